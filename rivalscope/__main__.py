@@ -1,0 +1,3 @@
+from rivalscope.cli import main
+
+main()

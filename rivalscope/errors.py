@@ -1,0 +1,13 @@
+"""The library's user-facing error types, which the CLI prints without a traceback."""
+
+from __future__ import annotations
+
+from settings.targets import TargetsError
+from storage.db import DatabaseError
+
+
+class UserError(Exception):
+    """A mistake the user can fix (bad file, bad option); the message says how."""
+
+
+USER_ERRORS: tuple[type[Exception], ...] = (UserError, TargetsError, DatabaseError)

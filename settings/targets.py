@@ -1,0 +1,379 @@
+"""The targets file: which companies and sources to crawl, and how.
+
+Loaded from TOML and validated with pydantic. Every error names the place in the
+file (``company[2].source[0].mode``), the line where it can be found, and what to do.
+
+Example::
+
+    [crawler]
+    contact_url = "https://example.com/about-our-crawler"
+
+    [[company]]
+    name = "Nordlys"
+    own = true
+
+    [[company.source]]
+    name = "nordlys-shop"
+    start_urls = ["http://127.0.0.1:8765/nordlys/"]
+    holds = "both"          # reviews | offers | both
+    mode = "auto"           # auto | selectors
+    language = "no"
+    schedule = "0 4 * * *"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_TARGETS_FILE = "targets.toml"
+
+LANGUAGES = ("en", "fr", "pl", "no", "de", "it", "es", "nl", "sv", "da")
+REVIEW_FIELDS = ("text", "title", "rating", "best_rating", "date", "author", "region", "id", "product")
+OFFER_FIELDS = ("name", "price", "currency", "availability", "sku", "gtin", "brand", "plan", "category")
+
+
+class TargetsError(Exception):
+    """The targets file cannot be used; the message says where and how to fix it."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Limits(_Strict):
+    """Upper bounds for one crawl of a source."""
+
+    max_pages: int = Field(default=500, ge=1, le=1_000_000)
+    """Pages fetched at most (Scrapy CLOSESPIDER_PAGECOUNT)."""
+    max_reviews: int = Field(default=50_000, ge=1, le=10_000_000)
+    """Reviews scraped at most (Scrapy CLOSESPIDER_ITEMCOUNT counts offers too)."""
+    max_depth: int = Field(default=8, ge=0, le=100)
+    """Link depth from the start URLs."""
+    timeout_s: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
+    """Wall-clock limit for one crawl in seconds."""
+
+
+class Politeness(_Strict):
+    """Overrides of the polite defaults; omit to keep them."""
+
+    obey_robots: bool = True
+    """Obey robots.txt (strongly recommended; turning it off is logged)."""
+    download_delay: float | None = Field(default=None, ge=0, le=600)
+    """Seconds between requests to the same site (AutoThrottle adapts from here)."""
+    concurrency: int | None = Field(default=None, ge=1, le=32)
+    """Parallel requests to one domain."""
+    autothrottle: bool = True
+    """Adapt delays to the site's response times."""
+
+
+class Selectors(_Strict):
+    """CSS selectors (or XPath with an ``xpath:`` prefix) for ``mode = "selectors"``.
+
+    Field selectors are relative to their block. Append ``::attr(name)`` to read an
+    attribute instead of the text.
+    """
+
+    review: str | None = None
+    """One match per review block."""
+    review_fields: dict[str, str] = Field(default_factory=dict)
+    """Review field -> selector inside a review block; fields: text, title, rating,
+    best_rating, date, author, region, id, product."""
+    offer: str | None = None
+    """One match per offer block (the product page body, or a plan card)."""
+    offer_fields: dict[str, str] = Field(default_factory=dict)
+    """Offer field -> selector inside an offer block; fields: name, price, currency,
+    availability, sku, gtin, brand, plan, category."""
+    next_page: str | None = None
+    """Link to the next page of reviews or listings (an ``a`` element or its ``@href``)."""
+    rating_scale: float | None = Field(default=None, gt=0, le=1000)
+    """Top of the rating scale when the page does not say (default 5)."""
+
+    @field_validator("review_fields")
+    @classmethod
+    def _known_review_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        return _check_fields(value, REVIEW_FIELDS)
+
+    @field_validator("offer_fields")
+    @classmethod
+    def _known_offer_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        return _check_fields(value, OFFER_FIELDS)
+
+
+def _check_fields(value: dict[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
+    unknown = sorted(set(value) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(unknown)}; use one of: {', '.join(allowed)}")
+    empty = sorted(name for name, sel in value.items() if not sel.strip())
+    if empty:
+        raise ValueError(f"empty selector for {', '.join(empty)}")
+    return value
+
+
+class Source(_Strict):
+    """One place to crawl for a company: a review site, a shop, a pricing page."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+    """Unique name of the source (lowercase letters, digits, ``-``, ``_``, ``.``)."""
+    start_urls: list[str] = Field(default_factory=list)
+    """Where the crawl starts."""
+    sitemap: str | None = None
+    """A sitemap URL to take product and review pages from (instead of or with start_urls)."""
+    allowed_domains: list[str] = Field(default_factory=list)
+    """Hosts the crawl stays on; defaults to the hosts of start_urls and sitemap."""
+    follow: list[str] = Field(default_factory=list)
+    """Regular expressions; only links whose URL matches one are followed (all if empty)."""
+    deny: list[str] = Field(default_factory=list)
+    """Regular expressions; links whose URL matches one are never followed."""
+    holds: Literal["reviews", "offers", "both"] = "both"
+    """What the source is crawled for."""
+    mode: Literal["auto", "selectors"] = "auto"
+    """``auto`` reads schema.org markup and page heuristics; ``selectors`` uses [selectors]."""
+    selectors: Selectors | None = None
+    """Required for ``mode = "selectors"``."""
+    language: str | None = None
+    """Language hint (ISO 639-1) for reviews that do not declare theirs."""
+    region: str | None = None
+    """Market of the source (e.g. ``"NO"``), used when reviews do not state one."""
+    limits: Limits = Field(default_factory=Limits)
+    politeness: Politeness = Field(default_factory=Politeness)
+    schedule: str | None = None
+    """Cron expression (5 fields, UTC) for ``rivalscope schedule``."""
+
+    @field_validator("start_urls")
+    @classmethod
+    def _http_urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            _check_url(url)
+        return value
+
+    @field_validator("sitemap")
+    @classmethod
+    def _http_sitemap(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_url(value)
+        return value
+
+    @field_validator("follow", "deny")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.lower()
+        if value in ("nb", "nn"):
+            return "no"
+        if not re.fullmatch(r"[a-z]{2}", value):
+            raise ValueError(f"{value!r} is not an ISO 639-1 code; use e.g. one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from croniter import croniter
+
+        if len(value.split()) != 5 or not croniter.is_valid(value):
+            raise ValueError(f"{value!r} is not a 5-field cron expression, e.g. \"0 4 * * *\" (04:00 daily)")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Source:
+        if not self.start_urls and not self.sitemap:
+            raise ValueError("give start_urls or a sitemap")
+        if self.mode == "selectors":
+            sel = self.selectors
+            if sel is None:
+                raise ValueError('mode = "selectors" needs a [selectors] table')
+            if self.holds == "reviews" and not sel.review:
+                raise ValueError("selectors.review is required to read reviews")
+            if self.holds == "offers" and not sel.offer:
+                raise ValueError("selectors.offer is required to read offers")
+            if sel.review and "text" not in sel.review_fields:
+                raise ValueError("selectors.review_fields needs at least a 'text' selector")
+        return self
+
+    def domains(self) -> list[str]:
+        """Hosts the crawl may visit."""
+        if self.allowed_domains:
+            return list(self.allowed_domains)
+        hosts = {urlparse(u).hostname for u in [*self.start_urls, *([self.sitemap] if self.sitemap else [])]}
+        return sorted(h for h in hosts if h)
+
+
+class Company(_Strict):
+    """The own company or a competitor."""
+
+    name: str = Field(min_length=1, max_length=120)
+    own: bool = False
+    """True for the company the reports are written for (exactly one may be own)."""
+    source: list[Source] = Field(default_factory=list)
+
+
+class Crawler(_Strict):
+    """Settings for every crawl."""
+
+    contact_url: str = "https://github.com/rivalscope/rivalscope#crawler"
+    """Where site owners learn about the crawler; part of the user agent."""
+    user_agent: str | None = None
+    """Full user agent; default ``rivalscope/<version> (+<contact_url>)``."""
+    http_cache: bool = False
+    """Cache responses on disk (development only: re-crawls see old pages)."""
+
+
+class Targets(_Strict):
+    """The whole targets file."""
+
+    crawler: Crawler = Field(default_factory=Crawler)
+    company: list[Company] = Field(default_factory=list)
+    extras: dict[str, Any] = Field(default_factory=dict)
+    """Tables used by later features (alerts, health, scheduler); kept as given."""
+
+    @model_validator(mode="after")
+    def _unique(self) -> Targets:
+        if not self.company:
+            raise ValueError("no [[company]] tables: add the own company and at least one competitor")
+        names = [c.name for c in self.company]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"company names must be unique; repeated: {', '.join(dup)}")
+        own = [c.name for c in self.company if c.own]
+        if len(own) > 1:
+            raise ValueError(f"only one company may have own = true; found {', '.join(own)}")
+        sources = [s.name for c in self.company for s in c.source]
+        dup = sorted({n for n in sources if sources.count(n) > 1})
+        if dup:
+            raise ValueError(f"source names must be unique; repeated: {', '.join(dup)}")
+        return self
+
+    def sources(self) -> list[tuple[Company, Source]]:
+        """Every (company, source) pair, in file order."""
+        return [(c, s) for c in self.company for s in c.source]
+
+    def find_source(self, name: str) -> tuple[Company, Source]:
+        """The source called ``name``, or a TargetsError listing the known names."""
+        for company, source in self.sources():
+            if source.name == name:
+                return company, source
+        known = ", ".join(s.name for _, s in self.sources()) or "none"
+        raise TargetsError(f"no source named {name!r} in the targets file; known sources: {known}")
+
+
+def _check_url(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"{url!r} is not an http(s) URL")
+
+
+def load_targets(path: str | Path = DEFAULT_TARGETS_FILE) -> Targets:
+    """Read and validate a targets file; raises TargetsError with a message for humans."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TargetsError(
+            f"targets file {path} not found; create one (see README) or run "
+            "`rivalscope demo --serve` to get an example"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise TargetsError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse_targets(text, str(path))
+
+
+def parse_targets(text: str, where: str = "targets.toml") -> Targets:
+    """Validate TOML text as a targets file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TargetsError(f"{where}: not valid TOML: {exc}") from None
+    known = {"crawler", "company"}
+    extras = {k: v for k, v in data.items() if k not in known}
+    data = {k: v for k, v in data.items() if k in known}
+    data["extras"] = extras
+    try:
+        return Targets.model_validate(data)
+    except ValidationError as exc:
+        raise TargetsError(_explain(exc, text, where)) from None
+
+
+def _explain(exc: ValidationError, text: str, where: str) -> str:
+    lines = [f"{where}: {exc.error_count()} problem(s):"]
+    for err in exc.errors():
+        loc = _location(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check its spelling; see the README for the keys a table takes)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        line = _line_of(text, err["loc"])
+        at = f" (line {line})" if line else ""
+        lines.append(f"  - {loc}{at}: {msg}")
+    return "\n".join(lines)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "(top level)"
+
+
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """Best-effort line number: the n-th ``[[company]]`` / ``[[company.source]]`` header,
+    then the key inside it."""
+    lines = text.splitlines()
+    start = 0
+    company_idx: int | None = None
+    i = 0
+    parts = list(loc)
+    while i < len(parts):
+        part = parts[i]
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if part in ("company", "source") and isinstance(nxt, int):
+            header = "[[company]]" if part == "company" else "[[company.source]]"
+            count = -1
+            found = None
+            for n in range(start, len(lines)):
+                stripped = lines[n].strip()
+                if part == "source" and stripped == "[[company]]" and company_idx is not None and n > start:
+                    break
+                if stripped == header:
+                    count += 1
+                    if count == nxt:
+                        found = n
+                        break
+            if found is None:
+                return None
+            start = found
+            if part == "company":
+                company_idx = nxt
+            i += 2
+            continue
+        if isinstance(part, str):
+            for n in range(start, len(lines)):
+                stripped = lines[n].strip()
+                if re.match(rf"^\[*[\w.]*\b{re.escape(part)}\]*\s*$", stripped) or re.match(
+                    rf"^{re.escape(part)}\s*=", stripped
+                ):
+                    start = n
+                    break
+        i += 1
+    return start + 1 if parts else None

@@ -1,0 +1,144 @@
+"""Typed items produced by extraction and consumed by the pipelines.
+
+Extraction fills the ``*_raw`` fields with what the page says; the normalisation
+pipeline (``spiders.pipelines.normalize``) fills the normalised fields. Extractors
+that already know a normalised value (e.g. schema.org ``price`` is a number) may
+fill it directly; the pipeline never overwrites a value that is already set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class OfferItem:
+    """One product, plan or service offered at a price on a page."""
+
+    url: str = ""
+    """Absolute URL of the page the offer was read from."""
+    name: str | None = None
+    """Product or plan name as shown on the page (whitespace collapsed)."""
+    price_raw: str | None = None
+    """Price text as found on the page, e.g. ``"1 299,00 €"``; kept for debugging."""
+    price: str | None = None
+    """Price as a decimal string with ``.`` as separator, e.g. ``"1299.00"``; no currency."""
+    currency: str | None = None
+    """ISO 4217 code, e.g. ``"EUR"``, ``"NOK"``, ``"PLN"``."""
+    currency_raw: str | None = None
+    """Currency symbol or text found near the price (``"kr"``, ``"zł"``)."""
+    availability: str | None = None
+    """``"InStock"``, ``"OutOfStock"``, ``"PreOrder"``, ``"BackOrder"``,
+    ``"LimitedAvailability"``, ``"Discontinued"`` (schema.org names), or None if unknown."""
+    availability_raw: str | None = None
+    """Availability text or schema.org URL as found."""
+    sku: str | None = None
+    """The shop's own identifier of the product."""
+    gtin: str | None = None
+    """GTIN-8/12/13/14 digits, if the page gives one."""
+    mpn: str | None = None
+    """Manufacturer part number."""
+    brand: str | None = None
+    """Brand name."""
+    plan: str | None = None
+    """Plan or variant name for subscriptions and services (e.g. ``"Pro, yearly"``)."""
+    category: str | None = None
+    """Product category as the page states it (breadcrumb or schema.org category)."""
+    image: str | None = None
+    """Absolute URL of the main product image."""
+    company: str | None = None
+    """Name of the company from the targets file; set by the spider."""
+    source: str | None = None
+    """Name of the source from the targets file; set by the spider."""
+    explain: dict[str, str] = field(default_factory=dict)
+    """Field name -> extraction layer it came from (``"json-ld"``, ``"microdata"``, ...)."""
+
+
+@dataclass
+class AggregateRatingItem:
+    """The summary rating a page shows for a product or company."""
+
+    rating_value: float | None = None
+    """Average rating on the page's own scale."""
+    best_rating: float = 5.0
+    """Top of the scale (schema.org ``bestRating``; 5 if not stated)."""
+    worst_rating: float = 1.0
+    """Bottom of the scale (schema.org ``worstRating``; 1 if not stated)."""
+    rating_count: int | None = None
+    """Number of ratings the average is over."""
+    review_count: int | None = None
+    """Number of written reviews."""
+    explain: dict[str, str] = field(default_factory=dict)
+    """Field name -> extraction layer it came from."""
+
+
+@dataclass
+class ReviewItem:
+    """One customer review."""
+
+    url: str = ""
+    """Absolute URL of the page the review was read from."""
+    text: str | None = None
+    """Review body, plain text with whitespace collapsed; HTML removed."""
+    title: str | None = None
+    """Review headline, if any."""
+    rating_raw: str | None = None
+    """Rating as found, e.g. ``"4"``, ``"4/5"``, ``"★★★★☆"``, ``"80%"``."""
+    rating: float | None = None
+    """Rating on the page's own scale (e.g. 4.0 of 5)."""
+    best_rating: float | None = None
+    """Top of the rating scale (5 if the page does not say)."""
+    worst_rating: float | None = None
+    """Bottom of the rating scale (1 for star scales, 0 for percentages)."""
+    rating_normalized: float | None = None
+    """Rating mapped to 0..1: ``(rating - worst) / (best - worst)``."""
+    date_raw: str | None = None
+    """Publication date text as found, in any language or format."""
+    published: date | None = None
+    """Publication date (day precision)."""
+    author: str | None = None
+    """Reviewer name as found. Never stored: the pseudonymise pipeline replaces it
+    with ``author_hash`` and clears this field."""
+    author_hash: str | None = None
+    """Keyed hash (HMAC-SHA256, hex, 16 chars) of the reviewer name; a pseudonym."""
+    external_id: str | None = None
+    """The site's own id of the review, if it exposes one."""
+    product_name: str | None = None
+    """Name of the product reviewed (from the page's offer or ``itemReviewed``)."""
+    product_sku: str | None = None
+    """SKU of the product reviewed, if known."""
+    region: str | None = None
+    """Region, country or market of the reviewer as the site states it (never finer than a city)."""
+    language: str | None = None
+    """ISO 639-1 code of the review text (``"en"``, ``"fr"``, ``"pl"``, ``"no"``)."""
+    language_source: str | None = None
+    """How ``language`` was decided: ``"markup"``, ``"hint"``, ``"detected"`` or ``"import"``."""
+    content_key: str | None = None
+    """Stable de-duplication key (hex); equal for the same review crawled twice."""
+    company: str | None = None
+    """Name of the company from the targets file; set by the spider."""
+    source: str | None = None
+    """Name of the source from the targets file; set by the spider."""
+    explain: dict[str, str] = field(default_factory=dict)
+    """Field name -> extraction layer it came from."""
+
+
+@dataclass
+class PageExtraction:
+    """Everything pure extraction found on one page."""
+
+    url: str
+    """The page URL extraction was given (used to make links absolute)."""
+    offers: list[OfferItem] = field(default_factory=list)
+    """Offers on the page, main product first."""
+    aggregate_rating: AggregateRatingItem | None = None
+    """The page's summary rating, if any."""
+    reviews: list[ReviewItem] = field(default_factory=list)
+    """Reviews on the page, in page order."""
+    next_page: str | None = None
+    """Absolute URL of the next page of reviews or listings, if any."""
+    language: str | None = None
+    """Language the page declares (``<html lang>``), ISO 639-1."""
+    warnings: list[str] = field(default_factory=list)
+    """Problems met while extracting (broken JSON-LD, selectors that matched nothing)."""

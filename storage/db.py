@@ -1,0 +1,125 @@
+"""Engines, sessions and schema upgrades.
+
+The database is chosen, in order, by an explicit URL, the ``RIVALSCOPE_DATABASE_URL``
+environment variable, or ``sqlite:///rivalscope.db`` in the current folder. Opening a
+database brings its schema to the newest Alembic revision, so a user never runs
+migrations by hand.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlmodel import Session
+
+DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
+DATABASE_URL_ENV = "RIVALSCOPE_DATABASE_URL"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened; the message says why and what to do."""
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The URL to use: explicit, else the environment, else the SQLite default."""
+    url = explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+    if url.startswith("postgresql://"):
+        # SQLAlchemy's bare postgresql:// means psycopg2; we ship psycopg 3.
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite file {Path(parsed.database or ':memory:').resolve()}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the settings we rely on (SQLite: WAL, foreign keys, busy wait)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(
+            f"{url!r} is not a database URL; use e.g. sqlite:///rivalscope.db or "
+            "postgresql+psycopg://user@host/dbname"
+        ) from None
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if db and db != ":memory:":
+            parent = Path(db).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise DatabaseError(f"folder {parent} for the SQLite database does not exist")
+        kwargs["connect_args"] = {"timeout": 30}
+    try:
+        engine = create_engine(url, **kwargs)
+    except Exception as exc:  # missing driver, bad options
+        raise DatabaseError(f"cannot use {describe_url(url)}: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the report read while a crawl writes; NORMAL sync is safe with WAL.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Apply every Alembic migration the database does not have yet."""
+    from alembic import command
+    from alembic.config import Config
+
+    import storage.schema  # noqa: F401  (registers every table on the metadata)
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
+    """Open (and create or upgrade) the database; raises DatabaseError for humans."""
+    resolved = database_url(url)
+    engine = make_engine(resolved)
+    try:
+        if upgrade:
+            upgrade_schema(engine)
+        else:
+            inspect(engine).get_table_names()
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open {describe_url(resolved)}: {exc.orig}") from None
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

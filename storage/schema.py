@@ -1,0 +1,12 @@
+"""Imports every module that defines tables, so ``SQLModel.metadata`` is complete.
+
+Alembic's env and ``open_database`` import this; add a line here for a new table module.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401
+
+metadata = SQLModel.metadata

@@ -1,0 +1,63 @@
+"""Shared fixtures: a real SQLite file per test, and the real PostgreSQL server.
+
+Tests that need a server skip with a reason when it is absent, except under CI
+(``RIVALSCOPE_CI=1``), where a missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from storage.db import open_database
+
+POSTGRES_URL = os.environ.get(
+    "RIVALSCOPE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("RIVALSCOPE_CI") == "1"
+
+
+def require_server(host: str, port: int, what: str) -> None:
+    """Skip (locally) or fail (in CI) when nothing listens at host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return
+    except OSError as exc:
+        message = f"{what} is not reachable at {host}:{port} ({exc})"
+        if IN_CI:
+            pytest.fail(f"{message}; CI needs it running", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """URL of a fresh SQLite file in the test's temporary folder."""
+    return f"sqlite:///{tmp_path / 'rivalscope.db'}"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated SQLite database."""
+    eng = open_database(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """URL of a fresh, empty schema in the real PostgreSQL test database; dropped afterwards."""
+    require_server("127.0.0.1", 5432, "PostgreSQL")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
