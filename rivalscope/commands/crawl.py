@@ -1,0 +1,46 @@
+"""``rivalscope crawl``: crawl the sources of the targets file into the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rivalscope.display import print_collection_summary
+from rivalscope.options import DbOption, TargetsOption
+from settings.targets import load_targets
+from storage.crawl_summary import company_summaries
+from storage.db import database_url, describe_url, open_database
+
+
+def crawl(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Source names to crawl (default: all).", show_default=False)
+    ] = None,
+    targets: TargetsOption = Path("targets.toml"),
+    db: DbOption = None,
+    log_level: Annotated[
+        str, typer.Option(help="Scrapy log level: DEBUG, INFO, WARNING, ERROR.")
+    ] = "INFO",
+) -> None:
+    """Crawl competitors' (and your own) review pages and offers into the database.
+
+    Polite by default: robots.txt obeyed, AutoThrottle on, few requests per site.
+    Re-running adds only what is new; a killed crawl is completed by the next run.
+
+    Example: rivalscope crawl --targets targets.toml acme-shop
+    """
+    from spiders.runner import run_crawls
+
+    plan = load_targets(targets)
+    url = database_url(db)
+    open_database(url).dispose()  # create/upgrade first: a bad URL fails before crawling
+    names = run_crawls(plan, sources or None, url, log_level=log_level)
+    engine = open_database(url)
+    print_collection_summary(company_summaries(engine, names), describe_url(url))
+    engine.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(crawl)

@@ -1,0 +1,52 @@
+"""Scrapy settings for every rivalscope crawl: polite by default.
+
+Per-source overrides (delay, concurrency, robots.txt, limits) come from the targets
+file and are applied by ``spiders.target_spider.TargetSpider.from_crawler``.
+"""
+
+from __future__ import annotations
+
+from rivalscope import __version__
+
+BOT_NAME = "rivalscope"
+SPIDER_MODULES = ["spiders.target_spider"]
+NEWSPIDER_MODULE = "spiders"
+
+CONTACT_URL = "https://github.com/rivalscope/rivalscope#crawler"
+USER_AGENT = f"rivalscope/{__version__} (+{CONTACT_URL})"
+
+# Politeness: obey robots.txt, adapt to the site's speed, few parallel requests per site.
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = 0.5
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+# Review pages need no cookies, and the cookie middleware would try to download the
+# public-suffix list from the internet.
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DEPTH_LIMIT = 8
+
+# HTTP cache for development only (re-crawls would see stale pages): `crawler.http_cache`.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+
+ITEM_PIPELINES = {
+    "spiders.pipelines.normalize.NormalizePipeline": 100,
+    "spiders.pipelines.validate.ValidatePipeline": 200,
+    "spiders.pipelines.pseudonymize.PseudonymizePipeline": 300,
+    "spiders.pipelines.language.LanguagePipeline": 400,
+    "spiders.pipelines.store.StorePipeline": 600,
+}
+# Rows per database transaction.
+RIVALSCOPE_BATCH_SIZE = 500
+# None: RIVALSCOPE_DATABASE_URL or sqlite:///rivalscope.db.
+RIVALSCOPE_DATABASE_URL = None
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,141 @@
+"""``mode = "selectors"``: extraction with the CSS/XPath selectors of a target.
+
+Pure: ``extract_with_selectors(html, url, selectors) -> PageExtraction``. A selector is
+CSS unless it starts with ``xpath:``. A field selector without ``::text`` or
+``::attr(...)`` yields the element's whole visible text.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from parsel import Selector, SelectorList
+
+from settings.targets import Selectors
+from spiders.items import OfferItem, PageExtraction, ReviewItem
+from spiders.normalize import clean_text
+
+LAYER = "selectors"
+
+
+def _select(root: Selector, query: str) -> SelectorList[Selector]:
+    if query.startswith("xpath:"):
+        return root.xpath(query.removeprefix("xpath:").strip())
+    return root.css(query)
+
+
+def select_text(root: Selector, query: str) -> str | None:
+    """First match of ``query`` under ``root`` as clean text (attribute or visible text)."""
+    try:
+        matches = _select(root, query)
+    except ValueError:
+        return None
+    if not matches:
+        return None
+    first = matches[0]
+    if isinstance(first.root, str):  # ::text, ::attr() or an XPath string result
+        return clean_text(" ".join(m.get() for m in matches if isinstance(m.root, str)))
+    return clean_text(first.xpath("string()").get())
+
+
+def _blocks(root: Selector, query: str | None) -> list[Selector]:
+    if not query:
+        return []
+    try:
+        return list(_select(root, query))
+    except ValueError:
+        return []
+
+
+def check_selectors(selectors: Selectors) -> list[str]:
+    """Selectors that do not even parse, with the parser's complaint."""
+    problems = []
+    probe = Selector(text="<html></html>")
+    named = {"review": selectors.review, "offer": selectors.offer, "next_page": selectors.next_page}
+    named.update({f"review_fields.{k}": v for k, v in selectors.review_fields.items()})
+    named.update({f"offer_fields.{k}": v for k, v in selectors.offer_fields.items()})
+    for name, query in named.items():
+        if not query:
+            continue
+        try:
+            _select(probe, query)
+        except ValueError as exc:
+            problems.append(f"{name}: {query!r} is not a valid selector ({exc})")
+    return problems
+
+
+def extract_with_selectors(
+    html: str, url: str, selectors: Selectors, *, language: str | None = None
+) -> PageExtraction:
+    """Offers, reviews and the next-page link that the configured selectors find."""
+    root = Selector(text=html or "<html></html>")
+    page = PageExtraction(url=url)
+    page.language = clean_text(root.xpath("/html/@lang").get())
+    explain = {"*": LAYER}
+
+    for block in _blocks(root, selectors.offer):
+        values = {name: select_text(block, q) for name, q in selectors.offer_fields.items()}
+        if not any(values.values()):
+            continue
+        page.offers.append(
+            OfferItem(
+                url=url,
+                name=values.get("name"),
+                price_raw=values.get("price"),
+                currency_raw=values.get("currency"),
+                availability_raw=values.get("availability"),
+                sku=values.get("sku"),
+                gtin=values.get("gtin"),
+                brand=values.get("brand"),
+                plan=values.get("plan"),
+                category=values.get("category"),
+                explain=dict(explain),
+            )
+        )
+
+    main = page.offers[0] if page.offers else None
+    for block in _blocks(root, selectors.review):
+        values = {name: select_text(block, q) for name, q in selectors.review_fields.items()}
+        if not values.get("text") and not values.get("rating"):
+            continue
+        page.reviews.append(
+            ReviewItem(
+                url=url,
+                text=values.get("text"),
+                title=values.get("title"),
+                rating_raw=values.get("rating"),
+                best_rating=_number(values.get("best_rating")) or selectors.rating_scale,
+                date_raw=values.get("date"),
+                author=values.get("author"),
+                region=values.get("region"),
+                external_id=values.get("id"),
+                product_name=values.get("product") or (main.name if main else None),
+                product_sku=main.sku if main else None,
+                explain=dict(explain),
+            )
+        )
+
+    if selectors.next_page:
+        page.next_page = _next_link(root, selectors.next_page, url)
+    if selectors.review and not page.reviews and _blocks(root, selectors.review) == []:
+        page.warnings.append(f"selector review={selectors.review!r} matched nothing")
+    return page
+
+
+def _next_link(root: Selector, query: str, url: str) -> str | None:
+    matches = _blocks(root, query)
+    if not matches:
+        return None
+    first = matches[0]
+    href = first.get() if isinstance(first.root, str) else first.attrib.get("href")
+    href = (href or "").strip()
+    return urljoin(url, href) if href else None
+
+
+def _number(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text.replace(",", ".").strip())
+    except ValueError:
+        return None

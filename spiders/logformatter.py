@@ -1,0 +1,25 @@
+"""Scrapy log formatter that keeps dropped items out of the warning stream.
+
+Validation drops are expected (they are counted per reason in the crawl run); one
+warning line per dropped review would bury the messages that need attention.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.logformatter import LogFormatter, LogFormatterResult
+
+
+class QuietDropLogFormatter(LogFormatter):
+    def dropped(self, *args: Any, **kwargs: Any) -> LogFormatterResult:
+        result = super().dropped(*args, **kwargs)
+        result["level"] = logging.DEBUG
+        return result
+
+    def scraped(self, *args: Any, **kwargs: Any) -> LogFormatterResult | None:
+        result = super().scraped(*args, **kwargs)
+        if result is not None:
+            result["level"] = logging.DEBUG
+        return result

@@ -1,0 +1,122 @@
+"""Normalisation of raw review fields: text, ratings and dates.
+
+Prices and availability are normalised by ``spiders.extract.price`` and
+``spiders.extract.availability``; this module covers what reviews need.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from datetime import date, datetime
+from functools import lru_cache
+
+_SPACE = re.compile(r"\s+")
+_STARS_FULL = "★⭐✭✮✯✰"
+_STARS_EMPTY = "☆✩"
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_OUT_OF = re.compile(rf"{_NUMBER}\s*(?:/|out of|sur|na|av|z|von|su|of)\s*{_NUMBER}", re.IGNORECASE)
+_PERCENT = re.compile(rf"{_NUMBER}\s*%")
+_FIRST_NUMBER = re.compile(_NUMBER)
+
+DATE_LANGUAGES = ("en", "fr", "pl", "nb", "de", "it", "es", "nl", "sv", "da")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Collapse whitespace, drop control characters; ``None`` for empty text."""
+    if value is None:
+        return None
+    value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
+    value = _SPACE.sub(" ", value).strip()
+    return value or None
+
+
+def _to_float(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def parse_rating(
+    raw: str | float | int | None, best_hint: float | None = None
+) -> tuple[float | None, float | None]:
+    """(rating, best) from a rating as pages show it.
+
+    ``"4"`` -> (4, hint or 5); ``"4/5"``, ``"8 out of 10"``, ``"4,5 sur 5"`` -> the pair;
+    ``"★★★★☆"`` -> (4, 5); ``"80%"`` -> (80, 100). Unknown -> (None, None).
+    """
+    if raw is None or isinstance(raw, bool):
+        return None, None
+    if isinstance(raw, int | float):
+        return float(raw), best_hint
+    text = raw.strip()
+    if not text:
+        return None, None
+    full = sum(text.count(s) for s in _STARS_FULL)
+    empty = sum(text.count(s) for s in _STARS_EMPTY)
+    if full or empty:
+        return float(full), float(full + empty) if empty else (best_hint or 5.0)
+    match = _OUT_OF.search(text)
+    if match:
+        return _to_float(match.group(1)), _to_float(match.group(2))
+    match = _PERCENT.search(text)
+    if match:
+        return _to_float(match.group(1)), 100.0
+    match = _FIRST_NUMBER.search(text)
+    if match:
+        return _to_float(match.group(1)), best_hint
+    return None, None
+
+
+def normalize_rating(
+    rating: float | None, best: float | None, worst: float | None
+) -> tuple[float | None, float | None]:
+    """(normalised 0..1, worst used). ``None`` if there is no rating or the scale is degenerate.
+
+    A missing worst is 1 on star-like scales (best <= 10) and 0 otherwise (percentages).
+    Values outside the scale are returned unclipped so validation can reject them.
+    """
+    if rating is None or best is None:
+        return None, worst
+    if worst is None:
+        worst = 1.0 if best <= 10 else 0.0
+        if rating < worst and rating >= 0:
+            # "0 stars" exists on some sites; treat the scale as starting at 0.
+            worst = 0.0
+    if best <= worst:
+        return None, worst
+    return (rating - worst) / (best - worst), worst
+
+
+_ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+
+
+@lru_cache(maxsize=4096)
+def parse_review_date(raw: str | None, language: str | None = None) -> date | None:
+    """A review's publication date from any of our languages' formats.
+
+    ISO dates are parsed directly; everything else goes through dateparser (cached,
+    because review lists repeat the same dates). Unparseable text -> None.
+    """
+    if not raw:
+        return None
+    match = _ISO_DATE.match(raw)
+    if match:
+        try:
+            return date.fromisoformat(match.group(1))
+        except ValueError:
+            return None
+    import dateparser
+
+    lang = "nb" if language == "no" else language
+    languages = [lang] if lang in DATE_LANGUAGES else list(DATE_LANGUAGES)
+    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+    with warnings.catch_warnings():
+        # dateparser emits deprecation warnings from its regex/tz helpers on some inputs.
+        warnings.simplefilter("ignore")
+        parsed = dateparser.parse(raw, languages=languages, settings=settings)
+        if parsed is None and len(languages) == 1:
+            # Only our languages: dateparser with every locale takes seconds per miss.
+            parsed = dateparser.parse(raw, languages=list(DATE_LANGUAGES), settings=settings)
+    if isinstance(parsed, datetime):
+        return parsed.date()
+    return None

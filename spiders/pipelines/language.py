@@ -1,0 +1,52 @@
+"""Decides each review's language: its markup, else detection, else the target's hint.
+
+Detection runs in batches (lingua is several times faster on a batch), so this module
+offers ``assign_languages`` for the store pipeline and the importer; the pipeline
+itself only normalises codes that markup declared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from compare.language import detect_languages
+from spiders.items import ReviewItem
+
+# Below this lingua confidence the target's hint is trusted more than the detector.
+MIN_CONFIDENCE = 0.5
+
+
+def normalize_language_code(code: str | None) -> str | None:
+    """``"nb-NO"`` -> ``"no"``, ``"fr_FR"`` -> ``"fr"``; None for junk."""
+    if not code:
+        return None
+    base = code.strip().replace("_", "-").split("-")[0].lower()
+    if base in ("nb", "nn", "no"):
+        return "no"
+    return base if len(base) == 2 and base.isalpha() else None
+
+
+def assign_languages(reviews: Sequence[ReviewItem], hint: str | None) -> None:
+    """Fill ``language``/``language_source`` on reviews that lack them, in place."""
+    todo = [r for r in reviews if not r.language]
+    if not todo:
+        return
+    detected = detect_languages([" ".join(filter(None, [r.title, r.text])) for r in todo])
+    for review, (code, confidence) in zip(todo, detected, strict=True):
+        if code and confidence >= MIN_CONFIDENCE:
+            review.language, review.language_source = code, "detected"
+        elif hint:
+            review.language, review.language_source = hint, "hint"
+        elif code:
+            review.language, review.language_source = code, "detected"
+
+
+class LanguagePipeline:
+    """Normalises declared language codes (detection happens in batches at storing)."""
+
+    def process_item(self, item: Any, spider: Any) -> Any:
+        if isinstance(item, ReviewItem) and item.language:
+            item.language = normalize_language_code(item.language)
+            item.language_source = item.language_source or "markup" if item.language else None
+        return item

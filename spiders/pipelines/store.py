@@ -1,0 +1,143 @@
+"""Stores offers and reviews in batches and keeps the crawl run's record.
+
+Opens the run when the spider opens (telling the spider which reviews are stored
+already, for incremental crawls), writes a batch every ``RIVALSCOPE_BATCH_SIZE`` items
+in one transaction, and at the close writes the last batch and the run's figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from spiders.items import OfferItem, ReviewItem
+from spiders.pipelines.database import crawler_engine
+from spiders.pipelines.language import assign_languages
+from spiders.pipelines.validate import STAT_PREFIX
+from storage.writer import CollectWriter, RunFigures
+
+# Scrapy close reasons that end a run normally (limits are normal ends too).
+_NORMAL_ENDS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
+REVIEW_FIELDS = ("text", "rating", "published", "title", "author_hash", "language")
+OFFER_FIELDS = ("price", "currency", "availability", "sku", "name")
+
+
+class StorePipeline:
+    """See the module docstring."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.batch_size = crawler.settings.getint("RIVALSCOPE_BATCH_SIZE", 500)
+        self.offers: list[OfferItem] = []
+        self.reviews: list[ReviewItem] = []
+        self.writer: CollectWriter | None = None
+        self.hint: str | None = None
+        self.coverage: dict[str, int] = {}
+        self.counts = {"review": 0, "offer": 0}
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Any) -> None:
+        company, source = spider.company, spider.source
+        self.hint = source.language
+        self.writer = CollectWriter(
+            crawler_engine(self.crawler),
+            company=company.name,
+            own=company.own,
+            source=source.name,
+            kind="crawl",
+            holds=source.holds,
+        )
+        spider.incremental_allowed = self.writer.last_run_complete()
+        spider.known_review_keys = self.writer.known_review_keys
+        run_id = self.writer.start_run()
+        spider.crawl_run_id = run_id
+        spider.logger.info(
+            "crawl run %s for %s: %d reviews stored already, %s",
+            run_id,
+            source.name,
+            len(self.writer.known_review_keys),
+            "incremental" if spider.incremental_allowed else "full crawl",
+        )
+
+    def process_item(self, item: Any, spider: Any) -> Any:
+        if isinstance(item, OfferItem):
+            self.offers.append(item)
+            self._cover("offer", item, OFFER_FIELDS)
+        elif isinstance(item, ReviewItem):
+            self.reviews.append(item)
+            self._cover("review", item, REVIEW_FIELDS)
+        if len(self.offers) + len(self.reviews) >= self.batch_size:
+            self.flush()
+        return item
+
+    def _cover(self, kind: str, item: Any, fields: tuple[str, ...]) -> None:
+        self.counts[kind] += 1
+        for name in fields:
+            if getattr(item, name) is not None:
+                key = f"{kind}.{name}"
+                self.coverage[key] = self.coverage.get(key, 0) + 1
+
+    def flush(self) -> None:
+        """Write the buffered items in one transaction."""
+        if self.writer is None or not (self.offers or self.reviews):
+            return
+        offers, reviews = self.offers, self.reviews
+        self.offers, self.reviews = [], []
+        assign_languages(reviews, self.hint)
+        self.writer.write(offers, reviews)
+
+    def close_spider(self, spider: Any) -> None:
+        self.flush()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.writer is None:
+            return
+        stats = self.crawler.stats
+        assert stats is not None
+        figures = run_figures(stats, getattr(spider, "error_samples", []))
+        figures.field_coverage = {
+            key: round(n / self.counts[key.split(".")[0]], 4)
+            for key, n in sorted(self.coverage.items())
+            if self.counts[key.split(".")[0]]
+        }
+        for kind, total in self.counts.items():
+            figures.field_coverage[f"{kind}.count"] = float(total)
+        if reason in _NORMAL_ENDS:
+            status = "finished"
+        elif reason == "shutdown":
+            status = "interrupted"
+        else:
+            status = "failed"
+        self.writer.finish_run(status, reason, figures)
+
+
+def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
+    """The crawl's figures from Scrapy's stats."""
+    values = stats.get_stats()
+    dropped = {
+        key.removeprefix(STAT_PREFIX): int(v)
+        for key, v in values.items()
+        if key.startswith(STAT_PREFIX)
+    }
+    status_counts = {
+        key.rsplit("/", 1)[1]: int(v)
+        for key, v in values.items()
+        if key.startswith("downloader/response_status_count/")
+    }
+    return RunFigures(
+        pages=int(values.get("response_received_count", 0)),
+        http_errors=int(values.get("rivalscope/http_errors", 0)),
+        errors=int(values.get("rivalscope/errors", 0)) + int(values.get("spider_exceptions/count", 0)),
+        items_dropped=sum(dropped.values()),
+        dropped_reasons=dropped,
+        error_samples=list(samples),
+        status_counts=status_counts,
+        incremental=bool(values.get("rivalscope/incremental_stops", 0)),
+    )

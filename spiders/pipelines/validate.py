@@ -1,0 +1,81 @@
+"""Drops impossible items and counts why: ratings off their scale, negative or absurd
+prices, dates in the future, reviews with neither text nor rating."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from spiders.items import OfferItem, ReviewItem
+
+MAX_PRICE = Decimal("100000000")  # above this a "price" is a phone number or an id
+MAX_TEXT = 50_000
+EARLIEST_REVIEW = date(1995, 1, 1)
+STAT_PREFIX = "rivalscope/dropped/"
+
+
+def offer_problem(offer: OfferItem) -> str | None:
+    """Why an offer cannot be stored, or None."""
+    if not (offer.name or offer.sku or offer.gtin):
+        return "offer_without_name_or_id"
+    if offer.price is not None:
+        try:
+            price = Decimal(offer.price)
+        except InvalidOperation:
+            return "price_not_a_number"
+        if price < 0:
+            return "negative_price"
+        if price > MAX_PRICE:
+            return "absurd_price"
+    if offer.currency is not None and not (len(offer.currency) == 3 and offer.currency.isalpha()):
+        return "currency_not_iso4217"
+    return None
+
+
+def review_problem(review: ReviewItem, today: date | None = None) -> str | None:
+    """Why a review cannot be stored, or None."""
+    today = today or datetime.now(UTC).date()
+    if not review.text and review.rating is None:
+        return "review_without_text_or_rating"
+    if review.text and len(review.text) > MAX_TEXT:
+        return "review_text_too_long"
+    if review.rating is not None:
+        norm = review.rating_normalized
+        if norm is None:
+            return "rating_scale_invalid"
+        if not -1e-9 <= norm <= 1 + 1e-9:
+            return "rating_outside_scale"
+    if review.published is not None:
+        if review.published > today + timedelta(days=1):
+            return "date_in_future"
+        if review.published < EARLIEST_REVIEW:
+            return "date_too_old"
+    return None
+
+
+class ValidatePipeline:
+    """Raises DropItem for impossible items; counts reasons in the crawl stats."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Any) -> Any:
+        if isinstance(item, OfferItem):
+            problem = offer_problem(item)
+        elif isinstance(item, ReviewItem):
+            problem = review_problem(item)
+        else:
+            problem = None
+        if problem is None:
+            return item
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(STAT_PREFIX + problem)
+        raise DropItem(f"{problem}: {item.url}")

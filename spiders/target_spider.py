@@ -1,0 +1,221 @@
+"""The one generic spider: crawls a source of the targets file.
+
+``scrapy crawl target -a source=NAME [-a targets=targets.toml]`` from the repository
+root, or ``rivalscope crawl``. Extraction is delegated to the pure functions in
+``spiders.extract``; this module only decides what to fetch next.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlparse
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from settings.targets import Company, Source, Targets, load_targets
+from spiders.extract.selectors import extract_with_selectors
+from spiders.items import PageExtraction
+from spiders.keys import review_content_key
+
+STAT = "rivalscope"
+
+
+def extract_page(html: str, url: str, source: Source) -> PageExtraction:
+    """Run the source's extraction mode on one page."""
+    if source.mode == "selectors" and source.selectors is not None:
+        return extract_with_selectors(html, url, source.selectors, language=source.language)
+    from spiders.extract.auto import extract_auto
+
+    return extract_auto(html, url)
+
+
+class TargetSpider(scrapy.Spider):
+    """Crawls one source: follows in-domain links and pagination, yields offers and reviews."""
+
+    name = "target"
+
+    def __init__(
+        self,
+        source: str | Source | None = None,
+        targets: str | Targets | None = None,
+        company: Company | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if source is None:
+            raise ValueError("give the source to crawl: scrapy crawl target -a source=NAME")
+        if isinstance(source, Source):
+            if company is None:
+                raise ValueError("a Source object needs its Company")
+            self.source, self.company = source, company
+        else:
+            loaded = targets if isinstance(targets, Targets) else load_targets(targets or "targets.toml")
+            self.company, self.source = loaded.find_source(source)
+        super().__init__(name=self.name, **kwargs)
+        self.allowed_domains = self.source.domains()
+        self.known_review_keys: set[str] = set()
+        self.incremental_allowed = False
+        self._links = LinkExtractor(
+            allow=self.source.follow or (),
+            deny=self.source.deny or (),
+            allow_domains=self.allowed_domains,
+            deny_extensions=None,
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TargetSpider:
+        spider: TargetSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider._apply_source_settings(crawler)
+        return spider
+
+    def _apply_source_settings(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if settings.frozen:
+            return
+        polite, limits = self.source.politeness, self.source.limits
+        settings.set("ROBOTSTXT_OBEY", polite.obey_robots, priority="spider")
+        settings.set("AUTOTHROTTLE_ENABLED", polite.autothrottle, priority="spider")
+        if polite.download_delay is not None:
+            settings.set("DOWNLOAD_DELAY", polite.download_delay, priority="spider")
+            settings.set(
+                "AUTOTHROTTLE_START_DELAY", max(polite.download_delay, 0.01), priority="spider"
+            )
+        if polite.concurrency is not None:
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", polite.concurrency, priority="spider")
+            settings.set(
+                "AUTOTHROTTLE_TARGET_CONCURRENCY", float(polite.concurrency), priority="spider"
+            )
+        settings.set("CLOSESPIDER_PAGECOUNT", limits.max_pages, priority="spider")
+        settings.set("CLOSESPIDER_TIMEOUT", limits.timeout_s, priority="spider")
+        settings.set("DEPTH_LIMIT", limits.max_depth, priority="spider")
+        if not polite.obey_robots:
+            self.logger.warning("robots.txt is NOT obeyed for source %s (targets file)", self.source.name)
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.source.start_urls:
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+        if self.source.sitemap:
+            yield scrapy.Request(self.source.sitemap, callback=self.parse_sitemap, errback=self.on_error)
+
+    # -- callbacks -------------------------------------------------------------
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        body = response.body
+        if response.url.endswith("/robots.txt"):
+            urls = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+            yield from (scrapy.Request(u, callback=self.parse_sitemap, errback=self.on_error) for u in urls)
+            return
+        try:
+            sitemap = Sitemap(body)
+        except Exception as exc:  # lxml raises several types on garbage
+            self._error(f"{response.url}: not a sitemap ({exc})")
+            return
+        for entry in sitemap:
+            loc = entry.get("loc", "").strip()
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
+            elif self._wanted(loc):
+                yield scrapy.Request(loc, callback=self.parse, errback=self.on_error)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            page = extract_page(response.text, response.url, self.source)
+        except Exception as exc:
+            # Extraction is written not to raise; if it does, the page is lost, not the crawl.
+            self._error(f"{response.url}: extraction failed ({type(exc).__name__}: {exc})")
+            page = PageExtraction(url=response.url)
+        for warning in page.warnings:
+            stats.inc_value(f"{STAT}/extract_warnings")
+            self.logger.debug("%s: %s", response.url, warning)
+        holds = self.source.holds
+        if holds in ("offers", "both"):
+            for offer in page.offers:
+                offer.company, offer.source = self.company.name, self.source.name
+                stats.inc_value(f"{STAT}/offers_scraped")
+                yield offer
+        review_keys: list[str] = []
+        if holds in ("reviews", "both"):
+            main = page.offers[0] if page.offers else None
+            for review in page.reviews[: self.source.limits.max_reviews]:
+                review.company, review.source = self.company.name, self.source.name
+                if review.product_name is None and main is not None:
+                    review.product_name, review.product_sku = main.name, main.sku
+                review.content_key = review_content_key(
+                    external_id=review.external_id,
+                    text=review.text,
+                    title=review.title,
+                    rating_raw=review.rating_raw if review.rating_raw is not None else review.rating,
+                    date_raw=review.date_raw,
+                    author=review.author,
+                    product=review.product_sku or review.product_name,
+                )
+                review_keys.append(review.content_key)
+                stats.inc_value(f"{STAT}/reviews_scraped")
+                yield review
+        yield from self._follow(response, page, review_keys)
+
+    def _follow(
+        self, response: TextResponse, page: PageExtraction, review_keys: list[str]
+    ) -> Iterator[scrapy.Request]:
+        stats = self.crawler.stats
+        assert stats is not None
+        all_known = bool(review_keys) and all(k in self.known_review_keys for k in review_keys)
+        if page.next_page and self._wanted(page.next_page):
+            if all_known and self.incremental_allowed:
+                # Newest first: a page of reviews we all have means the rest is stored too.
+                stats.inc_value(f"{STAT}/incremental_stops")
+            else:
+                yield response.follow(page.next_page, callback=self.parse, errback=self.on_error)
+        here = urlparse(response.url).path
+        for link in self._links.extract_links(response):
+            # Other pages of the same path are pagination, followed only through next_page
+            # so that incremental stops hold.
+            if urlparse(link.url).path == here:
+                continue
+            yield response.follow(link.url, callback=self.parse, errback=self.on_error)
+
+    def _wanted(self, url: str) -> bool:
+        if any(re.search(p, url) for p in self.source.deny):
+            return False
+        return not self.source.follow or any(re.search(p, url) for p in self.source.follow)
+
+    # -- errors ------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> None:
+        """A download failed or the server answered >= 400: count it, keep crawling."""
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"{STAT}/http_errors")
+        if failure.check(HttpError):
+            response = failure.value.response
+            self._sample(f"HTTP {response.status} {response.url}")
+        else:
+            request = getattr(failure, "request", None)
+            url = request.url if request is not None else "?"
+            self._sample(f"{failure.type.__name__ if failure.type else 'error'}: {url}: {failure.getErrorMessage()}")
+
+    def _error(self, message: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"{STAT}/errors")
+        self.logger.warning(message)
+        self._sample(message)
+
+    def _sample(self, message: str) -> None:
+        samples: list[str] = getattr(self, "error_samples", [])
+        if len(samples) < 20:
+            samples.append(message[:300])
+        self.error_samples = samples

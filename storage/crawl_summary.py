@@ -1,0 +1,67 @@
+"""What the database holds per company, and what recent runs did: for the CLI's summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from storage.models import Company, CrawlRun, OfferObservation, Product, Review, Source
+
+
+@dataclass
+class CompanySummary:
+    """Totals for one company."""
+
+    company: str
+    own: bool
+    reviews: int = 0
+    products: int = 0
+    offer_observations: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    last_runs: list[CrawlRun] = field(default_factory=list)
+
+
+def company_summaries(engine: Engine, sources: list[str] | None = None) -> list[CompanySummary]:
+    """Per company (own first): stored reviews by language, products, offer observations,
+    and the newest run of each of its sources (only ``sources`` if given)."""
+    out: list[CompanySummary] = []
+    with Session(engine) as session:
+        companies = session.exec(
+            select(Company).order_by(col(Company.is_own).desc(), col(Company.name))
+        ).all()
+        for company in companies:
+            summary = CompanySummary(company=company.name, own=company.is_own)
+            for language, n in session.exec(
+                select(Review.language, func.count())
+                .where(Review.company_id == company.id)
+                .group_by(col(Review.language))
+            ).all():
+                summary.languages[language or "?"] = n
+            summary.reviews = sum(summary.languages.values())
+            summary.products = session.exec(
+                select(func.count()).select_from(Product).where(Product.company_id == company.id)
+            ).one()
+            summary.offer_observations = session.exec(
+                select(func.count())
+                .select_from(OfferObservation)
+                .join(Product, col(Product.id) == col(OfferObservation.product_id))
+                .where(Product.company_id == company.id)
+            ).one()
+            company_sources = session.exec(
+                select(Source).where(Source.company_id == company.id)
+            ).all()
+            for source in company_sources:
+                if sources is not None and source.name not in sources:
+                    continue
+                run = session.exec(
+                    select(CrawlRun)
+                    .where(CrawlRun.source_id == source.id)
+                    .order_by(col(CrawlRun.id).desc())
+                ).first()
+                if run is not None:
+                    summary.last_runs.append(run)
+            if sources is None or summary.last_runs:
+                out.append(summary)
+    return out

@@ -1,0 +1,392 @@
+"""Batched writes of collected offers and reviews, and the record of each crawl or import run.
+
+One ``CollectWriter`` serves one source. Every ``write`` call is one transaction, so a
+crawl killed at any moment leaves whole batches only; the next run finds the dead run
+(status ``running`` whose process is gone), marks it ``interrupted`` and crawls fully.
+Rows are inserted with core ``INSERT … ON CONFLICT DO NOTHING`` (tens of thousands of
+rows per second, where per-row ORM inserts manage a few thousand).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from spiders.items import OfferItem, ReviewItem
+from spiders.keys import fold, product_key
+from storage.models import (
+    Company,
+    CrawlRun,
+    OfferObservation,
+    Product,
+    Review,
+    Source,
+    utcnow,
+)
+
+OfferState = tuple[str | None, str | None, str | None]
+
+
+class CollectError(Exception):
+    """Collected data cannot be written as asked (e.g. a second own company)."""
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def insert_ignore(
+    conn: Connection, model: Any, rows: Sequence[dict[str, Any]], conflict: list[str]
+) -> list[int]:
+    """Insert rows, skipping those that violate the unique ``conflict`` columns; ids of new rows."""
+    if not rows:
+        return []
+    table = _table(model)
+    stmt: Any
+    if conn.dialect.name == "postgresql":
+        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict)
+    elif conn.dialect.name == "sqlite":
+        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
+    else:  # pragma: no cover - other databases: plain insert, duplicates filtered before
+        from sqlalchemy import insert
+
+        stmt = insert(table)
+    result = conn.execute(stmt.returning(table.c.id), list(rows))
+    return [row[0] for row in result]
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class RunFigures:
+    """What a run did, as stored in ``crawl_run``."""
+
+    pages: int = 0
+    http_errors: int = 0
+    errors: int = 0
+    items_dropped: int = 0
+    dropped_reasons: dict[str, int] = field(default_factory=dict)
+    error_samples: list[str] = field(default_factory=list)
+    status_counts: dict[str, int] = field(default_factory=dict)
+    field_coverage: dict[str, float] = field(default_factory=dict)
+    incremental: bool = False
+
+
+class CollectWriter:
+    """Writes one source's offers and reviews; see the module docstring."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        company: str,
+        source: str,
+        own: bool | None = None,
+        kind: str = "crawl",
+        holds: str = "both",
+    ) -> None:
+        self.engine = engine
+        self.run_id: int | None = None
+        self.reviews_seen = 0
+        self.reviews_new = 0
+        self.offers_seen = 0
+        self.offers_changed = 0
+        self._touched_products: set[int] = set()
+        with Session(engine) as session:
+            self.company_id = self._company(session, company, own)
+            self.source_id = self._source(session, source, kind, holds)
+            session.commit()
+        with engine.connect() as conn:
+            self.known_review_keys: set[str] = set(
+                conn.execute(
+                    select(Review.content_key).where(col(Review.company_id) == self.company_id)
+                ).scalars()
+            )
+            self._products_by_key: dict[str, int] = {}
+            self._products_by_name: dict[str, int] = {}
+            for pid, key, name in conn.execute(
+                select(Product.id, Product.key, Product.name).where(
+                    col(Product.company_id) == self.company_id
+                )
+            ):
+                self._products_by_key[key] = pid
+                if name:
+                    self._products_by_name.setdefault(fold(name), pid)
+            self._last_state: dict[int, OfferState] = {}
+            latest = (
+                select(
+                    OfferObservation.product_id,
+                    OfferObservation.price,
+                    OfferObservation.currency,
+                    OfferObservation.availability,
+                )
+                .join(Product, col(Product.id) == col(OfferObservation.product_id))
+                .where(col(Product.company_id) == self.company_id)
+                .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
+            )
+            for product_id, price, currency, availability in conn.execute(latest):
+                self._last_state[product_id] = (price, currency, availability)
+
+    # -- companies and sources -------------------------------------------------
+
+    @staticmethod
+    def _company(session: Session, name: str, own: bool | None) -> int:
+        company = session.exec(select(Company).where(Company.name == name)).first()
+        if own:
+            other = session.exec(
+                select(Company).where(col(Company.is_own), Company.name != name)
+            ).first()
+            if other is not None:
+                raise CollectError(
+                    f"{other.name!r} is already the own company in this database; "
+                    f"import {name!r} without --own, or use another database"
+                )
+        if company is None:
+            company = Company(name=name, is_own=bool(own))
+            session.add(company)
+            session.flush()
+        elif own is not None and company.is_own != own:
+            company.is_own = own
+            session.add(company)
+        assert company.id is not None
+        return company.id
+
+    def _source(self, session: Session, name: str, kind: str, holds: str) -> int:
+        source = session.exec(select(Source).where(Source.name == name)).first()
+        if source is None:
+            source = Source(name=name, kind=kind, holds=holds, company_id=self.company_id)
+            session.add(source)
+            session.flush()
+        elif source.company_id != self.company_id:
+            raise CollectError(
+                f"source {name!r} already belongs to another company in this database; "
+                "give the source a new name"
+            )
+        elif source.holds != holds:
+            source.holds = holds
+            session.add(source)
+        assert source.id is not None
+        return source.id
+
+    # -- runs --------------------------------------------------------------------
+
+    def last_run_complete(self) -> bool:
+        """True if the source's previous run ended normally (not killed, limited or failed)."""
+        with Session(self.engine) as session:
+            last = session.exec(
+                select(CrawlRun)
+                .where(CrawlRun.source_id == self.source_id)
+                .order_by(col(CrawlRun.id).desc())
+            ).first()
+            return bool(last and last.status == "finished" and last.finish_reason == "finished")
+
+    def start_run(self) -> int:
+        """Record a new run (marking dead earlier runs ``interrupted``); returns its id."""
+        with Session(self.engine) as session:
+            running = session.exec(
+                select(CrawlRun).where(
+                    CrawlRun.source_id == self.source_id, CrawlRun.status == "running"
+                )
+            ).all()
+            for run in running:
+                if not _pid_alive(run.pid) or run.pid == os.getpid():
+                    run.status = "interrupted"
+                    run.finish_reason = run.finish_reason or "process ended without closing"
+                    session.add(run)
+            run = CrawlRun(source_id=self.source_id, pid=os.getpid())
+            session.add(run)
+            session.commit()
+            assert run.id is not None
+            self.run_id = run.id
+            return run.id
+
+    def finish_run(self, status: str, finish_reason: str | None, figures: RunFigures) -> None:
+        """Store the run's final figures; touch the products seen."""
+        if self.run_id is None:
+            return
+        now = utcnow()
+        with self.engine.begin() as conn:
+            ids = sorted(self._touched_products)
+            for start in range(0, len(ids), 500):
+                conn.execute(
+                    update(_table(Product))
+                    .where(_table(Product).c.id.in_(ids[start : start + 500]))
+                    .values(last_seen_at=now)
+                )
+            conn.execute(
+                update(_table(CrawlRun))
+                .where(_table(CrawlRun).c.id == self.run_id)
+                .values(
+                    status=status,
+                    finish_reason=finish_reason,
+                    finished_at=now,
+                    pages=figures.pages,
+                    http_errors=figures.http_errors,
+                    errors=figures.errors,
+                    items_dropped=figures.items_dropped,
+                    dropped_reasons=figures.dropped_reasons,
+                    error_samples=figures.error_samples[:20],
+                    status_counts=figures.status_counts,
+                    field_coverage=figures.field_coverage,
+                    incremental=figures.incremental,
+                    reviews_seen=self.reviews_seen,
+                    reviews_new=self.reviews_new,
+                    offers_seen=self.offers_seen,
+                    offers_changed=self.offers_changed,
+                    pid=None,
+                )
+            )
+
+    # -- data --------------------------------------------------------------------
+
+    def write(self, offers: Iterable[OfferItem], reviews: Iterable[ReviewItem]) -> None:
+        """Store one batch in one transaction."""
+        offers = list(offers)
+        reviews = list(reviews)
+        now = utcnow()
+        with self.engine.begin() as conn:
+            observations: list[dict[str, Any]] = []
+            pending_state: dict[int, OfferState] = {}
+            for offer in offers:
+                pid = self._product_id(conn, offer, now)
+                if pid is None:
+                    continue
+                self.offers_seen += 1
+                state: OfferState = (offer.price, offer.currency, offer.availability)
+                previous = pending_state.get(pid, self._last_state.get(pid))
+                if previous == state:
+                    continue
+                pending_state[pid] = state
+                observations.append(
+                    {
+                        "product_id": pid,
+                        "source_id": self.source_id,
+                        "crawl_run_id": self.run_id,
+                        "observed_at": now,
+                        "price": offer.price,
+                        "price_value": float(offer.price) if offer.price else None,
+                        "currency": offer.currency,
+                        "availability": offer.availability,
+                        "url": offer.url or None,
+                    }
+                )
+            if observations:
+                conn.execute(_table(OfferObservation).insert(), observations)
+            rows: list[dict[str, Any]] = []
+            batch_keys: set[str] = set()
+            for review in reviews:
+                self.reviews_seen += 1
+                key = review.content_key
+                if not key or key in self.known_review_keys or key in batch_keys:
+                    continue
+                batch_keys.add(key)
+                rows.append(self._review_row(conn, review, key, now))
+            new_ids = insert_ignore(conn, Review, rows, ["company_id", "content_key"])
+        # Only after the commit: a failed transaction must not mark rows as known.
+        self._last_state.update(pending_state)
+        self.offers_changed += len(observations)
+        self.known_review_keys.update(batch_keys)
+        self.reviews_new += len(new_ids)
+
+    def _product_id(self, conn: Connection, offer: OfferItem, now: datetime) -> int | None:
+        key = product_key(gtin=offer.gtin, sku=offer.sku, name=offer.name)
+        if key is None:
+            return None
+        pid = self._products_by_key.get(key)
+        if pid is None:
+            pid = self._insert_product(
+                conn,
+                key,
+                now,
+                name=offer.name,
+                sku=offer.sku,
+                gtin=offer.gtin,
+                mpn=offer.mpn,
+                brand=offer.brand,
+                category=offer.category,
+                plan=offer.plan,
+                url=offer.url or None,
+            )
+        self._touched_products.add(pid)
+        return pid
+
+    def _insert_product(self, conn: Connection, key: str, now: datetime, **fields: Any) -> int:
+        row = {
+            "company_id": self.company_id,
+            "key": key,
+            "first_seen_at": now,
+            "last_seen_at": now,
+            **fields,
+        }
+        ids = insert_ignore(conn, Product, [row], ["company_id", "key"])
+        if ids:
+            pid = ids[0]
+        else:  # created meanwhile by another process
+            pid = conn.execute(
+                select(Product.id).where(
+                    col(Product.company_id) == self.company_id, col(Product.key) == key
+                )
+            ).scalar_one()
+        self._products_by_key[key] = pid
+        if fields.get("name"):
+            self._products_by_name.setdefault(fold(fields["name"]), pid)
+        return pid
+
+    def _review_product(self, conn: Connection, review: ReviewItem, now: datetime) -> int | None:
+        if review.product_sku:
+            pid = self._products_by_key.get(f"sku:{review.product_sku.strip()}")
+            if pid is not None:
+                return pid
+        if review.product_name:
+            pid = self._products_by_name.get(fold(review.product_name))
+            if pid is not None:
+                return pid
+        key = product_key(sku=review.product_sku, name=review.product_name)
+        if key is None:
+            return None
+        return self._products_by_key.get(key) or self._insert_product(
+            conn, key, now, name=review.product_name, sku=review.product_sku
+        )
+
+    def _review_row(
+        self, conn: Connection, review: ReviewItem, key: str, now: datetime
+    ) -> dict[str, Any]:
+        return {
+            "company_id": self.company_id,
+            "source_id": self.source_id,
+            "product_id": self._review_product(conn, review, now),
+            "crawl_run_id": self.run_id,
+            "content_key": key,
+            "first_seen_at": now,
+            "title": review.title,
+            "text": review.text,
+            "rating": review.rating,
+            "best_rating": review.best_rating,
+            "worst_rating": review.worst_rating,
+            "rating_normalized": review.rating_normalized,
+            "published": review.published,
+            "language": review.language,
+            "language_source": review.language_source,
+            "region": review.region,
+            "author_hash": review.author_hash,
+            "external_id": review.external_id,
+            "url": review.url or None,
+        }
