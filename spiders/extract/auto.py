@@ -1,0 +1,117 @@
+"""Auto extraction: offers, reviews, ratings and the next page from any shop page.
+
+Layers in order of trust: JSON-LD, microdata, RDFa, OpenGraph/product meta tags, then
+page heuristics. A field is taken from the most trusted layer that has it, and
+``explain[field]`` names that layer. Pure: no I/O, and never raises on bad input.
+"""
+
+from __future__ import annotations
+
+from spiders.extract.document import Document, parse_document
+from spiders.extract.heuristics import heuristic_offer_fields
+from spiders.extract.jsonld import jsonld_objects
+from spiders.extract.markup import markup_nodes
+from spiders.extract.meta import meta_offer_fields, meta_tags, page_language
+from spiders.extract.nodes import Node, jsonld_nodes
+from spiders.extract.pagination import next_page_url
+from spiders.extract.price import currency_from_url, normalize_price
+from spiders.extract.availability import normalize_availability
+from spiders.extract.schema_offers import schema_offer_items
+from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
+from spiders.items import OfferItem, PageExtraction
+
+_MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
+
+
+def extract_auto(html: str | bytes, url: str, *, encoding: str | None = None) -> PageExtraction:
+    """Everything the page's markup and layout say about its offers and reviews."""
+    try:
+        return _extract(parse_document(html, encoding), url)
+    except Exception as exc:  # a bug must not stop a crawl; report it with the page
+        return PageExtraction(url=url, warnings=[f"extraction failed: {exc.__class__.__name__}: {exc}"])
+
+
+def structured_nodes(document: Document) -> tuple[list[Node], list[str]]:
+    """schema.org nodes from JSON-LD, microdata and RDFa, in that order of trust."""
+    assert document.root is not None
+    objects, warnings = jsonld_objects(document.root)
+    nodes = jsonld_nodes(objects)
+    text = document.text
+    has_microdata = "itemprop" in text or "itemscope" in text
+    has_rdfa = "typeof" in text or "property=" in text
+    if has_microdata or has_rdfa:
+        nodes.extend(markup_nodes(document.root, microdata=has_microdata, rdfa=has_rdfa))
+    return nodes, warnings
+
+
+def _extract(document: Document, url: str) -> PageExtraction:
+    page = PageExtraction(url=url, warnings=list(document.warnings))
+    root = document.root
+    if root is None:
+        return page
+    nodes, warnings = structured_nodes(document)
+    page.warnings.extend(warnings)
+    tags = meta_tags(root)
+    page.language = page_language(root, tags)
+    hint = currency_from_url(url)
+    offers = _main_first(schema_offer_items(nodes, url, hint))
+    main = offers[0] if offers else OfferItem(url=url)
+    for other in offers[1:]:
+        if _same_product(main, other):
+            _fill(main, other)
+    _fill_from_meta(main, meta_offer_fields(tags), hint)
+    heuristic_offer_fields(root, url, main, hint)
+    if not offers and (main.price or main.sku):
+        offers = [main]
+    page.offers = offers
+    page.reviews = schema_review_items(nodes, url)
+    page.aggregate_rating = aggregate_rating_item(nodes)
+    page.next_page = next_page_url(root, url)
+    return page
+
+
+def _main_first(offers: list[OfferItem]) -> list[OfferItem]:
+    """The page's main offer first: the first one with a price (variants keep their order)."""
+    for index, offer in enumerate(offers):
+        if offer.price is not None:
+            return [offer, *offers[:index], *offers[index + 1 :]]
+    return offers
+
+
+def _same_product(main: OfferItem, other: OfferItem) -> bool:
+    if main.name is None or other.name is None:
+        return True
+    return main.name.casefold() == other.name.casefold() or main.explain.get("name") != other.explain.get("name")
+
+
+def _fill(target: OfferItem, source: OfferItem) -> None:
+    for field in _MERGED_FIELDS:
+        value = getattr(source, field)
+        if getattr(target, field) is None and value is not None:
+            setattr(target, field, value)
+            target.explain[field] = source.explain.get(field, "json-ld")
+    if target.name is None and source.name:
+        target.name = source.name
+        target.explain["name"] = source.explain.get("name", "json-ld")
+
+
+def _fill_from_meta(offer: OfferItem, fields: dict[str, tuple[str, str]], hint: str | None) -> None:
+    if offer.price is None and "price" in fields:
+        raw, layer = fields["price"]
+        currency_raw = fields.get("currency", (None, ""))[0]
+        price, currency = normalize_price(raw, currency_raw or hint)
+        if price is not None:
+            offer.price, offer.price_raw, offer.explain["price"] = price, raw, layer
+            if offer.currency is None and currency:
+                offer.currency, offer.explain["currency"] = currency, layer
+    if offer.availability is None and "availability" in fields:
+        raw, layer = fields["availability"]
+        availability = normalize_availability(raw)
+        if availability:
+            offer.availability, offer.availability_raw = availability, raw
+            offer.explain["availability"] = layer
+    for field in ("sku", "gtin", "mpn", "brand", "name", "category", "image"):
+        if getattr(offer, field) is None and field in fields:
+            value, layer = fields[field]
+            setattr(offer, field, value)
+            offer.explain[field] = layer

@@ -1,0 +1,54 @@
+"""Bytes or text -> one parsed lxml tree, shared by every extraction layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import lxml.etree
+import lxml.html
+from w3lib.encoding import html_to_unicode
+
+
+@dataclass
+class Document:
+    """A page decoded once and parsed once."""
+
+    text: str
+    """The decoded HTML."""
+    root: lxml.html.HtmlElement | None
+    """The parsed tree, or None when nothing could be parsed (empty or binary input)."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode_html(html: str | bytes, encoding: str | None = None) -> tuple[str, list[str]]:
+    """Text of ``html``: the given encoding, else BOM, else ``<meta charset>``, else UTF-8."""
+    if isinstance(html, str):
+        return html, []
+    warnings: list[str] = []
+    if encoding:
+        try:
+            return html.decode(encoding), warnings
+        except (LookupError, UnicodeDecodeError) as exc:
+            warnings.append(f"could not decode as {encoding} ({exc.__class__.__name__}); sniffed")
+    content_type = f"text/html; charset={encoding}" if encoding else None
+    try:
+        _, text = html_to_unicode(content_type, html)
+    except (LookupError, UnicodeDecodeError):
+        text = html.decode("utf-8", errors="replace")
+        warnings.append("undecodable bytes replaced")
+    return text, warnings
+
+
+def parse_document(html: str | bytes, encoding: str | None = None) -> Document:
+    """Decode and parse; never raises (problems go to ``warnings``)."""
+    text, warnings = decode_html(html, encoding)
+    if not text.strip():
+        return Document(text, None, [*warnings, "empty page"])
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+    try:
+        root = lxml.html.document_fromstring(
+            text.encode("utf-8", errors="replace"), parser=parser
+        )
+    except (lxml.etree.ParserError, ValueError) as exc:
+        return Document(text, None, [*warnings, f"unparseable HTML: {exc}"])
+    return Document(text, root, warnings)

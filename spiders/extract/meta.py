@@ -1,0 +1,62 @@
+"""OpenGraph and product ``<meta>`` tags (``og:price:amount``, ``product:availability``, ...)."""
+
+from __future__ import annotations
+
+import lxml.html
+
+# meta key -> OfferItem field; the first key present for a field wins.
+META_FIELDS: dict[str, tuple[str, ...]] = {
+    "price": ("product:price:amount", "og:price:amount", "product:price", "og:price",
+              "product:sale_price:amount", "twitter:data1"),
+    "currency": ("product:price:currency", "og:price:currency", "product:sale_price:currency"),
+    "availability": ("product:availability", "og:availability", "availability"),
+    "sku": ("product:retailer_item_id", "product:sku", "og:sku", "product:retailer_part_no"),
+    "gtin": ("product:gtin", "product:ean", "product:upc", "og:upc", "og:ean", "product:isbn"),
+    "mpn": ("product:mfr_part_no", "product:mpn"),
+    "brand": ("product:brand", "og:brand"),
+    "name": ("og:title", "twitter:title"),
+    "category": ("product:category",),
+    "image": ("og:image", "og:image:url", "twitter:image"),
+}  # fmt: skip
+
+
+def meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """``property``/``name`` (lower-cased) -> ``content`` of the page's meta tags; first wins."""
+    tags: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        content = meta.get("content")
+        if key and content and content.strip():
+            tags.setdefault(key.strip().lower(), content.strip())
+    return tags
+
+
+def meta_offer_fields(tags: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """OfferItem field -> (value, layer) from meta tags; layer is "opengraph" or "meta"."""
+    fields: dict[str, tuple[str, str]] = {}
+    for field_name, keys in META_FIELDS.items():
+        for key in keys:
+            if key in tags:
+                if key == "twitter:data1" and not any(ch.isdigit() for ch in tags[key]):
+                    continue
+                layer = "opengraph" if key.startswith(("og:", "product:")) else "meta"
+                fields[field_name] = (tags[key], layer)
+                break
+    return fields
+
+
+def page_language(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
+    """ISO 639-1 code the page declares (``<html lang>``, ``og:locale``, content-language)."""
+    declared = root.get("lang") or root.get("xml:lang") or tags.get("og:locale")
+    declared = declared or tags.get("content-language") or tags.get("language")
+    return iso_language(declared)
+
+
+def iso_language(value: str | None) -> str | None:
+    """``"fr-FR"`` / ``"nb_NO"`` -> ``"fr"`` / ``"no"``; None if not a language tag."""
+    if not value:
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    if code in ("nb", "nn"):
+        return "no"
+    return code if len(code) == 2 and code.isalpha() else None

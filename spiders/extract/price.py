@@ -1,0 +1,182 @@
+"""Price texts and numbers -> (decimal string, ISO 4217 currency).
+
+Shops write prices in every local convention: ``"1.299,00 €"``, ``"1 099,-"``,
+``"$1,299.99"``, ``"CHF 1'299.–"``. The separator rules below decide which mark is
+the decimal point from the shape of the digits, not from the shop's country.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlparse
+
+# Longest symbols first so "R$" wins over "$" and "US$" over "$".
+CURRENCY_SYMBOLS: dict[str, str | None] = {
+    "US$": "USD",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "AU$": "AUD",
+    "A$": "AUD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "R$": "BRL",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₩": "KRW",
+    "₪": "ILS",
+    "₴": "UAH",
+    "฿": "THB",
+    "₫": "VND",
+    "₱": "PHP",
+    "zł": "PLN",
+    "zl": "PLN",
+    "kč": "CZK",
+    "ft": "HUF",
+    "lei": "RON",
+    "kn": "HRK",
+    "лв": "BGN",
+    "руб": "RUB",
+    "rs": None,  # INR or PKR: needs a hint
+    "kr": None,  # NOK, SEK, DKK, ISK: needs a hint
+    "$": None,  # USD unless the hint says CAD/AUD/...
+}
+DEFAULT_FOR_AMBIGUOUS = {"$": "USD", "rs": "INR"}
+AMBIGUOUS_CANDIDATES = {
+    "kr": {"NOK", "SEK", "DKK", "ISK"},
+    "$": {"USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD", "CLP", "ARS", "COP"},
+    "rs": {"INR", "PKR", "LKR", "NPR"},
+}
+# Country-code TLD -> currency, used only as a hint for ambiguous symbols or bare numbers.
+TLD_CURRENCY = {
+    "no": "NOK", "se": "SEK", "dk": "DKK", "is": "ISK", "pl": "PLN", "ch": "CHF",
+    "uk": "GBP", "in": "INR", "pk": "PKR", "ro": "RON", "cz": "CZK", "hu": "HUF",
+    "hr": "EUR", "bg": "BGN", "jp": "JPY", "ca": "CAD", "au": "AUD", "nz": "NZD",
+    "br": "BRL", "mx": "MXN", "cl": "CLP", "ar": "ARS", "co": "COP", "tr": "TRY",
+    "ru": "RUB", "ua": "UAH", "za": "ZAR", "sg": "SGD", "hk": "HKD", "kr": "KRW",
+    "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR", "pt": "EUR", "nl": "EUR",
+    "be": "EUR", "at": "EUR", "ie": "EUR", "fi": "EUR", "gr": "EUR", "sk": "EUR",
+    "si": "EUR", "ee": "EUR", "lv": "EUR", "lt": "EUR", "lu": "EUR", "mt": "EUR",
+    "cy": "EUR", "us": "USD",
+}  # fmt: skip
+ISO_CODES = frozenset(
+    """USD EUR GBP CHF PLN NOK SEK DKK ISK CZK HUF RON BGN HRK JPY CNY INR PKR CAD AUD NZD
+    BRL MXN CLP ARS COP TRY RUB UAH ZAR SGD HKD KRW ILS THB VND PHP IDR MYR AED SAR KWD BHD
+    OMR QAR EGP NGN KES MAD TND LKR NPR BDT TWD PEN UYU RSD BAM MKD ALL GEL KZT""".split()
+)
+THREE_DECIMAL_CURRENCIES = frozenset({"KWD", "BHD", "OMR", "TND", "JOD", "IQD", "LYD"})
+
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007\u200a\u2002\u2003]+")
+_NUMBER = re.compile(r"\d(?:[\d.,' ’]*\d)?(?:[.,](?:-{1,2}|–|—))?")
+_ISO_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+_SYMBOL_PATTERN = re.compile(
+    "|".join(
+        (re.escape(s) if not s.isalpha() else rf"(?<![^\W\d_]){re.escape(s)}(?![^\W\d_])")
+        for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
+)
+
+
+def currency_from_url(url: str) -> str | None:
+    """Currency a shop's country-code domain suggests (``.no`` -> NOK), or None."""
+    host = urlparse(url).hostname or ""
+    return TLD_CURRENCY.get(host.rsplit(".", 1)[-1])
+
+
+def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | None, str | None]:
+    """(ISO code, symbol as found) of the currency a price text names, else the hint."""
+    hint = currency_hint.upper() if currency_hint else None
+    iso = _ISO_IN_TEXT.search(text)
+    if iso and iso.group(1) in ISO_CODES:
+        return iso.group(1), iso.group(1)
+    found = _SYMBOL_PATTERN.search(text)
+    if not found:
+        return hint, None
+    raw = found.group(0)
+    key = raw.lower() if raw.isalpha() or raw.lower() in CURRENCY_SYMBOLS else raw
+    code = CURRENCY_SYMBOLS.get(key, CURRENCY_SYMBOLS.get(raw))
+    if code is not None:
+        return code, raw
+    candidates = AMBIGUOUS_CANDIDATES.get(key, set())
+    if hint in candidates:
+        return hint, raw
+    return DEFAULT_FOR_AMBIGUOUS.get(key), raw
+
+
+def parse_amount(text: str, currency: str | None = None) -> str | None:
+    """The first amount in ``text`` as a plain decimal string, or None."""
+    cleaned = _SPACES.sub(" ", text)
+    match = _NUMBER.search(cleaned)
+    if not match:
+        return None
+    number = re.sub(r"[.,](?:-{1,2}|–|—)$", "", match.group(0)).strip()
+    number = number.replace("’", "'")
+    decimals = 3 if currency in THREE_DECIMAL_CURRENCIES else 2
+    return _decimal_string(_unify_separators(number, decimals))
+
+
+def _unify_separators(number: str, decimals: int) -> str:
+    number = number.replace("'", "").replace(" ", "")
+    has_dot, has_comma = "." in number, "," in number
+    if has_dot and has_comma:
+        decimal_mark = "." if number.rfind(".") > number.rfind(",") else ","
+        thousands = "," if decimal_mark == "." else "."
+        return number.replace(thousands, "").replace(decimal_mark, ".")
+    mark = "." if has_dot else "," if has_comma else None
+    if mark is None:
+        return number
+    head, _, tail = number.rpartition(mark)
+    if number.count(mark) > 1:
+        # "1.299.000" is grouping; "1.299.00" (rare) keeps the last mark as decimal.
+        if len(tail) == 3:
+            return number.replace(mark, "")
+        return head.replace(mark, "") + "." + tail
+    if len(tail) == 3 and decimals != 3 and head != "0":
+        return head + tail  # "1.299" / "1,299": a thousands separator
+    return head + "." + tail
+
+
+def _decimal_string(number: str) -> str | None:
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value < 0:
+        return None
+    return format(value, "f")
+
+
+def normalize_price(
+    text: str | float | int | None, currency_hint: str | None = None
+) -> tuple[str | None, str | None]:
+    """(decimal string, ISO 4217 code) for a price as written on a page or in markup.
+
+    ``currency_hint`` (an ISO code, e.g. from ``priceCurrency`` or the domain) decides
+    ambiguous symbols like ``kr`` and ``$`` and is returned when the text names none.
+    """
+    hint = currency_hint.strip().upper() if currency_hint and currency_hint.strip() else None
+    if text is None or isinstance(text, bool):
+        return None, hint
+    if isinstance(text, int | float):
+        if text != text or text < 0:  # NaN or negative
+            return None, hint
+        return _decimal_string(repr(text) if isinstance(text, float) else str(text)), hint
+    text = str(text).strip()
+    if not text:
+        return None, hint
+    currency, _ = detect_currency(text, hint)
+    return parse_amount(text, currency), currency
+
+
+def minor_units_to_decimal(value: str | int, exponent: int = 2) -> str | None:
+    """``12999`` cents -> ``"129.99"``: for markup that states prices in minor units."""
+    try:
+        amount = Decimal(str(value).strip()).scaleb(-exponent)
+    except InvalidOperation:
+        return None
+    return format(amount, "f") if amount.is_finite() and amount >= 0 else None

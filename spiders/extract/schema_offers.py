@@ -1,0 +1,136 @@
+"""schema.org Product / Offer nodes (any syntax) -> OfferItem."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spiders.extract.availability import normalize_availability
+from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
+from spiders.extract.price import normalize_price
+from spiders.items import OfferItem
+
+PRODUCT_TYPES = frozenset(
+    {"product", "productgroup", "productmodel", "individualproduct", "someproducts", "car",
+     "vehicle", "motorcycle", "book", "event", "service", "softwareapplication", "menuitem",
+     "course", "orphan", "dietarysupplement", "drug", "wearablemeasurement"}
+)  # fmt: skip
+OFFER_TYPES = frozenset({"offer", "aggregateoffer"})
+# priceSpecification entries that are not what the customer pays now.
+_NOT_CURRENT_PRICE = re.compile(r"list|strikethrough|msrp|srp|was|regular|original", re.I)
+_PLAIN_DECIMAL = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+_GTIN = re.compile(r"^\d{8}$|^\d{12,14}$")
+
+
+def schema_price(value: Any, currency: str | None) -> tuple[str | None, str | None]:
+    """Price from markup: schema.org says ``.`` is the decimal mark, so plain numbers
+    like ``"23.450"`` are read as written; other texts go through ``normalize_price``."""
+    if isinstance(value, str) and _PLAIN_DECIMAL.match(value):
+        return normalize_price(float(value) if "." in value else int(value), currency)
+    if isinstance(value, str | int | float):
+        return normalize_price(value, currency)
+    return None, currency
+
+
+def is_product(node: Node) -> bool:
+    types = node_types(node)
+    if types & PRODUCT_TYPES:
+        return types != {"orphan"} or _has_offer_fields(node)
+    return False
+
+
+def _has_offer_fields(node: Node) -> bool:
+    return any(k in node for k in ("price", "offers", "sku", "gtin13", "priceCurrency"))
+
+
+def offers_of(product: Node) -> list[Node]:
+    """The Offer/AggregateOffer nodes of a product (the product itself if it carries a price)."""
+    found = [o for o in as_list(product.get("offers")) if isinstance(o, dict)]
+    expanded: list[Node] = []
+    for offer in found:
+        expanded.append(offer)
+        # AggregateOffer may list its member offers; they are variants of this product.
+        expanded.extend(o for o in as_list(offer.get("offers")) if isinstance(o, dict))
+    if not expanded and ("price" in product or "lowPrice" in product):
+        expanded = [product]
+    return expanded
+
+
+def _current_price_spec(offer: Node) -> Node | None:
+    specs = [s for s in as_list(offer.get("priceSpecification")) if isinstance(s, dict)]
+    current = [s for s in specs if not _NOT_CURRENT_PRICE.search(str(s.get("priceType", "")))]
+    return (current or specs or [None])[0]
+
+
+def offer_item(product: Node, offer: Node | None, url: str, currency_hint: str | None) -> OfferItem:
+    """One OfferItem from a product node and one of its offers."""
+    layer = str(product.get("@layer", "json-ld"))
+    item = OfferItem(url=url)
+    sources: list[Node] = [offer, product] if offer is not None else [product]
+    spec = _current_price_spec(offer) if offer is not None else None
+    if spec is not None:
+        sources.insert(1, spec)
+
+    def pick(*keys: str) -> str | None:
+        for source in sources:
+            text = first_text(source, *keys)
+            if text:
+                return text
+        return None
+
+    def put(field: str, value: str | None) -> None:
+        if value and getattr(item, field) is None:
+            setattr(item, field, value)
+            item.explain[field] = layer
+
+    put("name", first_text(product, "name") or pick("name"))
+    currency_raw = pick("priceCurrency", "currency")
+    raw_price = None
+    for source in sources:
+        raw_price = first_value(source, "price", "lowPrice", "highPrice")
+        if raw_price is not None and not isinstance(raw_price, dict | list):
+            break
+        raw_price = None
+    if raw_price is not None:
+        price, currency = schema_price(raw_price, currency_raw or currency_hint)
+        put("price", price)
+        item.price_raw = str(raw_price)
+        put("currency", currency if currency_raw or price else None)
+        item.currency_raw = currency_raw
+    availability_raw = pick("availability")
+    put("availability", normalize_availability(availability_raw))
+    item.availability_raw = availability_raw
+    put("sku", pick("sku", "productID", "productId", "identifier"))
+    gtin = pick("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "ean", "upc", "isbn")
+    put("gtin", gtin if gtin and _GTIN.match(gtin.replace(" ", "")) else None)
+    put("mpn", pick("mpn"))
+    put("brand", first_text(product, "brand", "manufacturer"))
+    put("category", first_text(product, "category"))
+    image = first_value(product, "image")
+    if isinstance(image, dict):
+        image = first_value(image, "url", "contentUrl", "@id")
+    put("image", image if isinstance(image, str) else None)
+    return item
+
+
+def schema_offer_items(nodes: list[Node], url: str, currency_hint: str | None) -> list[OfferItem]:
+    """Every offer of every product node, products in node order; standalone offers last."""
+    items: list[OfferItem] = []
+    used: set[int] = set()
+    for node in nodes:
+        if not is_product(node) or id(node) in used:
+            continue
+        used.add(id(node))
+        offers = offers_of(node)
+        if not offers:
+            items.append(offer_item(node, None, url, currency_hint))
+        for offer in offers:
+            used.add(id(offer))
+            items.append(offer_item(node, offer, url, currency_hint))
+    for node in nodes:
+        if node_types(node) & OFFER_TYPES and id(node) not in used:
+            offered = first_value(node, "itemOffered")
+            product = offered if isinstance(offered, dict) else {"@layer": node.get("@layer")}
+            product.setdefault("@layer", node.get("@layer"))
+            items.append(offer_item(product, node, url, currency_hint))
+    return items

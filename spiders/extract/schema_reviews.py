@@ -1,0 +1,122 @@
+"""schema.org Review and AggregateRating nodes (any syntax) -> items."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from spiders.extract.meta import iso_language
+from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
+from spiders.extract.ratings import infer_scale, normalize_rating, parse_number, parse_rating
+from spiders.extract.schema_offers import is_product
+from spiders.items import AggregateRatingItem, ReviewItem
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def iso_date(text: str | None) -> date | None:
+    """The date of an ISO-like text (``2021-03-04``, ``2021-03-04T10:00:00Z``), else None."""
+    match = _ISO_DATE.match(text or "")
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def review_item(review: Node, url: str, product: Node | None) -> ReviewItem:
+    layer = str(review.get("@layer", "json-ld"))
+    item = ReviewItem(url=url)
+
+    def put(field: str, value: object) -> None:
+        if value is not None and value != "":
+            setattr(item, field, value)
+            item.explain[field] = layer
+
+    put("text", first_text(review, "reviewBody", "description", "text"))
+    put("title", first_text(review, "name", "headline"))
+    rating_node = first_value(review, "reviewRating")
+    rating_source: Node = rating_node if isinstance(rating_node, dict) else review
+    raw = first_value(rating_source, "ratingValue")
+    if raw is None and not isinstance(rating_node, dict):
+        raw = rating_node
+    rating, stated_best = parse_rating(raw)
+    if rating is not None:
+        best, worst = infer_scale(
+            rating,
+            parse_number(first_value(rating_source, "bestRating")) or stated_best,
+            parse_number(first_value(rating_source, "worstRating")),
+        )
+        item.rating_raw = str(raw)
+        put("rating", rating)
+        put("best_rating", best)
+        put("worst_rating", worst)
+        put("rating_normalized", normalize_rating(rating, best, worst))
+    date_raw = first_text(review, "datePublished", "dateCreated", "dateModified")
+    put("date_raw", date_raw)
+    put("published", iso_date(date_raw))
+    put("author", first_text(review, "author", "creator"))
+    review_id = first_text(review, "identifier", "@id")
+    put("external_id", review_id)
+    put("language", iso_language(first_text(review, "inLanguage") or review.get("@lang")))
+    reviewed = first_value(review, "itemReviewed")
+    about = reviewed if isinstance(reviewed, dict) else product
+    if about is not None:
+        put("product_name", first_text(about, "name"))
+        put("product_sku", first_text(about, "sku", "productID"))
+    return item
+
+
+def schema_review_items(nodes: list[Node], url: str) -> list[ReviewItem]:
+    """Reviews nested in products first (knowing their product), then standalone ones."""
+    items: list[ReviewItem] = []
+    seen: set[int] = set()
+    for node in nodes:
+        if is_product(node):
+            for review in as_list(node.get("review")) + as_list(node.get("reviews")):
+                if isinstance(review, dict) and id(review) not in seen:
+                    seen.add(id(review))
+                    items.append(review_item(review, url, node))
+    for node in nodes:
+        if "review" in node_types(node) and id(node) not in seen:
+            seen.add(id(node))
+            items.append(review_item(node, url, None))
+    return [item for item in items if item.text or item.rating is not None or item.title]
+
+
+def aggregate_rating_item(nodes: list[Node]) -> AggregateRatingItem | None:
+    """The first product's aggregateRating, else the first AggregateRating node."""
+    candidates: list[Node] = []
+    for node in nodes:
+        if is_product(node):
+            candidates.extend(r for r in as_list(node.get("aggregateRating")) if isinstance(r, dict))
+    candidates.extend(n for n in nodes if "aggregaterating" in node_types(n))
+    for node in candidates:
+        value, stated_best = parse_rating(first_value(node, "ratingValue"))
+        if value is None:
+            continue
+        best, worst = infer_scale(
+            value,
+            parse_number(first_value(node, "bestRating")) or stated_best,
+            parse_number(first_value(node, "worstRating")),
+        )
+        rating_count = _count(first_value(node, "ratingCount"))
+        review_count = _count(first_value(node, "reviewCount"))
+        layer = str(node.get("@layer", "json-ld"))
+        item = AggregateRatingItem(
+            rating_value=value,
+            best_rating=best,
+            worst_rating=worst,
+            rating_count=rating_count,
+            review_count=review_count,
+        )
+        item.explain = {key: layer for key in ("rating_value", "best_rating", "worst_rating")}
+        return item
+    return None
+
+
+def _count(value: object) -> int | None:
+    """``"1,234"`` / ``"1 234 avis"`` -> 1234."""
+    digits = re.sub(r"\D", "", str(value)) if value is not None else ""
+    return int(digits) if digits else None
