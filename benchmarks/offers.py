@@ -118,7 +118,9 @@ def score(
     for attribute in ATTRIBUTES:
         tp = fp = fn = 0
         for page_id in ids:
-            expected, predicted = truth_and_prediction(attribute, truth[page_id], predictions[page_id])
+            expected, predicted = truth_and_prediction(
+                attribute, truth[page_id], predictions[page_id]
+            )
             if expected and predicted:
                 if is_match(attribute, predicted, expected, truth[page_id]):
                     tp += 1

@@ -7,15 +7,22 @@ page heuristics. A field is taken from the most trusted layer that has it, and
 
 from __future__ import annotations
 
+from lxml.html import HtmlElement
+
+from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
-from spiders.extract.heuristics import heuristic_offer_fields
+from spiders.extract.heuristics import (
+    form_identifiers,
+    heuristic_offer_fields,
+    labelled_identifiers,
+)
+from spiders.extract.identifiers import choose_sku, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
 from spiders.extract.markup import markup_nodes
 from spiders.extract.meta import meta_offer_fields, meta_tags, page_language
 from spiders.extract.nodes import Node, jsonld_nodes
 from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
-from spiders.extract.availability import normalize_availability
 from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.items import OfferItem, PageExtraction
@@ -28,7 +35,9 @@ def extract_auto(html: str | bytes, url: str, *, encoding: str | None = None) ->
     try:
         return _extract(parse_document(html, encoding), url)
     except Exception as exc:  # a bug must not stop a crawl; report it with the page
-        return PageExtraction(url=url, warnings=[f"extraction failed: {exc.__class__.__name__}: {exc}"])
+        return PageExtraction(
+            url=url, warnings=[f"extraction failed: {exc.__class__.__name__}: {exc}"]
+        )
 
 
 def structured_nodes(document: Document) -> tuple[list[Node], list[str]]:
@@ -61,6 +70,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     heuristic_offer_fields(root, url, main, hint)
+    _choose_sku(main, nodes, root, url, document.text)
     if not offers and (main.price or main.sku):
         offers = [main]
     page.offers = offers
@@ -81,7 +91,9 @@ def _main_first(offers: list[OfferItem]) -> list[OfferItem]:
 def _same_product(main: OfferItem, other: OfferItem) -> bool:
     if main.name is None or other.name is None:
         return True
-    return main.name.casefold() == other.name.casefold() or main.explain.get("name") != other.explain.get("name")
+    return main.name.casefold() == other.name.casefold() or main.explain.get(
+        "name"
+    ) != other.explain.get("name")
 
 
 def _fill(target: OfferItem, source: OfferItem) -> None:
@@ -115,3 +127,21 @@ def _fill_from_meta(offer: OfferItem, fields: dict[str, tuple[str, str]], hint: 
             value, layer = fields[field]
             setattr(offer, field, value)
             offer.explain[field] = layer
+
+
+def _choose_sku(
+    offer: OfferItem, nodes: list[Node], root: HtmlElement, url: str, text: str
+) -> None:
+    structured = list(
+        dict.fromkeys([*([offer.sku] if offer.sku else []), *product_identifiers(nodes)])
+    )
+    other_ids = [v for v in (offer.gtin, offer.mpn) if v]
+    sku, how = choose_sku(
+        structured, other_ids, form_identifiers(root), labelled_identifiers(root), url, text
+    )
+    if sku is None or sku == offer.sku:
+        return
+    offer.sku = sku
+    offer.explain["sku"] = (
+        "heuristic" if how == "heuristic" else offer.explain.get("sku", "json-ld")
+    )

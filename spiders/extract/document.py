@@ -46,9 +46,7 @@ def parse_document(html: str | bytes, encoding: str | None = None) -> Document:
         return Document(text, None, [*warnings, "empty page"])
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
     try:
-        root = lxml.html.document_fromstring(
-            text.encode("utf-8", errors="replace"), parser=parser
-        )
+        root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         return Document(text, None, [*warnings, f"unparseable HTML: {exc}"])
     return Document(text, root, warnings)

@@ -10,7 +10,9 @@ from typing import Any
 
 Node = dict[str, Any]
 
-_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?(?:schema\.org/|data-vocabulary\.org/|[a-z]+:)", re.I)
+_PREFIX = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:schema\.org/|data-vocabulary\.org/|[a-z]+:)", re.I
+)
 
 
 def short_name(term: str) -> str:

@@ -12,7 +12,9 @@ _NEXT_WORDS = re.compile(
     r"|weiter|nächste(?:\s+seite)?|successiva|avanti|siguiente|volgende|nästa|næste|»|›|>|→|>>)\s*$",
     re.IGNORECASE,
 )
-_NEXT_CLASS = re.compile(r"(?:^|[\s_-])(?:next|pagination-next|page-next|nextpage)(?:$|[\s_-])", re.I)
+_NEXT_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:next|pagination-next|page-next|nextpage)(?:$|[\s_-])", re.I
+)
 _DISABLED = re.compile(r"disabled", re.I)
 
 

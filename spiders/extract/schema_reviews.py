@@ -90,7 +90,9 @@ def aggregate_rating_item(nodes: list[Node]) -> AggregateRatingItem | None:
     candidates: list[Node] = []
     for node in nodes:
         if is_product(node):
-            candidates.extend(r for r in as_list(node.get("aggregateRating")) if isinstance(r, dict))
+            candidates.extend(
+                r for r in as_list(node.get("aggregateRating")) if isinstance(r, dict)
+            )
     candidates.extend(n for n in nodes if "aggregaterating" in node_types(n))
     for node in candidates:
         value, stated_best = parse_rating(first_value(node, "ratingValue"))

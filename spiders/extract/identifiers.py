@@ -1,0 +1,82 @@
+"""Which of the ids a page shows is the product's sku.
+
+Shops expose several ids (variant sku, product id, GTIN, internal ids). The one the
+shop uses to address the product is the one in its URL, so a candidate found in the
+URL wins; without any candidate, an id-like URL token that the page repeats is used.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlparse
+
+from spiders.extract.nodes import Node, first_text
+from spiders.extract.schema_offers import is_product
+
+ID_PROPERTIES = ("sku", "productID", "productId", "identifier")
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_DIGITS = re.compile(r"\d{5,}")
+
+
+def product_identifiers(nodes: list[Node]) -> list[str]:
+    """Every sku / product id of the page's product nodes, in node order."""
+    found: list[str] = []
+    for node in nodes:
+        if is_product(node):
+            for key in ID_PROPERTIES:
+                value = first_text(node, key)
+                if value and 3 <= len(value) <= 60:
+                    found.append(value)
+    return found
+
+
+def in_url(candidate: str, url: str) -> bool:
+    """True if ``candidate`` appears in the URL as a whole token (or a digit run)."""
+    address = unquote(url).casefold()
+    value = candidate.strip().casefold()
+    if len(value) < 4:
+        return False
+    boundary = r"\d" if value.isdigit() else r"[0-9a-z]"
+    return re.search(rf"(?<!{boundary}){re.escape(value)}(?!{boundary})", address) is not None
+
+
+def url_id_tokens(url: str) -> list[str]:
+    """Id-looking parts of the URL path and query, last first (ids usually end a path)."""
+    parsed = urlparse(unquote(url))
+    tokens: list[str] = []
+    for part in (parsed.path, parsed.query):
+        for token in _TOKEN.findall(part):
+            if token.isdigit() and len(token) >= 5:
+                tokens.append(token)
+            elif any(ch.isdigit() for ch in token) and any(ch.isalpha() for ch in token):
+                if 8 <= len(token) <= 16 and token.upper() == token:
+                    tokens.append(token)  # upper-case codes like B07FW264WL
+                tokens.extend(_DIGITS.findall(token))
+    return list(dict.fromkeys(reversed(tokens)))
+
+
+def choose_sku(
+    structured: list[str],
+    other_ids: list[str],
+    form_ids: list[str],
+    labelled_ids: list[str],
+    url: str,
+    page_text: str,
+) -> tuple[str | None, str]:
+    """(sku, layer hint): the markup's sku; else an id the URL contains; else a form id;
+    else an id-like URL token the page repeats; else a labelled id, a GTIN or an MPN."""
+    if structured:
+        return structured[0], "structured"
+    for candidate in [*form_ids, *labelled_ids, *other_ids]:
+        if in_url(candidate, url):
+            return candidate, "structured" if candidate in other_ids else "heuristic"
+    if form_ids:
+        return form_ids[0], "heuristic"
+    for token in url_id_tokens(url):
+        if page_text.count(token) >= 2:
+            return token, "heuristic"
+    if labelled_ids:
+        return labelled_ids[0], "heuristic"
+    if other_ids:
+        return other_ids[0], "structured"
+    return None, "none"
