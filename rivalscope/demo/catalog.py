@@ -33,7 +33,13 @@ class Family:
 FAMILIES: tuple[Family, ...] = (
     Family("espresso", "Aurora", "Espresso One", 549, shared_gtin=True),
     Family("grinder", "Kiln", "K2", 189, shared_gtin=True),
-    Family("drip", "Fjord", "Drip 8", 129, model_by_shop=(("kawamistrz", "Drip8"), ("brewcraft", "Drip-8"))),
+    Family(
+        "drip",
+        "Fjord",
+        "Drip 8",
+        129,
+        model_by_shop=(("kawamistrz", "Drip8"), ("brewcraft", "Drip-8")),
+    ),
     Family("frother", "Vela", "Mousse", 79, model_by_shop=(("lumiere", "Mousse II"),)),
     Family("espresso", None, "Duo", 429),
     Family("grinder", None, "Classic", 59),
@@ -42,12 +48,42 @@ FAMILIES: tuple[Family, ...] = (
 )
 
 KIND_WORDS = {
-    "espresso": {"no": "espressomaskin", "fr": "Machine expresso", "pl": "Ekspres ciśnieniowy", "en": "Espresso Machine"},
-    "grinder": {"no": "kaffekvern", "fr": "Moulin à café", "pl": "Młynek do kawy", "en": "Coffee Grinder"},
-    "drip": {"no": "kaffetrakter", "fr": "Cafetière filtre", "pl": "Ekspres przelewowy", "en": "Filter Coffee Maker"},
-    "frother": {"no": "melkeskummer", "fr": "Mousseur à lait", "pl": "Spieniacz do mleka", "en": "Milk Frother"},
-    "scale": {"no": "kaffevekt", "fr": "Balance à café", "pl": "Waga do kawy", "en": "Coffee Scale"},
-    "kettle": {"no": "vannkoker", "fr": "Bouilloire col de cygne", "pl": "Czajnik z wąską wylewką", "en": "Gooseneck Kettle"},
+    "espresso": {
+        "no": "espressomaskin",
+        "fr": "Machine expresso",
+        "pl": "Ekspres ciśnieniowy",
+        "en": "Espresso Machine",
+    },
+    "grinder": {
+        "no": "kaffekvern",
+        "fr": "Moulin à café",
+        "pl": "Młynek do kawy",
+        "en": "Coffee Grinder",
+    },
+    "drip": {
+        "no": "kaffetrakter",
+        "fr": "Cafetière filtre",
+        "pl": "Ekspres przelewowy",
+        "en": "Filter Coffee Maker",
+    },
+    "frother": {
+        "no": "melkeskummer",
+        "fr": "Mousseur à lait",
+        "pl": "Spieniacz do mleka",
+        "en": "Milk Frother",
+    },
+    "scale": {
+        "no": "kaffevekt",
+        "fr": "Balance à café",
+        "pl": "Waga do kawy",
+        "en": "Coffee Scale",
+    },
+    "kettle": {
+        "no": "vannkoker",
+        "fr": "Bouilloire col de cygne",
+        "pl": "Czajnik z wąską wylewką",
+        "en": "Gooseneck Kettle",
+    },
 }
 
 _ASCII_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE"})
@@ -80,7 +116,9 @@ def product_name(profile: ShopProfile, family: Family, generation: int) -> str:
 
 
 def _price(profile: ShopProfile, family: Family, generation: int, rng: random.Random) -> Decimal:
-    euros = family.base_eur * (1 + 0.1 * generation) * profile.price_factor * rng.uniform(0.95, 1.05)
+    euros = (
+        family.base_eur * (1 + 0.1 * generation) * profile.price_factor * rng.uniform(0.95, 1.05)
+    )
     local = Decimal(str(round(euros, 2))) * profile.eur_rate
     whole = int(round(local, -1)) - 1 if local >= 100 else int(local)
     return Decimal(whole) + profile.price_ending

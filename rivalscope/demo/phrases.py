@@ -8,7 +8,10 @@ from __future__ import annotations
 
 ASPECTS = ("price", "delivery", "support", "quality", "usability", "returns")
 
-_EN = {
+ClauseTable = dict[str, dict[str, tuple[str, ...]]]
+"""aspect -> polarity -> clauses."""
+
+_EN: ClauseTable = {
     "price": {
         "positive": (
             "great value for the money",
@@ -97,7 +100,7 @@ _EN = {
     },
 }
 
-_FR = {
+_FR: ClauseTable = {
     "price": {
         "positive": (
             "excellent rapport qualité-prix",
@@ -184,7 +187,7 @@ _FR = {
     },
 }
 
-_PL = {
+_PL: ClauseTable = {
     "price": {
         "positive": (
             "świetny stosunek jakości do ceny",
@@ -270,7 +273,7 @@ _PL = {
     },
 }
 
-_NO = {
+_NO: ClauseTable = {
     "price": {
         "positive": (
             "veldig god valuta for pengene",
@@ -357,7 +360,7 @@ _NO = {
     },
 }
 
-CLAUSES: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+CLAUSES: dict[str, ClauseTable] = {
     "en": _EN,
     "fr": _FR,
     "pl": _PL,
@@ -439,7 +442,7 @@ OPENERS = {
     ),
 }
 
-CLOSERS = {
+CLOSERS: dict[str, dict[str, tuple[str, ...]]] = {
     "positive": {
         "en": ("would recommend", "very happy overall"),
         "fr": ("je recommande", "très satisfait dans l'ensemble"),
@@ -461,7 +464,7 @@ CLOSERS = {
 }
 """overall tone -> language -> closing clauses."""
 
-TITLES = {
+TITLES: dict[str, dict[str, tuple[str, ...]]] = {
     "positive": {
         "en": ("Great machine", "Love it", "Very happy"),
         "fr": ("Super machine", "Ravi", "Très content"),

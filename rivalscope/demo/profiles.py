@@ -93,8 +93,15 @@ PROFILES: tuple[ShopProfile, ...] = (
         },
         needs={"quieter": 0.18, "timer": 0.05, "bigger_tank": 0.05},
         plans=(
-            PlanSpec("Kaffeabonnement Basic", "Basic, monthly", Decimal("199.00"), "500 g bønner i måneden"),
-            PlanSpec("Kaffeabonnement Pro", "Pro, monthly", Decimal("349.00"), "1 kg bønner og fri frakt"),
+            PlanSpec(
+                "Kaffeabonnement Basic",
+                "Basic, monthly",
+                Decimal("199.00"),
+                "500 g bønner i måneden",
+            ),
+            PlanSpec(
+                "Kaffeabonnement Pro", "Pro, monthly", Decimal("349.00"), "1 kg bønner og fri frakt"
+            ),
         ),
     ),
     ShopProfile(
@@ -124,8 +131,18 @@ PROFILES: tuple[ShopProfile, ...] = (
         },
         needs={"app": 0.30, "milk_frother": 0.06},
         plans=(
-            PlanSpec("Abonnement café Basic", "Basic, monthly", Decimal("17.90"), "500 g de grains par mois"),
-            PlanSpec("Abonnement café Pro", "Pro, monthly", Decimal("29.90"), "1 kg de grains, livraison offerte"),
+            PlanSpec(
+                "Abonnement café Basic",
+                "Basic, monthly",
+                Decimal("17.90"),
+                "500 g de grains par mois",
+            ),
+            PlanSpec(
+                "Abonnement café Pro",
+                "Pro, monthly",
+                Decimal("29.90"),
+                "1 kg de grains, livraison offerte",
+            ),
         ),
     ),
     ShopProfile(
@@ -157,8 +174,18 @@ PROFILES: tuple[ShopProfile, ...] = (
         home_aspects={"support": (0.50, 0.08)},
         needs={"local_manual": 0.15, "timer": 0.04},
         plans=(
-            PlanSpec("Subskrypcja kawy Basic", "Basic, monthly", Decimal("69.99"), "500 g ziaren co miesiąc"),
-            PlanSpec("Subskrypcja kawy Pro", "Pro, monthly", Decimal("119.99"), "1 kg ziaren i darmowa dostawa"),
+            PlanSpec(
+                "Subskrypcja kawy Basic",
+                "Basic, monthly",
+                Decimal("69.99"),
+                "500 g ziaren co miesiąc",
+            ),
+            PlanSpec(
+                "Subskrypcja kawy Pro",
+                "Pro, monthly",
+                Decimal("119.99"),
+                "1 kg ziaren i darmowa dostawa",
+            ),
         ),
     ),
     ShopProfile(
@@ -188,8 +215,12 @@ PROFILES: tuple[ShopProfile, ...] = (
         },
         needs={"timer": 0.20, "quieter": 0.04},
         plans=(
-            PlanSpec("Coffee Club Basic", "Basic, monthly", Decimal("16.99"), "500 g of beans a month"),
-            PlanSpec("Coffee Club Pro", "Pro, monthly", Decimal("27.99"), "1 kg of beans, free delivery"),
+            PlanSpec(
+                "Coffee Club Basic", "Basic, monthly", Decimal("16.99"), "500 g of beans a month"
+            ),
+            PlanSpec(
+                "Coffee Club Pro", "Pro, monthly", Decimal("27.99"), "1 kg of beans, free delivery"
+            ),
             PlanSpec(
                 "Coffee Club Trial",
                 "Trial, one-off",

@@ -32,7 +32,9 @@ def _sentence(clause: str) -> str:
     return clause[0].upper() + clause[1:] + "."
 
 
-def _pick_aspects(profile: ShopProfile, region: str | None, rng: random.Random) -> dict[str, Polarity]:
+def _pick_aspects(
+    profile: ShopProfile, region: str | None, rng: random.Random
+) -> dict[str, Polarity]:
     rates = dict(profile.aspects)
     if region is not None and region in profile.home_regions:
         rates.update(profile.home_aspects)
@@ -110,7 +112,9 @@ def _compose_text(
 
 def _make_absurd(review: DemoReview, kind: AbsurdKind) -> DemoReview:
     if kind == "future-date":
-        return dataclasses.replace(review, published=FUTURE_DATE, invalid_reason="date in the future")
+        return dataclasses.replace(
+            review, published=FUTURE_DATE, invalid_reason="date in the future"
+        )
     if kind == "rating-above-scale":
         above = review.scale + (2 if review.scale == 5 else 4)
         return dataclasses.replace(review, rating=above, invalid_reason="rating above its scale")
@@ -141,7 +145,9 @@ def generate_reviews(
                 review_id=f"{id_prefix}-{number + 1:04d}",
                 text=_compose_text(language, aspects, needs, tone, rng),
                 title=rng.choice(phrases.TITLES[tone][language]),
-                rating=_scaled(_rating_of_five(aspects, bool(needs), rng), profile.rating_scale, rng),
+                rating=_scaled(
+                    _rating_of_five(aspects, bool(needs), rng), profile.rating_scale, rng
+                ),
                 scale=profile.rating_scale,
                 published=REFERENCE_DATE - timedelta(days=rng.randint(0, 730)),
                 language=language,

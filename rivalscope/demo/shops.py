@@ -56,6 +56,7 @@ _BROKEN: dict[str, tuple[BrokenKind, str]] = {
     "brewcraft": ("slow", "store-locator page that answers after a delay (no offers, no reviews)"),
 }
 FILLER_REVIEWS = 4
+FILLER_FAMILY_INDEX = 7
 
 
 def _product(
@@ -64,13 +65,14 @@ def _product(
     seed: int,
     count: int,
     absurd: AbsurdKind | None,
+    variant: str = "",
 ) -> DemoProduct:
     def make() -> list[DemoReview]:
         return generate_reviews(
             profile,
-            seed_key=f"reviews:{seed}:{profile.slug}:{index}",
+            seed_key=f"reviews:{seed}:{profile.slug}:{index}{variant}",
             count=count,
-            id_prefix=f"{profile.slug}-{index}",
+            id_prefix=f"{profile.slug}-{index}{variant}",
             absurd=absurd,
         )
 
@@ -82,17 +84,25 @@ def _broken_page(profile: ShopProfile, seed: int) -> BrokenPage:
     if kind in ("server-error", "slow"):
         name = "stores" if kind == "slow" else "p/demo-outlet-item"
         return BrokenPage(kind, f"/{profile.slug}/{name}", description)
-    filler = _product(profile, 9_000 + len(kind), seed, FILLER_REVIEWS, None)
-    filler.slug = f"{filler.slug}-{kind}"
+    # An outlet copy of the kettle family: own seed, sku and URL, so nothing collides.
+    filler = _product(profile, FILLER_FAMILY_INDEX, seed, FILLER_REVIEWS, None, variant="-outlet")
+    filler.slug = f"{filler.slug}-outlet"
+    filler.sku = f"{filler.sku}-OUT"
     return BrokenPage(kind, f"/{profile.slug}/p/{filler.slug}", description, filler)
 
 
-def _shop(profile: ShopProfile, seed: int, products: int, reviews_per_product: int | None) -> DemoShop:
+def _shop(
+    profile: ShopProfile, seed: int, products: int, reviews_per_product: int | None
+) -> DemoShop:
     counts = random.Random(f"counts:{seed}:{profile.slug}")
     absurd_index = min(ABSURD_PRODUCT_INDEX, products - 1)
     catalogue: list[DemoProduct] = []
     for index in range(products):
-        count = reviews_per_product if reviews_per_product is not None else counts.randint(*DEFAULT_REVIEWS_RANGE)
+        count = (
+            reviews_per_product
+            if reviews_per_product is not None
+            else counts.randint(*DEFAULT_REVIEWS_RANGE)
+        )
         absurd = _ABSURD[profile.slug] if index == absurd_index else None
         product = _product(profile, index, seed, count, absurd)
         if (profile.slug, index) == ENCODED_PRODUCT[:2]:
