@@ -7,7 +7,7 @@ from rich.table import Table
 
 from storage.crawl_summary import CompanySummary
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def print_collection_summary(summaries: list[CompanySummary], where: str) -> None:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from settings.targets import TargetsError
 from storage.db import DatabaseError
+from storage.importer import ImportFileError
+from storage.writer import CollectError
 
 
 class UserError(Exception):
     """A mistake the user can fix (bad file, bad option); the message says how."""
 
 
-USER_ERRORS: tuple[type[Exception], ...] = (UserError, TargetsError, DatabaseError)
+USER_ERRORS: tuple[type[Exception], ...] = (
+    UserError,
+    TargetsError,
+    DatabaseError,
+    ImportFileError,
+    CollectError,
+)

@@ -9,7 +9,7 @@ fill it directly; the pipeline never overwrites a value that is already set.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass
@@ -47,6 +47,8 @@ class OfferItem:
     """Product category as the page states it (breadcrumb or schema.org category)."""
     image: str | None = None
     """Absolute URL of the main product image."""
+    observed_at: datetime | None = None
+    """When the offer was seen (UTC); None means now. Set by imports of past prices."""
     company: str | None = None
     """Name of the company from the targets file; set by the spider."""
     source: str | None = None

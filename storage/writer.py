@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, update
@@ -75,6 +75,11 @@ def _pid_alive(pid: int | None) -> bool:
     return True
 
 
+def _naive_utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns.
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 @dataclass
 class RunFigures:
     """What a run did, as stored in ``crawl_run``."""
@@ -110,6 +115,7 @@ class CollectWriter:
         self.offers_seen = 0
         self.offers_changed = 0
         self._touched_products: set[int] = set()
+        self._moments: set[tuple[int, datetime]] | None = None
         with Session(engine) as session:
             self.company_id = self._company(session, company, own)
             self.source_id = self._source(session, source, kind, holds)
@@ -270,6 +276,12 @@ class CollectWriter:
                 if pid is None:
                     continue
                 self.offers_seen += 1
+                if offer.observed_at is not None:
+                    # Imported history: an observation at that time is stored already.
+                    moment = (pid, _naive_utc(offer.observed_at))
+                    if moment in self._observed_moments(conn):
+                        continue
+                    self._observed_moments(conn).add(moment)
                 state: OfferState = (offer.price, offer.currency, offer.availability)
                 previous = pending_state.get(pid, self._last_state.get(pid))
                 if previous == state:
@@ -280,7 +292,7 @@ class CollectWriter:
                         "product_id": pid,
                         "source_id": self.source_id,
                         "crawl_run_id": self.run_id,
-                        "observed_at": now,
+                        "observed_at": offer.observed_at or now,
                         "price": offer.price,
                         "price_value": float(offer.price) if offer.price else None,
                         "currency": offer.currency,
@@ -306,11 +318,23 @@ class CollectWriter:
         self.known_review_keys.update(batch_keys)
         self.reviews_new += len(new_ids)
 
+    def _observed_moments(self, conn: Connection) -> set[tuple[int, datetime]]:
+        if self._moments is None:
+            rows = conn.execute(
+                select(OfferObservation.product_id, OfferObservation.observed_at)
+                .join(Product, col(Product.id) == col(OfferObservation.product_id))
+                .where(col(Product.company_id) == self.company_id)
+            )
+            self._moments = {(pid, _naive_utc(at)) for pid, at in rows}
+        return self._moments
+
     def _product_id(self, conn: Connection, offer: OfferItem, now: datetime) -> int | None:
         key = product_key(gtin=offer.gtin, sku=offer.sku, name=offer.name)
         if key is None:
             return None
         pid = self._products_by_key.get(key)
+        if pid is None and not key.startswith("name:") and offer.name:
+            pid = self._upgrade_named_product(conn, key, offer)
         if pid is None:
             pid = self._insert_product(
                 conn,
@@ -326,6 +350,21 @@ class CollectWriter:
                 url=offer.url or None,
             )
         self._touched_products.add(pid)
+        return pid
+
+    def _upgrade_named_product(self, conn: Connection, key: str, offer: OfferItem) -> int | None:
+        """A product known only by name (from reviews) gets the offer's better key."""
+        name_key = product_key(name=offer.name)
+        pid = self._products_by_key.get(name_key) if name_key else None
+        if pid is None:
+            return None
+        conn.execute(
+            update(_table(Product))
+            .where(_table(Product).c.id == pid)
+            .values(key=key, sku=offer.sku, gtin=offer.gtin, brand=offer.brand, url=offer.url or None)
+        )
+        del self._products_by_key[name_key]  # type: ignore[arg-type]
+        self._products_by_key[key] = pid
         return pid
 
     def _insert_product(self, conn: Connection, key: str, now: datetime, **fields: Any) -> int:

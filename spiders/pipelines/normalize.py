@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spiders.extract.availability import normalize_availability
@@ -12,12 +13,18 @@ from spiders.normalize import clean_text, normalize_rating, parse_rating, parse_
 DEFAULT_BEST_RATING = 5.0
 
 
+_NEGATIVE = re.compile(r"^\s*[-\u2212]\s*\d")
+
+
 def normalize_offer(offer: OfferItem) -> OfferItem:
     """Normalise an offer in place (never overwriting values extraction already set)."""
     offer.name = clean_text(offer.name)
     if offer.price is None and offer.price_raw:
         offer.price, currency = normalize_price(offer.price_raw, offer.currency_raw or offer.currency)
         offer.currency = offer.currency or currency
+        if offer.price and _NEGATIVE.match(offer.price_raw):
+            # Keep the sign so that validation rejects the offer instead of storing a wrong price.
+            offer.price = "-" + offer.price.lstrip("-")
     elif offer.price is not None:
         offer.price, currency = normalize_price(offer.price, offer.currency or offer.currency_raw)
         offer.currency = offer.currency or currency

@@ -1,0 +1,144 @@
+"""Normalisation and validation of review and offer fields, as tables of cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from spiders.items import OfferItem, ReviewItem
+from spiders.keys import product_key, review_content_key
+from spiders.normalize import clean_text, normalize_rating, parse_rating, parse_review_date
+from spiders.pipelines.language import normalize_language_code
+from spiders.pipelines.normalize import normalize_review
+from spiders.pipelines.validate import offer_problem, review_problem
+
+
+@pytest.mark.parametrize(
+    ("raw", "hint", "expected"),
+    [
+        ("4", None, (4.0, None)),
+        ("4", 10.0, (4.0, 10.0)),
+        ("4/5", None, (4.0, 5.0)),
+        ("8 out of 10", None, (8.0, 10.0)),
+        ("4,5 sur 5", None, (4.5, 5.0)),
+        ("3 av 6", None, (3.0, 6.0)),
+        ("★★★★☆", None, (4.0, 5.0)),
+        ("★★★", None, (3.0, 5.0)),
+        ("80%", None, (80.0, 100.0)),
+        ("Ocena: 2 na 5", None, (2.0, 5.0)),
+        ("", None, (None, None)),
+        ("great!", None, (None, None)),
+        (None, None, (None, None)),
+        (4, 5.0, (4.0, 5.0)),
+    ],
+)
+def test_parse_rating(raw: str | None, hint: float | None, expected: tuple[float | None, float | None]) -> None:
+    assert parse_rating(raw, hint) == expected
+
+
+@pytest.mark.parametrize(
+    ("rating", "best", "worst", "expected"),
+    [
+        (5, 5, None, (1.0, 1.0)),
+        (1, 5, None, (0.0, 1.0)),
+        (3, 5, None, (0.5, 1.0)),
+        (8, 10, None, (7 / 9, 1.0)),
+        (0, 5, None, (0.0, 0.0)),  # a "0 stars" rating means the scale starts at 0
+        (80, 100, None, (0.8, 0.0)),
+        (7, 5, None, (1.5, 1.0)),  # out of scale: kept for validation to reject
+        (3, 1, 1, (None, 1)),  # degenerate scale
+        (None, 5, None, (None, None)),
+    ],
+)
+def test_normalize_rating(
+    rating: float | None, best: float, worst: float | None, expected: tuple[float | None, float | None]
+) -> None:
+    value, used_worst = normalize_rating(rating, best, worst)
+    assert used_worst == expected[1]
+    assert value == pytest.approx(expected[0]) if expected[0] is not None else value is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "expected"),
+    [
+        ("2026-03-12", None, date(2026, 3, 12)),
+        ("2026-03-12T10:20:00+01:00", "en", date(2026, 3, 12)),
+        ("12. mars 2026", "no", date(2026, 3, 12)),
+        ("3 janvier 2026", "fr", date(2026, 1, 3)),
+        ("5 lutego 2026", "pl", date(2026, 2, 5)),
+        ("12 marca 2026", None, date(2026, 3, 12)),
+        ("March 3, 2026", "en", date(2026, 3, 3)),
+        ("2026-13-45", None, None),
+        ("not a date at all", "en", None),
+        ("", None, None),
+    ],
+)
+def test_parse_review_date(raw: str, lang: str | None, expected: date | None) -> None:
+    assert parse_review_date(raw, lang) == expected
+
+
+def test_clean_text() -> None:
+    assert clean_text("  Hello\u00a0\n\t world\x00 ") == "Hello world"
+    assert clean_text("   ") is None
+    assert clean_text(None) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("nb-NO", "no"), ("nn", "no"), ("fr_FR", "fr"), ("EN", "en"), ("xyz", None), ("", None), (None, None)],
+)
+def test_language_codes(code: str | None, expected: str | None) -> None:
+    assert normalize_language_code(code) == expected
+
+
+def test_product_key_prefers_gtin_then_sku_then_name() -> None:
+    assert product_key(gtin="0123", sku="A1", name="X") == "gtin:0123"
+    assert product_key(sku=" A1 ", name="X") == "sku:A1"
+    assert product_key(name="  Barista   ONE! ") == "name:barista one"
+    assert product_key(name="  ") is None
+
+
+def test_review_key_is_stable_and_discriminating() -> None:
+    base = dict(external_id=None, text="Great", title=None, rating_raw="5", date_raw="2026-01-01", author="Ann", product="P")
+    key = review_content_key(**base)  # type: ignore[arg-type]
+    assert key == review_content_key(**{**base, "text": "  great "})  # type: ignore[arg-type]
+    assert key != review_content_key(**{**base, "author": "Bob"})  # type: ignore[arg-type]
+    assert key != review_content_key(**{**base, "rating_raw": "4"})  # type: ignore[arg-type]
+    with_id = review_content_key(**{**base, "external_id": "r-1"})  # type: ignore[arg-type]
+    assert with_id == review_content_key(**{**base, "external_id": "r-1", "text": "edited"})  # type: ignore[arg-type]
+    assert len(key) == 32
+
+
+@pytest.mark.parametrize(
+    ("review", "problem"),
+    [
+        (ReviewItem(text="ok", rating_raw="4"), None),
+        (ReviewItem(text="ok", rating_raw="7", best_rating=5), "rating_outside_scale"),
+        (ReviewItem(text="ok", rating_raw="-1"), None),  # "-1" reads as 1: a number, not a sign
+        (ReviewItem(text=None, rating_raw=None), "review_without_text_or_rating"),
+        (ReviewItem(text="ok", date_raw="2099-01-01"), "date_in_future"),
+        (ReviewItem(text="ok", date_raw="1970-01-01"), "date_too_old"),
+        (ReviewItem(text="x" * 60_000), "review_text_too_long"),
+        (ReviewItem(text=None, rating_raw="5"), None),
+    ],
+)
+def test_review_validation(review: ReviewItem, problem: str | None) -> None:
+    normalize_review(review)
+    assert review_problem(review) == problem
+
+
+@pytest.mark.parametrize(
+    ("offer", "problem"),
+    [
+        (OfferItem(name="A", price="10.00", currency="EUR"), None),
+        (OfferItem(name="A", price="-1.00"), "negative_price"),
+        (OfferItem(name="A", price="1000000000"), "absurd_price"),
+        (OfferItem(name="A", price="abc"), "price_not_a_number"),
+        (OfferItem(name="A", price="1", currency="euro"), "currency_not_iso4217"),
+        (OfferItem(price="1"), "offer_without_name_or_id"),
+        (OfferItem(sku="S1"), None),
+    ],
+)
+def test_offer_validation(offer: OfferItem, problem: str | None) -> None:
+    assert offer_problem(offer) == problem

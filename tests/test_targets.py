@@ -1,0 +1,119 @@
+"""The targets file: valid files load, every kind of mistake names its place and fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from settings.targets import TargetsError, load_targets, parse_targets
+
+VALID = """
+[crawler]
+contact_url = "https://example.org/bot"
+
+[[company]]
+name = "Own Co"
+own = true
+
+[[company.source]]
+name = "own-shop"
+start_urls = ["http://127.0.0.1:8000/own/"]
+language = "nb"
+schedule = "0 4 * * *"
+
+[[company]]
+name = "Rival"
+
+[[company.source]]
+name = "rival-shop"
+start_urls = ["http://127.0.0.1:8000/rival/"]
+mode = "selectors"
+holds = "reviews"
+[company.source.selectors]
+review = "div.review"
+next_page = "a.next"
+[company.source.selectors.review_fields]
+text = "p.body"
+rating = ".stars::attr(data-rating)"
+[company.source.limits]
+max_pages = 20
+[company.source.politeness]
+download_delay = 2.0
+"""
+
+
+def test_valid_file_loads(tmp_path: Path) -> None:
+    path = tmp_path / "targets.toml"
+    path.write_text(VALID, encoding="utf-8")
+    targets = load_targets(path)
+    assert [c.name for c in targets.company] == ["Own Co", "Rival"]
+    company, source = targets.find_source("rival-shop")
+    assert company.name == "Rival"
+    assert source.selectors is not None and source.selectors.review_fields["text"] == "p.body"
+    assert source.limits.max_pages == 20 and source.limits.max_reviews == 50_000
+    assert source.politeness.download_delay == 2.0 and source.politeness.obey_robots
+    own = targets.find_source("own-shop")[1]
+    assert own.language == "no"  # nb is Norwegian
+    assert own.domains() == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (('mode = "selectors"', 'mode = "magic"'), "company[1].source[0].mode (line 21)"),
+        (("max_pages = 20", "max_pages = -1"), "greater than or equal to 1"),
+        (('schedule = "0 4 * * *"', 'schedule = "every day"'), "not a 5-field cron expression"),
+        (('text = "p.body"', 'txet = "p.body"'), "unknown field(s) txet"),
+        (("download_delay = 2.0", "download_dealy = 2.0"), "unknown key"),
+        (('"http://127.0.0.1:8000/rival/"', '"ftp://x"'), "is not an http(s) URL"),
+        (('name = "Rival"', 'name = "Own Co"'), "company names must be unique"),
+        (('name = "rival-shop"', 'name = "own-shop"'), "source names must be unique"),
+        (('name = "Rival"', 'name = "Rival"\nown = true'), "only one company may have own = true"),
+        (('language = "nb"', 'language = "norsk"'), "not an ISO 639-1 code"),
+        (("[company.source.selectors]", "[company.source.selectors]\nreview_fields = {}"), ""),
+    ],
+)
+def test_mistakes_are_explained(change: tuple[str, str], expected: str) -> None:
+    text = VALID.replace(*change)
+    assert text != VALID
+    with pytest.raises(TargetsError) as info:
+        parse_targets(text)
+    assert expected in str(info.value)
+
+
+def test_selectors_mode_needs_selectors() -> None:
+    text = VALID.replace("[company.source.selectors]\n", "[company.source.unused]\n")
+    with pytest.raises(TargetsError, match="unknown key"):
+        parse_targets(text)
+    bare = VALID.split("[company.source.selectors]")[0]
+    with pytest.raises(TargetsError, match=r'needs a \[selectors\] table'):
+        parse_targets(bare)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("this is = not toml [", "not valid TOML"),
+        ("", r"no \[\[company\]\] tables"),
+        ('[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n', "give start_urls or a sitemap"),
+        ('[[company]]\nname = "A"\n[[company.source]]\nname = "Bad Name"\nstart_urls=["http://x/"]\n', "pattern"),
+    ],
+)
+def test_broken_files(text: str, expected: str) -> None:
+    with pytest.raises(TargetsError, match=expected):
+        parse_targets(text)
+
+
+def test_missing_and_binary_files(tmp_path: Path) -> None:
+    with pytest.raises(TargetsError, match="not found"):
+        load_targets(tmp_path / "nope.toml")
+    path = tmp_path / "bin.toml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(TargetsError, match="not UTF-8"):
+        load_targets(path)
+
+
+def test_unknown_source_lists_known() -> None:
+    with pytest.raises(TargetsError, match="known sources: own-shop, rival-shop"):
+        parse_targets(VALID).find_source("nope")
