@@ -21,19 +21,21 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "op
 _PRICE_NAME = re.compile(r"price|prix|preis|prezzo|cena|pris|precio|preco|cost", re.I)
 _NOT_CURRENT = re.compile(
     r"old|was|strike|regular|list|rrp|uvp|before|compare|crossed|original|saving|save|discount"
-    r"|instal|monthly|month|per-?unit|unit-?price|base-?price|shipping|delivery|deposit|tax|vat"
-    r"|range|min|max|filter|slider|total|cart|basket|coupon|points|reward|retail|msrp|strk|lt-",
+    r"|instal|monthly|month|per-?unit|unit-?price|base-?price|shipping|delivery|deposit"
+    r"|range|min|max|filter|total|cart|basket|coupon|points|reward|retail|msrp|strk|lt-",
     re.I,
 )
 _ELSEWHERE = re.compile(
-    r"related|recommend|carousel|similar|upsell|cross-?sell|also|bundle|accessor|slider"
+    r"related|recommend|carousel|similar|upsell|cross-?sell|also|bundle|accessor"
     r"|footer|header|navbar|menu|breadcrumb|sidebar|mini-?cart|sponsored|compare|history|reviews?",
     re.I,
 )
+_CURRENT = re.compile(r"new|sale|special|current|final|actual|now|offer|our-?price|buy", re.I)
 _STRUCK_TAGS = frozenset({"del", "s", "strike"})
 _UNIT_TEXT = re.compile(r"/\s*(?:kg|g|l|ml|m|m2|m²|st|stk|pc|pcs|unit|100\s?g|1\s?kg)\b|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
 _AMOUNT = re.compile(r"\d")
 _MAX_PRICE_TEXT = 40
+_MIN_PRICE_SCORE = -1.5
 
 
 @dataclass
@@ -50,7 +52,9 @@ def _names(element: lxml.html.HtmlElement) -> str:
 
 
 def _own_text(element: lxml.html.HtmlElement) -> str:
-    return " ".join((element.text or "").split())
+    """Text directly inside the element (its children's tails too, not their text)."""
+    parts = [element.text or "", *(child.tail or "" for child in element)]
+    return " ".join(" ".join(parts).split())
 
 
 def _ancestors(element: lxml.html.HtmlElement, depth: int) -> list[lxml.html.HtmlElement]:
@@ -83,6 +87,8 @@ def _score_price(
         score += 2
     if _NOT_CURRENT.search(own_names) or _NOT_CURRENT.search(near_names):
         score -= 4
+    elif _CURRENT.search(own_names):
+        score += 1
     if element.tag in _STRUCK_TAGS or any(a.tag in _STRUCK_TAGS for a in near):
         score -= 6
     if any(a.tag in ("header", "footer", "nav", "aside") for a in far):
@@ -95,8 +101,7 @@ def _score_price(
         score += 1
     # Prices of the main product sit close to its title; fall off with distance.
     if heading is not None:
-        distance = abs(order - heading) / max(total, 1)
-        score -= min(3.0, distance * 30)
+        score -= min(3.0, abs(order - heading) / 150)
         if order < heading - 50:
             score -= 1
     else:
@@ -129,7 +134,7 @@ def best_visible_price(
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.order))
-    if best.score < 0:
+    if best.score < _MIN_PRICE_SCORE:
         return None
     return best.price, best.currency, best.text
 
