@@ -84,14 +84,14 @@ PROFILES: tuple[ShopProfile, ...] = (
         regions={"no": _NORWAY, "en": _NORWAY},
         # Own company: delivery and support praised, quality its weak spot.
         aspects={
-            "price": (0.30, 0.60),
+            "price": (0.30, 0.65),
             "delivery": (0.45, 0.92),
             "support": (0.25, 0.80),
             "quality": (0.40, 0.40),
             "usability": (0.30, 0.75),
             "returns": (0.12, 0.70),
         },
-        needs={"quieter": 0.18, "timer": 0.05, "bigger_tank": 0.05},
+        needs={"quieter": 0.18, "timer": 0.03, "bigger_tank": 0.05},
         plans=(
             PlanSpec(
                 "Kaffeabonnement Basic",
@@ -124,7 +124,7 @@ PROFILES: tuple[ShopProfile, ...] = (
         aspects={
             "price": (0.30, 0.70),
             "delivery": (0.55, 0.12),
-            "support": (0.25, 0.65),
+            "support": (0.25, 0.75),
             "quality": (0.30, 0.75),
             "usability": (0.30, 0.60),
             "returns": (0.20, 0.40),
@@ -166,13 +166,13 @@ PROFILES: tuple[ShopProfile, ...] = (
         aspects={
             "price": (0.35, 0.85),
             "delivery": (0.30, 0.70),
-            "support": (0.35, 0.60),
+            "support": (0.35, 0.80),
             "quality": (0.30, 0.60),
             "usability": (0.25, 0.60),
             "returns": (0.20, 0.45),
         },
         home_aspects={"support": (0.50, 0.08)},
-        needs={"local_manual": 0.15, "timer": 0.04},
+        needs={"local_manual": 0.15, "timer": 0.03},
         plans=(
             PlanSpec(
                 "Subskrypcja kawy Basic",
@@ -213,7 +213,7 @@ PROFILES: tuple[ShopProfile, ...] = (
             "usability": (0.30, 0.70),
             "returns": (0.10, 0.60),
         },
-        needs={"timer": 0.20, "quieter": 0.04},
+        needs={"timer": 0.20, "quieter": 0.02},
         plans=(
             PlanSpec(
                 "Coffee Club Basic", "Basic, monthly", Decimal("16.99"), "500 g of beans a month"
