@@ -7,36 +7,55 @@ from rich.table import Table
 
 from storage.crawl_summary import CompanySummary
 
-console = Console(soft_wrap=True)
+# Wide enough for the tables when output is piped (rich would assume 80 columns).
+console = Console(soft_wrap=True, width=None if Console().is_terminal else 160)
 
 
 def print_collection_summary(summaries: list[CompanySummary], where: str) -> None:
-    """Per company: the last run's pages/errors/drops and the stored totals."""
+    """Per company: the last run's pages, errors and drops, and what is stored."""
     table = Table(title=f"Collected into {where}", title_justify="left")
-    for column in ("company", "pages", "http errors", "reviews (new)", "offers (changed)", "dropped", "languages", "status"):
-        table.add_column(column, justify="right" if column not in ("company", "languages", "status") else "left")
+    table.add_column("company")
+    for column in (
+        "pages",
+        "HTTP errors",
+        "broken pages",
+        "reviews (new)",
+        "products (price changes)",
+        "dropped",
+    ):
+        table.add_column(column, justify="right")
+    table.add_column("review languages")
+    table.add_column("last run")
+    notes: list[str] = []
     for s in summaries:
         runs = s.last_runs
-        pages = sum(r.pages for r in runs)
-        http_errors = sum(r.http_errors for r in runs)
-        new = sum(r.reviews_new for r in runs)
-        changed = sum(r.offers_changed for r in runs)
-        dropped = sum(r.items_dropped for r in runs)
         reasons: dict[str, int] = {}
-        for r in runs:
-            for reason, n in (r.dropped_reasons or {}).items():
+        for run in runs:
+            for reason, n in (run.dropped_reasons or {}).items():
                 reasons[reason] = reasons.get(reason, 0) + n
-        languages = ", ".join(f"{k} {v}" for k, v in sorted(s.languages.items(), key=lambda kv: -kv[1]))
-        status = ", ".join(sorted({r.status for r in runs})) or "-"
-        name = f"{s.company} (own)" if s.own else s.company
+            notes.extend(f"{s.company}: {sample}" for sample in (run.error_samples or [])[:3])
+        blocked = sum(r.robots_blocked for r in runs)
+        if blocked:
+            notes.append(f"{s.company}: {blocked} URL(s) not fetched because robots.txt forbids them")
+        if reasons:
+            notes.append(
+                f"{s.company}: dropped "
+                + ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in sorted(reasons.items()))
+            )
+        languages = ", ".join(
+            f"{k} {v}" for k, v in sorted(s.languages.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
         table.add_row(
-            name,
-            str(pages),
-            str(http_errors),
-            f"{s.reviews} ({new})",
-            f"{s.products} products ({changed})",
-            str(dropped) + (f": {', '.join(f'{k} {v}' for k, v in sorted(reasons.items()))}" if reasons else ""),
+            f"{s.company} (own)" if s.own else s.company,
+            str(sum(r.pages for r in runs)),
+            str(sum(r.http_errors for r in runs)),
+            str(sum(r.page_warnings + r.errors for r in runs)),
+            f"{s.reviews} ({sum(r.reviews_new for r in runs)})",
+            f"{s.products} ({sum(r.offers_changed for r in runs)})",
+            str(sum(r.items_dropped for r in runs)),
             languages or "-",
-            status,
+            ", ".join(sorted({r.status for r in runs})) or "-",
         )
     console.print(table)
+    for note in notes:
+        console.print(f"  {note}", markup=False, highlight=False)

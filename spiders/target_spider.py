@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -37,6 +38,15 @@ def extract_page(html: str, url: str, source: Source) -> PageExtraction:
     return extract_auto(html, url)
 
 
+def _truncated(response: TextResponse) -> bool:
+    """An HTML page cut off in transfer or by a broken server has no closing tag."""
+    content_type = response.headers.get(b"Content-Type", b"").lower()
+    if b"html" not in content_type:
+        return False
+    tail = response.body[-4096:].lower()
+    return b"</html" not in tail and b"</body" not in tail
+
+
 class TargetSpider(scrapy.Spider):
     """Crawls one source: follows in-domain links and pagination, yields offers and reviews."""
 
@@ -56,7 +66,9 @@ class TargetSpider(scrapy.Spider):
                 raise ValueError("a Source object needs its Company")
             self.source, self.company = source, company
         else:
-            loaded = targets if isinstance(targets, Targets) else load_targets(targets or "targets.toml")
+            loaded = (
+                targets if isinstance(targets, Targets) else load_targets(targets or "targets.toml")
+            )
             self.company, self.source = loaded.find_source(source)
         super().__init__(name=self.name, **kwargs)
         self.allowed_domains = self.source.domains()
@@ -65,7 +77,6 @@ class TargetSpider(scrapy.Spider):
         self._links = LinkExtractor(
             allow=self.source.follow or (),
             deny=self.source.deny or (),
-            allow_domains=self.allowed_domains,
             deny_extensions=None,
         )
 
@@ -96,13 +107,17 @@ class TargetSpider(scrapy.Spider):
         settings.set("CLOSESPIDER_TIMEOUT", limits.timeout_s, priority="spider")
         settings.set("DEPTH_LIMIT", limits.max_depth, priority="spider")
         if not polite.obey_robots:
-            self.logger.warning("robots.txt is NOT obeyed for source %s (targets file)", self.source.name)
+            self.logger.warning(
+                "robots.txt is NOT obeyed for source %s (targets file)", self.source.name
+            )
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.source.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
         if self.source.sitemap:
-            yield scrapy.Request(self.source.sitemap, callback=self.parse_sitemap, errback=self.on_error)
+            yield scrapy.Request(
+                self.source.sitemap, callback=self.parse_sitemap, errback=self.on_error
+            )
 
     # -- callbacks -------------------------------------------------------------
 
@@ -110,7 +125,9 @@ class TargetSpider(scrapy.Spider):
         body = response.body
         if response.url.endswith("/robots.txt"):
             urls = list(sitemap_urls_from_robots(response.text, base_url=response.url))
-            yield from (scrapy.Request(u, callback=self.parse_sitemap, errback=self.on_error) for u in urls)
+            yield from (
+                scrapy.Request(u, callback=self.parse_sitemap, errback=self.on_error) for u in urls
+            )
             return
         try:
             sitemap = Sitemap(body)
@@ -137,9 +154,13 @@ class TargetSpider(scrapy.Spider):
             # Extraction is written not to raise; if it does, the page is lost, not the crawl.
             self._error(f"{response.url}: extraction failed ({type(exc).__name__}: {exc})")
             page = PageExtraction(url=response.url)
-        for warning in page.warnings:
-            stats.inc_value(f"{STAT}/extract_warnings")
-            self.logger.debug("%s: %s", response.url, warning)
+        if _truncated(response):
+            page.warnings.append("truncated HTML: the page ends before </html>")
+        if page.warnings:
+            stats.inc_value(f"{STAT}/pages_with_warnings")
+            self._sample(f"{response.url}: {'; '.join(page.warnings)[:200]}")
+            for warning in page.warnings:
+                self.logger.debug("%s: %s", response.url, warning)
         holds = self.source.holds
         if holds in ("offers", "both"):
             for offer in page.offers:
@@ -157,7 +178,9 @@ class TargetSpider(scrapy.Spider):
                     external_id=review.external_id,
                     text=review.text,
                     title=review.title,
-                    rating_raw=review.rating_raw if review.rating_raw is not None else review.rating,
+                    rating_raw=review.rating_raw
+                    if review.rating_raw is not None
+                    else review.rating,
                     date_raw=review.date_raw,
                     author=review.author,
                     product=review.product_sku or review.product_name,
@@ -183,9 +206,17 @@ class TargetSpider(scrapy.Spider):
         for link in self._links.extract_links(response):
             # Other pages of the same path are pagination, followed only through next_page
             # so that incremental stops hold.
-            if urlparse(link.url).path == here:
+            parsed = urlparse(link.url)
+            if parsed.path == here or not self._on_allowed_host(parsed.hostname):
                 continue
             yield response.follow(link.url, callback=self.parse, errback=self.on_error)
+
+    def _on_allowed_host(self, host: str | None) -> bool:
+        # LinkExtractor's allow_domains compares host:port, so ports would never match.
+        return bool(host) and any(
+            host == d or host.endswith("." + d)
+            for d in self.allowed_domains  # type: ignore[union-attr]
+        )
 
     def _wanted(self, url: str) -> bool:
         if any(re.search(p, url) for p in self.source.deny):
@@ -198,6 +229,8 @@ class TargetSpider(scrapy.Spider):
         """A download failed or the server answered >= 400: count it, keep crawling."""
         stats = self.crawler.stats
         assert stats is not None
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # robots.txt said no (counted by Scrapy as robotstxt/forbidden)
         stats.inc_value(f"{STAT}/http_errors")
         if failure.check(HttpError):
             response = failure.value.response
@@ -205,7 +238,9 @@ class TargetSpider(scrapy.Spider):
         else:
             request = getattr(failure, "request", None)
             url = request.url if request is not None else "?"
-            self._sample(f"{failure.type.__name__ if failure.type else 'error'}: {url}: {failure.getErrorMessage()}")
+            self._sample(
+                f"{failure.type.__name__ if failure.type else 'error'}: {url}: {failure.getErrorMessage()}"
+            )
 
     def _error(self, message: str) -> None:
         stats = self.crawler.stats

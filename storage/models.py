@@ -159,6 +159,10 @@ class CrawlRunBase(SQLModel):
     items_dropped: int = 0
     errors: int = 0
     """Exceptions in callbacks and pipelines, and pages that failed to parse."""
+    page_warnings: int = 0
+    """Pages whose markup was broken or partly unreadable (truncated HTML, invalid JSON-LD)."""
+    robots_blocked: int = 0
+    """Requests not made because robots.txt forbids them."""
     incremental: bool = False
     """True if the crawl stopped following pages whose reviews were all stored already."""
 

@@ -92,6 +92,8 @@ class RunFigures:
     error_samples: list[str] = field(default_factory=list)
     status_counts: dict[str, int] = field(default_factory=dict)
     field_coverage: dict[str, float] = field(default_factory=dict)
+    page_warnings: int = 0
+    robots_blocked: int = 0
     incremental: bool = False
 
 
@@ -253,6 +255,8 @@ class CollectWriter:
                     status_counts=figures.status_counts,
                     field_coverage=figures.field_coverage,
                     incremental=figures.incremental,
+                    page_warnings=figures.page_warnings,
+                    robots_blocked=figures.robots_blocked,
                     reviews_seen=self.reviews_seen,
                     reviews_new=self.reviews_new,
                     offers_seen=self.offers_seen,

@@ -117,8 +117,6 @@ def extract_with_selectors(
 
     if selectors.next_page:
         page.next_page = _next_link(root, selectors.next_page, url)
-    if selectors.review and not page.reviews and _blocks(root, selectors.review) == []:
-        page.warnings.append(f"selector review={selectors.review!r} matched nothing")
     return page
 
 

@@ -45,7 +45,7 @@ def assign_languages(reviews: Sequence[ReviewItem], hint: str | None) -> None:
 class LanguagePipeline:
     """Normalises declared language codes (detection happens in batches at storing)."""
 
-    def process_item(self, item: Any, spider: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, ReviewItem) and item.language:
             item.language = normalize_language_code(item.language)
             item.language_source = item.language_source or "markup" if item.language else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scrapy.crawler import Crawler
+
 from spiders.extract.availability import normalize_availability
 from spiders.extract.price import normalize_price
 from spiders.items import OfferItem, ReviewItem
@@ -20,7 +22,9 @@ def normalize_offer(offer: OfferItem) -> OfferItem:
     """Normalise an offer in place (never overwriting values extraction already set)."""
     offer.name = clean_text(offer.name)
     if offer.price is None and offer.price_raw:
-        offer.price, currency = normalize_price(offer.price_raw, offer.currency_raw or offer.currency)
+        offer.price, currency = normalize_price(
+            offer.price_raw, offer.currency_raw or offer.currency
+        )
         offer.currency = offer.currency or currency
         if offer.price and _NEGATIVE.match(offer.price_raw):
             # Keep the sign so that validation rejects the offer instead of storing a wrong price.
@@ -58,10 +62,17 @@ def normalize_review(review: ReviewItem, language_hint: str | None = None) -> Re
 class NormalizePipeline:
     """Scrapy pipeline around ``normalize_offer`` / ``normalize_review``."""
 
-    def process_item(self, item: Any, spider: Any) -> Any:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, OfferItem):
             return normalize_offer(item)
         if isinstance(item, ReviewItem):
-            source = getattr(spider, "source", None)
+            source = getattr(self.crawler.spider, "source", None)
             return normalize_review(item, getattr(source, "language", None))
         return item

@@ -21,7 +21,7 @@ class PseudonymizePipeline:
     def from_crawler(cls, crawler: Crawler) -> PseudonymizePipeline:
         return cls(pseudonym_key(crawler_engine(crawler)))
 
-    def process_item(self, item: Any, spider: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, ReviewItem):
             item.author_hash = pseudonymize(item.author, self.key)
             item.author = None

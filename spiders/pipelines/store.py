@@ -43,7 +43,8 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
-    def open_spider(self, spider: Any) -> None:
+    def open_spider(self) -> None:
+        spider: Any = self.crawler.spider
         company, source = spider.company, spider.source
         self.hint = source.language
         self.writer = CollectWriter(
@@ -66,7 +67,7 @@ class StorePipeline:
             "incremental" if spider.incremental_allowed else "full crawl",
         )
 
-    def process_item(self, item: Any, spider: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, OfferItem):
             self.offers.append(item)
             self._cover("offer", item, OFFER_FIELDS)
@@ -93,7 +94,7 @@ class StorePipeline:
         assign_languages(reviews, self.hint)
         self.writer.write(offers, reviews)
 
-    def close_spider(self, spider: Any) -> None:
+    def close_spider(self) -> None:
         self.flush()
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -134,10 +135,13 @@ def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
     return RunFigures(
         pages=int(values.get("response_received_count", 0)),
         http_errors=int(values.get("rivalscope/http_errors", 0)),
-        errors=int(values.get("rivalscope/errors", 0)) + int(values.get("spider_exceptions/count", 0)),
+        errors=int(values.get("rivalscope/errors", 0))
+        + int(values.get("spider_exceptions/count", 0)),
         items_dropped=sum(dropped.values()),
         dropped_reasons=dropped,
         error_samples=list(samples),
         status_counts=status_counts,
         incremental=bool(values.get("rivalscope/incremental_stops", 0)),
+        page_warnings=int(values.get("rivalscope/pages_with_warnings", 0)),
+        robots_blocked=int(values.get("robotstxt/forbidden", 0)),
     )

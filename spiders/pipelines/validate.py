@@ -67,7 +67,7 @@ class ValidatePipeline:
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any, spider: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, OfferItem):
             problem = offer_problem(item)
         elif isinstance(item, ReviewItem):

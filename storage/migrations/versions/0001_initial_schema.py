@@ -87,6 +87,8 @@ def upgrade() -> None:
     sa.Column('items_dropped', sa.Integer(), nullable=False),
     sa.Column('errors', sa.Integer(), nullable=False),
     sa.Column('incremental', sa.Boolean(), nullable=False),
+    sa.Column('page_warnings', sa.Integer(), nullable=False),
+    sa.Column('robots_blocked', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
     sa.Column('dropped_reasons', sa.JSON(), nullable=True),

@@ -1,0 +1,157 @@
+"""``rivalscope demo``: serve the bundled demo shops on 127.0.0.1 and run the main job on them."""
+
+from __future__ import annotations
+
+import importlib.util
+import signal
+import socket
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from rivalscope.errors import UserError
+from rivalscope.options import DbOption
+
+console = Console(soft_wrap=True)
+DEMO_MARKER = "(written by rivalscope.demo)"
+DEFAULT_PORT = 8765
+
+
+def _free_port(port: int) -> int:
+    """``port`` if it can be bound on 127.0.0.1, else 0 (any free port)."""
+    if port == 0:
+        return 0
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return 0
+    return port
+
+
+def _write_demo_targets(path: Path, base_url: str, shops: list) -> None:  # type: ignore[type-arg]
+    from rivalscope.demo.targets import write_targets
+
+    if path.exists() and DEMO_MARKER not in path.read_text(encoding="utf-8", errors="replace")[:400]:
+        raise UserError(
+            f"{path} exists and was not written by the demo; refusing to overwrite it "
+            "(use --targets to write the demo's targets elsewhere)"
+        )
+    write_targets(path, base_url, shops)
+
+
+def demo(
+    serve: Annotated[
+        bool,
+        typer.Option("--serve", help="Only serve the shops (until Ctrl-C) and write the targets file."),
+    ] = False,
+    port: Annotated[
+        int, typer.Option(help="Port on 127.0.0.1 (a busy port falls back to a free one).")
+    ] = DEFAULT_PORT,
+    products: Annotated[
+        int | None, typer.Option(help="Products per shop (default 6).", show_default=False)
+    ] = None,
+    reviews_per_product: Annotated[
+        int | None,
+        typer.Option(help="Reviews per product (default 12-30 each).", show_default=False),
+    ] = None,
+    slow_seconds: Annotated[float, typer.Option(help="Delay of the demo's slow page.")] = 3.0,
+    targets: Annotated[
+        Path, typer.Option("--targets", "-t", help="Where to write the demo's targets file.")
+    ] = Path("targets.toml"),
+    report_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for the gap report.")
+    ] = Path("rivalscope-report"),
+    db: DbOption = None,
+) -> None:
+    """Run the whole job on bundled demo shops: serve, crawl, analyse, report.
+
+    Serves four small coffee shops (your own and three competitors; English, French,
+    Polish, Norwegian reviews) on 127.0.0.1, crawls them politely into the database,
+    and prints what was collected. Running it again adds nothing new.
+
+    Example: rivalscope demo            (then: rivalscope crawl, rivalscope report)
+    Example: rivalscope demo --serve --port 8800
+    """
+    from rivalscope.demo.server import DemoServer
+    from rivalscope.demo.shops import generate_shops
+    from storage.db import database_url, describe_url, open_database
+
+    started = time.monotonic()
+    shops = generate_shops(products=products, reviews_per_product=reviews_per_product)
+    server = DemoServer(shops, port=_free_port(port), slow_seconds=slow_seconds).start()
+    try:
+        _write_demo_targets(targets, server.base_url, shops)
+        console.print(f"Demo shops served at [bold]{server.base_url}[/]; targets written to {targets}")
+        if serve:
+            _serve_forever(server.base_url, targets)
+            return
+        url = database_url(db)
+        open_database(url).dispose()
+        from settings.targets import load_targets
+        from spiders.runner import run_crawls
+
+        console.print("Crawling the demo shops (robots.txt obeyed; progress below)…")
+        names = run_crawls(load_targets(targets), None, url, log_level="WARNING")
+    finally:
+        server.stop()
+
+    from rivalscope.display import print_collection_summary
+    from storage.crawl_summary import company_summaries
+
+    engine = open_database(url)
+    try:
+        print_collection_summary(company_summaries(engine, names), describe_url(url))
+        _after_crawl(engine, report_dir)
+    finally:
+        engine.dispose()
+    console.print(f"Done in {time.monotonic() - started:.0f} s. Database: {describe_url(url)}")
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _after_crawl(engine: object, report_dir: Path) -> None:
+    """Analysis and report, where those parts are installed (later issues build them)."""
+    if _has_module("compare.analysis.run"):
+        from compare.analysis.run import analyze_database
+
+        console.print("Analysing reviews (language, sentiment, aspects, needs)…")
+        summary = analyze_database(engine, progress=True)  # type: ignore[arg-type]
+        console.print(f"Analysed: {summary}")
+    if _has_module("compare.report.build"):
+        from compare.report.build import build_report
+
+        result = build_report(engine, report_dir)  # type: ignore[arg-type]
+        console.print(f"Gap report: [bold]{result}[/]")
+
+
+def _serve_forever(base_url: str, targets: Path) -> None:
+    console.print(
+        f"Try, in another terminal:\n  rivalscope targets validate --targets {targets}\n"
+        f"  rivalscope crawl --targets {targets}\nPress Ctrl-C to stop serving."
+    )
+    stop = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while not stop:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    console.print(f"stopped serving {base_url}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)
