@@ -21,7 +21,7 @@ from rivalscope.demo.localformat import format_date, format_price
 from rivalscope.demo.pages import product_url
 from rivalscope.demo.reviews import REFERENCE_DATE
 from rivalscope.demo.server import DemoServer
-from rivalscope.demo.shops import DemoShop, generate_shops
+from rivalscope.demo.shops import DemoReview, DemoShop, generate_shops
 from rivalscope.demo.targets import write_targets
 from rivalscope.errors import UserError
 from settings.targets import load_targets
@@ -126,7 +126,7 @@ def test_matched_products_share_gtins_and_prices_differ(shops: list[DemoShop]) -
     assert all(len(s.plans) >= 2 for s in shops)
 
 
-def _reviews_in(shop: DemoShop, regions: tuple[str, ...], inside: bool) -> list:  # type: ignore[type-arg]
+def _reviews_in(shop: DemoShop, regions: tuple[str, ...], inside: bool) -> list[DemoReview]:
     return [r for r in shop.reviews if (r.region in regions) == inside]
 
 
