@@ -73,7 +73,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
     _choose_sku(main, nodes, root, url, document.text)
     if not offers and (main.price or main.sku):
         offers = [main]
-    page.offers = offers
+    page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
     page.reviews = schema_review_items(nodes, url)
     page.aggregate_rating = aggregate_rating_item(nodes)
     page.next_page = next_page_url(root, url)

@@ -65,7 +65,7 @@ _TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "udsolgt",
             "ikke pa lager",
         ),
-    ),  # fmt: skip
+    ),
     (
         "PreOrder",
         (
@@ -77,7 +77,7 @@ _TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "vorbestellen",
             "forhandsbestill",
         ),
-    ),  # fmt: skip
+    ),
     ("BackOrder", ("backorder", "back order", "back-order")),
     (
         "LimitedAvailability",
@@ -89,11 +89,11 @@ _TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "wenige auf lager",
             "fa pa lager",
         ),
-    ),  # fmt: skip
+    ),
     (
         "Discontinued",
         ("discontinued", "no longer available", "plus disponible", "wycofany"),
-    ),  # fmt: skip
+    ),
     (
         "InStock",
         (
@@ -127,7 +127,7 @@ _TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "skladem",
             "na sklade",
         ),
-    ),  # fmt: skip
+    ),
 )
 _SCHEMA_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:schema\.org/)?(\w+)/?$", re.IGNORECASE)
 

@@ -58,7 +58,7 @@ def _own_text(element: lxml.html.HtmlElement) -> str:
 
 
 def _ancestors(element: lxml.html.HtmlElement, depth: int) -> list[lxml.html.HtmlElement]:
-    found = []
+    found: list[lxml.html.HtmlElement] = []
     parent = element.getparent()
     while parent is not None and len(found) < depth:
         found.append(parent)
@@ -151,9 +151,9 @@ def _candidate_text(element: lxml.html.HtmlElement) -> str | None:
     if _PRICE_NAME.search(names) and len(element) <= 6:
         # Split prices such as <span>12</span><sup>,99</sup> €: read the whole element.
         full = " ".join(element.text_content().split())
-        if full and len(full) <= _MAX_PRICE_TEXT and _AMOUNT.search(full) and full != own:
-            if detect_currency(full)[1] is not None:
-                return full
+        plausible = full and len(full) <= _MAX_PRICE_TEXT and _AMOUNT.search(full)
+        if plausible and full != own and detect_currency(full)[1] is not None:
+            return full
     return None
 
 
@@ -267,7 +267,13 @@ def labelled_identifiers(root: lxml.html.HtmlElement) -> list[str]:
 def heuristic_offer_fields(
     root: lxml.html.HtmlElement, url: str, offer: OfferItem, currency_hint: str | None
 ) -> None:
-    """Fill the price, currency and availability of ``offer`` that are still None."""
+    """Fill the name, price, currency and availability of ``offer`` that are still None."""
+    if offer.name is None:
+        heading = next(root.iter("h1"), None)
+        name = " ".join(heading.text_content().split()) if heading is not None else ""
+        if name:
+            offer.name = name[:500]
+            offer.explain["name"] = "heuristic"
     if offer.price is None:
         visible = best_visible_price(root, offer.currency or currency_hint)
         if visible is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from spiders.extract.availability import normalize_availability
@@ -26,7 +27,8 @@ def schema_price(value: Any, currency: str | None) -> tuple[str | None, str | No
     """Price from markup: schema.org says ``.`` is the decimal mark, so plain numbers
     like ``"23.450"`` are read as written; other texts go through ``normalize_price``."""
     if isinstance(value, str) and _PLAIN_DECIMAL.match(value):
-        return normalize_price(float(value) if "." in value else int(value), currency)
+        code = currency.strip().upper() if currency and currency.strip() else None
+        return format(Decimal(value.strip()), "f"), code
     if isinstance(value, str | int | float):
         return normalize_price(value, currency)
     return None, currency
@@ -59,7 +61,8 @@ def offers_of(product: Node) -> list[Node]:
 def _current_price_spec(offer: Node) -> Node | None:
     specs = [s for s in as_list(offer.get("priceSpecification")) if isinstance(s, dict)]
     current = [s for s in specs if not _NOT_CURRENT_PRICE.search(str(s.get("priceType", "")))]
-    return (current or specs or [None])[0]
+    chosen = current or specs
+    return chosen[0] if chosen else None
 
 
 def offer_item(product: Node, offer: Node | None, url: str, currency_hint: str | None) -> OfferItem:

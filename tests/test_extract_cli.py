@@ -1,0 +1,73 @@
+"""``rivalscope extract`` through the real CLI app and as a subprocess."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rivalscope.cli import app
+from rivalscope.errors import UserError
+
+SNIPPET = Path(__file__).parent / "fixtures" / "snippets" / "product_cp1252.html"
+URL = "https://shop.example.fr/p/cafetiere"
+
+
+@pytest.fixture
+def gz_page(tmp_path: Path) -> Path:
+    path = tmp_path / "page.html.gz"
+    path.write_bytes(gzip.compress(SNIPPET.read_bytes()))
+    return path
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_extract_prints_one_json_document(compressed: bool, gz_page: Path) -> None:
+    path = gz_page if compressed else SNIPPET
+    result = CliRunner().invoke(app, ["extract", str(path), "--url", URL])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["url"] == URL
+    offer = document["offers"][0]
+    assert (offer["name"], offer["price"], offer["currency"]) == ("Cafetière", "49.90", "EUR")
+    assert (offer["availability"], offer["sku"]) == ("InStock", "CF-1")
+    assert document["aggregate_rating"]["rating_value"] == 4.4
+    (review,) = document["reviews"]
+    assert (review["rating"], review["best_rating"], review["language"]) == (5.0, 5.0, "fr")
+    assert (review["text"], review["date"]) == ("Très bonne cafetière", "2023-05-01")
+    assert document["next_page"] == "https://shop.example.fr/avis?page=2"
+    assert "Jeanne" not in result.output and "author" not in result.output
+    assert "explain" not in result.output
+
+
+def test_explain_adds_source_layers(gz_page: Path) -> None:
+    result = CliRunner().invoke(app, ["extract", str(gz_page), "--url", URL, "--explain"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["offers"][0]["explain"]["price"] == "json-ld"
+    assert document["reviews"][0]["explain"]["text"] == "json-ld"
+    assert document["aggregate_rating"]["explain"]["rating_value"] == "json-ld"
+
+
+def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "missing.html")])
+    assert isinstance(result.exception, UserError)
+    assert "no such file" in str(result.exception)
+
+
+@pytest.mark.parametrize("name", ["missing.html", "broken.html.gz", "."])
+def test_unreadable_file_is_one_line_exit_2(tmp_path: Path, name: str) -> None:
+    (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08garbage")
+    completed = subprocess.run(
+        [sys.executable, "-m", "rivalscope", "extract", str(tmp_path / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.strip().startswith("error:")
+    assert len(completed.stderr.strip().splitlines()) == 1

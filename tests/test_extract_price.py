@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+
+from spiders.extract.price import currency_from_url, minor_units_to_decimal, normalize_price
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        ("1.299,00 €", None, ("1299.00", "EUR")),
+        ("1 099,-", "NOK", ("1099", "NOK")),
+        ("1 099,-", None, ("1099", None)),
+        ("$1,299.99", None, ("1299.99", "USD")),
+        ("1 299 kr", "SEK", ("1299", "SEK")),
+        ("1 299 kr", "NOK", ("1299", "NOK")),
+        ("99,90 zł", None, ("99.90", "PLN")),
+        ("99,90 PLN", None, ("99.90", "PLN")),
+        ("CHF 1'299.–", None, ("1299", "CHF")),
+        ("CHF 1’299.50", None, ("1299.50", "CHF")),
+        ("£12", None, ("12", "GBP")),
+        ("1\u00a0299,00\u00a0€", None, ("1299.00", "EUR")),
+        ("1\u2009299,00\u202f€", None, ("1299.00", "EUR")),
+        ("¥1,200", None, ("1200", "JPY")),
+        ("₹ 2,433", None, ("2433", "INR")),
+        ("173,34 Lei", None, ("173.34", "RON")),
+        ("C$ 15.00", None, ("15.00", "CAD")),
+        ("$15", "CAD", ("15", "CAD")),
+        ("4,99 €", None, ("4.99", "EUR")),
+        ("1.234.567,89 €", None, ("1234567.89", "EUR")),
+        ("1,234,567.89", None, ("1234567.89", None)),
+        ("0,99", None, ("0.99", None)),
+        ("EUR 12", None, ("12", "EUR")),
+        (12.5, "EUR", ("12.5", "EUR")),
+        (1299, None, ("1299", None)),
+        ("free", None, (None, None)),
+        ("", "EUR", (None, "EUR")),
+        (None, None, (None, None)),
+    ],
+)
+def test_normalize_price(
+    text: str | float | int | None, hint: str | None, expected: tuple[str | None, str | None]
+) -> None:
+    assert normalize_price(text, hint) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("12999", "129.99"), (5, "0.05"), ("abc", None), ("-3", None)]
+)
+def test_minor_units(value: str | int, expected: str | None) -> None:
+    assert minor_units_to_decimal(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://shop.example.no/p/1", "NOK"),
+        ("https://www.example.pl/", "PLN"),
+        ("https://example.de/x", "EUR"),
+        ("https://example.com/x", None),
+    ],
+)
+def test_currency_from_url(url: str, expected: str | None) -> None:
+    assert currency_from_url(url) == expected
