@@ -11,7 +11,7 @@ SCHEMA = "https://schema.org/"
 
 
 def review_jsonld(review: DemoReview) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "@type": "Review",
         "identifier": review.review_id,
         "name": review.title,
@@ -26,6 +26,10 @@ def review_jsonld(review: DemoReview) -> dict[str, Any]:
             "worstRating": 1,
         },
     }
+    if review.region:
+        # schema.org CreativeWork.locationCreated: where the reviewer wrote from (a city).
+        document["locationCreated"] = {"@type": "Place", "name": review.region}
+    return document
 
 
 def product_jsonld(

@@ -100,7 +100,8 @@ def layout(
 def _review_html(shop: DemoShop, review: DemoReview, markup: Markup, broken: bool) -> str:
     css = BROKEN_REVIEW_CLASSES if broken else REVIEW_CLASSES
     region = (
-        f' &middot; <span class="{css.region}">{escape(review.region)}</span>'
+        f' &middot; <span class="{css.region}" {markup.prop("locationCreated")}>'
+        f"{escape(review.region)}</span>"
         if review.region
         else ""
     )

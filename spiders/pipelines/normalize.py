@@ -15,7 +15,8 @@ from spiders.normalize import clean_text, normalize_rating, parse_rating, parse_
 DEFAULT_BEST_RATING = 5.0
 
 
-_NEGATIVE = re.compile(r"^\s*[-\u2212]\s*\d")
+# A minus before the amount, possibly with a currency symbol on either side: "-£5", "£-5".
+_NEGATIVE = re.compile(r"^\s*(?:[^\d\s\-\u2212]{1,4}\s*)?[-\u2212]\s*(?:[^\d\s]{1,4}\s*)?\d")
 
 
 def normalize_offer(offer: OfferItem) -> OfferItem:
