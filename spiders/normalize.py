@@ -78,10 +78,8 @@ def normalize_rating(
     if rating is None or best is None:
         return None, worst
     if worst is None:
+        # Star scales start at 1 unless the page says otherwise; "0 of 5" is then invalid.
         worst = 1.0 if best <= 10 else 0.0
-        if rating < worst and rating >= 0:
-            # "0 stars" exists on some sites; treat the scale as starting at 0.
-            worst = 0.0
     if best <= worst:
         return None, worst
     return (rating - worst) / (best - worst), worst

@@ -10,7 +10,7 @@ from spiders.items import OfferItem, ReviewItem
 from spiders.keys import product_key, review_content_key
 from spiders.normalize import clean_text, normalize_rating, parse_rating, parse_review_date
 from spiders.pipelines.language import normalize_language_code
-from spiders.pipelines.normalize import normalize_review
+from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
 
 
@@ -44,7 +44,8 @@ def test_parse_rating(raw: str | None, hint: float | None, expected: tuple[float
         (1, 5, None, (0.0, 1.0)),
         (3, 5, None, (0.5, 1.0)),
         (8, 10, None, (7 / 9, 1.0)),
-        (0, 5, None, (0.0, 0.0)),  # a "0 stars" rating means the scale starts at 0
+        (0, 5, None, (-0.25, 1.0)),  # star scales start at 1: "0 of 5" is out of scale
+        (0, 5, 0, (0.0, 0)),  # unless the page says the scale starts at 0
         (80, 100, None, (0.8, 0.0)),
         (7, 5, None, (1.5, 1.0)),  # out of scale: kept for validation to reject
         (3, 1, 1, (None, 1)),  # degenerate scale
@@ -138,6 +139,9 @@ def test_review_validation(review: ReviewItem, problem: str | None) -> None:
         (OfferItem(name="A", price="1", currency="euro"), "currency_not_iso4217"),
         (OfferItem(price="1"), "offer_without_name_or_id"),
         (OfferItem(sku="S1"), None),
+        (normalize_offer(OfferItem(name="A", price_raw="-£5.00")), "negative_price"),
+        (normalize_offer(OfferItem(name="A", price_raw="£-5.00")), "negative_price"),
+        (normalize_offer(OfferItem(name="A", price_raw="£5.00")), None),
     ],
 )
 def test_offer_validation(offer: OfferItem, problem: str | None) -> None:
