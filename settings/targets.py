@@ -31,6 +31,8 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
+
 DEFAULT_TARGETS_FILE = "targets.toml"
 
 LANGUAGES = ("en", "fr", "pl", "no", "de", "it", "es", "nl", "sv", "da")
@@ -241,6 +243,9 @@ class Targets(_Strict):
 
     crawler: Crawler = Field(default_factory=Crawler)
     company: list[Company] = Field(default_factory=list)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    health: HealthSettings = Field(default_factory=HealthSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
     extras: dict[str, Any] = Field(default_factory=dict)
     """Tables used by later features (alerts, health, scheduler); kept as given."""
 
@@ -301,7 +306,7 @@ def parse_targets(text: str, where: str = "targets.toml") -> Targets:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TargetsError(f"{where}: not valid TOML: {exc}") from None
-    known = {"crawler", "company"}
+    known = {"crawler", "company", "schedule", "health", "alerts"}
     extras = {k: v for k, v in data.items() if k not in known}
     data = {k: v for k, v in data.items() if k in known}
     data["extras"] = extras

@@ -1,0 +1,93 @@
+"""Targets-file tables for scheduled crawls, target health and business alerts.
+
+Example::
+
+    [schedule]
+    analyze = true              # run the analysis after each round of crawls
+    report_dir = "reports"      # and build the report there (omit: no report)
+    max_parallel = 2            # crawls of different sources at the same time
+
+    [health]
+    history_runs = 5            # recent finished runs the last one is compared with
+    min_yield_ratio = 0.5       # reviews (offers) per page below half the usual: unhealthy
+    max_http_error_rate = 0.25
+    max_drop_rate = 0.2
+    coverage_drop = 0.25        # a field's coverage falls by 25 points: unhealthy
+    webhook = "https://hooks.example.com/rivalscope"
+
+    [alerts]
+    net_sentiment_points = 15
+    price_change_pct = 10
+    min_reviews = 30
+    webhook = "https://hooks.example.com/rivalscope"   # default: [health] webhook
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _webhook(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL for the webhook")
+    return value
+
+
+class ScheduleSettings(_Table):
+    """``[schedule]``: what ``rivalscope schedule`` does besides crawling."""
+
+    analyze: bool = False
+    """Run the analysis after a round of crawls (when the analysis module is installed)."""
+    report_dir: str | None = None
+    """Folder to build the report into after the analysis; None: no report."""
+    max_parallel: int = Field(default=2, ge=1, le=32)
+    """Crawls of different sources run at the same time."""
+    poll_seconds: float = Field(default=60.0, gt=0, le=3600)
+    """Longest sleep between two looks at the clock (the system clock may jump)."""
+
+
+class HealthSettings(_Table):
+    """``[health]``: thresholds of the checks after every crawl."""
+
+    history_runs: int = Field(default=5, ge=1, le=100)
+    """Recent healthy finished runs the last run is compared with (their median)."""
+    min_yield_ratio: float = Field(default=0.5, ge=0, le=1)
+    """Reviews (offers) per page below this share of the recent median: unhealthy."""
+    max_http_error_rate: float = Field(default=0.25, ge=0, le=1)
+    """Share of pages answered with HTTP >= 400 or failed downloads above which it is unhealthy."""
+    max_drop_rate: float = Field(default=0.2, ge=0, le=1)
+    """Share of items dropped by validation above which it is unhealthy."""
+    coverage_drop: float = Field(default=0.25, gt=0, le=1)
+    """A field's coverage (e.g. reviews with a rating) falling by this much: unhealthy."""
+    min_coverage: float = Field(default=0.5, ge=0, le=1)
+    """Without history: review text and offer price coverage below this is unhealthy."""
+    webhook: str | None = None
+    """URL that gets a JSON POST for every health notice."""
+
+    _check_webhook = field_validator("webhook")(_webhook)
+
+
+class AlertSettings(_Table):
+    """``[alerts]``: business changes worth a notice. A threshold left out is off."""
+
+    net_sentiment_points: float | None = Field(default=None, gt=0, le=200)
+    """Net sentiment of a company on an aspect moves by at least this many points between
+    the last two analysis windows."""
+    price_change_pct: float | None = Field(default=None, gt=0, le=10_000)
+    """A product's price changes by at least this many percent between its last two
+    observations."""
+    min_reviews: int = Field(default=30, ge=1, le=1_000_000)
+    """Sentiment alerts need at least this many reviews in both windows."""
+    webhook: str | None = None
+    """URL for alert POSTs; default: the [health] webhook."""
+
+    _check_webhook = field_validator("webhook")(_webhook)
