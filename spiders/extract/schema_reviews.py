@@ -57,6 +57,7 @@ def review_item(review: Node, url: str, product: Node | None) -> ReviewItem:
     put("date_raw", date_raw)
     put("published", iso_date(date_raw))
     put("author", first_text(review, "author", "creator"))
+    put("region", first_text(review, "locationCreated", "contentLocation"))
     review_id = first_text(review, "identifier", "@id")
     put("external_id", review_id)
     put("language", iso_language(first_text(review, "inLanguage") or review.get("@lang")))
@@ -82,7 +83,8 @@ def schema_review_items(nodes: list[Node], url: str) -> list[ReviewItem]:
         if "review" in node_types(node) and id(node) not in seen:
             seen.add(id(node))
             items.append(review_item(node, url, None))
-    return [item for item in items if item.text or item.rating is not None or item.title]
+    # A title alone is what a truncated page leaves of a review: not a review.
+    return [item for item in items if item.text or item.rating is not None]
 
 
 def aggregate_rating_item(nodes: list[Node]) -> AggregateRatingItem | None:
