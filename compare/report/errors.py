@@ -1,0 +1,7 @@
+"""User-facing errors of the gap report (listed in ``rivalscope.errors.USER_ERRORS``)."""
+
+from __future__ import annotations
+
+
+class ReportError(Exception):
+    """The report cannot be built as asked (unknown competitor, no own company, bad folder)."""

@@ -1,0 +1,82 @@
+"""Which companies and dates a report covers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Connection, and_, select, true
+
+from compare.report.errors import ReportError
+from compare.report.tables import COMPANY, REVIEW
+
+
+@dataclass(frozen=True)
+class CompanyRef:
+    id: int
+    name: str
+    own: bool
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    own: CompanyRef
+    competitors: tuple[CompanyRef, ...]
+    since: date | None
+    until: date | None
+    min_sample: int
+
+    @property
+    def companies(self) -> tuple[CompanyRef, ...]:
+        return (self.own, *self.competitors)
+
+    @property
+    def company_ids(self) -> list[int]:
+        return [c.id for c in self.companies]
+
+    def name_of(self, company_id: int) -> str:
+        return next(c.name for c in self.companies if c.id == company_id)
+
+    def review_filter(self) -> ColumnElement[bool]:
+        """Reviews of the companies in scope, published within the dates (if given)."""
+        conditions: list[ColumnElement[bool]] = [REVIEW.c.company_id.in_(self.company_ids)]
+        if self.since is not None:
+            conditions.append(REVIEW.c.published >= self.since)
+        if self.until is not None:
+            conditions.append(REVIEW.c.published <= self.until)
+        return and_(true(), *conditions)
+
+
+def resolve_scope(
+    connection: Connection,
+    competitors: list[str] | None,
+    since: date | None,
+    until: date | None,
+    min_sample: int,
+) -> ReportScope:
+    """The own company and the competitors (all others unless named); errors for humans."""
+    if min_sample < 1:
+        raise ReportError(f"--min-sample must be at least 1, got {min_sample}")
+    if since is not None and until is not None and since > until:
+        raise ReportError(f"--since {since} is after --until {until}")
+    rows = connection.execute(select(COMPANY.c.id, COMPANY.c.name, COMPANY.c.is_own)).all()
+    companies = [CompanyRef(int(r.id), str(r.name), bool(r.is_own)) for r in rows]
+    owns = [c for c in companies if c.own]
+    if not owns:
+        raise ReportError(
+            "no own company in the database: mark yours with `own = true` in the targets file "
+            "or import its reviews with `rivalscope import FILE --company NAME --own`"
+        )
+    others = [c for c in companies if not c.own]
+    if competitors:
+        by_name = {c.name.casefold(): c for c in others}
+        unknown = [n for n in competitors if n.casefold() not in by_name]
+        if unknown:
+            known = ", ".join(sorted(c.name for c in others)) or "none"
+            raise ReportError(f"unknown competitor(s) {', '.join(unknown)}; known: {known}")
+        others = [by_name[n.casefold()] for n in dict.fromkeys(competitors)]
+    if not others:
+        raise ReportError("no competitor in the database: crawl or import one first")
+    return ReportScope(
+        owns[0], tuple(sorted(others, key=lambda c: c.name)), since, until, min_sample
+    )

@@ -1,0 +1,127 @@
+"""Intervals and tests for proportions and net sentiment, by closed-form score methods.
+
+Net sentiment is ``(pos - neg) / (pos + neg)``. With ``p = pos / (pos + neg)`` it equals
+``2p - 1``, so its interval is the Wilson score interval of ``p`` mapped through ``2p - 1``
+(exact for the mapping, no bootstrap noise, sensible at 0 or n). The gap between two
+nets is ``2 (p_a - p_b)``; its interval is Newcombe's hybrid score interval for a
+difference of independent proportions (Newcombe 1998, method 10) times two. A gap is
+*significant* when its interval excludes 0, and nothing is judged on fewer than
+``min_sample`` opinions on either side.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+Z_95 = 1.959963984540054
+"""Two-sided 95 % normal quantile."""
+DEFAULT_MIN_SAMPLE = 20
+"""Fewest opinions (positive + negative mentions) on each side before we call a gap."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with its lower and upper confidence bounds."""
+
+    value: float
+    low: float
+    high: float
+
+    def excludes_zero(self) -> bool:
+        return self.low > 0 or self.high < 0
+
+
+def wilson_interval(successes: int, n: int, z: float = Z_95) -> Interval:
+    """Wilson score interval for ``successes / n``; ``n == 0`` gives the vacuous [0, 1]."""
+    if n < 0 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n, got {successes}/{n}")
+    if n == 0:
+        return Interval(0.0, 0.0, 1.0)
+    p = successes / n
+    z2 = z * z
+    denominator = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+    # Clamp float noise at the edges (0/n must give exactly 0 as lower bound).
+    return Interval(p, max(0.0, centre - half), min(1.0, centre + half))
+
+
+def net_sentiment(positive: int, negative: int, z: float = Z_95) -> Interval:
+    """Net sentiment ``(pos - neg) / (pos + neg)`` in -1..1 with its Wilson-based interval."""
+    share = wilson_interval(positive, positive + negative, z)
+    return Interval(2 * share.value - 1, 2 * share.low - 1, 2 * share.high - 1)
+
+
+def proportion_difference(
+    successes_a: int, n_a: int, successes_b: int, n_b: int, z: float = Z_95
+) -> Interval:
+    """``p_a - p_b`` with Newcombe's hybrid score interval (method 10)."""
+    a = wilson_interval(successes_a, n_a, z)
+    b = wilson_interval(successes_b, n_b, z)
+    difference = a.value - b.value
+    low = difference - math.sqrt((a.value - a.low) ** 2 + (b.high - b.value) ** 2)
+    high = difference + math.sqrt((a.high - a.value) ** 2 + (b.value - b.low) ** 2)
+    return Interval(difference, low, high)
+
+
+def net_difference(
+    positive_a: int, negative_a: int, positive_b: int, negative_b: int, z: float = Z_95
+) -> Interval:
+    """Net sentiment of A minus net sentiment of B (-2..2) with its interval."""
+    share = proportion_difference(
+        positive_a, positive_a + negative_a, positive_b, positive_b + negative_b, z
+    )
+    return Interval(2 * share.value, 2 * share.low, 2 * share.high)
+
+
+@dataclass(frozen=True)
+class GapTest:
+    """Net sentiment of A against B: the gap ``A - B``, whether it may be judged at all
+    (both samples at least ``min_sample``) and whether it is significant."""
+
+    gap: Interval
+    n_a: int
+    n_b: int
+    enough_data: bool
+    significant: bool
+
+
+def compare_nets(
+    positive_a: int,
+    negative_a: int,
+    positive_b: int,
+    negative_b: int,
+    *,
+    min_sample: int = DEFAULT_MIN_SAMPLE,
+    z: float = Z_95,
+) -> GapTest:
+    """The gap test the report uses: never significant below ``min_sample`` on either side."""
+    n_a, n_b = positive_a + negative_a, positive_b + negative_b
+    gap = net_difference(positive_a, negative_a, positive_b, negative_b, z)
+    enough = n_a >= min_sample and n_b >= min_sample
+    return GapTest(gap, n_a, n_b, enough, enough and gap.excludes_zero())
+
+
+def geometric_mean_ratio(ratios: list[float], z: float = Z_95) -> Interval:
+    """Geometric mean of positive ratios with a normal-theory interval on the log scale.
+
+    Used for price indices (competitor price / own price over matched products).
+    Fewer than two ratios give a point with no spread (low = high = value).
+    """
+    if not ratios or any(r <= 0 for r in ratios):
+        raise ValueError("ratios must be a non-empty list of positive numbers")
+    logs = [math.log(r) for r in ratios]
+    mean = sum(logs) / len(logs)
+    if len(logs) < 2:
+        return Interval(math.exp(mean), math.exp(mean), math.exp(mean))
+    variance = sum((x - mean) ** 2 for x in logs) / (len(logs) - 1)
+    half = _t_quantile(len(logs) - 1, z) * math.sqrt(variance / len(logs))
+    return Interval(math.exp(mean), math.exp(mean - half), math.exp(mean + half))
+
+
+def _t_quantile(degrees: int, z: float) -> float:
+    """Student t quantile matching the normal quantile ``z`` (small samples need wider)."""
+    from scipy.stats import norm, t
+
+    return float(t.ppf(norm.cdf(z), degrees))

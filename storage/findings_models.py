@@ -1,0 +1,64 @@
+"""Tables for gap reports: one row per report run, and the targeting findings it produced.
+
+A finding is about a segment (competitor, aspect, product/category, language, region),
+never about an individual: it stores review ids and short quotes as evidence, no authors.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel
+
+from storage.models import _ts
+
+
+class ReportRun(SQLModel, table=True):
+    """One ``rivalscope report`` run: its options and a snapshot to diff the next run against."""
+
+    __tablename__ = "report_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _ts()
+    out_dir: str | None = Field(default=None, sa_type=Text)
+    since: date | None = None
+    until: date | None = None
+    min_sample: int = 20
+    competitors: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    reviews: int = 0
+    """Reviews in scope (all companies)."""
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    """``"company|aspect" -> {"net": float, "n": int}`` for "what changed since last time"."""
+
+
+class FindingBase(SQLModel):
+    competitor: str = Field(max_length=120, index=True)
+    """Company name (denormalised so listings need no join)."""
+    aspect: str = Field(max_length=100, index=True)
+    """Aspect name, or the need for ``unmet_need``, or ``price`` for ``price_gap``."""
+    kind: str = Field(max_length=30, index=True)
+    """``competitor_weakness``, ``competitor_strength``, ``unmet_need`` or ``price_gap``."""
+    segment_product: str | None = Field(default=None, max_length=500)
+    segment_category: str | None = Field(default=None, max_length=300)
+    segment_language: str | None = Field(default=None, max_length=8)
+    segment_region: str | None = Field(default=None, max_length=100)
+    effect: float
+    """Gap in net sentiment (own - competitor), need share, or price index - 1."""
+    effect_low: float
+    effect_high: float
+    sample_size: int
+    """Competitor opinions (or reviews, or matched products) the effect rests on."""
+    own_sample_size: int = 0
+    score: float = Field(index=True)
+    """Opportunity score: volume x competitor dissatisfaction x our advantage."""
+    summary: str = Field(sa_type=Text)
+    evidence_review_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON))
+    quotes: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class Finding(FindingBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    report_run_id: int = Field(foreign_key="report_run.id", index=True)
+    competitor_id: int = Field(foreign_key="company.id", index=True)
