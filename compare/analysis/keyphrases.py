@@ -1,0 +1,52 @@
+"""Key phrases: stopword-bounded word n-grams, as lemmas (no part-of-speech tagger needed).
+
+A run of content words between stopwords or punctuation is a candidate; its 1-3 word
+lemma n-grams are the phrases. Frequent phrases the taxonomy does not cover are
+reported as candidate aspects.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from compare.analysis.text import simplemma_code
+
+STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.toml"
+MAX_PHRASE_WORDS = 3
+MIN_WORD_LETTERS = 3
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> dict[str, frozenset[str]]:
+    data = tomllib.loads(STOPWORDS_FILE.read_text("utf-8"))
+    return {lang: frozenset(str(words).split()) for lang, words in data.items()}
+
+
+def stopwords(language: str | None) -> frozenset[str]:
+    """The language's stopwords (empty for languages without a list)."""
+    code = "no" if simplemma_code(language) in ("nb", "nn") else (language or "")
+    return _stopwords().get(code, frozenset())
+
+
+def candidate_phrases(tokens: list[str], lemmas: list[str], language: str | None) -> list[str]:
+    """Lemma n-grams (1..3 words) from runs of content words; longest runs' phrases first."""
+    stop = stopwords(language)
+    runs: list[list[str]] = [[]]
+    for token, lemma in zip(tokens, lemmas, strict=True):
+        if token in stop or lemma in stop or len(token) < MIN_WORD_LETTERS:
+            if runs[-1]:
+                runs.append([])
+            continue
+        runs[-1].append(lemma)
+    phrases: list[str] = []
+    seen: set[str] = set()
+    for run in runs:
+        for size in range(min(MAX_PHRASE_WORDS, len(run)), 0, -1):
+            for start in range(len(run) - size + 1):
+                phrase = " ".join(run[start : start + size])
+                if phrase not in seen:
+                    seen.add(phrase)
+                    phrases.append(phrase)
+    return phrases

@@ -1,0 +1,1 @@
+"""Sentiment: per-language classifiers learnt from labels or star ratings, lexicon fallbacks."""

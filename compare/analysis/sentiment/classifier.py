@@ -1,0 +1,129 @@
+"""A per-language sentiment classifier: logistic regression over lemma uni- and bigrams.
+
+Features are raw counts turned into sublinear TF-IDF, so a review's feature row is the sum
+of its sentences' count rows: the analyser vectorises each sentence once and scores
+sentences and whole reviews from the same matrix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from compare.analysis.sentiment.features import WordFeatures
+from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
+
+C_GRID = (3.0, 10.0, 30.0)
+"""Inverse regularisation strengths tried by cross-validation on the training data."""
+NEUTRAL_BAND = 0.2
+"""A binary model's |polarity| below this is labelled neutral."""
+
+
+@dataclass
+class SentimentClassifier:
+    """Fitted vectorisers and a logistic regression for one language."""
+
+    language: str
+    word: CountVectorizer
+    word_tfidf: TfidfTransformer
+    model: LogisticRegression
+    label_counts: dict[str, int] = field(default_factory=dict)
+    cv_accuracy: float | None = None
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.model.classes_]
+
+    def counts(self, texts: list[str]) -> sp.csr_matrix:
+        """Raw n-gram counts, one row per text (rows can be summed)."""
+        return sp.csr_matrix(self.word.transform(texts))
+
+    def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
+        """Class probabilities (columns in ``classes`` order) for count rows."""
+        features = self.word_tfidf.transform(counts)
+        return np.asarray(self.model.predict_proba(features))
+
+    def polarity_and_label(self, probabilities: np.ndarray) -> list[tuple[float, str, float]]:
+        """(polarity in [-1, 1], label, confidence) per probability row."""
+        classes = self.classes
+        pos = classes.index(POSITIVE) if POSITIVE in classes else None
+        neg = classes.index(NEGATIVE) if NEGATIVE in classes else None
+        three_way = NEUTRAL in classes
+        out: list[tuple[float, str, float]] = []
+        for row in probabilities:
+            polarity = float(
+                (row[pos] if pos is not None else 0.0) - (row[neg] if neg is not None else 0.0)
+            )
+            best = int(np.argmax(row))
+            if three_way:
+                label = classes[best]
+            elif polarity > NEUTRAL_BAND:
+                label = POSITIVE
+            elif polarity < -NEUTRAL_BAND:
+                label = NEGATIVE
+            else:
+                label = NEUTRAL
+            out.append((polarity, label, float(row[best])))
+        return out
+
+    def score(self, texts: list[str]) -> list[tuple[float, str, float]]:
+        """(polarity, label, confidence) for each text."""
+        if not texts:
+            return []
+        return self.polarity_and_label(self.probabilities(self.counts(texts)))
+
+
+def _fit(texts: list[str], labels: list[str], c: float, language: str) -> SentimentClassifier:
+    word = CountVectorizer(analyzer=WordFeatures(language), dtype=np.float64)
+    word_counts = word.fit_transform(texts)
+    word_tfidf = TfidfTransformer(sublinear_tf=True).fit(word_counts)
+    features = word_tfidf.transform(word_counts)
+    model = LogisticRegression(C=c, max_iter=2000)
+    model.fit(features, labels)
+    return SentimentClassifier(
+        language=language,
+        word=word,
+        word_tfidf=word_tfidf,
+        model=model,
+        label_counts=dict(Counter(labels)),
+    )
+
+
+def _cross_validated_accuracy(
+    texts: list[str], labels: list[str], c: float, folds: int, language: str
+) -> float:
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    correct = 0
+    for train_idx, test_idx in splitter.split(texts, labels):
+        fitted = _fit([texts[i] for i in train_idx], [labels[i] for i in train_idx], c, language)
+        predicted = fitted.model.classes_[
+            np.argmax(fitted.probabilities(fitted.counts([texts[i] for i in test_idx])), axis=1)
+        ]
+        correct += sum(p == labels[i] for p, i in zip(predicted, test_idx, strict=True))
+    return correct / len(texts)
+
+
+def train_classifier(
+    texts: list[str], labels: list[str], language: str, *, folds: int = 3
+) -> SentimentClassifier:
+    """Fit a classifier, choosing C by k-fold cross-validation on the training data itself.
+
+    Needs at least two labels; with fewer than ``folds`` examples of some label the
+    middle C is used without cross-validation.
+    """
+    if len(set(labels)) < 2:
+        raise ValueError(f"{language}: need examples of at least two labels, got {set(labels)}")
+    smallest = min(Counter(labels).values())
+    if smallest < folds:
+        return _fit(texts, labels, C_GRID[1], language)
+    scored = [(_cross_validated_accuracy(texts, labels, c, folds, language), c) for c in C_GRID]
+    best_accuracy, best_c = max(scored)
+    fitted = _fit(texts, labels, best_c, language)
+    fitted.cv_accuracy = best_accuracy
+    return fitted

@@ -1,0 +1,58 @@
+"""Sentence splitting, tokenising and lemmatising without NLTK corpora.
+
+Regexes do the splitting; simplemma (offline, bundled dictionaries) gives lemmas so
+inflected Polish and Norwegian forms match their dictionary form.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import simplemma
+
+# A sentence ends at . ! ? … (or runs of them) followed by space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n+")
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+MAX_SENTENCE_CHARS = 1000
+
+# simplemma has no "no" code: Bokmål dictionaries cover most Norwegian review text.
+_SIMPLEMMA_CODES = {"no": "nb", "nb": "nb", "nn": "nn"}
+_SIMPLEMMA_SUPPORTED = frozenset({"en", "fr", "pl", "nb", "nn", "de", "it", "es", "nl", "sv", "da"})
+
+
+def split_sentences(text: str) -> list[str]:
+    """Non-empty sentences of ``text`` in order, whitespace collapsed, overlong ones cut."""
+    out: list[str] = []
+    for part in _SENTENCE_END.split(text):
+        sentence = " ".join(part.split())
+        if sentence:
+            out.append(sentence[:MAX_SENTENCE_CHARS])
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens (letters, with inner apostrophes or hyphens)."""
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def simplemma_code(language: str | None) -> str | None:
+    """The simplemma language code for an ISO 639-1 code, or None if unsupported."""
+    if language is None:
+        return None
+    code = _SIMPLEMMA_CODES.get(language, language)
+    return code if code in _SIMPLEMMA_SUPPORTED else None
+
+
+@lru_cache(maxsize=200_000)
+def lemma(token: str, language: str | None) -> str:
+    """Dictionary form of a lower-cased token (the token itself when unknown)."""
+    code = simplemma_code(language)
+    if code is None:
+        return token
+    return simplemma.lemmatize(token, lang=code).lower()
+
+
+def lemmas(tokens: list[str], language: str | None) -> list[str]:
+    """``lemma`` over tokens."""
+    return [lemma(t, language) for t in tokens]
