@@ -87,6 +87,50 @@ def normalize_rating(
 
 _ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 
+# Month names (and their inflected and abbreviated forms) of the languages reviews come in,
+# so the common "12. mars 2026" / "5 lutego 2026" / "March 3, 2026" skip dateparser, which
+# costs about 2 ms a call.
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "january jan janvier janv janeiro januar janvier styczen stycznia sty gennaio gen enero ene januari",
+        "february feb fevrier févr février luty lutego lut februar febbraio febrero februari",
+        "march mar mars marzec marca märz marzo maart",
+        "april apr avril kwiecien kwiecień kwietnia kwi aprile abril",
+        "may mai maj maja maggio mayo mei",
+        "june jun juin czerwiec czerwca cze juni giugno junio",
+        "july jul juil juillet lipiec lipca lip juli luglio julio",
+        "august aug aout août sierpien sierpień sierpnia sie agosto augustus",
+        "september sep sept septembre wrzesien wrzesień września wrz settembre septiembre",
+        "october oct octobre pazdziernik październik października paź okt oktober ottobre octubre",
+        "november nov novembre listopad listopada lis noviembre",
+        "december dec decembre décembre grudzien grudzień grudnia gru des desember dezember dicembre diciembre",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS.setdefault(_name, _number)
+_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})\s*$")
+_MONTH_DAY_YEAR = re.compile(r"^\s*([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\s*$")
+
+
+def _named_month_date(raw: str) -> date | None:
+    match = _DAY_MONTH_YEAR.match(raw)
+    if match:
+        day, month_name, year = match.groups()
+    else:
+        match = _MONTH_DAY_YEAR.match(raw)
+        if not match:
+            return None
+        month_name, day, year = match.groups()
+    month = _MONTHS.get(month_name.casefold())
+    if month is None:
+        return None
+    try:
+        return date(int(year), month, int(day))
+    except ValueError:
+        return None
+
 
 @lru_cache(maxsize=4096)
 def parse_review_date(raw: str | None, language: str | None = None) -> date | None:
@@ -103,6 +147,9 @@ def parse_review_date(raw: str | None, language: str | None = None) -> date | No
             return date.fromisoformat(match.group(1))
         except ValueError:
             return None
+    quick = _named_month_date(raw)
+    if quick is not None:
+        return quick
     import dateparser
 
     lang = "nb" if language == "no" else language
