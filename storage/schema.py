@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
+import storage.analysis_models  # noqa: F401
 import storage.findings_models  # noqa: F401
 import storage.models  # noqa: F401
 
