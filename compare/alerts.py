@@ -1,0 +1,196 @@
+"""Business alerts: changes at competitors worth telling someone about.
+
+Two rules, each off unless its threshold is set in ``[alerts]``:
+
+- **price**: a competitor product's latest price differs from its previous observed price
+  (same currency) by at least ``price_change_pct`` percent;
+- **sentiment**: a competitor's net sentiment on an aspect moved by at least
+  ``net_sentiment_points`` points (net in -100..100) between the last two report runs,
+  with at least ``min_reviews`` opinions in both. Needs the report tables (``report_run``
+  with its ``snapshot``); without them the rule is skipped.
+
+Each alert has a key (the observation, or the report run pair), so it is sent once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, Table, inspect, select
+
+from settings.schedule import AlertSettings
+from spiders.notify import Notice, send_notice
+from storage.models import Company, OfferObservation, Product
+
+log = logging.getLogger("rivalscope.alerts")
+
+REPORT_TABLE = "report_run"
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    observation_id: int
+    price: float
+    currency: str | None
+
+
+def price_change_pct(old: float, new: float) -> float | None:
+    """Percent change from ``old`` to ``new``; None when ``old`` is not positive."""
+    if old <= 0:
+        return None
+    return (new - old) / old * 100.0
+
+
+def price_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
+    """A notice per competitor product whose last price change reaches the threshold."""
+    if settings.price_change_pct is None:
+        return []
+    product, company, obs = Product.__table__, Company.__table__, OfferObservation.__table__  # type: ignore[attr-defined]
+    query = (
+        select(
+            obs.c.id,
+            obs.c.product_id,
+            obs.c.price_value,
+            obs.c.currency,
+            product.c.name,
+            product.c.url,
+            company.c.name,
+        )
+        .join(product, product.c.id == obs.c.product_id)
+        .join(company, company.c.id == product.c.company_id)
+        .where(obs.c.price_value.is_not(None), company.c.is_own.is_(False))
+        .order_by(obs.c.product_id, obs.c.observed_at, obs.c.id)
+    )
+    last_two: dict[int, list[PricePoint]] = {}
+    about: dict[int, tuple[str | None, str | None, str]] = {}
+    with engine.connect() as conn:
+        for obs_id, product_id, price, currency, name, url, company_name in conn.execute(query):
+            points = last_two.setdefault(product_id, [])
+            points.append(PricePoint(obs_id, float(price), currency))
+            del points[:-2]
+            about[product_id] = (name, url, company_name)
+    notices = []
+    for product_id, points in last_two.items():
+        if len(points) < 2 or points[0].currency != points[1].currency:
+            continue
+        old, new = points
+        pct = price_change_pct(old.price, new.price)
+        if pct is None or abs(pct) < settings.price_change_pct:
+            continue
+        name, url, company_name = about[product_id]
+        what = name or f"product {product_id}"
+        currency = new.currency or ""
+        message = (
+            f"{company_name}: {what} {'up' if pct > 0 else 'down'} {abs(pct):.1f}% "
+            f"({old.price:.2f} -> {new.price:.2f} {currency})".rstrip()
+        )
+        notices.append(
+            Notice(
+                kind="alert",
+                key=f"price:{new.observation_id}",
+                title=f"price change at {company_name}",
+                message=message,
+                data={
+                    "rule": "price_change_pct",
+                    "company": company_name,
+                    "product": name,
+                    "url": url,
+                    "old_price": old.price,
+                    "new_price": new.price,
+                    "currency": new.currency,
+                    "change_pct": round(pct, 2),
+                },
+            )
+        )
+    return notices
+
+
+def sentiment_moves(
+    old: dict[str, Any], new: dict[str, Any], points: float, min_reviews: int
+) -> list[tuple[str, str, float, float, int, int]]:
+    """(company, aspect, old net, new net, old n, new n) for moves of at least ``points``
+    between two report snapshots (``"company|aspect" -> {"net", "n"}``). Pure."""
+    moves = []
+    for key in sorted(set(old) & set(new)):
+        before, after = old[key] or {}, new[key] or {}
+        try:
+            net_a, net_b = float(before["net"]), float(after["net"])
+            n_a, n_b = int(before["n"]), int(after["n"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if min(n_a, n_b) < min_reviews or abs(net_b - net_a) * 100 < points:
+            continue
+        company, _, aspect = key.partition("|")
+        moves.append((company, aspect, net_a, net_b, n_a, n_b))
+    return moves
+
+
+def _own_companies(engine: Engine) -> set[str]:
+    company = Company.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        return set(conn.execute(select(company.c.name).where(company.c.is_own)).scalars())
+
+
+def sentiment_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
+    """Notices for competitors' aspect sentiment moves between the last two report runs."""
+    if settings.net_sentiment_points is None:
+        return []
+    if REPORT_TABLE not in inspect(engine).get_table_names():
+        log.info("no report runs in this database: sentiment alerts skipped")
+        return []
+    with engine.connect() as conn:
+        table = Table(REPORT_TABLE, MetaData(), autoload_with=conn)
+        if "snapshot" not in table.c:
+            return []
+        rows = conn.execute(
+            select(table.c.id, table.c.snapshot).order_by(table.c.id.desc()).limit(2)
+        ).all()
+    if len(rows) < 2:
+        return []
+    (new_id, new), (old_id, old) = rows
+    own = _own_companies(engine)
+    notices = []
+    moves = sentiment_moves(
+        old or {}, new or {}, settings.net_sentiment_points, settings.min_reviews
+    )
+    for company, aspect, net_a, net_b, n_a, n_b in moves:
+        if company in own:
+            continue
+        delta = (net_b - net_a) * 100
+        notices.append(
+            Notice(
+                kind="alert",
+                key=f"sentiment:{company}|{aspect}:{old_id}-{new_id}",
+                title=f"sentiment change at {company}",
+                message=(
+                    f"{company}: net sentiment on {aspect} {'up' if delta > 0 else 'down'} "
+                    f"{abs(delta):.0f} points ({net_a * 100:+.0f} -> {net_b * 100:+.0f}; "
+                    f"{n_a} and {n_b} opinions)"
+                ),
+                data={
+                    "rule": "net_sentiment_points",
+                    "company": company,
+                    "aspect": aspect,
+                    "old_net": net_a,
+                    "new_net": net_b,
+                    "old_n": n_a,
+                    "new_n": n_b,
+                    "report_runs": [old_id, new_id],
+                },
+            )
+        )
+    return notices
+
+
+def send_alerts(engine: Engine, notices: Iterable[Notice], webhook: str | None) -> int:
+    """Send each notice not sent before; returns how many were sent now."""
+    return sum(send_notice(engine, notice, webhook) for notice in notices)
+
+
+def check_alerts(engine: Engine, settings: AlertSettings, health_webhook: str | None) -> int:
+    """Evaluate every alert rule and send what is new; returns the number sent."""
+    notices = price_alerts(engine, settings) + sentiment_alerts(engine, settings)
+    return send_alerts(engine, notices, settings.webhook or health_webhook)

@@ -1,0 +1,360 @@
+"""Selector suggestions for ``mode = "selectors"``, from the structure of one page. Pure.
+
+Review blocks are the largest group of sibling elements with the same tag and classes in
+which most blocks hold something rating-like (a ``data-rating`` attribute, stars, "4/5",
+an element classed ``rating``/``score``/``stars``) and a longer text. Inside the blocks,
+each field gets the class selector that is present in most blocks and fits the field:
+first by the class name's words (``review-text``, ``opinion-by``, ``post-date``), then by
+content (the longest text, a date-like text, a heading for the title). Every field
+selector is checked on the blocks, so a suggestion extracts something on this page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml.etree import ParserError, _Element
+
+from spiders.normalize import clean_text
+
+MIN_BLOCKS = 2
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+MIN_TEXT_CHARS = 25
+RATING_ATTRIBUTES = ("data-rating", "data-score", "data-stars", "data-value", "content")
+BEST_ATTRIBUTES = ("data-best", "data-best-rating", "data-max", "data-scale", "data-out-of")
+ID_ATTRIBUTES = ("id", "data-review-id", "data-id")
+STARS = re.compile(r"^[★☆✩✪✫✬✭✮✯⭐\s]+$")
+OUT_OF = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:/|of|out of|sur|z|av)\s*(\d+)\b", re.IGNORECASE)
+DATE_LIKE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}\b|"
+    r"\b\d{1,2}\.?\s+\w{3,}\.?\s+\d{4}\b|\b\w{3,}\.?\s+\d{1,2},?\s+\d{4}\b"
+)
+# Words in class names that say which field an element holds, in order of precedence.
+FIELD_HINTS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("rating", frozenset({"rating", "score", "stars", "star", "grade", "ratingvalue"})),
+    ("date", frozenset({"date", "when", "time", "posted", "published", "datepublished"})),
+    ("region", frozenset({"region", "location", "place", "city", "country", "from"})),
+    ("author", frozenset({"author", "by", "user", "reviewer", "nickname", "username"})),
+    ("title", frozenset({"title", "headline", "summary", "subject", "heading"})),
+    ("text", frozenset({"text", "body", "content", "comment", "description", "message"})),
+)
+NEXT_WORDS = re.compile(r"^\s*(next|suivant|następna|neste|weiter|siguiente|›|»|>)", re.IGNORECASE)
+
+
+@dataclass
+class Suggestion:
+    """Proposed ``[selectors]`` for one page's reviews."""
+
+    review: str
+    """Block selector."""
+    blocks: int
+    """Blocks it matches on the page."""
+    review_fields: dict[str, str] = field(default_factory=dict)
+    next_page: str | None = None
+    rating_scale: float | None = None
+    samples: dict[str, str] = field(default_factory=dict)
+    """Field -> its value in the first block."""
+
+    def to_toml(self) -> str:
+        """A ``[company.source.selectors]`` table to paste under a ``[[company.source]]``."""
+        lines = ["[company.source.selectors]", f"review = {json.dumps(self.review)}"]
+        if self.next_page:
+            lines.append(f"next_page = {json.dumps(self.next_page)}")
+        if self.rating_scale:
+            lines.append(f"rating_scale = {self.rating_scale:g}")
+        lines += ["", "[company.source.selectors.review_fields]"]
+        lines += [f"{name} = {json.dumps(q)}" for name, q in self.review_fields.items()]
+        return "\n".join(lines) + "\n"
+
+
+class SuggestError(Exception):
+    """No repeated review-like blocks on the page: nothing to suggest."""
+
+
+def _classes(element: _Element) -> tuple[str, ...]:
+    return tuple(sorted(str(element.get("class") or "").split()))
+
+
+def _words(class_name: str) -> set[str]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", class_name)
+    return {w.lower() for w in re.split(r"[\s_\-]+", spaced) if w}
+
+
+def _text(element: _Element) -> str:
+    return clean_text(element.text_content()) or ""
+
+
+def _is_tag(element: _Element) -> bool:
+    return isinstance(element.tag, str)
+
+
+def _rating_like(element: _Element) -> bool:
+    for node in element.iter():
+        if not _is_tag(node):
+            continue
+        if any(node.get(a) for a in RATING_ATTRIBUTES[:4]):
+            return True
+        if node.get("itemprop") == "ratingValue":
+            return True
+        if any(_words(c) & FIELD_HINTS[0][1] for c in _classes(node)):
+            return True
+        own = (node.text or "").strip()
+        if own and (STARS.match(own) or OUT_OF.search(own)):
+            return True
+    return False
+
+
+def _has_long_text(element: _Element) -> bool:
+    return any(
+        len(clean_text(node.text or "") or "") >= MIN_TEXT_CHARS
+        for node in element.iter()
+        if _is_tag(node)
+    )
+
+
+def _css(tag: str, classes: tuple[str, ...]) -> str:
+    return tag + "".join(f".{c}" for c in classes if re.fullmatch(r"-?[_a-zA-Z][\w-]*", c))
+
+
+def _review_blocks(root: _Element) -> tuple[str, list[_Element]]:
+    best: tuple[int, int, str, list[_Element]] | None = None
+    for parent in root.iter():
+        if not _is_tag(parent):
+            continue
+        groups: dict[tuple[str, tuple[str, ...]], list[_Element]] = {}
+        for child in parent:
+            if _is_tag(child) and child.tag not in ("script", "style", "meta", "link"):
+                groups.setdefault((str(child.tag), _classes(child)), []).append(child)
+        for (tag, classes), members in groups.items():
+            good = [m for m in members if _rating_like(m) and _has_long_text(m)]
+            if len(good) < MIN_BLOCKS or len(good) * 2 < len(members):
+                continue
+            score = (len(good), len(classes))
+            if best is None or score > best[:2]:
+                best = (*score, _css(tag, classes), members)
+    if best is None:
+        raise SuggestError(
+            "found no repeated blocks with a rating and a text on this page; "
+            "try a page that shows several reviews"
+        )
+    return best[2], best[3]
+
+
+def _unique_selector(root: _Element, selector: str, blocks: list[_Element]) -> str:
+    """``selector``, narrowed by the blocks' parent if it also matches other elements."""
+    if len(root.cssselect(selector)) == len(blocks):
+        return selector
+    parent = blocks[0].getparent()
+    if parent is not None:
+        narrowed = f"{_css(str(parent.tag), _classes(parent))} > {selector}"
+        if len(root.cssselect(narrowed)) == len(blocks):
+            return narrowed
+    return selector
+
+
+@dataclass
+class _Candidate:
+    selector: str
+    values: list[str]
+    """Value in each block where it was found."""
+    present: int
+    tags: set[str]
+    words: set[str]
+
+
+def _candidates(blocks: list[_Element]) -> list[_Candidate]:
+    found: dict[str, _Candidate] = {}
+    for block in blocks:
+        seen: set[str] = set()
+        for node in block.iterdescendants():
+            if not _is_tag(node):
+                continue
+            for cls in _classes(node):
+                selector = _css("", (cls,))
+                if not selector or selector in seen:
+                    continue
+                seen.add(selector)
+                matches = block.cssselect(selector)
+                if not matches:
+                    continue
+                candidate = found.setdefault(
+                    selector, _Candidate(selector, [], 0, set(), _words(cls))
+                )
+                candidate.present += 1
+                candidate.values.append(_text(matches[0]))
+                candidate.tags.add(str(matches[0].tag))
+    return [c for c in found.values() if c.present * 2 >= len(blocks)]
+
+
+def _attribute(blocks: list[_Element], selector: str, names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` that the selector's element carries in most blocks."""
+    for name in names:
+        with_it = [
+            block
+            for block in blocks
+            if (matches := block.cssselect(selector)) and matches[0].get(name)
+        ]
+        if len(with_it) * 2 >= len(blocks):
+            return name
+    return None
+
+
+def _hinted(candidate: _Candidate) -> str | None:
+    for name, words in FIELD_HINTS:
+        if candidate.words & words:
+            return name
+    return None
+
+
+def _mean_length(candidate: _Candidate) -> float:
+    return statistics.fmean(len(v) for v in candidate.values) if candidate.values else 0.0
+
+
+def _date_share(candidate: _Candidate) -> float:
+    values = candidate.values
+    return sum(bool(DATE_LIKE.search(v)) for v in values) / len(values) if values else 0.0
+
+
+def _choose_fields(blocks: list[_Element]) -> dict[str, _Candidate]:
+    candidates = sorted(_candidates(blocks), key=lambda c: (-c.present, c.selector))
+    chosen: dict[str, _Candidate] = {}
+    for candidate in candidates:  # by class-name words first
+        name = _hinted(candidate)
+        if name and name not in chosen and any(candidate.values):
+            chosen[name] = candidate
+    rest = [c for c in candidates if c not in chosen.values()]
+    if "rating" not in chosen:
+        for candidate in rest:
+            if _attribute(blocks, candidate.selector, RATING_ATTRIBUTES[:4]) or all(
+                STARS.match(v) or OUT_OF.search(v) for v in candidate.values if v
+            ):
+                chosen["rating"] = candidate
+                break
+    if "date" not in chosen:
+        dated = [c for c in rest if c not in chosen.values() and _date_share(c) >= 0.8]
+        if dated:
+            chosen["date"] = min(dated, key=_mean_length)
+    if "text" not in chosen:
+        texts = [c for c in rest if c not in chosen.values() and _mean_length(c) >= MIN_TEXT_CHARS]
+        if texts:
+            chosen["text"] = max(texts, key=_mean_length)
+    if "title" not in chosen:
+        headings = [c for c in rest if c not in chosen.values() and c.tags & HEADINGS]
+        if headings:
+            chosen["title"] = headings[0]
+    return chosen
+
+
+def _field_selectors(blocks: list[_Element]) -> tuple[dict[str, str], float | None]:
+    chosen = _choose_fields(blocks)
+    fields: dict[str, str] = {}
+    scale: float | None = None
+    for name in ("text", "title", "rating", "date", "author", "region"):
+        candidate = chosen.get(name)
+        if candidate is None:
+            continue
+        selector = candidate.selector
+        if name == "rating":
+            attribute = _attribute(blocks, selector, RATING_ATTRIBUTES)
+            if attribute:
+                fields["rating"] = f"{selector}::attr({attribute})"
+                best = _attribute(blocks, selector, BEST_ATTRIBUTES)
+                if best:
+                    fields["best_rating"] = f"{selector}::attr({best})"
+            else:
+                title = _attribute(blocks, selector, ("title", "aria-label"))
+                fields["rating"] = f"{selector}::attr({title})" if title else selector
+            scale = _scale(blocks, selector)
+            continue
+        if name == "date":
+            attribute = _attribute(blocks, selector, ("datetime", "content"))
+            fields["date"] = f"{selector}::attr({attribute})" if attribute else selector
+            continue
+        fields[name] = selector
+    id_attribute = next(
+        (
+            a
+            for a in ID_ATTRIBUTES
+            if all(b.get(a) for b in blocks) and len({b.get(a) for b in blocks}) == len(blocks)
+        ),
+        None,
+    )
+    if id_attribute:
+        fields["id"] = f"xpath:@{id_attribute}"
+    return fields, scale
+
+
+def _scale(blocks: list[_Element], selector: str) -> float | None:
+    tops: Counter[float] = Counter()
+    for block in blocks:
+        matches = block.cssselect(selector)
+        if not matches:
+            continue
+        node = matches[0]
+        for name in BEST_ATTRIBUTES:
+            try:
+                tops[float(node.get(name) or "")] += 1
+                break
+            except ValueError:
+                continue
+        else:
+            text = " ".join(filter(None, [node.get("title"), node.get("aria-label"), _text(node)]))
+            out_of = OUT_OF.search(text)
+            if out_of:
+                tops[float(out_of.group(2))] += 1
+            elif STARS.match(_text(node) or "-"):
+                tops[float(len(_text(node).replace(" ", "")))] += 1
+    return tops.most_common(1)[0][0] if tops else None
+
+
+def _next_page(root: _Element) -> str | None:
+    links = [a for a in root.iter("a") if a.get("href")]
+    if any("next" in (a.get("rel") or "").split() for a in links):
+        return 'a[rel~="next"]::attr(href)'
+    for a in links:
+        for cls in _classes(a):
+            if "next" in _words(cls):
+                return f"{_css('a', (cls,))}::attr(href)"
+    if any(NEXT_WORDS.match(_text(a)) for a in links):
+        return (
+            "xpath://a[starts-with(normalize-space(.), 'Next') or "
+            "starts-with(normalize-space(.), '›') or starts-with(normalize-space(.), '»')]/@href"
+        )
+    if root.xpath("//link[@rel='next'][@href]"):
+        return 'link[rel="next"]::attr(href)'
+    return None
+
+
+def suggest_selectors(html: str) -> Suggestion:
+    """Selectors for the review blocks and their fields on this page (see module docstring)."""
+    try:
+        root = lxml.html.document_fromstring(html or "<html></html>")
+    except (ParserError, ValueError) as exc:
+        raise SuggestError(f"cannot parse the page as HTML: {exc}") from None
+    selector, blocks = _review_blocks(root)
+    selector = _unique_selector(root, selector, blocks)
+    fields, scale = _field_selectors(blocks)
+    if "text" not in fields:
+        raise SuggestError(f"found review blocks ({selector}) but no text inside them")
+    suggestion = Suggestion(
+        review=selector,
+        blocks=len(blocks),
+        review_fields=fields,
+        next_page=_next_page(root),
+        rating_scale=scale,
+    )
+    first = blocks[0]
+    for name, query in fields.items():
+        css = query.split("::")[0]
+        if query.startswith("xpath:@"):
+            suggestion.samples[name] = str(first.get(query.removeprefix("xpath:@")) or "")
+        elif matches := first.cssselect(css):
+            attribute = re.search(r"::attr\(([^)]+)\)", query)
+            value = matches[0].get(attribute.group(1)) if attribute else _text(matches[0])
+            suggestion.samples[name] = str(value or "")
+    return suggestion

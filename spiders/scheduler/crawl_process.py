@@ -1,0 +1,178 @@
+"""One crawl in a process of its own, with a time limit.
+
+The crawl is ``python -m rivalscope crawl SOURCE --targets FILE --db URL`` in a new
+process group; its output goes to a log file. The crawl process writes its own
+``crawl_run`` row. When the limit passes (or the scheduler stops) the group gets SIGTERM
+(Scrapy closes gracefully and stores its last batch), then SIGKILL after a grace period;
+the run's row is then marked ``timeout`` (or ``interrupted``). A process killed before it
+wrote a row gets a row of its own, so every scheduled crawl leaves a record.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from storage.models import CrawlRun, Source, utcnow
+
+log = logging.getLogger("rivalscope.schedule")
+
+KILL_GRACE_S = 10.0
+"""Seconds between SIGTERM and SIGKILL."""
+POLL_S = 0.2
+
+
+@dataclass
+class CrawlOutcome:
+    """How one scheduled crawl ended."""
+
+    source: str
+    status: str
+    """``finished``, ``failed``, ``timeout``, ``interrupted`` (scheduler stopped) or
+    ``refused`` (another crawl of the source is running)."""
+    seconds: float = 0.0
+    run_id: int | None = None
+    returncode: int | None = None
+    detail: str = ""
+
+
+def crawl_argv(source: str, targets_path: Path, db_url: str) -> list[str]:
+    """The command line of one crawl."""
+    return [
+        sys.executable,
+        "-m",
+        "rivalscope",
+        "crawl",
+        source,
+        "--targets",
+        str(targets_path),
+        "--db",
+        db_url,
+    ]
+
+
+def _max_run_id(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.exec(select(func.max(CrawlRun.id))).one() or 0)
+
+
+def _terminate(process: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM the crawl's process group, SIGKILL it if it is still there after ``grace``."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _settle_runs(
+    engine: Engine, source: str, after_id: int, status: str, reason: str
+) -> int | None:
+    """Mark the runs the killed crawl left (ids above ``after_id``) with ``status``;
+    write a run if it left none. Returns the run id, or None if the source is unknown."""
+    with Session(engine) as session:
+        src = session.exec(select(Source).where(Source.name == source)).first()
+        if src is None or src.id is None:
+            return None
+        runs = session.exec(
+            select(CrawlRun).where(CrawlRun.source_id == src.id, col(CrawlRun.id) > after_id)
+        ).all()
+        if not runs:
+            runs = [CrawlRun(source_id=src.id)]
+        now = utcnow()
+        for run in runs:
+            run.status = status
+            run.finish_reason = reason[:100]
+            run.finished_at = run.finished_at or now
+            run.pid = None
+            session.add(run)
+        session.commit()
+        return runs[-1].id
+
+
+def _ended_run(engine: Engine, source: str, after_id: int) -> CrawlRun | None:
+    with Session(engine) as session:
+        return session.exec(
+            select(CrawlRun)
+            .join(Source)
+            .where(Source.name == source, col(CrawlRun.id) > after_id)
+            .order_by(col(CrawlRun.id).desc())
+        ).first()
+
+
+def run_crawl(
+    engine: Engine,
+    source: str,
+    argv: list[str],
+    *,
+    timeout_s: float,
+    stop: threading.Event,
+    log_path: Path | None = None,
+    grace_s: float = KILL_GRACE_S,
+) -> CrawlOutcome:
+    """Run one crawl process to its end, its time limit, or until ``stop`` is set."""
+    after_id = _max_run_id(engine)
+    started = time.monotonic()
+    output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own group: we can kill the crawl and its children
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+    finally:
+        if log_path:
+            output.close()  # type: ignore[union-attr]
+    log.info("crawl of %s started (pid %d, limit %.0f s)", source, process.pid, timeout_s)
+    killed_as: str | None = None
+    while process.poll() is None:
+        if time.monotonic() - started >= timeout_s:
+            killed_as = "timeout"
+        elif stop.is_set():
+            killed_as = "interrupted"
+        if killed_as:
+            _terminate(process, grace_s)
+            break
+        stop.wait(POLL_S)
+    seconds = time.monotonic() - started
+    if killed_as == "timeout":
+        reason = f"killed at its time limit of {timeout_s:.0f} s"
+        run_id = _settle_runs(engine, source, after_id, "timeout", reason)
+        log.warning("crawl of %s %s (run %s)", source, reason, run_id)
+        return CrawlOutcome(source, "timeout", seconds, run_id, process.returncode, reason)
+    if killed_as == "interrupted":
+        reason = "scheduler stopped"
+        run_id = _settle_runs(engine, source, after_id, "interrupted", reason)
+        log.info("crawl of %s interrupted: %s (run %s)", source, reason, run_id)
+        return CrawlOutcome(source, "interrupted", seconds, run_id, process.returncode, reason)
+    run = _ended_run(engine, source, after_id)
+    code = process.returncode
+    if run is None or run.status == "running":
+        reason = f"crawl process exited with status {code} without closing its run"
+        run_id = _settle_runs(engine, source, after_id, "failed", reason)
+        log.warning("crawl of %s failed: %s", source, reason)
+        return CrawlOutcome(source, "failed", seconds, run_id, code, reason)
+    status = run.status if code == 0 else "failed"
+    detail = run.finish_reason or ""
+    if code != 0:
+        detail = f"crawl process exited with status {code}"
+    log.info("crawl of %s ended: %s in %.1f s (run %s)", source, status, seconds, run.id)
+    return CrawlOutcome(source, status, seconds, run.id, code, detail)

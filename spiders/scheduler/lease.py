@@ -1,0 +1,126 @@
+"""Schedule state per source in the database: last runs, and the crawl lease.
+
+The lease is taken with one conditional UPDATE (free, expired, or already ours), so two
+schedulers on the same database never crawl a source at the same time; a crawl started
+by hand (``rivalscope crawl``) is seen through its ``crawl_run`` row in state ``running``
+whose process is alive.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, Table, and_, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from spiders.scheduler.due import as_utc
+from storage.models import CrawlRun, Source
+from storage.schedule_models import ScheduleState
+
+
+def process_alive(pid: int | None) -> bool:
+    """True if a process with this id exists on this host."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def scheduler_id() -> str:
+    """``host:pid`` of this scheduler process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _table() -> Table:
+    table: Table = ScheduleState.__table__  # type: ignore[attr-defined]
+    return table
+
+
+def load_states(engine: Engine) -> dict[str, ScheduleState]:
+    """Every source's schedule state, by source name."""
+    with Session(engine) as session:
+        return {s.source_name: s for s in session.exec(select(ScheduleState)).all()}
+
+
+def _ensure_row(engine: Engine, source_name: str) -> None:
+    with Session(engine) as session:
+        if session.get(ScheduleState, source_name) is None:
+            session.add(ScheduleState(source_name=source_name))
+            try:
+                session.commit()
+            except IntegrityError:  # another scheduler created it meanwhile
+                session.rollback()
+
+
+def try_acquire(
+    engine: Engine, source_name: str, owner: str, now: datetime, hold: timedelta
+) -> bool:
+    """Take the source's crawl lease until ``now + hold``; False if someone else holds it."""
+    _ensure_row(engine, source_name)
+    table = _table()
+    now = as_utc(now)
+    stmt = (
+        update(table)
+        .where(
+            and_(
+                table.c.source_name == source_name,
+                or_(
+                    table.c.lease_owner.is_(None),
+                    table.c.lease_until < now,
+                    table.c.lease_owner == owner,
+                ),
+            )
+        )
+        .values(lease_owner=owner, lease_until=now + hold)
+    )
+    with engine.begin() as conn:
+        return conn.execute(stmt).rowcount == 1
+
+
+def release(
+    engine: Engine, source_name: str, owner: str, *, outcome: str | None, now: datetime
+) -> None:
+    """Give the lease back and record the outcome of the crawl."""
+    table = _table()
+    values: dict[str, object] = {"lease_owner": None, "lease_until": None}
+    if outcome is not None:
+        values.update(last_outcome=outcome, last_finished_at=as_utc(now))
+    with engine.begin() as conn:
+        conn.execute(
+            update(table)
+            .where(table.c.source_name == source_name, table.c.lease_owner == owner)
+            .values(**values)
+        )
+
+
+def record_start(engine: Engine, source_name: str, now: datetime) -> None:
+    """Remember that a scheduled crawl of the source started at ``now`` (for "due")."""
+    table = _table()
+    with engine.begin() as conn:
+        conn.execute(
+            update(table)
+            .where(table.c.source_name == source_name)
+            .values(last_started_at=as_utc(now))
+        )
+
+
+def live_crawl(engine: Engine, source_name: str) -> int | None:
+    """Id of a ``running`` crawl run of the source whose process is alive, if any."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(CrawlRun)
+            .join(Source)
+            .where(Source.name == source_name, CrawlRun.status == "running")
+        ).all()
+        for run in rows:
+            if process_alive(run.pid):
+                return run.id
+    return None

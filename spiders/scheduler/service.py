@@ -1,0 +1,186 @@
+"""The scheduler loop: crawls each due source in its own process, then the follow-ups.
+
+Why a loop over croniter and not APScheduler's BlockingScheduler: "due" must survive
+restarts and be the same for the long-running scheduler and ``--once``. Both are one
+rule here (``spiders.scheduler.due``) over last-start times kept in the database, with an
+injectable clock for tests; APScheduler would keep its own job state (in memory, or
+pickled in its SQLAlchemy job store) with misfire rules of its own beside ours.
+
+One round (``run_due``): every due source whose lease this scheduler gets is crawled,
+up to ``[schedule] max_parallel`` at a time, each crawl a ``rivalscope crawl`` process
+with a time limit; its health is checked; after the round, analysis, report and alerts.
+``serve`` repeats rounds, sleeping until the next fire time, until ``stop()`` (SIGTERM).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from settings.targets import Source, Targets
+from spiders.health import check_and_notify
+from spiders.scheduler import lease
+from spiders.scheduler.crawl_process import CrawlOutcome, crawl_argv, run_crawl
+from spiders.scheduler.due import as_utc, is_due, next_due
+from spiders.scheduler.followups import run_followups
+from storage.models import utcnow
+
+log = logging.getLogger("rivalscope.schedule")
+
+LIMIT_MARGIN_S = 60.0
+"""The crawl closes itself at ``limits.timeout_s`` (Scrapy's CLOSESPIDER_TIMEOUT); the
+scheduler kills it only if it is still there this much later (hung)."""
+LEASE_MARGIN = timedelta(minutes=5)
+REFUSED_RETRY_S = 5.0
+
+
+class Scheduler:
+    """See the module docstring."""
+
+    def __init__(
+        self,
+        targets: Targets,
+        targets_path: Path,
+        db_url: str,
+        engine: Engine,
+        *,
+        crawl_timeout_s: float | None = None,
+        crawl_log_dir: Path | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        owner: str | None = None,
+    ) -> None:
+        self.targets = targets
+        self.targets_path = targets_path.resolve()
+        self.db_url = db_url
+        self.engine = engine
+        self.crawl_timeout_s = crawl_timeout_s
+        self.crawl_log_dir = crawl_log_dir
+        self.clock = clock
+        self.owner = owner or lease.scheduler_id()
+        self.stopping = threading.Event()
+
+    # -- what to crawl -------------------------------------------------------------
+
+    def scheduled_sources(self) -> list[Source]:
+        """Sources with a cron ``schedule``, in file order."""
+        return [source for _, source in self.targets.sources() if source.schedule]
+
+    def due_sources(self, now: datetime) -> list[Source]:
+        """Sources due at ``now`` (see ``spiders.scheduler.due``)."""
+        states = lease.load_states(self.engine)
+        due = []
+        for source in self.scheduled_sources():
+            state = states.get(source.name)
+            last = state.last_started_at if state else None
+            assert source.schedule is not None
+            if is_due(source.schedule, as_utc(last) if last else None, now):
+                due.append(source)
+        return due
+
+    def next_wakeup(self, now: datetime) -> datetime | None:
+        """The earliest moment a scheduled source is due, or None without schedules."""
+        states = lease.load_states(self.engine)
+        moments = []
+        for source in self.scheduled_sources():
+            state = states.get(source.name)
+            last = state.last_started_at if state else None
+            assert source.schedule is not None
+            moments.append(next_due(source.schedule, as_utc(last) if last else None, now))
+        return min(moments) if moments else None
+
+    def time_limit(self, source: Source) -> float:
+        """Seconds a crawl of ``source`` may run before it is killed."""
+        if self.crawl_timeout_s is not None:
+            return self.crawl_timeout_s
+        return source.limits.timeout_s + LIMIT_MARGIN_S
+
+    # -- running ---------------------------------------------------------------------
+
+    def crawl(self, source: Source) -> CrawlOutcome:
+        """Crawl one source now unless another crawl of it is running (``refused``)."""
+        now = self.clock()
+        limit = self.time_limit(source)
+        hold = timedelta(seconds=limit) + LEASE_MARGIN
+        if not lease.try_acquire(self.engine, source.name, self.owner, now, hold):
+            log.info("%s: another scheduler is crawling it; not started", source.name)
+            return CrawlOutcome(source.name, "refused", detail="lease held by another scheduler")
+        outcome: CrawlOutcome | None = None
+        try:
+            running = lease.live_crawl(self.engine, source.name)
+            if running is not None:
+                log.info("%s: crawl run %d is still running; not started", source.name, running)
+                return CrawlOutcome(source.name, "refused", detail=f"run {running} is running")
+            lease.record_start(self.engine, source.name, now)
+            log_path = None
+            if self.crawl_log_dir is not None:
+                self.crawl_log_dir.mkdir(parents=True, exist_ok=True)
+                log_path = self.crawl_log_dir / f"crawl-{source.name}.log"
+            outcome = run_crawl(
+                self.engine,
+                source.name,
+                crawl_argv(source.name, self.targets_path, self.db_url),
+                timeout_s=limit,
+                stop=self.stopping,
+                log_path=log_path,
+            )
+            if outcome.status != "interrupted":
+                self._check_health(source.name)
+            return outcome
+        finally:
+            lease.release(
+                self.engine,
+                source.name,
+                self.owner,
+                outcome=outcome.status if outcome else None,
+                now=self.clock(),
+            )
+
+    def _check_health(self, source_name: str) -> None:
+        try:
+            report = check_and_notify(self.engine, source_name, self.targets)
+        except Exception:  # a broken check must not stop the scheduler
+            log.exception("health check of %s failed", source_name)
+            return
+        state = "healthy" if report.healthy else f"UNHEALTHY: {report.reason}"
+        log.info("%s: %s", source_name, state)
+
+    def run_due(self) -> list[CrawlOutcome]:
+        """One round: crawl every due source, then the follow-ups if anything was crawled."""
+        due = self.due_sources(self.clock())
+        if not due:
+            return []
+        log.info("due: %s", ", ".join(s.name for s in due))
+        workers = min(len(due), self.targets.schedule.max_parallel)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+            outcomes = list(pool.map(self.crawl, due))
+        ran = [o for o in outcomes if o.status not in ("refused", "interrupted")]
+        if ran and not self.stopping.is_set():
+            done = run_followups(self.engine, self.targets, self.targets_path.parent)
+            if done:
+                log.info("after the crawls: %s", "; ".join(done))
+        return outcomes
+
+    def serve(self) -> None:
+        """Run rounds until ``stop()``; sleeps until the next due time between rounds."""
+        names = ", ".join(f"{s.name} ({s.schedule})" for s in self.scheduled_sources())
+        log.info("scheduler %s started; schedules (UTC): %s", self.owner, names or "none")
+        poll = self.targets.schedule.poll_seconds
+        while not self.stopping.is_set():
+            self.run_due()
+            now = self.clock()
+            wake = self.next_wakeup(now)
+            seconds = poll if wake is None else (wake - as_utc(now)).total_seconds()
+            if seconds <= 0:  # still due: its crawl was refused; look again a bit later
+                seconds = REFUSED_RETRY_S
+            self.stopping.wait(min(seconds, poll))
+        log.info("scheduler %s stopped", self.owner)
+
+    def stop(self) -> None:
+        """Ask the loop to end; running crawls are terminated and marked ``interrupted``."""
+        self.stopping.set()

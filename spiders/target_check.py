@@ -1,0 +1,216 @@
+"""``rivalscope targets check``: what a source's settings extract from one page.
+
+``fetch_page`` gets one page the way the crawl would (the crawl's user agent, robots.txt
+obeyed unless told otherwise); ``check_page`` runs the source's extraction on it and
+reports each configured selector (blocks matched, fields filled, a sample), the layers
+the auto mode used, field coverage, the next-page link and warnings. Both are library
+functions; the command only prints.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlparse
+
+from parsel import Selector
+from protego import Protego
+from w3lib.encoding import html_to_unicode
+
+from settings.targets import Source, Targets
+from spiders.extract.selectors import select_text
+from spiders.items import PageExtraction
+from spiders.target_spider import extract_page
+
+FETCH_TIMEOUT_S = 30.0
+REVIEW_COVERAGE = ("text", "rating", "date", "title", "author", "region")
+OFFER_COVERAGE = ("name", "price", "currency", "availability", "sku", "gtin")
+
+
+class TargetCheckError(Exception):
+    """The page cannot be checked (not fetchable, forbidden by robots.txt, unreadable file)."""
+
+
+@dataclass
+class SelectorResult:
+    """What one configured selector matched on the page."""
+
+    name: str
+    """``review``, ``review_fields.text``, ``next_page``..."""
+    query: str
+    matched: int
+    """Blocks matched (block selectors), or blocks in which the field was found."""
+    of: int | None
+    """Blocks searched (field selectors), None for block selectors."""
+    sample: str | None
+
+
+@dataclass
+class PageCheck:
+    """Everything ``targets check`` shows for one page."""
+
+    url: str
+    extraction: PageExtraction
+    selectors: list[SelectorResult] = field(default_factory=list)
+    layers: dict[str, int] = field(default_factory=dict)
+    """Extraction layer -> fields it filled (auto mode)."""
+    coverage: dict[str, float] = field(default_factory=dict)
+    """``review.text`` -> share of reviews with it, ``offer.price``..."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def user_agent(targets: Targets) -> str:
+    """The user agent the crawls send."""
+    from spiders.runner import crawl_settings
+
+    return str(crawl_settings(targets).get("USER_AGENT"))
+
+
+def _get(url: str, agent: str, timeout: float) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, headers={"User-Agent": agent})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status), response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise TargetCheckError(f"cannot fetch {url}: {reason}") from None
+
+
+def robots_allows(url: str, agent: str, timeout: float = FETCH_TIMEOUT_S) -> bool:
+    """True if the site's robots.txt lets ``agent`` fetch ``url`` (no robots.txt: allowed)."""
+    parsed = urlparse(url)
+    robots_url = f"{parsed.scheme}://{parsed.netloc}/robots.txt"
+    status, _, body = _get(robots_url, agent, timeout)
+    if status >= 400:
+        return True
+    rules = Protego.parse(body.decode("utf-8", errors="replace"))
+    return bool(rules.can_fetch(url, agent))
+
+
+def fetch_page(
+    url: str, agent: str, *, obey_robots: bool = True, timeout: float = FETCH_TIMEOUT_S
+) -> str:
+    """The page's HTML as text, fetched like the crawl would."""
+    if urlparse(url).scheme not in ("http", "https"):
+        raise TargetCheckError(f"{url!r} is not an http(s) URL")
+    if obey_robots and not robots_allows(url, agent, timeout):
+        raise TargetCheckError(
+            f"robots.txt forbids {url} for {agent}; use --ignore-robots only with the "
+            "site owner's permission"
+        )
+    status, content_type, body = _get(url, agent, timeout)
+    if status >= 400:
+        raise TargetCheckError(f"{url} answered HTTP {status}")
+    _, text = html_to_unicode(content_type, body)
+    return text
+
+
+def _matches(root: Selector, query: str) -> list[Selector]:
+    try:
+        if query.startswith("xpath:"):
+            return list(root.xpath(query.removeprefix("xpath:").strip()))
+        return list(root.css(query))
+    except ValueError:
+        return []
+
+
+def _block_results(
+    root: Selector, kind: str, block_query: str | None, fields: dict[str, str]
+) -> list[SelectorResult]:
+    if not block_query:
+        return []
+    blocks = _matches(root, block_query)
+    sample_block = blocks[0].get()[:80] if blocks else None
+    results = [SelectorResult(kind, block_query, len(blocks), None, sample_block)]
+    for name, query in fields.items():
+        values = [select_text(block, query) for block in blocks]
+        found = [v for v in values if v]
+        results.append(
+            SelectorResult(
+                f"{kind}_fields.{name}", query, len(found), len(blocks), found[0] if found else None
+            )
+        )
+    return results
+
+
+def _selector_results(html: str, url: str, source: Source) -> list[SelectorResult]:
+    selectors = source.selectors
+    if source.mode != "selectors" or selectors is None:
+        return []
+    root = Selector(text=html or "<html></html>")
+    results = _block_results(root, "review", selectors.review, selectors.review_fields)
+    results += _block_results(root, "offer", selectors.offer, selectors.offer_fields)
+    if selectors.next_page:
+        links = _matches(root, selectors.next_page)
+        href = None
+        if links:
+            first = links[0]
+            href = first.get() if isinstance(first.root, str) else first.attrib.get("href")
+        results.append(
+            SelectorResult(
+                "next_page",
+                selectors.next_page,
+                len(links),
+                None,
+                urljoin(url, href.strip()) if href else None,
+            )
+        )
+    return results
+
+
+def _coverage(page: PageExtraction) -> dict[str, float]:
+    coverage: dict[str, float] = {}
+    reviews, offers = page.reviews, page.offers
+    review_values: dict[str, list[object]] = {
+        "text": [r.text for r in reviews],
+        "rating": [r.rating if r.rating is not None else r.rating_raw for r in reviews],
+        "date": [r.published or r.date_raw for r in reviews],
+        "title": [r.title for r in reviews],
+        "author": [r.author for r in reviews],
+        "region": [r.region for r in reviews],
+    }
+    offer_values: dict[str, list[object]] = {
+        "name": [o.name for o in offers],
+        "price": [o.price or o.price_raw for o in offers],
+        "currency": [o.currency or o.currency_raw for o in offers],
+        "availability": [o.availability or o.availability_raw for o in offers],
+        "sku": [o.sku for o in offers],
+        "gtin": [o.gtin for o in offers],
+    }
+    for kind, table in (("review", review_values), ("offer", offer_values)):
+        for name, values in table.items():
+            if values:
+                coverage[f"{kind}.{name}"] = sum(v is not None for v in values) / len(values)
+    return coverage
+
+
+def check_page(html: str, url: str, source: Source) -> PageCheck:
+    """Run ``source``'s extraction on one page and describe what each part found."""
+    page = extract_page(html, url, source)
+    check = PageCheck(url=url, extraction=page, warnings=list(page.warnings))
+    check.selectors = _selector_results(html, url, source)
+    layers: Counter[str] = Counter()
+    explains = [r.explain for r in page.reviews] + [o.explain for o in page.offers]
+    for explain in explains:
+        layers.update(layer for name, layer in explain.items() if name != "*")
+        if "*" in explain:
+            layers[explain["*"]] += 1
+    if page.aggregate_rating is not None:
+        layers.update(page.aggregate_rating.explain.values())
+    check.layers = dict(layers.most_common())
+    check.coverage = _coverage(page)
+    for result in check.selectors:
+        if result.matched == 0:
+            check.warnings.append(f"selector {result.name} = {result.query!r} matched nothing")
+    holds = source.holds
+    if holds in ("reviews", "both") and not page.reviews:
+        check.warnings.append("no reviews found on this page")
+    if holds in ("offers", "both") and not page.offers:
+        check.warnings.append("no offers found on this page")
+    if not page.next_page:
+        check.warnings.append("no next-page link found (fine on a last or single page)")
+    return check
