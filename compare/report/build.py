@@ -1,0 +1,195 @@
+"""Build the gap report: aggregate in SQL, compute findings, store them, write the files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, Table, func, select
+
+from compare.report.analysis_source import AnalysisSource, analysis_source
+from compare.report.aspects import aspect_cells, monthly_trends, rating_summaries, review_opinions
+from compare.report.currency import bundled_rates
+from compare.report.data_model import AspectChange, ReportData
+from compare.report.errors import ReportError
+from compare.report.evidence import Evidence, opinion_evidence
+from compare.report.findings import (
+    FindingDraft,
+    aspect_findings,
+    need_findings,
+    price_findings,
+    rank,
+)
+from compare.report.needs import need_counts, need_evidence
+from compare.report.prices import latest_catalogues, price_changes, price_indices
+from compare.report.scope import ReportScope, resolve_scope
+from compare.report.stats import DEFAULT_MIN_SAMPLE
+from compare.report.store import previous_snapshot, store_run
+from compare.report.tables import REVIEW
+
+TOP_NEEDS_PER_COMPANY = 5
+CHANGE_THRESHOLD = 0.1
+"""Net sentiment moves smaller than this are not listed as changes since the last report."""
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ReportResult:
+    out_dir: Path
+    run_id: int
+    findings: list[FindingDraft]
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def html_path(self) -> Path:
+        return self.out_dir / "report.html"
+
+    def __str__(self) -> str:
+        return f"{self.html_path} ({len(self.findings)} findings, report #{self.run_id})"
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def build_report(
+    engine: Engine,
+    out_dir: Path,
+    *,
+    competitors: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    min_sample: int = DEFAULT_MIN_SAMPLE,
+    progress: Progress = _quiet,
+) -> ReportResult:
+    """Compute the comparison and findings, store them as a report run, write the files."""
+    from compare.report.render_files import write_report_files
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReportError(f"{out_dir} exists and is not a folder")
+    with engine.begin() as connection:
+        scope = resolve_scope(connection, competitors, since, until, min_sample)
+        source = analysis_source(connection)
+        data = _compute(connection, scope, source, out_dir, progress)
+    progress("writing report files")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = write_report_files(data, out_dir)
+    return ReportResult(out_dir, data.run_id, data.findings, files)
+
+
+def _compute(
+    connection: Connection,
+    scope: ReportScope,
+    source: AnalysisSource,
+    out_dir: Path,
+    progress: Progress,
+) -> ReportData:
+    reviews = int(
+        connection.execute(
+            select(func.count()).where(scope.review_filter()).select_from(REVIEW)
+        ).scalar_one()
+    )
+    progress(f"aggregating aspect opinions of {reviews} reviews")
+    with review_opinions(connection, scope, source) as opinions:
+        cells = aspect_cells(connection, scope, opinions)
+        trends = monthly_trends(connection, scope, opinions)
+        progress("ratings, needs and prices")
+        ratings = rating_summaries(connection, scope)
+        needs = need_counts(connection, scope, source)
+        rates = bundled_rates()
+        indices = price_indices(latest_catalogues(connection, scope), scope, rates)
+        changes = price_changes(connection, scope)
+        progress("findings and their evidence")
+        findings = rank(
+            aspect_findings(cells, scope, scope.min_sample)
+            + need_findings(needs, scope, scope.min_sample)
+            + price_findings(indices, cells, scope)
+        )
+        for finding in findings:
+            finding.evidence = _finding_evidence(connection, scope, source, opinions, finding)
+        aspect_evidence = {
+            (cell.company_id, cell.aspect): opinion_evidence(
+                connection,
+                opinions,
+                source,
+                [opinions.c.company_id == cell.company_id, opinions.c.aspect == cell.aspect],
+                cell.aspect,
+                None,
+            )
+            for cell in cells
+            if cell.segment.dimension == "all"
+        }
+    top_needs: dict[tuple[int, str], Evidence] = {}
+    for company in scope.companies:
+        for need in [n for n in needs if n.company_id == company.id][:TOP_NEEDS_PER_COMPANY]:
+            top_needs[(company.id, need.need)] = need_evidence(
+                connection, scope, source, company.id, need.need
+            )
+    snapshot = {
+        f"{scope.name_of(c.company_id)}|{c.aspect}": {"net": c.net.value, "n": c.opinions}
+        for c in cells
+        if c.segment.dimension == "all" and c.opinions
+    }
+    previous = previous_snapshot(connection)
+    created_at = datetime.now(UTC)
+    run_id = store_run(connection, scope, out_dir, reviews, snapshot, findings, created_at)
+    data = ReportData(
+        scope=scope,
+        run_id=run_id,
+        created_at=created_at,
+        reviews=reviews,
+        cells=cells,
+        findings=findings,
+        ratings=ratings,
+        trends=trends,
+        price_indices=indices,
+        price_changes=changes,
+        rates=rates,
+        needs=needs,
+        need_evidence=top_needs,
+        aspect_evidence=aspect_evidence,
+    )
+    if previous is not None:
+        data.previous_run_at, before = previous
+        data.changes = _changes(before, snapshot)
+    return data
+
+
+def _changes(
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
+) -> list[AspectChange]:
+    changes = []
+    for key, now in after.items():
+        then = before.get(key)
+        if then is None or abs(now["net"] - then["net"]) < CHANGE_THRESHOLD:
+            continue
+        company, aspect = key.split("|", 1)
+        changes.append(AspectChange(company, aspect, float(then["net"]), float(now["net"])))
+    changes.sort(key=lambda c: -abs(c.after - c.before))
+    return changes
+
+
+def _finding_evidence(
+    connection: Connection,
+    scope: ReportScope,
+    source: AnalysisSource,
+    opinions: Table,
+    finding: FindingDraft,
+) -> Evidence:
+    if finding.kind == "unmet_need":
+        return need_evidence(connection, scope, source, finding.competitor_id, finding.aspect)
+    opinion = -1 if finding.evidence_label == "negative" else 1
+    conditions = [
+        opinions.c.company_id == finding.competitor_id,
+        opinions.c.aspect == finding.aspect,
+        opinions.c.opinion == opinion,
+    ]
+    if finding.segment.dimension != "all":
+        conditions.append(opinions.c[finding.segment.dimension] == finding.segment.value)
+    return opinion_evidence(
+        connection, opinions, source, conditions, finding.aspect, finding.evidence_label
+    )

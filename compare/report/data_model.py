@@ -1,0 +1,54 @@
+"""Everything one report shows, computed once and handed to every renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from compare.report.aspects import AspectCell, MonthPoint, RatingSummary
+from compare.report.currency import EuroRates
+from compare.report.evidence import Evidence
+from compare.report.findings import FindingDraft
+from compare.report.needs import NeedCount
+from compare.report.prices import PriceChange, PriceIndex
+from compare.report.scope import ReportScope
+
+
+@dataclass(frozen=True)
+class AspectChange:
+    """An overall net sentiment that moved since the previous report."""
+
+    company: str
+    aspect: str
+    before: float
+    after: float
+
+
+@dataclass
+class ReportData:
+    scope: ReportScope
+    run_id: int
+    created_at: datetime
+    reviews: int
+    cells: list[AspectCell]
+    findings: list[FindingDraft]
+    ratings: list[RatingSummary]
+    trends: list[MonthPoint]
+    price_indices: list[PriceIndex]
+    price_changes: list[PriceChange]
+    rates: EuroRates
+    needs: list[NeedCount]
+    need_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
+    aspect_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
+    previous_run_at: datetime | None = None
+    changes: list[AspectChange] = field(default_factory=list)
+
+    def overall_cells(self) -> list[AspectCell]:
+        return [c for c in self.cells if c.segment.dimension == "all"]
+
+    def aspects(self) -> list[str]:
+        """Aspects by how many reviews mention them (all companies)."""
+        volume: dict[str, int] = {}
+        for cell in self.overall_cells():
+            volume[cell.aspect] = volume.get(cell.aspect, 0) + cell.mentioning
+        return sorted(volume, key=lambda a: (-volume[a], a))

@@ -1,0 +1,243 @@
+"""Targeting findings from the comparison, with an opportunity score.
+
+Kinds:
+- ``competitor_weakness``: the competitor's net sentiment on an aspect is significantly
+  below ours (gap own - competitor, Newcombe interval above 0) and ours is net positive;
+- ``competitor_strength``: significantly above ours and theirs is net positive (our gap
+  to close);
+- ``unmet_need``: the share of the competitor's reviews wishing for something is
+  significantly above the share of our reviews voicing the same need;
+- ``price_gap``: the competitor's price index against ours (matched products) is
+  significantly above 1 (geometric-mean interval above 1).
+
+Gaps compare the competitor's segment with our company's whole (our reviews rarely share
+the competitor's language, region or products). A segment finding is kept only where the
+gap is larger than the competitor's overall gap on that aspect (or the overall one is not
+significant): the segment is where the gap is concentrated. Nothing is judged on fewer than
+``min_sample`` opinions (or reviews) on either side; prices need ``MIN_MATCHED_PAIRS``.
+
+Opportunity score = volume x competitor dissatisfaction x our advantage, using the
+*conservative* end of each interval, so thin evidence scores low:
+- weakness: competitor opinions in the segment x their negative share x (gap low bound / 2);
+- strength: competitor opinions x our negative share x (their lead's low bound / 2);
+- unmet need: reviews voicing it x its share x (share difference's low bound);
+- price gap: competitor price opinions (else matched pairs) x their negative share on price
+  (0.5 when unknown) x min(index low bound - 1, 1).
+Every factor but volume lies in 0..1, so a score reads as "dissatisfied opinions we can
+credibly win".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from compare.report.aspects import AspectCell, Segment
+from compare.report.evidence import Evidence
+from compare.report.needs import UNMET_KINDS, NeedCount
+from compare.report.prices import MIN_MATCHED_PAIRS, PriceIndex
+from compare.report.scope import ReportScope
+from compare.report.stats import Interval, compare_nets, proportion_difference
+
+PRICE_ASPECT = "price"
+KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "price_gap")
+
+
+@dataclass
+class FindingDraft:
+    """A finding before it is stored (``evidence`` is filled from the database later)."""
+
+    competitor_id: int
+    competitor: str
+    aspect: str
+    kind: str
+    segment: Segment
+    effect: Interval
+    sample_size: int
+    own_sample_size: int
+    score: float
+    summary: str
+    evidence_label: str | None = None
+    """Which opinions the evidence shows: ``negative``, ``positive`` or None (needs, prices)."""
+    evidence: Evidence = field(default_factory=Evidence)
+
+    @property
+    def segment_columns(self) -> dict[str, str | None]:
+        """The finding table's segment columns."""
+        columns: dict[str, str | None] = {
+            "segment_product": None,
+            "segment_category": None,
+            "segment_language": None,
+            "segment_region": None,
+        }
+        if self.segment.dimension != "all":
+            columns[f"segment_{self.segment.dimension}"] = self.segment.value
+        return columns
+
+
+def _share_negative(cell: AspectCell | None) -> float | None:
+    if cell is None or cell.opinions == 0:
+        return None
+    return cell.negative / cell.opinions
+
+
+def aspect_findings(
+    cells: list[AspectCell], scope: ReportScope, min_sample: int
+) -> list[FindingDraft]:
+    """Weaknesses and strengths of each competitor against our overall opinions."""
+    own_overall = {
+        c.aspect: c for c in cells if c.company_id == scope.own.id and c.segment.dimension == "all"
+    }
+    competitor_overall = {
+        (c.company_id, c.aspect): c for c in cells if c.segment.dimension == "all"
+    }
+    drafts: list[FindingDraft] = []
+    for cell in cells:
+        own = own_overall.get(cell.aspect)
+        if cell.company_id == scope.own.id or own is None:
+            continue
+        test = compare_nets(
+            own.positive, own.negative, cell.positive, cell.negative, min_sample=min_sample
+        )
+        if not test.significant:
+            continue
+        if cell.segment.dimension != "all":
+            overall = competitor_overall.get((cell.company_id, cell.aspect))
+            if overall is not None and not _more_concentrated(test.gap, own, overall, min_sample):
+                continue
+        name = scope.name_of(cell.company_id)
+        where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
+        if test.gap.value > 0 and own.net.value > 0:
+            drafts.append(
+                FindingDraft(
+                    competitor_id=cell.company_id,
+                    competitor=name,
+                    aspect=cell.aspect,
+                    kind="competitor_weakness",
+                    segment=cell.segment,
+                    effect=test.gap,
+                    sample_size=cell.opinions,
+                    own_sample_size=own.opinions,
+                    score=cell.opinions * (cell.negative / cell.opinions) * test.gap.low / 2,
+                    summary=(
+                        f"{name} is weak on {cell.aspect}{where}: net {cell.net.value:+.2f} "
+                        f"against our {own.net.value:+.2f}"
+                    ),
+                    evidence_label="negative",
+                )
+            )
+        elif test.gap.value < 0 and cell.net.value > 0:
+            drafts.append(
+                FindingDraft(
+                    competitor_id=cell.company_id,
+                    competitor=name,
+                    aspect=cell.aspect,
+                    kind="competitor_strength",
+                    segment=cell.segment,
+                    effect=test.gap,
+                    sample_size=cell.opinions,
+                    own_sample_size=own.opinions,
+                    score=cell.opinions * (own.negative / own.opinions) * (-test.gap.high) / 2,
+                    summary=(
+                        f"{name} is strong on {cell.aspect}{where}: net {cell.net.value:+.2f} "
+                        f"against our {own.net.value:+.2f}; a gap for us to close"
+                    ),
+                    evidence_label="positive",
+                )
+            )
+    return drafts
+
+
+def _more_concentrated(
+    segment_gap: Interval, own: AspectCell, overall: AspectCell, min_sample: int
+) -> bool:
+    overall_test = compare_nets(
+        own.positive, own.negative, overall.positive, overall.negative, min_sample=min_sample
+    )
+    return not overall_test.significant or abs(segment_gap.value) > abs(overall_test.gap.value)
+
+
+def need_findings(
+    needs: list[NeedCount], scope: ReportScope, min_sample: int
+) -> list[FindingDraft]:
+    """Needs a competitor's reviewers voice significantly more often than ours."""
+    own_by_need: dict[str, int] = {}
+    own_reviews = 0
+    for need in needs:
+        if need.company_id == scope.own.id:
+            own_by_need[need.need] = own_by_need.get(need.need, 0) + need.reviews
+            own_reviews = need.company_reviews
+    drafts: list[FindingDraft] = []
+    for need in needs:
+        if need.company_id == scope.own.id or need.kind not in UNMET_KINDS:
+            continue
+        if need.company_reviews < min_sample or own_reviews < min_sample:
+            continue
+        ours = min(own_by_need.get(need.need, 0), own_reviews)
+        difference = proportion_difference(need.reviews, need.company_reviews, ours, own_reviews)
+        if difference.low <= 0:
+            continue
+        share = need.share
+        name = scope.name_of(need.company_id)
+        drafts.append(
+            FindingDraft(
+                competitor_id=need.company_id,
+                competitor=name,
+                aspect=need.need,
+                kind="unmet_need",
+                segment=Segment(),
+                effect=share,
+                sample_size=need.company_reviews,
+                own_sample_size=own_reviews,
+                score=need.reviews * share.value * difference.low,
+                summary=(
+                    f"{share.value:.0%} of {name}'s reviews ({need.reviews} of "
+                    f"{need.company_reviews}) want {need.need.replace('_', ' ')}"
+                    f" (ours: {ours} of {own_reviews})"
+                ),
+            )
+        )
+    return drafts
+
+
+def price_findings(
+    indices: list[PriceIndex], cells: list[AspectCell], scope: ReportScope
+) -> list[FindingDraft]:
+    """Competitors whose matched products cost significantly more than ours."""
+    price_cells = {
+        c.company_id: c for c in cells if c.aspect == PRICE_ASPECT and c.segment.dimension == "all"
+    }
+    by_name = {c.name: c.id for c in scope.competitors}
+    drafts: list[FindingDraft] = []
+    for index in indices:
+        if index.index is None or len(index.pairs) < MIN_MATCHED_PAIRS or index.index.low <= 1:
+            continue
+        company_id = by_name[index.competitor]
+        cell = price_cells.get(company_id)
+        volume = cell.opinions if cell is not None and cell.opinions else len(index.pairs)
+        dissatisfaction = _share_negative(cell)
+        advantage = min(index.index.low - 1, 1.0)
+        converted = " (converted at fixed dated rates)" if index.converted else ""
+        drafts.append(
+            FindingDraft(
+                competitor_id=company_id,
+                competitor=index.competitor,
+                aspect=PRICE_ASPECT,
+                kind="price_gap",
+                segment=Segment(),
+                effect=Interval(index.index.value - 1, index.index.low - 1, index.index.high - 1),
+                sample_size=len(index.pairs),
+                own_sample_size=len(index.pairs),
+                score=volume * (0.5 if dissatisfaction is None else dissatisfaction) * advantage,
+                summary=(
+                    f"{index.competitor} charges {index.index.value - 1:+.0%} against us on "
+                    f"{len(index.pairs)} matched products{converted}"
+                ),
+                evidence_label="negative",
+            )
+        )
+    return drafts
+
+
+def rank(drafts: list[FindingDraft]) -> list[FindingDraft]:
+    """Highest opportunity first; ties by competitor and aspect for a stable order."""
+    return sorted(drafts, key=lambda d: (-d.score, d.competitor, d.aspect, d.segment.describe()))

@@ -1,0 +1,90 @@
+"""Needs per company (wishes, missing features, complaints): reviews voicing each, in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, literal, select
+
+from compare.report.analysis_source import AnalysisSource
+from compare.report.evidence import EVIDENCE_IDS, QUOTES, Evidence, review_text, short_quote
+from compare.report.scope import ReportScope
+from compare.report.stats import Interval, wilson_interval
+from compare.report.tables import REVIEW
+
+UNMET_KINDS = ("wish", "missing")
+"""Need kinds that say something is lacking (complaints are about what exists)."""
+
+
+@dataclass(frozen=True)
+class NeedCount:
+    company_id: int
+    need: str
+    kind: str
+    reviews: int
+    """Reviews voicing the need."""
+    company_reviews: int
+
+    @property
+    def share(self) -> Interval:
+        return wilson_interval(min(self.reviews, self.company_reviews), self.company_reviews)
+
+
+def need_counts(
+    connection: Connection, scope: ReportScope, source: AnalysisSource
+) -> list[NeedCount]:
+    """Every (company, need, kind) with the number of distinct reviews voicing it."""
+    totals: dict[int, int] = {
+        int(c): int(n)
+        for c, n in connection.execute(
+            select(REVIEW.c.company_id, func.count())
+            .where(scope.review_filter())
+            .group_by(REVIEW.c.company_id)
+        )
+    }
+    kind = source.need_kind if source.need_kind is not None else literal("wish")
+    query = (
+        select(
+            REVIEW.c.company_id,
+            source.need_name,
+            kind.label("kind"),
+            func.count(func.distinct(source.need_review_id)),
+        )
+        .join(REVIEW, REVIEW.c.id == source.need_review_id)
+        .where(scope.review_filter())
+        .group_by(REVIEW.c.company_id, source.need_name, kind)
+    )
+    counts = [
+        NeedCount(int(c), str(need), str(k), int(n), int(totals.get(c, 0)))
+        for c, need, k, n in connection.execute(query)
+        if need is not None
+    ]
+    counts.sort(key=lambda n: (-n.reviews, n.need))
+    return counts
+
+
+def need_evidence(
+    connection: Connection,
+    scope: ReportScope,
+    source: AnalysisSource,
+    company_id: int,
+    need: str,
+) -> Evidence:
+    """Review ids and quotes for one company's need."""
+    text = source.need_text if source.need_text is not None else literal(None)
+    rows = connection.execute(
+        select(source.need_review_id, text)
+        .join(REVIEW, REVIEW.c.id == source.need_review_id)
+        .where(scope.review_filter(), REVIEW.c.company_id == company_id, source.need_name == need)
+        .order_by(source.need_review_id.desc())
+        .limit(EVIDENCE_IDS)
+    ).all()
+    ids = list(dict.fromkeys(int(r[0]) for r in rows))
+    quotes: list[str] = []
+    for review_id, quote in rows:
+        if len(quotes) >= QUOTES:
+            break
+        chosen = quote or review_text(connection, int(review_id))
+        if chosen:
+            quotes.append(short_quote(str(chosen)))
+    return Evidence(ids, quotes)

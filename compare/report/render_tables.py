@@ -1,0 +1,129 @@
+"""Machine-readable outputs: findings.csv, findings.json and aspects.csv."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from compare.report.csv_safety import safe_cell
+from compare.report.data_model import ReportData
+from compare.report.findings import FindingDraft
+
+FINDING_COLUMNS = (
+    "rank",
+    "report_id",
+    "competitor",
+    "aspect",
+    "kind",
+    "segment_product",
+    "segment_category",
+    "segment_language",
+    "segment_region",
+    "effect",
+    "effect_low",
+    "effect_high",
+    "sample_size",
+    "own_sample_size",
+    "score",
+    "summary",
+    "evidence_review_ids",
+    "quotes",
+)
+ASPECT_COLUMNS = (
+    "company",
+    "own",
+    "aspect",
+    "segment_dimension",
+    "segment_value",
+    "reviews",
+    "mentioning",
+    "share",
+    "positive",
+    "negative",
+    "net",
+    "net_low",
+    "net_high",
+)
+
+
+def finding_record(data: ReportData, rank: int, finding: FindingDraft) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "report_id": data.run_id,
+        "competitor": finding.competitor,
+        "aspect": finding.aspect,
+        "kind": finding.kind,
+        **finding.segment_columns,
+        "effect": round(finding.effect.value, 4),
+        "effect_low": round(finding.effect.low, 4),
+        "effect_high": round(finding.effect.high, 4),
+        "sample_size": finding.sample_size,
+        "own_sample_size": finding.own_sample_size,
+        "score": round(finding.score, 3),
+        "summary": finding.summary,
+        "evidence_review_ids": finding.evidence.review_ids,
+        "quotes": finding.evidence.quotes,
+    }
+
+
+def _write_csv(path: Path, columns: tuple[str, ...], records: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for record in records:
+            row = []
+            for column in columns:
+                value = record[column]
+                if isinstance(value, list):
+                    value = " | ".join(str(v) for v in value)
+                row.append(safe_cell(value))
+            writer.writerow(row)
+
+
+def write_findings(data: ReportData, out_dir: Path) -> list[Path]:
+    records = [finding_record(data, i, f) for i, f in enumerate(data.findings, start=1)]
+    csv_path, json_path = out_dir / "findings.csv", out_dir / "findings.json"
+    _write_csv(csv_path, FINDING_COLUMNS, records)
+    json_path.write_text(
+        json.dumps(
+            {
+                "report_id": data.run_id,
+                "created_at": data.created_at.isoformat(),
+                "own_company": data.scope.own.name,
+                "min_sample": data.scope.min_sample,
+                "findings": records,
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return [csv_path, json_path]
+
+
+def write_aspects(data: ReportData, out_dir: Path) -> Path:
+    records = []
+    for cell in data.cells:
+        net = cell.net
+        records.append(
+            {
+                "company": data.scope.name_of(cell.company_id),
+                "own": cell.company_id == data.scope.own.id,
+                "aspect": cell.aspect,
+                "segment_dimension": cell.segment.dimension,
+                "segment_value": cell.segment.value or "",
+                "reviews": cell.reviews,
+                "mentioning": cell.mentioning,
+                "share": round(cell.share.value, 4),
+                "positive": cell.positive,
+                "negative": cell.negative,
+                "net": round(net.value, 4) if cell.opinions else "",
+                "net_low": round(net.low, 4) if cell.opinions else "",
+                "net_high": round(net.high, 4) if cell.opinions else "",
+            }
+        )
+    path = out_dir / "aspects.csv"
+    _write_csv(path, ASPECT_COLUMNS, records)
+    return path

@@ -1,0 +1,147 @@
+"""Storing report runs and their findings; reading stored findings back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from compare.report.findings import FindingDraft
+from compare.report.scope import ReportScope
+from compare.report.tables import FINDING, REPORT_RUN
+
+INSERT_BATCH = 500
+
+
+def previous_snapshot(connection: Connection) -> tuple[datetime, dict[str, Any]] | None:
+    """Time and aspect snapshot of the latest stored report run, if any."""
+    row = connection.execute(
+        select(REPORT_RUN.c.created_at, REPORT_RUN.c.snapshot)
+        .order_by(REPORT_RUN.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row.created_at, dict(row.snapshot or {}))
+
+
+def store_run(
+    connection: Connection,
+    scope: ReportScope,
+    out_dir: Path,
+    reviews: int,
+    snapshot: dict[str, Any],
+    findings: list[FindingDraft],
+    created_at: datetime,
+) -> int:
+    """Insert the run and its findings; returns the run id."""
+    run_id = connection.execute(
+        REPORT_RUN.insert().values(
+            created_at=created_at,
+            out_dir=str(out_dir.resolve()),
+            since=scope.since,
+            until=scope.until,
+            min_sample=scope.min_sample,
+            competitors=[c.name for c in scope.competitors],
+            reviews=reviews,
+            snapshot=snapshot,
+        )
+    ).inserted_primary_key[0]  # type: ignore[index]
+    rows = [
+        {
+            "report_run_id": run_id,
+            "competitor_id": f.competitor_id,
+            "competitor": f.competitor,
+            "aspect": f.aspect,
+            "kind": f.kind,
+            **f.segment_columns,
+            "effect": f.effect.value,
+            "effect_low": f.effect.low,
+            "effect_high": f.effect.high,
+            "sample_size": f.sample_size,
+            "own_sample_size": f.own_sample_size,
+            "score": f.score,
+            "summary": f.summary,
+            "evidence_review_ids": f.evidence.review_ids,
+            "quotes": f.evidence.quotes,
+        }
+        for f in findings
+    ]
+    for start in range(0, len(rows), INSERT_BATCH):
+        connection.execute(FINDING.insert(), rows[start : start + INSERT_BATCH])
+    return int(run_id)
+
+
+@dataclass(frozen=True)
+class StoredFinding:
+    id: int
+    report_run_id: int
+    competitor: str
+    aspect: str
+    kind: str
+    segment: str
+    effect: float
+    effect_low: float
+    effect_high: float
+    sample_size: int
+    score: float
+    summary: str
+
+
+def stored_findings(
+    engine: Engine,
+    *,
+    competitor: str | None = None,
+    aspect: str | None = None,
+    kind: str | None = None,
+    min_score: float | None = None,
+    limit: int = 50,
+    all_runs: bool = False,
+) -> list[StoredFinding]:
+    """Findings of the latest report run (or all runs), filtered, highest score first."""
+    query = select(FINDING)
+    with engine.connect() as connection:
+        if not all_runs:
+            latest = connection.execute(
+                select(REPORT_RUN.c.id).order_by(REPORT_RUN.c.id.desc()).limit(1)
+            ).scalar()
+            if latest is None:
+                return []
+            query = query.where(FINDING.c.report_run_id == latest)
+        if competitor:
+            query = query.where(FINDING.c.competitor.ilike(competitor))
+        if aspect:
+            query = query.where(FINDING.c.aspect.ilike(aspect))
+        if kind:
+            query = query.where(FINDING.c.kind == kind)
+        if min_score is not None:
+            query = query.where(FINDING.c.score >= min_score)
+        query = query.order_by(FINDING.c.score.desc(), FINDING.c.id).limit(limit)
+        rows = connection.execute(query).all()
+    return [
+        StoredFinding(
+            id=r.id,
+            report_run_id=r.report_run_id,
+            competitor=r.competitor,
+            aspect=r.aspect,
+            kind=r.kind,
+            segment=_segment_text(r._mapping),
+            effect=r.effect,
+            effect_low=r.effect_low,
+            effect_high=r.effect_high,
+            sample_size=r.sample_size,
+            score=r.score,
+            summary=r.summary,
+        )
+        for r in rows
+    ]
+
+
+def _segment_text(row: Any) -> str:
+    parts = [
+        f"{name} {row[f'segment_{name}']}"
+        for name in ("product", "category", "language", "region")
+        if row[f"segment_{name}"]
+    ]
+    return ", ".join(parts) or "all"
