@@ -1,3 +1,6 @@
+"""``python -m rivalscope``."""
+
 from rivalscope.cli import main
 
-main()
+if __name__ == "__main__":  # guarded: worker processes started with "spawn" import this module
+    main()
