@@ -114,13 +114,13 @@ def train_classifier(
 ) -> SentimentClassifier:
     """Fit a classifier, choosing C by k-fold cross-validation on the training data itself.
 
-    Needs at least two labels; with fewer than ``folds`` examples of some label the
-    middle C is used without cross-validation.
+    Needs at least two labels; with ``folds`` < 2, or fewer than ``folds`` examples of some
+    label, the middle C is used without cross-validation.
     """
     if len(set(labels)) < 2:
         raise ValueError(f"{language}: need examples of at least two labels, got {set(labels)}")
     smallest = min(Counter(labels).values())
-    if smallest < folds:
+    if folds < 2 or smallest < folds:
         return _fit(texts, labels, C_GRID[1], language)
     scored = [(_cross_validated_accuracy(texts, labels, c, folds, language), c) for c in C_GRID]
     best_accuracy, best_c = max(scored)

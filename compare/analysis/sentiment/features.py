@@ -9,6 +9,7 @@ character n-grams by cross-validation on the shared train splits: as accurate, 5
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from compare.analysis.text import lemma, tokenize
 
@@ -42,4 +43,4 @@ class WordFeatures:
                 continue
             base = lemma(token, self.language)
             words.append("NOT_" + base if negated else base)
-        return words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]
+        return words + [a + " " + b for a, b in pairwise(words)]

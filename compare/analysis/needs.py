@@ -1,0 +1,88 @@
+"""Needs: sentences that state a wish, a missing feature, a request or a complaint.
+
+Phrase patterns per language, checked in order (the first kind that matches wins).
+Patterns are lower-case regexes over the sentence text, with light inflection
+(Polish gendered forms, Norwegian word order).
+"""
+
+from __future__ import annotations
+
+import re
+
+WISH = "wish"
+MISSING = "missing"
+REQUEST = "request"
+COMPLAINT = "complaint"
+
+_PATTERNS: dict[str, list[tuple[str, str]]] = {
+    "en": [
+        (
+            WISH,
+            r"\bi wish\b|\bwould (?:be|have been) (?:nice|great|good|better)\b|\bi(?:'d| would) (?:like|love)\b|\bhope (?:they|you)\b|\bif only\b",
+        ),
+        (
+            MISSING,
+            r"\bmissing\b|\blacks?\b|\blacking\b|\bthere (?:is|was) no\b|\bno option\b|\bdoes(?:n't| not) (?:have|offer|support)\b",
+        ),
+        (
+            REQUEST,
+            r"\bplease (?:add|make|fix|bring|offer|consider|improve)\b|\bshould (?:add|offer|have|improve|fix)\b|\bneeds? to (?:be )?(?:improve|fix|add)",
+        ),
+        (COMPLAINT, r"\bcomplain(?:ed|t)?\b|\bunacceptable\b|\bnever again\b"),
+    ],
+    "fr": [
+        (
+            WISH,
+            r"\bj'aimerais\b|\bj'aurais aimé\b|\bce serait (?:bien|bien|top|génial|mieux)\b|\bça serait (?:bien|top|mieux)\b|\bje souhaite(?:rais)?\b|\bdommage qu",
+        ),
+        (
+            MISSING,
+            r"\bil manque\b|\bmanque (?:de|d')\b|\bil n'y a pas\b|\bpas de possibilité\b|\bmanquant\b",
+        ),
+        (
+            REQUEST,
+            r"\bmerci d'ajouter\b|\bveuillez\b|\bil faudrait\b|\bdevrai(?:en)?t (?:ajouter|proposer|améliorer)\b|\bs'il vous plaît\b",
+        ),
+        (COMPLAINT, r"\binadmissible\b|\binacceptable\b|\bplus jamais\b|\bréclamation\b"),
+    ],
+    "pl": [
+        (
+            WISH,
+            r"\bchciał(?:a|o)?bym\b|\bchcielibyśmy\b|\bbyłoby (?:miło|fajnie|dobrze|super)\b|\bfajnie by było\b|\bszkoda, że\b|\bszkoda że\b|\bmam nadzieję\b",
+        ),
+        (MISSING, r"\bbrakuje\b|\bbrak\b|\bbrakowało\b|\bnie ma (?:możliwości|opcji)\b"),
+        (
+            REQUEST,
+            r"\bprzydał(?:by|aby|oby|yby) się\b|\bprosz(?:ę|e) (?:o )?(?:dodać|dodanie|poprawić|zmienić)\b|\bpowinni (?:dodać|poprawić|zmienić)\b",
+        ),
+        (COMPLAINT, r"\bskandal\b|\bnigdy więcej\b|\bnie polecam\b|\breklamacj"),
+    ],
+    "no": [
+        (
+            WISH,
+            r"\bskulle ønske\b|\bskulle gjerne\b|\bønsker meg\b|\bhadde vært (?:fint|bra|greit|kjekt|flott)\b|\bhåper (?:de|dere)\b|\bsynd at\b",
+        ),
+        (MISSING, r"\bsavner\b|\bmangler\b|\bmangel på\b|\bdet finnes ikke\b|\bikke mulig å\b"),
+        (
+            REQUEST,
+            r"\bvennligst\b|\bbør (?:legge til|tilby|forbedre|fikse)\b|\blegg til\b|\bgjerne (?:legge til|tilby)\b",
+        ),
+        (COMPLAINT, r"\buakseptabelt\b|\baldri igjen\b|\bklage\b|\breklamasjon\b"),
+    ],
+}
+_COMPILED = {
+    lang: [(kind, re.compile(pattern)) for kind, pattern in patterns]
+    for lang, patterns in _PATTERNS.items()
+}
+
+
+def need_kind(sentence: str, language: str | None) -> str | None:
+    """The kind of need a sentence expresses (wish/missing/request/complaint), or None."""
+    patterns = _COMPILED.get(language or "")
+    if not patterns:
+        return None
+    lowered = sentence.lower().replace("’", "'")
+    for kind, pattern in patterns:
+        if pattern.search(lowered):
+            return kind
+    return None

@@ -1,0 +1,199 @@
+"""The per-review analysis, pure and batched: sentences, sentiment, aspects, needs, phrases.
+
+Runs in worker processes; it gets plain review fields and returns plain results, no
+database. Sentences of one language in a batch are vectorised together and each review's
+score comes from the sum of its sentences' feature rows (see ``classifier``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import scipy.sparse as sp
+
+from compare.analysis.keyphrases import candidate_phrases
+from compare.analysis.needs import need_kind
+from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
+from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
+from compare.analysis.sentiment.scorer import UNKNOWN_SCORE, Score, SentimentScorer
+from compare.analysis.taxonomy import Taxonomy
+from compare.analysis.text import lemmas, split_sentences, tokenize
+from compare.language import detect_language
+
+MAX_KEY_PHRASES = 6
+DETECT_CHARS = 400
+"""Language detection reads the start of the text: enough to decide, and fast."""
+
+
+@dataclass
+class ReviewInput:
+    review_id: int
+    company_id: int
+    text: str | None
+    title: str | None = None
+    language: str | None = None
+    """Stored language (pipeline or import); detected here when None."""
+    published: date | None = None
+
+
+@dataclass
+class SentenceResult:
+    index: int
+    text: str
+    polarity: float | None
+    label: str
+    aspects: list[tuple[str, str]]
+    """(aspect, matched term)"""
+    need: str | None
+
+
+@dataclass
+class ReviewResult:
+    review: ReviewInput
+    language: str | None
+    polarity: float | None
+    label: str
+    confidence: float
+    model: str
+    sentences: list[SentenceResult] = field(default_factory=list)
+    key_phrases: list[str] = field(default_factory=list)
+
+
+def normalise_language(code: str | None) -> str | None:
+    """ISO 639-1 in lower case, Bokmål/Nynorsk as 'no'."""
+    if not code:
+        return None
+    code = code.strip().lower().split("-")[0].split("_")[0]
+    return "no" if code in ("nb", "nn") else code or None
+
+
+def review_language(review: ReviewInput) -> str | None:
+    stored = normalise_language(review.language)
+    if stored is not None:
+        return stored
+    text = " ".join(t for t in (review.title, review.text) if t)
+    language, confidence = detect_language(text[:DETECT_CHARS])
+    # lingua gives 0 when no candidate language fits the script (e.g. Japanese)
+    return language if confidence > 0 else None
+
+
+def analyze_reviews(
+    reviews: list[ReviewInput], scorer: SentimentScorer, taxonomy: Taxonomy
+) -> list[ReviewResult]:
+    """Analyse a batch of reviews (any mix of languages), in input order."""
+    languages = [review_language(r) for r in reviews]
+    sentence_lists = [
+        split_sentences(" ".join(t for t in (r.title, r.text) if t)) if (r.title or r.text) else []
+        for r in reviews
+    ]
+    scores: list[tuple[list[Score], Score]] = [([], UNKNOWN_SCORE)] * len(reviews)
+    for language in set(languages):
+        members = [i for i, lang in enumerate(languages) if lang == language]
+        for i, result in zip(
+            members,
+            _score_group([sentence_lists[i] for i in members], language, scorer),
+            strict=True,
+        ):
+            scores[i] = result
+    results: list[ReviewResult] = []
+    for review, language, sentences, (sentence_scores, review_score) in zip(
+        reviews, languages, sentence_lists, scores, strict=True
+    ):
+        results.append(
+            _assemble(review, language, sentences, sentence_scores, review_score, scorer, taxonomy)
+        )
+    return results
+
+
+def _score_group(
+    groups: list[list[str]], language: str | None, scorer: SentimentScorer
+) -> list[tuple[list[Score], Score]]:
+    """Sentence scores and a review score for each review's sentences (one language)."""
+    flat = [s for sentences in groups for s in sentences]
+    if not flat:
+        return [([], UNKNOWN_SCORE) for _ in groups]
+    classifier = (
+        scorer.bundle.classifiers.get(language)
+        if scorer.bundle is not None and language is not None
+        else None
+    )
+    if classifier is None:
+        sentence_scores = scorer.score(flat, language)
+        out: list[tuple[list[Score], Score]] = []
+        start = 0
+        for sentences in groups:
+            own = sentence_scores[start : start + len(sentences)]
+            start += len(sentences)
+            out.append((own, _mean_score(own, sentences)))
+        return out
+    counts = classifier.counts(flat)
+    # one row per review = sum of its sentence rows
+    owner = np.repeat(np.arange(len(groups)), [len(s) for s in groups])
+    summing = sp.csr_matrix(
+        (np.ones(len(flat)), (owner, np.arange(len(flat)))), shape=(len(groups), len(flat))
+    )
+    both = sp.vstack([counts, summing @ counts], format="csr")
+    scored = classifier.polarity_and_label(classifier.probabilities(both))
+    sentence_scores, review_scores = scored[: len(flat)], scored[len(flat) :]
+    out = []
+    start = 0
+    for sentences, review_score in zip(groups, review_scores, strict=True):
+        own = sentence_scores[start : start + len(sentences)]
+        start += len(sentences)
+        out.append((own, review_score if sentences else UNKNOWN_SCORE))
+    return out
+
+
+def _mean_score(scores: list[Score], sentences: list[str]) -> Score:
+    """Length-weighted mean of known sentence scores (for lexicon-scored reviews)."""
+    known = [(s, len(t)) for s, t in zip(scores, sentences, strict=True) if s[1] != UNKNOWN]
+    if not known:
+        return UNKNOWN_SCORE
+    weight = sum(w for _, w in known)
+    polarity = sum(s[0] * w for s, w in known) / weight
+    confidence = sum(s[2] * w for s, w in known) / weight
+    labels = [s[1] for s, _ in known]
+    label = label_from_polarity(polarity, FALLBACK_NEUTRAL_BAND) if len(labels) > 1 else labels[0]
+    return (polarity, label, confidence)
+
+
+def _assemble(
+    review: ReviewInput,
+    language: str | None,
+    sentences: list[str],
+    sentence_scores: list[Score],
+    review_score: Score,
+    scorer: SentimentScorer,
+    taxonomy: Taxonomy,
+) -> ReviewResult:
+    polarity, label, confidence = review_score
+    result = ReviewResult(
+        review=review,
+        language=language,
+        polarity=None if label == UNKNOWN else polarity,
+        label=label,
+        confidence=confidence,
+        model=scorer.method(language) if sentences else "none",
+    )
+    phrases: list[str] = []
+    for index, (text, (s_polarity, s_label, _)) in enumerate(
+        zip(sentences, sentence_scores, strict=True)
+    ):
+        tokens = tokenize(text)
+        sentence_lemmas = lemmas(tokens, language)
+        result.sentences.append(
+            SentenceResult(
+                index=index,
+                text=text,
+                polarity=None if s_label == UNKNOWN else s_polarity,
+                label=s_label,
+                aspects=taxonomy.match(sentence_lemmas, language),
+                need=need_kind(text, language),
+            )
+        )
+        if len(phrases) < MAX_KEY_PHRASES:
+            phrases.extend(candidate_phrases(tokens, sentence_lemmas, language)[:2])
+    result.key_phrases = list(dict.fromkeys(phrases))[:MAX_KEY_PHRASES]
+    return result

@@ -1,0 +1,371 @@
+"""``analyze_database``: analyse every review the current analyser version has not seen.
+
+Flow: refresh the per-language sentiment model from rated reviews when enough new ones
+exist, select pending reviews (no ``review_analysis`` row for this version), analyse them
+in chunks on a process pool (both cores), and write results with batched core inserts,
+replacing the reviews' detail rows from any older analysis.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import Engine, delete, func, insert, select
+
+from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
+from compare.analysis.sentiment.bundle import (
+    ModelBundle,
+    latest_bundle,
+    load_bundle,
+    next_version_folder,
+    save_bundle,
+    versions,
+)
+from compare.analysis.sentiment.scorer import SentimentScorer
+from compare.analysis.tables import (
+    ASPECT_MENTION,
+    DETAIL_TABLES,
+    KEY_PHRASE,
+    REVIEW,
+    REVIEW_ANALYSIS,
+    REVIEW_NEED,
+    REVIEW_SENTENCE,
+)
+from compare.analysis.taxonomy import Taxonomy, load_taxonomy
+from compare.analysis.training import (
+    MIN_EXAMPLES,
+    RATING_RULE,
+    RETRAIN_GROWTH,
+    default_models_dir,
+    examples_from_database,
+    labelled_counts,
+    train_bundle,
+    trainable,
+)
+from compare.analysis.version import ANALYZER_VERSION
+
+CHUNK = 250
+"""Reviews per worker task: large enough to vectorise efficiently, small for a smooth bar."""
+WRITE_BATCH = 2_000
+"""Reviews per database transaction."""
+IN_PROCESS_BELOW = 400
+"""Fewer pending reviews than this are analysed in-process (a pool costs ~1 s to start)."""
+
+
+@dataclass
+class LanguageSummary:
+    reviews: int = 0
+    positive: int = 0
+    negative: int = 0
+    neutral: int = 0
+    unknown: int = 0
+    models: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class AnalyzeSummary:
+    """What one ``analyze_database`` call did."""
+
+    analyzer_version: str
+    analyzed: int = 0
+    """Reviews analysed in this call (0 when everything was up to date)."""
+    languages: dict[str, LanguageSummary] = field(default_factory=dict)
+    """Language code (``"?"`` for undetectable) -> counts and the models that scored it."""
+    aspects: Counter[str] = field(default_factory=Counter)
+    """Aspect -> mentions found in this call."""
+    needs: Counter[str] = field(default_factory=Counter)
+    """Need kind -> sentences found in this call."""
+    model_folder: Path | None = None
+    """The sentiment model version used (None: fallbacks only)."""
+    model_trained: bool = False
+    """True if this call trained a new model version from the database's ratings."""
+    model_languages: list[str] = field(default_factory=list)
+
+
+def analyze_database(
+    engine: Engine,
+    *,
+    progress: bool = True,
+    analyzer_version: str = ANALYZER_VERSION,
+    taxonomy_file: Path | None = None,
+    models_dir: Path | None = None,
+    workers: int | None = None,
+) -> AnalyzeSummary:
+    """Analyse every review not yet analysed by ``analyzer_version``; see the module doc."""
+    taxonomy = load_taxonomy(taxonomy_file)  # fail early on a bad file
+    summary = AnalyzeSummary(analyzer_version=analyzer_version)
+    root = models_dir or default_models_dir(engine)
+    folder, summary.model_trained = refresh_database_model(engine, root)
+    summary.model_folder = folder
+    pending = _pending_count(engine, analyzer_version)
+    if pending == 0:
+        if folder is not None:
+            summary.model_languages = _bundle_languages(folder)
+        return summary
+    bundle = load_bundle(folder) if folder is not None else None
+    summary.model_languages = sorted(bundle.classifiers) if bundle else []
+    with _progress_bar(progress, pending) as advance:
+        for results in _analyse_pending(
+            engine, analyzer_version, bundle, folder, taxonomy_file, taxonomy, pending, workers
+        ):
+            _write(engine, results, analyzer_version)
+            _count(summary, results)
+            advance(len(results))
+    return summary
+
+
+def refresh_database_model(engine: Engine, root: Path) -> tuple[Path | None, bool]:
+    """Train a new model version when a language newly qualifies or grew by RETRAIN_GROWTH.
+
+    Returns the folder of the model to use (None: fallbacks only) and whether it is new.
+    """
+    existing = versions(root)
+    trained_counts = _trained_counts(existing[-1]) if existing else {}
+    counts = labelled_counts(engine)
+    stale = any(
+        n >= MIN_EXAMPLES and n >= RETRAIN_GROWTH * trained_counts.get(lang, 0)
+        for lang, n in counts.items()
+    )
+    if not stale:
+        return (existing[-1] if existing else None), False
+    examples = examples_from_database(engine)
+    if not any(trainable(rows) for rows in examples.values()):
+        return (existing[-1] if existing else None), False
+    bundle = train_bundle(examples, f"database reviews, {RATING_RULE}")
+    return save_bundle(bundle, next_version_folder(root)), True
+
+
+def database_bundle(engine: Engine, models_dir: Path | None = None) -> ModelBundle | None:
+    """The newest model trained from this database, if any."""
+    return latest_bundle(models_dir or default_models_dir(engine))
+
+
+def _trained_counts(folder: Path) -> dict[str, int]:
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    return {
+        lang: sum(info.get("label_counts", {}).values())
+        for lang, info in meta.get("languages", {}).items()
+    }
+
+
+def _bundle_languages(folder: Path) -> list[str]:
+    return sorted(_trained_counts(folder))
+
+
+def _pending_filter(analyzer_version: str) -> Any:
+    done = select(REVIEW_ANALYSIS.c.review_id).where(
+        REVIEW_ANALYSIS.c.analyzer_version == analyzer_version
+    )
+    return REVIEW.c.id.not_in(done)
+
+
+def _pending_query(analyzer_version: str, after_id: int, limit: int) -> Any:
+    c = REVIEW.c
+    return (
+        select(c.id, c.company_id, c.text, c.title, c.language, c.published)
+        .where(c.id > after_id, _pending_filter(analyzer_version))
+        .order_by(c.id)
+        .limit(limit)
+    )
+
+
+def _pending_count(engine: Engine, analyzer_version: str) -> int:
+    query = select(func.count()).select_from(REVIEW).where(_pending_filter(analyzer_version))
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def _pending_chunks(engine: Engine, analyzer_version: str) -> Iterator[list[ReviewInput]]:
+    last_id = 0
+    while True:
+        with engine.connect() as connection:
+            rows = connection.execute(_pending_query(analyzer_version, last_id, WRITE_BATCH)).all()
+        if not rows:
+            return
+        last_id = rows[-1][0]
+        reviews = [ReviewInput(*row) for row in rows]
+        for start in range(0, len(reviews), CHUNK):
+            yield reviews[start : start + CHUNK]
+
+
+# Worker state, set once per process by _init_worker.
+_worker_scorer: SentimentScorer | None = None
+_worker_taxonomy: Taxonomy | None = None
+
+
+def _init_worker(model_folder: Path | None, taxonomy_file: Path | None) -> None:
+    global _worker_scorer, _worker_taxonomy
+    _worker_scorer = SentimentScorer(load_bundle(model_folder) if model_folder else None)
+    _worker_taxonomy = load_taxonomy(taxonomy_file)
+
+
+def _work(chunk: list[ReviewInput]) -> list[ReviewResult]:
+    assert _worker_scorer is not None and _worker_taxonomy is not None
+    return analyze_reviews(chunk, _worker_scorer, _worker_taxonomy)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork is fast, but not after lingua's native thread pool exists in this process
+    from compare.language import _detector
+
+    if _detector.cache_info().currsize == 0 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _analyse_pending(
+    engine: Engine,
+    analyzer_version: str,
+    bundle: ModelBundle | None,
+    folder: Path | None,
+    taxonomy_file: Path | None,
+    taxonomy: Taxonomy,
+    pending: int,
+    workers: int | None,
+) -> Iterator[list[ReviewResult]]:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    chunks = _pending_chunks(engine, analyzer_version)
+    if pending < IN_PROCESS_BELOW or count <= 1:
+        scorer = SentimentScorer(bundle)
+        for chunk in chunks:
+            yield analyze_reviews(chunk, scorer, taxonomy)
+        return
+    with ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=_pool_context(),
+        initializer=_init_worker,
+        initargs=(folder, taxonomy_file),
+    ) as pool:
+        # the reader runs ahead of the workers by at most a few chunks
+        window: list[Any] = []
+        for chunk in chunks:
+            window.append(pool.submit(_work, chunk))
+            if len(window) >= 2 * count:
+                yield window.pop(0).result()
+        for future in window:
+            yield future.result()
+
+
+def _write(engine: Engine, results: list[ReviewResult], analyzer_version: str) -> None:
+    ids = [r.review.review_id for r in results]
+    analyses: list[dict[str, Any]] = []
+    sentences: list[dict[str, Any]] = []
+    mentions: list[dict[str, Any]] = []
+    needs: list[dict[str, Any]] = []
+    phrases: list[dict[str, Any]] = []
+    for result in results:
+        review = result.review
+        common = {"review_id": review.review_id, "company_id": review.company_id}
+        analyses.append(
+            {
+                **common,
+                "analyzer_version": analyzer_version,
+                "language": result.language,
+                "polarity": result.polarity,
+                "label": result.label,
+                "confidence": result.confidence,
+                "model": result.model,
+                "sentence_count": len(result.sentences),
+                "published": review.published,
+            }
+        )
+        dated = {**common, "published": review.published, "language": result.language}
+        for sentence in result.sentences:
+            sentences.append(
+                {
+                    "review_id": review.review_id,
+                    "position": sentence.index,
+                    "text": sentence.text,
+                    "polarity": sentence.polarity,
+                    "label": sentence.label,
+                    "aspects": ",".join(a for a, _ in sentence.aspects)[:300] or None,
+                }
+            )
+            for aspect, term in sentence.aspects:
+                mentions.append(
+                    {
+                        **dated,
+                        "sentence_position": sentence.index,
+                        "aspect": aspect,
+                        "polarity": sentence.polarity,
+                        "label": sentence.label,
+                        "term": term[:100],
+                    }
+                )
+            if sentence.need is not None:
+                needs.append(
+                    {
+                        **dated,
+                        "sentence_position": sentence.index,
+                        "text": sentence.text,
+                        "kind": sentence.need,
+                        "aspect": sentence.aspects[0][0] if sentence.aspects else None,
+                    }
+                )
+        for phrase in result.key_phrases:
+            phrases.append({**common, "language": result.language, "phrase": phrase[:200]})
+    with engine.begin() as connection:
+        for table in (REVIEW_ANALYSIS, *DETAIL_TABLES):
+            connection.execute(delete(table).where(table.c.review_id.in_(ids)))
+        for table, rows in (
+            (REVIEW_ANALYSIS, analyses),
+            (REVIEW_SENTENCE, sentences),
+            (ASPECT_MENTION, mentions),
+            (REVIEW_NEED, needs),
+            (KEY_PHRASE, phrases),
+        ):
+            if rows:
+                connection.execute(insert(table), rows)
+
+
+def _count(summary: AnalyzeSummary, results: list[ReviewResult]) -> None:
+    summary.analyzed += len(results)
+    for result in results:
+        language = summary.languages.setdefault(result.language or "?", LanguageSummary())
+        language.reviews += 1
+        language.models[result.model] += 1
+        setattr(language, result.label, getattr(language, result.label) + 1)
+        for sentence in result.sentences:
+            for aspect, _ in sentence.aspects:
+                summary.aspects[aspect] += 1
+            if sentence.need is not None:
+                summary.needs[sentence.need] += 1
+
+
+class _progress_bar:
+    """A rich progress bar (or nothing) that yields an ``advance(n)`` callable."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self._progress = (
+            Progress(
+                TextColumn("analysing reviews"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=False,
+            )
+            if enabled
+            else None
+        )
+        self._total = total
+
+    def __enter__(self) -> Any:
+        if self._progress is None:
+            return lambda _n: None
+        self._progress.start()
+        task = self._progress.add_task("analyse", total=self._total)
+        progress = self._progress
+        return lambda n: progress.advance(task, n)
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()

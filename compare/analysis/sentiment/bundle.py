@@ -1,0 +1,108 @@
+"""Saved sentiment models: a folder with ``meta.json`` and one pickled classifier per language.
+
+Models trained from a database live beside it in ``<database file>.models/vNNNN/`` (a new
+numbered version per training, the newest is used); ``rivalscope sentiment train --out DIR``
+writes one such folder anywhere. Only load folders you or rivalscope wrote: they hold pickles.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from compare.analysis.errors import AnalysisInputError
+from compare.analysis.sentiment.classifier import SentimentClassifier
+
+META_FILE = "meta.json"
+FORMAT = 1
+_VERSION_DIR = re.compile(r"^v(\d{4,})$")
+
+
+@dataclass
+class ModelBundle:
+    """Classifiers by language plus a description of what they were trained on."""
+
+    classifiers: dict[str, SentimentClassifier]
+    training_data: str
+    """Human description of the labelled data, e.g. 'database ratings: >=0.75 positive ...'."""
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    name: str = "model"
+    """Folder name when loaded (e.g. ``v0003``); part of every model id recorded per review."""
+
+    def model_id(self, language: str) -> str:
+        return f"classifier:{language}@{self.name}"
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "created_at": self.created_at,
+            "training_data": self.training_data,
+            "languages": {
+                lang: {
+                    "label_counts": clf.label_counts,
+                    "cv_accuracy": clf.cv_accuracy,
+                    "classes": clf.classes,
+                }
+                for lang, clf in sorted(self.classifiers.items())
+            },
+        }
+
+
+def save_bundle(bundle: ModelBundle, folder: Path) -> Path:
+    """Write the bundle into ``folder`` (created); returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for language, classifier in bundle.classifiers.items():
+        with (folder / f"{language}.pkl").open("wb") as handle:
+            pickle.dump(classifier, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    (folder / META_FILE).write_text(json.dumps(bundle.describe(), indent=2), "utf-8")
+    return folder
+
+
+def load_bundle(folder: Path) -> ModelBundle:
+    """Read a bundle written by ``save_bundle``; AnalysisInputError if it is not one."""
+    meta_path = folder / META_FILE
+    if not meta_path.is_file():
+        raise AnalysisInputError(f"{folder} is not a sentiment model folder (no {META_FILE})")
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+        classifiers: dict[str, SentimentClassifier] = {}
+        for language in meta["languages"]:
+            with (folder / f"{language}.pkl").open("rb") as handle:
+                classifier = pickle.load(handle)
+            if not isinstance(classifier, SentimentClassifier):
+                raise TypeError(f"{language}.pkl is not a sentiment classifier")
+            classifiers[language] = classifier
+    except (OSError, KeyError, TypeError, ValueError, pickle.UnpicklingError) as exc:
+        raise AnalysisInputError(f"cannot read the sentiment model in {folder}: {exc}") from None
+    return ModelBundle(
+        classifiers=classifiers,
+        training_data=str(meta.get("training_data", "")),
+        created_at=str(meta.get("created_at", "")),
+        name=folder.name,
+    )
+
+
+def versions(root: Path) -> list[Path]:
+    """Version folders under a models root, oldest first."""
+    if not root.is_dir():
+        return []
+    found = [p for p in root.iterdir() if p.is_dir() and _VERSION_DIR.match(p.name)]
+    return sorted(found, key=lambda p: int(p.name[1:]))
+
+
+def latest_bundle(root: Path) -> ModelBundle | None:
+    """The newest version under ``root``, or None if none was trained yet."""
+    found = versions(root)
+    return load_bundle(found[-1]) if found else None
+
+
+def next_version_folder(root: Path) -> Path:
+    """``root/vNNNN`` one past the newest existing version."""
+    found = versions(root)
+    number = int(found[-1].name[1:]) + 1 if found else 1
+    return root / f"v{number:04d}"

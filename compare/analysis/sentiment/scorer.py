@@ -1,0 +1,41 @@
+"""Scores texts with the best available method per language: model, lexicon, or unknown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from compare.analysis.sentiment.bundle import ModelBundle
+from compare.analysis.sentiment.labels import UNKNOWN
+from compare.analysis.sentiment.lexicon import lexicon_name, lexicon_scores
+
+NO_METHOD = "none"
+Score = tuple[float, str, float]
+"""(polarity in [-1, 1], label, confidence in [0, 1])"""
+UNKNOWN_SCORE: Score = (0.0, UNKNOWN, 0.0)
+
+
+@dataclass
+class SentimentScorer:
+    """Chooses, per language, the trained classifier, else the lexicon, else 'unknown'."""
+
+    bundle: ModelBundle | None = None
+
+    def method(self, language: str | None) -> str:
+        """Id of what scores this language: ``classifier:xx@vNNNN``, ``textblob-en``, ``none``."""
+        if language is None:
+            return NO_METHOD
+        if self.bundle is not None and language in self.bundle.classifiers:
+            return self.bundle.model_id(language)
+        return lexicon_name(language) or NO_METHOD
+
+    def score(self, texts: list[str], language: str | None) -> list[Score]:
+        """One score per text; 'unknown' with confidence 0 where nothing can score it."""
+        if not texts:
+            return []
+        if language is not None and self.bundle is not None:
+            classifier = self.bundle.classifiers.get(language)
+            if classifier is not None:
+                return classifier.score(texts)
+        if lexicon_name(language) is not None and language is not None:
+            return lexicon_scores(texts, language)
+        return [UNKNOWN_SCORE] * len(texts)

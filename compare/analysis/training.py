@@ -1,0 +1,164 @@
+"""Training sentiment models from the database's rated reviews or from labelled files."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.engine import make_url
+
+from compare.analysis.errors import AnalysisInputError
+from compare.analysis.review import normalise_language
+from compare.analysis.sentiment.bundle import ModelBundle
+from compare.analysis.sentiment.classifier import train_classifier
+from compare.analysis.sentiment.labels import (
+    NEGATIVE_RATING_AT_MOST,
+    POSITIVE_RATING_AT_LEAST,
+    TRAINING_LABELS,
+    label_from_rating,
+    normalized_rating,
+)
+from compare.analysis.tables import REVIEW
+from compare.language import detect_language
+
+MIN_PER_LABEL = 25
+"""A language gets its own classifier once it has this many examples of each of 2+ labels..."""
+MIN_EXAMPLES = 100
+"""...and this many labelled examples in all; below that the lexicon fallback is used."""
+MAX_EXAMPLES_PER_LANGUAGE = 20_000
+"""Larger sets are sampled (seeded): accuracy has levelled off long before."""
+CROSS_VALIDATE_UP_TO = 3_000
+"""Above this many examples C is not cross-validated (the usual winner, 10, is used)."""
+RETRAIN_GROWTH = 1.2
+"""The database model is retrained when a language's labelled examples grew by 20 %."""
+
+Examples = dict[str, list[tuple[str, str]]]
+"""language -> [(text, label)]"""
+
+RATING_RULE = (
+    f"star ratings: rating_normalized >= {POSITIVE_RATING_AT_LEAST} positive, "
+    f"<= {NEGATIVE_RATING_AT_MOST} negative, middle ratings unused"
+)
+
+
+def default_models_dir(engine: Engine) -> Path:
+    """``<database file>.models`` for SQLite, else ``./rivalscope.models``."""
+    url = make_url(str(engine.url))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database + ".models")
+    return Path("rivalscope.models")
+
+
+def examples_from_database(engine: Engine) -> Examples:
+    """Texts of reviews with a clear rating and a known language, labelled by the rating."""
+    c = REVIEW.c
+    query = select(c.title, c.text, c.rating_normalized, c.language).where(
+        c.text.is_not(None), c.rating_normalized.is_not(None), c.language.is_not(None)
+    )
+    out: Examples = defaultdict(list)
+    with engine.connect() as connection:
+        for title, text, rating, language in connection.execute(query):
+            label = label_from_rating(rating)
+            code = normalise_language(language)
+            if label is not None and code is not None:
+                out[code].append((" ".join(t for t in (title, text) if t), label))
+    return dict(out)
+
+
+def labelled_counts(engine: Engine) -> dict[str, int]:
+    """Language -> number of reviews the rating rule would label (cheap SQL, no texts)."""
+    c = REVIEW.c
+    query = (
+        select(c.language, func.count())
+        .where(
+            c.text.is_not(None),
+            c.language.is_not(None),
+            or_(
+                c.rating_normalized >= POSITIVE_RATING_AT_LEAST,
+                c.rating_normalized <= NEGATIVE_RATING_AT_MOST,
+            ),
+        )
+        .group_by(c.language)
+    )
+    counts: Counter[str] = Counter()
+    with engine.connect() as connection:
+        for language, count in connection.execute(query):
+            code = normalise_language(language)
+            if code is not None:
+                counts[code] += int(count)
+    return dict(counts)
+
+
+def trainable(examples: list[tuple[str, str]]) -> bool:
+    """Enough examples (thresholds above) to train a classifier for one language."""
+    counts = Counter(label for _, label in examples)
+    enough_labels = sum(1 for n in counts.values() if n >= MIN_PER_LABEL)
+    return len(examples) >= MIN_EXAMPLES and enough_labels >= 2
+
+
+def train_bundle(examples: Examples, training_data: str) -> ModelBundle:
+    """Classifiers for every language with enough examples (the others use fallbacks)."""
+    classifiers = {}
+    for language, rows in sorted(examples.items()):
+        if not trainable(rows):
+            continue
+        if len(rows) > MAX_EXAMPLES_PER_LANGUAGE:
+            rows = random.Random(0).sample(rows, MAX_EXAMPLES_PER_LANGUAGE)
+        texts = [t for t, _ in rows]
+        labels = [lab for _, lab in rows]
+        folds = 3 if len(rows) <= CROSS_VALIDATE_UP_TO else 0
+        classifiers[language] = train_classifier(texts, labels, language, folds=folds)
+    return ModelBundle(classifiers=classifiers, training_data=training_data)
+
+
+def examples_from_jsonl(path: Path) -> Examples:
+    """Read ``{"text", "label"}`` or ``{"text", "rating", "best_rating"?}`` lines (``lang``
+    optional, detected when absent). Bad lines raise AnalysisInputError naming the line."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        raise AnalysisInputError(f"training file {path} does not exist") from None
+    except UnicodeDecodeError:
+        raise AnalysisInputError(f"training file {path} is not UTF-8 text") from None
+    out: Examples = defaultdict(list)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise AnalysisInputError(f"{where}: not JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise AnalysisInputError(f'{where}: needs an object with a "text" string')
+        label = _label_of(row, where)
+        if label is None:
+            continue
+        language = normalise_language(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        if language is None:
+            language = detect_language(row["text"])[0]
+        if language is not None:
+            out[language].append((row["text"], label))
+    return dict(out)
+
+
+def _label_of(row: dict[str, object], where: str) -> str | None:
+    label = row.get("label")
+    if label is not None:
+        if label not in TRAINING_LABELS:
+            raise AnalysisInputError(
+                f'{where}: "label" must be one of {", ".join(TRAINING_LABELS)}, got {label!r}'
+            )
+        return str(label)
+    rating, best = row.get("rating"), row.get("best_rating")
+    if not isinstance(rating, int | float) or isinstance(rating, bool):
+        raise AnalysisInputError(f'{where}: needs "label" or a numeric "rating"')
+    if best is not None and not isinstance(best, int | float):
+        raise AnalysisInputError(f'{where}: "best_rating" must be a number')
+    normalized = normalized_rating(float(rating), float(best) if best is not None else None)
+    if normalized is None:
+        raise AnalysisInputError(f"{where}: rating {rating} is outside its scale")
+    return label_from_rating(normalized)

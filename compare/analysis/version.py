@@ -1,0 +1,5 @@
+"""The analyser version: bump it when analysis output changes, so ``analyze`` redoes reviews."""
+
+from __future__ import annotations
+
+ANALYZER_VERSION = "1"
