@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from settings.targets import TargetsError
+from spiders.extract.suggest import SuggestError
+from spiders.health import HealthError
+from spiders.target_check import TargetCheckError
 from storage.db import DatabaseError
 from storage.importer import ImportFileError
 from storage.writer import CollectError
@@ -18,4 +21,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     DatabaseError,
     ImportFileError,
     CollectError,
+    HealthError,
+    TargetCheckError,
+    SuggestError,
 )

@@ -22,7 +22,6 @@ from w3lib.encoding import html_to_unicode
 from settings.targets import Source, Targets
 from spiders.extract.selectors import select_text
 from spiders.items import PageExtraction
-from spiders.target_spider import extract_page
 
 FETCH_TIMEOUT_S = 30.0
 REVIEW_COVERAGE = ("text", "rating", "date", "title", "author", "region")
@@ -190,6 +189,8 @@ def _coverage(page: PageExtraction) -> dict[str, float]:
 
 def check_page(html: str, url: str, source: Source) -> PageCheck:
     """Run ``source``'s extraction on one page and describe what each part found."""
+    from spiders.target_spider import extract_page  # imports Scrapy: only when checking
+
     page = extract_page(html, url, source)
     check = PageCheck(url=url, extraction=page, warnings=list(page.warnings))
     check.selectors = _selector_results(html, url, source)

@@ -10,5 +10,6 @@ from sqlmodel import SQLModel
 import storage.analysis_models  # noqa: F401
 import storage.findings_models  # noqa: F401
 import storage.models  # noqa: F401
+import storage.schedule_models  # noqa: F401
 
 metadata = SQLModel.metadata

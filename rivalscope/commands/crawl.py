@@ -39,6 +39,11 @@ def crawl(
     names = run_crawls(plan, sources or None, url, log_level=log_level)
     engine = open_database(url)
     print_collection_summary(company_summaries(engine, names), describe_url(url))
+    from spiders.health import check_and_notify  # health checks and notices (issue #6)
+
+    for report in (check_and_notify(engine, name, plan) for name in names):
+        if not report.healthy:
+            typer.secho(f"unhealthy: {report.source}: {report.reason}", fg="yellow", err=True)
     engine.dispose()
 
 

@@ -1,0 +1,67 @@
+"""``rivalscope runs``: the crawl runs recorded in the database, with their figures."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from rivalscope.display import console
+from rivalscope.options import DbOption
+from spiders.scheduler.due import as_utc
+from storage.db import database_url, describe_url, open_database
+from storage.run_history import recent_runs
+
+
+def runs(
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help="Only this source's runs.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="Runs to show.")] = 20,
+    db: DbOption = None,
+) -> None:
+    """List crawl runs, newest first: status, duration, pages, errors, items, health.
+
+    Example: rivalscope runs --source acme-shop --limit 5
+    """
+    url = database_url(db)
+    engine = open_database(url)
+    rows = recent_runs(engine, source, limit)
+    engine.dispose()
+    table = Table(title=f"Crawl runs in {describe_url(url)}", title_justify="left")
+    for column in ("run", "source", "status", "started (UTC)", "seconds"):
+        table.add_column(column, justify="right" if column in ("run", "seconds") else "left")
+    for column in ("pages", "HTTP errors", "reviews (new)", "offers (changed)", "dropped"):
+        table.add_column(column, justify="right")
+    table.add_column("health")
+    table.add_column("reason")
+    for row in rows:
+        run = row.run
+        started = as_utc(run.started_at)
+        seconds = (
+            f"{(as_utc(run.finished_at) - started).total_seconds():.0f}" if run.finished_at else "-"
+        )
+        health = {None: "-", True: "ok", False: "UNHEALTHY"}[row.healthy]
+        table.add_row(
+            str(run.id),
+            row.source,
+            run.status,
+            started.strftime("%Y-%m-%d %H:%M:%S"),
+            seconds,
+            str(run.pages),
+            str(run.http_errors),
+            f"{run.reviews_seen} ({run.reviews_new})",
+            f"{run.offers_seen} ({run.offers_changed})",
+            str(run.items_dropped),
+            health,
+            run.finish_reason or "",
+        )
+    if not rows:
+        console.print("no crawl runs yet" + (f" for {source}" if source else ""))
+        return
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(runs)

@@ -1,0 +1,128 @@
+"""``rivalscope schedule``: crawl every source on its cron schedule (long-running or --once)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from rivalscope.display import console
+from rivalscope.options import DbOption, TargetsOption
+from settings.targets import load_targets
+from spiders.scheduler.crawl_process import CrawlOutcome
+from spiders.scheduler.service import Scheduler
+from storage.db import database_url, open_database
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _setup_logging(log_file: Path | None) -> None:
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8")
+        if log_file
+        else logging.StreamHandler(sys.stderr)
+    )
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logger = logging.getLogger("rivalscope")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def schedule(
+    targets: TargetsOption = Path("targets.toml"),
+    db: DbOption = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Run what is due now, then exit (for cron or CI).")
+    ] = False,
+    log_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Append the scheduler's log here (default: stderr); each crawl's own output "
+            "goes to crawl-<source>.log next to it.",
+            dir_okay=False,
+        ),
+    ] = None,
+    crawl_timeout: Annotated[
+        float | None,
+        typer.Option(
+            min=1,
+            help="Kill a crawl after this many seconds (default: the source's limits.timeout_s "
+            "plus 60 s).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Crawl each source on its cron `schedule` (UTC), each crawl in its own process.
+
+    A source is due when it never ran under the scheduler or a fire time passed since its
+    last scheduled start; runs missed while no scheduler ran are made up once, not once
+    per missed time. Never two crawls of one source at once (also across schedulers on
+    one database). After crawls: health checks, then analysis/report/alerts as the
+    [schedule] and [alerts] tables say. SIGTERM stops cleanly (running crawls are ended
+    and marked interrupted). With --once the exit status is 1 if a crawl failed.
+
+    Example: rivalscope schedule --targets targets.toml --log-file schedule.log
+    """
+    plan = load_targets(targets)
+    url = database_url(db)
+    engine = open_database(url)
+    if log_file is not None:
+        log_file = log_file.resolve()
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+    _setup_logging(log_file)
+    scheduler = Scheduler(
+        plan,
+        targets,
+        url,
+        engine,
+        crawl_timeout_s=crawl_timeout,
+        crawl_log_dir=log_file.parent if log_file else None,
+    )
+    if not scheduler.scheduled_sources():
+        engine.dispose()
+        raise typer.BadParameter(
+            f"no source in {targets} has a `schedule` (a 5-field cron expression)",
+            param_hint="--targets",
+        )
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        logging.getLogger("rivalscope.schedule").info(
+            "got %s: stopping", signal.Signals(signum).name
+        )
+        scheduler.stop()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        if once:
+            outcomes = scheduler.run_due()
+            _print_outcomes(outcomes)
+            if any(o.status in ("failed", "timeout") for o in outcomes):
+                raise typer.Exit(1)
+        else:
+            scheduler.serve()
+    finally:
+        engine.dispose()
+
+
+def _print_outcomes(outcomes: list[CrawlOutcome]) -> None:
+    if not outcomes:
+        console.print("nothing is due")
+        return
+    table = Table(title="Scheduled crawls", title_justify="left")
+    for column in ("source", "outcome", "seconds", "run", "detail"):
+        table.add_column(column)
+    for o in outcomes:
+        table.add_row(o.source, o.status, f"{o.seconds:.1f}", str(o.run_id or "-"), o.detail)
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(schedule)

@@ -1,0 +1,240 @@
+"""``rivalscope targets validate|status|check|suggest``: look after the targets file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from rivalscope import __version__
+from rivalscope.display import console
+from rivalscope.errors import UserError
+from rivalscope.options import DbOption, TargetsOption
+from settings.targets import Crawler, load_targets
+from spiders.extract.selectors import check_selectors
+from spiders.scheduler.due import as_utc, next_due
+from storage.db import database_url, describe_url, open_database
+from storage.models import utcnow
+
+targets_app = typer.Typer(
+    help="Check and tune the targets file: validate, health status, page check, selector "
+    "suggestions.",
+    no_args_is_help=True,
+)
+
+UrlOption = Annotated[str | None, typer.Option("--url", help="Fetch this page.")]
+FileOption = Annotated[
+    Path | None,
+    typer.Option("--file", help="Read this saved HTML page instead.", exists=True, dir_okay=False),
+]
+
+
+def _read_page(url: str | None, file: Path | None, agent: str, ignore_robots: bool) -> str:
+    from spiders.target_check import fetch_page
+
+    if (url is None) == (file is None):
+        raise UserError("give exactly one of --url URL or --file page.html")
+    if file is not None:
+        return file.read_bytes().decode("utf-8", errors="replace")
+    assert url is not None
+    return fetch_page(url, agent, obey_robots=not ignore_robots)
+
+
+@targets_app.command()
+def validate(targets: TargetsOption = Path("targets.toml")) -> None:
+    """Check the targets file and its selectors; list its sources.
+
+    Example: rivalscope targets validate --targets targets.toml
+    """
+    plan = load_targets(targets)
+    table = Table(title=f"Sources in {targets}", title_justify="left")
+    for column in ("company", "source", "holds", "mode", "start", "schedule (UTC)", "next run"):
+        table.add_column(column)
+    problems: list[str] = []
+    now = utcnow()
+    for company, source in plan.sources():
+        if source.selectors is not None:
+            problems += [f"{source.name}: {p}" for p in check_selectors(source.selectors)]
+        start = source.start_urls[0] if source.start_urls else f"sitemap {source.sitemap}"
+        more = f" (+{len(source.start_urls) - 1})" if len(source.start_urls) > 1 else ""
+        upcoming = (
+            next_due(source.schedule, now, now).strftime("%Y-%m-%d %H:%M")
+            if source.schedule
+            else "-"
+        )
+        table.add_row(
+            f"{company.name}{' (own)' if company.own else ''}",
+            source.name,
+            source.holds,
+            source.mode,
+            start + more,
+            source.schedule or "not scheduled",
+            upcoming,
+        )
+    console.print(table)
+    if problems:
+        raise UserError("selectors that do not parse:\n  " + "\n  ".join(problems))
+    console.print(f"{targets}: OK ({len(plan.sources())} sources)")
+
+
+@targets_app.command()
+def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -> None:
+    """Health of each source (from the checks after every crawl) and its last run.
+
+    Example: rivalscope targets status --db sqlite:///rivalscope.db
+    """
+    from sqlmodel import Session, col, select
+
+    from spiders.scheduler.lease import load_states
+    from storage.models import CrawlRun, Source
+
+    plan = load_targets(targets)
+    url = database_url(db)
+    engine = open_database(url)
+    states = load_states(engine)
+    table = Table(title=f"Target health in {describe_url(url)}", title_justify="left")
+    for column in ("source", "health", "last run", "status", "pages", "reviews", "offers"):
+        table.add_column(column)
+    table.add_column("next scheduled (UTC)")
+    table.add_column("reason")
+    now = utcnow()
+    unhealthy = 0
+    with Session(engine) as session:
+        for _, target in plan.sources():
+            row = session.exec(select(Source).where(Source.name == target.name)).first()
+            run = None
+            if row is not None:
+                run = session.exec(
+                    select(CrawlRun)
+                    .where(CrawlRun.source_id == row.id)
+                    .order_by(col(CrawlRun.id).desc())
+                ).first()
+            state = states.get(target.name)
+            last = as_utc(state.last_started_at) if state and state.last_started_at else None
+            upcoming = (
+                next_due(target.schedule, last, now).strftime("%Y-%m-%d %H:%M")
+                if target.schedule
+                else "-"
+            )
+            if row is None:
+                health = "never crawled"
+            elif row.healthy:
+                health = "ok"
+            else:
+                health, unhealthy = "UNHEALTHY", unhealthy + 1
+            table.add_row(
+                target.name,
+                health,
+                as_utc(run.started_at).strftime("%Y-%m-%d %H:%M") if run else "-",
+                run.status if run else "-",
+                str(run.pages) if run else "-",
+                str(run.reviews_seen) if run else "-",
+                str(run.offers_seen) if run else "-",
+                upcoming,
+                (row.health_reason or "") if row else "",
+            )
+    engine.dispose()
+    console.print(table)
+    if unhealthy:
+        console.print(f"{unhealthy} unhealthy source(s): see `rivalscope targets check SOURCE`")
+
+
+@targets_app.command()
+def check(
+    source: Annotated[str, typer.Argument(help="Source name from the targets file.")],
+    url: UrlOption = None,
+    file: FileOption = None,
+    page_url: Annotated[
+        str | None,
+        typer.Option(
+            help="URL the --file page was saved from (for links); default: first start URL."
+        ),
+    ] = None,
+    ignore_robots: Annotated[
+        bool, typer.Option("--ignore-robots", help="Fetch even if robots.txt forbids it.")
+    ] = False,
+    targets: TargetsOption = Path("targets.toml"),
+) -> None:
+    """Show what the source's selectors (or auto layers) extract from one page.
+
+    Without --url or --file the source's first start URL is fetched.
+
+    Example: rivalscope targets check acme-shop --url https://acme.example/p/kettle
+    """
+    from spiders.target_check import check_page, user_agent
+
+    plan = load_targets(targets)
+    _, target = plan.find_source(source)
+    if url is None and file is None:
+        if not target.start_urls:
+            raise UserError(f"{source} has no start_urls: give --url or --file")
+        url = target.start_urls[0]
+    html = _read_page(url, file, user_agent(plan), ignore_robots)
+    where = url or page_url or (target.start_urls[0] if target.start_urls else "http://localhost/")
+    result = check_page(html, where, target)
+    page = result.extraction
+    console.print(
+        f"{source} ({target.mode} mode) on {url or file}: {len(page.reviews)} reviews, "
+        f"{len(page.offers)} offers; next page: {page.next_page or '-'}",
+        markup=False,
+    )
+    if result.selectors:
+        table = Table(title="Selectors", title_justify="left")
+        for column in ("selector of", "query", "matched", "sample"):
+            table.add_column(column)
+        for r in result.selectors:
+            matched = f"{r.matched}/{r.of}" if r.of is not None else str(r.matched)
+            table.add_row(r.name, r.query, matched, (r.sample or "")[:60])
+        console.print(table)
+    if result.layers:
+        console.print(
+            "auto layers used: " + ", ".join(f"{k} ({v})" for k, v in result.layers.items()),
+            markup=False,
+        )
+    if result.coverage:
+        coverage = Table(title="Field coverage", title_justify="left")
+        coverage.add_column("field")
+        coverage.add_column("share", justify="right")
+        for key, share in result.coverage.items():
+            coverage.add_row(key, f"{share:.0%}")
+        console.print(coverage)
+    for warning in result.warnings:
+        console.print(f"warning: {warning}", markup=False, highlight=False)
+
+
+@targets_app.command()
+def suggest(
+    url: UrlOption = None,
+    file: FileOption = None,
+    ignore_robots: Annotated[
+        bool, typer.Option("--ignore-robots", help="Fetch even if robots.txt forbids it.")
+    ] = False,
+    targets: Annotated[
+        Path | None,
+        typer.Option("--targets", "-t", help="Targets file whose user agent to fetch with."),
+    ] = None,
+) -> None:
+    """Propose review selectors from a page's repeated blocks; prints TOML to paste.
+
+    Example: rivalscope targets suggest --url https://shop.example/p/kettle > selectors.toml
+    """
+    from spiders.extract.suggest import suggest_selectors
+    from spiders.target_check import user_agent
+
+    if targets is not None:
+        agent = user_agent(load_targets(targets))
+    else:
+        agent = f"rivalscope/{__version__} (+{Crawler().contact_url})"
+    html = _read_page(url, file, agent, ignore_robots)
+    suggestion = suggest_selectors(html)
+    typer.echo(f"# {suggestion.blocks} review blocks matched {suggestion.review!r}; first block:")
+    for name, value in suggestion.samples.items():
+        typer.echo(f"#   {name}: {value[:70]}")
+    typer.echo('# Paste under your [[company.source]] and set mode = "selectors".')
+    typer.echo(suggestion.to_toml(), nl=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(targets_app, name="targets")

@@ -1,0 +1,39 @@
+"""Crawl runs with their source names, newest first (for ``rivalscope runs``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from storage.models import CrawlRun, Source
+
+
+@dataclass
+class RunRow:
+    source: str
+    run: CrawlRun
+    healthy: bool | None
+    """The health verdict on this run, None if it was not judged."""
+
+
+def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> list[RunRow]:
+    """The last ``limit`` crawl runs (of one source, or all), newest first."""
+    from storage.schedule_models import HealthCheck
+
+    with Session(engine) as session:
+        query = (
+            select(CrawlRun, Source.name, HealthCheck.healthy)
+            .join(Source, col(Source.id) == col(CrawlRun.source_id))
+            .join(
+                HealthCheck,
+                col(HealthCheck.crawl_run_id) == col(CrawlRun.id),
+                isouter=True,
+            )
+            .order_by(col(CrawlRun.id).desc())
+            .limit(limit)
+        )
+        if source is not None:
+            query = query.where(Source.name == source)
+        return [RunRow(name, run, healthy) for run, name, healthy in session.exec(query).all()]
