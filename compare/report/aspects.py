@@ -104,15 +104,16 @@ def review_opinions(
     )
     temp.drop(connection, checkfirst=True)
     temp.create(connection)
-    label = source.mention_label
+    mention = source.mention
+    label = mention.c.label
     per_review = (
         select(
-            source.mention_review_id.label("review_id"),
-            source.mention_aspect.label("aspect"),
+            mention.c.review_id,
+            mention.c.aspect,
             func.sum(case((label == "positive", 1), else_=0)).label("pos"),
             func.sum(case((label == "negative", 1), else_=0)).label("neg"),
         )
-        .group_by(source.mention_review_id, source.mention_aspect)
+        .group_by(mention.c.review_id, mention.c.aspect)
         .subquery()
     )
     opinion = case(

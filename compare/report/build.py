@@ -22,7 +22,7 @@ from compare.report.findings import (
     price_findings,
     rank,
 )
-from compare.report.needs import need_counts, need_evidence
+from compare.report.needs import UNMET, need_counts, need_evidence
 from compare.report.prices import latest_catalogues, price_changes, price_indices
 from compare.report.scope import ReportScope, resolve_scope
 from compare.report.stats import DEFAULT_MIN_SAMPLE
@@ -126,8 +126,8 @@ def _compute(
     top_needs: dict[tuple[int, str], Evidence] = {}
     for company in scope.companies:
         for need in [n for n in needs if n.company_id == company.id][:TOP_NEEDS_PER_COMPANY]:
-            top_needs[(company.id, need.need)] = need_evidence(
-                connection, scope, source, company.id, need.need
+            top_needs[(company.id, need.key)] = need_evidence(
+                connection, scope, source, company.id, need.need, need.kind
             )
     snapshot = {
         f"{scope.name_of(c.company_id)}|{c.aspect}": {"net": c.net.value, "n": c.opinions}
@@ -181,7 +181,9 @@ def _finding_evidence(
     finding: FindingDraft,
 ) -> Evidence:
     if finding.kind == "unmet_need":
-        return need_evidence(connection, scope, source, finding.competitor_id, finding.aspect)
+        return need_evidence(
+            connection, scope, source, finding.competitor_id, finding.aspect, UNMET
+        )
     opinion = -1 if finding.evidence_label == "negative" else 1
     conditions = [
         opinions.c.company_id == finding.competitor_id,

@@ -50,26 +50,32 @@ def opinion_evidence(
         )
     ]
     quotes: list[str] = []
-    for review_id in ids[: QUOTES * 2]:
+    for review_id in ids[: QUOTES * 3]:
         text = _quote_text(connection, source, review_id, aspect, label)
-        if text and len(quotes) < QUOTES:
-            quotes.append(short_quote(text))
+        quote = short_quote(text) if text else ""
+        if quote and quote not in quotes and len(quotes) < QUOTES:
+            quotes.append(quote)
     return Evidence(ids, quotes)
 
 
 def _quote_text(
     connection: Connection, source: AnalysisSource, review_id: int, aspect: str, label: str | None
 ) -> str | None:
-    if source.mention_text is not None:
-        conditions = [source.mention_review_id == review_id, source.mention_aspect == aspect]
-        if label is not None:
-            conditions.append(source.mention_label == label)
-        sentence = connection.execute(
-            select(source.mention_text).where(*conditions).limit(1)
-        ).scalar()
-        if sentence:
-            return str(sentence)
-    return review_text(connection, review_id)
+    mention, sentence = source.mention, source.sentence
+    conditions = [mention.c.review_id == review_id, mention.c.aspect == aspect]
+    if label is not None:
+        conditions.append(mention.c.label == label)
+    text = connection.execute(
+        select(sentence.c.text)
+        .join(
+            mention,
+            (mention.c.review_id == sentence.c.review_id)
+            & (mention.c.sentence_position == sentence.c.position),
+        )
+        .where(*conditions)
+        .limit(1)
+    ).scalar()
+    return str(text) if text else review_text(connection, review_id)
 
 
 def review_text(connection: Connection, review_id: int) -> str | None:

@@ -12,8 +12,8 @@ Kinds:
 
 Gaps compare the competitor's segment with our company's whole (our reviews rarely share
 the competitor's language, region or products). A segment finding is kept only where the
-gap is larger than the competitor's overall gap on that aspect (or the overall one is not
-significant): the segment is where the gap is concentrated. Nothing is judged on fewer than
+segment differs significantly from the competitor's *other* reviews on that aspect, in the
+gap's direction: the segment is where the gap is concentrated. Nothing is judged on fewer than
 ``min_sample`` opinions (or reviews) on either side; prices need ``MIN_MATCHED_PAIRS``.
 
 Opportunity score = volume x competitor dissatisfaction x our advantage, using the
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from compare.report.aspects import AspectCell, Segment
 from compare.report.evidence import Evidence
-from compare.report.needs import UNMET_KINDS, NeedCount
+from compare.report.needs import UNMET, NeedCount
 from compare.report.prices import MIN_MATCHED_PAIRS, PriceIndex
 from compare.report.scope import ReportScope
 from compare.report.stats import Interval, compare_nets, proportion_difference
@@ -102,7 +102,10 @@ def aspect_findings(
             continue
         if cell.segment.dimension != "all":
             overall = competitor_overall.get((cell.company_id, cell.aspect))
-            if overall is not None and not _more_concentrated(test.gap, own, overall, min_sample):
+            if overall is None or not _more_concentrated(cell, overall, min_sample):
+                continue
+            rest_net = overall.net.value  # only the direction matters below
+            if (test.gap.value > 0) != (cell.net.value < rest_net):
                 continue
         name = scope.name_of(cell.company_id)
         where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
@@ -147,13 +150,15 @@ def aspect_findings(
     return drafts
 
 
-def _more_concentrated(
-    segment_gap: Interval, own: AspectCell, overall: AspectCell, min_sample: int
-) -> bool:
-    overall_test = compare_nets(
-        own.positive, own.negative, overall.positive, overall.negative, min_sample=min_sample
+def _more_concentrated(segment: AspectCell, overall: AspectCell, min_sample: int) -> bool:
+    """The segment differs significantly from the competitor's other reviews, in the
+    direction of the gap (segment vs complement, so the overlap does not count twice)."""
+    rest_positive = overall.positive - segment.positive
+    rest_negative = overall.negative - segment.negative
+    test = compare_nets(
+        rest_positive, rest_negative, segment.positive, segment.negative, min_sample=min_sample
     )
-    return not overall_test.significant or abs(segment_gap.value) > abs(overall_test.gap.value)
+    return test.significant
 
 
 def need_findings(
@@ -164,11 +169,12 @@ def need_findings(
     own_reviews = 0
     for need in needs:
         if need.company_id == scope.own.id:
-            own_by_need[need.need] = own_by_need.get(need.need, 0) + need.reviews
             own_reviews = need.company_reviews
+            if need.kind == UNMET:
+                own_by_need[need.need] = need.reviews
     drafts: list[FindingDraft] = []
     for need in needs:
-        if need.company_id == scope.own.id or need.kind not in UNMET_KINDS:
+        if need.company_id == scope.own.id or need.kind != UNMET:
             continue
         if need.company_reviews < min_sample or own_reviews < min_sample:
             continue
@@ -191,7 +197,7 @@ def need_findings(
                 score=need.reviews * share.value * difference.low,
                 summary=(
                     f"{share.value:.0%} of {name}'s reviews ({need.reviews} of "
-                    f"{need.company_reviews}) want {need.need.replace('_', ' ')}"
+                    f"{need.company_reviews}) want something about {need.need.replace('_', ' ')}"
                     f" (ours: {ours} of {own_reviews})"
                 ),
             )

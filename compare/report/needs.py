@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, literal, select
+from sqlalchemy import Connection, case, func, select
 
 from compare.report.analysis_source import AnalysisSource
 from compare.report.evidence import EVIDENCE_IDS, QUOTES, Evidence, review_text, short_quote
@@ -12,8 +12,10 @@ from compare.report.scope import ReportScope
 from compare.report.stats import Interval, wilson_interval
 from compare.report.tables import REVIEW
 
-UNMET_KINDS = ("wish", "missing")
+UNMET_KINDS = ("wish", "missing", "request")
 """Need kinds that say something is lacking (complaints are about what exists)."""
+UNMET = "unmet"
+"""The kind ``need_counts`` reports for any of ``UNMET_KINDS``."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,10 @@ class NeedCount:
     reviews: int
     """Reviews voicing the need."""
     company_reviews: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.need}"
 
     @property
     def share(self) -> Interval:
@@ -42,17 +48,15 @@ def need_counts(
             .group_by(REVIEW.c.company_id)
         )
     }
-    kind = source.need_kind if source.need_kind is not None else literal("wish")
+    need = source.need
+    topic = source.need_topic
+    # Wishes, missing features and requests are one "unmet" need; complaints stay apart.
+    kind = case((need.c.kind.in_(UNMET_KINDS), UNMET), else_=need.c.kind)
     query = (
-        select(
-            REVIEW.c.company_id,
-            source.need_name,
-            kind.label("kind"),
-            func.count(func.distinct(source.need_review_id)),
-        )
-        .join(REVIEW, REVIEW.c.id == source.need_review_id)
+        select(need.c.company_id, topic, kind, func.count(func.distinct(need.c.review_id)))
+        .join(REVIEW, REVIEW.c.id == need.c.review_id)
         .where(scope.review_filter())
-        .group_by(REVIEW.c.company_id, source.need_name, kind)
+        .group_by(need.c.company_id, topic, kind)
     )
     counts = [
         NeedCount(int(c), str(need), str(k), int(n), int(totals.get(c, 0)))
@@ -68,15 +72,25 @@ def need_evidence(
     scope: ReportScope,
     source: AnalysisSource,
     company_id: int,
-    need: str,
+    topic: str,
+    kind: str | None = None,
 ) -> Evidence:
-    """Review ids and quotes for one company's need."""
-    text = source.need_text if source.need_text is not None else literal(None)
+    """Review ids and quotes for one company's need topic (optionally only some kinds)."""
+    need = source.need
+    conditions = [
+        scope.review_filter(),
+        need.c.company_id == company_id,
+        source.need_topic == topic,
+    ]
+    if kind == UNMET:
+        conditions.append(need.c.kind.in_(UNMET_KINDS))
+    elif kind is not None:
+        conditions.append(need.c.kind == kind)
     rows = connection.execute(
-        select(source.need_review_id, text)
-        .join(REVIEW, REVIEW.c.id == source.need_review_id)
-        .where(scope.review_filter(), REVIEW.c.company_id == company_id, source.need_name == need)
-        .order_by(source.need_review_id.desc())
+        select(need.c.review_id, need.c.text)
+        .join(REVIEW, REVIEW.c.id == need.c.review_id)
+        .where(*conditions)
+        .order_by(need.c.review_id.desc())
         .limit(EVIDENCE_IDS)
     ).all()
     ids = list(dict.fromkeys(int(r[0]) for r in rows))

@@ -405,9 +405,9 @@ def _needs_section(data: ReportData) -> str:
         if not needs:
             continue
         rows = "".join(
-            f"<tr><td>{escape(n.need.replace('_', ' '))}</td><td>{escape(n.kind)}</td>"
-            f'<td class="num">{_link(f"{n.reviews} ({n.share.value:.0%})", need_anchor(company.id, n.need))}</td>'
-            f"<td>{''.join(f'<blockquote>{escape(q)}</blockquote>' for q in data.need_evidence.get((company.id, n.need), Evidence()).quotes[:2])}</td></tr>"
+            f"<tr><td>{escape(n.need.replace('_', ' '))}</td><td>{escape('wish / missing' if n.kind == 'unmet' else n.kind)}</td>"
+            f'<td class="num">{_link(f"{n.reviews} ({n.share.value:.0%})", need_anchor(company.id, n.key))}</td>'
+            f"<td>{''.join(f'<blockquote>{escape(q)}</blockquote>' for q in data.need_evidence.get((company.id, n.key), Evidence()).quotes[:2])}</td></tr>"
             for n in needs
         )
         blocks.append(
@@ -447,7 +447,7 @@ def _evidence_section(data: ReportData) -> str:
         blocks.append(
             _evidence_block(
                 need_anchor(company_id, need),
-                f"{data.scope.name_of(company_id)}: {need.replace('_', ' ')}",
+                f"{data.scope.name_of(company_id)}: {need.replace(':', ' about ').replace('_', ' ')}",
                 evidence,
             )
         )
