@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from compare.report.errors import ReportError
 from settings.targets import TargetsError
 from spiders.extract.suggest import SuggestError
 from spiders.health import HealthError
@@ -21,6 +22,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     DatabaseError,
     ImportFileError,
     CollectError,
+    ReportError,
     HealthError,
     TargetCheckError,
     SuggestError,

@@ -1,0 +1,96 @@
+"""``rivalscope findings``: list and filter stored targeting findings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rivalscope.errors import UserError
+from rivalscope.options import DbOption
+
+console = Console(soft_wrap=True)
+
+
+def findings(
+    competitor: Annotated[
+        str | None, typer.Option("--competitor", "-c", help="Competitor name.", show_default=False)
+    ] = None,
+    aspect: Annotated[
+        str | None, typer.Option("--aspect", "-a", help="Aspect or need.", show_default=False)
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="competitor_weakness, competitor_strength, unmet_need or price_gap.",
+            show_default=False,
+        ),
+    ] = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option("--min-score", help="Lowest opportunity score.", show_default=False),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Most rows to show.")] = 30,
+    all_runs: Annotated[
+        bool, typer.Option("--all-runs", help="Findings of every report, not just the latest.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """List the findings stored by the latest `rivalscope report`, highest score first.
+
+    Example: rivalscope findings --kind competitor_weakness --min-score 10
+    """
+    from compare.report.findings import KINDS
+    from compare.report.store import stored_findings
+    from storage.db import database_url, open_database
+
+    if kind is not None and kind not in KINDS:
+        raise UserError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if limit < 1:
+        raise UserError("--limit must be at least 1")
+    engine = open_database(database_url(db))
+    try:
+        rows = stored_findings(
+            engine,
+            competitor=competitor,
+            aspect=aspect,
+            kind=kind,
+            min_score=min_score,
+            limit=limit,
+            all_runs=all_runs,
+        )
+    finally:
+        engine.dispose()
+    if not rows:
+        console.print("No stored findings match (run `rivalscope report` first).")
+        return
+    table = Table(title="Stored findings", title_justify="left")
+    for column in (
+        "report",
+        "competitor",
+        "aspect",
+        "segment",
+        "kind",
+        "effect [95% CI]",
+        "n",
+        "score",
+    ):
+        table.add_column(column, justify="right" if column in ("report", "n", "score") else "left")
+    for f in rows:
+        table.add_row(
+            str(f.report_run_id),
+            f.competitor,
+            f.aspect,
+            f.segment,
+            f.kind.replace("_", " "),
+            f"{f.effect:+.2f} [{f.effect_low:+.2f}, {f.effect_high:+.2f}]",
+            str(f.sample_size),
+            f"{f.score:.1f}",
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(findings)
