@@ -106,7 +106,9 @@ def test_name_similarity(a: str, b: str, match: bool) -> None:
 
 
 def test_catalogue_matching_prefers_identifiers_and_is_one_to_one() -> None:
-    def item(pid: int, name: str, gtin: str | None = None, plan: str | None = None) -> CatalogueItem:
+    def item(
+        pid: int, name: str, gtin: str | None = None, plan: str | None = None
+    ) -> CatalogueItem:
         return CatalogueItem(pid, "x", name, gtin, None, plan, None, 10.0, "EUR")
 
     own = [item(1, "Aurora One", gtin="123"), item(2, "Basic box", plan="Basic, monthly")]
@@ -115,7 +117,9 @@ def test_catalogue_matching_prefers_identifiers_and_is_one_to_one() -> None:
         item(11, "Aurora One", gtin="999"),
         item(12, "Abonnement Basic", plan="basic, monthly"),
     ]
-    matches = {(m.own.product_id, m.competitor.product_id, m.method) for m in match_catalogues(own, other)}
+    matches = {
+        (m.own.product_id, m.competitor.product_id, m.method) for m in match_catalogues(own, other)
+    }
     assert matches == {(1, 10, "gtin"), (2, 12, "plan")}
 
 

@@ -1,0 +1,132 @@
+"""The report on synthetic analysed databases: a planted gap is found with the right sign,
+no gap gives no gap findings, hostile review text comes out inert, the CLI works."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from compare.report.build import build_report
+from compare.report.synthetic import SyntheticPlan, add_review, populate
+from compare.report.tables import FINDING, REPORT_RUN
+from rivalscope.cli import app
+
+GAP_KINDS = ("competitor_weakness", "competitor_strength")
+HOSTILE = '=HYPERLINK("http://x","y") late delivery <script>alert(1)</script>'
+PLANTED = SyntheticPlan(
+    reviews=1500,
+    positive_share={("Rival A", "delivery"): 0.15, ("Own Coffee", "delivery"): 0.9},
+)
+
+
+def test_planted_gap_is_found_with_the_right_sign(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLANTED)
+    result = build_report(engine, tmp_path / "out")
+    weak = [
+        f
+        for f in result.findings
+        if f.kind == "competitor_weakness" and f.competitor == "Rival A" and f.aspect == "delivery"
+    ]
+    assert weak, [f.summary for f in result.findings]
+    overall = next(f for f in weak if f.segment.dimension == "all")
+    assert overall.effect.low > 0  # own minus competitor: we are better
+    assert overall.sample_size >= 20
+    assert len(overall.evidence.review_ids) > 0 and overall.evidence.quotes
+    assert result.findings[0].competitor == "Rival A"
+    # Rival B has the base profile on delivery: no weakness there beyond chance.
+    assert not any(
+        f.competitor == "Rival B" and f.aspect != "delivery" and f.kind in GAP_KINDS
+        for f in result.findings
+    )
+    with engine.connect() as connection:
+        stored = connection.execute(select(func.count()).select_from(FINDING)).scalar_one()
+    assert stored == len(result.findings)
+
+
+def test_no_gap_database_gives_no_gap_findings(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, SyntheticPlan(reviews=1500, seed=3))
+    result = build_report(engine, tmp_path / "out")
+    assert [f.summary for f in result.findings if f.kind in GAP_KINDS] == []
+    # The synthetic Rival A is 30 % dearer on matched products: that stays a price gap.
+    assert {f.kind for f in result.findings} <= {"price_gap"}
+
+
+def test_min_sample_suppresses_gaps_on_small_samples(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLANTED)
+    result = build_report(engine, tmp_path / "out", min_sample=10_000)
+    assert [f for f in result.findings if f.kind in GAP_KINDS] == []
+
+
+def test_hostile_review_text_is_inert_in_html_and_csv(engine: Engine, tmp_path: Path) -> None:
+    ids = populate(engine, PLANTED)
+    add_review(engine, ids["Rival A"], HOSTILE, "delivery", "negative", review_id=999_999)
+    out = tmp_path / "out"
+    build_report(engine, out)
+    page = (out / "report.html").read_text("utf-8")
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    with (out / "findings.csv").open(encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)  # neutralised, text kept
+    assert not any(c.startswith(("=", "+", "-", "@")) and not _is_number(c) for c in cells)
+    quotes = json.loads((out / "findings.json").read_text("utf-8"))["findings"][0]["quotes"]
+    assert any("HYPERLINK" in q for q in quotes)
+
+
+def test_second_report_lists_changes_and_keeps_runs(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLANTED)
+    build_report(engine, tmp_path / "one")
+    build_report(engine, tmp_path / "two", min_sample=30)
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(REPORT_RUN)).scalar_one() == 2
+    assert "Since the previous report" in (tmp_path / "two" / "report.html").read_text("utf-8")
+
+
+def test_report_and_findings_commands(db_url: str, engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLANTED)
+    runner = CliRunner()
+    out = tmp_path / "cli-out"
+    result = runner.invoke(app, ["report", "--out", str(out), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert "Top opportunities" in result.output and str(out / "report.html") in result.output
+    for name in ("report.html", "summary.md", "findings.csv", "findings.json", "aspects.csv"):
+        assert (out / name).is_file()
+    listed = runner.invoke(
+        app,
+        ["findings", "--db", db_url, "--competitor", "Rival A", "--kind", "competitor_weakness"],
+    )
+    assert listed.exit_code == 0, listed.output
+    assert "delivery" in listed.output and "Rival B" not in listed.output
+
+
+def test_user_mistakes_give_one_line_errors(db_url: str, engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLANTED)
+    import subprocess
+    import sys
+
+    for args, message in (
+        (["report", "--competitor", "Nobody"], "unknown competitor"),
+        (["report", "--since", "2025-05-01", "--until", "2025-01-01"], "is after"),
+        (["findings", "--kind", "nonsense"], "--kind must be one of"),
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "rivalscope", *args, "--db", db_url],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            check=False,
+        )
+        assert run.returncode == 2, run.stderr
+        assert message in run.stderr and "Traceback" not in run.stderr
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
