@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from compare.analysis.errors import AnalysisInputError
 from compare.report.errors import ReportError
 from settings.targets import TargetsError
 from spiders.extract.suggest import SuggestError
@@ -26,4 +27,5 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     HealthError,
     TargetCheckError,
     SuggestError,
+    AnalysisInputError,
 )

@@ -128,7 +128,7 @@ def _score_group(
             start += len(sentences)
             out.append((own, _mean_score(own, sentences)))
         return out
-    counts = classifier.counts(flat)
+    counts = classifier.counts([tokenize(s) for s in flat])
     # one row per review = sum of its sentence rows
     owner = np.repeat(np.arange(len(groups)), [len(s) for s in groups])
     summing = sp.csr_matrix(

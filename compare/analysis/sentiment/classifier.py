@@ -40,8 +40,8 @@ class SentimentClassifier:
     def classes(self) -> list[str]:
         return [str(c) for c in self.model.classes_]
 
-    def counts(self, texts: list[str]) -> sp.csr_matrix:
-        """Raw n-gram counts, one row per text (rows can be summed)."""
+    def counts(self, texts: list[str] | list[list[str]]) -> sp.csr_matrix:
+        """Raw n-gram counts, one row per text or token list (rows can be summed)."""
         return sp.csr_matrix(self.word.transform(texts))
 
     def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
@@ -79,13 +79,12 @@ class SentimentClassifier:
         return self.polarity_and_label(self.probabilities(self.counts(texts)))
 
 
-def _fit(texts: list[str], labels: list[str], c: float, language: str) -> SentimentClassifier:
-    word = CountVectorizer(analyzer=WordFeatures(language), dtype=np.float64)
-    word_counts = word.fit_transform(texts)
-    word_tfidf = TfidfTransformer(sublinear_tf=True).fit(word_counts)
-    features = word_tfidf.transform(word_counts)
+def _fit_counts(
+    word: CountVectorizer, counts: sp.csr_matrix, labels: list[str], c: float, language: str
+) -> SentimentClassifier:
+    word_tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
     model = LogisticRegression(C=c, max_iter=2000)
-    model.fit(features, labels)
+    model.fit(word_tfidf.transform(counts), labels)
     return SentimentClassifier(
         language=language,
         word=word,
@@ -96,17 +95,17 @@ def _fit(texts: list[str], labels: list[str], c: float, language: str) -> Sentim
 
 
 def _cross_validated_accuracy(
-    texts: list[str], labels: list[str], c: float, folds: int, language: str
+    word: CountVectorizer, counts: sp.csr_matrix, labels: list[str], c: float, folds: int
 ) -> float:
+    # the vocabulary comes from all training texts: harmless for comparing values of C
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    target = np.asarray(labels)
     correct = 0
-    for train_idx, test_idx in splitter.split(texts, labels):
-        fitted = _fit([texts[i] for i in train_idx], [labels[i] for i in train_idx], c, language)
-        predicted = fitted.model.classes_[
-            np.argmax(fitted.probabilities(fitted.counts([texts[i] for i in test_idx])), axis=1)
-        ]
-        correct += sum(p == labels[i] for p, i in zip(predicted, test_idx, strict=True))
-    return correct / len(texts)
+    for train_idx, test_idx in splitter.split(counts, target):
+        fitted = _fit_counts(word, counts[train_idx], list(target[train_idx]), c, "")
+        predicted = fitted.model.classes_[np.argmax(fitted.probabilities(counts[test_idx]), axis=1)]
+        correct += int((predicted == target[test_idx]).sum())
+    return correct / len(labels)
 
 
 def train_classifier(
@@ -119,11 +118,13 @@ def train_classifier(
     """
     if len(set(labels)) < 2:
         raise ValueError(f"{language}: need examples of at least two labels, got {set(labels)}")
+    word = CountVectorizer(analyzer=WordFeatures(language), dtype=np.float64)
+    counts = sp.csr_matrix(word.fit_transform(texts))
     smallest = min(Counter(labels).values())
     if folds < 2 or smallest < folds:
-        return _fit(texts, labels, C_GRID[1], language)
-    scored = [(_cross_validated_accuracy(texts, labels, c, folds, language), c) for c in C_GRID]
+        return _fit_counts(word, counts, labels, C_GRID[1], language)
+    scored = [(_cross_validated_accuracy(word, counts, labels, c, folds), c) for c in C_GRID]
     best_accuracy, best_c = max(scored)
-    fitted = _fit(texts, labels, best_c, language)
+    fitted = _fit_counts(word, counts, labels, best_c, language)
     fitted.cv_accuracy = best_accuracy
     return fitted

@@ -32,11 +32,16 @@ class WordFeatures:
 
     language: str
 
-    def __call__(self, text: str) -> list[str]:
+    def __call__(self, text: str | list[str]) -> list[str]:
+        """Features of a text, or of its ``tokenize`` tokens (the analyser has them already)."""
         negations = negation_words(self.language)
         words: list[str] = []
         negated = False
-        for token in tokenize(text.replace("n't", " not")):
+        for token in tokenize(text) if isinstance(text, str) else text:
+            if token.endswith("n't"):
+                negated = True
+                words.append(lemma(token[:-3], self.language))
+                continue
             if token in negations:
                 negated = True
                 words.append(token)

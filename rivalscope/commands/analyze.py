@@ -1,0 +1,100 @@
+"""``rivalscope analyze``: sentiment, aspects, needs and key phrases for stored reviews."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from compare.analysis.discovery import candidate_aspects
+from compare.analysis.run import AnalyzeSummary, analyze_database
+from compare.analysis.taxonomy import load_taxonomy
+from storage.db import open_database
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def analyze(
+        db: Annotated[
+            str | None, typer.Option("--db", help="Database URL (default ./rivalscope.db).")
+        ] = None,
+        taxonomy: Annotated[
+            Path | None,
+            typer.Option(
+                "--taxonomy", help="TOML file with extra aspects/terms, merged by aspect name."
+            ),
+        ] = None,
+        models_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--models-dir", help="Where sentiment models live (default <db file>.models/)."
+            ),
+        ] = None,
+        workers: Annotated[
+            int | None, typer.Option("--workers", min=1, help="Processes (default: cores).")
+        ] = None,
+        progress: Annotated[
+            bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
+        ] = True,
+    ) -> None:
+        """Analyse every review not analysed yet: language, sentiment, aspects, needs.
+
+        First trains a sentiment model per language from rated reviews once a language has
+        100 clearly rated ones (>= 25 positive and >= 25 negative); other languages use
+        TextBlob (en, fr) or are marked 'unknown'. Re-running only analyses new reviews.
+
+        Example: rivalscope analyze --db sqlite:///shops.db --taxonomy my-aspects.toml
+        """
+        engine = open_database(db)
+        try:
+            summary = analyze_database(
+                engine,
+                progress=progress,
+                taxonomy_file=taxonomy,
+                models_dir=models_dir,
+                workers=workers,
+            )
+            candidates = candidate_aspects(engine, load_taxonomy(taxonomy))
+        finally:
+            engine.dispose()
+        _print_summary(summary, candidates)
+
+
+def _print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | None, int]]) -> None:
+    console = Console()
+    if summary.model_trained:
+        console.print(
+            f"trained sentiment model {summary.model_folder} ({', '.join(summary.model_languages)})"
+        )
+    if summary.analyzed == 0:
+        console.print(
+            f"nothing to analyse: every review is analysed (analyser version {summary.analyzer_version})"
+        )
+        return
+    table = Table(title=f"{summary.analyzed} reviews analysed")
+    for column in ("language", "reviews", "model", "positive", "negative", "unknown"):
+        table.add_column(column, justify="left" if column in ("language", "model") else "right")
+    for language, stats in sorted(summary.languages.items(), key=lambda kv: -kv[1].reviews):
+        table.add_row(
+            language,
+            str(stats.reviews),
+            ", ".join(m for m, _ in stats.models.most_common(2)),
+            f"{stats.positive / stats.reviews:.0%}",
+            f"{stats.negative / stats.reviews:.0%}",
+            f"{stats.unknown / stats.reviews:.0%}",
+        )
+    console.print(table)
+    if summary.aspects:
+        console.print(
+            "top aspects: " + ", ".join(f"{a} {n}" for a, n in summary.aspects.most_common(7))
+        )
+    if summary.needs:
+        console.print("needs: " + ", ".join(f"{k} {n}" for k, n in summary.needs.most_common()))
+    if candidates:
+        console.print(
+            "candidate aspects: "
+            + ", ".join(f"{p} ({lang or '?'}) {n}" for p, lang, n in candidates[:10])
+        )

@@ -1,0 +1,131 @@
+"""``rivalscope sentiment train|score``: train per-language models, score JSON lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from compare.analysis.errors import AnalysisInputError
+from compare.analysis.review import normalise_language
+from compare.analysis.run import database_bundle
+from compare.analysis.sentiment.bundle import ModelBundle, load_bundle, save_bundle
+from compare.analysis.sentiment.scorer import SentimentScorer
+from compare.analysis.training import (
+    MIN_EXAMPLES,
+    MIN_PER_LABEL,
+    RATING_RULE,
+    examples_from_database,
+    examples_from_jsonl,
+    train_bundle,
+)
+from compare.language import detect_language
+from storage.db import DatabaseError, database_url, open_database
+
+sentiment_app = typer.Typer(help="Train sentiment models and score texts.", no_args_is_help=True)
+
+
+@sentiment_app.command("train")
+def train(
+    file: Annotated[Path | None, typer.Argument(help="JSON lines with text and label or rating.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the model into.")],
+    from_db: Annotated[bool, typer.Option("--from-db", help="Train from the database's rated reviews.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL for --from-db.")] = None,
+) -> None:
+    """Train a per-language classifier from labelled lines or from rated reviews.
+
+    Lines: {"text": ..., "label": "positive"|"negative"|"neutral"} or
+    {"text": ..., "rating": 4, "best_rating": 5}; "lang" is optional (detected).
+
+    Example: rivalscope sentiment train reviews.jsonl --out models/shop
+    """
+    if (file is None) == (not from_db):
+        raise AnalysisInputError("give either a FILE.jsonl or --from-db (not both)")
+    if file is not None:
+        examples = examples_from_jsonl(file)
+        description = f"file {file.name}"
+    else:
+        engine = open_database(db)
+        try:
+            examples = examples_from_database(engine)
+        finally:
+            engine.dispose()
+        description = f"database reviews, {RATING_RULE}"
+    bundle = train_bundle(examples, description)
+    if not bundle.classifiers:
+        counts = {lang: len(rows) for lang, rows in examples.items()}
+        raise AnalysisInputError(
+            f"not enough labelled examples in any language (have {counts or 'none'}; need "
+            f"{MIN_EXAMPLES} per language with >= {MIN_PER_LABEL} of two labels)"
+        )
+    save_bundle(bundle, out)
+    for language, classifier in sorted(bundle.classifiers.items()):
+        cv = (
+            f", cross-validated accuracy {classifier.cv_accuracy:.2f}"
+            if classifier.cv_accuracy
+            else ""
+        )
+        typer.echo(
+            f"{language}: {sum(classifier.label_counts.values())} examples {classifier.label_counts}{cv}"
+        )
+    typer.echo(f"model written to {out}")
+
+
+@sentiment_app.command("score")
+def score(
+    model: Annotated[Path | None, typer.Option("--model", help="Model folder (from `train`).")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Use this database's model when no --model.")] = None,
+) -> None:
+    """Score JSON lines {"text", "lang"?} from stdin; print {"lang","polarity","label","confidence"}.
+
+    Without --model the database's newest model is used, else TextBlob (en, fr); other
+    languages get label "unknown".
+
+    Example: echo '{"text": "Rask levering!", "lang": "no"}' | rivalscope sentiment score
+    """
+    bundle = load_bundle(model) if model is not None else _database_bundle(db)
+    scorer = SentimentScorer(bundle)
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text = row["text"]
+            if not isinstance(text, str):
+                raise TypeError
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise AnalysisInputError(
+                f'stdin line {number}: expected {{"text": "...", "lang": "xx"}}'
+            ) from None
+        language = normalise_language(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        if language is None:
+            language = detect_language(text)[0]
+        polarity, label, confidence = scorer.score([text], language)[0]
+        out = {
+            "lang": language,
+            "polarity": round(polarity, 4),
+            "label": label,
+            "confidence": round(confidence, 4),
+        }
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
+def _database_bundle(db: str | None) -> ModelBundle | None:
+    url = database_url(db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return None  # do not create a database just to look for a model
+    try:
+        engine = open_database(url)
+    except DatabaseError:
+        return None
+    try:
+        return database_bundle(engine)
+    finally:
+        engine.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sentiment_app, name="sentiment")
