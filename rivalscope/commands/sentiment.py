@@ -30,9 +30,13 @@ sentiment_app = typer.Typer(help="Train sentiment models and score texts.", no_a
 
 @sentiment_app.command("train")
 def train(
-    file: Annotated[Path | None, typer.Argument(help="JSON lines with text and label or rating.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the model into.")],
-    from_db: Annotated[bool, typer.Option("--from-db", help="Train from the database's rated reviews.")] = False,
+    file: Annotated[
+        Path | None, typer.Argument(help="JSON lines with text and label or rating.")
+    ] = None,
+    from_db: Annotated[
+        bool, typer.Option("--from-db", help="Train from the database's rated reviews.")
+    ] = False,
     db: Annotated[str | None, typer.Option("--db", help="Database URL for --from-db.")] = None,
 ) -> None:
     """Train a per-language classifier from labelled lines or from rated reviews.
@@ -76,8 +80,12 @@ def train(
 
 @sentiment_app.command("score")
 def score(
-    model: Annotated[Path | None, typer.Option("--model", help="Model folder (from `train`).")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Use this database's model when no --model.")] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model folder (from `train`).")
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Use this database's model when no --model.")
+    ] = None,
 ) -> None:
     """Score JSON lines {"text", "lang"?} from stdin; print {"lang","polarity","label","confidence"}.
 
