@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
+    Index,
     Integer,
     MetaData,
     String,
@@ -138,6 +139,14 @@ def review_opinions(
         .where(scope.review_filter())
     )
     connection.execute(temp.insert().from_select([c.name for c in temp.c], rows))
+    # Evidence look-ups filter on these and take the newest reviews.
+    Index(
+        f"ix_{OPINIONS_TABLE}_lookup",
+        temp.c.company_id,
+        temp.c.aspect,
+        temp.c.opinion,
+        temp.c.review_id,
+    ).create(connection)
     try:
         yield temp
     finally:
