@@ -54,23 +54,47 @@ def markup_nodes(root: lxml.html.HtmlElement, *, microdata: bool, rdfa: bool) ->
     nodes: list[Node] = []
     orphans = {"microdata": {"@type": ["Orphan"], "@layer": "microdata"},
                "rdfa": {"@type": ["Orphan"], "@layer": "rdfa"}}  # fmt: skip
-    # stack of (element, current microdata item, current rdfa item)
-    stack: list[tuple[Any, Node | None, Node | None]] = [(root, None, None)]
-    while stack:
-        element, md_item, rdfa_item = stack.pop()
+    tests = [*(["@itemscope", "@itemprop"] if microdata else []),
+             *(["@typeof", "@property"] if rdfa else [])]  # fmt: skip
+    if not tests:
+        return nodes
+    # Only elements carrying the syntax's attributes, in document order (XPath, in C);
+    # an element's item is the node of its nearest ancestor that opened one.
+    items: dict[lxml.html.HtmlElement, tuple[Node | None, Node | None]] = {}
+    for element in root.xpath(f"//*[{' or '.join(tests)}]"):
         tag = element.tag
         if not isinstance(tag, str) or tag in _SKIP_TAGS:
+            continue
+        md_item, rdfa_item, skipped = _enclosing_items(element, items)
+        if skipped:
             continue
         child_md, child_rdfa = md_item, rdfa_item
         if microdata:
             child_md = _microdata_step(element, md_item, nodes, orphans["microdata"])
         if rdfa:
             child_rdfa = _rdfa_step(element, rdfa_item, nodes, orphans["rdfa"])
-        stack.extend((child, child_md, child_rdfa) for child in reversed(element))
+        if child_md is not md_item or child_rdfa is not rdfa_item:
+            items[element] = (child_md, child_rdfa)
     for orphan in orphans.values():
         if len(orphan) > 2:
             nodes.append(orphan)
     return nodes
+
+
+def _enclosing_items(
+    element: lxml.html.HtmlElement,
+    items: dict[lxml.html.HtmlElement, tuple[Node | None, Node | None]],
+) -> tuple[Node | None, Node | None, bool]:
+    """(microdata item, RDFa item, inside a skipped tag) for an element's ancestors.
+    The nearest ancestor that opened an item holds the whole state (inherited items too)."""
+    nearest: tuple[Node | None, Node | None] | None = None
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _SKIP_TAGS:
+            return None, None, True
+        if nearest is None:
+            nearest = items.get(ancestor)
+    md_item, rdfa_item = nearest if nearest is not None else (None, None)
+    return md_item, rdfa_item, False
 
 
 def _microdata_step(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 Node = dict[str, Any]
@@ -15,6 +16,7 @@ _PREFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # pages repeat the same few property and type names
 def short_name(term: str) -> str:
     """``"http://schema.org/Product"`` / ``"schema:price"`` -> ``"Product"`` / ``"price"``."""
     term = term.strip()
@@ -22,14 +24,20 @@ def short_name(term: str) -> str:
     return term.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def node_types(node: Node) -> set[str]:
-    """Lower-cased short type names of a node."""
+def node_types(node: Node) -> frozenset[str]:
+    """Lower-cased short type names of a node (computed once, kept in ``@types``)."""
     value = node.get("@type")
+    cached = node.get("@types")
+    if cached is not None and cached[0] is value:
+        return cached[1]
     if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        return set()
-    return {short_name(str(t)).lower() for t in value if t}
+        names = frozenset({short_name(value).lower()} if value else ())
+    elif isinstance(value, list):
+        names = frozenset(short_name(str(t)).lower() for t in value if t)
+    else:
+        names = frozenset()
+    node["@types"] = (value, names)
+    return names
 
 
 def as_list(value: Any) -> list[Any]:

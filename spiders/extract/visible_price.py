@@ -1,0 +1,216 @@
+"""Prices shown on the page: every price-looking text, scored for being the main current price.
+
+The scan is XPath-driven (C speed): only elements whose own text holds a digit are read
+in Python, and document positions are computed for the few that look like prices. A
+candidate's score rises inside price-named containers and near the main heading, and
+falls for struck-through, old, unit, instalment prices and for other products' blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+
+from spiders.extract.price import detect_currency, normalize_price
+
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
+# Elements with a digit in their own text (their text or a child's tail).
+_DIGIT_ELEMENTS = "//body//*[text()[translate(., '0123456789', '') != .]]"
+
+PRICE_NAME = re.compile(r"price|prix|preis|prezzo|cena|pris|precio|preco|cost", re.I)
+NOT_CURRENT_NAME = re.compile(
+    r"old|was|strike|regular|list|rrp|uvp|before|compare|crossed|original|saving|save|discount"
+    r"|instal|monthly|month|per-?unit|unit-?price|base-?price|shipping|delivery|deposit"
+    r"|range|min|max|filter|total|coupon|points|reward|retail|msrp|strk|lt-",
+    re.I,
+)
+# Words next to an amount that say it is not what the customer pays now.
+_NOT_CURRENT_TEXT = re.compile(
+    r"\b(?:was|statt|avant|before|rrp|uvp|msrp|list price|regular price|starting (?:bid|price)"
+    r"|opening bid|estimate|prima era|zamiast|tidligere|förr|før)\b",
+    re.I,
+)
+_ELSEWHERE = re.compile(
+    r"related|recommend|carousel|similar|upsell|cross-?sell|also|bundle|accessor"
+    r"|footer|header|navbar|menu|breadcrumb|sidebar|mini-?cart|sponsored|compare|history|reviews?",
+    re.I,
+)
+_CURRENT_NAME = re.compile(r"new|sale|special|current|final|actual|now|offer|our-?price|buy", re.I)
+_STRUCK_TAGS = frozenset({"del", "s", "strike"})
+_STRUCK_STYLE = "line-through"
+_UNIT_TEXT = re.compile(r"/\s*(?:kg|g|l|ml|m|m2|m²|st|stk|pc|pcs|unit|100\s?g|1\s?kg)\b|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
+_MAX_PRICE_TEXT = 40
+_FAR_DEPTH = 40
+
+
+@dataclass
+class PriceCandidate:
+    """One price-looking text on the page and how plausible it is as the main current price."""
+
+    score: float
+    order: int
+    text: str
+    price: str
+    currency: str | None
+    old: bool
+    """Struck through, old-price named or labelled ("was", "statt"): not the current price."""
+    signature: str
+    """Tags and classes of the element and its nearest ancestors: equal in repeated cards."""
+
+
+def names_of(element: lxml.html.HtmlElement) -> str:
+    """The id, class and itemprop of an element, the words layouts name things by."""
+    return f"{element.get('id') or ''} {element.get('class') or ''} {element.get('itemprop') or ''}"
+
+
+def own_text(element: lxml.html.HtmlElement) -> str:
+    """Text directly inside the element (its children's tails too, not their text)."""
+    parts = [element.text or "", *(child.tail or "" for child in element)]
+    return " ".join(" ".join(parts).split())
+
+
+def ancestors(element: lxml.html.HtmlElement, depth: int) -> list[lxml.html.HtmlElement]:
+    """Up to ``depth`` ancestors, nearest first."""
+    found: list[lxml.html.HtmlElement] = []
+    parent = element.getparent()
+    while parent is not None and len(found) < depth:
+        found.append(parent)
+        parent = parent.getparent()
+    return found
+
+
+def document_position(element: lxml.html.HtmlElement) -> int:
+    """Index of the element in document order (counted in C by XPath)."""
+    return int(element.xpath("count(preceding::*) + count(ancestor::*)"))
+
+
+def main_heading(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The first ``<h1>`` with words in it (a logo in an ``<h1>`` has none)."""
+    for heading in root.iter("h1"):
+        if len(" ".join(heading.text_content().split())) >= 3:
+            return heading
+    return None
+
+
+def candidate_text(element: lxml.html.HtmlElement) -> str | None:
+    """The price-looking text an element shows, or None if it does not look like one."""
+    names = names_of(element)
+    own = own_text(element)
+    if own and len(own) <= _MAX_PRICE_TEXT and any(ch.isdigit() for ch in own):
+        if detect_currency(own)[1] is not None:
+            return own
+        if PRICE_NAME.search(names) and re.fullmatch(r"[\d\s.,'’-]+", own):
+            return own
+    if PRICE_NAME.search(names) and len(element) <= 6:
+        # Split prices such as <span>12</span><sup>,99</sup> €: read the whole element.
+        full = " ".join(element.text_content().split())
+        plausible = full and len(full) <= _MAX_PRICE_TEXT and any(ch.isdigit() for ch in full)
+        if plausible and full != own and detect_currency(full)[1] is not None:
+            return full
+    return None
+
+
+def _is_struck(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> bool:
+    for node in (element, *near):
+        if node.tag in _STRUCK_TAGS or _STRUCK_STYLE in (node.get("style") or ""):
+            return True
+    return False
+
+
+def _label_before(element: lxml.html.HtmlElement) -> str:
+    """The short text just before the element (a preceding sibling or the parent's text)."""
+    previous = element.getprevious()
+    if previous is not None:
+        text = previous.tail or ""
+        if not text.strip():
+            text = previous.text_content() if len(previous) <= 3 else ""
+        return text[-40:]
+    parent = element.getparent()
+    return (parent.text or "")[-40:] if parent is not None else ""
+
+
+def _signature(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> str:
+    return "/".join(f"{n.tag}.{n.get('class') or ''}" for n in (element, *near))
+
+
+def _score(
+    element: lxml.html.HtmlElement, text: str, order: int, heading: int | None, total: int
+) -> tuple[float, bool, str]:
+    near = ancestors(element, 3)
+    far = ancestors(element, _FAR_DEPTH)
+    own_names = names_of(element)
+    near_names = " ".join(names_of(a) for a in near)
+    score = 0.0
+    if PRICE_NAME.search(own_names):
+        score += 3
+    elif PRICE_NAME.search(near_names):
+        score += 2
+    old_named = bool(NOT_CURRENT_NAME.search(own_names) or NOT_CURRENT_NAME.search(near_names))
+    if old_named:
+        score -= 4
+    elif _CURRENT_NAME.search(own_names):
+        score += 1
+    struck = _is_struck(element, near)
+    if struck:
+        score -= 6
+    labelled_old = bool(_NOT_CURRENT_TEXT.search(text) or _NOT_CURRENT_TEXT.search(_label_before(element)))  # fmt: skip
+    if labelled_old:
+        score -= 4
+    if any(a.tag in ("header", "footer", "nav", "aside") for a in far):
+        score -= 3
+    if any(_ELSEWHERE.search(names_of(a)) for a in far):
+        score -= 3
+    if _UNIT_TEXT.search(text):
+        score -= 3
+    if detect_currency(text)[1] is not None:
+        score += 1
+    # Prices of the main product sit close to its title; fall off with distance.
+    if heading is not None:
+        score -= min(3.0, abs(order - heading) / 150)
+        if order < heading - 50:
+            score -= 1
+    else:
+        score -= min(2.0, order / max(total, 1) * 4)
+    old = struck or labelled_old or (old_named and not _CURRENT_NAME.search(own_names))
+    return score, old, _signature(element, near)
+
+
+def price_candidates(
+    root: lxml.html.HtmlElement, currency_hint: str | None
+) -> list[PriceCandidate]:
+    """Every visible price-looking text of the page, scored, in document order."""
+    digit_elements = root.xpath(_DIGIT_ELEMENTS)
+    if not digit_elements:
+        return []
+    # Split prices put the digits in children: their price-named parents are candidates too.
+    elements: dict[lxml.html.HtmlElement, None] = {}
+    for element in digit_elements:
+        if element.tag in _SKIP_TAGS:
+            continue
+        for parent in ancestors(element, 2):
+            if PRICE_NAME.search(names_of(parent)):
+                elements[parent] = None
+        elements[element] = None
+    found: list[tuple[lxml.html.HtmlElement, str, str, str | None]] = []
+    for element in elements:
+        text = candidate_text(element)
+        if text is None or any(a.tag in _SKIP_TAGS for a in ancestors(element, _FAR_DEPTH)):
+            continue
+        price, currency = normalize_price(text, currency_hint)
+        if price is None or float(price) <= 0:
+            continue
+        found.append((element, text, price, currency))
+    if not found:
+        return []
+    heading_element = main_heading(root)
+    heading = document_position(heading_element) if heading_element is not None else None
+    total = int(root.xpath("count(//*)"))
+    candidates = []
+    for element, text, price, currency in found:
+        order = document_position(element)
+        score, old, signature = _score(element, text, order, heading, total)
+        candidates.append(PriceCandidate(score, order, text, price, currency, old, signature))
+    candidates.sort(key=lambda c: c.order)
+    return candidates
