@@ -138,10 +138,7 @@ def _opportunities(data: ReportData) -> str:
             f"aspect beyond chance with at least {data.scope.min_sample} opinions on each side.</p>"
         )
         return '<h2 id="opportunities">Top opportunities</h2>' + lead
-    named = "; ".join(
-        f"<b>{escape(f.competitor)}</b>: {escape(f.summary.split(': ', 1)[0].removeprefix(f.competitor + ' '))}"
-        for f in findings[:3]
-    )
+    named = "; ".join(escape(f.summary) for f in findings[:3])
     rows = []
     for rank, f in enumerate(findings, start=1):
         segment = f.segment.describe() if f.segment.dimension != "all" else "all"
