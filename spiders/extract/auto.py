@@ -12,9 +12,13 @@ from lxml.html import HtmlElement
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
 from spiders.extract.heuristics import (
+    OLD_PRICE_SIGNS,
     form_identifiers,
     heuristic_offer_fields,
+    labelled_identifier_pairs,
     labelled_identifiers,
+    visible_price_overruling,
+    visible_text,
 )
 from spiders.extract.identifiers import choose_sku, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
@@ -69,6 +73,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
         if _same_product(main, other):
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
+    _check_markup_price(main, root, document.text)
     heuristic_offer_fields(root, url, main, hint)
     _choose_sku(main, nodes, root, url, document.text)
     if not offers and (main.price or main.sku):
@@ -129,12 +134,29 @@ def _fill_from_meta(offer: OfferItem, fields: dict[str, tuple[str, str]], hint: 
             offer.explain[field] = layer
 
 
+def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
+    """Replace a markup price that the page shows only as an old price by the visible one."""
+    if offer.price is None or not OLD_PRICE_SIGNS.search(text):
+        return
+    visible = visible_price_overruling(root, offer.price, offer.currency)
+    if visible is not None:
+        offer.price, currency, offer.price_raw = visible
+        offer.explain["price"] = "heuristic"
+        if currency and offer.currency is None:
+            offer.currency, offer.explain["currency"] = currency, "heuristic"
+
+
 def _choose_sku(
     offer: OfferItem, nodes: list[Node], root: HtmlElement, url: str, text: str
 ) -> None:
     structured = list(
         dict.fromkeys([*([offer.sku] if offer.sku else []), *product_identifiers(nodes)])
     )
+    if structured:
+        shop_code = _shown_shop_code(root, structured[0])
+        if shop_code is not None:
+            offer.sku, offer.explain["sku"] = shop_code, "heuristic"
+        return
     other_ids = [v for v in (offer.gtin, offer.mpn) if v]
     sku, how = choose_sku(
         structured, other_ids, form_identifiers(root), labelled_identifiers(root), url, text
@@ -145,3 +167,14 @@ def _choose_sku(
     offer.explain["sku"] = (
         "heuristic" if how == "heuristic" else offer.explain.get("sku", "json-ld")
     )
+
+
+def _shown_shop_code(root: HtmlElement, markup_sku: str) -> str | None:
+    """The product code the page shows under a label ("Product code: 123") when the
+    markup's sku is nowhere in the visible text: customers and the shop's search know
+    the product by the shown code, the hidden one is often a variant or internal id."""
+    visible = visible_text(root)
+    if markup_sku in visible:
+        return None
+    codes = [value for value, own in labelled_identifier_pairs(root) if own]
+    return codes[0] if codes and codes[0] != markup_sku else None

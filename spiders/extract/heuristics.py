@@ -9,6 +9,7 @@ carousels of other products.
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 import lxml.html
 
@@ -43,6 +44,46 @@ def best_visible_price(
     candidates = price_candidates(root, currency_hint)
     best = _best_current(candidates)
     if best is None or is_listing_price(best, candidates):
+        return None
+    return best.price, best.currency, best.text
+
+
+_AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
+# A visible price must be this plausible to overrule the markup's.
+_OVERRULING_SCORE = 2.0
+# Raw-HTML signs that a page shows old, struck or starting prices at all.
+OLD_PRICE_SIGNS = re.compile(
+    r"<(?:del|s|strike)[\s>]|line-through|old|was|original|regular|strike|starting|rrp|uvp"
+    r"|statt|msrp|list-?price|compare",
+    re.I,
+)
+
+
+def visible_price_overruling(
+    root: lxml.html.HtmlElement, markup_price: str, currency: str | None
+) -> tuple[str, str | None, str] | None:
+    """(price, currency, raw text) to use instead of the markup's price, or None.
+
+    Markup sometimes carries the old, list or starting price while the buy box shows
+    the price to pay. The markup is overruled only when the page shows its price solely
+    as an old price (struck, old-named, "was ..."), and a clearly main current price exists.
+    """
+    candidates = price_candidates(root, currency)
+    try:
+        wanted = Decimal(markup_price)
+    except InvalidOperation:
+        return None
+    shown = [c for c in candidates if Decimal(c.price) == wanted]
+    if not shown:
+        return None  # not shown at all: nothing on the page contradicts the markup
+    for candidate in shown:
+        single_amount = len(_AMOUNTS.findall(candidate.text)) == 1
+        if not candidate.old and single_amount and candidate.score >= _MIN_PRICE_SCORE:
+            return None  # the markup's price is shown as a current price
+    best = _best_current([c for c in candidates if not c.old])
+    if best is None or best.score < _OVERRULING_SCORE or Decimal(best.price) == wanted:
+        return None
+    if is_listing_price(best, candidates):
         return None
     return best.price, best.currency, best.text
 
@@ -126,13 +167,19 @@ _ID_INPUT_NAMES = re.compile(
     re.I,
 )
 _ID_DATA_ATTRS = ("data-sku", "data-product-sku", "data-asin", "data-product-id", "data-productid", "data-item-id")  # fmt: skip
+# Labels shops put before their own product number ("Product code: 123", "Art.-Nr. 123").
+_SHOP_CODE_LABEL = (
+    r"\bsku|art(?:ikel)?\.?\s*-?\s*nr\.?|artikelnummer|item\s*(?:no\.?|number|#)"
+    r"|product\s*(?:code|id|no\.?|number)|kod\s+produktu|varenummer|varenr\.?|varunummer"
+    r"|réf(?:érence)?\.?|bestellnummer|numer\s+katalogowy|codice(?:\s+articolo)?|c[oó]digo"
+)
+_OTHER_ID_LABEL = r"ref\.?|asin|model\s*(?:no\.?|number)?"
 _ID_LABEL = re.compile(
-    r"(?:\bsku|art(?:ikel)?\.?\s*-?\s*nr\.?|item\s*(?:no\.?|number|#)|product\s*(?:code|id|no\.?)|"
-    r"kod\s+produktu|varenummer|varenr\.?|réf(?:érence)?\.?|ref\.?|codice|c[oó]digo|"
-    r"numer\s+katalogowy|bestellnummer|asin|model\s*(?:no\.?|number)?)\s*[:#]?\s*"
-    r"([A-Za-z0-9][A-Za-z0-9._/-]{2,30})",
+    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#]?\s*"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]{2,30})",
     re.I,
 )
+_LABELLED_TAGS = ("span", "td", "dd", "li", "p", "div", "strong", "b")
 
 
 def form_identifiers(root: lxml.html.HtmlElement) -> list[str]:
@@ -155,16 +202,29 @@ def form_identifiers(root: lxml.html.HtmlElement) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def labelled_identifiers(root: lxml.html.HtmlElement) -> list[str]:
-    """Ids shown after a label such as "SKU:", "Art.-Nr.", "Product code"."""
-    found: list[str] = []
-    for element in root.iter("span", "td", "dd", "li", "p", "div", "strong", "b"):
+def labelled_identifier_pairs(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
+    """(id, labelled as the shop's own code) for ids shown after a label such as "SKU:",
+    "Art.-Nr.", "Product code" (own code) or "Model", "Ref." (other ids)."""
+    found: dict[str, bool] = {}
+    for element in root.iter(*_LABELLED_TAGS):
         text = element.text
         if text and len(text) < 80:
             match = _ID_LABEL.search(text)
-            if match and any(ch.isdigit() for ch in match.group(1)):
-                found.append(match.group(1).rstrip(".,"))
-    return list(dict.fromkeys(found))
+            if match and any(ch.isdigit() for ch in match.group("id")):
+                value = match.group("id").rstrip(".,")
+                found[value] = found.get(value, False) or match.group("shop") is not None
+    return list(found.items())
+
+
+def labelled_identifiers(root: lxml.html.HtmlElement) -> list[str]:
+    """Ids shown after a label such as "SKU:", "Art.-Nr.", "Product code"."""
+    return [value for value, _ in labelled_identifier_pairs(root)]
+
+
+def visible_text(root: lxml.html.HtmlElement) -> str:
+    """The page's text outside scripts and styles (what a customer can read)."""
+    parts = root.xpath("//body//text()[not(parent::script or parent::style)]")
+    return " ".join(str(part) for part in parts)
 
 
 def heuristic_offer_fields(

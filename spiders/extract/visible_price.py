@@ -147,10 +147,12 @@ def _score(
         score += 3
     elif PRICE_NAME.search(near_names):
         score += 2
-    old_named = bool(NOT_CURRENT_NAME.search(own_names) or NOT_CURRENT_NAME.search(near_names))
-    if old_named:
+    own_old = bool(NOT_CURRENT_NAME.search(own_names))
+    own_current = bool(_CURRENT_NAME.search(own_names))
+    near_old = bool(NOT_CURRENT_NAME.search(near_names))
+    if own_old or near_old:
         score -= 4
-    elif _CURRENT_NAME.search(own_names):
+    elif own_current:
         score += 1
     struck = _is_struck(element, near)
     if struck:
@@ -173,7 +175,8 @@ def _score(
             score -= 1
     else:
         score -= min(2.0, order / max(total, 1) * 4)
-    old = struck or labelled_old or (old_named and not _CURRENT_NAME.search(own_names))
+    # "original-price current-price" is an old price; "old-layout > price-now" is not.
+    old = struck or labelled_old or own_old or (near_old and not own_current)
     return score, old, _signature(element, near)
 
 
