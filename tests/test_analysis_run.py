@@ -71,7 +71,7 @@ def test_second_run_analyses_nothing_and_new_version_reanalyses(
     engine: Engine, tmp_path: Path
 ) -> None:
     add_reviews(
-        engine, rated(10) + [{"text": "I wish the delivery were faster.", "language": "en"}]
+        engine, [*rated(10), {"text": "I wish the delivery were faster.", "language": "en"}]
     )
     first = analyze_database(engine, progress=False, models_dir=tmp_path / "m")
     assert first.analyzed == 11

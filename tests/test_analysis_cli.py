@@ -1,0 +1,128 @@
+"""The sentiment CLI: training on a tiny JSON-lines file, the score output contract, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rivalscope.cli import app
+
+GOOD = [
+    "Fast delivery and friendly service.",
+    "Great quality, works perfectly.",
+    "Excellent shop, I love it.",
+]
+BAD = [
+    "Terrible quality, it broke at once.",
+    "Awful service, never again.",
+    "Late delivery, damaged box.",
+]
+
+
+def write_training_file(path: Path) -> Path:
+    lines = []
+    for i in range(60):
+        lines.append(
+            {"text": f"{GOOD[i % 3]} {GOOD[(i + 1) % 3]}", "label": "positive", "lang": "en"}
+        )
+        lines.append(
+            {
+                "text": f"{BAD[i % 3]} {BAD[(i + 2) % 3]}",
+                "rating": 1,
+                "best_rating": 5,
+                "lang": "en",
+            }
+        )
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
+    return path
+
+
+@pytest.fixture
+def model_dir(tmp_path: Path) -> Path:
+    out = tmp_path / "model"
+    result = CliRunner().invoke(
+        app,
+        ["sentiment", "train", str(write_training_file(tmp_path / "t.jsonl")), "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "en: 120 examples" in result.output
+    return out
+
+
+def test_train_writes_a_described_model(model_dir: Path) -> None:
+    meta = json.loads((model_dir / "meta.json").read_text("utf-8"))
+    assert meta["training_data"] == "file t.jsonl"
+    assert meta["languages"]["en"]["label_counts"] == {"positive": 60, "negative": 60}
+
+
+def test_score_writes_one_json_line_per_input_in_order(model_dir: Path) -> None:
+    lines = [
+        {"text": "Great quality, I love it!", "lang": "en"},
+        {"text": "Awful, it broke at once.", "lang": "en"},
+        {"text": "Bardzo szybka dostawa.", "lang": "pl"},
+        {"text": "😀"},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines) + "\n"
+    result = CliRunner().invoke(app, ["sentiment", "score", "--model", str(model_dir)], input=stdin)
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert len(out) == 4
+    assert all(set(o) == {"lang", "polarity", "label", "confidence"} for o in out)
+    assert [o["label"] for o in out] == ["positive", "negative", "unknown", "unknown"]
+    assert [o["lang"] for o in out] == ["en", "en", "pl", None]
+    assert out[0]["polarity"] > 0 > out[1]["polarity"]
+    assert out[2]["confidence"] == 0.0
+
+
+def test_score_without_model_uses_fallbacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RIVALSCOPE_DATABASE_URL", raising=False)
+    stdin = '{"text": "This is a wonderful, excellent shop.", "lang": "en"}\n{"text": "Rask levering", "lang": "no"}\n'
+    result = CliRunner().invoke(app, ["sentiment", "score"], input=stdin)
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in result.output.splitlines())
+    assert first["label"] == "positive"
+    assert second["label"] == "unknown"
+    assert not (tmp_path / "rivalscope.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"text": "ok", "label": "positive"}\nnot json\n', "t.jsonl:2: not JSON"),
+        ('{"label": "positive"}\n', 't.jsonl:1: needs an object with a "text" string'),
+        ('{"text": "ok", "label": "great"}\n', 't.jsonl:1: "label" must be one of'),
+        ('{"text": "ok", "rating": 9, "best_rating": 5}\n', "t.jsonl:1: rating 9 is outside"),
+        ('{"text": "ok", "label": "positive", "lang": "en"}\n', "not enough labelled examples"),
+    ],
+)
+def test_bad_training_files_give_one_line_errors(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text(content, "utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rivalscope",
+            "sentiment",
+            "train",
+            str(path),
+            "--out",
+            str(tmp_path / "m"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
