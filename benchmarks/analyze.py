@@ -117,12 +117,11 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         engine = open_database(f"sqlite:///{Path(folder) / 'bench.db'}")
         with engine.begin() as connection:
-            company_id = connection.execute(
-                insert(Company).values(name="Bench")
-            ).inserted_primary_key[0]
-            source_id = connection.execute(
-                insert(Source).values(name="bench", company_id=company_id, kind="import")
-            ).inserted_primary_key[0]
+            connection.execute(insert(Company).values(id=1, name="Bench"))
+            connection.execute(
+                insert(Source).values(id=1, name="bench", company_id=1, kind="import")
+            )
+            company_id = source_id = 1
             rows = synthetic_reviews(n, company_id, source_id)
             for start in range(0, n, 5000):
                 connection.execute(insert(Review), rows[start : start + 5000])

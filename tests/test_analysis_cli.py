@@ -25,7 +25,7 @@ BAD = [
 
 
 def write_training_file(path: Path) -> Path:
-    lines = []
+    lines: list[dict[str, object]] = []
     for i in range(60):
         lines.append(
             {"text": f"{GOOD[i % 3]} {GOOD[(i + 1) % 3]}", "label": "positive", "lang": "en"}
