@@ -1,0 +1,42 @@
+"""The real ``rivalscope demo`` (serve, crawl, analyse, report) finds the planted gaps."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.xfail(
+    reason="issue #4's analysis labels most Norwegian and Polish sentences 'unknown', so the "
+    "own company (Norwegian) has < 20 polar opinions per aspect and no gap can be called yet",
+    strict=False,
+)
+def test_demo_report_finds_planted_gaps(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "rivalscope", "demo", "--port", "0", "--db",
+         f"sqlite:///{tmp_path / 'demo.db'}", "--out", str(tmp_path / "report")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=280, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "report.html" in run.stdout
+    findings = json.loads((tmp_path / "report" / "findings.json").read_text("utf-8"))["findings"]
+    found = {(f["competitor"], f["aspect"], f["kind"]) for f in findings}
+    assert ("Maison Lumière", "delivery", "competitor_weakness") in found, found
+    assert ("Kawa Mistrz", "customer_service", "competitor_weakness") in found, found
+    assert any(c == "Brewcraft Supply" and a == "price" for c, a, _ in found), found
+    assert ("Brewcraft Supply", "quality", "competitor_strength") in found, found
+    polish = [
+        f for f in findings
+        if f["competitor"] == "Kawa Mistrz" and f["aspect"] == "customer_service"
+        and f["segment_language"] == "pl"
+    ]  # fmt: skip
+    assert polish, "Kawa Mistrz's support gap should concentrate in Polish reviews"
+    page = (tmp_path / "report" / "report.html").read_text("utf-8")
+    lead = page.split('<p class="lead">', 1)[1].split("</p>", 1)[0]
+    assert "Top opportunities" in lead and findings[0]["competitor"] in lead
