@@ -16,6 +16,7 @@ import lxml.html
 from spiders.extract.availability import normalize_availability
 from spiders.extract.price import minor_units_to_decimal, normalize_price
 from spiders.extract.visible_price import (
+    MIN_PRICE_SCORE,
     NOT_CURRENT_NAME,
     PriceCandidate,
     ancestors,
@@ -25,7 +26,6 @@ from spiders.extract.visible_price import (
 from spiders.items import OfferItem
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"})  # fmt: skip
-_MIN_PRICE_SCORE = -1.5
 # A price shared by this many blocks of the same layout is a card in a product listing.
 _LISTING_CARDS = 3
 
@@ -33,7 +33,7 @@ _LISTING_CARDS = 3
 def is_listing_price(best: PriceCandidate, candidates: list[PriceCandidate]) -> bool:
     """True if ``best`` is one of several product cards' prices (a listing, not a product)."""
     same_layout = [c for c in candidates if c.signature == best.signature and not c.old]
-    return len({c.order for c in same_layout}) >= _LISTING_CARDS
+    return len(same_layout) >= _LISTING_CARDS
 
 
 def best_visible_price(
@@ -78,7 +78,7 @@ def visible_price_overruling(
         return None  # not shown at all: nothing on the page contradicts the markup
     for candidate in shown:
         single_amount = len(_AMOUNTS.findall(candidate.text)) == 1
-        if not candidate.old and single_amount and candidate.score >= _MIN_PRICE_SCORE:
+        if not candidate.old and single_amount and candidate.score >= MIN_PRICE_SCORE:
             return None  # the markup's price is shown as a current price
     best = _best_current([c for c in candidates if not c.old])
     if best is None or best.score < _OVERRULING_SCORE or Decimal(best.price) == wanted:
@@ -92,7 +92,7 @@ def _best_current(candidates: list[PriceCandidate]) -> PriceCandidate | None:
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.order))
-    return best if best.score >= _MIN_PRICE_SCORE else None
+    return best if best.score >= MIN_PRICE_SCORE else None
 
 
 def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:

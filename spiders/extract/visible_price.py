@@ -42,6 +42,8 @@ _STRUCK_TAGS = frozenset({"del", "s", "strike"})
 _STRUCK_STYLE = "line-through"
 _UNIT_TEXT = re.compile(r"/\s*(?:kg|g|l|ml|m|m2|m²|st|stk|pc|pcs|unit|100\s?g|1\s?kg)\b|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
 _MAX_PRICE_TEXT = 40
+MIN_PRICE_SCORE = -1.5
+"""Candidates scoring below this are not taken for the page's price."""
 _FAR_DEPTH = 40
 
 
@@ -135,9 +137,8 @@ def _signature(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]
     return "/".join(f"{n.tag}.{n.get('class') or ''}" for n in (element, *near))
 
 
-def _score(
-    element: lxml.html.HtmlElement, text: str, order: int, heading: int | None, total: int
-) -> tuple[float, bool, str]:
+def _layout_score(element: lxml.html.HtmlElement, text: str) -> tuple[float, bool, str]:
+    """(score from names, tags and text; is an old price; layout signature)."""
     near = ancestors(element, 3)
     far = ancestors(element, _FAR_DEPTH)
     own_names = names_of(element)
@@ -168,13 +169,6 @@ def _score(
         score -= 3
     if detect_currency(text)[1] is not None:
         score += 1
-    # Prices of the main product sit close to its title; fall off with distance.
-    if heading is not None:
-        score -= min(3.0, abs(order - heading) / 150)
-        if order < heading - 50:
-            score -= 1
-    else:
-        score -= min(2.0, order / max(total, 1) * 4)
     # "original-price current-price" is an old price; "old-layout > price-now" is not.
     old = struck or labelled_old or own_old or (near_old and not own_current)
     return score, old, _signature(element, near)
@@ -183,7 +177,7 @@ def _score(
 def price_candidates(
     root: lxml.html.HtmlElement, currency_hint: str | None
 ) -> list[PriceCandidate]:
-    """Every visible price-looking text of the page, scored, in document order."""
+    """Every visible price-looking text of the page, scored (document order, roughly)."""
     digit_elements = root.xpath(_DIGIT_ELEMENTS)
     if not digit_elements:
         return []
@@ -209,11 +203,20 @@ def price_candidates(
         return []
     heading_element = main_heading(root)
     heading = document_position(heading_element) if heading_element is not None else None
-    total = int(root.xpath("count(//*)"))
+    total = 0
     candidates = []
-    for element, text, price, currency in found:
-        order = document_position(element)
-        score, old, signature = _score(element, text, order, heading, total)
+    for index, (element, text, price, currency) in enumerate(found):
+        score, old, signature = _layout_score(element, text)
+        order = len(found) + index  # placeholder: positions cost, losers need none
+        if score >= MIN_PRICE_SCORE:
+            order = document_position(element)
+            # Prices of the main product sit close to its title; fall off with distance.
+            if heading is not None:
+                score -= min(3.0, abs(order - heading) / 150)
+                if order < heading - 50:
+                    score -= 1
+            else:
+                total = total or int(root.xpath("count(//*)"))
+                score -= min(2.0, order / max(total, 1) * 4)
         candidates.append(PriceCandidate(score, order, text, price, currency, old, signature))
-    candidates.sort(key=lambda c: c.order)
     return candidates
