@@ -19,7 +19,7 @@ from parsel import Selector
 from protego import Protego
 from w3lib.encoding import html_to_unicode
 
-from settings.targets import Source, Targets
+from settings.targets import Selectors, Source, Targets
 from spiders.extract.selectors import select_text
 from spiders.items import PageExtraction
 
@@ -113,8 +113,28 @@ def _matches(root: Selector, query: str) -> list[Selector]:
         if query.startswith("xpath:"):
             return list(root.xpath(query.removeprefix("xpath:").strip()))
         return list(root.css(query))
-    except ValueError:
+    except (ValueError, SyntaxError):  # cssselect's SelectorSyntaxError is a SyntaxError
         return []
+
+
+def selector_problems(selectors: Selectors) -> list[str]:
+    """Selectors that do not parse, with the parser's complaint (CSS and XPath)."""
+    named = {"review": selectors.review, "offer": selectors.offer, "next_page": selectors.next_page}
+    named.update({f"review_fields.{k}": v for k, v in selectors.review_fields.items()})
+    named.update({f"offer_fields.{k}": v for k, v in selectors.offer_fields.items()})
+    probe = Selector(text="<html></html>")
+    problems = []
+    for name, query in named.items():
+        if not query:
+            continue
+        try:
+            if query.startswith("xpath:"):
+                probe.xpath(query.removeprefix("xpath:").strip())
+            else:
+                probe.css(query)
+        except (ValueError, SyntaxError) as exc:
+            problems.append(f"{name}: {query!r} is not a valid selector ({exc})")
+    return problems
 
 
 def _block_results(

@@ -13,7 +13,6 @@ from rivalscope.display import console
 from rivalscope.errors import UserError
 from rivalscope.options import DbOption, TargetsOption
 from settings.targets import Crawler, load_targets
-from spiders.extract.selectors import check_selectors
 from spiders.scheduler.due import as_utc, next_due
 from storage.db import database_url, describe_url, open_database
 from storage.models import utcnow
@@ -48,6 +47,8 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
 
     Example: rivalscope targets validate --targets targets.toml
     """
+    from spiders.target_check import selector_problems
+
     plan = load_targets(targets)
     table = Table(title=f"Sources in {targets}", title_justify="left")
     for column in ("company", "source", "holds", "mode", "start", "schedule (UTC)", "next run"):
@@ -56,7 +57,7 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
     now = utcnow()
     for company, source in plan.sources():
         if source.selectors is not None:
-            problems += [f"{source.name}: {p}" for p in check_selectors(source.selectors)]
+            problems += [f"{source.name}: {p}" for p in selector_problems(source.selectors)]
         start = source.start_urls[0] if source.start_urls else f"sitemap {source.sitemap}"
         more = f" (+{len(source.start_urls) - 1})" if len(source.start_urls) > 1 else ""
         upcoming = (
@@ -98,7 +99,7 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
     for column in ("source", "health", "last run", "status", "pages", "reviews", "offers"):
         table.add_column(column)
     table.add_column("next scheduled (UTC)")
-    table.add_column("reason")
+    reasons: list[str] = []
     now = utcnow()
     unhealthy = 0
     with Session(engine) as session:
@@ -133,10 +134,13 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
                 str(run.reviews_seen) if run else "-",
                 str(run.offers_seen) if run else "-",
                 upcoming,
-                (row.health_reason or "") if row else "",
             )
+            if row is not None and row.health_reason:
+                reasons.append(f"{target.name}: {row.health_reason}")
     engine.dispose()
     console.print(table)
+    for reason in reasons:
+        console.print(f"  {reason}", markup=False, highlight=False)
     if unhealthy:
         console.print(f"{unhealthy} unhealthy source(s): see `rivalscope targets check SOURCE`")
 

@@ -1,0 +1,139 @@
+"""Target health: the pure rules, and the demo shop whose markup breaks and is fixed."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from rivalscope.demo.server import DemoServer
+from rivalscope.demo.shops import generate_shops
+from rivalscope.demo.targets import targets_toml
+from settings.schedule import HealthSettings
+from spiders.health import judge_run
+from storage.db import open_database
+from storage.models import CrawlRun, Source
+from tests.cli import run_cli
+
+
+def _run(pages: int, reviews: int, **fields: Any) -> CrawlRun:
+    coverage = {"review.count": float(reviews), "review.text": 1.0, "review.rating": 1.0}
+    coverage.update(fields.pop("coverage", {}))
+    fields.setdefault("status", "finished")
+    return CrawlRun(source_id=1, pages=pages, field_coverage=coverage, **fields)
+
+
+GOOD = [_run(30, 240), _run(28, 230)]
+
+
+@pytest.mark.parametrize(
+    ("run", "history", "expected"),
+    [
+        (_run(30, 235), GOOD, []),
+        (_run(12, 0), GOOD, ["0 reviews on 12 pages; the last good run had 240 on 30"]),
+        (_run(10, 80), GOOD, []),  # incremental re-crawl: fewer pages, same yield
+        (_run(30, 60), GOOD, ["60 reviews on 30 pages; the last good run had 240 on 30"]),
+        (_run(12, 0), [], ["0 reviews on 12 pages"]),
+        (_run(0, 0, http_errors=3), GOOD, ["no pages fetched (3 HTTP errors or failed downloads)"]),
+        (_run(30, 240, http_errors=12), GOOD, ["12 HTTP errors on 30 pages (40%)"]),
+        (
+            _run(30, 240, coverage={"review.rating": 0.1}),
+            GOOD,
+            ["only 10% of 240 reviews have a rating (usually 100%)"],
+        ),
+        (
+            _run(30, 200, items_dropped=100, dropped_reasons={"rating_above_scale": 100}),
+            GOOD,
+            ["100 of 300 items dropped by validation (100 rating above scale)"],
+        ),
+        (
+            _run(3, 0, status="timeout", finish_reason="killed at its time limit of 8 s"),
+            [],
+            ["the crawl timed out (killed at its time limit of 8 s)", "0 reviews on 3 pages"],
+        ),
+    ],
+)
+def test_judge_run(run: CrawlRun, history: list[CrawlRun], expected: list[str]) -> None:
+    reasons, _ = judge_run(run, history, "reviews", HealthSettings())
+    assert reasons == expected
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    posts: list[dict[str, Any]]
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.posts.append(json.loads(body))  # type: ignore[attr-defined]
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A local endpoint that records the JSON it is POSTed."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    httpd.posts = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/hook", httpd.posts  # type: ignore[attr-defined]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.slow
+def test_broken_markup_marks_the_source_unhealthy_and_fixing_clears_it(
+    tmp_path: Path, db_url: str, webhook: tuple[str, list[dict[str, Any]]]
+) -> None:
+    hook_url, posts = webhook
+    shops = [s for s in generate_shops() if s.slug == "kawamistrz"]
+    with DemoServer(shops, slow_seconds=0.2) as server:
+        targets = tmp_path / "targets.toml"
+        text = targets_toml(server.base_url, shops)
+        targets.write_text(f'[health]\nwebhook = "{hook_url}"\n\n{text}', encoding="utf-8")
+
+        def crawl() -> str:
+            result = run_cli("crawl", "--targets", str(targets), "--db", db_url, cwd=tmp_path)
+            assert result.returncode == 0, result.stderr[-2000:]
+            return result.stderr
+
+        assert "unhealthy" not in crawl()
+        assert posts == []  # healthy from the start: nothing to tell
+
+        server.set_break_markup({"kawamistrz"})
+        stderr = crawl()
+        assert "unhealthy: kawamistrz-shop: 0 reviews on" in stderr
+        source = _source(db_url)
+        assert not source.healthy
+        assert source.health_reason is not None
+        assert "the last good run had 127 on" in source.health_reason
+        assert len(posts) == 1 and posts[0]["kind"] == "health"
+        assert posts[0]["data"]["healthy"] is False
+        assert posts[0]["data"]["source"] == "kawamistrz-shop"
+        status = run_cli(
+            "targets", "status", "--targets", str(targets), "--db", db_url, cwd=tmp_path
+        )
+        assert "UNHEALTHY" in status.stdout and "the last good run had 127" in status.stdout
+
+        server.set_break_markup(set())
+        assert "unhealthy" not in crawl()
+        source = _source(db_url)
+        assert source.healthy and source.health_reason is None
+        assert len(posts) == 2 and posts[1]["data"]["healthy"] is True
+        assert posts[1]["title"] == "kawamistrz-shop is healthy again"
+
+
+def _source(db_url: str) -> Source:
+    engine = open_database(db_url)
+    with Session(engine) as session:
+        source = session.exec(select(Source).where(Source.name == "kawamistrz-shop")).one()
+    engine.dispose()
+    return source

@@ -1,0 +1,169 @@
+"""``rivalscope targets validate|check|suggest`` on the demo shops' pages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rivalscope.cli import app
+from rivalscope.demo.server import DemoServer
+from rivalscope.demo.shops import generate_shops
+from rivalscope.demo.targets import targets_toml
+from settings.targets import Selectors
+from spiders.extract.selectors import extract_with_selectors
+from spiders.extract.suggest import SuggestError, suggest_selectors
+from tests.cli import run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PLAIN = FIXTURES / "demo-plain"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DemoServer]:
+    with DemoServer(generate_shops(), slow_seconds=0.1) as running:
+        yield running
+
+
+@pytest.fixture
+def demo_targets(tmp_path: Path, server: DemoServer) -> Path:
+    path = tmp_path / "targets.toml"
+    path.write_text(targets_toml(server.base_url, server.shops), encoding="utf-8")
+    return path
+
+
+def _expected(case: str) -> dict[str, object]:
+    data: dict[str, object] = json.loads((PLAIN / case / "expected.json").read_text("utf-8"))
+    return data
+
+
+def _suggested_selectors(html: str) -> Selectors:
+    """The suggestion, written into a target as a user would paste it."""
+    import tomllib
+
+    table = tomllib.loads(suggest_selectors(html).to_toml())["company"]["source"]["selectors"]
+    return Selectors.model_validate(table)
+
+
+@pytest.mark.parametrize("case", ["product-page", "reviews-page-2", "broken-markup"])
+def test_suggested_selectors_extract_the_plain_shops_reviews(case: str) -> None:
+    html = (PLAIN / case / "page.html").read_text("utf-8")
+    url = (PLAIN / case / "url.txt").read_text("utf-8").strip()
+    page = extract_with_selectors(html, url, _suggested_selectors(html))
+    # The broken-markup page shows the same reviews as the intact product page.
+    truth = _expected("product-page" if case == "broken-markup" else case)
+    extracted = {r.external_id: r for r in page.reviews}
+    assert len(extracted) == truth["reviews_on_page"]
+    for want in truth["reviews"]:  # type: ignore[attr-defined]
+        review = extracted[want["external_id"]]
+        assert review.text == want["text"]
+        assert review.title == want["title"]
+        assert float(review.rating_raw or "nan") == want["rating"]
+        assert review.best_rating == want["best_rating"]
+        assert review.date_raw == want["date_raw"]
+        assert review.author == want["author"]
+        assert review.region == want["region"]
+    assert page.next_page == truth["next_page"]
+
+
+def test_suggest_without_class_hints_uses_content() -> None:
+    block = (
+        '<div class="c1"><h4 class="x3">Solid kettle {n}</h4><span class="x4">12 March 2026</span>'
+        '<span class="x1" title="{n}/5">{stars}</span><p class="x2">Boils fast, the handle '
+        "stays cool and it pours without dripping, number {n}.</p></div>"
+    )
+    html = "<html><body><main>{}</main></body></html>".format(
+        "".join(block.format(n=n, stars="★" * n + "☆" * (5 - n)) for n in (2, 3, 4))
+    )
+    suggestion = suggest_selectors(html)
+    assert suggestion.review == "div.c1"
+    assert suggestion.review_fields == {
+        "text": ".x2",
+        "title": ".x3",
+        "rating": ".x1::attr(title)",
+        "date": ".x4",
+    }
+    assert suggestion.rating_scale == 5
+
+
+def test_suggest_on_a_page_without_reviews_is_a_clear_error() -> None:
+    with pytest.raises(SuggestError, match="no repeated blocks"):
+        suggest_selectors((PLAIN / "plans-page" / "page.html").read_text("utf-8"))
+    result = run_cli(
+        "targets", "suggest", "--file", str(PLAIN / "plans-page" / "page.html"), cwd=FIXTURES
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr.startswith("error: found no repeated blocks")
+        and "Traceback" not in result.stderr
+    )
+
+
+@pytest.mark.slow
+def test_suggest_from_the_live_demo_prints_pasteable_toml(server: DemoServer) -> None:
+    url = f"{server.base_url}/brewcraft/p/aurora-espresso-one-espresso-machine"
+    result = runner.invoke(app, ["targets", "suggest", "--url", url])
+    assert result.exit_code == 0, result.output
+    assert 'review = "article.review"' in result.output
+    assert 'text = ".review-text"' in result.output
+
+
+def test_validate_lists_sources_and_rejects_bad_selectors(tmp_path: Path) -> None:
+    good = tmp_path / "targets.toml"
+    good.write_text(targets_toml("http://127.0.0.1:8765", generate_shops()), encoding="utf-8")
+    result = runner.invoke(app, ["targets", "validate", "--targets", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "brewcraft-shop" in result.output and "OK (4 sources)" in result.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(good.read_text("utf-8").replace('review = ".review"', 'review = "div[[["'))
+    result = run_cli("targets", "validate", "--targets", str(bad), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "review: 'div[[[' is not a valid selector" in result.stderr
+
+
+def test_check_a_saved_page_shows_each_selector(demo_targets: Path) -> None:
+    page = PLAIN / "product-page" / "page.html"
+    result = runner.invoke(
+        app,
+        ["targets", "check", "brewcraft-shop", "--file", str(page), "--targets", str(demo_targets)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "10 reviews, 1 offers" in result.output
+    assert "review_fields.text" in result.output and "10/10" in result.output
+    assert "?page=2" in result.output  # the next-page link
+    assert "warning: selector review" not in result.output
+    # Plans only exist on the plans page: that selector rightly finds nothing here.
+    assert "selector offer_fields.plan = '.plan-name' matched nothing" in result.output
+
+
+def test_check_warns_about_selectors_that_match_nothing(demo_targets: Path) -> None:
+    page = PLAIN / "broken-markup" / "page.html"
+    result = runner.invoke(
+        app,
+        ["targets", "check", "brewcraft-shop", "--file", str(page), "--targets", str(demo_targets)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 reviews" in result.output
+    assert "warning: selector review = '.review' matched nothing" in result.output
+
+
+@pytest.mark.slow
+def test_check_fetches_a_live_page_in_auto_mode(demo_targets: Path, server: DemoServer) -> None:
+    shop = next(s for s in server.shops if s.slug == "kawamistrz")
+    url = f"{server.base_url}/kawamistrz/p/{shop.products[0].slug}"
+    result = runner.invoke(
+        app, ["targets", "check", "kawamistrz-shop", "--url", url, "--targets", str(demo_targets)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "microdata" in result.output
+    assert "review.rating" in result.output
+    private = f"{server.base_url}/kawamistrz/private/"
+    refused = run_cli(
+        "targets", "check", "kawamistrz-shop", "--url", private, "--targets", str(demo_targets),
+        cwd=demo_targets.parent,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "robots.txt forbids" in refused.stderr
