@@ -11,6 +11,7 @@ from lxml.html import HtmlElement
 
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
+from spiders.extract.heuristic_reviews import heuristic_review_items
 from spiders.extract.heuristics import (
     OLD_PRICE_SIGNS,
     form_identifiers,
@@ -29,7 +30,7 @@ from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
 from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
-from spiders.items import OfferItem, PageExtraction
+from spiders.items import OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
 
@@ -79,10 +80,20 @@ def _extract(document: Document, url: str) -> PageExtraction:
     if not offers and (main.price or main.sku):
         offers = [main]
     page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
-    page.reviews = schema_review_items(nodes, url)
+    page.reviews = schema_review_items(nodes, url) or _layout_reviews(
+        root, url, document.text, main
+    )
     page.aggregate_rating = aggregate_rating_item(nodes)
     page.next_page = next_page_url(root, url)
     return page
+
+
+def _layout_reviews(root: HtmlElement, url: str, text: str, main: OfferItem) -> list[ReviewItem]:
+    """Reviews from repeated rating + text blocks, about the page's main product."""
+    reviews = heuristic_review_items(root, url, text)
+    for review in reviews:
+        review.product_name, review.product_sku = main.name, main.sku
+    return reviews
 
 
 def _main_first(offers: list[OfferItem]) -> list[OfferItem]:
