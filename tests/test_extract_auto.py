@@ -471,3 +471,83 @@ def test_page_language() -> None:
 def test_json_ld_block_parser_fast_path_has_no_warning() -> None:
     objects, warning = parse_jsonld_block('{"@type": "Thing"}')
     assert objects == [{"@type": "Thing"}] and warning is None
+
+
+def listing(cards: int) -> str:
+    card = '<div class="product-card"><a href="/p/{n}">Item {n}</a><span class="price">{n}9,00 €</span></div>'  # fmt: skip
+    return "<h1>Kettles</h1>" + "".join(card.format(n=n) for n in range(1, cards + 1))
+
+
+@pytest.mark.parametrize(("cards", "offers"), [(1, 1), (2, 1), (3, 0), (12, 0)])
+def test_no_heuristic_offer_on_listing_pages(cards: int, offers: int) -> None:
+    found = extract(page(listing(cards)), "https://shop.example.de/c/kettles").offers
+    assert len(found) == offers
+
+
+def offer_ld(price: str) -> str:
+    return ld(
+        '{"@type": "Product", "name": "Lamp", "sku": "L-77", "offers": {"@type": "Offer",'
+        f' "price": "{price}", "priceCurrency": "EUR"}}}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "price", "layer"),
+    [
+        pytest.param(
+            '<h1>Lamp</h1><del class="price">219,99 €</del><span class="price">110,00 €</span>',
+            "110.00",
+            "heuristic",
+            id="markup-price-shown-struck",
+        ),
+        pytest.param(
+            '<h1>Lamp</h1><span class="original-price">219,99 €</span>'
+            '<span class="price">110,00 €</span>',
+            "110.00",
+            "heuristic",
+            id="markup-price-shown-as-original",
+        ),
+        pytest.param(
+            '<h1>Lamp</h1><span class="price">400 €</span><span>Starting price 219,99 €</span>',
+            "400",
+            "heuristic",
+            id="auction-starting-price",
+        ),
+        pytest.param(
+            '<h1>Lamp</h1><span class="price">219,99 €</span><del>250,00 €</del>',
+            "219.99",
+            "json-ld",
+            id="markup-price-shown-as-current",
+        ),
+        pytest.param(
+            '<h1>Lamp</h1><span class="price">110,00 €</span>',
+            "219.99",
+            "json-ld",
+            id="markup-price-not-shown-kept",
+        ),
+    ],
+)
+def test_markup_price_checked_against_buy_box(body: str, price: str, layer: str) -> None:
+    offer = extract(page(body, offer_ld("219.99"))).offers[0]
+    assert (offer.price, offer.explain["price"]) == (price, layer)
+
+
+@pytest.mark.parametrize(
+    ("body", "sku", "layer"),
+    [
+        pytest.param(
+            '<p class="code">Product code: 46286401</p>',
+            "46286401",
+            "heuristic",
+            id="shown-code-wins",
+        ),
+        pytest.param("<p>Art.-Nr. 4711-A</p>", "4711-A", "heuristic", id="art-nr"),
+        pytest.param(
+            "<p>Product code: 46286401</p><p>SKU L-77</p>", "L-77", "json-ld", id="markup-sku-shown"
+        ),
+        pytest.param("<p>Model: X100</p>", "L-77", "json-ld", id="model-is-not-the-shop-code"),
+    ],
+)
+def test_shown_shop_code_against_markup_sku(body: str, sku: str, layer: str) -> None:
+    offer = extract(page("<h1>Lamp</h1>" + body, offer_ld("10.00"))).offers[0]
+    assert (offer.sku, offer.explain["sku"]) == (sku, layer)
