@@ -92,7 +92,16 @@ def _full(targets: Path, workdir: Path, index: int) -> tuple[float, int, int]:
 
     url = f"sqlite:///{workdir / f'full-{index}.db'}"
     subprocess.run(
-        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(targets), "--log-level", "ERROR"],
+        [
+            sys.executable,
+            "-m",
+            "rivalscope",
+            "crawl",
+            "--targets",
+            str(targets),
+            "--log-level",
+            "ERROR",
+        ],
         cwd=workdir,
         capture_output=True,
         text=True,
@@ -105,14 +114,24 @@ def _full(targets: Path, workdir: Path, index: int) -> tuple[float, int, int]:
     engine.dispose()
     start = min(r.started_at for r in runs)
     finish = max(r.finished_at for r in runs if r.finished_at)
-    return (finish - start).total_seconds(), sum(r.pages for r in runs), sum(r.reviews_new for r in runs)
+    return (
+        (finish - start).total_seconds(),
+        sum(r.pages for r in runs),
+        sum(r.reviews_new for r in runs),
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--products", type=int, default=2000, help="product pages in all (split over 4 shops)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--products", type=int, default=2000, help="product pages in all (split over 4 shops)"
+    )
     parser.add_argument("--reviews", type=int, default=20, help="reviews per product")
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each variant (medians are quoted)")
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="runs of each variant (medians are quoted)"
+    )
     args = parser.parse_args()
 
     from rivalscope.demo.server import DemoServer
@@ -125,11 +144,16 @@ def main() -> None:
         workdir = Path(tmp)
         targets = workdir / "targets.toml"
         _targets(server.base_url, shops, targets)
-        print(f"shops served at {server.base_url}: {args.products} products x {args.reviews} reviews")
+        print(
+            f"shops served at {server.base_url}: {args.products} products x {args.reviews} reviews"
+        )
         for index in range(args.repeat):
-            for name, run in (("bare", lambda: _bare(targets, workdir)), ("full", lambda: _full(targets, workdir, index))):
+            for name in ("bare", "full"):
                 began = time.monotonic()
-                seconds, pages, reviews = run()
+                if name == "bare":
+                    seconds, pages, reviews = _bare(targets, workdir)
+                else:
+                    seconds, pages, reviews = _full(targets, workdir, index)
                 rate = pages / seconds
                 (bare_rates if name == "bare" else full_rates).append(rate)
                 print(

@@ -36,7 +36,9 @@ def print_collection_summary(summaries: list[CompanySummary], where: str) -> Non
             notes.extend(f"{s.company}: {sample}" for sample in (run.error_samples or [])[:3])
         blocked = sum(r.robots_blocked for r in runs)
         if blocked:
-            notes.append(f"{s.company}: {blocked} URL(s) not fetched because robots.txt forbids them")
+            notes.append(
+                f"{s.company}: {blocked} URL(s) not fetched because robots.txt forbids them"
+            )
         if reasons:
             notes.append(
                 f"{s.company}: dropped "

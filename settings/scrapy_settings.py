@@ -6,6 +6,8 @@ file and are applied by ``spiders.target_spider.TargetSpider.from_crawler``.
 
 from __future__ import annotations
 
+import os
+
 from rivalscope import __version__
 
 BOT_NAME = "rivalscope"
@@ -45,6 +47,8 @@ ITEM_PIPELINES = {
 }
 # Rows per database transaction.
 RIVALSCOPE_BATCH_SIZE = 500
+# Store batches from a worker process beside the crawl (0 in the environment: in-process).
+RIVALSCOPE_STORE_PROCESS = os.environ.get("RIVALSCOPE_STORE_PROCESS", "1") != "0"
 # None: RIVALSCOPE_DATABASE_URL or sqlite:///rivalscope.db.
 RIVALSCOPE_DATABASE_URL = None
 

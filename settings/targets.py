@@ -36,8 +36,28 @@ from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
 DEFAULT_TARGETS_FILE = "targets.toml"
 
 LANGUAGES = ("en", "fr", "pl", "no", "de", "it", "es", "nl", "sv", "da")
-REVIEW_FIELDS = ("text", "title", "rating", "best_rating", "date", "author", "region", "id", "product")
-OFFER_FIELDS = ("name", "price", "currency", "availability", "sku", "gtin", "brand", "plan", "category")
+REVIEW_FIELDS = (
+    "text",
+    "title",
+    "rating",
+    "best_rating",
+    "date",
+    "author",
+    "region",
+    "id",
+    "product",
+)
+OFFER_FIELDS = (
+    "name",
+    "price",
+    "currency",
+    "availability",
+    "sku",
+    "gtin",
+    "brand",
+    "plan",
+    "category",
+)
 
 
 class TargetsError(Exception):
@@ -180,7 +200,9 @@ class Source(_Strict):
         if value in ("nb", "nn"):
             return "no"
         if not re.fullmatch(r"[a-z]{2}", value):
-            raise ValueError(f"{value!r} is not an ISO 639-1 code; use e.g. one of {', '.join(LANGUAGES)}")
+            raise ValueError(
+                f"{value!r} is not an ISO 639-1 code; use e.g. one of {', '.join(LANGUAGES)}"
+            )
         return value
 
     @field_validator("schedule")
@@ -191,7 +213,9 @@ class Source(_Strict):
         from croniter import croniter
 
         if len(value.split()) != 5 or not croniter.is_valid(value):
-            raise ValueError(f"{value!r} is not a 5-field cron expression, e.g. \"0 4 * * *\" (04:00 daily)")
+            raise ValueError(
+                f'{value!r} is not a 5-field cron expression, e.g. "0 4 * * *" (04:00 daily)'
+            )
         return value
 
     @model_validator(mode="after")
@@ -214,7 +238,10 @@ class Source(_Strict):
         """Hosts the crawl may visit."""
         if self.allowed_domains:
             return list(self.allowed_domains)
-        hosts = {urlparse(u).hostname for u in [*self.start_urls, *([self.sitemap] if self.sitemap else [])]}
+        hosts = {
+            urlparse(u).hostname
+            for u in [*self.start_urls, *([self.sitemap] if self.sitemap else [])]
+        }
         return sorted(h for h in hosts if h)
 
 
@@ -252,7 +279,9 @@ class Targets(_Strict):
     @model_validator(mode="after")
     def _unique(self) -> Targets:
         if not self.company:
-            raise ValueError("no [[company]] tables: add the own company and at least one competitor")
+            raise ValueError(
+                "no [[company]] tables: add the own company and at least one competitor"
+            )
         names = [c.name for c in self.company]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
@@ -358,7 +387,12 @@ def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
             found = None
             for n in range(start, len(lines)):
                 stripped = lines[n].strip()
-                if part == "source" and stripped == "[[company]]" and company_idx is not None and n > start:
+                if (
+                    part == "source"
+                    and stripped == "[[company]]"
+                    and company_idx is not None
+                    and n > start
+                ):
                     break
                 if stripped == header:
                     count += 1

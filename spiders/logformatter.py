@@ -18,8 +18,7 @@ class QuietDropLogFormatter(LogFormatter):
         result["level"] = logging.DEBUG
         return result
 
-    def scraped(self, *args: Any, **kwargs: Any) -> LogFormatterResult | None:
+    def scraped(self, *args: Any, **kwargs: Any) -> LogFormatterResult:
         result = super().scraped(*args, **kwargs)
-        if result is not None:
-            result["level"] = logging.DEBUG
+        result["level"] = logging.DEBUG
         return result

@@ -40,7 +40,7 @@ def extract_page(html: str, url: str, source: Source) -> PageExtraction:
 
 def _truncated(response: TextResponse) -> bool:
     """An HTML page cut off in transfer or by a broken server has no closing tag."""
-    content_type = response.headers.get(b"Content-Type", b"").lower()
+    content_type = (response.headers.get(b"Content-Type") or b"").lower()
     if b"html" not in content_type:
         return False
     tail = response.body[-4096:].lower()
@@ -213,10 +213,9 @@ class TargetSpider(scrapy.Spider):
 
     def _on_allowed_host(self, host: str | None) -> bool:
         # LinkExtractor's allow_domains compares host:port, so ports would never match.
-        return bool(host) and any(
-            host == d or host.endswith("." + d)
-            for d in self.allowed_domains  # type: ignore[union-attr]
-        )
+        if not host:
+            return False
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def _wanted(self, url: str) -> bool:
         if any(re.search(p, url) for p in self.source.deny):
@@ -232,7 +231,7 @@ class TargetSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # robots.txt said no (counted by Scrapy as robotstxt/forbidden)
         stats.inc_value(f"{STAT}/http_errors")
-        if failure.check(HttpError):
+        if isinstance(failure.value, HttpError):
             response = failure.value.response
             self._sample(f"HTTP {response.status} {response.url}")
         else:

@@ -30,8 +30,29 @@ from storage.pseudonym import pseudonym_key, pseudonymize
 from storage.writer import CollectWriter, RunFigures
 
 Kind = Literal["reviews", "offers"]
-REVIEW_COLUMNS = ("text", "rating", "best_rating", "date", "title", "product", "author", "region", "language", "id")
-OFFER_COLUMNS = ("product", "price", "currency", "availability", "sku", "gtin", "plan", "url", "date")
+REVIEW_COLUMNS = (
+    "text",
+    "rating",
+    "best_rating",
+    "date",
+    "title",
+    "product",
+    "author",
+    "region",
+    "language",
+    "id",
+)
+OFFER_COLUMNS = (
+    "product",
+    "price",
+    "currency",
+    "availability",
+    "sku",
+    "gtin",
+    "plan",
+    "url",
+    "date",
+)
 BATCH = 1000
 
 
@@ -95,7 +116,9 @@ def _read_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]
         for row in reader:
             yield reader.line_num, {k: v for k, v in row.items() if k}
     else:
-        raise ImportFileError(f"{path}: use a .csv, .tsv or .jsonl file (JSON lines: one object per line)")
+        raise ImportFileError(
+            f"{path}: use a .csv, .tsv or .jsonl file (JSON lines: one object per line)"
+        )
 
 
 def _text(row: dict[str, Any], name: str) -> str | None:

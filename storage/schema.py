@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-import storage.analysis_models  # noqa: F401
-import storage.findings_models  # noqa: F401
-import storage.models  # noqa: F401
+import storage.analysis_models
+import storage.findings_models
+import storage.models
 import storage.schedule_models  # noqa: F401
 
 metadata = SQLModel.metadata

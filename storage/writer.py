@@ -365,7 +365,9 @@ class CollectWriter:
         conn.execute(
             update(_table(Product))
             .where(_table(Product).c.id == pid)
-            .values(key=key, sku=offer.sku, gtin=offer.gtin, brand=offer.brand, url=offer.url or None)
+            .values(
+                key=key, sku=offer.sku, gtin=offer.gtin, brand=offer.brand, url=offer.url or None
+            )
         )
         del self._products_by_key[name_key]  # type: ignore[arg-type]
         self._products_by_key[key] = pid

@@ -60,11 +60,15 @@ def _snapshot(engine: Engine) -> dict[str, object]:
             (names[r.company_id], r.content_key, r.external_id, r.rating, r.best_rating, r.language)
             for r in session.exec(select(Review)).all()
         )
-        products = sorted((names[p.company_id], p.key, p.name) for p in session.exec(select(Product)).all())
+        products = sorted(
+            (names[p.company_id], p.key, p.name) for p in session.exec(select(Product)).all()
+        )
         observations = sorted(
             (p.key, o.price, o.currency, o.availability)
             for o, p in session.exec(
-                select(OfferObservation, Product).where(col(OfferObservation.product_id) == col(Product.id))
+                select(OfferObservation, Product).where(
+                    col(OfferObservation.product_id) == col(Product.id)
+                )
             ).all()
         )
     return {"reviews": reviews, "products": products, "observations": observations}
@@ -75,28 +79,43 @@ def _check_against_truth(engine: Engine, shops: list[DemoShop]) -> None:
         for shop in shops:
             company = session.exec(select(Company).where(Company.name == shop.name)).one()
             assert company.is_own == shop.own
-            stored = {r.external_id: r for r in session.exec(select(Review).where(Review.company_id == company.id)).all()}
+            stored = {
+                r.external_id: r
+                for r in session.exec(select(Review).where(Review.company_id == company.id)).all()
+            }
             valid = {r.review_id: r for r in shop.reviews if r.invalid_reason is None}
             invalid = {r.review_id for r in shop.reviews if r.invalid_reason is not None}
             broken = {
-                r.review_id for page in shop.broken_pages if page.product for r in page.product.reviews
+                r.review_id
+                for page in shop.broken_pages
+                if page.product
+                for r in page.product.reviews
             }
             missing = set(valid) - set(stored)
-            assert not missing, f"{shop.name}: {len(missing)} reviews not stored, e.g. {sorted(missing)[:3]}"
+            assert not missing, (
+                f"{shop.name}: {len(missing)} reviews not stored, e.g. {sorted(missing)[:3]}"
+            )
             assert not invalid & set(stored), f"{shop.name}: invalid reviews stored"
             assert set(stored) - set(valid) <= broken, f"{shop.name}: unexpected reviews stored"
             for review_id, truth in valid.items():
                 row = stored[review_id]
                 assert (row.rating, row.best_rating) == (truth.rating, truth.scale), review_id
-                assert row.rating_normalized == pytest.approx((truth.rating - 1) / (truth.scale - 1))
+                assert row.rating_normalized == pytest.approx(
+                    (truth.rating - 1) / (truth.scale - 1)
+                )
                 assert row.published == truth.published, review_id
                 assert row.author_hash and truth.author not in (row.text or "")
                 assert row.region == truth.region
             # Language: detected or declared; allow a few misdetections of very short texts.
             wrong = [rid for rid, t in valid.items() if stored[rid].language != t.language]
-            assert len(wrong) <= max(2, len(valid) // 50), f"{shop.name}: languages wrong for {wrong[:5]}"
+            assert len(wrong) <= max(2, len(valid) // 50), (
+                f"{shop.name}: languages wrong for {wrong[:5]}"
+            )
 
-            products = {p.sku: p for p in session.exec(select(Product).where(Product.company_id == company.id)).all()}
+            products = {
+                p.sku: p
+                for p in session.exec(select(Product).where(Product.company_id == company.id)).all()
+            }
             for truth_product in shop.products:
                 product = products.get(truth_product.sku) or next(
                     (p for p in products.values() if p.gtin and p.gtin == truth_product.gtin), None
@@ -114,7 +133,9 @@ def _check_against_truth(engine: Engine, shops: list[DemoShop]) -> None:
 
             source = session.exec(select(Source).where(Source.company_id == company.id)).one()
             run = session.exec(
-                select(CrawlRun).where(CrawlRun.source_id == source.id).order_by(col(CrawlRun.id).desc())
+                select(CrawlRun)
+                .where(CrawlRun.source_id == source.id)
+                .order_by(col(CrawlRun.id).desc())
             ).first()
             assert run is not None and run.status == "finished"
             kinds = {page.kind for page in shop.broken_pages}
@@ -130,7 +151,9 @@ def test_crawl_stores_the_demo_shops_and_recrawl_adds_nothing(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     targets = _targets(tmp_path, server, shops)
-    first = run_cli("crawl", "--targets", str(targets), "--log-level", "WARNING", cwd=tmp_path, db_url=url)
+    first = run_cli(
+        "crawl", "--targets", str(targets), "--log-level", "WARNING", cwd=tmp_path, db_url=url
+    )
     assert first.returncode == 0, first.stderr[-3000:]
     assert "Nordlys Kaffe (own)" in first.stdout
     engine = open_database(url)
@@ -147,7 +170,9 @@ def test_crawl_stores_the_demo_shops_and_recrawl_adds_nothing(
     assert len(reasons) >= len(planted)
     assert not any("/private/" in path for path in server.requested_paths), "robots.txt ignored"
 
-    second = run_cli("crawl", "--targets", str(targets), "--log-level", "WARNING", cwd=tmp_path, db_url=url)
+    second = run_cli(
+        "crawl", "--targets", str(targets), "--log-level", "WARNING", cwd=tmp_path, db_url=url
+    )
     assert second.returncode == 0, second.stderr[-3000:]
     assert _snapshot(engine) == before
     with Session(engine) as session:
@@ -162,7 +187,9 @@ def test_killed_crawl_is_completed_by_the_next_run(
 ) -> None:
     reference_url = f"sqlite:///{tmp_path / 'reference.db'}"
     fast = _targets(tmp_path, server, shops)
-    done = run_cli("crawl", "--targets", str(fast), "--log-level", "ERROR", cwd=tmp_path, db_url=reference_url)
+    done = run_cli(
+        "crawl", "--targets", str(fast), "--log-level", "ERROR", cwd=tmp_path, db_url=reference_url
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
     url = f"sqlite:///{tmp_path / 'killed.db'}"
@@ -171,7 +198,16 @@ def test_killed_crawl_is_completed_by_the_next_run(
     slow = _targets(slow_dir, server, shops, slow=True)
     env = {**os.environ, "RIVALSCOPE_DATABASE_URL": url, "PYTHONWARNINGS": "ignore"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(slow), "--log-level", "ERROR"],
+        [
+            sys.executable,
+            "-m",
+            "rivalscope",
+            "crawl",
+            "--targets",
+            str(slow),
+            "--log-level",
+            "ERROR",
+        ],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -191,9 +227,13 @@ def test_killed_crawl_is_completed_by_the_next_run(
     process.wait()
     assert stored >= 100
     reference = open_database(reference_url)
-    assert _snapshot(engine)["reviews"] != _snapshot(reference)["reviews"], "nothing left to complete"
+    assert _snapshot(engine)["reviews"] != _snapshot(reference)["reviews"], (
+        "nothing left to complete"
+    )
 
-    rerun = run_cli("crawl", "--targets", str(fast), "--log-level", "ERROR", cwd=tmp_path, db_url=url)
+    rerun = run_cli(
+        "crawl", "--targets", str(fast), "--log-level", "ERROR", cwd=tmp_path, db_url=url
+    )
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     after, expected = _snapshot(engine), _snapshot(reference)
     assert after["reviews"] == expected["reviews"]
@@ -201,21 +241,29 @@ def test_killed_crawl_is_completed_by_the_next_run(
     # Offer history: the same latest state per product (the killed run may have seen some first).
     assert {o[0] for o in after["observations"]} == {o[0] for o in expected["observations"]}  # type: ignore[attr-defined]
     with Session(engine) as session:
-        statuses = [r.status for r in session.exec(select(CrawlRun).order_by(col(CrawlRun.id))).all()]
+        statuses = [
+            r.status for r in session.exec(select(CrawlRun).order_by(col(CrawlRun.id))).all()
+        ]
     assert "interrupted" in statuses and statuses[-len(shops) :] == ["finished"] * len(shops)
     engine.dispose()
     reference.dispose()
 
 
 @pytest.mark.postgres
-def test_crawl_into_postgres(tmp_path: Path, server: DemoServer, shops: list[DemoShop], pg_url: str) -> None:
+def test_crawl_into_postgres(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], pg_url: str
+) -> None:
     targets = _targets(tmp_path, server, shops)
-    result = run_cli("crawl", "--targets", str(targets), "--log-level", "WARNING", cwd=tmp_path, db_url=pg_url)
+    result = run_cli(
+        "crawl", "--targets", str(targets), "--log-level", "WARNING", cwd=tmp_path, db_url=pg_url
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     engine = open_database(pg_url)
     _check_against_truth(engine, shops)
     before = _snapshot(engine)
-    again = run_cli("crawl", "--targets", str(targets), "--log-level", "WARNING", cwd=tmp_path, db_url=pg_url)
+    again = run_cli(
+        "crawl", "--targets", str(targets), "--log-level", "WARNING", cwd=tmp_path, db_url=pg_url
+    )
     assert again.returncode == 0, again.stderr[-3000:]
     assert _snapshot(engine) == before
     engine.dispose()
@@ -240,7 +288,9 @@ def test_dead_site_is_a_failed_page_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_bad_targets_file_is_one_clear_line(tmp_path: Path) -> None:
-    (tmp_path / "targets.toml").write_text('[[company]]\nname = "A"\nown = "yes please"\n', encoding="utf-8")
+    (tmp_path / "targets.toml").write_text(
+        '[[company]]\nname = "A"\nown = "yes please"\n', encoding="utf-8"
+    )
     result = run_cli("crawl", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}")
     assert result.returncode == 2
     assert "company[0].own (line 3)" in result.stderr

@@ -57,9 +57,27 @@ def test_import_reviews_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> No
 
 def test_import_offers_jsonl_keeps_history(tmp_path: Path) -> None:
     lines = [
-        {"product": "Barista One", "price": "4 999,00 kr", "currency": "NOK", "sku": "B1", "date": "2026-01-01"},
-        {"product": "Barista One", "price": "5 299,00", "currency": "NOK", "sku": "B1", "date": "2026-02-01"},
-        {"product": "Barista One", "price": "5 299,00", "currency": "NOK", "sku": "B1", "date": "2026-03-01"},
+        {
+            "product": "Barista One",
+            "price": "4 999,00 kr",
+            "currency": "NOK",
+            "sku": "B1",
+            "date": "2026-01-01",
+        },
+        {
+            "product": "Barista One",
+            "price": "5 299,00",
+            "currency": "NOK",
+            "sku": "B1",
+            "date": "2026-02-01",
+        },
+        {
+            "product": "Barista One",
+            "price": "5 299,00",
+            "currency": "NOK",
+            "sku": "B1",
+            "date": "2026-03-01",
+        },
         {"product": "Grinder", "price": "-5", "currency": "NOK"},
         {"price": "10"},
     ]
@@ -76,7 +94,9 @@ def test_import_offers_jsonl_keeps_history(tmp_path: Path) -> None:
     assert "0 new offer observations" in again.stdout
     engine = open_database(url)
     with Session(engine) as session:
-        prices = session.exec(select(OfferObservation.price).order_by(OfferObservation.observed_at)).all()  # type: ignore[arg-type]
+        prices = session.exec(
+            select(OfferObservation.price).order_by(OfferObservation.observed_at)
+        ).all()  # type: ignore[arg-type]
     engine.dispose()
     assert prices == ["4999.00", "5299.00"]
 
@@ -90,18 +110,31 @@ def test_import_offers_jsonl_keeps_history(tmp_path: Path) -> None:
         ("odd.csv", b"foo,bar\n1,2\n", "cannot tell whether"),
     ],
 )
-def test_import_errors_are_one_line(tmp_path: Path, name: str, content: bytes | None, message: str) -> None:
+def test_import_errors_are_one_line(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
     if content is not None:
         (tmp_path / name).write_bytes(content)
-    result = run_cli("import", name, "--company", "A", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}")
+    result = run_cli(
+        "import", name, "--company", "A", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}"
+    )
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_import_with_encoding_option(tmp_path: Path) -> None:
-    (tmp_path / "pl.csv").write_bytes("text,rating\n\"Dostawa była szybka, polecam\",5\n".encode("cp1250"))
+    (tmp_path / "pl.csv").write_bytes(
+        'text,rating\n"Dostawa była szybka, polecam",5\n'.encode("cp1250")
+    )
     result = run_cli(
-        "import", "pl.csv", "--company", "A", "--encoding", "cp1250", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}"
+        "import",
+        "pl.csv",
+        "--company",
+        "A",
+        "--encoding",
+        "cp1250",
+        cwd=tmp_path,
+        db_url=f"sqlite:///{tmp_path / 'x.db'}",
     )
     assert "1 new reviews" in result.stdout, result.stderr

@@ -33,7 +33,9 @@ from spiders.pipelines.validate import offer_problem, review_problem
         (4, 5.0, (4.0, 5.0)),
     ],
 )
-def test_parse_rating(raw: str | None, hint: float | None, expected: tuple[float | None, float | None]) -> None:
+def test_parse_rating(
+    raw: str | None, hint: float | None, expected: tuple[float | None, float | None]
+) -> None:
     assert parse_rating(raw, hint) == expected
 
 
@@ -53,7 +55,10 @@ def test_parse_rating(raw: str | None, hint: float | None, expected: tuple[float
     ],
 )
 def test_normalize_rating(
-    rating: float | None, best: float, worst: float | None, expected: tuple[float | None, float | None]
+    rating: float | None,
+    best: float,
+    worst: float | None,
+    expected: tuple[float | None, float | None],
 ) -> None:
     value, used_worst = normalize_rating(rating, best, worst)
     assert used_worst == expected[1]
@@ -93,7 +98,15 @@ def test_clean_text() -> None:
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("nb-NO", "no"), ("nn", "no"), ("fr_FR", "fr"), ("EN", "en"), ("xyz", None), ("", None), (None, None)],
+    [
+        ("nb-NO", "no"),
+        ("nn", "no"),
+        ("fr_FR", "fr"),
+        ("EN", "en"),
+        ("xyz", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_language_codes(code: str | None, expected: str | None) -> None:
     assert normalize_language_code(code) == expected
@@ -107,7 +120,15 @@ def test_product_key_prefers_gtin_then_sku_then_name() -> None:
 
 
 def test_review_key_is_stable_and_discriminating() -> None:
-    base = dict(external_id=None, text="Great", title=None, rating_raw="5", date_raw="2026-01-01", author="Ann", product="P")
+    base = dict(
+        external_id=None,
+        text="Great",
+        title=None,
+        rating_raw="5",
+        date_raw="2026-01-01",
+        author="Ann",
+        product="P",
+    )
     key = review_content_key(**base)  # type: ignore[arg-type]
     assert key == review_content_key(**{**base, "text": "  great "})  # type: ignore[arg-type]
     assert key != review_content_key(**{**base, "author": "Bob"})  # type: ignore[arg-type]

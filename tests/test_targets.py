@@ -87,7 +87,7 @@ def test_selectors_mode_needs_selectors() -> None:
     with pytest.raises(TargetsError, match="unknown key"):
         parse_targets(text)
     bare = VALID.split("[company.source.selectors]")[0]
-    with pytest.raises(TargetsError, match=r'needs a \[selectors\] table'):
+    with pytest.raises(TargetsError, match=r"needs a \[selectors\] table"):
         parse_targets(bare)
 
 
@@ -96,8 +96,14 @@ def test_selectors_mode_needs_selectors() -> None:
     [
         ("this is = not toml [", "not valid TOML"),
         ("", r"no \[\[company\]\] tables"),
-        ('[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n', "give start_urls or a sitemap"),
-        ('[[company]]\nname = "A"\n[[company.source]]\nname = "Bad Name"\nstart_urls=["http://x/"]\n', "pattern"),
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n',
+            "give start_urls or a sitemap",
+        ),
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "Bad Name"\nstart_urls=["http://x/"]\n',
+            "pattern",
+        ),
     ],
 )
 def test_broken_files(text: str, expected: str) -> None:

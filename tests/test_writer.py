@@ -16,9 +16,17 @@ from storage.writer import CollectError, CollectWriter, RunFigures
 
 
 def _review(text: str, rating: float = 4.0, product: str = "Barista One") -> ReviewItem:
-    review = ReviewItem(text=text, rating=rating, best_rating=5, product_name=product, language="en")
+    review = ReviewItem(
+        text=text, rating=rating, best_rating=5, product_name=product, language="en"
+    )
     review.content_key = review_content_key(
-        external_id=None, text=text, title=None, rating_raw=rating, date_raw=None, author=None, product=product
+        external_id=None,
+        text=text,
+        title=None,
+        rating_raw=rating,
+        date_raw=None,
+        author=None,
+        product=product,
     )
     return review
 
@@ -31,7 +39,9 @@ def _count(engine: Engine, model: object) -> int:
 def _exercise(engine: Engine) -> None:
     writer = CollectWriter(engine, company="Rival", source="rival-shop", own=False)
     writer.start_run()
-    offer = OfferItem(name="Barista One", sku="B1", price="100.00", currency="EUR", availability="InStock")
+    offer = OfferItem(
+        name="Barista One", sku="B1", price="100.00", currency="EUR", availability="InStock"
+    )
     writer.write([offer], [_review("good"), _review("bad", 1.0), _review("good")])
     writer.write([OfferItem(**{**offer.__dict__})], [_review("good")])
     writer.finish_run("finished", "finished", RunFigures(pages=3))
@@ -41,7 +51,9 @@ def _exercise(engine: Engine) -> None:
     again = CollectWriter(engine, company="Rival", source="rival-shop")
     assert again.last_run_complete()
     again.start_run()
-    changed = OfferItem(name="Barista One", sku="B1", price="90.00", currency="EUR", availability="InStock")
+    changed = OfferItem(
+        name="Barista One", sku="B1", price="90.00", currency="EUR", availability="InStock"
+    )
     again.write([offer, changed, changed], [_review("good"), _review("bad", 1.0)])
     again.finish_run("finished", "finished", RunFigures())
     assert (again.reviews_new, again.offers_changed) == (0, 1)
@@ -52,7 +64,10 @@ def _exercise(engine: Engine) -> None:
         prices = session.exec(select(OfferObservation.price).order_by(OfferObservation.id)).all()  # type: ignore[arg-type]
         assert prices == ["100.00", "90.00"]
         runs = session.exec(select(CrawlRun).order_by(CrawlRun.id)).all()  # type: ignore[arg-type]
-        assert [(r.status, r.reviews_new, r.pages) for r in runs] == [("finished", 2, 3), ("finished", 0, 0)]
+        assert [(r.status, r.reviews_new, r.pages) for r in runs] == [
+            ("finished", 2, 3),
+            ("finished", 0, 0),
+        ]
         review = session.exec(select(Review)).first()
         assert review is not None and review.product_id is not None
 
@@ -106,7 +121,9 @@ def test_source_cannot_change_company(engine: Engine) -> None:
 def test_imported_history_is_not_duplicated(engine: Engine) -> None:
     def history() -> list[OfferItem]:
         return [
-            OfferItem(name="P", price=p, currency="NOK", observed_at=datetime(2026, m, 1, tzinfo=UTC))
+            OfferItem(
+                name="P", price=p, currency="NOK", observed_at=datetime(2026, m, 1, tzinfo=UTC)
+            )
             for m, p in ((1, "10.00"), (2, "12.00"), (3, "12.00"))
         ]
 

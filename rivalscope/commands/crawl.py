@@ -16,7 +16,8 @@ from storage.db import database_url, describe_url, open_database
 
 def crawl(
     sources: Annotated[
-        list[str] | None, typer.Argument(help="Source names to crawl (default: all).", show_default=False)
+        list[str] | None,
+        typer.Argument(help="Source names to crawl (default: all).", show_default=False),
     ] = None,
     targets: TargetsOption = Path("targets.toml"),
     db: DbOption = None,

@@ -7,7 +7,7 @@ import signal
 import socket
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -32,10 +32,13 @@ def _free_port(port: int) -> int:
     return port
 
 
-def _write_demo_targets(path: Path, base_url: str, shops: list) -> None:  # type: ignore[type-arg]
+def _write_demo_targets(path: Path, base_url: str, shops: list[Any]) -> None:
     from rivalscope.demo.targets import write_targets
 
-    if path.exists() and DEMO_MARKER not in path.read_text(encoding="utf-8", errors="replace")[:400]:
+    if (
+        path.exists()
+        and DEMO_MARKER not in path.read_text(encoding="utf-8", errors="replace")[:400]
+    ):
         raise UserError(
             f"{path} exists and was not written by the demo; refusing to overwrite it "
             "(use --targets to write the demo's targets elsewhere)"
@@ -46,7 +49,9 @@ def _write_demo_targets(path: Path, base_url: str, shops: list) -> None:  # type
 def demo(
     serve: Annotated[
         bool,
-        typer.Option("--serve", help="Only serve the shops (until Ctrl-C) and write the targets file."),
+        typer.Option(
+            "--serve", help="Only serve the shops (until Ctrl-C) and write the targets file."
+        ),
     ] = False,
     port: Annotated[
         int, typer.Option(help="Port on 127.0.0.1 (a busy port falls back to a free one).")
@@ -62,9 +67,9 @@ def demo(
     targets: Annotated[
         Path, typer.Option("--targets", "-t", help="Where to write the demo's targets file.")
     ] = Path("targets.toml"),
-    report_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for the gap report.")
-    ] = Path("rivalscope-report"),
+    report_dir: Annotated[Path, typer.Option("--out", help="Folder for the gap report.")] = Path(
+        "rivalscope-report"
+    ),
     db: DbOption = None,
 ) -> None:
     """Run the whole job on bundled demo shops: serve, crawl, analyse, report.
@@ -85,7 +90,9 @@ def demo(
     server = DemoServer(shops, port=_free_port(port), slow_seconds=slow_seconds).start()
     try:
         _write_demo_targets(targets, server.base_url, shops)
-        console.print(f"Demo shops served at [bold]{server.base_url}[/]; targets written to {targets}")
+        console.print(
+            f"Demo shops served at [bold]{server.base_url}[/]; targets written to {targets}"
+        )
         if serve:
             _serve_forever(server.base_url, targets)
             return

@@ -22,7 +22,9 @@ def import_(
     own: Annotated[bool, typer.Option("--own", help="The company is your own.")] = False,
     kind: Annotated[
         str | None,
-        typer.Option(help="reviews or offers (default: guessed from the columns).", show_default=False),
+        typer.Option(
+            help="reviews or offers (default: guessed from the columns).", show_default=False
+        ),
     ] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
     language: Annotated[

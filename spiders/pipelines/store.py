@@ -3,21 +3,38 @@
 Opens the run when the spider opens (telling the spider which reviews are stored
 already, for incremental crawls), writes a batch every ``RIVALSCOPE_BATCH_SIZE`` items
 in one transaction, and at the close writes the last batch and the run's figures.
+Batches are written by a worker process (``store_worker``) so that language detection
+and database work run beside the crawl; ``RIVALSCOPE_STORE_PROCESS = False`` writes
+them in the crawl's own process instead.
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from twisted.internet.defer import Deferred, DeferredList
+from twisted.internet.threads import deferToThread
+from twisted.python.failure import Failure
 
 from spiders.items import OfferItem, ReviewItem
 from spiders.pipelines.database import crawler_engine
-from spiders.pipelines.language import assign_languages
+from spiders.pipelines.store_worker import (
+    BatchResult,
+    WriterSpec,
+    init_worker,
+    write_batch,
+    write_with,
+)
 from spiders.pipelines.validate import STAT_PREFIX
 from storage.writer import CollectWriter, RunFigures
+
+logger = logging.getLogger(__name__)
 
 # Scrapy close reasons that end a run normally (limits are normal ends too).
 _NORMAL_ENDS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
@@ -37,6 +54,9 @@ class StorePipeline:
         self.hint: str | None = None
         self.coverage: dict[str, int] = {}
         self.counts = {"review": 0, "offer": 0}
+        self.use_process = crawler.settings.getbool("RIVALSCOPE_STORE_PROCESS", True)
+        self.executor: ProcessPoolExecutor | None = None
+        self.pending: set[Deferred[Any]] = set()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -59,6 +79,23 @@ class StorePipeline:
         spider.known_review_keys = self.writer.known_review_keys
         run_id = self.writer.start_run()
         spider.crawl_run_id = run_id
+        if self.use_process:
+            spec = WriterSpec(
+                db_url=self.crawler.settings.get("RIVALSCOPE_DATABASE_URL")
+                or str(self.writer.engine.url.render_as_string(hide_password=False)),
+                company=company.name,
+                source=source.name,
+                own=company.own,
+                holds=source.holds,
+                run_id=run_id,
+            )
+            # spawn, not fork: the crawl process runs threads (Twisted's pool, the reactor).
+            self.executor = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker,
+                initargs=(spec,),
+            )
         spider.logger.info(
             "crawl run %s for %s: %d reviews stored already, %s",
             run_id,
@@ -75,7 +112,10 @@ class StorePipeline:
             self.reviews.append(item)
             self._cover("review", item, REVIEW_FIELDS)
         if len(self.offers) + len(self.reviews) >= self.batch_size:
-            self.flush()
+            written = self.flush()
+            if written is not None:
+                # The item is done when its batch is stored: Scrapy throttles on this.
+                return written.addCallback(lambda _: item)
         return item
 
     def _cover(self, kind: str, item: Any, fields: tuple[str, ...]) -> None:
@@ -85,17 +125,50 @@ class StorePipeline:
                 key = f"{kind}.{name}"
                 self.coverage[key] = self.coverage.get(key, 0) + 1
 
-    def flush(self) -> None:
-        """Write the buffered items in one transaction."""
+    def flush(self) -> Deferred[Any] | None:
+        """Write the buffered items in one transaction (in the worker, if there is one)."""
         if self.writer is None or not (self.offers or self.reviews):
-            return
+            return None
         offers, reviews = self.offers, self.reviews
         self.offers, self.reviews = [], []
-        assign_languages(reviews, self.hint)
-        self.writer.write(offers, reviews)
+        if self.executor is None:
+            self._count(write_with(self.writer, offers, reviews, self.hint))
+            return None
+        future = self.executor.submit(write_batch, offers, reviews, self.hint)
+        written: Deferred[Any] = deferToThread(future.result)
+        written.addCallbacks(self._count, self._failed)
+        self.pending.add(written)
+        written.addBoth(self._settled, written)
+        return written
 
-    def close_spider(self) -> None:
+    def _count(self, result: BatchResult) -> None:
+        assert self.writer is not None
+        if self.executor is not None:  # the worker's writer counted; mirror it here
+            self.writer.reviews_seen += result.reviews_seen
+            self.writer.reviews_new += result.reviews_new
+            self.writer.offers_seen += result.offers_seen
+            self.writer.offers_changed += result.offers_changed
+
+    def _failed(self, failure: Failure) -> None:
+        # The batch is lost for this run only: its reviews are not known, so the next
+        # run stores them.
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("rivalscope/errors")
+        samples = getattr(self.crawler.spider, "error_samples", None)
+        if isinstance(samples, list) and len(samples) < 20:
+            samples.append(f"storing a batch failed: {failure.getErrorMessage()}"[:300])
+        logger.error("storing a batch failed: %s", failure.getTraceback())
+
+    def _settled(self, result: Any, written: Deferred[Any]) -> Any:
+        self.pending.discard(written)
+        return result
+
+    def close_spider(self) -> Deferred[Any] | None:
         self.flush()
+        if not self.pending:
+            return None
+        return DeferredList(list(self.pending))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.writer is None:
@@ -110,6 +183,9 @@ class StorePipeline:
         }
         for kind, total in self.counts.items():
             figures.field_coverage[f"{kind}.count"] = float(total)
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
         if reason in _NORMAL_ENDS:
             status = "finished"
         elif reason == "shutdown":
