@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +30,10 @@ def _run(pages: int, reviews: int, **fields: Any) -> CrawlRun:
     return CrawlRun(source_id=1, pages=pages, field_coverage=coverage, **fields)
 
 
+BROKEN_REASON = re.compile(
+    r"0 reviews on \d+ pages; the last good run had 127 on \d+"
+    r"|only \d+% of \d+ reviews have (a text|a rating|a date) \(usually 100%\)"
+)
 GOOD = [_run(30, 240), _run(28, 230)]
 
 
@@ -110,18 +115,21 @@ def test_broken_markup_marks_the_source_unhealthy_and_fixing_clears_it(
 
         server.set_break_markup({"kawamistrz"})
         stderr = crawl()
-        assert "unhealthy: kawamistrz-shop: 0 reviews on" in stderr
+        assert "unhealthy: kawamistrz-shop: " in stderr
         source = _source(db_url)
         assert not source.healthy
+        # Depending on what the auto layers still find: no reviews, or reviews without fields.
         assert source.health_reason is not None
-        assert "the last good run had 127 on" in source.health_reason
+        assert BROKEN_REASON.search(source.health_reason), source.health_reason
         assert len(posts) == 1 and posts[0]["kind"] == "health"
         assert posts[0]["data"]["healthy"] is False
         assert posts[0]["data"]["source"] == "kawamistrz-shop"
+        assert posts[0]["message"] == f"kawamistrz-shop: {source.health_reason}"
         status = run_cli(
             "targets", "status", "--targets", str(targets), "--db", db_url, cwd=tmp_path
         )
-        assert "UNHEALTHY" in status.stdout and "the last good run had 127" in status.stdout
+        assert "UNHEALTHY" in status.stdout
+        assert f"kawamistrz-shop: {source.health_reason}" in status.stdout
 
         server.set_break_markup(set())
         assert "unhealthy" not in crawl()
