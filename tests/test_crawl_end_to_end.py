@@ -295,3 +295,27 @@ def test_bad_targets_file_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "company[0].own (line 3)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sitemap_source(tmp_path: Path, server: DemoServer, shops: list[DemoShop]) -> None:
+    # No start URL: product pages come only from the sitemap index and its sitemaps.
+    (tmp_path / "targets.toml").write_text(
+        '[[company]]\nname = "Maison Lumière"\n[[company.source]]\nname = "lumiere-sitemap"\n'
+        f'sitemap = "{server.base_url}/sitemap.xml"\nfollow = ["/lumiere/p/"]\n'
+        '[company.source.politeness]\ndownload_delay = 0\nconcurrency = 8\n',
+        encoding="utf-8",
+    )
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    seen_before = len(server.requested_paths)
+    result = run_cli("crawl", "--log-level", "ERROR", cwd=tmp_path, db_url=url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lumiere = next(s for s in shops if s.slug == "lumiere")
+    engine = open_database(url)
+    with Session(engine) as session:
+        stored = set(session.exec(select(Review.external_id)).all())
+        products = set(session.exec(select(Product.sku)).all())
+    engine.dispose()
+    assert {r.review_id for r in lumiere.reviews if r.invalid_reason is None} <= stored
+    assert {p.sku for p in lumiere.products} <= products
+    fetched = server.requested_paths[seen_before:]
+    assert not any(p.startswith("/nordlys/") and "sitemap" not in p for p in fetched)
