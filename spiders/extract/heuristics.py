@@ -22,6 +22,7 @@ from spiders.extract.visible_price import (
     ancestors,
     names_of,
     price_candidates,
+    shown_prices,
 )
 from spiders.items import OfferItem
 
@@ -68,18 +69,20 @@ def visible_price_overruling(
     the price to pay. The markup is overruled only when the page shows its price solely
     as an old price (struck, old-named, "was ..."), and a clearly main current price exists.
     """
-    candidates = price_candidates(root, currency)
     try:
         wanted = Decimal(markup_price)
     except InvalidOperation:
         return None
-    shown = [c for c in candidates if Decimal(c.price) == wanted]
+    shown = shown_prices(root, markup_price, currency)
     if not shown:
         return None  # not shown at all: nothing on the page contradicts the markup
     for candidate in shown:
         single_amount = len(_AMOUNTS.findall(candidate.text)) == 1
         if not candidate.old and single_amount and candidate.score >= MIN_PRICE_SCORE:
             return None  # the markup's price is shown as a current price
+    if not any(candidate.old for candidate in shown):
+        return None
+    candidates = price_candidates(root, currency)
     best = _best_current([c for c in candidates if not c.old])
     if best is None or best.score < _OVERRULING_SCORE or Decimal(best.price) == wanted:
         return None

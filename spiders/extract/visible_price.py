@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import lxml.html
 
@@ -174,6 +175,19 @@ def _layout_score(element: lxml.html.HtmlElement, text: str) -> tuple[float, boo
     return score, old, _signature(element, near)
 
 
+def _heading_position(root: lxml.html.HtmlElement) -> int | None:
+    heading = main_heading(root)
+    return document_position(heading) if heading is not None else None
+
+
+def _distance_penalty(root: lxml.html.HtmlElement, order: int, heading: int | None) -> float:
+    """Prices of the main product sit close to its title; plausibility falls with distance."""
+    if heading is not None:
+        return min(3.0, abs(order - heading) / 150) + (1 if order < heading - 50 else 0)
+    total = int(root.xpath("count(//*)"))
+    return min(2.0, order / max(total, 1) * 4)
+
+
 def price_candidates(
     root: lxml.html.HtmlElement, currency_hint: str | None
 ) -> list[PriceCandidate]:
@@ -201,22 +215,50 @@ def price_candidates(
         found.append((element, text, price, currency))
     if not found:
         return []
-    heading_element = main_heading(root)
-    heading = document_position(heading_element) if heading_element is not None else None
-    total = 0
+    heading = _heading_position(root)
     candidates = []
     for index, (element, text, price, currency) in enumerate(found):
         score, old, signature = _layout_score(element, text)
         order = len(found) + index  # placeholder: positions cost, losers need none
         if score >= MIN_PRICE_SCORE:
             order = document_position(element)
-            # Prices of the main product sit close to its title; fall off with distance.
-            if heading is not None:
-                score -= min(3.0, abs(order - heading) / 150)
-                if order < heading - 50:
-                    score -= 1
-            else:
-                total = total or int(root.xpath("count(//*)"))
-                score -= min(2.0, order / max(total, 1) * 4)
+            score -= _distance_penalty(root, order, heading)
         candidates.append(PriceCandidate(score, order, text, price, currency, old, signature))
     return candidates
+
+
+def shown_prices(
+    root: lxml.html.HtmlElement, amount: str, currency_hint: str | None
+) -> list[PriceCandidate]:
+    """Candidates showing ``amount`` (a decimal string), found through the text nodes that
+    hold its last integer digits: a cheap look without scanning every price on the page."""
+    digits = amount.split(".")[0][-3:] or "0"
+    if not digits.isdigit():
+        return []
+    elements: dict[lxml.html.HtmlElement, None] = {}
+    for element in root.xpath(f"//body//text()[contains(., '{digits}')]/.."):
+        if element.tag in _SKIP_TAGS:
+            continue
+        elements[element] = None
+        for parent in ancestors(element, 2):
+            if PRICE_NAME.search(names_of(parent)):
+                elements[parent] = None
+    shown = []
+    heading: int | None = None
+    heading_known = False  # found on first need: most pages confirm nothing
+    for element in elements:
+        text = candidate_text(element)
+        if text is None or any(a.tag in _SKIP_TAGS for a in ancestors(element, _FAR_DEPTH)):
+            continue
+        price, currency = normalize_price(text, currency_hint)
+        if price is None or Decimal(price) != Decimal(amount):
+            continue
+        score, old, signature = _layout_score(element, text)
+        order = 0
+        if score >= MIN_PRICE_SCORE:
+            order = document_position(element)
+            if not heading_known:
+                heading, heading_known = _heading_position(root), True
+            score -= _distance_penalty(root, order, heading)
+        shown.append(PriceCandidate(score, order, text, price, currency, old, signature))
+    return shown
