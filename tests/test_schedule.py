@@ -112,6 +112,7 @@ def test_overlapping_crawls_are_refused(kawa_targets: Path, db_url: str) -> None
         session.add(Source(name=source.name, company_id=_company(engine)))
         session.commit()
         src = session.exec(select(Source).where(Source.name == source.name)).one()
+        assert src.id is not None
         session.add(CrawlRun(source_id=src.id, pid=os.getpid()))
         session.commit()
     outcome = scheduler.crawl(source)

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from storage.models import CrawlRun, Source, utcnow
+from storage.models import Company, CrawlRun, Source, utcnow
 
 log = logging.getLogger("rivalscope.schedule")
 
@@ -80,13 +80,33 @@ def _terminate(process: subprocess.Popen[bytes], grace: float) -> None:
             continue
 
 
+def _new_source(session: Session, source: str, company: str) -> Source:
+    row = session.exec(select(Company).where(Company.name == company)).first()
+    if row is None:
+        row = Company(name=company)
+        session.add(row)
+        session.flush()
+    assert row.id is not None
+    src = Source(name=source, company_id=row.id)
+    session.add(src)
+    session.flush()
+    return src
+
+
 def _settle_runs(
-    engine: Engine, source: str, after_id: int, status: str, reason: str
+    engine: Engine,
+    source: str,
+    after_id: int,
+    status: str,
+    reason: str,
+    company: str | None = None,
 ) -> int | None:
     """Mark the runs the killed crawl left (ids above ``after_id``) with ``status``;
     write a run if it left none. Returns the run id, or None if the source is unknown."""
     with Session(engine) as session:
         src = session.exec(select(Source).where(Source.name == source)).first()
+        if src is None and company is not None:  # killed before it wrote anything
+            src = _new_source(session, source, company)
         if src is None or src.id is None:
             return None
         runs = session.exec(
@@ -124,6 +144,7 @@ def run_crawl(
     stop: threading.Event,
     log_path: Path | None = None,
     grace_s: float = KILL_GRACE_S,
+    company: str | None = None,
 ) -> CrawlOutcome:
     """Run one crawl process to its end, its time limit, or until ``stop`` is set."""
     after_id = _max_run_id(engine)
@@ -155,19 +176,19 @@ def run_crawl(
     seconds = time.monotonic() - started
     if killed_as == "timeout":
         reason = f"killed at its time limit of {timeout_s:.0f} s"
-        run_id = _settle_runs(engine, source, after_id, "timeout", reason)
+        run_id = _settle_runs(engine, source, after_id, "timeout", reason, company)
         log.warning("crawl of %s %s (run %s)", source, reason, run_id)
         return CrawlOutcome(source, "timeout", seconds, run_id, process.returncode, reason)
     if killed_as == "interrupted":
         reason = "scheduler stopped"
-        run_id = _settle_runs(engine, source, after_id, "interrupted", reason)
+        run_id = _settle_runs(engine, source, after_id, "interrupted", reason, company)
         log.info("crawl of %s interrupted: %s (run %s)", source, reason, run_id)
         return CrawlOutcome(source, "interrupted", seconds, run_id, process.returncode, reason)
     run = _ended_run(engine, source, after_id)
     code = process.returncode
     if run is None or run.status == "running":
         reason = f"crawl process exited with status {code} without closing its run"
-        run_id = _settle_runs(engine, source, after_id, "failed", reason)
+        run_id = _settle_runs(engine, source, after_id, "failed", reason, company)
         log.warning("crawl of %s failed: %s", source, reason)
         return CrawlOutcome(source, "failed", seconds, run_id, code, reason)
     status = run.status if code == 0 else "failed"

@@ -128,6 +128,7 @@ class Scheduler:
                 timeout_s=limit,
                 stop=self.stopping,
                 log_path=log_path,
+                company=self._company_of(source),
             )
             if outcome.status != "interrupted":
                 self._check_health(source.name)
@@ -140,6 +141,9 @@ class Scheduler:
                 outcome=outcome.status if outcome else None,
                 now=self.clock(),
             )
+
+    def _company_of(self, source: Source) -> str:
+        return next(c.name for c, s in self.targets.sources() if s.name == source.name)
 
     def _check_health(self, source_name: str) -> None:
         try:
