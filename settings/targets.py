@@ -126,6 +126,31 @@ class Selectors(_Strict):
     def _known_offer_fields(cls, value: dict[str, str]) -> dict[str, str]:
         return _check_fields(value, OFFER_FIELDS)
 
+    @model_validator(mode="after")
+    def _selectors_parse(self) -> Selectors:
+        named = {"review": self.review, "offer": self.offer, "next_page": self.next_page}
+        named.update({f"review_fields.{k}": v for k, v in self.review_fields.items()})
+        named.update({f"offer_fields.{k}": v for k, v in self.offer_fields.items()})
+        problems = [p for name, q in named.items() if q and (p := _selector_problem(name, q))]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _selector_problem(name: str, query: str) -> str | None:
+    """Why ``query`` is not a usable CSS (or ``xpath:``) selector, or None."""
+    from parsel import Selector
+
+    probe = Selector(text="<html></html>")
+    try:
+        if query.startswith("xpath:"):
+            probe.xpath(query.removeprefix("xpath:").strip())
+        else:
+            probe.css(query)
+    except (ValueError, SyntaxError) as exc:  # cssselect raises a SyntaxError subclass
+        return f"{name} {query!r} is not a valid selector ({exc})"
+    return None
+
 
 def _check_fields(value: dict[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
     unknown = sorted(set(value) - set(allowed))

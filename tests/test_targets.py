@@ -71,6 +71,14 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         (('name = "rival-shop"', 'name = "own-shop"'), "source names must be unique"),
         (('name = "Rival"', 'name = "Rival"\nown = true'), "only one company may have own = true"),
         (('language = "nb"', 'language = "norsk"'), "not an ISO 639-1 code"),
+        (
+            ('review = "div.review"', 'review = "div..review"'),
+            "review 'div..review' is not a valid",
+        ),
+        (
+            ('next_page = "a.next"', 'next_page = "xpath://a[["'),
+            "next_page 'xpath://a[[' is not a valid",
+        ),
         (("[company.source.selectors]", "[company.source.selectors]\nreview_fields = {}"), ""),
     ],
 )

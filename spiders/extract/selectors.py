@@ -28,7 +28,7 @@ def select_text(root: Selector, query: str) -> str | None:
     """First match of ``query`` under ``root`` as clean text (attribute or visible text)."""
     try:
         matches = _select(root, query)
-    except ValueError:
+    except (ValueError, SyntaxError):  # cssselect's SelectorSyntaxError is a SyntaxError
         return None
     if not matches:
         return None
@@ -43,7 +43,7 @@ def _blocks(root: Selector, query: str | None) -> list[Selector]:
         return []
     try:
         return list(_select(root, query))
-    except ValueError:
+    except (ValueError, SyntaxError):
         return []
 
 
@@ -59,7 +59,7 @@ def check_selectors(selectors: Selectors) -> list[str]:
             continue
         try:
             _select(probe, query)
-        except ValueError as exc:
+        except (ValueError, SyntaxError) as exc:
             problems.append(f"{name}: {query!r} is not a valid selector ({exc})")
     return problems
 
@@ -135,5 +135,5 @@ def _number(text: str | None) -> float | None:
         return None
     try:
         return float(text.replace(",", ".").strip())
-    except ValueError:
+    except (ValueError, SyntaxError):  # cssselect's SelectorSyntaxError is a SyntaxError
         return None
