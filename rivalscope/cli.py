@@ -15,7 +15,7 @@ import typer
 
 import rivalscope.commands
 from rivalscope import __version__
-from rivalscope.errors import USER_ERRORS
+from rivalscope.errors import is_user_error
 
 app = typer.Typer(
     name="rivalscope",
@@ -62,12 +62,14 @@ def main() -> None:
     """Console-script entry point."""
     try:
         app()
-    except USER_ERRORS as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-        sys.exit(2)
     except KeyboardInterrupt:
         typer.secho("interrupted", fg=typer.colors.YELLOW, err=True)
         sys.exit(130)
+    except Exception as exc:
+        if not is_user_error(exc):
+            raise
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The analysis package's user-facing error (listed in ``rivalscope.errors.USER_ERRORS``)."""
+"""The analysis package's user-facing error (listed in ``rivalscope.errors.USER_ERROR_NAMES``)."""
 
 from __future__ import annotations
 

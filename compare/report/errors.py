@@ -1,4 +1,4 @@
-"""User-facing errors of the gap report (listed in ``rivalscope.errors.USER_ERRORS``)."""
+"""User-facing errors of the gap report (listed in ``rivalscope.errors.USER_ERROR_NAMES``)."""
 
 from __future__ import annotations
 

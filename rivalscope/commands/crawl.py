@@ -7,11 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rivalscope.display import print_collection_summary
 from rivalscope.options import DbOption, TargetsOption
-from settings.targets import load_targets
-from storage.crawl_summary import company_summaries
-from storage.db import database_url, describe_url, open_database
 
 
 def crawl(
@@ -32,7 +28,12 @@ def crawl(
 
     Example: rivalscope crawl --targets targets.toml acme-shop
     """
+    # Imported here so that `rivalscope --help` does not pay for Scrapy and SQLAlchemy.
+    from rivalscope.display import print_collection_summary
+    from settings.targets import load_targets
     from spiders.runner import run_crawls
+    from storage.crawl_summary import company_summaries
+    from storage.db import database_url, describe_url, open_database
 
     plan = load_targets(targets)
     url = database_url(db)

@@ -9,8 +9,6 @@ import typer
 from rich.console import Console
 
 from rivalscope.options import DbOption
-from storage.db import database_url, describe_url, open_database
-from storage.importer import import_file
 
 console = Console(soft_wrap=True)
 MAX_LISTED = 20
@@ -42,6 +40,9 @@ def import_(
 
     Example: rivalscope import reviews.csv --company "Nordlys Kaffe" --own
     """
+    from storage.db import database_url, describe_url, open_database
+    from storage.importer import import_file
+
     if kind not in (None, "reviews", "offers"):
         raise typer.BadParameter("use reviews or offers", param_hint="--kind")
     url = database_url(db)
