@@ -13,11 +13,11 @@ from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
 from spiders.extract.heuristic_reviews import heuristic_review_items
 from spiders.extract.heuristics import (
-    OLD_PRICE_SIGNS,
     form_identifiers,
     heuristic_offer_fields,
     labelled_identifier_pairs,
     labelled_identifiers,
+    shows_old_prices,
     visible_price_overruling,
     visible_text,
 )
@@ -147,7 +147,7 @@ def _fill_from_meta(offer: OfferItem, fields: dict[str, tuple[str, str]], hint: 
 
 def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
     """Replace a markup price that the page shows only as an old price by the visible one."""
-    if offer.price is None or not OLD_PRICE_SIGNS.search(text):
+    if offer.price is None or not shows_old_prices(text):
         return
     visible = visible_price_overruling(root, offer.price, offer.currency)
     if visible is not None:
