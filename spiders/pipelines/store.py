@@ -18,6 +18,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
@@ -27,6 +28,7 @@ from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
     BatchResult,
     WriterSpec,
+    forget_run,
     init_worker,
     write_batch,
     write_with,
@@ -35,6 +37,33 @@ from spiders.pipelines.validate import STAT_PREFIX
 from storage.writer import CollectWriter, RunFigures
 
 logger = logging.getLogger(__name__)
+
+
+class _SharedWorker:
+    """One worker process for all the spiders of this crawl process (reference-counted)."""
+
+    executor: ProcessPoolExecutor | None = None
+    users = 0
+
+    @classmethod
+    def acquire(cls) -> ProcessPoolExecutor:
+        if cls.executor is None:
+            # spawn, not fork: the crawl process runs threads (Twisted's pool, the reactor).
+            cls.executor = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker,
+            )
+        cls.users += 1
+        return cls.executor
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users <= 0 and cls.executor is not None:
+            cls.executor.shutdown(wait=True)
+            cls.executor, cls.users = None, 0
+
 
 # Scrapy close reasons that end a run normally (limits are normal ends too).
 _NORMAL_ENDS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
@@ -56,6 +85,7 @@ class StorePipeline:
         self.counts = {"review": 0, "offer": 0}
         self.use_process = crawler.settings.getbool("RIVALSCOPE_STORE_PROCESS", True)
         self.executor: ProcessPoolExecutor | None = None
+        self.spec: WriterSpec | None = None
         self.pending: set[Deferred[Any]] = set()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -80,7 +110,7 @@ class StorePipeline:
         run_id = self.writer.start_run()
         spider.crawl_run_id = run_id
         if self.use_process:
-            spec = WriterSpec(
+            self.spec = WriterSpec(
                 db_url=self.crawler.settings.get("RIVALSCOPE_DATABASE_URL")
                 or str(self.writer.engine.url.render_as_string(hide_password=False)),
                 company=company.name,
@@ -89,13 +119,7 @@ class StorePipeline:
                 holds=source.holds,
                 run_id=run_id,
             )
-            # spawn, not fork: the crawl process runs threads (Twisted's pool, the reactor).
-            self.executor = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker,
-                initargs=(spec,),
-            )
+            self.executor = _SharedWorker.acquire()
         spider.logger.info(
             "crawl run %s for %s: %d reviews stored already, %s",
             run_id,
@@ -104,7 +128,7 @@ class StorePipeline:
             "incremental" if spider.incremental_allowed else "full crawl",
         )
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, OfferItem):
             self.offers.append(item)
             self._cover("offer", item, OFFER_FIELDS)
@@ -115,7 +139,7 @@ class StorePipeline:
             written = self.flush()
             if written is not None:
                 # The item is done when its batch is stored: Scrapy throttles on this.
-                return written.addCallback(lambda _: item)
+                await maybe_deferred_to_future(written)
         return item
 
     def _cover(self, kind: str, item: Any, fields: tuple[str, ...]) -> None:
@@ -131,10 +155,10 @@ class StorePipeline:
             return None
         offers, reviews = self.offers, self.reviews
         self.offers, self.reviews = [], []
-        if self.executor is None:
+        if self.executor is None or self.spec is None:
             self._count(write_with(self.writer, offers, reviews, self.hint))
             return None
-        future = self.executor.submit(write_batch, offers, reviews, self.hint)
+        future = self.executor.submit(write_batch, self.spec, offers, reviews, self.hint)
         written: Deferred[Any] = deferToThread(future.result)
         written.addCallbacks(self._count, self._failed)
         self.pending.add(written)
@@ -164,11 +188,10 @@ class StorePipeline:
         self.pending.discard(written)
         return result
 
-    def close_spider(self) -> Deferred[Any] | None:
+    async def close_spider(self) -> None:
         self.flush()
-        if not self.pending:
-            return None
-        return DeferredList(list(self.pending))
+        if self.pending:
+            await maybe_deferred_to_future(DeferredList(list(self.pending)))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.writer is None:
@@ -183,9 +206,10 @@ class StorePipeline:
         }
         for kind, total in self.counts.items():
             figures.field_coverage[f"{kind}.count"] = float(total)
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
+        if self.executor is not None and self.spec is not None:
+            self.executor.submit(forget_run, self.spec.run_id).result()
             self.executor = None
+            _SharedWorker.release()
         if reason in _NORMAL_ENDS:
             status = "finished"
         elif reason == "shutdown":

@@ -16,7 +16,8 @@ from spiders.pipelines.language import assign_languages
 from storage.db import open_database
 from storage.writer import CollectWriter
 
-_writer: CollectWriter | None = None
+# One writer per crawl run: one worker process serves every spider of a crawl process.
+_writers: dict[int, CollectWriter] = {}
 
 
 @dataclass(frozen=True)
@@ -41,26 +42,38 @@ class BatchResult:
     offers_changed: int
 
 
-def init_worker(spec: WriterSpec) -> None:
-    """Process initializer: open the database and the source's writer once."""
-    global _writer
-    _writer = CollectWriter(
-        open_database(spec.db_url, upgrade=False),
-        company=spec.company,
-        source=spec.source,
-        own=spec.own,
-        holds=spec.holds,
-    )
-    _writer.run_id = spec.run_id
+def init_worker() -> None:
+    """Process initializer: load the language models while the crawl starts."""
     detect_language("load the language models now, while the crawl starts")
 
 
+def _writer_for(spec: WriterSpec) -> CollectWriter:
+    writer = _writers.get(spec.run_id)
+    if writer is None:
+        writer = CollectWriter(
+            open_database(spec.db_url, upgrade=False),
+            company=spec.company,
+            source=spec.source,
+            own=spec.own,
+            holds=spec.holds,
+        )
+        writer.run_id = spec.run_id
+        _writers[spec.run_id] = writer
+    return writer
+
+
 def write_batch(
-    offers: list[OfferItem], reviews: list[ReviewItem], hint: str | None
+    spec: WriterSpec, offers: list[OfferItem], reviews: list[ReviewItem], hint: str | None
 ) -> BatchResult:
     """Detect missing languages and store one batch (runs in the worker)."""
-    assert _writer is not None, "init_worker was not called"
-    return write_with(_writer, offers, reviews, hint)
+    return write_with(_writer_for(spec), offers, reviews, hint)
+
+
+def forget_run(run_id: int) -> None:
+    """Release a finished run's writer (runs in the worker)."""
+    writer = _writers.pop(run_id, None)
+    if writer is not None:
+        writer.engine.dispose()
 
 
 def write_with(
