@@ -86,7 +86,10 @@ class ReviewNeed(SQLModel, table=True):
     """A sentence expressing a wish, missing feature, request or complaint."""
 
     __tablename__ = "review_need"
-    __table_args__ = (Index("ix_review_need_company_aspect", "company_id", "aspect"),)
+    __table_args__ = (
+        Index("ix_review_need_company_aspect", "company_id", "aspect"),
+        Index("ix_review_need_company_topic", "company_id", "topic"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True)
@@ -99,6 +102,9 @@ class ReviewNeed(SQLModel, table=True):
     """``wish``, ``missing``, ``request`` or ``complaint``."""
     aspect: str | None = Field(default=None, max_length=60)
     """First aspect the sentence mentions, if any."""
+    topic: str | None = Field(default=None, max_length=80)
+    """What is wished for: a canonical topic ("app", "timer", "quieter") or the head lemma
+    of the wished-for thing in the review's language; None when nothing names it."""
 
 
 class KeyPhrase(SQLModel, table=True):

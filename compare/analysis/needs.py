@@ -18,7 +18,7 @@ _PATTERNS: dict[str, list[tuple[str, str]]] = {
     "en": [
         (
             WISH,
-            r"\bi wish\b|\bwould (?:be|have been) (?:nice|great|good|better)\b|\bi(?:'d| would) (?:like|love)\b|\bhope (?:they|you)\b|\bif only\b",
+            r"\bi wish\b|\bwould (?:be|have been) (?:nice|great|good|better)\b|\bi(?:'d| would) (?:like|love)\b|\bhope (?:they|you)\b|\bif only\b|\bcould (?:be|have been) (?:a (?:lot|bit) |much |way )?\w+er\b",
         ),
         (
             MISSING,
@@ -26,14 +26,14 @@ _PATTERNS: dict[str, list[tuple[str, str]]] = {
         ),
         (
             REQUEST,
-            r"\bplease (?:add|make|fix|bring|offer|consider|improve)\b|\bshould (?:add|offer|have|improve|fix)\b|\bneeds? to (?:be )?(?:improve|fix|add)",
+            r"\bplease (?:add|make|fix|bring|offer|consider|improve)\b|\bshould (?:add|offer|have|improve|fix)\b|\bneeds? to (?:be )?(?:improve|fix|add)|\bneeds? (?:a|an) (?:better|bigger|proper)\b",
         ),
         (COMPLAINT, r"\bcomplain(?:ed|t)?\b|\bunacceptable\b|\bnever again\b"),
     ],
     "fr": [
         (
             WISH,
-            r"\bj'aimerais\b|\bj'aurais aimé\b|\bce serait (?:bien|bien|top|génial|mieux)\b|\bça serait (?:bien|top|mieux)\b|\bje souhaite(?:rais)?\b|\bdommage qu",
+            r"\bj'aimerais\b|\bj'aurais aimé\b|\bce serait (?:bien|bien|top|génial|mieux)\b|\bça serait (?:bien|top|mieux)\b|\bje souhaite(?:rais)?\b|\bdommage qu|\bserait (?:bien|top|génial|pratique|mieux)\b|\bpourrait être\b",
         ),
         (
             MISSING,
@@ -48,7 +48,7 @@ _PATTERNS: dict[str, list[tuple[str, str]]] = {
     "pl": [
         (
             WISH,
-            r"\bchciał(?:a|o)?bym\b|\bchcielibyśmy\b|\bbyłoby (?:miło|fajnie|dobrze|super)\b|\bfajnie by było\b|\bszkoda, że\b|\bszkoda że\b|\bmam nadzieję\b",
+            r"\bchciał(?:a|o)?bym\b|\bchcielibyśmy\b|\bbyłoby (?:miło|fajnie|dobrze|super)\b|\bfajnie by było\b|\bszkoda, że\b|\bszkoda że\b|\bmam nadzieję\b|\bmógłby być\b|\bmogła(?:by)? być\b|\bmogłoby być\b",
         ),
         (MISSING, r"\bbrakuje\b|\bbrak\b|\bbrakowało\b|\bnie ma (?:możliwości|opcji)\b"),
         (
@@ -60,7 +60,7 @@ _PATTERNS: dict[str, list[tuple[str, str]]] = {
     "no": [
         (
             WISH,
-            r"\bskulle ønske\b|\bskulle gjerne\b|\bønsker meg\b|\bhadde vært (?:fint|bra|greit|kjekt|flott)\b|\bhåper (?:de|dere)\b|\bsynd at\b",
+            r"\bskulle ønske\b|\bskulle gjerne\b|\bønsker meg\b|\bhadde vært (?:fint|bra|greit|kjekt|flott)\b|\bhåper (?:de|dere)\b|\bsynd at\b|\bkunne (?:godt )?(?:ha )?vært\b",
         ),
         (MISSING, r"\bsavner\b|\bmangler\b|\bmangel på\b|\bdet finnes ikke\b|\bikke mulig å\b"),
         (

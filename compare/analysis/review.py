@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from compare.analysis.keyphrases import candidate_phrases
+from compare.analysis.need_topics import need_topic
 from compare.analysis.needs import need_kind
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
@@ -47,6 +48,8 @@ class SentenceResult:
     aspects: list[tuple[str, str]]
     """(aspect, matched term)"""
     need: str | None
+    need_topic: str | None = None
+    """What the need asks for ("app", "timer", "quieter", else a head lemma)."""
 
 
 @dataclass
@@ -114,12 +117,8 @@ def _score_group(
     flat = [s for sentences in groups for s in sentences]
     if not flat:
         return [([], UNKNOWN_SCORE) for _ in groups]
-    classifier = (
-        scorer.bundle.classifiers.get(language)
-        if scorer.bundle is not None and language is not None
-        else None
-    )
-    if classifier is None:
+    found = scorer.classifier_for(language)
+    if found is None:
         sentence_scores = scorer.score(flat, language)
         out: list[tuple[list[Score], Score]] = []
         start = 0
@@ -128,7 +127,8 @@ def _score_group(
             start += len(sentences)
             out.append((own, _mean_score(own, sentences)))
         return out
-    counts = classifier.counts([tokenize(s) for s in flat])
+    classifier = found[0]
+    counts = classifier.counts(flat)
     # one row per review = sum of its sentence rows
     owner = np.repeat(np.arange(len(groups)), [len(s) for s in groups])
     summing = sp.csr_matrix(
@@ -183,6 +183,7 @@ def _assemble(
     ):
         tokens = tokenize(text)
         sentence_lemmas = lemmas(tokens, language)
+        need = need_kind(text, language)
         result.sentences.append(
             SentenceResult(
                 index=index,
@@ -190,7 +191,8 @@ def _assemble(
                 polarity=None if s_label == UNKNOWN else s_polarity,
                 label=s_label,
                 aspects=taxonomy.match(sentence_lemmas, language),
-                need=need_kind(text, language),
+                need=need,
+                need_topic=need_topic(tokens, sentence_lemmas, language) if need else None,
             )
         )
         if len(phrases) < MAX_KEY_PHRASES:

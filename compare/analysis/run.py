@@ -42,12 +42,11 @@ from compare.analysis.tables import (
 )
 from compare.analysis.taxonomy import Taxonomy, load_taxonomy
 from compare.analysis.training import (
-    MIN_EXAMPLES,
     RATING_RULE,
-    RETRAIN_GROWTH,
     default_models_dir,
     examples_from_database,
     labelled_counts,
+    needs_retraining,
     train_bundle,
     trainable,
 )
@@ -112,7 +111,7 @@ def analyze_database(
             summary.model_languages = _bundle_languages(folder)
         return summary
     bundle = load_bundle(folder) if folder is not None else None
-    summary.model_languages = sorted(bundle.classifiers) if bundle else []
+    summary.model_languages = _bundle_languages(folder) if folder is not None else []
     with _progress_bar(progress, pending) as advance:
         for results in _analyse_pending(
             engine, analyzer_version, bundle, folder, taxonomy_file, taxonomy, pending, workers
@@ -130,15 +129,10 @@ def refresh_database_model(engine: Engine, root: Path) -> tuple[Path | None, boo
     """
     existing = versions(root)
     trained_counts = _trained_counts(existing[-1]) if existing else {}
-    counts = labelled_counts(engine)
-    stale = any(
-        n >= MIN_EXAMPLES and n >= RETRAIN_GROWTH * trained_counts.get(lang, 0)
-        for lang, n in counts.items()
-    )
-    if not stale:
+    if not needs_retraining(labelled_counts(engine), trained_counts):
         return (existing[-1] if existing else None), False
     examples = examples_from_database(engine)
-    if not any(trainable(rows) for rows in examples.values()):
+    if not trainable([row for rows in examples.values() for row in rows]):
         return (existing[-1] if existing else None), False
     bundle = train_bundle(examples, f"database reviews, {RATING_RULE}")
     return save_bundle(bundle, next_version_folder(root)), True
@@ -150,7 +144,10 @@ def database_bundle(engine: Engine, models_dir: Path | None = None) -> ModelBund
 
 
 def _trained_counts(folder: Path) -> dict[str, int]:
+    """Language -> labelled examples the model version was trained from."""
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    if "examples" in meta:
+        return {str(k): int(v) for k, v in meta["examples"].items()}
     return {
         lang: sum(info.get("label_counts", {}).values())
         for lang, info in meta.get("languages", {}).items()
@@ -158,7 +155,8 @@ def _trained_counts(folder: Path) -> dict[str, int]:
 
 
 def _bundle_languages(folder: Path) -> list[str]:
-    return sorted(_trained_counts(folder))
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    return sorted(set(meta.get("languages", {})) | set(meta.get("pooled_languages", {})))
 
 
 def _pending_filter(analyzer_version: str) -> Any:
@@ -308,6 +306,7 @@ def _write(engine: Engine, results: list[ReviewResult], analyzer_version: str) -
                         "sentence_position": sentence.index,
                         "text": sentence.text,
                         "kind": sentence.need,
+                        "topic": sentence.need_topic,
                         "aspect": sentence.aspects[0][0] if sentence.aspects else None,
                     }
                 )

@@ -14,6 +14,7 @@ from compare.analysis.errors import AnalysisInputError
 from compare.analysis.review import normalise_language
 from compare.analysis.sentiment.bundle import ModelBundle
 from compare.analysis.sentiment.classifier import train_classifier
+from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import (
     NEGATIVE_RATING_AT_MOST,
     POSITIVE_RATING_AT_LEAST,
@@ -28,10 +29,12 @@ MIN_PER_LABEL = 25
 """A language gets its own classifier once it has this many examples of each of 2+ labels..."""
 MIN_EXAMPLES = 100
 """...and this many labelled examples in all; below that the lexicon fallback is used."""
+MIN_POOLED_LANGUAGE = 20
+"""A language without its own classifier is scored by the pooled multilingual one (trained
+on every language's examples, char n-grams shared across languages) when the pool holds at
+least this many of its examples; the pool itself needs MIN_EXAMPLES / MIN_PER_LABEL overall."""
 MAX_EXAMPLES_PER_LANGUAGE = 20_000
 """Larger sets are sampled (seeded): accuracy has levelled off long before."""
-CROSS_VALIDATE_UP_TO = 3_000
-"""Above this many examples C is not cross-validated (the usual winner, 10, is used)."""
 RETRAIN_GROWTH = 1.2
 """The database model is retrained when a language's labelled examples grew by 20 %."""
 
@@ -100,18 +103,50 @@ def trainable(examples: list[tuple[str, str]]) -> bool:
 
 
 def train_bundle(examples: Examples, training_data: str) -> ModelBundle:
-    """Classifiers for every language with enough examples (the others use fallbacks)."""
+    """A classifier for every language with enough examples, plus a pooled one for the
+    languages below that threshold but with MIN_POOLED_LANGUAGE examples (if the pool as a
+    whole is trainable). Other languages use the lexicon fallbacks."""
     classifiers = {}
     for language, rows in sorted(examples.items()):
         if not trainable(rows):
             continue
-        if len(rows) > MAX_EXAMPLES_PER_LANGUAGE:
-            rows = random.Random(0).sample(rows, MAX_EXAMPLES_PER_LANGUAGE)
-        texts = [t for t, _ in rows]
-        labels = [lab for _, lab in rows]
-        folds = 3 if len(rows) <= CROSS_VALIDATE_UP_TO else 0
-        classifiers[language] = train_classifier(texts, labels, language, folds=folds)
-    return ModelBundle(classifiers=classifiers, training_data=training_data)
+        rows = _capped(rows, MAX_EXAMPLES_PER_LANGUAGE)
+        classifiers[language] = train_classifier(
+            [t for t, _ in rows], [lab for _, lab in rows], language
+        )
+    bundle = ModelBundle(
+        classifiers=classifiers,
+        training_data=training_data,
+        examples={lang: len(rows) for lang, rows in sorted(examples.items())},
+    )
+    uncovered = [
+        lang
+        for lang, rows in examples.items()
+        if lang not in classifiers and len(rows) >= MIN_POOLED_LANGUAGE
+    ]
+    pool = [row for rows in examples.values() for row in rows]
+    if uncovered and trainable(pool):
+        pool = _capped(pool, MAX_EXAMPLES_PER_LANGUAGE)
+        classifiers[POOLED] = train_classifier(
+            [t for t, _ in pool], [lab for _, lab in pool], POOLED
+        )
+        bundle.pooled_languages = {lang: len(examples[lang]) for lang in sorted(uncovered)}
+    return bundle
+
+
+def _capped(rows: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    return random.Random(0).sample(rows, limit) if len(rows) > limit else rows
+
+
+def needs_retraining(counts: dict[str, int], trained: dict[str, int]) -> bool:
+    """True when a language that could get a model (own or pooled) has grown by
+    RETRAIN_GROWTH since the last training, and the data could train anything at all."""
+    if sum(counts.values()) < MIN_EXAMPLES:
+        return False
+    return any(
+        n >= MIN_POOLED_LANGUAGE and n >= RETRAIN_GROWTH * trained.get(lang, 0)
+        for lang, n in counts.items()
+    )
 
 
 def examples_from_jsonl(path: Path) -> Examples:

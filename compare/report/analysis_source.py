@@ -28,7 +28,10 @@ class AnalysisSource:
 
     @property
     def need_topic(self) -> ColumnElement[str]:
-        """What a need is about: the aspect its sentence mentions, else ``general``."""
+        """What a need is about: its topic ("app", "timer"), else the aspect its sentence
+        mentions, else ``general`` (databases analysed before topics have no topic column)."""
+        if "topic" in self.need.c:
+            return func.coalesce(self.need.c.topic, self.need.c.aspect, GENERAL_NEED)
         return func.coalesce(self.need.c.aspect, GENERAL_NEED)
 
 

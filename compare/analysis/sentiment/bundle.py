@@ -17,9 +17,10 @@ from typing import Any
 
 from compare.analysis.errors import AnalysisInputError
 from compare.analysis.sentiment.classifier import SentimentClassifier
+from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 1
+FORMAT = 2
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 
 
@@ -33,15 +34,33 @@ class ModelBundle:
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     name: str = "model"
     """Folder name when loaded (e.g. ``v0003``); part of every model id recorded per review."""
+    examples: dict[str, int] = field(default_factory=dict)
+    """Language -> labelled examples seen at training (decides when to retrain)."""
+    pooled_languages: dict[str, int] = field(default_factory=dict)
+    """Language -> examples of it in the pooled model (it scores only these languages)."""
 
     def model_id(self, language: str) -> str:
         return f"classifier:{language}@{self.name}"
+
+    def classifier_for(self, language: str | None) -> tuple[SentimentClassifier, str] | None:
+        """The language's own classifier, else the pooled one if trained with the language."""
+        if language is None:
+            return None
+        own = self.classifiers.get(language)
+        if own is not None and language != POOLED:
+            return own, self.model_id(language)
+        pooled = self.classifiers.get(POOLED)
+        if pooled is not None and language in self.pooled_languages:
+            return pooled, f"pooled:{language}@{self.name}"
+        return None
 
     def describe(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "created_at": self.created_at,
             "training_data": self.training_data,
+            "examples": self.examples,
+            "pooled_languages": self.pooled_languages,
             "languages": {
                 lang: {
                     "label_counts": clf.label_counts,
@@ -84,6 +103,8 @@ def load_bundle(folder: Path) -> ModelBundle:
         training_data=str(meta.get("training_data", "")),
         created_at=str(meta.get("created_at", "")),
         name=folder.name,
+        examples={str(k): int(v) for k, v in meta.get("examples", {}).items()},
+        pooled_languages={str(k): int(v) for k, v in meta.get("pooled_languages", {}).items()},
     )
 
 

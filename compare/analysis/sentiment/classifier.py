@@ -1,8 +1,11 @@
-"""A per-language sentiment classifier: logistic regression over lemma uni- and bigrams.
+"""A sentiment classifier: logistic regression over lemma n-grams and character n-grams.
 
 Features are raw counts turned into sublinear TF-IDF, so a review's feature row is the sum
 of its sentences' count rows: the analyser vectorises each sentence once and scores
-sentences and whole reviews from the same matrix.
+sentences and whole reviews from the same matrix. Optionally (``nb_weight``) each feature is
+scaled by its naive-Bayes log-count ratio before the regression (Wang & Manning's NB-LR).
+Hyper-parameters are fixed (chosen offline by cross-validation on the shared train splits,
+see ``benchmarks/sentiment_cv.py``) so training at analyse time is one fit, no search.
 """
 
 from __future__ import annotations
@@ -16,60 +19,84 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from compare.analysis.sentiment.features import WordFeatures
+from compare.analysis.sentiment.features import SentimentFeatures
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 
-C_GRID = (3.0, 10.0, 30.0)
-"""Inverse regularisation strengths tried by cross-validation on the training data."""
 NEUTRAL_BAND = 0.2
 """A binary model's |polarity| below this is labelled neutral."""
 
 
+@dataclass(frozen=True)
+class ClassifierSettings:
+    """Feature and regression settings (the defaults are the offline CV winners)."""
+
+    c: float = 10.0
+    char_low: int = 2
+    char_high: int = 5
+    nb_weight: bool = False
+    balanced: bool = False
+    min_df: int = 1
+
+
+DEFAULT_SETTINGS = ClassifierSettings()
+
+
 @dataclass
 class SentimentClassifier:
-    """Fitted vectorisers and a logistic regression for one language."""
+    """Fitted vectoriser, weighting and logistic regression for one language (or a pool)."""
 
     language: str
-    word: CountVectorizer
-    word_tfidf: TfidfTransformer
+    vectorizer: CountVectorizer
+    tfidf: TfidfTransformer
     model: LogisticRegression
+    nb_ratio: np.ndarray | None = None
     label_counts: dict[str, int] = field(default_factory=dict)
     cv_accuracy: float | None = None
+    settings: ClassifierSettings = DEFAULT_SETTINGS
 
     @property
     def classes(self) -> list[str]:
         return [str(c) for c in self.model.classes_]
 
-    def counts(self, texts: list[str] | list[list[str]]) -> sp.csr_matrix:
-        """Raw n-gram counts, one row per text or token list (rows can be summed)."""
-        return sp.csr_matrix(self.word.transform(texts))
+    def counts(self, texts: list[str]) -> sp.csr_matrix:
+        """Raw feature counts, one row per text (rows can be summed)."""
+        return sp.csr_matrix(self.vectorizer.transform(texts))
+
+    def _features(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        features = sp.csr_matrix(self.tfidf.transform(counts))
+        if self.nb_ratio is not None:
+            features = sp.csr_matrix(features.multiply(self.nb_ratio))
+        return features
 
     def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
         """Class probabilities (columns in ``classes`` order) for count rows."""
-        features = self.word_tfidf.transform(counts)
-        return np.asarray(self.model.predict_proba(features))
+        return np.asarray(self.model.predict_proba(self._features(counts)))
 
     def polarity_and_label(self, probabilities: np.ndarray) -> list[tuple[float, str, float]]:
         """(polarity in [-1, 1], label, confidence) per probability row."""
         classes = self.classes
         pos = classes.index(POSITIVE) if POSITIVE in classes else None
         neg = classes.index(NEGATIVE) if NEGATIVE in classes else None
+        zeros = np.zeros(len(probabilities))
+        polarity = (probabilities[:, pos] if pos is not None else zeros) - (
+            probabilities[:, neg] if neg is not None else zeros
+        )
+        best = np.argmax(probabilities, axis=1)
+        confidence = probabilities[np.arange(len(probabilities)), best]
         three_way = NEUTRAL in classes
         out: list[tuple[float, str, float]] = []
-        for row in probabilities:
-            polarity = float(
-                (row[pos] if pos is not None else 0.0) - (row[neg] if neg is not None else 0.0)
-            )
-            best = int(np.argmax(row))
+        for value, top, sure in zip(
+            polarity.tolist(), best.tolist(), confidence.tolist(), strict=True
+        ):
             if three_way:
-                label = classes[best]
-            elif polarity > NEUTRAL_BAND:
+                label = classes[top]
+            elif value > NEUTRAL_BAND:
                 label = POSITIVE
-            elif polarity < -NEUTRAL_BAND:
+            elif value < -NEUTRAL_BAND:
                 label = NEGATIVE
             else:
                 label = NEUTRAL
-            out.append((polarity, label, float(row[best])))
+            out.append((value, label, sure))
         return out
 
     def score(self, texts: list[str]) -> list[tuple[float, str, float]]:
@@ -79,52 +106,87 @@ class SentimentClassifier:
         return self.polarity_and_label(self.probabilities(self.counts(texts)))
 
 
+def _nb_ratio(features: sp.csr_matrix, labels: np.ndarray) -> np.ndarray | None:
+    """Log-count ratio of positive vs negative feature mass (binary problems only)."""
+    if set(labels.tolist()) != {POSITIVE, NEGATIVE}:
+        return None
+    alpha = 1.0
+    positive = np.asarray(features[labels == POSITIVE].sum(axis=0)).ravel() + alpha
+    negative = np.asarray(features[labels == NEGATIVE].sum(axis=0)).ravel() + alpha
+    ratio = np.log((positive / positive.sum()) / (negative / negative.sum()))
+    # |r| keeps the regression free to choose each feature's sign; +1 keeps rare ones alive
+    return np.asarray(1.0 + np.abs(ratio))
+
+
 def _fit_counts(
-    word: CountVectorizer, counts: sp.csr_matrix, labels: list[str], c: float, language: str
+    vectorizer: CountVectorizer,
+    counts: sp.csr_matrix,
+    labels: list[str],
+    language: str,
+    settings: ClassifierSettings,
 ) -> SentimentClassifier:
-    word_tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
-    model = LogisticRegression(C=c, max_iter=2000)
-    model.fit(word_tfidf.transform(counts), labels)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+    target = np.asarray(labels)
+    weighted = sp.csr_matrix(tfidf.transform(counts))
+    ratio = _nb_ratio(weighted, target) if settings.nb_weight else None
+    if ratio is not None:
+        weighted = sp.csr_matrix(weighted.multiply(ratio))
+    model = LogisticRegression(
+        C=settings.c,
+        max_iter=3000,
+        class_weight="balanced" if settings.balanced else None,
+    )
+    model.fit(weighted, target)
     return SentimentClassifier(
         language=language,
-        word=word,
-        word_tfidf=word_tfidf,
+        vectorizer=vectorizer,
+        tfidf=tfidf,
         model=model,
+        nb_ratio=ratio,
         label_counts=dict(Counter(labels)),
+        settings=settings,
     )
 
 
-def _cross_validated_accuracy(
-    word: CountVectorizer, counts: sp.csr_matrix, labels: list[str], c: float, folds: int
+def _vectorizer(language: str, settings: ClassifierSettings) -> CountVectorizer:
+    return CountVectorizer(
+        analyzer=SentimentFeatures(language, settings.char_low, settings.char_high),
+        dtype=np.float64,
+        min_df=settings.min_df,
+    )
+
+
+def cross_validated_accuracy(
+    texts: list[str],
+    labels: list[str],
+    language: str,
+    settings: ClassifierSettings = DEFAULT_SETTINGS,
+    *,
+    folds: int = 5,
 ) -> float:
-    # the vocabulary comes from all training texts: harmless for comparing values of C
+    """Accuracy of ``settings`` by stratified k-fold on the given data (vocabulary per fold)."""
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     target = np.asarray(labels)
     correct = 0
-    for train_idx, test_idx in splitter.split(counts, target):
-        fitted = _fit_counts(word, counts[train_idx], list(target[train_idx]), c, "")
-        predicted = fitted.model.classes_[np.argmax(fitted.probabilities(counts[test_idx]), axis=1)]
-        correct += int((predicted == target[test_idx]).sum())
+    for train_idx, test_idx in splitter.split(np.zeros(len(labels)), target):
+        fitted = train_classifier(
+            [texts[i] for i in train_idx], list(target[train_idx]), language, settings
+        )
+        probabilities = fitted.probabilities(fitted.counts([texts[i] for i in test_idx]))
+        predicted = list(fitted.model.classes_[np.argmax(probabilities, axis=1)])
+        correct += sum(p == g for p, g in zip(predicted, target[test_idx], strict=True))
     return correct / len(labels)
 
 
 def train_classifier(
-    texts: list[str], labels: list[str], language: str, *, folds: int = 3
+    texts: list[str],
+    labels: list[str],
+    language: str,
+    settings: ClassifierSettings = DEFAULT_SETTINGS,
 ) -> SentimentClassifier:
-    """Fit a classifier, choosing C by k-fold cross-validation on the training data itself.
-
-    Needs at least two labels; with ``folds`` < 2, or fewer than ``folds`` examples of some
-    label, the middle C is used without cross-validation.
-    """
+    """Fit one classifier with fixed settings (needs at least two labels)."""
     if len(set(labels)) < 2:
         raise ValueError(f"{language}: need examples of at least two labels, got {set(labels)}")
-    word = CountVectorizer(analyzer=WordFeatures(language), dtype=np.float64)
-    counts = sp.csr_matrix(word.fit_transform(texts))
-    smallest = min(Counter(labels).values())
-    if folds < 2 or smallest < folds:
-        return _fit_counts(word, counts, labels, C_GRID[1], language)
-    scored = [(_cross_validated_accuracy(word, counts, labels, c, folds), c) for c in C_GRID]
-    best_accuracy, best_c = max(scored)
-    fitted = _fit_counts(word, counts, labels, best_c, language)
-    fitted.cv_accuracy = best_accuracy
-    return fitted
+    vectorizer = _vectorizer(language, settings)
+    counts = sp.csr_matrix(vectorizer.fit_transform(texts))
+    return _fit_counts(vectorizer, counts, labels, language, settings)

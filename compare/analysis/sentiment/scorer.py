@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compare.analysis.sentiment.bundle import ModelBundle
+from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.labels import UNKNOWN
 from compare.analysis.sentiment.lexicon import lexicon_name, lexicon_scores
 
@@ -16,26 +17,31 @@ UNKNOWN_SCORE: Score = (0.0, UNKNOWN, 0.0)
 
 @dataclass
 class SentimentScorer:
-    """Chooses, per language, the trained classifier, else the lexicon, else 'unknown'."""
+    """Per language: its own classifier, else the pooled one, else the lexicon, else unknown."""
 
     bundle: ModelBundle | None = None
 
     def method(self, language: str | None) -> str:
-        """Id of what scores this language: ``classifier:xx@vNNNN``, ``textblob-en``, ``none``."""
+        """Id of what scores this language: ``classifier:xx@vNNNN``, ``pooled:xx@vNNNN``,
+        ``textblob-en``, ``textblob-fr`` or ``none``."""
         if language is None:
             return NO_METHOD
-        if self.bundle is not None and language in self.bundle.classifiers:
-            return self.bundle.model_id(language)
+        found = self.classifier_for(language)
+        if found is not None:
+            return found[1]
         return lexicon_name(language) or NO_METHOD
+
+    def classifier_for(self, language: str | None) -> tuple[SentimentClassifier, str] | None:
+        """The trained classifier for the language (own or pooled) and its id, if any."""
+        return self.bundle.classifier_for(language) if self.bundle is not None else None
 
     def score(self, texts: list[str], language: str | None) -> list[Score]:
         """One score per text; 'unknown' with confidence 0 where nothing can score it."""
         if not texts:
             return []
-        if language is not None and self.bundle is not None:
-            classifier = self.bundle.classifiers.get(language)
-            if classifier is not None:
-                return classifier.score(texts)
+        found = self.classifier_for(language)
+        if found is not None:
+            return found[0].score(texts)
         if lexicon_name(language) is not None and language is not None:
             return lexicon_scores(texts, language)
         return [UNKNOWN_SCORE] * len(texts)

@@ -85,12 +85,14 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('aspect', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], ),
     sa.ForeignKeyConstraint(['review_id'], ['review.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('review_need', schema=None) as batch_op:
         batch_op.create_index('ix_review_need_company_aspect', ['company_id', 'aspect'], unique=False)
+        batch_op.create_index('ix_review_need_company_topic', ['company_id', 'topic'], unique=False)
         batch_op.create_index(batch_op.f('ix_review_need_review_id'), ['review_id'], unique=False)
 
     op.create_table('review_sentence',
@@ -118,6 +120,7 @@ def downgrade() -> None:
     op.drop_table('review_sentence')
     with op.batch_alter_table('review_need', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_need_review_id'))
+        batch_op.drop_index('ix_review_need_company_topic')
         batch_op.drop_index('ix_review_need_company_aspect')
 
     op.drop_table('review_need')

@@ -1,0 +1,70 @@
+"""Choose the sentiment classifier's fixed settings by cross-validation on TRAIN splits only.
+
+Usage: python benchmarks/sentiment_cv.py DATA_DIR [--folds 5] [--langs en,no,pl,fr]
+
+For each language and each candidate setting (word lemma n-grams alone, + character
+n-grams, NB weighting, class weights, C), prints k-fold accuracy (positive vs negative)
+on the language's train split. The dev splits are never read here; the chosen defaults
+live in ``compare.analysis.sentiment.classifier.DEFAULT_SETTINGS``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from compare.analysis.sentiment.classifier import ClassifierSettings, cross_validated_accuracy
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sentiment import _binary, load_english, load_french, load_norwegian, load_polish
+
+CANDIDATES: dict[str, ClassifierSettings] = {
+    "words C10": ClassifierSettings(c=10.0, char_low=0, char_high=0),
+    "words+char2-5 C10": ClassifierSettings(c=10.0, char_low=2, char_high=5),
+    "words+char2-5 C3": ClassifierSettings(c=3.0, char_low=2, char_high=5),
+    "words+char2-5 C30": ClassifierSettings(c=30.0, char_low=2, char_high=5),
+    "words+char3-5 C10": ClassifierSettings(c=10.0, char_low=3, char_high=5),
+    "words+char2-5 NB C10": ClassifierSettings(c=10.0, char_low=2, char_high=5, nb_weight=True),
+    "words+char2-5 NB C3": ClassifierSettings(c=3.0, char_low=2, char_high=5, nb_weight=True),
+    "words+char2-5 balanced C10": ClassifierSettings(
+        c=10.0, char_low=2, char_high=5, balanced=True
+    ),
+}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    root = Path(argv[1])
+    folds = int(argv[argv.index("--folds") + 1]) if "--folds" in argv else 5
+    wanted = argv[argv.index("--langs") + 1].split(",") if "--langs" in argv else None
+    loaders = {
+        "en": load_english,
+        "no": load_norwegian,
+        "pl": load_polish,
+        "fr": load_french,
+    }
+    print(
+        "| setting | " + " | ".join(lang for lang in loaders if not wanted or lang in wanted) + " |"
+    )
+    corpora = {
+        lang: _binary(load(root).train)
+        for lang, load in loaders.items()
+        if not wanted or lang in wanted
+    }
+    for name, settings in CANDIDATES.items():
+        cells = []
+        for lang, rows in corpora.items():
+            started = time.perf_counter()
+            accuracy = cross_validated_accuracy(
+                [t for t, _ in rows], [lab for _, lab in rows], lang, settings, folds=folds
+            )
+            cells.append(f"{accuracy:.3f} ({time.perf_counter() - started:.0f}s)")
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

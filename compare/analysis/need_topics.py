@@ -1,0 +1,210 @@
+"""The topic of a need sentence: the object of the wish ("timer", "app", "quieter").
+
+First a canonical topic from ``data/need_topics.toml`` (so "appli", "application" and
+"aplikacja" all count as "app"); otherwise the head word of the first run of content words,
+lemmatised, in the sentence's language (last word of the run in en/pl/no, where adjectives
+precede the noun; first in French). No part-of-speech tagger is needed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from compare.analysis.keyphrases import MIN_WORD_LETTERS, stopwords
+from compare.analysis.text import lemmas, tokenize
+
+TOPICS_FILE = Path(__file__).parent / "data" / "need_topics.toml"
+MAX_TOPIC_CHARS = 80
+
+# Words that voice the wish itself, never its object.
+_WISH_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "wish",
+            "like",
+            "love",
+            "hope",
+            "nice",
+            "great",
+            "good",
+            "better",
+            "best",
+            "missing",
+            "miss",
+            "lack",
+            "lacking",
+            "please",
+            "add",
+            "option",
+            "need",
+            "needs",
+            "really",
+            "could",
+            "should",
+            "want",
+            "bigger",
+            "more",
+            "less",
+            "way",
+            "bit",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "aimerais",
+            "aimer",
+            "aimé",
+            "manque",
+            "manquer",
+            "manquant",
+            "dommage",
+            "serait",
+            "souhaite",
+            "souhaiterais",
+            "souhaiter",
+            "faudrait",
+            "falloir",
+            "ajouter",
+            "pouvoir",
+            "pourrait",
+            "meilleur",
+            "meilleure",
+            "plus",
+            "grand",
+            "possibilité",
+            "option",
+            "bien",
+            "top",
+            "génial",
+            "mieux",
+            "ait",
+            "soit",
+        ]
+    ),
+    "pl": frozenset(
+        [
+            "chciałbym",
+            "chciałabym",
+            "chcieć",
+            "brakuje",
+            "brakować",
+            "brak",
+            "przydać",
+            "przydałby",
+            "przydałaby",
+            "się",
+            "szkoda",
+            "mógłby",
+            "mogłaby",
+            "móc",
+            "lepszy",
+            "większy",
+            "mieć",
+            "możliwość",
+            "opcja",
+            "fajnie",
+            "miło",
+        ]
+    ),
+    "no": frozenset(
+        [
+            "skulle",
+            "ønske",
+            "ønsker",
+            "savne",
+            "savner",
+            "mangle",
+            "mangler",
+            "hadde",
+            "vært",
+            "fint",
+            "gjerne",
+            "bedre",
+            "større",
+            "kunne",
+            "mulighet",
+            "synd",
+            "hatt",
+            "flott",
+            "greit",
+            "kjekt",
+        ]
+    ),
+}
+
+
+@dataclass
+class _TopicIndex:
+    words: dict[str, str] = field(default_factory=dict)
+    """lemma or written word -> topic"""
+    prefixes: list[tuple[str, str]] = field(default_factory=list)
+    phrases: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _indexes() -> dict[str, _TopicIndex]:
+    data = tomllib.loads(TOPICS_FILE.read_text("utf-8"))
+    out: dict[str, _TopicIndex] = {}
+    for topic, by_language in data["topic"].items():
+        for language, terms in by_language.items():
+            index = out.setdefault(language, _TopicIndex())
+            for term in terms:
+                if term.endswith("*"):
+                    index.prefixes.append((term[:-1].lower(), topic))
+                    continue
+                sequence = tuple(lemmas(tokenize(term), language))
+                if len(sequence) > 1:
+                    index.phrases.append((sequence, topic))
+                elif sequence:
+                    index.words.setdefault(sequence[0], topic)
+                    index.words.setdefault(term.lower(), topic)
+    return out
+
+
+def canonical_topic(
+    tokens: list[str], sentence_lemmas: list[str], language: str | None
+) -> str | None:
+    """The first bundled topic the sentence names, or None."""
+    index = _indexes().get(language or "")
+    if index is None:
+        return None
+    for sequence, topic in index.phrases:
+        size = len(sequence)
+        if any(
+            tuple(sentence_lemmas[i : i + size]) == sequence
+            for i in range(len(sentence_lemmas) - size + 1)
+        ):
+            return topic
+    for token, lemma in zip(tokens, sentence_lemmas, strict=True):
+        topic = index.words.get(lemma) or index.words.get(token)
+        if topic is not None:
+            return topic
+        for prefix, prefixed_topic in index.prefixes:
+            if token.startswith(prefix):
+                return prefixed_topic
+    return None
+
+
+def head_topic(tokens: list[str], sentence_lemmas: list[str], language: str | None) -> str | None:
+    """Head lemma of the first run of content words (not stopwords, not wish words)."""
+    skip = stopwords(language) | _WISH_WORDS.get(language or "", frozenset())
+    run: list[str] = []
+    for token, lemma in zip(tokens, sentence_lemmas, strict=True):
+        content = len(token) >= MIN_WORD_LETTERS and token not in skip and lemma not in skip
+        if content:
+            run.append(lemma)
+        elif run:
+            break
+    if not run:
+        return None
+    return (run[0] if language == "fr" else run[-1])[:MAX_TOPIC_CHARS]
+
+
+def need_topic(tokens: list[str], sentence_lemmas: list[str], language: str | None) -> str | None:
+    """A short normalised phrase for what the need sentence asks for, or None."""
+    return canonical_topic(tokens, sentence_lemmas, language) or head_topic(
+        tokens, sentence_lemmas, language
+    )
