@@ -1,0 +1,65 @@
+"""Reviewer pseudonyms: keyed, stable per database, never the raw name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from spiders.items import ReviewItem
+from spiders.pipelines.language import assign_languages
+from storage.db import open_database
+from storage.pseudonym import KEY_ENV, pseudonym_key, pseudonymize
+
+
+def test_same_name_same_pseudonym_within_a_database(engine: Engine) -> None:
+    key = pseudonym_key(engine)
+    assert pseudonym_key(engine) == key  # created once, then kept
+    first = pseudonymize("Kari  Nordmann", key)
+    assert first == pseudonymize("kari nordmann", key)  # case and spacing ignored
+    assert first != pseudonymize("Kari Nordman", key)
+    assert first is not None and len(first) == 16 and "kari" not in first.lower()
+    assert pseudonymize("  ", key) is None and pseudonymize(None, key) is None
+
+
+def test_databases_get_different_keys(tmp_path: Path, engine: Engine) -> None:
+    other = open_database(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        assert pseudonym_key(other) != pseudonym_key(engine)
+    finally:
+        other.dispose()
+
+
+def test_environment_key_wins(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(KEY_ENV, "shared-secret")
+    assert pseudonym_key(engine) == b"shared-secret"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected", "source"),
+    [
+        (
+            "Leveringen tok tre uker, og kundeservice svarte aldri på e-post.",
+            None,
+            "no",
+            "detected",
+        ),
+        ("La livraison a pris trois semaines et personne ne répond.", "en", "fr", "detected"),
+        ("Dostawa trwała trzy tygodnie, obsługa klienta nie odpisuje.", None, "pl", "detected"),
+        ("👍👍", "fr", "fr", "hint"),  # nothing to detect: the target's hint
+        ("👍👍", None, None, None),
+    ],
+)
+def test_assign_languages(
+    text: str, hint: str | None, expected: str | None, source: str | None
+) -> None:
+    review = ReviewItem(text=text)
+    assign_languages([review], hint)
+    assert (review.language, review.language_source) == (expected, source)
+
+
+def test_declared_language_is_kept() -> None:
+    review = ReviewItem(text="Great machine", language="fr", language_source="markup")
+    assign_languages([review], "no")
+    assert (review.language, review.language_source) == ("fr", "markup")
