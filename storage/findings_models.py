@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
+import storage.report_indexes  # noqa: F401  (the report's indexes on analysis tables)
 from storage.models import _ts
 
 

@@ -1,43 +1,25 @@
-"""Aspect comparison, aggregated in SQL: per company, aspect and segment, how many reviews
-mention the aspect and how many of those are positive or negative.
+"""Aspect comparison, trends and ratings, rolled up from the two cubes of ``cubes.py``.
 
-The unit is the review: a review's opinion on an aspect is positive when its positive
-mentions of it outnumber the negative ones, negative the other way round, else neutral
-(neutral opinions count as mentions but not in the net). These review-level opinions go
-into a temporary table once, then each segment dimension is one GROUP BY over it.
+The unit is the review (see ``cubes.py`` for a review's opinion on an aspect). Each segment
+dimension is a pandas group-by over the small aggregated frames; segments with no value
+(no region shown, product without category) are left out of their dimension.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import (
-    Column,
-    ColumnElement,
-    Connection,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    case,
-    func,
-    literal,
-    select,
-)
+import pandas as pd
+from sqlalchemy import Connection, select
 
-from compare.report.analysis_source import AnalysisSource
+from compare.report.cubes import STARS
 from compare.report.scope import ReportScope
 from compare.report.stats import Interval, net_sentiment, wilson_interval
-from compare.report.tables import PRODUCT, REVIEW
+from compare.report.tables import PRODUCT
 
 DIMENSIONS = ("all", "language", "region", "category", "product")
 """Segment dimensions: everything, then each of the review's or product's attributes."""
-
-OPINIONS_TABLE = "report_review_aspect"
+COUNTS = ["reviews", "positive", "negative"]
 
 
 @dataclass(frozen=True)
@@ -78,133 +60,50 @@ class AspectCell:
         return wilson_interval(min(self.mentioning, self.reviews), self.reviews)
 
 
-def _month(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
-    if dialect == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+def add_product_segments(frames: list[pd.DataFrame], connection: Connection) -> None:
+    """Add ``category`` and ``product`` (name) columns from each row's ``product_id``
+    (products are few: one query, mapped in pandas)."""
+    ids = {int(i) for frame in frames for i in frame["product_id"].dropna().unique()}
+    names: dict[int, str | None] = {}
+    categories: dict[int, str | None] = {}
+    if ids:
+        for product_id, name, category in connection.execute(
+            select(PRODUCT.c.id, PRODUCT.c.name, PRODUCT.c.category).where(PRODUCT.c.id.in_(ids))
+        ):
+            names[int(product_id)] = name
+            categories[int(product_id)] = category
+    for frame in frames:
+        frame["product"] = frame["product_id"].map(names)
+        frame["category"] = frame["product_id"].map(categories)
 
 
-@contextmanager
-def review_opinions(
-    connection: Connection, scope: ReportScope, source: AnalysisSource
-) -> Iterator[Table]:
-    """A temporary table of review-level aspect opinions with the review's segments."""
-    temp = Table(
-        OPINIONS_TABLE,
-        MetaData(),
-        Column("review_id", Integer),
-        Column("company_id", Integer),
-        Column("aspect", String(100)),
-        Column("opinion", Integer),
-        Column("language", String(8)),
-        Column("region", String(100)),
-        Column("category", String(300)),
-        Column("product", String(500)),
-        Column("month", String(7)),
-        prefixes=["TEMPORARY"],
-    )
-    temp.drop(connection, checkfirst=True)
-    temp.create(connection)
-    mention = source.mention
-    label = mention.c.label
-    per_review = (
-        select(
-            mention.c.review_id,
-            mention.c.aspect,
-            func.sum(case((label == "positive", 1), else_=0)).label("pos"),
-            func.sum(case((label == "negative", 1), else_=0)).label("neg"),
-        )
-        .group_by(mention.c.review_id, mention.c.aspect)
-        .subquery()
-    )
-    opinion = case(
-        (per_review.c.pos > per_review.c.neg, 1),
-        (per_review.c.neg > per_review.c.pos, -1),
-        else_=0,
-    )
-    rows = (
-        select(
-            per_review.c.review_id,
-            REVIEW.c.company_id,
-            per_review.c.aspect,
-            opinion,
-            REVIEW.c.language,
-            REVIEW.c.region,
-            PRODUCT.c.category,
-            PRODUCT.c.name,
-            _month(REVIEW.c.published, connection.dialect.name),
-        )
-        .join(REVIEW, REVIEW.c.id == per_review.c.review_id)
-        .outerjoin(PRODUCT, PRODUCT.c.id == REVIEW.c.product_id)
-        .where(scope.review_filter())
-    )
-    connection.execute(temp.insert().from_select([c.name for c in temp.c], rows))
-    # Evidence look-ups filter on these and take the newest reviews.
-    Index(
-        f"ix_{OPINIONS_TABLE}_lookup",
-        temp.c.company_id,
-        temp.c.aspect,
-        temp.c.opinion,
-        temp.c.review_id,
-    ).create(connection)
-    try:
-        yield temp
-    finally:
-        temp.drop(connection, checkfirst=True)
+def _group_keys(dimension: str) -> list[str]:
+    return [] if dimension == "all" else [dimension]
 
 
-def _dimension_column(table: Table, dimension: str) -> ColumnElement[Any]:
-    return literal(None) if dimension == "all" else table.c[dimension]
-
-
-def review_counts(
-    connection: Connection, scope: ReportScope, dimension: str
-) -> dict[tuple[int, str | None], int]:
-    """(company id, segment value) -> reviews in scope."""
-    if dimension in ("category", "product"):
-        column: ColumnElement[Any] = (
-            PRODUCT.c.category if dimension == "category" else PRODUCT.c.name
-        )
-    elif dimension == "all":
-        column = literal(None)
-    else:
-        column = REVIEW.c[dimension]
-    query = (
-        select(REVIEW.c.company_id, column.label("value"), func.count())
-        .select_from(REVIEW.outerjoin(PRODUCT, PRODUCT.c.id == REVIEW.c.product_id))
-        .where(scope.review_filter())
-        .group_by(REVIEW.c.company_id, column)
-    )
-    return {(row[0], row[1]): int(row[2]) for row in connection.execute(query)}
-
-
-def aspect_cells(connection: Connection, scope: ReportScope, opinions: Table) -> list[AspectCell]:
-    """Every (company, aspect, segment) cell over all dimensions; segments with a NULL value
-    (no region shown, product without category) are left out of their dimension."""
+def aspect_cells(opinions: pd.DataFrame, reviews: pd.DataFrame) -> list[AspectCell]:
+    """Every (company, aspect, segment) cell over all dimensions (frames from ``cubes.py``
+    with product segments added)."""
     cells: list[AspectCell] = []
     for dimension in DIMENSIONS:
-        totals = review_counts(connection, scope, dimension)
-        column = _dimension_column(opinions, dimension)
-        query = select(
-            opinions.c.company_id,
-            opinions.c.aspect,
-            column.label("value"),
-            func.count(),
-            func.sum(case((opinions.c.opinion == 1, 1), else_=0)),
-            func.sum(case((opinions.c.opinion == -1, 1), else_=0)),
-        ).group_by(opinions.c.company_id, opinions.c.aspect, column)
-        for company_id, aspect, value, mentioning, pos, neg in connection.execute(query):
-            if dimension != "all" and value is None:
-                continue
+        keys = _group_keys(dimension)
+        totals = reviews.groupby(["company_id", *keys], dropna=True, sort=False)["reviews"].sum()
+        counts = opinions.groupby(["company_id", "aspect", *keys], dropna=True, sort=True)[
+            COUNTS
+        ].sum()
+        for key, mentioning, positive, negative in counts.itertuples(name=None):
+            company_id, aspect, *rest = key
+            value = rest[0] if rest else None
+            total_key = (company_id, value) if rest else company_id
             cells.append(
                 AspectCell(
                     company_id=int(company_id),
                     aspect=str(aspect),
-                    segment=Segment(dimension, value),
-                    reviews=totals.get((company_id, value), int(mentioning)),
+                    segment=Segment(dimension, None if value is None else str(value)),
+                    reviews=int(totals.get(total_key, mentioning)),
                     mentioning=int(mentioning),
-                    positive=int(pos or 0),
-                    negative=int(neg or 0),
+                    positive=int(positive),
+                    negative=int(negative),
                 )
             )
     return cells
@@ -221,43 +120,32 @@ class MonthPoint:
     negative: int
 
 
-def monthly_trends(connection: Connection, scope: ReportScope, opinions: Table) -> list[MonthPoint]:
+def monthly_trends(opinions: pd.DataFrame, reviews: pd.DataFrame) -> list[MonthPoint]:
     """Per company and month: reviews, average normalised rating, aspect opinions."""
-    month = _month(REVIEW.c.published, connection.dialect.name)
-    reviews = {
-        (row[0], row[1]): (int(row[2]), row[3])
-        for row in connection.execute(
-            select(REVIEW.c.company_id, month, func.count(), func.avg(REVIEW.c.rating_normalized))
-            .where(scope.review_filter(), REVIEW.c.published.is_not(None))
-            .group_by(REVIEW.c.company_id, month)
-        )
-    }
-    opinions_by_month = {
-        (row[0], row[1]): (int(row[2] or 0), int(row[3] or 0))
-        for row in connection.execute(
-            select(
-                opinions.c.company_id,
-                opinions.c.month,
-                func.sum(case((opinions.c.opinion == 1, 1), else_=0)),
-                func.sum(case((opinions.c.opinion == -1, 1), else_=0)),
-            )
-            .where(opinions.c.month.is_not(None))
-            .group_by(opinions.c.company_id, opinions.c.month)
-        )
-    }
+    per_month = reviews.groupby(["company_id", "month"], dropna=True, sort=False)[
+        ["reviews", "rated", "rating_sum"]
+    ].sum()
+    polar = opinions.groupby(["company_id", "month"], dropna=True, sort=False)[
+        ["positive", "negative"]
+    ].sum()
     points = []
-    for (company_id, value), (count, average) in sorted(reviews.items(), key=lambda kv: kv[0][1]):
-        pos, neg = opinions_by_month.get((company_id, value), (0, 0))
+    for (company_id, month), count, rated, rating_sum in per_month.itertuples(name=None):
+        positive, negative = (
+            polar.loc[(company_id, month)].tolist()
+            if (company_id, month) in polar.index
+            else (0, 0)
+        )
         points.append(
             MonthPoint(
                 int(company_id),
-                str(value),
-                count,
-                None if average is None else float(average),
-                pos,
-                neg,
+                str(month),
+                int(count),
+                float(rating_sum) / int(rated) if rated else None,
+                int(positive),
+                int(negative),
             )
         )
+    points.sort(key=lambda p: (p.month, p.company_id))
     return points
 
 
@@ -272,34 +160,23 @@ class RatingSummary:
     """1..5 stars -> reviews (normalised ratings rounded to the nearest star)."""
 
 
-def rating_summaries(connection: Connection, scope: ReportScope) -> list[RatingSummary]:
+def rating_summaries(reviews: pd.DataFrame, scope: ReportScope) -> list[RatingSummary]:
     """Rating distribution and average per company, on the common 0..1 scale."""
-    star = func.round(REVIEW.c.rating_normalized * 4) + 1
-    distribution: dict[int, dict[int, int]] = {c.id: {} for c in scope.companies}
-    for company_id, stars, count in connection.execute(
-        select(REVIEW.c.company_id, star, func.count())
-        .where(scope.review_filter(), REVIEW.c.rating_normalized.is_not(None))
-        .group_by(REVIEW.c.company_id, star)
-    ):
-        distribution[company_id][int(stars)] = int(count)
+    star_columns = [f"stars_{s}" for s in STARS]
+    per_company = reviews.groupby("company_id", sort=True)[
+        ["reviews", "rated", "rating_sum", *star_columns]
+    ].sum()
     summaries = []
-    for company_id, count, rated, average in connection.execute(
-        select(
-            REVIEW.c.company_id,
-            func.count(),
-            func.count(REVIEW.c.rating_normalized),
-            func.avg(REVIEW.c.rating_normalized),
-        )
-        .where(scope.review_filter())
-        .group_by(REVIEW.c.company_id)
-    ):
+    for company_id, count, rated, rating_sum, *stars in per_company.itertuples(name=None):
+        if company_id not in scope.company_ids:
+            continue
         summaries.append(
             RatingSummary(
                 int(company_id),
                 int(count),
                 int(rated),
-                None if average is None else float(average),
-                {s: distribution[company_id].get(s, 0) for s in range(1, 6)},
+                float(rating_sum) / int(rated) if rated else None,
+                {s: int(n) for s, n in zip(STARS, stars, strict=True)},
             )
         )
     return summaries

@@ -7,10 +7,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, Table, func, select
+from sqlalchemy import Connection, Engine
 
 from compare.report.analysis_source import AnalysisSource, analysis_source
-from compare.report.aspects import aspect_cells, monthly_trends, rating_summaries, review_opinions
+from compare.report.aspects import (
+    add_product_segments,
+    aspect_cells,
+    monthly_trends,
+    rating_summaries,
+)
+from compare.report.cubes import mentioned_aspects, opinion_cube, review_cube
 from compare.report.currency import bundled_rates
 from compare.report.data_model import AspectChange, ReportData
 from compare.report.errors import ReportError
@@ -27,7 +33,6 @@ from compare.report.prices import latest_catalogues, price_changes, price_indice
 from compare.report.scope import ReportScope, resolve_scope
 from compare.report.stats import DEFAULT_MIN_SAMPLE
 from compare.report.store import previous_snapshot, store_run
-from compare.report.tables import REVIEW
 
 TOP_NEEDS_PER_COMPANY = 5
 CHANGE_THRESHOLD = 0.1
@@ -88,41 +93,38 @@ def _compute(
     out_dir: Path,
     progress: Progress,
 ) -> ReportData:
-    reviews = int(
-        connection.execute(
-            select(func.count()).where(scope.review_filter()).select_from(REVIEW)
-        ).scalar_one()
-    )
+    progress("counting reviews by segment")
+    review_counts = review_cube(connection, scope)
+    reviews = int(review_counts["reviews"].sum())
     progress(f"aggregating aspect opinions of {reviews} reviews")
-    with review_opinions(connection, scope, source) as opinions:
-        cells = aspect_cells(connection, scope, opinions)
-        trends = monthly_trends(connection, scope, opinions)
-        progress("ratings, needs and prices")
-        ratings = rating_summaries(connection, scope)
-        needs = need_counts(connection, scope, source)
-        rates = bundled_rates()
-        indices = price_indices(latest_catalogues(connection, scope), scope, rates)
-        changes = price_changes(connection, scope)
-        progress("findings and their evidence")
-        findings = rank(
-            aspect_findings(cells, scope, scope.min_sample)
-            + need_findings(needs, scope, scope.min_sample)
-            + price_findings(indices, cells, scope)
+    opinions = opinion_cube(connection, scope, source, mentioned_aspects(connection, scope, source))
+    add_product_segments([opinions, review_counts], connection)
+    cells = aspect_cells(opinions, review_counts)
+    trends = monthly_trends(opinions, review_counts)
+    ratings = rating_summaries(review_counts, scope)
+    progress("needs and prices")
+    company_reviews = {
+        int(c): int(n) for c, n in review_counts.groupby("company_id")["reviews"].sum().items()
+    }
+    needs = need_counts(connection, scope, source, company_reviews)
+    rates = bundled_rates()
+    indices = price_indices(latest_catalogues(connection, scope), scope, rates)
+    changes = price_changes(connection, scope)
+    progress("findings and their evidence")
+    findings = rank(
+        aspect_findings(cells, scope, scope.min_sample)
+        + need_findings(needs, scope, scope.min_sample)
+        + price_findings(indices, cells, scope)
+    )
+    for finding in findings:
+        finding.evidence = _finding_evidence(connection, scope, source, finding)
+    aspect_evidence = {
+        (cell.company_id, cell.aspect): opinion_evidence(
+            connection, scope, source, cell.company_id, cell.aspect, None, cell.segment
         )
-        for finding in findings:
-            finding.evidence = _finding_evidence(connection, scope, source, opinions, finding)
-        aspect_evidence = {
-            (cell.company_id, cell.aspect): opinion_evidence(
-                connection,
-                opinions,
-                source,
-                [opinions.c.company_id == cell.company_id, opinions.c.aspect == cell.aspect],
-                cell.aspect,
-                None,
-            )
-            for cell in cells
-            if cell.segment.dimension == "all"
-        }
+        for cell in cells
+        if cell.segment.dimension == "all"
+    }
     top_needs: dict[tuple[int, str], Evidence] = {}
     for company in scope.companies:
         for need in [n for n in needs if n.company_id == company.id][:TOP_NEEDS_PER_COMPANY]:
@@ -174,24 +176,18 @@ def _changes(
 
 
 def _finding_evidence(
-    connection: Connection,
-    scope: ReportScope,
-    source: AnalysisSource,
-    opinions: Table,
-    finding: FindingDraft,
+    connection: Connection, scope: ReportScope, source: AnalysisSource, finding: FindingDraft
 ) -> Evidence:
     if finding.kind == "unmet_need":
         return need_evidence(
             connection, scope, source, finding.competitor_id, finding.aspect, UNMET
         )
-    opinion = -1 if finding.evidence_label == "negative" else 1
-    conditions = [
-        opinions.c.company_id == finding.competitor_id,
-        opinions.c.aspect == finding.aspect,
-        opinions.c.opinion == opinion,
-    ]
-    if finding.segment.dimension != "all":
-        conditions.append(opinions.c[finding.segment.dimension] == finding.segment.value)
     return opinion_evidence(
-        connection, opinions, source, conditions, finding.aspect, finding.evidence_label
+        connection,
+        scope,
+        source,
+        finding.competitor_id,
+        finding.aspect,
+        finding.evidence_label,
+        finding.segment,
     )

@@ -5,14 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Connection, Table, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from compare.report.analysis_source import AnalysisSource
-from compare.report.tables import REVIEW
+from compare.report.aspects import Segment
+from compare.report.scope import ReportScope
+from compare.report.tables import PRODUCT, REVIEW
 
 MAX_QUOTE_CHARS = 160
 EVIDENCE_IDS = 20
 QUOTES = 3
+LABELS = ("negative", "positive", "neutral")
+"""Sentence labels that can carry evidence (``unknown`` cannot)."""
+SEGMENT_COLUMNS: dict[str, ColumnElement[str | None]] = {
+    "language": REVIEW.c.language,
+    "region": REVIEW.c.region,
+    "category": PRODUCT.c.category,
+    "product": PRODUCT.c.name,
+}
+"""Where each segment dimension's value lives (``aspects.DIMENSIONS``)."""
 
 
 @dataclass(frozen=True)
@@ -32,50 +43,74 @@ def short_quote(text: str, max_chars: int = MAX_QUOTE_CHARS) -> str:
 
 def opinion_evidence(
     connection: Connection,
-    opinions: Table,
+    scope: ReportScope,
     source: AnalysisSource,
-    conditions: list[ColumnElement[bool]],
+    company_id: int,
     aspect: str,
     label: str | None,
+    segment: Segment,
 ) -> Evidence:
-    """Reviews from the opinions table matching ``conditions``; quotes prefer the sentence
-    that mentions the aspect, else the review text."""
-    ids = [
-        int(row[0])
-        for row in connection.execute(
-            select(opinions.c.review_id)
-            .where(*conditions)
-            .order_by(opinions.c.review_id.desc())
-            .limit(EVIDENCE_IDS)
-        )
+    """The newest reviews in scope whose sentences mention ``aspect`` (with ``label``, or
+    any label) within ``segment``; quotes are the mentioning sentences, else the review text.
+
+    One query with a LIMIT per label: the (company, aspect, label, review) index is read
+    backwards and the scan stops after ``EVIDENCE_IDS`` matches. Any label is the newest
+    of the per-label results (a query without the label would sort all the aspect's rows).
+    """
+    labels = [label] if label is not None else list(LABELS)
+    rows = [
+        row
+        for one in labels
+        for row in _newest_mentions(connection, scope, source, company_id, aspect, one, segment)
     ]
+    rows.sort(key=lambda row: -row[0])
+    return evidence_from_rows(rows[:EVIDENCE_IDS])
+
+
+def _newest_mentions(
+    connection: Connection,
+    scope: ReportScope,
+    source: AnalysisSource,
+    company_id: int,
+    aspect: str,
+    label: str,
+    segment: Segment,
+) -> list[tuple[int, str | None]]:
+    mention, sentence = source.mention, source.sentence
+    conditions = [
+        mention.c.company_id == company_id,
+        mention.c.aspect == aspect,
+        mention.c.label == label,
+        scope.review_filter(),
+    ]
+    if segment.dimension != "all":
+        conditions.append(SEGMENT_COLUMNS[segment.dimension] == segment.value)
+    joined = mention.join(REVIEW, REVIEW.c.id == mention.c.review_id).outerjoin(
+        sentence,
+        (sentence.c.review_id == mention.c.review_id)
+        & (sentence.c.position == mention.c.sentence_position),
+    )
+    if segment.dimension in ("category", "product"):
+        joined = joined.join(PRODUCT, PRODUCT.c.id == REVIEW.c.product_id)
+    rows = connection.execute(
+        select(mention.c.review_id, func.coalesce(sentence.c.text, REVIEW.c.text, REVIEW.c.title))
+        .select_from(joined)
+        .where(*conditions)
+        .order_by(mention.c.review_id.desc())
+        .limit(EVIDENCE_IDS)
+    ).all()
+    return [(int(review_id), text) for review_id, text in rows]
+
+
+def evidence_from_rows(rows: list[tuple[int, str | None]]) -> Evidence:
+    """Distinct review ids in order, and up to ``QUOTES`` distinct short quotes."""
+    ids = list(dict.fromkeys(review_id for review_id, _ in rows))
     quotes: list[str] = []
-    for review_id in ids[: QUOTES * 3]:
-        text = _quote_text(connection, source, review_id, aspect, label)
+    for _, text in rows:
         quote = short_quote(text) if text else ""
         if quote and quote not in quotes and len(quotes) < QUOTES:
             quotes.append(quote)
     return Evidence(ids, quotes)
-
-
-def _quote_text(
-    connection: Connection, source: AnalysisSource, review_id: int, aspect: str, label: str | None
-) -> str | None:
-    mention, sentence = source.mention, source.sentence
-    conditions = [mention.c.review_id == review_id, mention.c.aspect == aspect]
-    if label is not None:
-        conditions.append(mention.c.label == label)
-    text = connection.execute(
-        select(sentence.c.text)
-        .join(
-            mention,
-            (mention.c.review_id == sentence.c.review_id)
-            & (mention.c.sentence_position == sentence.c.position),
-        )
-        .where(*conditions)
-        .limit(1)
-    ).scalar()
-    return str(text) if text else review_text(connection, review_id)
 
 
 def review_text(connection: Connection, review_id: int) -> str | None:

@@ -10,7 +10,6 @@ from compare.report.analysis_source import AnalysisSource
 from compare.report.evidence import EVIDENCE_IDS, QUOTES, Evidence, review_text, short_quote
 from compare.report.scope import ReportScope
 from compare.report.stats import Interval, wilson_interval
-from compare.report.tables import REVIEW
 
 UNMET_KINDS = ("wish", "missing", "request")
 """Need kinds that say something is lacking (complaints are about what exists)."""
@@ -37,29 +36,24 @@ class NeedCount:
 
 
 def need_counts(
-    connection: Connection, scope: ReportScope, source: AnalysisSource
+    connection: Connection,
+    scope: ReportScope,
+    source: AnalysisSource,
+    company_reviews: dict[int, int],
 ) -> list[NeedCount]:
-    """Every (company, need, kind) with the number of distinct reviews voicing it."""
-    totals: dict[int, int] = {
-        int(c): int(n)
-        for c, n in connection.execute(
-            select(REVIEW.c.company_id, func.count())
-            .where(scope.review_filter())
-            .group_by(REVIEW.c.company_id)
-        )
-    }
+    """Every (company, need, kind) with the number of distinct reviews voicing it;
+    ``company_reviews`` (company id -> reviews in scope) is the denominator of its share."""
     need = source.need
     topic = source.need_topic
     # Wishes, missing features and requests are one "unmet" need; complaints stay apart.
     kind = case((need.c.kind.in_(UNMET_KINDS), UNMET), else_=need.c.kind)
     query = (
         select(need.c.company_id, topic, kind, func.count(func.distinct(need.c.review_id)))
-        .join(REVIEW, REVIEW.c.id == need.c.review_id)
-        .where(scope.review_filter())
+        .where(scope.rows_filter(need))
         .group_by(need.c.company_id, topic, kind)
     )
     counts = [
-        NeedCount(int(c), str(need), str(k), int(n), int(totals.get(c, 0)))
+        NeedCount(int(c), str(need), str(k), int(n), int(company_reviews.get(c, 0)))
         for c, need, k, n in connection.execute(query)
         if need is not None
     ]
@@ -78,7 +72,7 @@ def need_evidence(
     """Review ids and quotes for one company's need topic (optionally only some kinds)."""
     need = source.need
     conditions = [
-        scope.review_filter(),
+        scope.rows_filter(need),
         need.c.company_id == company_id,
         source.need_topic == topic,
     ]
@@ -88,7 +82,6 @@ def need_evidence(
         conditions.append(need.c.kind == kind)
     rows = connection.execute(
         select(need.c.review_id, need.c.text)
-        .join(REVIEW, REVIEW.c.id == need.c.review_id)
         .where(*conditions)
         .order_by(need.c.review_id.desc())
         .limit(EVIDENCE_IDS)

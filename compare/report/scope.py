@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, and_, select, true
+from sqlalchemy import ColumnElement, Connection, Table, and_, select, true
 
 from compare.report.errors import ReportError
 from compare.report.tables import COMPANY, REVIEW
@@ -39,11 +39,16 @@ class ReportScope:
 
     def review_filter(self) -> ColumnElement[bool]:
         """Reviews of the companies in scope, published within the dates (if given)."""
-        conditions: list[ColumnElement[bool]] = [REVIEW.c.company_id.in_(self.company_ids)]
+        return self.rows_filter(REVIEW)
+
+    def rows_filter(self, table: Table) -> ColumnElement[bool]:
+        """The same for any table with ``company_id`` and ``published`` columns (the
+        analysis copies both from the review onto its rows, so no join is needed)."""
+        conditions: list[ColumnElement[bool]] = [table.c.company_id.in_(self.company_ids)]
         if self.since is not None:
-            conditions.append(REVIEW.c.published >= self.since)
+            conditions.append(table.c.published >= self.since)
         if self.until is not None:
-            conditions.append(REVIEW.c.published <= self.until)
+            conditions.append(table.c.published <= self.until)
         return and_(true(), *conditions)
 
 
