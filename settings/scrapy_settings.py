@@ -32,7 +32,7 @@ RETRY_TIMES = 2
 # public-suffix list from the internet.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-DEPTH_LIMIT = 8
+DEPTH_LIMIT = 0  # per source: limits.max_depth; pagination makes lists deep
 
 # HTTP cache for development only (re-crawls would see stale pages): `crawler.http_cache`.
 HTTPCACHE_ENABLED = False

@@ -75,8 +75,9 @@ class Limits(_Strict):
     """Pages fetched at most (Scrapy CLOSESPIDER_PAGECOUNT)."""
     max_reviews: int = Field(default=50_000, ge=1, le=10_000_000)
     """Reviews scraped at most (Scrapy CLOSESPIDER_ITEMCOUNT counts offers too)."""
-    max_depth: int = Field(default=8, ge=0, le=100)
-    """Link depth from the start URLs."""
+    max_depth: int = Field(default=0, ge=0, le=1000)
+    """Link depth from the start URLs; 0 = no limit (``max_pages`` bounds the crawl).
+    Every page of a paginated list is one level deeper, so small limits cut long lists."""
     timeout_s: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
     """Wall-clock limit for one crawl in seconds."""
 
