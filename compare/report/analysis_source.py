@@ -46,7 +46,7 @@ def analysis_source(connection: Connection) -> AnalysisSource:
     # Reflected, not imported: the report depends on the columns, not on the model classes.
     reflected = MetaData()
     return AnalysisSource(
-        mention=Table(MENTION_TABLE, reflected, autoload_with=connection),
-        need=Table(NEED_TABLE, reflected, autoload_with=connection),
-        sentence=Table(SENTENCE_TABLE, reflected, autoload_with=connection),
+        mention=Table(MENTION_TABLE, reflected, autoload_with=connection, resolve_fks=False),
+        need=Table(NEED_TABLE, reflected, autoload_with=connection, resolve_fks=False),
+        sentence=Table(SENTENCE_TABLE, reflected, autoload_with=connection, resolve_fks=False),
     )

@@ -1,8 +1,8 @@
 """The report's two scans of the data, each grouped by every segment column at once.
 
-- ``review_cube``: reviews per (company, language, region, product, day) with rating sums
+- ``review_cube``: reviews per (company, language, region, product, month) with rating sums
   and star counts, whether or not they mention an aspect. Grouped in the order of the
-  ``ix_review_segments`` covering index, so SQLite streams it without sorting.
+  ``ix_review_segments`` index (SQLite), so it streams without a sort.
 - ``opinion_cube``: review-level aspect opinions per (company, language, region, product,
   month, aspect). A review's opinion on an aspect is positive when its positive mentions of
   it outnumber the negative ones, negative the other way round, else neutral (neutral
@@ -22,12 +22,10 @@ import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    String,
     case,
     func,
     literal_column,
     select,
-    type_coerce,
 )
 
 from compare.report.analysis_source import AnalysisSource
@@ -41,24 +39,28 @@ OPINION_COUNTS = ["reviews", "positive", "negative"]
 
 
 def month_of(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
-    """``YYYY-MM`` of a date column (SQLite keeps dates as ISO text: a prefix is enough)."""
+    """``YYYY-MM`` of a date column. SQLite keeps dates as ISO text: the prefix, written with
+    literal arguments so it matches the ``ix_review_segments`` expression index."""
     if dialect == "postgresql":
         return func.to_char(column, "YYYY-MM")
-    return func.substr(column, 1, 7)
+    return func.substr(column, literal_column("1"), literal_column("7"))
 
 
 def review_cube(connection: Connection, scope: ReportScope) -> pd.DataFrame:
-    """Reviews per segment (``month`` from the day), with ``rated`` reviews, the sum of their
-    normalised (0..1) ratings and ``stars_1`` .. ``stars_5`` (ratings rounded to a star)."""
+    """Reviews per segment, with ``rated`` reviews, the sum of their normalised (0..1)
+    ratings and ``stars_1`` .. ``stars_5`` (ratings rounded to a star)."""
     r = REVIEW.c
     star = func.round(r.rating_normalized * 4) + 1
-    keys = [r.company_id, r.language, r.region, r.product_id, r.published]
+    keys = [
+        r.company_id,
+        r.language,
+        r.region,
+        r.product_id,
+        month_of(r.published, connection.dialect.name),
+    ]
     query = (
         select(
-            *keys[:-1],
-            # The day as the driver returns it: parsing ISO text into dates row by row
-            # would cost more than the query; only its month prefix is used.
-            type_coerce(r.published, String),
+            *keys,
             func.count(),
             func.count(r.rating_normalized),
             func.sum(r.rating_normalized),
@@ -67,13 +69,16 @@ def review_cube(connection: Connection, scope: ReportScope) -> pd.DataFrame:
         .where(scope.review_filter())
         .group_by(*keys)
     )
-    columns = ["company_id", "language", "region", "product_id", "day", "reviews", "rated"]
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         connection.execute(query).all(),
-        columns=[*columns, "rating_sum", *[f"stars_{s}" for s in STARS]],
+        columns=[
+            *SEGMENT_COLUMNS,
+            "reviews",
+            "rated",
+            "rating_sum",
+            *[f"stars_{s}" for s in STARS],
+        ],
     )
-    frame["month"] = frame["day"].astype("string").str.slice(0, 7)
-    return frame.drop(columns="day")
 
 
 def mentioned_aspects(
