@@ -179,9 +179,9 @@ def canonical_topic(
         ):
             return topic
     for token, lemma in zip(tokens, sentence_lemmas, strict=True):
-        topic = index.words.get(lemma) or index.words.get(token)
-        if topic is not None:
-            return topic
+        named = index.words.get(lemma) or index.words.get(token)
+        if named is not None:
+            return named
         for prefix, prefixed_topic in index.prefixes:
             if token.startswith(prefix):
                 return prefixed_topic

@@ -20,7 +20,7 @@ from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
 from compare.analysis.sentiment.scorer import UNKNOWN_SCORE, Score, SentimentScorer
 from compare.analysis.taxonomy import Taxonomy
-from compare.analysis.text import lemmas, split_sentences, tokenize
+from compare.analysis.text import lemmas, split_units, tokenize
 from compare.language import detect_language
 
 MAX_KEY_PHRASES = 6
@@ -88,8 +88,10 @@ def analyze_reviews(
     """Analyse a batch of reviews (any mix of languages), in input order."""
     languages = [review_language(r) for r in reviews]
     sentence_lists = [
-        split_sentences(" ".join(t for t in (r.title, r.text) if t)) if (r.title or r.text) else []
-        for r in reviews
+        split_units(" ".join(t for t in (r.title, r.text) if t), language)
+        if (r.title or r.text)
+        else []
+        for r, language in zip(reviews, languages, strict=True)
     ]
     scores: list[tuple[list[Score], Score]] = [([], UNKNOWN_SCORE)] * len(reviews)
     for language in set(languages):

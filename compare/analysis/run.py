@@ -21,7 +21,12 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine, delete, func, insert, select
 
-from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
+from compare.analysis.review import (
+    ReviewInput,
+    ReviewResult,
+    analyze_reviews,
+    normalise_language,
+)
 from compare.analysis.sentiment.bundle import (
     ModelBundle,
     latest_bundle,
@@ -41,6 +46,7 @@ from compare.analysis.tables import (
     REVIEW_SENTENCE,
 )
 from compare.analysis.taxonomy import Taxonomy, load_taxonomy
+from compare.analysis.text import warm_lemmatizer
 from compare.analysis.training import (
     RATING_RULE,
     default_models_dir,
@@ -56,7 +62,7 @@ CHUNK = 250
 """Reviews per worker task: large enough to vectorise efficiently, small for a smooth bar."""
 WRITE_BATCH = 2_000
 """Reviews per database transaction."""
-IN_PROCESS_BELOW = 400
+IN_PROCESS_BELOW = 1_500
 """Fewer pending reviews than this are analysed in-process (a pool costs ~1 s to start)."""
 
 
@@ -83,6 +89,8 @@ class AnalyzeSummary:
     """Aspect -> mentions found in this call."""
     needs: Counter[str] = field(default_factory=Counter)
     """Need kind -> sentences found in this call."""
+    need_topics: Counter[str] = field(default_factory=Counter)
+    """Need topic ("app", "timer", ...) -> sentences found in this call."""
     model_folder: Path | None = None
     """The sentiment model version used (None: fallbacks only)."""
     model_trained: bool = False
@@ -176,6 +184,17 @@ def _pending_query(analyzer_version: str, after_id: int, limit: int) -> Any:
     )
 
 
+def _pending_languages(engine: Engine, analyzer_version: str) -> list[str]:
+    query = (
+        select(REVIEW.c.language)
+        .where(_pending_filter(analyzer_version), REVIEW.c.language.is_not(None))
+        .distinct()
+    )
+    with engine.connect() as connection:
+        codes = {normalise_language(str(code)) for (code,) in connection.execute(query)}
+    return sorted(code for code in codes if code is not None)
+
+
 def _pending_count(engine: Engine, analyzer_version: str) -> int:
     query = select(func.count()).select_from(REVIEW).where(_pending_filter(analyzer_version))
     with engine.connect() as connection:
@@ -237,9 +256,15 @@ def _analyse_pending(
         for chunk in chunks:
             yield analyze_reviews(chunk, scorer, taxonomy)
         return
+    context = _pool_context()
+    if context.get_start_method() == "fork":
+        # forked workers share the parent's lemma dictionaries (Polish alone takes ~5 s to
+        # decode per process) and the taxonomy, instead of each loading its own
+        warm_lemmatizer(_pending_languages(engine, analyzer_version))
+        load_taxonomy(taxonomy_file)
     with ProcessPoolExecutor(
         max_workers=count,
-        mp_context=_pool_context(),
+        mp_context=context,
         initializer=_init_worker,
         initargs=(folder, taxonomy_file),
     ) as pool:
@@ -338,6 +363,8 @@ def _count(summary: AnalyzeSummary, results: list[ReviewResult]) -> None:
                 summary.aspects[aspect] += 1
             if sentence.need is not None:
                 summary.needs[sentence.need] += 1
+                if sentence.need_topic is not None:
+                    summary.need_topics[sentence.need_topic] += 1
 
 
 class _progress_bar:

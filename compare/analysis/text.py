@@ -31,6 +31,44 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+# Contrast conjunctions that join opposite opinions ("fast delivery, but the lid cracked"):
+# each side is scored on its own so each aspect gets its own polarity.
+_CONTRAST = {
+    "en": r"but|however|although|though|whereas",
+    "fr": r"mais|cependant|pourtant|par contre|alors que|bien que",
+    "pl": r"ale|lecz|jednak|natomiast|choć|chociaż",
+    "no": r"men|derimot|selv om|skjønt",
+}
+_CLAUSE_SPLIT = {
+    lang: re.compile(rf"(?:,\s*|\s+)(?=(?:{words})\b)", re.IGNORECASE)
+    for lang, words in _CONTRAST.items()
+}
+MIN_CLAUSE_WORDS = 2
+
+
+def split_clauses(sentence: str, language: str | None) -> list[str]:
+    """The sentence cut before contrast conjunctions (the conjunction starts the next part);
+    parts shorter than MIN_CLAUSE_WORDS stay joined to the previous one."""
+    pattern = _CLAUSE_SPLIT.get(language or "")
+    if pattern is None:
+        return [sentence]
+    out: list[str] = []
+    for part in pattern.split(sentence):
+        part = part.strip()
+        if not part:
+            continue
+        if out and len(part.split()) <= MIN_CLAUSE_WORDS:
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out or [sentence]
+
+
+def split_units(text: str, language: str | None) -> list[str]:
+    """Sentences, each cut into contrast clauses: the units scored and matched to aspects."""
+    return [c for s in split_sentences(text) for c in split_clauses(s, language)]
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens (letters, with inner apostrophes or hyphens)."""
     return [t.lower() for t in _TOKEN.findall(text)]
@@ -56,3 +94,9 @@ def lemma(token: str, language: str | None) -> str:
 def lemmas(tokens: list[str], language: str | None) -> list[str]:
     """``lemma`` over tokens."""
     return [lemma(t, language) for t in tokens]
+
+
+def warm_lemmatizer(languages: list[str]) -> None:
+    """Load the languages' lemma dictionaries now (before forking workers that share them)."""
+    for language in languages:
+        lemma("a", language)

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"

@@ -43,8 +43,10 @@ def register(app: typer.Typer) -> None:
         """Analyse every review not analysed yet: language, sentiment, aspects, needs.
 
         First trains a sentiment model per language from rated reviews once a language has
-        100 clearly rated ones (>= 25 positive and >= 25 negative); other languages use
-        TextBlob (en, fr) or are marked 'unknown'. Re-running only analyses new reviews.
+        100 clearly rated ones (>= 25 positive and >= 25 negative), and a pooled multilingual
+        model for languages with fewer (>= 20); other languages use TextBlob (en, fr) or are
+        marked 'unknown'. The model used is stored per review. Re-running only analyses new
+        reviews.
 
         Example: rivalscope analyze --db sqlite:///shops.db --taxonomy my-aspects.toml
         """
@@ -60,10 +62,11 @@ def register(app: typer.Typer) -> None:
             candidates = candidate_aspects(engine, load_taxonomy(taxonomy))
         finally:
             engine.dispose()
-        _print_summary(summary, candidates)
+        print_summary(summary, candidates)
 
 
-def _print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | None, int]]) -> None:
+def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | None, int]]) -> None:
+    """A table per language (reviews, model that scored them, labels), top aspects, needs."""
     console = Console()
     if summary.model_trained:
         console.print(
@@ -93,6 +96,11 @@ def _print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | No
         )
     if summary.needs:
         console.print("needs: " + ", ".join(f"{k} {n}" for k, n in summary.needs.most_common()))
+    if summary.need_topics:
+        console.print(
+            "top need topics: "
+            + ", ".join(f"{t} {n}" for t, n in summary.need_topics.most_common(8))
+        )
     if candidates:
         console.print(
             "candidate aspects: "

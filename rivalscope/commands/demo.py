@@ -129,10 +129,11 @@ def _after_crawl(engine: object, report_dir: Path) -> None:
     """Analysis and report, where those parts are installed (later issues build them)."""
     if _has_module("compare.analysis.run"):
         from compare.analysis.run import analyze_database
+        from rivalscope.commands.analyze import print_summary
 
         console.print("Analysing reviews (language, sentiment, aspects, needs)…")
         summary = analyze_database(engine, progress=True)  # type: ignore[arg-type]
-        console.print(f"Analysed: {summary}")
+        print_summary(summary, [])
     if _has_module("compare.report.build"):
         from compare.report.build import build_report
 
