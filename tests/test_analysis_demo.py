@@ -161,13 +161,14 @@ def test_planted_needs_are_found_with_their_topic(demo_engine: Engine) -> None:
                 .select_from(REVIEW_ANALYSIS)
                 .where(REVIEW_ANALYSIS.c.company_id == ids[company])
             ).scalar_one()
-            by_topic = dict(
-                connection.execute(
+            by_topic: dict[str | None, int] = {
+                topic: int(n)
+                for topic, n in connection.execute(
                     select(c.topic, func.count(func.distinct(c.review_id)))
                     .where(c.company_id == ids[company])
                     .group_by(c.topic)
-                ).all()
-            )
+                )
+            }
         share = by_topic.get(gap.topic, 0) / total
         assert abs(share - expected) <= NEED_SHARE_TOLERANCE, (gap.key, share, expected, by_topic)
         assert max(by_topic, key=lambda t: by_topic[t] if t else -1) == gap.topic, by_topic
