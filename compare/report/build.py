@@ -113,7 +113,7 @@ def _compute(
     progress("findings and their evidence")
     findings = rank(
         aspect_findings(cells, scope, scope.min_sample)
-        + need_findings(needs, scope, scope.min_sample)
+        + need_findings(needs, scope, scope.min_sample, company_reviews.get(scope.own.id, 0))
         + price_findings(indices, cells, scope)
     )
     for finding in findings:

@@ -162,16 +162,15 @@ def _more_concentrated(segment: AspectCell, overall: AspectCell, min_sample: int
 
 
 def need_findings(
-    needs: list[NeedCount], scope: ReportScope, min_sample: int
+    needs: list[NeedCount], scope: ReportScope, min_sample: int, own_reviews: int
 ) -> list[FindingDraft]:
-    """Needs a competitor's reviewers voice significantly more often than ours."""
-    own_by_need: dict[str, int] = {}
-    own_reviews = 0
-    for need in needs:
-        if need.company_id == scope.own.id:
-            own_reviews = need.company_reviews
-            if need.kind == UNMET:
-                own_by_need[need.need] = need.reviews
+    """Needs a competitor's reviewers voice significantly more often than ours
+    (``own_reviews``: our reviews in scope, voicing a need or not)."""
+    own_by_need = {
+        need.need: need.reviews
+        for need in needs
+        if need.company_id == scope.own.id and need.kind == UNMET
+    }
     drafts: list[FindingDraft] = []
     for need in needs:
         if need.company_id == scope.own.id or need.kind != UNMET:
