@@ -1,48 +1,95 @@
 """Gap report speed: N synthetic analysed reviews (own + 5 competitors) in a fresh SQLite
-database, then the report in this process.
+database, then ``rivalscope report`` on it, run as the real command in a child process.
 
-Usage: python benchmarks/report.py 100000 [--keep DIR]
-Prints ``reviews=N seconds=S peak_rss_mb=M`` (S: the report only; M: peak RSS of this
-process, which also generated the data, so an upper bound).
+Usage: python benchmarks/report.py 100000 [--repeat 3] [--db FILE]
+
+Generating the data is not timed (``--db FILE`` keeps it, or reuses it when it exists).
+Each repeat runs ``python -m rivalscope report`` (imports included). The baseline, measured
+in the same run, is the floor any report pays: one read of every review and mention row.
+Ends with ``reviews=N seconds=S peak_rss_mb=M``: S is the median wall time of the command,
+M the peak RSS of the largest report process (the generator is not counted).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from compare.report.build import build_report
+from sqlalchemy import Engine, text
+
 from compare.report.synthetic import SyntheticPlan, populate
 from storage.db import open_database
+
+
+def plan(reviews: int) -> SyntheticPlan:
+    return SyntheticPlan(
+        competitors=tuple(f"Rival {c}" for c in "ABCDE"),
+        reviews=reviews,
+        positive_share={("Rival A", "delivery"): 0.2, ("Own Coffee", "delivery"): 0.9},
+        need_share={("Rival B", "app"): 0.2},
+        languages=("en", "fr", "pl", "no"),
+        products_per_company=20,
+    )
+
+
+def floor_seconds(engine: Engine) -> float:
+    """One read of every review and mention row (no grouping): the baseline."""
+    started = time.perf_counter()
+    with engine.connect() as connection:
+        connection.execute(text("SELECT count(*), sum(rating_normalized) FROM review")).all()
+        connection.execute(text("SELECT count(*), sum(length(label)) FROM aspect_mention")).all()
+    return time.perf_counter() - started
+
+
+def run_report(url: str, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "rivalscope", "report", "--db", url, "--out", str(out)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("reviews", type=int)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--db", type=Path, help="SQLite file to keep (reused if it exists)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        engine = open_database(f"sqlite:///{Path(folder) / 'bench.db'}")
-        plan = SyntheticPlan(
-            competitors=tuple(f"Rival {c}" for c in "ABCDE"),
-            reviews=args.reviews,
-            positive_share={("Rival A", "delivery"): 0.2, ("Own Coffee", "delivery"): 0.9},
-            need_share={("Rival B", "app"): 0.2},
-            languages=("en", "fr", "pl", "no"),
-            products_per_company=20,
-        )
-        started = time.perf_counter()
-        populate(engine, plan)
-        print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
-        started = time.perf_counter()
-        result = build_report(engine, Path(folder) / "out")
-        seconds = time.perf_counter() - started
+        path = args.db or Path(folder) / "bench.db"
+        url = f"sqlite:///{path}"
+        fresh = not path.exists()
+        engine = open_database(url)
+        if fresh:
+            started = time.perf_counter()
+            populate(engine, plan(args.reviews))
+            print(f"generated in {time.perf_counter() - started:.1f} s (not timed)", flush=True)
+        load_before = os.getloadavg()[0]
+        floors, runs = [], []
+        for repeat in range(args.repeat):
+            floors.append(floor_seconds(engine))
+            runs.append(run_report(url, Path(folder) / f"out{repeat}"))
+            print(
+                f"run {repeat + 1}: report {runs[-1]:.2f} s, floor {floors[-1]:.2f} s", flush=True
+            )
         engine.dispose()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"findings={len(result.findings)}")
-    print(f"reviews={args.reviews} seconds={seconds:.2f} peak_rss_mb={peak_mb:.0f}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds, floor = statistics.median(runs), statistics.median(floors)
+    print(
+        f"median report {seconds:.2f} s (min {min(runs):.2f}), median floor {floor:.2f} s, "
+        f"ratio {seconds / floor:.1f}x; CPU per report {(usage.ru_utime + usage.ru_stime) / len(runs):.2f} s; "
+        f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print(f"reviews={args.reviews} seconds={seconds:.2f} peak_rss_mb={usage.ru_maxrss / 1024:.0f}")
 
 
 if __name__ == "__main__":

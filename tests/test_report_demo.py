@@ -12,11 +12,6 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.xfail(
-    reason="issue #4's analysis labels most Norwegian and Polish sentences 'unknown', so the "
-    "own company (Norwegian) has < 20 polar opinions per aspect and no gap can be called yet",
-    strict=False,
-)
 def test_demo_report_finds_planted_gaps(tmp_path: Path) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "rivalscope", "demo", "--port", "0", "--db",
@@ -31,6 +26,8 @@ def test_demo_report_finds_planted_gaps(tmp_path: Path) -> None:
     assert ("Kawa Mistrz", "customer_service", "competitor_weakness") in found, found
     assert any(c == "Brewcraft Supply" and a == "price" for c, a, _ in found), found
     assert ("Brewcraft Supply", "quality", "competitor_strength") in found, found
+    assert ("Maison Lumière", "app", "unmet_need") in found, found
+    assert ("Brewcraft Supply", "timer", "unmet_need") in found, found
     polish = [
         f for f in findings
         if f["competitor"] == "Kawa Mistrz" and f["aspect"] == "customer_service"
@@ -40,3 +37,6 @@ def test_demo_report_finds_planted_gaps(tmp_path: Path) -> None:
     page = (tmp_path / "report" / "report.html").read_text("utf-8")
     lead = page.split('<p class="lead">', 1)[1].split("</p>", 1)[0]
     assert "Top opportunities" in lead and findings[0]["competitor"] in lead
+    # The command ends with the report's path and the top three opportunities.
+    tail = run.stdout[run.stdout.index("Gap report") :]
+    assert str(tmp_path / "report" / "report.html") in tail and "3." in tail

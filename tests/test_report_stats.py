@@ -9,6 +9,7 @@ import pytest
 from compare.report.csv_safety import safe_cell
 from compare.report.matching import CatalogueItem, match_catalogues, name_similarity
 from compare.report.stats import (
+    bonferroni_z,
     compare_nets,
     geometric_mean_ratio,
     net_difference,
@@ -32,6 +33,19 @@ def test_wilson_interval(successes: int, n: int, low: float, high: float) -> Non
     interval = wilson_interval(successes, n)
     assert interval.low == pytest.approx(low, abs=5e-4)
     assert interval.high == pytest.approx(high, abs=5e-4)
+
+
+@pytest.mark.parametrize(
+    ("tests", "z"),
+    [
+        (1, 1.95996),  # no correction: the usual 95 % quantile
+        (0, 1.95996),  # nothing tested: treated as one test
+        (10, 2.80703),  # printed normal tables: z for two-sided 0.005
+        (50, 3.29053),  # two-sided 0.001
+    ],
+)
+def test_bonferroni_z(tests: int, z: float) -> None:
+    assert bonferroni_z(tests) == pytest.approx(z, abs=1e-4)
 
 
 def test_wilson_rejects_impossible_counts() -> None:

@@ -55,6 +55,12 @@ class ReportResult:
     def __str__(self) -> str:
         return f"{self.html_path} ({len(self.findings)} findings, report #{self.run_id})"
 
+    def top_opportunities(self, count: int = 3) -> list[str]:
+        """One line per highest-scoring finding: summary, score and sample size."""
+        return [
+            f"{f.summary} (score {f.score:.1f}, n={f.sample_size})" for f in self.findings[:count]
+        ]
+
 
 def _quiet(_: str) -> None:
     return None

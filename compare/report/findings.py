@@ -13,7 +13,8 @@ Kinds:
 Gaps compare the competitor's segment with our company's whole (our reviews rarely share
 the competitor's language, region or products). A segment finding is kept only where the
 segment differs significantly from the competitor's *other* reviews on that aspect, in the
-gap's direction: the segment is where the gap is concentrated. Nothing is judged on fewer than
+gap's direction (Bonferroni-corrected over the competitor's segments for the aspect): the
+segment is where the gap is concentrated. Nothing is judged on fewer than
 ``min_sample`` opinions (or reviews) on either side; prices need ``MIN_MATCHED_PAIRS``.
 
 Opportunity score = volume x competitor dissatisfaction x our advantage, using the
@@ -29,6 +30,7 @@ credibly win".
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from compare.report.aspects import AspectCell, Segment
@@ -36,10 +38,12 @@ from compare.report.evidence import Evidence
 from compare.report.needs import UNMET, NeedCount
 from compare.report.prices import MIN_MATCHED_PAIRS, PriceIndex
 from compare.report.scope import ReportScope
-from compare.report.stats import Interval, compare_nets, proportion_difference
+from compare.report.stats import Interval, bonferroni_z, compare_nets, proportion_difference
 
 PRICE_ASPECT = "price"
 KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "price_gap")
+COMPLEMENT_MIN_SAMPLE = 5
+"""Fewest opinions outside a segment to say a gap is concentrated in it."""
 
 
 @dataclass
@@ -90,6 +94,7 @@ def aspect_findings(
     competitor_overall = {
         (c.company_id, c.aspect): c for c in cells if c.segment.dimension == "all"
     }
+    segment_tests = Counter((c.company_id, c.aspect) for c in cells if c.segment.dimension != "all")
     drafts: list[FindingDraft] = []
     for cell in cells:
         own = own_overall.get(cell.aspect)
@@ -102,13 +107,15 @@ def aspect_findings(
             continue
         if cell.segment.dimension != "all":
             overall = competitor_overall.get((cell.company_id, cell.aspect))
-            if overall is None or not _more_concentrated(cell, overall, min_sample):
+            tests = segment_tests[(cell.company_id, cell.aspect)]
+            if overall is None or not _more_concentrated(cell, overall, min_sample, tests):
                 continue
             rest_net = overall.net.value  # only the direction matters below
             if (test.gap.value > 0) != (cell.net.value < rest_net):
                 continue
         name = scope.name_of(cell.company_id)
         where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
+        topic = cell.aspect.replace("_", " ")
         if test.gap.value > 0 and own.net.value > 0:
             drafts.append(
                 FindingDraft(
@@ -122,7 +129,7 @@ def aspect_findings(
                     own_sample_size=own.opinions,
                     score=cell.opinions * (cell.negative / cell.opinions) * test.gap.low / 2,
                     summary=(
-                        f"{name} is weak on {cell.aspect}{where}: net {cell.net.value:+.2f} "
+                        f"{name} is weak on {topic}{where}: net {cell.net.value:+.2f} "
                         f"against our {own.net.value:+.2f}"
                     ),
                     evidence_label="negative",
@@ -141,7 +148,7 @@ def aspect_findings(
                     own_sample_size=own.opinions,
                     score=cell.opinions * (own.negative / own.opinions) * (-test.gap.high) / 2,
                     summary=(
-                        f"{name} is strong on {cell.aspect}{where}: net {cell.net.value:+.2f} "
+                        f"{name} is strong on {topic}{where}: net {cell.net.value:+.2f} "
                         f"against our {own.net.value:+.2f}; a gap for us to close"
                     ),
                     evidence_label="positive",
@@ -150,13 +157,26 @@ def aspect_findings(
     return drafts
 
 
-def _more_concentrated(segment: AspectCell, overall: AspectCell, min_sample: int) -> bool:
+def _more_concentrated(
+    segment: AspectCell, overall: AspectCell, min_sample: int, tests: int
+) -> bool:
     """The segment differs significantly from the competitor's other reviews, in the
-    direction of the gap (segment vs complement, so the overlap does not count twice)."""
+    direction of the gap (segment vs complement, so the overlap does not count twice).
+
+    Every segment of a (competitor, aspect) is tested, so the level is Bonferroni-corrected
+    over those ``tests``. The segment itself has ``min_sample`` opinions (the gap test saw
+    to that); the complement needs only ``COMPLEMENT_MIN_SAMPLE``: the score interval is
+    honest for small samples, and a gap confined to one segment leaves a small complement.
+    """
     rest_positive = overall.positive - segment.positive
     rest_negative = overall.negative - segment.negative
     test = compare_nets(
-        rest_positive, rest_negative, segment.positive, segment.negative, min_sample=min_sample
+        rest_positive,
+        rest_negative,
+        segment.positive,
+        segment.negative,
+        min_sample=min(min_sample, COMPLEMENT_MIN_SAMPLE),
+        z=bonferroni_z(tests),
     )
     return test.significant
 

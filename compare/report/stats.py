@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 Z_95 = 1.959963984540054
 """Two-sided 95 % normal quantile."""
@@ -45,6 +46,12 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> Interval:
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
     # Clamp float noise at the edges (0/n must give exactly 0 as lower bound).
     return Interval(p, max(0.0, centre - half), min(1.0, centre + half))
+
+
+def bonferroni_z(tests: int, alpha: float = 0.05) -> float:
+    """Two-sided normal quantile for ``tests`` simultaneous tests at family level ``alpha``
+    (Bonferroni): 1.96 for one test, about 2.81 for ten."""
+    return NormalDist().inv_cdf(1 - alpha / (2 * max(tests, 1)))
 
 
 def net_sentiment(positive: int, negative: int, z: float = Z_95) -> Interval:

@@ -138,7 +138,9 @@ def _after_crawl(engine: object, report_dir: Path) -> None:
         from compare.report.build import build_report
 
         result = build_report(engine, report_dir)  # type: ignore[arg-type]
-        console.print(f"Gap report: [bold]{result}[/]")
+        console.print(f"Gap report: {result}", markup=False, highlight=False)
+        for rank, line in enumerate(result.top_opportunities(3), start=1):
+            console.print(f"  {rank}. {line}", markup=False, highlight=False)
 
 
 def _serve_forever(base_url: str, targets: Path) -> None:
