@@ -4,8 +4,9 @@ database, then ``rivalscope report`` on it, run as the real command in a child p
 Usage: python benchmarks/report.py 100000 [--repeat 3] [--db FILE]
 
 Generating the data is not timed (``--db FILE`` keeps it, or reuses it when it exists).
-Each repeat runs ``python -m rivalscope report`` (imports included). The baseline, measured
-in the same run, is the floor any report pays: one read of every review and mention row.
+Each repeat runs ``python -m rivalscope report`` (imports included). Two baselines are
+measured in the same run: the floor any report pays (one read of every review and mention
+row) and the CLI's start-up (``python -m rivalscope --help``: every command module's imports).
 Ends with ``reviews=N seconds=S peak_rss_mb=M``: S is the median wall time of the command,
 M the peak RSS of the largest report process (the generator is not counted).
 """
@@ -48,12 +49,10 @@ def floor_seconds(engine: Engine) -> float:
     return time.perf_counter() - started
 
 
-def run_report(url: str, out: Path) -> float:
+def run_command(*args: str) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "rivalscope", "report", "--db", url, "--out", str(out)],
-        check=True,
-        stdout=subprocess.DEVNULL,
+        [sys.executable, "-m", "rivalscope", *args], check=True, stdout=subprocess.DEVNULL
     )
     return time.perf_counter() - started
 
@@ -74,19 +73,27 @@ def main() -> None:
             populate(engine, plan(args.reviews))
             print(f"generated in {time.perf_counter() - started:.1f} s (not timed)", flush=True)
         load_before = os.getloadavg()[0]
-        floors, runs = [], []
+        floors: list[float] = []
+        startups: list[float] = []
+        runs: list[float] = []
         for repeat in range(args.repeat):
             floors.append(floor_seconds(engine))
-            runs.append(run_report(url, Path(folder) / f"out{repeat}"))
+            startups.append(run_command("--help"))
+            runs.append(run_command("report", "--db", url, "--out", f"{folder}/out{repeat}"))
             print(
-                f"run {repeat + 1}: report {runs[-1]:.2f} s, floor {floors[-1]:.2f} s", flush=True
+                f"run {repeat + 1}: report {runs[-1]:.2f} s, start-up {startups[-1]:.2f} s, "
+                f"floor {floors[-1]:.2f} s",
+                flush=True,
             )
         engine.dispose()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds, floor = statistics.median(runs), statistics.median(floors)
+    startup = statistics.median(startups)
+    cpu = (usage.ru_utime + usage.ru_stime) / len(runs)
     print(
-        f"median report {seconds:.2f} s (min {min(runs):.2f}), median floor {floor:.2f} s, "
-        f"ratio {seconds / floor:.1f}x; CPU per report {(usage.ru_utime + usage.ru_stime) / len(runs):.2f} s; "
+        f"median report {seconds:.2f} s (min {min(runs):.2f}); median start-up {startup:.2f} s; "
+        f"report minus start-up {seconds - startup:.2f} s = {(seconds - startup) / floor:.0f}x "
+        f"the floor ({floor:.2f} s); CPU per report + start-up {cpu:.2f} s; "
         f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     print(f"reviews={args.reviews} seconds={seconds:.2f} peak_rss_mb={usage.ru_maxrss / 1024:.0f}")

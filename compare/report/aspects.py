@@ -22,6 +22,11 @@ DIMENSIONS = ("all", "language", "region", "category", "product")
 COUNTS = ["reviews", "positive", "negative"]
 
 
+def aspect_label(aspect: str) -> str:
+    """How an aspect or need topic reads in the report (``customer_service``: customer service)."""
+    return aspect.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class Segment:
     """A slice of reviews; ``dimension == "all"`` is every review of the company."""

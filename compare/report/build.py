@@ -24,6 +24,7 @@ from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.findings import (
     FindingDraft,
     aspect_findings,
+    distinct_opportunities,
     need_findings,
     price_findings,
     rank,
@@ -58,7 +59,8 @@ class ReportResult:
     def top_opportunities(self, count: int = 3) -> list[str]:
         """One line per highest-scoring finding: summary, score and sample size."""
         return [
-            f"{f.summary} (score {f.score:.1f}, n={f.sample_size})" for f in self.findings[:count]
+            f"{f.summary} (score {f.score:.1f}, n={f.sample_size})"
+            for f in distinct_opportunities(self.findings, count)
         ]
 
 

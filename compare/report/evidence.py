@@ -111,12 +111,3 @@ def evidence_from_rows(rows: list[tuple[int, str | None]]) -> Evidence:
         if quote and quote not in quotes and len(quotes) < QUOTES:
             quotes.append(quote)
     return Evidence(ids, quotes)
-
-
-def review_text(connection: Connection, review_id: int) -> str | None:
-    row = connection.execute(
-        select(REVIEW.c.title, REVIEW.c.text).where(REVIEW.c.id == review_id)
-    ).first()
-    if row is None:
-        return None
-    return row.text or row.title

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from compare.report.aspects import AspectCell, Segment
+from compare.report.aspects import AspectCell, Segment, aspect_label
 from compare.report.evidence import Evidence
 from compare.report.needs import UNMET, NeedCount
 from compare.report.prices import MIN_MATCHED_PAIRS, PriceIndex
@@ -115,7 +115,7 @@ def aspect_findings(
                 continue
         name = scope.name_of(cell.company_id)
         where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
-        topic = cell.aspect.replace("_", " ")
+        topic = aspect_label(cell.aspect)
         if test.gap.value > 0 and own.net.value > 0:
             drafts.append(
                 FindingDraft(
@@ -266,3 +266,18 @@ def price_findings(
 def rank(drafts: list[FindingDraft]) -> list[FindingDraft]:
     """Highest opportunity first; ties by competitor and aspect for a stable order."""
     return sorted(drafts, key=lambda d: (-d.score, d.competitor, d.aspect, d.segment.describe()))
+
+
+def distinct_opportunities(findings: list[FindingDraft], count: int) -> list[FindingDraft]:
+    """The ``count`` best findings about different things: a segment finding and the same
+    competitor's overall gap on the aspect are one opportunity (the higher score stays)."""
+    chosen: list[FindingDraft] = []
+    seen: set[tuple[int, str, str]] = set()
+    for finding in findings:
+        key = (finding.competitor_id, finding.aspect, finding.kind)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(finding)
+        if len(chosen) == count:
+            break
+    return chosen

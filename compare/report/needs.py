@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, case, func, select
 
 from compare.report.analysis_source import AnalysisSource
-from compare.report.evidence import EVIDENCE_IDS, QUOTES, Evidence, review_text, short_quote
+from compare.report.evidence import EVIDENCE_IDS, Evidence, evidence_from_rows
 from compare.report.scope import ReportScope
 from compare.report.stats import Interval, wilson_interval
 
@@ -86,12 +86,5 @@ def need_evidence(
         .order_by(need.c.review_id.desc())
         .limit(EVIDENCE_IDS)
     ).all()
-    ids = list(dict.fromkeys(int(r[0]) for r in rows))
-    quotes: list[str] = []
-    for review_id, quote in rows:
-        if len(quotes) >= QUOTES:
-            break
-        chosen = quote or review_text(connection, int(review_id))
-        if chosen:
-            quotes.append(short_quote(str(chosen)))
-    return Evidence(ids, quotes)
+    # Distinct quotes: many reviewers word a wish the same way.
+    return evidence_from_rows([(int(review_id), text) for review_id, text in rows])

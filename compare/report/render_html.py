@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from compare.report.aspects import AspectCell, MonthPoint
+from compare.report.aspects import AspectCell, MonthPoint, aspect_label
 from compare.report.data_model import ReportData
 from compare.report.evidence import Evidence
-from compare.report.findings import FindingDraft
+from compare.report.findings import FindingDraft, distinct_opportunities
 from compare.report.stats import compare_nets
 from compare.report.svg import (
     OWN_COLOUR,
@@ -42,7 +42,7 @@ h1{margin-bottom:4px}h2{margin-top:40px;border-bottom:2px solid #eee;padding-bot
 .meta{color:#555;font-size:14px}
 table{border-collapse:collapse;margin:10px 0;font-size:14px}
 th,td{border-bottom:1px solid #e5e5e5;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f6f6f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f6f6f6}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .lead{background:#f3f8fc;border-left:4px solid #1b6ca8;padding:10px 16px;font-size:16px}
 .sig{font-weight:600}.ns{color:#888}
 .kind-competitor_weakness{color:#1b6ca8}.kind-competitor_strength{color:#d1495b}
@@ -120,11 +120,14 @@ def _company_colours(data: ReportData) -> dict[int, str]:
 
 def _header(data: ReportData) -> str:
     scope = data.scope
-    dates = f"{scope.since or 'first review'} to {scope.until or 'latest review'}"
+    if scope.since or scope.until:
+        dates = f"reviews {scope.since or 'from the first'} to {scope.until or 'the latest'}"
+    else:
+        dates = "all review dates"
     competitors = ", ".join(c.name for c in scope.competitors)
     return (
         f"<h1>Competitor gap report: {escape(scope.own.name)}</h1>"
-        f'<p class="meta">Against {escape(competitors)} · reviews {escape(dates)} · '
+        f'<p class="meta">Against {escape(competitors)} · {escape(dates)} · '
         f"{data.reviews} reviews · minimum sample {scope.min_sample} · report #{data.run_id}, "
         f"{escape(data.created_at.strftime('%Y-%m-%d %H:%M UTC'))}</p>"
     )
@@ -138,13 +141,13 @@ def _opportunities(data: ReportData) -> str:
             f"aspect beyond chance with at least {data.scope.min_sample} opinions on each side.</p>"
         )
         return '<h2 id="opportunities">Top opportunities</h2>' + lead
-    named = "; ".join(escape(f.summary) for f in findings[:3])
+    named = "; ".join(escape(f.summary) for f in distinct_opportunities(findings, 3))
     rows = []
     for rank, f in enumerate(findings, start=1):
         segment = f.segment.describe() if f.segment.dimension != "all" else "all"
         rows.append(
             "<tr>"
-            f'<td class="num">{rank}</td><td>{escape(f.competitor)}</td><td>{escape(f.aspect)}</td>'
+            f'<td class="num">{rank}</td><td>{escape(f.competitor)}</td><td>{escape(aspect_label(f.aspect))}</td>'
             f"<td>{escape(segment)}</td>"
             f'<td class="kind-{escape(f.kind)}">{escape(KIND_LABELS.get(f.kind, f.kind))}</td>'
             f'<td class="num">{_link(_finding_effect(f), finding_anchor(rank))}</td>'
@@ -188,7 +191,7 @@ def _aspect_section(data: ReportData, colours: dict[int, str]) -> str:
             )
         if rows:
             charts.append(
-                f"<h3>{escape(aspect)}</h3>"
+                f"<h3>{escape(aspect_label(aspect))}</h3>"
                 + interval_chart(
                     rows,
                     axis_min=-1,
@@ -247,7 +250,7 @@ def _aspect_table_rows(
                     f'<span class="ns">too few opinions (&lt; {data.scope.min_sample})</span>'
                 )
         rows.append(
-            f"<tr><td>{escape(aspect)}</td><td>{escape(company.name)}</td>"
+            f"<tr><td>{escape(aspect_label(aspect))}</td><td>{escape(company.name)}</td>"
             f'<td class="num">{_link(f"{cell.share.value:.0%} ({cell.mentioning}/{cell.reviews})", anchor)}</td>'
             f'<td class="num">{_link(net_text, anchor)}</td>'
             f'<td class="num">{cell.positive}/{cell.negative}</td><td class="num">{gap_text}</td></tr>'
