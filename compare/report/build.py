@@ -16,7 +16,6 @@ from compare.report.aspects import (
     monthly_trends,
     rating_summaries,
 )
-from compare.report.cubes import mentioned_aspects, opinion_cube, review_cube
 from compare.report.currency import bundled_rates
 from compare.report.data_model import AspectChange, ReportData
 from compare.report.errors import ReportError
@@ -30,6 +29,7 @@ from compare.report.findings import (
     rank,
 )
 from compare.report.needs import UNMET, need_counts, need_evidence
+from compare.report.parallel_cubes import segment_cubes
 from compare.report.prices import latest_catalogues, price_changes, price_indices
 from compare.report.scope import ReportScope, resolve_scope
 from compare.report.stats import DEFAULT_MIN_SAMPLE
@@ -101,11 +101,9 @@ def _compute(
     out_dir: Path,
     progress: Progress,
 ) -> ReportData:
-    progress("counting reviews by segment")
-    review_counts = review_cube(connection, scope)
+    progress("counting reviews and aspect opinions by segment")
+    review_counts, opinions = segment_cubes(connection, scope, source)
     reviews = int(review_counts["reviews"].sum())
-    progress(f"aggregating aspect opinions of {reviews} reviews")
-    opinions = opinion_cube(connection, scope, source, mentioned_aspects(connection, scope, source))
     add_product_segments([opinions, review_counts], connection)
     cells = aspect_cells(opinions, review_counts)
     trends = monthly_trends(opinions, review_counts)

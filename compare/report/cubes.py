@@ -26,6 +26,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
 )
 
 from compare.report.analysis_source import AnalysisSource
@@ -81,6 +82,13 @@ def review_cube(connection: Connection, scope: ReportScope) -> pd.DataFrame:
     )
 
 
+def mentioned_review_ids(connection: Connection, source: AnalysisSource) -> tuple[int, int] | None:
+    """Lowest and highest review id with an aspect mention (two index seeks)."""
+    review_id = source.mention.c.review_id
+    low, high = connection.execute(select(func.min(review_id), func.max(review_id))).one()
+    return None if low is None else (int(low), int(high))
+
+
 def mentioned_aspects(
     connection: Connection, scope: ReportScope, source: AnalysisSource
 ) -> list[str]:
@@ -102,13 +110,20 @@ def mentioned_aspects(
 
 
 def opinion_cube(
-    connection: Connection, scope: ReportScope, source: AnalysisSource, aspects: list[str]
+    connection: Connection,
+    scope: ReportScope,
+    source: AnalysisSource,
+    aspects: list[str],
+    review_ids: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
-    """Per segment and aspect: ``reviews`` mentioning it, ``positive`` and ``negative``."""
+    """Per segment and aspect: ``reviews`` mentioning it, ``positive`` and ``negative``;
+    only reviews with ids in ``review_ids`` (first, last) when given, so parts of the scan
+    can run side by side (``parallel_cubes.py``) and be summed."""
     columns = [*SEGMENT_COLUMNS, "aspect", *OPINION_COUNTS]
     if not aspects:
         return pd.DataFrame(columns=columns)
     mention = source.mention
+    in_range = true() if review_ids is None else mention.c.review_id.between(*review_ids)
     sign = case((mention.c.label == "positive", 1), (mention.c.label == "negative", -1), else_=0)
     # Per review and aspect: positive minus negative mentions, NULL when not mentioned.
     per_review = (
@@ -119,6 +134,7 @@ def opinion_cube(
                 for i, aspect in enumerate(aspects)
             ],
         )
+        .where(in_range)
         .group_by(mention.c.review_id)
         .subquery("per_review")
     )
