@@ -1,111 +1,118 @@
-"""Throughput of ``analyze_database`` on N synthetic ~60-word rated reviews (en, fr, pl, no).
+"""Throughput of ``rivalscope analyze`` on N synthetic ~60-word rated reviews (en, fr, pl, no).
 
-Usage: python benchmarks/analyze.py N [--workers K]
+Usage: python benchmarks/analyze.py N [--repeat K] [--workers W]
 
-Reviews are inserted into a fresh SQLite database with core inserts (language set, as
-the import pipeline does), then the first analysis pass (including training the
-per-language models from the ratings) and a re-run are timed in this process.
+Each repetition writes the reviews to a CSV, imports them with ``rivalscope import`` into a
+fresh SQLite database, then times:
+- ``rivalscope analyze`` as a command (wall clock, including interpreter start-up, training
+  the per-language models from the ratings, and writing the results), and its re-run;
+- ``analyze_database`` in this process on a copy of the freshly imported database (first
+  pass and re-run), which leaves out start-up and shows the re-run ratio.
+Prints each repetition, then medians, and the load average (the machine is shared).
+Reviews are built from the demo shops' hand-written clauses (``rivalscope.demo.phrases``).
 """
 
 from __future__ import annotations
 
+import csv
+import os
 import random
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import insert
-
 from compare.analysis.run import analyze_database
+from rivalscope.demo.phrases import ASPECTS, CLAUSES, NEEDS
 from storage.db import open_database
-from storage.models import Company, Review, Source
 
-PARTS = {
-    "en": (
-        [
-            "The delivery was fast and the parcel arrived well packed.",
-            "Customer service answered quickly and was very helpful.",
-            "Great quality for the price, I will order again.",
-            "The website is easy to use and checkout took a minute.",
-        ],
-        [
-            "The delivery was late and the parcel was damaged.",
-            "Customer service never answered my emails.",
-            "Poor quality, it broke after a week and the refund took ages.",
-            "I wish the website had a working search.",
-        ],
-    ),
-    "fr": (
-        [
-            "La livraison était rapide et le colis bien emballé.",
-            "Le service client a répondu vite et avec gentillesse.",
-            "Très bonne qualité pour le prix, je recommande.",
-            "Le site est simple et la commande facile.",
-        ],
-        [
-            "La livraison a pris trois semaines, colis abîmé.",
-            "Le service client ne répond jamais, inadmissible.",
-            "Qualité médiocre, cassé au bout de deux jours.",
-            "Il manque une notice en français.",
-        ],
-    ),
-    "pl": (
-        [
-            "Dostawa była szybka, paczka dobrze zapakowana.",
-            "Obsługa klienta odpowiedziała szybko i bardzo pomocnie.",
-            "Świetna jakość w dobrej cenie, polecam.",
-            "Strona jest prosta, zamówienie złożyłem w minutę.",
-        ],
-        [
-            "Dostawa trwała dwa tygodnie, paczka uszkodzona.",
-            "Obsługa klienta w ogóle nie odpowiada na maile.",
-            "Słaba jakość, zepsuło się po tygodniu, nie polecam.",
-            "Brakuje instrukcji po polsku.",
-        ],
-    ),
-    "no": (
-        [
-            "Leveringen var rask og pakken godt pakket.",
-            "Kundeservice svarte raskt og var hjelpsomme.",
-            "Veldig god kvalitet til prisen, anbefales.",
-            "Nettsiden er enkel og bestillingen gikk fort.",
-        ],
-        [
-            "Leveringen tok tre uker og pakken var skadet.",
-            "Kundeservicen svarte aldri på e-post.",
-            "Dårlig kvalitet, gikk i stykker etter en uke.",
-            "Jeg savner bedre informasjon om returen.",
-        ],
-    ),
-}
+LANGUAGES = ("en", "fr", "pl", "no")
+TARGET_WORDS = 60
 
 
-def synthetic_reviews(n: int, company_id: int, source_id: int) -> list[dict[str, object]]:
+def synthetic_review(rng: random.Random, language: str) -> tuple[str, int]:
+    """A ~60-word review and a star rating (1-5) consistent with its clauses."""
+    positive_share = rng.choice([0.0, 0.2, 0.5, 0.8, 1.0, 1.0])
+    clauses: list[str] = []
+    positives = negatives = 0
+    while sum(len(c.split()) for c in clauses) < TARGET_WORDS:
+        aspect = rng.choice(ASPECTS)
+        good = rng.random() < positive_share
+        positives += good
+        negatives += not good
+        clauses.append(rng.choice(CLAUSES[language][aspect]["positive" if good else "negative"]))
+        if rng.random() < 0.1:
+            need = rng.choice(list(NEEDS))
+            clauses.append(rng.choice(NEEDS[need][language]))
+    text = " ".join(c[0].upper() + c[1:] + "." for c in clauses)
+    share = positives / max(positives + negatives, 1)
+    rating = (
+        5 if share > 0.85 else 4 if share > 0.6 else 3 if share > 0.4 else 2 if share > 0.15 else 1
+    )
+    return text, rating
+
+
+def write_csv(path: Path, n: int) -> float:
+    """Write N reviews; returns the mean word count."""
     rng = random.Random(0)
-    languages = list(PARTS)
-    rows: list[dict[str, object]] = []
-    for i in range(n):
-        language = languages[i % len(languages)]
-        good, bad = PARTS[language]
-        rating = rng.choice([1, 2, 3, 4, 5, 5])
-        pool = good if rating >= 4 else bad if rating <= 2 else good[:2] + bad[:2]
-        sentences = [rng.choice(pool) for _ in range(8)]
-        rows.append(
-            {
-                "company_id": company_id,
-                "source_id": source_id,
-                "content_key": f"k{i}",
-                "text": " ".join(sentences),
-                "rating": float(rating),
-                "best_rating": 5.0,
-                "worst_rating": 1.0,
-                "rating_normalized": (rating - 1) / 4,
-                "language": language,
-                "language_source": "import",
-            }
-        )
-    return rows
+    words = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "rating", "best_rating", "language"])
+        for i in range(n):
+            language = LANGUAGES[i % len(LANGUAGES)]
+            text, rating = synthetic_review(rng, language)
+            words += len(text.split())
+            writer.writerow([f"r{i}", text, rating, 5, language])
+    return words / n
+
+
+def cli(*args: str) -> float:
+    """Run ``python -m rivalscope ARGS``; returns wall seconds (fails loudly on errors)."""
+    started = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "rivalscope", *args], capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    if run.returncode != 0:
+        raise SystemExit(f"rivalscope {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}")
+    return seconds
+
+
+def one_repetition(folder: Path, csv_path: Path, n: int, workers: list[str]) -> dict[str, float]:
+    imported = folder / "imported.db"
+    url = f"sqlite:///{imported}"
+    import_s = cli("import", str(csv_path), "--company", "Bench", "--db", url)
+    pristine = folder / "pristine.db"
+    shutil.copy(imported, pristine)
+    first_cli = cli("analyze", "--db", url, "--no-progress", *workers)
+    again_cli = cli("analyze", "--db", url, "--no-progress", *workers)
+    engine = open_database(f"sqlite:///{pristine}")
+    count = int(workers[1]) if workers else None
+    started = time.perf_counter()
+    first = analyze_database(engine, progress=False, workers=count)
+    first_in = time.perf_counter() - started
+    started = time.perf_counter()
+    analyze_database(engine, progress=False, workers=count)
+    again_in = time.perf_counter() - started
+    engine.dispose()
+    if first.analyzed != n:
+        raise SystemExit(f"analysed {first.analyzed} of {n} reviews")
+    for path in folder.glob("*.db*"):
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return {
+        "import s": import_s,
+        "cli first s": first_cli,
+        "cli reviews/s": n / first_cli,
+        "cli re-run s": again_cli,
+        "in-process first s": first_in,
+        "in-process reviews/s": n / first_in,
+        "in-process re-run s": again_in,
+        "re-run ratio": first_in / again_in,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -113,36 +120,27 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     n = int(argv[1])
-    workers = int(argv[argv.index("--workers") + 1]) if "--workers" in argv else None
-    with tempfile.TemporaryDirectory() as folder:
-        engine = open_database(f"sqlite:///{Path(folder) / 'bench.db'}")
-        with engine.begin() as connection:
-            connection.execute(insert(Company).values(id=1, name="Bench"))
-            connection.execute(
-                insert(Source).values(id=1, name="bench", company_id=1, kind="import")
+    repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 3
+    workers = ["--workers", argv[argv.index("--workers") + 1]] if "--workers" in argv else []
+    rows: list[dict[str, float]] = []
+    loads: list[float] = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        csv_path = folder / "reviews.csv"
+        words = write_csv(csv_path, n)
+        print(f"{n} reviews, ~{words:.0f} words each, {os.cpu_count()} cores")
+        for index in range(repeat):
+            loads.append(os.getloadavg()[0])
+            row = one_repetition(folder, csv_path, n, workers)
+            rows.append(row)
+            print(
+                f"run {index + 1} (load {loads[-1]:.1f}): "
+                + ", ".join(f"{k} {v:,.2f}" for k, v in row.items()),
+                flush=True,
             )
-            company_id = source_id = 1
-            rows = synthetic_reviews(n, company_id, source_id)
-            for start in range(0, n, 5000):
-                connection.execute(insert(Review), rows[start : start + 5000])
-        words = sum(len(str(r["text"]).split()) for r in rows) / n
-        started = time.perf_counter()
-        first = analyze_database(engine, progress=False, workers=workers)
-        first_s = time.perf_counter() - started
-        started = time.perf_counter()
-        again = analyze_database(engine, progress=False, workers=workers)
-        again_s = time.perf_counter() - started
-        engine.dispose()
-    print(
-        f"reviews: {n} (~{words:.0f} words each), model trained in first pass: {first.model_trained} "
-        f"({', '.join(first.model_languages)})"
-    )
-    print(
-        f"first pass: {first.analyzed} analysed in {first_s:.2f} s = {first.analyzed / first_s:,.0f} reviews/s"
-    )
-    print(
-        f"re-run:     {again.analyzed} analysed in {again_s:.3f} s ({first_s / again_s:,.0f}x faster)"
-    )
+    print(f"\nmedians over {repeat} runs, load average {statistics.median(loads):.1f}:")
+    for key in rows[0]:
+        print(f"  {key:22} {statistics.median(r[key] for r in rows):>10,.2f}")
     return 0
 
 

@@ -258,8 +258,7 @@ def _analyse_pending(
         return
     context = _pool_context()
     if context.get_start_method() == "fork":
-        # forked workers share the parent's lemma dictionaries (Polish alone takes ~5 s to
-        # decode per process) and the taxonomy, instead of each loading its own
+        # forked workers inherit the built lemma stores and the taxonomy
         warm_lemmatizer(_pending_languages(engine, analyzer_version))
         load_taxonomy(taxonomy_file)
     with ProcessPoolExecutor(

@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import simplemma
+from simplemma import Lemmatizer
+from simplemma.strategies import DefaultStrategy
+
+from compare.analysis.lemma_store import SqliteDictionaryFactory
 
 # A sentence ends at . ! ? … (or runs of them) followed by space, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n+")
@@ -82,13 +85,19 @@ def simplemma_code(language: str | None) -> str | None:
     return code if code in _SIMPLEMMA_SUPPORTED else None
 
 
+_LEMMATIZER = Lemmatizer(
+    cache_max_size=0,  # ``lemma`` caches
+    lemmatization_strategy=DefaultStrategy(dictionary_factory=SqliteDictionaryFactory()),
+)
+
+
 @lru_cache(maxsize=200_000)
 def lemma(token: str, language: str | None) -> str:
     """Dictionary form of a lower-cased token (the token itself when unknown)."""
     code = simplemma_code(language)
     if code is None:
         return token
-    return simplemma.lemmatize(token, lang=code).lower()
+    return _LEMMATIZER.lemmatize(token, lang=code).lower()
 
 
 def lemmas(tokens: list[str], language: str | None) -> list[str]:
