@@ -81,11 +81,11 @@ def test_second_run_analyses_nothing_and_new_version_reanalyses(
     add_reviews(engine, [{"text": "Slow delivery.", "language": "en"}])
     assert analyze_database(engine, progress=False, models_dir=tmp_path / "m").analyzed == 1
     again = analyze_database(
-        engine, progress=False, models_dir=tmp_path / "m", analyzer_version="2"
+        engine, progress=False, models_dir=tmp_path / "m", analyzer_version="next"
     )
     assert again.analyzed == 12
     rows = analysed(engine)
-    assert len(rows) == 12 and {r[4] for r in rows} == {"2"}  # old versions replaced
+    assert len(rows) == 12 and {r[4] for r in rows} == {"next"}  # old versions replaced
     with engine.connect() as connection:
         needs = connection.execute(
             select(REVIEW_NEED.c.kind, REVIEW_NEED.c.aspect, REVIEW_NEED.c.company_id)

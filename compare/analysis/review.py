@@ -93,27 +93,38 @@ def analyze_reviews(
         else []
         for r, language in zip(reviews, languages, strict=True)
     ]
+    token_lists = [[tokenize(s) for s in sentences] for sentences in sentence_lists]
     scores: list[tuple[list[Score], Score]] = [([], UNKNOWN_SCORE)] * len(reviews)
     for language in set(languages):
         members = [i for i, lang in enumerate(languages) if lang == language]
         for i, result in zip(
             members,
-            _score_group([sentence_lists[i] for i in members], language, scorer),
+            _score_group(
+                [sentence_lists[i] for i in members],
+                [token_lists[i] for i in members],
+                language,
+                scorer,
+            ),
             strict=True,
         ):
             scores[i] = result
     results: list[ReviewResult] = []
-    for review, language, sentences, (sentence_scores, review_score) in zip(
-        reviews, languages, sentence_lists, scores, strict=True
+    for review, language, sentences, tokens, (sentence_scores, review_score) in zip(
+        reviews, languages, sentence_lists, token_lists, scores, strict=True
     ):
         results.append(
-            _assemble(review, language, sentences, sentence_scores, review_score, scorer, taxonomy)
+            _assemble(
+                review, language, sentences, tokens, sentence_scores, review_score, scorer, taxonomy
+            )
         )
     return results
 
 
 def _score_group(
-    groups: list[list[str]], language: str | None, scorer: SentimentScorer
+    groups: list[list[str]],
+    token_groups: list[list[list[str]]],
+    language: str | None,
+    scorer: SentimentScorer,
 ) -> list[tuple[list[Score], Score]]:
     """Sentence scores and a review score for each review's sentences (one language)."""
     flat = [s for sentences in groups for s in sentences]
@@ -130,7 +141,7 @@ def _score_group(
             out.append((own, _mean_score(own, sentences)))
         return out
     classifier = found[0]
-    counts = classifier.counts(flat)
+    counts = classifier.token_counts([t for tokens in token_groups for t in tokens])
     # one row per review = sum of its sentence rows
     owner = np.repeat(np.arange(len(groups)), [len(s) for s in groups])
     summing = sp.csr_matrix(
@@ -165,6 +176,7 @@ def _assemble(
     review: ReviewInput,
     language: str | None,
     sentences: list[str],
+    sentence_tokens: list[list[str]],
     sentence_scores: list[Score],
     review_score: Score,
     scorer: SentimentScorer,
@@ -180,10 +192,9 @@ def _assemble(
         model=scorer.method(language) if sentences else "none",
     )
     phrases: list[str] = []
-    for index, (text, (s_polarity, s_label, _)) in enumerate(
-        zip(sentences, sentence_scores, strict=True)
+    for index, (text, tokens, (s_polarity, s_label, _)) in enumerate(
+        zip(sentences, sentence_tokens, sentence_scores, strict=True)
     ):
-        tokens = tokenize(text)
         sentence_lemmas = lemmas(tokens, language)
         need = need_kind(text, language)
         result.sentences.append(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
 from compare.analysis.review import (
     ReviewInput,
@@ -57,6 +57,7 @@ from compare.analysis.training import (
     trainable,
 )
 from compare.analysis.version import ANALYZER_VERSION
+from storage.models import utcnow
 
 CHUNK = 250
 """Reviews per worker task: large enough to vectorise efficiently, small for a smooth bar."""
@@ -279,6 +280,7 @@ def _analyse_pending(
 
 def _write(engine: Engine, results: list[ReviewResult], analyzer_version: str) -> None:
     ids = [r.review.review_id for r in results]
+    analyzed_at = utcnow()
     analyses: list[dict[str, Any]] = []
     sentences: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
@@ -298,6 +300,7 @@ def _write(engine: Engine, results: list[ReviewResult], analyzer_version: str) -
                 "model": result.model,
                 "sentence_count": len(result.sentences),
                 "published": review.published,
+                "analyzed_at": analyzed_at,
             }
         )
         dated = {**common, "published": review.published, "language": result.language}
@@ -346,8 +349,30 @@ def _write(engine: Engine, results: list[ReviewResult], analyzer_version: str) -
             (REVIEW_NEED, needs),
             (KEY_PHRASE, phrases),
         ):
-            if rows:
-                connection.execute(insert(table), rows)
+            _bulk_insert(connection, table, rows)
+
+
+def _bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (all with the same keys). On SQLite the DB-API ``executemany`` gets plain
+    tuples: SQLAlchemy's per-row parameter handling cost more than the analysis itself."""
+    if not rows:
+        return
+    if connection.dialect.paramstyle != "qmark":
+        connection.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    )
+    values = [
+        tuple(
+            value if process is None or value is None else process(value)
+            for value, process in zip((row[name] for name in columns), processors, strict=True)
+        )
+        for row in rows
+    ]
+    connection.exec_driver_sql(statement, values)
 
 
 def _count(summary: AnalyzeSummary, results: list[ReviewResult]) -> None:

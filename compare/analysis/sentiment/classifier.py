@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from compare.analysis.sentiment.features import SentimentFeatures
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
 
 NEUTRAL_BAND = 0.2
 """A binary model's |polarity| below this is labelled neutral."""
@@ -35,7 +35,6 @@ class ClassifierSettings:
     char_high: int = 5
     nb_weight: bool = False
     balanced: bool = False
-    min_df: int = 1
 
 
 DEFAULT_SETTINGS = ClassifierSettings()
@@ -46,7 +45,7 @@ class SentimentClassifier:
     """Fitted vectoriser, weighting and logistic regression for one language (or a pool)."""
 
     language: str
-    vectorizer: CountVectorizer
+    vectorizer: FeatureVectorizer
     tfidf: TfidfTransformer
     model: LogisticRegression
     nb_ratio: np.ndarray | None = None
@@ -60,7 +59,11 @@ class SentimentClassifier:
 
     def counts(self, texts: list[str]) -> sp.csr_matrix:
         """Raw feature counts, one row per text (rows can be summed)."""
-        return sp.csr_matrix(self.vectorizer.transform(texts))
+        return self.vectorizer.transform(token_lists(texts))
+
+    def token_counts(self, tokens: list[list[str]]) -> sp.csr_matrix:
+        """``counts`` for texts already split by ``tokenize``."""
+        return self.vectorizer.transform(tokens)
 
     def _features(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         features = sp.csr_matrix(self.tfidf.transform(counts))
@@ -119,7 +122,7 @@ def _nb_ratio(features: sp.csr_matrix, labels: np.ndarray) -> np.ndarray | None:
 
 
 def _fit_counts(
-    vectorizer: CountVectorizer,
+    vectorizer: FeatureVectorizer,
     counts: sp.csr_matrix,
     labels: list[str],
     language: str,
@@ -148,12 +151,8 @@ def _fit_counts(
     )
 
 
-def _vectorizer(language: str, settings: ClassifierSettings) -> CountVectorizer:
-    return CountVectorizer(
-        analyzer=SentimentFeatures(language, settings.char_low, settings.char_high),
-        dtype=np.float64,
-        min_df=settings.min_df,
-    )
+def _vectorizer(language: str, settings: ClassifierSettings) -> FeatureVectorizer:
+    return FeatureVectorizer(language, settings.char_low, settings.char_high)
 
 
 def cross_validated_accuracy(
@@ -188,5 +187,5 @@ def train_classifier(
     if len(set(labels)) < 2:
         raise ValueError(f"{language}: need examples of at least two labels, got {set(labels)}")
     vectorizer = _vectorizer(language, settings)
-    counts = sp.csr_matrix(vectorizer.fit_transform(texts))
+    counts = vectorizer.fit_transform(token_lists(texts))
     return _fit_counts(vectorizer, counts, labels, language, settings)

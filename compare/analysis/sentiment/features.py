@@ -1,20 +1,17 @@
-"""Features for the sentiment classifier: lemmas with negation scope, bigrams, char n-grams.
+"""Feature vocabulary for the sentiment classifier (built by ``vectorizer``): lemmas with
+negation scope, lemma bigrams, character n-grams.
 
 Lemmas (simplemma) pool inflected forms, which matters for Polish and Norwegian with little
 training data; a word after a negation ("not", "ikke", "nie", "pas") up to the end of the
 sentence gets a ``NOT_`` prefix so "not good" and "good" are different features.
 Character n-grams inside word boundaries (like scikit-learn's ``char_wb``) catch what the
 lemmatiser misses (unknown inflections, compounds, typos); they are built per distinct word
-and cached, since words repeat, which makes them ~5x cheaper than ``char_wb``.
+and cached, since words repeat.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
-
-from compare.analysis.text import lemma, tokenize
 
 NEGATIONS: dict[str, frozenset[str]] = {
     "en": frozenset({"not", "no", "never", "nothing", "nor", "without", "cannot", "none"}),
@@ -46,39 +43,3 @@ def word_char_ngrams(word: str, low: int, high: int) -> tuple[str, ...]:
             break
         out.extend(CHAR_PREFIX + padded[i : i + size] for i in range(len(padded) - size + 1))
     return tuple(out)
-
-
-@dataclass(frozen=True)
-class SentimentFeatures:
-    """A picklable analyzer for ``CountVectorizer``: text -> feature strings.
-
-    ``char_low``/``char_high`` = 0 turns character n-grams off.
-    """
-
-    language: str
-    char_low: int = 0
-    char_high: int = 0
-
-    def __call__(self, text: str | list[str]) -> list[str]:
-        """Features of a text, or of its ``tokenize`` tokens."""
-        tokens = tokenize(text) if isinstance(text, str) else text
-        negations = negation_words(self.language)
-        words: list[str] = []
-        negated = False
-        for token in tokens:
-            if token.endswith("n't"):
-                negated = True
-                if len(token) > 3:
-                    words.append(lemma(token[:-3], self.language))
-                continue
-            if token in negations:
-                negated = True
-                words.append(token)
-                continue
-            base = lemma(token, self.language)
-            words.append("NOT_" + base if negated else base)
-        features = words + [a + " " + b for a, b in pairwise(words)]
-        if self.char_high:
-            for token in tokens:
-                features.extend(word_char_ngrams(token, self.char_low, self.char_high))
-        return features
