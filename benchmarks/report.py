@@ -51,9 +51,15 @@ def floor_seconds(engine: Engine) -> float:
 
 def run_command(*args: str) -> float:
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "rivalscope", *args], check=True, stdout=subprocess.DEVNULL
+    done = subprocess.run(
+        [sys.executable, "-m", "rivalscope", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"rivalscope {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return time.perf_counter() - started
 
 
