@@ -70,7 +70,7 @@ def _png_is_not_uniform(png: Path) -> bool:
     raw = zlib.decompress(b"".join(chunks))
     channels = 4 if colour_type == 6 else 3
     stride = 1 + width * channels * depth // 8
-    colours = set()
+    colours: set[bytes] = set()
     for row in range(0, min(len(raw) // stride, 600)):
         line = raw[row * stride + 1 : (row + 1) * stride]
         colours.update(line[i : i + channels] for i in range(0, len(line), channels * 7))
