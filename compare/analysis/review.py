@@ -94,6 +94,10 @@ def analyze_reviews(
         for r, language in zip(reviews, languages, strict=True)
     ]
     token_lists = [[tokenize(s) for s in sentences] for sentences in sentence_lists]
+    lemma_lists = [
+        [lemmas(tokens, language) for tokens in sentence_tokens]
+        for sentence_tokens, language in zip(token_lists, languages, strict=True)
+    ]
     scores: list[tuple[list[Score], Score]] = [([], UNKNOWN_SCORE)] * len(reviews)
     for language in set(languages):
         members = [i for i, lang in enumerate(languages) if lang == language]
@@ -102,6 +106,7 @@ def analyze_reviews(
             _score_group(
                 [sentence_lists[i] for i in members],
                 [token_lists[i] for i in members],
+                [lemma_lists[i] for i in members],
                 language,
                 scorer,
             ),
@@ -109,12 +114,19 @@ def analyze_reviews(
         ):
             scores[i] = result
     results: list[ReviewResult] = []
-    for review, language, sentences, tokens, (sentence_scores, review_score) in zip(
-        reviews, languages, sentence_lists, token_lists, scores, strict=True
-    ):
+    for review, language, sentences, tokens, sentence_lemmas, (
+        sentence_scores,
+        review_score,
+    ) in zip(reviews, languages, sentence_lists, token_lists, lemma_lists, scores, strict=True):
         results.append(
             _assemble(
-                review, language, sentences, tokens, sentence_scores, review_score, scorer, taxonomy
+                review,
+                language,
+                _Units(sentences, tokens, sentence_lemmas),
+                sentence_scores,
+                review_score,
+                scorer,
+                taxonomy,
             )
         )
     return results
@@ -123,6 +135,7 @@ def analyze_reviews(
 def _score_group(
     groups: list[list[str]],
     token_groups: list[list[list[str]]],
+    lemma_groups: list[list[list[str]]],
     language: str | None,
     scorer: SentimentScorer,
 ) -> list[tuple[list[Score], Score]]:
@@ -141,7 +154,12 @@ def _score_group(
             out.append((own, _mean_score(own, sentences)))
         return out
     classifier = found[0]
-    counts = classifier.token_counts([t for tokens in token_groups for t in tokens])
+    tokens = [t for group in token_groups for t in group]
+    # the pooled model has no lemmatiser: its words are the tokens themselves
+    same_lemmas = classifier.vectorizer.language == language
+    counts = classifier.token_counts(
+        tokens, [x for group in lemma_groups for x in group] if same_lemmas else None
+    )
     # one row per review = sum of its sentence rows
     owner = np.repeat(np.arange(len(groups)), [len(s) for s in groups])
     summing = sp.csr_matrix(
@@ -172,11 +190,19 @@ def _mean_score(scores: list[Score], sentences: list[str]) -> Score:
     return (polarity, label, confidence)
 
 
+@dataclass
+class _Units:
+    """A review's scored units (sentences cut at contrast words), tokenised and lemmatised."""
+
+    texts: list[str]
+    tokens: list[list[str]]
+    lemmas: list[list[str]]
+
+
 def _assemble(
     review: ReviewInput,
     language: str | None,
-    sentences: list[str],
-    sentence_tokens: list[list[str]],
+    units: _Units,
     sentence_scores: list[Score],
     review_score: Score,
     scorer: SentimentScorer,
@@ -189,13 +215,12 @@ def _assemble(
         polarity=None if label == UNKNOWN else polarity,
         label=label,
         confidence=confidence,
-        model=scorer.method(language) if sentences else "none",
+        model=scorer.method(language) if units.texts else "none",
     )
     phrases: list[str] = []
-    for index, (text, tokens, (s_polarity, s_label, _)) in enumerate(
-        zip(sentences, sentence_tokens, sentence_scores, strict=True)
+    for index, (text, tokens, sentence_lemmas, (s_polarity, s_label, _)) in enumerate(
+        zip(units.texts, units.tokens, units.lemmas, sentence_scores, strict=True)
     ):
-        sentence_lemmas = lemmas(tokens, language)
         need = need_kind(text, language)
         result.sentences.append(
             SentenceResult(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
+from sqlalchemy import Engine, func, select
 
 from compare.analysis.review import (
     ReviewInput,
@@ -36,14 +36,10 @@ from compare.analysis.sentiment.bundle import (
     versions,
 )
 from compare.analysis.sentiment.scorer import SentimentScorer
+from compare.analysis.store import ResultRows, result_rows, uses_sqlite_values, write_rows
 from compare.analysis.tables import (
-    ASPECT_MENTION,
-    DETAIL_TABLES,
-    KEY_PHRASE,
     REVIEW,
     REVIEW_ANALYSIS,
-    REVIEW_NEED,
-    REVIEW_SENTENCE,
 )
 from compare.analysis.taxonomy import Taxonomy, load_taxonomy
 from compare.analysis.text import warm_lemmatizer
@@ -57,7 +53,6 @@ from compare.analysis.training import (
     trainable,
 )
 from compare.analysis.version import ANALYZER_VERSION
-from storage.models import utcnow
 
 CHUNK = 250
 """Reviews per worker task: large enough to vectorise efficiently, small for a smooth bar."""
@@ -121,13 +116,25 @@ def analyze_database(
         return summary
     bundle = load_bundle(folder) if folder is not None else None
     summary.model_languages = _bundle_languages(folder) if folder is not None else []
+    sqlite_values = uses_sqlite_values(engine)
+    batch = ResultRows()
     with _progress_bar(progress, pending) as advance:
-        for results in _analyse_pending(
-            engine, analyzer_version, bundle, folder, taxonomy_file, taxonomy, pending, workers
+        for rows, counts in _analyse_pending(
+            engine,
+            _Job(analyzer_version, folder, taxonomy_file, sqlite_values),
+            bundle,
+            taxonomy,
+            pending,
+            workers,
         ):
-            _write(engine, results, analyzer_version)
-            _count(summary, results)
-            advance(len(results))
+            batch.extend(rows)
+            _merge(summary, counts)
+            advance(len(rows.review_ids))
+            if len(batch.review_ids) >= WRITE_BATCH:
+                write_rows(engine, batch, sqlite_values=sqlite_values)
+                batch = ResultRows()
+        if batch.review_ids:
+            write_rows(engine, batch, sqlite_values=sqlite_values)
     return summary
 
 
@@ -215,20 +222,43 @@ def _pending_chunks(engine: Engine, analyzer_version: str) -> Iterator[list[Revi
             yield reviews[start : start + CHUNK]
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every chunk's analysis needs to know besides the model and taxonomy objects."""
+
+    analyzer_version: str
+    model_folder: Path | None
+    taxonomy_file: Path | None
+    sqlite_values: bool
+
+
+ChunkOutput = tuple[ResultRows, AnalyzeSummary]
+
 # Worker state, set once per process by _init_worker.
 _worker_scorer: SentimentScorer | None = None
 _worker_taxonomy: Taxonomy | None = None
+_worker_job: _Job | None = None
 
 
-def _init_worker(model_folder: Path | None, taxonomy_file: Path | None) -> None:
-    global _worker_scorer, _worker_taxonomy
-    _worker_scorer = SentimentScorer(load_bundle(model_folder) if model_folder else None)
-    _worker_taxonomy = load_taxonomy(taxonomy_file)
+def _init_worker(job: _Job) -> None:
+    global _worker_scorer, _worker_taxonomy, _worker_job
+    _worker_scorer = SentimentScorer(load_bundle(job.model_folder) if job.model_folder else None)
+    _worker_taxonomy = load_taxonomy(job.taxonomy_file)
+    _worker_job = job
 
 
-def _work(chunk: list[ReviewInput]) -> list[ReviewResult]:
-    assert _worker_scorer is not None and _worker_taxonomy is not None
-    return analyze_reviews(chunk, _worker_scorer, _worker_taxonomy)
+def _analyse_chunk(
+    chunk: list[ReviewInput], scorer: SentimentScorer, taxonomy: Taxonomy, job: _Job
+) -> ChunkOutput:
+    results = analyze_reviews(chunk, scorer, taxonomy)
+    counts = AnalyzeSummary(analyzer_version=job.analyzer_version)
+    _count(counts, results)
+    return result_rows(results, job.analyzer_version, sqlite_values=job.sqlite_values), counts
+
+
+def _work(chunk: list[ReviewInput]) -> ChunkOutput:
+    assert _worker_scorer is not None and _worker_taxonomy is not None and _worker_job
+    return _analyse_chunk(chunk, _worker_scorer, _worker_taxonomy, _worker_job)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -242,31 +272,26 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 def _analyse_pending(
     engine: Engine,
-    analyzer_version: str,
+    job: _Job,
     bundle: ModelBundle | None,
-    folder: Path | None,
-    taxonomy_file: Path | None,
     taxonomy: Taxonomy,
     pending: int,
     workers: int | None,
-) -> Iterator[list[ReviewResult]]:
+) -> Iterator[ChunkOutput]:
     count = workers if workers is not None else (os.cpu_count() or 1)
-    chunks = _pending_chunks(engine, analyzer_version)
+    chunks = _pending_chunks(engine, job.analyzer_version)
     if pending < IN_PROCESS_BELOW or count <= 1:
         scorer = SentimentScorer(bundle)
         for chunk in chunks:
-            yield analyze_reviews(chunk, scorer, taxonomy)
+            yield _analyse_chunk(chunk, scorer, taxonomy, job)
         return
     context = _pool_context()
     if context.get_start_method() == "fork":
         # forked workers inherit the built lemma stores and the taxonomy
-        warm_lemmatizer(_pending_languages(engine, analyzer_version))
-        load_taxonomy(taxonomy_file)
+        warm_lemmatizer(_pending_languages(engine, job.analyzer_version))
+        load_taxonomy(job.taxonomy_file)
     with ProcessPoolExecutor(
-        max_workers=count,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(folder, taxonomy_file),
+        max_workers=count, mp_context=context, initializer=_init_worker, initargs=(job,)
     ) as pool:
         # the reader runs ahead of the workers by at most a few chunks
         window: list[Any] = []
@@ -278,101 +303,16 @@ def _analyse_pending(
             yield future.result()
 
 
-def _write(engine: Engine, results: list[ReviewResult], analyzer_version: str) -> None:
-    ids = [r.review.review_id for r in results]
-    analyzed_at = utcnow()
-    analyses: list[dict[str, Any]] = []
-    sentences: list[dict[str, Any]] = []
-    mentions: list[dict[str, Any]] = []
-    needs: list[dict[str, Any]] = []
-    phrases: list[dict[str, Any]] = []
-    for result in results:
-        review = result.review
-        common = {"review_id": review.review_id, "company_id": review.company_id}
-        analyses.append(
-            {
-                **common,
-                "analyzer_version": analyzer_version,
-                "language": result.language,
-                "polarity": result.polarity,
-                "label": result.label,
-                "confidence": result.confidence,
-                "model": result.model,
-                "sentence_count": len(result.sentences),
-                "published": review.published,
-                "analyzed_at": analyzed_at,
-            }
-        )
-        dated = {**common, "published": review.published, "language": result.language}
-        for sentence in result.sentences:
-            sentences.append(
-                {
-                    "review_id": review.review_id,
-                    "position": sentence.index,
-                    "text": sentence.text,
-                    "polarity": sentence.polarity,
-                    "label": sentence.label,
-                    "aspects": ",".join(a for a, _ in sentence.aspects)[:300] or None,
-                }
-            )
-            for aspect, term in sentence.aspects:
-                mentions.append(
-                    {
-                        **dated,
-                        "sentence_position": sentence.index,
-                        "aspect": aspect,
-                        "polarity": sentence.polarity,
-                        "label": sentence.label,
-                        "term": term[:100],
-                    }
-                )
-            if sentence.need is not None:
-                needs.append(
-                    {
-                        **dated,
-                        "sentence_position": sentence.index,
-                        "text": sentence.text,
-                        "kind": sentence.need,
-                        "topic": sentence.need_topic,
-                        "aspect": sentence.aspects[0][0] if sentence.aspects else None,
-                    }
-                )
-        for phrase in result.key_phrases:
-            phrases.append({**common, "language": result.language, "phrase": phrase[:200]})
-    with engine.begin() as connection:
-        for table in (REVIEW_ANALYSIS, *DETAIL_TABLES):
-            connection.execute(delete(table).where(table.c.review_id.in_(ids)))
-        for table, rows in (
-            (REVIEW_ANALYSIS, analyses),
-            (REVIEW_SENTENCE, sentences),
-            (ASPECT_MENTION, mentions),
-            (REVIEW_NEED, needs),
-            (KEY_PHRASE, phrases),
-        ):
-            _bulk_insert(connection, table, rows)
-
-
-def _bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows (all with the same keys). On SQLite the DB-API ``executemany`` gets plain
-    tuples: SQLAlchemy's per-row parameter handling cost more than the analysis itself."""
-    if not rows:
-        return
-    if connection.dialect.paramstyle != "qmark":
-        connection.execute(insert(table), rows)
-        return
-    columns = list(rows[0])
-    processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
-    statement = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    )
-    values = [
-        tuple(
-            value if process is None or value is None else process(value)
-            for value, process in zip((row[name] for name in columns), processors, strict=True)
-        )
-        for row in rows
-    ]
-    connection.exec_driver_sql(statement, values)
+def _merge(summary: AnalyzeSummary, part: AnalyzeSummary) -> None:
+    summary.analyzed += part.analyzed
+    for code, counts in part.languages.items():
+        into = summary.languages.setdefault(code, LanguageSummary())
+        for name in ("reviews", "positive", "negative", "neutral", "unknown"):
+            setattr(into, name, getattr(into, name) + getattr(counts, name))
+        into.models.update(counts.models)
+    summary.aspects.update(part.aspects)
+    summary.needs.update(part.needs)
+    summary.need_topics.update(part.need_topics)
 
 
 def _count(summary: AnalyzeSummary, results: list[ReviewResult]) -> None:

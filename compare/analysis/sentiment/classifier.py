@@ -61,9 +61,12 @@ class SentimentClassifier:
         """Raw feature counts, one row per text (rows can be summed)."""
         return self.vectorizer.transform(token_lists(texts))
 
-    def token_counts(self, tokens: list[list[str]]) -> sp.csr_matrix:
-        """``counts`` for texts already split by ``tokenize``."""
-        return self.vectorizer.transform(tokens)
+    def token_counts(
+        self, tokens: list[list[str]], lemmas: list[list[str]] | None = None
+    ) -> sp.csr_matrix:
+        """``counts`` for texts already split by ``tokenize`` (and lemmatised in the
+        classifier's language, if ``lemmas`` is given)."""
+        return self.vectorizer.transform(tokens, lemmas)
 
     def _features(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         features = sp.csr_matrix(self.tfidf.transform(counts))

@@ -33,12 +33,13 @@ class FeatureVectorizer:
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_char_columns": {}}  # the cache is rebuilt on use
 
-    def word_features(self, tokens: list[str]) -> list[str]:
-        """Lemmas (``NOT_`` inside a negation's scope) and lemma bigrams."""
+    def word_features(self, tokens: list[str], lemmas: list[str] | None = None) -> list[str]:
+        """Lemmas (``NOT_`` inside a negation's scope) and lemma bigrams (``lemmas``: the
+        tokens' lemmas when the caller has them already)."""
         negations = negation_words(self.language)
         words: list[str] = []
         negated = False
-        for token in tokens:
+        for position, token in enumerate(tokens):
             if token.endswith("n't"):
                 negated = True
                 if len(token) > 3:
@@ -48,7 +49,7 @@ class FeatureVectorizer:
                 negated = True
                 words.append(token)
                 continue
-            base = lemma(token, self.language)
+            base = lemmas[position] if lemmas is not None else lemma(token, self.language)
             words.append("NOT_" + base if negated else base)
         return words + [a + " " + b for a, b in pairwise(words)]
 
@@ -79,13 +80,18 @@ class FeatureVectorizer:
                 self._char_columns[token] = columns
         return columns
 
-    def transform(self, token_lists: list[list[str]]) -> sp.csr_matrix:
-        """Count rows (one per token list) over the vocabulary; rows can be summed."""
+    def transform(
+        self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None = None
+    ) -> sp.csr_matrix:
+        """Count rows (one per token list) over the vocabulary; rows can be summed.
+
+        ``lemma_lists`` must be the tokens' lemmas in this vectorizer's language, if given."""
         vocabulary = self.vocabulary
         indices: list[int] = []
         indptr = [0]
-        for tokens in token_lists:
-            for feature in self.word_features(tokens):
+        for row, tokens in enumerate(token_lists):
+            lemmas = lemma_lists[row] if lemma_lists is not None else None
+            for feature in self.word_features(tokens, lemmas):
                 column = vocabulary.get(feature)
                 if column is not None:
                     indices.append(column)
