@@ -148,3 +148,31 @@ def test_model_save_load_round_trip(tmp_path: Path) -> None:
     assert loaded.training_data == "test data"
     assert loaded.classifiers["en"].score(texts)[0][1] == "positive"
     assert loaded.classifiers["en"].score(texts)[1][1] == "negative"
+
+
+POLISH_GOOD = ["Szybka dostawa, polecam.", "Świetna jakość, działa idealnie."]
+POLISH_BAD = ["Paczka przyszła uszkodzona.", "Obsługa klienta nie odpowiada."]
+
+
+def test_language_below_threshold_is_scored_by_the_pooled_model(
+    engine: Engine, tmp_path: Path
+) -> None:
+    polish = [
+        {
+            "text": (POLISH_GOOD if i % 2 == 0 else POLISH_BAD)[i % 4 // 2],
+            "rating": 5.0 if i % 2 == 0 else 1.0,
+            "rating_normalized": 1.0 if i % 2 == 0 else 0.0,
+            "language": "pl",
+        }
+        for i in range(30)
+    ]
+    add_reviews(engine, [*rated(120), *polish])
+    summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
+    assert summary.model_languages == ["en", "multi", "pl"]
+    assert summary.languages["pl"].models == {"pooled:pl@v0001": 30}
+    assert summary.languages["en"].models == {"classifier:en@v0001": 120}
+    assert summary.languages["pl"].unknown == 0
+    assert summary.languages["pl"].negative >= 10 and summary.languages["pl"].positive >= 10
+    # nothing new: the model is not retrained and nothing is analysed again
+    again = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
+    assert again.analyzed == 0 and not again.model_trained

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from compare.analysis.errors import AnalysisInputError
+from compare.analysis.need_topics import need_topic
 from compare.analysis.needs import need_kind
 from compare.analysis.taxonomy import load_taxonomy
-from compare.analysis.text import lemmas, split_sentences, tokenize
+from compare.analysis.text import lemmas, split_clauses, split_sentences, tokenize
 
 
 def aspects_of(sentence: str, language: str, extra: Path | None = None) -> set[str]:
@@ -95,3 +96,52 @@ def test_sentences_split_on_end_marks_and_lines() -> None:
         "Yes",
     ]
     assert split_sentences("   ") == []
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "topic"),
+    [
+        ("en", "A programmable timer would be nice.", "timer"),
+        ("fr", "J'aimerais une application pour la piloter.", "app"),
+        ("fr", "Il manque une appli mobile.", "app"),
+        ("pl", "Przydałaby się aplikacja na telefon.", "app"),
+        ("pl", "Brakuje polskiej instrukcji.", "manual"),
+        ("no", "Skulle ønske den var stillere.", "quieter"),
+        ("no", "Den kunne godt vært mindre bråkete.", "quieter"),
+        ("en", "I wish the grinder had more settings.", "grinder"),  # no bundled topic: head
+        ("fr", "Il manque un couvercle en verre.", "couvercle"),
+        ("pl", "Brakuje uchwytu na kubek.", "uchwyt"),  # lemma of the inflected form
+        ("en", "I wish.", None),
+    ],
+)
+def test_need_topics(language: str, sentence: str, topic: str | None) -> None:
+    tokens = tokenize(sentence)
+    assert need_topic(tokens, lemmas(tokens, language), language) == topic
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "clauses"),
+    [
+        ("en", "Fast delivery but the lid cracked.", ["Fast delivery", "but the lid cracked."]),
+        ("no", "Rask levering, men lokket sprakk.", ["Rask levering", "men lokket sprakk."]),
+        ("pl", "Szybka dostawa, ale obsługa fatalna.", ["Szybka dostawa", "ale obsługa fatalna."]),
+        ("fr", "Livraison rapide mais SAV nul.", ["Livraison rapide", "mais SAV nul."]),
+        ("en", "Good but slow.", ["Good but slow."]),  # too short to stand alone
+        ("de", "Schnell, aber teuer.", ["Schnell, aber teuer."]),  # no list: unchanged
+    ],
+)
+def test_contrast_clauses(language: str, sentence: str, clauses: list[str]) -> None:
+    assert split_clauses(sentence, language) == clauses
+
+
+def test_lemma_store_answers_like_simplemma(tmp_path: Path) -> None:
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    from compare.analysis.lemma_store import SqliteLemmaMap, _build
+
+    _build("en", tmp_path / "en.sqlite")
+    stored = SqliteLemmaMap(tmp_path / "en.sqlite")
+    original = DefaultDictionaryFactory().get_dictionary("en")
+    for word in ("deliveries", "broke", "quieter", "parcels", "notaword"):
+        assert stored.get(word) == original.get(word)
+    assert len(stored) == len(original) and "deliveries" in stored
