@@ -4,7 +4,8 @@ Usage: python benchmarks/sentiment.py DATA_DIR   (e.g. ../shared/eval/sentiment)
 
 For each language: train our classifier on the train split only (fixed settings, chosen
 by cross-validation on the train splits in ``sentiment_cv.py``), then on the dev/validation split print accuracy on
-positive-vs-negative sentences and macro-F1 (with neutral where the data labels it),
+positive-vs-negative sentences (also for lemma n-grams without character n-grams, the
+previous model's features) and macro-F1 (with neutral where the data labels it),
 next to TextBlob and always-"positive" measured in the same run, and texts/second.
 English (Hu & Liu) has no split: a seeded half/half split by review. It also gets
 aspect detection recall and aspect polarity accuracy against the annotated aspect terms,
@@ -25,7 +26,11 @@ from pathlib import Path
 from sklearn.metrics import f1_score
 
 from compare.analysis.keyphrases import candidate_phrases
-from compare.analysis.sentiment.classifier import SentimentClassifier, train_classifier
+from compare.analysis.sentiment.classifier import (
+    ClassifierSettings,
+    SentimentClassifier,
+    train_classifier,
+)
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_scores
 from compare.analysis.taxonomy import load_taxonomy
@@ -50,6 +55,9 @@ class Corpus:
     dev: list[Example]
     aspects: list[tuple[str, list[AspectTerm]]] = field(default_factory=list)
     """Dev sentences with their annotated aspect terms (English only)."""
+    train_groups: list[str] | None = None
+    """Source document of each train example, where known: cross-validation must keep a
+    document's sentences in one fold, or names and phrasing leak between folds."""
 
 
 def _seeded_halves(groups: list[list[Example]]) -> tuple[list[Example], list[Example]]:
@@ -62,11 +70,17 @@ def _seeded_halves(groups: list[list[Example]]) -> tuple[list[Example], list[Exa
 
 
 def load_norwegian(root: Path) -> Corpus:
-    def read(name: str) -> list[Example]:
-        rows = json.loads((root / "no_norec" / "3class" / f"{name}.json").read_text("utf-8"))
-        return [(r["text"], r["label"].lower()) for r in rows]
+    def rows(name: str) -> list[dict[str, str]]:
+        return list(json.loads((root / "no_norec" / "3class" / f"{name}.json").read_text("utf-8")))
 
-    return Corpus("no", "NoReC sentences", read("train"), read("dev"))
+    train = rows("train")
+    return Corpus(
+        "no",
+        "NoReC sentences",
+        [(r["text"], r["label"].lower()) for r in train],
+        [(r["text"], r["label"].lower()) for r in rows("dev")],
+        train_groups=[r["sent_id"].split("-")[0] for r in train],
+    )
 
 
 def load_french(root: Path) -> Corpus:
@@ -124,27 +138,40 @@ def load_english(root: Path) -> Corpus:
     random.Random(SEED).shuffle(order)
     half = len(order) // 2
 
-    def labelled(indices: list[int]) -> list[Example]:
-        out: list[Example] = []
+    def labelled(indices: list[int]) -> list[tuple[Example, str]]:
+        out: list[tuple[Example, str]] = []
         for i in indices:
             for sentence, terms in reviews[i]:
                 total = sum(t.sign for t in terms)
                 if total:
-                    out.append((sentence, POSITIVE if total > 0 else NEGATIVE))
+                    out.append(((sentence, POSITIVE if total > 0 else NEGATIVE), str(i)))
         return out
 
     aspects = [(s, ts) for i in order[half:] for s, ts in reviews[i] if ts]
+    train = labelled(order[:half])
     return Corpus(
         "en",
         "Hu & Liu product review sentences (seeded half split by review)",
-        labelled(order[:half]),
-        labelled(order[half:]),
+        [e for e, _ in train],
+        [e for e, _ in labelled(order[half:])],
         aspects,
+        train_groups=[g for _, g in train],
     )
 
 
 def _binary(examples: list[Example]) -> list[Example]:
     return [e for e in examples if e[1] in (POSITIVE, NEGATIVE)]
+
+
+def binary_train_groups(corpus: Corpus) -> list[str] | None:
+    """``train_groups`` of the positive/negative train examples (None if unknown)."""
+    if corpus.train_groups is None:
+        return None
+    return [
+        g
+        for (_, label), g in zip(corpus.train, corpus.train_groups, strict=True)
+        if label in (POSITIVE, NEGATIVE)
+    ]
 
 
 def _pos_neg_accuracy(polarities: list[float], gold: list[str]) -> float:
@@ -181,10 +208,17 @@ def evaluate(corpus: Corpus) -> dict[str, str]:
     started = time.perf_counter()
     scores = model.score(texts)
     rate = len(texts) / (time.perf_counter() - started)
+    words_only = train_classifier(
+        [t for t, _ in train_bin],
+        [lab for _, lab in train_bin],
+        corpus.language,
+        ClassifierSettings(char_low=0, char_high=0),
+    )
     row = {
         "lang": corpus.language,
         "train/dev": f"{len(train_bin)}/{len(dev_bin)}",
         "ours acc": f"{_pos_neg_accuracy([p for p, _, _ in scores], gold):.3f}",
+        "words-only acc": f"{_pos_neg_accuracy([p for p, _, _ in words_only.score(texts)], gold):.3f}",
         "TextBlob acc": f"{_pos_neg_accuracy(_raw_textblob(texts) if corpus.language != 'fr' else _textblob_polarities(texts, 'fr'), gold):.3f}",
         "always-pos acc": f"{gold.count(POSITIVE) / len(gold):.3f}",
         "texts/s": f"{rate:,.0f}",

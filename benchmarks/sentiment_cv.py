@@ -2,6 +2,8 @@
 
 Usage: python benchmarks/sentiment_cv.py DATA_DIR [--folds 5] [--langs en,no,pl,fr]
 
+Folds keep each source review's sentences together where the data says which review a
+sentence came from (en, no): sentence-level folds let product names leak between folds.
 For each language and each candidate setting (word lemma n-grams alone, + character
 n-grams, NB weighting, class weights, C), prints k-fold accuracy (positive vs negative)
 on the language's train split. The dev splits are never read here; the chosen defaults
@@ -17,7 +19,14 @@ from pathlib import Path
 from compare.analysis.sentiment.classifier import ClassifierSettings, cross_validated_accuracy
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sentiment import _binary, load_english, load_french, load_norwegian, load_polish
+from sentiment import (
+    _binary,
+    binary_train_groups,
+    load_english,
+    load_french,
+    load_norwegian,
+    load_polish,
+)
 
 CANDIDATES: dict[str, ClassifierSettings] = {
     "words C10": ClassifierSettings(c=10.0, char_low=0, char_high=0),
@@ -49,17 +58,20 @@ def main(argv: list[str]) -> int:
     print(
         "| setting | " + " | ".join(lang for lang in loaders if not wanted or lang in wanted) + " |"
     )
-    corpora = {
-        lang: _binary(load(root).train)
-        for lang, load in loaders.items()
-        if not wanted or lang in wanted
-    }
+    loaded = {lang: load(root) for lang, load in loaders.items() if not wanted or lang in wanted}
+    corpora = {lang: _binary(corpus.train) for lang, corpus in loaded.items()}
+    groups = {lang: binary_train_groups(corpus) for lang, corpus in loaded.items()}
     for name, settings in CANDIDATES.items():
         cells = []
         for lang, rows in corpora.items():
             started = time.perf_counter()
             accuracy = cross_validated_accuracy(
-                [t for t, _ in rows], [lab for _, lab in rows], lang, settings, folds=folds
+                [t for t, _ in rows],
+                [lab for _, lab in rows],
+                lang,
+                settings,
+                folds=folds,
+                groups=groups[lang],
             )
             cells.append(f"{accuracy:.3f} ({time.perf_counter() - started:.0f}s)")
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)

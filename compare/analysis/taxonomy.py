@@ -16,6 +16,7 @@ from compare.analysis.errors import AnalysisInputError
 from compare.analysis.text import lemmas, tokenize
 
 BUNDLED_TAXONOMY = Path(__file__).parent / "data" / "taxonomy.toml"
+MAX_MEMO = 200_000
 
 
 @dataclass
@@ -26,6 +27,22 @@ class _LanguageIndex:
     """(lemma prefix, aspect, term)"""
     phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = field(default_factory=dict)
     """first lemma -> [(lemma sequence, aspect, term)], longest first"""
+    _hits: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    """lemma -> its single-word or prefix hit (memo: prefixes are scanned once per lemma)"""
+
+    def word_hit(self, lemma: str) -> tuple[str, str] | None:
+        """(aspect, term) for a lemma that is a seed term or starts with a seed prefix."""
+        if lemma in self._hits:
+            return self._hits[lemma]
+        hit = self.single.get(lemma)
+        if hit is None:
+            for prefix, aspect, term in self.prefixes:
+                if lemma.startswith(prefix):
+                    hit = (aspect, term)
+                    break
+        if len(self._hits) < MAX_MEMO:
+            self._hits[lemma] = hit
+        return hit
 
 
 @dataclass
@@ -76,14 +93,9 @@ class Taxonomy:
                     step = len(sequence)
                     break
             else:
-                hit = index.single.get(current)
+                hit = index.word_hit(current)
                 if hit is not None:
                     found.setdefault(hit[0], hit[1])
-                else:
-                    for prefix, aspect, term in index.prefixes:
-                        if current.startswith(prefix):
-                            found.setdefault(aspect, term)
-                            break
             i += step
         return list(found.items())
 

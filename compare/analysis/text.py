@@ -7,7 +7,6 @@ inflected Polish and Norwegian forms match their dictionary form.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
@@ -91,18 +90,29 @@ _LEMMATIZER = Lemmatizer(
 )
 
 
-@lru_cache(maxsize=200_000)
+_LEMMA_MEMO: dict[str | None, dict[str, str]] = {}
+MAX_MEMO_PER_LANGUAGE = 200_000
+
+
 def lemma(token: str, language: str | None) -> str:
     """Dictionary form of a lower-cased token (the token itself when unknown)."""
+    memo = _LEMMA_MEMO.get(language)
+    if memo is None:
+        memo = _LEMMA_MEMO.setdefault(language, {})
+    found = memo.get(token)
+    if found is not None:
+        return found
     code = simplemma_code(language)
-    if code is None:
-        return token
-    return _LEMMATIZER.lemmatize(token, lang=code).lower()
+    found = token if code is None else _LEMMATIZER.lemmatize(token, lang=code).lower()
+    if len(memo) < MAX_MEMO_PER_LANGUAGE:
+        memo[token] = found
+    return found
 
 
 def lemmas(tokens: list[str], language: str | None) -> list[str]:
     """``lemma`` over tokens."""
-    return [lemma(t, language) for t in tokens]
+    memo = _LEMMA_MEMO.get(language) or {}
+    return [memo.get(t) or lemma(t, language) for t in tokens]
 
 
 def warm_lemmatizer(languages: list[str]) -> None:

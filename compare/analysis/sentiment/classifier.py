@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
@@ -165,12 +165,22 @@ def cross_validated_accuracy(
     settings: ClassifierSettings = DEFAULT_SETTINGS,
     *,
     folds: int = 5,
+    groups: list[str] | None = None,
 ) -> float:
-    """Accuracy of ``settings`` by stratified k-fold on the given data (vocabulary per fold)."""
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    """Accuracy of ``settings`` by stratified k-fold on the given data (vocabulary per fold);
+    with ``groups`` (e.g. source review per sentence) a group never spans two folds."""
     target = np.asarray(labels)
+    splits = (
+        StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0).split(
+            np.zeros(len(labels)), target, groups
+        )
+        if groups is not None
+        else StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(
+            np.zeros(len(labels)), target
+        )
+    )
     correct = 0
-    for train_idx, test_idx in splitter.split(np.zeros(len(labels)), target):
+    for train_idx, test_idx in splits:
         fitted = train_classifier(
             [texts[i] for i in train_idx], list(target[train_idx]), language, settings
         )
