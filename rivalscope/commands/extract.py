@@ -6,13 +6,14 @@ import gzip
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from rivalscope.errors import UserError
-from spiders.extract.auto import extract_auto
-from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
+
+if TYPE_CHECKING:
+    from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 OFFER_FIELDS = ("name", "price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image", "price_raw", "availability_raw")  # fmt: skip
 REVIEW_FIELDS = ("rating", "best_rating", "worst_rating", "rating_normalized", "title", "text", "language", "external_id", "product_name", "product_sku")  # fmt: skip
@@ -92,5 +93,7 @@ def register(app: typer.Typer) -> None:
 
         Example: rivalscope extract page.html.gz --url https://shop.example/p/123 --explain
         """
+        from spiders.extract.auto import extract_auto  # here: keeps CLI start-up light
+
         page = extract_auto(read_page(file), url or file.resolve().as_uri())
         typer.echo(json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2))
