@@ -22,7 +22,11 @@ def _detector() -> LanguageDetector:
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     codes = [getattr(IsoCode639_1, "NB" if c == "no" else c.upper()) for c in SUPPORTED]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models().build()
+    return (
+        LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 def _code(language: object) -> str:
@@ -47,7 +51,9 @@ def detect_language(text: str | None) -> tuple[str | None, float]:
 def detect_languages(texts: list[str | None]) -> list[tuple[str | None, float]]:
     """``detect_language`` over many texts (lingua runs them in parallel)."""
     out: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
-    todo = [(i, t) for i, t in enumerate(texts) if t and sum(ch.isalpha() for ch in t) >= MIN_LETTERS]
+    todo = [
+        (i, t) for i, t in enumerate(texts) if t and sum(ch.isalpha() for ch in t) >= MIN_LETTERS
+    ]
     if not todo:
         return out
     results = _detector().compute_language_confidence_values_in_parallel([t for _, t in todo])

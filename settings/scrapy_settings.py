@@ -46,7 +46,7 @@ ITEM_PIPELINES = {
     "spiders.pipelines.store.StorePipeline": 600,
 }
 # Rows per database transaction.
-RIVALSCOPE_BATCH_SIZE = 500
+RIVALSCOPE_BATCH_SIZE = int(os.environ.get("RIVALSCOPE_BATCH_SIZE", "500"))
 # Store batches from a worker process beside the crawl (0 in the environment: in-process).
 RIVALSCOPE_STORE_PROCESS = os.environ.get("RIVALSCOPE_STORE_PROCESS", "1") != "0"
 # None: RIVALSCOPE_DATABASE_URL or sqlite:///rivalscope.db.

@@ -45,7 +45,7 @@ def _targets(tmp_path: Path, server: DemoServer, shops: list[DemoShop], slow: bo
     text = targets_toml(server.base_url, shops)
     if slow:
         # One request at a time, with a pause: slow enough to kill the crawl half-way.
-        text = text.replace("download_delay = 0\n", "download_delay = 0.15\n")
+        text = text.replace("download_delay = 0\n", "download_delay = 0.3\n")
         text = text.replace("concurrency = 8\n", "concurrency = 1\n")
     path = tmp_path / "targets.toml"
     path.write_text(text, encoding="utf-8")
@@ -196,7 +196,13 @@ def test_killed_crawl_is_completed_by_the_next_run(
     slow_dir = tmp_path / "slow"
     slow_dir.mkdir()
     slow = _targets(slow_dir, server, shops, slow=True)
-    env = {**os.environ, "RIVALSCOPE_DATABASE_URL": url, "PYTHONWARNINGS": "ignore"}
+    # Small batches, so that stored rows show the crawl's progress before it ends.
+    env = {
+        **os.environ,
+        "RIVALSCOPE_DATABASE_URL": url,
+        "PYTHONWARNINGS": "ignore",
+        "RIVALSCOPE_BATCH_SIZE": "20",
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -302,7 +308,7 @@ def test_sitemap_source(tmp_path: Path, server: DemoServer, shops: list[DemoShop
     (tmp_path / "targets.toml").write_text(
         '[[company]]\nname = "Maison Lumière"\n[[company.source]]\nname = "lumiere-sitemap"\n'
         f'sitemap = "{server.base_url}/sitemap.xml"\nfollow = ["/lumiere/p/"]\n'
-        '[company.source.politeness]\ndownload_delay = 0\nconcurrency = 8\n',
+        "[company.source.politeness]\ndownload_delay = 0\nconcurrency = 8\n",
         encoding="utf-8",
     )
     url = f"sqlite:///{tmp_path / 'x.db'}"
