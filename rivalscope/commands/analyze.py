@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from compare.analysis.discovery import candidate_aspects
-from compare.analysis.run import AnalyzeSummary, analyze_database
-from compare.analysis.taxonomy import load_taxonomy
-from storage.db import open_database
+if TYPE_CHECKING:
+    from compare.analysis.run import AnalyzeSummary
 
 
 def register(app: typer.Typer) -> None:
@@ -50,6 +48,12 @@ def register(app: typer.Typer) -> None:
 
         Example: rivalscope analyze --db sqlite:///shops.db --taxonomy my-aspects.toml
         """
+        # Imported here: scikit-learn takes seconds to load, and --help should not wait.
+        from compare.analysis.discovery import candidate_aspects
+        from compare.analysis.run import analyze_database
+        from compare.analysis.taxonomy import load_taxonomy
+        from storage.db import open_database
+
         engine = open_database(db)
         try:
             summary = analyze_database(

@@ -5,25 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from compare.analysis.errors import AnalysisInputError
-from compare.analysis.review import normalise_language
-from compare.analysis.run import database_bundle
-from compare.analysis.sentiment.bundle import ModelBundle, load_bundle, save_bundle
-from compare.analysis.sentiment.scorer import SentimentScorer
-from compare.analysis.training import (
-    MIN_EXAMPLES,
-    MIN_PER_LABEL,
-    RATING_RULE,
-    examples_from_database,
-    examples_from_jsonl,
-    train_bundle,
-)
-from compare.language import detect_language
-from storage.db import DatabaseError, database_url, open_database
+
+if TYPE_CHECKING:
+    from compare.analysis.sentiment.bundle import ModelBundle
 
 sentiment_app = typer.Typer(help="Train sentiment models and score texts.", no_args_is_help=True)
 
@@ -46,6 +35,18 @@ def train(
 
     Example: rivalscope sentiment train reviews.jsonl --out models/shop
     """
+    # Imported here: scikit-learn takes seconds to load, and --help should not wait.
+    from compare.analysis.sentiment.bundle import save_bundle
+    from compare.analysis.training import (
+        MIN_EXAMPLES,
+        MIN_PER_LABEL,
+        RATING_RULE,
+        examples_from_database,
+        examples_from_jsonl,
+        train_bundle,
+    )
+    from storage.db import open_database
+
     if (file is None) == (not from_db):
         raise AnalysisInputError("give either a FILE.jsonl or --from-db (not both)")
     if file is not None:
@@ -94,6 +95,11 @@ def score(
 
     Example: echo '{"text": "Rask levering!", "lang": "no"}' | rivalscope sentiment score
     """
+    from compare.analysis.review import normalise_language
+    from compare.analysis.sentiment.bundle import load_bundle
+    from compare.analysis.sentiment.scorer import SentimentScorer
+    from compare.language import detect_language
+
     bundle = load_bundle(model) if model is not None else _database_bundle(db)
     scorer = SentimentScorer(bundle)
     for number, line in enumerate(sys.stdin, start=1):
@@ -122,6 +128,9 @@ def score(
 
 
 def _database_bundle(db: str | None) -> ModelBundle | None:
+    from compare.analysis.run import database_bundle
+    from storage.db import DatabaseError, database_url, open_database
+
     url = database_url(db)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         return None  # do not create a database just to look for a model
