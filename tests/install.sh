@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# Build the lemma look-up cache once (about 30 s), not inside the first test that analyses.
+python -c "from compare.analysis.text import warm_lemmatizer; warm_lemmatizer(['en', 'fr', 'pl', 'no'])"
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian's chromium for the browser tests..."
