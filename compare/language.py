@@ -48,15 +48,22 @@ def detect_language(text: str | None) -> tuple[str | None, float]:
     return _code(best.language), float(best.value)
 
 
-def detect_languages(texts: list[str | None]) -> list[tuple[str | None, float]]:
-    """``detect_language`` over many texts (lingua runs them in parallel)."""
+def detect_languages(
+    texts: list[str | None], *, parallel: bool = True
+) -> list[tuple[str | None, float]]:
+    """``detect_language`` over many texts; ``parallel`` uses every core (lingua's threads)."""
     out: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
     todo = [
         (i, t) for i, t in enumerate(texts) if t and sum(ch.isalpha() for ch in t) >= MIN_LETTERS
     ]
     if not todo:
         return out
-    results = _detector().compute_language_confidence_values_in_parallel([t for _, t in todo])
+    detector = _detector()
+    batch = [t for _, t in todo]
+    if parallel:
+        results = detector.compute_language_confidence_values_in_parallel(batch)
+    else:
+        results = [detector.compute_language_confidence_values(t) for t in batch]
     for (i, _), values in zip(todo, results, strict=True):
         if values:
             out[i] = (_code(values[0].language), float(values[0].value))

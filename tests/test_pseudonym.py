@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from compare.language import detect_languages
 from spiders.items import ReviewItem
 from spiders.pipelines.language import assign_languages
 from storage.db import open_database
@@ -63,3 +64,16 @@ def test_declared_language_is_kept() -> None:
     review = ReviewItem(text="Great machine", language="fr", language_source="markup")
     assign_languages([review], "no")
     assert (review.language, review.language_source) == ("fr", "markup")
+
+
+def test_sequential_detection_equals_parallel() -> None:
+    texts = [
+        "Leveringen tok tre uker, og kundeservice svarte aldri.",
+        "Great grinder, but the hopper is too small.",
+        None,
+        "Dostawa była szybka.",
+    ]
+    sequential = detect_languages(texts, parallel=False)
+    parallel = detect_languages(texts, parallel=True)
+    assert [code for code, _ in sequential] == [code for code, _ in parallel]
+    assert [c for _, c in sequential] == pytest.approx([c for _, c in parallel])

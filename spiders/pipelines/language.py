@@ -27,12 +27,18 @@ def normalize_language_code(code: str | None) -> str | None:
     return base if len(base) == 2 and base.isalpha() else None
 
 
-def assign_languages(reviews: Sequence[ReviewItem], hint: str | None) -> None:
-    """Fill ``language``/``language_source`` on reviews that lack them, in place."""
+def assign_languages(
+    reviews: Sequence[ReviewItem], hint: str | None, *, parallel: bool = True
+) -> None:
+    """Fill ``language``/``language_source`` on reviews that lack them, in place.
+
+    ``parallel=False`` detects on one core (the store worker leaves the other to the crawl).
+    """
     todo = [r for r in reviews if not r.language]
     if not todo:
         return
-    detected = detect_languages([" ".join(filter(None, [r.title, r.text])) for r in todo])
+    texts: list[str | None] = [" ".join(filter(None, [r.title, r.text])) for r in todo]
+    detected = detect_languages(texts, parallel=parallel)
     for review, (code, confidence) in zip(todo, detected, strict=True):
         if code and confidence >= MIN_CONFIDENCE:
             review.language, review.language_source = code, "detected"

@@ -65,8 +65,9 @@ def _writer_for(spec: WriterSpec) -> CollectWriter:
 def write_batch(
     spec: WriterSpec, offers: list[OfferItem], reviews: list[ReviewItem], hint: str | None
 ) -> BatchResult:
-    """Detect missing languages and store one batch (runs in the worker)."""
-    return write_with(_writer_for(spec), offers, reviews, hint)
+    """Detect missing languages and store one batch (runs in the worker, on one core:
+    the crawl needs the other)."""
+    return write_with(_writer_for(spec), offers, reviews, hint, parallel=False)
 
 
 def forget_run(run_id: int) -> None:
@@ -77,11 +78,16 @@ def forget_run(run_id: int) -> None:
 
 
 def write_with(
-    writer: CollectWriter, offers: list[OfferItem], reviews: list[ReviewItem], hint: str | None
+    writer: CollectWriter,
+    offers: list[OfferItem],
+    reviews: list[ReviewItem],
+    hint: str | None,
+    *,
+    parallel: bool = True,
 ) -> BatchResult:
     """The batch work itself, shared by the worker and the in-process fallback."""
     before = (writer.reviews_seen, writer.reviews_new, writer.offers_seen, writer.offers_changed)
-    assign_languages(reviews, hint)
+    assign_languages(reviews, hint, parallel=parallel)
     writer.write(offers, reviews)
     return BatchResult(
         reviews_seen=writer.reviews_seen - before[0],
