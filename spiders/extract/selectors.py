@@ -47,23 +47,6 @@ def _blocks(root: Selector, query: str | None) -> list[Selector]:
         return []
 
 
-def check_selectors(selectors: Selectors) -> list[str]:
-    """Selectors that do not even parse, with the parser's complaint."""
-    problems = []
-    probe = Selector(text="<html></html>")
-    named = {"review": selectors.review, "offer": selectors.offer, "next_page": selectors.next_page}
-    named.update({f"review_fields.{k}": v for k, v in selectors.review_fields.items()})
-    named.update({f"offer_fields.{k}": v for k, v in selectors.offer_fields.items()})
-    for name, query in named.items():
-        if not query:
-            continue
-        try:
-            _select(probe, query)
-        except (ValueError, SyntaxError) as exc:
-            problems.append(f"{name}: {query!r} is not a valid selector ({exc})")
-    return problems
-
-
 def extract_with_selectors(
     html: str, url: str, selectors: Selectors, *, language: str | None = None
 ) -> PageExtraction:
