@@ -63,14 +63,15 @@ def insert_ignore(
     return [row[0] for row in result]
 
 
-def _pid_alive(pid: int | None) -> bool:
+def process_alive(pid: int | None) -> bool:
+    """True if a process with this id exists on this host (a crawl run's owner)."""
     if not pid:
         return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # exists, owned by someone else
         return True
     return True
 
@@ -215,7 +216,7 @@ class CollectWriter:
                 )
             ).all()
             for run in running:
-                if not _pid_alive(run.pid) or run.pid == os.getpid():
+                if not process_alive(run.pid) or run.pid == os.getpid():
                     run.status = "interrupted"
                     run.finish_reason = run.finish_reason or "process ended without closing"
                     session.add(run)

@@ -19,19 +19,7 @@ from sqlmodel import Session, select
 from spiders.scheduler.due import as_utc
 from storage.models import CrawlRun, Source
 from storage.schedule_models import ScheduleState
-
-
-def process_alive(pid: int | None) -> bool:
-    """True if a process with this id exists on this host."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
+from storage.writer import process_alive
 
 
 def scheduler_id() -> str:
