@@ -5,7 +5,7 @@ Usage: python benchmarks/sentiment_cv.py DATA_DIR [--folds 5] [--langs en,no,pl,
 Folds keep each source review's sentences together where the data says which review a
 sentence came from (en, no): sentence-level folds let product names leak between folds.
 For each language and each candidate setting (word lemma n-grams alone, + character
-n-grams, NB weighting, class weights, C), prints k-fold accuracy (positive vs negative)
+n-grams, with and without lexicon features, NB weighting, C), prints k-fold accuracy (positive vs negative)
 on the language's train split. The dev splits are never read here; the chosen defaults
 live in ``compare.analysis.sentiment.classifier.DEFAULT_SETTINGS``.
 """
@@ -29,15 +29,17 @@ from sentiment import (
 )
 
 CANDIDATES: dict[str, ClassifierSettings] = {
-    "words C10": ClassifierSettings(c=10.0, char_low=0, char_high=0),
-    "words+char2-5 C10": ClassifierSettings(c=10.0, char_low=2, char_high=5),
-    "words+char2-5 C3": ClassifierSettings(c=3.0, char_low=2, char_high=5),
-    "words+char2-5 C30": ClassifierSettings(c=30.0, char_low=2, char_high=5),
-    "words+char3-5 C10": ClassifierSettings(c=10.0, char_low=3, char_high=5),
-    "words+char2-5 NB C10": ClassifierSettings(c=10.0, char_low=2, char_high=5, nb_weight=True),
-    "words+char2-5 NB C3": ClassifierSettings(c=3.0, char_low=2, char_high=5, nb_weight=True),
-    "words+char2-5 balanced C10": ClassifierSettings(
-        c=10.0, char_low=2, char_high=5, balanced=True
+    "words C10": ClassifierSettings(c=10.0, char_low=0, char_high=0, lexicon_weight=0.0),
+    "words+char2-5 C10": ClassifierSettings(c=10.0, char_low=2, char_high=5, lexicon_weight=0.0),
+    "words C10 +lexicon": ClassifierSettings(c=10.0, char_low=0, char_high=0),
+    "words+char2-5 C10 +lexicon": ClassifierSettings(c=10.0, char_low=2, char_high=5),
+    "words C30 +lexicon": ClassifierSettings(c=30.0, char_low=0, char_high=0),
+    "words+char2-5 C30 +lexicon": ClassifierSettings(c=30.0, char_low=2, char_high=5),
+    "words C10 +lexicon x3": ClassifierSettings(
+        c=10.0, char_low=0, char_high=0, lexicon_weight=3.0
+    ),
+    "words+char2-5 NB C10 +lexicon": ClassifierSettings(
+        c=10.0, char_low=2, char_high=5, nb_weight=True
     ),
 }
 

@@ -20,6 +20,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
+from compare.analysis.sentiment.lexicon_features import (
+    dense_lexicon_features,
+    lexicon_channels,
+    lexicon_counts,
+)
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
 
 NEUTRAL_BAND = 0.2
@@ -35,6 +40,8 @@ class ClassifierSettings:
     char_high: int = 5
     nb_weight: bool = False
     balanced: bool = False
+    lexicon_weight: float = 1.0
+    """Scale of the lexicon features beside the TF-IDF ones (0: no lexicon features)."""
 
 
 DEFAULT_SETTINGS = ClassifierSettings()
@@ -52,6 +59,8 @@ class SentimentClassifier:
     label_counts: dict[str, int] = field(default_factory=dict)
     cv_accuracy: float | None = None
     settings: ClassifierSettings = DEFAULT_SETTINGS
+    lexicon_channels: tuple[str, ...] = ()
+    """Lexicon sources whose valence sums follow the word columns (see lexicon_features)."""
 
     @property
     def classes(self) -> list[str]:
@@ -59,20 +68,26 @@ class SentimentClassifier:
 
     def counts(self, texts: list[str]) -> sp.csr_matrix:
         """Raw feature counts, one row per text (rows can be summed)."""
-        return self.vectorizer.transform(token_lists(texts))
+        return self.token_counts(token_lists(texts))
 
     def token_counts(
         self, tokens: list[list[str]], lemmas: list[list[str]] | None = None
     ) -> sp.csr_matrix:
         """``counts`` for texts already split by ``tokenize`` (and lemmatised in the
         classifier's language, if ``lemmas`` is given)."""
-        return self.vectorizer.transform(tokens, lemmas)
+        return _with_lexicon(
+            self.vectorizer.transform(tokens, lemmas),
+            self.lexicon_channels,
+            self.vectorizer.language,
+            tokens,
+            lemmas,
+        )
 
     def _features(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        features = sp.csr_matrix(self.tfidf.transform(counts))
-        if self.nb_ratio is not None:
-            features = sp.csr_matrix(features.multiply(self.nb_ratio))
-        return features
+        words = len(self.vectorizer.vocabulary)
+        return _weighted_features(
+            counts, words, self.tfidf, self.nb_ratio, self.settings.lexicon_weight
+        )
 
     def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
         """Class probabilities (columns in ``classes`` order) for count rows."""
@@ -112,6 +127,37 @@ class SentimentClassifier:
         return self.polarity_and_label(self.probabilities(self.counts(texts)))
 
 
+def _with_lexicon(
+    counts: sp.csr_matrix,
+    channels: tuple[str, ...],
+    language: str,
+    tokens: list[list[str]],
+    lemmas: list[list[str]] | None,
+) -> sp.csr_matrix:
+    """Word counts with each channel's valence sums appended as columns (still additive)."""
+    if not channels:
+        return counts
+    sums = lexicon_counts(channels, language, tokens, lemmas)
+    return sp.hstack([counts, sums], format="csr")
+
+
+def _weighted_features(
+    counts: sp.csr_matrix,
+    words: int,
+    tfidf: TfidfTransformer,
+    nb_ratio: np.ndarray | None,
+    lexicon_weight: float,
+) -> sp.csr_matrix:
+    """TF-IDF (times the NB ratio) of the word columns, beside the bounded lexicon features."""
+    features = sp.csr_matrix(tfidf.transform(counts[:, :words]))
+    if nb_ratio is not None:
+        features = sp.csr_matrix(features.multiply(nb_ratio))
+    if counts.shape[1] == words:
+        return features
+    dense = dense_lexicon_features(counts[:, words:]) * lexicon_weight
+    return sp.hstack([features, dense], format="csr")
+
+
 def _nb_ratio(features: sp.csr_matrix, labels: np.ndarray) -> np.ndarray | None:
     """Log-count ratio of positive vs negative feature mass (binary problems only)."""
     if set(labels.tolist()) != {POSITIVE, NEGATIVE}:
@@ -130,13 +176,17 @@ def _fit_counts(
     labels: list[str],
     language: str,
     settings: ClassifierSettings,
+    channels: tuple[str, ...],
 ) -> SentimentClassifier:
-    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+    words = len(vectorizer.vocabulary)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts[:, :words])
     target = np.asarray(labels)
-    weighted = sp.csr_matrix(tfidf.transform(counts))
-    ratio = _nb_ratio(weighted, target) if settings.nb_weight else None
-    if ratio is not None:
-        weighted = sp.csr_matrix(weighted.multiply(ratio))
+    ratio = (
+        _nb_ratio(sp.csr_matrix(tfidf.transform(counts[:, :words])), target)
+        if settings.nb_weight
+        else None
+    )
+    weighted = _weighted_features(counts, words, tfidf, ratio, settings.lexicon_weight)
     model = LogisticRegression(
         C=settings.c,
         max_iter=3000,
@@ -151,6 +201,7 @@ def _fit_counts(
         nb_ratio=ratio,
         label_counts=dict(Counter(labels)),
         settings=settings,
+        lexicon_channels=channels,
     )
 
 
@@ -200,5 +251,7 @@ def train_classifier(
     if len(set(labels)) < 2:
         raise ValueError(f"{language}: need examples of at least two labels, got {set(labels)}")
     vectorizer = _vectorizer(language, settings)
-    counts = vectorizer.fit_transform(token_lists(texts))
-    return _fit_counts(vectorizer, counts, labels, language, settings)
+    tokens = token_lists(texts)
+    channels = lexicon_channels(language) if settings.lexicon_weight else ()
+    counts = _with_lexicon(vectorizer.fit_transform(tokens), channels, language, tokens, None)
+    return _fit_counts(vectorizer, counts, labels, language, settings, channels)

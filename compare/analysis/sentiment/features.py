@@ -18,6 +18,7 @@ NEGATIONS: dict[str, frozenset[str]] = {
     "fr": frozenset({"ne", "pas", "jamais", "aucun", "aucune", "sans", "rien"}),
     "pl": frozenset({"nie", "brak", "bez", "nigdy", "żaden", "żadna", "żadne"}),
     "no": frozenset({"ikke", "aldri", "ingen", "intet", "uten", "ingenting"}),
+    "da": frozenset({"ikke", "aldrig", "ingen", "intet", "uden", "ingenting"}),
 }
 _ALL_NEGATIONS = frozenset().union(*NEGATIONS.values())
 POOLED = "multi"

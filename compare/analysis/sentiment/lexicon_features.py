@@ -1,0 +1,186 @@
+"""Lexicon evidence as classifier features: valence sums in the style of VADER, per text.
+
+A few hundred labelled sentences cannot teach a classifier every opinion word; a lexicon
+knows thousands. Each text gets, per lexicon ("channel"), the sum of its positive valences
+and the sum of its negative valences after VADER's main rules, computed on our tokens:
+- a negation word among the three tokens before a word flips it (times -0.74);
+- a booster ("very", "extremely") before a word strengthens it, a dampener weakens it;
+- in a text with a contrast word ("but", "mais", "ale", "men") words before it count half
+  and words after it count one and a half.
+The sums are additive, so a review's row is the sum of its sentences' rows (like the word
+counts), and ``dense_lexicon_features`` turns them into bounded features (VADER's compound
+normalisation and log sums) at scoring time.
+
+Lexicons come from installed packages only (nothing is downloaded): VADER's lexicon
+(vaderSentiment, MIT) and Pattern's adjectives (TextBlob) for English, Pattern's French
+adjectives (textblob-fr), and AFINN's Danish list (afinn, ODbL) for Norwegian and Danish,
+which share most opinion words in writing. Polish has none: its model learns from words only.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import scipy.sparse as sp
+
+from compare.analysis.sentiment.features import POOLED, negation_words
+from compare.analysis.text import lemma
+
+Lexicon = dict[str, float]
+"""Word (lower case) -> valence on VADER's scale (-4 .. 4)."""
+
+NEGATION_FACTOR = -0.74
+NEGATION_WINDOW = 3
+CONTRAST_BEFORE = 0.5
+CONTRAST_AFTER = 1.5
+BOOST = 0.293
+COMPOUND_ALPHA = 15.0
+
+CONTRAST_WORDS = frozenset({"but", "however", "mais", "cependant", "ale", "jednak", "men"})
+BOOSTERS: dict[str, float] = {
+    # en
+    "very": BOOST, "extremely": BOOST, "really": BOOST, "so": BOOST, "totally": BOOST,
+    "absolutely": BOOST, "incredibly": BOOST, "highly": BOOST, "super": BOOST, "too": BOOST,
+    "slightly": -BOOST, "somewhat": -BOOST, "barely": -BOOST, "hardly": -BOOST,
+    "kind": -BOOST, "sort": -BOOST,
+    # fr
+    "très": BOOST, "vraiment": BOOST, "trop": BOOST, "extrêmement": BOOST, "peu": -BOOST,
+    # no / da
+    "veldig": BOOST, "svært": BOOST, "meget": BOOST, "utrolig": BOOST, "litt": -BOOST,
+    # pl
+    "bardzo": BOOST, "naprawdę": BOOST, "niezwykle": BOOST, "trochę": -BOOST,
+}  # fmt: skip
+
+
+def _package_text(package: str, name: str) -> str | None:
+    try:
+        return resources.files(package).joinpath(name).read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return None
+
+
+def _vader() -> Lexicon:
+    text = _package_text("vaderSentiment", "vader_lexicon.txt")
+    out: Lexicon = {}
+    for line in (text or "").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0].isalpha():
+            out[parts[0].lower()] = float(parts[1])
+    return out
+
+
+def _pattern(package: str, name: str) -> Lexicon:
+    """Pattern's adjective polarities (-1 .. 1; senses averaged), scaled to VADER's range."""
+    text = _package_text(package, name)
+    if text is None:
+        return {}
+    senses: dict[str, list[float]] = {}
+    for word in ET.fromstring(text):
+        form, polarity = word.get("form", "").lower(), word.get("polarity")
+        if form and polarity is not None and " " not in form:
+            senses.setdefault(form, []).append(float(polarity))
+    return {k: 4.0 * sum(v) / len(v) for k, v in senses.items() if sum(v)}
+
+
+def _afinn(name: str) -> Lexicon:
+    text = _package_text("afinn", f"data/{name}")
+    out: Lexicon = {}
+    for line in (text or "").splitlines():
+        word, _, value = line.rpartition("\t")
+        if word and " " not in word:
+            out[word.lower()] = 0.8 * float(value)
+    return out
+
+
+_SOURCES: dict[str, Callable[[], Lexicon]] = {
+    "vader-en": _vader,
+    "pattern-en": lambda: _pattern("textblob", "en/en-sentiment.xml"),
+    "pattern-fr": lambda: _pattern("textblob_fr", "fr-sentiment.xml"),
+    "afinn-da": lambda: _afinn("AFINN-da-32.txt"),
+}
+CHANNELS: dict[str, tuple[str, ...]] = {
+    "en": ("vader-en", "pattern-en"),
+    "fr": ("pattern-fr",),
+    "no": ("afinn-da",),
+    "da": ("afinn-da",),
+    POOLED: ("vader-en", "pattern-fr", "afinn-da"),
+}
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(source: str) -> Lexicon:
+    """One lexicon by source name (empty if its package is not installed)."""
+    return _SOURCES[source]()
+
+
+def lexicon_channels(language: str) -> tuple[str, ...]:
+    """Lexicon sources used for a classifier language, only those actually installed."""
+    return tuple(s for s in CHANNELS.get(language, ()) if load_lexicon(s))
+
+
+def _valences(
+    tokens: list[str],
+    lemmas: list[str] | None,
+    lexicon: Lexicon,
+    negations: frozenset[str],
+    language: str,
+) -> tuple[float, float]:
+    contrast = next((i for i, t in enumerate(tokens) if t in CONTRAST_WORDS), None)
+    positive = negative = 0.0
+    for i, token in enumerate(tokens):
+        value = lexicon.get(token)
+        if value is None and language != POOLED:
+            # the same look-up whether or not the caller lemmatised already
+            value = lexicon.get(lemmas[i] if lemmas is not None else lemma(token, language))
+        if not value:
+            continue
+        for distance in range(1, NEGATION_WINDOW + 1):
+            before = tokens[i - distance] if i >= distance else ""
+            if before in negations or before.endswith("n't"):
+                value *= NEGATION_FACTOR
+                break
+        boost = BOOSTERS.get(tokens[i - 1]) if i else None
+        if boost:
+            value += boost if value > 0 else -boost
+        if contrast is not None:
+            value *= CONTRAST_BEFORE if i < contrast else CONTRAST_AFTER if i > contrast else 1
+        if value > 0:
+            positive += value
+        else:
+            negative -= value
+    return positive, negative
+
+
+def lexicon_counts(
+    channels: tuple[str, ...],
+    language: str,
+    token_lists: list[list[str]],
+    lemma_lists: list[list[str]] | None = None,
+) -> sp.csr_matrix:
+    """Additive rows: (positive sum, negative sum) per channel, for each token list."""
+    negations = negation_words(language) | {"never", "without"}
+    lexicons = [load_lexicon(c) for c in channels]
+    rows = np.zeros((len(token_lists), 2 * len(lexicons)))
+    for r, tokens in enumerate(token_lists):
+        lemmas = lemma_lists[r] if lemma_lists is not None else None
+        for c, lexicon in enumerate(lexicons):
+            rows[r, 2 * c], rows[r, 2 * c + 1] = _valences(
+                tokens, lemmas, lexicon, negations, language
+            )
+    return sp.csr_matrix(rows)
+
+
+def dense_lexicon_features(sums: sp.csr_matrix) -> sp.csr_matrix:
+    """Per channel: VADER's compound of (positive - negative), log1p of each sum."""
+    values = sums.toarray()
+    if values.shape[1] == 0:
+        return sp.csr_matrix(values)
+    positive, negative = values[:, 0::2], values[:, 1::2]
+    net = positive - negative
+    compound = net / np.sqrt(net * net + COMPOUND_ALPHA)
+    parts = [compound, np.log1p(positive), np.log1p(negative)]
+    return sp.csr_matrix(np.hstack(parts))

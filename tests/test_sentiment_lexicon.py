@@ -1,0 +1,131 @@
+"""Lexicon features of the sentiment classifier: VADER-style rules on our tokens, the
+channels per language, and what they add to a model trained on very little data."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from compare.analysis.sentiment.classifier import ClassifierSettings, train_classifier
+from compare.analysis.sentiment.lexicon_features import (
+    dense_lexicon_features,
+    lexicon_channels,
+    lexicon_counts,
+)
+from compare.analysis.text import tokenize
+
+
+def _sums(text: str, language: str, channel: str) -> tuple[float, float]:
+    row = lexicon_counts((channel,), language, [tokenize(text)]).toarray()[0]
+    return float(row[0]), float(row[1])
+
+
+@pytest.mark.parametrize(
+    ("language", "channel", "text", "sign"),
+    [
+        ("en", "vader-en", "The screen is good", 1),
+        ("en", "vader-en", "The screen is not good", -1),
+        ("en", "vader-en", "It isn't good at all", -1),
+        ("en", "vader-en", "Never good", -1),
+        ("en", "vader-en", "The screen is bad", -1),
+        ("en", "vader-en", "The screen is not bad", 1),
+        ("en", "vader-en", "The battery is good but the screen is awful", -1),
+        ("en", "vader-en", "The battery is awful but the screen is good", 1),
+        ("en", "vader-en", "The battery is bad", -1),
+        ("fr", "pattern-fr", "Le café est bon", 1),
+        ("fr", "pattern-fr", "Le café n'est pas bon", -1),
+        ("fr", "pattern-fr", "Le café est mauvais", -1),
+        ("no", "afinn-da", "Kaffen er god", 1),
+        ("no", "afinn-da", "Kaffen er ikke god", -1),
+        ("no", "afinn-da", "Leveringen var dårlig", -1),
+        ("da", "afinn-da", "Kaffen er ikke dårlig", 1),
+    ],
+)
+def test_net_valence_sign(language: str, channel: str, text: str, sign: int) -> None:
+    positive, negative = _sums(text, language, channel)
+    assert np.sign(positive - negative) == sign
+
+
+def test_boosters_strengthen_and_dampeners_weaken() -> None:
+    plain = _sums("the coffee is good", "en", "vader-en")[0]
+    assert _sums("the coffee is very good", "en", "vader-en")[0] > plain
+    assert _sums("the coffee is slightly good", "en", "vader-en")[0] < plain
+
+
+def test_inflected_forms_are_found_through_lemmas() -> None:
+    # "loved" is not in the lexicon as such; its lemma "love" is
+    assert _sums("We loved it", "en", "vader-en")[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "channels"),
+    [
+        ("en", ("vader-en", "pattern-en")),
+        ("fr", ("pattern-fr",)),
+        ("no", ("afinn-da",)),
+        ("pl", ()),
+        ("xx", ()),
+    ],
+)
+def test_channels_per_language(language: str, channels: tuple[str, ...]) -> None:
+    assert lexicon_channels(language) == channels
+
+
+def test_dense_features_are_bounded_and_signed() -> None:
+    sums = lexicon_counts(
+        ("vader-en",), "en", [tokenize("great great great superb"), tokenize("awful"), []]
+    )
+    dense = dense_lexicon_features(sums).toarray()
+    compound = dense[:, 0]
+    assert 0 < compound[0] < 1
+    assert -1 < compound[1] < 0
+    assert compound[2] == 0
+    assert dense.shape == (3, 3)
+
+
+TINY_TRAIN = [
+    ("good coffee", "positive"),
+    ("good service", "positive"),
+    ("the coffee was good", "positive"),
+    ("bad coffee", "negative"),
+    ("bad service", "negative"),
+    ("the coffee was bad", "negative"),
+]
+
+
+@pytest.mark.parametrize("weight", [1.0, 0.0])
+def test_lexicon_scores_opinion_words_the_training_data_never_had(weight: float) -> None:
+    model = train_classifier(
+        [t for t, _ in TINY_TRAIN],
+        [label for _, label in TINY_TRAIN],
+        "en",
+        # words only: character n-grams would tell the unseen words apart by their letters
+        ClassifierSettings(char_low=0, char_high=0, lexicon_weight=weight),
+    )
+    (superb, _, _), (dreadful, _, _) = model.score(
+        ["the grinder is superb", "the grinder is dreadful"]
+    )
+    if weight:
+        assert model.lexicon_channels == ("vader-en", "pattern-en")
+        assert superb > 0 > dreadful
+    else:
+        # without the lexicon the two unseen words look the same to the model
+        assert model.lexicon_channels == ()
+        assert superb == pytest.approx(dreadful)
+
+
+def test_lexicon_model_survives_pickling_and_sums_sentence_rows() -> None:
+    model = train_classifier(
+        [t for t, _ in TINY_TRAIN], [label for _, label in TINY_TRAIN], "en", ClassifierSettings()
+    )
+    loaded = pickle.loads(pickle.dumps(model))
+    sentences = [tokenize("Superb grinder."), tokenize("Dreadful delivery, not good.")]
+    rows = loaded.token_counts(sentences)
+    # the lexicon columns follow the words and add up like the word counts do
+    assert rows.shape[1] == len(loaded.vectorizer.vocabulary) + 4
+    review = loaded.token_counts([sentences[0] + sentences[1]])
+    np.testing.assert_allclose(
+        (rows[0] + rows[1]).toarray()[:, -4:], review.toarray()[:, -4:], atol=1e-9
+    )
