@@ -23,111 +23,87 @@ _BY_LOWER = {name.lower(): name for name in SCHEMA_NAMES}
 # schema.org's own synonyms collapse to the two states shops care most about.
 _COLLAPSE = {"SoldOut": "OutOfStock", "OnlineOnly": "InStock", "InStoreOnly": "InStock"}
 
-# Negative phrases are checked first: "ikke på lager" contains "på lager".
+# Phrases per state, accents folded (see ``_fold``), in en/fr/pl/no/de/it/es/nl and a few
+# neighbours (sv/da/pt/cs/sk). Negative phrases are checked first: "ikke på lager"
+# contains "på lager", "niet op voorraad" contains "op voorraad".
 _TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "OutOfStock",
         (
-            "out of stock",
-            "out-of-stock",
-            "outofstock",
-            "sold out",
-            "soldout",
-            "currently unavailable",
-            "not available",
-            "unavailable",
-            "no stock",
-            "rupture de stock",
-            "en rupture",
-            "epuise",
-            "indisponible",
-            "non disponible",
-            "niedostepny",
-            "brak w magazynie",
-            "brak towaru",
-            "wyprzedany",
-            "produkt niedostepny",
-            "ikke pa lager",
-            "utsolgt",
-            "ikke tilgjengelig",
-            "midlertidig utsolgt",
-            "ausverkauft",
-            "nicht auf lager",
-            "nicht verfugbar",
-            "nicht lieferbar",
-            "esaurito",
-            "non disponibile",
-            "agotado",
-            "sin stock",
-            "no disponible",
-            "slutsald",
-            "ej i lager",
-            "udsolgt",
-            "ikke pa lager",
+            # en
+            "out of stock", "out-of-stock", "outofstock", "sold out", "soldout", "no stock",
+            "currently unavailable", "not available", "unavailable", "not in stock",
+            "when back in stock", "notify me when", "email me when", "let me know when",
+            # fr
+            "rupture de stock", "en rupture", "epuise", "indisponible", "non disponible",
+            "pas disponible", "hors stock",
+            # pl
+            "niedostepny", "niedostepna", "niedostepne", "brak w magazynie", "brak towaru",
+            "brak na stanie", "nie ma w magazynie", "wyprzedany", "wyprzedane",
+            # no / sv / da
+            "ikke pa lager", "utsolgt", "ikke tilgjengelig", "slutsald", "ej i lager", "udsolgt",
+            # de
+            "ausverkauft", "nicht auf lager", "nicht verfugbar", "nicht lieferbar",
+            "nicht vorratig", "vergriffen",
+            # it / es / pt
+            "esaurito", "non disponibile", "agotado", "sin stock", "no disponible",
+            "fuera de stock", "sin existencias", "esgotado", "indisponivel", "sem stock",
+            "sem estoque",
+            # nl
+            "niet op voorraad", "uitverkocht", "niet leverbaar", "niet beschikbaar",
+            # cs / sk
+            "neni skladem", "nie je skladom", "nie je na sklade", "nedostupne", "nedostupny",
+            "nedostupna", "vypredane", "vypredany", "vyprodano",
         ),
     ),
     (
         "PreOrder",
-        (
-            "pre-order",
-            "preorder",
-            "pre order",
-            "precommande",
-            "przedsprzedaz",
-            "vorbestellen",
-            "forhandsbestill",
-        ),
+        ("pre-order", "preorder", "pre order", "precommande", "przedsprzedaz", "vorbestellen",
+         "vorbestellung", "forhandsbestill", "preventa", "pre-orden"),
     ),
-    ("BackOrder", ("backorder", "back order", "back-order")),
+    ("BackOrder", ("backorder", "back order", "back-order", "nachbestellt")),
     (
         "LimitedAvailability",
-        (
-            "limited stock",
-            "few left",
-            "only a few left",
-            "ostatnie sztuki",
-            "wenige auf lager",
-            "fa pa lager",
-        ),
+        ("limited stock", "few left", "only a few left", "ostatnie sztuki", "wenige auf lager",
+         "fa pa lager", "fatall pa lager", "quasi esaurito", "ultimi pezzi", "ultimas unidades",
+         "derniers articles", "bijna uitverkocht"),
     ),
     (
         "Discontinued",
-        ("discontinued", "no longer available", "plus disponible", "wycofany"),
+        ("discontinued", "no longer available", "plus disponible", "wycofany",
+         "nicht mehr verfugbar", "nicht mehr lieferbar", "niet meer leverbaar", "fuori produzione",
+         "descatalogado", "utgatt"),
     ),
     (
         "InStock",
         (
-            "in stock",
-            "instock",
-            "available",
-            "add to cart",
-            "add to basket",
-            "add to bag",
+            # en
+            "in stock", "instock", "available", "add to cart", "add to basket", "add to bag",
+            "add to your cart", "add to your basket", "add to your bag", "add to trolley",
             "buy now",
-            "en stock",
-            "disponible",
-            "ajouter au panier",
-            "dostepny",
-            "w magazynie",
-            "dodaj do koszyka",
-            "na stanie",
-            "pa lager",
-            "legg i handlekurv",
-            "kjop",
-            "auf lager",
-            "lieferbar",
-            "verfugbar",
-            "in den warenkorb",
-            "disponibile",
-            "aggiungi al carrello",
-            "in magazzino",
-            "i lager",
-            "en existencia",
-            "op voorraad",
-            "skladem",
-            "na sklade",
+            # fr
+            "en stock", "disponible", "ajouter au panier",
+            # pl
+            "dostepny", "dostepna", "w magazynie", "dodaj do koszyka", "na stanie",
+            # no / sv / da
+            "pa lager", "legg i handlekurv", "legg i handlekurven", "kjop", "i lager", "tilgjengelig",
+            # de
+            "auf lager", "lieferbar", "verfugbar", "in den warenkorb", "vorratig",
+            # it / es / pt
+            "disponibile", "aggiungi al carrello", "in magazzino", "en existencia",
+            "disponibilidad inmediata", "anadir al carrito", "em stock", "em estoque",
+            "disponivel",
+            # nl
+            "op voorraad", "leverbaar", "beschikbaar", "in winkelwagen",
+            # cs / sk
+            "skladem", "na sklade", "skladom", "do kosika",
         ),
     ),
+)  # fmt: skip
+# One pattern per state, each phrase a whole-word match.
+_TEXT_PATTERNS = tuple(
+    (name, re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)"))
+    for name, phrases in _TEXT_FORMS
 )
 _SCHEMA_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:schema\.org/)?(\w+)/?$", re.IGNORECASE)
 
@@ -137,7 +113,7 @@ def _fold(text: str) -> str:
     text = text.lower().replace("ł", "l").replace("ø", "o").replace("å", "a").replace("æ", "ae")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"[\s_]+", " ", text).strip()
 
 
 def normalize_availability(value: str | None) -> str | None:
@@ -154,11 +130,16 @@ def normalize_availability(value: str | None) -> str | None:
     folded = _fold(value)
     if len(folded) > 200:
         return None
-    for name, phrases in _TEXT_FORMS:
-        if any(_contains_phrase(folded, phrase) for phrase in phrases):
+    return _state_in(folded)
+
+
+def availability_in_text(text: str) -> str | None:
+    """The state a text of any length mentions (negative phrases win), or None."""
+    return _state_in(_fold(text))
+
+
+def _state_in(folded: str) -> str | None:
+    for name, pattern in _TEXT_PATTERNS:
+        if pattern.search(folded):
             return name
     return None
-
-
-def _contains_phrase(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None

@@ -13,20 +13,17 @@ from decimal import Decimal, InvalidOperation
 
 import lxml.html
 
-from spiders.extract.availability import normalize_availability
 from spiders.extract.price import minor_units_to_decimal, normalize_price
+from spiders.extract.visible_availability import visible_availability
 from spiders.extract.visible_price import (
     MIN_PRICE_SCORE,
     NOT_CURRENT_NAME,
     PriceCandidate,
-    ancestors,
-    names_of,
     price_candidates,
     shown_prices,
 )
 from spiders.items import OfferItem
 
-_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"})  # fmt: skip
 # A price shared by this many blocks of the same layout is a card in a product listing.
 _LISTING_CARDS = 3
 
@@ -122,51 +119,6 @@ def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
                 price = normalize_price(value)[0]
             if price and float(price) > 0:
                 return price, value
-    return None
-
-
-_STOCK_NAMES = re.compile(r"(?<!un)availab|(?<!outof)stock|dostep|verfug|disponib|lager", re.I)
-_HIDDEN_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:hidden|hide|d-none|invisible|sr-only)(?:$|[\s_-])", re.I
-)
-
-
-def is_hidden(element: lxml.html.HtmlElement) -> bool:
-    """True if the element or an ancestor is hidden by attribute, style or class."""
-    for node in [element, *ancestors(element, 40)]:
-        style = (node.get("style") or "").replace(" ", "").lower()
-        if node.get("hidden") is not None or "display:none" in style:
-            return True
-        if _HIDDEN_CLASS.search(node.get("class") or ""):
-            return True
-    return False
-
-
-_CART_TEXT = re.compile(
-    r"add to (?:cart|basket|bag)|buy now|ajouter au panier|dodaj do koszyka|legg i handlekurv"
-    r"|in den warenkorb|aggiungi al carrello|añadir al carrito|lägg i varukorg|læg i kurv",
-    re.I,
-)
-
-
-def visible_availability(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
-    """(availability, raw text) from an availability/stock element, else an add-to-cart button."""
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in _SKIP:
-            continue
-        if not _STOCK_NAMES.search(names_of(element)):
-            continue
-        text = " ".join(element.text_content().split())
-        if not text or len(text) > 120:
-            continue
-        availability = normalize_availability(text)
-        if (availability and availability != "InStock") or (availability and len(text) < 40):
-            return availability, text
-    for element in root.iter("button", "input", "a"):
-        label = element.get("value") if element.tag == "input" else element.text_content()
-        label = " ".join((label or "").split())
-        if label and len(label) < 40 and _CART_TEXT.search(label):
-            return "InStock", label
     return None
 
 

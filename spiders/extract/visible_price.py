@@ -134,7 +134,7 @@ def _label_before(element: lxml.html.HtmlElement) -> str:
     return (parent.text or "")[-40:] if parent is not None else ""
 
 
-def _signature(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> str:
+def layout_signature(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> str:
     return "/".join(f"{n.tag}.{n.get('class') or ''}" for n in (element, *near))
 
 
@@ -172,7 +172,7 @@ def _layout_score(element: lxml.html.HtmlElement, text: str) -> tuple[float, boo
         score += 1
     # "original-price current-price" is an old price; "old-layout > price-now" is not.
     old = struck or labelled_old or own_old or (near_old and not own_current)
-    return score, old, _signature(element, near)
+    return score, old, layout_signature(element, near)
 
 
 def _heading_position(root: lxml.html.HtmlElement) -> int | None:

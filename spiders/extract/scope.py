@@ -1,0 +1,86 @@
+"""Where an element sits on the page: hidden, in the page's chrome, or one of repeated blocks.
+
+Availability signals count only for the main product: not in headers, footers and menus,
+not hidden, and not in lists that repeat the same block (product cards, other sellers'
+offers, variant tables).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import lxml.html
+
+from spiders.extract.visible_price import ancestors
+
+_FAR_DEPTH = 40
+_CHROME_TAGS = frozenset({"header", "footer", "nav", "aside"})
+# Containers of other products, by a word starting a class or id ("related-products",
+# "recommendations", "swiper-slide"); whole words, so "product-top compare1" is not one.
+_OTHER_PRODUCTS = re.compile(
+    r"(?:^|[\s_-])(?:related|recommend|carousel|slider|swiper|similar|upsell|up-sell|cross-?sell"
+    r"|also|bundle|recently|viewed)",
+    re.I,
+)
+_OTHER_PRODUCTS_DEPTH = 12
+# Whole class tokens only: "mobile-hide" or "jl-focusmanager-hide" hide nothing on desktop.
+_HIDDEN_CLASSES = frozenset({"hidden", "hide", "d-none", "invisible", "sr-only", "visually-hidden",
+                             "is-hidden", "u-hidden", "hidden-all", "display-none"})  # fmt: skip
+# A block this many levels up can be the repeated one (a shop row holding a variants table).
+_LIST_DEPTH = 8
+REPEATED_BLOCKS = 3
+"""This many blocks of the same layout are a list (cards, offers, variants), not the product."""
+
+
+def is_hidden(element: lxml.html.HtmlElement) -> bool:
+    """True if the element or an ancestor is hidden by attribute, inline style or class."""
+    for node in (element, *ancestors(element, _FAR_DEPTH)):
+        if node.get("hidden") is not None:
+            return True
+        style = node.get("style")
+        if style:
+            style = style.replace(" ", "").lower()
+            if "display:none" in style or "visibility:hidden" in style:
+                return True
+        classes = node.get("class")
+        if classes and not _HIDDEN_CLASSES.isdisjoint(classes.lower().split()):
+            return True
+    return False
+
+
+def in_page_chrome(element: lxml.html.HtmlElement) -> bool:
+    """True inside ``<header>``, ``<footer>``, ``<nav>`` or ``<aside>``."""
+    return any(a.tag in _CHROME_TAGS for a in ancestors(element, _FAR_DEPTH))
+
+
+def repeated_block(
+    element: lxml.html.HtmlElement, is_alike: Callable[[lxml.html.HtmlElement], bool]
+) -> bool:
+    """True if the element sits in one of a list's repeated blocks: it or a near ancestor
+    has ``REPEATED_BLOCKS`` siblings of its tag (itself included) that hold an element
+    passing ``is_alike`` (rows of an offers table, product cards with a stock line)."""
+    for node in (element, *ancestors(element, _LIST_DEPTH)):
+        parent = node.getparent()
+        if parent is None:
+            break
+        alike = 0
+        for sibling in parent:
+            if sibling.tag == node.tag and any(is_alike(e) for e in sibling.iter()):
+                alike += 1
+                if alike >= REPEATED_BLOCKS:
+                    return True
+    return False
+
+
+def in_other_products(element: lxml.html.HtmlElement) -> bool:
+    """True inside a block named for other products (related, recommended, carousels)."""
+    return any(
+        _OTHER_PRODUCTS.search(f"{a.get('class') or ''} {a.get('id') or ''}")
+        for a in (element, *ancestors(element, _OTHER_PRODUCTS_DEPTH))
+    )
+
+
+def main_area(element: lxml.html.HtmlElement) -> bool:
+    """Not hidden, not in the page's chrome and not among other products."""
+    return not in_page_chrome(element) and not in_other_products(element) and not is_hidden(element)

@@ -1,0 +1,232 @@
+"""Availability the page shows for its main product: stock texts and the buy button.
+
+Read where markup says nothing, and to check what markup says against the buy box.
+A stock text counts only outside the page's chrome and outside lists that repeat it
+(other sellers' offers, variant tables, product cards). The main buy button is the
+add-to-cart control nearest the product heading that is not one of several cards'
+buttons: enabled, the product can be bought; disabled, it cannot, unless the buy box
+still waits for a size or colour to be chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import lxml.html
+
+from spiders.extract.availability import availability_in_text, normalize_availability
+from spiders.extract.scope import REPEATED_BLOCKS, main_area, repeated_block
+from spiders.extract.visible_price import (
+    ancestors,
+    document_position,
+    layout_signature,
+    main_heading,
+    names_of,
+)
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"})  # fmt: skip
+_STOCK_WORDS = ("availab", "stock", "dostep", "verfug", "disponib", "lager")
+_STOCK_NAMES = re.compile(r"(?<!un)availab|(?<!outof)stock|dostep|verfug|disponib|lager", re.I)
+
+_NAMED = "//body//*[@class or @id or @itemprop]"
+_MAX_STOCK_TEXT = 120
+# "In stock" must be the gist of a short text; a negative phrase counts in a longer one.
+_SHORT_STOCK_TEXT = 40
+
+_CART_LABEL = re.compile(
+    r"add to (?:your )?(?:cart|basket|bag|trolley)|buy (?:it )?now|ajouter au panier"
+    r"|dodaj do koszyka|kup teraz|legg i (?:handle)?kurv|in den (?:warenkorb|einkaufswagen)"
+    r"|jetzt kaufen|aggiungi al carrello|acquista ora|a[ñn]adir (?:al carrito|a la cesta)"
+    r"|comprar ahora|in (?:de )?winkel(?:wagen|mand)|toevoegen aan (?:de )?winkel"
+    r"|l[äa]gg i varukorg|l[æa]e?g i (?:indkøbs)?kurv|do ko[šs][íi]k[au]"
+    r"|adicionar ao (?:carrinho|cesto)|ad[ăa]ug[ăa] [îi]n co[șs]",
+    re.I,
+)
+# A label that is only a buying verb ("Buy", "Kaufen", "Comprar").
+_CART_VERB = re.compile(
+    r"buy|order|kaufen|acheter|commander|comprar|kj[øo]p|k[öo]p|kup|kupi|koupit|k[úu]pi[ťt]"
+    r"|acquista|bestellen|kopen|zam[óo]w",
+    re.I,
+)
+_CART_NAME = re.compile(
+    r"add[-_ ]?to[-_ ]?(?:cart|basket|bag|trolley)|buy[-_]?(?:now|button|btn)|btn[-_]?buy", re.I
+)
+_CART_FORM_NAMES = frozenset({"add", "add-to-cart", "addtocart", "add_to_cart"})
+_NAME_ATTRS = ("id", "class", "name", "data-test", "data-testid", "data-cy", "data-action",
+               "data-button-action", "aria-label")  # fmt: skip
+_DISABLED_CONTROLS = (
+    "//button[@disabled or @aria-disabled='true' or contains(@class, 'disabled')]"
+    " | //input[@disabled or @aria-disabled='true' or contains(@class, 'disabled')]"
+    " | //a[@aria-disabled='true' or contains(@class, 'disabled')]"
+)
+_CONTROLS = (
+    "//button | //input[@type='submit' or @type='button' or @type='image']"
+    " | //a[@role='button' or contains(@class, 'btn') or contains(@class, 'utton')"
+    " or contains(@class, 'art') or contains(@class, 'asket') or contains(@class, 'uy')"
+    " or contains(@id, 'art') or contains(@id, 'asket') or contains(@id, 'uy')]"
+)
+_MAX_LABEL = 40
+_DISABLED_CLASSES = frozenset({"disabled", "is-disabled", "btn-disabled", "button-disabled",
+                               "btn--disabled", "button--disabled"})  # fmt: skip
+# Size/colour pickers: a disabled button may only wait for a choice.
+_CHOICE_NAMES = re.compile(r"(?:^|[\s_-])(?:size|swatch|variant|variation|colou?r)", re.I)
+_QUANTITY_NAMES = re.compile(r"qty|quantit|amount|menge|anzahl|antall|ilosc|cantidad|aantal", re.I)
+_SHOWN_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
+# The buy box: the largest ancestor of the button with at most this much text.
+_BUY_BOX_CHARS = 2000
+_BUY_BOX_DEPTH = 12
+
+
+def stock_text_availability(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
+    """(availability, text) of the first stock-named element about the main product."""
+    for element in root.xpath(_NAMED):
+        if element.tag in _SKIP or not _is_stock_named(element):
+            continue
+        text = " ".join(element.text_content().split())
+        if not text or len(text) > _MAX_STOCK_TEXT:
+            continue
+        availability = normalize_availability(text)
+        if availability is None or (availability == "InStock" and len(text) >= _SHORT_STOCK_TEXT):
+            continue
+        if main_area(element) and not repeated_block(element, _is_stock_line):
+            return availability, text
+    return None
+
+
+def _is_stock_named(element: lxml.html.HtmlElement) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    names = names_of(element).lower()
+    # Substring tests first: far cheaper than the regex on the many names without them.
+    return any(word in names for word in _STOCK_WORDS) and _STOCK_NAMES.search(names) is not None
+
+
+def _is_stock_line(element: lxml.html.HtmlElement) -> bool:
+    """A stock-named element with text (empty placeholders do not make a list)."""
+    return _is_stock_named(element) and bool(element.text_content().strip())
+
+
+def button_label(element: lxml.html.HtmlElement) -> str:
+    """What a control says: an input's value, else its text, else its aria-label or title."""
+    label = element.get("value") if element.tag == "input" else element.text_content()
+    label = " ".join((label or "").split()) or element.get("aria-label") or element.get("title")
+    parent = element.getparent()
+    if not label and element.tag == "input" and parent is not None:
+        label = parent.text_content()  # an image-less input labelled by a sibling span
+    return " ".join((label or "").split())
+
+
+def is_cart_control(element: lxml.html.HtmlElement) -> bool:
+    """True for add-to-cart / buy buttons, by their label or their names."""
+    label = button_label(element)
+    short = bool(label) and len(label) <= _MAX_LABEL
+    if short and (_CART_LABEL.search(label) or _CART_VERB.fullmatch(label.strip(" !."))):
+        return True
+    if (element.get("name") or "").lower() in _CART_FORM_NAMES:
+        return True
+    names = " ".join(element.get(attr) or "" for attr in _NAME_ATTRS)
+    return bool(_CART_NAME.search(names))
+
+
+def is_disabled(element: lxml.html.HtmlElement) -> bool:
+    if element.get("disabled") is not None or element.get("aria-disabled") == "true":
+        return True
+    classes = (element.get("class") or "").lower().split()
+    return not _DISABLED_CLASSES.isdisjoint(classes) or any(
+        c.endswith(("--disabled", "_disabled")) for c in classes
+    )
+
+
+def product_buy_buttons(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Cart controls of the main product, nearest the product heading first: visible,
+    outside the page's chrome, and not one of several cards' identical buttons."""
+    controls = [c for c in root.xpath(_CONTROLS) if is_cart_control(c)]
+    if not controls:
+        return []
+    layouts = [layout_signature(c, ancestors(c, 3)) for c in controls]
+    counts = Counter(layouts)
+    buttons = [
+        c
+        for c, layout in zip(controls, layouts, strict=True)
+        if counts[layout] < REPEATED_BLOCKS and main_area(c)
+    ]
+    heading = main_heading(root)
+    if heading is not None and len(buttons) > 1:
+        at = document_position(heading)
+        buttons.sort(key=lambda b: abs(document_position(b) - at))
+    return buttons
+
+
+def buy_box(button: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The block around the buy button: its largest ancestor with little text."""
+    box = button
+    for parent in ancestors(button, _BUY_BOX_DEPTH):
+        if len(parent.text_content()) > _BUY_BOX_CHARS:
+            break
+        box = parent
+    return box
+
+
+def awaits_choice(box: lxml.html.HtmlElement) -> bool:
+    """True if the buy box has a size/colour picker (not just a quantity field)."""
+    for field in box.xpath(".//select | .//input[@type='radio']"):
+        if not _QUANTITY_NAMES.search(f"{field.get('name') or ''} {field.get('id') or ''}"):
+            return True
+    return any(
+        isinstance(e.tag, str)
+        and _CHOICE_NAMES.search(f"{e.get('class') or ''} {e.get('id') or ''}")
+        for e in box.iter()
+    )
+
+
+def buy_button_availability(
+    buttons: list[lxml.html.HtmlElement],
+) -> tuple[str, str] | None:
+    """(availability, label) the main buy button shows (``buttons`` from ``product_buy_buttons``).
+
+    A label such as "Sold out" says it outright; an enabled button means "InStock"; a
+    disabled one "OutOfStock" when no other product button is enabled and no choice waits.
+    """
+    if not buttons:
+        return None
+    main = buttons[0]
+    label = button_label(main)
+    said = normalize_availability(label)
+    if said is not None and said != "InStock":
+        return said, label
+    if not is_disabled(main):
+        return "InStock", label
+    if any(not is_disabled(b) for b in buttons[1:]) or awaits_choice(buy_box(main)):
+        return None
+    return "OutOfStock", label
+
+
+def visible_availability(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
+    """(availability, raw text) from a stock text about the main product, else its buy button."""
+    return stock_text_availability(root) or buy_button_availability(product_buy_buttons(root))
+
+
+def markup_availability_overruling(
+    root: lxml.html.HtmlElement, markup: str
+) -> tuple[str, str] | None:
+    """(availability, raw text) to use instead of the markup's, or None.
+
+    Markup is sometimes a template's default or the first variant's state. It is overruled
+    only by the main buy button: disabled (nothing to choose first) against "InStock";
+    enabled, with no out-of-stock word in its buy box, against "OutOfStock".
+    """
+    if markup in ("InStock", "LimitedAvailability"):
+        if not any(is_cart_control(c) for c in root.xpath(_DISABLED_CONTROLS)):
+            return None  # cheap gate: few pages have a disabled cart control
+        found = buy_button_availability(product_buy_buttons(root))
+        return found if found is not None and found[0] == "OutOfStock" else None
+    if markup == "OutOfStock":
+        buttons = product_buy_buttons(root)
+        found = buy_button_availability(buttons)
+        if found is None or found[0] != "InStock":
+            return None
+        box_text = " ".join(buy_box(buttons[0]).xpath(_SHOWN_TEXT))
+        box_says = availability_in_text(box_text)
+        return found if box_says in (None, "InStock") else None
+    return None

@@ -1,0 +1,193 @@
+"""Availability from the page itself: stock texts about the main product and its buy button,
+alone and as a check on the markup's availability. Hand-written snippets, one per form."""
+
+from __future__ import annotations
+
+import pytest
+
+from spiders.extract.auto import extract_auto
+from spiders.items import OfferItem
+
+URL = "https://shop.example.com/p/kettle-9"
+
+
+def page(body: str, availability: str | None = None) -> str:
+    """A product page; with ``availability`` its JSON-LD offer states it."""
+    head = ""
+    if availability is not None:
+        head = (
+            '<script type="application/ld+json">{"@type": "Product", "name": "Kettle",'
+            ' "sku": "K9", "offers": {"@type": "Offer", "price": "39.90",'
+            f' "priceCurrency": "EUR", "availability": "https://schema.org/{availability}"}}}}'
+            "</script>"
+        )
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def offer(html: str) -> OfferItem:
+    result = extract_auto(html, URL)
+    assert not any(w.startswith("extraction failed") for w in result.warnings), result.warnings
+    return result.offers[0]
+
+
+MAIN = '<h1>Kettle</h1><span class="price">39,90 €</span>'
+CARDS = "".join(
+    f'<div class="card"><a href="/p/{n}">Mug {n}</a><span class="card-price">5 €</span>'
+    f'<p class="stock">Out of stock</p><button class="card-btn">Add to cart</button></div>'
+    for n in range(3)
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "markup", "availability", "layer"),
+    [
+        pytest.param(
+            f'{MAIN}<form><button name="addToBasket" disabled>Add to basket</button></form>',
+            "InStock",
+            "OutOfStock",
+            "heuristic",
+            id="disabled-buy-button-overrules-in-stock",
+        ),
+        pytest.param(
+            f'{MAIN}<form><button class="btn add-to-cart" aria-disabled="true">Do košíka</button>'
+            "</form>",
+            "InStock",
+            "OutOfStock",
+            "heuristic",
+            id="aria-disabled-named-button-any-language",
+        ),
+        pytest.param(
+            f'{MAIN}<form class="variations_form"><select name="attribute_size">'
+            '<option value="">Choose</option><option>M</option></select>'
+            '<button class="single_add_to_cart_button disabled">Add to cart</button></form>',
+            "InStock",
+            "InStock",
+            "json-ld",
+            id="disabled-until-a-size-is-chosen",
+        ),
+        pytest.param(
+            f'{MAIN}<div class="buy"><button disabled>Add to cart</button></div>'
+            '<div class="size-picker"><button>S</button><button>M</button></div>',
+            "InStock",
+            "InStock",
+            "json-ld",
+            id="disabled-with-size-buttons-nearby",
+        ),
+        pytest.param(
+            f'{MAIN}<button id="buy" disabled>Add to cart</button>'
+            '<div class="sticky-bar"><button class="sticky-buy">Add to cart</button></div>',
+            "InStock",
+            "InStock",
+            "json-ld",
+            id="another-product-button-enabled",
+        ),
+        pytest.param(
+            f"{MAIN}<form><button>Add to your basket</button></form>",
+            "OutOfStock",
+            "InStock",
+            "heuristic",
+            id="enabled-buy-button-overrules-out-of-stock",
+        ),
+        pytest.param(
+            f'{MAIN}<div class="buy-box"><p class="note">Sold out online</p>'
+            "<button>Add to basket</button></div>",
+            "OutOfStock",
+            "OutOfStock",
+            "json-ld",
+            id="buy-box-says-sold-out",
+        ),
+        pytest.param(
+            f'{MAIN}<p class="stock">Out of stock</p><section class="related">{CARDS}</section>',
+            "OutOfStock",
+            "OutOfStock",
+            "json-ld",
+            id="only-related-cards-have-buttons",
+        ),
+        pytest.param(
+            f"{MAIN}<div>{CARDS}</div>",
+            "OutOfStock",
+            "OutOfStock",
+            "json-ld",
+            id="unnamed-repeated-cards-have-buttons",
+        ),
+        pytest.param(
+            f'{MAIN}<button class="add-to-cart" hidden>Add to cart</button>',
+            "OutOfStock",
+            "OutOfStock",
+            "json-ld",
+            id="hidden-button",
+        ),
+        pytest.param(
+            f'<header><button class="add-to-cart">Add to cart</button></header>{MAIN}',
+            "OutOfStock",
+            "OutOfStock",
+            "json-ld",
+            id="button-in-page-header",
+        ),
+    ],
+)
+def test_markup_availability_checked_against_buy_button(
+    body: str, markup: str, availability: str, layer: str
+) -> None:
+    found = offer(page(body, markup))
+    assert (found.availability, found.explain["availability"]) == (availability, layer)
+
+
+@pytest.mark.parametrize(
+    ("body", "availability"),
+    [
+        pytest.param(f"{MAIN}<button>In winkelwagen</button>", "InStock", id="nl-button"),
+        pytest.param(f"{MAIN}<button>Añadir al carrito</button>", "InStock", id="es-button"),
+        pytest.param(f"{MAIN}<button>Legg i handlekurven</button>", "InStock", id="no-button"),
+        pytest.param(f"{MAIN}<a class='btn' href='/buy'>Kaufen</a>", "InStock", id="verb-link"),
+        pytest.param(
+            f'{MAIN}<input type="submit" name="add" value="Ajouter au panier" disabled>',
+            "OutOfStock",
+            id="disabled-input",
+        ),
+        pytest.param(
+            f'{MAIN}<button name="add" class="product-form__submit">Sold out</button>',
+            "OutOfStock",
+            id="button-label-says-sold-out",
+        ),
+        pytest.param(
+            f'{MAIN}<button class="add-to-cart" aria-label="Add to cart"><svg></svg></button>',
+            "InStock",
+            id="icon-button-by-name",
+        ),
+        pytest.param(
+            f'{MAIN}<p class="availability">Niet op voorraad</p><button>In winkelwagen</button>',
+            "OutOfStock",
+            id="stock-text-before-button",
+        ),
+        pytest.param(
+            f'{MAIN}<div class="recommendations"><p class="stock">Out of stock</p></div>'
+            "<button>Add to cart</button>",
+            "InStock",
+            id="stock-text-of-recommended-product",
+        ),
+        pytest.param(
+            f"{MAIN}<table><tr class='offer stock-a'><td>Shop A</td><td>Out of stock</td></tr>"
+            "<tr class='offer stock-b'><td>Shop B</td><td>In stock</td></tr>"
+            "<tr class='offer stock-c'><td>Shop C</td><td>In stock</td></tr></table>",
+            None,
+            id="rows-of-other-sellers",
+        ),
+        pytest.param(
+            f'{MAIN}<div class="stock hidden">Sold out</div><p class="stock">In stock</p>',
+            "InStock",
+            id="hidden-stock-text",
+        ),
+        pytest.param(
+            f'{MAIN}<div class="jl-focusmanager-hide"><p class="stock">Sold out</p></div>',
+            "OutOfStock",
+            id="hide-suffix-is-not-hidden",
+        ),
+        pytest.param(f"{MAIN}<section>{CARDS}</section>", None, id="cards-only"),
+    ],
+)
+def test_visible_availability_without_markup(body: str, availability: str | None) -> None:
+    found = offer(page(body))
+    assert found.availability == availability
+    if availability is not None:
+        assert found.explain["availability"] == "heuristic"
