@@ -2,13 +2,15 @@
 
 Same features as ``SentimentFeatures`` (lemma uni/bigrams with negation scope, character
 n-grams of each word), but character n-grams are looked up per distinct word once and
-cached as column indices, so a review costs a few list extensions instead of ~1,000
-dictionary look-ups (scikit-learn's ``CountVectorizer`` spent most of ``analyze`` there).
+cached as packed column indices, so a row costs a byte join instead of ~1,000 dictionary
+look-ups (scikit-learn's ``CountVectorizer`` spent most of ``analyze`` there). Rows are
+assembled with numpy from one buffer of column indices.
 """
 
 from __future__ import annotations
 
-from itertools import pairwise
+from array import array
+from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -16,8 +18,27 @@ import scipy.sparse as sp
 
 from compare.analysis.sentiment.features import negation_words, word_char_ngrams
 from compare.analysis.text import lemma, tokenize
+from compare.analysis.text import lemmas as lemmatize
 
 MAX_CACHED_WORDS = 200_000
+_NO_COLUMN = -1
+
+
+class _CharColumns(dict[str, bytes]):
+    """token -> its character n-grams' vocabulary columns as packed int32 (cached, bounded)."""
+
+    def __init__(self, vectorizer: FeatureVectorizer) -> None:
+        super().__init__()
+        self._vectorizer = vectorizer
+
+    def __missing__(self, token: str) -> bytes:
+        vocabulary = self._vectorizer.vocabulary
+        packed = array(
+            "i", [vocabulary[f] for f in self._vectorizer._chars(token) if f in vocabulary]
+        ).tobytes()
+        if len(self) < MAX_CACHED_WORDS:
+            self[token] = packed
+        return packed
 
 
 class FeatureVectorizer:
@@ -28,30 +49,37 @@ class FeatureVectorizer:
         self.char_low = char_low
         self.char_high = char_high
         self.vocabulary: dict[str, int] = {}
-        self._char_columns: dict[str, tuple[int, ...]] = {}
+        self._char_columns = _CharColumns(self)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_char_columns": {}}  # the cache is rebuilt on use
+        state = dict(self.__dict__)
+        state.pop("_char_columns", None)  # a cache, rebuilt on use
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._char_columns = _CharColumns(self)
 
     def word_features(self, tokens: list[str], lemmas: list[str] | None = None) -> list[str]:
         """Lemmas (``NOT_`` inside a negation's scope) and lemma bigrams (``lemmas``: the
         tokens' lemmas when the caller has them already)."""
+        bases = lemmas if lemmas is not None else lemmatize(tokens, self.language)
         negations = negation_words(self.language)
-        words: list[str] = []
-        negated = False
-        for position, token in enumerate(tokens):
-            if token.endswith("n't"):
-                negated = True
-                if len(token) > 3:
-                    words.append(lemma(token[:-3], self.language))
-                continue
-            if token in negations:
-                negated = True
-                words.append(token)
-                continue
-            base = lemmas[position] if lemmas is not None else lemma(token, self.language)
-            words.append("NOT_" + base if negated else base)
-        return words + [a + " " + b for a, b in pairwise(words)]
+        first = _first_negation(tokens, negations)
+        if first is None:
+            words = list(bases)
+        else:
+            # from the first negation on, every word is inside a negation's scope
+            words = bases[:first]
+            for token, base in zip(tokens[first:], bases[first:], strict=True):
+                if token.endswith("n't"):
+                    if len(token) > 3:
+                        words.append(lemma(token[:-3], self.language))
+                elif token in negations:
+                    words.append(token)
+                else:
+                    words.append("NOT_" + base)
+        return words + list(map(" ".join, pairwise(words)))
 
     def _chars(self, token: str) -> tuple[str, ...]:
         if not self.char_high:
@@ -60,25 +88,19 @@ class FeatureVectorizer:
 
     def fit(self, token_lists: list[list[str]]) -> FeatureVectorizer:
         """Vocabulary = every feature of the training texts (min_df 1), in sorted order."""
+        self._fit_features([self.word_features(tokens) for tokens in token_lists], token_lists)
+        return self
+
+    def _fit_features(self, feature_lists: list[list[str]], token_lists: list[list[str]]) -> None:
         features: set[str] = set()
         words: set[str] = set()
-        for tokens in token_lists:
-            features.update(self.word_features(tokens))
+        for row, tokens in zip(feature_lists, token_lists, strict=True):
+            features.update(row)
             words.update(tokens)
         for word in words:
             features.update(self._chars(word))
         self.vocabulary = {feature: i for i, feature in enumerate(sorted(features))}
-        self._char_columns = {}
-        return self
-
-    def _char_columns_of(self, token: str) -> tuple[int, ...]:
-        columns = self._char_columns.get(token)
-        if columns is None:
-            vocabulary = self.vocabulary
-            columns = tuple(vocabulary[f] for f in self._chars(token) if f in vocabulary)
-            if len(self._char_columns) < MAX_CACHED_WORDS:
-                self._char_columns[token] = columns
-        return columns
+        self._char_columns = _CharColumns(self)
 
     def transform(
         self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None = None
@@ -86,31 +108,58 @@ class FeatureVectorizer:
         """Count rows (one per token list) over the vocabulary; rows can be summed.
 
         ``lemma_lists`` must be the tokens' lemmas in this vectorizer's language, if given."""
-        vocabulary = self.vocabulary
-        indices: list[int] = []
-        indptr = [0]
-        for row, tokens in enumerate(token_lists):
-            lemmas = lemma_lists[row] if lemma_lists is not None else None
-            for feature in self.word_features(tokens, lemmas):
-                column = vocabulary.get(feature)
-                if column is not None:
-                    indices.append(column)
-            for token in tokens:
-                indices.extend(self._char_columns_of(token))
-            indptr.append(len(indices))
+        feature_lists = [
+            self.word_features(tokens, lemma_lists[row] if lemma_lists is not None else None)
+            for row, tokens in enumerate(token_lists)
+        ]
+        return self._count_rows(feature_lists, token_lists)
+
+    def fit_transform(self, token_lists: list[list[str]]) -> sp.csr_matrix:
+        """``fit`` then ``transform``, computing each text's word features once."""
+        feature_lists = [self.word_features(tokens) for tokens in token_lists]
+        self._fit_features(feature_lists, token_lists)
+        return self._count_rows(feature_lists, token_lists)
+
+    def _count_rows(
+        self, feature_lists: list[list[str]], token_lists: list[list[str]]
+    ) -> sp.csr_matrix:
+        """CSR counts: word feature columns (unknown ones dropped) and character columns."""
+        lookup = self.vocabulary.get
+        char_columns = self._char_columns.__getitem__
+        packed = array("i")
+        sizes: list[int] = []
+        for features, tokens in zip(feature_lists, token_lists, strict=True):
+            before = len(packed)
+            packed.extend(map(lookup, features, repeat(_NO_COLUMN)))
+            packed.frombytes(b"".join(map(char_columns, tokens)))
+            sizes.append(len(packed) - before)
+        indices = np.frombuffer(packed, dtype=np.int32) if packed else np.zeros(0, np.int32)
+        rows = len(token_lists)
+        known = indices != _NO_COLUMN
+        if not known.all():
+            owners = np.repeat(np.arange(rows), sizes)[known]
+            indices = indices[known]
+            per_row = np.bincount(owners, minlength=rows)
+        else:
+            per_row = np.asarray(sizes, dtype=np.int64)
+        indptr = np.zeros(rows + 1, dtype=np.int64)
+        np.cumsum(per_row, out=indptr[1:])
         matrix = sp.csr_matrix(
-            (
-                np.ones(len(indices), dtype=np.float64),
-                np.asarray(indices, dtype=np.int32),
-                np.asarray(indptr, dtype=np.int64),
-            ),
-            shape=(len(token_lists), len(vocabulary)),
+            (np.ones(len(indices), dtype=np.float64), indices, indptr),
+            shape=(rows, len(self.vocabulary)),
         )
         matrix.sum_duplicates()
         return matrix
 
-    def fit_transform(self, token_lists: list[list[str]]) -> sp.csr_matrix:
-        return self.fit(token_lists).transform(token_lists)
+
+def _first_negation(tokens: list[str], negations: frozenset[str]) -> int | None:
+    """Position of the first token that opens a negation scope, or None."""
+    if negations.isdisjoint(tokens) and "n't" not in " ".join(tokens):
+        return None
+    for position, token in enumerate(tokens):
+        if token in negations or token.endswith("n't"):
+            return position
+    return None
 
 
 def token_lists(texts: list[str]) -> list[list[str]]:

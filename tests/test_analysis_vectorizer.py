@@ -1,0 +1,90 @@
+"""The feature vectorizer: negation scope, vocabulary, count rows, pickling."""
+
+from __future__ import annotations
+
+import pickle
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer
+from compare.analysis.text import lemmas, tokenize
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "words"),
+    [
+        ("en", "great great product", ["great", "great", "product"]),
+        ("en", "I do not like it", ["i", "do", "not", "NOT_like", "NOT_it"]),
+        ("en", "it isn't good", ["it", "be", "NOT_good"]),
+        ("en", "n't", []),
+        ("en", "never worked without doubt", ["never", "NOT_work", "without", "NOT_doubt"]),
+        ("fr", "ce n'est pas bon", ["ce", "être", "pas", "NOT_bon"]),
+        ("pl", "nie polecam", ["nie", "NOT_polecać"]),
+        ("no", "ikke bra", ["ikke", "NOT_bra"]),
+        ("multi", "not bra", ["not", "NOT_bra"]),
+    ],
+)
+def test_word_features_mark_the_negation_scope(language: str, text: str, words: list[str]) -> None:
+    vectorizer = FeatureVectorizer(language, 2, 3)
+    tokens = tokenize(text)
+    bigrams = [f"{a} {b}" for a, b in pairwise(words)]
+    assert vectorizer.word_features(tokens) == words + bigrams
+    # the caller's lemmas give the same features
+    assert vectorizer.word_features(tokens, lemmas(tokens, language)) == words + bigrams
+
+
+TRAIN = ["great product, fast delivery", "not good at all", "the lid broke but support helped"]
+
+
+def _dense(vectorizer: FeatureVectorizer, texts: list[str]) -> np.ndarray:
+    return np.asarray(vectorizer.transform([tokenize(t) for t in texts]).toarray())
+
+
+@pytest.mark.parametrize("char_high", [0, 3, 5])
+def test_fit_transform_equals_fit_then_transform(char_high: int) -> None:
+    tokens = [tokenize(t) for t in TRAIN]
+    once = FeatureVectorizer("en", 2, char_high)
+    twice = FeatureVectorizer("en", 2, char_high).fit(tokens)
+    together = once.fit_transform(tokens)
+    assert once.vocabulary == twice.vocabulary
+    assert np.array_equal(together.toarray(), twice.transform(tokens).toarray())
+    assert together.has_canonical_format
+
+
+@pytest.mark.parametrize(
+    ("text", "feature", "count"),
+    [
+        ("great great", "great", 2.0),
+        ("great great", "great great", 1.0),
+        ("great great", "~gr", 2.0),
+        ("great great", "~eat ", 2.0),
+        ("not good", "NOT_good", 1.0),
+        ("good", "NOT_good", 0.0),
+        ("unseen words only", "great", 0.0),
+    ],
+)
+def test_transform_counts_features_and_drops_unknown_ones(
+    text: str, feature: str, count: float
+) -> None:
+    vectorizer = FeatureVectorizer("en", 2, 5).fit([tokenize(t) for t in [*TRAIN, "great great"]])
+    row = _dense(vectorizer, [text])[0]
+    assert row[vectorizer.vocabulary[feature]] == count
+
+
+def test_rows_of_unknown_and_empty_texts_are_empty() -> None:
+    vectorizer = FeatureVectorizer("en", 2, 5).fit([tokenize(t) for t in TRAIN])
+    counts = vectorizer.transform([[], tokenize("zzz qqq"), tokenize("good")])
+    assert counts.shape == (3, len(vectorizer.vocabulary))
+    assert counts[0].nnz == 0
+    assert counts[1].nnz == 0
+    assert counts[2].nnz > 0
+
+
+def test_pickled_vectorizer_drops_its_cache_and_counts_the_same() -> None:
+    vectorizer = FeatureVectorizer("en", 2, 5).fit([tokenize(t) for t in TRAIN])
+    before = _dense(vectorizer, TRAIN)
+    copy = pickle.loads(pickle.dumps(vectorizer))
+    assert len(copy._char_columns) == 0
+    assert np.array_equal(_dense(copy, TRAIN), before)
