@@ -95,64 +95,130 @@ for _number, _names in enumerate(
     [
         "january jan janvier janv janeiro januar janvier styczen stycznia sty gennaio gen enero ene januari",
         "february feb fevrier févr février luty lutego lut februar febbraio febrero februari",
-        "march mar mars marzec marca märz marzo maart",
-        "april apr avril kwiecien kwiecień kwietnia kwi aprile abril",
-        "may mai maj maja maggio mayo mei",
-        "june jun juin czerwiec czerwca cze juni giugno junio",
-        "july jul juil juillet lipiec lipca lip juli luglio julio",
-        "august aug aout août sierpien sierpień sierpnia sie agosto augustus",
-        "september sep sept septembre wrzesien wrzesień września wrz settembre septiembre",
-        "october oct octobre pazdziernik październik października paź okt oktober ottobre octubre",
+        "march mar mars marzec marca märz marzo maart mrt",
+        "april apr avril avr kwiecien kwiecień kwietnia kwi aprile abril",
+        "may mai maj maja maggio mag mayo mei",
+        "june jun juin czerwiec czerwca cze juni giugno giu junio",
+        "july jul juil juillet lipiec lipca lip juli luglio lug julio",
+        "august aug aout août sierpien sierpień sierpnia sie agosto ago augustus",
+        "september sep sept septembre wrzesien wrzesień września wrz settembre set septiembre",
+        "october oct octobre pazdziernik październik października paź okt oktober ottobre ott octubre",
         "november nov novembre listopad listopada lis noviembre",
-        "december dec decembre décembre grudzien grudzień grudnia gru des desember dezember dicembre diciembre",
+        "december dec déc decembre décembre grudzien grudzień grudnia gru des desember dez dezember dicembre dic diciembre",
     ],
     start=1,
 ):
     for _name in _names.split():
         _MONTHS.setdefault(_name, _number)
-_DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})\s*$")
-_MONTH_DAY_YEAR = re.compile(r"^\s*([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\s*$")
+# Searched, not anchored: review lists write "Reviewed on 12 March 2024", "Publié le ...".
+_DAY_MONTH_YEAR = re.compile(
+    r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+)?(\d{4})(?!\d)"
+)
+_MONTH_DAY_YEAR = re.compile(
+    r"(?<![^\W\d_])([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"
+)
+_YEAR_MONTH_DAY = re.compile(r"(?<![\d./-])(\d{4})([./-])(\d{1,2})\2(\d{1,2})(?![\d./-])")
+_NUMERIC_DATE = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d./-])")
+# Languages that write numeric dates day first (03/12/2024 is 3 December) ...
+_DAY_FIRST_LANGUAGES = frozenset(
+    {"fr", "pl", "no", "nb", "nn", "de", "it", "es", "nl", "da", "pt", "cs", "sk", "fi", "ro"}
+)
+# ... and English by region: en-US writes month first, en-GB day first, plain "en" is unclear.
+_DAY_FIRST_ENGLISH = frozenset({"GB", "UK", "IE", "AU", "NZ", "IN", "ZA"})
+_MONTH_FIRST_ENGLISH = frozenset({"US", "PH"})
 
 
-def _named_month_date(raw: str) -> date | None:
-    match = _DAY_MONTH_YEAR.match(raw)
-    if match:
-        day, month_name, year = match.groups()
-    else:
-        match = _MONTH_DAY_YEAR.match(raw)
-        if not match:
-            return None
-        month_name, day, year = match.groups()
-    month = _MONTHS.get(month_name.casefold())
-    if month is None:
+def day_first(language: str | None) -> bool | None:
+    """True if the language (``"fr"``, ``"en-GB"``) writes numeric dates day first, False
+    if month first, None if it is not clear (no language, plain ``"en"``)."""
+    if not language:
         return None
+    base, _, region = language.replace("_", "-").partition("-")
+    base, region = base.lower(), region.upper()
+    if base in _DAY_FIRST_LANGUAGES:
+        return True
+    if base == "en" and region in _DAY_FIRST_ENGLISH:
+        return True
+    if base == "en" and region in _MONTH_FIRST_ENGLISH:
+        return False
+    return None
+
+
+def _date(year: int, month: int, day: int) -> date | None:
     try:
-        return date(int(year), month, int(day))
+        return date(year, month, day)
     except ValueError:
         return None
+
+
+def _named_month_date(raw: str) -> date | bool | None:
+    """The first day-month-year or month-day-year with a known month name; False if none."""
+    for pattern, order in ((_DAY_MONTH_YEAR, (0, 1, 2)), (_MONTH_DAY_YEAR, (1, 0, 2))):
+        for match in pattern.finditer(raw):
+            day, month_name, year = (match.group(i + 1) for i in order)
+            month = _MONTHS.get(month_name.casefold())
+            if month is not None:
+                return _date(int(year), month, int(day))
+    return False
+
+
+def _numeric_date(raw: str, language: str | None) -> date | bool | None:
+    """The date of a numeric text; False if there is none; None if it is invalid or its
+    day/month order is unclear (both parts <= 12, no dots, language not telling)."""
+    match = _YEAR_MONTH_DAY.search(raw)
+    if match:
+        return _date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+    match = _NUMERIC_DATE.search(raw)
+    if not match:
+        return False
+    first, separator, second, year_text = match.groups()
+    a, b, year = int(first), int(second), int(year_text)
+    year += 2000 if len(year_text) == 2 else 0
+    if a > 12 or a == b:
+        return _date(year, b, a)
+    if b > 12:
+        return _date(year, a, b)
+    # Dotted dates (12.03.2024) are day first wherever they are written.
+    order = True if separator == "." else day_first(language)
+    if order is None:
+        return None
+    return _date(year, b, a) if order else _date(year, a, b)
+
+
+def _written_date(text: str, language: str | None) -> date | bool | None:
+    """ISO, then month-name, then numeric; False if the text holds none of them."""
+    match = _ISO_DATE.match(text)
+    if match:
+        return _date(*(int(part) for part in match.group(1).split("-")))
+    named = _named_month_date(text)
+    return named if named is not False else _numeric_date(text, language)
+
+
+def find_date(text: str | None, language: str | None = None) -> date | None:
+    """A date written in ``text``: ISO, a month name in one of our languages ("12 March 2024",
+    "12. mars 2024", "12 marca 2024", "March 12, 2024") or numeric ("03/12/2024", day/month
+    order from ``language`` when both could be either; None if that is unclear)."""
+    found = _written_date(text, language) if text else None
+    return found if isinstance(found, date) else None
 
 
 @lru_cache(maxsize=4096)
 def parse_review_date(raw: str | None, language: str | None = None) -> date | None:
     """A review's publication date from any of our languages' formats.
 
-    ISO dates are parsed directly; everything else goes through dateparser (cached,
-    because review lists repeat the same dates). Unparseable text -> None.
+    Written dates are read directly (``find_date``: no guess when a numeric date's
+    day/month order is unclear); other text ("2 days ago", "hier") goes through
+    dateparser (cached, because review lists repeat the same dates). Unparseable -> None.
     """
     if not raw:
         return None
-    match = _ISO_DATE.match(raw)
-    if match:
-        try:
-            return date.fromisoformat(match.group(1))
-        except ValueError:
-            return None
-    quick = _named_month_date(raw)
-    if quick is not None:
-        return quick
+    found = _written_date(raw, language)
+    if found is not False:
+        return found if isinstance(found, date) else None
     import dateparser
 
-    lang = "nb" if language == "no" else language
+    base = language.replace("_", "-").split("-")[0].lower() if language else None
+    lang = "nb" if base in ("no", "nn") else base
     languages = [lang] if lang in DATE_LANGUAGES else list(DATE_LANGUAGES)
     settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
     with warnings.catch_warnings():

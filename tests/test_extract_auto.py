@@ -390,7 +390,7 @@ def test_reviews_nested_in_product() -> None:
     assert first.published == date(2021, 3, 4) and first.author == "Ann"
     assert (first.product_name, first.product_sku) == ("Widget", "W-123")
     assert (second.best_rating, second.worst_rating, second.rating_normalized) == (5.0, 1.0, 0.25)
-    assert second.date_raw == "4 mars 2021" and second.published is None
+    assert second.date_raw == "4 mars 2021" and second.published == date(2021, 3, 4)
     rating = result.aggregate_rating
     assert rating is not None
     assert (rating.rating_value, rating.best_rating, rating.review_count) == (4.5, 5.0, 1234)

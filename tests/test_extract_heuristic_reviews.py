@@ -87,6 +87,97 @@ def test_title_author_date_and_id() -> None:
     assert first.product_name == "Kettle"
 
 
+def dated_reviews(date_a: str, date_b: str) -> str:
+    return (
+        f"<div class='review'><span data-rating='5'></span>{date_a}<p>{TEXT_A}</p></div>"
+        f"<div class='review'><span data-rating='2'></span>{date_b}<p>{TEXT_B}</p></div>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "date_a", "date_b", "published"),
+    [
+        pytest.param(
+            "en",
+            "<span class='date'>12 March 2024</span>",
+            "<span class='date'>3 April 2024</span>",
+            ["2024-03-12", "2024-04-03"],
+            id="en-text",
+        ),
+        pytest.param(
+            "en",
+            "<p class='meta'>Reviewed in the United Kingdom on 12 March 2024</p>",
+            "<p class='meta'>Reviewed in the United Kingdom on 1 May 2024</p>",
+            ["2024-03-12", "2024-05-01"],
+            id="en-line-without-date-name",
+        ),
+        pytest.param(
+            "fr",
+            "<span class='review-date'>Publié le 12 mars 2024</span>",
+            "<span class='review-date'>Publié le 4 déc. 2023</span>",
+            ["2024-03-12", "2023-12-04"],
+            id="fr-text",
+        ),
+        pytest.param(
+            "pl",
+            "<small>Anna, 12 marca 2024</small>",
+            "<small>Jan, 5 września 2024</small>",
+            ["2024-03-12", "2024-09-05"],
+            id="pl-with-author",
+        ),
+        pytest.param(
+            "nb-NO",
+            "<span class='posted'>12. mars 2024</span>",
+            "<span class='posted'>1. mai 2024</span>",
+            ["2024-03-12", "2024-05-01"],
+            id="no-dotted-day",
+        ),
+        pytest.param(
+            "de",
+            "<span class='datum'>12. März 2024</span>",
+            "<span class='datum'>03.12.2024</span>",
+            ["2024-03-12", "2024-12-03"],
+            id="de-text-and-dotted",
+        ),
+        pytest.param(
+            "fr",
+            "<span class='date'>03/12/2024</span>",
+            "<span class='date'>25/12/2024</span>",
+            ["2024-12-03", "2024-12-25"],
+            id="numeric-day-first-language",
+        ),
+        pytest.param(
+            "en-US",
+            "<span class='date'>03/12/2024</span>",
+            "<span class='date'>12/25/2024</span>",
+            ["2024-03-12", "2024-12-25"],
+            id="numeric-en-us",
+        ),
+        pytest.param(
+            "en",
+            "<span class='date'>03/12/2024</span>",
+            "<span class='date'>25/12/2024</span>",
+            [None, "2024-12-25"],
+            id="numeric-unclear-order-left-null",
+        ),
+    ],
+)
+def test_review_dates_as_text(
+    lang: str, date_a: str, date_b: str, published: list[str | None]
+) -> None:
+    html = f"<!doctype html><html lang='{lang}'><body><h1>Kettle</h1>{dated_reviews(date_a, date_b)}</body></html>"
+    reviews = extract_auto(html, URL).reviews
+    assert [str(r.published) if r.published else None for r in reviews] == published
+    assert [r.text for r in reviews] == [TEXT_A, TEXT_B]
+
+
+def test_date_in_review_text_is_not_the_review_date() -> None:
+    text = "Bought it on 3 March 2024 and it still boils fast, very happy with it."
+    body = dated_reviews("", "").replace(TEXT_A, text)
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.published for r in reviews] == [None, None]
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -8,7 +8,14 @@ import pytest
 
 from spiders.items import OfferItem, ReviewItem
 from spiders.keys import product_key, review_content_key
-from spiders.normalize import clean_text, normalize_rating, parse_rating, parse_review_date
+from spiders.normalize import (
+    clean_text,
+    day_first,
+    find_date,
+    normalize_rating,
+    parse_rating,
+    parse_review_date,
+)
 from spiders.pipelines.language import normalize_language_code
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
@@ -80,6 +87,30 @@ def test_normalize_rating(
         ("23. desember 2025", None, date(2025, 12, 23)),
         ("16 décembre 2025", "fr", date(2025, 12, 16)),
         ("5 września 2024", "pl", date(2024, 9, 5)),
+        # text forms inside longer lines, as review lists write them
+        ("Reviewed in the United Kingdom on 12 March 2024", "en", date(2024, 3, 12)),
+        ("Publié le 12 mars 2024", "fr", date(2024, 3, 12)),
+        ("Dodano 12 marca 2024 r.", "pl", date(2024, 3, 12)),
+        ("Skrevet 12. mars 2024", "no", date(2024, 3, 12)),
+        ("Verfasst am 12. März 2024", "de", date(2024, 3, 12)),
+        ("12 de marzo de 2024", "es", date(2024, 3, 12)),
+        ("12th March 2024", None, date(2024, 3, 12)),
+        ("4 déc. 2023", "fr", date(2023, 12, 4)),
+        ("Posted 2024-03-12", None, date(2024, 3, 12)),
+        # numeric: the language orders day and month only when both could be either
+        ("03/12/2024", "fr", date(2024, 12, 3)),
+        ("03/12/2024", "pl", date(2024, 12, 3)),
+        ("03/12/2024", "en-US", date(2024, 3, 12)),
+        ("03/12/2024", "en-GB", date(2024, 12, 3)),
+        ("03/12/2024", "en", None),  # en: US or UK? not clear
+        ("03/12/2024", None, None),
+        ("25/12/2024", "en", date(2024, 12, 25)),  # 25 cannot be a month
+        ("12/25/2024", None, date(2024, 12, 25)),
+        ("05/05/2024", None, date(2024, 5, 5)),  # the same either way
+        ("12.03.2024", "en", date(2024, 3, 12)),  # dotted dates are day first
+        ("12.03.24", "de", date(2024, 3, 12)),
+        ("2024/03/12", None, date(2024, 3, 12)),
+        ("31/02/2024", "fr", None),
         ("31 février 2026", "fr", None),
         ("2026-13-45", None, None),
         ("not a date at all", "en", None),
@@ -88,6 +119,26 @@ def test_normalize_rating(
 )
 def test_parse_review_date(raw: str, lang: str | None, expected: date | None) -> None:
     assert parse_review_date(raw, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", True), ("nb_NO", True), ("en-GB", True), ("en-US", False), ("en", None), (None, None)],
+)
+def test_day_first(language: str | None, expected: bool | None) -> None:
+    assert day_first(language) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anna, 12 mars 2024", date(2024, 3, 12)),
+        ("4 stars, 12 people found this helpful", None),
+        ("2 days ago", None),  # relative dates are dateparser's job, not a written date
+    ],
+)
+def test_find_date(text: str, expected: date | None) -> None:
+    assert find_date(text, "fr") == expected
 
 
 def test_clean_text() -> None:

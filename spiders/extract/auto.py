@@ -24,7 +24,7 @@ from spiders.extract.heuristics import (
 from spiders.extract.identifiers import choose_sku, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
 from spiders.extract.markup import markup_nodes
-from spiders.extract.meta import meta_offer_fields, meta_tags, page_language
+from spiders.extract.meta import declared_locale, iso_language, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes
 from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
@@ -67,7 +67,8 @@ def _extract(document: Document, url: str) -> PageExtraction:
     nodes, warnings = structured_nodes(document)
     page.warnings.extend(warnings)
     tags = meta_tags(root)
-    page.language = page_language(root, tags)
+    locale = declared_locale(root, tags)
+    page.language = iso_language(locale)
     hint = currency_from_url(url)
     offers = _main_first(schema_offer_items(nodes, url, hint))
     main = offers[0] if offers else OfferItem(url=url)
@@ -82,17 +83,19 @@ def _extract(document: Document, url: str) -> PageExtraction:
     if not offers and (main.price or main.sku):
         offers = [main]
     page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
-    page.reviews = schema_review_items(nodes, url) or _layout_reviews(
-        root, url, document.text, main
+    page.reviews = schema_review_items(nodes, url, locale) or _layout_reviews(
+        root, url, document.text, main, locale
     )
     page.aggregate_rating = aggregate_rating_item(nodes)
     page.next_page = next_page_url(root, url)
     return page
 
 
-def _layout_reviews(root: HtmlElement, url: str, text: str, main: OfferItem) -> list[ReviewItem]:
+def _layout_reviews(
+    root: HtmlElement, url: str, text: str, main: OfferItem, locale: str | None
+) -> list[ReviewItem]:
     """Reviews from repeated rating + text blocks, about the page's main product."""
-    reviews = heuristic_review_items(root, url, text)
+    reviews = heuristic_review_items(root, url, text, locale)
     for review in reviews:
         review.product_name, review.product_sku = main.name, main.sku
     return reviews

@@ -16,9 +16,9 @@ import lxml.html
 
 from spiders.extract.meta import iso_language
 from spiders.extract.ratings import infer_scale, normalize_rating, parse_number, parse_rating
-from spiders.extract.schema_reviews import iso_date
-from spiders.extract.visible_price import PRICE_NAME, names_of
+from spiders.extract.visible_price import PRICE_NAME, names_of, own_text
 from spiders.items import ReviewItem
+from spiders.normalize import find_date, parse_review_date
 
 # Raw-HTML signs that a page may show ratings at all (skips the tree search otherwise).
 _RATING_SIGNS = re.compile(r"rating|stars?\b|star-|score|★|out of|data-rating", re.I)
@@ -38,6 +38,8 @@ _TEXT_NAME = re.compile(r"text|body|content|comment|description|message|review-?
 _TITLE_NAME = re.compile(r"title|headline|summary|heading", re.I)
 _AUTHOR_NAME = re.compile(r"author|user|reviewer|nickname|byline|customer-?name", re.I)
 _DATE_NAME = re.compile(r"date|time|posted|published", re.I)
+# Date lines such as "Reviewed in the United Kingdom on 12 March 2024" fit; prose does not.
+_MAX_DATE_TEXT = 80
 _MIN_TEXT = 20
 _MIN_WORDS = 4
 _MAX_CLIMB = 6
@@ -57,9 +59,10 @@ def _is_controls(element: lxml.html.HtmlElement, length: int) -> bool:
 
 
 def heuristic_review_items(
-    root: lxml.html.HtmlElement, url: str, page_text: str
+    root: lxml.html.HtmlElement, url: str, page_text: str, locale: str | None = None
 ) -> list[ReviewItem]:
-    """Reviews found in repeated rating + text blocks, in page order; [] when unsure."""
+    """Reviews found in repeated rating + text blocks, in page order; [] when unsure.
+    ``locale`` is the page's language tag (``"en-GB"``): it orders numeric dates."""
     if not _RATING_SIGNS.search(page_text):
         return []
     groups: dict[tuple[int, str], list[lxml.html.HtmlElement]] = {}
@@ -80,7 +83,7 @@ def heuristic_review_items(
     for blocks in groups.values():
         if len(blocks) < 2 or any(_looks_like_product_card(b) for b in blocks):
             continue
-        items = [_review_from_block(block, url) for block in blocks]
+        items = [_review_from_block(block, url, locale) for block in blocks]
         if all(item is not None for item in items):
             reviews.extend(item for item in items if item is not None)
     return reviews
@@ -152,7 +155,9 @@ def _looks_like_product_card(block: lxml.html.HtmlElement) -> bool:
     return False
 
 
-def _review_from_block(block: lxml.html.HtmlElement, url: str) -> ReviewItem | None:
+def _review_from_block(
+    block: lxml.html.HtmlElement, url: str, locale: str | None
+) -> ReviewItem | None:
     rating_element = next(
         (e for e in block.xpath("." + _RATING_XPATH) if _rating_of(e)[0] is not None), None
     )
@@ -176,7 +181,7 @@ def _review_from_block(block: lxml.html.HtmlElement, url: str) -> ReviewItem | N
     author = _first_named(block, _AUTHOR_NAME, ())
     if author is not None:
         _put(item, "author", " ".join(author.text_content().split()))
-    _put_date(item, block)
+    _put_date(item, block, block.get("lang") or locale, (text_element, title_element))
     _put(item, "external_id", block.get("id") or block.get("data-review-id"))
     _put(item, "language", iso_language(block.get("lang")))
     return item
@@ -188,16 +193,45 @@ def _put(item: ReviewItem, field: str, value: object) -> None:
         item.explain[field] = "heuristic"
 
 
-def _put_date(item: ReviewItem, block: lxml.html.HtmlElement) -> None:
+def _put_date(
+    item: ReviewItem,
+    block: lxml.html.HtmlElement,
+    language: str | None,
+    prose: tuple[lxml.html.HtmlElement | None, ...],
+) -> None:
+    """The review's date: a ``<time>``, else a date-named element, else a short line of the
+    block (not its text or title) that holds a written date."""
     time_element = block.find(".//time")
     if time_element is not None:
         raw = time_element.get("datetime") or " ".join(time_element.text_content().split())
     else:
         dated = _first_named(block, _DATE_NAME, ())
-        raw = " ".join(dated.text_content().split()) if dated is not None else ""
-    if raw and len(raw) <= 40:
+        if dated is not None:
+            raw = " ".join(dated.text_content().split())
+        else:
+            raw = _dated_line(block, language, prose) or ""
+    if raw and len(raw) <= _MAX_DATE_TEXT:
         _put(item, "date_raw", raw)
-        _put(item, "published", iso_date(raw))
+        _put(item, "published", parse_review_date(raw, language))
+
+
+def _dated_line(
+    block: lxml.html.HtmlElement,
+    language: str | None,
+    prose: tuple[lxml.html.HtmlElement | None, ...],
+) -> str | None:
+    """The first short own text of the block with a date in it ("Anna, 12 mars 2024")."""
+    skipped = {e for e in prose if e is not None}
+    for element in block.iter():
+        if not isinstance(element.tag, str) or element in skipped:
+            continue
+        if any(a in skipped for a in element.iterancestors()):
+            continue
+        line = own_text(element)
+        short = bool(line) and len(line) <= _MAX_DATE_TEXT and any(c.isdigit() for c in line)
+        if short and find_date(line, language) is not None:
+            return line
+    return None
 
 
 def _first_named(

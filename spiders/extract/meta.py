@@ -45,11 +45,17 @@ def meta_offer_fields(tags: dict[str, str]) -> dict[str, tuple[str, str]]:
     return fields
 
 
-def page_language(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
-    """ISO 639-1 code the page declares (``<html lang>``, ``og:locale``, content-language)."""
+def declared_locale(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
+    """The language tag the page declares as written (``"en-GB"``, ``"nb_NO"``): ``<html
+    lang>``, ``og:locale``, content-language. Its region tells how dates are written."""
     declared = root.get("lang") or root.get("xml:lang") or tags.get("og:locale")
     declared = declared or tags.get("content-language") or tags.get("language")
-    return iso_language(declared)
+    return declared.strip() if declared and declared.strip() else None
+
+
+def page_language(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
+    """ISO 639-1 code the page declares (see ``declared_locale``)."""
+    return iso_language(declared_locale(root, tags))
 
 
 def iso_language(value: str | None) -> str | None:

@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from spiders.extract.meta import iso_language
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
 from spiders.extract.ratings import infer_scale, normalize_rating, parse_number, parse_rating
 from spiders.extract.schema_offers import is_product
 from spiders.items import AggregateRatingItem, ReviewItem
-
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
-
-
-def iso_date(text: str | None) -> date | None:
-    """The date of an ISO-like text (``2021-03-04``, ``2021-03-04T10:00:00Z``), else None."""
-    match = _ISO_DATE.match(text or "")
-    if not match:
-        return None
-    try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
+from spiders.normalize import parse_review_date
 
 
-def review_item(review: Node, url: str, product: Node | None) -> ReviewItem:
+def review_item(
+    review: Node, url: str, product: Node | None, locale: str | None = None
+) -> ReviewItem:
     layer = str(review.get("@layer", "json-ld"))
     item = ReviewItem(url=url)
 
@@ -53,14 +42,16 @@ def review_item(review: Node, url: str, product: Node | None) -> ReviewItem:
         put("best_rating", best)
         put("worst_rating", worst)
         put("rating_normalized", normalize_rating(rating, best, worst))
-    date_raw = first_text(review, "datePublished", "dateCreated", "dateModified")
-    put("date_raw", date_raw)
-    put("published", iso_date(date_raw))
     put("author", first_text(review, "author", "creator"))
     put("region", first_text(review, "locationCreated", "contentLocation"))
     review_id = first_text(review, "identifier", "@id")
     put("external_id", review_id)
-    put("language", iso_language(first_text(review, "inLanguage") or review.get("@lang")))
+    declared = first_text(review, "inLanguage") or review.get("@lang")
+    put("language", iso_language(declared))
+    # schema.org asks for ISO 8601; pages also write "12 March 2024" or "03/12/2024".
+    date_raw = first_text(review, "datePublished", "dateCreated", "dateModified")
+    put("date_raw", date_raw)
+    put("published", parse_review_date(date_raw, declared or locale))
     reviewed = first_value(review, "itemReviewed")
     about = reviewed if isinstance(reviewed, dict) else product
     if about is not None:
@@ -69,8 +60,9 @@ def review_item(review: Node, url: str, product: Node | None) -> ReviewItem:
     return item
 
 
-def schema_review_items(nodes: list[Node], url: str) -> list[ReviewItem]:
-    """Reviews nested in products first (knowing their product), then standalone ones."""
+def schema_review_items(nodes: list[Node], url: str, locale: str | None = None) -> list[ReviewItem]:
+    """Reviews nested in products first (knowing their product), then standalone ones;
+    ``locale`` is the page's language tag, for numeric dates of reviews without one."""
     items: list[ReviewItem] = []
     seen: set[int] = set()
     for node in nodes:
@@ -78,11 +70,11 @@ def schema_review_items(nodes: list[Node], url: str) -> list[ReviewItem]:
             for review in as_list(node.get("review")) + as_list(node.get("reviews")):
                 if isinstance(review, dict) and id(review) not in seen:
                     seen.add(id(review))
-                    items.append(review_item(review, url, node))
+                    items.append(review_item(review, url, node, locale))
     for node in nodes:
         if "review" in node_types(node) and id(node) not in seen:
             seen.add(id(node))
-            items.append(review_item(node, url, None))
+            items.append(review_item(node, url, None, locale))
     # A title alone is what a truncated page leaves of a review: not a review.
     return [item for item in items if item.text or item.rating is not None]
 
