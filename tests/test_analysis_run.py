@@ -154,19 +154,22 @@ POLISH_GOOD = ["Szybka dostawa, polecam.", "Świetna jakość, działa idealnie.
 POLISH_BAD = ["Paczka przyszła uszkodzona.", "Obsługa klienta nie odpowiada."]
 
 
-def test_language_below_threshold_is_scored_by_the_pooled_model(
-    engine: Engine, tmp_path: Path
-) -> None:
-    polish = [
+def polish_rated(count: int) -> list[dict[str, object]]:
+    return [
         {
             "text": (POLISH_GOOD if i % 2 == 0 else POLISH_BAD)[i % 4 // 2],
             "rating": 5.0 if i % 2 == 0 else 1.0,
             "rating_normalized": 1.0 if i % 2 == 0 else 0.0,
             "language": "pl",
         }
-        for i in range(30)
+        for i in range(count)
     ]
-    add_reviews(engine, [*rated(120), *polish])
+
+
+def test_language_below_threshold_is_scored_by_the_pooled_model(
+    engine: Engine, tmp_path: Path
+) -> None:
+    add_reviews(engine, [*rated(120), *polish_rated(30)])
     summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
     assert summary.model_languages == ["en", "multi", "pl"]
     assert summary.languages["pl"].models == {"pooled:pl@v0001": 30}

@@ -51,11 +51,14 @@ from compare.analysis.training import (
     needs_retraining,
     train_bundle,
     trainable,
+    training_jobs,
 )
 from compare.analysis.version import ANALYZER_VERSION
 
 CHUNK = 250
 """Reviews per worker task: large enough to vectorise efficiently, small for a smooth bar."""
+AHEAD = 6
+"""Chunks queued per worker: covers a batch write (WRITE_BATCH reviews) in this process."""
 WRITE_BATCH = 2_000
 """Reviews per database transaction."""
 IN_PROCESS_BELOW = 1_500
@@ -107,15 +110,15 @@ def analyze_database(
     taxonomy = load_taxonomy(taxonomy_file)  # fail early on a bad file
     summary = AnalyzeSummary(analyzer_version=analyzer_version)
     root = models_dir or default_models_dir(engine)
-    folder, summary.model_trained = refresh_database_model(engine, root)
-    summary.model_folder = folder
     pending = _pending_count(engine, analyzer_version)
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    processes = count if pending >= IN_PROCESS_BELOW else 1
+    folder, summary.model_trained = refresh_database_model(engine, root, workers=processes)
+    summary.model_folder = folder
+    summary.model_languages = _bundle_languages(folder) if folder is not None else []
     if pending == 0:
-        if folder is not None:
-            summary.model_languages = _bundle_languages(folder)
         return summary
     bundle = load_bundle(folder) if folder is not None else None
-    summary.model_languages = _bundle_languages(folder) if folder is not None else []
     sqlite_values = uses_sqlite_values(engine)
     batch = ResultRows()
     with _progress_bar(progress, pending) as advance:
@@ -124,8 +127,7 @@ def analyze_database(
             _Job(analyzer_version, folder, taxonomy_file, sqlite_values),
             bundle,
             taxonomy,
-            pending,
-            workers,
+            processes,
         ):
             batch.extend(rows)
             _merge(summary, counts)
@@ -138,8 +140,11 @@ def analyze_database(
     return summary
 
 
-def refresh_database_model(engine: Engine, root: Path) -> tuple[Path | None, bool]:
-    """Train a new model version when a language newly qualifies or grew by RETRAIN_GROWTH.
+def refresh_database_model(
+    engine: Engine, root: Path, *, workers: int = 1
+) -> tuple[Path | None, bool]:
+    """Train a new model version when a language newly qualifies or grew by RETRAIN_GROWTH
+    (with ``workers`` > 1, the languages' classifiers are fitted on that many processes).
 
     Returns the folder of the model to use (None: fallbacks only) and whether it is new.
     """
@@ -150,7 +155,15 @@ def refresh_database_model(engine: Engine, root: Path) -> tuple[Path | None, boo
     examples = examples_from_database(engine)
     if not trainable([row for rows in examples.values() for row in rows]):
         return (existing[-1] if existing else None), False
-    bundle = train_bundle(examples, f"database reviews, {RATING_RULE}")
+    description = f"database reviews, {RATING_RULE}"
+    jobs = len(training_jobs(examples)[0])
+    if workers > 1 and jobs > 1:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, jobs), mp_context=_pool_context()
+        ) as pool:
+            bundle = train_bundle(examples, description, pool=pool)
+    else:
+        bundle = train_bundle(examples, description)
     return save_bundle(bundle, next_version_folder(root)), True
 
 
@@ -234,17 +247,28 @@ class _Job:
 
 ChunkOutput = tuple[ResultRows, AnalyzeSummary]
 
-# Worker state, set once per process by _init_worker.
+# Worker state: set in the parent before forking (inherited, caches and all), or by
+# _init_worker in each spawned process.
 _worker_scorer: SentimentScorer | None = None
 _worker_taxonomy: Taxonomy | None = None
 _worker_job: _Job | None = None
 
 
-def _init_worker(job: _Job) -> None:
+def _init_worker(job: _Job | None) -> None:
+    """Load the worker state in a spawned process (None: it was inherited on fork)."""
     global _worker_scorer, _worker_taxonomy, _worker_job
+    if job is None:
+        return
     _worker_scorer = SentimentScorer(load_bundle(job.model_folder) if job.model_folder else None)
     _worker_taxonomy = load_taxonomy(job.taxonomy_file)
     _worker_job = job
+
+
+def _inherit_worker_state(
+    scorer: SentimentScorer | None, taxonomy: Taxonomy | None, job: _Job | None
+) -> None:
+    global _worker_scorer, _worker_taxonomy, _worker_job
+    _worker_scorer, _worker_taxonomy, _worker_job = scorer, taxonomy, job
 
 
 def _analyse_chunk(
@@ -275,32 +299,37 @@ def _analyse_pending(
     job: _Job,
     bundle: ModelBundle | None,
     taxonomy: Taxonomy,
-    pending: int,
-    workers: int | None,
+    processes: int,
 ) -> Iterator[ChunkOutput]:
-    count = workers if workers is not None else (os.cpu_count() or 1)
     chunks = _pending_chunks(engine, job.analyzer_version)
-    if pending < IN_PROCESS_BELOW or count <= 1:
-        scorer = SentimentScorer(bundle)
+    scorer = SentimentScorer(bundle)
+    if processes <= 1:
         for chunk in chunks:
             yield _analyse_chunk(chunk, scorer, taxonomy, job)
         return
     context = _pool_context()
-    if context.get_start_method() == "fork":
-        # forked workers inherit the built lemma stores and the taxonomy
+    forked = context.get_start_method() == "fork"
+    if forked:
+        # forked workers inherit the model, the taxonomy and the built lemma stores
         warm_lemmatizer(_pending_languages(engine, job.analyzer_version))
-        load_taxonomy(job.taxonomy_file)
-    with ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=_init_worker, initargs=(job,)
-    ) as pool:
-        # the reader runs ahead of the workers by at most a few chunks
-        window: list[Any] = []
-        for chunk in chunks:
-            window.append(pool.submit(_work, chunk))
-            if len(window) >= 2 * count:
-                yield window.pop(0).result()
-        for future in window:
-            yield future.result()
+        _inherit_worker_state(scorer, taxonomy, job)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(None if forked else job,),
+        ) as pool:
+            # enough chunks queued that the workers keep going while this process writes
+            window: list[Any] = []
+            for chunk in chunks:
+                window.append(pool.submit(_work, chunk))
+                if len(window) >= AHEAD * processes:
+                    yield window.pop(0).result()
+            for future in window:
+                yield future.result()
+    finally:
+        _inherit_worker_state(None, None, None)
 
 
 def _merge(summary: AnalyzeSummary, part: AnalyzeSummary) -> None:

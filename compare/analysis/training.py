@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter, defaultdict
+from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, func, or_, select
@@ -13,7 +15,7 @@ from sqlalchemy.engine import make_url
 from compare.analysis.errors import AnalysisInputError
 from compare.analysis.review import normalise_language
 from compare.analysis.sentiment.bundle import ModelBundle
-from compare.analysis.sentiment.classifier import train_classifier
+from compare.analysis.sentiment.classifier import SentimentClassifier, train_classifier
 from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import (
     NEGATIVE_RATING_AT_MOST,
@@ -102,36 +104,60 @@ def trainable(examples: list[tuple[str, str]]) -> bool:
     return len(examples) >= MIN_EXAMPLES and enough_labels >= 2
 
 
-def train_bundle(examples: Examples, training_data: str) -> ModelBundle:
-    """A classifier for every language with enough examples, plus a pooled one for the
-    languages below that threshold but with MIN_POOLED_LANGUAGE examples (if the pool as a
-    whole is trainable). Other languages use the lexicon fallbacks."""
-    classifiers = {}
-    for language, rows in sorted(examples.items()):
-        if not trainable(rows):
-            continue
-        rows = _capped(rows, MAX_EXAMPLES_PER_LANGUAGE)
-        classifiers[language] = train_classifier(
-            [t for t, _ in rows], [lab for _, lab in rows], language
-        )
-    bundle = ModelBundle(
-        classifiers=classifiers,
-        training_data=training_data,
-        examples={lang: len(rows) for lang, rows in sorted(examples.items())},
-    )
+@dataclass(frozen=True)
+class TrainingJob:
+    """One classifier to fit: a language's examples, or the pooled model's (``POOLED``)."""
+
+    key: str
+    rows: list[tuple[str, str]]
+
+
+def train_job(job: TrainingJob) -> SentimentClassifier:
+    """Fit the job's classifier (a module-level function, so a process pool can run it)."""
+    return train_classifier([t for t, _ in job.rows], [lab for _, lab in job.rows], job.key)
+
+
+def training_jobs(examples: Examples) -> tuple[list[TrainingJob], dict[str, int]]:
+    """The classifiers ``train_bundle`` fits, and the languages the pooled one scores."""
+    jobs = [
+        TrainingJob(language, _capped(rows, MAX_EXAMPLES_PER_LANGUAGE))
+        for language, rows in sorted(examples.items())
+        if trainable(rows)
+    ]
+    covered = {job.key for job in jobs}
     uncovered = [
         lang
         for lang, rows in examples.items()
-        if lang not in classifiers and len(rows) >= MIN_POOLED_LANGUAGE
+        if lang not in covered and len(rows) >= MIN_POOLED_LANGUAGE
     ]
     pool = [row for rows in examples.values() for row in rows]
-    if uncovered and trainable(pool):
-        pool = _capped(pool, MAX_EXAMPLES_PER_LANGUAGE)
-        classifiers[POOLED] = train_classifier(
-            [t for t, _ in pool], [lab for _, lab in pool], POOLED
-        )
-        bundle.pooled_languages = {lang: len(examples[lang]) for lang in sorted(uncovered)}
-    return bundle
+    if not (uncovered and trainable(pool)):
+        return jobs, {}
+    jobs.append(TrainingJob(POOLED, _capped(pool, MAX_EXAMPLES_PER_LANGUAGE)))
+    return jobs, {lang: len(examples[lang]) for lang in sorted(uncovered)}
+
+
+def train_bundle(
+    examples: Examples, training_data: str, *, pool: Executor | None = None
+) -> ModelBundle:
+    """A classifier for every language with enough examples, plus a pooled one for the
+    languages below that threshold but with MIN_POOLED_LANGUAGE examples (if the pool as a
+    whole is trainable). Other languages use the lexicon fallbacks.
+
+    With ``pool``, the classifiers are fitted side by side (largest first)."""
+    jobs, pooled_languages = training_jobs(examples)
+    if pool is None:
+        fitted = [train_job(job) for job in jobs]
+    else:
+        largest_first = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].rows))
+        futures = {i: pool.submit(train_job, jobs[i]) for i in largest_first}
+        fitted = [futures[i].result() for i in range(len(jobs))]
+    return ModelBundle(
+        classifiers={job.key: classifier for job, classifier in zip(jobs, fitted, strict=True)},
+        training_data=training_data,
+        examples={lang: len(rows) for lang, rows in sorted(examples.items())},
+        pooled_languages=pooled_languages,
+    )
 
 
 def _capped(rows: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:

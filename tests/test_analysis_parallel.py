@@ -1,0 +1,105 @@
+"""Analysis on a process pool (training side by side, chunks on workers) equals the
+in-process analysis, row for row."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import Engine, select
+
+from compare.analysis import run
+from compare.analysis.run import analyze_database
+from compare.analysis.sentiment.bundle import load_bundle
+from compare.analysis.tables import ASPECT_MENTION, KEY_PHRASE, REVIEW_ANALYSIS, REVIEW_SENTENCE
+from compare.analysis.training import train_bundle
+from storage.db import open_database
+from tests.test_analysis_run import (
+    BAD,
+    GOOD,
+    POLISH_BAD,
+    POLISH_GOOD,
+    add_reviews,
+    polish_rated,
+    rated,
+)
+
+
+def _reviews() -> list[dict[str, object]]:
+    # stored languages: detecting one would load lingua here, and the pool would then spawn
+    unrated = [{"text": "The delivery was late, but the quality is great.", "language": "en"}] * 5
+    return [*rated(160), *polish_rated(30), *unrated]
+
+
+def _stored(engine: Engine) -> list[list[tuple[object, ...]]]:
+    queries = [
+        select(
+            REVIEW_ANALYSIS.c.review_id,
+            REVIEW_ANALYSIS.c.language,
+            REVIEW_ANALYSIS.c.polarity,
+            REVIEW_ANALYSIS.c.label,
+            REVIEW_ANALYSIS.c.model,
+        ).order_by(REVIEW_ANALYSIS.c.review_id),
+        select(
+            REVIEW_SENTENCE.c.review_id,
+            REVIEW_SENTENCE.c.position,
+            REVIEW_SENTENCE.c.polarity,
+            REVIEW_SENTENCE.c.aspects,
+        ).order_by(REVIEW_SENTENCE.c.review_id, REVIEW_SENTENCE.c.position),
+        select(
+            ASPECT_MENTION.c.review_id, ASPECT_MENTION.c.aspect, ASPECT_MENTION.c.label
+        ).order_by(ASPECT_MENTION.c.id),
+        select(KEY_PHRASE.c.review_id, KEY_PHRASE.c.phrase).order_by(KEY_PHRASE.c.id),
+    ]
+    with engine.connect() as connection:
+        return [[tuple(row) for row in connection.execute(query)] for query in queries]
+
+
+def test_pool_analysis_equals_in_process_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = []
+    for workers in (1, 2):
+        engine = open_database(f"sqlite:///{tmp_path}/w{workers}.db")
+        add_reviews(engine, _reviews())
+        # a pool for any number of reviews, and small chunks so several are in flight
+        monkeypatch.setattr(run, "IN_PROCESS_BELOW", 1)
+        monkeypatch.setattr(run, "CHUNK", 20)
+        summary = analyze_database(
+            engine, progress=False, models_dir=tmp_path / f"m{workers}", workers=workers
+        )
+        assert summary.analyzed == 195
+        assert summary.model_trained
+        assert summary.model_languages == ["en", "multi", "pl"]
+        stored.append(_stored(engine))
+        engine.dispose()
+    assert stored[0] == stored[1]
+    assert len(stored[0][0]) == 195
+    one, two = load_bundle(tmp_path / "m1" / "v0001"), load_bundle(tmp_path / "m2" / "v0001")
+    assert one.pooled_languages == two.pooled_languages == {"pl": 30}
+    for language in ("en", "multi"):
+        assert one.classifiers[language].vectorizer.vocabulary == (
+            two.classifiers[language].vectorizer.vocabulary
+        )
+        assert np.array_equal(
+            one.classifiers[language].model.coef_, two.classifiers[language].model.coef_
+        )
+
+
+def test_train_bundle_on_a_pool_equals_training_in_process() -> None:
+    examples = {
+        "en": [(GOOD[i % 3] + " " + GOOD[(i + 1) % 3], "positive") for i in range(60)]
+        + [(BAD[i % 3] + " " + BAD[(i + 2) % 3], "negative") for i in range(60)],
+        "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
+        + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
+    }
+    alone = train_bundle(examples, "test data")
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pooled = train_bundle(examples, "test data", pool=pool)
+    assert list(pooled.classifiers) == list(alone.classifiers) == ["en", "multi"]
+    assert pooled.pooled_languages == alone.pooled_languages == {"pl": 30}
+    texts = ["Great quality!", "Terrible, it broke.", "Szybka dostawa"]
+    for language in ("en", "multi"):
+        assert pooled.classifiers[language].score(texts) == alone.classifiers[language].score(texts)
