@@ -84,12 +84,20 @@ def test_score_without_model_uses_fallbacks(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("RIVALSCOPE_DATABASE_URL", raising=False)
-    stdin = '{"text": "This is a wonderful, excellent shop.", "lang": "en"}\n{"text": "Rask levering", "lang": "no"}\n'
+    lines = [
+        {"text": "This is a wonderful, excellent shop.", "lang": "en"},
+        {"text": "Elendig levering, ikke god kaffe", "lang": "no"},
+        {"text": "Szybka dostawa", "lang": "pl"},
+    ]
+    stdin = "".join(json.dumps(line) + "\n" for line in lines)
     result = CliRunner().invoke(app, ["sentiment", "score"], input=stdin)
     assert result.exit_code == 0, result.output
-    first, second = (json.loads(line) for line in result.output.splitlines())
-    assert first["label"] == "positive"
-    assert second["label"] == "unknown"
+    english, norwegian, polish = (json.loads(line) for line in result.output.splitlines())
+    assert english["label"] == "positive"
+    # Norwegian falls back to the Danish AFINN lexicon; Polish has no lexicon at all
+    assert norwegian["label"] == "negative"
+    assert polish["label"] == "unknown"
+    assert polish["confidence"] == 0.0
     assert not (tmp_path / "rivalscope.db").exists()
 
 

