@@ -1,7 +1,9 @@
 """Normalisation of raw review fields: text, ratings and dates.
 
 Prices and availability are normalised by ``spiders.extract.price`` and
-``spiders.extract.availability``; this module covers what reviews need.
+``spiders.extract.availability``; this module covers what reviews need. It is the one
+place ratings are read and put on 0..1, for the auto extractor (which infers missing
+scales) and the pipeline (which validates them) alike.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ _SPACE = re.compile(r"\s+")
 _STARS_FULL = "★⭐✭✮✯✰"
 _STARS_EMPTY = "☆✩"
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
-_OUT_OF = re.compile(rf"{_NUMBER}\s*(?:/|out of|sur|na|av|z|von|su|of)\s*{_NUMBER}", re.IGNORECASE)
+# "4/5", "8 out of 10" and the same in fr/pl/no/sv/de/it/es/pt/nl/da.
+_OUT_OF = re.compile(
+    rf"{_NUMBER}\s*(?:/|out of|of|sur|na|z|av|von|su|de|op|ud af)\s*{_NUMBER}", re.IGNORECASE
+)
 _PERCENT = re.compile(rf"{_NUMBER}\s*%")
 _FIRST_NUMBER = re.compile(_NUMBER)
 
@@ -36,28 +41,33 @@ def _to_float(text: str) -> float:
     return float(text.replace(",", "."))
 
 
-def parse_rating(
-    raw: str | float | int | None, best_hint: float | None = None
-) -> tuple[float | None, float | None]:
-    """(rating, best) from a rating as pages show it.
+def rating_out_of(text: str) -> tuple[float, float] | None:
+    """(rating, best) of "4/5", "8 out of 10", "4,5 sur 5", "3 av 6", "2 na 5", "4 de 5"."""
+    match = _OUT_OF.search(text)
+    return (_to_float(match.group(1)), _to_float(match.group(2))) if match else None
 
-    ``"4"`` -> (4, hint or 5); ``"4/5"``, ``"8 out of 10"``, ``"4,5 sur 5"`` -> the pair;
-    ``"★★★★☆"`` -> (4, 5); ``"80%"`` -> (80, 100). Unknown -> (None, None).
+
+def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | None, float | None]:
+    """(rating, best) from a rating as pages show it; best is the stated one, else the hint.
+
+    ``"4"`` -> (4, hint); ``"4/5"``, ``"8 out of 10"``, ``"4,5 sur 5"`` -> the pair;
+    ``"★★★★☆"`` -> (4, 5); ``"80%"`` -> (80, 100); ``"-1"`` -> (1, hint): a number, not a
+    sign. Unknown -> (None, None).
     """
     if raw is None or isinstance(raw, bool):
         return None, None
     if isinstance(raw, int | float):
         return float(raw), best_hint
-    text = raw.strip()
-    if not text:
+    if not isinstance(raw, str) or not raw.strip():
         return None, None
+    text = raw.strip()
     full = sum(text.count(s) for s in _STARS_FULL)
     empty = sum(text.count(s) for s in _STARS_EMPTY)
     if full or empty:
         return float(full), float(full + empty) if empty else (best_hint or 5.0)
-    match = _OUT_OF.search(text)
-    if match:
-        return _to_float(match.group(1)), _to_float(match.group(2))
+    pair = rating_out_of(text)
+    if pair is not None:
+        return pair
     match = _PERCENT.search(text)
     if match:
         return _to_float(match.group(1)), 100.0
@@ -67,19 +77,52 @@ def parse_rating(
     return None, None
 
 
+def parse_number(value: object) -> float | None:
+    """A plain number from markup (``"4,5"`` -> 4.5, ``5`` -> 5.0); None if there is none."""
+    return parse_rating(value)[0]
+
+
+def default_worst(best: float) -> float:
+    """The bottom of a scale the page does not state: 1 on star-like scales (best <= 10, as
+    schema.org's worstRating), 0 on percentages. "0 of 5" is then out of scale."""
+    return 1.0 if best <= 10 else 0.0
+
+
+def infer_scale(
+    rating: float | None, best: float | None, worst: float | None
+) -> tuple[float, float]:
+    """(best, worst) of a rating whose page may not state its scale.
+
+    A stated best is kept whatever the rating, so that "7" of a stated 5 stays out of
+    scale for validation to drop; its worst is the stated one, else ``default_worst``.
+    Without a stated best: the smallest usual scale holding the rating, 5 (from 1), or
+    10 or 100 (scores, from 0); a rating below 1 means the scale starts at 0.
+    """
+    if best is not None and best > 0:
+        return best, worst if worst is not None and worst < best else default_worst(best)
+    if rating is None or rating <= 5:
+        best = 5.0
+    elif rating <= 10:
+        best = 10.0
+    else:
+        best = 100.0
+    if worst is None or worst >= best:
+        worst = 0.0 if best >= 10 or (rating is not None and rating < 1) else 1.0
+    return best, worst
+
+
 def normalize_rating(
     rating: float | None, best: float | None, worst: float | None
 ) -> tuple[float | None, float | None]:
     """(normalised 0..1, worst used). ``None`` if there is no rating or the scale is degenerate.
 
-    A missing worst is 1 on star-like scales (best <= 10) and 0 otherwise (percentages).
-    Values outside the scale are returned unclipped so validation can reject them.
+    A missing worst is ``default_worst(best)``. Values outside the scale are returned
+    unclipped (7 of 5 -> 1.5) so that validation can reject them.
     """
     if rating is None or best is None:
         return None, worst
     if worst is None:
-        # Star scales start at 1 unless the page says otherwise; "0 of 5" is then invalid.
-        worst = 1.0 if best <= 10 else 0.0
+        worst = default_worst(best)
     if best <= worst:
         return None, worst
     return (rating - worst) / (best - worst), worst

@@ -6,12 +6,14 @@ from datetime import date
 
 import pytest
 
+from spiders.extract.auto import extract_auto
 from spiders.items import OfferItem, ReviewItem
 from spiders.keys import product_key, review_content_key
 from spiders.normalize import (
     clean_text,
     day_first,
     find_date,
+    infer_scale,
     normalize_rating,
     parse_rating,
     parse_review_date,
@@ -34,6 +36,13 @@ from spiders.pipelines.validate import offer_problem, review_problem
         ("★★★", None, (3.0, 5.0)),
         ("80%", None, (80.0, 100.0)),
         ("Ocena: 2 na 5", None, (2.0, 5.0)),
+        ("4 z 5", None, (4.0, 5.0)),
+        ("4,5 de 5", None, (4.5, 5.0)),
+        ("4 op 5", None, (4.0, 5.0)),
+        ("4 ud af 5", None, (4.0, 5.0)),
+        ("4.5 of 5 stars", None, (4.5, 5.0)),
+        ("-1", None, (1.0, None)),  # a number, not a sign
+        ("⭐⭐⭐⭐", None, (4.0, 5.0)),
         ("", None, (None, None)),
         ("great!", None, (None, None)),
         (None, None, (None, None)),
@@ -70,6 +79,46 @@ def test_normalize_rating(
     value, used_worst = normalize_rating(rating, best, worst)
     assert used_worst == expected[1]
     assert value == pytest.approx(expected[0]) if expected[0] is not None else value is None
+
+
+@pytest.mark.parametrize(
+    ("rating", "best", "worst", "expected"),
+    [
+        (4.0, None, None, (5.0, 1.0)),  # no scale stated: the smallest usual one holding it
+        (0.5, None, None, (5.0, 0.0)),  # below 1: the scale starts at 0
+        (9.0, None, None, (10.0, 0.0)),  # a score out of 10
+        (85.0, None, None, (100.0, 0.0)),
+        (7.0, 5.0, None, (5.0, 1.0)),  # a stated scale is kept: 7 of 5 stays out of scale
+        (8.0, 10.0, None, (10.0, 1.0)),  # schema.org's worst is 1 when the page omits it
+        (8.0, 10.0, 0.0, (10.0, 0.0)),
+        (3.0, 3.0, 3.0, (3.0, 1.0)),  # a worst at the top is no worst
+    ],
+)
+def test_infer_scale(
+    rating: float, best: float | None, worst: float | None, expected: tuple[float, float]
+) -> None:
+    assert infer_scale(rating, best, worst) == expected
+
+
+@pytest.mark.parametrize(
+    ("rating_json", "normalized", "problem"),
+    [
+        ('"ratingValue": "4", "bestRating": "5"', 0.75, None),
+        ('"ratingValue": "9"', 0.9, None),  # no scale stated: read as 9 of 10
+        ('"ratingValue": "7", "bestRating": "5"', 1.5, "rating_outside_scale"),
+        ('"ratingValue": "0", "bestRating": "5"', -0.25, "rating_outside_scale"),
+    ],
+)
+def test_extracted_ratings_reach_validation_unclamped(
+    rating_json: str, normalized: float, problem: str | None
+) -> None:
+    review_ld = f'{{"@type": "Review", "reviewBody": "ok", "reviewRating": {{{rating_json}}}}}'
+    html = f'<html><head><script type="application/ld+json">{review_ld}</script></head></html>'
+    (review,) = extract_auto(html, "https://shop.example.com/p/1").reviews
+    assert review.rating_normalized == pytest.approx(normalized)
+    normalize_review(review)
+    assert review.rating_normalized == pytest.approx(normalized)
+    assert review_problem(review) == problem
 
 
 @pytest.mark.parametrize(

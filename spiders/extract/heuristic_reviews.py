@@ -15,10 +15,17 @@ import re
 import lxml.html
 
 from spiders.extract.meta import iso_language
-from spiders.extract.ratings import infer_scale, normalize_rating, parse_number, parse_rating
 from spiders.extract.visible_price import PRICE_NAME, names_of, own_text
 from spiders.items import ReviewItem
-from spiders.normalize import find_date, parse_review_date
+from spiders.normalize import (
+    find_date,
+    infer_scale,
+    normalize_rating,
+    parse_number,
+    parse_rating,
+    parse_review_date,
+    rating_out_of,
+)
 
 # Raw-HTML signs that a page may show ratings at all (skips the tree search otherwise).
 _RATING_SIGNS = re.compile(r"rating|stars?\b|star-|score|★|out of|data-rating", re.I)
@@ -30,9 +37,6 @@ _RATING_XPATH = (
 )
 _RATING_ATTRS = ("data-rating", "data-score", "data-stars", "data-rating-value")
 _BEST_ATTRS = ("data-best", "data-best-rating", "data-max", "data-scale", "data-out-of")
-_OUT_OF = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(?:/|out of|of|sur|z|av|von|su|de)\s*(\d+(?:[.,]\d+)?)", re.I
-)
 _WIDTH = re.compile(r"width\s*:\s*(\d+(?:\.\d+)?)%")
 _TEXT_NAME = re.compile(r"text|body|content|comment|description|message|review-?txt", re.I)
 _TITLE_NAME = re.compile(r"title|headline|summary|heading", re.I)
@@ -122,9 +126,9 @@ def _rating_of(element: lxml.html.HtmlElement) -> tuple[float | None, float | No
             return rating, stated or best, value
     for attr in ("aria-label", "title"):
         label = element.get(attr) or ""
-        match = _OUT_OF.search(label)
-        if match:
-            return parse_number(match.group(1)), parse_number(match.group(2)), label
+        pair = rating_out_of(label)
+        if pair is not None:
+            return *pair, label
     text = " ".join((element.text or "").split())
     if "★" in text:
         rating, best = parse_rating(text)
@@ -132,9 +136,9 @@ def _rating_of(element: lxml.html.HtmlElement) -> tuple[float | None, float | No
     names = element.get("class") or ""
     if re.search(r"rating|star|score", names, re.I):
         full = " ".join(element.text_content().split())
-        match = _OUT_OF.search(full)
-        if match:
-            return parse_number(match.group(1)), parse_number(match.group(2)), full
+        pair = rating_out_of(full)
+        if pair is not None:
+            return *pair, full
         if re.fullmatch(r"\d(?:[.,]\d)?", full):
             return parse_number(full), None, full
         width = _WIDTH.search(element.get("style") or "")
@@ -173,7 +177,7 @@ def _review_from_block(
     item.explain["text"] = "heuristic"
     best, worst = infer_scale(rating, stated_best, None)
     item.rating, item.rating_raw, item.best_rating, item.worst_rating = rating, raw, best, worst
-    item.rating_normalized = normalize_rating(rating, best, worst)
+    item.rating_normalized = normalize_rating(rating, best, worst)[0]
     for field in ("rating", "best_rating", "worst_rating", "rating_normalized"):
         item.explain[field] = "heuristic"
     if title_element is not None:

@@ -6,10 +6,15 @@ import re
 
 from spiders.extract.meta import iso_language
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
-from spiders.extract.ratings import infer_scale, normalize_rating, parse_number, parse_rating
 from spiders.extract.schema_offers import is_product
 from spiders.items import AggregateRatingItem, ReviewItem
-from spiders.normalize import parse_review_date
+from spiders.normalize import (
+    infer_scale,
+    normalize_rating,
+    parse_number,
+    parse_rating,
+    parse_review_date,
+)
 
 
 def review_item(
@@ -41,7 +46,7 @@ def review_item(
         put("rating", rating)
         put("best_rating", best)
         put("worst_rating", worst)
-        put("rating_normalized", normalize_rating(rating, best, worst))
+        put("rating_normalized", normalize_rating(rating, best, worst)[0])
     put("author", first_text(review, "author", "creator"))
     put("region", first_text(review, "locationCreated", "contentLocation"))
     review_id = first_text(review, "identifier", "@id")
