@@ -76,7 +76,7 @@ def test_second_run_analyses_nothing_and_new_version_reanalyses(
     first = analyze_database(engine, progress=False, models_dir=tmp_path / "m")
     assert first.analyzed == 11
     assert first.model_trained is False  # 10 rated reviews are below the training threshold
-    assert first.languages["en"].models["textblob-en"] == 11
+    assert first.languages["en"].models["lexicon-vader-en+pattern-en"] == 11
     assert analyze_database(engine, progress=False, models_dir=tmp_path / "m").analyzed == 0
     add_reviews(engine, [{"text": "Slow delivery.", "language": "en"}])
     assert analyze_database(engine, progress=False, models_dir=tmp_path / "m").analyzed == 1
