@@ -160,6 +160,13 @@ def dated_reviews(date_a: str, date_b: str) -> str:
             [None, "2024-12-25"],
             id="numeric-unclear-order-left-null",
         ),
+        pytest.param(
+            "en",
+            "<span class='date'>2 days ago</span>",
+            "<span class='date'>yesterday</span>",
+            [None, None],  # relative: the pipeline reads them against the crawl's clock
+            id="relative-left-to-the-pipeline",
+        ),
     ],
 )
 def test_review_dates_as_text(

@@ -145,6 +145,8 @@ def test_extracted_ratings_reach_validation_unclamped(
         ("12 de marzo de 2024", "es", date(2024, 3, 12)),
         ("12th March 2024", None, date(2024, 3, 12)),
         ("4 déc. 2023", "fr", date(2023, 12, 4)),
+        ("sexta 18 setembro 2020", "pt", date(2020, 9, 18)),
+        ("19 Iun 2020", "ro", date(2020, 6, 19)),
         ("Posted 2024-03-12", None, date(2024, 3, 12)),
         # numeric: the language orders day and month only when both could be either
         ("03/12/2024", "fr", date(2024, 12, 3)),

@@ -23,7 +23,6 @@ from spiders.normalize import (
     normalize_rating,
     parse_number,
     parse_rating,
-    parse_review_date,
     rating_out_of,
 )
 
@@ -216,7 +215,8 @@ def _put_date(
             raw = _dated_line(block, language, prose) or ""
     if raw and len(raw) <= _MAX_DATE_TEXT:
         _put(item, "date_raw", raw)
-        _put(item, "published", parse_review_date(raw, language))
+        # Written dates only: relative ones ("2 days ago") are the pipeline's, with dateparser.
+        _put(item, "published", find_date(raw, language))
 
 
 def _dated_line(

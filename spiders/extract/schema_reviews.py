@@ -9,11 +9,11 @@ from spiders.extract.nodes import Node, as_list, first_text, first_value, node_t
 from spiders.extract.schema_offers import is_product
 from spiders.items import AggregateRatingItem, ReviewItem
 from spiders.normalize import (
+    find_date,
     infer_scale,
     normalize_rating,
     parse_number,
     parse_rating,
-    parse_review_date,
 )
 
 
@@ -56,7 +56,7 @@ def review_item(
     # schema.org asks for ISO 8601; pages also write "12 March 2024" or "03/12/2024".
     date_raw = first_text(review, "datePublished", "dateCreated", "dateModified")
     put("date_raw", date_raw)
-    put("published", parse_review_date(date_raw, declared or locale))
+    put("published", find_date(date_raw, declared or locale))
     reviewed = first_value(review, "itemReviewed")
     about = reviewed if isinstance(reviewed, dict) else product
     if about is not None:
