@@ -118,6 +118,13 @@ CARDS = "".join(
             id="hidden-button",
         ),
         pytest.param(
+            f'<main>{MAIN}</main><aside class="buy-box"><button>Add to basket</button></aside>',
+            "OutOfStock",
+            "InStock",
+            "heuristic",
+            id="buy-box-in-a-sidebar",
+        ),
+        pytest.param(
             f'<header><button class="add-to-cart">Add to cart</button></header>{MAIN}',
             "OutOfStock",
             "OutOfStock",

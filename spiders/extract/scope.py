@@ -15,7 +15,8 @@ import lxml.html
 from spiders.extract.visible_price import ancestors
 
 _FAR_DEPTH = 40
-_CHROME_TAGS = frozenset({"header", "footer", "nav", "aside"})
+# Not <aside>: shops put the buy box in a sidebar as often as other products.
+_CHROME_TAGS = frozenset({"header", "footer", "nav"})
 # Containers of other products, by a word starting a class or id ("related-products",
 # "recommendations", "swiper-slide"); whole words, so "product-top compare1" is not one.
 _OTHER_PRODUCTS = re.compile(
@@ -50,7 +51,7 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
 
 
 def in_page_chrome(element: lxml.html.HtmlElement) -> bool:
-    """True inside ``<header>``, ``<footer>``, ``<nav>`` or ``<aside>``."""
+    """True inside ``<header>``, ``<footer>`` or ``<nav>``."""
     return any(a.tag in _CHROME_TAGS for a in ancestors(element, _FAR_DEPTH))
 
 
