@@ -139,6 +139,16 @@ def _number(row: dict[str, Any], name: str) -> float | None:
         raise ValueError(f"{name} {value!r} is not a number") from None
 
 
+_NUMERIC_DATE = re.compile(r"\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s*")
+
+
+def _date_problem(raw: str) -> str:
+    if _NUMERIC_DATE.fullmatch(raw):
+        # "03/12/2024" is March or December depending on the country: never guess
+        return f"date {raw!r} is ambiguous (day/month order); write it as YYYY-MM-DD"
+    return f"date {raw!r} is not a date"
+
+
 def review_from_row(row: dict[str, Any]) -> ReviewItem:
     """A normalised review from an import row; ValueError says what is wrong."""
     if not _text(row, "text"):
@@ -161,7 +171,7 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
     )
     normalize_review(review)
     if review.date_raw and review.published is None:
-        raise ValueError(f"date {review.date_raw!r} is not a date")
+        raise ValueError(_date_problem(review.date_raw))
     review.content_key = review_content_key(
         external_id=review.external_id,
         text=review.text,
@@ -198,7 +208,7 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
     if date_text:
         day = parse_review_date(date_text)
         if day is None:
-            raise ValueError(f"date {date_text!r} is not a date")
+            raise ValueError(_date_problem(date_text))
         offer.observed_at = datetime.combine(day, time(12), tzinfo=UTC)
     return offer
 

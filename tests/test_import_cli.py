@@ -21,6 +21,7 @@ REVIEWS_CSV = """text,rating,best_rating,date,author,product,region,id
 "From the future",4,5,2099-01-01,x,Barista One,,r6
 "Bad date",4,5,someday,x,Barista One,,r7
 "Bad rating",four,5,2026-01-01,x,Barista One,,r8
+"Which month?",4,5,03/04/2026,x,Barista One,,r9
 """
 
 
@@ -30,13 +31,14 @@ def test_import_reviews_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> No
     url = f"sqlite:///{tmp_path / 'x.db'}"
     first = run_cli("import", str(path), "--company", "Nordlys", "--own", cwd=tmp_path, db_url=url)
     assert first.returncode == 0, first.stderr
-    assert "8 rows, 3 new reviews, 0 already stored, 5 rejected" in first.stdout
+    assert "9 rows, 3 new reviews, 0 already stored, 6 rejected" in first.stdout
     for line, reason in [
         (5, "text is empty"),
         (6, "rating outside scale"),
         (7, "date in future"),
         (8, "date 'someday' is not a date"),
         (9, "rating 'four' is not a number"),
+        (10, "date '03/04/2026' is ambiguous (day/month order); write it as YYYY-MM-DD"),
     ]:
         assert f"line {line}: {reason}" in first.stdout
     second = run_cli("import", str(path), "--company", "Nordlys", "--own", cwd=tmp_path, db_url=url)
