@@ -40,7 +40,7 @@ _EN: ClauseTable = {
             "the box arrived damaged and the water tank was cracked",
             "the parcel was late and nobody told me why",
             "shipping was slow and the courier lost it for a week",
-            "it arrived broken in a crushed box",
+            "the parcel sat in a depot for ten days",
         ),
     },
     "support": {
@@ -127,7 +127,7 @@ _FR: ClauseTable = {
             "le carton est arrivé abîmé et le réservoir était fissuré",
             "colis en retard sans aucune explication",
             "livraison très lente, le transporteur a perdu le colis pendant une semaine",
-            "la machine est arrivée cassée",
+            "le colis est resté dix jours au dépôt",
             "livrée avec dix jours de retard",
         ),
     },
