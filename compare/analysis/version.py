@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
