@@ -8,6 +8,7 @@ reported as candidate aspects.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,29 +25,43 @@ def _stopwords() -> dict[str, frozenset[str]]:
     return {lang: frozenset(str(words).split()) for lang, words in data.items()}
 
 
+@lru_cache(maxsize=64)
 def stopwords(language: str | None) -> frozenset[str]:
     """The language's stopwords (empty for languages without a list)."""
     code = "no" if simplemma_code(language) in ("nb", "nn") else (language or "")
     return _stopwords().get(code, frozenset())
 
 
-def candidate_phrases(tokens: list[str], lemmas: list[str], language: str | None) -> list[str]:
-    """Lemma n-grams (1..3 words) from runs of content words; longest runs' phrases first."""
-    stop = stopwords(language)
-    runs: list[list[str]] = [[]]
-    for token, lemma in zip(tokens, lemmas, strict=True):
-        if token in stop or lemma in stop or len(token) < MIN_WORD_LETTERS:
-            if runs[-1]:
-                runs.append([])
-            continue
-        runs[-1].append(lemma)
+def candidate_phrases(
+    tokens: list[str], lemmas: list[str], language: str | None, limit: int | None = None
+) -> list[str]:
+    """Lemma n-grams (1..3 words) from runs of content words, run by run, longest n-grams
+    first (only the first ``limit`` phrases, if given)."""
     phrases: list[str] = []
     seen: set[str] = set()
-    for run in runs:
+    for run in _content_runs(tokens, lemmas, stopwords(language)):
         for size in range(min(MAX_PHRASE_WORDS, len(run)), 0, -1):
             for start in range(len(run) - size + 1):
                 phrase = " ".join(run[start : start + size])
                 if phrase not in seen:
+                    if len(phrases) == limit:
+                        return phrases
                     seen.add(phrase)
                     phrases.append(phrase)
     return phrases
+
+
+def _content_runs(
+    tokens: list[str], lemmas: list[str], stop: frozenset[str]
+) -> Iterator[list[str]]:
+    """Lemmas of the runs of content words (not stopwords, long enough), in order."""
+    run: list[str] = []
+    for token, lemma in zip(tokens, lemmas, strict=True):
+        if token in stop or lemma in stop or len(token) < MIN_WORD_LETTERS:
+            if run:
+                yield run
+                run = []
+            continue
+        run.append(lemma)
+    if run:
+        yield run

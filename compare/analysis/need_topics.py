@@ -142,6 +142,8 @@ class _TopicIndex:
     """lemma or written word -> topic"""
     prefixes: list[tuple[str, str]] = field(default_factory=list)
     phrases: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    phrase_starts: set[str] = field(default_factory=set)
+    """First lemmas of ``phrases`` (a sentence without any of them names no phrase)."""
 
 
 @lru_cache(maxsize=1)
@@ -158,6 +160,7 @@ def _indexes() -> dict[str, _TopicIndex]:
                 sequence = tuple(lemmas(tokenize(term), language))
                 if len(sequence) > 1:
                     index.phrases.append((sequence, topic))
+                    index.phrase_starts.add(sequence[0])
                 elif sequence:
                     index.words.setdefault(sequence[0], topic)
                     index.words.setdefault(term.lower(), topic)
@@ -171,7 +174,8 @@ def canonical_topic(
     index = _indexes().get(language or "")
     if index is None:
         return None
-    for sequence, topic in index.phrases:
+    phrases = [] if index.phrase_starts.isdisjoint(sentence_lemmas) else index.phrases
+    for sequence, topic in phrases:
         size = len(sequence)
         if any(
             tuple(sentence_lemmas[i : i + size]) == sequence

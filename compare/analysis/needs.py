@@ -74,6 +74,12 @@ _COMPILED = {
     lang: [(kind, re.compile(pattern)) for kind, pattern in patterns]
     for lang, patterns in _PATTERNS.items()
 }
+# All of a language's patterns in one alternation: one scan clears most sentences, which
+# have no need at all (non-capturing groups: capturing ones would make the scan slower).
+_ANY_NEED = {
+    lang: re.compile("|".join(f"(?:{pattern})" for _, pattern in patterns))
+    for lang, patterns in _PATTERNS.items()
+}
 
 
 def need_kind(sentence: str, language: str | None) -> str | None:
@@ -82,6 +88,8 @@ def need_kind(sentence: str, language: str | None) -> str | None:
     if not patterns:
         return None
     lowered = sentence.lower().replace("’", "'")
+    if _ANY_NEED[language or ""].search(lowered) is None:
+        return None
     for kind, pattern in patterns:
         if pattern.search(lowered):
             return kind

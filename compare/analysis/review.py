@@ -234,6 +234,6 @@ def _assemble(
             )
         )
         if len(phrases) < MAX_KEY_PHRASES:
-            phrases.extend(candidate_phrases(tokens, sentence_lemmas, language)[:2])
+            phrases.extend(candidate_phrases(tokens, sentence_lemmas, language, limit=2))
     result.key_phrases = list(dict.fromkeys(phrases))[:MAX_KEY_PHRASES]
     return result

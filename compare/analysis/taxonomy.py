@@ -19,6 +19,10 @@ BUNDLED_TAXONOMY = Path(__file__).parent / "data" / "taxonomy.toml"
 MAX_MEMO = 200_000
 
 
+Hit = tuple[str, str] | None
+"""(aspect, term) a lemma names, or None"""
+
+
 @dataclass
 class _LanguageIndex:
     single: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -27,21 +31,30 @@ class _LanguageIndex:
     """(lemma prefix, aspect, term)"""
     phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = field(default_factory=dict)
     """first lemma -> [(lemma sequence, aspect, term)], longest first"""
-    _hits: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    hits: dict[str, Hit] = field(init=False)
     """lemma -> its single-word or prefix hit (memo: prefixes are scanned once per lemma)"""
 
-    def word_hit(self, lemma: str) -> tuple[str, str] | None:
-        """(aspect, term) for a lemma that is a seed term or starts with a seed prefix."""
-        if lemma in self._hits:
-            return self._hits[lemma]
-        hit = self.single.get(lemma)
+    def __post_init__(self) -> None:
+        self.hits = _HitMemo(self)
+
+
+class _HitMemo(dict[str, Hit]):
+    """lemma -> (aspect, term) if the lemma is a seed term or starts with a seed prefix;
+    filled on look-up, bounded."""
+
+    def __init__(self, index: _LanguageIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def __missing__(self, lemma: str) -> Hit:
+        hit = self._index.single.get(lemma)
         if hit is None:
-            for prefix, aspect, term in self.prefixes:
+            for prefix, aspect, term in self._index.prefixes:
                 if lemma.startswith(prefix):
                     hit = (aspect, term)
                     break
-        if len(self._hits) < MAX_MEMO:
-            self._hits[lemma] = hit
+        if len(self) < MAX_MEMO:
+            self[lemma] = hit
         return hit
 
 
@@ -83,20 +96,31 @@ class Taxonomy:
         if index is None:
             return []
         found: dict[str, str] = {}
-        i = 0
-        while i < len(sentence_lemmas):
-            current = sentence_lemmas[i]
-            step = 1
-            for sequence, aspect, term in index.phrases.get(current, ()):
+        word_hits = list(map(index.hits.__getitem__, sentence_lemmas))
+        phrases = index.phrases
+        if phrases.keys().isdisjoint(sentence_lemmas):
+            # no multi-word term can start here: every lemma stands on its own
+            hits = [hit for hit in word_hits if hit is not None]
+            if len(hits) <= 1:
+                return hits
+            for aspect, term in hits:
+                if aspect not in found:
+                    found[aspect] = term
+            return list(found.items())
+        # a multi-word term wins over its words' own hits, and its words are skipped
+        after_phrase = 0
+        for i, current in enumerate(sentence_lemmas):
+            hit = word_hits[i]
+            if i < after_phrase or (hit is None and current not in phrases):
+                continue
+            for sequence, aspect, term in phrases.get(current, ()):
                 if tuple(sentence_lemmas[i : i + len(sequence)]) == sequence:
                     found.setdefault(aspect, term)
-                    step = len(sequence)
+                    after_phrase = i + len(sequence)
                     break
             else:
-                hit = index.word_hit(current)
                 if hit is not None:
                     found.setdefault(hit[0], hit[1])
-            i += step
         return list(found.items())
 
     def covers(self, lemma: str, language: str | None) -> bool:

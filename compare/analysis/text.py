@@ -45,6 +45,10 @@ _CLAUSE_SPLIT = {
     lang: re.compile(rf"(?:,\s*|\s+)(?=(?:{words})\b)", re.IGNORECASE)
     for lang, words in _CONTRAST.items()
 }
+# A looser test on a whole text: no match means no sentence of it has a clause to cut.
+_MAYBE_CONTRAST = {
+    lang: re.compile(rf"[\s,](?:{words})", re.IGNORECASE) for lang, words in _CONTRAST.items()
+}
 MIN_CLAUSE_WORDS = 2
 
 
@@ -68,11 +72,20 @@ def split_clauses(sentence: str, language: str | None) -> list[str]:
 
 def split_units(text: str, language: str | None) -> list[str]:
     """Sentences, each cut into contrast clauses: the units scored and matched to aspects."""
-    return [c for s in split_sentences(text) for c in split_clauses(s, language)]
+    sentences = split_sentences(text)
+    maybe = _MAYBE_CONTRAST.get(language or "")
+    if maybe is None or maybe.search(text) is None:
+        return sentences
+    return [c for s in sentences for c in split_clauses(s, language)]
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens (letters, with inner apostrophes or hyphens)."""
+    lowered = text.lower()
+    # lower-casing the whole text first gives the same tokens unless a character's lower
+    # case is longer (e.g. "İ") or depends on what follows it (final sigma)
+    if len(lowered) == len(text) and "Σ" not in text:
+        return _TOKEN.findall(lowered)
     return [t.lower() for t in _TOKEN.findall(text)]
 
 
@@ -111,8 +124,10 @@ def lemma(token: str, language: str | None) -> str:
 
 def lemmas(tokens: list[str], language: str | None) -> list[str]:
     """``lemma`` over tokens."""
-    memo = _LEMMA_MEMO.get(language) or {}
-    return [memo.get(t) or lemma(t, language) for t in tokens]
+    found = list(map(_LEMMA_MEMO.get(language, {}).get, tokens))
+    if None in found:
+        return [lemma(t, language) if f is None else f for t, f in zip(tokens, found, strict=True)]
+    return found  # type: ignore[return-value]
 
 
 def warm_lemmatizer(languages: list[str]) -> None:

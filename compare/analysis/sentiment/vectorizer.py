@@ -10,7 +10,7 @@ assembled with numpy from one buffer of column indices.
 from __future__ import annotations
 
 from array import array
-from itertools import pairwise, repeat
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,6 @@ from compare.analysis.text import lemma, tokenize
 from compare.analysis.text import lemmas as lemmatize
 
 MAX_CACHED_WORDS = 200_000
-_NO_COLUMN = -1
 
 
 class _CharColumns(dict[str, bytes]):
@@ -127,26 +126,18 @@ class FeatureVectorizer:
         lookup = self.vocabulary.get
         char_columns = self._char_columns.__getitem__
         packed = array("i")
-        sizes: list[int] = []
+        indptr = [0]
         for features, tokens in zip(feature_lists, token_lists, strict=True):
-            before = len(packed)
-            packed.extend(map(lookup, features, repeat(_NO_COLUMN)))
+            packed.extend([c for c in map(lookup, features) if c is not None])
             packed.frombytes(b"".join(map(char_columns, tokens)))
-            sizes.append(len(packed) - before)
-        indices = np.frombuffer(packed, dtype=np.int32) if packed else np.zeros(0, np.int32)
-        rows = len(token_lists)
-        known = indices != _NO_COLUMN
-        if not known.all():
-            owners = np.repeat(np.arange(rows), sizes)[known]
-            indices = indices[known]
-            per_row = np.bincount(owners, minlength=rows)
-        else:
-            per_row = np.asarray(sizes, dtype=np.int64)
-        indptr = np.zeros(rows + 1, dtype=np.int64)
-        np.cumsum(per_row, out=indptr[1:])
+            indptr.append(len(packed))
         matrix = sp.csr_matrix(
-            (np.ones(len(indices), dtype=np.float64), indices, indptr),
-            shape=(rows, len(self.vocabulary)),
+            (
+                np.ones(len(packed), dtype=np.float64),
+                np.frombuffer(packed, dtype=np.int32) if packed else np.zeros(0, np.int32),
+                np.asarray(indptr, dtype=np.int64),
+            ),
+            shape=(len(token_lists), len(self.vocabulary)),
         )
         matrix.sum_duplicates()
         return matrix
