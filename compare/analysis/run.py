@@ -8,6 +8,7 @@ replacing the reviews' detail rows from any older analysis.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import os
@@ -159,7 +160,9 @@ def refresh_database_model(
     jobs = len(training_jobs(examples)[0])
     if workers > 1 and jobs > 1:
         with ProcessPoolExecutor(
-            max_workers=min(workers, jobs), mp_context=_pool_context()
+            max_workers=min(workers, jobs),
+            mp_context=_pool_context(),
+            initializer=_keep_freed_memory,
         ) as pool:
             bundle = train_bundle(examples, description, pool=pool)
     else:
@@ -257,11 +260,32 @@ _worker_job: _Job | None = None
 def _init_worker(job: _Job | None) -> None:
     """Load the worker state in a spawned process (None: it was inherited on fork)."""
     global _worker_scorer, _worker_taxonomy, _worker_job
+    _keep_freed_memory()
     if job is None:
         return
     _worker_scorer = SentimentScorer(load_bundle(job.model_folder) if job.model_folder else None)
     _worker_taxonomy = load_taxonomy(job.taxonomy_file)
     _worker_job = job
+
+
+KEEP_FREED_BYTES = 256 << 20
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+
+
+def _keep_freed_memory() -> None:
+    """Let glibc keep freed memory in this (worker) process instead of unmapping it.
+
+    Every chunk allocates and frees the same few-megabyte arrays; by default glibc maps them
+    afresh and returns them to the system, and the page faults cost the workers a tenth of
+    their time. Workers live for one ``analyze``, so holding the memory costs nothing later.
+    Other C libraries: nothing happens."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, KEEP_FREED_BYTES // 4)
+        libc.mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
+    except (OSError, AttributeError):
+        pass
 
 
 def _inherit_worker_state(
