@@ -51,6 +51,11 @@ def test_fit_transform_equals_fit_then_transform(char_high: int) -> None:
     assert once.vocabulary == twice.vocabulary
     assert np.array_equal(together.toarray(), twice.transform(tokens).toarray())
     assert together.has_canonical_format
+    # the callers' lemmas give the same vocabulary and rows
+    given = FeatureVectorizer("en", 2, char_high)
+    with_lemmas = given.fit_transform(tokens, [lemmas(t, "en") for t in tokens])
+    assert given.vocabulary == once.vocabulary
+    assert np.array_equal(with_lemmas.toarray(), together.toarray())
 
 
 @pytest.mark.parametrize(

@@ -85,9 +85,11 @@ class FeatureVectorizer:
             return ()
         return word_char_ngrams(token, self.char_low, self.char_high)
 
-    def fit(self, token_lists: list[list[str]]) -> FeatureVectorizer:
+    def fit(
+        self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None = None
+    ) -> FeatureVectorizer:
         """Vocabulary = every feature of the training texts (min_df 1), in sorted order."""
-        self._fit_features([self.word_features(tokens) for tokens in token_lists], token_lists)
+        self._fit_features(self._feature_lists(token_lists, lemma_lists), token_lists)
         return self
 
     def _fit_features(self, feature_lists: list[list[str]], token_lists: list[list[str]]) -> None:
@@ -106,18 +108,27 @@ class FeatureVectorizer:
     ) -> sp.csr_matrix:
         """Count rows (one per token list) over the vocabulary; rows can be summed.
 
-        ``lemma_lists`` must be the tokens' lemmas in this vectorizer's language, if given."""
-        feature_lists = [
-            self.word_features(tokens, lemma_lists[row] if lemma_lists is not None else None)
-            for row, tokens in enumerate(token_lists)
-        ]
-        return self._count_rows(feature_lists, token_lists)
+        ``lemma_lists`` must be the tokens' lemmas in this vectorizer's language, if given
+        (here and in ``fit`` and ``fit_transform``)."""
+        return self._count_rows(self._feature_lists(token_lists, lemma_lists), token_lists)
 
-    def fit_transform(self, token_lists: list[list[str]]) -> sp.csr_matrix:
+    def fit_transform(
+        self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None = None
+    ) -> sp.csr_matrix:
         """``fit`` then ``transform``, computing each text's word features once."""
-        feature_lists = [self.word_features(tokens) for tokens in token_lists]
+        feature_lists = self._feature_lists(token_lists, lemma_lists)
         self._fit_features(feature_lists, token_lists)
         return self._count_rows(feature_lists, token_lists)
+
+    def _feature_lists(
+        self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None
+    ) -> list[list[str]]:
+        if lemma_lists is None:
+            return [self.word_features(tokens) for tokens in token_lists]
+        return [
+            self.word_features(tokens, lemmas)
+            for tokens, lemmas in zip(token_lists, lemma_lists, strict=True)
+        ]
 
     def _count_rows(
         self, feature_lists: list[list[str]], token_lists: list[list[str]]
