@@ -5,7 +5,9 @@ Usage: python benchmarks/analyze.py N [--repeat K] [--workers W]
 Each repetition writes the reviews to a CSV, imports them with ``rivalscope import`` into a
 fresh SQLite database, then times:
 - ``rivalscope analyze`` as a command (wall clock, including interpreter start-up, training
-  the per-language models from the ratings, and writing the results), and its re-run;
+  the per-language models from the ratings, and writing the results; and the CPU seconds of
+  the command and its workers, steadier than the wall clock on a shared machine), and its
+  re-run;
 - ``analyze_database`` in this process on a copy of the freshly imported database (first
   pass and re-run), which leaves out start-up and shows the re-run ratio.
 Prints each repetition, then medians, and the load average (the machine is shared).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -70,8 +73,10 @@ def write_csv(path: Path, n: int) -> float:
     return words / n
 
 
-def cli(*args: str) -> float:
-    """Run ``python -m rivalscope ARGS``; returns wall seconds (fails loudly on errors)."""
+def cli(*args: str) -> tuple[float, float]:
+    """Run ``python -m rivalscope ARGS``; returns wall seconds and the CPU seconds (user and
+    system) of the command and its worker processes (fails loudly on errors)."""
+    before = _children_cpu()
     started = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-m", "rivalscope", *args], capture_output=True, text=True, check=False
@@ -79,17 +84,22 @@ def cli(*args: str) -> float:
     seconds = time.perf_counter() - started
     if run.returncode != 0:
         raise SystemExit(f"rivalscope {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}")
-    return seconds
+    return seconds, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def one_repetition(folder: Path, csv_path: Path, n: int, workers: list[str]) -> dict[str, float]:
     imported = folder / "imported.db"
     url = f"sqlite:///{imported}"
-    import_s = cli("import", str(csv_path), "--company", "Bench", "--db", url)
+    import_s, _ = cli("import", str(csv_path), "--company", "Bench", "--db", url)
     pristine = folder / "pristine.db"
     shutil.copy(imported, pristine)
-    first_cli = cli("analyze", "--db", url, "--no-progress", *workers)
-    again_cli = cli("analyze", "--db", url, "--no-progress", *workers)
+    first_cli, first_cpu = cli("analyze", "--db", url, "--no-progress", *workers)
+    again_cli, _ = cli("analyze", "--db", url, "--no-progress", *workers)
     engine = open_database(f"sqlite:///{pristine}")
     count = int(workers[1]) if workers else None
     started = time.perf_counter()
@@ -107,6 +117,7 @@ def one_repetition(folder: Path, csv_path: Path, n: int, workers: list[str]) -> 
         "import s": import_s,
         "cli first s": first_cli,
         "cli reviews/s": n / first_cli,
+        "cli cpu s": first_cpu,
         "cli re-run s": again_cli,
         "in-process first s": first_in,
         "in-process reviews/s": n / first_in,
