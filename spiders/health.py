@@ -9,7 +9,8 @@ the source's recent history (median of the last ``history_runs`` healthy finishe
 - reviews (offers) per page below ``min_yield_ratio`` of the usual yield; per page and not
   per run because incremental re-crawls legitimately fetch fewer pages;
 - a field's coverage (reviews with text, rating, date; offers with a price) fell by
-  ``coverage_drop`` or more; without history, text and price coverage below ``min_coverage``.
+  ``coverage_drop`` or more, and so did the share of items read from the page's own
+  structured markup (a site that drops it is still read by heuristics, less reliably); without history, text and price coverage below ``min_coverage``.
 
 The verdict is stored once per run (``health_check``) and on the source
 (``Source.healthy``, ``health_reason``); a healthy run clears the mark. An interrupted run
@@ -37,6 +38,9 @@ COVERED_FIELDS = (
     ("review.rating", "a rating", "review"),
     ("review.published", "a date", "review"),
     ("offer.price", "a price", "offer"),
+    # read from schema.org markup / meta tags rather than heuristics: the site changed
+    ("review.markup", "schema.org markup", "review"),
+    ("offer.markup", "structured markup", "offer"),
 )
 # Fields that must be mostly present even on a source's first run.
 ESSENTIAL_FIELDS = ("review.text", "offer.price")

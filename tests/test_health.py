@@ -32,7 +32,7 @@ def _run(pages: int, reviews: int, **fields: Any) -> CrawlRun:
 
 BROKEN_REASON = re.compile(
     r"0 reviews on \d+ pages; the last good run had 127 on \d+"
-    r"|only \d+% of \d+ reviews have (a text|a rating|a date) \(usually 100%\)"
+    r"|only \d+% of \d+ reviews have (a text|a rating|a date|schema.org markup) \(usually 100%\)"
 )
 GOOD = [_run(30, 240), _run(28, 230)]
 

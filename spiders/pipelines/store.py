@@ -67,6 +67,8 @@ class _SharedWorker:
 
 # Scrapy close reasons that end a run normally (limits are normal ends too).
 _NORMAL_ENDS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
+MARKUP_LAYERS = frozenset({"json-ld", "microdata", "rdfa", "meta"})
+"""Extraction layers that read a page's own structured markup (not heuristics or selectors)."""
 REVIEW_FIELDS = ("text", "rating", "published", "title", "author_hash", "language")
 OFFER_FIELDS = ("price", "currency", "availability", "sku", "name")
 
@@ -148,6 +150,12 @@ class StorePipeline:
             if getattr(item, name) is not None:
                 key = f"{kind}.{name}"
                 self.coverage[key] = self.coverage.get(key, 0) + 1
+        # Which layer read the item's main field: a site that drops its schema.org markup
+        # still yields items through the heuristics, but the health check should know.
+        main = "text" if kind == "review" else "price"
+        if item.explain.get(main) in MARKUP_LAYERS:
+            key = f"{kind}.markup"
+            self.coverage[key] = self.coverage.get(key, 0) + 1
 
     def flush(self) -> Deferred[Any] | None:
         """Write the buffered items in one transaction (in the worker, if there is one)."""
