@@ -56,9 +56,10 @@ from compare.analysis.training import (
 )
 from compare.analysis.version import ANALYZER_VERSION
 
-CHUNK = 250
-"""Reviews per worker task: large enough to vectorise efficiently, small for a smooth bar."""
-AHEAD = 6
+CHUNK = 125
+"""Reviews per worker task: small enough that a chunk's matrices stay in the CPU caches
+(measured ~10 % less CPU per review than 250), large enough that task overhead is small."""
+AHEAD = 12
 """Chunks queued per worker: covers a batch write (WRITE_BATCH reviews) in this process."""
 WRITE_BATCH = 2_000
 """Reviews per database transaction."""
