@@ -41,6 +41,13 @@ def _sums(text: str, language: str, channel: str) -> tuple[float, float]:
         ("no", "afinn-da", "Kaffen er ikke god", -1),
         ("no", "afinn-da", "Leveringen var dårlig", -1),
         ("da", "afinn-da", "Kaffen er ikke dårlig", 1),
+        ("no", "seed-no", "Kjempebra kaffe og rask levering", 1),
+        ("no", "seed-no", "Leveringen var ikke rask", -1),
+        # inflected forms reach the seed words through their lemmas
+        ("pl", "seed-pl", "Dostawa była bardzo szybka", 1),
+        ("pl", "seed-pl", "Obsługa była nieuprzejma i niekompetentna", -1),
+        ("pl", "seed-pl", "Nie polecam", -1),
+        ("pl", "seed-pl", "Produkt dobry, ale obsługa fatalna", -1),
     ],
 )
 def test_net_valence_sign(language: str, channel: str, text: str, sign: int) -> None:
@@ -64,8 +71,10 @@ def test_inflected_forms_are_found_through_lemmas() -> None:
     [
         ("en", ("vader-en", "pattern-en")),
         ("fr", ("pattern-fr",)),
-        ("no", ("afinn-da",)),
-        ("pl", ()),
+        ("no", ("afinn-da", "seed-no")),
+        ("da", ("afinn-da",)),
+        ("pl", ("seed-pl",)),
+        ("multi", ()),
         ("xx", ()),
     ],
 )
@@ -129,3 +138,12 @@ def test_lexicon_model_survives_pickling_and_sums_sentence_rows() -> None:
     np.testing.assert_allclose(
         (rows[0] + rows[1]).toarray()[:, -4:], review.toarray()[:, -4:], atol=1e-9
     )
+
+
+def test_three_labels_train_and_give_each_class_a_probability() -> None:
+    texts = [t for t, _ in TINY_TRAIN] + ["the box is brown", "it has a lid", "a coffee grinder"]
+    labels = [label for _, label in TINY_TRAIN] + ["neutral"] * 3
+    model = train_classifier(texts, labels, "en")
+    assert sorted(model.classes) == ["negative", "neutral", "positive"]
+    (polarity, label, confidence), *_ = model.score(["good coffee, good service"])
+    assert label == "positive" and polarity > 0 and 0 < confidence <= 1

@@ -82,15 +82,24 @@ def review_language(review: ReviewInput) -> str | None:
     return language if confidence > 0 else None
 
 
+def _title_and_text(title: str | None, text: str | None) -> str:
+    """The title as a sentence of its own: "Avoid" or "Mixed feelings" must not colour the
+    first sentence of the text (the review's own score is the sum of both anyway)."""
+    if not title:
+        return text or ""
+    title = title.strip()
+    if title and title[-1] not in ".!?…:;":
+        title += "."
+    return f"{title} {text}" if text else title
+
+
 def analyze_reviews(
     reviews: list[ReviewInput], scorer: SentimentScorer, taxonomy: Taxonomy
 ) -> list[ReviewResult]:
     """Analyse a batch of reviews (any mix of languages), in input order."""
     languages = [review_language(r) for r in reviews]
     sentence_lists = [
-        split_units(" ".join(t for t in (r.title, r.text) if t), language)
-        if (r.title or r.text)
-        else []
+        split_units(_title_and_text(r.title, r.text), language) if (r.title or r.text) else []
         for r, language in zip(reviews, languages, strict=True)
     ]
     token_lists = [[tokenize(s) for s in sentences] for sentences in sentence_lists]

@@ -187,11 +187,11 @@ def _fit_counts(
         else None
     )
     weighted = _weighted_features(counts, words, tfidf, ratio, settings.lexicon_weight)
-    # liblinear's dual coordinate descent fits these wide sparse problems 4-7x faster than
-    # lbfgs with the same accuracy (benchmarks/sentiment.py); multi-class is one-vs-rest
+    # liblinear fits these wide sparse binary problems 4-7x faster than lbfgs with the same
+    # accuracy (benchmarks/sentiment.py); it has no multinomial mode, so three labels use lbfgs
     model = LogisticRegression(
         C=settings.c,
-        solver="liblinear",
+        solver="liblinear" if len(set(labels)) == 2 else "lbfgs",
         max_iter=3000,
         class_weight="balanced" if settings.balanced else None,
     )

@@ -19,6 +19,7 @@ which share most opinion words in writing. Polish has none: its model learns fro
 
 from __future__ import annotations
 
+import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from functools import lru_cache
@@ -96,19 +97,52 @@ def _afinn(name: str) -> Lexicon:
     return out
 
 
+def _seed(language: str) -> Lexicon:
+    """Our hand-written seed words (``compare/analysis/data/seed_lexicon.toml``)."""
+    text = _package_text("compare.analysis", "data/seed_lexicon.toml")
+    table = tomllib.loads(text or "").get(language, {})
+    out = {str(word): float(value) for word, value in table.items() if value}
+    # simplemma leaves many inflected adjectives as they are ("szybka", "raske"): add the
+    # regular forms of each seed adjective; listed words keep their own value
+    for word, value in list(out.items()):
+        for form in _regular_forms(word, language):
+            out.setdefault(form, value)
+    return out
+
+
+_POLISH_Y = ("a", "e", "ego", "ej", "ą", "ym", "ych", "ymi", "emu")
+_POLISH_I = ("a", "ie", "iego", "iej", "ą", "im", "ich", "imi", "iemu")
+
+
+def _regular_forms(word: str, language: str) -> tuple[str, ...]:
+    """Feminine, neuter, plural and case forms of a Polish ``-y``/``-ki``/``-gi`` adjective,
+    ``-e``/``-t`` forms of a Norwegian one; nothing for other words."""
+    if language == "pl" and word.endswith("y"):
+        return tuple(word[:-1] + ending for ending in _POLISH_Y)
+    if language == "pl" and word.endswith(("ki", "gi")):
+        return tuple(word[:-1] + ending for ending in _POLISH_I)
+    if language == "no" and word[-1] not in "aeiouyæøå":
+        return (word + "e", word + "t")
+    return ()
+
+
 _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "vader-en": _vader,
     "pattern-en": lambda: _pattern("textblob", "en/en-sentiment.xml"),
     "pattern-fr": lambda: _pattern("textblob_fr", "fr-sentiment.xml"),
     "afinn-da": lambda: _afinn("AFINN-da-32.txt"),
+    "seed-no": lambda: _seed("no"),
+    "seed-pl": lambda: _seed("pl"),
 }
 CHANNELS: dict[str, tuple[str, ...]] = {
     "en": ("vader-en", "pattern-en"),
     "fr": ("pattern-fr",),
-    "no": ("afinn-da",),
+    "no": ("afinn-da", "seed-no"),
     "da": ("afinn-da",),
-    POOLED: ("vader-en", "pattern-fr", "afinn-da"),
+    "pl": ("seed-pl",),
 }
+"""The pooled model has no channel: it mixes languages whose lexicons differ in coverage,
+so "no opinion word found" would mean different things for different rows."""
 
 
 @lru_cache(maxsize=8)
