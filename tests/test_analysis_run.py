@@ -107,6 +107,23 @@ def test_model_is_trained_from_ratings_and_used(engine: Engine, tmp_path: Path) 
     assert summary.languages["en"].positive >= 50 and summary.languages["en"].negative >= 50
 
 
+def test_a_model_in_an_older_format_is_retrained(engine: Engine, tmp_path: Path) -> None:
+    add_reviews(engine, rated(120))
+    first = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
+    assert first.model_folder == tmp_path / "m" / "v0001"
+    # the same data again: nothing to retrain while the saved format is current
+    again = analyze_database(
+        engine, progress=False, models_dir=tmp_path / "m", workers=1, analyzer_version="x"
+    )
+    assert not again.model_trained
+    meta = tmp_path / "m" / "v0001" / "meta.json"
+    meta.write_text(meta.read_text("utf-8").replace('"format": 3', '"format": 2'), "utf-8")
+    later = analyze_database(
+        engine, progress=False, models_dir=tmp_path / "m", workers=1, analyzer_version="y"
+    )
+    assert later.model_trained and later.model_folder == tmp_path / "m" / "v0002"
+
+
 def test_empty_emoji_and_unknown_language_reviews(engine: Engine, tmp_path: Path) -> None:
     add_reviews(
         engine,

@@ -29,7 +29,9 @@ from compare.analysis.review import (
     normalise_language,
 )
 from compare.analysis.sentiment.bundle import (
+    FORMAT,
     ModelBundle,
+    bundle_format,
     latest_bundle,
     load_bundle,
     next_version_folder,
@@ -152,7 +154,8 @@ def refresh_database_model(
     """
     existing = versions(root)
     trained_counts = _trained_counts(existing[-1]) if existing else {}
-    if not needs_retraining(labelled_counts(engine), trained_counts):
+    outdated = bool(existing) and bundle_format(existing[-1]) < FORMAT
+    if not outdated and not needs_retraining(labelled_counts(engine), trained_counts):
         return (existing[-1] if existing else None), False
     examples = examples_from_database(engine)
     if not trainable([row for rows in examples.values() for row in rows]):

@@ -20,7 +20,9 @@ from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 2
+FORMAT = 3
+"""Bumped when the classifiers' features change (3: lexicon features); ``analyze`` retrains a
+database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 
 
@@ -106,6 +108,14 @@ def load_bundle(folder: Path) -> ModelBundle:
         examples={str(k): int(v) for k, v in meta.get("examples", {}).items()},
         pooled_languages={str(k): int(v) for k, v in meta.get("pooled_languages", {}).items()},
     )
+
+
+def bundle_format(folder: Path) -> int:
+    """The format a saved bundle was written in (0 if its meta.json is unreadable)."""
+    try:
+        return int(json.loads((folder / META_FILE).read_text("utf-8")).get("format", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0
 
 
 def versions(root: Path) -> list[Path]:
