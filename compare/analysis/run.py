@@ -259,8 +259,8 @@ class _Job:
 
 ChunkOutput = tuple[ResultRows, AnalyzeSummary]
 
-# Worker state: set in the parent before forking (inherited, caches and all), or by
-# _init_worker in each spawned process.
+# Worker state: set in the parent before forking (inherited with the taxonomy's and the
+# lemmatiser's memos), or by _init_worker in each spawned process.
 _worker_scorer: SentimentScorer | None = None
 _worker_taxonomy: Taxonomy | None = None
 _worker_job: _Job | None = None
@@ -286,7 +286,7 @@ def _keep_freed_memory() -> None:
     """Let glibc keep freed memory in this (worker) process instead of unmapping it.
 
     Every chunk allocates and frees the same few-megabyte arrays; by default glibc maps them
-    afresh and returns them to the system, and the page faults cost the workers a tenth of
+    afresh and returns them to the system, and the page faults cost the workers ~8 % of
     their time. Workers live for one ``analyze``, so holding the memory costs nothing later.
     Other C libraries: nothing happens."""
     try:
