@@ -26,6 +26,7 @@ from compare.analysis.sentiment.lexicon_features import (
     lexicon_counts,
 )
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
+from compare.analysis.text import lemmas
 
 NEUTRAL_BAND = 0.2
 """A binary model's |polarity| below this is labelled neutral."""
@@ -256,5 +257,9 @@ def train_classifier(
     vectorizer = _vectorizer(language, settings)
     tokens = token_lists(texts)
     channels = lexicon_channels(language) if settings.lexicon_weight else ()
-    counts = _with_lexicon(vectorizer.fit_transform(tokens), channels, language, tokens, None)
+    # lemmatise once for the word features and the lexicon look-ups
+    lemma_lists = [lemmas(t, language) for t in tokens]
+    counts = _with_lexicon(
+        vectorizer.fit_transform(tokens, lemma_lists), channels, language, tokens, lemma_lists
+    )
     return _fit_counts(vectorizer, counts, labels, language, settings, channels)
