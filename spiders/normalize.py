@@ -246,6 +246,11 @@ def find_date(text: str | None, language: str | None = None) -> date | None:
 
 
 @lru_cache(maxsize=4096)
+def is_numeric_date(raw: str) -> bool:
+    """True for a bare numeric date such as ``03/04/2026`` (whose order a language decides)."""
+    return _NUMERIC_DATE.fullmatch(raw.strip()) is not None
+
+
 def parse_review_date(raw: str | None, language: str | None = None) -> date | None:
     """A review's publication date from any of our languages' formats.
 

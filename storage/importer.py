@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from spiders.items import OfferItem, ReviewItem
 from spiders.keys import review_content_key
-from spiders.normalize import parse_review_date
+from spiders.normalize import is_numeric_date, parse_review_date
 from spiders.pipelines.language import assign_languages, normalize_language_code
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
@@ -139,11 +139,8 @@ def _number(row: dict[str, Any], name: str) -> float | None:
         raise ValueError(f"{name} {value!r} is not a number") from None
 
 
-_NUMERIC_DATE = re.compile(r"\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\s*")
-
-
 def _date_problem(raw: str) -> str:
-    if _NUMERIC_DATE.fullmatch(raw):
+    if is_numeric_date(raw):
         # "03/12/2024" is March or December depending on the country: never guess
         return f"date {raw!r} is ambiguous (day/month order); write it as YYYY-MM-DD"
     return f"date {raw!r} is not a date"

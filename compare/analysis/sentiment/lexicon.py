@@ -11,13 +11,12 @@ leans positive with low confidence instead of claiming a neutral the text may no
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from functools import lru_cache
 
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.lexicon_features import (
-    COMPOUND_ALPHA,
+    compound,
     lexicon_channels,
     lexicon_counts,
 )
@@ -31,23 +30,24 @@ _VALENCE_LANGUAGES = frozenset({"en", "no", "da"})
 
 
 @lru_cache(maxsize=4)
-def _analyzer(language: str) -> Callable[[str], float] | None:
+def _analyzer(language: str) -> Callable[[list[str]], list[float]] | None:
+    """Polarities of a batch of texts in the language, or None without a lexicon."""
     if language in _VALENCE_LANGUAGES and lexicon_channels(language):
-        return lambda text: _valence_polarity(text, language)
+        return lambda texts: _valence_polarities(texts, language)
     if language == "fr":
         try:
             from textblob_fr import PatternAnalyzer as FrenchAnalyzer
         except ImportError:  # optional dependency
             return None
         french = FrenchAnalyzer()
-        return lambda text: float(french.analyze(text)[0])
+        return lambda texts: [float(french.analyze(text)[0]) for text in texts]
     return None
 
 
-def _valence_polarity(text: str, language: str) -> float:
-    sums = lexicon_counts(lexicon_channels(language), language, [tokenize(text)]).toarray()[0]
-    net = float(sums[0::2].sum() - sums[1::2].sum())
-    return net / math.sqrt(net * net + COMPOUND_ALPHA)
+def _valence_polarities(texts: list[str], language: str) -> list[float]:
+    channels = lexicon_channels(language)
+    sums = lexicon_counts(channels, language, [tokenize(t) for t in texts]).toarray()
+    return [float(p) for p in compound(sums[:, 0::2].sum(axis=1) - sums[:, 1::2].sum(axis=1))]
 
 
 def lexicon_name(language: str | None) -> str | None:
@@ -68,8 +68,8 @@ def lexicon_scores(texts: list[str], language: str) -> list[tuple[float, str, fl
     if analyze is None:
         raise KeyError(language)
     out: list[tuple[float, str, float]] = []
-    for text in texts:
-        polarity = max(-1.0, min(1.0, analyze(text)))
+    for raw in analyze(texts):
+        polarity = max(-1.0, min(1.0, raw))
         if polarity == 0.0:
             out.append((NO_OPINION_POLARITY, NEUTRAL, NO_OPINION_CONFIDENCE))
             continue

@@ -208,13 +208,14 @@ def lexicon_counts(
     return sp.csr_matrix(rows)
 
 
+def compound(net: np.ndarray) -> np.ndarray:
+    """VADER's normalisation of net valences into (-1, 1)."""
+    return np.asarray(net / np.sqrt(net * net + COMPOUND_ALPHA))
+
+
 def dense_lexicon_features(sums: sp.csr_matrix) -> sp.csr_matrix:
     """Per channel: VADER's compound of (positive - negative), log1p of each sum."""
     values = sums.toarray()
-    if values.shape[1] == 0:
-        return sp.csr_matrix(values)
     positive, negative = values[:, 0::2], values[:, 1::2]
-    net = positive - negative
-    compound = net / np.sqrt(net * net + COMPOUND_ALPHA)
-    parts = [compound, np.log1p(positive), np.log1p(negative)]
+    parts = [compound(positive - negative), np.log1p(positive), np.log1p(negative)]
     return sp.csr_matrix(np.hstack(parts))
