@@ -30,7 +30,8 @@ class ReviewAnalysis(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    review_id: int = Field(foreign_key="review.id", index=True)
+    review_id: int = Field(foreign_key="review.id")
+    """Looked up through ``uq_review_analysis_version``, whose first column it is."""
     analyzer_version: str = Field(max_length=20)
     company_id: int = Field(foreign_key="company.id")
     language: str | None = Field(default=None, max_length=8)
@@ -67,10 +68,10 @@ class AspectMention(SQLModel, table=True):
     """An aspect named in a sentence, with that sentence's polarity."""
 
     __tablename__ = "aspect_mention"
-    __table_args__ = (Index("ix_aspect_mention_company_aspect", "company_id", "aspect"),)
-
+    # no index of its own on review_id or (company_id, aspect): the report's indexes
+    # (storage/report_indexes.py) start with those columns and serve the same look-ups
     id: int | None = Field(default=None, primary_key=True)
-    review_id: int = Field(foreign_key="review.id", index=True)
+    review_id: int = Field(foreign_key="review.id")
     company_id: int = Field(foreign_key="company.id")
     published: date | None = None
     language: str | None = Field(default=None, max_length=8)

@@ -156,20 +156,25 @@ def lexicon_channels(language: str) -> tuple[str, ...]:
     return tuple(s for s in CHANNELS.get(language, ()) if load_lexicon(s))
 
 
+@lru_cache(maxsize=16)
+def _opinion_words(channels: tuple[str, ...]) -> frozenset[str]:
+    """Every word any of the channels' lexicons knows (a quick test before the rules)."""
+    return frozenset(word for channel in channels for word in load_lexicon(channel))
+
+
 def _valences(
     tokens: list[str],
-    lemmas: list[str] | None,
+    hits: list[tuple[int, str | None]],
     lexicon: Lexicon,
     negations: frozenset[str],
-    language: str,
+    contrast: int | None,
 ) -> tuple[float, float]:
-    contrast = next((i for i, t in enumerate(tokens) if t in CONTRAST_WORDS), None)
+    """Positive and negative valence sums of the tokens at ``hits`` (position, lemma)."""
     positive = negative = 0.0
-    for i, token in enumerate(tokens):
-        value = lexicon.get(token)
-        if value is None and language != POOLED:
-            # the same look-up whether or not the caller lemmatised already
-            value = lexicon.get(lemmas[i] if lemmas is not None else lemma(token, language))
+    for i, base in hits:
+        value = lexicon.get(tokens[i])
+        if value is None and base is not None:
+            value = lexicon.get(base)
         if not value:
             continue
         for distance in range(1, NEGATION_WINDOW + 1):
@@ -189,6 +194,22 @@ def _valences(
     return positive, negative
 
 
+def _opinion_hits(
+    tokens: list[str], lemmas: list[str] | None, words: frozenset[str], language: str
+) -> list[tuple[int, str | None]]:
+    """(position, lemma) of the tokens whose form or lemma is in some channel's lexicon;
+    the pooled model looks up forms only (it has no lemmatiser)."""
+    if language == POOLED:
+        return [(i, None) for i, token in enumerate(tokens) if token in words]
+    if lemmas is None:
+        lemmas = [lemma(token, language) for token in tokens]
+    return [
+        (i, base)
+        for i, (token, base) in enumerate(zip(tokens, lemmas, strict=True))
+        if token in words or base in words
+    ]
+
+
 def lexicon_counts(
     channels: tuple[str, ...],
     language: str,
@@ -198,12 +219,19 @@ def lexicon_counts(
     """Additive rows: (positive sum, negative sum) per channel, for each token list."""
     negations = negation_words(language) | {"never", "without"}
     lexicons = [load_lexicon(c) for c in channels]
+    words = _opinion_words(channels)
     rows = np.zeros((len(token_lists), 2 * len(lexicons)))
     for r, tokens in enumerate(token_lists):
-        lemmas = lemma_lists[r] if lemma_lists is not None else None
+        # most tokens are no opinion word: find the few that are, then apply the rules
+        hits = _opinion_hits(
+            tokens, lemma_lists[r] if lemma_lists is not None else None, words, language
+        )
+        if not hits:
+            continue
+        contrast = next((i for i, t in enumerate(tokens) if t in CONTRAST_WORDS), None)
         for c, lexicon in enumerate(lexicons):
             rows[r, 2 * c], rows[r, 2 * c + 1] = _valences(
-                tokens, lemmas, lexicon, negations, language
+                tokens, hits, lexicon, negations, contrast
             )
     return sp.csr_matrix(rows)
 
