@@ -7,14 +7,19 @@ itself only normalises codes that markup declared.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from compare.language import detect_languages
+from compare.language import SCANDINAVIAN, detect_languages
 from spiders.items import ReviewItem
 
 # Below this lingua confidence the target's hint is trusted more than the detector.
 MIN_CONFIDENCE = 0.5
+DOMINANT_SHARE = 0.75
+"""...dominant: at least this share of the batch's confident Scandinavian detections, and
+at least MIN_DOMINANT of them (a mixed Nordic shop keeps each review's detection)."""
+MIN_DOMINANT = 3
 
 
 def normalize_language_code(code: str | None) -> str | None:
@@ -38,7 +43,7 @@ def assign_languages(
     if not todo:
         return
     texts: list[str | None] = [" ".join(filter(None, [r.title, r.text])) for r in todo]
-    detected = detect_languages(texts, parallel=parallel)
+    detected = _source_scandinavian(detect_languages(texts, parallel=parallel), hint)
     for review, (code, confidence) in zip(todo, detected, strict=True):
         if code and confidence >= MIN_CONFIDENCE:
             review.language, review.language_source = code, "detected"
@@ -46,6 +51,33 @@ def assign_languages(
             review.language, review.language_source = hint, "hint"
         elif code:
             review.language, review.language_source = code, "detected"
+
+
+def _source_scandinavian(
+    detected: list[tuple[str | None, float]], hint: str | None
+) -> list[tuple[str | None, float]]:
+    """Scandinavian detections turned into the source's own Scandinavian language: the
+    target's hint when it is one, else the batch's (one source's) clearly dominant one.
+
+    lingua calls some short Norwegian reviews Danish (see ``compare.language.SCANDINAVIAN``);
+    a Norwegian shop's reviews are not interleaved with the odd Danish one."""
+    own = hint if hint in SCANDINAVIAN else None
+    if own is None:
+        counts = Counter(
+            code
+            for code, confidence in detected
+            if code in SCANDINAVIAN and confidence >= MIN_CONFIDENCE
+        )
+        if not counts:
+            return detected
+        code, count = counts.most_common(1)[0]
+        if count < MIN_DOMINANT or count < DOMINANT_SHARE * sum(counts.values()):
+            return detected
+        own = code
+    return [
+        (own, confidence) if code in SCANDINAVIAN else (code, confidence)
+        for code, confidence in detected
+    ]
 
 
 class LanguagePipeline:

@@ -1,0 +1,57 @@
+"""Scandinavian reviews: lingua's no/da/sv confusion is settled by the source's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from compare.language import detect_language
+from spiders.items import ReviewItem
+from spiders.pipelines.language import assign_languages
+
+# Norwegian (Bokmål) demo sentences; the first one alone is read as Danish by lingua
+NORWEGIAN_READ_AS_DANISH = (
+    "Erstattet den gamle maskinen min. Ærlig talt overpriset, men kaffen er nydelig og "
+    "maskinen er laget for å vare. Enkle og intuitive knapper."
+)
+NORWEGIAN = [
+    "Etter et år med daglig bruk fungerer den som ny. God oppfølging fra kundeservice.",
+    "Altfor dyr for det den er, men etter et år med daglig bruk fungerer den som ny.",
+    "Leveringen tok tre uker, og kundeservice svarte aldri på e-post.",
+]
+DANISH = [
+    "Levering tog tre uger, og kundeservice svarede aldrig på min e-mail.",
+    "Maskinen er nem at bruge, men den larmer meget om morgenen.",
+    "Jeg er meget tilfreds med købet, kaffen smager fantastisk hver dag.",
+]
+
+
+def _assigned(texts: list[str], hint: str | None) -> list[tuple[str | None, str | None]]:
+    reviews = [ReviewItem(text=text) for text in texts]
+    assign_languages(reviews, hint)
+    return [(r.language, r.language_source) for r in reviews]
+
+
+def test_the_example_is_one_lingua_gets_wrong_alone() -> None:
+    assert detect_language(NORWEGIAN_READ_AS_DANISH)[0] == "da"
+    assert _assigned([NORWEGIAN_READ_AS_DANISH], None) == [("da", "detected")]
+
+
+@pytest.mark.parametrize("hint", ["en", None])
+def test_a_norwegian_batch_settles_a_danish_looking_review(hint: str | None) -> None:
+    assigned = _assigned([*NORWEGIAN, NORWEGIAN_READ_AS_DANISH], hint)
+    assert assigned == [("no", "detected")] * 4
+
+
+def test_a_scandinavian_hint_settles_a_single_review() -> None:
+    assert _assigned([NORWEGIAN_READ_AS_DANISH], "no") == [("no", "detected")]
+
+
+def test_a_mixed_nordic_shop_keeps_each_detection() -> None:
+    assigned = _assigned([*NORWEGIAN, *DANISH], "en")
+    assert [code for code, _ in assigned] == ["no"] * 3 + ["da"] * 3
+
+
+def test_a_split_scandinavian_confidence_still_beats_a_foreign_hint() -> None:
+    # lingua splits this text's confidence between no and da; the group is sure
+    assert detect_language(NORWEGIAN[2]) == ("no", pytest.approx(1.0, abs=0.1))
+    assert _assigned([NORWEGIAN[2]], "en") == [("no", "detected")]
