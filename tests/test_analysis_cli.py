@@ -11,17 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rivalscope.cli import app
-
-GOOD = [
-    "Fast delivery and friendly service.",
-    "Great quality, works perfectly.",
-    "Excellent shop, I love it.",
-]
-BAD = [
-    "Terrible quality, it broke at once.",
-    "Awful service, never again.",
-    "Late delivery, damaged box.",
-]
+from tests.sample_reviews import BAD, GOOD
 
 
 def write_training_file(path: Path) -> Path:

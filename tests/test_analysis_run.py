@@ -12,17 +12,8 @@ from compare.analysis.sentiment.bundle import load_bundle, save_bundle
 from compare.analysis.tables import ASPECT_MENTION, REVIEW_ANALYSIS, REVIEW_NEED
 from compare.analysis.training import train_bundle
 from storage.models import Company, Review, Source
+from tests.sample_reviews import BAD, GOOD
 
-GOOD = [
-    "Fast delivery and friendly service.",
-    "Great quality, works perfectly.",
-    "Excellent shop, I love it.",
-]
-BAD = [
-    "Terrible quality, it broke at once.",
-    "Awful service, never again.",
-    "The delivery was late and damaged.",
-]
 _keys = itertools.count()
 
 
