@@ -3,10 +3,10 @@
 Usage: python benchmarks/sentiment.py DATA_DIR   (e.g. ../shared/eval/sentiment)
 
 For each language: train our classifier on the train split only (fixed settings, chosen
-by cross-validation on the train splits in ``sentiment_cv.py``), then on the dev/validation split print accuracy on
-positive-vs-negative sentences (also for the same model without lexicon features, the
-previous model) and macro-F1 (with neutral where the data labels it),
-next to TextBlob and always-"positive" measured in the same run, and texts/second.
+by cross-validation on the train splits in ``sentiment_cv.py``), then on the dev/validation
+split print accuracy on positive-vs-negative sentences (also for the same model without
+lexicon features, and with one L2 norm over word and character features, the previous
+model) and macro-F1 (with neutral where the data labels it), next to TextBlob and always-"positive" measured in the same run, and texts/second.
 English (Hu & Liu) has no split: a seeded half/half split by review. It also gets
 aspect detection recall and aspect polarity accuracy against the annotated aspect terms,
 and the fallback-only (no labelled data) accuracy for en, no and fr (the languages with a
@@ -215,11 +215,18 @@ def evaluate(corpus: Corpus) -> dict[str, str]:
         corpus.language,
         ClassifierSettings(lexicon_weight=0.0),
     )
+    one_norm = train_classifier(
+        [t for t, _ in train_bin],
+        [lab for _, lab in train_bin],
+        corpus.language,
+        ClassifierSettings(separate_norms=False),
+    )
     row = {
         "lang": corpus.language,
         "train/dev": f"{len(train_bin)}/{len(dev_bin)}",
         "ours acc": f"{_pos_neg_accuracy([p for p, _, _ in scores], gold):.3f}",
         "no-lexicon acc": f"{_pos_neg_accuracy([p for p, _, _ in no_lexicon.score(texts)], gold):.3f}",
+        "one-norm acc": f"{_pos_neg_accuracy([p for p, _, _ in one_norm.score(texts)], gold):.3f}",
         "TextBlob acc": f"{_pos_neg_accuracy(_raw_textblob(texts) if corpus.language != 'fr' else _textblob_polarities(texts, 'fr'), gold):.3f}",
         "always-pos acc": f"{gold.count(POSITIVE) / len(gold):.3f}",
         "texts/s": f"{rate:,.0f}",

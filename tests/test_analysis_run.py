@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, select
 
 from compare.analysis.run import analyze_database
-from compare.analysis.sentiment.bundle import load_bundle, save_bundle
+from compare.analysis.sentiment.bundle import FORMAT, load_bundle, save_bundle
 from compare.analysis.tables import ASPECT_MENTION, REVIEW_ANALYSIS, REVIEW_NEED
 from compare.analysis.training import train_bundle
 from storage.models import Company, Review, Source
@@ -108,7 +108,9 @@ def test_a_model_in_an_older_format_is_retrained(engine: Engine, tmp_path: Path)
     )
     assert not again.model_trained
     meta = tmp_path / "m" / "v0001" / "meta.json"
-    meta.write_text(meta.read_text("utf-8").replace('"format": 3', '"format": 2'), "utf-8")
+    written = meta.read_text("utf-8")
+    assert f'"format": {FORMAT}' in written
+    meta.write_text(written.replace(f'"format": {FORMAT}', f'"format": {FORMAT - 1}'), "utf-8")
     later = analyze_database(
         engine, progress=False, models_dir=tmp_path / "m", workers=1, analyzer_version="y"
     )

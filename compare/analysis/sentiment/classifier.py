@@ -2,7 +2,9 @@
 
 Features are raw counts turned into sublinear TF-IDF, so a review's feature row is the sum
 of its sentences' count rows: the analyser vectorises each sentence once and scores
-sentences and whole reviews from the same matrix. Optionally (``nb_weight``) each feature is
+sentences and whole reviews from the same matrix. The word block and the character block
+of a row are L2-normalised separately (``separate_norms``): a word yields a dozen character
+n-grams but two word features, so one norm over both left the word features tiny. Optionally (``nb_weight``) each feature is
 scaled by its naive-Bayes log-count ratio before the regression (Wang & Manning's NB-LR).
 Hyper-parameters are fixed (chosen offline by cross-validation on the shared train splits,
 see ``benchmarks/sentiment_cv.py``) so training at analyse time is one fit, no search.
@@ -19,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+from compare.analysis.sentiment.features import CHAR_PREFIX
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.lexicon_features import (
     dense_lexicon_features,
@@ -43,6 +46,9 @@ class ClassifierSettings:
     balanced: bool = False
     lexicon_weight: float = 1.0
     """Scale of the lexicon features beside the TF-IDF ones (0: no lexicon features)."""
+    separate_norms: bool = True
+    """L2-normalise the word and the character TF-IDF blocks of a row each on its own
+    (False: one norm over both)."""
 
 
 DEFAULT_SETTINGS = ClassifierSettings()
@@ -62,6 +68,8 @@ class SentimentClassifier:
     settings: ClassifierSettings = DEFAULT_SETTINGS
     lexicon_channels: tuple[str, ...] = ()
     """Lexicon sources whose valence sums follow the word columns (see lexicon_features)."""
+    char_columns: np.ndarray | None = None
+    """Which vocabulary columns are character n-grams (a block of their own), if any."""
 
     @property
     def classes(self) -> list[str]:
@@ -87,7 +95,12 @@ class SentimentClassifier:
     def _features(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         words = len(self.vectorizer.vocabulary)
         return _weighted_features(
-            counts, words, self.tfidf, self.nb_ratio, self.settings.lexicon_weight
+            counts,
+            words,
+            self.tfidf,
+            self.char_columns,
+            self.nb_ratio,
+            self.settings.lexicon_weight,
         )
 
     def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
@@ -142,15 +155,30 @@ def _with_lexicon(
     return sp.hstack([counts, sums], format="csr")
 
 
+def _block_normalised(features: sp.csr_matrix, char_columns: np.ndarray | None) -> sp.csr_matrix:
+    """Rows scaled to unit L2 norm within each block (character columns, the others)."""
+    rows = features.shape[0]
+    # one bincount key per (row, block): 2 * row for words, 2 * row + 1 for characters
+    block = np.repeat(np.arange(0, 2 * rows, 2), np.diff(features.indptr))
+    if char_columns is not None:
+        block += char_columns[features.indices]
+    squares = np.bincount(block, weights=features.data * features.data, minlength=2 * rows)
+    # stored entries are TF-IDF values >= 1, so no stored entry's block norm is zero
+    scaled = features.data / np.sqrt(squares)[block]
+    return sp.csr_matrix((scaled, features.indices, features.indptr), shape=features.shape)
+
+
 def _weighted_features(
     counts: sp.csr_matrix,
     words: int,
     tfidf: TfidfTransformer,
+    char_columns: np.ndarray | None,
     nb_ratio: np.ndarray | None,
     lexicon_weight: float,
 ) -> sp.csr_matrix:
-    """TF-IDF (times the NB ratio) of the word columns, beside the bounded lexicon features."""
-    features = sp.csr_matrix(tfidf.transform(counts[:, :words]))
+    """TF-IDF (block-normalised, times the NB ratio) of the word columns, beside the bounded
+    lexicon features."""
+    features = _block_normalised(sp.csr_matrix(tfidf.transform(counts[:, :words])), char_columns)
     if nb_ratio is not None:
         features = sp.csr_matrix(features.multiply(nb_ratio))
     if counts.shape[1] == words:
@@ -180,14 +208,20 @@ def _fit_counts(
     channels: tuple[str, ...],
 ) -> SentimentClassifier:
     words = len(vectorizer.vocabulary)
-    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts[:, :words])
+    tfidf = TfidfTransformer(sublinear_tf=True, norm=None).fit(counts[:, :words])
+    char_columns = _char_columns(vectorizer) if settings.separate_norms else None
     target = np.asarray(labels)
     ratio = (
-        _nb_ratio(sp.csr_matrix(tfidf.transform(counts[:, :words])), target)
+        _nb_ratio(
+            _block_normalised(sp.csr_matrix(tfidf.transform(counts[:, :words])), char_columns),
+            target,
+        )
         if settings.nb_weight
         else None
     )
-    weighted = _weighted_features(counts, words, tfidf, ratio, settings.lexicon_weight)
+    weighted = _weighted_features(
+        counts, words, tfidf, char_columns, ratio, settings.lexicon_weight
+    )
     # liblinear fits these wide sparse binary problems 4-7x faster than lbfgs with the same
     # accuracy (benchmarks/sentiment.py); it has no multinomial mode, so three labels use lbfgs
     model = LogisticRegression(
@@ -206,7 +240,16 @@ def _fit_counts(
         label_counts=dict(Counter(labels)),
         settings=settings,
         lexicon_channels=channels,
+        char_columns=char_columns,
     )
+
+
+def _char_columns(vectorizer: FeatureVectorizer) -> np.ndarray | None:
+    """Boolean mask of the vocabulary's character n-gram columns (None if it has none)."""
+    mask = np.zeros(len(vectorizer.vocabulary), dtype=bool)
+    for feature, column in vectorizer.vocabulary.items():
+        mask[column] = feature.startswith(CHAR_PREFIX)
+    return mask if mask.any() else None
 
 
 def _vectorizer(language: str, settings: ClassifierSettings) -> FeatureVectorizer:
@@ -221,16 +264,18 @@ def cross_validated_accuracy(
     *,
     folds: int = 5,
     groups: list[str] | None = None,
+    seed: int = 0,
 ) -> float:
     """Accuracy of ``settings`` by stratified k-fold on the given data (vocabulary per fold);
-    with ``groups`` (e.g. source review per sentence) a group never spans two folds."""
+    with ``groups`` (e.g. source review per sentence) a group never spans two folds. ``seed``
+    shuffles the folds."""
     target = np.asarray(labels)
     splits = (
-        StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=0).split(
+        StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(
             np.zeros(len(labels)), target, groups
         )
         if groups is not None
-        else StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(
+        else StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(
             np.zeros(len(labels)), target
         )
     )
