@@ -40,6 +40,8 @@ CANDIDATES: dict[str, ClassifierSettings] = {
         c=10.0, char_low=2, char_high=5, separate_norms=False
     ),
     "words+char2-5 C10 +lexicon": ClassifierSettings(c=10.0, char_low=2, char_high=5),
+    "words+char3-5 C10 +lexicon": ClassifierSettings(c=10.0, char_low=3, char_high=5),
+    "words+char3-4 C10 +lexicon": ClassifierSettings(c=10.0, char_low=3, char_high=4),
     "words C30 +lexicon": ClassifierSettings(c=30.0, char_low=0, char_high=0),
     "words+char2-5 C30 +lexicon": ClassifierSettings(c=30.0, char_low=2, char_high=5),
     "words C10 +lexicon x3": ClassifierSettings(

@@ -20,6 +20,13 @@ from compare.analysis.text import lemmas, tokenize
         ("en", "it isn't good", ["it", "be", "NOT_good"]),
         ("en", "n't", []),
         ("en", "never worked without doubt", ["never", "NOT_work", "without", "NOT_doubt"]),
+        # the scope is the three words after the negation; a later negation opens a new one
+        (
+            "en",
+            "not very good at all but great",
+            ["not", "NOT_very", "NOT_good", "NOT_at", "all", "but", "great"],
+        ),
+        ("en", "no it was not bad", ["no", "NOT_it", "NOT_be", "not", "NOT_bad"]),
         ("fr", "ce n'est pas bon", ["ce", "être", "pas", "NOT_bon"]),
         ("pl", "nie polecam", ["nie", "NOT_polecać"]),
         ("no", "ikke bra", ["ikke", "NOT_bra"]),

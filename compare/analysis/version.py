@@ -2,4 +2,5 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
+"""4: the sentiment model of format 5 (``sentiment.bundle.FORMAT``)."""

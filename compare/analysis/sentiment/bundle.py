@@ -20,10 +20,10 @@ from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 4
+FORMAT = 5
 """Bumped when the classifiers' features change (3: lexicon features; 4: word and character
-blocks normalised separately); ``analyze`` retrains a database's model saved in an older
-format."""
+blocks normalised separately; 5: character 3-5-grams, negation scope of three words);
+``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 
 

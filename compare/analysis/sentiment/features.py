@@ -2,8 +2,8 @@
 negation scope, lemma bigrams, character n-grams.
 
 Lemmas (simplemma) pool inflected forms, which matters for Polish and Norwegian with little
-training data; a word after a negation ("not", "ikke", "nie", "pas") up to the end of the
-sentence gets a ``NOT_`` prefix so "not good" and "good" are different features.
+training data; the few words after a negation ("not", "ikke", "nie", "pas") get a ``NOT_``
+prefix so "not good" and "good" are different features.
 Character n-grams inside word boundaries (like scikit-learn's ``char_wb``) catch what the
 lemmatiser misses (unknown inflections, compounds, typos); they are built per distinct word
 and cached, since words repeat.
