@@ -17,8 +17,9 @@ from spiders.items import ReviewItem
 # Below this lingua confidence the target's hint is trusted more than the detector.
 MIN_CONFIDENCE = 0.5
 DOMINANT_SHARE = 0.75
-"""...dominant: at least this share of the batch's confident Scandinavian detections, and
-at least MIN_DOMINANT of them (a mixed Nordic shop keeps each review's detection)."""
+"""A batch's Scandinavian language is clearly dominant with at least this share of its
+confident Scandinavian detections and at least MIN_DOMINANT of them; a mixed Nordic shop
+keeps each review's own detection."""
 MIN_DOMINANT = 3
 
 
