@@ -30,11 +30,6 @@ MIN_TRUTH_MENTIONS = 20
 MIN_RECALL = 0.6
 """Share of an aspect's ground-truth mentions the taxonomy must find (reviews, not clauses)."""
 NEGATIVE_SHARE_TOLERANCE = 0.2
-KNOWN_MISSES = {("Kawa Mistrz", "returns"): 0.3}
-"""Aspects checked with a looser tolerance, and why: Kawa Mistrz's Polish reviews are scored
-by the pooled model (~80 clearly rated Polish reviews are too few for a model of its own, and
-the pooled model uses no lexicon), which reads the positive return clauses ("wymienili
-go bez żadnych pytań", "zwrot poszedł sprawnie") as neutral or negative."""
 GAP_NEGATIVE_SHARE_TOLERANCE = 0.12
 """Tighter for the aspects the planted gaps are about (what the report must get right)."""
 NEED_SHARE_TOLERANCE = 0.06
@@ -141,7 +136,7 @@ def test_aspect_polarity_matches_the_planted_truth(demo_engine: Engine) -> None:
             tolerance = (
                 GAP_NEGATIVE_SHARE_TOLERANCE
                 if (slugs[company], aspect) in gap_aspects
-                else KNOWN_MISSES.get((company, aspect), NEGATIVE_SHARE_TOLERANCE)
+                else NEGATIVE_SHARE_TOLERANCE
             )
             if mentions < MIN_RECALL * total or abs(share - expected) > tolerance:
                 misses.append(
