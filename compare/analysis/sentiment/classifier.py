@@ -3,9 +3,10 @@
 Features are raw counts turned into sublinear TF-IDF, so a review's feature row is the sum
 of its sentences' count rows: the analyser vectorises each sentence once and scores
 sentences and whole reviews from the same matrix. The word block and the character block
-of a row are L2-normalised separately (``separate_norms``): a word yields a dozen character
-n-grams but two word features, so one norm over both left the word features tiny. Optionally (``nb_weight``) each feature is
-scaled by its naive-Bayes log-count ratio before the regression (Wang & Manning's NB-LR).
+of a row are L2-normalised separately (``separate_norms``): a word yields about ten
+character n-grams but two word features, so one norm over both left the word features
+tiny. Optionally (``nb_weight``) each feature is scaled by its naive-Bayes log-count ratio
+before the regression (Wang & Manning's NB-LR).
 Hyper-parameters are fixed (chosen offline by cross-validation on the shared train splits,
 see ``benchmarks/sentiment_cv.py``) so training at analyse time is one fit, no search.
 """
