@@ -6,7 +6,8 @@ For each language: train our classifier on the train split only (fixed settings,
 by cross-validation on the train splits in ``sentiment_cv.py``), then on the dev/validation
 split print accuracy on positive-vs-negative sentences (also for the same model without
 lexicon features, and with one L2 norm over word and character features, the previous
-model) and macro-F1 (with neutral where the data labels it), next to TextBlob and always-"positive" measured in the same run, and texts/second.
+model) and macro-F1 (with neutral where the data labels it), next to TextBlob and
+always-"positive" measured in the same run, and texts/second.
 English (Hu & Liu) has no split: a seeded half/half split by review. It also gets
 aspect detection recall and aspect polarity accuracy against the annotated aspect terms,
 and the fallback-only (no labelled data) accuracy for en, no and fr (the languages with a

@@ -10,7 +10,8 @@ the source's recent history (median of the last ``history_runs`` healthy finishe
   per run because incremental re-crawls legitimately fetch fewer pages;
 - a field's coverage (reviews with text, rating, date; offers with a price) fell by
   ``coverage_drop`` or more, and so did the share of items read from the page's own
-  structured markup (a site that drops it is still read by heuristics, less reliably); without history, text and price coverage below ``min_coverage``.
+  structured markup (a site that drops it is still read by heuristics, less reliably);
+  without history, text and price coverage below ``min_coverage``.
 
 The verdict is stored once per run (``health_check``) and on the source
 (``Source.healthy``, ``health_reason``); a healthy run clears the mark. An interrupted run

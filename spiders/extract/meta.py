@@ -53,11 +53,6 @@ def declared_locale(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | 
     return declared.strip() if declared and declared.strip() else None
 
 
-def page_language(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
-    """ISO 639-1 code the page declares (see ``declared_locale``)."""
-    return iso_language(declared_locale(root, tags))
-
-
 def iso_language(value: str | None) -> str | None:
     """``"fr-FR"`` / ``"nb_NO"`` -> ``"fr"`` / ``"no"``; None if not a language tag."""
     if not value:
