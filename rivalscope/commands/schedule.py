@@ -67,6 +67,7 @@ def schedule(
     one database). After crawls: health checks, then analysis/report/alerts as the
     [schedule] and [alerts] tables say. SIGTERM stops cleanly (running crawls are ended
     and marked interrupted). With --once the exit status is 1 if a crawl failed.
+    Edits to the targets file apply from the next round, without a restart.
 
     Example: rivalscope schedule --targets targets.toml --log-file schedule.log
     """

@@ -10,10 +10,17 @@ One round (``run_due``): every due source whose lease this scheduler gets is cra
 up to ``[schedule] max_parallel`` at a time, each crawl a ``rivalscope crawl`` process
 with a time limit; its health is checked; after the round, analysis, report and alerts.
 ``serve`` repeats rounds, sleeping until the next fire time, until ``stop()`` (SIGTERM).
+
+The targets file is read again before each round when it changed on disk, so tuning a
+source or its schedule takes effect without a restart. Each crawl process reads the file
+itself, so the scheduler must not go on planning from an older copy than its crawls use;
+while the file is invalid no crawl starts (each would fail reading it), and the error is
+logged once per change.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -23,7 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from settings.targets import Source, Targets
+from settings.targets import Source, Targets, TargetsError, load_targets
 from spiders.health import check_and_notify
 from spiders.scheduler import lease
 from spiders.scheduler.crawl_process import CrawlOutcome, crawl_argv, run_crawl
@@ -64,6 +71,34 @@ class Scheduler:
         self.clock = clock
         self.owner = owner or lease.scheduler_id()
         self.stopping = threading.Event()
+        self._targets_stamp = _file_stamp(self.targets_path)
+        self.targets_error: str | None = None
+        """Why the targets file on disk cannot be used (None: it is in force)."""
+
+    # -- the targets file ----------------------------------------------------------
+
+    def reload_targets(self) -> bool:
+        """Read the targets file again if it changed on disk; True if new targets apply.
+
+        An invalid file keeps ``targets_error`` set (and no crawl starts) until it is fixed.
+        """
+        stamp = _file_stamp(self.targets_path)
+        if stamp == self._targets_stamp:
+            return False
+        self._targets_stamp = stamp
+        try:
+            targets = load_targets(self.targets_path)
+        except TargetsError as exc:
+            self.targets_error = str(exc)
+            log.error(
+                "targets file changed but cannot be used; no crawl starts until it is fixed: %s",
+                exc,
+            )
+            return False
+        self.targets, self.targets_error = targets, None
+        names = ", ".join(f"{s.name} ({s.schedule})" for s in self.scheduled_sources())
+        log.info("targets file reloaded; schedules (UTC): %s", names or "none")
+        return True
 
     # -- what to crawl -------------------------------------------------------------
 
@@ -156,6 +191,9 @@ class Scheduler:
 
     def run_due(self) -> list[CrawlOutcome]:
         """One round: crawl every due source, then the follow-ups if anything was crawled."""
+        self.reload_targets()
+        if self.targets_error is not None:
+            return []
         due = self.due_sources(self.clock())
         if not due:
             return []
@@ -174,13 +212,15 @@ class Scheduler:
         """Run rounds until ``stop()``; sleeps until the next due time between rounds."""
         names = ", ".join(f"{s.name} ({s.schedule})" for s in self.scheduled_sources())
         log.info("scheduler %s started; schedules (UTC): %s", self.owner, names or "none")
-        poll = self.targets.schedule.poll_seconds
         while not self.stopping.is_set():
             self.run_due()
+            poll = self.targets.schedule.poll_seconds
             now = self.clock()
             wake = self.next_wakeup(now)
             seconds = poll if wake is None else (wake - as_utc(now)).total_seconds()
-            if seconds <= 0:  # still due: its crawl was refused; look again a bit later
+            if self.targets_error is not None:
+                seconds = poll  # nothing can start before the file is fixed
+            elif seconds <= 0:  # still due: its crawl was refused; look again a bit later
                 seconds = REFUSED_RETRY_S
             self.stopping.wait(min(seconds, poll))
         log.info("scheduler %s stopped", self.owner)
@@ -188,3 +228,11 @@ class Scheduler:
     def stop(self) -> None:
         """Ask the loop to end; running crawls are terminated and marked ``interrupted``."""
         self.stopping.set()
+
+
+def _file_stamp(path: Path) -> bytes | None:
+    """The file's digest (an edit within one mtime tick still shows); None if unreadable."""
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
