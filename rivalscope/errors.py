@@ -1,7 +1,7 @@
 """The library's user-facing error types, which the CLI prints without a traceback.
 
 The classes are named, not imported: importing every library module here would make
-each ``rivalscope`` command pay for all of them (scikit-learn alone takes seconds).
+each ``rivalscope`` command pay for all of them (the analysis and report stacks take seconds).
 An exception can only be one of these if its module was imported, so ``user_error``
 looks only in modules already loaded.
 """

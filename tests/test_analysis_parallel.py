@@ -84,7 +84,7 @@ def test_pool_analysis_equals_in_process_analysis(
             two.classifiers[language].vectorizer.vocabulary
         )
         assert np.array_equal(
-            one.classifiers[language].model.coef_, two.classifiers[language].model.coef_
+            one.classifiers[language].model.coef, two.classifiers[language].model.coef
         )
 
 

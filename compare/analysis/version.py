@@ -2,5 +2,6 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "4"
-"""4: the sentiment model of format 5 (``sentiment.bundle.FORMAT``)."""
+ANALYZER_VERSION = "5"
+"""5: the sentiment model of format 6 (``sentiment.bundle.FORMAT``): polarities move in the
+third decimal with the new solver, so reviews are scored again by the retrained model."""

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
 
         Example: rivalscope analyze --db sqlite:///shops.db --taxonomy my-aspects.toml
         """
-        # Imported here: scikit-learn takes seconds to load, and --help should not wait.
+        # Imported here: the analysis stack takes most of a second to load; --help need not wait.
         from compare.analysis.discovery import candidate_aspects
         from compare.analysis.run import analyze_database
         from compare.analysis.taxonomy import load_taxonomy

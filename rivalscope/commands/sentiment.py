@@ -35,7 +35,7 @@ def train(
 
     Example: rivalscope sentiment train reviews.jsonl --out models/shop
     """
-    # Imported here: scikit-learn takes seconds to load, and --help should not wait.
+    # Imported here: the analysis stack takes most of a second to load; --help need not wait.
     from compare.analysis.sentiment.bundle import save_bundle
     from compare.analysis.training import (
         MIN_EXAMPLES,

@@ -20,9 +20,10 @@ from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 5
+FORMAT = 6
 """Bumped when the classifiers' features change (3: lexicon features; 4: word and character
-blocks normalised separately; 5: character 3-5-grams, negation scope of three words);
+blocks normalised separately; 5: character 3-5-grams, negation scope of three words; 6: our
+own logistic regression and idf arrays instead of pickled scikit-learn objects);
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 

@@ -18,9 +18,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from compare.analysis.sentiment.features import CHAR_PREFIX
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
@@ -28,6 +25,13 @@ from compare.analysis.sentiment.lexicon_features import (
     dense_lexicon_features,
     lexicon_channels,
     lexicon_counts,
+)
+from compare.analysis.sentiment.logistic import (
+    LinearModel,
+    balanced_weights,
+    fit_logistic,
+    idf_weights,
+    sublinear_tfidf,
 )
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
 from compare.analysis.text import lemmas
@@ -64,8 +68,9 @@ class SentimentClassifier:
 
     language: str
     vectorizer: FeatureVectorizer
-    tfidf: TfidfTransformer
-    model: LogisticRegression
+    idf: np.ndarray
+    """Idf weight of each vocabulary column (sublinear TF-IDF, see ``logistic``)."""
+    model: LinearModel
     nb_ratio: np.ndarray | None = None
     label_counts: dict[str, int] = field(default_factory=dict)
     cv_accuracy: float | None = None
@@ -77,7 +82,7 @@ class SentimentClassifier:
 
     @property
     def classes(self) -> list[str]:
-        return [str(c) for c in self.model.classes_]
+        return list(self.model.classes)
 
     def counts(self, texts: list[str]) -> sp.csr_matrix:
         """Raw feature counts, one row per text (rows can be summed)."""
@@ -101,7 +106,7 @@ class SentimentClassifier:
         return _weighted_features(
             counts,
             words,
-            self.tfidf,
+            self.idf,
             self.char_columns,
             self.nb_ratio,
             self.settings.lexicon_weight,
@@ -109,7 +114,7 @@ class SentimentClassifier:
 
     def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
         """Class probabilities (columns in ``classes`` order) for count rows."""
-        return np.asarray(self.model.predict_proba(self._features(counts)))
+        return self.model.predict_proba(self._features(counts))
 
     def polarity_and_label(self, probabilities: np.ndarray) -> list[tuple[float, str, float]]:
         """(polarity in [-1, 1], label, confidence) per probability row."""
@@ -175,14 +180,14 @@ def _block_normalised(features: sp.csr_matrix, char_columns: np.ndarray | None) 
 def _weighted_features(
     counts: sp.csr_matrix,
     words: int,
-    tfidf: TfidfTransformer,
+    idf: np.ndarray,
     char_columns: np.ndarray | None,
     nb_ratio: np.ndarray | None,
     lexicon_weight: float,
 ) -> sp.csr_matrix:
     """TF-IDF (block-normalised, times the NB ratio) of the word columns, beside the bounded
     lexicon features."""
-    features = _block_normalised(sp.csr_matrix(tfidf.transform(counts[:, :words])), char_columns)
+    features = _block_normalised(sublinear_tfidf(counts[:, :words], idf), char_columns)
     if nb_ratio is not None:
         features = sp.csr_matrix(features.multiply(nb_ratio))
     if counts.shape[1] == words:
@@ -212,36 +217,31 @@ def _fit_counts(
     channels: tuple[str, ...],
 ) -> SentimentClassifier:
     words = len(vectorizer.vocabulary)
-    tfidf = TfidfTransformer(sublinear_tf=True, norm=None).fit(counts[:, :words])
+    idf = idf_weights(counts[:, :words])
     char_columns = _char_columns(vectorizer) if settings.separate_norms else None
     target = np.asarray(labels)
     ratio = (
         _nb_ratio(
-            _block_normalised(sp.csr_matrix(tfidf.transform(counts[:, :words])), char_columns),
+            _block_normalised(sublinear_tfidf(counts[:, :words], idf), char_columns),
             target,
         )
         if settings.nb_weight
         else None
     )
-    weighted = _weighted_features(
-        counts, words, tfidf, char_columns, ratio, settings.lexicon_weight
-    )
-    # liblinear fits these wide sparse binary problems 4-7x faster than lbfgs with the same
-    # accuracy (benchmarks/sentiment.py); it has no multinomial mode, so three labels use lbfgs
-    model = LogisticRegression(
-        C=settings.c,
-        solver="liblinear" if len(set(labels)) == 2 else "lbfgs",
-        max_iter=3000,
-        # liblinear's tolerance 1e-3 instead of 1e-4: one Newton step less, the same accuracy
-        # to the third decimal in cross-validation on every language
+    weighted = _weighted_features(counts, words, idf, char_columns, ratio, settings.lexicon_weight)
+    # Newton steps for two labels (liblinear's problem, its tolerance 1e-3: the same accuracy
+    # to the third decimal in cross-validation as 1e-4); L-BFGS for three, at 1e-4
+    model = fit_logistic(
+        weighted,
+        target,
+        settings.c,
         tol=1e-3 if len(set(labels)) == 2 else 1e-4,
-        class_weight="balanced" if settings.balanced else None,
+        sample_weight=balanced_weights(target) if settings.balanced else None,
     )
-    model.fit(weighted, target)
     return SentimentClassifier(
         language=language,
         vectorizer=vectorizer,
-        tfidf=tfidf,
+        idf=idf,
         model=model,
         nb_ratio=ratio,
         label_counts=dict(Counter(labels)),
@@ -276,6 +276,9 @@ def cross_validated_accuracy(
     """Accuracy of ``settings`` by stratified k-fold on the given data (vocabulary per fold);
     with ``groups`` (e.g. source review per sentence) a group never spans two folds. ``seed``
     shuffles the folds."""
+    # scikit-learn only here (benchmarks and offline tuning): it costs ~1 s to import
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
     target = np.asarray(labels)
     splits = (
         StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(
@@ -292,7 +295,7 @@ def cross_validated_accuracy(
             [texts[i] for i in train_idx], list(target[train_idx]), language, settings
         )
         probabilities = fitted.probabilities(fitted.counts([texts[i] for i in test_idx]))
-        predicted = list(fitted.model.classes_[np.argmax(probabilities, axis=1)])
+        predicted = [fitted.classes[i] for i in np.argmax(probabilities, axis=1)]
         correct += sum(p == g for p, g in zip(predicted, target[test_idx], strict=True))
     return correct / len(labels)
 

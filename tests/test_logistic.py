@@ -1,0 +1,96 @@
+"""Our logistic regression and TF-IDF against scikit-learn's, on the same problems.
+
+The analyser fits its own (``compare.analysis.sentiment.logistic``) to keep scikit-learn's
+import out of every run; these tests hold it to scikit-learn's solutions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.class_weight import compute_sample_weight
+
+from compare.analysis.sentiment.logistic import (
+    balanced_weights,
+    fit_logistic,
+    idf_weights,
+    sublinear_tfidf,
+)
+
+NAMES3 = ["negative", "neutral", "positive"]
+
+
+def _problem(
+    classes: int, rows: int = 400, columns: int = 300, seed: int = 0
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Sparse non-negative rows with a planted linear signal, and their labels."""
+    rng = np.random.default_rng(seed)
+    features = sp.csr_matrix(sp.random(rows, columns, density=0.05, random_state=seed) * 3)
+    truth = rng.normal(size=(classes, columns))
+    scores = np.asarray(features @ truth.T) + rng.gumbel(size=(rows, classes))
+    names = np.array(["negative", "positive"] if classes == 2 else NAMES3)
+    return features, names[np.argmax(scores, axis=1)]
+
+
+@pytest.mark.parametrize("c", [0.1, 1.0, 10.0])
+def test_two_classes_match_liblinear(c: float) -> None:
+    features, labels = _problem(2)
+    ours = fit_logistic(features, labels, c, tol=1e-6)
+    theirs = LogisticRegression(C=c, solver="liblinear", tol=1e-8, max_iter=10_000)
+    theirs.fit(features, labels)
+    assert ours.classes == tuple(theirs.classes_)
+    scale = np.abs(theirs.coef_).max()
+    assert np.abs(ours.coef - theirs.coef_).max() < 1e-5 * scale
+    assert ours.intercept == pytest.approx(theirs.intercept_, abs=1e-5 * scale)
+    assert np.abs(ours.predict_proba(features) - theirs.predict_proba(features)).max() < 1e-5
+
+
+def test_three_classes_match_lbfgs_multinomial() -> None:
+    features, labels = _problem(3)
+    ours = fit_logistic(features, labels, 10.0, tol=1e-8)
+    theirs = LogisticRegression(C=10.0, solver="lbfgs", tol=1e-10, max_iter=10_000)
+    theirs.fit(features, labels)
+    assert ours.classes == tuple(theirs.classes_) == ("negative", "neutral", "positive")
+    assert np.abs(ours.predict_proba(features) - theirs.predict_proba(features)).max() < 1e-5
+
+
+def test_probabilities_are_distributions_over_sorted_classes() -> None:
+    features, labels = _problem(3, seed=1)
+    model = fit_logistic(features, labels, 1.0)
+    probabilities = model.predict_proba(features)
+    assert probabilities.shape == (features.shape[0], 3)
+    assert np.allclose(probabilities.sum(axis=1), 1.0) and (probabilities >= 0).all()
+    predicted = np.asarray(model.classes)[np.argmax(probabilities, axis=1)]
+    assert (predicted == labels).mean() > 0.7  # the planted signal is learnt
+
+
+def test_balanced_weights_match_scikit_learn() -> None:
+    labels = np.array(["positive"] * 7 + ["negative"] * 2 + ["neutral"])
+    assert np.allclose(balanced_weights(labels), compute_sample_weight("balanced", labels))
+
+
+def test_sample_weights_shift_the_decision() -> None:
+    features, labels = _problem(2, seed=2)
+    plain = fit_logistic(features, labels, 1.0)
+    heavy = np.where(labels == "positive", 5.0, 1.0)
+    weighted = fit_logistic(features, labels, 1.0, sample_weight=heavy)
+    assert (
+        weighted.predict_proba(features)[:, 1].mean() > plain.predict_proba(features)[:, 1].mean()
+    )
+
+
+def test_sublinear_tfidf_matches_scikit_learn() -> None:
+    counts = sp.csr_matrix(np.array([[1, 0, 3, 0], [2, 1, 0, 0], [0, 0, 1, 5]], dtype=np.float64))
+    theirs = TfidfTransformer(sublinear_tf=True, norm=None).fit(counts)
+    idf = idf_weights(counts)
+    assert np.allclose(idf, theirs.idf_)
+    assert np.allclose(sublinear_tfidf(counts, idf).toarray(), theirs.transform(counts).toarray())
+
+
+def test_one_class_is_refused() -> None:
+    features, _ = _problem(2)
+    with pytest.raises(ValueError, match="two classes"):
+        fit_logistic(features, ["positive"] * features.shape[0], 1.0)
