@@ -6,6 +6,8 @@ import out of every run; these tests hold it to scikit-learn's solutions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -94,3 +96,30 @@ def test_one_class_is_refused() -> None:
     features, _ = _problem(2)
     with pytest.raises(ValueError, match="two classes"):
         fit_logistic(features, ["positive"] * features.shape[0], 1.0)
+
+
+def _separable() -> tuple[sp.csr_matrix, np.ndarray]:
+    features = sp.csr_matrix(np.vstack([np.eye(20), 2 * np.eye(20)]))
+    return features, np.array(["negative", "positive"] * 20)
+
+
+def _empty_rows() -> tuple[sp.csr_matrix, np.ndarray]:
+    features = sp.csr_matrix(np.vstack([np.zeros((5, 4)), np.eye(4)]))
+    return features, np.array(["negative", "positive"] * 4 + ["positive"])
+
+
+def _lone_negative() -> tuple[sp.csr_matrix, np.ndarray]:
+    features = sp.csr_matrix(sp.random(50, 30, density=0.2, random_state=1))
+    return features, np.array(["positive"] * 49 + ["negative"])
+
+
+@pytest.mark.parametrize("make", [_separable, _empty_rows, _lone_negative])
+@pytest.mark.parametrize("c", [1.0, 10_000.0])
+def test_degenerate_problems_match_liblinear(
+    make: Callable[[], tuple[sp.csr_matrix, np.ndarray]], c: float
+) -> None:
+    features, labels = make()
+    ours = fit_logistic(features, labels, c, tol=1e-6)
+    theirs = LogisticRegression(C=c, solver="liblinear", tol=1e-8, max_iter=100_000)
+    theirs.fit(features, labels)
+    assert np.abs(ours.predict_proba(features) - theirs.predict_proba(features)).max() < 1e-5
