@@ -1,4 +1,5 @@
-"""The sentiment CLI: training on a tiny JSON-lines file, the score output contract, errors."""
+"""The sentiment CLI (training on a tiny JSON-lines file, the score output contract, errors)
+and ``rivalscope analyze`` run as a command."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rivalscope.cli import app
+from tests.cli import run_cli
 from tests.sample_reviews import BAD, GOOD
 
 
@@ -124,3 +126,30 @@ def test_bad_training_files_give_one_line_errors(
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+POLISH = ["Szybka dostawa i świetna jakość.", "Fatalna obsługa, towar uszkodzony."]
+
+
+def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> None:
+    rows = ["id,text,rating,best_rating,language"]
+    for i in range(120):
+        good = i % 2 == 0
+        text = f"{(GOOD if good else BAD)[i % 3]} {(GOOD if good else BAD)[(i + 1) % 3]}"
+        rows.append(f'en{i},"{text} #{i}",{5 if good else 1},5,en')
+    for i in range(30):
+        rows.append(f'pl{i},"{POLISH[i % 2]} #{i}",{5 if i % 2 == 0 else 1},5,pl')
+    csv_file = tmp_path / "reviews.csv"
+    csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    imported = run_cli("import", str(csv_file), "--company", "Rival", cwd=tmp_path, db_url=url)
+    assert imported.returncode == 0, imported.stderr
+    first = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
+    assert first.returncode == 0, first.stderr
+    assert "own classifiers for en; one pooled classifier for pl" in first.stdout
+    assert "150 reviews analysed" in first.stdout
+    assert "classifier:en@v0001" in first.stdout and "pooled:pl@v0001" in first.stdout
+    assert (tmp_path / "r.db.models" / "v0001" / "meta.json").exists()
+    again = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
+    assert again.returncode == 0, again.stderr
+    assert "nothing to analyse" in again.stdout and "trained" not in again.stdout

@@ -182,6 +182,7 @@ def test_language_below_threshold_is_scored_by_the_pooled_model(
     add_reviews(engine, [*rated(120), *polish_rated(30)])
     summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
     assert summary.model_languages == ["en", "multi", "pl"]
+    assert summary.model_pooled_languages == ["pl"]
     assert summary.languages["pl"].models == {"pooled:pl@v0001": 30}
     assert summary.languages["en"].models == {"classifier:en@v0001": 120}
     assert summary.languages["pl"].unknown == 0

@@ -99,6 +99,10 @@ class AnalyzeSummary:
     model_trained: bool = False
     """True if this call trained a new model version from the database's ratings."""
     model_languages: list[str] = field(default_factory=list)
+    """Languages the model scores: its own classifiers' (with ``multi``, the pooled one) and
+    the languages the pooled classifier scores."""
+    model_pooled_languages: list[str] = field(default_factory=list)
+    """The languages scored by the pooled classifier (too few ratings for their own)."""
 
 
 def analyze_database(
@@ -120,6 +124,7 @@ def analyze_database(
     folder, summary.model_trained = refresh_database_model(engine, root, workers=processes)
     summary.model_folder = folder
     summary.model_languages = _bundle_languages(folder) if folder is not None else []
+    summary.model_pooled_languages = _pooled_languages(folder) if folder is not None else []
     if pending == 0:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
@@ -193,6 +198,11 @@ def _trained_counts(folder: Path) -> dict[str, int]:
 def _bundle_languages(folder: Path) -> list[str]:
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     return sorted(set(meta.get("languages", {})) | set(meta.get("pooled_languages", {})))
+
+
+def _pooled_languages(folder: Path) -> list[str]:
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    return sorted(meta.get("pooled_languages", {}))
 
 
 def _pending_filter(analyzer_version: str) -> Any:

@@ -71,10 +71,21 @@ def register(app: typer.Typer) -> None:
 
 def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | None, int]]) -> None:
     """A table per language (reviews, model that scored them, labels), top aspects, needs."""
+    from compare.analysis.sentiment.features import POOLED
+
     console = Console()
     if summary.model_trained:
+        pooled = summary.model_pooled_languages
+        own = [lang for lang in summary.model_languages if lang not in pooled and lang != POOLED]
         console.print(
-            f"trained sentiment model {summary.model_folder} ({', '.join(summary.model_languages)})"
+            f"trained sentiment model {summary.model_folder}: "
+            + (f"own classifiers for {', '.join(own)}" if own else "no language of its own")
+            + (
+                f"; one pooled classifier for {', '.join(pooled)} (too few clear ratings for "
+                "their own)"
+                if pooled
+                else ""
+            )
         )
     if summary.analyzed == 0:
         console.print(
