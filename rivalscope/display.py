@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 
-from storage.crawl_summary import CompanySummary
+if TYPE_CHECKING:  # storage pulls in SQLAlchemy: not for --help
+    from storage.crawl_summary import CompanySummary
 
 # Wide enough for the tables when output is piped (rich would assume 80 columns).
 console = Console(soft_wrap=True, width=None if Console().is_terminal else 160)

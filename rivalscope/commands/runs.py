@@ -9,9 +9,6 @@ from rich.table import Table
 
 from rivalscope.display import console
 from rivalscope.options import DbOption
-from spiders.scheduler.due import as_utc
-from storage.db import database_url, describe_url, open_database
-from storage.run_history import recent_runs
 
 
 def runs(
@@ -25,6 +22,11 @@ def runs(
 
     Example: rivalscope runs --source acme-shop --limit 5
     """
+    # Imported here: the storage stack takes half a second; --help need not wait.
+    from spiders.scheduler.due import as_utc
+    from storage.db import database_url, describe_url, open_database
+    from storage.run_history import recent_runs
+
     url = database_url(db)
     engine = open_database(url)
     rows = recent_runs(engine, source, limit)

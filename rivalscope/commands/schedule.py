@@ -7,17 +7,16 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from rivalscope.display import console
 from rivalscope.options import DbOption, TargetsOption
-from settings.targets import load_targets
-from spiders.scheduler.crawl_process import CrawlOutcome
-from spiders.scheduler.service import Scheduler
-from storage.db import database_url, open_database
+
+if TYPE_CHECKING:
+    from spiders.scheduler.crawl_process import CrawlOutcome
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -71,6 +70,11 @@ def schedule(
 
     Example: rivalscope schedule --targets targets.toml --log-file schedule.log
     """
+    # Imported here: the storage stack takes half a second; --help need not wait.
+    from settings.targets import load_targets
+    from spiders.scheduler.service import Scheduler
+    from storage.db import database_url, open_database
+
     plan = load_targets(targets)
     url = database_url(db)
     engine = open_database(url)

@@ -12,10 +12,6 @@ from rivalscope import __version__
 from rivalscope.display import console
 from rivalscope.errors import UserError
 from rivalscope.options import DbOption, TargetsOption
-from settings.targets import Crawler, load_targets
-from spiders.scheduler.due import as_utc, next_due
-from storage.db import database_url, describe_url, open_database
-from storage.models import utcnow
 
 targets_app = typer.Typer(
     help="Check and tune the targets file: validate, health status, page check, selector "
@@ -47,7 +43,12 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
 
     Example: rivalscope targets validate --targets targets.toml
     """
+    # Imported in each command: the storage and settings stacks take half a second, and
+    # --help need not wait.
+    from settings.targets import load_targets
+    from spiders.scheduler.due import next_due
     from spiders.target_check import selector_problems
+    from storage.models import utcnow
 
     plan = load_targets(targets)
     table = Table(title=f"Sources in {targets}", title_justify="left")
@@ -88,8 +89,11 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
     """
     from sqlmodel import Session, col, select
 
+    from settings.targets import load_targets
+    from spiders.scheduler.due import as_utc, next_due
     from spiders.scheduler.lease import load_states
-    from storage.models import CrawlRun, Source
+    from storage.db import database_url, describe_url, open_database
+    from storage.models import CrawlRun, Source, utcnow
 
     plan = load_targets(targets)
     url = database_url(db)
@@ -167,6 +171,7 @@ def check(
 
     Example: rivalscope targets check acme-shop --url https://acme.example/p/kettle
     """
+    from settings.targets import load_targets
     from spiders.target_check import check_page, user_agent
 
     plan = load_targets(targets)
@@ -224,6 +229,7 @@ def suggest(
 
     Example: rivalscope targets suggest --url https://shop.example/p/kettle > selectors.toml
     """
+    from settings.targets import Crawler, load_targets
     from spiders.extract.suggest import suggest_selectors
     from spiders.target_check import user_agent
 

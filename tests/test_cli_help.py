@@ -1,0 +1,63 @@
+"""Every command answers ``--help`` with its description and an example, and help stays light.
+
+Help is read often while tuning targets; it must not load the database or analysis stacks
+(they take about a second to import), so commands import those inside their functions.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+
+from rivalscope.cli import app
+from tests.cli import run_cli
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    subcommands = getattr(command, "commands", None)
+    if subcommands is None:
+        yield path
+        return
+    for name, sub in subcommands.items():
+        yield from _commands(sub, (*path, name))
+
+
+COMMANDS = sorted(_commands(typer.main.get_command(app)))
+
+
+def test_the_command_list_is_complete() -> None:
+    names = {" ".join(path) for path in COMMANDS}
+    assert {"analyze", "crawl", "demo", "report", "schedule", "sentiment score"} <= names
+    assert {"targets validate", "targets status", "targets check", "targets suggest"} <= names
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=[" ".join(p) for p in COMMANDS])
+def test_every_command_has_help_with_an_example(path: tuple[str, ...], tmp_path: Path) -> None:
+    result = run_cli(*path, "--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "rivalscope " + " ".join(path) + " [OPTIONS]" in result.stdout  # the usage line
+    example = next(line for line in result.stdout.splitlines() if "Example:" in line)
+    assert "rivalscope " + " ".join(path) in example
+
+
+def test_help_loads_no_database_or_analysis_stack(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from rivalscope.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'numpy', 'scipy', 'pandas', 'scrapy', 'sklearn')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
