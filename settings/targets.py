@@ -352,6 +352,8 @@ def load_targets(path: str | Path = DEFAULT_TARGETS_FILE) -> Targets:
         ) from None
     except UnicodeDecodeError as exc:
         raise TargetsError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:  # a folder, no permission, ...
+        raise TargetsError(f"cannot read targets file {path}: {exc.strerror or exc}") from None
     return parse_targets(text, str(path))
 
 

@@ -52,6 +52,35 @@ def test_train_writes_a_described_model(model_dir: Path) -> None:
     assert meta["languages"]["en"]["label_counts"] == {"positive": 60, "negative": 60}
 
 
+def _age(model_dir: Path, written_format: int) -> None:
+    meta_path = model_dir / "meta.json"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta["format"] = written_format
+    meta_path.write_text(json.dumps(meta), "utf-8")
+
+
+def test_a_model_of_another_format_is_refused_with_what_to_do(model_dir: Path) -> None:
+    _age(model_dir, 5)
+    result = run_cli(
+        "sentiment", "score", "--model", str(model_dir), cwd=model_dir.parent,
+        stdin='{"text": "Great", "lang": "en"}\n',
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "is of format 5" in result.stderr and "train it again" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_outdated_database_model_gives_way_to_the_fallbacks(model_dir: Path) -> None:
+    from compare.analysis.sentiment.bundle import latest_bundle
+
+    root = model_dir.parent / "models"
+    root.mkdir()
+    model_dir.rename(root / "v0001")
+    assert latest_bundle(root) is not None
+    _age(root / "v0001", 5)
+    assert latest_bundle(root) is None
+
+
 def test_score_writes_one_json_line_per_input_in_order(model_dir: Path) -> None:
     lines = [
         {"text": "Great quality, I love it!", "lang": "en"},

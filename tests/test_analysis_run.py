@@ -117,6 +117,26 @@ def test_a_model_in_an_older_format_is_retrained(engine: Engine, tmp_path: Path)
     assert later.model_trained and later.model_folder == tmp_path / "m" / "v0002"
 
 
+def test_an_older_model_that_cannot_be_retrained_gives_way_to_the_fallbacks(
+    engine: Engine, tmp_path: Path
+) -> None:
+    examples = {
+        "en": [(GOOD[i % 3] + " " + GOOD[(i + 1) % 3], "positive") for i in range(60)]
+        + [(BAD[i % 3] + " " + BAD[(i + 2) % 3], "negative") for i in range(60)]
+    }
+    folder = save_bundle(train_bundle(examples, "an older version"), tmp_path / "m" / "v0001")
+    meta = folder / "meta.json"
+    meta.write_text(
+        meta.read_text("utf-8").replace(f'"format": {FORMAT}', f'"format": {FORMAT - 1}'),
+        "utf-8",
+    )
+    add_reviews(engine, rated(10))  # too few ratings to train a new model
+    summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
+    assert summary.analyzed == 10 and not summary.model_trained
+    assert summary.model_folder is None
+    assert set(summary.languages["en"].models) == {"lexicon-vader-en+pattern-en"}
+
+
 def test_empty_emoji_and_unknown_language_reviews(engine: Engine, tmp_path: Path) -> None:
     add_reviews(
         engine,

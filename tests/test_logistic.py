@@ -123,3 +123,25 @@ def test_degenerate_problems_match_liblinear(
     theirs = LogisticRegression(C=c, solver="liblinear", tol=1e-8, max_iter=100_000)
     theirs.fit(features, labels)
     assert np.abs(ours.predict_proba(features) - theirs.predict_proba(features)).max() < 1e-5
+
+
+@pytest.mark.parametrize("positives", [200, 40])
+def test_the_default_tolerance_stops_where_liblinear_does(positives: int) -> None:
+    """At tol 1e-3 both solvers stop early; the stopping rule is liblinear's, so both land
+    about as far from the exact optimum (imbalanced labels make the rule stricter)."""
+    features, _ = _problem(2, rows=400, columns=2000, seed=3)
+    labels = np.array(["positive"] * positives + ["negative"] * (400 - positives))
+    exact = fit_logistic(features, labels, 10.0, tol=1e-10).predict_proba(features)
+    ours = fit_logistic(features, labels, 10.0, tol=1e-3).predict_proba(features)
+    theirs = LogisticRegression(C=10.0, solver="liblinear", tol=1e-3).fit(features, labels)
+    their_error = np.abs(theirs.predict_proba(features) - exact).max()
+    assert np.abs(ours - exact).max() <= max(2 * their_error, 1e-4)
+
+
+def test_labels_of_any_type_are_compared_as_text() -> None:
+    features = sp.csr_matrix(np.eye(6))
+    as_numbers = fit_logistic(features, np.array([0, 1, 1, 1, 0, 1]), 1.0)
+    as_text = fit_logistic(features, ["0", "1", "1", "1", "0", "1"], 1.0)
+    assert as_numbers.classes == ("0", "1")
+    assert np.allclose(as_numbers.coef, as_text.coef)
+    assert as_numbers.predict_proba(features)[1, 1] > 0.5  # row 1 is labelled 1

@@ -93,3 +93,28 @@ def test_a_deleted_file_is_reported_and_nothing_starts(scheduler: Scheduler) -> 
     scheduler.targets_path.unlink()
     assert scheduler.run_due() == []
     assert scheduler.targets_error is not None and "not found" in scheduler.targets_error
+
+
+def test_an_unreadable_path_is_reported_not_fatal(scheduler: Scheduler) -> None:
+    scheduler.targets_path.unlink()
+    scheduler.targets_path.mkdir()  # e.g. a botched edit left a folder behind
+    assert scheduler.run_due() == []
+    assert scheduler.targets_error is not None and "cannot read" in scheduler.targets_error
+
+
+def test_an_edit_made_before_the_scheduler_started_is_seen(tmp_path: Path, engine: Engine) -> None:
+    path = tmp_path / "targets.toml"
+    _write(path, _source("shop", "0 4 * * *"))
+    loaded = load_targets(path)
+    _write(path, _source("shop", "0 5 * * *"))  # edited between the load and the start
+    scheduler = Scheduler(loaded, path, "sqlite://", engine, clock=lambda: NOW)
+    assert scheduler.reload_targets() is True
+    assert _plan(scheduler) == [("shop", "0 5 * * *")]
+
+
+def test_rewriting_the_same_settings_is_not_a_change(scheduler: Scheduler) -> None:
+    assert scheduler.reload_targets() is False  # the first look: same as loaded
+    text = scheduler.targets_path.read_text(encoding="utf-8")
+    scheduler.targets_path.write_text("# tuned later\n" + text, encoding="utf-8")
+    assert scheduler.reload_targets() is False
+    assert scheduler.targets_error is None

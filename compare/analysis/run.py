@@ -164,7 +164,8 @@ def refresh_database_model(
         return (existing[-1] if existing else None), False
     examples = examples_from_database(engine)
     if not trainable([row for rows in examples.values() for row in rows]):
-        return (existing[-1] if existing else None), False
+        # an outdated model cannot be read by this version: the fallbacks score instead
+        return (existing[-1] if existing and not outdated else None), False
     description = f"database reviews, {RATING_RULE}"
     jobs = len(training_jobs(examples)[0])
     if workers > 1 and jobs > 1:

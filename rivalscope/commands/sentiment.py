@@ -90,9 +90,9 @@ def score(
 ) -> None:
     """Score JSON lines {"text", "lang"?} from stdin; print {"lang","polarity","label","confidence"}.
 
-    Without --model the database's newest model is used, else the lexicon fallbacks (VADER
-    and Pattern for en, textblob-fr for fr, AFINN's Danish list for no and da); other
-    languages, and languages the model was not trained on, get label "unknown".
+    Without --model the database's newest model is used. Languages it has no classifier for
+    use the lexicon fallbacks (VADER and Pattern for en, textblob-fr for fr, AFINN's Danish
+    list for no and da); languages with neither (e.g. pl) get label "unknown".
 
     Example: echo '{"text": "Rask levering!", "lang": "no"}' | rivalscope sentiment score
     """

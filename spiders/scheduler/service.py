@@ -45,6 +45,8 @@ LIMIT_MARGIN_S = 60.0
 scheduler kills it only if it is still there this much later (hung)."""
 LEASE_MARGIN = timedelta(minutes=5)
 REFUSED_RETRY_S = 5.0
+_NEVER_READ = b""
+"""Stamp before the first look (no digest is empty; None means unreadable)."""
 
 
 class Scheduler:
@@ -71,7 +73,9 @@ class Scheduler:
         self.clock = clock
         self.owner = owner or lease.scheduler_id()
         self.stopping = threading.Event()
-        self._targets_stamp = _file_stamp(self.targets_path)
+        # never read: the first round reads the file once more, so an edit made between
+        # the caller's load and this constructor is not missed
+        self._targets_stamp: bytes | None = _NEVER_READ
         self.targets_error: str | None = None
         """Why the targets file on disk cannot be used (None: it is in force)."""
 
@@ -95,7 +99,10 @@ class Scheduler:
                 exc,
             )
             return False
+        unchanged = targets == self.targets
         self.targets, self.targets_error = targets, None
+        if unchanged:
+            return False
         names = ", ".join(f"{s.name} ({s.schedule})" for s in self.scheduled_sources())
         log.info("targets file reloaded; schedules (UTC): %s", names or "none")
         return True

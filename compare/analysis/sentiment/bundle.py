@@ -91,6 +91,13 @@ def load_bundle(folder: Path) -> ModelBundle:
     meta_path = folder / META_FILE
     if not meta_path.is_file():
         raise AnalysisInputError(f"{folder} is not a sentiment model folder (no {META_FILE})")
+    written = bundle_format(folder)
+    if written != FORMAT:
+        raise AnalysisInputError(
+            f"the sentiment model in {folder} is of format {written}, this rivalscope reads "
+            f"format {FORMAT}: train it again (`rivalscope analyze` retrains a database's "
+            "model; `rivalscope sentiment train` writes a model folder)"
+        )
     try:
         meta = json.loads(meta_path.read_text("utf-8"))
         classifiers: dict[str, SentimentClassifier] = {}
@@ -129,9 +136,12 @@ def versions(root: Path) -> list[Path]:
 
 
 def latest_bundle(root: Path) -> ModelBundle | None:
-    """The newest version under ``root``, or None if none was trained yet."""
+    """The newest version under ``root``, or None if none was trained yet or the newest is
+    of an older format (``analyze`` retrains it; until then the fallbacks score)."""
     found = versions(root)
-    return load_bundle(found[-1]) if found else None
+    if not found or bundle_format(found[-1]) != FORMAT:
+        return None
+    return load_bundle(found[-1])
 
 
 def next_version_folder(root: Path) -> Path:

@@ -7,18 +7,23 @@ are scikit-learn's, so the solutions are the same up to the solvers' tolerance
 (``tests/test_logistic.py`` compares them):
 - two classes: liblinear's primal problem, ``0.5 |w|^2 + C sum_i s_i log(1 + exp(-y_i w.x_i))``
   with the bias as one more (regularised) feature of value 1, solved by Newton steps with
-  conjugate gradients and a backtracking line search (liblinear uses a trust region);
+  conjugate gradients and a backtracking line search (liblinear uses a trust region), and
+  liblinear's stopping rule: ``|g| <= tol * max(min(positives, negatives), 1) / n * |g0|``;
 - three or more: the multinomial (softmax) loss with an unregularised bias, by L-BFGS as
-  scikit-learn's ``lbfgs`` solver does (SciPy's optimiser, imported only then).
+  scikit-learn's ``lbfgs`` solver does (SciPy's optimiser, imported only then), with its
+  gradient tolerance on scikit-learn's scale (the objective divided by ``C * sum(s)``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+log = logging.getLogger(__name__)
 
 NEWTON_STEPS = 100
 CG_STEPS = 250
@@ -73,7 +78,7 @@ def fit_logistic(
     sample_weight: np.ndarray | None = None,
 ) -> LinearModel:
     """Fit on rows and their labels (at least two distinct); see the module docstring."""
-    target = np.asarray(labels)
+    target = np.asarray(labels).astype(str)
     classes = tuple(str(x) for x in np.unique(target))
     if len(classes) < 2:
         raise ValueError(f"need at least two classes, got {classes}")
@@ -89,7 +94,7 @@ def fit_logistic(
 
 def balanced_weights(labels: list[str] | np.ndarray) -> np.ndarray:
     """Per-row weights ``n / (classes * count of the row's class)`` (class_weight='balanced')."""
-    target = np.asarray(labels)
+    target = np.asarray(labels).astype(str)
     values, inverse, counts = np.unique(target, return_inverse=True, return_counts=True)
     return np.asarray(len(target) / (len(values) * counts[inverse]))
 
@@ -112,13 +117,15 @@ def _newton_binary(
         return float(0.5 * weights @ weights + cw @ np.logaddexp(0.0, -margin)), margin
 
     value, margin = objective(w)
+    positives = int((y > 0).sum())
+    scale = max(min(positives, len(y) - positives), 1) / len(y)  # liblinear's
     first_norm: float | None = None
     for _ in range(NEWTON_STEPS):
         s = _sigmoid(margin)
         gradient = w + xt @ (cw * (s - 1.0) * y)
         norm = float(np.linalg.norm(gradient))
         first_norm = norm if first_norm is None else first_norm
-        if norm <= tol * first_norm or norm == 0.0:
+        if norm <= tol * scale * first_norm or norm == 0.0:
             break
         step = _conjugate_gradient(_hessian_product(x, xt, cw * s * (1.0 - s)), -gradient, norm)
         slope = float(gradient @ step)
@@ -126,10 +133,14 @@ def _newton_binary(
         while True:
             candidate = w + size * step
             new_value, new_margin = objective(candidate)
-            if new_value <= value + ARMIJO * size * slope or size < 1e-10:
+            if new_value <= value + ARMIJO * size * slope:
                 break
             size *= 0.5
+            if size < 1e-10:  # no descent left at this precision: w is as good as it gets
+                return w[:-1], float(w[-1])
         w, value, margin = candidate, new_value, new_margin
+    else:
+        log.warning("logistic regression: %d Newton steps without converging", NEWTON_STEPS)
     return w[:-1], float(w[-1])
 
 
@@ -190,7 +201,9 @@ def _lbfgs_multinomial(
         np.zeros(k * (d + 1)),
         jac=True,
         method="L-BFGS-B",
-        options={"maxiter": 3000, "gtol": tol, "ftol": 64 * np.finfo(float).eps},
+        options={"maxiter": 3000, "gtol": tol * float(cw.sum()), "ftol": 64 * np.finfo(float).eps},
     )
+    if not result.success:
+        log.warning("logistic regression (L-BFGS) stopped early: %s", result.message)
     weights = result.x.reshape(k, d + 1)
     return np.ascontiguousarray(weights[:, :d]), weights[:, d].copy()
