@@ -123,8 +123,8 @@ def analyze_database(
     processes = count if pending >= IN_PROCESS_BELOW else 1
     folder, summary.model_trained = refresh_database_model(engine, root, workers=processes)
     summary.model_folder = folder
-    summary.model_languages = _bundle_languages(folder) if folder is not None else []
-    summary.model_pooled_languages = _pooled_languages(folder) if folder is not None else []
+    if folder is not None:
+        summary.model_languages, summary.model_pooled_languages = _model_languages(folder)
     if pending == 0:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
@@ -196,14 +196,12 @@ def _trained_counts(folder: Path) -> dict[str, int]:
     }
 
 
-def _bundle_languages(folder: Path) -> list[str]:
+def _model_languages(folder: Path) -> tuple[list[str], list[str]]:
+    """(every language the model scores, the ones its pooled classifier scores), from its
+    meta.json (cheaper than loading the classifiers when nothing is pending)."""
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
-    return sorted(set(meta.get("languages", {})) | set(meta.get("pooled_languages", {})))
-
-
-def _pooled_languages(folder: Path) -> list[str]:
-    meta = json.loads((folder / "meta.json").read_text("utf-8"))
-    return sorted(meta.get("pooled_languages", {}))
+    pooled = sorted(meta.get("pooled_languages", {}))
+    return sorted(set(meta.get("languages", {})) | set(pooled)), pooled
 
 
 def _pending_filter(analyzer_version: str) -> Any:

@@ -103,8 +103,7 @@ class Scheduler:
         self.targets, self.targets_error = targets, None
         if unchanged:
             return False
-        names = ", ".join(f"{s.name} ({s.schedule})" for s in self.scheduled_sources())
-        log.info("targets file reloaded; schedules (UTC): %s", names or "none")
+        log.info("targets file reloaded; schedules (UTC): %s", self._schedules())
         return True
 
     # -- what to crawl -------------------------------------------------------------
@@ -112,6 +111,10 @@ class Scheduler:
     def scheduled_sources(self) -> list[Source]:
         """Sources with a cron ``schedule``, in file order."""
         return [source for _, source in self.targets.sources() if source.schedule]
+
+    def _schedules(self) -> str:
+        """'name (cron), ...' for the log, or 'none'."""
+        return ", ".join(f"{s.name} ({s.schedule})" for s in self.scheduled_sources()) or "none"
 
     def due_sources(self, now: datetime) -> list[Source]:
         """Sources due at ``now`` (see ``spiders.scheduler.due``)."""
@@ -217,8 +220,7 @@ class Scheduler:
 
     def serve(self) -> None:
         """Run rounds until ``stop()``; sleeps until the next due time between rounds."""
-        names = ", ".join(f"{s.name} ({s.schedule})" for s in self.scheduled_sources())
-        log.info("scheduler %s started; schedules (UTC): %s", self.owner, names or "none")
+        log.info("scheduler %s started; schedules (UTC): %s", self.owner, self._schedules())
         while not self.stopping.is_set():
             self.run_due()
             poll = self.targets.schedule.poll_seconds
