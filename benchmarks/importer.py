@@ -53,7 +53,7 @@ def write_csv(path: Path, n: int) -> None:
                 clauses.append(rng.choice(CLAUSES[language][rng.choice(ASPECTS)][polarity]))
             text = " ".join(c[0].upper() + c[1:] + "." for c in clauses)
             rating = 1 + round(4 * good / (good + bad))
-            day = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}"
+            day = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"
             writer.writerow(
                 [
                     f"r{i}",
@@ -102,7 +102,16 @@ def one_repetition(folder: Path, csv_path: Path) -> dict[str, float]:
         ]
     )
     utils_s, utils_mb = timed(
-        [sys.executable, "-m", "sqlite_utils", "insert", str(theirs), "reviews", str(csv_path), "--csv"]
+        [
+            sys.executable,
+            "-m",
+            "sqlite_utils",
+            "insert",
+            str(theirs),
+            "reviews",
+            str(csv_path),
+            "--csv",
+        ]
     )
     return {
         "import_s": import_s,
@@ -124,7 +133,9 @@ def main(argv: list[str]) -> int:
         folder = Path(name)
         csv_path = folder / "reviews.csv"
         write_csv(csv_path, n)
-        print(f"{n} review rows, {csv_path.stat().st_size / 1e6:.0f} MB CSV, {os.cpu_count()} cores")
+        print(
+            f"{n} review rows, {csv_path.stat().st_size / 1e6:.0f} MB CSV, {os.cpu_count()} cores"
+        )
         for index in range(repeat):
             load = os.getloadavg()[0]
             row = one_repetition(folder, csv_path)

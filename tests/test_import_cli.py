@@ -29,7 +29,16 @@ def test_import_reviews_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> No
     path = tmp_path / "reviews.csv"
     path.write_text(REVIEWS_CSV, encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'x.db'}"
-    first = run_cli("import", str(path), "--company", "Nordlys", "--own", cwd=tmp_path, db_url=url)
+    first = run_cli(
+        "import",
+        str(path),
+        "--company",
+        "Nordlys",
+        "--own",
+        "--new-company",
+        cwd=tmp_path,
+        db_url=url,
+    )
     assert first.returncode == 0, first.stderr
     assert "9 rows, 3 new reviews, 0 already stored, 6 rejected" in first.stdout
     for line, reason in [
@@ -86,7 +95,9 @@ def test_import_offers_jsonl_keeps_history(tmp_path: Path) -> None:
     path = tmp_path / "offers.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n{not json\n", encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'x.db'}"
-    result = run_cli("import", str(path), "--company", "Nordlys", cwd=tmp_path, db_url=url)
+    result = run_cli(
+        "import", str(path), "--company", "Nordlys", "--new-company", cwd=tmp_path, db_url=url
+    )
     assert result.returncode == 0, result.stderr
     assert "6 rows, 2 new offer observations" in result.stdout
     assert "line 4: negative price" in result.stdout
@@ -118,7 +129,13 @@ def test_import_errors_are_one_line(
     if content is not None:
         (tmp_path / name).write_bytes(content)
     result = run_cli(
-        "import", name, "--company", "A", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}"
+        "import",
+        name,
+        "--company",
+        "A",
+        "--new-company",
+        cwd=tmp_path,
+        db_url=f"sqlite:///{tmp_path / 'x.db'}",
     )
     assert result.returncode == 2
     assert message in result.stderr
@@ -134,6 +151,7 @@ def test_import_with_encoding_option(tmp_path: Path) -> None:
         "pl.csv",
         "--company",
         "A",
+        "--new-company",
         "--encoding",
         "cp1250",
         cwd=tmp_path,
