@@ -101,6 +101,8 @@ class _Lines:
         self.handle = handle
         self.number = 0
         """Number of the last line handed out."""
+        self.read = 0
+        """Number of the last line read from the file."""
         self.taken: list[tuple[int, str]] = []
         """Lines handed out since ``mark()``."""
         self.pushed: deque[tuple[int, str]] = deque()
@@ -108,8 +110,10 @@ class _Lines:
     def __iter__(self) -> _Lines:
         return self
 
-    def mark(self) -> None:
+    def mark(self) -> int:
+        """Start a new row; the number of the line it starts on."""
         self.taken = []
+        return self.pushed[0][0] if self.pushed else self.read + 1
 
     def push_back(self, lines: list[tuple[int, str]]) -> None:
         self.pushed.extendleft(reversed(lines))
@@ -121,7 +125,8 @@ class _Lines:
             line = self.handle.readline(MAX_LINE_CHARS + 1)
             if not line:
                 raise StopIteration
-            self.number += 1
+            self.read += 1
+            self.number = self.read
             if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
                 while True:  # skip the rest of the line, a chunk at a time
                     rest = self.handle.readline(CHUNK)
@@ -268,8 +273,7 @@ def _csv_rows(
             )
     width = len(header)
     while True:
-        lines.mark()
-        start = lines.number + 1
+        start = lines.mark()
         try:
             cells = next(reader)
         except StopIteration:

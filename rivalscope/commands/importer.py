@@ -90,7 +90,7 @@ def import_(
             f"{report.duplicates} already stored, [red]{report.rejected} rejected[/] "
             f"-> {describe_url(url)}"
         )
-    for line, reason in report.bad[:MAX_LISTED]:
+    for line, reason in sorted(report.bad)[:MAX_LISTED]:
         console.print(f"  line {line}: {reason}", markup=False, highlight=False)
     if report.rejected > MAX_LISTED:
         console.print(f"  … and {report.rejected - MAX_LISTED} more")
