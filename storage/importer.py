@@ -67,6 +67,7 @@ Item = TypeVar("Item", ReviewItem, OfferItem)
 MAX_LISTED_BAD = 200
 """Rejected rows kept with their line number (all are counted, by reason)."""
 MAX_RATING_SCALE = 1000.0
+_EXPONENT = re.compile(r"\d\s*[eE]\s*[-+]?\d")
 
 
 @dataclass
@@ -172,6 +173,10 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
     if not name and not _text(row, "sku") and not _text(row, "gtin"):
         raise ValueError("product is empty (give product, sku or gtin)")
     price_text = _text(row, "price")
+    if price_text and _EXPONENT.search(price_text):
+        # "1e400" would otherwise read as 1 (the digits before the exponent); the shared
+        # number parser of the crawl side is to replace this check.
+        raise ValueError(f"price {price_text[:30]!r} in exponent form is not a price")
     offer = OfferItem(
         url=_text(row, "url") or "",
         name=name,

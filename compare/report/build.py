@@ -18,7 +18,6 @@ from compare.report.aspects import (
 )
 from compare.report.currency import bundled_rates
 from compare.report.data_model import AspectChange, ReportData
-from compare.report.errors import ReportError
 from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.findings import (
     FindingDraft,
@@ -79,18 +78,18 @@ def build_report(
     progress: Progress = _quiet,
 ) -> ReportResult:
     """Compute the comparison and findings, store them as a report run, write the files."""
-    from compare.report.render_files import write_report_files
+    from compare.report.render_files import check_output_folder, write_report_files
 
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ReportError(f"{out_dir} exists and is not a folder")
+    check_output_folder(out_dir)
     with engine.begin() as connection:
         scope = resolve_scope(connection, competitors, since, until, min_sample)
         source = analysis_source(connection)
         data = _compute(connection, scope, source, out_dir, progress)
-    progress("writing report files")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = write_report_files(data, out_dir)
+        # The run and findings stored by _compute are committed only once every file is in
+        # place: a failure or a kill while writing records nothing.
+        progress("writing report files")
+        files = write_report_files(data, out_dir)
     return ReportResult(out_dir, data.run_id, data.findings, files)
 
 
