@@ -69,6 +69,8 @@ def check_decodable(path: Path, encoding: str) -> None:
                     f"{path} is not {encoding} text (byte {exc.object[exc.start]:#x} at offset "
                     f"{where}); re-save it as UTF-8 or pass --encoding (e.g. cp1250, latin-1)"
                 ) from None
+            except UnicodeError as exc:  # e.g. UTF-16 without its byte-order mark
+                raise ImportFileError(f"{path} is not {encoding} text ({exc})") from None
             if not chunk:
                 return
             offset += len(chunk)
@@ -76,8 +78,10 @@ def check_decodable(path: Path, encoding: str) -> None:
 
 def _open_binary(path: Path) -> IO[bytes]:
     try:
-        if not path.is_file() and path.exists():
+        if path.is_dir():
             raise ImportFileError(f"{path} is a folder, not a CSV or JSON-lines file")
+        if path.exists() and not path.is_file():
+            raise ImportFileError(f"{path} is not a regular file (a CSV or JSON-lines file)")
         return path.open("rb")
     except FileNotFoundError:
         raise ImportFileError(f"{path} not found") from None

@@ -273,6 +273,7 @@ def import_file(
     ``dry_run`` checks every row against the database and writes nothing.
     """
     exists = check_company(engine, company, new_company=new_company)
+    language_hint = normalize_language_code(language_hint)
     kind = kind or infer_kind(path, encoding)
     report = ImportReport(kind=kind, dry_run=dry_run, created_company=not exists)
     if dry_run:

@@ -78,18 +78,26 @@ def build_report(
     progress: Progress = _quiet,
 ) -> ReportResult:
     """Compute the comparison and findings, store them as a report run, write the files."""
-    from compare.report.render_files import check_output_folder, write_report_files
+    from compare.report.render_files import (
+        check_output_folder,
+        remove_created,
+        write_report_files,
+    )
 
     out_dir = Path(out_dir)
-    check_output_folder(out_dir)
-    with engine.begin() as connection:
-        scope = resolve_scope(connection, competitors, since, until, min_sample)
-        source = analysis_source(connection)
-        data = _compute(connection, scope, source, out_dir, progress)
-        # The run and findings stored by _compute are committed only once every file is in
-        # place: a failure or a kill while writing records nothing.
-        progress("writing report files")
-        files = write_report_files(data, out_dir)
+    created = check_output_folder(out_dir)
+    try:
+        with engine.begin() as connection:
+            scope = resolve_scope(connection, competitors, since, until, min_sample)
+            source = analysis_source(connection)
+            data = _compute(connection, scope, source, out_dir, progress)
+            # The run and findings stored by _compute are committed only once every file is
+            # in place: a failure or a kill while writing records nothing.
+            progress("writing report files")
+            files = write_report_files(data, out_dir)
+    except BaseException:
+        remove_created(out_dir, created)
+        raise
     return ReportResult(out_dir, data.run_id, data.findings, files)
 
 

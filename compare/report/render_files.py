@@ -23,17 +23,44 @@ from compare.report.render_tables import write_aspects, write_findings
 STAGING = ".rivalscope-report-staging-"
 
 
-def check_output_folder(out_dir: Path) -> None:
-    """Create ``out_dir`` if needed; ReportError (one line) if it cannot hold the report."""
+def check_output_folder(out_dir: Path) -> Path | None:
+    """Create ``out_dir`` if needed; ReportError (one line) if it cannot hold the report.
+
+    Returns the topmost folder this created (None: ``out_dir`` existed), for
+    ``remove_created`` to take away when the report then fails."""
     if out_dir.exists() and not out_dir.is_dir():
         raise ReportError(f"{out_dir} exists and is not a folder")
+    created: Path | None = None
+    folder = out_dir.resolve()
+    while not folder.exists() and folder != folder.parent:
+        created, folder = folder, folder.parent
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"cannot create the report folder {out_dir}: {_reason(exc)}") from None
-    staging = _staging_folder(out_dir)
+    try:
+        staging = _staging_folder(out_dir)
+    except ReportError:
+        remove_created(out_dir, created)
+        raise
     shutil.rmtree(staging, ignore_errors=True)
     _remove_stale_staging(out_dir)
+    return created
+
+
+def remove_created(out_dir: Path, created: Path | None) -> None:
+    """Remove the folders ``check_output_folder`` created, if they are still empty."""
+    if created is None:
+        return
+    folder = out_dir.resolve()
+    while True:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        if folder == created:
+            return
+        folder = folder.parent
 
 
 def write_report_files(data: ReportData, out_dir: Path) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,8 @@ from rivalscope.options import DbOption
 
 console = Console(soft_wrap=True)
 MAX_LISTED = 20
+# "fr", "nb-NO", "pt_BR": a two-letter language and an optional region.
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?")
 
 
 def import_(
@@ -58,6 +61,11 @@ def import_(
 
     if kind not in (None, "reviews", "offers"):
         raise typer.BadParameter("use reviews or offers", param_hint="--kind")
+    if language is not None and not _LANGUAGE_CODE.fullmatch(language.strip()):
+        raise typer.BadParameter(
+            f"{language!r} is not a language code; use ISO 639-1, e.g. en, fr, pl, no",
+            param_hint="--language",
+        )
     url = database_url(db)
     engine = open_database(url)
     try:
