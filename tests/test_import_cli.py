@@ -300,3 +300,16 @@ def test_bad_options_are_one_line(tmp_path: Path, args: tuple[str, ...], message
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_absurd_offer_prices_are_rejected_by_line(tmp_path: Path) -> None:
+    (tmp_path / "o.csv").write_text(
+        f"product,price,currency\nA,{'9' * 5000},EUR\nB,1e400,EUR\nC,2E3,EUR\nD,19.99,EUR\n",
+        encoding="utf-8",
+    )
+    result = _import(tmp_path, "o.csv", "--company", "A", "--new-company")
+    assert result.returncode == 0, result.stderr
+    assert "4 rows, 1 new offer observations" in result.stdout, result.stdout
+    assert "line 3: price '1e400' in exponent form is not a price" in result.stdout
+    assert "line 4: price '2E3' in exponent form is not a price" in result.stdout
+    assert "line 2: " in result.stdout
