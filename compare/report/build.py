@@ -16,19 +16,21 @@ from compare.report.aspects import (
     monthly_trends,
     rating_summaries,
 )
+from compare.report.coverage import analysis_coverage
 from compare.report.currency import bundled_rates
 from compare.report.data_model import AspectChange, ReportData
 from compare.report.errors import ReportError
 from compare.report.evidence import Evidence, opinion_evidence
+from compare.report.finding_groups import opportunities
 from compare.report.findings import (
     FindingDraft,
     aspect_findings,
-    distinct_opportunities,
     need_findings,
     price_findings,
     rank,
 )
 from compare.report.needs import UNMET, need_counts, need_evidence
+from compare.report.numbers import sample_text, score_text
 from compare.report.parallel_cubes import segment_cubes
 from compare.report.prices import latest_catalogues, price_changes, price_indices
 from compare.report.scope import ReportScope, resolve_scope
@@ -57,10 +59,11 @@ class ReportResult:
         return f"{self.html_path} ({len(self.findings)} findings, report #{self.run_id})"
 
     def top_opportunities(self, count: int = 3) -> list[str]:
-        """One line per highest-scoring finding: summary, score and sample size."""
+        """One line per best opportunity (threats are not opportunities): summary, score
+        and sample size with its unit."""
         return [
-            f"{f.summary} (score {f.score:.1f}, n={f.sample_size})"
-            for f in distinct_opportunities(self.findings, count)
+            f"{g.main.summary} (score {score_text(g.score)}, {sample_text(g.main)})"
+            for g in opportunities(self.findings)[:count]
         ]
 
 
@@ -161,6 +164,7 @@ def _compute(
         need_evidence=top_needs,
         aspect_evidence=aspect_evidence,
     )
+    data.reviews_in_scope, data.unanalysed = analysis_coverage(connection, scope)
     if previous is not None:
         data.previous_run_at, before = previous
         data.changes = _changes(before, snapshot)
