@@ -2,9 +2,11 @@
 
 Example::
 
-    [schedule]
-    analyze = true              # run the analysis after each round of crawls
-    report_dir = "reports"      # and build the report there (omit: no report)
+    [schedule]                  # after each round of crawls (all on by default):
+    analyze = true              # run the analysis
+    report = true               # then build the report
+    report_dir = "reports"      # into this folder (relative: to the targets file)
+    alerts = true               # then check the [alerts] rules
     max_parallel = 2            # crawls of different sources at the same time
 
     [health]
@@ -45,10 +47,14 @@ def _webhook(value: str | None) -> str | None:
 class ScheduleSettings(_Table):
     """``[schedule]``: what ``rivalscope schedule`` does besides crawling."""
 
-    analyze: bool = False
+    analyze: bool = True
     """Run the analysis after a round of crawls (when the analysis module is installed)."""
-    report_dir: str | None = None
-    """Folder to build the report into after the analysis; None: no report."""
+    report: bool = True
+    """Build the report after the analysis."""
+    report_dir: str = Field(default="reports", min_length=1)
+    """Folder the report is built into (relative paths: next to the targets file)."""
+    alerts: bool = True
+    """Check the ``[alerts]`` rules after the report."""
     max_parallel: int = Field(default=2, ge=1, le=32)
     """Crawls of different sources run at the same time."""
     poll_seconds: float = Field(default=60.0, gt=0, le=3600)
