@@ -35,6 +35,22 @@ class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+NOTIFY_SCHEMES = ("json", "jsons", "slack", "msteams", "mailto", "mailtos", "http", "https")
+"""Apprise URL schemes accepted in ``notify`` lists: generic JSON POST, Slack, Microsoft
+Teams, e-mail (and http(s) webhook URLs, sent as JSON or, for Slack and Teams hook URLs,
+in their own format)."""
+
+
+def _notify_urls(values: list[str]) -> list[str]:
+    for value in values:
+        parsed = urlparse(value)
+        if parsed.scheme not in NOTIFY_SCHEMES or not (parsed.hostname or parsed.netloc):
+            raise ValueError(
+                f"{value!r} is not a notification URL (one of {', '.join(NOTIFY_SCHEMES)}://)"
+            )
+    return values
+
+
 def _webhook(value: str | None) -> str | None:
     if value is None:
         return None
@@ -77,9 +93,17 @@ class HealthSettings(_Table):
     min_coverage: float = Field(default=0.5, ge=0, le=1)
     """Without history: review text and offer price coverage below this is unhealthy."""
     webhook: str | None = None
-    """URL that gets a JSON POST for every health notice."""
+    """URL that gets a JSON POST for every health notice (Slack and Teams hook URLs get
+    their own format)."""
+    notify: list[str] = Field(default_factory=list)
+    """More notification targets as Apprise URLs (``slack://``, ``msteams://``,
+    ``mailto://``, ``json://``)."""
 
     _check_webhook = field_validator("webhook")(_webhook)
+    _check_notify = field_validator("notify")(_notify_urls)
+
+    def targets(self) -> list[str]:
+        return [*([self.webhook] if self.webhook else []), *self.notify]
 
 
 class AlertSettings(_Table):
@@ -95,5 +119,13 @@ class AlertSettings(_Table):
     """Sentiment alerts need at least this many reviews in both windows."""
     webhook: str | None = None
     """URL for alert POSTs; default: the [health] webhook."""
+    notify: list[str] = Field(default_factory=list)
+    """More targets as Apprise URLs; default: the [health] ones."""
 
     _check_webhook = field_validator("webhook")(_webhook)
+    _check_notify = field_validator("notify")(_notify_urls)
+
+    def targets(self, health: HealthSettings) -> list[str]:
+        """Where alerts go: this table's webhook and notify list, else [health]'s."""
+        own = [*([self.webhook] if self.webhook else []), *self.notify]
+        return own or health.targets()

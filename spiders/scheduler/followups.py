@@ -68,11 +68,10 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
     else:
         from compare.alerts import check_alerts
 
-        webhook = targets.alerts.webhook or targets.health.webhook
-        if webhook is None:
-            log.info("alerts: no webhook in [alerts] or [health]; alerts go to this log only")
+        if not targets.alerts.targets(targets.health):
+            log.info("alerts: no webhook or notify in [alerts] or [health]; this log only")
         try:
-            sent = check_alerts(engine, targets.alerts, targets.health.webhook)
+            sent = check_alerts(engine, targets.alerts, targets.health)
         except Exception:
             log.exception("alert checks failed")
         else:
