@@ -11,7 +11,6 @@ import logging
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from rivalscope import __version__
 from settings.targets import Company, Source, Targets, TargetsError
 from spiders.target_spider import TargetSpider
 from storage.db import database_url
@@ -23,13 +22,8 @@ def crawl_settings(
     """Project settings plus what the targets file and the command line set."""
     settings = Settings()
     settings.setmodule("settings.scrapy_settings", priority="project")
-    crawler = targets.crawler
-    agent = crawler.user_agent or f"rivalscope/{__version__} (+{crawler.contact_url})"
-    settings.set("USER_AGENT", agent, priority="cmdline")
-    settings.set("HTTPCACHE_ENABLED", crawler.http_cache, priority="cmdline")
     settings.set("RIVALSCOPE_DATABASE_URL", database_url(db_url), priority="cmdline")
     settings.set("LOG_LEVEL", log_level.upper(), priority="cmdline")
-    settings.set("LOG_FORMATTER", "spiders.logformatter.QuietDropLogFormatter", priority="cmdline")
     return settings
 
 
@@ -58,7 +52,7 @@ def run_crawls(
     pairs = select_sources(targets, names)
     process = CrawlerProcess(crawl_settings(targets, db_url, log_level=log_level))
     for company, source in pairs:
-        process.crawl(TargetSpider, source=source, company=company)
+        process.crawl(TargetSpider, source=source, company=company, targets=targets)
     process.start()
     logging.getLogger(__name__).debug("crawled %d sources", len(pairs))
     return [source.name for _, source in pairs]
