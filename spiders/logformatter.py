@@ -17,8 +17,8 @@ class QuietDropLogFormatter(LogFormatter):
         """At DEBUG and without the item: a review's whole text is no log line."""
         result = super().dropped(*args, **kwargs)
         result["level"] = logging.DEBUG
-        args = result["args"]
-        exception = args.get("exception", "") if isinstance(args, dict) else ""
+        logged = result["args"]
+        exception = logged.get("exception", "") if isinstance(logged, dict) else ""
         result["msg"] = "Dropped: %(exception)s"
         result["args"] = {"exception": exception}
         return result
