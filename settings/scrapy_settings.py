@@ -55,6 +55,9 @@ RIVALSCOPE_STORE_PROCESS = os.environ.get("RIVALSCOPE_STORE_PROCESS", "1") != "0
 RIVALSCOPE_DATABASE_URL = None
 
 LOG_LEVEL = "INFO"
+# `rivalscope crawl` sets RIVALSCOPE_PROGRESS (live on a terminal, plain otherwise).
+EXTENSIONS = {"spiders.progress.CrawlProgress": 500}
+RIVALSCOPE_PROGRESS = None
 # Dropped items are counted per reason in the crawl run: logged at DEBUG, without their text.
 LOG_FORMATTER = "spiders.logformatter.QuietDropLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"

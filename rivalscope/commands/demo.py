@@ -6,6 +6,7 @@ import importlib.util
 import re
 import signal
 import socket
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -129,7 +130,8 @@ def demo(
         from spiders.runner import run_crawls
 
         console.print("Crawling the demo shops (robots.txt obeyed; progress below)…")
-        names = run_crawls(load_targets(targets), None, url, log_level="WARNING")
+        progress = "live" if sys.stderr.isatty() else "plain"
+        names = run_crawls(load_targets(targets), None, url, log_level="WARNING", progress=progress)
     finally:
         server.stop()
 
