@@ -24,7 +24,7 @@ def print_collection_summary(summaries: list[CompanySummary], where: str) -> Non
     """Per company: the last run's pages, errors, reviews and offers seen / new, drops, and
     what is stored in all. The run columns use the words and counts of `rivalscope runs`."""
     table = Table(title=f"Collected into {where}", title_justify="left")
-    table.add_column("company")
+    table.add_column("company", no_wrap=True)
     for column in (
         "pages",
         "HTTP errors",
@@ -32,8 +32,7 @@ def print_collection_summary(summaries: list[CompanySummary], where: str) -> Non
         RUN_COLUMNS["reviews"],
         RUN_COLUMNS["offers"],
         "dropped",
-        "reviews stored",
-        "products stored",
+        "stored reviews / products",
     ):
         table.add_column(column, justify="right")
     table.add_column("review languages")
@@ -67,8 +66,7 @@ def print_collection_summary(summaries: list[CompanySummary], where: str) -> Non
             f"{sum(r.reviews_seen for r in runs)} / {sum(r.reviews_new for r in runs)}",
             f"{sum(r.offers_seen for r in runs)} / {sum(r.offers_changed for r in runs)}",
             str(sum(r.items_dropped for r in runs)),
-            str(s.reviews),
-            str(s.products),
+            f"{s.reviews} / {s.products}",
             languages or "-",
             ", ".join(sorted({r.status for r in runs})) or "-",
         )

@@ -118,11 +118,8 @@ def glance(data: ReportData) -> list[Block]:
 # --- Opportunities and threats ------------------------------------------------------------
 
 
-def _quotes_cell(group_or_finding: FindingGroup | FindingDraft, anchor: str) -> Cell:
-    if isinstance(group_or_finding, FindingGroup):
-        quotes = group_or_finding.quotes(TABLE_QUOTES)
-    else:
-        quotes = group_or_finding.evidence.items[:TABLE_QUOTES]
+def _quotes_cell(group: FindingGroup, anchor: str) -> Cell:
+    quotes = group.quotes(TABLE_QUOTES)
     return Cell("" if quotes else "–", href=f"#{anchor}", quotes=quotes)
 
 
@@ -131,11 +128,12 @@ def _rows(
     section: str,
     cells: dict[str, CellBuilder],
 ) -> list[Row]:
-    """A row per group and a sub-row per segment; ``cells`` maps column keys to
-    ``(finding, anchor, is_sub_row) -> Cell`` builders."""
+    """A row per group and a sub-row per segment where the gap concentrates; ``cells`` maps
+    column keys to cell builders. A sub-row shows only quotes its group's row does not."""
     rows = []
     for rank, group in ranked:
         anchor = group_anchor(section, rank)
+        shown = {q.text for q in group.quotes(TABLE_QUOTES)}
         for finding in group.members:
             sub = finding is not group.main
             row = {
@@ -147,11 +145,11 @@ def _rows(
             for key, build in cells.items():
                 row[key] = build(finding, anchor)
             row["score"] = Cell(score_text(finding.score), value=finding.score, css="num")
-            row["evidence"] = (
-                Cell("")
-                if sub and not finding.evidence.items
-                else _quotes_cell(finding if sub else group, anchor)
-            )
+            if sub:
+                fresh = [q for q in finding.evidence.items if q.text not in shown]
+                row["evidence"] = Cell("", quotes=fresh[:TABLE_QUOTES])
+            else:
+                row["evidence"] = _quotes_cell(group, anchor)
             rows.append(Row(row, level=1 if sub else 0))
     return rows
 
