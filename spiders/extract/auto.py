@@ -33,8 +33,9 @@ from spiders.extract.price import currency_from_url, normalize_price
 from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
+from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
 from spiders.extract.visible_availability import markup_availability_overruling
-from spiders.items import OfferItem, PageExtraction, ReviewItem
+from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
 
@@ -87,9 +88,24 @@ def _extract(document: Document, url: str) -> PageExtraction:
         offers = [main]
     page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
     page.reviews = _reviews(nodes, root, url, document.text, main, locale)
-    page.aggregate_rating = aggregate_rating_item(nodes)
+    page.aggregate_rating = _aggregate(nodes, root, page.language)
     page.next_page = next_page_url(root, url)
     return page
+
+
+def _aggregate(
+    nodes: list[Node], root: HtmlElement, language: str | None
+) -> AggregateRatingItem | None:
+    """The markup's aggregate rating (its missing counts from the text when they agree),
+    else the one the page writes as text."""
+    markup = aggregate_rating_item(nodes)
+    if markup is not None and (markup.rating_count or markup.review_count):
+        return markup
+    text = text_aggregate_rating(root, language)
+    if markup is None:
+        return text
+    add_text_counts(markup, text)
+    return markup
 
 
 def _reviews(
