@@ -107,9 +107,10 @@ def test_the_page_language_chooses_the_words() -> None:
 def test_page_text_reads_labels_and_skips_code() -> None:
     root = _page(
         "<div title='Top pick'>A<img alt='4 of 5 stars'><b>B</b>C</div>"
-        "<style>.x{}</style><script>var x = 1;</script><p>D</p>"
+        "<style>.x{}</style><script>var x = 1;</script><p>D<button>no</button>E<i></i>F</p>"
+        "<span role='radio'>no</span>G"
     )
-    assert page_text(root) == "Top pick A 4 of 5 stars B C D"
+    assert page_text(root) == "Top pick A 4 of 5 stars B C D E F G"
 
 
 def _rating(value: float, position: int, *, count: int | None = None) -> TextRating:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import lxml.etree
 import lxml.html
 
 from spiders.extract.layers import HEURISTIC
@@ -23,7 +24,7 @@ from spiders.items import AggregateRatingItem
 from spiders.normalize import default_worst, infer_scale
 
 MAX_TEXT_CHARS = 2_000_000
-_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "select", "option"})
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})
 _LABEL_ATTRS = ("aria-label", "title", "alt")
 # Controls say what they would do ("Rate this 1 out of 5 stars"), not what the page shows.
 _CONTROL_TAGS = frozenset({"input", "button", "textarea", "label", "form"})
@@ -50,32 +51,37 @@ class TextRating:
 
 def page_text(root: lxml.html.HtmlElement) -> str:
     """The body's text and label attributes in document order, one space between pieces,
-    at most ``MAX_TEXT_CHARS``."""
+    at most ``MAX_TEXT_CHARS``; scripts, styles and controls left out. (Comments are
+    gone: ``parse_document`` drops them.)"""
     body = root.find("body")
     pieces: list[str] = []
     size = 0
-    stack: list[tuple[lxml.html.HtmlElement, bool]] = [(body if body is not None else root, False)]
-    while stack and size < MAX_TEXT_CHARS:
-        element, tail_only = stack.pop()
-        if tail_only:
-            piece = element.tail or ""
+    walker = lxml.etree.iterwalk(body if body is not None else root, events=("start", "end"))
+    for event, element in walker:
+        if size >= MAX_TEXT_CHARS:
+            break
+        if event == "end":
+            piece = element.tail
+        elif _skipped(element):
+            walker.skip_subtree()
+            continue
         else:
-            tag = element.tag if isinstance(element.tag, str) else ""
-            stack.append((element, True))
-            if tag in _SKIP or not tag or _is_control(element, tag):
-                continue
-            labels = [element.get(a) for a in _LABEL_ATTRS]
+            labels = [element.get(a) for a in _LABEL_ATTRS] if element.attrib else []
             piece = " ".join([*(v for v in labels if v), element.text or ""])
-            stack.extend((child, False) for child in reversed(element))
-        if piece and not piece.isspace():
+        if piece:
             pieces.append(piece)
             size += len(piece)
     return " ".join(" ".join(pieces).split())[:MAX_TEXT_CHARS]
 
 
-def _is_control(element: lxml.html.HtmlElement, tag: str) -> bool:
-    role = (element.get("role") or "").strip().lower()
-    return tag in _CONTROL_TAGS or role in _CONTROL_ROLES
+def _skipped(element: lxml.html.HtmlElement) -> bool:
+    """Code, styles, and controls (which say what they would do, "Rate 1 out of 5 stars",
+    not what the page shows)."""
+    tag = element.tag
+    if not isinstance(tag, str) or tag in _SKIP or tag in _CONTROL_TAGS:
+        return True
+    role = element.get("role")
+    return role is not None and role.strip().lower() in _CONTROL_ROLES
 
 
 def _count(text: str) -> int | None:
