@@ -327,3 +327,11 @@ def test_auto_reads_an_aggregate_from_script_state_when_markup_has_none() -> Non
         "embedded-json",
     )
     assert embedded_json_aggregate([]) is None
+
+
+def test_json_containers_in_document_order() -> None:
+    from spiders.extract.embedded_json import json_containers
+
+    data = {"a": [1, {"b": []}], "c": {}}
+    assert list(json_containers(data)) == [data, [1, {"b": []}], {"b": []}, [], {}]
+    assert list(json_containers(5)) == []

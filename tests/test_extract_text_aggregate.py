@@ -163,3 +163,13 @@ def test_markup_aggregates_take_precedence() -> None:
     text_only = extract_auto("<html><body><p>4.3 out of 5 stars 12 ratings</p></body></html>", URL)
     assert text_only.aggregate_rating is not None
     assert text_only.aggregate_rating.rating_value == 4.3
+
+
+def test_aggregate_item_explains_what_the_layer_set() -> None:
+    from spiders.extract.aggregate import aggregate_item
+    from spiders.extract.layers import EMBEDDED_JSON
+
+    item = aggregate_item(8.0, 10.0, None, 3, EMBEDDED_JSON)
+    assert (item.rating_value, item.best_rating, item.review_count) == (8.0, 10.0, 3)
+    assert set(item.explain) == {"rating_value", "best_rating", "worst_rating", "review_count"}
+    assert set(item.explain.values()) == {"embedded-json"}

@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import lxml.html
 
+from spiders.extract.aggregate import aggregate_item
 from spiders.extract.layers import EMBEDDED_JSON
 from spiders.extract.script_json import script_json_values
 from spiders.items import AggregateRatingItem, ReviewItem
 from spiders.normalize import (
     clean_text,
-    default_worst,
     find_date,
     infer_scale,
     normalize_rating,
@@ -273,10 +274,9 @@ def review_candidate(obj: dict[str, object], locale: str | None = None) -> _Cand
     return _Candidate(text, rating, when, author, title, review_id)
 
 
-def _review_lists(data: object) -> list[list[dict[str, object]]]:
-    """Lists (and id-keyed maps' values) of dicts, anywhere in ``data``, depth-first in
-    document order, within the depth and node caps."""
-    found: list[list[dict[str, object]]] = []
+def json_containers(data: object) -> Iterator[dict[str, object] | list[object]]:
+    """Every dict and list in ``data``, depth-first in document order, within the depth
+    and node caps."""
     stack: list[tuple[object, int]] = [(data, 0)]
     visited = 0
     while stack and visited < MAX_NODES:
@@ -284,20 +284,26 @@ def _review_lists(data: object) -> list[list[dict[str, object]]]:
         visited += 1
         if depth > MAX_DEPTH:
             continue
-        children: list[object]
         if isinstance(value, list):
-            children = value
-            dicts = [v for v in value if isinstance(v, dict)]
-            if dicts:
-                found.append(dicts)
+            children: list[object] = value
         elif isinstance(value, dict):
             children = list(value.values())
-            dicts = [v for v in children if isinstance(v, dict)]
-            if len(dicts) >= 2 and len(dicts) == len(children):
-                found.append(dicts)  # {"r1": {...}, "r2": {...}}: a normalised store
         else:
             continue
-        stack.extend((child, depth + 1) for child in reversed(children))
+        yield value
+        stack.extend((c, depth + 1) for c in reversed(children) if isinstance(c, dict | list))
+
+
+def _review_lists(data: object) -> list[list[dict[str, object]]]:
+    """Lists (and id-keyed maps' values) of dicts, anywhere in ``data``, in document order."""
+    found: list[list[dict[str, object]]] = []
+    for value in json_containers(data):
+        children = value if isinstance(value, list) else list(value.values())
+        dicts = [v for v in children if isinstance(v, dict)]
+        if isinstance(value, list) and dicts:
+            found.append(dicts)
+        elif isinstance(value, dict) and len(dicts) >= 2 and len(dicts) == len(children):
+            found.append(dicts)  # {"r1": {...}, "r2": {...}}: a normalised store
     return found
 
 
@@ -394,20 +400,9 @@ def embedded_json_aggregate(values: list[object]) -> AggregateRatingItem | None:
     for value in values:
         found = aggregate_from_json(value)
         if found is not None:
-            item = AggregateRatingItem(
-                rating_value=found.value,
-                best_rating=found.best,
-                worst_rating=default_worst(found.best),
-                rating_count=found.rating_count,
-                review_count=found.review_count,
+            return aggregate_item(
+                found.value, found.best, found.rating_count, found.review_count, EMBEDDED_JSON
             )
-            item.explain = {
-                name: EMBEDDED_JSON.name
-                for name in ("rating_value", "best_rating", "worst_rating", "rating_count",
-                             "review_count")
-                if getattr(item, name) is not None
-            }  # fmt: skip
-            return item
     return None
 
 
@@ -479,21 +474,9 @@ def _aggregate_in(obj: dict[str, object]) -> JsonAggregate | None:
 def aggregate_from_json(data: object) -> JsonAggregate | None:
     """The first object in ``data`` (document order) stating an average rating with a
     count of ratings or reviews ("averageRating"/"ratingValue" + "reviewCount"/"total")."""
-    stack: list[tuple[object, int]] = [(data, 0)]
-    visited = 0
-    while stack and visited < MAX_NODES:
-        value, depth = stack.pop()
-        visited += 1
-        if depth > MAX_DEPTH:
-            continue
+    for value in json_containers(data):
         if isinstance(value, dict):
             found = _aggregate_in(value)
             if found is not None:
                 return found
-            children = list(value.values())
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        stack.extend((c, depth + 1) for c in reversed(children) if isinstance(c, dict | list))
     return None

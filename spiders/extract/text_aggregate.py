@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
+from spiders.extract.aggregate import aggregate_item
 from spiders.extract.layers import HEURISTIC
 from spiders.extract.rating_words import RatingPatterns, rating_patterns
 from spiders.items import AggregateRatingItem
-from spiders.normalize import default_worst, infer_scale
+from spiders.normalize import infer_scale
 
 MAX_TEXT_CHARS = 2_000_000
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})
@@ -183,19 +184,9 @@ def text_aggregate_rating(
     chosen = choose_text_rating(text_ratings(page_text(root), rating_patterns(language)))
     if chosen is None:
         return None
-    item = AggregateRatingItem(
-        rating_value=chosen.value,
-        best_rating=chosen.best,
-        worst_rating=default_worst(chosen.best),
-        rating_count=chosen.rating_count,
-        review_count=chosen.review_count,
+    return aggregate_item(
+        chosen.value, chosen.best, chosen.rating_count, chosen.review_count, HEURISTIC
     )
-    item.explain = {
-        name: HEURISTIC.name
-        for name in ("rating_value", "best_rating", "worst_rating", "rating_count", "review_count")
-        if getattr(item, name) is not None
-    }
-    return item
 
 
 def add_text_counts(markup: AggregateRatingItem, text: AggregateRatingItem | None) -> None:
