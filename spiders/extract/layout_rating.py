@@ -1,0 +1,167 @@
+"""Ratings as layouts show them, and the scale they are on.
+
+An element shows a rating when a data attribute named like a rating holds a number
+(``data-rating="4"``, ``data-review-score="8"``), when its label or title reads "4 of 5"
+in any language's words ("4,0 von 5", "4 sur 5", ``aria-label``, ``title``, ``alt``),
+when its text is star glyphs or "4 out of 5", or when a rating-named element draws
+stars as a bar (``width: 80%``). A bar is read as stars: 80% of five stars is 4 of 5,
+with the raw width kept in ``rating_raw``. The scale of a list is inferred from all of
+its ratings together: a stated best, else the smallest usual scale (5, 10, 100) that
+holds every rating of the list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+
+from spiders.normalize import default_worst, parse_number, rating_out_of
+
+_RATING_NAME = re.compile(r"(?<![a-z])rat(?:e|ed|ing)s?(?![a-z])|rating|star(?!t)|score", re.I)
+_COUNT_NAME = re.compile(r"count|total|number|votes|amount|histogram|percent", re.I)
+_BEST_ATTRS = ("data-best", "data-best-rating", "data-max", "data-scale", "data-out-of", "aria-valuemax")  # fmt: skip
+_WIDTH = re.compile(r"(?<![-\w])width\s*:\s*(\d+(?:\.\d+)?)%")
+_NUMBER_ONLY = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?")
+_ONE_NUMBER = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d)?)(?![\d.,]*\d)")
+_STAR_GLYPHS = "★⭐✭✮✯✰"
+_EMPTY_GLYPHS = "☆✩"
+_MAX_LABEL = 120
+_MAX_TEXT = 40
+_DEFAULT_STARS = 5.0
+
+
+@dataclass(frozen=True)
+class LayoutRating:
+    value: float
+    """The rating as shown (4 of 5; a star bar already turned into stars)."""
+    best: float | None
+    """The top of the scale when the element states it (``4/5``, ``aria-valuemax``)."""
+    raw: str
+    """What the page says, kept for ``rating_raw``."""
+
+
+def rating_named(element: lxml.html.HtmlElement) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''} " + " ".join(
+        f"{k} {v}" for k, v in element.attrib.items() if k.startswith("data-") and len(v) < 60
+    )
+    return bool(_RATING_NAME.search(names))
+
+
+def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
+    """The rating one element shows, or None."""
+    found = _from_data_attributes(element)
+    if found is not None:
+        return found
+    named = rating_named(element)
+    for attr in ("aria-label", "title", "alt", "data-tooltip"):
+        label = element.get(attr)
+        if label and len(label) <= _MAX_LABEL:
+            found = _from_label(label, named or _parent_named(element))
+            if found is not None:
+                return found
+    text = " ".join((element.text or "").split())
+    if text and any(g in text for g in _STAR_GLYPHS + _EMPTY_GLYPHS) and len(text) <= _MAX_TEXT:
+        full = sum(text.count(g) for g in _STAR_GLYPHS)
+        empty = sum(text.count(g) for g in _EMPTY_GLYPHS)
+        return LayoutRating(float(full), float(full + empty) if empty else None, text)
+    if not named and not _parent_named(element):
+        return None
+    full = " ".join(element.text_content().split())
+    if full and len(full) <= _MAX_TEXT:
+        pair = rating_out_of(full)
+        if pair is not None:
+            return LayoutRating(pair[0], pair[1], full)
+        if named and _NUMBER_ONLY.fullmatch(full) and not _COUNT_NAME.search(_names(element)):
+            value = parse_number(full)
+            if value is not None and 0 <= value <= 10:
+                return LayoutRating(value, None, full)
+    if named:
+        return _from_bar(element)
+    return None
+
+
+def _names(element: lxml.html.HtmlElement) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
+def _parent_named(element: lxml.html.HtmlElement) -> bool:
+    parent = element.getparent()
+    return parent is not None and rating_named(parent)
+
+
+def _from_data_attributes(element: lxml.html.HtmlElement) -> LayoutRating | None:
+    for name, value in element.attrib.items():
+        if not name.startswith("data-") or not _RATING_NAME.search(name):
+            continue
+        if _COUNT_NAME.search(name) or not _NUMBER_ONLY.fullmatch(value.strip()):
+            continue
+        number = parse_number(value)
+        if number is None:
+            continue
+        best = next(
+            (parse_number(element.get(a)) for a in _BEST_ATTRS if element.get(a)), None
+        )
+        return LayoutRating(number, best, value.strip())
+    now = element.get("aria-valuenow")
+    if now and rating_named(element):
+        number, best = parse_number(now), parse_number(element.get("aria-valuemax"))
+        if number is not None:
+            return LayoutRating(number, best, now)
+    return None
+
+
+def _from_label(label: str, named: bool) -> LayoutRating | None:
+    pair = rating_out_of(label)
+    if pair is not None and 0 <= pair[0] <= pair[1] <= 100:
+        return LayoutRating(pair[0], pair[1], label)
+    if named:
+        # "received 5 out of five stars": one number in a rating's label is the rating.
+        numbers = _ONE_NUMBER.findall(label)
+        if len(numbers) == 1 and len(re.findall(r"\d+", label)) == 1:
+            value = parse_number(numbers[0])
+            if value is not None and 0 <= value <= 10:
+                return LayoutRating(value, None, label)
+    return None
+
+
+def _from_bar(element: lxml.html.HtmlElement) -> LayoutRating | None:
+    """Stars drawn as a bar: the element or its first styled descendant has a width %."""
+    for node in (element, *element.iterdescendants()):
+        if not isinstance(node.tag, str):
+            continue
+        width = _WIDTH.search(node.get("style") or "")
+        if width:
+            percent = float(width.group(1))
+            if percent > 100:
+                return None
+            stars = _star_count(element)
+            return LayoutRating(round(percent / 100 * stars, 1), stars, width.group(0))
+    return None
+
+
+def _star_count(element: lxml.html.HtmlElement) -> float:
+    """Stars a bar is drawn over: repeated icons beneath it when there are 3 to 10, else 5."""
+    for node in element.iter():
+        children = [c for c in node if isinstance(c.tag, str)]
+        if 3 <= len(children) <= 10 and len({c.tag for c in children}) == 1:
+            if all(len(c) == 0 and not (c.text or "").strip() for c in children):
+                return float(len(children))
+    return _DEFAULT_STARS
+
+
+def group_scale(ratings: list[LayoutRating]) -> tuple[float, float]:
+    """(best, worst) shared by a list's ratings: the largest stated best, else the smallest
+    usual scale holding them all."""
+    stated = [r.best for r in ratings if r.best]
+    if stated:
+        best = max(stated)
+    else:
+        top = max((r.value for r in ratings), default=0.0)
+        best = 5.0 if top <= 5 else 10.0 if top <= 10 else 100.0
+    lowest = min((r.value for r in ratings), default=1.0)
+    worst = default_worst(best)
+    if lowest < worst:
+        worst = 0.0
+    return best, worst
