@@ -52,6 +52,8 @@ _MAX_AUTHOR = 40
 _MAX_AUTHOR_WORDS = 5
 _MAX_DATE_TEXT = 80
 _MAX_BLOCK_TEXT = 20_000
+# A lone review's block stops growing before it takes in a whole section.
+_MAX_LONE_TEXT = 1_500
 _DEBUG = bool(os.environ.get("RIVALSCOPE_DEBUG_LAYOUT_REVIEWS"))
 
 
@@ -98,8 +100,42 @@ def heuristic_review_items(
             continue
         seen_blocks.update(id(b.element) for b in blocks)
         found.extend((document_position(b.element), item) for b, item in zip(blocks, items))
+    if not found:
+        found = _lone_review(ratings, groups, url, locale)
     found.sort(key=lambda pair: pair[0])
     return _without_clones([item for _, item in found])
+
+
+def _lone_review(
+    ratings: list[tuple[Element, LayoutRating]],
+    groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]],
+    url: str,
+    locale: str | None,
+) -> list[tuple[int, ReviewItem]]:
+    """A page with one review: a rating alone at its place whose block, the largest
+    ancestor holding no other rating, reads like a review (dated prose, no price)."""
+    holding: dict[Element, int] = {}
+    for element, _ in ratings:
+        for ancestor in element.iterancestors():
+            holding[ancestor] = holding.get(ancestor, 0) + 1
+    found: list[tuple[int, ReviewItem]] = []
+    for members in groups.values():
+        if len(members) != 1:
+            continue
+        element, rating = members[0]
+        block = None
+        for ancestor in element.iterancestors():
+            if holding.get(ancestor, 0) > 1 or ancestor.tag in ("body", "html"):
+                break
+            if len(ancestor.text_content()) > _MAX_LONE_TEXT or ancestor.find(".//h1") is not None:
+                break
+            block = ancestor
+        if block is None or block.xpath("ancestor-or-self::table | ancestor-or-self::dl | .//table | .//dl"):
+            continue  # a label/value row of a details table ("Rating: 4.7")
+        items = _group_reviews([_Block(block, rating)], url, locale, lone=True)
+        if items:
+            found.append((document_position(block), items[0]))
+    return found if len(found) == 1 else []
 
 
 def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
@@ -175,7 +211,7 @@ def _units(block: Element) -> list[_Unit]:
             child_link = link or child.tag == "a"
             child_control = control or child.tag in _CONTROL_TAGS or child.get("role") == "button"
             if _is_inline(child):
-                text = " ".join(child.text_content().split())
+                text = _flat_text(child)
                 if text:
                     names = " ".join(names_of(e) for e in (child, *child.iterdescendants()) if isinstance(e.tag, str))  # fmt: skip
                     units.append(_Unit(child, child_slot, text, child_link, child_control, names))
@@ -190,6 +226,19 @@ def _units(block: Element) -> list[_Unit]:
         units.append(_Unit(block, ("#text",), loose, False, False, names_of(block)))
     walk(block, (), False, False)
     return units
+
+
+def _flat_text(element: Element) -> str:
+    """Whitespace-collapsed text, a line break counting as a space (as readers see it)."""
+    parts: list[str] = []
+    for node in element.iter():
+        if node.tag == "br":
+            parts.append(" ")
+        elif isinstance(node.tag, str) and node.tag not in _SKIP_TAGS and node.text:
+            parts.append(node.text)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    return " ".join("".join(parts).split())
 
 
 def _is_inline(element: Element) -> bool:
@@ -245,7 +294,7 @@ def _slots(blocks: list[_Block]) -> list[_Slot]:
     for key in order:
         units = [k.get(key) for k in keyed]
         texts = [u.text for u in units if u is not None]
-        lead, tail = _shared_affixes(texts) if len(texts) == len(units) else (0, 0)
+        lead, tail = _shared_affixes(texts)
         varying = [u.text[lead : len(u.text) - tail] if u is not None else "" for u in units]
         slots.append(_Slot(key, units, varying))
     return slots
@@ -276,7 +325,9 @@ def _body_score(slot: _Slot, language: str | None) -> float:
     return score
 
 
-def _group_reviews(blocks: list[_Block], url: str, locale: str | None) -> list[ReviewItem] | None:
+def _group_reviews(
+    blocks: list[_Block], url: str, locale: str | None, *, lone: bool = False
+) -> list[ReviewItem] | None:
     for block in blocks:
         if len(block.element.text_content()) > _MAX_BLOCK_TEXT:
             return None
@@ -298,7 +349,7 @@ def _group_reviews(blocks: list[_Block], url: str, locale: str | None) -> list[R
     author = _author_slot(slots, body, title, locale)
     date = _date_slot(slots, body, locale)
     dated = date is not None or any(b.element.find(".//time") is not None for b in blocks)
-    if author is None and not dated:
+    if (author is None or lone) and not dated:
         return None  # reviews say who or when; cards and teasers say neither
     scale = group_scale([b.rating for b in blocks])
     items: list[ReviewItem] = []
@@ -417,8 +468,10 @@ def _author_slot(
         if any(u.is_control for u in present):
             continue
         names = [v.strip(" ,:;-–—·|") for v in slot.varying if v]
-        if not names or not all(_looks_like_name(n) for n in names):
+        if not names or sum(map(_looks_like_name, names)) < 0.7 * len(names):
             continue
+        if any(len(v) * 2 < len(u.text) for v, u in zip(slot.varying, slot.units) if u):
+            continue  # a count inside a sentence ("2 people found this helpful"), not a name
         if any(find_date(u.text, language) for u in present):
             continue
         if len(present) > 2 and slot.distinct < 0.3:
