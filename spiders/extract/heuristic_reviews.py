@@ -29,7 +29,7 @@ from spiders.extract.meta import iso_language
 from spiders.extract.price import detect_currency
 from spiders.extract.visible_price import document_position, names_of, own_text
 from spiders.items import ReviewItem
-from spiders.normalize import find_date, normalize_rating
+from spiders.normalize import find_date, is_numeric_date, normalize_rating
 
 Element = lxml.html.HtmlElement
 
@@ -214,7 +214,8 @@ def _units(block: Element) -> list[_Unit]:
                 text = _flat_text(child)
                 if text:
                     names = " ".join(names_of(e) for e in (child, *child.iterdescendants()) if isinstance(e.tag, str))  # fmt: skip
-                    units.append(_Unit(child, child_slot, text, child_link, child_control, names))
+                    linked = child_link or _linked_share(child, text) >= 0.5
+                    units.append(_Unit(child, child_slot, text, linked, child_control, names))
             else:
                 loose = own_text(child)
                 if loose:
@@ -241,10 +242,17 @@ def _flat_text(element: Element) -> str:
     return " ".join("".join(parts).split())
 
 
+def _linked_share(element: Element, text: str) -> float:
+    """Share of a line's text that sits in links: "Reply · Report" rows are controls."""
+    inside = sum(len(_flat_text(a)) for a in element.iterdescendants("a"))
+    return inside / len(text)
+
+
 def _is_inline(element: Element) -> bool:
+    """True when everything inside the element is inline: its text is one line or paragraph."""
     return all(
         not isinstance(e.tag, str) or e.tag in _INLINE_TAGS or e.tag in _SKIP_TAGS
-        for e in (element, *element.iterdescendants())
+        for e in element.iterdescendants()
     )
 
 
@@ -431,8 +439,8 @@ def _title_slot(slots: list[_Slot], body: _Slot) -> _Slot | None:
         present = [u for u in slot.units if u is not None]
         if not present or slot.coverage < 0.5 or _overlaps(slot, body):
             continue
-        if any(u.is_control for u in present) or (len(present) > 1 and slot.distinct < 0.5):
-            continue
+        if any(u.is_control for u in present) or len({u.text for u in present}) < min(2, len(present)):
+            continue  # one text in every block is a label, not a title
         tags = {u.element.tag for u in present}
         heading = bool(tags & _HEADING_TAGS) or any(_TITLE_NAME.search(u.names) for u in present)
         if not heading or any(len(u.text) > 200 for u in present):
@@ -497,7 +505,7 @@ def _date_slot(slots: list[_Slot], body: _Slot, language: str | None) -> _Slot |
         if slot is body or not present or _overlaps(slot, body):
             continue
         short = [u for u in present if len(u.text) <= _MAX_DATE_TEXT]
-        dated = sum(1 for u in short if find_date(u.text, language) is not None)
+        dated = sum(1 for u in short if find_date(u.text, language) or is_numeric_date(u.text))
         if dated * 2 > len(present):
             return slot
     return None
