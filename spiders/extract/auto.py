@@ -23,6 +23,7 @@ from spiders.extract.heuristics import (
 )
 from spiders.extract.identifiers import choose_sku, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
+from spiders.extract.layers import HEURISTIC, JSON_LD
 from spiders.extract.markup import markup_nodes
 from spiders.extract.meta import declared_locale, iso_language, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes
@@ -122,10 +123,10 @@ def _fill(target: OfferItem, source: OfferItem) -> None:
         value = getattr(source, field)
         if getattr(target, field) is None and value is not None:
             setattr(target, field, value)
-            target.explain[field] = source.explain.get(field, "json-ld")
+            target.explain[field] = source.explain.get(field, JSON_LD.name)
     if target.name is None and source.name:
         target.name = source.name
-        target.explain["name"] = source.explain.get("name", "json-ld")
+        target.explain["name"] = source.explain.get("name", JSON_LD.name)
 
 
 def _fill_from_meta(offer: OfferItem, fields: dict[str, tuple[str, str]], hint: str | None) -> None:
@@ -157,9 +158,9 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
     visible = visible_price_overruling(root, offer.price, offer.currency)
     if visible is not None:
         offer.price, currency, offer.price_raw = visible
-        offer.explain["price"] = "heuristic"
+        offer.explain["price"] = HEURISTIC.name
         if currency and offer.currency is None:
-            offer.currency, offer.explain["currency"] = currency, "heuristic"
+            offer.currency, offer.explain["currency"] = currency, HEURISTIC.name
 
 
 def _check_markup_availability(offer: OfferItem, root: HtmlElement) -> None:
@@ -169,7 +170,7 @@ def _check_markup_availability(offer: OfferItem, root: HtmlElement) -> None:
     shown = markup_availability_overruling(root, offer.availability)
     if shown is not None:
         offer.availability, offer.availability_raw = shown
-        offer.explain["availability"] = "heuristic"
+        offer.explain["availability"] = HEURISTIC.name
 
 
 def _choose_sku(
@@ -181,7 +182,7 @@ def _choose_sku(
     if structured:
         shop_code = _shown_shop_code(root, structured[0])
         if shop_code is not None:
-            offer.sku, offer.explain["sku"] = shop_code, "heuristic"
+            offer.sku, offer.explain["sku"] = shop_code, HEURISTIC.name
         return
     other_ids = [v for v in (offer.gtin, offer.mpn) if v]
     sku, how = choose_sku(
@@ -191,7 +192,7 @@ def _choose_sku(
         return
     offer.sku = sku
     offer.explain["sku"] = (
-        "heuristic" if how == "heuristic" else offer.explain.get("sku", "json-ld")
+        HEURISTIC.name if how == "heuristic" else offer.explain.get("sku", JSON_LD.name)
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import lxml.html
 
+from spiders.extract.layers import MICRODATA, RDFA
 from spiders.extract.nodes import Node, short_name
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
@@ -52,8 +53,8 @@ def markup_nodes(root: lxml.html.HtmlElement, *, microdata: bool, rdfa: bool) ->
     """Typed nodes (every item, nested ones included) from the chosen syntaxes,
     plus one ``Orphan`` node per syntax holding properties outside any item."""
     nodes: list[Node] = []
-    orphans = {"microdata": {"@type": ["Orphan"], "@layer": "microdata"},
-               "rdfa": {"@type": ["Orphan"], "@layer": "rdfa"}}  # fmt: skip
+    orphans = {MICRODATA.name: {"@type": ["Orphan"], "@layer": MICRODATA.name},
+               RDFA.name: {"@type": ["Orphan"], "@layer": RDFA.name}}  # fmt: skip
     tests = [*(["@itemscope", "@itemprop"] if microdata else []),
              *(["@typeof", "@property"] if rdfa else [])]  # fmt: skip
     if not tests:
@@ -70,9 +71,9 @@ def markup_nodes(root: lxml.html.HtmlElement, *, microdata: bool, rdfa: bool) ->
             continue
         child_md, child_rdfa = md_item, rdfa_item
         if microdata:
-            child_md = _microdata_step(element, md_item, nodes, orphans["microdata"])
+            child_md = _microdata_step(element, md_item, nodes, orphans[MICRODATA.name])
         if rdfa:
-            child_rdfa = _rdfa_step(element, rdfa_item, nodes, orphans["rdfa"])
+            child_rdfa = _rdfa_step(element, rdfa_item, nodes, orphans[RDFA.name])
         if child_md is not md_item or child_rdfa is not rdfa_item:
             items[element] = (child_md, child_rdfa)
     for orphan in orphans.values():
@@ -102,7 +103,7 @@ def _microdata_step(
 ) -> Node | None:
     prop = element.get("itemprop")
     if element.get("itemscope") is not None:
-        new = _new_node(element, "microdata", "itemtype")
+        new = _new_node(element, MICRODATA.name, "itemtype")
         nodes.append(new)
         if prop:
             _add(item if item is not None else orphan, prop, new)
@@ -117,7 +118,7 @@ def _rdfa_step(
 ) -> Node | None:
     prop = element.get("property")
     if element.get("typeof") is not None:
-        new = _new_node(element, "rdfa", "typeof")
+        new = _new_node(element, RDFA.name, "typeof")
         if element.get("resource"):
             new["@id"] = element.get("resource")
         nodes.append(new)

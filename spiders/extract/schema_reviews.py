@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from spiders.extract.layers import JSON_LD
 from spiders.extract.meta import iso_language
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
 from spiders.extract.schema_offers import is_product
@@ -20,7 +21,7 @@ from spiders.normalize import (
 def review_item(
     review: Node, url: str, product: Node | None, locale: str | None = None
 ) -> ReviewItem:
-    layer = str(review.get("@layer", "json-ld"))
+    layer = str(review.get("@layer", JSON_LD.name))
     item = ReviewItem(url=url)
 
     def put(field: str, value: object) -> None:
@@ -104,7 +105,7 @@ def aggregate_rating_item(nodes: list[Node]) -> AggregateRatingItem | None:
         )
         rating_count = _count(first_value(node, "ratingCount"))
         review_count = _count(first_value(node, "reviewCount"))
-        layer = str(node.get("@layer", "json-ld"))
+        layer = str(node.get("@layer", JSON_LD.name))
         item = AggregateRatingItem(
             rating_value=value,
             best_rating=best,
