@@ -258,3 +258,175 @@ def test_demo_plain_product_page_reviews_found_in_auto_mode() -> None:
             want["external_id"],
             want["language"],
         )
+
+
+def marketplace_block(name: str, stars: str, date: str, text: str, votes: str) -> str:
+    """A marketplace-style review: avatar link, profile name, star icon in a link, a
+    variant line and a helpful-votes line around the body."""
+    return (
+        f"<div class='rv-card'><a href='/profile/{name}'><div><img src='/avatar.png'></div>"
+        f"<div><span class='nick'>{name}</span></div></a>"
+        f"<div><a title='{stars} out of 5 stars' href='/review/{name}'><i class='icon-star'>"
+        f"<span>{stars} out of 5 stars</span></i></a></div>"
+        f"<span>Reviewed in Norway on {date}</span>"
+        f"<div><span>Review written for variant 45 cl</span></div>"
+        f"<div><span>{text}</span></div>"
+        f"<div>{votes}</div><div><a href='#' role='button'>Helpful</a> <a href='#'>Report</a></div>"
+        "</div>"
+    )
+
+
+MARKETPLACE = (
+    marketplace_block("Ann", "4.0", "3 March 2024", "Good.", "12 people found this helpful")
+    + marketplace_block("Bob", "1.0", "9 May 2024", TEXT_B, "One person found this helpful")
+    + marketplace_block("Cy", "5.0", "1 June 2024", TEXT_A, "3 people found this helpful")
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        pytest.param("text", ["Good.", TEXT_B, TEXT_A], id="body-not-variant-or-votes-line"),
+        pytest.param("author", ["Ann", "Bob", "Cy"], id="author-from-profile-not-votes"),
+        pytest.param("rating", [4.0, 1.0, 5.0], id="rating-from-label"),
+        pytest.param("best_rating", [5.0, 5.0, 5.0], id="scale"),
+        pytest.param("published", ["2024-03-03", "2024-05-09", "2024-06-01"], id="date"),
+    ],
+)
+def test_marketplace_blocks_with_avatar_links(field: str, expected: list[object]) -> None:
+    reviews = extract_auto(page(MARKETPLACE), URL).reviews
+    got = [getattr(r, field) for r in reviews]
+    assert [str(v) if field == "published" else v for v in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("ratings", "values", "best", "worst", "normalized"),
+    [
+        pytest.param(
+            ("data-score='8'", "data-score='3'"),
+            [8.0, 3.0],
+            10.0,
+            0.0,
+            [0.8, 0.3],
+            id="x-of-10-inferred",
+        ),
+        pytest.param(
+            ("data-score='80'", "data-score='35'"),
+            [80.0, 35.0],
+            100.0,
+            0.0,
+            [0.8, 0.35],
+            id="0-100-inferred",
+        ),
+        pytest.param(
+            ("data-review-rating='4' data-max='5'", "data-review-rating='2' data-max='5'"),
+            [4.0, 2.0],
+            5.0,
+            1.0,
+            [0.75, 0.25],
+            id="stated-best",
+        ),
+        pytest.param(
+            ("aria-label='4,0 von 5 Sternen'", "aria-label='2,0 von 5 Sternen'"),
+            [4.0, 2.0],
+            5.0,
+            1.0,
+            [0.75, 0.25],
+            id="label-in-any-language",
+        ),
+    ],
+)
+def test_rating_scale_inferred_and_normalised(
+    ratings: tuple[str, str],
+    values: list[float],
+    best: float,
+    worst: float,
+    normalized: list[float],
+) -> None:
+    body = two_reviews(f"<span {ratings[0]}></span>", f"<span {ratings[1]}></span>")
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.rating for r in reviews] == values
+    assert {(r.best_rating, r.worst_rating) for r in reviews} == {(best, worst)}
+    assert [r.rating_normalized for r in reviews] == pytest.approx(normalized)
+    assert all(r.rating_raw for r in reviews)
+
+
+def test_star_bar_keeps_the_width_as_raw_rating() -> None:
+    body = two_reviews(
+        "<div class='stars'><div style='width: 80%'></div></div>",
+        "<div class='stars'><div style='width: 100%'></div></div>",
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.rating, r.best_rating, r.rating_raw) for r in reviews] == [
+        (4.0, 5.0, "width: 80%"),
+        (5.0, 5.0, "width: 100%"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>") * 2,
+            id="carousel-clones",
+        ),
+        pytest.param(
+            "<div class='desktop'>"
+            + two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>")
+            + "</div><div class='mobile'><ul>"
+            + two_reviews(
+                "<span data-rating='5'></span>", "<span data-rating='2'></span>", tag="li"
+            )
+            + "</ul></div>",
+            id="desktop-and-mobile-copies",
+        ),
+    ],
+)
+def test_copies_of_a_review_are_one_review(body: str) -> None:
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.text for r in reviews] == [TEXT_A, TEXT_B]
+
+
+def test_line_break_counts_as_a_space() -> None:
+    body = two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>").replace(
+        "Boils fast and", "Boils fast<br>and"
+    )
+    assert extract_auto(page(body), URL).reviews[0].text == TEXT_A
+
+
+@pytest.mark.parametrize(
+    ("block", "found"),
+    [
+        pytest.param(
+            "<div class='rv'><b>Ann</b><span data-rating='4'></span><small>3 March 2024</small>"
+            f"<p>{TEXT_A}</p><a href='#' role='button'>Reply</a></div>",
+            [TEXT_A],
+            id="lone-dated-review",
+        ),
+        pytest.param(
+            f"<div class='summary'><span data-rating='4.5'></span><p>{TEXT_A}</p></div>",
+            [],
+            id="lone-undated-summary",
+        ),
+        pytest.param(
+            "<table><tr><th>Customer rating</th><td><span title='4.7 out of 5'>★★★★★</span>"
+            "</td></tr><tr><th>First available on 3 March 2024 in every store</th><td>x</td></tr>"
+            "</table>",
+            [],
+            id="details-table",
+        ),
+    ],
+)
+def test_a_page_with_one_review(block: str, found: list[str]) -> None:
+    assert [r.text for r in extract_auto(page(block), URL).reviews] == found
+
+
+def test_product_cards_with_prices_and_review_list_on_one_page() -> None:
+    cards = "".join(
+        f"<div class='tile'><span data-rating='{n}'></span><p>Kettle model {n} with a"
+        f" steel body</p><span>Ann {n}</span><span>{n}9,99 €</span></div>"
+        for n in (3, 4)
+    )
+    body = cards + two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>")
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.text, r.rating) for r in reviews] == [(TEXT_A, 5.0), (TEXT_B, 2.0)]

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from os.path import commonpath
 
-import lxml.html
+from lxml.html import HtmlElement as Element
 
 from spiders.extract.layout_rating import LayoutRating, group_scale, rating_of
 from spiders.extract.meta import iso_language
@@ -31,10 +32,8 @@ from spiders.extract.visible_price import document_position, names_of, own_text
 from spiders.items import ReviewItem
 from spiders.normalize import find_date, is_numeric_date, normalize_rating
 
-Element = lxml.html.HtmlElement
-
 # Raw-HTML signs that a page may show ratings at all (skips the tree walk otherwise).
-_RATING_SIGNS = re.compile(r"rating|stars?\b|star|score|★|out of|rate|/\s*5\b", re.I)
+_RATING_SIGNS = re.compile(r"rating|star|score|★|out of|rate|/\s*5\b|aria-label", re.I)
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
 _INLINE_TAGS = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "em", "font", "i", "img", "mark", "q",
@@ -99,7 +98,9 @@ def heuristic_review_items(
         if items is None:
             continue
         seen_blocks.update(id(b.element) for b in blocks)
-        found.extend((document_position(b.element), item) for b, item in zip(blocks, items))
+        found.extend(
+            (document_position(b.element), item) for b, item in zip(blocks, items, strict=False)
+        )
     if not found:
         found = _lone_review(ratings, groups, url, locale)
     found.sort(key=lambda pair: pair[0])
@@ -130,7 +131,9 @@ def _lone_review(
             if len(ancestor.text_content()) > _MAX_LONE_TEXT or ancestor.find(".//h1") is not None:
                 break
             block = ancestor
-        if block is None or block.xpath("ancestor-or-self::table | ancestor-or-self::dl | .//table | .//dl"):
+        if block is None or block.xpath(
+            "ancestor-or-self::table | ancestor-or-self::dl | .//table | .//dl"
+        ):
             continue  # a label/value row of a details table ("Rating: 4.7")
         items = _group_reviews([_Block(block, rating)], url, locale, lone=True)
         if items:
@@ -182,7 +185,7 @@ def _blocks(members: list[tuple[Element, LayoutRating]]) -> list[_Block]:
     if height < 1:
         return []
     blocks = []
-    for chain, (_, rating) in zip(chains, members):
+    for chain, (_, rating) in zip(chains, members, strict=False):
         element = chain[height - 1] if height - 1 < len(chain) else chain[-1]
         if element.tag in ("body", "html"):
             return []
@@ -271,8 +274,8 @@ def _shared_affixes(texts: Sequence[str]) -> tuple[int, int]:
     """Lengths of the prefix and suffix all the texts share (template words around a value)."""
     if len(texts) < 2:
         return 0, 0
-    prefix = os.path.commonprefix(list(texts))
-    suffix = os.path.commonprefix([t[len(prefix) :][::-1] for t in texts])
+    prefix = commonpath(list(texts))
+    suffix = commonpath([t[len(prefix) :][::-1] for t in texts])
     return len(prefix), len(suffix)
 
 
@@ -296,8 +299,8 @@ class _Slot:
 def _slots(blocks: list[_Block]) -> list[_Slot]:
     keyed = [_keyed_units(b) for b in blocks]
     order: list[tuple[tuple[str, ...], int]] = []
-    for units in keyed:
-        order.extend(k for k in units if k not in order)
+    for block_units in keyed:
+        order.extend(k for k in block_units if k not in order)
     slots = []
     for key in order:
         units = [k.get(key) for k in keyed]
@@ -323,7 +326,7 @@ def _body_score(slot: _Slot, language: str | None) -> float:
         return 0.0
     if len(present) > 1 and slot.distinct * len(present) < 1.5:
         return 0.0  # the same text in every block: chrome
-    texts = [v for v, u in zip(slot.varying, slot.units) if u is not None]
+    texts = [v for v, u in zip(slot.varying, slot.units, strict=False) if u is not None]
     dated = sum(1 for u in present if len(u.text) <= _MAX_DATE_TEXT and find_date(u.text, language))  # fmt: skip
     if dated * 2 > len(present):
         return 0.0
@@ -388,11 +391,11 @@ def _is_product_card(block: _Block) -> bool:
         if short and detect_currency(unit.text)[1] is not None:
             return True
     element = block.element
-    for control in element.iter("button", "input", "form"):
-        if control.tag == "form" and control.find(".//textarea") is None:
-            if control.find(".//input[@type='number']") is not None:
-                return True
-    return False
+    # A quantity field in a form without a comment box: an add-to-basket form.
+    return any(
+        form.find(".//textarea") is None and form.find(".//input[@type='number']") is not None
+        for form in element.iter("form")
+    )
 
 
 def _fallback_body(
@@ -413,7 +416,7 @@ def _fallback_body(
 def _same_texts(slot: _Slot, other: _Slot | None) -> bool:
     if other is None:
         return False
-    pairs = [(a.text, b.text) for a, b in zip(slot.units, other.units) if a and b]
+    pairs = [(a.text, b.text) for a, b in zip(slot.units, other.units, strict=False) if a and b]
     return bool(pairs) and all(a == b for a, b in pairs)
 
 
@@ -427,7 +430,7 @@ def _overlaps(slot: _Slot, other: _Slot | None) -> bool:
     if other is None:
         return False
     return any(
-        _inside(a, b) or _inside(b, a) for a, b in zip(slot.units, other.units)
+        _inside(a, b) or _inside(b, a) for a, b in zip(slot.units, other.units, strict=False)
     ) or _same_texts(slot, other)
 
 
@@ -439,7 +442,9 @@ def _title_slot(slots: list[_Slot], body: _Slot) -> _Slot | None:
         present = [u for u in slot.units if u is not None]
         if not present or slot.coverage < 0.5 or _overlaps(slot, body):
             continue
-        if any(u.is_control for u in present) or len({u.text for u in present}) < min(2, len(present)):
+        if any(u.is_control for u in present) or len({u.text for u in present}) < min(
+            2, len(present)
+        ):
             continue  # one text in every block is a label, not a title
         tags = {u.element.tag for u in present}
         heading = bool(tags & _HEADING_TAGS) or any(_TITLE_NAME.search(u.names) for u in present)
@@ -478,7 +483,9 @@ def _author_slot(
         names = [v.strip(" ,:;-–—·|") for v in slot.varying if v]
         if not names or sum(map(_looks_like_name, names)) < 0.7 * len(names):
             continue
-        if any(len(v) * 2 < len(u.text) for v, u in zip(slot.varying, slot.units) if u):
+        if any(
+            len(v) * 2 < len(u.text) for v, u in zip(slot.varying, slot.units, strict=False) if u
+        ):
             continue  # a count inside a sentence ("2 people found this helpful"), not a name
         if any(find_date(u.text, language) for u in present):
             continue
@@ -546,7 +553,7 @@ def _put_date(
         _put(item, "published", find_date(raw, language))
 
 
-def _dated_attributes(element: Element) -> Iterable[str]:
+def _dated_attributes(element: Element) -> Iterator[str]:
     for name, value in element.attrib.items():
         if name.startswith("data-") and re.match(r"\d{4}-\d{2}-\d{2}", value or ""):
             yield value

@@ -63,9 +63,9 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
                 return found
     text = " ".join((element.text or "").split())
     if text and any(g in text for g in _STAR_GLYPHS + _EMPTY_GLYPHS) and len(text) <= _MAX_TEXT:
-        full = sum(text.count(g) for g in _STAR_GLYPHS)
+        filled = sum(text.count(g) for g in _STAR_GLYPHS)
         empty = sum(text.count(g) for g in _EMPTY_GLYPHS)
-        return LayoutRating(float(full), float(full + empty) if empty else None, text)
+        return LayoutRating(float(filled), float(filled + empty) if empty else None, text)
     if not named and not _parent_named(element):
         return None
     full = " ".join(element.text_content().split())
@@ -100,9 +100,7 @@ def _from_data_attributes(element: lxml.html.HtmlElement) -> LayoutRating | None
         number = parse_number(value)
         if number is None:
             continue
-        best = next(
-            (parse_number(element.get(a)) for a in _BEST_ATTRS if element.get(a)), None
-        )
+        best = next((parse_number(element.get(a)) for a in _BEST_ATTRS if element.get(a)), None)
         return LayoutRating(number, best, value.strip())
     now = element.get("aria-valuenow")
     if now and rating_named(element):
@@ -145,9 +143,9 @@ def _star_count(element: lxml.html.HtmlElement) -> float:
     """Stars a bar is drawn over: repeated icons beneath it when there are 3 to 10, else 5."""
     for node in element.iter():
         children = [c for c in node if isinstance(c.tag, str)]
-        if 3 <= len(children) <= 10 and len({c.tag for c in children}) == 1:
-            if all(len(c) == 0 and not (c.text or "").strip() for c in children):
-                return float(len(children))
+        icons = 3 <= len(children) <= 10 and len({c.tag for c in children}) == 1
+        if icons and all(len(c) == 0 and not (c.text or "").strip() for c in children):
+            return float(len(children))
     return _DEFAULT_STARS
 
 
@@ -155,13 +153,12 @@ def group_scale(ratings: list[LayoutRating]) -> tuple[float, float]:
     """(best, worst) shared by a list's ratings: the largest stated best, else the smallest
     usual scale holding them all."""
     stated = [r.best for r in ratings if r.best]
+    lowest = min((r.value for r in ratings), default=1.0)
     if stated:
         best = max(stated)
+        worst = default_worst(best)
     else:
         top = max((r.value for r in ratings), default=0.0)
         best = 5.0 if top <= 5 else 10.0 if top <= 10 else 100.0
-    lowest = min((r.value for r in ratings), default=1.0)
-    worst = default_worst(best)
-    if lowest < worst:
-        worst = 0.0
-    return best, worst
+        worst = 1.0 if best == 5.0 else 0.0  # scores out of 10 or 100 start at 0
+    return best, 0.0 if lowest < worst else worst
