@@ -430,3 +430,35 @@ def test_product_cards_with_prices_and_review_list_on_one_page() -> None:
     body = cards + two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>")
     reviews = extract_auto(page(body), URL).reviews
     assert [(r.text, r.rating) for r in reviews] == [(TEXT_A, 5.0), (TEXT_B, 2.0)]
+
+
+def icons(filled: int, half: int, total: int = 5) -> str:
+    shapes = ["i-full"] * filled + ["i-half"] * half + ["i-empty"] * (total - filled - half)
+    return "<div class='stars'>" + "".join(f"<i class='{c}'></i>" for c in shapes) + "</div>"
+
+
+@pytest.mark.parametrize(
+    ("rating_a", "rating_b", "values", "best"),
+    [
+        pytest.param(icons(4, 0), icons(2, 0), [4.0, 2.0], 5.0, id="filled-icons-counted"),
+        pytest.param(icons(3, 1), icons(1, 0), [3.5, 1.0], 5.0, id="half-icon"),
+        pytest.param(icons(7, 0, 10), icons(2, 0, 10), [7.0, 2.0], 10.0, id="ten-icons"),
+        pytest.param(
+            "<span class='rating stars-4'></span>",
+            "<span class='rating stars-4-5'></span>",
+            [4.0, 4.5],
+            5.0,
+            id="number-in-class",
+        ),
+    ],
+)
+def test_star_icons_and_class_numbers(
+    rating_a: str, rating_b: str, values: list[float], best: float
+) -> None:
+    reviews = extract_auto(page(two_reviews(rating_a, rating_b)), URL).reviews
+    assert [(r.rating, r.best_rating) for r in reviews] == [(v, best) for v in values]
+
+
+def test_identical_icons_are_not_a_rating() -> None:
+    body = two_reviews(icons(5, 0).replace("i-full", "i"), icons(5, 0).replace("i-full", "i"))
+    assert extract_auto(page(body), URL).reviews == []

@@ -43,7 +43,7 @@ _CONTROL_TAGS = frozenset({"button", "select", "option", "textarea", "input", "l
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"})
 _AUTHOR_NAME = re.compile(r"author|user|reviewer|nick|byline|customer|profile|name", re.I)
 _TITLE_NAME = re.compile(r"title|headline|heading|summary", re.I)
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[-_]?\d+")
 _PRICE_TEXT = 40
 # Body slots whose varying part is shorter than this on average are not prose.
 _MIN_BODY_MEAN = 12
@@ -142,19 +142,19 @@ def _lone_review(
 
 
 def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
-    """Rating-like elements, outermost of nested ones (a link titled "4 of 5" around an
-    icon whose text says it again is one rating)."""
+    """Rating-like elements in document order, outermost of nested ones (a link titled
+    "4 of 5" around an icon whose text says it again is one rating)."""
     found: list[tuple[Element, LayoutRating]] = []
-    taken: set[Element] = set()  # holding the elements keeps lxml's proxies (and hashes) alive
-    for element in root.iter():
+    stack = [root]
+    while stack:
+        element = stack.pop()
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
-            continue
-        if any(a in taken or a.tag in _SKIP_TAGS for a in element.iterancestors()):
             continue
         rating = rating_of(element)
         if rating is not None:
             found.append((element, rating))
-            taken.add(element)
+        else:
+            stack.extend(reversed(element))
     return found
 
 

@@ -25,6 +25,7 @@ _BEST_ATTRS = ("data-best", "data-best-rating", "data-max", "data-scale", "data-
 _WIDTH = re.compile(r"(?<![-\w])width\s*:\s*(\d+(?:\.\d+)?)%")
 _NUMBER_ONLY = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?")
 _ONE_NUMBER = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d)?)(?![\d.,]*\d)")
+_CLASS_NUMBER = re.compile(r"([a-z_-]*?)[-_]?(\d)(?:[-_](\d))?", re.I)
 _STAR_GLYPHS = "★⭐✭✮✯✰"
 _EMPTY_GLYPHS = "☆✩"
 _MAX_LABEL = 120
@@ -51,6 +52,8 @@ def rating_named(element: lxml.html.HtmlElement) -> bool:
 
 def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
     """The rating one element shows, or None."""
+    if not element.attrib and not (element.text or "").strip():
+        return None  # nothing of its own to show a rating with (its children may have)
     found = _from_data_attributes(element)
     if found is not None:
         return found
@@ -66,7 +69,7 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
         filled = sum(text.count(g) for g in _STAR_GLYPHS)
         empty = sum(text.count(g) for g in _EMPTY_GLYPHS)
         return LayoutRating(float(filled), float(filled + empty) if empty else None, text)
-    if not named and not _parent_named(element):
+    if not named and (not text or not _parent_named(element)):
         return None
     full = " ".join(element.text_content().split())
     if full and len(full) <= _MAX_TEXT:
@@ -78,7 +81,7 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
             if value is not None and 0 <= value <= 10:
                 return LayoutRating(value, None, full)
     if named:
-        return _from_bar(element)
+        return _from_bar(element) or _from_icons(element) or _from_class_number(element)
     return None
 
 
@@ -136,6 +139,50 @@ def _from_bar(element: lxml.html.HtmlElement) -> LayoutRating | None:
                 return None
             stars = _star_count(element)
             return LayoutRating(round(percent / 100 * stars, 1), stars, width.group(0))
+    return None
+
+
+def _from_icons(element: lxml.html.HtmlElement) -> LayoutRating | None:
+    """Stars drawn as 3 to 10 empty icons: the filled ones lead and look alike, the
+    rest look different ("full full full empty empty"); a third look is a half star."""
+    icons = [c for c in element if isinstance(c.tag, str)]
+    if not 3 <= len(icons) <= 10 or len({c.tag for c in icons}) != 1:
+        return None
+    if any((c.text or "").strip() or len(c.text_content().strip()) for c in icons):
+        return None
+    shapes = [_icon_shape(c) for c in icons]
+    if len(set(shapes)) == 1:
+        return None  # all alike: a bar or a mask does the filling, not the icons
+    filled = 0
+    while filled < len(shapes) and shapes[filled] == shapes[0]:
+        filled += 1
+    rest = shapes[filled:]
+    half = 1 if rest and len(set(rest)) == 2 and rest.count(rest[0]) == 1 else 0
+    if len(set(rest[half:])) != 1:
+        return None
+    value = filled + 0.5 * half
+    raw = f"{value:g} of {len(icons)} icons"
+    return LayoutRating(value, float(len(icons)), raw)
+
+
+def _icon_shape(icon: lxml.html.HtmlElement) -> str:
+    """Classes, fill and source of an icon and what it holds: how filled and empty differ."""
+    parts = [icon.get("class") or "", icon.get("fill") or "", icon.get("src") or ""]
+    for inner in icon.iterdescendants():
+        if isinstance(inner.tag, str):
+            parts += [inner.get("class") or "", inner.get("fill") or "", inner.get("href") or ""]
+    return "|".join(parts)
+
+
+def _from_class_number(element: lxml.html.HtmlElement) -> LayoutRating | None:
+    """A rating written into a class name: "stars-4", "rating4", "star-4-5" (4.5)."""
+    for token in (element.get("class") or "").split():
+        match = _CLASS_NUMBER.fullmatch(token)
+        if match and _RATING_NAME.search(match.group(1)):
+            whole, half = int(match.group(2)), match.group(3)
+            value = whole + (int(half) / 10 if half else 0.0)
+            if 0 <= value <= 5:
+                return LayoutRating(value, None, token)
     return None
 
 
