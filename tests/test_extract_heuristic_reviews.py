@@ -462,3 +462,40 @@ def test_star_icons_and_class_numbers(
 def test_identical_icons_are_not_a_rating() -> None:
     body = two_reviews(icons(5, 0).replace("i-full", "i"), icons(5, 0).replace("i-full", "i"))
     assert extract_auto(page(body), URL).reviews == []
+
+
+def byline_block(byline: str, rating: int, text: str) -> str:
+    return (
+        f"<div class='rv'><span data-rating='{rating}'></span><p>{text}</p>"
+        f"<span class='line'>{byline}</span></div>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("bylines", "authors"),
+    [
+        pytest.param(
+            ("by <span class='reviewer-name'>Ann B.</span> from Oslo 03.03.2024",
+             "by <span class='reviewer-name'>Bob</span> from Bergen 09.05.2024"),
+            ["Ann B.", "Bob"],
+            id="name-inside-a-dated-byline",
+        ),
+        pytest.param(("anna82", "Bob_77"), ["anna82", "Bob_77"], id="nicknames-with-digits"),
+    ],
+)  # fmt: skip
+def test_author_from_byline(bylines: tuple[str, str], authors: list[str]) -> None:
+    body = byline_block(bylines[0], 5, TEXT_A) + byline_block(bylines[1], 2, TEXT_B)
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.author for r in reviews] == authors
+
+
+def test_author_read_where_a_badge_moves_it() -> None:
+    plain = "<div class='rv'><div class='who'><span class='nick'>{n}</span></div>{r}<small>{d}</small><p>{t}</p></div>"  # fmt: skip
+    badged = "<div class='rv'><div class='who'><div class='badge'><span class='nick'>{n}</span></div></div>{r}<small>{d}</small><p>{t}</p></div>"  # fmt: skip
+    body = (
+        plain.format(n="Ann", r="<span data-rating='5'></span>", d="3 March 2024", t=TEXT_A)
+        + plain.format(n="Bob", r="<span data-rating='2'></span>", d="9 May 2024", t=TEXT_B)
+        + badged.format(n="Cy", r="<span data-rating='4'></span>", d="1 June 2024", t="Fine kettle, a bit loud but it does the job well.")
+    )  # fmt: skip
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.author for r in reviews] == ["Ann", "Bob", "Cy"]

@@ -48,6 +48,8 @@ _PRICE_TEXT = 40
 # Body slots whose varying part is shorter than this on average are not prose.
 _MIN_BODY_MEAN = 12
 _MAX_AUTHOR = 40
+# A name line missing from most blocks is still read where the template's usual one is absent.
+_MIN_PART_COVERAGE = 0.2
 _MAX_AUTHOR_WORDS = 5
 _MAX_DATE_TEXT = 80
 _MAX_BLOCK_TEXT = 20_000
@@ -219,6 +221,7 @@ def _units(block: Element) -> list[_Unit]:
                     names = " ".join(names_of(e) for e in (child, *child.iterdescendants()) if isinstance(e.tag, str))  # fmt: skip
                     linked = child_link or _linked_share(child, text) >= 0.5
                     units.append(_Unit(child, child_slot, text, linked, child_control, names))
+                    units.extend(_named_parts(child, child_slot, child_link, child_control))
             else:
                 loose = own_text(child)
                 if loose:
@@ -243,6 +246,20 @@ def _flat_text(element: Element) -> str:
         if node is not element and node.tail:
             parts.append(node.tail)
     return " ".join("".join(parts).split())
+
+
+def _named_parts(unit: Element, slot: tuple[str, ...], link: bool, control: bool) -> list[_Unit]:
+    """Author-named elements inside a line ("by <span class=name>Ann</span> from Oslo"):
+    the line as a whole is not the name."""
+    parts = []
+    for inner in unit.iterdescendants():
+        if not isinstance(inner.tag, str) or not _AUTHOR_NAME.search(names_of(inner)):
+            continue
+        text = _flat_text(inner)
+        if text:
+            part_slot = (*slot, ">", _class_shape(inner))
+            parts.append(_Unit(inner, part_slot, text, link, control, names_of(inner)))
+    return parts
 
 
 def _linked_share(element: Element, text: str) -> float:
@@ -357,10 +374,10 @@ def _group_reviews(
     if sum(u.in_link for u in present) * 2 > len(present):
         return None  # names linking to other pages: product or article cards
     title = _title_slot(slots, body)
-    author = _author_slot(slots, body, title, locale)
+    authors = _author_slots(slots, body, title, locale)
     date = _date_slot(slots, body, locale)
     dated = date is not None or any(b.element.find(".//time") is not None for b in blocks)
-    if (author is None or lone) and not dated:
+    if (not authors or lone) and not dated:
         return None  # reviews say who or when; cards and teasers say neither
     scale = group_scale([b.rating for b in blocks])
     items: list[ReviewItem] = []
@@ -373,7 +390,8 @@ def _group_reviews(
         _put_rating(item, block.rating, scale)
         if title is not None and title.units[index] is not None:
             _put(item, "title", title.units[index].text)  # type: ignore[union-attr]
-        if author is not None and author.units[index] is not None:
+        author = next((a for a in authors if a.units[index] is not None), None)
+        if author is not None:
             _put(item, "author", _author_text(author, index))
         _put_date(item, block, date, index, locale)
         element = block.element
@@ -459,22 +477,25 @@ def _title_slot(slots: list[_Slot], body: _Slot) -> _Slot | None:
 
 
 def _looks_like_name(text: str) -> bool:
+    """Short, a few words, more letters than digits (nicknames such as "anna82" are names)."""
     words = text.split()
     if not 1 <= len(words) <= _MAX_AUTHOR_WORDS or not 2 <= len(text) <= _MAX_AUTHOR:
         return False
-    return sum(c.isdigit() for c in text) * 3 < len(text) and text[-1] not in ".!?"
+    letters = sum(c.isalpha() for c in text)
+    sentence_end = text[-1] in "!?" or (text[-1] == "." and len(words[-1]) > 2)  # not "Ann B."
+    return letters >= 2 and sum(c.isdigit() for c in text) <= letters and not sentence_end
 
 
-def _author_slot(
+def _author_slots(
     slots: list[_Slot], body: _Slot, title: _Slot | None, language: str | None
-) -> _Slot | None:
+) -> list[_Slot]:
     """A short name-like line that varies from block to block, named like an author
     when the layout names it, else the first such line before the body."""
     body_at = slots.index(body)
     candidates: list[tuple[int, int, _Slot]] = []
     for position, slot in enumerate(slots):
         present = [u for u in slot.units if u is not None]
-        if slot is body or slot is title or not present or slot.coverage < 0.5:
+        if slot is body or slot is title or not present or slot.coverage < _MIN_PART_COVERAGE:
             continue
         if _overlaps(slot, body) or _overlaps(slot, title):
             continue
@@ -496,9 +517,19 @@ def _author_slot(
         named = any(_AUTHOR_NAME.search(u.names) for u in present)
         candidates.append((0 if named else 1, 0 if position < body_at else 1, slot))
     if not candidates:
-        return None
+        return []
     candidates.sort(key=lambda c: (c[0], c[1], slots.index(c[2])))
-    return candidates[0][2]
+    primary = next((c[2] for c in candidates if c[2].coverage >= 0.5), None)
+    if primary is None:
+        return []
+    # Blocks off the template (a badge moves the name one level down) have their name in
+    # another slot, one that is never present where the usual one is.
+    chosen = [primary]
+    for _, _, slot in candidates:
+        taken = [any(c.units[i] is not None for c in chosen) for i in range(len(slot.units))]
+        if all(not (t and u is not None) for t, u in zip(taken, slot.units)):
+            chosen.append(slot)
+    return chosen
 
 
 def _author_text(slot: _Slot, index: int) -> str:
@@ -560,7 +591,7 @@ def _dated_attributes(element: Element) -> Iterator[str]:
 
 
 def _without_clones(items: list[ReviewItem]) -> list[ReviewItem]:
-    """One review per (text, rating, author, date): carousel clones, desktop/mobile copies."""
+    """One review per (text, rating, date): carousel clones, desktop/mobile copies."""
     seen: set[tuple[object, ...]] = set()
     kept = []
     for item in items:
