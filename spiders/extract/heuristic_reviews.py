@@ -527,7 +527,7 @@ def _author_slots(
     chosen = [primary]
     for _, _, slot in candidates:
         taken = [any(c.units[i] is not None for c in chosen) for i in range(len(slot.units))]
-        if all(not (t and u is not None) for t, u in zip(taken, slot.units)):
+        if all(not (t and u is not None) for t, u in zip(taken, slot.units, strict=True)):
             chosen.append(slot)
     return chosen
 
