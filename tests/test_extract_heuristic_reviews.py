@@ -499,3 +499,31 @@ def test_author_read_where_a_badge_moves_it() -> None:
     )  # fmt: skip
     reviews = extract_auto(page(body), URL).reviews
     assert [r.author for r in reviews] == ["Ann", "Bob", "Cy"]
+
+
+def test_a_long_reply_in_one_block_is_not_the_body() -> None:
+    reply = (
+        "<div class='reply'>Thank you for your feedback! We are sorry to hear about the lid and"
+        " have passed this on to our quality team, who will contact you within two working days"
+        " to arrange a replacement or a full refund, whichever you prefer.</div>"
+    )
+    blocks = [
+        ("Ann", 5, "3 March 2024", TEXT_A, ""),
+        ("Bob", 2, "9 May 2024", TEXT_B, reply),
+        ("Cy", 4, "1 June 2024", "Fine kettle, a bit loud but it does the job.", ""),
+    ]
+    body = "".join(
+        f"<div class='rv'><b class='by'>{n}</b><span data-rating='{r}'></span><small>{d}</small>"
+        f"<div class='txt'>{t}</div>{extra}</div>"
+        for n, r, d, t, extra in blocks
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.text for r in reviews] == [b[3] for b in blocks]
+
+
+def test_a_body_in_several_paragraphs_is_one_text() -> None:
+    body = two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>").replace(
+        f"<p>{TEXT_A}</p>", f"<p>{TEXT_A}</p><p>Second paragraph, still the review.</p>"
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.text for r in reviews] == [f"{TEXT_A} Second paragraph, still the review.", TEXT_B]

@@ -21,10 +21,10 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from os.path import commonpath
 
 from lxml.html import HtmlElement as Element
 
+from spiders.extract.layers import HEURISTIC
 from spiders.extract.layout_rating import LayoutRating, group_scale, rating_of
 from spiders.extract.meta import iso_language
 from spiders.extract.price import detect_currency
@@ -291,9 +291,18 @@ def _shared_affixes(texts: Sequence[str]) -> tuple[int, int]:
     """Lengths of the prefix and suffix all the texts share (template words around a value)."""
     if len(texts) < 2:
         return 0, 0
-    prefix = commonpath(list(texts))
-    suffix = commonpath([t[len(prefix) :][::-1] for t in texts])
-    return len(prefix), len(suffix)
+    lead = _common_prefix(texts)
+    tail = _common_prefix([t[lead:][::-1] for t in texts])
+    return lead, tail
+
+
+def _common_prefix(texts: Sequence[str]) -> int:
+    """Length of the longest prefix of all the texts (character by character, not paths)."""
+    shortest = min(texts, key=len)
+    for index, char in enumerate(shortest):
+        if any(t[index] != char for t in texts):
+            return index
+    return len(shortest)
 
 
 @dataclass
@@ -347,7 +356,9 @@ def _body_score(slot: _Slot, language: str | None) -> float:
     dated = sum(1 for u in present if len(u.text) <= _MAX_DATE_TEXT and find_date(u.text, language))  # fmt: skip
     if dated * 2 > len(present):
         return 0.0
-    score = sum(len(t) * _prose_weight(t) for t in texts) / len(slot.units)
+    # Mean varying prose per block, weighted by coverage once more: a long reply that a
+    # few blocks carry does not outweigh the text every block has.
+    score = sum(len(t) * _prose_weight(t) for t in texts) / len(slot.units) * slot.coverage
     if sum(u.in_link for u in present) * 2 > len(present):
         score *= 0.5  # titles are often links to the review's own page; bodies rarely
     return score
@@ -385,8 +396,8 @@ def _group_reviews(
         unit = body.units[index] or _fallback_body(block, slots, index, locale)
         if unit is None:
             return None
-        item = ReviewItem(url=url, text=unit.text)
-        item.explain["text"] = "heuristic"
+        item = ReviewItem(url=url, text=_with_next_paragraphs(unit, block, slots, index))
+        item.explain["text"] = HEURISTIC.name
         _put_rating(item, block.rating, scale)
         if title is not None and title.units[index] is not None:
             _put(item, "title", title.units[index].text)  # type: ignore[union-attr]
@@ -414,6 +425,29 @@ def _is_product_card(block: _Block) -> bool:
         form.find(".//textarea") is None and form.find(".//input[@type='number']") is not None
         for form in element.iter("form")
     )
+
+
+def _with_next_paragraphs(unit: _Unit, block: _Block, slots: list[_Slot], index: int) -> str:
+    """The body and the paragraphs that continue it: following siblings of the same shape
+    whose texts vary from block to block (a text written as several ``<p>``)."""
+    varying = {
+        id(s.units[index]): s
+        for s in slots
+        if s.units[index] is not None
+        and (len(s.units) == 1 or s.distinct > 0.5)
+        and len(s.varying[index]) * 2 >= len(s.units[index].text)  # type: ignore[union-attr]
+    }
+    by_element = {id(u.element): u for u in block.units}
+    parts = [unit.text]
+    shape = _class_shape(unit.element)
+    for sibling in unit.element.itersiblings():
+        if not isinstance(sibling.tag, str) or _class_shape(sibling) != shape:
+            break
+        following = by_element.get(id(sibling))
+        if following is None or id(following) not in varying or following.is_control:
+            break
+        parts.append(following.text)
+    return " ".join(parts)
 
 
 def _fallback_body(
@@ -555,13 +589,13 @@ def _put_rating(item: ReviewItem, rating: LayoutRating, scale: tuple[float, floa
     item.best_rating, item.worst_rating = best, worst
     item.rating_normalized = normalize_rating(rating.value, best, worst)[0]
     for name in ("rating", "best_rating", "worst_rating", "rating_normalized"):
-        item.explain[name] = "heuristic"
+        item.explain[name] = HEURISTIC.name
 
 
 def _put(item: ReviewItem, name: str, value: object) -> None:
     if value is not None and value != "":
         setattr(item, name, value)
-        item.explain[name] = "heuristic"
+        item.explain[name] = HEURISTIC.name
 
 
 def _put_date(
