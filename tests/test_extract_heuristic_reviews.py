@@ -188,48 +188,6 @@ def test_date_in_review_text_is_not_the_review_date() -> None:
     assert [r.published for r in reviews] == [None, None]
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        pytest.param(
-            two_reviews("<span data-rating='5'></span>", "<span data-rating='4'></span>").replace(
-                "</p>", "</p><span class='price'>19,99 €</span>"
-            ),
-            id="product-cards-with-prices",
-        ),
-        pytest.param(
-            "<div class='card'><a href='/p/1'><img src='1.jpg'>Steel kettle with a cool handle,"
-            " 1.7 litres</a><span data-rating='4'></span><small>Ann</small></div>"
-            "<div class='card'><a href='/p/2'><img src='2.jpg'>Glass kettle with blue light and"
-            " filter</a><span data-rating='3'></span><small>Bob</small></div>",
-            id="product-cards-whose-text-links-elsewhere",
-        ),
-        pytest.param(
-            "<div class='card'><span data-rating='4'></span><p>Steel kettle with a cool handle,"
-            " 1.7 litres</p></div><div class='card'><span data-rating='3'></span><p>Glass kettle"
-            " with blue light and filter</p></div>",
-            id="teasers-without-author-or-date",
-        ),
-        pytest.param(
-            f"<div class='summary'><span data-rating='4.5'></span><p>{TEXT_A}</p></div>",
-            id="lone-summary-rating",
-        ),
-        pytest.param(
-            f"<div class='c'><p>{TEXT_A}</p></div><div class='c'><p>{TEXT_B}</p></div>",
-            id="comments-without-ratings",
-        ),
-        pytest.param(
-            two_reviews("<span data-rating='5'></span>", "<span data-rating='4'></span>").replace(
-                f"<p>{TEXT_B}</p>", ""
-            ),
-            id="a-block-without-text",
-        ),
-    ],
-)
-def test_no_reviews_without_a_review_list(body: str) -> None:
-    assert extract_auto(page(body), URL).reviews == []
-
-
 def test_schema_reviews_win_over_layout() -> None:
     ld = (
         '<script type="application/ld+json">{"@type": "Product", "name": "Kettle", "review":'
@@ -258,6 +216,11 @@ def test_demo_plain_product_page_reviews_found_in_auto_mode() -> None:
             want["external_id"],
             want["language"],
         )
+
+
+def pair(template: str) -> str:
+    """Two blocks of ``template`` ({n}: 1 or 2, {t}: a review text)."""
+    return "".join(template.format(n=n, t=t) for n, t in ((1, TEXT_A), (2, TEXT_B)))
 
 
 def marketplace_block(name: str, stars: str, date: str, text: str, votes: str) -> str:
@@ -527,3 +490,105 @@ def test_a_body_in_several_paragraphs_is_one_text() -> None:
     )
     reviews = extract_auto(page(body), URL).reviews
     assert [r.text for r in reviews] == [f"{TEXT_A} Second paragraph, still the review.", TEXT_B]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            "<h2>Ratings</h2>"
+            + pair(
+                "<div class='c'><span class='q' aria-label='1/{n} cup'>1/{n} cup</span>"
+                "<span>Ann{n}</span><small>3 March 2024</small><p>{t}</p></div>"
+            ),
+            id="fractions-in-labels-are-not-ratings",
+        ),
+        pytest.param(
+            "<h2>Ratings</h2>"
+            + pair(
+                "<div class='c'><div class='when' title='Posted: 07/2{n}/24'>0{n}.07.24</div>"
+                "<b class='who'>Ann{n}</b><p>{t}</p></div>"
+            ),
+            id="dates-in-titles-are-not-ratings",
+        ),
+        pytest.param(
+            pair(
+                "<div class='c'><b class='who'>Ann{n}</b><small>3 March 2024</small><p>{t}</p>"
+                "<form><input type='radio' name='r' value='4' aria-label='Rate 4 out of 5'>"
+                "</form></div>"
+            ),
+            id="rating-inputs-are-not-ratings",
+        ),
+        pytest.param(
+            pair(
+                "<div class='tile'><a href='/recipe/{n}'><span class='title'>Recipe {n}</span>"
+                "<span data-rating='4'></span><span>Ann</span><span>3 March 2024</span>"
+                "<span>{t}</span></a></div>"
+            ),
+            id="cards-that-are-links",
+        ),
+        pytest.param(
+            "<div class='byline'><div class='average-rating' data-rating='4'></div>"
+            f"<span class='author'>Ann</span><small>3 March 2024</small><p>{TEXT_A}</p></div>",
+            id="lone-average-rating",
+        ),
+        pytest.param(
+            "<div class='byline'><span data-rating='4.3'></span><span class='author'>Ann</span>"
+            f"<small>3 March 2024</small><p>{TEXT_A}</p></div>",
+            id="lone-rating-that-is-not-whole-or-half",
+        ),
+        pytest.param(
+            two_reviews("<span data-rating='5'></span>", "<span data-rating='4'></span>").replace(
+                "</p>", "</p><span class='price'>19,99 €</span>"
+            ),
+            id="product-cards-with-prices",
+        ),
+        pytest.param(
+            "<div class='card'><a href='/p/1'><img src='1.jpg'>Steel kettle with a cool handle,"
+            " 1.7 litres</a><span data-rating='4'></span><small>Ann</small></div>"
+            "<div class='card'><a href='/p/2'><img src='2.jpg'>Glass kettle with blue light and"
+            " filter</a><span data-rating='3'></span><small>Bob</small></div>",
+            id="product-cards-whose-text-links-elsewhere",
+        ),
+        pytest.param(
+            "<div class='card'><span data-rating='4'></span><p>Steel kettle with a cool handle,"
+            " 1.7 litres</p></div><div class='card'><span data-rating='3'></span><p>Glass kettle"
+            " with blue light and filter</p></div>",
+            id="teasers-without-author-or-date",
+        ),
+        pytest.param(
+            f"<div class='summary'><span data-rating='4.5'></span><p>{TEXT_A}</p></div>",
+            id="lone-summary-rating",
+        ),
+        pytest.param(
+            f"<div class='c'><p>{TEXT_A}</p></div><div class='c'><p>{TEXT_B}</p></div>",
+            id="comments-without-ratings",
+        ),
+        pytest.param(
+            two_reviews("<span data-rating='5'></span>", "<span data-rating='4'></span>").replace(
+                f"<p>{TEXT_B}</p>", ""
+            ),
+            id="a-block-without-text",
+        ),
+    ],
+)
+def test_no_reviews_without_a_review_list(body: str) -> None:
+    assert extract_auto(page(body), URL).reviews == []
+
+
+def test_reply_link_is_not_the_author() -> None:
+    body = (
+        "<div class='c'><span class='author'>Ann</span><span data-rating='5'></span><small>3 March"
+        f" 2024</small><p>{TEXT_A}</p><a href='?replyto=1#respond'>Reply</a></div>"
+    )
+    assert [r.author for r in extract_auto(page(body), URL).reviews] == ["Ann"]
+
+
+def test_bold_author_is_not_a_title() -> None:
+    body = "".join(
+        f"<div class='c'><b class='comment-author'>{n}</b><span data-rating='5'></span>"
+        f"<small>{d}</small><p>{t}</p></div>"
+        for n, d, t in (("Ann", "3 March 2024", TEXT_A), ("Bob", "9 May 2024", TEXT_B))
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.author, r.title) for r in reviews] == [("Ann", None), ("Bob", None)]

@@ -55,6 +55,7 @@ _MAX_DATE_TEXT = 80
 _MAX_BLOCK_TEXT = 20_000
 # A lone review's block stops growing before it takes in a whole section.
 _MAX_LONE_TEXT = 1_500
+_MIN_LONE_WORDS = 4
 _DEBUG = bool(os.environ.get("RIVALSCOPE_DEBUG_LAYOUT_REVIEWS"))
 
 
@@ -214,7 +215,7 @@ def _units(block: Element) -> list[_Unit]:
                 continue
             child_slot = (*slot, _class_shape(child))
             child_link = link or child.tag == "a"
-            child_control = control or child.tag in _CONTROL_TAGS or child.get("role") == "button"
+            child_control = control or child.tag in _CONTROL_TAGS or _is_action(child)
             if _is_inline(child):
                 text = _flat_text(child)
                 if text:
@@ -230,8 +231,10 @@ def _units(block: Element) -> list[_Unit]:
 
     loose = own_text(block)
     if loose:
-        units.append(_Unit(block, ("#text",), loose, False, False, names_of(block)))
-    walk(block, (), False, False)
+        units.append(_Unit(block, ("#text",), loose, block.tag == "a", False, names_of(block)))
+    # A block that is itself a link (or sits in one) is a teaser card for another page.
+    linked = any(e.tag == "a" and e.get("href") for e in (block, *block.iterancestors()))
+    walk(block, (), linked, False)
     return units
 
 
@@ -246,6 +249,14 @@ def _flat_text(element: Element) -> str:
         if node is not element and node.tail:
             parts.append(node.tail)
     return " ".join("".join(parts).split())
+
+
+def _is_action(element: Element) -> bool:
+    """A button, or a link that acts on the page ("Reply", "Helpful") instead of leaving it."""
+    if element.get("role") == "button":
+        return True
+    href = element.get("href") if element.tag == "a" else None
+    return href is not None and ("#" in href or href.startswith("javascript"))
 
 
 def _named_parts(unit: Element, slot: tuple[str, ...], link: bool, control: bool) -> list[_Unit]:
@@ -390,6 +401,10 @@ def _group_reviews(
     dated = date is not None or any(b.element.find(".//time") is not None for b in blocks)
     if (not authors or lone) and not dated:
         return None  # reviews say who or when; cards and teasers say neither
+    if lone and not _reads_like_a_review(blocks[0], present[0], locale):
+        return None
+    if lone:
+        authors = [a for a in authors if any(_AUTHOR_NAME.search(u.names) for u in a.units if u)]
     scale = group_scale([b.rating for b in blocks])
     items: list[ReviewItem] = []
     for index, block in enumerate(blocks):
@@ -411,6 +426,15 @@ def _group_reviews(
         items.append(item)
     del language
     return items
+
+
+def _reads_like_a_review(block: _Block, body: _Unit, language: str | None) -> bool:
+    """Without other blocks to compare with, a lone review needs a rated prose body that is
+    not a byline ("by Ann, 6 October 2025")."""
+    words = len(body.text.split())
+    # Individual ratings are whole or half stars; 4.3 is the page's average shown nearby.
+    whole = (block.rating.value * 2).is_integer() or (block.rating.best or 5) > 10
+    return whole and block.rating.value > 0 and words >= _MIN_LONE_WORDS and find_date(body.text, language) is None  # fmt: skip
 
 
 def _is_product_card(block: _Block) -> bool:
@@ -502,6 +526,9 @@ def _title_slot(slots: list[_Slot], body: _Slot) -> _Slot | None:
         heading = bool(tags & _HEADING_TAGS) or any(_TITLE_NAME.search(u.names) for u in present)
         if not heading or any(len(u.text) > 200 for u in present):
             continue
+        named_title = any(_TITLE_NAME.search(u.names) for u in present)
+        if not named_title and any(_AUTHOR_NAME.search(u.names) for u in present):
+            continue  # a bold name: the author, not a title
         if all(_prose_weight(v) == 0.0 for v in slot.varying):
             continue
         rank = 2 if any(_TITLE_NAME.search(u.names) for u in present) else 1
@@ -559,7 +586,9 @@ def _author_slots(
     # Blocks off the template (a badge moves the name one level down) have their name in
     # another slot, one that is never present where the usual one is.
     chosen = [primary]
-    for _, _, slot in candidates:
+    for unnamed, _, slot in candidates:
+        if unnamed:
+            continue  # a stand-in must say it is a name: a lone line could be anything
         taken = [any(c.units[i] is not None for c in chosen) for i in range(len(slot.units))]
         if all(not (t and u is not None) for t, u in zip(taken, slot.units, strict=True)):
             chosen.append(slot)

@@ -26,6 +26,10 @@ _WIDTH = re.compile(r"(?<![-\w])width\s*:\s*(\d+(?:\.\d+)?)%")
 _NUMBER_ONLY = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?")
 _ONE_NUMBER = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d)?)(?![\d.,]*\d)")
 _CLASS_NUMBER = re.compile(r"([a-z_-]*?)[-_]?(\d)(?:[-_](\d))?", re.I)
+_SUMMARY_NAME = re.compile(r"aggregate|average|overall|summary", re.I)
+_USUAL_SCALES = frozenset({4.0, 5.0, 6.0, 7.0, 10.0, 20.0, 100.0})
+_INPUT_TAGS = frozenset({"input", "button", "select", "option", "textarea", "fieldset", "label"})
+_INPUT_ROLES = frozenset({"button", "radio", "radiogroup", "slider", "spinbutton"})
 _STAR_GLYPHS = "★⭐✭✮✯✰"
 _EMPTY_GLYPHS = "☆✩"
 _MAX_LABEL = 120
@@ -54,6 +58,10 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
     """The rating one element shows, or None."""
     if not element.attrib and not (element.text or "").strip():
         return None  # nothing of its own to show a rating with (its children may have)
+    if element.tag in _INPUT_TAGS or element.get("role") in _INPUT_ROLES:
+        return None  # a rating form ("rate this 4 of 5") asks for a rating, shows none
+    if _SUMMARY_NAME.search(_names(element)):
+        return None  # the page's average, not one customer's rating
     found = _from_data_attributes(element)
     if found is not None:
         return found
@@ -73,7 +81,7 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
         return None
     full = " ".join(element.text_content().split())
     if full and len(full) <= _MAX_TEXT:
-        pair = rating_out_of(full)
+        pair = _usual_pair(full)
         if pair is not None:
             return LayoutRating(pair[0], pair[1], full)
         if named and _NUMBER_ONLY.fullmatch(full) and not _COUNT_NAME.search(_names(element)):
@@ -113,9 +121,17 @@ def _from_data_attributes(element: lxml.html.HtmlElement) -> LayoutRating | None
     return None
 
 
+def _usual_pair(text: str) -> tuple[float, float] | None:
+    """ "4 of 5" on a usual rating scale; "1/2 cup" and "07/27/24" are not ratings."""
+    pair = rating_out_of(text)
+    if pair is None or pair[1] not in _USUAL_SCALES or not 0 <= pair[0] <= pair[1]:
+        return None
+    return pair
+
+
 def _from_label(label: str, named: bool) -> LayoutRating | None:
-    pair = rating_out_of(label)
-    if pair is not None and 0 <= pair[0] <= pair[1] <= 100:
+    pair = _usual_pair(label)
+    if pair is not None:
         return LayoutRating(pair[0], pair[1], label)
     if named:
         # "received 5 out of five stars": one number in a rating's label is the rating.
