@@ -592,3 +592,19 @@ def test_bold_author_is_not_a_title() -> None:
     )
     reviews = extract_auto(page(body), URL).reviews
     assert [(r.author, r.title) for r in reviews] == [("Ann", None), ("Bob", None)]
+
+
+def test_a_reply_nested_in_a_review_is_not_its_text() -> None:
+    """A shop's reply to every review, built like the review and nested in it."""
+    replies = (
+        "So glad it suits your kitchen, Ann, thank you for telling us how you use it every day!",
+        "Sorry about the lid, Bob: our team will send a new one today, please check your mail.",
+    )
+    body = "".join(
+        f"<li class='c'><article class='body'><b class='fn'>{name}</b><span data-rating='5'>"
+        f"</span><small>3 March 2024</small><p>{text}</p></article><ol><li class='c'>"
+        f"<article class='body'><b class='fn'>Shop</b><p>{reply}</p></article></li></ol></li>"
+        for name, text, reply in zip(("Ann", "Bob"), (TEXT_A, TEXT_B), replies, strict=True)
+    )
+    reviews = extract_auto(page(f"<ol>{body}</ol>"), URL).reviews
+    assert [r.text for r in reviews] == [TEXT_A, TEXT_B]

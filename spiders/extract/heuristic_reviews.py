@@ -167,6 +167,11 @@ def _class_shape(element: Element) -> str:
     return f"{element.tag}.{'.'.join(classes)}"
 
 
+def _first_child_shape(element: Element) -> str | None:
+    first = next((c for c in element if isinstance(c.tag, str)), None)
+    return _class_shape(first) if first is not None else None
+
+
 def _path(element: Element) -> tuple[str, ...]:
     return tuple(_class_shape(e) for e in reversed([element, *element.iterancestors()]))
 
@@ -209,10 +214,14 @@ def _units(block: Element) -> list[_Unit]:
     """The block's texts: maximal elements whose content is inline, in document order."""
     units: list[_Unit] = []
 
+    own_first = _first_child_shape(block)
+
     def walk(element: Element, slot: tuple[str, ...], link: bool, control: bool) -> None:
         for child in element:
             if not isinstance(child.tag, str) or child.tag in _SKIP_TAGS:
                 continue
+            if child.tag == block.tag and own_first and _first_child_shape(child) == own_first:
+                continue  # a reply built like the review, nested in it: another text
             child_slot = (*slot, _class_shape(child))
             child_link = link or child.tag == "a"
             child_control = control or child.tag in _CONTROL_TAGS or _is_action(child)
