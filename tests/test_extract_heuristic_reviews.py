@@ -407,6 +407,30 @@ def icons(filled: int, half: int, total: int = 5) -> str:
         pytest.param(icons(3, 1), icons(1, 0), [3.5, 1.0], 5.0, id="half-icon"),
         pytest.param(icons(7, 0, 10), icons(2, 0, 10), [7.0, 2.0], 10.0, id="ten-icons"),
         pytest.param(
+            "<p class='ratings'>"
+            + "".join(
+                f"<span class='star star-{i}' data-rating='{i}'><svg></svg></span>"
+                for i in range(1, 6)
+            )
+            + "</p>",  # fmt: skip
+            "<p class='ratings'>"
+            + "".join(
+                f"<span class='star star-{i}{' off' if i > 2 else ''}' data-rating='{i}'><svg></svg></span>"
+                for i in range(1, 6)
+            )
+            + "</p>",  # fmt: skip
+            [5.0, 2.0],
+            5.0,
+            id="numbered-stars-all-lit-or-some",
+        ),
+        pytest.param(
+            "<p class='ratings'>" + "<span>★</span>" * 4 + "<span>☆</span></p>",
+            "<p class='ratings'>" + "<span>★</span>" * 2 + "<span>☆</span>" * 3 + "</p>",
+            [4.0, 2.0],
+            5.0,
+            id="a-glyph-per-element",
+        ),
+        pytest.param(
             "<span class='rating stars-4'></span>",
             "<span class='rating stars-4-5'></span>",
             [4.0, 4.5],

@@ -30,6 +30,7 @@ _SUMMARY_NAME = re.compile(r"aggregate|average|overall|summary", re.I)
 _USUAL_SCALES = frozenset({4.0, 5.0, 6.0, 7.0, 10.0, 20.0, 100.0})
 _INPUT_TAGS = frozenset({"input", "button", "select", "option", "textarea", "fieldset", "label"})
 _INPUT_ROLES = frozenset({"button", "radio", "radiogroup", "slider", "spinbutton"})
+_CLASS_DIGITS = re.compile(r"[-_]?\d+(?=[\s|]|$)")
 _STAR_GLYPHS = "★⭐✭✮✯✰"
 _EMPTY_GLYPHS = "☆✩"
 _MAX_LABEL = 120
@@ -80,6 +81,10 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
     if not named and (not text or not _parent_named(element)):
         return None
     full = " ".join(element.text_content().split())
+    if named and full and len(full) <= _MAX_TEXT and not full.strip(_STAR_GLYPHS + _EMPTY_GLYPHS + " "):  # fmt: skip
+        filled = sum(full.count(g) for g in _STAR_GLYPHS)  # each star in its own element
+        empty = sum(full.count(g) for g in _EMPTY_GLYPHS)
+        return LayoutRating(float(filled), float(filled + empty) if empty else None, full)
     if full and len(full) <= _MAX_TEXT:
         pair = _usual_pair(full)
         if pair is not None:
@@ -168,6 +173,10 @@ def _from_icons(element: lxml.html.HtmlElement) -> LayoutRating | None:
         return None
     shapes = [_icon_shape(c) for c in icons]
     if len(set(shapes)) == 1:
+        if _numbered(icons):
+            # Stars numbered 1..k that all look alike are all lit (a form's unlit stars
+            # are inputs, skipped before this).
+            return LayoutRating(float(len(icons)), float(len(icons)), f"{len(icons)} of {len(icons)} icons")  # fmt: skip
         return None  # all alike: a bar or a mask does the filling, not the icons
     filled = 0
     while filled < len(shapes) and shapes[filled] == shapes[0]:
@@ -181,13 +190,23 @@ def _from_icons(element: lxml.html.HtmlElement) -> LayoutRating | None:
     return LayoutRating(value, float(len(icons)), raw)
 
 
+def _numbered(icons: list[lxml.html.HtmlElement]) -> bool:
+    """Icons whose rating-named data attribute counts 1, 2, 3, ...: a star row."""
+    for position, icon in enumerate(icons, start=1):
+        values = [v for k, v in icon.attrib.items() if k.startswith("data-") and _RATING_NAME.search(k)]  # fmt: skip
+        if values != [str(position)]:
+            return False
+    return True
+
+
 def _icon_shape(icon: lxml.html.HtmlElement) -> str:
-    """Classes, fill and source of an icon and what it holds: how filled and empty differ."""
+    """Classes (without the star's number), fill and source of an icon and what it holds:
+    how filled and empty icons differ."""
     parts = [icon.get("class") or "", icon.get("fill") or "", icon.get("src") or ""]
     for inner in icon.iterdescendants():
         if isinstance(inner.tag, str):
             parts += [inner.get("class") or "", inner.get("fill") or "", inner.get("href") or ""]
-    return "|".join(parts)
+    return _CLASS_DIGITS.sub("", "|".join(parts))
 
 
 def _from_class_number(element: lxml.html.HtmlElement) -> LayoutRating | None:
