@@ -412,13 +412,13 @@ def icons(filled: int, half: int, total: int = 5) -> str:
                 f"<span class='star star-{i}' data-rating='{i}'><svg></svg></span>"
                 for i in range(1, 6)
             )
-            + "</p>",  # fmt: skip
+            + "</p>",
             "<p class='ratings'>"
             + "".join(
                 f"<span class='star star-{i}{' off' if i > 2 else ''}' data-rating='{i}'><svg></svg></span>"
                 for i in range(1, 6)
             )
-            + "</p>",  # fmt: skip
+            + "</p>",
             [5.0, 2.0],
             5.0,
             id="numbered-stars-all-lit-or-some",
