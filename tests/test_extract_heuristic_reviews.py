@@ -446,9 +446,20 @@ def test_star_icons_and_class_numbers(
     assert [(r.rating, r.best_rating) for r in reviews] == [(v, best) for v in values]
 
 
-def test_identical_icons_are_not_a_rating() -> None:
-    body = two_reviews(icons(5, 0).replace("i-full", "i"), icons(5, 0).replace("i-full", "i"))
-    assert extract_auto(page(body), URL).reviews == []
+@pytest.mark.parametrize(
+    ("row", "rating"),
+    [
+        pytest.param(icons(5, 0).replace("i-full", "i"), 5.0, id="alike-icons-are-all-lit"),
+        pytest.param(
+            icons(5, 0).replace("i-full", "i").replace("'stars'", "'stars stars-3'"),
+            3.0,
+            id="a-number-on-the-row-wins-over-alike-icons",
+        ),
+    ],
+)
+def test_alike_icons(row: str, rating: float) -> None:
+    reviews = extract_auto(page(two_reviews(row, row)), URL).reviews
+    assert [r.rating for r in reviews] == [rating, rating]
 
 
 def byline_block(byline: str, rating: int, text: str) -> str:

@@ -94,7 +94,7 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
             if value is not None and 0 <= value <= 10:
                 return LayoutRating(value, None, full)
     if named:
-        return _from_bar(element) or _from_icons(element) or _from_class_number(element)
+        return _from_bar(element) or _from_class_number(element) or _from_icons(element)
     return None
 
 
@@ -173,11 +173,9 @@ def _from_icons(element: lxml.html.HtmlElement) -> LayoutRating | None:
         return None
     shapes = [_icon_shape(c) for c in icons]
     if len(set(shapes)) == 1:
-        if _numbered(icons):
-            # Stars numbered 1..k that all look alike are all lit (a form's unlit stars
-            # are inputs, skipped before this).
-            return LayoutRating(float(len(icons)), float(len(icons)), f"{len(icons)} of {len(icons)} icons")  # fmt: skip
-        return None  # all alike: a bar or a mask does the filling, not the icons
+        # Icons that all look alike are all lit: a bar, a mask or a class on the row would
+        # have been read before this, and a form's unlit stars are inputs, skipped.
+        return LayoutRating(float(len(icons)), float(len(icons)), f"{len(icons)} of {len(icons)} icons")  # fmt: skip
     filled = 0
     while filled < len(shapes) and shapes[filled] == shapes[0]:
         filled += 1
@@ -188,15 +186,6 @@ def _from_icons(element: lxml.html.HtmlElement) -> LayoutRating | None:
     value = filled + 0.5 * half
     raw = f"{value:g} of {len(icons)} icons"
     return LayoutRating(value, float(len(icons)), raw)
-
-
-def _numbered(icons: list[lxml.html.HtmlElement]) -> bool:
-    """Icons whose rating-named data attribute counts 1, 2, 3, ...: a star row."""
-    for position, icon in enumerate(icons, start=1):
-        values = [v for k, v in icon.attrib.items() if k.startswith("data-") and _RATING_NAME.search(k)]  # fmt: skip
-        if values != [str(position)]:
-            return False
-    return True
 
 
 def _icon_shape(icon: lxml.html.HtmlElement) -> str:
