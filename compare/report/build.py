@@ -128,7 +128,7 @@ def _compute(
     findings = rank(
         aspect_findings(cells, scope, scope.min_sample)
         + need_findings(needs, scope, scope.min_sample, company_reviews.get(scope.own.id, 0))
-        + price_findings(indices, cells, scope)
+        + price_findings(indices, cells, scope, rates.date)
     )
     for finding in findings:
         finding.evidence = _finding_evidence(connection, scope, source, finding)

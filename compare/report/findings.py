@@ -244,7 +244,7 @@ def need_findings(
 
 
 def price_findings(
-    indices: list[PriceIndex], cells: list[AspectCell], scope: ReportScope
+    indices: list[PriceIndex], cells: list[AspectCell], scope: ReportScope, rates_date: str = ""
 ) -> list[FindingDraft]:
     """Competitors whose matched products cost significantly more than ours."""
     price_cells = {
@@ -260,7 +260,11 @@ def price_findings(
         volume = cell.opinions if cell is not None and cell.opinions else len(index.pairs)
         dissatisfaction = _share_negative(cell)
         advantage = min(index.index.low - 1, 1.0)
-        converted = " (converted at fixed dated rates)" if index.converted else ""
+        converted = (
+            f" (other currencies at the euro rates of {rates_date or 'a fixed date'})"
+            if index.converted
+            else ""
+        )
         drafts.append(
             FindingDraft(
                 competitor_id=company_id,
