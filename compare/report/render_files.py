@@ -18,7 +18,8 @@ from compare.report.data_model import ReportData
 from compare.report.errors import ReportError
 from compare.report.render_html import render_html
 from compare.report.render_markdown import render_markdown
-from compare.report.render_tables import write_aspects, write_findings
+from compare.report.render_tables import write_aspects, write_findings, write_section_tables
+from compare.report.sections import build_sections
 
 STAGING = ".rivalscope-report-staging-"
 
@@ -64,22 +65,26 @@ def remove_created(out_dir: Path, created: Path | None) -> None:
 
 
 def write_report_files(data: ReportData, out_dir: Path) -> list[Path]:
-    """report.html, summary.md, findings.csv, findings.json and aspects.csv in ``out_dir``."""
+    """report.html, summary.md, findings.csv, findings.json, aspects.csv and tables/*.csv in
+    ``out_dir``, all read from the same built sections."""
     staging = _staging_folder(out_dir)
     try:
+        sections = build_sections(data)
         html_path = staging / "report.html"
-        html_path.write_text(render_html(data), encoding="utf-8")
+        html_path.write_text(render_html(data, sections), encoding="utf-8")
         markdown_path = staging / "summary.md"
-        markdown_path.write_text(render_markdown(data), encoding="utf-8")
+        markdown_path.write_text(render_markdown(data, sections), encoding="utf-8")
         staged = [
             html_path,
             markdown_path,
             *write_findings(data, staging),
             write_aspects(data, staging),
+            *write_section_tables(sections, staging),
         ]
         placed = []
         for path in staged:
-            target = out_dir / path.name
+            target = out_dir / path.relative_to(staging)
+            target.parent.mkdir(exist_ok=True)
             os.replace(path, target)
             placed.append(target)
         return placed
