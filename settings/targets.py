@@ -163,6 +163,39 @@ def _check_fields(value: dict[str, str], allowed: tuple[str, ...]) -> dict[str, 
     return value
 
 
+class BrowserRender(_Strict):
+    """How a page is rendered in chromium for ``render = "browser"`` (all waits bounded)."""
+
+    wait_for: str | None = None
+    """CSS selector to wait for after loading (default: wait until the network is idle)."""
+    wait_timeout_s: float = Field(default=10, gt=0, le=120)
+    """Longest wait for ``wait_for`` or network idle; the page is read as it is then."""
+    click: str | None = None
+    """CSS selector of a "load more" / "next reviews" button, clicked until it is gone."""
+    max_clicks: int = Field(default=5, ge=0, le=200)
+    """Clicks on ``click`` at most, per page."""
+    page_timeout_s: float = Field(default=30, gt=0, le=600)
+    """Wall-clock limit for loading, waiting and clicking on one page."""
+    max_pages: int = Field(default=200, ge=1, le=100_000)
+    """Pages rendered at most per crawl; later pages are fetched without the browser."""
+    allow_hosts: list[str] = Field(default_factory=list)
+    """Hosts the page may request besides the source's own (e.g. a review widget's API);
+    requests to any other host are blocked, as are images, fonts and media."""
+
+    @model_validator(mode="after")
+    def _selectors_parse(self) -> BrowserRender:
+        named = {"wait_for": self.wait_for, "click": self.click}
+        problems = [p for name, q in named.items() if q and (p := _selector_problem(name, q))]
+        problems += [
+            f"allow_hosts: {h!r} is not a host name (no scheme, path or port)"
+            for h in self.allow_hosts
+            if not re.fullmatch(r"[A-Za-z0-9.-]+", h)
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
 class Source(_Strict):
     """One place to crawl for a company: a review site, a shop, a pricing page."""
 
@@ -188,6 +221,10 @@ class Source(_Strict):
     """Language hint (ISO 639-1) for reviews that do not declare theirs."""
     region: str | None = None
     """Market of the source (e.g. ``"NO"``), used when reviews do not state one."""
+    render: Literal["plain", "browser"] = "plain"
+    """``browser`` renders pages in Debian's chromium (JavaScript-loaded reviews); slower."""
+    browser: BrowserRender = Field(default_factory=BrowserRender)
+    """Waits, clicks and limits for ``render = "browser"``."""
     limits: Limits = Field(default_factory=Limits)
     politeness: Politeness = Field(default_factory=Politeness)
     schedule: str | None = None

@@ -73,6 +73,7 @@ class TargetSpider(scrapy.Spider):
         super().__init__(name=self.name, **kwargs)
         self.allowed_domains = self.source.domains()
         self.known_review_keys: set[str] = set()
+        self.pages_rendered = 0
         self.incremental_allowed = False
         self._links = LinkExtractor(
             allow=self.source.follow or (),
@@ -106,6 +107,12 @@ class TargetSpider(scrapy.Spider):
         settings.set("CLOSESPIDER_PAGECOUNT", limits.max_pages, priority="spider")
         settings.set("CLOSESPIDER_TIMEOUT", limits.timeout_s, priority="spider")
         settings.set("DEPTH_LIMIT", limits.max_depth, priority="spider")
+        if self.source.render == "browser":
+            from spiders.browser import browser_settings, require_browser
+
+            chromium = require_browser([self.source.name])
+            for key, value in browser_settings(self.source, chromium).items():
+                settings.set(key, value, priority="spider")
         if not polite.obey_robots:
             self.logger.warning(
                 "robots.txt is NOT obeyed for source %s (targets file)", self.source.name
@@ -113,7 +120,7 @@ class TargetSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            yield self.page_request(url)
         if self.source.sitemap:
             yield scrapy.Request(
                 self.source.sitemap, callback=self.parse_sitemap, errback=self.on_error
@@ -141,7 +148,7 @@ class TargetSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
             elif self._wanted(loc):
-                yield scrapy.Request(loc, callback=self.parse, errback=self.on_error)
+                yield self.page_request(loc)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
@@ -201,7 +208,7 @@ class TargetSpider(scrapy.Spider):
                 # Newest first: a page of reviews we all have means the rest is stored too.
                 stats.inc_value(f"{STAT}/incremental_stops")
             else:
-                yield response.follow(page.next_page, callback=self.parse, errback=self.on_error)
+                yield self.page_request(response.urljoin(page.next_page))
         here = urlparse(response.url).path
         for link in self._links.extract_links(response):
             # Other pages of the same path are pagination, followed only through next_page
@@ -209,7 +216,23 @@ class TargetSpider(scrapy.Spider):
             parsed = urlparse(link.url)
             if parsed.path == here or not self._on_allowed_host(parsed.hostname):
                 continue
-            yield response.follow(link.url, callback=self.parse, errback=self.on_error)
+            yield self.page_request(link.url)
+
+    def page_request(self, url: str) -> scrapy.Request:
+        """A request for a page to extract, rendered in the browser while the source's
+        ``browser.max_pages`` allows (later pages are fetched plainly, and counted)."""
+        meta: dict[str, Any] = {}
+        if self.source.render == "browser":
+            stats = self.crawler.stats
+            assert stats is not None
+            if self.pages_rendered < self.source.browser.max_pages:
+                from spiders.browser import render_meta
+
+                self.pages_rendered += 1
+                meta = render_meta(self.source.browser)
+            else:
+                stats.inc_value(f"{STAT}/pages_not_rendered")
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
     def _on_allowed_host(self, host: str | None) -> bool:
         # LinkExtractor's allow_domains compares host:port, so ports would never match.
