@@ -169,6 +169,10 @@ class TargetSpider(scrapy.Spider):
             for warning in page.warnings:
                 self.logger.debug("%s: %s", response.url, warning)
         holds = self.source.holds
+        aggregate = page.aggregate_rating
+        if page.offers and aggregate is not None:
+            declared = aggregate.review_count or aggregate.rating_count
+            page.offers[0].reviews_declared = declared
         if holds in ("offers", "both"):
             for offer in page.offers:
                 offer.company, offer.source = self.company.name, self.source.name

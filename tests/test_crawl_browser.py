@@ -32,7 +32,7 @@ name = "Widgets"
 [[company.source]]
 name = "widgets"
 start_urls = ["{site_url}/p/kettle-one"]
-holds = "reviews"
+holds = "both"
 render = "{render}"
 language = "en"
 [company.source.politeness]
@@ -89,6 +89,7 @@ def test_browser_source_collects_javascript_reviews_from_allowed_hosts_only(
     assert code == 0, output
     assert ids == sorted(r["id"] for r in REVIEWS[:expected])
     assert site.hits_on("127.0.0.3") == tracker_before  # tracker and pixel never reached
+    assert f"collected {expected} of {len(REVIEWS)} declared reviews" in output
 
 
 @pytest.mark.slow
@@ -96,6 +97,9 @@ def test_plain_source_does_not_run_javascript(tmp_path: Path, site: WidgetSite) 
     code, ids, output = _crawl(tmp_path, _targets(site.shop_url, "plain"))
     assert code == 0, output
     assert ids == []
+    assert f"collected 0 of {len(REVIEWS)} declared reviews (0%)" in output
+    runs = run_cli("runs", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'crawl.db'}")
+    assert f"0 of {len(REVIEWS)}" in runs.stdout
 
 
 def test_only_browser_sources_get_the_playwright_handler() -> None:

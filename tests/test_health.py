@@ -62,6 +62,17 @@ GOOD = [_run(30, 240), _run(28, 230)]
             [],
             ["the crawl timed out (killed at its time limit of 8 s)", "0 reviews on 3 pages"],
         ),
+        # Pages declare 500 reviews, 240 stored: a shortfall (JavaScript-loaded reviews?).
+        (
+            _run(30, 240, reviews_declared=500, reviews_collected=240),
+            GOOD,
+            [
+                "collected 240 of 500 declared reviews (48%): reviews the crawl does not see "
+                '(loaded by JavaScript? try render = "browser")'
+            ],
+        ),
+        (_run(30, 240, reviews_declared=400, reviews_collected=240), GOOD, []),
+        (_run(30, 240, reviews_declared=9, reviews_collected=1), GOOD, []),  # too few to tell
     ],
 )
 def test_judge_run(run: CrawlRun, history: list[CrawlRun], expected: list[str]) -> None:

@@ -21,6 +21,10 @@ PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Kettle One</title></head>
 <body><main itemscope itemtype="https://schema.org/Product">
 <h1 itemprop="name">Kettle One</h1><span itemprop="sku">K-1</span>
+<div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+<meta itemprop="price" content="49.90"><meta itemprop="priceCurrency" content="EUR"></div>
+<div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
+<meta itemprop="ratingValue" content="3.1"><meta itemprop="reviewCount" content="{declared}"></div>
 <img src="{tracker}/pixel.gif" alt="">
 <section id="reviews"></section>
 <button id="more" hidden>Load more reviews</button>
@@ -62,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
         if parsed.path == "/robots.txt":
             self._send(200, "text/plain", b"User-agent: *\nAllow: /\n")
         elif parsed.path == "/p/kettle-one":
-            html = PAGE.format(api=site.api_url, tracker=site.tracker_url)
+            html = PAGE.format(api=site.api_url, tracker=site.tracker_url, declared=len(REVIEWS))
             self._send(200, "text/html; charset=utf-8", html.encode())
         elif parsed.path == "/api/reviews":
             page = int(parse_qs(parsed.query).get("page", ["1"])[0])

@@ -16,6 +16,7 @@ from compare.report.aspects import (
     monthly_trends,
     rating_summaries,
 )
+from compare.report.coverage import source_coverage
 from compare.report.currency import bundled_rates
 from compare.report.data_model import AspectChange, ReportData
 from compare.report.errors import ReportError
@@ -160,6 +161,7 @@ def _compute(
         needs=needs,
         need_evidence=top_needs,
         aspect_evidence=aspect_evidence,
+        coverage=source_coverage(connection, scope),
     )
     if previous is not None:
         data.previous_run_at, before = previous

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from compare.report.aspects import AspectCell, MonthPoint, RatingSummary
+from compare.report.coverage import SourceCoverage
 from compare.report.currency import EuroRates
 from compare.report.evidence import Evidence
 from compare.report.findings import FindingDraft
@@ -42,6 +43,8 @@ class ReportData:
     aspect_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
+    coverage: list[SourceCoverage] = field(default_factory=list)
+    """Per source: reviews collected of those its product pages declare."""
 
     def overall_cells(self) -> list[AspectCell]:
         return [c for c in self.cells if c.segment.dimension == "all"]

@@ -454,6 +454,19 @@ def _evidence_section(data: ReportData) -> str:
     return '<h2 id="evidence">Evidence</h2><div class="evidence">' + "".join(blocks) + "</div>"
 
 
+def _coverage(data: ReportData) -> str:
+    if not data.coverage:
+        return ""
+    items = "".join(
+        f"<li>{escape(c.company)} · {escape(c.source)}: {escape(c.text)}</li>"
+        for c in data.coverage
+    )
+    return (
+        '<p class="meta">Reviews collected of those the product pages declare, per source '
+        f"(newest crawl):</p><ul>{items}</ul>"
+    )
+
+
 def _methods(data: ReportData) -> str:
     return (
         '<h2 id="methods">Method</h2><p class="meta">'
@@ -464,4 +477,5 @@ def _methods(data: ReportData) -> str:
         f"{data.scope.min_sample} opinions on each side. Opportunity score = volume × competitor "
         "dissatisfaction × our advantage (conservative ends of the intervals). Findings are about "
         "segments (product, category, language, region), never about individual reviewers.</p>"
+        + _coverage(data)
     )

@@ -56,6 +56,11 @@ def render_markdown(data: ReportData) -> str:
                 f"- {md_escape(change.company)} on {md_escape(change.aspect)}: "
                 f"{change.before:+.2f} → {change.after:+.2f}"
             )
+    if data.coverage:
+        lines += ["", "## Reviews collected of those declared", ""]
+        lines += [
+            f"- {md_escape(c.company)} · {md_escape(c.source)}: {c.text}" for c in data.coverage
+        ]
     lines += [
         "",
         "Full report with evidence: report.html; findings in findings.csv / findings.json.",

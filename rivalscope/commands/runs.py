@@ -36,6 +36,7 @@ def runs(
         table.add_column(column, justify="right" if column in ("run", "seconds") else "left")
     for column in ("pages", "HTTP errors", "reviews (new)", "offers (changed)", "dropped"):
         table.add_column(column, justify="right")
+    table.add_column("collected of declared", justify="right")
     table.add_column("health")
     table.add_column("reason")
     for row in rows:
@@ -56,6 +57,9 @@ def runs(
             f"{run.reviews_seen} ({run.reviews_new})",
             f"{run.offers_seen} ({run.offers_changed})",
             str(run.items_dropped),
+            "-"
+            if run.reviews_declared is None
+            else f"{run.reviews_collected} of {run.reviews_declared}",
             health,
             run.finish_reason or "",
         )
