@@ -196,6 +196,70 @@ class BrowserRender(_Strict):
         return self
 
 
+REVIEW_API_FIELDS = ("product_id", "url", "page", "offset")
+
+
+class ReviewApi(_Strict):
+    """A review widget's JSON endpoint, read for every product page of the source."""
+
+    url: str
+    """URL template: ``{product_id}`` (see ``product_id``), ``{url}`` (the product page's
+    URL, quoted), ``{page}`` and ``{offset}`` (pagination)."""
+    product_id: str | None = None
+    """Regular expression whose first group, searched in the product page's HTML (then its
+    URL), is the product id; default: the product's SKU."""
+    paginate: Literal["next", "page", "offset", "none"] = "next"
+    """``next``: follow the next link the response carries; ``page``/``offset``: count up
+    ``{page}`` (from ``first_page``) or ``{offset}`` (by ``page_size``) until a page has no
+    reviews; ``none``: one request."""
+    first_page: int = Field(default=1, ge=0, le=1000)
+    page_size: int = Field(default=20, ge=1, le=1000)
+    """Reviews per response, the ``{offset}`` step."""
+    max_pages: int = Field(default=20, ge=1, le=10_000)
+    """Responses read at most per product."""
+
+    @field_validator("url")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        names = re.findall(r"{([^{}]*)}", value)
+        unknown = sorted(set(names) - set(REVIEW_API_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)} in {value!r}; "
+                f"use {', '.join('{' + n + '}' for n in REVIEW_API_FIELDS)}"
+            )
+        probe = value.format(product_id="1", url="u", page="1", offset="0")
+        parsed = urlparse(probe)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(f"{value!r} is not an http(s) URL template with a fixed host")
+        return value
+
+    @field_validator("product_id")
+    @classmethod
+    def _one_group(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            groups = re.compile(value).groups
+        except re.error as exc:
+            raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from exc
+        if groups < 1:
+            raise ValueError(f"{value!r} needs a group ( ) around the product id")
+        return value
+
+    @model_validator(mode="after")
+    def _pagination_placeholder(self) -> ReviewApi:
+        needed = {"page": "{page}", "offset": "{offset}"}.get(self.paginate)
+        if needed and needed not in self.url:
+            raise ValueError(f'paginate = "{self.paginate}" needs {needed} in the url template')
+        return self
+
+    @property
+    def host(self) -> str:
+        probe = self.url.format(product_id="1", url="u", page="1", offset="0")
+        return urlparse(probe).hostname or ""
+
+
 class Source(_Strict):
     """One place to crawl for a company: a review site, a shop, a pricing page."""
 
@@ -221,6 +285,8 @@ class Source(_Strict):
     """Language hint (ISO 639-1) for reviews that do not declare theirs."""
     region: str | None = None
     """Market of the source (e.g. ``"NO"``), used when reviews do not state one."""
+    review_api: ReviewApi | None = None
+    """A review widget's JSON endpoint to read for each product page (``auto`` reads it)."""
     render: Literal["plain", "browser"] = "plain"
     """``browser`` renders pages in Debian's chromium (JavaScript-loaded reviews); slower."""
     browser: BrowserRender = Field(default_factory=BrowserRender)
@@ -298,12 +364,13 @@ class Source(_Strict):
         return self
 
     def domains(self) -> list[str]:
-        """Hosts the crawl may visit."""
+        """Hosts the crawl may visit (with the review API's host, if there is one)."""
+        api = [self.review_api.host] if self.review_api else []
         if self.allowed_domains:
-            return list(self.allowed_domains)
+            return sorted({*self.allowed_domains, *api})
         hosts = {
             urlparse(u).hostname
-            for u in [*self.start_urls, *([self.sitemap] if self.sitemap else [])]
+            for u in [*self.start_urls, *([self.sitemap] if self.sitemap else []), *api]
         }
         return sorted(h for h in hosts if h)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -21,12 +22,23 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from settings.targets import Company, Source, Targets, load_targets
+from settings.targets import Company, ReviewApi, Source, Targets, load_targets
 from spiders.extract.selectors import extract_with_selectors
-from spiders.items import PageExtraction
+from spiders.items import OfferItem, PageExtraction, ReviewItem
 from spiders.keys import review_content_key
 
 STAT = "rivalscope"
+
+
+@dataclass(frozen=True)
+class _ApiState:
+    """Where a product's review-API pagination stands."""
+
+    api: ReviewApi
+    pid: str
+    page_url: str
+    main: OfferItem
+    index: int
 
 
 def extract_page(html: str, url: str, source: Source) -> PageExtraction:
@@ -179,27 +191,89 @@ class TargetSpider(scrapy.Spider):
                 stats.inc_value(f"{STAT}/offers_scraped")
                 yield offer
         review_keys: list[str] = []
+        main = page.offers[0] if page.offers else None
         if holds in ("reviews", "both"):
-            main = page.offers[0] if page.offers else None
-            for review in page.reviews[: self.source.limits.max_reviews]:
-                review.company, review.source = self.company.name, self.source.name
-                if review.product_name is None and main is not None:
-                    review.product_name, review.product_sku = main.name, main.sku
-                review.content_key = review_content_key(
-                    external_id=review.external_id,
-                    text=review.text,
-                    title=review.title,
-                    rating_raw=review.rating_raw
-                    if review.rating_raw is not None
-                    else review.rating,
-                    date_raw=review.date_raw,
-                    author=review.author,
-                    product=review.product_sku or review.product_name,
-                )
-                review_keys.append(review.content_key)
-                stats.inc_value(f"{STAT}/reviews_scraped")
-                yield review
+            yield from self._emit_reviews(page.reviews, main, review_keys)
+            api = self.source.review_api
+            if api is not None and main is not None:
+                yield from self._review_api_start(api, response, main)
         yield from self._follow(response, page, review_keys)
+
+    def _emit_reviews(
+        self, reviews: list[ReviewItem], main: OfferItem | None, keys: list[str]
+    ) -> Iterator[ReviewItem]:
+        """The reviews of one page or API response with source, product and content key."""
+        stats = self.crawler.stats
+        assert stats is not None
+        for review in reviews[: self.source.limits.max_reviews]:
+            review.company, review.source = self.company.name, self.source.name
+            if review.product_name is None and main is not None:
+                review.product_name, review.product_sku = main.name, main.sku
+            review.content_key = review_content_key(
+                external_id=review.external_id,
+                text=review.text,
+                title=review.title,
+                rating_raw=review.rating_raw if review.rating_raw is not None else review.rating,
+                date_raw=review.date_raw,
+                author=review.author,
+                product=review.product_sku or review.product_name,
+            )
+            keys.append(review.content_key)
+            stats.inc_value(f"{STAT}/reviews_scraped")
+            yield review
+
+    # -- a review widget's JSON API ------------------------------------------------
+
+    def _review_api_start(
+        self, api: ReviewApi, response: TextResponse, main: OfferItem
+    ) -> Iterator[scrapy.Request]:
+        from spiders.review_api import api_url, product_id
+
+        pid = product_id(api, response.text, response.url, main.sku)
+        if pid is None:
+            self._sample(f"{response.url}: no product id for the review API")
+            return
+        state = _ApiState(api=api, pid=pid, page_url=response.url, main=main, index=0)
+        yield self._api_request(api_url(api, pid, response.url, 0), state)
+
+    def _api_request(self, url: str, state: _ApiState) -> scrapy.Request:
+        from spiders.review_api import MAX_JSON_BYTES
+
+        return scrapy.Request(
+            url,
+            callback=self.parse_review_api,
+            errback=self.on_error,
+            meta={"review_api": state, "download_maxsize": MAX_JSON_BYTES},
+            headers={"Accept": "application/json"},
+        )
+
+    def parse_review_api(self, response: Response) -> Iterator[Any]:
+        """One JSON response of a review widget: its reviews, then the next response."""
+        from spiders.review_api import next_url, parse_json, reviews_in
+
+        stats = self.crawler.stats
+        assert stats is not None
+        state: _ApiState = response.meta["review_api"]
+        data = parse_json(response.body)
+        if data is None:
+            self._error(f"{response.url}: the review API did not answer with JSON")
+            return
+        stats.inc_value(f"{STAT}/review_api_responses")
+        try:
+            reviews = reviews_in(data, response.url)
+        except Exception as exc:  # the reader is written not to raise; a page is lost at most
+            self._error(f"{response.url}: reading reviews failed ({type(exc).__name__}: {exc})")
+            return
+        keys: list[str] = []
+        yield from self._emit_reviews(reviews, state.main, keys)
+        if keys and self.incremental_allowed and all(k in self.known_review_keys for k in keys):
+            stats.inc_value(f"{STAT}/incremental_stops")
+            return
+        following = next_url(
+            state.api, data, response.url, state.pid, state.page_url, state.index, len(reviews)
+        )
+        if following:
+            yield self._api_request(following, replace(state, index=state.index + 1))
 
     def _follow(
         self, response: TextResponse, page: PageExtraction, review_keys: list[str]
