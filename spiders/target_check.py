@@ -209,6 +209,7 @@ def _coverage(page: PageExtraction) -> dict[str, float]:
 
 def check_page(html: str, url: str, source: Source) -> PageCheck:
     """Run ``source``'s extraction on one page and describe what each part found."""
+    from spiders.extract.layers import layer_priority
     from spiders.target_spider import extract_page  # imports Scrapy: only when checking
 
     page = extract_page(html, url, source)
@@ -222,7 +223,8 @@ def check_page(html: str, url: str, source: Source) -> PageCheck:
             layers[explain["*"]] += 1
     if page.aggregate_rating is not None:
         layers.update(page.aggregate_rating.explain.values())
-    check.layers = dict(layers.most_common())
+    # Most trusted layer first (the registry's order), so a reader sees what the page rests on.
+    check.layers = {name: layers[name] for name in sorted(layers, key=layer_priority)}
     check.coverage = _coverage(page)
     for result in check.selectors:
         if result.matched == 0:
