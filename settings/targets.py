@@ -228,9 +228,8 @@ class ReviewApi(_Strict):
                 f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)} in {value!r}; "
                 f"use {', '.join('{' + n + '}' for n in REVIEW_API_FIELDS)}"
             )
-        probe = value.format(product_id="1", url="u", page="1", offset="0")
-        parsed = urlparse(probe)
-        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or "{" in parsed.netloc:
             raise ValueError(f"{value!r} is not an http(s) URL template with a fixed host")
         return value
 
@@ -371,9 +370,9 @@ class Source(_Strict):
             return sorted({*self.allowed_domains, *api})
         hosts = {
             urlparse(u).hostname
-            for u in [*self.start_urls, *([self.sitemap] if self.sitemap else []), *api]
+            for u in [*self.start_urls, *([self.sitemap] if self.sitemap else [])]
         }
-        return sorted(h for h in hosts if h)
+        return sorted({h for h in hosts if h} | set(api))
 
 
 class Company(_Strict):

@@ -112,3 +112,43 @@ def test_widget_shop_is_collected_in_chromium_like_its_truth(
         (r.review_id, float(r.rating), r.published) for r in truth
     )
     assert (run.reviews_collected, run.reviews_declared) == (len(truth), len(truth))
+
+
+def _crawl_and_compare(tmp_path: Path, targets: str, shop: DemoShop) -> None:
+    path = tmp_path / "targets.toml"
+    path.write_text(targets, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'crawl.db'}"
+    result = run_cli("crawl", "--targets", str(path), cwd=tmp_path, db_url=db)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    engine = open_database(db)
+    with Session(engine) as session:
+        stored = session.exec(select(Review)).all()
+        run = session.exec(select(CrawlRun)).one()
+    engine.dispose()
+    assert sorted((r.external_id, r.rating, r.published) for r in stored) == sorted(
+        (r.review_id, float(r.rating), r.published) for r in shop.reviews
+    )
+    assert (run.reviews_collected, run.reviews_declared) == (len(shop.reviews),) * 2
+    assert f"collected {len(shop.reviews)} of {len(shop.reviews)} declared" in result.stdout
+
+
+@pytest.mark.slow
+def test_nextdata_shop_is_read_from_its_embedded_json(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    shop = _shop(shops, "nextdata")
+    _crawl_and_compare(tmp_path, targets_toml(server.base_url, [shop]), shop)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("paginate", "page"), [("next", "1"), ("page", "{page}")])
+def test_widget_shop_is_read_through_its_review_api_without_a_browser(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], paginate: str, page: str
+) -> None:
+    shop = _shop(shops, "widget")
+    text = targets_toml(server.base_url, [shop])
+    text = re.sub(r'render = "browser"\n', "", text)
+    text = re.sub(r"\[company\.source\.browser\]\n(.+\n)*", "", text)
+    api = f"{server.base_url}{widget_api_path(shop)}?product={{product_id}}&page={page}"
+    text += f'\n[company.source.review_api]\nurl = "{api}"\npaginate = "{paginate}"\n'
+    _crawl_and_compare(tmp_path, text, shop)
