@@ -174,6 +174,9 @@ class BrowserRender(_Strict):
     """CSS selector of a "load more" / "next reviews" button, clicked until it is gone."""
     max_clicks: int = Field(default=5, ge=0, le=200)
     """Clicks on ``click`` at most, per page."""
+    click_replaces: bool = False
+    """True for a "next" button that replaces the reviews shown: the page is read before
+    every click too (False: "load more" adds to them; the page is read once, at the end)."""
     page_timeout_s: float = Field(default=30, gt=0, le=600)
     """Wall-clock limit for loading, waiting and clicking on one page."""
     max_pages: int = Field(default=200, ge=1, le=100_000)

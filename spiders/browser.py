@@ -122,14 +122,28 @@ def render_meta(render: BrowserRender) -> dict[str, Any]:
     }
 
 
-async def settle_page(page: Page, render: BrowserRender) -> None:
-    """Wait until the reviews are there and click "load more" while allowed; never raises
-    for a slow page: what has loaded when a limit is reached is what is read."""
+async def settle_page(page: Page, render: BrowserRender) -> list[str]:
+    """Wait until the reviews are there and click "load more" (or "next") while allowed;
+    never raises for a slow page: what has loaded when a limit is reached is what is read.
+    Returns the HTML as it was before each click when ``click_replaces`` (else nothing);
+    scrapy-playwright keeps it on the PageMethod for the spider."""
+    before_clicks: list[str] = []
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(_settle(page, render), timeout=render.page_timeout_s)
+        await asyncio.wait_for(_settle(page, render, before_clicks), timeout=render.page_timeout_s)
+    return before_clicks
 
 
-async def _settle(page: Page, render: BrowserRender) -> None:
+def pages_before_clicks(meta: dict[str, Any]) -> list[str]:
+    """The HTML snapshots ``settle_page`` took on a rendered response (request meta)."""
+    methods = meta.get("playwright_page_methods") or []
+    found: list[str] = []
+    for method in methods:
+        if getattr(method, "method", None) is settle_page and isinstance(method.result, list):
+            found += [html for html in method.result if isinstance(html, str)]
+    return found
+
+
+async def _settle(page: Page, render: BrowserRender, before_clicks: list[str]) -> None:
     from playwright.async_api import Error as PlaywrightError
 
     timeout_ms = render.wait_timeout_s * 1000
@@ -148,6 +162,8 @@ async def _settle(page: Page, render: BrowserRender) -> None:
         try:
             if not await button.is_visible():
                 return
+            if render.click_replaces:
+                before_clicks.append(await page.content())
             await button.click(timeout=timeout_ms)
         except PlaywrightError:
             return  # gone, detached or covered: nothing more to load

@@ -174,6 +174,8 @@ class TargetSpider(scrapy.Spider):
         assert stats is not None
         try:
             page = extract_page(response.text, response.url, self.source)
+            if self.source.browser.click_replaces and "playwright_page_methods" in response.meta:
+                page.reviews = self._reviews_before_clicks(response) + page.reviews
         except Exception as exc:
             # Extraction is written not to raise; if it does, the page is lost, not the crawl.
             self._error(f"{response.url}: extraction failed ({type(exc).__name__}: {exc})")
@@ -203,6 +205,16 @@ class TargetSpider(scrapy.Spider):
             if api is not None and main is not None:
                 yield from self._review_api_start(api, response, main)
         yield from self._follow(response, page, review_keys)
+
+    def _reviews_before_clicks(self, response: TextResponse) -> list[ReviewItem]:
+        """Reviews a "next" button replaced: read from the page as it was before each click."""
+        from spiders.browser import pages_before_clicks
+
+        return [
+            review
+            for html in pages_before_clicks(response.meta)
+            for review in extract_page(html, response.url, self.source).reviews
+        ]
 
     def _emit_reviews(
         self, reviews: list[ReviewItem], main: OfferItem | None, keys: list[str]

@@ -21,7 +21,7 @@ from tests.cli import run_cli
 from tests.widget_site import REVIEWS, WidgetSite
 
 
-def _targets(site_url: str, render: str, extra: str = "") -> str:
+def _targets(site_url: str, render: str, extra: str = "", page: str = "kettle-one") -> str:
     return f"""
 [[company]]
 name = "Own"
@@ -31,7 +31,7 @@ own = true
 name = "Widgets"
 [[company.source]]
 name = "widgets"
-start_urls = ["{site_url}/p/kettle-one"]
+start_urls = ["{site_url}/p/{page}"]
 holds = "both"
 render = "{render}"
 language = "en"
@@ -90,6 +90,24 @@ def test_browser_source_collects_javascript_reviews_from_allowed_hosts_only(
     assert ids == sorted(r["id"] for r in REVIEWS[:expected])
     assert site.hits_on("127.0.0.3") == tracker_before  # tracker and pixel never reached
     assert f"collected {expected} of {len(REVIEWS)} declared reviews" in output
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("replaces", "expected"), [("true", REVIEWS), ("false", REVIEWS[6:])])
+def test_next_button_that_replaces_reviews_is_read_before_every_click(
+    tmp_path: Path, site: WidgetSite, replaces: str, expected: list[dict[str, object]]
+) -> None:
+    _chromium_or_skip()
+    table = (
+        '[company.source.browser]\nallow_hosts = ["127.0.0.2"]\nclick = "#more"\n'
+        f"click_replaces = {replaces}"
+    )
+    code, ids, output = _crawl(
+        tmp_path, _targets(site.shop_url, "browser", table, page="kettle-next")
+    )
+    assert code == 0, output
+    assert ids == sorted(str(r["id"]) for r in expected)
 
 
 @pytest.mark.slow

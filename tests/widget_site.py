@@ -34,6 +34,7 @@ let next = "{api}/api/reviews?product=K-1&page=1";
 fetch("{tracker}/beacon").catch(() => null);
 async function load() {{
   const data = await (await fetch(next)).json();
+  if ({replace}) document.getElementById("reviews").replaceChildren();
   for (const r of data.reviews) {{
     const el = document.createElement("article");
     el.setAttribute("itemprop", "review");
@@ -65,8 +66,14 @@ class _Handler(BaseHTTPRequestHandler):
         site.hits[(self.server.server_address[0], parsed.path)] += 1  # type: ignore[index]
         if parsed.path == "/robots.txt":
             self._send(200, "text/plain", b"User-agent: *\nAllow: /\n")
-        elif parsed.path == "/p/kettle-one":
-            html = PAGE.format(api=site.api_url, tracker=site.tracker_url, declared=len(REVIEWS))
+        elif parsed.path in ("/p/kettle-one", "/p/kettle-next"):
+            html = PAGE.format(
+                api=site.api_url,
+                tracker=site.tracker_url,
+                declared=len(REVIEWS),
+                # kettle-next: a "next" button that replaces the reviews shown
+                replace="true" if parsed.path.endswith("next") else "false",
+            )
             self._send(200, "text/html; charset=utf-8", html.encode())
         elif parsed.path == "/api/reviews":
             page = int(parse_qs(parsed.query).get("page", ["1"])[0])

@@ -1,0 +1,107 @@
+"""Cost of ``render = "browser"``: seconds per page rendered in chromium against plain fetches.
+
+Serves the demo's widget shop (reviews loaded by JavaScript from its JSON API, "Load more"
+pages of 10) with PRODUCTS products of REVIEWS reviews on 127.0.0.1, then alternates two
+crawls of the same pages, each ``rivalscope crawl`` in its own process:
+  * plain: the source without ``render`` (Scrapy's downloader; sees no reviews);
+  * browser: ``render = "browser"`` (chromium, network-idle waits, clicks until done);
+and, for the reviews, the same shop read through its ``[review_api]`` without a browser.
+Times come from the crawl_run rows (the crawl's own clock, browser start included).
+
+    python benchmarks/render.py [--products 24] [--reviews 25] [--repeat 3]
+
+Ends with: ``plain_s_per_page=X browser_s_per_page=Y ratio=R api_s_per_page=Z`` (medians).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _crawl(targets: str, workdir: Path, name: str) -> tuple[float, int, int]:
+    from sqlmodel import Session, select
+
+    from storage.db import open_database
+    from storage.models import CrawlRun
+
+    path = workdir / f"{name}.toml"
+    path.write_text(targets, encoding="utf-8")
+    url = f"sqlite:///{workdir / f'{name}.db'}"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rivalscope",
+            "crawl",
+            "--targets",
+            str(path),
+            "--log-level",
+            "ERROR",
+        ],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "RIVALSCOPE_DATABASE_URL": url, "PYTHONWARNINGS": "ignore"},
+    )
+    engine = open_database(url)
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+    engine.dispose()
+    assert run.finished_at is not None
+    return (run.finished_at - run.started_at).total_seconds(), run.pages, run.reviews_new
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--products", type=int, default=24, help="product pages")
+    parser.add_argument("--reviews", type=int, default=25, help="reviews per product")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each variant")
+    args = parser.parse_args()
+
+    from rivalscope.demo.scripted_pages import widget_api_path
+    from rivalscope.demo.server import DemoServer
+    from rivalscope.demo.shops import generate_scripted_shops
+    from rivalscope.demo.targets import targets_toml
+
+    shops = generate_scripted_shops(products=args.products, reviews_per_product=args.reviews)
+    shop = next(s for s in shops if s.markup == "widget")
+    rates: dict[str, list[float]] = {"plain": [], "browser": [], "api": []}
+    with tempfile.TemporaryDirectory() as tmp, DemoServer([shop], slow_seconds=0.1) as server:
+        browser = targets_toml(server.base_url, [shop])
+        plain = re.sub(r'render = "browser"\n', "", browser)
+        plain = re.sub(r"\[company\.source\.browser\]\n(.+\n)*", "", plain)
+        api = f"{server.base_url}{widget_api_path(shop)}?product={{product_id}}&page=1"
+        via_api = plain + f'\n[company.source.review_api]\nurl = "{api}"\n'
+        variants = {"plain": plain, "browser": browser, "api": via_api}
+        print(f"widget shop at {server.base_url}: {args.products} products x {args.reviews}")
+        for index in range(args.repeat):
+            for name, text in variants.items():
+                seconds, pages, reviews = _crawl(text, Path(tmp), f"{name}-{index}")
+                rates[name].append(seconds / pages)
+                print(
+                    f"{name:7} run {index + 1}: {pages} pages (responses), {reviews} reviews "
+                    f"in {seconds:.1f} s -> {seconds / pages:.3f} s/page",
+                    flush=True,
+                )
+    plain_s, browser_s, api_s = (statistics.median(rates[k]) for k in ("plain", "browser", "api"))
+    print(
+        f"plain_s_per_page={plain_s:.3f} browser_s_per_page={browser_s:.3f} "
+        f"ratio={browser_s / plain_s:.1f} api_s_per_page={api_s:.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
