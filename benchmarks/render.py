@@ -16,50 +16,28 @@ Ends with: ``plain_s_per_page=X browser_s_per_page=Y ratio=R api_s_per_page=Z`` 
 from __future__ import annotations
 
 import argparse
-import os
+import itertools
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+_RUNS = itertools.count()
 
 
 def _crawl(targets: str, workdir: Path, name: str) -> tuple[float, int, int]:
-    from sqlmodel import Session, select
-
-    from storage.db import open_database
-    from storage.models import CrawlRun
+    """(seconds, pages, new reviews) of one ``rivalscope crawl`` (crawl.py's full variant)."""
+    from crawl import _full  # benchmarks/crawl.py: the same subprocess and crawl_run reading
 
     path = workdir / f"{name}.toml"
     path.write_text(targets, encoding="utf-8")
-    url = f"sqlite:///{workdir / f'{name}.db'}"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rivalscope",
-            "crawl",
-            "--targets",
-            str(path),
-            "--log-level",
-            "ERROR",
-        ],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "RIVALSCOPE_DATABASE_URL": url, "PYTHONWARNINGS": "ignore"},
-    )
-    engine = open_database(url)
-    with Session(engine) as session:
-        run = session.exec(select(CrawlRun)).one()
-    engine.dispose()
-    assert run.finished_at is not None
-    return (run.finished_at - run.started_at).total_seconds(), run.pages, run.reviews_new
+    return _full(path, workdir, next(_RUNS))  # full-<n>.db: one database per crawl
 
 
 def main() -> None:
