@@ -149,8 +149,8 @@ def judge_run(
         figures["declared_review_share"] = round(share, 4)
         if declared >= settings.min_declared_reviews and share < settings.min_review_share:
             reasons.append(
-                f"collected {collected} of {declared} declared reviews ({share:.0%}): reviews "
-                'the crawl does not see (loaded by JavaScript? try render = "browser")'
+                f"collected {collected} of {declared} declared reviews ({share:.0%}): the crawl "
+                "misses reviews (JavaScript, a widget, a limit? `rivalscope targets detect URL`)"
             )
     for key, what, kind in COVERED_FIELDS:
         count = _count(run, kind)

@@ -82,8 +82,8 @@ GOOD = [_run(30, 240), _run(28, 230)]
             _run(30, 240, reviews_declared=500, reviews_collected=240),
             GOOD,
             [
-                "collected 240 of 500 declared reviews (48%): reviews the crawl does not see "
-                '(loaded by JavaScript? try render = "browser")'
+                "collected 240 of 500 declared reviews (48%): the crawl misses reviews "
+                "(JavaScript, a widget, a limit? `rivalscope targets detect URL`)"
             ],
         ),
         (_run(30, 240, reviews_declared=400, reviews_collected=240), GOOD, []),
