@@ -50,21 +50,21 @@ def find_chromium() -> str | None:
     return None
 
 
-def require_browser(source_names: list[str]) -> str:
-    """The chromium path; a BrowserMissingError naming the install command if it is missing."""
-    names = ", ".join(source_names)
+def require_browser(source_names: list[str], purpose: str | None = None) -> str:
+    """The chromium path; a BrowserMissingError naming the install command if it is missing.
+    The message names the sources that need it, or ``purpose`` (e.g. "targets detect")."""
+    who = purpose or f'source(s) {", ".join(source_names)} with render = "browser"'
     chromium = find_chromium()
     if chromium is None:
         raise BrowserMissingError(
-            f'source(s) {names} have render = "browser" but chromium is not installed: '
-            "run `apt-get install chromium` (Debian's package; no browser is downloaded)"
+            f"{who} need(s) chromium, which is not installed: run `apt-get install chromium` "
+            "(Debian's package; no browser is downloaded)"
         )
     try:
         import scrapy_playwright  # noqa: F401
     except ImportError:
         raise BrowserMissingError(
-            f'source(s) {names} have render = "browser" but scrapy-playwright is not '
-            "installed: run `pip install scrapy-playwright`"
+            f"{who} need(s) scrapy-playwright: run `pip install scrapy-playwright`"
         ) from None
     return chromium
 

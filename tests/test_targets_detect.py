@@ -105,3 +105,30 @@ def test_detect_finds_the_widget_api_and_proposes_it(
     assert "/cremalab/widget/reviews?product={product_id}&page={page}" in out
     assert 'paginate = "page"' in out
     _settings_validate(out, server)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_check_renders_a_browser_source_and_suggest_renders_on_request(
+    server: DemoServer, shops: list[DemoShop], tmp_path: Path
+) -> None:
+    if shutil.which("chromium") is None and not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from rivalscope.demo.targets import targets_toml
+
+    widget = [s for s in shops if s.markup == "widget"]
+    targets = tmp_path / "targets.toml"
+    targets.write_text(targets_toml(server.base_url, widget), encoding="utf-8")
+    url = f"{server.base_url}/cremalab/p/{widget[0].products[0].slug}"
+    counts = {}
+    for flag in ("--render", "--no-render"):
+        result = run_cli(
+            "targets", "check", "cremalab-shop", "--url", url, flag, "--targets", str(targets),
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-2000:]
+        counts[flag] = result.stdout.split(": ", 1)[1].split(" reviews")[0]
+    assert counts == {"--render": "10", "--no-render": "0"}
+    suggested = run_cli("targets", "suggest", "--url", url, "--render", cwd=tmp_path)
+    assert suggested.returncode == 0, suggested.stderr[-2000:]
+    assert "# 10 review blocks" in suggested.stdout

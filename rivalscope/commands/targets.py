@@ -45,7 +45,19 @@ def _agent(targets: Path | None) -> str:
     return f"rivalscope/{__version__} (+{Crawler().contact_url})"
 
 
-def _read_page(url: str | None, file: Path | None, agent: str, ignore_robots: bool) -> str:
+RenderOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--render/--no-render",
+        help="Render the --url page in chromium first (JavaScript-loaded reviews).",
+        show_default=False,
+    ),
+]
+
+
+def _read_page(
+    url: str | None, file: Path | None, agent: str, ignore_robots: bool, render: bool = False
+) -> str:
     from spiders.target_check import fetch_page
 
     if (url is None) == (file is None):
@@ -53,7 +65,13 @@ def _read_page(url: str | None, file: Path | None, agent: str, ignore_robots: bo
     if file is not None:
         return file.read_bytes().decode("utf-8", errors="replace")
     assert url is not None
-    return fetch_page(url, agent, obey_robots=not ignore_robots)
+    html = fetch_page(url, agent, obey_robots=not ignore_robots)  # robots.txt decides first
+    if not render:
+        return html
+    from spiders.browser import require_browser
+    from spiders.detect import render_page
+
+    return render_page(url, agent, require_browser([], "--render")).html
 
 
 @targets_app.command()
@@ -180,11 +198,13 @@ def check(
         ),
     ] = None,
     ignore_robots: IgnoreRobotsOption = False,
+    render: RenderOption = None,
     targets: TargetsOption = Path("targets.toml"),
 ) -> None:
     """Show what the source's selectors (or auto layers) extract from one page.
 
-    Without --url or --file the source's first start URL is fetched.
+    Without --url or --file the source's first start URL is fetched; a source with
+    render = "browser" is rendered in chromium unless --no-render.
 
     Example: rivalscope targets check acme-shop --url https://acme.example/p/kettle
     """
@@ -197,7 +217,8 @@ def check(
         if not target.start_urls:
             raise UserError(f"{source} has no start_urls: give --url or --file")
         url = target.start_urls[0]
-    html = _read_page(url, file, user_agent(plan), ignore_robots)
+    rendered = target.render == "browser" if render is None else render
+    html = _read_page(url, file, user_agent(plan), ignore_robots, rendered)
     where = url or page_url or (target.start_urls[0] if target.start_urls else "http://localhost/")
     result = check_page(html, where, target)
     page = result.extraction
@@ -235,6 +256,7 @@ def suggest(
     url: UrlOption = None,
     file: FileOption = None,
     ignore_robots: IgnoreRobotsOption = False,
+    render: RenderOption = False,
     targets: AgentTargetsOption = None,
 ) -> None:
     """Propose review selectors from a page's repeated blocks; prints TOML to paste.
@@ -244,7 +266,7 @@ def suggest(
     from spiders.extract.suggest import suggest_selectors
 
     agent = _agent(targets)
-    html = _read_page(url, file, agent, ignore_robots)
+    html = _read_page(url, file, agent, ignore_robots, bool(render))
     suggestion = suggest_selectors(html)
     typer.echo(f"# {suggestion.blocks} review blocks matched {suggestion.review!r}; first block:")
     for name, value in suggestion.samples.items():
@@ -278,7 +300,9 @@ def detect(
     if browser:
         from spiders.browser import require_browser
 
-        rendered_page = render_page(url, agent, require_browser(["(detect)"]))
+        rendered_page = render_page(
+            url, agent, require_browser([], "targets detect (--no-browser reads only the HTML)")
+        )
         rendered = extract_auto(rendered_page.html, url)
     found = analyse(url, plain, rendered, rendered_page)
     typer.echo(f"# {url}")

@@ -92,18 +92,24 @@ _WIDGET_SCRIPT = """<script>
     el.id = r.id;
     el.appendChild(meta("identifier", r.id));
     el.appendChild(meta("inLanguage", r.language));
-    el.appendChild(text("h3", "name", r.title));
+    el.appendChild(text("h3", "name", r.title, "wr-title"));
     var who = scope("author", "Person");
-    who.appendChild(text("span", "name", r.author.displayName));
+    who.appendChild(text("span", "name", r.author.displayName, "wr-author"));
     el.appendChild(who);
-    if (r.author.location) el.appendChild(text("span", "locationCreated", r.author.location));
+    if (r.author.location) {
+      el.appendChild(text("span", "locationCreated", r.author.location, "wr-location"));
+    }
     el.appendChild(meta("datePublished", r.createdAt));
     var rating = scope("reviewRating", "Rating");
     rating.appendChild(meta("worstRating", 1));
     rating.appendChild(meta("ratingValue", r.rating));
     rating.appendChild(meta("bestRating", r.bestRating));
     el.appendChild(rating);
-    el.appendChild(text("p", "reviewBody", r.body));
+    el.appendChild(text("time", null, r.createdAt, "wr-date"));
+    var stars = text("span", null, r.rating + "/" + r.bestRating, "wr-stars");
+    stars.setAttribute("data-score", r.rating);
+    el.appendChild(stars);
+    el.appendChild(text("p", "reviewBody", r.body, "wr-body"));
     box.appendChild(el);
   }
   function load() {
