@@ -10,7 +10,9 @@ Times come from the crawl_run rows (the crawl's own clock, browser start include
 
     python benchmarks/render.py [--products 24] [--reviews 25] [--repeat 3]
 
-Ends with: ``plain_s_per_page=X browser_s_per_page=Y ratio=R api_s_per_page=Z`` (medians).
+Ends with: ``plain_s_per_page=X browser_s_per_page=Y ratio=R api_s_per_page=Z
+browser_added_s_per_page=A`` (medians; A = (browser - plain crawl seconds) / pages, the cost
+of rendering without the crawl's fixed start and stop, which dominate small crawls).
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ def main() -> None:
     shops = generate_scripted_shops(products=args.products, reviews_per_product=args.reviews)
     shop = next(s for s in shops if s.markup == "widget")
     rates: dict[str, list[float]] = {"plain": [], "browser": [], "api": []}
+    seconds_of: dict[str, list[float]] = {"plain": [], "browser": [], "api": []}
+    pages_of: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp, DemoServer([shop], slow_seconds=0.1) as server:
         browser = targets_toml(server.base_url, [shop])
         plain = re.sub(r'render = "browser"\n', "", browser)
@@ -69,15 +73,19 @@ def main() -> None:
             for name, text in variants.items():
                 seconds, pages, reviews = _crawl(text, Path(tmp), f"{name}-{index}")
                 rates[name].append(seconds / pages)
+                seconds_of[name].append(seconds)
+                pages_of[name] = pages
                 print(
                     f"{name:7} run {index + 1}: {pages} pages (responses), {reviews} reviews "
                     f"in {seconds:.1f} s -> {seconds / pages:.3f} s/page",
                     flush=True,
                 )
     plain_s, browser_s, api_s = (statistics.median(rates[k]) for k in ("plain", "browser", "api"))
+    added = [b - p for b, p in zip(seconds_of["browser"], seconds_of["plain"], strict=True)]
     print(
         f"plain_s_per_page={plain_s:.3f} browser_s_per_page={browser_s:.3f} "
-        f"ratio={browser_s / plain_s:.1f} api_s_per_page={api_s:.3f}"
+        f"ratio={browser_s / plain_s:.1f} api_s_per_page={api_s:.3f} "
+        f"browser_added_s_per_page={statistics.median(added) / pages_of['browser']:.3f}"
     )
 
 
