@@ -70,6 +70,13 @@ def demo(
     report_dir: Annotated[Path, typer.Option("--out", help="Folder for the gap report.")] = Path(
         "rivalscope-report"
     ),
+    scripted: Annotated[
+        bool,
+        typer.Option(
+            help="Also serve and crawl the two shops whose reviews need JavaScript or "
+            "embedded JSON."
+        ),
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Run the whole job on bundled demo shops: serve, crawl, analyse, report.
@@ -89,7 +96,8 @@ def demo(
 
     started = time.monotonic()
     shops = generate_shops(products=products, reviews_per_product=reviews_per_product)
-    shops += _scripted_shops(products, reviews_per_product)
+    if scripted:
+        shops += _scripted_shops(products, reviews_per_product)
     server = DemoServer(shops, port=_free_port(port), slow_seconds=slow_seconds).start()
     try:
         _write_demo_targets(targets, server.base_url, shops)

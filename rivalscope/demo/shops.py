@@ -37,6 +37,9 @@ __all__ = [
 ]
 
 DEFAULT_PRODUCTS = 6
+SCRIPTED_PRODUCTS = 3
+"""Products of each scripted shop by default: enough to show collection, few enough that
+their reviews barely move the models the analysis trains on the whole database."""
 DEFAULT_REVIEWS_RANGE = (12, 30)
 """Reviews per product with the default settings (gives 40-300 per company)."""
 ABSURD_PRODUCT_INDEX = 2
@@ -153,7 +156,7 @@ def generate_scripted_shops(
 ) -> list[DemoShop]:
     """Two more competitors whose reviews need more than HTML: one loads them with
     JavaScript from its JSON API (a review widget), one keeps them in ``__NEXT_DATA__``."""
-    count = _product_count(products, reviews_per_product)
+    count = _product_count(products or SCRIPTED_PRODUCTS, reviews_per_product)
     return [_shop(profile, seed, count, reviews_per_product) for profile in SCRIPTED_PROFILES]
 
 
