@@ -12,6 +12,8 @@ import pytest
 from spiders.extract import script_json
 from spiders.extract.auto import extract_auto
 from spiders.extract.embedded_json import (
+    aggregate_from_json,
+    embedded_json_aggregate,
     key_role,
     key_words,
     review_candidate,
@@ -281,3 +283,55 @@ def test_auto_keeps_a_review_in_markup_and_state_once() -> None:
     ]
     assert page.reviews[0].external_id == "r-1"  # a gap filled from the state's copy
     assert page.reviews[1].product_name == "Kettle"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"product": {"averageRating": 4.6, "reviewCount": 12}}, (4.6, 5.0, None, 12)),
+        (
+            {"rating": {"ratingValue": "8.4", "bestRating": 10, "ratingCount": 90}},
+            (8.4, 10.0, 90, None),
+        ),
+        ([{"avg_score": 4.2, "total_votes": 7}], (4.2, 5.0, 7, None)),
+        ({"stats": {"average": 4.1, "count": 33}}, (4.1, 5.0, 33, None)),
+        ({"averageRating": 4.6}, None),  # no count: a card's rating, not the page's
+        ({"averageRating": 0.94, "reviewCount": 12}, None),  # a share, not an average
+        ({"averageRating": 7, "bestRating": 5, "reviewCount": 12}, None),  # above its scale
+        ({"averageRating": 4.6, "reviewCount": 0}, None),
+        ({"averageRating": True, "reviewCount": 3}, None),
+        ("4.6", None),
+    ],
+)
+def test_aggregate_from_json(
+    data: object, expected: tuple[float, float, int | None, int | None] | None
+) -> None:
+    found = aggregate_from_json(data)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (found.value, found.best, found.rating_count, found.review_count) == expected
+
+
+def test_auto_reads_an_aggregate_from_script_state_when_markup_has_none() -> None:
+    state = {
+        "product": {"name": "Kettle", "ratingSummary": {"averageRating": 4.4, "totalReviews": 31}}
+    }
+    html = f"<html><body><script>window.__STATE__ = {json.dumps(state)};</script></body></html>"
+    found = extract_auto(html, URL).aggregate_rating
+    assert found is not None
+    assert (found.rating_value, found.review_count, found.explain["rating_value"]) == (
+        4.4,
+        31,
+        "embedded-json",
+    )
+    assert embedded_json_aggregate([]) is None
+
+
+def test_json_containers_in_document_order() -> None:
+    from spiders.extract.embedded_json import json_containers
+
+    data = {"a": [1, {"b": []}], "c": {}}
+    assert list(json_containers(data)) == [data, [1, {"b": []}], {"b": []}, [], {}]
+    assert list(json_containers(5)) == []

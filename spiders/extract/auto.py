@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
-from spiders.extract.embedded_json import embedded_json_reviews
+from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
 from spiders.extract.heuristic_reviews import heuristic_review_items
 from spiders.extract.heuristics import (
     form_identifiers,
@@ -33,8 +33,10 @@ from spiders.extract.price import currency_from_url, normalize_price
 from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
+from spiders.extract.script_json import script_json_values
+from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
 from spiders.extract.visible_availability import markup_availability_overruling
-from spiders.items import OfferItem, PageExtraction, ReviewItem
+from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
 
@@ -86,18 +88,41 @@ def _extract(document: Document, url: str) -> PageExtraction:
     if not offers and (main.price or main.sku):
         offers = [main]
     page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
-    page.reviews = _reviews(nodes, root, url, document.text, main, locale)
-    page.aggregate_rating = aggregate_rating_item(nodes)
+    script_values = script_json_values(root)
+    page.reviews = _reviews(nodes, root, url, document.text, main, locale, script_values)
+    page.aggregate_rating = _aggregate(nodes, root, page.language, script_values)
     page.next_page = next_page_url(root, url)
     return page
 
 
+def _aggregate(
+    nodes: list[Node], root: HtmlElement, language: str | None, script_values: list[object]
+) -> AggregateRatingItem | None:
+    """The markup's aggregate rating (its missing counts from the text when they agree),
+    else the script state's, else the one the page writes as text."""
+    markup = aggregate_rating_item(nodes)
+    if markup is not None and (markup.rating_count or markup.review_count):
+        return markup
+    if markup is None:
+        return embedded_json_aggregate(script_values) or text_aggregate_rating(root, language)
+    text = text_aggregate_rating(root, language)
+    add_text_counts(markup, text)
+    return markup
+
+
 def _reviews(
-    nodes: list[Node], root: HtmlElement, url: str, text: str, main: OfferItem, locale: str | None
+    nodes: list[Node],
+    root: HtmlElement,
+    url: str,
+    text: str,
+    main: OfferItem,
+    locale: str | None,
+    script_values: list[object],
 ) -> list[ReviewItem]:
     """Reviews from markup and script state, each once; the layout when neither has any."""
     structured = merge_reviews(
-        schema_review_items(nodes, url, locale), embedded_json_reviews(root, url, locale)
+        schema_review_items(nodes, url, locale),
+        embedded_json_reviews(root, url, locale, script_values),
     )
     for review in structured:
         if review.product_name is None and review.product_sku is None:

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import lxml.html
 
+from spiders.extract.aggregate import aggregate_item
 from spiders.extract.layers import EMBEDDED_JSON
 from spiders.extract.script_json import script_json_values
-from spiders.items import ReviewItem
+from spiders.items import AggregateRatingItem, ReviewItem
 from spiders.normalize import (
     clean_text,
     find_date,
@@ -272,10 +274,9 @@ def review_candidate(obj: dict[str, object], locale: str | None = None) -> _Cand
     return _Candidate(text, rating, when, author, title, review_id)
 
 
-def _review_lists(data: object) -> list[list[dict[str, object]]]:
-    """Lists (and id-keyed maps' values) of dicts, anywhere in ``data``, depth-first in
-    document order, within the depth and node caps."""
-    found: list[list[dict[str, object]]] = []
+def json_containers(data: object) -> Iterator[dict[str, object] | list[object]]:
+    """Every dict and list in ``data``, depth-first in document order, within the depth
+    and node caps."""
     stack: list[tuple[object, int]] = [(data, 0)]
     visited = 0
     while stack and visited < MAX_NODES:
@@ -283,20 +284,26 @@ def _review_lists(data: object) -> list[list[dict[str, object]]]:
         visited += 1
         if depth > MAX_DEPTH:
             continue
-        children: list[object]
         if isinstance(value, list):
-            children = value
-            dicts = [v for v in value if isinstance(v, dict)]
-            if dicts:
-                found.append(dicts)
+            children: list[object] = value
         elif isinstance(value, dict):
             children = list(value.values())
-            dicts = [v for v in children if isinstance(v, dict)]
-            if len(dicts) >= 2 and len(dicts) == len(children):
-                found.append(dicts)  # {"r1": {...}, "r2": {...}}: a normalised store
         else:
             continue
-        stack.extend((child, depth + 1) for child in reversed(children))
+        yield value
+        stack.extend((c, depth + 1) for c in reversed(children) if isinstance(c, dict | list))
+
+
+def _review_lists(data: object) -> list[list[dict[str, object]]]:
+    """Lists (and id-keyed maps' values) of dicts, anywhere in ``data``, in document order."""
+    found: list[list[dict[str, object]]] = []
+    for value in json_containers(data):
+        children = value if isinstance(value, list) else list(value.values())
+        dicts = [v for v in children if isinstance(v, dict)]
+        if isinstance(value, list) and dicts:
+            found.append(dicts)
+        elif isinstance(value, dict) and len(dicts) >= 2 and len(dicts) == len(children):
+            found.append(dicts)  # {"r1": {...}, "r2": {...}}: a normalised store
     return found
 
 
@@ -375,13 +382,28 @@ def _item(candidate: _Candidate, url: str, best: float | None) -> ReviewItem:
 
 
 def embedded_json_reviews(
-    root: lxml.html.HtmlElement, url: str, locale: str | None = None
+    root: lxml.html.HtmlElement,
+    url: str,
+    locale: str | None = None,
+    values: list[object] | None = None,
 ) -> list[ReviewItem]:
-    """Reviews in the page's script state (every script's JSON, in page order)."""
+    """Reviews in the page's script state (every script's JSON, in page order; ``values``
+    when the caller has read them already)."""
     items: list[ReviewItem] = []
-    for value in script_json_values(root):
+    for value in script_json_values(root) if values is None else values:
         items.extend(reviews_from_json(value, url, locale))
     return _unique(items)
+
+
+def embedded_json_aggregate(values: list[object]) -> AggregateRatingItem | None:
+    """The first average rating with a count in the page's script JSON values."""
+    for value in values:
+        found = aggregate_from_json(value)
+        if found is not None:
+            return aggregate_item(
+                found.value, found.best, found.rating_count, found.review_count, EMBEDDED_JSON
+            )
+    return None
 
 
 def _unique(items: list[ReviewItem]) -> list[ReviewItem]:
@@ -394,3 +416,67 @@ def _unique(items: list[ReviewItem]) -> list[ReviewItem]:
             seen.add(key)
             unique.append(item)
     return unique
+
+
+# Keys of an average rating and of its count ("averageRating", "reviewCount", ...).
+_AVERAGE_WORDS = frozenset({"average", "avg", "mean", "overall"})
+_RATING_WORDS = frozenset(ROLE_WORDS[RATING]) | {"value"}
+_COUNT_WORDS = frozenset({"count", "total", "number", "num", "nb", "amount"})
+_COUNTED_WORDS = frozenset({"review", "reviews", "rating", "ratings", "vote", "votes"})
+
+
+@dataclass(frozen=True)
+class JsonAggregate:
+    """An average rating and its counts found in a JSON document."""
+
+    value: float
+    best: float
+    rating_count: int | None
+    review_count: int | None
+
+
+def _aggregate_in(obj: dict[str, object]) -> JsonAggregate | None:
+    value: float | None = None
+    best: float | None = None
+    rating_count = review_count = None
+    for key, raw in obj.items():
+        if (
+            not isinstance(key, str)
+            or isinstance(raw, bool)
+            or not isinstance(raw, int | float | str)
+        ):
+            continue
+        words = set(key_words(key))
+        number = _number(raw)
+        if number is None:
+            continue
+        if (words & _COUNT_WORDS and words & _COUNTED_WORDS) or joined_key(key) == "count":
+            if number.is_integer() and number > 0:
+                if words & {"review", "reviews"}:
+                    review_count = int(number)
+                else:
+                    rating_count = int(number)
+        elif (words & _AVERAGE_WORDS and words & (_RATING_WORDS | {"score"})) or joined_key(
+            key
+        ) in ("ratingvalue", "average", "avg"):
+            value = number
+        elif key_role(key) == BEST:
+            best = number
+    if value is None or (rating_count is None and review_count is None):
+        return None
+    scale = best or infer_scale(value, None, None)[0]
+    # Below 1 on a scale the object does not state: a share (0.94), not an average.
+    if not 0 < value <= scale or (best is None and value < 1):
+        return None
+    return JsonAggregate(value, scale, rating_count, review_count)
+
+
+def aggregate_from_json(data: object) -> JsonAggregate | None:
+    """The first object in ``data`` (document order) stating an average rating with a
+    count of ratings or reviews ("averageRating"/"ratingValue" + "reviewCount"/"total")."""
+    for value in json_containers(data):
+        if isinstance(value, dict):
+            found = _aggregate_in(value)
+            if found is not None:
+                return found
+    return None
