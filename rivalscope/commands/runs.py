@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import console
+from rivalscope.display import console, review_coverage
 from rivalscope.options import DbOption
 
 KINDS = ("review", "offer")
@@ -40,7 +40,6 @@ def runs(
         table.add_column(column, justify="right" if column in ("run", "seconds") else "left")
     for column in ("pages", "HTTP errors", "reviews (new)", "offers (changed)", "dropped"):
         table.add_column(column, justify="right")
-    table.add_column("collected of declared", justify="right")
     table.add_column("read by")
     table.add_column("health")
     table.add_column("reason")
@@ -62,9 +61,6 @@ def runs(
             f"{run.reviews_seen} ({run.reviews_new})",
             f"{run.offers_seen} ({run.offers_changed})",
             str(run.items_dropped),
-            "-"
-            if run.reviews_declared is None
-            else f"{run.reviews_collected} of {run.reviews_declared}",
             "; ".join(
                 filter(None, (describe_layer_shares(run.field_coverage or {}, k) for k in KINDS))
             ),
@@ -75,6 +71,11 @@ def runs(
         console.print("no crawl runs yet" + (f" for {source}" if source else ""))
         return
     console.print(table)
+    # Below the table, which is as wide as a terminal allows already.
+    for row in rows:
+        coverage = review_coverage(row.run.reviews_collected, row.run.reviews_declared)
+        if coverage:
+            console.print(f"  run {row.run.id} {row.source}: {coverage}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
