@@ -1,48 +1,32 @@
-"""Coverage honesty in the report: per source, the reviews collected of those its product
-pages declare (from each source's newest crawl run that saw a declared count)."""
+"""How many reviews in scope the analysis has not labelled yet (the report's banner)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sqlalchemy import Connection, MetaData, Table, exists, func, inspect, select
 
-from sqlalchemy import Connection, func, select
-
+from compare.analysis.version import ANALYZER_VERSION
 from compare.report.scope import ReportScope
-from storage.models import CrawlRun, Source
+from compare.report.tables import REVIEW
+
+ANALYSIS_TABLE = "review_analysis"
 
 
-@dataclass(frozen=True)
-class SourceCoverage:
-    company: str
-    source: str
-    collected: int
-    declared: int
-
-    @property
-    def text(self) -> str:
-        share = f" ({self.collected / self.declared:.0%})" if self.declared else ""
-        return f"collected {self.collected} of {self.declared} declared{share}"
-
-
-def source_coverage(connection: Connection, scope: ReportScope) -> list[SourceCoverage]:
-    """The report's companies' sources whose pages declare review counts, in company order."""
-    run, source = CrawlRun.__table__, Source.__table__  # type: ignore[attr-defined]
-    newest = (
-        select(run.c.source_id, func.max(run.c.id).label("run_id"))
-        .where(run.c.reviews_declared.is_not(None))
-        .group_by(run.c.source_id)
-        .subquery()
+def analysis_coverage(connection: Connection, scope: ReportScope) -> tuple[int, int]:
+    """(reviews in scope, of which without a current-version analysis)."""
+    total = int(
+        connection.execute(
+            select(func.count()).select_from(REVIEW).where(scope.review_filter())
+        ).scalar_one()
     )
-    rows = connection.execute(
-        select(source.c.company_id, source.c.name, run.c.reviews_collected, run.c.reviews_declared)
-        .join(newest, newest.c.source_id == source.c.id)
-        .join(run, run.c.id == newest.c.run_id)
-        .where(source.c.company_id.in_(scope.company_ids))
-        .order_by(source.c.name)
-    ).all()
-    order = {company_id: i for i, company_id in enumerate(scope.company_ids)}
-    rows = sorted(rows, key=lambda r: order[r[0]])
-    return [
-        SourceCoverage(scope.name_of(cid), name, int(collected or 0), int(declared))
-        for cid, name, collected, declared in rows
-    ]
+    if ANALYSIS_TABLE not in inspect(connection).get_table_names():
+        return total, total
+    analysis = Table(ANALYSIS_TABLE, MetaData(), autoload_with=connection, resolve_fks=False)
+    analysed = exists().where(
+        analysis.c.review_id == REVIEW.c.id, analysis.c.analyzer_version == ANALYZER_VERSION
+    )
+    missing = int(
+        connection.execute(
+            select(func.count()).select_from(REVIEW).where(scope.review_filter(), ~analysed)
+        ).scalar_one()
+    )
+    return total, missing

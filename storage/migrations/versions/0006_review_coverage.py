@@ -1,7 +1,7 @@
 """review coverage: the review count a product page declares, and per run collected/declared
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-04 14:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0006'
-down_revision: str | None = '0005'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
