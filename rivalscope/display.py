@@ -20,6 +20,14 @@ seen = extracted on the pages, new = not stored before, changed = price or avail
 observation written."""
 
 
+def review_coverage(collected: int | None, declared: int | None) -> str:
+    """ "collected X of Y declared (Z%)" for a source whose product pages declare counts."""
+    if declared is None or collected is None:
+        return ""
+    share = f" ({collected / declared:.0%})" if declared else ""
+    return f"collected {collected} of {declared} declared reviews{share}"
+
+
 def print_collection_summary(summaries: list[CompanySummary], where: str) -> None:
     """Per company: the last run's pages, errors, reviews and offers seen / new, drops, and
     what is stored in all. The run columns use the words and counts of `rivalscope runs`."""
@@ -45,6 +53,10 @@ def print_collection_summary(summaries: list[CompanySummary], where: str) -> Non
             for reason, n in (run.dropped_reasons or {}).items():
                 reasons[reason] = reasons.get(reason, 0) + n
             notes.extend(f"{s.company}: {sample}" for sample in (run.error_samples or [])[:3])
+        for run in runs:
+            coverage = review_coverage(run.reviews_collected, run.reviews_declared)
+            if coverage:
+                notes.append(f"{s.company}: {s.run_sources.get(run.id or 0, '?')}: {coverage}")
         blocked = sum(r.robots_blocked for r in runs)
         if blocked:
             notes.append(

@@ -26,6 +26,7 @@ USER_ERROR_NAMES: tuple[tuple[str, str], ...] = (
     ("spiders.health", "HealthError"),
     ("spiders.target_check", "TargetCheckError"),
     ("spiders.extract.suggest", "SuggestError"),
+    ("spiders.browser", "BrowserMissingError"),
 )
 
 

@@ -57,6 +57,11 @@ def run_crawls(
     ``crawl_run`` table.
     """
     pairs = select_sources(targets, names)
+    rendered = [source.name for _, source in pairs if source.render == "browser"]
+    if rendered:
+        from spiders.browser import require_browser
+
+        require_browser(rendered)  # before any crawl starts: one clear error
     process = CrawlerProcess(
         crawl_settings(targets, db_url, log_level=log_level, progress=progress)
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, update
+from sqlalchemy import Connection, Engine, Table, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -96,6 +96,8 @@ class RunFigures:
     page_warnings: int = 0
     robots_blocked: int = 0
     incremental: bool = False
+    reviews_declared: dict[str, int] = field(default_factory=dict)
+    """Product key -> the review count its page declared (newest seen in the run)."""
 
 
 class CollectWriter:
@@ -242,6 +244,7 @@ class CollectWriter:
             return
         now = utcnow()
         with self.engine.begin() as conn:
+            declared, collected = self._review_coverage(conn, figures.reviews_declared)
             ids = sorted(self._touched_products)
             for start in range(0, len(ids), 500):
                 conn.execute(
@@ -267,6 +270,8 @@ class CollectWriter:
                     incremental=figures.incremental,
                     page_warnings=figures.page_warnings,
                     robots_blocked=figures.robots_blocked,
+                    reviews_declared=declared,
+                    reviews_collected=collected,
                     reviews_seen=self.reviews_seen,
                     reviews_new=self.reviews_new,
                     offers_seen=self.offers_seen,
@@ -274,6 +279,46 @@ class CollectWriter:
                     pid=None,
                 )
             )
+
+    def _review_coverage(
+        self, conn: Connection, declared_by_key: dict[str, int]
+    ) -> tuple[int | None, int | None]:
+        """Store each product's declared review count; return (declared, collected) summed
+        over the products whose page declared one: reviews stored from this source for them."""
+        if not declared_by_key:
+            return None, None
+        product = _table(Product)
+        keys = sorted(declared_by_key)
+        ids: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            ids.update(
+                (key, pid)
+                for pid, key in conn.execute(
+                    select(product.c.id, product.c.key).where(
+                        product.c.company_id == self.company_id,
+                        product.c.key.in_(keys[start : start + 500]),
+                    )
+                )
+            )
+        for key, pid in ids.items():
+            conn.execute(
+                update(product)
+                .where(product.c.id == pid)
+                .values(reviews_declared=declared_by_key[key])
+            )
+        review = _table(Review)
+        pids = sorted(ids.values())
+        collected = 0
+        for start in range(0, len(pids), 500):
+            collected += conn.execute(
+                select(func.count())
+                .select_from(review)
+                .where(
+                    review.c.source_id == self.source_id,
+                    review.c.product_id.in_(pids[start : start + 500]),
+                )
+            ).scalar_one()
+        return sum(declared_by_key[k] for k in ids), collected
 
     # -- data --------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 
 from spiders.extract.layers import LAYERS, STRUCTURED_LAYER_NAMES, layer_coverage_key
 from spiders.items import OfferItem, ReviewItem
+from spiders.keys import product_key
 from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
     BatchResult,
@@ -88,6 +89,7 @@ class StorePipeline:
         self.hint: str | None = None
         self.coverage: dict[str, int] = {}
         self.counts = {"review": 0, "offer": 0}
+        self.reviews_declared: dict[str, int] = {}
         self.use_process = crawler.settings.getbool("RIVALSCOPE_STORE_PROCESS", True)
         self.executor: ProcessPoolExecutor | None = None
         self.spec: WriterSpec | None = None
@@ -135,6 +137,10 @@ class StorePipeline:
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, OfferItem):
+            if item.reviews_declared is not None:
+                key = product_key(gtin=item.gtin, sku=item.sku, name=item.name)
+                if key is not None:
+                    self.reviews_declared[key] = item.reviews_declared
             self.offers.append(item)
             self._cover("offer", item, OFFER_FIELDS)
         elif isinstance(item, ReviewItem):
@@ -225,6 +231,7 @@ class StorePipeline:
         }
         for kind, total in self.counts.items():
             figures.field_coverage[f"{kind}.count"] = float(total)
+        figures.reviews_declared = self.reviews_declared
         if self.executor is not None and self.spec is not None:
             self.executor.submit(forget_run, self.spec.run_id).result()
             self.executor = None
