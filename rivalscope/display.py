@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -10,8 +11,13 @@ from rich.table import Table
 if TYPE_CHECKING:  # storage pulls in SQLAlchemy: not for --help
     from storage.crawl_summary import CompanySummary
 
-# Wide enough for the tables when output is piped (rich would assume 80 columns).
-console = Console(soft_wrap=True, width=None if Console().is_terminal else 160)
+# Wide enough for the tables when output is piped (rich would assume 80 columns and wrap
+# the headers of `runs` and the crawl summary); COLUMNS still wins when it is set.
+_PIPED_WIDTH = 240
+console = Console(
+    soft_wrap=True,
+    width=None if Console().is_terminal or os.environ.get("COLUMNS") else _PIPED_WIDTH,
+)
 
 
 RUN_COLUMNS = {"reviews": "reviews seen / new", "offers": "offers seen / changed"}
