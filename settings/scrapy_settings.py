@@ -66,6 +66,8 @@ ITEM_PIPELINES = {
 RIVALSCOPE_BATCH_SIZE = int(os.environ.get("RIVALSCOPE_BATCH_SIZE", "500"))
 # Store batches from a worker process beside the crawl (0 in the environment: in-process).
 RIVALSCOPE_STORE_PROCESS = os.environ.get("RIVALSCOPE_STORE_PROCESS", "1") != "0"
+# Seconds between stores of the running run's figures (a killed run keeps them).
+RIVALSCOPE_CHECKPOINT_S = float(os.environ.get("RIVALSCOPE_CHECKPOINT_S", "5"))
 # None: RIVALSCOPE_DATABASE_URL or sqlite:///rivalscope.db.
 RIVALSCOPE_DATABASE_URL = None
 

@@ -9,6 +9,7 @@ import pytest
 
 from spiders.extract.auto import extract_auto
 from spiders.extract.price import normalize_price, price_refusal
+from spiders.normalize import parse_rating, plain_number
 from spiders.pipelines.normalize import normalize_offer
 from spiders.pipelines.validate import offer_problem
 from storage.importer import offer_from_row
@@ -107,3 +108,30 @@ def test_import_reports_refused_prices_by_line_and_reason(tmp_path: Path) -> Non
     assert "Traceback" not in out
     assert "negative price" in out and "price exponent form" in out
     assert "price absurd magnitude" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [
+        ("4", 4.0),
+        ("4,5", 4.5),
+        ("-3", -3.0),
+        ("\u22123", -3.0),
+        (4.5, 4.5),
+        ("1e400", None),
+        ("1E2", None),
+        (float("inf"), None),
+        (float("nan"), None),
+        (1e300, None),
+        ("9" * 5000, None),
+        ("five", None),
+        (True, None),
+    ],
+)
+def test_plain_numbers_for_ratings_and_scales(value: object, number: float | None) -> None:
+    assert plain_number(value) == number
+
+
+def test_non_finite_json_ratings_are_no_rating() -> None:
+    assert parse_rating(float("inf")) == (None, None)
+    assert parse_rating(4, 5.0) == (4.0, 5.0)
