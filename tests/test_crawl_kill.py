@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,28 +23,21 @@ from sqlmodel import Session, col, select
 
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
-from rivalscope.demo.shops import generate_shops
 from storage.db import open_database
 from storage.models import CrawlRun, OfferObservation, Review
+from tests import test_crawl_end_to_end as end_to_end
 from tests.cli import run_cli
 from tests.test_crawl_end_to_end import _snapshot, _targets
 
 pytestmark = pytest.mark.slow
 
+# The demo shops and their server: the end-to-end tests' fixtures (one server per module).
+shops = end_to_end.shops
+server = end_to_end.server
+
 KILL_TRIALS = 3
 NEW_REVIEWS_BEFORE_KILL = 25
 """Reviews each trial's crawl stores before it is killed."""
-
-
-@pytest.fixture(scope="module")
-def shops() -> list[DemoShop]:
-    return generate_shops()
-
-
-@pytest.fixture(scope="module")
-def server(shops: list[DemoShop]) -> Iterator[DemoServer]:
-    with DemoServer(shops, slow_seconds=0.5) as running:
-        yield running
 
 
 def session_processes(session_id: int) -> list[int]:
