@@ -49,6 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
 # public-suffix list from the internet.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP control server: off, like telnet
 DEPTH_LIMIT = 0  # per source: limits.max_depth; pagination makes lists deep
 
 # HTTP cache for development only (re-crawls would see stale pages): `crawler.http_cache`.

@@ -76,6 +76,7 @@ class TargetSpider(scrapy.Spider):
         self.allowed_domains = self.source.domains()
         self.warn_size = int(self.source.limits.warn_response_mb * 1024 * 1024)
         self.known_review_keys: set[str] = set()
+        self.refused: str | None = None
         self.incremental_allowed = False
         # follow/deny run on RE2 (linear time) here, not in LinkExtractor's Python regexes.
         self._patterns = UrlFilter(self.source.follow, self.source.deny)
@@ -122,6 +123,8 @@ class TargetSpider(scrapy.Spider):
             )
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.refused is not None:  # another crawl of the source runs (store pipeline)
+            return
         for url in self.source.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
         if self.source.sitemap:

@@ -140,10 +140,17 @@ class CollectWriter:
         self.offers_changed = 0
         self._touched_products: set[int] = set()
         self._moments: set[tuple[int, datetime]] | None = None
-        with Session(engine) as session:
-            self.company_id = self._company(session, company, own)
-            self.source_id = self._source(session, source, kind, holds)
-            session.commit()
+        for attempt in range(2):
+            try:
+                with Session(engine) as session:
+                    self.company_id = self._company(session, company, own)
+                    self.source_id = self._source(session, source, kind, holds)
+                    session.commit()
+                break
+            except IntegrityError:
+                # Another process created the company or source at the same moment: theirs.
+                if attempt:
+                    raise
         with engine.connect() as conn:
             self.known_review_keys: set[str] = set(
                 conn.execute(

@@ -18,7 +18,6 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, DeferredList
@@ -122,10 +121,11 @@ class StorePipeline:
         try:
             run_id = self.writer.start_run()
         except CollectError as exc:  # another crawl of the source is running
+            # The spider then starts no request and ends at once; nothing is recorded.
             self.refused = spider.refused = str(exc)
             spider.logger.error("%s", exc)
             self.writer = None
-            raise CloseSpider("already_running") from None
+            return
         spider.crawl_run_id = run_id
         if self.checkpoint_s > 0:
             self.checkpoints = LoopingCall(self.checkpoint)
