@@ -28,6 +28,7 @@ class CrawlResult:
     run_id: int | None
     """The ``crawl_run`` row; None if the run could not start."""
     pages: int
+    """Pages that answered with content (robots.txt, errors and refused bodies aside)."""
     refused: str | None = None
     """Why the run did not start (another crawl of the source is running)."""
 
@@ -97,7 +98,7 @@ def run_crawls(
             CrawlResult(
                 source=name,
                 run_id=getattr(spider, "crawl_run_id", None),
-                pages=int(stats.get("response_received_count", 0)),
+                pages=int(stats.get("rivalscope/pages_parsed", 0)),
                 refused=getattr(spider, "refused", None),
             )
         )

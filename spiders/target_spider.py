@@ -157,10 +157,11 @@ class TargetSpider(scrapy.Spider):
                 yield scrapy.Request(loc, callback=self.parse, errback=self.on_error)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            return
         stats = self.crawler.stats
         assert stats is not None
+        stats.inc_value(f"{STAT}/pages_parsed")  # a page answered (robots.txt and errors aside)
+        if not isinstance(response, TextResponse):
+            return
         try:
             page = extract_page(response.text, response.url, self.source)
         except Exception as exc:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, create_engine, func, text
 from sqlmodel import Session, col, select
 
 from rivalscope.demo.records import DemoShop
@@ -228,3 +228,40 @@ def test_bogus_log_level_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "BOGUS" in lines[0] and "DEBUG" in lines[0], done.stderr
+
+
+@pytest.mark.postgres
+def test_killed_crawl_leaves_no_postgres_connection(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], pg_url: str
+) -> None:
+    marker = f"rivalscope-kill-{os.getpid()}-{time.monotonic_ns()}"
+    url = f"{pg_url}&application_name={marker}"
+    slow = _targets(tmp_path, server, shops, slow=True)
+    engine = open_database(url)
+    admin = create_engine(pg_url)
+
+    def connections() -> int:
+        with admin.connect() as conn:
+            return int(
+                conn.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :m"),
+                    {"m": marker},
+                ).scalar_one()
+            )
+
+    engine.dispose()  # only the crawl's own connections carry the marker from here
+    process = start_crawl(slow, url, tmp_path)
+    progress = open_database(pg_url)
+    wait_for_progress(progress, process, NEW_REVIEWS_BEFORE_KILL)
+    progress.dispose()
+    assert connections() >= 2  # the crawl's and its store worker's
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    process.stdout.close()  # type: ignore[union-attr]
+    process.stderr.close()  # type: ignore[union-attr]
+    assert wait_until_gone(process.pid) == []
+    deadline = time.monotonic() + 15
+    while connections() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert connections() == 0
+    admin.dispose()

@@ -56,17 +56,23 @@ def crawl(
         r for r in results if r.run_id in runs and runs[r.run_id].status == "interrupted"
     ]
     judged = [r.source for r in results if r.run_id is not None and r not in interrupted]
+    unhealthy = set()
     for report in (check_and_notify(engine, name, plan) for name in judged):
         if not report.healthy:
+            unhealthy.add(report.source)
             typer.secho(f"unhealthy: {report.source}: {report.reason}", fg="yellow", err=True)
     engine.dispose()
-    raise typer.Exit(_exit_status(results, runs, interrupted))
+    raise typer.Exit(_exit_status(results, runs, interrupted, said=unhealthy))
 
 
 def _exit_status(
-    results: list[CrawlResult], runs: dict[int, CrawlRun], interrupted: list[CrawlResult]
+    results: list[CrawlResult],
+    runs: dict[int, CrawlRun],
+    interrupted: list[CrawlResult],
+    said: set[str],
 ) -> int:
-    """0 when every source was crawled; says in one line per problem why not."""
+    """0 when every source was crawled; says in one line per problem why not (unless the
+    health checks said it already: the sources in ``said``)."""
     for result in results:
         if result.refused:
             typer.secho(f"not crawled: {result.refused}", fg="red", err=True)
@@ -81,6 +87,8 @@ def _exit_status(
         return 130
     empty = [r for r in results if r.run_id is not None and r.pages == 0]
     for result in empty:
+        if result.source in said:
+            continue
         run = runs.get(result.run_id or 0)
         why = run.error_samples[0] if run is not None and run.error_samples else "no page answered"
         typer.secho(f"nothing fetched from {result.source}: {why}", fg="red", err=True)

@@ -93,6 +93,7 @@ class StorePipeline:
         self.executor: ProcessPoolExecutor | None = None
         self.spec: WriterSpec | None = None
         self.pending: set[Deferred[Any]] = set()
+        self.worker_used = False
         self.checkpoint_s = crawler.settings.getfloat("RIVALSCOPE_CHECKPOINT_S", 5.0)
         self.checkpoints: LoopingCall | None = None
         self.checkpointing: Deferred[Any] | None = None
@@ -186,6 +187,7 @@ class StorePipeline:
             self._count(write_with(self.writer, offers, reviews, self.hint))
             return None
         future = self.executor.submit(write_batch, self.spec, offers, reviews, self.hint)
+        self.worker_used = True
         written: Deferred[Any] = deferToThread(future.result)
         written.addCallbacks(self._count, self._failed)
         self.pending.add(written)
@@ -254,7 +256,8 @@ class StorePipeline:
         for kind, total in self.counts.items():
             figures.field_coverage[f"{kind}.count"] = float(total)
         if self.executor is not None and self.spec is not None:
-            self.executor.submit(forget_run, self.spec.run_id).result()
+            if self.worker_used:  # else the worker never started: no need to start it now
+                self.executor.submit(forget_run, self.spec.run_id).result()
             self.executor = None
             _SharedWorker.release()
         if reason == "memusage_exceeded":
