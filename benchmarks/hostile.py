@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile_server import CASES, CATASTROPHIC_PATTERN, HostileServer  # noqa: E402
+from tests.hostile_server import CASES, HostileServer, hostile_targets  # noqa: E402
 
 _PEAK_WRAPPER = (
     "import resource, subprocess, sys\n"
@@ -36,29 +36,9 @@ _PEAK_WRAPPER = (
 )
 
 
-def targets_text(base_url: str, path: str) -> str:
-    return f"""
-[[company]]
-name = "Hostile"
-[[company.source]]
-name = "hostile"
-start_urls = ["{base_url}{path}"]
-deny = ['{CATASTROPHIC_PATTERN}']
-holds = "offers"
-[company.source.politeness]
-download_delay = 0
-concurrency = 8
-[company.source.limits]
-timeout_s = 120
-download_timeout_s = 2
-max_redirects = 5
-max_retry_after_s = 5
-"""
-
-
 def crawl_case(base_url: str, path: str, work: Path) -> dict[str, object]:
     targets = work / "targets.toml"
-    targets.write_text(targets_text(base_url, path), encoding="utf-8")
+    targets.write_text(hostile_targets(base_url, path), encoding="utf-8")
     db = work / "hostile.db"
     db.unlink(missing_ok=True)
     started = time.monotonic()

@@ -117,6 +117,36 @@ def index_page() -> bytes:
     return _page("Hostile index", f"<p>{links}</p>", sku="SKU-INDEX")
 
 
+MAX_REDIRECTS = 5
+"""Redirects the crawl of ``hostile_targets`` follows (``/loop/N`` stops after these)."""
+
+
+def hostile_targets(base_url: str, start: str = "/") -> str:
+    """A targets file crawling the hostile site from ``start``: short time-out and
+    Retry-After cap (so that the slow page and the long waits are refused quickly), the
+    catastrophic pattern as a ``deny``."""
+    return f"""
+[[company]]
+name = "Hostile"
+
+[[company.source]]
+name = "hostile"
+start_urls = ["{base_url}{start}"]
+deny = ['{CATASTROPHIC_PATTERN}']
+holds = "offers"
+
+[company.source.politeness]
+download_delay = 0
+concurrency = 8
+
+[company.source.limits]
+timeout_s = 120
+download_timeout_s = 2
+max_redirects = {MAX_REDIRECTS}
+max_retry_after_s = 5
+"""
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _HostileHTTPServer

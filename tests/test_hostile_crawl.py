@@ -22,11 +22,12 @@ from tests.hostile_server import (
     CASES,
     CATASTROPHIC_PATTERN,
     DENIED_LINK,
+    MAX_REDIRECTS,
     REGEX_TRAP,
     HostileServer,
+    hostile_targets,
 )
 
-MAX_REDIRECTS = 5
 PEAK_MEMORY_GOAL_MB = 600
 
 # Runs a command and prints the largest resident memory of it and every process it waited for.
@@ -37,31 +38,6 @@ _PEAK_WRAPPER = (
     "print(f'peak_rss_mb={peak}', file=sys.stderr)\n"
     "sys.exit(done.returncode)\n"
 )
-
-
-def hostile_targets(base_url: str, start: str = "/", **limits: object) -> str:
-    lines = [f"{k} = {v}" for k, v in limits.items()]
-    return f"""
-[[company]]
-name = "Hostile"
-
-[[company.source]]
-name = "hostile"
-start_urls = ["{base_url}{start}"]
-deny = ['{CATASTROPHIC_PATTERN}']
-holds = "offers"
-
-[company.source.politeness]
-download_delay = 0
-concurrency = 8
-
-[company.source.limits]
-timeout_s = 120
-download_timeout_s = 2
-max_redirects = {MAX_REDIRECTS}
-max_retry_after_s = 5
-{chr(10).join(lines)}
-"""
 
 
 def crawl_with_peak(
