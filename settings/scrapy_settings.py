@@ -32,12 +32,15 @@ RETRY_TIMES = 2
 # Bounded whatever a site sends (per source: [company.source.limits]). Scrapy applies the
 # size limits to the transfer and again to the body after decompression, so a gzip bomb is
 # stopped at DOWNLOAD_MAXSIZE too. The memory limit closes the crawl (reason
-# ``memusage_exceeded``) whatever the concurrency.
+# ``memusage_exceeded``, see spiders/memory_guard.py) whatever the concurrency.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-MEMUSAGE_ENABLED = True
-MEMUSAGE_LIMIT_MB = 500
-MEMUSAGE_CHECK_INTERVAL_SECONDS = 1.0
+# Our guard reads the current resident size: Scrapy's MemoryUsage reads ru_maxrss, which a
+# crawl inherits from a large parent across exec and would stop at once.
+MEMUSAGE_ENABLED = False
+RIVALSCOPE_MAX_MEMORY_MB = 500
+RIVALSCOPE_MEMORY_CHECK_S = 0.5
+EXTENSIONS = {"spiders.memory_guard.MemoryGuard": 0}
 REDIRECT_MAX_TIMES = 10
 # Retry-After is honoured up to this many seconds; beyond, the page is recorded, not retried.
 RIVALSCOPE_MAX_RETRY_AFTER_S = 60.0

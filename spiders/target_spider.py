@@ -113,7 +113,7 @@ class TargetSpider(scrapy.Spider):
         mib = 1024 * 1024
         settings.set("DOWNLOAD_MAXSIZE", int(limits.max_response_mb * mib), priority="spider")
         settings.set("DOWNLOAD_WARNSIZE", int(limits.warn_response_mb * mib), priority="spider")
-        settings.set("MEMUSAGE_LIMIT_MB", limits.max_memory_mb, priority="spider")
+        settings.set("RIVALSCOPE_MAX_MEMORY_MB", limits.max_memory_mb, priority="spider")
         settings.set("DOWNLOAD_TIMEOUT", limits.download_timeout_s, priority="spider")
         settings.set("REDIRECT_MAX_TIMES", limits.max_redirects, priority="spider")
         settings.set("RIVALSCOPE_MAX_RETRY_AFTER_S", limits.max_retry_after_s, priority="spider")

@@ -130,3 +130,44 @@ def test_a_pattern_the_linear_engine_cannot_run_is_refused_at_validation(tmp_pat
     assert "Traceback" not in done.stderr
     assert "RE2" in done.stderr and "look-arounds" in done.stderr
     assert "follow" in done.stderr
+
+
+@pytest.mark.slow
+def test_a_crawl_started_by_a_large_process_is_not_stopped_for_its_parent_memory(
+    tmp_path: Path, hostile: HostileServer
+) -> None:
+    # ru_maxrss survives exec on Linux: a limit read from it stops such a crawl at once.
+    targets = tmp_path / "targets.toml"
+    targets.write_text(hostile_targets(hostile.base_url, "/fine"), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'parent.db'}"
+    fat_parent = (
+        "import os, sys\n"
+        "ballast = bytearray(b'x') * (700 * 2**20)\n"
+        "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            fat_parent,
+            "-m",
+            "rivalscope",
+            "crawl",
+            "--targets",
+            str(targets),
+            "--db",
+            url,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    engine = open_database(url)
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+    engine.dispose()
+    assert run.finish_reason == "finished" and "memory_limit" not in run.fetch_problems
+    assert run.peak_memory_mb is not None and run.peak_memory_mb < PEAK_MEMORY_GOAL_MB

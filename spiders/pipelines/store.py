@@ -27,6 +27,7 @@ from twisted.python.failure import Failure
 
 from spiders.fetch_problems import PROBLEM_PREFIX
 from spiders.items import OfferItem, ReviewItem
+from spiders.memory_guard import PEAK_STAT
 from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
     BatchResult,
@@ -260,8 +261,6 @@ class StorePipeline:
                 self.executor.submit(forget_run, self.spec.run_id).result()
             self.executor = None
             _SharedWorker.release()
-        if reason == "memusage_exceeded":
-            figures.fetch_problems["memory_limit"] = 1
         if reason in _NORMAL_ENDS:
             status = "finished"
         elif reason == "shutdown":
@@ -284,7 +283,7 @@ def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
         for key, v in values.items()
         if key.startswith(PROBLEM_PREFIX)
     }
-    peak = values.get("memusage/max")
+    peak = values.get(PEAK_STAT)
     status_counts = {
         key.rsplit("/", 1)[1]: int(v)
         for key, v in values.items()
@@ -303,5 +302,5 @@ def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
         page_warnings=int(values.get("rivalscope/pages_with_warnings", 0)),
         robots_blocked=int(values.get("robotstxt/forbidden", 0)),
         fetch_problems=problems,
-        peak_memory_mb=int(peak) // (1024 * 1024) if peak else None,
+        peak_memory_mb=int(peak) if peak else None,
     )
