@@ -40,23 +40,14 @@ _PEAK_WRAPPER = (
 )
 
 
-def crawl_with_peak(
-    targets: Path, db_url: str, cwd: Path, timeout: float = 240
-) -> tuple[subprocess.CompletedProcess[str], int]:
-    """``rivalscope crawl`` and the peak resident memory (MB) of any of its processes."""
-    done = subprocess.run(
+def crawl_under(
+    wrapper: str, targets: Path, db_url: str, cwd: Path, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    """``rivalscope crawl`` started by ``python -c wrapper`` (which gets the command line)."""
+    return subprocess.run(
         [
-            sys.executable,
-            "-c",
-            _PEAK_WRAPPER,
-            sys.executable,
-            "-m",
-            "rivalscope",
-            "crawl",
-            "--targets",
-            str(targets),
-            "--db",
-            db_url,
+            *(sys.executable, "-c", wrapper, sys.executable, "-m", "rivalscope", "crawl"),
+            *("--targets", str(targets), "--db", db_url),
         ],
         cwd=cwd,
         capture_output=True,
@@ -64,6 +55,13 @@ def crawl_with_peak(
         timeout=timeout,
         check=False,
     )
+
+
+def crawl_with_peak(
+    targets: Path, db_url: str, cwd: Path
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """``rivalscope crawl`` and the peak resident memory (MB) of any of its processes."""
+    done = crawl_under(_PEAK_WRAPPER, targets, db_url, cwd)
     peak = int(done.stderr.rsplit("peak_rss_mb=", 1)[1].split()[0])
     return done, peak
 
@@ -143,27 +141,9 @@ def test_a_crawl_started_by_a_large_process_is_not_stopped_for_its_parent_memory
     fat_parent = (
         "import os, sys\n"
         "ballast = bytearray(b'x') * (700 * 2**20)\n"
-        "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])\n"
+        "os.execv(sys.argv[1], sys.argv[1:])\n"
     )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            fat_parent,
-            "-m",
-            "rivalscope",
-            "crawl",
-            "--targets",
-            str(targets),
-            "--db",
-            url,
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    done = crawl_under(fat_parent, targets, url, tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     engine = open_database(url)
     with Session(engine) as session:
