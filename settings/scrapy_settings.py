@@ -41,7 +41,6 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 MEMUSAGE_ENABLED = False
 RIVALSCOPE_MAX_MEMORY_MB = 500
 RIVALSCOPE_MEMORY_CHECK_S = 0.5
-EXTENSIONS = {"spiders.memory_guard.MemoryGuard": 0}
 REDIRECT_MAX_TIMES = 10
 # Retry-After is honoured up to this many seconds; beyond, the page is recorded, not retried.
 RIVALSCOPE_MAX_RETRY_AFTER_S = 60.0
@@ -78,7 +77,10 @@ RIVALSCOPE_DATABASE_URL = None
 
 LOG_LEVEL = "INFO"
 # `rivalscope crawl` sets RIVALSCOPE_PROGRESS (live on a terminal, plain otherwise).
-EXTENSIONS = {"spiders.progress.CrawlProgress": 500}
+EXTENSIONS = {
+    "spiders.progress.CrawlProgress": 500,
+    "spiders.memory_guard.MemoryGuard": 0,  # the memory limit (see above)
+}
 RIVALSCOPE_PROGRESS = None
 # Dropped items are counted per reason in the crawl run: logged at DEBUG, without their text.
 LOG_FORMATTER = "spiders.logformatter.QuietDropLogFormatter"
