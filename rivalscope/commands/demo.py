@@ -142,7 +142,10 @@ def demo(
 
         console.print("Crawling the demo shops (robots.txt obeyed; progress below)…")
         progress = "live" if sys.stderr.isatty() else "plain"
-        names = run_crawls(load_targets(targets), None, url, log_level="WARNING", progress=progress)
+        results = run_crawls(
+            load_targets(targets), None, url, log_level="WARNING", progress=progress
+        )
+        names = [r.source for r in results]
     finally:
         server.stop()
 
