@@ -104,7 +104,7 @@ def _accuracy(
 def test_a_correction_that_helps_is_kept_and_beats_the_base_on_held_out_ratings() -> None:
     base = load_base("en")
     assert base is not None
-    texts, labels = _marked(80, seed=1)
+    texts, labels = _marked(200, seed=1)
     result = adapt_with_guard(base, texts, labels)
     assert result.adapted is not None
     assert result.adapted_accuracy > result.base_accuracy
@@ -137,12 +137,16 @@ def test_too_few_ratings_are_not_used() -> None:
     assert adapt_with_guard(base, texts, labels).adapted is None
 
 
-def test_the_corrected_score_adds_the_base_score() -> None:
+def test_the_corrected_score_is_the_base_score_plus_what_the_ratings_taught() -> None:
     base = load_base("no")
     assert base is not None
-    texts, labels = _marked(60, seed=5)
+    texts, labels = _marked(200, seed=5)
     adapted = adapt_with_guard(base, texts, labels).adapted
     assert adapted is not None
-    counts = adapted.counts(["Verdict zorblat."])
+    counts = adapted.counts(["Verdict zorblat.", "Verdict quimzy."])
     width = len(base.vectorizer.vocabulary) + 2 * len(base.lexicon_channels)
-    assert adapted.decision(counts)[0] > base_decision(base, counts[:, :width])[0]
+    before = base_decision(base, counts[:, :width])
+    after = adapted.decision(counts)
+    # the base model cannot tell the two apart; the correction learnt the shop's jargon
+    assert abs(before[0] - before[1]) < 0.5
+    assert after[0] - after[1] > 2.0
