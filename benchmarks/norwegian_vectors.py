@@ -1,13 +1,12 @@
 """Do word vectors learnt from unlabelled Norwegian reviews help the Norwegian classifier?
 
-Usage: python benchmarks/norwegian_vectors.py DATA_DIR UNLABELLED.jsonl.gz [--dim 128]
+Usage: python benchmarks/norwegian_vectors.py DATA_DIR UNLABELLED.jsonl.gz [--dim 100]
+         [--vocabulary 30000] [--save]  (--save: write them into the package data, no.vectors.npz)
   DATA_DIR           the labelled sentences (../shared/eval/sentiment)
   UNLABELLED         ../shared/eval/unlabelled/no_norec_train_docs.jsonl.gz ({"id", "text"})
 
-Vectors by our own code, no download: counts of word pairs within WINDOW tokens (weighted
-1/distance) over the VOCABULARY most frequent tokens, positive PMI (context distribution
-smoothed by 0.75), truncated SVD, rows scaled to unit length (Levy & Goldberg's recipe,
-which matches word2vec on similarity tasks at this corpus size).
+Vectors by our own code, no download (``compare.analysis.sentiment.word_vectors``: PPMI of
+word pairs within four tokens, truncated SVD), stored as int8 and read back as shipped.
 Then, on the Norwegian train split only (folds grouped by source review, like
 ``sentiment_cv.py``; dev never read), the classifier with default settings is compared with
 the same classifier plus the mean vector of a sentence's known words as extra features,
@@ -21,23 +20,28 @@ import json
 import statistics
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import svds
 from sklearn.model_selection import StratifiedGroupKFold
 
 from compare.analysis.sentiment.classifier import train_classifier
 from compare.analysis.sentiment.logistic import fit_logistic
+from compare.analysis.sentiment.word_vectors import (
+    VECTORS_DIR,
+    WordVectors,
+    mean_vector_features,
+    read_vectors,
+    save_vectors,
+    train_vectors,
+    vector_sums,
+)
 from compare.analysis.text import tokenize
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sentiment import _binary, binary_train_groups, load_norwegian
 
-VOCABULARY = 40_000
-WINDOW = 4
 WEIGHTS = (0.0, 0.5, 1.0, 2.0)
 
 
@@ -46,42 +50,9 @@ def read_tokens(path: Path) -> list[list[str]]:
         return [tokenize(json.loads(line)["text"]) for line in handle]
 
 
-def word_vectors(docs: list[list[str]], dim: int) -> dict[str, np.ndarray]:
-    frequency = Counter(token for doc in docs for token in doc)
-    words = [w for w, _ in frequency.most_common(VOCABULARY)]
-    index = {w: i for i, w in enumerate(words)}
-    size = len(words)
-    cooc = sp.csr_matrix((size, size))
-    ids = [np.asarray([index.get(t, -1) for t in doc], dtype=np.int64) for doc in docs]
-    stream = np.concatenate([np.append(d, -1) for d in ids])  # -1 also separates documents
-    for distance in range(1, WINDOW + 1):
-        left, right = stream[:-distance], stream[distance:]
-        keep = (left >= 0) & (right >= 0)
-        pairs = sp.coo_matrix(
-            (np.full(int(keep.sum()), 1.0 / distance), (left[keep], right[keep])),
-            shape=(size, size),
-        ).tocsr()
-        cooc = cooc + pairs + pairs.T
-    rows = np.asarray(cooc.sum(axis=1)).ravel()
-    contexts = np.asarray(cooc.sum(axis=0)).ravel() ** 0.75
-    coo = cooc.tocoo()
-    pmi = np.log(coo.data * contexts.sum() / (rows[coo.row] * contexts[coo.col]))
-    keep = pmi > 0
-    ppmi = sp.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=(size, size))
-    u, s, _ = svds(ppmi, k=dim)
-    vectors = u * np.sqrt(s)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    return {w: vectors[i] for i, w in enumerate(words)}
-
-
-def mean_vectors(texts: list[str], vectors: dict[str, np.ndarray], dim: int) -> np.ndarray:
-    out = np.zeros((len(texts), dim))
-    for r, text in enumerate(texts):
-        known = [vectors[t] for t in tokenize(text) if t in vectors]
-        if known:
-            mean = np.mean(known, axis=0)
-            out[r] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-    return out
+def mean_vectors(texts: list[str], vectors: WordVectors) -> np.ndarray:
+    sums = vector_sums(vectors, [tokenize(t) for t in texts])
+    return mean_vector_features(sums, 1.0).toarray()
 
 
 def cross_validated(
@@ -105,26 +76,33 @@ def main(argv: list[str]) -> int:
     if len(argv) < 3:
         print(__doc__)
         return 2
-    dim = int(argv[argv.index("--dim") + 1]) if "--dim" in argv else 128
+    dim = int(argv[argv.index("--dim") + 1]) if "--dim" in argv else 100
+    size = int(argv[argv.index("--vocabulary") + 1]) if "--vocabulary" in argv else 30_000
     started = time.perf_counter()
     docs = read_tokens(Path(argv[2]))
     print(
         f"{len(docs)} documents, {sum(map(len, docs)):,} tokens ({time.perf_counter() - started:.0f} s)"
     )
     started = time.perf_counter()
-    vectors = word_vectors(docs, dim)
+    words, matrix = train_vectors(docs, size, dim)
     del docs
-    print(f"{len(vectors)} vectors of {dim} ({time.perf_counter() - started:.0f} s)")
+    path = VECTORS_DIR / "no.vectors.npz" if "--save" in argv else Path("/tmp/no.vectors.npz")
+    save_vectors(path, words, matrix)
+    vectors = read_vectors(path)
+    print(
+        f"{len(words)} vectors of {dim} ({time.perf_counter() - started:.0f} s), "
+        f"{path} {path.stat().st_size / 1e6:.2f} MB"
+    )
     for word in ("god", "dårlig", "kjedelig"):
-        if word in vectors:
-            sims = sorted(vectors, key=lambda w: -float(vectors[w] @ vectors[word]))[1:8]
-            print(f"  near {word}: {', '.join(sims)}")
+        if word in vectors.index:
+            sims = np.argsort(-(vectors.matrix @ vectors.matrix[vectors.index[word]]))[1:8]
+            print(f"  near {word}: {', '.join(words[i] for i in sims)}")
     corpus = load_norwegian(Path(argv[1]))
     rows = _binary(corpus.train)
     texts, labels = [t for t, _ in rows], [lab for _, lab in rows]
     groups = binary_train_groups(corpus)
     assert groups is not None
-    dense = mean_vectors(texts, vectors, dim)
+    dense = mean_vectors(texts, vectors)
     results = [cross_validated(texts, labels, groups, dense, seed) for seed in range(3)]
     print("| vector weight | grouped 5-fold accuracy on no train (mean of 3 shufflings) |")
     print("|---|---|")

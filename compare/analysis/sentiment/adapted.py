@@ -35,7 +35,9 @@ from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_w
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
 from compare.analysis.text import lemmas
 
-ADAPT_SETTINGS = ClassifierSettings(c=3.0, char_low=0, char_high=0, lexicon_weight=0.0)
+ADAPT_SETTINGS = ClassifierSettings(
+    c=3.0, char_low=0, char_high=0, lexicon_weight=0.0, vector_weight=0.0
+)
 """The correction's settings from FEW_RATINGS ratings on: lemma n-grams only, C chosen by
 ``benchmarks/sentiment_curve.py --choose-c`` (ratings drawn from one half of each train
 split, scored on the rest of it; dev never read): at 200 and 1,000 ratings C=3 was best or
@@ -44,7 +46,9 @@ model has both): with them the correction cost 50 % more CPU in ``analyze`` (a s
 character n-gram pass), without them 8 %, for a little less accuracy on the learning curve
 (dev, all 372 en ratings 0.832 against 0.847; 1,000 pl ratings 0.805 against 0.820)..."""
 FEW_RATINGS = 150
-FEW_SETTINGS = ClassifierSettings(c=0.3, char_low=0, char_high=0, lexicon_weight=0.0)
+FEW_SETTINGS = ClassifierSettings(
+    c=0.3, char_low=0, char_high=0, lexicon_weight=0.0, vector_weight=0.0
+)
 """...and C=0.3 below FEW_RATINGS (at 50 ratings it led or tied on no and pl: a stronger
 pull towards the base model while the ratings are few)."""
 
@@ -156,8 +160,8 @@ class AdaptedClassifier:
 
 
 def _count_width(classifier: SentimentClassifier) -> int:
-    """Columns of the classifier's count rows (vocabulary plus lexicon sums)."""
-    return len(classifier.vectorizer.vocabulary) + 2 * len(classifier.lexicon_channels)
+    """Columns of the classifier's count rows."""
+    return classifier.count_width()
 
 
 def _correction_features(
