@@ -1,7 +1,9 @@
 """Do word vectors learnt from unlabelled Norwegian reviews help the Norwegian classifier?
 
 Usage: python benchmarks/norwegian_vectors.py DATA_DIR UNLABELLED.jsonl.gz [--dim 100]
-         [--vocabulary 30000] [--save]  (--save: write them into the package data, no.vectors.npz)
+         [--vocabulary 30000] [--save] [--measure-only]
+  --save          write the vectors into the package data (no.vectors.npz)
+  --measure-only  no training: measure the vectors already there (with --save: shipped ones)
   DATA_DIR           the labelled sentences (../shared/eval/sentiment)
   UNLABELLED         ../shared/eval/unlabelled/no_norec_train_docs.jsonl.gz ({"id", "text"})
 
@@ -26,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import StratifiedGroupKFold
 
-from compare.analysis.sentiment.classifier import train_classifier
+from compare.analysis.sentiment.classifier import ClassifierSettings, train_classifier
 from compare.analysis.sentiment.logistic import fit_logistic
 from compare.analysis.sentiment.word_vectors import (
     VECTORS_DIR,
@@ -62,7 +64,10 @@ def cross_validated(
     right = dict.fromkeys(WEIGHTS, 0)
     folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed)
     for train, test in folds.split(np.zeros(len(texts)), gold, groups):
-        model = train_classifier([texts[i] for i in train], list(gold[train]), "no")
+        # the classifier without vectors (the shipped ones would come in by default)
+        model = train_classifier(
+            [texts[i] for i in train], list(gold[train]), "no", ClassifierSettings(vector_weight=0)
+        )
         features = model._features(model.counts(texts))
         for weight in WEIGHTS:
             both = sp.hstack([features, sp.csr_matrix(dense * weight)], format="csr")
@@ -78,17 +83,19 @@ def main(argv: list[str]) -> int:
         return 2
     dim = int(argv[argv.index("--dim") + 1]) if "--dim" in argv else 100
     size = int(argv[argv.index("--vocabulary") + 1]) if "--vocabulary" in argv else 30_000
-    started = time.perf_counter()
-    docs = read_tokens(Path(argv[2]))
-    print(
-        f"{len(docs)} documents, {sum(map(len, docs)):,} tokens ({time.perf_counter() - started:.0f} s)"
-    )
-    started = time.perf_counter()
-    words, matrix = train_vectors(docs, size, dim)
-    del docs
     path = VECTORS_DIR / "no.vectors.npz" if "--save" in argv else Path("/tmp/no.vectors.npz")
-    save_vectors(path, words, matrix)
-    vectors = read_vectors(path)
+    started = time.perf_counter()
+    if "--measure-only" in argv:  # the vectors at the path as they are
+        vectors = read_vectors(path)
+        words = sorted(vectors.index, key=vectors.index.__getitem__)
+        dim = vectors.dim
+    else:
+        docs = read_tokens(Path(argv[2]))
+        print(f"{len(docs)} documents, {sum(map(len, docs)):,} tokens")
+        words, matrix = train_vectors(docs, size, dim)
+        del docs
+        save_vectors(path, words, matrix)
+        vectors = read_vectors(path)
     print(
         f"{len(words)} vectors of {dim} ({time.perf_counter() - started:.0f} s), "
         f"{path} {path.stat().st_size / 1e6:.2f} MB"

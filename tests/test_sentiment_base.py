@@ -144,7 +144,7 @@ def test_the_corrected_score_is_the_base_score_plus_what_the_ratings_taught() ->
     adapted = adapt_with_guard(base, texts, labels).adapted
     assert adapted is not None
     counts = adapted.counts(["Verdict zorblat.", "Verdict quimzy."])
-    width = len(base.vectorizer.vocabulary) + 2 * len(base.lexicon_channels)
+    width = base.count_width()
     before = base_decision(base, counts[:, :width])
     after = adapted.decision(counts)
     # the base model cannot tell the two apart; the correction learnt the shop's jargon

@@ -135,6 +135,19 @@ def readme(name: str, sources: dict[str, BaseSource]) -> str:
             f"- This model file: {source.model_terms}",
             "",
         ]
+    lines += [
+        "## no: `no.vectors.npz` (word vectors, used by the Norwegian model)",
+        "",
+        "- Written by `benchmarks/norwegian_vectors.py DATA_DIR UNLABELLED --save`: 30,000 word",
+        "  vectors of 100 dimensions (PPMI + truncated SVD, our own code, int8) learnt from the",
+        "  34,749 unlabelled professional reviews of NoReC's train split (ltgoslo/norec).",
+        "- Licence of the data: CC BY-NC 4.0 <https://creativecommons.org/licenses/by-nc/4.0/>;",
+        "  NoReC's terms: embeddings and models created from it do not contain the original data",
+        "  and can be used freely, also commercially. Attribution: E. Velldal, L. Ovrelid, E.",
+        "  Bergem, C. Stadsnes, S. Touileb, F. Jorgensen, 'NoReC: The Norwegian Review Corpus',",
+        "  LREC 2018 (Language Technology Group, University of Oslo).",
+        "",
+    ]
     return "\n".join(lines)
 
 
