@@ -187,11 +187,40 @@ def fit_adapted(
 ) -> AdaptedClassifier:
     """Fit the correction on positive/negative examples (both labels needed); settings by
     the number of examples unless given."""
-    settings = settings or adapt_settings(len(texts))
+    prepared = _Prepared.of(base, texts)
+    return _fit_prepared(base, prepared, labels, settings or adapt_settings(len(texts)))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Texts tokenised and lemmatised once, with the base model's scores: the guard's folds
+    and the final fit share them (the base model's vectorisation is most of the cost)."""
+
+    tokens: list[list[str]]
+    lemmas: list[list[str]]
+    offset: np.ndarray
+
+    @classmethod
+    def of(cls, base: SentimentClassifier, texts: list[str]) -> _Prepared:
+        language = base.vectorizer.language
+        tokens = token_lists(texts)
+        lemma_lists = [lemmas(t, language) for t in tokens]
+        return cls(tokens, lemma_lists, base_decision(base, base.token_counts(tokens, lemma_lists)))
+
+    def rows(self, index: np.ndarray) -> _Prepared:
+        return _Prepared(
+            [self.tokens[i] for i in index], [self.lemmas[i] for i in index], self.offset[index]
+        )
+
+
+def _fit_prepared(
+    base: SentimentClassifier,
+    prepared: _Prepared,
+    labels: list[str],
+    settings: ClassifierSettings,
+) -> AdaptedClassifier:
     language = base.vectorizer.language
-    tokens = token_lists(texts)
-    lemma_lists = [lemmas(t, language) for t in tokens]
-    offset = base_decision(base, base.token_counts(tokens, lemma_lists))
+    tokens, lemma_lists, offset = prepared.tokens, prepared.lemmas, prepared.offset
     vectorizer = FeatureVectorizer(language, settings.char_low, settings.char_high)
     channels = lexicon_channels(language) if settings.lexicon_weight else ()
     counts = _with_lexicon(
@@ -284,19 +313,22 @@ def adapt_with_guard(
     # the folds' fits see 4/5 of the ratings, but settle C as the final fit on all would
     settings = settings or adapt_settings(len(texts))
     gold = np.asarray(labels)
+    prepared = _Prepared.of(base, texts)
     base_right = adapted_right = held_out = 0
     for train_rows, test_rows in held_out_splits(gold):
-        fitted = fit_adapted(
-            base, [texts[i] for i in train_rows], [labels[i] for i in train_rows], settings
+        fitted = _fit_prepared(
+            base, prepared.rows(train_rows), [labels[i] for i in train_rows], settings
         )
-        counts = fitted.counts([texts[i] for i in test_rows])
-        width = _count_width(base)
-        adapted_right += _accuracy(fitted.decision(counts), gold[test_rows])
-        base_right += _accuracy(base_decision(base, counts[:, :width]), gold[test_rows])
+        test = prepared.rows(test_rows)
+        corrected = test.offset + _correction_scores(
+            fitted.correction, fitted.correction.token_counts(test.tokens, test.lemmas), test.offset
+        )
+        adapted_right += _accuracy(corrected, gold[test_rows])
+        base_right += _accuracy(test.offset, gold[test_rows])
         held_out += len(test_rows)
     base_accuracy, adapted_accuracy = base_right / held_out, adapted_right / held_out
     if adapted_right <= base_right:
         return GuardResult(None, base_accuracy, adapted_accuracy, held_out)
-    final = fit_adapted(base, texts, labels, settings)
+    final = _fit_prepared(base, prepared, labels, settings)
     final = replace(final, cv_accuracy=adapted_accuracy, base_accuracy=base_accuracy)
     return GuardResult(final, base_accuracy, adapted_accuracy, held_out)
