@@ -181,9 +181,10 @@ class Source(_Strict):
     holds: Literal["reviews", "offers", "both"] = "both"
     """What the source is crawled for."""
     mode: Literal["auto", "selectors"] = "auto"
-    """``auto`` reads schema.org markup and page heuristics; ``selectors`` uses [selectors]."""
+    """``auto`` reads markup, embedded JSON and page heuristics (with a [selectors] table, the
+    fields its selectors find override auto's); ``selectors`` uses [selectors] alone."""
     selectors: Selectors | None = None
-    """Required for ``mode = "selectors"``."""
+    """Required for ``mode = "selectors"``; with ``mode = "auto"``, overrides single fields."""
     language: str | None = None
     """Language hint (ISO 639-1) for reviews that do not declare theirs."""
     region: str | None = None

@@ -35,7 +35,12 @@ def extract_page(html: str, url: str, source: Source) -> PageExtraction:
         return extract_with_selectors(html, url, source.selectors, language=source.language)
     from spiders.extract.auto import extract_auto
 
-    return extract_auto(html, url)
+    page = extract_auto(html, url)
+    if source.selectors is not None:  # auto + [selectors]: single fields overridden
+        from spiders.extract.selector_overlay import overlay_selectors
+
+        overlay_selectors(page, html, source.selectors)
+    return page
 
 
 def _truncated(response: TextResponse) -> bool:
