@@ -8,8 +8,8 @@ user's words take over where they disagree. Two labels only (positive, negative)
 
 The guard (``adapt_with_guard``): the correction is fitted on part of the ratings and
 scored on the rest (stratified k-fold, or one held-out fifth on large sets); it is kept only
-when its held-out accuracy beats the base model's on the same ratings, else the base model
-scores alone.
+when its held-out accuracy beats the base model's on the same ratings, or equals it with a
+lower log loss; else the base model scores alone.
 """
 
 from __future__ import annotations
@@ -291,6 +291,12 @@ def _accuracy(decisions: np.ndarray, gold: np.ndarray) -> int:
     return int(((decisions > 0) == (gold == POSITIVE)).sum())
 
 
+def _log_loss(decisions: np.ndarray, gold: np.ndarray) -> float:
+    """Summed log loss of log-odds scores (breaks ties of accuracy: the better probabilities)."""
+    sign = np.where(gold == POSITIVE, 1.0, -1.0)
+    return float(np.logaddexp(0.0, -sign * decisions).sum())
+
+
 @dataclass(frozen=True)
 class GuardResult:
     adapted: AdaptedClassifier | None
@@ -315,6 +321,7 @@ def adapt_with_guard(
     gold = np.asarray(labels)
     prepared = _Prepared.of(base, texts)
     base_right = adapted_right = held_out = 0
+    base_loss = adapted_loss = 0.0
     for train_rows, test_rows in held_out_splits(gold):
         fitted = _fit_prepared(
             base, prepared.rows(train_rows), [labels[i] for i in train_rows], settings
@@ -325,9 +332,14 @@ def adapt_with_guard(
         )
         adapted_right += _accuracy(corrected, gold[test_rows])
         base_right += _accuracy(test.offset, gold[test_rows])
+        adapted_loss += _log_loss(corrected, gold[test_rows])
+        base_loss += _log_loss(test.offset, gold[test_rows])
         held_out += len(test_rows)
     base_accuracy, adapted_accuracy = base_right / held_out, adapted_right / held_out
-    if adapted_right <= base_right:
+    # kept when more accurate, or as accurate with better probabilities (on clear ratings
+    # both are often right on every review, and then the scores of the user's own phrasing,
+    # which sentences and aspects use, are what the correction improves)
+    if adapted_right < base_right or (adapted_right == base_right and adapted_loss >= base_loss):
         return GuardResult(None, base_accuracy, adapted_accuracy, held_out)
     final = _fit_prepared(base, prepared, labels, settings)
     final = replace(final, cv_accuracy=adapted_accuracy, base_accuracy=base_accuracy)
