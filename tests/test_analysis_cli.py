@@ -196,6 +196,8 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     assert "185 reviews analysed" in first.stdout
     assert "classifier:fr@v0001" in first.stdout and "pooled:de@v0001" in first.stdout
     assert base_model_id("pl") in first.stdout  # no ratings: the shipped model
+    header = next(line for line in first.stdout.splitlines() if "language" in line)
+    assert header.replace("┃", " ").split()[-4:] == ["positive", "negative", "neutral", "unknown"]
     assert (tmp_path / "r.db.models" / "v0001" / "meta.json").exists()
     again = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
     assert again.returncode == 0, again.stderr

@@ -105,7 +105,7 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
         )
         return
     table = Table(title=f"{summary.analyzed} reviews analysed")
-    for column in ("language", "reviews", "model", "positive", "negative", "unknown"):
+    for column in ("language", "reviews", "model", "positive", "negative", "neutral", "unknown"):
         table.add_column(column, justify="left" if column in ("language", "model") else "right")
     for language, stats in sorted(summary.languages.items(), key=lambda kv: -kv[1].reviews):
         table.add_row(
@@ -114,6 +114,7 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
             ", ".join(m for m, _ in stats.models.most_common(2)),
             f"{stats.positive / stats.reviews:.0%}",
             f"{stats.negative / stats.reviews:.0%}",
+            f"{stats.neutral / stats.reviews:.0%}",
             f"{stats.unknown / stats.reviews:.0%}",
         )
     console.print(table)

@@ -72,6 +72,10 @@ REVIEW_FIELDS = ("text", "rating", "published", "title", "author_hash", "languag
 OFFER_FIELDS = ("price", "currency", "availability", "sku", "name")
 
 
+STORED_COUNTS = ("reviews_seen", "reviews_new", "offers_seen", "offers_changed")
+"""The run's counts, as the crawl run stores them, mirrored into Scrapy's stats."""
+
+
 class StorePipeline:
     """See the module docstring."""
 
@@ -183,6 +187,10 @@ class StorePipeline:
             self.writer.reviews_new += result.reviews_new
             self.writer.offers_seen += result.offers_seen
             self.writer.offers_changed += result.offers_changed
+        stats = self.crawler.stats
+        if stats is not None:  # what the progress line shows (spiders/progress.py)
+            for name in STORED_COUNTS:
+                stats.set_value(f"rivalscope/{name}", getattr(self.writer, name))
 
     def _failed(self, failure: Failure) -> None:
         # The batch is lost for this run only: its reviews are not known, so the next
