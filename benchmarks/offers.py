@@ -13,7 +13,7 @@ numbers; an empty availability is "InStock"; an sku is right when it is one of t
 page's listed skus or GTINs (the site's unique identifiers; an MPN is not one).
 
 Besides the whole set, the pages are scored in ``--folds`` folds grouped by site (the
-URL's host): a site's pages are never in two folds, so a rule fitted to one site shows
+URL's host, one shop's country hosts together): a site's pages are never in two folds, so a rule fitted to one site shows
 as a gap between its fold and the rest. Extraction time is the median over pages of each
 page's median of ``--repeat`` timings, extruct measured in the same run.
 """
@@ -40,6 +40,7 @@ from spiders.extract.price import normalize_price
 
 ATTRIBUTES = ("price", "sku", "availability")
 Prediction = dict[str, str | None]
+_SHORT_SUFFIX = 3  # "com", "co", "uk", "fr": host endings that do not name the shop
 Scores = dict[str, tuple[float, float, float]]
 
 
@@ -147,12 +148,21 @@ def score(truth: dict[str, Any], predictions: dict[str, Prediction], ids: list[s
     return result
 
 
+def site_of(url: str) -> str:
+    """The shop a URL belongs to: its host's name without "www." and country or generic
+    endings, so one shop's country hosts (shop.example.fr, www.example.co.uk) are one site."""
+    labels = (urlparse(url).hostname or "").removeprefix("www.").split(".")
+    while len(labels) > 1 and len(labels[-1]) <= _SHORT_SUFFIX:
+        labels.pop()
+    return labels[-1]
+
+
 def site_folds(truth: dict[str, Any], ids: list[str], folds: int) -> list[list[str]]:
-    """``ids`` in ``folds`` groups, all pages of a host in one group: hosts largest first,
+    """``ids`` in ``folds`` groups, all pages of a site in one group: sites largest first,
     each to the smallest group so far (ties by name), so folds are even and reproducible."""
     by_host: dict[str, list[str]] = {}
     for page_id in ids:
-        by_host.setdefault(urlparse(truth[page_id]["url"]).hostname or "", []).append(page_id)
+        by_host.setdefault(site_of(truth[page_id]["url"]), []).append(page_id)
     groups: list[list[str]] = [[] for _ in range(max(1, min(folds, len(by_host))))]
     for _, pages in sorted(by_host.items(), key=lambda item: (-len(item[1]), item[0])):
         min(groups, key=len).extend(pages)

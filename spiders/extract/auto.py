@@ -30,7 +30,6 @@ from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
 from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
-from spiders.extract.visible_availability import markup_availability_overruling
 from spiders.items import OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
@@ -77,7 +76,6 @@ def _extract(document: Document, url: str) -> PageExtraction:
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root, document.text)
-    _check_markup_availability(main, root)
     heuristic_offer_fields(root, url, main, hint)
     _choose_sku(main, nodes, root, url, document.text)
     if not offers and (main.price or main.sku):
@@ -160,16 +158,6 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
         offer.explain["price"] = "heuristic"
         if currency and offer.currency is None:
             offer.currency, offer.explain["currency"] = currency, "heuristic"
-
-
-def _check_markup_availability(offer: OfferItem, root: HtmlElement) -> None:
-    """Replace a markup availability that the main product's buy button contradicts."""
-    if offer.availability is None:
-        return
-    shown = markup_availability_overruling(root, offer.availability)
-    if shown is not None:
-        offer.availability, offer.availability_raw = shown
-        offer.explain["availability"] = "heuristic"
 
 
 def _choose_sku(

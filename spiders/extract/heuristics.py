@@ -17,8 +17,8 @@ from spiders.extract.price import minor_units_to_decimal, normalize_price
 from spiders.extract.visible_availability import visible_availability
 from spiders.extract.visible_price import (
     MIN_PRICE_SCORE,
-    NOT_CURRENT_NAME,
     PriceCandidate,
+    names_say_not_current,
     price_candidates,
     shown_prices,
 )
@@ -109,9 +109,7 @@ def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
             lowered = name.lower()
             if not lowered.startswith("data-") or "price" not in lowered:
                 continue
-            if NOT_CURRENT_NAME.search(lowered) or not re.fullmatch(
-                r"\s*\d+(?:[.,]\d+)?\s*", value
-            ):
+            if names_say_not_current(name) or not re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", value):
                 continue
             if "cent" in lowered or "minor" in lowered:
                 price = minor_units_to_decimal(value)
@@ -123,19 +121,29 @@ def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
 
 
 _ID_INPUT_NAMES = re.compile(
-    r"^(?:sku|asin|product_?id|productid|product-id|item_?id|itemid|id_product|pid|article_?id)$",
+    r"^(?:sku|product_?id|productid|product-id|item_?id|itemid|id_product|pid|article_?id)$",
     re.I,
 )
-_ID_DATA_ATTRS = ("data-sku", "data-product-sku", "data-asin", "data-product-id", "data-productid", "data-item-id")  # fmt: skip
-# Labels shops put before their own product number ("Product code: 123", "Art.-Nr. 123").
+_ID_DATA_ATTRS = ("data-sku", "data-product-sku", "data-product-id", "data-productid", "data-item-id")  # fmt: skip
+# Labels shops put before their own product number, written from general knowledge of
+# shop vocabulary in many languages (not from any page): English, German, Dutch, the
+# Nordic languages, French, Spanish, Portuguese, Italian, Polish, Czech/Slovak, Hungarian,
+# Romanian, Croatian/Serbian, Turkish, Greek, Russian/Ukrainian, Chinese, Japanese,
+# Korean, Vietnamese, Indonesian, Thai.
 _SHOP_CODE_LABEL = (
-    r"\bsku|art(?:ikel)?\.?\s*-?\s*nr\.?|artikelnummer|item\s*(?:no\.?|number|#)"
-    r"|product\s*(?:code|id|no\.?|number)|kod\s+produktu|varenummer|varenr\.?|varunummer"
-    r"|réf(?:érence)?\.?|bestellnummer|numer\s+katalogowy|codice(?:\s+articolo)?|c[oó]digo"
+    r"\bsku|\bart(?:ikel)?\.?\s*-?\s*nr\.?|artikel\s*-?nummer|artikelnr|\barticle\s*(?:no\.?|number|code)"
+    r"|\bitem\s*(?:no\.?|number|code|id|#)|\bproduct\s*(?:code|id|no\.?|number|#)|productcode"
+    r"|bestell\s*-?(?:nummer|nr\.?)|vare\s*-?(?:nummer|nr\.?)|varu\s*-?nummer|tuote(?:numero|koodi)"
+    r"|\br[ée]f(?:[ée]rence)?\.?|code\s*(?:produit|article)|c[oó]digo(?:\s*(?:del\s*)?(?:producto|art[ií]culo))?"
+    r"|referencia|codice(?:\s*(?:articolo|prodotto))?|kod\s*(?:produktu|towaru)|numer\s*katalogowy"
+    r"|k[oó]d\s*(?:produktu|tovaru|zbo[žz][ií])|katalogov[eé]\s*[čc][ií]slo|term[ée]kk[oó]d|cikksz[áa]m"
+    r"|cod\s*produs|[šs]ifra(?:\s*proizvoda)?|[üu]r[üu]n\s*kodu|stok\s*kodu|κωδικός|артикул"
+    r"|код\s*товар[ау]|货号|商品编[号码]|产品编号|品番|商品コード|商品番号|상품\s*번호|품번"
+    r"|m[ãa]\s*s[ảa]n\s*ph[ẩa]m|kode\s*produk|รหัสสินค้า"
 )
-_OTHER_ID_LABEL = r"ref\.?|asin|model\s*(?:no\.?|number)?"
+_OTHER_ID_LABEL = r"model\s*(?:no\.?|number)?|mpn|part\s*(?:no\.?|number)"
 _ID_LABEL = re.compile(
-    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#]?\s*"
+    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：]?\s*"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]{2,30})",
     re.I,
 )

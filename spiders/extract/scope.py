@@ -36,18 +36,37 @@ REPEATED_BLOCKS = 3
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
     """True if the element or an ancestor is hidden by attribute, inline style or class."""
-    for node in (element, *ancestors(element, _FAR_DEPTH)):
-        if node.get("hidden") is not None:
+    return any(_hides_itself(node) for node in (element, *ancestors(element, _FAR_DEPTH)))
+
+
+def _hides_itself(node: lxml.html.HtmlElement) -> bool:
+    if node.get("hidden") is not None:
+        return True
+    style = node.get("style")
+    if style:
+        style = style.replace(" ", "").lower()
+        if "display:none" in style or "visibility:hidden" in style:
             return True
-        style = node.get("style")
-        if style:
-            style = style.replace(" ", "").lower()
-            if "display:none" in style or "visibility:hidden" in style:
-                return True
-        classes = node.get("class")
-        if classes and not _HIDDEN_CLASSES.isdisjoint(classes.lower().split()):
-            return True
-    return False
+    classes = node.get("class")
+    return bool(classes) and not _HIDDEN_CLASSES.isdisjoint(classes.lower().split())
+
+
+def shown_text(element: lxml.html.HtmlElement) -> str:
+    """The element's text without its hidden descendants (a button's alternate-state
+    label such as a hidden "Sold out" next to the shown "Add to cart")."""
+    if not element.xpath(".//*[@hidden or @style or @class]"):
+        return element.text_content()
+    parts: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and not _hides_itself(child):
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return "".join(parts)
 
 
 def in_page_chrome(element: lxml.html.HtmlElement) -> bool:

@@ -8,6 +8,8 @@ falls for struck-through, old, unit, instalment prices and for other products' b
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,16 +23,47 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "optio
 _DIGIT_ELEMENTS = "//body//*[text()[translate(., '0123456789', '') != .]]"
 
 PRICE_NAME = re.compile(r"price|prix|preis|prezzo|cena|pris|precio|preco|cost", re.I)
-NOT_CURRENT_NAME = re.compile(
-    r"old|was|strike|regular|list|rrp|uvp|before|compare|crossed|original|saving|save|discount"
-    r"|instal|monthly|month|per-?unit|unit-?price|base-?price|shipping|delivery|deposit"
-    r"|range|min|max|filter|total|coupon|points|reward|retail|msrp|strk|lt-",
-    re.I,
-)
+# Whole words of class/id names (split at separators and camelCase humps), so that "gold",
+# "wash", "orange" or "admin" say nothing; no bare "list", "range", "min" or "max": those
+# name product lists, price filters and layout widths as often as old prices.
+_NOT_CURRENT_WORDS = frozenset(
+    {"old", "was", "strike", "strikethrough", "striked", "struck", "regular", "rrp", "uvp",
+     "before", "crossed", "original", "saving", "savings", "save", "discount", "instalment",
+     "installment", "installments", "instalments", "monthly", "month", "unit", "unitprice",
+     "baseprice", "shipping", "delivery", "deposit", "total", "coupon", "points", "reward",
+     "retail", "msrp", "listprice", "oldprice", "wasprice", "compare", "compareat"}
+)  # fmt: skip
+_NOT_CURRENT_PAIRS = frozenset({("list", "price"), ("base", "price"), ("per", "unit")})
+_CURRENT_WORDS = frozenset({"sale", "special", "current", "final", "actual", "now", "offer", "our"})
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def name_words(names: str) -> list[str]:
+    """Lower-case words of class, id and itemprop names ("oldPrice" -> old, price)."""
+    return [word.lower() for word in _NAME_WORD.findall(names)]
+
+
+@functools.lru_cache(maxsize=4096)  # pages repeat a few class strings many times
+def names_say_not_current(names: str) -> bool:
+    """True if the names call a price old, list, unit, instalment or shipping."""
+    words = name_words(names)
+    if not _NOT_CURRENT_WORDS.isdisjoint(words):
+        return True
+    return any(
+        not _NOT_CURRENT_PAIRS.isdisjoint(itertools.pairwise(name_words(name)))
+        for name in names.split()
+    )  # "list-price" is one name; "product-list price" are two
+
+
+@functools.lru_cache(maxsize=4096)
+def names_say_current(names: str) -> bool:
+    return not _CURRENT_WORDS.isdisjoint(name_words(names))
+
+
 # Words next to an amount that say it is not what the customer pays now.
 _NOT_CURRENT_TEXT = re.compile(
-    r"\b(?:was|statt|avant|before|rrp|uvp|msrp|list price|regular price|starting (?:bid|price)"
-    r"|opening bid|estimate|prima era|zamiast|tidligere|förr|før)\b",
+    r"\b(?:was|statt|avant|before|rrp|uvp|msrp|list price|regular price|starting price"
+    r"|prima era|zamiast|tidligere|förr|før)\b",
     re.I,
 )
 _ELSEWHERE = re.compile(
@@ -38,7 +71,6 @@ _ELSEWHERE = re.compile(
     r"|footer|header|navbar|menu|breadcrumb|sidebar|mini-?cart|sponsored|compare|history|reviews?",
     re.I,
 )
-_CURRENT_NAME = re.compile(r"new|sale|special|current|final|actual|now|offer|our-?price|buy", re.I)
 _STRUCK_TAGS = frozenset({"del", "s", "strike"})
 _STRUCK_STYLE = "line-through"
 _UNIT_TEXT = re.compile(r"/\s*(?:kg|g|l|ml|m|m2|m²|st|stk|pc|pcs|unit|100\s?g|1\s?kg)\b|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
@@ -149,9 +181,9 @@ def _layout_score(element: lxml.html.HtmlElement, text: str) -> tuple[float, boo
         score += 3
     elif PRICE_NAME.search(near_names):
         score += 2
-    own_old = bool(NOT_CURRENT_NAME.search(own_names))
-    own_current = bool(_CURRENT_NAME.search(own_names))
-    near_old = bool(NOT_CURRENT_NAME.search(near_names))
+    own_old = names_say_not_current(own_names)
+    own_current = names_say_current(own_names)
+    near_old = names_say_not_current(near_names)
     if own_old or near_old:
         score -= 4
     elif own_current:
