@@ -85,9 +85,9 @@ OFFER_CASES = [
         "10.00",
         "EUR",
         None,
-        "V1",
+        "V0",
         "json-ld",
-        id="several-offers-variants",
+        id="several-offers-variants-product-code",
     ),
     pytest.param(
         page(

@@ -49,6 +49,8 @@ def test_names_say_current(names: str, current: bool) -> None:
         ("<span>货号：XK2201</span>", [("XK2201", True)]),
         ("<span>Ürün kodu: TR4455</span>", [("TR4455", True)]),
         ("<span>Model: QX-900</span>", [("QX-900", False)]),
+        ("<li><strong>Product code - </strong>4411220</li>", [("4411220", True)]),
+        ("<p><b>Item no.</b> <span>HX-20</span></p>", [("HX-20", True)]),
         ("<span>Preferences 12345</span>", []),  # "ref" inside a word is no label
         ("<span>Product code: none</span>", []),  # an id has a digit
     ],

@@ -30,6 +30,7 @@ from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
 from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
+from spiders.extract.variants import shopper_variant_first, variant_group
 from spiders.items import OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
@@ -70,7 +71,13 @@ def _extract(document: Document, url: str) -> PageExtraction:
     page.language = iso_language(locale)
     hint = currency_from_url(url)
     offers = _main_first(schema_offer_items(nodes, url, hint))
+    variants = variant_group(nodes)
+    if variants is not None:
+        offers = shopper_variant_first(offers, variants, url)
     main = offers[0] if offers else OfferItem(url=url)
+    if variants is not None and variants.code and offers:
+        main.sku = variants.code  # the product's code, not its size's
+        main.explain["sku"] = main.explain.get("sku", "json-ld")
     for other in offers[1:]:
         if _same_product(main, other):
             _fill(main, other)

@@ -143,10 +143,12 @@ _SHOP_CODE_LABEL = (
 )
 _OTHER_ID_LABEL = r"model\s*(?:no\.?|number)?|mpn|part\s*(?:no\.?|number)"
 _ID_LABEL = re.compile(
-    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：]?\s*"
+    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]{2,30})",
     re.I,
 )
+_LABEL_CHILDREN = 2
+_LABELLED_TEXT = 80
 _LABELLED_TAGS = ("span", "td", "dd", "li", "p", "div", "strong", "b")
 
 
@@ -176,7 +178,10 @@ def labelled_identifier_pairs(root: lxml.html.HtmlElement) -> list[tuple[str, bo
     found: dict[str, bool] = {}
     for element in root.iter(*_LABELLED_TAGS):
         text = element.text
-        if text and len(text) < 80:
+        if len(element) and len(element) <= _LABEL_CHILDREN and not (text or "").strip():
+            # "<li><strong>Product code</strong>: 123</li>": label and id in its children
+            text = " ".join(element.itertext())
+        if text and len(text) < _LABELLED_TEXT:
             match = _ID_LABEL.search(text)
             if match and any(ch.isdigit() for ch in match.group("id")):
                 value = match.group("id").rstrip(".,")
