@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 import lxml.html
 
-from spiders.extract.visible_price import ancestors
-
 _FAR_DEPTH = 40
 # Not <aside>: shops put the buy box in a sidebar as often as other products.
 _CHROME_TAGS = frozenset({"header", "footer", "nav"})
@@ -37,6 +35,16 @@ REPEATED_BLOCKS = 3
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
     """True if the element or an ancestor is hidden by attribute, inline style or class."""
     return any(_hides_itself(node) for node in (element, *ancestors(element, _FAR_DEPTH)))
+
+
+def ancestors(element: lxml.html.HtmlElement, depth: int) -> list[lxml.html.HtmlElement]:
+    """Up to ``depth`` ancestors, nearest first."""
+    found: list[lxml.html.HtmlElement] = []
+    parent = element.getparent()
+    while parent is not None and len(found) < depth:
+        found.append(parent)
+        parent = parent.getparent()
+    return found
 
 
 def _hides_itself(node: lxml.html.HtmlElement) -> bool:

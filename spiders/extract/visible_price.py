@@ -17,6 +17,7 @@ from decimal import Decimal
 import lxml.html
 
 from spiders.extract.price import detect_currency, normalize_price
+from spiders.extract.scope import ancestors, is_hidden
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
 # Elements with a digit in their own text (their text or a child's tail).
@@ -104,16 +105,6 @@ def own_text(element: lxml.html.HtmlElement) -> str:
     """Text directly inside the element (its children's tails too, not their text)."""
     parts = [element.text or "", *(child.tail or "" for child in element)]
     return " ".join(" ".join(parts).split())
-
-
-def ancestors(element: lxml.html.HtmlElement, depth: int) -> list[lxml.html.HtmlElement]:
-    """Up to ``depth`` ancestors, nearest first."""
-    found: list[lxml.html.HtmlElement] = []
-    parent = element.getparent()
-    while parent is not None and len(found) < depth:
-        found.append(parent)
-        parent = parent.getparent()
-    return found
 
 
 def document_position(element: lxml.html.HtmlElement) -> int:
@@ -242,7 +233,7 @@ def price_candidates(
         if text is None or any(a.tag in _SKIP_TAGS for a in ancestors(element, _FAR_DEPTH)):
             continue
         price, currency = normalize_price(text, currency_hint)
-        if price is None or float(price) <= 0:
+        if price is None or float(price) <= 0 or is_hidden(element):
             continue
         found.append((element, text, price, currency))
     if not found:
