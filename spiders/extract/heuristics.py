@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urljoin, urlparse
 
 import lxml.html
 
 from spiders.extract.price import minor_units_to_decimal, normalize_price
+from spiders.extract.scope import ancestors
 from spiders.extract.visible_availability import visible_availability
 from spiders.extract.visible_price import (
     MIN_PRICE_SCORE,
     PriceCandidate,
+    main_heading,
     names_say_not_current,
     price_candidates,
     shown_prices,
 )
 from spiders.items import OfferItem
 
+_FAR_ANCESTORS = 40
 # A price shared by this many blocks of the same layout is a card in a product listing.
 _LISTING_CARDS = 3
 
@@ -34,16 +38,61 @@ def is_listing_price(best: PriceCandidate, candidates: list[PriceCandidate]) -> 
     return len(same_layout) >= _LISTING_CARDS
 
 
+# A product card: a block this close above a price that begins with a link to the product.
+_CARD_DEPTH = 4
+_MIN_LINK_WORDS = 2
+
+
+def in_linked_card(
+    element: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None, url: str
+) -> bool:
+    """True if the price sits in a card of a listing: a small block around it (not holding
+    the page's heading) where a link naming another page (several words, like a product
+    name; not a brand or a part of this page) comes before the price. Works with a single
+    card, where counting repeated layouts cannot."""
+    here = urlparse(url).path.rstrip("/")
+    holds_heading = set()
+    if heading is not None:
+        holds_heading = {heading, *ancestors(heading, _FAR_ANCESTORS)}
+    for block in ancestors(element, _CARD_DEPTH):
+        if block in holds_heading:
+            return False
+        for node in block.iter():
+            if node is element:
+                break  # only links before the price: a title, not "more offers" after it
+            if node.tag == "a" and _names_another_page(node, url, here):
+                return True
+    return False
+
+
+def _names_another_page(link: lxml.html.HtmlElement, url: str, here: str) -> bool:
+    href = (link.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    target = urlparse(urljoin(url, href)).path.rstrip("/")
+    if target == here:
+        return False
+    if not urlparse(url).path.endswith("/") and target.startswith(here + "/"):
+        return False  # a part of this page (its reviews, its images); under a folder
+        # page ("/shop/") the links are the folder's products
+    words = link.text_content().split()
+    return len(words) >= _MIN_LINK_WORDS and any(sum(ch.isalpha() for ch in w) >= 3 for w in words)
+
+
 def best_visible_price(
-    root: lxml.html.HtmlElement, currency_hint: str | None
-) -> tuple[str, str | None, str] | None:
-    """(price, currency, raw text) of the most plausible current price shown on the page;
-    None on listing pages, where the best price is one card's among many."""
+    root: lxml.html.HtmlElement, currency_hint: str | None, url: str
+) -> tuple[tuple[str, str | None, str] | None, bool]:
+    """((price, currency, raw text) of the most plausible current price shown on the page,
+    or None; whether the page reads as a listing, where the best price is a card's)."""
     candidates = price_candidates(root, currency_hint)
     best = _best_current(candidates)
-    if best is None or is_listing_price(best, candidates):
-        return None
-    return best.price, best.currency, best.text
+    if best is None:
+        return None, False
+    if is_listing_price(best, candidates) or (
+        best.element is not None and in_linked_card(best.element, main_heading(root), url)
+    ):
+        return None, True
+    return (best.price, best.currency, best.text), False
 
 
 _AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
@@ -211,14 +260,14 @@ def heuristic_offer_fields(
             offer.name = name[:500]
             offer.explain["name"] = "heuristic"
     if offer.price is None:
-        visible = best_visible_price(root, offer.currency or currency_hint)
+        visible, listing = best_visible_price(root, offer.currency or currency_hint, url)
         if visible is not None:
             offer.price, currency, offer.price_raw = visible
             offer.explain["price"] = "heuristic"
             if offer.currency is None and currency:
                 offer.currency = currency
                 offer.explain["currency"] = "heuristic"
-        else:
+        elif not listing:  # a listing's data-price attributes are its cards' prices
             attribute = data_attribute_price(root)
             if attribute is not None:
                 offer.price, offer.price_raw = attribute

@@ -94,6 +94,8 @@ class PriceCandidate:
     """Struck through, old-price named or labelled ("was", "statt"): not the current price."""
     signature: str
     """Tags and classes of the element and its nearest ancestors: equal in repeated cards."""
+    element: lxml.html.HtmlElement | None = None
+    """Where the price is shown."""
 
 
 def names_of(element: lxml.html.HtmlElement) -> str:
@@ -246,7 +248,9 @@ def price_candidates(
         if score >= MIN_PRICE_SCORE:
             order = document_position(element)
             score -= _distance_penalty(root, order, heading)
-        candidates.append(PriceCandidate(score, order, text, price, currency, old, signature))
+        candidates.append(
+            PriceCandidate(score, order, text, price, currency, old, signature, element)
+        )
     return candidates
 
 
