@@ -196,9 +196,12 @@ _ID_LABEL = re.compile(
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]{2,30})",
     re.I,
 )
-_LABEL_CHILDREN = 2
-_LABELLED_TEXT = 80
-_LABELLED_TAGS = ("span", "td", "dd", "li", "p", "div", "strong", "b")
+_LABEL_AT_END = re.compile(rf"(?:{_SHOP_CODE_LABEL}|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*$", re.I)
+# Short visible texts (a label, an id, or both), in document order, selected in C.
+_SHORT_TEXTS = (
+    "//body//text()[string-length(normalize-space()) > 1 and string-length() < 80]"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]"
+)
 
 
 def form_identifiers(root: lxml.html.HtmlElement) -> list[str]:
@@ -223,18 +226,17 @@ def form_identifiers(root: lxml.html.HtmlElement) -> list[str]:
 
 def labelled_identifier_pairs(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
     """(id, labelled as the shop's own code) for ids shown after a label such as "SKU:",
-    "Art.-Nr.", "Product code" (own code) or "Model", "Ref." (other ids)."""
+    "Art.-Nr.", "Product code" (own code) or "Model" (other ids), in one short text or
+    in the text right after a label ("<strong>Product code</strong>: 123")."""
     found: dict[str, bool] = {}
-    for element in root.iter(*_LABELLED_TAGS):
-        text = element.text
-        if len(element) and len(element) <= _LABEL_CHILDREN and not (text or "").strip():
-            # "<li><strong>Product code</strong>: 123</li>": label and id in its children
-            text = " ".join(element.itertext())
-        if text and len(text) < _LABELLED_TEXT:
-            match = _ID_LABEL.search(text)
-            if match and any(ch.isdigit() for ch in match.group("id")):
-                value = match.group("id").rstrip(".,")
-                found[value] = found.get(value, False) or match.group("shop") is not None
+    texts = [str(t) for t in root.xpath(_SHORT_TEXTS)]
+    for index, text in enumerate(texts):
+        match = _ID_LABEL.search(text)
+        if match is None and index + 1 < len(texts) and _LABEL_AT_END.search(text):
+            match = _ID_LABEL.search(f"{text} {texts[index + 1]}")
+        if match and any(ch.isdigit() for ch in match.group("id")):
+            value = match.group("id").rstrip(".,")
+            found[value] = found.get(value, False) or match.group("shop") is not None
     return list(found.items())
 
 
