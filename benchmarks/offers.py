@@ -22,7 +22,6 @@ the CPU clock with ``--cpu-time``), extruct measured in the same run.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import statistics
 import sys
@@ -31,9 +30,9 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import extruct
+from site_folds import grouped_folds, load_page, site_of
 
 from spiders.extract.auto import extract_auto
 from spiders.extract.availability import normalize_availability
@@ -41,15 +40,7 @@ from spiders.extract.price import normalize_price
 
 ATTRIBUTES = ("price", "sku", "availability")
 Prediction = dict[str, str | None]
-_SHORT_SUFFIX = 3  # "com", "co", "uk", "fr": host endings that do not name the shop
 Scores = dict[str, tuple[float, float, float]]
-
-
-def load_page(pages_dir: Path, page_id: str) -> bytes:
-    gz = pages_dir / f"{page_id}.html.gz"
-    if gz.exists():
-        return gzip.decompress(gz.read_bytes())
-    return (pages_dir / f"{page_id}.html").read_bytes()
 
 
 def predict_auto(html: bytes, url: str) -> Prediction:
@@ -149,25 +140,9 @@ def score(truth: dict[str, Any], predictions: dict[str, Prediction], ids: list[s
     return result
 
 
-def site_of(url: str) -> str:
-    """The shop a URL belongs to: its host's name without "www." and country or generic
-    endings, so one shop's country hosts (shop.example.fr, www.example.co.uk) are one site."""
-    labels = (urlparse(url).hostname or "").removeprefix("www.").split(".")
-    while len(labels) > 1 and len(labels[-1]) <= _SHORT_SUFFIX:
-        labels.pop()
-    return labels[-1]
-
-
 def site_folds(truth: dict[str, Any], ids: list[str], folds: int) -> list[list[str]]:
-    """``ids`` in ``folds`` groups, all pages of a site in one group: sites largest first,
-    each to the smallest group so far (ties by name), so folds are even and reproducible."""
-    by_host: dict[str, list[str]] = {}
-    for page_id in ids:
-        by_host.setdefault(site_of(truth[page_id]["url"]), []).append(page_id)
-    groups: list[list[str]] = [[] for _ in range(max(1, min(folds, len(by_host))))]
-    for _, pages in sorted(by_host.items(), key=lambda item: (-len(item[1]), item[0])):
-        min(groups, key=len).extend(pages)
-    return [sorted(group) for group in groups]
+    """``ids`` in ``folds`` folds, all pages of a site (``site_of`` their URL) in one."""
+    return grouped_folds({i: site_of(truth[i]["url"]) for i in ids}, folds)
 
 
 def run(

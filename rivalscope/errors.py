@@ -20,6 +20,7 @@ USER_ERROR_NAMES: tuple[tuple[str, str], ...] = (
     ("storage.db", "DatabaseError"),
     ("storage.importer", "ImportFileError"),
     ("storage.writer", "CollectError"),
+    ("storage.export", "ExportError"),
     ("compare.analysis.errors", "AnalysisInputError"),
     ("compare.report.errors", "ReportError"),
     ("spiders.health", "HealthError"),

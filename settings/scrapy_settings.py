@@ -1,21 +1,22 @@
 """Scrapy settings for every rivalscope crawl: polite by default.
 
-Per-source overrides (delay, concurrency, robots.txt, limits) come from the targets
-file and are applied by ``spiders.target_spider.TargetSpider.from_crawler``.
+The one settings module of both ``rivalscope crawl`` and ``scrapy crawl target``. What the
+targets file sets (its ``[crawler]`` table: user agent, HTTP cache; per source: delay,
+concurrency, robots.txt, limits) is applied in both by
+``spiders.target_spider.TargetSpider.from_crawler``.
 """
 
 from __future__ import annotations
 
 import os
 
-from rivalscope import __version__
+from settings.targets import Crawler
 
 BOT_NAME = "rivalscope"
 SPIDER_MODULES = ["spiders.target_spider"]
 NEWSPIDER_MODULE = "spiders"
 
-CONTACT_URL = "https://github.com/rivalscope/rivalscope#crawler"
-USER_AGENT = f"rivalscope/{__version__} (+{CONTACT_URL})"
+USER_AGENT = Crawler().agent()  # the targets file's [crawler] table replaces it per crawl
 
 # Politeness: obey robots.txt, adapt to the site's speed, few parallel requests per site.
 ROBOTSTXT_OBEY = True
@@ -32,6 +33,7 @@ RETRY_TIMES = 2
 # public-suffix list from the internet.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP control server: off, like telnet
 DEPTH_LIMIT = 0  # per source: limits.max_depth; pagination makes lists deep
 
 # HTTP cache for development only (re-crawls would see stale pages): `crawler.http_cache`.
@@ -53,4 +55,9 @@ RIVALSCOPE_STORE_PROCESS = os.environ.get("RIVALSCOPE_STORE_PROCESS", "1") != "0
 RIVALSCOPE_DATABASE_URL = None
 
 LOG_LEVEL = "INFO"
+# `rivalscope crawl` sets RIVALSCOPE_PROGRESS (live on a terminal, plain otherwise).
+EXTENSIONS = {"spiders.progress.CrawlProgress": 500}
+RIVALSCOPE_PROGRESS = None
+# Dropped items are counted per reason in the crawl run: logged at DEBUG, without their text.
+LOG_FORMATTER = "spiders.logformatter.QuietDropLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"

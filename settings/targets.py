@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -181,9 +182,10 @@ class Source(_Strict):
     holds: Literal["reviews", "offers", "both"] = "both"
     """What the source is crawled for."""
     mode: Literal["auto", "selectors"] = "auto"
-    """``auto`` reads schema.org markup and page heuristics; ``selectors`` uses [selectors]."""
+    """``auto`` reads markup, embedded JSON and page heuristics (with a [selectors] table, the
+    fields its selectors find override auto's); ``selectors`` uses [selectors] alone."""
     selectors: Selectors | None = None
-    """Required for ``mode = "selectors"``."""
+    """Required for ``mode = "selectors"``; with ``mode = "auto"``, overrides single fields."""
     language: str | None = None
     """Language hint (ISO 639-1) for reviews that do not declare theirs."""
     region: str | None = None
@@ -280,6 +282,15 @@ class Company(_Strict):
     source: list[Source] = Field(default_factory=list)
 
 
+def package_version() -> str:
+    """The installed rivalscope's version (read from its metadata: this lowest layer does not
+    import the command-line package)."""
+    try:
+        return version("rivalscope")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 class Crawler(_Strict):
     """Settings for every crawl."""
 
@@ -289,6 +300,16 @@ class Crawler(_Strict):
     """Full user agent; default ``rivalscope/<version> (+<contact_url>)``."""
     http_cache: bool = False
     """Cache responses on disk (development only: re-crawls see old pages)."""
+
+    def agent(self) -> str:
+        """The user agent every crawl sends: ``user_agent``, else one naming the tool, its
+        version and ``contact_url``."""
+        return self.user_agent or f"rivalscope/{package_version()} (+{self.contact_url})"
+
+    def scrapy_settings(self) -> dict[str, object]:
+        """What this table sets in Scrapy: the one place both ``rivalscope crawl`` and
+        ``scrapy crawl target`` take it from (``TargetSpider.from_crawler``)."""
+        return {"USER_AGENT": self.agent(), "HTTPCACHE_ENABLED": self.http_cache}
 
 
 class Targets(_Strict):

@@ -29,7 +29,8 @@ from sqlmodel import Session, col, select
 
 from settings.schedule import HealthSettings
 from settings.targets import Targets
-from spiders.notify import Notice, send_notice
+from spiders.extract.layers import describe_layer_shares
+from spiders.notify import Notice, retry_undelivered, send_notice
 from storage.models import CrawlRun, Source
 from storage.schedule_models import HealthCheck
 
@@ -39,7 +40,8 @@ COVERED_FIELDS = (
     ("review.rating", "a rating", "review"),
     ("review.published", "a date", "review"),
     ("offer.price", "a price", "offer"),
-    # read from schema.org markup / meta tags rather than heuristics: the site changed
+    # read from a structured layer (spiders.extract.layers: markup, meta tags, JSON state)
+    # rather than the layout heuristics: the site changed
     ("review.markup", "schema.org markup", "review"),
     ("offer.markup", "structured markup", "offer"),
 )
@@ -78,6 +80,12 @@ def _count(run: CrawlRun, kind: str) -> float:
 
 def _per_page(run: CrawlRun, kind: str) -> float:
     return _count(run, kind) / run.pages if run.pages else 0.0
+
+
+def _read_by(run: CrawlRun, kind: str, key: str) -> str:
+    """For a drop of the structured share: which layers read the items instead."""
+    layers = describe_layer_shares(run.field_coverage or {}, kind)
+    return f", read by {layers}" if key.endswith(".markup") and layers else ""
 
 
 def _kinds(holds: str) -> list[str]:
@@ -145,6 +153,7 @@ def judge_run(
             if usual - share >= settings.coverage_drop:
                 reasons.append(
                     f"only {share:.0%} of {int(count)} {kind}s have {what} (usually {usual:.0%})"
+                    + _read_by(run, kind, key)
                 )
         elif key in ESSENTIAL_FIELDS and share < settings.min_coverage:
             reasons.append(f"only {share:.0%} of {int(count)} {kind}s have {what}")
@@ -250,6 +259,7 @@ def check_and_notify(engine: Engine, source_name: str, targets: Targets) -> Heal
     """``check_health`` with the targets file's thresholds, then log/POST any notice."""
     report = check_health(engine, source_name, targets.health)
     notice = health_notice(report)
+    retry_undelivered(engine, "health", targets.health.targets())
     if notice is not None:
-        send_notice(engine, notice, targets.health.webhook)
+        send_notice(engine, notice, targets.health.targets())
     return report

@@ -35,7 +35,12 @@ def extract_page(html: str, url: str, source: Source) -> PageExtraction:
         return extract_with_selectors(html, url, source.selectors, language=source.language)
     from spiders.extract.auto import extract_auto
 
-    return extract_auto(html, url)
+    page = extract_auto(html, url)
+    if source.selectors is not None:  # auto + [selectors]: single fields overridden
+        from spiders.extract.selector_overlay import overlay_selectors
+
+        overlay_selectors(page, html, source.selectors)
+    return page
 
 
 def _truncated(response: TextResponse) -> bool:
@@ -65,11 +70,13 @@ class TargetSpider(scrapy.Spider):
             if company is None:
                 raise ValueError("a Source object needs its Company")
             self.source, self.company = source, company
+            self.crawler_table = targets.crawler if isinstance(targets, Targets) else None
         else:
             loaded = (
                 targets if isinstance(targets, Targets) else load_targets(targets or "targets.toml")
             )
             self.company, self.source = loaded.find_source(source)
+            self.crawler_table = loaded.crawler
         super().__init__(name=self.name, **kwargs)
         self.allowed_domains = self.source.domains()
         self.known_review_keys: set[str] = set()
@@ -91,6 +98,9 @@ class TargetSpider(scrapy.Spider):
         if settings.frozen:
             return
         polite, limits = self.source.politeness, self.source.limits
+        if self.crawler_table is not None:  # the targets file's [crawler] table
+            for name, value in self.crawler_table.scrapy_settings().items():
+                settings.set(name, value, priority="spider")
         settings.set("ROBOTSTXT_OBEY", polite.obey_robots, priority="spider")
         settings.set("AUTOTHROTTLE_ENABLED", polite.autothrottle, priority="spider")
         if polite.download_delay is not None:

@@ -177,6 +177,8 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     assert first.returncode == 0, first.stderr
     assert "own classifiers for en; one pooled classifier for pl" in first.stdout
     assert "150 reviews analysed" in first.stdout
+    header = next(line for line in first.stdout.splitlines() if "language" in line)
+    assert header.replace("┃", " ").split()[-4:] == ["positive", "negative", "neutral", "unknown"]
     assert "classifier:en@v0001" in first.stdout and "pooled:pl@v0001" in first.stdout
     assert (tmp_path / "r.db.models" / "v0001" / "meta.json").exists()
     again = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)

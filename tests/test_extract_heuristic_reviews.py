@@ -20,9 +20,10 @@ def page(body: str) -> str:
 
 
 def two_reviews(rating_a: str, rating_b: str, tag: str = "div") -> str:
+    """Two blocks of one template; reviews say when (a list without who or when is not one)."""
     return (
-        f"<{tag} class='review'>{rating_a}<p>{TEXT_A}</p></{tag}>"
-        f"<{tag} class='review'>{rating_b}<p>{TEXT_B}</p></{tag}>"
+        f"<{tag} class='review'>{rating_a}<small>3 March 2024</small><p>{TEXT_A}</p></{tag}>"
+        f"<{tag} class='review'>{rating_b}<small>9 May 2024</small><p>{TEXT_B}</p></{tag}>"
     )
 
 
@@ -60,9 +61,9 @@ def two_reviews(rating_a: str, rating_b: str, tag: str = "div") -> str:
                 "<div class='stars' style='width:80%'></div>",
                 "<div class='stars' style='width: 40%'></div>",
             ),
-            [80.0, 40.0],
-            100.0,
-            id="star-bar-width",
+            [4.0, 2.0],
+            5.0,
+            id="star-bar-width-read-as-stars",
         ),
     ],
 )
@@ -76,11 +77,13 @@ def test_rating_forms(body: str, ratings: list[float], best: float) -> None:
 
 def test_title_author_date_and_id() -> None:
     block = (
-        "<article class='rv' id='r{n}'><h4>Great kettle</h4><span class='author'>Ann</span>"
+        "<article class='rv' id='r{n}'><h4>{title}</h4><span class='author'>{name}</span>"
         "<time datetime='2024-05-0{n}'>May {n}</time><span data-rating='4'></span>"
         "<div class='rv-body'>{text}</div></article>"
     )
-    body = block.format(n=1, text=TEXT_A) + block.format(n=2, text=TEXT_B)
+    body = block.format(n=1, text=TEXT_A, title="Great kettle", name="Ann") + block.format(
+        n=2, text=TEXT_B, title="Broke quickly", name="Bob"
+    )
     first = extract_auto(page(body), URL).reviews[0]
     assert (first.title, first.author, first.external_id) == ("Great kettle", "Ann", "r1")
     assert str(first.published) == "2024-05-01"
@@ -180,44 +183,9 @@ def test_review_dates_as_text(
 
 def test_date_in_review_text_is_not_the_review_date() -> None:
     text = "Bought it on 3 March 2024 and it still boils fast, very happy with it."
-    body = dated_reviews("", "").replace(TEXT_A, text)
+    body = dated_reviews("<span>Ann</span>", "<span>Bob</span>").replace(TEXT_A, text)
     reviews = extract_auto(page(body), URL).reviews
     assert [r.published for r in reviews] == [None, None]
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        pytest.param(
-            two_reviews("<span data-rating='5'></span>", "<span data-rating='4'></span>").replace(
-                "</p>", "</p><span class='price'>19,99 €</span>"
-            ),
-            id="product-cards-with-prices",
-        ),
-        pytest.param(
-            "<div class='card'><a href='/p/1'><img src='1.jpg'></a><span data-rating='4'></span>"
-            f"<p>{TEXT_A}</p></div><div class='card'><a href='/p/2'><img src='2.jpg'></a>"
-            f"<span data-rating='3'></span><p>{TEXT_B}</p></div>",
-            id="product-cards-with-image-links",
-        ),
-        pytest.param(
-            f"<div class='summary'><span data-rating='4.5'></span><p>{TEXT_A}</p></div>",
-            id="lone-summary-rating",
-        ),
-        pytest.param(
-            f"<div class='c'><p>{TEXT_A}</p></div><div class='c'><p>{TEXT_B}</p></div>",
-            id="comments-without-ratings",
-        ),
-        pytest.param(
-            two_reviews("<span data-rating='5'></span>", "<span data-rating='4'></span>").replace(
-                TEXT_B, "ok"
-            ),
-            id="a-block-without-text",
-        ),
-    ],
-)
-def test_no_reviews_without_a_review_list(body: str) -> None:
-    assert extract_auto(page(body), URL).reviews == []
 
 
 def test_schema_reviews_win_over_layout() -> None:
@@ -248,3 +216,430 @@ def test_demo_plain_product_page_reviews_found_in_auto_mode() -> None:
             want["external_id"],
             want["language"],
         )
+
+
+def pair(template: str) -> str:
+    """Two blocks of ``template`` ({n}: 1 or 2, {t}: a review text)."""
+    return "".join(template.format(n=n, t=t) for n, t in ((1, TEXT_A), (2, TEXT_B)))
+
+
+def marketplace_block(name: str, stars: str, date: str, text: str, votes: str) -> str:
+    """A marketplace-style review: avatar link, profile name, star icon in a link, a
+    variant line and a helpful-votes line around the body."""
+    return (
+        f"<div class='rv-card'><a href='/profile/{name}'><div><img src='/avatar.png'></div>"
+        f"<div><span class='nick'>{name}</span></div></a>"
+        f"<div><a title='{stars} out of 5 stars' href='/review/{name}'><i class='icon-star'>"
+        f"<span>{stars} out of 5 stars</span></i></a></div>"
+        f"<span>Reviewed in Norway on {date}</span>"
+        f"<div><span>Review written for variant 45 cl</span></div>"
+        f"<div><span>{text}</span></div>"
+        f"<div>{votes}</div><div><a href='#' role='button'>Helpful</a> <a href='#'>Report</a></div>"
+        "</div>"
+    )
+
+
+MARKETPLACE = (
+    marketplace_block("Ann", "4.0", "3 March 2024", "Good.", "12 people found this helpful")
+    + marketplace_block("Bob", "1.0", "9 May 2024", TEXT_B, "One person found this helpful")
+    + marketplace_block("Cy", "5.0", "1 June 2024", TEXT_A, "3 people found this helpful")
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        pytest.param("text", ["Good.", TEXT_B, TEXT_A], id="body-not-variant-or-votes-line"),
+        pytest.param("author", ["Ann", "Bob", "Cy"], id="author-from-profile-not-votes"),
+        pytest.param("rating", [4.0, 1.0, 5.0], id="rating-from-label"),
+        pytest.param("best_rating", [5.0, 5.0, 5.0], id="scale"),
+        pytest.param("published", ["2024-03-03", "2024-05-09", "2024-06-01"], id="date"),
+    ],
+)
+def test_marketplace_blocks_with_avatar_links(field: str, expected: list[object]) -> None:
+    reviews = extract_auto(page(MARKETPLACE), URL).reviews
+    got = [getattr(r, field) for r in reviews]
+    assert [str(v) if field == "published" else v for v in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("ratings", "values", "best", "worst", "normalized"),
+    [
+        pytest.param(
+            ("data-score='8'", "data-score='3'"),
+            [8.0, 3.0],
+            10.0,
+            0.0,
+            [0.8, 0.3],
+            id="x-of-10-inferred",
+        ),
+        pytest.param(
+            ("data-score='80'", "data-score='35'"),
+            [80.0, 35.0],
+            100.0,
+            0.0,
+            [0.8, 0.35],
+            id="0-100-inferred",
+        ),
+        pytest.param(
+            ("data-review-rating='4' data-max='5'", "data-review-rating='2' data-max='5'"),
+            [4.0, 2.0],
+            5.0,
+            1.0,
+            [0.75, 0.25],
+            id="stated-best",
+        ),
+        pytest.param(
+            ("aria-label='4,0 von 5 Sternen'", "aria-label='2,0 von 5 Sternen'"),
+            [4.0, 2.0],
+            5.0,
+            1.0,
+            [0.75, 0.25],
+            id="label-in-any-language",
+        ),
+    ],
+)
+def test_rating_scale_inferred_and_normalised(
+    ratings: tuple[str, str],
+    values: list[float],
+    best: float,
+    worst: float,
+    normalized: list[float],
+) -> None:
+    body = two_reviews(f"<span {ratings[0]}></span>", f"<span {ratings[1]}></span>")
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.rating for r in reviews] == values
+    assert {(r.best_rating, r.worst_rating) for r in reviews} == {(best, worst)}
+    assert [r.rating_normalized for r in reviews] == pytest.approx(normalized)
+    assert all(r.rating_raw for r in reviews)
+
+
+def test_star_bar_keeps_the_width_as_raw_rating() -> None:
+    body = two_reviews(
+        "<div class='stars'><div style='width: 80%'></div></div>",
+        "<div class='stars'><div style='width: 100%'></div></div>",
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.rating, r.best_rating, r.rating_raw) for r in reviews] == [
+        (4.0, 5.0, "width: 80%"),
+        (5.0, 5.0, "width: 100%"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>") * 2,
+            id="carousel-clones",
+        ),
+        pytest.param(
+            "<div class='desktop'>"
+            + two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>")
+            + "</div><div class='mobile'><ul>"
+            + two_reviews(
+                "<span data-rating='5'></span>", "<span data-rating='2'></span>", tag="li"
+            )
+            + "</ul></div>",
+            id="desktop-and-mobile-copies",
+        ),
+    ],
+)
+def test_copies_of_a_review_are_one_review(body: str) -> None:
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.text for r in reviews] == [TEXT_A, TEXT_B]
+
+
+def test_line_break_counts_as_a_space() -> None:
+    body = two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>").replace(
+        "Boils fast and", "Boils fast<br>and"
+    )
+    assert extract_auto(page(body), URL).reviews[0].text == TEXT_A
+
+
+@pytest.mark.parametrize(
+    ("block", "found"),
+    [
+        pytest.param(
+            "<div class='rv'><b>Ann</b><span data-rating='4'></span><small>3 March 2024</small>"
+            f"<p>{TEXT_A}</p><a href='#' role='button'>Reply</a></div>",
+            [TEXT_A],
+            id="lone-dated-review",
+        ),
+        pytest.param(
+            f"<div class='summary'><span data-rating='4.5'></span><p>{TEXT_A}</p></div>",
+            [],
+            id="lone-undated-summary",
+        ),
+        pytest.param(
+            "<table><tr><th>Customer rating</th><td><span title='4.7 out of 5'>★★★★★</span>"
+            "</td></tr><tr><th>First available on 3 March 2024 in every store</th><td>x</td></tr>"
+            "</table>",
+            [],
+            id="details-table",
+        ),
+    ],
+)
+def test_a_page_with_one_review(block: str, found: list[str]) -> None:
+    assert [r.text for r in extract_auto(page(block), URL).reviews] == found
+
+
+def test_product_cards_with_prices_and_review_list_on_one_page() -> None:
+    cards = "".join(
+        f"<div class='tile'><span data-rating='{n}'></span><p>Kettle model {n} with a"
+        f" steel body</p><span>Ann {n}</span><span>{n}9,99 €</span></div>"
+        for n in (3, 4)
+    )
+    body = cards + two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>")
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.text, r.rating) for r in reviews] == [(TEXT_A, 5.0), (TEXT_B, 2.0)]
+
+
+def icons(filled: int, half: int, total: int = 5) -> str:
+    shapes = ["i-full"] * filled + ["i-half"] * half + ["i-empty"] * (total - filled - half)
+    return "<div class='stars'>" + "".join(f"<i class='{c}'></i>" for c in shapes) + "</div>"
+
+
+@pytest.mark.parametrize(
+    ("rating_a", "rating_b", "values", "best"),
+    [
+        pytest.param(icons(4, 0), icons(2, 0), [4.0, 2.0], 5.0, id="filled-icons-counted"),
+        pytest.param(icons(3, 1), icons(1, 0), [3.5, 1.0], 5.0, id="half-icon"),
+        pytest.param(icons(7, 0, 10), icons(2, 0, 10), [7.0, 2.0], 10.0, id="ten-icons"),
+        pytest.param(
+            "<p class='ratings'>"
+            + "".join(
+                f"<span class='star star-{i}' data-rating='{i}'><svg></svg></span>"
+                for i in range(1, 6)
+            )
+            + "</p>",
+            "<p class='ratings'>"
+            + "".join(
+                f"<span class='star star-{i}{' off' if i > 2 else ''}' data-rating='{i}'><svg></svg></span>"
+                for i in range(1, 6)
+            )
+            + "</p>",
+            [5.0, 2.0],
+            5.0,
+            id="numbered-stars-all-lit-or-some",
+        ),
+        pytest.param(
+            "<p class='ratings'>" + "<span>★</span>" * 4 + "<span>☆</span></p>",
+            "<p class='ratings'>" + "<span>★</span>" * 2 + "<span>☆</span>" * 3 + "</p>",
+            [4.0, 2.0],
+            5.0,
+            id="a-glyph-per-element",
+        ),
+        pytest.param(
+            "<span class='rating stars-4'></span>",
+            "<span class='rating stars-4-5'></span>",
+            [4.0, 4.5],
+            5.0,
+            id="number-in-class",
+        ),
+    ],
+)
+def test_star_icons_and_class_numbers(
+    rating_a: str, rating_b: str, values: list[float], best: float
+) -> None:
+    reviews = extract_auto(page(two_reviews(rating_a, rating_b)), URL).reviews
+    assert [(r.rating, r.best_rating) for r in reviews] == [(v, best) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("row", "rating"),
+    [
+        pytest.param(icons(5, 0).replace("i-full", "i"), 5.0, id="alike-icons-are-all-lit"),
+        pytest.param(
+            icons(5, 0).replace("i-full", "i").replace("'stars'", "'stars stars-3'"),
+            3.0,
+            id="a-number-on-the-row-wins-over-alike-icons",
+        ),
+    ],
+)
+def test_alike_icons(row: str, rating: float) -> None:
+    reviews = extract_auto(page(two_reviews(row, row)), URL).reviews
+    assert [r.rating for r in reviews] == [rating, rating]
+
+
+def byline_block(byline: str, rating: int, text: str) -> str:
+    return (
+        f"<div class='rv'><span data-rating='{rating}'></span><p>{text}</p>"
+        f"<span class='line'>{byline}</span></div>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("bylines", "authors"),
+    [
+        pytest.param(
+            ("by <span class='reviewer-name'>Ann B.</span> from Oslo 03.03.2024",
+             "by <span class='reviewer-name'>Bob</span> from Bergen 09.05.2024"),
+            ["Ann B.", "Bob"],
+            id="name-inside-a-dated-byline",
+        ),
+        pytest.param(("anna82", "Bob_77"), ["anna82", "Bob_77"], id="nicknames-with-digits"),
+    ],
+)  # fmt: skip
+def test_author_from_byline(bylines: tuple[str, str], authors: list[str]) -> None:
+    body = byline_block(bylines[0], 5, TEXT_A) + byline_block(bylines[1], 2, TEXT_B)
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.author for r in reviews] == authors
+
+
+def test_author_read_where_a_badge_moves_it() -> None:
+    plain = "<div class='rv'><div class='who'><span class='nick'>{n}</span></div>{r}<small>{d}</small><p>{t}</p></div>"  # fmt: skip
+    badged = "<div class='rv'><div class='who'><div class='badge'><span class='nick'>{n}</span></div></div>{r}<small>{d}</small><p>{t}</p></div>"  # fmt: skip
+    body = (
+        plain.format(n="Ann", r="<span data-rating='5'></span>", d="3 March 2024", t=TEXT_A)
+        + plain.format(n="Bob", r="<span data-rating='2'></span>", d="9 May 2024", t=TEXT_B)
+        + badged.format(n="Cy", r="<span data-rating='4'></span>", d="1 June 2024", t="Fine kettle, a bit loud but it does the job well.")
+    )  # fmt: skip
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.author for r in reviews] == ["Ann", "Bob", "Cy"]
+
+
+def test_a_long_reply_in_one_block_is_not_the_body() -> None:
+    reply = (
+        "<div class='reply'>Thank you for your feedback! We are sorry to hear about the lid and"
+        " have passed this on to our quality team, who will contact you within two working days"
+        " to arrange a replacement or a full refund, whichever you prefer.</div>"
+    )
+    blocks = [
+        ("Ann", 5, "3 March 2024", TEXT_A, ""),
+        ("Bob", 2, "9 May 2024", TEXT_B, reply),
+        ("Cy", 4, "1 June 2024", "Fine kettle, a bit loud but it does the job.", ""),
+    ]
+    body = "".join(
+        f"<div class='rv'><b class='by'>{n}</b><span data-rating='{r}'></span><small>{d}</small>"
+        f"<div class='txt'>{t}</div>{extra}</div>"
+        for n, r, d, t, extra in blocks
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.text for r in reviews] == [b[3] for b in blocks]
+
+
+def test_a_body_in_several_paragraphs_is_one_text() -> None:
+    body = two_reviews("<span data-rating='5'></span>", "<span data-rating='2'></span>").replace(
+        f"<p>{TEXT_A}</p>", f"<p>{TEXT_A}</p><p>Second paragraph, still the review.</p>"
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.text for r in reviews] == [f"{TEXT_A} Second paragraph, still the review.", TEXT_B]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            "<h2>Ratings</h2>"
+            + pair(
+                "<div class='c'><span class='q' aria-label='1/{n} cup'>1/{n} cup</span>"
+                "<span>Ann{n}</span><small>3 March 2024</small><p>{t}</p></div>"
+            ),
+            id="fractions-in-labels-are-not-ratings",
+        ),
+        pytest.param(
+            "<h2>Ratings</h2>"
+            + pair(
+                "<div class='c'><div class='when' title='Posted: 07/2{n}/24'>0{n}.07.24</div>"
+                "<b class='who'>Ann{n}</b><p>{t}</p></div>"
+            ),
+            id="dates-in-titles-are-not-ratings",
+        ),
+        pytest.param(
+            pair(
+                "<div class='c'><b class='who'>Ann{n}</b><small>3 March 2024</small><p>{t}</p>"
+                "<form><input type='radio' name='r' value='4' aria-label='Rate 4 out of 5'>"
+                "</form></div>"
+            ),
+            id="rating-inputs-are-not-ratings",
+        ),
+        pytest.param(
+            pair(
+                "<div class='tile'><a href='/recipe/{n}'><span class='title'>Recipe {n}</span>"
+                "<span data-rating='4'></span><span>Ann</span><span>3 March 2024</span>"
+                "<span>{t}</span></a></div>"
+            ),
+            id="cards-that-are-links",
+        ),
+        pytest.param(
+            "<div class='byline'><div class='average-rating' data-rating='4'></div>"
+            f"<span class='author'>Ann</span><small>3 March 2024</small><p>{TEXT_A}</p></div>",
+            id="lone-average-rating",
+        ),
+        pytest.param(
+            "<div class='byline'><span data-rating='4.3'></span><span class='author'>Ann</span>"
+            f"<small>3 March 2024</small><p>{TEXT_A}</p></div>",
+            id="lone-rating-that-is-not-whole-or-half",
+        ),
+        pytest.param(
+            two_reviews("<span data-rating='5'></span>", "<span data-rating='4'></span>").replace(
+                "</p>", "</p><span class='price'>19,99 €</span>"
+            ),
+            id="product-cards-with-prices",
+        ),
+        pytest.param(
+            "<div class='card'><a href='/p/1'><img src='1.jpg'>Steel kettle with a cool handle,"
+            " 1.7 litres</a><span data-rating='4'></span><small>Ann</small></div>"
+            "<div class='card'><a href='/p/2'><img src='2.jpg'>Glass kettle with blue light and"
+            " filter</a><span data-rating='3'></span><small>Bob</small></div>",
+            id="product-cards-whose-text-links-elsewhere",
+        ),
+        pytest.param(
+            "<div class='card'><span data-rating='4'></span><p>Steel kettle with a cool handle,"
+            " 1.7 litres</p></div><div class='card'><span data-rating='3'></span><p>Glass kettle"
+            " with blue light and filter</p></div>",
+            id="teasers-without-author-or-date",
+        ),
+        pytest.param(
+            f"<div class='summary'><span data-rating='4.5'></span><p>{TEXT_A}</p></div>",
+            id="lone-summary-rating",
+        ),
+        pytest.param(
+            f"<div class='c'><p>{TEXT_A}</p></div><div class='c'><p>{TEXT_B}</p></div>",
+            id="comments-without-ratings",
+        ),
+        pytest.param(
+            two_reviews("<span data-rating='5'></span>", "<span data-rating='4'></span>").replace(
+                f"<p>{TEXT_B}</p>", ""
+            ),
+            id="a-block-without-text",
+        ),
+    ],
+)
+def test_no_reviews_without_a_review_list(body: str) -> None:
+    assert extract_auto(page(body), URL).reviews == []
+
+
+def test_reply_link_is_not_the_author() -> None:
+    body = (
+        "<div class='c'><span class='author'>Ann</span><span data-rating='5'></span><small>3 March"
+        f" 2024</small><p>{TEXT_A}</p><a href='?replyto=1#respond'>Reply</a></div>"
+    )
+    assert [r.author for r in extract_auto(page(body), URL).reviews] == ["Ann"]
+
+
+def test_bold_author_is_not_a_title() -> None:
+    body = "".join(
+        f"<div class='c'><b class='comment-author'>{n}</b><span data-rating='5'></span>"
+        f"<small>{d}</small><p>{t}</p></div>"
+        for n, d, t in (("Ann", "3 March 2024", TEXT_A), ("Bob", "9 May 2024", TEXT_B))
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.author, r.title) for r in reviews] == [("Ann", None), ("Bob", None)]
+
+
+def test_a_reply_nested_in_a_review_is_not_its_text() -> None:
+    """A shop's reply to every review, built like the review and nested in it."""
+    replies = (
+        "So glad it suits your kitchen, Ann, thank you for telling us how you use it every day!",
+        "Sorry about the lid, Bob: our team will send a new one today, please check your mail.",
+    )
+    body = "".join(
+        f"<li class='c'><article class='body'><b class='fn'>{name}</b><span data-rating='5'>"
+        f"</span><small>3 March 2024</small><p>{text}</p></article><ol><li class='c'>"
+        f"<article class='body'><b class='fn'>Shop</b><p>{reply}</p></article></li></ol></li>"
+        for name, text, reply in zip(("Ann", "Bob"), (TEXT_A, TEXT_B), replies, strict=True)
+    )
+    reviews = extract_auto(page(f"<ol>{body}</ol>"), URL).reviews
+    assert [r.text for r in reviews] == [TEXT_A, TEXT_B]

@@ -48,6 +48,21 @@ GOOD = [_run(30, 240), _run(28, 230)]
         (_run(0, 0, http_errors=3), GOOD, ["no pages fetched (3 HTTP errors or failed downloads)"]),
         (_run(30, 240, http_errors=12), GOOD, ["12 HTTP errors on 30 pages (40%)"]),
         (
+            _run(
+                30,
+                240,
+                coverage={
+                    "review.markup": 0.1,
+                    "review.layer.json-ld": 0.1,
+                    "review.layer.heuristic": 0.9,
+                },
+            ),
+            [_run(30, 240, coverage={"review.markup": 1.0, "review.layer.json-ld": 1.0})],
+            [
+                "only 10% of 240 reviews have schema.org markup (usually 100%), read by json-ld 10%, heuristic 90%"
+            ],
+        ),
+        (
             _run(30, 240, coverage={"review.rating": 0.1}),
             GOOD,
             ["only 10% of 240 reviews have a rating (usually 100%)"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -17,14 +18,23 @@ def crawl(
     ] = None,
     targets: TargetsOption = Path("targets.toml"),
     db: DbOption = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show Scrapy's log (at INFO).")
+    ] = False,
     log_level: Annotated[
-        str, typer.Option(help="Scrapy log level: DEBUG, INFO, WARNING, ERROR.")
-    ] = "INFO",
+        str | None,
+        typer.Option(
+            help="Scrapy log level: DEBUG, INFO, WARNING, ERROR (default WARNING, INFO with -v).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Crawl competitors' (and your own) review pages and offers into the database.
 
     Polite by default: robots.txt obeyed, AutoThrottle on, few requests per site.
     Re-running adds only what is new; a killed crawl is completed by the next run.
+    Shows one line per source (pages, reviews seen / new, offers seen / changed, errors):
+    live on a terminal, once at the end otherwise; -v shows Scrapy's log instead.
 
     Example: rivalscope crawl --targets targets.toml acme-shop
     """
@@ -38,7 +48,9 @@ def crawl(
     plan = load_targets(targets)
     url = database_url(db)
     open_database(url).dispose()  # create/upgrade first: a bad URL fails before crawling
-    names = run_crawls(plan, sources or None, url, log_level=log_level)
+    level = log_level or ("INFO" if verbose else "WARNING")
+    progress = None if verbose else ("live" if sys.stderr.isatty() else "plain")
+    names = run_crawls(plan, sources or None, url, log_level=level, progress=progress)
     engine = open_database(url)
     print_collection_summary(company_summaries(engine, names), describe_url(url))
     from spiders.health import check_and_notify  # health checks and notices (issue #6)

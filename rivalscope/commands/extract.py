@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from rivalscope.errors import UserError
+from spiders.extract.layers import layer_names
 
 if TYPE_CHECKING:
     from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
@@ -86,7 +87,7 @@ def register(app: typer.Typer) -> None:
         ] = "",
         explain: Annotated[
             bool,
-            typer.Option(help="Add the source layer of every field (json-ld, microdata, ...)."),
+            typer.Option(help=f"Add the source layer of every field ({layer_names()})."),
         ] = False,
     ) -> None:
         """Print the offers, ratings, reviews and next page auto extraction finds in a saved page.

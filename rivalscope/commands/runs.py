@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import console
+from rivalscope.display import RUN_COLUMNS, console
 from rivalscope.options import DbOption
+
+KINDS = ("review", "offer")
 
 
 def runs(
@@ -18,11 +20,13 @@ def runs(
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="Runs to show.")] = 20,
     db: DbOption = None,
 ) -> None:
-    """List crawl runs, newest first: status, duration, pages, errors, items, health.
+    """List crawl runs, newest first: status, duration, pages, errors, items, the extraction
+    layers that read them (reviews; offers), health.
 
     Example: rivalscope runs --source acme-shop --limit 5
     """
     # Imported here: the storage stack takes half a second; --help need not wait.
+    from spiders.extract.layers import describe_layer_shares
     from spiders.scheduler.due import as_utc
     from storage.db import database_url, describe_url, open_database
     from storage.run_history import recent_runs
@@ -34,8 +38,15 @@ def runs(
     table = Table(title=f"Crawl runs in {describe_url(url)}", title_justify="left")
     for column in ("run", "source", "status", "started (UTC)", "seconds"):
         table.add_column(column, justify="right" if column in ("run", "seconds") else "left")
-    for column in ("pages", "HTTP errors", "reviews (new)", "offers (changed)", "dropped"):
+    for column in (
+        "pages",
+        "HTTP errors",
+        RUN_COLUMNS["reviews"],
+        RUN_COLUMNS["offers"],
+        "dropped",
+    ):
         table.add_column(column, justify="right")
+    table.add_column("read by")
     table.add_column("health")
     table.add_column("reason")
     for row in rows:
@@ -53,9 +64,12 @@ def runs(
             seconds,
             str(run.pages),
             str(run.http_errors),
-            f"{run.reviews_seen} ({run.reviews_new})",
-            f"{run.offers_seen} ({run.offers_changed})",
+            f"{run.reviews_seen} / {run.reviews_new}",
+            f"{run.offers_seen} / {run.offers_changed}",
             str(run.items_dropped),
+            "; ".join(
+                filter(None, (describe_layer_shares(run.field_coverage or {}, k) for k in KINDS))
+            ),
             health,
             run.finish_reason or "",
         )

@@ -1,7 +1,7 @@
 """Auto extraction: offers, reviews, ratings and the next page from any shop page.
 
-Layers in order of trust: JSON-LD, microdata, RDFa, OpenGraph/product meta tags, then
-page heuristics. A field is taken from the most trusted layer that has it, and
+Layers in order of trust (``spiders.extract.layers``): JSON-LD, microdata, RDFa,
+OpenGraph/product meta tags, JSON in scripts, then page heuristics. A field is taken from the most trusted layer that has it, and
 ``explain[field]`` names that layer. Pure: no I/O, and never raises on bad input.
 """
 
@@ -11,6 +11,7 @@ from lxml.html import HtmlElement
 
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
+from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
 from spiders.extract.heuristic_reviews import heuristic_review_items
 from spiders.extract.heuristics import (
     form_identifiers,
@@ -23,15 +24,19 @@ from spiders.extract.heuristics import (
 )
 from spiders.extract.identifiers import choose_sku, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
+from spiders.extract.layers import HEURISTIC, JSON_LD
 from spiders.extract.markup import markup_nodes
 from spiders.extract.meta import declared_locale, iso_language, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes
 from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
+from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
+from spiders.extract.script_json import script_json_values
+from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
 from spiders.extract.variants import shopper_variant_first, variant_group
-from spiders.items import OfferItem, PageExtraction, ReviewItem
+from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
 
@@ -77,7 +82,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
     main = offers[0] if offers else OfferItem(url=url)
     if variants is not None and variants.code and offers:
         main.sku = variants.code  # the product's code, not its size's
-        main.explain["sku"] = main.explain.get("sku", "json-ld")
+        main.explain["sku"] = main.explain.get("sku", JSON_LD.name)
     for other in offers[1:]:
         if _same_product(main, other):
             _fill(main, other)
@@ -88,12 +93,46 @@ def _extract(document: Document, url: str) -> PageExtraction:
     if not offers and (main.price or main.sku):
         offers = [main]
     page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
-    page.reviews = schema_review_items(nodes, url, locale) or _layout_reviews(
-        root, url, document.text, main, locale
-    )
-    page.aggregate_rating = aggregate_rating_item(nodes)
+    script_values = script_json_values(root)
+    page.reviews = _reviews(nodes, root, url, document.text, main, locale, script_values)
+    page.aggregate_rating = _aggregate(nodes, root, page.language, script_values)
     page.next_page = next_page_url(root, url)
     return page
+
+
+def _aggregate(
+    nodes: list[Node], root: HtmlElement, language: str | None, script_values: list[object]
+) -> AggregateRatingItem | None:
+    """The markup's aggregate rating (its missing counts from the text when they agree),
+    else the script state's, else the one the page writes as text."""
+    markup = aggregate_rating_item(nodes)
+    if markup is not None and (markup.rating_count or markup.review_count):
+        return markup
+    if markup is None:
+        return embedded_json_aggregate(script_values) or text_aggregate_rating(root, language)
+    text = text_aggregate_rating(root, language)
+    add_text_counts(markup, text)
+    return markup
+
+
+def _reviews(
+    nodes: list[Node],
+    root: HtmlElement,
+    url: str,
+    text: str,
+    main: OfferItem,
+    locale: str | None,
+    script_values: list[object],
+) -> list[ReviewItem]:
+    """Reviews from markup and script state, each once; the layout when neither has any."""
+    structured = merge_reviews(
+        schema_review_items(nodes, url, locale),
+        embedded_json_reviews(root, url, locale, script_values),
+    )
+    for review in structured:
+        if review.product_name is None and review.product_sku is None:
+            review.product_name, review.product_sku = main.name, main.sku
+    return structured or merge_reviews(_layout_reviews(root, url, text, main, locale))
 
 
 def _layout_reviews(
@@ -127,10 +166,10 @@ def _fill(target: OfferItem, source: OfferItem) -> None:
         value = getattr(source, field)
         if getattr(target, field) is None and value is not None:
             setattr(target, field, value)
-            target.explain[field] = source.explain.get(field, "json-ld")
+            target.explain[field] = source.explain.get(field, JSON_LD.name)
     if target.name is None and source.name:
         target.name = source.name
-        target.explain["name"] = source.explain.get("name", "json-ld")
+        target.explain["name"] = source.explain.get("name", JSON_LD.name)
 
 
 def _fill_from_meta(offer: OfferItem, fields: dict[str, tuple[str, str]], hint: str | None) -> None:
@@ -162,9 +201,9 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
     visible = visible_price_overruling(root, offer.price, offer.currency)
     if visible is not None:
         offer.price, currency, offer.price_raw = visible
-        offer.explain["price"] = "heuristic"
+        offer.explain["price"] = HEURISTIC.name
         if currency and offer.currency is None:
-            offer.currency, offer.explain["currency"] = currency, "heuristic"
+            offer.currency, offer.explain["currency"] = currency, HEURISTIC.name
 
 
 def _choose_sku(
@@ -176,7 +215,7 @@ def _choose_sku(
     if structured:
         shop_code = _shown_shop_code(root, structured[0])
         if shop_code is not None:
-            offer.sku, offer.explain["sku"] = shop_code, "heuristic"
+            offer.sku, offer.explain["sku"] = shop_code, HEURISTIC.name
         return
     other_ids = [v for v in (offer.gtin, offer.mpn) if v]
     sku, how = choose_sku(
@@ -186,7 +225,7 @@ def _choose_sku(
         return
     offer.sku = sku
     offer.explain["sku"] = (
-        "heuristic" if how == "heuristic" else offer.explain.get("sku", "json-ld")
+        HEURISTIC.name if how == "heuristic" else offer.explain.get("sku", JSON_LD.name)
     )
 
 

@@ -1,282 +1,675 @@
 """Reviews from page layout, for pages whose markup has no schema.org reviews.
 
-A review list is a run of sibling blocks with the same tag and class (at least two),
-each holding a rating-like element (``data-rating``, ``aria-label="4 out of 5"``,
-``★★★★☆``, a rating-named element with a number, a ``width:80%`` star bar) and a
-longer prose text. Precision first: blocks that show prices or product links with
-images are product cards, not reviews, and a lone rating (the page's summary) is not
-a list.
+A review list is a run of blocks built from one template, each holding a rating (see
+``spiders.extract.layout_rating``) and a text. The blocks are found from the ratings:
+ratings at the same place of the page's structure (same path of tags and classes) form
+a group, and each rating's block is its largest ancestor that holds no other rating of
+the group. Avatars and links inside a block do not make it a product card; prices and
+buy buttons do.
+
+Within a group the blocks are read as one template: every text of a block sits in a
+*slot* (its path of tags and classes below the block). A slot whose texts are the same
+in every block, or differ only in numbers or a date after a shared lead-in ("Reviewed
+on ...", "Written for variant 45", "12 people found this helpful"), is chrome; the
+body is the slot carrying the most text that varies from block to block. The same
+comparison finds the author (a short varying name-like line) and the date.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
-import lxml.html
+from lxml.html import HtmlElement as Element
 
+from spiders.extract.layers import HEURISTIC
+from spiders.extract.layout_rating import LayoutRating, group_scale, rating_of
 from spiders.extract.meta import iso_language
-from spiders.extract.visible_price import PRICE_NAME, names_of, own_text
+from spiders.extract.price import detect_currency
+from spiders.extract.visible_price import document_position, names_of, own_text
 from spiders.items import ReviewItem
-from spiders.normalize import (
-    find_date,
-    infer_scale,
-    normalize_rating,
-    parse_number,
-    parse_rating,
-    rating_out_of,
-)
+from spiders.normalize import find_date, is_numeric_date, normalize_rating
 
-# Raw-HTML signs that a page may show ratings at all (skips the tree search otherwise).
-_RATING_SIGNS = re.compile(r"rating|stars?\b|star-|score|★|out of|data-rating", re.I)
-_RATING_XPATH = (
-    "//*[@data-rating or @data-score or @data-stars or @data-rating-value"
-    " or contains(@aria-label, ' of ') or contains(@title, '/')"
-    " or contains(@class, 'rating') or contains(@class, 'star') or contains(@class, 'score')"
-    " or contains(text(), '★')]"
-)
-_RATING_ATTRS = ("data-rating", "data-score", "data-stars", "data-rating-value")
-_BEST_ATTRS = ("data-best", "data-best-rating", "data-max", "data-scale", "data-out-of")
-_WIDTH = re.compile(r"width\s*:\s*(\d+(?:\.\d+)?)%")
-_TEXT_NAME = re.compile(r"text|body|content|comment|description|message|review-?txt", re.I)
-_TITLE_NAME = re.compile(r"title|headline|summary|heading", re.I)
-_AUTHOR_NAME = re.compile(r"author|user|reviewer|nickname|byline|customer-?name", re.I)
-_DATE_NAME = re.compile(r"date|time|posted|published", re.I)
-# Date lines such as "Reviewed in the United Kingdom on 12 March 2024" fit; prose does not.
+# Raw-HTML signs that a page may show ratings at all (skips the tree walk otherwise).
+_RATING_SIGNS = re.compile(r"rating|star|score|★|out of|rate|/\s*5\b|aria-label", re.I)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+_INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "em", "font", "i", "img", "mark", "q",
+     "s", "small", "span", "strong", "sub", "sup", "time", "u", "wbr"}
+)  # fmt: skip
+_CONTROL_TAGS = frozenset({"button", "select", "option", "textarea", "input", "label", "form"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"})
+_AUTHOR_NAME = re.compile(r"author|user|reviewer|nick|byline|customer|profile|name", re.I)
+_TITLE_NAME = re.compile(r"title|headline|heading|summary", re.I)
+_DIGITS = re.compile(r"[-_]?\d+")
+_PRICE_TEXT = 40
+# Body slots whose varying part is shorter than this on average are not prose.
+_MIN_BODY_MEAN = 12
+_MAX_AUTHOR = 40
+# A name line missing from most blocks is still read where the template's usual one is absent.
+_MIN_PART_COVERAGE = 0.2
+_MAX_AUTHOR_WORDS = 5
 _MAX_DATE_TEXT = 80
-_MIN_TEXT = 20
-_MIN_WORDS = 4
-_MAX_CLIMB = 6
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
-_CONTROL_TAGS = frozenset({"form", "textarea", "button", "input", "a", "select", "label"})
+_MAX_BLOCK_TEXT = 20_000
+# A lone review's block stops growing before it takes in a whole section.
+_MAX_LONE_TEXT = 1_500
+_MIN_LONE_WORDS = 4
+_DEBUG = bool(os.environ.get("RIVALSCOPE_DEBUG_LAYOUT_REVIEWS"))
 
 
-def _is_controls(element: lxml.html.HtmlElement, length: int) -> bool:
-    """True for forms and link rows: their text is mostly controls, not prose."""
-    if element.find(".//form") is not None or element.find(".//textarea") is not None:
-        return True
-    controls = sum(
-        len(" ".join(e.text_content().split()))
-        for e in element.iterdescendants("a", "button", "label")
-    )
-    return controls * 2 >= length
+@dataclass
+class _Unit:
+    """One text of a block: an element whose content is inline (a paragraph, a line)."""
+
+    element: Element
+    slot: tuple[str, ...]
+    text: str
+    in_link: bool
+    is_control: bool
+    names: str
+
+
+@dataclass
+class _Block:
+    element: Element
+    rating: LayoutRating
+    units: list[_Unit] = field(default_factory=list)
 
 
 def heuristic_review_items(
-    root: lxml.html.HtmlElement, url: str, page_text: str, locale: str | None = None
+    root: Element, url: str, page_text: str, locale: str | None = None
 ) -> list[ReviewItem]:
     """Reviews found in repeated rating + text blocks, in page order; [] when unsure.
     ``locale`` is the page's language tag (``"en-GB"``): it orders numeric dates."""
     if not _RATING_SIGNS.search(page_text):
         return []
-    groups: dict[tuple[int, str], list[lxml.html.HtmlElement]] = {}
-    parents: dict[int, lxml.html.HtmlElement] = {}
-    for rating_element in root.xpath(_RATING_XPATH):
-        if rating_element.tag in _SKIP_TAGS or _rating_of(rating_element)[0] is None:
+    ratings = _ratings(root)
+    groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]] = {}
+    for element, rating in ratings:
+        groups.setdefault(_path(element), []).append((element, rating))
+    seen_blocks: set[int] = set()
+    found: list[tuple[int, ReviewItem]] = []
+    for members in sorted(groups.values(), key=lambda m: -len(m)):
+        blocks = _blocks(members)
+        if not blocks or any(id(b.element) in seen_blocks for b in blocks):
             continue
-        block = _repeated_block(rating_element)
-        if block is None:
+        items = _group_reviews(blocks, url, locale)
+        if _DEBUG:
+            print("group", len(blocks), _path(members[0][0])[-3:], items is not None)
+        if items is None:
             continue
-        parent = block.getparent()
-        key = (id(parent), _signature(block))
-        parents[id(parent)] = parent
-        members = groups.setdefault(key, [])
-        if block not in members:
-            members.append(block)
-    reviews: list[ReviewItem] = []
-    for blocks in groups.values():
-        if len(blocks) < 2 or any(_looks_like_product_card(b) for b in blocks):
+        seen_blocks.update(id(b.element) for b in blocks)
+        found.extend(
+            (document_position(b.element), item) for b, item in zip(blocks, items, strict=False)
+        )
+    if not found:
+        found = _lone_review(ratings, groups, url, locale)
+    found.sort(key=lambda pair: pair[0])
+    return _without_clones([item for _, item in found])
+
+
+def _lone_review(
+    ratings: list[tuple[Element, LayoutRating]],
+    groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]],
+    url: str,
+    locale: str | None,
+) -> list[tuple[int, ReviewItem]]:
+    """A page with one review: a rating alone at its place whose block, the largest
+    ancestor holding no other rating, reads like a review (dated prose, no price)."""
+    holding: dict[Element, int] = {}
+    for element, _ in ratings:
+        for ancestor in element.iterancestors():
+            holding[ancestor] = holding.get(ancestor, 0) + 1
+    found: list[tuple[int, ReviewItem]] = []
+    for members in groups.values():
+        if len(members) != 1:
             continue
-        items = [_review_from_block(block, url, locale) for block in blocks]
-        if all(item is not None for item in items):
-            reviews.extend(item for item in items if item is not None)
-    return reviews
+        element, rating = members[0]
+        block = None
+        for ancestor in element.iterancestors():
+            if holding.get(ancestor, 0) > 1 or ancestor.tag in ("body", "html"):
+                break
+            if len(ancestor.text_content()) > _MAX_LONE_TEXT or ancestor.find(".//h1") is not None:
+                break
+            block = ancestor
+        if block is None or block.xpath(
+            "ancestor-or-self::table | ancestor-or-self::dl | .//table | .//dl"
+        ):
+            continue  # a label/value row of a details table ("Rating: 4.7")
+        items = _group_reviews([_Block(block, rating)], url, locale, lone=True)
+        if items:
+            found.append((document_position(block), items[0]))
+    return found if len(found) == 1 else []
 
 
-def _signature(element: lxml.html.HtmlElement) -> str:
-    return f"{element.tag}.{' '.join(sorted((element.get('class') or '').split()))}"
+def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
+    """Rating-like elements in document order, outermost of nested ones (a link titled
+    "4 of 5" around an icon whose text says it again is one rating)."""
+    found: list[tuple[Element, LayoutRating]] = []
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
+            continue
+        rating = rating_of(element)
+        if rating is not None:
+            found.append((element, rating))
+        else:
+            stack.extend(reversed(element))
+    return found
 
 
-def _repeated_block(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The nearest ancestor-or-self that has a sibling with the same tag and class."""
-    node: lxml.html.HtmlElement | None = element
-    for _ in range(_MAX_CLIMB):
-        if node is None:
+def _class_shape(element: Element) -> str:
+    """Tag and classes without digits: "star-4" and "star-5" are the same template."""
+    classes = sorted({_DIGITS.sub("", c) for c in (element.get("class") or "").split()})
+    return f"{element.tag}.{'.'.join(classes)}"
+
+
+def _first_child_shape(element: Element) -> str | None:
+    first = next((c for c in element if isinstance(c.tag, str)), None)
+    return _class_shape(first) if first is not None else None
+
+
+def _path(element: Element) -> tuple[str, ...]:
+    return tuple(_class_shape(e) for e in reversed([element, *element.iterancestors()]))
+
+
+def _blocks(members: list[tuple[Element, LayoutRating]]) -> list[_Block]:
+    """Each rating's block: its ancestor just below where it meets the nearest other rating
+    of the group, at the same height for the whole group (one template)."""
+    if len(members) < 2:
+        return []
+    chains = [[e, *e.iterancestors()] for e, _ in members]
+    heights: list[int] = []
+    for index, chain in enumerate(chains):
+        height = len(chain)
+        for other in (index - 1, index + 1):
+            if 0 <= other < len(chains):
+                height = min(height, _meet_height(chain, chains[other]))
+        heights.append(height)
+    height = min(heights)
+    if height < 1:
+        return []
+    blocks = []
+    for chain, (_, rating) in zip(chains, members, strict=False):
+        element = chain[height - 1] if height - 1 < len(chain) else chain[-1]
+        if element.tag in ("body", "html"):
+            return []
+        blocks.append(_Block(element, rating))
+    return blocks
+
+
+def _meet_height(chain: list[Element], other: list[Element]) -> int:
+    """How many levels above the rating the two chains meet (the common ancestor's height)."""
+    others = {id(e) for e in other}
+    for height, element in enumerate(chain):
+        if id(element) in others:
+            return height
+    return len(chain)
+
+
+def _units(block: Element) -> list[_Unit]:
+    """The block's texts: maximal elements whose content is inline, in document order."""
+    units: list[_Unit] = []
+
+    own_first = _first_child_shape(block)
+
+    def walk(element: Element, slot: tuple[str, ...], link: bool, control: bool) -> None:
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag in _SKIP_TAGS:
+                continue
+            if child.tag == block.tag and own_first and _first_child_shape(child) == own_first:
+                continue  # a reply built like the review, nested in it: another text
+            child_slot = (*slot, _class_shape(child))
+            child_link = link or child.tag == "a"
+            child_control = control or child.tag in _CONTROL_TAGS or _is_action(child)
+            if _is_inline(child):
+                text = _flat_text(child)
+                if text:
+                    names = " ".join(names_of(e) for e in (child, *child.iterdescendants()) if isinstance(e.tag, str))  # fmt: skip
+                    linked = child_link or _linked_share(child, text) >= 0.5
+                    units.append(_Unit(child, child_slot, text, linked, child_control, names))
+                    units.extend(_named_parts(child, child_slot, child_link, child_control))
+            else:
+                loose = own_text(child)
+                if loose:
+                    units.append(_Unit(child, (*child_slot, "#text"), loose, child_link, child_control, names_of(child)))  # fmt: skip
+                walk(child, child_slot, child_link, child_control)
+
+    loose = own_text(block)
+    if loose:
+        units.append(_Unit(block, ("#text",), loose, block.tag == "a", False, names_of(block)))
+    # A block that is itself a link (or sits in one) is a teaser card for another page.
+    linked = any(e.tag == "a" and e.get("href") for e in (block, *block.iterancestors()))
+    walk(block, (), linked, False)
+    return units
+
+
+def _flat_text(element: Element) -> str:
+    """Whitespace-collapsed text, a line break counting as a space (as readers see it)."""
+    parts: list[str] = []
+    for node in element.iter():
+        if node.tag == "br":
+            parts.append(" ")
+        elif isinstance(node.tag, str) and node.tag not in _SKIP_TAGS and node.text:
+            parts.append(node.text)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    return " ".join("".join(parts).split())
+
+
+def _is_action(element: Element) -> bool:
+    """A button, or a link that acts on the page ("Reply", "Helpful") instead of leaving it."""
+    if element.get("role") == "button":
+        return True
+    href = element.get("href") if element.tag == "a" else None
+    return href is not None and ("#" in href or href.startswith("javascript"))
+
+
+def _named_parts(unit: Element, slot: tuple[str, ...], link: bool, control: bool) -> list[_Unit]:
+    """Author-named elements inside a line ("by <span class=name>Ann</span> from Oslo"):
+    the line as a whole is not the name."""
+    parts = []
+    for inner in unit.iterdescendants():
+        if not isinstance(inner.tag, str) or not _AUTHOR_NAME.search(names_of(inner)):
+            continue
+        text = _flat_text(inner)
+        if text:
+            part_slot = (*slot, ">", _class_shape(inner))
+            parts.append(_Unit(inner, part_slot, text, link, control, names_of(inner)))
+    return parts
+
+
+def _linked_share(element: Element, text: str) -> float:
+    """Share of a line's text that sits in links: "Reply · Report" rows are controls."""
+    inside = sum(len(_flat_text(a)) for a in element.iterdescendants("a"))
+    return inside / len(text)
+
+
+def _is_inline(element: Element) -> bool:
+    """True when everything inside the element is inline: its text is one line or paragraph."""
+    return all(
+        not isinstance(e.tag, str) or e.tag in _INLINE_TAGS or e.tag in _SKIP_TAGS
+        for e in element.iterdescendants()
+    )
+
+
+def _keyed_units(block: _Block) -> dict[tuple[tuple[str, ...], int], _Unit]:
+    """Units by (slot, occurrence): the second line of the same shape is another field."""
+    keyed: dict[tuple[tuple[str, ...], int], _Unit] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    for unit in block.units:
+        occurrence = counts.get(unit.slot, 0)
+        counts[unit.slot] = occurrence + 1
+        keyed[(unit.slot, occurrence)] = unit
+    return keyed
+
+
+def _shared_affixes(texts: Sequence[str]) -> tuple[int, int]:
+    """Lengths of the prefix and suffix all the texts share (template words around a value)."""
+    if len(texts) < 2:
+        return 0, 0
+    lead = _common_prefix(texts)
+    tail = _common_prefix([t[lead:][::-1] for t in texts])
+    return lead, tail
+
+
+def _common_prefix(texts: Sequence[str]) -> int:
+    """Length of the longest prefix of all the texts (character by character, not paths)."""
+    shortest = min(texts, key=len)
+    for index, char in enumerate(shortest):
+        if any(t[index] != char for t in texts):
+            return index
+    return len(shortest)
+
+
+@dataclass
+class _Slot:
+    key: tuple[tuple[str, ...], int]
+    units: list[_Unit | None]
+    varying: list[str]
+    """Per block, the text without the lead-in and tail shared by all blocks ("" if absent)."""
+
+    @property
+    def coverage(self) -> float:
+        return sum(u is not None for u in self.units) / len(self.units)
+
+    @property
+    def distinct(self) -> float:
+        present = [u.text for u in self.units if u is not None]
+        return len(set(present)) / len(present) if present else 0.0
+
+
+def _slots(blocks: list[_Block]) -> list[_Slot]:
+    keyed = [_keyed_units(b) for b in blocks]
+    order: list[tuple[tuple[str, ...], int]] = []
+    for block_units in keyed:
+        order.extend(k for k in block_units if k not in order)
+    slots = []
+    for key in order:
+        units = [k.get(key) for k in keyed]
+        texts = [u.text for u in units if u is not None]
+        lead, tail = _shared_affixes(texts)
+        varying = [u.text[lead : len(u.text) - tail] if u is not None else "" for u in units]
+        slots.append(_Slot(key, units, varying))
+    return slots
+
+
+def _prose_weight(text: str) -> float:
+    """How much a varying text reads like prose: words, not numbers or codes."""
+    letters = sum(c.isalpha() for c in text)
+    if letters < 2:
+        return 0.0
+    digits = sum(c.isdigit() for c in text)
+    return 1.0 if digits * 4 <= letters else 0.2
+
+
+def _body_score(slot: _Slot, language: str | None) -> float:
+    present = [u for u in slot.units if u is not None]
+    if not present or any(u.is_control for u in present):
+        return 0.0
+    if len(present) > 1 and slot.distinct * len(present) < 1.5:
+        return 0.0  # the same text in every block: chrome
+    texts = [v for v, u in zip(slot.varying, slot.units, strict=False) if u is not None]
+    dated = sum(1 for u in present if len(u.text) <= _MAX_DATE_TEXT and find_date(u.text, language))  # fmt: skip
+    if dated * 2 > len(present):
+        return 0.0
+    # Mean varying prose per block, weighted by coverage once more: a long reply that a
+    # few blocks carry does not outweigh the text every block has.
+    score = sum(len(t) * _prose_weight(t) for t in texts) / len(slot.units) * slot.coverage
+    if sum(u.in_link for u in present) * 2 > len(present):
+        score *= 0.5  # titles are often links to the review's own page; bodies rarely
+    return score
+
+
+def _group_reviews(
+    blocks: list[_Block], url: str, locale: str | None, *, lone: bool = False
+) -> list[ReviewItem] | None:
+    for block in blocks:
+        if len(block.element.text_content()) > _MAX_BLOCK_TEXT:
             return None
-        parent = node.getparent()
-        if parent is None or node.tag in ("body", "html"):
+        block.units = _units(block.element)
+    if sum(_is_product_card(b) for b in blocks) * 2 >= len(blocks):
+        return None
+    language = iso_language(locale) if locale else None
+    slots = _slots(blocks)
+    scored = sorted(((_body_score(s, locale), i) for i, s in enumerate(slots)), reverse=True)
+    if not scored or scored[0][0] < _MIN_BODY_MEAN:
+        return None
+    body = slots[scored[0][1]]
+    present = [u for u in body.units if u is not None]
+    if sum(len(u.text.split()) >= 2 for u in present) * 2 < len(present):
+        return None
+    if sum(u.in_link for u in present) * 2 > len(present):
+        return None  # names linking to other pages: product or article cards
+    title = _title_slot(slots, body)
+    authors = _author_slots(slots, body, title, locale)
+    date = _date_slot(slots, body, locale)
+    dated = date is not None or any(b.element.find(".//time") is not None for b in blocks)
+    if (not authors or lone) and not dated:
+        return None  # reviews say who or when; cards and teasers say neither
+    if lone and not _reads_like_a_review(blocks[0], present[0], locale):
+        return None
+    if lone:
+        authors = [a for a in authors if any(_AUTHOR_NAME.search(u.names) for u in a.units if u)]
+    scale = group_scale([b.rating for b in blocks])
+    items: list[ReviewItem] = []
+    for index, block in enumerate(blocks):
+        unit = body.units[index] or _fallback_body(block, slots, index, locale)
+        if unit is None:
             return None
-        signature = _signature(node)
-        if node.get("class") or node.tag in ("article", "li", "tr"):
-            for sibling in parent:
-                same = isinstance(sibling.tag, str) and _signature(sibling) == signature
-                if same and sibling is not node:
-                    return node
-        node = parent
+        item = ReviewItem(url=url, text=_with_next_paragraphs(unit, block, slots, index))
+        item.explain["text"] = HEURISTIC.name
+        _put_rating(item, block.rating, scale)
+        if title is not None and title.units[index] is not None:
+            _put(item, "title", title.units[index].text)  # type: ignore[union-attr]
+        author = next((a for a in authors if a.units[index] is not None), None)
+        if author is not None:
+            _put(item, "author", _author_text(author, index))
+        _put_date(item, block, date, index, locale)
+        element = block.element
+        _put(item, "external_id", element.get("id") or element.get("data-review-id") or element.get("data-id"))  # fmt: skip
+        _put(item, "language", iso_language(element.get("lang")) or None)
+        items.append(item)
+    del language
+    return items
+
+
+def _reads_like_a_review(block: _Block, body: _Unit, language: str | None) -> bool:
+    """Without other blocks to compare with, a lone review needs a rated prose body that is
+    not a byline ("by Ann, 6 October 2025")."""
+    words = len(body.text.split())
+    # Individual ratings are whole or half stars; 4.3 is the page's average shown nearby.
+    whole = (block.rating.value * 2).is_integer() or (block.rating.best or 5) > 10
+    return whole and block.rating.value > 0 and words >= _MIN_LONE_WORDS and find_date(body.text, language) is None  # fmt: skip
+
+
+def _is_product_card(block: _Block) -> bool:
+    """A block that shows a price or a buy control is an offer, whatever else it holds."""
+    for unit in block.units:
+        short = len(unit.text) <= _PRICE_TEXT and any(c.isdigit() for c in unit.text)
+        if short and detect_currency(unit.text)[1] is not None:
+            return True
+    element = block.element
+    # A quantity field in a form without a comment box: an add-to-basket form.
+    return any(
+        form.find(".//textarea") is None and form.find(".//input[@type='number']") is not None
+        for form in element.iter("form")
+    )
+
+
+def _with_next_paragraphs(unit: _Unit, block: _Block, slots: list[_Slot], index: int) -> str:
+    """The body and the paragraphs that continue it: following siblings of the same shape
+    whose texts vary from block to block (a text written as several ``<p>``)."""
+    varying = {
+        id(s.units[index]): s
+        for s in slots
+        if s.units[index] is not None
+        and (len(s.units) == 1 or s.distinct > 0.5)
+        and len(s.varying[index]) * 2 >= len(s.units[index].text)  # type: ignore[union-attr]
+    }
+    by_element = {id(u.element): u for u in block.units}
+    parts = [unit.text]
+    shape = _class_shape(unit.element)
+    for sibling in unit.element.itersiblings():
+        if not isinstance(sibling.tag, str) or _class_shape(sibling) != shape:
+            break
+        following = by_element.get(id(sibling))
+        if following is None or id(following) not in varying or following.is_control:
+            break
+        parts.append(following.text)
+    return " ".join(parts)
+
+
+def _fallback_body(
+    block: _Block, slots: list[_Slot], index: int, language: str | None
+) -> _Unit | None:
+    """A block off the template (a review with photos): its longest varying prose."""
+    best: tuple[float, _Unit | None] = (0.0, None)
+    for slot in slots:
+        unit = slot.units[index]
+        if unit is None or unit.is_control or _body_score(slot, language) == 0.0:
+            continue
+        weight = len(slot.varying[index]) * _prose_weight(slot.varying[index])
+        if weight > best[0]:
+            best = (weight, unit)
+    return best[1]
+
+
+def _same_texts(slot: _Slot, other: _Slot | None) -> bool:
+    if other is None:
+        return False
+    pairs = [(a.text, b.text) for a, b in zip(slot.units, other.units, strict=False) if a and b]
+    return bool(pairs) and all(a == b for a, b in pairs)
+
+
+def _inside(unit: _Unit | None, other: _Unit | None) -> bool:
+    if unit is None or other is None:
+        return False
+    return unit.element is other.element or other.element in unit.element.iterancestors()
+
+
+def _overlaps(slot: _Slot, other: _Slot | None) -> bool:
+    if other is None:
+        return False
+    return any(
+        _inside(a, b) or _inside(b, a) for a, b in zip(slot.units, other.units, strict=False)
+    ) or _same_texts(slot, other)
+
+
+def _title_slot(slots: list[_Slot], body: _Slot) -> _Slot | None:
+    """A short varying line before the body, shown as a heading, bold or title-named."""
+    body_at = slots.index(body)
+    best: tuple[int, _Slot | None] = (0, None)
+    for slot in slots[:body_at]:
+        present = [u for u in slot.units if u is not None]
+        if not present or slot.coverage < 0.5 or _overlaps(slot, body):
+            continue
+        if any(u.is_control for u in present) or len({u.text for u in present}) < min(
+            2, len(present)
+        ):
+            continue  # one text in every block is a label, not a title
+        tags = {u.element.tag for u in present}
+        heading = bool(tags & _HEADING_TAGS) or any(_TITLE_NAME.search(u.names) for u in present)
+        if not heading or any(len(u.text) > 200 for u in present):
+            continue
+        named_title = any(_TITLE_NAME.search(u.names) for u in present)
+        if not named_title and any(_AUTHOR_NAME.search(u.names) for u in present):
+            continue  # a bold name: the author, not a title
+        if all(_prose_weight(v) == 0.0 for v in slot.varying):
+            continue
+        rank = 2 if any(_TITLE_NAME.search(u.names) for u in present) else 1
+        if rank > best[0]:
+            best = (rank, slot)
+    return best[1]
+
+
+def _looks_like_name(text: str) -> bool:
+    """Short, a few words, more letters than digits (nicknames such as "anna82" are names)."""
+    words = text.split()
+    if not 1 <= len(words) <= _MAX_AUTHOR_WORDS or not 2 <= len(text) <= _MAX_AUTHOR:
+        return False
+    letters = sum(c.isalpha() for c in text)
+    sentence_end = text[-1] in "!?" or (text[-1] == "." and len(words[-1]) > 2)  # not "Ann B."
+    return letters >= 2 and sum(c.isdigit() for c in text) <= letters and not sentence_end
+
+
+def _author_slots(
+    slots: list[_Slot], body: _Slot, title: _Slot | None, language: str | None
+) -> list[_Slot]:
+    """A short name-like line that varies from block to block, named like an author
+    when the layout names it, else the first such line before the body."""
+    body_at = slots.index(body)
+    candidates: list[tuple[int, int, _Slot]] = []
+    for position, slot in enumerate(slots):
+        present = [u for u in slot.units if u is not None]
+        if slot is body or slot is title or not present or slot.coverage < _MIN_PART_COVERAGE:
+            continue
+        if _overlaps(slot, body) or _overlaps(slot, title):
+            continue
+        if any(u.is_control for u in present):
+            continue
+        names = [v.strip(" ,:;-–—·|") for v in slot.varying if v]
+        if not names or sum(map(_looks_like_name, names)) < 0.7 * len(names):
+            continue
+        if any(
+            len(v) * 2 < len(u.text) for v, u in zip(slot.varying, slot.units, strict=False) if u
+        ):
+            continue  # a count inside a sentence ("2 people found this helpful"), not a name
+        if any(find_date(u.text, language) for u in present):
+            continue
+        if len(present) > 2 and slot.distinct < 0.3:
+            continue  # the same label everywhere ("Verified purchase")
+        if len(present) > 1 and slot.distinct * len(present) < 1.5:
+            continue
+        named = any(_AUTHOR_NAME.search(u.names) for u in present)
+        candidates.append((0 if named else 1, 0 if position < body_at else 1, slot))
+    if not candidates:
+        return []
+    candidates.sort(key=lambda c: (c[0], c[1], slots.index(c[2])))
+    primary = next((c[2] for c in candidates if c[2].coverage >= 0.5), None)
+    if primary is None:
+        return []
+    # Blocks off the template (a badge moves the name one level down) have their name in
+    # another slot, one that is never present where the usual one is.
+    chosen = [primary]
+    for unnamed, _, slot in candidates:
+        if unnamed:
+            continue  # a stand-in must say it is a name: a lone line could be anything
+        taken = [any(c.units[i] is not None for c in chosen) for i in range(len(slot.units))]
+        if all(not (t and u is not None) for t, u in zip(taken, slot.units, strict=True)):
+            chosen.append(slot)
+    return chosen
+
+
+def _author_text(slot: _Slot, index: int) -> str:
+    return slot.varying[index].strip(" ,:;-–—·|")
+
+
+def _date_slot(slots: list[_Slot], body: _Slot, language: str | None) -> _Slot | None:
+    """The first line, not the body, that holds a written date in most blocks."""
+    for slot in slots:
+        present = [u for u in slot.units if u is not None]
+        if slot is body or not present or _overlaps(slot, body):
+            continue
+        short = [u for u in present if len(u.text) <= _MAX_DATE_TEXT]
+        dated = sum(1 for u in short if find_date(u.text, language) or is_numeric_date(u.text))
+        if dated * 2 > len(present):
+            return slot
     return None
 
 
-def _rating_of(element: lxml.html.HtmlElement) -> tuple[float | None, float | None, str]:
-    """(rating, best stated, raw) read from one rating-like element."""
-    for attr in _RATING_ATTRS:
-        value = element.get(attr)
-        if value:
-            rating, best = parse_rating(value)
-            stated = next((parse_number(element.get(a)) for a in _BEST_ATTRS if element.get(a)), None)  # fmt: skip
-            return rating, stated or best, value
-    for attr in ("aria-label", "title"):
-        label = element.get(attr) or ""
-        pair = rating_out_of(label)
-        if pair is not None:
-            return *pair, label
-    text = " ".join((element.text or "").split())
-    if "★" in text:
-        rating, best = parse_rating(text)
-        return rating, best, text
-    names = element.get("class") or ""
-    if re.search(r"rating|star|score", names, re.I):
-        full = " ".join(element.text_content().split())
-        pair = rating_out_of(full)
-        if pair is not None:
-            return *pair, full
-        if re.fullmatch(r"\d(?:[.,]\d)?", full):
-            return parse_number(full), None, full
-        width = _WIDTH.search(element.get("style") or "")
-        if width:
-            return float(width.group(1)), 100.0, width.group(0)
-    return None, None, ""
+def _put_rating(item: ReviewItem, rating: LayoutRating, scale: tuple[float, float]) -> None:
+    best, worst = scale
+    item.rating, item.rating_raw = rating.value, rating.raw
+    item.best_rating, item.worst_rating = best, worst
+    item.rating_normalized = normalize_rating(rating.value, best, worst)[0]
+    for name in ("rating", "best_rating", "worst_rating", "rating_normalized"):
+        item.explain[name] = HEURISTIC.name
 
 
-def _looks_like_product_card(block: lxml.html.HtmlElement) -> bool:
-    """Product cards show prices and link an image to a product page."""
-    for element in block.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if PRICE_NAME.search(names_of(element)):
-            return True
-        if element.tag == "a" and element.find(".//img") is not None:
-            return True
-    return False
-
-
-def _review_from_block(
-    block: lxml.html.HtmlElement, url: str, locale: str | None
-) -> ReviewItem | None:
-    rating_element = next(
-        (e for e in block.xpath("." + _RATING_XPATH) if _rating_of(e)[0] is not None), None
-    )
-    if rating_element is None:
-        return None
-    rating, stated_best, raw = _rating_of(rating_element)
-    title_element = _first_named(block, _TITLE_NAME, ("h2", "h3", "h4", "h5", "strong"))
-    text_element = _text_element(block, {rating_element, title_element})
-    if text_element is None:
-        return None
-    text = " ".join(text_element.text_content().split())
-    item = ReviewItem(url=url, text=text)
-    item.explain["text"] = "heuristic"
-    best, worst = infer_scale(rating, stated_best, None)
-    item.rating, item.rating_raw, item.best_rating, item.worst_rating = rating, raw, best, worst
-    item.rating_normalized = normalize_rating(rating, best, worst)[0]
-    for field in ("rating", "best_rating", "worst_rating", "rating_normalized"):
-        item.explain[field] = "heuristic"
-    if title_element is not None:
-        _put(item, "title", " ".join(title_element.text_content().split()))
-    author = _first_named(block, _AUTHOR_NAME, ())
-    if author is not None:
-        _put(item, "author", " ".join(author.text_content().split()))
-    _put_date(item, block, block.get("lang") or locale, (text_element, title_element))
-    _put(item, "external_id", block.get("id") or block.get("data-review-id"))
-    _put(item, "language", iso_language(block.get("lang")))
-    return item
-
-
-def _put(item: ReviewItem, field: str, value: object) -> None:
+def _put(item: ReviewItem, name: str, value: object) -> None:
     if value is not None and value != "":
-        setattr(item, field, value)
-        item.explain[field] = "heuristic"
+        setattr(item, name, value)
+        item.explain[name] = HEURISTIC.name
 
 
 def _put_date(
-    item: ReviewItem,
-    block: lxml.html.HtmlElement,
-    language: str | None,
-    prose: tuple[lxml.html.HtmlElement | None, ...],
+    item: ReviewItem, block: _Block, slot: _Slot | None, index: int, locale: str | None
 ) -> None:
-    """The review's date: a ``<time>``, else a date-named element, else a short line of the
-    block (not its text or title) that holds a written date."""
-    time_element = block.find(".//time")
+    """The review's date: a ``<time>``, else the template's date line, else a date-valued
+    attribute of the block."""
+    language = block.element.get("lang") or locale
+    raw = ""
+    time_element = block.element.find(".//time")
     if time_element is not None:
         raw = time_element.get("datetime") or " ".join(time_element.text_content().split())
+    elif slot is not None and slot.units[index] is not None:
+        raw = slot.units[index].text  # type: ignore[union-attr]
     else:
-        dated = _first_named(block, _DATE_NAME, ())
-        if dated is not None:
-            raw = " ".join(dated.text_content().split())
-        else:
-            raw = _dated_line(block, language, prose) or ""
+        raw = next(_dated_attributes(block.element), "")
     if raw and len(raw) <= _MAX_DATE_TEXT:
         _put(item, "date_raw", raw)
         # Written dates only: relative ones ("2 days ago") are the pipeline's, with dateparser.
         _put(item, "published", find_date(raw, language))
 
 
-def _dated_line(
-    block: lxml.html.HtmlElement,
-    language: str | None,
-    prose: tuple[lxml.html.HtmlElement | None, ...],
-) -> str | None:
-    """The first short own text of the block with a date in it ("Anna, 12 mars 2024")."""
-    skipped = {e for e in prose if e is not None}
-    for element in block.iter():
-        if not isinstance(element.tag, str) or element in skipped:
-            continue
-        if any(a in skipped for a in element.iterancestors()):
-            continue
-        line = own_text(element)
-        short = bool(line) and len(line) <= _MAX_DATE_TEXT and any(c.isdigit() for c in line)
-        if short and find_date(line, language) is not None:
-            return line
-    return None
+def _dated_attributes(element: Element) -> Iterator[str]:
+    for name, value in element.attrib.items():
+        if name.startswith("data-") and re.match(r"\d{4}-\d{2}-\d{2}", value or ""):
+            yield value
 
 
-def _first_named(
-    block: lxml.html.HtmlElement, names: re.Pattern[str], tags: tuple[str, ...]
-) -> lxml.html.HtmlElement | None:
-    """The first descendant whose class/id matches ``names``, else the first of ``tags``."""
-    fallback = None
-    for element in block.iterdescendants():
-        if not isinstance(element.tag, str):
+def _without_clones(items: list[ReviewItem]) -> list[ReviewItem]:
+    """One review per (text, rating, date): carousel clones, desktop/mobile copies."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for item in items:
+        key = (" ".join((item.text or "").split()).casefold(), item.rating, item.date_raw)
+        if key in seen:
             continue
-        named = names.search(f"{element.get('class') or ''} {element.get('id') or ''}")
-        if named and element.text_content().strip():
-            return element
-        if fallback is None and element.tag in tags:
-            fallback = element
-    return fallback
-
-
-def _text_element(
-    block: lxml.html.HtmlElement, exclude: set[lxml.html.HtmlElement | None]
-) -> lxml.html.HtmlElement | None:
-    """The block's review text: the longest text-named element, else the longest prose."""
-    title = next((e for e in exclude if e is not None and e.tag not in ("span", "div")), None)
-    title_text = " ".join(title.text_content().split()) if title is not None else None
-    best: tuple[bool, int] = (False, 0)
-    chosen: lxml.html.HtmlElement | None = None
-    for element in block.iterdescendants():
-        if not isinstance(element.tag, str) or element in exclude:
-            continue
-        if any(e is not None and (element in e.iterancestors()) for e in exclude):
-            continue  # inside the title or the rating
-        text = " ".join(element.text_content().split())
-        if len(text) < _MIN_TEXT or len(text.split()) < _MIN_WORDS or text == title_text:
-            continue
-        if any(e is not None and e in element.iterdescendants() for e in exclude):
-            continue  # a wrapper around the title or rating, not the text itself
-        if element.tag in _CONTROL_TAGS or _is_controls(element, len(text)):
-            continue  # comment forms, "report abuse" / "translate" links
-        names = names_of(element)
-        named = bool(_TEXT_NAME.search(names)) and not _TITLE_NAME.search(names)
-        rank = (named, len(text))
-        if rank > best:
-            best, chosen = rank, element
-    return chosen
+        seen.add(key)
+        kept.append(item)
+    return kept

@@ -11,7 +11,9 @@ from typing import Any
 
 import lxml.html
 
+from spiders.extract.layers import MICRODATA, RDFA
 from spiders.extract.nodes import Node, short_name
+from spiders.normalize import find_date
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 _URL_ATTRS = {"a": "href", "link": "href", "area": "href", "img": "src", "audio": "src",
@@ -33,6 +35,8 @@ def property_value(element: lxml.html.HtmlElement) -> str:
 def _new_node(element: lxml.html.HtmlElement, layer: str, type_attr: str) -> Node:
     types = [short_name(t) for t in (element.get(type_attr) or "").split() if t]
     node: Node = {"@type": types, "@layer": layer}
+    if any(t.lower() == "review" for t in types):
+        node["@element"] = element  # a review without reviewBody shows its text there
     if element.get("itemid"):
         node["@id"] = element.get("itemid")
     lang = element.get("lang")
@@ -48,12 +52,66 @@ def _add(node: Node, names: str, value: Any) -> None:
             node.setdefault(key, []).append(value)
 
 
+_PROPERTY_ATTRS = ("itemprop", "property", "itemscope", "typeof")
+_BLOCK_MIN_CHARS = 2
+_WRAPPER_SHARE = 0.9
+_MAX_TEXT_DEPTH = 100
+_DATE_LINE_CHARS = 40
+
+
+def _claimed(element: lxml.html.HtmlElement) -> bool:
+    return (
+        not isinstance(element.tag, str)
+        or element.tag in _SKIP_TAGS
+        or any(element.get(a) is not None for a in _PROPERTY_ATTRS)
+    )
+
+
+def _free_text(element: lxml.html.HtmlElement, depth: int = 0) -> str:
+    """The element's text without the parts properties or nested items claim."""
+    pieces = [element.text or ""]
+    for child in element:
+        if not _claimed(child) and depth < _MAX_TEXT_DEPTH:
+            pieces.append(_free_text(child, depth + 1))
+        pieces.append(child.tail or "")
+    return " ".join(" ".join(pieces).split())
+
+
+def unclaimed_text(element: lxml.html.HtmlElement) -> str | None:
+    """The body of a review whose markup names only its author, date and rating: the
+    largest block of the item's text that no property claims. A child holding nearly all
+    the text is a wrapper and is looked into; an element whose own text outweighs each
+    child's (inline <b>, <br>) is the block itself."""
+    current = element
+    for _ in range(_MAX_TEXT_DEPTH):
+        total = _free_text(current)
+        children = [(_free_text(c), c) for c in current if not _claimed(c)]
+        children = [(text, child) for text, child in children if text]
+        if not children:
+            break
+        top_text, top = max(children, key=lambda pair: len(pair[0]))
+        own = len(total) - sum(len(text) for text, _ in children)
+        if own > len(top_text):
+            break
+        if len(top_text) < _WRAPPER_SHARE * len(total):
+            total = top_text
+            break
+        current = top
+    else:
+        total = _free_text(current)
+    if len(total) < _BLOCK_MIN_CHARS or not any(c.isalpha() for c in total):
+        return None
+    if len(total) <= _DATE_LINE_CHARS and find_date(total) is not None:
+        return None  # a shown date ("4. februar 2026") is not the review's words
+    return total
+
+
 def markup_nodes(root: lxml.html.HtmlElement, *, microdata: bool, rdfa: bool) -> list[Node]:
     """Typed nodes (every item, nested ones included) from the chosen syntaxes,
     plus one ``Orphan`` node per syntax holding properties outside any item."""
     nodes: list[Node] = []
-    orphans = {"microdata": {"@type": ["Orphan"], "@layer": "microdata"},
-               "rdfa": {"@type": ["Orphan"], "@layer": "rdfa"}}  # fmt: skip
+    orphans = {MICRODATA.name: {"@type": ["Orphan"], "@layer": MICRODATA.name},
+               RDFA.name: {"@type": ["Orphan"], "@layer": RDFA.name}}  # fmt: skip
     tests = [*(["@itemscope", "@itemprop"] if microdata else []),
              *(["@typeof", "@property"] if rdfa else [])]  # fmt: skip
     if not tests:
@@ -70,9 +128,9 @@ def markup_nodes(root: lxml.html.HtmlElement, *, microdata: bool, rdfa: bool) ->
             continue
         child_md, child_rdfa = md_item, rdfa_item
         if microdata:
-            child_md = _microdata_step(element, md_item, nodes, orphans["microdata"])
+            child_md = _microdata_step(element, md_item, nodes, orphans[MICRODATA.name])
         if rdfa:
-            child_rdfa = _rdfa_step(element, rdfa_item, nodes, orphans["rdfa"])
+            child_rdfa = _rdfa_step(element, rdfa_item, nodes, orphans[RDFA.name])
         if child_md is not md_item or child_rdfa is not rdfa_item:
             items[element] = (child_md, child_rdfa)
     for orphan in orphans.values():
@@ -102,7 +160,7 @@ def _microdata_step(
 ) -> Node | None:
     prop = element.get("itemprop")
     if element.get("itemscope") is not None:
-        new = _new_node(element, "microdata", "itemtype")
+        new = _new_node(element, MICRODATA.name, "itemtype")
         nodes.append(new)
         if prop:
             _add(item if item is not None else orphan, prop, new)
@@ -117,7 +175,7 @@ def _rdfa_step(
 ) -> Node | None:
     prop = element.get("property")
     if element.get("typeof") is not None:
-        new = _new_node(element, "rdfa", "typeof")
+        new = _new_node(element, RDFA.name, "typeof")
         if element.get("resource"):
             new["@id"] = element.get("resource")
         nodes.append(new)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import lxml.html
 
+from spiders.extract.layers import META, OPENGRAPH
+
 # meta key -> OfferItem field; the first key present for a field wins.
 META_FIELDS: dict[str, tuple[str, ...]] = {
     "price": ("product:price:amount", "og:price:amount", "product:price", "og:price",
@@ -32,14 +34,14 @@ def meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
 
 
 def meta_offer_fields(tags: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """OfferItem field -> (value, layer) from meta tags; layer is "opengraph" or "meta"."""
+    """OfferItem field -> (value, layer) from meta tags; layer is OpenGraph or meta."""
     fields: dict[str, tuple[str, str]] = {}
     for field_name, keys in META_FIELDS.items():
         for key in keys:
             if key in tags:
                 if key == "twitter:data1" and not any(ch.isdigit() for ch in tags[key]):
                     continue
-                layer = "opengraph" if key.startswith(("og:", "product:")) else "meta"
+                layer = OPENGRAPH.name if key.startswith(("og:", "product:")) else META.name
                 fields[field_name] = (tags[key], layer)
                 break
     return fields

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+from spiders.extract.layers import JSON_LD
+
 Node = dict[str, Any]
 
 _PREFIX = re.compile(
@@ -78,7 +80,7 @@ def jsonld_nodes(values: list[Any]) -> list[Node]:
         if isinstance(node_id, str) and len(node) > 1:
             by_id.setdefault(node_id, node)
         if "@type" in node:
-            node["@layer"] = "json-ld"
+            node["@layer"] = JSON_LD.name
             nodes.append(node)
     if by_id:
         for node in nodes:

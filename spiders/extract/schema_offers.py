@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from spiders.extract.availability import normalize_availability
+from spiders.extract.layers import JSON_LD
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
 from spiders.extract.price import normalize_price
 from spiders.items import OfferItem
@@ -103,7 +104,7 @@ def _spec_price(spec: Node, currency: str | None) -> Decimal | None:
 
 def offer_item(product: Node, offer: Node | None, url: str, currency_hint: str | None) -> OfferItem:
     """One OfferItem from a product node and one of its offers."""
-    layer = str(product.get("@layer", "json-ld"))
+    layer = str(product.get("@layer", JSON_LD.name))
     item = OfferItem(url=url)
     sources: list[Node] = [offer, product] if offer is not None else [product]
     spec = _current_price_spec(offer) if offer is not None else None

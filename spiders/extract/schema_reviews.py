@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from spiders.extract.layers import JSON_LD
+from spiders.extract.markup import unclaimed_text
 from spiders.extract.meta import iso_language
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
 from spiders.extract.schema_offers import is_product
@@ -20,7 +22,7 @@ from spiders.normalize import (
 def review_item(
     review: Node, url: str, product: Node | None, locale: str | None = None
 ) -> ReviewItem:
-    layer = str(review.get("@layer", "json-ld"))
+    layer = str(review.get("@layer", JSON_LD.name))
     item = ReviewItem(url=url)
 
     def put(field: str, value: object) -> None:
@@ -28,8 +30,13 @@ def review_item(
             setattr(item, field, value)
             item.explain[field] = layer
 
-    put("text", first_text(review, "reviewBody", "description", "text"))
-    put("title", first_text(review, "name", "headline"))
+    title = first_text(review, "name", "headline")
+    text = first_text(review, "reviewBody", "description", "text")
+    element = review.get("@element")
+    if text is None and element is not None:
+        text = unclaimed_text(element)
+    put("text", text)
+    put("title", title)
     rating_node = first_value(review, "reviewRating")
     rating_source: Node = rating_node if isinstance(rating_node, dict) else review
     raw = first_value(rating_source, "ratingValue")
@@ -47,6 +54,10 @@ def review_item(
         put("best_rating", best)
         put("worst_rating", worst)
         put("rating_normalized", normalize_rating(rating, best, worst)[0])
+    if text is None and element is None and title is not None and item.rating is not None:
+        # A rated JSON-LD review whose only words are its title: they are its text. (A
+        # markup review shows its words in its element; with none there, the page was cut.)
+        put("text", title)
     put("author", first_text(review, "author", "creator"))
     put("region", first_text(review, "locationCreated", "contentLocation"))
     review_id = first_text(review, "identifier", "@id")
@@ -104,7 +115,7 @@ def aggregate_rating_item(nodes: list[Node]) -> AggregateRatingItem | None:
         )
         rating_count = _count(first_value(node, "ratingCount"))
         review_count = _count(first_value(node, "reviewCount"))
-        layer = str(node.get("@layer", "json-ld"))
+        layer = str(node.get("@layer", JSON_LD.name))
         item = AggregateRatingItem(
             rating_value=value,
             best_rating=best,

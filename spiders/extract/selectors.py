@@ -12,10 +12,11 @@ from urllib.parse import urljoin
 from parsel import Selector, SelectorList
 
 from settings.targets import Selectors
+from spiders.extract.layers import SELECTORS
 from spiders.items import OfferItem, PageExtraction, ReviewItem
 from spiders.normalize import clean_text
 
-LAYER = "selectors"
+LAYER = SELECTORS.name
 
 
 def _select(root: Selector, query: str) -> SelectorList[Selector]:
@@ -38,7 +39,8 @@ def select_text(root: Selector, query: str) -> str | None:
     return clean_text(first.xpath("string()").get())
 
 
-def _blocks(root: Selector, query: str | None) -> list[Selector]:
+def selected_blocks(root: Selector, query: str | None) -> list[Selector]:
+    """The elements ``query`` matches under ``root`` ([] for no query or a broken one)."""
     if not query:
         return []
     try:
@@ -56,7 +58,7 @@ def extract_with_selectors(
     page.language = clean_text(root.xpath("/html/@lang").get())
     explain = {"*": LAYER}
 
-    for block in _blocks(root, selectors.offer):
+    for block in selected_blocks(root, selectors.offer):
         values = {name: select_text(block, q) for name, q in selectors.offer_fields.items()}
         if not any(values.values()):
             continue
@@ -77,7 +79,7 @@ def extract_with_selectors(
         )
 
     main = page.offers[0] if page.offers else None
-    for block in _blocks(root, selectors.review):
+    for block in selected_blocks(root, selectors.review):
         values = {name: select_text(block, q) for name, q in selectors.review_fields.items()}
         if not values.get("text") and not values.get("rating"):
             continue
@@ -104,7 +106,7 @@ def extract_with_selectors(
 
 
 def _next_link(root: Selector, query: str, url: str) -> str | None:
-    matches = _blocks(root, query)
+    matches = selected_blocks(root, query)
     if not matches:
         return None
     first = matches[0]

@@ -23,6 +23,7 @@ from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
+from spiders.extract.layers import LAYERS, STRUCTURED_LAYER_NAMES, layer_coverage_key
 from spiders.items import OfferItem, ReviewItem
 from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
@@ -67,10 +68,12 @@ class _SharedWorker:
 
 # Scrapy close reasons that end a run normally (limits are normal ends too).
 _NORMAL_ENDS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
-MARKUP_LAYERS = frozenset({"json-ld", "microdata", "rdfa", "meta"})
-"""Extraction layers that read a page's own structured markup (not heuristics or selectors)."""
 REVIEW_FIELDS = ("text", "rating", "published", "title", "author_hash", "language")
 OFFER_FIELDS = ("price", "currency", "availability", "sku", "name")
+
+
+STORED_COUNTS = ("reviews_seen", "reviews_new", "offers_seen", "offers_changed")
+"""The run's counts, as the crawl run stores them, mirrored into Scrapy's stats."""
 
 
 class StorePipeline:
@@ -153,8 +156,12 @@ class StorePipeline:
         # Which layer read the item's main field: a site that drops its schema.org markup
         # still yields items through the heuristics, but the health check should know.
         main = "text" if kind == "review" else "price"
-        if item.explain.get(main) in MARKUP_LAYERS:
+        layer = item.explain.get(main) or item.explain.get("*")
+        if layer in STRUCTURED_LAYER_NAMES:
             key = f"{kind}.markup"
+            self.coverage[key] = self.coverage.get(key, 0) + 1
+        if layer in LAYERS:
+            key = layer_coverage_key(kind, layer)
             self.coverage[key] = self.coverage.get(key, 0) + 1
 
     def flush(self) -> Deferred[Any] | None:
@@ -180,6 +187,10 @@ class StorePipeline:
             self.writer.reviews_new += result.reviews_new
             self.writer.offers_seen += result.offers_seen
             self.writer.offers_changed += result.offers_changed
+        stats = self.crawler.stats
+        if stats is not None:  # what the progress line shows (spiders/progress.py)
+            for name in STORED_COUNTS:
+                stats.set_value(f"rivalscope/{name}", getattr(self.writer, name))
 
     def _failed(self, failure: Failure) -> None:
         # The batch is lost for this run only: its reviews are not known, so the next

@@ -1,0 +1,123 @@
+"""Shared by the review and rating benchmarks: saved pages, sites, folds grouped by site."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from spiders.extract.auto import extract_auto
+from spiders.items import PageExtraction
+
+# Second-level labels under which country registries sell names ("shop.co.uk", "shop.com.au").
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "gob"})
+
+
+def load_page(pages_dir: Path, page_id: str) -> bytes:
+    """Bytes of ``<id>.html.gz`` (or ``<id>.html``) in ``pages_dir``."""
+    gz = pages_dir / f"{page_id}.html.gz"
+    if gz.exists():
+        return gzip.decompress(gz.read_bytes())
+    return (pages_dir / f"{page_id}.html").read_bytes()
+
+
+def page_ids(pages_dir: Path, truth: Iterable[str]) -> list[str]:
+    """The truth's ids that have a saved page, sorted."""
+    return sorted(
+        i
+        for i in truth
+        if (pages_dir / f"{i}.html.gz").exists() or (pages_dir / f"{i}.html").exists()
+    )
+
+
+def site_of(url: str) -> str:
+    """The site a URL belongs to: its registrable name without the country or generic ending,
+    so that one shop's country domains and subdomains ("shop.fr", "www.shop.co.uk",
+    "city.shop.org") are one site and never on both sides of a fold."""
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or url
+    labels = [label for label in host.lower().split(".") if label]
+    if len(labels) > 1:
+        labels.pop()  # top-level domain
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()
+    return labels[-1] if labels else host
+
+
+def grouped_folds(groups: dict[str, str], k: int) -> list[list[str]]:
+    """``k`` folds of item ids; all ids of one group in one fold. Groups go, largest first,
+    to the fold with the fewest ids so far (ties: lowest fold), so folds are balanced and
+    the split is deterministic."""
+    by_group: dict[str, list[str]] = {}
+    for item, group in sorted(groups.items()):
+        by_group.setdefault(group, []).append(item)
+    folds: list[list[str]] = [[] for _ in range(max(1, k))]
+    for group in sorted(by_group, key=lambda g: (-len(by_group[g]), g)):
+        smallest = min(range(len(folds)), key=lambda f: (len(folds[f]), f))
+        folds[smallest].extend(by_group[group])
+    return [sorted(fold) for fold in folds if fold]
+
+
+def timed_extractions(
+    pages_dir: Path, ids: list[str], url_of: Callable[[str], str]
+) -> tuple[dict[str, PageExtraction], list[float]]:
+    """``extract_auto`` (what ``rivalscope extract`` runs) on every page, and seconds per page."""
+    pages: dict[str, PageExtraction] = {}
+    seconds: list[float] = []
+    for page_id in ids:
+        html = load_page(pages_dir, page_id)
+        start = time.perf_counter()
+        pages[page_id] = extract_auto(html, url_of(page_id))
+        seconds.append(time.perf_counter() - start)
+    return pages, seconds
+
+
+def timing_line(seconds: list[float]) -> str:
+    if not seconds:
+        return "time per page: no pages"
+    return (
+        f"time per page: median {statistics.median(seconds) * 1000:.1f} ms, "
+        f"mean {statistics.fmean(seconds) * 1000:.1f} ms, max {max(seconds) * 1000:.1f} ms"
+    )
+
+
+@dataclass
+class BenchmarkRun:
+    """A benchmark's arguments, its truth file and extraction of every page."""
+
+    args: argparse.Namespace
+    truth: dict[str, Any]
+    ids: list[str]
+    pages: dict[str, PageExtraction]
+    seconds: list[float]
+    sites: dict[str, str]
+
+
+def run_benchmark(doc: str, argv: list[str] | None, errors_help: str) -> BenchmarkRun | None:
+    """Parse ``PAGES_DIR TRUTH [--folds K] [--show-errors]``, read the truth, extract every
+    page with its URL; None (after a one-line error) when the paths are wrong."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("pages_dir", type=Path)
+    parser.add_argument("truth", type=Path)
+    parser.add_argument("--folds", type=int, default=5, help="folds grouped by site")
+    parser.add_argument("--show-errors", action="store_true", help=errors_help)
+    args = parser.parse_args(argv)
+    if not args.pages_dir.is_dir() or not args.truth.is_file():
+        print("error: give the pages folder and the truth JSON file", file=sys.stderr)
+        return None
+    truth: dict[str, Any] = json.loads(args.truth.read_text(encoding="utf-8"))
+    ids = page_ids(args.pages_dir, truth)
+    if not ids:
+        print("error: no page of the truth file is in the pages folder", file=sys.stderr)
+        return None
+    pages, seconds = timed_extractions(args.pages_dir, ids, lambda i: truth[i]["url"])
+    # The ratings set names each page's site; the reviews set has only URLs.
+    sites = {i: site_of(truth[i].get("site") or truth[i]["url"]) for i in ids}
+    return BenchmarkRun(args, truth, ids, pages, seconds, sites)

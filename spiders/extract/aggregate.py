@@ -1,0 +1,26 @@
+"""An aggregate rating item from what a layer read, with every field it set explained."""
+
+from __future__ import annotations
+
+from spiders.extract.layers import Layer
+from spiders.items import AggregateRatingItem
+from spiders.normalize import default_worst
+
+
+def aggregate_item(
+    value: float, best: float, rating_count: int | None, review_count: int | None, layer: Layer
+) -> AggregateRatingItem:
+    """``AggregateRatingItem`` on the scale ``best`` (worst: the scale's usual bottom)."""
+    item = AggregateRatingItem(
+        rating_value=value,
+        best_rating=best,
+        worst_rating=default_worst(best),
+        rating_count=rating_count,
+        review_count=review_count,
+    )
+    item.explain = {
+        name: layer.name
+        for name in ("rating_value", "best_rating", "worst_rating", "rating_count", "review_count")
+        if getattr(item, name) is not None
+    }
+    return item

@@ -1,0 +1,158 @@
+"""The words pages write aggregate ratings with, per language, in one place.
+
+"4.3 out of 5 stars · 1,234 ratings", "4,3 sur 5 (123 avis)", "4,3 z 5 gwiazdek", "4,3 av 5
+stjerner": the word between a rating and its scale, the star noun after the scale, and
+the nouns a count of ratings or reviews is written with. Written from general knowledge of
+each language (ASCII and accented forms both, case-insensitive), not from any site's pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class RatingWords:
+    """One language's words."""
+
+    of: tuple[str, ...]
+    """Between the rating and the top of its scale ("out of", "sur", "von")."""
+    stars: tuple[str, ...]
+    """Star nouns after the scale ("stars", "étoiles")."""
+    ratings: tuple[str, ...]
+    """Nouns of a count of ratings ("ratings", "votes", "évaluations")."""
+    reviews: tuple[str, ...]
+    """Nouns of a count of written reviews ("reviews", "avis", "Bewertungen")."""
+    based_on: tuple[str, ...]
+    """Between an average and its count ("4.7 from 23 votes", "4,7 basierend auf 23 ...")."""
+
+
+WORDS: dict[str, RatingWords] = {
+    "en": RatingWords(
+        ("out of", "of"), ("stars", "star"),
+        ("ratings", "rating", "votes", "vote", "global ratings", "customer ratings"),
+        ("reviews", "review", "customer reviews", "opinions", "testimonials", "comments"),
+        ("from", "based on"),
+    ),
+    "fr": RatingWords(
+        ("sur",), ("étoiles", "étoile", "etoiles", "etoile"),
+        ("évaluations", "évaluation", "evaluations", "notes", "votes", "notations"),
+        ("avis", "commentaires", "commentaire", "avis clients"),
+        ("sur", "basé sur", "basée sur", "de"),
+    ),
+    "de": RatingWords(
+        ("von",), ("sternen", "sterne", "stern"),
+        ("sternebewertungen", "bewertungen", "bewertung", "stimmen", "wertungen"),
+        ("rezensionen", "rezension", "kundenbewertungen", "kundenrezensionen", "erfahrungsberichte"),
+        ("aus", "basierend auf", "bei", "von"),
+    ),
+    "es": RatingWords(
+        ("de", "sobre"), ("estrellas", "estrella"),
+        ("valoraciones", "valoración", "valoracion", "calificaciones", "calificación", "votos"),
+        ("opiniones", "opinión", "opinion", "reseñas", "reseña", "resenas", "comentarios"),
+        ("de", "basado en", "sobre", "en"),
+    ),
+    "it": RatingWords(
+        ("su", "di"), ("stelle", "stella"),
+        ("valutazioni", "valutazione", "voti", "voto"),
+        ("recensioni", "recensione", "opinioni", "commenti"),
+        ("su", "da", "basato su", "di"),
+    ),
+    "nl": RatingWords(
+        ("van", "uit", "op"), ("sterren", "ster"),
+        ("beoordelingen", "beoordeling", "waarderingen", "stemmen", "ratings"),
+        ("reviews", "review", "recensies", "recensie", "ervaringen"),
+        ("uit", "op basis van", "van", "op"),
+    ),
+    "sv": RatingWords(
+        ("av",), ("stjärnor", "stjärna", "stjarnor"),
+        ("betyg", "röster", "roster"),
+        ("recensioner", "recension", "omdömen", "omdöme", "omdomen", "kommentarer"),
+        ("från", "baserat på", "av"),
+    ),
+    "no": RatingWords(
+        ("av", "ut av"), ("stjerner", "stjerne"),
+        ("vurderinger", "vurdering", "stemmer", "karakterer"),
+        ("anmeldelser", "anmeldelse", "omtaler", "omtale", "kommentarer"),
+        ("fra", "basert på", "av"),
+    ),
+    "da": RatingWords(
+        ("ud af", "af"), ("stjerner", "stjerne"),
+        ("bedømmelser", "bedømmelse", "vurderinger", "stemmer"),
+        ("anmeldelser", "anmeldelse", "kommentarer"),
+        ("fra", "baseret på", "ud fra", "af"),
+    ),
+    "pl": RatingWords(
+        ("z", "na"), ("gwiazdek", "gwiazdki", "gwiazdka", "gwiazdkach"),
+        ("ocen", "oceny", "ocena", "głosów", "głosy", "glosow"),
+        ("opinii", "opinie", "opinia", "recenzji", "recenzje", "komentarzy"),
+        ("z", "na podstawie", "na"),
+    ),
+    "pt": RatingWords(
+        ("de", "em"), ("estrelas", "estrela"),
+        ("avaliações", "avaliação", "avaliacoes", "classificações", "votos"),
+        ("opiniões", "opinião", "opinioes", "comentários", "comentarios", "análises"),
+        ("de", "com base em", "em"),
+    ),
+}  # fmt: skip
+# A page in another language (or none declared) is read with every language's words.
+_ALL = "*"
+
+
+@dataclass(frozen=True)
+class RatingPatterns:
+    """Compiled patterns for one language (or all)."""
+
+    value: re.Pattern[str]
+    """Groups: rating, scale ("4,3 sur 5", "4.3/5"), an optional star noun."""
+    count_after: re.Pattern[str]
+    """A count then its noun ("1,234 global ratings", "(123 avis)"), at the start."""
+    count_before: re.Pattern[str]
+    """A noun then its count in brackets or after a colon ("Bewertungen: 123")."""
+    based_on: re.Pattern[str]
+    """Groups: an average, its count, the count's noun ("4.7 from 23 votes")."""
+    review_nouns: frozenset[str]
+
+
+def _alternation(words: set[str]) -> str:
+    # Longest first so that "out of" wins over "of", "global ratings" over "ratings".
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
+
+
+_NUMBER = r"\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+|\d+"
+_VALUE = r"\d{1,3}(?:[.,]\d{1,2})?"
+
+
+@lru_cache(maxsize=32)
+def rating_patterns(language: str | None) -> RatingPatterns:
+    """Patterns for a page's ISO 639-1 language (with English, which pages mix in); every
+    language's when it is unknown."""
+    chosen = [WORDS[language], WORDS["en"]] if language in WORDS else list(WORDS.values())
+    of = _alternation({w for words in chosen for w in words.of})
+    stars = _alternation({w for words in chosen for w in words.stars})
+    nouns = _alternation({w for words in chosen for w in (*words.ratings, *words.reviews)})
+    review_nouns = frozenset(w.casefold() for words in chosen for w in words.reviews)
+    based_on = _alternation({w for words in chosen for w in words.based_on})
+    flags = re.IGNORECASE
+    return RatingPatterns(
+        value=re.compile(
+            rf"(?<![\d.,\-–])({_VALUE})\s*(?:/|(?:{of})\s)\s*(5|10|100)(?![\d.,]\d)"
+            rf"(\s*(?:{stars})\b)?",
+            flags,
+        ),
+        count_after=re.compile(
+            rf"\W{{0,3}}(?:(?:{based_on})\s+)?({_NUMBER})\s*(?:[^\W\d]+\s+){{0,2}}?({nouns})\b",
+            flags,
+        ),
+        count_before=re.compile(rf"\W{{0,3}}({nouns})\s*[(:]\s*({_NUMBER})\b", flags),
+        based_on=re.compile(
+            rf"(?<![\d.,\-–])({_VALUE})\s+(?:{based_on})\s+({_NUMBER})\s*"
+            rf"(?:[^\W\d]+\s+){{0,2}}?({nouns})\b",
+            flags,
+        ),
+        review_nouns=review_nouns,
+    )

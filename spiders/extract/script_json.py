@@ -1,0 +1,103 @@
+"""JSON values held in a page's ``<script>`` elements (not JSON-LD, read by ``jsonld``).
+
+Shops keep their state in scripts: ``<script type="application/json">`` (``__NEXT_DATA__``
+and the like), ``window.__INITIAL_STATE__ = {...}``, ``var reviews = [...]``,
+``x = JSON.parse("...")``. Every value is parsed as strict JSON from where it starts; a
+value that is JavaScript rather than JSON is skipped. Bounded whatever a site sends: scripts
+over ``MAX_SCRIPT_CHARS`` are not read, reading stops after ``MAX_PAGE_CHARS`` of parsed
+script text, and nothing raises.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import lxml.html
+
+from spiders.extract.jsonld import parse_jsonld_block
+
+MAX_SCRIPT_CHARS = 3_000_000
+MAX_PAGE_CHARS = 8_000_000
+MAX_VALUES_PER_SCRIPT = 50
+
+_DECODER = json.JSONDecoder(strict=False)
+# Script types that hold code or data we can read; templates (text/x-template, text/html)
+# and other languages are not JSON.
+_CODE_TYPES = frozenset(
+    {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
+     "application/ecmascript", "text/babel"}
+)  # fmt: skip
+# `name = {`, `a.b["c"] = [`: the value starts at the brace. The pattern starts with "=" so
+# the scan jumps from one "=" to the next; `==`, `!=`, `<=`, `>=` are ruled out after.
+_ASSIGNMENT = re.compile(r"=\s*[\[{]")
+_NOT_ASSIGNMENT = frozenset("=!<>")
+_JSON_PARSE = re.compile(r"""JSON\.parse\(\s*(["'])""")
+# The first character JSON.parse('...') content must start with to be worth decoding.
+_OPENERS = "{["
+
+
+def script_json_values(root: lxml.html.HtmlElement) -> list[object]:
+    """Every JSON object or array the page's non-JSON-LD scripts hold, in page order."""
+    values: list[object] = []
+    budget = MAX_PAGE_CHARS
+    for script in root.iter("script"):
+        kind = (script.get("type") or "").strip().lower()
+        text = script.text
+        if not text or "ld+json" in kind or len(text) > MAX_SCRIPT_CHARS or len(text) > budget:
+            continue
+        if "json" in kind:
+            budget -= len(text)
+            found, _ = parse_jsonld_block(text)  # the same repairs suit any JSON block
+            values.extend(v for v in found if isinstance(v, dict | list))
+        elif kind in _CODE_TYPES and ("=" in text or "JSON.parse" in text):
+            budget -= len(text)
+            values.extend(_values_in_code(text))
+    return values
+
+
+def _values_in_code(text: str) -> Iterator[object]:
+    """JSON values assigned or passed to JSON.parse in JavaScript code (at most
+    ``MAX_VALUES_PER_SCRIPT``)."""
+    found = 0
+    position = 0
+    for match in _ASSIGNMENT.finditer(text):
+        start = match.end() - 1
+        if start < position or text[match.start() - 1 : match.start()] in _NOT_ASSIGNMENT:
+            continue  # inside a value already read, or a comparison
+        try:
+            value, position = _DECODER.raw_decode(text, start)
+        except (ValueError, RecursionError):
+            continue
+        yield value
+        found += 1
+        if found >= MAX_VALUES_PER_SCRIPT:
+            return
+    for match in _JSON_PARSE.finditer(text):
+        value = _parsed_string(text, match.end() - 1, match.group(1))
+        if value is not None:
+            yield value
+            found += 1
+            if found >= MAX_VALUES_PER_SCRIPT:
+                return
+
+
+def _parsed_string(text: str, start: int, quote: str) -> object | None:
+    """The JSON value inside the JavaScript string literal at ``start``, or None."""
+    try:
+        if quote == '"':
+            literal, _ = _DECODER.raw_decode(text, start)
+        else:
+            end = start + 1
+            while end < len(text) and text[end] != "'":
+                end += 2 if text[end] == "\\" else 1
+            body = text[start + 1 : end].replace("\\'", "'")
+            # A single-quoted literal leaves double quotes bare: escape them for JSON.
+            literal = _DECODER.decode('"' + re.sub(r'(?<!\\)"', r'\\"', body) + '"')
+        if not isinstance(literal, str) or literal.lstrip()[:1] not in _OPENERS:
+            return None
+        value = _DECODER.decode(literal)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict | list) else None

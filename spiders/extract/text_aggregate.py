@@ -1,0 +1,205 @@
+"""Aggregate ratings a page writes only as text: "4.3 out of 5 stars · 1,234 ratings".
+
+The page's text (and the ``aria-label``, ``title`` and ``alt`` words of its elements, where
+star widgets say their rating) is read in document order with the page language's words
+(``spiders.extract.rating_words``). A rating is "X of 5/10/100" followed by a star noun or
+a count of ratings or reviews; a bare "1 of 5" (a carousel, a page number) is not one.
+The product's own aggregate is the first rating with a count after it (product cards in
+carousels show a bare number; a review's own rating has none). Markup
+aggregates take precedence: this layer is read only when markup has none, or to fill the
+count of a markup rating it agrees with.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+
+from spiders.extract.aggregate import aggregate_item
+from spiders.extract.layers import HEURISTIC
+from spiders.extract.rating_words import RatingPatterns, rating_patterns
+from spiders.items import AggregateRatingItem
+from spiders.normalize import infer_scale
+
+MAX_TEXT_CHARS = 2_000_000
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})
+_LABEL_ATTRS = ("aria-label", "title", "alt")
+# Controls say what they would do ("Rate this 1 out of 5 stars"), not what the page shows.
+_CONTROL_TAGS = frozenset({"input", "button", "textarea", "label", "form"})
+_CONTROL_ROLES = frozenset(
+    {"button", "radio", "radiogroup", "slider", "option", "checkbox", "menuitemradio",
+     "spinbutton", "switch", "tab"}
+)  # fmt: skip
+_WIDGET_SPAN = 400
+_VALUE_MATCH_TOLERANCE = 0.051
+
+
+@dataclass(frozen=True)
+class TextRating:
+    """One rating written in the page's text."""
+
+    value: float
+    best: float
+    stars: bool
+    """A star noun follows the scale."""
+    rating_count: int | None
+    review_count: int | None
+    position: int
+
+
+def page_text(root: lxml.html.HtmlElement) -> str:
+    """The body's text and label attributes in document order, one space between pieces,
+    at most ``MAX_TEXT_CHARS``; scripts, styles and controls left out. (Comments are
+    gone: ``parse_document`` drops them.)"""
+    body = root.find("body")
+    pieces: list[str] = []
+    size = 0
+    walker = lxml.etree.iterwalk(body if body is not None else root, events=("start", "end"))
+    for event, element in walker:
+        if size >= MAX_TEXT_CHARS:
+            break
+        if event == "end":
+            piece = element.tail
+        elif _skipped(element):
+            walker.skip_subtree()
+            continue
+        else:
+            labels = [element.get(a) for a in _LABEL_ATTRS] if element.attrib else []
+            piece = " ".join([*(v for v in labels if v), element.text or ""])
+        if piece:
+            pieces.append(piece)
+            size += len(piece)
+    return " ".join(" ".join(pieces).split())[:MAX_TEXT_CHARS]
+
+
+def _skipped(element: lxml.html.HtmlElement) -> bool:
+    """Code, styles, and controls (which say what they would do, "Rate 1 out of 5 stars",
+    not what the page shows)."""
+    tag = element.tag
+    if not isinstance(tag, str) or tag in _SKIP or tag in _CONTROL_TAGS:
+        return True
+    role = element.get("role")
+    return role is not None and role.strip().lower() in _CONTROL_ROLES
+
+
+def _count(text: str) -> int | None:
+    digits = re.sub(r"\D", "", text)
+    return int(digits) if digits and len(digits) <= 9 else None
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
+    """Every rating the text writes, in order, with the count written next to it; the
+    ratings of a star picker ("1 of 5", "2 of 5", "3 of 5" in a row) left out."""
+    found = []
+    spans: list[tuple[int, int]] = []
+    for match in patterns.value.finditer(text):
+        spans.append(match.span())
+        value, best = _number(match.group(1)), float(match.group(2))
+        if not 0 < value <= best:
+            continue
+        rating_count, review_count = _counts_after(text, match.end(), patterns)
+        stars = match.group(3) is not None
+        if stars or rating_count or review_count:
+            found.append(TextRating(value, best, stars, rating_count, review_count, match.start()))
+    for match in patterns.based_on.finditer(text):
+        if any(start <= match.start() < end for start, end in spans):
+            continue  # "4.3 out of 5 based on 87 reviews": the 5 is a scale, read above
+        value = _number(match.group(1))
+        n = _count(match.group(2))
+        # An average is at most 5, or a decimal at most 10 ("8.2 from 120 votes");
+        # "10 of 50 reviews" is a page of a list.
+        plausible = value <= 5 or (value <= 10 and not value.is_integer())
+        if value > 0 and plausible and n:
+            best = infer_scale(value, None, None)[0]
+            is_review = _is_review_noun(match.group(3), patterns)
+            found.append(TextRating(value, best, False, None if is_review else n,
+                                    n if is_review else None, match.start()))  # fmt: skip
+    found.sort(key=lambda r: r.position)
+    return _without_pickers(found)
+
+
+def _is_review_noun(noun: str, patterns: RatingPatterns) -> bool:
+    return " ".join(noun.casefold().split()) in patterns.review_nouns
+
+
+def _counts_after(text: str, end: int, patterns: RatingPatterns) -> tuple[int | None, int | None]:
+    """(rating count, review count) written right after a rating."""
+    count = patterns.count_after.match(text, end)
+    if count is not None:
+        number, noun = count.group(1), count.group(2)
+    else:
+        count = patterns.count_before.match(text, end)
+        if count is None:
+            return None, None
+        noun, number = count.group(1), count.group(2)
+    n = _count(number)
+    if not n:
+        return None, None
+    return (None, n) if _is_review_noun(noun, patterns) else (n, None)
+
+
+def _without_pickers(ratings: list[TextRating]) -> list[TextRating]:
+    """Drop runs of three or more whole ratings on one scale that step by one, close
+    together: the options of a star picker or a filter, not a rating."""
+    dropped: set[int] = set()
+    run: list[int] = []
+    for index, rating in enumerate(ratings):
+        previous = ratings[run[-1]] if run else None
+        steps = (
+            previous is not None
+            and rating.value.is_integer()
+            and previous.best == rating.best
+            and abs(rating.value - previous.value) == 1
+            and rating.position - previous.position <= _WIDGET_SPAN
+        )
+        if not steps:
+            if len(run) >= 3:
+                dropped.update(run)
+            run = [index] if rating.value.is_integer() else []
+        else:
+            run.append(index)
+    if len(run) >= 3:
+        dropped.update(run)
+    return [r for i, r in enumerate(ratings) if i not in dropped]
+
+
+def choose_text_rating(ratings: list[TextRating]) -> TextRating | None:
+    """The page's own aggregate among the ratings its text writes: the first with a count.
+    (A rating without one is a product card's or a review's: on pages without an
+    aggregate, the most shown of those was another product's.)"""
+    return next((r for r in ratings if r.rating_count or r.review_count), None)
+
+
+def text_aggregate_rating(
+    root: lxml.html.HtmlElement, language: str | None
+) -> AggregateRatingItem | None:
+    """The aggregate rating the page writes as text, read with ``language``'s words."""
+    chosen = choose_text_rating(text_ratings(page_text(root), rating_patterns(language)))
+    if chosen is None:
+        return None
+    return aggregate_item(
+        chosen.value, chosen.best, chosen.rating_count, chosen.review_count, HEURISTIC
+    )
+
+
+def add_text_counts(markup: AggregateRatingItem, text: AggregateRatingItem | None) -> None:
+    """Give a markup aggregate without counts the counts the page writes next to the
+    same rating."""
+    if text is None or markup.rating_value is None or text.rating_value is None:
+        return
+    if markup.rating_count is not None or markup.review_count is not None:
+        return
+    if abs(markup.rating_value - text.rating_value) > _VALUE_MATCH_TOLERANCE:
+        return
+    for name in ("rating_count", "review_count"):
+        value = getattr(text, name)
+        if value is not None:
+            setattr(markup, name, value)
+            markup.explain[name] = HEURISTIC.name

@@ -1,0 +1,175 @@
+"""Aggregate ratings written only as text, in the page's language (self-written phrases)."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from spiders.extract.auto import extract_auto
+from spiders.extract.rating_words import WORDS, rating_patterns
+from spiders.extract.text_aggregate import (
+    TextRating,
+    add_text_counts,
+    choose_text_rating,
+    page_text,
+    text_aggregate_rating,
+    text_ratings,
+)
+from spiders.items import AggregateRatingItem
+
+URL = "https://shop.example/p/kettle-9"
+
+
+def _page(body: str, lang: str = "en") -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html lang='{lang}'><body>{body}</body></html>")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value", "best", "ratings", "reviews"),
+    [
+        ("4.3 out of 5 stars · 1,234 ratings", "en", 4.3, 5, 1234, None),
+        ("Rated 4.3 out of 5 based on 87 customer reviews", "en", 4.3, 5, None, 87),
+        ("4.3 out of 5 stars 230 global ratings", "en", 4.3, 5, 230, None),
+        ("4,3/5 (123 avis)", "fr", 4.3, 5, None, 123),
+        ("3,6 sur 5 étoiles 8 évaluations", "fr", 3.6, 5, 8, None),
+        ("4,5 von 5 Sternen 2.345 Bewertungen", "de", 4.5, 5, 2345, None),
+        ("4,8 basierend auf 120 Bewertungen", "de", 4.8, 5, 120, None),
+        ("4,2 de 5 estrellas 87 valoraciones", "es", 4.2, 5, 87, None),
+        ("4,4 su 5 stelle 45 recensioni", "it", 4.4, 5, None, 45),
+        ("4,1 van 5 sterren (12 beoordelingen)", "nl", 4.1, 5, 12, None),
+        ("4,6 av 5 stjärnor 31 betyg", "sv", 4.6, 5, 31, None),
+        ("4,3 av 5 stjerner, 78 vurderinger", "no", 4.3, 5, 78, None),
+        ("4,3 ud af 5 stjerner 9 anmeldelser", "da", 4.3, 5, None, 9),
+        ("4,3 z 5 gwiazdek (56 opinii)", "pl", 4.3, 5, None, 56),
+        ("4,7 de 5 estrelas 1 234 avaliações", "pt", 4.7, 5, 1234, None),
+        ("8,2/10 · 1 204 avis", "fr", 8.2, 10, None, 1204),
+        ("4.7 from 23 votes", "en", 4.7, 5, 23, None),
+        ("Reviews (14) 4.5/5", "en", None, None, None, None),  # the count is before: not read
+        ("4.5 out of 5 stars: Reviews (14)", "en", 4.5, 5, None, 14),
+        ("4,3 z 5 (56 opinii)", None, 4.3, 5, None, 56),  # no language declared: all words
+    ],
+)
+def test_text_aggregate_rating(
+    text: str,
+    language: str | None,
+    value: float | None,
+    best: float | None,
+    ratings: int | None,
+    reviews: int | None,
+) -> None:
+    found = text_aggregate_rating(_page(f"<h1>Kettle</h1><p>{text}</p>"), language)
+    if value is None:
+        assert found is None
+        return
+    assert found is not None
+    assert (found.rating_value, found.best_rating) == (value, best)
+    assert (found.rating_count, found.review_count) == (ratings, reviews)
+    assert found.explain["rating_value"] == "heuristic"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>4.5 out of 5 stars</p>",  # a review's own rating or a product card's: no count
+        "<p>Page 1 of 5</p><p>Showing 1-10 of 50 reviews</p>",
+        "<p>0 out of 5 stars 0 ratings</p>",  # nothing rated yet
+        "<p>7 out of 5 stars 12 ratings</p>",  # above its scale
+        # a star picker: every option says what clicking it would give
+        "<span>1 out of 5 stars (12 ratings)</span><span>2 out of 5 stars (12 ratings)</span>"
+        "<span>3 out of 5 stars (12 ratings)</span>",
+        "<span role='button' aria-label='Rate 4 out of 5 stars (12 ratings)'></span>",
+        "<button>4.5 out of 5 stars 12 ratings</button>",
+        "<script>var r = '4.5 out of 5 stars 12 ratings';</script>",
+    ],
+)
+def test_text_that_is_not_an_aggregate(body: str) -> None:
+    assert text_aggregate_rating(_page(body), "en") is None
+
+
+def test_the_first_rating_with_a_count_is_the_products() -> None:
+    body = (
+        "<div>Other kettle 4.5 out of 5 stars 1,234</div>"  # a carousel card: a bare number
+        "<h1>Kettle</h1><span aria-label='4.2 out of 5 stars'></span><a>230 global ratings</a>"
+        "<div>Cup 3.9 out of 5 stars 88 ratings</div>"
+    )
+    found = text_aggregate_rating(_page(body), "en")
+    assert found is not None and (found.rating_value, found.rating_count) == (4.2, 230)
+
+
+def test_the_page_language_chooses_the_words() -> None:
+    text = "4,3 z 5 (56 opinii)"
+    assert rating_patterns("pl").value.search(text)
+    assert not rating_patterns("de").value.search(text)  # German writes "von"
+    assert rating_patterns("xx") == rating_patterns(None)  # unknown: every language
+    assert set(WORDS) >= {"en", "fr", "pl", "no", "de", "es", "it", "nl", "sv"}
+
+
+def test_page_text_reads_labels_and_skips_code() -> None:
+    root = _page(
+        "<div title='Top pick'>A<img alt='4 of 5 stars'><b>B</b>C</div>"
+        "<style>.x{}</style><script>var x = 1;</script><p>D<button>no</button>E<i></i>F</p>"
+        "<span role='radio'>no</span>G"
+    )
+    assert page_text(root) == "Top pick A 4 of 5 stars B C D E F G"
+
+
+def _rating(value: float, position: int, *, count: int | None = None) -> TextRating:
+    return TextRating(value, 5.0, True, count, None, position)
+
+
+def test_choose_and_pickers() -> None:
+    assert choose_text_rating([_rating(4.5, 0), _rating(4.2, 10, count=3)]) == _rating(
+        4.2, 10, count=3
+    )
+    assert choose_text_rating([_rating(4.5, 0)]) is None
+    patterns = rating_patterns("en")
+    stars = " ".join(f"{n} out of 5 stars" for n in range(1, 6))
+    assert text_ratings(f"{stars} 4.6 from 12 votes", patterns) == [
+        TextRating(4.6, 5.0, False, 12, None, len(stars) + 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("markup", "text", "counts"),
+    [
+        (AggregateRatingItem(4.3), AggregateRatingItem(4.3, rating_count=12), (12, None)),
+        (AggregateRatingItem(4.3), AggregateRatingItem(4.0, rating_count=12), (None, None)),
+        (
+            AggregateRatingItem(4.3, review_count=3),
+            AggregateRatingItem(4.3, rating_count=12),
+            (None, 3),
+        ),
+        (AggregateRatingItem(4.3), None, (None, None)),
+    ],
+)
+def test_add_text_counts(
+    markup: AggregateRatingItem,
+    text: AggregateRatingItem | None,
+    counts: tuple[int | None, int | None],
+) -> None:
+    add_text_counts(markup, text)
+    assert (markup.rating_count, markup.review_count) == counts
+
+
+def test_markup_aggregates_take_precedence() -> None:
+    jsonld = (
+        '<script type=\'application/ld+json\'>{"@type": "Product", "name": "Kettle",'
+        ' "aggregateRating": {"ratingValue": "4.1", "reviewCount": "9"}}</script>'
+    )
+    html = f"<html><body>{jsonld}<p>4.3 out of 5 stars 12 ratings</p></body></html>"
+    found = extract_auto(html, URL).aggregate_rating
+    assert found is not None
+    assert (found.rating_value, found.review_count, found.rating_count) == (4.1, 9, None)
+    text_only = extract_auto("<html><body><p>4.3 out of 5 stars 12 ratings</p></body></html>", URL)
+    assert text_only.aggregate_rating is not None
+    assert text_only.aggregate_rating.rating_value == 4.3
+
+
+def test_aggregate_item_explains_what_the_layer_set() -> None:
+    from spiders.extract.aggregate import aggregate_item
+    from spiders.extract.layers import EMBEDDED_JSON
+
+    item = aggregate_item(8.0, 10.0, None, 3, EMBEDDED_JSON)
+    assert (item.rating_value, item.best_rating, item.review_count) == (8.0, 10.0, 3)
+    assert set(item.explain) == {"rating_value", "best_rating", "worst_rating", "review_count"}
+    assert set(item.explain.values()) == {"embedded-json"}
