@@ -44,9 +44,14 @@ def server(shops: list[DemoShop]) -> Iterator[DemoServer]:
         yield running
 
 
-def _targets(tmp_path: Path, server: DemoServer, shops: list[DemoShop]) -> Path:
+def _targets(tmp_path: Path, server: DemoServer, shops: list[DemoShop], slow: bool = False) -> Path:
+    text = targets_toml(server.base_url, shops)
+    if slow:
+        # One request at a time, with a pause (tests/test_crawl_kill.py).
+        text = text.replace("download_delay = 0\n", "download_delay = 0.3\n")
+        text = text.replace("concurrency = 8\n", "concurrency = 1\n")
     path = tmp_path / "targets.toml"
-    path.write_text(targets_toml(server.base_url, shops), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
