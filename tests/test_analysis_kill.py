@@ -5,7 +5,6 @@ once train one model and analyse each review once."""
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -65,6 +64,13 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def _analysed(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(select(func.count()).select_from(REVIEW_ANALYSIS)).scalar_one()
+        )
+
+
 def _each_review_once(engine: Engine) -> None:
     with engine.connect() as connection:
         analysed = connection.execute(
@@ -99,14 +105,19 @@ def test_kill_9_leaves_no_worker_and_a_rerun_completes(
 ) -> None:
     add_reviews(engine, rated(REVIEWS))
     models = tmp_path / "models"
-    rng = random.Random(3)
-    for _ in range(3):
+    for trial in range(3):
+        before = _analysed(engine)
         process = _analyze(db_url, models, "--workers", "2", capture=False)
+        # Kill points the test controls (a random delay raced an analysis that now takes
+        # under two seconds): the first trial as soon as the workers exist (training or
+        # the first chunks), the others once this run has stored some analyses, not all.
         deadline = time.monotonic() + 120
-        while not _children(process.pid) and process.poll() is None:
+        while process.poll() is None:
             assert time.monotonic() < deadline
-            time.sleep(0.05)
-        time.sleep(rng.uniform(0.0, 2.0))
+            if _children(process.pid) and (trial == 0 or _analysed(engine) > before):
+                break
+            time.sleep(0.02)
+        assert process.poll() is None, "analyze finished before it could be killed"
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         deadline = time.monotonic() + 10
