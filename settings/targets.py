@@ -80,6 +80,29 @@ class Limits(_Strict):
     Every page of a paginated list is one level deeper, so small limits cut long lists."""
     timeout_s: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
     """Wall-clock limit for one crawl in seconds."""
+    max_response_mb: float = Field(default=10.0, gt=0, le=1024)
+    """A page larger than this (in MiB, after decompression too) is refused and recorded."""
+    warn_response_mb: float = Field(default=2.0, gt=0, le=1024)
+    """A page larger than this is kept but recorded (``response_over_warn_size``)."""
+    max_memory_mb: int = Field(default=500, ge=150, le=65536)
+    """The crawl process stops (recorded, reason ``memusage_exceeded``) above this memory,
+    however many requests run at once."""
+    download_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    """Seconds one request may take, answer included."""
+    max_redirects: int = Field(default=10, ge=0, le=50)
+    """Redirects followed for one request; more is recorded as a redirect loop."""
+    max_retry_after_s: float = Field(default=60.0, ge=0, le=24 * 3600)
+    """A 429/503 asking to wait up to this long is retried after the wait; longer is
+    recorded and not retried."""
+
+    @model_validator(mode="after")
+    def _warn_below_max(self) -> Limits:
+        if self.warn_response_mb > self.max_response_mb:
+            raise ValueError(
+                f"warn_response_mb ({self.warn_response_mb:g}) is above "
+                f"max_response_mb ({self.max_response_mb:g}); lower it"
+            )
+        return self
 
 
 class Politeness(_Strict):
@@ -175,9 +198,10 @@ class Source(_Strict):
     allowed_domains: list[str] = Field(default_factory=list)
     """Hosts the crawl stays on; defaults to the hosts of start_urls and sitemap."""
     follow: list[str] = Field(default_factory=list)
-    """Regular expressions; only links whose URL matches one are followed (all if empty)."""
+    """Regular expressions (RE2 syntax: matched in linear time); only links whose URL
+    matches one are followed (all if empty)."""
     deny: list[str] = Field(default_factory=list)
-    """Regular expressions; links whose URL matches one are never followed."""
+    """Regular expressions (RE2 syntax); links whose URL matches one are never followed."""
     holds: Literal["reviews", "offers", "both"] = "both"
     """What the source is crawled for."""
     mode: Literal["auto", "selectors"] = "auto"
@@ -211,11 +235,14 @@ class Source(_Strict):
     @field_validator("follow", "deny")
     @classmethod
     def _regexes(cls, value: list[str]) -> list[str]:
+        from settings.url_patterns import compile_url_pattern
+
         for pattern in value:
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+            compile_url_pattern(pattern)  # ValueError with the reason if RE2 cannot run it
         return value
 
     @field_validator("language")

@@ -28,6 +28,9 @@ class OfferItem:
     """ISO 4217 code, e.g. ``"EUR"``, ``"NOK"``, ``"PLN"``."""
     currency_raw: str | None = None
     """Currency symbol or text found near the price (``"kr"``, ``"zł"``)."""
+    price_problem: str | None = None
+    """Why the price found was refused (``spiders.extract.price.PRICE_REFUSALS``); the
+    offer is then dropped with this reason."""
     availability: str | None = None
     """``"InStock"``, ``"OutOfStock"``, ``"PreOrder"``, ``"BackOrder"``,
     ``"LimitedAvailability"``, ``"Discontinued"`` (schema.org names), or None if unknown."""

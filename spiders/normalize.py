@@ -8,6 +8,7 @@ scales) and the pipeline (which validates them) alike.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 import warnings
@@ -41,6 +42,25 @@ def _to_float(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+_PLAIN_NUMBER = re.compile(r"^[-+\u2212]?\d{1,15}(?:[.,]\d{1,15})?$")
+MAX_NUMBER = 1e15
+"""Larger numbers in ratings and scales are ids or hostile input, never a rating."""
+
+
+def plain_number(value: object) -> float | None:
+    """A number as markup or a field writes it, with its sign (``"-3"`` -> -3.0, ``"4,5"`` ->
+    4.5); None for exponent forms (``"1e400"``), non-finite values and absurd magnitudes."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        number = float(value) if abs(value) < MAX_NUMBER else None
+        return number if number is not None and math.isfinite(number) else None
+    text = str(value).strip()
+    if not _PLAIN_NUMBER.match(text):
+        return None
+    return float(text.replace(",", ".").replace("\u2212", "-"))
+
+
 def rating_out_of(text: str) -> tuple[float, float] | None:
     """(rating, best) of "4/5", "8 out of 10", "4,5 sur 5", "3 av 6", "2 na 5", "4 de 5"."""
     match = _OUT_OF.search(text)
@@ -57,7 +77,8 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
     if raw is None or isinstance(raw, bool):
         return None, None
     if isinstance(raw, int | float):
-        return float(raw), best_hint
+        number = plain_number(raw)  # no infinity, NaN or 1e300 as a rating
+        return (number, best_hint) if number is not None else (None, None)
     if not isinstance(raw, str) or not raw.strip():
         return None, None
     text = raw.strip()

@@ -7,12 +7,12 @@ root, or ``rivalscope crawl``. Extraction is delegated to the pure functions in
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlparse
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -22,7 +22,9 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from settings.targets import Company, Source, Targets, load_targets
+from settings.url_patterns import UrlFilter
 from spiders.extract.selectors import extract_with_selectors
+from spiders.fetch_problems import count_problem, failure_reason
 from spiders.items import PageExtraction
 from spiders.keys import review_content_key
 
@@ -77,18 +79,20 @@ class TargetSpider(scrapy.Spider):
             self.company, self.source = loaded.find_source(source)
         super().__init__(name=self.name, **kwargs)
         self.allowed_domains = self.source.domains()
+        self.warn_size = int(self.source.limits.warn_response_mb * 1024 * 1024)
         self.known_review_keys: set[str] = set()
+        self.refused: str | None = None
         self.incremental_allowed = False
-        self._links = LinkExtractor(
-            allow=self.source.follow or (),
-            deny=self.source.deny or (),
-            deny_extensions=None,
-        )
+        # follow/deny run on RE2 (linear time) here, not in LinkExtractor's Python regexes.
+        self._patterns = UrlFilter(self.source.follow, self.source.deny)
+        self._links = LinkExtractor(deny_extensions=None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TargetSpider:
         spider: TargetSpider = super().from_crawler(crawler, *args, **kwargs)
         spider._apply_source_settings(crawler)
+        crawler.signals.connect(spider.on_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
 
     def _apply_source_settings(self, crawler: Crawler) -> None:
@@ -111,12 +115,21 @@ class TargetSpider(scrapy.Spider):
         settings.set("CLOSESPIDER_PAGECOUNT", limits.max_pages, priority="spider")
         settings.set("CLOSESPIDER_TIMEOUT", limits.timeout_s, priority="spider")
         settings.set("DEPTH_LIMIT", limits.max_depth, priority="spider")
+        mib = 1024 * 1024
+        settings.set("DOWNLOAD_MAXSIZE", int(limits.max_response_mb * mib), priority="spider")
+        settings.set("DOWNLOAD_WARNSIZE", int(limits.warn_response_mb * mib), priority="spider")
+        settings.set("MEMUSAGE_LIMIT_MB", limits.max_memory_mb, priority="spider")
+        settings.set("DOWNLOAD_TIMEOUT", limits.download_timeout_s, priority="spider")
+        settings.set("REDIRECT_MAX_TIMES", limits.max_redirects, priority="spider")
+        settings.set("RIVALSCOPE_MAX_RETRY_AFTER_S", limits.max_retry_after_s, priority="spider")
         if not polite.obey_robots:
             self.logger.warning(
                 "robots.txt is NOT obeyed for source %s (targets file)", self.source.name
             )
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.refused is not None:  # another crawl of the source runs (store pipeline)
+            return
         for url in self.source.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
         if self.source.sitemap:
@@ -149,16 +162,19 @@ class TargetSpider(scrapy.Spider):
                 yield scrapy.Request(loc, callback=self.parse, errback=self.on_error)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            return
         stats = self.crawler.stats
         assert stats is not None
+        stats.inc_value(f"{STAT}/pages_parsed")  # a page answered (robots.txt and errors aside)
+        if not isinstance(response, TextResponse):
+            return
         try:
             page = extract_page(response.text, response.url, self.source)
         except Exception as exc:
             # Extraction is written not to raise; if it does, the page is lost, not the crawl.
             self._error(f"{response.url}: extraction failed ({type(exc).__name__}: {exc})")
             page = PageExtraction(url=response.url)
+        if len(response.body) > self.warn_size:
+            count_problem(stats, "response_over_warn_size")
         if _truncated(response):
             page.warnings.append("truncated HTML: the page ends before </html>")
         if page.warnings:
@@ -214,6 +230,8 @@ class TargetSpider(scrapy.Spider):
             parsed = urlparse(link.url)
             if parsed.path == here or not self._on_allowed_host(parsed.hostname):
                 continue
+            if not self._patterns.wanted(link.url):
+                continue
             yield response.follow(link.url, callback=self.parse, errback=self.on_error)
 
     def _on_allowed_host(self, host: str | None) -> bool:
@@ -223,9 +241,7 @@ class TargetSpider(scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def _wanted(self, url: str) -> bool:
-        if any(re.search(p, url) for p in self.source.deny):
-            return False
-        return not self.source.follow or any(re.search(p, url) for p in self.source.follow)
+        return self._patterns.wanted(url)
 
     # -- errors ------------------------------------------------------------------
 
@@ -233,7 +249,10 @@ class TargetSpider(scrapy.Spider):
         """A download failed or the server answered >= 400: count it, keep crawling."""
         stats = self.crawler.stats
         assert stats is not None
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        reason = failure_reason(failure)
+        if reason is not None:
+            count_problem(stats, reason)
+        elif failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # robots.txt said no (counted by Scrapy as robotstxt/forbidden)
         stats.inc_value(f"{STAT}/http_errors")
         if isinstance(failure.value, HttpError):
@@ -242,9 +261,29 @@ class TargetSpider(scrapy.Spider):
         else:
             request = getattr(failure, "request", None)
             url = request.url if request is not None else "?"
-            self._sample(
-                f"{failure.type.__name__ if failure.type else 'error'}: {url}: {failure.getErrorMessage()}"
-            )
+            kind = reason or (failure.type.__name__ if failure.type else "error")
+            self._sample(f"{kind}: {url}: {failure.getErrorMessage()}")
+
+    def on_scheduled(self, request: scrapy.Request) -> None:
+        """A redirect to another host: Scrapy's OffsiteMiddleware drops it silently as it is
+        scheduled, so it is recorded here."""
+        if "redirect_times" in request.meta and not self._on_allowed_host(
+            urlparse(request.url).hostname
+        ):
+            self._redirect_problem("offsite_redirect", request)
+
+    def on_dropped(self, request: scrapy.Request) -> None:
+        """A redirect back to a page seen already (a loop); other dropped requests are
+        duplicate links, which are normal."""
+        if "redirect_times" in request.meta:
+            self._redirect_problem("redirect_loop", request)
+
+    def _redirect_problem(self, reason: str, request: scrapy.Request) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        count_problem(stats, reason)
+        stats.inc_value(f"{STAT}/http_errors")
+        self._sample(f"{reason}: {request.url}")
 
     def _error(self, message: str) -> None:
         stats = self.crawler.stats

@@ -65,3 +65,12 @@ def company_summaries(engine: Engine, sources: list[str] | None = None) -> list[
             if sources is None or summary.last_runs:
                 out.append(summary)
     return out
+
+
+def crawl_runs(engine: Engine, ids: list[int]) -> dict[int, CrawlRun]:
+    """The ``crawl_run`` rows with these ids, by id."""
+    if not ids:
+        return {}
+    with Session(engine) as session:
+        rows = session.exec(select(CrawlRun).where(col(CrawlRun.id).in_(ids))).all()
+        return {row.id: row for row in rows if row.id is not None}

@@ -199,7 +199,7 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
         plan=_text(row, "plan"),
     )
     normalize_offer(offer)
-    if price_text and offer.price is None:
+    if price_text and offer.price is None and offer.price_problem is None:
         raise ValueError(f"price {price_text!r} is not a price")
     date_text = _text(row, "date")
     if date_text:

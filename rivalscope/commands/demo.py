@@ -102,7 +102,8 @@ def demo(
         from spiders.runner import run_crawls
 
         console.print("Crawling the demo shops (robots.txt obeyed; progress below)…")
-        names = run_crawls(load_targets(targets), None, url, log_level="WARNING")
+        results = run_crawls(load_targets(targets), None, url, log_level="WARNING")
+        names = [r.source for r in results]
     finally:
         server.stop()
 

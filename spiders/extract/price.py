@@ -169,16 +169,75 @@ def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | 
     return DEFAULT_FOR_AMBIGUOUS.get(key), raw
 
 
-def parse_amount(text: str, currency: str | None = None) -> str | None:
-    """The first amount in ``text`` as a plain decimal string, or None."""
-    cleaned = _SPACES.sub(" ", text)
-    match = _NUMBER.search(cleaned)
+# A minus before the amount, possibly with a currency symbol on either side: "-£5", "£-5".
+_NEGATIVE = re.compile(r"^\s*(?:[^\d\s\-\u2212]{1,4}\s*)?[-\u2212]\s*(?:[^\d\s]{1,4}\s*)?\d")
+# An exponent right after digits: "1e400", "2.5E+3" (no shop writes prices so).
+_EXPONENT = re.compile(r"\d[eE][-+]?\d")
+MAX_PRICE_DIGITS = 15
+"""Digits a price's whole part may have; more is an id, a phone number or hostile input."""
+
+PRICE_REFUSALS = {
+    "price_exponent_form": "a number in exponent form (1e400) is not a price",
+    "price_absurd_magnitude": f"more than {MAX_PRICE_DIGITS} digits before the decimal mark",
+    "price_not_finite": "not a finite number (infinity or NaN)",
+}
+"""Why a price text is refused rather than read; validation drops the offer with the reason."""
+
+
+def price_refusal(value: object, currency: str | None = None) -> str | None:
+    """Why ``value`` (a price as found) is refused as a number, or None if it is readable or
+    simply holds no number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float):
+        if value != value or value in (_INF, -_INF):
+            return "price_not_finite"
+        return "price_absurd_magnitude" if abs(value) >= 10.0**MAX_PRICE_DIGITS else None
+    if isinstance(value, int):
+        digits = len(str(value).lstrip("-")) if abs(value) < 10**4000 else 4001
+        return "price_absurd_magnitude" if digits > MAX_PRICE_DIGITS else None
+    text = str(value)
+    if _EXPONENT.search(text):
+        return "price_exponent_form"
+    amount = _first_amount(text, currency)
+    if amount is not None and amount.is_finite() and amount.adjusted() >= MAX_PRICE_DIGITS:
+        return "price_absurd_magnitude"
+    return None
+
+
+_INF = float("inf")
+
+
+def is_negative_amount(text: str) -> bool:
+    """True if the first amount in ``text`` carries a minus sign ("-19.99", "€ -5", "-£5")."""
+    return bool(_NEGATIVE.match(text))
+
+
+def _first_amount(text: str, currency: str | None) -> Decimal | None:
+    match = _NUMBER.search(_SPACES.sub(" ", text))
     if not match:
         return None
     number = re.sub(r"[.,](?:-{1,2}|–|—)$", "", match.group(0)).strip()
     number = number.replace("’", "'")
     decimals = 3 if currency in THREE_DECIMAL_CURRENCIES else 2
-    return _decimal_string(_unify_separators(number, decimals))
+    try:
+        return Decimal(_unify_separators(number, decimals))
+    except InvalidOperation:
+        return None
+
+
+def parse_amount(text: str, currency: str | None = None) -> str | None:
+    """The first amount in ``text`` as a plain decimal string (no sign), or None.
+
+    None also when the amount is refused (``price_refusal``): exponent forms, absurd
+    magnitudes.
+    """
+    if price_refusal(text, currency) is not None:
+        return None
+    amount = _first_amount(text, currency)
+    if amount is None or not amount.is_finite() or amount < 0:
+        return None
+    return format(amount, "f")
 
 
 def _unify_separators(number: str, decimals: int) -> str:
@@ -202,36 +261,45 @@ def _unify_separators(number: str, decimals: int) -> str:
     return head + "." + tail
 
 
-def _decimal_string(number: str) -> str | None:
+def _decimal_string(number: str, *, signed: bool = False) -> str | None:
     try:
         value = Decimal(number)
     except InvalidOperation:
         return None
-    if not value.is_finite() or value < 0:
+    if not value.is_finite() or (value < 0 and not signed):
+        return None
+    if value.adjusted() >= MAX_PRICE_DIGITS:
         return None
     return format(value, "f")
 
 
 def normalize_price(
-    text: str | float | int | None, currency_hint: str | None = None
+    text: str | float | int | None, currency_hint: str | None = None, *, keep_sign: bool = False
 ) -> tuple[str | None, str | None]:
     """(decimal string, ISO 4217 code) for a price as written on a page or in markup.
 
     ``currency_hint`` (an ISO code, e.g. from ``priceCurrency`` or the domain) decides
     ambiguous symbols like ``kr`` and ``$`` and is returned when the text names none.
+    With ``keep_sign`` (markup and imports, where a number is a number) a negative amount
+    keeps its minus, so that validation rejects it instead of storing its opposite;
+    otherwise (visible page text, where "-20%" is a discount) it is no price. Exponent
+    forms, non-finite numbers and absurd magnitudes are never read (``price_refusal``).
     """
     hint = currency_hint.strip().upper() if currency_hint and currency_hint.strip() else None
-    if text is None or isinstance(text, bool):
+    if text is None or isinstance(text, bool) or price_refusal(text) is not None:
         return None, hint
     if isinstance(text, int | float):
-        if text != text or text < 0:  # NaN or negative
+        if text < 0 and not keep_sign:
             return None, hint
-        return _decimal_string(repr(text) if isinstance(text, float) else str(text)), hint
+        return _decimal_string(str(text), signed=keep_sign), hint
     text = str(text).strip()
     if not text:
         return None, hint
     currency, _ = detect_currency(text, hint)
-    return parse_amount(text, currency), currency
+    amount = parse_amount(text, currency)
+    if amount is not None and keep_sign and is_negative_amount(text):
+        amount = "-" + amount
+    return amount, currency
 
 
 def minor_units_to_decimal(value: str | int, exponent: int = 2) -> str | None:

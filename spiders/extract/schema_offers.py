@@ -9,7 +9,7 @@ from typing import Any
 from spiders.extract.availability import normalize_availability
 from spiders.extract.layers import JSON_LD
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
-from spiders.extract.price import normalize_price
+from spiders.extract.price import normalize_price, price_refusal
 from spiders.items import OfferItem
 
 PRODUCT_TYPES = frozenset(
@@ -27,11 +27,12 @@ _GTIN = re.compile(r"^\d{8}$|^\d{12,14}$")
 def schema_price(value: Any, currency: str | None) -> tuple[str | None, str | None]:
     """Price from markup: schema.org says ``.`` is the decimal mark, so plain numbers
     like ``"23.450"`` are read as written; other texts go through ``normalize_price``."""
-    if isinstance(value, str) and _PLAIN_DECIMAL.match(value):
+    if isinstance(value, str) and _PLAIN_DECIMAL.match(value) and price_refusal(value) is None:
         code = currency.strip().upper() if currency and currency.strip() else None
         return format(Decimal(value.strip()), "f"), code
     if isinstance(value, str | int | float):
-        return normalize_price(value, currency)
+        # Markup states numbers: "-19.99" is negative (and dropped), not 19.99.
+        return normalize_price(value, currency, keep_sign=True)
     return None, currency
 
 

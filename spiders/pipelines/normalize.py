@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from spiders.extract.availability import normalize_availability
-from spiders.extract.price import normalize_price
+from spiders.extract.price import normalize_price, price_refusal
 from spiders.items import OfferItem, ReviewItem
 from spiders.normalize import clean_text, normalize_rating, parse_rating, parse_review_date
 
 DEFAULT_BEST_RATING = 5.0
 
 
-# A minus before the amount, possibly with a currency symbol on either side: "-£5", "£-5".
-_NEGATIVE = re.compile(r"^\s*(?:[^\d\s\-\u2212]{1,4}\s*)?[-\u2212]\s*(?:[^\d\s]{1,4}\s*)?\d")
-
-
 def normalize_offer(offer: OfferItem) -> OfferItem:
     """Normalise an offer in place (never overwriting values extraction already set)."""
     offer.name = clean_text(offer.name)
+    # The sign is kept so that validation rejects a negative price instead of storing its
+    # opposite; a refused number (exponent form, absurd magnitude) is dropped with its reason.
     if offer.price is None and offer.price_raw:
-        offer.price, currency = normalize_price(
-            offer.price_raw, offer.currency_raw or offer.currency
-        )
+        hint = offer.currency_raw or offer.currency
+        offer.price, currency = normalize_price(offer.price_raw, hint, keep_sign=True)
         offer.currency = offer.currency or currency
-        if offer.price and _NEGATIVE.match(offer.price_raw):
-            # Keep the sign so that validation rejects the offer instead of storing a wrong price.
-            offer.price = "-" + offer.price.lstrip("-")
+        if offer.price is None:
+            offer.price_problem = offer.price_problem or price_refusal(offer.price_raw)
     elif offer.price is not None:
-        offer.price, currency = normalize_price(offer.price, offer.currency or offer.currency_raw)
+        offer.price, currency = normalize_price(
+            offer.price, offer.currency or offer.currency_raw, keep_sign=True
+        )
         offer.currency = offer.currency or currency
     if offer.currency:
         offer.currency = offer.currency.strip().upper()
