@@ -31,6 +31,8 @@ class WriterSpec:
     own: bool | None
     holds: str
     run_id: int
+    shared: bool = False
+    """Other processes write the source at the same time (a distributed run)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def _writer_for(spec: WriterSpec) -> CollectWriter:
             holds=spec.holds,
         )
         writer.run_id = spec.run_id
+        writer.shared = spec.shared
         _writers[spec.run_id] = writer
     return writer
 
