@@ -18,6 +18,7 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
 from spiders.distributed.keys import TOKEN, Keys, RunKeys
@@ -48,6 +49,7 @@ class ReliableScheduler(Scheduler):
     ``RIVALSCOPE_RUN_ID``, ``RIVALSCOPE_WORKER`` besides scrapy-redis's own."""
 
     crawler: Crawler
+    df: Any
     keys: RunKeys
     prefix_keys: Keys
     worker: str
@@ -83,11 +85,16 @@ class ReliableScheduler(Scheduler):
     def processing(self) -> str:
         return self.keys.processing(self.worker)
 
-    def open(self, spider: Any) -> Any:
-        result = super().open(spider)
+    def open(self, spider: Any) -> None:
+        # scrapy-redis's own open(), without its deprecated Spider.log() call.
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.keys.queue, serializer=self.serializer
+        )
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
         spider.request_done = self._request_over
         self.beat()
-        return result
 
     # -- heartbeat ------------------------------------------------------------------
 
@@ -104,7 +111,11 @@ class ReliableScheduler(Scheduler):
         # A retry or redirect of a popped request replaces it: the old entry is done
         # once the new request is queued.
         replaced = request.meta.pop(TOKEN, None)
-        queued: bool = super().enqueue_request(request)
+        queued = request.dont_filter or not self.df.request_seen(request)
+        if queued:
+            self.queue.push(request)
+            if self.stats:
+                self.stats.inc_value("scheduler/enqueued/redis")
         if replaced is not None:
             self.request_done(replaced)
         return queued
@@ -119,7 +130,7 @@ class ReliableScheduler(Scheduler):
         self.held[token] = 1
         self.request_open.add(token)
         if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     # -- what a request produced ---------------------------------------------------
@@ -208,7 +219,7 @@ class ReliableScheduler(Scheduler):
         if not self.run_complete():
             raise DontCloseSpider
 
-    def close(self, reason: str) -> Any:
+    def close(self, reason: str) -> None:
         # A worker leaving early (an error, Ctrl-C) hands its requests back at once.
         if self.held or self.server.hlen(self.processing):
             key = self.processing
@@ -217,7 +228,7 @@ class ReliableScheduler(Scheduler):
                 request.meta.pop(TOKEN, None)
                 self.queue.push(request)
                 self.server.hdel(key, token)
-        return super().close(reason)
+        # The queue and dupe filter are the run's, shared: never flushed by a worker.
 
 
 def run_record(source: str, company: str, targets: str, incremental: bool) -> str:
