@@ -52,7 +52,8 @@ class SharedHostLimits:
         settings = crawler.settings
         self.server = connect(settings.get("REDIS_URL"))
         self.keys = Keys(settings.get("RIVALSCOPE_REDIS_PREFIX"))
-        self.interval_ms = int(settings.getfloat("RIVALSCOPE_HOST_INTERVAL_S") * 1000)
+        # The source's download_delay, shared: one request per delay per host in all.
+        self.interval_ms = int(settings.getfloat("DOWNLOAD_DELAY") * 1000)
         self.concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         # A counter outlives a killed worker by at most a download's time-out.
         self.ttl_s = int(settings.getfloat("DOWNLOAD_TIMEOUT")) + 5
