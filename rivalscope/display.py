@@ -14,17 +14,25 @@ if TYPE_CHECKING:  # storage pulls in SQLAlchemy: not for --help
 console = Console(soft_wrap=True, width=None if Console().is_terminal else 160)
 
 
+RUN_COLUMNS = {"reviews": "reviews seen / new", "offers": "offers seen / changed"}
+"""One crawl run's counts, worded the same in the crawl summary and `rivalscope runs`:
+seen = extracted on the pages, new = not stored before, changed = price or availability
+observation written."""
+
+
 def print_collection_summary(summaries: list[CompanySummary], where: str) -> None:
-    """Per company: the last run's pages, errors and drops, and what is stored."""
+    """Per company: the last run's pages, errors, reviews and offers seen / new, drops, and
+    what is stored in all. The run columns use the words and counts of `rivalscope runs`."""
     table = Table(title=f"Collected into {where}", title_justify="left")
-    table.add_column("company")
+    table.add_column("company", no_wrap=True)
     for column in (
         "pages",
         "HTTP errors",
         "broken pages",
-        "reviews (new)",
-        "products (price changes)",
+        RUN_COLUMNS["reviews"],
+        RUN_COLUMNS["offers"],
         "dropped",
+        "stored reviews / products",
     ):
         table.add_column(column, justify="right")
     table.add_column("review languages")
@@ -55,9 +63,10 @@ def print_collection_summary(summaries: list[CompanySummary], where: str) -> Non
             str(sum(r.pages for r in runs)),
             str(sum(r.http_errors for r in runs)),
             str(sum(r.page_warnings + r.errors for r in runs)),
-            f"{s.reviews} ({sum(r.reviews_new for r in runs)})",
-            f"{s.products} ({sum(r.offers_changed for r in runs)})",
+            f"{sum(r.reviews_seen for r in runs)} / {sum(r.reviews_new for r in runs)}",
+            f"{sum(r.offers_seen for r in runs)} / {sum(r.offers_changed for r in runs)}",
             str(sum(r.items_dropped for r in runs)),
+            f"{s.reviews} / {s.products}",
             languages or "-",
             ", ".join(sorted({r.status for r in runs})) or "-",
         )

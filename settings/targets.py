@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -308,6 +309,15 @@ class Company(_Strict):
     source: list[Source] = Field(default_factory=list)
 
 
+def package_version() -> str:
+    """The installed rivalscope's version (read from its metadata: this lowest layer does not
+    import the command-line package)."""
+    try:
+        return version("rivalscope")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 class Crawler(_Strict):
     """Settings for every crawl."""
 
@@ -328,6 +338,16 @@ class Crawler(_Strict):
             return None
         check_queue_url(value)
         return value
+
+    def agent(self) -> str:
+        """The user agent every crawl sends: ``user_agent``, else one naming the tool, its
+        version and ``contact_url``."""
+        return self.user_agent or f"rivalscope/{package_version()} (+{self.contact_url})"
+
+    def scrapy_settings(self) -> dict[str, object]:
+        """What this table sets in Scrapy: the one place both ``rivalscope crawl`` and
+        ``scrapy crawl target`` take it from (``TargetSpider.from_crawler``)."""
+        return {"USER_AGENT": self.agent(), "HTTPCACHE_ENABLED": self.http_cache}
 
 
 class Targets(_Strict):

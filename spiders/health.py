@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from settings.schedule import HealthSettings
 from settings.targets import Targets
 from spiders.extract.layers import describe_layer_shares
-from spiders.notify import Notice, send_notice
+from spiders.notify import Notice, retry_undelivered, send_notice
 from storage.models import CrawlRun, Source
 from storage.schedule_models import HealthCheck
 
@@ -259,6 +259,7 @@ def check_and_notify(engine: Engine, source_name: str, targets: Targets) -> Heal
     """``check_health`` with the targets file's thresholds, then log/POST any notice."""
     report = check_health(engine, source_name, targets.health)
     notice = health_notice(report)
+    retry_undelivered(engine, "health", targets.health.targets())
     if notice is not None:
-        send_notice(engine, notice, targets.health.webhook)
+        send_notice(engine, notice, targets.health.targets())
     return report

@@ -33,9 +33,34 @@ def clean_text(value: str | None) -> str | None:
     """Collapse whitespace, drop control characters; ``None`` for empty text."""
     if value is None:
         return None
-    value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
+    if not value.isprintable():
+        # Printable text (most of it) has no control character; only the rest is scanned
+        # per character (isprintable is also False for tabs, newlines and other spaces).
+        value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
     value = _SPACE.sub(" ", value).strip()
     return value or None
+
+
+_MARKUP = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
+"""A tag or a character reference: the text is HTML, not plain text."""
+_BLOCK_TAGS = ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
+
+
+def markup_to_text(value: str | None) -> str | None:
+    """Review text that arrived as HTML (``reviewBody`` with ``<br>``, ``&amp;``, a stray
+    ``<p>``), as plain text: parsed leniently by Beautiful Soup (unclosed or broken tags
+    are fine), scripts and styles dropped, block elements kept apart by a space. Text
+    without markup is returned unchanged ("5 < 6", "I <3 it" stay as they are)."""
+    if value is None or not _MARKUP.search(value):
+        return value
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(value, "html.parser")
+    for element in soup(["script", "style", "template"]):
+        element.decompose()
+    for element in soup(list(_BLOCK_TAGS)):
+        element.insert_before(" ")
+    return soup.get_text()
 
 
 def _to_float(text: str) -> float:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from rivalscope import __version__
 from settings.targets import Company, Source, Targets, TargetsError
 from spiders.target_spider import TargetSpider
 from storage.db import database_url
@@ -44,18 +43,18 @@ def check_log_level(level: str) -> str:
 
 
 def crawl_settings(
-    targets: Targets, db_url: str | None = None, *, log_level: str = "INFO"
+    targets: Targets,
+    db_url: str | None = None,
+    *,
+    log_level: str = "INFO",
+    progress: str | None = None,
 ) -> Settings:
     """Project settings plus what the targets file and the command line set."""
     settings = Settings()
     settings.setmodule("settings.scrapy_settings", priority="project")
-    crawler = targets.crawler
-    agent = crawler.user_agent or f"rivalscope/{__version__} (+{crawler.contact_url})"
-    settings.set("USER_AGENT", agent, priority="cmdline")
-    settings.set("HTTPCACHE_ENABLED", crawler.http_cache, priority="cmdline")
     settings.set("RIVALSCOPE_DATABASE_URL", database_url(db_url), priority="cmdline")
     settings.set("LOG_LEVEL", check_log_level(log_level), priority="cmdline")
-    settings.set("LOG_FORMATTER", "spiders.logformatter.QuietDropLogFormatter", priority="cmdline")
+    settings.set("RIVALSCOPE_PROGRESS", progress, priority="cmdline")
     return settings
 
 
@@ -75,18 +74,22 @@ def run_crawls(
     db_url: str | None = None,
     *,
     log_level: str = "INFO",
+    progress: str | None = None,
 ) -> list[CrawlResult]:
     """Crawl the chosen sources concurrently; blocks until all have finished.
 
+    ``progress``: ``live`` or ``plain`` for a line per source (``spiders.progress``).
     Returns how each source's crawl went; its figures are in the database's ``crawl_run``
     table. Ctrl-C stops the crawls gracefully (their runs end ``interrupted``).
     """
     pairs = select_sources(targets, names)
-    process = CrawlerProcess(crawl_settings(targets, db_url, log_level=log_level))
+    process = CrawlerProcess(
+        crawl_settings(targets, db_url, log_level=log_level, progress=progress)
+    )
     crawlers = []
     for company, source in pairs:
         crawler = process.create_crawler(TargetSpider)
-        process.crawl(crawler, source=source, company=company)
+        process.crawl(crawler, source=source, company=company, targets=targets)
         crawlers.append((source.name, crawler))
     process.start()
     logging.getLogger(__name__).debug("crawled %d sources", len(pairs))

@@ -138,13 +138,22 @@ def selector_problems(selectors: Selectors) -> list[str]:
 
 
 def _block_results(
-    root: Selector, kind: str, block_query: str | None, fields: dict[str, str]
+    root: Selector,
+    kind: str,
+    block_query: str | None,
+    fields: dict[str, str],
+    whole_page: bool = False,
 ) -> list[SelectorResult]:
+    """What a block selector and its field selectors find; with ``whole_page`` and no block
+    selector, the fields are tried on the whole page (auto + [selectors] overrides)."""
     if not block_query:
-        return []
-    blocks = _matches(root, block_query)
-    sample_block = blocks[0].get()[:80] if blocks else None
-    results = [SelectorResult(kind, block_query, len(blocks), None, sample_block)]
+        if not (whole_page and fields):
+            return []
+        blocks, results = [root], []
+    else:
+        blocks = _matches(root, block_query)
+        sample_block = blocks[0].get()[:80] if blocks else None
+        results = [SelectorResult(kind, block_query, len(blocks), None, sample_block)]
     for name, query in fields.items():
         values = [select_text(block, query) for block in blocks]
         found = [v for v in values if v]
@@ -158,11 +167,13 @@ def _block_results(
 
 def _selector_results(html: str, url: str, source: Source) -> list[SelectorResult]:
     selectors = source.selectors
-    if source.mode != "selectors" or selectors is None:
+    if selectors is None:
         return []
+    # With mode = "auto" the selectors override auto's fields (spiders.extract.selector_overlay).
+    overlay = source.mode == "auto"
     root = Selector(text=html or "<html></html>")
     results = _block_results(root, "review", selectors.review, selectors.review_fields)
-    results += _block_results(root, "offer", selectors.offer, selectors.offer_fields)
+    results += _block_results(root, "offer", selectors.offer, selectors.offer_fields, overlay)
     if selectors.next_page:
         links = _matches(root, selectors.next_page)
         href = None

@@ -72,11 +72,13 @@ class TargetSpider(scrapy.Spider):
             if company is None:
                 raise ValueError("a Source object needs its Company")
             self.source, self.company = source, company
+            self.crawler_table = targets.crawler if isinstance(targets, Targets) else None
         else:
             loaded = (
                 targets if isinstance(targets, Targets) else load_targets(targets or "targets.toml")
             )
             self.company, self.source = loaded.find_source(source)
+            self.crawler_table = loaded.crawler
         super().__init__(name=self.name, **kwargs)
         self.allowed_domains = self.source.domains()
         self.warn_size = int(self.source.limits.warn_response_mb * 1024 * 1024)
@@ -100,6 +102,9 @@ class TargetSpider(scrapy.Spider):
         if settings.frozen:
             return
         polite, limits = self.source.politeness, self.source.limits
+        if self.crawler_table is not None:  # the targets file's [crawler] table
+            for name, value in self.crawler_table.scrapy_settings().items():
+                settings.set(name, value, priority="spider")
         settings.set("ROBOTSTXT_OBEY", polite.obey_robots, priority="spider")
         settings.set("AUTOTHROTTLE_ENABLED", polite.autothrottle, priority="spider")
         if polite.download_delay is not None:
@@ -118,7 +123,7 @@ class TargetSpider(scrapy.Spider):
         mib = 1024 * 1024
         settings.set("DOWNLOAD_MAXSIZE", int(limits.max_response_mb * mib), priority="spider")
         settings.set("DOWNLOAD_WARNSIZE", int(limits.warn_response_mb * mib), priority="spider")
-        settings.set("MEMUSAGE_LIMIT_MB", limits.max_memory_mb, priority="spider")
+        settings.set("RIVALSCOPE_MAX_MEMORY_MB", limits.max_memory_mb, priority="spider")
         settings.set("DOWNLOAD_TIMEOUT", limits.download_timeout_s, priority="spider")
         settings.set("REDIRECT_MAX_TIMES", limits.max_redirects, priority="spider")
         settings.set("RIVALSCOPE_MAX_RETRY_AFTER_S", limits.max_retry_after_s, priority="spider")

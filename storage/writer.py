@@ -172,8 +172,13 @@ class CollectWriter:
         own: bool | None = None,
         kind: str = "crawl",
         holds: str = "both",
+        remember_review_keys: bool = True,
     ) -> None:
+        """``remember_review_keys=False`` holds no set of the company's review keys (memory
+        that grows with the database): duplicates are then skipped by the unique constraint
+        alone, as an import of millions of rows needs."""
         self.engine = engine
+        self._remember_keys = remember_review_keys
         self.run_id: int | None = None
         self.shared = False
         """True when other processes write the same source at once (distributed runs)."""
@@ -195,10 +200,14 @@ class CollectWriter:
                 if attempt:
                     raise
         with engine.connect() as conn:
-            self.known_review_keys: set[str] = set(
-                conn.execute(
-                    select(Review.content_key).where(col(Review.company_id) == self.company_id)
-                ).scalars()
+            self.known_review_keys: set[str] = (
+                set(
+                    conn.execute(
+                        select(Review.content_key).where(col(Review.company_id) == self.company_id)
+                    ).scalars()
+                )
+                if remember_review_keys
+                else set()
             )
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
@@ -500,7 +509,8 @@ class CollectWriter:
         self._last_state.update(pending_state)
         self.offers_seen += offers_seen
         self.offers_changed += len(observations)
-        self.known_review_keys.update(batch_keys)
+        if self._remember_keys:
+            self.known_review_keys.update(batch_keys)
         self.reviews_seen += len(reviews)
         self.reviews_new += len(new_ids)
 

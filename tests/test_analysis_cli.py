@@ -171,12 +171,16 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     csv_file = tmp_path / "reviews.csv"
     csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'r.db'}"
-    imported = run_cli("import", str(csv_file), "--company", "Rival", cwd=tmp_path, db_url=url)
+    imported = run_cli(
+        "import", str(csv_file), "--company", "Rival", "--new-company", cwd=tmp_path, db_url=url
+    )
     assert imported.returncode == 0, imported.stderr
     first = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
     assert first.returncode == 0, first.stderr
     assert "own classifiers for en; one pooled classifier for pl" in first.stdout
     assert "150 reviews analysed" in first.stdout
+    header = next(line for line in first.stdout.splitlines() if "language" in line)
+    assert header.replace("┃", " ").split()[-4:] == ["positive", "negative", "neutral", "unknown"]
     assert "classifier:en@v0001" in first.stdout and "pooled:pl@v0001" in first.stdout
     assert (tmp_path / "r.db.models" / "v0001" / "meta.json").exists()
     again = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)

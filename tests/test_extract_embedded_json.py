@@ -108,6 +108,10 @@ def test_key_role(key: str, role: str | None) -> None:
         ({"text": TEXT_A, "rating": 4, "question": "Does it fit?"}, None),
         ({"text": "https://shop.example/r/1", "rating": 4}, None),
         ({"text": "12345", "rating": 4}, None),
+        ({"text": "current.cnt", "user": "udata.ua"}, None),  # code in a config object
+        ({"content": "224f4e4c-f48f-47d3", "author": "Ann", "date": "2024-05-12"}, None),
+        ({"text": "REVIEW_BODY", "rating": 4}, None),
+        ({"text": "Génial!", "rating": 5}, ("Génial!", 5.0, None, None)),  # one word is fine
         ({"note": "Great kettle", "author": 17}, None),  # "note" as text is not the rating
         ({"rating": 4, "author": "Ann"}, None),  # no text
         ({"text": TEXT_A, "rating": True}, None),

@@ -138,3 +138,21 @@ def test_runs_lists_the_layers_that_read_each_run(engine: Engine, db_url: str) -
     # The table wraps the cell: its parts, in the registry's order.
     parts = [result.output.index(p) for p in ("json-ld 60%", "heuristic 40%", "opengraph 100%")]
     assert parts == sorted(parts)
+
+
+def test_targets_check_shows_the_overriding_selectors_of_an_auto_source() -> None:
+    from settings.targets import Source
+    from spiders.target_check import check_page
+
+    source = Source(
+        name="kettles",
+        start_urls=[URL],
+        mode="auto",
+        selectors=Selectors(offer_fields={"price": ".price-vat", "brand": ".nope"}),
+    )
+    check = check_page(PAGE, URL, source)
+    found = {r.name: (r.matched, r.of, r.sample) for r in check.selectors}
+    assert found == {"offer_fields.price": (1, 1, "59,00 €"), "offer_fields.brand": (0, 1, None)}
+    assert check.extraction.offers[0].price_raw == "59,00 €"
+    assert any("offer_fields.brand" in w for w in check.warnings)
+    assert next(iter(check.layers)) == "selectors"  # most trusted first

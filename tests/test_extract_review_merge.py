@@ -35,24 +35,41 @@ def test_text_key(text: str | None, key: str) -> None:
     assert text_key(text) == key
 
 
+def other(text: str | None = TEXT, **fields: object) -> ReviewItem:
+    """The same review as read by another layer."""
+    return review(text, "embedded-json", **fields)
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
-        (review(), review(layer="heuristic"), True),
-        (review(), review(TEXT.upper()), True),
-        (review(), review(TEXT[:30] + "…"), True),  # a cut teaser of the same review
-        (review(), review(TEXT[:12] + "…"), False),  # too short to tell
-        (review(), review(TEXT + " Buy it."), True),
-        (review(rating_normalized=1.0), review(rating_normalized=1.0), True),
-        (review(rating_normalized=1.0), review(rating_normalized=0.25), False),
-        (review(author="Ann"), review(author="Bo"), False),
-        (review(author="Ann"), review(), True),  # a missing field does not conflict
-        (review(published=date(2024, 3, 2)), review(published=date(2024, 3, 3)), False),
-        (review("Great"), review("Great value"), False),
-        (review(None, rating=4.0, author="Ann"), review(None, rating=4.0, author="Ann"), True),
-        (review(None, rating=4.0), review(None, rating=4.0), False),  # nothing to tell them by
-        (review(None, rating=4.0, author="Ann"), review(None, rating=5.0, author="Ann"), False),
-        (review(None, rating=4.0, author="Ann"), review(rating=4.0, author="Ann"), False),
+        (review(), other(), True),
+        (review(), other(TEXT.upper()), True),
+        (review(), other(TEXT[:30] + "…"), True),  # a cut teaser of the same review
+        (review(), other(TEXT[:12] + "…"), False),  # too short to tell
+        (review(), other(TEXT + " Buy it."), True),
+        (review(rating_normalized=1.0), other(rating_normalized=1.0), True),
+        (review(rating_normalized=1.0), other(rating_normalized=0.25), False),
+        (review(author="Ann"), other(author="Bo"), False),
+        (review(author="Ann"), other(), True),  # a missing field does not conflict
+        (review(published=date(2024, 3, 2)), other(published=date(2024, 3, 3)), False),
+        (review("Great"), other("Great value"), False),
+        (review(None, rating=4.0, author="Ann"), other(None, rating=4.0, author="Ann"), True),
+        (review(None, rating=4.0), other(None, rating=4.0), False),  # nothing to tell them by
+        (review(None, rating=4.0, author="Ann"), other(None, rating=5.0, author="Ann"), False),
+        (review(None, rating=4.0, author="Ann"), other(rating=4.0, author="Ann"), False),
+        # within one layer only clones are copies
+        (
+            review(author="Ann", date_raw="2019-06-18 20:01:45"),
+            review(author="Ann", date_raw="2019-06-18 20:01:45"),
+            True,
+        ),
+        (
+            review(author="Ann", date_raw="2019-06-18 20:01:45"),
+            review(author="Ann", date_raw="2019-06-18 20:01:28"),
+            False,
+        ),
+        (review(TEXT + "."), review(TEXT), False),
     ],
 )
 def test_same_review(a: ReviewItem, b: ReviewItem, same: bool) -> None:

@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,8 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine, func, select
 
+from compare.analysis.errors import AnalysisInputError
+from compare.analysis.exclusive import exclusive_analysis
 from compare.analysis.review import (
     ReviewInput,
     ReviewResult,
@@ -57,6 +59,7 @@ from compare.analysis.training import (
     training_jobs,
 )
 from compare.analysis.version import ANALYZER_VERSION
+from storage.child_process import die_with_parent
 
 CHUNK = 125
 """Reviews per worker task: small enough that a chunk's matrices stay in the CPU caches
@@ -113,9 +116,34 @@ def analyze_database(
     taxonomy_file: Path | None = None,
     models_dir: Path | None = None,
     workers: int | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> AnalyzeSummary:
-    """Analyse every review not yet analysed by ``analyzer_version``; see the module doc."""
+    """Analyse every review not yet analysed by ``analyzer_version``; see the module doc.
+
+    One analysis at a time per database (``compare.analysis.exclusive``): a second one
+    waits (telling ``on_wait``), then finds the model trained and the reviews analysed."""
     taxonomy = load_taxonomy(taxonomy_file)  # fail early on a bad file
+    if models_dir is not None and models_dir.exists() and not models_dir.is_dir():
+        raise AnalysisInputError(f"--models-dir {models_dir} is a file, not a folder")
+    with exclusive_analysis(engine, on_wait or _quiet):
+        return _analyze_database(
+            engine, taxonomy, analyzer_version, progress, taxonomy_file, models_dir, workers
+        )
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def _analyze_database(
+    engine: Engine,
+    taxonomy: Taxonomy,
+    analyzer_version: str,
+    progress: bool,
+    taxonomy_file: Path | None,
+    models_dir: Path | None,
+    workers: int | None,
+) -> AnalyzeSummary:
     summary = AnalyzeSummary(analyzer_version=analyzer_version)
     root = models_dir or default_models_dir(engine)
     pending = _pending_count(engine, analyzer_version)
@@ -172,7 +200,7 @@ def refresh_database_model(
         with ProcessPoolExecutor(
             max_workers=min(workers, jobs),
             mp_context=_pool_context(),
-            initializer=_keep_freed_memory,
+            initializer=_start_worker,
         ) as pool:
             bundle = train_bundle(examples, description, pool=pool)
     else:
@@ -278,12 +306,19 @@ _worker_job: _Job | None = None
 def _init_worker(job: _Job | None) -> None:
     """Load the worker state in a spawned process (None: it was inherited on fork)."""
     global _worker_scorer, _worker_taxonomy, _worker_job
-    _keep_freed_memory()
+    _start_worker()
     if job is None:
         return
     _worker_scorer = SentimentScorer(load_bundle(job.model_folder) if job.model_folder else None)
     _worker_taxonomy = load_taxonomy(job.taxonomy_file)
     _worker_job = job
+
+
+def _start_worker() -> None:
+    """First thing in every worker: end with this process (a killed ``analyze`` leaves no
+    worker behind), and keep freed memory."""
+    die_with_parent()
+    _keep_freed_memory()
 
 
 KEEP_FREED_BYTES = 256 << 20

@@ -40,6 +40,10 @@ class ReportData:
     needs: list[NeedCount]
     need_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
     aspect_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
+    reviews_in_scope: int = 0
+    """Every review of the companies and dates in scope, analysed or not."""
+    unanalysed: int = 0
+    """Reviews in scope the current analyser has not labelled (left out of the figures)."""
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
 

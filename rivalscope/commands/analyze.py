@@ -42,9 +42,11 @@ def register(app: typer.Typer) -> None:
 
         First trains a sentiment model per language from rated reviews once a language has
         100 clearly rated ones (>= 25 positive and >= 25 negative), and a pooled multilingual
-        model for languages with fewer (>= 20); other languages use TextBlob (en, fr) or are
-        marked 'unknown'. The model used is stored per review. Re-running only analyses new
-        reviews.
+        model for languages with fewer (>= 20). Reviews no model covers are scored by
+        opinion lexicons shipped in installed packages (VADER and Pattern for English,
+        textblob-fr for French, AFINN's Danish list for Norwegian) or marked 'unknown' (Polish
+        and other languages). The model used is stored per review. Re-running only
+        analyses new reviews.
 
         Example: rivalscope analyze --db sqlite:///shops.db --taxonomy my-aspects.toml
         """
@@ -62,6 +64,7 @@ def register(app: typer.Typer) -> None:
                 taxonomy_file=taxonomy,
                 models_dir=models_dir,
                 workers=workers,
+                on_wait=lambda message: typer.secho(message, err=True),
             )
             candidates = candidate_aspects(engine, load_taxonomy(taxonomy))
         finally:
@@ -93,7 +96,7 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
         )
         return
     table = Table(title=f"{summary.analyzed} reviews analysed")
-    for column in ("language", "reviews", "model", "positive", "negative", "unknown"):
+    for column in ("language", "reviews", "model", "positive", "negative", "neutral", "unknown"):
         table.add_column(column, justify="left" if column in ("language", "model") else "right")
     for language, stats in sorted(summary.languages.items(), key=lambda kv: -kv[1].reviews):
         table.add_row(
@@ -102,6 +105,7 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
             ", ".join(m for m, _ in stats.models.most_common(2)),
             f"{stats.positive / stats.reviews:.0%}",
             f"{stats.negative / stats.reviews:.0%}",
+            f"{stats.neutral / stats.reviews:.0%}",
             f"{stats.unknown / stats.reviews:.0%}",
         )
     console.print(table)

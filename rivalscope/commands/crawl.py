@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,9 +23,16 @@ def crawl(
     ] = None,
     targets: TargetsOption = Path("targets.toml"),
     db: DbOption = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show Scrapy's log (at INFO).")
+    ] = False,
     log_level: Annotated[
-        str, typer.Option(help="Scrapy log level: DEBUG, INFO, WARNING, ERROR.")
-    ] = "INFO",
+        str | None,
+        typer.Option(
+            help="Scrapy log level: DEBUG, INFO, WARNING, ERROR (default WARNING, INFO with -v).",
+            show_default=False,
+        ),
+    ] = None,
     distributed: Annotated[
         bool,
         typer.Option(
@@ -42,6 +50,8 @@ def crawl(
 
     Polite by default: robots.txt obeyed, AutoThrottle on, few requests per site.
     Re-running adds only what is new; a killed crawl is completed by the next run.
+    Shows one line per source (pages, reviews seen / new, offers seen / changed, errors):
+    live on a terminal, once at the end otherwise; -v shows Scrapy's log instead.
     Exits 1 when a source answered no page, 130 when interrupted (Ctrl-C), 2 when another
     crawl of a source is running.
 
@@ -55,13 +65,14 @@ def crawl(
     from storage.db import database_url, describe_url, open_database
 
     plan = load_targets(targets)
-    check_log_level(log_level)
+    level = check_log_level(log_level or ("INFO" if verbose else "WARNING"))
     url = database_url(db)
     open_database(url).dispose()  # create/upgrade first: a bad URL fails before crawling
     if distributed or queue:
         _queue_crawl(plan, targets, sources, queue, url)
         return
-    results = run_crawls(plan, sources or None, url, log_level=log_level)
+    progress = None if verbose else ("live" if sys.stderr.isatty() else "plain")
+    results = run_crawls(plan, sources or None, url, log_level=level, progress=progress)
     names = [r.source for r in results if r.run_id is not None]
     engine = open_database(url)
     runs = crawl_runs(engine, [r.run_id for r in results if r.run_id is not None])

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import console
+from rivalscope.display import RUN_COLUMNS, console
 from rivalscope.options import DbOption
 
 KINDS = ("review", "offer")
@@ -38,7 +38,13 @@ def runs(
     table = Table(title=f"Crawl runs in {describe_url(url)}", title_justify="left")
     for column in ("run", "source", "status", "started (UTC)", "seconds"):
         table.add_column(column, justify="right" if column in ("run", "seconds") else "left")
-    for column in ("pages", "HTTP errors", "reviews (new)", "offers (changed)", "dropped"):
+    for column in (
+        "pages",
+        "HTTP errors",
+        RUN_COLUMNS["reviews"],
+        RUN_COLUMNS["offers"],
+        "dropped",
+    ):
         table.add_column(column, justify="right")
     distributed = any(row.run.queue for row in rows)
     if distributed:
@@ -62,8 +68,8 @@ def runs(
             seconds,
             str(run.pages),
             str(run.http_errors),
-            f"{run.reviews_seen} ({run.reviews_new})",
-            f"{run.offers_seen} ({run.offers_changed})",
+            f"{run.reviews_seen} / {run.reviews_new}",
+            f"{run.offers_seen} / {run.offers_changed}",
             str(run.items_dropped),
             *served,
             "; ".join(

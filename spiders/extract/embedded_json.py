@@ -99,6 +99,9 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _LETTER = re.compile(r"[^\W\d_]")
+# One "word" that is an identifier: a dot, underscore, $ or = inside it, or letters and
+# digits mixed ("current.cnt", "224f4e4c-f48f", "my_key", "a=b").
+_CODE_LIKE = re.compile(r"\w[._$=:#@/\\]\w|[^\W\d_]\d|\d[^\W\d_]|_")
 _EPOCH_RANGE = (946_684_800, 4_102_444_800)  # 2000-01-01 .. 2100-01-01, in seconds
 
 
@@ -165,6 +168,8 @@ def _text_value(value: object) -> str | None:
     text = clean_text(html.unescape(value))
     if not text or text.startswith(("http://", "https://", "/")) or len(text) < 2:
         return None
+    if " " not in text and _CODE_LIKE.search(text):
+        return None  # "current.cnt", "a1b2-c3d4", "REVIEW_TEXT": code and ids, not words
     return text
 
 

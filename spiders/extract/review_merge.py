@@ -2,8 +2,9 @@
 
 Pages repeat reviews: a carousel clones its slides, a shop prints the same JSON-LD twice,
 the same review sits in the markup and in the script state, a desktop and a mobile copy.
-A copy is the same text (or one text the start of the other, as a cut "read more" teaser
-is) with no conflicting rating, author or date. The most trusted layer's copy is kept and
+A copy from another layer is the same text (or one text the start of the other, as a cut
+"read more" teaser is) with no conflicting rating, author or date; within one layer only an
+exact copy (a clone) is one. The most trusted layer's copy is kept and
 fills its missing fields from the others. Reviews without text are copies only when rating,
 author and date are all equal and author or date is known.
 """
@@ -30,7 +31,11 @@ def text_key(text: str | None) -> str:
 
 
 def same_review(a: ReviewItem, b: ReviewItem) -> bool:
-    """True when ``a`` and ``b`` are copies of one review (see the module docstring)."""
+    """True when ``a`` and ``b`` are copies of one review (see the module docstring).
+    Within one layer only exact copies count: a site's own store may hold one customer's
+    two reviews of a day with the same words, and both are reviews."""
+    if _layer(a) == _layer(b) and _layer(a) is not None:
+        return _exact(a) == _exact(b)
     for name in ("rating_normalized", "author", "published"):
         x, y = getattr(a, name), getattr(b, name)
         if x is None or y is None:
@@ -55,6 +60,22 @@ def same_review(a: ReviewItem, b: ReviewItem) -> bool:
         return True
     short, long = sorted((ka, kb), key=len)
     return len(short) >= MIN_PREFIX and long.startswith(short)
+
+
+def _layer(review: ReviewItem) -> str | None:
+    return review.explain.get("text") or review.explain.get("rating") or review.explain.get("*")
+
+
+def _exact(review: ReviewItem) -> tuple[object, ...]:
+    return (
+        " ".join((review.text or "").split()),
+        review.title,
+        review.rating,
+        review.author,
+        review.date_raw,
+        review.published,
+        review.external_id,
+    )
 
 
 def _trust(review: ReviewItem) -> int:

@@ -9,7 +9,13 @@ from scrapy.crawler import Crawler
 from spiders.extract.availability import normalize_availability
 from spiders.extract.price import normalize_price, price_refusal
 from spiders.items import OfferItem, ReviewItem
-from spiders.normalize import clean_text, normalize_rating, parse_rating, parse_review_date
+from spiders.normalize import (
+    clean_text,
+    markup_to_text,
+    normalize_rating,
+    parse_rating,
+    parse_review_date,
+)
 
 DEFAULT_BEST_RATING = 5.0
 
@@ -41,8 +47,8 @@ def normalize_offer(offer: OfferItem) -> OfferItem:
 
 def normalize_review(review: ReviewItem, language_hint: str | None = None) -> ReviewItem:
     """Normalise a review in place: text, rating on its scale and 0..1, publication date."""
-    review.text = clean_text(review.text)
-    review.title = clean_text(review.title)
+    review.text = clean_text(markup_to_text(review.text))
+    review.title = clean_text(markup_to_text(review.title))
     review.region = clean_text(review.region)
     if review.rating is None and review.rating_raw is not None:
         review.rating, best = parse_rating(review.rating_raw, review.best_rating)

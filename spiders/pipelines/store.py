@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 from spiders.extract.layers import LAYERS, STRUCTURED_LAYER_NAMES, layer_coverage_key
 from spiders.fetch_problems import PROBLEM_PREFIX
 from spiders.items import OfferItem, ReviewItem
+from spiders.memory_guard import PEAK_STAT
 from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
     BatchResult,
@@ -74,6 +75,10 @@ class _SharedWorker:
 _NORMAL_ENDS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
 REVIEW_FIELDS = ("text", "rating", "published", "title", "author_hash", "language")
 OFFER_FIELDS = ("price", "currency", "availability", "sku", "name")
+
+
+STORED_COUNTS = ("reviews_seen", "reviews_new", "offers_seen", "offers_changed")
+"""The run's counts, as the crawl run stores them, mirrored into Scrapy's stats."""
 
 
 class StorePipeline:
@@ -225,6 +230,10 @@ class StorePipeline:
             self.writer.reviews_new += result.reviews_new
             self.writer.offers_seen += result.offers_seen
             self.writer.offers_changed += result.offers_changed
+        stats = self.crawler.stats
+        if stats is not None:  # what the progress line shows (spiders/progress.py)
+            for name in STORED_COUNTS:
+                stats.set_value(f"rivalscope/{name}", getattr(self.writer, name))
 
     def _stored(self, offers: list[OfferItem], reviews: list[ReviewItem]) -> None:
         """Distributed runs: the requests that yielded these items are done."""
@@ -312,8 +321,6 @@ class StorePipeline:
                 self.executor.submit(forget_run, self.spec.run_id).result()
             self.executor = None
             _SharedWorker.release()
-        if reason == "memusage_exceeded":
-            figures.fetch_problems["memory_limit"] = 1
         if self.shared_run is not None:
             self._close_shared(figures, reason)
             return
@@ -358,7 +365,7 @@ def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
         for key, v in values.items()
         if key.startswith(PROBLEM_PREFIX)
     }
-    peak = values.get("memusage/max")
+    peak = values.get(PEAK_STAT)
     status_counts = {
         key.rsplit("/", 1)[1]: int(v)
         for key, v in values.items()
@@ -377,5 +384,5 @@ def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
         page_warnings=int(values.get("rivalscope/pages_with_warnings", 0)),
         robots_blocked=int(values.get("robotstxt/forbidden", 0)),
         fetch_problems=problems,
-        peak_memory_mb=int(peak) // (1024 * 1024) if peak else None,
+        peak_memory_mb=int(peak) if peak else None,
     )
