@@ -7,7 +7,7 @@ rows, SQLite) and then by 1, 2 and 4 ``rivalscope worker`` processes through
 worker count, whether the rows equal the reference, and the peak number of requests any
 one host received in one second, against the limit (1 / download_delay per host).
 
-    python benchmarks/distributed.py [--hosts 20] [--latency 0.2] [--delay 0.1]
+    python benchmarks/distributed.py [--hosts 20] [--latency 0.5] [--delay 0.1]
 
 Ends with ``speedup_2=X speedup_4=Y rows_identical=1|0 max_host_rps=R limit_rps=L``.
 Needs Redis at 127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432 (database ``test``).
@@ -57,6 +57,12 @@ class TimedServer(DemoServer):
             self.moments.append(time.monotonic())
         super()._record(path)
         time.sleep(self.latency)  # in the handler's thread: other requests go on
+
+    def span(self, since: float) -> tuple[float, float] | None:
+        """First and last request received since ``since``."""
+        with self._moments_lock:
+            moments = [m for m in self.moments if m >= since]
+        return (min(moments), max(moments)) if moments else None
 
     def peak_rps(self, since: float) -> int:
         """Most requests received within any one second since ``since``."""
@@ -117,7 +123,7 @@ def pages_of(url: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--hosts", type=int, default=20)
-    parser.add_argument("--latency", type=float, default=0.2, help="seconds per page")
+    parser.add_argument("--latency", type=float, default=0.5, help="seconds per page")
     parser.add_argument("--delay", type=float, default=0.1, help="download_delay per host")
     parser.add_argument("--workers", default="1,2,4")
     args = parser.parse_args()

@@ -66,6 +66,7 @@ def run_settings(
         "RIVALSCOPE_RUN_ID": run_id,
         "RIVALSCOPE_WORKER": worker,
         "RIVALSCOPE_INCREMENTAL": bool(record.get("incremental")),
+        "RIVALSCOPE_TARGETS_TEXT": record["targets"],
     }
     for name, value in values.items():
         settings.set(name, value, priority="cmdline")

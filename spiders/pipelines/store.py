@@ -348,8 +348,26 @@ class StorePipeline:
         if reason == "finished" and tracker is not None and tracker.run_complete():
             if self.writer.finish_distributed_run():
                 logger.info("crawl run %s is complete", self.shared_run)
+                self._check_health()
             prefix = self.crawler.settings.get("RIVALSCOPE_REDIS_PREFIX")
             tracker.server.hdel(Keys(prefix).registry, str(self.shared_run))
+
+    def _check_health(self) -> None:
+        """The worker that ends a distributed run runs its health checks (as `crawl` does)."""
+        text = self.crawler.settings.get("RIVALSCOPE_TARGETS_TEXT")
+        if not text or self.writer is None:
+            return
+        from settings.targets import parse_targets
+        from spiders.health import check_and_notify
+
+        spider: Any = self.crawler.spider
+        try:
+            report = check_and_notify(self.writer.engine, spider.source.name, parse_targets(text))
+        except Exception as exc:  # a failed check must not fail the worker
+            logger.warning("health checks of %s failed: %s", spider.source.name, exc)
+            return
+        if not report.healthy:
+            logger.warning("unhealthy: %s: %s", report.source, report.reason)
 
 
 def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
