@@ -224,10 +224,15 @@ def main() -> None:
             identical = identical and same
             host_peak = max(server.peak_rps(since) for server in servers)
             peak = max(peak, host_peak)
-            rates[count] = pages / seconds
+            # Crawl rate between the first and the last request the hosts received: the
+            # workers' start-up (Scrapy, language models) is the same for any count.
+            spans = [span for server in servers if (span := server.span(since)) is not None]
+            crawling = max(end for _, end in spans) - min(start for start, _ in spans)
+            rates[count] = pages / crawling
             print(
-                f"{count} worker(s): {pages} pages in {seconds:.1f} s = {rates[count]:.1f} "
-                f"pages/s; rows identical: {same}; busiest host: {host_peak} requests/s"
+                f"{count} worker(s): {pages} pages, {crawling:.1f} s crawling "
+                f"({seconds:.1f} s with start-up) = {rates[count]:.1f} pages/s; "
+                f"rows identical: {same}; busiest host: {host_peak} requests/s"
             )
     finally:
         for server in servers:
