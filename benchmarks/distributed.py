@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,9 @@ def fresh_schema(admin: Any) -> tuple[str, str]:
 def pages_of(url: str) -> int:
     engine = open_database(url)
     with engine.connect() as conn:
-        pages = int(conn.execute(text("SELECT COALESCE(SUM(pages), 0) FROM crawl_run")).scalar())
+        pages = int(
+            conn.execute(text("SELECT COALESCE(SUM(pages), 0) FROM crawl_run")).scalar_one()
+        )
     engine.dispose()
     return pages
 
@@ -162,7 +165,7 @@ def main() -> None:
         if done.returncode not in (0, 1):
             sys.exit(f"reference crawl failed: {done.stderr[-2000:]}")
         engine = open_database(reference_url)
-        reference = _snapshot(engine)
+        reference: dict[str, Any] = _snapshot(engine)
         engine.dispose()
         print(
             f"one process: {pages_of(reference_url)} pages in {one_process_s:.1f} s, "
@@ -219,8 +222,17 @@ def main() -> None:
             seconds = time.monotonic() - since
             pages = pages_of(url)
             engine = open_database(url)
-            same = _snapshot(engine) == reference
+            rows: dict[str, Any] = _snapshot(engine)
             engine.dispose()
+            same = rows == reference
+            for table, reference_rows in reference.items():
+                ours, theirs = Counter(rows[table]), Counter(reference_rows)
+                if ours != theirs:
+                    print(
+                        f"  {table}: {sum((ours - theirs).values())} extra, e.g. "
+                        f"{list(ours - theirs)[:2]}; {sum((theirs - ours).values())} "
+                        f"missing, e.g. {list(theirs - ours)[:2]}"
+                    )
             identical = identical and same
             host_peak = max(server.peak_rps(since) for server in servers)
             peak = max(peak, host_peak)

@@ -211,14 +211,7 @@ class CollectWriter:
             )
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
-            for pid, key, name in conn.execute(
-                select(Product.id, Product.key, Product.name).where(
-                    col(Product.company_id) == self.company_id
-                )
-            ):
-                self._products_by_key[key] = pid
-                if name:
-                    self._products_by_name.setdefault(fold(name), pid)
+            self._load_products(conn)
             self._last_state: dict[int, OfferState] = {}
             latest = (
                 select(
@@ -233,6 +226,19 @@ class CollectWriter:
             )
             for product_id, price, currency, availability in conn.execute(latest):
                 self._last_state[product_id] = (price, currency, availability)
+
+    def _load_products(self, conn: Connection) -> None:
+        """The company's products by key and by folded name (what other writers stored too)."""
+        self._products_by_key.clear()
+        self._products_by_name.clear()
+        for pid, key, name in conn.execute(
+            select(Product.id, Product.key, Product.name)
+            .where(col(Product.company_id) == self.company_id)
+            .order_by(col(Product.id))
+        ):
+            self._products_by_key[key] = pid
+            if name:
+                self._products_by_name.setdefault(fold(name), pid)
 
     # -- companies and sources -------------------------------------------------
 
@@ -450,6 +456,11 @@ class CollectWriter:
             observations: list[dict[str, Any]] = []
             pending_state: dict[int, OfferState] = {}
             offers_seen = 0
+            if self.shared:
+                # Other workers write this source too: one batch at a time per source, and
+                # products and offer states as they are now, not as this writer saw them.
+                self._lock_source(conn)
+                self._load_products(conn)
             resolved = [(offer, self._product_id(conn, offer, now)) for offer in offers]
             if self.shared:
                 self._refresh_states(conn, {pid for _, pid in resolved if pid is not None})
@@ -514,18 +525,20 @@ class CollectWriter:
         self.reviews_seen += len(reviews)
         self.reviews_new += len(new_ids)
 
-    def _refresh_states(self, conn: Connection, product_ids: set[int]) -> None:
-        """Workers writing one source: lock the source for this transaction and read the
-        products' latest offer state, which another worker may have written meanwhile (else
-        two workers would both store the same change)."""
+    def _lock_source(self, conn: Connection) -> None:
+        """Hold the source until this transaction ends (other writers of it wait)."""
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self.source_id})
-        else:  # SQLite: take the write lock now (one writer at a time)
+        else:  # SQLite: take the database's write lock now (one writer at a time)
             conn.execute(
                 update(_table(Source))
                 .where(_table(Source).c.id == self.source_id)
                 .values(id=self.source_id)
             )
+
+    def _refresh_states(self, conn: Connection, product_ids: set[int]) -> None:
+        """The products' latest offer state, which another worker may have written
+        meanwhile (else two workers would both store the same change)."""
         ids = sorted(product_ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
