@@ -27,6 +27,7 @@ USER_ERROR_NAMES: tuple[tuple[str, str], ...] = (
     ("spiders.target_check", "TargetCheckError"),
     ("spiders.distributed.connection", "QueueError"),
     ("spiders.extract.suggest", "SuggestError"),
+    ("spiders.browser", "BrowserMissingError"),
 )
 
 

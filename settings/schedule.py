@@ -92,6 +92,11 @@ class HealthSettings(_Table):
     """A field's coverage (e.g. reviews with a rating) falling by this much: unhealthy."""
     min_coverage: float = Field(default=0.5, ge=0, le=1)
     """Without history: review text and offer price coverage below this is unhealthy."""
+    min_review_share: float = Field(default=0.5, ge=0, le=1)
+    """Reviews stored for the crawled products below this share of the counts their pages
+    declare: unhealthy (reviews the crawl cannot see: JavaScript, a widget, a limit)."""
+    min_declared_reviews: int = Field(default=10, ge=1, le=1_000_000)
+    """Declared review counts below this total are not judged (too few to tell)."""
     webhook: str | None = None
     """URL that gets a JSON POST for every health notice (Slack and Teams hook URLs get
     their own format)."""

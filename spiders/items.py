@@ -52,6 +52,8 @@ class OfferItem:
     """Absolute URL of the main product image."""
     observed_at: datetime | None = None
     """When the offer was seen (UTC); None means now. Set by imports of past prices."""
+    reviews_declared: int | None = None
+    """How many reviews the product's page says it has (its aggregate rating's count)."""
     company: str | None = None
     """Name of the company from the targets file; set by the spider."""
     source: str | None = None

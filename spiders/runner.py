@@ -83,6 +83,11 @@ def run_crawls(
     table. Ctrl-C stops the crawls gracefully (their runs end ``interrupted``).
     """
     pairs = select_sources(targets, names)
+    rendered = [source.name for _, source in pairs if source.render == "browser"]
+    if rendered:
+        from spiders.browser import require_browser
+
+        require_browser(rendered)  # before any crawl starts: one clear error
     process = CrawlerProcess(
         crawl_settings(targets, db_url, log_level=log_level, progress=progress)
     )

@@ -8,6 +8,7 @@ root, or ``rivalscope crawl``. Extraction is delegated to the pure functions in
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -21,14 +22,25 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from settings.targets import Company, Source, Targets, load_targets
+from settings.targets import Company, ReviewApi, Source, Targets, load_targets
 from settings.url_patterns import UrlFilter
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
-from spiders.items import PageExtraction
+from spiders.items import OfferItem, PageExtraction, ReviewItem
 from spiders.keys import review_content_key
 
 STAT = "rivalscope"
+
+
+@dataclass(frozen=True)
+class _ApiState:
+    """Where a product's review-API pagination stands."""
+
+    api: ReviewApi
+    pid: str
+    page_url: str
+    main: OfferItem
+    index: int
 
 
 def extract_page(html: str, url: str, source: Source) -> PageExtraction:
@@ -83,6 +95,7 @@ class TargetSpider(scrapy.Spider):
         self.allowed_domains = self.source.domains()
         self.warn_size = int(self.source.limits.warn_response_mb * 1024 * 1024)
         self.known_review_keys: set[str] = set()
+        self.pages_rendered = 0
         self.refused: str | None = None
         self.incremental_allowed = False
         # follow/deny run on RE2 (linear time) here, not in LinkExtractor's Python regexes.
@@ -127,6 +140,12 @@ class TargetSpider(scrapy.Spider):
         settings.set("DOWNLOAD_TIMEOUT", limits.download_timeout_s, priority="spider")
         settings.set("REDIRECT_MAX_TIMES", limits.max_redirects, priority="spider")
         settings.set("RIVALSCOPE_MAX_RETRY_AFTER_S", limits.max_retry_after_s, priority="spider")
+        if self.source.render == "browser":
+            from spiders.browser import browser_settings, require_browser
+
+            chromium = require_browser([self.source.name])
+            for key, value in browser_settings(self.source, chromium).items():
+                settings.set(key, value, priority="spider")
         if not polite.obey_robots:
             self.logger.warning(
                 "robots.txt is NOT obeyed for source %s (targets file)", self.source.name
@@ -143,7 +162,7 @@ class TargetSpider(scrapy.Spider):
     def start_requests_of_source(self) -> Iterator[scrapy.Request]:
         """The source's first requests (its start pages and sitemap)."""
         for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            yield self.page_request(url)
         if self.source.sitemap:
             yield scrapy.Request(
                 self.source.sitemap, callback=self.parse_sitemap, errback=self.on_error
@@ -171,7 +190,7 @@ class TargetSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
             elif self._wanted(loc):
-                yield scrapy.Request(loc, callback=self.parse, errback=self.on_error)
+                yield self.page_request(loc)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         stats = self.crawler.stats
@@ -181,6 +200,8 @@ class TargetSpider(scrapy.Spider):
             return
         try:
             page = extract_page(response.text, response.url, self.source)
+            if self.source.browser.click_replaces and "playwright_page_methods" in response.meta:
+                page.reviews = self._reviews_before_clicks(response) + page.reviews
         except Exception as exc:
             # Extraction is written not to raise; if it does, the page is lost, not the crawl.
             self._error(f"{response.url}: extraction failed ({type(exc).__name__}: {exc})")
@@ -195,33 +216,109 @@ class TargetSpider(scrapy.Spider):
             for warning in page.warnings:
                 self.logger.debug("%s: %s", response.url, warning)
         holds = self.source.holds
+        aggregate = page.aggregate_rating
+        if page.offers and aggregate is not None:
+            declared = aggregate.review_count or aggregate.rating_count
+            page.offers[0].reviews_declared = declared
         if holds in ("offers", "both"):
             for offer in page.offers:
                 offer.company, offer.source = self.company.name, self.source.name
                 stats.inc_value(f"{STAT}/offers_scraped")
                 yield offer
         review_keys: list[str] = []
+        main = page.offers[0] if page.offers else None
         if holds in ("reviews", "both"):
-            main = page.offers[0] if page.offers else None
-            for review in page.reviews[: self.source.limits.max_reviews]:
-                review.company, review.source = self.company.name, self.source.name
-                if review.product_name is None and main is not None:
-                    review.product_name, review.product_sku = main.name, main.sku
-                review.content_key = review_content_key(
-                    external_id=review.external_id,
-                    text=review.text,
-                    title=review.title,
-                    rating_raw=review.rating_raw
-                    if review.rating_raw is not None
-                    else review.rating,
-                    date_raw=review.date_raw,
-                    author=review.author,
-                    product=review.product_sku or review.product_name,
-                )
-                review_keys.append(review.content_key)
-                stats.inc_value(f"{STAT}/reviews_scraped")
-                yield review
+            yield from self._emit_reviews(page.reviews, main, review_keys)
+            api = self.source.review_api
+            if api is not None and main is not None:
+                yield from self._review_api_start(api, response, main)
         yield from self._follow(response, page, review_keys)
+
+    def _reviews_before_clicks(self, response: TextResponse) -> list[ReviewItem]:
+        """Reviews a "next" button replaced: read from the page as it was before each click."""
+        from spiders.browser import pages_before_clicks
+
+        return [
+            review
+            for html in pages_before_clicks(response.meta)
+            for review in extract_page(html, response.url, self.source).reviews
+        ]
+
+    def _emit_reviews(
+        self, reviews: list[ReviewItem], main: OfferItem | None, keys: list[str]
+    ) -> Iterator[ReviewItem]:
+        """The reviews of one page or API response with source, product and content key."""
+        stats = self.crawler.stats
+        assert stats is not None
+        for review in reviews[: self.source.limits.max_reviews]:
+            review.company, review.source = self.company.name, self.source.name
+            if review.product_name is None and main is not None:
+                review.product_name, review.product_sku = main.name, main.sku
+            review.content_key = review_content_key(
+                external_id=review.external_id,
+                text=review.text,
+                title=review.title,
+                rating_raw=review.rating_raw if review.rating_raw is not None else review.rating,
+                date_raw=review.date_raw,
+                author=review.author,
+                product=review.product_sku or review.product_name,
+            )
+            keys.append(review.content_key)
+            stats.inc_value(f"{STAT}/reviews_scraped")
+            yield review
+
+    # -- a review widget's JSON API ------------------------------------------------
+
+    def _review_api_start(
+        self, api: ReviewApi, response: TextResponse, main: OfferItem
+    ) -> Iterator[scrapy.Request]:
+        from spiders.review_api import api_url, product_id
+
+        pid = product_id(api, response.text, response.url, main.sku)
+        if pid is None:
+            self._sample(f"{response.url}: no product id for the review API")
+            return
+        state = _ApiState(api=api, pid=pid, page_url=response.url, main=main, index=0)
+        yield self._api_request(api_url(api, pid, response.url, 0), state)
+
+    def _api_request(self, url: str, state: _ApiState) -> scrapy.Request:
+        from spiders.review_api import MAX_JSON_BYTES
+
+        return scrapy.Request(
+            url,
+            callback=self.parse_review_api,
+            errback=self.on_error,
+            meta={"review_api": state, "download_maxsize": MAX_JSON_BYTES},
+            headers={"Accept": "application/json"},
+        )
+
+    def parse_review_api(self, response: Response) -> Iterator[Any]:
+        """One JSON response of a review widget: its reviews, then the next response."""
+        from spiders.review_api import next_url, parse_json, reviews_in
+
+        stats = self.crawler.stats
+        assert stats is not None
+        state: _ApiState = response.meta["review_api"]
+        data = parse_json(response.body)
+        if data is None:
+            self._error(f"{response.url}: the review API did not answer with JSON")
+            return
+        stats.inc_value(f"{STAT}/review_api_responses")
+        try:
+            reviews = reviews_in(data, response.url)
+        except Exception as exc:  # the reader is written not to raise; a page is lost at most
+            self._error(f"{response.url}: reading reviews failed ({type(exc).__name__}: {exc})")
+            return
+        keys: list[str] = []
+        yield from self._emit_reviews(reviews, state.main, keys)
+        if keys and self.incremental_allowed and all(k in self.known_review_keys for k in keys):
+            stats.inc_value(f"{STAT}/incremental_stops")
+            return
+        following = next_url(
+            state.api, data, response.url, state.pid, state.page_url, state.index, len(reviews)
+        )
+        if following:
+            yield self._api_request(following, replace(state, index=state.index + 1))
 
     def _follow(
         self, response: TextResponse, page: PageExtraction, review_keys: list[str]
@@ -234,7 +331,7 @@ class TargetSpider(scrapy.Spider):
                 # Newest first: a page of reviews we all have means the rest is stored too.
                 stats.inc_value(f"{STAT}/incremental_stops")
             else:
-                yield response.follow(page.next_page, callback=self.parse, errback=self.on_error)
+                yield self.page_request(response.urljoin(page.next_page))
         here = urlparse(response.url).path
         for link in self._links.extract_links(response):
             # Other pages of the same path are pagination, followed only through next_page
@@ -244,7 +341,23 @@ class TargetSpider(scrapy.Spider):
                 continue
             if not self._patterns.wanted(link.url):
                 continue
-            yield response.follow(link.url, callback=self.parse, errback=self.on_error)
+            yield self.page_request(link.url)
+
+    def page_request(self, url: str) -> scrapy.Request:
+        """A request for a page to extract, rendered in the browser while the source's
+        ``browser.max_pages`` allows (later pages are fetched plainly, and counted)."""
+        meta: dict[str, Any] = {}
+        if self.source.render == "browser":
+            stats = self.crawler.stats
+            assert stats is not None
+            if self.pages_rendered < self.source.browser.max_pages:
+                from spiders.browser import render_meta
+
+                self.pages_rendered += 1
+                meta = render_meta(self.source.browser)
+            else:
+                stats.inc_value(f"{STAT}/pages_not_rendered")
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
     def _on_allowed_host(self, host: str | None) -> bool:
         # LinkExtractor's allow_domains compares host:port, so ports would never match.

@@ -21,6 +21,8 @@ class CompanySummary:
     offer_observations: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     last_runs: list[CrawlRun] = field(default_factory=list)
+    run_sources: dict[int, str] = field(default_factory=dict)
+    """Run id -> its source's name."""
 
 
 def company_summaries(engine: Engine, sources: list[str] | None = None) -> list[CompanySummary]:
@@ -62,6 +64,7 @@ def company_summaries(engine: Engine, sources: list[str] | None = None) -> list[
                 ).first()
                 if run is not None:
                     summary.last_runs.append(run)
+                    summary.run_sources[run.id or 0] = source.name
             if sources is None or summary.last_runs:
                 out.append(summary)
     return out

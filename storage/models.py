@@ -68,6 +68,8 @@ class ProductBase(SQLModel):
     category: str | None = Field(default=None, max_length=300)
     plan: str | None = Field(default=None, max_length=200)
     url: str | None = Field(default=None, sa_type=Text)
+    reviews_declared: int | None = None
+    """The review count the product's page declares (aggregate rating), newest seen."""
 
 
 class Product(ProductBase, table=True):
@@ -163,6 +165,11 @@ class CrawlRunBase(SQLModel):
     """Pages whose markup was broken or partly unreadable (truncated HTML, invalid JSON-LD)."""
     robots_blocked: int = 0
     """Requests not made because robots.txt forbids them."""
+    reviews_declared: int | None = None
+    """Sum of the review counts declared by the product pages this run saw (None: none
+    declared one)."""
+    reviews_collected: int | None = None
+    """Reviews stored from this source for those same products: "collected X of Y"."""
     incremental: bool = False
     """True if the crawl stopped following pages whose reviews were all stored already."""
     peak_memory_mb: int | None = None

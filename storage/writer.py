@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, text, update
+from sqlalchemy import Connection, Engine, Table, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -97,6 +97,8 @@ class RunFigures:
     page_warnings: int = 0
     robots_blocked: int = 0
     incremental: bool = False
+    reviews_declared: dict[str, int] = field(default_factory=dict)
+    """Product key -> the review count its page declared (newest seen in the run)."""
     fetch_problems: dict[str, int] = field(default_factory=dict)
     peak_memory_mb: int | None = None
 
@@ -392,6 +394,12 @@ class CollectWriter:
             peaks = [p for p in (row["peak_memory_mb"], delta.peak_memory_mb) if p is not None]
             values["peak_memory_mb"] = max(peaks) if peaks else None
             values["workers"] = sorted({*(row["workers"] or []), worker})
+            if delta.reviews_declared:
+                # Each product page is fetched by one worker: the workers' sums add up.
+                declared, collected = self._review_coverage(conn, delta.reviews_declared)
+                if declared is not None:
+                    values["reviews_declared"] = (row["reviews_declared"] or 0) + declared
+                    values["reviews_collected"] = (row["reviews_collected"] or 0) + (collected or 0)
             conn.execute(update(runs).where(runs.c.id == self.run_id).values(**values))
 
     def finish_distributed_run(self) -> bool:
@@ -432,6 +440,7 @@ class CollectWriter:
             return
         now = utcnow()
         with self.engine.begin() as conn:
+            declared, collected = self._review_coverage(conn, figures.reviews_declared)
             self.touch_products(conn, now)
             conn.execute(
                 update(_table(CrawlRun))
@@ -440,10 +449,52 @@ class CollectWriter:
                     status=status,
                     finish_reason=finish_reason,
                     finished_at=now,
+                    reviews_declared=declared,
+                    reviews_collected=collected,
                     pid=None,
                     **figures.columns(),
                 )
             )
+
+    def _review_coverage(
+        self, conn: Connection, declared_by_key: dict[str, int]
+    ) -> tuple[int | None, int | None]:
+        """Store each product's declared review count; return (declared, collected) summed
+        over the products whose page declared one: reviews stored from this source for them."""
+        if not declared_by_key:
+            return None, None
+        product = _table(Product)
+        keys = sorted(declared_by_key)
+        ids: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            ids.update(
+                (key, pid)
+                for pid, key in conn.execute(
+                    select(product.c.id, product.c.key).where(
+                        product.c.company_id == self.company_id,
+                        product.c.key.in_(keys[start : start + 500]),
+                    )
+                )
+            )
+        for key, pid in ids.items():
+            conn.execute(
+                update(product)
+                .where(product.c.id == pid)
+                .values(reviews_declared=declared_by_key[key])
+            )
+        review = _table(Review)
+        pids = sorted(ids.values())
+        collected = 0
+        for start in range(0, len(pids), 500):
+            collected += conn.execute(
+                select(func.count())
+                .select_from(review)
+                .where(
+                    review.c.source_id == self.source_id,
+                    review.c.product_id.in_(pids[start : start + 500]),
+                )
+            ).scalar_one()
+        return sum(declared_by_key[k] for k in ids), collected
 
     # -- data --------------------------------------------------------------------
 

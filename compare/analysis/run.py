@@ -31,9 +31,8 @@ from compare.analysis.review import (
     normalise_language,
 )
 from compare.analysis.sentiment.bundle import (
-    FORMAT,
     ModelBundle,
-    bundle_format,
+    bundle_is_current,
     latest_bundle,
     load_bundle,
     next_version_folder,
@@ -55,7 +54,6 @@ from compare.analysis.training import (
     labelled_counts,
     needs_retraining,
     train_bundle,
-    trainable,
     training_jobs,
 )
 from compare.analysis.version import ANALYZER_VERSION
@@ -98,7 +96,8 @@ class AnalyzeSummary:
     need_topics: Counter[str] = field(default_factory=Counter)
     """Need topic ("app", "timer", ...) -> sentences found in this call."""
     model_folder: Path | None = None
-    """The sentiment model version used (None: fallbacks only)."""
+    """The sentiment model version trained from the database's ratings (None: the shipped
+    base models and the lexicon fallbacks only)."""
     model_trained: bool = False
     """True if this call trained a new model version from the database's ratings."""
     model_languages: list[str] = field(default_factory=list)
@@ -106,6 +105,9 @@ class AnalyzeSummary:
     the languages the pooled classifier scores."""
     model_pooled_languages: list[str] = field(default_factory=list)
     """The languages scored by the pooled classifier (too few ratings for their own)."""
+    model_guard: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Languages with a shipped base model whose correction by the ratings was tried -> the
+    base model's and the correction's held-out accuracy and whether it was kept."""
 
 
 def analyze_database(
@@ -152,7 +154,11 @@ def _analyze_database(
     folder, summary.model_trained = refresh_database_model(engine, root, workers=processes)
     summary.model_folder = folder
     if folder is not None:
-        summary.model_languages, summary.model_pooled_languages = _model_languages(folder)
+        (
+            summary.model_languages,
+            summary.model_pooled_languages,
+            summary.model_guard,
+        ) = _model_languages(folder)
     if pending == 0:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
@@ -187,15 +193,15 @@ def refresh_database_model(
     """
     existing = versions(root)
     trained_counts = _trained_counts(existing[-1]) if existing else {}
-    outdated = bool(existing) and bundle_format(existing[-1]) < FORMAT
+    outdated = bool(existing) and not bundle_is_current(existing[-1])
     if not outdated and not needs_retraining(labelled_counts(engine), trained_counts):
         return (existing[-1] if existing else None), False
     examples = examples_from_database(engine)
-    if not trainable([row for rows in examples.values() for row in rows]):
-        # an outdated model cannot be read by this version: the fallbacks score instead
+    jobs = len(training_jobs(examples)[0])
+    if not jobs:
+        # an outdated model cannot be read by this version: base models and fallbacks score
         return (existing[-1] if existing and not outdated else None), False
     description = f"database reviews, {RATING_RULE}"
-    jobs = len(training_jobs(examples)[0])
     if workers > 1 and jobs > 1:
         with ProcessPoolExecutor(
             max_workers=min(workers, jobs),
@@ -224,12 +230,16 @@ def _trained_counts(folder: Path) -> dict[str, int]:
     }
 
 
-def _model_languages(folder: Path) -> tuple[list[str], list[str]]:
-    """(every language the model scores, the ones its pooled classifier scores), from its
-    meta.json (cheaper than loading the classifiers when nothing is pending)."""
+def _model_languages(
+    folder: Path,
+) -> tuple[list[str], list[str], dict[str, dict[str, float]]]:
+    """(every language the model scores, the ones its pooled classifier scores, the guard's
+    figures per corrected base model), from its meta.json (cheaper than loading the
+    classifiers when nothing is pending)."""
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     pooled = sorted(meta.get("pooled_languages", {}))
-    return sorted(set(meta.get("languages", {})) | set(pooled)), pooled
+    guard = {str(k): dict(v) for k, v in meta.get("guard", {}).items()}
+    return sorted(set(meta.get("languages", {})) | set(pooled)), pooled, guard
 
 
 def _pending_filter(analyzer_version: str) -> Any:

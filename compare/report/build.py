@@ -32,6 +32,7 @@ from compare.report.needs import UNMET, need_counts, need_evidence
 from compare.report.numbers import sample_text, score_text
 from compare.report.parallel_cubes import segment_cubes
 from compare.report.prices import latest_catalogues, price_changes, price_indices
+from compare.report.review_coverage import source_coverage
 from compare.report.scope import ReportScope, resolve_scope
 from compare.report.stats import DEFAULT_MIN_SAMPLE
 from compare.report.store import previous_snapshot, store_run
@@ -175,6 +176,7 @@ def _compute(
         needs=needs,
         need_evidence=top_needs,
         aspect_evidence=aspect_evidence,
+        coverage=source_coverage(connection, scope),
     )
     data.reviews_in_scope, data.unanalysed = analysis_coverage(connection, scope)
     if previous is not None:

@@ -80,6 +80,12 @@ def render_markdown(data: ReportData, sections: list[BuiltSection] | None = None
                 f"{change.before:+.2f} → {change.after:+.2f}"
             )
         lines.append("")
+    if data.coverage:
+        lines += ["## Reviews collected of those declared", ""]
+        lines += [
+            f"- {md_escape(c.company)} · {md_escape(c.source)}: {c.text}" for c in data.coverage
+        ]
+        lines.append("")
     lines += [
         "Full report with evidence: report.html; findings in findings.csv / findings.json; "
         "every table of the page in tables/.",

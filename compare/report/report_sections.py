@@ -805,5 +805,21 @@ def method_section(data: ReportData) -> list[Block]:
             "bounds get extra decimals rather than read as 0), and is only judged on at least "
             f"{data.scope.min_sample} opinions on each side. {RANKING_RULE} Findings are about "
             "segments (product, category, language, region), never about individual reviewers."
+        ),
+        *_collection_coverage(data),
+    ]
+
+
+def _collection_coverage(data: ReportData) -> list[Block]:
+    """Per source, the reviews collected of those its product pages declare (honesty about
+    what the crawl could not see)."""
+    if not data.coverage:
+        return []
+    listed = "; ".join(f"{c.company} · {c.source}: {c.text}" for c in data.coverage)
+    return [
+        Paragraph(
+            "Reviews collected of those the product pages declare, per source (newest crawl): "
+            + listed
+            + "."
         )
     ]

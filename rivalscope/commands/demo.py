@@ -98,13 +98,22 @@ def demo(
     report_dir: Annotated[Path, typer.Option("--out", help="Folder for the gap report.")] = Path(
         "rivalscope-report"
     ),
+    scripted: Annotated[
+        bool,
+        typer.Option(
+            help="Also serve and crawl the two shops whose reviews need JavaScript or "
+            "embedded JSON."
+        ),
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Run the whole job on bundled demo shops: serve, crawl, analyse, report.
 
-    Serves four small coffee shops (your own and three competitors; English, French,
+    Serves six small coffee shops (your own and five competitors; English, French,
     Polish, Norwegian reviews) on 127.0.0.1, crawls them politely into the database,
-    and prints what was collected. Running it again adds nothing new.
+    and prints what was collected. Running it again adds nothing new. One competitor
+    loads its reviews with JavaScript (rendered in Debian's chromium; skipped with a notice
+    when chromium is missing), one keeps them in embedded JSON.
 
     Example: rivalscope demo            (then: rivalscope crawl, rivalscope report)
     Example: rivalscope demo --serve --port 8800
@@ -115,6 +124,8 @@ def demo(
 
     started = time.monotonic()
     shops = generate_shops(products=products, reviews_per_product=reviews_per_product)
+    if scripted:
+        shops += _scripted_shops(products, reviews_per_product)
     server = DemoServer(shops, port=_free_port(port), slow_seconds=slow_seconds).start()
     try:
         targets = _write_demo_targets(targets, server.base_url, shops)
@@ -148,6 +159,22 @@ def demo(
     finally:
         engine.dispose()
     console.print(f"Done in {time.monotonic() - started:.0f} s. Database: {describe_url(url)}")
+
+
+def _scripted_shops(products: int | None, reviews_per_product: int | None) -> list[Any]:
+    """The two shops whose reviews need more than HTML; the JavaScript one only where
+    chromium can render it (the demo runs everywhere; the notice says what is missing)."""
+    from rivalscope.demo.shops import generate_scripted_shops
+    from spiders.browser import BrowserMissingError, require_browser
+
+    shops = generate_scripted_shops(products=products, reviews_per_product=reviews_per_product)
+    needing = [s for s in shops if s.markup == "widget"]
+    try:
+        require_browser([f"{s.slug}-shop" for s in needing])
+    except BrowserMissingError as exc:
+        console.print(f"[yellow]note:[/] skipping {', '.join(s.name for s in needing)}: {exc}")
+        return [s for s in shops if s.markup != "widget"]
+    return shops
 
 
 def _has_module(name: str) -> bool:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import RUN_COLUMNS, console
+from rivalscope.display import RUN_COLUMNS, console, review_coverage
 from rivalscope.options import DbOption
 
 KINDS = ("review", "offer")
@@ -82,6 +82,11 @@ def runs(
         console.print("no crawl runs yet" + (f" for {source}" if source else ""))
         return
     console.print(table)
+    # Below the table, which is as wide as a terminal allows already.
+    for row in rows:
+        coverage = review_coverage(row.run.reviews_collected, row.run.reviews_declared)
+        if coverage:
+            console.print(f"  run {row.run.id} {row.source}: {coverage}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -41,15 +41,57 @@ CURRENCY_SYMBOLS: dict[str, str | None] = {
     "kn": "HRK",
     "лв": "BGN",
     "руб": "RUB",
+    # More ISO 4217 currencies' symbols (CLDR-style local signs, from general knowledge).
+    "元": "CNY",
+    "円": "JPY",
+    "₸": "KZT",
+    "тг": "KZT",
+    "₦": "NGN",
+    "GH₵": "GHS",
+    "₵": "GHS",
+    "₲": "PYG",
+    "₡": "CRC",
+    "₭": "LAK",
+    "₮": "MNT",
+    "₾": "GEL",
+    "₼": "AZN",
+    "֏": "AMD",
+    "৳": "BDT",
+    "៛": "KHR",
+    "грн": "UAH",
+    "ден": "MKD",
+    "дин": "RSD",
+    "din": "RSD",
+    "сом": "KGS",
+    "rp": "IDR",
+    "rm": "MYR",
+    "ksh": "KES",
+    "ush": "UGX",
+    "tsh": "TZS",
+    "S$": "SGD",
+    "NT$": "TWD",
+    "MX$": "MXN",
+    "RD$": "DOP",
+    "J$": "JMD",
+    "TT$": "TTD",
+    "S/": "PEN",
+    "د.إ": "AED",
+    "ر.س": "SAR",
+    "ج.م": "EGP",
+    "د.ك": "KWD",
+    "ر.ق": "QAR",
+    "د.م.": "MAD",
+    "₨": None,  # rupees: INR, PKR, LKR, NPR
     "rs": None,  # INR or PKR: needs a hint
     "kr": None,  # NOK, SEK, DKK, ISK: needs a hint
     "$": None,  # USD unless the hint says CAD/AUD/...
 }
-DEFAULT_FOR_AMBIGUOUS = {"$": "USD", "rs": "INR"}
+DEFAULT_FOR_AMBIGUOUS = {"$": "USD", "rs": "INR", "₨": "INR"}
 AMBIGUOUS_CANDIDATES = {
     "kr": {"NOK", "SEK", "DKK", "ISK"},
     "$": {"USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD", "CLP", "ARS", "COP"},
     "rs": {"INR", "PKR", "LKR", "NPR"},
+    "₨": {"INR", "PKR", "LKR", "NPR"},
 }
 # Country-code TLD -> currency, used only as a hint for ambiguous symbols or bare numbers.
 TLD_CURRENCY = {
@@ -63,80 +105,34 @@ TLD_CURRENCY = {
     "si": "EUR", "ee": "EUR", "lv": "EUR", "lt": "EUR", "lu": "EUR", "mt": "EUR",
     "cy": "EUR", "us": "USD",
 }  # fmt: skip
-ISO_CODES = frozenset(
-    [
-        "USD",
-        "EUR",
-        "GBP",
-        "CHF",
-        "PLN",
-        "NOK",
-        "SEK",
-        "DKK",
-        "ISK",
-        "CZK",
-        "HUF",
-        "RON",
-        "BGN",
-        "HRK",
-        "JPY",
-        "CNY",
-        "INR",
-        "PKR",
-        "CAD",
-        "AUD",
-        "NZD",
-        "BRL",
-        "MXN",
-        "CLP",
-        "ARS",
-        "COP",
-        "TRY",
-        "RUB",
-        "UAH",
-        "ZAR",
-        "SGD",
-        "HKD",
-        "KRW",
-        "ILS",
-        "THB",
-        "VND",
-        "PHP",
-        "IDR",
-        "MYR",
-        "AED",
-        "SAR",
-        "KWD",
-        "BHD",
-        "OMR",
-        "QAR",
-        "EGP",
-        "NGN",
-        "KES",
-        "MAD",
-        "TND",
-        "LKR",
-        "NPR",
-        "BDT",
-        "TWD",
-        "PEN",
-        "UYU",
-        "RSD",
-        "BAM",
-        "MKD",
-        "ALL",
-        "GEL",
-        "KZT",
-    ]
-)
+# Every active ISO 4217 code (and HRK, used until 2023).
+_ISO_CODE_LIST = """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD
+    BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR
+    FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD
+    JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK
+    MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
+    PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB
+    TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER
+    ZAR ZMW ZWL"""
+ISO_CODES = frozenset(_ISO_CODE_LIST.split())
+# Codes that are also upper-case English words ("TOP 10", "SOS"): not read from free text.
+_WORD_CODES = frozenset({"TOP", "SOS", "CUP", "MOP", "BOB"})
 THREE_DECIMAL_CURRENCIES = frozenset({"KWD", "BHD", "OMR", "TND", "JOD", "IQD", "LYD"})
 
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007\u200a\u2002\u2003]+")
 _NUMBER = re.compile(r"\d(?:[\d.,' ’]*\d)?(?:[.,](?:-{1,2}|–|—))?")
 _ISO_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+
+
+def _is_word_symbol(symbol: str) -> bool:
+    """Alphabetic symbols of scripts with spaces between words ("kr", "грн") must stand
+    alone; CJK signs ("元") sit between other letters ("100元起")."""
+    return symbol.isalpha() and all(ord(ch) < 0x3000 for ch in symbol)
+
+
 _SYMBOL_PATTERN = re.compile(
     "|".join(
-        (re.escape(s) if not s.isalpha() else rf"(?<![^\W\d_]){re.escape(s)}(?![^\W\d_])")
+        (re.escape(s) if not _is_word_symbol(s) else rf"(?<![^\W\d_]){re.escape(s)}(?![^\W\d_])")
         for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)
     ),
     re.IGNORECASE,
@@ -153,7 +149,7 @@ def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | 
     """(ISO code, symbol as found) of the currency a price text names, else the hint."""
     hint = currency_hint.upper() if currency_hint else None
     iso = _ISO_IN_TEXT.search(text)
-    if iso and iso.group(1) in ISO_CODES:
+    if iso and iso.group(1) in ISO_CODES and iso.group(1) not in _WORD_CODES:
         return iso.group(1), iso.group(1)
     found = _SYMBOL_PATTERN.search(text)
     if not found:

@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 from spiders.extract.layers import LAYERS, STRUCTURED_LAYER_NAMES, layer_coverage_key
 from spiders.fetch_problems import PROBLEM_PREFIX
 from spiders.items import OfferItem, ReviewItem
+from spiders.keys import product_key
 from spiders.memory_guard import PEAK_STAT
 from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
@@ -93,6 +94,7 @@ class StorePipeline:
         self.hint: str | None = None
         self.coverage: dict[str, int] = {}
         self.counts = {"review": 0, "offer": 0}
+        self.reviews_declared: dict[str, int] = {}
         self.use_process = crawler.settings.getbool("RIVALSCOPE_STORE_PROCESS", True)
         self.executor: ProcessPoolExecutor | None = None
         self.spec: WriterSpec | None = None
@@ -169,6 +171,10 @@ class StorePipeline:
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, OfferItem):
+            if item.reviews_declared is not None:
+                key = product_key(gtin=item.gtin, sku=item.sku, name=item.name)
+                if key is not None:
+                    self.reviews_declared[key] = item.reviews_declared
             self.offers.append(item)
             self._cover("offer", item, OFFER_FIELDS)
         elif isinstance(item, ReviewItem):
@@ -316,6 +322,7 @@ class StorePipeline:
         }
         for kind, total in self.counts.items():
             figures.field_coverage[f"{kind}.count"] = float(total)
+        figures.reviews_declared = self.reviews_declared
         if self.executor is not None and self.spec is not None:
             if self.worker_used:  # else the worker never started: no need to start it now
                 self.executor.submit(forget_run, self.spec.run_id).result()
@@ -342,6 +349,7 @@ class StorePipeline:
         coverage = figures.field_coverage
         delta = figures.minus(self.reported)
         delta.field_coverage = coverage
+        delta.reviews_declared = figures.reviews_declared
         self.writer.add_figures(delta, self.worker)
         self.writer.touch_products()
         tracker = tracker_of(self.crawler)
