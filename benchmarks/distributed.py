@@ -247,6 +247,14 @@ def main() -> None:
                 f"rows identical: {same}; busiest host: {host_peak} requests/s"
             )
     finally:
+        import redis
+
+        client = redis.Redis.from_url(REDIS)
+        for schema in schemas:  # the runs' keys (queues, dupe filters, workers)
+            keys = list(client.scan_iter(f"bench-{schema}:*"))
+            if keys:
+                client.delete(*keys)
+        client.close()
         for server in servers:
             server.stop()
         with admin.begin() as conn:
