@@ -89,18 +89,19 @@ def heuristic_review_items(
     groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]] = {}
     for element, rating in ratings:
         groups.setdefault(_path(element), []).append((element, rating))
-    seen_blocks: set[int] = set()
+    # Elements, not their id(): a block of a rejected group is freed and its id reused.
+    seen_blocks: set[Element] = set()
     found: list[tuple[int, ReviewItem]] = []
     for members in sorted(groups.values(), key=lambda m: -len(m)):
         blocks = _blocks(members)
-        if not blocks or any(id(b.element) in seen_blocks for b in blocks):
+        if not blocks or any(b.element in seen_blocks for b in blocks):
             continue
         items = _group_reviews(blocks, url, locale)
         if _DEBUG:
             print("group", len(blocks), _path(members[0][0])[-3:], items is not None)
         if items is None:
             continue
-        seen_blocks.update(id(b.element) for b in blocks)
+        seen_blocks.update(b.element for b in blocks)
         found.extend(
             (document_position(b.element), item) for b, item in zip(blocks, items, strict=False)
         )
