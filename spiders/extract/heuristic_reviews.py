@@ -25,7 +25,12 @@ from dataclasses import dataclass, field
 from lxml.html import HtmlElement as Element
 
 from spiders.extract.layers import HEURISTIC
-from spiders.extract.layout_rating import LayoutRating, group_scale, rating_of
+from spiders.extract.layout_rating import (
+    RATING_CANDIDATES,
+    LayoutRating,
+    group_scale,
+    rating_of,
+)
 from spiders.extract.meta import iso_language
 from spiders.extract.price import detect_currency
 from spiders.extract.visible_price import document_position, names_of, own_text
@@ -147,19 +152,37 @@ def _lone_review(
 
 def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
     """Rating-like elements in document order, outermost of nested ones (a link titled
-    "4 of 5" around an icon whose text says it again is one rating)."""
+    "4 of 5" around an icon whose text says it again is one rating). Only the candidates
+    libxml2 finds are read; one is skipped inside a skipped tag or a rating already found,
+    as a walk from ``root`` that stops there would."""
     found: list[tuple[Element, LayoutRating]] = []
-    stack = [root]
-    while stack:
-        element = stack.pop()
-        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
+    # The verdict on each candidate the walk reached: a rating (True) or not (False).
+    rated: dict[Element, bool] = {}
+    for element in RATING_CANDIDATES(root):
+        if element.tag in _SKIP_TAGS or not _reached(element, root, rated):
             continue
         rating = rating_of(element)
+        rated[element] = rating is not None
         if rating is not None:
             found.append((element, rating))
-        else:
-            stack.extend(reversed(element))
     return found
+
+
+def _reached(element: Element, root: Element, rated: dict[Element, bool]) -> bool:
+    """Whether a walk down from ``root`` that stops at skipped tags and at ratings gets to
+    ``element``. Ancestors come first in document order, so the nearest reached candidate
+    above settles it; elements that are not candidates show no rating."""
+    if element is root:
+        return True
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _SKIP_TAGS:
+            return False
+        verdict = rated.get(ancestor)
+        if verdict is not None:
+            return not verdict
+        if ancestor is root:
+            return True
+    return True
 
 
 def _class_shape(element: Element) -> str:
