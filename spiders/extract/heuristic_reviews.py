@@ -26,9 +26,10 @@ from lxml.html import HtmlElement as Element
 
 from spiders.extract.layers import HEURISTIC
 from spiders.extract.layout_rating import (
-    RATING_CANDIDATES,
     LayoutRating,
+    attributes_rating_named,
     group_scale,
+    may_show_rating,
     rating_of,
 )
 from spiders.extract.meta import iso_language
@@ -152,37 +153,22 @@ def _lone_review(
 
 def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
     """Rating-like elements in document order, outermost of nested ones (a link titled
-    "4 of 5" around an icon whose text says it again is one rating). Only the candidates
-    libxml2 finds are read; one is skipped inside a skipped tag or a rating already found,
-    as a walk from ``root`` that stops there would."""
+    "4 of 5" around an icon whose text says it again is one rating)."""
     found: list[tuple[Element, LayoutRating]] = []
-    # The verdict on each candidate the walk reached: a rating (True) or not (False).
-    rated: dict[Element, bool] = {}
-    for element in RATING_CANDIDATES(root):
-        if element.tag in _SKIP_TAGS or not _reached(element, root, rated):
+    stack: list[tuple[Element, bool]] = [(root, False)]  # (element, its parent is named)
+    while stack:
+        element, parent_named = stack.pop()
+        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
             continue
-        rating = rating_of(element)
-        rated[element] = rating is not None
-        if rating is not None:
-            found.append((element, rating))
+        items = element.items()
+        named = attributes_rating_named(items)
+        if may_show_rating(element, items, named, parent_named):
+            rating = rating_of(element)
+            if rating is not None:
+                found.append((element, rating))
+                continue
+        stack.extend([(child, named) for child in reversed(element)])
     return found
-
-
-def _reached(element: Element, root: Element, rated: dict[Element, bool]) -> bool:
-    """Whether a walk down from ``root`` that stops at skipped tags and at ratings gets to
-    ``element``. Ancestors come first in document order, so the nearest reached candidate
-    above settles it; elements that are not candidates show no rating."""
-    if element is root:
-        return True
-    for ancestor in element.iterancestors():
-        if ancestor.tag in _SKIP_TAGS:
-            return False
-        verdict = rated.get(ancestor)
-        if verdict is not None:
-            return not verdict
-        if ancestor is root:
-            return True
-    return True
 
 
 def _class_shape(element: Element) -> str:

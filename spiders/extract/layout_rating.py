@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import lxml.etree
 import lxml.html
 
 from spiders.normalize import default_worst, parse_number, rating_out_of
@@ -49,25 +48,31 @@ class LayoutRating:
     """What the page says, kept for ``rating_raw``."""
 
 
-# Elements that may show a rating, found by libxml2 in one pass (a Python call per element
-# of a 100k-element page costs more than all the rest). A superset of what ``rating_of``
-# reads: a label or value attribute; an attribute (name or value) holding "rat", "star" or
-# "score" in any case, which every ``_RATING_NAME`` match contains ("ſ" folds to "s" in
-# Python's IGNORECASE); or own text under such a parent, or with a star glyph.
-_NAMED = (
-    "@*[contains(translate(name(), 'RATSCOEſ', 'ratscoes'), 'rat')"
-    " or contains(translate(name(), 'RATSCOEſ', 'ratscoes'), 'star')"
-    " or contains(translate(name(), 'RATSCOEſ', 'ratscoes'), 'score')"
-    " or contains(translate(., 'RATSCOEſ', 'ratscoes'), 'rat')"
-    " or contains(translate(., 'RATSCOEſ', 'ratscoes'), 'star')"
-    " or contains(translate(., 'RATSCOEſ', 'ratscoes'), 'score')]"
-)
-_GLYPH_TEXT = " or ".join(f"contains(., '{g}')" for g in _STAR_GLYPHS + _EMPTY_GLYPHS)
-RATING_CANDIDATES = lxml.etree.XPath(
-    "descendant-or-self::*[@aria-valuenow or @aria-label or @title or @alt or @data-tooltip"
-    f" or {_NAMED} or text()[normalize-space()][{_GLYPH_TEXT} or ../../{_NAMED}]]"
-)
-"""Every element ``rating_of`` may read a rating from (and more), in document order."""
+_LABEL_ATTRS = frozenset({"aria-valuenow", "aria-label", "title", "alt", "data-tooltip"})
+_GLYPHS = _STAR_GLYPHS + _EMPTY_GLYPHS
+
+
+def attributes_rating_named(items: list[tuple[str, str]]) -> bool:
+    """Whether an element's attributes (``element.items()``) may name it a rating: some name
+    or value holds "rat", "star" or "score" in any case. Every ``_RATING_NAME`` match holds
+    one (casefold folds "ſ" to "s" as IGNORECASE does), so it is a cheap superset of
+    ``rating_named`` and of a rating-named data attribute."""
+    if not items:
+        return False
+    names = " ".join([f"{k} {v}" for k, v in items]).casefold()
+    return "rat" in names or "star" in names or "score" in names
+
+
+def may_show_rating(
+    element: lxml.html.HtmlElement, items: list[tuple[str, str]], named: bool, parent_named: bool
+) -> bool:
+    """False only where ``rating_of`` surely finds none: no rating-ish attribute
+    (``named``), no label attribute, and no own text that has star glyphs or sits under a
+    rating-ish parent. Skipping ``rating_of`` on most elements is most of the layer's speed."""
+    if named or any(k in _LABEL_ATTRS for k, _ in items):
+        return True
+    text = element.text
+    return bool(text) and not text.isspace() and (parent_named or any(g in text for g in _GLYPHS))
 
 
 def rating_named(element: lxml.html.HtmlElement) -> bool:
