@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lxml.html import HtmlElement as Element
 
@@ -34,7 +35,7 @@ from spiders.extract.layout_rating import (
 )
 from spiders.extract.meta import iso_language
 from spiders.extract.price import detect_currency
-from spiders.extract.visible_price import document_position, names_of, own_text
+from spiders.extract.visible_price import names_of, own_text
 from spiders.items import ReviewItem
 from spiders.normalize import find_date, is_numeric_date, normalize_rating
 
@@ -97,7 +98,7 @@ def heuristic_review_items(
         groups.setdefault(_path(element), []).append((element, rating))
     # Elements, not their id(): a block of a rejected group is freed and its id reused.
     seen_blocks: set[Element] = set()
-    found: list[tuple[int, ReviewItem]] = []
+    found: list[tuple[Element, ReviewItem]] = []
     for members in sorted(groups.values(), key=lambda m: -len(m)):
         blocks = _blocks(members)
         if not blocks or any(b.element in seen_blocks for b in blocks):
@@ -108,12 +109,13 @@ def heuristic_review_items(
         if items is None:
             continue
         seen_blocks.update(b.element for b in blocks)
-        found.extend(
-            (document_position(b.element), item) for b, item in zip(blocks, items, strict=False)
-        )
+        found.extend((b.element, item) for b, item in zip(blocks, items, strict=False))
     if not found:
         found = _lone_review(ratings, groups, url, locale)
-    found.sort(key=lambda pair: pair[0])
+    if len(found) > 1:
+        # Page order from one walk: an XPath count per block is quadratic on long lists.
+        position = {e: i for i, e in enumerate(e for e in root.iter() if isinstance(e.tag, str))}
+        found.sort(key=lambda pair: position[pair[0]])
     return _without_clones([item for _, item in found])
 
 
@@ -122,14 +124,14 @@ def _lone_review(
     groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]],
     url: str,
     locale: str | None,
-) -> list[tuple[int, ReviewItem]]:
+) -> list[tuple[Element, ReviewItem]]:
     """A page with one review: a rating alone at its place whose block, the largest
     ancestor holding no other rating, reads like a review (dated prose, no price)."""
     holding: dict[Element, int] = {}
     for element, _ in ratings:
         for ancestor in element.iterancestors():
             holding[ancestor] = holding.get(ancestor, 0) + 1
-    found: list[tuple[int, ReviewItem]] = []
+    found: list[tuple[Element, ReviewItem]] = []
     for members in groups.values():
         if len(members) != 1:
             continue
@@ -147,7 +149,7 @@ def _lone_review(
             continue  # a label/value row of a details table ("Rating: 4.7")
         items = _group_reviews([_Block(block, rating)], url, locale, lone=True)
         if items:
-            found.append((document_position(block), items[0]))
+            found.append((block, items[0]))
     return found if len(found) == 1 else []
 
 
@@ -342,11 +344,12 @@ class _Slot:
     varying: list[str]
     """Per block, the text without the lead-in and tail shared by all blocks ("" if absent)."""
 
-    @property
+    # Cached: read for every block of the group, and a slot does not change once built.
+    @cached_property
     def coverage(self) -> float:
         return sum(u is not None for u in self.units) / len(self.units)
 
-    @property
+    @cached_property
     def distinct(self) -> float:
         present = [u.text for u in self.units if u is not None]
         return len(set(present)) / len(present) if present else 0.0
