@@ -112,11 +112,32 @@ def heuristic_review_items(
         found.extend((b.element, item) for b, item in zip(blocks, items, strict=False))
     if not found:
         found = _lone_review(ratings, groups, url, locale)
-    if len(found) > 1:
-        # Page order from one walk: an XPath count per block is quadratic on long lists.
-        position = {e: i for i, e in enumerate(e for e in root.iter() if isinstance(e.tag, str))}
-        found.sort(key=lambda pair: position[pair[0]])
+    order = _page_order(root, [element for element, _ in found])
+    found.sort(key=lambda pair: order[pair[0]])
     return _without_clones([item for _, item in found])
+
+
+_FEW = 64
+
+
+def _page_order(root: Element, elements: list[Element]) -> dict[Element, tuple[int, ...]]:
+    """Sort keys putting the elements in page order. A few elements: the child
+    index at each level from the root (a walk of the whole page costs more); many: their
+    index in one walk (an XPath count of preceding elements per block is quadratic)."""
+    if len(elements) <= _FEW:
+        return {element: _child_indexes(element) for element in elements}
+    return {e: (i,) for i, e in enumerate(e for e in root.iter() if isinstance(e.tag, str))}
+
+
+def _child_indexes(element: Element) -> tuple[int, ...]:
+    """Position of the element in the tree: its index among its parent's children, and so
+    on up (tuples compare in document order; an ancestor's is a prefix of its own)."""
+    indexes: list[int] = []
+    parent = element.getparent()
+    while parent is not None:
+        indexes.append(parent.index(element))
+        element, parent = parent, parent.getparent()
+    return tuple(reversed(indexes))
 
 
 def _lone_review(
