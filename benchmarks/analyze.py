@@ -97,7 +97,7 @@ def _children_cpu() -> float:
 def one_repetition(folder: Path, csv_path: Path, n: int, workers: list[str]) -> dict[str, float]:
     imported = folder / "imported.db"
     url = f"sqlite:///{imported}"
-    import_s, _ = cli("import", str(csv_path), "--company", "Bench", "--db", url)
+    import_s, _ = cli("import", str(csv_path), "--company", "Bench", "--new-company", "--db", url)
     pristine = folder / "pristine.db"
     shutil.copy(imported, pristine)
     first_cli, first_cpu = cli("analyze", "--db", url, "--no-progress", *workers)

@@ -4,7 +4,8 @@ Usage: python benchmarks/sentiment.py DATA_DIR   (e.g. ../shared/eval/sentiment)
 
 For each language: train our classifier on the train split only (fixed settings, chosen
 by cross-validation on the train splits in ``sentiment_cv.py``), then on the dev/validation
-split print accuracy on positive-vs-negative sentences (also for the same model without
+split print accuracy on positive-vs-negative sentences (also for what a fresh install
+scores with, "day one": the shipped base model, else the lexicon; for the same model without
 lexicon features, and with one L2 norm over word and character features, the previous
 model) and macro-F1 (with neutral where the data labels it), next to TextBlob and
 always-"positive" measured in the same run, and texts/second.
@@ -35,6 +36,7 @@ from compare.analysis.sentiment.classifier import (
 )
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_name, lexicon_scores
+from compare.analysis.sentiment.scorer import SentimentScorer
 from compare.analysis.taxonomy import load_taxonomy
 from compare.analysis.text import lemmas, tokenize
 
@@ -207,6 +209,7 @@ def evaluate(corpus: Corpus) -> dict[str, str]:
     )
     train_seconds = time.perf_counter() - started
     texts, gold = [t for t, _ in dev_bin], [lab for _, lab in dev_bin]
+    day_one = SentimentScorer()  # what a fresh install scores with: shipped model or lexicon
     started = time.perf_counter()
     scores = model.score(texts)
     rate = len(texts) / (time.perf_counter() - started)
@@ -226,6 +229,8 @@ def evaluate(corpus: Corpus) -> dict[str, str]:
         "lang": corpus.language,
         "train/dev": f"{len(train_bin)}/{len(dev_bin)}",
         "ours acc": f"{_pos_neg_accuracy([p for p, _, _ in scores], gold):.3f}",
+        "day one acc": f"{_pos_neg_accuracy([p for p, _, _ in day_one.score(texts, corpus.language)], gold):.3f}"
+        f" ({day_one.method(corpus.language)})",
         "no-lexicon acc": f"{_pos_neg_accuracy([p for p, _, _ in no_lexicon.score(texts)], gold):.3f}",
         "one-norm acc": f"{_pos_neg_accuracy([p for p, _, _ in one_norm.score(texts)], gold):.3f}",
         "TextBlob acc": f"{_pos_neg_accuracy(_raw_textblob(texts) if corpus.language != 'fr' else _textblob_polarities(texts, 'fr'), gold):.3f}",

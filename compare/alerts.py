@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, Table, inspect, select
 
-from settings.schedule import AlertSettings
-from spiders.notify import Notice, send_notice
+from settings.schedule import AlertSettings, HealthSettings
+from spiders.notify import Notice, retry_undelivered, send_notice
 from storage.models import Company, OfferObservation, Product
 
 log = logging.getLogger("rivalscope.alerts")
@@ -185,12 +185,15 @@ def sentiment_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
     return notices
 
 
-def send_alerts(engine: Engine, notices: Iterable[Notice], webhook: str | None) -> int:
-    """Send each notice not sent before; returns how many were sent now."""
-    return sum(send_notice(engine, notice, webhook) for notice in notices)
+def send_alerts(engine: Engine, notices: Iterable[Notice], targets: list[str]) -> int:
+    """Send each notice not sent before; returns how many were new."""
+    return sum(send_notice(engine, notice, targets) for notice in notices)
 
 
-def check_alerts(engine: Engine, settings: AlertSettings, health_webhook: str | None) -> int:
-    """Evaluate every alert rule and send what is new; returns the number sent."""
+def check_alerts(engine: Engine, settings: AlertSettings, health: HealthSettings) -> int:
+    """Deliver alerts that failed before, evaluate every rule and send what is new;
+    returns the number of new alerts."""
+    targets = settings.targets(health)
+    retry_undelivered(engine, "alert", targets)
     notices = price_alerts(engine, settings) + sentiment_alerts(engine, settings)
-    return send_alerts(engine, notices, settings.webhook or health_webhook)
+    return send_alerts(engine, notices, targets)

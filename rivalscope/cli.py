@@ -60,16 +60,35 @@ _register_all()
 
 def main() -> None:
     """Console-script entry point."""
+    from typer._click.exceptions import ClickException
+
     try:
-        app()
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         typer.secho("interrupted", fg=typer.colors.YELLOW, err=True)
         sys.exit(130)
+    except ClickException as exc:
+        # A usage mistake (bad option value, missing argument): one line, not a framed box.
+        if type(exc).__name__ != "NoArgsIsHelpError":  # the help is printed already
+            typer.secho(f"error: {_usage_message(exc)}", fg=typer.colors.RED, err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.secho("aborted", fg=typer.colors.YELLOW, err=True)
+        sys.exit(1)
     except Exception as exc:
         if not is_user_error(exc):
             raise
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_message(exc: Exception) -> str:
+    message = " ".join(str(getattr(exc, "format_message", lambda: exc)()).split())
+    context = getattr(exc, "ctx", None)
+    if context is not None:
+        message += f" (see {context.command_path} --help)"
+    return message
 
 
 if __name__ == "__main__":

@@ -18,13 +18,15 @@ class UserError(Exception):
 USER_ERROR_NAMES: tuple[tuple[str, str], ...] = (
     ("settings.targets", "TargetsError"),
     ("storage.db", "DatabaseError"),
-    ("storage.importer", "ImportFileError"),
+    ("storage.import_rows", "ImportFileError"),
     ("storage.writer", "CollectError"),
+    ("storage.export", "ExportError"),
     ("compare.analysis.errors", "AnalysisInputError"),
     ("compare.report.errors", "ReportError"),
     ("spiders.health", "HealthError"),
     ("spiders.target_check", "TargetCheckError"),
     ("spiders.extract.suggest", "SuggestError"),
+    ("spiders.browser", "BrowserMissingError"),
 )
 
 

@@ -2,9 +2,11 @@
 
 Example::
 
-    [schedule]
-    analyze = true              # run the analysis after each round of crawls
-    report_dir = "reports"      # and build the report there (omit: no report)
+    [schedule]                  # after each round of crawls (all on by default):
+    analyze = true              # run the analysis
+    report = true               # then build the report
+    report_dir = "reports"      # into this folder (relative: to the targets file)
+    alerts = true               # then check the [alerts] rules
     max_parallel = 2            # crawls of different sources at the same time
 
     [health]
@@ -33,6 +35,22 @@ class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+NOTIFY_SCHEMES = ("json", "jsons", "slack", "msteams", "mailto", "mailtos", "http", "https")
+"""Apprise URL schemes accepted in ``notify`` lists: generic JSON POST, Slack, Microsoft
+Teams, e-mail (and http(s) webhook URLs, sent as JSON or, for Slack and Teams hook URLs,
+in their own format)."""
+
+
+def _notify_urls(values: list[str]) -> list[str]:
+    for value in values:
+        parsed = urlparse(value)
+        if parsed.scheme not in NOTIFY_SCHEMES or not (parsed.hostname or parsed.netloc):
+            raise ValueError(
+                f"{value!r} is not a notification URL (one of {', '.join(NOTIFY_SCHEMES)}://)"
+            )
+    return values
+
+
 def _webhook(value: str | None) -> str | None:
     if value is None:
         return None
@@ -45,10 +63,14 @@ def _webhook(value: str | None) -> str | None:
 class ScheduleSettings(_Table):
     """``[schedule]``: what ``rivalscope schedule`` does besides crawling."""
 
-    analyze: bool = False
+    analyze: bool = True
     """Run the analysis after a round of crawls (when the analysis module is installed)."""
-    report_dir: str | None = None
-    """Folder to build the report into after the analysis; None: no report."""
+    report: bool = True
+    """Build the report after the analysis."""
+    report_dir: str = Field(default="reports", min_length=1)
+    """Folder the report is built into (relative paths: next to the targets file)."""
+    alerts: bool = True
+    """Check the ``[alerts]`` rules after the report."""
     max_parallel: int = Field(default=2, ge=1, le=32)
     """Crawls of different sources run at the same time."""
     poll_seconds: float = Field(default=60.0, gt=0, le=3600)
@@ -70,10 +92,23 @@ class HealthSettings(_Table):
     """A field's coverage (e.g. reviews with a rating) falling by this much: unhealthy."""
     min_coverage: float = Field(default=0.5, ge=0, le=1)
     """Without history: review text and offer price coverage below this is unhealthy."""
+    min_review_share: float = Field(default=0.5, ge=0, le=1)
+    """Reviews stored for the crawled products below this share of the counts their pages
+    declare: unhealthy (reviews the crawl cannot see: JavaScript, a widget, a limit)."""
+    min_declared_reviews: int = Field(default=10, ge=1, le=1_000_000)
+    """Declared review counts below this total are not judged (too few to tell)."""
     webhook: str | None = None
-    """URL that gets a JSON POST for every health notice."""
+    """URL that gets a JSON POST for every health notice (Slack and Teams hook URLs get
+    their own format)."""
+    notify: list[str] = Field(default_factory=list)
+    """More notification targets as Apprise URLs (``slack://``, ``msteams://``,
+    ``mailto://``, ``json://``)."""
 
     _check_webhook = field_validator("webhook")(_webhook)
+    _check_notify = field_validator("notify")(_notify_urls)
+
+    def targets(self) -> list[str]:
+        return [*([self.webhook] if self.webhook else []), *self.notify]
 
 
 class AlertSettings(_Table):
@@ -89,5 +124,13 @@ class AlertSettings(_Table):
     """Sentiment alerts need at least this many reviews in both windows."""
     webhook: str | None = None
     """URL for alert POSTs; default: the [health] webhook."""
+    notify: list[str] = Field(default_factory=list)
+    """More targets as Apprise URLs; default: the [health] ones."""
 
     _check_webhook = field_validator("webhook")(_webhook)
+    _check_notify = field_validator("notify")(_notify_urls)
+
+    def targets(self, health: HealthSettings) -> list[str]:
+        """Where alerts go: this table's webhook and notify list, else [health]'s."""
+        own = [*([self.webhook] if self.webhook else []), *self.notify]
+        return own or health.targets()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -80,6 +81,29 @@ class Limits(_Strict):
     Every page of a paginated list is one level deeper, so small limits cut long lists."""
     timeout_s: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
     """Wall-clock limit for one crawl in seconds."""
+    max_response_mb: float = Field(default=10.0, gt=0, le=1024)
+    """A page larger than this (in MiB, after decompression too) is refused and recorded."""
+    warn_response_mb: float = Field(default=2.0, gt=0, le=1024)
+    """A page larger than this is kept but recorded (``response_over_warn_size``)."""
+    max_memory_mb: int = Field(default=500, ge=150, le=65536)
+    """The crawl process stops (recorded, reason ``memusage_exceeded``) above this memory,
+    however many requests run at once."""
+    download_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    """Seconds one request may take, answer included."""
+    max_redirects: int = Field(default=10, ge=0, le=50)
+    """Redirects followed for one request; more is recorded as a redirect loop."""
+    max_retry_after_s: float = Field(default=60.0, ge=0, le=24 * 3600)
+    """A 429/503 asking to wait up to this long is retried after the wait; longer is
+    recorded and not retried."""
+
+    @model_validator(mode="after")
+    def _warn_below_max(self) -> Limits:
+        if self.warn_response_mb > self.max_response_mb:
+            raise ValueError(
+                f"warn_response_mb ({self.warn_response_mb:g}) is above "
+                f"max_response_mb ({self.max_response_mb:g}); lower it"
+            )
+        return self
 
 
 class Politeness(_Strict):
@@ -163,6 +187,105 @@ def _check_fields(value: dict[str, str], allowed: tuple[str, ...]) -> dict[str, 
     return value
 
 
+class BrowserRender(_Strict):
+    """How a page is rendered in chromium for ``render = "browser"`` (all waits bounded)."""
+
+    wait_for: str | None = None
+    """CSS selector to wait for after loading (default: wait until the network is idle)."""
+    wait_timeout_s: float = Field(default=10, gt=0, le=120)
+    """Longest wait for ``wait_for`` or network idle; the page is read as it is then."""
+    click: str | None = None
+    """CSS selector of a "load more" / "next reviews" button, clicked until it is gone."""
+    max_clicks: int = Field(default=5, ge=0, le=200)
+    """Clicks on ``click`` at most, per page."""
+    click_replaces: bool = False
+    """True for a "next" button that replaces the reviews shown: the page is read before
+    every click too (False: "load more" adds to them; the page is read once, at the end)."""
+    page_timeout_s: float = Field(default=30, gt=0, le=600)
+    """Wall-clock limit for loading, waiting and clicking on one page."""
+    max_pages: int = Field(default=200, ge=1, le=100_000)
+    """Pages rendered at most per crawl; later pages are fetched without the browser."""
+    allow_hosts: list[str] = Field(default_factory=list)
+    """Hosts the page may request besides the source's own (e.g. a review widget's API);
+    requests to any other host are blocked, as are images, fonts and media."""
+
+    @model_validator(mode="after")
+    def _selectors_parse(self) -> BrowserRender:
+        named = {"wait_for": self.wait_for, "click": self.click}
+        problems = [p for name, q in named.items() if q and (p := _selector_problem(name, q))]
+        problems += [
+            f"allow_hosts: {h!r} is not a host name (no scheme, path or port)"
+            for h in self.allow_hosts
+            if not re.fullmatch(r"[A-Za-z0-9.-]+", h)
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+REVIEW_API_FIELDS = ("product_id", "url", "page", "offset")
+
+
+class ReviewApi(_Strict):
+    """A review widget's JSON endpoint, read for every product page of the source."""
+
+    url: str
+    """URL template: ``{product_id}`` (see ``product_id``), ``{url}`` (the product page's
+    URL, quoted), ``{page}`` and ``{offset}`` (pagination)."""
+    product_id: str | None = None
+    """Regular expression whose first group, searched in the product page's HTML (then its
+    URL), is the product id; default: the product's SKU."""
+    paginate: Literal["next", "page", "offset", "none"] = "next"
+    """``next``: follow the next link the response carries; ``page``/``offset``: count up
+    ``{page}`` (from ``first_page``) or ``{offset}`` (by ``page_size``) until a page has no
+    reviews; ``none``: one request."""
+    first_page: int = Field(default=1, ge=0, le=1000)
+    page_size: int = Field(default=20, ge=1, le=1000)
+    """Reviews per response, the ``{offset}`` step."""
+    max_pages: int = Field(default=20, ge=1, le=10_000)
+    """Responses read at most per product."""
+
+    @field_validator("url")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        names = re.findall(r"{([^{}]*)}", value)
+        unknown = sorted(set(names) - set(REVIEW_API_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)} in {value!r}; "
+                f"use {', '.join('{' + n + '}' for n in REVIEW_API_FIELDS)}"
+            )
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or "{" in parsed.netloc:
+            raise ValueError(f"{value!r} is not an http(s) URL template with a fixed host")
+        return value
+
+    @field_validator("product_id")
+    @classmethod
+    def _one_group(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            groups = re.compile(value).groups
+        except re.error as exc:
+            raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from exc
+        if groups < 1:
+            raise ValueError(f"{value!r} needs a group ( ) around the product id")
+        return value
+
+    @model_validator(mode="after")
+    def _pagination_placeholder(self) -> ReviewApi:
+        needed = {"page": "{page}", "offset": "{offset}"}.get(self.paginate)
+        if needed and needed not in self.url:
+            raise ValueError(f'paginate = "{self.paginate}" needs {needed} in the url template')
+        return self
+
+    @property
+    def host(self) -> str:
+        probe = self.url.format(product_id="1", url="u", page="1", offset="0")
+        return urlparse(probe).hostname or ""
+
+
 class Source(_Strict):
     """One place to crawl for a company: a review site, a shop, a pricing page."""
 
@@ -175,9 +298,10 @@ class Source(_Strict):
     allowed_domains: list[str] = Field(default_factory=list)
     """Hosts the crawl stays on; defaults to the hosts of start_urls and sitemap."""
     follow: list[str] = Field(default_factory=list)
-    """Regular expressions; only links whose URL matches one are followed (all if empty)."""
+    """Regular expressions (RE2 syntax: matched in linear time); only links whose URL
+    matches one are followed (all if empty)."""
     deny: list[str] = Field(default_factory=list)
-    """Regular expressions; links whose URL matches one are never followed."""
+    """Regular expressions (RE2 syntax); links whose URL matches one are never followed."""
     holds: Literal["reviews", "offers", "both"] = "both"
     """What the source is crawled for."""
     mode: Literal["auto", "selectors"] = "auto"
@@ -189,6 +313,12 @@ class Source(_Strict):
     """Language hint (ISO 639-1) for reviews that do not declare theirs."""
     region: str | None = None
     """Market of the source (e.g. ``"NO"``), used when reviews do not state one."""
+    review_api: ReviewApi | None = None
+    """A review widget's JSON endpoint to read for each product page (``auto`` reads it)."""
+    render: Literal["plain", "browser"] = "plain"
+    """``browser`` renders pages in Debian's chromium (JavaScript-loaded reviews); slower."""
+    browser: BrowserRender = Field(default_factory=BrowserRender)
+    """Waits, clicks and limits for ``render = "browser"``."""
     limits: Limits = Field(default_factory=Limits)
     politeness: Politeness = Field(default_factory=Politeness)
     schedule: str | None = None
@@ -211,11 +341,14 @@ class Source(_Strict):
     @field_validator("follow", "deny")
     @classmethod
     def _regexes(cls, value: list[str]) -> list[str]:
+        from settings.url_patterns import compile_url_pattern
+
         for pattern in value:
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+            compile_url_pattern(pattern)  # ValueError with the reason if RE2 cannot run it
         return value
 
     @field_validator("language")
@@ -262,14 +395,15 @@ class Source(_Strict):
         return self
 
     def domains(self) -> list[str]:
-        """Hosts the crawl may visit."""
+        """Hosts the crawl may visit (with the review API's host, if there is one)."""
+        api = [self.review_api.host] if self.review_api else []
         if self.allowed_domains:
-            return list(self.allowed_domains)
+            return sorted({*self.allowed_domains, *api})
         hosts = {
             urlparse(u).hostname
             for u in [*self.start_urls, *([self.sitemap] if self.sitemap else [])]
         }
-        return sorted(h for h in hosts if h)
+        return sorted({h for h in hosts if h} | set(api))
 
 
 class Company(_Strict):
@@ -281,6 +415,15 @@ class Company(_Strict):
     source: list[Source] = Field(default_factory=list)
 
 
+def package_version() -> str:
+    """The installed rivalscope's version (read from its metadata: this lowest layer does not
+    import the command-line package)."""
+    try:
+        return version("rivalscope")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 class Crawler(_Strict):
     """Settings for every crawl."""
 
@@ -290,6 +433,16 @@ class Crawler(_Strict):
     """Full user agent; default ``rivalscope/<version> (+<contact_url>)``."""
     http_cache: bool = False
     """Cache responses on disk (development only: re-crawls see old pages)."""
+
+    def agent(self) -> str:
+        """The user agent every crawl sends: ``user_agent``, else one naming the tool, its
+        version and ``contact_url``."""
+        return self.user_agent or f"rivalscope/{package_version()} (+{self.contact_url})"
+
+    def scrapy_settings(self) -> dict[str, object]:
+        """What this table sets in Scrapy: the one place both ``rivalscope crawl`` and
+        ``scrapy crawl target`` take it from (``TargetSpider.from_crawler``)."""
+        return {"USER_AGENT": self.agent(), "HTTPCACHE_ENABLED": self.http_cache}
 
 
 class Targets(_Strict):

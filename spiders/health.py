@@ -11,7 +11,9 @@ the source's recent history (median of the last ``history_runs`` healthy finishe
 - a field's coverage (reviews with text, rating, date; offers with a price) fell by
   ``coverage_drop`` or more, and so did the share of items read from the page's own
   structured markup (a site that drops it is still read by heuristics, less reliably);
-  without history, text and price coverage below ``min_coverage``.
+  without history, text and price coverage below ``min_coverage``;
+- reviews stored for the crawled products below ``min_review_share`` of the counts their
+  pages declare (``min_declared_reviews`` at least).
 
 The verdict is stored once per run (``health_check``) and on the source
 (``Source.healthy``, ``health_reason``); a healthy run clears the mark. An interrupted run
@@ -30,7 +32,7 @@ from sqlmodel import Session, col, select
 from settings.schedule import HealthSettings
 from settings.targets import Targets
 from spiders.extract.layers import describe_layer_shares
-from spiders.notify import Notice, send_notice
+from spiders.notify import Notice, retry_undelivered, send_notice
 from storage.models import CrawlRun, Source
 from storage.schedule_models import HealthCheck
 
@@ -141,6 +143,15 @@ def judge_run(
             )
 
     kinds = _kinds(holds)
+    declared, collected = run.reviews_declared, run.reviews_collected
+    if "review" in kinds and declared and collected is not None:
+        share = collected / declared
+        figures["declared_review_share"] = round(share, 4)
+        if declared >= settings.min_declared_reviews and share < settings.min_review_share:
+            reasons.append(
+                f"collected {collected} of {declared} declared reviews ({share:.0%}): the crawl "
+                "misses reviews (JavaScript, a widget, a limit? `rivalscope targets detect URL`)"
+            )
     for key, what, kind in COVERED_FIELDS:
         count = _count(run, kind)
         if kind not in kinds or count == 0:
@@ -259,6 +270,7 @@ def check_and_notify(engine: Engine, source_name: str, targets: Targets) -> Heal
     """``check_health`` with the targets file's thresholds, then log/POST any notice."""
     report = check_health(engine, source_name, targets.health)
     notice = health_notice(report)
+    retry_undelivered(engine, "health", targets.health.targets())
     if notice is not None:
-        send_notice(engine, notice, targets.health.webhook)
+        send_notice(engine, notice, targets.health.targets())
     return report

@@ -28,6 +28,9 @@ class OfferItem:
     """ISO 4217 code, e.g. ``"EUR"``, ``"NOK"``, ``"PLN"``."""
     currency_raw: str | None = None
     """Currency symbol or text found near the price (``"kr"``, ``"zł"``)."""
+    price_problem: str | None = None
+    """Why the price found was refused (``spiders.extract.price.PRICE_REFUSALS``); the
+    offer is then dropped with this reason."""
     availability: str | None = None
     """``"InStock"``, ``"OutOfStock"``, ``"PreOrder"``, ``"BackOrder"``,
     ``"LimitedAvailability"``, ``"Discontinued"`` (schema.org names), or None if unknown."""
@@ -49,6 +52,8 @@ class OfferItem:
     """Absolute URL of the main product image."""
     observed_at: datetime | None = None
     """When the offer was seen (UTC); None means now. Set by imports of past prices."""
+    reviews_declared: int | None = None
+    """How many reviews the product's page says it has (its aggregate rating's count)."""
     company: str | None = None
     """Name of the company from the targets file; set by the spider."""
     source: str | None = None

@@ -14,8 +14,13 @@ from scrapy.logformatter import LogFormatter, LogFormatterResult
 
 class QuietDropLogFormatter(LogFormatter):
     def dropped(self, *args: Any, **kwargs: Any) -> LogFormatterResult:
+        """At DEBUG and without the item: a review's whole text is no log line."""
         result = super().dropped(*args, **kwargs)
         result["level"] = logging.DEBUG
+        logged = result["args"]
+        exception = logged.get("exception", "") if isinstance(logged, dict) else ""
+        result["msg"] = "Dropped: %(exception)s"
+        result["args"] = {"exception": exception}
         return result
 
     def scraped(self, *args: Any, **kwargs: Any) -> LogFormatterResult:

@@ -8,6 +8,7 @@ scales) and the pipeline (which validates them) alike.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 import warnings
@@ -32,13 +33,57 @@ def clean_text(value: str | None) -> str | None:
     """Collapse whitespace, drop control characters; ``None`` for empty text."""
     if value is None:
         return None
-    value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
+    if not value.isprintable():
+        # Printable text (most of it) has no control character; only the rest is scanned
+        # per character (isprintable is also False for tabs, newlines and other spaces).
+        value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
     value = _SPACE.sub(" ", value).strip()
     return value or None
 
 
+_MARKUP = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
+"""A tag or a character reference: the text is HTML, not plain text."""
+_BLOCK_TAGS = ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
+
+
+def markup_to_text(value: str | None) -> str | None:
+    """Review text that arrived as HTML (``reviewBody`` with ``<br>``, ``&amp;``, a stray
+    ``<p>``), as plain text: parsed leniently by Beautiful Soup (unclosed or broken tags
+    are fine), scripts and styles dropped, block elements kept apart by a space. Text
+    without markup is returned unchanged ("5 < 6", "I <3 it" stay as they are)."""
+    if value is None or not _MARKUP.search(value):
+        return value
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(value, "html.parser")
+    for element in soup(["script", "style", "template"]):
+        element.decompose()
+    for element in soup(list(_BLOCK_TAGS)):
+        element.insert_before(" ")
+    return soup.get_text()
+
+
 def _to_float(text: str) -> float:
     return float(text.replace(",", "."))
+
+
+_PLAIN_NUMBER = re.compile(r"^[-+\u2212]?\d{1,15}(?:[.,]\d{1,15})?$")
+MAX_NUMBER = 1e15
+"""Larger numbers in ratings and scales are ids or hostile input, never a rating."""
+
+
+def plain_number(value: object) -> float | None:
+    """A number as markup or a field writes it, with its sign (``"-3"`` -> -3.0, ``"4,5"`` ->
+    4.5); None for exponent forms (``"1e400"``), non-finite values and absurd magnitudes."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        number = float(value) if abs(value) < MAX_NUMBER else None
+        return number if number is not None and math.isfinite(number) else None
+    text = str(value).strip()
+    if not _PLAIN_NUMBER.match(text):
+        return None
+    return float(text.replace(",", ".").replace("\u2212", "-"))
 
 
 def rating_out_of(text: str) -> tuple[float, float] | None:
@@ -57,7 +102,8 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
     if raw is None or isinstance(raw, bool):
         return None, None
     if isinstance(raw, int | float):
-        return float(raw), best_hint
+        number = plain_number(raw)  # no infinity, NaN or 1e300 as a rating
+        return (number, best_hint) if number is not None else (None, None)
     if not isinstance(raw, str) or not raw.strip():
         return None, None
     text = raw.strip()

@@ -7,29 +7,54 @@ crawl in a process of its own (``rivalscope crawl``).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from rivalscope import __version__
 from settings.targets import Company, Source, Targets, TargetsError
 from spiders.target_spider import TargetSpider
 from storage.db import database_url
 
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+@dataclass
+class CrawlResult:
+    """How one source's crawl in this process went."""
+
+    source: str
+    run_id: int | None
+    """The ``crawl_run`` row; None if the run could not start."""
+    pages: int
+    """Pages that answered with content (robots.txt, errors and refused bodies aside)."""
+    refused: str | None = None
+    """Why the run did not start (another crawl of the source is running)."""
+
+
+def check_log_level(level: str) -> str:
+    """The log level in upper case; TargetsError naming the choices if Scrapy has no such level."""
+    upper = level.strip().upper()
+    if upper not in LOG_LEVELS:
+        raise TargetsError(
+            f"--log-level {level!r} is not a log level; use one of {', '.join(LOG_LEVELS)}"
+        )
+    return upper
+
 
 def crawl_settings(
-    targets: Targets, db_url: str | None = None, *, log_level: str = "INFO"
+    targets: Targets,
+    db_url: str | None = None,
+    *,
+    log_level: str = "INFO",
+    progress: str | None = None,
 ) -> Settings:
     """Project settings plus what the targets file and the command line set."""
     settings = Settings()
     settings.setmodule("settings.scrapy_settings", priority="project")
-    crawler = targets.crawler
-    agent = crawler.user_agent or f"rivalscope/{__version__} (+{crawler.contact_url})"
-    settings.set("USER_AGENT", agent, priority="cmdline")
-    settings.set("HTTPCACHE_ENABLED", crawler.http_cache, priority="cmdline")
     settings.set("RIVALSCOPE_DATABASE_URL", database_url(db_url), priority="cmdline")
-    settings.set("LOG_LEVEL", log_level.upper(), priority="cmdline")
-    settings.set("LOG_FORMATTER", "spiders.logformatter.QuietDropLogFormatter", priority="cmdline")
+    settings.set("LOG_LEVEL", check_log_level(log_level), priority="cmdline")
+    settings.set("RIVALSCOPE_PROGRESS", progress, priority="cmdline")
     return settings
 
 
@@ -49,16 +74,40 @@ def run_crawls(
     db_url: str | None = None,
     *,
     log_level: str = "INFO",
-) -> list[str]:
+    progress: str | None = None,
+) -> list[CrawlResult]:
     """Crawl the chosen sources concurrently; blocks until all have finished.
 
-    Returns the names of the sources crawled. Results are in the database's
-    ``crawl_run`` table.
+    ``progress``: ``live`` or ``plain`` for a line per source (``spiders.progress``).
+    Returns how each source's crawl went; its figures are in the database's ``crawl_run``
+    table. Ctrl-C stops the crawls gracefully (their runs end ``interrupted``).
     """
     pairs = select_sources(targets, names)
-    process = CrawlerProcess(crawl_settings(targets, db_url, log_level=log_level))
+    rendered = [source.name for _, source in pairs if source.render == "browser"]
+    if rendered:
+        from spiders.browser import require_browser
+
+        require_browser(rendered)  # before any crawl starts: one clear error
+    process = CrawlerProcess(
+        crawl_settings(targets, db_url, log_level=log_level, progress=progress)
+    )
+    crawlers = []
     for company, source in pairs:
-        process.crawl(TargetSpider, source=source, company=company)
+        crawler = process.create_crawler(TargetSpider)
+        process.crawl(crawler, source=source, company=company, targets=targets)
+        crawlers.append((source.name, crawler))
     process.start()
     logging.getLogger(__name__).debug("crawled %d sources", len(pairs))
-    return [source.name for _, source in pairs]
+    results = []
+    for name, crawler in crawlers:
+        spider = getattr(crawler, "spider", None)
+        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+        results.append(
+            CrawlResult(
+                source=name,
+                run_id=getattr(spider, "crawl_run_id", None),
+                pages=int(stats.get("rivalscope/pages_parsed", 0)),
+                refused=getattr(spider, "refused", None),
+            )
+        )
+    return results

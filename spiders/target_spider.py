@@ -7,12 +7,13 @@ root, or ``rivalscope crawl``. Extraction is delegated to the pure functions in
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlparse
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -21,12 +22,25 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from settings.targets import Company, Source, Targets, load_targets
+from settings.targets import Company, ReviewApi, Source, Targets, load_targets
+from settings.url_patterns import UrlFilter
 from spiders.extract.selectors import extract_with_selectors
-from spiders.items import PageExtraction
+from spiders.fetch_problems import count_problem, failure_reason
+from spiders.items import OfferItem, PageExtraction, ReviewItem
 from spiders.keys import review_content_key
 
 STAT = "rivalscope"
+
+
+@dataclass(frozen=True)
+class _ApiState:
+    """Where a product's review-API pagination stands."""
+
+    api: ReviewApi
+    pid: str
+    page_url: str
+    main: OfferItem
+    index: int
 
 
 def extract_page(html: str, url: str, source: Source) -> PageExtraction:
@@ -70,25 +84,30 @@ class TargetSpider(scrapy.Spider):
             if company is None:
                 raise ValueError("a Source object needs its Company")
             self.source, self.company = source, company
+            self.crawler_table = targets.crawler if isinstance(targets, Targets) else None
         else:
             loaded = (
                 targets if isinstance(targets, Targets) else load_targets(targets or "targets.toml")
             )
             self.company, self.source = loaded.find_source(source)
+            self.crawler_table = loaded.crawler
         super().__init__(name=self.name, **kwargs)
         self.allowed_domains = self.source.domains()
+        self.warn_size = int(self.source.limits.warn_response_mb * 1024 * 1024)
         self.known_review_keys: set[str] = set()
+        self.pages_rendered = 0
+        self.refused: str | None = None
         self.incremental_allowed = False
-        self._links = LinkExtractor(
-            allow=self.source.follow or (),
-            deny=self.source.deny or (),
-            deny_extensions=None,
-        )
+        # follow/deny run on RE2 (linear time) here, not in LinkExtractor's Python regexes.
+        self._patterns = UrlFilter(self.source.follow, self.source.deny)
+        self._links = LinkExtractor(deny_extensions=None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TargetSpider:
         spider: TargetSpider = super().from_crawler(crawler, *args, **kwargs)
         spider._apply_source_settings(crawler)
+        crawler.signals.connect(spider.on_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
 
     def _apply_source_settings(self, crawler: Crawler) -> None:
@@ -96,6 +115,9 @@ class TargetSpider(scrapy.Spider):
         if settings.frozen:
             return
         polite, limits = self.source.politeness, self.source.limits
+        if self.crawler_table is not None:  # the targets file's [crawler] table
+            for name, value in self.crawler_table.scrapy_settings().items():
+                settings.set(name, value, priority="spider")
         settings.set("ROBOTSTXT_OBEY", polite.obey_robots, priority="spider")
         settings.set("AUTOTHROTTLE_ENABLED", polite.autothrottle, priority="spider")
         if polite.download_delay is not None:
@@ -111,14 +133,29 @@ class TargetSpider(scrapy.Spider):
         settings.set("CLOSESPIDER_PAGECOUNT", limits.max_pages, priority="spider")
         settings.set("CLOSESPIDER_TIMEOUT", limits.timeout_s, priority="spider")
         settings.set("DEPTH_LIMIT", limits.max_depth, priority="spider")
+        mib = 1024 * 1024
+        settings.set("DOWNLOAD_MAXSIZE", int(limits.max_response_mb * mib), priority="spider")
+        settings.set("DOWNLOAD_WARNSIZE", int(limits.warn_response_mb * mib), priority="spider")
+        settings.set("RIVALSCOPE_MAX_MEMORY_MB", limits.max_memory_mb, priority="spider")
+        settings.set("DOWNLOAD_TIMEOUT", limits.download_timeout_s, priority="spider")
+        settings.set("REDIRECT_MAX_TIMES", limits.max_redirects, priority="spider")
+        settings.set("RIVALSCOPE_MAX_RETRY_AFTER_S", limits.max_retry_after_s, priority="spider")
+        if self.source.render == "browser":
+            from spiders.browser import browser_settings, require_browser
+
+            chromium = require_browser([self.source.name])
+            for key, value in browser_settings(self.source, chromium).items():
+                settings.set(key, value, priority="spider")
         if not polite.obey_robots:
             self.logger.warning(
                 "robots.txt is NOT obeyed for source %s (targets file)", self.source.name
             )
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.refused is not None:  # another crawl of the source runs (store pipeline)
+            return
         for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            yield self.page_request(url)
         if self.source.sitemap:
             yield scrapy.Request(
                 self.source.sitemap, callback=self.parse_sitemap, errback=self.on_error
@@ -146,19 +183,24 @@ class TargetSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(loc, callback=self.parse_sitemap, errback=self.on_error)
             elif self._wanted(loc):
-                yield scrapy.Request(loc, callback=self.parse, errback=self.on_error)
+                yield self.page_request(loc)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            return
         stats = self.crawler.stats
         assert stats is not None
+        stats.inc_value(f"{STAT}/pages_parsed")  # a page answered (robots.txt and errors aside)
+        if not isinstance(response, TextResponse):
+            return
         try:
             page = extract_page(response.text, response.url, self.source)
+            if self.source.browser.click_replaces and "playwright_page_methods" in response.meta:
+                page.reviews = self._reviews_before_clicks(response) + page.reviews
         except Exception as exc:
             # Extraction is written not to raise; if it does, the page is lost, not the crawl.
             self._error(f"{response.url}: extraction failed ({type(exc).__name__}: {exc})")
             page = PageExtraction(url=response.url)
+        if len(response.body) > self.warn_size:
+            count_problem(stats, "response_over_warn_size")
         if _truncated(response):
             page.warnings.append("truncated HTML: the page ends before </html>")
         if page.warnings:
@@ -167,33 +209,109 @@ class TargetSpider(scrapy.Spider):
             for warning in page.warnings:
                 self.logger.debug("%s: %s", response.url, warning)
         holds = self.source.holds
+        aggregate = page.aggregate_rating
+        if page.offers and aggregate is not None:
+            declared = aggregate.review_count or aggregate.rating_count
+            page.offers[0].reviews_declared = declared
         if holds in ("offers", "both"):
             for offer in page.offers:
                 offer.company, offer.source = self.company.name, self.source.name
                 stats.inc_value(f"{STAT}/offers_scraped")
                 yield offer
         review_keys: list[str] = []
+        main = page.offers[0] if page.offers else None
         if holds in ("reviews", "both"):
-            main = page.offers[0] if page.offers else None
-            for review in page.reviews[: self.source.limits.max_reviews]:
-                review.company, review.source = self.company.name, self.source.name
-                if review.product_name is None and main is not None:
-                    review.product_name, review.product_sku = main.name, main.sku
-                review.content_key = review_content_key(
-                    external_id=review.external_id,
-                    text=review.text,
-                    title=review.title,
-                    rating_raw=review.rating_raw
-                    if review.rating_raw is not None
-                    else review.rating,
-                    date_raw=review.date_raw,
-                    author=review.author,
-                    product=review.product_sku or review.product_name,
-                )
-                review_keys.append(review.content_key)
-                stats.inc_value(f"{STAT}/reviews_scraped")
-                yield review
+            yield from self._emit_reviews(page.reviews, main, review_keys)
+            api = self.source.review_api
+            if api is not None and main is not None:
+                yield from self._review_api_start(api, response, main)
         yield from self._follow(response, page, review_keys)
+
+    def _reviews_before_clicks(self, response: TextResponse) -> list[ReviewItem]:
+        """Reviews a "next" button replaced: read from the page as it was before each click."""
+        from spiders.browser import pages_before_clicks
+
+        return [
+            review
+            for html in pages_before_clicks(response.meta)
+            for review in extract_page(html, response.url, self.source).reviews
+        ]
+
+    def _emit_reviews(
+        self, reviews: list[ReviewItem], main: OfferItem | None, keys: list[str]
+    ) -> Iterator[ReviewItem]:
+        """The reviews of one page or API response with source, product and content key."""
+        stats = self.crawler.stats
+        assert stats is not None
+        for review in reviews[: self.source.limits.max_reviews]:
+            review.company, review.source = self.company.name, self.source.name
+            if review.product_name is None and main is not None:
+                review.product_name, review.product_sku = main.name, main.sku
+            review.content_key = review_content_key(
+                external_id=review.external_id,
+                text=review.text,
+                title=review.title,
+                rating_raw=review.rating_raw if review.rating_raw is not None else review.rating,
+                date_raw=review.date_raw,
+                author=review.author,
+                product=review.product_sku or review.product_name,
+            )
+            keys.append(review.content_key)
+            stats.inc_value(f"{STAT}/reviews_scraped")
+            yield review
+
+    # -- a review widget's JSON API ------------------------------------------------
+
+    def _review_api_start(
+        self, api: ReviewApi, response: TextResponse, main: OfferItem
+    ) -> Iterator[scrapy.Request]:
+        from spiders.review_api import api_url, product_id
+
+        pid = product_id(api, response.text, response.url, main.sku)
+        if pid is None:
+            self._sample(f"{response.url}: no product id for the review API")
+            return
+        state = _ApiState(api=api, pid=pid, page_url=response.url, main=main, index=0)
+        yield self._api_request(api_url(api, pid, response.url, 0), state)
+
+    def _api_request(self, url: str, state: _ApiState) -> scrapy.Request:
+        from spiders.review_api import MAX_JSON_BYTES
+
+        return scrapy.Request(
+            url,
+            callback=self.parse_review_api,
+            errback=self.on_error,
+            meta={"review_api": state, "download_maxsize": MAX_JSON_BYTES},
+            headers={"Accept": "application/json"},
+        )
+
+    def parse_review_api(self, response: Response) -> Iterator[Any]:
+        """One JSON response of a review widget: its reviews, then the next response."""
+        from spiders.review_api import next_url, parse_json, reviews_in
+
+        stats = self.crawler.stats
+        assert stats is not None
+        state: _ApiState = response.meta["review_api"]
+        data = parse_json(response.body)
+        if data is None:
+            self._error(f"{response.url}: the review API did not answer with JSON")
+            return
+        stats.inc_value(f"{STAT}/review_api_responses")
+        try:
+            reviews = reviews_in(data, response.url)
+        except Exception as exc:  # the reader is written not to raise; a page is lost at most
+            self._error(f"{response.url}: reading reviews failed ({type(exc).__name__}: {exc})")
+            return
+        keys: list[str] = []
+        yield from self._emit_reviews(reviews, state.main, keys)
+        if keys and self.incremental_allowed and all(k in self.known_review_keys for k in keys):
+            stats.inc_value(f"{STAT}/incremental_stops")
+            return
+        following = next_url(
+            state.api, data, response.url, state.pid, state.page_url, state.index, len(reviews)
+        )
+        if following:
+            yield self._api_request(following, replace(state, index=state.index + 1))
 
     def _follow(
         self, response: TextResponse, page: PageExtraction, review_keys: list[str]
@@ -206,7 +324,7 @@ class TargetSpider(scrapy.Spider):
                 # Newest first: a page of reviews we all have means the rest is stored too.
                 stats.inc_value(f"{STAT}/incremental_stops")
             else:
-                yield response.follow(page.next_page, callback=self.parse, errback=self.on_error)
+                yield self.page_request(response.urljoin(page.next_page))
         here = urlparse(response.url).path
         for link in self._links.extract_links(response):
             # Other pages of the same path are pagination, followed only through next_page
@@ -214,7 +332,25 @@ class TargetSpider(scrapy.Spider):
             parsed = urlparse(link.url)
             if parsed.path == here or not self._on_allowed_host(parsed.hostname):
                 continue
-            yield response.follow(link.url, callback=self.parse, errback=self.on_error)
+            if not self._patterns.wanted(link.url):
+                continue
+            yield self.page_request(link.url)
+
+    def page_request(self, url: str) -> scrapy.Request:
+        """A request for a page to extract, rendered in the browser while the source's
+        ``browser.max_pages`` allows (later pages are fetched plainly, and counted)."""
+        meta: dict[str, Any] = {}
+        if self.source.render == "browser":
+            stats = self.crawler.stats
+            assert stats is not None
+            if self.pages_rendered < self.source.browser.max_pages:
+                from spiders.browser import render_meta
+
+                self.pages_rendered += 1
+                meta = render_meta(self.source.browser)
+            else:
+                stats.inc_value(f"{STAT}/pages_not_rendered")
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
     def _on_allowed_host(self, host: str | None) -> bool:
         # LinkExtractor's allow_domains compares host:port, so ports would never match.
@@ -223,9 +359,7 @@ class TargetSpider(scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def _wanted(self, url: str) -> bool:
-        if any(re.search(p, url) for p in self.source.deny):
-            return False
-        return not self.source.follow or any(re.search(p, url) for p in self.source.follow)
+        return self._patterns.wanted(url)
 
     # -- errors ------------------------------------------------------------------
 
@@ -233,7 +367,10 @@ class TargetSpider(scrapy.Spider):
         """A download failed or the server answered >= 400: count it, keep crawling."""
         stats = self.crawler.stats
         assert stats is not None
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        reason = failure_reason(failure)
+        if reason is not None:
+            count_problem(stats, reason)
+        elif failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # robots.txt said no (counted by Scrapy as robotstxt/forbidden)
         stats.inc_value(f"{STAT}/http_errors")
         if isinstance(failure.value, HttpError):
@@ -242,9 +379,29 @@ class TargetSpider(scrapy.Spider):
         else:
             request = getattr(failure, "request", None)
             url = request.url if request is not None else "?"
-            self._sample(
-                f"{failure.type.__name__ if failure.type else 'error'}: {url}: {failure.getErrorMessage()}"
-            )
+            kind = reason or (failure.type.__name__ if failure.type else "error")
+            self._sample(f"{kind}: {url}: {failure.getErrorMessage()}")
+
+    def on_scheduled(self, request: scrapy.Request) -> None:
+        """A redirect to another host: Scrapy's OffsiteMiddleware drops it silently as it is
+        scheduled, so it is recorded here."""
+        if "redirect_times" in request.meta and not self._on_allowed_host(
+            urlparse(request.url).hostname
+        ):
+            self._redirect_problem("offsite_redirect", request)
+
+    def on_dropped(self, request: scrapy.Request) -> None:
+        """A redirect back to a page seen already (a loop); other dropped requests are
+        duplicate links, which are normal."""
+        if "redirect_times" in request.meta:
+            self._redirect_problem("redirect_loop", request)
+
+    def _redirect_problem(self, reason: str, request: scrapy.Request) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        count_problem(stats, reason)
+        stats.inc_value(f"{STAT}/http_errors")
+        self._sample(f"{reason}: {request.url}")
 
     def _error(self, message: str) -> None:
         stats = self.crawler.stats

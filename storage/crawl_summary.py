@@ -21,6 +21,8 @@ class CompanySummary:
     offer_observations: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     last_runs: list[CrawlRun] = field(default_factory=list)
+    run_sources: dict[int, str] = field(default_factory=dict)
+    """Run id -> its source's name."""
 
 
 def company_summaries(engine: Engine, sources: list[str] | None = None) -> list[CompanySummary]:
@@ -62,6 +64,16 @@ def company_summaries(engine: Engine, sources: list[str] | None = None) -> list[
                 ).first()
                 if run is not None:
                     summary.last_runs.append(run)
+                    summary.run_sources[run.id or 0] = source.name
             if sources is None or summary.last_runs:
                 out.append(summary)
     return out
+
+
+def crawl_runs(engine: Engine, ids: list[int]) -> dict[int, CrawlRun]:
+    """The ``crawl_run`` rows with these ids, by id."""
+    if not ids:
+        return {}
+    with Session(engine) as session:
+        rows = session.exec(select(CrawlRun).where(col(CrawlRun.id).in_(ids))).all()
+        return {row.id: row for row in rows if row.id is not None}

@@ -16,13 +16,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlmodel import Session
 
 DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
 DATABASE_URL_ENV = "RIVALSCOPE_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0008"
 """The newest migration's revision (a test checks it against Alembic's scripts)."""
 
 
@@ -119,9 +120,10 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
             upgrade_schema(engine)
         else:
             inspect(engine).get_table_names()
-    except OperationalError as exc:
+    except DriverDatabaseError as exc:  # OperationalError, and "file is not a database"
         engine.dispose()
-        raise DatabaseError(f"cannot open {describe_url(resolved)}: {exc.orig}") from None
+        reason = " ".join(str(exc.orig).split())  # the driver's message may span lines
+        raise DatabaseError(f"cannot open {describe_url(resolved)}: {reason}") from None
     return engine
 
 

@@ -8,17 +8,20 @@ importing the same file again adds nothing.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import difflib
+import hashlib
+import math
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from spiders.items import OfferItem, ReviewItem
 from spiders.keys import review_content_key
@@ -26,8 +29,12 @@ from spiders.normalize import is_numeric_date, parse_review_date
 from spiders.pipelines.language import assign_languages, normalize_language_code
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
+from storage.import_rows import BadRow, ImportFileError, read_rows
+from storage.models import Company, Review
 from storage.pseudonym import pseudonym_key, pseudonymize
 from storage.writer import CollectWriter, RunFigures
+
+__all__ = ["ImportFileError", "ImportReport", "import_file", "infer_kind"]
 
 Kind = Literal["reviews", "offers"]
 REVIEW_COLUMNS = (
@@ -54,71 +61,39 @@ OFFER_COLUMNS = (
     "date",
 )
 BATCH = 1000
+Item = TypeVar("Item", ReviewItem, OfferItem)
 
 
-class ImportFileError(Exception):
-    """The file cannot be imported at all (unreadable, unknown format, no usable columns)."""
+MAX_LISTED_BAD = 200
+"""Rejected rows kept with their line number (all are counted, by reason)."""
+MAX_RATING_SCALE = 1000.0
+_EXPONENT = re.compile(r"\d\s*[eE]\s*[-+]?\d")
 
 
 @dataclass
 class ImportReport:
-    """What an import did."""
+    """What an import did (or, with ``dry_run``, would do)."""
 
     kind: Kind
+    dry_run: bool = False
     rows: int = 0
     stored: int = 0
     """New reviews, or offer observations written (first sight or a change)."""
     duplicates: int = 0
     """Rows already in the database (or repeated in the file)."""
+    rejected: int = 0
     bad: list[tuple[int, str]] = field(default_factory=list)
-    """(line number, reason) of rejected rows."""
+    """(line number, reason) of the first ``MAX_LISTED_BAD`` rejected rows."""
+    reasons: Counter[str] = field(default_factory=Counter)
+    """Rejected rows by kind of problem."""
+    created_company: bool = False
 
-
-def _read_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(f"{path} not found") from None
-    except IsADirectoryError:
-        raise ImportFileError(f"{path} is a folder, not a CSV or JSON-lines file") from None
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"{path} is not {encoding} text (byte {raw[exc.start]:#x} at offset {exc.start}); "
-            "re-save it as UTF-8 or pass --encoding (e.g. cp1250, latin-1)"
-        ) from None
-    text = text.removeprefix("\ufeff")
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, {"__error__": f"not valid JSON ({exc.msg} at column {exc.colno})"}
-                continue
-            if not isinstance(value, dict):
-                yield number, {"__error__": "a JSON line must be an object"}
-                continue
-            yield number, value
-    elif path.suffix.lower() in (".csv", ".tsv", ".txt"):
-        dialect: Any = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-        if path.suffix.lower() != ".tsv":
-            try:
-                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            except csv.Error:
-                dialect = "excel"
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        if not reader.fieldnames:
-            raise ImportFileError(f"{path} has no header line")
-        reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames]
-        for row in reader:
-            yield reader.line_num, {k: v for k, v in row.items() if k}
-    else:
-        raise ImportFileError(
-            f"{path}: use a .csv, .tsv or .jsonl file (JSON lines: one object per line)"
-        )
+    def reject(self, line: int, reason: str) -> None:
+        self.rejected += 1
+        if len(self.bad) < MAX_LISTED_BAD:
+            self.bad.append((line, reason))
+        # Group by the kind of problem, not by the offending value.
+        self.reasons[re.sub(r"'[^']*'|\(.*\)", "…", reason).strip()] += 1
 
 
 def _text(row: dict[str, Any], name: str) -> str | None:
@@ -133,10 +108,15 @@ def _number(row: dict[str, Any], name: str) -> float | None:
     value = _text(row, name)
     if value is None:
         return None
+    if len(value) > 40:
+        raise ValueError(f"{name} {value[:20]!r}… is not a number (too long)")
     try:
-        return float(value.replace(",", "."))
+        number = float(value.replace(",", "."))
     except ValueError:
         raise ValueError(f"{name} {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{name} {value!r} is not a finite number")
+    return number
 
 
 def _date_problem(raw: str) -> str:
@@ -151,7 +131,13 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
     if not _text(row, "text"):
         raise ValueError("text is empty (the text column is required)")
     rating = _number(row, "rating")
-    best = _number(row, "best_rating") or 5.0
+    best = _number(row, "best_rating")
+    if best is None:
+        best = 5.0
+    elif not 0 < best <= MAX_RATING_SCALE:
+        raise ValueError(
+            f"best rating {row.get('best_rating')!r} must be above 0 (and at most 1000)"
+        )
     language = normalize_language_code(_text(row, "language"))
     review = ReviewItem(
         text=_text(row, "text"),
@@ -187,6 +173,10 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
     if not name and not _text(row, "sku") and not _text(row, "gtin"):
         raise ValueError("product is empty (give product, sku or gtin)")
     price_text = _text(row, "price")
+    if price_text and _EXPONENT.search(price_text):
+        # "1e400" would otherwise read as 1 (the digits before the exponent); the shared
+        # number parser of the crawl side is to replace this check.
+        raise ValueError(f"price {price_text[:30]!r} in exponent form is not a price")
     offer = OfferItem(
         url=_text(row, "url") or "",
         name=name,
@@ -199,7 +189,7 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
         plan=_text(row, "plan"),
     )
     normalize_offer(offer)
-    if price_text and offer.price is None:
+    if price_text and offer.price is None and offer.price_problem is None:
         raise ValueError(f"price {price_text!r} is not a price")
     date_text = _text(row, "date")
     if date_text:
@@ -212,8 +202,8 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
 
 def infer_kind(path: Path, encoding: str) -> Kind:
     """``reviews`` if the first row has a text column, ``offers`` if it has price/product."""
-    for _, row in _read_rows(path, encoding):
-        if "__error__" in row:
+    for _, row in read_rows(path, encoding):
+        if isinstance(row, BadRow):
             continue
         if "text" in row:
             return "reviews"
@@ -226,6 +216,44 @@ def infer_kind(path: Path, encoding: str) -> Kind:
     )
 
 
+def _plain(name: str) -> str:
+    """Lowercase, accents and punctuation dropped: "Café Noir" and "cafe-noir" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", letters).split())
+
+
+def check_company(engine: Engine, name: str, *, new_company: bool) -> bool:
+    """True if ``name`` exists; ImportFileError if it is empty, or unknown without
+    ``new_company`` (listing the stored names that look alike, accents ignored)."""
+    if not name.strip():
+        raise ImportFileError("--company is empty; give the company's name")
+    if name != name.strip() or len(name) > 120:
+        raise ImportFileError(
+            "--company: the name must not start or end with spaces and has at most 120 characters"
+        )
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        names = list(session.exec(select(Company.name)).all())
+    if name in names:
+        return True
+    if new_company:
+        return False
+    wanted = _plain(name)
+    plain = {_plain(n): n for n in names}
+    similar = [plain[p] for p in difflib.get_close_matches(wanted, list(plain), n=5, cutoff=0.6)]
+    similar += [n for p, n in plain.items() if p == wanted and n not in similar]
+    hint = (
+        f"; similar: {', '.join(map(repr, similar))}"
+        if similar
+        else (f"; companies stored: {', '.join(map(repr, names[:10]))}" if names else "")
+    )
+    raise ImportFileError(
+        f"no company {name!r} in this database{hint}; pass --new-company to create it"
+    )
+
+
 def import_file(
     engine: Engine,
     path: Path,
@@ -235,10 +263,22 @@ def import_file(
     kind: Kind | None = None,
     encoding: str = "utf-8",
     language_hint: str | None = None,
+    new_company: bool = False,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Import one file for ``company``; see the module docstring."""
+    """Import one file for ``company``; see the module docstring.
+
+    Rows are read, checked and written in batches of ``BATCH`` (memory does not grow with
+    the file).
+    ``dry_run`` checks every row against the database and writes nothing.
+    """
+    exists = check_company(engine, company, new_company=new_company)
+    language_hint = normalize_language_code(language_hint)
     kind = kind or infer_kind(path, encoding)
-    report = ImportReport(kind=kind)
+    report = ImportReport(kind=kind, dry_run=dry_run, created_company=not exists)
+    if dry_run:
+        _dry_run(engine, path, company, kind, encoding, report)
+        return report
     writer = CollectWriter(
         engine,
         company=company,
@@ -246,52 +286,22 @@ def import_file(
         source=f"import:{company}",
         kind="import",
         holds="both",
+        remember_review_keys=False,
     )
     key = pseudonym_key(engine)
     writer.start_run()
-    reviews: list[ReviewItem] = []
-    offers: list[OfferItem] = []
     status = "failed"
     try:
-        for number, row in _read_rows(path, encoding):
-            report.rows += 1
-            if "__error__" in row:
-                report.bad.append((number, row["__error__"]))
-                continue
-            try:
-                if kind == "reviews":
-                    review = review_from_row(row)
-                    problem = review_problem(review)
-                    if problem is None:
-                        review.author_hash = pseudonymize(review.author, key)
-                        review.author = None
-                        reviews.append(review)
-                else:
-                    offer = offer_from_row(row)
-                    problem = offer_problem(offer)
-                    if problem is None:
-                        offers.append(offer)
-            except ValueError as exc:
-                problem = str(exc)
-            if problem is not None:
-                report.bad.append((number, problem.replace("_", " ")))
-            if len(reviews) >= BATCH:
-                _flush(writer, [], reviews, language_hint)
-                reviews = []
-        # Offers are written in date order so that history keeps only changes.
-        offers.sort(key=lambda o: o.observed_at or datetime.max.replace(tzinfo=UTC))
-        _flush(writer, offers, reviews, language_hint)
+        if kind == "reviews":
+            _import_reviews(writer, path, encoding, language_hint, key, report)
+        else:
+            _import_offers(writer, path, encoding, report)
         status = "finished"
     finally:
-        reasons: dict[str, int] = {}
-        for _, reason in report.bad:
-            # Group by the kind of problem, not by the offending value.
-            label = re.sub(r"'[^']*'|\(.*\)", "…", reason).strip()
-            reasons[label] = reasons.get(label, 0) + 1
         writer.finish_run(
             status,
             "finished" if status == "finished" else "error",
-            RunFigures(items_dropped=len(report.bad), dropped_reasons=reasons),
+            RunFigures(items_dropped=report.rejected, dropped_reasons=dict(report.reasons)),
         )
     if kind == "reviews":
         report.stored = writer.reviews_new
@@ -302,8 +312,159 @@ def import_file(
     return report
 
 
-def _flush(
-    writer: CollectWriter, offers: list[OfferItem], reviews: list[ReviewItem], hint: str | None
+def _checked_rows(
+    path: Path,
+    encoding: str,
+    columns: tuple[str, ...],
+    build: Callable[[dict[str, Any]], Item],
+    problem_of: Callable[[Item], str | None],
+    report: ImportReport,
+) -> Iterator[tuple[int, Item]]:
+    """(line, item) for each valid row of the file; bad rows go to ``report``."""
+    for number, row in read_rows(path, encoding, columns):
+        report.rows += 1
+        if isinstance(row, BadRow):
+            report.reject(number, row.reason)
+            continue
+        try:
+            item = build(row)
+            problem = problem_of(item)
+        except ValueError as exc:
+            problem = str(exc)
+        if problem is not None:
+            report.reject(number, problem.replace("_", " "))
+            continue
+        yield number, item
+
+
+def _checked_reviews(
+    path: Path, encoding: str, key: bytes | None, report: ImportReport
+) -> Iterator[list[tuple[int, ReviewItem]]]:
+    """Batches of (line, valid review), names pseudonymised; bad rows go to ``report``."""
+    batch: list[tuple[int, ReviewItem]] = []
+    for number, review in _checked_rows(
+        path, encoding, REVIEW_COLUMNS, review_from_row, review_problem, report
+    ):
+        if key is not None:
+            review.author_hash = pseudonymize(review.author, key)
+        review.author = None
+        batch.append((number, review))
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _import_reviews(
+    writer: CollectWriter,
+    path: Path,
+    encoding: str,
+    hint: str | None,
+    key: bytes,
+    report: ImportReport,
 ) -> None:
-    assign_languages(reviews, hint)
-    writer.write(offers, reviews)
+    for batch in _checked_reviews(path, encoding, key, report):
+        keep = [review for _, review in _conflicts(writer, batch, report)]
+        # lingua on both cores; a detection thread beside the reading was slower (lingua
+        # holds the GIL while it builds its results, and every database call then waits).
+        assign_languages(keep, hint)
+        writer.write([], keep)
+
+
+def _conflicts(
+    writer: CollectWriter, batch: list[tuple[int, ReviewItem]], report: ImportReport
+) -> Iterator[tuple[int, ReviewItem]]:
+    """The batch without rows whose review id is stored (or earlier in the batch) with
+    another text; those are rejected, not counted as stored already."""
+    with_id = {r.content_key: r for _, r in batch if r.external_id and r.content_key}
+    stored: dict[str, tuple[str | None, str | None]] = {}
+    if with_id:
+        with writer.engine.connect() as conn:
+            for content_key, text, title in conn.execute(
+                select(Review.content_key, Review.text, Review.title).where(
+                    col(Review.company_id) == writer.company_id,
+                    col(Review.content_key).in_(list(with_id)),
+                )
+            ):
+                stored[content_key] = (text, title)
+    for number, review in batch:
+        assert review.content_key is not None
+        known = stored.get(review.content_key)
+        if review.external_id and known is not None and known != (review.text, review.title):
+            report.reject(
+                number,
+                f"id {review.external_id!r} is stored already with another text "
+                "(give this review its own id)",
+            )
+            continue
+        if review.external_id:
+            stored.setdefault(review.content_key, (review.text, review.title))
+        yield number, review
+
+
+def _checked_offers(path: Path, encoding: str, report: ImportReport) -> Iterator[OfferItem]:
+    """The valid offers of the file; bad rows go to ``report``."""
+    for _, offer in _checked_rows(
+        path, encoding, OFFER_COLUMNS, offer_from_row, offer_problem, report
+    ):
+        yield offer
+
+
+def _import_offers(writer: CollectWriter, path: Path, encoding: str, report: ImportReport) -> None:
+    # Offers are written in date order so that history keeps only changes (offer files are
+    # price lists and histories, far smaller than review exports: held in memory to sort).
+    offers = sorted(
+        _checked_offers(path, encoding, report),
+        key=lambda o: o.observed_at or datetime.max.replace(tzinfo=UTC),
+    )
+    for start in range(0, len(offers), BATCH):
+        writer.write(offers[start : start + BATCH], [])
+
+
+def _dry_run(
+    engine: Engine, path: Path, company: str, kind: Kind, encoding: str, report: ImportReport
+) -> None:
+    """Every check of a real import, against the database as it is; nothing is written."""
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        company_id = session.exec(select(Company.id).where(Company.name == company)).first()
+    if kind == "offers":
+        # At most: an unchanged price adds no observation.
+        report.stored = sum(1 for _ in _checked_offers(path, encoding, report))
+        return
+    # Keys met earlier in the file (8 bytes of each, with 8 of its text's hash).
+    seen: dict[bytes, bytes] = {}
+    for batch in _checked_reviews(path, encoding, None, report):
+        stored: dict[str, tuple[str | None, str | None]] = {}
+        if company_id is not None:
+            with engine.connect() as conn:
+                for content_key, text, title in conn.execute(
+                    select(Review.content_key, Review.text, Review.title).where(
+                        col(Review.company_id) == company_id,
+                        col(Review.content_key).in_([r.content_key for _, r in batch]),
+                    )
+                ):
+                    stored[content_key] = (text, title)
+        for number, review in batch:
+            assert review.content_key is not None
+            short = bytes.fromhex(review.content_key[:16])
+            digest = hashlib.blake2b(
+                f"{review.text}\x1f{review.title}".encode(), digest_size=8
+            ).digest()
+            earlier = stored.get(review.content_key)
+            if review.external_id and (
+                (earlier is not None and earlier != (review.text, review.title))
+                or seen.get(short, digest) != digest
+            ):
+                report.reject(
+                    number,
+                    f"id {review.external_id!r} is stored already with another text "
+                    "(give this review its own id)",
+                )
+            elif earlier is not None or short in seen:
+                report.duplicates += 1
+            else:
+                seen[short] = digest
+                report.stored += 1

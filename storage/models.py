@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -68,6 +68,8 @@ class ProductBase(SQLModel):
     category: str | None = Field(default=None, max_length=300)
     plan: str | None = Field(default=None, max_length=200)
     url: str | None = Field(default=None, sa_type=Text)
+    reviews_declared: int | None = None
+    """The review count the product's page declares (aggregate rating), newest seen."""
 
 
 class Product(ProductBase, table=True):
@@ -163,12 +165,29 @@ class CrawlRunBase(SQLModel):
     """Pages whose markup was broken or partly unreadable (truncated HTML, invalid JSON-LD)."""
     robots_blocked: int = 0
     """Requests not made because robots.txt forbids them."""
+    reviews_declared: int | None = None
+    """Sum of the review counts declared by the product pages this run saw (None: none
+    declared one)."""
+    reviews_collected: int | None = None
+    """Reviews stored from this source for those same products: "collected X of Y"."""
     incremental: bool = False
     """True if the crawl stopped following pages whose reviews were all stored already."""
+    peak_memory_mb: int | None = None
+    """Peak resident memory of the crawl process, sampled (``spiders.memory_guard``)."""
 
 
 class CrawlRun(CrawlRunBase, table=True):
     __tablename__ = "crawl_run"
+    # One running run per source: a second crawl of a source is refused, never interleaved.
+    __table_args__ = (
+        Index(
+            "uq_crawl_run_one_running",
+            "source_id",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
@@ -178,6 +197,8 @@ class CrawlRun(CrawlRunBase, table=True):
     """Up to 20 error messages (URL and reason)."""
     status_counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON))
     """HTTP status -> responses."""
+    fetch_problems: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON))
+    """Reason -> pages refused or not fetched (``spiders.fetch_problems.REASONS``)."""
     field_coverage: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON))
     """Share of scraped reviews/offers with each field set (health checks)."""
     pid: int | None = None

@@ -7,6 +7,7 @@ Times are UTC.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -68,4 +69,10 @@ class NoticeSent(SQLModel, table=True):
         default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False
     )
     delivered: bool = False
-    """True if the webhook answered 2xx (False also when no webhook is configured)."""
+    """True once every notification target accepted it (False also when none is set)."""
+    title: str | None = Field(default=None, sa_type=Text)
+    data: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    """The notice's figures, kept so an undelivered notice can be sent again later."""
+    attempts: int = 0
+    """Delivery rounds tried so far (each with a few quick retries)."""
+    last_error: str | None = Field(default=None, sa_type=Text)

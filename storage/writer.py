@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, update
+from sqlalchemy import Connection, Engine, Table, func, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from spiders.items import OfferItem, ReviewItem
@@ -96,6 +97,28 @@ class RunFigures:
     page_warnings: int = 0
     robots_blocked: int = 0
     incremental: bool = False
+    reviews_declared: dict[str, int] = field(default_factory=dict)
+    """Product key -> the review count its page declared (newest seen in the run)."""
+    fetch_problems: dict[str, int] = field(default_factory=dict)
+    peak_memory_mb: int | None = None
+
+    def columns(self) -> dict[str, Any]:
+        """The ``crawl_run`` columns these figures set."""
+        return {
+            "pages": self.pages,
+            "http_errors": self.http_errors,
+            "errors": self.errors,
+            "items_dropped": self.items_dropped,
+            "dropped_reasons": self.dropped_reasons,
+            "error_samples": self.error_samples[:20],
+            "status_counts": self.status_counts,
+            "field_coverage": self.field_coverage,
+            "incremental": self.incremental,
+            "page_warnings": self.page_warnings,
+            "robots_blocked": self.robots_blocked,
+            "fetch_problems": self.fetch_problems,
+            "peak_memory_mb": self.peak_memory_mb,
+        }
 
 
 class CollectWriter:
@@ -110,8 +133,13 @@ class CollectWriter:
         own: bool | None = None,
         kind: str = "crawl",
         holds: str = "both",
+        remember_review_keys: bool = True,
     ) -> None:
+        """``remember_review_keys=False`` holds no set of the company's review keys (memory
+        that grows with the database): duplicates are then skipped by the unique constraint
+        alone, as an import of millions of rows needs."""
         self.engine = engine
+        self._remember_keys = remember_review_keys
         self.run_id: int | None = None
         self.reviews_seen = 0
         self.reviews_new = 0
@@ -119,15 +147,26 @@ class CollectWriter:
         self.offers_changed = 0
         self._touched_products: set[int] = set()
         self._moments: set[tuple[int, datetime]] | None = None
-        with Session(engine) as session:
-            self.company_id = self._company(session, company, own)
-            self.source_id = self._source(session, source, kind, holds)
-            session.commit()
+        for attempt in range(2):
+            try:
+                with Session(engine) as session:
+                    self.company_id = self._company(session, company, own)
+                    self.source_id = self._source(session, source, kind, holds)
+                    session.commit()
+                break
+            except IntegrityError:
+                # Another process created the company or source at the same moment: theirs.
+                if attempt:
+                    raise
         with engine.connect() as conn:
-            self.known_review_keys: set[str] = set(
-                conn.execute(
-                    select(Review.content_key).where(col(Review.company_id) == self.company_id)
-                ).scalars()
+            self.known_review_keys: set[str] = (
+                set(
+                    conn.execute(
+                        select(Review.content_key).where(col(Review.company_id) == self.company_id)
+                    ).scalars()
+                )
+                if remember_review_keys
+                else set()
             )
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
@@ -208,7 +247,11 @@ class CollectWriter:
             return bool(last and last.status == "finished" and last.finish_reason == "finished")
 
     def start_run(self) -> int:
-        """Record a new run (marking dead earlier runs ``interrupted``); returns its id."""
+        """Record a new run (marking dead earlier runs ``interrupted``); returns its id.
+
+        A source has one ``running`` run at most (a unique index): while another live
+        process crawls or imports it, this raises CollectError instead of writing beside it.
+        """
         with Session(self.engine) as session:
             running = session.exec(
                 select(CrawlRun).where(
@@ -220,19 +263,50 @@ class CollectWriter:
                     run.status = "interrupted"
                     run.finish_reason = run.finish_reason or "process ended without closing"
                     session.add(run)
+                else:
+                    raise CollectError(self._busy_message(run))
             run = CrawlRun(source_id=self.source_id, pid=os.getpid())
             session.add(run)
-            session.commit()
+            try:
+                session.commit()
+            except IntegrityError:  # another process started a run of the source meanwhile
+                session.rollback()
+                raise CollectError(self._busy_message(None)) from None
             assert run.id is not None
             self.run_id = run.id
             return run.id
 
+    def _busy_message(self, run: CrawlRun | None) -> str:
+        with Session(self.engine) as session:
+            name = session.get(Source, self.source_id)
+        who = f"process {run.pid} (run {run.id})" if run is not None else "another process"
+        return (
+            f"source {name.name if name else self.source_id!r} is being written by {who}; "
+            "wait for it to finish (one crawl or import of a source at a time)"
+        )
+
+    def checkpoint(self, figures: RunFigures) -> None:
+        """Store the running run's figures so far (a killed run keeps them)."""
+        if self.run_id is None:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(_table(CrawlRun))
+                .where(_table(CrawlRun).c.id == self.run_id, _table(CrawlRun).c.status == "running")
+                .values(**figures.columns())
+            )
+
     def finish_run(self, status: str, finish_reason: str | None, figures: RunFigures) -> None:
-        """Store the run's final figures; touch the products seen."""
+        """Store the run's final figures; touch the products seen.
+
+        The review and offer counters are not set here: every batch adds its own in the
+        transaction that stores it (``write``), so they match the rows even after a kill.
+        """
         if self.run_id is None:
             return
         now = utcnow()
         with self.engine.begin() as conn:
+            declared, collected = self._review_coverage(conn, figures.reviews_declared)
             ids = sorted(self._touched_products)
             for start in range(0, len(ids), 500):
                 conn.execute(
@@ -247,24 +321,52 @@ class CollectWriter:
                     status=status,
                     finish_reason=finish_reason,
                     finished_at=now,
-                    pages=figures.pages,
-                    http_errors=figures.http_errors,
-                    errors=figures.errors,
-                    items_dropped=figures.items_dropped,
-                    dropped_reasons=figures.dropped_reasons,
-                    error_samples=figures.error_samples[:20],
-                    status_counts=figures.status_counts,
-                    field_coverage=figures.field_coverage,
-                    incremental=figures.incremental,
-                    page_warnings=figures.page_warnings,
-                    robots_blocked=figures.robots_blocked,
-                    reviews_seen=self.reviews_seen,
-                    reviews_new=self.reviews_new,
-                    offers_seen=self.offers_seen,
-                    offers_changed=self.offers_changed,
+                    reviews_declared=declared,
+                    reviews_collected=collected,
                     pid=None,
+                    **figures.columns(),
                 )
             )
+
+    def _review_coverage(
+        self, conn: Connection, declared_by_key: dict[str, int]
+    ) -> tuple[int | None, int | None]:
+        """Store each product's declared review count; return (declared, collected) summed
+        over the products whose page declared one: reviews stored from this source for them."""
+        if not declared_by_key:
+            return None, None
+        product = _table(Product)
+        keys = sorted(declared_by_key)
+        ids: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            ids.update(
+                (key, pid)
+                for pid, key in conn.execute(
+                    select(product.c.id, product.c.key).where(
+                        product.c.company_id == self.company_id,
+                        product.c.key.in_(keys[start : start + 500]),
+                    )
+                )
+            )
+        for key, pid in ids.items():
+            conn.execute(
+                update(product)
+                .where(product.c.id == pid)
+                .values(reviews_declared=declared_by_key[key])
+            )
+        review = _table(Review)
+        pids = sorted(ids.values())
+        collected = 0
+        for start in range(0, len(pids), 500):
+            collected += conn.execute(
+                select(func.count())
+                .select_from(review)
+                .where(
+                    review.c.source_id == self.source_id,
+                    review.c.product_id.in_(pids[start : start + 500]),
+                )
+            ).scalar_one()
+        return sum(declared_by_key[k] for k in ids), collected
 
     # -- data --------------------------------------------------------------------
 
@@ -276,11 +378,12 @@ class CollectWriter:
         with self.engine.begin() as conn:
             observations: list[dict[str, Any]] = []
             pending_state: dict[int, OfferState] = {}
+            offers_seen = 0
             for offer in offers:
                 pid = self._product_id(conn, offer, now)
                 if pid is None:
                     continue
-                self.offers_seen += 1
+                offers_seen += 1
                 if offer.observed_at is not None:
                     # Imported history: an observation at that time is stored already.
                     moment = (pid, _naive_utc(offer.observed_at))
@@ -310,17 +413,32 @@ class CollectWriter:
             rows: list[dict[str, Any]] = []
             batch_keys: set[str] = set()
             for review in reviews:
-                self.reviews_seen += 1
                 key = review.content_key
                 if not key or key in self.known_review_keys or key in batch_keys:
                     continue
                 batch_keys.add(key)
                 rows.append(self._review_row(conn, review, key, now))
             new_ids = insert_ignore(conn, Review, rows, ["company_id", "content_key"])
+            if self.run_id is not None:
+                # The run's counters move with the rows they count: a kill keeps both.
+                runs = _table(CrawlRun)
+                conn.execute(
+                    update(runs)
+                    .where(runs.c.id == self.run_id)
+                    .values(
+                        reviews_seen=runs.c.reviews_seen + len(reviews),
+                        reviews_new=runs.c.reviews_new + len(new_ids),
+                        offers_seen=runs.c.offers_seen + offers_seen,
+                        offers_changed=runs.c.offers_changed + len(observations),
+                    )
+                )
         # Only after the commit: a failed transaction must not mark rows as known.
         self._last_state.update(pending_state)
+        self.offers_seen += offers_seen
         self.offers_changed += len(observations)
-        self.known_review_keys.update(batch_keys)
+        if self._remember_keys:
+            self.known_review_keys.update(batch_keys)
+        self.reviews_seen += len(reviews)
         self.reviews_new += len(new_ids)
 
     def _observed_moments(self, conn: Connection) -> set[tuple[int, datetime]]:

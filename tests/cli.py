@@ -12,7 +12,7 @@ def run_cli(
     *args: str, cwd: Path, db_url: str | None = None, timeout: float = 240, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``python -m rivalscope ARGS`` in ``cwd``; output captured as text."""
-    env = {**os.environ, "COLUMNS": "200", "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "COLUMNS": "240", "PYTHONWARNINGS": "ignore"}
     env.pop("RIVALSCOPE_DATABASE_URL", None)
     if db_url:
         env["RIVALSCOPE_DATABASE_URL"] = db_url

@@ -11,23 +11,29 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from compare.analysis.sentiment.base_models import base_model_id
 from rivalscope.cli import app
 from tests.cli import run_cli
-from tests.sample_reviews import BAD, GOOD
+from tests.sample_reviews import BAD, FRENCH_BAD, FRENCH_GOOD, GOOD
 
 
 def write_training_file(path: Path) -> Path:
+    """120 labelled French lines: French has no base model, so they train a classifier."""
     lines: list[dict[str, object]] = []
     for i in range(60):
         lines.append(
-            {"text": f"{GOOD[i % 3]} {GOOD[(i + 1) % 3]}", "label": "positive", "lang": "en"}
+            {
+                "text": f"{FRENCH_GOOD[i % 3]} {FRENCH_GOOD[(i + 1) % 3]}",
+                "label": "positive",
+                "lang": "fr",
+            }
         )
         lines.append(
             {
-                "text": f"{BAD[i % 3]} {BAD[(i + 2) % 3]}",
+                "text": f"{FRENCH_BAD[i % 3]} {FRENCH_BAD[(i + 2) % 3]}",
                 "rating": 1,
                 "best_rating": 5,
-                "lang": "en",
+                "lang": "fr",
             }
         )
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
@@ -42,14 +48,14 @@ def model_dir(tmp_path: Path) -> Path:
         ["sentiment", "train", str(write_training_file(tmp_path / "t.jsonl")), "--out", str(out)],
     )
     assert result.exit_code == 0, result.output
-    assert "en: 120 examples" in result.output
+    assert "fr: 120 examples" in result.output
     return out
 
 
 def test_train_writes_a_described_model(model_dir: Path) -> None:
     meta = json.loads((model_dir / "meta.json").read_text("utf-8"))
     assert meta["training_data"] == "file t.jsonl"
-    assert meta["languages"]["en"]["label_counts"] == {"positive": 60, "negative": 60}
+    assert meta["languages"]["fr"]["label_counts"] == {"positive": 60, "negative": 60}
 
 
 def _age(model_dir: Path, written_format: int) -> None:
@@ -87,20 +93,22 @@ def test_score_writes_one_json_line_per_input_in_order(model_dir: Path) -> None:
         {"text": "Awful, it broke at once.", "lang": "en"},
         {"text": "Bardzo szybka dostawa.", "lang": "pl"},
         {"text": "😀"},
+        {"text": "Horrible, plus jamais.", "lang": "fr"},
     ]
     stdin = "\n".join(json.dumps(line) for line in lines) + "\n"
     result = CliRunner().invoke(app, ["sentiment", "score", "--model", str(model_dir)], input=stdin)
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.output.splitlines()]
-    assert len(out) == 4
+    assert len(out) == 5
     assert all(set(o) == {"lang", "polarity", "label", "confidence"} for o in out)
-    assert [o["label"] for o in out] == ["positive", "negative", "unknown", "unknown"]
-    assert [o["lang"] for o in out] == ["en", "en", "pl", None]
+    # en and pl: the shipped base models; fr: the model given; no language: unknown
+    assert [o["label"] for o in out] == ["positive", "negative", "positive", "unknown", "negative"]
+    assert [o["lang"] for o in out] == ["en", "en", "pl", None, "fr"]
     assert out[0]["polarity"] > 0 > out[1]["polarity"]
-    assert out[2]["confidence"] == 0.0
+    assert out[2]["confidence"] > 0.5 and out[3]["confidence"] == 0.0
 
 
-def test_score_without_model_uses_fallbacks(
+def test_score_without_model_uses_the_base_models_and_lexicons(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -108,17 +116,18 @@ def test_score_without_model_uses_fallbacks(
     lines = [
         {"text": "This is a wonderful, excellent shop.", "lang": "en"},
         {"text": "Elendig levering, ikke god kaffe", "lang": "no"},
-        {"text": "Szybka dostawa", "lang": "pl"},
+        {"text": "Szybka dostawa, polecam.", "lang": "pl"},
+        {"text": "Service affreux", "lang": "fr"},
     ]
     stdin = "".join(json.dumps(line) + "\n" for line in lines)
     result = CliRunner().invoke(app, ["sentiment", "score"], input=stdin)
     assert result.exit_code == 0, result.output
-    english, norwegian, polish = (json.loads(line) for line in result.output.splitlines())
+    english, norwegian, polish, french = (json.loads(line) for line in result.output.splitlines())
+    # en, no, pl: the shipped base models (no language unknown); fr: textblob-fr's lexicon
     assert english["label"] == "positive"
-    # Norwegian falls back to the Danish AFINN lexicon; Polish has no lexicon at all
     assert norwegian["label"] == "negative"
-    assert polish["label"] == "unknown"
-    assert polish["confidence"] == 0.0
+    assert polish["label"] == "positive" and polish["confidence"] > 0.5
+    assert french["label"] == "negative"
     assert not (tmp_path / "rivalscope.db").exists()
 
 
@@ -158,26 +167,40 @@ def test_bad_training_files_give_one_line_errors(
 
 
 POLISH = ["Szybka dostawa i świetna jakość.", "Fatalna obsługa, towar uszkodzony."]
+GERMAN = ["Schnelle Lieferung und tolle Qualität.", "Schrecklicher Service, Ware beschädigt."]
 
 
 def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> None:
     rows = ["id,text,rating,best_rating,language"]
     for i in range(120):
         good = i % 2 == 0
-        text = f"{(GOOD if good else BAD)[i % 3]} {(GOOD if good else BAD)[(i + 1) % 3]}"
-        rows.append(f'en{i},"{text} #{i}",{5 if good else 1},5,en')
+        words = FRENCH_GOOD if good else FRENCH_BAD
+        rows.append(f'fr{i},"{words[i % 3]} {words[(i + 1) % 3]} #{i}",{5 if good else 1},5,fr')
     for i in range(30):
-        rows.append(f'pl{i},"{POLISH[i % 2]} #{i}",{5 if i % 2 == 0 else 1},5,pl')
+        rows.append(f'de{i},"{GERMAN[i % 2]} #{i}",{5 if i % 2 == 0 else 1},5,de')
+    for i in range(30):
+        good = i % 2 == 0
+        rows.append(f'en{i},"{(GOOD if good else BAD)[i % 3]} #{i}",{5 if good else 1},5,en')
+    for i in range(5):
+        rows.append(f'pl{i},"{POLISH[i % 2]} #{i}",,5,pl')
     csv_file = tmp_path / "reviews.csv"
     csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'r.db'}"
-    imported = run_cli("import", str(csv_file), "--company", "Rival", cwd=tmp_path, db_url=url)
+    imported = run_cli(
+        "import", str(csv_file), "--company", "Rival", "--new-company", cwd=tmp_path, db_url=url
+    )
     assert imported.returncode == 0, imported.stderr
     first = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
     assert first.returncode == 0, first.stderr
-    assert "own classifiers for en; one pooled classifier for pl" in first.stdout
-    assert "150 reviews analysed" in first.stdout
-    assert "classifier:en@v0001" in first.stdout and "pooled:pl@v0001" in first.stdout
+    said = " ".join(first.stdout.split())  # rich wraps long lines
+    assert "own classifiers for fr; one pooled classifier for de" in said
+    # as accurate on held-out ratings, with better probabilities: the correction is kept
+    assert "en base model corrected by your ratings (held-out ratings: base 1.00, " in said
+    assert "185 reviews analysed" in first.stdout
+    assert "classifier:fr@v0001" in first.stdout and "pooled:de@v0001" in first.stdout
+    assert base_model_id("pl") in first.stdout  # no ratings: the shipped model
+    header = next(line for line in first.stdout.splitlines() if "language" in line)
+    assert header.replace("┃", " ").split()[-4:] == ["positive", "negative", "neutral", "unknown"]
     assert (tmp_path / "r.db.models" / "v0001" / "meta.json").exists()
     again = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
     assert again.returncode == 0, again.stderr

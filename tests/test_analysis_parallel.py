@@ -17,11 +17,14 @@ from compare.analysis.tables import ASPECT_MENTION, KEY_PHRASE, REVIEW_ANALYSIS,
 from compare.analysis.training import train_bundle
 from storage.db import open_database
 from tests.test_analysis_run import (
-    BAD,
-    GOOD,
+    FRENCH_BAD,
+    FRENCH_GOOD,
+    GERMAN_BAD,
+    GERMAN_GOOD,
     POLISH_BAD,
     POLISH_GOOD,
     add_reviews,
+    german_rated,
     polish_rated,
     rated,
 )
@@ -30,7 +33,7 @@ from tests.test_analysis_run import (
 def _reviews() -> list[dict[str, object]]:
     # stored languages: detecting one would load lingua here, and the pool would then spawn
     unrated = [{"text": "The delivery was late, but the quality is great.", "language": "en"}] * 5
-    return [*rated(160), *polish_rated(30), *unrated]
+    return [*rated(160, "fr"), *german_rated(30), *polish_rated(30), *unrated]
 
 
 def _stored(engine: Engine) -> list[list[tuple[object, ...]]]:
@@ -70,16 +73,18 @@ def test_pool_analysis_equals_in_process_analysis(
         summary = analyze_database(
             engine, progress=False, models_dir=tmp_path / f"m{workers}", workers=workers
         )
-        assert summary.analyzed == 195
+        assert summary.analyzed == 225
         assert summary.model_trained
-        assert summary.model_languages == ["en", "multi", "pl"]
+        assert {"de", "fr", "multi"} <= set(summary.model_languages)
+        assert set(summary.model_guard) == {"pl"}
         stored.append(_stored(engine))
         engine.dispose()
     assert stored[0] == stored[1]
-    assert len(stored[0][0]) == 195
+    assert len(stored[0][0]) == 225
     one, two = load_bundle(tmp_path / "m1" / "v0001"), load_bundle(tmp_path / "m2" / "v0001")
-    assert one.pooled_languages == two.pooled_languages == {"pl": 30}
-    for language in ("en", "multi"):
+    assert one.pooled_languages == two.pooled_languages == {"de": 30}
+    assert one.guard == two.guard
+    for language in ("fr", "multi"):
         assert one.classifiers[language].vectorizer.vocabulary == (
             two.classifiers[language].vectorizer.vocabulary
         )
@@ -90,16 +95,20 @@ def test_pool_analysis_equals_in_process_analysis(
 
 def test_train_bundle_on_a_pool_equals_training_in_process() -> None:
     examples = {
-        "en": [(GOOD[i % 3] + " " + GOOD[(i + 1) % 3], "positive") for i in range(60)]
-        + [(BAD[i % 3] + " " + BAD[(i + 2) % 3], "negative") for i in range(60)],
+        "fr": [(FRENCH_GOOD[i % 3] + " " + FRENCH_GOOD[(i + 1) % 3], "positive") for i in range(60)]
+        + [(FRENCH_BAD[i % 3] + " " + FRENCH_BAD[(i + 2) % 3], "negative") for i in range(60)],
+        "de": [(GERMAN_GOOD[i % 2], "positive") for i in range(15)]
+        + [(GERMAN_BAD[i % 2], "negative") for i in range(15)],
         "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
         + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
     }
     alone = train_bundle(examples, "test data")
     with ProcessPoolExecutor(max_workers=2) as pool:
         pooled = train_bundle(examples, "test data", pool=pool)
-    assert list(pooled.classifiers) == list(alone.classifiers) == ["en", "multi"]
-    assert pooled.pooled_languages == alone.pooled_languages == {"pl": 30}
-    texts = ["Great quality!", "Terrible, it broke.", "Szybka dostawa"]
-    for language in ("en", "multi"):
+    assert list(pooled.classifiers) == list(alone.classifiers)
+    assert {"fr", "multi"} <= set(alone.classifiers)
+    assert pooled.pooled_languages == alone.pooled_languages == {"de": 30}
+    assert pooled.guard == alone.guard and set(alone.guard) == {"pl"}
+    texts = ["Excellente qualité !", "Horrible, cassé.", "Schnelle Lieferung"]
+    for language in ("fr", "multi"):
         assert pooled.classifiers[language].score(texts) == alone.classifiers[language].score(texts)

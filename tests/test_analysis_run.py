@@ -8,11 +8,12 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, select
 
 from compare.analysis.run import analyze_database
+from compare.analysis.sentiment.base_models import base_model_id
 from compare.analysis.sentiment.bundle import FORMAT, load_bundle, save_bundle
 from compare.analysis.tables import ASPECT_MENTION, REVIEW_ANALYSIS, REVIEW_NEED
 from compare.analysis.training import train_bundle
 from storage.models import Company, Review, Source
-from tests.sample_reviews import BAD, GOOD
+from tests.sample_reviews import BAD, FRENCH_BAD, FRENCH_GOOD, GOOD
 
 _keys = itertools.count()
 
@@ -30,17 +31,19 @@ def add_reviews(engine: Engine, rows: list[dict[str, object]]) -> None:
             )
 
 
-def rated(count: int) -> list[dict[str, object]]:
+def rated(count: int, language: str = "en") -> list[dict[str, object]]:
+    """Clearly rated reviews, half good, half bad (English, or French: no base model)."""
+    good_texts, bad_texts = (FRENCH_GOOD, FRENCH_BAD) if language == "fr" else (GOOD, BAD)
     rows: list[dict[str, object]] = []
     for i in range(count):
         good = i % 2 == 0
-        text = " ".join((GOOD if good else BAD)[j % 3] for j in range(i, i + 2))
+        text = " ".join((good_texts if good else bad_texts)[j % 3] for j in range(i, i + 2))
         rows.append(
             {
                 "text": text,
                 "rating": 5.0 if good else 1.0,
                 "rating_normalized": 1.0 if good else 0.0,
-                "language": "en",
+                "language": language,
             }
         )
     return rows
@@ -67,7 +70,7 @@ def test_second_run_analyses_nothing_and_new_version_reanalyses(
     first = analyze_database(engine, progress=False, models_dir=tmp_path / "m")
     assert first.analyzed == 11
     assert first.model_trained is False  # 10 rated reviews are below the training threshold
-    assert first.languages["en"].models["lexicon-vader-en+pattern-en"] == 11
+    assert first.languages["en"].models[base_model_id("en")] == 11
     assert analyze_database(engine, progress=False, models_dir=tmp_path / "m").analyzed == 0
     add_reviews(engine, [{"text": "Slow delivery.", "language": "en"}])
     assert analyze_database(engine, progress=False, models_dir=tmp_path / "m").analyzed == 1
@@ -88,14 +91,36 @@ def test_second_run_analyses_nothing_and_new_version_reanalyses(
 
 
 def test_model_is_trained_from_ratings_and_used(engine: Engine, tmp_path: Path) -> None:
-    add_reviews(engine, rated(120))
+    add_reviews(engine, rated(120, "fr"))
     summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
-    assert summary.model_trained and summary.model_languages == ["en"]
+    assert summary.model_trained and summary.model_languages == ["fr"]
     assert summary.model_folder == tmp_path / "m" / "v0001"
     labels = {r[2] for r in analysed(engine)}
     assert labels <= {"positive", "negative", "neutral"}
-    assert {r[3] for r in analysed(engine)} == {"classifier:en@v0001"}
-    assert summary.languages["en"].positive >= 50 and summary.languages["en"].negative >= 50
+    assert {r[3] for r in analysed(engine)} == {"classifier:fr@v0001"}
+    assert summary.languages["fr"].positive >= 50 and summary.languages["fr"].negative >= 50
+
+
+def test_a_base_model_scores_every_language_it_ships_for_in_a_fresh_database(
+    engine: Engine, tmp_path: Path
+) -> None:
+    add_reviews(
+        engine,
+        [
+            {"text": "Great coffee, fast delivery. I love it.", "language": "en"},
+            {"text": "Terrible grinder, it broke after a week.", "language": "en"},
+            {"text": "Fantastisk kaffe, rask levering.", "language": "no"},
+            {"text": "Elendig kvalitet, jeg er skuffet.", "language": "no"},
+            {"text": "Świetna kawa, szybka dostawa, polecam.", "language": "pl"},
+            {"text": "Fatalna jakość, jestem rozczarowany.", "language": "pl"},
+        ],
+    )
+    summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m")
+    assert summary.model_folder is None and not summary.model_trained
+    rows = analysed(engine)
+    assert [r[3] for r in rows] == [base_model_id(r[1]) for r in rows]  # type: ignore[arg-type]
+    assert {r[1] for r in rows} == {"en", "no", "pl"}
+    assert [r[2] for r in rows] == ["positive", "negative"] * 3
 
 
 def test_a_model_in_an_older_format_is_retrained(engine: Engine, tmp_path: Path) -> None:
@@ -117,12 +142,12 @@ def test_a_model_in_an_older_format_is_retrained(engine: Engine, tmp_path: Path)
     assert later.model_trained and later.model_folder == tmp_path / "m" / "v0002"
 
 
-def test_an_older_model_that_cannot_be_retrained_gives_way_to_the_fallbacks(
+def test_an_older_model_that_cannot_be_retrained_gives_way_to_the_base_model(
     engine: Engine, tmp_path: Path
 ) -> None:
     examples = {
-        "en": [(GOOD[i % 3] + " " + GOOD[(i + 1) % 3], "positive") for i in range(60)]
-        + [(BAD[i % 3] + " " + BAD[(i + 2) % 3], "negative") for i in range(60)]
+        "fr": [(FRENCH_GOOD[i % 3] + " " + FRENCH_GOOD[(i + 1) % 3], "positive") for i in range(60)]
+        + [(FRENCH_BAD[i % 3] + " " + FRENCH_BAD[(i + 2) % 3], "negative") for i in range(60)]
     }
     folder = save_bundle(train_bundle(examples, "an older version"), tmp_path / "m" / "v0001")
     meta = folder / "meta.json"
@@ -134,7 +159,7 @@ def test_an_older_model_that_cannot_be_retrained_gives_way_to_the_fallbacks(
     summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
     assert summary.analyzed == 10 and not summary.model_trained
     assert summary.model_folder is None
-    assert set(summary.languages["en"].models) == {"lexicon-vader-en+pattern-en"}
+    assert set(summary.languages["en"].models) == {base_model_id("en")}
 
 
 def test_empty_emoji_and_unknown_language_reviews(engine: Engine, tmp_path: Path) -> None:
@@ -144,7 +169,7 @@ def test_empty_emoji_and_unknown_language_reviews(engine: Engine, tmp_path: Path
             {"text": None, "title": None},
             {"text": "😀😀👍"},
             {"text": "これは素晴らしい製品です。配送も早かった。"},
-            {"text": "Bardzo szybka dostawa, polecam."},  # Polish: no model, no lexicon
+            {"text": "Bardzo szybka dostawa, polecam."},  # Polish: the shipped base model
         ],
     )
     summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m")
@@ -154,59 +179,79 @@ def test_empty_emoji_and_unknown_language_reviews(engine: Engine, tmp_path: Path
         (None, "unknown"),
         (None, "unknown"),
         (None, "unknown"),
-        ("pl", "unknown"),
+        ("pl", "positive"),
     ]
     with engine.connect() as connection:
         polarity = connection.execute(
-            select(REVIEW_ANALYSIS.c.polarity, REVIEW_ANALYSIS.c.confidence)
+            select(REVIEW_ANALYSIS.c.polarity, REVIEW_ANALYSIS.c.confidence).order_by(
+                REVIEW_ANALYSIS.c.review_id
+            )
         ).all()
         aspects = connection.execute(select(ASPECT_MENTION.c.aspect, ASPECT_MENTION.c.label)).all()
-    assert all(p is None and c == 0.0 for p, c in polarity)
-    assert [tuple(a) for a in aspects] == [("delivery", "unknown")]
+    assert all(p is None and c == 0.0 for p, c in polarity[:3])
+    assert polarity[3][0] > 0 and polarity[3][1] > 0.5
+    assert [tuple(a) for a in aspects] == [("delivery", "positive")]
 
 
 def test_model_save_load_round_trip(tmp_path: Path) -> None:
     examples = {
-        "en": [(GOOD[i % 3] + " " + GOOD[(i + 1) % 3], "positive") for i in range(60)]
-        + [(BAD[i % 3] + " " + BAD[(i + 2) % 3], "negative") for i in range(60)]
+        "fr": [(FRENCH_GOOD[i % 3] + " " + FRENCH_GOOD[(i + 1) % 3], "positive") for i in range(60)]
+        + [(FRENCH_BAD[i % 3] + " " + FRENCH_BAD[(i + 2) % 3], "negative") for i in range(60)]
     }
     bundle = train_bundle(examples, "test data")
     folder = save_bundle(bundle, tmp_path / "model")
     loaded = load_bundle(folder)
-    texts = ["Great quality!", "Terrible, it broke."]
-    assert loaded.classifiers["en"].score(texts) == bundle.classifiers["en"].score(texts)
+    texts = ["Excellente qualité !", "Horrible, cassé."]
+    assert loaded.classifiers["fr"].score(texts) == bundle.classifiers["fr"].score(texts)
     assert loaded.training_data == "test data"
-    assert loaded.classifiers["en"].score(texts)[0][1] == "positive"
-    assert loaded.classifiers["en"].score(texts)[1][1] == "negative"
+    assert loaded.classifiers["fr"].score(texts)[0][1] == "positive"
+    assert loaded.classifiers["fr"].score(texts)[1][1] == "negative"
 
 
 POLISH_GOOD = ["Szybka dostawa, polecam.", "Świetna jakość, działa idealnie."]
 POLISH_BAD = ["Paczka przyszła uszkodzona.", "Obsługa klienta nie odpowiada."]
 
 
-def polish_rated(count: int) -> list[dict[str, object]]:
+def alternating(
+    good: list[str], bad: list[str], language: str, count: int
+) -> list[dict[str, object]]:
+    """``count`` rated reviews, good and bad in turn, two texts of each."""
     return [
         {
-            "text": (POLISH_GOOD if i % 2 == 0 else POLISH_BAD)[i % 4 // 2],
+            "text": (good if i % 2 == 0 else bad)[i % 4 // 2],
             "rating": 5.0 if i % 2 == 0 else 1.0,
             "rating_normalized": 1.0 if i % 2 == 0 else 0.0,
-            "language": "pl",
+            "language": language,
         }
         for i in range(count)
     ]
 
 
+def polish_rated(count: int) -> list[dict[str, object]]:
+    return alternating(POLISH_GOOD, POLISH_BAD, "pl", count)
+
+
+GERMAN_GOOD = ["Schnelle Lieferung, sehr zu empfehlen.", "Tolle Qualität, funktioniert super."]
+GERMAN_BAD = ["Paket kam beschädigt an.", "Der Kundendienst antwortet nicht."]
+
+
+def german_rated(count: int) -> list[dict[str, object]]:
+    return alternating(GERMAN_GOOD, GERMAN_BAD, "de", count)
+
+
 def test_language_below_threshold_is_scored_by_the_pooled_model(
     engine: Engine, tmp_path: Path
 ) -> None:
-    add_reviews(engine, [*rated(120), *polish_rated(30)])
+    add_reviews(engine, [*rated(120, "fr"), *german_rated(30), *rated(30)])
     summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
-    assert summary.model_languages == ["en", "multi", "pl"]
-    assert summary.model_pooled_languages == ["pl"]
-    assert summary.languages["pl"].models == {"pooled:pl@v0001": 30}
-    assert summary.languages["en"].models == {"classifier:en@v0001": 120}
-    assert summary.languages["pl"].unknown == 0
-    assert summary.languages["pl"].negative >= 10 and summary.languages["pl"].positive >= 10
+    # English has a base model: a correction is tried, never the pooled model
+    assert summary.model_pooled_languages == ["de"]
+    assert set(summary.model_guard) == {"en"}
+    assert summary.languages["de"].models == {"pooled:de@v0001": 30}
+    assert summary.languages["fr"].models == {"classifier:fr@v0001": 120}
+    assert set(summary.languages["en"].models) <= {base_model_id("en"), "adapted:en@v0001"}
+    assert summary.languages["de"].unknown == 0
+    assert summary.languages["de"].negative >= 10 and summary.languages["de"].positive >= 10
     # nothing new: the model is not retrained and nothing is analysed again
     again = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
     assert again.analyzed == 0 and not again.model_trained

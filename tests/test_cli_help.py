@@ -6,6 +6,7 @@ Help is read often while tuning targets; it must not load the database or analys
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -44,6 +45,14 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...], tmp_path:
     assert "rivalscope " + " ".join(path) + " [OPTIONS]" in result.stdout  # the usage line
     example = next(line for line in result.stdout.splitlines() if "Example:" in line)
     assert "rivalscope " + " ".join(path) in example
+    # Rich markup must not eat words: "[schedule]" in a docstring is written "\\[schedule]".
+    command: Any = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    doc = (command.help or "").replace("\\[", "[")
+    shown = " ".join(result.stdout.split())
+    for bracketed in re.findall(r"\[[\w.-]+\]", doc):
+        assert bracketed in shown, f"{bracketed} lost from the help of {' '.join(path)}"
 
 
 def test_help_loads_no_database_or_analysis_stack(tmp_path: Path) -> None:

@@ -284,7 +284,15 @@ def test_dead_site_is_a_failed_page_not_a_crash(tmp_path: Path) -> None:
     )
     url = f"sqlite:///{tmp_path / 'x.db'}"
     result = run_cli("crawl", "--log-level", "CRITICAL", cwd=tmp_path, db_url=url)
-    assert result.returncode == 0, result.stderr[-2000:]
+    # Recorded, not a crash; but a crawl that fetched nothing does not exit 0.
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    problems = [  # the progress line ("gone: 0 pages, ...") aside
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and not line.startswith("gone: ")
+    ]
+    assert len(problems) == 1 and "gone: no pages fetched" in problems[0], problems
     engine = open_database(url)
     with Session(engine) as session:
         run = session.exec(select(CrawlRun)).one()

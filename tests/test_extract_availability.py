@@ -89,3 +89,23 @@ def test_normalize_availability(value: str | None, expected: str | None) -> None
 )
 def test_availability_in_longer_text(text: str, expected: str | None) -> None:
     assert availability_in_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Нет в наличии", "OutOfStock"),
+        ("В наличии", "InStock"),
+        ("缺货", "OutOfStock"),
+        ("在庫切れ", "OutOfStock"),
+        ("품절", "OutOfStock"),  # Hangul decomposes when folded: phrases are folded too
+        ("Stokta yok", "OutOfStock"),
+        ("Hết hàng", "OutOfStock"),
+        ("Ei varastossa", "OutOfStock"),
+        ("Varastossa", "InStock"),
+        ("Raktáron", "InStock"),
+        ("Laos", None),
+    ],
+)
+def test_stock_phrases_in_more_languages(text: str, expected: str | None) -> None:
+    assert normalize_availability(text) == expected

@@ -62,3 +62,21 @@ def test_minor_units(value: str | int, expected: str | None) -> None:
 )
 def test_currency_from_url(url: str, expected: str | None) -> None:
     assert currency_from_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("100元起", ("100", "CNY")),
+        ("12 990 тг", ("12990", "KZT")),
+        ("₸ 12 990", ("12990", "KZT")),
+        ("Rp 150.000", ("150000", "IDR")),
+        ("150 грн", ("150", "UAH")),
+        ("S/ 35.90", ("35.90", "PEN")),
+        ("TOP 19,99 €", ("19.99", "EUR")),  # an upper-case word that is also a code
+        ("5 km", (None, None)),  # no currency sign, no hint: not a price
+    ],
+)
+def test_symbols_of_more_currencies(text: str, expected: tuple[str | None, str | None]) -> None:
+    price, currency = normalize_price(text)
+    assert (price if currency else None, currency) == expected

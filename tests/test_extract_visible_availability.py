@@ -39,105 +39,81 @@ CARDS = "".join(
 
 
 @pytest.mark.parametrize(
-    ("body", "markup", "availability", "layer"),
+    ("body", "markup"),
     [
         pytest.param(
             f'{MAIN}<form><button name="addToBasket" disabled>Add to basket</button></form>',
             "InStock",
-            "OutOfStock",
-            "heuristic",
-            id="disabled-buy-button-overrules-in-stock",
+            id="disabled-buy-button-does-not-overrule-in-stock",
         ),
         pytest.param(
             f'{MAIN}<form><button class="btn add-to-cart" aria-disabled="true">Do košíka</button>'
             "</form>",
             "InStock",
-            "OutOfStock",
-            "heuristic",
-            id="aria-disabled-named-button-any-language",
+            id="aria-disabled-button-does-not-overrule-in-stock",
         ),
         pytest.param(
             f'{MAIN}<form class="variations_form"><select name="attribute_size">'
             '<option value="">Choose</option><option>M</option></select>'
             '<button class="single_add_to_cart_button disabled">Add to cart</button></form>',
             "InStock",
-            "InStock",
-            "json-ld",
             id="disabled-until-a-size-is-chosen",
         ),
         pytest.param(
             f'{MAIN}<div class="buy"><button disabled>Add to cart</button></div>'
             '<div class="size-picker"><button>S</button><button>M</button></div>',
             "InStock",
-            "InStock",
-            "json-ld",
             id="disabled-with-size-buttons-nearby",
         ),
         pytest.param(
             f'{MAIN}<button id="buy" disabled>Add to cart</button>'
             '<div class="sticky-bar"><button class="sticky-buy">Add to cart</button></div>',
             "InStock",
-            "InStock",
-            "json-ld",
             id="another-product-button-enabled",
         ),
         pytest.param(
             f"{MAIN}<form><button>Add to your basket</button></form>",
             "OutOfStock",
-            "InStock",
-            "heuristic",
             id="enabled-buy-button-overrules-out-of-stock",
         ),
         pytest.param(
             f'{MAIN}<div class="buy-box"><p class="note">Sold out online</p>'
             "<button>Add to basket</button></div>",
             "OutOfStock",
-            "OutOfStock",
-            "json-ld",
             id="buy-box-says-sold-out",
         ),
         pytest.param(
             f'{MAIN}<p class="stock">Out of stock</p><section class="related">{CARDS}</section>',
             "OutOfStock",
-            "OutOfStock",
-            "json-ld",
             id="only-related-cards-have-buttons",
         ),
         pytest.param(
             f"{MAIN}<div>{CARDS}</div>",
             "OutOfStock",
-            "OutOfStock",
-            "json-ld",
             id="unnamed-repeated-cards-have-buttons",
         ),
         pytest.param(
             f'{MAIN}<button class="add-to-cart" hidden>Add to cart</button>',
             "OutOfStock",
-            "OutOfStock",
-            "json-ld",
             id="hidden-button",
         ),
         pytest.param(
             f'<main>{MAIN}</main><aside class="buy-box"><button>Add to basket</button></aside>',
             "OutOfStock",
-            "InStock",
-            "heuristic",
             id="buy-box-in-a-sidebar",
         ),
         pytest.param(
             f'<header><button class="add-to-cart">Add to cart</button></header>{MAIN}',
             "OutOfStock",
-            "OutOfStock",
-            "json-ld",
             id="button-in-page-header",
         ),
     ],
 )
-def test_markup_availability_checked_against_buy_button(
-    body: str, markup: str, availability: str, layer: str
-) -> None:
+def test_markup_availability_stands_whatever_the_buy_button(body: str, markup: str) -> None:
+    """Buttons in saved HTML are disabled or enabled by scripts and size choices; on
+    shops of other sites they contradicted right markup as often as wrong markup."""
     found = offer(page(body, markup))
-    assert (found.availability, found.explain["availability"]) == (availability, layer)
+    assert (found.availability, found.explain["availability"]) == (markup, "json-ld")
 
 
 @pytest.mark.parametrize(

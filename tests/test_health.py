@@ -77,6 +77,17 @@ GOOD = [_run(30, 240), _run(28, 230)]
             [],
             ["the crawl timed out (killed at its time limit of 8 s)", "0 reviews on 3 pages"],
         ),
+        # Pages declare 500 reviews, 240 stored: a shortfall (JavaScript-loaded reviews?).
+        (
+            _run(30, 240, reviews_declared=500, reviews_collected=240),
+            GOOD,
+            [
+                "collected 240 of 500 declared reviews (48%): the crawl misses reviews "
+                "(JavaScript, a widget, a limit? `rivalscope targets detect URL`)"
+            ],
+        ),
+        (_run(30, 240, reviews_declared=400, reviews_collected=240), GOOD, []),
+        (_run(30, 240, reviews_declared=9, reviews_collected=1), GOOD, []),  # too few to tell
     ],
 )
 def test_judge_run(run: CrawlRun, history: list[CrawlRun], expected: list[str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from compare.alerts import check_alerts, price_alerts, sentiment_moves
-from settings.schedule import AlertSettings
+from settings.schedule import AlertSettings, HealthSettings
 from spiders.items import OfferItem
 from storage.writer import CollectWriter
 
@@ -48,5 +48,5 @@ def test_price_alerts_on_competitor_changes_once(engine: Engine) -> None:
     notices = price_alerts(engine, settings)
     assert [n.message for n in notices] == ["Rival: Kettle down 12.0% (100.00 -> 88.00 EUR)"]
     assert price_alerts(engine, AlertSettings(price_change_pct=15)) == []
-    assert check_alerts(engine, settings, None) == 1
-    assert check_alerts(engine, settings, None) == 0  # sent once
+    assert check_alerts(engine, settings, HealthSettings()) == 1
+    assert check_alerts(engine, settings, HealthSettings()) == 0  # sent once

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from storage.db import open_database
+from storage.import_rows import MAX_LINE_CHARS
 from storage.models import Company, OfferObservation, Review
 from tests.cli import run_cli
 
@@ -29,7 +31,16 @@ def test_import_reviews_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> No
     path = tmp_path / "reviews.csv"
     path.write_text(REVIEWS_CSV, encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'x.db'}"
-    first = run_cli("import", str(path), "--company", "Nordlys", "--own", cwd=tmp_path, db_url=url)
+    first = run_cli(
+        "import",
+        str(path),
+        "--company",
+        "Nordlys",
+        "--own",
+        "--new-company",
+        cwd=tmp_path,
+        db_url=url,
+    )
     assert first.returncode == 0, first.stderr
     assert "9 rows, 3 new reviews, 0 already stored, 6 rejected" in first.stdout
     for line, reason in [
@@ -86,7 +97,9 @@ def test_import_offers_jsonl_keeps_history(tmp_path: Path) -> None:
     path = tmp_path / "offers.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n{not json\n", encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'x.db'}"
-    result = run_cli("import", str(path), "--company", "Nordlys", cwd=tmp_path, db_url=url)
+    result = run_cli(
+        "import", str(path), "--company", "Nordlys", "--new-company", cwd=tmp_path, db_url=url
+    )
     assert result.returncode == 0, result.stderr
     assert "6 rows, 2 new offer observations" in result.stdout
     assert "line 4: negative price" in result.stdout
@@ -118,7 +131,13 @@ def test_import_errors_are_one_line(
     if content is not None:
         (tmp_path / name).write_bytes(content)
     result = run_cli(
-        "import", name, "--company", "A", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}"
+        "import",
+        name,
+        "--company",
+        "A",
+        "--new-company",
+        cwd=tmp_path,
+        db_url=f"sqlite:///{tmp_path / 'x.db'}",
     )
     assert result.returncode == 2
     assert message in result.stderr
@@ -134,9 +153,163 @@ def test_import_with_encoding_option(tmp_path: Path) -> None:
         "pl.csv",
         "--company",
         "A",
+        "--new-company",
         "--encoding",
         "cp1250",
         cwd=tmp_path,
         db_url=f"sqlite:///{tmp_path / 'x.db'}",
     )
     assert "1 new reviews" in result.stdout, result.stderr
+
+
+def _import(tmp_path: Path, name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("import", name, *args, cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}")
+
+
+def _stored_texts(tmp_path: Path) -> list[str]:
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    with Session(engine) as session:
+        texts = [r.text or "" for r in session.exec(select(Review).order_by(Review.id)).all()]  # type: ignore[arg-type]
+    engine.dispose()
+    return texts
+
+
+def test_broken_rows_are_rejected_by_line_and_never_merged(tmp_path: Path) -> None:
+    huge = "x" * (MAX_LINE_CHARS + 10)
+    (tmp_path / "r.csv").write_text(
+        "id,text,rating,best_rating\n"
+        "a,Good coffee and quick delivery,5,5\n"
+        'b,"Unterminated quote here,4,5\n'
+        "c,The grinder broke after a week,1,5\n"
+        "d,Too many fields,3,5,surplus\n"
+        f"e,{huge},3,5\n"
+        "f,Zero scale,3,0\n"
+        "g,Negative scale,3,-5\n"
+        "h,Huge number,1e400,5\n"
+        "i,Fine again at the end,4,5\n",
+        encoding="utf-8",
+    )
+    result = _import(tmp_path, "r.csv", "--company", "A", "--new-company")
+    assert result.returncode == 0, result.stderr
+    assert "9 rows, 3 new reviews" in result.stdout, result.stdout
+    for expected in (
+        "line 3: unterminated",
+        "line 5: 5 fields, the header has 4 (extra: 'surplus')",
+        f"line 6: line longer than {MAX_LINE_CHARS:,} characters",
+        "line 7: best rating '0' must be above 0",
+        "line 8: best rating '-5' must be above 0",
+        "line 9: rating '1e400' is not a finite number",
+    ):
+        assert expected in result.stdout, result.stdout
+    # The row after the unterminated quote is stored on its own, not swallowed.
+    assert _stored_texts(tmp_path) == [
+        "Good coffee and quick delivery",
+        "The grinder broke after a week",
+        "Fine again at the end",
+    ]
+
+
+def test_jsonl_nesting_and_nested_values_are_row_errors(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "r.jsonl").write_text(
+        json.dumps({"text": "Fine coffee", "rating": 5})
+        + "\n"
+        + deep
+        + "\n"
+        + '{"text": '
+        + "[" * 100_000
+        + "]" * 100_000
+        + "}\n"
+        + json.dumps({"text": {"nested": "x"}})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = _import(tmp_path, "r.jsonl", "--company", "A", "--new-company")
+    assert result.returncode == 0, result.stderr
+    assert "4 rows, 1 new reviews" in result.stdout
+    assert "line 2: " in result.stdout and "line 3: JSON nested too deep" in result.stdout
+    assert "line 4: text: a value must be text or a number" in result.stdout
+
+
+def test_company_must_exist_or_be_new(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("text,rating\nGood,5\n", encoding="utf-8")
+    assert _import(tmp_path, "r.csv", "--company", "Café Lumière", "--new-company").returncode == 0
+    misspelt = _import(tmp_path, "r.csv", "--company", "Cafe Lumiere")
+    assert misspelt.returncode == 2
+    assert "no company 'Cafe Lumiere'" in misspelt.stderr
+    assert "similar: 'Café Lumière'" in misspelt.stderr
+    assert "--new-company" in misspelt.stderr
+    empty = _import(tmp_path, "r.csv", "--company", "")
+    assert empty.returncode == 2 and "--company is empty" in empty.stderr
+    assert len(_stored_texts(tmp_path)) == 1
+
+
+def test_unknown_columns_are_named(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("text,ratng,colour\nGood,5,red\n", encoding="utf-8")
+    result = _import(tmp_path, "r.csv", "--company", "A", "--new-company")
+    assert result.returncode == 2
+    assert "unknown columns 'ratng', 'colour'" in result.stderr
+    assert "'ratng' -> 'rating'" in result.stderr
+
+
+def test_duplicate_id_with_other_text_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("id,text,rating\nr1,Good coffee,5\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(
+        "id,text,rating\nr1,Good coffee,5\nr1,Changed my mind: bad coffee,1\nr2,Other,4\n",
+        encoding="utf-8",
+    )
+    assert _import(tmp_path, "a.csv", "--company", "A", "--new-company").returncode == 0
+    dry = _import(tmp_path, "b.csv", "--company", "A", "--dry-run")
+    assert "dry run, nothing written" in dry.stdout
+    assert "3 rows, 1 new reviews would be stored" in dry.stdout, dry.stdout
+    assert "1 already stored, 1 rejected" in dry.stdout
+    assert "line 3: id 'r1' is stored already with another text" in dry.stdout
+    assert _stored_texts(tmp_path) == ["Good coffee"]
+    real = _import(tmp_path, "b.csv", "--company", "A")
+    assert "3 rows, 1 new reviews, 1 already stored, 1 rejected" in real.stdout, real.stdout
+    assert "line 3: id 'r1' is stored already with another text" in real.stdout
+    assert _stored_texts(tmp_path) == ["Good coffee", "Other"]
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("text,rating\nGood,5\nBad,1\n", encoding="utf-8")
+    before = run_cli("runs", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}")
+    assert before.returncode == 0, before.stderr
+    size = (tmp_path / "x.db").stat().st_size
+    dry = _import(tmp_path, "r.csv", "--company", "New Co", "--new-company", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "2 new reviews would be stored (for a new company 'New Co')" in dry.stdout
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    with Session(engine) as session:
+        assert session.exec(select(Company)).all() == []
+        assert session.exec(select(Review)).all() == []
+    engine.dispose()
+    assert (tmp_path / "x.db").stat().st_size == size
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--encoding", "bogus"), "unknown encoding 'bogus'"),
+        (("--kind", "photos"), "use reviews or offers"),
+    ],
+)
+def test_bad_options_are_one_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    (tmp_path / "r.csv").write_text("text,rating\nGood,5\n", encoding="utf-8")
+    result = _import(tmp_path, "r.csv", "--company", "A", "--new-company", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_absurd_offer_prices_are_rejected_by_line(tmp_path: Path) -> None:
+    (tmp_path / "o.csv").write_text(
+        f"product,price,currency\nA,{'9' * 5000},EUR\nB,1e400,EUR\nC,2E3,EUR\nD,19.99,EUR\n",
+        encoding="utf-8",
+    )
+    result = _import(tmp_path, "o.csv", "--company", "A", "--new-company")
+    assert result.returncode == 0, result.stderr
+    assert "4 rows, 1 new offer observations" in result.stdout, result.stdout
+    assert "line 3: price '1e400' in exponent form is not a price" in result.stdout
+    assert "line 4: price '2E3' in exponent form is not a price" in result.stdout
+    assert "line 2: " in result.stdout

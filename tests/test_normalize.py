@@ -275,3 +275,20 @@ def test_review_validation(review: ReviewItem, problem: str | None) -> None:
 )
 def test_offer_validation(offer: OfferItem, problem: str | None) -> None:
     assert offer_problem(offer) == problem
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Great grinder.<br>Arrived late though.", "Great grinder. Arrived late though."),
+        ("<p>Fast &amp; friendly</p><p>Would buy again", "Fast & friendly Would buy again"),
+        ("Nice<script>alert(1)</script> kettle", "Nice kettle"),
+        ("Broken <b>markup <i>still reads", "Broken markup still reads"),
+        ("5 < 6 and I <3 it", "5 < 6 and I <3 it"),
+        ("Caf&eacute; cr&#232;me", "Café crème"),
+        ("plain text", "plain text"),
+    ],
+)
+def test_review_html_becomes_plain_text(raw: str, expected: str) -> None:
+    review = normalize_review(ReviewItem(text=raw, title=raw))
+    assert review.text == expected and review.title == expected

@@ -10,9 +10,11 @@ import zlib
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import Engine
 
 from compare.report.build import build_report
+from compare.report.sections import SECTIONS
 from compare.report.synthetic import SyntheticPlan, add_review, populate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -84,7 +86,11 @@ def test_report_renders_in_chromium(engine: Engine, tmp_path: Path) -> None:
         engine,
         SyntheticPlan(
             reviews=1500,
-            positive_share={("Rival A", "delivery"): 0.15, ("Own Coffee", "delivery"): 0.9},
+            positive_share={
+                ("Rival A", "delivery"): 0.15,
+                ("Own Coffee", "delivery"): 0.9,
+                ("Rival B", "quality"): 0.97,
+            },
             need_share={("Rival B", "app"): 0.3},
         ),
     )
@@ -122,6 +128,20 @@ def test_report_renders_in_chromium(engine: Engine, tmp_path: Path) -> None:
     assert "data-error=" not in dom.stdout.split("<head>", 1)[0]
     assert dom.stdout.count("<svg") >= 3 and "<circle" in dom.stdout
     assert "alert(1)" in dom.stdout and "<script>alert" not in dom.stdout
+    # As a reader sees it: the sections' headings in order, a heading above every table,
+    # opportunities and threats apart, quotes instead of review ids.
+    page = BeautifulSoup(dom.stdout, "html.parser")
+    assert [h.get_text() for h in page.find_all("h2")] == [s.title for s in SECTIONS]
+    for table in page.find_all("table"):
+        heading = table.find_previous_sibling()
+        assert heading is not None and heading.name == "h3"
+    opportunities = page.find("section", id="opportunities")
+    threats = page.find("section", id="threats")
+    assert opportunities is not None and threats is not None
+    assert "Their weaknesses where we are strong" in opportunities.get_text()
+    assert "Their strengths where we are weak" in threats.get_text()
+    assert page.select("section#opportunities q a[href^='https://']")
+    assert "review ids" not in page.get_text()
     png = tmp_path / "report.png"
     shot = screenshot_report(html, png, tmp_path / "p2")
     assert png.is_file(), shot.stderr[-2000:]

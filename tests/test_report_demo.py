@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.db import open_database
+from storage.models import Product, Review, Source
 
 pytestmark = pytest.mark.slow
 
@@ -40,3 +45,26 @@ def test_demo_report_finds_planted_gaps(tmp_path: Path) -> None:
     # The command ends with the report's path and the top three opportunities.
     tail = run.stdout[run.stdout.index("Gap report") :]
     assert str(tmp_path / "report" / "report.html") in tail and "3." in tail
+    # Coverage honesty: per source, the reviews stored of those the product pages declare.
+    engine = open_database(f"sqlite:///{tmp_path / 'demo.db'}")
+    with Session(engine) as session:
+        for source in session.exec(select(Source)).all():
+            products = session.exec(
+                select(Product).where(
+                    Product.company_id == source.company_id,
+                    col(Product.reviews_declared).is_not(None),
+                )
+            ).all()
+            declared = sum(p.reviews_declared or 0 for p in products)
+            collected = session.exec(
+                select(func.count())
+                .select_from(Review)
+                .where(
+                    Review.source_id == source.id,
+                    col(Review.product_id).in_([p.id for p in products]),
+                )
+            ).one()
+            line = f"{source.name}: collected {collected} of {declared} declared"
+            assert (line in page) is bool(declared), (line, page[-2000:])
+            assert not declared or collected >= 0.9 * declared, line
+    engine.dispose()

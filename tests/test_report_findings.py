@@ -101,6 +101,29 @@ def test_report_and_findings_commands(db_url: str, engine: Engine, tmp_path: Pat
     )
     assert listed.exit_code == 0, listed.output
     assert "delivery" in listed.output and "Rival B" not in listed.output
+    folded = runner.invoke(app, ["findings", "--db", db_url, "--competitor", "rival a"])
+    assert folded.exit_code == 0 and "delivery" in folded.output
+
+
+def test_findings_match_a_company_without_accents(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    populate(engine, SyntheticPlan(reviews=1500, competitors=("Maison Lumière", "Rival B"),
+                                   positive_share={("Maison Lumière", "delivery"): 0.15}))  # fmt: skip
+    build_report(engine, tmp_path / "out")
+    runner = CliRunner()
+    listed = runner.invoke(app, ["findings", "--db", db_url, "--competitor", "Maison Lumiere"])
+    assert listed.exit_code == 0 and "Lumière" in listed.output, listed.output
+    assert "delivery" in listed.output
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "rivalscope", "findings", "--competitor", "Maison Lumire",
+         "--db", db_url],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert run.returncode == 2 and "did you mean 'Maison Lumière'" in run.stderr
 
 
 def test_user_mistakes_give_one_line_errors(db_url: str, engine: Engine, tmp_path: Path) -> None:

@@ -87,6 +87,9 @@ def test_once_runs_due_crawls_and_a_restart_does_not_repeat_them(
     assert _runs(db_url) == [("kawamistrz-shop", "finished", "finished")]
     log = log_file.read_text(encoding="utf-8")
     assert "due: kawamistrz-shop" in log and "kawamistrz-shop: healthy" in log
+    # Follow-ups run by default; what cannot run says why (no own company to compare).
+    assert "analysis done" in log and "report skipped: no own company" in log
+    assert "alerts skipped: no rule in [alerts]" in log
     assert (log_file.parent / "crawl-kawamistrz-shop.log").stat().st_size > 0
     again = run_cli(
         "schedule", "--once", "--targets", str(kawa_targets), "--db", db_url, cwd=tmp_path

@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,8 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine, func, select
 
+from compare.analysis.errors import AnalysisInputError
+from compare.analysis.exclusive import exclusive_analysis
 from compare.analysis.review import (
     ReviewInput,
     ReviewResult,
@@ -29,9 +31,8 @@ from compare.analysis.review import (
     normalise_language,
 )
 from compare.analysis.sentiment.bundle import (
-    FORMAT,
     ModelBundle,
-    bundle_format,
+    bundle_is_current,
     latest_bundle,
     load_bundle,
     next_version_folder,
@@ -53,10 +54,10 @@ from compare.analysis.training import (
     labelled_counts,
     needs_retraining,
     train_bundle,
-    trainable,
     training_jobs,
 )
 from compare.analysis.version import ANALYZER_VERSION
+from storage.child_process import die_with_parent
 
 CHUNK = 125
 """Reviews per worker task: small enough that a chunk's matrices stay in the CPU caches
@@ -95,7 +96,8 @@ class AnalyzeSummary:
     need_topics: Counter[str] = field(default_factory=Counter)
     """Need topic ("app", "timer", ...) -> sentences found in this call."""
     model_folder: Path | None = None
-    """The sentiment model version used (None: fallbacks only)."""
+    """The sentiment model version trained from the database's ratings (None: the shipped
+    base models and the lexicon fallbacks only)."""
     model_trained: bool = False
     """True if this call trained a new model version from the database's ratings."""
     model_languages: list[str] = field(default_factory=list)
@@ -103,6 +105,9 @@ class AnalyzeSummary:
     the languages the pooled classifier scores."""
     model_pooled_languages: list[str] = field(default_factory=list)
     """The languages scored by the pooled classifier (too few ratings for their own)."""
+    model_guard: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Languages with a shipped base model whose correction by the ratings was tried -> the
+    base model's and the correction's held-out accuracy and whether it was kept."""
 
 
 def analyze_database(
@@ -113,9 +118,34 @@ def analyze_database(
     taxonomy_file: Path | None = None,
     models_dir: Path | None = None,
     workers: int | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> AnalyzeSummary:
-    """Analyse every review not yet analysed by ``analyzer_version``; see the module doc."""
+    """Analyse every review not yet analysed by ``analyzer_version``; see the module doc.
+
+    One analysis at a time per database (``compare.analysis.exclusive``): a second one
+    waits (telling ``on_wait``), then finds the model trained and the reviews analysed."""
     taxonomy = load_taxonomy(taxonomy_file)  # fail early on a bad file
+    if models_dir is not None and models_dir.exists() and not models_dir.is_dir():
+        raise AnalysisInputError(f"--models-dir {models_dir} is a file, not a folder")
+    with exclusive_analysis(engine, on_wait or _quiet):
+        return _analyze_database(
+            engine, taxonomy, analyzer_version, progress, taxonomy_file, models_dir, workers
+        )
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def _analyze_database(
+    engine: Engine,
+    taxonomy: Taxonomy,
+    analyzer_version: str,
+    progress: bool,
+    taxonomy_file: Path | None,
+    models_dir: Path | None,
+    workers: int | None,
+) -> AnalyzeSummary:
     summary = AnalyzeSummary(analyzer_version=analyzer_version)
     root = models_dir or default_models_dir(engine)
     pending = _pending_count(engine, analyzer_version)
@@ -124,7 +154,11 @@ def analyze_database(
     folder, summary.model_trained = refresh_database_model(engine, root, workers=processes)
     summary.model_folder = folder
     if folder is not None:
-        summary.model_languages, summary.model_pooled_languages = _model_languages(folder)
+        (
+            summary.model_languages,
+            summary.model_pooled_languages,
+            summary.model_guard,
+        ) = _model_languages(folder)
     if pending == 0:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
@@ -159,20 +193,20 @@ def refresh_database_model(
     """
     existing = versions(root)
     trained_counts = _trained_counts(existing[-1]) if existing else {}
-    outdated = bool(existing) and bundle_format(existing[-1]) < FORMAT
+    outdated = bool(existing) and not bundle_is_current(existing[-1])
     if not outdated and not needs_retraining(labelled_counts(engine), trained_counts):
         return (existing[-1] if existing else None), False
     examples = examples_from_database(engine)
-    if not trainable([row for rows in examples.values() for row in rows]):
-        # an outdated model cannot be read by this version: the fallbacks score instead
+    jobs = len(training_jobs(examples)[0])
+    if not jobs:
+        # an outdated model cannot be read by this version: base models and fallbacks score
         return (existing[-1] if existing and not outdated else None), False
     description = f"database reviews, {RATING_RULE}"
-    jobs = len(training_jobs(examples)[0])
     if workers > 1 and jobs > 1:
         with ProcessPoolExecutor(
             max_workers=min(workers, jobs),
             mp_context=_pool_context(),
-            initializer=_keep_freed_memory,
+            initializer=_start_worker,
         ) as pool:
             bundle = train_bundle(examples, description, pool=pool)
     else:
@@ -196,12 +230,16 @@ def _trained_counts(folder: Path) -> dict[str, int]:
     }
 
 
-def _model_languages(folder: Path) -> tuple[list[str], list[str]]:
-    """(every language the model scores, the ones its pooled classifier scores), from its
-    meta.json (cheaper than loading the classifiers when nothing is pending)."""
+def _model_languages(
+    folder: Path,
+) -> tuple[list[str], list[str], dict[str, dict[str, float]]]:
+    """(every language the model scores, the ones its pooled classifier scores, the guard's
+    figures per corrected base model), from its meta.json (cheaper than loading the
+    classifiers when nothing is pending)."""
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     pooled = sorted(meta.get("pooled_languages", {}))
-    return sorted(set(meta.get("languages", {})) | set(pooled)), pooled
+    guard = {str(k): dict(v) for k, v in meta.get("guard", {}).items()}
+    return sorted(set(meta.get("languages", {})) | set(pooled)), pooled, guard
 
 
 def _pending_filter(analyzer_version: str) -> Any:
@@ -278,12 +316,19 @@ _worker_job: _Job | None = None
 def _init_worker(job: _Job | None) -> None:
     """Load the worker state in a spawned process (None: it was inherited on fork)."""
     global _worker_scorer, _worker_taxonomy, _worker_job
-    _keep_freed_memory()
+    _start_worker()
     if job is None:
         return
     _worker_scorer = SentimentScorer(load_bundle(job.model_folder) if job.model_folder else None)
     _worker_taxonomy = load_taxonomy(job.taxonomy_file)
     _worker_job = job
+
+
+def _start_worker() -> None:
+    """First thing in every worker: end with this process (a killed ``analyze`` leaves no
+    worker behind), and keep freed memory."""
+    die_with_parent()
+    _keep_freed_memory()
 
 
 KEEP_FREED_BYTES = 256 << 20

@@ -14,6 +14,14 @@ from sqlalchemy.engine import make_url
 
 from compare.analysis.errors import AnalysisInputError
 from compare.analysis.review import normalise_language
+from compare.analysis.sentiment.adapted import (
+    MIN_ADAPT,
+    AdaptedClassifier,
+    GuardResult,
+    adapt_with_guard,
+    adaptable,
+)
+from compare.analysis.sentiment.base_models import has_base, load_base
 from compare.analysis.sentiment.bundle import ModelBundle
 from compare.analysis.sentiment.classifier import SentimentClassifier, train_classifier
 from compare.analysis.sentiment.features import POOLED
@@ -28,7 +36,7 @@ from compare.analysis.tables import REVIEW
 from compare.language import detect_language
 
 MIN_PER_LABEL = 25
-"""A language gets its own classifier once it has this many examples of each of 2+ labels..."""
+"""A language without a shipped base model gets its own classifier once it has this many examples of each of 2+ labels..."""
 MIN_EXAMPLES = 100
 """...and this many labelled examples in all; below that the lexicon fallback is used."""
 MIN_POOLED_LANGUAGE = 20
@@ -106,29 +114,51 @@ def trainable(examples: list[tuple[str, str]]) -> bool:
 
 @dataclass(frozen=True)
 class TrainingJob:
-    """One classifier to fit: a language's examples, or the pooled model's (``POOLED``)."""
+    """One classifier to fit: a language's examples, or the pooled model's (``POOLED``);
+    ``adapt``: a guarded correction of the language's shipped base model."""
 
     key: str
     rows: list[tuple[str, str]]
+    adapt: bool = False
 
 
-def train_job(job: TrainingJob) -> SentimentClassifier:
+def train_job(job: TrainingJob) -> SentimentClassifier | GuardResult:
     """Fit the job's classifier (a module-level function, so a process pool can run it)."""
-    return train_classifier([t for t, _ in job.rows], [lab for _, lab in job.rows], job.key)
+    texts, labels = [t for t, _ in job.rows], [lab for _, lab in job.rows]
+    if job.adapt:
+        base = load_base(job.key)
+        assert base is not None
+        return adapt_with_guard(base, texts, labels)
+    return train_classifier(texts, labels, job.key)
+
+
+def qualifies(language: str, count: int) -> bool:
+    """Whether ``count`` labelled examples could change how a language is scored: a
+    correction of its base model, or (without one) a place in the pooled model."""
+    return count >= MIN_ADAPT if has_base(language) else count >= MIN_POOLED_LANGUAGE
 
 
 def training_jobs(examples: Examples) -> tuple[list[TrainingJob], dict[str, int]]:
-    """The classifiers ``train_bundle`` fits, and the languages the pooled one scores."""
+    """The classifiers ``train_bundle`` fits, and the languages the pooled one scores.
+
+    A language with a shipped base model gets a guarded correction of it (never its own
+    model nor a place in the pooled one: the base model knows the language better than a
+    few ratings mixed with other languages)."""
     jobs = [
+        TrainingJob(language, _capped(rows, MAX_EXAMPLES_PER_LANGUAGE), adapt=True)
+        for language, rows in sorted(examples.items())
+        if has_base(language) and adaptable([lab for _, lab in rows])
+    ]
+    jobs += [
         TrainingJob(language, _capped(rows, MAX_EXAMPLES_PER_LANGUAGE))
         for language, rows in sorted(examples.items())
-        if trainable(rows)
+        if not has_base(language) and trainable(rows)
     ]
     covered = {job.key for job in jobs}
     uncovered = [
         lang
         for lang, rows in examples.items()
-        if lang not in covered and len(rows) >= MIN_POOLED_LANGUAGE
+        if lang not in covered and not has_base(lang) and len(rows) >= MIN_POOLED_LANGUAGE
     ]
     pool = [row for rows in examples.values() for row in rows]
     if not (uncovered and trainable(pool)):
@@ -140,9 +170,10 @@ def training_jobs(examples: Examples) -> tuple[list[TrainingJob], dict[str, int]
 def train_bundle(
     examples: Examples, training_data: str, *, pool: Executor | None = None
 ) -> ModelBundle:
-    """A classifier for every language with enough examples, plus a pooled one for the
-    languages below that threshold but with MIN_POOLED_LANGUAGE examples (if the pool as a
-    whole is trainable). Other languages use the lexicon fallbacks.
+    """A guarded correction of the base model for every language that has one and enough
+    ratings; for other languages a classifier for each with enough examples, plus a pooled
+    one for the languages below that threshold but with MIN_POOLED_LANGUAGE examples (if the
+    pool as a whole is trainable). Other languages use the base models or the lexicons.
 
     With ``pool``, the classifiers are fitted side by side (largest first)."""
     jobs, pooled_languages = training_jobs(examples)
@@ -152,11 +183,26 @@ def train_bundle(
         largest_first = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].rows))
         futures = {i: pool.submit(train_job, jobs[i]) for i in largest_first}
         fitted = [futures[i].result() for i in range(len(jobs))]
+    classifiers: dict[str, SentimentClassifier | AdaptedClassifier] = {}
+    guard: dict[str, dict[str, float]] = {}
+    for job, result in zip(jobs, fitted, strict=True):
+        if not isinstance(result, GuardResult):
+            classifiers[job.key] = result
+            continue
+        guard[job.key] = {
+            "base_accuracy": round(result.base_accuracy, 4),
+            "adapted_accuracy": round(result.adapted_accuracy, 4),
+            "held_out": result.held_out,
+            "kept": result.adapted is not None,
+        }
+        if result.adapted is not None:
+            classifiers[job.key] = result.adapted
     return ModelBundle(
-        classifiers={job.key: classifier for job, classifier in zip(jobs, fitted, strict=True)},
+        classifiers=classifiers,
         training_data=training_data,
         examples={lang: len(rows) for lang, rows in sorted(examples.items())},
         pooled_languages=pooled_languages,
+        guard=guard,
     )
 
 
@@ -165,12 +211,14 @@ def _capped(rows: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
 
 
 def needs_retraining(counts: dict[str, int], trained: dict[str, int]) -> bool:
-    """True when a language that could get a model (own or pooled) has grown by
-    RETRAIN_GROWTH since the last training, and the data could train anything at all."""
-    if sum(counts.values()) < MIN_EXAMPLES:
-        return False
+    """True when a language that could get a model (correction of its base model, own or
+    pooled) has grown by RETRAIN_GROWTH since the last training, and the data could train
+    anything at all."""
+    pool_possible = sum(counts.values()) >= MIN_EXAMPLES
     return any(
-        n >= MIN_POOLED_LANGUAGE and n >= RETRAIN_GROWTH * trained.get(lang, 0)
+        qualifies(lang, n)
+        and (has_base(lang) or pool_possible)
+        and n >= RETRAIN_GROWTH * trained.get(lang, 0)
         for lang, n in counts.items()
     )
 

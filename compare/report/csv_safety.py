@@ -1,13 +1,8 @@
-"""Spreadsheet formula injection: text cells a spreadsheet would run as a formula are
-prefixed with an apostrophe (OWASP's advice). Numbers stay numbers."""
+"""Formula-safe CSV cells for the report's files (one implementation, in ``storage``,
+shared with ``rivalscope export``)."""
 
 from __future__ import annotations
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from storage.csv_safety import FORMULA_STARTS, safe_cell
 
-
-def safe_cell(value: object) -> object:
-    """``value`` unchanged unless it is text starting like a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+__all__ = ["FORMULA_STARTS", "safe_cell"]

@@ -11,6 +11,7 @@ from compare.report.evidence import Evidence
 from compare.report.findings import FindingDraft
 from compare.report.needs import NeedCount
 from compare.report.prices import PriceChange, PriceIndex
+from compare.report.review_coverage import SourceCoverage
 from compare.report.scope import ReportScope
 
 
@@ -40,8 +41,14 @@ class ReportData:
     needs: list[NeedCount]
     need_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
     aspect_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
+    reviews_in_scope: int = 0
+    """Every review of the companies and dates in scope, analysed or not."""
+    unanalysed: int = 0
+    """Reviews in scope the current analyser has not labelled (left out of the figures)."""
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
+    coverage: list[SourceCoverage] = field(default_factory=list)
+    """Per source: reviews collected of those its product pages declare."""
 
     def overall_cells(self) -> list[AspectCell]:
         return [c for c in self.cells if c.segment.dimension == "all"]

@@ -1,4 +1,5 @@
-"""Evidence for a number: review ids and two or three short quotes (no authors, ever)."""
+"""Evidence for a number: review ids and two or three short quotes, each with the page the
+review was read on (no authors, ever)."""
 
 from __future__ import annotations
 
@@ -26,10 +27,36 @@ SEGMENT_COLUMNS: dict[str, ColumnElement[str | None]] = {
 """Where each segment dimension's value lives (``aspects.DIMENSIONS``)."""
 
 
+SAFE_URL_SCHEMES = ("http://", "https://")
+"""Only these become links: a scraped ``javascript:`` or ``data:`` URL must stay inert."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A short quote and the page of the review it comes from (None: no web page, e.g.
+    an imported review, or a URL that is not http(s))."""
+
+    text: str
+    url: str | None
+    review_id: int
+
+
 @dataclass(frozen=True)
 class Evidence:
     review_ids: list[int] = field(default_factory=list)
-    quotes: list[str] = field(default_factory=list)
+    items: list[Quote] = field(default_factory=list)
+
+    @property
+    def quotes(self) -> list[str]:
+        return [quote.text for quote in self.items]
+
+
+def linkable_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) address, else None."""
+    if not url:
+        return None
+    cleaned = url.strip()
+    return cleaned if cleaned.lower().startswith(SAFE_URL_SCHEMES) else None
 
 
 def short_quote(text: str, max_chars: int = MAX_QUOTE_CHARS) -> str:
@@ -75,7 +102,7 @@ def _newest_mentions(
     aspect: str,
     label: str,
     segment: Segment,
-) -> list[tuple[int, str | None]]:
+) -> list[EvidenceRow]:
     mention, sentence = source.mention, source.sentence
     conditions = [
         mention.c.company_id == company_id,
@@ -93,21 +120,29 @@ def _newest_mentions(
     if segment.dimension in ("category", "product"):
         joined = joined.join(PRODUCT, PRODUCT.c.id == REVIEW.c.product_id)
     rows = connection.execute(
-        select(mention.c.review_id, func.coalesce(sentence.c.text, REVIEW.c.text, REVIEW.c.title))
+        select(
+            mention.c.review_id,
+            func.coalesce(sentence.c.text, REVIEW.c.text, REVIEW.c.title),
+            REVIEW.c.url,
+        )
         .select_from(joined)
         .where(*conditions)
         .order_by(mention.c.review_id.desc())
         .limit(EVIDENCE_IDS)
     ).all()
-    return [(int(review_id), text) for review_id, text in rows]
+    return [(int(review_id), text, url) for review_id, text, url in rows]
 
 
-def evidence_from_rows(rows: list[tuple[int, str | None]]) -> Evidence:
+EvidenceRow = tuple[int, str | None, str | None]
+"""(review id, text to quote, review page URL)."""
+
+
+def evidence_from_rows(rows: list[EvidenceRow]) -> Evidence:
     """Distinct review ids in order, and up to ``QUOTES`` distinct short quotes."""
-    ids = list(dict.fromkeys(review_id for review_id, _ in rows))
-    quotes: list[str] = []
-    for _, text in rows:
+    ids = list(dict.fromkeys(row[0] for row in rows))
+    quotes: list[Quote] = []
+    for review_id, text, url in rows:
         quote = short_quote(text) if text else ""
-        if quote and quote not in quotes and len(quotes) < QUOTES:
-            quotes.append(quote)
+        if quote and all(quote != q.text for q in quotes) and len(quotes) < QUOTES:
+            quotes.append(Quote(quote, linkable_url(url), review_id))
     return Evidence(ids, quotes)

@@ -63,6 +63,21 @@ class FindingDraft:
     evidence_label: str | None = None
     """Which opinions the evidence shows: ``negative``, ``positive`` or None (needs, prices)."""
     evidence: Evidence = field(default_factory=Evidence)
+    own_value: float | None = None
+    """Our side of the comparison: our net sentiment on the aspect, our share of reviews
+    voicing the need; None for prices (the index already is a ratio to ours)."""
+    tested: Interval | None = None
+    """The interval the significance test read, when it is not ``effect``: for unmet needs
+    the difference between their share and ours."""
+
+    @property
+    def test_interval(self) -> Interval:
+        return self.effect if self.tested is None else self.tested
+
+    @property
+    def significant(self) -> bool:
+        """Decided on the unrounded interval (every stored finding is; kept for display)."""
+        return self.test_interval.excludes_zero()
 
     @property
     def segment_columns(self) -> dict[str, str | None]:
@@ -133,6 +148,7 @@ def aspect_findings(
                         f"against our {own.net.value:+.2f}"
                     ),
                     evidence_label="negative",
+                    own_value=own.net.value,
                 )
             )
         elif test.gap.value < 0 and cell.net.value > 0:
@@ -152,6 +168,7 @@ def aspect_findings(
                         f"against our {own.net.value:+.2f}; a gap for us to close"
                     ),
                     evidence_label="positive",
+                    own_value=own.net.value,
                 )
             )
     return drafts
@@ -219,13 +236,15 @@ def need_findings(
                     f"{need.company_reviews}) want something about {need.need.replace('_', ' ')}"
                     f" (ours: {ours} of {own_reviews})"
                 ),
+                own_value=ours / own_reviews,
+                tested=difference,
             )
         )
     return drafts
 
 
 def price_findings(
-    indices: list[PriceIndex], cells: list[AspectCell], scope: ReportScope
+    indices: list[PriceIndex], cells: list[AspectCell], scope: ReportScope, rates_date: str = ""
 ) -> list[FindingDraft]:
     """Competitors whose matched products cost significantly more than ours."""
     price_cells = {
@@ -241,7 +260,11 @@ def price_findings(
         volume = cell.opinions if cell is not None and cell.opinions else len(index.pairs)
         dissatisfaction = _share_negative(cell)
         advantage = min(index.index.low - 1, 1.0)
-        converted = " (converted at fixed dated rates)" if index.converted else ""
+        converted = (
+            f" (other currencies at the euro rates of {rates_date or 'a fixed date'})"
+            if index.converted
+            else ""
+        )
         drafts.append(
             FindingDraft(
                 competitor_id=company_id,
@@ -266,18 +289,3 @@ def price_findings(
 def rank(drafts: list[FindingDraft]) -> list[FindingDraft]:
     """Highest opportunity first; ties by competitor and aspect for a stable order."""
     return sorted(drafts, key=lambda d: (-d.score, d.competitor, d.aspect, d.segment.describe()))
-
-
-def distinct_opportunities(findings: list[FindingDraft], count: int) -> list[FindingDraft]:
-    """The ``count`` best findings about different things: a segment finding and the same
-    competitor's overall gap on the aspect are one opportunity (the higher score stays)."""
-    chosen: list[FindingDraft] = []
-    seen: set[tuple[int, str, str]] = set()
-    for finding in findings:
-        key = (finding.competitor_id, finding.aspect, finding.kind)
-        if key not in seen:
-            seen.add(key)
-            chosen.append(finding)
-        if len(chosen) == count:
-            break
-    return chosen

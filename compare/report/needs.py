@@ -10,6 +10,7 @@ from compare.report.analysis_source import AnalysisSource
 from compare.report.evidence import EVIDENCE_IDS, Evidence, evidence_from_rows
 from compare.report.scope import ReportScope
 from compare.report.stats import Interval, wilson_interval
+from compare.report.tables import REVIEW
 
 UNMET_KINDS = ("wish", "missing", "request")
 """Need kinds that say something is lacking (complaints are about what exists)."""
@@ -81,10 +82,11 @@ def need_evidence(
     elif kind is not None:
         conditions.append(need.c.kind == kind)
     rows = connection.execute(
-        select(need.c.review_id, need.c.text)
+        select(need.c.review_id, need.c.text, REVIEW.c.url)
+        .select_from(need.join(REVIEW, REVIEW.c.id == need.c.review_id))
         .where(*conditions)
         .order_by(need.c.review_id.desc())
         .limit(EVIDENCE_IDS)
     ).all()
     # Distinct quotes: many reviewers word a wish the same way.
-    return evidence_from_rows([(int(review_id), text) for review_id, text in rows])
+    return evidence_from_rows([(int(review_id), text, url) for review_id, text, url in rows])

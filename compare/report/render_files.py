@@ -1,19 +1,133 @@
-"""Write every report file into the output folder."""
+"""Write every report file into the output folder, all or nothing.
+
+The files are rendered into a staging folder next to ``--out`` (inside it when its parent
+cannot be written), then each is renamed into place; ``build_report`` records the run and
+its findings only after that, in the same transaction that stored them, so a failure or a
+kill while writing leaves no run whose files are missing. A staging folder left by a
+killed report is removed by the next one.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from compare.report.data_model import ReportData
+from compare.report.errors import ReportError
 from compare.report.render_html import render_html
 from compare.report.render_markdown import render_markdown
-from compare.report.render_tables import write_aspects, write_findings
+from compare.report.render_tables import write_aspects, write_findings, write_section_tables
+from compare.report.sections import build_sections
+
+STAGING = ".rivalscope-report-staging-"
+
+
+def check_output_folder(out_dir: Path) -> Path | None:
+    """Create ``out_dir`` if needed; ReportError (one line) if it cannot hold the report.
+
+    Returns the topmost folder this created (None: ``out_dir`` existed), for
+    ``remove_created`` to take away when the report then fails."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReportError(f"{out_dir} exists and is not a folder")
+    created: Path | None = None
+    folder = out_dir.resolve()
+    while not folder.exists() and folder != folder.parent:
+        created, folder = folder, folder.parent
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create the report folder {out_dir}: {_reason(exc)}") from None
+    try:
+        staging = _staging_folder(out_dir)
+    except ReportError:
+        remove_created(out_dir, created)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    _remove_stale_staging(out_dir)
+    return created
+
+
+def remove_created(out_dir: Path, created: Path | None) -> None:
+    """Remove the folders ``check_output_folder`` created, if they are still empty."""
+    if created is None:
+        return
+    folder = out_dir.resolve()
+    while True:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        if folder == created:
+            return
+        folder = folder.parent
 
 
 def write_report_files(data: ReportData, out_dir: Path) -> list[Path]:
-    """report.html, summary.md, findings.csv, findings.json and aspects.csv in ``out_dir``."""
-    html_path = out_dir / "report.html"
-    html_path.write_text(render_html(data), encoding="utf-8")
-    markdown_path = out_dir / "summary.md"
-    markdown_path.write_text(render_markdown(data), encoding="utf-8")
-    return [html_path, markdown_path, *write_findings(data, out_dir), write_aspects(data, out_dir)]
+    """report.html, summary.md, findings.csv, findings.json, aspects.csv and tables/*.csv in
+    ``out_dir``, all read from the same built sections."""
+    staging = _staging_folder(out_dir)
+    try:
+        sections = build_sections(data)
+        html_path = staging / "report.html"
+        html_path.write_text(render_html(data, sections), encoding="utf-8")
+        markdown_path = staging / "summary.md"
+        markdown_path.write_text(render_markdown(data, sections), encoding="utf-8")
+        staged = [
+            html_path,
+            markdown_path,
+            *write_findings(data, staging),
+            write_aspects(data, staging),
+            *write_section_tables(sections, staging),
+        ]
+        placed = []
+        for path in staged:
+            target = out_dir / path.relative_to(staging)
+            target.parent.mkdir(exist_ok=True)
+            os.replace(path, target)
+            placed.append(target)
+        return placed
+    except OSError as exc:
+        raise ReportError(f"cannot write the report into {out_dir}: {_reason(exc)}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging_folder(out_dir: Path) -> Path:
+    """A new empty folder on the same file system as ``out_dir`` (renames are atomic)."""
+    prefix = f"{STAGING}{out_dir.resolve().name}-{os.getpid()}-"
+    for parent in (out_dir.resolve().parent, out_dir):
+        try:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        except OSError as exc:
+            error = exc
+    raise ReportError(f"cannot write the report into {out_dir}: {_reason(error)}")
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Staging folders of report processes that are gone (killed while writing)."""
+    name = out_dir.resolve().name
+    for parent in (out_dir.resolve().parent, out_dir):
+        try:
+            candidates = list(parent.glob(f"{STAGING}{name}-*-*"))
+        except OSError:
+            continue
+        for folder in candidates:
+            pid = folder.name.removeprefix(f"{STAGING}{name}-").split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)

@@ -1,64 +1,94 @@
-"""summary.md: the top opportunities in a few lines, for chat or mail."""
+"""summary.md: the sections marked ``in_summary`` (at a glance, opportunities, threats,
+prices) as Markdown, for chat or mail. Scraped text is escaped; quotes link to their page."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote as percent_encode
 
 from compare.report.data_model import ReportData
+from compare.report.evidence import Quote
+from compare.report.sections import BuiltSection, Cell, Paragraph, Table, build_sections
 
-TOP = 5
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+URL_SAFE = ":/?#@!$&'*+,;=%-._~"
+"""Characters kept as they are in a Markdown link target; ``(``, ``)``, spaces and ``<>`` are
+percent-encoded so a scraped URL cannot end the link early."""
 
 
 def md_escape(text: str) -> str:
     """Scraped text as literal Markdown (no links, emphasis, HTML or table breaks)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
 
 
-def render_markdown(data: ReportData) -> str:
+def md_quote(quote: Quote) -> str:
+    text = f"“{md_escape(quote.text)}”"
+    if quote.url is None:
+        return text
+    return f"[{text}]({percent_encode(quote.url, safe=URL_SAFE)})"
+
+
+def _cell(cell: Cell | None) -> str:
+    if cell is None:
+        return ""
+    parts = [md_escape(cell.text)] if cell.text else []
+    parts += [md_quote(q) for q in cell.quotes]
+    return " ".join(parts)
+
+
+def _table(table: Table) -> list[str]:
+    lines = [f"### {md_escape(table.heading)}", ""]
+    lines.append("| " + " | ".join(md_escape(c.label) for c in table.columns) + " |")
+    lines.append("|" + "|".join("---:" if c.numeric else "---" for c in table.columns) + "|")
+    for row in table.rows:
+        cells = [_cell(row.cells.get(c.key)) for c in table.columns]
+        if row.level and cells:
+            cells[0] = "↳ " + cells[0]
+        lines.append("| " + " | ".join(cells) + " |")
+    if table.note:
+        lines += ["", f"_{md_escape(table.note)}_"]
+    return [*lines, ""]
+
+
+def render_markdown(data: ReportData, sections: list[BuiltSection] | None = None) -> str:
+    sections = build_sections(data) if sections is None else sections
     scope = data.scope
     lines = [
         f"# Competitor gap report: {md_escape(scope.own.name)}",
         "",
-        f"Report #{data.run_id}, {data.created_at:%Y-%m-%d}: {data.reviews} reviews, "
-        f"{len(scope.competitors)} competitors ({md_escape(', '.join(c.name for c in scope.competitors))}), "
+        f"Report #{data.run_id}, {data.created_at:%Y-%m-%d}: {data.reviews} analysed reviews, "
+        f"{len(scope.competitors)} competitors "
+        f"({md_escape(', '.join(c.name for c in scope.competitors))}), "
         f"minimum sample {scope.min_sample}.",
         "",
-        "## Top opportunities",
-        "",
     ]
-    if not data.findings:
-        lines.append("No significant gap found.")
-    for rank, finding in enumerate(data.findings[:TOP], start=1):
-        e = finding.effect
-        lines.append(
-            f"{rank}. **{md_escape(finding.summary)}** ({finding.kind.replace('_', ' ')}; "
-            f"effect {e.value:+.2f} [{e.low:+.2f}, {e.high:+.2f}], n={finding.sample_size}, "
-            f"score {finding.score:.1f})"
-        )
-        for quote in finding.evidence.quotes[:2]:
-            lines.append(f"   > {md_escape(quote)}")
-    priced = [i for i in data.price_indices if i.index is not None]
-    if priced:
-        lines += ["", "## Price index against ours", ""]
-        for index in priced:
-            assert index.index is not None
-            note = " (converted at fixed dated rates)" if index.converted else ""
-            lines.append(
-                f"- {md_escape(index.competitor)}: {index.index.value:.2f} "
-                f"[{index.index.low:.2f}, {index.index.high:.2f}] over {len(index.pairs)} "
-                f"matched products{note}"
-            )
+    for section in sections:
+        if not section.in_summary:
+            continue
+        lines += [f"## {md_escape(section.title)}", ""]
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                text = md_escape(block.text)
+                lines += [f"**{text}**" if block.css == "banner" else text, ""]
+            elif isinstance(block, Table):
+                lines += _table(block)
     if data.changes:
-        lines += ["", "## Changed since the previous report", ""]
-        for change in data.changes[:TOP]:
+        lines += ["## Changed since the previous report", ""]
+        for change in data.changes[:5]:
             lines.append(
                 f"- {md_escape(change.company)} on {md_escape(change.aspect)}: "
                 f"{change.before:+.2f} → {change.after:+.2f}"
             )
+        lines.append("")
+    if data.coverage:
+        lines += ["## Reviews collected of those declared", ""]
+        lines += [
+            f"- {md_escape(c.company)} · {md_escape(c.source)}: {c.text}" for c in data.coverage
+        ]
+        lines.append("")
     lines += [
-        "",
-        "Full report with evidence: report.html; findings in findings.csv / findings.json.",
+        "Full report with evidence: report.html; findings in findings.csv / findings.json; "
+        "every table of the page in tables/.",
         "",
     ]
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Machine-readable outputs: findings.csv, findings.json and aspects.csv."""
+"""Machine-readable outputs: findings.csv, findings.json, aspects.csv, and every table of
+the report's sections as ``tables/<section>-<table>.csv`` (raw values, not display text)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ from typing import Any
 
 from compare.report.csv_safety import safe_cell
 from compare.report.data_model import ReportData
+from compare.report.finding_groups import THREAT_KINDS
 from compare.report.findings import FindingDraft
+from compare.report.numbers import SAMPLE_UNITS
+from compare.report.sections import BuiltSection
 
 FINDING_COLUMNS = (
     "rank",
     "report_id",
+    "section",
     "competitor",
     "aspect",
     "kind",
@@ -21,16 +26,27 @@ FINDING_COLUMNS = (
     "segment_category",
     "segment_language",
     "segment_region",
+    "effect_unit",
     "effect",
     "effect_low",
     "effect_high",
+    "significant",
+    "own_value",
+    "sample_unit",
     "sample_size",
     "own_sample_size",
     "score",
     "summary",
     "evidence_review_ids",
     "quotes",
+    "quote_urls",
 )
+EFFECT_UNITS = {
+    "competitor_weakness": "net sentiment difference, ours - theirs (-2..2)",
+    "competitor_strength": "net sentiment difference, ours - theirs (-2..2)",
+    "unmet_need": "share of their reviews (0..1)",
+    "price_gap": "price premium over ours (0.1 = +10%)",
+}
 ASPECT_COLUMNS = (
     "company",
     "own",
@@ -52,19 +68,25 @@ def finding_record(data: ReportData, rank: int, finding: FindingDraft) -> dict[s
     return {
         "rank": rank,
         "report_id": data.run_id,
+        "section": "threats" if finding.kind in THREAT_KINDS else "opportunities",
         "competitor": finding.competitor,
         "aspect": finding.aspect,
         "kind": finding.kind,
         **finding.segment_columns,
-        "effect": round(finding.effect.value, 4),
-        "effect_low": round(finding.effect.low, 4),
-        "effect_high": round(finding.effect.high, 4),
+        "effect_unit": EFFECT_UNITS.get(finding.kind, ""),
+        "effect": finding.effect.value,
+        "effect_low": finding.effect.low,
+        "effect_high": finding.effect.high,
+        "significant": finding.significant,
+        "own_value": finding.own_value,
+        "sample_unit": SAMPLE_UNITS.get(finding.kind, ""),
         "sample_size": finding.sample_size,
         "own_sample_size": finding.own_sample_size,
         "score": round(finding.score, 3),
         "summary": finding.summary,
         "evidence_review_ids": finding.evidence.review_ids,
         "quotes": finding.evidence.quotes,
+        "quote_urls": [q.url or "" for q in finding.evidence.items],
     }
 
 
@@ -127,3 +149,27 @@ def write_aspects(data: ReportData, out_dir: Path) -> Path:
     path = out_dir / "aspects.csv"
     _write_csv(path, ASPECT_COLUMNS, records)
     return path
+
+
+def write_section_tables(sections: list[BuiltSection], out_dir: Path) -> list[Path]:
+    """One CSV per table of the report (raw values; quotes and their URLs in a cell each)."""
+    folder = out_dir / "tables"
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for section in sections:
+        for table in section.tables():
+            columns = tuple(c.key for c in table.columns)
+            records = []
+            for row in table.rows:
+                record: dict[str, Any] = {}
+                for key in columns:
+                    cell = row.cells.get(key)
+                    record[key] = "" if cell is None else cell.raw
+                    if cell is not None and cell.quotes:
+                        record[key] = [q.text for q in cell.quotes]
+                record["row_level"] = row.level
+                records.append(record)
+            path = folder / f"{section.key}-{table.key}.csv"
+            _write_csv(path, (*columns, "row_level"), records)
+            paths.append(path)
+    return paths

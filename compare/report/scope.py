@@ -70,7 +70,7 @@ def resolve_scope(
     if not owns:
         raise ReportError(
             "no own company in the database: mark yours with `own = true` in the targets file "
-            "or import its reviews with `rivalscope import FILE --company NAME --own`"
+            "or import its reviews with `rivalscope import FILE --company NAME --own --new-company`"
         )
     others = [c for c in companies if not c.own]
     if competitors:

@@ -9,9 +9,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from compare.report.errors import ReportError
 from compare.report.findings import FindingDraft
 from compare.report.scope import ReportScope
-from compare.report.tables import FINDING, REPORT_RUN
+from compare.report.tables import COMPANY, FINDING, REPORT_RUN
+from storage.company_names import find_company, suggest_company
 
 INSERT_BATCH = 500
 
@@ -89,6 +91,16 @@ class StoredFinding:
     summary: str
 
 
+def _competitor_named(connection: Connection, name: str) -> str:
+    """The stored company ``name`` means (accents and case aside), or a ReportError that
+    suggests the closest names."""
+    names = [str(n) for n in connection.execute(select(COMPANY.c.name)).scalars()]
+    match = find_company(name, names)
+    if match is None:
+        raise ReportError(f"no company named {name!r}; {suggest_company(name, names)}")
+    return match
+
+
 def stored_findings(
     engine: Engine,
     *,
@@ -110,7 +122,7 @@ def stored_findings(
                 return []
             query = query.where(FINDING.c.report_run_id == latest)
         if competitor:
-            query = query.where(FINDING.c.competitor.ilike(competitor))
+            query = query.where(FINDING.c.competitor == _competitor_named(connection, competitor))
         if aspect:
             query = query.where(FINDING.c.aspect.ilike(aspect))
         if kind:

@@ -15,10 +15,13 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, Table
 
+from compare.analysis.version import ANALYZER_VERSION
 from storage.schema import metadata
 
 ASPECTS = ("delivery", "price", "quality", "customer_service", "usability")
 BATCH = 20_000
+TABLES = ("review", "review_sentence", "aspect_mention", "review_need", "review_analysis")
+"""Written in this order (the review first: the others refer to it)."""
 PHRASES = {
     ("delivery", "positive"): "Delivery was fast and the parcel arrived intact.",
     ("delivery", "negative"): "Delivery was late and the box arrived damaged.",
@@ -135,7 +138,8 @@ def _insert_reviews(
     sentence_rows: list[dict[str, Any]] = []
     mention_rows: list[dict[str, Any]] = []
     need_rows: list[dict[str, Any]] = []
-    tables = {n: _table(n) for n in ("review", "review_sentence", "aspect_mention", "review_need")}
+    analysis_rows: list[dict[str, Any]] = []
+    tables = {n: _table(n) for n in TABLES}
     first_seen = datetime.now(UTC)
     with engine.begin() as connection:
         for review_id in range(1, plan.reviews + 1):
@@ -206,17 +210,31 @@ def _insert_reviews(
                     "published": published,
                     "language": language,
                     "region": "North" if review_id % 3 else "South",
+                    "url": f"https://reviews.invalid/{company_id}/{review_id}",
                 }
             )
+            analysis_rows.append(
+                {
+                    "review_id": review_id,
+                    "analyzer_version": ANALYZER_VERSION,
+                    "company_id": company_id,
+                    "language": language,
+                    "label": "positive" if positives else "negative",
+                    "model": "synthetic",
+                    "published": published,
+                    "analyzed_at": first_seen,
+                }
+            )
+            buffers = (review_rows, sentence_rows, mention_rows, need_rows, analysis_rows)
             if len(review_rows) >= BATCH:
-                _flush(connection, tables, review_rows, sentence_rows, mention_rows, need_rows)
-        _flush(connection, tables, review_rows, sentence_rows, mention_rows, need_rows)
+                _flush(connection, tables, *buffers)
+        _flush(
+            connection, tables, review_rows, sentence_rows, mention_rows, need_rows, analysis_rows
+        )
 
 
 def _flush(connection: Any, tables: dict[str, Table], *buffers: list[dict[str, Any]]) -> None:
-    for name, rows in zip(
-        ("review", "review_sentence", "aspect_mention", "review_need"), buffers, strict=True
-    ):
+    for name, rows in zip(TABLES, buffers, strict=True):
         if rows:
             connection.execute(tables[name].insert(), rows)
             rows.clear()
@@ -271,6 +289,19 @@ def add_review(
                 text=text,
                 kind="complaint",
                 aspect=aspect,
+            )
+        )
+        connection.execute(
+            _table("review_analysis")
+            .insert()
+            .values(
+                review_id=review_id,
+                analyzer_version=ANALYZER_VERSION,
+                company_id=company_id,
+                language="en",
+                label=label,
+                model="synthetic",
+                analyzed_at=datetime.now(UTC),
             )
         )
 

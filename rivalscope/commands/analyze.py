@@ -40,11 +40,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Analyse every review not analysed yet: language, sentiment, aspects, needs.
 
-        First trains a sentiment model per language from rated reviews once a language has
-        100 clearly rated ones (>= 25 positive and >= 25 negative), and a pooled multilingual
-        model for languages with fewer (>= 20); other languages use TextBlob (en, fr) or are
-        marked 'unknown'. The model used is stored per review. Re-running only analyses new
-        reviews.
+        Sentiment: English, Norwegian and Polish are scored by base models that ship with
+        rivalscope; from 20 clear ratings (>= 5 positive and >= 5 negative) a correction by
+        your ratings is trained, kept only if it beats the base model on held-out ratings.
+        Other languages get a model of their own from 100 clear ratings (>= 25 of each), a
+        pooled multilingual one with fewer (>= 20), else a lexicon (fr) or 'unknown'. The
+        model used is stored per review. Re-running only analyses new reviews.
 
         Example: rivalscope analyze --db sqlite:///shops.db --taxonomy my-aspects.toml
         """
@@ -62,6 +63,7 @@ def register(app: typer.Typer) -> None:
                 taxonomy_file=taxonomy,
                 models_dir=models_dir,
                 workers=workers,
+                on_wait=lambda message: typer.secho(message, err=True),
             )
             candidates = candidate_aspects(engine, load_taxonomy(taxonomy))
         finally:
@@ -76,16 +78,27 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
     console = Console()
     if summary.model_trained:
         pooled = summary.model_pooled_languages
-        own = [lang for lang in summary.model_languages if lang not in pooled and lang != POOLED]
+        guard = summary.model_guard
+        own = [
+            lang
+            for lang in summary.model_languages
+            if lang not in pooled and lang != POOLED and lang not in guard
+        ]
+        parts = [f"own classifiers for {', '.join(own)}"] if own else []
+        if pooled:
+            parts.append(
+                f"one pooled classifier for {', '.join(pooled)} (too few clear ratings for "
+                "their own)"
+            )
+        for lang, figures in sorted(guard.items()):
+            outcome = "corrected by your ratings" if figures["kept"] else "kept as shipped"
+            parts.append(
+                f"{lang} base model {outcome} (held-out ratings: base "
+                f"{figures['base_accuracy']:.2f}, corrected {figures['adapted_accuracy']:.2f})"
+            )
         console.print(
             f"trained sentiment model {summary.model_folder}: "
-            + (f"own classifiers for {', '.join(own)}" if own else "no language of its own")
-            + (
-                f"; one pooled classifier for {', '.join(pooled)} (too few clear ratings for "
-                "their own)"
-                if pooled
-                else ""
-            )
+            + ("; ".join(parts) if parts else "no language of its own")
         )
     if summary.analyzed == 0:
         console.print(
@@ -93,7 +106,7 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
         )
         return
     table = Table(title=f"{summary.analyzed} reviews analysed")
-    for column in ("language", "reviews", "model", "positive", "negative", "unknown"):
+    for column in ("language", "reviews", "model", "positive", "negative", "neutral", "unknown"):
         table.add_column(column, justify="left" if column in ("language", "model") else "right")
     for language, stats in sorted(summary.languages.items(), key=lambda kv: -kv[1].reviews):
         table.add_row(
@@ -102,6 +115,7 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
             ", ".join(m for m, _ in stats.models.most_common(2)),
             f"{stats.positive / stats.reviews:.0%}",
             f"{stats.negative / stats.reviews:.0%}",
+            f"{stats.neutral / stats.reviews:.0%}",
             f"{stats.unknown / stats.reviews:.0%}",
         )
     console.print(table)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rivalscope.options import DbOption, TargetsOption
+
+if TYPE_CHECKING:
+    from spiders.runner import CrawlResult
+    from storage.models import CrawlRun
 
 
 def crawl(
@@ -17,36 +22,90 @@ def crawl(
     ] = None,
     targets: TargetsOption = Path("targets.toml"),
     db: DbOption = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show Scrapy's log (at INFO).")
+    ] = False,
     log_level: Annotated[
-        str, typer.Option(help="Scrapy log level: DEBUG, INFO, WARNING, ERROR.")
-    ] = "INFO",
+        str | None,
+        typer.Option(
+            help="Scrapy log level: DEBUG, INFO, WARNING, ERROR (default WARNING, INFO with -v).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Crawl competitors' (and your own) review pages and offers into the database.
 
     Polite by default: robots.txt obeyed, AutoThrottle on, few requests per site.
     Re-running adds only what is new; a killed crawl is completed by the next run.
+    Shows one line per source (pages, reviews seen / new, offers seen / changed, errors):
+    live on a terminal, once at the end otherwise; -v shows Scrapy's log instead.
+    Exits 1 when a source answered no page, 130 when interrupted (Ctrl-C), 2 when another
+    crawl of a source is running.
 
     Example: rivalscope crawl --targets targets.toml acme-shop
     """
     # Imported here so that `rivalscope --help` does not pay for Scrapy and SQLAlchemy.
     from rivalscope.display import print_collection_summary
     from settings.targets import load_targets
-    from spiders.runner import run_crawls
-    from storage.crawl_summary import company_summaries
+    from spiders.runner import check_log_level, run_crawls
+    from storage.crawl_summary import company_summaries, crawl_runs
     from storage.db import database_url, describe_url, open_database
 
     plan = load_targets(targets)
+    level = check_log_level(log_level or ("INFO" if verbose else "WARNING"))
     url = database_url(db)
     open_database(url).dispose()  # create/upgrade first: a bad URL fails before crawling
-    names = run_crawls(plan, sources or None, url, log_level=log_level)
+    progress = None if verbose else ("live" if sys.stderr.isatty() else "plain")
+    results = run_crawls(plan, sources or None, url, log_level=level, progress=progress)
+    names = [r.source for r in results if r.run_id is not None]
     engine = open_database(url)
+    runs = crawl_runs(engine, [r.run_id for r in results if r.run_id is not None])
     print_collection_summary(company_summaries(engine, names), describe_url(url))
     from spiders.health import check_and_notify  # health checks and notices (issue #6)
 
-    for report in (check_and_notify(engine, name, plan) for name in names):
+    interrupted = [
+        r for r in results if r.run_id in runs and runs[r.run_id].status == "interrupted"
+    ]
+    judged = [r.source for r in results if r.run_id is not None and r not in interrupted]
+    unhealthy = set()
+    for report in (check_and_notify(engine, name, plan) for name in judged):
         if not report.healthy:
+            unhealthy.add(report.source)
             typer.secho(f"unhealthy: {report.source}: {report.reason}", fg="yellow", err=True)
     engine.dispose()
+    raise typer.Exit(_exit_status(results, runs, interrupted, said=unhealthy))
+
+
+def _exit_status(
+    results: list[CrawlResult],
+    runs: dict[int, CrawlRun],
+    interrupted: list[CrawlResult],
+    said: set[str],
+) -> int:
+    """0 when every source was crawled; says in one line per problem why not (unless the
+    health checks said it already: the sources in ``said``)."""
+    for result in results:
+        if result.refused:
+            typer.secho(f"not crawled: {result.refused}", fg="red", err=True)
+    if interrupted:
+        pages = sum(r.pages for r in interrupted)
+        typer.secho(
+            f"interrupted: {len(interrupted)} crawl(s) stopped after {pages} pages; "
+            "what was fetched is stored and the next run completes it",
+            fg="yellow",
+            err=True,
+        )
+        return 130
+    empty = [r for r in results if r.run_id is not None and r.pages == 0]
+    for result in empty:
+        if result.source in said:
+            continue
+        run = runs.get(result.run_id or 0)
+        why = run.error_samples[0] if run is not None and run.error_samples else "no page answered"
+        typer.secho(f"nothing fetched from {result.source}: {why}", fg="red", err=True)
+    if any(r.refused for r in results):
+        return 2
+    return 1 if empty else 0
 
 
 def register(app: typer.Typer) -> None:

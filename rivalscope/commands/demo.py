@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import signal
 import socket
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,25 +34,51 @@ def _free_port(port: int) -> int:
     return port
 
 
-def _write_demo_targets(path: Path, base_url: str, shops: list[Any]) -> None:
+def _write_demo_targets(path: Path, base_url: str, shops: list[Any]) -> Path:
+    """Write the demo's targets file at ``path``, or beside it when ``path`` holds other
+    content (an edited or unrelated targets file is never overwritten); returns where the
+    demo's targets are."""
     from rivalscope.demo.targets import write_targets
 
-    if (
-        path.exists()
-        and DEMO_MARKER not in path.read_text(encoding="utf-8", errors="replace")[:400]
-    ):
+    if not path.exists() or _unedited_demo_targets(path, shops):
+        write_targets(path, base_url, shops)
+        return path
+    beside = path.with_name(f"{path.stem}.demo{path.suffix or '.toml'}")
+    if beside.exists() and DEMO_MARKER not in beside.read_text("utf-8", errors="replace")[:400]:
         raise UserError(
-            f"{path} exists and was not written by the demo; refusing to overwrite it "
-            "(use --targets to write the demo's targets elsewhere)"
+            f"{path} and {beside} exist and were not written by the demo; use --targets to "
+            "write the demo's targets elsewhere"
         )
-    write_targets(path, base_url, shops)
+    write_targets(beside, base_url, shops)
+    if beside.read_bytes() == path.read_bytes():
+        beside.unlink()
+        return path
+    console.print(
+        f"{path} exists and differs from the demo's targets: left as it is; the demo's "
+        f"targets are in {beside}",
+        markup=False,
+        highlight=False,
+    )
+    return beside
+
+
+def _unedited_demo_targets(path: Path, shops: list[Any]) -> bool:
+    """``path`` is exactly what the demo wrote for its earlier address (its first line
+    names it): safe to rewrite for today's address."""
+    from rivalscope.demo.targets import targets_toml
+
+    content = path.read_text("utf-8", errors="replace")
+    served = re.match(r"# Targets for the rivalscope demo shops served at (\S+) ", content)
+    return served is not None and content == targets_toml(served.group(1), shops)
 
 
 def demo(
     serve: Annotated[
         bool,
         typer.Option(
-            "--serve", help="Only serve the shops (until Ctrl-C) and write the targets file."
+            "--serve",
+            help="Only serve the shops (until Ctrl-C) and write the targets file (an "
+            "existing, different one is left alone: the demo's goes beside it).",
         ),
     ] = False,
     port: Annotated[
@@ -70,13 +98,22 @@ def demo(
     report_dir: Annotated[Path, typer.Option("--out", help="Folder for the gap report.")] = Path(
         "rivalscope-report"
     ),
+    scripted: Annotated[
+        bool,
+        typer.Option(
+            help="Also serve and crawl the two shops whose reviews need JavaScript or "
+            "embedded JSON."
+        ),
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Run the whole job on bundled demo shops: serve, crawl, analyse, report.
 
-    Serves four small coffee shops (your own and three competitors; English, French,
+    Serves six small coffee shops (your own and five competitors; English, French,
     Polish, Norwegian reviews) on 127.0.0.1, crawls them politely into the database,
-    and prints what was collected. Running it again adds nothing new.
+    and prints what was collected. Running it again adds nothing new. One competitor
+    loads its reviews with JavaScript (rendered in Debian's chromium; skipped with a notice
+    when chromium is missing), one keeps them in embedded JSON.
 
     Example: rivalscope demo            (then: rivalscope crawl, rivalscope report)
     Example: rivalscope demo --serve --port 8800
@@ -87,9 +124,11 @@ def demo(
 
     started = time.monotonic()
     shops = generate_shops(products=products, reviews_per_product=reviews_per_product)
+    if scripted:
+        shops += _scripted_shops(products, reviews_per_product)
     server = DemoServer(shops, port=_free_port(port), slow_seconds=slow_seconds).start()
     try:
-        _write_demo_targets(targets, server.base_url, shops)
+        targets = _write_demo_targets(targets, server.base_url, shops)
         console.print(
             f"Demo shops served at [bold]{server.base_url}[/]; targets written to {targets}"
         )
@@ -102,7 +141,11 @@ def demo(
         from spiders.runner import run_crawls
 
         console.print("Crawling the demo shops (robots.txt obeyed; progress below)…")
-        names = run_crawls(load_targets(targets), None, url, log_level="WARNING")
+        progress = "live" if sys.stderr.isatty() else "plain"
+        results = run_crawls(
+            load_targets(targets), None, url, log_level="WARNING", progress=progress
+        )
+        names = [r.source for r in results]
     finally:
         server.stop()
 
@@ -116,6 +159,22 @@ def demo(
     finally:
         engine.dispose()
     console.print(f"Done in {time.monotonic() - started:.0f} s. Database: {describe_url(url)}")
+
+
+def _scripted_shops(products: int | None, reviews_per_product: int | None) -> list[Any]:
+    """The two shops whose reviews need more than HTML; the JavaScript one only where
+    chromium can render it (the demo runs everywhere; the notice says what is missing)."""
+    from rivalscope.demo.shops import generate_scripted_shops
+    from spiders.browser import BrowserMissingError, require_browser
+
+    shops = generate_scripted_shops(products=products, reviews_per_product=reviews_per_product)
+    needing = [s for s in shops if s.markup == "widget"]
+    try:
+        require_browser([f"{s.slug}-shop" for s in needing])
+    except BrowserMissingError as exc:
+        console.print(f"[yellow]note:[/] skipping {', '.join(s.name for s in needing)}: {exc}")
+        return [s for s in shops if s.markup != "widget"]
+    return shops
 
 
 def _has_module(name: str) -> bool:

@@ -16,7 +16,13 @@ console = Console(soft_wrap=True)
 
 def findings(
     competitor: Annotated[
-        str | None, typer.Option("--competitor", "-c", help="Competitor name.", show_default=False)
+        str | None,
+        typer.Option(
+            "--competitor",
+            "-c",
+            help="Competitor name (accents and case do not matter).",
+            show_default=False,
+        ),
     ] = None,
     aspect: Annotated[
         str | None, typer.Option("--aspect", "-a", help="Aspect or need.", show_default=False)
@@ -43,6 +49,7 @@ def findings(
     Example: rivalscope findings --kind competitor_weakness --min-score 10
     """
     from compare.report.findings import KINDS
+    from compare.report.numbers import SAMPLE_UNITS
     from compare.report.store import stored_findings
     from storage.db import database_url, open_database
 
@@ -86,7 +93,7 @@ def findings(
             f.segment,
             f.kind.replace("_", " "),
             f"{f.effect:+.2f} [{f.effect_low:+.2f}, {f.effect_high:+.2f}]",
-            str(f.sample_size),
+            f"{f.sample_size} {SAMPLE_UNITS.get(f.kind, '')}".strip(),
             f"{f.score:.1f}",
         )
     console.print(table)

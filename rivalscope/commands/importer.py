@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,8 @@ from rivalscope.options import DbOption
 
 console = Console(soft_wrap=True)
 MAX_LISTED = 20
+# "fr", "nb-NO", "pt_BR": a two-letter language and an optional region.
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?")
 
 
 def import_(
@@ -29,6 +32,18 @@ def import_(
         str | None,
         typer.Option(help="Language hint (ISO 639-1) for rows without one.", show_default=False),
     ] = None,
+    new_company: Annotated[
+        bool,
+        typer.Option(
+            "--new-company", help="Create --company if the database has no company of that name."
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Check every row and say what would be stored; write nothing."
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Import your own (or a competitor's) reviews or offers.
@@ -36,7 +51,8 @@ def import_(
     Review columns: text (required), rating, best_rating (default 5), date, title,
     product, author, region, language, id. Offer columns: product, price, currency,
     availability, sku, gtin, plan, url, date. Bad rows are listed by line number;
-    importing the same file again adds nothing.
+    importing the same file again adds nothing. A company the database does not hold yet
+    needs --new-company (so that a misspelt name does not create a second company).
 
     Example: rivalscope import reviews.csv --company "Nordlys Kaffe" --own
     """
@@ -45,6 +61,11 @@ def import_(
 
     if kind not in (None, "reviews", "offers"):
         raise typer.BadParameter("use reviews or offers", param_hint="--kind")
+    if language is not None and not _LANGUAGE_CODE.fullmatch(language.strip()):
+        raise typer.BadParameter(
+            f"{language!r} is not a language code; use ISO 639-1, e.g. en, fr, pl, no",
+            param_hint="--language",
+        )
     url = database_url(db)
     engine = open_database(url)
     try:
@@ -56,19 +77,33 @@ def import_(
             kind=kind,  # type: ignore[arg-type]
             encoding=encoding,
             language_hint=language,
+            new_company=new_company,
+            dry_run=dry_run,
         )
     finally:
         engine.dispose()
     what = "reviews" if report.kind == "reviews" else "offer observations"
-    console.print(
-        f"{file}: {report.rows} rows, [green]{report.stored} new {what}[/], "
-        f"{report.duplicates} already stored, [red]{len(report.bad)} rejected[/] "
-        f"-> {describe_url(url)}"
-    )
-    for line, reason in report.bad[:MAX_LISTED]:
+    if dry_run:
+        console.print(
+            f"dry run, nothing written: {file}: {report.rows} rows, "
+            f"[green]{report.stored} new {what} would be stored[/] "
+            f"({'at most, ' if report.kind == 'offers' else ''}"
+            f"{'for a new company ' + repr(company) if report.created_company else repr(company)}), "
+            f"{report.duplicates} already stored, [red]{report.rejected} rejected[/] "
+            f"-> {describe_url(url)}"
+        )
+    else:
+        console.print(
+            f"{file}: {report.rows} rows, [green]{report.stored} new {what}[/], "
+            f"{report.duplicates} already stored, [red]{report.rejected} rejected[/] "
+            f"-> {describe_url(url)}"
+        )
+    for line, reason in sorted(report.bad)[:MAX_LISTED]:
         console.print(f"  line {line}: {reason}", markup=False, highlight=False)
-    if len(report.bad) > MAX_LISTED:
-        console.print(f"  … and {len(report.bad) - MAX_LISTED} more")
+    if report.rejected > MAX_LISTED:
+        console.print(f"  … and {report.rejected - MAX_LISTED} more")
+        for reason, count in report.reasons.most_common(10):
+            console.print(f"  {count} × {reason}", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

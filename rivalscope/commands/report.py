@@ -14,6 +14,11 @@ from rivalscope.options import DbOption
 
 console = Console(soft_wrap=True)
 TOP_SHOWN = 10
+EFFECT_UNITS = {
+    "net": "net sentiment, ours − theirs",
+    "share": "share of reviews, theirs − ours",
+    "premium": "their price premium",
+}
 
 
 def report(
@@ -41,12 +46,24 @@ def report(
     min_sample: Annotated[
         int, typer.Option("--min-sample", help="Fewest opinions on each side to call a gap.")
     ] = 20,
+    rates: Annotated[
+        Path | None,
+        typer.Option(
+            "--rates",
+            help="TOML file of euro exchange rates to use instead of the bundled ECB ones "
+            "(date, source and a per_eur table; see the README).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Write the gap report: ranked opportunities, aspect gaps with intervals, prices, needs.
 
-    Writes report.html (self-contained), summary.md, findings.csv, findings.json and
-    aspects.csv into --out, and stores the findings (see `rivalscope findings`).
+    Writes report.html (self-contained), summary.md, findings.csv, findings.json,
+    aspects.csv and tables/*.csv into --out, and stores the findings (see `rivalscope
+    findings`). Opportunities (their weaknesses, their customers' unmet needs, their
+    higher prices) and threats (their strengths where we are weak) are listed apart.
 
     Example: rivalscope report --out report --competitor "Maison Lumière" --since 2025-01-01
     """
@@ -63,28 +80,43 @@ def report(
             until=_day(until),
             min_sample=min_sample,
             progress=lambda step: console.print(f"[dim]… {step}[/]"),
+            rates_file=rates,
         )
     finally:
         engine.dispose()
-    table = Table(title="Top opportunities", title_justify="left")
-    for column in ("#", "competitor", "aspect", "segment", "kind", "effect [95% CI]", "n", "score"):
-        table.add_column(column, justify="right" if column in ("#", "n", "score") else "left")
-    for rank, f in enumerate(result.findings[:TOP_SHOWN], start=1):
-        e = f.effect
-        table.add_row(
-            str(rank),
-            f.competitor,
-            f.aspect,
-            f.segment.describe() if f.segment.dimension != "all" else "all",
-            f.kind.replace("_", " "),
-            f"{e.value:+.2f} [{e.low:+.2f}, {e.high:+.2f}]",
-            str(f.sample_size),
-            f"{f.score:.1f}",
-        )
-    if result.findings:
+    from compare.report.finding_groups import opportunities, threats
+    from compare.report.numbers import interval_text, sample_text, score_text
+
+    styles = {"unmet_need": "share", "price_gap": "premium"}
+    for title, groups in (
+        ("Top opportunities", opportunities(result.findings)),
+        ("Threats", threats(result.findings)),
+    ):
+        if not groups:
+            console.print(f"{title}: none significant.")
+            continue
+        table = Table(title=title, title_justify="left")
+        for column in ("#", "competitor", "aspect", "segments", "kind", "effect [95% CI]", "n"):
+            table.add_column(column, justify="right" if column in ("#", "n") else "left")
+        table.add_column("score", justify="right")
+        for rank, group in enumerate(groups[:TOP_SHOWN], start=1):
+            f = group.main
+            style = styles.get(f.kind, "net")
+            table.add_row(
+                str(rank),
+                f.competitor,
+                f.aspect.replace("_", " "),
+                ", ".join(
+                    s.segment.describe() for s in group.members if s.segment.dimension != "all"
+                )
+                or "all reviews",
+                f.kind.replace("_", " "),
+                f"{interval_text(f.test_interval if f.kind == 'unmet_need' else f.effect, style)}"
+                f" ({EFFECT_UNITS[style]})",
+                sample_text(f),
+                score_text(group.score),
+            )
         console.print(table)
-    else:
-        console.print("No significant gap found.")
     console.print(f"Report written: [bold]{result.html_path}[/]")
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import console
+from rivalscope.display import RUN_COLUMNS, console, review_coverage
 from rivalscope.options import DbOption
 
 KINDS = ("review", "offer")
@@ -38,7 +38,13 @@ def runs(
     table = Table(title=f"Crawl runs in {describe_url(url)}", title_justify="left")
     for column in ("run", "source", "status", "started (UTC)", "seconds"):
         table.add_column(column, justify="right" if column in ("run", "seconds") else "left")
-    for column in ("pages", "HTTP errors", "reviews (new)", "offers (changed)", "dropped"):
+    for column in (
+        "pages",
+        "HTTP errors",
+        RUN_COLUMNS["reviews"],
+        RUN_COLUMNS["offers"],
+        "dropped",
+    ):
         table.add_column(column, justify="right")
     table.add_column("read by")
     table.add_column("health")
@@ -58,8 +64,8 @@ def runs(
             seconds,
             str(run.pages),
             str(run.http_errors),
-            f"{run.reviews_seen} ({run.reviews_new})",
-            f"{run.offers_seen} ({run.offers_changed})",
+            f"{run.reviews_seen} / {run.reviews_new}",
+            f"{run.offers_seen} / {run.offers_changed}",
             str(run.items_dropped),
             "; ".join(
                 filter(None, (describe_layer_shares(run.field_coverage or {}, k) for k in KINDS))
@@ -71,6 +77,11 @@ def runs(
         console.print("no crawl runs yet" + (f" for {source}" if source else ""))
         return
     console.print(table)
+    # Below the table, which is as wide as a terminal allows already.
+    for row in rows:
+        coverage = review_coverage(row.run.reviews_collected, row.run.reviews_declared)
+        if coverage:
+            console.print(f"  run {row.run.id} {row.source}: {coverage}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

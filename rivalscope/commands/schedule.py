@@ -63,8 +63,10 @@ def schedule(
     A source is due when it never ran under the scheduler or a fire time passed since its
     last scheduled start; runs missed while no scheduler ran are made up once, not once
     per missed time. Never two crawls of one source at once (also across schedulers on
-    one database). After crawls: health checks, then analysis/report/alerts as the
-    [schedule] and [alerts] tables say. SIGTERM stops cleanly (running crawls are ended
+    one database). After each round of crawls: health checks, then the analysis, the
+    report and the alerts (on by default; the targets file's \\[schedule], \\[health] and
+    \\[alerts] tables tune them, see the README); a step that does not run is logged with
+    its reason. SIGTERM stops cleanly (running crawls are ended
     and marked interrupted). With --once the exit status is 1 if a crawl failed.
     Edits to the targets file apply from the next round, without a restart.
 

@@ -28,7 +28,11 @@ def train(
     ] = False,
     db: Annotated[str | None, typer.Option("--db", help="Database URL for --from-db.")] = None,
 ) -> None:
-    """Train a per-language classifier from labelled lines or from rated reviews.
+    """Train per-language models from labelled lines or from rated reviews.
+
+    Languages with a shipped base model (en, no, pl) get a correction of it, kept only if it
+    beats the base model on held-out examples (>= 20 positive/negative, >= 5 of each); other
+    languages a classifier of their own (>= 100 examples, >= 25 of two labels).
 
     Lines: {"text": ..., "label": "positive"|"negative"|"neutral"} or
     {"text": ..., "rating": 4, "best_rating": 5}; "lang" is optional (detected).
@@ -38,6 +42,7 @@ def train(
     # Imported here: the analysis stack takes most of a second to load; --help need not wait.
     from compare.analysis.sentiment.bundle import save_bundle
     from compare.analysis.training import (
+        MIN_ADAPT,
         MIN_EXAMPLES,
         MIN_PER_LABEL,
         RATING_RULE,
@@ -60,14 +65,23 @@ def train(
             engine.dispose()
         description = f"database reviews, {RATING_RULE}"
     bundle = train_bundle(examples, description)
-    if not bundle.classifiers:
+    if not bundle.classifiers and not bundle.guard:
         counts = {lang: len(rows) for lang, rows in examples.items()}
         raise AnalysisInputError(
             f"not enough labelled examples in any language (have {counts or 'none'}; need "
-            f"{MIN_EXAMPLES} per language with >= {MIN_PER_LABEL} of two labels)"
+            f"{MIN_ADAPT} for a language with a base model (en, no, pl), else {MIN_EXAMPLES} "
+            f"per language with >= {MIN_PER_LABEL} of two labels)"
         )
     save_bundle(bundle, out)
+    for language, figures in sorted(bundle.guard.items()):
+        outcome = "correction kept" if figures["kept"] else "base model kept as shipped"
+        typer.echo(
+            f"{language}: {outcome} (held-out accuracy: base {figures['base_accuracy']:.2f}, "
+            f"corrected {figures['adapted_accuracy']:.2f}, {int(figures['held_out'])} examples)"
+        )
     for language, classifier in sorted(bundle.classifiers.items()):
+        if language in bundle.guard:
+            continue
         cv = (
             f", cross-validated accuracy {classifier.cv_accuracy:.2f}"
             if classifier.cv_accuracy
@@ -90,9 +104,10 @@ def score(
 ) -> None:
     """Score JSON lines {"text", "lang"?} from stdin; print {"lang","polarity","label","confidence"}.
 
-    Without --model the database's newest model is used. Languages it has no classifier for
-    use the lexicon fallbacks (VADER and Pattern for en, textblob-fr for fr, AFINN's Danish
-    list for no and da); languages with neither (e.g. pl) get label "unknown".
+    Without --model the database's newest model is used (the shipped base models plus the
+    corrections your ratings trained). Languages without a classifier there use the base
+    models that ship (en, no, pl), else a lexicon (textblob-fr for fr, AFINN's Danish list
+    for da); other languages get label "unknown".
 
     Example: echo '{"text": "Rask levering!", "lang": "no"}' | rivalscope sentiment score
     """

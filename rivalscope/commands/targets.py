@@ -1,4 +1,4 @@
-"""``rivalscope targets validate|status|check|suggest``: look after the targets file."""
+"""``rivalscope targets validate|status|check|suggest|detect``: look after the targets file."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rivalscope.options import DbOption, TargetsOption
 
 targets_app = typer.Typer(
     help="Check and tune the targets file: validate, health status, page check, selector "
-    "suggestions.",
+    "suggestions, how a page carries its reviews.",
     no_args_is_help=True,
 )
 
@@ -26,7 +26,38 @@ FileOption = Annotated[
 ]
 
 
-def _read_page(url: str | None, file: Path | None, agent: str, ignore_robots: bool) -> str:
+IgnoreRobotsOption = Annotated[
+    bool, typer.Option("--ignore-robots", help="Fetch even if robots.txt forbids it.")
+]
+AgentTargetsOption = Annotated[
+    Path | None,
+    typer.Option("--targets", "-t", help="Targets file whose user agent to fetch with."),
+]
+
+
+def _agent(targets: Path | None) -> str:
+    """The crawl's user agent: the targets file's, or the default one."""
+    from settings.targets import Crawler, load_targets
+    from spiders.target_check import user_agent
+
+    if targets is not None:
+        return user_agent(load_targets(targets))
+    return f"rivalscope/{__version__} (+{Crawler().contact_url})"
+
+
+RenderOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--render/--no-render",
+        help="Render the --url page in chromium first (JavaScript-loaded reviews).",
+        show_default=False,
+    ),
+]
+
+
+def _read_page(
+    url: str | None, file: Path | None, agent: str, ignore_robots: bool, render: bool = False
+) -> str:
     from spiders.target_check import fetch_page
 
     if (url is None) == (file is None):
@@ -34,7 +65,13 @@ def _read_page(url: str | None, file: Path | None, agent: str, ignore_robots: bo
     if file is not None:
         return file.read_bytes().decode("utf-8", errors="replace")
     assert url is not None
-    return fetch_page(url, agent, obey_robots=not ignore_robots)
+    html = fetch_page(url, agent, obey_robots=not ignore_robots)  # robots.txt decides first
+    if not render:
+        return html
+    from spiders.browser import require_browser
+    from spiders.detect import render_page
+
+    return render_page(url, agent, require_browser([], "--render")).html
 
 
 @targets_app.command()
@@ -160,14 +197,14 @@ def check(
             help="URL the --file page was saved from (for links); default: first start URL."
         ),
     ] = None,
-    ignore_robots: Annotated[
-        bool, typer.Option("--ignore-robots", help="Fetch even if robots.txt forbids it.")
-    ] = False,
+    ignore_robots: IgnoreRobotsOption = False,
+    render: RenderOption = None,
     targets: TargetsOption = Path("targets.toml"),
 ) -> None:
     """Show what the source's selectors (or auto layers) extract from one page.
 
-    Without --url or --file the source's first start URL is fetched.
+    Without --url or --file the source's first start URL is fetched; a source with
+    render = "browser" is rendered in chromium unless --no-render.
 
     Example: rivalscope targets check acme-shop --url https://acme.example/p/kettle
     """
@@ -180,7 +217,8 @@ def check(
         if not target.start_urls:
             raise UserError(f"{source} has no start_urls: give --url or --file")
         url = target.start_urls[0]
-    html = _read_page(url, file, user_agent(plan), ignore_robots)
+    rendered = target.render == "browser" if render is None else render
+    html = _read_page(url, file, user_agent(plan), ignore_robots, rendered)
     where = url or page_url or (target.start_urls[0] if target.start_urls else "http://localhost/")
     result = check_page(html, where, target)
     page = result.extraction
@@ -217,33 +255,70 @@ def check(
 def suggest(
     url: UrlOption = None,
     file: FileOption = None,
-    ignore_robots: Annotated[
-        bool, typer.Option("--ignore-robots", help="Fetch even if robots.txt forbids it.")
-    ] = False,
-    targets: Annotated[
-        Path | None,
-        typer.Option("--targets", "-t", help="Targets file whose user agent to fetch with."),
-    ] = None,
+    ignore_robots: IgnoreRobotsOption = False,
+    render: RenderOption = False,
+    targets: AgentTargetsOption = None,
 ) -> None:
     """Propose review selectors from a page's repeated blocks; prints TOML to paste.
 
     Example: rivalscope targets suggest --url https://shop.example/p/kettle > selectors.toml
     """
-    from settings.targets import Crawler, load_targets
     from spiders.extract.suggest import suggest_selectors
-    from spiders.target_check import user_agent
 
-    if targets is not None:
-        agent = user_agent(load_targets(targets))
-    else:
-        agent = f"rivalscope/{__version__} (+{Crawler().contact_url})"
-    html = _read_page(url, file, agent, ignore_robots)
+    agent = _agent(targets)
+    html = _read_page(url, file, agent, ignore_robots, bool(render))
     suggestion = suggest_selectors(html)
     typer.echo(f"# {suggestion.blocks} review blocks matched {suggestion.review!r}; first block:")
     for name, value in suggestion.samples.items():
         typer.echo(f"#   {name}: {value[:70]}")
     typer.echo('# Paste under your [[company.source]] and set mode = "selectors".')
     typer.echo(suggestion.to_toml(), nl=False)
+
+
+@targets_app.command()
+def detect(
+    url: Annotated[str, typer.Argument(help="A product page with reviews.")],
+    browser: Annotated[
+        bool,
+        typer.Option(help="Also render the page in chromium and watch the JSON it fetches."),
+    ] = True,
+    ignore_robots: IgnoreRobotsOption = False,
+    targets: AgentTargetsOption = None,
+) -> None:
+    """Say how a page carries its reviews (markup, embedded JSON, layout, a widget's JSON
+    API, JavaScript) and propose the source settings that read them.
+
+    Example: rivalscope targets detect https://shop.example/p/kettle
+    """
+    from spiders.detect import analyse, render_page
+    from spiders.extract.auto import extract_auto
+
+    agent = _agent(targets)
+    html = _read_page(url, None, agent, ignore_robots)
+    plain = extract_auto(html, url)
+    rendered_page = rendered = None
+    if browser:
+        from spiders.browser import require_browser
+
+        rendered_page = render_page(
+            url, agent, require_browser([], "targets detect (--no-browser reads only the HTML)")
+        )
+        rendered = extract_auto(rendered_page.html, url)
+    found = analyse(url, plain, rendered, rendered_page)
+    typer.echo(f"# {url}")
+    typer.echo(f"# reviews carried by: {', '.join(found.carriers)}")
+    layers = ", ".join(f"{k} {v}" for k, v in found.layers.items()) or "-"
+    typer.echo(f"# in the HTML: {found.plain_reviews} reviews ({layers})")
+    if found.rendered_reviews is not None:
+        typer.echo(f"# rendered in chromium: {found.rendered_reviews} reviews")
+    if found.api is not None:
+        typer.echo(f"# widget API seen: {found.api.url} ({found.api.reviews} reviews)")
+    if found.declared is not None:
+        typer.echo(f"# the page declares {found.declared} reviews")
+    for note in found.notes:
+        typer.echo(f"# note: {note}")
+    typer.echo("# Proposed settings for the [[company.source]] of this page:")
+    typer.echo("\n".join(found.settings))
 
 
 def register(app: typer.Typer) -> None:

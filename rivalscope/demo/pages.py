@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from rivalscope.demo import jsonld
+from rivalscope.demo import jsonld, scripted_pages
 from rivalscope.demo.localformat import availability_label, format_date, format_price, rating_stars
 from rivalscope.demo.markup import (
     BROKEN_REVIEW_CLASSES,
@@ -157,6 +157,8 @@ def product_page(
     invalid_jsonld: bool = False,
 ) -> str | None:
     """Product page ``page`` (reviews newest first, 10 a page); None past the last page."""
+    if shop.markup in ("widget", "nextdata"):
+        return _scripted_product_page(shop, product, page, base_url)
     pages = review_pages(product)
     if not 1 <= page <= pages:
         return None
@@ -204,6 +206,20 @@ def product_page(
         f"{_pagination(prev_url, next_url, shop)}\n</main>"
     )
     return layout(shop, product.name, body, url, head, charset=product.encoding)
+
+
+def _scripted_product_page(
+    shop: DemoShop, product: DemoProduct, page: int, base_url: str
+) -> str | None:
+    """The one page of a product whose reviews come by script or sit in embedded JSON."""
+    if page != 1:
+        return None
+    url = product_url(base_url, shop, product)
+    if shop.markup == "widget":
+        body = scripted_pages.widget_product_page(shop, product, url, _average(product))
+        return layout(shop, product.name, body, url)
+    head, body = scripted_pages.nextdata_product_page(shop, product, url, _average(product))
+    return layout(shop, product.name, body, url, head)
 
 
 def listing_page(shop: DemoShop, page: int, base_url: str) -> str | None:

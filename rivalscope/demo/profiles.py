@@ -231,3 +231,56 @@ PROFILES: tuple[ShopProfile, ...] = (
         ),
     ),
 )
+
+# Two more competitors whose reviews need JavaScript or embedded JSON to be read. Neutral
+# profiles (no planted gaps): they show collection, not analysis.
+_NEUTRAL_ASPECTS: AspectRates = {
+    "price": (0.35, 0.60),
+    "delivery": (0.30, 0.70),
+    "support": (0.25, 0.70),
+    "quality": (0.35, 0.70),
+    "usability": (0.30, 0.65),
+    "returns": (0.10, 0.55),
+}
+SCRIPTED_PROFILES: tuple[ShopProfile, ...] = (
+    ShopProfile(
+        slug="cremalab",
+        name="Crema Lab",
+        own=False,
+        language="en",
+        currency="EUR",
+        markup="widget",
+        rating_scale=5,
+        market="IE",
+        brand="Crema",
+        sku_prefix="CL-",
+        price_factor=1.1,
+        eur_rate=Decimal("1"),
+        price_ending=Decimal("0.00"),
+        language_mix=(("en", 1.0),),
+        regions={"en": _UK},
+        aspects=_NEUTRAL_ASPECTS,
+        needs={"quieter": 0.05},
+    ),
+    ShopProfile(
+        slug="bonhus",
+        name="Bønhus",
+        own=False,
+        language="en",
+        currency="NOK",
+        markup="nextdata",
+        rating_scale=5,
+        market="NO",
+        brand="Bønhus",
+        sku_prefix="BH-",
+        price_factor=0.95,
+        eur_rate=Decimal("11.7"),
+        price_ending=Decimal("0.00"),
+        # English only: the scripted shops must not shift the models trained for the
+        # four classic shops' languages (their planted truth is what the tests check).
+        language_mix=(("en", 1.0),),
+        regions={"en": _NORWAY},
+        aspects=_NEUTRAL_ASPECTS,
+        needs={"app": 0.05},
+    ),
+)

@@ -13,7 +13,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
-MarkupStyle = Literal["jsonld", "microdata", "rdfa", "plain"]
+MarkupStyle = Literal["jsonld", "microdata", "rdfa", "plain", "widget", "nextdata"]
+"""``widget``: reviews loaded by JavaScript from the shop's JSON API (needs a browser);
+``nextdata``: all reviews only in a ``__NEXT_DATA__`` script, three shown as plain HTML."""
 Polarity = Literal["positive", "negative"]
 BrokenKind = Literal["truncated", "invalid-jsonld", "server-error", "slow"]
 

@@ -10,7 +10,7 @@ import random
 
 from rivalscope.demo.catalog import build_product
 from rivalscope.demo.gaps import PLANTED_GAPS, PlantedGap
-from rivalscope.demo.profiles import PROFILES, ShopProfile
+from rivalscope.demo.profiles import PROFILES, SCRIPTED_PROFILES, ShopProfile
 from rivalscope.demo.records import (
     BrokenKind,
     BrokenPage,
@@ -32,10 +32,14 @@ __all__ = [
     "DemoShop",
     "MarkupStyle",
     "PlantedGap",
+    "generate_scripted_shops",
     "generate_shops",
 ]
 
 DEFAULT_PRODUCTS = 6
+SCRIPTED_PRODUCTS = 3
+"""Products of each scripted shop by default: enough to show collection, few enough that
+their reviews barely move the models the analysis trains on the whole database."""
 DEFAULT_REVIEWS_RANGE = (12, 30)
 """Reviews per product with the default settings (gives 40-300 per company)."""
 ABSURD_PRODUCT_INDEX = 2
@@ -103,7 +107,7 @@ def _shop(
             if reviews_per_product is not None
             else counts.randint(*DEFAULT_REVIEWS_RANGE)
         )
-        absurd = _ABSURD[profile.slug] if index == absurd_index else None
+        absurd = _ABSURD.get(profile.slug) if index == absurd_index else None
         product = _product(profile, index, seed, count, absurd)
         if (profile.slug, index) == ENCODED_PRODUCT[:2]:
             product.encoding = ENCODED_PRODUCT[2]
@@ -131,7 +135,7 @@ def _shop(
         market=profile.market,
         products=catalogue,
         plans=plans,
-        broken_pages=[_broken_page(profile, seed)],
+        broken_pages=[_broken_page(profile, seed)] if profile.slug in _BROKEN else [],
     )
 
 
@@ -143,9 +147,23 @@ def generate_shops(
     ``products`` is per shop (default 6); ``reviews_per_product`` fixes every product's
     review count (default: 12-30 each, i.e. 40-300 per company).
     """
+    count = _product_count(products, reviews_per_product)
+    return [_shop(profile, seed, count, reviews_per_product) for profile in PROFILES]
+
+
+def generate_scripted_shops(
+    seed: int = 7, products: int | None = None, reviews_per_product: int | None = None
+) -> list[DemoShop]:
+    """Two more competitors whose reviews need more than HTML: one loads them with
+    JavaScript from its JSON API (a review widget), one keeps them in ``__NEXT_DATA__``."""
+    count = _product_count(products or SCRIPTED_PRODUCTS, reviews_per_product)
+    return [_shop(profile, seed, count, reviews_per_product) for profile in SCRIPTED_PROFILES]
+
+
+def _product_count(products: int | None, reviews_per_product: int | None) -> int:
     count = DEFAULT_PRODUCTS if products is None else products
     if count < 1:
         raise UserError(f"--products must be at least 1, not {count}")
     if reviews_per_product is not None and reviews_per_product < 0:
         raise UserError(f"--reviews-per-product must be 0 or more, not {reviews_per_product}")
-    return [_shop(profile, seed, count, reviews_per_product) for profile in PROFILES]
+    return count

@@ -6,6 +6,7 @@ URL layout (one prefix per shop on the same host)::
     /<shop>/                              product listing (?page=N, 48 a page)
     /<shop>/p/<product>                   product page with reviews (?page=N, 10 a page)
     /<shop>/plans                         subscription plans
+    /<shop>/widget/reviews                the widget shop's review API (?product=SKU&page=N)
     /<shop>/sitemap.xml                   the shop's sitemap
     /<shop>/private/                      forbidden by robots.txt
     broken pages                          see DemoShop.broken_pages
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from rivalscope.demo import pages, sitefiles
+from rivalscope.demo import pages, scripted_pages, sitefiles
 from rivalscope.demo.records import BrokenPage, DemoProduct, DemoShop
 
 HTML = "text/html"
@@ -101,6 +102,9 @@ class DemoSite:
         shop = self.shops.get(segments[0])
         if shop is None:
             return NOT_FOUND
+        if shop.markup == "widget" and segments[1:] == ["widget", "reviews"]:
+            sku = parse_qs(parts.query).get("product", [""])[0]
+            return self._widget_response(shop, sku, page)
         return self._shop_response(shop, segments[1:], path.endswith("/"), page)
 
     def _shop_response(
@@ -133,6 +137,14 @@ class DemoSite:
             invalid_jsonld=invalid_jsonld,
         )
         return NOT_FOUND if text is None else _html(text, product.encoding)
+
+    def _widget_response(self, shop: DemoShop, sku: str, page: int) -> Response:
+        """One page of the review widget's JSON API."""
+        product = next((p for p in shop.products if p.sku == sku), None)
+        if product is None or page < 1:
+            return NOT_FOUND
+        text = scripted_pages.widget_reviews_json(shop, product, page, self.base_url)
+        return _text(text, "application/json")
 
     def _broken_response(self, broken: BrokenPage, page: int) -> Response:
         shop = self.shops[broken.path.split("/")[1]]

@@ -9,6 +9,7 @@ from pathlib import Path
 from rivalscope.demo.markup import REVIEW_CLASSES
 from rivalscope.demo.pages import PRODUCTS_PER_LISTING_PAGE, REVIEWS_PER_PAGE
 from rivalscope.demo.records import DemoShop
+from rivalscope.demo.scripted_pages import LOAD_MORE_ID, WIDGET_PAGE_SIZE
 
 OWN_SCHEDULE = "0 4 * * *"
 COMPETITOR_SCHEDULE = "30 4 * * *"
@@ -48,6 +49,11 @@ def _page_budget(shop: DemoShop) -> int:
     return 2 * (review_pages + listing_pages) + 50
 
 
+def _max_widget_clicks(shop: DemoShop) -> int:
+    most = max((p.review_count for p in shop.products), default=0)
+    return max(1, -(-most // WIDGET_PAGE_SIZE))
+
+
 def _source_toml(shop: DemoShop, base_url: str) -> list[str]:
     shop_prefix = f"{base_url}/{shop.slug}/"
     lines = [
@@ -57,6 +63,7 @@ def _source_toml(shop: DemoShop, base_url: str) -> list[str]:
         f"follow = {_toml(['^' + re.escape(shop_prefix)])}",
         'holds = "both"',
         f'mode = "{"selectors" if shop.markup == "plain" else "auto"}"',
+        *(['render = "browser"'] if shop.markup == "widget" else []),
         f"language = {_toml(shop.language)}",
         f"region = {_toml(shop.market)}",
         f"schedule = {_toml(OWN_SCHEDULE if shop.own else COMPETITOR_SCHEDULE)}",
@@ -71,6 +78,16 @@ def _source_toml(shop: DemoShop, base_url: str) -> list[str]:
         "download_delay = 0",
         f"concurrency = {DEMO_CONCURRENCY}",
     ]
+    if shop.markup == "widget":
+        # Reviews arrive by JavaScript from the shop's review API: render in chromium and
+        # press "Load more" until every page is in.
+        lines += [
+            "",
+            "[company.source.browser]",
+            f"click = {_toml('#' + LOAD_MORE_ID)}",
+            f"max_clicks = {_max_widget_clicks(shop)}",
+            "wait_timeout_s = 10",
+        ]
     if shop.markup == "plain":
         lines += [
             "",

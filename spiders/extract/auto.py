@@ -35,7 +35,7 @@ from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.extract.script_json import script_json_values
 from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
-from spiders.extract.visible_availability import markup_availability_overruling
+from spiders.extract.variants import shopper_variant_first, variant_group
 from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
@@ -76,13 +76,18 @@ def _extract(document: Document, url: str) -> PageExtraction:
     page.language = iso_language(locale)
     hint = currency_from_url(url)
     offers = _main_first(schema_offer_items(nodes, url, hint))
+    variants = variant_group(nodes)
+    if variants is not None:
+        offers = shopper_variant_first(offers, variants, url)
     main = offers[0] if offers else OfferItem(url=url)
+    if variants is not None and variants.code and offers:
+        main.sku = variants.code  # the product's code, not its size's
+        main.explain["sku"] = main.explain.get("sku", JSON_LD.name)
     for other in offers[1:]:
         if _same_product(main, other):
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root, document.text)
-    _check_markup_availability(main, root)
     heuristic_offer_fields(root, url, main, hint)
     _choose_sku(main, nodes, root, url, document.text)
     if not offers and (main.price or main.sku):
@@ -199,16 +204,6 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
         offer.explain["price"] = HEURISTIC.name
         if currency and offer.currency is None:
             offer.currency, offer.explain["currency"] = currency, HEURISTIC.name
-
-
-def _check_markup_availability(offer: OfferItem, root: HtmlElement) -> None:
-    """Replace a markup availability that the main product's buy button contradicts."""
-    if offer.availability is None:
-        return
-    shown = markup_availability_overruling(root, offer.availability)
-    if shown is not None:
-        offer.availability, offer.availability_raw = shown
-        offer.explain["availability"] = HEURISTIC.name
 
 
 def _choose_sku(

@@ -54,6 +54,15 @@ _TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # cs / sk
             "neni skladem", "nie je skladom", "nie je na sklade", "nedostupne", "nedostupny",
             "nedostupna", "vypredane", "vypredany", "vyprodano",
+            # more languages, written from general knowledge (folded when compiled)
+            "loppuunmyyty", "ei varastossa", "laost otsas", "pole laos", "nav noliktavā",
+            "izpārdots", "nėra sandėlyje", "išparduota", "nincs raktáron", "elfogyott",
+            "stoc epuizat", "indisponibil", "nu este în stoc", "nema na zalihi", "nema na stanju",
+            "rasprodano", "ni na zalogi", "razprodano", "stokta yok", "tükendi", "εξαντλημένο",
+            "μη διαθέσιμο", "нет в наличии", "нет на складе", "распродано", "немає в наявності",
+            "розпродано", "няма наличност", "изчерпан", "缺货", "缺貨", "售罄", "无货", "已售完",
+            "在庫切れ", "売り切れ", "品切れ", "품절", "일시품절", "hết hàng", "stok habis",
+            "habis terjual", "สินค้าหมด", "غير متوفر", "نفذت الكمية", "אזל מהמלאי",
         ),
     ),
     (
@@ -97,14 +106,16 @@ _TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "op voorraad", "leverbaar", "beschikbaar", "in winkelwagen",
             # cs / sk
             "skladem", "na sklade", "skladom", "do kosika",
+            # more languages, written from general knowledge (folded when compiled)
+            "varastossa", "lisää ostoskoriin", "laos olemas", "ir noliktavā", "yra sandėlyje",
+            "raktáron", "kosárba", "în stoc", "adaugă în coș", "na zalihi", "na stanju",
+            "na zalogi", "stokta var", "sepete ekle", "διαθέσιμο", "в наличии", "в корзину",
+            "в наявності", "у кошик", "в наличност", "有货", "有貨", "现货", "加入购物车",
+            "在庫あり", "カートに入れる", "재고 있음", "장바구니 담기", "còn hàng",
+            "stok tersedia", "มีสินค้า", "متوفر", "במלאי",
         ),
     ),
 )  # fmt: skip
-# One pattern per state, each phrase a whole-word match.
-_TEXT_PATTERNS = tuple(
-    (name, re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)"))
-    for name, phrases in _TEXT_FORMS
-)
 _SCHEMA_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:schema\.org/)?(\w+)/?$", re.IGNORECASE)
 
 
@@ -114,6 +125,13 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[\s_]+", " ", text).strip()
+
+
+# One pattern per state, each phrase a whole-word match.
+_TEXT_PATTERNS = tuple(
+    (name, re.compile(r"(?<!\w)(?:" + "|".join(re.escape(_fold(p)) for p in phrases) + r")(?!\w)"))
+    for name, phrases in _TEXT_FORMS
+)
 
 
 def normalize_availability(value: str | None) -> str | None:

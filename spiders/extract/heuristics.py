@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urljoin, urlparse
 
 import lxml.html
 
 from spiders.extract.price import minor_units_to_decimal, normalize_price
+from spiders.extract.scope import ancestors
 from spiders.extract.visible_availability import visible_availability
 from spiders.extract.visible_price import (
     MIN_PRICE_SCORE,
-    NOT_CURRENT_NAME,
     PriceCandidate,
+    main_heading,
+    names_say_not_current,
     price_candidates,
     shown_prices,
 )
 from spiders.items import OfferItem
 
+_FAR_ANCESTORS = 40
 # A price shared by this many blocks of the same layout is a card in a product listing.
 _LISTING_CARDS = 3
 
@@ -34,16 +38,61 @@ def is_listing_price(best: PriceCandidate, candidates: list[PriceCandidate]) -> 
     return len(same_layout) >= _LISTING_CARDS
 
 
+# A product card: a block this close above a price that begins with a link to the product.
+_CARD_DEPTH = 4
+_MIN_LINK_WORDS = 2
+
+
+def in_linked_card(
+    element: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None, url: str
+) -> bool:
+    """True if the price sits in a card of a listing: a small block around it (not holding
+    the page's heading) where a link naming another page (several words, like a product
+    name; not a brand or a part of this page) comes before the price. Works with a single
+    card, where counting repeated layouts cannot."""
+    here = urlparse(url).path.rstrip("/")
+    holds_heading = set()
+    if heading is not None:
+        holds_heading = {heading, *ancestors(heading, _FAR_ANCESTORS)}
+    for block in ancestors(element, _CARD_DEPTH):
+        if block in holds_heading:
+            return False
+        for node in block.iter():
+            if node is element:
+                break  # only links before the price: a title, not "more offers" after it
+            if node.tag == "a" and _names_another_page(node, url, here):
+                return True
+    return False
+
+
+def _names_another_page(link: lxml.html.HtmlElement, url: str, here: str) -> bool:
+    href = (link.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    target = urlparse(urljoin(url, href)).path.rstrip("/")
+    if target == here:
+        return False
+    if not urlparse(url).path.endswith("/") and target.startswith(here + "/"):
+        return False  # a part of this page (its reviews, its images); under a folder
+        # page ("/shop/") the links are the folder's products
+    words = link.text_content().split()
+    return len(words) >= _MIN_LINK_WORDS and any(sum(ch.isalpha() for ch in w) >= 3 for w in words)
+
+
 def best_visible_price(
-    root: lxml.html.HtmlElement, currency_hint: str | None
-) -> tuple[str, str | None, str] | None:
-    """(price, currency, raw text) of the most plausible current price shown on the page;
-    None on listing pages, where the best price is one card's among many."""
+    root: lxml.html.HtmlElement, currency_hint: str | None, url: str
+) -> tuple[tuple[str, str | None, str] | None, bool]:
+    """((price, currency, raw text) of the most plausible current price shown on the page,
+    or None; whether the page reads as a listing, where the best price is a card's)."""
     candidates = price_candidates(root, currency_hint)
     best = _best_current(candidates)
-    if best is None or is_listing_price(best, candidates):
-        return None
-    return best.price, best.currency, best.text
+    if best is None:
+        return None, False
+    if is_listing_price(best, candidates) or (
+        best.element is not None and in_linked_card(best.element, main_heading(root), url)
+    ):
+        return None, True
+    return (best.price, best.currency, best.text), False
 
 
 _AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
@@ -109,9 +158,7 @@ def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
             lowered = name.lower()
             if not lowered.startswith("data-") or "price" not in lowered:
                 continue
-            if NOT_CURRENT_NAME.search(lowered) or not re.fullmatch(
-                r"\s*\d+(?:[.,]\d+)?\s*", value
-            ):
+            if names_say_not_current(name) or not re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", value):
                 continue
             if "cent" in lowered or "minor" in lowered:
                 price = minor_units_to_decimal(value)
@@ -123,23 +170,38 @@ def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
 
 
 _ID_INPUT_NAMES = re.compile(
-    r"^(?:sku|asin|product_?id|productid|product-id|item_?id|itemid|id_product|pid|article_?id)$",
+    r"^(?:sku|product_?id|productid|product-id|item_?id|itemid|id_product|pid|article_?id)$",
     re.I,
 )
-_ID_DATA_ATTRS = ("data-sku", "data-product-sku", "data-asin", "data-product-id", "data-productid", "data-item-id")  # fmt: skip
-# Labels shops put before their own product number ("Product code: 123", "Art.-Nr. 123").
+_ID_DATA_ATTRS = ("data-sku", "data-product-sku", "data-product-id", "data-productid", "data-item-id")  # fmt: skip
+# Labels shops put before their own product number, written from general knowledge of
+# shop vocabulary in many languages (not from any page): English, German, Dutch, the
+# Nordic languages, French, Spanish, Portuguese, Italian, Polish, Czech/Slovak, Hungarian,
+# Romanian, Croatian/Serbian, Turkish, Greek, Russian/Ukrainian, Chinese, Japanese,
+# Korean, Vietnamese, Indonesian, Thai.
 _SHOP_CODE_LABEL = (
-    r"\bsku|art(?:ikel)?\.?\s*-?\s*nr\.?|artikelnummer|item\s*(?:no\.?|number|#)"
-    r"|product\s*(?:code|id|no\.?|number)|kod\s+produktu|varenummer|varenr\.?|varunummer"
-    r"|réf(?:érence)?\.?|bestellnummer|numer\s+katalogowy|codice(?:\s+articolo)?|c[oó]digo"
+    r"\bsku|\bart(?:ikel)?\.?\s*-?\s*nr\.?|artikel\s*-?nummer|artikelnr|\barticle\s*(?:no\.?|number|code)"
+    r"|\bitem\s*(?:no\.?|number|code|id|#)|\bproduct\s*(?:code|id|no\.?|number|#)|productcode"
+    r"|bestell\s*-?(?:nummer|nr\.?)|vare\s*-?(?:nummer|nr\.?)|varu\s*-?nummer|tuote(?:numero|koodi)"
+    r"|\br[ée]f(?:[ée]rence)?\.?|code\s*(?:produit|article)|c[oó]digo(?:\s*(?:del\s*)?(?:producto|art[ií]culo))?"
+    r"|referencia|codice(?:\s*(?:articolo|prodotto))?|kod\s*(?:produktu|towaru)|numer\s*katalogowy"
+    r"|k[oó]d\s*(?:produktu|tovaru|zbo[žz][ií])|katalogov[eé]\s*[čc][ií]slo|term[ée]kk[oó]d|cikksz[áa]m"
+    r"|cod\s*produs|[šs]ifra(?:\s*proizvoda)?|[üu]r[üu]n\s*kodu|stok\s*kodu|κωδικός|артикул"
+    r"|код\s*товар[ау]|货号|商品编[号码]|产品编号|品番|商品コード|商品番号|상품\s*번호|품번"
+    r"|m[ãa]\s*s[ảa]n\s*ph[ẩa]m|kode\s*produk|รหัสสินค้า"
 )
-_OTHER_ID_LABEL = r"ref\.?|asin|model\s*(?:no\.?|number)?"
+_OTHER_ID_LABEL = r"model\s*(?:no\.?|number)?|mpn|part\s*(?:no\.?|number)"
 _ID_LABEL = re.compile(
-    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#]?\s*"
+    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]{2,30})",
     re.I,
 )
-_LABELLED_TAGS = ("span", "td", "dd", "li", "p", "div", "strong", "b")
+_LABEL_AT_END = re.compile(rf"(?:{_SHOP_CODE_LABEL}|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*$", re.I)
+# Short visible texts (a label, an id, or both), in document order, selected in C.
+_SHORT_TEXTS = (
+    "//body//text()[string-length(normalize-space()) > 1 and string-length() < 80]"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]"
+)
 
 
 def form_identifiers(root: lxml.html.HtmlElement) -> list[str]:
@@ -164,15 +226,17 @@ def form_identifiers(root: lxml.html.HtmlElement) -> list[str]:
 
 def labelled_identifier_pairs(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
     """(id, labelled as the shop's own code) for ids shown after a label such as "SKU:",
-    "Art.-Nr.", "Product code" (own code) or "Model", "Ref." (other ids)."""
+    "Art.-Nr.", "Product code" (own code) or "Model" (other ids), in one short text or
+    in the text right after a label ("<strong>Product code</strong>: 123")."""
     found: dict[str, bool] = {}
-    for element in root.iter(*_LABELLED_TAGS):
-        text = element.text
-        if text and len(text) < 80:
-            match = _ID_LABEL.search(text)
-            if match and any(ch.isdigit() for ch in match.group("id")):
-                value = match.group("id").rstrip(".,")
-                found[value] = found.get(value, False) or match.group("shop") is not None
+    texts = [str(t) for t in root.xpath(_SHORT_TEXTS)]
+    for index, text in enumerate(texts):
+        match = _ID_LABEL.search(text)
+        if match is None and index + 1 < len(texts) and _LABEL_AT_END.search(text):
+            match = _ID_LABEL.search(f"{text} {texts[index + 1]}")
+        if match and any(ch.isdigit() for ch in match.group("id")):
+            value = match.group("id").rstrip(".,")
+            found[value] = found.get(value, False) or match.group("shop") is not None
     return list(found.items())
 
 
@@ -198,14 +262,14 @@ def heuristic_offer_fields(
             offer.name = name[:500]
             offer.explain["name"] = "heuristic"
     if offer.price is None:
-        visible = best_visible_price(root, offer.currency or currency_hint)
+        visible, listing = best_visible_price(root, offer.currency or currency_hint, url)
         if visible is not None:
             offer.price, currency, offer.price_raw = visible
             offer.explain["price"] = "heuristic"
             if offer.currency is None and currency:
                 offer.currency = currency
                 offer.explain["currency"] = "heuristic"
-        else:
+        elif not listing:  # a listing's data-price attributes are its cards' prices
             attribute = data_attribute_price(root)
             if attribute is not None:
                 offer.price, offer.price_raw = attribute

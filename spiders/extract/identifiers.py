@@ -8,7 +8,7 @@ URL wins; without any candidate, an id-like URL token that the page repeats is u
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from spiders.extract.nodes import Node, first_text
 from spiders.extract.schema_offers import is_product
@@ -16,6 +16,8 @@ from spiders.extract.schema_offers import is_product
 ID_PROPERTIES = ("sku", "productID", "productId", "identifier")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _DIGITS = re.compile(r"\d{5,}")
+_CODE_LENGTH = (6, 20)
+_CODE_DIGITS = 3
 
 
 def product_identifiers(nodes: list[Node]) -> list[str]:
@@ -40,18 +42,33 @@ def in_url(candidate: str, url: str) -> bool:
     return re.search(rf"(?<!{boundary}){re.escape(value)}(?!{boundary})", address) is not None
 
 
+def _is_code_segment(segment: str) -> bool:
+    """A whole path segment or query value that reads as a product code: letters and at
+    least three digits, no word separators ("X100-AB" is two tokens, "ab12c345" one)."""
+    digits = sum(ch.isdigit() for ch in segment)
+    return (
+        _CODE_LENGTH[0] <= len(segment) <= _CODE_LENGTH[1]
+        and segment.isalnum()
+        and segment.isascii()
+        and digits >= _CODE_DIGITS
+        and digits < len(segment)
+    )
+
+
 def url_id_tokens(url: str) -> list[str]:
-    """Id-looking parts of the URL path and query, last first (ids usually end a path)."""
+    """Id-looking parts of the URL path and query, last first (ids usually end a path):
+    digit runs of five or more, and whole segments that are letter-and-digit codes."""
     parsed = urlparse(unquote(url))
     tokens: list[str] = []
-    for part in (parsed.path, parsed.query):
-        for token in _TOKEN.findall(part):
+    segments = [*parsed.path.split("/"), *(v for _, v in parse_qsl(parsed.query))]
+    for segment in segments:
+        for token in _TOKEN.findall(segment):
             if token.isdigit() and len(token) >= 5:
                 tokens.append(token)
             elif any(ch.isdigit() for ch in token) and any(ch.isalpha() for ch in token):
-                if 8 <= len(token) <= 16 and token.upper() == token:
-                    tokens.append(token)  # upper-case codes like B07FW264WL
                 tokens.extend(_DIGITS.findall(token))
+        if _is_code_segment(segment):
+            tokens.append(segment)  # after its digit runs: the whole code comes first
     return list(dict.fromkeys(reversed(tokens)))
 
 

@@ -20,7 +20,24 @@ _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _LINE_COMMENT = re.compile(r"^\s*//[^\n]*$", re.MULTILINE)
 _WRAPPERS = re.compile(r"<!--|-->|<!\[CDATA\[|\]\]>")
-_DECODER = json.JSONDecoder(strict=False)
+MAX_JSON_NUMBER_LENGTH = 40
+
+
+def _json_int(text: str) -> int | str:
+    # Python refuses int() of more than 4300 digits, which would lose the whole block;
+    # a long number stays text, for the field's parser to refuse with a reason.
+    return int(text) if len(text) <= MAX_JSON_NUMBER_LENGTH else text
+
+
+def _json_float(text: str) -> float | str:
+    # 1e400 would become infinity and 1e5 a float: exponent forms stay text, so that
+    # prices refuse them with a reason instead of reading a wrong number.
+    if "e" in text or "E" in text or len(text) > MAX_JSON_NUMBER_LENGTH:
+        return text
+    return float(text)
+
+
+_DECODER = json.JSONDecoder(strict=False, parse_int=_json_int, parse_float=_json_float)
 
 
 def jsonld_scripts(root: lxml.html.HtmlElement) -> list[str]:

@@ -41,15 +41,57 @@ CURRENCY_SYMBOLS: dict[str, str | None] = {
     "kn": "HRK",
     "лв": "BGN",
     "руб": "RUB",
+    # More ISO 4217 currencies' symbols (CLDR-style local signs, from general knowledge).
+    "元": "CNY",
+    "円": "JPY",
+    "₸": "KZT",
+    "тг": "KZT",
+    "₦": "NGN",
+    "GH₵": "GHS",
+    "₵": "GHS",
+    "₲": "PYG",
+    "₡": "CRC",
+    "₭": "LAK",
+    "₮": "MNT",
+    "₾": "GEL",
+    "₼": "AZN",
+    "֏": "AMD",
+    "৳": "BDT",
+    "៛": "KHR",
+    "грн": "UAH",
+    "ден": "MKD",
+    "дин": "RSD",
+    "din": "RSD",
+    "сом": "KGS",
+    "rp": "IDR",
+    "rm": "MYR",
+    "ksh": "KES",
+    "ush": "UGX",
+    "tsh": "TZS",
+    "S$": "SGD",
+    "NT$": "TWD",
+    "MX$": "MXN",
+    "RD$": "DOP",
+    "J$": "JMD",
+    "TT$": "TTD",
+    "S/": "PEN",
+    "د.إ": "AED",
+    "ر.س": "SAR",
+    "ج.م": "EGP",
+    "د.ك": "KWD",
+    "ر.ق": "QAR",
+    "د.م.": "MAD",
+    "₨": None,  # rupees: INR, PKR, LKR, NPR
     "rs": None,  # INR or PKR: needs a hint
     "kr": None,  # NOK, SEK, DKK, ISK: needs a hint
     "$": None,  # USD unless the hint says CAD/AUD/...
 }
-DEFAULT_FOR_AMBIGUOUS = {"$": "USD", "rs": "INR"}
+DEFAULT_FOR_AMBIGUOUS = {"$": "USD", "rs": "INR", "₨": "INR"}
 AMBIGUOUS_CANDIDATES = {
     "kr": {"NOK", "SEK", "DKK", "ISK"},
     "$": {"USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD", "CLP", "ARS", "COP"},
     "rs": {"INR", "PKR", "LKR", "NPR"},
+    "₨": {"INR", "PKR", "LKR", "NPR"},
 }
 # Country-code TLD -> currency, used only as a hint for ambiguous symbols or bare numbers.
 TLD_CURRENCY = {
@@ -63,80 +105,34 @@ TLD_CURRENCY = {
     "si": "EUR", "ee": "EUR", "lv": "EUR", "lt": "EUR", "lu": "EUR", "mt": "EUR",
     "cy": "EUR", "us": "USD",
 }  # fmt: skip
-ISO_CODES = frozenset(
-    [
-        "USD",
-        "EUR",
-        "GBP",
-        "CHF",
-        "PLN",
-        "NOK",
-        "SEK",
-        "DKK",
-        "ISK",
-        "CZK",
-        "HUF",
-        "RON",
-        "BGN",
-        "HRK",
-        "JPY",
-        "CNY",
-        "INR",
-        "PKR",
-        "CAD",
-        "AUD",
-        "NZD",
-        "BRL",
-        "MXN",
-        "CLP",
-        "ARS",
-        "COP",
-        "TRY",
-        "RUB",
-        "UAH",
-        "ZAR",
-        "SGD",
-        "HKD",
-        "KRW",
-        "ILS",
-        "THB",
-        "VND",
-        "PHP",
-        "IDR",
-        "MYR",
-        "AED",
-        "SAR",
-        "KWD",
-        "BHD",
-        "OMR",
-        "QAR",
-        "EGP",
-        "NGN",
-        "KES",
-        "MAD",
-        "TND",
-        "LKR",
-        "NPR",
-        "BDT",
-        "TWD",
-        "PEN",
-        "UYU",
-        "RSD",
-        "BAM",
-        "MKD",
-        "ALL",
-        "GEL",
-        "KZT",
-    ]
-)
+# Every active ISO 4217 code (and HRK, used until 2023).
+_ISO_CODE_LIST = """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD
+    BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR
+    FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD
+    JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK
+    MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
+    PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB
+    TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER
+    ZAR ZMW ZWL"""
+ISO_CODES = frozenset(_ISO_CODE_LIST.split())
+# Codes that are also upper-case English words ("TOP 10", "SOS"): not read from free text.
+_WORD_CODES = frozenset({"TOP", "SOS", "CUP", "MOP", "BOB"})
 THREE_DECIMAL_CURRENCIES = frozenset({"KWD", "BHD", "OMR", "TND", "JOD", "IQD", "LYD"})
 
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007\u200a\u2002\u2003]+")
 _NUMBER = re.compile(r"\d(?:[\d.,' ’]*\d)?(?:[.,](?:-{1,2}|–|—))?")
 _ISO_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+
+
+def _is_word_symbol(symbol: str) -> bool:
+    """Alphabetic symbols of scripts with spaces between words ("kr", "грн") must stand
+    alone; CJK signs ("元") sit between other letters ("100元起")."""
+    return symbol.isalpha() and all(ord(ch) < 0x3000 for ch in symbol)
+
+
 _SYMBOL_PATTERN = re.compile(
     "|".join(
-        (re.escape(s) if not s.isalpha() else rf"(?<![^\W\d_]){re.escape(s)}(?![^\W\d_])")
+        (re.escape(s) if not _is_word_symbol(s) else rf"(?<![^\W\d_]){re.escape(s)}(?![^\W\d_])")
         for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)
     ),
     re.IGNORECASE,
@@ -153,7 +149,7 @@ def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | 
     """(ISO code, symbol as found) of the currency a price text names, else the hint."""
     hint = currency_hint.upper() if currency_hint else None
     iso = _ISO_IN_TEXT.search(text)
-    if iso and iso.group(1) in ISO_CODES:
+    if iso and iso.group(1) in ISO_CODES and iso.group(1) not in _WORD_CODES:
         return iso.group(1), iso.group(1)
     found = _SYMBOL_PATTERN.search(text)
     if not found:
@@ -169,16 +165,75 @@ def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | 
     return DEFAULT_FOR_AMBIGUOUS.get(key), raw
 
 
-def parse_amount(text: str, currency: str | None = None) -> str | None:
-    """The first amount in ``text`` as a plain decimal string, or None."""
-    cleaned = _SPACES.sub(" ", text)
-    match = _NUMBER.search(cleaned)
+# A minus before the amount, possibly with a currency symbol on either side: "-£5", "£-5".
+_NEGATIVE = re.compile(r"^\s*(?:[^\d\s\-\u2212]{1,4}\s*)?[-\u2212]\s*(?:[^\d\s]{1,4}\s*)?\d")
+# An exponent right after digits: "1e400", "2.5E+3" (no shop writes prices so).
+_EXPONENT = re.compile(r"\d[eE][-+]?\d")
+MAX_PRICE_DIGITS = 15
+"""Digits a price's whole part may have; more is an id, a phone number or hostile input."""
+
+PRICE_REFUSALS = {
+    "price_exponent_form": "a number in exponent form (1e400) is not a price",
+    "price_absurd_magnitude": f"more than {MAX_PRICE_DIGITS} digits before the decimal mark",
+    "price_not_finite": "not a finite number (infinity or NaN)",
+}
+"""Why a price text is refused rather than read; validation drops the offer with the reason."""
+
+
+def price_refusal(value: object, currency: str | None = None) -> str | None:
+    """Why ``value`` (a price as found) is refused as a number, or None if it is readable or
+    simply holds no number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float):
+        if value != value or value in (_INF, -_INF):
+            return "price_not_finite"
+        return "price_absurd_magnitude" if abs(value) >= 10.0**MAX_PRICE_DIGITS else None
+    if isinstance(value, int):
+        digits = len(str(value).lstrip("-")) if abs(value) < 10**4000 else 4001
+        return "price_absurd_magnitude" if digits > MAX_PRICE_DIGITS else None
+    text = str(value)
+    if _EXPONENT.search(text):
+        return "price_exponent_form"
+    amount = _first_amount(text, currency)
+    if amount is not None and amount.is_finite() and amount.adjusted() >= MAX_PRICE_DIGITS:
+        return "price_absurd_magnitude"
+    return None
+
+
+_INF = float("inf")
+
+
+def is_negative_amount(text: str) -> bool:
+    """True if the first amount in ``text`` carries a minus sign ("-19.99", "€ -5", "-£5")."""
+    return bool(_NEGATIVE.match(text))
+
+
+def _first_amount(text: str, currency: str | None) -> Decimal | None:
+    match = _NUMBER.search(_SPACES.sub(" ", text))
     if not match:
         return None
     number = re.sub(r"[.,](?:-{1,2}|–|—)$", "", match.group(0)).strip()
     number = number.replace("’", "'")
     decimals = 3 if currency in THREE_DECIMAL_CURRENCIES else 2
-    return _decimal_string(_unify_separators(number, decimals))
+    try:
+        return Decimal(_unify_separators(number, decimals))
+    except InvalidOperation:
+        return None
+
+
+def parse_amount(text: str, currency: str | None = None) -> str | None:
+    """The first amount in ``text`` as a plain decimal string (no sign), or None.
+
+    None also when the amount is refused (``price_refusal``): exponent forms, absurd
+    magnitudes.
+    """
+    if price_refusal(text, currency) is not None:
+        return None
+    amount = _first_amount(text, currency)
+    if amount is None or not amount.is_finite() or amount < 0:
+        return None
+    return format(amount, "f")
 
 
 def _unify_separators(number: str, decimals: int) -> str:
@@ -202,36 +257,45 @@ def _unify_separators(number: str, decimals: int) -> str:
     return head + "." + tail
 
 
-def _decimal_string(number: str) -> str | None:
+def _decimal_string(number: str, *, signed: bool = False) -> str | None:
     try:
         value = Decimal(number)
     except InvalidOperation:
         return None
-    if not value.is_finite() or value < 0:
+    if not value.is_finite() or (value < 0 and not signed):
+        return None
+    if value.adjusted() >= MAX_PRICE_DIGITS:
         return None
     return format(value, "f")
 
 
 def normalize_price(
-    text: str | float | int | None, currency_hint: str | None = None
+    text: str | float | int | None, currency_hint: str | None = None, *, keep_sign: bool = False
 ) -> tuple[str | None, str | None]:
     """(decimal string, ISO 4217 code) for a price as written on a page or in markup.
 
     ``currency_hint`` (an ISO code, e.g. from ``priceCurrency`` or the domain) decides
     ambiguous symbols like ``kr`` and ``$`` and is returned when the text names none.
+    With ``keep_sign`` (markup and imports, where a number is a number) a negative amount
+    keeps its minus, so that validation rejects it instead of storing its opposite;
+    otherwise (visible page text, where "-20%" is a discount) it is no price. Exponent
+    forms, non-finite numbers and absurd magnitudes are never read (``price_refusal``).
     """
     hint = currency_hint.strip().upper() if currency_hint and currency_hint.strip() else None
-    if text is None or isinstance(text, bool):
+    if text is None or isinstance(text, bool) or price_refusal(text) is not None:
         return None, hint
     if isinstance(text, int | float):
-        if text != text or text < 0:  # NaN or negative
+        if text < 0 and not keep_sign:
             return None, hint
-        return _decimal_string(repr(text) if isinstance(text, float) else str(text)), hint
+        return _decimal_string(str(text), signed=keep_sign), hint
     text = str(text).strip()
     if not text:
         return None, hint
     currency, _ = detect_currency(text, hint)
-    return parse_amount(text, currency), currency
+    amount = parse_amount(text, currency)
+    if amount is not None and keep_sign and is_negative_amount(text):
+        amount = "-" + amount
+    return amount, currency
 
 
 def minor_units_to_decimal(value: str | int, exponent: int = 2) -> str | None:

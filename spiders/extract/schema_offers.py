@@ -9,7 +9,7 @@ from typing import Any
 from spiders.extract.availability import normalize_availability
 from spiders.extract.layers import JSON_LD
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
-from spiders.extract.price import normalize_price
+from spiders.extract.price import normalize_price, price_refusal
 from spiders.items import OfferItem
 
 PRODUCT_TYPES = frozenset(
@@ -27,11 +27,12 @@ _GTIN = re.compile(r"^\d{8}$|^\d{12,14}$")
 def schema_price(value: Any, currency: str | None) -> tuple[str | None, str | None]:
     """Price from markup: schema.org says ``.`` is the decimal mark, so plain numbers
     like ``"23.450"`` are read as written; other texts go through ``normalize_price``."""
-    if isinstance(value, str) and _PLAIN_DECIMAL.match(value):
+    if isinstance(value, str) and _PLAIN_DECIMAL.match(value) and price_refusal(value) is None:
         code = currency.strip().upper() if currency and currency.strip() else None
         return format(Decimal(value.strip()), "f"), code
     if isinstance(value, str | int | float):
-        return normalize_price(value, currency)
+        # Markup states numbers: "-19.99" is negative (and dropped), not 19.99.
+        return normalize_price(value, currency, keep_sign=True)
     return None, currency
 
 
@@ -66,6 +67,42 @@ def _current_price_spec(offer: Node) -> Node | None:
     return chosen[0] if chosen else None
 
 
+def _current_raw_price(source: Node, offer: Node | None, currency: str | None) -> Any:
+    """The price a customer pays from one node: of several ``price`` values the lowest
+    (markup giving list and sale price lists both); a price that the offer's price
+    specifications call a list or strikethrough price gives way to their current one."""
+    values = [
+        v for v in as_list(source.get("price")) if v is not None and not isinstance(v, dict | list)
+    ]
+    if not values:
+        low = first_value(source, "lowPrice", "highPrice")
+        return None if low is None or isinstance(low, dict | list) else low
+    numbers = [(schema_price(v, currency)[0], v) for v in values]
+    positive = [(Decimal(p), v) for p, v in numbers if p is not None and Decimal(p) > 0]
+    if not positive:
+        return values[0]
+    chosen = min(positive, key=lambda pair: pair[0])
+    if source is offer and offer is not None:
+        specs = [s for s in as_list(offer.get("priceSpecification")) if isinstance(s, dict)]
+        listed = {_spec_price(s, currency) for s in specs if _is_list_spec(s)}
+        current = [p for s in specs if not _is_list_spec(s) and (p := _spec_price(s, currency))]
+        if chosen[0] in listed and current:
+            return format(min(current), "f")
+    return chosen[1]
+
+
+def _is_list_spec(spec: Node) -> bool:
+    return bool(_NOT_CURRENT_PRICE.search(str(spec.get("priceType", ""))))
+
+
+def _spec_price(spec: Node, currency: str | None) -> Decimal | None:
+    value = first_value(spec, "price")
+    if value is None or isinstance(value, dict | list):
+        return None
+    price = schema_price(value, currency)[0]
+    return Decimal(price) if price is not None and Decimal(price) > 0 else None
+
+
 def offer_item(product: Node, offer: Node | None, url: str, currency_hint: str | None) -> OfferItem:
     """One OfferItem from a product node and one of its offers."""
     layer = str(product.get("@layer", JSON_LD.name))
@@ -89,14 +126,16 @@ def offer_item(product: Node, offer: Node | None, url: str, currency_hint: str |
 
     put("name", first_text(product, "name") or pick("name"))
     currency_raw = pick("priceCurrency", "currency")
-    raw_price = None
+    raw_price, price, currency = None, None, None
     for source in sources:
-        raw_price = first_value(source, "price", "lowPrice", "highPrice")
-        if raw_price is not None and not isinstance(raw_price, dict | list):
-            break
-        raw_price = None
-    if raw_price is not None:
+        raw_price = _current_raw_price(source, offer, currency_raw or currency_hint)
+        if raw_price is None:
+            continue
         price, currency = schema_price(raw_price, currency_raw or currency_hint)
+        if price is not None and Decimal(price) > 0:
+            break  # a price of 0 is a template's placeholder, not a price
+        raw_price, price = None, None
+    if raw_price is not None:
         put("price", price)
         item.price_raw = str(raw_price)
         put("currency", currency if currency_raw or price else None)

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 import lxml.html
 
-from spiders.extract.visible_price import ancestors
-
 _FAR_DEPTH = 40
 # Not <aside>: shops put the buy box in a sidebar as often as other products.
 _CHROME_TAGS = frozenset({"header", "footer", "nav"})
@@ -36,18 +34,47 @@ REPEATED_BLOCKS = 3
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
     """True if the element or an ancestor is hidden by attribute, inline style or class."""
-    for node in (element, *ancestors(element, _FAR_DEPTH)):
-        if node.get("hidden") is not None:
+    return any(_hides_itself(node) for node in (element, *ancestors(element, _FAR_DEPTH)))
+
+
+def ancestors(element: lxml.html.HtmlElement, depth: int) -> list[lxml.html.HtmlElement]:
+    """Up to ``depth`` ancestors, nearest first."""
+    found: list[lxml.html.HtmlElement] = []
+    parent = element.getparent()
+    while parent is not None and len(found) < depth:
+        found.append(parent)
+        parent = parent.getparent()
+    return found
+
+
+def _hides_itself(node: lxml.html.HtmlElement) -> bool:
+    if node.get("hidden") is not None:
+        return True
+    style = node.get("style")
+    if style:
+        style = style.replace(" ", "").lower()
+        if "display:none" in style or "visibility:hidden" in style:
             return True
-        style = node.get("style")
-        if style:
-            style = style.replace(" ", "").lower()
-            if "display:none" in style or "visibility:hidden" in style:
-                return True
-        classes = node.get("class")
-        if classes and not _HIDDEN_CLASSES.isdisjoint(classes.lower().split()):
-            return True
-    return False
+    classes = node.get("class")
+    return bool(classes) and not _HIDDEN_CLASSES.isdisjoint(classes.lower().split())
+
+
+def shown_text(element: lxml.html.HtmlElement) -> str:
+    """The element's text without its hidden descendants (a button's alternate-state
+    label such as a hidden "Sold out" next to the shown "Add to cart")."""
+    if not element.xpath(".//*[@hidden or @style or @class]"):
+        return element.text_content()
+    parts: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and not _hides_itself(child):
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return "".join(parts)
 
 
 def in_page_chrome(element: lxml.html.HtmlElement) -> bool:

@@ -14,7 +14,7 @@ from parsel import Selector, SelectorList
 from settings.targets import Selectors
 from spiders.extract.layers import SELECTORS
 from spiders.items import OfferItem, PageExtraction, ReviewItem
-from spiders.normalize import clean_text
+from spiders.normalize import clean_text, plain_number
 
 LAYER = SELECTORS.name
 
@@ -112,13 +112,12 @@ def _next_link(root: Selector, query: str, url: str) -> str | None:
     first = matches[0]
     href = first.get() if isinstance(first.root, str) else first.attrib.get("href")
     href = (href or "").strip()
-    return urljoin(url, href) if href else None
+    try:
+        return urljoin(url, href) if href else None
+    except ValueError:  # "http://[broken/": no usable link
+        return None
 
 
 def _number(text: str | None) -> float | None:
-    if not text:
-        return None
-    try:
-        return float(text.replace(",", ".").strip())
-    except (ValueError, SyntaxError):  # cssselect's SelectorSyntaxError is a SyntaxError
-        return None
+    # One number parser for markup and imports: sign kept, exponents and absurd sizes refused.
+    return plain_number(text)

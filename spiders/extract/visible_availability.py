@@ -1,6 +1,7 @@
 """Availability the page shows for its main product: stock texts and the buy button.
 
-Read where markup says nothing, and to check what markup says against the buy box.
+Read only where markup says nothing (markup is not overruled by buttons: saved pages
+show them disabled or enabled by scripts and size choices, not by stock).
 A stock text counts only outside the page's chrome and outside lists that repeat it
 (other sellers' offers, variant tables, product cards). The main buy button is the
 add-to-cart control nearest the product heading that is not one of several cards'
@@ -15,8 +16,8 @@ from collections import Counter
 
 import lxml.html
 
-from spiders.extract.availability import availability_in_text, normalize_availability
-from spiders.extract.scope import REPEATED_BLOCKS, main_area, repeated_block
+from spiders.extract.availability import normalize_availability
+from spiders.extract.scope import REPEATED_BLOCKS, main_area, repeated_block, shown_text
 from spiders.extract.visible_price import (
     ancestors,
     document_position,
@@ -34,13 +35,13 @@ _MAX_STOCK_TEXT = 120
 # "In stock" must be the gist of a short text; a negative phrase counts in a longer one.
 _SHORT_STOCK_TEXT = 40
 
-_CART_LABEL = re.compile(
-    r"add to (?:your )?(?:cart|basket|bag|trolley)|buy (?:it )?now|ajouter au panier"
-    r"|dodaj do koszyka|kup teraz|legg i (?:handle)?kurv|in den (?:warenkorb|einkaufswagen)"
-    r"|jetzt kaufen|aggiungi al carrello|acquista ora|a[ñn]adir (?:al carrito|a la cesta)"
-    r"|comprar ahora|in (?:de )?winkel(?:wagen|mand)|toevoegen aan (?:de )?winkel"
-    r"|l[äa]gg i varukorg|l[æa]e?g i (?:indkøbs)?kurv|do ko[šs][íi]k[au]"
-    r"|adicionar ao (?:carrinho|cesto)|ad[ăa]ug[ăa] [îi]n co[șs]",
+# A short control label naming the cart, in many languages (written from general knowledge
+# of shop vocabulary, not from any page): "Add to cart", "In den Warenkorb", "加入购物车".
+_CART_WORD = re.compile(
+    r"\b(?:cart|basket|bag|trolley|panier|warenkorb|einkaufswagen|winkel(?:wagen|mand)|carrito"
+    r"|cesta|carrinho|cesto|carrello|koszyk|ko[šs][íi]k|kos[áa]r|co[șşs]|ko[šs]aric|varukorg"
+    r"|handlekurv|indk[øo]bskurv|kurv|ostoskori|ostukorv|groz|krepšel|sepet|καλάθι|корзин"
+    r"|кошик|количк)|购物车|購物車|カート|장바구니|gi[ỏo] h[àa]ng|keranjang|ตะกร้า|سلة|עגלה|סל",
     re.I,
 )
 # A label that is only a buying verb ("Buy", "Kaufen", "Comprar").
@@ -55,7 +56,7 @@ _CART_NAME = re.compile(
 _CART_FORM_NAMES = frozenset({"add", "add-to-cart", "addtocart", "add_to_cart"})
 _NAME_ATTRS = ("id", "class", "name", "data-test", "data-testid", "data-cy", "data-action",
                "data-button-action", "aria-label")  # fmt: skip
-_DISABLED_CONTROLS = (
+_CONTROLS = (
     "//button[@disabled or @aria-disabled='true' or contains(@class, 'disabled')]"
     " | //input[@disabled or @aria-disabled='true' or contains(@class, 'disabled')]"
     " | //a[@aria-disabled='true' or contains(@class, 'disabled')]"
@@ -72,7 +73,6 @@ _DISABLED_CLASSES = frozenset({"disabled", "is-disabled", "btn-disabled", "butto
 # Size/colour pickers: a disabled button may only wait for a choice.
 _CHOICE_NAMES = re.compile(r"(?:^|[\s_-])(?:size|swatch|variant|variation|colou?r)", re.I)
 _QUANTITY_NAMES = re.compile(r"qty|quantit|amount|menge|anzahl|antall|ilosc|cantidad|aantal", re.I)
-_SHOWN_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
 # The buy box: the largest ancestor of the button with at most this much text.
 _BUY_BOX_CHARS = 2000
 _BUY_BOX_DEPTH = 12
@@ -109,7 +109,7 @@ def _is_stock_line(element: lxml.html.HtmlElement) -> bool:
 
 def button_label(element: lxml.html.HtmlElement) -> str:
     """What a control says: an input's value, else its text, else its aria-label or title."""
-    label = element.get("value") if element.tag == "input" else element.text_content()
+    label = element.get("value") if element.tag == "input" else shown_text(element)
     label = " ".join((label or "").split()) or element.get("aria-label") or element.get("title")
     parent = element.getparent()
     if not label and element.tag == "input" and parent is not None:
@@ -121,7 +121,7 @@ def is_cart_control(element: lxml.html.HtmlElement) -> bool:
     """True for add-to-cart / buy buttons, by their label or their names."""
     label = button_label(element)
     short = bool(label) and len(label) <= _MAX_LABEL
-    if short and (_CART_LABEL.search(label) or _CART_VERB.fullmatch(label.strip(" !."))):
+    if short and (_CART_WORD.search(label) or _CART_VERB.fullmatch(label.strip(" !."))):
         return True
     if (element.get("name") or "").lower() in _CART_FORM_NAMES:
         return True
@@ -205,28 +205,3 @@ def buy_button_availability(
 def visible_availability(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
     """(availability, raw text) from a stock text about the main product, else its buy button."""
     return stock_text_availability(root) or buy_button_availability(product_buy_buttons(root))
-
-
-def markup_availability_overruling(
-    root: lxml.html.HtmlElement, markup: str
-) -> tuple[str, str] | None:
-    """(availability, raw text) to use instead of the markup's, or None.
-
-    Markup is sometimes a template's default or the first variant's state. It is overruled
-    only by the main buy button: disabled (nothing to choose first) against "InStock";
-    enabled, with no out-of-stock word in its buy box, against "OutOfStock".
-    """
-    if markup in ("InStock", "LimitedAvailability"):
-        if not any(is_cart_control(c) for c in root.xpath(_DISABLED_CONTROLS)):
-            return None  # cheap gate: few pages have a disabled cart control
-        found = buy_button_availability(product_buy_buttons(root))
-        return found if found is not None and found[0] == "OutOfStock" else None
-    if markup == "OutOfStock":
-        buttons = product_buy_buttons(root)
-        found = buy_button_availability(buttons)
-        if found is None or found[0] != "InStock":
-            return None
-        box_text = " ".join(buy_box(buttons[0]).xpath(_SHOWN_TEXT))
-        box_says = availability_in_text(box_text)
-        return found if box_says in (None, "InStock") else None
-    return None

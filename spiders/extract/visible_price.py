@@ -8,6 +8,8 @@ falls for struck-through, old, unit, instalment prices and for other products' b
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,22 +17,54 @@ from decimal import Decimal
 import lxml.html
 
 from spiders.extract.price import detect_currency, normalize_price
+from spiders.extract.scope import ancestors, is_hidden
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
 # Elements with a digit in their own text (their text or a child's tail).
 _DIGIT_ELEMENTS = "//body//*[text()[translate(., '0123456789', '') != .]]"
 
 PRICE_NAME = re.compile(r"price|prix|preis|prezzo|cena|pris|precio|preco|cost", re.I)
-NOT_CURRENT_NAME = re.compile(
-    r"old|was|strike|regular|list|rrp|uvp|before|compare|crossed|original|saving|save|discount"
-    r"|instal|monthly|month|per-?unit|unit-?price|base-?price|shipping|delivery|deposit"
-    r"|range|min|max|filter|total|coupon|points|reward|retail|msrp|strk|lt-",
-    re.I,
-)
+# Whole words of class/id names (split at separators and camelCase humps), so that "gold",
+# "wash", "orange" or "admin" say nothing; no bare "list", "range", "min" or "max": those
+# name product lists, price filters and layout widths as often as old prices.
+_NOT_CURRENT_WORDS = frozenset(
+    {"old", "was", "strike", "strikethrough", "striked", "struck", "regular", "rrp", "uvp",
+     "before", "crossed", "original", "saving", "savings", "save", "discount", "instalment",
+     "installment", "installments", "instalments", "monthly", "month", "unit", "unitprice",
+     "baseprice", "shipping", "delivery", "deposit", "total", "coupon", "points", "reward",
+     "retail", "msrp", "listprice", "oldprice", "wasprice", "compare", "compareat"}
+)  # fmt: skip
+_NOT_CURRENT_PAIRS = frozenset({("list", "price"), ("base", "price"), ("per", "unit")})
+_CURRENT_WORDS = frozenset({"sale", "special", "current", "final", "actual", "now", "offer", "our"})
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def name_words(names: str) -> list[str]:
+    """Lower-case words of class, id and itemprop names ("oldPrice" -> old, price)."""
+    return [word.lower() for word in _NAME_WORD.findall(names)]
+
+
+@functools.lru_cache(maxsize=4096)  # pages repeat a few class strings many times
+def names_say_not_current(names: str) -> bool:
+    """True if the names call a price old, list, unit, instalment or shipping."""
+    words = name_words(names)
+    if not _NOT_CURRENT_WORDS.isdisjoint(words):
+        return True
+    return any(
+        not _NOT_CURRENT_PAIRS.isdisjoint(itertools.pairwise(name_words(name)))
+        for name in names.split()
+    )  # "list-price" is one name; "product-list price" are two
+
+
+@functools.lru_cache(maxsize=4096)
+def names_say_current(names: str) -> bool:
+    return not _CURRENT_WORDS.isdisjoint(name_words(names))
+
+
 # Words next to an amount that say it is not what the customer pays now.
 _NOT_CURRENT_TEXT = re.compile(
-    r"\b(?:was|statt|avant|before|rrp|uvp|msrp|list price|regular price|starting (?:bid|price)"
-    r"|opening bid|estimate|prima era|zamiast|tidligere|förr|før)\b",
+    r"\b(?:was|statt|avant|before|rrp|uvp|msrp|list price|regular price|starting price"
+    r"|prima era|zamiast|tidligere|förr|før)\b",
     re.I,
 )
 _ELSEWHERE = re.compile(
@@ -38,7 +72,6 @@ _ELSEWHERE = re.compile(
     r"|footer|header|navbar|menu|breadcrumb|sidebar|mini-?cart|sponsored|compare|history|reviews?",
     re.I,
 )
-_CURRENT_NAME = re.compile(r"new|sale|special|current|final|actual|now|offer|our-?price|buy", re.I)
 _STRUCK_TAGS = frozenset({"del", "s", "strike"})
 _STRUCK_STYLE = "line-through"
 _UNIT_TEXT = re.compile(r"/\s*(?:kg|g|l|ml|m|m2|m²|st|stk|pc|pcs|unit|100\s?g|1\s?kg)\b|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
@@ -61,6 +94,8 @@ class PriceCandidate:
     """Struck through, old-price named or labelled ("was", "statt"): not the current price."""
     signature: str
     """Tags and classes of the element and its nearest ancestors: equal in repeated cards."""
+    element: lxml.html.HtmlElement | None = None
+    """Where the price is shown."""
 
 
 def names_of(element: lxml.html.HtmlElement) -> str:
@@ -72,16 +107,6 @@ def own_text(element: lxml.html.HtmlElement) -> str:
     """Text directly inside the element (its children's tails too, not their text)."""
     parts = [element.text or "", *(child.tail or "" for child in element)]
     return " ".join(" ".join(parts).split())
-
-
-def ancestors(element: lxml.html.HtmlElement, depth: int) -> list[lxml.html.HtmlElement]:
-    """Up to ``depth`` ancestors, nearest first."""
-    found: list[lxml.html.HtmlElement] = []
-    parent = element.getparent()
-    while parent is not None and len(found) < depth:
-        found.append(parent)
-        parent = parent.getparent()
-    return found
 
 
 def document_position(element: lxml.html.HtmlElement) -> int:
@@ -149,9 +174,9 @@ def _layout_score(element: lxml.html.HtmlElement, text: str) -> tuple[float, boo
         score += 3
     elif PRICE_NAME.search(near_names):
         score += 2
-    own_old = bool(NOT_CURRENT_NAME.search(own_names))
-    own_current = bool(_CURRENT_NAME.search(own_names))
-    near_old = bool(NOT_CURRENT_NAME.search(near_names))
+    own_old = names_say_not_current(own_names)
+    own_current = names_say_current(own_names)
+    near_old = names_say_not_current(near_names)
     if own_old or near_old:
         score -= 4
     elif own_current:
@@ -210,7 +235,7 @@ def price_candidates(
         if text is None or any(a.tag in _SKIP_TAGS for a in ancestors(element, _FAR_DEPTH)):
             continue
         price, currency = normalize_price(text, currency_hint)
-        if price is None or float(price) <= 0:
+        if price is None or float(price) <= 0 or is_hidden(element):
             continue
         found.append((element, text, price, currency))
     if not found:
@@ -223,7 +248,9 @@ def price_candidates(
         if score >= MIN_PRICE_SCORE:
             order = document_position(element)
             score -= _distance_penalty(root, order, heading)
-        candidates.append(PriceCandidate(score, order, text, price, currency, old, signature))
+        candidates.append(
+            PriceCandidate(score, order, text, price, currency, old, signature, element)
+        )
     return candidates
 
 

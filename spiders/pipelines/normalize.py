@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from spiders.extract.availability import normalize_availability
-from spiders.extract.price import normalize_price
+from spiders.extract.price import normalize_price, price_refusal
 from spiders.items import OfferItem, ReviewItem
-from spiders.normalize import clean_text, normalize_rating, parse_rating, parse_review_date
+from spiders.normalize import (
+    clean_text,
+    markup_to_text,
+    normalize_rating,
+    parse_rating,
+    parse_review_date,
+)
 
 DEFAULT_BEST_RATING = 5.0
-
-
-# A minus before the amount, possibly with a currency symbol on either side: "-£5", "£-5".
-_NEGATIVE = re.compile(r"^\s*(?:[^\d\s\-\u2212]{1,4}\s*)?[-\u2212]\s*(?:[^\d\s]{1,4}\s*)?\d")
 
 
 def normalize_offer(offer: OfferItem) -> OfferItem:
     """Normalise an offer in place (never overwriting values extraction already set)."""
     offer.name = clean_text(offer.name)
+    # The sign is kept so that validation rejects a negative price instead of storing its
+    # opposite; a refused number (exponent form, absurd magnitude) is dropped with its reason.
     if offer.price is None and offer.price_raw:
-        offer.price, currency = normalize_price(
-            offer.price_raw, offer.currency_raw or offer.currency
-        )
+        hint = offer.currency_raw or offer.currency
+        offer.price, currency = normalize_price(offer.price_raw, hint, keep_sign=True)
         offer.currency = offer.currency or currency
-        if offer.price and _NEGATIVE.match(offer.price_raw):
-            # Keep the sign so that validation rejects the offer instead of storing a wrong price.
-            offer.price = "-" + offer.price.lstrip("-")
+        if offer.price is None:
+            offer.price_problem = offer.price_problem or price_refusal(offer.price_raw)
     elif offer.price is not None:
-        offer.price, currency = normalize_price(offer.price, offer.currency or offer.currency_raw)
+        offer.price, currency = normalize_price(
+            offer.price, offer.currency or offer.currency_raw, keep_sign=True
+        )
         offer.currency = offer.currency or currency
     if offer.currency:
         offer.currency = offer.currency.strip().upper()
@@ -44,8 +47,8 @@ def normalize_offer(offer: OfferItem) -> OfferItem:
 
 def normalize_review(review: ReviewItem, language_hint: str | None = None) -> ReviewItem:
     """Normalise a review in place: text, rating on its scale and 0..1, publication date."""
-    review.text = clean_text(review.text)
-    review.title = clean_text(review.title)
+    review.text = clean_text(markup_to_text(review.text))
+    review.title = clean_text(markup_to_text(review.title))
     review.region = clean_text(review.region)
     if review.rating is None and review.rating_raw is not None:
         review.rating, best = parse_rating(review.rating_raw, review.best_rating)

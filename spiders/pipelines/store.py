@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -20,11 +21,15 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, DeferredList
+from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from spiders.extract.layers import LAYERS, STRUCTURED_LAYER_NAMES, layer_coverage_key
+from spiders.fetch_problems import PROBLEM_PREFIX
 from spiders.items import OfferItem, ReviewItem
+from spiders.keys import product_key
+from spiders.memory_guard import PEAK_STAT
 from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
     BatchResult,
@@ -35,7 +40,7 @@ from spiders.pipelines.store_worker import (
     write_with,
 )
 from spiders.pipelines.validate import STAT_PREFIX
-from storage.writer import CollectWriter, RunFigures
+from storage.writer import CollectError, CollectWriter, RunFigures
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +59,7 @@ class _SharedWorker:
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=init_worker,
+                initargs=(os.getpid(),),
             )
         cls.users += 1
         return cls.executor
@@ -72,6 +78,10 @@ REVIEW_FIELDS = ("text", "rating", "published", "title", "author_hash", "languag
 OFFER_FIELDS = ("price", "currency", "availability", "sku", "name")
 
 
+STORED_COUNTS = ("reviews_seen", "reviews_new", "offers_seen", "offers_changed")
+"""The run's counts, as the crawl run stores them, mirrored into Scrapy's stats."""
+
+
 class StorePipeline:
     """See the module docstring."""
 
@@ -84,10 +94,17 @@ class StorePipeline:
         self.hint: str | None = None
         self.coverage: dict[str, int] = {}
         self.counts = {"review": 0, "offer": 0}
+        self.reviews_declared: dict[str, int] = {}
         self.use_process = crawler.settings.getbool("RIVALSCOPE_STORE_PROCESS", True)
         self.executor: ProcessPoolExecutor | None = None
         self.spec: WriterSpec | None = None
         self.pending: set[Deferred[Any]] = set()
+        self.worker_used = False
+        self.checkpoint_s = crawler.settings.getfloat("RIVALSCOPE_CHECKPOINT_S", 5.0)
+        self.checkpoints: LoopingCall | None = None
+        self.checkpointing: Deferred[Any] | None = None
+        self.refused: str | None = None
+        """Why the run could not start (another crawl of the source is running)."""
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -108,8 +125,18 @@ class StorePipeline:
         )
         spider.incremental_allowed = self.writer.last_run_complete()
         spider.known_review_keys = self.writer.known_review_keys
-        run_id = self.writer.start_run()
+        try:
+            run_id = self.writer.start_run()
+        except CollectError as exc:  # another crawl of the source is running
+            # The spider then starts no request and ends at once; nothing is recorded.
+            self.refused = spider.refused = str(exc)
+            spider.logger.error("%s", exc)
+            self.writer = None
+            return
         spider.crawl_run_id = run_id
+        if self.checkpoint_s > 0:
+            self.checkpoints = LoopingCall(self.checkpoint)
+            self.checkpoints.start(self.checkpoint_s, now=False)
         if self.use_process:
             self.spec = WriterSpec(
                 db_url=self.crawler.settings.get("RIVALSCOPE_DATABASE_URL")
@@ -131,6 +158,10 @@ class StorePipeline:
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, OfferItem):
+            if item.reviews_declared is not None:
+                key = product_key(gtin=item.gtin, sku=item.sku, name=item.name)
+                if key is not None:
+                    self.reviews_declared[key] = item.reviews_declared
             self.offers.append(item)
             self._cover("offer", item, OFFER_FIELDS)
         elif isinstance(item, ReviewItem):
@@ -170,6 +201,7 @@ class StorePipeline:
             self._count(write_with(self.writer, offers, reviews, self.hint))
             return None
         future = self.executor.submit(write_batch, self.spec, offers, reviews, self.hint)
+        self.worker_used = True
         written: Deferred[Any] = deferToThread(future.result)
         written.addCallbacks(self._count, self._failed)
         self.pending.add(written)
@@ -183,6 +215,10 @@ class StorePipeline:
             self.writer.reviews_new += result.reviews_new
             self.writer.offers_seen += result.offers_seen
             self.writer.offers_changed += result.offers_changed
+        stats = self.crawler.stats
+        if stats is not None:  # what the progress line shows (spiders/progress.py)
+            for name in STORED_COUNTS:
+                stats.set_value(f"rivalscope/{name}", getattr(self.writer, name))
 
     def _failed(self, failure: Failure) -> None:
         # The batch is lost for this run only: its reviews are not known, so the next
@@ -195,11 +231,31 @@ class StorePipeline:
             samples.append(f"storing a batch failed: {failure.getErrorMessage()}"[:300])
         logger.error("storing a batch failed: %s", failure.getTraceback())
 
+    def checkpoint(self) -> None:
+        """Store the figures so far (in a thread: the reactor keeps crawling)."""
+        if self.writer is None or self.checkpointing is not None:
+            return
+        stats = self.crawler.stats
+        assert stats is not None
+        figures = run_figures(stats, getattr(self.crawler.spider, "error_samples", []))
+        self.checkpointing = deferToThread(self.writer.checkpoint, figures)
+        self.checkpointing.addErrback(
+            lambda failure: logger.warning("checkpoint failed: %s", failure.getErrorMessage())
+        )
+        self.checkpointing.addBoth(self._checkpointed)
+
+    def _checkpointed(self, result: Any) -> None:
+        self.checkpointing = None
+
     def _settled(self, result: Any, written: Deferred[Any]) -> Any:
         self.pending.discard(written)
         return result
 
     async def close_spider(self) -> None:
+        if self.checkpoints is not None and self.checkpoints.running:
+            self.checkpoints.stop()
+        if self.checkpointing is not None:
+            await maybe_deferred_to_future(self.checkpointing)
         self.flush()
         if self.pending:
             await maybe_deferred_to_future(DeferredList(list(self.pending)))
@@ -217,8 +273,10 @@ class StorePipeline:
         }
         for kind, total in self.counts.items():
             figures.field_coverage[f"{kind}.count"] = float(total)
+        figures.reviews_declared = self.reviews_declared
         if self.executor is not None and self.spec is not None:
-            self.executor.submit(forget_run, self.spec.run_id).result()
+            if self.worker_used:  # else the worker never started: no need to start it now
+                self.executor.submit(forget_run, self.spec.run_id).result()
             self.executor = None
             _SharedWorker.release()
         if reason in _NORMAL_ENDS:
@@ -238,6 +296,12 @@ def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
         for key, v in values.items()
         if key.startswith(STAT_PREFIX)
     }
+    problems = {
+        key.removeprefix(PROBLEM_PREFIX): int(v)
+        for key, v in values.items()
+        if key.startswith(PROBLEM_PREFIX)
+    }
+    peak = values.get(PEAK_STAT)
     status_counts = {
         key.rsplit("/", 1)[1]: int(v)
         for key, v in values.items()
@@ -255,4 +319,6 @@ def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
         incremental=bool(values.get("rivalscope/incremental_stops", 0)),
         page_warnings=int(values.get("rivalscope/pages_with_warnings", 0)),
         robots_blocked=int(values.get("robotstxt/forbidden", 0)),
+        fetch_problems=problems,
+        peak_memory_mb=int(peak) if peak else None,
     )

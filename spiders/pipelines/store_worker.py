@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from compare.language import detect_language
 from spiders.items import OfferItem, ReviewItem
+from spiders.parent_watch import die_with_parent, ignore_interrupts
 from spiders.pipelines.language import assign_languages
 from storage.db import open_database
 from storage.writer import CollectWriter
@@ -42,8 +43,11 @@ class BatchResult:
     offers_changed: int
 
 
-def init_worker() -> None:
-    """Process initializer: load the language models while the crawl starts."""
+def init_worker(parent: int) -> None:
+    """Process initializer: die with the crawl, leave Ctrl-C to it, and load the language
+    models while the crawl starts."""
+    die_with_parent(parent)
+    ignore_interrupts()
     detect_language("load the language models now, while the crawl starts")
 
 

@@ -22,6 +22,8 @@ def offer_problem(offer: OfferItem) -> str | None:
     """Why an offer cannot be stored, or None."""
     if not (offer.name or offer.sku or offer.gtin):
         return "offer_without_name_or_id"
+    if offer.price_problem is not None:
+        return offer.price_problem
     if offer.price is not None:
         try:
             price = Decimal(offer.price)

@@ -212,10 +212,13 @@ class Scheduler:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
             outcomes = list(pool.map(self.crawl, due))
         ran = [o for o in outcomes if o.status not in ("refused", "interrupted")]
-        if ran and not self.stopping.is_set():
+        if self.stopping.is_set():
+            log.info("analysis, report and alerts skipped: the scheduler is stopping")
+        elif not ran:
+            log.info("analysis, report and alerts skipped: no crawl ran (refused or interrupted)")
+        else:
             done = run_followups(self.engine, self.targets, self.targets_path.parent)
-            if done:
-                log.info("after the crawls: %s", "; ".join(done))
+            log.info("after the crawls: %s", "; ".join(done) or "nothing done")
         return outcomes
 
     def serve(self) -> None:

@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from compare.analysis.errors import AnalysisInputError
+from compare.analysis.sentiment.adapted import AdaptedClassifier
+from compare.analysis.sentiment.base_models import base_name
 from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 6
+FORMAT = 7
 """Bumped when the classifiers' features change (3: lexicon features; 4: word and character
 blocks normalised separately; 5: character 3-5-grams, negation scope of three words; 6: our
-own logistic regression and idf arrays instead of pickled scikit-learn objects);
+own logistic regression and idf arrays instead of pickled scikit-learn objects; 7: languages
+with a shipped base model get a correction of it (``adapted``), no model of their own);
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 
@@ -32,7 +35,7 @@ _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 class ModelBundle:
     """Classifiers by language plus a description of what they were trained on."""
 
-    classifiers: dict[str, SentimentClassifier]
+    classifiers: dict[str, SentimentClassifier | AdaptedClassifier]
     training_data: str
     """Human description of the labelled data, e.g. 'database ratings: >=0.75 positive ...'."""
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
@@ -43,11 +46,20 @@ class ModelBundle:
     pooled_languages: dict[str, int] = field(default_factory=dict)
     """Language -> examples of it in the pooled model (it scores only these languages)."""
 
+    guard: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Language -> the base model's and the correction's held-out accuracy on the ratings
+    (also for corrections the guard refused: the base model scores those languages)."""
+
     def model_id(self, language: str) -> str:
+        if isinstance(self.classifiers.get(language), AdaptedClassifier):
+            return f"adapted:{language}@{self.name}"
         return f"classifier:{language}@{self.name}"
 
-    def classifier_for(self, language: str | None) -> tuple[SentimentClassifier, str] | None:
-        """The language's own classifier, else the pooled one if trained with the language."""
+    def classifier_for(
+        self, language: str | None
+    ) -> tuple[SentimentClassifier | AdaptedClassifier, str] | None:
+        """The language's own classifier (or correction of its base model), else the pooled
+        one if trained with the language."""
         if language is None:
             return None
         own = self.classifiers.get(language)
@@ -61,10 +73,12 @@ class ModelBundle:
     def describe(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
+            "base": base_name(),
             "created_at": self.created_at,
             "training_data": self.training_data,
             "examples": self.examples,
             "pooled_languages": self.pooled_languages,
+            "guard": self.guard,
             "languages": {
                 lang: {
                     "label_counts": clf.label_counts,
@@ -100,11 +114,11 @@ def load_bundle(folder: Path) -> ModelBundle:
         )
     try:
         meta = json.loads(meta_path.read_text("utf-8"))
-        classifiers: dict[str, SentimentClassifier] = {}
+        classifiers: dict[str, SentimentClassifier | AdaptedClassifier] = {}
         for language in meta["languages"]:
             with (folder / f"{language}.pkl").open("rb") as handle:
                 classifier = pickle.load(handle)
-            if not isinstance(classifier, SentimentClassifier):
+            if not isinstance(classifier, SentimentClassifier | AdaptedClassifier):
                 raise TypeError(f"{language}.pkl is not a sentiment classifier")
             classifiers[language] = classifier
     except (OSError, KeyError, TypeError, ValueError, pickle.UnpicklingError) as exc:
@@ -116,6 +130,7 @@ def load_bundle(folder: Path) -> ModelBundle:
         name=folder.name,
         examples={str(k): int(v) for k, v in meta.get("examples", {}).items()},
         pooled_languages={str(k): int(v) for k, v in meta.get("pooled_languages", {}).items()},
+        guard=dict(meta.get("guard", {})),
     )
 
 
@@ -135,11 +150,24 @@ def versions(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: int(p.name[1:]))
 
 
+def bundle_is_current(folder: Path) -> bool:
+    """Written in this format, on top of the base models this rivalscope ships (a correction
+    of another base model would correct the wrong scores)."""
+    try:
+        meta = json.loads((folder / META_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(meta, dict) and meta.get("format") == FORMAT and meta.get("base") == base_name()
+    )
+
+
 def latest_bundle(root: Path) -> ModelBundle | None:
     """The newest version under ``root``, or None if none was trained yet or the newest is
-    of an older format (``analyze`` retrains it; until then the fallbacks score)."""
+    of an older format or base (``analyze`` retrains it; until then the base models and
+    fallbacks score)."""
     found = versions(root)
-    if not found or bundle_format(found[-1]) != FORMAT:
+    if not found or not bundle_is_current(found[-1]):
         return None
     return load_bundle(found[-1])
 

@@ -76,17 +76,25 @@ def fit_logistic(
     *,
     tol: float = 1e-3,
     sample_weight: np.ndarray | None = None,
+    offset: np.ndarray | None = None,
 ) -> LinearModel:
-    """Fit on rows and their labels (at least two distinct); see the module docstring."""
+    """Fit on rows and their labels (at least two distinct); see the module docstring.
+
+    ``offset`` (two classes only): a fixed score per row added to ``w.x + b``, e.g. another
+    model's decision; the fit then learns a correction to it, pulled towards none by the
+    regularisation."""
     target = np.asarray(labels).astype(str)
     classes = tuple(str(x) for x in np.unique(target))
     if len(classes) < 2:
         raise ValueError(f"need at least two classes, got {classes}")
+    if offset is not None and len(classes) != 2:
+        raise ValueError("an offset needs two classes")
     weights = np.ones(len(target)) if sample_weight is None else np.asarray(sample_weight)
     matrix = sp.csr_matrix(features, dtype=np.float64)
     if len(classes) == 2:
         sign = np.where(target == classes[1], 1.0, -1.0)
-        coef, bias = _newton_binary(matrix, sign, c * weights, tol)
+        fixed = np.zeros(len(target)) if offset is None else np.asarray(offset, dtype=float)
+        coef, bias = _newton_binary(matrix, sign, c * weights, tol, fixed)
         return LinearModel(classes, coef[None, :], np.array([bias]))
     coef_k, bias_k = _lbfgs_multinomial(matrix, target, classes, c * weights, tol)
     return LinearModel(classes, coef_k, bias_k)
@@ -104,16 +112,16 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _newton_binary(
-    x: sp.csr_matrix, y: np.ndarray, cw: np.ndarray, tol: float
+    x: sp.csr_matrix, y: np.ndarray, cw: np.ndarray, tol: float, offset: np.ndarray
 ) -> tuple[np.ndarray, float]:
-    """Minimise ``0.5 |w|^2 + sum_i cw_i log(1 + exp(-y_i (w.x_i + b)))`` with b regularised
-    like a weight (a column of ones)."""
+    """Minimise ``0.5 |w|^2 + sum_i cw_i log(1 + exp(-y_i (w.x_i + b + offset_i)))`` with b
+    regularised like a weight (a column of ones)."""
     x = sp.hstack([x, np.ones((x.shape[0], 1))], format="csr")
     xt = x.T.tocsr()
     w = np.zeros(x.shape[1])
 
     def objective(weights: np.ndarray) -> tuple[float, np.ndarray]:
-        margin = y * (x @ weights)
+        margin = y * (x @ weights + offset)
         return float(0.5 * weights @ weights + cw @ np.logaddexp(0.0, -margin)), margin
 
     value, margin = objective(w)

@@ -1,9 +1,13 @@
-"""Scores texts with the best available method per language: model, lexicon, or unknown."""
+"""Scores texts with the best available method per language: the database's model (its own
+classifier or correction of the base model, or the pooled one), the shipped base model, a
+lexicon, or unknown."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from compare.analysis.sentiment.adapted import AdaptedClassifier
+from compare.analysis.sentiment.base_models import base_model_id, load_base
 from compare.analysis.sentiment.bundle import ModelBundle
 from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.labels import UNKNOWN
@@ -17,13 +21,15 @@ UNKNOWN_SCORE: Score = (0.0, UNKNOWN, 0.0)
 
 @dataclass
 class SentimentScorer:
-    """Per language: its own classifier, else the pooled one, else the lexicon, else unknown."""
+    """Per language: the bundle's classifier (own, correction, pooled), else the shipped base
+    model, else the lexicon, else unknown."""
 
     bundle: ModelBundle | None = None
 
     def method(self, language: str | None) -> str:
-        """Id of what scores this language: ``classifier:xx@vNNNN``, ``pooled:xx@vNNNN``,
-        ``lexicon-vader-en+pattern-en``, ``textblob-fr``, ``lexicon-afinn-da`` or ``none``."""
+        """Id of what scores this language: ``classifier:xx@vNNNN``, ``adapted:xx@vNNNN``,
+        ``pooled:xx@vNNNN``, ``base:xx@NAME``, ``lexicon-vader-en+pattern-en``,
+        ``textblob-fr``, ``lexicon-afinn-da`` or ``none``."""
         if language is None:
             return NO_METHOD
         found = self.classifier_for(language)
@@ -31,9 +37,16 @@ class SentimentScorer:
             return found[1]
         return lexicon_name(language) or NO_METHOD
 
-    def classifier_for(self, language: str | None) -> tuple[SentimentClassifier, str] | None:
-        """The trained classifier for the language (own or pooled) and its id, if any."""
-        return self.bundle.classifier_for(language) if self.bundle is not None else None
+    def classifier_for(
+        self, language: str | None
+    ) -> tuple[SentimentClassifier | AdaptedClassifier, str] | None:
+        """The trained classifier for the language (the bundle's, else the base model) and
+        its id, if any."""
+        found = self.bundle.classifier_for(language) if self.bundle is not None else None
+        if found is not None or language is None:
+            return found
+        base = load_base(language)
+        return (base, base_model_id(language)) if base is not None else None
 
     def score(self, texts: list[str], language: str | None) -> list[Score]:
         """One score per text; 'unknown' with confidence 0 where nothing can score it."""

@@ -1,0 +1,100 @@
+"""Peak memory, time and recorded reasons of ``rivalscope crawl`` per hostile case.
+
+Serves ``tests/hostile_server.py`` on 127.0.0.1 and crawls each case as the only start URL
+(one ``rivalscope crawl`` process per case), then the index page that links to every case
+at once (four gzip bombs in parallel among them). For each crawl prints the largest
+resident memory of any of its processes (crawl, store worker, resource tracker), the
+crawl process's own peak (``crawl_run.peak_memory_mb``), wall time, exit status and
+``crawl_run.fetch_problems``.
+
+    python benchmarks/hostile.py [--case /bomb/1 ...]
+
+Ends with: ``cases=N worst_peak_rss_mb=M all_recorded=yes|no``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.hostile_server import CASES, HostileServer, hostile_targets  # noqa: E402
+
+_PEAK_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
+def crawl_case(base_url: str, path: str, work: Path) -> dict[str, object]:
+    targets = work / "targets.toml"
+    targets.write_text(hostile_targets(base_url, path), encoding="utf-8")
+    db = work / "hostile.db"
+    db.unlink(missing_ok=True)
+    started = time.monotonic()
+    done = subprocess.run(
+        [
+            *(sys.executable, "-c", _PEAK_WRAPPER, sys.executable, "-m", "rivalscope", "crawl"),
+            *("--targets", str(targets), "--db", f"sqlite:///{db}", "--log-level", "ERROR"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT status, pages, http_errors, peak_memory_mb, fetch_problems FROM crawl_run"
+        ).fetchone()
+    return {
+        "case": path,
+        "exit": done.returncode,
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": int(done.stdout.strip() or 0),
+        "crawl_peak_mb": row[3],
+        "status": row[0],
+        "pages": row[1],
+        "http_errors": row[2],
+        "problems": json.loads(row[4] or "{}"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--case", action="append", help="only these paths (default: all + /)")
+    args = parser.parse_args()
+    paths = args.case or [*CASES, "/"]
+    results = []
+    with HostileServer(slow_seconds=5) as server, tempfile.TemporaryDirectory() as tmp:
+        for path in paths:
+            result = crawl_case(server.base_url, path, Path(tmp))
+            results.append(result)
+            print(
+                f"{path[:24]:<24} exit={result['exit']} {result['seconds']:>5} s "
+                f"peak_rss_mb={result['peak_rss_mb']:<4} crawl_peak_mb={result['crawl_peak_mb']} "
+                f"pages={result['pages']} problems={result['problems']}",
+                flush=True,
+            )
+    recorded = all(
+        not CASES.get(r["case"]) or CASES[str(r["case"])] in r["problems"]  # type: ignore[operator]
+        for r in results
+    )
+    worst = max(int(r["peak_rss_mb"]) for r in results)  # type: ignore[call-overload]
+    print(
+        f"cases={len(results)} worst_peak_rss_mb={worst} all_recorded={'yes' if recorded else 'no'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""Learning curve: how accuracy grows from the base model with 0, 50, 200, 1000 user ratings.
+
+Usage: python benchmarks/sentiment_curve.py DATA_DIR [--seeds 3] [--langs en,no,pl,fr]
+       python benchmarks/sentiment_curve.py DATA_DIR --choose-c [--langs ...]
+
+Per language, the train split is cut in two halves by source document where known (a
+document's sentences stay on one side): a base model is trained on one half, and "ratings"
+are drawn (seeded) from the other half. Each row is then evaluated on the dev split
+(positive vs negative accuracy, the mean over ``--seeds`` draws of the ratings):
+- base: the base model alone (what a new user gets on day one);
+- adapted: base plus the guarded correction (``compare.analysis.sentiment.adapted``), and in
+  how many draws the guard kept the correction;
+- ratings only: a model trained from the ratings alone (the path before base models; below
+  100 ratings the product used lexicons instead).
+French is measured too, though no French base model ships (see ``train_base.py``).
+
+``--choose-c`` picks the correction's C without reading dev: ratings are drawn from the
+second half and the correction is scored on the rest of that half.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from compare.analysis.sentiment.adapted import (
+    ADAPT_SETTINGS,
+    adapt_with_guard,
+    base_decision,
+    fit_adapted,
+)
+from compare.analysis.sentiment.classifier import (
+    ClassifierSettings,
+    SentimentClassifier,
+    train_classifier,
+)
+from compare.analysis.sentiment.labels import POSITIVE
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sentiment import (
+    Corpus,
+    Example,
+    _binary,
+    binary_train_groups,
+    load_english,
+    load_french,
+    load_norwegian,
+    load_polish,
+)
+
+SIZES = (0, 50, 200, 1000)
+C_CANDIDATES = (0.3, 1.0, 3.0, 10.0)
+
+
+def halves(corpus: Corpus, seed: int = 0) -> tuple[list[Example], list[Example]]:
+    """The binary train examples cut in two by source document (by sentence if unknown)."""
+    rows = _binary(corpus.train)
+    groups = binary_train_groups(corpus) or [str(i) for i in range(len(rows))]
+    names = sorted(set(groups))
+    random.Random(seed).shuffle(names)
+    first = set(names[: len(names) // 2])
+    return (
+        [r for r, g in zip(rows, groups, strict=True) if g in first],
+        [r for r, g in zip(rows, groups, strict=True) if g not in first],
+    )
+
+
+def accuracy(positive_scores: np.ndarray, gold: list[str]) -> float:
+    return float(np.mean((positive_scores > 0) == (np.asarray(gold) == POSITIVE)))
+
+
+def base_scores(base: SentimentClassifier, texts: list[str]) -> np.ndarray:
+    return base_decision(base, base.counts(texts))
+
+
+def polarity(model: SentimentClassifier, texts: list[str]) -> np.ndarray:
+    return np.asarray([p for p, _, _ in model.score(texts)])
+
+
+def draw(pool: list[Example], size: int, seed: int) -> list[Example]:
+    return random.Random(seed).sample(pool, min(size, len(pool)))
+
+
+def curve(corpus: Corpus, seeds: int) -> list[str]:
+    base_half, rating_half = halves(corpus)
+    base = train_classifier(
+        [t for t, _ in base_half], [lab for _, lab in base_half], corpus.language
+    )
+    dev = _binary(corpus.dev)
+    texts, gold = [t for t, _ in dev], [lab for _, lab in dev]
+    base_accuracy = accuracy(base_scores(base, texts), gold)
+    lines = []
+    for size in SIZES:
+        if size == 0:
+            lines.append(
+                f"| {corpus.language} | 0 | {base_accuracy:.3f} | {base_accuracy:.3f} | - | - |"
+            )
+            continue
+        adapted, kept, alone = [], 0, []
+        for seed in range(seeds):
+            ratings = draw(rating_half, size, seed)
+            r_texts, r_labels = [t for t, _ in ratings], [lab for _, lab in ratings]
+            result = adapt_with_guard(base, r_texts, r_labels)
+            if result.adapted is not None:
+                kept += 1
+                adapted.append(
+                    accuracy(result.adapted.decision(result.adapted.counts(texts)), gold)
+                )
+            else:
+                adapted.append(base_accuracy)
+            if len(set(r_labels)) == 2:
+                own = train_classifier(r_texts, r_labels, corpus.language)
+                alone.append(accuracy(polarity(own, texts), gold))
+        used = min(size, len(rating_half))
+        lines.append(
+            f"| {corpus.language} | {used} | {base_accuracy:.3f} | "
+            f"{statistics.mean(adapted):.3f} | {kept}/{seeds} | "
+            f"{statistics.mean(alone):.3f} |"
+        )
+    return lines
+
+
+def choose_c(corpus: Corpus, seeds: int) -> list[str]:
+    """Per C: mean accuracy of base + correction on the second half's rows not drawn."""
+    base_half, rating_half = halves(corpus)
+    base = train_classifier(
+        [t for t, _ in base_half], [lab for _, lab in base_half], corpus.language
+    )
+    lines = []
+    for size in SIZES[1:]:
+        cells = []
+        for c in C_CANDIDATES:
+            settings = ClassifierSettings(**{**ADAPT_SETTINGS.__dict__, "c": c})
+            scores, base_only = [], []
+            for seed in range(seeds):
+                ratings = draw(rating_half, size, seed)
+                drawn = set(map(id, ratings))
+                rest = [r for r in rating_half if id(r) not in drawn]
+                if len(rest) < 50:
+                    continue
+                texts, gold = [t for t, _ in rest], [lab for _, lab in rest]
+                fitted = fit_adapted(
+                    base, [t for t, _ in ratings], [lab for _, lab in ratings], settings
+                )
+                scores.append(accuracy(fitted.decision(fitted.counts(texts)), gold))
+                base_only.append(accuracy(base_scores(base, texts), gold))
+            if scores:
+                cells.append(f"C={c}: {statistics.mean(scores):.3f}")
+        if cells:
+            lines.append(
+                f"| {corpus.language} | {size} | base {statistics.mean(base_only):.3f} | "
+                + " | ".join(cells)
+                + " |"
+            )
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    root = Path(argv[1])
+    seeds = int(argv[argv.index("--seeds") + 1]) if "--seeds" in argv else 3
+    wanted = argv[argv.index("--langs") + 1].split(",") if "--langs" in argv else None
+    loaders = {"en": load_english, "no": load_norwegian, "pl": load_polish, "fr": load_french}
+    if "--choose-c" in argv:
+        print("| lang | ratings | held-out rest of the ratings half, per C |")
+        print("|---|---|---|")
+    else:
+        print("| lang | ratings | base | base + ratings (guarded) | guard kept | ratings only |")
+        print("|---|---|---|---|---|---|")
+    for lang, load in loaders.items():
+        if wanted and lang not in wanted:
+            continue
+        corpus = load(root)
+        for line in choose_c(corpus, seeds) if "--choose-c" in argv else curve(corpus, seeds):
+            print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,116 @@
+"""Train the base sentiment models that ship in the package (reproducible).
+
+Usage: python benchmarks/train_base.py DATA_DIR [--out DIR] [--name NAME]
+  DATA_DIR  the labelled sentences (e.g. ../shared/eval/sentiment; layout in its README)
+  --out     where to write (default compare/analysis/data/sentiment_base, the package data)
+
+Per language, our classifier with the fixed default settings (chosen by cross-validation on
+the train splits, ``benchmarks/sentiment_cv.py``) is fitted on the language's train split
+only, positive and negative sentences (the splits ``benchmarks/sentiment.py`` uses, so its
+dev figures stay unseen). Only data whose licence lets a trained model ship is used:
+- en: Hu & Liu's product reviews as distributed with NLTK (CC BY 4.0);
+- no: NoReC_sentence (CC BY-NC 4.0; NoReC's terms let models trained on it be used freely,
+  also commercially);
+- pl: PolEmo 2.0 medicine sentences (CC BY-SA 4.0: the model ships under the same licence).
+French is not trained: the DEFT 2017 tweets (via cardiffnlp/xlm-t) come with no licence
+that allows shipping a model (DEFT data is given out under a signed research agreement, and
+xlm-t defers to the original terms), so French keeps its lexicon fallback.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from compare.analysis.sentiment.base_models import BASE_DIR, BaseSource, write_base_models
+from compare.analysis.sentiment.classifier import SentimentClassifier, train_classifier
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sentiment import Corpus, _binary, load_english, load_norwegian, load_polish
+
+NAME = "base-2026-12"
+SOURCES: dict[str, BaseSource] = {
+    "en": BaseSource(
+        data=(
+            "Hu & Liu, Customer Review Datasets (5 products), as distributed with NLTK "
+            "(product_reviews_1): sentences with an opinion of a seeded half of the reviews"
+        ),
+        licence="Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        licence_url="https://creativecommons.org/licenses/by/4.0/",
+        attribution=(
+            "Minqing Hu and Bing Liu, 'Mining and summarizing customer reviews', KDD 2004. "
+            "Copyright (C) 2004 Bing Liu."
+        ),
+        model_terms="CC BY 4.0, with the attribution above.",
+    ),
+    "no": BaseSource(
+        data="NoReC_sentence (ltgoslo/norec_sentence), binary train split",
+        licence="Creative Commons Attribution-NonCommercial 4.0 (CC BY-NC 4.0)",
+        licence_url="https://creativecommons.org/licenses/by-nc/4.0/",
+        attribution=(
+            "Language Technology Group, University of Oslo: L. Ovrelid, P. Maehlum, J. Barnes, "
+            "E. Velldal, 'A Fine-grained Sentiment Dataset for Norwegian', LREC 2020; "
+            "A. Kutuzov, J. Barnes, E. Velldal, L. Ovrelid, S. Oepen, 'Large-Scale "
+            "Contextualised Language Modelling for Norwegian', NoDaLiDa 2021."
+        ),
+        model_terms=(
+            "NoReC's terms: machine-learned models created on the basis of NoReC are not "
+            "considered to contain the original data and can be freely used, also for "
+            "commercial purposes. Attribution as above."
+        ),
+    ),
+    "pl": BaseSource(
+        data=(
+            "PolEmo 2.0, medicine domain sentences (positive and negative) of a seeded half "
+            "of the sentences"
+        ),
+        licence="Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)",
+        licence_url="https://creativecommons.org/licenses/by-sa/4.0/",
+        attribution=(
+            "J. Kocon, P. Milkowski, M. Zasko-Zielinska, 'Multi-Level Sentiment Analysis of "
+            "PolEmo 2.0: Extended Corpus of Multi-Domain Consumer Reviews', CoNLL 2019 "
+            "(Wroclaw University of Science and Technology, CLARIN-PL)."
+        ),
+        model_terms=(
+            "CC BY-SA 4.0 (an adaptation of the data set): attribution as above; the model "
+            "and adaptations of it are shared under the same licence."
+        ),
+    ),
+}
+
+
+def train_base(corpus: Corpus) -> SentimentClassifier:
+    rows = _binary(corpus.train)
+    return train_classifier([t for t, _ in rows], [lab for _, lab in rows], corpus.language)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    root = Path(argv[1])
+    out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else BASE_DIR
+    name = argv[argv.index("--name") + 1] if "--name" in argv else NAME
+    classifiers: dict[str, SentimentClassifier] = {}
+    sources: dict[str, BaseSource] = {}
+    for load in (load_english, load_norwegian, load_polish):
+        corpus = load(root)
+        started = time.perf_counter()
+        classifiers[corpus.language] = train_base(corpus)
+        examples = len(_binary(corpus.train))
+        source = SOURCES[corpus.language]
+        sources[corpus.language] = BaseSource(**{**source.__dict__, "examples": examples})
+        print(
+            f"{corpus.language}: {examples} sentences, "
+            f"{len(classifiers[corpus.language].vectorizer.vocabulary)} features, "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+    write_base_models(classifiers, sources, out, name)
+    total = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
+    print(f"written to {out} ({total / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

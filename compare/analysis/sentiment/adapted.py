@@ -1,0 +1,346 @@
+"""A base model corrected by the user's own ratings, kept only where it beats the base.
+
+The correction is a logistic regression over the user's own vocabulary (lemma uni- and
+bigrams with negation scope, as ``classifier``) plus one column holding the base model's
+score, fitted with the base model's score as a fixed offset: with few ratings the
+regularisation keeps the correction small and the base model decides; with many, the
+user's words take over where they disagree. Two labels only (positive, negative).
+
+The guard (``adapt_with_guard``): the correction is fitted on part of the ratings and
+scored on the rest (stratified k-fold, or one held-out fifth on large sets); it is kept only
+when its held-out accuracy beats the base model's on the same ratings, or equals it with a
+lower log loss; else the base model scores alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from compare.analysis.sentiment.base_models import base_name, load_base
+from compare.analysis.sentiment.classifier import (
+    ClassifierSettings,
+    SentimentClassifier,
+    _char_columns,
+    _weighted_features,
+    _with_lexicon,
+)
+from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
+from compare.analysis.sentiment.lexicon_features import lexicon_channels
+from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_weights
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
+from compare.analysis.text import lemmas
+
+ADAPT_SETTINGS = ClassifierSettings(
+    c=3.0, char_low=0, char_high=0, lexicon_weight=0.0, vector_weight=0.0
+)
+"""The correction's settings from FEW_RATINGS ratings on: lemma n-grams only, C chosen by
+``benchmarks/sentiment_curve.py --choose-c`` (ratings drawn from one half of each train
+split, scored on the rest of it; dev never read): at 200 and 1,000 ratings C=3 was best or
+within 0.01 of it on en, no and pl. No character n-grams and no lexicon features (the base
+model has both): with them the correction cost 50 % more CPU in ``analyze`` (a second
+character n-gram pass), without them 8 %, for a little less accuracy on the learning curve
+(dev, all 372 en ratings 0.832 against 0.847; 1,000 pl ratings 0.805 against 0.820)..."""
+FEW_RATINGS = 150
+FEW_SETTINGS = ClassifierSettings(
+    c=0.3, char_low=0, char_high=0, lexicon_weight=0.0, vector_weight=0.0
+)
+"""...and C=0.3 below FEW_RATINGS (at 50 ratings it led or tied on no and pl: a stronger
+pull towards the base model while the ratings are few)."""
+
+
+def adapt_settings(ratings: int) -> ClassifierSettings:
+    """The correction's settings for a number of ratings."""
+    return FEW_SETTINGS if ratings < FEW_RATINGS else ADAPT_SETTINGS
+
+
+BASE_COLUMN_SCALE = 0.25
+"""The base score's column is the score times this (base scores run to about +-8)."""
+MIN_ADAPT = 20
+"""Positive and negative ratings needed before a correction is tried at all..."""
+MIN_ADAPT_PER_LABEL = 5
+"""...with at least this many of each."""
+KFOLD_UP_TO = 2_000
+"""Up to this many ratings the guard uses 5-fold cross-validation; above, one held-out fifth
+(capped at HOLDOUT_MAX) so that retraining stays a few fits."""
+HOLDOUT_MAX = 2_000
+FOLDS = 5
+BINARY = (NEGATIVE, POSITIVE)
+
+
+def base_decision(base: SentimentClassifier, counts: sp.csr_matrix) -> np.ndarray:
+    """The base model's score (log-odds of positive) per count row."""
+    scores = base.model.decision_function(base._features(counts))[:, 0]
+    return np.asarray(scores if base.classes[1] == POSITIVE else -scores)
+
+
+@dataclass
+class AdaptedClassifier:
+    """Base model plus the user's correction; the interface of ``SentimentClassifier``."""
+
+    language: str
+    base_name: str
+    correction: SentimentClassifier
+    """Vectoriser, idf and weights of the correction (its model has one column more than its
+    features: the base score)."""
+    label_counts: dict[str, int] = field(default_factory=dict)
+    cv_accuracy: float | None = None
+    """The correction's held-out accuracy on the user's ratings."""
+    base_accuracy: float | None = None
+    """The base model's accuracy on the same held-out ratings."""
+    base: SentimentClassifier | None = None
+    """The shipped base model (not pickled: attached again on load)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["base"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self.base is None:
+            self.base = load_base(self.language)
+        if self.base is None or self.base_name != base_name():
+            raise ValueError(
+                f"the correction for {self.language} was trained on base model "
+                f"{self.base_name!r}, this rivalscope ships {base_name() or 'none'!r}"
+            )
+
+    @property
+    def classes(self) -> list[str]:
+        return list(BINARY)
+
+    @property
+    def vectorizer(self) -> FeatureVectorizer:
+        """The base model's vectoriser (its ``language`` tells callers which lemmas to pass)."""
+        return self._base.vectorizer
+
+    @property
+    def _base(self) -> SentimentClassifier:
+        assert self.base is not None
+        return self.base
+
+    def token_counts(
+        self, tokens: list[list[str]], lemmas: list[list[str]] | None = None
+    ) -> sp.csr_matrix:
+        """Base counts beside the correction's counts (both additive, so rows still sum)."""
+        return sp.hstack(
+            [
+                self._base.token_counts(tokens, lemmas),
+                self.correction.token_counts(tokens, lemmas),
+            ],
+            format="csr",
+        )
+
+    def counts(self, texts: list[str]) -> sp.csr_matrix:
+        tokens = token_lists(texts)
+        return self.token_counts(tokens, [lemmas(t, self.language) for t in tokens])
+
+    def decision(self, counts: sp.csr_matrix) -> np.ndarray:
+        """Log-odds of positive per count row: base score plus correction."""
+        width = _count_width(self._base)
+        offset = base_decision(self._base, counts[:, :width])
+        return offset + _correction_scores(self.correction, counts[:, width:], offset)
+
+    def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
+        positive = 1.0 / (1.0 + np.exp(-self.decision(counts)))
+        return np.column_stack([1.0 - positive, positive])
+
+    def polarity_and_label(self, probabilities: np.ndarray) -> list[tuple[float, str, float]]:
+        return self._base.polarity_and_label(probabilities)
+
+    def score(self, texts: list[str]) -> list[tuple[float, str, float]]:
+        if not texts:
+            return []
+        return self.polarity_and_label(self.probabilities(self.counts(texts)))
+
+
+def _count_width(classifier: SentimentClassifier) -> int:
+    """Columns of the classifier's count rows."""
+    return classifier.count_width()
+
+
+def _correction_features(
+    correction: SentimentClassifier, counts: sp.csr_matrix, offset: np.ndarray
+) -> sp.csr_matrix:
+    features = correction._features(counts)
+    column = sp.csr_matrix((offset * BASE_COLUMN_SCALE)[:, None])
+    return sp.hstack([features, column], format="csr")
+
+
+def _correction_scores(
+    correction: SentimentClassifier, counts: sp.csr_matrix, offset: np.ndarray
+) -> np.ndarray:
+    scores = correction.model.decision_function(_correction_features(correction, counts, offset))
+    return np.asarray(scores[:, 0] if correction.model.classes[1] == POSITIVE else -scores[:, 0])
+
+
+def fit_adapted(
+    base: SentimentClassifier,
+    texts: list[str],
+    labels: list[str],
+    settings: ClassifierSettings | None = None,
+) -> AdaptedClassifier:
+    """Fit the correction on positive/negative examples (both labels needed); settings by
+    the number of examples unless given."""
+    prepared = _Prepared.of(base, texts)
+    return _fit_prepared(base, prepared, labels, settings or adapt_settings(len(texts)))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Texts tokenised and lemmatised once, with the base model's scores: the guard's folds
+    and the final fit share them (the base model's vectorisation is most of the cost)."""
+
+    tokens: list[list[str]]
+    lemmas: list[list[str]]
+    offset: np.ndarray
+
+    @classmethod
+    def of(cls, base: SentimentClassifier, texts: list[str]) -> _Prepared:
+        language = base.vectorizer.language
+        tokens = token_lists(texts)
+        lemma_lists = [lemmas(t, language) for t in tokens]
+        return cls(tokens, lemma_lists, base_decision(base, base.token_counts(tokens, lemma_lists)))
+
+    def rows(self, index: np.ndarray) -> _Prepared:
+        return _Prepared(
+            [self.tokens[i] for i in index], [self.lemmas[i] for i in index], self.offset[index]
+        )
+
+
+def _fit_prepared(
+    base: SentimentClassifier,
+    prepared: _Prepared,
+    labels: list[str],
+    settings: ClassifierSettings,
+) -> AdaptedClassifier:
+    language = base.vectorizer.language
+    tokens, lemma_lists, offset = prepared.tokens, prepared.lemmas, prepared.offset
+    vectorizer = FeatureVectorizer(language, settings.char_low, settings.char_high)
+    channels = lexicon_channels(language) if settings.lexicon_weight else ()
+    counts = _with_lexicon(
+        vectorizer.fit_transform(tokens, lemma_lists), channels, language, tokens, lemma_lists
+    )
+    words = len(vectorizer.vocabulary)
+    idf = idf_weights(counts[:, :words])
+    char_columns = _char_columns(vectorizer) if settings.separate_norms else None
+    features = _weighted_features(counts, words, idf, char_columns, None, settings.lexicon_weight)
+    column = sp.csr_matrix((offset * BASE_COLUMN_SCALE)[:, None])
+    model = fit_logistic(
+        sp.hstack([features, column], format="csr"),
+        np.asarray(labels),
+        settings.c,
+        tol=1e-3,
+        offset=offset,
+    )
+    correction = SentimentClassifier(
+        language=language,
+        vectorizer=vectorizer,
+        idf=idf,
+        model=LinearModel(model.classes, model.coef, model.intercept),
+        label_counts=dict(Counter(labels)),
+        settings=settings,
+        lexicon_channels=channels,
+        char_columns=char_columns,
+    )
+    return AdaptedClassifier(
+        language=language,
+        base_name=base_name(),
+        correction=correction,
+        label_counts=dict(Counter(labels)),
+        base=base,
+    )
+
+
+def binary_examples(texts: list[str], labels: list[str]) -> tuple[list[str], list[str]]:
+    """The positive and negative examples (a correction learns only these two labels)."""
+    kept = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab in BINARY]
+    return [t for t, _ in kept], [lab for _, lab in kept]
+
+
+def adaptable(labels: list[str]) -> bool:
+    counts = Counter(lab for lab in labels if lab in BINARY)
+    return sum(counts.values()) >= MIN_ADAPT and all(
+        counts[lab] >= MIN_ADAPT_PER_LABEL for lab in BINARY
+    )
+
+
+def held_out_splits(labels: np.ndarray, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train rows, held-out rows) pairs: stratified k-fold, or one stratified fifth."""
+    rng = np.random.default_rng(seed)
+    fold_of = np.zeros(len(labels), dtype=int)
+    for label in np.unique(labels):
+        rows = np.flatnonzero(labels == label)
+        rng.shuffle(rows)
+        fold_of[rows] = np.arange(len(rows)) % FOLDS
+    if len(labels) <= KFOLD_UP_TO:
+        return [(np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k)) for k in range(FOLDS)]
+    held = np.flatnonzero(fold_of == 0)
+    if len(held) > HOLDOUT_MAX:
+        held = np.sort(rng.choice(held, HOLDOUT_MAX, replace=False))
+    train = np.setdiff1d(np.arange(len(labels)), held)
+    return [(train, held)]
+
+
+def _accuracy(decisions: np.ndarray, gold: np.ndarray) -> int:
+    return int(((decisions > 0) == (gold == POSITIVE)).sum())
+
+
+def _log_loss(decisions: np.ndarray, gold: np.ndarray) -> float:
+    """Summed log loss of log-odds scores (breaks ties of accuracy: the better probabilities)."""
+    sign = np.where(gold == POSITIVE, 1.0, -1.0)
+    return float(np.logaddexp(0.0, -sign * decisions).sum())
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    adapted: AdaptedClassifier | None
+    """The correction fitted on every rating, or None: the base model alone is better."""
+    base_accuracy: float
+    adapted_accuracy: float
+    held_out: int
+
+
+def adapt_with_guard(
+    base: SentimentClassifier,
+    texts: list[str],
+    labels: list[str],
+    settings: ClassifierSettings | None = None,
+) -> GuardResult:
+    """Fit a correction and keep it only if it beats the base model on held-out ratings."""
+    texts, labels = binary_examples(texts, labels)
+    if not adaptable(labels):
+        return GuardResult(None, 0.0, 0.0, 0)
+    # the folds' fits see 4/5 of the ratings, but settle C as the final fit on all would
+    settings = settings or adapt_settings(len(texts))
+    gold = np.asarray(labels)
+    prepared = _Prepared.of(base, texts)
+    base_right = adapted_right = held_out = 0
+    base_loss = adapted_loss = 0.0
+    for train_rows, test_rows in held_out_splits(gold):
+        fitted = _fit_prepared(
+            base, prepared.rows(train_rows), [labels[i] for i in train_rows], settings
+        )
+        test = prepared.rows(test_rows)
+        corrected = test.offset + _correction_scores(
+            fitted.correction, fitted.correction.token_counts(test.tokens, test.lemmas), test.offset
+        )
+        adapted_right += _accuracy(corrected, gold[test_rows])
+        base_right += _accuracy(test.offset, gold[test_rows])
+        adapted_loss += _log_loss(corrected, gold[test_rows])
+        base_loss += _log_loss(test.offset, gold[test_rows])
+        held_out += len(test_rows)
+    base_accuracy, adapted_accuracy = base_right / held_out, adapted_right / held_out
+    # kept when more accurate, or as accurate with better probabilities (on clear ratings
+    # both are often right on every review, and then the scores of the user's own phrasing,
+    # which sentences and aspects use, are what the correction improves)
+    if adapted_right < base_right or (adapted_right == base_right and adapted_loss >= base_loss):
+        return GuardResult(None, base_accuracy, adapted_accuracy, held_out)
+    final = _fit_prepared(base, prepared, labels, settings)
+    final = replace(final, cv_accuracy=adapted_accuracy, base_accuracy=base_accuracy)
+    return GuardResult(final, base_accuracy, adapted_accuracy, held_out)

@@ -1,0 +1,163 @@
+"""Base sentiment models that ship inside the package: they score from the first review on.
+
+One classifier per language, trained by ``benchmarks/train_base.py`` from openly licensed
+labelled sentences (``compare/analysis/data/sentiment_base/README.md`` names each model's
+data, licence and attribution; ``<lang>.LICENCE.txt`` beside each model says the same).
+They are xz-compressed pickles of ``SentimentClassifier``: written and read by rivalscope
+only, and refused when their format is not the one this code reads.
+
+A database's own ratings do not replace a base model: they train a correction on top of it
+(``adapted``), kept only where it beats the base model on held-out ratings.
+"""
+
+from __future__ import annotations
+
+import json
+import lzma
+import pickle
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from compare.analysis.sentiment.classifier import SentimentClassifier
+
+BASE_DIR = Path(__file__).resolve().parent.parent / "data" / "sentiment_base"
+META_FILE = "meta.json"
+MODEL_SUFFIX = ".pkl.xz"
+BASE_FORMAT = 1
+"""Bumped with the classifier's pickled layout (``bundle.FORMAT``) when it changes."""
+
+
+@dataclass(frozen=True)
+class BaseSource:
+    """Where one base model's labelled data came from, and on what terms it ships."""
+
+    data: str
+    licence: str
+    licence_url: str
+    attribution: str
+    model_terms: str
+    """On what terms the model file itself ships (what the data's licence says of models)."""
+    examples: int = 0
+
+
+@lru_cache(maxsize=1)
+def base_meta(folder: Path = BASE_DIR) -> dict[str, Any]:
+    """The shipped models' meta.json (empty when none ship or it is unreadable)."""
+    try:
+        meta = json.loads((folder / META_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(meta, dict) or meta.get("format") != BASE_FORMAT:
+        return {}
+    return meta
+
+
+def base_name() -> str:
+    """Name of the shipped set of base models (part of every base model id), '' if none."""
+    return str(base_meta().get("name", ""))
+
+
+def base_languages() -> tuple[str, ...]:
+    """Languages a base model ships for."""
+    return tuple(sorted(base_meta().get("languages", {})))
+
+
+def has_base(language: str | None) -> bool:
+    return language is not None and language in base_meta().get("languages", {})
+
+
+def base_model_id(language: str) -> str:
+    return f"base:{language}@{base_name()}"
+
+
+@lru_cache(maxsize=8)
+def load_base(language: str | None) -> SentimentClassifier | None:
+    """The language's shipped base model, or None if none ships."""
+    if not has_base(language):
+        return None
+    path = BASE_DIR / f"{language}{MODEL_SUFFIX}"
+    with lzma.open(path, "rb") as handle:
+        classifier = pickle.load(handle)
+    if not isinstance(classifier, SentimentClassifier):
+        raise TypeError(f"{path} is not a sentiment classifier")
+    return classifier
+
+
+def write_base_models(
+    classifiers: dict[str, SentimentClassifier],
+    sources: dict[str, BaseSource],
+    folder: Path,
+    name: str,
+) -> None:
+    """Write the models, meta.json and one licence note per model into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    languages: dict[str, Any] = {}
+    for language, classifier in sorted(classifiers.items()):
+        with lzma.open(folder / f"{language}{MODEL_SUFFIX}", "wb", preset=9) as handle:
+            pickle.dump(classifier, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        source = sources[language]
+        (folder / f"{language}.LICENCE.txt").write_text(licence_note(language, source), "utf-8")
+        languages[language] = {
+            "data": source.data,
+            "licence": source.licence,
+            "licence_url": source.licence_url,
+            "attribution": source.attribution,
+            "model_terms": source.model_terms,
+            "examples": source.examples,
+            "label_counts": classifier.label_counts,
+        }
+    meta = {"format": BASE_FORMAT, "name": name, "languages": languages}
+    (folder / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
+    (folder / "README.md").write_text(readme(name, sources), "utf-8")
+
+
+def readme(name: str, sources: dict[str, BaseSource]) -> str:
+    """The folder's README: what each model was trained on, its licence and attribution."""
+    lines = [
+        f"# Shipped sentiment base models ({name})",
+        "",
+        "Written by `benchmarks/train_base.py DATA_DIR` (rivalscope's own logistic regression,",
+        "default settings, positive/negative sentences of each data set's train split). Each",
+        "model holds learnt weights and its feature vocabulary, not the sentences. French has",
+        "no base model: the French sentences we have (DEFT 2017 tweets) carry no licence that",
+        "lets a model trained on them ship.",
+        "",
+    ]
+    for language, source in sorted(sources.items()):
+        lines += [
+            f"## {language}: `{language}{MODEL_SUFFIX}`",
+            "",
+            f"- Data: {source.data} ({source.examples} sentences)",
+            f"- Licence of the data: {source.licence} <{source.licence_url}>",
+            f"- Attribution: {source.attribution}",
+            f"- This model file: {source.model_terms}",
+            "",
+        ]
+    lines += [
+        "## no: `no.vectors.npz` (word vectors, used by the Norwegian model)",
+        "",
+        "- Written by `benchmarks/norwegian_vectors.py DATA_DIR UNLABELLED --save`: 30,000 word",
+        "  vectors of 100 dimensions (PPMI + truncated SVD, our own code, int8) learnt from the",
+        "  34,749 unlabelled professional reviews of NoReC's train split (ltgoslo/norec).",
+        "- Licence of the data: CC BY-NC 4.0 <https://creativecommons.org/licenses/by-nc/4.0/>;",
+        "  NoReC's terms: embeddings and models created from it do not contain the original data",
+        "  and can be used freely, also commercially. Attribution: E. Velldal, L. Ovrelid, E.",
+        "  Bergem, C. Stadsnes, S. Touileb, F. Jorgensen, 'NoReC: The Norwegian Review Corpus',",
+        "  LREC 2018 (Language Technology Group, University of Oslo).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def licence_note(language: str, source: BaseSource) -> str:
+    return (
+        f"Sentiment base model for language '{language}' ({language}{MODEL_SUFFIX})\n\n"
+        f"Trained by rivalscope's own code (benchmarks/train_base.py) from:\n  {source.data}\n"
+        f"({source.examples} labelled sentences; the model holds learnt weights and its "
+        "feature vocabulary, not the sentences).\n\n"
+        f"Attribution: {source.attribution}\n"
+        f"Licence of the data: {source.licence} ({source.licence_url})\n"
+        f"This model file: {source.model_terms}\n"
+    )

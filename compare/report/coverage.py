@@ -1,0 +1,32 @@
+"""How many reviews in scope the analysis has not labelled yet (the report's banner)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, MetaData, Table, exists, func, inspect, select
+
+from compare.analysis.version import ANALYZER_VERSION
+from compare.report.scope import ReportScope
+from compare.report.tables import REVIEW
+
+ANALYSIS_TABLE = "review_analysis"
+
+
+def analysis_coverage(connection: Connection, scope: ReportScope) -> tuple[int, int]:
+    """(reviews in scope, of which without a current-version analysis)."""
+    total = int(
+        connection.execute(
+            select(func.count()).select_from(REVIEW).where(scope.review_filter())
+        ).scalar_one()
+    )
+    if ANALYSIS_TABLE not in inspect(connection).get_table_names():
+        return total, total
+    analysis = Table(ANALYSIS_TABLE, MetaData(), autoload_with=connection, resolve_fks=False)
+    analysed = exists().where(
+        analysis.c.review_id == REVIEW.c.id, analysis.c.analyzer_version == ANALYZER_VERSION
+    )
+    missing = int(
+        connection.execute(
+            select(func.count()).select_from(REVIEW).where(scope.review_filter(), ~analysed)
+        ).scalar_one()
+    )
+    return total, missing

@@ -1,0 +1,75 @@
+"""How the report writes numbers: intervals whose printed bounds agree with the test.
+
+Significance is decided on unrounded values (``Interval.excludes_zero``); the printed
+interval then gets as many decimals as it takes for a significant interval not to read as
+touching 0 (``[-0.83, -0.004]``, never ``[-0.83, -0.00]``).
+"""
+
+from __future__ import annotations
+
+from compare.report.findings import FindingDraft
+from compare.report.stats import Interval
+
+MAX_EXTRA_DIGITS = 3
+STYLES = {
+    "net": ("{:+.{d}f}", 2),
+    "share": ("{:.{d}%}", 0),
+    "premium": ("{:+.{d}%}", 0),
+    "ratio": ("{:.{d}f}", 2),
+}
+"""Format and default decimals: net sentiment (-1..1) and its differences, shares of
+reviews, price premiums (index - 1) and price indices."""
+
+
+def number_text(value: float, style: str, digits: int | None = None) -> str:
+    fmt, default = STYLES[style]
+    return fmt.format(value, d=default if digits is None else digits)
+
+
+def _reads_as_zero(text: str) -> bool:
+    return not any(ch in "123456789" for ch in text)
+
+
+def interval_digits(interval: Interval, style: str, significant: bool) -> int:
+    """Decimals for ``interval``: the default, or more while a significant interval's
+    printed bound reads as 0."""
+    _, digits = STYLES[style]
+    if not significant:
+        return digits
+    bound = interval.low if interval.low > 0 else interval.high
+    for extra in range(MAX_EXTRA_DIGITS + 1):
+        if not _reads_as_zero(number_text(bound, style, digits + extra)):
+            return digits + extra
+    return digits + MAX_EXTRA_DIGITS
+
+
+def interval_text(interval: Interval, style: str, significant: bool | None = None) -> str:
+    """``value [low, high]`` with decimals that keep the printed bounds honest
+    (``significant`` defaults to the interval excluding 0)."""
+    if significant is None:
+        significant = interval.excludes_zero()
+    digits = interval_digits(interval, style, significant)
+    low, high = (number_text(v, style, digits) for v in (interval.low, interval.high))
+    return f"{number_text(interval.value, style, digits)} [{low}, {high}]"
+
+
+def score_text(score: float) -> str:
+    """An opportunity score with two significant figures below 10 (0.0042, not 0.0)."""
+    if score >= 10:
+        return f"{score:.0f}"
+    if score <= 0:
+        return "0"
+    return f"{score:.2g}"
+
+
+SAMPLE_UNITS = {
+    "competitor_weakness": "opinions",
+    "competitor_strength": "opinions",
+    "unmet_need": "reviews",
+    "price_gap": "matched products",
+}
+"""What a finding's sample counts (an opinion: one review's verdict on one aspect)."""
+
+
+def sample_text(finding: FindingDraft) -> str:
+    return f"{finding.sample_size} {SAMPLE_UNITS.get(finding.kind, 'items')}"

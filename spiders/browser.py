@@ -1,0 +1,205 @@
+"""Browser rendering for sources with ``render = "browser"`` (scrapy-playwright on chromium).
+
+Only such a source's crawler gets the playwright download handler; every other source keeps
+Scrapy's plain HTTP handler and starts no browser. The browser is Debian's chromium at
+``/usr/bin/chromium`` (or ``RIVALSCOPE_CHROMIUM``) (never a downloaded one). Every wait is bounded, the page may request only
+the source's hosts and the hosts it allows, and images, fonts and media are never fetched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from settings.targets import BrowserRender, Source
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+    from playwright.async_api import Request as BrowserRequest
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Resource types a review page never needs to show its text.
+SKIPPED_RESOURCES = frozenset({"image", "font", "media"})
+PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+
+
+class BrowserMissingError(Exception):
+    """A source needs the browser and chromium (or scrapy-playwright) is not installed."""
+
+
+def find_chromium() -> str | None:
+    """The chromium executable to use (``RIVALSCOPE_CHROMIUM`` if set), or None."""
+    wanted = os.environ.get("RIVALSCOPE_CHROMIUM")
+    for path in [wanted] if wanted else [DEFAULT_CHROMIUM, shutil.which("chromium")]:
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def require_browser(source_names: list[str], purpose: str | None = None) -> str:
+    """The chromium path; a BrowserMissingError naming the install command if it is missing.
+    The message names the sources that need it, or ``purpose`` (e.g. "targets detect")."""
+    who = purpose or f'source(s) {", ".join(source_names)} with render = "browser"'
+    chromium = find_chromium()
+    if chromium is None:
+        raise BrowserMissingError(
+            f"{who} need(s) chromium, which is not installed: run `apt-get install chromium` "
+            "(Debian's package; no browser is downloaded)"
+        )
+    try:
+        import scrapy_playwright  # noqa: F401
+    except ImportError:
+        raise BrowserMissingError(
+            f"{who} need(s) scrapy-playwright: run `pip install scrapy-playwright`"
+        ) from None
+    return chromium
+
+
+class HostFilter:
+    """``PLAYWRIGHT_ABORT_REQUEST``: True (abort) for other hosts and for heavy resources."""
+
+    def __init__(self, hosts: list[str]) -> None:
+        self.hosts = tuple(h.lower() for h in hosts)
+
+    def allows(self, url: str) -> bool:
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob", "about"):
+            return True
+        host = (parsed.hostname or "").lower()
+        return any(host == h or host.endswith("." + h) for h in self.hosts)
+
+    def __call__(self, request: BrowserRequest) -> bool:
+        return request.resource_type in SKIPPED_RESOURCES or not self.allows(request.url)
+
+
+def browser_hosts(source: Source) -> list[str]:
+    """Hosts a rendered page of ``source`` may request."""
+    return sorted({*source.domains(), *source.browser.allow_hosts})
+
+
+def browser_settings(source: Source, chromium: str) -> dict[str, Any]:
+    """Scrapy settings that make one crawler render its pages in chromium."""
+    render = source.browser
+    handler = {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER}
+    return {
+        "DOWNLOAD_HANDLERS": handler,
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "executable_path": chromium,
+            "headless": True,
+            "args": CHROMIUM_ARGS,
+        },
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(render.page_timeout_s * 1000),
+        # One context, as many open pages as requests the source may run in parallel:
+        # memory stays bounded by the concurrency, not by the crawl's length.
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": source.politeness.concurrency or 4,
+        "PLAYWRIGHT_ABORT_REQUEST": HostFilter(browser_hosts(source)),
+    }
+
+
+def render_meta(render: BrowserRender) -> dict[str, Any]:
+    """Request meta that renders one page: load, wait, click, all within the page's limit."""
+    from scrapy_playwright.page import PageMethod
+
+    return {
+        "playwright": True,
+        "playwright_page_methods": [PageMethod(settle_page, render)],
+    }
+
+
+async def settle_page(page: Page, render: BrowserRender) -> list[str]:
+    """Wait until the reviews are there and click "load more" (or "next") while allowed;
+    never raises for a slow page: what has loaded when a limit is reached is what is read.
+    Returns the HTML as it was before each click when ``click_replaces`` (else nothing);
+    scrapy-playwright keeps it on the PageMethod for the spider."""
+    before_clicks: list[str] = []
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(_settle(page, render, before_clicks), timeout=render.page_timeout_s)
+    return before_clicks
+
+
+def pages_before_clicks(meta: dict[str, Any]) -> list[str]:
+    """The HTML snapshots ``settle_page`` took on a rendered response (request meta)."""
+    methods = meta.get("playwright_page_methods") or []
+    found: list[str] = []
+    for method in methods:
+        if getattr(method, "method", None) is settle_page and isinstance(method.result, list):
+            found += [html for html in method.result if isinstance(html, str)]
+    return found
+
+
+async def _settle(page: Page, render: BrowserRender, before_clicks: list[str]) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    timeout_ms = render.wait_timeout_s * 1000
+    network = _PendingRequests(page)
+    try:
+        if render.wait_for:
+            await page.wait_for_selector(render.wait_for, timeout=timeout_ms)
+        else:
+            await page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    except PlaywrightError:
+        pass  # a timeout: read the page as it is
+    if not render.click:
+        return
+    for _ in range(render.max_clicks):
+        button = page.locator(render.click).first
+        try:
+            if not await button.is_visible():
+                return
+            if render.click_replaces:
+                before_clicks.append(await page.content())
+            await button.click(timeout=timeout_ms)
+        except PlaywrightError:
+            return  # gone, detached or covered: nothing more to load
+        # Playwright's "networkidle" fires once per navigation, so a click's requests are
+        # awaited by counting them.
+        await network.quiet(render.wait_timeout_s)
+
+
+class _PendingRequests:
+    """The page's requests still in flight, to wait for the network to go quiet."""
+
+    QUIET_S = 0.5
+    POLL_S = 0.05
+
+    def __init__(self, page: Page) -> None:
+        self.pending: set[object] = set()
+        # Playwright wraps handlers by setting an attribute: plain functions, not set.add.
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: BrowserRequest) -> None:
+        self.pending.add(request)
+
+    def _ended(self, request: BrowserRequest) -> None:
+        self.pending.discard(request)
+
+    async def quiet(self, timeout_s: float) -> None:
+        """Return once no request has been in flight for QUIET_S, or after timeout_s."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        await asyncio.sleep(self.POLL_S)  # let the click's handler start its requests
+        quiet_since = loop.time()
+        while loop.time() < deadline:
+            if self.pending:
+                quiet_since = loop.time()
+            elif loop.time() - quiet_since >= self.QUIET_S:
+                return
+            await asyncio.sleep(self.POLL_S)

@@ -1,0 +1,249 @@
+"""``rivalscope targets detect``: how a page carries its reviews, and the source settings to use.
+
+The page is read twice: as the server sends it (what a plain crawl sees) and rendered in
+chromium (what a browser shows), recording the JSON the page fetches. Comparing the two says
+whether reviews are in the HTML (and which layer reads them: markup, embedded JSON, layout),
+arrive by JavaScript (a browser is needed), or come from a JSON endpoint a source can read
+directly (``[review_api]``). ``analyse`` is pure; ``render_page`` does the browsing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
+
+from spiders.browser import CHROMIUM_ARGS, SKIPPED_RESOURCES
+from spiders.items import PageExtraction
+from spiders.review_api import MAX_JSON_BYTES, find_next_link, parse_json, reviews_in
+
+RENDER_TIMEOUT_S = 30.0
+SETTLE_TIMEOUT_MS = 10_000
+MAX_JSON_RESPONSES = 50
+"""JSON responses kept per page (bounded memory on chatty pages)."""
+_PAGE_PARAMS = re.compile(r"^(page|p|pg|page_?number|pagenum)$", re.I)
+_OFFSET_PARAMS = re.compile(r"^(offset|start|skip|from)$", re.I)
+
+
+@dataclass
+class JsonResponse:
+    """A JSON answer the rendered page fetched."""
+
+    url: str
+    reviews: int
+    next_link: str | None
+
+
+@dataclass
+class Rendered:
+    """The page as chromium shows it, and the JSON it fetched."""
+
+    html: str
+    json: list[JsonResponse] = field(default_factory=list)
+    hosts: set[str] = field(default_factory=set)
+    """Hosts the page requested."""
+
+
+@dataclass
+class Detection:
+    """The verdict for one page."""
+
+    url: str
+    carriers: list[str]
+    """How the page carries its reviews, most useful first (``markup (json-ld)``,
+    ``embedded JSON``, ``layout``, ``widget API``, ``needs a browser``, ``none found``)."""
+    plain_reviews: int
+    rendered_reviews: int | None
+    """None when the page was not rendered."""
+    declared: int | None
+    layers: dict[str, int]
+    """Layer -> reviews read by it in the plain HTML."""
+    api: JsonResponse | None
+    settings: list[str]
+    """TOML lines to paste under the source's ``[[company.source]]``."""
+    notes: list[str] = field(default_factory=list)
+
+
+def review_layers(page: PageExtraction) -> dict[str, int]:
+    """Layer -> reviews whose text (else rating) it read."""
+    counts: Counter[str] = Counter()
+    for review in page.reviews:
+        layer = review.explain.get("text") or review.explain.get("rating") or "?"
+        counts[layer] += 1
+    return dict(counts.most_common())
+
+
+def _carrier_of(layer: str) -> str:
+    from spiders.extract.layers import EMBEDDED_JSON, HEURISTIC, STRUCTURED_LAYER_NAMES
+
+    if layer == EMBEDDED_JSON.name:
+        return "embedded JSON"
+    if layer == HEURISTIC.name:
+        return "layout"
+    if layer in STRUCTURED_LAYER_NAMES:
+        return f"markup ({layer})"
+    return layer
+
+
+def api_template(url: str, product_ids: list[str]) -> tuple[str, str]:
+    """(URL template, pagination) for a JSON endpoint: a product id in the URL becomes
+    ``{product_id}``, a page or offset parameter ``{page}`` / ``{offset}``."""
+    parsed = urlparse(url)
+    query = parse_qsl(parsed.query, keep_blank_values=True)
+    paginate = "next"
+    out: list[tuple[str, str]] = []
+    for key, value in query:
+        if value.isdigit() and _PAGE_PARAMS.match(key):
+            out.append((key, "{page}"))
+            paginate = "page"
+        elif value.isdigit() and _OFFSET_PARAMS.match(key):
+            out.append((key, "{offset}"))
+            paginate = "offset"
+        else:
+            out.append((key, value))
+    text = urlunparse(parsed._replace(query=urlencode(out, safe="{}")))
+    for pid in sorted((p for p in product_ids if p and len(p) >= 3), key=len, reverse=True):
+        if pid in text:
+            text = text.replace(pid, "{product_id}")
+            break
+    return text, paginate
+
+
+def analyse(
+    url: str,
+    plain: PageExtraction,
+    rendered: PageExtraction | None,
+    rendered_page: Rendered | None,
+) -> Detection:
+    """What carries the reviews and which source settings read them. Pure."""
+    layers = review_layers(plain)
+    aggregate = plain.aggregate_rating or (rendered.aggregate_rating if rendered else None)
+    declared = aggregate.review_count or aggregate.rating_count if aggregate else None
+    carriers = [_carrier_of(layer) for layer in layers]
+    settings: list[str] = ['mode = "auto"']
+    notes: list[str] = []
+    rendered_count = len(rendered.reviews) if rendered is not None else None
+    api = None
+    if rendered_page is not None:
+        with_reviews = [j for j in rendered_page.json if j.reviews]
+        api = max(with_reviews, key=lambda j: j.reviews, default=None)
+    needs_browser = rendered_count is not None and rendered_count > len(plain.reviews)
+    if api is not None:
+        carriers.append("widget API")
+        ids = [o.sku for o in (rendered or plain).offers if o.sku]
+        template, paginate = api_template(api.url, ids)
+        if paginate == "next" and api.next_link is None:
+            paginate = "none"
+        settings += [
+            "",
+            "[company.source.review_api]",
+            f'url = "{template}"',
+            f'paginate = "{paginate}"',
+        ]
+        if "{product_id}" not in template:
+            notes.append(
+                "the product id in the API URL was not recognised: put {product_id} where it "
+                "goes and set review_api.product_id to a regex that finds it in the page"
+            )
+    if needs_browser:
+        carriers.append("needs a browser")
+        if api is None:
+            page_host = urlparse(url).hostname or ""
+            assert rendered_page is not None
+            others = sorted(h for h in rendered_page.hosts if h and h != page_host)
+            settings.insert(1, 'render = "browser"')
+            settings += ["", "[company.source.browser]", "wait_timeout_s = 10"]
+            if others:
+                quoted = ", ".join(f'"{h}"' for h in others)
+                settings.append(f"allow_hosts = [{quoted}]  # review the list: keep the widget's")
+            notes.append("if a button loads more reviews, set browser.click to its CSS selector")
+        else:
+            notes.append('render = "browser" would also work; the API needs no browser')
+    if not carriers:
+        carriers.append("none found")
+    if carriers[0] == "layout":
+        notes.append(
+            "only the layout heuristics read them: `rivalscope targets suggest --url URL` "
+            'proposes selectors for mode = "selectors"'
+        )
+    found = max(len(plain.reviews), rendered_count or 0, api.reviews if api else 0)
+    if declared and found < declared:
+        notes.append(
+            f"the page declares {declared} reviews and {found} are on it: the rest are on "
+            "later pages (pagination) or behind a button"
+        )
+    return Detection(
+        url=url,
+        carriers=list(dict.fromkeys(carriers)),
+        plain_reviews=len(plain.reviews),
+        rendered_reviews=rendered_count,
+        declared=declared,
+        layers=layers,
+        api=api,
+        settings=settings,
+        notes=notes,
+    )
+
+
+def render_page(url: str, agent: str, chromium: str) -> Rendered:
+    """The page rendered in chromium (network idle, bounded) with the JSON it fetched."""
+    return asyncio.run(asyncio.wait_for(_render(url, agent, chromium), RENDER_TIMEOUT_S))
+
+
+async def _render(url: str, agent: str, chromium: str) -> Rendered:
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import Response as BrowserResponse
+    from playwright.async_api import Route, async_playwright
+
+    result = Rendered(html="")
+    pending: list[asyncio.Task[None]] = []
+
+    async def keep_json(response: BrowserResponse) -> None:
+        if len(result.json) >= MAX_JSON_RESPONSES:
+            return
+        if "json" not in (response.headers.get("content-type") or ""):
+            return
+        try:
+            body = await response.body()
+        except PlaywrightError:
+            return
+        if len(body) > MAX_JSON_BYTES:
+            return
+        data = parse_json(body)
+        if data is None:
+            return
+        result.json.append(
+            JsonResponse(response.url, len(reviews_in(data, response.url)), find_next_link(data))
+        )
+
+    def on_response(response: BrowserResponse) -> None:
+        pending.append(asyncio.ensure_future(keep_json(response)))
+
+    async def block_heavy(route: Route) -> None:
+        request = route.request
+        result.hosts.add(urlparse(request.url).hostname or "")
+        if request.resource_type in SKIPPED_RESOURCES:
+            await route.abort()
+        else:
+            await route.continue_()
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = await browser.new_page(user_agent=agent)
+            await page.route("**", block_heavy)
+            page.on("response", on_response)
+            await page.goto(url, wait_until="load")
+            # A page that never goes quiet is read as it is then.
+            with contextlib.suppress(PlaywrightError):
+                await page.wait_for_load_state("networkidle", timeout=SETTLE_TIMEOUT_MS)
+            result.html = await page.content()
+            await asyncio.gather(*pending, return_exceptions=True)
+        finally:
+            await browser.close()
+    return result

@@ -1,0 +1,61 @@
+"""Why a page could not be fetched, by reason, for ``crawl_run.fetch_problems``.
+
+Scrapy refuses hostile responses in several places (the download handler cancels a body
+over DOWNLOAD_MAXSIZE, HttpCompressionMiddleware stops a decompression bomb at the same
+size, RedirectMiddleware gives up after REDIRECT_MAX_TIMES, OffsiteMiddleware drops a
+redirect to another host) and reports each as a failure on the request's errback. This
+module names the reason of such a failure; the stats keys ``rivalscope/fetch/<reason>``
+become the run's ``fetch_problems``.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.statscollectors import StatsCollector
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import TCPTimedOutError
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
+from twisted.python.failure import Failure
+
+PROBLEM_PREFIX = "rivalscope/fetch/"
+
+REASONS: dict[str, str] = {
+    "response_too_large": "body larger than limits.max_response_mb (download cancelled)",
+    "decompressed_too_large": "body larger than limits.max_response_mb once decompressed",
+    "response_over_warn_size": "body larger than limits.warn_response_mb (kept)",
+    "redirect_loop": "more redirects than limits.max_redirects",
+    "offsite_redirect": "redirected to a host the source does not allow",
+    "timeout": "no complete answer within limits.download_timeout_s",
+    "retry_after_over_cap": "429/503 asking to wait longer than limits.max_retry_after_s",
+    "retry_after_waited": "429/503 retried after the Retry-After wait",
+    "memory_limit": "crawl stopped at limits.max_memory_mb",
+}
+"""Every reason this module or the crawl records, with what it means."""
+
+
+def count_problem(stats: StatsCollector, reason: str) -> None:
+    """Count one fetch problem of the run."""
+    stats.inc_value(PROBLEM_PREFIX + reason)
+
+
+def failure_reason(failure: Failure) -> str | None:
+    """The fetch-problem reason of a failed request, or None for other failures
+    (robots.txt refusals, HTTP error statuses, refused connections)."""
+    value = failure.value
+    if isinstance(value, DownloadCancelledError | CancelledError):
+        return "response_too_large"
+    if isinstance(value, DownloadTimeoutError | TwistedTimeoutError | TCPTimedOutError):
+        return "timeout"
+    if isinstance(value, IgnoreRequest):
+        message = str(value)
+        if "during decompression" in message:
+            return "decompressed_too_large"
+        if "max redirections" in message:
+            return "redirect_loop"
+        if "offsite" in message.lower():
+            return "offsite_redirect"
+    return None

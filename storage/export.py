@@ -1,0 +1,435 @@
+"""``rivalscope export``: the raw data out of the database, streamed.
+
+Rows are read in batches through a server-side cursor (``stream_results`` + ``yield_per``:
+PostgreSQL's named cursor, SQLite's stepping cursor) and written batch by batch, so memory
+stays flat whatever the table's size. Reviewers appear only as the stored pseudonym (a
+keyed hash; raw names are never stored). CSV cells that a spreadsheet would run as a
+formula are prefixed with an apostrophe. Parquet goes through pyarrow, one row group per
+batch. A file is written beside its target and renamed into place when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Engine, Select, String, Table, and_, func, or_, select, type_coerce
+
+from storage.company_names import find_company, suggest_company
+from storage.csv_safety import safe_cell
+from storage.schema import metadata
+
+BATCH_ROWS = 16_384
+"""Rows per fetch and per Parquet row group."""
+FORMATS = ("csv", "jsonl", "parquet")
+
+
+class ExportError(Exception):
+    """A bad export request (unknown data set, format or company; Parquet to a terminal)."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    """``int``, ``float``, ``text``, ``date``, ``timestamp``, ``bool`` or ``json``."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    fields: tuple[Field, ...]
+    query: Callable[[date | None, int | None], Select[Any]]
+    """(since, company id) -> the ordered query, columns in ``fields`` order."""
+
+
+def _table(name: str) -> Table:
+    return metadata.tables[name]
+
+
+def _since_moment(since: date) -> datetime:
+    return datetime.combine(since, time.min)
+
+
+def _reviews(since: date | None, company_id: int | None) -> Select[Any]:
+    review, company, source, product = (
+        _table(n) for n in ("review", "company", "source", "product")
+    )
+    query = (
+        select(
+            review.c.id,
+            company.c.name,
+            source.c.name,
+            product.c.name,
+            review.c.published,
+            review.c.language,
+            review.c.region,
+            review.c.rating,
+            review.c.best_rating,
+            review.c.rating_normalized,
+            review.c.title,
+            review.c.text,
+            review.c.author_hash,
+            review.c.url,
+            review.c.first_seen_at,
+        )
+        .select_from(
+            review.join(company, company.c.id == review.c.company_id)
+            .join(source, source.c.id == review.c.source_id)
+            .outerjoin(product, product.c.id == review.c.product_id)
+        )
+        .order_by(review.c.id)
+    )
+    if since is not None:
+        # Undated reviews count from when they were first seen.
+        query = query.where(
+            or_(
+                review.c.published >= since,
+                and_(review.c.published.is_(None), review.c.first_seen_at >= _since_moment(since)),
+            )
+        )
+    if company_id is not None:
+        query = query.where(review.c.company_id == company_id)
+    return query
+
+
+def _offers(since: date | None, company_id: int | None) -> Select[Any]:
+    product, company, offer = (_table(n) for n in ("product", "company", "offer_observation"))
+    latest = (
+        select(offer.c.product_id, func.max(offer.c.id).label("offer_id"))
+        .group_by(offer.c.product_id)
+        .subquery()
+    )
+    query = (
+        select(
+            product.c.id,
+            company.c.name,
+            product.c.name,
+            product.c.sku,
+            product.c.gtin,
+            product.c.brand,
+            product.c.category,
+            product.c.plan,
+            offer.c.price_value,
+            offer.c.currency,
+            offer.c.availability,
+            product.c.url,
+            product.c.first_seen_at,
+            product.c.last_seen_at,
+        )
+        .select_from(
+            product.join(company, company.c.id == product.c.company_id)
+            .outerjoin(latest, latest.c.product_id == product.c.id)
+            .outerjoin(offer, offer.c.id == latest.c.offer_id)
+        )
+        .order_by(product.c.id)
+    )
+    if since is not None:
+        query = query.where(product.c.last_seen_at >= _since_moment(since))
+    if company_id is not None:
+        query = query.where(product.c.company_id == company_id)
+    return query
+
+
+def _prices(since: date | None, company_id: int | None) -> Select[Any]:
+    product, company, offer = (_table(n) for n in ("product", "company", "offer_observation"))
+    query = (
+        select(
+            offer.c.id,
+            product.c.id,
+            company.c.name,
+            product.c.name,
+            offer.c.observed_at,
+            offer.c.price_value,
+            offer.c.currency,
+            offer.c.availability,
+            offer.c.url,
+        )
+        .select_from(
+            offer.join(product, product.c.id == offer.c.product_id).join(
+                company, company.c.id == product.c.company_id
+            )
+        )
+        .order_by(offer.c.id)
+    )
+    if since is not None:
+        query = query.where(offer.c.observed_at >= _since_moment(since))
+    if company_id is not None:
+        query = query.where(product.c.company_id == company_id)
+    return query
+
+
+def _findings(since: date | None, company_id: int | None) -> Select[Any]:
+    finding, run = _table("finding"), _table("report_run")
+    query = (
+        select(
+            finding.c.report_run_id,
+            run.c.created_at,
+            finding.c.competitor,
+            finding.c.aspect,
+            finding.c.kind,
+            finding.c.segment_product,
+            finding.c.segment_category,
+            finding.c.segment_language,
+            finding.c.segment_region,
+            finding.c.effect,
+            finding.c.effect_low,
+            finding.c.effect_high,
+            finding.c.sample_size,
+            finding.c.own_sample_size,
+            finding.c.score,
+            finding.c.summary,
+            finding.c.quotes,
+        )
+        .select_from(finding.join(run, run.c.id == finding.c.report_run_id))
+        .order_by(finding.c.report_run_id, finding.c.score.desc(), finding.c.id)
+    )
+    if since is not None:
+        query = query.where(run.c.created_at >= _since_moment(since))
+    if company_id is not None:
+        query = query.where(finding.c.competitor_id == company_id)
+    return query
+
+
+def _fields(spec: str) -> tuple[Field, ...]:
+    return tuple(Field(*item.split(":")) for item in spec.split())
+
+
+DATASETS = {
+    "reviews": Dataset(
+        "reviews",
+        _fields(
+            "id:int company:text source:text product:text published:date language:text "
+            "region:text rating:float best_rating:float rating_normalized:float title:text "
+            "text:text author_pseudonym:text url:text first_seen_at:timestamp"
+        ),
+        _reviews,
+    ),
+    "offers": Dataset(
+        "offers",
+        _fields(
+            "product_id:int company:text product:text sku:text gtin:text brand:text "
+            "category:text plan:text price:float currency:text availability:text url:text "
+            "first_seen_at:timestamp last_seen_at:timestamp"
+        ),
+        _offers,
+    ),
+    "prices": Dataset(
+        "prices",
+        _fields(
+            "observation_id:int product_id:int company:text product:text "
+            "observed_at:timestamp price:float currency:text availability:text url:text"
+        ),
+        _prices,
+    ),
+    "findings": Dataset(
+        "findings",
+        _fields(
+            "report_id:int report_created_at:timestamp competitor:text aspect:text kind:text "
+            "segment_product:text segment_category:text segment_language:text "
+            "segment_region:text effect:float effect_low:float effect_high:float "
+            "sample_size:int own_sample_size:int score:float summary:text quotes:json"
+        ),
+        _findings,
+    ),
+}
+
+
+def company_id_for(engine: Engine, name: str) -> int:
+    """The id of the company ``name`` means (accents and case aside), or an ExportError
+    with a suggestion."""
+    company = _table("company")
+    with engine.connect() as connection:
+        rows = {str(n): int(i) for i, n in connection.execute(select(company.c.id, company.c.name))}
+    match = find_company(name, rows)
+    if match is None:
+        raise ExportError(f"no company named {name!r}; {suggest_company(name, rows)}")
+    return rows[match]
+
+
+def stream_rows(
+    engine: Engine, dataset: Dataset, since: date | None, company_id: int | None
+) -> Iterator[Sequence[Any]]:
+    """Batches of rows (tuples in ``dataset.fields`` order), read through a server-side
+    cursor."""
+    with engine.connect() as connection:
+        result = connection.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(
+            dataset.query(since, company_id)
+        )
+        yield from result.partitions()
+
+
+# --- writers ------------------------------------------------------------------------------
+
+
+def _text_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_csv(handle: IO[str], dataset: Dataset, batches: Iterator[Sequence[Any]]) -> int:
+    writer = csv.writer(handle)
+    writer.writerow([f.name for f in dataset.fields])
+    count = 0
+    for batch in batches:
+        writer.writerows([safe_cell(_text_value(v)) for v in row] for row in batch)
+        count += len(batch)
+    return count
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def write_jsonl(handle: IO[str], dataset: Dataset, batches: Iterator[Sequence[Any]]) -> int:
+    names = [f.name for f in dataset.fields]
+    count = 0
+    for batch in batches:
+        handle.write(
+            "".join(
+                json.dumps(
+                    dict(zip(names, row, strict=True)), ensure_ascii=False, default=_json_default
+                )
+                + "\n"
+                for row in batch
+            )
+        )
+        count += len(batch)
+    return count
+
+
+def stream_raw_rows(
+    engine: Engine, dataset: Dataset, since: date | None, company_id: int | None
+) -> Iterator[Sequence[Any]]:
+    """Like ``stream_rows``, but dates and timestamps as the driver gives them (SQLite: as
+    text): Parquet parses whole columns at once in Arrow, several times faster than
+    converting value by value."""
+    query = dataset.query(since, company_id)
+    columns = [
+        type_coerce(column, String) if field.kind in ("date", "timestamp") else column
+        for column, field in zip(query.selected_columns, dataset.fields, strict=True)
+    ]
+    with engine.connect() as connection:
+        result = connection.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(
+            query.with_only_columns(*columns)
+        )
+        yield from result.partitions()
+
+
+def write_parquet(path: Path, dataset: Dataset, batches: Iterator[Sequence[Any]]) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = _arrow_types()
+    schema = pa.schema([pa.field(f.name, types[f.kind]) for f in dataset.fields])
+    count = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for batch in batches:
+            columns = list(zip(*batch, strict=True))
+            arrays = [
+                _arrow_column(values, f.kind)
+                for values, f in zip(columns, dataset.fields, strict=True)
+            ]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            count += len(batch)
+    return count
+
+
+def _arrow_types() -> dict[str, Any]:
+    import pyarrow as pa
+
+    return {
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "text": pa.string(),
+        "date": pa.date32(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "bool": pa.bool_(),
+        "json": pa.list_(pa.string()),
+    }
+
+
+def _arrow_column(values: Sequence[Any], kind: str) -> Any:
+    """One column as an Arrow array; text dates and timestamps (SQLite) are parsed by
+    Arrow in one call, naive timestamps read as UTC (what the database stores)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = _arrow_types()[kind]
+    sample = next((v for v in values if v is not None), None)
+    if kind in ("date", "timestamp") and isinstance(sample, str):
+        parsed = pc.cast(
+            pa.array(values, pa.string()), pa.date32() if kind == "date" else pa.timestamp("us")
+        )
+        return parsed.cast(target)
+    if kind == "timestamp":
+        values = [v if v is None or v.tzinfo is not None else v.replace(tzinfo=UTC) for v in values]
+    if kind == "json":
+        values = [
+            None if v is None else [str(x) for x in (json.loads(v) if isinstance(v, str) else v)]
+            for v in values
+        ]
+    return pa.array(values, type=target)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    rows: int
+    path: Path | None
+
+
+def export(
+    engine: Engine,
+    dataset_name: str,
+    output_format: str,
+    *,
+    out: Path | None = None,
+    since: date | None = None,
+    company: str | None = None,
+    stdout: IO[str] | None = None,
+) -> ExportResult:
+    """Export one data set; ``out`` None writes CSV or JSON lines to ``stdout``."""
+    dataset = DATASETS.get(dataset_name)
+    if dataset is None:
+        raise ExportError(f"unknown data set {dataset_name!r}; choose one of {', '.join(DATASETS)}")
+    if output_format not in FORMATS:
+        raise ExportError(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    if out is None and output_format == "parquet":
+        raise ExportError("Parquet is binary: name a file with --out FILE.parquet")
+    if out is not None and out.is_dir():
+        raise ExportError(f"{out} is a folder: name a file with --out")
+    if out is not None and not out.parent.is_dir():
+        raise ExportError(f"folder {out.parent} does not exist")
+    company_id = None if company is None else company_id_for(engine, company)
+    batches = stream_rows(engine, dataset, since, company_id)
+    if out is None:
+        handle = stdout or sys.stdout
+        write = write_csv if output_format == "csv" else write_jsonl
+        return ExportResult(write(handle, dataset, batches), None)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        if output_format == "parquet":
+            raw = stream_raw_rows(engine, dataset, since, company_id)
+            rows = write_parquet(partial, dataset, raw)
+        else:
+            write = write_csv if output_format == "csv" else write_jsonl
+            with partial.open("w", encoding="utf-8", newline="") as handle:
+                rows = write(handle, dataset, batches)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return ExportResult(rows, out)

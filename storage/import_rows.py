@@ -1,0 +1,321 @@
+"""Streams the rows of an import file (CSV/TSV or JSON lines) with bounded memory.
+
+Every row comes with the line it starts on. A row that cannot be read (a line longer than
+``MAX_LINE_CHARS``, JSON nested too deep, an unterminated quote, a wrong number of fields)
+is yielded as a ``BadRow`` and reading goes on with the next line: a broken row is never
+merged with the rows after it. Problems that concern the whole file (missing, not a file,
+wrong encoding, no header, unknown columns) raise ``ImportFileError`` before any row is
+yielded, so nothing is stored from a file that cannot be read as a whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import json
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+MAX_LINE_CHARS = 1_000_000
+"""A longer physical line is rejected (review texts are capped at 50,000 characters)."""
+MAX_ROW_CHARS = 2_000_000
+"""A CSV row (quoted fields may span lines) longer than this is rejected."""
+CHUNK = 1 << 20
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+class ImportFileError(Exception):
+    """The file cannot be imported at all (unreadable, unknown format, no usable columns)."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that could not be read, and why."""
+
+    reason: str
+
+
+Row = dict[str, Any] | BadRow
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name; ImportFileError for an unknown one."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise ImportFileError(
+            f"unknown encoding {encoding!r}; use e.g. utf-8, cp1252, cp1250 or latin-1"
+        ) from None
+
+
+def check_decodable(path: Path, encoding: str) -> None:
+    """Decode the whole file once, in chunks, so a bad byte stops the import before any row
+    is stored (and says where it is)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with _open_binary(path) as handle:
+        while True:
+            chunk = handle.read(CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                where = offset + max(exc.start, 0)
+                raise ImportFileError(
+                    f"{path} is not {encoding} text (byte {exc.object[exc.start]:#x} at offset "
+                    f"{where}); re-save it as UTF-8 or pass --encoding (e.g. cp1250, latin-1)"
+                ) from None
+            except UnicodeError as exc:  # e.g. UTF-16 without its byte-order mark
+                raise ImportFileError(f"{path} is not {encoding} text ({exc})") from None
+            if not chunk:
+                return
+            offset += len(chunk)
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    try:
+        if path.is_dir():
+            raise ImportFileError(f"{path} is a folder, not a CSV or JSON-lines file")
+        if path.exists() and not path.is_file():
+            raise ImportFileError(f"{path} is not a regular file (a CSV or JSON-lines file)")
+        return path.open("rb")
+    except FileNotFoundError:
+        raise ImportFileError(f"{path} not found") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path} is a folder, not a CSV or JSON-lines file") from None
+    except PermissionError:
+        raise ImportFileError(f"{path} cannot be read (permission denied)") from None
+
+
+class _OverlongLine(Exception):
+    pass
+
+
+class _Lines:
+    """Physical lines of a text file, at most ``MAX_LINE_CHARS`` each, with their numbers;
+    lines can be pushed back to be read again (to re-read the rows a broken row swallowed).
+    An over-long line is skipped to its end without being held in memory, and reported by
+    raising ``_OverlongLine`` (the iterator carries on after it)."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.number = 0
+        """Number of the last line handed out."""
+        self.read = 0
+        """Number of the last line read from the file."""
+        self.taken: list[tuple[int, str]] = []
+        """Lines handed out since ``mark()``."""
+        self.pushed: deque[tuple[int, str]] = deque()
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def mark(self) -> int:
+        """Start a new row; the number of the line it starts on."""
+        self.taken = []
+        return self.pushed[0][0] if self.pushed else self.read + 1
+
+    def push_back(self, lines: list[tuple[int, str]]) -> None:
+        self.pushed.extendleft(reversed(lines))
+
+    def __next__(self) -> str:
+        if self.pushed:
+            self.number, line = self.pushed.popleft()
+        else:
+            line = self.handle.readline(MAX_LINE_CHARS + 1)
+            if not line:
+                raise StopIteration
+            self.read += 1
+            self.number = self.read
+            if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+                while True:  # skip the rest of the line, a chunk at a time
+                    rest = self.handle.readline(CHUNK)
+                    if not rest or rest.endswith("\n"):
+                        break
+                raise _OverlongLine()
+        if self.number == 1:
+            line = line.removeprefix("\ufeff")
+        self.taken.append((self.number, line))
+        return line
+
+
+def read_rows(
+    path: Path, encoding: str, known: tuple[str, ...] | None = None
+) -> Iterator[tuple[int, Row]]:
+    """(line number, row) for each row of ``path``; see the module docstring.
+
+    ``known``: the columns the caller reads; a header with others is refused (naming them).
+    """
+    encoding = check_encoding(encoding)
+    suffix = path.suffix.lower()
+    if suffix not in JSON_SUFFIXES + CSV_SUFFIXES:
+        _open_binary(path).close()  # a missing file is reported as such
+        raise ImportFileError(
+            f"{path}: use a .csv, .tsv or .jsonl file (JSON lines: one object per line)"
+        )
+    check_decodable(path, encoding)
+    with path.open(encoding=encoding, newline="") as text:
+        if suffix in JSON_SUFFIXES:
+            yield from _json_rows(_Lines(text), known)
+        else:
+            yield from _csv_rows(path, _Lines(text), _dialect(path, suffix, encoding), known)
+
+
+def _json_rows(lines: _Lines, known: tuple[str, ...] | None) -> Iterator[tuple[int, Row]]:
+    unknown_seen: set[str] = set()
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except _OverlongLine:
+            yield lines.number, BadRow(f"line longer than {MAX_LINE_CHARS:,} characters")
+            continue
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield lines.number, BadRow(f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:
+            yield lines.number, BadRow("JSON nested too deep")
+            continue
+        if not isinstance(value, dict):
+            yield lines.number, BadRow("a JSON line must be an object")
+            continue
+        row = {str(k).strip().lower(): v for k, v in value.items()}
+        nested = sorted(k for k, v in row.items() if isinstance(v, dict | list))
+        if nested:
+            yield lines.number, BadRow(f"{', '.join(nested)}: a value must be text or a number")
+            continue
+        if known is not None:
+            unknown = sorted(k for k in row if k not in known and k not in unknown_seen)
+            if unknown:
+                unknown_seen.update(unknown)
+                yield (
+                    lines.number,
+                    BadRow(
+                        f"unknown {'field' if len(unknown) == 1 else 'fields'} "
+                        f"{', '.join(map(repr, unknown))}{_suggest(unknown, known)}"
+                    ),
+                )
+                continue
+        yield lines.number, row
+
+
+def _suggest(unknown: list[str], known: tuple[str, ...]) -> str:
+    hints = [
+        f"{name!r} -> {close[0]!r}"
+        for name in unknown
+        if (close := difflib.get_close_matches(name, known, n=1, cutoff=0.6))
+    ]
+    return f" (did you mean {', '.join(hints)}?)" if hints else ""
+
+
+def _dialect(path: Path, suffix: str, encoding: str) -> Any:
+    if suffix == ".tsv":
+        return "excel-tab"
+    with path.open(encoding=encoding, newline="") as handle:
+        sample = handle.read(4096)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        return "excel"
+
+
+class _StrictDialect(csv.Dialect):
+    """The sniffed dialect, strict: a stray quote is an error, not a merged row."""
+
+    lineterminator = "\r\n"
+    quoting = csv.QUOTE_MINIMAL
+    strict = True
+
+
+def _csv_rows(
+    path: Path, lines: _Lines, found: Any, known: tuple[str, ...] | None
+) -> Iterator[tuple[int, Row]]:
+    dialect = type(
+        "ImportDialect",
+        (_StrictDialect,),
+        {
+            "delimiter": getattr(found, "delimiter", "\t" if found == "excel-tab" else ","),
+            "quotechar": getattr(found, "quotechar", '"') or '"',
+            "doublequote": getattr(found, "doublequote", True),
+            "escapechar": getattr(found, "escapechar", None),
+            "skipinitialspace": getattr(found, "skipinitialspace", False),
+        },
+    )
+    csv.field_size_limit(MAX_ROW_CHARS)
+    reader = csv.reader(lines, dialect=dialect)
+    header: list[str] | None = None
+    while header is None:
+        lines.mark()
+        try:
+            first = next(reader)
+        except StopIteration:
+            raise ImportFileError(f"{path} has no header line") from None
+        except (csv.Error, _OverlongLine):
+            raise ImportFileError(f"{path}: the header line cannot be read as CSV") from None
+        if any(cell.strip() for cell in first):
+            header = [cell.strip().lower() for cell in first]
+    names = [name for name in header if name]
+    duplicated = sorted({name for name in names if names.count(name) > 1})
+    if duplicated:
+        raise ImportFileError(f"{path}: column {', '.join(map(repr, duplicated))} appears twice")
+    if known is not None:
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise ImportFileError(
+                f"{path}: unknown {'column' if len(unknown) == 1 else 'columns'} "
+                f"{', '.join(map(repr, unknown))}{_suggest(unknown, known)}; "
+                f"the columns read are {', '.join(known)}"
+            )
+    width = len(header)
+    while True:
+        start = lines.mark()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except _OverlongLine:
+            if lines.number != start:  # the long line is inside a quoted field begun earlier
+                yield start, BadRow("unterminated quote (the row runs into the next lines)")
+            yield lines.number, BadRow(f"line longer than {MAX_LINE_CHARS:,} characters")
+            _resync(lines, start)
+            continue
+        except csv.Error as exc:
+            yield start, BadRow(_csv_problem(str(exc)))
+            _resync(lines, start)
+            continue
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        if len(cells) != width:
+            if len(lines.taken) > 1:
+                yield start, BadRow("unterminated quote (the row runs into the next lines)")
+                _resync(lines, start)
+            elif len(cells) > width:
+                extra = ", ".join(repr(c[:30]) for c in cells[width:])
+                yield start, BadRow(f"{len(cells)} fields, the header has {width} (extra: {extra})")
+            else:
+                yield start, BadRow(f"{len(cells)} fields, the header has {width}")
+            continue
+        yield start, {name: value for name, value in zip(header, cells, strict=True) if name}
+
+
+def _csv_problem(message: str) -> str:
+    if "field larger than field limit" in message:
+        return f"field longer than {MAX_ROW_CHARS:,} characters"
+    if "unexpected end of data" in message or "expected after" in message:
+        return f"unterminated or stray quote ({message})"
+    return f"not valid CSV ({message})"
+
+
+def _resync(lines: _Lines, start: int) -> None:
+    """Read again every line the broken row took after its first one."""
+    again = [(number, line) for number, line in lines.taken if number > start]
+    lines.push_back(again)

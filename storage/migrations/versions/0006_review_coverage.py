@@ -1,0 +1,32 @@
+"""review coverage: the review count a product page declares, and per run collected/declared
+
+Revision ID: 0006
+Revises: 0010
+Create Date: 2026-12-04 14:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0006'
+down_revision: str | None = '0010'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('product') as batch:
+        batch.add_column(sa.Column('reviews_declared', sa.Integer(), nullable=True))
+    with op.batch_alter_table('crawl_run') as batch:
+        batch.add_column(sa.Column('reviews_declared', sa.Integer(), nullable=True))
+        batch.add_column(sa.Column('reviews_collected', sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('crawl_run') as batch:
+        batch.drop_column('reviews_collected')
+        batch.drop_column('reviews_declared')
+    with op.batch_alter_table('product') as batch:
+        batch.drop_column('reviews_declared')

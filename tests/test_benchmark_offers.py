@@ -1,0 +1,67 @@
+"""The offers benchmark's scoring: the data set's official metric and site-grouped folds."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "offers.py"
+_SPEC = importlib.util.spec_from_file_location("benchmark_offers", _PATH)
+assert _SPEC is not None and _SPEC.loader is not None
+offers = importlib.util.module_from_spec(_SPEC)
+sys.modules["benchmark_offers"] = offers
+_SPEC.loader.exec_module(offers)
+
+RECORD = {
+    "url": "http://shop.test/p/1",
+    "price": ["23.450"],
+    "sku": ["AB-12"],
+    "gtin": ["4006381333931"],
+    "mpn": ["X100"],
+}
+
+
+@pytest.mark.parametrize(
+    ("attribute", "predicted", "right"),
+    [
+        ("price", "23.45", True),  # decimal equality, trailing zero or not
+        ("price", "23450", False),
+        ("sku", "AB-12", True),
+        ("sku", "4006381333931", True),  # a GTIN is one of the site's unique ids
+        ("sku", "X100", False),  # an MPN is not
+        ("sku", "ab-12", False),  # no leniency beyond the README
+        ("sku", "SKU: AB-12", False),  # text around the id does not count
+        ("availability", None, True),  # empty counts as InStock
+        ("availability", "OutOfStock", False),
+    ],
+)
+def test_official_match(attribute: str, predicted: str | None, right: bool) -> None:
+    prediction = {"price": None, "sku": None, "availability": None, attribute: predicted}
+    assert offers.is_right(attribute, RECORD, prediction) is right
+
+
+def test_score_counts_a_wrong_value_as_false_positive_and_negative() -> None:
+    truth = {"a": RECORD, "b": {**RECORD, "price": None}}
+    predictions = {
+        "a": {"price": "1", "sku": "AB-12", "availability": None},
+        "b": {"price": "5", "sku": None, "availability": None},
+    }
+    scores = offers.score(truth, predictions, ["a", "b"])
+    assert scores["price"] == (0.0, 0.0, 0.0)
+    assert scores["sku"] == (1.0, 0.5, pytest.approx(2 / 3))
+
+
+def test_site_folds_keep_a_host_in_one_fold() -> None:
+    hosts = ["a.test"] * 4 + ["b.test"] * 3 + ["c.test"] * 2 + ["d.test"]
+    truth = {f"p{i}": {"url": f"https://{host}/x/{i}"} for i, host in enumerate(hosts)}
+    folds = offers.site_folds(truth, sorted(truth), 3)
+    assert sorted(i for fold in folds for i in fold) == sorted(truth)
+    for fold in folds:
+        assert fold  # every fold has pages
+    for host in set(hosts):
+        holding = [f for f in folds if any(host in truth[i]["url"] for i in f)]
+        assert len(holding) == 1

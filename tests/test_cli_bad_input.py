@@ -1,0 +1,100 @@
+"""Careless input to the commands that read and write the database: each is one line on
+stderr, exit status 2, no traceback, and nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli import run_cli
+
+NOT_A_DB = "sqlite:///notdb.db"
+FRESH = "sqlite:///fresh.db"
+
+CASES: list[tuple[tuple[str, ...], str]] = [
+    # a database that is not one, or cannot be
+    (("runs", "--db", NOT_A_DB), "file is not a database"),
+    (("runs", "--db", "sqlite:///garbage.db"), "file is not a database"),
+    (("runs", "--db", "sqlite:///adir"), "unable to open database file"),
+    (("runs", "--db", "sqlite:///missing/dir/x.db"), "does not exist"),
+    (("runs", "--db", "nonsense://x"), "cannot use nonsense://x"),
+    (("runs", "--db", "postgresql://nobody@127.0.0.1:1/x"), "cannot open postgresql"),
+    (("findings", "--db", NOT_A_DB), "file is not a database"),
+    (("analyze", "--db", NOT_A_DB), "file is not a database"),
+    (("report", "--db", NOT_A_DB), "file is not a database"),
+    (("import", "r.csv", "--company", "A", "--new-company", "--db", NOT_A_DB), "not a database"),
+    # option values
+    (("runs", "--limit", "0", "--db", FRESH), "Invalid value for '--limit'"),
+    (("findings", "--kind", "bogus", "--db", FRESH), "--kind must be one of"),
+    (("findings", "--min-score", "abc", "--db", FRESH), "Invalid value for '--min-score'"),
+    (("findings", "--limit", "-1", "--db", FRESH), "--limit must be at least 1"),
+    (("analyze", "--models-dir", "afile", "--db", FRESH), "is a file, not a folder"),
+    (("analyze", "--taxonomy", "afile", "--db", FRESH), "is not valid TOML"),
+    (("analyze", "--taxonomy", "missing.toml", "--db", FRESH), "does not exist"),
+    (("analyze", "--workers", "0", "--db", FRESH), "Invalid value for '--workers'"),
+    (("report", "--out", "/proc/rivalscope-report", "--db", FRESH), "cannot create the report"),
+    (("report", "--out", "afile", "--db", FRESH), "exists and is not a folder"),
+    (("report", "--out", "afile/sub", "--db", FRESH), "cannot create the report folder"),
+    (("report", "--since", "2025-13-45", "--db", FRESH), "Invalid value for '--since'"),
+    (("report", "--min-sample", "-5", "--db", FRESH), "--min-sample must be at least 1"),
+    (("report", "--db", FRESH), "no own company in the database"),
+    # import
+    (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
+    (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),
+    (("import", "/dev/null", "--company", "A", "--new-company", "--db", FRESH), "not a regular"),
+    (("import", "garbage.db", "--company", "A", "--new-company", "--db", FRESH), "use a .csv"),
+    (
+        ("import", "r.csv", "--company", "A", "--new-company", "--kind", "x", "--db", FRESH),
+        "--kind",
+    ),
+    (
+        ("import", "r.csv", "--company", "A", "--new-company", "--encoding", "bogus"),
+        "unknown encoding 'bogus'",
+    ),
+    (
+        ("import", "r.csv", "--company", "A", "--new-company", "--encoding", "utf-16"),
+        "is not utf-16 text",
+    ),
+    (
+        ("import", "r.csv", "--company", "A", "--new-company", "--language", "english"),
+        "is not a language code",
+    ),
+    (("import", "r.csv", "--company", "", "--db", FRESH), "--company is empty"),
+    (("import", "r.csv", "--company", "Nobody", "--db", FRESH), "pass --new-company"),
+    (
+        ("import", "odd.csv", "-c", "A", "--new-company", "--kind", "reviews"),
+        "unknown column 'txt'",
+    ),
+    (("import", "r.csv", "--db", FRESH), "Missing option '--company'"),
+]
+
+
+@pytest.fixture
+def careless_folder(tmp_path: Path) -> Path:
+    (tmp_path / "notdb.db").write_text("not a database at all, just text\n")
+    (tmp_path / "garbage.db").write_bytes(bytes(range(256)) * 12)
+    (tmp_path / "afile").write_text("file\n")
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "r.csv").write_text("text,rating\nGood coffee,5\n", encoding="utf-8")
+    (tmp_path / "odd.csv").write_text("txt,rating\nGood coffee,5\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("args", "message"), CASES, ids=[" ".join(a)[:60] for a, _ in CASES])
+def test_careless_input_is_one_line(
+    careless_folder: Path, args: tuple[str, ...], message: str
+) -> None:
+    before = {p.name: p.stat().st_size for p in careless_folder.iterdir() if p.is_file()}
+    result = run_cli(
+        *args, cwd=careless_folder, db_url=f"sqlite:///{careless_folder / 'env.db'}", stdin=""
+    )
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and message in lines[0], lines[0]
+    after = {p.name: p.stat().st_size for p in careless_folder.iterdir() if p.is_file()}
+    assert {k: v for k, v in after.items() if k in before} == before  # inputs untouched
+    assert not (careless_folder / "rivalscope-report").exists()

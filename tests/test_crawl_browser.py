@@ -1,0 +1,180 @@
+"""``render = "browser"``: the real crawl in Debian's chromium against a widget-style page on
+127.0.0.1 whose reviews arrive by JavaScript from another loopback host."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from scrapy.crawler import Crawler
+from sqlmodel import Session, select
+
+from settings.targets import parse_targets
+from spiders.browser import PLAYWRIGHT_HANDLER, HostFilter
+from spiders.target_spider import TargetSpider
+from storage.db import open_database
+from storage.models import Review
+from tests.cli import run_cli
+from tests.widget_site import REVIEWS, WidgetSite
+
+
+def _targets(site_url: str, render: str, extra: str = "", page: str = "kettle-one") -> str:
+    return f"""
+[[company]]
+name = "Own"
+own = true
+
+[[company]]
+name = "Widgets"
+[[company.source]]
+name = "widgets"
+start_urls = ["{site_url}/p/{page}"]
+holds = "both"
+render = "{render}"
+language = "en"
+[company.source.politeness]
+download_delay = 0
+{extra}
+"""
+
+
+def _chromium_or_skip() -> None:
+    if shutil.which("chromium") is None and not os.path.exists("/usr/bin/chromium"):
+        if os.environ.get("RIVALSCOPE_CI") == "1":
+            pytest.fail("chromium is not installed; CI needs it (tests/install.sh)", pytrace=False)
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[WidgetSite]:
+    with WidgetSite() as running:
+        yield running
+
+
+def _crawl(tmp_path: Path, targets: str) -> tuple[int, list[str], str]:
+    path = tmp_path / "targets.toml"
+    path.write_text(targets, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'crawl.db'}"
+    result = run_cli("crawl", "--targets", str(path), cwd=tmp_path, db_url=db)
+    engine = open_database(db)
+    with Session(engine) as session:
+        ids = sorted(r.external_id or "" for r in session.exec(select(Review)).all())
+    engine.dispose()
+    return result.returncode, ids, result.stdout + result.stderr
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("browser_table", "expected"),
+    [
+        # Clicks "load more" until the button is gone: every page of the widget's API.
+        ('allow_hosts = ["127.0.0.2"]\nclick = "#more"\nwait_for = "[itemprop=review]"', 7),
+        # max_clicks bounds the clicks: the first page and one more.
+        ('allow_hosts = ["127.0.0.2"]\nclick = "#more"\nmax_clicks = 1', 6),
+        # The widget's host is not allowed: its API is blocked, nothing loads.
+        ('click = "#more"\nwait_timeout_s = 2', 0),
+    ],
+)
+def test_browser_source_collects_javascript_reviews_from_allowed_hosts_only(
+    tmp_path: Path, site: WidgetSite, browser_table: str, expected: int
+) -> None:
+    _chromium_or_skip()
+    tracker_before = site.hits_on("127.0.0.3")
+    table = f"[company.source.browser]\n{browser_table}"
+    code, ids, output = _crawl(tmp_path, _targets(site.shop_url, "browser", table))
+    assert code == 0, output
+    assert ids == sorted(r["id"] for r in REVIEWS[:expected])
+    assert site.hits_on("127.0.0.3") == tracker_before  # tracker and pixel never reached
+    assert f"collected {expected} of {len(REVIEWS)} declared reviews" in output
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("replaces", "expected"), [("true", REVIEWS), ("false", REVIEWS[6:])])
+def test_next_button_that_replaces_reviews_is_read_before_every_click(
+    tmp_path: Path, site: WidgetSite, replaces: str, expected: list[dict[str, object]]
+) -> None:
+    _chromium_or_skip()
+    table = (
+        '[company.source.browser]\nallow_hosts = ["127.0.0.2"]\nclick = "#more"\n'
+        f"click_replaces = {replaces}"
+    )
+    code, ids, output = _crawl(
+        tmp_path, _targets(site.shop_url, "browser", table, page="kettle-next")
+    )
+    assert code == 0, output
+    assert ids == sorted(str(r["id"]) for r in expected)
+
+
+@pytest.mark.slow
+def test_plain_source_does_not_run_javascript(tmp_path: Path, site: WidgetSite) -> None:
+    code, ids, output = _crawl(tmp_path, _targets(site.shop_url, "plain"))
+    assert code == 0, output
+    assert ids == []
+    assert f"collected 0 of {len(REVIEWS)} declared reviews (0%)" in output
+    runs = run_cli("runs", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'crawl.db'}")
+    assert f"0 of {len(REVIEWS)}" in runs.stdout
+
+
+def test_only_browser_sources_get_the_playwright_handler() -> None:
+    for render, rendered in (("plain", False), ("browser", True)):
+        if render == "browser":
+            _chromium_or_skip()
+        targets = parse_targets(_targets("http://127.0.0.1:9", render))
+        company, source = targets.find_source("widgets")
+        crawler = Crawler(TargetSpider, {})
+        crawler.spider = TargetSpider.from_crawler(crawler, source=source, company=company)
+        handlers = crawler.settings.getdict("DOWNLOAD_HANDLERS")
+        assert (handlers.get("http") == PLAYWRIGHT_HANDLER) is rendered
+        assert (handlers.get("https") == PLAYWRIGHT_HANDLER) is rendered
+        assert ("PLAYWRIGHT_LAUNCH_OPTIONS" in crawler.settings) is rendered
+
+
+def test_missing_chromium_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "targets.toml"
+    path.write_text(_targets("http://127.0.0.1:9", "browser"), encoding="utf-8")
+    monkeypatch.setenv("RIVALSCOPE_CHROMIUM", str(tmp_path / "no-chromium"))
+    result = run_cli("crawl", "--targets", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "apt-get install chromium" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("http://shop.test/p/1", True),
+        ("http://api.shop.test/r?p=1", True),
+        ("http://widget.test:8080/r", True),
+        ("http://tracker.test/b", False),
+        ("http://shop.test.evil.test/", False),
+        ("data:image/png;base64,AA", True),
+    ],
+)
+def test_host_filter(url: str, allowed: bool) -> None:
+    assert HostFilter(["shop.test", "widget.test"]).allows(url) is allowed
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('wait_for = "div[["', "wait_for"),
+        ('allow_hosts = ["https://widget.test/api"]', "not a host name"),
+        ("max_clicks = -1", "max_clicks"),
+        ("page_timeout_s = 0", "page_timeout_s"),
+    ],
+)
+def test_browser_table_is_validated(table: str, message: str) -> None:
+    from settings.targets import TargetsError
+
+    text = _targets("http://127.0.0.1:9", "browser", f"[company.source.browser]\n{table}")
+    with pytest.raises(TargetsError, match=message):
+        parse_targets(text)
+    with pytest.raises(TargetsError, match="render"):
+        parse_targets(_targets("http://127.0.0.1:9", "js"))

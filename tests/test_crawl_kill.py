@@ -1,0 +1,267 @@
+"""Killed, interrupted and concurrent crawls of the demo shops (the real ``rivalscope crawl``).
+
+- ``kill -9`` of a crawl, repeated at different points: no process of the crawl is left
+  (store worker, resource tracker), the killed run keeps the figures it reached, and a
+  final run ends with exactly the rows of an uninterrupted crawl (none lost or doubled);
+- Ctrl-C: a clean stop, one line on stderr, exit 130, the run recorded ``interrupted``;
+- two crawls of the same sources at once: each source is crawled by one of them only and
+  no offer observation is doubled.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, func, text
+from sqlmodel import Session, col, select
+
+from rivalscope.demo.records import DemoShop
+from rivalscope.demo.server import DemoServer
+from storage.db import open_database
+from storage.models import CrawlRun, OfferObservation, Review
+from tests import test_crawl_end_to_end as end_to_end
+from tests.cli import run_cli
+from tests.test_crawl_end_to_end import _snapshot, _targets
+
+pytestmark = pytest.mark.slow
+
+# The demo shops and their server: the end-to-end tests' fixtures (one server per module).
+shops = end_to_end.shops
+server = end_to_end.server
+
+KILL_TRIALS = 3
+NEW_REVIEWS_BEFORE_KILL = 25
+"""Reviews each trial's crawl stores before it is killed."""
+
+
+def session_processes(session_id: int) -> list[int]:
+    """Live processes of a session (the crawl was started as its leader)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, sid = fields[0], int(fields[3])
+        if sid == session_id and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until_gone(session_id: int, seconds: float = 15) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = session_processes(session_id)
+        if not left:
+            return []
+        time.sleep(0.2)
+    return session_processes(session_id)
+
+
+def start_crawl(targets: Path, url: str, cwd: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "RIVALSCOPE_DATABASE_URL": url,
+        "PYTHONWARNINGS": "ignore",
+        "RIVALSCOPE_BATCH_SIZE": "20",
+        "RIVALSCOPE_CHECKPOINT_S": "0.5",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(targets)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own session: every process it starts can be found
+    )
+
+
+def stored_reviews(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count(col(Review.id)))).one()
+
+
+def wait_for_progress(
+    engine: Engine, process: subprocess.Popen[bytes], reviews: int, timeout: float = 120
+) -> None:
+    """Until ``reviews`` are stored and a run of the process has checkpointed its pages."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        with Session(engine) as session:
+            checkpointed = session.exec(
+                select(CrawlRun).where(CrawlRun.pid == process.pid, col(CrawlRun.pages) > 0)
+            ).first()
+        if stored_reviews(engine) >= reviews and checkpointed is not None:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the crawl ended or stalled before {reviews} reviews were stored")
+
+
+def no_repeated_states(engine: Engine) -> bool:
+    """Offer history holds a row only when a product's state changed."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(OfferObservation).order_by(
+                col(OfferObservation.product_id),
+                col(OfferObservation.observed_at),
+                col(OfferObservation.id),
+            )
+        ).all()
+    previous: dict[int, tuple[str | None, str | None, str | None]] = {}
+    for row in rows:
+        state = (row.price, row.currency, row.availability)
+        if previous.get(row.product_id) == state:
+            return False
+        previous[row.product_id] = state
+    return True
+
+
+def test_repeated_kill_9_leaves_no_process_and_loses_nothing(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    reference_url = f"sqlite:///{tmp_path / 'reference.db'}"
+    fast = _targets(tmp_path, server, shops)
+    done = run_cli("crawl", "--targets", str(fast), cwd=tmp_path, db_url=reference_url)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    slow_dir = tmp_path / "slow"
+    slow_dir.mkdir()
+    slow = _targets(slow_dir, server, shops, slow=True)
+    engine = open_database(url)
+    for trial in range(KILL_TRIALS):
+        before = stored_reviews(engine)
+        process = start_crawl(slow, url, tmp_path)
+        wait_for_progress(engine, process, before + NEW_REVIEWS_BEFORE_KILL)
+        assert len(session_processes(process.pid)) >= 2, "the store worker never started"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stdout.close()  # type: ignore[union-attr]
+        process.stderr.close()  # type: ignore[union-attr]
+        left = wait_until_gone(process.pid)
+        assert left == [], f"trial {trial}: processes left behind: {left}"
+        with Session(engine) as session:
+            killed = session.exec(select(CrawlRun).where(CrawlRun.pid == process.pid)).all()
+            assert killed, f"trial {trial}: the killed crawl left no run"
+            for run in killed:
+                stored = session.exec(
+                    select(func.count(col(Review.id))).where(Review.crawl_run_id == run.id)
+                ).one()
+                # Figures kept: counters move with the rows, pages are checkpointed.
+                assert run.reviews_new == stored, (trial, run.id, run.reviews_new, stored)
+            assert sum(run.pages for run in killed) > 0
+    rerun = run_cli("crawl", "--targets", str(fast), cwd=tmp_path, db_url=url)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    reference = open_database(reference_url)
+    after, expected = _snapshot(engine), _snapshot(reference)
+    assert after["reviews"] == expected["reviews"]  # none lost, none doubled
+    assert after["products"] == expected["products"]
+    assert no_repeated_states(engine)
+    with Session(engine) as session:
+        statuses = [r.status for r in session.exec(select(CrawlRun)).all()]
+    assert statuses.count("running") == 0 and "interrupted" in statuses
+    engine.dispose()
+    reference.dispose()
+
+
+def test_ctrl_c_stops_cleanly_with_one_line(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'interrupted.db'}"
+    slow = _targets(tmp_path, server, shops, slow=True)
+    engine = open_database(url)
+    process = start_crawl(slow, url, tmp_path)
+    wait_for_progress(engine, process, NEW_REVIEWS_BEFORE_KILL)
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends to the foreground group
+    _out, err = process.communicate(timeout=120)
+    stderr = err.decode()
+    assert process.returncode == 130, stderr[-3000:]
+    assert "Traceback" not in stderr
+    assert [line for line in stderr.splitlines() if line.startswith("interrupted: ")] != []
+    assert wait_until_gone(process.pid) == []
+    with Session(engine) as session:
+        runs = session.exec(select(CrawlRun)).all()
+    engine.dispose()
+    assert runs and {r.status for r in runs} <= {"interrupted", "finished"}
+    assert "interrupted" in {r.status for r in runs}
+
+
+def test_two_crawls_of_one_source_never_write_together(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'twice.db'}"
+    targets = _targets(tmp_path, server, shops)
+    open_database(url).dispose()
+    first, second = (start_crawl(targets, url, tmp_path) for _ in range(2))
+    outputs = [p.communicate(timeout=240) for p in (first, second)]
+    codes = {first.returncode, second.returncode}
+    errors = "".join(err.decode() for _, err in outputs)
+    assert "Traceback" not in errors
+    assert codes <= {0, 2}, errors[-3000:]
+    engine = open_database(url)
+    with Session(engine) as session:
+        runs = session.exec(select(CrawlRun)).all()
+    # One run per source: the second crawl of a source was refused, not run beside the first.
+    assert sorted(r.source_id for r in runs) == sorted({r.source_id for r in runs})
+    assert len(runs) == len(shops)
+    if 2 in codes:
+        assert "is being written by" in errors
+    assert no_repeated_states(engine)
+    engine.dispose()
+
+
+def test_bogus_log_level_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "targets.toml").write_text(
+        '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n'
+        'start_urls = ["http://127.0.0.1:9/"]\n',
+        encoding="utf-8",
+    )
+    done = run_cli("crawl", "--log-level", "BOGUS", cwd=tmp_path, db_url="sqlite:///x.db")
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "BOGUS" in lines[0] and "DEBUG" in lines[0], done.stderr
+
+
+@pytest.mark.postgres
+def test_killed_crawl_leaves_no_postgres_connection(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], pg_url: str
+) -> None:
+    marker = f"rivalscope-kill-{os.getpid()}-{time.monotonic_ns()}"
+    url = f"{pg_url}&application_name={marker}"
+    slow = _targets(tmp_path, server, shops, slow=True)
+    engine = open_database(url)
+    admin = create_engine(pg_url)
+
+    def connections() -> int:
+        with admin.connect() as conn:
+            return int(
+                conn.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :m"),
+                    {"m": marker},
+                ).scalar_one()
+            )
+
+    engine.dispose()  # only the crawl's own connections carry the marker from here
+    process = start_crawl(slow, url, tmp_path)
+    progress = open_database(pg_url)
+    wait_for_progress(progress, process, NEW_REVIEWS_BEFORE_KILL)
+    progress.dispose()
+    assert connections() >= 2  # the crawl's and its store worker's
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    process.stdout.close()  # type: ignore[union-attr]
+    process.stderr.close()  # type: ignore[union-attr]
+    assert wait_until_gone(process.pid) == []
+    deadline = time.monotonic() + 15
+    while connections() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert connections() == 0
+    admin.dispose()

@@ -1,0 +1,108 @@
+"""`rivalscope crawl` shows one line per source (live on a terminal, plain otherwise) with
+the crawl run's own counts; -v shows Scrapy's log instead."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from rivalscope.demo.server import DemoServer
+from rivalscope.demo.shops import generate_shops
+from rivalscope.demo.targets import write_targets
+from spiders.progress import Board, progress_line
+from storage.db import open_database
+from storage.models import CrawlRun
+from tests.cli import run_cli
+
+LINE = re.compile(
+    r"kawamistrz-shop: (\d+) pages, reviews (\d+) seen / (\d+) new, "
+    r"offers (\d+) seen / (\d+) changed, (\d+) errors, done"
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DemoServer]:
+    with DemoServer(generate_shops(products=2, reviews_per_product=6)) as running:
+        yield running
+
+
+@pytest.fixture
+def targets(tmp_path: Path, server: DemoServer) -> Path:
+    path = tmp_path / "targets.toml"
+    write_targets(path, server.base_url, [s for s in server.shops if s.slug == "kawamistrz"])
+    return path
+
+
+def _run(db_url: str) -> CrawlRun:
+    engine = open_database(db_url)
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+        session.expunge(run)
+    engine.dispose()
+    return run
+
+
+@pytest.mark.slow
+def test_plain_line_per_source_with_the_runs_counts(
+    tmp_path: Path, targets: Path, db_url: str
+) -> None:
+    done = run_cli("crawl", "--targets", str(targets), cwd=tmp_path, db_url=db_url)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = LINE.search(done.stderr)
+    assert found, done.stderr[-2000:]
+    run = _run(db_url)
+    pages, seen, new, offers, changed, _ = (int(g) for g in found.groups())
+    assert (pages, seen, new, offers, changed) == (
+        run.pages, run.reviews_seen, run.reviews_new, run.offers_seen, run.offers_changed
+    )  # fmt: skip
+    assert new > 0 and "] INFO:" not in done.stderr  # no Scrapy INFO log without -v
+    verbose = run_cli("crawl", "-v", "--targets", str(targets), cwd=tmp_path, db_url=db_url)
+    assert verbose.returncode == 0 and "[scrapy.core.engine] INFO" in verbose.stderr
+    assert not LINE.search(verbose.stderr)
+
+
+@pytest.mark.slow
+def test_live_lines_on_a_terminal(tmp_path: Path, targets: Path, db_url: str) -> None:
+    main, child = pty.openpty()
+    env = {**os.environ, "RIVALSCOPE_DATABASE_URL": db_url, "PYTHONWARNINGS": "ignore"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(targets)],
+        cwd=tmp_path, env=env, stdin=child, stdout=child, stderr=child,
+    )  # fmt: skip
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert process.wait(timeout=240) == 0
+    os.close(main)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "\x1b[2Kkawamistrz-shop: " in shown and LINE.search(shown)
+
+
+def test_board_redraws_its_lines_in_place() -> None:
+    out = io.StringIO()
+    board = Board(out=out)
+    board.lines = {"a": "a: 1", "b": "b: 2"}
+    board.draw()
+    board.lines["a"] = "a: 3"
+    board.draw()
+    assert out.getvalue() == "\x1b[2Ka: 1\n\x1b[2Kb: 2\n\x1b[2F\x1b[2Ka: 3\n\x1b[2Kb: 2\n"
+    stats = {"response_received_count": 4, "rivalscope/reviews_seen": 9, "rivalscope/errors": 1}
+    assert progress_line("s", stats, True) == (
+        "s: 4 pages, reviews 9 seen / 0 new, offers 0 seen / 0 changed, 1 errors, done"
+    )

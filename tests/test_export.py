@@ -1,0 +1,154 @@
+"""``rivalscope export``: every data set in every format, streamed, filtered by date and
+company (accents aside), formula-safe CSV, Parquet in row groups, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from sqlalchemy import Engine, func, select, text
+from typer.testing import CliRunner
+
+import storage.export
+from compare.report.build import build_report
+from compare.report.synthetic import SyntheticPlan, add_review, populate
+from rivalscope.cli import app
+from storage.db import open_database
+from storage.export import DATASETS, ExportError, export
+from storage.schema import metadata
+
+PLAN = SyntheticPlan(
+    own="Nordlys", competitors=("Maison Lumière", "Rival B"), reviews=900,
+    positive_share={("Maison Lumière", "delivery"): 0.1},
+)  # fmt: skip
+HOSTILE = '=HYPERLINK("http://x","y") <script>alert(1)</script>'
+
+
+def _count(engine: Engine, table: str) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.count()).select_from(metadata.tables[table])
+            ).scalar_one()
+        )
+
+
+@pytest.mark.parametrize("dataset", list(DATASETS))
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_every_data_set_in_every_format(
+    engine: Engine, tmp_path: Path, dataset: str, fmt: str
+) -> None:
+    populate(engine, PLAN)
+    build_report(engine, tmp_path / "report")
+    out = tmp_path / f"{dataset}.{fmt}"
+    result = export(engine, dataset, fmt, out=out)
+    expected = {
+        "reviews": _count(engine, "review"),
+        "offers": _count(engine, "product"),
+        "prices": _count(engine, "offer_observation"),
+        "findings": _count(engine, "finding"),
+    }[dataset]
+    assert expected > 0 and result.rows == expected
+    names = [f.name for f in DATASETS[dataset].fields]
+    if fmt == "csv":
+        with out.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0] == names and len(rows) == expected + 1
+    elif fmt == "jsonl":
+        records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        assert len(records) == expected and list(records[0]) == names
+    else:
+        table = pq.read_table(out)
+        assert table.num_rows == expected and table.column_names == names
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_reviews_are_pseudonymised_and_formula_safe(engine: Engine, tmp_path: Path) -> None:
+    ids = populate(engine, PLAN)
+    add_review(engine, ids["Maison Lumière"], HOSTILE, "delivery", "negative", 999_999)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE review SET author_hash = 'a1b2c3' WHERE id = 999999"))
+    buffer = io.StringIO()
+    export(engine, "reviews", "csv", stdout=buffer)
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    hostile = next(r for r in rows if r["id"] == "999999")
+    assert hostile["text"].startswith("'=HYPERLINK")
+    assert hostile["author_pseudonym"] == "a1b2c3"
+    assert not any(k.startswith("author") and k != "author_pseudonym" for k in rows[0])
+
+
+def test_company_without_accents_and_since(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLAN)
+    buffer = io.StringIO()
+    export(engine, "reviews", "jsonl", company="maison lumiere", stdout=buffer)
+    records = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    assert records and {r["company"] for r in records} == {"Maison Lumière"}
+    later = io.StringIO()
+    export(engine, "reviews", "jsonl", since=date(2025, 7, 1), stdout=later)
+    dates = [json.loads(line)["published"] for line in later.getvalue().splitlines()]
+    assert dates and min(dates) >= "2025-07-01"
+    with pytest.raises(ExportError, match="did you mean 'Maison Lumière'"):
+        export(engine, "reviews", "csv", company="Maison Lumire", stdout=io.StringIO())
+
+
+def test_parquet_is_written_in_row_groups(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    populate(engine, PLAN)
+    monkeypatch.setattr(storage.export, "BATCH_ROWS", 100)
+    out = tmp_path / "reviews.parquet"
+    result = export(engine, "reviews", "parquet", out=out)
+    meta = pq.ParquetFile(out).metadata
+    assert meta.num_row_groups == -(-result.rows // 100) and meta.num_rows == result.rows
+    table = pq.read_table(out)
+    assert str(table.schema.field("first_seen_at").type) == "timestamp[us, tz=UTC]"
+    assert str(table.schema.field("published").type) == "date32[day]"
+
+
+@pytest.mark.postgres
+def test_postgres_export_streams_through_a_server_side_cursor(pg_url: str, tmp_path: Path) -> None:
+    engine = open_database(pg_url)
+    try:
+        populate(engine, PLAN)
+        result = export(engine, "reviews", "csv", out=tmp_path / "reviews.csv")
+        assert result.rows == PLAN.reviews
+        with engine.connect() as connection:
+            streamed = connection.execution_options(stream_results=True, yield_per=10).execute(
+                DATASETS["reviews"].query(None, None)
+            )
+            assert streamed.cursor.__class__.__name__ == "ServerCursor"
+            streamed.close()
+    finally:
+        engine.dispose()
+
+
+def test_command_line(db_url: str, engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLAN)
+    runner = CliRunner()
+    out = tmp_path / "prices.parquet"
+    ran = runner.invoke(app, ["export", "prices", "--out", str(out), "--db", db_url])
+    assert ran.exit_code == 0, ran.output
+    assert pq.read_table(out).num_rows == _count(engine, "offer_observation")
+    shown = runner.invoke(app, ["export", "offers", "--format", "jsonl", "--db", db_url])
+    assert shown.exit_code == 0 and len(shown.stdout.splitlines()) == _count(engine, "product")
+    for args, message in (
+        (["export", "reviews", "--format", "parquet"], "--out FILE.parquet"),
+        (["export", "reviews", "--since", "yesterday"], "--since must be a date"),
+        (["export", "people"], "unknown data set"),
+        (["export", "reviews", "--company", "Nobody"], "no company named"),
+        (["export", "reviews", "--format", "xml"], "--format must be one of"),
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "rivalscope", *args, "--db", db_url],
+            capture_output=True, text=True, cwd=tmp_path, check=False,
+        )  # fmt: skip
+        assert run.returncode == 2, (args, run.stderr)
+        assert message in run.stderr and "Traceback" not in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1

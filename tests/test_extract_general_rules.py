@@ -1,0 +1,94 @@
+"""General cues that replaced site-fitted lists: name words, labels in many languages,
+product codes in URLs, hidden button text. Small self-written pages, table tests."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from spiders.extract.heuristics import labelled_identifier_pairs
+from spiders.extract.identifiers import url_id_tokens
+from spiders.extract.scope import shown_text
+from spiders.extract.visible_availability import button_label, is_cart_control
+from spiders.extract.visible_price import names_say_current, names_say_not_current
+
+
+@pytest.mark.parametrize(
+    ("names", "not_current"),
+    [
+        ("price price--old", True),
+        ("oldPrice", True),
+        ("list-price", True),
+        ("price-compare-at", True),
+        ("gold-edition price", False),  # "old" inside a word says nothing
+        ("product-list price", False),  # a list of products, not a list price
+        ("price-range-slider", False),
+        ("min-height price", False),
+        ("washable price", False),
+        ("price per-unit", True),
+    ],
+)
+def test_names_say_not_current(names: str, not_current: bool) -> None:
+    assert names_say_not_current(names) is not_current
+
+
+@pytest.mark.parametrize(
+    ("names", "current"),
+    [("price price--sale", True), ("finalPrice", True), ("news-price", False)],
+)
+def test_names_say_current(names: str, current: bool) -> None:
+    assert names_say_current(names) is current
+
+
+@pytest.mark.parametrize(
+    ("html", "pairs"),
+    [
+        ("<span>SKU: AB-1234</span>", [("AB-1234", True)]),
+        ("<li>Artikelnummer: 778899</li>", [("778899", True)]),
+        ("<dd>Артикул: 55123</dd>", [("55123", True)]),
+        ("<span>货号：XK2201</span>", [("XK2201", True)]),
+        ("<span>Ürün kodu: TR4455</span>", [("TR4455", True)]),
+        ("<span>Model: QX-900</span>", [("QX-900", False)]),
+        ("<li><strong>Product code - </strong>4411220</li>", [("4411220", True)]),
+        ("<p><b>Item no.</b> <span>HX-20</span></p>", [("HX-20", True)]),
+        ("<span>Preferences 12345</span>", []),  # "ref" inside a word is no label
+        ("<span>Product code: none</span>", []),  # an id has a digit
+    ],
+)
+def test_labelled_identifiers_in_many_languages(html: str, pairs: list[tuple[str, bool]]) -> None:
+    root = lxml.html.fromstring(f"<html><body>{html}</body></html>")
+    assert labelled_identifier_pairs(root) == pairs
+
+
+@pytest.mark.parametrize(
+    ("url", "tokens"),
+    [
+        ("https://shop.test/p/blue-kettle/QX7730B2", ["QX7730B2"]),
+        ("https://shop.test/item?id=AB12345", ["AB12345", "12345"]),
+        ("https://shop.test/p/infinix-hot-10-6128/", []),  # slug numbers are not codes
+        ("https://shop.test/p/kettle-889911", ["889911"]),
+        ("https://shop.test/p/ABCDEFGH", []),  # no digits: a word
+    ],
+)
+def test_url_id_tokens(url: str, tokens: list[str]) -> None:
+    assert url_id_tokens(url) == tokens
+
+
+@pytest.mark.parametrize(
+    ("html", "label", "cart"),
+    [
+        ('<button>Add to cart<span hidden>Sold out</span></button>', "Add to cart", True),
+        ('<button><span style="display: none">Out</span>In den Warenkorb</button>', "In den Warenkorb", True),
+        ("<button>加入购物车</button>", "加入购物车", True),
+        ("<button>Sepete ekle</button>", "Sepete ekle", True),
+        ("<button>Show more</button>", "Show more", False),
+    ],
+)  # fmt: skip
+def test_cart_button_label_without_hidden_text(html: str, label: str, cart: bool) -> None:
+    button = lxml.html.fragment_fromstring(html)
+    assert (button_label(button), is_cart_control(button)) == (label, cart)
+
+
+def test_shown_text_keeps_tails_of_hidden_children() -> None:
+    element = lxml.html.fragment_fromstring('<p>a<b class="hidden">x</b>b<i>c</i></p>')
+    assert shown_text(element) == "abc"

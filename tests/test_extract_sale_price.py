@@ -1,0 +1,56 @@
+"""The price a customer pays: sale over list price in markup, no placeholder 0, no hidden
+price texts. Hand-written pages, one per form."""
+
+from __future__ import annotations
+
+import pytest
+
+from spiders.extract.auto import extract_auto
+
+URL = "https://shop.test/p/kettle"
+
+
+def page(ld: str, body: str = "<h1>Kettle</h1>") -> str:
+    script = f'<script type="application/ld+json">{ld}</script>' if ld else ""
+    return f"<html><head>{script}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("html", "price"),
+    [
+        pytest.param(
+            page('{"@type":"Product","name":"Kettle","offers":{"@type":"Offer",'
+                 '"price":["49.00","39.00"],"priceCurrency":"EUR"}}'),
+            "39.00",
+            id="two-prices-lower-is-the-sale",
+        ),
+        pytest.param(
+            page('{"@type":"Product","name":"Kettle","offers":{"@type":"Offer","price":"49.00",'
+                 '"priceCurrency":"EUR","priceSpecification":['
+                 '{"@type":"UnitPriceSpecification","priceType":"https://schema.org/ListPrice",'
+                 '"price":"49.00"},{"@type":"UnitPriceSpecification","price":"35.50"}]}}'),
+            "35.50",
+            id="offer-price-is-the-list-price",
+        ),
+        pytest.param(
+            page('{"@type":"Product","name":"Kettle","offers":{"@type":"Offer","price":"0",'
+                 '"priceCurrency":"EUR"}}', '<h1>Kettle</h1><p class="price">24,90 €</p>'),
+            "24.90",
+            id="placeholder-zero-gives-way-to-the-shown-price",
+        ),
+        pytest.param(
+            page("", '<h1>Kettle</h1><p class="price" hidden>99,00 €</p>'
+                 '<p class="price">24,90 €</p>'),
+            "24.90",
+            id="hidden-price-text-ignored",
+        ),
+        pytest.param(
+            page("", '<h1>Kettle</h1><div style="display: none"><span class="price">5 €</span>'
+                 '</div><span class="price">7 €</span>'),
+            "7",
+            id="price-in-hidden-block-ignored",
+        ),
+    ],
+)  # fmt: skip
+def test_price_paid(html: str, price: str) -> None:
+    assert extract_auto(html, URL).offers[0].price == price

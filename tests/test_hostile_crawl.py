@@ -1,0 +1,153 @@
+"""The real ``rivalscope crawl`` against a hostile site (``tests/hostile_server.py``).
+
+Each case must be bounded (memory, requests, time), recorded in ``crawl_run`` by reason,
+and the crawl must carry on to store the good pages.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, select
+
+from storage.db import open_database
+from storage.models import CrawlRun, Product
+from tests.cli import run_cli
+from tests.hostile_server import (
+    BOMB_EXPANDED,
+    CASES,
+    CATASTROPHIC_PATTERN,
+    DENIED_LINK,
+    MAX_REDIRECTS,
+    REGEX_TRAP,
+    HostileServer,
+    hostile_targets,
+)
+
+PEAK_MEMORY_GOAL_MB = 600
+
+# Runs a command and prints the largest resident memory of it and every process it waited for.
+_PEAK_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:])\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024\n"
+    "print(f'peak_rss_mb={peak}', file=sys.stderr)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
+def crawl_under(
+    wrapper: str, targets: Path, db_url: str, cwd: Path, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    """``rivalscope crawl`` started by ``python -c wrapper`` (which gets the command line)."""
+    return subprocess.run(
+        [
+            *(sys.executable, "-c", wrapper, sys.executable, "-m", "rivalscope", "crawl"),
+            *("--targets", str(targets), "--db", db_url),
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def crawl_with_peak(
+    targets: Path, db_url: str, cwd: Path
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """``rivalscope crawl`` and the peak resident memory (MB) of any of its processes."""
+    done = crawl_under(_PEAK_WRAPPER, targets, db_url, cwd)
+    peak = int(done.stderr.rsplit("peak_rss_mb=", 1)[1].split()[0])
+    return done, peak
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[HostileServer]:
+    with HostileServer(slow_seconds=5) as server:
+        yield server
+
+
+@pytest.mark.slow
+def test_every_hostile_case_is_bounded_recorded_and_the_crawl_carries_on(
+    tmp_path: Path, hostile: HostileServer
+) -> None:
+    targets = tmp_path / "targets.toml"
+    targets.write_text(hostile_targets(hostile.base_url), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    hostile.hits.clear()
+
+    done, peak_mb = crawl_with_peak(targets, url, tmp_path)
+
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert done.returncode == 0, done.stderr[-2000:]
+    # Bounded: four 1.5 GiB bombs and two 50 MB pages, yet every process stays small.
+    assert BOMB_EXPANDED > 1024**3
+    assert peak_mb < PEAK_MEMORY_GOAL_MB, peak_mb
+    engine = open_database(url)
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+        skus = set(session.exec(select(Product.sku).where(col(Product.sku).is_not(None))).all())
+    engine.dispose()
+    assert run.status == "finished" and run.finish_reason == "finished"
+    assert run.peak_memory_mb is not None and run.peak_memory_mb < PEAK_MEMORY_GOAL_MB
+    # Recorded by reason, one count per case.
+    expected: dict[str, int] = {}
+    for reason in CASES.values():
+        if reason:
+            expected[reason] = expected.get(reason, 0) + 1
+    expected["retry_after_waited"] = 1  # /brief asked for 1 s, within the cap
+    assert run.fetch_problems == expected
+    assert run.http_errors >= sum(n for r, n in expected.items() if r != "retry_after_waited")
+    # Bounded in requests: no retry of a long Retry-After, redirects stop at the limit.
+    assert hostile.hits["/limited"] == 1 and hostile.hits["/busy"] == 1
+    assert hostile.hits["/brief"] == 2
+    loops = [p for p in hostile.hits if p.startswith("/loop/")]
+    assert len(loops) == MAX_REDIRECTS + 1
+    # The regex trap is matched in linear time (it does not match the denied pattern, so it
+    # is followed); the link that matches is denied.
+    assert hostile.hits[REGEX_TRAP] == 1 and hostile.hits[DENIED_LINK] == 0
+    # The crawl carried on: the good pages' offers are stored.
+    assert {"SKU-INDEX", "SKU-FINE", "SKU-BRIEF", "SKU-TRAP"} <= skus
+    assert "SKU-SLOW" not in skus
+
+
+@pytest.mark.slow
+def test_a_pattern_the_linear_engine_cannot_run_is_refused_at_validation(tmp_path: Path) -> None:
+    targets = tmp_path / "targets.toml"
+    text = hostile_targets("http://127.0.0.1:9").replace(
+        f"deny = ['{CATASTROPHIC_PATTERN}']", "follow = ['/p/(?=\\d)']"
+    )
+    targets.write_text(text, encoding="utf-8")
+    done = run_cli("targets", "validate", "--targets", str(targets), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "RE2" in done.stderr and "look-arounds" in done.stderr
+    assert "follow" in done.stderr
+
+
+@pytest.mark.slow
+def test_a_crawl_started_by_a_large_process_is_not_stopped_for_its_parent_memory(
+    tmp_path: Path, hostile: HostileServer
+) -> None:
+    # ru_maxrss survives exec on Linux: a limit read from it stops such a crawl at once.
+    targets = tmp_path / "targets.toml"
+    targets.write_text(hostile_targets(hostile.base_url, "/fine"), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'parent.db'}"
+    fat_parent = (
+        "import os, sys\n"
+        "ballast = bytearray(b'x') * (700 * 2**20)\n"
+        "os.execv(sys.argv[1], sys.argv[1:])\n"
+    )
+    done = crawl_under(fat_parent, targets, url, tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    engine = open_database(url)
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+    engine.dispose()
+    assert run.finish_reason == "finished" and "memory_limit" not in run.fetch_problems
+    assert run.peak_memory_mb is not None and run.peak_memory_mb < PEAK_MEMORY_GOAL_MB

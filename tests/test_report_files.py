@@ -1,0 +1,132 @@
+"""The report's files are written all or nothing: staged next to --out, renamed into place,
+and only then is the run (with its findings) recorded; a report that cannot write records
+nothing and says why in one line; kill -9 at any moment leaves no run without its files."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from compare.report.build import build_report
+from compare.report.errors import ReportError
+from compare.report.render_files import STAGING
+from compare.report.synthetic import SyntheticPlan, populate
+from compare.report.tables import FINDING, REPORT_RUN
+
+PLAN = SyntheticPlan(
+    reviews=1500,
+    positive_share={("Rival A", "delivery"): 0.15, ("Own Coffee", "delivery"): 0.9},
+)
+FILES = ("report.html", "summary.md", "findings.csv", "findings.json", "aspects.csv")
+
+
+def _recorded(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as connection:
+        runs = connection.execute(select(func.count()).select_from(REPORT_RUN)).scalar_one()
+        findings = connection.execute(select(func.count()).select_from(FINDING)).scalar_one()
+    return runs, findings
+
+
+def _staging_left(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob(f"{STAGING}*")]
+
+
+def test_a_failed_write_records_nothing_and_leaves_no_staging(
+    engine: Engine, tmp_path: Path
+) -> None:
+    populate(engine, PLAN)
+    out = tmp_path / "out"
+    (out / "findings.json").mkdir(parents=True)  # a folder where a file must go
+    (out / "findings.json" / "keep").write_text("x")
+    with pytest.raises(ReportError, match="cannot write the report into"):
+        build_report(engine, out)
+    assert _recorded(engine) == (0, 0)
+    assert _staging_left(tmp_path) == []
+    build_report(engine, tmp_path / "good")
+    runs, findings = _recorded(engine)
+    assert runs == 1 and findings > 0
+    assert all((tmp_path / "good" / name).is_file() for name in FILES)
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("/proc/rivalscope-report", "cannot create the report folder /proc/rivalscope-report"),
+        ("{tmp}/file.txt", "exists and is not a folder"),
+        ("{tmp}/file.txt/sub", "cannot create the report folder"),
+    ],
+)
+def test_report_where_it_cannot_write_is_one_line(
+    db_url: str, engine: Engine, tmp_path: Path, out: str, message: str
+) -> None:
+    populate(engine, PLAN)
+    (tmp_path / "file.txt").write_text("not a folder")
+    run = subprocess.run(
+        [sys.executable, "-m", "rivalscope", "report", "--out", out.format(tmp=tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "RIVALSCOPE_DATABASE_URL": db_url},
+        check=False,
+    )
+    assert run.returncode == 2, run.stderr
+    assert message in run.stderr and "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert _recorded(engine) == (0, 0)
+
+
+@pytest.mark.slow
+def test_kill_9_at_any_moment_leaves_no_run_without_its_files(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    populate(engine, PLAN)
+    env = {**os.environ, "RIVALSCOPE_DATABASE_URL": db_url, "PYTHONWARNINGS": "ignore"}
+    rng = random.Random(7)
+    completed = 0
+    for trial in range(4):
+        out = tmp_path / f"out{trial}"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rivalscope", "report", "--out", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=tmp_path,
+        )
+        started = time.monotonic()
+        deadline = started + rng.uniform(0.5, 6.0)
+        while time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.02)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        completed += process.wait() == 0
+        # A report killed after its commit (while printing) is recorded, with its files;
+        # one killed before is not recorded at all.
+        _assert_every_run_has_its_files(engine)
+        assert completed <= _recorded(engine)[0] <= trial + 1
+    build_report(engine, tmp_path / "after")  # cleans the staging folders of killed runs
+    assert _staging_left(tmp_path) == []
+
+
+def _assert_every_run_has_its_files(engine: Engine) -> None:
+    with engine.connect() as connection:
+        recorded = connection.execute(select(REPORT_RUN.c.id, REPORT_RUN.c.out_dir)).all()
+        findings = dict(
+            connection.execute(
+                select(FINDING.c.report_run_id, func.count()).group_by(FINDING.c.report_run_id)
+            ).all()
+        )
+    for run_id, out_dir in recorded:
+        files = Path(out_dir)
+        assert all((files / name).is_file() for name in FILES)
+        listed = json.loads((files / "findings.json").read_text("utf-8"))
+        assert listed["report_id"] == run_id
+        assert len(listed["findings"]) == findings.get(run_id, 0)

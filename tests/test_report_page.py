@@ -1,0 +1,185 @@
+"""The report as a reader sees it: opportunities and threats apart, one unit per column,
+merged findings, honest significance, quotes linked to their pages, a heading per table,
+a banner for unanalysed reviews; summary.md and tables/*.csv from the same sections."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from sqlalchemy import Engine, text
+
+from compare.report.aspects import Segment
+from compare.report.build import build_report
+from compare.report.finding_groups import group_findings, opportunities, threats
+from compare.report.findings import FindingDraft
+from compare.report.numbers import interval_text, score_text
+from compare.report.sections import SECTIONS
+from compare.report.stats import Interval
+from compare.report.synthetic import SyntheticPlan, add_review, populate
+
+PLAN = SyntheticPlan(
+    reviews=1500,
+    positive_share={
+        ("Rival A", "delivery"): 0.15,
+        ("Own Coffee", "delivery"): 0.9,
+        ("Rival B", "quality"): 0.97,
+        ("Own Coffee", "quality"): 0.5,
+    },
+    need_share={("Rival B", "app"): 0.3},
+)
+
+
+def _page(engine: Engine, out: Path) -> BeautifulSoup:
+    build_report(engine, out)
+    return BeautifulSoup((out / "report.html").read_text("utf-8"), "html.parser")
+
+
+def _section(page: BeautifulSoup, key: str) -> Tag:
+    section = page.find("section", id=key)
+    assert isinstance(section, Tag), key
+    return section
+
+
+def test_opportunities_and_threats_are_separate_sections(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLAN)
+    page = _page(engine, tmp_path / "out")
+    opportunities_text = _section(page, "opportunities").get_text(" ")
+    threats_text = _section(page, "threats").get_text(" ")
+    assert "Rival B" in threats_text and "quality" in threats_text
+    assert "quality" not in opportunities_text.split("Ranks run")[1]
+    assert "delivery" in opportunities_text and "delivery" not in threats_text
+    assert "app" in opportunities_text  # an unmet need is an opportunity
+    result = build_report(engine, tmp_path / "again")
+    assert not any("strong on" in line for line in result.top_opportunities())
+
+
+def test_each_table_has_a_heading_and_one_unit_per_column(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLAN)
+    page = _page(engine, tmp_path / "out")
+    tables = page.find_all("table")
+    assert len(tables) >= 8
+    for table in tables:
+        heading = table.find_previous_sibling()
+        assert heading is not None and heading.name == "h3", table.get_text()[:80]
+    units = ("(−2..2)", "(share", "premium", "(−1..1)")
+    for table in _section(page, "opportunities").find_all("table"):
+        headers = [th.get_text() for th in table.find_all("th")]
+        gap_units = {u for u in units[:3] if any(u in h for h in headers)}
+        assert len(gap_units) == 1, headers  # never net, share and premium in one table
+        assert any(h.startswith(("opinions", "reviews", "matched products")) for h in headers)
+
+
+def test_quotes_link_to_their_review_page_escaped(engine: Engine, tmp_path: Path) -> None:
+    ids = populate(engine, PLAN)
+    add_review(engine, ids["Rival A"], "<b>late</b> again", "delivery", "negative", 999_998)
+    add_review(engine, ids["Rival A"], "late, sneaky link", "delivery", "negative", 999_999)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE review SET url = :u WHERE id = 999999"), {"u": "javascript:alert(1)"}
+        )
+        connection.execute(
+            text("UPDATE review SET url = :u WHERE id = 999998"),
+            {"u": 'https://reviews.invalid/r?a=1&b="x"'},
+        )
+    out = tmp_path / "out"
+    page = _page(engine, out)
+    raw = (out / "report.html").read_text("utf-8")
+    assert "review ids" not in raw
+    links = [a["href"] for a in _section(page, "opportunities").select("q a")]
+    assert 'https://reviews.invalid/r?a=1&b="x"' in links
+    assert 'href="https://reviews.invalid/r?a=1&amp;b=&#34;x&#34;"' in raw
+    assert "javascript:" not in raw and "<b>late" not in raw
+    quote = next(q for q in page.select("q") if "sneaky" in q.get_text())
+    assert quote.find("a") is None  # shown, but not as a link
+
+
+def test_banner_when_reviews_are_not_analysed(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLAN)
+    assert _section(_page(engine, tmp_path / "one"), "glance").find(class_="banner") is None
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM review_analysis WHERE review_id <= 7"))
+    banner = _section(_page(engine, tmp_path / "two"), "glance").find(class_="banner")
+    assert banner is not None and "7 of 1500 reviews" in banner.get_text()
+    assert "7 of 1500" in (tmp_path / "two" / "summary.md").read_text("utf-8")
+
+
+def test_summary_and_csv_tables_come_from_the_same_sections(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLAN)
+    out = tmp_path / "out"
+    build_report(engine, out)
+    summary = (out / "summary.md").read_text("utf-8")
+    assert "## Opportunities" in summary and "## Threats" in summary
+    assert "### Their weaknesses where we are strong" in summary
+    assert "](https://reviews.invalid/" in summary
+    with (out / "tables" / "opportunities-weaknesses.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    first = rows[0]
+    assert first["competitor"] == "Rival A" and float(first["gap"]) > 1.0
+    assert len(first["gap"]) > 6  # the raw value, not the rounded display text
+    assert [s.key for s in SECTIONS][:3] == ["glance", "opportunities", "threats"]
+
+
+def _draft(kind: str, segment: Segment, score: float, aspect: str = "delivery") -> FindingDraft:
+    return FindingDraft(
+        competitor_id=2,
+        competitor="Rival A",
+        aspect=aspect,
+        kind=kind,
+        segment=segment,
+        effect=Interval(0.5, 0.2, 0.8),
+        sample_size=100,
+        own_sample_size=100,
+        score=score,
+        summary=f"{kind} {segment.describe()}",
+    )
+
+
+def test_findings_on_the_same_competitor_and_aspect_are_one_group() -> None:
+    drafts = [
+        _draft("competitor_weakness", Segment("language", "pl"), 30),
+        _draft("competitor_weakness", Segment(), 20),
+        _draft("competitor_weakness", Segment("region", "North"), 5),
+        _draft("competitor_strength", Segment(), 50, aspect="quality"),
+        _draft("unmet_need", Segment(), 10, aspect="app"),
+    ]
+    groups = group_findings(drafts)
+    assert [g.main.aspect for g in groups] == ["quality", "delivery", "app"]
+    delivery = groups[1]
+    assert delivery.main.segment.dimension == "all" and delivery.score == 30
+    assert [s.segment.value for s in delivery.segments] == ["pl", "North"]
+    assert [g.kind for g in opportunities(drafts)] == ["competitor_weakness", "unmet_need"]
+    assert [g.kind for g in threats(drafts)] == ["competitor_strength"]
+
+
+@pytest.mark.parametrize(
+    ("interval", "style", "expected"),
+    [
+        (Interval(-0.4, -0.83, -0.004), "net", "-0.400 [-0.830, -0.004]"),
+        (Interval(-0.4, -0.83, 0.004), "net", "-0.40 [-0.83, +0.00]"),
+        (Interval(0.3, 0.004, 0.6), "share", "30.0% [0.4%, 60.0%]"),
+        (Interval(0.12, 0.0001, 0.3), "premium", "+12.00% [+0.01%, +30.00%]"),
+        (Interval(0.5, 0.2, 0.8), "net", "+0.50 [+0.20, +0.80]"),
+    ],
+)
+def test_printed_intervals_agree_with_the_unrounded_test(
+    interval: Interval, style: str, expected: str
+) -> None:
+    assert interval_text(interval, style) == expected
+
+
+def test_small_scores_do_not_print_as_zero() -> None:
+    assert [score_text(s) for s in (0.0042, 3.456, 123.4, 0.0)] == ["0.0042", "3.5", "123", "0"]
+
+
+def test_every_section_builds_on_an_empty_comparison(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, SyntheticPlan(reviews=300, seed=3))
+    out = tmp_path / "out"
+    build_report(engine, out, min_sample=10_000)
+    page = BeautifulSoup((out / "report.html").read_text("utf-8"), "html.parser")
+    assert [h.get_text() for h in page.find_all("h2")] == [s.title for s in SECTIONS]
+    assert "No competitor is significantly better" in _section(page, "threats").get_text()
+    data_sections = [s.key for s in SECTIONS]
+    assert [s.get("id") for s in page.find_all("section")] == data_sections

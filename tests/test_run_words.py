@@ -1,0 +1,42 @@
+"""The crawl summary and `rivalscope runs` use the same words for the same counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+import rivalscope.display
+from rivalscope.display import print_collection_summary
+from storage.crawl_summary import company_summaries
+from storage.models import Company, CrawlRun, Source, utcnow
+from tests.cli import run_cli
+
+
+def test_summary_and_runs_agree(
+    engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Session(engine) as session:
+        company = Company(name="Rival", is_own=False)
+        session.add(company)
+        session.flush()
+        source = Source(name="rival-shop", company_id=company.id or 0)
+        session.add(source)
+        session.flush()
+        session.add(
+            CrawlRun(source_id=source.id or 0, status="finished", finished_at=utcnow(), pages=9,
+                     reviews_seen=12, reviews_new=5, offers_seen=7, offers_changed=2)
+        )  # fmt: skip
+        session.commit()
+    console = Console(record=True, width=250)
+    monkeypatch.setattr(rivalscope.display, "console", console)
+    print_collection_summary(company_summaries(engine), "test")
+    summary = console.export_text()
+    runs = run_cli("runs", "--db", db_url, cwd=tmp_path).stdout
+    for text in (summary, runs):
+        assert "reviews seen / new" in text and "12 / 5" in text
+        assert "offers seen / changed" in text and "7 / 2" in text
+    assert "reviews (new)" not in summary + runs

@@ -1,0 +1,64 @@
+"""After a round of crawls: analysis, report and alerts run by default, and every step
+that does not run says why in the log."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from compare.report.synthetic import SyntheticPlan, populate
+from settings.targets import load_targets
+from spiders.scheduler.followups import run_followups
+
+TARGETS = """
+{schedule}
+[[company]]
+name = "Own Coffee"
+own = true
+[[company.source]]
+name = "own-shop"
+start_urls = ["http://127.0.0.1:9/"]
+"""
+
+
+def _targets(tmp_path: Path, schedule: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "targets.toml"
+    path.write_text(TARGETS.format(schedule=schedule), encoding="utf-8")
+    return load_targets(path)
+
+
+def test_defaults_run_analysis_and_report(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    populate(engine, SyntheticPlan(reviews=300))
+    targets = _targets(tmp_path, "")
+    assert targets.schedule.analyze and targets.schedule.report and targets.schedule.alerts
+    with caplog.at_level(logging.INFO, logger="rivalscope.schedule"):
+        done = run_followups(engine, targets, tmp_path)
+    assert done[0] == "analysis" and done[1] == f"report in {tmp_path / 'reports'}"
+    assert (tmp_path / "reports" / "report.html").is_file()
+    assert "alerts skipped: no rule in [alerts]" in caplog.text
+
+
+def test_every_skipped_step_is_logged_with_its_reason(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    targets = _targets(tmp_path, "[schedule]\nanalyze = false\nreport = false\nalerts = false\n")
+    with caplog.at_level(logging.INFO, logger="rivalscope.schedule"):
+        assert run_followups(engine, targets, tmp_path) == []
+    for step in ("analysis", "report", "alerts"):
+        key = "analyze" if step == "analysis" else step
+        assert f"{step} skipped: [schedule] {key} = false" in caplog.text
+
+
+def test_a_refused_report_is_one_line_not_a_traceback(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    targets = _targets(tmp_path, "[schedule]\nanalyze = false\n")
+    with caplog.at_level(logging.INFO, logger="rivalscope.schedule"):
+        run_followups(engine, targets, tmp_path)  # an empty database: nothing to compare
+    refused = [r for r in caplog.records if r.getMessage().startswith("report skipped:")]
+    assert refused and refused[0].exc_info is None

@@ -1,0 +1,134 @@
+"""``rivalscope targets detect``: how a page carries its reviews, on the demo shops (127.0.0.1)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rivalscope.demo.records import DemoShop
+from rivalscope.demo.server import DemoServer
+from rivalscope.demo.shops import generate_scripted_shops, generate_shops
+from settings.targets import parse_targets
+from spiders.detect import api_template
+from tests.cli import run_cli
+
+
+@pytest.mark.parametrize(
+    ("url", "ids", "template", "paginate"),
+    [
+        (
+            "http://w.test/r?product=SKU-1&page=1",
+            ["SKU-1"],
+            "http://w.test/r?product={product_id}&page={page}",
+            "page",
+        ),
+        (
+            "http://w.test/products/SKU-12/reviews?start=0&limit=20",
+            ["SKU-12", "SKU-1"],
+            "http://w.test/products/{product_id}/reviews?start={offset}&limit=20",
+            "offset",
+        ),
+        ("http://w.test/r?id=77", ["SKU-9"], "http://w.test/r?id=77", "next"),
+    ],
+)
+def test_api_template(url: str, ids: list[str], template: str, paginate: str) -> None:
+    assert api_template(url, ids) == (template, paginate)
+
+
+@pytest.fixture(scope="module")
+def shops() -> list[DemoShop]:
+    return generate_shops(products=2, reviews_per_product=14) + generate_scripted_shops(
+        products=2, reviews_per_product=14
+    )
+
+
+@pytest.fixture(scope="module")
+def server(shops: list[DemoShop]) -> Iterator[DemoServer]:
+    with DemoServer(shops, slow_seconds=0.1) as running:
+        yield running
+
+
+def _detect(server: DemoServer, shops: list[DemoShop], slug: str, *flags: str) -> str:
+    shop = next(s for s in shops if s.slug == slug)
+    url = f"{server.base_url}/{slug}/p/{shop.products[0].slug}"
+    result = run_cli("targets", "detect", url, *flags, cwd=Path.cwd())
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def _settings_validate(output: str, server: DemoServer) -> None:
+    """The proposed lines make a valid source."""
+    lines = output.split("# Proposed settings for the [[company.source]] of this page:\n")[1]
+    head, _, tables = lines.partition("\n\n")
+    text = (
+        f'[[company]]\nname = "X"\n[[company.source]]\nname = "x"\n'
+        f'start_urls = ["{server.base_url}/"]\n{head}\n\n{tables}'
+    )
+    parse_targets(text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("slug", "carriers", "in_html"),
+    [
+        ("bonhus", "embedded JSON", "embedded-json 14"),
+        ("lumiere", "markup (json-ld)", "json-ld 10"),
+        ("brewcraft", "layout", "heuristic"),
+    ],
+)
+def test_detect_without_browser(
+    server: DemoServer, shops: list[DemoShop], slug: str, carriers: str, in_html: str
+) -> None:
+    out = _detect(server, shops, slug, "--no-browser")
+    assert f"# reviews carried by: {carriers}\n" in out
+    assert in_html in out
+    assert "rendered in chromium" not in out
+    _settings_validate(out, server)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_detect_finds_the_widget_api_and_proposes_it(
+    server: DemoServer, shops: list[DemoShop]
+) -> None:
+    if shutil.which("chromium") is None and not os.path.exists("/usr/bin/chromium"):
+        if os.environ.get("RIVALSCOPE_CI") == "1":
+            pytest.fail("chromium is not installed; CI needs it (tests/install.sh)", pytrace=False)
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    out = _detect(server, shops, "cremalab")
+    assert "# reviews carried by: widget API, needs a browser\n" in out
+    assert "# in the HTML: 0 reviews" in out and "# rendered in chromium: 10 reviews" in out
+    assert "/cremalab/widget/reviews?product={product_id}&page={page}" in out
+    assert 'paginate = "page"' in out
+    _settings_validate(out, server)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_check_renders_a_browser_source_and_suggest_renders_on_request(
+    server: DemoServer, shops: list[DemoShop], tmp_path: Path
+) -> None:
+    if shutil.which("chromium") is None and not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from rivalscope.demo.targets import targets_toml
+
+    widget = [s for s in shops if s.markup == "widget"]
+    targets = tmp_path / "targets.toml"
+    targets.write_text(targets_toml(server.base_url, widget), encoding="utf-8")
+    url = f"{server.base_url}/cremalab/p/{widget[0].products[0].slug}"
+    counts = {}
+    for flag in ("--render", "--no-render"):
+        result = run_cli(
+            "targets", "check", "cremalab-shop", "--url", url, flag, "--targets", str(targets),
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-2000:]
+        counts[flag] = result.stdout.split(": ", 1)[1].split(" reviews")[0]
+    assert counts == {"--render": "10", "--no-render": "0"}
+    suggested = run_cli("targets", "suggest", "--url", url, "--render", cwd=tmp_path)
+    assert suggested.returncode == 0, suggested.stderr[-2000:]
+    assert "# 10 review blocks" in suggested.stdout

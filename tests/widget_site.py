@@ -1,0 +1,142 @@
+"""A shop on 127.0.0.1 whose product page loads its reviews with JavaScript from a review
+widget's JSON API on another loopback host (127.0.0.2), three per page behind a "load more"
+button; the page also tries a tracker on a third host (127.0.0.3) that a crawl must block."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qs, urlparse
+
+REVIEWS = [
+    {"id": f"w-{i}", "rating": 1 + i % 5, "text": f"Widget review number {i}, plain words."}
+    for i in range(1, 8)
+]
+PER_PAGE = 3
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Kettle One</title></head>
+<body><main itemscope itemtype="https://schema.org/Product">
+<h1 itemprop="name">Kettle One</h1><span itemprop="sku">K-1</span>
+<div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+<meta itemprop="price" content="49.90"><meta itemprop="priceCurrency" content="EUR"></div>
+<div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
+<meta itemprop="ratingValue" content="3.1"><meta itemprop="reviewCount" content="{declared}"></div>
+<img src="{tracker}/pixel.gif" alt="">
+<section id="reviews"></section>
+<button id="more" hidden>Load more reviews</button>
+</main>
+<script>
+let next = "{api}/api/reviews?product=K-1&page=1";
+fetch("{tracker}/beacon").catch(() => null);
+async function load() {{
+  const data = await (await fetch(next)).json();
+  if ({replace}) document.getElementById("reviews").replaceChildren();
+  for (const r of data.reviews) {{
+    const el = document.createElement("article");
+    el.setAttribute("itemprop", "review");
+    el.setAttribute("itemscope", "");
+    el.setAttribute("itemtype", "https://schema.org/Review");
+    el.innerHTML = '<meta itemprop="identifier" content="' + r.id + '">' +
+      '<div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">' +
+      '<meta itemprop="ratingValue" content="' + r.rating + '">' +
+      '<meta itemprop="bestRating" content="5"></div>' +
+      '<p itemprop="reviewBody"></p>';
+    el.querySelector("p").textContent = r.text;
+    document.getElementById("reviews").appendChild(el);
+  }}
+  next = data.next;
+  document.getElementById("more").hidden = !next;
+}}
+document.getElementById("more").addEventListener("click", load);
+load();
+</script></body></html>
+"""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    site: WidgetSite
+
+    def do_GET(self) -> None:
+        site = self.server.site  # type: ignore[attr-defined]
+        parsed = urlparse(self.path)
+        site.hits[(self.server.server_address[0], parsed.path)] += 1  # type: ignore[index]
+        if parsed.path == "/robots.txt":
+            self._send(200, "text/plain", b"User-agent: *\nAllow: /\n")
+        elif parsed.path in ("/p/kettle-one", "/p/kettle-next"):
+            html = PAGE.format(
+                api=site.api_url,
+                tracker=site.tracker_url,
+                declared=len(REVIEWS),
+                # kettle-next: a "next" button that replaces the reviews shown
+                replace="true" if parsed.path.endswith("next") else "false",
+            )
+            self._send(200, "text/html; charset=utf-8", html.encode())
+        elif parsed.path == "/api/reviews":
+            page = int(parse_qs(parsed.query).get("page", ["1"])[0])
+            chunk = REVIEWS[(page - 1) * PER_PAGE : page * PER_PAGE]
+            more = page * PER_PAGE < len(REVIEWS)
+            body = {
+                "reviews": chunk,
+                "total": len(REVIEWS),
+                "next": f"{site.api_url}/api/reviews?product=K-1&page={page + 1}" if more else None,
+            }
+            self._send(200, "application/json", json.dumps(body).encode())
+        else:
+            self._send(404, "text/plain", b"not found")
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class WidgetSite:
+    """Three servers (shop, widget API, tracker) on three loopback addresses."""
+
+    def __init__(self) -> None:
+        self.hits: Counter[tuple[str, str]] = Counter()
+        self._servers: list[ThreadingHTTPServer] = []
+
+    def __enter__(self) -> WidgetSite:
+        for host in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
+            server = ThreadingHTTPServer((host, 0), _Handler)
+            server.site = self  # type: ignore[attr-defined]
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self._servers.append(server)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+
+    def _url(self, index: int) -> str:
+        host, port = self._servers[index].server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def shop_url(self) -> str:
+        return self._url(0)
+
+    @property
+    def api_url(self) -> str:
+        return self._url(1)
+
+    @property
+    def tracker_url(self) -> str:
+        return self._url(2)
+
+    def hits_on(self, host: str) -> int:
+        return sum(n for (h, _), n in self.hits.items() if h == host)
