@@ -106,6 +106,17 @@ def count_words(n: int) -> str:
     return _page("<p>" + "123 ratings 4 reviews (5) stars " * (n // 32) + "</p>")
 
 
+def reviews_alike(n: int) -> str:
+    """n/200 JSON-LD reviews whose texts share their first 40 characters (merge buckets)."""
+    reviews = [
+        {"@type": "Review", "reviewBody": f"This kettle is great and I would buy it again {i}",
+         "reviewRating": {"@type": "Rating", "ratingValue": 1 + i % 5}}
+        for i in range(n // 200)
+    ]  # fmt: skip
+    data = json.dumps({"@context": "https://schema.org", "@type": "Product", "review": reviews})
+    return _page("<h1>A</h1>", f'<script type="application/ld+json">{data}</script>')
+
+
 CASES: dict[str, Callable[[int], str]] = {
     "huge_json_script": huge_json_script,
     "huge_assignment": huge_assignment,
@@ -117,6 +128,7 @@ CASES: dict[str, Callable[[int], str]] = {
     "rating_text_runs": rating_text_runs,
     "digit_runs": digit_runs,
     "count_words": count_words,
+    "reviews_alike": reviews_alike,
 }
 SIZES = {
     "huge_json_script": 50_000_000,
@@ -129,6 +141,7 @@ SIZES = {
     "rating_text_runs": 2_000_000,
     "digit_runs": 2_000_000,
     "count_words": 2_000_000,
+    "reviews_alike": 4_000_000,
 }
 
 

@@ -139,3 +139,16 @@ def test_the_ratings_walk_finds_what_rating_of_reads(html: str) -> None:
     everywhere = [e for e in root.iter() if isinstance(e.tag, str) and rating_of(e)]
     found = [element for element, _ in _ratings(root)]
     assert found and found[0] is everywhere[0]
+
+
+def test_many_reviews_starting_alike_are_each_kept_once() -> None:
+    reviews = [
+        {"@type": "Review", "reviewBody": f"{BODY} Number {i}.", "author": f"a{i}",
+         "reviewRating": {"@type": "Rating", "ratingValue": 1 + i % 5}}
+        for i in range(3_000)
+    ]  # fmt: skip
+    product = {"@context": "https://schema.org", "@type": "Product", "name": "Kettle"}
+    data = json.dumps({**product, "review": reviews + reviews[:10]})  # ten printed twice
+    head = f'<script type="application/ld+json">{data}</script>'
+    page = extract_auto(_page("<p>Kettle</p>", head), URL)
+    assert [r.text for r in page.reviews] == [f"{BODY} Number {i}." for i in range(3_000)]
