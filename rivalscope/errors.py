@@ -25,6 +25,7 @@ USER_ERROR_NAMES: tuple[tuple[str, str], ...] = (
     ("compare.report.errors", "ReportError"),
     ("spiders.health", "HealthError"),
     ("spiders.target_check", "TargetCheckError"),
+    ("spiders.distributed.connection", "QueueError"),
     ("spiders.extract.suggest", "SuggestError"),
     ("spiders.browser", "BrowserMissingError"),
 )

@@ -433,6 +433,17 @@ class Crawler(_Strict):
     """Full user agent; default ``rivalscope/<version> (+<contact_url>)``."""
     http_cache: bool = False
     """Cache responses on disk (development only: re-crawls see old pages)."""
+    queue: str | None = None
+    """``redis://host:6379/0``: the shared queue of ``crawl --distributed`` and of
+    ``rivalscope worker`` processes (crawling on many machines). None: one process."""
+
+    @field_validator("queue")
+    @classmethod
+    def _queue_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        check_queue_url(value)
+        return value
 
     def agent(self) -> str:
         """The user agent every crawl sends: ``user_agent``, else one naming the tool, its
@@ -486,6 +497,24 @@ class Targets(_Strict):
                 return company, source
         known = ", ".join(s.name for _, s in self.sources()) or "none"
         raise TargetsError(f"no source named {name!r} in the targets file; known sources: {known}")
+
+
+QUEUE_SCHEMES = ("redis", "rediss", "unix")
+
+
+def check_queue_url(url: str) -> None:
+    """ValueError unless ``url`` names a Redis server (redis://, rediss:// or unix://)."""
+    parsed = urlparse(url)
+    if parsed.scheme not in QUEUE_SCHEMES:
+        raise ValueError(
+            f"{url!r} is not a Redis URL; write redis://HOST:6379/0 (or rediss://, unix://)"
+        )
+    if parsed.scheme != "unix" and not parsed.hostname:
+        raise ValueError(f"{url!r} names no host; write redis://HOST:6379/0")
+    try:
+        parsed.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ValueError(f"{url!r} has an invalid port") from None
 
 
 def _check_url(url: str) -> None:

@@ -154,6 +154,13 @@ class TargetSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         if self.refused is not None:  # another crawl of the source runs (store pipeline)
             return
+        if self.crawler.settings.getint("RIVALSCOPE_RUN_ID"):
+            return  # a distributed worker: `crawl --distributed` queued the start requests
+        for request in self.start_requests_of_source():
+            yield request
+
+    def start_requests_of_source(self) -> Iterator[scrapy.Request]:
+        """The source's first requests (its start pages and sitemap)."""
         for url in self.source.start_urls:
             yield self.page_request(url)
         if self.source.sitemap:
@@ -365,6 +372,10 @@ class TargetSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """A download failed or the server answered >= 400: count it, keep crawling."""
+        request = getattr(failure, "request", None)
+        done = getattr(self, "request_done", None)  # distributed runs: the request is over
+        if done is not None and request is not None:
+            done(request)
         stats = self.crawler.stats
         assert stats is not None
         reason = failure_reason(failure)

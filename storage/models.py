@@ -203,6 +203,10 @@ class CrawlRun(CrawlRunBase, table=True):
     """Share of scraped reviews/offers with each field set (health checks)."""
     pid: int | None = None
     """OS process id of the crawl while it runs (to tell a killed run from a live one)."""
+    queue: str | None = Field(default=None, max_length=300)
+    """Distributed runs: the Redis queue (password hidden) the workers pull from."""
+    workers: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    """Distributed runs: the workers (host:pid) that served the run."""
 
 
 class CrawlRunPublic(CrawlRunBase):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, update
+from sqlalchemy import Connection, Engine, Table, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -102,6 +102,28 @@ class RunFigures:
     fetch_problems: dict[str, int] = field(default_factory=dict)
     peak_memory_mb: int | None = None
 
+    def minus(self, before: RunFigures) -> RunFigures:
+        """What happened since ``before`` (counters and per-reason tables; samples added)."""
+
+        def tables(name: str) -> dict[str, int]:
+            now, then = getattr(self, name), getattr(before, name)
+            return {k: n - then.get(k, 0) for k, n in now.items() if n - then.get(k, 0)}
+
+        return RunFigures(
+            pages=self.pages - before.pages,
+            http_errors=self.http_errors - before.http_errors,
+            errors=self.errors - before.errors,
+            items_dropped=self.items_dropped - before.items_dropped,
+            dropped_reasons=tables("dropped_reasons"),
+            error_samples=self.error_samples[len(before.error_samples) :],
+            status_counts=tables("status_counts"),
+            page_warnings=self.page_warnings - before.page_warnings,
+            robots_blocked=self.robots_blocked - before.robots_blocked,
+            incremental=self.incremental,
+            fetch_problems=tables("fetch_problems"),
+            peak_memory_mb=self.peak_memory_mb,
+        )
+
     def columns(self) -> dict[str, Any]:
         """The ``crawl_run`` columns these figures set."""
         return {
@@ -119,6 +141,25 @@ class RunFigures:
             "fetch_problems": self.fetch_problems,
             "peak_memory_mb": self.peak_memory_mb,
         }
+
+
+def merge_coverage(old: dict[str, float], new: dict[str, float]) -> dict[str, float]:
+    """Field coverage of two workers' items: shares weighted by their item counts
+    (``review.count``, ``offer.count``)."""
+    if not new:
+        return old
+    if not old:
+        return dict(new)
+    merged: dict[str, float] = {}
+    for kind in {key.split(".")[0] for key in (*old, *new)}:
+        n_old, n_new = old.get(f"{kind}.count", 0.0), new.get(f"{kind}.count", 0.0)
+        total = n_old + n_new
+        for key in {k for k in (*old, *new) if k.startswith(kind + ".") and k != f"{kind}.count"}:
+            if total:
+                share = (old.get(key, 0.0) * n_old + new.get(key, 0.0) * n_new) / total
+                merged[key] = round(share, 4)
+        merged[f"{kind}.count"] = total
+    return merged
 
 
 class CollectWriter:
@@ -141,6 +182,8 @@ class CollectWriter:
         self.engine = engine
         self._remember_keys = remember_review_keys
         self.run_id: int | None = None
+        self.shared = False
+        """True when other processes write the same source at once (distributed runs)."""
         self.reviews_seen = 0
         self.reviews_new = 0
         self.offers_seen = 0
@@ -170,14 +213,7 @@ class CollectWriter:
             )
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
-            for pid, key, name in conn.execute(
-                select(Product.id, Product.key, Product.name).where(
-                    col(Product.company_id) == self.company_id
-                )
-            ):
-                self._products_by_key[key] = pid
-                if name:
-                    self._products_by_name.setdefault(fold(name), pid)
+            self._load_products(conn)
             self._last_state: dict[int, OfferState] = {}
             latest = (
                 select(
@@ -192,6 +228,19 @@ class CollectWriter:
             )
             for product_id, price, currency, availability in conn.execute(latest):
                 self._last_state[product_id] = (price, currency, availability)
+
+    def _load_products(self, conn: Connection) -> None:
+        """The company's products by key and by folded name (what other writers stored too)."""
+        self._products_by_key.clear()
+        self._products_by_name.clear()
+        for pid, key, name in conn.execute(
+            select(Product.id, Product.key, Product.name)
+            .where(col(Product.company_id) == self.company_id)
+            .order_by(col(Product.id))
+        ):
+            self._products_by_key[key] = pid
+            if name:
+                self._products_by_name.setdefault(fold(name), pid)
 
     # -- companies and sources -------------------------------------------------
 
@@ -246,11 +295,13 @@ class CollectWriter:
             ).first()
             return bool(last and last.status == "finished" and last.finish_reason == "finished")
 
-    def start_run(self) -> int:
+    def start_run(self, queue: str | None = None) -> int:
         """Record a new run (marking dead earlier runs ``interrupted``); returns its id.
 
         A source has one ``running`` run at most (a unique index): while another live
         process crawls or imports it, this raises CollectError instead of writing beside it.
+        ``queue`` makes a distributed run: it belongs to no process (workers serve it); the
+        caller has checked that no earlier distributed run of the source is still queued.
         """
         with Session(self.engine) as session:
             running = session.exec(
@@ -259,13 +310,20 @@ class CollectWriter:
                 )
             ).all()
             for run in running:
-                if not process_alive(run.pid) or run.pid == os.getpid():
+                if run.queue is not None and queue is None:
+                    raise CollectError(self._busy_message(run))
+                if run.queue is not None or not process_alive(run.pid) or run.pid == os.getpid():
                     run.status = "interrupted"
                     run.finish_reason = run.finish_reason or "process ended without closing"
                     session.add(run)
                 else:
                     raise CollectError(self._busy_message(run))
-            run = CrawlRun(source_id=self.source_id, pid=os.getpid())
+            run = CrawlRun(
+                source_id=self.source_id,
+                pid=None if queue else os.getpid(),
+                queue=queue,
+                workers=[] if queue else None,
+            )
             session.add(run)
             try:
                 session.commit()
@@ -279,6 +337,12 @@ class CollectWriter:
     def _busy_message(self, run: CrawlRun | None) -> str:
         with Session(self.engine) as session:
             name = session.get(Source, self.source_id)
+        if run is not None and run.queue is not None:
+            return (
+                f"source {name.name if name else self.source_id!r} is being crawled by workers "
+                f"through {run.queue} (run {run.id}); wait for them to finish, or restart it "
+                "with `rivalscope crawl --distributed`"
+            )
         who = f"process {run.pid} (run {run.id})" if run is not None else "another process"
         return (
             f"source {name.name if name else self.source_id!r} is being written by {who}; "
@@ -296,6 +360,76 @@ class CollectWriter:
                 .values(**figures.columns())
             )
 
+    def add_figures(self, delta: RunFigures, worker: str) -> None:
+        """Add one worker's figures (since its last call) to a distributed run.
+
+        Counters are added in SQL; the per-reason tables are merged under a row lock, so
+        workers adding at the same moment lose nothing.
+        """
+        if self.run_id is None:
+            return
+        runs = _table(CrawlRun)
+        with self.engine.begin() as conn:
+            row = (
+                conn.execute(runs.select().where(runs.c.id == self.run_id).with_for_update())
+                .mappings()
+                .one()
+            )
+            values: dict[str, Any] = {
+                name: getattr(runs.c, name) + getattr(delta, name)
+                for name in ("pages", "http_errors", "errors", "items_dropped")
+            }
+            values["page_warnings"] = runs.c.page_warnings + delta.page_warnings
+            values["robots_blocked"] = runs.c.robots_blocked + delta.robots_blocked
+            for name in ("dropped_reasons", "status_counts", "fetch_problems"):
+                merged = dict(row[name] or {})
+                for key, n in getattr(delta, name).items():
+                    merged[key] = merged.get(key, 0) + n
+                values[name] = merged
+            values["error_samples"] = (list(row["error_samples"] or []) + delta.error_samples)[:20]
+            values["field_coverage"] = merge_coverage(
+                dict(row["field_coverage"] or {}), delta.field_coverage
+            )
+            values["incremental"] = bool(row["incremental"]) or delta.incremental
+            peaks = [p for p in (row["peak_memory_mb"], delta.peak_memory_mb) if p is not None]
+            values["peak_memory_mb"] = max(peaks) if peaks else None
+            values["workers"] = sorted({*(row["workers"] or []), worker})
+            if delta.reviews_declared:
+                # Each product page is fetched by one worker: the workers' sums add up.
+                declared, collected = self._review_coverage(conn, delta.reviews_declared)
+                if declared is not None:
+                    values["reviews_declared"] = (row["reviews_declared"] or 0) + declared
+                    values["reviews_collected"] = (row["reviews_collected"] or 0) + (collected or 0)
+            conn.execute(update(runs).where(runs.c.id == self.run_id).values(**values))
+
+    def finish_distributed_run(self) -> bool:
+        """End a distributed run normally (its queue is empty, no worker holds a request);
+        False if another worker ended it first."""
+        if self.run_id is None:
+            return False
+        runs = _table(CrawlRun)
+        with self.engine.begin() as conn:
+            ended = conn.execute(
+                update(runs)
+                .where(runs.c.id == self.run_id, runs.c.status == "running")
+                .values(status="finished", finish_reason="finished", finished_at=utcnow())
+            )
+            return bool(ended.rowcount)
+
+    def touch_products(self, conn: Connection | None = None, now: datetime | None = None) -> None:
+        """Mark the products this writer saw as seen ``now`` (in ``conn``'s transaction)."""
+        if conn is None:
+            with self.engine.begin() as own:
+                self.touch_products(own, now)
+            return
+        ids = sorted(self._touched_products)
+        for start in range(0, len(ids), 500):
+            conn.execute(
+                update(_table(Product))
+                .where(_table(Product).c.id.in_(ids[start : start + 500]))
+                .values(last_seen_at=now or utcnow())
+            )
+
     def finish_run(self, status: str, finish_reason: str | None, figures: RunFigures) -> None:
         """Store the run's final figures; touch the products seen.
 
@@ -307,13 +441,7 @@ class CollectWriter:
         now = utcnow()
         with self.engine.begin() as conn:
             declared, collected = self._review_coverage(conn, figures.reviews_declared)
-            ids = sorted(self._touched_products)
-            for start in range(0, len(ids), 500):
-                conn.execute(
-                    update(_table(Product))
-                    .where(_table(Product).c.id.in_(ids[start : start + 500]))
-                    .values(last_seen_at=now)
-                )
+            self.touch_products(conn, now)
             conn.execute(
                 update(_table(CrawlRun))
                 .where(_table(CrawlRun).c.id == self.run_id)
@@ -379,8 +507,15 @@ class CollectWriter:
             observations: list[dict[str, Any]] = []
             pending_state: dict[int, OfferState] = {}
             offers_seen = 0
-            for offer in offers:
-                pid = self._product_id(conn, offer, now)
+            if self.shared:
+                # Other workers write this source too: one batch at a time per source, and
+                # products and offer states as they are now, not as this writer saw them.
+                self._lock_source(conn)
+                self._load_products(conn)
+            resolved = [(offer, self._product_id(conn, offer, now)) for offer in offers]
+            if self.shared:
+                self._refresh_states(conn, {pid for _, pid in resolved if pid is not None})
+            for offer, pid in resolved:
                 if pid is None:
                     continue
                 offers_seen += 1
@@ -440,6 +575,36 @@ class CollectWriter:
             self.known_review_keys.update(batch_keys)
         self.reviews_seen += len(reviews)
         self.reviews_new += len(new_ids)
+
+    def _lock_source(self, conn: Connection) -> None:
+        """Hold the source until this transaction ends (other writers of it wait)."""
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self.source_id})
+        else:  # SQLite: take the database's write lock now (one writer at a time)
+            conn.execute(
+                update(_table(Source))
+                .where(_table(Source).c.id == self.source_id)
+                .values(id=self.source_id)
+            )
+
+    def _refresh_states(self, conn: Connection, product_ids: set[int]) -> None:
+        """The products' latest offer state, which another worker may have written
+        meanwhile (else two workers would both store the same change)."""
+        ids = sorted(product_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = conn.execute(
+                select(
+                    OfferObservation.product_id,
+                    OfferObservation.price,
+                    OfferObservation.currency,
+                    OfferObservation.availability,
+                )
+                .where(col(OfferObservation.product_id).in_(chunk))
+                .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
+            )
+            for product_id, price, currency, availability in rows:
+                self._last_state[product_id] = (price, currency, availability)
 
     def _observed_moments(self, conn: Connection) -> set[tuple[int, datetime]]:
         if self._moments is None:

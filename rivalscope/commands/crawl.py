@@ -11,6 +11,7 @@ import typer
 from rivalscope.options import DbOption, TargetsOption
 
 if TYPE_CHECKING:
+    from settings.targets import Targets
     from spiders.runner import CrawlResult
     from storage.models import CrawlRun
 
@@ -31,6 +32,18 @@ def crawl(
             help="Scrapy log level: DEBUG, INFO, WARNING, ERROR (default WARNING, INFO with -v).",
             show_default=False,
         ),
+    ] = None,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            "--distributed",
+            help="Queue the sources for `rivalscope worker` processes (the Redis queue of "
+            "[crawler] queue, or --queue) instead of crawling here.",
+        ),
+    ] = False,
+    queue: Annotated[
+        str | None,
+        typer.Option(help="Redis URL of the queue (default: [crawler] queue).", show_default=False),
     ] = None,
 ) -> None:
     """Crawl competitors' (and your own) review pages and offers into the database.
@@ -55,6 +68,9 @@ def crawl(
     level = check_log_level(log_level or ("INFO" if verbose else "WARNING"))
     url = database_url(db)
     open_database(url).dispose()  # create/upgrade first: a bad URL fails before crawling
+    if distributed or queue:
+        _queue_crawl(plan, targets, sources, queue, url)
+        return
     progress = None if verbose else ("live" if sys.stderr.isatty() else "plain")
     results = run_crawls(plan, sources or None, url, log_level=level, progress=progress)
     names = [r.source for r in results if r.run_id is not None]
@@ -74,6 +90,36 @@ def crawl(
             typer.secho(f"unhealthy: {report.source}: {report.reason}", fg="yellow", err=True)
     engine.dispose()
     raise typer.Exit(_exit_status(results, runs, interrupted, said=unhealthy))
+
+
+def _queue_crawl(
+    plan: Targets, targets: Path, sources: list[str] | None, queue: str | None, url: str
+) -> None:
+    """Seed the shared queue: one crawl run per source, for the workers to serve."""
+    from settings.targets import TargetsError, check_queue_url
+    from spiders.distributed.seed import seed_runs
+
+    queue_url = queue or plan.crawler.queue
+    if not queue_url:
+        raise TargetsError(
+            '--distributed needs a queue: set [crawler] queue = "redis://HOST:6379/0" in '
+            f"{targets} or give --queue"
+        )
+    try:
+        check_queue_url(queue_url)
+    except ValueError as exc:
+        raise TargetsError(f"--queue: {exc}") from None
+    results = seed_runs(plan, targets.read_text(encoding="utf-8"), sources or None, queue_url, url)
+    for result in results:
+        if result.refused:
+            typer.secho(f"not queued: {result.refused}", fg="red", err=True)
+        else:
+            typer.echo(
+                f"queued {result.source}: crawl run {result.run_id}, "
+                f"{result.queued} start request(s)"
+            )
+    typer.echo("start `rivalscope worker` on any machine to crawl them")
+    raise typer.Exit(2 if any(r.refused for r in results) else 0)
 
 
 def _exit_status(

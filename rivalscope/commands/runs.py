@@ -20,8 +20,8 @@ def runs(
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="Runs to show.")] = 20,
     db: DbOption = None,
 ) -> None:
-    """List crawl runs, newest first: status, duration, pages, errors, items, the extraction
-    layers that read them (reviews; offers), health.
+    """List crawl runs, newest first: status, duration, pages, errors, items, the workers that
+    served a distributed run, the extraction layers that read them (reviews; offers), health.
 
     Example: rivalscope runs --source acme-shop --limit 5
     """
@@ -46,6 +46,9 @@ def runs(
         "dropped",
     ):
         table.add_column(column, justify="right")
+    distributed = any(row.run.queue for row in rows)
+    if distributed:
+        table.add_column("workers")
     table.add_column("read by")
     table.add_column("health")
     table.add_column("reason")
@@ -56,6 +59,7 @@ def runs(
             f"{(as_utc(run.finished_at) - started).total_seconds():.0f}" if run.finished_at else "-"
         )
         health = {None: "-", True: "ok", False: "UNHEALTHY"}[row.healthy]
+        served = [", ".join(run.workers or []) or "-"] if distributed else []
         table.add_row(
             str(run.id),
             row.source,
@@ -67,6 +71,7 @@ def runs(
             f"{run.reviews_seen} / {run.reviews_new}",
             f"{run.offers_seen} / {run.offers_changed}",
             str(run.items_dropped),
+            *served,
             "; ".join(
                 filter(None, (describe_layer_shares(run.field_coverage or {}, k) for k in KINDS))
             ),

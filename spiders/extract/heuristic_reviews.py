@@ -21,14 +21,21 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lxml.html import HtmlElement as Element
 
 from spiders.extract.layers import HEURISTIC
-from spiders.extract.layout_rating import LayoutRating, group_scale, rating_of
+from spiders.extract.layout_rating import (
+    LayoutRating,
+    attributes_rating_named,
+    group_scale,
+    may_show_rating,
+    rating_of,
+)
 from spiders.extract.meta import iso_language
 from spiders.extract.price import detect_currency
-from spiders.extract.visible_price import document_position, names_of, own_text
+from spiders.extract.visible_price import names_of, own_text
 from spiders.items import ReviewItem
 from spiders.normalize import find_date, is_numeric_date, normalize_rating
 
@@ -89,25 +96,48 @@ def heuristic_review_items(
     groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]] = {}
     for element, rating in ratings:
         groups.setdefault(_path(element), []).append((element, rating))
-    seen_blocks: set[int] = set()
-    found: list[tuple[int, ReviewItem]] = []
+    # Elements, not their id(): a block of a rejected group is freed and its id reused.
+    seen_blocks: set[Element] = set()
+    found: list[tuple[Element, ReviewItem]] = []
     for members in sorted(groups.values(), key=lambda m: -len(m)):
         blocks = _blocks(members)
-        if not blocks or any(id(b.element) in seen_blocks for b in blocks):
+        if not blocks or any(b.element in seen_blocks for b in blocks):
             continue
         items = _group_reviews(blocks, url, locale)
         if _DEBUG:
             print("group", len(blocks), _path(members[0][0])[-3:], items is not None)
         if items is None:
             continue
-        seen_blocks.update(id(b.element) for b in blocks)
-        found.extend(
-            (document_position(b.element), item) for b, item in zip(blocks, items, strict=False)
-        )
+        seen_blocks.update(b.element for b in blocks)
+        found.extend((b.element, item) for b, item in zip(blocks, items, strict=False))
     if not found:
         found = _lone_review(ratings, groups, url, locale)
-    found.sort(key=lambda pair: pair[0])
+    order = _page_order(root, [element for element, _ in found])
+    found.sort(key=lambda pair: order[pair[0]])
     return _without_clones([item for _, item in found])
+
+
+_FEW = 64
+
+
+def _page_order(root: Element, elements: list[Element]) -> dict[Element, tuple[int, ...]]:
+    """Sort keys putting the elements in page order. A few elements: the child
+    index at each level from the root (a walk of the whole page costs more); many: their
+    index in one walk (an XPath count of preceding elements per block is quadratic)."""
+    if len(elements) <= _FEW:
+        return {element: _child_indexes(element) for element in elements}
+    return {e: (i,) for i, e in enumerate(e for e in root.iter() if isinstance(e.tag, str))}
+
+
+def _child_indexes(element: Element) -> tuple[int, ...]:
+    """Position of the element in the tree: its index among its parent's children, and so
+    on up (tuples compare in document order; an ancestor's is a prefix of its own)."""
+    indexes: list[int] = []
+    parent = element.getparent()
+    while parent is not None:
+        indexes.append(parent.index(element))
+        element, parent = parent, parent.getparent()
+    return tuple(reversed(indexes))
 
 
 def _lone_review(
@@ -115,14 +145,14 @@ def _lone_review(
     groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]],
     url: str,
     locale: str | None,
-) -> list[tuple[int, ReviewItem]]:
+) -> list[tuple[Element, ReviewItem]]:
     """A page with one review: a rating alone at its place whose block, the largest
     ancestor holding no other rating, reads like a review (dated prose, no price)."""
     holding: dict[Element, int] = {}
     for element, _ in ratings:
         for ancestor in element.iterancestors():
             holding[ancestor] = holding.get(ancestor, 0) + 1
-    found: list[tuple[int, ReviewItem]] = []
+    found: list[tuple[Element, ReviewItem]] = []
     for members in groups.values():
         if len(members) != 1:
             continue
@@ -140,7 +170,7 @@ def _lone_review(
             continue  # a label/value row of a details table ("Rating: 4.7")
         items = _group_reviews([_Block(block, rating)], url, locale, lone=True)
         if items:
-            found.append((document_position(block), items[0]))
+            found.append((block, items[0]))
     return found if len(found) == 1 else []
 
 
@@ -148,16 +178,19 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
     """Rating-like elements in document order, outermost of nested ones (a link titled
     "4 of 5" around an icon whose text says it again is one rating)."""
     found: list[tuple[Element, LayoutRating]] = []
-    stack = [root]
+    stack: list[tuple[Element, bool]] = [(root, False)]  # (element, its parent is named)
     while stack:
-        element = stack.pop()
+        element, parent_named = stack.pop()
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
             continue
-        rating = rating_of(element)
-        if rating is not None:
-            found.append((element, rating))
-        else:
-            stack.extend(reversed(element))
+        items = element.items()
+        named = attributes_rating_named(items)
+        if may_show_rating(element, items, named, parent_named):
+            rating = rating_of(element)
+            if rating is not None:
+                found.append((element, rating))
+                continue
+        stack.extend([(child, named) for child in reversed(element)])
     return found
 
 
@@ -332,11 +365,12 @@ class _Slot:
     varying: list[str]
     """Per block, the text without the lead-in and tail shared by all blocks ("" if absent)."""
 
-    @property
+    # Cached: read for every block of the group, and a slot does not change once built.
+    @cached_property
     def coverage(self) -> float:
         return sum(u is not None for u in self.units) / len(self.units)
 
-    @property
+    @cached_property
     def distinct(self) -> float:
         present = [u.text for u in self.units if u is not None]
         return len(set(present)) / len(present) if present else 0.0

@@ -14,6 +14,8 @@ from typing import Any
 
 import lxml.html
 
+from spiders.extract.json_text import LinelessText
+
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _LINE_COMMENT = re.compile(r"^\s*//[^\n]*$", re.MULTILINE)
@@ -55,7 +57,7 @@ def parse_jsonld_block(text: str) -> tuple[list[Any], str | None]:
         return [], None
     try:
         return [_DECODER.decode(stripped)], None
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than Python's stack: repaired or skipped
         pass
     repaired = _repair(stripped)
     objects = _decode_all(repaired)
@@ -80,12 +82,15 @@ def _decode_all(text: str) -> list[Any]:
     """Every JSON value in ``text``, e.g. ``{...}{...}`` or ``{...},{...}``."""
     objects: list[Any] = []
     position = 0
+    text = LinelessText(text)  # failures at many offsets stay linear
     while position < len(text):
         start = _next_value_start(text, position)
         if start < 0:
             break
         try:
             value, end = _DECODER.raw_decode(text, start)
+        except RecursionError:
+            break  # nested past Python's stack: every "{" inside would take as long again
         except ValueError:
             position = start + 1
             continue

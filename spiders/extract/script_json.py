@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import lxml.html
 
+from spiders.extract.json_text import LinelessText
 from spiders.extract.jsonld import parse_jsonld_block
 
 MAX_SCRIPT_CHARS = 3_000_000
@@ -62,6 +63,7 @@ def _values_in_code(text: str) -> Iterator[object]:
     ``MAX_VALUES_PER_SCRIPT``)."""
     found = 0
     position = 0
+    text = LinelessText(text)  # failures at many offsets stay linear
     for match in _ASSIGNMENT.finditer(text):
         start = match.end() - 1
         if start < position or text[match.start() - 1 : match.start()] in _NOT_ASSIGNMENT:

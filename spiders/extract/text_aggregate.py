@@ -13,6 +13,7 @@ count of a markup rating it agrees with.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import lxml.etree
@@ -98,9 +99,11 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
     """Every rating the text writes, in order, with the count written next to it; the
     ratings of a star picker ("1 of 5", "2 of 5", "3 of 5" in a row) left out."""
     found = []
-    spans: list[tuple[int, int]] = []
+    starts: list[int] = []  # of the value matches, increasing and not overlapping
+    ends: list[int] = []
     for match in patterns.value.finditer(text):
-        spans.append(match.span())
+        starts.append(match.start())
+        ends.append(match.end())
         value, best = _number(match.group(1)), float(match.group(2))
         if not 0 < value <= best:
             continue
@@ -109,7 +112,8 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
         if stars or rating_count or review_count:
             found.append(TextRating(value, best, stars, rating_count, review_count, match.start()))
     for match in patterns.based_on.finditer(text):
-        if any(start <= match.start() < end for start, end in spans):
+        inside = bisect_right(starts, match.start()) - 1  # the last value match starting before
+        if inside >= 0 and match.start() < ends[inside]:
             continue  # "4.3 out of 5 based on 87 reviews": the 5 is a scale, read above
         value = _number(match.group(1))
         n = _count(match.group(2))

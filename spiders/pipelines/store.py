@@ -105,6 +105,11 @@ class StorePipeline:
         self.checkpointing: Deferred[Any] | None = None
         self.refused: str | None = None
         """Why the run could not start (another crawl of the source is running)."""
+        self.shared_run = crawler.settings.getint("RIVALSCOPE_RUN_ID") or None
+        """A distributed run's id: workers add to it, none owns it."""
+        self.worker = crawler.settings.get("RIVALSCOPE_WORKER") or ""
+        self.reported = RunFigures()
+        """The figures this worker has added to the shared run so far."""
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -123,10 +128,17 @@ class StorePipeline:
             kind="crawl",
             holds=source.holds,
         )
-        spider.incremental_allowed = self.writer.last_run_complete()
         spider.known_review_keys = self.writer.known_review_keys
+        if self.shared_run is not None:
+            run_id = self.writer.run_id = self.shared_run
+            self.writer.shared = True
+            spider.incremental_allowed = self.crawler.settings.getbool("RIVALSCOPE_INCREMENTAL")
+            spider.flush_store = self.flush
+        else:
+            spider.incremental_allowed = self.writer.last_run_complete()
         try:
-            run_id = self.writer.start_run()
+            if self.shared_run is None:
+                run_id = self.writer.start_run()
         except CollectError as exc:  # another crawl of the source is running
             # The spider then starts no request and ends at once; nothing is recorded.
             self.refused = spider.refused = str(exc)
@@ -146,6 +158,7 @@ class StorePipeline:
                 own=company.own,
                 holds=source.holds,
                 run_id=run_id,
+                shared=self.writer.shared,
             )
             self.executor = _SharedWorker.acquire()
         spider.logger.info(
@@ -198,12 +211,20 @@ class StorePipeline:
         offers, reviews = self.offers, self.reviews
         self.offers, self.reviews = [], []
         if self.executor is None or self.spec is None:
-            self._count(write_with(self.writer, offers, reviews, self.hint))
+            try:
+                self._count(write_with(self.writer, offers, reviews, self.hint))
+            except Exception:
+                if self.shared_run is None:
+                    raise
+                self._failed(Failure())
+                return None
+            self._stored(offers, reviews)
             return None
         future = self.executor.submit(write_batch, self.spec, offers, reviews, self.hint)
         self.worker_used = True
         written: Deferred[Any] = deferToThread(future.result)
         written.addCallbacks(self._count, self._failed)
+        written.addCallback(lambda _: self._stored(offers, reviews))
         self.pending.add(written)
         written.addBoth(self._settled, written)
         return written
@@ -220,6 +241,17 @@ class StorePipeline:
             for name in STORED_COUNTS:
                 stats.set_value(f"rivalscope/{name}", getattr(self.writer, name))
 
+    def _stored(self, offers: list[OfferItem], reviews: list[ReviewItem]) -> None:
+        """Distributed runs: the requests that yielded these items are done."""
+        if self.shared_run is None:
+            return
+        from spiders.distributed.scheduler import tracker_of
+
+        tracker = tracker_of(self.crawler)
+        if tracker is not None:
+            tracker.release_items(offers)
+            tracker.release_items(reviews)
+
     def _failed(self, failure: Failure) -> None:
         # The batch is lost for this run only: its reviews are not known, so the next
         # run stores them.
@@ -230,6 +262,15 @@ class StorePipeline:
         if isinstance(samples, list) and len(samples) < 20:
             samples.append(f"storing a batch failed: {failure.getErrorMessage()}"[:300])
         logger.error("storing a batch failed: %s", failure.getTraceback())
+        if self.shared_run is not None and self.crawler.engine is not None:
+            # A worker that cannot write stops; its requests go back to the queue for others
+            # (the items are not lost: their requests are fetched again).
+            stats.set_value("rivalscope/database_error", failure.getErrorMessage())
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(
+                self.crawler.engine.close_spider_async(reason="database_unavailable")
+            )
 
     def checkpoint(self) -> None:
         """Store the figures so far (in a thread: the reactor keeps crawling)."""
@@ -238,11 +279,19 @@ class StorePipeline:
         stats = self.crawler.stats
         assert stats is not None
         figures = run_figures(stats, getattr(self.crawler.spider, "error_samples", []))
-        self.checkpointing = deferToThread(self.writer.checkpoint, figures)
+        if self.shared_run is not None:
+            self.checkpointing = deferToThread(self._add_figures, figures)
+        else:
+            self.checkpointing = deferToThread(self.writer.checkpoint, figures)
         self.checkpointing.addErrback(
             lambda failure: logger.warning("checkpoint failed: %s", failure.getErrorMessage())
         )
         self.checkpointing.addBoth(self._checkpointed)
+
+    def _add_figures(self, figures: RunFigures) -> None:
+        assert self.writer is not None
+        self.writer.add_figures(figures.minus(self.reported), self.worker)
+        self.reported = figures
 
     def _checkpointed(self, result: Any) -> None:
         self.checkpointing = None
@@ -279,6 +328,9 @@ class StorePipeline:
                 self.executor.submit(forget_run, self.spec.run_id).result()
             self.executor = None
             _SharedWorker.release()
+        if self.shared_run is not None:
+            self._close_shared(figures, reason)
+            return
         if reason in _NORMAL_ENDS:
             status = "finished"
         elif reason == "shutdown":
@@ -286,6 +338,44 @@ class StorePipeline:
         else:
             status = "failed"
         self.writer.finish_run(status, reason, figures)
+
+    def _close_shared(self, figures: RunFigures, reason: str) -> None:
+        """A worker leaves a distributed run: its last figures; the run ends with the last
+        worker, when its queue is empty and no worker holds a request."""
+        from spiders.distributed.keys import Keys
+        from spiders.distributed.scheduler import tracker_of
+
+        assert self.writer is not None
+        coverage = figures.field_coverage
+        delta = figures.minus(self.reported)
+        delta.field_coverage = coverage
+        delta.reviews_declared = figures.reviews_declared
+        self.writer.add_figures(delta, self.worker)
+        self.writer.touch_products()
+        tracker = tracker_of(self.crawler)
+        if reason == "finished" and tracker is not None and tracker.run_complete():
+            if self.writer.finish_distributed_run():
+                logger.info("crawl run %s is complete", self.shared_run)
+                self._check_health()
+            prefix = self.crawler.settings.get("RIVALSCOPE_REDIS_PREFIX")
+            tracker.server.hdel(Keys(prefix).registry, str(self.shared_run))
+
+    def _check_health(self) -> None:
+        """The worker that ends a distributed run runs its health checks (as `crawl` does)."""
+        text = self.crawler.settings.get("RIVALSCOPE_TARGETS_TEXT")
+        if not text or self.writer is None:
+            return
+        from settings.targets import parse_targets
+        from spiders.health import check_and_notify
+
+        spider: Any = self.crawler.spider
+        try:
+            report = check_and_notify(self.writer.engine, spider.source.name, parse_targets(text))
+        except Exception as exc:  # a failed check must not fail the worker
+            logger.warning("health checks of %s failed: %s", spider.source.name, exc)
+            return
+        if not report.healthy:
+            logger.warning("unhealthy: %s: %s", report.source, report.reason)
 
 
 def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Engine
+
 from compare.language import detect_language
 from spiders.items import OfferItem, ReviewItem
 from spiders.parent_watch import die_with_parent, ignore_interrupts
@@ -19,6 +21,7 @@ from storage.writer import CollectWriter
 
 # One writer per crawl run: one worker process serves every spider of a crawl process.
 _writers: dict[int, CollectWriter] = {}
+_engines: dict[str, Engine] = {}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class WriterSpec:
     own: bool | None
     holds: str
     run_id: int
+    shared: bool = False
+    """Other processes write the source at the same time (a distributed run)."""
 
 
 @dataclass(frozen=True)
@@ -51,17 +56,26 @@ def init_worker(parent: int) -> None:
     detect_language("load the language models now, while the crawl starts")
 
 
+def _engine_for(url: str) -> Engine:
+    # One pool per database for all the runs this process writes (connection limits).
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _engines[url] = open_database(url, upgrade=False)
+    return engine
+
+
 def _writer_for(spec: WriterSpec) -> CollectWriter:
     writer = _writers.get(spec.run_id)
     if writer is None:
         writer = CollectWriter(
-            open_database(spec.db_url, upgrade=False),
+            _engine_for(spec.db_url),
             company=spec.company,
             source=spec.source,
             own=spec.own,
             holds=spec.holds,
         )
         writer.run_id = spec.run_id
+        writer.shared = spec.shared
         _writers[spec.run_id] = writer
     return writer
 
@@ -76,9 +90,11 @@ def write_batch(
 
 def forget_run(run_id: int) -> None:
     """Release a finished run's writer (runs in the worker)."""
-    writer = _writers.pop(run_id, None)
-    if writer is not None:
-        writer.engine.dispose()
+    _writers.pop(run_id, None)
+    if not _writers:  # the last run of the process: close its connections
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
 
 
 def write_with(

@@ -1,0 +1,67 @@
+"""The Redis keys of distributed crawls, all under one prefix (tests use their own)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+PREFIX_ENV = "RIVALSCOPE_REDIS_PREFIX"
+DEFAULT_PREFIX = "rivalscope"
+TOKEN = "rivalscope_token"
+"""Request meta key: the entry of a popped request in its worker's processing hash."""
+
+
+def key_prefix() -> str:
+    """``$RIVALSCOPE_REDIS_PREFIX`` or ``rivalscope``."""
+    return os.environ.get(PREFIX_ENV) or DEFAULT_PREFIX
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Keys of one prefix; ``run(id)`` gives those of one crawl run."""
+
+    prefix: str
+
+    @property
+    def registry(self) -> str:
+        """Hash run id -> JSON of the active runs (source, company, targets text)."""
+        return f"{self.prefix}:runs"
+
+    def alive(self, worker: str) -> str:
+        """A worker's heartbeat (expires when the worker stops beating)."""
+        return f"{self.prefix}:worker:{worker}:alive"
+
+    def host_next(self, host: str) -> str:
+        """The next moment (ms) a request may go to ``host`` (shared rate limit)."""
+        return f"{self.prefix}:host:{host}:next"
+
+    def host_active(self, host: str) -> str:
+        """Requests in flight to ``host`` across workers (shared concurrency limit)."""
+        return f"{self.prefix}:host:{host}:active"
+
+    def run(self, run_id: int) -> RunKeys:
+        return RunKeys(f"{self.prefix}:run:{run_id}")
+
+
+@dataclass(frozen=True)
+class RunKeys:
+    """Keys of one crawl run."""
+
+    base: str
+
+    @property
+    def queue(self) -> str:
+        return f"{self.base}:queue"
+
+    @property
+    def dupefilter(self) -> str:
+        return f"{self.base}:dupefilter"
+
+    @property
+    def workers(self) -> str:
+        """Set of the workers that have served the run."""
+        return f"{self.base}:workers"
+
+    def processing(self, worker: str) -> str:
+        """Hash token -> encoded request: what ``worker`` popped and has not finished."""
+        return f"{self.base}:processing:{worker}"

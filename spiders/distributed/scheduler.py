@@ -1,0 +1,238 @@
+"""A scrapy-redis scheduler that loses no request when a worker dies.
+
+A popped request moves atomically from the run's queue into the worker's processing hash
+(a Lua script); it leaves that hash only when everything it produced is safe: the
+requests it yielded are in the queue and the items it yielded are stored. A worker whose
+heartbeat has expired is dead: any worker of the run returns its processing hash to the
+queue. The run is complete when its queue and every processing hash are empty.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.misc import load_object
+from scrapy_redis.scheduler import Scheduler
+
+from spiders.distributed.keys import TOKEN, Keys, RunKeys
+
+logger = logging.getLogger(__name__)
+
+# Pop the first request of the queue into the processing hash, atomically.
+_POP = """
+local first = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #first == 0 then return false end
+redis.call('ZREM', KEYS[1], first[1])
+redis.call('HSET', KEYS[2], ARGV[1], first[1])
+return first[1]
+"""
+HEARTBEAT_S = 1.0
+ALIVE_TTL_S = 6
+_TRACKER = "_rivalscope_tracker"
+
+
+def tracker_of(crawler: Crawler) -> ReliableScheduler | None:
+    """The crawler's distributed scheduler, if it has one."""
+    tracker: ReliableScheduler | None = getattr(crawler, _TRACKER, None)
+    return tracker
+
+
+class ReliableScheduler(Scheduler):
+    """See the module docstring. Settings: ``RIVALSCOPE_REDIS_PREFIX``,
+    ``RIVALSCOPE_RUN_ID``, ``RIVALSCOPE_WORKER`` besides scrapy-redis's own."""
+
+    crawler: Crawler
+    df: Any
+    keys: RunKeys
+    prefix_keys: Keys
+    worker: str
+    held: dict[str, int]
+    """Token -> the request itself (1) plus its items not stored yet."""
+    request_open: set[str]
+    """Tokens whose callback has not finished."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReliableScheduler:
+        instance: ReliableScheduler = super().from_crawler(crawler)
+        settings = crawler.settings
+        instance.crawler = crawler
+        instance.keys = Keys(settings.get("RIVALSCOPE_REDIS_PREFIX")).run(
+            settings.getint("RIVALSCOPE_RUN_ID")
+        )
+        instance.prefix_keys = Keys(settings.get("RIVALSCOPE_REDIS_PREFIX"))
+        instance.worker = settings.get("RIVALSCOPE_WORKER")
+        instance.held = {}
+        instance.request_open = set()
+        instance._pop = instance.server.register_script(_POP)
+        setattr(crawler, _TRACKER, instance)
+        engine: Any = crawler.engine
+        if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
+            # An idle worker looks at the shared queue twice a second, not every 5 s.
+            engine._SLOT_HEARTBEAT_INTERVAL = 0.5
+        crawler.signals.connect(instance.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(instance.on_item_gone, signal=signals.item_dropped)
+        crawler.signals.connect(instance.on_item_gone, signal=signals.item_error)
+        return instance
+
+    @property
+    def processing(self) -> str:
+        return self.keys.processing(self.worker)
+
+    def open(self, spider: Any) -> None:
+        # scrapy-redis's own open(), without its deprecated Spider.log() call.
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.keys.queue, serializer=self.serializer
+        )
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        spider.request_done = self._request_over
+        self.beat()
+
+    # -- heartbeat ------------------------------------------------------------------
+
+    def beat(self) -> None:
+        """Say this worker is alive and serves the run (called every HEARTBEAT_S)."""
+        pipe = self.server.pipeline()
+        pipe.set(self.prefix_keys.alive(self.worker), "1", ex=ALIVE_TTL_S)
+        pipe.sadd(self.keys.workers, self.worker)
+        pipe.execute()
+
+    # -- queue ----------------------------------------------------------------------
+
+    def enqueue_request(self, request: Request) -> bool:
+        # A retry or redirect of a popped request replaces it: the old entry is done
+        # once the new request is queued.
+        replaced = request.meta.pop(TOKEN, None)
+        queued = request.dont_filter or not self.df.request_seen(request)
+        if queued:
+            self.queue.push(request)
+            if self.stats:
+                self.stats.inc_value("scheduler/enqueued/redis")
+        if replaced is not None:
+            self.request_done(replaced)
+        return queued
+
+    def next_request(self) -> Request | None:
+        token = uuid.uuid4().hex
+        data = self._pop(keys=[self.queue.key, self.processing], args=[token])
+        if not data:
+            return None
+        request: Request = self.queue._decode_request(data)
+        request.meta[TOKEN] = token
+        self.held[token] = 1
+        self.request_open.add(token)
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    # -- what a request produced ---------------------------------------------------
+
+    def _request_over(self, request: Request) -> None:
+        token = request.meta.get(TOKEN)
+        if token is not None:
+            self.request_done(token)
+
+    def hold(self, token: str) -> None:
+        """An item of the request is on its way to the database."""
+        if token in self.held:
+            self.held[token] += 1
+
+    def request_done(self, token: str) -> None:
+        """The request's callback (or errback) has finished (once per request)."""
+        if token in self.request_open:
+            self.request_open.discard(token)
+            self.release(token)
+
+    def release(self, token: str) -> None:
+        count = self.held.get(token)
+        if count is None:
+            return
+        if count > 1:
+            self.held[token] = count - 1
+            return
+        del self.held[token]
+        self.server.hdel(self.processing, token)
+
+    def release_items(self, items: Iterable[Any]) -> None:
+        """A batch of items is stored."""
+        for item in items:
+            token = getattr(item, TOKEN, None)
+            if token is not None:
+                self.release(token)
+
+    def on_item_gone(self, item: Any, **kwargs: Any) -> None:
+        token = getattr(item, TOKEN, None)
+        if token is not None:
+            self.release(token)
+
+    # -- the end of the run --------------------------------------------------------
+
+    def reclaim(self) -> int:
+        """Return the requests of dead workers to the queue; how many."""
+        returned = 0
+        for raw in self.server.smembers(self.keys.workers):
+            worker = raw.decode() if isinstance(raw, bytes) else str(raw)
+            if worker == self.worker or self.server.exists(self.prefix_keys.alive(worker)):
+                continue
+            key = self.keys.processing(worker)
+            for token, data in self.server.hgetall(key).items():
+                request = self.queue._decode_request(data)
+                request.meta.pop(TOKEN, None)
+                self.queue.push(request)  # pushed before removed: a crash here duplicates
+                self.server.hdel(key, token)
+                returned += 1
+        if returned:
+            logger.warning("returned %d requests of stopped workers to the queue", returned)
+            if self.stats:
+                self.stats.inc_value("rivalscope/requests_reclaimed", returned)
+        return returned
+
+    def in_flight(self) -> int:
+        """Requests popped and not finished, by any worker of the run."""
+        total = 0
+        for raw in self.server.smembers(self.keys.workers):
+            worker = raw.decode() if isinstance(raw, bytes) else str(raw)
+            total += int(self.server.hlen(self.keys.processing(worker)))
+        return total
+
+    def run_complete(self) -> bool:
+        self.reclaim()
+        return len(self.queue) == 0 and self.in_flight() == 0
+
+    def on_idle(self, spider: Any) -> None:
+        """Nothing to do here now: stay while the run has work anywhere."""
+        if len(self.queue):
+            raise DontCloseSpider
+        if self.held:
+            flush = getattr(spider, "flush_store", None)
+            if flush is not None:
+                flush()  # items waiting for a batch hold their requests open
+            raise DontCloseSpider
+        if not self.run_complete():
+            raise DontCloseSpider
+
+    def close(self, reason: str) -> None:
+        # A worker leaving early (an error, Ctrl-C) hands its requests back at once.
+        if self.held or self.server.hlen(self.processing):
+            key = self.processing
+            for token, data in self.server.hgetall(key).items():
+                request = self.queue._decode_request(data)
+                request.meta.pop(TOKEN, None)
+                self.queue.push(request)
+                self.server.hdel(key, token)
+        # The queue and dupe filter are the run's, shared: never flushed by a worker.
+
+
+def run_record(source: str, company: str, targets: str, incremental: bool) -> str:
+    """The registry entry of an active run."""
+    return json.dumps(
+        {"source": source, "company": company, "targets": targets, "incremental": incremental}
+    )

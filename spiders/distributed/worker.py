@@ -1,0 +1,175 @@
+"""``rivalscope worker``: serve the active distributed runs from the shared queue.
+
+One Scrapy process; one crawler per active run (started as runs appear in the
+registry), each with the scrapy-redis scheduler and dupe filter of its run. With
+``until_idle`` the worker exits when no run is active (tests, benchmarks, batch jobs);
+otherwise it waits for new runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+from twisted.python.failure import Failure
+
+from settings.targets import parse_targets
+from spiders.distributed.connection import QueueError, connect
+from spiders.distributed.keys import Keys, key_prefix
+from spiders.runner import crawl_settings
+from spiders.target_spider import TargetSpider
+
+logger = logging.getLogger(__name__)
+POLL_S = 1.0
+
+
+@dataclass
+class WorkerResult:
+    runs: list[int] = field(default_factory=list)
+    """The runs this worker served."""
+    error: str | None = None
+    """Why the worker stopped early (queue or database lost)."""
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_settings(
+    record: dict[str, Any],
+    run_id: int,
+    queue_url: str,
+    db_url: str,
+    log_level: str,
+    worker: str,
+    prefix: str,
+) -> tuple[Any, Any, Any]:
+    targets = parse_targets(record["targets"], f"run {run_id}'s targets")
+    company, source = targets.find_source(record["source"])
+    settings = crawl_settings(targets, db_url, log_level=log_level)
+    keys = Keys(prefix).run(run_id)
+    values = {
+        "SCHEDULER": "spiders.distributed.scheduler.ReliableScheduler",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_KEY": keys.queue,
+        "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "REDIS_URL": queue_url,
+        "RIVALSCOPE_REDIS_PREFIX": prefix,
+        "RIVALSCOPE_RUN_ID": run_id,
+        "RIVALSCOPE_WORKER": worker,
+        "RIVALSCOPE_INCREMENTAL": bool(record.get("incremental")),
+        "RIVALSCOPE_TARGETS_TEXT": record["targets"],
+    }
+    for name, value in values.items():
+        settings.set(name, value, priority="cmdline")
+    spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
+    spider_mw["spiders.distributed.tracking.RequestTrackingMiddleware"] = 10
+    settings.set("SPIDER_MIDDLEWARES", spider_mw, priority="cmdline")
+    downloader_mw = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    downloader_mw["spiders.distributed.politeness.SharedHostLimits"] = 960
+    settings.set("DOWNLOADER_MIDDLEWARES", downloader_mw, priority="cmdline")
+    return settings, company, source
+
+
+def run_worker(
+    queue_url: str, db_url: str, *, until_idle: bool = False, log_level: str = "INFO"
+) -> WorkerResult:
+    """Serve runs until stopped (or, with ``until_idle``, until none is active)."""
+    server = connect(queue_url)
+    prefix = key_prefix()
+    keys = Keys(prefix)
+    worker = worker_name()
+    result = WorkerResult()
+    base = Settings()
+    base.setmodule("settings.scrapy_settings", priority="project")
+    base.set("LOG_LEVEL", log_level, priority="cmdline")
+    process = CrawlerProcess(base)
+    from scrapy.utils.reactor import install_reactor, is_reactor_installed
+
+    if not is_reactor_installed():  # before the first crawl: installed here, used below
+        install_reactor(base["TWISTED_REACTOR"])
+    from twisted.internet import reactor as installed
+
+    reactor: Any = installed
+    from twisted.internet.task import LoopingCall
+
+    serving: dict[int, Crawler] = {}
+    done: set[int] = set()
+
+    def stop(error: str | None = None) -> None:
+        if error and result.error is None:
+            result.error = error
+        if poller.running:
+            poller.stop()
+        if beats.running:
+            beats.stop()
+        if serving:
+            process.stop()
+        else:
+            reactor.callLater(0, reactor.stop)
+
+    def finished(outcome: Any, run_id: int, crawler: Crawler) -> None:
+        serving.pop(run_id, None)
+        if isinstance(outcome, Failure):
+            logger.error("crawl run %s failed in this worker: %s", run_id, outcome.getTraceback())
+        done.add(run_id)
+        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+        if "rivalscope/database_error" in stats:
+            stop(f"cannot write to the database: {stats['rivalscope/database_error']}")
+        elif result.error is not None and not serving:
+            reactor.callLater(0, reactor.stop)
+
+    def poll() -> None:
+        import redis
+
+        try:
+            active = server.hgetall(keys.registry)
+        except redis.RedisError as exc:
+            stop(f"lost the queue: {exc}")
+            return
+        for raw_id, raw in active.items():
+            run_id = int(raw_id)
+            if run_id in serving or run_id in done:
+                continue
+            settings, company, source = run_settings(
+                json.loads(raw), run_id, queue_url, db_url, log_level, worker, prefix
+            )
+            crawler = Crawler(TargetSpider, settings)
+            serving[run_id] = crawler
+            result.runs.append(run_id)
+            deferred = process.crawl(crawler, source=source, company=company)
+            deferred.addBoth(finished, run_id, crawler)
+        # A run that ended here but is still registered has work elsewhere: look again.
+        done.intersection_update(int(i) for i in active)
+        if until_idle and not active and not serving:
+            stop()
+
+    def beat() -> None:
+        import redis
+
+        try:
+            for crawler in list(serving.values()):
+                from spiders.distributed.scheduler import tracker_of
+
+                tracker = tracker_of(crawler)
+                if tracker is not None:
+                    tracker.beat()
+        except redis.RedisError as exc:
+            stop(f"lost the queue: {exc}")
+
+    poller = LoopingCall(poll)
+    beats = LoopingCall(beat)
+    reactor.callWhenRunning(poller.start, POLL_S)
+    reactor.callWhenRunning(beats.start, 1.0)
+    process.start(stop_after_crawl=False)
+    if result.error:
+        raise QueueError(result.error)
+    return result

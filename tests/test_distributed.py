@@ -1,0 +1,222 @@
+"""Distributed crawls against the real Redis (127.0.0.1:6379) and PostgreSQL.
+
+The demo shops are crawled once in one process (the reference rows), then through
+``rivalscope crawl --distributed`` and two ``rivalscope worker`` processes, also with one
+worker killed (SIGKILL) half-way: the rows must be the same. Every test has its own Redis
+key prefix, deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from rivalscope.demo.records import DemoShop
+from rivalscope.demo.server import DemoServer
+from rivalscope.demo.shops import generate_shops
+from settings.targets import TargetsError, parse_targets
+from storage.db import open_database
+from storage.models import CrawlRun
+from tests.cli import run_cli
+from tests.conftest import require_server
+from tests.test_crawl_end_to_end import _snapshot, _targets
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(scope="module")
+def shops() -> list[DemoShop]:
+    return generate_shops()
+
+
+@pytest.fixture(scope="module")
+def server(shops: list[DemoShop]) -> Iterator[DemoServer]:
+    with DemoServer(shops, slow_seconds=0.5) as running:
+        yield running
+
+
+@pytest.fixture
+def redis_prefix(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh key prefix for this test (in the environment of the commands it runs)."""
+    require_server("127.0.0.1", 6379, "Redis")
+    import redis
+
+    prefix = f"rivalscope-test-{uuid.uuid4().hex[:10]}"
+    monkeypatch.setenv("RIVALSCOPE_REDIS_PREFIX", prefix)
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def _worker(cwd: Path, db_url: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_CHECKPOINT_S": "1"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rivalscope",
+            "worker",
+            "--queue",
+            REDIS_URL,
+            "--db",
+            db_url,
+            "--until-idle",
+            "--log-level",
+            "WARNING",
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _reference(tmp_path: Path, targets: Path) -> dict[str, object]:
+    url = f"sqlite:///{tmp_path / 'reference.db'}"
+    result = run_cli(
+        "crawl", "--targets", str(targets), "--log-level", "WARNING", cwd=tmp_path, db_url=url
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    engine = open_database(url)
+    try:
+        return _snapshot(engine)
+    finally:
+        engine.dispose()
+
+
+def _seed(tmp_path: Path, targets: Path, db_url: str) -> None:
+    seeded = run_cli(
+        "crawl",
+        "--distributed",
+        "--queue",
+        REDIS_URL,
+        "--targets",
+        str(targets),
+        cwd=tmp_path,
+        db_url=db_url,
+    )
+    assert seeded.returncode == 0, seeded.stderr[-2000:]
+    assert seeded.stdout.count("queued ") == 4
+
+
+def _runs(db_url: str) -> list[CrawlRun]:
+    engine = open_database(db_url)
+    try:
+        with Session(engine) as session:
+            return list(session.exec(select(CrawlRun)).all())
+    finally:
+        engine.dispose()
+
+
+def test_queue_url_is_validated() -> None:
+    base = (
+        '[[company]]\nname = "a"\nown = true\n[[company.source]]\nname = "s"\n'
+        'start_urls = ["http://127.0.0.1:1/"]\n'
+    )
+    ok = parse_targets(f'[crawler]\nqueue = "{REDIS_URL}"\n' + base)
+    assert ok.crawler.queue == REDIS_URL
+    for bad, says in (
+        ("http://127.0.0.1:6379", "not a Redis URL"),
+        ("redis://", "names no host"),
+        ("redis://h:port/0", "invalid port"),
+    ):
+        with pytest.raises(TargetsError, match=says):
+            parse_targets(f'[crawler]\nqueue = "{bad}"\n' + base)
+
+
+def test_no_queue_and_unreachable_queue_are_one_line_errors(
+    tmp_path: Path,
+    server: DemoServer,
+    shops: list[DemoShop],
+) -> None:
+    targets = _targets(tmp_path, server, shops)
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    missing = run_cli("crawl", "--distributed", "--targets", str(targets), cwd=tmp_path, db_url=url)
+    assert missing.returncode == 2 and "needs a queue" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    closed = run_cli("worker", "--queue", "redis://127.0.0.1:1/0", cwd=tmp_path, db_url=url)
+    assert closed.returncode == 2, closed.stderr
+    assert "cannot reach the queue at redis://127.0.0.1:1/0" in closed.stderr
+    assert "Traceback" not in closed.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_two_workers_store_the_rows_of_one_process(
+    tmp_path: Path,
+    server: DemoServer,
+    shops: list[DemoShop],
+    pg_url: str,
+    redis_prefix: str,
+) -> None:
+    targets = _targets(tmp_path, server, shops)
+    reference = _reference(tmp_path, targets)
+    _seed(tmp_path, targets, pg_url)
+    workers = [_worker(tmp_path, pg_url) for _ in range(2)]
+    for worker in workers:
+        _, err = worker.communicate(timeout=240)
+        assert worker.returncode == 0, err[-3000:]
+    engine = open_database(pg_url)
+    try:
+        assert _snapshot(engine) == reference
+    finally:
+        engine.dispose()
+    runs = _runs(pg_url)
+    assert len(runs) == 4 and {r.status for r in runs} == {"finished"}
+    assert all(r.queue == REDIS_URL for r in runs)
+    served = {w for r in runs for w in (r.workers or [])}
+    assert len(served) == 2, served
+    assert sum(r.pages for r in runs) > 40
+    shown = run_cli("runs", cwd=tmp_path, db_url=pg_url)
+    assert shown.returncode == 0 and "workers" in shown.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_killed_worker_loses_no_request(
+    tmp_path: Path,
+    server: DemoServer,
+    shops: list[DemoShop],
+    pg_url: str,
+    redis_prefix: str,
+) -> None:
+    # Slow crawls (one request at a time per source, a pause between) so the kill lands
+    # half-way.
+    targets = _targets(tmp_path, server, shops, slow=True)
+    reference = _reference(tmp_path, _targets(tmp_path, server, shops))
+    _seed(tmp_path, targets, pg_url)
+    victim, survivor = _worker(tmp_path, pg_url), _worker(tmp_path, pg_url)
+    deadline = time.monotonic() + 120
+    while sum(r.pages for r in _runs(pg_url)) < 15:
+        assert time.monotonic() < deadline, "the workers fetched nothing"
+        time.sleep(0.5)
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate(timeout=30)
+    pages_at_kill = sum(r.pages for r in _runs(pg_url))
+    _, err = survivor.communicate(timeout=300)
+    assert survivor.returncode == 0, err[-3000:]
+    # The victim held requests when killed: the survivor put them back in the queue.
+    assert "requests of stopped workers to the queue" in err, err[-3000:]
+    engine = open_database(pg_url)
+    try:
+        assert _snapshot(engine) == reference
+    finally:
+        engine.dispose()
+    runs = _runs(pg_url)
+    assert {r.status for r in runs} == {"finished"}
+    assert sum(r.pages for r in runs) > pages_at_kill
