@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.engine import make_url
@@ -15,6 +16,7 @@ from sqlalchemy.engine import make_url
 from compare.analysis.errors import AnalysisInputError
 from compare.analysis.review import normalise_language
 from compare.analysis.sentiment.adapted import (
+    CORRECTED,
     MIN_ADAPT,
     AdaptedClassifier,
     GuardResult,
@@ -128,7 +130,9 @@ def train_job(job: TrainingJob) -> SentimentClassifier | GuardResult:
     if job.adapt:
         base = load_base(job.key)
         assert base is not None
-        return adapt_with_guard(base, texts, labels)
+        # a ratings-only model competes where the ratings could train one (as before the
+        # base models shipped): a user with many ratings of their own domain keeps it
+        return adapt_with_guard(base, texts, labels, own_model=trainable(job.rows))
     return train_classifier(texts, labels, job.key)
 
 
@@ -141,9 +145,10 @@ def qualifies(language: str, count: int) -> bool:
 def training_jobs(examples: Examples) -> tuple[list[TrainingJob], dict[str, int]]:
     """The classifiers ``train_bundle`` fits, and the languages the pooled one scores.
 
-    A language with a shipped base model gets a guarded correction of it (never its own
-    model nor a place in the pooled one: the base model knows the language better than a
-    few ratings mixed with other languages)."""
+    A language with a shipped base model gets a guarded job (never a place in the pooled
+    one: the base model knows the language better than a few ratings mixed with other
+    languages); the guard weighs a correction of the base model and, when the language's
+    ratings are ``trainable``, a model of its own ratings."""
     jobs = [
         TrainingJob(language, _capped(rows, MAX_EXAMPLES_PER_LANGUAGE), adapt=True)
         for language, rows in sorted(examples.items())
@@ -170,8 +175,8 @@ def training_jobs(examples: Examples) -> tuple[list[TrainingJob], dict[str, int]
 def train_bundle(
     examples: Examples, training_data: str, *, pool: Executor | None = None
 ) -> ModelBundle:
-    """A guarded correction of the base model for every language that has one and enough
-    ratings; for other languages a classifier for each with enough examples, plus a pooled
+    """For every language with a base model and enough ratings, the guard's choice of base
+    model, base plus correction or (enough ratings) a model of the ratings alone; for other languages a classifier for each with enough examples, plus a pooled
     one for the languages below that threshold but with MIN_POOLED_LANGUAGE examples (if the
     pool as a whole is trainable). Other languages use the base models or the lexicons.
 
@@ -184,7 +189,7 @@ def train_bundle(
         futures = {i: pool.submit(train_job, jobs[i]) for i in largest_first}
         fitted = [futures[i].result() for i in range(len(jobs))]
     classifiers: dict[str, SentimentClassifier | AdaptedClassifier] = {}
-    guard: dict[str, dict[str, float]] = {}
+    guard: dict[str, dict[str, Any]] = {}
     for job, result in zip(jobs, fitted, strict=True):
         if not isinstance(result, GuardResult):
             classifiers[job.key] = result
@@ -192,11 +197,14 @@ def train_bundle(
         guard[job.key] = {
             "base_accuracy": round(result.base_accuracy, 4),
             "adapted_accuracy": round(result.adapted_accuracy, 4),
+            "own_accuracy": None if result.own_accuracy is None else round(result.own_accuracy, 4),
             "held_out": result.held_out,
-            "kept": result.adapted is not None,
+            "chosen": result.chosen,
+            "kept": result.chosen == CORRECTED,
         }
-        if result.adapted is not None:
-            classifiers[job.key] = result.adapted
+        chosen = result.classifier
+        if chosen is not None:
+            classifiers[job.key] = chosen
     return ModelBundle(
         classifiers=classifiers,
         training_data=training_data,
