@@ -31,6 +31,7 @@ from compare.analysis.sentiment.classifier import (
     _with_lexicon,
     train_classifier,
 )
+from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon_features import lexicon_channels
 from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_weights
@@ -299,8 +300,9 @@ def _log_loss(decisions: np.ndarray, gold: np.ndarray) -> float:
     return float(np.logaddexp(0.0, -sign * decisions).sum())
 
 
-BASE, CORRECTED, OWN = "base", "corrected", "own"
-"""The guard's candidates, simplest first (a tie goes to the simpler one)."""
+BASE, CORRECTED, OWN, POOLED_RATINGS = "base", "corrected", "own", "pooled"
+"""The guard's candidates, simplest first (a tie goes to the simpler one); OWN and
+POOLED_RATINGS are the two kinds of ratings-only model (one competes at a time)."""
 
 
 @dataclass(frozen=True)
@@ -311,11 +313,12 @@ class GuardResult:
     adapted_accuracy: float
     held_out: int
     own: SentimentClassifier | None = None
-    """A model trained on the ratings alone, fitted on every rating, when the guard chose it."""
+    """A model trained on the ratings alone (the language's, or with ``others`` every
+    language's), fitted on every rating, when the guard chose it."""
     own_accuracy: float | None = None
     """The ratings-only model's held-out accuracy (None: not a candidate)."""
     chosen: str = BASE
-    """BASE, CORRECTED or OWN."""
+    """BASE, CORRECTED, OWN or POOLED_RATINGS."""
 
     @property
     def classifier(self) -> AdaptedClassifier | SentimentClassifier | None:
@@ -339,6 +342,7 @@ def adapt_with_guard(
     settings: ClassifierSettings | None = None,
     *,
     own_model: bool = False,
+    others: list[tuple[str, str]] | None = None,
 ) -> GuardResult:
     """Choose between the base model, the base model plus a correction and (with
     ``own_model``) a model trained on the ratings alone (``train_classifier``, every label
@@ -346,9 +350,15 @@ def adapt_with_guard(
     broken by log loss and then by simplicity; the choice is fitted again on every rating.
 
     The ratings-only model is the one users had before the base models shipped: with many
-    ratings of a domain the base model does not know, it can beat both."""
+    ratings of a domain the base model does not know, it can beat both. With ``others``
+    (other languages' ratings) it is the pooled model instead (``features.POOLED``), trained
+    on them and this language's ratings, as languages with too few ratings for their own
+    model had before."""
     language = base.vectorizer.language
     extra = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab not in BINARY]
+    own_model = own_model or others is not None
+    ratings_only, own_language = (OWN, language) if others is None else (POOLED_RATINGS, POOLED)
+    extra += others or []
     all_texts, all_labels = texts, labels
     texts, labels = binary_examples(texts, labels)
     if not adaptable(labels):
@@ -357,8 +367,8 @@ def adapt_with_guard(
     settings = settings or adapt_settings(len(texts))
     gold = np.asarray(labels)
     prepared = _Prepared.of(base, texts)
-    right = dict.fromkeys((BASE, CORRECTED, OWN), 0)
-    loss = dict.fromkeys((BASE, CORRECTED, OWN), 0.0)
+    right = dict.fromkeys((BASE, CORRECTED, ratings_only), 0)
+    loss = dict.fromkeys((BASE, CORRECTED, ratings_only), 0.0)
     held_out = 0
     for train_rows, test_rows in held_out_splits(gold):
         fitted = _fit_prepared(
@@ -370,19 +380,19 @@ def adapt_with_guard(
         )
         decisions = {BASE: test.offset, CORRECTED: corrected}
         if own_model:
-            # same folds; the neutral ratings (never held out: they are not scored) join
-            # every training fold, as they join the final fit
+            # same folds; the neutral ratings and other languages' (never held out: they
+            # are not scored) join every training fold, as they join the final fit
             own = train_classifier(
                 [texts[i] for i in train_rows] + [t for t, _ in extra],
                 [labels[i] for i in train_rows] + [lab for _, lab in extra],
-                language,
+                own_language,
             )
-            decisions[OWN] = own_decision(own, [texts[i] for i in test_rows])
+            decisions[ratings_only] = own_decision(own, [texts[i] for i in test_rows])
         for name, decision in decisions.items():
             right[name] += _accuracy(decision, gold[test_rows])
             loss[name] += _log_loss(decision, gold[test_rows])
         held_out += len(test_rows)
-    candidates = [BASE, CORRECTED, OWN] if own_model else [BASE, CORRECTED]
+    candidates = [BASE, CORRECTED, ratings_only] if own_model else [BASE, CORRECTED]
     # more accurate, or as accurate with better probabilities (on clear ratings all are
     # often right on every review, and then the scores of the user's own phrasing, which
     # sentences and aspects use, are what tells them apart); max keeps the first of equals
@@ -392,7 +402,7 @@ def adapt_with_guard(
         right[BASE] / held_out,
         right[CORRECTED] / held_out,
         held_out,
-        own_accuracy=right[OWN] / held_out if own_model else None,
+        own_accuracy=right[ratings_only] / held_out if own_model else None,
         chosen=chosen,
     )
     if chosen == CORRECTED:
@@ -401,8 +411,12 @@ def adapt_with_guard(
             final, cv_accuracy=result.adapted_accuracy, base_accuracy=result.base_accuracy
         )
         return replace(result, adapted=final)
-    if chosen == OWN:
-        own = train_classifier(all_texts, all_labels, language)
+    if chosen == ratings_only:
+        own = train_classifier(
+            all_texts + [t for t, _ in others or []],
+            all_labels + [lab for _, lab in others or []],
+            own_language,
+        )
         own.cv_accuracy = result.own_accuracy
         return replace(result, own=own)
     return result

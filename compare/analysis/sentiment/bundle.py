@@ -55,6 +55,8 @@ class ModelBundle:
     def model_id(self, language: str) -> str:
         if isinstance(self.classifiers.get(language), AdaptedClassifier):
             return f"adapted:{language}@{self.name}"
+        if self.guard.get(language, {}).get("chosen") == "pooled":
+            return f"pooled:{language}@{self.name}"
         return f"classifier:{language}@{self.name}"
 
     def classifier_for(
@@ -185,6 +187,7 @@ GUARD_OUTCOMES = {
     "base": "base model kept as shipped",
     "corrected": "base model corrected by your ratings",
     "own": "model trained on your ratings alone",
+    "pooled": "model trained on your ratings in every language",
 }
 
 
