@@ -226,6 +226,7 @@ def train_bundle(
             "adapted_accuracy": round(result.adapted_accuracy, 4),
             "own_accuracy": None if result.own_accuracy is None else round(result.own_accuracy, 4),
             "held_out": result.held_out,
+            "ratings_model": result.ratings_model,
             "chosen": result.chosen,
             "kept": result.chosen == CORRECTED,
         }

@@ -319,6 +319,8 @@ class GuardResult:
     """The ratings-only model's held-out accuracy (None: not a candidate)."""
     chosen: str = BASE
     """BASE, CORRECTED, OWN or POOLED_RATINGS."""
+    ratings_model: str | None = None
+    """Which ratings-only model competed (OWN or POOLED_RATINGS), None: none."""
 
     @property
     def classifier(self) -> AdaptedClassifier | SentimentClassifier | None:
@@ -404,6 +406,7 @@ def adapt_with_guard(
         held_out,
         own_accuracy=right[ratings_only] / held_out if own_model else None,
         chosen=chosen,
+        ratings_model=ratings_only if own_model else None,
     )
     if chosen == CORRECTED:
         final = _fit_prepared(base, prepared, labels, settings)

@@ -197,8 +197,9 @@ def guard_outcome(figures: dict[str, Any]) -> str:
 
 
 def guard_figures(figures: dict[str, Any]) -> str:
-    """The candidates' held-out accuracies, e.g. 'base 0.81, corrected 0.83, own 0.86'."""
+    """The candidates' held-out accuracies, e.g. 'base 0.81, corrected 0.83, own 0.86'
+    (``pooled`` instead of ``own`` when the ratings-only model was the pooled one)."""
     parts = [f"base {figures['base_accuracy']:.2f}", f"corrected {figures['adapted_accuracy']:.2f}"]
     if figures.get("own_accuracy") is not None:
-        parts.append(f"own {figures['own_accuracy']:.2f}")
+        parts.append(f"{figures.get('ratings_model') or 'own'} {figures['own_accuracy']:.2f}")
     return ", ".join(parts)
