@@ -11,9 +11,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import Engine
@@ -22,6 +24,7 @@ from sqlmodel import Session, col, select
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import generate_shops
+from rivalscope.demo.site import Response
 from rivalscope.demo.targets import targets_toml
 from storage.db import open_database
 from storage.models import Company, CrawlRun, OfferObservation, Product, Review, Source
@@ -44,12 +47,30 @@ def server(shops: list[DemoShop]) -> Iterator[DemoServer]:
 def _targets(tmp_path: Path, server: DemoServer, shops: list[DemoShop], slow: bool = False) -> Path:
     text = targets_toml(server.base_url, shops)
     if slow:
-        # One request at a time, with a pause: slow enough to kill the crawl half-way.
+        # One request at a time, with a pause (tests/test_crawl_kill.py).
         text = text.replace("download_delay = 0\n", "download_delay = 0.3\n")
         text = text.replace("concurrency = 8\n", "concurrency = 1\n")
     path = tmp_path / "targets.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+class _HeldReviewPages:
+    """Answers a page of reviews after the first only once released.
+
+    A crawl served through it stores the first review page of each product and then waits
+    on the later ones, however fast it or its store worker is: the test kills it there, at
+    a point it controls, with reviews stored and reviews certainly left to store.
+    """
+
+    def __init__(self, respond: Callable[[str], Response]) -> None:
+        self.respond = respond
+        self.released = threading.Event()
+
+    def __call__(self, raw_path: str) -> Response:
+        if parse_qs(urlsplit(raw_path).query).get("page", ["1"]) != ["1"]:
+            self.released.wait(timeout=300)
+        return self.respond(raw_path)
 
 
 def _snapshot(engine: Engine) -> dict[str, object]:
@@ -183,20 +204,31 @@ def test_crawl_stores_the_demo_shops_and_recrawl_adds_nothing(
 
 
 def test_killed_crawl_is_completed_by_the_next_run(
-    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reference_url = f"sqlite:///{tmp_path / 'reference.db'}"
-    fast = _targets(tmp_path, server, shops)
+    targets = _targets(tmp_path, server, shops)
     done = run_cli(
-        "crawl", "--targets", str(fast), "--log-level", "ERROR", cwd=tmp_path, db_url=reference_url
+        "crawl",
+        "--targets",
+        str(targets),
+        "--log-level",
+        "ERROR",
+        cwd=tmp_path,
+        db_url=reference_url,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    reference = open_database(reference_url)
+    expected_reviews = _snapshot(reference)["reviews"]
+    assert isinstance(expected_reviews, list)
 
+    # Later review pages wait: the crawl cannot finish, nor store every review, before the
+    # kill. (A time-based kill point raced the store worker, which writes its backlog in one
+    # burst once its language models are loaded, by then near the end of the crawl.)
+    held = _HeldReviewPages(server.site.respond)
+    monkeypatch.setattr(server.site, "respond", held)
     url = f"sqlite:///{tmp_path / 'killed.db'}"
-    slow_dir = tmp_path / "slow"
-    slow_dir.mkdir()
-    slow = _targets(slow_dir, server, shops, slow=True)
-    # Small batches, so that stored rows show the crawl's progress before it ends.
+    # Small batches, so that the first review pages' reviews are stored while the crawl waits.
     env = {
         **os.environ,
         "RIVALSCOPE_DATABASE_URL": url,
@@ -210,7 +242,7 @@ def test_killed_crawl_is_completed_by_the_next_run(
             "rivalscope",
             "crawl",
             "--targets",
-            str(slow),
+            str(targets),
             "--log-level",
             "ERROR",
         ],
@@ -220,25 +252,31 @@ def test_killed_crawl_is_completed_by_the_next_run(
         stderr=subprocess.DEVNULL,
     )
     engine = open_database(url)
-    deadline = time.monotonic() + 120
-    stored = 0
-    while time.monotonic() < deadline and process.poll() is None:
-        with Session(engine) as session:
-            stored = len(session.exec(select(Review.id)).all())
-        if stored >= 100:
-            break
-        time.sleep(0.2)
-    assert process.poll() is None, "the slow crawl finished before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    assert stored >= 100
-    reference = open_database(reference_url)
-    assert _snapshot(engine)["reviews"] != _snapshot(reference)["reviews"], (
-        "nothing left to complete"
-    )
+    try:
+        deadline = time.monotonic() + 120
+        stored = 0
+        while time.monotonic() < deadline and process.poll() is None:
+            with Session(engine) as session:
+                stored = len(session.exec(select(Review.id)).all())
+            if stored >= 100:
+                break
+            time.sleep(0.2)
+        assert process.poll() is None, "the crawl ended although later review pages were held"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        held.released.set()
+    assert stored >= 100, f"only {stored} reviews stored while the crawl waited"
+    killed_reviews = _snapshot(engine)["reviews"]
+    assert isinstance(killed_reviews, list)
+    assert set(killed_reviews) < set(expected_reviews), "nothing left to complete"
+    monkeypatch.undo()
 
     rerun = run_cli(
-        "crawl", "--targets", str(fast), "--log-level", "ERROR", cwd=tmp_path, db_url=url
+        "crawl", "--targets", str(targets), "--log-level", "ERROR", cwd=tmp_path, db_url=url
     )
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     after, expected = _snapshot(engine), _snapshot(reference)

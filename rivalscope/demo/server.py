@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -65,6 +66,12 @@ class _DemoHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], owner: DemoServer) -> None:
         self.owner = owner
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet when the crawler went away (a killed or stopped crawl): no traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class DemoServer:

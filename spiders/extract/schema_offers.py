@@ -127,14 +127,21 @@ def offer_item(product: Node, offer: Node | None, url: str, currency_hint: str |
     put("name", first_text(product, "name") or pick("name"))
     currency_raw = pick("priceCurrency", "currency")
     raw_price, price, currency = None, None, None
+    unusable: tuple[Any, str | None, str | None] | None = None
     for source in sources:
         raw_price = _current_raw_price(source, offer, currency_raw or currency_hint)
         if raw_price is None:
             continue
         price, currency = schema_price(raw_price, currency_raw or currency_hint)
         if price is not None and Decimal(price) > 0:
-            break  # a price of 0 is a template's placeholder, not a price
-        raw_price, price = None, None
+            break
+        if unusable is None and (price is None or Decimal(price) != 0):
+            # A negative, exponent-form or absurd price is kept as read, so that validation
+            # drops the offer with its reason instead of storing it without a price.
+            unusable = (raw_price, price, currency)
+        raw_price, price = None, None  # a price of 0 is a template's placeholder
+    if raw_price is None and unusable is not None:
+        raw_price, price, currency = unusable
     if raw_price is not None:
         put("price", price)
         item.price_raw = str(raw_price)
