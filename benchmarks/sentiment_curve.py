@@ -8,8 +8,9 @@ document's sentences stay on one side): a base model is trained on one half, and
 are drawn (seeded) from the other half. Each row is then evaluated on the dev split
 (positive vs negative accuracy, the mean over ``--seeds`` draws of the ratings):
 - base: the base model alone (what a new user gets on day one);
-- adapted: base plus the guarded correction (``compare.analysis.sentiment.adapted``), and in
-  how many draws the guard kept the correction;
+- guarded: what the guard (``compare.analysis.sentiment.adapted``) chose among base, base
+  plus correction and (from 100 ratings, as ``analyze``) a model of the ratings alone, and
+  how often it chose each;
 - ratings only: a model trained from the ratings alone (the path before base models; below
   100 ratings the product used lexicons instead).
 French is measured too, though no French base model ships (see ``train_base.py``).
@@ -23,12 +24,14 @@ from __future__ import annotations
 import random
 import statistics
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from compare.analysis.sentiment.adapted import (
     ADAPT_SETTINGS,
+    AdaptedClassifier,
     adapt_with_guard,
     base_decision,
     fit_adapted,
@@ -39,6 +42,7 @@ from compare.analysis.sentiment.classifier import (
     train_classifier,
 )
 from compare.analysis.sentiment.labels import POSITIVE
+from compare.analysis.training import trainable
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sentiment import (
@@ -100,16 +104,19 @@ def curve(corpus: Corpus, seeds: int) -> list[str]:
                 f"| {corpus.language} | 0 | {base_accuracy:.3f} | {base_accuracy:.3f} | - | - |"
             )
             continue
-        adapted, kept, alone = [], 0, []
+        adapted, chosen, alone = [], Counter[str](), []
         for seed in range(seeds):
             ratings = draw(rating_half, size, seed)
             r_texts, r_labels = [t for t, _ in ratings], [lab for _, lab in ratings]
-            result = adapt_with_guard(base, r_texts, r_labels)
-            if result.adapted is not None:
-                kept += 1
+            # as ``analyze`` does: a ratings-only model competes where they could train one
+            result = adapt_with_guard(base, r_texts, r_labels, own_model=trainable(ratings))
+            chosen[result.chosen] += 1
+            if isinstance(result.classifier, AdaptedClassifier):
                 adapted.append(
-                    accuracy(result.adapted.decision(result.adapted.counts(texts)), gold)
+                    accuracy(result.classifier.decision(result.classifier.counts(texts)), gold)
                 )
+            elif result.classifier is not None:
+                adapted.append(accuracy(polarity(result.classifier, texts), gold))
             else:
                 adapted.append(base_accuracy)
             if len(set(r_labels)) == 2:
@@ -118,7 +125,8 @@ def curve(corpus: Corpus, seeds: int) -> list[str]:
         used = min(size, len(rating_half))
         lines.append(
             f"| {corpus.language} | {used} | {base_accuracy:.3f} | "
-            f"{statistics.mean(adapted):.3f} | {kept}/{seeds} | "
+            f"{statistics.mean(adapted):.3f} | "
+            f"{' '.join(f'{k} {n}' for k, n in sorted(chosen.items()))} | "
             f"{statistics.mean(alone):.3f} |"
         )
     return lines
@@ -171,7 +179,7 @@ def main(argv: list[str]) -> int:
         print("| lang | ratings | held-out rest of the ratings half, per C |")
         print("|---|---|---|")
     else:
-        print("| lang | ratings | base | base + ratings (guarded) | guard kept | ratings only |")
+        print("| lang | ratings | base | guarded choice | guard chose (draws) | ratings only |")
         print("|---|---|---|---|---|---|")
     for lang, load in loaders.items():
         if wanted and lang not in wanted:

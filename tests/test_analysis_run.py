@@ -244,7 +244,8 @@ def test_language_below_threshold_is_scored_by_the_pooled_model(
 ) -> None:
     add_reviews(engine, [*rated(120, "fr"), *german_rated(30), *rated(30)])
     summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
-    # English has a base model: a correction is tried, never the pooled model
+    # English has a base model: its guard weighs a correction and (30 ratings: too few for
+    # its own) the pooled model; English never joins the pooled model's languages
     assert summary.model_pooled_languages == ["de"]
     assert set(summary.model_guard) == {"en"}
     assert summary.languages["de"].models == {"pooled:de@v0001": 30}

@@ -10,8 +10,13 @@ import numpy as np
 import pytest
 
 from compare.analysis.sentiment.adapted import (
+    BASE,
+    CORRECTED,
     MIN_ADAPT,
+    OWN,
+    POOLED_RATINGS,
     AdaptedClassifier,
+    GuardResult,
     adapt_with_guard,
     base_decision,
 )
@@ -23,6 +28,7 @@ from compare.analysis.sentiment.base_models import (
 )
 from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.logistic import fit_logistic
+from compare.analysis.training import TrainingJob, train_job, training_jobs
 
 SHIPPED = ("en", "no", "pl")
 CLEAR = {
@@ -150,3 +156,85 @@ def test_the_corrected_score_is_the_base_score_plus_what_the_ratings_taught() ->
     # the base model cannot tell the two apart; the correction learnt the shop's jargon
     assert abs(before[0] - before[1]) < 0.5
     assert after[0] - after[1] > 2.0
+
+
+GOOD_LINES = [
+    "Excellent quality, I love it.",
+    "Great value, works perfectly.",
+    "Fantastic, highly recommended.",
+    "Brilliant and reliable.",
+]
+BAD_LINES = [
+    "Awful, it broke after a day.",
+    "Terrible quality, very disappointed.",
+    "Useless, a waste of money.",
+    "Poor and unreliable.",
+]
+
+
+def _rated(
+    count: int, seed: int, *, inverted: bool = False, flipped: float = 0.0
+) -> list[tuple[str, str]]:
+    """Clear reviews rated as they read, or ``inverted`` (a domain whose ratings disagree
+    with what general text teaches), with a share of ratings ``flipped`` at random (noise)."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(count):
+        good = i % 2 == 0
+        text = f"{rng.choice(NEUTRAL_LINES)} {rng.choice(GOOD_LINES if good else BAD_LINES)}"
+        rated_good = (good != inverted) != (rng.random() < flipped)
+        rows.append(
+            (f"{text} {rng.choice(NEUTRAL_LINES)}", "positive" if rated_good else "negative")
+        )
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("rows", "chosen", "ratings_model_competes"),
+    [
+        # many ratings of a domain the base model reads the other way: only a model of the
+        # ratings alone gets them right
+        (_rated(300, 1, inverted=True), {OWN}, True),
+        # many ratings, 30 % of them noise: nothing beats the base model on held-out ratings
+        (_rated(300, 2, flipped=0.3), {BASE}, True),
+        # few ratings: too few for a model of their own; the base model decides (alone or
+        # with a small correction of its probabilities)
+        (_rated(40, 3), {BASE, CORRECTED}, False),
+    ],
+    ids=["domain-disagrees", "noisy", "few"],
+)
+def test_the_guard_chooses_by_held_out_ratings(
+    rows: list[tuple[str, str]], chosen: set[str], ratings_model_competes: bool
+) -> None:
+    result = train_job(TrainingJob("en", rows, adapt=True))
+    assert isinstance(result, GuardResult)
+    assert result.chosen in chosen
+    assert (result.own_accuracy is not None) == ratings_model_competes
+    accuracies = {BASE: result.base_accuracy, CORRECTED: result.adapted_accuracy}
+    if result.own_accuracy is not None:
+        accuracies[OWN] = result.own_accuracy
+    assert accuracies[result.chosen] == max(accuracies.values())
+    if result.chosen == OWN:
+        assert isinstance(result.classifier, SentimentClassifier)
+        held = _rated(60, 9, inverted=True)  # never seen by the fit
+        texts, gold = [t for t, _ in held], [lab for _, lab in held]
+        base = load_base("en")
+        assert base is not None
+        assert _accuracy(result.classifier, texts, gold) >= 0.9 > _accuracy(base, texts, gold)
+    elif result.chosen == BASE:
+        assert result.classifier is None
+
+
+def test_a_base_language_too_small_for_its_own_model_has_the_pooled_one_compete() -> None:
+    # another language's ratings of the same domain (only what they share matters here)
+    others = _rated(200, 4, inverted=True)
+    few = {"en": _rated(60, 5, inverted=True), "xx": others}
+    many = {"en": _rated(300, 6, inverted=True), "xx": others}
+    (few_job,) = [job for job in training_jobs(few)[0] if job.key == "en"]
+    (many_job,) = [job for job in training_jobs(many)[0] if job.key == "en"]
+    assert few_job.adapt and few_job.others is not None and len(few_job.others) == 200
+    assert many_job.adapt and many_job.others is None
+    result = train_job(few_job)
+    assert isinstance(result, GuardResult)
+    assert result.chosen == POOLED_RATINGS
+    assert isinstance(result.classifier, SentimentClassifier)

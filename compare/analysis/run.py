@@ -105,7 +105,7 @@ class AnalyzeSummary:
     the languages the pooled classifier scores."""
     model_pooled_languages: list[str] = field(default_factory=list)
     """The languages scored by the pooled classifier (too few ratings for their own)."""
-    model_guard: dict[str, dict[str, float]] = field(default_factory=dict)
+    model_guard: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Languages with a shipped base model whose correction by the ratings was tried -> the
     base model's and the correction's held-out accuracy and whether it was kept."""
 
@@ -232,7 +232,7 @@ def _trained_counts(folder: Path) -> dict[str, int]:
 
 def _model_languages(
     folder: Path,
-) -> tuple[list[str], list[str], dict[str, dict[str, float]]]:
+) -> tuple[list[str], list[str], dict[str, dict[str, Any]]]:
     """(every language the model scores, the ones its pooled classifier scores, the guard's
     figures per corrected base model), from its meta.json (cheaper than loading the
     classifiers when nothing is pending)."""

@@ -73,6 +73,7 @@ def register(app: typer.Typer) -> None:
 
 def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | None, int]]) -> None:
     """A table per language (reviews, model that scored them, labels), top aspects, needs."""
+    from compare.analysis.sentiment.bundle import guard_figures, guard_outcome
     from compare.analysis.sentiment.features import POOLED
 
     console = Console()
@@ -91,10 +92,8 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
                 "their own)"
             )
         for lang, figures in sorted(guard.items()):
-            outcome = "corrected by your ratings" if figures["kept"] else "kept as shipped"
             parts.append(
-                f"{lang} base model {outcome} (held-out ratings: base "
-                f"{figures['base_accuracy']:.2f}, corrected {figures['adapted_accuracy']:.2f})"
+                f"{lang} {guard_outcome(figures)} (held-out ratings: {guard_figures(figures)})"
             )
         console.print(
             f"trained sentiment model {summary.model_folder}: "

@@ -40,7 +40,7 @@ def train(
     Example: rivalscope sentiment train reviews.jsonl --out models/shop
     """
     # Imported here: the analysis stack takes most of a second to load; --help need not wait.
-    from compare.analysis.sentiment.bundle import save_bundle
+    from compare.analysis.sentiment.bundle import guard_figures, guard_outcome, save_bundle
     from compare.analysis.training import (
         MIN_ADAPT,
         MIN_EXAMPLES,
@@ -74,10 +74,9 @@ def train(
         )
     save_bundle(bundle, out)
     for language, figures in sorted(bundle.guard.items()):
-        outcome = "correction kept" if figures["kept"] else "base model kept as shipped"
         typer.echo(
-            f"{language}: {outcome} (held-out accuracy: base {figures['base_accuracy']:.2f}, "
-            f"corrected {figures['adapted_accuracy']:.2f}, {int(figures['held_out'])} examples)"
+            f"{language}: {guard_outcome(figures)} (held-out accuracy: "
+            f"{guard_figures(figures)}, {int(figures['held_out'])} examples)"
         )
     for language, classifier in sorted(bundle.classifiers.items()):
         if language in bundle.guard:

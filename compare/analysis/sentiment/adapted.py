@@ -6,10 +6,11 @@ score, fitted with the base model's score as a fixed offset: with few ratings th
 regularisation keeps the correction small and the base model decides; with many, the
 user's words take over where they disagree. Two labels only (positive, negative).
 
-The guard (``adapt_with_guard``): the correction is fitted on part of the ratings and
-scored on the rest (stratified k-fold, or one held-out fifth on large sets); it is kept only
-when its held-out accuracy beats the base model's on the same ratings, or equals it with a
-lower log loss; else the base model scores alone.
+The guard (``adapt_with_guard``): the correction, and (given enough ratings) a model trained
+on the ratings alone, are fitted on part of the ratings and scored on the rest (stratified
+k-fold, or one held-out fifth on large sets); the base model alone, base plus correction and
+the ratings-only model are compared on the same held-out ratings, and the most accurate is
+kept (ties: lower log loss, then the simpler one).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from compare.analysis.sentiment.classifier import (
     _char_columns,
     _weighted_features,
     _with_lexicon,
+    train_classifier,
 )
+from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon_features import lexicon_channels
 from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_weights
@@ -297,13 +300,41 @@ def _log_loss(decisions: np.ndarray, gold: np.ndarray) -> float:
     return float(np.logaddexp(0.0, -sign * decisions).sum())
 
 
+BASE, CORRECTED, OWN, POOLED_RATINGS = "base", "corrected", "own", "pooled"
+"""The guard's candidates, simplest first (a tie goes to the simpler one); OWN and
+POOLED_RATINGS are the two kinds of ratings-only model (one competes at a time)."""
+
+
 @dataclass(frozen=True)
 class GuardResult:
     adapted: AdaptedClassifier | None
-    """The correction fitted on every rating, or None: the base model alone is better."""
+    """The correction fitted on every rating, when the guard chose it."""
     base_accuracy: float
     adapted_accuracy: float
     held_out: int
+    own: SentimentClassifier | None = None
+    """A model trained on the ratings alone (the language's, or with ``others`` every
+    language's), fitted on every rating, when the guard chose it."""
+    own_accuracy: float | None = None
+    """The ratings-only model's held-out accuracy (None: not a candidate)."""
+    chosen: str = BASE
+    """BASE, CORRECTED, OWN or POOLED_RATINGS."""
+    ratings_model: str | None = None
+    """Which ratings-only model competed (OWN or POOLED_RATINGS), None: none."""
+
+    @property
+    def classifier(self) -> AdaptedClassifier | SentimentClassifier | None:
+        """What scores the language instead of the base model (None: the base model)."""
+        return self.adapted if self.chosen == CORRECTED else self.own
+
+
+def own_decision(classifier: SentimentClassifier, texts: list[str]) -> np.ndarray:
+    """Log-odds of positive against negative of a ratings-only model (2 or 3 classes), so it
+    is judged on positive/negative ratings by the same sign and log loss as the base model."""
+    probabilities = classifier.probabilities(classifier.counts(texts))
+    positive = probabilities[:, classifier.classes.index(POSITIVE)]
+    negative = probabilities[:, classifier.classes.index(NEGATIVE)]
+    return np.asarray(np.log(np.maximum(positive, 1e-12)) - np.log(np.maximum(negative, 1e-12)))
 
 
 def adapt_with_guard(
@@ -311,8 +342,26 @@ def adapt_with_guard(
     texts: list[str],
     labels: list[str],
     settings: ClassifierSettings | None = None,
+    *,
+    own_model: bool = False,
+    others: list[tuple[str, str]] | None = None,
 ) -> GuardResult:
-    """Fit a correction and keep it only if it beats the base model on held-out ratings."""
+    """Choose between the base model, the base model plus a correction and (with
+    ``own_model``) a model trained on the ratings alone (``train_classifier``, every label
+    given, neutral too) by accuracy on the same held-out positive/negative ratings, ties
+    broken by log loss and then by simplicity; the choice is fitted again on every rating.
+
+    The ratings-only model is the one users had before the base models shipped: with many
+    ratings of a domain the base model does not know, it can beat both. With ``others``
+    (other languages' ratings) it is the pooled model instead (``features.POOLED``), trained
+    on them and this language's ratings, as languages with too few ratings for their own
+    model had before."""
+    language = base.vectorizer.language
+    extra = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab not in BINARY]
+    own_model = own_model or others is not None
+    ratings_only, own_language = (OWN, language) if others is None else (POOLED_RATINGS, POOLED)
+    extra += others or []
+    all_texts, all_labels = texts, labels
     texts, labels = binary_examples(texts, labels)
     if not adaptable(labels):
         return GuardResult(None, 0.0, 0.0, 0)
@@ -320,8 +369,9 @@ def adapt_with_guard(
     settings = settings or adapt_settings(len(texts))
     gold = np.asarray(labels)
     prepared = _Prepared.of(base, texts)
-    base_right = adapted_right = held_out = 0
-    base_loss = adapted_loss = 0.0
+    right = dict.fromkeys((BASE, CORRECTED, ratings_only), 0)
+    loss = dict.fromkeys((BASE, CORRECTED, ratings_only), 0.0)
+    held_out = 0
     for train_rows, test_rows in held_out_splits(gold):
         fitted = _fit_prepared(
             base, prepared.rows(train_rows), [labels[i] for i in train_rows], settings
@@ -330,17 +380,46 @@ def adapt_with_guard(
         corrected = test.offset + _correction_scores(
             fitted.correction, fitted.correction.token_counts(test.tokens, test.lemmas), test.offset
         )
-        adapted_right += _accuracy(corrected, gold[test_rows])
-        base_right += _accuracy(test.offset, gold[test_rows])
-        adapted_loss += _log_loss(corrected, gold[test_rows])
-        base_loss += _log_loss(test.offset, gold[test_rows])
+        decisions = {BASE: test.offset, CORRECTED: corrected}
+        if own_model:
+            # same folds; the neutral ratings and other languages' (never held out: they
+            # are not scored) join every training fold, as they join the final fit
+            own = train_classifier(
+                [texts[i] for i in train_rows] + [t for t, _ in extra],
+                [labels[i] for i in train_rows] + [lab for _, lab in extra],
+                own_language,
+            )
+            decisions[ratings_only] = own_decision(own, [texts[i] for i in test_rows])
+        for name, decision in decisions.items():
+            right[name] += _accuracy(decision, gold[test_rows])
+            loss[name] += _log_loss(decision, gold[test_rows])
         held_out += len(test_rows)
-    base_accuracy, adapted_accuracy = base_right / held_out, adapted_right / held_out
-    # kept when more accurate, or as accurate with better probabilities (on clear ratings
-    # both are often right on every review, and then the scores of the user's own phrasing,
-    # which sentences and aspects use, are what the correction improves)
-    if adapted_right < base_right or (adapted_right == base_right and adapted_loss >= base_loss):
-        return GuardResult(None, base_accuracy, adapted_accuracy, held_out)
-    final = _fit_prepared(base, prepared, labels, settings)
-    final = replace(final, cv_accuracy=adapted_accuracy, base_accuracy=base_accuracy)
-    return GuardResult(final, base_accuracy, adapted_accuracy, held_out)
+    candidates = [BASE, CORRECTED, ratings_only] if own_model else [BASE, CORRECTED]
+    # more accurate, or as accurate with better probabilities (on clear ratings all are
+    # often right on every review, and then the scores of the user's own phrasing, which
+    # sentences and aspects use, are what tells them apart); max keeps the first of equals
+    chosen = max(candidates, key=lambda name: (right[name], -loss[name]))
+    result = GuardResult(
+        None,
+        right[BASE] / held_out,
+        right[CORRECTED] / held_out,
+        held_out,
+        own_accuracy=right[ratings_only] / held_out if own_model else None,
+        chosen=chosen,
+        ratings_model=ratings_only if own_model else None,
+    )
+    if chosen == CORRECTED:
+        final = _fit_prepared(base, prepared, labels, settings)
+        final = replace(
+            final, cv_accuracy=result.adapted_accuracy, base_accuracy=result.base_accuracy
+        )
+        return replace(result, adapted=final)
+    if chosen == ratings_only:
+        own = train_classifier(
+            all_texts + [t for t, _ in others or []],
+            all_labels + [lab for _, lab in others or []],
+            own_language,
+        )
+        own.cv_accuracy = result.own_accuracy
+        return replace(result, own=own)
+    return result

@@ -22,11 +22,12 @@ from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 7
+FORMAT = 8
 """Bumped when the classifiers' features change (3: lexicon features; 4: word and character
 blocks normalised separately; 5: character 3-5-grams, negation scope of three words; 6: our
 own logistic regression and idf arrays instead of pickled scikit-learn objects; 7: languages
-with a shipped base model get a correction of it (``adapted``), no model of their own);
+with a shipped base model get a correction of it (``adapted``), no model of their own; 8: the
+guard chooses base, correction or a model of the ratings alone, ``guard`` says which);
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 
@@ -46,13 +47,16 @@ class ModelBundle:
     pooled_languages: dict[str, int] = field(default_factory=dict)
     """Language -> examples of it in the pooled model (it scores only these languages)."""
 
-    guard: dict[str, dict[str, float]] = field(default_factory=dict)
-    """Language -> the base model's and the correction's held-out accuracy on the ratings
-    (also for corrections the guard refused: the base model scores those languages)."""
+    guard: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Language -> the guard's held-out accuracies on the ratings (base, corrected and, when
+    it competed, own: the ratings-only model) and ``chosen``: which of the three scores the
+    language (``base``: no classifier in the bundle, the shipped model scores it)."""
 
     def model_id(self, language: str) -> str:
         if isinstance(self.classifiers.get(language), AdaptedClassifier):
             return f"adapted:{language}@{self.name}"
+        if self.guard.get(language, {}).get("chosen") == "pooled":
+            return f"pooled:{language}@{self.name}"
         return f"classifier:{language}@{self.name}"
 
     def classifier_for(
@@ -177,3 +181,25 @@ def next_version_folder(root: Path) -> Path:
     found = versions(root)
     number = int(found[-1].name[1:]) + 1 if found else 1
     return root / f"v{number:04d}"
+
+
+GUARD_OUTCOMES = {
+    "base": "base model kept as shipped",
+    "corrected": "base model corrected by your ratings",
+    "own": "model trained on your ratings alone",
+    "pooled": "model trained on your ratings in every language",
+}
+
+
+def guard_outcome(figures: dict[str, Any]) -> str:
+    """What the guard chose for a language, in words."""
+    return GUARD_OUTCOMES[str(figures.get("chosen", "base"))]
+
+
+def guard_figures(figures: dict[str, Any]) -> str:
+    """The candidates' held-out accuracies, e.g. 'base 0.81, corrected 0.83, own 0.86'
+    (``pooled`` instead of ``own`` when the ratings-only model was the pooled one)."""
+    parts = [f"base {figures['base_accuracy']:.2f}", f"corrected {figures['adapted_accuracy']:.2f}"]
+    if figures.get("own_accuracy") is not None:
+        parts.append(f"{figures.get('ratings_model') or 'own'} {figures['own_accuracy']:.2f}")
+    return ", ".join(parts)
