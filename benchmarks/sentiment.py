@@ -190,7 +190,10 @@ def _textblob_polarities(texts: list[str], language: str) -> list[float]:
     from textblob import TextBlob
 
     if language == "fr":
-        return [p for p, _, _ in lexicon_scores(texts, "fr")]
+        from textblob_fr import PatternAnalyzer
+
+        french = PatternAnalyzer()
+        return [float(french.analyze(t)[0]) for t in texts]
     return [float(TextBlob(t).sentiment.polarity) for t in texts]
 
 

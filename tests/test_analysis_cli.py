@@ -123,7 +123,7 @@ def test_score_without_model_uses_the_base_models_and_lexicons(
     result = CliRunner().invoke(app, ["sentiment", "score"], input=stdin)
     assert result.exit_code == 0, result.output
     english, norwegian, polish, french = (json.loads(line) for line in result.output.splitlines())
-    # en, no, pl: the shipped base models (no language unknown); fr: textblob-fr's lexicon
+    # en, no, pl: the shipped base models (no language unknown); fr: the French lexicons
     assert english["label"] == "positive"
     assert norwegian["label"] == "negative"
     assert polish["label"] == "positive" and polish["confidence"] > 0.5

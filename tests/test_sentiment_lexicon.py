@@ -37,6 +37,13 @@ def _sums(text: str, language: str, channel: str) -> tuple[float, float]:
         ("fr", "pattern-fr", "Le café est bon", 1),
         ("fr", "pattern-fr", "Le café n'est pas bon", -1),
         ("fr", "pattern-fr", "Le café est mauvais", -1),
+        ("fr", "seed-fr", "Livraison rapide, je recommande", 1),
+        ("fr", "seed-fr", "Quelle arnaque, je suis déçu", -1),
+        ("fr", "seed-fr", "Je ne recommande pas", -1),
+        # nouns and verbs Pattern's French adjectives lack, through their English cognates
+        ("fr", "cognate-fr", "Une vraie catastrophe", -1),
+        ("fr", "cognate-fr", "Le service était une horreur", -1),
+        ("fr", "cognate-fr", "Un service glorieux", 1),
         ("no", "afinn-da", "Kaffen er god", 1),
         ("no", "afinn-da", "Kaffen er ikke god", -1),
         ("no", "afinn-da", "Leveringen var dårlig", -1),
@@ -70,7 +77,7 @@ def test_inflected_forms_are_found_through_lemmas() -> None:
     ("language", "channels"),
     [
         ("en", ("vader-en", "pattern-en")),
-        ("fr", ("pattern-fr",)),
+        ("fr", ("seed-fr", "pattern-fr", "cognate-fr")),
         ("no", ("afinn-da", "seed-no")),
         ("da", ("afinn-da",)),
         ("pl", ("seed-pl",)),

@@ -110,3 +110,9 @@ def _dictionary(lang: str) -> SqliteLemmaMap:
     if not path.is_file():
         _build(lang, path)
     return SqliteLemmaMap(path)
+
+
+def dictionary_lemmas(lang: str) -> list[str]:
+    """Every distinct lemma of the language's dictionary (e.g. to map a lexicon onto it)."""
+    rows = _dictionary(lang)._open().execute("SELECT DISTINCT lemma FROM lemma")
+    return [str(lemma) for (lemma,) in rows]

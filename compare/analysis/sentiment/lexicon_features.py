@@ -13,8 +13,10 @@ normalisation and log sums) at scoring time.
 
 Lexicons come from installed packages only (nothing is downloaded): VADER's lexicon
 (vaderSentiment, MIT) and Pattern's adjectives (TextBlob) for English, Pattern's French
-adjectives (textblob-fr), and AFINN's Danish list (afinn, ODbL) for Norwegian and Danish,
-which share most opinion words in writing. Polish has none: its model learns from words only.
+adjectives (textblob-fr, PDDL) with VADER's words carried to French cognates (``cognates``)
+for French, and AFINN's Danish list (afinn, ODbL) for Norwegian and Danish, which share most
+opinion words in writing. Our hand-written seed words (``data/seed_lexicon.toml``) add
+common opinion words for French, Norwegian and Polish (Polish has no other lexicon).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from compare.analysis.lemma_store import dictionary_lemmas
+from compare.analysis.sentiment.cognates import cognate_lexicon
 from compare.analysis.sentiment.features import POOLED, negation_words
 from compare.analysis.text import lemma
 
@@ -140,6 +144,11 @@ def _regular_forms(word: str, language: str) -> tuple[str, ...]:
     return ()
 
 
+def _cognates(language: str, english: str) -> Lexicon:
+    """The English lexicon's words carried to the language's lemmas (``cognates``)."""
+    return cognate_lexicon(dictionary_lemmas(language), load_lexicon(english))
+
+
 _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "vader-en": _vader,
     "pattern-en": lambda: _pattern("textblob", "en/en-sentiment.xml"),
@@ -147,10 +156,12 @@ _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "afinn-da": lambda: _afinn("AFINN-da-32.txt"),
     "seed-no": lambda: _seed("no"),
     "seed-pl": lambda: _seed("pl"),
+    "seed-fr": lambda: _seed("fr"),
+    "cognate-fr": lambda: _cognates("fr", "vader-en"),
 }
 CHANNELS: dict[str, tuple[str, ...]] = {
     "en": ("vader-en", "pattern-en"),
-    "fr": ("pattern-fr",),
+    "fr": ("seed-fr", "pattern-fr", "cognate-fr"),
     "no": ("afinn-da", "seed-no"),
     "da": ("afinn-da",),
     "pl": ("seed-pl",),

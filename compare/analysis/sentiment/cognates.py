@@ -1,0 +1,65 @@
+"""English opinion words carried over to French through regular spelling correspondences.
+
+Pattern's French lexicon (textblob-fr) rates adjectives only, so most French opinion nouns
+and verbs ("menace", "horreur", "célébrer") go unseen. Many of them are cognates of English
+words that VADER's lexicon rates: the same word ("catastrophe", "excellent"), or one of a
+few regular suffix correspondences (-ique/-ic, -eux/-ous, -ité/-ity, -eur/-or, -if/-ive,
+-ie/-y, -el/-al, -er/-e verbs). Every French lemma that simplemma's French dictionary knows
+is mapped through these rules, accents dropped, and takes the valence of the first English
+word found. Short lemmas are left out: short false friends are common ("dire", "pain", "car").
+Nothing here was learnt from French data; the rules are spelling, the valences are VADER's.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+MIN_COGNATE_LETTERS = 5
+SUFFIX_RULES: tuple[tuple[str, str], ...] = (
+    ("ique", "ic"),
+    ("eux", "ous"),
+    ("ite", "ity"),
+    ("isme", "ism"),
+    ("iste", "ist"),
+    ("eur", "or"),
+    ("aire", "ary"),
+    ("if", "ive"),
+    ("ie", "y"),
+    ("el", "al"),
+    ("er", "e"),
+    ("er", ""),
+    ("er", "ate"),
+    ("ir", "ish"),
+)
+"""(French ending without accents, English ending), tried in order after the word itself."""
+
+
+def without_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def english_candidates(french: str) -> list[str]:
+    """English spellings a French word may be the cognate of, most literal first."""
+    plain = without_accents(french.lower())
+    out = [plain]
+    for ending, english in SUFFIX_RULES:
+        stem = plain[: len(plain) - len(ending)]
+        if plain.endswith(ending) and len(stem) >= 3:
+            out.append(stem + english)
+    return out
+
+
+def cognate_lexicon(french_words: Iterable[str], english: dict[str, float]) -> dict[str, float]:
+    """French word -> valence of its English cognate, for the words that have one."""
+    out: dict[str, float] = {}
+    for word in french_words:
+        if len(word) < MIN_COGNATE_LETTERS or not word.isalpha() or not word.islower():
+            continue
+        for candidate in english_candidates(word):
+            value = english.get(candidate)
+            if value:
+                out[word] = value
+                break
+    return out
