@@ -36,6 +36,7 @@ from compare.analysis.sentiment.adapted import (
     base_decision,
     fit_adapted,
 )
+from compare.analysis.sentiment.base_models import base_settings
 from compare.analysis.sentiment.classifier import (
     ClassifierSettings,
     SentimentClassifier,
@@ -92,7 +93,10 @@ def draw(pool: list[Example], size: int, seed: int) -> list[Example]:
 def curve(corpus: Corpus, seeds: int) -> list[str]:
     base_half, rating_half = halves(corpus)
     base = train_classifier(
-        [t for t, _ in base_half], [lab for _, lab in base_half], corpus.language
+        [t for t, _ in base_half],
+        [lab for _, lab in base_half],
+        corpus.language,
+        base_settings(corpus.language),
     )
     dev = _binary(corpus.dev)
     texts, gold = [t for t, _ in dev], [lab for _, lab in dev]
@@ -136,7 +140,10 @@ def choose_c(corpus: Corpus, seeds: int) -> list[str]:
     """Per C: mean accuracy of base + correction on the second half's rows not drawn."""
     base_half, rating_half = halves(corpus)
     base = train_classifier(
-        [t for t, _ in base_half], [lab for _, lab in base_half], corpus.language
+        [t for t, _ in base_half],
+        [lab for _, lab in base_half],
+        corpus.language,
+        base_settings(corpus.language),
     )
     lines = []
     for size in SIZES[1:]:
