@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from compare.analysis.sentiment import cognates
 from compare.analysis.sentiment.cognates import cognate_lexicon, english_candidates
 
 ENGLISH = {"horror": -2.8, "glorious": 3.2, "furious": -2.9, "catastrophe": -3.4,
@@ -35,3 +38,18 @@ def test_short_words_and_names_are_left_out() -> None:
 
 def test_the_word_itself_comes_first() -> None:
     assert english_candidates("Détester")[0] == "detester"
+
+
+def test_the_mapped_lexicon_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RIVALSCOPE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cognates, "dictionary_lemmas", lambda language: ["horreur", "pain"])
+    calls: list[int] = []
+
+    def english() -> dict[str, float]:
+        calls.append(1)
+        return ENGLISH
+
+    first = cognates.cached_cognate_lexicon("fr", "test-1", english)
+    again = cognates.cached_cognate_lexicon("fr", "test-1", english)
+    assert first == again == {"horreur": -2.8}
+    assert len(calls) == 1 and list(tmp_path.rglob("cognates-fr-test-1.json"))

@@ -26,13 +26,13 @@ import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from compare.analysis.lemma_store import dictionary_lemmas
-from compare.analysis.sentiment.cognates import cognate_lexicon
+from compare.analysis.sentiment.cognates import cached_cognate_lexicon
 from compare.analysis.sentiment.features import POOLED, negation_words
 from compare.analysis.text import lemma
 
@@ -144,9 +144,13 @@ def _regular_forms(word: str, language: str) -> tuple[str, ...]:
     return ()
 
 
-def _cognates(language: str, english: str) -> Lexicon:
+def _cognates(language: str, english: str, package: str) -> Lexicon:
     """The English lexicon's words carried to the language's lemmas (``cognates``)."""
-    return cognate_lexicon(dictionary_lemmas(language), load_lexicon(english))
+    try:
+        source = f"{english}-{version(package)}"
+    except PackageNotFoundError:
+        return {}
+    return cached_cognate_lexicon(language, source, lambda: load_lexicon(english))
 
 
 _SOURCES: dict[str, Callable[[], Lexicon]] = {
@@ -157,7 +161,7 @@ _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "seed-no": lambda: _seed("no"),
     "seed-pl": lambda: _seed("pl"),
     "seed-fr": lambda: _seed("fr"),
-    "cognate-fr": lambda: _cognates("fr", "vader-en"),
+    "cognate-fr": lambda: _cognates("fr", "vader-en", "vaderSentiment"),
 }
 CHANNELS: dict[str, tuple[str, ...]] = {
     "en": ("vader-en", "pattern-en"),
