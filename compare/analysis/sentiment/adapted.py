@@ -15,7 +15,6 @@ kept (ties: lower log loss, then the simpler one).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -329,16 +328,6 @@ class GuardResult:
         return self.adapted if self.chosen == CORRECTED else self.own
 
 
-def beats_base(gain: int, discordant: int, loss_gain: float) -> bool:
-    """Whether a candidate beats the base model clearly on held-out ratings: right on
-    ``gain`` more of them, by at least one standard deviation of a sign test over the
-    ``discordant`` ratings (right by one of the two only); or, never disagreeing with it in
-    correctness, with a lower log loss (``loss_gain`` > 0)."""
-    if discordant == 0:
-        return loss_gain > 0
-    return gain >= max(1.0, math.sqrt(discordant))
-
-
 def own_decision(classifier: SentimentClassifier, texts: list[str]) -> np.ndarray:
     """Log-odds of positive against negative of a ratings-only model (2 or 3 classes), so it
     is judged on positive/negative ratings by the same sign and log loss as the base model."""
@@ -381,7 +370,6 @@ def adapt_with_guard(
     gold = np.asarray(labels)
     prepared = _Prepared.of(base, texts)
     right = dict.fromkeys((BASE, CORRECTED, ratings_only), 0)
-    discordant = dict.fromkeys((CORRECTED, ratings_only), 0)
     loss = dict.fromkeys((BASE, CORRECTED, ratings_only), 0.0)
     held_out = 0
     for train_rows, test_rows in held_out_splits(gold):
@@ -402,28 +390,14 @@ def adapt_with_guard(
                 own_language,
             )
             decisions[ratings_only] = own_decision(own, [texts[i] for i in test_rows])
-        base_right = (test.offset > 0) == (gold[test_rows] == POSITIVE)
         for name, decision in decisions.items():
             right[name] += _accuracy(decision, gold[test_rows])
-            if name != BASE:
-                discordant[name] += int(
-                    (((decision > 0) == (gold[test_rows] == POSITIVE)) != base_right).sum()
-                )
             loss[name] += _log_loss(decision, gold[test_rows])
         held_out += len(test_rows)
     candidates = [BASE, CORRECTED, ratings_only] if own_model else [BASE, CORRECTED]
-    # against the base model a candidate must win clearly: by more held-out ratings than
-    # chance gives (a sign test's one standard deviation over the ratings where the two
-    # disagree in correctness), or, where they never disagree, by better probabilities (a
-    # win by 2 of 50 ratings had lost 0.6 points on dev, benchmarks/sentiment_curve.py)
-    candidates = [BASE] + [
-        name
-        for name in candidates[1:]
-        if beats_base(right[name] - right[BASE], discordant[name], loss[BASE] - loss[name])
-    ]
-    # then more accurate, or as accurate with better probabilities (on clear ratings all
-    # are often right on every review, and then the scores of the user's own phrasing,
-    # which sentences and aspects use, are what tells them apart); max keeps the first
+    # more accurate, or as accurate with better probabilities (on clear ratings all are
+    # often right on every review, and then the scores of the user's own phrasing, which
+    # sentences and aspects use, are what tells them apart); max keeps the first of equals
     chosen = max(candidates, key=lambda name: (right[name], -loss[name]))
     result = GuardResult(
         None,
