@@ -116,16 +116,6 @@ def _negative_shares(engine: Engine, company_id: int) -> dict[str, tuple[int, fl
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17 follow-up, two Kawa Mistrz (Polish) aspects miss, for two causes: "
-    "usability (found 0.70 negative, truth 0.33): 24 of its 32 negative mentions are wish or "
-    "missing-feature sentences ('no Polish manual', a planted need) that the truth does not "
-    "count as usability opinions (without them 0.39, within tolerance); returns (0.80, truth "
-    "0.60): the guard keeps the Polish base model (trained on medicine reviews; held-out demo "
-    "ratings: base above corrected and pooled), which reads the exchange and refund clauses "
-    "'wymienili go bez żadnych pytań' and 'zwrot pieniędzy w trzy dni' as negative",
-)
 def test_aspect_polarity_matches_the_planted_truth(demo_engine: Engine) -> None:
     ids = _company_ids(demo_engine)
     misses: list[str] = []

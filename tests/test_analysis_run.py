@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, insert, select
 from compare.analysis.run import analyze_database
 from compare.analysis.sentiment.base_models import base_model_id
 from compare.analysis.sentiment.bundle import FORMAT, load_bundle, save_bundle
-from compare.analysis.tables import ASPECT_MENTION, REVIEW_ANALYSIS, REVIEW_NEED
+from compare.analysis.tables import ASPECT_MENTION, REVIEW_ANALYSIS, REVIEW_NEED, REVIEW_SENTENCE
 from compare.analysis.training import train_bundle
 from storage.models import Company, Review, Source
 from tests.sample_reviews import BAD, FRENCH_BAD, FRENCH_GOOD, GOOD
@@ -85,9 +85,23 @@ def test_second_run_analyses_nothing_and_new_version_reanalyses(
             select(REVIEW_NEED.c.kind, REVIEW_NEED.c.aspect, REVIEW_NEED.c.company_id)
         ).all()
         mentions = connection.execute(select(func.count()).select_from(ASPECT_MENTION)).scalar_one()
+        delivery = connection.execute(
+            select(REVIEW_SENTENCE.c.text, ASPECT_MENTION.c.label, ASPECT_MENTION.c.polarity)
+            .join(
+                REVIEW_SENTENCE,
+                (REVIEW_SENTENCE.c.review_id == ASPECT_MENTION.c.review_id)
+                & (REVIEW_SENTENCE.c.position == ASPECT_MENTION.c.sentence_position),
+            )
+            .where(ASPECT_MENTION.c.aspect == "delivery")
+        ).all()
     assert ("wish", "delivery", 1) in [tuple(n) for n in needs]
     assert {n[0] for n in needs} == {"wish", "complaint"}  # "never again" is a complaint
     assert mentions >= 6
+    # the wish names delivery without judging it; the plain opinion judges it
+    assert {
+        ("I wish the delivery were faster.", "neutral", True),
+        ("Slow delivery.", "negative", False),
+    } <= {(text, label, polarity is None) for text, label, polarity in delivery}
 
 
 def test_model_is_trained_from_ratings_and_used(engine: Engine, tmp_path: Path) -> None:

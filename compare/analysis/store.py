@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert
 
+from compare.analysis.needs import MISSING, WISH
 from compare.analysis.review import ReviewResult
+from compare.analysis.sentiment.labels import NEUTRAL
 from compare.analysis.tables import (
     ASPECT_MENTION,
     DETAIL_TABLES,
@@ -65,6 +67,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     KEY_PHRASE.name: ("review_id", "company_id", "language", "phrase"),
 }
 TABLES = (REVIEW_ANALYSIS, REVIEW_SENTENCE, ASPECT_MENTION, REVIEW_NEED, KEY_PHRASE)
+
+NEEDS_WITHOUT_JUDGEMENT = frozenset({WISH, MISSING})
+"""Need kinds whose sentences name an aspect without judging it (requests and complaints
+judge: "never again", "please fix the lid")."""
 
 
 @dataclass
@@ -125,6 +131,9 @@ def result_rows(
             position, polarity, label = sentence.index, sentence.polarity, sentence.label
             aspect_names = ",".join(a for a, _ in sentence.aspects)[:300] or None
             sentences.append((review_id, position, sentence.text, polarity, label, aspect_names))
+            # a wish or a missing feature ("there is no manual in my language") is a need,
+            # stored below: its aspect is named, not judged, or one remark would count twice
+            judged = sentence.need not in NEEDS_WITHOUT_JUDGEMENT
             for aspect, term in sentence.aspects:
                 mentions.append(
                     (
@@ -134,8 +143,8 @@ def result_rows(
                         language,
                         position,
                         aspect,
-                        polarity,
-                        label,
+                        polarity if judged else None,
+                        label if judged else NEUTRAL,
                         term[:100],
                     )
                 )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "7"
+ANALYZER_VERSION = "8"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
-base plus correction and ratings-only is best on the held-out ratings (model format 8)."""
+base plus correction and ratings-only is best on the held-out ratings (model format 8).
+8: French day-one lexicons (seed words, cognates of VADER's), the Polish base model with
+naive-Bayes weights, and wish or missing-feature sentences name their aspect without judging
+it (aspect mentions neutral)."""
