@@ -94,9 +94,12 @@ def cached_cognate_lexicon(
     except (OSError, ValueError):
         pass
     lexicon = cognate_lexicon(dictionary_lemmas(language), english())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(lexicon, out, ensure_ascii=False, sort_keys=True)
-    os.replace(temporary, path)  # concurrent writers are harmless: the files are identical
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(lexicon, out, ensure_ascii=False, sort_keys=True)
+        os.replace(temporary, path)  # concurrent writers are harmless: the files are identical
+    except OSError:  # a read-only cache: map again in the next process
+        pass
     return lexicon
