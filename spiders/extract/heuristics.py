@@ -14,11 +14,12 @@ from urllib.parse import urljoin, urlparse
 
 import lxml.html
 
+from spiders.extract.candidate_model import model
 from spiders.extract.price import minor_units_to_decimal, normalize_price
 from spiders.extract.scope import ancestors
 from spiders.extract.visible_availability import visible_availability
 from spiders.extract.visible_price import (
-    MIN_PRICE_SCORE,
+    PRICE_MODEL,
     PriceCandidate,
     main_heading,
     names_say_not_current,
@@ -96,8 +97,6 @@ def best_visible_price(
 
 
 _AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
-# A visible price must be this plausible to overrule the markup's.
-_OVERRULING_SCORE = 2.0
 # Raw-HTML signs that a page shows old, struck or starting prices at all (substrings:
 # one lower-casing and a few ``in`` tests cost far less than a case-insensitive regex).
 _OLD_PRICE_SIGNS = ("<del", "<s>", "<s ", "<strike", "line-through", "old", "was", "original",
@@ -124,18 +123,19 @@ def visible_price_overruling(
         wanted = Decimal(markup_price)
     except InvalidOperation:
         return None
+    ranking = model(PRICE_MODEL)
     shown = shown_prices(root, markup_price, currency)
     if not shown:
         return None  # not shown at all: nothing on the page contradicts the markup
     for candidate in shown:
         single_amount = len(_AMOUNTS.findall(candidate.text)) == 1
-        if not candidate.old and single_amount and candidate.score >= MIN_PRICE_SCORE:
+        if not candidate.old and single_amount and candidate.score >= ranking.threshold:
             return None  # the markup's price is shown as a current price
     if not any(candidate.old for candidate in shown):
         return None
     candidates = price_candidates(root, currency)
     best = _best_current([c for c in candidates if not c.old])
-    if best is None or best.score < _OVERRULING_SCORE or Decimal(best.price) == wanted:
+    if best is None or best.score < ranking.overrule or Decimal(best.price) == wanted:
         return None
     if is_listing_price(best, candidates):
         return None
@@ -146,7 +146,7 @@ def _best_current(candidates: list[PriceCandidate]) -> PriceCandidate | None:
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.order))
-    return best if best.score >= MIN_PRICE_SCORE else None
+    return best if best.score >= model(PRICE_MODEL).threshold else None
 
 
 def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:

@@ -118,6 +118,8 @@ def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | 
 _NEGATIVE = re.compile(r"^\s*(?:[^\d\s\-\u2212]{1,4}\s*)?[-\u2212]\s*(?:[^\d\s]{1,4}\s*)?\d")
 # An exponent right after digits: "1e400", "2.5E+3" (no shop writes prices so).
 _EXPONENT = re.compile(r"\d[eE][-+]?\d")
+# An amount out of a scale ("3.34/5", "8,5 / 10"): a rating, not a price per five units.
+_RATING_FORM = re.compile(r"^\D{0,4}?(\d{1,3}(?:[.,]\d{1,2})?)\s*/\s*(5|10|100)(?![\d.,])")
 MAX_PRICE_DIGITS = 15
 """Digits a price's whole part may have; more is an id, a phone number or hostile input."""
 
@@ -125,6 +127,7 @@ PRICE_REFUSALS = {
     "price_exponent_form": "a number in exponent form (1e400) is not a price",
     "price_absurd_magnitude": f"more than {MAX_PRICE_DIGITS} digits before the decimal mark",
     "price_not_finite": "not a finite number (infinity or NaN)",
+    "price_rating_form": "an amount out of 5, 10 or 100 (3.34/5) is a rating",
 }
 """Why a price text is refused rather than read; validation drops the offer with the reason."""
 
@@ -144,6 +147,9 @@ def price_refusal(value: object, currency: str | None = None) -> str | None:
     text = str(value)
     if _EXPONENT.search(text):
         return "price_exponent_form"
+    rating = _RATING_FORM.match(text)
+    if rating and float(rating.group(1).replace(",", ".")) <= float(rating.group(2)):
+        return "price_rating_form"
     amount = _first_amount(text, currency)
     if amount is not None and amount.is_finite() and amount.adjusted() >= MAX_PRICE_DIGITS:
         return "price_absurd_magnitude"
