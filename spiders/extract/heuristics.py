@@ -1,9 +1,8 @@
 """Page heuristics for offers: price, availability and identifiers from the visible page.
 
-Used only for fields the markup layers left empty. The price is the best-scoring
-visible amount: inside price-named containers, near the top of the product area,
-not struck through, not an old/unit/instalment price, not in headers, footers or
-carousels of other products.
+Used only for fields the markup layers left empty (or a markup price the page shows only
+as an old price). The price is the best-ranked visible amount (``visible_price``) unless
+it is one of a listing's card prices.
 """
 
 from __future__ import annotations
@@ -169,11 +168,6 @@ def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
     return None
 
 
-_ID_INPUT_NAMES = re.compile(
-    r"^(?:sku|product_?id|productid|product-id|item_?id|itemid|id_product|pid|article_?id)$",
-    re.I,
-)
-_ID_DATA_ATTRS = ("data-sku", "data-product-sku", "data-product-id", "data-productid", "data-item-id")  # fmt: skip
 # Labels shops put before their own product number, written from general knowledge of
 # shop vocabulary in many languages (not from any page): English, German, Dutch, the
 # Nordic languages, French, Spanish, Portuguese, Italian, Polish, Czech/Slovak, Hungarian,
@@ -202,26 +196,6 @@ _SHORT_TEXTS = (
     "//body//text()[string-length(normalize-space()) > 1 and string-length() < 80]"
     "[not(parent::script or parent::style or parent::noscript or parent::template)]"
 )
-
-
-def form_identifiers(root: lxml.html.HtmlElement) -> list[str]:
-    """Product ids in id-named form inputs and ``data-sku``-like attributes."""
-    found: list[str] = []
-    attrs = " or ".join(f"@{attr}" for attr in _ID_DATA_ATTRS)
-    per_attr: dict[str, int] = {}
-    for element in root.xpath(f"//input[@name or @id] | //*[{attrs}]"):
-        if element.tag == "input":
-            name = element.get("name") or element.get("id") or ""
-            value = (element.get("value") or "").strip()
-            if _ID_INPUT_NAMES.match(name) and 3 <= len(value) <= 40:
-                found.append(value)
-        for attr in _ID_DATA_ATTRS:
-            value = (element.get(attr) or "").strip()
-            if value and per_attr.get(attr, 0) < 3:
-                per_attr[attr] = per_attr.get(attr, 0) + 1
-                if 3 <= len(value) <= 40:
-                    found.append(value)
-    return list(dict.fromkeys(found))
 
 
 def labelled_identifier_pairs(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:

@@ -60,35 +60,60 @@ def _is_word_symbol(symbol: str) -> bool:
     return symbol.isalpha() and all(ord(ch) < 0x3000 for ch in symbol)
 
 
-_SIGN_BY_FOLDED = {sign.casefold(): sign for sign in sorted(CURRENCY_SYMBOLS, reverse=True)}
-_SYMBOL_PATTERN = re.compile(
-    "|".join(
-        (re.escape(s) if not _is_word_symbol(s) else rf"(?<![^\W\d_]){re.escape(s)}(?![^\W\d_])")
-        for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)
-    ),
-    re.IGNORECASE,
+# Signs with a mark or a non-spacing script ("€", "R$", "元", "د.إ") are looked up where their
+# first character occurs (a mark, or the start of a word); signs in letters ("kr", "Ft",
+# "грн") as whole words. Cheaper than one pattern of all signs, tried at every character.
+_MARK_SIGNS: dict[str, list[str]] = {}
+for _sign in sorted(CURRENCY_SYMBOLS, key=len, reverse=True):
+    if not _is_word_symbol(_sign):
+        _MARK_SIGNS.setdefault(_sign[0].casefold(), []).append(_sign)
+_MARK_START = re.compile(
+    "[" + "".join(re.escape(c) for c in sorted(_MARK_SIGNS) if not c.isalpha()) + "]"
 )
+_WORD_SIGNS: dict[str, list[str]] = {}
+for _sign in CURRENCY_SYMBOLS:
+    if _is_word_symbol(_sign):
+        _WORD_SIGNS.setdefault(_sign.casefold(), []).append(_sign)
+_WORD = re.compile(r"[^\W\d_]+")
 # A sign in letters counts only beside an amount ("12 Ft", "Rs. 499"): the same letters
 # elsewhere are words ("Le", "DA", "UM") more often than currencies.
 _BESIDE_AMOUNT = 3
 
 
-def _sign_in(text: str) -> str | None:
-    """The first currency sign of ``text`` as the table writes it, or None."""
-    for found in _SYMBOL_PATTERN.finditer(text):
-        raw = found.group(0)
-        sign = raw if raw in CURRENCY_SYMBOLS else _SIGN_BY_FOLDED.get(raw.casefold())
-        if sign is None:
-            continue
-        if _is_word_symbol(sign):
-            if raw not in (sign, sign.upper(), sign.capitalize() if sign.islower() else sign):
-                continue  # "km" is no "KM", "Den" no "ден"
+def _mark_sign_at(text: str, start: int) -> str | None:
+    for sign in _MARK_SIGNS.get(text[start].casefold(), ()):
+        if text[start : start + len(sign)].casefold() == sign.casefold():
+            return sign
+    return None
+
+
+def _word_sign(text: str, found: re.Match[str]) -> str | None:
+    raw = found.group(0)
+    for sign in _WORD_SIGNS.get(raw.casefold(), ()):
+        if raw in (sign, sign.upper(), sign.capitalize() if sign.islower() else sign):
             before = text[max(0, found.start() - _BESIDE_AMOUNT) : found.start()]
             after = text[found.end() : found.end() + _BESIDE_AMOUNT]
-            if not any(ch.isdigit() for ch in before + after):
-                continue
-        return sign
-    return None
+            if any(ch.isdigit() for ch in before + after):
+                return sign
+    return None  # "km" is no "KM", "Den" no "ден"; letters away from an amount are words
+
+
+def _sign_in(text: str) -> str | None:
+    """The first currency sign of ``text`` as the table writes it, or None."""
+    mark: tuple[int, str] | None = None
+    for found in _MARK_START.finditer(text):
+        sign = _mark_sign_at(text, found.start())
+        if sign is not None:
+            mark = (found.start(), sign)
+            break
+    limit = mark[0] if mark else len(text)
+    for found in _WORD.finditer(text):
+        if found.start() > limit:
+            break
+        sign = _word_sign(text, found) or _mark_sign_at(text, found.start())
+        if sign is not None:
+            return sign  # a word sign first: "kr." reads as "kr"
+    return mark[1] if mark else None
 
 
 def currency_from_url(url: str) -> str | None:

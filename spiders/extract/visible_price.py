@@ -1,9 +1,11 @@
-"""Prices shown on the page: every price-looking text, scored for being the main current price.
+"""Prices shown on the page: every price-looking text, ranked for being the main current price.
 
 The scan is XPath-driven (C speed): only elements whose own text holds a digit are read
-in Python, and document positions are computed for the few that look like prices. A
-candidate's score rises inside price-named containers and near the main heading, and
-falls for struck-through, old, unit, instalment prices and for other products' blocks.
+in Python. Each candidate gets general features (a price name, struck through, in the
+page's chrome or among other products, a unit price, a currency sign, emphasis, depth,
+distance to the main heading, first price after it, how many blocks share its layout or
+its amount) and the ranking model (``spiders.extract.candidate_model``, weights learned
+by ``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
 """
 
 from __future__ import annotations
@@ -154,9 +156,16 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
 
 
 def _is_struck(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> bool:
+    """Struck through itself or by an ancestor; for a block read whole (a split price), its
+    first amount struck inside it ("<del>59 €</del> 49 €")."""
     for node in (element, *near):
         if node.tag in _STRUCK_TAGS or _STRUCK_STYLE in (node.get("style") or ""):
             return True
+    if any(ch.isdigit() for ch in own_text(element)):
+        return False
+    for node in element.iterdescendants():
+        if isinstance(node.tag, str) and any(ch.isdigit() for ch in node.text or ""):
+            return node.tag in _STRUCK_TAGS or _STRUCK_STYLE in (node.get("style") or "")
     return False
 
 
@@ -201,11 +210,8 @@ def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, 
     price_named = bool(PRICE_NAME.search(own_names))
     features = {
         "price_named": float(price_named),
-        "price_named_near": float(not price_named and bool(PRICE_NAME.search(near_names))),
         "old_named": float(own_old or near_old),
-        "current_named": float(own_current and not (own_old or near_old)),
         "struck": float(struck),
-        "old_label": float(labelled_old),
         "chrome": float(any(a.tag in _CHROME for a in far)),
         "other_products_named": float(any(_ELSEWHERE.search(names_of(a)) for a in far)),
         "unit_text": float(bool(_UNIT_TEXT.search(text))),
