@@ -5,8 +5,10 @@
 Every price-looking text of every page is a candidate (``price_candidates``) labelled right
 when its amount is one of the page's true prices, whether or not the page's markup also
 states the price: so all pages teach the ranking, not only those without markup. The
-model is a logistic regression (numpy, L2), each page weighing the same. Scored per fold
-grouped by site, trained on the other folds:
+model is a conditional logistic regression (numpy, Newton steps), each site weighing the
+same, its weights drawn to the hand weights (``price_ranking_hand.json``, the scorer
+before learning) whose thresholds it keeps. Scored per fold grouped by site, trained on
+the other folds:
 
 - ranking: share of pages whose best candidate (if it clears the threshold) is a true price,
   for the hand weights (the scorer before learning), the learned weights, and the learned
