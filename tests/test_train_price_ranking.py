@@ -3,20 +3,14 @@ candidate, stays at its prior without evidence, and scores pages as the extracto
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "train_price_ranking.py"
-_SPEC = importlib.util.spec_from_file_location("train_price_ranking", _PATH)
-assert _SPEC is not None and _SPEC.loader is not None
-trainer = importlib.util.module_from_spec(_SPEC)
-sys.modules["train_price_ranking"] = trainer
-_SPEC.loader.exec_module(trainer)
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+import train_price_ranking as trainer
 
 FEATURES = trainer.FEATURES
 
