@@ -60,7 +60,9 @@ OFFER_COLUMNS = (
     "url",
     "date",
 )
-BATCH = 1000
+BATCH = 5000
+"""Rows per batch: one language-detection call, one conflict query and one transaction each
+(5,000 reviews of a few hundred characters hold about 10 MB)."""
 Item = TypeVar("Item", ReviewItem, OfferItem)
 
 
