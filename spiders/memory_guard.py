@@ -11,7 +11,7 @@ the current resident size instead (``/proc/self/statm``; ``ru_maxrss`` where the
 ``rivalscope/memory_peak_mb`` (the child's as ``rivalscope/child_memory_peak_mb`` too), and
 closes the spider with reason ``memusage_exceeded`` (recorded as ``memory_limit``) when
 either is above the limit. The limit is per process: the store worker holds the language
-models (about 20 MB for long reviews, 330 MB once short ones came), the crawl its pages.
+models (about 300 MB once a short review needed them all), the crawl its pages.
 """
 
 from __future__ import annotations
