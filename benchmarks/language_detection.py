@@ -23,7 +23,7 @@ from pathlib import Path
 from sentiment import load_english, load_french, load_norwegian, load_polish
 
 from compare.language import SCANDINAVIAN
-from spiders.items import ReviewItem
+from settings.records import ReviewItem
 from spiders.pipelines.language import assign_languages
 
 SHORT = 120

@@ -115,7 +115,7 @@ def test_careless_input_is_one_line(
 )
 def test_an_unknown_source_lists_close_names(name: str, names: list[str], message: str) -> None:
     from rivalscope.commands.runs import _check_source
-    from rivalscope.errors import UserError
+    from settings.user_errors import UserError
 
     with pytest.raises(UserError, match="no such source") as raised:
         _check_source(name, names)
