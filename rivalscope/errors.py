@@ -22,7 +22,7 @@ USER_ERROR_NAMES: tuple[tuple[str, str], ...] = (
     ("storage.writer", "CollectError"),
     ("storage.export", "ExportError"),
     ("compare.analysis.errors", "AnalysisInputError"),
-    ("compare.report.errors", "ReportError"),
+    ("compare.report.report_error", "ReportError"),
     ("spiders.health", "HealthError"),
     ("spiders.target_check", "TargetCheckError"),
     ("spiders.distributed.connection", "QueueError"),

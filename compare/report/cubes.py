@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 
 from compare.report.analysis_source import AnalysisSource
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
 from compare.report.tables import REVIEW
 
 SEGMENT_COLUMNS = ["company_id", "language", "region", "product_id", "month"]

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from compare.report.analysis_source import AnalysisSource
 from compare.report.aspects import Segment
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
 from compare.report.tables import PRODUCT, REVIEW
 
 MAX_QUOTE_CHARS = 160

@@ -25,7 +25,7 @@ from compare.report.cubes import (
     opinion_cube,
     review_cube,
 )
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
 
 MAX_PARTS = 4
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from compare.report.data_model import ReportData
 from compare.report.sections import (
     BuiltSection,
+    BulletList,
     Chart,
     Paragraph,
     QuoteBlock,
@@ -20,7 +21,13 @@ from compare.report.sections import (
     build_sections,
 )
 
-BLOCK_KINDS = {Paragraph: "paragraph", Table: "table", Chart: "chart", QuoteBlock: "quotes"}
+BLOCK_KINDS = {
+    Paragraph: "paragraph",
+    Table: "table",
+    Chart: "chart",
+    QuoteBlock: "quotes",
+    BulletList: "list",
+}
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +76,12 @@ def render_html(data: ReportData, sections: list[BuiltSection] | None = None) ->
             meta=report_meta(data),
             css=Markup(report_css()),
             sections=[
-                {"key": s.key, "title": s.title, "blocks": [_block(b) for b in s.blocks]}
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "css": s.css,
+                    "blocks": [_block(b) for b in s.blocks],
+                }
                 for s in sections
             ],
         )

@@ -14,17 +14,22 @@ from compare.report.aspects import AspectCell, aspect_label
 from compare.report.data_model import ReportData
 from compare.report.evidence import Evidence
 from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
-from compare.report.findings import FindingDraft
+from compare.report.findings import Finding
 from compare.report.numbers import interval_text, number_text, score_text
+from compare.report.prices import PriceChange, price_changes
+from compare.report.review_coverage import SourceCoverage, source_coverage
 from compare.report.sections import (
     Block,
+    BulletList,
     Cell,
     Chart,
     Column,
     Paragraph,
     QuoteBlock,
+    ReportQuery,
     Row,
     Table,
+    loaded,
     register,
 )
 from compare.report.stats import Interval, compare_nets
@@ -37,7 +42,7 @@ MIN_MONTH_OPINIONS = 5
 """Months with fewer aspect opinions are left out of the trend lines (too noisy)."""
 NEEDS_PER_COMPANY = 5
 
-CellBuilder = Callable[[FindingDraft, str], Cell]
+CellBuilder = Callable[[Finding, str], Cell]
 """A finding-table column: (finding, its group's evidence anchor) -> cell."""
 
 
@@ -64,7 +69,7 @@ def _colours(data: ReportData) -> dict[int, str]:
     return colours
 
 
-def _segment_text(finding: FindingDraft) -> str:
+def _segment_text(finding: Finding) -> str:
     return "all reviews" if finding.segment.dimension == "all" else finding.segment.describe()
 
 
@@ -167,19 +172,19 @@ def _net_cells(lead: bool) -> dict[str, CellBuilder]:
     """Columns of a net-sentiment finding. ``lead``: show their lead (theirs − ours, for
     threats) instead of our advantage (ours − theirs)."""
 
-    def theirs(f: FindingDraft, _: str) -> Cell:
+    def theirs(f: Finding, _: str) -> Cell:
         value = (f.own_value or 0.0) - f.effect.value
         return Cell(number_text(value, "net"), value=value, css="num")
 
-    def ours(f: FindingDraft, _: str) -> Cell:
+    def ours(f: Finding, _: str) -> Cell:
         return Cell(number_text(f.own_value or 0.0, "net"), value=f.own_value, css="num")
 
-    def gap(f: FindingDraft, anchor: str) -> Cell:
+    def gap(f: Finding, anchor: str) -> Cell:
         e = f.effect
         interval = Interval(-e.value, -e.high, -e.low) if lead else e
         return _significance_cell(interval, "net", f.significant, f"#{anchor}")
 
-    def sample(f: FindingDraft, _: str) -> Cell:
+    def sample(f: Finding, _: str) -> Cell:
         return Cell(f"{f.sample_size} / {f.own_sample_size}", value=f.sample_size, css="num")
 
     return {"theirs": theirs, "ours": ours, "gap": gap, "sample": sample}
@@ -202,16 +207,16 @@ def _net_columns(lead: bool) -> list[Column]:
 
 
 def _need_cells() -> dict[str, CellBuilder]:
-    def theirs(f: FindingDraft, _: str) -> Cell:
+    def theirs(f: Finding, _: str) -> Cell:
         return Cell(number_text(f.effect.value, "share"), value=f.effect.value, css="num")
 
-    def ours(f: FindingDraft, _: str) -> Cell:
+    def ours(f: Finding, _: str) -> Cell:
         return Cell(number_text(f.own_value or 0.0, "share"), value=f.own_value, css="num")
 
-    def gap(f: FindingDraft, anchor: str) -> Cell:
+    def gap(f: Finding, anchor: str) -> Cell:
         return _significance_cell(f.test_interval, "share", f.significant, f"#{anchor}")
 
-    def sample(f: FindingDraft, _: str) -> Cell:
+    def sample(f: Finding, _: str) -> Cell:
         return Cell(f"{f.sample_size} / {f.own_sample_size}", value=f.sample_size, css="num")
 
     return {"theirs": theirs, "ours": ours, "gap": gap, "sample": sample}
@@ -230,10 +235,10 @@ NEED_COLUMNS = [
 
 
 def _price_cells() -> dict[str, CellBuilder]:
-    def premium(f: FindingDraft, anchor: str) -> Cell:
+    def premium(f: Finding, anchor: str) -> Cell:
         return _significance_cell(f.effect, "premium", f.significant, f"#{anchor}")
 
-    def sample(f: FindingDraft, _: str) -> Cell:
+    def sample(f: Finding, _: str) -> Cell:
         return Cell(str(f.sample_size), value=f.sample_size, css="num")
 
     return {"gap": premium, "sample": sample}
@@ -472,7 +477,11 @@ def ratings_section(data: ReportData) -> list[Block]:
 # --- Prices -------------------------------------------------------------------------------
 
 
-@register("prices", "Price positioning", in_summary=True)
+def _price_changes(query: ReportQuery) -> list[PriceChange]:
+    return price_changes(query.connection, query.scope)
+
+
+@register("prices", "Price positioning", in_summary=True, load=_price_changes)
 def prices_section(data: ReportData) -> list[Block]:
     rates = data.rates
     blocks: list[Block] = [
@@ -606,7 +615,7 @@ def prices_section(data: ReportData) -> list[Block]:
                 "observed": Cell(f"{c.first_seen:%Y-%m-%d} – {c.last_seen:%Y-%m-%d}"),
             }
         )
-        for c in data.price_changes
+        for c in loaded(data, "prices", list)
     ]
     if change_rows:
         blocks.append(
@@ -632,7 +641,29 @@ def prices_section(data: ReportData) -> list[Block]:
 # --- Trends -------------------------------------------------------------------------------
 
 
-@register("trends", "Trends")
+CHANGES_IN_SUMMARY = 5
+
+
+def _changes_summary(data: ReportData) -> list[Block]:
+    """summary.md: the largest moves since the previous report."""
+    if not data.changes:
+        return []
+    return [
+        BulletList(
+            [
+                f"{c.company} on {c.aspect}: {c.before:+.2f} → {c.after:+.2f}"
+                for c in data.changes[:CHANGES_IN_SUMMARY]
+            ]
+        )
+    ]
+
+
+@register(
+    "trends",
+    "Trends",
+    summary=_changes_summary,
+    summary_title="Changed since the previous report",
+)
 def trends_section(data: ReportData) -> list[Block]:
     colours = _colours(data)
     series = []
@@ -754,7 +785,7 @@ def needs_section(data: ReportData) -> list[Block]:
 # --- Evidence and method ------------------------------------------------------------------
 
 
-@register("evidence", "Evidence")
+@register("evidence", "Evidence", css="evidence")
 def evidence_section(data: ReportData) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
@@ -794,7 +825,24 @@ def evidence_section(data: ReportData) -> list[Block]:
     return blocks
 
 
-@register("method", "Method")
+def _source_coverage(query: ReportQuery) -> list[SourceCoverage]:
+    return source_coverage(query.connection, query.scope)
+
+
+def _coverage_summary(data: ReportData) -> list[Block]:
+    coverage: list[SourceCoverage] = loaded(data, "method", list)
+    return (
+        [BulletList([f"{c.company} · {c.source}: {c.text}" for c in coverage])] if coverage else []
+    )
+
+
+@register(
+    "method",
+    "Method",
+    load=_source_coverage,
+    summary=_coverage_summary,
+    summary_title="Reviews collected of those declared",
+)
 def method_section(data: ReportData) -> list[Block]:
     return [
         Paragraph(
@@ -813,9 +861,10 @@ def method_section(data: ReportData) -> list[Block]:
 def _collection_coverage(data: ReportData) -> list[Block]:
     """Per source, the reviews collected of those its product pages declare (honesty about
     what the crawl could not see)."""
-    if not data.coverage:
+    coverage: list[SourceCoverage] = loaded(data, "method", list)
+    if not coverage:
         return []
-    listed = "; ".join(f"{c.company} · {c.source}: {c.text}" for c in data.coverage)
+    listed = "; ".join(f"{c.company} · {c.source}: {c.text}" for c in coverage)
     return [
         Paragraph(
             "Reviews collected of those the product pages declare, per source (newest crawl): "

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, select, true
 
-from compare.report.errors import ReportError
+from compare.report.report_error import ReportError
 from compare.report.tables import COMPANY, REVIEW
 
 
