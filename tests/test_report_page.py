@@ -16,7 +16,7 @@ from compare.report.build import build_report
 from compare.report.finding_groups import group_findings, opportunities, threats
 from compare.report.findings import Finding
 from compare.report.numbers import interval_text, score_text
-from compare.report.sections import SECTIONS
+from compare.report.section_registry import SECTIONS
 from compare.report.stats import Interval
 from compare.report.synthetic import SyntheticPlan, add_review, populate
 

@@ -12,25 +12,19 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import Engine, func, select, text
 
+from compare.report.blocks import Block, BulletList, Cell, Column, Paragraph, Row, Table
 from compare.report.build import build_report
 from compare.report.data_model import ReportData
 from compare.report.render_markdown import md_escape
-from compare.report.sections import (
+from compare.report.section_registry import (
     SECTIONS,
-    Block,
-    BulletList,
-    Cell,
-    Column,
-    Paragraph,
     ReportQuery,
-    Row,
-    Table,
     loaded,
     register,
     registered_sections,
 )
+from compare.report.stored_tables import COMPANY
 from compare.report.synthetic import SyntheticPlan, populate
-from compare.report.tables import COMPANY
 
 PLAN = SyntheticPlan(
     reviews=600,

@@ -34,7 +34,7 @@ from compare.report.parallel_cubes import segment_cubes
 from compare.report.prices import latest_catalogues, price_indices
 from compare.report.report_runs import previous_snapshot, store_run
 from compare.report.report_scope import ReportScope, resolve_scope
-from compare.report.sections import ReportQuery, load_sections
+from compare.report.section_registry import ReportQuery, load_sections
 from compare.report.stats import DEFAULT_MIN_SAMPLE
 
 TOP_NEEDS_PER_COMPANY = 5

@@ -6,7 +6,7 @@ from sqlalchemy import Connection, MetaData, Table, exists, func, inspect, selec
 
 from compare.analysis.version import ANALYZER_VERSION
 from compare.report.report_scope import ReportScope
-from compare.report.tables import REVIEW
+from compare.report.stored_tables import REVIEW
 
 ANALYSIS_TABLE = "review_analysis"
 

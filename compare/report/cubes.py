@@ -31,7 +31,7 @@ from sqlalchemy import (
 
 from compare.report.analysis_source import AnalysisSource
 from compare.report.report_scope import ReportScope
-from compare.report.tables import REVIEW
+from compare.report.stored_tables import REVIEW
 from storage.dialects import dialect_of
 
 SEGMENT_COLUMNS = ["company_id", "language", "region", "product_id", "month"]

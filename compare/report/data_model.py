@@ -46,7 +46,7 @@ class ReportData:
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
     loaded: dict[str, object] = field(default_factory=dict)
-    """Section key -> what that section's own ``load`` read (``sections.loaded``)."""
+    """Section key -> what that section's own ``load`` read (``section_registry.loaded``)."""
 
     def overall_cells(self) -> list[AspectCell]:
         return [c for c in self.cells if c.segment.dimension == "all"]

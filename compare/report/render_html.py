@@ -10,16 +10,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from compare.report.blocks import BulletList, Chart, Paragraph, QuoteBlock, Table
 from compare.report.data_model import ReportData
-from compare.report.sections import (
-    BuiltSection,
-    BulletList,
-    Chart,
-    Paragraph,
-    QuoteBlock,
-    Table,
-    build_sections,
-)
+from compare.report.section_registry import BuiltSection, build_sections
 
 BLOCK_KINDS = {
     Paragraph: "paragraph",

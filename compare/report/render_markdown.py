@@ -7,16 +7,10 @@ from __future__ import annotations
 import re
 from urllib.parse import quote as percent_encode
 
+from compare.report.blocks import BulletList, Cell, Paragraph, Table
 from compare.report.data_model import ReportData
 from compare.report.evidence import Quote
-from compare.report.sections import (
-    BuiltSection,
-    BulletList,
-    Cell,
-    Paragraph,
-    Table,
-    build_sections,
-)
+from compare.report.section_registry import BuiltSection, build_sections
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 URL_SAFE = ":/?#@!$&'*+,;=%-._~"

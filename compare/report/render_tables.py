@@ -13,7 +13,7 @@ from compare.report.data_model import ReportData
 from compare.report.finding_groups import THREAT_KINDS
 from compare.report.findings import Finding
 from compare.report.numbers import SAMPLE_UNITS
-from compare.report.sections import BuiltSection
+from compare.report.section_registry import BuiltSection
 
 FINDING_COLUMNS = (
     "rank",

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, select
 from compare.report.findings import Finding
 from compare.report.report_error import ReportError
 from compare.report.report_scope import ReportScope
-from compare.report.tables import COMPANY, FINDING, REPORT_RUN
+from compare.report.stored_tables import COMPANY, FINDING, REPORT_RUN
 from storage.company_names import find_company, suggest_company
 
 INSERT_BATCH = 500

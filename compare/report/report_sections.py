@@ -1,4 +1,4 @@
-"""The report's sections, in page order (registered with ``sections.register``).
+"""The report's sections, in page order (registered with ``section_registry.register``).
 
 Each table has one unit per column (net sentiment, share of reviews, price premium are
 never mixed) and says in its header what its counts count: opinions (one review's verdict
@@ -11,14 +11,7 @@ import re
 from collections.abc import Callable
 
 from compare.report.aspects import AspectCell, aspect_label
-from compare.report.data_model import ReportData
-from compare.report.evidence import Evidence
-from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
-from compare.report.findings import Finding
-from compare.report.numbers import interval_text, number_text, score_text
-from compare.report.prices import PriceChange, price_changes
-from compare.report.review_coverage import SourceCoverage, source_coverage
-from compare.report.sections import (
+from compare.report.blocks import (
     Block,
     BulletList,
     Cell,
@@ -26,12 +19,17 @@ from compare.report.sections import (
     Column,
     Paragraph,
     QuoteBlock,
-    ReportQuery,
     Row,
     Table,
-    loaded,
-    register,
 )
+from compare.report.data_model import ReportData
+from compare.report.evidence import Evidence
+from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
+from compare.report.findings import Finding
+from compare.report.numbers import interval_text, number_text, score_text
+from compare.report.prices import PriceChange, price_changes
+from compare.report.review_coverage import SourceCoverage, source_coverage
+from compare.report.section_registry import ReportQuery, loaded, register
 from compare.report.stats import Interval, compare_nets
 from compare.report.svg import OWN_COLOUR, PALETTE, IntervalRow, Series, interval_chart, line_chart
 

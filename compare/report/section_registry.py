@@ -1,19 +1,17 @@
 """The report's sections as registered objects. A section is one object: its title, the
 data it loads beyond the shared ``ReportData`` (``load``), the blocks it shows on the page
 (paragraphs, tables, charts, quote lists) and those it shows in ``summary.md``. Every renderer
-(HTML, Markdown, CSV) reads the same built blocks; adding a section is one ``register`` call.
-
-Cells hold display text *and* the raw value (CSV writes the raw value, so no rounding is
-lost); text is plain: renderers escape it for their format.
+(HTML, Markdown, CSV) reads the same built blocks (``blocks.py``); adding a section is one
+``register`` call in ``report_sections.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from compare.report.evidence import Quote
+from compare.report.blocks import Block, Table
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -23,72 +21,6 @@ if TYPE_CHECKING:
     from compare.report.report_scope import ReportScope
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    """The header, with its unit where it has one (``net sentiment gap (−2..2)``)."""
-    numeric: bool = False
-
-
-@dataclass
-class Cell:
-    text: str
-    value: object = None
-    """Raw value for machine-readable outputs (None: the text)."""
-    href: str | None = None
-    """``#anchor`` inside the report, or an http(s) URL."""
-    quotes: list[Quote] = field(default_factory=list)
-    css: str = ""
-
-    @property
-    def raw(self) -> object:
-        return self.text if self.value is None else self.value
-
-
-@dataclass
-class Row:
-    cells: dict[str, Cell]
-    level: int = 0
-    """0: a row; 1: a sub-row (a segment of the row above)."""
-
-
-@dataclass
-class Table:
-    key: str
-    heading: str
-    columns: list[Column]
-    rows: list[Row]
-    note: str = ""
-
-
-@dataclass
-class Paragraph:
-    text: str
-    css: str = "meta"
-    """``meta`` (small print), ``lead`` (the headline) or ``banner`` (a warning)."""
-
-
-@dataclass
-class Chart:
-    heading: str
-    svg: str
-    """Markup from ``svg.py``, which escapes every text it draws."""
-
-
-@dataclass
-class QuoteBlock:
-    anchor: str
-    heading: str
-    quotes: list[Quote]
-
-
-@dataclass
-class BulletList:
-    items: list[str]
-
-
-Block = Paragraph | Table | Chart | QuoteBlock | BulletList
 Builder = Callable[["ReportData"], list[Block]]
 """Blocks from the report's data (an empty list: nothing to show)."""
 
