@@ -139,13 +139,6 @@ def _compute(
     )
     for finding in findings:
         finding.evidence = _finding_evidence(connection, scope, source, finding)
-    aspect_evidence = {
-        (cell.company_id, cell.aspect): opinion_evidence(
-            connection, scope, source, cell.company_id, cell.aspect, None, cell.segment
-        )
-        for cell in cells
-        if cell.segment.dimension == "all"
-    }
     top_needs: dict[tuple[int, str], Evidence] = {}
     for company in scope.companies:
         for need in [n for n in needs if n.company_id == company.id][:TOP_NEEDS_PER_COMPANY]:
@@ -157,7 +150,6 @@ def _compute(
         for c in cells
         if c.segment.dimension == "all" and c.opinions
     }
-    loaded = load_sections(ReportQuery(connection, scope, source))
     previous = previous_snapshot(connection)
     created_at = datetime.now(UTC)
     run_id = store_run(connection, scope, out_dir, reviews, snapshot, findings, created_at)
@@ -174,9 +166,9 @@ def _compute(
         rates=rates,
         needs=needs,
         need_evidence=top_needs,
-        aspect_evidence=aspect_evidence,
-        loaded=loaded,
     )
+    # What single sections read, once the shared data above is there.
+    data.loaded = load_sections(ReportQuery(connection, scope, source, data))
     data.reviews_in_scope, data.unanalysed = analysis_coverage(connection, scope)
     if previous is not None:
         data.previous_run_at, before = previous

@@ -38,7 +38,6 @@ class ReportData:
     rates: EuroRates
     needs: list[NeedCount]
     need_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
-    aspect_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
     reviews_in_scope: int = 0
     """Every review of the companies and dates in scope, analysed or not."""
     unanalysed: int = 0

@@ -23,7 +23,7 @@ from compare.report.blocks import (
     Table,
 )
 from compare.report.data_model import ReportData
-from compare.report.evidence import Evidence
+from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
 from compare.report.findings import Finding
 from compare.report.numbers import interval_text, number_text, score_text
@@ -783,7 +783,23 @@ def needs_section(data: ReportData) -> list[Block]:
 # --- Evidence and method ------------------------------------------------------------------
 
 
-@register("evidence", "Evidence", css="evidence")
+def _aspect_evidence(query: ReportQuery) -> dict[tuple[int, str], Evidence]:
+    """Quotes behind each company's overall net sentiment on each aspect."""
+    return {
+        (cell.company_id, cell.aspect): opinion_evidence(
+            query.connection,
+            query.scope,
+            query.source,
+            cell.company_id,
+            cell.aspect,
+            None,
+            cell.segment,
+        )
+        for cell in query.data.overall_cells()
+    }
+
+
+@register("evidence", "Evidence", load=_aspect_evidence, css="evidence")
 def evidence_section(data: ReportData) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
@@ -803,7 +819,8 @@ def evidence_section(data: ReportData) -> list[Block]:
                     group.quotes(6),
                 )
             )
-    for (company_id, aspect), evidence in sorted(data.aspect_evidence.items()):
+    aspect_evidence: dict[tuple[int, str], Evidence] = loaded(data, "evidence", dict)
+    for (company_id, aspect), evidence in sorted(aspect_evidence.items()):
         blocks.append(
             QuoteBlock(
                 aspect_anchor(company_id, aspect),

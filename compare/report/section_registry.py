@@ -27,11 +27,13 @@ Builder = Callable[["ReportData"], list[Block]]
 
 @dataclass(frozen=True)
 class ReportQuery:
-    """What a section's ``load`` reads from: the report's transaction, scope and analysis."""
+    """What a section's ``load`` reads from: the report's transaction, scope and analysis,
+    and the data every section shares (computed before any ``load`` runs)."""
 
     connection: Connection
     scope: ReportScope
     source: AnalysisSource
+    data: ReportData
 
 
 Loader = Callable[[ReportQuery], object]
