@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from compare.report.evidence import Quote
 
 
@@ -61,8 +63,8 @@ class Paragraph:
 @dataclass
 class Chart:
     heading: str
-    svg: str
-    """Markup from ``svg.py``, which escapes every text it draws."""
+    svg: Markup
+    """From ``svg.py``'s autoescaped templates (so the page template does not escape it)."""
 
 
 @dataclass
