@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from compare.report.analysis_coverage import analysis_coverage
 from compare.report.analysis_source import AnalysisSource, analysis_source
 from compare.report.aspects import (
     add_product_segments,
@@ -16,7 +17,6 @@ from compare.report.aspects import (
     monthly_trends,
     rating_summaries,
 )
-from compare.report.coverage import analysis_coverage
 from compare.report.currency import EuroRates, bundled_rates, load_rates
 from compare.report.data_model import AspectChange, ReportData
 from compare.report.evidence import Evidence, opinion_evidence

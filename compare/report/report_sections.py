@@ -22,13 +22,13 @@ from compare.report.blocks import (
     Row,
     Table,
 )
+from compare.report.collection_coverage import SourceCoverage, source_coverage
 from compare.report.data_model import ReportData
 from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
 from compare.report.findings import Finding
 from compare.report.numbers import interval_text, number_text, score_text
 from compare.report.prices import PriceChange, price_changes
-from compare.report.review_coverage import SourceCoverage, source_coverage
 from compare.report.section_registry import ReportQuery, loaded, register
 from compare.report.stats import Interval, compare_nets
 from compare.report.svg import OWN_COLOUR, PALETTE, IntervalRow, Series, interval_chart, line_chart
