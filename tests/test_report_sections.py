@@ -80,6 +80,21 @@ def test_a_new_section_is_one_registered_object(
         assert list(csv.DictReader(handle)) == [{"companies": "3", "row_level": "0"}]
 
 
+def test_sections_are_registered_in_page_order() -> None:
+    assert [s.key for s in registered_sections()] == [
+        "glance",
+        "opportunities",
+        "threats",
+        "aspects",
+        "ratings",
+        "prices",
+        "trends",
+        "needs",
+        "evidence",
+        "method",
+    ]
+
+
 def test_a_section_key_is_registered_once() -> None:
     key = registered_sections()[0].key
     with pytest.raises(ValueError, match="registered twice"):

@@ -2,7 +2,7 @@
 data it loads beyond the shared ``ReportData`` (``load``), the blocks it shows on the page
 (paragraphs, tables, charts, quote lists) and those it shows in ``summary.md``. Every renderer
 (HTML, Markdown, CSV) reads the same built blocks (``blocks.py``); adding a section is one
-``register`` call in ``report_sections.py``.
+module in ``sections/`` (one ``register`` call).
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def loaded(data: ReportData, key: str, kind: type[T]) -> T:
 
 def registered_sections() -> list[ReportSection]:
     """Every section, in page order."""
-    import compare.report.report_sections  # noqa: F401  (registers the sections)
+    import compare.report.sections  # noqa: F401  (registers the sections)
 
     return SECTIONS
 
