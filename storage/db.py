@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlmodel import Session
 
+from settings.user_errors import UserError
 from storage.dialects import dialect_of, full_url
 
 DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
@@ -28,7 +29,7 @@ HEAD_REVISION = "0011"
 """The newest migration's revision (a test checks it against Alembic's scripts)."""
 
 
-class DatabaseError(Exception):
+class DatabaseError(UserError):
     """The database cannot be opened; the message says why and what to do."""
 
 
