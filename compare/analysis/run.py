@@ -22,8 +22,9 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine, func, select
 
-from compare.analysis.errors import AnalysisInputError
 from compare.analysis.exclusive import exclusive_analysis
+from compare.analysis.input_errors import AnalysisInputError
+from compare.analysis.result_rows import ResultRows, plain_dialect, result_rows, write_rows
 from compare.analysis.review import (
     ReviewInput,
     ReviewResult,
@@ -40,7 +41,6 @@ from compare.analysis.sentiment.bundle import (
     versions,
 )
 from compare.analysis.sentiment.scorer import SentimentScorer
-from compare.analysis.store import ResultRows, plain_dialect, result_rows, write_rows
 from compare.analysis.tables import (
     REVIEW,
     REVIEW_ANALYSIS,
@@ -303,7 +303,7 @@ class _Job:
     model_folder: Path | None
     taxonomy_file: Path | None
     plain: Dialect | None
-    """The database's dialect when it takes plain rows (``store.plain_dialect``)."""
+    """The database's dialect when it takes plain rows (``result_rows.plain_dialect``)."""
 
 
 ChunkOutput = tuple[ResultRows, AnalyzeSummary]
