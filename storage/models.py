@@ -166,7 +166,8 @@ class CrawlRunBase(SQLModel):
     incremental: bool = False
     """True if the crawl stopped following pages whose reviews were all stored already."""
     peak_memory_mb: int | None = None
-    """Peak resident memory of the crawl process, sampled (``spiders.memory_guard``)."""
+    """Peak resident memory of the crawl process or its largest child process (the store
+    worker), sampled (``spiders.memory_guard``)."""
 
 
 class CrawlRun(CrawlRunBase, table=True):

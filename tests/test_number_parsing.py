@@ -9,8 +9,9 @@ import pytest
 
 from spiders.extract.auto import extract_auto
 from spiders.extract.price import normalize_price, price_refusal
-from spiders.file_import import imported_offer_problem, offer_from_row
-from spiders.pipelines.stages import prepare_offer
+from spiders.file_import import offer_from_row, review_from_row
+from spiders.pipelines.normalize import normalize_offer
+from spiders.pipelines.validate import offer_problem
 from spiders.raw_fields import parse_rating, plain_number
 from tests.cli import run_cli
 
@@ -73,8 +74,8 @@ def test_crawled_jsonld_prices_keep_sign_or_are_dropped_with_a_reason(
 ) -> None:
     offers = extract_auto(_jsonld_page(price_json), "http://127.0.0.1/p/1").offers
     assert len(offers) == 1  # never vanishes: the offer is read, then kept or dropped by reason
-    offer = offers[0]
-    assert prepare_offer(offer) == problem  # the crawl's stages
+    offer = normalize_offer(offers[0])
+    assert offer_problem(offer) == problem
     if problem is None:
         assert offer.price == "19.99"
 
@@ -93,7 +94,29 @@ def test_imported_prices_use_the_same_parser(price: str, problem: str) -> None:
     except ValueError as exc:  # the importer names some refusals itself
         assert problem.removeprefix("price_").replace("_", " ") in str(exc)
         return
-    assert imported_offer_problem(offer) == problem
+    assert offer_problem(offer) == problem
+
+
+@pytest.mark.parametrize(
+    ("rating", "outcome"),
+    [
+        ("4,5", 4.5),
+        ("-3", -3.0),  # the sign is kept: validation then rejects it, never stores 3
+        ("1e400", "rating '1e400': exponent form"),
+        ("4E0", "rating '4E0': exponent form"),
+        ("9" * 40, ": absurd magnitude"),
+        ("four", "rating 'four': not a number"),
+        ("inf", "rating 'inf': not a number"),
+    ],
+)
+def test_imported_ratings_use_the_same_parser(rating: str, outcome: float | str) -> None:
+    row = {"text": "Good coffee", "rating": rating, "best_rating": "5"}
+    if isinstance(outcome, float):
+        assert review_from_row(row).rating == outcome
+        return
+    with pytest.raises(ValueError) as refused:
+        review_from_row(row)
+    assert str(refused.value).startswith("rating '") and str(refused.value).endswith(outcome)
 
 
 @pytest.mark.slow
@@ -119,7 +142,7 @@ def test_import_reports_refused_prices_by_line_and_reason(tmp_path: Path) -> Non
     out = done.stdout + done.stderr
     assert "Traceback" not in out
     assert "negative price" in out and "exponent form" in out
-    assert "price absurd magnitude" in out
+    assert ": absurd magnitude" in out
 
 
 @pytest.mark.parametrize(
