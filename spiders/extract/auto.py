@@ -25,6 +25,7 @@ from spiders.extract.heuristics import (
 from spiders.extract.identifiers import choose_sku, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
 from spiders.extract.layers import HEURISTIC, JSON_LD
+from spiders.extract.listing import markup_listing, visible_listing
 from spiders.extract.markup import markup_nodes
 from spiders.extract.meta import declared_locale, iso_language, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes
@@ -35,7 +36,7 @@ from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.extract.script_json import script_json_values
 from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
-from spiders.extract.variants import shopper_variant_first, variant_group
+from spiders.extract.variants import parent_product, variant_group, variant_offers
 from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
@@ -76,23 +77,35 @@ def _extract(document: Document, url: str) -> PageExtraction:
     page.language = iso_language(locale)
     hint = currency_from_url(url)
     offers = _main_first(schema_offer_items(nodes, url, hint))
-    variants = variant_group(nodes)
-    if variants is not None:
-        offers = shopper_variant_first(offers, variants, url)
+    group = variant_group(nodes, url)
+    variants: list[OfferItem] = []
+    if group is not None:
+        offers, variants = variant_offers(offers, group, url)
     main = offers[0] if offers else OfferItem(url=url)
-    if variants is not None and variants.code and offers:
-        main.sku = variants.code  # the product's code, not its size's
+    if group is not None and group.code and offers and main.variant_sku is None:
+        main.sku = group.code  # the product's code, not its size's
         main.explain["sku"] = main.explain.get("sku", JSON_LD.name)
     for other in offers[1:]:
         if _same_product(main, other):
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root, document.text)
-    heuristic_offer_fields(root, url, main, hint)
-    _choose_sku(main, nodes, root, url, document.text)
-    if not offers and (main.price or main.sku):
-        offers = [main]
-    page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
+    # A listing gives its cards, never a product named after the page's heading.
+    cards = markup_listing(offers, root)
+    listing = cards is None and heuristic_offer_fields(root, url, main, hint)
+    if listing and not offers and main.price is None and not (main.sku or main.gtin):
+        cards = visible_listing(root, url, main.currency or hint)
+    if cards is not None:
+        page.offers = cards
+    else:
+        _choose_sku(main, nodes, root, url, document.text)
+        if not offers and (main.price or main.sku):
+            offers = [main]
+        if len(variants) >= 2:
+            parent = parent_product(variants, main.sku if main.variant_sku else None, main.name)
+            for offer in (main, *variants):
+                offer.parent = parent
+        page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
     script_values = script_json_values(root)
     page.reviews = _reviews(nodes, root, url, document.text, main, locale, script_values)
     page.aggregate_rating = _aggregate(nodes, root, page.language, script_values)
