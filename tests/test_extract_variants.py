@@ -128,6 +128,10 @@ def test_common_stem(skus: list[str], stem: str | None) -> None:
     assert common_stem(skus) == stem
 
 
+def jacket(*offers: dict[str, Any], **product: str) -> str:
+    return page({"@type": "Product", "name": "Rain jacket", "offers": list(offers), **product})
+
+
 def _rows(offers: list[OfferItem]) -> list[tuple[str | None, ...]]:
     return [(o.sku, o.variant_sku, o.size, o.colour, o.price, o.availability) for o in offers]
 
@@ -186,15 +190,9 @@ def _rows(offers: list[OfferItem]) -> list[tuple[str | None, ...]]:
             id="schema-size-and-color-nothing-buyable",
         ),
         pytest.param(
-            page(
-                {
-                    "@type": "Product",
-                    "name": "Rain jacket",
-                    "offers": [
-                        offer("S", "RJ2201S", "120.00", "InStock"),
-                        offer("XL", "RJ2201XL", "130.00", "InStock"),
-                    ],
-                }
+            jacket(
+                offer("S", "RJ2201S", "120.00", "InStock"),
+                offer("XL", "RJ2201XL", "130.00", "InStock"),
             ),
             "https://shop.test/jackets/rain-jacket-RJ2201.html",
             [
@@ -206,16 +204,10 @@ def _rows(offers: list[OfferItem]) -> list[tuple[str | None, ...]]:
             id="letter-sizes-stem",
         ),
         pytest.param(
-            page(
-                {
-                    "@type": "Product",
-                    "name": "Rain jacket",
-                    "mpn": "MFR-77",
-                    "offers": [
-                        offer("small", "5550011", "120.00", "InStock"),
-                        offer("large", "8870012", "125.00", "InStock"),
-                    ],
-                }
+            jacket(
+                offer("small", "5550011", "120.00", "InStock"),
+                offer("large", "8870012", "125.00", "InStock"),
+                mpn="MFR-77",
             ),
             "https://shop.test/jackets/rain-jacket",
             [
@@ -227,15 +219,8 @@ def _rows(offers: list[OfferItem]) -> list[tuple[str | None, ...]]:
             id="product-mpn-when-skus-share-no-stem",
         ),
         pytest.param(
-            page(
-                {
-                    "@type": "Product",
-                    "name": "Rain jacket",
-                    "offers": [
-                        offer("one", "A7-1", "120.00", "InStock"),
-                        offer("two", "A7-2", "125.00", "InStock"),
-                    ],
-                }
+            jacket(
+                offer("one", "A7-1", "120.00", "InStock"), offer("two", "A7-2", "125.00", "InStock")
             ),
             "https://shop.test/p/a7-rain-jacket?id=A7",
             [
