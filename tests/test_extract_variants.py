@@ -285,3 +285,17 @@ def test_markup_listing(h1: str, names: list[str], listing: bool) -> None:
         assert [(o.name, o.price) for o in found] == [
             (n, f"{i + 1}0.00") for i, n in enumerate(names)
         ]
+
+
+def test_variants_of_one_product_are_no_listing() -> None:
+    """Three variants of different names under a heading that names none of them: the
+    variants of one product, not a listing."""
+    group = {**PRODUCT_GROUP, "hasVariant": [
+        *PRODUCT_GROUP["hasVariant"],  # type: ignore[misc]
+        {"@type": "Product", "name": "Trail shoe green", "sku": "88003",
+         "offers": offer("green", "88003", "97.00", "InStock")},
+    ]}  # fmt: skip
+    found = extract_auto(ld_page("Acme trail runner", group), "https://shop.test/p/ts").offers
+    assert [(o.sku, o.listing) for o in found] == [
+        ("TS4410", False), ("88002", False), ("88001", False), ("88003", False)
+    ]  # fmt: skip

@@ -91,7 +91,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root, document.text)
     # A listing gives its cards, never a product named after the page's heading.
-    cards = markup_listing(offers, root)
+    cards = None if variants else markup_listing(offers, root)
     listing = cards is None and heuristic_offer_fields(root, url, main, hint)
     if listing and not offers and main.price is None and not (main.sku or main.gtin):
         cards = visible_listing(root, url, main.currency or hint)

@@ -7,7 +7,7 @@ a product named after the page heading. Two structural signals, no word lists:
   (or sits in a card whose product link comes before it), and markup gives no price of a
   main product (``heuristics.best_visible_price`` decides; this module reads the cards);
 - the markup: several products of different names each with a price, none of them the
-  product the page's ``<h1>`` names.
+  product the page's ``<h1>`` names, and not the variants of one product.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def markup_listing(offers: list[OfferItem], root: lxml.html.HtmlElement) -> list
     priced products and its heading names none of them; else None."""
     priced = [o for o in offers if o.price is not None and o.name]
     names = {_words(o.name) for o in priced}
-    if len(names) < _MARKUP_PRODUCTS or any(o.parent is not None for o in offers):
+    if len(names) < _MARKUP_PRODUCTS:
         return None
     heading = main_heading(root)
     if heading is None:

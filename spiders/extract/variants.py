@@ -31,7 +31,7 @@ _AVAILABLE = frozenset({"InStock", "LimitedAvailability", "PreOrder", "BackOrder
 _SIZE_KEYS = ("size",)
 _COLOUR_KEYS = ("color", "colour")
 # A variant label reads as a size when it holds a digit or is a letter size code.
-_LETTER_SIZE = re.compile(r"^(?:\d?X{0,3}[SL]|M|XS|XXS|\d?XL|one size)$", re.I)
+_LETTER_SIZE = re.compile(r"^(?:\d?X{0,3}[SL]|M|\d?XL)$", re.I)
 _URL_TOKENS = re.compile(r"[^/?&=#._\-+~,;:]+")
 
 
