@@ -229,6 +229,9 @@ class CollectWriter:
             self._parents_by_key: dict[str, int] = {}
             self._parents_written: set[int] = set()
             self._parented: set[int] = set()
+            self._views: dict[str, int] = {}
+            """A variant page's view (its product key and its code) -> the variant it shows:
+            the product its reviews and declared review count belong to."""
             self._last_state: dict[StateKey, OfferState] = {}
             latest = (
                 _state_query()
@@ -486,6 +489,7 @@ class CollectWriter:
                     )
                 )
             )
+        ids.update((key, self._views[key]) for key in keys if key not in ids and key in self._views)
         for key, pid in ids.items():
             conn.execute(
                 update(product)
@@ -531,6 +535,7 @@ class CollectWriter:
             # variants themselves carry the offers.
             stored = [o for o in offers if o.variant_sku is None]
             resolved = [(offer, self._product_id(conn, offer, now)) for offer in stored]
+            self._remember_views(offers, resolved)
             if self.shared:
                 self._refresh_states(conn, {pid for _, pid in resolved if pid is not None})
             for offer, pid in resolved:
@@ -749,9 +754,23 @@ class CollectWriter:
             self._products_by_name.setdefault(fold(fields["name"]), pid)
         return pid
 
+    def _remember_views(
+        self, offers: list[OfferItem], resolved: list[tuple[OfferItem, int | None]]
+    ) -> None:
+        by_sku = {offer.sku: pid for offer, pid in resolved if offer.sku and pid is not None}
+        for view in offers:
+            pid = by_sku.get(view.variant_sku) if view.variant_sku else None
+            if pid is None:
+                continue
+            key = product_key(gtin=view.gtin, sku=view.sku, name=view.name)
+            for name in (key, f"sku:{(view.sku or '').strip()}"):
+                if name:
+                    self._views[name] = pid
+
     def _review_product(self, conn: Connection, review: ReviewItem, now: datetime) -> int | None:
         if review.product_sku:
-            pid = self._products_by_key.get(f"sku:{review.product_sku.strip()}")
+            sku_key = f"sku:{review.product_sku.strip()}"
+            pid = self._products_by_key.get(sku_key) or self._views.get(sku_key)
             if pid is not None:
                 return pid
         if review.product_name:

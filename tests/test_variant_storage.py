@@ -17,12 +17,12 @@ from sqlmodel import Session
 from compare.report.prices import latest_catalogues, price_changes
 from compare.report.scope import CompanyRef, ReportScope
 from spiders.extract.auto import extract_auto
-from spiders.items import OfferItem
+from spiders.items import OfferItem, ReviewItem
 from storage.db import open_database
 from storage.export import DATASETS, stream_rows
-from storage.models import Company, OfferObservation, Product
+from storage.models import Company, OfferObservation, Product, Review
 from storage.variant_models import ProductParent
-from storage.writer import CollectWriter
+from storage.writer import CollectWriter, RunFigures
 
 URL = "https://shop.test/p/trail-shoe"
 
@@ -52,10 +52,26 @@ def _card(name: str, price: str) -> OfferItem:
     )
 
 
-def _crawl(engine: Engine, company: str, own: bool, offers: list[OfferItem]) -> None:
+def _crawl(
+    engine: Engine,
+    company: str,
+    own: bool,
+    offers: list[OfferItem],
+    reviews: tuple[ReviewItem, ...] = (),
+    declared: dict[str, int] | None = None,
+) -> None:
     writer = CollectWriter(engine, company=company, source=f"{company}-web", own=own)
     writer.start_run()
-    writer.write(offers, [])
+    writer.write(offers, reviews)
+    writer.finish_run("finished", "finished", RunFigures(reviews_declared=declared or {}))
+
+
+def _review_of(sku: str) -> ReviewItem:
+    review = ReviewItem(
+        text="Light and firm.", rating=5, product_name="Trail shoe", product_sku=sku
+    )
+    review.content_key = "k1"
+    return review
 
 
 def _scope(engine: Engine) -> ReportScope:
@@ -73,7 +89,16 @@ def _scope(engine: Engine) -> ReportScope:
 def _exercise(engine: Engine) -> None:
     first = extract_auto(_variant_page(("89.00", "79.00", "69.00")), URL).offers
     assert first[0].sku == "TS-4410" and first[0].variant_sku == "TS-4410-42"
-    _crawl(engine, "Rival", False, [*first, _card("Trail shoe", "59.00")])
+    # The page's reviews and declared count name the product by its code: they belong to
+    # the variant the page shows (no product row is made for the code).
+    _crawl(
+        engine,
+        "Rival",
+        False,
+        [*first, _card("Trail shoe", "59.00")],
+        (_review_of("TS-4410"),),
+        {"sku:TS-4410": 7},
+    )
     # A second crawl: size 42 sold out, 41 cheaper; the listing card unchanged.
     second = extract_auto(_variant_page(("89.00", "75.00", "69.00")).replace(
         '"sku": "TS-4410-42", "name": "42", "price": "69.00", "priceCurrency": "EUR", '
@@ -102,6 +127,9 @@ def _exercise(engine: Engine) -> None:
             ("TS-4410-42", "42", None, "Trail shoe"),
         ]
         assert "sku:TS-4410" not in products  # the shopper's view is the parent, not a product
+        review = session.exec(select(Review)).scalars().one()
+        assert products["sku:TS-4410-42"].id == review.product_id
+        assert products["sku:TS-4410-42"].reviews_declared == 7
         key_of = {p.id: k for k, p in products.items()}
         history = sorted(
             (key_of[o.product_id], o.price, o.availability or "", o.listing)
