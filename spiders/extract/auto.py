@@ -97,6 +97,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
         cards = visible_listing(root, url, main.currency or hint)
     if cards is not None:
         page.offers = cards
+        main = OfferItem(url=url)  # reviews on a listing are about no product of the heading
     else:
         _choose_sku(main, nodes, root, url, document.text)
         if not offers and (main.price or main.sku):
