@@ -39,7 +39,8 @@ class OfferItem:
     """One product, plan or service offered at a price on a page."""
 
     url: str = ""
-    """Absolute URL of the page the offer was read from."""
+    """Absolute URL of the page the offer was read from (a listing card: of the product
+    page its link leads to)."""
     name: str | None = None
     """Product or plan name as shown on the page (whitespace collapsed)."""
     price_raw: str | None = None
