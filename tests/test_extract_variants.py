@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from spiders.extract.auto import extract_auto
-from spiders.extract.variants import common_stem
+from spiders.extract.variants import common_stem, script_product_code
 from spiders.items import OfferItem, ProductParent
 
 
@@ -299,3 +299,33 @@ def test_variants_of_one_product_are_no_listing() -> None:
     assert [(o.sku, o.listing) for o in found] == [
         ("TS4410", False), ("88002", False), ("88001", False), ("88003", False)
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("state", "code"),
+    [
+        ({"product": {"id": 7301, "variants": [{"id": 99, "sku": "MW-3500"}]}}, "MW-3500"),
+        ({"id": 7301, "variants": [{"sku": "KT-100-S"}, {"sku": "KT-100-M"}]}, "KT-100"),
+        ({"id": 7301, "sku": "KT100", "variants": [{"sku": "KT-100-S"}]}, "KT100"),
+        ({"id": 7301, "variants": [{"sku": "12345"}, {"sku": "67890"}]}, None),  # no stem
+        ({"id": 7301, "variants": [{"id": 1}, {"title": "M"}]}, None),  # no sku at all
+        ([{"cart": {"items": []}}], None),
+    ],
+)
+def test_script_product_code(state: object, code: str | None) -> None:
+    assert script_product_code([state]) == code
+
+
+def test_script_state_code_when_markup_has_no_sku() -> None:
+    """The shop's product state names the code; its internal product id does not count."""
+    state = {"product": {"id": 1738600000001, "title": "Microwave 800 W",
+                         "variants": [{"id": 15800000000001, "sku": "1200458"}]}}  # fmt: skip
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "Product", "name": '
+        '"Microwave 800 W", "offers": {"@type": "Offer", "price": "109.00", '
+        '"priceCurrency": "EUR"}}</script>'
+        f"<script>var meta = {json.dumps(state)};</script></head>"
+        "<body><h1>Microwave 800 W</h1></body></html>"
+    )
+    first = extract_auto(html, "https://shop.test/products/microwave-800-w").offers[0]
+    assert (first.sku, first.explain["sku"]) == ("1200458", "embedded-json")

@@ -24,7 +24,7 @@ from spiders.extract.heuristics import (
 )
 from spiders.extract.identifiers import choose_sku, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
-from spiders.extract.layers import HEURISTIC, JSON_LD
+from spiders.extract.layers import EMBEDDED_JSON, HEURISTIC, JSON_LD
 from spiders.extract.listing import markup_listing, visible_listing
 from spiders.extract.markup import markup_nodes
 from spiders.extract.meta import declared_locale, iso_language, meta_offer_fields, meta_tags
@@ -36,7 +36,12 @@ from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.extract.script_json import script_json_values
 from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
-from spiders.extract.variants import parent_product, variant_group, variant_offers
+from spiders.extract.variants import (
+    parent_product,
+    script_product_code,
+    variant_group,
+    variant_offers,
+)
 from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
@@ -90,6 +95,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root, document.text)
+    script_values = script_json_values(root)
     # A listing gives its cards, never a product named after the page's heading.
     cards = None if variants else markup_listing(offers, root)
     listing = cards is None and heuristic_offer_fields(root, url, main, hint)
@@ -99,7 +105,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
         page.offers = cards
         main = OfferItem(url=url)  # reviews on a listing are about no product of the heading
     else:
-        _choose_sku(main, nodes, root, url, document.text)
+        _choose_sku(main, nodes, root, url, document.text, script_values)
         if not offers and (main.price or main.sku):
             offers = [main]
         if len(variants) >= 2:
@@ -107,7 +113,6 @@ def _extract(document: Document, url: str) -> PageExtraction:
             for offer in (main, *variants):
                 offer.parent = parent
         page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
-    script_values = script_json_values(root)
     page.reviews = _reviews(nodes, root, url, document.text, main, locale, script_values)
     page.aggregate_rating = _aggregate(nodes, root, page.language, script_values)
     page.next_page = next_page_url(root, url)
@@ -221,7 +226,12 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
 
 
 def _choose_sku(
-    offer: OfferItem, nodes: list[Node], root: HtmlElement, url: str, text: str
+    offer: OfferItem,
+    nodes: list[Node],
+    root: HtmlElement,
+    url: str,
+    text: str,
+    script_values: list[object],
 ) -> None:
     structured = list(
         dict.fromkeys([*([offer.sku] if offer.sku else []), *product_identifiers(nodes)])
@@ -230,6 +240,11 @@ def _choose_sku(
         shop_code = _shown_shop_code(root, structured[0])
         if shop_code is not None:
             offer.sku, offer.explain["sku"] = shop_code, HEURISTIC.name
+        return
+    state_code = script_product_code(script_values)
+    if state_code is not None:
+        # The shop's own product state (a product listing its variants with their skus).
+        offer.sku, offer.explain["sku"] = state_code, EMBEDDED_JSON.name
         return
     other_ids = [v for v in (offer.gtin, offer.mpn) if v]
     sku, how = choose_sku(
