@@ -21,8 +21,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from spiders.items import OfferItem, ProductParent, ReviewItem
-from spiders.keys import fold, product_key
+from settings.content_keys import fold, product_key
+from settings.records import OfferItem, ProductParent, ReviewItem
+from settings.user_errors import UserError
 from storage.models import (
     Company,
     CrawlRun,
@@ -39,7 +40,7 @@ StateKey = tuple[int, bool]
 """(product id, listing?): a product's page and listing observations are two histories."""
 
 
-class CollectError(Exception):
+class CollectError(UserError):
     """Collected data cannot be written as asked (e.g. a second own company)."""
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from settings.records import OfferItem, ProductParent
 from spiders.extract.auto import extract_auto
 from spiders.extract.variants import common_stem, script_product_code
-from spiders.items import OfferItem, ProductParent
 
 
 def page(*objects: Any) -> str:

@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from compare.report.prices import latest_catalogues, price_changes
 from compare.report.scope import CompanyRef, ReportScope
+from settings.records import OfferItem, ReviewItem
 from spiders.extract.auto import extract_auto
-from spiders.items import OfferItem, ReviewItem
 from storage.db import open_database
 from storage.export import DATASETS, stream_rows
 from storage.models import Company, OfferObservation, Product, Review

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
@@ -42,7 +43,6 @@ from spiders.extract.variants import (
     variant_group,
     variant_offers,
 )
-from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
 

@@ -17,11 +17,11 @@ from urllib.parse import urljoin, urlparse
 
 import lxml.html
 
+from settings.records import OfferItem
 from spiders.extract.heuristics import in_linked_card, is_listing_price
 from spiders.extract.layers import HEURISTIC
 from spiders.extract.scope import ancestors
 from spiders.extract.visible_price import PriceCandidate, main_heading, price_candidates
-from spiders.items import OfferItem
 
 # Distinct priced products in markup that make a listing when none is the heading's.
 _MARKUP_PRODUCTS = 3
