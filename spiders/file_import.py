@@ -1,7 +1,8 @@
 """Imports a company's own reviews or offers from CSV or JSON lines.
 
-Rows go through the same normalisation, validation, pseudonymisation, language and
-de-duplication as crawled items, so imported and crawled data compare like for like.
+Rows go through the crawl's collection stages (``spiders.pipelines.stages``: normalisation,
+validation, pseudonymisation, language, de-duplication and storing), so imported and
+crawled data compare like for like.
 Good rows are stored, bad rows are reported with their line number and reason, and
 importing the same file again adds nothing.
 """
@@ -21,17 +22,15 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from settings.content_keys import review_content_key
 from settings.records import OfferItem, ReviewItem
 from spiders.import_rows import BadRow, ImportFileError, read_rows
-from spiders.pipelines.language import assign_languages, normalize_language_code
-from spiders.pipelines.normalize import normalize_offer, normalize_review
-from spiders.pipelines.validate import offer_problem, review_problem
+from spiders.pipelines.language import normalize_language_code
+from spiders.pipelines.stages import prepare_offer, prepare_review, store_batch
 from spiders.raw_fields import is_numeric_date, parse_review_date
-from storage.models import Company, Review
-from storage.pseudonym import pseudonym_key, pseudonymize
+from storage.pseudonym import pseudonym_key
+from storage.stored_reviews import company_id, company_names, stored_review_texts
 from storage.writer import CollectWriter, RunFigures
 
 __all__ = ["ImportFileError", "ImportReport", "import_file", "infer_kind"]
@@ -127,7 +126,8 @@ def _date_problem(raw: str) -> str:
 
 
 def review_from_row(row: dict[str, Any]) -> ReviewItem:
-    """A normalised review from an import row; ValueError says what is wrong."""
+    """A review as an import row states it, before the collection stages (``stages``);
+    ValueError says what is wrong with the row."""
     if not _text(row, "text"):
         raise ValueError("text is empty (the text column is required)")
     rating = _number(row, "rating")
@@ -139,7 +139,7 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
             f"best rating {row.get('best_rating')!r} must be above 0 (and at most 1000)"
         )
     language = normalize_language_code(_text(row, "language"))
-    review = ReviewItem(
+    return ReviewItem(
         text=_text(row, "text"),
         title=_text(row, "title"),
         rating=rating,
@@ -152,9 +152,14 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
         language=language,
         language_source="import" if language else None,
     )
-    normalize_review(review)
+
+
+def _review_after_normalize(review: ReviewItem) -> str | None:
+    """An imported review's own step between normalising and validating: a date that does
+    not read is refused (a crawl keeps the review without it); the content key is made from
+    the normalised text and the reviewer's name, before that is pseudonymised."""
     if review.date_raw and review.published is None:
-        raise ValueError(_date_problem(review.date_raw))
+        return _date_problem(review.date_raw)
     review.content_key = review_content_key(
         external_id=review.external_id,
         text=review.text,
@@ -164,11 +169,12 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
         author=review.author,
         product=review.product_name,
     )
-    return review
+    return None
 
 
 def offer_from_row(row: dict[str, Any]) -> OfferItem:
-    """A normalised offer from an import row; ValueError says what is wrong."""
+    """An offer as an import row states it, before the collection stages (``stages``);
+    ValueError says what is wrong with the row."""
     name = _text(row, "product")
     if not name and not _text(row, "sku") and not _text(row, "gtin"):
         raise ValueError("product is empty (give product, sku or gtin)")
@@ -188,16 +194,39 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
         gtin=_text(row, "gtin"),
         plan=_text(row, "plan"),
     )
-    normalize_offer(offer)
-    if price_text and offer.price is None and offer.price_problem is None:
-        raise ValueError(f"price {price_text!r} is not a price")
-    date_text = _text(row, "date")
-    if date_text:
-        day = parse_review_date(date_text)
-        if day is None:
-            raise ValueError(_date_problem(date_text))
-        offer.observed_at = datetime.combine(day, time(12), tzinfo=UTC)
     return offer
+
+
+def _observed_on(date_text: str | None) -> datetime | None:
+    """Noon UTC of the row's date; ValueError if it does not read."""
+    if not date_text:
+        return None
+    day = parse_review_date(date_text)
+    if day is None:
+        raise ValueError(_date_problem(date_text))
+    return datetime.combine(day, time(12), tzinfo=UTC)
+
+
+def imported_offer_problem(offer: OfferItem, date_text: str | None = None) -> str | None:
+    """The collection stages of an imported offer: why it is refused, or None. Between
+    normalising and validating, a price or a date (``date_text``, the row's) that does not
+    read is refused (a crawl keeps the offer without them)."""
+
+    def after_normalize(offer: OfferItem) -> str | None:
+        if offer.price_raw and offer.price is None and offer.price_problem is None:
+            return f"price {offer.price_raw!r} is not a price"
+        try:
+            offer.observed_at = _observed_on(date_text)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    return prepare_offer(offer, after_normalize)
+
+
+def imported_review_problem(review: ReviewItem, key: bytes | None) -> str | None:
+    """The collection stages of an imported review: why it is refused, or None."""
+    return prepare_review(review, None, key, _review_after_normalize)
 
 
 def infer_kind(path: Path, encoding: str) -> Kind:
@@ -232,10 +261,7 @@ def check_company(engine: Engine, name: str, *, new_company: bool) -> bool:
         raise ImportFileError(
             "--company: the name must not start or end with spaces and has at most 120 characters"
         )
-    from sqlmodel import Session
-
-    with Session(engine) as session:
-        names = list(session.exec(select(Company.name)).all())
+    names = company_names(engine)
     if name in names:
         return True
     if new_company:
@@ -317,7 +343,7 @@ def _checked_rows(
     encoding: str,
     columns: tuple[str, ...],
     build: Callable[[dict[str, Any]], Item],
-    problem_of: Callable[[Item], str | None],
+    prepare: Callable[[Item, dict[str, Any]], str | None],
     report: ImportReport,
 ) -> Iterator[tuple[int, Item]]:
     """(line, item) for each valid row of the file; bad rows go to ``report``."""
@@ -328,7 +354,7 @@ def _checked_rows(
             continue
         try:
             item = build(row)
-            problem = problem_of(item)
+            problem = prepare(item, row)
         except ValueError as exc:
             problem = str(exc)
         if problem is not None:
@@ -343,11 +369,13 @@ def _checked_reviews(
     """Batches of (line, valid review), names pseudonymised; bad rows go to ``report``."""
     batch: list[tuple[int, ReviewItem]] = []
     for number, review in _checked_rows(
-        path, encoding, REVIEW_COLUMNS, review_from_row, review_problem, report
+        path,
+        encoding,
+        REVIEW_COLUMNS,
+        review_from_row,
+        lambda review, _row: imported_review_problem(review, key),
+        report,
     ):
-        if key is not None:
-            review.author_hash = pseudonymize(review.author, key)
-        review.author = None
         batch.append((number, review))
         if len(batch) >= BATCH:
             yield batch
@@ -368,8 +396,7 @@ def _import_reviews(
         keep = [review for _, review in _conflicts(writer, batch, report)]
         # lingua on both cores; a detection thread beside the reading was slower (lingua
         # holds the GIL while it builds its results, and every database call then waits).
-        assign_languages(keep, hint)
-        writer.write([], keep)
+        store_batch(writer, [], keep, hint)
 
 
 def _conflicts(
@@ -379,15 +406,8 @@ def _conflicts(
     another text; those are rejected, not counted as stored already."""
     with_id = {r.content_key: r for _, r in batch if r.external_id and r.content_key}
     stored: dict[str, tuple[str | None, str | None]] = {}
-    if with_id:
-        with writer.engine.connect() as conn:
-            for content_key, text, title in conn.execute(
-                select(Review.content_key, Review.text, Review.title).where(
-                    col(Review.company_id) == writer.company_id,
-                    col(Review.content_key).in_(list(with_id)),
-                )
-            ):
-                stored[content_key] = (text, title)
+    if with_id and writer.company_id is not None:
+        stored = stored_review_texts(writer.engine, writer.company_id, with_id)
     for number, review in batch:
         assert review.content_key is not None
         known = stored.get(review.content_key)
@@ -406,7 +426,12 @@ def _conflicts(
 def _checked_offers(path: Path, encoding: str, report: ImportReport) -> Iterator[OfferItem]:
     """The valid offers of the file; bad rows go to ``report``."""
     for _, offer in _checked_rows(
-        path, encoding, OFFER_COLUMNS, offer_from_row, offer_problem, report
+        path,
+        encoding,
+        OFFER_COLUMNS,
+        offer_from_row,
+        lambda offer, row: imported_offer_problem(offer, _text(row, "date")),
+        report,
     ):
         yield offer
 
@@ -419,17 +444,14 @@ def _import_offers(writer: CollectWriter, path: Path, encoding: str, report: Imp
         key=lambda o: o.observed_at or datetime.max.replace(tzinfo=UTC),
     )
     for start in range(0, len(offers), BATCH):
-        writer.write(offers[start : start + BATCH], [])
+        store_batch(writer, offers[start : start + BATCH], [], None)
 
 
 def _dry_run(
     engine: Engine, path: Path, company: str, kind: Kind, encoding: str, report: ImportReport
 ) -> None:
     """Every check of a real import, against the database as it is; nothing is written."""
-    from sqlmodel import Session
-
-    with Session(engine) as session:
-        company_id = session.exec(select(Company.id).where(Company.name == company)).first()
+    stored_id = company_id(engine, company)
     if kind == "offers":
         # At most: an unchanged price adds no observation.
         report.stored = sum(1 for _ in _checked_offers(path, encoding, report))
@@ -438,15 +460,9 @@ def _dry_run(
     seen: dict[bytes, bytes] = {}
     for batch in _checked_reviews(path, encoding, None, report):
         stored: dict[str, tuple[str | None, str | None]] = {}
-        if company_id is not None:
-            with engine.connect() as conn:
-                for content_key, text, title in conn.execute(
-                    select(Review.content_key, Review.text, Review.title).where(
-                        col(Review.company_id) == company_id,
-                        col(Review.content_key).in_([r.content_key for _, r in batch]),
-                    )
-                ):
-                    stored[content_key] = (text, title)
+        if stored_id is not None:
+            keys = [r.content_key for _, r in batch if r.content_key is not None]
+            stored = stored_review_texts(engine, stored_id, keys)
         for number, review in batch:
             assert review.content_key is not None
             short = bytes.fromhex(review.content_key[:16])

@@ -9,9 +9,8 @@ import pytest
 
 from spiders.extract.auto import extract_auto
 from spiders.extract.price import normalize_price, price_refusal
-from spiders.file_import import offer_from_row
-from spiders.pipelines.normalize import normalize_offer
-from spiders.pipelines.validate import offer_problem
+from spiders.file_import import imported_offer_problem, offer_from_row
+from spiders.pipelines.stages import prepare_offer
 from spiders.raw_fields import parse_rating, plain_number
 from tests.cli import run_cli
 
@@ -74,8 +73,8 @@ def test_crawled_jsonld_prices_keep_sign_or_are_dropped_with_a_reason(
 ) -> None:
     offers = extract_auto(_jsonld_page(price_json), "http://127.0.0.1/p/1").offers
     assert len(offers) == 1  # never vanishes: the offer is read, then kept or dropped by reason
-    offer = normalize_offer(offers[0])
-    assert offer_problem(offer) == problem
+    offer = offers[0]
+    assert prepare_offer(offer) == problem  # the crawl's stages
     if problem is None:
         assert offer.price == "19.99"
 
@@ -94,7 +93,7 @@ def test_imported_prices_use_the_same_parser(price: str, problem: str) -> None:
     except ValueError as exc:  # the importer names some refusals itself
         assert problem.removeprefix("price_").replace("_", " ") in str(exc)
         return
-    assert offer_problem(offer) == problem
+    assert imported_offer_problem(offer) == problem
 
 
 @pytest.mark.slow

@@ -20,7 +20,7 @@ import lxml.html
 from settings.records import OfferItem
 from spiders.extract.heuristics import in_linked_card, is_listing_price
 from spiders.extract.layers import HEURISTIC
-from spiders.extract.scope import ancestors
+from spiders.extract.page_regions import ancestors
 from spiders.extract.visible_price import PriceCandidate, main_heading, price_candidates
 
 # Distinct priced products in markup that make a listing when none is the heading's.

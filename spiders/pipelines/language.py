@@ -1,15 +1,14 @@
 """Decides each review's language: its markup, else detection, else the target's hint.
 
 Detection runs in batches (lingua is several times faster on a batch), so this module
-offers ``assign_languages`` for the store pipeline and the importer; the pipeline
-itself only normalises codes that markup declared.
+offers ``assign_languages`` for the batch stage (``stages``); per record, only codes that
+markup declared are normalised.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from compare.language import SCANDINAVIAN, detect_languages
 from settings.records import ReviewItem
@@ -79,13 +78,3 @@ def _source_scandinavian(
         (own, confidence) if code in SCANDINAVIAN else (code, confidence)
         for code, confidence in detected
     ]
-
-
-class LanguagePipeline:
-    """Normalises declared language codes (detection happens in batches at storing)."""
-
-    def process_item(self, item: Any) -> Any:
-        if isinstance(item, ReviewItem) and item.language:
-            item.language = normalize_language_code(item.language)
-            item.language_source = item.language_source or "markup" if item.language else None
-        return item
