@@ -22,7 +22,7 @@ from storage.dialects import dialect_of, full_url
 DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
 DATABASE_URL_ENV = "RIVALSCOPE_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 """The newest migration's revision (a test checks it against Alembic's scripts)."""
 
 

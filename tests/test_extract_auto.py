@@ -487,9 +487,12 @@ def listing(cards: int) -> str:
 @pytest.mark.parametrize("cards", [1, 2, 3, 12])
 def test_no_heuristic_offer_on_listing_pages(cards: int) -> None:
     """Cards whose title links to the product: a listing however few, never a product
-    named after the page heading."""
+    named after the page heading; each card an offer flagged as listing data."""
     found = extract(page(listing(cards)), "https://shop.example.de/c/kettles").offers
-    assert found == []
+    assert [(o.name, o.price, o.currency, o.url, o.listing) for o in found] == [
+        (f"Item {n}", f"{n}9.00", "EUR", f"https://shop.example.de/p/{n}", True)
+        for n in range(1, cards + 1)
+    ]
 
 
 @pytest.mark.parametrize(

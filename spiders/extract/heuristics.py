@@ -227,8 +227,10 @@ def visible_text(root: lxml.html.HtmlElement) -> str:
 
 def heuristic_offer_fields(
     root: lxml.html.HtmlElement, url: str, offer: OfferItem, currency_hint: str | None
-) -> None:
-    """Fill the name, price, currency and availability of ``offer`` that are still None."""
+) -> bool:
+    """Fill the name, price, currency and availability of ``offer`` that are still None;
+    True if the visible prices read as a listing's cards (no main product's price)."""
+    listing = False
     if offer.name is None:
         heading = next(root.iter("h1"), None)
         name = " ".join(heading.text_content().split()) if heading is not None else ""
@@ -256,3 +258,4 @@ def heuristic_offer_fields(
         if found is not None:
             offer.availability, offer.availability_raw = found
             offer.explain["availability"] = "heuristic"
+    return listing
