@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from compare.report.prices import latest_catalogues, price_changes
-from compare.report.scope import CompanyRef, ReportScope
+from compare.report.report_scope import CompanyRef, ReportScope
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.auto import extract_auto
 from storage.db import open_database
