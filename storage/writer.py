@@ -64,6 +64,25 @@ def insert_ignore(
     return [row[0] for row in result]
 
 
+_LATEST_COLUMNS: tuple[Any, ...] = (
+    OfferObservation.product_id,
+    OfferObservation.price,
+    OfferObservation.currency,
+    OfferObservation.availability,
+    OfferObservation.crawl_run_id,
+    OfferObservation.url,
+)
+"""A product's offer state and where (run, page) it was last observed."""
+
+
+def url_sorts_first(url: str | None, than: str | None) -> bool:
+    """Whether ``url`` is the better address of an offer seen at two pages: the shorter
+    (a product's own page before its review page 2), then the smaller."""
+    if url is None:
+        return False
+    return than is None or (len(url), url) < (len(than), than)
+
+
 def process_alive(pid: int | None) -> bool:
     """True if a process with this id exists on this host (a crawl run's owner)."""
     if not pid:
@@ -213,32 +232,31 @@ class CollectWriter:
             )
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
+            self._product_urls: dict[int, str | None] = {}
             self._load_products(conn)
             self._last_state: dict[int, OfferState] = {}
+            self._last_seen_at: dict[int, tuple[int | None, str | None]] = {}
             latest = (
-                select(
-                    OfferObservation.product_id,
-                    OfferObservation.price,
-                    OfferObservation.currency,
-                    OfferObservation.availability,
-                )
+                select(*_LATEST_COLUMNS)
                 .join(Product, col(Product.id) == col(OfferObservation.product_id))
                 .where(col(Product.company_id) == self.company_id)
                 .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
             )
-            for product_id, price, currency, availability in conn.execute(latest):
-                self._last_state[product_id] = (price, currency, availability)
+            for row in conn.execute(latest):
+                self._note_latest(*row)
 
     def _load_products(self, conn: Connection) -> None:
         """The company's products by key and by folded name (what other writers stored too)."""
         self._products_by_key.clear()
         self._products_by_name.clear()
-        for pid, key, name in conn.execute(
-            select(Product.id, Product.key, Product.name)
+        self._product_urls.clear()
+        for pid, key, name, url in conn.execute(
+            select(Product.id, Product.key, Product.name, Product.url)
             .where(col(Product.company_id) == self.company_id)
             .order_by(col(Product.id))
         ):
             self._products_by_key[key] = pid
+            self._product_urls[pid] = url
             if name:
                 self._products_by_name.setdefault(fold(name), pid)
 
@@ -364,7 +382,8 @@ class CollectWriter:
         """Add one worker's figures (since its last call) to a distributed run.
 
         Counters are added in SQL; the per-reason tables are merged under a row lock, so
-        workers adding at the same moment lose nothing.
+        workers adding at the same moment lose nothing. ``delta.reviews_declared`` is the
+        run's, from every worker (it replaces the coverage figures).
         """
         if self.run_id is None:
             return
@@ -395,11 +414,11 @@ class CollectWriter:
             values["peak_memory_mb"] = max(peaks) if peaks else None
             values["workers"] = sorted({*(row["workers"] or []), worker})
             if delta.reviews_declared:
-                # Each product page is fetched by one worker: the workers' sums add up.
+                # The whole run's declarations (all workers'; a product's page 2, fetched by
+                # another worker, declares it again): set, as a one-process run's end does.
                 declared, collected = self._review_coverage(conn, delta.reviews_declared)
-                if declared is not None:
-                    values["reviews_declared"] = (row["reviews_declared"] or 0) + declared
-                    values["reviews_collected"] = (row["reviews_collected"] or 0) + (collected or 0)
+                values["reviews_declared"] = declared
+                values["reviews_collected"] = collected
             conn.execute(update(runs).where(runs.c.id == self.run_id).values(**values))
 
     def finish_distributed_run(self) -> bool:
@@ -506,6 +525,7 @@ class CollectWriter:
         with self.engine.begin() as conn:
             observations: list[dict[str, Any]] = []
             pending_state: dict[int, OfferState] = {}
+            pending_rows: dict[int, dict[str, Any]] = {}
             offers_seen = 0
             if self.shared:
                 # Other workers write this source too: one batch at a time per source, and
@@ -528,21 +548,21 @@ class CollectWriter:
                 state: OfferState = (offer.price, offer.currency, offer.availability)
                 previous = pending_state.get(pid, self._last_state.get(pid))
                 if previous == state:
+                    self._prefer_url(conn, pid, offer.url or None, pending_rows.get(pid))
                     continue
                 pending_state[pid] = state
-                observations.append(
-                    {
-                        "product_id": pid,
-                        "source_id": self.source_id,
-                        "crawl_run_id": self.run_id,
-                        "observed_at": offer.observed_at or now,
-                        "price": offer.price,
-                        "price_value": float(offer.price) if offer.price else None,
-                        "currency": offer.currency,
-                        "availability": offer.availability,
-                        "url": offer.url or None,
-                    }
-                )
+                row = pending_rows[pid] = {
+                    "product_id": pid,
+                    "source_id": self.source_id,
+                    "crawl_run_id": self.run_id,
+                    "observed_at": offer.observed_at or now,
+                    "price": offer.price,
+                    "price_value": float(offer.price) if offer.price else None,
+                    "currency": offer.currency,
+                    "availability": offer.availability,
+                    "url": offer.url or None,
+                }
+                observations.append(row)
             if observations:
                 conn.execute(_table(OfferObservation).insert(), observations)
             rows: list[dict[str, Any]] = []
@@ -569,6 +589,8 @@ class CollectWriter:
                 )
         # Only after the commit: a failed transaction must not mark rows as known.
         self._last_state.update(pending_state)
+        for pid, row in pending_rows.items():
+            self._last_seen_at[pid] = (self.run_id, row["url"])
         self.offers_seen += offers_seen
         self.offers_changed += len(observations)
         if self._remember_keys:
@@ -594,17 +616,49 @@ class CollectWriter:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             rows = conn.execute(
-                select(
-                    OfferObservation.product_id,
-                    OfferObservation.price,
-                    OfferObservation.currency,
-                    OfferObservation.availability,
-                )
+                select(*_LATEST_COLUMNS)
                 .where(col(OfferObservation.product_id).in_(chunk))
                 .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
             )
-            for product_id, price, currency, availability in rows:
-                self._last_state[product_id] = (price, currency, availability)
+            for row in rows:
+                self._note_latest(*row)
+
+    def _note_latest(
+        self,
+        product_id: int,
+        price: str | None,
+        currency: str | None,
+        availability: str | None,
+        run_id: int | None,
+        url: str | None,
+    ) -> None:
+        self._last_state[product_id] = (price, currency, availability)
+        self._last_seen_at[product_id] = (run_id, url)
+
+    def _prefer_url(
+        self, conn: Connection, pid: int, url: str | None, pending: dict[str, Any] | None
+    ) -> None:
+        """The same offer state seen at another page of the run (a product's review page 2):
+        the run's observation keeps the URL that sorts first, whichever page came first,
+        so the rows do not depend on the order pages were fetched and stored in."""
+        if pending is not None:
+            if url_sorts_first(url, pending["url"]):
+                pending["url"] = url
+            return
+        run_id, stored = self._last_seen_at.get(pid, (None, None))
+        if run_id is None or run_id != self.run_id or not url_sorts_first(url, stored):
+            return
+        table = _table(OfferObservation)
+        conn.execute(
+            update(table)
+            .where(
+                table.c.product_id == pid,
+                table.c.crawl_run_id == run_id,
+                table.c.url.is_(None) if stored is None else table.c.url == stored,
+            )
+            .values(url=url)
+        )
+        self._last_seen_at[pid] = (run_id, url)
 
     def _observed_moments(self, conn: Connection) -> set[tuple[int, datetime]]:
         if self._moments is None:
@@ -637,6 +691,13 @@ class CollectWriter:
                 plan=offer.plan,
                 url=offer.url or None,
             )
+        elif url_sorts_first(offer.url or None, self._product_urls.get(pid)):
+            # Seen at two pages (its own and its review page 2): the same URL whichever
+            # page came first.
+            conn.execute(
+                update(_table(Product)).where(_table(Product).c.id == pid).values(url=offer.url)
+            )
+            self._product_urls[pid] = offer.url
         self._touched_products.add(pid)
         return pid
 
@@ -653,6 +714,7 @@ class CollectWriter:
                 key=key, sku=offer.sku, gtin=offer.gtin, brand=offer.brand, url=offer.url or None
             )
         )
+        self._product_urls[pid] = offer.url or None
         del self._products_by_key[name_key]  # type: ignore[arg-type]
         self._products_by_key[key] = pid
         return pid
@@ -675,6 +737,8 @@ class CollectWriter:
                 )
             ).scalar_one()
         self._products_by_key[key] = pid
+        if ids:
+            self._product_urls[pid] = fields.get("url")
         if fields.get("name"):
             self._products_by_name.setdefault(fold(fields["name"]), pid)
         return pid

@@ -62,6 +62,11 @@ class RunKeys:
         """Set of the workers that have served the run."""
         return f"{self.base}:workers"
 
+    @property
+    def declared(self) -> str:
+        """Hash product key -> the review count its page declared, from every worker."""
+        return f"{self.base}:declared"
+
     def processing(self, worker: str) -> str:
         """Hash token -> encoded request: what ``worker`` popped and has not finished."""
         return f"{self.base}:processing:{worker}"

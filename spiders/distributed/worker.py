@@ -17,11 +17,13 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
 from settings.targets import parse_targets
 from spiders.distributed.connection import QueueError, connect
 from spiders.distributed.keys import Keys, key_prefix
+from spiders.distributed.scheduler import ALIVE_TTL_S
 from spiders.runner import crawl_settings
 from spiders.target_spider import TargetSpider
 
@@ -101,6 +103,14 @@ def run_worker(
     reactor: Any = installed
     from twisted.internet.task import LoopingCall
 
+    # Start-up before the first request: the store process and its language models, and
+    # the crawl's own modules (else the first run of every worker pays them mid-crawl).
+    from spiders.pipelines import store
+
+    store.hold_store_process()
+    for path in base.getdict("ITEM_PIPELINES"):
+        load_object(path)
+
     serving: dict[int, Crawler] = {}
     done: set[int] = set()
 
@@ -156,12 +166,9 @@ def run_worker(
         import redis
 
         try:
-            for crawler in list(serving.values()):
-                from spiders.distributed.scheduler import tracker_of
-
-                tracker = tracker_of(crawler)
-                if tracker is not None:
-                    tracker.beat()
+            # One heartbeat for the worker, whatever the number of runs it serves (each run
+            # lists the worker once, when it opens); alive between runs too.
+            server.set(keys.alive(worker), "1", ex=ALIVE_TTL_S)
         except redis.RedisError as exc:
             stop(f"lost the queue: {exc}")
 
@@ -169,7 +176,10 @@ def run_worker(
     beats = LoopingCall(beat)
     reactor.callWhenRunning(poller.start, POLL_S)
     reactor.callWhenRunning(beats.start, 1.0)
-    process.start(stop_after_crawl=False)
+    try:
+        process.start(stop_after_crawl=False)
+    finally:
+        store.release_store_process()
     if result.error:
         raise QueueError(result.error)
     return result

@@ -72,6 +72,19 @@ class _SharedWorker:
             cls.executor, cls.users = None, 0
 
 
+def hold_store_process() -> None:
+    """Start the store process now and keep it until ``release_store_process``: a
+    long-lived crawl process (``rivalscope worker``) pays its start-up (imports, language
+    models) once, before its first request, not in every run it serves."""
+    executor = _SharedWorker.acquire()
+    executor.submit(int).result()  # returns once the initializer has loaded the models
+
+
+def release_store_process() -> None:
+    """Let the store process go when its last spider closes."""
+    _SharedWorker.release()
+
+
 # Scrapy close reasons that end a run normally (limits are normal ends too).
 _NORMAL_ENDS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
 REVIEW_FIELDS = ("text", "rating", "published", "title", "author_hash", "language")
@@ -187,6 +200,23 @@ class StorePipeline:
                 await maybe_deferred_to_future(written)
         return item
 
+    def _declare_shared(self, offers: list[OfferItem]) -> None:
+        """Distributed runs: the review counts these offers' pages declared, shared with
+        the other workers before the offers' requests are done."""
+        if self.shared_run is None:
+            return
+        from spiders.distributed.scheduler import tracker_of
+
+        declared = {
+            key: item.reviews_declared
+            for item in offers
+            if item.reviews_declared is not None
+            and (key := product_key(gtin=item.gtin, sku=item.sku, name=item.name)) is not None
+        }
+        tracker = tracker_of(self.crawler)
+        if declared and tracker is not None:
+            tracker.declare_reviews(declared)
+
     def _cover(self, kind: str, item: Any, fields: tuple[str, ...]) -> None:
         self.counts[kind] += 1
         for name in fields:
@@ -210,6 +240,7 @@ class StorePipeline:
             return None
         offers, reviews = self.offers, self.reviews
         self.offers, self.reviews = [], []
+        self._declare_shared(offers)
         if self.executor is None or self.spec is None:
             try:
                 self._count(write_with(self.writer, offers, reviews, self.hint))
@@ -349,10 +380,12 @@ class StorePipeline:
         coverage = figures.field_coverage
         delta = figures.minus(self.reported)
         delta.field_coverage = coverage
-        delta.reviews_declared = figures.reviews_declared
+        tracker = tracker_of(self.crawler)
+        delta.reviews_declared = (
+            tracker.reviews_declared() if tracker is not None else figures.reviews_declared
+        )
         self.writer.add_figures(delta, self.worker)
         self.writer.touch_products()
-        tracker = tracker_of(self.crawler)
         if reason == "finished" and tracker is not None and tracker.run_complete():
             if self.writer.finish_distributed_run():
                 logger.info("crawl run %s is complete", self.shared_run)
