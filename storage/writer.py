@@ -421,7 +421,7 @@ class CollectWriter:
                 values["reviews_collected"] = collected
             conn.execute(update(runs).where(runs.c.id == self.run_id).values(**values))
 
-    def finish_distributed_run(self) -> bool:
+    def finish_distributed_run(self, reason: str = "finished") -> bool:
         """End a distributed run normally (its queue is empty, no worker holds a request);
         False if another worker ended it first."""
         if self.run_id is None:
@@ -431,7 +431,7 @@ class CollectWriter:
             ended = conn.execute(
                 update(runs)
                 .where(runs.c.id == self.run_id, runs.c.status == "running")
-                .values(status="finished", finish_reason="finished", finished_at=utcnow())
+                .values(status="finished", finish_reason=reason, finished_at=utcnow())
             )
             return bool(ended.rowcount)
 

@@ -74,18 +74,27 @@ class SharedHostLimits:
 
         await deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
+    def admit(self, host: str) -> float | None:
+        """Take a place among ``host``'s requests in flight and its next moment: the seconds
+        to wait for that moment, or None when the host has all the requests in flight it
+        may have (then nothing is taken)."""
+        wait_ms = int(
+            self._admit(
+                keys=[self.keys.host_active(host), self.keys.host_next(host)],
+                args=[self.concurrency, self.ttl_s, self.interval_ms],
+            )
+        )
+        return None if wait_ms < 0 else wait_ms / 1000
+
     async def process_request(self, request: Request) -> None:
         host = urlparse(request.url).netloc
         if not host:
             return
-        active = self.keys.host_active(host)
-        keys = [active, self.keys.host_next(host)]
-        args = [self.concurrency, self.ttl_s, self.interval_ms]
-        while (wait_ms := int(self._admit(keys=keys, args=args))) < 0:
+        while (wait_s := self.admit(host)) is None:
             await self._sleep(self.full_wait_s)
-        request.meta[_SLOT] = active
-        if wait_ms > 0:
-            await self._sleep(wait_ms / 1000)
+        request.meta[_SLOT] = self.keys.host_active(host)
+        if wait_s > 0:
+            await self._sleep(wait_s)
 
     def left(self, request: Request, **kwargs: Any) -> None:
         key = request.meta.pop(_SLOT, None)

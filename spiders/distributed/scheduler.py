@@ -25,10 +25,17 @@ from spiders.distributed.keys import TOKEN, Keys, RunKeys
 
 logger = logging.getLogger(__name__)
 
-# Pop the first request of the queue into the processing hash, atomically.
+# Pop the first request of the queue into the processing hash, atomically, within the
+# run's page budget (ARGV[2], 0: none) shared by all its workers: the request past it
+# empties the queue (the run then ends as a one-process crawl at CLOSESPIDER_PAGECOUNT).
 _POP = """
 local first = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #first == 0 then return false end
+local budget = tonumber(ARGV[2])
+if budget > 0 and redis.call('INCR', KEYS[3]) > budget then
+    redis.call('DEL', KEYS[1])
+    return false
+end
 redis.call('ZREM', KEYS[1], first[1])
 redis.call('HSET', KEYS[2], ARGV[1], first[1])
 return first[1]
@@ -74,6 +81,8 @@ class ReliableScheduler(Scheduler):
     """Token -> the request itself (1) plus its items not stored yet."""
     request_open: set[str]
     """Tokens whose callback has not finished."""
+    page_budget: int
+    """The run's ``max_pages``, for all its workers together (0: no limit)."""
     seen_here: set[str]
     """Fingerprints this worker has added to the run's dupe filter."""
 
@@ -90,6 +99,7 @@ class ReliableScheduler(Scheduler):
         instance.held = {}
         instance.request_open = set()
         instance.seen_here = set()
+        instance.page_budget = settings.getint("RIVALSCOPE_RUN_MAX_PAGES")
         instance._run_state = instance.server.register_script(_RUN_STATE)
         instance._pop = instance.server.register_script(_POP)
         setattr(crawler, _TRACKER, instance)
@@ -155,7 +165,10 @@ class ReliableScheduler(Scheduler):
 
     def next_request(self) -> Request | None:
         token = uuid.uuid4().hex
-        data = self._pop(keys=[self.queue.key, self.processing], args=[token])
+        data = self._pop(
+            keys=[self.queue.key, self.processing, self.keys.popped],
+            args=[token, self.page_budget],
+        )
         if not data:
             return None
         request: Request = self.queue._decode_request(data)
@@ -248,6 +261,11 @@ class ReliableScheduler(Scheduler):
     def in_flight(self) -> int:
         """Requests popped and not finished, by any worker of the run."""
         return self._state()[1]
+
+    def budget_spent(self) -> bool:
+        """Whether the run stopped at its page budget."""
+        popped = self.server.get(self.keys.popped)
+        return bool(self.page_budget) and int(popped or 0) > self.page_budget
 
     def run_complete(self) -> bool:
         queued, held, dead = self._state()

@@ -1,7 +1,9 @@
 """``rivalscope worker``: serve the active distributed runs from the shared queue.
 
-One Scrapy process; one crawler per active run (started as runs appear in the
-registry), each with the scrapy-redis scheduler and dupe filter of its run. With
+One Scrapy process; one crawler per run it serves (its share of the active runs, claimed
+as they appear in the registry: ``spiders.distributed.sharing``), each with the
+scrapy-redis scheduler and dupe filter of its run. The store process and the language
+models are loaded before the first run (a long-lived worker pays them once). With
 ``until_idle`` the worker exits when no run is active (tests, benchmarks, batch jobs);
 otherwise it waits for new runs.
 """
@@ -24,6 +26,7 @@ from settings.targets import parse_targets
 from spiders.distributed.connection import QueueError, connect
 from spiders.distributed.keys import Keys, key_prefix
 from spiders.distributed.scheduler import ALIVE_TTL_S
+from spiders.distributed.sharing import RunClaims
 from spiders.runner import crawl_settings
 from spiders.target_spider import TargetSpider
 
@@ -70,6 +73,10 @@ def run_settings(
         "RIVALSCOPE_INCREMENTAL": bool(record.get("incremental")),
         "RIVALSCOPE_TARGETS_TEXT": record["targets"],
     }
+    # The source's page limit is the run's, whatever the number of workers: counted in
+    # Redis by the scheduler, not by each worker's CloseSpider extension.
+    values["RIVALSCOPE_RUN_MAX_PAGES"] = source.limits.max_pages
+    values["CLOSESPIDER_PAGECOUNT"] = 0
     for name, value in values.items():
         settings.set(name, value, priority="cmdline")
     spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
@@ -111,6 +118,7 @@ def run_worker(
     for path in base.getdict("ITEM_PIPELINES"):
         load_object(path)
 
+    claims = RunClaims(server, keys, worker)
     serving: dict[int, Crawler] = {}
     done: set[int] = set()
 
@@ -145,12 +153,15 @@ def run_worker(
         except redis.RedisError as exc:
             stop(f"lost the queue: {exc}")
             return
-        for raw_id, raw in active.items():
-            run_id = int(raw_id)
-            if run_id in serving or run_id in done:
-                continue
+        records = {int(run_id): raw for run_id, raw in active.items()}
+        try:
+            claimed = claims.claim(sorted(records), set(serving), done)
+        except redis.RedisError as exc:
+            stop(f"lost the queue: {exc}")
+            return
+        for run_id in claimed:
             settings, company, source = run_settings(
-                json.loads(raw), run_id, queue_url, db_url, log_level, worker, prefix
+                json.loads(records[run_id]), run_id, queue_url, db_url, log_level, worker, prefix
             )
             crawler = Crawler(TargetSpider, settings)
             serving[run_id] = crawler
@@ -168,14 +179,17 @@ def run_worker(
         try:
             # One heartbeat for the worker, whatever the number of runs it serves (each run
             # lists the worker once, when it opens); alive between runs too.
-            server.set(keys.alive(worker), "1", ex=ALIVE_TTL_S)
+            pipe = server.pipeline()
+            pipe.set(keys.alive(worker), "1", ex=ALIVE_TTL_S)
+            pipe.sadd(keys.workers, worker)
+            pipe.execute()
         except redis.RedisError as exc:
             stop(f"lost the queue: {exc}")
 
     poller = LoopingCall(poll)
     beats = LoopingCall(beat)
+    reactor.callWhenRunning(beats.start, 1.0)  # alive first: the claims count live workers
     reactor.callWhenRunning(poller.start, POLL_S)
-    reactor.callWhenRunning(beats.start, 1.0)
     try:
         process.start(stop_after_crawl=False)
     finally:

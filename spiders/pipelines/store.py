@@ -293,15 +293,31 @@ class StorePipeline:
         if isinstance(samples, list) and len(samples) < 20:
             samples.append(f"storing a batch failed: {failure.getErrorMessage()}"[:300])
         logger.error("storing a batch failed: %s", failure.getTraceback())
-        if self.shared_run is not None and self.crawler.engine is not None:
-            # A worker that cannot write stops; its requests go back to the queue for others
-            # (the items are not lost: their requests are fetched again).
-            stats.set_value("rivalscope/database_error", failure.getErrorMessage())
-            from scrapy.utils.defer import deferred_from_coro
+        if self.shared_run is not None:
+            self._stop_worker(failure)
 
-            deferred_from_coro(
-                self.crawler.engine.close_spider_async(reason="database_unavailable")
-            )
+    def _database_lost(self, failure: Failure) -> Failure | None:
+        """A checkpoint of a distributed run failed: if the database is out of reach, the
+        worker stops (else the failure goes on to the warning)."""
+        from sqlalchemy.exc import DBAPIError
+
+        if not failure.check(DBAPIError):
+            return failure
+        self._stop_worker(failure)
+        return None
+
+    def _stop_worker(self, failure: Failure) -> None:
+        """A distributed worker that cannot write stops; its requests go back to the queue
+        for others (the items are not lost: their requests are fetched again)."""
+        stats = self.crawler.stats
+        if stats is None or self.crawler.engine is None:
+            return
+        if stats.get_value("rivalscope/database_error") is not None:
+            return  # closing already
+        stats.set_value("rivalscope/database_error", failure.getErrorMessage())
+        from scrapy.utils.defer import deferred_from_coro
+
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_unavailable"))
 
     def checkpoint(self) -> None:
         """Store the figures so far (in a thread: the reactor keeps crawling)."""
@@ -312,6 +328,9 @@ class StorePipeline:
         figures = run_figures(stats, getattr(self.crawler.spider, "error_samples", []))
         if self.shared_run is not None:
             self.checkpointing = deferToThread(self._add_figures, figures)
+            # A worker that cannot reach the database stops now, not at its next batch
+            # (which may come only at the end of the run): its requests go back to the queue.
+            self.checkpointing.addErrback(self._database_lost)
         else:
             self.checkpointing = deferToThread(self.writer.checkpoint, figures)
         self.checkpointing.addErrback(
@@ -387,7 +406,8 @@ class StorePipeline:
         self.writer.add_figures(delta, self.worker)
         self.writer.touch_products()
         if reason == "finished" and tracker is not None and tracker.run_complete():
-            if self.writer.finish_distributed_run():
+            ending = "closespider_pagecount" if tracker.budget_spent() else "finished"
+            if self.writer.finish_distributed_run(ending):
                 logger.info("crawl run %s is complete", self.shared_run)
                 self._check_health()
             prefix = self.crawler.settings.get("RIVALSCOPE_REDIS_PREFIX")
