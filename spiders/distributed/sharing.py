@@ -15,8 +15,9 @@ from typing import Any
 
 from spiders.distributed.keys import Keys
 
-# ARGV: prefix, this worker, how many runs it serves, how many runs are active, then the
-# ids of the active runs it does not serve. Returns the ids it claims.
+# ARGV: prefix, this worker, how many runs it serves, how many runs are active, the backlog
+# that makes a served run take one more worker, then the ids of the active runs it does not
+# serve. Returns the ids it claims.
 _CLAIM = """
 local prefix, me = ARGV[1], ARGV[2]
 local serving, active = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -30,14 +31,14 @@ end
 local room = math.ceil(active / math.max(live_workers, 1)) - serving
 if room <= 0 then return {} end
 local candidates = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
     local base = prefix .. ':run:' .. ARGV[i]
     local live = 0
     for _, worker in ipairs(redis.call('SMEMBERS', base .. ':workers')) do
         if alive(worker) then live = live + 1 end
     end
     local queued = redis.call('ZCARD', base .. ':queue')
-    if live == 0 or queued > 0 then
+    if live == 0 or queued >= tonumber(ARGV[5]) then
         table.insert(candidates, {ARGV[i], live, queued})
     end
 end
@@ -55,6 +56,12 @@ return claimed
 """
 
 
+HELP_BACKLOG = 16
+"""Requests waiting in a run's queue for a worker with room to join the workers serving it
+(a crawler's worth: fewer are served soon enough by those already there, and joining costs
+a crawler of its own)."""
+
+
 class RunClaims:
     """See the module docstring."""
 
@@ -68,6 +75,13 @@ class RunClaims:
         if not candidates:
             return []
         claimed = self._claim(
-            args=[self.keys.prefix, self.worker, len(serving), len(active), *candidates]
+            args=[
+                self.keys.prefix,
+                self.worker,
+                len(serving),
+                len(active),
+                HELP_BACKLOG,
+                *candidates,
+            ]
         )
         return [int(run) for run in claimed]

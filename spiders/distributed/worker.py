@@ -141,7 +141,9 @@ def run_worker(
         done.add(run_id)
         stats = crawler.stats.get_stats() if crawler.stats is not None else {}
         if "rivalscope/database_error" in stats:
-            stop(f"cannot write to the database: {stats['rivalscope/database_error']}")
+            # The driver's message spans lines (hints, a link): its first says what failed.
+            reason = str(stats["rivalscope/database_error"]).strip().splitlines()[0]
+            stop(f"cannot write to the database: {reason}")
         elif result.error is not None and not serving:
             reactor.callLater(0, reactor.stop)
 
