@@ -33,6 +33,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
+from settings.user_errors import UserError
 
 DEFAULT_TARGETS_FILE = "targets.toml"
 
@@ -61,7 +62,7 @@ OFFER_FIELDS = (
 )
 
 
-class TargetsError(Exception):
+class TargetsError(UserError):
     """The targets file cannot be used; the message says where and how to fix it."""
 
 

@@ -28,10 +28,10 @@ from sqlalchemy.engine import make_url
 
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
+from rivalscope.scheduler.service import Scheduler
 from settings.targets import load_targets
 from spiders.distributed.keys import Keys
 from spiders.distributed.politeness import _SLOT, SharedHostLimits
-from spiders.scheduler.service import Scheduler
 from storage.db import open_database
 from tests import test_distributed
 from tests.test_crawl_end_to_end import _snapshot, _targets

@@ -56,8 +56,8 @@ def import_(
 
     Example: rivalscope import reviews.csv --company "Nordlys Kaffe" --own
     """
+    from spiders.file_import import import_file
     from storage.db import database_url, describe_url, open_database
-    from storage.importer import import_file
 
     if kind not in (None, "reviews", "offers"):
         raise typer.BadParameter("use reviews or offers", param_hint="--kind")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from compare.language import SCANDINAVIAN, detect_languages
-from spiders.items import ReviewItem
+from settings.records import ReviewItem
 
 # Below this lingua confidence the target's hint is trusted more than the detector.
 MIN_CONFIDENCE = 0.5
