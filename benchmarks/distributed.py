@@ -39,6 +39,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from benchmarks.row_diff import row_differences  # noqa: E402
 from rivalscope.demo.server import DemoServer  # noqa: E402
 from rivalscope.demo.shops import generate_shops  # noqa: E402
+from rivalscope.demo.sitefiles import private_paths  # noqa: E402
 from rivalscope.demo.targets import targets_toml  # noqa: E402
 from spiders.distributed.keys import Keys  # noqa: E402
 from storage.db import open_database  # noqa: E402
@@ -130,6 +131,8 @@ class Measured:
     host_peak: int
     cpu_s: float
     """CPU time of the workers and their store processes while crawling."""
+    forbidden: int
+    """Requests for pages robots.txt disallows (must be 0)."""
 
 
 def _cpu_seconds(roots: list[int]) -> float:
@@ -171,6 +174,7 @@ def crawl_with_workers(
 
     client = redis.Redis.from_url(REDIS)
     run_env = {**env, "RIVALSCOPE_REDIS_PREFIX": prefix}
+    forbidden_before = _forbidden_requests(servers)
     launched = time.monotonic()
     workers = [
         subprocess.Popen(
@@ -213,7 +217,22 @@ def crawl_with_workers(
         client.close()
     spans = [span for server in servers if (span := server.span(since)) is not None]
     requests_s = max(end for _, end in spans) - min(start for start, _ in spans)
-    return Measured(seconds, requests_s, startup, max(s.peak_rps(since) for s in servers), cpu)
+    return Measured(
+        seconds,
+        requests_s,
+        startup,
+        max(s.peak_rps(since) for s in servers),
+        cpu,
+        _forbidden_requests(servers) - forbidden_before,
+    )
+
+
+def _forbidden_requests(servers: list[TimedServer]) -> int:
+    """Requests the hosts received for pages their robots.txt disallows."""
+    disallowed = tuple(private_paths(servers[0].shops))
+    return sum(
+        1 for server in servers for path in server.requested_paths if path.startswith(disallowed)
+    )
 
 
 def pages_of(url: str) -> int:
@@ -311,10 +330,12 @@ def main() -> None:
             # The work is the one-process crawl's pages: each worker also fetches robots.txt.
             rates[count] = reference_pages / measured.seconds
             print(
-                f"{count} worker(s), round {repeat + 1}: {pages} pages fetched, run complete {measured.seconds:.1f} s "
-                f"after seeding = {rates[count]:.1f} pages/s (first to last request "
-                f"{measured.requests_s:.1f} s; start-up before seeding {measured.startup_s:.1f} "
-                f"s; {measured.cpu_s:.1f} CPU-s in the workers); rows identical: {same}; busiest host: {measured.host_peak} requests/s"
+                f"{count} worker(s), round {repeat + 1}: {pages} pages fetched, run complete "
+                f"{measured.seconds:.1f} s after seeding = {rates[count]:.1f} pages/s (first "
+                f"to last request {measured.requests_s:.1f} s; start-up before seeding "
+                f"{measured.startup_s:.1f} s; {measured.cpu_s:.1f} CPU-s in the workers); "
+                f"robots.txt-disallowed requests: {measured.forbidden}; rows identical: {same}; "
+                f"busiest host: {measured.host_peak} requests/s"
             )
     finally:
         import redis

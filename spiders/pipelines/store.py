@@ -254,8 +254,12 @@ class StorePipeline:
         future = self.executor.submit(write_batch, self.spec, offers, reviews, self.hint)
         self.worker_used = True
         written: Deferred[Any] = deferToThread(future.result)
-        written.addCallbacks(self._count, self._failed)
+        written.addCallback(self._count)
         written.addCallback(lambda _: self._stored(offers, reviews))
+        # After _stored, not beside _count: a batch that failed must not mark its requests
+        # done (a distributed worker would drop them from its processing hash, and their
+        # items would be lost for good instead of fetched again).
+        written.addErrback(self._failed)
         self.pending.add(written)
         written.addBoth(self._settled, written)
         return written
