@@ -37,9 +37,8 @@ from tests import test_distributed
 from tests.test_crawl_end_to_end import _snapshot, _targets
 from tests.test_distributed import REDIS_URL, _reference, _runs
 
-# The fixtures of tests/test_distributed.py: the demo shops, their server, a key prefix.
-shops = test_distributed.shops
-server = test_distributed.server
+# The key-prefix fixture of tests/test_distributed.py (the demo shops and their server come
+# from conftest.py).
 redis_prefix = test_distributed.redis_prefix
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -199,6 +199,23 @@ def test_clean_text() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "a\u2009b\u202fc\u3000d\u2028e\u0085f",  # thin, narrow, ideographic, line separators
+        "a\x1cb\x1dc\x1ed\x1ff\x0bg\x0ch",  # separators that are also control characters
+        "\u200bzero\u200bwidth\ufeff",  # not spaces: kept
+        "  Mixed \r\n\t text\u00a0 ",
+    ],
+)
+def test_clean_text_collapses_exactly_the_regex_whitespace(text: str) -> None:
+    import re
+    import unicodedata
+
+    printable = "".join(c for c in text if unicodedata.category(c)[0] != "C" or c in "\n\t ")
+    assert clean_text(text) == (re.sub(r"\s+", " ", printable).strip() or None)
+
+
+@pytest.mark.parametrize(
     ("code", "expected"),
     [
         ("nb-NO", "no"),

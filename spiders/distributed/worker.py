@@ -125,7 +125,7 @@ def run_worker(
 
     # Start-up before the first request: the store process and its language models, and
     # the crawl's own modules (else the first run of every worker pays them mid-crawl).
-    from spiders.pipelines import store
+    from spiders.pipelines import store_pipeline as store
 
     store.hold_store_process()
     for path in base.getdict("ITEM_PIPELINES"):
