@@ -5,8 +5,10 @@ the source's rows, a close with figures and health checks) and keeps asking the 
 queue for work. If every worker served every run, that cost would not shrink with more
 workers. So a worker claims at most its share of the active runs, ceil(runs / live
 workers): first the runs no live worker serves, then (with room left) runs whose queue
-has requests waiting, so that one big run is still served by every worker. The claim is
-one Lua script: two workers starting together take different runs.
+has a backlog of requests waiting, so that one big run is still served by every worker;
+a worker with no run at all (started after the others took every run) joins any run with
+requests waiting. The claim is one Lua script: two workers starting together take
+different runs.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ for i = 6, #ARGV do
         if alive(worker) then live = live + 1 end
     end
     local queued = redis.call('ZCARD', base .. ':queue')
-    if live == 0 or queued >= tonumber(ARGV[5]) then
+    if live == 0 or queued >= tonumber(ARGV[5]) or (serving == 0 and queued > 0) then
         table.insert(candidates, {ARGV[i], live, queued})
     end
 end
