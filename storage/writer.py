@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, Table, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from settings.content_keys import fold, product_key
 from settings.records import OfferItem, ReviewItem
 from settings.user_errors import UserError
+from storage.dialects import dialect_of
 from storage.models import (
     Company,
     CrawlRun,
@@ -52,15 +52,7 @@ def insert_ignore(
     if not rows:
         return []
     table = _table(model)
-    stmt: Any
-    if conn.dialect.name == "postgresql":
-        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict)
-    elif conn.dialect.name == "sqlite":
-        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
-    else:  # pragma: no cover - other databases: plain insert, duplicates filtered before
-        from sqlalchemy import insert
-
-        stmt = insert(table)
+    stmt = dialect_of(conn).insert_ignoring(table, conflict)
     result = conn.execute(stmt.returning(table.c.id), list(rows))
     return [row[0] for row in result]
 
@@ -601,14 +593,7 @@ class CollectWriter:
 
     def _lock_source(self, conn: Connection) -> None:
         """Hold the source until this transaction ends (other writers of it wait)."""
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self.source_id})
-        else:  # SQLite: take the database's write lock now (one writer at a time)
-            conn.execute(
-                update(_table(Source))
-                .where(_table(Source).c.id == self.source_id)
-                .values(id=self.source_id)
-            )
+        dialect_of(conn).lock_writers(conn, _table(Source), self.source_id)
 
     def _refresh_states(self, conn: Connection, product_ids: set[int]) -> None:
         """The products' latest offer state, which another worker may have written

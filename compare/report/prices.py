@@ -16,9 +16,9 @@ from sqlalchemy import Connection, func, select
 
 from compare.report.currency import EuroRates
 from compare.report.matching import CatalogueItem, ProductMatch, match_catalogues
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
 from compare.report.stats import Interval, geometric_mean_ratio
-from compare.report.tables import OFFER, PRODUCT
+from compare.report.stored_tables import OFFER, PRODUCT
 
 MIN_MATCHED_PAIRS = 3
 """Fewest matched pairs before a price index may be called a gap."""

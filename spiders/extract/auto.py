@@ -15,7 +15,6 @@ from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
 from spiders.extract.heuristic_reviews import heuristic_review_items
 from spiders.extract.heuristics import (
-    form_identifiers,
     heuristic_offer_fields,
     labelled_identifier_pairs,
     labelled_identifiers,
@@ -23,7 +22,7 @@ from spiders.extract.heuristics import (
     visible_price_overruling,
     visible_text,
 )
-from spiders.extract.identifiers import choose_sku, product_identifiers
+from spiders.extract.identifiers import choose_sku, product_identifiers, script_state_sku
 from spiders.extract.jsonld import jsonld_objects
 from spiders.extract.layers import HEURISTIC, JSON_LD
 from spiders.extract.markup import markup_nodes
@@ -89,11 +88,11 @@ def _extract(document: Document, url: str) -> PageExtraction:
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root, document.text)
     heuristic_offer_fields(root, url, main, hint)
-    _choose_sku(main, nodes, root, url, document.text)
+    script_values = script_json_values(root)
+    _choose_sku(main, nodes, root, url, document.text, script_values)
     if not offers and (main.price or main.sku):
         offers = [main]
     page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
-    script_values = script_json_values(root)
     page.reviews = _reviews(nodes, root, url, document.text, main, locale, script_values)
     page.aggregate_rating = _aggregate(nodes, root, page.language, script_values)
     page.next_page = next_page_url(root, url)
@@ -207,7 +206,12 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
 
 
 def _choose_sku(
-    offer: OfferItem, nodes: list[Node], root: HtmlElement, url: str, text: str
+    offer: OfferItem,
+    nodes: list[Node],
+    root: HtmlElement,
+    url: str,
+    text: str,
+    script_values: list[object],
 ) -> None:
     structured = list(
         dict.fromkeys([*([offer.sku] if offer.sku else []), *product_identifiers(nodes)])
@@ -219,7 +223,12 @@ def _choose_sku(
         return
     other_ids = [v for v in (offer.gtin, offer.mpn) if v]
     sku, how = choose_sku(
-        structured, other_ids, form_identifiers(root), labelled_identifiers(root), url, text
+        structured,
+        other_ids,
+        labelled_identifiers(root),
+        url,
+        text,
+        script_state_sku(script_values, offer.name),
     )
     if sku is None or sku == offer.sku:
         return
