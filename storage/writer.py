@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, Table, func, update
-from sqlalchemy import select as core_select
+from sqlalchemy import Connection, Engine, Table, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -61,6 +60,26 @@ def insert_ignore(
     return [row[0] for row in result]
 
 
+_LATEST_COLUMNS: tuple[Any, ...] = (
+    OfferObservation.product_id,
+    OfferObservation.listing,
+    OfferObservation.price,
+    OfferObservation.currency,
+    OfferObservation.availability,
+    OfferObservation.crawl_run_id,
+    OfferObservation.url,
+)
+"""A product's offer state (listing cards apart) and where (run, page) it was last observed."""
+
+
+def url_sorts_first(url: str | None, than: str | None) -> bool:
+    """Whether ``url`` is the better address of an offer seen at two pages: the shorter
+    (a product's own page before its review page 2), then the smaller."""
+    if url is None:
+        return False
+    return than is None or (len(url), url) < (len(than), than)
+
+
 def process_alive(pid: int | None) -> bool:
     """True if a process with this id exists on this host (a crawl run's owner)."""
     if not pid:
@@ -72,14 +91,6 @@ def process_alive(pid: int | None) -> bool:
     except PermissionError:  # exists, owned by someone else
         return True
     return True
-
-
-def _state_query() -> Select[Any]:
-    """(product id, listing?, price, currency, availability) of offer observations."""
-    obs = _table(OfferObservation)
-    return core_select(
-        obs.c.product_id, obs.c.listing, obs.c.price, obs.c.currency, obs.c.availability
-    )
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -218,6 +229,7 @@ class CollectWriter:
             )
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
+            self._product_urls: dict[int, str | None] = {}
             self._load_products(conn)
             self._parents_by_key: dict[str, int] = {}
             self._parents_written: set[int] = set()
@@ -226,25 +238,28 @@ class CollectWriter:
             """A variant page's view (its product key and its code) -> the variant it shows:
             the product its reviews and declared review count belong to."""
             self._last_state: dict[StateKey, OfferState] = {}
+            self._last_seen_at: dict[StateKey, tuple[int | None, str | None]] = {}
             latest = (
-                _state_query()
+                select(*_LATEST_COLUMNS)
                 .join(Product, col(Product.id) == col(OfferObservation.product_id))
                 .where(col(Product.company_id) == self.company_id)
                 .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
             )
-            for product_id, listing, price, currency, availability in conn.execute(latest):
-                self._last_state[(product_id, bool(listing))] = (price, currency, availability)
+            for row in conn.execute(latest):
+                self._note_latest(*row)
 
     def _load_products(self, conn: Connection) -> None:
         """The company's products by key and by folded name (what other writers stored too)."""
         self._products_by_key.clear()
         self._products_by_name.clear()
-        for pid, key, name in conn.execute(
-            select(Product.id, Product.key, Product.name)
+        self._product_urls.clear()
+        for pid, key, name, url in conn.execute(
+            select(Product.id, Product.key, Product.name, Product.url)
             .where(col(Product.company_id) == self.company_id)
             .order_by(col(Product.id))
         ):
             self._products_by_key[key] = pid
+            self._product_urls[pid] = url
             if name:
                 self._products_by_name.setdefault(fold(name), pid)
 
@@ -370,7 +385,8 @@ class CollectWriter:
         """Add one worker's figures (since its last call) to a distributed run.
 
         Counters are added in SQL; the per-reason tables are merged under a row lock, so
-        workers adding at the same moment lose nothing.
+        workers adding at the same moment lose nothing. ``delta.reviews_declared`` is the
+        run's, from every worker (it replaces the coverage figures).
         """
         if self.run_id is None:
             return
@@ -401,14 +417,14 @@ class CollectWriter:
             values["peak_memory_mb"] = max(peaks) if peaks else None
             values["workers"] = sorted({*(row["workers"] or []), worker})
             if delta.reviews_declared:
-                # Each product page is fetched by one worker: the workers' sums add up.
+                # The whole run's declarations (all workers'; a product's page 2, fetched by
+                # another worker, declares it again): set, as a one-process run's end does.
                 declared, collected = self._review_coverage(conn, delta.reviews_declared)
-                if declared is not None:
-                    values["reviews_declared"] = (row["reviews_declared"] or 0) + declared
-                    values["reviews_collected"] = (row["reviews_collected"] or 0) + (collected or 0)
+                values["reviews_declared"] = declared
+                values["reviews_collected"] = collected
             conn.execute(update(runs).where(runs.c.id == self.run_id).values(**values))
 
-    def finish_distributed_run(self) -> bool:
+    def finish_distributed_run(self, reason: str = "finished") -> bool:
         """End a distributed run normally (its queue is empty, no worker holds a request);
         False if another worker ended it first."""
         if self.run_id is None:
@@ -418,7 +434,7 @@ class CollectWriter:
             ended = conn.execute(
                 update(runs)
                 .where(runs.c.id == self.run_id, runs.c.status == "running")
-                .values(status="finished", finish_reason="finished", finished_at=utcnow())
+                .values(status="finished", finish_reason=reason, finished_at=utcnow())
             )
             return bool(ended.rowcount)
 
@@ -513,6 +529,7 @@ class CollectWriter:
         with self.engine.begin() as conn:
             observations: list[dict[str, Any]] = []
             pending_state: dict[StateKey, OfferState] = {}
+            pending_rows: dict[StateKey, dict[str, Any]] = {}
             offers_seen = 0
             if self.shared:
                 # Other workers write this source too: one batch at a time per source, and
@@ -545,22 +562,24 @@ class CollectWriter:
                 state_key = (pid, offer.listing)
                 previous = pending_state.get(state_key, self._last_state.get(state_key))
                 if previous == state:
+                    self._prefer_url(
+                        conn, state_key, offer.url or None, pending_rows.get(state_key)
+                    )
                     continue
                 pending_state[state_key] = state
-                observations.append(
-                    {
-                        "product_id": pid,
-                        "source_id": self.source_id,
-                        "crawl_run_id": self.run_id,
-                        "observed_at": offer.observed_at or now,
-                        "price": offer.price,
-                        "price_value": float(offer.price) if offer.price else None,
-                        "currency": offer.currency,
-                        "availability": offer.availability,
-                        "url": offer.url or None,
-                        "listing": offer.listing,
-                    }
-                )
+                row = pending_rows[state_key] = {
+                    "product_id": pid,
+                    "source_id": self.source_id,
+                    "crawl_run_id": self.run_id,
+                    "observed_at": offer.observed_at or now,
+                    "price": offer.price,
+                    "price_value": float(offer.price) if offer.price else None,
+                    "currency": offer.currency,
+                    "availability": offer.availability,
+                    "url": offer.url or None,
+                    "listing": offer.listing,
+                }
+                observations.append(row)
             if observations:
                 conn.execute(_table(OfferObservation).insert(), observations)
             rows: list[dict[str, Any]] = []
@@ -587,6 +606,8 @@ class CollectWriter:
                 )
         # Only after the commit: a failed transaction must not mark rows as known.
         self._last_state.update(pending_state)
+        for state_key, row in pending_rows.items():
+            self._last_seen_at[state_key] = (self.run_id, row["url"])
         self.offers_seen += offers_seen
         self.offers_changed += len(observations)
         if self._remember_keys:
@@ -605,12 +626,52 @@ class CollectWriter:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             rows = conn.execute(
-                _state_query()
+                select(*_LATEST_COLUMNS)
                 .where(col(OfferObservation.product_id).in_(chunk))
                 .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
             )
-            for product_id, listing, price, currency, availability in rows:
-                self._last_state[(product_id, bool(listing))] = (price, currency, availability)
+            for row in rows:
+                self._note_latest(*row)
+
+    def _note_latest(
+        self,
+        product_id: int,
+        listing: bool | None,
+        price: str | None,
+        currency: str | None,
+        availability: str | None,
+        run_id: int | None,
+        url: str | None,
+    ) -> None:
+        key = (product_id, bool(listing))
+        self._last_state[key] = (price, currency, availability)
+        self._last_seen_at[key] = (run_id, url)
+
+    def _prefer_url(
+        self, conn: Connection, key: StateKey, url: str | None, pending: dict[str, Any] | None
+    ) -> None:
+        """The same offer state seen at another page of the run (a product's review page 2):
+        the run's observation keeps the URL that sorts first, whichever page came first,
+        so the rows do not depend on the order pages were fetched and stored in."""
+        if pending is not None:
+            if url_sorts_first(url, pending["url"]):
+                pending["url"] = url
+            return
+        run_id, stored = self._last_seen_at.get(key, (None, None))
+        if run_id is None or run_id != self.run_id or not url_sorts_first(url, stored):
+            return
+        table = _table(OfferObservation)
+        conn.execute(
+            update(table)
+            .where(
+                table.c.product_id == key[0],
+                table.c.listing == key[1],
+                table.c.crawl_run_id == run_id,
+                table.c.url.is_(None) if stored is None else table.c.url == stored,
+            )
+            .values(url=url)
+        )
+        self._last_seen_at[key] = (run_id, url)
 
     def _observed_moments(self, conn: Connection) -> set[tuple[int, datetime]]:
         if self._moments is None:
@@ -651,14 +712,24 @@ class CollectWriter:
                 colour=offer.colour,
             )
             self._parented.add(pid)
-        elif parent_id is not None and pid not in self._parented:
-            # A variant stored before its parent was known (or by an older version).
-            conn.execute(
-                update(_table(Product))
-                .where(_table(Product).c.id == pid)
-                .values(parent_id=parent_id, size=offer.size, colour=offer.colour)
-            )
-            self._parented.add(pid)
+        else:
+            if parent_id is not None and pid not in self._parented:
+                # A variant stored before its parent was known (or by an older version).
+                conn.execute(
+                    update(_table(Product))
+                    .where(_table(Product).c.id == pid)
+                    .values(parent_id=parent_id, size=offer.size, colour=offer.colour)
+                )
+                self._parented.add(pid)
+            if not offer.listing and url_sorts_first(
+                offer.url or None, self._product_urls.get(pid)
+            ):
+                # Seen at two pages (its own and its review page 2): the same URL whichever
+                # page came first. A listing card's URL is the listing's, never the product's.
+                conn.execute(
+                    update(_table(Product)).where(_table(Product).c.id == pid).values(url=offer.url)
+                )
+                self._product_urls[pid] = offer.url
         self._touched_products.add(pid)
         return pid
 
@@ -714,6 +785,7 @@ class CollectWriter:
                 key=key, sku=offer.sku, gtin=offer.gtin, brand=offer.brand, url=offer.url or None
             )
         )
+        self._product_urls[pid] = offer.url or None
         del self._products_by_key[name_key]  # type: ignore[arg-type]
         self._products_by_key[key] = pid
         return pid
@@ -736,6 +808,8 @@ class CollectWriter:
                 )
             ).scalar_one()
         self._products_by_key[key] = pid
+        if ids:
+            self._product_urls[pid] = fields.get("url")
         if fields.get("name"):
             self._products_by_name.setdefault(fold(fields["name"]), pid)
         return pid

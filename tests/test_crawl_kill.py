@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,8 @@ NEW_REVIEWS_BEFORE_KILL = 25
 """Reviews each trial's crawl stores before it is killed."""
 
 
-def session_processes(session_id: int) -> list[int]:
-    """Live processes of a session (the crawl was started as its leader)."""
-    found = []
+def process_stats() -> Iterator[tuple[int, list[str]]]:
+    """Each live process's id and the fields of its /proc/PID/stat after the name."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -47,10 +47,14 @@ def session_processes(session_id: int) -> list[int]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        state, sid = fields[0], int(fields[3])
-        if sid == session_id and state != "Z":
-            found.append(int(entry.name))
-    return found
+        yield int(entry.name), fields
+
+
+def session_processes(session_id: int) -> list[int]:
+    """Live processes of a session (the crawl was started as its leader)."""
+    return [
+        pid for pid, fields in process_stats() if int(fields[3]) == session_id and fields[0] != "Z"
+    ]
 
 
 def wait_until_gone(session_id: int, seconds: float = 15) -> list[int]:
