@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.language import detect_language
+from settings.language_detection import detect_language
 from spiders.items import ReviewItem
 from spiders.pipelines.language import assign_languages
 

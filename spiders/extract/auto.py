@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from settings.languages import normalize_language_code
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
@@ -26,7 +27,7 @@ from spiders.extract.identifiers import choose_sku, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
 from spiders.extract.layers import HEURISTIC, JSON_LD
 from spiders.extract.markup import markup_nodes
-from spiders.extract.meta import declared_locale, iso_language, meta_offer_fields, meta_tags
+from spiders.extract.meta import declared_locale, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes
 from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
@@ -73,7 +74,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
     page.warnings.extend(warnings)
     tags = meta_tags(root)
     locale = declared_locale(root, tags)
-    page.language = iso_language(locale)
+    page.language = normalize_language_code(locale)
     hint = currency_from_url(url)
     offers = _main_first(schema_offer_items(nodes, url, hint))
     variants = variant_group(nodes)

@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from compare.language import SCANDINAVIAN, detect_languages
+from settings.language_detection import SCANDINAVIAN, detect_languages
+from settings.languages import normalize_language_code
 from spiders.items import ReviewItem
 
 # Below this lingua confidence the target's hint is trusted more than the detector.
@@ -21,16 +22,6 @@ DOMINANT_SHARE = 0.75
 confident Scandinavian detections and at least MIN_DOMINANT of them; a mixed Nordic shop
 keeps each review's own detection."""
 MIN_DOMINANT = 3
-
-
-def normalize_language_code(code: str | None) -> str | None:
-    """``"nb-NO"`` -> ``"no"``, ``"fr_FR"`` -> ``"fr"``; None for junk."""
-    if not code:
-        return None
-    base = code.strip().replace("_", "-").split("-")[0].lower()
-    if base in ("nb", "nn", "no"):
-        return "no"
-    return base if len(base) == 2 and base.isalpha() else None
 
 
 def assign_languages(
@@ -60,8 +51,9 @@ def _source_scandinavian(
     """Scandinavian detections turned into the source's own Scandinavian language: the
     target's hint when it is one, else the batch's (one source's) clearly dominant one.
 
-    lingua calls some short Norwegian reviews Danish (see ``compare.language.SCANDINAVIAN``);
-    a Norwegian shop's reviews are not interleaved with the odd Danish one."""
+    lingua calls some short Norwegian reviews Danish (see
+    ``settings.language_detection.SCANDINAVIAN``); a Norwegian shop's reviews are not
+    interleaved with the odd Danish one."""
     own = hint if hint in SCANDINAVIAN else None
     if own is None:
         counts = Counter(
