@@ -243,8 +243,3 @@ def registered_language(code: str | None) -> Language | None:
     """The registered language a code or tag means (``normalize_language_code``), or None."""
     normalized = normalize_language_code(code)
     return _BY_CODE.get(normalized) if normalized is not None else None
-
-
-def languages_with(resource: Resource) -> tuple[Language, ...]:
-    """The registered languages that have ``resource``, in registry order."""
-    return tuple(entry for entry in LANGUAGES if entry.has(resource))

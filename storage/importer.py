@@ -23,11 +23,10 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from settings.languages import normalize_language_code
 from spiders.items import OfferItem, ReviewItem
 from spiders.keys import review_content_key
 from spiders.normalize import is_numeric_date, parse_review_date
-from spiders.pipelines.language import assign_languages
+from spiders.pipelines.language import assign_languages, normalize_language_code
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
 from storage.import_rows import BadRow, ImportFileError, read_rows

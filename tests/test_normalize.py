@@ -18,6 +18,7 @@ from spiders.normalize import (
     parse_rating,
     parse_review_date,
 )
+from spiders.pipelines.language import normalize_language_code
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
 
@@ -195,6 +196,22 @@ def test_clean_text() -> None:
     assert clean_text("  Hello\u00a0\n\t world\x00 ") == "Hello world"
     assert clean_text("   ") is None
     assert clean_text(None) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("nb-NO", "no"),
+        ("nn", "no"),
+        ("fr_FR", "fr"),
+        ("EN", "en"),
+        ("xyz", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_language_codes(code: str | None, expected: str | None) -> None:
+    assert normalize_language_code(code) == expected
 
 
 def test_product_key_prefers_gtin_then_sku_then_name() -> None:
