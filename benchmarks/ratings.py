@@ -22,7 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from site_folds import grouped_folds, run_benchmark, timing_line
 
-from spiders.items import PageExtraction
+from settings.records import PageExtraction
 
 VALUE_TOLERANCE = 0.05
 

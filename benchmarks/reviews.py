@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from site_folds import grouped_folds, run_benchmark, timing_line
 
-from spiders.items import PageExtraction
+from settings.records import PageExtraction
 
 KEY_LENGTH = 30
 AGGREGATE_TOLERANCE = 0.05

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from settings.records import PageExtraction
 from spiders.extract.auto import extract_auto
-from spiders.items import PageExtraction
 
 # Second-level labels under which country registries sell names ("shop.co.uk", "shop.com.au").
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "gob"})

@@ -15,7 +15,7 @@ import typer
 
 import rivalscope.commands
 from rivalscope import __version__
-from rivalscope.errors import is_user_error
+from settings.user_errors import UserError
 
 app = typer.Typer(
     name="rivalscope",
@@ -76,7 +76,7 @@ def main() -> None:
         typer.secho("aborted", fg=typer.colors.YELLOW, err=True)
         sys.exit(1)
     except Exception as exc:
-        if not is_user_error(exc):
+        if not isinstance(exc, UserError):
             raise
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(2)

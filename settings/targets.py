@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from settings.languages import LANGUAGE_CODES, normalize_language_code
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
+from settings.user_errors import UserError
 
 DEFAULT_TARGETS_FILE = "targets.toml"
 
@@ -61,7 +62,7 @@ OFFER_FIELDS = (
 )
 
 
-class TargetsError(Exception):
+class TargetsError(UserError):
     """The targets file cannot be used; the message says where and how to fix it."""
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from settings.targets import BrowserRender, Source
+from settings.user_errors import UserError
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -37,7 +38,7 @@ SKIPPED_RESOURCES = frozenset({"image", "font", "media"})
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
-class BrowserMissingError(Exception):
+class BrowserMissingError(UserError):
     """A source needs the browser and chromium (or scrapy-playwright) is not installed."""
 
 

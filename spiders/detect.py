@@ -16,8 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
+from settings.records import PageExtraction
 from spiders.browser import CHROMIUM_ARGS, SKIPPED_RESOURCES
-from spiders.items import PageExtraction
 from spiders.review_api import MAX_JSON_BYTES, find_next_link, parse_json, reviews_in
 
 RENDER_TIMEOUT_S = 30.0

@@ -13,8 +13,8 @@ import re
 from typing import Any
 from urllib.parse import quote, urljoin, urlparse
 
+from settings.records import ReviewItem
 from settings.targets import ReviewApi
-from spiders.items import ReviewItem
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
 """Larger responses are not parsed: memory stays bounded whatever a widget sends."""

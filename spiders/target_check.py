@@ -19,16 +19,17 @@ from parsel import Selector
 from protego import Protego
 from w3lib.encoding import html_to_unicode
 
+from settings.records import PageExtraction
 from settings.targets import Selectors, Source, Targets
+from settings.user_errors import UserError
 from spiders.extract.selectors import select_text
-from spiders.items import PageExtraction
 
 FETCH_TIMEOUT_S = 30.0
 REVIEW_COVERAGE = ("text", "rating", "date", "title", "author", "region")
 OFFER_COVERAGE = ("name", "price", "currency", "availability", "sku", "gtin")
 
 
-class TargetCheckError(Exception):
+class TargetCheckError(UserError):
     """The page cannot be checked (not fetchable, forbidden by robots.txt, unreadable file)."""
 
 

@@ -22,12 +22,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from settings.content_keys import review_content_key
+from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Company, ReviewApi, Source, Targets, load_targets
 from settings.url_patterns import UrlFilter
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
-from spiders.items import OfferItem, PageExtraction, ReviewItem
-from spiders.keys import review_content_key
 
 STAT = "rivalscope"
 

@@ -20,6 +20,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlmodel import Session
 
+from settings.user_errors import UserError
+
 DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
 DATABASE_URL_ENV = "RIVALSCOPE_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -27,7 +29,7 @@ HEAD_REVISION = "0011"
 """The newest migration's revision (a test checks it against Alembic's scripts)."""
 
 
-class DatabaseError(Exception):
+class DatabaseError(UserError):
     """The database cannot be opened; the message says why and what to do."""
 
 

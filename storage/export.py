@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from sqlalchemy import Engine, Select, String, Table, and_, func, or_, select, type_coerce
 
+from settings.user_errors import UserError
 from storage.company_names import find_company, suggest_company
 from storage.csv_safety import safe_cell
 from storage.schema import metadata
@@ -31,7 +32,7 @@ BATCH_ROWS = 16_384
 FORMATS = ("csv", "jsonl", "parquet")
 
 
-class ExportError(Exception):
+class ExportError(UserError):
     """A bad export request (unknown data set, format or company; Parquet to a terminal)."""
 
 

@@ -20,8 +20,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from spiders.items import OfferItem, ReviewItem
-from spiders.keys import fold, product_key
+from settings.content_keys import fold, product_key
+from settings.records import OfferItem, ReviewItem
+from settings.user_errors import UserError
 from storage.models import (
     Company,
     CrawlRun,
@@ -35,7 +36,7 @@ from storage.models import (
 OfferState = tuple[str | None, str | None, str | None]
 
 
-class CollectError(Exception):
+class CollectError(UserError):
     """Collected data cannot be written as asked (e.g. a second own company)."""
 
 

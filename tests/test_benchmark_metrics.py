@@ -14,7 +14,7 @@ import ratings
 import reviews
 from site_folds import grouped_folds, page_ids, site_of
 
-from spiders.items import AggregateRatingItem, PageExtraction, ReviewItem
+from settings.records import AggregateRatingItem, PageExtraction, ReviewItem
 
 
 @pytest.mark.parametrize(

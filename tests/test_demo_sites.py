@@ -23,8 +23,8 @@ from rivalscope.demo.reviews import REFERENCE_DATE
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import DemoReview, DemoShop, generate_shops
 from rivalscope.demo.targets import write_targets
-from rivalscope.errors import UserError
 from settings.targets import load_targets
+from settings.user_errors import UserError
 
 SLOW_SECONDS = 0.3
 

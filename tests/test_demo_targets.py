@@ -10,7 +10,7 @@ import pytest
 from rivalscope.commands.demo import _write_demo_targets
 from rivalscope.demo.shops import generate_shops
 from rivalscope.demo.targets import targets_toml
-from rivalscope.errors import UserError
+from settings.user_errors import UserError
 
 SHOPS = generate_shops(products=2, reviews_per_product=2)
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from settings.records import PageExtraction
 from spiders.extract.auto import extract_auto
 from spiders.extract.jsonld import parse_jsonld_block
-from spiders.items import PageExtraction
 
 URL = "https://shop.example.com/p/widget-123"
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rivalscope.cli import app
-from rivalscope.errors import UserError
+from settings.user_errors import UserError
 
 SNIPPET = Path(__file__).parent / "fixtures" / "snippets" / "product_cp1252.html"
 URL = "https://shop.example.fr/p/cafetiere"

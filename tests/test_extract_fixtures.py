@@ -17,8 +17,8 @@ import pytest
 
 from rivalscope.demo.shops import generate_shops
 from rivalscope.demo.targets import targets_toml
+from settings.records import PageExtraction
 from settings.targets import Source, parse_targets
-from spiders.items import PageExtraction
 from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.target_spider import extract_page

@@ -7,10 +7,10 @@ from datetime import date
 import lxml.html
 import pytest
 
+from settings.records import ReviewItem
 from spiders.extract.auto import extract_auto
 from spiders.extract.markup import unclaimed_text
 from spiders.extract.review_merge import merge_reviews, same_review, text_key
-from spiders.items import ReviewItem
 
 URL = "https://shop.example/p/kettle-9"
 TEXT = "Boils fast and the handle stays cool, very happy with it."

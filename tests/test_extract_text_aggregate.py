@@ -5,6 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
+from settings.records import AggregateRatingItem
 from spiders.extract.auto import extract_auto
 from spiders.extract.rating_words import WORDS, rating_patterns
 from spiders.extract.text_aggregate import (
@@ -15,7 +16,6 @@ from spiders.extract.text_aggregate import (
     text_aggregate_rating,
     text_ratings,
 )
-from spiders.items import AggregateRatingItem
 
 URL = "https://shop.example/p/kettle-9"
 

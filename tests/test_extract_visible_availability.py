@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from settings.records import OfferItem
 from spiders.extract.auto import extract_auto
-from spiders.items import OfferItem
 
 URL = "https://shop.example.com/p/kettle-9"
 

@@ -16,8 +16,8 @@ from sqlmodel import Session, select
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import generate_shops
 from rivalscope.demo.targets import targets_toml
+from rivalscope.health import judge_run
 from settings.schedule import HealthSettings
-from spiders.health import judge_run
 from storage.db import open_database
 from storage.models import CrawlRun, Source
 from tests.cli import run_cli

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from compare.alerts import check_alerts, price_alerts, sentiment_moves
+from rivalscope.alerts import check_alerts, price_alerts, sentiment_moves
+from settings.records import OfferItem
 from settings.schedule import AlertSettings, HealthSettings
-from spiders.items import OfferItem
 from storage.writer import CollectWriter
 
 

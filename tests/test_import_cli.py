@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from spiders.import_rows import MAX_LINE_CHARS
 from storage.db import open_database
-from storage.import_rows import MAX_LINE_CHARS
 from storage.models import Company, OfferObservation, Review
 from tests.cli import run_cli
 

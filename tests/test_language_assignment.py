@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from settings.language_detection import detect_language
-from spiders.items import ReviewItem
+from settings.records import ReviewItem
 from spiders.pipelines.language import assign_languages
 
 # Norwegian (Bokmål) demo sentences; the first one alone is read as Danish by lingua

@@ -33,7 +33,7 @@ from settings.languages import (
 from spiders.extract.availability import STOCK_PHRASES
 from spiders.extract.rating_words import WORDS
 from spiders.extract.visible_availability import CART_VERBS, CART_WORDS
-from spiders.normalize import DATE_LANGUAGES
+from spiders.raw_fields import DATE_LANGUAGES
 
 
 def _detectable(entry: Language) -> bool:

@@ -6,10 +6,13 @@ from datetime import date
 
 import pytest
 
+from settings.content_keys import product_key, review_content_key
+from settings.records import OfferItem, ReviewItem
 from spiders.extract.auto import extract_auto
-from spiders.items import OfferItem, ReviewItem
-from spiders.keys import product_key, review_content_key
-from spiders.normalize import (
+from spiders.pipelines.language import normalize_language_code
+from spiders.pipelines.normalize import normalize_offer, normalize_review
+from spiders.pipelines.validate import offer_problem, review_problem
+from spiders.raw_fields import (
     clean_text,
     day_first,
     find_date,
@@ -18,9 +21,6 @@ from spiders.normalize import (
     parse_rating,
     parse_review_date,
 )
-from spiders.pipelines.language import normalize_language_code
-from spiders.pipelines.normalize import normalize_offer, normalize_review
-from spiders.pipelines.validate import offer_problem, review_problem
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from rivalscope import notify
+from rivalscope.notify import Notice, is_plain_webhook, retry_undelivered, send_notice
 from settings.schedule import AlertSettings, HealthSettings
-from spiders import notify
-from spiders.notify import Notice, is_plain_webhook, retry_undelivered, send_notice
 from storage.schedule_models import NoticeSent
 
 

@@ -9,10 +9,10 @@ import pytest
 
 from spiders.extract.auto import extract_auto
 from spiders.extract.price import normalize_price, price_refusal
-from spiders.normalize import parse_rating, plain_number
+from spiders.file_import import offer_from_row
 from spiders.pipelines.normalize import normalize_offer
 from spiders.pipelines.validate import offer_problem
-from storage.importer import offer_from_row
+from spiders.raw_fields import parse_rating, plain_number
 from tests.cli import run_cli
 
 HUGE = "9" * 5000

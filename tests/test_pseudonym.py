@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from settings.language_detection import detect_languages
-from spiders.items import ReviewItem
+from settings.records import ReviewItem
 from spiders.pipelines.language import assign_languages
 from storage.db import open_database
 from storage.pseudonym import KEY_ENV, pseudonym_key, pseudonymize

@@ -22,9 +22,9 @@ from sqlmodel import Session, select
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import generate_shops
 from rivalscope.demo.targets import write_targets
+from rivalscope.scheduler import lease
+from rivalscope.scheduler.service import Scheduler
 from settings.targets import load_targets
-from spiders.scheduler import lease
-from spiders.scheduler.service import Scheduler
 from storage.db import open_database
 from storage.models import CrawlRun, Source, utcnow
 from tests.cli import run_cli

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from spiders.scheduler import lease
-from spiders.scheduler.due import is_due, next_due, next_fire
+from rivalscope.scheduler import lease
+from rivalscope.scheduler.due import is_due, next_due, next_fire
 
 T = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 

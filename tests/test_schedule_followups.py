@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 
 from compare.report.synthetic import SyntheticPlan, populate
+from rivalscope.scheduler.followups import run_followups
 from settings.targets import load_targets
-from spiders.scheduler.followups import run_followups
 
 TARGETS = """
 {schedule}

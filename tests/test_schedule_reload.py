@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from rivalscope.scheduler.service import Scheduler
 from settings.targets import load_targets
-from spiders.scheduler.service import Scheduler
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

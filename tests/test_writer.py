@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from spiders.items import OfferItem, ReviewItem
-from spiders.keys import review_content_key
+from settings.content_keys import review_content_key
+from settings.records import OfferItem, ReviewItem
 from storage.db import open_database
 from storage.models import Company, CrawlRun, OfferObservation, Product, Review
 from storage.writer import CollectError, CollectWriter, RunFigures

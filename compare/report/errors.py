@@ -1,7 +1,9 @@
-"""User-facing errors of the gap report (listed in ``rivalscope.errors.USER_ERROR_NAMES``)."""
+"""User-facing errors of the gap report."""
 
 from __future__ import annotations
 
+from settings.user_errors import UserError
 
-class ReportError(Exception):
+
+class ReportError(UserError):
     """The report cannot be built as asked (unknown competitor, no own company, bad folder)."""

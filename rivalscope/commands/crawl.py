@@ -77,7 +77,7 @@ def crawl(
     engine = open_database(url)
     runs = crawl_runs(engine, [r.run_id for r in results if r.run_id is not None])
     print_collection_summary(company_summaries(engine, names), describe_url(url))
-    from spiders.health import check_and_notify  # health checks and notices (issue #6)
+    from rivalscope.health import check_and_notify  # health checks and notices (issue #6)
 
     interrupted = [
         r for r in results if r.run_id in runs and runs[r.run_id].status == "interrupted"

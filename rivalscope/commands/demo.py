@@ -14,8 +14,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from rivalscope.errors import UserError
 from rivalscope.options import DbOption
+from settings.user_errors import UserError
 
 console = Console(soft_wrap=True)
 DEMO_MARKER = "(written by rivalscope.demo)"

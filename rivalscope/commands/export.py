@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from rivalscope.errors import UserError
 from rivalscope.options import DbOption
+from settings.user_errors import UserError
 
 SUFFIX_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 

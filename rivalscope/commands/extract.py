@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from rivalscope.errors import UserError
+from settings.user_errors import UserError
 from spiders.extract.layers import layer_names
 
 if TYPE_CHECKING:
-    from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
+    from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 OFFER_FIELDS = ("name", "price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image", "price_raw", "availability_raw")  # fmt: skip
 REVIEW_FIELDS = ("rating", "best_rating", "worst_rating", "rating_normalized", "title", "text", "language", "external_id", "product_name", "product_sku")  # fmt: skip

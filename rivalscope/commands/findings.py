@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from rivalscope.errors import UserError
 from rivalscope.options import DbOption
+from settings.user_errors import UserError
 
 console = Console(soft_wrap=True)
 

@@ -14,7 +14,6 @@ console = Console(soft_wrap=True)
 MAX_LISTED = 20
 
 
-# "fr", "nb-NO", "pt_BR": a two-letter language and an optional region.
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV (header line) or JSON-lines file.")],
     company: Annotated[str, typer.Option("--company", "-c", help="Company the rows belong to.")],
@@ -55,8 +54,8 @@ def import_(
     Example: rivalscope import reviews.csv --company "Nordlys Kaffe" --own
     """
     from settings.languages import LANGUAGE_CODES, normalize_language_code
+    from spiders.file_import import import_file
     from storage.db import database_url, describe_url, open_database
-    from storage.importer import import_file
 
     if kind not in (None, "reviews", "offers"):
         raise typer.BadParameter("use reviews or offers", param_hint="--kind")

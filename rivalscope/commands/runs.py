@@ -26,8 +26,8 @@ def runs(
     Example: rivalscope runs --source acme-shop --limit 5
     """
     # Imported here: the storage stack takes half a second; --help need not wait.
+    from rivalscope.scheduler.due import as_utc
     from spiders.extract.layers import describe_layer_shares
-    from spiders.scheduler.due import as_utc
     from storage.db import database_url, describe_url, open_database
     from storage.run_history import recent_runs
 

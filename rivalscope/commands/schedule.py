@@ -16,7 +16,7 @@ from rivalscope.display import console
 from rivalscope.options import DbOption, TargetsOption
 
 if TYPE_CHECKING:
-    from spiders.scheduler.crawl_process import CrawlOutcome
+    from rivalscope.scheduler.crawl_process import CrawlOutcome
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -73,8 +73,8 @@ def schedule(
     Example: rivalscope schedule --targets targets.toml --log-file schedule.log
     """
     # Imported here: the storage stack takes half a second; --help need not wait.
+    from rivalscope.scheduler.service import Scheduler
     from settings.targets import load_targets
-    from spiders.scheduler.service import Scheduler
     from storage.db import database_url, open_database
 
     plan = load_targets(targets)

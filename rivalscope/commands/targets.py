@@ -10,8 +10,8 @@ from rich.table import Table
 
 from rivalscope import __version__
 from rivalscope.display import console
-from rivalscope.errors import UserError
 from rivalscope.options import DbOption, TargetsOption
+from settings.user_errors import UserError
 
 targets_app = typer.Typer(
     help="Check and tune the targets file: validate, health status, page check, selector "
@@ -82,8 +82,8 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
     """
     # Imported in each command: the storage and settings stacks take half a second, and
     # --help need not wait.
+    from rivalscope.scheduler.due import next_due
     from settings.targets import load_targets
-    from spiders.scheduler.due import next_due
     from spiders.target_check import selector_problems
     from storage.models import utcnow
 
@@ -126,9 +126,9 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
     """
     from sqlmodel import Session, col, select
 
+    from rivalscope.scheduler.due import as_utc, next_due
+    from rivalscope.scheduler.lease import load_states
     from settings.targets import load_targets
-    from spiders.scheduler.due import as_utc, next_due
-    from spiders.scheduler.lease import load_states
     from storage.db import database_url, describe_url, open_database
     from storage.models import CrawlRun, Source, utcnow
 

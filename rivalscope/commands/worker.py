@@ -35,6 +35,7 @@ def worker(
 
     Example: rivalscope worker --queue redis://10.0.0.5:6379/0 --db postgresql+psycopg://crawler@10.0.0.5/rivalscope
     """
+    from rivalscope.health import check_and_log
     from settings.targets import TargetsError, check_queue_url, load_targets
     from spiders.distributed.worker import run_worker
     from spiders.runner import check_log_level
@@ -55,7 +56,9 @@ def worker(
     check_log_level(log_level)
     url = database_url(db)
     open_database(url).dispose()  # a bad URL fails before the first request
-    result = run_worker(queue_url, url, until_idle=until_idle, log_level=log_level)
+    result = run_worker(
+        queue_url, url, until_idle=until_idle, log_level=log_level, on_run_complete=check_and_log
+    )
     typer.echo(f"worker served crawl run(s) {', '.join(map(str, result.runs)) or 'none'}")
 
 

@@ -17,7 +17,7 @@ from types import TracebackType
 
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.site import DemoSite, Response
-from rivalscope.errors import UserError
+from settings.user_errors import UserError
 
 BREAK_MARKUP_ENV = "RIVALSCOPE_DEMO_BREAK_MARKUP"
 """Comma-separated shop slugs whose review markup is broken when the constructor gets None."""

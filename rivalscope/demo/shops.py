@@ -21,7 +21,7 @@ from rivalscope.demo.records import (
     MarkupStyle,
 )
 from rivalscope.demo.reviews import AbsurdKind, generate_reviews
-from rivalscope.errors import UserError
+from settings.user_errors import UserError
 
 __all__ = [
     "PLANTED_GAPS",

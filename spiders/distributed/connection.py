@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from settings.user_errors import UserError
+
 if TYPE_CHECKING:
     import redis
 
 
-class QueueError(Exception):
+class QueueError(UserError):
     """The Redis queue cannot be used (unreachable, refused, lost mid-crawl)."""
 
 

@@ -10,9 +10,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from settings.records import OfferItem, ReviewItem
 from spiders.distributed.keys import TOKEN
 from spiders.distributed.scheduler import ReliableScheduler, tracker_of
-from spiders.items import OfferItem, ReviewItem
 
 
 class RequestTrackingMiddleware:

@@ -12,14 +12,16 @@ import json
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy import Engine
 from twisted.python.failure import Failure
 
-from settings.targets import parse_targets
+from settings.targets import Targets, parse_targets
 from spiders.distributed.connection import QueueError, connect
 from spiders.distributed.keys import Keys, key_prefix
 from spiders.runner import crawl_settings
@@ -27,6 +29,8 @@ from spiders.target_spider import TargetSpider
 
 logger = logging.getLogger(__name__)
 POLL_S = 1.0
+RunComplete = Callable[[Engine, str, Targets], None]
+"""Called with the database, the source's name and its targets when a run ends."""
 
 
 @dataclass
@@ -49,6 +53,7 @@ def run_settings(
     log_level: str,
     worker: str,
     prefix: str,
+    on_run_complete: RunComplete | None = None,
 ) -> tuple[Any, Any, Any]:
     targets = parse_targets(record["targets"], f"run {run_id}'s targets")
     company, source = targets.find_source(record["source"])
@@ -67,6 +72,7 @@ def run_settings(
         "RIVALSCOPE_WORKER": worker,
         "RIVALSCOPE_INCREMENTAL": bool(record.get("incremental")),
         "RIVALSCOPE_TARGETS_TEXT": record["targets"],
+        "RIVALSCOPE_RUN_COMPLETE": on_run_complete,
     }
     for name, value in values.items():
         settings.set(name, value, priority="cmdline")
@@ -80,9 +86,16 @@ def run_settings(
 
 
 def run_worker(
-    queue_url: str, db_url: str, *, until_idle: bool = False, log_level: str = "INFO"
+    queue_url: str,
+    db_url: str,
+    *,
+    until_idle: bool = False,
+    log_level: str = "INFO",
+    on_run_complete: RunComplete | None = None,
 ) -> WorkerResult:
-    """Serve runs until stopped (or, with ``until_idle``, until none is active)."""
+    """Serve runs until stopped (or, with ``until_idle``, until none is active);
+    ``on_run_complete`` is called by the worker that ends a run (the caller's health checks:
+    collection does not depend on them)."""
     server = connect(queue_url)
     prefix = key_prefix()
     keys = Keys(prefix)
@@ -140,7 +153,14 @@ def run_worker(
             if run_id in serving or run_id in done:
                 continue
             settings, company, source = run_settings(
-                json.loads(raw), run_id, queue_url, db_url, log_level, worker, prefix
+                json.loads(raw),
+                run_id,
+                queue_url,
+                db_url,
+                log_level,
+                worker,
+                prefix,
+                on_run_complete,
             )
             crawler = Crawler(TargetSpider, settings)
             serving[run_id] = crawler

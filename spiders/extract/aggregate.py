@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from settings.records import AggregateRatingItem
 from spiders.extract.layers import Layer
-from spiders.items import AggregateRatingItem
-from spiders.normalize import default_worst
+from spiders.raw_fields import default_worst
 
 
 def aggregate_item(

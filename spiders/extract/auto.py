@@ -10,6 +10,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from settings.languages import normalize_language_code
+from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
@@ -37,7 +38,6 @@ from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_
 from spiders.extract.script_json import script_json_values
 from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
 from spiders.extract.variants import shopper_variant_first, variant_group
-from spiders.items import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
 

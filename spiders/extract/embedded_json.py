@@ -23,11 +23,11 @@ from functools import lru_cache
 
 import lxml.html
 
+from settings.records import AggregateRatingItem, ReviewItem
 from spiders.extract.aggregate import aggregate_item
 from spiders.extract.layers import EMBEDDED_JSON
 from spiders.extract.script_json import script_json_values
-from spiders.items import AggregateRatingItem, ReviewItem
-from spiders.normalize import (
+from spiders.raw_fields import (
     clean_text,
     find_date,
     infer_scale,

@@ -26,6 +26,7 @@ from functools import cached_property
 from lxml.html import HtmlElement as Element
 
 from settings.languages import normalize_language_code
+from settings.records import ReviewItem
 from spiders.extract.layers import HEURISTIC
 from spiders.extract.layout_rating import (
     LayoutRating,
@@ -36,8 +37,7 @@ from spiders.extract.layout_rating import (
 )
 from spiders.extract.price import detect_currency
 from spiders.extract.visible_price import names_of, own_text
-from spiders.items import ReviewItem
-from spiders.normalize import find_date, is_numeric_date, normalize_rating
+from spiders.raw_fields import find_date, is_numeric_date, normalize_rating
 
 # Raw-HTML signs that a page may show ratings at all (skips the tree walk otherwise).
 _RATING_SIGNS = re.compile(r"rating|star|score|★|out of|rate|/\s*5\b|aria-label", re.I)

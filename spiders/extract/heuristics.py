@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlparse
 
 import lxml.html
 
+from settings.records import OfferItem
 from spiders.extract.price import minor_units_to_decimal, normalize_price
 from spiders.extract.scope import ancestors
 from spiders.extract.visible_availability import visible_availability
@@ -25,7 +26,6 @@ from spiders.extract.visible_price import (
     price_candidates,
     shown_prices,
 )
-from spiders.items import OfferItem
 
 _FAR_ANCESTORS = 40
 # A price shared by this many blocks of the same layout is a card in a product listing.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from spiders.normalize import default_worst, parse_number, rating_out_of
+from spiders.raw_fields import default_worst, parse_number, rating_out_of
 
 _RATING_NAME = re.compile(r"(?<![a-z])rat(?:e|ed|ing)s?(?![a-z])|rating|star(?!t)|score", re.I)
 _COUNT_NAME = re.compile(r"count|total|number|votes|amount|histogram|percent", re.I)

@@ -13,7 +13,7 @@ import lxml.html
 
 from spiders.extract.layers import MICRODATA, RDFA
 from spiders.extract.nodes import Node, short_name
-from spiders.normalize import find_date
+from spiders.raw_fields import find_date
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 _URL_ATTRS = {"a": "href", "link": "href", "area": "href", "img": "src", "audio": "src",

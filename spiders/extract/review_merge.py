@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from settings.records import ReviewItem
 from spiders.extract.layers import layer_priority
-from spiders.items import ReviewItem
 
 # A cut copy must keep this much of the text to be taken for the same review.
 MIN_PREFIX = 20

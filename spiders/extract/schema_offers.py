@@ -6,11 +6,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from settings.records import OfferItem
 from spiders.extract.availability import normalize_availability
 from spiders.extract.layers import JSON_LD
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
 from spiders.extract.price import normalize_price, price_refusal
-from spiders.items import OfferItem
 
 PRODUCT_TYPES = frozenset(
     {"product", "productgroup", "productmodel", "individualproduct", "someproducts", "car",

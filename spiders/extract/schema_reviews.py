@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from settings.languages import normalize_language_code
+from settings.records import AggregateRatingItem, ReviewItem
 from spiders.extract.layers import JSON_LD
 from spiders.extract.markup import unclaimed_text
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
 from spiders.extract.schema_offers import is_product
-from spiders.items import AggregateRatingItem, ReviewItem
-from spiders.normalize import (
+from spiders.raw_fields import (
     find_date,
     infer_scale,
     normalize_rating,

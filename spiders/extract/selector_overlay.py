@@ -14,10 +14,10 @@ from dataclasses import fields
 
 from parsel import Selector
 
+from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Selectors
 from spiders.extract.layers import SELECTORS
 from spiders.extract.selectors import extract_with_selectors, select_text, selected_blocks
-from spiders.items import OfferItem, PageExtraction, ReviewItem
 
 # Selector field -> (raw OfferItem field it sets, normalised field it clears for the pipeline).
 _OFFER_TARGETS: dict[str, tuple[str, str | None]] = {

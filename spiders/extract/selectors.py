@@ -11,10 +11,10 @@ from urllib.parse import urljoin
 
 from parsel import Selector, SelectorList
 
+from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Selectors
 from spiders.extract.layers import SELECTORS
-from spiders.items import OfferItem, PageExtraction, ReviewItem
-from spiders.normalize import clean_text, plain_number
+from spiders.raw_fields import clean_text, plain_number
 
 LAYER = SELECTORS.name
 

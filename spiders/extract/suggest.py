@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml.etree import ParserError, _Element
 
-from spiders.normalize import clean_text
+from settings.user_errors import UserError
+from spiders.raw_fields import clean_text
 
 MIN_BLOCKS = 2
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -72,7 +73,7 @@ class Suggestion:
         return "\n".join(lines) + "\n"
 
 
-class SuggestError(Exception):
+class SuggestError(UserError):
     """No repeated review-like blocks on the page: nothing to suggest."""
 
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
+from settings.records import AggregateRatingItem
 from spiders.extract.aggregate import aggregate_item
 from spiders.extract.layers import HEURISTIC
 from spiders.extract.rating_words import RatingPatterns, rating_patterns
-from spiders.items import AggregateRatingItem
-from spiders.normalize import infer_scale
+from spiders.raw_fields import infer_scale
 
 MAX_TEXT_CHARS = 2_000_000
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})

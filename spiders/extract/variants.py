@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from os.path import commonprefix
 
+from settings.records import OfferItem
 from spiders.extract.identifiers import in_url
 from spiders.extract.nodes import Node, as_list, first_text, node_types
 from spiders.extract.schema_offers import is_product, offers_of
-from spiders.items import OfferItem
 
 _VARIANT_ID_KEYS = ("sku", "productID", "productId")
 _GROUP_ID_KEYS = ("productGroupID", "sku", "productID", "productId")

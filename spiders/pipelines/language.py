@@ -13,7 +13,7 @@ from typing import Any
 
 from settings.language_detection import SCANDINAVIAN, detect_languages
 from settings.languages import normalize_language_code
-from spiders.items import ReviewItem
+from settings.records import ReviewItem
 
 # Below this lingua confidence the target's hint is trusted more than the detector.
 MIN_CONFIDENCE = 0.5

@@ -6,10 +6,10 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from settings.records import OfferItem, ReviewItem
 from spiders.extract.availability import normalize_availability
 from spiders.extract.price import normalize_price, price_refusal
-from spiders.items import OfferItem, ReviewItem
-from spiders.normalize import (
+from spiders.raw_fields import (
     clean_text,
     markup_to_text,
     normalize_rating,

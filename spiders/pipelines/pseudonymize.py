@@ -6,7 +6,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from spiders.items import ReviewItem
+from settings.records import ReviewItem
 from spiders.pipelines.database import crawler_engine
 from storage.pseudonym import pseudonym_key, pseudonymize
 

@@ -25,10 +25,10 @@ from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
+from settings.content_keys import product_key
+from settings.records import OfferItem, ReviewItem
 from spiders.extract.layers import LAYERS, STRUCTURED_LAYER_NAMES, layer_coverage_key
 from spiders.fetch_problems import PROBLEM_PREFIX
-from spiders.items import OfferItem, ReviewItem
-from spiders.keys import product_key
 from spiders.memory_guard import PEAK_STAT
 from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
@@ -356,26 +356,25 @@ class StorePipeline:
         if reason == "finished" and tracker is not None and tracker.run_complete():
             if self.writer.finish_distributed_run():
                 logger.info("crawl run %s is complete", self.shared_run)
-                self._check_health()
+                self._run_complete()
             prefix = self.crawler.settings.get("RIVALSCOPE_REDIS_PREFIX")
             tracker.server.hdel(Keys(prefix).registry, str(self.shared_run))
 
-    def _check_health(self) -> None:
-        """The worker that ends a distributed run runs its health checks (as `crawl` does)."""
+    def _run_complete(self) -> None:
+        """The worker that ends a distributed run calls ``RIVALSCOPE_RUN_COMPLETE`` (set by
+        the worker command: the health checks and notices `crawl` runs after its crawls)
+        with the database, the source and the run's targets."""
+        hook = self.crawler.settings.get("RIVALSCOPE_RUN_COMPLETE")
         text = self.crawler.settings.get("RIVALSCOPE_TARGETS_TEXT")
-        if not text or self.writer is None:
+        if hook is None or not text or self.writer is None:
             return
         from settings.targets import parse_targets
-        from spiders.health import check_and_notify
 
         spider: Any = self.crawler.spider
         try:
-            report = check_and_notify(self.writer.engine, spider.source.name, parse_targets(text))
+            hook(self.writer.engine, spider.source.name, parse_targets(text))
         except Exception as exc:  # a failed check must not fail the worker
             logger.warning("health checks of %s failed: %s", spider.source.name, exc)
-            return
-        if not report.healthy:
-            logger.warning("unhealthy: %s: %s", report.source, report.reason)
 
 
 def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from settings.language_detection import detect_language
-from spiders.items import OfferItem, ReviewItem
+from settings.records import OfferItem, ReviewItem
 from spiders.parent_watch import die_with_parent, ignore_interrupts
 from spiders.pipelines.language import assign_languages
 from storage.db import open_database

@@ -10,7 +10,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from spiders.items import OfferItem, ReviewItem
+from settings.records import OfferItem, ReviewItem
 
 MAX_PRICE = Decimal("100000000")  # above this a "price" is a phone number or an id
 MAX_TEXT = 50_000

@@ -23,13 +23,13 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from spiders.items import OfferItem, ReviewItem
-from spiders.keys import review_content_key
-from spiders.normalize import is_numeric_date, parse_review_date
+from settings.content_keys import review_content_key
+from settings.records import OfferItem, ReviewItem
+from spiders.import_rows import BadRow, ImportFileError, read_rows
 from spiders.pipelines.language import assign_languages, normalize_language_code
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
-from storage.import_rows import BadRow, ImportFileError, read_rows
+from spiders.raw_fields import is_numeric_date, parse_review_date
 from storage.models import Company, Review
 from storage.pseudonym import pseudonym_key, pseudonymize
 from storage.writer import CollectWriter, RunFigures

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from settings.user_errors import UserError
+
 MAX_LINE_CHARS = 1_000_000
 """A longer physical line is rejected (review texts are capped at 50,000 characters)."""
 MAX_ROW_CHARS = 2_000_000
@@ -29,7 +31,7 @@ JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
-class ImportFileError(Exception):
+class ImportFileError(UserError):
     """The file cannot be imported at all (unreadable, unknown format, no usable columns)."""
 
 

@@ -22,6 +22,7 @@ The verdict is stored once per run (``health_check``) and on the source
 
 from __future__ import annotations
 
+import logging
 import statistics
 from dataclasses import dataclass, field
 
@@ -29,12 +30,15 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from rivalscope.notify import Notice, retry_undelivered, send_notice
 from settings.schedule import HealthSettings
 from settings.targets import Targets
+from settings.user_errors import UserError
 from spiders.extract.layers import describe_layer_shares
-from spiders.notify import Notice, retry_undelivered, send_notice
 from storage.models import CrawlRun, Source
 from storage.schedule_models import HealthCheck
+
+log = logging.getLogger("rivalscope.health")
 
 # (coverage key, what a reader calls it, kind it belongs to)
 COVERED_FIELDS = (
@@ -52,7 +56,7 @@ ESSENTIAL_FIELDS = ("review.text", "offer.price")
 NOT_JUDGED = ("running", "interrupted")
 
 
-class HealthError(Exception):
+class HealthError(UserError):
     """Health cannot be checked as asked (e.g. the source was never crawled)."""
 
 
@@ -274,3 +278,11 @@ def check_and_notify(engine: Engine, source_name: str, targets: Targets) -> Heal
     if notice is not None:
         send_notice(engine, notice, targets.health.targets())
     return report
+
+
+def check_and_log(engine: Engine, source_name: str, targets: Targets) -> None:
+    """``check_and_notify`` for the worker that ends a distributed run: the verdict goes to
+    the worker's log (`crawl` prints it instead)."""
+    report = check_and_notify(engine, source_name, targets)
+    if not report.healthy:
+        log.warning("unhealthy: %s: %s", report.source, report.reason)

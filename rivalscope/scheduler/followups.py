@@ -1,15 +1,11 @@
 """After a round of crawls: analysis, report and business alerts, each when configured.
 
-The analysis (``compare.analysis.run.analyze_database``) and the report
-(``compare.report.build.build_report``) are looked up at run time, so the scheduler works
-in installations (and branches) without them. A follow-up that fails is logged; it never
-stops the scheduler.
+Each step is imported when it runs (the scheduler's start-up does not pay for the analysis
+and report stacks). A follow-up that fails is logged; it never stops the scheduler.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -18,22 +14,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from settings.targets import Targets
+from settings.user_errors import UserError
 
 log = logging.getLogger("rivalscope.schedule")
-
-ANALYSIS = ("compare.analysis.run", "analyze_database")
-REPORT = ("compare.report.build", "build_report")
-
-
-def optional_function(module: str, name: str) -> Callable[..., Any] | None:
-    """``module.name`` if that module is installed, else None."""
-    try:
-        if importlib.util.find_spec(module) is None:
-            return None
-    except ModuleNotFoundError:  # a parent package is missing
-        return None
-    function = getattr(importlib.import_module(module), name, None)
-    return function if callable(function) else None
 
 
 def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]:
@@ -44,9 +27,7 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
     analysed = False
     if not settings.analyze:
         log.info("analysis skipped: [schedule] analyze = false")
-    elif (analyze := optional_function(*ANALYSIS)) is None:
-        log.warning("analysis skipped: the analysis module is not installed")
-    elif _attempt("analysis", analyze, engine):
+    elif _attempt("analysis", _analyze, engine):
         analysed = True
         done.append("analysis")
     else:
@@ -55,9 +36,7 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
     out_dir = out_dir if out_dir.is_absolute() else base_dir / out_dir
     if not settings.report:
         log.info("report skipped: [schedule] report = false")
-    elif (build := optional_function(*REPORT)) is None:
-        log.warning("report skipped: the report module is not installed")
-    elif _attempt("report", build, engine, out_dir):
+    elif _attempt("report", _build_report, engine, out_dir):
         done.append(f"report in {out_dir}" + ("" if analysed else " (on the previous analysis)"))
     if not settings.alerts:
         log.info("alerts skipped: [schedule] alerts = false")
@@ -66,7 +45,7 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
             "alerts skipped: no rule in [alerts] (set price_change_pct or net_sentiment_points)"
         )
     else:
-        from compare.alerts import check_alerts
+        from rivalscope.alerts import check_alerts
 
         if not targets.alerts.targets(targets.health):
             log.info("alerts: no webhook or notify in [alerts] or [health]; this log only")
@@ -79,17 +58,23 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
     return done
 
 
-REFUSALS = ("ReportError", "AnalysisInputError")
-"""The analysis' and the report's user-facing errors (e.g. no own company yet): a step
-refused for such a reason is logged in one line, not with a traceback. Named, not
-imported: this package must not depend on ``compare``'s modules at import time."""
+def _analyze(engine: Engine) -> None:
+    from compare.analysis.run import analyze_database
+
+    analyze_database(engine)
+
+
+def _build_report(engine: Engine, out_dir: Path) -> None:
+    from compare.report.build import build_report
+
+    build_report(engine, out_dir)
 
 
 def _attempt(what: str, function: Callable[..., Any], *args: Any) -> bool:
     try:
         function(*args)
     except Exception as exc:
-        if type(exc).__name__ in REFUSALS:
+        if isinstance(exc, UserError):  # e.g. no own company yet: one line, no traceback
             log.warning("%s skipped: %s", what, exc)
         else:
             log.exception("%s after the crawls failed", what)

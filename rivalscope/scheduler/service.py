@@ -2,7 +2,7 @@
 
 Why a loop over croniter and not APScheduler's BlockingScheduler: "due" must survive
 restarts and be the same for the long-running scheduler and ``--once``. Both are one
-rule here (``spiders.scheduler.due``) over last-start times kept in the database, with an
+rule here (``rivalscope.scheduler.due``) over last-start times kept in the database, with an
 injectable clock for tests; APScheduler would keep its own job state (in memory, or
 pickled in its SQLAlchemy job store) with misfire rules of its own beside ours.
 
@@ -30,12 +30,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from rivalscope.health import check_and_notify
+from rivalscope.scheduler import lease
+from rivalscope.scheduler.crawl_process import CrawlOutcome, crawl_argv, run_crawl
+from rivalscope.scheduler.due import as_utc, is_due, next_due
+from rivalscope.scheduler.followups import run_followups
 from settings.targets import Source, Targets, TargetsError, load_targets
-from spiders.health import check_and_notify
-from spiders.scheduler import lease
-from spiders.scheduler.crawl_process import CrawlOutcome, crawl_argv, run_crawl
-from spiders.scheduler.due import as_utc, is_due, next_due
-from spiders.scheduler.followups import run_followups
 from storage.models import utcnow
 
 log = logging.getLogger("rivalscope.schedule")
@@ -117,7 +117,7 @@ class Scheduler:
         return ", ".join(f"{s.name} ({s.schedule})" for s in self.scheduled_sources()) or "none"
 
     def due_sources(self, now: datetime) -> list[Source]:
-        """Sources due at ``now`` (see ``spiders.scheduler.due``)."""
+        """Sources due at ``now`` (see ``rivalscope.scheduler.due``)."""
         states = lease.load_states(self.engine)
         due = []
         for source in self.scheduled_sources():

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, Table, and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from spiders.scheduler.due import as_utc
+from rivalscope.scheduler.due import as_utc
 from storage.models import CrawlRun, Source
 from storage.schedule_models import ScheduleState
 from storage.writer import process_alive

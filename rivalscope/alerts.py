@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, Table, inspect, select
 
+from rivalscope.notify import Notice, retry_undelivered, send_notice
 from settings.schedule import AlertSettings, HealthSettings
-from spiders.notify import Notice, retry_undelivered, send_notice
 from storage.models import Company, OfferObservation, Product
 
 log = logging.getLogger("rivalscope.alerts")
