@@ -1,9 +1,10 @@
-"""Typed items produced by extraction and consumed by the pipelines.
+"""Typed records of what was collected: produced by extraction (or an imported file),
+consumed by the collection stages and written by ``storage.writer``.
 
 Extraction fills the ``*_raw`` fields with what the page says; the normalisation
-pipeline (``spiders.pipelines.normalize``) fills the normalised fields. Extractors
+stage (``spiders.pipelines.normalize``) fills the normalised fields. Extractors
 that already know a normalised value (e.g. schema.org ``price`` is a number) may
-fill it directly; the pipeline never overwrites a value that is already set.
+fill it directly; normalisation never overwrites a value that is already set.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class ReviewItem:
     published: date | None = None
     """Publication date (day precision)."""
     author: str | None = None
-    """Reviewer name as found. Never stored: the pseudonymise pipeline replaces it
+    """Reviewer name as found. Never stored: the pseudonymise stage replaces it
     with ``author_hash`` and clears this field."""
     author_hash: str | None = None
     """Keyed hash (HMAC-SHA256, hex, 16 chars) of the reviewer name; a pseudonym."""

@@ -354,7 +354,8 @@ class TargetSpider(scrapy.Spider):
                 from spiders.browser import render_meta
 
                 self.pages_rendered += 1
-                meta = render_meta(self.source.browser)
+                max_chars = int(self.source.limits.max_response_mb * 1024 * 1024)
+                meta = render_meta(self.source.browser, max_chars)
             else:
                 stats.inc_value(f"{STAT}/pages_not_rendered")
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)

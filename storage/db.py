@@ -9,8 +9,6 @@ migrations by hand.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,6 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
-from sqlmodel import Session
 
 from settings.user_errors import UserError
 
@@ -127,15 +124,3 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
         reason = " ".join(str(exc.orig).split())  # the driver's message may span lines
         raise DatabaseError(f"cannot open {describe_url(resolved)}: {reason}") from None
     return engine
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
-    with Session(engine) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise

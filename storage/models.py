@@ -134,13 +134,6 @@ class Review(ReviewBase, table=True):
     first_seen_at: datetime = _ts()
 
 
-class ReviewPublic(ReviewBase):
-    id: int
-    company_id: int
-    source_id: int
-    product_id: int | None
-
-
 class CrawlRunBase(SQLModel):
     status: str = Field(default="running", max_length=20, index=True)
     """``running``, ``finished``, ``failed``, ``interrupted`` (killed; found at next start)
@@ -173,7 +166,8 @@ class CrawlRunBase(SQLModel):
     incremental: bool = False
     """True if the crawl stopped following pages whose reviews were all stored already."""
     peak_memory_mb: int | None = None
-    """Peak resident memory of the crawl process, sampled (``spiders.memory_guard``)."""
+    """Peak resident memory of the crawl process or its largest child process (the store
+    worker), sampled (``spiders.memory_guard``)."""
 
 
 class CrawlRun(CrawlRunBase, table=True):
@@ -207,11 +201,6 @@ class CrawlRun(CrawlRunBase, table=True):
     """Distributed runs: the Redis queue (password hidden) the workers pull from."""
     workers: list[str] | None = Field(default=None, sa_column=Column(JSON))
     """Distributed runs: the workers (host:pid) that served the run."""
-
-
-class CrawlRunPublic(CrawlRunBase):
-    id: int
-    source_id: int
 
 
 class Meta(SQLModel, table=True):

@@ -25,15 +25,12 @@ from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from storage.db import open_database
 from storage.models import CrawlRun, OfferObservation, Review
-from tests import test_crawl_end_to_end as end_to_end
 from tests.cli import run_cli
 from tests.test_crawl_end_to_end import _snapshot, _targets
 
 pytestmark = pytest.mark.slow
 
-# The demo shops and their server: the end-to-end tests' fixtures (one server per module).
-shops = end_to_end.shops
-server = end_to_end.server
+# The demo shops and their server: conftest's ``shops`` / ``server`` (one server per module).
 
 KILL_TRIALS = 3
 NEW_REVIEWS_BEFORE_KILL = 25

@@ -8,7 +8,7 @@ import pytest
 
 from spiders.extract.heuristics import labelled_identifier_pairs
 from spiders.extract.identifiers import url_id_tokens
-from spiders.extract.scope import shown_text
+from spiders.extract.page_regions import shown_text
 from spiders.extract.visible_availability import button_label, is_cart_control
 from spiders.extract.visible_price import names_say_current, names_say_not_current
 

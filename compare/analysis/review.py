@@ -14,8 +14,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from compare.analysis.keyphrases import candidate_phrases
+from compare.analysis.need_phrases import need_kind
 from compare.analysis.need_topics import need_topic
-from compare.analysis.needs import need_kind
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
 from compare.analysis.sentiment.scorer import UNKNOWN_SCORE, Score, SentimentScorer

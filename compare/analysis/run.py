@@ -22,8 +22,9 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine, func, select
 
-from compare.analysis.errors import AnalysisInputError
 from compare.analysis.exclusive import exclusive_analysis
+from compare.analysis.input_errors import AnalysisInputError
+from compare.analysis.result_rows import ResultRows, result_rows, uses_sqlite_values, write_rows
 from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
 from compare.analysis.sentiment.bundle import (
     ModelBundle,
@@ -35,7 +36,6 @@ from compare.analysis.sentiment.bundle import (
     versions,
 )
 from compare.analysis.sentiment.scorer import SentimentScorer
-from compare.analysis.store import ResultRows, result_rows, uses_sqlite_values, write_rows
 from compare.analysis.tables import (
     REVIEW,
     REVIEW_ANALYSIS,

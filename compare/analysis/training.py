@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.engine import make_url
 
-from compare.analysis.errors import AnalysisInputError
+from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.sentiment.adapted import (
     CORRECTED,
     MIN_ADAPT,

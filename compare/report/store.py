@@ -114,6 +114,9 @@ def stored_findings(
     """Findings of the latest report run (or all runs), filtered, highest score first."""
     query = select(FINDING)
     with engine.connect() as connection:
+        # The name is checked first: a misspelt competitor is an error even before any report.
+        if competitor:
+            query = query.where(FINDING.c.competitor == _competitor_named(connection, competitor))
         if not all_runs:
             latest = connection.execute(
                 select(REPORT_RUN.c.id).order_by(REPORT_RUN.c.id.desc()).limit(1)
@@ -121,8 +124,6 @@ def stored_findings(
             if latest is None:
                 return []
             query = query.where(FINDING.c.report_run_id == latest)
-        if competitor:
-            query = query.where(FINDING.c.competitor == _competitor_named(connection, competitor))
         if aspect:
             query = query.where(FINDING.c.aspect.ilike(aspect))
         if kind:

@@ -38,6 +38,24 @@ def read_page(path: Path) -> bytes:
     return data
 
 
+def check_page_url(url: str) -> str:
+    """``url`` if it is an absolute http(s) URL with a host; UserError (one line) otherwise:
+    relative links, currency hints and review ids are all read against it."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise UserError(f"--url {url[:80]!r} is not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UserError(
+            f"--url {url[:80]!r} is not an absolute http(s) URL; give the page's address, "
+            "e.g. https://shop.example/p/123"
+        )
+    return url
+
+
 def _offer(offer: OfferItem, explain: bool) -> dict[str, Any]:
     out: dict[str, Any] = {name: getattr(offer, name) for name in OFFER_FIELDS}
     if explain:
@@ -96,5 +114,7 @@ def register(app: typer.Typer) -> None:
         """
         from spiders.extract.auto import extract_auto  # here: keeps CLI start-up light
 
+        if url:
+            check_page_url(url)
         page = extract_auto(read_page(file), url or file.resolve().as_uri())
         typer.echo(json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from compare.analysis.errors import AnalysisInputError
+from compare.analysis.input_errors import AnalysisInputError
 
 if TYPE_CHECKING:
     from compare.analysis.sentiment.bundle import ModelBundle

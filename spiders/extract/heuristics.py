@@ -15,8 +15,8 @@ from urllib.parse import urljoin, urlparse
 import lxml.html
 
 from settings.records import OfferItem
+from spiders.extract.page_regions import ancestors
 from spiders.extract.price import minor_units_to_decimal, normalize_price
-from spiders.extract.scope import ancestors
 from spiders.extract.visible_availability import visible_availability
 from spiders.extract.visible_price import (
     MIN_PRICE_SCORE,

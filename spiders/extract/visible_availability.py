@@ -17,7 +17,7 @@ from collections import Counter
 import lxml.html
 
 from spiders.extract.availability import normalize_availability
-from spiders.extract.scope import REPEATED_BLOCKS, main_area, repeated_block, shown_text
+from spiders.extract.page_regions import REPEATED_BLOCKS, main_area, repeated_block, shown_text
 from spiders.extract.visible_price import (
     ancestors,
     document_position,

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 import lxml.html
 
+from spiders.extract.page_regions import ancestors, is_hidden
 from spiders.extract.price import detect_currency, normalize_price
-from spiders.extract.scope import ancestors, is_hidden
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
 # Elements with a digit in their own text (their text or a child's tail).
