@@ -40,14 +40,14 @@ class Resource(StrEnum):
 
 RESOURCE_HOMES: Mapping[Resource, str] = {
     Resource.DETECTION: "lingua's bundled models (settings.language_detection)",
-    Resource.DATE_WORDS: "dateparser's locale + month names in spiders.normalize",
+    Resource.DATE_WORDS: "dateparser's locale + month names in spiders.raw_fields",
     Resource.RATING_WORDS: "spiders.extract.rating_words.WORDS",
     Resource.STOCK_PHRASES: "spiders.extract.availability (phrases per state)",
     Resource.CART_PHRASES: "spiders.extract.visible_availability (cart words)",
     Resource.LEMMATISER: "simplemma's bundled dictionaries (compare.analysis.text)",
     Resource.CONTRAST_WORDS: "compare.analysis.text (clause splitting)",
     Resource.STOPWORDS: "compare/analysis/data/stopwords.toml",
-    Resource.NEED_PHRASES: "compare.analysis.needs (wish/missing/request/complaint patterns)",
+    Resource.NEED_PHRASES: "compare.analysis.need_phrases (wish/missing/request/complaint patterns)",
     Resource.NEED_TOPICS: "compare/analysis/data/need_topics.toml + wish words in need_topics",
     Resource.ASPECT_TERMS: "compare/analysis/data/taxonomy.toml",
     Resource.NEGATION_WORDS: "compare.analysis.sentiment.features.NEGATIONS",

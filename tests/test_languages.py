@@ -14,7 +14,7 @@ from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGU
 
 from compare.analysis import need_topics
 from compare.analysis.keyphrases import STOPWORDS_FILE, stopwords
-from compare.analysis.needs import NEED_PATTERNS
+from compare.analysis.need_phrases import NEED_PATTERNS
 from compare.analysis.sentiment.base_models import has_base
 from compare.analysis.sentiment.features import NEGATIONS
 from compare.analysis.sentiment.lexicon_features import CHANNELS, lexicon_channels
