@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, Select, Table, func, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from settings.content_keys import fold, product_key
-from settings.records import OfferItem, ReviewItem
+from settings.records import OfferItem, ProductParent, ReviewItem
 from settings.user_errors import UserError
+from storage.dialects import dialect_of
 from storage.models import (
     Company,
     CrawlRun,
@@ -32,8 +33,11 @@ from storage.models import (
     Source,
     utcnow,
 )
+from storage.variant_models import ProductParent as ParentRow
 
 OfferState = tuple[str | None, str | None, str | None]
+StateKey = tuple[int, bool]
+"""(product id, listing?): a product's page and listing observations are two histories."""
 
 
 class CollectError(UserError):
@@ -52,15 +56,7 @@ def insert_ignore(
     if not rows:
         return []
     table = _table(model)
-    stmt: Any
-    if conn.dialect.name == "postgresql":
-        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict)
-    elif conn.dialect.name == "sqlite":
-        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
-    else:  # pragma: no cover - other databases: plain insert, duplicates filtered before
-        from sqlalchemy import insert
-
-        stmt = insert(table)
+    stmt = dialect_of(conn).insert_ignoring(table, conflict)
     result = conn.execute(stmt.returning(table.c.id), list(rows))
     return [row[0] for row in result]
 
@@ -76,6 +72,14 @@ def process_alive(pid: int | None) -> bool:
     except PermissionError:  # exists, owned by someone else
         return True
     return True
+
+
+def _state_query() -> Select[Any]:
+    """(product id, listing?, price, currency, availability) of offer observations."""
+    obs = _table(OfferObservation)
+    return core_select(
+        obs.c.product_id, obs.c.listing, obs.c.price, obs.c.currency, obs.c.availability
+    )
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -215,20 +219,21 @@ class CollectWriter:
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
             self._load_products(conn)
-            self._last_state: dict[int, OfferState] = {}
+            self._parents_by_key: dict[str, int] = {}
+            self._parents_written: set[int] = set()
+            self._parented: set[int] = set()
+            self._views: dict[str, int] = {}
+            """A variant page's view (its product key and its code) -> the variant it shows:
+            the product its reviews and declared review count belong to."""
+            self._last_state: dict[StateKey, OfferState] = {}
             latest = (
-                select(
-                    OfferObservation.product_id,
-                    OfferObservation.price,
-                    OfferObservation.currency,
-                    OfferObservation.availability,
-                )
+                _state_query()
                 .join(Product, col(Product.id) == col(OfferObservation.product_id))
                 .where(col(Product.company_id) == self.company_id)
                 .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
             )
-            for product_id, price, currency, availability in conn.execute(latest):
-                self._last_state[product_id] = (price, currency, availability)
+            for product_id, listing, price, currency, availability in conn.execute(latest):
+                self._last_state[(product_id, bool(listing))] = (price, currency, availability)
 
     def _load_products(self, conn: Connection) -> None:
         """The company's products by key and by folded name (what other writers stored too)."""
@@ -477,6 +482,7 @@ class CollectWriter:
                     )
                 )
             )
+        ids.update((key, self._views[key]) for key in keys if key not in ids and key in self._views)
         for key, pid in ids.items():
             conn.execute(
                 update(product)
@@ -506,14 +512,23 @@ class CollectWriter:
         now = utcnow()
         with self.engine.begin() as conn:
             observations: list[dict[str, Any]] = []
-            pending_state: dict[int, OfferState] = {}
+            pending_state: dict[StateKey, OfferState] = {}
             offers_seen = 0
             if self.shared:
                 # Other workers write this source too: one batch at a time per source, and
                 # products and offer states as they are now, not as this writer saw them.
                 self._lock_source(conn)
                 self._load_products(conn)
-            resolved = [(offer, self._product_id(conn, offer, now)) for offer in offers]
+                self._parents_by_key.clear()
+                self._parents_written.clear()
+            for offer in offers:
+                if offer.parent is not None:
+                    self._parent_id(conn, offer.parent, offer.url, now)
+            # The shopper's view of a variant page is its parent (written above); the
+            # variants themselves carry the offers.
+            stored = [o for o in offers if o.variant_sku is None]
+            resolved = [(offer, self._product_id(conn, offer, now)) for offer in stored]
+            self._remember_views(offers, resolved)
             if self.shared:
                 self._refresh_states(conn, {pid for _, pid in resolved if pid is not None})
             for offer, pid in resolved:
@@ -527,10 +542,11 @@ class CollectWriter:
                         continue
                     self._observed_moments(conn).add(moment)
                 state: OfferState = (offer.price, offer.currency, offer.availability)
-                previous = pending_state.get(pid, self._last_state.get(pid))
+                state_key = (pid, offer.listing)
+                previous = pending_state.get(state_key, self._last_state.get(state_key))
                 if previous == state:
                     continue
-                pending_state[pid] = state
+                pending_state[state_key] = state
                 observations.append(
                     {
                         "product_id": pid,
@@ -542,6 +558,7 @@ class CollectWriter:
                         "currency": offer.currency,
                         "availability": offer.availability,
                         "url": offer.url or None,
+                        "listing": offer.listing,
                     }
                 )
             if observations:
@@ -579,14 +596,7 @@ class CollectWriter:
 
     def _lock_source(self, conn: Connection) -> None:
         """Hold the source until this transaction ends (other writers of it wait)."""
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self.source_id})
-        else:  # SQLite: take the database's write lock now (one writer at a time)
-            conn.execute(
-                update(_table(Source))
-                .where(_table(Source).c.id == self.source_id)
-                .values(id=self.source_id)
-            )
+        dialect_of(conn).lock_writers(conn, _table(Source), self.source_id)
 
     def _refresh_states(self, conn: Connection, product_ids: set[int]) -> None:
         """The products' latest offer state, which another worker may have written
@@ -595,17 +605,12 @@ class CollectWriter:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             rows = conn.execute(
-                select(
-                    OfferObservation.product_id,
-                    OfferObservation.price,
-                    OfferObservation.currency,
-                    OfferObservation.availability,
-                )
+                _state_query()
                 .where(col(OfferObservation.product_id).in_(chunk))
                 .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
             )
-            for product_id, price, currency, availability in rows:
-                self._last_state[product_id] = (price, currency, availability)
+            for product_id, listing, price, currency, availability in rows:
+                self._last_state[(product_id, bool(listing))] = (price, currency, availability)
 
     def _observed_moments(self, conn: Connection) -> set[tuple[int, datetime]]:
         if self._moments is None:
@@ -622,8 +627,12 @@ class CollectWriter:
         if key is None:
             return None
         pid = self._products_by_key.get(key)
+        if pid is None and offer.listing and offer.name:
+            # A card names the product its page is known by (a key from sku or gtin).
+            pid = self._products_by_name.get(fold(offer.name))
         if pid is None and not key.startswith("name:") and offer.name:
             pid = self._upgrade_named_product(conn, key, offer)
+        parent_id = self._parent_id(conn, offer.parent, offer.url, now) if offer.parent else None
         if pid is None:
             pid = self._insert_product(
                 conn,
@@ -637,8 +646,59 @@ class CollectWriter:
                 category=offer.category,
                 plan=offer.plan,
                 url=offer.url or None,
+                parent_id=parent_id,
+                size=offer.size,
+                colour=offer.colour,
             )
+            self._parented.add(pid)
+        elif parent_id is not None and pid not in self._parented:
+            # A variant stored before its parent was known (or by an older version).
+            conn.execute(
+                update(_table(Product))
+                .where(_table(Product).c.id == pid)
+                .values(parent_id=parent_id, size=offer.size, colour=offer.colour)
+            )
+            self._parented.add(pid)
         self._touched_products.add(pid)
+        return pid
+
+    def _parent_id(
+        self, conn: Connection, parent: ProductParent, url: str, now: datetime
+    ) -> int | None:
+        """The parent product's row, created or brought up to this sighting (once a run)."""
+        key = f"code:{parent.code.strip()}" if parent.code and parent.code.strip() else None
+        key = key or (f"name:{fold(parent.name)[:280]}" if fold(parent.name) else None)
+        if key is None:
+            return None
+        values = {
+            "code": parent.code,
+            "name": parent.name,
+            "price_low": parent.price_low,
+            "price_high": parent.price_high,
+            "currency": parent.currency,
+            "availability": parent.availability,
+            "variants": parent.variants,
+            "url": url or None,
+            "last_seen_at": now,
+        }
+        parents = _table(ParentRow)
+        pid = self._parents_by_key.get(key)
+        if pid is None:
+            row = {"company_id": self.company_id, "key": key, "first_seen_at": now, **values}
+            ids = insert_ignore(conn, ParentRow, [row], ["company_id", "key"])
+            if ids:
+                self._parents_by_key[key] = ids[0]
+                self._parents_written.add(ids[0])
+                return ids[0]
+            pid = conn.execute(
+                select(parents.c.id).where(
+                    parents.c.company_id == self.company_id, parents.c.key == key
+                )
+            ).scalar_one()
+            self._parents_by_key[key] = pid
+        if pid not in self._parents_written:
+            conn.execute(update(parents).where(parents.c.id == pid).values(**values))
+            self._parents_written.add(pid)
         return pid
 
     def _upgrade_named_product(self, conn: Connection, key: str, offer: OfferItem) -> int | None:
@@ -680,9 +740,23 @@ class CollectWriter:
             self._products_by_name.setdefault(fold(fields["name"]), pid)
         return pid
 
+    def _remember_views(
+        self, offers: list[OfferItem], resolved: list[tuple[OfferItem, int | None]]
+    ) -> None:
+        by_sku = {offer.sku: pid for offer, pid in resolved if offer.sku and pid is not None}
+        for view in offers:
+            pid = by_sku.get(view.variant_sku) if view.variant_sku else None
+            if pid is None:
+                continue
+            key = product_key(gtin=view.gtin, sku=view.sku, name=view.name)
+            for name in (key, f"sku:{(view.sku or '').strip()}"):
+                if name:
+                    self._views[name] = pid
+
     def _review_product(self, conn: Connection, review: ReviewItem, now: datetime) -> int | None:
         if review.product_sku:
-            pid = self._products_by_key.get(f"sku:{review.product_sku.strip()}")
+            sku_key = f"sku:{review.product_sku.strip()}"
+            pid = self._products_by_key.get(sku_key) or self._views.get(sku_key)
             if pid is not None:
                 return pid
         if review.product_name:

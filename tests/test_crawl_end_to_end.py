@@ -73,7 +73,7 @@ def _snapshot(engine: Engine) -> dict[str, object]:
             (names[p.company_id], p.key, p.name) for p in session.exec(select(Product)).all()
         )
         observations = sorted(
-            (p.key, o.price, o.currency, o.availability)
+            (p.key, o.listing, o.price, o.currency or "", o.availability or "")
             for o, p in session.exec(
                 select(OfferObservation, Product).where(
                     col(OfferObservation.product_id) == col(Product.id)

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, func, select
 
 from compare.analysis.exclusive import exclusive_analysis
 from compare.analysis.input_errors import AnalysisInputError
-from compare.analysis.result_rows import ResultRows, result_rows, uses_sqlite_values, write_rows
+from compare.analysis.result_rows import ResultRows, plain_dialect, result_rows, write_rows
 from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
 from compare.analysis.sentiment.bundle import (
     ModelBundle,
@@ -54,6 +54,7 @@ from compare.analysis.training import (
 from compare.analysis.version import ANALYZER_VERSION
 from settings.languages import normalize_language_code
 from storage.child_process import die_with_parent
+from storage.dialects import Dialect
 
 CHUNK = 125
 """Reviews per worker task: small enough that a chunk's matrices stay in the CPU caches
@@ -158,12 +159,12 @@ def _analyze_database(
     if pending == 0:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
-    sqlite_values = uses_sqlite_values(engine)
+    plain = plain_dialect(engine)
     batch = ResultRows()
     with _progress_bar(progress, pending) as advance:
         for rows, counts in _analyse_pending(
             engine,
-            _Job(analyzer_version, folder, taxonomy_file, sqlite_values),
+            _Job(analyzer_version, folder, taxonomy_file, plain),
             bundle,
             taxonomy,
             processes,
@@ -172,10 +173,10 @@ def _analyze_database(
             _merge(summary, counts)
             advance(len(rows.review_ids))
             if len(batch.review_ids) >= WRITE_BATCH:
-                write_rows(engine, batch, sqlite_values=sqlite_values)
+                write_rows(engine, batch, plain=plain)
                 batch = ResultRows()
         if batch.review_ids:
-            write_rows(engine, batch, sqlite_values=sqlite_values)
+            write_rows(engine, batch, plain=plain)
     return summary
 
 
@@ -297,7 +298,8 @@ class _Job:
     analyzer_version: str
     model_folder: Path | None
     taxonomy_file: Path | None
-    sqlite_values: bool
+    plain: Dialect | None
+    """The database's dialect when it takes plain rows (``result_rows.plain_dialect``)."""
 
 
 ChunkOutput = tuple[ResultRows, AnalyzeSummary]
@@ -360,7 +362,7 @@ def _analyse_chunk(
     results = analyze_reviews(chunk, scorer, taxonomy)
     counts = AnalyzeSummary(analyzer_version=job.analyzer_version)
     _count(counts, results)
-    return result_rows(results, job.analyzer_version, sqlite_values=job.sqlite_values), counts
+    return result_rows(results, job.analyzer_version, plain=job.plain), counts
 
 
 def _work(chunk: list[ReviewInput]) -> ChunkOutput:

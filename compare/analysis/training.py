@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
-from sqlalchemy.engine import make_url
 
 from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.sentiment.adapted import (
@@ -36,6 +35,7 @@ from compare.analysis.sentiment.labels import (
 from compare.analysis.tables import REVIEW
 from settings.language_detection import detect_language
 from settings.languages import normalize_language_code
+from storage.dialects import dialect_of
 
 MIN_PER_LABEL = 25
 """A language without a shipped base model gets its own classifier once it has this many examples of each of 2+ labels..."""
@@ -61,10 +61,8 @@ RATING_RULE = (
 
 def default_models_dir(engine: Engine) -> Path:
     """``<database file>.models`` for SQLite, else ``./rivalscope.models``."""
-    url = make_url(str(engine.url))
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database + ".models")
-    return Path("rivalscope.models")
+    database = dialect_of(engine).database_file(engine.url)
+    return Path("rivalscope.models") if database is None else Path(f"{database}.models")
 
 
 def examples_from_database(engine: Engine) -> Examples:

@@ -16,7 +16,7 @@ from spiders.extract.layers import layer_names
 if TYPE_CHECKING:
     from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
-OFFER_FIELDS = ("name", "price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image", "price_raw", "availability_raw")  # fmt: skip
+OFFER_FIELDS = ("name", "price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image", "price_raw", "availability_raw", "variant_sku", "size", "colour", "listing")  # fmt: skip
 REVIEW_FIELDS = ("rating", "best_rating", "worst_rating", "rating_normalized", "title", "text", "language", "external_id", "product_name", "product_sku")  # fmt: skip
 
 
@@ -58,6 +58,7 @@ def check_page_url(url: str) -> str:
 
 def _offer(offer: OfferItem, explain: bool) -> dict[str, Any]:
     out: dict[str, Any] = {name: getattr(offer, name) for name in OFFER_FIELDS}
+    out["parent"] = asdict(offer.parent) if offer.parent is not None else None
     if explain:
         out["explain"] = offer.explain
     return out

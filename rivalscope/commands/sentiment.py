@@ -145,11 +145,19 @@ def score(
 
 
 def _database_bundle(db: str | None) -> ModelBundle | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     from compare.analysis.run import database_bundle
     from storage.db import DatabaseError, database_url, open_database
+    from storage.dialects import dialect_of
 
     url = database_url(db)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if dialect_of(parsed).would_create(parsed):
         return None  # do not create a database just to look for a model
     try:
         engine = open_database(url)

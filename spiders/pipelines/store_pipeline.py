@@ -176,7 +176,10 @@ class StorePipeline:
                 if key is not None:
                     self.reviews_declared[key] = item.reviews_declared
             self.offers.append(item)
-            self._cover("offer", item, OFFER_FIELDS)
+            if not item.listing and item.variant_sku is None:
+                # Coverage is of product pages' offers: a listing's cards carry a name and
+                # a price only, and a variant page's view repeats one of its variants.
+                self._cover("offer", item, OFFER_FIELDS)
         elif isinstance(item, ReviewItem):
             self.reviews.append(item)
             self._cover("review", item, REVIEW_FIELDS)

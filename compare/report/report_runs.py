@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from compare.report.errors import ReportError
-from compare.report.findings import FindingDraft
-from compare.report.scope import ReportScope
-from compare.report.tables import COMPANY, FINDING, REPORT_RUN
+from compare.report.findings import Finding
+from compare.report.report_error import ReportError
+from compare.report.report_scope import ReportScope
+from compare.report.stored_tables import COMPANY, FINDING, REPORT_RUN
 from storage.company_names import find_company, suggest_company
 
 INSERT_BATCH = 500
@@ -34,7 +34,7 @@ def store_run(
     out_dir: Path,
     reviews: int,
     snapshot: dict[str, Any],
-    findings: list[FindingDraft],
+    findings: list[Finding],
     created_at: datetime,
 ) -> int:
     """Insert the run and its findings; returns the run id."""
