@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sentiment import load_english, load_french, load_norwegian, load_polish
 
-from compare.language import SCANDINAVIAN
+from settings.language_detection import SCANDINAVIAN
 from settings.records import ReviewItem
 from spiders.pipelines.language import assign_languages
 

@@ -23,10 +23,11 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from settings.content_keys import review_content_key
+from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.price import price_refusal
 from spiders.import_rows import BadRow, ImportFileError, read_rows
-from spiders.pipelines.language import assign_languages, normalize_language_code
+from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
 from spiders.raw_fields import is_numeric_date, parse_review_date, plain_number

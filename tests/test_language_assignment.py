@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.language import detect_language
+from settings.language_detection import detect_language
 from settings.records import ReviewItem
 from spiders.pipelines.language import assign_languages
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from settings.content_keys import product_key, review_content_key
+from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.auto import extract_auto
-from spiders.pipelines.language import normalize_language_code
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
 from spiders.raw_fields import (

@@ -25,12 +25,7 @@ from sqlalchemy import Engine, func, select
 from compare.analysis.exclusive import exclusive_analysis
 from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.result_rows import ResultRows, plain_dialect, result_rows, write_rows
-from compare.analysis.review import (
-    ReviewInput,
-    ReviewResult,
-    analyze_reviews,
-    normalise_language,
-)
+from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
 from compare.analysis.sentiment.bundle import (
     ModelBundle,
     bundle_is_current,
@@ -57,6 +52,7 @@ from compare.analysis.training import (
     training_jobs,
 )
 from compare.analysis.version import ANALYZER_VERSION
+from settings.languages import normalize_language_code
 from storage.child_process import die_with_parent
 from storage.dialects import Dialect
 
@@ -267,7 +263,7 @@ def _pending_languages(engine: Engine, analyzer_version: str) -> list[str]:
         .distinct()
     )
     with engine.connect() as connection:
-        codes = {normalise_language(str(code)) for (code,) in connection.execute(query)}
+        codes = {normalize_language_code(str(code)) for (code,) in connection.execute(query)}
     return sorted(code for code in codes if code is not None)
 
 
@@ -289,7 +285,7 @@ def _pending_chunks(engine: Engine, analyzer_version: str) -> Iterator[list[Revi
         # vocabulary at a time (~15 % faster than chunks mixing four languages)
         reviews = sorted(
             (ReviewInput(*row) for row in rows),
-            key=lambda r: (normalise_language(r.language) or "", r.review_id),
+            key=lambda r: (normalize_language_code(r.language) or "", r.review_id),
         )
         for start in range(0, len(reviews), CHUNK):
             yield reviews[start : start + CHUNK]
@@ -376,7 +372,7 @@ def _work(chunk: list[ReviewInput]) -> ChunkOutput:
 
 def _pool_context() -> multiprocessing.context.BaseContext:
     # fork is fast, but not after lingua's native thread pool exists in this process
-    from compare.language import _detector
+    from settings.language_detection import _detector
 
     if _detector.cache_info().currsize == 0 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")

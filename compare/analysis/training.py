@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import Engine, func, or_, select
 
 from compare.analysis.input_errors import AnalysisInputError
-from compare.analysis.review import normalise_language
 from compare.analysis.sentiment.adapted import (
     CORRECTED,
     MIN_ADAPT,
@@ -34,7 +33,8 @@ from compare.analysis.sentiment.labels import (
     normalized_rating,
 )
 from compare.analysis.tables import REVIEW
-from compare.language import detect_language
+from settings.language_detection import detect_language
+from settings.languages import normalize_language_code
 from storage.dialects import dialect_of
 
 MIN_PER_LABEL = 25
@@ -75,7 +75,7 @@ def examples_from_database(engine: Engine) -> Examples:
     with engine.connect() as connection:
         for title, text, rating, language in connection.execute(query):
             label = label_from_rating(rating)
-            code = normalise_language(language)
+            code = normalize_language_code(language)
             if label is not None and code is not None:
                 out[code].append((" ".join(t for t in (title, text) if t), label))
     return dict(out)
@@ -99,7 +99,7 @@ def labelled_counts(engine: Engine) -> dict[str, int]:
     counts: Counter[str] = Counter()
     with engine.connect() as connection:
         for language, count in connection.execute(query):
-            code = normalise_language(language)
+            code = normalize_language_code(language)
             if code is not None:
                 counts[code] += int(count)
     return dict(counts)
@@ -284,7 +284,9 @@ def examples_from_jsonl(path: Path) -> Examples:
         label = _label_of(row, where)
         if label is None:
             continue
-        language = normalise_language(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        language = (
+            normalize_language_code(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        )
         if language is None:
             language = detect_language(row["text"])[0]
         if language is not None:

@@ -110,10 +110,10 @@ def score(
 
     Example: echo '{"text": "Rask levering!", "lang": "no"}' | rivalscope sentiment score
     """
-    from compare.analysis.review import normalise_language
     from compare.analysis.sentiment.bundle import load_bundle
     from compare.analysis.sentiment.scorer import SentimentScorer
-    from compare.language import detect_language
+    from settings.language_detection import detect_language
+    from settings.languages import normalize_language_code
 
     bundle = load_bundle(model) if model is not None else _database_bundle(db)
     scorer = SentimentScorer(bundle)
@@ -129,7 +129,9 @@ def score(
             raise AnalysisInputError(
                 f'stdin line {number}: expected {{"text": "...", "lang": "xx"}}'
             ) from None
-        language = normalise_language(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        language = (
+            normalize_language_code(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        )
         if language is None:
             language = detect_language(text)[0]
         polarity, label, confidence = scorer.score([text], language)[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from settings.languages import normalize_language_code
 from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
@@ -27,7 +28,7 @@ from spiders.extract.jsonld import jsonld_objects
 from spiders.extract.layers import EMBEDDED_JSON, HEURISTIC, JSON_LD
 from spiders.extract.listing import markup_listing, visible_listing
 from spiders.extract.markup import markup_nodes
-from spiders.extract.meta import declared_locale, iso_language, meta_offer_fields, meta_tags
+from spiders.extract.meta import declared_locale, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes
 from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
@@ -78,7 +79,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
     page.warnings.extend(warnings)
     tags = meta_tags(root)
     locale = declared_locale(root, tags)
-    page.language = iso_language(locale)
+    page.language = normalize_language_code(locale)
     hint = currency_from_url(url)
     offers = _main_first(schema_offer_items(nodes, url, hint))
     group = variant_group(nodes, url)

@@ -9,21 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from compare.language import SCANDINAVIAN, detect_languages
+from settings.language_detection import SCANDINAVIAN, detect_languages
 from settings.records import ReviewItem
 
 # Below this lingua confidence the target's hint is trusted more than the detector.
 MIN_CONFIDENCE = 0.5
-
-
-def normalize_language_code(code: str | None) -> str | None:
-    """``"nb-NO"`` -> ``"no"``, ``"fr_FR"`` -> ``"fr"``; None for junk."""
-    if not code:
-        return None
-    base = code.strip().replace("_", "-").split("-")[0].lower()
-    if base in ("nb", "nn", "no"):
-        return "no"
-    return base if len(base) == 2 and base.isalpha() else None
 
 
 def assign_languages(
@@ -53,9 +43,9 @@ def _source_scandinavian(
     """Scandinavian detections turned into the target's language when its hint is a
     Scandinavian one; without such a hint each review keeps its own detection.
 
-    lingua calls some short Norwegian reviews Danish (see ``compare.language.SCANDINAVIAN``);
-    a Norwegian shop's hint keeps them Norwegian. The choice never looks at the other
-    reviews of the batch: a review's language must not depend on the batch it arrives in
+    lingua calls some short Norwegian reviews Danish (see
+    ``settings.language_detection.SCANDINAVIAN``); a Norwegian shop's hint keeps them
+    Norwegian. The choice never looks at the other reviews of the batch: a review's language must not depend on the batch it arrives in
     (a distributed crawl batches differently from a single process, an import differently
     from a crawl)."""
     if hint not in SCANDINAVIAN:

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
-from spiders.pipelines.language import assign_languages, normalize_language_code
+from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
 from storage.pseudonym import pseudonymize

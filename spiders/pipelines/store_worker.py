@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from compare.language import detect_language
+from settings.language_detection import detect_language
 from settings.records import OfferItem, ReviewItem
 from spiders.parent_watch import die_with_parent, ignore_interrupts
 from spiders.pipelines.stages import store_batch

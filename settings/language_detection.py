@@ -15,11 +15,13 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from settings.languages import LANGUAGE_CODES
+
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
-# ISO 639-1 codes we detect; "no" covers Bokmål and Nynorsk.
-SUPPORTED = ("en", "fr", "pl", "no", "de", "it", "es", "nl", "sv", "da")
+# ISO 639-1 codes we detect (the registered languages); "no" covers Bokmål and Nynorsk.
+SUPPORTED = LANGUAGE_CODES
 MIN_LETTERS = 3
 _LETTERS = re.compile(rf"[^\W\d_](?:.*?[^\W\d_]){{{MIN_LETTERS - 1}}}", re.DOTALL)
 MAX_DETECT_CHARS = 1000
