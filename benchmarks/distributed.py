@@ -19,13 +19,15 @@ import argparse
 import bisect
 import os
 import re
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +36,19 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from benchmarks.row_diff import row_differences  # noqa: E402
 from rivalscope.demo.server import DemoServer  # noqa: E402
 from rivalscope.demo.shops import generate_shops  # noqa: E402
+from rivalscope.demo.sitefiles import private_paths  # noqa: E402
 from rivalscope.demo.targets import targets_toml  # noqa: E402
+from spiders.distributed.keys import Keys  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from tests.test_crawl_end_to_end import _snapshot  # noqa: E402
+from tests.test_crawl_kill import process_stats  # noqa: E402
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379/0"
+WORKER = [sys.executable, "-m", "rivalscope", "worker"]
 
 
 class TimedServer(DemoServer):
@@ -113,6 +120,121 @@ def fresh_schema(admin: Any) -> tuple[str, str]:
     return schema, f"{POSTGRES}?options=-csearch_path%3D{schema}"
 
 
+@dataclass
+class Measured:
+    seconds: float
+    """From seeding the queue to the last run complete (its rows stored)."""
+    requests_s: float
+    """From the first to the last request the hosts received."""
+    startup_s: float
+    """The workers' start-up, before seeding (not measured as crawling)."""
+    host_peak: int
+    cpu_s: float
+    """CPU time of the workers and their store processes while crawling."""
+    forbidden: int
+    """Requests for pages robots.txt disallows (must be 0)."""
+
+
+def _cpu_seconds(roots: list[int]) -> float:
+    """CPU time (user + system) of the processes ``roots`` and their children (Linux)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid, fields in process_stats():
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, list(roots)
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def _alive_workers(client: Any, prefix: str) -> int:
+    return sum(1 for _ in client.scan_iter(f"{prefix}:worker:*:alive"))
+
+
+def crawl_with_workers(
+    count: int,
+    work: Path,
+    targets: Path,
+    url: str,
+    prefix: str,
+    env: dict[str, str],
+    servers: list[TimedServer],
+) -> Measured:
+    """Start ``count`` workers, wait until each is ready (imports, store process, language
+    models: a long-lived worker pays them once), then seed the runs from this process
+    and time them to the end of the last one. The workers are stopped afterwards."""
+    import redis
+
+    from settings.targets import load_targets
+    from spiders.distributed.seed import seed_runs
+
+    client = redis.Redis.from_url(REDIS)
+    run_env = {**env, "RIVALSCOPE_REDIS_PREFIX": prefix}
+    forbidden_before = _forbidden_requests(servers)
+    launched = time.monotonic()
+    workers = [
+        subprocess.Popen(
+            [*WORKER, "--queue", REDIS, "--db", url, "--log-level", "ERROR"],
+            cwd=work,
+            env=run_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    try:
+        while _alive_workers(client, prefix) < count:
+            if any(worker.poll() is not None for worker in workers):
+                sys.exit(f"a worker failed to start: {workers[0].communicate()[1][-2000:]}")
+            time.sleep(0.05)
+        startup = time.monotonic() - launched
+        cpu_before = _cpu_seconds([worker.pid for worker in workers])
+        os.environ["RIVALSCOPE_REDIS_PREFIX"] = prefix  # the seeding's key prefix
+        since = time.monotonic()
+        text_ = targets.read_text(encoding="utf-8")
+        seeded = seed_runs(load_targets(targets), text_, None, REDIS, url)
+        if any(result.refused for result in seeded):
+            sys.exit(f"seeding refused: {[r.refused for r in seeded if r.refused]}")
+        registry = Keys(prefix).registry
+        while client.hlen(registry):
+            if any(worker.poll() is not None for worker in workers):
+                sys.exit(f"a worker stopped: {workers[0].communicate()[1][-2000:]}")
+            time.sleep(0.02)
+        seconds = time.monotonic() - since
+        cpu = _cpu_seconds([worker.pid for worker in workers]) - cpu_before
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGINT)
+        for worker in workers:
+            _, err = worker.communicate(timeout=120)
+            if worker.returncode not in (0, -signal.SIGINT):
+                print(f"  a worker ended with {worker.returncode}: {err[-500:]}")
+        client.close()
+    spans = [span for server in servers if (span := server.span(since)) is not None]
+    requests_s = max(end for _, end in spans) - min(start for start, _ in spans)
+    return Measured(
+        seconds,
+        requests_s,
+        startup,
+        max(s.peak_rps(since) for s in servers),
+        cpu,
+        _forbidden_requests(servers) - forbidden_before,
+    )
+
+
+def _forbidden_requests(servers: list[TimedServer]) -> int:
+    """Requests the hosts received for pages their robots.txt disallows."""
+    disallowed = tuple(private_paths(servers[0].shops))
+    return sum(
+        1 for server in servers for path in server.requested_paths if path.startswith(disallowed)
+    )
+
+
 def pages_of(url: str) -> int:
     engine = open_database(url)
     with engine.connect() as conn:
@@ -129,6 +251,9 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.5, help="seconds per page")
     parser.add_argument("--delay", type=float, default=0.1, help="download_delay per host")
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="measure each worker count N times (medians)"
+    )
     args = parser.parse_args()
     shops = generate_shops()
     servers = [
@@ -145,6 +270,9 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
         "PYTHONWARNINGS": "ignore",
         "RIVALSCOPE_CHECKPOINT_S": "2",
+        # One pseudonym key for every database: else each has its own and no author_hash
+        # of two crawls could be equal.
+        "RIVALSCOPE_PSEUDONYM_KEY": "benchmark-pseudonym-key",
     }
     admin = create_engine(POSTGRES)
     schemas: list[str] = []
@@ -167,84 +295,47 @@ def main() -> None:
         engine = open_database(reference_url)
         reference: dict[str, Any] = _snapshot(engine)
         engine.dispose()
+        reference_pages = pages_of(reference_url)
         print(
-            f"one process: {pages_of(reference_url)} pages in {one_process_s:.1f} s, "
+            f"one process: {reference_pages} pages in {one_process_s:.1f} s, "
             f"{len(reference['reviews'])} reviews"
         )
-        rates: dict[int, float] = {}
+        counts = [int(n) for n in args.workers.split(",")]
+        rounds: list[dict[int, float]] = []
         identical = True
         peak = 0
-        for count in (int(n) for n in args.workers.split(",")):
+        # Rounds of every worker count in turn: a ratio within one round shares its load.
+        for count, repeat in ((c, r) for r in range(args.repeat) for c in counts):
+            if count == counts[0]:
+                rounds.append({})
+            rates = rounds[-1]
             schema, url = fresh_schema(admin)
             schemas.append(schema)
-            run_env = {**env, "RIVALSCOPE_REDIS_PREFIX": f"bench-{schema}"}
-            seeded = cli(
-                "crawl",
-                "--distributed",
-                "--queue",
-                REDIS,
-                "--targets",
-                str(targets),
-                cwd=work,
-                db=url,
-                env=run_env,
-            )
-            if seeded.returncode != 0:
-                sys.exit(f"seeding failed: {seeded.stderr[-2000:]}")
-            since = time.monotonic()
-            workers = [
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "rivalscope",
-                        "worker",
-                        "--queue",
-                        REDIS,
-                        "--db",
-                        url,
-                        "--until-idle",
-                        "--log-level",
-                        "ERROR",
-                    ],
-                    cwd=work,
-                    env=run_env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-                for _ in range(count)
-            ]
-            for worker in workers:
-                _, err = worker.communicate(timeout=1800)
-                if worker.returncode != 0:
-                    sys.exit(f"a worker failed: {err[-2000:]}")
-            seconds = time.monotonic() - since
+            prefix = f"bench-{schema}"
+            open_database(url).dispose()  # migrated before the clock starts
+            measured = crawl_with_workers(count, work, targets, url, prefix, env, servers)
             pages = pages_of(url)
-            engine = open_database(url)
+            reference_engine, engine = open_database(reference_url), open_database(url)
+            data_differences, run_differences = row_differences(reference_engine, engine)
             rows: dict[str, Any] = _snapshot(engine)
+            reference_engine.dispose()
             engine.dispose()
-            same = rows == reference
-            for table, reference_rows in reference.items():
-                ours, theirs = Counter(rows[table]), Counter(reference_rows)
-                if ours != theirs:
-                    print(
-                        f"  {table}: {sum((ours - theirs).values())} extra, e.g. "
-                        f"{list(ours - theirs)[:2]}; {sum((theirs - ours).values())} "
-                        f"missing, e.g. {list(theirs - ours)[:2]}"
-                    )
+            same = rows == reference and not data_differences
+            for line in data_differences:
+                print(f"  rows differ: {line}")
+            for line in run_differences:
+                print(f"  run figures differ: {line}")
             identical = identical and same
-            host_peak = max(server.peak_rps(since) for server in servers)
-            peak = max(peak, host_peak)
-            # Crawl rate between the first and the last request the hosts received: the
-            # workers' start-up (Scrapy, language models) is the same for any count.
-            spans = [span for server in servers if (span := server.span(since)) is not None]
-            crawling = max(end for _, end in spans) - min(start for start, _ in spans)
-            rates[count] = pages / crawling
+            peak = max(peak, measured.host_peak)
+            # The work is the one-process crawl's pages: each worker also fetches robots.txt.
+            rates[count] = reference_pages / measured.seconds
             print(
-                f"{count} worker(s): {pages} pages, {crawling:.1f} s crawling "
-                f"({seconds:.1f} s with start-up) = {rates[count]:.1f} pages/s; "
-                f"rows identical: {same}; busiest host: {host_peak} requests/s"
+                f"{count} worker(s), round {repeat + 1}: {pages} pages fetched, run complete "
+                f"{measured.seconds:.1f} s after seeding = {rates[count]:.1f} pages/s (first "
+                f"to last request {measured.requests_s:.1f} s; start-up before seeding "
+                f"{measured.startup_s:.1f} s; {measured.cpu_s:.1f} CPU-s in the workers); "
+                f"robots.txt-disallowed requests: {measured.forbidden}; rows identical: {same}; "
+                f"busiest host: {measured.host_peak} requests/s"
             )
     finally:
         import redis
@@ -261,9 +352,16 @@ def main() -> None:
             for schema in schemas:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
-    base = rates.get(1) or 1.0
+    speedups = {
+        n: statistics.median(r.get(n, 0) / (r.get(1) or 1.0) for r in rounds) for n in (2, 4)
+    }
+    for count in counts:
+        print(
+            f"{count} worker(s): median {statistics.median(r[count] for r in rounds):.1f} "
+            f"pages/s over {len(rounds)} round(s)"
+        )
     print(
-        f"speedup_2={rates.get(2, 0) / base:.2f} speedup_4={rates.get(4, 0) / base:.2f} "
+        f"speedup_2={speedups[2]:.2f} speedup_4={speedups[4]:.2f} "
         f"rows_identical={int(identical)} max_host_rps={peak} limit_rps={1 / args.delay:.0f}"
     )
 

@@ -61,7 +61,11 @@ def price_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
         )
         .join(product, product.c.id == obs.c.product_id)
         .join(company, company.c.id == product.c.company_id)
-        .where(obs.c.price_value.is_not(None), company.c.is_own.is_(False))
+        .where(
+            obs.c.price_value.is_not(None),
+            company.c.is_own.is_(False),
+            obs.c.listing.is_(False),  # a listing card's price is no product page's
+        )
         .order_by(obs.c.product_id, obs.c.observed_at, obs.c.id)
     )
     last_two: dict[int, list[PricePoint]] = {}

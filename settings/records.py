@@ -1,9 +1,10 @@
-"""Typed items produced by extraction and consumed by the pipelines.
+"""Typed records of what was collected: produced by extraction (or an imported file),
+consumed by the collection stages and written by ``storage.writer``.
 
 Extraction fills the ``*_raw`` fields with what the page says; the normalisation
-pipeline (``spiders.pipelines.normalize``) fills the normalised fields. Extractors
+stage (``spiders.pipelines.normalize``) fills the normalised fields. Extractors
 that already know a normalised value (e.g. schema.org ``price`` is a number) may
-fill it directly; the pipeline never overwrites a value that is already set.
+fill it directly; normalisation never overwrites a value that is already set.
 """
 
 from __future__ import annotations
@@ -13,11 +14,34 @@ from datetime import date, datetime
 
 
 @dataclass
+class ProductParent:
+    """The product a variant page sells in several sizes or colours, as one whole."""
+
+    code: str | None = None
+    """The product's own code (the group id, the variants' common stem, the code in the
+    URL or the product-level sku), or None when the page does not tell it."""
+    name: str | None = None
+    """Product name, shared by its variants."""
+    price_low: str | None = None
+    """Lowest variant price (decimal string), None if no variant has a price."""
+    price_high: str | None = None
+    """Highest variant price."""
+    currency: str | None = None
+    """ISO 4217 code of the variant prices."""
+    availability: str | None = None
+    """``"InStock"`` when any variant can be bought, ``"OutOfStock"`` when none can,
+    None when no variant says."""
+    variants: int = 0
+    """How many variants the page lists."""
+
+
+@dataclass
 class OfferItem:
     """One product, plan or service offered at a price on a page."""
 
     url: str = ""
-    """Absolute URL of the page the offer was read from."""
+    """Absolute URL of the page the offer was read from (a listing card: of the product
+    page its link leads to)."""
     name: str | None = None
     """Product or plan name as shown on the page (whitespace collapsed)."""
     price_raw: str | None = None
@@ -58,6 +82,19 @@ class OfferItem:
     """Name of the company from the targets file; set by the spider."""
     source: str | None = None
     """Name of the source from the targets file; set by the spider."""
+    parent: ProductParent | None = None
+    """On a variant page: the product the variant belongs to (shared by its variants)."""
+    variant_sku: str | None = None
+    """Set only on the shopper's view of a variant page (``offers[0]``, whose ``sku`` is
+    the parent's code): the sku of the variant it shows. Writers store the variants
+    themselves, not this view."""
+    size: str | None = None
+    """Variant size as the page names it (``"M"``, ``"42"``, ``"500 ml"``)."""
+    colour: str | None = None
+    """Variant colour as the page names it."""
+    listing: bool = False
+    """True for a product card read from a listing page (many products, no main one):
+    a name, link and price only, which reports leave out of price comparisons."""
     explain: dict[str, str] = field(default_factory=dict)
     """Field name -> extraction layer it came from (``"json-ld"``, ``"microdata"``, ...)."""
 
@@ -105,7 +142,7 @@ class ReviewItem:
     published: date | None = None
     """Publication date (day precision)."""
     author: str | None = None
-    """Reviewer name as found. Never stored: the pseudonymise pipeline replaces it
+    """Reviewer name as found. Never stored: the pseudonymise stage replaces it
     with ``author_hash`` and clears this field."""
     author_hash: str | None = None
     """Keyed hash (HMAC-SHA256, hex, 16 chars) of the reviewer name; a pseudonym."""

@@ -59,12 +59,11 @@ DEPTH_LIMIT = 0  # per source: limits.max_depth; pagination makes lists deep
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
 
+# The record stages, then the batch stages; their order is ``spiders.pipelines.stages``'s,
+# which the file importer runs as well.
 ITEM_PIPELINES = {
-    "spiders.pipelines.normalize.NormalizePipeline": 100,
-    "spiders.pipelines.validate.ValidatePipeline": 200,
-    "spiders.pipelines.pseudonymize.PseudonymizePipeline": 300,
-    "spiders.pipelines.language.LanguagePipeline": 400,
-    "spiders.pipelines.store.StorePipeline": 600,
+    "spiders.pipelines.record_pipeline.RecordPipeline": 100,
+    "spiders.pipelines.store_pipeline.StorePipeline": 600,
 }
 # Rows per database transaction.
 RIVALSCOPE_BATCH_SIZE = int(os.environ.get("RIVALSCOPE_BATCH_SIZE", "500"))

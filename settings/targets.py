@@ -32,12 +32,12 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from settings.languages import LANGUAGE_CODES, normalize_language_code
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
 from settings.user_errors import UserError
 
 DEFAULT_TARGETS_FILE = "targets.toml"
 
-LANGUAGES = ("en", "fr", "pl", "no", "de", "it", "es", "nl", "sv", "da")
 REVIEW_FIELDS = (
     "text",
     "title",
@@ -357,14 +357,12 @@ class Source(_Strict):
     def _language(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = value.lower()
-        if value in ("nb", "nn"):
-            return "no"
-        if not re.fullmatch(r"[a-z]{2}", value):
+        code = normalize_language_code(value)
+        if code is None or not re.fullmatch(r"[a-z]{2}", code):
             raise ValueError(
-                f"{value!r} is not an ISO 639-1 code; use e.g. one of {', '.join(LANGUAGES)}"
+                f"{value!r} is not an ISO 639-1 code; use e.g. one of {', '.join(LANGUAGE_CODES)}"
             )
-        return value
+        return code
 
     @field_validator("schedule")
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from urllib.parse import urlparse
 
 from settings.targets import BrowserRender, Source
 from settings.user_errors import UserError
+from spiders.fetch_problems import RenderedPageTooLarge
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -92,9 +94,24 @@ def browser_hosts(source: Source) -> list[str]:
     return sorted({*source.domains(), *source.browser.allow_hosts})
 
 
+class _OversizeWithoutTraceback(logging.Filter):
+    """scrapy-playwright logs every failed page with its traceback; an oversized rendered page
+    is a refusal recorded by reason (``rendered_too_large``), so its line carries none."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], RenderedPageTooLarge):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_ONE_LINE = _OversizeWithoutTraceback()
+
+
 def browser_settings(source: Source, chromium: str) -> dict[str, Any]:
     """Scrapy settings that make one crawler render its pages in chromium."""
     render = source.browser
+    logging.getLogger("scrapy-playwright").addFilter(_ONE_LINE)
     handler = {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER}
     return {
         "DOWNLOAD_HANDLERS": handler,
@@ -113,24 +130,46 @@ def browser_settings(source: Source, chromium: str) -> dict[str, Any]:
     }
 
 
-def render_meta(render: BrowserRender) -> dict[str, Any]:
-    """Request meta that renders one page: load, wait, click, all within the page's limit."""
+def render_meta(render: BrowserRender, max_chars: int) -> dict[str, Any]:
+    """Request meta that renders one page: load, wait, click, all within the page's limit;
+    a page whose HTML grows past ``max_chars`` is not read (the source's response limit)."""
     from scrapy_playwright.page import PageMethod
 
     return {
         "playwright": True,
-        "playwright_page_methods": [PageMethod(settle_page, render)],
+        "playwright_page_methods": [PageMethod(settle_page, render, max_chars)],
     }
 
 
-async def settle_page(page: Page, render: BrowserRender) -> list[str]:
+_HTML_LENGTH = "() => document.documentElement ? document.documentElement.outerHTML.length : 0"
+
+
+async def check_rendered_size(page: Page, max_chars: int) -> None:
+    """RenderedPageTooLarge if the page's HTML is longer than ``max_chars``: measured in the
+    browser, so an oversized page never reaches the crawl's memory (scrapy-playwright reads
+    the whole DOM, which DOWNLOAD_MAXSIZE does not bound)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        length = await page.evaluate(_HTML_LENGTH)
+    except PlaywrightError:
+        return  # navigating or closed: scrapy-playwright reports the page as it does today
+    if isinstance(length, int) and length > max_chars:
+        raise RenderedPageTooLarge(f"rendered HTML of {length:,} characters > {max_chars:,}")
+
+
+async def settle_page(page: Page, render: BrowserRender, max_chars: int) -> list[str]:
     """Wait until the reviews are there and click "load more" (or "next") while allowed;
     never raises for a slow page: what has loaded when a limit is reached is what is read.
     Returns the HTML as it was before each click when ``click_replaces`` (else nothing);
-    scrapy-playwright keeps it on the PageMethod for the spider."""
+    scrapy-playwright keeps it on the PageMethod for the spider. Raises RenderedPageTooLarge
+    when the page (or the snapshots and the page together) exceed ``max_chars``."""
     before_clicks: list[str] = []
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(_settle(page, render, before_clicks), timeout=render.page_timeout_s)
+        await asyncio.wait_for(
+            _settle(page, render, before_clicks, max_chars), timeout=render.page_timeout_s
+        )
+    await check_rendered_size(page, max_chars - sum(map(len, before_clicks)))
     return before_clicks
 
 
@@ -144,7 +183,9 @@ def pages_before_clicks(meta: dict[str, Any]) -> list[str]:
     return found
 
 
-async def _settle(page: Page, render: BrowserRender, before_clicks: list[str]) -> None:
+async def _settle(
+    page: Page, render: BrowserRender, before_clicks: list[str], max_chars: int
+) -> None:
     from playwright.async_api import Error as PlaywrightError
 
     timeout_ms = render.wait_timeout_s * 1000
@@ -164,6 +205,7 @@ async def _settle(page: Page, render: BrowserRender, before_clicks: list[str]) -
             if not await button.is_visible():
                 return
             if render.click_replaces:
+                await check_rendered_size(page, max_chars - sum(map(len, before_clicks)))
                 before_clicks.append(await page.content())
             await button.click(timeout=timeout_ms)
         except PlaywrightError:

@@ -23,8 +23,14 @@ from twisted.python.failure import Failure
 
 PROBLEM_PREFIX = "rivalscope/fetch/"
 
+
+class RenderedPageTooLarge(Exception):
+    """A browser-rendered page grew past the source's response limit; it is not read."""
+
+
 REASONS: dict[str, str] = {
     "response_too_large": "body larger than limits.max_response_mb (download cancelled)",
+    "rendered_too_large": "rendered page larger than limits.max_response_mb (not read)",
     "decompressed_too_large": "body larger than limits.max_response_mb once decompressed",
     "response_over_warn_size": "body larger than limits.warn_response_mb (kept)",
     "redirect_loop": "more redirects than limits.max_redirects",
@@ -46,6 +52,8 @@ def failure_reason(failure: Failure) -> str | None:
     """The fetch-problem reason of a failed request, or None for other failures
     (robots.txt refusals, HTTP error statuses, refused connections)."""
     value = failure.value
+    if isinstance(value, RenderedPageTooLarge):
+        return "rendered_too_large"
     if isinstance(value, DownloadCancelledError | CancelledError):
         return "response_too_large"
     if isinstance(value, DownloadTimeoutError | TwistedTimeoutError | TCPTimedOutError):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -24,12 +23,14 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from settings.content_keys import review_content_key
+from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
+from spiders.extract.price import price_refusal
 from spiders.import_rows import BadRow, ImportFileError, read_rows
-from spiders.pipelines.language import assign_languages, normalize_language_code
+from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
-from spiders.raw_fields import is_numeric_date, parse_review_date
+from spiders.raw_fields import is_numeric_date, parse_review_date, plain_number
 from storage.models import Company, Review
 from storage.pseudonym import pseudonym_key, pseudonymize
 from storage.writer import CollectWriter, RunFigures
@@ -60,14 +61,15 @@ OFFER_COLUMNS = (
     "url",
     "date",
 )
-BATCH = 1000
+BATCH = 5000
+"""Rows per batch: one language-detection call, one conflict query and one transaction each
+(5,000 reviews of a few hundred characters hold about 10 MB)."""
 Item = TypeVar("Item", ReviewItem, OfferItem)
 
 
 MAX_LISTED_BAD = 200
 """Rejected rows kept with their line number (all are counted, by reason)."""
 MAX_RATING_SCALE = 1000.0
-_EXPONENT = re.compile(r"\d\s*[eE]\s*[-+]?\d")
 
 
 @dataclass
@@ -105,18 +107,22 @@ def _text(row: dict[str, Any], name: str) -> str | None:
 
 
 def _number(row: dict[str, Any], name: str) -> float | None:
+    """The column's number, sign kept; ValueError naming the value and why it is refused
+    (the crawl's parser: exponent forms and absurd magnitudes are never read as numbers)."""
     value = _text(row, name)
     if value is None:
         return None
-    if len(value) > 40:
-        raise ValueError(f"{name} {value[:20]!r}… is not a number (too long)")
-    try:
-        number = float(value.replace(",", "."))
-    except ValueError:
-        raise ValueError(f"{name} {value!r} is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} {value!r} is not a finite number")
+    number = plain_number(value)
+    if number is None:
+        shown = f"{value[:20]!r}…" if len(value) > 20 else repr(value)
+        raise ValueError(f"{name} {shown}: {_refusal(value) or 'not a number'}")
     return number
+
+
+def _refusal(value: str) -> str | None:
+    """Why the shared number parser refuses ``value`` in words, None if it holds no number."""
+    problem = price_refusal(value)
+    return problem.removeprefix("price_").replace("_", " ") if problem else None
 
 
 def _date_problem(raw: str) -> str:
@@ -173,10 +179,6 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
     if not name and not _text(row, "sku") and not _text(row, "gtin"):
         raise ValueError("product is empty (give product, sku or gtin)")
     price_text = _text(row, "price")
-    if price_text and _EXPONENT.search(price_text):
-        # "1e400" would otherwise read as 1 (the digits before the exponent); the shared
-        # number parser of the crawl side is to replace this check.
-        raise ValueError(f"price {price_text[:30]!r} in exponent form is not a price")
     offer = OfferItem(
         url=_text(row, "url") or "",
         name=name,
@@ -188,9 +190,10 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
         gtin=_text(row, "gtin"),
         plan=_text(row, "plan"),
     )
-    normalize_offer(offer)
-    if price_text and offer.price is None and offer.price_problem is None:
-        raise ValueError(f"price {price_text!r} is not a price")
+    normalize_offer(offer)  # the crawl's price parser: sign kept, refusals with their reason
+    if price_text and offer.price is None:
+        shown = f"{price_text[:30]!r}…" if len(price_text) > 30 else repr(price_text)
+        raise ValueError(f"price {shown}: {_refusal(price_text) or 'not a price'}")
     date_text = _text(row, "date")
     if date_text:
         day = parse_review_date(date_text)

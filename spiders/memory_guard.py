@@ -1,11 +1,17 @@
-"""Stops a crawl whose process grows past ``limits.max_memory_mb``, and records its peak.
+"""Stops a crawl whose process, or one of its child processes (the store worker that detects
+languages and writes, a browser driver), grows past ``limits.max_memory_mb``, and records the
+peak of the largest of them.
 
 Scrapy's MemoryUsage extension reads ``ru_maxrss``, which on Linux keeps the peak of the
 process image before ``exec``: a crawl started from a large parent (a test runner, a
 scheduler holding models) would start "over the limit" and stop at once. This guard reads
 the current resident size instead (``/proc/self/statm``; ``ru_maxrss`` where there is no
-/proc), keeps the highest value seen as ``rivalscope/memory_peak_mb``, and closes the
-spider with reason ``memusage_exceeded`` (recorded as ``memory_limit``) above the limit.
+/proc), and that of each child process (``/proc/<pid>/statm``, children listed by
+``/proc/self/task/*/children``); it keeps the highest value seen as
+``rivalscope/memory_peak_mb`` (the child's as ``rivalscope/child_memory_peak_mb`` too), and
+closes the spider with reason ``memusage_exceeded`` (recorded as ``memory_limit``) when
+either is above the limit. The limit is per process: the store worker holds the language
+models (about 300 MB once a short review needed them all), the crawl its pages.
 """
 
 from __future__ import annotations
@@ -27,17 +33,39 @@ from spiders.fetch_problems import count_problem
 
 logger = logging.getLogger(__name__)
 PEAK_STAT = "rivalscope/memory_peak_mb"
-_STATM = Path("/proc/self/statm")
+CHILD_PEAK_STAT = "rivalscope/child_memory_peak_mb"
+_PROC = Path("/proc")
+
+
+def _statm_mb(pid: int | str) -> float | None:
+    try:
+        pages = int((_PROC / str(pid) / "statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def resident_mb() -> float:
     """Resident memory of this process now, in MiB."""
-    try:
-        pages = int(_STATM.read_text().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+    now = _statm_mb("self")
+    if now is not None:
+        return now
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def largest_child_mb() -> float:
+    """Resident memory now of this process's largest child process, in MiB (0 without one,
+    or without /proc)."""
+    largest = 0.0
+    for listing in (_PROC / "self" / "task").glob("*/children"):
+        try:
+            pids = listing.read_text().split()
+        except OSError:
+            continue  # the thread ended meanwhile
+        for pid in pids:
+            largest = max(largest, _statm_mb(pid) or 0.0)
+    return largest
 
 
 class MemoryGuard:
@@ -71,14 +99,17 @@ class MemoryGuard:
     def check(self, closing: bool = False) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        now = resident_mb()
-        stats.max_value(PEAK_STAT, int(now))
+        own, child = resident_mb(), largest_child_mb()
+        stats.max_value(PEAK_STAT, int(max(own, child)))
+        stats.max_value(CHILD_PEAK_STAT, int(child))
+        now = max(own, child)
         if closing or self.tripped or not self.limit_mb or now <= self.limit_mb:
             return
         self.tripped = True
         count_problem(stats, "memory_limit")
         logger.error(
-            "memory %.0f MiB is over limits.max_memory_mb (%.0f): stopping the crawl",
+            "memory of the %s %.0f MiB is over limits.max_memory_mb (%.0f): stopping the crawl",
+            "crawl" if own >= child else "crawl's worker process",
             now,
             self.limit_mb,
         )

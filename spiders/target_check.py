@@ -25,8 +25,6 @@ from settings.user_errors import UserError
 from spiders.extract.selectors import select_text
 
 FETCH_TIMEOUT_S = 30.0
-REVIEW_COVERAGE = ("text", "rating", "date", "title", "author", "region")
-OFFER_COVERAGE = ("name", "price", "currency", "availability", "sku", "gtin")
 
 
 class TargetCheckError(UserError):

@@ -217,16 +217,16 @@ class TargetSpider(scrapy.Spider):
                 self.logger.debug("%s: %s", response.url, warning)
         holds = self.source.holds
         aggregate = page.aggregate_rating
-        if page.offers and aggregate is not None:
-            declared = aggregate.review_count or aggregate.rating_count
-            page.offers[0].reviews_declared = declared
+        # A listing's cards are no page's product: its ratings and reviews are none of theirs.
+        main = page.offers[0] if page.offers and not page.offers[0].listing else None
+        if main is not None and aggregate is not None:
+            main.reviews_declared = aggregate.review_count or aggregate.rating_count
         if holds in ("offers", "both"):
             for offer in page.offers:
                 offer.company, offer.source = self.company.name, self.source.name
                 stats.inc_value(f"{STAT}/offers_scraped")
                 yield offer
         review_keys: list[str] = []
-        main = page.offers[0] if page.offers else None
         if holds in ("reviews", "both"):
             yield from self._emit_reviews(page.reviews, main, review_keys)
             api = self.source.review_api
@@ -354,7 +354,8 @@ class TargetSpider(scrapy.Spider):
                 from spiders.browser import render_meta
 
                 self.pages_rendered += 1
-                meta = render_meta(self.source.browser)
+                max_chars = int(self.source.limits.max_response_mb * 1024 * 1024)
+                meta = render_meta(self.source.browser, max_chars)
             else:
                 stats.inc_value(f"{STAT}/pages_not_rendered")
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)

@@ -9,23 +9,20 @@ migrations by hand.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
-from sqlmodel import Session
 
 from settings.user_errors import UserError
+from storage.dialects import dialect_of, full_url
 
 DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
 DATABASE_URL_ENV = "RIVALSCOPE_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 """The newest migration's revision (a test checks it against Alembic's scripts)."""
 
 
@@ -35,11 +32,7 @@ class DatabaseError(UserError):
 
 def database_url(explicit: str | None = None) -> str:
     """The URL to use: explicit, else the environment, else the SQLite default."""
-    url = explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
-    if url.startswith("postgresql://"):
-        # SQLAlchemy's bare postgresql:// means psycopg2; we ship psycopg 3.
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return url
+    return full_url(explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL)
 
 
 def describe_url(url: str) -> str:
@@ -48,13 +41,12 @@ def describe_url(url: str) -> str:
         parsed = make_url(url)
     except ArgumentError:
         return url
-    if parsed.get_backend_name() == "sqlite":
-        return f"SQLite file {Path(parsed.database or ':memory:').resolve()}"
-    return parsed.render_as_string(hide_password=True)
+    return dialect_of(parsed).describe(parsed)
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with the settings we rely on (SQLite: WAL, foreign keys, busy wait)."""
+    """An engine with the settings we rely on (``storage.dialects``: SQLite's WAL, foreign
+    keys, busy wait)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -62,31 +54,16 @@ def make_engine(url: str) -> Engine:
             f"{url!r} is not a database URL; use e.g. sqlite:///rivalscope.db or "
             "postgresql+psycopg://user@host/dbname"
         ) from None
-    kwargs: dict[str, Any] = {}
-    if parsed.get_backend_name() == "sqlite":
-        db = parsed.database
-        if db and db != ":memory:":
-            parent = Path(db).expanduser().resolve().parent
-            if not parent.is_dir():
-                raise DatabaseError(f"folder {parent} for the SQLite database does not exist")
-        kwargs["connect_args"] = {"timeout": 30}
+    dialect = dialect_of(parsed)
+    problem = dialect.url_problem(parsed)
+    if problem is not None:
+        raise DatabaseError(problem)
     try:
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(url, **dialect.engine_options())
     except Exception as exc:  # missing driver, bad options
         raise DatabaseError(f"cannot use {describe_url(url)}: {exc}") from None
-    if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+    dialect.configure(engine)
     return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets the report read while a crawl writes; NORMAL sync is safe with WAL.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -127,15 +104,3 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
         reason = " ".join(str(exc.orig).split())  # the driver's message may span lines
         raise DatabaseError(f"cannot open {describe_url(resolved)}: {reason}") from None
     return engine
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
-    with Session(engine) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise

@@ -102,7 +102,10 @@ def _reviews(since: date | None, company_id: int | None) -> Select[Any]:
 
 
 def _offers(since: date | None, company_id: int | None) -> Select[Any]:
+    """One row a product (a variant is one, beside its parent's code and name) with its
+    latest observation, which ``listing`` says came from a listing page's card."""
     product, company, offer = (_table(n) for n in ("product", "company", "offer_observation"))
+    parent = _table("product_parent")
     latest = (
         select(offer.c.product_id, func.max(offer.c.id).label("offer_id"))
         .group_by(offer.c.product_id)
@@ -121,6 +124,11 @@ def _offers(since: date | None, company_id: int | None) -> Select[Any]:
             offer.c.price_value,
             offer.c.currency,
             offer.c.availability,
+            offer.c.listing,
+            parent.c.code,
+            parent.c.name,
+            product.c.size,
+            product.c.colour,
             product.c.url,
             product.c.first_seen_at,
             product.c.last_seen_at,
@@ -129,6 +137,7 @@ def _offers(since: date | None, company_id: int | None) -> Select[Any]:
             product.join(company, company.c.id == product.c.company_id)
             .outerjoin(latest, latest.c.product_id == product.c.id)
             .outerjoin(offer, offer.c.id == latest.c.offer_id)
+            .outerjoin(parent, parent.c.id == product.c.parent_id)
         )
         .order_by(product.c.id)
     )
@@ -151,6 +160,7 @@ def _prices(since: date | None, company_id: int | None) -> Select[Any]:
             offer.c.price_value,
             offer.c.currency,
             offer.c.availability,
+            offer.c.listing,
             offer.c.url,
         )
         .select_from(
@@ -217,7 +227,8 @@ DATASETS = {
         "offers",
         _fields(
             "product_id:int company:text product:text sku:text gtin:text brand:text "
-            "category:text plan:text price:float currency:text availability:text url:text "
+            "category:text plan:text price:float currency:text availability:text listing:bool "
+            "parent_code:text parent_name:text size:text colour:text url:text "
             "first_seen_at:timestamp last_seen_at:timestamp"
         ),
         _offers,
@@ -226,7 +237,8 @@ DATASETS = {
         "prices",
         _fields(
             "observation_id:int product_id:int company:text product:text "
-            "observed_at:timestamp price:float currency:text availability:text url:text"
+            "observed_at:timestamp price:float currency:text availability:text listing:bool "
+            "url:text"
         ),
         _prices,
     ),

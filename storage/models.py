@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 
@@ -70,6 +70,13 @@ class ProductBase(SQLModel):
     url: str | None = Field(default=None, sa_type=Text)
     reviews_declared: int | None = None
     """The review count the product's page declares (aggregate rating), newest seen."""
+    parent_id: int | None = Field(default=None, foreign_key="product_parent.id", index=True)
+    """For a variant (a size or colour of a product): its parent product
+    (``storage.variant_models.ProductParent``); None for a product sold in one form."""
+    size: str | None = Field(default=None, max_length=100)
+    """Variant size as the page names it."""
+    colour: str | None = Field(default=None, max_length=100)
+    """Variant colour as the page names it."""
 
 
 class Product(ProductBase, table=True):
@@ -101,6 +108,10 @@ class OfferObservation(SQLModel, table=True):
     """ISO 4217."""
     availability: str | None = Field(default=None, max_length=30)
     url: str | None = Field(default=None, sa_type=Text)
+    listing: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """Read from a product card on a listing page, not from the product's own page:
+    reports comparing prices leave these out. A product's listing and page observations
+    are two histories (a change is a change within one of them)."""
 
 
 class ReviewBase(SQLModel):
@@ -132,13 +143,6 @@ class Review(ReviewBase, table=True):
     crawl_run_id: int | None = Field(default=None, foreign_key="crawl_run.id")
     content_key: str = Field(max_length=64)
     first_seen_at: datetime = _ts()
-
-
-class ReviewPublic(ReviewBase):
-    id: int
-    company_id: int
-    source_id: int
-    product_id: int | None
 
 
 class CrawlRunBase(SQLModel):
@@ -173,7 +177,8 @@ class CrawlRunBase(SQLModel):
     incremental: bool = False
     """True if the crawl stopped following pages whose reviews were all stored already."""
     peak_memory_mb: int | None = None
-    """Peak resident memory of the crawl process, sampled (``spiders.memory_guard``)."""
+    """Peak resident memory of the crawl process or its largest child process (the store
+    worker), sampled (``spiders.memory_guard``)."""
 
 
 class CrawlRun(CrawlRunBase, table=True):
@@ -207,11 +212,6 @@ class CrawlRun(CrawlRunBase, table=True):
     """Distributed runs: the Redis queue (password hidden) the workers pull from."""
     workers: list[str] | None = Field(default=None, sa_column=Column(JSON))
     """Distributed runs: the workers (host:pid) that served the run."""
-
-
-class CrawlRunPublic(CrawlRunBase):
-    id: int
-    source_id: int
 
 
 class Meta(SQLModel, table=True):

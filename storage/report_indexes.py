@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Index, Table, func, literal_column
 
 from storage.analysis_models import AspectMention
+from storage.dialects import SQLite
 from storage.models import Review
 
 _MENTION: Table = AspectMention.__table__  # type: ignore[attr-defined]
@@ -41,6 +42,6 @@ REVIEW_SEGMENTS = Index(
     _REVIEW.c.product_id,
     func.substr(_REVIEW.c.published, literal_column("1"), literal_column("7")),
     _REVIEW.c.rating_normalized,
-).ddl_if(dialect="sqlite")
+).ddl_if(dialect=SQLite.name)
 """The review cube's GROUP BY in index order (month = ISO date prefix), so SQLite streams it
 instead of sorting every review. PostgreSQL hash-aggregates and needs none."""

@@ -37,3 +37,9 @@ def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> l
         if source is not None:
             query = query.where(Source.name == source)
         return [RunRow(name, run, healthy) for run, name, healthy in session.exec(query).all()]
+
+
+def source_names(engine: Engine) -> list[str]:
+    """Every source's name, sorted (to tell a misspelt ``--source`` apart from a quiet one)."""
+    with Session(engine) as session:
+        return sorted(session.exec(select(Source.name)).all())

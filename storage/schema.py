@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 import storage.analysis_models
 import storage.findings_models
 import storage.models
-import storage.schedule_models  # noqa: F401
+import storage.schedule_models
+import storage.variant_models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, Table, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from settings.content_keys import fold, product_key
-from settings.records import OfferItem, ReviewItem
+from settings.records import OfferItem, ProductParent, ReviewItem
 from settings.user_errors import UserError
+from storage.dialects import dialect_of
 from storage.models import (
     Company,
     CrawlRun,
@@ -32,8 +32,11 @@ from storage.models import (
     Source,
     utcnow,
 )
+from storage.variant_models import ProductParent as ParentRow
 
 OfferState = tuple[str | None, str | None, str | None]
+StateKey = tuple[int, bool]
+"""(product id, listing?): a product's page and listing observations are two histories."""
 
 
 class CollectError(UserError):
@@ -52,17 +55,29 @@ def insert_ignore(
     if not rows:
         return []
     table = _table(model)
-    stmt: Any
-    if conn.dialect.name == "postgresql":
-        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict)
-    elif conn.dialect.name == "sqlite":
-        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
-    else:  # pragma: no cover - other databases: plain insert, duplicates filtered before
-        from sqlalchemy import insert
-
-        stmt = insert(table)
+    stmt = dialect_of(conn).insert_ignoring(table, conflict)
     result = conn.execute(stmt.returning(table.c.id), list(rows))
     return [row[0] for row in result]
+
+
+_LATEST_COLUMNS: tuple[Any, ...] = (
+    OfferObservation.product_id,
+    OfferObservation.listing,
+    OfferObservation.price,
+    OfferObservation.currency,
+    OfferObservation.availability,
+    OfferObservation.crawl_run_id,
+    OfferObservation.url,
+)
+"""A product's offer state (listing cards apart) and where (run, page) it was last observed."""
+
+
+def url_sorts_first(url: str | None, than: str | None) -> bool:
+    """Whether ``url`` is the better address of an offer seen at two pages: the shorter
+    (a product's own page before its review page 2), then the smaller."""
+    if url is None:
+        return False
+    return than is None or (len(url), url) < (len(than), than)
 
 
 def process_alive(pid: int | None) -> bool:
@@ -214,32 +229,37 @@ class CollectWriter:
             )
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
+            self._product_urls: dict[int, str | None] = {}
             self._load_products(conn)
-            self._last_state: dict[int, OfferState] = {}
+            self._parents_by_key: dict[str, int] = {}
+            self._parents_written: set[int] = set()
+            self._parented: set[int] = set()
+            self._views: dict[str, int] = {}
+            """A variant page's view (its product key and its code) -> the variant it shows:
+            the product its reviews and declared review count belong to."""
+            self._last_state: dict[StateKey, OfferState] = {}
+            self._last_seen_at: dict[StateKey, tuple[int | None, str | None]] = {}
             latest = (
-                select(
-                    OfferObservation.product_id,
-                    OfferObservation.price,
-                    OfferObservation.currency,
-                    OfferObservation.availability,
-                )
+                select(*_LATEST_COLUMNS)
                 .join(Product, col(Product.id) == col(OfferObservation.product_id))
                 .where(col(Product.company_id) == self.company_id)
                 .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
             )
-            for product_id, price, currency, availability in conn.execute(latest):
-                self._last_state[product_id] = (price, currency, availability)
+            for row in conn.execute(latest):
+                self._note_latest(*row)
 
     def _load_products(self, conn: Connection) -> None:
         """The company's products by key and by folded name (what other writers stored too)."""
         self._products_by_key.clear()
         self._products_by_name.clear()
-        for pid, key, name in conn.execute(
-            select(Product.id, Product.key, Product.name)
+        self._product_urls.clear()
+        for pid, key, name, url in conn.execute(
+            select(Product.id, Product.key, Product.name, Product.url)
             .where(col(Product.company_id) == self.company_id)
             .order_by(col(Product.id))
         ):
             self._products_by_key[key] = pid
+            self._product_urls[pid] = url
             if name:
                 self._products_by_name.setdefault(fold(name), pid)
 
@@ -365,7 +385,8 @@ class CollectWriter:
         """Add one worker's figures (since its last call) to a distributed run.
 
         Counters are added in SQL; the per-reason tables are merged under a row lock, so
-        workers adding at the same moment lose nothing.
+        workers adding at the same moment lose nothing. ``delta.reviews_declared`` is the
+        run's, from every worker (it replaces the coverage figures).
         """
         if self.run_id is None:
             return
@@ -396,14 +417,14 @@ class CollectWriter:
             values["peak_memory_mb"] = max(peaks) if peaks else None
             values["workers"] = sorted({*(row["workers"] or []), worker})
             if delta.reviews_declared:
-                # Each product page is fetched by one worker: the workers' sums add up.
+                # The whole run's declarations (all workers'; a product's page 2, fetched by
+                # another worker, declares it again): set, as a one-process run's end does.
                 declared, collected = self._review_coverage(conn, delta.reviews_declared)
-                if declared is not None:
-                    values["reviews_declared"] = (row["reviews_declared"] or 0) + declared
-                    values["reviews_collected"] = (row["reviews_collected"] or 0) + (collected or 0)
+                values["reviews_declared"] = declared
+                values["reviews_collected"] = collected
             conn.execute(update(runs).where(runs.c.id == self.run_id).values(**values))
 
-    def finish_distributed_run(self) -> bool:
+    def finish_distributed_run(self, reason: str = "finished") -> bool:
         """End a distributed run normally (its queue is empty, no worker holds a request);
         False if another worker ended it first."""
         if self.run_id is None:
@@ -413,7 +434,7 @@ class CollectWriter:
             ended = conn.execute(
                 update(runs)
                 .where(runs.c.id == self.run_id, runs.c.status == "running")
-                .values(status="finished", finish_reason="finished", finished_at=utcnow())
+                .values(status="finished", finish_reason=reason, finished_at=utcnow())
             )
             return bool(ended.rowcount)
 
@@ -477,6 +498,7 @@ class CollectWriter:
                     )
                 )
             )
+        ids.update((key, self._views[key]) for key in keys if key not in ids and key in self._views)
         for key, pid in ids.items():
             conn.execute(
                 update(product)
@@ -506,14 +528,24 @@ class CollectWriter:
         now = utcnow()
         with self.engine.begin() as conn:
             observations: list[dict[str, Any]] = []
-            pending_state: dict[int, OfferState] = {}
+            pending_state: dict[StateKey, OfferState] = {}
+            pending_rows: dict[StateKey, dict[str, Any]] = {}
             offers_seen = 0
             if self.shared:
                 # Other workers write this source too: one batch at a time per source, and
                 # products and offer states as they are now, not as this writer saw them.
                 self._lock_source(conn)
                 self._load_products(conn)
-            resolved = [(offer, self._product_id(conn, offer, now)) for offer in offers]
+                self._parents_by_key.clear()
+                self._parents_written.clear()
+            for offer in offers:
+                if offer.parent is not None:
+                    self._parent_id(conn, offer.parent, offer.url, now)
+            # The shopper's view of a variant page is its parent (written above); the
+            # variants themselves carry the offers.
+            stored = [o for o in offers if o.variant_sku is None]
+            resolved = [(offer, self._product_id(conn, offer, now)) for offer in stored]
+            self._remember_views(offers, resolved)
             if self.shared:
                 self._refresh_states(conn, {pid for _, pid in resolved if pid is not None})
             for offer, pid in resolved:
@@ -527,23 +559,27 @@ class CollectWriter:
                         continue
                     self._observed_moments(conn).add(moment)
                 state: OfferState = (offer.price, offer.currency, offer.availability)
-                previous = pending_state.get(pid, self._last_state.get(pid))
+                state_key = (pid, offer.listing)
+                previous = pending_state.get(state_key, self._last_state.get(state_key))
                 if previous == state:
+                    self._prefer_url(
+                        conn, state_key, offer.url or None, pending_rows.get(state_key)
+                    )
                     continue
-                pending_state[pid] = state
-                observations.append(
-                    {
-                        "product_id": pid,
-                        "source_id": self.source_id,
-                        "crawl_run_id": self.run_id,
-                        "observed_at": offer.observed_at or now,
-                        "price": offer.price,
-                        "price_value": float(offer.price) if offer.price else None,
-                        "currency": offer.currency,
-                        "availability": offer.availability,
-                        "url": offer.url or None,
-                    }
-                )
+                pending_state[state_key] = state
+                row = pending_rows[state_key] = {
+                    "product_id": pid,
+                    "source_id": self.source_id,
+                    "crawl_run_id": self.run_id,
+                    "observed_at": offer.observed_at or now,
+                    "price": offer.price,
+                    "price_value": float(offer.price) if offer.price else None,
+                    "currency": offer.currency,
+                    "availability": offer.availability,
+                    "url": offer.url or None,
+                    "listing": offer.listing,
+                }
+                observations.append(row)
             if observations:
                 conn.execute(_table(OfferObservation).insert(), observations)
             rows: list[dict[str, Any]] = []
@@ -570,6 +606,8 @@ class CollectWriter:
                 )
         # Only after the commit: a failed transaction must not mark rows as known.
         self._last_state.update(pending_state)
+        for state_key, row in pending_rows.items():
+            self._last_seen_at[state_key] = (self.run_id, row["url"])
         self.offers_seen += offers_seen
         self.offers_changed += len(observations)
         if self._remember_keys:
@@ -579,14 +617,7 @@ class CollectWriter:
 
     def _lock_source(self, conn: Connection) -> None:
         """Hold the source until this transaction ends (other writers of it wait)."""
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": self.source_id})
-        else:  # SQLite: take the database's write lock now (one writer at a time)
-            conn.execute(
-                update(_table(Source))
-                .where(_table(Source).c.id == self.source_id)
-                .values(id=self.source_id)
-            )
+        dialect_of(conn).lock_writers(conn, _table(Source), self.source_id)
 
     def _refresh_states(self, conn: Connection, product_ids: set[int]) -> None:
         """The products' latest offer state, which another worker may have written
@@ -595,17 +626,52 @@ class CollectWriter:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             rows = conn.execute(
-                select(
-                    OfferObservation.product_id,
-                    OfferObservation.price,
-                    OfferObservation.currency,
-                    OfferObservation.availability,
-                )
+                select(*_LATEST_COLUMNS)
                 .where(col(OfferObservation.product_id).in_(chunk))
                 .order_by(col(OfferObservation.observed_at), col(OfferObservation.id))
             )
-            for product_id, price, currency, availability in rows:
-                self._last_state[product_id] = (price, currency, availability)
+            for row in rows:
+                self._note_latest(*row)
+
+    def _note_latest(
+        self,
+        product_id: int,
+        listing: bool | None,
+        price: str | None,
+        currency: str | None,
+        availability: str | None,
+        run_id: int | None,
+        url: str | None,
+    ) -> None:
+        key = (product_id, bool(listing))
+        self._last_state[key] = (price, currency, availability)
+        self._last_seen_at[key] = (run_id, url)
+
+    def _prefer_url(
+        self, conn: Connection, key: StateKey, url: str | None, pending: dict[str, Any] | None
+    ) -> None:
+        """The same offer state seen at another page of the run (a product's review page 2):
+        the run's observation keeps the URL that sorts first, whichever page came first,
+        so the rows do not depend on the order pages were fetched and stored in."""
+        if pending is not None:
+            if url_sorts_first(url, pending["url"]):
+                pending["url"] = url
+            return
+        run_id, stored = self._last_seen_at.get(key, (None, None))
+        if run_id is None or run_id != self.run_id or not url_sorts_first(url, stored):
+            return
+        table = _table(OfferObservation)
+        conn.execute(
+            update(table)
+            .where(
+                table.c.product_id == key[0],
+                table.c.listing == key[1],
+                table.c.crawl_run_id == run_id,
+                table.c.url.is_(None) if stored is None else table.c.url == stored,
+            )
+            .values(url=url)
+        )
+        self._last_seen_at[key] = (run_id, url)
 
     def _observed_moments(self, conn: Connection) -> set[tuple[int, datetime]]:
         if self._moments is None:
@@ -622,8 +688,12 @@ class CollectWriter:
         if key is None:
             return None
         pid = self._products_by_key.get(key)
+        if pid is None and offer.listing and offer.name:
+            # A card names the product its page is known by (a key from sku or gtin).
+            pid = self._products_by_name.get(fold(offer.name))
         if pid is None and not key.startswith("name:") and offer.name:
             pid = self._upgrade_named_product(conn, key, offer)
+        parent_id = self._parent_id(conn, offer.parent, offer.url, now) if offer.parent else None
         if pid is None:
             pid = self._insert_product(
                 conn,
@@ -637,8 +707,69 @@ class CollectWriter:
                 category=offer.category,
                 plan=offer.plan,
                 url=offer.url or None,
+                parent_id=parent_id,
+                size=offer.size,
+                colour=offer.colour,
             )
+            self._parented.add(pid)
+        else:
+            if parent_id is not None and pid not in self._parented:
+                # A variant stored before its parent was known (or by an older version).
+                conn.execute(
+                    update(_table(Product))
+                    .where(_table(Product).c.id == pid)
+                    .values(parent_id=parent_id, size=offer.size, colour=offer.colour)
+                )
+                self._parented.add(pid)
+            if not offer.listing and url_sorts_first(
+                offer.url or None, self._product_urls.get(pid)
+            ):
+                # Seen at two pages (its own and its review page 2): the same URL whichever
+                # page came first. A listing card's URL is the listing's, never the product's.
+                conn.execute(
+                    update(_table(Product)).where(_table(Product).c.id == pid).values(url=offer.url)
+                )
+                self._product_urls[pid] = offer.url
         self._touched_products.add(pid)
+        return pid
+
+    def _parent_id(
+        self, conn: Connection, parent: ProductParent, url: str, now: datetime
+    ) -> int | None:
+        """The parent product's row, created or brought up to this sighting (once a run)."""
+        key = f"code:{parent.code.strip()}" if parent.code and parent.code.strip() else None
+        key = key or (f"name:{fold(parent.name)[:280]}" if fold(parent.name) else None)
+        if key is None:
+            return None
+        values = {
+            "code": parent.code,
+            "name": parent.name,
+            "price_low": parent.price_low,
+            "price_high": parent.price_high,
+            "currency": parent.currency,
+            "availability": parent.availability,
+            "variants": parent.variants,
+            "url": url or None,
+            "last_seen_at": now,
+        }
+        parents = _table(ParentRow)
+        pid = self._parents_by_key.get(key)
+        if pid is None:
+            row = {"company_id": self.company_id, "key": key, "first_seen_at": now, **values}
+            ids = insert_ignore(conn, ParentRow, [row], ["company_id", "key"])
+            if ids:
+                self._parents_by_key[key] = ids[0]
+                self._parents_written.add(ids[0])
+                return ids[0]
+            pid = conn.execute(
+                select(parents.c.id).where(
+                    parents.c.company_id == self.company_id, parents.c.key == key
+                )
+            ).scalar_one()
+            self._parents_by_key[key] = pid
+        if pid not in self._parents_written:
+            conn.execute(update(parents).where(parents.c.id == pid).values(**values))
+            self._parents_written.add(pid)
         return pid
 
     def _upgrade_named_product(self, conn: Connection, key: str, offer: OfferItem) -> int | None:
@@ -654,6 +785,7 @@ class CollectWriter:
                 key=key, sku=offer.sku, gtin=offer.gtin, brand=offer.brand, url=offer.url or None
             )
         )
+        self._product_urls[pid] = offer.url or None
         del self._products_by_key[name_key]  # type: ignore[arg-type]
         self._products_by_key[key] = pid
         return pid
@@ -676,13 +808,29 @@ class CollectWriter:
                 )
             ).scalar_one()
         self._products_by_key[key] = pid
+        if ids:
+            self._product_urls[pid] = fields.get("url")
         if fields.get("name"):
             self._products_by_name.setdefault(fold(fields["name"]), pid)
         return pid
 
+    def _remember_views(
+        self, offers: list[OfferItem], resolved: list[tuple[OfferItem, int | None]]
+    ) -> None:
+        by_sku = {offer.sku: pid for offer, pid in resolved if offer.sku and pid is not None}
+        for view in offers:
+            pid = by_sku.get(view.variant_sku) if view.variant_sku else None
+            if pid is None:
+                continue
+            key = product_key(gtin=view.gtin, sku=view.sku, name=view.name)
+            for name in (key, f"sku:{(view.sku or '').strip()}"):
+                if name:
+                    self._views[name] = pid
+
     def _review_product(self, conn: Connection, review: ReviewItem, now: datetime) -> int | None:
         if review.product_sku:
-            pid = self._products_by_key.get(f"sku:{review.product_sku.strip()}")
+            sku_key = f"sku:{review.product_sku.strip()}"
+            pid = self._products_by_key.get(sku_key) or self._views.get(sku_key)
             if pid is not None:
                 return pid
         if review.product_name:

@@ -1,4 +1,6 @@
-"""Shared fixtures: a real SQLite file per test, and the real PostgreSQL server.
+"""Shared fixtures: a real SQLite file per test, the real PostgreSQL server, and the demo
+shops served on 127.0.0.1 (per test module; a module that needs other shops or another
+pace defines its own ``shops`` / ``server``).
 
 Tests that need a server skip with a reason when it is absent, except under CI
 (``RIVALSCOPE_CI=1``), where a missing server fails the run.
@@ -11,11 +13,16 @@ import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from storage.db import open_database
+
+if TYPE_CHECKING:
+    from rivalscope.demo.records import DemoShop
+    from rivalscope.demo.server import DemoServer
 
 POSTGRES_URL = os.environ.get(
     "RIVALSCOPE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -61,3 +68,21 @@ def pg_url() -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def shops() -> list[DemoShop]:
+    """The demo's shops (generated, the same every time)."""
+    from rivalscope.demo.shops import generate_shops
+
+    return generate_shops()
+
+
+@pytest.fixture(scope="module")
+def server(shops: list[DemoShop]) -> Iterator[DemoServer]:
+    """The demo shops on a loopback port, pages served with a half-second pause (so that a
+    crawl is still running when a test interrupts it)."""
+    from rivalscope.demo.server import DemoServer
+
+    with DemoServer(shops, slow_seconds=0.5) as running:
+        yield running

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from compare.analysis.keyphrases import candidate_phrases
+from compare.analysis.need_phrases import need_kind
 from compare.analysis.need_topics import need_topic
-from compare.analysis.needs import need_kind
 from compare.analysis.taxonomy import load_taxonomy
 from compare.analysis.text import (
     _TOKEN,

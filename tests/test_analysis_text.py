@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from compare.analysis.errors import AnalysisInputError
+from compare.analysis.input_errors import AnalysisInputError
+from compare.analysis.need_phrases import need_kind
 from compare.analysis.need_topics import need_topic
-from compare.analysis.needs import need_kind
 from compare.analysis.taxonomy import load_taxonomy
 from compare.analysis.text import lemmas, split_clauses, split_sentences, tokenize
 

@@ -39,6 +39,11 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("report", "--since", "2025-13-45", "--db", FRESH), "Invalid value for '--since'"),
     (("report", "--min-sample", "-5", "--db", FRESH), "--min-sample must be at least 1"),
     (("report", "--db", FRESH), "no own company in the database"),
+    (("runs", "--source", "nosuch", "--db", FRESH), "no such source 'nosuch'"),
+    (("findings", "--competitor", "Nobody", "--db", FRESH), "no company named 'Nobody'"),
+    (("extract", "afile", "--url", "notaurl"), "is not an absolute http(s) URL"),
+    (("extract", "afile", "--url", "http://[::1"), "is not a URL"),
+    (("extract", "afile", "--url", "ftp://host/p"), "is not an absolute http(s) URL"),
     # import
     (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
     (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),
@@ -98,3 +103,26 @@ def test_careless_input_is_one_line(
     after = {p.name: p.stat().st_size for p in careless_folder.iterdir() if p.is_file()}
     assert {k: v for k, v in after.items() if k in before} == before  # inputs untouched
     assert not (careless_folder / "rivalscope-report").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "names", "message"),
+    [
+        ("acme-shp", ["acme-shop", "nordlys"], "did you mean 'acme-shop'?"),
+        ("zzz", ["acme-shop", "nordlys"], "sources: acme-shop, nordlys"),
+        ("zzz", [], "no source has crawled yet"),
+    ],
+)
+def test_an_unknown_source_lists_close_names(name: str, names: list[str], message: str) -> None:
+    from rivalscope.commands.runs import _check_source
+    from settings.user_errors import UserError
+
+    with pytest.raises(UserError, match="no such source") as raised:
+        _check_source(name, names)
+    assert str(raised.value).endswith(message)
+
+
+def test_a_known_source_without_runs_is_no_error() -> None:
+    from rivalscope.commands.runs import _check_source
+
+    _check_source("acme-shop", ["acme-shop"])

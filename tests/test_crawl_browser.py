@@ -16,7 +16,7 @@ from settings.targets import parse_targets
 from spiders.browser import PLAYWRIGHT_HANDLER, HostFilter
 from spiders.target_spider import TargetSpider
 from storage.db import open_database
-from storage.models import Review
+from storage.models import CrawlRun, Review
 from tests.cli import run_cli
 from tests.widget_site import REVIEWS, WidgetSite
 
@@ -90,6 +90,34 @@ def test_browser_source_collects_javascript_reviews_from_allowed_hosts_only(
     assert ids == sorted(r["id"] for r in REVIEWS[:expected])
     assert site.hits_on("127.0.0.3") == tracker_before  # tracker and pixel never reached
     assert f"collected {expected} of {len(REVIEWS)} declared reviews" in output
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("limit_mb", "problems", "reviews"),
+    [
+        # The rendered page (HTML plus the reviews its script loads) is a few KiB.
+        (0.002, {"rendered_too_large": 1}, 0),
+        (1.0, {}, 7),
+    ],
+)
+def test_a_rendered_page_is_bounded_like_a_plain_response(
+    tmp_path: Path, site: WidgetSite, limit_mb: float, problems: dict[str, int], reviews: int
+) -> None:
+    _chromium_or_skip()
+    table = (
+        '[company.source.browser]\nallow_hosts = ["127.0.0.2"]\nclick = "#more"\n'
+        f"[company.source.limits]\nmax_response_mb = {limit_mb}\nwarn_response_mb = {limit_mb}"
+    )
+    _, ids, output = _crawl(tmp_path, _targets(site.shop_url, "browser", table))
+    assert len(ids) == reviews, output
+    engine = open_database(f"sqlite:///{tmp_path / 'crawl.db'}")
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+    engine.dispose()
+    assert run.fetch_problems == problems
+    assert "Traceback" not in output
 
 
 @pytest.mark.browser

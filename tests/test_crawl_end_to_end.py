@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,7 +23,6 @@ from sqlmodel import Session, col, select
 
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
-from rivalscope.demo.shops import generate_shops
 from rivalscope.demo.site import Response
 from rivalscope.demo.targets import targets_toml
 from storage.db import open_database
@@ -31,17 +30,6 @@ from storage.models import Company, CrawlRun, OfferObservation, Product, Review,
 from tests.cli import run_cli
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def shops() -> list[DemoShop]:
-    return generate_shops()
-
-
-@pytest.fixture(scope="module")
-def server(shops: list[DemoShop]) -> Iterator[DemoServer]:
-    with DemoServer(shops, slow_seconds=0.5) as running:
-        yield running
 
 
 def _targets(tmp_path: Path, server: DemoServer, shops: list[DemoShop], slow: bool = False) -> Path:
@@ -85,7 +73,7 @@ def _snapshot(engine: Engine) -> dict[str, object]:
             (names[p.company_id], p.key, p.name) for p in session.exec(select(Product)).all()
         )
         observations = sorted(
-            (p.key, o.price, o.currency, o.availability)
+            (p.key, o.listing, o.price, o.currency or "", o.availability or "")
             for o, p in session.exec(
                 select(OfferObservation, Product).where(
                     col(OfferObservation.product_id) == col(Product.id)

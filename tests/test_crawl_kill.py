@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,24 +26,20 @@ from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from storage.db import open_database
 from storage.models import CrawlRun, OfferObservation, Review
-from tests import test_crawl_end_to_end as end_to_end
 from tests.cli import run_cli
 from tests.test_crawl_end_to_end import _snapshot, _targets
 
 pytestmark = pytest.mark.slow
 
-# The demo shops and their server: the end-to-end tests' fixtures (one server per module).
-shops = end_to_end.shops
-server = end_to_end.server
+# The demo shops and their server: conftest's ``shops`` / ``server`` (one server per module).
 
 KILL_TRIALS = 3
 NEW_REVIEWS_BEFORE_KILL = 25
 """Reviews each trial's crawl stores before it is killed."""
 
 
-def session_processes(session_id: int) -> list[int]:
-    """Live processes of a session (the crawl was started as its leader)."""
-    found = []
+def process_stats() -> Iterator[tuple[int, list[str]]]:
+    """Each live process's id and the fields of its /proc/PID/stat after the name."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -50,10 +47,14 @@ def session_processes(session_id: int) -> list[int]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        state, sid = fields[0], int(fields[3])
-        if sid == session_id and state != "Z":
-            found.append(int(entry.name))
-    return found
+        yield int(entry.name), fields
+
+
+def session_processes(session_id: int) -> list[int]:
+    """Live processes of a session (the crawl was started as its leader)."""
+    return [
+        pid for pid, fields in process_stats() if int(fields[3]) == session_id and fields[0] != "Z"
+    ]
 
 
 def wait_until_gone(session_id: int, seconds: float = 15) -> list[int]:

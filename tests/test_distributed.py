@@ -22,7 +22,6 @@ from sqlmodel import Session, select
 
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
-from rivalscope.demo.shops import generate_shops
 from settings.targets import TargetsError, parse_targets
 from storage.db import open_database
 from storage.models import CrawlRun
@@ -31,17 +30,6 @@ from tests.conftest import require_server
 from tests.test_crawl_end_to_end import _snapshot, _targets
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture(scope="module")
-def shops() -> list[DemoShop]:
-    return generate_shops()
-
-
-@pytest.fixture(scope="module")
-def server(shops: list[DemoShop]) -> Iterator[DemoServer]:
-    with DemoServer(shops, slow_seconds=0.5) as running:
-        yield running
 
 
 @pytest.fixture

@@ -356,10 +356,16 @@ def test_heuristic_availability(body: str, availability: str | None) -> None:
             '<h1>A</h1><span class="price">$5</span><p>B07FW264WL</p><a href="/dp/B07FW264WL#r">r</a>',
             "B07FW264WL",
         ),
-        (
+        (  # form inputs hold variant and cart ids as often as the product's: not read
             "https://s.example.com/item/1",
             '<h1>A</h1><span class="price">$5</span><input type="hidden" name="sku" value="AB-991">',
-            "AB-991",
+            None,
+        ),
+        (  # the script state's object named like the product
+            "https://s.example.com/item/1",
+            '<h1>Kettle</h1><span class="price">$5</span><script>var state = {"items": ['
+            '{"name": "Mug", "sku": "MG-1"}, {"name": "Kettle", "sku": "KT-77"}]};</script>',
+            "KT-77",
         ),
         (
             "https://s.example.com/item/1",
@@ -368,7 +374,7 @@ def test_heuristic_availability(body: str, availability: str | None) -> None:
         ),
     ],
 )
-def test_heuristic_sku(url: str, body: str, sku: str) -> None:
+def test_heuristic_sku(url: str, body: str, sku: str | None) -> None:
     assert extract(page(body), url).offers[0].sku == sku
 
 
@@ -481,9 +487,12 @@ def listing(cards: int) -> str:
 @pytest.mark.parametrize("cards", [1, 2, 3, 12])
 def test_no_heuristic_offer_on_listing_pages(cards: int) -> None:
     """Cards whose title links to the product: a listing however few, never a product
-    named after the page heading."""
+    named after the page heading; each card an offer flagged as listing data."""
     found = extract(page(listing(cards)), "https://shop.example.de/c/kettles").offers
-    assert found == []
+    assert [(o.name, o.price, o.currency, o.url, o.listing) for o in found] == [
+        (f"Item {n}", f"{n}9.00", "EUR", f"https://shop.example.de/p/{n}", True)
+        for n in range(1, cards + 1)
+    ]
 
 
 @pytest.mark.parametrize(

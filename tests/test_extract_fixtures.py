@@ -3,7 +3,7 @@
 Each folder ``tests/fixtures/demo-<markup>/<case>/`` holds ``page.html``, ``url.txt`` and
 ``expected.json`` (written by ``python -m rivalscope.demo.fixtures``). The structured
 shops go through ``auto`` mode; the plain shop through the selectors the demo's targets
-file configures. Normalisation is the crawl's (``spiders.pipelines.normalize``).
+file configures. The records then go through the crawl's stages (``spiders.pipelines.stages``).
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ from rivalscope.demo.shops import generate_shops
 from rivalscope.demo.targets import targets_toml
 from settings.records import PageExtraction
 from settings.targets import Source, parse_targets
-from spiders.pipelines.language import assign_languages
-from spiders.pipelines.normalize import normalize_offer, normalize_review
+from spiders.pipelines.stages import detect_missing_languages, prepare_offer, prepare_review
 from spiders.target_spider import extract_page
+from storage.pseudonym import pseudonymize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("demo-*/*") if (p / "expected.json").exists())
 OFFER_FIELDS = ("name", "price", "currency", "availability", "sku", "gtin")
 REVIEW_FIELDS = ("external_id", "title", "text", "rating", "best_rating", "region", "language")
+KEY = b"fixtures" * 4
 
 
 def _source(markup: str) -> Source:
@@ -35,18 +36,18 @@ def _source(markup: str) -> Source:
     return next(s for _, s in targets.sources() if s.name.startswith(slug[markup]))
 
 
-def _extract(case: Path) -> tuple[PageExtraction, dict[str, Any]]:
+def _extract(case: Path) -> tuple[PageExtraction, dict[str, Any], dict[int, str | None]]:
+    """The page's records after the crawl's stages, and each record's refusal (by id())."""
     expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     url = (case / "url.txt").read_text(encoding="utf-8").strip()
     html = (case / "page.html").read_text(encoding="utf-8")
     source = _source(expected["markup"])
     page = extract_page(html, url, source)
-    for offer in page.offers:
-        normalize_offer(offer)
+    problems: dict[int, str | None] = {id(o): prepare_offer(o) for o in page.offers}
     for review in page.reviews:
-        normalize_review(review, source.language)
-    assign_languages(page.reviews, source.language)  # what the store pipeline does per batch
-    return page, expected
+        problems[id(review)] = prepare_review(review, source.language, KEY)
+    detect_missing_languages(page.reviews, source.language)
+    return page, expected, problems
 
 
 def test_fixtures_exist() -> None:
@@ -56,11 +57,14 @@ def test_fixtures_exist() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_offers(case: Path) -> None:
-    page, expected = _extract(case)
+    page, expected, problems = _extract(case)
+    by_sku = {o.sku: o for o in page.offers}
+    for truth in expected.get("offers", []):
+        if truth.get("invalid_reason") is not None and truth["sku"] in by_sku:
+            assert problems[id(by_sku[truth["sku"]])] is not None, truth["sku"]
     wanted = [o for o in expected.get("offers", []) if o.get("invalid_reason") is None]
     if expected["markup"] == "plain" and not wanted:
         return
-    by_sku = {o.sku: o for o in page.offers}
     for truth in wanted:
         got = by_sku.get(truth["sku"])
         assert got is not None, f"offer {truth['sku']} not found; got {list(by_sku)}"
@@ -74,7 +78,7 @@ def test_offers(case: Path) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_reviews(case: Path) -> None:
-    page, expected = _extract(case)
+    page, expected, problems = _extract(case)
     if case.name == "broken-markup":
         # The demo's "broken" switch renames review markup: extraction must find nothing,
         # which is what target health checks detect.
@@ -95,6 +99,11 @@ def test_reviews(case: Path) -> None:
             want = truth.get(name)
             assert getattr(got, name) == want, f"{truth['external_id']}.{name}"
         assert got.published == date.fromisoformat(truth["published"])
-        assert got.author == truth["author"]  # raw here; the pseudonymise pipeline hashes it
+        refused = problems[id(got)]
+        assert (refused is None) == (truth.get("invalid_reason") is None), refused
+        if refused is None:  # stored reviews keep a keyed pseudonym, never the name
+            assert (got.author, got.author_hash) == (None, pseudonymize(truth["author"], KEY))
+        else:
+            assert got.author == truth["author"]
     if expected.get("next_page"):
         assert page.next_page == expected["next_page"]

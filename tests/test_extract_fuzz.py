@@ -11,11 +11,11 @@ import pytest
 from settings.targets import Selectors
 from spiders.extract.auto import extract_auto
 from spiders.extract.selectors import extract_with_selectors
-from spiders.pipelines.normalize import normalize_offer, normalize_review
-from spiders.pipelines.validate import offer_problem, review_problem
+from spiders.pipelines.stages import prepare_offer, prepare_review
 from tests.page_mutations import mutated_pages
 
 SEEDS = (1, 2, 3)
+KEY = b"fuzz" * 8
 PAGES_PER_SEED = 120
 SELECTORS = Selectors(
     review="article.review, div.review, li.review",
@@ -36,9 +36,9 @@ def test_extraction_survives_mutated_pages(seed: int) -> None:
                 extract_with_selectors(html, url, SELECTORS, language="en"),
             ):
                 for offer in page.offers:
-                    offer_problem(normalize_offer(offer))
+                    prepare_offer(offer)
                 for review in page.reviews:
-                    review_problem(normalize_review(review))
+                    prepare_review(review, "en", KEY)
         except Exception as exc:  # the failing mutation is named, to replay it
             raise AssertionError(f"{what}: {type(exc).__name__}: {exc}") from exc
         checked += 1

@@ -7,8 +7,8 @@ import lxml.html
 import pytest
 
 from spiders.extract.heuristics import labelled_identifier_pairs
-from spiders.extract.identifiers import url_id_tokens
-from spiders.extract.scope import shown_text
+from spiders.extract.identifiers import script_state_sku, url_id_tokens
+from spiders.extract.page_regions import shown_text
 from spiders.extract.visible_availability import button_label, is_cart_control
 from spiders.extract.visible_price import names_say_current, names_say_not_current
 
@@ -92,3 +92,23 @@ def test_cart_button_label_without_hidden_text(html: str, label: str, cart: bool
 def test_shown_text_keeps_tails_of_hidden_children() -> None:
     element = lxml.html.fragment_fromstring('<p>a<b class="hidden">x</b>b<i>c</i></p>')
     assert shown_text(element) == "abc"
+
+
+@pytest.mark.parametrize(
+    ("values", "name", "sku"),
+    [
+        ([{"product": {"name": "Kettle 2 L", "sku": "KT-2"}}], "Kettle  2 L", "KT-2"),
+        (
+            [{"items": [{"name": "Mug", "sku": "M-1"}, {"name": "Kettle", "sku": 4711}]}],
+            "Kettle",
+            "4711",
+        ),
+        ([{"sku": "A-100"}, [{"sku": "A-100"}]], "Other name", "A-100"),  # one sku throughout
+        ([{"sku": "A-100"}, {"sku": "B-200"}], "Other name", None),  # several, none named
+        ([{"sku": "a b c"}], None, None),  # not an id
+        ([{"sku": True}], None, None),
+        ([], "Kettle", None),
+    ],
+)
+def test_script_state_sku(values: list[object], name: str | None, sku: str | None) -> None:
+    assert script_state_sku(values, name) == sku

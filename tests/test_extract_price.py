@@ -34,6 +34,11 @@ from spiders.extract.price import currency_from_url, minor_units_to_decimal, nor
         (12.5, "EUR", ("12.5", "EUR")),
         (1299, None, ("1299", None)),
         ("free", None, (None, None)),
+        ("3.34/5", None, (None, None)),  # a rating
+        ("8,5 / 10", None, (None, None)),
+        ("€12/kg", None, ("12", "EUR")),  # a unit price stays a price
+        ("23.450", "PKR", ("23450", "PKR")),  # dot-grouped thousands
+        ("1.250", "KWD", ("1.250", "KWD")),  # three-decimal currency
         ("", "EUR", (None, "EUR")),
         (None, None, (None, None)),
     ],
@@ -75,6 +80,11 @@ def test_currency_from_url(url: str, expected: str | None) -> None:
         ("S/ 35.90", ("35.90", "PEN")),
         ("TOP 19,99 €", ("19.99", "EUR")),  # an upper-case word that is also a code
         ("5 km", (None, None)),  # no currency sign, no hint: not a price
+        ("৳ 1,200", ("1200", "BDT")),  # signs from the CLDR table
+        ("₾ 45", ("45", "GEL")),
+        ("12,50 Kč", ("12.50", "CZK")),
+        ("Lekë 12 to go", ("12", "ALL")),  # a letter sign beside an amount
+        ("Lekë of 12", (None, None)),  # ... not away from it
     ],
 )
 def test_symbols_of_more_currencies(text: str, expected: tuple[str | None, str | None]) -> None:

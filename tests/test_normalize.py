@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from settings.content_keys import product_key, review_content_key
+from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.auto import extract_auto
-from spiders.pipelines.language import normalize_language_code
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
 from spiders.raw_fields import (
@@ -196,6 +196,23 @@ def test_clean_text() -> None:
     assert clean_text("  Hello\u00a0\n\t world\x00 ") == "Hello world"
     assert clean_text("   ") is None
     assert clean_text(None) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\u2009b\u202fc\u3000d\u2028e\u0085f",  # thin, narrow, ideographic, line separators
+        "a\x1cb\x1dc\x1ed\x1ff\x0bg\x0ch",  # separators that are also control characters
+        "\u200bzero\u200bwidth\ufeff",  # not spaces: kept
+        "  Mixed \r\n\t text\u00a0 ",
+    ],
+)
+def test_clean_text_collapses_exactly_the_regex_whitespace(text: str) -> None:
+    import re
+    import unicodedata
+
+    printable = "".join(c for c in text if unicodedata.category(c)[0] != "C" or c in "\n\t ")
+    assert clean_text(text) == (re.sub(r"\s+", " ", printable).strip() or None)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 
 from spiders.extract.auto import extract_auto
 from spiders.extract.price import normalize_price, price_refusal
-from spiders.file_import import offer_from_row
+from spiders.file_import import offer_from_row, review_from_row
 from spiders.pipelines.normalize import normalize_offer
 from spiders.pipelines.validate import offer_problem
 from spiders.raw_fields import parse_rating, plain_number
@@ -97,6 +97,28 @@ def test_imported_prices_use_the_same_parser(price: str, problem: str) -> None:
     assert offer_problem(offer) == problem
 
 
+@pytest.mark.parametrize(
+    ("rating", "outcome"),
+    [
+        ("4,5", 4.5),
+        ("-3", -3.0),  # the sign is kept: validation then rejects it, never stores 3
+        ("1e400", "rating '1e400': exponent form"),
+        ("4E0", "rating '4E0': exponent form"),
+        ("9" * 40, ": absurd magnitude"),
+        ("four", "rating 'four': not a number"),
+        ("inf", "rating 'inf': not a number"),
+    ],
+)
+def test_imported_ratings_use_the_same_parser(rating: str, outcome: float | str) -> None:
+    row = {"text": "Good coffee", "rating": rating, "best_rating": "5"}
+    if isinstance(outcome, float):
+        assert review_from_row(row).rating == outcome
+        return
+    with pytest.raises(ValueError) as refused:
+        review_from_row(row)
+    assert str(refused.value).startswith("rating '") and str(refused.value).endswith(outcome)
+
+
 @pytest.mark.slow
 def test_import_reports_refused_prices_by_line_and_reason(tmp_path: Path) -> None:
     data = tmp_path / "prices.csv"
@@ -120,7 +142,7 @@ def test_import_reports_refused_prices_by_line_and_reason(tmp_path: Path) -> Non
     out = done.stdout + done.stderr
     assert "Traceback" not in out
     assert "negative price" in out and "exponent form" in out
-    assert "price absurd magnitude" in out
+    assert ": absurd magnitude" in out
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from compare.language import detect_languages
+from settings.language_detection import detect_languages
 from settings.records import ReviewItem
 from spiders.pipelines.language import assign_languages
 from storage.db import open_database

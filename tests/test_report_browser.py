@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import Engine
 
 from compare.report.build import build_report
-from compare.report.sections import SECTIONS
+from compare.report.section_registry import SECTIONS
 from compare.report.synthetic import SyntheticPlan, add_review, populate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

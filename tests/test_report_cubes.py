@@ -13,7 +13,7 @@ from compare.report import parallel_cubes
 from compare.report.analysis_source import analysis_source
 from compare.report.aspects import AspectCell, add_product_segments, aspect_cells
 from compare.report.build import build_report
-from compare.report.scope import resolve_scope
+from compare.report.report_scope import resolve_scope
 from compare.report.synthetic import SyntheticPlan, populate
 from storage.schema import metadata
 

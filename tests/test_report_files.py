@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from compare.report.build import build_report
-from compare.report.errors import ReportError
 from compare.report.render_files import STAGING
+from compare.report.report_error import ReportError
+from compare.report.stored_tables import FINDING, REPORT_RUN
 from compare.report.synthetic import SyntheticPlan, populate
-from compare.report.tables import FINDING, REPORT_RUN
 
 PLAN = SyntheticPlan(
     reviews=1500,

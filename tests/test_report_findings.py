@@ -11,8 +11,8 @@ from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from compare.report.build import build_report
+from compare.report.stored_tables import FINDING, REPORT_RUN
 from compare.report.synthetic import SyntheticPlan, add_review, populate
-from compare.report.tables import FINDING, REPORT_RUN
 from rivalscope.cli import app
 
 GAP_KINDS = ("competitor_weakness", "competitor_strength")

@@ -14,9 +14,9 @@ from sqlalchemy import Engine, text
 from compare.report.aspects import Segment
 from compare.report.build import build_report
 from compare.report.finding_groups import group_findings, opportunities, threats
-from compare.report.findings import FindingDraft
+from compare.report.findings import Finding
 from compare.report.numbers import interval_text, score_text
-from compare.report.sections import SECTIONS
+from compare.report.section_registry import SECTIONS
 from compare.report.stats import Interval
 from compare.report.synthetic import SyntheticPlan, add_review, populate
 
@@ -122,8 +122,8 @@ def test_summary_and_csv_tables_come_from_the_same_sections(engine: Engine, tmp_
     assert [s.key for s in SECTIONS][:3] == ["glance", "opportunities", "threats"]
 
 
-def _draft(kind: str, segment: Segment, score: float, aspect: str = "delivery") -> FindingDraft:
-    return FindingDraft(
+def _finding(kind: str, segment: Segment, score: float, aspect: str = "delivery") -> Finding:
+    return Finding(
         competitor_id=2,
         competitor="Rival A",
         aspect=aspect,
@@ -138,20 +138,20 @@ def _draft(kind: str, segment: Segment, score: float, aspect: str = "delivery") 
 
 
 def test_findings_on_the_same_competitor_and_aspect_are_one_group() -> None:
-    drafts = [
-        _draft("competitor_weakness", Segment("language", "pl"), 30),
-        _draft("competitor_weakness", Segment(), 20),
-        _draft("competitor_weakness", Segment("region", "North"), 5),
-        _draft("competitor_strength", Segment(), 50, aspect="quality"),
-        _draft("unmet_need", Segment(), 10, aspect="app"),
+    findings = [
+        _finding("competitor_weakness", Segment("language", "pl"), 30),
+        _finding("competitor_weakness", Segment(), 20),
+        _finding("competitor_weakness", Segment("region", "North"), 5),
+        _finding("competitor_strength", Segment(), 50, aspect="quality"),
+        _finding("unmet_need", Segment(), 10, aspect="app"),
     ]
-    groups = group_findings(drafts)
+    groups = group_findings(findings)
     assert [g.main.aspect for g in groups] == ["quality", "delivery", "app"]
     delivery = groups[1]
     assert delivery.main.segment.dimension == "all" and delivery.score == 30
     assert [s.segment.value for s in delivery.segments] == ["pl", "North"]
-    assert [g.kind for g in opportunities(drafts)] == ["competitor_weakness", "unmet_need"]
-    assert [g.kind for g in threats(drafts)] == ["competitor_strength"]
+    assert [g.kind for g in opportunities(findings)] == ["competitor_weakness", "unmet_need"]
+    assert [g.kind for g in threats(findings)] == ["competitor_strength"]
 
 
 @pytest.mark.parametrize(

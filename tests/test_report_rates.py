@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from compare.report.build import build_report
 from compare.report.currency import bundled_rates, load_rates
-from compare.report.errors import ReportError
+from compare.report.report_error import ReportError
 from compare.report.synthetic import SyntheticPlan, populate
 from rivalscope.cli import app
 

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine
+
+from storage.dialects import dialect_of
 
 ADVISORY_KEY = 0x72697661  # "riva": the analysis lock among the database's advisory locks
 
@@ -27,23 +29,21 @@ def _quiet(_: str) -> None:
 @contextmanager
 def exclusive_analysis(engine: Engine, on_wait: Callable[[str], None] = _quiet) -> Iterator[None]:
     """Hold the database's analysis lock for the block (waiting for it if it is taken)."""
-    url = make_url(str(engine.url))
-    backend = url.get_backend_name()
-    if backend == "postgresql":
-        with engine.connect() as connection:
-            got = connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
-            ).scalar_one()
-            if not got:
-                on_wait("another analyze is running on this database; waiting for it")
-                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_KEY})
-            try:
-                yield
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+    dialect = dialect_of(engine)
+
+    def waiting() -> None:
+        on_wait("another analyze is running on this database; waiting for it")
+
+    if dialect.advisory_locks:
+        with (
+            engine.connect() as connection,
+            dialect.advisory_lock(connection, ADVISORY_KEY, waiting),
+        ):
+            yield
         return
-    if backend == "sqlite" and url.database and url.database != ":memory:":
-        path = Path(url.database + ".analyze.lock")
+    database = dialect.database_file(engine.url)
+    if database is not None:
+        path = Path(f"{database}.analyze.lock")
         try:
             handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError:
@@ -55,7 +55,7 @@ def exclusive_analysis(engine: Engine, on_wait: Callable[[str], None] = _quiet) 
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                on_wait("another analyze is running on this database; waiting for it")
+                waiting()
                 fcntl.flock(handle, fcntl.LOCK_EX)
             yield
         finally:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from compare.analysis.text import simplemma_code
+from settings.languages import normalize_language_code
 
 STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.toml"
 MAX_PHRASE_WORDS = 3
@@ -28,8 +28,7 @@ def _stopwords() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=64)
 def stopwords(language: str | None) -> frozenset[str]:
     """The language's stopwords (empty for languages without a list)."""
-    code = "no" if simplemma_code(language) in ("nb", "nn") else (language or "")
-    return _stopwords().get(code, frozenset())
+    return _stopwords().get(normalize_language_code(language) or "", frozenset())
 
 
 def candidate_phrases(

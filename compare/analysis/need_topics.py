@@ -20,7 +20,7 @@ TOPICS_FILE = Path(__file__).parent / "data" / "need_topics.toml"
 MAX_TOPIC_CHARS = 80
 
 # Words that voice the wish itself, never its object.
-_WISH_WORDS: dict[str, frozenset[str]] = {
+WISH_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
         [
             "wish",
@@ -194,7 +194,7 @@ def canonical_topic(
 
 def head_topic(tokens: list[str], sentence_lemmas: list[str], language: str | None) -> str | None:
     """Head lemma of the first run of content words (not stopwords, not wish words)."""
-    skip = stopwords(language) | _WISH_WORDS.get(language or "", frozenset())
+    skip = stopwords(language) | WISH_WORDS.get(language or "", frozenset())
     run: list[str] = []
     for token, lemma in zip(tokens, sentence_lemmas, strict=True):
         content = len(token) >= MIN_WORD_LETTERS and token not in skip and lemma not in skip

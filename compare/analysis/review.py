@@ -14,14 +14,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from compare.analysis.keyphrases import candidate_phrases
+from compare.analysis.need_phrases import need_kind
 from compare.analysis.need_topics import need_topic
-from compare.analysis.needs import need_kind
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
 from compare.analysis.sentiment.scorer import UNKNOWN_SCORE, Score, SentimentScorer
 from compare.analysis.taxonomy import Taxonomy
 from compare.analysis.text import lemmas, split_units, tokenize
-from compare.language import detect_language
+from settings.language_detection import detect_language
+from settings.languages import normalize_language_code
 
 MAX_KEY_PHRASES = 6
 DETECT_CHARS = 400
@@ -64,16 +65,8 @@ class ReviewResult:
     key_phrases: list[str] = field(default_factory=list)
 
 
-def normalise_language(code: str | None) -> str | None:
-    """ISO 639-1 in lower case, Bokmål/Nynorsk as 'no'."""
-    if not code:
-        return None
-    code = code.strip().lower().split("-")[0].split("_")[0]
-    return "no" if code in ("nb", "nn") else code or None
-
-
 def review_language(review: ReviewInput) -> str | None:
-    stored = normalise_language(review.language)
+    stored = normalize_language_code(review.language)
     if stored is not None:
         return stored
     text = " ".join(t for t in (review.title, review.text) if t)

@@ -22,14 +22,10 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import Engine, func, select
 
-from compare.analysis.errors import AnalysisInputError
 from compare.analysis.exclusive import exclusive_analysis
-from compare.analysis.review import (
-    ReviewInput,
-    ReviewResult,
-    analyze_reviews,
-    normalise_language,
-)
+from compare.analysis.input_errors import AnalysisInputError
+from compare.analysis.result_rows import ResultRows, plain_dialect, result_rows, write_rows
+from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
 from compare.analysis.sentiment.bundle import (
     ModelBundle,
     bundle_is_current,
@@ -40,7 +36,6 @@ from compare.analysis.sentiment.bundle import (
     versions,
 )
 from compare.analysis.sentiment.scorer import SentimentScorer
-from compare.analysis.store import ResultRows, result_rows, uses_sqlite_values, write_rows
 from compare.analysis.tables import (
     REVIEW,
     REVIEW_ANALYSIS,
@@ -57,7 +52,9 @@ from compare.analysis.training import (
     training_jobs,
 )
 from compare.analysis.version import ANALYZER_VERSION
+from settings.languages import normalize_language_code
 from storage.child_process import die_with_parent
+from storage.dialects import Dialect
 
 CHUNK = 125
 """Reviews per worker task: small enough that a chunk's matrices stay in the CPU caches
@@ -162,12 +159,12 @@ def _analyze_database(
     if pending == 0:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
-    sqlite_values = uses_sqlite_values(engine)
+    plain = plain_dialect(engine)
     batch = ResultRows()
     with _progress_bar(progress, pending) as advance:
         for rows, counts in _analyse_pending(
             engine,
-            _Job(analyzer_version, folder, taxonomy_file, sqlite_values),
+            _Job(analyzer_version, folder, taxonomy_file, plain),
             bundle,
             taxonomy,
             processes,
@@ -176,10 +173,10 @@ def _analyze_database(
             _merge(summary, counts)
             advance(len(rows.review_ids))
             if len(batch.review_ids) >= WRITE_BATCH:
-                write_rows(engine, batch, sqlite_values=sqlite_values)
+                write_rows(engine, batch, plain=plain)
                 batch = ResultRows()
         if batch.review_ids:
-            write_rows(engine, batch, sqlite_values=sqlite_values)
+            write_rows(engine, batch, plain=plain)
     return summary
 
 
@@ -266,7 +263,7 @@ def _pending_languages(engine: Engine, analyzer_version: str) -> list[str]:
         .distinct()
     )
     with engine.connect() as connection:
-        codes = {normalise_language(str(code)) for (code,) in connection.execute(query)}
+        codes = {normalize_language_code(str(code)) for (code,) in connection.execute(query)}
     return sorted(code for code in codes if code is not None)
 
 
@@ -288,7 +285,7 @@ def _pending_chunks(engine: Engine, analyzer_version: str) -> Iterator[list[Revi
         # vocabulary at a time (~15 % faster than chunks mixing four languages)
         reviews = sorted(
             (ReviewInput(*row) for row in rows),
-            key=lambda r: (normalise_language(r.language) or "", r.review_id),
+            key=lambda r: (normalize_language_code(r.language) or "", r.review_id),
         )
         for start in range(0, len(reviews), CHUNK):
             yield reviews[start : start + CHUNK]
@@ -301,7 +298,8 @@ class _Job:
     analyzer_version: str
     model_folder: Path | None
     taxonomy_file: Path | None
-    sqlite_values: bool
+    plain: Dialect | None
+    """The database's dialect when it takes plain rows (``result_rows.plain_dialect``)."""
 
 
 ChunkOutput = tuple[ResultRows, AnalyzeSummary]
@@ -364,7 +362,7 @@ def _analyse_chunk(
     results = analyze_reviews(chunk, scorer, taxonomy)
     counts = AnalyzeSummary(analyzer_version=job.analyzer_version)
     _count(counts, results)
-    return result_rows(results, job.analyzer_version, sqlite_values=job.sqlite_values), counts
+    return result_rows(results, job.analyzer_version, plain=job.plain), counts
 
 
 def _work(chunk: list[ReviewInput]) -> ChunkOutput:
@@ -374,7 +372,7 @@ def _work(chunk: list[ReviewInput]) -> ChunkOutput:
 
 def _pool_context() -> multiprocessing.context.BaseContext:
     # fork is fast, but not after lingua's native thread pool exists in this process
-    from compare.language import _detector
+    from settings.language_detection import _detector
 
     if _detector.cache_info().currsize == 0 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from compare.analysis.errors import AnalysisInputError
+from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.text import lemmas, tokenize
 
 BUNDLED_TAXONOMY = Path(__file__).parent / "data" / "taxonomy.toml"

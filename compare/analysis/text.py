@@ -12,15 +12,12 @@ from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
 
 from compare.analysis.lemma_store import SqliteDictionaryFactory
+from settings.languages import registered_language
 
 # A sentence ends at . ! ? … (or runs of them) followed by space, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n+")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 MAX_SENTENCE_CHARS = 1000
-
-# simplemma has no "no" code: Bokmål dictionaries cover most Norwegian review text.
-_SIMPLEMMA_CODES = {"no": "nb", "nb": "nb", "nn": "nn"}
-_SIMPLEMMA_SUPPORTED = frozenset({"en", "fr", "pl", "nb", "nn", "de", "it", "es", "nl", "sv", "da"})
 
 
 def split_sentences(text: str) -> list[str]:
@@ -35,7 +32,7 @@ def split_sentences(text: str) -> list[str]:
 
 # Contrast conjunctions that join opposite opinions ("fast delivery, but the lid cracked"):
 # each side is scored on its own so each aspect gets its own polarity.
-_CONTRAST = {
+CONTRAST_CONJUNCTIONS = {
     "en": r"but|however|although|though|whereas",
     "fr": r"mais|cependant|pourtant|par contre|alors que|bien que",
     "pl": r"ale|lecz|jednak|natomiast|choć|chociaż",
@@ -43,11 +40,12 @@ _CONTRAST = {
 }
 _CLAUSE_SPLIT = {
     lang: re.compile(rf"(?:,\s*|\s+)(?=(?:{words})\b)", re.IGNORECASE)
-    for lang, words in _CONTRAST.items()
+    for lang, words in CONTRAST_CONJUNCTIONS.items()
 }
 # A looser test on a whole text: no match means no sentence of it has a clause to cut.
 _MAYBE_CONTRAST = {
-    lang: re.compile(rf"[\s,](?:{words})", re.IGNORECASE) for lang, words in _CONTRAST.items()
+    lang: re.compile(rf"[\s,](?:{words})", re.IGNORECASE)
+    for lang, words in CONTRAST_CONJUNCTIONS.items()
 }
 MIN_CLAUSE_WORDS = 2
 
@@ -90,11 +88,10 @@ def tokenize(text: str) -> list[str]:
 
 
 def simplemma_code(language: str | None) -> str | None:
-    """The simplemma language code for an ISO 639-1 code, or None if unsupported."""
-    if language is None:
-        return None
-    code = _SIMPLEMMA_CODES.get(language, language)
-    return code if code in _SIMPLEMMA_SUPPORTED else None
+    """The simplemma language code of a registered language (``settings.languages``), or
+    None for an unregistered one."""
+    registered = registered_language(language)
+    return registered.lemmatiser if registered is not None else None
 
 
 _LEMMATIZER = Lemmatizer(

@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
-from sqlalchemy.engine import make_url
 
-from compare.analysis.errors import AnalysisInputError
-from compare.analysis.review import normalise_language
+from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.sentiment.adapted import (
     CORRECTED,
     MIN_ADAPT,
@@ -35,7 +33,9 @@ from compare.analysis.sentiment.labels import (
     normalized_rating,
 )
 from compare.analysis.tables import REVIEW
-from compare.language import detect_language
+from settings.language_detection import detect_language
+from settings.languages import normalize_language_code
+from storage.dialects import dialect_of
 
 MIN_PER_LABEL = 25
 """A language without a shipped base model gets its own classifier once it has this many examples of each of 2+ labels..."""
@@ -61,10 +61,8 @@ RATING_RULE = (
 
 def default_models_dir(engine: Engine) -> Path:
     """``<database file>.models`` for SQLite, else ``./rivalscope.models``."""
-    url = make_url(str(engine.url))
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database + ".models")
-    return Path("rivalscope.models")
+    database = dialect_of(engine).database_file(engine.url)
+    return Path("rivalscope.models") if database is None else Path(f"{database}.models")
 
 
 def examples_from_database(engine: Engine) -> Examples:
@@ -77,7 +75,7 @@ def examples_from_database(engine: Engine) -> Examples:
     with engine.connect() as connection:
         for title, text, rating, language in connection.execute(query):
             label = label_from_rating(rating)
-            code = normalise_language(language)
+            code = normalize_language_code(language)
             if label is not None and code is not None:
                 out[code].append((" ".join(t for t in (title, text) if t), label))
     return dict(out)
@@ -101,7 +99,7 @@ def labelled_counts(engine: Engine) -> dict[str, int]:
     counts: Counter[str] = Counter()
     with engine.connect() as connection:
         for language, count in connection.execute(query):
-            code = normalise_language(language)
+            code = normalize_language_code(language)
             if code is not None:
                 counts[code] += int(count)
     return dict(counts)
@@ -286,7 +284,9 @@ def examples_from_jsonl(path: Path) -> Examples:
         label = _label_of(row, where)
         if label is None:
             continue
-        language = normalise_language(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        language = (
+            normalize_language_code(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        )
         if language is None:
             language = detect_language(row["text"])[0]
         if language is not None:

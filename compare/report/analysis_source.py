@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, MetaData, Table, func, inspect
 
-from compare.report.errors import ReportError
+from compare.report.report_error import ReportError
 
 MENTION_TABLE = "aspect_mention"
 NEED_TABLE = "review_need"

@@ -13,9 +13,9 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from compare.report.cubes import STARS
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
 from compare.report.stats import Interval, net_sentiment, wilson_interval
-from compare.report.tables import PRODUCT
+from compare.report.stored_tables import PRODUCT
 
 DIMENSIONS = ("all", "language", "region", "category", "product")
 """Segment dimensions: everything, then each of the review's or product's attributes."""

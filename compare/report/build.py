@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from compare.report.analysis_coverage import analysis_coverage
 from compare.report.analysis_source import AnalysisSource, analysis_source
 from compare.report.aspects import (
     add_product_segments,
@@ -16,26 +17,25 @@ from compare.report.aspects import (
     monthly_trends,
     rating_summaries,
 )
-from compare.report.coverage import analysis_coverage
 from compare.report.currency import EuroRates, bundled_rates, load_rates
 from compare.report.data_model import AspectChange, ReportData
 from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.finding_groups import opportunities
 from compare.report.findings import (
-    FindingDraft,
+    Finding,
     aspect_findings,
     need_findings,
     price_findings,
     rank,
 )
-from compare.report.needs import UNMET, need_counts, need_evidence
+from compare.report.need_counts import UNMET, need_counts, need_evidence
 from compare.report.numbers import sample_text, score_text
 from compare.report.parallel_cubes import segment_cubes
-from compare.report.prices import latest_catalogues, price_changes, price_indices
-from compare.report.review_coverage import source_coverage
-from compare.report.scope import ReportScope, resolve_scope
+from compare.report.prices import latest_catalogues, price_indices
+from compare.report.report_runs import previous_snapshot, store_run
+from compare.report.report_scope import ReportScope, resolve_scope
+from compare.report.section_registry import ReportQuery, load_sections
 from compare.report.stats import DEFAULT_MIN_SAMPLE
-from compare.report.store import previous_snapshot, store_run
 
 TOP_NEEDS_PER_COMPANY = 5
 CHANGE_THRESHOLD = 0.1
@@ -48,7 +48,7 @@ Progress = Callable[[str], None]
 class ReportResult:
     out_dir: Path
     run_id: int
-    findings: list[FindingDraft]
+    findings: list[Finding]
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -131,7 +131,6 @@ def _compute(
     }
     needs = need_counts(connection, scope, source, company_reviews)
     indices = price_indices(latest_catalogues(connection, scope), scope, rates)
-    changes = price_changes(connection, scope)
     progress("findings and their evidence")
     findings = rank(
         aspect_findings(cells, scope, scope.min_sample)
@@ -140,13 +139,6 @@ def _compute(
     )
     for finding in findings:
         finding.evidence = _finding_evidence(connection, scope, source, finding)
-    aspect_evidence = {
-        (cell.company_id, cell.aspect): opinion_evidence(
-            connection, scope, source, cell.company_id, cell.aspect, None, cell.segment
-        )
-        for cell in cells
-        if cell.segment.dimension == "all"
-    }
     top_needs: dict[tuple[int, str], Evidence] = {}
     for company in scope.companies:
         for need in [n for n in needs if n.company_id == company.id][:TOP_NEEDS_PER_COMPANY]:
@@ -171,13 +163,12 @@ def _compute(
         ratings=ratings,
         trends=trends,
         price_indices=indices,
-        price_changes=changes,
         rates=rates,
         needs=needs,
         need_evidence=top_needs,
-        aspect_evidence=aspect_evidence,
-        coverage=source_coverage(connection, scope),
     )
+    # What single sections read, once the shared data above is there.
+    data.loaded = load_sections(ReportQuery(connection, scope, source, data))
     data.reviews_in_scope, data.unanalysed = analysis_coverage(connection, scope)
     if previous is not None:
         data.previous_run_at, before = previous
@@ -200,7 +191,7 @@ def _changes(
 
 
 def _finding_evidence(
-    connection: Connection, scope: ReportScope, source: AnalysisSource, finding: FindingDraft
+    connection: Connection, scope: ReportScope, source: AnalysisSource, finding: Finding
 ) -> Evidence:
     if finding.kind == "unmet_need":
         return need_evidence(

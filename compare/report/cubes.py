@@ -30,21 +30,14 @@ from sqlalchemy import (
 )
 
 from compare.report.analysis_source import AnalysisSource
-from compare.report.scope import ReportScope
-from compare.report.tables import REVIEW
+from compare.report.report_scope import ReportScope
+from compare.report.stored_tables import REVIEW
+from storage.dialects import dialect_of
 
 SEGMENT_COLUMNS = ["company_id", "language", "region", "product_id", "month"]
 STARS = range(1, 6)
 OPINION_COUNTS = ["reviews", "positive", "negative"]
 """Per aspect and segment: reviews mentioning the aspect, of which positive / negative."""
-
-
-def month_of(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
-    """``YYYY-MM`` of a date column. SQLite keeps dates as ISO text: the prefix, written with
-    literal arguments so it matches the ``ix_review_segments`` expression index."""
-    if dialect == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.substr(column, literal_column("1"), literal_column("7"))
 
 
 def review_cube(connection: Connection, scope: ReportScope) -> pd.DataFrame:
@@ -57,7 +50,7 @@ def review_cube(connection: Connection, scope: ReportScope) -> pd.DataFrame:
         r.language,
         r.region,
         r.product_id,
-        month_of(r.published, connection.dialect.name),
+        dialect_of(connection).month_of(r.published),
     ]
     query = (
         select(
@@ -151,7 +144,7 @@ def opinion_cube(
         REVIEW.c.language,
         REVIEW.c.region,
         REVIEW.c.product_id,
-        month_of(REVIEW.c.published, connection.dialect.name),
+        dialect_of(connection).month_of(REVIEW.c.published),
     ]
     query = (
         select(*keys, *counts)

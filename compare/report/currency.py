@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from compare.report.errors import ReportError
+from compare.report.report_error import ReportError
 
 
 @dataclass(frozen=True)

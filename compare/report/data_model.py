@@ -8,11 +8,10 @@ from datetime import datetime
 from compare.report.aspects import AspectCell, MonthPoint, RatingSummary
 from compare.report.currency import EuroRates
 from compare.report.evidence import Evidence
-from compare.report.findings import FindingDraft
-from compare.report.needs import NeedCount
-from compare.report.prices import PriceChange, PriceIndex
-from compare.report.review_coverage import SourceCoverage
-from compare.report.scope import ReportScope
+from compare.report.findings import Finding
+from compare.report.need_counts import NeedCount
+from compare.report.prices import PriceIndex
+from compare.report.report_scope import ReportScope
 
 
 @dataclass(frozen=True)
@@ -32,23 +31,21 @@ class ReportData:
     created_at: datetime
     reviews: int
     cells: list[AspectCell]
-    findings: list[FindingDraft]
+    findings: list[Finding]
     ratings: list[RatingSummary]
     trends: list[MonthPoint]
     price_indices: list[PriceIndex]
-    price_changes: list[PriceChange]
     rates: EuroRates
     needs: list[NeedCount]
     need_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
-    aspect_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
     reviews_in_scope: int = 0
     """Every review of the companies and dates in scope, analysed or not."""
     unanalysed: int = 0
     """Reviews in scope the current analyser has not labelled (left out of the figures)."""
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
-    coverage: list[SourceCoverage] = field(default_factory=list)
-    """Per source: reviews collected of those its product pages declare."""
+    loaded: dict[str, object] = field(default_factory=dict)
+    """Section key -> what that section's own ``load`` read (``section_registry.loaded``)."""
 
     def overall_cells(self) -> list[AspectCell]:
         return [c for c in self.cells if c.segment.dimension == "all"]

@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from compare.report.analysis_source import AnalysisSource
 from compare.report.aspects import Segment
-from compare.report.scope import ReportScope
-from compare.report.tables import PRODUCT, REVIEW
+from compare.report.report_scope import ReportScope
+from compare.report.stored_tables import PRODUCT, REVIEW
 
 MAX_QUOTE_CHARS = 160
 EVIDENCE_IDS = 20

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compare.report.evidence import Quote
-from compare.report.findings import FindingDraft
+from compare.report.findings import Finding
 
 OPPORTUNITY_KINDS = ("competitor_weakness", "unmet_need", "price_gap")
 """Their weakness where we are strong, their customers' unmet needs, their higher prices."""
@@ -29,9 +29,9 @@ RANKING_RULE = (
 
 @dataclass
 class FindingGroup:
-    main: FindingDraft
+    main: Finding
     """The finding on all the competitor's reviews, else its best segment."""
-    segments: list[FindingDraft]
+    segments: list[Finding]
     """Segment findings of the same competitor, aspect and kind, best first."""
 
     @property
@@ -43,7 +43,7 @@ class FindingGroup:
         return max([self.main.score, *(s.score for s in self.segments)])
 
     @property
-    def members(self) -> list[FindingDraft]:
+    def members(self) -> list[Finding]:
         return [self.main, *self.segments]
 
     def quotes(self, limit: int = 3) -> list[Quote]:
@@ -56,9 +56,9 @@ class FindingGroup:
         return chosen[:limit]
 
 
-def group_findings(findings: list[FindingDraft]) -> list[FindingGroup]:
+def group_findings(findings: list[Finding]) -> list[FindingGroup]:
     """Findings merged by (competitor, aspect, kind), best group first."""
-    by_key: dict[tuple[int, str, str], list[FindingDraft]] = {}
+    by_key: dict[tuple[int, str, str], list[Finding]] = {}
     for finding in findings:
         by_key.setdefault((finding.competitor_id, finding.aspect, finding.kind), []).append(finding)
     groups = []
@@ -69,9 +69,9 @@ def group_findings(findings: list[FindingDraft]) -> list[FindingGroup]:
     return groups
 
 
-def opportunities(findings: list[FindingDraft]) -> list[FindingGroup]:
+def opportunities(findings: list[Finding]) -> list[FindingGroup]:
     return [g for g in group_findings(findings) if g.kind in OPPORTUNITY_KINDS]
 
 
-def threats(findings: list[FindingDraft]) -> list[FindingGroup]:
+def threats(findings: list[Finding]) -> list[FindingGroup]:
     return [g for g in group_findings(findings) if g.kind in THREAT_KINDS]

@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 
 from compare.report.aspects import AspectCell, Segment, aspect_label
 from compare.report.evidence import Evidence
-from compare.report.needs import UNMET, NeedCount
+from compare.report.need_counts import UNMET, NeedCount
 from compare.report.prices import MIN_MATCHED_PAIRS, PriceIndex
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
 from compare.report.stats import Interval, bonferroni_z, compare_nets, proportion_difference
 
 PRICE_ASPECT = "price"
@@ -47,8 +47,9 @@ COMPLEMENT_MIN_SAMPLE = 5
 
 
 @dataclass
-class FindingDraft:
-    """A finding before it is stored (``evidence`` is filled from the database later)."""
+class Finding:
+    """One targeting finding: what the report shows and stores (``evidence`` is filled from
+    the database once the findings are ranked)."""
 
     competitor_id: int
     competitor: str
@@ -99,9 +100,7 @@ def _share_negative(cell: AspectCell | None) -> float | None:
     return cell.negative / cell.opinions
 
 
-def aspect_findings(
-    cells: list[AspectCell], scope: ReportScope, min_sample: int
-) -> list[FindingDraft]:
+def aspect_findings(cells: list[AspectCell], scope: ReportScope, min_sample: int) -> list[Finding]:
     """Weaknesses and strengths of each competitor against our overall opinions."""
     own_overall = {
         c.aspect: c for c in cells if c.company_id == scope.own.id and c.segment.dimension == "all"
@@ -110,7 +109,7 @@ def aspect_findings(
         (c.company_id, c.aspect): c for c in cells if c.segment.dimension == "all"
     }
     segment_tests = Counter((c.company_id, c.aspect) for c in cells if c.segment.dimension != "all")
-    drafts: list[FindingDraft] = []
+    found: list[Finding] = []
     for cell in cells:
         own = own_overall.get(cell.aspect)
         if cell.company_id == scope.own.id or own is None:
@@ -132,8 +131,8 @@ def aspect_findings(
         where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
         topic = aspect_label(cell.aspect)
         if test.gap.value > 0 and own.net.value > 0:
-            drafts.append(
-                FindingDraft(
+            found.append(
+                Finding(
                     competitor_id=cell.company_id,
                     competitor=name,
                     aspect=cell.aspect,
@@ -152,8 +151,8 @@ def aspect_findings(
                 )
             )
         elif test.gap.value < 0 and cell.net.value > 0:
-            drafts.append(
-                FindingDraft(
+            found.append(
+                Finding(
                     competitor_id=cell.company_id,
                     competitor=name,
                     aspect=cell.aspect,
@@ -171,7 +170,7 @@ def aspect_findings(
                     own_value=own.net.value,
                 )
             )
-    return drafts
+    return found
 
 
 def _more_concentrated(
@@ -200,7 +199,7 @@ def _more_concentrated(
 
 def need_findings(
     needs: list[NeedCount], scope: ReportScope, min_sample: int, own_reviews: int
-) -> list[FindingDraft]:
+) -> list[Finding]:
     """Needs a competitor's reviewers voice significantly more often than ours
     (``own_reviews``: our reviews in scope, voicing a need or not)."""
     own_by_need = {
@@ -208,7 +207,7 @@ def need_findings(
         for need in needs
         if need.company_id == scope.own.id and need.kind == UNMET
     }
-    drafts: list[FindingDraft] = []
+    found: list[Finding] = []
     for need in needs:
         if need.company_id == scope.own.id or need.kind != UNMET:
             continue
@@ -220,8 +219,8 @@ def need_findings(
             continue
         share = need.share
         name = scope.name_of(need.company_id)
-        drafts.append(
-            FindingDraft(
+        found.append(
+            Finding(
                 competitor_id=need.company_id,
                 competitor=name,
                 aspect=need.need,
@@ -240,18 +239,18 @@ def need_findings(
                 tested=difference,
             )
         )
-    return drafts
+    return found
 
 
 def price_findings(
     indices: list[PriceIndex], cells: list[AspectCell], scope: ReportScope, rates_date: str = ""
-) -> list[FindingDraft]:
+) -> list[Finding]:
     """Competitors whose matched products cost significantly more than ours."""
     price_cells = {
         c.company_id: c for c in cells if c.aspect == PRICE_ASPECT and c.segment.dimension == "all"
     }
     by_name = {c.name: c.id for c in scope.competitors}
-    drafts: list[FindingDraft] = []
+    found: list[Finding] = []
     for index in indices:
         if index.index is None or len(index.pairs) < MIN_MATCHED_PAIRS or index.index.low <= 1:
             continue
@@ -265,8 +264,8 @@ def price_findings(
             if index.converted
             else ""
         )
-        drafts.append(
-            FindingDraft(
+        found.append(
+            Finding(
                 competitor_id=company_id,
                 competitor=index.competitor,
                 aspect=PRICE_ASPECT,
@@ -283,9 +282,9 @@ def price_findings(
                 evidence_label="negative",
             )
         )
-    return drafts
+    return found
 
 
-def rank(drafts: list[FindingDraft]) -> list[FindingDraft]:
+def rank(findings: list[Finding]) -> list[Finding]:
     """Highest opportunity first; ties by competitor and aspect for a stable order."""
-    return sorted(drafts, key=lambda d: (-d.score, d.competitor, d.aspect, d.segment.describe()))
+    return sorted(findings, key=lambda f: (-f.score, f.competitor, f.aspect, f.segment.describe()))

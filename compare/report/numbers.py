@@ -7,7 +7,7 @@ touching 0 (``[-0.83, -0.004]``, never ``[-0.83, -0.00]``).
 
 from __future__ import annotations
 
-from compare.report.findings import FindingDraft
+from compare.report.findings import Finding
 from compare.report.stats import Interval
 
 MAX_EXTRA_DIGITS = 3
@@ -71,5 +71,5 @@ SAMPLE_UNITS = {
 """What a finding's sample counts (an opinion: one review's verdict on one aspect)."""
 
 
-def sample_text(finding: FindingDraft) -> str:
+def sample_text(finding: Finding) -> str:
     return f"{finding.sample_size} {SAMPLE_UNITS.get(finding.kind, 'items')}"

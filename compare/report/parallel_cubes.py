@@ -25,7 +25,8 @@ from compare.report.cubes import (
     opinion_cube,
     review_cube,
 )
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
+from storage.dialects import dialect_of
 
 MAX_PARTS = 4
 
@@ -68,9 +69,7 @@ def _opinion_part(
 
 def _shared(engine: Engine) -> bool:
     """Whether a second connection sees the same data (not so for in-memory SQLite)."""
-    if engine.dialect.name != "sqlite":
-        return True
-    return engine.url.database not in (None, "", ":memory:")
+    return dialect_of(engine).shares_data_across_connections(engine.url)
 
 
 def _on_own_connection(engine: Engine, work: Callable[[Connection], pd.DataFrame]) -> pd.DataFrame:

@@ -5,6 +5,10 @@ A price index is the geometric mean of competitor price / own price over the mat
 pairs, with a t interval on the log ratios. Prices in different currencies are converted
 with the fixed, dated euro rates of ``currency.py`` and every such comparison is flagged;
 pairs with a currency the rates file lacks are left out.
+
+Only observations from products' own pages count: a listing page's cards are left out.
+The variants of one product (sizes, colours) are compared as one product: the variant a
+shopper sees first (the cheapest available) under the parent's code and name.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ from sqlalchemy import Connection, func, select
 
 from compare.report.currency import EuroRates
 from compare.report.matching import CatalogueItem, ProductMatch, match_catalogues
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
 from compare.report.stats import Interval, geometric_mean_ratio
-from compare.report.tables import OFFER, PRODUCT
+from compare.report.stored_tables import OFFER, PARENT, PRODUCT
 
 MIN_MATCHED_PAIRS = 3
 """Fewest matched pairs before a price index may be called a gap."""
+_BUYABLE = frozenset({"InStock", "LimitedAvailability", "PreOrder", "BackOrder", None})
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,13 @@ class PriceChange:
 
 
 def latest_catalogues(connection: Connection, scope: ReportScope) -> dict[int, list[CatalogueItem]]:
-    """Company id -> products with their latest positive price."""
+    """Company id -> products with their latest positive price (a product sold in variants
+    once, see the module docstring)."""
     latest = (
         select(OFFER.c.product_id, func.max(OFFER.c.observed_at).label("at"))
-        .where(OFFER.c.price_value.is_not(None), OFFER.c.price_value > 0)
+        .where(
+            OFFER.c.price_value.is_not(None), OFFER.c.price_value > 0, OFFER.c.listing.is_(False)
+        )
         .group_by(OFFER.c.product_id)
         .subquery()
     )
@@ -77,34 +85,49 @@ def latest_catalogues(connection: Connection, scope: ReportScope) -> dict[int, l
             PRODUCT.c.category,
             OFFER.c.price_value,
             OFFER.c.currency,
+            OFFER.c.availability,
+            PRODUCT.c.parent_id,
+            PARENT.c.code.label("parent_code"),
+            PARENT.c.name.label("parent_name"),
         )
         .join(latest, latest.c.product_id == PRODUCT.c.id)
         .join(
             OFFER,
-            (OFFER.c.product_id == latest.c.product_id) & (OFFER.c.observed_at == latest.c.at),
+            (OFFER.c.product_id == latest.c.product_id)
+            & (OFFER.c.observed_at == latest.c.at)
+            & OFFER.c.listing.is_(False),
         )
+        .outerjoin(PARENT, PARENT.c.id == PRODUCT.c.parent_id)
         .where(PRODUCT.c.company_id.in_(scope.company_ids), OFFER.c.currency.is_not(None))
         .order_by(PRODUCT.c.id)
     )
     catalogues: dict[int, list[CatalogueItem]] = {c.id: [] for c in scope.companies}
     seen: set[int] = set()
+    shown: dict[int, tuple[tuple[bool, float], int, CatalogueItem]] = {}
     for row in connection.execute(query):
         if row.id in seen:  # two observations with the same timestamp
             continue
         seen.add(row.id)
-        catalogues[row.company_id].append(
-            CatalogueItem(
-                product_id=row.id,
-                company=scope.name_of(row.company_id),
-                name=row.name,
-                gtin=row.gtin,
-                sku=row.sku,
-                plan=row.plan,
-                category=row.category,
-                price=float(row.price_value),
-                currency=str(row.currency).upper(),
-            )
+        item = CatalogueItem(
+            product_id=row.id,
+            company=scope.name_of(row.company_id),
+            name=row.parent_name or row.name,
+            gtin=row.gtin,
+            sku=row.parent_code or row.sku,
+            plan=row.plan,
+            category=row.category,
+            price=float(row.price_value),
+            currency=str(row.currency).upper(),
         )
+        if row.parent_id is None:
+            catalogues[row.company_id].append(item)
+            continue
+        # One item a parent: its cheapest variant that can be bought, else its cheapest.
+        rank = (row.availability not in _BUYABLE, item.price)
+        if row.parent_id not in shown or rank < shown[row.parent_id][0]:
+            shown[row.parent_id] = (rank, row.company_id, item)
+    for _, company_id, item in sorted(shown.values(), key=lambda v: v[2].product_id):
+        catalogues[company_id].append(item)
     return catalogues
 
 
@@ -161,7 +184,7 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
             func.max(OFFER.c.observed_at).label("last_seen"),
             func.count(func.distinct(OFFER.c.price_value)).label("prices"),
         )
-        .where(OFFER.c.price_value > 0)
+        .where(OFFER.c.price_value > 0, OFFER.c.listing.is_(False))
         .group_by(OFFER.c.product_id)
         .having(func.count(func.distinct(OFFER.c.price_value)) > 1)
         .subquery()
@@ -173,6 +196,8 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
             PRODUCT.c.company_id,
             PRODUCT.c.name,
             PRODUCT.c.plan,
+            PRODUCT.c.size,
+            PRODUCT.c.colour,
             first.c.price_value.label("first_price"),
             last.c.price_value.label("last_price"),
             last.c.currency,
@@ -183,15 +208,22 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
         .join(stats, stats.c.product_id == PRODUCT.c.id)
         .join(
             first,
-            (first.c.product_id == PRODUCT.c.id) & (first.c.observed_at == stats.c.first_seen),
+            (first.c.product_id == PRODUCT.c.id)
+            & (first.c.observed_at == stats.c.first_seen)
+            & first.c.listing.is_(False),
         )
-        .join(last, (last.c.product_id == PRODUCT.c.id) & (last.c.observed_at == stats.c.last_seen))
+        .join(
+            last,
+            (last.c.product_id == PRODUCT.c.id)
+            & (last.c.observed_at == stats.c.last_seen)
+            & last.c.listing.is_(False),
+        )
         .where(PRODUCT.c.company_id.in_(scope.company_ids))
     )
     changes = [
         PriceChange(
             company=scope.name_of(row.company_id),
-            product=row.name or row.plan or "?",
+            product=_variant_label(row.name or row.plan or "?", row.size, row.colour),
             currency=str(row.currency or ""),
             first_price=float(row.first_price),
             last_price=float(row.last_price),
@@ -204,3 +236,10 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
     ]
     changes.sort(key=lambda c: abs(c.change_ratio), reverse=True)
     return changes[:limit]
+
+
+def _variant_label(name: str, size: str | None, colour: str | None) -> str:
+    """A variant's name with its size and colour ("Trail shoe (42, red)"): each variant
+    has its own price history."""
+    extra = ", ".join(v for v in (size, colour) if v)
+    return f"{name} ({extra})" if extra else name

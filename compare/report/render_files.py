@@ -15,11 +15,11 @@ import tempfile
 from pathlib import Path
 
 from compare.report.data_model import ReportData
-from compare.report.errors import ReportError
 from compare.report.render_html import render_html
 from compare.report.render_markdown import render_markdown
 from compare.report.render_tables import write_aspects, write_findings, write_section_tables
-from compare.report.sections import build_sections
+from compare.report.report_error import ReportError
+from compare.report.section_registry import build_sections
 
 STAGING = ".rivalscope-report-staging-"
 

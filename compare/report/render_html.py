@@ -3,34 +3,23 @@ rendered from the registered sections by a Jinja2 template with autoescape on.""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from compare.report.blocks import BulletList, Chart, Paragraph, QuoteBlock, Table
 from compare.report.data_model import ReportData
-from compare.report.sections import (
-    BuiltSection,
-    Chart,
-    Paragraph,
-    QuoteBlock,
-    Table,
-    build_sections,
-)
+from compare.report.report_templates import report_templates
+from compare.report.section_registry import BuiltSection, build_sections
 
-BLOCK_KINDS = {Paragraph: "paragraph", Table: "table", Chart: "chart", QuoteBlock: "quotes"}
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("compare.report", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=False,
-        lstrip_blocks=False,
-    )
+BLOCK_KINDS = {
+    Paragraph: "paragraph",
+    Table: "table",
+    Chart: "chart",
+    QuoteBlock: "quotes",
+    BulletList: "list",
+}
 
 
 def report_css() -> str:
@@ -40,10 +29,7 @@ def report_css() -> str:
 
 def _block(block: Any) -> dict[str, Any]:
     kind = BLOCK_KINDS[type(block)]
-    fields = dict(vars(block))
-    if kind == "chart":
-        fields["svg"] = Markup(block.svg)  # svg.py escapes every text it draws
-    return {"kind": kind, **fields}
+    return {"kind": kind, **vars(block)}
 
 
 def report_meta(data: ReportData) -> str:
@@ -62,14 +48,19 @@ def report_meta(data: ReportData) -> str:
 def render_html(data: ReportData, sections: list[BuiltSection] | None = None) -> str:
     sections = build_sections(data) if sections is None else sections
     return (
-        _environment()
+        report_templates()
         .get_template("report.html.j2")
         .render(
             title=f"Competitor gap report: {data.scope.own.name}",
             meta=report_meta(data),
             css=Markup(report_css()),
             sections=[
-                {"key": s.key, "title": s.title, "blocks": [_block(b) for b in s.blocks]}
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "css": s.css,
+                    "blocks": [_block(b) for b in s.blocks],
+                }
                 for s in sections
             ],
         )

@@ -1,14 +1,16 @@
-"""summary.md: the sections marked ``in_summary`` (at a glance, opportunities, threats,
-prices) as Markdown, for chat or mail. Scraped text is escaped; quotes link to their page."""
+"""summary.md: each section's summary blocks (at a glance, opportunities, threats, prices,
+what changed, collection coverage) as Markdown, for chat or mail. Scraped text is escaped;
+quotes link to their page."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import quote as percent_encode
 
+from compare.report.blocks import BulletList, Cell, Paragraph, Table
 from compare.report.data_model import ReportData
 from compare.report.evidence import Quote
-from compare.report.sections import BuiltSection, Cell, Paragraph, Table, build_sections
+from compare.report.section_registry import BuiltSection, build_sections
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 URL_SAFE = ":/?#@!$&'*+,;=%-._~"
@@ -63,29 +65,18 @@ def render_markdown(data: ReportData, sections: list[BuiltSection] | None = None
         "",
     ]
     for section in sections:
-        if not section.in_summary:
+        if not section.summary_blocks:
             continue
-        lines += [f"## {md_escape(section.title)}", ""]
-        for block in section.blocks:
+        lines += [f"## {md_escape(section.summary_title)}", ""]
+        for block in section.summary_blocks:
             if isinstance(block, Paragraph):
                 text = md_escape(block.text)
                 lines += [f"**{text}**" if block.css == "banner" else text, ""]
             elif isinstance(block, Table):
                 lines += _table(block)
-    if data.changes:
-        lines += ["## Changed since the previous report", ""]
-        for change in data.changes[:5]:
-            lines.append(
-                f"- {md_escape(change.company)} on {md_escape(change.aspect)}: "
-                f"{change.before:+.2f} → {change.after:+.2f}"
-            )
-        lines.append("")
-    if data.coverage:
-        lines += ["## Reviews collected of those declared", ""]
-        lines += [
-            f"- {md_escape(c.company)} · {md_escape(c.source)}: {c.text}" for c in data.coverage
-        ]
-        lines.append("")
+            elif isinstance(block, BulletList):
+                lines += [*(f"- {md_escape(item)}" for item in block.items), ""]
+            # Charts and quote lists are for the page only.
     lines += [
         "Full report with evidence: report.html; findings in findings.csv / findings.json; "
         "every table of the page in tables/.",

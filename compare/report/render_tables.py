@@ -11,9 +11,9 @@ from typing import Any
 from compare.report.csv_safety import safe_cell
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import THREAT_KINDS
-from compare.report.findings import FindingDraft
+from compare.report.findings import Finding
 from compare.report.numbers import SAMPLE_UNITS
-from compare.report.sections import BuiltSection
+from compare.report.section_registry import BuiltSection
 
 FINDING_COLUMNS = (
     "rank",
@@ -64,7 +64,7 @@ ASPECT_COLUMNS = (
 )
 
 
-def finding_record(data: ReportData, rank: int, finding: FindingDraft) -> dict[str, Any]:
+def finding_record(data: ReportData, rank: int, finding: Finding) -> dict[str, Any]:
     return {
         "rank": rank,
         "report_id": data.run_id,

@@ -8,7 +8,6 @@ batches. ``positive_share[(company, aspect)]`` plants gaps; everything else is `
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -52,17 +51,6 @@ class SyntheticPlan:
 
 def _table(name: str) -> Table:
     return metadata.tables[name]
-
-
-def _batches(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def populate(engine: Engine, plan: SyntheticPlan) -> dict[str, int]:

@@ -16,7 +16,7 @@ from spiders.extract.layers import layer_names
 if TYPE_CHECKING:
     from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 
-OFFER_FIELDS = ("name", "price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image", "price_raw", "availability_raw")  # fmt: skip
+OFFER_FIELDS = ("name", "price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image", "price_raw", "availability_raw", "variant_sku", "size", "colour", "listing")  # fmt: skip
 REVIEW_FIELDS = ("rating", "best_rating", "worst_rating", "rating_normalized", "title", "text", "language", "external_id", "product_name", "product_sku")  # fmt: skip
 
 
@@ -38,8 +38,27 @@ def read_page(path: Path) -> bytes:
     return data
 
 
+def check_page_url(url: str) -> str:
+    """``url`` if it is an absolute http(s) URL with a host; UserError (one line) otherwise:
+    relative links, currency hints and review ids are all read against it."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise UserError(f"--url {url[:80]!r} is not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UserError(
+            f"--url {url[:80]!r} is not an absolute http(s) URL; give the page's address, "
+            "e.g. https://shop.example/p/123"
+        )
+    return url
+
+
 def _offer(offer: OfferItem, explain: bool) -> dict[str, Any]:
     out: dict[str, Any] = {name: getattr(offer, name) for name in OFFER_FIELDS}
+    out["parent"] = asdict(offer.parent) if offer.parent is not None else None
     if explain:
         out["explain"] = offer.explain
     return out
@@ -96,5 +115,7 @@ def register(app: typer.Typer) -> None:
         """
         from spiders.extract.auto import extract_auto  # here: keeps CLI start-up light
 
+        if url:
+            check_page_url(url)
         page = extract_auto(read_page(file), url or file.resolve().as_uri())
         typer.echo(json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2))

@@ -50,7 +50,7 @@ def findings(
     """
     from compare.report.findings import KINDS
     from compare.report.numbers import SAMPLE_UNITS
-    from compare.report.store import stored_findings
+    from compare.report.report_runs import stored_findings
     from storage.db import database_url, open_database
 
     if kind is not None and kind not in KINDS:

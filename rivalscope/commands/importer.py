@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +12,6 @@ from rivalscope.options import DbOption
 
 console = Console(soft_wrap=True)
 MAX_LISTED = 20
-# "fr", "nb-NO", "pt_BR": a two-letter language and an optional region.
-_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?")
 
 
 def import_(
@@ -56,14 +53,15 @@ def import_(
 
     Example: rivalscope import reviews.csv --company "Nordlys Kaffe" --own
     """
+    from settings.languages import LANGUAGE_CODES, normalize_language_code
     from spiders.file_import import import_file
     from storage.db import database_url, describe_url, open_database
 
     if kind not in (None, "reviews", "offers"):
         raise typer.BadParameter("use reviews or offers", param_hint="--kind")
-    if language is not None and not _LANGUAGE_CODE.fullmatch(language.strip()):
+    if language is not None and normalize_language_code(language) is None:
         raise typer.BadParameter(
-            f"{language!r} is not a language code; use ISO 639-1, e.g. en, fr, pl, no",
+            f"{language!r} is not a language code; use ISO 639-1, e.g. {', '.join(LANGUAGE_CODES)}",
             param_hint="--language",
         )
     url = database_url(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ from rich.table import Table
 
 from rivalscope.display import RUN_COLUMNS, console, review_coverage
 from rivalscope.options import DbOption
+from settings.user_errors import UserError
 
 KINDS = ("review", "offer")
 
@@ -29,12 +31,16 @@ def runs(
     from rivalscope.scheduler.due import as_utc
     from spiders.extract.layers import describe_layer_shares
     from storage.db import database_url, describe_url, open_database
-    from storage.run_history import recent_runs
+    from storage.run_history import recent_runs, source_names
 
     url = database_url(db)
     engine = open_database(url)
-    rows = recent_runs(engine, source, limit)
-    engine.dispose()
+    try:
+        rows = recent_runs(engine, source, limit)
+        if source is not None and not rows:
+            _check_source(source, source_names(engine))
+    finally:
+        engine.dispose()
     table = Table(title=f"Crawl runs in {describe_url(url)}", title_justify="left")
     for column in ("run", "source", "status", "started (UTC)", "seconds"):
         table.add_column(column, justify="right" if column in ("run", "seconds") else "left")
@@ -87,6 +93,21 @@ def runs(
         coverage = review_coverage(row.run.reviews_collected, row.run.reviews_declared)
         if coverage:
             console.print(f"  run {row.run.id} {row.source}: {coverage}", markup=False)
+
+
+def _check_source(name: str, names: list[str]) -> None:
+    """UserError for a source the database does not hold, with the closest names."""
+    if name in names:
+        return
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    hint = (
+        f"did you mean {' or '.join(map(repr, close))}?"
+        if close
+        else f"sources: {', '.join(names[:10]) + (', …' if len(names) > 10 else '')}"
+        if names
+        else "no source has crawled yet"
+    )
+    raise UserError(f"--source: no such source {name!r}; {hint}")
 
 
 def register(app: typer.Typer) -> None:

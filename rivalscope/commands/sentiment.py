@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from compare.analysis.errors import AnalysisInputError
+from compare.analysis.input_errors import AnalysisInputError
 
 if TYPE_CHECKING:
     from compare.analysis.sentiment.bundle import ModelBundle
@@ -110,10 +110,10 @@ def score(
 
     Example: echo '{"text": "Rask levering!", "lang": "no"}' | rivalscope sentiment score
     """
-    from compare.analysis.review import normalise_language
     from compare.analysis.sentiment.bundle import load_bundle
     from compare.analysis.sentiment.scorer import SentimentScorer
-    from compare.language import detect_language
+    from settings.language_detection import detect_language
+    from settings.languages import normalize_language_code
 
     bundle = load_bundle(model) if model is not None else _database_bundle(db)
     scorer = SentimentScorer(bundle)
@@ -129,7 +129,9 @@ def score(
             raise AnalysisInputError(
                 f'stdin line {number}: expected {{"text": "...", "lang": "xx"}}'
             ) from None
-        language = normalise_language(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        language = (
+            normalize_language_code(row.get("lang")) if isinstance(row.get("lang"), str) else None
+        )
         if language is None:
             language = detect_language(text)[0]
         polarity, label, confidence = scorer.score([text], language)[0]
@@ -143,11 +145,19 @@ def score(
 
 
 def _database_bundle(db: str | None) -> ModelBundle | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     from compare.analysis.run import database_bundle
     from storage.db import DatabaseError, database_url, open_database
+    from storage.dialects import dialect_of
 
     url = database_url(db)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if dialect_of(parsed).would_create(parsed):
         return None  # do not create a database just to look for a model
     try:
         engine = open_database(url)

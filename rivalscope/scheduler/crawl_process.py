@@ -38,8 +38,9 @@ class CrawlOutcome:
 
     source: str
     status: str
-    """``finished``, ``failed``, ``timeout``, ``interrupted`` (scheduler stopped) or
-    ``refused`` (another crawl of the source is running)."""
+    """``finished``, ``failed``, ``timeout``, ``interrupted`` (scheduler stopped),
+    ``refused`` (another crawl of the source is running) or ``queued`` (for the workers
+    of a distributed crawl: ``[crawler] queue``)."""
     seconds: float = 0.0
     run_id: int | None = None
     returncode: int | None = None

@@ -9,6 +9,8 @@ pickled in its SQLAlchemy job store) with misfire rules of its own beside ours.
 One round (``run_due``): every due source whose lease this scheduler gets is crawled,
 up to ``[schedule] max_parallel`` at a time, each crawl a ``rivalscope crawl`` process
 with a time limit; its health is checked; after the round, analysis, report and alerts.
+With ``[crawler] queue = "redis://..."`` each due source's run is queued in Redis instead,
+for ``rivalscope worker`` processes on any machine (``spiders.distributed``).
 ``serve`` repeats rounds, sleeping until the next fire time, until ``stop()`` (SIGTERM).
 
 The targets file is read again before each round when it changed on disk, so tuning a
@@ -161,6 +163,11 @@ class Scheduler:
             if running is not None:
                 log.info("%s: crawl run %d is still running; not started", source.name, running)
                 return CrawlOutcome(source.name, "refused", detail=f"run {running} is running")
+            if self.targets.crawler.queue:
+                outcome = self._queue(source)
+                if outcome.status == "queued":
+                    lease.record_start(self.engine, source.name, now)
+                return outcome
             lease.record_start(self.engine, source.name, now)
             log_path = None
             if self.crawl_log_dir is not None:
@@ -187,6 +194,34 @@ class Scheduler:
                 now=self.clock(),
             )
 
+    def _queue(self, source: Source) -> CrawlOutcome:
+        """``[crawler] queue`` is set: queue the source's crawl run in Redis for the workers
+        (``rivalscope worker``) instead of crawling here; they write its figures and run
+        its health checks when the run is complete."""
+        from spiders.distributed.connection import QueueError
+        from spiders.distributed.seed import seed_runs
+
+        queue = self.targets.crawler.queue
+        assert queue is not None
+        started = self.clock()
+        try:
+            text = self.targets_path.read_text(encoding="utf-8")
+            (result,) = seed_runs(self.targets, text, [source.name], queue, self.db_url)
+        except (OSError, QueueError) as exc:
+            log.error("%s: not queued: %s", source.name, exc)
+            return CrawlOutcome(source.name, "failed", detail=str(exc))
+        seconds = (self.clock() - started).total_seconds()
+        if result.refused:
+            log.info("%s: not queued: %s", source.name, result.refused)
+            return CrawlOutcome(source.name, "refused", seconds, detail=result.refused)
+        log.info(
+            "%s: crawl run %s queued (%d start requests) for the workers",
+            source.name,
+            result.run_id,
+            result.queued,
+        )
+        return CrawlOutcome(source.name, "queued", seconds, result.run_id, detail="queued")
+
     def _company_of(self, source: Source) -> str:
         return next(c.name for c, s in self.targets.sources() if s.name == source.name)
 
@@ -211,11 +246,15 @@ class Scheduler:
         workers = min(len(due), self.targets.schedule.max_parallel)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
             outcomes = list(pool.map(self.crawl, due))
-        ran = [o for o in outcomes if o.status not in ("refused", "interrupted")]
+        # A queued run is not crawled yet: its analysis waits for a round that crawls.
+        ran = [o for o in outcomes if o.status not in ("refused", "interrupted", "queued")]
         if self.stopping.is_set():
             log.info("analysis, report and alerts skipped: the scheduler is stopping")
         elif not ran:
-            log.info("analysis, report and alerts skipped: no crawl ran (refused or interrupted)")
+            log.info(
+                "analysis, report and alerts skipped: no crawl ran here (refused, interrupted "
+                "or queued for the workers)"
+            )
         else:
             done = run_followups(self.engine, self.targets, self.targets_path.parent)
             log.info("after the crawls: %s", "; ".join(done) or "nothing done")

@@ -27,6 +27,12 @@ class Keys:
         """Hash run id -> JSON of the active runs (source, company, targets text)."""
         return f"{self.prefix}:runs"
 
+    @property
+    def workers(self) -> str:
+        """Set of the workers that have ever beaten under this prefix (the live ones have
+        an ``alive`` key)."""
+        return f"{self.prefix}:workers"
+
     def alive(self, worker: str) -> str:
         """A worker's heartbeat (expires when the worker stops beating)."""
         return f"{self.prefix}:worker:{worker}:alive"
@@ -61,6 +67,16 @@ class RunKeys:
     def workers(self) -> str:
         """Set of the workers that have served the run."""
         return f"{self.base}:workers"
+
+    @property
+    def popped(self) -> str:
+        """Counter of the requests the run's workers popped (its shared page budget)."""
+        return f"{self.base}:popped"
+
+    @property
+    def declared(self) -> str:
+        """Hash product key -> the review count its page declared, from every worker."""
+        return f"{self.base}:declared"
 
     def processing(self, worker: str) -> str:
         """Hash token -> encoded request: what ``worker`` popped and has not finished."""

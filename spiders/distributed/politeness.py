@@ -1,9 +1,10 @@
 """Per-host rate and concurrency limits shared by every worker through Redis.
 
-Each request reserves the host's next free moment with an atomic Lua script (a token
-bucket of one token: one request every ``DOWNLOAD_DELAY`` seconds per host, whatever the
-number of workers) and waits for it; a per-host counter with a time-to-live keeps the
-requests in flight at the host under ``CONCURRENT_REQUESTS_PER_DOMAIN`` across workers.
+Each request takes a place among its host's requests in flight (a per-host counter with a
+time-to-live keeps them under ``CONCURRENT_REQUESTS_PER_DOMAIN`` across workers) and
+reserves the host's next free moment (a token bucket of one token: one request every
+``DOWNLOAD_DELAY`` seconds per host, whatever the number of workers), both in one atomic
+Lua script, one round trip; then it waits for its moment.
 robots.txt is obeyed by every worker (Scrapy's own middleware, whose robots.txt requests
 pass through this limit too).
 """
@@ -23,26 +24,27 @@ from twisted.internet.task import deferLater
 from spiders.distributed.connection import connect
 from spiders.distributed.keys import Keys
 
-# Reserve the host's next slot: returns how many ms to wait for it.
-_RESERVE = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
-local at = math.max(now, nxt)
-local interval = tonumber(ARGV[1])
-redis.call('SET', KEYS[1], at + interval, 'PX', at - now + interval + 1000)
-return at - now
-"""
-# Take a place among the host's requests in flight, if one is free (1) or not (0).
-_ENTER = """
+# One round trip per request: take a place among the host's requests in flight if one is
+# free and reserve the host's next moment; returns the ms to wait for it, or -1 when the
+# host has all the requests in flight it may have (try again later).
+_ADMIT = """
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n >= tonumber(ARGV[1]) then return 0 end
+if n >= tonumber(ARGV[1]) then return -1 end
 redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
-return 1
+local interval = tonumber(ARGV[3])
+if interval <= 0 then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+local at = math.max(now, nxt)
+redis.call('SET', KEYS[2], at + interval, 'PX', at - now + interval + 1000)
+return at - now
 """
 _SLOT = "rivalscope_host_slot"
-POLL_S = 0.05
+FULL_WAIT_S = 0.05
+"""How long a request waits before asking again when its host is at its concurrency
+(at least the host's delay: no place frees sooner than a request can go)."""
 
 
 class SharedHostLimits:
@@ -57,8 +59,8 @@ class SharedHostLimits:
         self.concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         # A counter outlives a killed worker by at most a download's time-out.
         self.ttl_s = int(settings.getfloat("DOWNLOAD_TIMEOUT")) + 5
-        self._reserve = self.server.register_script(_RESERVE)
-        self._enter = self.server.register_script(_ENTER)
+        self._admit = self.server.register_script(_ADMIT)
+        self.full_wait_s = max(FULL_WAIT_S, self.interval_ms / 1000)
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
     @classmethod
@@ -72,18 +74,27 @@ class SharedHostLimits:
 
         await deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
+    def admit(self, host: str) -> float | None:
+        """Take a place among ``host``'s requests in flight and its next moment: the seconds
+        to wait for that moment, or None when the host has all the requests in flight it
+        may have (then nothing is taken)."""
+        wait_ms = int(
+            self._admit(
+                keys=[self.keys.host_active(host), self.keys.host_next(host)],
+                args=[self.concurrency, self.ttl_s, self.interval_ms],
+            )
+        )
+        return None if wait_ms < 0 else wait_ms / 1000
+
     async def process_request(self, request: Request) -> None:
         host = urlparse(request.url).netloc
         if not host:
             return
-        active = self.keys.host_active(host)
-        while not self._enter(keys=[active], args=[self.concurrency, self.ttl_s]):
-            await self._sleep(POLL_S)
-        request.meta[_SLOT] = active
-        if self.interval_ms > 0:
-            wait_ms = int(self._reserve(keys=[self.keys.host_next(host)], args=[self.interval_ms]))
-            if wait_ms > 0:
-                await self._sleep(wait_ms / 1000)
+        while (wait_s := self.admit(host)) is None:
+            await self._sleep(self.full_wait_s)
+        request.meta[_SLOT] = self.keys.host_active(host)
+        if wait_s > 0:
+            await self._sleep(wait_s)
 
     def left(self, request: Request, **kwargs: Any) -> None:
         key = request.meta.pop(_SLOT, None)

@@ -25,13 +25,37 @@ from spiders.distributed.keys import TOKEN, Keys, RunKeys
 
 logger = logging.getLogger(__name__)
 
-# Pop the first request of the queue into the processing hash, atomically.
+# Pop the first request of the queue into the processing hash, atomically, within the
+# run's page budget (ARGV[2], 0: none) shared by all its workers: the request past it
+# empties the queue (the run then ends as a one-process crawl at CLOSESPIDER_PAGECOUNT).
 _POP = """
 local first = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #first == 0 then return false end
+local budget = tonumber(ARGV[2])
+if budget > 0 and redis.call('INCR', KEYS[3]) > budget then
+    redis.call('DEL', KEYS[1])
+    return false
+end
 redis.call('ZREM', KEYS[1], first[1])
 redis.call('HSET', KEYS[2], ARGV[1], first[1])
 return first[1]
+"""
+# The run's state in one round trip: {queued requests, requests held by live workers,
+# dead workers that still hold requests...}. KEYS: queue, workers set; ARGV: the run's and
+# the prefix's key bases, this worker.
+_RUN_STATE = """
+local queued = redis.call('ZCARD', KEYS[1])
+local held, dead = 0, {}
+for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    local n = redis.call('HLEN', ARGV[1] .. ':processing:' .. worker)
+    if n > 0 then
+        if worker ~= ARGV[3] and redis.call('EXISTS', ARGV[2] .. ':worker:' .. worker .. ':alive') == 0 then
+            table.insert(dead, worker)
+        end
+        held = held + n
+    end
+end
+return {queued, held, unpack(dead)}
 """
 HEARTBEAT_S = 1.0
 ALIVE_TTL_S = 6
@@ -57,6 +81,10 @@ class ReliableScheduler(Scheduler):
     """Token -> the request itself (1) plus its items not stored yet."""
     request_open: set[str]
     """Tokens whose callback has not finished."""
+    page_budget: int
+    """The run's ``max_pages``, for all its workers together (0: no limit)."""
+    seen_here: set[str]
+    """Fingerprints this worker has added to the run's dupe filter."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReliableScheduler:
@@ -70,6 +98,9 @@ class ReliableScheduler(Scheduler):
         instance.worker = settings.get("RIVALSCOPE_WORKER")
         instance.held = {}
         instance.request_open = set()
+        instance.seen_here = set()
+        instance.page_budget = settings.getint("RIVALSCOPE_RUN_MAX_PAGES")
+        instance._run_state = instance.server.register_script(_RUN_STATE)
         instance._pop = instance.server.register_script(_POP)
         setattr(crawler, _TRACKER, instance)
         engine: Any = crawler.engine
@@ -99,7 +130,8 @@ class ReliableScheduler(Scheduler):
     # -- heartbeat ------------------------------------------------------------------
 
     def beat(self) -> None:
-        """Say this worker is alive and serves the run (called every HEARTBEAT_S)."""
+        """Say this worker is alive and serves the run (when the run opens here; then the
+        worker's own heartbeat, every HEARTBEAT_S, keeps it alive)."""
         pipe = self.server.pipeline()
         pipe.set(self.prefix_keys.alive(self.worker), "1", ex=ALIVE_TTL_S)
         pipe.sadd(self.keys.workers, self.worker)
@@ -111,7 +143,7 @@ class ReliableScheduler(Scheduler):
         # A retry or redirect of a popped request replaces it: the old entry is done
         # once the new request is queued.
         replaced = request.meta.pop(TOKEN, None)
-        queued = request.dont_filter or not self.df.request_seen(request)
+        queued = request.dont_filter or not self._seen(request)
         if queued:
             self.queue.push(request)
             if self.stats:
@@ -120,9 +152,23 @@ class ReliableScheduler(Scheduler):
             self.request_done(replaced)
         return queued
 
+    def _seen(self, request: Request) -> bool:
+        """The shared dupe filter, with the fingerprints this worker has added remembered
+        here: a page links the same pages as its siblings (menus, pagination), and each of
+        those would otherwise cost a round trip to Redis."""
+        fingerprint = self.df.request_fingerprint(request)
+        if fingerprint in self.seen_here:
+            return True
+        added = self.server.sadd(self.df.key, fingerprint)
+        self.seen_here.add(fingerprint)
+        return added == 0
+
     def next_request(self) -> Request | None:
         token = uuid.uuid4().hex
-        data = self._pop(keys=[self.queue.key, self.processing], args=[token])
+        data = self._pop(
+            keys=[self.queue.key, self.processing, self.keys.popped],
+            args=[token, self.page_budget],
+        )
         if not data:
             return None
         request: Request = self.queue._decode_request(data)
@@ -173,15 +219,32 @@ class ReliableScheduler(Scheduler):
         if token is not None:
             self.release(token)
 
+    def declare_reviews(self, counts: dict[str, int]) -> None:
+        """Product pages declared their review counts (stored before their requests are
+        done, so a complete run has every worker's declarations)."""
+        self.server.hset(self.keys.declared, mapping=counts)
+
+    def reviews_declared(self) -> dict[str, int]:
+        """Product key -> declared review count, from every worker of the run."""
+        return {
+            (k.decode() if isinstance(k, bytes) else str(k)): int(v)
+            for k, v in self.server.hgetall(self.keys.declared).items()
+        }
+
     # -- the end of the run --------------------------------------------------------
 
-    def reclaim(self) -> int:
+    def _state(self) -> tuple[int, int, list[str]]:
+        """(queued requests, requests held by any worker, dead workers holding some)."""
+        queued, held, *dead = self._run_state(
+            keys=[self.queue.key, self.keys.workers],
+            args=[self.keys.base, self.prefix_keys.prefix, self.worker],
+        )
+        return int(queued), int(held), [w.decode() if isinstance(w, bytes) else w for w in dead]
+
+    def reclaim(self, dead: list[str] | None = None) -> int:
         """Return the requests of dead workers to the queue; how many."""
         returned = 0
-        for raw in self.server.smembers(self.keys.workers):
-            worker = raw.decode() if isinstance(raw, bytes) else str(raw)
-            if worker == self.worker or self.server.exists(self.prefix_keys.alive(worker)):
-                continue
+        for worker in self._state()[2] if dead is None else dead:
             key = self.keys.processing(worker)
             for token, data in self.server.hgetall(key).items():
                 request = self.queue._decode_request(data)
@@ -197,15 +260,19 @@ class ReliableScheduler(Scheduler):
 
     def in_flight(self) -> int:
         """Requests popped and not finished, by any worker of the run."""
-        total = 0
-        for raw in self.server.smembers(self.keys.workers):
-            worker = raw.decode() if isinstance(raw, bytes) else str(raw)
-            total += int(self.server.hlen(self.keys.processing(worker)))
-        return total
+        return self._state()[1]
+
+    def budget_spent(self) -> bool:
+        """Whether the run stopped at its page budget."""
+        popped = self.server.get(self.keys.popped)
+        return bool(self.page_budget) and int(popped or 0) > self.page_budget
 
     def run_complete(self) -> bool:
-        self.reclaim()
-        return len(self.queue) == 0 and self.in_flight() == 0
+        queued, held, dead = self._state()
+        if dead:
+            self.reclaim(dead)
+            return False
+        return queued == 0 and held == 0
 
     def on_idle(self, spider: Any) -> None:
         """Nothing to do here now: stay while the run has work anywhere."""

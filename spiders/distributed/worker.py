@@ -1,7 +1,9 @@
 """``rivalscope worker``: serve the active distributed runs from the shared queue.
 
-One Scrapy process; one crawler per active run (started as runs appear in the
-registry), each with the scrapy-redis scheduler and dupe filter of its run. With
+One Scrapy process; one crawler per run it serves (its share of the active runs, claimed
+as they appear in the registry: ``spiders.distributed.sharing``), each with the
+scrapy-redis scheduler and dupe filter of its run. The store process and the language
+models are loaded before the first run (a long-lived worker pays them once). With
 ``until_idle`` the worker exits when no run is active (tests, benchmarks, batch jobs);
 otherwise it waits for new runs.
 """
@@ -18,12 +20,15 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
 from sqlalchemy import Engine
 from twisted.python.failure import Failure
 
 from settings.targets import Targets, parse_targets
 from spiders.distributed.connection import QueueError, connect
 from spiders.distributed.keys import Keys, key_prefix
+from spiders.distributed.scheduler import ALIVE_TTL_S
+from spiders.distributed.sharing import RunClaims
 from spiders.runner import crawl_settings
 from spiders.target_spider import TargetSpider
 
@@ -74,6 +79,10 @@ def run_settings(
         "RIVALSCOPE_TARGETS_TEXT": record["targets"],
         "RIVALSCOPE_RUN_COMPLETE": on_run_complete,
     }
+    # The source's page limit is the run's, whatever the number of workers: counted in
+    # Redis by the scheduler, not by each worker's CloseSpider extension.
+    values["RIVALSCOPE_RUN_MAX_PAGES"] = source.limits.max_pages
+    values["CLOSESPIDER_PAGECOUNT"] = 0
     for name, value in values.items():
         settings.set(name, value, priority="cmdline")
     spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
@@ -114,6 +123,15 @@ def run_worker(
     reactor: Any = installed
     from twisted.internet.task import LoopingCall
 
+    # Start-up before the first request: the store process and its language models, and
+    # the crawl's own modules (else the first run of every worker pays them mid-crawl).
+    from spiders.pipelines import store_pipeline as store
+
+    store.hold_store_process()
+    for path in base.getdict("ITEM_PIPELINES"):
+        load_object(path)
+
+    claims = RunClaims(server, keys, worker)
     serving: dict[int, Crawler] = {}
     done: set[int] = set()
 
@@ -136,7 +154,9 @@ def run_worker(
         done.add(run_id)
         stats = crawler.stats.get_stats() if crawler.stats is not None else {}
         if "rivalscope/database_error" in stats:
-            stop(f"cannot write to the database: {stats['rivalscope/database_error']}")
+            # The driver's message spans lines (hints, a link): its first says what failed.
+            reason = str(stats["rivalscope/database_error"]).strip().splitlines()[0]
+            stop(f"cannot write to the database: {reason}")
         elif result.error is not None and not serving:
             reactor.callLater(0, reactor.stop)
 
@@ -148,12 +168,15 @@ def run_worker(
         except redis.RedisError as exc:
             stop(f"lost the queue: {exc}")
             return
-        for raw_id, raw in active.items():
-            run_id = int(raw_id)
-            if run_id in serving or run_id in done:
-                continue
+        records = {int(run_id): raw for run_id, raw in active.items()}
+        try:
+            claimed = claims.claim(sorted(records), set(serving), done)
+        except redis.RedisError as exc:
+            stop(f"lost the queue: {exc}")
+            return
+        for run_id in claimed:
             settings, company, source = run_settings(
-                json.loads(raw),
+                json.loads(records[run_id]),
                 run_id,
                 queue_url,
                 db_url,
@@ -176,20 +199,23 @@ def run_worker(
         import redis
 
         try:
-            for crawler in list(serving.values()):
-                from spiders.distributed.scheduler import tracker_of
-
-                tracker = tracker_of(crawler)
-                if tracker is not None:
-                    tracker.beat()
+            # One heartbeat for the worker, whatever the number of runs it serves (each run
+            # lists the worker once, when it opens); alive between runs too.
+            pipe = server.pipeline()
+            pipe.set(keys.alive(worker), "1", ex=ALIVE_TTL_S)
+            pipe.sadd(keys.workers, worker)
+            pipe.execute()
         except redis.RedisError as exc:
             stop(f"lost the queue: {exc}")
 
     poller = LoopingCall(poll)
     beats = LoopingCall(beat)
+    reactor.callWhenRunning(beats.start, 1.0)  # alive first: the claims count live workers
     reactor.callWhenRunning(poller.start, POLL_S)
-    reactor.callWhenRunning(beats.start, 1.0)
-    process.start(stop_after_crawl=False)
+    try:
+        process.start(stop_after_crawl=False)
+    finally:
+        store.release_store_process()
     if result.error:
         raise QueueError(result.error)
     return result

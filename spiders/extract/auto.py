@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from settings.languages import normalize_language_code
 from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
 from spiders.extract.heuristic_reviews import heuristic_review_items
 from spiders.extract.heuristics import (
-    form_identifiers,
     heuristic_offer_fields,
     labelled_identifier_pairs,
     labelled_identifiers,
@@ -23,11 +23,12 @@ from spiders.extract.heuristics import (
     visible_price_overruling,
     visible_text,
 )
-from spiders.extract.identifiers import choose_sku, product_identifiers
+from spiders.extract.identifiers import choose_sku, product_identifiers, script_state_sku
 from spiders.extract.jsonld import jsonld_objects
-from spiders.extract.layers import HEURISTIC, JSON_LD
+from spiders.extract.layers import EMBEDDED_JSON, HEURISTIC, JSON_LD
+from spiders.extract.listing import markup_listing, visible_listing
 from spiders.extract.markup import markup_nodes
-from spiders.extract.meta import declared_locale, iso_language, meta_offer_fields, meta_tags
+from spiders.extract.meta import declared_locale, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes
 from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
@@ -36,7 +37,12 @@ from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.extract.script_json import script_json_values
 from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
-from spiders.extract.variants import shopper_variant_first, variant_group
+from spiders.extract.variants import (
+    parent_product,
+    script_product_code,
+    variant_group,
+    variant_offers,
+)
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
 
@@ -73,27 +79,40 @@ def _extract(document: Document, url: str) -> PageExtraction:
     page.warnings.extend(warnings)
     tags = meta_tags(root)
     locale = declared_locale(root, tags)
-    page.language = iso_language(locale)
+    page.language = normalize_language_code(locale)
     hint = currency_from_url(url)
     offers = _main_first(schema_offer_items(nodes, url, hint))
-    variants = variant_group(nodes)
-    if variants is not None:
-        offers = shopper_variant_first(offers, variants, url)
+    group = variant_group(nodes, url)
+    variants: list[OfferItem] = []
+    if group is not None:
+        offers, variants = variant_offers(offers, group, url)
     main = offers[0] if offers else OfferItem(url=url)
-    if variants is not None and variants.code and offers:
-        main.sku = variants.code  # the product's code, not its size's
+    if group is not None and group.code and offers and main.variant_sku is None:
+        main.sku = group.code  # the product's code, not its size's
         main.explain["sku"] = main.explain.get("sku", JSON_LD.name)
     for other in offers[1:]:
         if _same_product(main, other):
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root, document.text)
-    heuristic_offer_fields(root, url, main, hint)
-    _choose_sku(main, nodes, root, url, document.text)
-    if not offers and (main.price or main.sku):
-        offers = [main]
-    page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
     script_values = script_json_values(root)
+    # A listing gives its cards, never a product named after the page's heading.
+    cards = None if variants else markup_listing(offers, root)
+    listing = cards is None and heuristic_offer_fields(root, url, main, hint)
+    if listing and not offers and main.price is None and not (main.sku or main.gtin):
+        cards = visible_listing(root, url, main.currency or hint)
+    if cards is not None:
+        page.offers = cards
+        main = OfferItem(url=url)  # reviews on a listing are about no product of the heading
+    else:
+        _choose_sku(main, nodes, root, url, document.text, script_values)
+        if not offers and (main.price or main.sku):
+            offers = [main]
+        if len(variants) >= 2:
+            parent = parent_product(variants, main.sku if main.variant_sku else None, main.name)
+            for offer in (main, *variants):
+                offer.parent = parent
+        page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
     page.reviews = _reviews(nodes, root, url, document.text, main, locale, script_values)
     page.aggregate_rating = _aggregate(nodes, root, page.language, script_values)
     page.next_page = next_page_url(root, url)
@@ -207,7 +226,12 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
 
 
 def _choose_sku(
-    offer: OfferItem, nodes: list[Node], root: HtmlElement, url: str, text: str
+    offer: OfferItem,
+    nodes: list[Node],
+    root: HtmlElement,
+    url: str,
+    text: str,
+    script_values: list[object],
 ) -> None:
     structured = list(
         dict.fromkeys([*([offer.sku] if offer.sku else []), *product_identifiers(nodes)])
@@ -217,9 +241,19 @@ def _choose_sku(
         if shop_code is not None:
             offer.sku, offer.explain["sku"] = shop_code, HEURISTIC.name
         return
+    state_code = script_product_code(script_values)
+    if state_code is not None:
+        # The shop's own product state (a product listing its variants with their skus).
+        offer.sku, offer.explain["sku"] = state_code, EMBEDDED_JSON.name
+        return
     other_ids = [v for v in (offer.gtin, offer.mpn) if v]
     sku, how = choose_sku(
-        structured, other_ids, form_identifiers(root), labelled_identifiers(root), url, text
+        structured,
+        other_ids,
+        labelled_identifiers(root),
+        url,
+        text,
+        script_state_sku(script_values, offer.name),
     )
     if sku is None or sku == offer.sku:
         return

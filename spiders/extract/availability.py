@@ -23,38 +23,112 @@ _BY_LOWER = {name.lower(): name for name in SCHEMA_NAMES}
 # schema.org's own synonyms collapse to the two states shops care most about.
 _COLLAPSE = {"SoldOut": "OutOfStock", "OnlineOnly": "InStock", "InStoreOnly": "InStock"}
 
-# Phrases per state, accents folded (see ``_fold``), in en/fr/pl/no/de/it/es/nl and a few
-# neighbours (sv/da/pt/cs/sk). Negative phrases are checked first: "ikke på lager"
-# contains "på lager", "niet op voorraad" contains "op voorraad".
-_TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "OutOfStock",
-        (
-            # en
+# Phrases per language and state (folded by ``_fold`` when compiled); the registered languages
+# (``settings.languages``) by code, a few neighbours too, and "*" for phrases in ~25 more
+# languages written from general knowledge. A page's stock text may be in any language, so
+# every state's pattern holds every language's phrases; states are checked in
+# ``STOCK_STATES`` order, negative phrases first: "ikke på lager" contains "på lager",
+# "niet op voorraad" contains "op voorraad".
+STOCK_STATES = ("OutOfStock", "PreOrder", "BackOrder", "LimitedAvailability", "Discontinued", "InStock")  # fmt: skip
+STOCK_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "OutOfStock": (
             "out of stock", "out-of-stock", "outofstock", "sold out", "soldout", "no stock",
             "currently unavailable", "not available", "unavailable", "not in stock",
             "when back in stock", "notify me when", "email me when", "let me know when",
-            # fr
+        ),
+        "PreOrder": ("pre-order", "preorder", "pre order"),
+        "BackOrder": ("backorder", "back order", "back-order"),
+        "LimitedAvailability": ("limited stock", "few left", "only a few left"),
+        "Discontinued": ("discontinued", "no longer available"),
+        "InStock": (
+            "in stock", "instock", "available", "add to cart", "add to basket", "add to bag",
+            "add to your cart", "add to your basket", "add to your bag", "add to trolley",
+            "buy now",
+        ),
+    },
+    "fr": {
+        "OutOfStock": (
             "rupture de stock", "en rupture", "epuise", "indisponible", "non disponible",
             "pas disponible", "hors stock",
-            # pl
+        ),
+        "PreOrder": ("precommande",),
+        "LimitedAvailability": ("derniers articles",),
+        "Discontinued": ("plus disponible",),
+        "InStock": ("en stock", "disponible", "ajouter au panier"),
+    },
+    "pl": {
+        "OutOfStock": (
             "niedostepny", "niedostepna", "niedostepne", "brak w magazynie", "brak towaru",
             "brak na stanie", "nie ma w magazynie", "wyprzedany", "wyprzedane",
-            # no / sv / da
-            "ikke pa lager", "utsolgt", "ikke tilgjengelig", "slutsald", "ej i lager", "udsolgt",
-            # de
+        ),
+        "PreOrder": ("przedsprzedaz",),
+        "LimitedAvailability": ("ostatnie sztuki",),
+        "Discontinued": ("wycofany",),
+        "InStock": ("dostepny", "dostepna", "w magazynie", "dodaj do koszyka", "na stanie"),
+    },
+    "no": {
+        "OutOfStock": ("ikke pa lager", "utsolgt", "ikke tilgjengelig"),
+        "PreOrder": ("forhandsbestill",),
+        "LimitedAvailability": ("fa pa lager", "fatall pa lager"),
+        "Discontinued": ("utgatt",),
+        "InStock": (
+            "pa lager", "legg i handlekurv", "legg i handlekurven", "kjop", "tilgjengelig",
+        ),
+    },
+    "sv": {"OutOfStock": ("slutsald", "ej i lager"), "InStock": ("i lager",)},
+    "da": {"OutOfStock": ("ikke pa lager", "udsolgt"), "InStock": ("pa lager",)},
+    "de": {
+        "OutOfStock": (
             "ausverkauft", "nicht auf lager", "nicht verfugbar", "nicht lieferbar",
             "nicht vorratig", "vergriffen",
-            # it / es / pt
-            "esaurito", "non disponibile", "agotado", "sin stock", "no disponible",
-            "fuera de stock", "sin existencias", "esgotado", "indisponivel", "sem stock",
-            "sem estoque",
-            # nl
-            "niet op voorraad", "uitverkocht", "niet leverbaar", "niet beschikbaar",
-            # cs / sk
-            "neni skladem", "nie je skladom", "nie je na sklade", "nedostupne", "nedostupny",
-            "nedostupna", "vypredane", "vypredany", "vyprodano",
-            # more languages, written from general knowledge (folded when compiled)
+        ),
+        "PreOrder": ("vorbestellen", "vorbestellung"),
+        "BackOrder": ("nachbestellt",),
+        "LimitedAvailability": ("wenige auf lager",),
+        "Discontinued": ("nicht mehr verfugbar", "nicht mehr lieferbar"),
+        "InStock": ("auf lager", "lieferbar", "verfugbar", "in den warenkorb", "vorratig"),
+    },
+    "it": {
+        "OutOfStock": ("esaurito", "non disponibile"),
+        "LimitedAvailability": ("quasi esaurito", "ultimi pezzi"),
+        "Discontinued": ("fuori produzione",),
+        "InStock": ("disponibile", "aggiungi al carrello", "in magazzino"),
+    },
+    "es": {
+        "OutOfStock": (
+            "agotado", "sin stock", "no disponible", "fuera de stock", "sin existencias",
+        ),
+        "PreOrder": ("preventa", "pre-orden"),
+        "LimitedAvailability": ("ultimas unidades",),
+        "Discontinued": ("descatalogado",),
+        "InStock": (
+            "disponible", "en existencia", "disponibilidad inmediata", "anadir al carrito",
+        ),
+    },
+    "pt": {
+        "OutOfStock": ("esgotado", "indisponivel", "sem stock", "sem estoque"),
+        "InStock": ("em stock", "em estoque", "disponivel"),
+    },
+    "nl": {
+        "OutOfStock": ("niet op voorraad", "uitverkocht", "niet leverbaar", "niet beschikbaar"),
+        "LimitedAvailability": ("bijna uitverkocht",),
+        "Discontinued": ("niet meer leverbaar",),
+        "InStock": ("op voorraad", "leverbaar", "beschikbaar", "in winkelwagen"),
+    },
+    "cs": {
+        "OutOfStock": ("neni skladem", "nedostupne", "nedostupny", "nedostupna", "vyprodano"),
+        "InStock": ("skladem", "do kosika"),
+    },
+    "sk": {
+        "OutOfStock": (
+            "nie je skladom", "nie je na sklade", "nedostupne", "nedostupny", "nedostupna",
+            "vypredane", "vypredany",
+        ),
+        "InStock": ("na sklade", "skladom", "do kosika"),
+    },
+    "*": {
+        "OutOfStock": (
             "loppuunmyyty", "ei varastossa", "laost otsas", "pole laos", "nav noliktavā",
             "izpārdots", "nėra sandėlyje", "išparduota", "nincs raktáron", "elfogyott",
             "stoc epuizat", "indisponibil", "nu este în stoc", "nema na zalihi", "nema na stanju",
@@ -64,49 +138,7 @@ _TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "在庫切れ", "売り切れ", "品切れ", "품절", "일시품절", "hết hàng", "stok habis",
             "habis terjual", "สินค้าหมด", "غير متوفر", "نفذت الكمية", "אזל מהמלאי",
         ),
-    ),
-    (
-        "PreOrder",
-        ("pre-order", "preorder", "pre order", "precommande", "przedsprzedaz", "vorbestellen",
-         "vorbestellung", "forhandsbestill", "preventa", "pre-orden"),
-    ),
-    ("BackOrder", ("backorder", "back order", "back-order", "nachbestellt")),
-    (
-        "LimitedAvailability",
-        ("limited stock", "few left", "only a few left", "ostatnie sztuki", "wenige auf lager",
-         "fa pa lager", "fatall pa lager", "quasi esaurito", "ultimi pezzi", "ultimas unidades",
-         "derniers articles", "bijna uitverkocht"),
-    ),
-    (
-        "Discontinued",
-        ("discontinued", "no longer available", "plus disponible", "wycofany",
-         "nicht mehr verfugbar", "nicht mehr lieferbar", "niet meer leverbaar", "fuori produzione",
-         "descatalogado", "utgatt"),
-    ),
-    (
-        "InStock",
-        (
-            # en
-            "in stock", "instock", "available", "add to cart", "add to basket", "add to bag",
-            "add to your cart", "add to your basket", "add to your bag", "add to trolley",
-            "buy now",
-            # fr
-            "en stock", "disponible", "ajouter au panier",
-            # pl
-            "dostepny", "dostepna", "w magazynie", "dodaj do koszyka", "na stanie",
-            # no / sv / da
-            "pa lager", "legg i handlekurv", "legg i handlekurven", "kjop", "i lager", "tilgjengelig",
-            # de
-            "auf lager", "lieferbar", "verfugbar", "in den warenkorb", "vorratig",
-            # it / es / pt
-            "disponibile", "aggiungi al carrello", "in magazzino", "en existencia",
-            "disponibilidad inmediata", "anadir al carrito", "em stock", "em estoque",
-            "disponivel",
-            # nl
-            "op voorraad", "leverbaar", "beschikbaar", "in winkelwagen",
-            # cs / sk
-            "skladem", "na sklade", "skladom", "do kosika",
-            # more languages, written from general knowledge (folded when compiled)
+        "InStock": (
             "varastossa", "lisää ostoskoriin", "laos olemas", "ir noliktavā", "yra sandėlyje",
             "raktáron", "kosárba", "în stoc", "adaugă în coș", "na zalihi", "na stanju",
             "na zalogi", "stokta var", "sepete ekle", "διαθέσιμο", "в наличии", "в корзину",
@@ -114,8 +146,18 @@ _TEXT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "在庫あり", "カートに入れる", "재고 있음", "장바구니 담기", "còn hàng",
             "stok tersedia", "มีสินค้า", "متوفر", "במלאי",
         ),
-    ),
-)  # fmt: skip
+    },
+}  # fmt: skip
+_TEXT_FORMS = tuple(
+    (
+        state,
+        tuple(
+            dict.fromkeys(p for by_state in STOCK_PHRASES.values() for p in by_state.get(state, ()))
+        ),
+    )
+    for state in STOCK_STATES
+)
+"""Every language's phrases of each state (one pattern per state below)."""
 _SCHEMA_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:schema\.org/)?(\w+)/?$", re.IGNORECASE)
 
 

@@ -25,6 +25,7 @@ from functools import cached_property
 
 from lxml.html import HtmlElement as Element
 
+from settings.languages import normalize_language_code
 from settings.records import ReviewItem
 from spiders.extract.layers import HEURISTIC
 from spiders.extract.layout_rating import (
@@ -34,7 +35,6 @@ from spiders.extract.layout_rating import (
     may_show_rating,
     rating_of,
 )
-from spiders.extract.meta import iso_language
 from spiders.extract.price import detect_currency
 from spiders.extract.visible_price import names_of, own_text
 from spiders.raw_fields import find_date, is_numeric_date, normalize_rating
@@ -427,7 +427,7 @@ def _group_reviews(
         block.units = _units(block.element)
     if sum(_is_product_card(b) for b in blocks) * 2 >= len(blocks):
         return None
-    language = iso_language(locale) if locale else None
+    language = normalize_language_code(locale) if locale else None
     slots = _slots(blocks)
     scored = sorted(((_body_score(s, locale), i) for i, s in enumerate(slots)), reverse=True)
     if not scored or scored[0][0] < _MIN_BODY_MEAN:
@@ -465,7 +465,7 @@ def _group_reviews(
         _put_date(item, block, date, index, locale)
         element = block.element
         _put(item, "external_id", element.get("id") or element.get("data-review-id") or element.get("data-id"))  # fmt: skip
-        _put(item, "language", iso_language(element.get("lang")) or None)
+        _put(item, "language", normalize_language_code(element.get("lang")) or None)
         items.append(item)
     del language
     return items

@@ -1,9 +1,8 @@
 """Page heuristics for offers: price, availability and identifiers from the visible page.
 
-Used only for fields the markup layers left empty. The price is the best-scoring
-visible amount: inside price-named containers, near the top of the product area,
-not struck through, not an old/unit/instalment price, not in headers, footers or
-carousels of other products.
+Used only for fields the markup layers left empty (or a markup price the page shows only
+as an old price). The price is the best-ranked visible amount (``visible_price``) unless
+it is one of a listing's card prices.
 """
 
 from __future__ import annotations
@@ -15,11 +14,12 @@ from urllib.parse import urljoin, urlparse
 import lxml.html
 
 from settings.records import OfferItem
+from spiders.extract.candidate_model import model
+from spiders.extract.page_regions import ancestors
 from spiders.extract.price import minor_units_to_decimal, normalize_price
-from spiders.extract.scope import ancestors
 from spiders.extract.visible_availability import visible_availability
 from spiders.extract.visible_price import (
-    MIN_PRICE_SCORE,
+    PRICE_MODEL,
     PriceCandidate,
     main_heading,
     names_say_not_current,
@@ -96,8 +96,6 @@ def best_visible_price(
 
 
 _AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
-# A visible price must be this plausible to overrule the markup's.
-_OVERRULING_SCORE = 2.0
 # Raw-HTML signs that a page shows old, struck or starting prices at all (substrings:
 # one lower-casing and a few ``in`` tests cost far less than a case-insensitive regex).
 _OLD_PRICE_SIGNS = ("<del", "<s>", "<s ", "<strike", "line-through", "old", "was", "original",
@@ -124,18 +122,19 @@ def visible_price_overruling(
         wanted = Decimal(markup_price)
     except InvalidOperation:
         return None
+    ranking = model(PRICE_MODEL)
     shown = shown_prices(root, markup_price, currency)
     if not shown:
         return None  # not shown at all: nothing on the page contradicts the markup
     for candidate in shown:
         single_amount = len(_AMOUNTS.findall(candidate.text)) == 1
-        if not candidate.old and single_amount and candidate.score >= MIN_PRICE_SCORE:
+        if not candidate.old and single_amount and candidate.score >= ranking.threshold:
             return None  # the markup's price is shown as a current price
     if not any(candidate.old for candidate in shown):
         return None
     candidates = price_candidates(root, currency)
     best = _best_current([c for c in candidates if not c.old])
-    if best is None or best.score < _OVERRULING_SCORE or Decimal(best.price) == wanted:
+    if best is None or best.score < ranking.overrule or Decimal(best.price) == wanted:
         return None
     if is_listing_price(best, candidates):
         return None
@@ -146,7 +145,7 @@ def _best_current(candidates: list[PriceCandidate]) -> PriceCandidate | None:
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.order))
-    return best if best.score >= MIN_PRICE_SCORE else None
+    return best if best.score >= model(PRICE_MODEL).threshold else None
 
 
 def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
@@ -169,11 +168,6 @@ def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
     return None
 
 
-_ID_INPUT_NAMES = re.compile(
-    r"^(?:sku|product_?id|productid|product-id|item_?id|itemid|id_product|pid|article_?id)$",
-    re.I,
-)
-_ID_DATA_ATTRS = ("data-sku", "data-product-sku", "data-product-id", "data-productid", "data-item-id")  # fmt: skip
 # Labels shops put before their own product number, written from general knowledge of
 # shop vocabulary in many languages (not from any page): English, German, Dutch, the
 # Nordic languages, French, Spanish, Portuguese, Italian, Polish, Czech/Slovak, Hungarian,
@@ -202,26 +196,6 @@ _SHORT_TEXTS = (
     "//body//text()[string-length(normalize-space()) > 1 and string-length() < 80]"
     "[not(parent::script or parent::style or parent::noscript or parent::template)]"
 )
-
-
-def form_identifiers(root: lxml.html.HtmlElement) -> list[str]:
-    """Product ids in id-named form inputs and ``data-sku``-like attributes."""
-    found: list[str] = []
-    attrs = " or ".join(f"@{attr}" for attr in _ID_DATA_ATTRS)
-    per_attr: dict[str, int] = {}
-    for element in root.xpath(f"//input[@name or @id] | //*[{attrs}]"):
-        if element.tag == "input":
-            name = element.get("name") or element.get("id") or ""
-            value = (element.get("value") or "").strip()
-            if _ID_INPUT_NAMES.match(name) and 3 <= len(value) <= 40:
-                found.append(value)
-        for attr in _ID_DATA_ATTRS:
-            value = (element.get(attr) or "").strip()
-            if value and per_attr.get(attr, 0) < 3:
-                per_attr[attr] = per_attr.get(attr, 0) + 1
-                if 3 <= len(value) <= 40:
-                    found.append(value)
-    return list(dict.fromkeys(found))
 
 
 def labelled_identifier_pairs(root: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
@@ -253,8 +227,10 @@ def visible_text(root: lxml.html.HtmlElement) -> str:
 
 def heuristic_offer_fields(
     root: lxml.html.HtmlElement, url: str, offer: OfferItem, currency_hint: str | None
-) -> None:
-    """Fill the name, price, currency and availability of ``offer`` that are still None."""
+) -> bool:
+    """Fill the name, price, currency and availability of ``offer`` that are still None;
+    True if the visible prices read as a listing's cards (no main product's price)."""
+    listing = False
     if offer.name is None:
         heading = next(root.iter("h1"), None)
         name = " ".join(heading.text_content().split()) if heading is not None else ""
@@ -282,3 +258,4 @@ def heuristic_offer_fields(
         if found is not None:
             offer.availability, offer.availability_raw = found
             offer.explain["availability"] = "heuristic"
+    return listing

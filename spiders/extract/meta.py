@@ -53,13 +53,3 @@ def declared_locale(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | 
     declared = root.get("lang") or root.get("xml:lang") or tags.get("og:locale")
     declared = declared or tags.get("content-language") or tags.get("language")
     return declared.strip() if declared and declared.strip() else None
-
-
-def iso_language(value: str | None) -> str | None:
-    """``"fr-FR"`` / ``"nb_NO"`` -> ``"fr"`` / ``"no"``; None if not a language tag."""
-    if not value:
-        return None
-    code = value.strip().replace("_", "-").split("-")[0].lower()
-    if code in ("nb", "nn"):
-        return "no"
-    return code if len(code) == 2 and code.isalpha() else None

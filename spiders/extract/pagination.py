@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
@@ -16,18 +16,39 @@ _NEXT_CLASS = re.compile(
     r"(?:^|[\s_-])(?:next|pagination-next|page-next|nextpage)(?:$|[\s_-])", re.I
 )
 _DISABLED = re.compile(r"disabled", re.I)
+_TABS_AND_NEWLINES = re.compile(r"[\t\n\r]")
+
+
+def absolute_link(url: str, href: str) -> str | None:
+    """``href`` joined to the page's ``url`` as a browser would (tabs and newlines dropped,
+    backslashes read as slashes), or None when the result is no page to fetch: another scheme
+    (``mailto:``, ``data:``), no host, a bad port or IPv6 address, a join that fails."""
+    href = _TABS_AND_NEWLINES.sub("", href).strip().replace("\\", "/")
+    if not href or href.startswith(("#", "javascript:")):
+        return None
+    try:
+        joined = urljoin(url, href)
+        parts = urlsplit(joined)
+        host, _ = parts.hostname, parts.port  # .port raises on a bad one
+    except ValueError:
+        return None
+    base_scheme = urlsplit(url).scheme if "://" in url else ""
+    # A saved page read with its file URI (no --url) keeps its links next to it.
+    schemes = ("http", "https", "file") if base_scheme == "file" else ("http", "https")
+    if parts.scheme not in schemes or (parts.scheme != "file" and not host):
+        return None
+    return joined
 
 
 def next_page_url(root: lxml.html.HtmlElement, url: str) -> str | None:
     """Absolute URL from ``<link rel=next>``, ``<a rel=next>``, or a next-looking pager link."""
     for element in root.iter("link", "a"):
         rel = (element.get("rel") or "").lower().split()
-        href = element.get("href")
-        if "next" in rel and href and not href.startswith(("#", "javascript:")):
-            return urljoin(url, href.strip())
+        if "next" in rel and (link := absolute_link(url, element.get("href") or "")):
+            return link
     for anchor in root.iter("a"):
-        href = (anchor.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:")):
+        link = absolute_link(url, anchor.get("href") or "")
+        if link is None:
             continue
         if _DISABLED.search(anchor.get("class") or "") or anchor.get("aria-disabled") == "true":
             continue
@@ -35,5 +56,5 @@ def next_page_url(root: lxml.html.HtmlElement, url: str) -> str | None:
         text = " ".join(anchor.text_content().split())
         klass = anchor.get("class") or ""
         if _NEXT_WORDS.match(text) or _NEXT_WORDS.match(label) or _NEXT_CLASS.search(klass):
-            return urljoin(url, href)
+            return link
     return None

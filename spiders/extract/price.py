@@ -7,91 +7,29 @@ the decimal point from the shape of the digits, not from the shop's country.
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from urllib.parse import urlparse
 
-# Longest symbols first so "R$" wins over "$" and "US$" over "$".
+_TABLE = json.loads((Path(__file__).parent / "data" / "currencies.json").read_text("utf-8"))
+"""Every currency sign of the Unicode CLDR's locales (``benchmarks/currency_table.py``)."""
+# Signs shops write that CLDR's locales do not (local abbreviations and script forms),
+# from general knowledge of price writing; the CLDR table covers the rest.
+_WRITTEN_FORMS: dict[str, list[str]] = {
+    "zl": ["PLN"], "lei": ["RON"], "руб": ["RUB"], "元": ["CNY"], "円": ["JPY"],
+    "тг": ["KZT"], "₵": ["GHS"], "грн": ["UAH"], "J$": ["JMD"], "TT$": ["TTD"],
+    "₨": ["INR", "PKR", "LKR", "NPR"], "rs": ["INR", "PKR", "LKR", "NPR", "MUR", "SCR"],
+}  # fmt: skip
+_SIGNS: dict[str, list[str]] = {**_TABLE["symbols"], **_WRITTEN_FORMS}
 CURRENCY_SYMBOLS: dict[str, str | None] = {
-    "US$": "USD",
-    "CA$": "CAD",
-    "C$": "CAD",
-    "AU$": "AUD",
-    "A$": "AUD",
-    "NZ$": "NZD",
-    "HK$": "HKD",
-    "R$": "BRL",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "₹": "INR",
-    "₽": "RUB",
-    "₺": "TRY",
-    "₩": "KRW",
-    "₪": "ILS",
-    "₴": "UAH",
-    "฿": "THB",
-    "₫": "VND",
-    "₱": "PHP",
-    "zł": "PLN",
-    "zl": "PLN",
-    "kč": "CZK",
-    "ft": "HUF",
-    "lei": "RON",
-    "kn": "HRK",
-    "лв": "BGN",
-    "руб": "RUB",
-    # More ISO 4217 currencies' symbols (CLDR-style local signs, from general knowledge).
-    "元": "CNY",
-    "円": "JPY",
-    "₸": "KZT",
-    "тг": "KZT",
-    "₦": "NGN",
-    "GH₵": "GHS",
-    "₵": "GHS",
-    "₲": "PYG",
-    "₡": "CRC",
-    "₭": "LAK",
-    "₮": "MNT",
-    "₾": "GEL",
-    "₼": "AZN",
-    "֏": "AMD",
-    "৳": "BDT",
-    "៛": "KHR",
-    "грн": "UAH",
-    "ден": "MKD",
-    "дин": "RSD",
-    "din": "RSD",
-    "сом": "KGS",
-    "rp": "IDR",
-    "rm": "MYR",
-    "ksh": "KES",
-    "ush": "UGX",
-    "tsh": "TZS",
-    "S$": "SGD",
-    "NT$": "TWD",
-    "MX$": "MXN",
-    "RD$": "DOP",
-    "J$": "JMD",
-    "TT$": "TTD",
-    "S/": "PEN",
-    "د.إ": "AED",
-    "ر.س": "SAR",
-    "ج.م": "EGP",
-    "د.ك": "KWD",
-    "ر.ق": "QAR",
-    "د.م.": "MAD",
-    "₨": None,  # rupees: INR, PKR, LKR, NPR
-    "rs": None,  # INR or PKR: needs a hint
-    "kr": None,  # NOK, SEK, DKK, ISK: needs a hint
-    "$": None,  # USD unless the hint says CAD/AUD/...
+    sign: codes[0] if len(codes) == 1 else _TABLE["defaults"].get(sign)
+    for sign, codes in _SIGNS.items()
 }
-DEFAULT_FOR_AMBIGUOUS = {"$": "USD", "rs": "INR", "₨": "INR"}
-AMBIGUOUS_CANDIDATES = {
-    "kr": {"NOK", "SEK", "DKK", "ISK"},
-    "$": {"USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD", "CLP", "ARS", "COP"},
-    "rs": {"INR", "PKR", "LKR", "NPR"},
-    "₨": {"INR", "PKR", "LKR", "NPR"},
+"""Sign -> ISO code, None where several currencies share the sign and English names none."""
+AMBIGUOUS_CANDIDATES: dict[str, set[str]] = {
+    sign: set(codes) for sign, codes in _SIGNS.items() if len(codes) > 1
 }
 # Country-code TLD -> currency, used only as a hint for ambiguous symbols or bare numbers.
 TLD_CURRENCY = {
@@ -105,19 +43,11 @@ TLD_CURRENCY = {
     "si": "EUR", "ee": "EUR", "lv": "EUR", "lt": "EUR", "lu": "EUR", "mt": "EUR",
     "cy": "EUR", "us": "USD",
 }  # fmt: skip
-# Every active ISO 4217 code (and HRK, used until 2023).
-_ISO_CODE_LIST = """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD
-    BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR
-    FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD
-    JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK
-    MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN
-    PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB
-    TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER
-    ZAR ZMW ZWL"""
-ISO_CODES = frozenset(_ISO_CODE_LIST.split())
+ISO_CODES = frozenset(_TABLE["codes"])
+"""ISO 4217 codes in use (and HRK, on pages saved before 2023)."""
 # Codes that are also upper-case English words ("TOP 10", "SOS"): not read from free text.
 _WORD_CODES = frozenset({"TOP", "SOS", "CUP", "MOP", "BOB"})
-THREE_DECIMAL_CURRENCIES = frozenset({"KWD", "BHD", "OMR", "TND", "JOD", "IQD", "LYD"})
+THREE_DECIMAL_CURRENCIES = frozenset(c for c, digits in _TABLE["decimals"].items() if digits == 3)
 
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007\u200a\u2002\u2003]+")
 _NUMBER = re.compile(r"\d(?:[\d.,' ’]*\d)?(?:[.,](?:-{1,2}|–|—))?")
@@ -130,13 +60,60 @@ def _is_word_symbol(symbol: str) -> bool:
     return symbol.isalpha() and all(ord(ch) < 0x3000 for ch in symbol)
 
 
-_SYMBOL_PATTERN = re.compile(
-    "|".join(
-        (re.escape(s) if not _is_word_symbol(s) else rf"(?<![^\W\d_]){re.escape(s)}(?![^\W\d_])")
-        for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)
-    ),
-    re.IGNORECASE,
+# Signs with a mark or a non-spacing script ("€", "R$", "元", "د.إ") are looked up where their
+# first character occurs (a mark, or the start of a word); signs in letters ("kr", "Ft",
+# "грн") as whole words. Cheaper than one pattern of all signs, tried at every character.
+_MARK_SIGNS: dict[str, list[str]] = {}
+for _sign in sorted(CURRENCY_SYMBOLS, key=len, reverse=True):
+    if not _is_word_symbol(_sign):
+        _MARK_SIGNS.setdefault(_sign[0].casefold(), []).append(_sign)
+_MARK_START = re.compile(
+    "[" + "".join(re.escape(c) for c in sorted(_MARK_SIGNS) if not c.isalpha()) + "]"
 )
+_WORD_SIGNS: dict[str, list[str]] = {}
+for _sign in CURRENCY_SYMBOLS:
+    if _is_word_symbol(_sign):
+        _WORD_SIGNS.setdefault(_sign.casefold(), []).append(_sign)
+_WORD = re.compile(r"[^\W\d_]+")
+# A sign in letters counts only beside an amount ("12 Ft", "Rs. 499"): the same letters
+# elsewhere are words ("Le", "DA", "UM") more often than currencies.
+_BESIDE_AMOUNT = 3
+
+
+def _mark_sign_at(text: str, start: int) -> str | None:
+    for sign in _MARK_SIGNS.get(text[start].casefold(), ()):
+        if text[start : start + len(sign)].casefold() == sign.casefold():
+            return sign
+    return None
+
+
+def _word_sign(text: str, found: re.Match[str]) -> str | None:
+    raw = found.group(0)
+    for sign in _WORD_SIGNS.get(raw.casefold(), ()):
+        if raw in (sign, sign.upper(), sign.capitalize() if sign.islower() else sign):
+            before = text[max(0, found.start() - _BESIDE_AMOUNT) : found.start()]
+            after = text[found.end() : found.end() + _BESIDE_AMOUNT]
+            if any(ch.isdigit() for ch in before + after):
+                return sign
+    return None  # "km" is no "KM", "Den" no "ден"; letters away from an amount are words
+
+
+def _sign_in(text: str) -> str | None:
+    """The first currency sign of ``text`` as the table writes it, or None."""
+    mark: tuple[int, str] | None = None
+    for found in _MARK_START.finditer(text):
+        sign = _mark_sign_at(text, found.start())
+        if sign is not None:
+            mark = (found.start(), sign)
+            break
+    limit = mark[0] if mark else len(text)
+    for found in _WORD.finditer(text):
+        if found.start() > limit:
+            break
+        sign = _word_sign(text, found) or _mark_sign_at(text, found.start())
+        if sign is not None:
+            return sign  # a word sign first: "kr." reads as "kr"
+    return mark[1] if mark else None
 
 
 def currency_from_url(url: str) -> str | None:
@@ -151,24 +128,23 @@ def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | 
     iso = _ISO_IN_TEXT.search(text)
     if iso and iso.group(1) in ISO_CODES and iso.group(1) not in _WORD_CODES:
         return iso.group(1), iso.group(1)
-    found = _SYMBOL_PATTERN.search(text)
-    if not found:
+    sign = _sign_in(text)
+    if sign is None:
         return hint, None
-    raw = found.group(0)
-    key = raw.lower() if raw.isalpha() or raw.lower() in CURRENCY_SYMBOLS else raw
-    code = CURRENCY_SYMBOLS.get(key, CURRENCY_SYMBOLS.get(raw))
-    if code is not None:
-        return code, raw
-    candidates = AMBIGUOUS_CANDIDATES.get(key, set())
-    if hint in candidates:
-        return hint, raw
-    return DEFAULT_FOR_AMBIGUOUS.get(key), raw
+    if hint in AMBIGUOUS_CANDIDATES.get(sign, ()):
+        return hint, sign
+    code = CURRENCY_SYMBOLS[sign]
+    if hint and code and code != hint and _is_word_symbol(sign):
+        return hint, None  # letters naming another currency than the page's are a word
+    return code, sign
 
 
 # A minus before the amount, possibly with a currency symbol on either side: "-£5", "£-5".
 _NEGATIVE = re.compile(r"^\s*(?:[^\d\s\-\u2212]{1,4}\s*)?[-\u2212]\s*(?:[^\d\s]{1,4}\s*)?\d")
 # An exponent right after digits: "1e400", "2.5E+3" (no shop writes prices so).
 _EXPONENT = re.compile(r"\d[eE][-+]?\d")
+# An amount out of a scale ("3.34/5", "8,5 / 10"): a rating, not a price per five units.
+_RATING_FORM = re.compile(r"^\D{0,4}?(\d{1,3}(?:[.,]\d{1,2})?)\s*/\s*(5|10|100)(?![\d.,])")
 MAX_PRICE_DIGITS = 15
 """Digits a price's whole part may have; more is an id, a phone number or hostile input."""
 
@@ -176,6 +152,7 @@ PRICE_REFUSALS = {
     "price_exponent_form": "a number in exponent form (1e400) is not a price",
     "price_absurd_magnitude": f"more than {MAX_PRICE_DIGITS} digits before the decimal mark",
     "price_not_finite": "not a finite number (infinity or NaN)",
+    "price_rating_form": "an amount out of 5, 10 or 100 (3.34/5) is a rating",
 }
 """Why a price text is refused rather than read; validation drops the offer with the reason."""
 
@@ -195,6 +172,9 @@ def price_refusal(value: object, currency: str | None = None) -> str | None:
     text = str(value)
     if _EXPONENT.search(text):
         return "price_exponent_form"
+    rating = _RATING_FORM.match(text)
+    if rating and float(rating.group(1).replace(",", ".")) <= float(rating.group(2)):
+        return "price_rating_form"
     amount = _first_amount(text, currency)
     if amount is not None and amount.is_finite() and amount.adjusted() >= MAX_PRICE_DIGITS:
         return "price_absurd_magnitude"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from settings.languages import normalize_language_code
 from settings.records import AggregateRatingItem, ReviewItem
 from spiders.extract.layers import JSON_LD
 from spiders.extract.markup import unclaimed_text
-from spiders.extract.meta import iso_language
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
 from spiders.extract.schema_offers import is_product
 from spiders.raw_fields import (
@@ -63,7 +63,7 @@ def review_item(
     review_id = first_text(review, "identifier", "@id")
     put("external_id", review_id)
     declared = first_text(review, "inLanguage") or review.get("@lang")
-    put("language", iso_language(declared))
+    put("language", normalize_language_code(declared))
     # schema.org asks for ISO 8601; pages also write "12 March 2024" or "03/12/2024".
     date_raw = first_text(review, "datePublished", "dateCreated", "dateModified")
     put("date_raw", date_raw)

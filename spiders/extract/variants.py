@@ -8,11 +8,13 @@ variant the page shows first (the one the URL names, else the cheapest in stock)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from os.path import commonprefix
+from urllib.parse import unquote, urlparse
 
-from settings.records import OfferItem
+from settings.records import OfferItem, ProductParent
 from spiders.extract.identifiers import in_url
 from spiders.extract.nodes import Node, as_list, first_text, node_types
 from spiders.extract.schema_offers import is_product, offers_of
@@ -25,6 +27,12 @@ _STEM_SEPARATORS = "-_./ "
 _MIN_STEM = 4
 _MAX_SUFFIX = 6
 _AVAILABLE = frozenset({"InStock", "LimitedAvailability", "PreOrder", "BackOrder", None})
+# schema.org's own variant properties (vocabulary, not page words).
+_SIZE_KEYS = ("size",)
+_COLOUR_KEYS = ("color", "colour")
+# A variant label reads as a size when it holds a digit or is a letter size code.
+_LETTER_SIZE = re.compile(r"^(?:\d?X{0,3}[SL]|M|\d?XL)$", re.I)
+_URL_TOKENS = re.compile(r"[^/?&=#._\-+~,;:]+")
 
 
 @dataclass
@@ -34,6 +42,10 @@ class VariantGroup:
     code: str | None
     """The product's own code, or None when the markup does not tell it."""
     skus: list[str]
+    labels: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """Variant sku -> (size, colour) as the markup names them."""
+    name: str | None = None
+    """The product's own name (a group's, not a variant's)."""
 
 
 def _ids(node: Node, keys: tuple[str, ...]) -> str | None:
@@ -68,21 +80,28 @@ def _variant_skus(nodes: list[Node]) -> list[str]:
     return list(dict.fromkeys(s for s in (_ids(n, _VARIANT_ID_KEYS) for n in nodes) if s))
 
 
-def variant_group(nodes: list[Node]) -> VariantGroup | None:
-    """The first product of the page that markup lists in several variants, or None."""
+def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
+    """The first product of the page that markup lists in several variants, or None.
+
+    The product's code, in order: the group's or product's own id (when no variant has
+    it), the variants' common stem, a code in the URL that every variant sku begins with,
+    the product's mpn."""
     products = [n for n in nodes if is_product(n)]
     for node in products:
         members = [v for v in as_list(node.get("hasVariant")) if isinstance(v, dict)]
         if "productgroup" in node_types(node) and members:
             skus = _variant_skus(members)
-            code = _ids(node, _GROUP_ID_KEYS) or common_stem(skus)
-            return VariantGroup(code, skus) if len(skus) >= 2 or code else None
+            code = _ids(node, _GROUP_ID_KEYS) or _fallback_code(skus, url, node)
+            name = first_text(node, "name")
+            group = VariantGroup(code, skus, _labels(members, name), name)
+            return group if len(skus) >= 2 or code else None
         offers = [o for o in offers_of(node) if o is not node]
         skus = _variant_skus(offers)
         if len(skus) >= 2:
             own = _ids(node, _VARIANT_ID_KEYS)
-            code = own if own and own not in skus else common_stem(skus) or own
-            return VariantGroup(code, skus)
+            code = own if own and own not in skus else _fallback_code(skus, url, node) or own
+            name = first_text(node, "name")
+            return VariantGroup(code, skus, _labels(offers, name), name)
     named: dict[str, list[Node]] = {}
     for node in products:
         name = first_text(node, "name")
@@ -92,9 +111,59 @@ def variant_group(nodes: list[Node]) -> VariantGroup | None:
         skus = _variant_skus(same)
         if len(skus) >= 2:
             parents = {g for n in same if (g := _group_id(n))}
-            code = parents.pop() if len(parents) == 1 else common_stem(skus)
-            return VariantGroup(code, skus)
+            code = parents.pop() if len(parents) == 1 else _fallback_code(skus, url, same[0])
+            name = first_text(same[0], "name")
+            return VariantGroup(code, skus, _labels(same, name), name)
     return None
+
+
+def _fallback_code(skus: list[str], url: str, product: Node) -> str | None:
+    """The variants' common stem, else the URL's code that begins every variant sku,
+    else the product's mpn when no variant has it as its sku."""
+    stem = common_stem(skus)
+    if stem is not None:
+        return stem
+    path = unquote(urlparse(url).path)
+    for token in reversed(_URL_TOKENS.findall(path)):
+        if len(token) >= _MIN_STEM and any(c.isdigit() for c in token) and len(skus) >= 2:
+            folded = token.casefold()
+            if all(s.casefold().startswith(folded) and s.casefold() != folded for s in skus):
+                return token
+    mpn = _ids(product, ("mpn",))
+    return mpn if mpn and mpn not in skus else None
+
+
+def _labels(
+    variants: list[Node], product_name: str | None
+) -> dict[str, tuple[str | None, str | None]]:
+    """Variant sku -> (size, colour): schema.org's ``size`` / ``color``, else what the
+    variant's name adds to the product's (a size when it holds a digit or is a letter
+    size, else a colour)."""
+    labels: dict[str, tuple[str | None, str | None]] = {}
+    for variant in variants:
+        sku = _ids(variant, _VARIANT_ID_KEYS)
+        if not sku or sku in labels:
+            continue
+        size, colour = first_text(variant, *_SIZE_KEYS), first_text(variant, *_COLOUR_KEYS)
+        if size is None and colour is None:
+            label = _name_suffix(first_text(variant, "name"), product_name)
+            if label and (any(c.isdigit() for c in label) or _LETTER_SIZE.match(label)):
+                size = label
+            elif label:
+                colour = label
+        labels[sku] = (size, colour)
+    return labels
+
+
+def _name_suffix(name: str | None, product_name: str | None) -> str | None:
+    """What a variant's name says beyond the product's ("Shoe red" of "Shoe" -> "red")."""
+    if not name:
+        return None
+    if product_name and name.casefold().startswith(product_name.casefold()):
+        name = name[len(product_name) :].strip(" -,/|:")
+    elif product_name and name.casefold() == product_name.casefold():
+        return None
+    return name[:100] if name and len(name) <= 40 else None
 
 
 def _group_id(node: Node) -> str | None:
@@ -123,3 +192,86 @@ def shopper_variant_first(
     available = [o for o in variants if o.availability in _AVAILABLE]
     chosen = named[0] if named else min(available or variants, key=_price)
     return [chosen, *(o for o in offers if o is not chosen)]
+
+
+def parent_product(variants: list[OfferItem], code: str | None, name: str | None) -> ProductParent:
+    """The product as a whole: its code and name, its variants' price range and whether
+    any of them can be bought."""
+    prices = sorted(p for o in variants if (p := _price(o)) != Decimal("Infinity"))
+    stated = [o.availability for o in variants if o.availability is not None]
+    availability = None
+    if stated:
+        buyable = any(a in _AVAILABLE for a in stated)
+        availability = "InStock" if buyable else "OutOfStock"
+    currencies = {o.currency for o in variants if o.currency}
+    return ProductParent(
+        code=code,
+        name=name,
+        price_low=format(prices[0], "f") if prices else None,
+        price_high=format(prices[-1], "f") if prices else None,
+        currency=currencies.pop() if len(currencies) == 1 else None,
+        availability=availability,
+        variants=len(variants),
+    )
+
+
+def variant_offers(
+    offers: list[OfferItem], group: VariantGroup, url: str
+) -> tuple[list[OfferItem], list[OfferItem]]:
+    """(offers with the shopper's view first, the variants): the view is a copy of the
+    variant a shopper sees first, under the product's code and name; the variants follow,
+    each with its own sku, size and colour. The group's own node, with no price or id of
+    its own, is no offer."""
+    ordered = [o for o in shopper_variant_first(offers, group, url) if o.price or o.sku or o.gtin]
+    variants = [o for o in ordered if o.sku in group.skus]
+    for variant in variants:
+        variant.size, variant.colour = group.labels.get(variant.sku or "", (None, None))
+    result = ordered
+    if ordered and ordered[0] in variants and group.code:
+        chosen = ordered[0]
+        view = replace(chosen, explain=dict(chosen.explain), variant_sku=chosen.sku, sku=group.code)
+        view.name = group.name or view.name
+        view.explain["sku"] = view.explain.get("sku", "json-ld")
+        result = [view, *ordered]
+    gtins = {o.gtin for o in variants}
+    if len(variants) >= 2 and len(gtins) == 1 and None not in gtins:
+        for variant in variants:  # the product's GTIN, read into each: no variant's own
+            variant.gtin = None
+            variant.explain.pop("gtin", None)
+    return result, variants
+
+
+# Script state is walked this far at most (nodes visited), whatever a page holds.
+_MAX_STATE_NODES = 20_000
+
+
+def script_product_code(values: list[object]) -> str | None:
+    """The product's code from the shop's script state, where a product object lists its
+    ``variants``, each with its ``sku``: the product's own sku, else the one variant's, else
+    the variants' common stem. None when no such object or it names no code."""
+    stack: list[object] = list(reversed(values))
+    visited = 0
+    while stack and visited < _MAX_STATE_NODES:
+        value = stack.pop()
+        visited += 1
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+            continue
+        if not isinstance(value, dict):
+            continue
+        members = value.get("variants")
+        if isinstance(members, list):
+            skus = list(
+                dict.fromkeys(
+                    s.strip()
+                    for m in members
+                    if isinstance(m, dict) and isinstance(s := m.get("sku"), str) and s.strip()
+                )
+            )
+            if skus:
+                own = value.get("sku")
+                if isinstance(own, str) and 2 <= len(own.strip()) <= 60:
+                    return own.strip()
+                return skus[0] if len(skus) == 1 else common_stem(skus)
+        stack.extend(v for v in value.values() if isinstance(v, dict | list))
+    return None

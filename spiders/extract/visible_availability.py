@@ -17,7 +17,7 @@ from collections import Counter
 import lxml.html
 
 from spiders.extract.availability import normalize_availability
-from spiders.extract.scope import REPEATED_BLOCKS, main_area, repeated_block, shown_text
+from spiders.extract.page_regions import REPEATED_BLOCKS, main_area, repeated_block, shown_text
 from spiders.extract.visible_price import (
     ancestors,
     document_position,
@@ -35,21 +35,47 @@ _MAX_STOCK_TEXT = 120
 # "In stock" must be the gist of a short text; a negative phrase counts in a longer one.
 _SHORT_STOCK_TEXT = 40
 
-# A short control label naming the cart, in many languages (written from general knowledge
-# of shop vocabulary, not from any page): "Add to cart", "In den Warenkorb", "加入购物车".
+# Words of a short control label naming the cart, and buying verbs that are a whole label
+# ("Buy", "Kaufen", "Comprar"), as regex parts per language: the registered languages
+# (``settings.languages``) by code, then neighbours, "*" for more languages written from
+# general knowledge of shop vocabulary, not from any page. A label in any of them counts.
+CART_WORDS: dict[str, str] = {
+    "en": r"cart|basket|bag|trolley",
+    "fr": r"panier",
+    "pl": r"koszyk",
+    "no": r"handlekurv",
+    "de": r"warenkorb|einkaufswagen",
+    "it": r"carrello|cesto",
+    "es": r"carrito|cesta",
+    "nl": r"winkel(?:wagen|mand)",
+    "sv": r"varukorg",
+    "da": r"indk[øo]bskurv|kurv",
+    "pt": r"carrinho|cesta|cesto",
+    "cs": r"ko[šs][íi]k",
+    "*": r"kos[áa]r|co[șşs]|ko[šs]aric|ostoskori|ostukorv|groz|krepšel|sepet|καλάθι|корзин"
+    r"|кошик|количк",
+}
+CART_WORDS_UNBOUNDED = r"购物车|購物車|カート|장바구니|gi[ỏo] h[àa]ng|keranjang|ตะกร้า|سلة|עגלה|סל"
+"""Cart words matched anywhere in a label (scripts without word boundaries, and a few more)."""
+CART_VERBS: dict[str, str] = {
+    "en": r"buy|order",
+    "fr": r"acheter|commander",
+    "pl": r"kup|zam[óo]w",
+    "no": r"kj[øo]p",
+    "de": r"kaufen|bestellen",
+    "it": r"acquista",
+    "es": r"comprar",
+    "nl": r"kopen|bestellen",
+    "sv": r"k[öo]p",
+    "pt": r"comprar",
+    "cs": r"koupit",
+    "sk": r"k[úu]pi[ťt]",
+    "*": r"kupi",
+}
 _CART_WORD = re.compile(
-    r"\b(?:cart|basket|bag|trolley|panier|warenkorb|einkaufswagen|winkel(?:wagen|mand)|carrito"
-    r"|cesta|carrinho|cesto|carrello|koszyk|ko[šs][íi]k|kos[áa]r|co[șşs]|ko[šs]aric|varukorg"
-    r"|handlekurv|indk[øo]bskurv|kurv|ostoskori|ostukorv|groz|krepšel|sepet|καλάθι|корзин"
-    r"|кошик|количк)|购物车|購物車|カート|장바구니|gi[ỏo] h[àa]ng|keranjang|ตะกร้า|سلة|עגלה|סל",
-    re.I,
+    r"\b(?:" + "|".join(CART_WORDS.values()) + ")|" + CART_WORDS_UNBOUNDED, re.I
 )
-# A label that is only a buying verb ("Buy", "Kaufen", "Comprar").
-_CART_VERB = re.compile(
-    r"buy|order|kaufen|acheter|commander|comprar|kj[øo]p|k[öo]p|kup|kupi|koupit|k[úu]pi[ťt]"
-    r"|acquista|bestellen|kopen|zam[óo]w",
-    re.I,
-)
+_CART_VERB = re.compile("|".join(CART_VERBS.values()), re.I)
 _CART_NAME = re.compile(
     r"add[-_ ]?to[-_ ]?(?:cart|basket|bag|trolley)|buy[-_]?(?:now|button|btn)|btn[-_]?buy", re.I
 )

@@ -1,23 +1,28 @@
-"""Prices shown on the page: every price-looking text, scored for being the main current price.
+"""Prices shown on the page: every price-looking text, ranked for being the main current price.
 
 The scan is XPath-driven (C speed): only elements whose own text holds a digit are read
-in Python, and document positions are computed for the few that look like prices. A
-candidate's score rises inside price-named containers and near the main heading, and
-falls for struck-through, old, unit, instalment prices and for other products' blocks.
+in Python. Each candidate gets general features (a price name, struck through, in the
+page's chrome or among other products, a unit price, a currency sign, emphasis, depth,
+distance to the main heading, first price after it, how many blocks share its layout or
+its amount) and the ranking model (``spiders.extract.candidate_model``, weights learned
+by ``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import lxml.html
 
+from spiders.extract.candidate_model import model
+from spiders.extract.page_regions import ancestors, is_hidden
 from spiders.extract.price import detect_currency, normalize_price
-from spiders.extract.scope import ancestors, is_hidden
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
 # Elements with a digit in their own text (their text or a child's tail).
@@ -76,9 +81,17 @@ _STRUCK_TAGS = frozenset({"del", "s", "strike"})
 _STRUCK_STYLE = "line-through"
 _UNIT_TEXT = re.compile(r"/\s*(?:kg|g|l|ml|m|m2|m²|st|stk|pc|pcs|unit|100\s?g|1\s?kg)\b|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
 _MAX_PRICE_TEXT = 40
-MIN_PRICE_SCORE = -1.5
-"""Candidates scoring below this are not taken for the page's price."""
 _FAR_DEPTH = 40
+_CHROME = frozenset({"header", "footer", "nav", "aside"})
+_EMPHASIS_TAGS = frozenset({"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6", "big"})
+_AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
+# Scale of the page features: elements away from the heading, count of "many" repeats.
+_FAR_FROM_HEADING = 450
+_JUST_BEFORE_HEADING = 50
+_LOG_MANY = math.log(10)
+# Up to this many candidates, each position is counted by XPath; past it, one tree walk.
+_FEW_POSITIONS = 12
+PRICE_MODEL = "price_ranking"
 
 
 @dataclass
@@ -96,6 +109,8 @@ class PriceCandidate:
     """Tags and classes of the element and its nearest ancestors: equal in repeated cards."""
     element: lxml.html.HtmlElement | None = None
     """Where the price is shown."""
+    features: dict[str, float] = field(default_factory=dict)
+    """Its features for the ranking model (``spiders.extract.candidate_model``)."""
 
 
 def names_of(element: lxml.html.HtmlElement) -> str:
@@ -141,8 +156,26 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
 
 
 def _is_struck(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> bool:
+    """Struck through itself or by an ancestor; for a block read whole (a split price), its
+    first amount struck inside it ("<del>59 €</del> 49 €")."""
     for node in (element, *near):
         if node.tag in _STRUCK_TAGS or _STRUCK_STYLE in (node.get("style") or ""):
+            return True
+    if any(ch.isdigit() for ch in own_text(element)):
+        return False
+    for node in element.iterdescendants():
+        if isinstance(node.tag, str) and any(ch.isdigit() for ch in node.text or ""):
+            return node.tag in _STRUCK_TAGS or _STRUCK_STYLE in (node.get("style") or "")
+    return False
+
+
+def _is_emphasised(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> bool:
+    """Bold, a heading, or an inline font size or weight on it or its two nearest ancestors."""
+    for node in (element, *near[:2]):
+        if node.tag in _EMPHASIS_TAGS:
+            return True
+        style = node.get("style")
+        if style and ("font-size" in style or "bold" in style or "font-weight" in style):
             return True
     return False
 
@@ -163,41 +196,35 @@ def layout_signature(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlEl
     return "/".join(f"{n.tag}.{n.get('class') or ''}" for n in (element, *near))
 
 
-def _layout_score(element: lxml.html.HtmlElement, text: str) -> tuple[float, bool, str]:
-    """(score from names, tags and text; is an old price; layout signature)."""
+def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, float], bool, str]:
+    """(features the element and its ancestors give; is an old price; layout signature)."""
     near = ancestors(element, 3)
     far = ancestors(element, _FAR_DEPTH)
     own_names = names_of(element)
     near_names = " ".join(names_of(a) for a in near)
-    score = 0.0
-    if PRICE_NAME.search(own_names):
-        score += 3
-    elif PRICE_NAME.search(near_names):
-        score += 2
     own_old = names_say_not_current(own_names)
     own_current = names_say_current(own_names)
     near_old = names_say_not_current(near_names)
-    if own_old or near_old:
-        score -= 4
-    elif own_current:
-        score += 1
     struck = _is_struck(element, near)
-    if struck:
-        score -= 6
     labelled_old = bool(_NOT_CURRENT_TEXT.search(text) or _NOT_CURRENT_TEXT.search(_label_before(element)))  # fmt: skip
-    if labelled_old:
-        score -= 4
-    if any(a.tag in ("header", "footer", "nav", "aside") for a in far):
-        score -= 3
-    if any(_ELSEWHERE.search(names_of(a)) for a in far):
-        score -= 3
-    if _UNIT_TEXT.search(text):
-        score -= 3
-    if detect_currency(text)[1] is not None:
-        score += 1
+    price_named = bool(PRICE_NAME.search(own_names))
+    features = {
+        "price_named": float(price_named),
+        "old_named": float(own_old or near_old),
+        "struck": float(struck),
+        "chrome": float(any(a.tag in _CHROME for a in far)),
+        "other_products_named": float(any(_ELSEWHERE.search(names_of(a)) for a in far)),
+        "unit_text": float(bool(_UNIT_TEXT.search(text))),
+        "currency_sign": float(detect_currency(text)[1] is not None),
+        "emphasis": float(_is_emphasised(element, near)),
+        "aria_hidden": float(any(n.get("aria-hidden") == "true" for n in (element, *far))),
+        "depth": min(len(far), _FAR_DEPTH) / _FAR_DEPTH,
+        "single_amount": float(len(_AMOUNTS.findall(text)) == 1),
+        "bias": 1.0,
+    }
     # "original-price current-price" is an old price; "old-layout > price-now" is not.
     old = struck or labelled_old or own_old or (near_old and not own_current)
-    return score, old, layout_signature(element, near)
+    return features, old, layout_signature(element, near)
 
 
 def _heading_position(root: lxml.html.HtmlElement) -> int | None:
@@ -205,12 +232,46 @@ def _heading_position(root: lxml.html.HtmlElement) -> int | None:
     return document_position(heading) if heading is not None else None
 
 
-def _distance_penalty(root: lxml.html.HtmlElement, order: int, heading: int | None) -> float:
-    """Prices of the main product sit close to its title; plausibility falls with distance."""
-    if heading is not None:
-        return min(3.0, abs(order - heading) / 150) + (1 if order < heading - 50 else 0)
-    total = int(root.xpath("count(//*)"))
-    return min(2.0, order / max(total, 1) * 4)
+def _positions(root: lxml.html.HtmlElement, elements: list[lxml.html.HtmlElement]) -> list[int]:
+    """Document positions of ``elements``: one walk of the tree when there are many."""
+    if len(elements) <= _FEW_POSITIONS:
+        return [document_position(e) for e in elements]
+    index = {e: i for i, e in enumerate(root.iter())}
+    return [index.get(e, 0) for e in elements]
+
+
+def _add_page_features(candidates: list[PriceCandidate], heading: int | None) -> None:
+    """Features a candidate has among the others: distance to the main heading, first
+    price after it, same layout (product cards) and same amount shown elsewhere."""
+    layouts = Counter(c.signature for c in candidates)
+    amounts = Counter(Decimal(c.price) for c in candidates)
+    after = [c.order for c in candidates if heading is not None and c.order > heading]
+    first_after = min(after) if after else None
+    for c in candidates:
+        f = c.features
+        if heading is None:
+            f["no_heading"] = 1.0
+        else:
+            f["heading_distance"] = min(1.0, abs(c.order - heading) / _FAR_FROM_HEADING)
+            f["before_heading"] = float(c.order < heading - _JUST_BEFORE_HEADING)
+            f["first_after_heading"] = float(c.order == first_after)
+        f["same_layout"] = min(1.0, math.log(layouts[c.signature]) / _LOG_MANY)
+        f["same_amount"] = min(1.0, math.log(amounts[Decimal(c.price)]) / _LOG_MANY)
+        c.score = model(PRICE_MODEL).score(f)
+
+
+def _scored(
+    root: lxml.html.HtmlElement, found: list[tuple[lxml.html.HtmlElement, str, str, str | None]]
+) -> list[PriceCandidate]:
+    candidates = []
+    positions = _positions(root, [element for element, *_ in found])
+    for (element, text, price, currency), order in zip(found, positions, strict=True):
+        features, old, signature = _own_features(element, text)
+        candidates.append(
+            PriceCandidate(0.0, order, text, price, currency, old, signature, element, features)
+        )
+    _add_page_features(candidates, _heading_position(root))
+    return candidates
 
 
 def price_candidates(
@@ -238,27 +299,15 @@ def price_candidates(
         if price is None or float(price) <= 0 or is_hidden(element):
             continue
         found.append((element, text, price, currency))
-    if not found:
-        return []
-    heading = _heading_position(root)
-    candidates = []
-    for index, (element, text, price, currency) in enumerate(found):
-        score, old, signature = _layout_score(element, text)
-        order = len(found) + index  # placeholder: positions cost, losers need none
-        if score >= MIN_PRICE_SCORE:
-            order = document_position(element)
-            score -= _distance_penalty(root, order, heading)
-        candidates.append(
-            PriceCandidate(score, order, text, price, currency, old, signature, element)
-        )
-    return candidates
+    return _scored(root, found) if found else []
 
 
 def shown_prices(
     root: lxml.html.HtmlElement, amount: str, currency_hint: str | None
 ) -> list[PriceCandidate]:
     """Candidates showing ``amount`` (a decimal string), found through the text nodes that
-    hold its last integer digits: a cheap look without scanning every price on the page."""
+    hold its last integer digits: a cheap look without scanning every price on the page
+    (so their layout and amount counts are among these candidates only)."""
     digits = amount.split(".")[0][-3:] or "0"
     if not digits.isdigit():
         return []
@@ -270,22 +319,13 @@ def shown_prices(
         for parent in ancestors(element, 2):
             if PRICE_NAME.search(names_of(parent)):
                 elements[parent] = None
-    shown = []
-    heading: int | None = None
-    heading_known = False  # found on first need: most pages confirm nothing
+    found: list[tuple[lxml.html.HtmlElement, str, str, str | None]] = []
     for element in elements:
         text = candidate_text(element)
         if text is None or any(a.tag in _SKIP_TAGS for a in ancestors(element, _FAR_DEPTH)):
             continue
         price, currency = normalize_price(text, currency_hint)
-        if price is None or Decimal(price) != Decimal(amount):
+        if price is None or Decimal(price) != Decimal(amount) or is_hidden(element):
             continue
-        score, old, signature = _layout_score(element, text)
-        order = 0
-        if score >= MIN_PRICE_SCORE:
-            order = document_position(element)
-            if not heading_known:
-                heading, heading_known = _heading_position(root), True
-            score -= _distance_penalty(root, order, heading)
-        shown.append(PriceCandidate(score, order, text, price, currency, old, signature))
-    return shown
+        found.append((element, text, price, currency))
+    return _scored(root, found) if found else []

@@ -1,36 +1,19 @@
 """Decides each review's language: its markup, else detection, else the target's hint.
 
 Detection runs in batches (lingua is several times faster on a batch), so this module
-offers ``assign_languages`` for the store pipeline and the importer; the pipeline
-itself only normalises codes that markup declared.
+offers ``assign_languages`` for the batch stage (``stages``); per record, only codes that
+markup declared are normalised.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
-from compare.language import SCANDINAVIAN, detect_languages
+from settings.language_detection import SCANDINAVIAN, detect_languages
 from settings.records import ReviewItem
 
 # Below this lingua confidence the target's hint is trusted more than the detector.
 MIN_CONFIDENCE = 0.5
-DOMINANT_SHARE = 0.75
-"""A batch's Scandinavian language is clearly dominant with at least this share of its
-confident Scandinavian detections and at least MIN_DOMINANT of them; a mixed Nordic shop
-keeps each review's own detection."""
-MIN_DOMINANT = 3
-
-
-def normalize_language_code(code: str | None) -> str | None:
-    """``"nb-NO"`` -> ``"no"``, ``"fr_FR"`` -> ``"fr"``; None for junk."""
-    if not code:
-        return None
-    base = code.strip().replace("_", "-").split("-")[0].lower()
-    if base in ("nb", "nn", "no"):
-        return "no"
-    return base if len(base) == 2 and base.isalpha() else None
 
 
 def assign_languages(
@@ -57,35 +40,17 @@ def assign_languages(
 def _source_scandinavian(
     detected: list[tuple[str | None, float]], hint: str | None
 ) -> list[tuple[str | None, float]]:
-    """Scandinavian detections turned into the source's own Scandinavian language: the
-    target's hint when it is one, else the batch's (one source's) clearly dominant one.
+    """Scandinavian detections turned into the target's language when its hint is a
+    Scandinavian one; without such a hint each review keeps its own detection.
 
-    lingua calls some short Norwegian reviews Danish (see ``compare.language.SCANDINAVIAN``);
-    a Norwegian shop's reviews are not interleaved with the odd Danish one."""
-    own = hint if hint in SCANDINAVIAN else None
-    if own is None:
-        counts = Counter(
-            code
-            for code, confidence in detected
-            if code in SCANDINAVIAN and confidence >= MIN_CONFIDENCE
-        )
-        if not counts:
-            return detected
-        code, count = counts.most_common(1)[0]
-        if count < MIN_DOMINANT or count < DOMINANT_SHARE * sum(counts.values()):
-            return detected
-        own = code
+    lingua calls some short Norwegian reviews Danish (see
+    ``settings.language_detection.SCANDINAVIAN``); a Norwegian shop's hint keeps them
+    Norwegian. The choice never looks at the other reviews of the batch: a review's language must not depend on the batch it arrives in
+    (a distributed crawl batches differently from a single process, an import differently
+    from a crawl)."""
+    if hint not in SCANDINAVIAN:
+        return detected
     return [
-        (own, confidence) if code in SCANDINAVIAN else (code, confidence)
+        (hint, confidence) if code in SCANDINAVIAN else (code, confidence)
         for code, confidence in detected
     ]
-
-
-class LanguagePipeline:
-    """Normalises declared language codes (detection happens in batches at storing)."""
-
-    def process_item(self, item: Any) -> Any:
-        if isinstance(item, ReviewItem) and item.language:
-            item.language = normalize_language_code(item.language)
-            item.language_source = item.language_source or "markup" if item.language else None
-        return item

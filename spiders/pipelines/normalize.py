@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from scrapy.crawler import Crawler
-
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.availability import normalize_availability
 from spiders.extract.price import normalize_price, price_refusal
@@ -61,22 +57,3 @@ def normalize_review(review: ReviewItem, language_hint: str | None = None) -> Re
     if review.published is None and review.date_raw:
         review.published = parse_review_date(review.date_raw, review.language or language_hint)
     return review
-
-
-class NormalizePipeline:
-    """Scrapy pipeline around ``normalize_offer`` / ``normalize_review``."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> Any:
-        if isinstance(item, OfferItem):
-            return normalize_offer(item)
-        if isinstance(item, ReviewItem):
-            source = getattr(self.crawler.spider, "source", None)
-            return normalize_review(item, getattr(source, "language", None))
-        return item

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from compare.language import detect_language
+from settings.language_detection import detect_language
 from settings.records import OfferItem, ReviewItem
 from spiders.parent_watch import die_with_parent, ignore_interrupts
-from spiders.pipelines.language import assign_languages
+from spiders.pipelines.stages import store_batch
 from storage.db import open_database
 from storage.writer import CollectWriter
 
@@ -107,8 +107,7 @@ def write_with(
 ) -> BatchResult:
     """The batch work itself, shared by the worker and the in-process fallback."""
     before = (writer.reviews_seen, writer.reviews_new, writer.offers_seen, writer.offers_changed)
-    assign_languages(reviews, hint, parallel=parallel)
-    writer.write(offers, reviews)
+    store_batch(writer, offers, reviews, hint, parallel=parallel)
     return BatchResult(
         reviews_seen=writer.reviews_seen - before[0],
         reviews_new=writer.reviews_new - before[1],

@@ -1,14 +1,10 @@
-"""Drops impossible items and counts why: ratings off their scale, negative or absurd
-prices, dates in the future, reviews with neither text nor rating."""
+"""Why an item cannot be stored: ratings off their scale, negative or absurd prices, dates in
+the future, reviews with neither text nor rating (the crawl drops it and counts the reason)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
 from settings.records import OfferItem, ReviewItem
 
@@ -57,27 +53,3 @@ def review_problem(review: ReviewItem, today: date | None = None) -> str | None:
         if review.published < EARLIEST_REVIEW:
             return "date_too_old"
     return None
-
-
-class ValidatePipeline:
-    """Raises DropItem for impossible items; counts reasons in the crawl stats."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> Any:
-        if isinstance(item, OfferItem):
-            problem = offer_problem(item)
-        elif isinstance(item, ReviewItem):
-            problem = review_problem(item)
-        else:
-            problem = None
-        if problem is None:
-            return item
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(STAT_PREFIX + problem)
-        raise DropItem(f"{problem}: {item.url}")

@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.db import database_url, make_engine
+from storage.dialects import dialect_of
 from storage.schema import metadata
 
 
@@ -14,7 +15,7 @@ def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=dialect_of(connection).alter_in_batches,
         compare_type=True,
     )
     with context.begin_transaction():

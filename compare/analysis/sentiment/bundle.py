@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from compare.analysis.errors import AnalysisInputError
+from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.sentiment.adapted import AdaptedClassifier
 from compare.analysis.sentiment.base_models import base_name
 from compare.analysis.sentiment.classifier import SentimentClassifier

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from compare.report.errors import ReportError
-from compare.report.findings import FindingDraft
-from compare.report.scope import ReportScope
-from compare.report.tables import COMPANY, FINDING, REPORT_RUN
+from compare.report.findings import Finding
+from compare.report.report_error import ReportError
+from compare.report.report_scope import ReportScope
+from compare.report.stored_tables import COMPANY, FINDING, REPORT_RUN
 from storage.company_names import find_company, suggest_company
 
 INSERT_BATCH = 500
@@ -34,7 +34,7 @@ def store_run(
     out_dir: Path,
     reviews: int,
     snapshot: dict[str, Any],
-    findings: list[FindingDraft],
+    findings: list[Finding],
     created_at: datetime,
 ) -> int:
     """Insert the run and its findings; returns the run id."""
@@ -114,6 +114,9 @@ def stored_findings(
     """Findings of the latest report run (or all runs), filtered, highest score first."""
     query = select(FINDING)
     with engine.connect() as connection:
+        # The name is checked first: a misspelt competitor is an error even before any report.
+        if competitor:
+            query = query.where(FINDING.c.competitor == _competitor_named(connection, competitor))
         if not all_runs:
             latest = connection.execute(
                 select(REPORT_RUN.c.id).order_by(REPORT_RUN.c.id.desc()).limit(1)
@@ -121,8 +124,6 @@ def stored_findings(
             if latest is None:
                 return []
             query = query.where(FINDING.c.report_run_id == latest)
-        if competitor:
-            query = query.where(FINDING.c.competitor == _competitor_named(connection, competitor))
         if aspect:
             query = query.where(FINDING.c.aspect.ilike(aspect))
         if kind:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
 from storage.models import CrawlRun, Source
 
 

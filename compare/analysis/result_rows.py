@@ -2,14 +2,14 @@
 
 Rows are plain tuples in a fixed column order, built where the analysis ran (in the worker
 processes), so the parent process only executes inserts: building SQLAlchemy parameter
-dicts there cost more than the analysis itself. On SQLite, dates are pre-formatted the way
-SQLAlchemy stores them and the DB-API ``executemany`` gets the tuples directly.
+dicts there cost more than the analysis itself. Where the database takes plain rows
+(``storage.dialects``: SQLite), dates are pre-formatted the way SQLAlchemy stores them and the
+DB-API ``executemany`` gets the tuples directly.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert
@@ -25,6 +25,7 @@ from compare.analysis.tables import (
     REVIEW_NEED,
     REVIEW_SENTENCE,
 )
+from storage.dialects import Dialect, dialect_of
 from storage.models import utcnow
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -88,18 +89,14 @@ class ResultRows:
             self.rows[name].extend(rows)
 
 
-def _sqlite_date(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def result_rows(
-    results: list[ReviewResult], analyzer_version: str, *, sqlite_values: bool
+    results: list[ReviewResult], analyzer_version: str, *, plain: Dialect | None
 ) -> ResultRows:
-    """The rows of every table for ``results`` (``sqlite_values``: dates as SQLite text)."""
+    """The rows of every table for ``results`` (``plain``: values as that database takes them
+    in plain rows, see ``plain_dialect``)."""
     out = ResultRows()
-    analyzed_at: datetime | str = utcnow()
-    if sqlite_values:
-        analyzed_at = analyzed_at.strftime("%Y-%m-%d %H:%M:%S.%f")  # type: ignore[union-attr]
+    now = utcnow()
+    analyzed_at = now if plain is None else plain.plain_timestamp(now)
     analyses = out.rows[REVIEW_ANALYSIS.name]
     sentences = out.rows[REVIEW_SENTENCE.name]
     mentions = out.rows[ASPECT_MENTION.name]
@@ -108,8 +105,8 @@ def result_rows(
     for result in results:
         review = result.review
         review_id, company_id, language = review.review_id, review.company_id, result.language
-        published: date | str | None = (
-            _sqlite_date(review.published) if sqlite_values else review.published
+        published: object = (
+            review.published if plain is None else plain.plain_date(review.published)
         )
         out.review_ids.append(review_id)
         analyses.append(
@@ -167,30 +164,28 @@ def result_rows(
     return out
 
 
-def uses_sqlite_values(engine: Engine) -> bool:
-    """True when rows can go to the DB-API as they are (SQLite's ``?`` parameters)."""
-    return engine.dialect.paramstyle == "qmark"
+def plain_dialect(engine: Engine) -> Dialect | None:
+    """The database's dialect when rows can go to its DB-API as they are, else None."""
+    dialect = dialect_of(engine)
+    return dialect if dialect.plain_rows else None
 
 
-def write_rows(engine: Engine, batch: ResultRows, *, sqlite_values: bool) -> None:
+def write_rows(engine: Engine, batch: ResultRows, *, plain: Dialect | None) -> None:
     """Replace the batch's reviews' analysis rows in one transaction."""
     with engine.begin() as connection:
         for table in (REVIEW_ANALYSIS, *DETAIL_TABLES):
             connection.execute(delete(table).where(table.c.review_id.in_(batch.review_ids)))
         for table in TABLES:
-            _insert(connection, table, batch.rows[table.name], sqlite_values)
+            _insert(connection, table, batch.rows[table.name], plain)
 
 
 def _insert(
-    connection: Connection, table: Table, rows: list[tuple[Any, ...]], sqlite_values: bool
+    connection: Connection, table: Table, rows: list[tuple[Any, ...]], plain: Dialect | None
 ) -> None:
     if not rows:
         return
     columns = COLUMNS[table.name]
-    if sqlite_values:
-        marks = ", ".join("?" * len(columns))
-        connection.exec_driver_sql(
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows
-        )
+    if plain is not None:
+        plain.insert_plain_rows(connection, table.name, columns, rows)
         return
     connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])

@@ -8,9 +8,9 @@ from sqlalchemy import Connection, case, func, select
 
 from compare.report.analysis_source import AnalysisSource
 from compare.report.evidence import EVIDENCE_IDS, Evidence, evidence_from_rows
-from compare.report.scope import ReportScope
+from compare.report.report_scope import ReportScope
 from compare.report.stats import Interval, wilson_interval
-from compare.report.tables import REVIEW
+from compare.report.stored_tables import REVIEW
 
 UNMET_KINDS = ("wish", "missing", "request")
 """Need kinds that say something is lacking (complaints are about what exists)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Connection, MetaData, Table, exists, func, inspect, select
 
 from compare.analysis.version import ANALYZER_VERSION
-from compare.report.scope import ReportScope
-from compare.report.tables import REVIEW
+from compare.report.report_scope import ReportScope
+from compare.report.stored_tables import REVIEW
 
 ANALYSIS_TABLE = "review_analysis"
 

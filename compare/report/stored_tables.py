@@ -13,5 +13,6 @@ COMPANY: Table = metadata.tables[storage.models.Company.__tablename__]  # type: 
 PRODUCT: Table = metadata.tables[storage.models.Product.__tablename__]  # type: ignore[index]
 REVIEW: Table = metadata.tables[storage.models.Review.__tablename__]  # type: ignore[index]
 OFFER: Table = metadata.tables["offer_observation"]
+PARENT: Table = metadata.tables["product_parent"]
 REPORT_RUN: Table = metadata.tables["report_run"]
 FINDING: Table = metadata.tables[storage.findings_models.Finding.__tablename__]  # type: ignore[index]

@@ -72,6 +72,19 @@ class _SharedWorker:
             cls.executor, cls.users = None, 0
 
 
+def hold_store_process() -> None:
+    """Start the store process now and keep it until ``release_store_process``: a
+    long-lived crawl process (``rivalscope worker``) pays its start-up (imports, language
+    models) once, before its first request, not in every run it serves."""
+    executor = _SharedWorker.acquire()
+    executor.submit(int).result()  # returns once the initializer has loaded the models
+
+
+def release_store_process() -> None:
+    """Let the store process go when its last spider closes."""
+    _SharedWorker.release()
+
+
 # Scrapy close reasons that end a run normally (limits are normal ends too).
 _NORMAL_ENDS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
 REVIEW_FIELDS = ("text", "rating", "published", "title", "author_hash", "language")
@@ -176,7 +189,10 @@ class StorePipeline:
                 if key is not None:
                     self.reviews_declared[key] = item.reviews_declared
             self.offers.append(item)
-            self._cover("offer", item, OFFER_FIELDS)
+            if not item.listing and item.variant_sku is None:
+                # Coverage is of product pages' offers: a listing's cards carry a name and
+                # a price only, and a variant page's view repeats one of its variants.
+                self._cover("offer", item, OFFER_FIELDS)
         elif isinstance(item, ReviewItem):
             self.reviews.append(item)
             self._cover("review", item, REVIEW_FIELDS)
@@ -186,6 +202,23 @@ class StorePipeline:
                 # The item is done when its batch is stored: Scrapy throttles on this.
                 await maybe_deferred_to_future(written)
         return item
+
+    def _declare_shared(self, offers: list[OfferItem]) -> None:
+        """Distributed runs: the review counts these offers' pages declared, shared with
+        the other workers before the offers' requests are done."""
+        if self.shared_run is None:
+            return
+        from spiders.distributed.scheduler import tracker_of
+
+        declared = {
+            key: item.reviews_declared
+            for item in offers
+            if item.reviews_declared is not None
+            and (key := product_key(gtin=item.gtin, sku=item.sku, name=item.name)) is not None
+        }
+        tracker = tracker_of(self.crawler)
+        if declared and tracker is not None:
+            tracker.declare_reviews(declared)
 
     def _cover(self, kind: str, item: Any, fields: tuple[str, ...]) -> None:
         self.counts[kind] += 1
@@ -210,6 +243,7 @@ class StorePipeline:
             return None
         offers, reviews = self.offers, self.reviews
         self.offers, self.reviews = [], []
+        self._declare_shared(offers)
         if self.executor is None or self.spec is None:
             try:
                 self._count(write_with(self.writer, offers, reviews, self.hint))
@@ -223,8 +257,12 @@ class StorePipeline:
         future = self.executor.submit(write_batch, self.spec, offers, reviews, self.hint)
         self.worker_used = True
         written: Deferred[Any] = deferToThread(future.result)
-        written.addCallbacks(self._count, self._failed)
+        written.addCallback(self._count)
         written.addCallback(lambda _: self._stored(offers, reviews))
+        # After _stored, not beside _count: a batch that failed must not mark its requests
+        # done (a distributed worker would drop them from its processing hash, and their
+        # items would be lost for good instead of fetched again).
+        written.addErrback(self._failed)
         self.pending.add(written)
         written.addBoth(self._settled, written)
         return written
@@ -262,15 +300,31 @@ class StorePipeline:
         if isinstance(samples, list) and len(samples) < 20:
             samples.append(f"storing a batch failed: {failure.getErrorMessage()}"[:300])
         logger.error("storing a batch failed: %s", failure.getTraceback())
-        if self.shared_run is not None and self.crawler.engine is not None:
-            # A worker that cannot write stops; its requests go back to the queue for others
-            # (the items are not lost: their requests are fetched again).
-            stats.set_value("rivalscope/database_error", failure.getErrorMessage())
-            from scrapy.utils.defer import deferred_from_coro
+        if self.shared_run is not None:
+            self._stop_worker(failure)
 
-            deferred_from_coro(
-                self.crawler.engine.close_spider_async(reason="database_unavailable")
-            )
+    def _database_lost(self, failure: Failure) -> Failure | None:
+        """A checkpoint of a distributed run failed: if the database is out of reach, the
+        worker stops (else the failure goes on to the warning)."""
+        from sqlalchemy.exc import DBAPIError
+
+        if not failure.check(DBAPIError):
+            return failure
+        self._stop_worker(failure)
+        return None
+
+    def _stop_worker(self, failure: Failure) -> None:
+        """A distributed worker that cannot write stops; its requests go back to the queue
+        for others (the items are not lost: their requests are fetched again)."""
+        stats = self.crawler.stats
+        if stats is None or self.crawler.engine is None:
+            return
+        if stats.get_value("rivalscope/database_error") is not None:
+            return  # closing already
+        stats.set_value("rivalscope/database_error", failure.getErrorMessage())
+        from scrapy.utils.defer import deferred_from_coro
+
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_unavailable"))
 
     def checkpoint(self) -> None:
         """Store the figures so far (in a thread: the reactor keeps crawling)."""
@@ -281,6 +335,9 @@ class StorePipeline:
         figures = run_figures(stats, getattr(self.crawler.spider, "error_samples", []))
         if self.shared_run is not None:
             self.checkpointing = deferToThread(self._add_figures, figures)
+            # A worker that cannot reach the database stops now, not at its next batch
+            # (which may come only at the end of the run): its requests go back to the queue.
+            self.checkpointing.addErrback(self._database_lost)
         else:
             self.checkpointing = deferToThread(self.writer.checkpoint, figures)
         self.checkpointing.addErrback(
@@ -349,12 +406,15 @@ class StorePipeline:
         coverage = figures.field_coverage
         delta = figures.minus(self.reported)
         delta.field_coverage = coverage
-        delta.reviews_declared = figures.reviews_declared
+        tracker = tracker_of(self.crawler)
+        delta.reviews_declared = (
+            tracker.reviews_declared() if tracker is not None else figures.reviews_declared
+        )
         self.writer.add_figures(delta, self.worker)
         self.writer.touch_products()
-        tracker = tracker_of(self.crawler)
         if reason == "finished" and tracker is not None and tracker.run_complete():
-            if self.writer.finish_distributed_run():
+            ending = "closespider_pagecount" if tracker.budget_spent() else "finished"
+            if self.writer.finish_distributed_run(ending):
                 logger.info("crawl run %s is complete", self.shared_run)
                 self._run_complete()
             prefix = self.crawler.settings.get("RIVALSCOPE_REDIS_PREFIX")

@@ -14,7 +14,7 @@ MISSING = "missing"
 REQUEST = "request"
 COMPLAINT = "complaint"
 
-_PATTERNS: dict[str, list[tuple[str, str]]] = {
+NEED_PATTERNS: dict[str, list[tuple[str, str]]] = {
     "en": [
         (
             WISH,
@@ -72,13 +72,13 @@ _PATTERNS: dict[str, list[tuple[str, str]]] = {
 }
 _COMPILED = {
     lang: [(kind, re.compile(pattern)) for kind, pattern in patterns]
-    for lang, patterns in _PATTERNS.items()
+    for lang, patterns in NEED_PATTERNS.items()
 }
 # All of a language's patterns in one alternation: one scan clears most sentences, which
 # have no need at all (non-capturing groups: capturing ones would make the scan slower).
 _ANY_NEED = {
     lang: re.compile("|".join(f"(?:{pattern})" for _, pattern in patterns))
-    for lang, patterns in _PATTERNS.items()
+    for lang, patterns in NEED_PATTERNS.items()
 }
 
 

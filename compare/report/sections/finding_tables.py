@@ -1,0 +1,239 @@
+"""Opportunities and threats: the ranked finding groups in tables, one unit per column
+(net sentiment, share of reviews or price premium are never mixed), each saying what its
+counts count (opinions, reviews or matched products)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from compare.report.aspects import aspect_label
+from compare.report.blocks import Block, Cell, Column, Paragraph, Row, Table
+from compare.report.data_model import ReportData
+from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
+from compare.report.findings import Finding
+from compare.report.numbers import number_text, score_text
+from compare.report.section_registry import register
+from compare.report.sections.anchors_and_cells import TABLE_QUOTES, group_anchor, significance_cell
+from compare.report.stats import Interval
+
+TOP_GROUPS = 15
+"""Finding groups shown per section (all of them are in findings.csv)."""
+CellBuilder = Callable[[Finding, str], Cell]
+"""A finding-table column: (finding, its group's evidence anchor) -> cell."""
+
+
+def _segment_text(finding: Finding) -> str:
+    return "all reviews" if finding.segment.dimension == "all" else finding.segment.describe()
+
+
+def _quotes_cell(group: FindingGroup, anchor: str) -> Cell:
+    quotes = group.quotes(TABLE_QUOTES)
+    return Cell("" if quotes else "–", href=f"#{anchor}", quotes=quotes)
+
+
+def _rows(
+    ranked: list[tuple[int, FindingGroup]],
+    section: str,
+    cells: dict[str, CellBuilder],
+) -> list[Row]:
+    """A row per group and a sub-row per segment where the gap concentrates; ``cells`` maps
+    column keys to cell builders. A sub-row shows only quotes its group's row does not."""
+    rows = []
+    for rank, group in ranked:
+        anchor = group_anchor(section, rank)
+        shown = {q.text for q in group.quotes(TABLE_QUOTES)}
+        for finding in group.members:
+            sub = finding is not group.main
+            row = {
+                "rank": Cell("" if sub else str(rank), value=None if sub else rank, css="num"),
+                "competitor": Cell("" if sub else finding.competitor, value=finding.competitor),
+                "topic": Cell("" if sub else aspect_label(finding.aspect), value=finding.aspect),
+                "segment": Cell(_segment_text(finding)),
+            }
+            for key, build in cells.items():
+                row[key] = build(finding, anchor)
+            row["score"] = Cell(score_text(finding.score), value=finding.score, css="num")
+            if sub:
+                fresh = [q for q in finding.evidence.items if q.text not in shown]
+                row["evidence"] = Cell("", quotes=fresh[:TABLE_QUOTES])
+            else:
+                row["evidence"] = _quotes_cell(group, anchor)
+            rows.append(Row(row, level=1 if sub else 0))
+    return rows
+
+
+LEADING = [
+    Column("rank", "rank", numeric=True),
+    Column("competitor", "competitor"),
+    Column("topic", "aspect"),
+    Column("segment", "segment"),
+]
+TRAILING = [Column("score", "score", numeric=True), Column("evidence", "what their reviewers say")]
+
+
+def _net_cells(lead: bool) -> dict[str, CellBuilder]:
+    """Columns of a net-sentiment finding. ``lead``: show their lead (theirs − ours, for
+    threats) instead of our advantage (ours − theirs)."""
+
+    def theirs(f: Finding, _: str) -> Cell:
+        value = (f.own_value or 0.0) - f.effect.value
+        return Cell(number_text(value, "net"), value=value, css="num")
+
+    def ours(f: Finding, _: str) -> Cell:
+        return Cell(number_text(f.own_value or 0.0, "net"), value=f.own_value, css="num")
+
+    def gap(f: Finding, anchor: str) -> Cell:
+        e = f.effect
+        interval = Interval(-e.value, -e.high, -e.low) if lead else e
+        return significance_cell(interval, "net", f.significant, f"#{anchor}")
+
+    def sample(f: Finding, _: str) -> Cell:
+        return Cell(f"{f.sample_size} / {f.own_sample_size}", value=f.sample_size, css="num")
+
+    return {"theirs": theirs, "ours": ours, "gap": gap, "sample": sample}
+
+
+def _net_columns(lead: bool) -> list[Column]:
+    gap = (
+        "their lead: theirs − ours (−2..2) [95% CI]"
+        if lead
+        else "our advantage: ours − theirs (−2..2) [95% CI]"
+    )
+    return [
+        *LEADING,
+        Column("theirs", "their net sentiment (−1..1)", numeric=True),
+        Column("ours", "our net sentiment (−1..1)", numeric=True),
+        Column("gap", gap, numeric=True),
+        Column("sample", "opinions: theirs / ours", numeric=True),
+        *TRAILING,
+    ]
+
+
+def _need_cells() -> dict[str, CellBuilder]:
+    def theirs(f: Finding, _: str) -> Cell:
+        return Cell(number_text(f.effect.value, "share"), value=f.effect.value, css="num")
+
+    def ours(f: Finding, _: str) -> Cell:
+        return Cell(number_text(f.own_value or 0.0, "share"), value=f.own_value, css="num")
+
+    def gap(f: Finding, anchor: str) -> Cell:
+        return significance_cell(f.test_interval, "share", f.significant, f"#{anchor}")
+
+    def sample(f: Finding, _: str) -> Cell:
+        return Cell(f"{f.sample_size} / {f.own_sample_size}", value=f.sample_size, css="num")
+
+    return {"theirs": theirs, "ours": ours, "gap": gap, "sample": sample}
+
+
+NEED_COLUMNS = [
+    *LEADING[:2],
+    Column("topic", "need"),
+    LEADING[3],
+    Column("theirs", "their reviews voicing it (share)", numeric=True),
+    Column("ours", "ours (share)", numeric=True),
+    Column("gap", "difference, theirs − ours (share points) [95% CI]", numeric=True),
+    Column("sample", "reviews: theirs / ours", numeric=True),
+    *TRAILING,
+]
+
+
+def _price_cells() -> dict[str, CellBuilder]:
+    def premium(f: Finding, anchor: str) -> Cell:
+        return significance_cell(f.effect, "premium", f.significant, f"#{anchor}")
+
+    def sample(f: Finding, _: str) -> Cell:
+        return Cell(str(f.sample_size), value=f.sample_size, css="num")
+
+    return {"gap": premium, "sample": sample}
+
+
+PRICE_COLUMNS = [
+    *LEADING[:2],
+    Column("gap", "their price premium over ours (%) [95% CI]", numeric=True),
+    Column("sample", "matched products", numeric=True),
+    *TRAILING,
+]
+
+
+def _finding_table(
+    key: str,
+    heading: str,
+    columns: list[Column],
+    ranked: list[tuple[int, FindingGroup]],
+    section: str,
+    cells: dict[str, CellBuilder],
+    note: str,
+) -> list[Block]:
+    if not ranked:
+        return []
+    rows = _rows(ranked, section, cells)
+    keys = {c.key for c in columns}
+    for row in rows:
+        row.cells = {k: v for k, v in row.cells.items() if k in keys}
+    return [Table(key, heading, columns, rows, note)]
+
+
+@register("opportunities", "Opportunities: where we can win customers", in_summary=True)
+def opportunities_section(data: ReportData) -> list[Block]:
+    ranked = list(enumerate(opportunities(data.findings)[:TOP_GROUPS], start=1))
+    if not ranked:
+        return [Paragraph("No significant opportunity found.", css="lead")]
+
+    def of(kind: str) -> list[tuple[int, FindingGroup]]:
+        return [(rank, group) for rank, group in ranked if group.kind == kind]
+
+    return [
+        Paragraph(RANKING_RULE + " Ranks run across the three tables."),
+        *_finding_table(
+            "weaknesses",
+            "Their weaknesses where we are strong",
+            _net_columns(lead=False),
+            of("competitor_weakness"),
+            "opportunities",
+            _net_cells(lead=False),
+            "Net sentiment = (positive − negative) / (positive + negative) opinions on the "
+            "aspect. Segments below a row are where the gap concentrates.",
+        ),
+        *_finding_table(
+            "unmet_needs",
+            "Their customers' unmet needs",
+            NEED_COLUMNS,
+            of("unmet_need"),
+            "opportunities",
+            _need_cells(),
+            "Share of the company's reviews voicing a wish or a missing feature on the topic.",
+        ),
+        *_finding_table(
+            "prices",
+            "Where they charge more",
+            PRICE_COLUMNS,
+            of("price_gap"),
+            "opportunities",
+            _price_cells(),
+            f"Geometric mean over matched products; other currencies converted at the rates of "
+            f"{data.rates.date} ({data.rates.source}).",
+        ),
+    ]
+
+
+@register("threats", "Threats: where they beat us", in_summary=True)
+def threats_section(data: ReportData) -> list[Block]:
+    ranked = list(enumerate(threats(data.findings)[:TOP_GROUPS], start=1))
+    if not ranked:
+        return [Paragraph("No competitor is significantly better than us on any aspect.")]
+    return [
+        Paragraph(
+            "Ranked by threat score: their opinions × our dissatisfied share × the "
+            "conservative end of their lead's 95% interval / 2 (evidence size counts as for "
+            "opportunities)."
+        ),
+        *_finding_table(
+            "strengths",
+            "Their strengths where we are weak",
+            _net_columns(lead=True),
+            ranked,
+            "threats",
+            _net_cells(lead=True),
+            "A gap for us to close; quotes are what their reviewers praise.",
+        ),
+    ]

@@ -1,0 +1,43 @@
+"""At a glance: the headline opportunities, the biggest threat, and a banner when
+reviews in scope are not analysed yet."""
+
+from __future__ import annotations
+
+from compare.report.blocks import Block, Paragraph
+from compare.report.data_model import ReportData
+from compare.report.finding_groups import opportunities, threats
+from compare.report.section_registry import register
+
+
+@register("glance", "At a glance", in_summary=True)
+def glance(data: ReportData) -> list[Block]:
+    blocks: list[Block] = []
+    if data.unanalysed:
+        blocks.append(
+            Paragraph(
+                f"{data.unanalysed} of {data.reviews_in_scope} reviews in scope are not analysed "
+                "yet and are left out of every figure below: run `rivalscope analyze`, then "
+                "the report again.",
+                css="banner",
+            )
+        )
+    best = opportunities(data.findings)[:3]
+    if best:
+        blocks.append(
+            Paragraph(
+                "Top opportunities: " + "; ".join(g.main.summary for g in best) + ".", css="lead"
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph(
+                "No significant opportunity found: no competitor is weaker than us on an aspect, "
+                "has customers with more unmet needs, or charges more, beyond chance with at "
+                f"least {data.scope.min_sample} opinions on each side.",
+                css="lead",
+            )
+        )
+    worst = threats(data.findings)[:1]
+    if worst:
+        blocks.append(Paragraph("Biggest threat: " + worst[0].main.summary + ".", css="lead"))
+    return blocks

@@ -1,0 +1,58 @@
+"""Method: how the figures are computed, and what the crawl could collect."""
+
+from __future__ import annotations
+
+from compare.report.blocks import Block, BulletList, Paragraph
+from compare.report.collection_coverage import SourceCoverage, source_coverage
+from compare.report.data_model import ReportData
+from compare.report.finding_groups import RANKING_RULE
+from compare.report.section_registry import ReportQuery, loaded, register
+
+
+def _source_coverage(query: ReportQuery) -> list[SourceCoverage]:
+    return source_coverage(query.connection, query.scope)
+
+
+def _coverage_summary(data: ReportData) -> list[Block]:
+    coverage: list[SourceCoverage] = loaded(data, "method", list)
+    return (
+        [BulletList([f"{c.company} · {c.source}: {c.text}" for c in coverage])] if coverage else []
+    )
+
+
+@register(
+    "method",
+    "Method",
+    load=_source_coverage,
+    summary=_coverage_summary,
+    summary_title="Reviews collected of those declared",
+)
+def method_section(data: ReportData) -> list[Block]:
+    return [
+        Paragraph(
+            "Each review gives one opinion per aspect (positive if its positive mentions "
+            "outnumber the negative ones). Intervals: Wilson score (95%) on the positive share, "
+            "mapped to net = 2p − 1; gaps: Newcombe's hybrid score interval for a difference of "
+            "proportions. A gap is significant when its unrounded interval excludes 0 (printed "
+            "bounds get extra decimals rather than read as 0), and is only judged on at least "
+            f"{data.scope.min_sample} opinions on each side. {RANKING_RULE} Findings are about "
+            "segments (product, category, language, region), never about individual reviewers."
+        ),
+        *_collection_coverage(data),
+    ]
+
+
+def _collection_coverage(data: ReportData) -> list[Block]:
+    """Per source, the reviews collected of those its product pages declare (honesty about
+    what the crawl could not see)."""
+    coverage: list[SourceCoverage] = loaded(data, "method", list)
+    if not coverage:
+        return []
+    listed = "; ".join(f"{c.company} · {c.source}: {c.text}" for c in coverage)
+    return [
+        Paragraph(
+            "Reviews collected of those the product pages declare, per source (newest crawl): "
+            + listed
+            + "."
+        )
+    ]

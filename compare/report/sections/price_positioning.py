@@ -1,0 +1,171 @@
+"""Price positioning: price index per competitor, matched products, price changes."""
+
+from __future__ import annotations
+
+from compare.report.blocks import Block, Cell, Chart, Column, Paragraph, Row, Table
+from compare.report.data_model import ReportData
+from compare.report.numbers import interval_text
+from compare.report.prices import PriceChange, price_changes
+from compare.report.section_registry import ReportQuery, loaded, register
+from compare.report.svg import PALETTE, IntervalRow, interval_chart
+
+
+def _price_changes(query: ReportQuery) -> list[PriceChange]:
+    return price_changes(query.connection, query.scope)
+
+
+@register("prices", "Price positioning", in_summary=True, load=_price_changes)
+def prices_section(data: ReportData) -> list[Block]:
+    rates = data.rates
+    blocks: list[Block] = [
+        Paragraph(
+            "Price index: geometric mean of their price / our price over matched products and "
+            "plans (GTIN, else plan, else SKU, else name), with a 95% interval. Other "
+            f"currencies are converted at the euro reference rates of {rates.date} "
+            f"({rates.source}), marked *."
+        )
+    ]
+    priced = [i for i in data.price_indices if i.index is not None]
+    if not priced:
+        blocks.append(
+            Paragraph(
+                "No product or plan could be matched between our catalogue and a competitor's.",
+                css="",
+            )
+        )
+    else:
+        rows = [
+            IntervalRow(
+                label=index.competitor,
+                value=index.index.value,
+                low=index.index.low,
+                high=index.index.high,
+                colour=PALETTE[i % len(PALETTE)],
+                note=f"{len(index.pairs)} products",
+            )
+            for i, index in enumerate(priced)
+            if index.index is not None
+        ]
+        top = max(2.0, max(r.high for r in rows) * 1.1)
+        blocks.append(
+            Chart(
+                "Price index against ours",
+                interval_chart(
+                    rows,
+                    axis_min=0,
+                    axis_max=top,
+                    reference=1,
+                    title="Price index against ours (1 = same price) with 95% intervals",
+                    tick_format="{:.1f}",
+                    ticks=(0, 0.5, 1, 1.5, 2) if top <= 2.5 else (0, 1, top / 2, top),
+                ),
+            )
+        )
+        index_rows = []
+        pair_rows = []
+        for index in priced:
+            assert index.index is not None
+            index_rows.append(
+                Row(
+                    {
+                        "competitor": Cell(index.competitor),
+                        "index": Cell(
+                            interval_text(
+                                index.index, "ratio", index.index.low > 1 or index.index.high < 1
+                            ),
+                            value=index.index.value,
+                            css="num",
+                        ),
+                        "pairs": Cell(str(len(index.pairs)), css="num"),
+                        "converted": Cell("yes" if index.converted else "no"),
+                    }
+                )
+            )
+            for pair in index.pairs:
+                own, other = pair.match.own, pair.match.competitor
+                pair_rows.append(
+                    Row(
+                        {
+                            "competitor": Cell(index.competitor),
+                            "ours": Cell(own.name or own.plan or "?"),
+                            "theirs": Cell(other.name or other.plan or "?"),
+                            "method": Cell(pair.match.method),
+                            "our_price": Cell(
+                                f"{own.price:,.2f} {own.currency}", value=own.price, css="num"
+                            ),
+                            "their_price": Cell(
+                                f"{other.price:,.2f} {other.currency}", value=other.price, css="num"
+                            ),
+                            "ratio": Cell(
+                                f"{pair.ratio:.2f}{' *' if pair.converted else ''}",
+                                value=pair.ratio,
+                                css="num",
+                            ),
+                        }
+                    )
+                )
+        blocks.append(
+            Table(
+                "price_index",
+                "Price index per competitor",
+                [
+                    Column("competitor", "competitor"),
+                    Column("index", "price index, theirs / ours [95% CI]", numeric=True),
+                    Column("pairs", "matched products", numeric=True),
+                    Column("converted", "currency converted"),
+                ],
+                index_rows,
+            )
+        )
+        blocks.append(
+            Table(
+                "matched_products",
+                "Matched products",
+                [
+                    Column("competitor", "competitor"),
+                    Column("ours", "our product"),
+                    Column("theirs", "their product"),
+                    Column("method", "matched by"),
+                    Column("our_price", "our price", numeric=True),
+                    Column("their_price", "their price", numeric=True),
+                    Column("ratio", "theirs / ours", numeric=True),
+                ],
+                pair_rows,
+            )
+        )
+    change_rows = [
+        Row(
+            {
+                "company": Cell(c.company),
+                "product": Cell(c.product),
+                "price": Cell(
+                    f"{c.first_price:,.2f} → {c.last_price:,.2f} {c.currency}",
+                    value=c.last_price,
+                    css="num",
+                ),
+                "change": Cell(f"{c.change_ratio:+.1%}", value=c.change_ratio, css="num"),
+                "changes": Cell(str(c.changes), css="num"),
+                "observed": Cell(f"{c.first_seen:%Y-%m-%d} – {c.last_seen:%Y-%m-%d}"),
+            }
+        )
+        for c in loaded(data, "prices", list)
+    ]
+    if change_rows:
+        blocks.append(
+            Table(
+                "price_changes",
+                "Price changes in the offer history",
+                [
+                    Column("company", "company"),
+                    Column("product", "product"),
+                    Column("price", "price, first → last", numeric=True),
+                    Column("change", "change (%)", numeric=True),
+                    Column("changes", "number of changes", numeric=True),
+                    Column("observed", "observed"),
+                ],
+                change_rows,
+            )
+        )
+    else:
+        blocks.append(Paragraph("No price changed in the observed offer history.", css=""))
+    return blocks

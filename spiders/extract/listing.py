@@ -1,0 +1,115 @@
+"""Listing pages: many product cards, no single main product.
+
+A listing yields its cards as offers flagged ``listing`` (a name, a link, a price), never
+a product named after the page heading. Two structural signals, no word lists:
+
+- the layout: the page's best visible price is one of several cards of the same template
+  (or sits in a card whose product link comes before it), and markup gives no price of a
+  main product (``heuristics.best_visible_price`` decides; this module reads the cards);
+- the markup: several products of different names each with a price, none of them the
+  product the page's ``<h1>`` names, and not the variants of one product.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import urljoin, urlparse
+
+import lxml.html
+
+from settings.records import OfferItem
+from spiders.extract.heuristics import in_linked_card, is_listing_price
+from spiders.extract.layers import HEURISTIC
+from spiders.extract.page_regions import ancestors
+from spiders.extract.visible_price import PriceCandidate, main_heading, price_candidates
+
+# Distinct priced products in markup that make a listing when none is the heading's.
+_MARKUP_PRODUCTS = 3
+# How far above a card's price its product link may sit.
+_CARD_DEPTH = 4
+_MIN_LINK_WORDS = 2
+
+
+def _words(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def markup_listing(offers: list[OfferItem], root: lxml.html.HtmlElement) -> list[OfferItem] | None:
+    """The markup's products as listing cards when the page lists several different
+    priced products and its heading names none of them; else None."""
+    priced = [o for o in offers if o.price is not None and o.name]
+    names = {_words(o.name) for o in priced}
+    if len(names) < _MARKUP_PRODUCTS:
+        return None
+    heading = main_heading(root)
+    if heading is None:
+        return None  # nothing says which product the page is about: markup decides
+    title = _words(heading.text_content())
+    if any(name in title or title in name for name in names):
+        return None  # one of them is the page's product
+    cards = list({_words(o.name): o for o in reversed(priced)}.values())[::-1]
+    for card in cards:
+        card.listing = True
+    return cards
+
+
+def _card_link(price: lxml.html.HtmlElement, url: str, here: str) -> tuple[str, str] | None:
+    """(link text, absolute URL) of the product link in the card around a price: the
+    nearest block above the price holding a link to another page; of its links the first
+    that reads like a product name (several words), else the first with any text."""
+    for block in ancestors(price, _CARD_DEPTH):
+        links: list[tuple[str, str]] = []
+        for node in block.iter("a"):
+            href = (node.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:")):
+                continue
+            target = urljoin(url, href)
+            text = " ".join(node.text_content().split())
+            if text and urlparse(target).path.rstrip("/") != here:
+                links.append((text[:500], target))
+        if links:
+            named = [link for link in links if len(link[0].split()) >= _MIN_LINK_WORDS]
+            return (named or links)[0]
+    return None
+
+
+def visible_listing(
+    root: lxml.html.HtmlElement, url: str, currency_hint: str | None
+) -> list[OfferItem]:
+    """The cards of a page the layout shows as a listing: each card's price with the name
+    and address of the product its link leads to, in page order."""
+    candidates = [c for c in price_candidates(root, currency_hint) if not c.old]
+    if not candidates:
+        return []
+    heading = main_heading(root)
+    templates = Counter(c.signature for c in candidates)
+    repeated = [c for c in candidates if is_listing_price(c, candidates)]
+    chosen: list[PriceCandidate] = repeated or [
+        c for c in candidates if c.element is not None and in_linked_card(c.element, heading, url)
+    ]
+    if repeated:
+        top = templates.most_common(1)[0][0]
+        chosen = [c for c in chosen if c.signature == top]
+    here = urlparse(url).path.rstrip("/")
+    cards: list[OfferItem] = []
+    seen: set[str] = set()
+    for candidate in sorted(chosen, key=lambda c: c.order):
+        if candidate.element is None:
+            continue
+        link = _card_link(candidate.element, url, here)
+        if link is None or link[1] in seen:
+            continue
+        seen.add(link[1])
+        card = OfferItem(
+            url=link[1],
+            name=link[0] or None,
+            price=candidate.price,
+            price_raw=candidate.text,
+            currency=candidate.currency or currency_hint,
+            listing=True,
+        )
+        for name in ("name", "price", "currency"):
+            if getattr(card, name) is not None:
+                card.explain[name] = HEURISTIC.name
+        cards.append(card)
+    return cards

@@ -1,0 +1,237 @@
+"""What differs between the databases we support, in one place.
+
+Each database is a ``Dialect`` registered under SQLAlchemy's dialect name (the way Scrapy
+keys its feed storages by URI scheme); ``dialect_of(engine | connection | url)`` finds it,
+and code elsewhere asks it for behaviour (``insert_ignoring``, ``month_of``, ...) instead of
+comparing names. A database we do not know gets the base ``Dialect``: standard SQL only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    URL,
+    ColumnElement,
+    Connection,
+    Engine,
+    Insert,
+    Table,
+    func,
+    insert,
+    literal_column,
+    text,
+    update,
+)
+from sqlalchemy.engine import make_url
+
+
+class Dialect:
+    """Standard SQL: what any database can do (and the defaults the others override)."""
+
+    name = ""
+    default_driver = ""
+    """Driver used when a URL names none (``postgresql://`` means psycopg 3, which we ship)."""
+    alter_in_batches = False
+    """Alembic must copy a table to alter it (``render_as_batch``)."""
+    plain_rows = False
+    """Rows can go to the DB-API as plain tuples, dates and timestamps as ISO text, without
+    SQLAlchemy's per-value processing (the analysis writer's fast path)."""
+    advisory_locks = False
+    """Has session-level advisory locks (``advisory_lock``)."""
+
+    def plain_date(self, value: date | None) -> object:
+        """A date as a plain row carries it (``plain_rows``)."""
+        return value
+
+    def plain_timestamp(self, value: datetime) -> object:
+        """A timestamp as a plain row carries it (``plain_rows``)."""
+        return value
+
+    def insert_plain_rows(
+        self, connection: Connection, table: str, columns: tuple[str, ...], rows: list[Any]
+    ) -> None:
+        """Plain tuples straight to the DB-API's ``executemany`` (``plain_rows`` only)."""
+        raise NotImplementedError(f"{self.name or 'this database'} takes no plain rows")
+
+    def full_url(self, url: str) -> str:
+        """``url`` with the driver we ship when it names none."""
+        bare = f"{self.name}://"
+        if self.default_driver and url.startswith(bare):
+            return f"{self.name}+{self.default_driver}://" + url.removeprefix(bare)
+        return url
+
+    def describe(self, url: URL) -> str:
+        """The database for messages (no password)."""
+        return url.render_as_string(hide_password=True)
+
+    def database_file(self, url: URL) -> Path | None:
+        """The local file holding the database (None: a server, or memory)."""
+        return None
+
+    def would_create(self, url: URL) -> bool:
+        """Opening ``url`` would create a new, empty database."""
+        return False
+
+    def url_problem(self, url: URL) -> str | None:
+        """Why ``url`` cannot be opened, found before trying (None: nothing found)."""
+        return None
+
+    def engine_options(self) -> dict[str, Any]:
+        """Keyword arguments for ``create_engine``."""
+        return {}
+
+    def configure(self, engine: Engine) -> None:
+        """Settings every new connection of ``engine`` needs."""
+
+    def shares_data_across_connections(self, url: URL) -> bool:
+        """A second connection sees the first one's data."""
+        return True
+
+    def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
+        """An INSERT that skips rows violating the unique ``conflict`` columns (standard SQL
+        has none: a plain insert, so duplicates must be filtered before)."""
+        return insert(table)
+
+    def month_of(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+        """``YYYY-MM`` of a date column stored as ISO text: the prefix, written with literal
+        arguments so it matches the ``ix_review_segments`` expression index."""
+        return func.substr(column, literal_column("1"), literal_column("7"))
+
+    def lock_writers(self, connection: Connection, table: Table, row_id: int) -> None:
+        """Until the transaction ends, other transactions writing this row wait: taken by
+        writing the row (unchanged), which also takes a database-wide write lock where
+        there is one."""
+        connection.execute(update(table).where(table.c.id == row_id).values(id=row_id))
+
+    @contextmanager
+    def advisory_lock(
+        self, connection: Connection, key: int, on_wait: Callable[[], None]
+    ) -> Iterator[None]:
+        """Hold the session lock ``key`` for the block (``advisory_locks`` dialects only)."""
+        raise NotImplementedError(f"{self.name or 'this database'} has no advisory locks")
+        yield
+
+
+class SQLite(Dialect):
+    name = "sqlite"
+    alter_in_batches = True
+    plain_rows = True  # the pysqlite driver takes ``?`` parameters and text dates as they are
+
+    def describe(self, url: URL) -> str:
+        return f"SQLite file {Path(url.database or ':memory:').resolve()}"
+
+    def database_file(self, url: URL) -> Path | None:
+        if not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database)
+
+    def would_create(self, url: URL) -> bool:
+        path = self.database_file(url)
+        return path is None or not path.is_file()
+
+    def url_problem(self, url: URL) -> str | None:
+        path = self.database_file(url)
+        if path is None:
+            return None
+        parent = path.expanduser().resolve().parent
+        return (
+            None if parent.is_dir() else f"folder {parent} for the SQLite database does not exist"
+        )
+
+    def engine_options(self) -> dict[str, Any]:
+        return {"connect_args": {"timeout": 30}}
+
+    def configure(self, engine: Engine) -> None:
+        from sqlalchemy import event
+
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+    def shares_data_across_connections(self, url: URL) -> bool:
+        return self.database_file(url) is not None  # each in-memory connection is its own
+
+    def plain_date(self, value: date | None) -> object:
+        # As SQLAlchemy's SQLite DATE type stores it.
+        return value.isoformat() if value is not None else None
+
+    def plain_timestamp(self, value: datetime) -> object:
+        # As SQLAlchemy's SQLite DATETIME type stores it.
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def insert_plain_rows(
+        self, connection: Connection, table: str, columns: tuple[str, ...], rows: list[Any]
+    ) -> None:
+        marks = ", ".join("?" * len(columns))
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+        )
+
+    def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the report read while a crawl writes; NORMAL sync is safe with WAL.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class PostgreSQL(Dialect):
+    name = "postgresql"
+    default_driver = "psycopg"
+    advisory_locks = True
+
+    def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict)
+
+    def month_of(self, column: ColumnElement[Any]) -> ColumnElement[str]:
+        return func.to_char(column, "YYYY-MM")
+
+    def lock_writers(self, connection: Connection, table: Table, row_id: int) -> None:
+        # An advisory lock instead of a row write: readers and other rows are not held.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": row_id})
+
+    @contextmanager
+    def advisory_lock(
+        self, connection: Connection, key: int, on_wait: Callable[[], None]
+    ) -> Iterator[None]:
+        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
+        if not got.scalar_one():
+            on_wait()
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+
+
+DIALECTS: dict[str, Dialect] = {d.name: d for d in (SQLite(), PostgreSQL())}
+"""SQLAlchemy dialect name -> its quirks."""
+STANDARD = Dialect()
+
+
+def dialect_of(bind: Engine | Connection | URL | str) -> Dialect:
+    """The quirks of the database behind an engine, a connection or a URL."""
+    if isinstance(bind, Engine | Connection):
+        name = bind.dialect.name
+    else:
+        name = (make_url(bind) if isinstance(bind, str) else bind).get_backend_name()
+    return DIALECTS.get(name, STANDARD)
+
+
+def full_url(url: str) -> str:
+    """``url`` with the driver we ship when it names none (before it is parsed)."""
+    scheme = url.split("://", 1)[0]
+    return DIALECTS.get(scheme, STANDARD).full_url(url)

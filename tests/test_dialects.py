@@ -1,0 +1,160 @@
+"""Database quirks behind ``storage.dialects``: the same calls on the real SQLite and the real
+PostgreSQL give the same results; URLs are understood per dialect."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import (
+    Column,
+    Date,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.engine import make_url
+
+from storage.db import database_url, describe_url, make_engine
+from storage.dialects import DIALECTS, STANDARD, PostgreSQL, SQLite, dialect_of
+
+METADATA = MetaData()
+THING = Table(
+    "dialect_thing",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(20), nullable=False),
+    Column("day", Date),
+    UniqueConstraint("key"),
+)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on each real database, with the test's table."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'dialects.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    engine = make_engine(url)
+    METADATA.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_insert_ignoring_skips_duplicates_and_returns_new_ids(any_engine: Engine) -> None:
+    dialect = dialect_of(any_engine)
+    assert dialect is DIALECTS[any_engine.dialect.name]
+    with any_engine.begin() as connection:
+        statement = dialect.insert_ignoring(THING, ["key"]).returning(THING.c.id)
+        first = connection.execute(statement, [{"key": "a"}, {"key": "b"}]).all()
+        again = connection.execute(statement, [{"key": "b"}, {"key": "c"}]).all()
+        keys = connection.execute(select(THING.c.key).order_by(THING.c.key)).scalars().all()
+    assert len(first) == 2 and len(again) == 1
+    assert keys == ["a", "b", "c"]
+
+
+def test_month_of_a_date_column(any_engine: Engine) -> None:
+    with any_engine.begin() as connection:
+        connection.execute(
+            THING.insert(), [{"key": "x", "day": date(2025, 3, 9)}, {"key": "y", "day": None}]
+        )
+        months = connection.execute(
+            select(dialect_of(connection).month_of(THING.c.day)).order_by(THING.c.key)
+        ).scalars()
+        assert list(months) == ["2025-03", None]
+
+
+def test_lock_writers_holds_within_a_transaction(any_engine: Engine) -> None:
+    with any_engine.begin() as connection:
+        row_id = connection.execute(THING.insert().values(key="locked")).inserted_primary_key[0]
+        dialect_of(connection).lock_writers(connection, THING, int(row_id))
+        assert connection.execute(select(THING.c.key)).scalar_one() == "locked"  # row unchanged
+
+
+@pytest.mark.postgres
+def test_advisory_lock_waits_for_its_holder(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    dialect = dialect_of(engine)
+    key = random.randrange(1, 2**31)  # the test database is shared: a key of our own
+    waiting, done = threading.Event(), threading.Event()
+
+    def second() -> None:
+        with engine.connect() as connection, dialect.advisory_lock(connection, key, waiting.set):
+            done.set()
+
+    try:
+        with engine.connect() as holder, dialect.advisory_lock(holder, key, lambda: None):
+            thread = threading.Thread(target=second)
+            thread.start()
+            assert waiting.wait(30)
+            assert not done.is_set()  # still waiting while we hold it
+        thread.join(30)
+        assert done.is_set()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "dialect", "described", "file", "shared"),
+    [
+        ("sqlite:///shop.db", SQLite, "SQLite file {cwd}/shop.db", "shop.db", True),
+        ("sqlite:///:memory:", SQLite, "SQLite file {cwd}/:memory:", None, False),
+        ("sqlite://", SQLite, "SQLite file {cwd}/:memory:", None, False),
+        (
+            "postgresql+psycopg://me:secret@db.invalid/shop",
+            PostgreSQL,
+            "postgresql+psycopg://me:***@db.invalid/shop",
+            None,
+            True,
+        ),
+        (
+            "mysql://me:secret@db.invalid/shop",
+            type(STANDARD),
+            "mysql://me:***@db.invalid/shop",
+            None,
+            True,
+        ),
+    ],
+)
+def test_urls_per_dialect(
+    url: str, dialect: type, described: str, file: str | None, shared: bool
+) -> None:
+    parsed = make_url(url)
+    found = dialect_of(url)
+    assert type(found) is dialect
+    assert describe_url(url) == described.format(cwd=Path.cwd())
+    assert found.database_file(parsed) == (None if file is None else Path(file))
+    assert found.shares_data_across_connections(parsed) is shared
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgresql://me@db.invalid/shop", "postgresql+psycopg://me@db.invalid/shop"),
+        ("postgresql+psycopg://me@db.invalid/shop", "postgresql+psycopg://me@db.invalid/shop"),
+        ("sqlite:///shop.db", "sqlite:///shop.db"),
+    ],
+)
+def test_database_url_names_the_driver_we_ship(given: str, used: str) -> None:
+    assert database_url(given) == used
+
+
+def test_sqlite_files_are_created_on_open_only_where_their_folder_exists(tmp_path: Path) -> None:
+    sqlite = DIALECTS["sqlite"]
+    existing = tmp_path / "there.db"
+    existing.touch()
+    assert not sqlite.would_create(make_url(f"sqlite:///{existing}"))
+    assert sqlite.would_create(make_url(f"sqlite:///{tmp_path / 'new.db'}"))
+    assert sqlite.url_problem(make_url(f"sqlite:///{tmp_path / 'new.db'}")) is None
+    problem = sqlite.url_problem(make_url(f"sqlite:///{tmp_path / 'missing' / 'x.db'}"))
+    assert problem is not None and "does not exist" in problem
+    assert not DIALECTS["postgresql"].would_create(make_url("postgresql+psycopg://db.invalid/x"))

@@ -1,0 +1,339 @@
+"""Distributed crawls: the limits every worker shares, the scheduler's queue, and workers
+that lose Redis or PostgreSQL.
+
+Everything runs against real servers: the shared Redis at 127.0.0.1:6379 for the limits,
+and for the failures a Redis server of the test's own (on a free loopback port, with an
+append-only file so that it comes back with its data) and the real PostgreSQL reached
+through a loopback TCP relay the test closes and opens again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+from sqlalchemy.engine import make_url
+
+from rivalscope.demo.records import DemoShop
+from rivalscope.demo.server import DemoServer
+from rivalscope.scheduler.service import Scheduler
+from settings.targets import load_targets
+from spiders.distributed.keys import Keys
+from spiders.distributed.politeness import _SLOT, SharedHostLimits
+from storage.db import open_database
+from tests import test_distributed
+from tests.test_crawl_end_to_end import _snapshot, _targets
+from tests.test_distributed import REDIS_URL, _reference, _runs
+
+# The key-prefix fixture of tests/test_distributed.py (the demo shops and their server come
+# from conftest.py).
+redis_prefix = test_distributed.redis_prefix
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+WORKER = [sys.executable, "-m", "rivalscope", "worker"]
+AOF = ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]
+"""Every write on disk before it is answered: a killed server comes back with its data."""
+
+
+def _limits(redis_prefix: str, concurrency: int, delay: float) -> SharedHostLimits:
+    """The politeness middleware of one worker's crawler."""
+    crawler = get_crawler(
+        settings_dict={
+            "REDIS_URL": REDIS_URL,
+            "RIVALSCOPE_REDIS_PREFIX": redis_prefix,
+            "RIVALSCOPE_RUN_ID": 1,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+            "DOWNLOAD_DELAY": delay,
+            "DOWNLOAD_TIMEOUT": 30,
+        }
+    )
+    return SharedHostLimits.from_crawler(crawler)
+
+
+def _leave(limits: SharedHostLimits, host: str) -> None:
+    """A request to ``host`` that ``limits`` admitted has left the downloader."""
+    request = Request(f"http://{host}/", meta={_SLOT: limits.keys.host_active(host)})
+    limits.left(request)
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize(
+    ("workers", "concurrency"),
+    [(1, 1), (2, 1), (2, 3), (4, 2)],
+)
+def test_the_concurrency_per_host_is_shared_by_all_workers(
+    redis_prefix: str, workers: int, concurrency: int
+) -> None:
+    everyone = [_limits(redis_prefix, concurrency, 0.0) for _ in range(workers)]
+    host = "127.0.0.9:8000"
+    admitted = [w for w in everyone * concurrency if w.admit(host) is not None]
+    # However many workers ask, the host has `concurrency` requests in flight, no more.
+    assert len(admitted) == concurrency
+    assert all(w.admit(host) is None for w in everyone)
+    assert everyone[0].admit("127.0.0.10:8000") is not None  # another host: its own count
+    _leave(admitted[0], host)
+    assert everyone[-1].admit(host) is not None  # a place freed: any worker takes it
+    assert all(w.admit(host) is None for w in everyone)
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize(("workers", "delay"), [(1, 0.5), (3, 0.5), (2, 2.0)])
+def test_each_request_to_a_host_reserves_the_next_moment_whatever_the_worker(
+    redis_prefix: str, workers: int, delay: float
+) -> None:
+    import redis
+
+    everyone = [_limits(redis_prefix, 100, delay) for _ in range(workers)]
+    host = "127.0.0.9:8000"
+    client = redis.Redis.from_url(REDIS_URL)
+    moments = []
+    for i in range(6):
+        everyone[i % workers].admit(host)
+        moments.append(int(client.get(Keys(redis_prefix).host_next(host)) or 0))
+    client.close()
+    # The moments the requests may go are `delay` apart, one after the other, across workers.
+    steps = {b - a for a, b in itertools.pairwise(moments)}
+    assert steps == {int(delay * 1000)}
+
+
+def _queued_targets(tmp_path: Path, queue: str) -> Path:
+    path = tmp_path / "targets.toml"
+    path.write_text(
+        f'[crawler]\nqueue = "{queue}"\n\n[[company]]\nname = "Rival AS"\n\n'
+        '[[company.source]]\nname = "shop"\nstart_urls = ["http://127.0.0.1:9/shop/"]\n'
+        'schedule = "0 4 * * *"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.redis
+def test_the_scheduler_queues_due_sources_for_the_workers(
+    tmp_path: Path, db_url: str, redis_prefix: str
+) -> None:
+    import redis
+
+    path = _queued_targets(tmp_path, REDIS_URL)
+    engine = open_database(db_url)
+    try:
+        scheduler = Scheduler(load_targets(path), path, db_url, engine, clock=lambda: NOW)
+        (outcome,) = scheduler.run_due()
+        assert (outcome.source, outcome.status) == ("shop", "queued")
+        runs = _runs(db_url)
+        assert [(r.id, r.status, r.queue) for r in runs] == [(outcome.run_id, "running", REDIS_URL)]
+        client = redis.Redis.from_url(REDIS_URL)
+        registered = client.hkeys(Keys(redis_prefix).registry)
+        queued = client.zcard(Keys(redis_prefix).run(runs[0].id or 0).queue)
+        client.close()
+        assert registered == [str(outcome.run_id).encode()] and queued == 1
+        # Queued is started: not due again in this round, and a second round refuses it.
+        assert scheduler.due_sources(NOW) == []
+        assert scheduler.crawl(scheduler.scheduled_sources()[0]).status == "refused"
+    finally:
+        engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class OwnRedis:
+    """A redis-server of the test's own; its append-only file brings its data back."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.port = folder, _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [binary, *f"--bind 127.0.0.1 --port {self.port} --dir {self.folder}".split(), *AOF],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process = None
+
+
+class Relay:
+    """A loopback TCP relay to PostgreSQL: ``close`` cuts every connection through it and
+    refuses new ones (the database is lost), ``open`` lets them through again."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target, self.port = target, _free_port()
+        self.listener: socket.socket | None = None
+        self.pairs: list[socket.socket] = []
+        self.lock = threading.Lock()
+
+    def open(self) -> None:
+        listener = socket.create_server(("127.0.0.1", self.port))
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def close(self) -> None:
+        assert self.listener is not None
+        self.listener.close()
+        self.listener = None
+        with self.lock:
+            for sock in self.pairs:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self.pairs.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.pairs += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+def _worker(cwd: Path, queue: str, db_url: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_CHECKPOINT_S": "1"}
+    return subprocess.Popen(
+        [*WORKER, "--queue", queue, "--db", db_url, "--until-idle", "--log-level", "WARNING"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _seed(tmp_path: Path, targets: Path, queue: str, db_url: str) -> None:
+    from tests.cli import run_cli
+
+    seeded = run_cli(
+        "crawl", "--distributed", "--queue", queue, "--targets", str(targets),
+        cwd=tmp_path, db_url=db_url,
+    )  # fmt: skip
+    assert seeded.returncode == 0, seeded.stderr[-2000:]
+
+
+def _wait_for_pages(db_url: str, pages: int) -> None:
+    deadline = time.monotonic() + 120
+    while sum(r.pages for r in _runs(db_url)) < pages:
+        assert time.monotonic() < deadline, "the worker fetched nothing"
+        time.sleep(0.3)
+
+
+def _assert_complete(db_url: str, reference: dict[str, object]) -> None:
+    """The runs ended and stored the rows of the one-process crawl."""
+    engine = open_database(db_url)
+    try:
+        rows = _snapshot(engine)
+    finally:
+        engine.dispose()
+    for table, expected in reference.items():
+        ours, theirs = set(rows[table]), set(expected)  # type: ignore[call-overload]
+        assert ours == theirs, (table, sorted(ours - theirs)[:3], sorted(theirs - ours)[:3])
+    assert rows == reference  # and no row twice
+    assert {r.status for r in _runs(db_url)} == {"finished"}
+
+
+def _one_line_error(worker: subprocess.Popen[str], says: str) -> str:
+    _, err = worker.communicate(timeout=120)
+    assert worker.returncode == 2, err[-3000:]
+    # The crawl's own log shows what failed; the worker ends with one line that says why.
+    last = err.strip().splitlines()[-1]
+    assert says in last, err[-3000:]
+    return last
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_worker_that_loses_redis_stops_and_the_run_resumes_when_it_is_back(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], pg_url: str
+) -> None:
+    own = OwnRedis(tmp_path)
+    own.start()
+    try:
+        reference = _reference(tmp_path, _targets(tmp_path, server, shops))
+        _seed(tmp_path, _targets(tmp_path, server, shops, slow=True), own.url, pg_url)
+        worker = _worker(tmp_path, own.url, pg_url)
+        _wait_for_pages(pg_url, 10)
+        own.kill()
+        line = _one_line_error(worker, "lost the queue")
+        assert own.url.split("//")[1].split("/")[0] in line or "queue" in line
+        own.start()  # back, with the queue, the dupe filter and the requests held
+        again = _worker(tmp_path, own.url, pg_url)
+        _, err = again.communicate(timeout=300)
+        assert again.returncode == 0, err[-3000:]
+    finally:
+        if own.process is not None:
+            own.kill()
+    _assert_complete(pg_url, reference)
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_worker_that_loses_postgresql_stops_and_the_run_resumes_when_it_is_back(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], pg_url: str, redis_prefix: str
+) -> None:
+    url = make_url(pg_url)
+    relay = Relay((url.host or "127.0.0.1", url.port or 5432))
+    relay.open()
+    relayed = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    reference = _reference(tmp_path, _targets(tmp_path, server, shops))
+    _seed(tmp_path, _targets(tmp_path, server, shops, slow=True), REDIS_URL, pg_url)
+    worker = _worker(tmp_path, REDIS_URL, relayed)
+    _wait_for_pages(pg_url, 10)
+    relay.close()
+    _one_line_error(worker, "database")
+    relay.open()
+    again = _worker(tmp_path, REDIS_URL, relayed)
+    _, err = again.communicate(timeout=300)
+    relay.close()
+    assert again.returncode == 0, err[-3000:]
+    _assert_complete(pg_url, reference)

@@ -1,0 +1,49 @@
+"""The next-page link is joined as a browser joins it; a malformed one is no next page
+(never an exception, another scheme or an off-host surprise)."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from spiders.extract.pagination import next_page_url
+
+PAGE = "https://shop.test/p/1"
+
+
+def _next(href: str, *, rel: bool = True, url: str = PAGE, then: str = "") -> str | None:
+    link = f'<a rel="next" href="{href}">more</a>' if rel else f'<a href="{href}">Next</a>'
+    return next_page_url(lxml.html.fromstring(f"<html><body>{link}{then}</body></html>"), url)
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("/p?page=2", "https://shop.test/p?page=2"),
+        ("  ?page=2  ", "https://shop.test/p/1?page=2"),
+        ("/p\n?page=\t2", "https://shop.test/p?page=2"),  # browsers drop tabs and newlines
+        ("\\\\elsewhere.test/x", "https://elsewhere.test/x"),  # read as //, as a browser does
+        ("//cdn.shop.test/p?page=2", "https://cdn.shop.test/p?page=2"),
+        ("http://[::1/x", None),  # broken IPv6 literal: urljoin raised before
+        ("https://shop.test:99999/p", None),  # port out of range
+        ("http://", None),
+        ("http:page2", None),  # a scheme without a host
+        ("mailto:shop@shop.test", None),
+        ("data:text/html,next", None),
+        ("tel:+4712345678", None),
+        ("javascript:next()", None),
+        ("#reviews", None),
+        ("", None),
+    ],
+)
+@pytest.mark.parametrize("rel", [True, False])
+def test_next_links_are_joined_like_a_browser(href: str, expected: str | None, rel: bool) -> None:
+    assert _next(href, rel=rel) == expected
+
+
+def test_a_malformed_rel_next_gives_way_to_a_good_pager_link() -> None:
+    assert _next("http://[::1/x", then='<a href="?page=2">Next</a>') == PAGE + "?page=2"
+
+
+def test_a_saved_page_without_its_url_keeps_file_links() -> None:
+    assert _next("page2.html", url="file:///tmp/saved/page1.html") == "file:///tmp/saved/page2.html"
