@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, insert
 
-from compare.analysis.needs import MISSING, WISH
+from compare.analysis.need_phrases import MISSING, WISH
 from compare.analysis.review import ReviewResult
 from compare.analysis.sentiment.labels import NEUTRAL
 from compare.analysis.tables import (
