@@ -27,7 +27,7 @@ from storage.db import open_database
 from storage.models import CrawlRun
 from tests.cli import run_cli
 from tests.conftest import require_server
-from tests.test_crawl_end_to_end import _snapshot, _targets
+from tests.test_crawl_end_to_end import _HeldReviewPages, _snapshot, _targets
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -193,30 +193,31 @@ def test_a_killed_worker_loses_no_request(
     shops: list[DemoShop],
     pg_url: str,
     redis_prefix: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Slow crawls (one request at a time per source, a pause between) so the kill lands
-    # half-way.
-    targets = _targets(tmp_path, server, shops, slow=True)
-    reference = _reference(tmp_path, _targets(tmp_path, server, shops))
+    targets = _targets(tmp_path, server, shops)
+    reference = _reference(tmp_path, targets)
+    # Later review pages wait until released: the workers pop them and hold them, so the
+    # kill lands while the victim holds requests, at a point the test controls.
+    held_pages = _HeldReviewPages(server.site.respond)
+    monkeypatch.setattr(server.site, "respond", held_pages)
     _seed(tmp_path, targets, pg_url)
-    victim, survivor = _worker(tmp_path, pg_url), _worker(tmp_path, pg_url)
-    deadline = time.monotonic() + 120
-    while sum(r.pages for r in _runs(pg_url)) < 15:
-        assert time.monotonic() < deadline, "the workers fetched nothing"
-        time.sleep(0.5)
-    # Kill while the victim holds requests (its processing hashes are not empty) when it
-    # does within a few seconds; else kill it anyway (the rows must still be identical).
-    held, wait_until = False, time.monotonic() + 10
-    while not held and time.monotonic() < wait_until and victim.poll() is None:
-        held = _holding(redis_prefix, victim.pid)
-        time.sleep(0.0 if held else 0.02)
+    workers = [_worker(tmp_path, pg_url), _worker(tmp_path, pg_url)]
+    victim, deadline = None, time.monotonic() + 120
+    while victim is None:
+        assert time.monotonic() < deadline, "no worker held a request"
+        victim = next(
+            (w for w in workers if w.poll() is None and _holding(redis_prefix, w.pid)), None
+        )
+        time.sleep(0.1)
+    survivor = next(w for w in workers if w is not victim)
     victim.send_signal(signal.SIGKILL)
     victim.communicate(timeout=30)
     pages_at_kill = sum(r.pages for r in _runs(pg_url))
+    held_pages.released.set()
     _, err = survivor.communicate(timeout=300)
     assert survivor.returncode == 0, err[-3000:]
-    if held:  # the victim held requests when killed: the survivor put them back
-        assert "requests of stopped workers to the queue" in err, err[-3000:]
+    assert "requests of stopped workers to the queue" in err, err[-3000:]
     engine = open_database(pg_url)
     try:
         assert _snapshot(engine) == reference
@@ -224,4 +225,4 @@ def test_a_killed_worker_loses_no_request(
         engine.dispose()
     runs = _runs(pg_url)
     assert {r.status for r in runs} == {"finished"}
-    assert sum(r.pages for r in runs) > pages_at_kill
+    assert sum(r.pages for r in runs) > pages_at_kill  # what the victim held, fetched again
