@@ -58,7 +58,10 @@ end
 return {queued, held, unpack(dead)}
 """
 HEARTBEAT_S = 1.0
-ALIVE_TTL_S = 6
+# A worker whose heartbeat is this old is dead and its requests go back to the queue.
+# Beats come every HEARTBEAT_S from the reactor; on a loaded machine the reactor can stall
+# for several seconds (6 s let live workers' requests be reclaimed and fetched twice).
+ALIVE_TTL_S = 15
 _TRACKER = "_rivalscope_tracker"
 
 
