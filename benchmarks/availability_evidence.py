@@ -61,9 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     shipped = load_model(AVAILABILITY_MODEL)
     variants = {"shipped": shipped}
     for feature in AVAILABILITY_FEATURES:
-        variants[f"without {feature}"] = replace(
-            shipped, weights={**shipped.weights, feature: 0.0}
-        )
+        variants[f"without {feature}"] = replace(shipped, weights={**shipped.weights, feature: 0.0})
     for kind, prefixes in (("stock text", ("stock_text",)), ("buy button", ("buy_", "button_"))):
         variants[f"without any {kind}"] = replace(
             shipped,
