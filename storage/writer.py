@@ -10,6 +10,7 @@ rows per second, where per-row ORM inserts manage a few thousand).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -245,6 +246,7 @@ class CollectWriter:
             self._products_by_name: dict[str, int] = {}
             self._product_urls: dict[int, str | None] = {}
             self._products_by_url: dict[str, int | None] = {}
+            self._listing_addresses: set[str] = set()
             self._load_products(conn)
             self._parents_by_key: dict[str, int] = {}
             self._parents_written: set[int] = set()
@@ -560,6 +562,9 @@ class CollectWriter:
             # The shopper's view of a variant page is its parent (written above); the
             # variants themselves carry the offers.
             stored = [o for o in offers if o.variant_sku is None]
+            # Cards of one page sharing an address carry the listing's, not their product's.
+            addresses = Counter(page_address(o.url) for o in stored if o.listing)
+            self._listing_addresses = {a for a, n in addresses.items() if a and n > 1}
             resolved = [(offer, self._product_id(conn, offer, now)) for offer in stored]
             self._remember_views(offers, resolved)
             if self.shared:
@@ -701,10 +706,10 @@ class CollectWriter:
 
     def _note_url(self, pid: int, url: str | None) -> None:
         """Remember a product's page URL; a URL of several products (a variant page's
-        sizes) names none of them."""
+        sizes) names none of them, nor does a listing's own URL."""
         self._product_urls[pid] = url
         address = page_address(url)
-        if address is not None:
+        if address is not None and address not in self._listing_addresses:
             known = self._products_by_url.get(address, pid)
             self._products_by_url[address] = pid if known == pid else None
 
@@ -713,10 +718,10 @@ class CollectWriter:
         if key is None:
             return None
         pid = None
-        if offer.listing:
+        address = page_address(offer.url)
+        if offer.listing and address and address not in self._listing_addresses:
             # A card links to its product's page: the product stored from that page.
-            address = page_address(offer.url)
-            pid = self._products_by_url.get(address) if address else None
+            pid = self._products_by_url.get(address)
         pid = pid or self._products_by_key.get(key)
         if pid is None and offer.listing and offer.name:
             # A card names the product its page is known by (a key from sku or gtin).

@@ -80,3 +80,17 @@ def test_card_link_shared_by_variants_names_none(engine: Engine) -> None:
 )
 def test_page_address(url: str | None, address: str | None) -> None:
     assert page_address(url) == address
+
+
+def test_cards_sharing_the_listing_address_stay_apart(engine: Engine) -> None:
+    """Markup cards without a link of their own carry the listing's URL: each is its own
+    product, found by its name, on this crawl and the next."""
+    cards = [_card("https://shop.test/c/shoes", f"Shoe {n}") for n in range(3)]
+    _store(engine, cards)
+    _store(engine, [_card("https://shop.test/c/shoes", f"Shoe {n}") for n in range(3)])
+    with Session(engine) as session:
+        key_of = {p.id: p.key for p in session.exec(select(Product)).scalars().all()}
+        observed = sorted(
+            key_of[o.product_id] for o in session.exec(select(OfferObservation)).scalars().all()
+        )
+    assert observed == ["name:shoe 0", "name:shoe 1", "name:shoe 2"]
