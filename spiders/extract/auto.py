@@ -7,6 +7,9 @@ OpenGraph/product meta tags, JSON in scripts, then page heuristics. A field is t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 from lxml.html import HtmlElement
 
 from settings.languages import normalize_language_code
@@ -107,7 +110,9 @@ def _extract(document: Document, url: str) -> PageExtraction:
         page.offers = cards
         main = OfferItem(url=url)  # reviews on a listing are about no product of the heading
     else:
-        state = script_product(script_values, main.name)
+        # The script state is walked once, and only when a rule below needs it.
+        name = main.name
+        state = cache(lambda: script_product(script_values, name))
         _weigh_availability(main, root, state, variant_product=len(variants) >= 2)
         _choose_sku(main, nodes, root, url, document.text, state)
         if not offers and (main.price or main.sku):
@@ -230,16 +235,23 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
 
 
 def _weigh_availability(
-    offer: OfferItem, root: HtmlElement, state: ScriptProduct, *, variant_product: bool
+    offer: OfferItem,
+    root: HtmlElement,
+    state: Callable[[], ScriptProduct],
+    *,
+    variant_product: bool,
 ) -> None:
     """The availability the page's evidence weighs most (markup, the script state's
     variants, stock text, the buy button); the markup's unless the rest outweighs it."""
     markup = None
     if offer.availability is not None:
         markup = (offer.availability, offer.availability_raw or offer.availability)
-    evidence = availability_evidence(
-        root, markup, state.variant_states, variant_product=variant_product
-    )
+    # The variants' stock tells whether any size can be bought: news only when the markup
+    # says nothing or that the product cannot be; markup variants say it themselves.
+    variant_states = []
+    if not variant_product and (markup is None or markup[0] != "InStock"):
+        variant_states = state().variant_states
+    evidence = availability_evidence(root, markup, variant_states, variant_product=variant_product)
     chosen = weigh_availability(evidence)
     if chosen is None or chosen.source == MARKUP_EVIDENCE:
         return
@@ -255,7 +267,7 @@ def _choose_sku(
     root: HtmlElement,
     url: str,
     text: str,
-    state: ScriptProduct,
+    state: Callable[[], ScriptProduct],
 ) -> None:
     structured = list(
         dict.fromkeys([*([offer.sku] if offer.sku else []), *product_identifiers(nodes)])
@@ -265,9 +277,10 @@ def _choose_sku(
         if shop_code is not None:
             offer.sku, offer.explain["sku"] = shop_code, HEURISTIC.name
         return
-    if state.code is not None:
+    code = state().code
+    if code is not None:
         # The shop's own product state names the product's code.
-        offer.sku, offer.explain["sku"] = state.code, EMBEDDED_JSON.name
+        offer.sku, offer.explain["sku"] = code, EMBEDDED_JSON.name
         return
     other_ids = [v for v in (offer.gtin, offer.mpn) if v]
     sku, how = choose_sku(

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import lxml.etree
 import lxml.html
 
 from spiders.extract.availability import normalize_availability
@@ -110,9 +111,16 @@ _BUY_BOX_CHARS = 2000
 _BUY_BOX_DEPTH = 12
 
 
-def stock_text(root: lxml.html.HtmlElement) -> tuple[str, str, lxml.html.HtmlElement] | None:
-    """(availability, text, element) of the first stock-named element about the main product."""
-    for element in root.xpath(_NAMED):
+def stock_text(
+    root: lxml.html.HtmlElement,
+    among: list[lxml.html.HtmlElement] | None = None,
+    unless: str | None = None,
+) -> tuple[str, str, lxml.html.HtmlElement] | None:
+    """(availability, text, element) of the first stock-named element about the main
+    product: on the whole page, or only ``among`` some of its named elements; texts
+    saying ``unless`` are passed over (they would change nothing)."""
+    elements = root.xpath(_NAMED) if among is None else among
+    for element in elements:
         if element.tag in _SKIP or not _is_stock_named(element):
             continue
         text = " ".join(element.text_content().split())
@@ -120,6 +128,8 @@ def stock_text(root: lxml.html.HtmlElement) -> tuple[str, str, lxml.html.HtmlEle
             continue
         availability = normalize_availability(text)
         if availability is None or (availability == "InStock" and len(text) >= _SHORT_STOCK_TEXT):
+            continue
+        if availability == unless:
             continue
         if main_area(element) and not repeated_block(element, _is_stock_line):
             return availability, text, element
@@ -259,6 +269,9 @@ AVAILABILITY_FEATURES = (
 """The features weighed, in ``spiders/extract/data/availability_evidence.json``'s order."""
 # A stock text this close to the product heading (elements in document order) is about it.
 _NEAR_HEADING = 150
+_NEAR_HEADING_XPATH = lxml.etree.XPath(
+    "(preceding::*[position() <= $n] | following::*[position() <= $n])[@class or @id or @itemprop]"
+)
 
 
 def buy_button_evidence(
@@ -282,18 +295,24 @@ def buy_button_evidence(
     return AvailabilityEvidence("OutOfStock", label, BUTTON_EVIDENCE, features)
 
 
+def near_heading(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The named elements (class, id or itemprop) at most ``_NEAR_HEADING`` elements before
+    or after the product heading in document order: its title block, price, stock line."""
+    return list(_NEAR_HEADING_XPATH(heading, n=_NEAR_HEADING))
+
+
 def stock_text_evidence(
-    root: lxml.html.HtmlElement, buttons: list[lxml.html.HtmlElement]
-) -> AvailabilityEvidence | None:
-    """The first stock text about the main product, with how short, near and negative it is."""
-    found = stock_text(root)
-    if found is None:
-        return None
+    found: tuple[str, str, lxml.html.HtmlElement],
+    near_elements: list[lxml.html.HtmlElement],
+    buttons: list[lxml.html.HtmlElement],
+) -> AvailabilityEvidence:
+    """A stock text (from ``stock_text``) with how short, near and negative it is: near
+    when close to the product heading (``near_heading``) or in the main buy button's box."""
     state, text, element = found
-    near = bool(buttons) and element in buy_box(buttons[0]).iter()
-    heading = main_heading(root)
-    if not near and heading is not None:
-        near = abs(document_position(element) - document_position(heading)) <= _NEAR_HEADING
+    near = any(e is element for e in near_elements)
+    if not near and buttons:
+        box = buy_box(buttons[0])
+        near = any(a is box for a in (element, *element.iterancestors()))
     features = {
         "stock_text": 1.0,
         "stock_text_short": float(len(text) < _SHORT_STOCK_TEXT),
@@ -323,21 +342,33 @@ def availability_evidence(
     *,
     variant_product: bool = False,
 ) -> list[AvailabilityEvidence]:
-    """Everything the page says about its product's availability, most trusted kind first:
-    the markup's (state, raw value), the script state's variants, the stock text, the buy
-    button. A page whose markup lists variants has no buy-button evidence: its button
-    waits for a size or colour whatever the saved HTML shows."""
+    """What the page says about its product's availability, most trusted kind first: the
+    markup's (state, raw value), the script state's variants, the stock text, the buy
+    button.
+
+    Read only as far as it can matter: with markup, a stock text away from the product
+    heading, or a buy button, weighs no more than the markup, so only the elements near the
+    heading are searched for a stock text, and the buy button is read only when a text or
+    the variants contradict the markup. A page whose markup lists variants has no buy-button
+    evidence: its button waits for a size or colour whatever the saved HTML shows."""
     evidence: list[AvailabilityEvidence] = []
     if markup is not None:
         evidence.append(AvailabilityEvidence(markup[0], markup[1], MARKUP_EVIDENCE, {"markup": 1.0}))  # fmt: skip
     variants = variant_state_evidence(variant_states)
     if variants is not None:
         evidence.append(variants)
-    buttons = product_buy_buttons(root)
-    text = stock_text_evidence(root, buttons)
-    if text is not None:
-        evidence.append(text)
-    button = None if variant_product else buy_button_evidence(buttons)
+    heading = main_heading(root)
+    near = near_heading(heading) if heading is not None else []
+    # With markup, only a text that contradicts it can change anything.
+    found = stock_text(root) if markup is None else stock_text(root, near, markup[0])
+    contradicted = markup is None or any(
+        item is not None and item[0] != markup[0]
+        for item in (found, (variants.state,) if variants else None)
+    )
+    buttons = product_buy_buttons(root) if contradicted and not variant_product else []
+    if found is not None:
+        evidence.append(stock_text_evidence(found, near, buttons))
+    button = buy_button_evidence(buttons)
     if button is not None:
         evidence.append(button)
     return evidence
