@@ -748,23 +748,22 @@ class CollectWriter:
             )
             self._parented.add(pid)
         else:
+            changes: dict[str, object] = {}
             if parent_id is not None and pid not in self._parented:
                 # A variant stored before its parent was known (or by an older version).
-                conn.execute(
-                    update(_table(Product))
-                    .where(_table(Product).c.id == pid)
-                    .values(parent_id=parent_id, size=offer.size, colour=offer.colour)
-                )
+                changes.update(parent_id=parent_id, size=offer.size, colour=offer.colour)
                 self._parented.add(pid)
             if not offer.listing and url_sorts_first(
                 offer.url or None, self._product_urls.get(pid)
             ):
                 # Seen at two pages (its own and its review page 2): the same URL whichever
                 # page came first. A listing card's URL is the listing's, never the product's.
-                conn.execute(
-                    update(_table(Product)).where(_table(Product).c.id == pid).values(url=offer.url)
-                )
+                changes["url"] = offer.url
                 self._note_url(pid, offer.url)
+            if changes:
+                conn.execute(
+                    update(_table(Product)).where(_table(Product).c.id == pid).values(**changes)
+                )
         self._touched_products.add(pid)
         return pid
 
