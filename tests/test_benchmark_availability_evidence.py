@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "availability_evidence.py"
-_SPEC = importlib.util.spec_from_file_location("benchmark_availability_evidence", _PATH)
-assert _SPEC is not None and _SPEC.loader is not None
-bench = importlib.util.module_from_spec(_SPEC)
-sys.modules["benchmark_availability_evidence"] = bench
-_SPEC.loader.exec_module(bench)
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+import availability_evidence as bench
 
 SIZES = {"product": {"skus": [{"id": "A-1", "available": False}, {"id": "A-2", "available": True}]}}
 VARIANT_PAGE = (
