@@ -84,7 +84,9 @@ def best_visible_price(
     """((price, currency, raw text) of the most plausible current price shown on the page,
     or None; whether the page reads as a listing, where the best price is a card's)."""
     candidates = price_candidates(root, currency_hint)
-    best = _best_current(candidates)
+    # A price the page calls old (struck, old-named, "was ...") only when no other clears
+    # the threshold: "Was 59 Now 49" pays 49 even where the layout puts 59 first.
+    best = _best_current([c for c in candidates if not c.old]) or _best_current(candidates)
     if best is None:
         return None, False
     if is_listing_price(best, candidates) or (

@@ -85,6 +85,7 @@ _FAR_DEPTH = 40
 _CHROME = frozenset({"header", "footer", "nav", "aside"})
 _EMPHASIS_TAGS = frozenset({"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6", "big"})
 _AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
+_BARE_NUMBER = re.compile(r"[.,]?\d[\d.,'’ ]*")
 # Scale of the page features: elements away from the heading, count of "many" repeats.
 _FAR_FROM_HEADING = 450
 _JUST_BEFORE_HEADING = 50
@@ -146,13 +147,43 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
             return own
         if PRICE_NAME.search(names) and re.fullmatch(r"[\d\s.,'’-]+", own):
             return own
-    if PRICE_NAME.search(names) and len(element) <= 6:
+    split = not any(ch.isdigit() for ch in own)  # every digit in its children
+    if (split or PRICE_NAME.search(names)) and 0 < len(element) <= 6:
         # Split prices such as <span>12</span><sup>,99</sup> €: read the whole element.
-        full = " ".join(element.text_content().split())
+        full = joined_text(element)
         plausible = full and len(full) <= _MAX_PRICE_TEXT and any(ch.isdigit() for ch in full)
         if plausible and full != own and detect_currency(full)[1] is not None:
             return full
     return None
+
+
+_CENTS = re.compile(r"\d{1,2}")
+
+
+def joined_text(element: lxml.html.HtmlElement) -> str:
+    """The element's text content, spaces collapsed; a superscript of one or two digits
+    right after digits is their fraction (``12<sup>99</sup>`` reads "12.99"), the
+    typographic convention for minor units whatever the language."""
+    parts: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        text = node.text or ""
+        if node.tag == "sup" and len(node) == 0 and _CENTS.fullmatch(text.strip()):
+            before = "".join(parts).rstrip()
+            if before[-1:].isdigit():
+                parts[:] = [before, ".", text.strip()]
+                text = ""
+            elif before[-1:] in {".", ","} and before[-2:-1].isdigit():
+                parts[:] = [before, text.strip()]
+                text = ""
+        parts.append(text)
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return " ".join("".join(parts).split())
 
 
 def _is_struck(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> bool:
@@ -290,6 +321,9 @@ def price_candidates(
             if PRICE_NAME.search(names_of(parent)):
                 elements[parent] = None
         elements[element] = None
+        parent = element.getparent()
+        if parent is not None and _BARE_NUMBER.fullmatch(own_text(element)):
+            elements[parent] = None  # a bare number: its block may show it with a currency
     found: list[tuple[lxml.html.HtmlElement, str, str, str | None]] = []
     for element in elements:
         text = candidate_text(element)

@@ -1,0 +1,127 @@
+"""Price shapes unseen shops write, on hand-written pages: prices split across elements,
+non-breaking and thin spaces, Indian grouping, the currency after the number, "from"
+prices, was/now pairs, a placeholder 0, markup attributes against the visible text, and
+per-unit prices that are never the product's price."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import lxml.html
+import pytest
+
+from spiders.extract.auto import extract_auto
+from spiders.extract.visible_price import joined_text
+
+URL = "https://shop.test/p/kettle"
+
+
+def page(body: str, head: str = "") -> str:
+    return (
+        f"<html><head><title>Kettle</title>{head}</head><body>"
+        "<header><nav><a href='/'>Home</a></nav></header>"
+        f"<main><h1>Acme kettle 2000 steel</h1>{body}<p>A kettle that boils water.</p></main>"
+        "<footer>Shop</footer></body></html>"
+    )
+
+
+def ld(price: str) -> str:
+    return (
+        '<script type="application/ld+json">{"@type":"Product","name":"Acme kettle",'
+        f'"offers":{{"@type":"Offer","price":"{price}","priceCurrency":"EUR"}}}}</script>'
+    )
+
+
+def microdata(content: str, shown: str) -> str:
+    return (
+        '<div itemscope itemtype="https://schema.org/Product"><div itemprop="offers" itemscope '
+        'itemtype="https://schema.org/Offer"><meta itemprop="priceCurrency" content="EUR">'
+        f'<span itemprop="price" content="{content}">{shown}</span></div></div>'
+    )
+
+
+CASES = [
+    # split across elements
+    ("sup-cents", page('<div class="price"><span>12</span><sup>99</sup> €</div>'), "12.99"),
+    ("sup-after-comma", page("<div class='cost'><b>12</b>,<sup>99</sup> €</div>"), "12.99"),
+    (
+        "split-spans",
+        page('<div class="product-price"><span>12</span><span>,99</span> €</div>'),
+        "12.99",
+    ),
+    (
+        "split-no-price-name",
+        page("<div><span>€</span><span>12</span><sup>.99</sup></div>"),
+        "12.99",
+    ),
+    # spaces as thousands separators
+    ("nbsp", page('<p class="price">1\u00a0234,56\u00a0€</p>'), "1234.56"),
+    ("thin-space", page('<p class="price">1\u2009234,56 €</p>'), "1234.56"),
+    ("narrow-nbsp", page("<span>1\u202f234,56 €</span>"), "1234.56"),
+    # Indian grouping, currency after the number
+    ("indian-grouping", page("<span>₹1,23,456.00</span>"), "123456.00"),
+    ("indian-grouping-bold", page("<div>Price: <b>₹ 1,23,456</b></div>"), "123456"),
+    ("sign-after", page("<span>49,90 zł</span>"), "49.90"),
+    ("code-after", page("<span>1 299 SEK</span>"), "1299"),
+    # ranges and was/now
+    ("from", page("<p>from <span>€9.99</span></p>"), "9.99"),
+    ("from-in-one-text", page('<p class="price">from €9.99</p>'), "9.99"),
+    ("was-now-labels", page("<p>Was <span>€59.00</span> Now <span>€49.00</span></p>"), "49.00"),
+    ("was-now-del", page("<p><del>€59.00</del> <ins>€49.00</ins></p>"), "49.00"),
+    (
+        "was-now-style",
+        page(
+            '<p><span style="text-decoration: line-through">€59.00</span> <span>€49.00</span></p>'
+        ),
+        "49.00",
+    ),
+    # a placeholder 0
+    ("zero-in-json-ld", page("<span>€19.99</span>", ld("0")), "19.99"),
+    ("zero-shown", page('<span class="price">€0.00</span><span>€19.99</span>'), "19.99"),
+    # markup attributes against the text: the machine-readable value is the shop's statement
+    # of the amount (the text is formatted for people), so it wins when they differ; only a
+    # markup price the page shows solely as an old price gives way (test_extract_sale_price)
+    ("microdata-content", page(microdata("19.99", "19,99 €")), "19.99"),
+    ("microdata-content-wins", page(microdata("18.99", "19,99 €")), "18.99"),
+    (
+        "og-meta-and-text",
+        page(
+            '<span class="price">€24.99</span>',
+            '<meta property="product:price:amount" content="24.99"><meta property="product:price:currency" content="EUR">',
+        ),
+        "24.99",
+    ),
+    (
+        "data-attribute-and-text",
+        page('<div data-price="2499"><span class="price">€24.99</span></div>'),
+        "24.99",
+    ),
+    # per-unit prices
+    ("unit-after", page('<div class="price">€12.50</div><div>€2.50 / kg</div>'), "12.50"),
+    ("unit-before", page("<div>€2.50 / kg</div><div>€12.50</div>"), "12.50"),
+    ("unit-in-brackets", page("<div><span>€12.50</span> <small>(€2.50/kg)</small></div>"), "12.50"),
+    ("unit-per-100-g", page("<span>€1.20 per 100 g</span><p></p><b>€3.60</b>"), "3.60"),
+]
+
+
+@pytest.mark.parametrize(("html", "price"), [pytest.param(h, p, id=i) for i, h, p in CASES])
+def test_price_shape(html: str, price: str) -> None:
+    page_ = extract_auto(html, URL)
+    assert page_.offers, "no offer"
+    assert page_.offers[0].price is not None
+    assert Decimal(page_.offers[0].price) == Decimal(price)
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<div><span>12</span><sup>99</sup> €</div>", "12.99 €"),
+        ("<div>€<b>1 299<sup>00</sup></b></div>", "€1 299.00"),
+        ("<div><b>12</b>,<sup>99</sup></div>", "12,99"),
+        ("<div><span>12</span><span>,99</span></div>", "12,99"),
+        ("<div>10 m<sup>2</sup> 5 €</div>", "10 m2 5 €"),  # an exponent after a letter
+        ("<div><span>1 299</span><sup>,-</sup></div>", "1 299,-"),
+    ],
+)
+def test_joined_text_reads_superscript_cents(html: str, text: str) -> None:
+    assert joined_text(lxml.html.fragment_fromstring(html)) == text
