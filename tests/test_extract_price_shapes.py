@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from spiders.extract.auto import extract_auto
-from spiders.extract.visible_price import joined_text
+from spiders.extract.visible_price import attribute_prices, joined_text, price_candidates
 
 URL = "https://shop.test/p/kettle"
 
@@ -125,3 +125,21 @@ def test_price_shape(html: str, price: str) -> None:
 )
 def test_joined_text_reads_superscript_cents(html: str, text: str) -> None:
     assert joined_text(lxml.html.fragment_fromstring(html)) == text
+
+
+def test_attribute_prices_reads_price_named_data_attributes() -> None:
+    root = lxml.html.fromstring(
+        '<html><body><div data-price="12.99" data-old-price="15" data-unit-price="3">'
+        '<b data-Product-Price-Cents="2450" data-price-label="abc" data-size="7">x</b>'
+        "</div></body></html>"
+    )
+    assert attribute_prices(root) == {Decimal("12.99"), Decimal("24.50")}
+
+
+def test_a_shown_price_agreeing_with_a_data_attribute_is_marked() -> None:
+    root = lxml.html.fromstring(
+        page('<div data-price="19.99"><b>€19.99</b></div><div><b>€17.50</b></div>')
+    )
+    features = {c.price: c.features for c in price_candidates(root, "EUR")}
+    assert features["19.99"]["attribute_agrees"] == 1.0
+    assert "attribute_agrees" not in features["17.50"]

@@ -4,7 +4,7 @@ The scan is XPath-driven (C speed): only elements whose own text holds a digit a
 in Python. Each candidate gets general features (a price name, struck through, in the
 page's chrome or among other products, a unit price, a currency sign, emphasis, depth,
 distance to the main heading, first price after it, how many blocks share its layout or
-its amount) and the ranking model (``spiders.extract.candidate_model``, weights learned
+its amount, agreeing with a price-named data attribute) and the ranking model (``spiders.extract.candidate_model``, weights learned
 by ``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
 """
 
@@ -22,7 +22,7 @@ import lxml.html
 
 from spiders.extract.candidate_model import model
 from spiders.extract.page_regions import ancestors, is_hidden
-from spiders.extract.price import detect_currency, normalize_price
+from spiders.extract.price import detect_currency, minor_units_to_decimal, normalize_price
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
 # Elements with a digit in their own text (their text or a child's tail).
@@ -271,9 +271,37 @@ def _positions(root: lxml.html.HtmlElement, elements: list[lxml.html.HtmlElement
     return [index.get(e, 0) for e in elements]
 
 
-def _add_page_features(candidates: list[PriceCandidate], heading: int | None) -> None:
+# Numbers in price-named data attributes (data-price="12.99", data-product-price-cents="1299").
+_PRICE_ATTRIBUTES = (
+    "//@*[starts-with(name(), 'data-') and contains(translate(name(), 'PRICE', 'price'), 'price')]"
+)
+_ATTRIBUTE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
+
+
+def attribute_prices(root: lxml.html.HtmlElement) -> set[Decimal]:
+    """The amounts the page states for scripts in price-named ``data-*`` attributes (not
+    old-named ones; ``*cent*``/``*minor*`` ones in minor units): what the page computes with,
+    which a shown price agreeing with it is likely to be."""
+    amounts: set[Decimal] = set()
+    for value in root.xpath(_PRICE_ATTRIBUTES):
+        name = value.attrname.lower()
+        if not _ATTRIBUTE_NUMBER.fullmatch(value) or names_say_not_current(name):
+            continue
+        if "cent" in name or "minor" in name:
+            price = minor_units_to_decimal(str(value))
+        else:
+            price = normalize_price(str(value))[0]
+        if price and Decimal(price) > 0:
+            amounts.add(Decimal(price))
+    return amounts
+
+
+def _add_page_features(
+    candidates: list[PriceCandidate], heading: int | None, stated: set[Decimal]
+) -> None:
     """Features a candidate has among the others: distance to the main heading, first
-    price after it, same layout (product cards) and same amount shown elsewhere."""
+    price after it, same layout (product cards), same amount shown elsewhere, and agreeing
+    with a price-named data attribute (weighed by how few amounts those attributes state)."""
     layouts = Counter(c.signature for c in candidates)
     amounts = Counter(Decimal(c.price) for c in candidates)
     after = [c.order for c in candidates if heading is not None and c.order > heading]
@@ -288,6 +316,8 @@ def _add_page_features(candidates: list[PriceCandidate], heading: int | None) ->
             f["first_after_heading"] = float(c.order == first_after)
         f["same_layout"] = min(1.0, math.log(layouts[c.signature]) / _LOG_MANY)
         f["same_amount"] = min(1.0, math.log(amounts[Decimal(c.price)]) / _LOG_MANY)
+        if Decimal(c.price) in stated:
+            f["attribute_agrees"] = 1.0 / len(stated)
         c.score = model(PRICE_MODEL).score(f)
 
 
@@ -301,7 +331,7 @@ def _scored(
         candidates.append(
             PriceCandidate(0.0, order, text, price, currency, old, signature, element, features)
         )
-    _add_page_features(candidates, _heading_position(root))
+    _add_page_features(candidates, _heading_position(root), attribute_prices(root))
     return candidates
 
 
