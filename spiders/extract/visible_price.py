@@ -4,8 +4,9 @@ The scan is XPath-driven (C speed): only elements whose own text holds a digit a
 in Python. Each candidate gets general features (a price name, struck through, in the
 page's chrome or among other products, a unit price, a currency sign, emphasis, depth,
 distance to the main heading, first price after it, how many blocks share its layout or
-its amount, agreeing with a price-named data attribute) and the ranking model (``spiders.extract.candidate_model``, weights learned
-by ``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
+its amount, agreeing with a price-named data attribute) and the ranking model
+(``spiders.extract.candidate_model``, weights learned by
+``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
 """
 
 from __future__ import annotations
