@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import lxml.etree
 import lxml.html
 
 from spiders.extract.candidate_model import model
@@ -272,10 +273,8 @@ def _positions(root: lxml.html.HtmlElement, elements: list[lxml.html.HtmlElement
     return [index.get(e, 0) for e in elements]
 
 
-# Numbers in price-named data attributes (data-price="12.99", data-product-price-cents="1299").
-_PRICE_ATTRIBUTES = (
-    "//@*[starts-with(name(), 'data-') and contains(translate(name(), 'PRICE', 'price'), 'price')]"
-)
+# Price-named attributes (the HTML parser lower-cases attribute names); data-* kept below.
+_PRICE_ATTRIBUTES = lxml.etree.XPath("//@*[contains(name(), 'price')]")
 _ATTRIBUTE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
 
 
@@ -284,9 +283,11 @@ def attribute_prices(root: lxml.html.HtmlElement) -> set[Decimal]:
     old-named ones; ``*cent*``/``*minor*`` ones in minor units): what the page computes with,
     which a shown price agreeing with it is likely to be."""
     amounts: set[Decimal] = set()
-    for value in root.xpath(_PRICE_ATTRIBUTES):
+    for value in _PRICE_ATTRIBUTES(root):
         name = value.attrname.lower()
-        if not _ATTRIBUTE_NUMBER.fullmatch(value) or names_say_not_current(name):
+        if not name.startswith("data-") or not _ATTRIBUTE_NUMBER.fullmatch(value):
+            continue
+        if names_say_not_current(name):
             continue
         if "cent" in name or "minor" in name:
             price = minor_units_to_decimal(str(value))
@@ -332,7 +333,9 @@ def _scored(
         candidates.append(
             PriceCandidate(0.0, order, text, price, currency, old, signature, element, features)
         )
-    _add_page_features(candidates, _heading_position(root), attribute_prices(root))
+    several = len({c.price for c in candidates}) > 1  # one amount: agreeing picks none
+    stated = attribute_prices(root) if several else set()
+    _add_page_features(candidates, _heading_position(root), stated)
     return candidates
 
 
@@ -345,16 +348,21 @@ def price_candidates(
         return []
     # Split prices put the digits in children: their price-named parents are candidates too.
     elements: dict[lxml.html.HtmlElement, None] = {}
+    named: dict[lxml.html.HtmlElement, bool] = {}  # parents are shared: their names read once
     for element in digit_elements:
         if element.tag in _SKIP_TAGS:
             continue
         for parent in ancestors(element, 2):
-            if PRICE_NAME.search(names_of(parent)):
+            is_named = named.get(parent)
+            if is_named is None:
+                is_named = named[parent] = bool(PRICE_NAME.search(names_of(parent)))
+            if is_named:
                 elements[parent] = None
         elements[element] = None
-        parent = element.getparent()
-        if parent is not None and _BARE_NUMBER.fullmatch(own_text(element)):
-            elements[parent] = None  # a bare number: its block may show it with a currency
+        if len(element) == 0 and _BARE_NUMBER.fullmatch((element.text or "").strip()):
+            parent = element.getparent()  # a bare number: its block may add the currency
+            if parent is not None:
+                elements[parent] = None
     found: list[tuple[lxml.html.HtmlElement, str, str, str | None]] = []
     for element in elements:
         text = candidate_text(element)
