@@ -196,7 +196,7 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     assert "own classifiers for fr; one pooled classifier for de" in said
     # the base model is right on every held-out rating: nothing can beat it clearly (better
     # probabilities alone do not replace it)
-    kept = "en base model kept as shipped (nothing beat it clearly) (held-out ratings: "
+    kept = "en base model kept as shipped, nothing beat it clearly (held-out ratings: "
     assert kept + "base 1.00, " in said
     # 30 English ratings: too few for a model of their own, so the pooled one competed
     en_guard = said.split(kept, 1)[1].split(")", 1)[0]
