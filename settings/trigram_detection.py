@@ -110,7 +110,9 @@ def _scores(texts: list[str], table: TrigramTable) -> tuple[NDArray[np.float64],
     size = table.size
     keys = (codes[at] * size + codes[at + 1]) * size + codes[at + 2]
     cube = size**3
-    distinct = np.unique(owner[at] * cube + keys)  # lingua counts each trigram once per text
+    # lingua counts each trigram once per text
+    combined = np.sort(owner[at] * cube + keys)
+    distinct = combined[np.r_[True, combined[1:] != combined[:-1]]] if len(combined) else combined
     text_of, keys = distinct // cube, distinct % cube
     found = np.minimum(np.searchsorted(table.keys, keys), len(table.keys) - 1)
     known = table.keys[found] == keys
