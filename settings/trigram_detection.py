@@ -29,7 +29,7 @@ from settings.languages import LANGUAGE_CODES
 TABLE_FILE = Path(__file__).with_name("data") / "detection_trigrams.npz"
 _BMP = 0x10000
 _NOT_A_LETTER = -1
-_CHUNK_CHARS = 400_000
+_CHUNK_CHARS = 200_000
 """Texts are scored in groups of about this many characters (bounds the arrays' memory)."""
 
 
@@ -40,12 +40,12 @@ class TrigramTable:
     """Letters known to any model, plus one for a letter none knows (index 0)."""
     letter_index: NDArray[np.int16]
     """Per BMP code point: its letter index, 0 for an unknown letter, -1 for a non-letter."""
-    keys: NDArray[np.int64]
-    """Sorted trigram keys ``(a * size + b) * size + c`` of the trigrams any model knows."""
-    trigrams: NDArray[np.float32]
-    """Per key, per language: the backed-off log relative frequency (0: never seen)."""
-    bigrams: NDArray[np.float32]
-    """Per bigram key ``a * size + b``, per language: the back-off for other trigrams."""
+    row_of: NDArray[np.int32]
+    """Per trigram key ``(a * size + b) * size + c``: its row of ``values`` (a trigram no
+    model knows: its bigram's back-off row)."""
+    values: NDArray[np.float64]
+    """Per row, per language: the backed-off log relative frequency (0: never seen); the
+    known trigrams' rows, then one back-off row per bigram key ``a * size + b``."""
     lingua_version: str
 
 
@@ -66,13 +66,17 @@ def trigram_table() -> TrigramTable | None:
             char = chr(point)
             if unicodedata.category(char).startswith("L"):
                 lookup[point] = index.get(char, 0)
+        size = len(letters) + 1
+        keys = data["trigram_keys"]
+        # 20 MB of row numbers buy a direct lookup per trigram (no search).
+        row_of = (np.arange(size**3, dtype=np.int32) // size + len(keys)).astype(np.int32)
+        row_of[keys] = np.arange(len(keys), dtype=np.int32)
         return TrigramTable(
             languages=languages,
-            size=len(letters) + 1,
+            size=size,
             letter_index=lookup,
-            keys=data["trigram_keys"].astype(np.int64),
-            trigrams=data["trigrams"].astype(np.float32),
-            bigrams=data["bigrams"].astype(np.float32),
+            row_of=row_of,
+            values=np.vstack([data["trigrams"], data["bigrams"]]).astype(np.float64),
             lingua_version=str(data["lingua_version"]),
         )
 
@@ -114,12 +118,10 @@ def _scores(texts: list[str], table: TrigramTable) -> tuple[NDArray[np.float64],
     combined = np.sort(owner[at] * cube + keys)
     distinct = combined[np.r_[True, combined[1:] != combined[:-1]]] if len(combined) else combined
     text_of, keys = distinct // cube, distinct % cube
-    found = np.minimum(np.searchsorted(table.keys, keys), len(table.keys) - 1)
-    known = table.keys[found] == keys
     scores = np.zeros((count, len(table.languages)), dtype=np.float64)
-    prefix = keys // size
-    for j in range(len(table.languages)):
-        values = np.where(known, table.trigrams[found, j], table.bigrams[prefix, j])
-        scores[:, j] = np.bincount(text_of, weights=values, minlength=count)
+    if len(keys):
+        starts = np.flatnonzero(np.r_[True, text_of[1:] != text_of[:-1]])
+        values = table.values[table.row_of[keys]]
+        scores[text_of[starts]] = np.add.reduceat(values, starts, axis=0)
     scores[scores >= 0] = -np.inf
     return scores, letters
