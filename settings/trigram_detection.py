@@ -7,8 +7,9 @@ language never saw adds nothing), and the confidence values are the softmax of t
 ``settings/data/detection_trigrams.npz`` holds exactly those per-trigram values for every
 registered language, taken from lingua's bundled models (Apache-2.0; built by
 ``benchmarks/build_detection_trigrams.py``), so ``trigram_scores`` computes the same sums
-for a whole batch at once in a few array operations: about 20 times less CPU than lingua's
-per-text lookups, and 3 MB of tables instead of lingua's lazily loaded models.
+for a whole batch at once in a few array operations: on 50,000 reviews of 300 characters,
+1 s of CPU where lingua took about 20 s, with about 30 MB of tables (a direct row index per
+trigram) where lingua's models take about 290 MB once a short text needs them all.
 
 Texts are scored one by one in effect (sums per text): a text's scores never depend on the
 other texts of its batch.
