@@ -267,6 +267,7 @@ AVAILABILITY_FEATURES = (
     "stock_text_negative", "buy_button", "button_action", "button_says_state",
 )  # fmt: skip
 """The features weighed, in ``spiders/extract/data/availability_evidence.json``'s order."""
+_BUTTON_FEATURES = ("buy_button", "button_action", "button_says_state")
 # A stock text this close to the product heading (elements in document order) is about it.
 _NEAR_HEADING = 150
 _NEAR_HEADING_XPATH = lxml.etree.XPath(
@@ -302,17 +303,12 @@ def near_heading(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 
 def stock_text_evidence(
-    found: tuple[str, str, lxml.html.HtmlElement],
-    near_elements: list[lxml.html.HtmlElement],
-    buttons: list[lxml.html.HtmlElement],
+    found: tuple[str, str, lxml.html.HtmlElement], near_elements: list[lxml.html.HtmlElement]
 ) -> AvailabilityEvidence:
-    """A stock text (from ``stock_text``) with how short, near and negative it is: near
-    when close to the product heading (``near_heading``) or in the main buy button's box."""
+    """A stock text (from ``stock_text``) with how short, near the product heading
+    (``near_heading``) and negative it is."""
     state, text, element = found
     near = any(e is element for e in near_elements)
-    if not near and buttons:
-        box = buy_box(buttons[0])
-        near = any(a is box for a in (element, *element.iterancestors()))
     features = {
         "stock_text": 1.0,
         "stock_text_short": float(len(text) < _SHORT_STOCK_TEXT),
@@ -347,9 +343,9 @@ def availability_evidence(
     button.
 
     Read only as far as it can matter: with markup, a stock text away from the product
-    heading, or a buy button, weighs no more than the markup, so only the elements near the
-    heading are searched for a stock text, and the buy button is read only when a text or
-    the variants contradict the markup. A page whose markup lists variants has no buy-button
+    heading weighs no more than the markup, so only the elements near the heading are
+    searched for a stock text (one that contradicts it); the buy button is read only when,
+    weighing its most, it could change the outcome. A page whose markup lists variants has no buy-button
     evidence: its button waits for a size or colour whatever the saved HTML shows."""
     evidence: list[AvailabilityEvidence] = []
     if markup is not None:
@@ -361,17 +357,31 @@ def availability_evidence(
     near = near_heading(heading) if heading is not None else []
     # With markup, only a text that contradicts it can change anything.
     found = stock_text(root) if markup is None else stock_text(root, near, markup[0])
-    contradicted = markup is None or any(
-        item is not None and item[0] != markup[0]
-        for item in (found, (variants.state,) if variants else None)
-    )
-    buttons = product_buy_buttons(root) if contradicted and not variant_product else []
     if found is not None:
-        evidence.append(stock_text_evidence(found, near, buttons))
-    button = buy_button_evidence(buttons)
-    if button is not None:
-        evidence.append(button)
+        evidence.append(stock_text_evidence(found, near))
+    if not variant_product and _button_can_matter(evidence, model(AVAILABILITY_MODEL)):
+        button = buy_button_evidence(product_buy_buttons(root))
+        if button is not None:
+            evidence.append(button)
     return evidence
+
+
+def _button_can_matter(evidence: list[AvailabilityEvidence], ranking: CandidateModel) -> bool:
+    """False when the buy button, weighing its most, could not change the weighed state."""
+    totals: dict[str, float] = {}
+    for item in evidence:
+        weight = ranking.score(item.features)
+        if weight > 0:
+            totals[item.state] = totals.get(item.state, 0.0) + weight
+    if not totals:
+        return True
+    most = sum(max(0.0, ranking.weights.get(f, 0.0)) for f in _BUTTON_FEATURES)
+    ranked = sorted(totals.values(), reverse=True)
+    margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+    leader = max(totals, key=lambda s: totals[s])
+    first = next(i.state for i in evidence if i.state in totals)
+    # On a tie the state of the earlier evidence wins: the leader's, when it came first.
+    return margin < most or (margin == most and leader != first)
 
 
 def weigh_availability(
