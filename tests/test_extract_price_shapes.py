@@ -101,6 +101,11 @@ CASES = [
     ("unit-before", page("<div>€2.50 / kg</div><div>€12.50</div>"), "12.50"),
     ("unit-in-brackets", page("<div><span>€12.50</span> <small>(€2.50/kg)</small></div>"), "12.50"),
     ("unit-per-100-g", page("<span>€1.20 per 100 g</span><p></p><b>€3.60</b>"), "3.60"),
+    # a slash then a unit, whatever its language or script
+    ("unit-any-word", page("<span>2,50 € / Stück</span><span>12,50 €</span>"), "12.50"),
+    ("unit-cyrillic", page("<span>120 ₽/шт</span><span>1 440 ₽</span>"), "1440"),
+    ("unit-squared-sign", page("<span>₩3,000/㎡</span><span>₩45,000</span>"), "45000"),
+    ("unit-litre-first", page("<span>(3,98 €/l)</span><b>1,99 €</b>"), "1.99"),
 ]
 
 

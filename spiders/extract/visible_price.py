@@ -81,7 +81,10 @@ _ELSEWHERE = re.compile(
 )
 _STRUCK_TAGS = frozenset({"del", "s", "strike"})
 _STRUCK_STYLE = "line-through"
-_UNIT_TEXT = re.compile(r"/\s*(?:kg|g|l|ml|m|m2|m²|st|stk|pc|pcs|unit|100\s?g|1\s?kg)\b|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
+# A slash then a unit in any script ("/ kg", "/Stück", "/ 100 g", "/шт", "/㎡"); a digit
+# right after the slash is a rating or a fraction ("4/5", "1/2 price") unless a short unit
+# follows it ("/100 g").
+_UNIT_TEXT = re.compile(r"/\s*(?:\d+\s*[^\W\d_]{1,3}\b|[^\W\d_]|[\u3380-\u33ff])|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
 _MAX_PRICE_TEXT = 40
 _FAR_DEPTH = 40
 _CHROME = frozenset({"header", "footer", "nav", "aside"})
