@@ -25,10 +25,10 @@ def page(body: str, head: str = "") -> str:
     )
 
 
-def ld(price: str) -> str:
+def ld(price: str, currency: str = "EUR") -> str:
     return (
         '<script type="application/ld+json">{"@type":"Product","name":"Acme kettle",'
-        f'"offers":{{"@type":"Offer","price":"{price}","priceCurrency":"EUR"}}}}</script>'
+        f'"offers":{{"@type":"Offer","price":"{price}","priceCurrency":"{currency}"}}}}</script>'
     )
 
 
@@ -96,6 +96,11 @@ CASES = [
         page('<div data-price="2499"><span class="price">€24.99</span></div>'),
         "24.99",
     ),
+    # a markup number written with the shop's thousands dot: read as the page shows it
+    ("markup-grouped-shown", page("<span>1.299 €</span>", ld("1.299")), "1299"),
+    ("markup-grouped-peso", page("<b>$12.990</b>", ld("12.990", "CLP")), "12990"),
+    ("markup-three-decimals-unshown", page("<p>Kettle</p>", ld("1.299")), "1.299"),
+    ("markup-dinar-three-decimals", page("<b>1.299 KWD</b>", ld("1.299", "KWD")), "1.299"),
     # per-unit prices
     ("unit-after", page('<div class="price">€12.50</div><div>€2.50 / kg</div>'), "12.50"),
     ("unit-before", page("<div>€2.50 / kg</div><div>€12.50</div>"), "12.50"),

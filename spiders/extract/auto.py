@@ -23,6 +23,7 @@ from spiders.extract.heuristics import (
     labelled_identifier_pairs,
     labelled_identifiers,
     shows_old_prices,
+    visible_grouping,
     visible_price_overruling,
     visible_text,
 )
@@ -223,8 +224,16 @@ def _fill_from_meta(offer: OfferItem, fields: dict[str, tuple[str, str]], hint: 
 
 
 def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
-    """Replace a markup price that the page shows only as an old price by the visible one."""
-    if offer.price is None or not shows_old_prices(text):
+    """Replace a markup price that the page shows only as an old price by the visible one,
+    and a markup "1.299" by 1299 where the page shows it so (``visible_grouping``)."""
+    if offer.price is None:
+        return
+    whole = visible_grouping(root, offer.price, offer.currency)
+    if whole is not None:
+        offer.price = whole  # the raw value stays the markup's
+        offer.explain["price"] = HEURISTIC.name
+        return
+    if not shows_old_prices(text):
         return
     visible = visible_price_overruling(root, offer.price, offer.currency)
     if visible is not None:

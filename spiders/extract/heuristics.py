@@ -16,7 +16,11 @@ import lxml.html
 from settings.records import OfferItem
 from spiders.extract.candidate_model import model
 from spiders.extract.page_regions import ancestors
-from spiders.extract.price import minor_units_to_decimal, normalize_price
+from spiders.extract.price import (
+    THREE_DECIMAL_CURRENCIES,
+    minor_units_to_decimal,
+    normalize_price,
+)
 from spiders.extract.visible_price import (
     PRICE_MODEL,
     PriceCandidate,
@@ -140,6 +144,29 @@ def visible_price_overruling(
     if is_listing_price(best, candidates):
         return None
     return best.price, best.currency, best.text
+
+
+# A markup number that is also a grouped whole amount: "1.299", "12.990", "3.340".
+_GROUPED_SHAPE = re.compile(r"[1-9]\d{0,2}\.\d{3}")
+
+
+def visible_grouping(
+    root: lxml.html.HtmlElement, markup_price: str, currency: str | None
+) -> str | None:
+    """The whole amount to read a markup price such as ``"1.299"`` as, or None.
+
+    Markup numbers use a decimal point, but shops that group thousands with a dot write
+    their own convention into it. Three decimals in a currency that has at most two, with
+    the page showing the grouped reading ("1.299 €" reads 1299) as a current price and
+    never the markup's, say the dot groups thousands."""
+    if currency in THREE_DECIMAL_CURRENCIES or not _GROUPED_SHAPE.fullmatch(markup_price):
+        return None
+    whole = markup_price.replace(".", "")
+    if shown_prices(root, markup_price, currency):
+        return None  # the page shows the markup's own reading
+    if any(not c.old for c in shown_prices(root, whole, currency)):
+        return whole
+    return None
 
 
 def _best_current(candidates: list[PriceCandidate]) -> PriceCandidate | None:
