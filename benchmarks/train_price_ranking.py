@@ -69,7 +69,7 @@ def page_candidates(html: bytes, url: str, truth: list[str], weight: float) -> P
     right: list[bool] = []
     wanted = {Decimal(t) for t in truth}
     if root is not None:
-        for candidate in price_candidates(root, currency_from_url(url)):
+        for candidate in price_candidates(root, currency_from_url(url), every_feature=True):
             rows.append([candidate.features.get(name, 0.0) for name in FEATURES])
             right.append(Decimal(candidate.price) in wanted)
     features = np.array(rows, dtype=float).reshape(-1, len(FEATURES))

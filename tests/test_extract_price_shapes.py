@@ -150,6 +150,6 @@ def test_a_shown_price_agreeing_with_a_data_attribute_is_marked() -> None:
     root = lxml.html.fromstring(
         page('<div data-price="19.99"><b>€19.99</b></div><div><b>€17.50</b></div>')
     )
-    features = {c.price: c.features for c in price_candidates(root, "EUR")}
+    features = {c.price: c.features for c in price_candidates(root, "EUR", every_feature=True)}
     assert features["19.99"]["attribute_agrees"] == 1.0
     assert "attribute_agrees" not in features["17.50"]

@@ -28,7 +28,10 @@ from spiders.extract.price import detect_currency, minor_units_to_decimal, norma
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
 # Elements with a digit in their own text (their text or a child's tail).
-_DIGIT_ELEMENTS = "//body//*[text()[translate(., '0123456789', '') != .]]"
+# (digits mapped to 0, then one substring test: cheaper than comparing the translated text)
+_DIGIT_ELEMENTS = lxml.etree.XPath(
+    "//body//*[text()[contains(translate(., '123456789', '000000000'), '0')]]"
+)
 
 PRICE_NAME = re.compile(r"price|prix|preis|prezzo|cena|pris|precio|preco|cost", re.I)
 # Whole words of class/id names (split at separators and camelCase humps), so that "gold",
@@ -301,12 +304,9 @@ def attribute_prices(root: lxml.html.HtmlElement) -> set[Decimal]:
     return amounts
 
 
-def _add_page_features(
-    candidates: list[PriceCandidate], heading: int | None, stated: set[Decimal]
-) -> None:
+def _add_page_features(candidates: list[PriceCandidate], heading: int | None) -> None:
     """Features a candidate has among the others: distance to the main heading, first
-    price after it, same layout (product cards), same amount shown elsewhere, and agreeing
-    with a price-named data attribute (weighed by how few amounts those attributes state)."""
+    price after it, same layout (product cards) and same amount shown elsewhere."""
     layouts = Counter(c.signature for c in candidates)
     amounts = Counter(Decimal(c.price) for c in candidates)
     after = [c.order for c in candidates if heading is not None and c.order > heading]
@@ -321,14 +321,43 @@ def _add_page_features(
             f["first_after_heading"] = float(c.order == first_after)
         f["same_layout"] = min(1.0, math.log(layouts[c.signature]) / _LOG_MANY)
         f["same_amount"] = min(1.0, math.log(amounts[Decimal(c.price)]) / _LOG_MANY)
-        if Decimal(c.price) in stated:
-            f["attribute_agrees"] = 1.0 / len(stated)
         c.score = model(PRICE_MODEL).score(f)
 
 
+def _agreement_could_matter(candidates: list[PriceCandidate]) -> bool:
+    """True if agreeing with a data attribute could change which candidate is best (among
+    all, or among those not called old) or which side of a threshold the best is on: the
+    attributes are read only then (the most the feature moves a score is its weight)."""
+    ranking = model(PRICE_MODEL)
+    reach = abs(ranking.weights.get("attribute_agrees", 0.0))
+    if reach == 0.0:
+        return False
+    for group in (candidates, [c for c in candidates if not c.old]):
+        if not group:
+            continue
+        best = max(group, key=lambda c: c.score)
+        if any(abs(best.score - line) <= reach for line in (ranking.threshold, ranking.overrule)):
+            return True
+        if any(c.price != best.price and c.score >= best.score - reach for c in group):
+            return True
+    return False
+
+
+def _add_attribute_agreement(candidates: list[PriceCandidate], stated: set[Decimal]) -> None:
+    """Agreeing with a price-named data attribute, weighed by how few amounts those state."""
+    for c in candidates:
+        if Decimal(c.price) in stated:
+            c.features["attribute_agrees"] = 1.0 / len(stated)
+            c.score = model(PRICE_MODEL).score(c.features)
+
+
 def _scored(
-    root: lxml.html.HtmlElement, found: list[tuple[lxml.html.HtmlElement, str, str, str | None]]
+    root: lxml.html.HtmlElement,
+    found: list[tuple[lxml.html.HtmlElement, str, str, str | None]],
+    every_feature: bool = False,
 ) -> list[PriceCandidate]:
+    """Candidates with their features and scores; the data attributes are read only when
+    they could change the outcome, or for ``every_feature`` (training)."""
     candidates = []
     positions = _positions(root, [element for element, *_ in found])
     for (element, text, price, currency), order in zip(found, positions, strict=True):
@@ -336,17 +365,20 @@ def _scored(
         candidates.append(
             PriceCandidate(0.0, order, text, price, currency, old, signature, element, features)
         )
-    several = len({c.price for c in candidates}) > 1  # one amount: agreeing picks none
-    stated = attribute_prices(root) if several else set()
-    _add_page_features(candidates, _heading_position(root), stated)
+    _add_page_features(candidates, _heading_position(root))
+    if len({c.price for c in candidates}) > 1 and (
+        every_feature or _agreement_could_matter(candidates)
+    ):
+        _add_attribute_agreement(candidates, attribute_prices(root))
     return candidates
 
 
 def price_candidates(
-    root: lxml.html.HtmlElement, currency_hint: str | None
+    root: lxml.html.HtmlElement, currency_hint: str | None, *, every_feature: bool = False
 ) -> list[PriceCandidate]:
-    """Every visible price-looking text of the page, scored (document order, roughly)."""
-    digit_elements = root.xpath(_DIGIT_ELEMENTS)
+    """Every visible price-looking text of the page, scored (document order, roughly);
+    ``every_feature``: with the features read only when they could matter (for training)."""
+    digit_elements = _DIGIT_ELEMENTS(root)
     if not digit_elements:
         return []
     # Split prices put the digits in children: their price-named parents are candidates too.
@@ -375,7 +407,7 @@ def price_candidates(
         if price is None or float(price) <= 0 or is_hidden(element):
             continue
         found.append((element, text, price, currency))
-    return _scored(root, found) if found else []
+    return _scored(root, found, every_feature) if found else []
 
 
 def shown_prices(
