@@ -168,6 +168,8 @@ def rule_languages(text: str, languages: tuple[str, ...]) -> tuple[str | None, f
         return None, everything
     counted: dict[str, int] = {}
     for letters, codes in SHARED_LETTERS:
+        if chars.isdisjoint(letters):
+            continue
         hits = sum(char in word for word in words for char in letters)
         if hits:
             for code in codes & everything:
@@ -260,23 +262,25 @@ def _confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64]:
             keys = keys * np.uint64(size) + codes[positions + n - 1].astype(np.uint64)
         if not len(positions):
             break
+        # Each distinct key looked up once, in order (a sorted search is cache-friendly).
+        distinct, inverse = np.unique(keys, return_inverse=True)
         for j in range(width):
             known = table.keys[n - 1][j]
             if not len(known):
                 continue
-            at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
-            found = known[at] == keys
-            backed[found, j] = table.logs[n - 1][j][at[found]]
+            at = np.minimum(np.searchsorted(known, distinct), len(known) - 1)
+            hit = known[at] == distinct
+            found = hit[inverse]
+            backed[found, j] = table.logs[n - 1][j][at[inverse[found]]]
         # lingua counts each n-gram once per text
         combined = owner[positions].astype(np.uint64) * np.uint64(size**n) + keys
         _, first = np.unique(combined, return_index=True)
-        text_of = owner[positions[first]]
-        for j in range(width):
-            totals[:, j] += np.bincount(text_of, weights=backed[first, j], minlength=count)
-            if n == 1:
-                known_letters[:, j] = np.bincount(
-                    text_of, weights=backed[first, j] < 0, minlength=count
-                ).astype(np.int64)
+        text_of = owner[positions[first]]  # ascending: np.unique sorts by (text, key)
+        starts = np.flatnonzero(np.r_[True, text_of[1:] != text_of[:-1]])
+        values = backed[first]
+        totals[text_of[starts]] += np.add.reduceat(values, starts, axis=0)
+        if n == 1:
+            known_letters[text_of[starts]] = np.add.reduceat(values < 0, starts, axis=0)
     averaged = totals / np.maximum(known_letters, 1)
     scored = allowed & (averaged != 0)
     logits = np.where(scored, averaged, -np.inf)
