@@ -135,7 +135,7 @@ def _trigram_stage(
         return todo
     scores, letters = trigram_scores([t for _, t in todo], table)
     short = letters < LINGUA_TRIGRAMS_ONLY
-    ngrams = ngram_table()
+    ngrams = ngram_table() if short.any() else None  # loaded with the first short text
     if ngrams is not None:
         rows = np.flatnonzero(short)
         confidence = short_confidences([todo[row][1] for row in rows], ngrams)
@@ -154,7 +154,7 @@ def _trigram_stage(
     top = np.argmax(scores, axis=1)
     left: list[tuple[int, str]] = []
     for row, (i, text) in enumerate(todo):
-        if short[row] and ngrams is not None:
+        if short[row] and ngrams is not None:  # settled by the short-text stage
             continue
         if not finite[row]:  # no language knows an n-gram of it: lingua's values are all 0
             out[i] = _pick(table.languages, _order(), np.zeros(len(table.languages)))
