@@ -176,21 +176,22 @@ def crawl_with_workers(
     run_env = {**env, "RIVALSCOPE_REDIS_PREFIX": prefix}
     forbidden_before = _forbidden_requests(servers)
     launched = time.monotonic()
+    logs = [work / f"worker-{prefix}-{i}.log" for i in range(count)]
     workers = [
         subprocess.Popen(
-            [*WORKER, "--queue", REDIS, "--db", url, "--log-level", "ERROR"],
+            [*WORKER, "--queue", REDIS, "--db", url, "--log-level", "WARNING"],
             cwd=work,
             env=run_env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log.open("w", encoding="utf-8"),
             text=True,
         )
-        for _ in range(count)
+        for log in logs
     ]
     try:
         while _alive_workers(client, prefix) < count:
             if any(worker.poll() is not None for worker in workers):
-                sys.exit(f"a worker failed to start: {workers[0].communicate()[1][-2000:]}")
+                sys.exit(f"a worker failed to start: {_tail(logs)}")
             time.sleep(0.05)
         startup = time.monotonic() - launched
         cpu_before = _cpu_seconds([worker.pid for worker in workers])
@@ -203,7 +204,7 @@ def crawl_with_workers(
         registry = Keys(prefix).registry
         while client.hlen(registry):
             if any(worker.poll() is not None for worker in workers):
-                sys.exit(f"a worker stopped: {workers[0].communicate()[1][-2000:]}")
+                sys.exit(f"a worker stopped: {_tail(logs)}")
             time.sleep(0.02)
         seconds = time.monotonic() - since
         cpu = _cpu_seconds([worker.pid for worker in workers]) - cpu_before
@@ -211,9 +212,9 @@ def crawl_with_workers(
         for worker in workers:
             worker.send_signal(signal.SIGINT)
         for worker in workers:
-            _, err = worker.communicate(timeout=120)
+            worker.wait(timeout=120)
             if worker.returncode not in (0, -signal.SIGINT):
-                print(f"  a worker ended with {worker.returncode}: {err[-500:]}")
+                print(f"  a worker ended with {worker.returncode}: {_tail(logs)[-500:]}")
         client.close()
     spans = [span for server in servers if (span := server.span(since)) is not None]
     requests_s = max(end for _, end in spans) - min(start for start, _ in spans)
@@ -225,6 +226,11 @@ def crawl_with_workers(
         cpu,
         _forbidden_requests(servers) - forbidden_before,
     )
+
+
+def _tail(logs: list[Path]) -> str:
+    """The end of the workers' logs (for a failure's message)."""
+    return "\n".join(log.read_text(encoding="utf-8")[-2000:] for log in logs if log.exists())
 
 
 def _forbidden_requests(servers: list[TimedServer]) -> int:
