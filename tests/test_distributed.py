@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlmodel import Session, select
@@ -23,6 +24,7 @@ from sqlmodel import Session, select
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from settings.targets import TargetsError, parse_targets
+from spiders.distributed.keys import Keys
 from storage.db import open_database
 from storage.models import CrawlRun
 from tests.cli import run_cli
@@ -55,6 +57,20 @@ def _holding(prefix: str, pid: int) -> bool:
     client = redis.Redis.from_url(REDIS_URL)
     try:
         return any(client.hlen(key) for key in client.scan_iter(f"{prefix}:*:processing:*:{pid}"))
+    finally:
+        client.close()
+
+
+def _places_held(prefix: str, base_url: str) -> dict[bytes, bytes]:
+    """The shared concurrency places of the host of ``base_url``, by worker."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        held: dict[bytes, bytes] = client.hgetall(
+            Keys(prefix).host_active(urlsplit(base_url).netloc)
+        )
+        return held
     finally:
         client.close()
 
@@ -226,3 +242,7 @@ def test_a_killed_worker_loses_no_request(
     runs = _runs(pg_url)
     assert {r.status for r in runs} == {"finished"}
     assert sum(r.pages for r in runs) > pages_at_kill  # what the victim held, fetched again
+    # The victim's places at the host (requests in flight when it died) were given back
+    # when it was declared dead: the survivor had the host's whole concurrency, and no
+    # place is left taken.
+    assert _places_held(redis_prefix, server.base_url) == {}

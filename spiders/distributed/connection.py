@@ -54,3 +54,11 @@ def async_client(url: str) -> redis_asyncio.Redis:
         client = redis_async.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
         clients[url] = client
     return client
+
+
+async def close_async_clients() -> None:
+    """Close the running event loop's clients (tests; a worker's go with its process)."""
+    import asyncio
+
+    for client in _ASYNC_CLIENTS.pop(asyncio.get_running_loop(), {}).values():
+        await client.aclose()

@@ -42,7 +42,8 @@ class Keys:
         return f"{self.prefix}:host:{host}:next"
 
     def host_active(self, host: str) -> str:
-        """Requests in flight to ``host`` across workers (shared concurrency limit)."""
+        """Hash worker -> its requests in flight to ``host`` (the shared concurrency limit;
+        a dead worker's entry no longer counts)."""
         return f"{self.prefix}:host:{host}:active"
 
     def run(self, run_id: int) -> RunKeys:

@@ -208,8 +208,15 @@ def run_worker(
         except redis.RedisError as exc:
             stop(f"lost the queue: {exc}")
 
+    def watch_pipe() -> None:
+        """The crawlers' Redis pipe: a lost connection stops the worker."""
+        from spiders.distributed.redis_pipe import pipe_for
+
+        pipe_for(queue_url).on_lost.append(lambda exc: stop(f"lost the queue: {exc}"))
+
     poller = LoopingCall(poll)
     beats = LoopingCall(beat)
+    reactor.callWhenRunning(reactor.callLater, 0, watch_pipe)  # in the running event loop
     reactor.callWhenRunning(beats.start, 1.0)  # alive first: the claims count live workers
     reactor.callWhenRunning(poller.start, POLL_S)
     try:
