@@ -75,7 +75,7 @@ def _places_held(prefix: str, base_url: str) -> dict[bytes, bytes]:
         client.close()
 
 
-def _worker(cwd: Path, db_url: str) -> subprocess.Popen[str]:
+def _worker(cwd: Path, db_url: str, until_idle: bool = True) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_CHECKPOINT_S": "1"}
     return subprocess.Popen(
         [
@@ -87,7 +87,7 @@ def _worker(cwd: Path, db_url: str) -> subprocess.Popen[str]:
             REDIS_URL,
             "--db",
             db_url,
-            "--until-idle",
+            *(["--until-idle"] if until_idle else []),
             "--log-level",
             "WARNING",
         ],
@@ -178,12 +178,33 @@ def test_two_workers_store_the_rows_of_one_process(
     pg_url: str,
     redis_prefix: str,
 ) -> None:
+    import redis
+
     targets = _targets(tmp_path, server, shops)
     reference = _reference(tmp_path, targets)
-    _seed(tmp_path, targets, pg_url)
-    workers = [_worker(tmp_path, pg_url) for _ in range(2)]
+    # Both workers are up before the runs are queued: they share them from the start (a
+    # worker started late finds the runs taken, or over, and may serve none).
+    open_database(pg_url).dispose()  # migrated once, not by both workers at the same time
+    workers = [_worker(tmp_path, pg_url, until_idle=False) for _ in range(2)]
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = Keys(redis_prefix)
+    try:
+        deadline = time.monotonic() + 120
+        while sum(1 for _ in client.scan_iter(keys.alive("*"))) < 2:
+            assert time.monotonic() < deadline, "the workers did not start"
+            stopped = next((w for w in workers if w.poll() is not None), None)
+            assert stopped is None, stopped.communicate()[1][-3000:]
+            time.sleep(0.1)
+        _seed(tmp_path, targets, pg_url)
+        while client.hlen(keys.registry):  # the runs not complete yet
+            assert time.monotonic() < deadline + 120, "the runs did not complete"
+            time.sleep(0.2)
+    finally:
+        client.close()
+        for worker in workers:
+            worker.send_signal(signal.SIGINT)
     for worker in workers:
-        _, err = worker.communicate(timeout=240)
+        _, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err[-3000:]
     engine = open_database(pg_url)
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 import os
 import shutil
 import socket
@@ -236,6 +237,35 @@ def test_the_scheduler_queues_due_sources_for_the_workers(
         # Queued is started: not due again in this round, and a second round refuses it.
         assert scheduler.due_sources(NOW) == []
         assert scheduler.crawl(scheduler.scheduled_sources()[0]).status == "refused"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_a_queued_runs_follow_ups_come_in_the_first_round_after_the_workers_finish_it(
+    tmp_path: Path, db_url: str, redis_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = _queued_targets(tmp_path, REDIS_URL)
+    with path.open("a", encoding="utf-8") as file:
+        file.write("\n[schedule]\nanalyze = false\nalerts = false\n")
+    engine = open_database(db_url)
+    caplog.set_level(logging.INFO, logger="rivalscope.schedule")
+    try:
+        scheduler = Scheduler(load_targets(path), path, db_url, engine, clock=lambda: NOW)
+        (outcome,) = scheduler.run_due()
+        assert outcome.status == "queued" and scheduler.queued_runs == {outcome.run_id}
+        assert scheduler.run_due() == []  # nothing due, the run still running: no follow-ups
+        assert "finished:" not in caplog.text
+        worker = _worker(tmp_path, REDIS_URL, db_url)  # serves the run to its end
+        _, err = worker.communicate(timeout=180)
+        assert worker.returncode == 0, err[-3000:]
+        assert [r.status for r in _runs(db_url)] == ["finished"]
+        assert scheduler.run_due() == []
+        assert f"queued run(s) {outcome.run_id} finished:" in caplog.text
+        assert scheduler.queued_runs == set()
+        caplog.clear()
+        assert scheduler.run_due() == [] and "finished:" not in caplog.text  # once only
     finally:
         engine.dispose()
 
