@@ -8,7 +8,9 @@ one-line message and exit status 2 instead of a traceback.
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
+import re
 import sys
 
 import typer
@@ -55,7 +57,45 @@ def _register_all() -> None:
             register(app)
 
 
+# A line that starts its own line in --help: an example, a list item, an indented block.
+_OWN_LINE = re.compile(r"^(?:Example|Examples|Note)s?:|^[-*•] |^\d+[.)] |^\s")
+
+
+def unwrap_help(text: str) -> str:
+    """Join the hard-wrapped lines of a docstring's paragraphs.
+
+    Typer's rich mode keeps single line breaks, so source-wrapped docstrings broke mid-sentence
+    at 80 columns; examples and list items keep their own lines.
+    """
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.split("\n"):
+            if lines and line.strip() and not _OWN_LINE.match(line):
+                lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _unwrap_all(typer_app: typer.Typer) -> None:
+    for command in typer_app.registered_commands:
+        text = command.help or inspect.getdoc(command.callback) or ""
+        if text:
+            command.help = unwrap_help(text)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            info = group.typer_instance.info
+            if isinstance(info.help, str):
+                info.help = unwrap_help(info.help)
+            if isinstance(group.help, str):
+                group.help = unwrap_help(group.help)
+            _unwrap_all(group.typer_instance)
+
+
 _register_all()
+_unwrap_all(app)
 
 
 def main() -> None:

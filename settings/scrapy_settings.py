@@ -82,6 +82,7 @@ LOG_LEVEL = "INFO"
 EXTENSIONS = {
     "spiders.progress.CrawlProgress": 500,
     "spiders.memory_guard.MemoryGuard": 0,  # the memory limit (see above)
+    "spiders.logformatter.QuietTracebacks": 0,  # one line per error unless -v / INFO
 }
 RIVALSCOPE_PROGRESS = None
 # Dropped items are counted per reason in the crawl run: logged at DEBUG, without their text.

@@ -205,14 +205,24 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
 
 def infer_kind(path: Path, encoding: str) -> Kind:
     """``reviews`` if the first row has a text column, ``offers`` if it has price/product."""
-    for _, row in read_rows(path, encoding):
+    first_bad: tuple[int, BadRow] | None = None
+    for line, row in read_rows(path, encoding):
         if isinstance(row, BadRow):
+            first_bad = first_bad or (line, row)
             continue
         if "text" in row:
             return "reviews"
         if "price" in row or "product" in row:
             return "offers"
         break
+    else:
+        if first_bad is not None:
+            # Every row was unreadable: say why, not that the columns are wrong.
+            line, bad = first_bad
+            raise ImportFileError(
+                f"{path}: no row could be read (line {line}: {bad.reason}); fix the file "
+                "(or pass --kind to list every bad line)"
+            )
     raise ImportFileError(
         f"cannot tell whether {path} holds reviews (needs a 'text' column) or offers "
         "('product' and 'price'); pass --kind"

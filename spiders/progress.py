@@ -21,7 +21,18 @@ REFRESH_S = 0.5
 MODES = ("live", "plain")
 
 
-def progress_line(source: str, stats: dict[str, Any], done: bool) -> str:
+END_WORDS = {
+    "finished": "done",
+    "shutdown": "interrupted",
+    "closespider_timeout": "stopped at its time limit",
+    "closespider_pagecount": "stopped at its page limit",
+}
+"""How a crawl's close reason reads at the end of its line (others are shown as they are)."""
+
+
+def progress_line(source: str, stats: dict[str, Any], end: str | None = None) -> str:
+    """The source's line; ``end``: the spider's close reason once its crawl has ended."""
+
     def n(key: str) -> int:
         return int(stats.get(key, 0) or 0)
 
@@ -30,7 +41,7 @@ def progress_line(source: str, stats: dict[str, Any], done: bool) -> str:
         f"{source}: {n('response_received_count')} pages, reviews "
         f"{n('rivalscope/reviews_seen')} seen / {n('rivalscope/reviews_new')} new, offers "
         f"{n('rivalscope/offers_seen')} seen / {n('rivalscope/offers_changed')} changed, "
-        f"{errors} errors" + (", done" if done else "")
+        f"{errors} errors" + (f", {END_WORDS.get(end, end)}" if end else "")
     )
 
 
@@ -72,9 +83,9 @@ class CrawlProgress:
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
         return extension
 
-    def _line(self, done: bool) -> str:
+    def _line(self, end: str | None = None) -> str:
         stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
-        return progress_line(self.source, stats, done)
+        return progress_line(self.source, stats, end)
 
     def opened(self, spider: Any) -> None:
         source = getattr(spider, "source", None)
@@ -82,19 +93,19 @@ class CrawlProgress:
         if self.mode == "live":
             from twisted.internet import task
 
-            self.board.lines[self.source] = self._line(False)
+            self.board.lines[self.source] = self._line()
             self.loop = task.LoopingCall(self.refresh)
             self.loop.start(REFRESH_S, now=True)
 
     def refresh(self) -> None:
-        self.board.lines[self.source] = self._line(False)
+        self.board.lines[self.source] = self._line()
         self.board.draw()
 
-    def closed(self, spider: Any) -> None:
+    def closed(self, spider: Any, reason: str = "finished") -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         if self.mode == "live":
-            self.board.lines[self.source] = self._line(True)
+            self.board.lines[self.source] = self._line(reason or "finished")
             self.board.draw()
         else:
-            print(self._line(True), file=sys.stderr, flush=True)
+            print(self._line(reason or "finished"), file=sys.stderr, flush=True)

@@ -203,6 +203,14 @@ for _number, _names in enumerate(
 ):
     for _name in _names.split():
         _MONTHS.setdefault(_name, _number)
+
+
+def month_number(word: str) -> int | None:
+    """1-12 for a month name or its abbreviation in any of the table's languages
+    ("Mai", "maja", "déc."), else None."""
+    return _MONTHS.get(word.casefold().rstrip("."))
+
+
 # Searched, not anchored: review lists write "Reviewed on 12 March 2024", "Publié le ...".
 _DAY_MONTH_YEAR = re.compile(
     r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+)?(\d{4})(?!\d)"

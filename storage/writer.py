@@ -10,10 +10,12 @@ rows per second, where per-row ORM inserts manage a few thousand).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, Table, func, update
 from sqlalchemy.exc import IntegrityError
@@ -78,6 +80,19 @@ def url_sorts_first(url: str | None, than: str | None) -> bool:
     if url is None:
         return False
     return than is None or (len(url), url) < (len(than), than)
+
+
+def page_address(url: str | None) -> str | None:
+    """A product page's URL as cards and pages both write it: no scheme, fragment or
+    trailing slash, the host in lower case ("https://Shop.test/p/1/#x" -> "shop.test/p/1")."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if not parts.netloc:
+        return None
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.netloc.lower()}{path}{query}"
 
 
 def process_alive(pid: int | None) -> bool:
@@ -230,6 +245,8 @@ class CollectWriter:
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
             self._product_urls: dict[int, str | None] = {}
+            self._products_by_url: dict[str, int | None] = {}
+            self._listing_addresses: set[str] = set()
             self._load_products(conn)
             self._parents_by_key: dict[str, int] = {}
             self._parents_written: set[int] = set()
@@ -253,13 +270,14 @@ class CollectWriter:
         self._products_by_key.clear()
         self._products_by_name.clear()
         self._product_urls.clear()
+        self._products_by_url.clear()
         for pid, key, name, url in conn.execute(
             select(Product.id, Product.key, Product.name, Product.url)
             .where(col(Product.company_id) == self.company_id)
             .order_by(col(Product.id))
         ):
             self._products_by_key[key] = pid
-            self._product_urls[pid] = url
+            self._note_url(pid, url)
             if name:
                 self._products_by_name.setdefault(fold(name), pid)
 
@@ -544,6 +562,9 @@ class CollectWriter:
             # The shopper's view of a variant page is its parent (written above); the
             # variants themselves carry the offers.
             stored = [o for o in offers if o.variant_sku is None]
+            # Cards of one page sharing an address carry the listing's, not their product's.
+            addresses = Counter(page_address(o.url) for o in stored if o.listing)
+            self._listing_addresses = {a for a, n in addresses.items() if a and n > 1}
             resolved = [(offer, self._product_id(conn, offer, now)) for offer in stored]
             self._remember_views(offers, resolved)
             if self.shared:
@@ -683,11 +704,25 @@ class CollectWriter:
             self._moments = {(pid, _naive_utc(at)) for pid, at in rows}
         return self._moments
 
+    def _note_url(self, pid: int, url: str | None) -> None:
+        """Remember a product's page URL; a URL of several products (a variant page's
+        sizes) names none of them, nor does a listing's own URL."""
+        self._product_urls[pid] = url
+        address = page_address(url)
+        if address is not None and address not in self._listing_addresses:
+            known = self._products_by_url.get(address, pid)
+            self._products_by_url[address] = pid if known == pid else None
+
     def _product_id(self, conn: Connection, offer: OfferItem, now: datetime) -> int | None:
         key = product_key(gtin=offer.gtin, sku=offer.sku, name=offer.name)
         if key is None:
             return None
-        pid = self._products_by_key.get(key)
+        pid = None
+        address = page_address(offer.url)
+        if offer.listing and address and address not in self._listing_addresses:
+            # A card links to its product's page: the product stored from that page.
+            pid = self._products_by_url.get(address)
+        pid = pid or self._products_by_key.get(key)
         if pid is None and offer.listing and offer.name:
             # A card names the product its page is known by (a key from sku or gtin).
             pid = self._products_by_name.get(fold(offer.name))
@@ -713,23 +748,22 @@ class CollectWriter:
             )
             self._parented.add(pid)
         else:
+            changes: dict[str, object] = {}
             if parent_id is not None and pid not in self._parented:
                 # A variant stored before its parent was known (or by an older version).
-                conn.execute(
-                    update(_table(Product))
-                    .where(_table(Product).c.id == pid)
-                    .values(parent_id=parent_id, size=offer.size, colour=offer.colour)
-                )
+                changes.update(parent_id=parent_id, size=offer.size, colour=offer.colour)
                 self._parented.add(pid)
             if not offer.listing and url_sorts_first(
                 offer.url or None, self._product_urls.get(pid)
             ):
                 # Seen at two pages (its own and its review page 2): the same URL whichever
                 # page came first. A listing card's URL is the listing's, never the product's.
+                changes["url"] = offer.url
+                self._note_url(pid, offer.url)
+            if changes:
                 conn.execute(
-                    update(_table(Product)).where(_table(Product).c.id == pid).values(url=offer.url)
+                    update(_table(Product)).where(_table(Product).c.id == pid).values(**changes)
                 )
-                self._product_urls[pid] = offer.url
         self._touched_products.add(pid)
         return pid
 
@@ -785,7 +819,7 @@ class CollectWriter:
                 key=key, sku=offer.sku, gtin=offer.gtin, brand=offer.brand, url=offer.url or None
             )
         )
-        self._product_urls[pid] = offer.url or None
+        self._note_url(pid, offer.url or None)
         del self._products_by_key[name_key]  # type: ignore[arg-type]
         self._products_by_key[key] = pid
         return pid
@@ -809,7 +843,7 @@ class CollectWriter:
             ).scalar_one()
         self._products_by_key[key] = pid
         if ids:
-            self._product_urls[pid] = fields.get("url")
+            self._note_url(pid, fields.get("url"))
         if fields.get("name"):
             self._products_by_name.setdefault(fold(fields["name"]), pid)
         return pid

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 import typer.main
+import typer.testing
 
-from rivalscope.cli import app
+from rivalscope.cli import app, unwrap_help
 from tests.cli import run_cli
 
 
@@ -70,3 +71,33 @@ def test_help_loads_no_database_or_analysis_stack(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("docstring", "expected"),
+    [
+        ("One line.", "One line."),
+        ("Summary that\n    wraps here.", "Summary that wraps here."),
+        (
+            "Summary.\n\n    Body that\n    wraps.\n\n    Example: a\n    Example: b",
+            "Summary.\n\nBody that wraps.\n\nExample: a\nExample: b",
+        ),
+        (
+            "Body:\n- item one\n- item two\n  continued",
+            "Body:\n- item one\n- item two\n  continued",
+        ),
+        ("Steps:\n1. first\n2. second", "Steps:\n1. first\n2. second"),
+    ],
+)
+def test_unwrap_help(docstring: str, expected: str) -> None:
+    assert unwrap_help(docstring) == expected
+
+
+def test_command_list_has_no_line_broken_mid_sentence() -> None:
+    result = typer.testing.CliRunner().invoke(app, ["--help"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0
+    # At 400 columns every command's summary fits on one line: a wrapped docstring would
+    # show as a second line that starts with lower-case prose.
+    lines = [line for line in result.output.splitlines() if line.startswith("│ ")]
+    continuation = [line for line in lines if line[2:12].strip() == "" and line[12:].strip()]
+    assert continuation == []

@@ -359,3 +359,19 @@ def test_sitemap_source(tmp_path: Path, server: DemoServer, shops: list[DemoShop
     assert {p.sku for p in lumiere.products} <= products
     fetched = server.requested_paths[seen_before:]
     assert not any(p.startswith("/nordlys/") and "sitemap" not in p for p in fetched)
+
+
+@pytest.mark.parametrize(("args", "traceback_shown"), [((), False), (("-v",), True)])
+def test_a_dead_site_logs_one_line_per_error_unless_verbose(
+    tmp_path: Path, args: tuple[str, ...], traceback_shown: bool
+) -> None:
+    (tmp_path / "targets.toml").write_text(
+        '[[company]]\nname = "Gone"\n[[company.source]]\nname = "gone"\n'
+        'start_urls = ["http://127.0.0.1:9/"]\n[company.source.politeness]\ndownload_delay = 0\n',
+        encoding="utf-8",
+    )
+    result = run_cli("crawl", *args, cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode == 1, result.stderr[-2000:]
+    # The refusal is named either way; Scrapy's traceback only when asked for with -v.
+    assert "Connection was refused" in result.stderr
+    assert ("Traceback" in result.stderr) is traceback_shown, result.stderr[-3000:]

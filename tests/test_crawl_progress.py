@@ -103,6 +103,20 @@ def test_board_redraws_its_lines_in_place() -> None:
     board.draw()
     assert out.getvalue() == "\x1b[2Ka: 1\n\x1b[2Kb: 2\n\x1b[2F\x1b[2Ka: 3\n\x1b[2Kb: 2\n"
     stats = {"response_received_count": 4, "rivalscope/reviews_seen": 9, "rivalscope/errors": 1}
-    assert progress_line("s", stats, True) == (
+    assert progress_line("s", stats, "finished") == (
         "s: 4 pages, reviews 9 seen / 0 new, offers 0 seen / 0 changed, 1 errors, done"
     )
+
+
+@pytest.mark.parametrize(
+    ("reason", "ending"),
+    [
+        (None, "1 errors"),
+        ("finished", "1 errors, done"),
+        ("shutdown", "1 errors, interrupted"),  # Ctrl-C: never "done"
+        ("closespider_timeout", "1 errors, stopped at its time limit"),
+        ("memory_limit", "1 errors, memory_limit"),
+    ],
+)
+def test_a_line_ends_with_how_the_crawl_ended(reason: str | None, ending: str) -> None:
+    assert progress_line("s", {"rivalscope/errors": 1}, reason).endswith(ending)

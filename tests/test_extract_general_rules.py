@@ -7,8 +7,9 @@ import lxml.html
 import pytest
 
 from spiders.extract.heuristics import labelled_identifier_pairs
-from spiders.extract.identifiers import script_state_sku, url_id_tokens
+from spiders.extract.identifiers import url_id_tokens
 from spiders.extract.page_regions import shown_text
+from spiders.extract.script_product import script_product
 from spiders.extract.visible_availability import button_label, is_cart_control
 from spiders.extract.visible_price import names_say_current, names_say_not_current
 
@@ -111,4 +112,4 @@ def test_shown_text_keeps_tails_of_hidden_children() -> None:
     ],
 )
 def test_script_state_sku(values: list[object], name: str | None, sku: str | None) -> None:
-    assert script_state_sku(values, name) == sku
+    assert script_product(values, name).code == sku

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.extract.price import currency_from_url, minor_units_to_decimal, normalize_price
+from spiders.extract.price import (
+    currency_from_url,
+    detect_currency,
+    minor_units_to_decimal,
+    normalize_price,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +95,22 @@ def test_currency_from_url(url: str, expected: str | None) -> None:
 def test_symbols_of_more_currencies(text: str, expected: tuple[str | None, str | None]) -> None:
     price, currency = normalize_price(text)
     assert (price if currency else None, currency) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("Lieferung bis Mittwoch, den 5. Mai", None),  # "den" before a day and month name
+        ("den 5 maja", None),  # Polish month
+        ("Versand den 12.05.", None),  # numeric day and month
+        ("den 05/12/2021", None),
+        ("lei 3 mars", None),
+        ("den 5.99", "MKD"),  # an amount, not a date
+        ("den 12.50.", "MKD"),  # 50 is no month
+        ("1.299 den", "MKD"),
+        ("12 lei", "RON"),
+        ("lei 12 mere", "RON"),  # a word after the amount that is no month
+    ],
+)
+def test_letter_signs_before_dates_are_words(text: str, currency: str | None) -> None:
+    assert detect_currency(text)[0] == currency

@@ -11,7 +11,8 @@ import pytest
 
 from settings.records import OfferItem, ProductParent
 from spiders.extract.auto import extract_auto
-from spiders.extract.variants import common_stem, script_product_code
+from spiders.extract.script_product import script_product
+from spiders.extract.variants import common_stem
 
 
 def page(*objects: Any) -> str:
@@ -313,7 +314,7 @@ def test_variants_of_one_product_are_no_listing() -> None:
     ],
 )
 def test_script_product_code(state: object, code: str | None) -> None:
-    assert script_product_code([state]) == code
+    assert script_product([state], None).code == code
 
 
 def test_script_state_code_when_markup_has_no_sku() -> None:

@@ -41,7 +41,8 @@ def test_import_reviews_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> No
         cwd=tmp_path,
         db_url=url,
     )
-    assert first.returncode == 0, first.stderr
+    # Rejected rows: exit 1 so scripts notice; the good rows are stored all the same.
+    assert first.returncode == 1, first.stderr
     assert "9 rows, 3 new reviews, 0 already stored, 6 rejected" in first.stdout
     for line, reason in [
         (5, "text is empty"),
@@ -100,7 +101,7 @@ def test_import_offers_jsonl_keeps_history(tmp_path: Path) -> None:
     result = run_cli(
         "import", str(path), "--company", "Nordlys", "--new-company", cwd=tmp_path, db_url=url
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
     assert "6 rows, 2 new offer observations" in result.stdout
     assert "line 4: negative price" in result.stdout
     assert "line 5: product is empty" in result.stdout
@@ -190,7 +191,7 @@ def test_broken_rows_are_rejected_by_line_and_never_merged(tmp_path: Path) -> No
         encoding="utf-8",
     )
     result = _import(tmp_path, "r.csv", "--company", "A", "--new-company")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
     assert "9 rows, 3 new reviews" in result.stdout, result.stdout
     for expected in (
         "line 3: unterminated",
@@ -225,7 +226,7 @@ def test_jsonl_nesting_and_nested_values_are_row_errors(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = _import(tmp_path, "r.jsonl", "--company", "A", "--new-company")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
     assert "4 rows, 1 new reviews" in result.stdout
     assert "line 2: " in result.stdout and "line 3: JSON nested too deep" in result.stdout
     assert "line 4: text: a value must be text or a number" in result.stdout
@@ -308,8 +309,19 @@ def test_absurd_offer_prices_are_rejected_by_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = _import(tmp_path, "o.csv", "--company", "A", "--new-company")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
     assert "4 rows, 1 new offer observations" in result.stdout, result.stdout
     assert "line 3: price '1e400': exponent form" in result.stdout
     assert "line 4: price '2E3': exponent form" in result.stdout
     assert "line 2: price '999" in result.stdout and ": absurd magnitude" in result.stdout
+
+
+def test_a_clean_file_exits_0_and_a_file_of_only_bad_rows_says_why(tmp_path: Path) -> None:
+    (tmp_path / "good.csv").write_text("text,rating\nGood,5\nBad,1\n", encoding="utf-8")
+    assert _import(tmp_path, "good.csv", "--company", "A", "--new-company").returncode == 0
+    # The header names 'text', but no row has the header's width: the error says which line
+    # and why, instead of claiming that the columns are wrong.
+    (tmp_path / "short.csv").write_text("text,rating,region\nGood,5\n", encoding="utf-8")
+    result = _import(tmp_path, "short.csv", "--company", "A")
+    assert result.returncode == 2
+    assert "no row could be read (line 2: 2 fields, the header has 3)" in result.stderr

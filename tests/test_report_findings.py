@@ -7,10 +7,12 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from compare.report.build import build_report
+from compare.report.evidence import evidence_from_rows
 from compare.report.stored_tables import FINDING, REPORT_RUN
 from compare.report.synthetic import SyntheticPlan, add_review, populate
 from rivalscope.cli import app
@@ -153,3 +155,22 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@pytest.mark.parametrize(
+    ("texts", "kept"),
+    [
+        (["Fair price for what you get.", "Fair price for what you get"], 1),
+        (["Elle est compliquée à installer", "elle est  compliquée à installer !"], 1),
+        (["Fair price.", "Unfair price."], 2),
+        (["!!!", "Good."], 1),
+        (["a", "b", "c", "d"], 3),
+    ],
+)
+def test_evidence_quotes_differ_in_more_than_case_and_punctuation(
+    texts: list[str], kept: int
+) -> None:
+    rows = [(i, text, "https://shop.example/p") for i, text in enumerate(texts, start=1)]
+    evidence = evidence_from_rows(rows)
+    assert len(evidence.items) == kept
+    assert evidence.review_ids == list(range(1, len(texts) + 1))

@@ -137,12 +137,24 @@ EvidenceRow = tuple[int, str | None, str | None]
 """(review id, text to quote, review page URL)."""
 
 
+def quote_key(text: str) -> str:
+    """What makes two quotes the same to a reader: case, spacing and end punctuation aside.
+
+    Reviews repeat stock phrases ("Fair price for what you get." and "... get"); showing
+    both would spend a quote slot on nothing new.
+    """
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
 def evidence_from_rows(rows: list[EvidenceRow]) -> Evidence:
     """Distinct review ids in order, and up to ``QUOTES`` distinct short quotes."""
     ids = list(dict.fromkeys(row[0] for row in rows))
     quotes: list[Quote] = []
+    seen: set[str] = set()
     for review_id, text, url in rows:
         quote = short_quote(text) if text else ""
-        if quote and all(quote != q.text for q in quotes) and len(quotes) < QUOTES:
+        key = quote_key(quote)
+        if key and key not in seen and len(quotes) < QUOTES:
+            seen.add(key)
             quotes.append(Quote(quote, linkable_url(url), review_id))
     return Evidence(ids, quotes)

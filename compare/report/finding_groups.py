@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compare.report.evidence import Quote
+from compare.report.evidence import Quote, quote_key
 from compare.report.findings import Finding
 
 OPPORTUNITY_KINDS = ("competitor_weakness", "unmet_need", "price_gap")
@@ -49,9 +49,11 @@ class FindingGroup:
     def quotes(self, limit: int = 3) -> list[Quote]:
         """Distinct quotes over the group, the main finding's first."""
         chosen: list[Quote] = []
+        seen: set[str] = set()
         for finding in self.members:
             for quote in finding.evidence.items:
-                if all(quote.text != q.text for q in chosen):
+                if quote_key(quote.text) not in seen:
+                    seen.add(quote_key(quote.text))
                     chosen.append(quote)
         return chosen[:limit]
 

@@ -50,6 +50,8 @@ def import_(
     availability, sku, gtin, plan, url, date. Bad rows are listed by line number;
     importing the same file again adds nothing. A company the database does not hold yet
     needs --new-company (so that a misspelt name does not create a second company).
+    Exits 0 when every row was read, 1 when some were rejected (the others are stored;
+    fix those lines and import the file again), 2 on a file or option mistake.
 
     Example: rivalscope import reviews.csv --company "Nordlys Kaffe" --own
     """
@@ -102,6 +104,8 @@ def import_(
         console.print(f"  … and {report.rejected - MAX_LISTED} more")
         for reason, count in report.reasons.most_common(10):
             console.print(f"  {count} × {reason}", markup=False, highlight=False)
+    if report.rejected:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

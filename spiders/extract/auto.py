@@ -7,6 +7,9 @@ OpenGraph/product meta tags, JSON in scripts, then page heuristics. A field is t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 from lxml.html import HtmlElement
 
 from settings.languages import normalize_language_code
@@ -23,7 +26,7 @@ from spiders.extract.heuristics import (
     visible_price_overruling,
     visible_text,
 )
-from spiders.extract.identifiers import choose_sku, product_identifiers, script_state_sku
+from spiders.extract.identifiers import choose_sku, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
 from spiders.extract.layers import EMBEDDED_JSON, HEURISTIC, JSON_LD
 from spiders.extract.listing import markup_listing, visible_listing
@@ -36,12 +39,14 @@ from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.extract.script_json import script_json_values
+from spiders.extract.script_product import ScriptProduct, script_product
 from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
-from spiders.extract.variants import (
-    parent_product,
-    script_product_code,
-    variant_group,
-    variant_offers,
+from spiders.extract.variants import parent_product, variant_group, variant_offers
+from spiders.extract.visible_availability import (
+    MARKUP_EVIDENCE,
+    SCRIPT_EVIDENCE,
+    availability_evidence,
+    weigh_availability,
 )
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
@@ -105,7 +110,11 @@ def _extract(document: Document, url: str) -> PageExtraction:
         page.offers = cards
         main = OfferItem(url=url)  # reviews on a listing are about no product of the heading
     else:
-        _choose_sku(main, nodes, root, url, document.text, script_values)
+        # The script state is walked once, and only when a rule below needs it.
+        name = main.name
+        state = cache(lambda: script_product(script_values, name))
+        _weigh_availability(main, root, state, variant_product=len(variants) >= 2)
+        _choose_sku(main, nodes, root, url, document.text, state)
         if not offers and (main.price or main.sku):
             offers = [main]
         if len(variants) >= 2:
@@ -225,13 +234,40 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
             offer.currency, offer.explain["currency"] = currency, HEURISTIC.name
 
 
+def _weigh_availability(
+    offer: OfferItem,
+    root: HtmlElement,
+    state: Callable[[], ScriptProduct],
+    *,
+    variant_product: bool,
+) -> None:
+    """The availability the page's evidence weighs most (markup, the script state's
+    variants, stock text, the buy button); the markup's unless the rest outweighs it."""
+    markup = None
+    if offer.availability is not None:
+        markup = (offer.availability, offer.availability_raw or offer.availability)
+    # The variants' stock tells whether any size can be bought: news only when the markup
+    # says nothing or that the product cannot be; markup variants say it themselves.
+    variant_states = []
+    if not variant_product and (markup is None or markup[0] != "InStock"):
+        variant_states = state().variant_states
+    evidence = availability_evidence(root, markup, variant_states, variant_product=variant_product)
+    chosen = weigh_availability(evidence)
+    if chosen is None or chosen.source == MARKUP_EVIDENCE:
+        return
+    offer.availability, offer.availability_raw = chosen.state, chosen.raw
+    offer.explain["availability"] = (
+        EMBEDDED_JSON.name if chosen.source == SCRIPT_EVIDENCE else HEURISTIC.name
+    )
+
+
 def _choose_sku(
     offer: OfferItem,
     nodes: list[Node],
     root: HtmlElement,
     url: str,
     text: str,
-    script_values: list[object],
+    state: Callable[[], ScriptProduct],
 ) -> None:
     structured = list(
         dict.fromkeys([*([offer.sku] if offer.sku else []), *product_identifiers(nodes)])
@@ -241,10 +277,10 @@ def _choose_sku(
         if shop_code is not None:
             offer.sku, offer.explain["sku"] = shop_code, HEURISTIC.name
         return
-    state_code = script_product_code(script_values)
-    if state_code is not None:
-        # The shop's own product state (a product listing its variants with their skus).
-        offer.sku, offer.explain["sku"] = state_code, EMBEDDED_JSON.name
+    code = state().code
+    if code is not None:
+        # The shop's own product state names the product's code.
+        offer.sku, offer.explain["sku"] = code, EMBEDDED_JSON.name
         return
     other_ids = [v for v in (offer.gtin, offer.mpn) if v]
     sku, how = choose_sku(
@@ -253,7 +289,6 @@ def _choose_sku(
         labelled_identifiers(root),
         url,
         text,
-        script_state_sku(script_values, offer.name),
     )
     if sku is None or sku == offer.sku:
         return

@@ -17,7 +17,6 @@ from settings.records import OfferItem
 from spiders.extract.candidate_model import model
 from spiders.extract.page_regions import ancestors
 from spiders.extract.price import minor_units_to_decimal, normalize_price
-from spiders.extract.visible_availability import visible_availability
 from spiders.extract.visible_price import (
     PRICE_MODEL,
     PriceCandidate,
@@ -228,7 +227,7 @@ def visible_text(root: lxml.html.HtmlElement) -> str:
 def heuristic_offer_fields(
     root: lxml.html.HtmlElement, url: str, offer: OfferItem, currency_hint: str | None
 ) -> bool:
-    """Fill the name, price, currency and availability of ``offer`` that are still None;
+    """Fill the name, price and currency of ``offer`` that are still None;
     True if the visible prices read as a listing's cards (no main product's price)."""
     listing = False
     if offer.name is None:
@@ -253,9 +252,4 @@ def heuristic_offer_fields(
     if offer.currency is None and offer.price is not None and currency_hint:
         offer.currency = currency_hint
         offer.explain["currency"] = "heuristic"
-    if offer.availability is None:
-        found = visible_availability(root)
-        if found is not None:
-            offer.availability, offer.availability_raw = found
-            offer.explain["availability"] = "heuristic"
     return listing

@@ -47,14 +47,17 @@ def next_page_url(root: lxml.html.HtmlElement, url: str) -> str | None:
         if "next" in rel and (link := absolute_link(url, element.get("href") or "")):
             return link
     for anchor in root.iter("a"):
-        link = absolute_link(url, anchor.get("href") or "")
-        if link is None:
-            continue
-        if _DISABLED.search(anchor.get("class") or "") or anchor.get("aria-disabled") == "true":
+        # The cheap tests first: joining a URL costs more than reading a label, and few
+        # of a page's links look like a pager's.
+        klass = anchor.get("class") or ""
+        if _DISABLED.search(klass) or anchor.get("aria-disabled") == "true":
             continue
         label = anchor.get("aria-label") or anchor.get("title") or ""
-        text = " ".join(anchor.text_content().split())
-        klass = anchor.get("class") or ""
-        if _NEXT_WORDS.match(text) or _NEXT_WORDS.match(label) or _NEXT_CLASS.search(klass):
+        if not (_NEXT_CLASS.search(klass) or _NEXT_WORDS.match(label)):
+            text = " ".join(anchor.text_content().split())
+            if not _NEXT_WORDS.match(text):
+                continue
+        link = absolute_link(url, anchor.get("href") or "")
+        if link is not None:
             return link
     return None

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlparse
 
+from spiders.raw_fields import month_number
+
 _TABLE = json.loads((Path(__file__).parent / "data" / "currencies.json").read_text("utf-8"))
 """Every currency sign of the Unicode CLDR's locales (``benchmarks/currency_table.py``)."""
 # Signs shops write that CLDR's locales do not (local abbreviations and script forms),
@@ -87,12 +89,31 @@ def _mark_sign_at(text: str, start: int) -> str | None:
     return None
 
 
+# A day then a month name ("5. Mai", "12 marca"), or a numeric day and month ("12.05.",
+# "3/4/2021"): a date, not an amount, whatever letters stand beside it.
+_DAY_MONTH_WORD = re.compile(r"\s*\d{1,2}(?:st|nd|rd|th)?\.?\s*([^\W\d_]{3,})")
+_NUMERIC_DAY_MONTH = re.compile(r"\s*(\d{1,2})([./-])(\d{1,2})\2")
+
+
+def is_date_after(text: str, start: int) -> bool:
+    """True if ``text`` from ``start`` reads as a date ("5. Mai", "12.05.2021")."""
+    numeric = _NUMERIC_DAY_MONTH.match(text, start)
+    if numeric is not None:
+        low, high = sorted((int(numeric.group(1)), int(numeric.group(3))))
+        if 1 <= low <= 12 and high <= 31:
+            return True
+    day_month = _DAY_MONTH_WORD.match(text, start)
+    return day_month is not None and month_number(day_month.group(1)) is not None
+
+
 def _word_sign(text: str, found: re.Match[str]) -> str | None:
     raw = found.group(0)
     for sign in _WORD_SIGNS.get(raw.casefold(), ()):
         if raw in (sign, sign.upper(), sign.capitalize() if sign.islower() else sign):
             before = text[max(0, found.start() - _BESIDE_AMOUNT) : found.start()]
             after = text[found.end() : found.end() + _BESIDE_AMOUNT]
+            if any(ch.isdigit() for ch in after) and is_date_after(text, found.end()):
+                return None  # "den 5. Mai" is a date: the word is no currency
             if any(ch.isdigit() for ch in before + after):
                 return sign
     return None  # "km" is no "KM", "Den" no "ден"; letters away from an amount are words

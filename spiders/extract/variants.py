@@ -239,39 +239,3 @@ def variant_offers(
             variant.gtin = None
             variant.explain.pop("gtin", None)
     return result, variants
-
-
-# Script state is walked this far at most (nodes visited), whatever a page holds.
-_MAX_STATE_NODES = 20_000
-
-
-def script_product_code(values: list[object]) -> str | None:
-    """The product's code from the shop's script state, where a product object lists its
-    ``variants``, each with its ``sku``: the product's own sku, else the one variant's, else
-    the variants' common stem. None when no such object or it names no code."""
-    stack: list[object] = list(reversed(values))
-    visited = 0
-    while stack and visited < _MAX_STATE_NODES:
-        value = stack.pop()
-        visited += 1
-        if isinstance(value, list):
-            stack.extend(reversed(value))
-            continue
-        if not isinstance(value, dict):
-            continue
-        members = value.get("variants")
-        if isinstance(members, list):
-            skus = list(
-                dict.fromkeys(
-                    s.strip()
-                    for m in members
-                    if isinstance(m, dict) and isinstance(s := m.get("sku"), str) and s.strip()
-                )
-            )
-            if skus:
-                own = value.get("sku")
-                if isinstance(own, str) and 2 <= len(own.strip()) <= 60:
-                    return own.strip()
-                return skus[0] if len(skus) == 1 else common_stem(skus)
-        stack.extend(v for v in value.values() if isinstance(v, dict | list))
-    return None

@@ -1,7 +1,11 @@
-"""Availability the page shows for its main product: stock texts and the buy button.
+"""Availability of the main product as weighed evidence: markup, script-state variants,
+stock texts and the buy button (``availability_evidence``, ``weigh_availability``).
 
-Read only where markup says nothing (markup is not overruled by buttons: saved pages
-show them disabled or enabled by scripts and size choices, not by stock).
+Each kind of evidence has a weight from general features (``AVAILABILITY_MODEL``); the
+state with the most weight wins, the markup's on a tie. A buy button alone never
+overrules markup (saved pages show buttons disabled or enabled by scripts and size
+choices, not by stock); a short negative stock text near the product heading, or the
+script state's variants, can.
 A stock text counts only outside the page's chrome and outside lists that repeat it
 (other sellers' offers, variant tables, product cards). The main buy button is the
 add-to-cart control nearest the product heading that is not one of several cards'
@@ -13,10 +17,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
+import lxml.etree
 import lxml.html
 
 from spiders.extract.availability import normalize_availability
+from spiders.extract.candidate_model import CandidateModel, model
 from spiders.extract.page_regions import REPEATED_BLOCKS, main_area, repeated_block, shown_text
 from spiders.extract.visible_price import (
     ancestors,
@@ -104,9 +111,16 @@ _BUY_BOX_CHARS = 2000
 _BUY_BOX_DEPTH = 12
 
 
-def stock_text_availability(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
-    """(availability, text) of the first stock-named element about the main product."""
-    for element in root.xpath(_NAMED):
+def stock_text(
+    root: lxml.html.HtmlElement,
+    among: list[lxml.html.HtmlElement] | None = None,
+    unless: str | None = None,
+) -> tuple[str, str, lxml.html.HtmlElement] | None:
+    """(availability, text, element) of the first stock-named element about the main
+    product: on the whole page, or only ``among`` some of its named elements; texts
+    saying ``unless`` are passed over (they would change nothing)."""
+    elements = root.xpath(_NAMED) if among is None else among
+    for element in elements:
         if element.tag in _SKIP or not _is_stock_named(element):
             continue
         text = " ".join(element.text_content().split())
@@ -115,8 +129,10 @@ def stock_text_availability(root: lxml.html.HtmlElement) -> tuple[str, str] | No
         availability = normalize_availability(text)
         if availability is None or (availability == "InStock" and len(text) >= _SHORT_STOCK_TEXT):
             continue
+        if availability == unless:
+            continue
         if main_area(element) and not repeated_block(element, _is_stock_line):
-            return availability, text
+            return availability, text, element
     return None
 
 
@@ -167,7 +183,9 @@ def is_disabled(element: lxml.html.HtmlElement) -> bool:
 def product_buy_buttons(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Cart controls of the main product, nearest the product heading first: visible,
     outside the page's chrome, and not one of several cards' identical buttons."""
-    controls = [c for c in root.xpath(_CONTROLS) if is_cart_control(c)]
+    controls = [
+        c for c in root.xpath(_CONTROLS) if is_cart_control(c) and not _is_cart_page_link(c)
+    ]
     if not controls:
         return []
     layouts = [layout_signature(c, ancestors(c, 3)) for c in controls]
@@ -196,8 +214,8 @@ def buy_box(button: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 def awaits_choice(box: lxml.html.HtmlElement) -> bool:
     """True if the buy box has a size/colour picker (not just a quantity field)."""
-    for field in box.xpath(".//select | .//input[@type='radio']"):
-        if not _QUANTITY_NAMES.search(f"{field.get('name') or ''} {field.get('id') or ''}"):
+    for picker in box.xpath(".//select | .//input[@type='radio']"):
+        if not _QUANTITY_NAMES.search(f"{picker.get('name') or ''} {picker.get('id') or ''}"):
             return True
     return any(
         isinstance(e.tag, str)
@@ -206,28 +224,183 @@ def awaits_choice(box: lxml.html.HtmlElement) -> bool:
     )
 
 
-def buy_button_availability(
-    buttons: list[lxml.html.HtmlElement],
-) -> tuple[str, str] | None:
-    """(availability, label) the main buy button shows (``buttons`` from ``product_buy_buttons``).
+def _is_cart_page_link(element: lxml.html.HtmlElement) -> bool:
+    """A plain link that opens the cart page ("View basket"): it buys nothing. Add-to-cart
+    links carry the product in a query, or run a script (``#``, ``javascript:``)."""
+    if element.tag != "a":
+        return False
+    href = (element.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:")) or "?" in href:
+        return False
+    return _CART_WORD.search(button_label(element)) is not None
 
-    A label such as "Sold out" says it outright; an enabled button means "InStock"; a
-    disabled one "OutOfStock" when no other product button is enabled and no choice waits.
-    """
+
+def _is_action(element: lxml.html.HtmlElement) -> bool:
+    """A control that submits or runs something (a button, a form's input, a scripted link)."""
+    if element.tag in ("button", "input"):
+        return True
+    href = (element.get("href") or "").strip()
+    return not href or href.startswith(("#", "javascript:")) or "?" in href
+
+
+@dataclass(frozen=True)
+class AvailabilityEvidence:
+    """One thing the page says about whether its product can be bought."""
+
+    state: str
+    """schema.org short name ("InStock", "OutOfStock", ...)."""
+    raw: str
+    """What the page says (markup value, stock text, button label)."""
+    source: str
+    """``MARKUP_EVIDENCE``, ``SCRIPT_EVIDENCE``, ``TEXT_EVIDENCE`` or ``BUTTON_EVIDENCE``."""
+    features: dict[str, float] = field(default_factory=dict)
+    """Its features for ``AVAILABILITY_MODEL``; the weight is their weighted sum."""
+
+
+MARKUP_EVIDENCE = "markup"
+SCRIPT_EVIDENCE = "script-variants"
+TEXT_EVIDENCE = "stock-text"
+BUTTON_EVIDENCE = "buy-button"
+AVAILABILITY_MODEL = "availability_evidence"
+AVAILABILITY_FEATURES = (
+    "markup", "script_variants", "stock_text", "stock_text_short", "stock_text_near",
+    "stock_text_negative", "buy_button", "button_action", "button_says_state",
+)  # fmt: skip
+"""The features weighed, in ``spiders/extract/data/availability_evidence.json``'s order."""
+_BUTTON_FEATURES = ("buy_button", "button_action", "button_says_state")
+# A stock text this close to the product heading (elements in document order) is about it.
+_NEAR_HEADING = 150
+_NEAR_HEADING_XPATH = lxml.etree.XPath(
+    "(preceding::*[position() <= $n] | following::*[position() <= $n])[@class or @id or @itemprop]"
+)
+
+
+def buy_button_evidence(
+    buttons: list[lxml.html.HtmlElement],
+) -> AvailabilityEvidence | None:
+    """What the main buy button shows (``buttons`` from ``product_buy_buttons``): a label
+    such as "Sold out" says it outright; an enabled button means "InStock"; a disabled one
+    "OutOfStock" when no other product button is enabled and no choice waits."""
     if not buttons:
         return None
     main = buttons[0]
     label = button_label(main)
+    features = {"buy_button": 1.0, "button_action": float(_is_action(main))}
     said = normalize_availability(label)
     if said is not None and said != "InStock":
-        return said, label
+        return AvailabilityEvidence(said, label, BUTTON_EVIDENCE, {**features, "button_says_state": 1.0})  # fmt: skip
     if not is_disabled(main):
-        return "InStock", label
+        return AvailabilityEvidence("InStock", label, BUTTON_EVIDENCE, features)
     if any(not is_disabled(b) for b in buttons[1:]) or awaits_choice(buy_box(main)):
         return None
-    return "OutOfStock", label
+    return AvailabilityEvidence("OutOfStock", label, BUTTON_EVIDENCE, features)
 
 
-def visible_availability(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
-    """(availability, raw text) from a stock text about the main product, else its buy button."""
-    return stock_text_availability(root) or buy_button_availability(product_buy_buttons(root))
+def near_heading(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The named elements (class, id or itemprop) at most ``_NEAR_HEADING`` elements before
+    or after the product heading in document order: its title block, price, stock line."""
+    return list(_NEAR_HEADING_XPATH(heading, n=_NEAR_HEADING))
+
+
+def stock_text_evidence(
+    found: tuple[str, str, lxml.html.HtmlElement], near_elements: list[lxml.html.HtmlElement]
+) -> AvailabilityEvidence:
+    """A stock text (from ``stock_text``) with how short, near the product heading
+    (``near_heading``) and negative it is."""
+    state, text, element = found
+    near = any(e is element for e in near_elements)
+    features = {
+        "stock_text": 1.0,
+        "stock_text_short": float(len(text) < _SHORT_STOCK_TEXT),
+        "stock_text_near": float(near),
+        "stock_text_negative": float(state != "InStock"),
+    }
+    return AvailabilityEvidence(state, text, TEXT_EVIDENCE, features)
+
+
+def variant_state_evidence(states: list[str]) -> AvailabilityEvidence | None:
+    """The product as a whole from its variants' stock: buyable when any variant is."""
+    if not states:
+        return None
+    buyable = [s for s in states if s in _BUYABLE]
+    state = buyable[0] if buyable else states[0]
+    raw = f"{len(buyable)} of {len(states)} variants available"
+    return AvailabilityEvidence(state, raw, SCRIPT_EVIDENCE, {"script_variants": 1.0})
+
+
+_BUYABLE = frozenset({"InStock", "LimitedAvailability", "PreOrder", "BackOrder", "MadeToOrder"})
+
+
+def availability_evidence(
+    root: lxml.html.HtmlElement,
+    markup: tuple[str, str] | None,
+    variant_states: list[str],
+    *,
+    variant_product: bool = False,
+) -> list[AvailabilityEvidence]:
+    """What the page says about its product's availability, most trusted kind first: the
+    markup's (state, raw value), the script state's variants, the stock text, the buy
+    button.
+
+    Read only as far as it can matter: with markup, a stock text away from the product
+    heading weighs no more than the markup, so only the elements near the heading are
+    searched for a stock text (one that contradicts it); the buy button is read only when,
+    weighing its most, it could change the outcome. A page whose markup lists variants has no buy-button
+    evidence: its button waits for a size or colour whatever the saved HTML shows."""
+    evidence: list[AvailabilityEvidence] = []
+    if markup is not None:
+        evidence.append(AvailabilityEvidence(markup[0], markup[1], MARKUP_EVIDENCE, {"markup": 1.0}))  # fmt: skip
+    variants = variant_state_evidence(variant_states)
+    if variants is not None:
+        evidence.append(variants)
+    heading = main_heading(root)
+    near = near_heading(heading) if heading is not None else []
+    # With markup, only a text that contradicts it can change anything.
+    found = stock_text(root) if markup is None else stock_text(root, near, markup[0])
+    if found is not None:
+        evidence.append(stock_text_evidence(found, near))
+    if not variant_product and _button_can_matter(evidence, model(AVAILABILITY_MODEL)):
+        button = buy_button_evidence(product_buy_buttons(root))
+        if button is not None:
+            evidence.append(button)
+    return evidence
+
+
+def _button_can_matter(evidence: list[AvailabilityEvidence], ranking: CandidateModel) -> bool:
+    """False when the buy button, weighing its most, could not change the weighed state."""
+    totals: dict[str, float] = {}
+    for item in evidence:
+        weight = ranking.score(item.features)
+        if weight > 0:
+            totals[item.state] = totals.get(item.state, 0.0) + weight
+    if not totals:
+        return True
+    most = sum(max(0.0, ranking.weights.get(f, 0.0)) for f in _BUTTON_FEATURES)
+    ranked = sorted(totals.values(), reverse=True)
+    margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+    leader = max(totals, key=lambda s: totals[s])
+    first = next(i.state for i in evidence if i.state in totals)
+    # On a tie the state of the earlier evidence wins: the leader's, when it came first.
+    return margin < most or (margin == most and leader != first)
+
+
+def weigh_availability(
+    evidence: list[AvailabilityEvidence], ranking: CandidateModel | None = None
+) -> AvailabilityEvidence | None:
+    """The most trusted evidence of the state with the most weight (weights summed per
+    state; on a tie the state of the earlier, more trusted kind), None without evidence
+    of any weight."""
+    ranking = ranking or model(AVAILABILITY_MODEL)
+    totals: dict[str, float] = {}
+    first: dict[str, AvailabilityEvidence] = {}
+    for item in evidence:
+        weight = ranking.score(item.features)
+        if weight <= 0:
+            continue
+        totals[item.state] = totals.get(item.state, 0.0) + weight
+        first.setdefault(item.state, item)
+    if not totals:
+        return None
+    order = list(first)
+    state = max(order, key=lambda s: (totals[s], -order.index(s)))
+    return first[state]

@@ -1,0 +1,144 @@
+"""What a shop's script state says about the page's product: its code and its variants' stock.
+
+One bounded walk (``embedded_json.json_containers``, at most ``MAX_STATE_NODES`` objects
+and lists over all of a page's script values) reads both:
+
+- the product's code: the ``sku`` of a product object that lists its ``variants`` with
+  their skus (its own sku, else the one variant's, else the variants' common stem); else
+  the ``sku`` of the object named like the product; else the one sku all objects share
+  (analytics and cart state name the product the page shows);
+- its variants' stock: a product object's list of variants (``variants`` or ``skus``, two or
+  more objects each with an id) whose members state their availability (a schema.org value,
+  a yes/no flag, or an object holding one), as schema.org short names in list order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spiders.extract.availability import normalize_availability
+from spiders.extract.embedded_json import json_containers
+from spiders.extract.variants import common_stem
+
+MAX_STATE_NODES = 20_000
+"""Objects and lists visited at most over all of a page's script values."""
+
+_SKU_KEYS = ("sku", "SKU")
+_SKU_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{2,39}")
+_VARIANT_LISTS = ("variants", "skus")
+_ID_KEYS = ("sku", "SKU", "id", "variantId", "variant_id", "skuId", "code")
+# Keys of a variant's stock flag: "available", "isAvailable", "inStock", "availableToOrder",
+# "is_in_stock"; "soldOut" / "outOfStock" / "unavailable" say the opposite.
+_STOCK_KEY = re.compile(r"availab|in_?stock|sold_?out|out_?of_?stock|orderable|purchasable", re.I)
+_NEGATIVE_KEY = re.compile(r"sold_?out|out_?of_?stock|unavailab|not_?available", re.I)
+
+
+@dataclass
+class ScriptProduct:
+    """The script state's reading of the page's product."""
+
+    code: str | None = None
+    """The product's code (see the module's rules), None when the state names none."""
+    variant_states: list[str] = field(default_factory=list)
+    """Availability of each variant of the product's variant list, in order."""
+
+
+def script_product(values: list[object], name: str | None) -> ScriptProduct:
+    """The product's code and variants' stock from the page's script ``values``."""
+    wanted = " ".join(name.split()).casefold() if name else None
+    variants_code: str | None = None
+    named_code: str | None = None
+    found: list[str] = []
+    states: list[str] = []
+    budget = MAX_STATE_NODES
+    for value in values:
+        for container in json_containers(value):
+            budget -= 1
+            if budget < 0:
+                break
+            if not isinstance(container, dict):
+                continue
+            if variants_code is None:
+                variants_code = _code_of_variants(container)
+            if not states:
+                states = _variant_states(container)
+            sku = _sku_of(container)
+            if sku is None:
+                continue
+            named = container.get("name")
+            if wanted and isinstance(named, str) and " ".join(named.split()).casefold() == wanted:
+                named_code = named_code or sku
+            found.append(sku)
+        if budget < 0:
+            break
+    distinct = set(found)
+    shared = distinct.pop() if len(distinct) == 1 else None
+    return ScriptProduct(variants_code or named_code or shared, states)
+
+
+def _sku_of(container: dict[str, object]) -> str | None:
+    sku = next((container[k] for k in _SKU_KEYS if k in container), None)
+    if isinstance(sku, int) and not isinstance(sku, bool):
+        sku = str(sku)
+    if not isinstance(sku, str) or not _SKU_VALUE.fullmatch(sku.strip()):
+        return None
+    return sku.strip()
+
+
+def _code_of_variants(container: dict[str, object]) -> str | None:
+    """A product object's code when it lists ``variants`` with their skus."""
+    members = container.get("variants")
+    if not isinstance(members, list):
+        return None
+    skus = list(
+        dict.fromkeys(
+            s.strip()
+            for m in members
+            if isinstance(m, dict) and isinstance(s := m.get("sku"), str) and s.strip()
+        )
+    )
+    if not skus:
+        return None
+    own = container.get("sku")
+    if isinstance(own, str) and 2 <= len(own.strip()) <= 60:
+        return own.strip()
+    return skus[0] if len(skus) == 1 else common_stem(skus)
+
+
+def _variant_states(container: dict[str, object]) -> list[str]:
+    """Each variant's availability, when the object lists two or more variants with ids
+    that all state one."""
+    for key in _VARIANT_LISTS:
+        members = container.get(key)
+        if not isinstance(members, list) or len(members) < 2:
+            continue
+        states: list[str] = []
+        for member in members:
+            if not isinstance(member, dict) or not any(k in member for k in _ID_KEYS):
+                return []
+            state = _stock_state(member)
+            if state is None:
+                return []
+            states.append(state)
+        return states
+    return []
+
+
+def _stock_state(member: dict[str, object], depth: int = 0) -> str | None:
+    """A variant's availability from its stock keys (one nested object deep)."""
+    for key, value in member.items():
+        if not _STOCK_KEY.search(key):
+            continue
+        if isinstance(value, bool):
+            available = value != bool(_NEGATIVE_KEY.search(key))
+            return "InStock" if available else "OutOfStock"
+        if isinstance(value, str):
+            state = normalize_availability(value)
+            if state is not None:
+                return state
+        if isinstance(value, dict) and depth == 0:
+            state = _stock_state(value, depth + 1)
+            if state is not None:
+                return state
+    return None
