@@ -251,6 +251,7 @@ def test_a_killed_worker_loses_no_request(
     victim.send_signal(signal.SIGKILL)
     victim.communicate(timeout=30)
     pages_at_kill = sum(r.pages for r in _runs(pg_url))
+    places_at_kill = _places_held(redis_prefix, server.base_url)
     held_pages.released.set()
     _, err = survivor.communicate(timeout=300)
     assert survivor.returncode == 0, err[-3000:]
@@ -267,3 +268,9 @@ def test_a_killed_worker_loses_no_request(
     # when it was declared dead: the survivor had the host's whole concurrency, and no
     # place is left taken.
     assert _places_held(redis_prefix, server.base_url) == {}
+    returned = [line for line in err.splitlines() if "requests of stopped workers" in line]
+    print(  # the figures of the kill (pytest -s shows them)
+        f"kill: pages stored at the kill {pages_at_kill}, at the end "
+        f"{sum(r.pages for r in runs)}; {returned[0].split('] ')[-1]}; host places at the "
+        f"kill {places_at_kill}, at the end none"
+    )
