@@ -3,10 +3,16 @@
 Restricting lingua to a handful of languages makes it fast and far more accurate on
 short review texts than an all-language model.
 
-The models load on first use, language by language and n-gram order by order: lingua reads
-a text of 120 characters or more with its trigram models only (about 20 MB for the ten
-languages), and needs its unigram to 5-gram models (about 310 MB) only for shorter texts.
-An import of long reviews therefore stays small; the first short text brings in the rest.
+Two stages, decided per text (never by the batch): ``settings.trigram_detection`` scores
+every text with lingua's own trigram model in numpy. That is lingua's whole computation for
+a text of 120 letters or more, so such a text is settled there (the same language and
+confidence values as lingua's); so is a shorter text whose best language leads the next by
+``SURE_MARGIN``. Only the other short texts go to lingua itself, which reads them with its
+unigram to 5-gram models.
+
+lingua's models load on first use, language by language and n-gram order by order, so a
+run whose texts the trigram stage settles (long reviews) never loads them; the first short
+text it leaves to lingua brings in the unigram to 5-gram models (about 310 MB).
 """
 
 from __future__ import annotations
@@ -15,7 +21,10 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from settings.languages import LANGUAGE_CODES
+from settings.trigram_detection import trigram_scores, trigram_table
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -29,6 +38,17 @@ MAX_DETECT_CHARS = 1000
 (mean 2,700 characters) the language found is the same as on the whole text for every one,
 in half the time (500 characters: 1 review in 3,000 differs), and a huge text costs no more
 than a long one."""
+LINGUA_TRIGRAMS_ONLY = 120
+"""lingua reads a text with at least this many letters with its trigram models only."""
+SURE_MARGIN = 12.0
+"""A text shorter than ``LINGUA_TRIGRAMS_ONLY`` letters is settled by the trigram stage when
+its best language's log score leads the second's by this much (a likelihood ratio of about
+160,000). On the 21,823 labelled sentences of four languages (73% of them short) the two
+stages then give every language the accuracy lingua alone gives it, and lingua reads 6%
+(Polish) to 70% (Norwegian, where Danish and Swedish are close) of the short texts; at a
+margin of 8 French loses 0.3 points."""
+TIE = 1e-3
+"""Trigram sums closer than this (float32 tables) are left to lingua."""
 SCANDINAVIAN = frozenset({"no", "da", "sv"})
 """Written Norwegian, Danish and Swedish share most words: lingua splits its confidence on
 a short Norwegian text between them (no 0.45, da 0.40). The confidence reported for a
@@ -66,10 +86,7 @@ def detect_language(text: str | None) -> tuple[str | None, float]:
 
     Returns ``(None, 0.0)`` for text with too few letters to tell (emoji, numbers).
     """
-    text = _detectable(text)
-    if text is None:
-        return None, 0.0
-    return _best(_detector().compute_language_confidence_values(text))
+    return detect_languages([text], parallel=False)[0]
 
 
 def _best(values: list[Any]) -> tuple[str | None, float]:
@@ -90,6 +107,9 @@ def detect_languages(
     todo = [(i, t) for i, t in ((i, _detectable(t)) for i, t in enumerate(texts)) if t]
     if not todo:
         return out
+    todo = _trigram_stage(todo, out)
+    if not todo:
+        return out
     detector = _detector()
     batch: list[str] = [t for _, t in todo]
     if parallel:
@@ -99,3 +119,33 @@ def detect_languages(
     for (i, _), values in zip(todo, results, strict=True):
         out[i] = _best(values)
     return out
+
+
+def _trigram_stage(
+    todo: list[tuple[int, str]], out: list[tuple[str | None, float]]
+) -> list[tuple[int, str]]:
+    """Settle what the trigram stage can (into ``out``); the texts left for lingua."""
+    table = trigram_table()
+    if table is None:
+        return todo
+    scores, letters = trigram_scores([t for _, t in todo], table)
+    best = np.max(scores, axis=1)
+    finite = np.isfinite(best)
+    shifted = np.exp(scores - np.where(finite, best, 0.0)[:, None])
+    confidence = shifted / np.where(finite, shifted.sum(axis=1), 1.0)[:, None]
+    ranked = np.sort(scores, axis=1)
+    with np.errstate(invalid="ignore"):  # -inf - -inf: no language knows the text (NaN)
+        lead = ranked[:, -1] - ranked[:, -2]
+    settled = finite & (lead > TIE) & ((letters >= LINGUA_TRIGRAMS_ONLY) | (lead >= SURE_MARGIN))
+    scandinavian = np.array([code in SCANDINAVIAN for code in table.languages])
+    group = confidence[:, scandinavian].sum(axis=1)
+    top = np.argmax(scores, axis=1)
+    left: list[tuple[int, str]] = []
+    for row, (i, text) in enumerate(todo):
+        if not settled[row]:
+            left.append((i, text))
+            continue
+        code = table.languages[top[row]]
+        value = group[row] if code in SCANDINAVIAN else confidence[row, top[row]]
+        out[i] = (code, float(value))
+    return left

@@ -39,7 +39,10 @@ class Resource(StrEnum):
 
 
 RESOURCE_HOMES: Mapping[Resource, str] = {
-    Resource.DETECTION: "lingua's bundled models (settings.language_detection)",
+    Resource.DETECTION: (
+        "lingua's bundled models (settings.language_detection) and their trigram table "
+        "settings/data/detection_trigrams.npz (rebuilt by benchmarks/build_detection_trigrams.py)"
+    ),
     Resource.DATE_WORDS: "dateparser's locale + month names in spiders.raw_fields",
     Resource.RATING_WORDS: "spiders.extract.rating_words.WORDS",
     Resource.STOCK_PHRASES: "spiders.extract.availability (phrases per state)",

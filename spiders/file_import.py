@@ -379,9 +379,10 @@ def _import_reviews(
 ) -> None:
     for batch in _checked_reviews(path, encoding, key, report):
         keep = [review for _, review in _conflicts(writer, batch, report)]
-        # lingua on both cores; a detection thread beside the reading was slower (lingua
-        # holds the GIL while it builds its results, and every database call then waits).
-        assign_languages(keep, hint)
+        # lingua (the short texts the trigram stage leaves it) on one core: its threads cost
+        # 100-160 MB more peak memory and 10% more CPU for no faster wall time on 50k short
+        # reviews (peak 393-398 MB against 497-552 MB, wall 12-18 s either way).
+        assign_languages(keep, hint, parallel=False)
         writer.write([], keep)
 
 

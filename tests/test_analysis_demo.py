@@ -116,13 +116,6 @@ def _negative_shares(engine: Engine, company_id: int) -> dict[str, tuple[int, fl
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17 follow-up: passed on branch sentiment-fr before its last merge of main "
-    "(Kawa Mistrz fixed: Polish base plus correction, wishes not judged); after the merge "
-    "Nordlys Kaffe price reads 0.64 negative against a truth of 0.41 (the symptom of the "
-    "Norwegian guard keeping the base model), cause not yet traced",
-)
 def test_aspect_polarity_matches_the_planted_truth(demo_engine: Engine) -> None:
     ids = _company_ids(demo_engine)
     misses: list[str] = []

@@ -40,6 +40,15 @@ def aspects_of(sentence: str, language: str, extra: Path | None = None) -> set[s
         ("en", "The customer service agent was rude.", {"customer_service"}),
         ("en", "It broke after a week.", {"quality"}),
         ("en", "Lovely colours.", set()),
+        # "cheap" names price alone, but describes another aspect's noun beside it
+        ("en", "Cheap and cheerful.", {"price"}),
+        ("en", "The plastic feels cheap and the lid already cracked.", {"quality"}),
+        ("en", "Cheap plastic, and the price was high anyway.", {"quality", "price"}),
+        ("no", "Plasten føles billig og lokket har allerede sprukket.", {"quality"}),
+        ("no", "Billig og god.", {"price"}),
+        ("fr", "Le plastique fait bon marché.", {"quality"}),
+        ("pl", "Tani plastik, pokrywka pękła.", {"quality"}),
+        ("pl", "Bardzo tani i dobry.", {"price"}),
     ],
 )
 def test_aspects_match_inflected_forms(language: str, sentence: str, expected: set[str]) -> None:
@@ -52,6 +61,14 @@ def test_user_taxonomy_merges_new_aspect(tmp_path: Path) -> None:
     assert aspects_of("The batteries die fast.", "en", extra) == {"battery"}
     assert aspects_of("Batteriet varer lenge.", "no", extra) == {"battery"}
     assert aspects_of("Fast delivery.", "en", extra) == {"delivery"}
+
+
+def test_user_taxonomy_weak_term_yields_to_another_aspect(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[aspect.battery]\nen = ["battery", "~weak"]\n')
+    assert aspects_of("It feels weak.", "en", extra) == {"battery"}
+    assert aspects_of("The delivery was weak.", "en", extra) == {"delivery"}
+    assert aspects_of("Weak battery, slow delivery.", "en", extra) == {"battery", "delivery"}
 
 
 @pytest.mark.parametrize("content", ["not toml [", "[aspect]\n", '[aspect.x]\nen = "price"\n'])

@@ -30,6 +30,7 @@ from settings.languages import (
     normalize_language_code,
     registered_language,
 )
+from settings.trigram_detection import trigram_table
 from spiders.extract.availability import STOCK_PHRASES
 from spiders.extract.rating_words import WORDS
 from spiders.extract.visible_availability import CART_VERBS, CART_WORDS
@@ -40,7 +41,9 @@ def _detectable(entry: Language) -> bool:
     member = getattr(IsoCode639_1, entry.detector, None)
     # lingua's code of the language must read back as ours ("NB" -> "no")
     found = member is not None and normalize_language_code(member.name) == entry.code
-    return found and entry.code in SUPPORTED
+    # the trigram stage's table is built for exactly the registered languages
+    table = trigram_table()
+    return found and entry.code in SUPPORTED and table is not None and entry.code in table.languages
 
 
 def _dated(entry: Language) -> bool:

@@ -213,7 +213,8 @@ def test_the_guard_chooses_by_held_out_ratings(
     accuracies = {BASE: result.base_accuracy, CORRECTED: result.adapted_accuracy}
     if result.own_accuracy is not None:
         accuracies[OWN] = result.own_accuracy
-    assert accuracies[result.chosen] == max(accuracies.values())
+    # another model replaces the base model only with more held-out ratings right
+    assert result.chosen == BASE or accuracies[result.chosen] > accuracies[BASE]
     if result.chosen == OWN:
         assert isinstance(result.classifier, SentimentClassifier)
         held = _rated(60, 9, inverted=True)  # never seen by the fit

@@ -3,6 +3,10 @@
 The bundled ``data/taxonomy.toml`` holds price, delivery, customer service, quality,
 usability, returns and website aspects in en, fr, pl and no; a user file in the same
 format adds aspects or terms (merged by aspect name).
+
+A term written with a leading ``~`` is an evaluative word that names its aspect only in a
+clause naming no other aspect: "cheap" is about price in "cheap and cheerful" but about
+quality in "the plastic feels cheap", where it describes another aspect's noun.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ MAX_MEMO = 200_000
 
 Hit = tuple[str, str] | None
 """(aspect, term) a lemma names, or None"""
+WEAK_MARK = "~"
+"""Leading mark of a term that yields to another aspect named in the same clause."""
 
 
 @dataclass
@@ -31,6 +37,8 @@ class _LanguageIndex:
     """(lemma prefix, aspect, term)"""
     phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = field(default_factory=dict)
     """first lemma -> [(lemma sequence, aspect, term)], longest first"""
+    weak: set[str] = field(default_factory=set)
+    """Terms (as written, without the mark) that yield to another aspect in their clause."""
     hits: dict[str, Hit] = field(init=False)
     """lemma -> its single-word or prefix hit (memo: prefixes are scanned once per lemma)"""
 
@@ -71,7 +79,10 @@ class Taxonomy:
         for aspect, by_language in self.terms.items():
             for language, words in by_language.items():
                 index = self._index.setdefault(language, _LanguageIndex())
-                for term in words:
+                for written in words:
+                    term = written.removeprefix(WEAK_MARK)
+                    if term != written:
+                        index.weak.add(term)
                     if term.endswith("*"):
                         index.prefixes.append((term[:-1].lower(), aspect, term))
                         continue
@@ -104,9 +115,8 @@ class Taxonomy:
             if len(hits) <= 1:
                 return hits
             for aspect, term in hits:
-                if aspect not in found:
-                    found[aspect] = term
-            return list(found.items())
+                _keep(found, aspect, term, index.weak)
+            return _without_weak(found, index.weak)
         # a multi-word term wins over its words' own hits, and its words are skipped
         after_phrase = 0
         for i, current in enumerate(sentence_lemmas):
@@ -115,17 +125,34 @@ class Taxonomy:
                 continue
             for sequence, aspect, term in phrases.get(current, ()):
                 if tuple(sentence_lemmas[i : i + len(sequence)]) == sequence:
-                    found.setdefault(aspect, term)
+                    _keep(found, aspect, term, index.weak)
                     after_phrase = i + len(sequence)
                     break
             else:
                 if hit is not None:
-                    found.setdefault(hit[0], hit[1])
-        return list(found.items())
+                    _keep(found, hit[0], hit[1], index.weak)
+        return _without_weak(found, index.weak)
 
     def covers(self, lemma: str, language: str | None) -> bool:
         """True if a single lemma is a seed term (used to skip known aspects in discovery)."""
         return bool(self.match([lemma], language))
+
+
+def _keep(found: dict[str, str], aspect: str, term: str, weak: set[str]) -> None:
+    """Record an aspect's first term, or a later one that is not weak where the first was
+    (the aspect then stands even beside another aspect)."""
+    if aspect not in found or (found[aspect] in weak and term not in weak):
+        found[aspect] = term
+
+
+def _without_weak(found: dict[str, str], weak: set[str]) -> list[tuple[str, str]]:
+    """The aspects found, less those named only by a weak term when another aspect is named
+    too (order of first mention kept)."""
+    if len(found) > 1 and weak:
+        strong = {a: t for a, t in found.items() if t not in weak}
+        if strong:
+            return list(strong.items())
+    return list(found.items())
 
 
 def _parse(path: Path) -> dict[str, dict[str, object]]:

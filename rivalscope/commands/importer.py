@@ -27,7 +27,14 @@ def import_(
     encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
     language: Annotated[
         str | None,
-        typer.Option(help="Language hint (ISO 639-1) for rows without one.", show_default=False),
+        typer.Option(
+            help=(
+                "Language hint (ISO 639-1) for rows without a language column value: their "
+                "language is still detected, and the hint decides only where detection is "
+                "unsure (or between Norwegian, Danish and Swedish)."
+            ),
+            show_default=False,
+        ),
     ] = None,
     new_company: Annotated[
         bool,
@@ -46,7 +53,8 @@ def import_(
     """Import your own (or a competitor's) reviews or offers.
 
     Review columns: text (required), rating, best_rating (default 5), date, title,
-    product, author, region, language, id. Offer columns: product, price, currency,
+    product, author, region, language, id. A row's language value (a code or tag such as
+    nb-NO) is trusted: that row skips detection (the fastest import). Offer columns: product, price, currency,
     availability, sku, gtin, plan, url, date. Bad rows are listed by line number;
     importing the same file again adds nothing. A company the database does not hold yet
     needs --new-company (so that a misspelt name does not create a second company).

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from settings.language_detection import detect_language
 from settings.records import OfferItem, ReviewItem
+from settings.trigram_detection import trigram_table
 from spiders.parent_watch import die_with_parent, ignore_interrupts
 from spiders.pipelines.stages import store_batch
 from storage.db import open_database
@@ -49,11 +49,12 @@ class BatchResult:
 
 
 def init_worker(parent: int) -> None:
-    """Process initializer: die with the crawl, leave Ctrl-C to it, and load the language
-    models while the crawl starts."""
+    """Process initializer: die with the crawl, leave Ctrl-C to it, and load the trigram
+    stage of language detection while the crawl starts (lingua's own models load only if a
+    short text needs them: see ``settings.language_detection``)."""
     die_with_parent(parent)
     ignore_interrupts()
-    detect_language("load the language models now, while the crawl starts")
+    trigram_table()
 
 
 def _engine_for(url: str) -> Engine:

@@ -184,7 +184,7 @@ def next_version_folder(root: Path) -> Path:
 
 
 GUARD_OUTCOMES = {
-    "base": "base model kept as shipped",
+    "base": "base model kept as shipped, nothing beat it clearly",
     "corrected": "base model corrected by your ratings",
     "own": "model trained on your ratings alone",
     "pooled": "model trained on your ratings in every language",
