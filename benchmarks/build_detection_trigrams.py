@@ -32,6 +32,8 @@ from settings.languages import LANGUAGES
 
 OUT = Path(__file__).resolve().parents[1] / "settings" / "data" / "detection_trigrams.npz"
 ORDERS = ("unigrams", "bigrams", "trigrams")
+SHORT_ORDERS = ("unigrams", "bigrams", "trigrams", "quadrigrams", "fivegrams")
+SHORT_OUT = OUT.with_name("detection_ngrams.npz")
 
 
 def _sections(data: bytes) -> list[tuple[str, int, int, int, int]]:
@@ -48,7 +50,9 @@ def _sections(data: bytes) -> list[tuple[str, int, int, int, int]]:
     return [(name(s[0]), s[1], s[3], s[4], s[5]) for s in raw]
 
 
-def embedded_models(wanted: set[str]) -> dict[tuple[str, str], dict[str, float]]:
+def embedded_models(
+    wanted: set[str], orders: tuple[str, ...] = ORDERS
+) -> dict[tuple[str, str], dict[str, float]]:
     """{(LINGUA_LANGUAGE_NAME, order): {ngram: relative frequency}} for ``wanted`` names."""
     so = next(Path(lingua.__file__).parent.glob("lingua*.so"))
     data = so.read_bytes()
@@ -69,7 +73,7 @@ def embedded_models(wanted: set[str]) -> dict[tuple[str, str], dict[str, float]]
             relocated[where] = addend
     rodata = by_name[".rodata"]
     models: dict[tuple[str, str], dict[str, float]] = {}
-    for order in ORDERS:
+    for order in orders:
         file_name = f"{order}.json.br".encode()
         addresses = set()
         start = rodata[3]
@@ -92,18 +96,21 @@ def embedded_models(wanted: set[str]) -> dict[tuple[str, str], dict[str, float]]
                     for frequency, ngrams in model["ngrams"].items()
                     for ngram in ngrams.split(" ")
                 }
-    missing = {(name, order) for name in wanted for order in ORDERS} - set(models)
+    missing = {(name, order) for name in wanted for order in orders} - set(models)
     if missing:
         raise SystemExit(f"models not found in {so}: {sorted(missing)}")
     return models
 
 
-def build(out: Path) -> None:
-    names = [
+def _names() -> list[str]:
+    return [
         lingua.Language.from_iso_code_639_1(getattr(lingua.IsoCode639_1, entry.detector)).name
         for entry in LANGUAGES
     ]
-    models = embedded_models(set(names))
+
+
+def build(out: Path, models: dict[tuple[str, str], dict[str, float]]) -> None:
+    names = _names()
     letters = sorted({c for name in names for c in models[(name, "unigrams")]})
     index = {c: i + 1 for i, c in enumerate(letters)}  # 0: a letter no language knows
     size = len(letters) + 1
@@ -147,6 +154,39 @@ def build(out: Path) -> None:
     )
 
 
+def build_short(out: Path, models: dict[tuple[str, str], dict[str, float]]) -> None:
+    """``detection_ngrams.npz``: per registered language and n-gram order (1 to 5), the
+    n-grams the language knows as sorted integer keys (letters numbered as in the trigram
+    table, base ``len(letters) + 1``) and their natural-log relative frequencies (float32).
+    No back-off is applied here: the scorer backs off through the lower orders itself."""
+    names = _names()
+    letters = sorted({c for name in names for c in models[(name, "unigrams")]})
+    index = {c: i + 1 for i, c in enumerate(letters)}
+    size = len(letters) + 1
+    arrays: dict[str, np.ndarray] = {}
+    for n, order in enumerate(SHORT_ORDERS, start=1):
+        for entry, name in zip(LANGUAGES, names, strict=True):
+            pairs = []
+            for ngram, frequency in models[(name, order)].items():
+                key = 0
+                for c in ngram:
+                    key = key * size + index.get(c, 0)
+                pairs.append((key, math.log(frequency)))
+            pairs.sort()
+            arrays[f"keys{n}_{entry.code}"] = np.array([k for k, _ in pairs], dtype=np.uint64)
+            arrays[f"logs{n}_{entry.code}"] = np.array([v for _, v in pairs], dtype=np.float32)
+    np.savez_compressed(
+        out,
+        languages=np.array([entry.code for entry in LANGUAGES]),
+        lingua_names=np.array(names),
+        letters=np.array(letters),
+        lingua_version=np.array(lingua_version()),
+        **arrays,
+    )
+    count = sum(len(a) for k, a in arrays.items() if k.startswith("keys"))
+    print(f"{out}: {len(names)} languages, {count} n-grams, {out.stat().st_size / 1e6:.1f} MB")
+
+
 def lingua_version() -> str:
     from importlib.metadata import version
 
@@ -154,4 +194,7 @@ def lingua_version() -> str:
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+    all_models = embedded_models(set(_names()), SHORT_ORDERS)
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    build(target, all_models)
+    build_short(target.with_name(SHORT_OUT.name), all_models)

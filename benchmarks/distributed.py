@@ -7,7 +7,7 @@ rows, SQLite) and then by 1, 2 and 4 ``rivalscope worker`` processes through
 worker count, whether the rows equal the reference, and the peak number of requests any
 one host received in one second, against the limit (1 / download_delay per host).
 
-    python benchmarks/distributed.py [--hosts 20] [--latency 0.5] [--delay 0.1]
+    python benchmarks/distributed.py [--hosts 20] [--products 6] [--latency 0.5] [--delay 0.1]
 
 Ends with ``speedup_2=X speedup_4=Y rows_identical=1|0 max_host_rps=R limit_rps=L``.
 Needs Redis at 127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432 (database ``test``).
@@ -49,6 +49,11 @@ from tests.test_crawl_kill import process_stats  # noqa: E402
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379/0"
 WORKER = [sys.executable, "-m", "rivalscope", "worker"]
+PRODUCTS = 6
+"""Products per shop (the demo's). With so few, a run is a few chains of dependent pages
+(listing, product, review pages one after the other), bound by the pages' latency more
+than by the workers; ``--products 24`` gives each host more pages than one worker keeps
+at the host's rate."""
 
 
 class TimedServer(DemoServer):
@@ -133,6 +138,8 @@ class Measured:
     """CPU time of the workers and their store processes while crawling."""
     forbidden: int
     """Requests for pages robots.txt disallows (must be 0)."""
+    served_cpu_s: float
+    """CPU time of the hosts' servers (this process): near the seconds, they are the limit."""
 
 
 def _cpu_seconds(roots: list[int]) -> float:
@@ -176,26 +183,28 @@ def crawl_with_workers(
     run_env = {**env, "RIVALSCOPE_REDIS_PREFIX": prefix}
     forbidden_before = _forbidden_requests(servers)
     launched = time.monotonic()
+    logs = [work / f"worker-{prefix}-{i}.log" for i in range(count)]
     workers = [
         subprocess.Popen(
-            [*WORKER, "--queue", REDIS, "--db", url, "--log-level", "ERROR"],
+            [*WORKER, "--queue", REDIS, "--db", url, "--log-level", "WARNING"],
             cwd=work,
             env=run_env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log.open("w", encoding="utf-8"),
             text=True,
         )
-        for _ in range(count)
+        for log in logs
     ]
     try:
         while _alive_workers(client, prefix) < count:
             if any(worker.poll() is not None for worker in workers):
-                sys.exit(f"a worker failed to start: {workers[0].communicate()[1][-2000:]}")
+                sys.exit(f"a worker failed to start: {_tail(logs)}")
             time.sleep(0.05)
         startup = time.monotonic() - launched
         cpu_before = _cpu_seconds([worker.pid for worker in workers])
         os.environ["RIVALSCOPE_REDIS_PREFIX"] = prefix  # the seeding's key prefix
         since = time.monotonic()
+        served_before = time.process_time()  # this process serves the hosts' pages
         text_ = targets.read_text(encoding="utf-8")
         seeded = seed_runs(load_targets(targets), text_, None, REDIS, url)
         if any(result.refused for result in seeded):
@@ -203,17 +212,18 @@ def crawl_with_workers(
         registry = Keys(prefix).registry
         while client.hlen(registry):
             if any(worker.poll() is not None for worker in workers):
-                sys.exit(f"a worker stopped: {workers[0].communicate()[1][-2000:]}")
+                sys.exit(f"a worker stopped: {_tail(logs)}")
             time.sleep(0.02)
         seconds = time.monotonic() - since
         cpu = _cpu_seconds([worker.pid for worker in workers]) - cpu_before
+        served = time.process_time() - served_before
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGINT)
         for worker in workers:
-            _, err = worker.communicate(timeout=120)
+            worker.wait(timeout=120)
             if worker.returncode not in (0, -signal.SIGINT):
-                print(f"  a worker ended with {worker.returncode}: {err[-500:]}")
+                print(f"  a worker ended with {worker.returncode}: {_tail(logs)[-500:]}")
         client.close()
     spans = [span for server in servers if (span := server.span(since)) is not None]
     requests_s = max(end for _, end in spans) - min(start for start, _ in spans)
@@ -224,7 +234,13 @@ def crawl_with_workers(
         max(s.peak_rps(since) for s in servers),
         cpu,
         _forbidden_requests(servers) - forbidden_before,
+        served,
     )
+
+
+def _tail(logs: list[Path]) -> str:
+    """The end of the workers' logs (for a failure's message)."""
+    return "\n".join(log.read_text(encoding="utf-8")[-2000:] for log in logs if log.exists())
 
 
 def _forbidden_requests(servers: list[TimedServer]) -> int:
@@ -248,6 +264,12 @@ def pages_of(url: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--hosts", type=int, default=20)
+    parser.add_argument(
+        "--products",
+        type=int,
+        default=PRODUCTS,
+        help="products per shop (more: more pages per host, less bound by latency)",
+    )
     parser.add_argument("--latency", type=float, default=0.5, help="seconds per page")
     parser.add_argument("--delay", type=float, default=0.1, help="download_delay per host")
     parser.add_argument("--workers", default="1,2,4")
@@ -255,7 +277,7 @@ def main() -> None:
         "--repeat", type=int, default=1, help="measure each worker count N times (medians)"
     )
     args = parser.parse_args()
-    shops = generate_shops()
+    shops = generate_shops(products=args.products)
     servers = [
         TimedServer(shops, host=f"127.0.0.{2 + i}", slow_seconds=0.5, latency=args.latency)
         for i in range(args.hosts)
@@ -302,6 +324,8 @@ def main() -> None:
         )
         counts = [int(n) for n in args.workers.split(",")]
         rounds: list[dict[int, float]] = []
+        cpu_per_page: dict[int, list[float]] = {}
+        loads: list[float] = []
         identical = True
         peak = 0
         # Rounds of every worker count in turn: a ratio within one round shares its load.
@@ -329,11 +353,16 @@ def main() -> None:
             peak = max(peak, measured.host_peak)
             # The work is the one-process crawl's pages: each worker also fetches robots.txt.
             rates[count] = reference_pages / measured.seconds
+            # CPU per page: the figure that does not depend on the other load of the machine.
+            cpu_per_page.setdefault(count, []).append(1000 * measured.cpu_s / reference_pages)
+            loads.append(os.getloadavg()[0])
             print(
                 f"{count} worker(s), round {repeat + 1}: {pages} pages fetched, run complete "
                 f"{measured.seconds:.1f} s after seeding = {rates[count]:.1f} pages/s (first "
                 f"to last request {measured.requests_s:.1f} s; start-up before seeding "
-                f"{measured.startup_s:.1f} s; {measured.cpu_s:.1f} CPU-s in the workers); "
+                f"{measured.startup_s:.1f} s; {measured.cpu_s:.1f} CPU-s in the workers = "
+                f"{cpu_per_page[count][-1]:.1f} CPU-ms per page; the servers {measured.served_cpu_s:.1f} "
+                f"CPU-s; load {loads[-1]:.1f}); "
                 f"robots.txt-disallowed requests: {measured.forbidden}; rows identical: {same}; "
                 f"busiest host: {measured.host_peak} requests/s"
             )
@@ -358,8 +387,10 @@ def main() -> None:
     for count in counts:
         print(
             f"{count} worker(s): median {statistics.median(r[count] for r in rounds):.1f} "
-            f"pages/s over {len(rounds)} round(s)"
+            f"pages/s, {statistics.median(cpu_per_page[count]):.1f} CPU-ms per page over "
+            f"{len(rounds)} round(s)"
         )
+    print(f"load average (1 min) during the rounds: {min(loads):.1f}-{max(loads):.1f}")
     print(
         f"speedup_2={speedups[2]:.2f} speedup_4={speedups[4]:.2f} "
         f"rows_identical={int(identical)} max_host_rps={peak} limit_rps={1 / args.delay:.0f}"

@@ -14,7 +14,8 @@ Prints each repetition, then the medians, ending
 Reviews are built from the demo shops' hand-written clauses (``rivalscope.demo.phrases``).
 ``--words W`` sets the review length (default 40 words, about 300 characters: every text has
 the 120 letters lingua reads with trigrams only; ``--words 8`` gives reviews of about 100
-characters, four in five of them short, which need lingua's other models).
+characters, four in five of them short, which lingua reads with all its n-gram orders:
+``settings.short_detection`` computes that in numpy).
 """
 
 from __future__ import annotations

@@ -3,16 +3,19 @@
 Restricting lingua to a handful of languages makes it fast and far more accurate on
 short review texts than an all-language model.
 
-Two stages, decided per text (never by the batch): ``settings.trigram_detection`` scores
-every text with lingua's own trigram model in numpy. That is lingua's whole computation for
-a text of 120 letters or more, so such a text is settled there (the same language and
-confidence values as lingua's); so is a shorter text whose best language leads the next by
-``SURE_MARGIN``. Only the other short texts go to lingua itself, which reads them with its
-unigram to 5-gram models.
+Decided per text (never by the batch), in numpy, with lingua's own models and rules:
+``settings.trigram_detection`` scores every text with lingua's trigram model, which is
+lingua's whole computation for a text of 120 letters or more, so such a text is settled
+there (the same language and confidence values as lingua's). A shorter text is read by
+``settings.short_detection``, lingua's high-accuracy computation (its rules, then unigrams to
+fivegrams) with the same results. lingua itself only reads what the numpy stages leave: a
+long text whose two best languages are within ``TIE`` (float32 tables), or every short text
+if ``settings/data/detection_ngrams.npz`` is missing (then the trigram stage settles a short
+text only when its best language leads by ``SURE_MARGIN``).
 
-lingua's models load on first use, language by language and n-gram order by order, so a
-run whose texts the trigram stage settles (long reviews) never loads them; the first short
-text it leaves to lingua brings in the unigram to 5-gram models (about 310 MB).
+lingua's models load on first use, language by language and n-gram order by order; its
+unigram to 5-gram models take about 290 MB, the numpy tables about 80 MB (27 MB of trigram
+rows and values, 50 MB of unigram to 5-gram keys and log frequencies).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from settings.languages import LANGUAGE_CODES
+from settings.short_detection import ngram_table, short_confidences
 from settings.trigram_detection import trigram_scores, trigram_table
 
 if TYPE_CHECKING:
@@ -41,7 +45,8 @@ than a long one."""
 LINGUA_TRIGRAMS_ONLY = 120
 """lingua reads a text with at least this many letters with its trigram models only."""
 SURE_MARGIN = 12.0
-"""A text shorter than ``LINGUA_TRIGRAMS_ONLY`` letters is settled by the trigram stage when
+"""Without the n-gram table: a text shorter than ``LINGUA_TRIGRAMS_ONLY`` letters is settled
+by the trigram stage when
 its best language's log score leads the second's by this much (a likelihood ratio of about
 160,000). On the 21,823 labelled sentences of four languages (73% of them short) the two
 stages then give every language the accuracy lingua alone gives it, and lingua reads 6%
@@ -124,11 +129,18 @@ def detect_languages(
 def _trigram_stage(
     todo: list[tuple[int, str]], out: list[tuple[str | None, float]]
 ) -> list[tuple[int, str]]:
-    """Settle what the trigram stage can (into ``out``); the texts left for lingua."""
+    """Settle what the numpy stages can (into ``out``); the texts left for lingua."""
     table = trigram_table()
     if table is None:
         return todo
     scores, letters = trigram_scores([t for _, t in todo], table)
+    short = letters < LINGUA_TRIGRAMS_ONLY
+    ngrams = ngram_table() if short.any() else None  # loaded with the first short text
+    if ngrams is not None:
+        rows = np.flatnonzero(short)
+        confidence = short_confidences([todo[row][1] for row in rows], ngrams)
+        for row, values in zip(rows.tolist(), confidence, strict=True):
+            out[todo[row][0]] = _pick(ngrams.languages, ngrams.order, values)
     best = np.max(scores, axis=1)
     finite = np.isfinite(best)
     shifted = np.exp(scores - np.where(finite, best, 0.0)[:, None])
@@ -136,12 +148,17 @@ def _trigram_stage(
     ranked = np.sort(scores, axis=1)
     with np.errstate(invalid="ignore"):  # -inf - -inf: no language knows the text (NaN)
         lead = ranked[:, -1] - ranked[:, -2]
-    settled = finite & (lead > TIE) & ((letters >= LINGUA_TRIGRAMS_ONLY) | (lead >= SURE_MARGIN))
+    settled = finite & (lead > TIE) & (~short | (lead >= SURE_MARGIN))
     scandinavian = np.array([code in SCANDINAVIAN for code in table.languages])
     group = confidence[:, scandinavian].sum(axis=1)
     top = np.argmax(scores, axis=1)
     left: list[tuple[int, str]] = []
     for row, (i, text) in enumerate(todo):
+        if short[row] and ngrams is not None:  # settled by the short-text stage
+            continue
+        if not finite[row]:  # no language knows an n-gram of it: lingua's values are all 0
+            out[i] = _pick(table.languages, _order(), np.zeros(len(table.languages)))
+            continue
         if not settled[row]:
             left.append((i, text))
             continue
@@ -149,3 +166,22 @@ def _trigram_stage(
         value = group[row] if code in SCANDINAVIAN else confidence[row, top[row]]
         out[i] = (code, float(value))
     return left
+
+
+def _order() -> tuple[int, ...]:
+    """The registered languages' positions in lingua's order (its enum: by English name)."""
+    ngrams = ngram_table()
+    if ngrams is not None:
+        return ngrams.order
+    return tuple(range(len(SUPPORTED)))
+
+
+def _pick(
+    languages: tuple[str, ...], order: tuple[int, ...], values: np.ndarray
+) -> tuple[str | None, float]:
+    """What ``_best`` makes of lingua's confidence values (ties: lingua's language order)."""
+    top = max(range(len(languages)), key=lambda j: (values[j], -order[j]))
+    code = languages[top]
+    if code not in SCANDINAVIAN:
+        return code, float(values[top])
+    return code, float(sum(v for c, v in zip(languages, values, strict=True) if c in SCANDINAVIAN))

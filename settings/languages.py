@@ -40,8 +40,9 @@ class Resource(StrEnum):
 
 RESOURCE_HOMES: Mapping[Resource, str] = {
     Resource.DETECTION: (
-        "lingua's bundled models (settings.language_detection) and their trigram table "
-        "settings/data/detection_trigrams.npz (rebuilt by benchmarks/build_detection_trigrams.py)"
+        "lingua's bundled models (settings.language_detection) and their tables "
+        "settings/data/detection_trigrams.npz and detection_ngrams.npz "
+        "(rebuilt by benchmarks/build_detection_trigrams.py)"
     ),
     Resource.DATE_WORDS: "dateparser's locale + month names in spiders.raw_fields",
     Resource.RATING_WORDS: "spiders.extract.rating_words.WORDS",

@@ -45,6 +45,9 @@ REDIRECT_MAX_TIMES = 10
 # Retry-After is honoured up to this many seconds; beyond, the page is recorded, not retried.
 RIVALSCOPE_MAX_RETRY_AFTER_S = 60.0
 DOWNLOADER_MIDDLEWARES = {
+    # robots.txt fail-closed: a host whose robots.txt cannot be read is not crawled.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.robots_rules.FailClosedRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry_after.RetryAfterMiddleware": 550,
 }

@@ -18,6 +18,7 @@ other texts of its batch.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,12 +62,7 @@ def trigram_table() -> TrigramTable | None:
         if languages != LANGUAGE_CODES:
             return None
         letters = [str(letter) for letter in data["letters"]]
-        index = {letter: i + 1 for i, letter in enumerate(letters)}
-        lookup = np.full(_BMP, _NOT_A_LETTER, dtype=np.int16)
-        for point in range(_BMP):
-            char = chr(point)
-            if unicodedata.category(char).startswith("L"):
-                lookup[point] = index.get(char, 0)
+        lookup = letter_lookup(tuple(letters))
         size = len(letters) + 1
         keys = data["trigram_keys"]
         # 20 MB of row numbers buy a direct lookup per trigram (no search).
@@ -82,6 +78,31 @@ def trigram_table() -> TrigramTable | None:
         )
 
 
+@lru_cache(maxsize=2)
+def letter_lookup(letters: tuple[str, ...]) -> NDArray[np.int16]:
+    """Per BMP code point: its index in ``letters`` plus one, 0 for a letter not there, -1
+    for a non-letter (the letter numbering of both detection tables)."""
+    index = {letter: i + 1 for i, letter in enumerate(letters)}
+    lookup = np.full(_BMP, _NOT_A_LETTER, dtype=np.int16)
+    for point in range(_BMP):
+        char = chr(point)
+        if unicodedata.category(char).startswith("L"):
+            lookup[point] = index.get(char, 0)
+    return lookup
+
+
+def chunks(texts: list[str], chars: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive groups of ``texts`` of about ``chars`` characters each."""
+    start = 0
+    while start < len(texts):
+        end, total = start, 0
+        while end < len(texts) and (end == start or total + len(texts[end]) <= chars):
+            total += len(texts[end]) + 1
+            end += 1
+        yield start, end
+        start = end
+
+
 def trigram_scores(
     texts: list[str], table: TrigramTable
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -90,14 +111,8 @@ def trigram_scores(
     number of letters lingua counts for the text (its words' lengths)."""
     scores = np.empty((len(texts), len(table.languages)), dtype=np.float64)
     letters = np.empty(len(texts), dtype=np.int64)
-    start = 0
-    while start < len(texts):
-        end, chars = start, 0
-        while end < len(texts) and (end == start or chars + len(texts[end]) <= _CHUNK_CHARS):
-            chars += len(texts[end]) + 1
-            end += 1
+    for start, end in chunks(texts, _CHUNK_CHARS):
         scores[start:end], letters[start:end] = _scores(texts[start:end], table)
-        start = end
     return scores, letters
 
 

@@ -21,6 +21,8 @@ from twisted.internet.error import TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
+from spiders.robots_rules import RobotsUnreadable
+
 PROBLEM_PREFIX = "rivalscope/fetch/"
 
 
@@ -39,6 +41,8 @@ REASONS: dict[str, str] = {
     "retry_after_over_cap": "429/503 asking to wait longer than limits.max_retry_after_s",
     "retry_after_waited": "429/503 retried after the Retry-After wait",
     "memory_limit": "crawl stopped at limits.max_memory_mb",
+    "robots_unreadable": "robots.txt could not be read (error, time-out, 5xx, 429): the host "
+    "is not crawled in this run",
 }
 """Every reason this module or the crawl records, with what it means."""
 
@@ -52,6 +56,8 @@ def failure_reason(failure: Failure) -> str | None:
     """The fetch-problem reason of a failed request, or None for other failures
     (robots.txt refusals, HTTP error statuses, refused connections)."""
     value = failure.value
+    if isinstance(value, RobotsUnreadable):
+        return "robots_unreadable"
     if isinstance(value, RenderedPageTooLarge):
         return "rendered_too_large"
     if isinstance(value, DownloadCancelledError | CancelledError):

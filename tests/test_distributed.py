@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlmodel import Session, select
@@ -23,6 +24,7 @@ from sqlmodel import Session, select
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from settings.targets import TargetsError, parse_targets
+from spiders.distributed.keys import Keys
 from storage.db import open_database
 from storage.models import CrawlRun
 from tests.cli import run_cli
@@ -59,7 +61,21 @@ def _holding(prefix: str, pid: int) -> bool:
         client.close()
 
 
-def _worker(cwd: Path, db_url: str) -> subprocess.Popen[str]:
+def _places_held(prefix: str, base_url: str) -> dict[bytes, bytes]:
+    """The shared concurrency places of the host of ``base_url``, by worker."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        held: dict[bytes, bytes] = client.hgetall(
+            Keys(prefix).host_active(urlsplit(base_url).netloc)
+        )
+        return held
+    finally:
+        client.close()
+
+
+def _worker(cwd: Path, db_url: str, until_idle: bool = True) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_CHECKPOINT_S": "1"}
     return subprocess.Popen(
         [
@@ -71,7 +87,7 @@ def _worker(cwd: Path, db_url: str) -> subprocess.Popen[str]:
             REDIS_URL,
             "--db",
             db_url,
-            "--until-idle",
+            *(["--until-idle"] if until_idle else []),
             "--log-level",
             "WARNING",
         ],
@@ -162,12 +178,33 @@ def test_two_workers_store_the_rows_of_one_process(
     pg_url: str,
     redis_prefix: str,
 ) -> None:
+    import redis
+
     targets = _targets(tmp_path, server, shops)
     reference = _reference(tmp_path, targets)
-    _seed(tmp_path, targets, pg_url)
-    workers = [_worker(tmp_path, pg_url) for _ in range(2)]
+    # Both workers are up before the runs are queued: they share them from the start (a
+    # worker started late finds the runs taken, or over, and may serve none).
+    open_database(pg_url).dispose()  # migrated once, not by both workers at the same time
+    workers = [_worker(tmp_path, pg_url, until_idle=False) for _ in range(2)]
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = Keys(redis_prefix)
+    try:
+        deadline = time.monotonic() + 120
+        while sum(1 for _ in client.scan_iter(keys.alive("*"))) < 2:
+            assert time.monotonic() < deadline, "the workers did not start"
+            stopped = next((w for w in workers if w.poll() is not None), None)
+            assert stopped is None, stopped.communicate()[1][-3000:]
+            time.sleep(0.1)
+        _seed(tmp_path, targets, pg_url)
+        while client.hlen(keys.registry):  # the runs not complete yet
+            assert time.monotonic() < deadline + 120, "the runs did not complete"
+            time.sleep(0.2)
+    finally:
+        client.close()
+        for worker in workers:
+            worker.send_signal(signal.SIGINT)
     for worker in workers:
-        _, err = worker.communicate(timeout=240)
+        _, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err[-3000:]
     engine = open_database(pg_url)
     try:
@@ -214,6 +251,7 @@ def test_a_killed_worker_loses_no_request(
     victim.send_signal(signal.SIGKILL)
     victim.communicate(timeout=30)
     pages_at_kill = sum(r.pages for r in _runs(pg_url))
+    places_at_kill = _places_held(redis_prefix, server.base_url)
     held_pages.released.set()
     _, err = survivor.communicate(timeout=300)
     assert survivor.returncode == 0, err[-3000:]
@@ -226,3 +264,13 @@ def test_a_killed_worker_loses_no_request(
     runs = _runs(pg_url)
     assert {r.status for r in runs} == {"finished"}
     assert sum(r.pages for r in runs) > pages_at_kill  # what the victim held, fetched again
+    # The victim's places at the host (requests in flight when it died) were given back
+    # when it was declared dead: the survivor had the host's whole concurrency, and no
+    # place is left taken.
+    assert _places_held(redis_prefix, server.base_url) == {}
+    returned = [line for line in err.splitlines() if "requests of stopped workers" in line]
+    print(  # the figures of the kill (pytest -s shows them)
+        f"kill: pages stored at the kill {pages_at_kill}, at the end "
+        f"{sum(r.pages for r in runs)}; {returned[0].split('] ')[-1]}; host places at the "
+        f"kill {places_at_kill}, at the end none"
+    )

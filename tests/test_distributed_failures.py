@@ -9,8 +9,10 @@ through a loopback TCP relay the test closes and opens again.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
+import logging
 import os
 import shutil
 import socket
@@ -18,6 +20,8 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,8 +34,10 @@ from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from rivalscope.scheduler.service import Scheduler
 from settings.targets import load_targets
+from spiders.distributed.connection import close_async_clients
 from spiders.distributed.keys import Keys
 from spiders.distributed.politeness import _SLOT, SharedHostLimits
+from spiders.distributed.scheduler import ALIVE_TTL_S
 from storage.db import open_database
 from tests import test_distributed
 from tests.test_crawl_end_to_end import _snapshot, _targets
@@ -47,18 +53,28 @@ AOF = ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]
 """Every write on disk before it is answered: a killed server comes back with its data."""
 
 
-def _limits(redis_prefix: str, concurrency: int, delay: float) -> SharedHostLimits:
-    """The politeness middleware of one worker's crawler."""
+def _limits(
+    redis_prefix: str, concurrency: int, delay: float, worker: str | None = None
+) -> SharedHostLimits:
+    """The politeness middleware of one live worker's crawler (its heartbeat is set: the
+    places a worker holds count while it lives)."""
+    import redis
+
+    worker = worker or f"test-worker-{uuid.uuid4().hex[:8]}"
     crawler = get_crawler(
         settings_dict={
             "REDIS_URL": REDIS_URL,
             "RIVALSCOPE_REDIS_PREFIX": redis_prefix,
             "RIVALSCOPE_RUN_ID": 1,
+            "RIVALSCOPE_WORKER": worker,
             "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
             "DOWNLOAD_DELAY": delay,
             "DOWNLOAD_TIMEOUT": 30,
         }
     )
+    client = redis.Redis.from_url(REDIS_URL)
+    client.set(Keys(redis_prefix).alive(worker), "1", ex=ALIVE_TTL_S)
+    client.close()
     return SharedHostLimits.from_crawler(crawler)
 
 
@@ -66,6 +82,18 @@ def _leave(limits: SharedHostLimits, host: str) -> None:
     """A request to ``host`` that ``limits`` admitted has left the downloader."""
     request = Request(f"http://{host}/", meta={_SLOT: limits.keys.host_active(host)})
     limits.left(request)
+
+
+def _in_loop(scenario: Callable[[], Awaitable[None]]) -> None:
+    """Run ``scenario`` in an event loop of its own (the workers' asyncio reactor's part)."""
+
+    async def run() -> None:
+        try:
+            await scenario()
+        finally:
+            await close_async_clients()
+
+    asyncio.run(run())
 
 
 @pytest.mark.redis
@@ -78,14 +106,18 @@ def test_the_concurrency_per_host_is_shared_by_all_workers(
 ) -> None:
     everyone = [_limits(redis_prefix, concurrency, 0.0) for _ in range(workers)]
     host = "127.0.0.9:8000"
-    admitted = [w for w in everyone * concurrency if w.admit(host) is not None]
-    # However many workers ask, the host has `concurrency` requests in flight, no more.
-    assert len(admitted) == concurrency
-    assert all(w.admit(host) is None for w in everyone)
-    assert everyone[0].admit("127.0.0.10:8000") is not None  # another host: its own count
-    _leave(admitted[0], host)
-    assert everyone[-1].admit(host) is not None  # a place freed: any worker takes it
-    assert all(w.admit(host) is None for w in everyone)
+
+    async def scenario() -> None:
+        admitted = [w for w in everyone * concurrency if await w.admit(host) is not None]
+        # However many workers ask, the host has `concurrency` requests in flight, no more.
+        assert len(admitted) == concurrency
+        assert [await w.admit(host) for w in everyone] == [None] * workers
+        assert await everyone[0].admit("127.0.0.10:8000") is not None  # another host
+        _leave(admitted[0], host)
+        assert await everyone[-1].admit(host) is not None  # a place freed: any worker takes it
+        assert [await w.admit(host) for w in everyone] == [None] * workers
+
+    _in_loop(scenario)
 
 
 @pytest.mark.redis
@@ -99,13 +131,77 @@ def test_each_request_to_a_host_reserves_the_next_moment_whatever_the_worker(
     host = "127.0.0.9:8000"
     client = redis.Redis.from_url(REDIS_URL)
     moments = []
-    for i in range(6):
-        everyone[i % workers].admit(host)
-        moments.append(int(client.get(Keys(redis_prefix).host_next(host)) or 0))
+
+    async def scenario() -> None:
+        for i in range(6):
+            await everyone[i % workers].admit(host)
+            moments.append(int(client.get(Keys(redis_prefix).host_next(host)) or 0))
+
+    _in_loop(scenario)
     client.close()
     # The moments the requests may go are `delay` apart, one after the other, across workers.
     steps = {b - a for a, b in itertools.pairwise(moments)}
     assert steps == {int(delay * 1000)}
+
+
+_HOLDER = """
+import asyncio, sys
+from tests.test_distributed_failures import _limits
+
+async def hold(prefix: str, host: str, places: int) -> None:
+    limits = _limits(prefix, places, 0.0, worker="victim")
+    for _ in range(places):
+        assert await limits.admit(host) is not None
+    print("holding", flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(hold(sys.argv[1], sys.argv[2], int(sys.argv[3])))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_a_killed_workers_places_at_a_host_are_freed_when_it_is_declared_dead(
+    redis_prefix: str,
+) -> None:
+    import redis
+
+    host, places = "127.0.0.9:8000", 2
+    root = Path(__file__).resolve().parent.parent
+    victim = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, redis_prefix, host, str(places)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root), "PYTHONWARNINGS": "ignore"},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert victim.stdout is not None and victim.stdout.readline().strip() == "holding"
+    victim.kill()  # SIGKILL: its requests never leave the downloader
+    victim.communicate(timeout=30)
+    survivor = _limits(redis_prefix, places, 0.0)
+    client = redis.Redis.from_url(REDIS_URL)
+    alive = Keys(redis_prefix).alive("victim")
+    waited: list[float] = []
+
+    async def scenario() -> None:
+        # While the victim's heartbeat lives, its places count: the host is full.
+        assert client.exists(alive) and await survivor.admit(host) is None
+        started = time.monotonic()
+        while client.exists(alive):
+            assert time.monotonic() - started < ALIVE_TTL_S + 5
+            await asyncio.sleep(0.2)
+        waited.append(time.monotonic() - started)
+        # Declared dead: its places are the survivor's to take, and no more than the limit.
+        assert [await survivor.admit(host) is not None for _ in range(places)] == [True] * places
+        assert await survivor.admit(host) is None
+        held = client.hgetall(Keys(redis_prefix).host_active(host))
+        assert held == {survivor.worker.encode(): str(places).encode()}, held
+
+    try:
+        _in_loop(scenario)
+    finally:
+        client.close()
+    assert waited and waited[0] <= ALIVE_TTL_S + 5
 
 
 def _queued_targets(tmp_path: Path, queue: str) -> Path:
@@ -141,6 +237,35 @@ def test_the_scheduler_queues_due_sources_for_the_workers(
         # Queued is started: not due again in this round, and a second round refuses it.
         assert scheduler.due_sources(NOW) == []
         assert scheduler.crawl(scheduler.scheduled_sources()[0]).status == "refused"
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_a_queued_runs_follow_ups_come_in_the_first_round_after_the_workers_finish_it(
+    tmp_path: Path, db_url: str, redis_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = _queued_targets(tmp_path, REDIS_URL)
+    with path.open("a", encoding="utf-8") as file:
+        file.write("\n[schedule]\nanalyze = false\nalerts = false\n")
+    engine = open_database(db_url)
+    caplog.set_level(logging.INFO, logger="rivalscope.schedule")
+    try:
+        scheduler = Scheduler(load_targets(path), path, db_url, engine, clock=lambda: NOW)
+        (outcome,) = scheduler.run_due()
+        assert outcome.status == "queued" and scheduler.queued_runs == {outcome.run_id}
+        assert scheduler.run_due() == []  # nothing due, the run still running: no follow-ups
+        assert "finished:" not in caplog.text
+        worker = _worker(tmp_path, REDIS_URL, db_url)  # serves the run to its end
+        _, err = worker.communicate(timeout=180)
+        assert worker.returncode == 0, err[-3000:]
+        assert [r.status for r in _runs(db_url)] == ["finished"]
+        assert scheduler.run_due() == []
+        assert f"queued run(s) {outcome.run_id} finished:" in caplog.text
+        assert scheduler.queued_runs == set()
+        caplog.clear()
+        assert scheduler.run_due() == [] and "finished:" not in caplog.text  # once only
     finally:
         engine.dispose()
 

@@ -13,7 +13,6 @@ from compare.analysis.sentiment.lexicon_features import (
     dense_lexicon_features,
     lexicon_channels,
     lexicon_counts,
-    load_lexicon,
 )
 from compare.analysis.text import tokenize
 
@@ -81,7 +80,7 @@ def test_inflected_forms_are_found_through_lemmas() -> None:
         ("fr", ("seed-fr", "pattern-fr", "cognate-fr")),
         ("no", ("afinn-da", "seed-no")),
         ("da", ("afinn-da",)),
-        ("pl", ("seed-pl", "polvader-pl")),
+        ("pl", ("seed-pl",)),
         ("multi", ()),
         ("xx", ()),
     ],
@@ -155,12 +154,3 @@ def test_three_labels_train_and_give_each_class_a_probability() -> None:
     assert sorted(model.classes) == ["negative", "neutral", "positive"]
     (polarity, label, confidence), *_ = model.score(["good coffee, good service"])
     assert label == "positive" and polarity > 0 and 0 < confidence <= 1
-
-
-def test_the_shipped_polish_lexicon_reads_as_polish_valences() -> None:
-    lexicon = load_lexicon("polvader-pl")
-    assert len(lexicon) > 2_000
-    assert lexicon["dobry"] > 1.0 > -1.0 > lexicon["zły"]
-    counts = lexicon_counts(("polvader-pl",), "pl", [["dobry"], ["nie", "dobry"]]).toarray()
-    assert counts[0, 0] > 0.0 == counts[0, 1]
-    assert counts[1, 1] > 0.0 == counts[1, 0]  # "nie" flips the word after it

@@ -94,8 +94,9 @@ def test_letters_are_counted_as_lingua_counts_them() -> None:
     assert letters.tolist() == [12, 0, 2]
 
 
-def test_a_short_text_the_trigrams_are_unsure_of_goes_to_lingua() -> None:
-    # Two Scandinavian languages within SURE_MARGIN: lingua's n-grams decide, as before.
+def test_a_short_text_the_trigrams_are_unsure_of_gets_linguas_answer() -> None:
+    # Two Scandinavian languages within SURE_MARGIN: lingua's n-grams decide (computed by
+    # settings.short_detection, see tests/test_short_detection.py).
     text = "Leveringen tok tre uker."
     scores, letters = trigram_scores([text], _table())
     ranked = np.sort(scores[0])

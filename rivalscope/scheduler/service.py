@@ -47,6 +47,8 @@ LIMIT_MARGIN_S = 60.0
 scheduler kills it only if it is still there this much later (hung)."""
 LEASE_MARGIN = timedelta(minutes=5)
 REFUSED_RETRY_S = 5.0
+QUEUED_POLL_S = 30.0
+"""How often a scheduler with runs queued for the workers looks whether they finished."""
 _NEVER_READ = b""
 """Stamp before the first look (no digest is empty; None means unreadable)."""
 
@@ -80,6 +82,9 @@ class Scheduler:
         self._targets_stamp: bytes | None = _NEVER_READ
         self.targets_error: str | None = None
         """Why the targets file on disk cannot be used (None: it is in force)."""
+        self.queued_runs: set[int] = set()
+        """Runs this scheduler queued for the workers, not finished when last looked at:
+        their analysis, report and alerts come in the first round after they finish."""
 
     # -- the targets file ----------------------------------------------------------
 
@@ -234,31 +239,62 @@ class Scheduler:
         state = "healthy" if report.healthy else f"UNHEALTHY: {report.reason}"
         log.info("%s: %s", source_name, state)
 
+    def finished_queued_runs(self) -> list[int]:
+        """The runs this scheduler queued that the workers have finished since the last
+        look (each is reported once)."""
+        if not self.queued_runs:
+            return []
+        from sqlmodel import Session, col, select
+
+        from storage.models import CrawlRun
+
+        with Session(self.engine) as session:
+            finished = set(
+                session.exec(
+                    select(CrawlRun.id).where(
+                        col(CrawlRun.id).in_(self.queued_runs), CrawlRun.status != "running"
+                    )
+                ).all()
+            )
+        done = {run for run in finished if run is not None}
+        self.queued_runs -= done
+        return sorted(done)
+
     def run_due(self) -> list[CrawlOutcome]:
-        """One round: crawl every due source, then the follow-ups if anything was crawled."""
+        """One round: crawl every due source, then the follow-ups if anything was crawled
+        here or a run queued for the workers has finished since the last round."""
         self.reload_targets()
         if self.targets_error is not None:
             return []
+        finished = self.finished_queued_runs()
         due = self.due_sources(self.clock())
         if not due:
+            if finished and not self.stopping.is_set():
+                self._followups(f"queued run(s) {', '.join(map(str, finished))} finished")
             return []
         log.info("due: %s", ", ".join(s.name for s in due))
         workers = min(len(due), self.targets.schedule.max_parallel)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
             outcomes = list(pool.map(self.crawl, due))
-        # A queued run is not crawled yet: its analysis waits for a round that crawls.
+        # A queued run is not crawled yet: its analysis waits for the round after it ends.
+        self.queued_runs.update(
+            o.run_id for o in outcomes if o.status == "queued" and o.run_id is not None
+        )
         ran = [o for o in outcomes if o.status not in ("refused", "interrupted", "queued")]
         if self.stopping.is_set():
             log.info("analysis, report and alerts skipped: the scheduler is stopping")
-        elif not ran:
+        elif not ran and not finished:
             log.info(
                 "analysis, report and alerts skipped: no crawl ran here (refused, interrupted "
-                "or queued for the workers)"
+                "or queued for the workers: after they finish)"
             )
         else:
-            done = run_followups(self.engine, self.targets, self.targets_path.parent)
-            log.info("after the crawls: %s", "; ".join(done) or "nothing done")
+            self._followups("after the crawls")
         return outcomes
+
+    def _followups(self, why: str) -> None:
+        done = run_followups(self.engine, self.targets, self.targets_path.parent)
+        log.info("%s: %s", why, "; ".join(done) or "nothing done")
 
     def serve(self) -> None:
         """Run rounds until ``stop()``; sleeps until the next due time between rounds."""
@@ -273,6 +309,8 @@ class Scheduler:
                 seconds = poll  # nothing can start before the file is fixed
             elif seconds <= 0:  # still due: its crawl was refused; look again a bit later
                 seconds = REFUSED_RETRY_S
+            if self.queued_runs:  # the workers' runs: their follow-ups soon after they end
+                seconds = min(seconds, QUEUED_POLL_S)
             self.stopping.wait(min(seconds, poll))
         log.info("scheduler %s stopped", self.owner)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import weakref
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from settings.user_errors import UserError
 
 if TYPE_CHECKING:
     import redis
+    import redis.asyncio as redis_asyncio
 
 
 class QueueError(UserError):
@@ -34,3 +36,29 @@ def connect(url: str) -> redis.Redis:
     except (redis_lib.RedisError, ValueError) as exc:
         raise QueueError(f"cannot reach the queue at {describe_queue(url)}: {exc}") from None
     return client
+
+
+_ASYNC_CLIENTS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def async_client(url: str) -> redis_asyncio.Redis:
+    """The asyncio client of the server at ``url`` for the running event loop (Scrapy's
+    asyncio reactor): one per worker process, shared by its crawlers, never blocking it."""
+    import asyncio
+
+    import redis.asyncio as redis_async
+
+    clients = _ASYNC_CLIENTS.setdefault(asyncio.get_running_loop(), {})
+    client: redis_asyncio.Redis | None = clients.get(url)
+    if client is None:
+        client = redis_async.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
+        clients[url] = client
+    return client
+
+
+async def close_async_clients() -> None:
+    """Close the running event loop's clients (tests; a worker's go with its process)."""
+    import asyncio
+
+    for client in _ASYNC_CLIENTS.pop(asyncio.get_running_loop(), {}).values():
+        await client.aclose()

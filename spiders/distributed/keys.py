@@ -42,7 +42,8 @@ class Keys:
         return f"{self.prefix}:host:{host}:next"
 
     def host_active(self, host: str) -> str:
-        """Requests in flight to ``host`` across workers (shared concurrency limit)."""
+        """Hash worker -> its requests in flight to ``host`` (the shared concurrency limit;
+        a dead worker's entry no longer counts)."""
         return f"{self.prefix}:host:{host}:active"
 
     def run(self, run_id: int) -> RunKeys:
@@ -77,6 +78,16 @@ class RunKeys:
     def declared(self) -> str:
         """Hash product key -> the review count its page declared, from every worker."""
         return f"{self.base}:declared"
+
+    @property
+    def robots(self) -> str:
+        """Hash host -> what reading its robots.txt gave (``RobotsRead.encode``), read once
+        for the run by one of its workers."""
+        return f"{self.base}:robots"
+
+    def robots_reader(self, host: str) -> str:
+        """The worker reading ``host``'s robots.txt for the run (expires if it dies)."""
+        return f"{self.base}:robots:{host}:reader"
 
     def processing(self, worker: str) -> str:
         """Hash token -> encoded request: what ``worker`` popped and has not finished."""

@@ -1,16 +1,23 @@
 """Per-host rate and concurrency limits shared by every worker through Redis.
 
-Each request takes a place among its host's requests in flight (a per-host counter with a
-time-to-live keeps them under ``CONCURRENT_REQUESTS_PER_DOMAIN`` across workers) and
-reserves the host's next free moment (a token bucket of one token: one request every
-``DOWNLOAD_DELAY`` seconds per host, whatever the number of workers), both in one atomic
-Lua script, one round trip; then it waits for its moment.
-robots.txt is obeyed by every worker (Scrapy's own middleware, whose robots.txt requests
+Each request takes a place among its host's requests in flight and reserves the host's
+next free moment (a token bucket of one token: one request every ``DOWNLOAD_DELAY``
+seconds per host, whatever the number of workers), both in one atomic Lua script; then it
+waits for its moment. The script runs in the worker's Redis pipe (``redis_pipe``): the
+reactor goes on crawling while it waits for the answer.
+
+The places in flight are owned by the workers that took them (a hash worker -> places per
+host): a place is given back when its request leaves the downloader, and all of a worker's
+places when its heartbeat has expired (a worker killed with SIGKILL, whose requests never
+leave): the script counts only the places of live workers and drops the others. A shared
+counter would stay inflated by a killed worker's places.
+robots.txt is obeyed by every worker (``spiders.robots_rules``, whose robots.txt requests
 pass through this limit too).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlparse
 
@@ -18,19 +25,27 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.defer import deferred_to_future
-from twisted.internet.task import deferLater
 
-from spiders.distributed.connection import connect
 from spiders.distributed.keys import Keys
+from spiders.distributed.redis_pipe import RedisPipe, Script, pipe_for
 
-# One round trip per request: take a place among the host's requests in flight if one is
-# free and reserve the host's next moment; returns the ms to wait for it, or -1 when the
-# host has all the requests in flight it may have (try again later).
-_ADMIT = """
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n >= tonumber(ARGV[1]) then return -1 end
-redis.call('INCR', KEYS[1])
+# KEYS: the host's places (hash worker -> count), its next moment. ARGV: concurrency,
+# the hash's time-to-live (s), interval (ms), the prefix, this worker. Returns the ms to
+# wait for the reserved moment, or -1 when the live workers hold every place.
+ADMIT = Script(
+    """
+local held, total = redis.call('HGETALL', KEYS[1]), 0
+for i = 1, #held, 2 do
+    local worker, n = held[i], tonumber(held[i + 1])
+    if worker ~= ARGV[5]
+        and redis.call('EXISTS', ARGV[4] .. ':worker:' .. worker .. ':alive') == 0 then
+        redis.call('HDEL', KEYS[1], worker)
+    else
+        total = total + n
+    end
+end
+if total >= tonumber(ARGV[1]) then return -1 end
+redis.call('HINCRBY', KEYS[1], ARGV[5], 1)
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 local interval = tonumber(ARGV[3])
 if interval <= 0 then return 0 end
@@ -41,6 +56,14 @@ local at = math.max(now, nxt)
 redis.call('SET', KEYS[2], at + interval, 'PX', at - now + interval + 1000)
 return at - now
 """
+)
+# KEYS: the host's places. ARGV: this worker. A place given back (none below zero: the
+# worker's places may have been dropped while it was thought dead).
+LEAVE = Script(
+    """
+if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+"""
+)
 _SLOT = "rivalscope_host_slot"
 FULL_WAIT_S = 0.05
 """How long a request waits before asking again when its host is at its concurrency
@@ -52,15 +75,16 @@ class SharedHostLimits:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        self.server = connect(settings.get("REDIS_URL"))
+        self.url = settings.get("REDIS_URL")
         self.keys = Keys(settings.get("RIVALSCOPE_REDIS_PREFIX"))
+        self.worker = settings.get("RIVALSCOPE_WORKER") or ""
         # The source's download_delay, shared: one request per delay per host in all.
         self.interval_ms = int(settings.getfloat("DOWNLOAD_DELAY") * 1000)
         self.concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
-        # A counter outlives a killed worker by at most a download's time-out.
-        self.ttl_s = int(settings.getfloat("DOWNLOAD_TIMEOUT")) + 5
-        self._admit = self.server.register_script(_ADMIT)
+        # The places of a host nobody asks for any more are forgotten after a while.
+        self.ttl_s = int(settings.getfloat("DOWNLOAD_TIMEOUT")) + 60
         self.full_wait_s = max(FULL_WAIT_S, self.interval_ms / 1000)
+        self._pipe: RedisPipe | None = None
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
     @classmethod
@@ -69,19 +93,22 @@ class SharedHostLimits:
             raise NotConfigured("not a distributed crawl")
         return cls(crawler)
 
-    async def _sleep(self, seconds: float) -> None:
-        from twisted.internet import reactor
+    @property
+    def pipe(self) -> RedisPipe:
+        """The worker's pipe to Redis (of the running event loop)."""
+        if self._pipe is None:
+            self._pipe = pipe_for(self.url)
+        return self._pipe
 
-        await deferred_to_future(deferLater(reactor, seconds, lambda: None))
-
-    def admit(self, host: str) -> float | None:
+    async def admit(self, host: str) -> float | None:
         """Take a place among ``host``'s requests in flight and its next moment: the seconds
         to wait for that moment, or None when the host has all the requests in flight it
         may have (then nothing is taken)."""
         wait_ms = int(
-            self._admit(
-                keys=[self.keys.host_active(host), self.keys.host_next(host)],
-                args=[self.concurrency, self.ttl_s, self.interval_ms],
+            await self.pipe.run(
+                ADMIT,
+                [self.keys.host_active(host), self.keys.host_next(host)],
+                [self.concurrency, self.ttl_s, self.interval_ms, self.keys.prefix, self.worker],
             )
         )
         return None if wait_ms < 0 else wait_ms / 1000
@@ -90,16 +117,20 @@ class SharedHostLimits:
         host = urlparse(request.url).netloc
         if not host:
             return
-        while (wait_s := self.admit(host)) is None:
-            await self._sleep(self.full_wait_s)
+        while (wait_s := await self.admit(host)) is None:
+            await asyncio.sleep(self.full_wait_s)
         request.meta[_SLOT] = self.keys.host_active(host)
         if wait_s > 0:
-            await self._sleep(wait_s)
+            try:
+                await asyncio.sleep(wait_s)
+            except BaseException:  # cancelled before the download: the place is given back
+                self.left(request)
+                raise
 
     def left(self, request: Request, **kwargs: Any) -> None:
         key = request.meta.pop(_SLOT, None)
         if key is not None:
-            self.server.decr(key)
+            self.pipe.call(LEAVE, [key], [self.worker])
 
     def process_response(self, request: Request, response: Response) -> Response:
         return response

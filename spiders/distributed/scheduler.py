@@ -1,49 +1,78 @@
-"""A scrapy-redis scheduler that loses no request when a worker dies.
+"""A scrapy-redis scheduler that loses no request when a worker dies, and never blocks.
 
 A popped request moves atomically from the run's queue into the worker's processing hash
 (a Lua script); it leaves that hash only when everything it produced is safe: the
 requests it yielded are in the queue and the items it yielded are stored. A worker whose
 heartbeat has expired is dead: any worker of the run returns its processing hash to the
 queue. The run is complete when its queue and every processing hash are empty.
+
+Scrapy asks the scheduler for requests and gives it new ones synchronously, many times a
+page; none of that waits for Redis here. Requests are popped ahead, a few at a time (as
+many as the downloader has room for), into a local buffer the engine takes from; new
+requests, and the marks of requests done, go out through the worker's Redis pipe
+(``redis_pipe``) in the order they were made, so that a request's links are in the queue
+before it leaves the processing hash. When idle, the run's state is asked the same way.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
+from collections import deque
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
+from twisted.internet.defer import Deferred
 
 from spiders.distributed.keys import TOKEN, Keys, RunKeys
+from spiders.distributed.redis_pipe import RedisPipe, Script, pipe_for
 
 logger = logging.getLogger(__name__)
 
-# Pop the first request of the queue into the processing hash, atomically, within the
-# run's page budget (ARGV[2], 0: none) shared by all its workers: the request past it
-# empties the queue (the run then ends as a one-process crawl at CLOSESPIDER_PAGECOUNT).
-_POP = """
-local first = redis.call('ZRANGE', KEYS[1], 0, 0)
-if #first == 0 then return false end
-local budget = tonumber(ARGV[2])
-if budget > 0 and redis.call('INCR', KEYS[3]) > budget then
-    redis.call('DEL', KEYS[1])
-    return false
+# Pop up to one request per token (ARGV[2...]) from the queue into the processing hash,
+# atomically, within the run's page budget (ARGV[1], 0: none) shared by all its workers:
+# the request past it empties the queue (the run then ends as a one-process crawl at
+# CLOSESPIDER_PAGECOUNT). Returns the requests popped, in the tokens' order.
+POP = Script(
+    """
+local budget, popped = tonumber(ARGV[1]), {}
+for i = 2, #ARGV do
+    local first = redis.call('ZPOPMIN', KEYS[1])
+    if #first == 0 then break end
+    if budget > 0 and redis.call('INCR', KEYS[3]) > budget then
+        redis.call('DEL', KEYS[1])
+        break
+    end
+    redis.call('HSET', KEYS[2], ARGV[i], first[1])
+    table.insert(popped, first[1])
 end
-redis.call('ZREM', KEYS[1], first[1])
-redis.call('HSET', KEYS[2], ARGV[1], first[1])
-return first[1]
+return popped
 """
+)
+# A request the run has not seen: into the dupe filter and the queue, in one step (a
+# worker killed in between would otherwise leave it seen and never queued).
+# KEYS: dupe filter, queue. ARGV: fingerprint, score, encoded request. 1 if queued.
+PUSH_NEW = Script(
+    """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+)
 # The run's state in one round trip: {queued requests, requests held by live workers,
 # dead workers that still hold requests...}. KEYS: queue, workers set; ARGV: the run's and
 # the prefix's key bases, this worker.
-_RUN_STATE = """
+RUN_STATE = Script(
+    """
 local queued = redis.call('ZCARD', KEYS[1])
 local held, dead = 0, {}
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
@@ -57,11 +86,17 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
 end
 return {queued, held, unpack(dead)}
 """
+)
 HEARTBEAT_S = 1.0
 # A worker whose heartbeat is this old is dead and its requests go back to the queue.
 # Beats come every HEARTBEAT_S from the reactor; on a loaded machine the reactor can stall
 # for several seconds (6 s let live workers' requests be reclaimed and fetched twice).
 ALIVE_TTL_S = 15
+POP_AHEAD = 16
+"""Most requests popped in one round trip (at most the downloader's free room)."""
+EMPTY_WAIT_S = 0.1
+"""After the queue was found empty, how long before asking again (unless this worker
+queued requests since): others' new requests are seen this much later at most."""
 _TRACKER = "_rivalscope_tracker"
 
 
@@ -80,6 +115,7 @@ class ReliableScheduler(Scheduler):
     keys: RunKeys
     prefix_keys: Keys
     worker: str
+    url: str
     held: dict[str, int]
     """Token -> the request itself (1) plus its items not stored yet."""
     request_open: set[str]
@@ -88,12 +124,27 @@ class ReliableScheduler(Scheduler):
     """The run's ``max_pages``, for all its workers together (0: no limit)."""
     seen_here: set[str]
     """Fingerprints this worker has added to the run's dupe filter."""
+    popped: deque[Request]
+    """Requests popped into this worker's processing hash, not given to the engine yet."""
+    popping: bool
+    """A pop is on its way."""
+    pushed: bool
+    """Whether this worker queued requests since the queue was last found empty."""
+    empty_until: float
+    checking: bool
+    """The run's state is being asked."""
+    complete: bool
+    """The run's queue and every processing hash were found empty (the run is over)."""
+    _pipe: RedisPipe | None
+    _push_new_now: Any
+    _run_state: Any
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReliableScheduler:
         instance: ReliableScheduler = super().from_crawler(crawler)
         settings = crawler.settings
         instance.crawler = crawler
+        instance.url = settings.get("REDIS_URL")
         instance.keys = Keys(settings.get("RIVALSCOPE_REDIS_PREFIX")).run(
             settings.getint("RIVALSCOPE_RUN_ID")
         )
@@ -102,9 +153,16 @@ class ReliableScheduler(Scheduler):
         instance.held = {}
         instance.request_open = set()
         instance.seen_here = set()
+        instance.popped = deque()
         instance.page_budget = settings.getint("RIVALSCOPE_RUN_MAX_PAGES")
-        instance._run_state = instance.server.register_script(_RUN_STATE)
-        instance._pop = instance.server.register_script(_POP)
+        instance._push_new_now = instance.server.register_script(PUSH_NEW.source)
+        instance._run_state = instance.server.register_script(RUN_STATE.source)
+        instance._pipe = None
+        instance.popping = False
+        instance.pushed = True
+        instance.empty_until = 0.0
+        instance.checking = False
+        instance.complete = False
         setattr(crawler, _TRACKER, instance)
         engine: Any = crawler.engine
         if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
@@ -119,6 +177,13 @@ class ReliableScheduler(Scheduler):
     def processing(self) -> str:
         return self.keys.processing(self.worker)
 
+    @property
+    def pipe(self) -> RedisPipe:
+        """The worker's pipe to Redis."""
+        if self._pipe is None:
+            self._pipe = pipe_for(self.url)
+        return self._pipe
+
     def open(self, spider: Any) -> None:
         # scrapy-redis's own open(), without its deprecated Spider.log() call.
         self.spider = spider
@@ -130,57 +195,108 @@ class ReliableScheduler(Scheduler):
         spider.request_done = self._request_over
         self.beat()
 
+    def __len__(self) -> int:
+        return len(self.popped)
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.popped)
+
     # -- heartbeat ------------------------------------------------------------------
 
     def beat(self) -> None:
         """Say this worker is alive and serves the run (when the run opens here; then the
         worker's own heartbeat, every HEARTBEAT_S, keeps it alive)."""
-        pipe = self.server.pipeline()
-        pipe.set(self.prefix_keys.alive(self.worker), "1", ex=ALIVE_TTL_S)
-        pipe.sadd(self.keys.workers, self.worker)
-        pipe.execute()
+        self.pipe.send("SET", self.prefix_keys.alive(self.worker), "1", "EX", ALIVE_TTL_S)
+        self.pipe.send("SADD", self.keys.workers, self.worker)
 
     # -- queue ----------------------------------------------------------------------
 
     def enqueue_request(self, request: Request) -> bool:
         # A retry or redirect of a popped request replaces it: the old entry is done
-        # once the new request is queued.
+        # once the new request is queued (the pipe keeps that order).
         replaced = request.meta.pop(TOKEN, None)
-        queued = request.dont_filter or not self._seen(request)
+        queued = self._push(request)
         if queued:
-            self.queue.push(request)
+            self.pushed = True
             if self.stats:
                 self.stats.inc_value("scheduler/enqueued/redis")
         if replaced is not None:
             self.request_done(replaced)
         return queued
 
-    def _seen(self, request: Request) -> bool:
-        """The shared dupe filter, with the fingerprints this worker has added remembered
-        here: a page links the same pages as its siblings (menus, pagination), and each of
-        those would otherwise cost a round trip to Redis."""
+    def _push(self, request: Request) -> bool:
+        """Queue the request unless the run has seen it. The dupe filter's answer is not
+        waited for (a page links the same pages as its siblings: the fingerprints this
+        worker has added are remembered here), except for a redirect, whose answer tells a
+        redirect loop."""
+        data, score = self.queue._encode_request(request), -request.priority
+        if request.dont_filter:
+            self.pipe.send("ZADD", self.queue.key, score, data)
+            return True
         fingerprint = self.df.request_fingerprint(request)
         if fingerprint in self.seen_here:
-            return True
-        added = self.server.sadd(self.df.key, fingerprint)
+            return False
         self.seen_here.add(fingerprint)
-        return added == 0
+        keys, args = [self.df.key, self.queue.key], [fingerprint, score, data]
+        if "redirect_times" in request.meta:
+            return bool(self._push_new_now(keys=keys, args=args))
+        self.pipe.call(PUSH_NEW, keys, args)
+        return True
 
     def next_request(self) -> Request | None:
-        token = uuid.uuid4().hex
-        data = self._pop(
-            keys=[self.queue.key, self.processing, self.keys.popped],
-            args=[token, self.page_budget],
-        )
-        if not data:
+        if not self.popped:
+            self._pop_ahead()
             return None
-        request: Request = self.queue._decode_request(data)
-        request.meta[TOKEN] = token
-        self.held[token] = 1
-        self.request_open.add(token)
+        request = self.popped.popleft()
+        if not self.popped:
+            self._pop_ahead()
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def _room(self) -> int:
+        """How many requests the engine would take now (the downloader's free room)."""
+        engine: Any = self.crawler.engine
+        downloader = getattr(engine, "downloader", None)
+        if downloader is None:
+            return 1
+        room = int(downloader.total_concurrency) - len(downloader.active)
+        return max(1, min(POP_AHEAD, room))
+
+    def _pop_ahead(self) -> None:
+        """Ask for requests (the answer fills ``popped`` and wakes the engine)."""
+        if self.popping or self.complete or self.pipe.lost is not None:
+            return
+        if not self.pushed and time.monotonic() < self.empty_until:
+            return
+        tokens = [uuid.uuid4().hex for _ in range(self._room())]
+        self.popping, self.pushed = True, False
+        answer = self.pipe.run(
+            POP, [self.queue.key, self.processing, self.keys.popped], [self.page_budget, *tokens]
+        )
+        answer.add_done_callback(partial(self._popped, tokens))
+
+    def _popped(self, tokens: list[str], answer: Any) -> None:
+        self.popping = False
+        if answer.cancelled() or answer.exception() is not None:
+            return  # Redis is lost: the worker stops
+        data = answer.result()
+        if not data:
+            self.empty_until = time.monotonic() + EMPTY_WAIT_S
+            return
+        for token, raw in zip(tokens, data, strict=False):
+            request: Request = self.queue._decode_request(raw)
+            request.meta[TOKEN] = token
+            self.held[token] = 1
+            self.request_open.add(token)
+            self.popped.append(request)
+        self._wake()
+
+    def _wake(self) -> None:
+        """Let the engine ask for requests now (not at its next heartbeat)."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
 
     # -- what a request produced ---------------------------------------------------
 
@@ -208,7 +324,7 @@ class ReliableScheduler(Scheduler):
             self.held[token] = count - 1
             return
         del self.held[token]
-        self.server.hdel(self.processing, token)
+        self.pipe.send("HDEL", self.processing, token)
 
     def release_items(self, items: Iterable[Any]) -> None:
         """A batch of items is stored."""
@@ -225,7 +341,9 @@ class ReliableScheduler(Scheduler):
     def declare_reviews(self, counts: dict[str, int]) -> None:
         """Product pages declared their review counts (stored before their requests are
         done, so a complete run has every worker's declarations)."""
-        self.server.hset(self.keys.declared, mapping=counts)
+        if counts:
+            pairs = [part for key, count in counts.items() for part in (key, count)]
+            self.pipe.send("HSET", self.keys.declared, *pairs)
 
     def reviews_declared(self) -> dict[str, int]:
         """Product key -> declared review count, from every worker of the run."""
@@ -238,11 +356,12 @@ class ReliableScheduler(Scheduler):
 
     def _state(self) -> tuple[int, int, list[str]]:
         """(queued requests, requests held by any worker, dead workers holding some)."""
-        queued, held, *dead = self._run_state(
-            keys=[self.queue.key, self.keys.workers],
-            args=[self.keys.base, self.prefix_keys.prefix, self.worker],
+        return _run_state(
+            self._run_state(
+                keys=[self.queue.key, self.keys.workers],
+                args=[self.keys.base, self.prefix_keys.prefix, self.worker],
+            )
         )
-        return int(queued), int(held), [w.decode() if isinstance(w, bytes) else w for w in dead]
 
     def reclaim(self, dead: list[str] | None = None) -> int:
         """Return the requests of dead workers to the queue; how many."""
@@ -278,18 +397,53 @@ class ReliableScheduler(Scheduler):
         return queued == 0 and held == 0
 
     def on_idle(self, spider: Any) -> None:
-        """Nothing to do here now: stay while the run has work anywhere."""
-        if len(self.queue):
+        """Nothing to do here now: stay while the run has work anywhere (asked without
+        waiting: the answer wakes the engine, whose next idle call closes a complete run)."""
+        if self.complete:
+            return  # nothing queued or held anywhere: no request can come any more
+        if self.popped:
             raise DontCloseSpider
         if self.held:
             flush = getattr(spider, "flush_store", None)
             if flush is not None:
                 flush()  # items waiting for a batch hold their requests open
             raise DontCloseSpider
-        if not self.run_complete():
-            raise DontCloseSpider
+        self._ask_state()
+        raise DontCloseSpider
 
-    def close(self, reason: str) -> None:
+    def _ask_state(self) -> None:
+        if self.checking or self.pipe.lost is not None:
+            return
+        self.checking = True
+        answer = self.pipe.run(
+            RUN_STATE,
+            [self.queue.key, self.keys.workers],
+            [self.keys.base, self.prefix_keys.prefix, self.worker],
+        )
+        answer.add_done_callback(self._state_known)
+
+    def _state_known(self, answer: Any) -> None:
+        self.checking = False
+        if answer.cancelled() or answer.exception() is not None:
+            return
+        queued, held, dead = _run_state(answer.result())
+        if dead:
+            self.reclaim(dead)  # rare: a worker died; then its requests are queued
+            queued = 1
+        if queued:
+            self.pushed = True  # others' requests wait: pop now, not after EMPTY_WAIT_S
+        elif held == 0:
+            self.complete = True
+        self._wake()
+
+    def close(self, reason: str) -> Deferred[None]:
+        return deferred_from_coro(self._close())
+
+    async def _close(self) -> None:
+        # Everything this worker sent (pops, pushes, requests done) is answered first.
+        await self.pipe.drain()
+        if self.pipe.lost is not None:
+            return  # Redis is gone: what is held here is returned by the other workers
         # A worker leaving early (an error, Ctrl-C) hands its requests back at once.
         if self.held or self.server.hlen(self.processing):
             key = self.processing
@@ -299,6 +453,11 @@ class ReliableScheduler(Scheduler):
                 self.queue.push(request)
                 self.server.hdel(key, token)
         # The queue and dupe filter are the run's, shared: never flushed by a worker.
+
+
+def _run_state(answer: list[Any]) -> tuple[int, int, list[str]]:
+    queued, held, *dead = answer
+    return int(queued), int(held), [w.decode() if isinstance(w, bytes) else w for w in dead]
 
 
 def run_record(source: str, company: str, targets: str, incremental: bool) -> str:

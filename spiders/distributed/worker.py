@@ -33,7 +33,7 @@ from spiders.runner import crawl_settings
 from spiders.target_spider import TargetSpider
 
 logger = logging.getLogger(__name__)
-POLL_S = 1.0
+POLL_S = 0.5
 RunComplete = Callable[[Engine, str, Targets], None]
 """Called with the database, the source's name and its targets when a run ends."""
 
@@ -50,6 +50,21 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+_TARGETS: dict[str, Targets] = {}
+
+
+def targets_of(text: str, name: str = "the run's targets") -> Targets:
+    """The targets of a run's record, parsed once per text in this worker (the runs seeded
+    together share one targets file: parsing and validating it for every run's start and
+    end was a good part of a run's set-up)."""
+    targets = _TARGETS.get(text)
+    if targets is None:
+        if len(_TARGETS) >= 8:
+            _TARGETS.clear()
+        targets = _TARGETS[text] = parse_targets(text, name)
+    return targets
+
+
 def run_settings(
     record: dict[str, Any],
     run_id: int,
@@ -60,7 +75,7 @@ def run_settings(
     prefix: str,
     on_run_complete: RunComplete | None = None,
 ) -> tuple[Any, Any, Any]:
-    targets = parse_targets(record["targets"], f"run {run_id}'s targets")
+    targets = targets_of(record["targets"], f"run {run_id}'s targets")
     company, source = targets.find_source(record["source"])
     settings = crawl_settings(targets, db_url, log_level=log_level)
     keys = Keys(prefix).run(run_id)
@@ -208,8 +223,15 @@ def run_worker(
         except redis.RedisError as exc:
             stop(f"lost the queue: {exc}")
 
+    def watch_pipe() -> None:
+        """The crawlers' Redis pipe: a lost connection stops the worker."""
+        from spiders.distributed.redis_pipe import pipe_for
+
+        pipe_for(queue_url).on_lost.append(lambda exc: stop(f"lost the queue: {exc}"))
+
     poller = LoopingCall(poll)
     beats = LoopingCall(beat)
+    reactor.callWhenRunning(reactor.callLater, 0, watch_pipe)  # in the running event loop
     reactor.callWhenRunning(beats.start, 1.0)  # alive first: the claims count live workers
     reactor.callWhenRunning(poller.start, POLL_S)
     try:

@@ -382,7 +382,9 @@ class StorePipeline:
         figures.reviews_declared = self.reviews_declared
         if self.executor is not None and self.spec is not None:
             if self.worker_used:  # else the worker never started: no need to start it now
-                self.executor.submit(forget_run, self.spec.run_id).result()
+                # Not waited for (the store process takes its tasks in order): a worker
+                # serving many runs must not stop crawling while each one ends.
+                self.executor.submit(forget_run, self.spec.run_id)
             self.executor = None
             _SharedWorker.release()
         if self.shared_run is not None:
@@ -428,13 +430,21 @@ class StorePipeline:
         text = self.crawler.settings.get("RIVALSCOPE_TARGETS_TEXT")
         if hook is None or not text or self.writer is None:
             return
-        from settings.targets import parse_targets
+        from spiders.distributed.worker import targets_of
 
-        spider: Any = self.crawler.spider
-        try:
-            hook(self.writer.engine, spider.source.name, parse_targets(text))
-        except Exception as exc:  # a failed check must not fail the worker
-            logger.warning("health checks of %s failed: %s", spider.source.name, exc)
+        targets = targets_of(text)
+        name: str = self.crawler.spider.source.name  # type: ignore[union-attr]
+
+        def check() -> None:
+            assert self.writer is not None
+            try:
+                hook(self.writer.engine, name, targets)
+            except Exception as exc:  # a failed check must not fail the worker
+                logger.warning("health checks of %s failed: %s", name, exc)
+
+        # In a thread: the reactor goes on crawling the worker's other runs meanwhile (the
+        # reactor's thread pool is joined before the worker exits).
+        deferToThread(check)
 
 
 def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from settings.records import OfferItem, ReviewItem
+from settings.short_detection import ngram_table
 from settings.trigram_detection import trigram_table
 from spiders.parent_watch import die_with_parent, ignore_interrupts
 from spiders.pipelines.stages import store_batch
@@ -49,12 +50,13 @@ class BatchResult:
 
 
 def init_worker(parent: int) -> None:
-    """Process initializer: die with the crawl, leave Ctrl-C to it, and load the trigram
-    stage of language detection while the crawl starts (lingua's own models load only if a
-    short text needs them: see ``settings.language_detection``)."""
+    """Process initializer: die with the crawl, leave Ctrl-C to it, and load the numpy
+    stages of language detection while the crawl starts (lingua's own models load only for
+    the rare long text those leave it: see ``settings.language_detection``)."""
     die_with_parent(parent)
     ignore_interrupts()
     trigram_table()
+    ngram_table()
 
 
 def _engine_for(url: str) -> Engine:

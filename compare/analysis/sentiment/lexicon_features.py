@@ -15,9 +15,8 @@ Lexicons come from installed packages only (nothing is downloaded): VADER's lexi
 (vaderSentiment, MIT) and Pattern's adjectives (TextBlob) for English, Pattern's French
 adjectives (textblob-fr, PDDL) with VADER's words carried to French cognates (``cognates``)
 for French, and AFINN's Danish list (afinn, ODbL) for Norwegian and Danish, which share most
-opinion words in writing, and polVADER's hand-built Polish valences (MIT, shipped as text in
-``data/lexicons/``) for Polish. Our hand-written seed words (``data/seed_lexicon.toml``) add
-common opinion words for French, Norwegian and Polish.
+opinion words in writing. Our hand-written seed words (``data/seed_lexicon.toml``) add
+common opinion words for French, Norwegian and Polish (Polish has no other lexicon).
 """
 
 from __future__ import annotations
@@ -116,17 +115,6 @@ def _afinn(name: str) -> Lexicon:
     return out
 
 
-def _shipped(name: str) -> Lexicon:
-    """A word list shipped in ``data/lexicons/`` (``word<TAB>valence`` lines, ``#`` comments)."""
-    text = _package_text("compare.analysis", f"data/lexicons/{name}")
-    out: Lexicon = {}
-    for line in (text or "").splitlines():
-        word, _, value = line.partition("\t")
-        if value and not word.startswith("#"):
-            out[word] = float(value)
-    return out
-
-
 def _seed(language: str) -> Lexicon:
     """Our hand-written seed words (``compare/analysis/data/seed_lexicon.toml``)."""
     text = _package_text("compare.analysis", "data/seed_lexicon.toml")
@@ -172,7 +160,6 @@ _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "afinn-da": lambda: _afinn("AFINN-da-32.txt"),
     "seed-no": lambda: _seed("no"),
     "seed-pl": lambda: _seed("pl"),
-    "polvader-pl": lambda: _shipped("pl-polvader.txt"),
     "seed-fr": lambda: _seed("fr"),
     "cognate-fr": lambda: _cognates("fr", "vader-en", "vaderSentiment"),
 }
@@ -181,7 +168,7 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "fr": ("seed-fr", "pattern-fr", "cognate-fr"),
     "no": ("afinn-da", "seed-no"),
     "da": ("afinn-da",),
-    "pl": ("seed-pl", "polvader-pl"),
+    "pl": ("seed-pl",),
 }
 """The pooled model has no channel: it mixes languages whose lexicons differ in coverage,
 so "no opinion word found" would mean different things for different rows."""

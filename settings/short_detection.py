@@ -1,0 +1,342 @@
+"""Language detection of short texts: lingua's high-accuracy computation, in numpy.
+
+lingua reads a text of fewer than 120 letters with all its n-gram orders, one to five letters
+(``settings.trigram_detection`` covers longer texts, which it reads with trigrams only).
+This module reproduces that computation from ``settings/data/detection_ngrams.npz`` (lingua's
+unigram to fivegram relative frequencies of every registered language, built by
+``benchmarks/build_detection_trigrams.py``; Apache-2.0, see ``settings/data/README.md``),
+so short texts never load lingua's models (about 290 MB):
+
+1. Rules first (lingua's ``detect_language_with_rules`` and ``filter_languages_by_rules``,
+   restricted to the registered languages): letters only one of them writes (German ß,
+   Polish ł ń ś ź) settle a text whose words mostly carry them; letters a few of them share
+   (å, ø, ñ, é, ...) narrow the candidates when at least half the words carry one; a text
+   mostly in another alphabet gets no language.
+2. For each order n, the sum over the text's distinct n-grams (within words) of the log
+   relative frequency of the n-gram, backing off to its prefixes (an n-gram a language never
+   saw, down to its first letter, adds nothing).
+3. Per language, the five sums added and divided by the number of the text's distinct
+   letters the language knows; the confidence values are the softmax of those.
+
+Texts are scored independently of their batch (sums per text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from settings.languages import LANGUAGE_CODES
+from settings.trigram_detection import chunks, letter_lookup
+
+TABLE_FILE = Path(__file__).with_name("data") / "detection_ngrams.npz"
+ORDERS = 5
+_BMP = 0x10000
+_CHUNK_CHARS = 100_000
+
+UNIQUE_LETTERS: dict[str, str] = {"de": "ß", "pl": "łńśź"}
+"""lingua's letters only one language writes (``Language::unique_characters``), for the
+registered languages (lower case: lingua reads lowercased words)."""
+SHARED_LETTERS: tuple[tuple[str, frozenset[str]], ...] = tuple(
+    (letters, frozenset(codes.split()))
+    for letters, codes in (
+        ("ąę", "pl"),
+        ("ż", "pl"),
+        ("î", "fr"),
+        ("ñ", "es"),
+        ("û", "fr"),
+        ("ć", "pl"),
+        ("ì", "it"),
+        ("ø", "no da"),
+        ("ë", "nl fr"),
+        ("èù", "fr it"),
+        ("ê", "fr"),
+        ("ô", "fr"),
+        ("ò", "it"),
+        ("â", "fr"),
+        ("æ", "no da"),
+        ("å", "no da sv"),
+        ("ä", "de sv"),
+        ("à", "fr it"),
+        ("ü", "de es"),
+        ("ç", "fr"),
+        ("ö", "de sv"),
+        ("ó", "pl es"),
+        ("áíú", "es"),
+        ("é", "fr it es"),
+    )
+)
+"""lingua's ``CHARS_TO_LANGUAGES_MAPPING`` entries that name a registered language (lower
+case), with the registered languages they name."""
+_UNIQUE = frozenset("".join(UNIQUE_LETTERS.values()))
+_RULE_LETTERS = _UNIQUE | frozenset("".join(s for s, _ in SHARED_LETTERS))
+
+
+@dataclass(frozen=True)
+class NgramTable:
+    languages: tuple[str, ...]
+    order: tuple[int, ...]
+    """The languages' positions in lingua's order (its ``Language`` enum: by English name),
+    which breaks ties between equal confidence values."""
+    size: int
+    letter_index: NDArray[np.int16]
+    keys: tuple[tuple[NDArray[np.uint32], ...], ...]
+    """Per order (1..5), per language: the keys of the n-grams it knows, modulo ``size**4``
+    (the last four letters' part: 32 bits), sorted within each first letter of a fivegram."""
+    starts: tuple[NDArray[np.int64], ...]
+    """Per language: where each first letter's fivegrams start in its fivegram keys (the
+    fivegram keys in 32 bits save 12 MB)."""
+    logs: tuple[tuple[NDArray[np.float32], ...], ...]
+    lingua_version: str
+
+
+@lru_cache(maxsize=1)
+def ngram_table() -> NgramTable | None:
+    """The table, or None if missing or not for exactly the registered languages."""
+    if not TABLE_FILE.exists():
+        return None
+    with np.load(TABLE_FILE) as data:
+        languages = tuple(str(code) for code in data["languages"])
+        if languages != LANGUAGE_CODES:
+            return None
+        letters = [str(letter) for letter in data["letters"]]
+        lookup = letter_lookup(tuple(letters))
+        names = [str(name) for name in data["lingua_names"]]
+        ranked = sorted(range(len(names)), key=lambda j: names[j])
+        size = len(letters) + 1
+        base = np.uint64(size**4)
+        if size**4 >= 2**32:
+            return None
+        keys: list[list[NDArray[np.uint32]]] = [[] for _ in range(ORDERS)]
+        starts: list[NDArray[np.int64]] = []
+        for code in languages:  # one language's 64-bit keys at a time (the load's peak)
+            for n in range(1, ORDERS + 1):
+                full = data[f"keys{n}_{code}"]
+                keys[n - 1].append((full % base).astype(np.uint32))
+                if n == ORDERS:
+                    first = full // base
+                    starts.append(
+                        np.searchsorted(first, np.arange(size + 1, dtype=np.uint64)).astype(
+                            np.int64
+                        )
+                    )
+                del full
+        return NgramTable(
+            languages=languages,
+            order=tuple(ranked.index(j) for j in range(len(names))),
+            size=size,
+            letter_index=lookup,
+            keys=tuple(tuple(order) for order in keys),
+            starts=tuple(starts),
+            logs=tuple(
+                tuple(data[f"logs{n}_{code}"] for code in languages) for n in range(1, ORDERS + 1)
+            ),
+            lingua_version=str(data["lingua_version"]),
+        )
+
+
+@lru_cache(maxsize=4096)
+def _script(char: str) -> str:
+    """The alphabet of a letter, as lingua's rules tell them apart (Latin or another)."""
+    if char in "ªº":
+        return "LATIN"
+    name = unicodedata.name(char, "")
+    if "LATIN" in name:
+        return "LATIN"
+    return name.split(" ", 1)[0] if name else "?"
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def rule_languages(text: str, languages: tuple[str, ...]) -> tuple[str | None, frozenset[str]]:
+    """lingua's rules on a lowercased text: (the language they settle, else None; the
+    languages left possible, empty when the text is mostly in another alphabet)."""
+    everything = frozenset(languages)
+    if text.isascii():
+        return None, everything
+    words = _WORD.findall(text)
+    if not words:
+        return None, everything
+    half = len(words) * 0.5
+    chars = set(text)
+    latin = all(_script(c) == "LATIN" for c in chars if c.isalpha())
+    if not latin or chars & _UNIQUE:
+        found = _settled_by_letters(words, everything, half)
+        if found is not None:
+            return found, frozenset({found})
+    if latin:
+        alphabet_is_latin = True
+    else:
+        alphabets: dict[str, int] = {}
+        for word in words:
+            scripts = {_script(char) for char in word}
+            if len(scripts) == 1:
+                script = scripts.pop()
+                alphabets[script] = alphabets.get(script, 0) + 1
+        if not alphabets or (len(alphabets) > 1 and len(set(alphabets.values())) == 1):
+            return None, everything
+        alphabet_is_latin = alphabets.get("LATIN", 0) == max(alphabets.values())
+    if not alphabet_is_latin:
+        return None, frozenset()
+    if not chars & _RULE_LETTERS:
+        return None, everything
+    counted: dict[str, int] = {}
+    for letters, codes in SHARED_LETTERS:
+        if chars.isdisjoint(letters):
+            continue
+        hits = sum(char in word for word in words for char in letters)
+        if hits:
+            for code in codes & everything:
+                counted[code] = counted.get(code, 0) + hits
+    subset = frozenset(code for code, count in counted.items() if count >= half)
+    return None, subset or everything
+
+
+def _settled_by_letters(words: list[str], everything: frozenset[str], half: float) -> str | None:
+    """lingua's ``detect_language_with_rules``: each word votes for the one registered
+    language whose unique letters it carries most (else for none)."""
+    totals: dict[str | None, int] = {}
+    for word in words:
+        counts: dict[str, int] = {}
+        for char in word:
+            script = _script(char)
+            if script == "CJK":
+                counts["(zh)"] = counts.get("(zh)", 0) + 1
+            elif script in ("HIRAGANA", "KATAKANA"):
+                counts["(ja)"] = counts.get("(ja)", 0) + 1
+            elif script == "LATIN":
+                for code, letters in UNIQUE_LETTERS.items():
+                    if char in letters and code in everything:
+                        counts[code] = counts.get(code, 0) + 1
+        found: str | None = None
+        if len(counts) == 1:
+            found = next(iter(counts))
+        elif len(counts) > 1 and not ("(zh)" in counts and "(ja)" in counts):
+            ranked = sorted(counts.values(), reverse=True)
+            best = max(counts, key=lambda k: counts[k])
+            found = best if ranked[0] > ranked[1] else None
+        key = found if found in everything else None
+        totals[key] = totals.get(key, 0) + 1
+    if totals.get(None, 0) < half:
+        totals.pop(None, None)
+    if len(totals) == 1:
+        return next(iter(totals))
+    if len(totals) > 1:
+        ranked_totals = sorted(totals.items(), key=lambda kv: -kv[1])
+        if ranked_totals[0][1] != ranked_totals[1][1]:
+            return ranked_totals[0][0]
+    return None
+
+
+def _look_up(
+    table: NgramTable, n: int, language: int, distinct: NDArray[np.uint64]
+) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """(known, index in the language's order-``n`` table) of sorted distinct keys."""
+    known = table.keys[n - 1][language]
+    hit = np.zeros(len(distinct), dtype=bool)
+    at = np.zeros(len(distinct), dtype=np.int64)
+    if not len(known):
+        return hit, at
+    base = np.uint64(table.size**4)
+    low = (distinct % base).astype(np.uint32)
+    if n < ORDERS:
+        groups = [(0, len(distinct), 0, len(known))]
+    else:
+        high = (distinct // base).astype(np.int64)
+        edges = np.flatnonzero(np.r_[True, high[1:] != high[:-1], True])
+        starts = table.starts[language]
+        groups = [
+            (a, b, int(starts[high[a]]), int(starts[high[a] + 1]))
+            for a, b in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)
+        ]
+    for a, b, lo, hi in groups:
+        if hi == lo:
+            continue
+        where = np.minimum(np.searchsorted(known[lo:hi], low[a:b]), hi - lo - 1) + lo
+        hit[a:b] = known[where] == low[a:b]
+        at[a:b] = where
+    return hit, at
+
+
+def short_confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64]:
+    """Per text, per language of ``table``: lingua's confidence values for a text read with
+    all its n-gram orders (rows of zeros: lingua finds no language)."""
+    out = np.empty((len(texts), len(table.languages)), dtype=np.float64)
+    for start, end in chunks(texts, _CHUNK_CHARS):
+        out[start:end] = _confidences(texts[start:end], table)
+    return out
+
+
+def _confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64]:
+    count, width = len(texts), len(table.languages)
+    lowered = [text.strip().lower() for text in texts]
+    allowed = np.ones((count, width), dtype=bool)
+    settled = np.full(count, -1, dtype=np.int64)
+    for row, text in enumerate(lowered):
+        language, possible = rule_languages(text, table.languages)
+        if language is not None:
+            settled[row] = table.languages.index(language)
+        elif len(possible) < width:
+            allowed[row] = [code in possible for code in table.languages]
+            if len(possible) == 1:
+                settled[row] = table.languages.index(next(iter(possible)))
+    lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=count)
+    points = np.frombuffer("\n".join(lowered).encode("utf-32-le"), dtype=np.uint32)
+    codes = table.letter_index[np.minimum(points, _BMP - 1)].astype(np.int64)
+    owner = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(codes)]
+    # Letters ahead in the same word, the position's own included.
+    is_letter = codes >= 0
+    breaks = np.flatnonzero(~is_letter)
+    next_break = np.full(len(codes), len(codes), dtype=np.int64)
+    if len(breaks):
+        where = np.searchsorted(breaks, np.arange(len(codes)))
+        has = where < len(breaks)
+        next_break[has] = breaks[where[has]]
+    ahead = np.where(is_letter, next_break - np.arange(len(codes)), 0)
+    totals = np.zeros((count, width), dtype=np.float64)
+    known_letters = np.zeros((count, width), dtype=np.int64)
+    size = table.size
+    positions = np.flatnonzero(ahead >= 1)
+    keys = codes[positions].astype(np.uint64)
+    backed = np.zeros((len(positions), width), dtype=np.float64)
+    for n in range(1, ORDERS + 1):
+        if n > 1:
+            keep = ahead[positions] >= n
+            positions, keys, backed = positions[keep], keys[keep], backed[keep]
+            keys = keys * np.uint64(size) + codes[positions + n - 1].astype(np.uint64)
+        if not len(positions):
+            break
+        # Each distinct key looked up once, in order (a sorted search is cache-friendly).
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        for j in range(width):
+            hit, at = _look_up(table, n, j, distinct)
+            found = hit[inverse]
+            backed[found, j] = table.logs[n - 1][j][at[inverse[found]]]
+        # lingua counts each n-gram once per text
+        combined = owner[positions].astype(np.uint64) * np.uint64(size**n) + keys
+        _, first = np.unique(combined, return_index=True)
+        text_of = owner[positions[first]]  # ascending: np.unique sorts by (text, key)
+        starts = np.flatnonzero(np.r_[True, text_of[1:] != text_of[:-1]])
+        values = backed[first]
+        totals[text_of[starts]] += np.add.reduceat(values, starts, axis=0)
+        if n == 1:
+            known_letters[text_of[starts]] = np.add.reduceat(values < 0, starts, axis=0)
+    averaged = totals / np.maximum(known_letters, 1)
+    scored = allowed & (averaged != 0)
+    logits = np.where(scored, averaged, -np.inf)
+    best = logits.max(axis=1)
+    finite = np.isfinite(best)
+    shifted = np.where(scored, np.exp(logits - np.where(finite, best, 0.0)[:, None]), 0.0)
+    sums = shifted.sum(axis=1)
+    confidences = np.where(finite[:, None], shifted / np.where(finite, sums, 1.0)[:, None], 0.0)
+    for ruled in np.flatnonzero(settled >= 0).tolist():
+        confidences[ruled] = 0.0
+        confidences[ruled, settled[ruled]] = 1.0
+    return confidences

@@ -1,0 +1,58 @@
+"""robots.txt read once per run and host, for every worker of the run (through Redis).
+
+The first worker that needs a host's rules takes the run's reader key of the host (with a
+time-to-live: a reader that dies lets another take over), downloads robots.txt and stores
+what it gave in the run's ``robots`` hash; the others wait for that entry. Every worker of
+the run so obeys the same rules, an unreadable robots.txt included (then the host is not
+crawled in the run); the next run reads robots.txt again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from scrapy.settings import Settings
+
+from spiders.distributed.connection import async_client
+from spiders.distributed.keys import Keys, RunKeys
+from spiders.robots_rules import RobotsRead
+
+WAIT_S = 0.1
+"""How often a worker waiting for another's reading looks for it."""
+
+
+class SharedRobots:
+    """See the module docstring."""
+
+    def __init__(self, url: str, keys: RunKeys, worker: str, reading_s: float) -> None:
+        self.url, self.keys, self.worker = url, keys, worker
+        self.reading_ms = int(reading_s * 1000)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SharedRobots:
+        # A reading lasts at most its tries' time-outs (the retries included) and waits.
+        tries = settings.getint("RETRY_TIMES") + 1
+        reading_s = tries * settings.getfloat("DOWNLOAD_TIMEOUT") + 30
+        keys = Keys(settings.get("RIVALSCOPE_REDIS_PREFIX")).run(
+            settings.getint("RIVALSCOPE_RUN_ID")
+        )
+        return cls(settings.get("REDIS_URL"), keys, settings.get("RIVALSCOPE_WORKER"), reading_s)
+
+    async def read(self, host: str, fetch: Callable[[], Awaitable[RobotsRead]]) -> RobotsRead:
+        """The run's reading of ``host``'s robots.txt: another worker's, or ``fetch()``'s."""
+        client = async_client(self.url)
+        reader = self.keys.robots_reader(host)
+        while True:
+            stored = await client.hget(self.keys.robots, host)
+            if stored is not None:
+                return RobotsRead.decode(stored if isinstance(stored, bytes) else stored.encode())
+            if await client.set(reader, self.worker, nx=True, px=self.reading_ms):
+                read = await fetch()
+                # Set only if no reading is stored: a reader that outlived its key and a
+                # second reader never replace the first reading the workers obey.
+                if await client.hsetnx(self.keys.robots, host, read.encode()):
+                    await client.delete(reader)
+                    return read
+                continue
+            await asyncio.sleep(WAIT_S)

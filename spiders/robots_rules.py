@@ -1,0 +1,162 @@
+"""robots.txt obeyed fail-closed (RFC 9309), in every crawl.
+
+Scrapy's RobotsTxtMiddleware lets a crawl fetch everything when robots.txt cannot be read:
+a download error or time-out leaves the host without rules, and a 5xx or 429 answer is
+parsed as if its error page were the rules (none). Here, as RFC 9309 asks, a host whose
+robots.txt is unreachable (network error, time-out, 5xx, 429, too many redirects) is not
+crawled in this run: its requests fail with ``RobotsUnreadable`` (the run's fetch problem
+``robots_unreadable``) and the next run reads robots.txt again. A 4xx answer means the
+site has no rules (everything allowed).
+
+In a distributed run the rules of a host are read once for the run and shared by all its
+workers through Redis (``spiders.distributed.shared_robots``): every worker obeys the same
+rules, and a worker that joins late or takes over a stopped worker's requests reads no
+robots.txt of its own (whose answer could differ).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http.request import NO_CALLBACK
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
+
+logger = logging.getLogger(__name__)
+
+MAX_ROBOTS_BYTES = 500 * 1024
+"""RFC 9309: a crawler must read at least 500 KiB of robots.txt; the rest is not read."""
+
+
+class RobotsUnreadable(IgnoreRequest):
+    """The request's host has a robots.txt that could not be read: not crawled this run."""
+
+
+@dataclass(frozen=True)
+class RobotsRead:
+    """What reading a host's robots.txt gave: its body, or why it could not be read."""
+
+    body: bytes | None
+    reason: str | None = None
+
+    def encode(self) -> bytes:
+        """For Redis: ``+`` and the body, or ``!`` and the reason."""
+        return b"+" + self.body if self.body is not None else b"!" + (self.reason or "").encode()
+
+    @classmethod
+    def decode(cls, value: bytes) -> RobotsRead:
+        if value[:1] == b"+":
+            return cls(value[1:])
+        return cls(None, value[1:].decode("utf-8", "replace"))
+
+
+def robots_outcome(status: int, body: bytes) -> RobotsRead:
+    """RFC 9309 on an answer: 2xx (after redirects) are the rules; 4xx but 429 mean no
+    rules; 429 and 5xx mean unreachable (nothing may be crawled)."""
+    if status == 429 or status >= 500:
+        return RobotsRead(None, f"HTTP {status}")
+    if 400 <= status < 500:
+        return RobotsRead(b"")
+    return RobotsRead(body[:MAX_ROBOTS_BYTES])
+
+
+class UnreadableRobots(RobotParser):
+    """The rules of a host whose robots.txt could not be read: nothing is allowed."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, robotstxt_body: bytes) -> UnreadableRobots:
+        return cls("no robots.txt was read")
+
+    def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
+        return False
+
+
+class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """See the module docstring (replaces Scrapy's RobotsTxtMiddleware)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.shared: Any = None
+        settings = crawler.settings
+        if settings.getint("RIVALSCOPE_RUN_ID") and settings.get("REDIS_URL"):
+            from spiders.distributed.shared_robots import SharedRobots
+
+            self.shared = SharedRobots.from_settings(settings)
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        if isinstance(rp, UnreadableRobots):
+            raise RobotsUnreadable(
+                f"robots.txt of {urlparse_cached(request).netloc} could not be read "
+                f"({rp.reason}): the host is not crawled in this run"
+            )
+        super().process_request_2(rp, request)
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        netloc = urlparse_cached(request).netloc
+        if netloc not in self._parsers:
+            waiting: Deferred[RobotParser | None] = Deferred()
+            self._parsers[netloc] = waiting
+            try:
+                rules = await self._rules(request, netloc)
+            except Exception as exc:  # the shared store is out of reach: no rules, no page
+                rules = UnreadableRobots(f"{type(exc).__name__}: {exc}")
+                del self._parsers[netloc]  # asked again by the next request
+                waiting.callback(rules)
+                return rules
+            self._parsers[netloc] = rules
+            waiting.callback(rules)
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
+
+    async def _rules(self, request: Request, netloc: str) -> RobotParser:
+        scheme = urlparse_cached(request).scheme
+        if self.shared is not None:
+            read: RobotsRead = await self.shared.read(netloc, lambda: self._fetch(scheme, netloc))
+        else:
+            read = await self._fetch(scheme, netloc)
+        if read.body is None:
+            logger.warning(
+                "robots.txt of %s could not be read (%s): the host is not crawled in this run",
+                netloc,
+                read.reason,
+            )
+            return UnreadableRobots(read.reason or "unreadable")
+        rules: RobotParser = build_from_crawler(self._parserimpl, self.crawler, read.body)
+        await self.crawler.signals.send_catch_log_async(
+            signal=signals.robots_parsed, robotparser=rules, request=request
+        )
+        return rules
+
+    async def _fetch(self, scheme: str, netloc: str) -> RobotsRead:
+        """Download robots.txt (retried and redirected as any request)."""
+        robots = Request(
+            f"{scheme}://{netloc}/robots.txt",
+            priority=self.DOWNLOAD_PRIORITY,
+            meta={"dont_obey_robotstxt": True},
+            callback=NO_CALLBACK,
+        )
+        engine = self.crawler.engine
+        assert engine is not None
+        self._stats.inc_value("robotstxt/request_count")
+        try:
+            response = await engine.download_async(robots)
+        except Exception as exc:
+            self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+            return RobotsRead(None, f"{type(exc).__name__}: {exc}"[:200])
+        self._stats.inc_value("robotstxt/response_count")
+        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+        return robots_outcome(response.status, response.body)

@@ -1,0 +1,122 @@
+"""robots.txt in distributed crawls, against the real Redis (127.0.0.1:6379) and PostgreSQL.
+
+Every worker obeys robots.txt, always: the rules of a host are read once per run and shared
+by the run's workers through Redis, so a worker that joins late (or takes over a killed
+worker's requests) obeys the same rules; a host whose robots.txt cannot be read (network
+error, time-out, 5xx, 429) is not crawled in that run (its pages are recorded as the fetch
+problem ``robots_unreadable``) and is tried again in the next run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rivalscope.demo.records import DemoShop
+from rivalscope.demo.server import DemoServer
+from rivalscope.demo.site import Response
+from storage.db import open_database
+from tests import test_distributed
+from tests.cli import run_cli
+from tests.test_crawl_end_to_end import _snapshot, _targets
+from tests.test_distributed import _reference, _runs, _seed, _worker
+
+# The key-prefix fixture of tests/test_distributed.py.
+redis_prefix = test_distributed.redis_prefix
+
+UNAVAILABLE = Response(503, b"<h1>503 Service Unavailable</h1>\n", "text/html; charset=utf-8")
+
+
+class _Robots:
+    """Answers robots.txt as the test says (``good`` answers first, then ``bad``ly), and
+    counts the robots.txt requests; every other page as the demo site does."""
+
+    def __init__(self, respond: Callable[[str], Response], good: int, bad: Response) -> None:
+        self.respond, self.good, self.bad = respond, good, bad
+        self.asked = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, raw_path: str) -> Response:
+        if raw_path.split("?")[0] != "/robots.txt":
+            return self.respond(raw_path)
+        with self.lock:
+            self.asked += 1
+            good = self.asked <= self.good
+        return self.respond(raw_path) if good else self.bad
+
+
+def _private(server: DemoServer) -> list[str]:
+    return [path for path in server.requested_paths if "/private/" in path]
+
+
+def _pages(server: DemoServer) -> list[str]:
+    return [path for path in server.requested_paths if path.split("?")[0] != "/robots.txt"]
+
+
+def test_a_crawl_does_not_fetch_a_host_whose_robots_txt_fails(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One process: robots.txt answers 503 (also when retried): no page of the host."""
+    robots = _Robots(server.site.respond, good=0, bad=UNAVAILABLE)
+    monkeypatch.setattr(server.site, "respond", robots)
+    targets = _targets(tmp_path, server, shops[:1])
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    result = run_cli(
+        "crawl", "--targets", str(targets), "--log-level", "ERROR", cwd=tmp_path, db_url=url
+    )
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert robots.asked >= 1
+    assert _private(server) == [] and _pages(server) == []
+    (run,) = _runs(url)
+    assert run.fetch_problems.get("robots_unreadable", 0) >= 1, run
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_workers_share_the_rules_of_a_run_and_retry_an_unreadable_robots_txt_next_run(
+    tmp_path: Path,
+    server: DemoServer,
+    shops: list[DemoShop],
+    pg_url: str,
+    redis_prefix: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reference = _reference(tmp_path, _targets(tmp_path, server, shops))
+    before = len(server.requested_paths)
+    # robots.txt fails from the first request on: no run crawls anything of the host.
+    robots = _Robots(server.site.respond, good=0, bad=UNAVAILABLE)
+    monkeypatch.setattr(server.site, "respond", robots)
+    targets = _targets(tmp_path, server, shops)
+    _seed(tmp_path, targets, pg_url)
+    workers = [_worker(tmp_path, pg_url) for _ in range(2)]
+    for worker in workers:
+        _, err = worker.communicate(timeout=240)
+        assert worker.returncode in (0, 1), err[-3000:]
+    asked_pages = [p for p in server.requested_paths[before:] if p.split("?")[0] != "/robots.txt"]
+    assert asked_pages == []
+    failed = _runs(pg_url)
+    assert len(failed) == 4 and {r.status for r in failed} == {"finished"}
+    assert all(r.fetch_problems.get("robots_unreadable") for r in failed)
+    # The next runs read robots.txt again: it answers once per run, then fails again. The
+    # two workers of a run share the rules the first of them read (were each to read its
+    # own, the second would get the 503), so the private pages stay unfetched.
+    robots.asked, robots.good = 0, 4
+    _seed(tmp_path, targets, pg_url)
+    workers = [_worker(tmp_path, pg_url) for _ in range(2)]
+    for worker in workers:
+        _, err = worker.communicate(timeout=240)
+        assert worker.returncode == 0, err[-3000:]
+    assert _private(server) == []
+    engine = open_database(pg_url)
+    try:
+        assert _snapshot(engine) == reference
+    finally:
+        engine.dispose()
+    assert robots.asked == 4  # once per run, whatever the number of workers
+    failed_ids = {r.id for r in failed}
+    later = [r for r in _runs(pg_url) if r.id not in failed_ids]
+    assert not any(r.fetch_problems.get("robots_unreadable") for r in later)
