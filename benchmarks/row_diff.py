@@ -18,6 +18,8 @@ IGNORED = {"id", "crawl_run_id", "pid", "queue", "workers", "peak_memory_mb", "e
 RUN_ONLY = {"pages", "status_counts"}
 """crawl_run columns a distributed run adds its workers' robots.txt fetches to."""
 DATA_TABLES = ("review", "product", "offer_observation")
+EXAMPLES = 2
+"""Differing rows shown per table and column."""
 
 
 def _rows(engine: Engine) -> dict[str, dict[Any, Any]]:
@@ -80,7 +82,11 @@ def row_differences(reference: Engine, other: Engine) -> tuple[list[str], list[s
         for key in set(a) & set(b):
             if table == "offer_observation":
                 if a[key] != b[key]:
-                    by_column["(observations of the product)"].append((key, a[key], b[key]))
+                    # Only the observations one side has: the shared ones say nothing.
+                    only_a, only_b = a[key] - b[key], b[key] - a[key]
+                    by_column["(observations of the product)"].append(
+                        (key, dict(only_a), dict(only_b))
+                    )
                 continue
             for column in a[key].keys() | b[key].keys():
                 if table == "crawl_run" and column in RUN_ONLY:
@@ -88,9 +94,9 @@ def row_differences(reference: Engine, other: Engine) -> tuple[list[str], list[s
                 if a[key].get(column) != b[key].get(column):
                     by_column[column].append((key, a[key].get(column), b[key].get(column)))
         for column, cases in sorted(by_column.items()):
-            key, was, now = sorted(cases, key=repr)[0]
-            out.append(
-                f"{table}.{column}: {len(cases)} rows differ, e.g. {key!r}: "
-                f"{str(was)[:80]!r} -> {str(now)[:80]!r}"
+            examples = "; ".join(
+                f"{key!r}: {str(was)[:400]!r} -> {str(now)[:400]!r}"
+                for key, was, now in sorted(cases, key=repr)[:EXAMPLES]
             )
+            out.append(f"{table}.{column}: {len(cases)} rows differ, e.g. {examples}")
     return data, runs
