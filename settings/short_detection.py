@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from settings.languages import LANGUAGE_CODES
-from settings.trigram_detection import chunks, letter_lookup
+from settings.trigram_detection import chunks, table_alphabet
 
 TABLE_FILE = Path(__file__).with_name("data") / "detection_ngrams.npz"
 ORDERS = 5
@@ -102,14 +102,13 @@ def ngram_table() -> NgramTable | None:
     if not TABLE_FILE.exists():
         return None
     with np.load(TABLE_FILE) as data:
-        languages = tuple(str(code) for code in data["languages"])
-        if languages != LANGUAGE_CODES:
+        alphabet = table_alphabet(data)
+        if alphabet is None:
             return None
-        letters = [str(letter) for letter in data["letters"]]
-        lookup = letter_lookup(tuple(letters))
+        lookup, size = alphabet
+        languages = LANGUAGE_CODES
         names = [str(name) for name in data["lingua_names"]]
         ranked = sorted(range(len(names)), key=lambda j: names[j])
-        size = len(letters) + 1
         base = np.uint64(size**4)
         if size**4 >= 2**32:
             return None

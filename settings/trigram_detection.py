@@ -18,10 +18,11 @@ other texts of its batch.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,24 +59,31 @@ def trigram_table() -> TrigramTable | None:
     if not TABLE_FILE.exists():
         return None
     with np.load(TABLE_FILE) as data:
-        languages = tuple(str(code) for code in data["languages"])
-        if languages != LANGUAGE_CODES:
+        alphabet = table_alphabet(data)
+        if alphabet is None:
             return None
-        letters = [str(letter) for letter in data["letters"]]
-        lookup = letter_lookup(tuple(letters))
-        size = len(letters) + 1
+        lookup, size = alphabet
         keys = data["trigram_keys"]
         # 20 MB of row numbers buy a direct lookup per trigram (no search).
         row_of = (np.arange(size**3, dtype=np.int32) // size + len(keys)).astype(np.int32)
         row_of[keys] = np.arange(len(keys), dtype=np.int32)
         return TrigramTable(
-            languages=languages,
+            languages=LANGUAGE_CODES,
             size=size,
             letter_index=lookup,
             row_of=row_of,
             values=np.vstack([data["trigrams"], data["bigrams"]]).astype(np.float64),
             lingua_version=str(data["lingua_version"]),
         )
+
+
+def table_alphabet(data: Mapping[str, Any]) -> tuple[NDArray[np.int16], int] | None:
+    """A detection table's letter lookup and alphabet size (its letters plus one for a letter
+    none knows); None if the table is not for exactly the registered languages."""
+    if tuple(str(code) for code in data["languages"]) != LANGUAGE_CODES:
+        return None
+    letters = tuple(str(letter) for letter in data["letters"])
+    return letter_lookup(letters), len(letters) + 1
 
 
 @lru_cache(maxsize=2)
