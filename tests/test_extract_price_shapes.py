@@ -153,3 +153,19 @@ def test_a_shown_price_agreeing_with_a_data_attribute_is_marked() -> None:
     features = {c.price: c.features for c in price_candidates(root, "EUR", every_feature=True)}
     assert features["19.99"]["attribute_agrees"] == 1.0
     assert "attribute_agrees" not in features["17.50"]
+
+
+@pytest.mark.parametrize(
+    ("attribute", "amounts"),
+    [
+        ('data-price="49.00"', {Decimal("49.00")}),
+        ('data-price-cents="4900"', {Decimal("49.00")}),
+        ('data-oldPrice="59.00"', set()),  # an old price, however the name is written
+        ('data-old-price="59.00"', set()),
+        ('data-price="from 49"', set()),
+        ('data-price="0"', set()),
+    ],
+)
+def test_amounts_stated_in_price_attributes(attribute: str, amounts: set[Decimal]) -> None:
+    root = lxml.html.fromstring(f"<html><body><div {attribute}>x</div></body></html>")
+    assert attribute_prices(root) == amounts

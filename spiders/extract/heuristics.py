@@ -18,14 +18,12 @@ from spiders.extract.candidate_model import model
 from spiders.extract.page_regions import ancestors
 from spiders.extract.price import (
     THREE_DECIMAL_CURRENCIES,
-    minor_units_to_decimal,
-    normalize_price,
 )
 from spiders.extract.visible_price import (
     PRICE_MODEL,
     PriceCandidate,
+    attribute_amount,
     main_heading,
-    names_say_not_current,
     price_candidates,
     shown_prices,
 )
@@ -182,16 +180,8 @@ def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
         if not isinstance(element.tag, str):
             continue
         for name, value in element.attrib.items():
-            lowered = name.lower()
-            if not lowered.startswith("data-") or "price" not in lowered:
-                continue
-            if names_say_not_current(name) or not re.fullmatch(r"\s*\d+(?:[.,]\d+)?\s*", value):
-                continue
-            if "cent" in lowered or "minor" in lowered:
-                price = minor_units_to_decimal(value)
-            else:
-                price = normalize_price(value)[0]
-            if price and float(price) > 0:
+            price = attribute_amount(name, value)
+            if price is not None:
                 return price, value
     return None
 

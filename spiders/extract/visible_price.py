@@ -290,18 +290,26 @@ def attribute_prices(root: lxml.html.HtmlElement) -> set[Decimal]:
     which a shown price agreeing with it is likely to be."""
     amounts: set[Decimal] = set()
     for value in _PRICE_ATTRIBUTES(root):
-        name = value.attrname.lower()
-        if not name.startswith("data-") or not _ATTRIBUTE_NUMBER.fullmatch(value):
-            continue
-        if names_say_not_current(name):
-            continue
-        if "cent" in name or "minor" in name:
-            price = minor_units_to_decimal(str(value))
-        else:
-            price = normalize_price(str(value))[0]
-        if price and Decimal(price) > 0:
+        price = attribute_amount(value.attrname, str(value))
+        if price is not None:
             amounts.add(Decimal(price))
     return amounts
+
+
+def attribute_amount(name: str, value: str) -> str | None:
+    """The amount a price-named ``data-*`` attribute states (``*cent*``/``*minor*`` ones in
+    minor units); None for another attribute, an old-named one or a value that is not a plain
+    number."""
+    lowered = name.lower()
+    if not lowered.startswith("data-") or "price" not in lowered:
+        return None
+    if names_say_not_current(name) or not _ATTRIBUTE_NUMBER.fullmatch(value):
+        return None
+    if "cent" in lowered or "minor" in lowered:
+        price = minor_units_to_decimal(value)
+    else:
+        price = normalize_price(value)[0]
+    return price if price and Decimal(price) > 0 else None
 
 
 def _add_page_features(candidates: list[PriceCandidate], heading: int | None) -> None:
