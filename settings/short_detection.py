@@ -294,6 +294,104 @@ def _vote(totals: dict[str | None, int], half: float) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _RuleTables:
+    """Per character of the Basic Multilingual Plane, what the rules look at."""
+
+    in_word: NDArray[np.bool_]
+    """``_WORD`` matches it."""
+    other_letter: NDArray[np.bool_]
+    """A letter of another alphabet than Latin."""
+    unique: NDArray[np.int64]
+    """Index in ``unique_codes`` of the language whose unique letter it is, else -1."""
+    unique_codes: NDArray[np.int64]
+    """The languages of ``UNIQUE_LETTERS`` (positions in the languages)."""
+    rule_letter: NDArray[np.int64]
+    """Index of the letter among the rule letters that name languages, else -1."""
+    named: NDArray[np.int64]
+    """Rule letter x language: 1 where the letter names the language."""
+
+
+@lru_cache(maxsize=2)
+def _rule_tables(languages: tuple[str, ...]) -> _RuleTables:
+    chars = [chr(point) for point in range(_BMP)]
+    in_word = np.array([_WORD.fullmatch(char) is not None for char in chars])
+    other = np.array([char.isalpha() and _script(char) != "LATIN" for char in chars])
+    codes = [code for code in UNIQUE_LETTERS if code in languages]
+    unique = np.full(_BMP, -1, dtype=np.int64)
+    for index, code in enumerate(codes):
+        unique[[ord(char) for char in UNIQUE_LETTERS[code]]] = index
+    naming = sorted(char for char in _RULE_LETTERS if _NAMED_BY[char] & set(languages))
+    rule_letter = np.full(_BMP, -1, dtype=np.int64)
+    rule_letter[[ord(char) for char in naming]] = np.arange(len(naming))
+    named = np.array(
+        [[code in _NAMED_BY[char] for code in languages] for char in naming], dtype=np.int64
+    ).reshape(len(naming), len(languages))
+    return _RuleTables(
+        in_word=in_word,
+        other_letter=other,
+        unique=unique,
+        unique_codes=np.array([languages.index(code) for code in codes], dtype=np.int64),
+        rule_letter=rule_letter,
+        named=named,
+    )
+
+
+def _latin_rules(
+    points: NDArray[np.uint32], owner: NDArray[np.int64], count: int, languages: tuple[str, ...]
+) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.bool_]]:
+    """``rule_languages`` for every text at once, from the texts' code points (``owner``:
+    each point's text): (settled language index or -1, languages allowed, texts left to
+    ``rule_languages``: those with a letter of another alphabet or beyond the BMP)."""
+    width = len(languages)
+    tables = _rule_tables(languages)
+    settled = np.full(count, -1, dtype=np.int64)
+    allowed = np.ones((count, width), dtype=bool)
+    beyond = points >= _BMP
+    point = np.minimum(points, _BMP - 1)
+    unsure = np.zeros(count, dtype=bool)
+    unsure[owner[beyond | tables.other_letter[point]]] = True
+    in_word = tables.in_word[point] & ~beyond
+    starts = in_word & ~np.r_[False, in_word[:-1]]
+    word_of = np.cumsum(starts) - 1  # at word positions: the word's number
+    word_text = owner[starts]
+    words = np.bincount(word_text, minlength=count)
+    half = words * 0.5
+    # Unique letters: each word votes for the language whose unique letters it carries most.
+    at = np.flatnonzero(in_word & (tables.unique[point] >= 0))
+    groups = len(tables.unique_codes)
+    if len(at) and groups:
+        carried = np.bincount(
+            word_of[at] * groups + tables.unique[point[at]], minlength=len(word_text) * groups
+        ).reshape(len(word_text), groups)
+        top = carried.max(axis=1)
+        wins = (carried == top[:, None]) & (top[:, None] > 0)
+        voter = wins.sum(axis=1) == 1  # a tie votes for no language
+        votes = np.zeros((count, groups), dtype=np.int64)
+        np.add.at(votes, (word_text[voter], np.argmax(wins[voter], axis=1)), 1)
+        blank = words - votes.sum(axis=1)  # words voting for no language
+        ranked = np.sort(np.c_[votes, np.where(blank >= half, blank, 0)], axis=1)
+        leader = np.argmax(votes, axis=1)
+        best = votes[np.arange(count), leader]
+        sole = (best > 0) & (best > ranked[:, -2]) & (best == ranked[:, -1])
+        settled[sole] = tables.unique_codes[leader[sole]]
+    # Letters a few languages share: a language stays possible if the words carrying its
+    # letters are at least half of the words.
+    at = np.flatnonzero(in_word & (tables.rule_letter[point] >= 0))
+    letters = len(tables.named)
+    if len(at):
+        pairs = np.unique(word_of[at] * letters + tables.rule_letter[point[at]])
+        carrying = np.bincount(
+            word_text[pairs // letters] * letters + pairs % letters, minlength=count * letters
+        ).reshape(count, letters)
+        subset = (carrying @ tables.named) >= half[:, None]
+        narrowed = subset.any(axis=1) & (settled < 0)
+        allowed[narrowed] = subset[narrowed]
+        alone = narrowed & (subset.sum(axis=1) == 1)
+        settled[alone] = np.argmax(subset[alone], axis=1)
+    return settled, allowed, unsure
+
+
 def _look_up(
     table: NgramTable, n: int, language: int, distinct: NDArray[np.uint64]
 ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
@@ -343,20 +441,19 @@ def short_confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64
 def _confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64]:
     count, width = len(texts), len(table.languages)
     lowered = [text.strip().lower() for text in texts]
-    allowed = np.ones((count, width), dtype=bool)
-    settled = np.full(count, -1, dtype=np.int64)
-    for row, text in enumerate(lowered):
-        language, possible = rule_languages(text, table.languages)
+    lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=count)
+    points = np.frombuffer("\n".join(lowered).encode("utf-32-le"), dtype=np.uint32)
+    codes = table.letter_index[np.minimum(points, _BMP - 1)].astype(np.int64)
+    owner = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(codes)]
+    settled, allowed, unsure = _latin_rules(points, owner, count, table.languages)
+    for row in np.flatnonzero(unsure).tolist():
+        language, possible = rule_languages(lowered[row], table.languages)
         if language is not None:
             settled[row] = table.languages.index(language)
         elif len(possible) < width:
             allowed[row] = [code in possible for code in table.languages]
             if len(possible) == 1:
                 settled[row] = table.languages.index(next(iter(possible)))
-    lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=count)
-    points = np.frombuffer("\n".join(lowered).encode("utf-32-le"), dtype=np.uint32)
-    codes = table.letter_index[np.minimum(points, _BMP - 1)].astype(np.int64)
-    owner = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(codes)]
     # Letters ahead in the same word, the position's own included.
     is_letter = codes >= 0
     breaks = np.flatnonzero(~is_letter)
