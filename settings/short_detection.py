@@ -11,7 +11,9 @@ so short texts never load lingua's models (about 290 MB):
    restricted to the registered languages): letters only one of them writes (German ß,
    Polish ł ń ś ź) settle a text whose words mostly carry them; letters a few of them share
    (å, ø, ñ, é, ...) narrow the candidates when at least half the words carry one; a text
-   mostly in another alphabet gets no language.
+   mostly in another alphabet gets no language. A batch's Latin texts are ruled at once in
+   numpy (``_latin_rules``); a text with a letter of another alphabet goes through
+   ``rule_languages``, the rules per text.
 2. For each order n, the sum over the text's distinct n-grams (within words) of the log
    relative frequency of the n-gram, backing off to its prefixes (an n-gram a language never
    saw, down to its first letter, adds nothing).
