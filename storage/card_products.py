@@ -11,6 +11,8 @@ product of another page.
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import Connection, Table, delete, update
 
 from storage.models import OfferObservation, Product
@@ -21,8 +23,13 @@ _KEY_LENGTH = 300
 
 
 def address_key(address: str) -> str:
-    """The key of the product a card linking to ``address`` waits on."""
-    return f"{_PREFIX}{address}"[:_KEY_LENGTH]
+    """The key of the product a card linking to ``address`` waits on (a long address
+    shortened, with a digest of the whole to keep keys apart)."""
+    key = f"{_PREFIX}{address}"
+    if len(key) <= _KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(address.encode()).hexdigest()[:16]
+    return f"{key[: _KEY_LENGTH - 17]}#{digest}"
 
 
 def is_address_key(key: str) -> bool:

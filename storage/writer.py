@@ -292,8 +292,9 @@ class CollectWriter:
         ):
             self._products_by_key[key] = pid
             if is_address_key(key):
-                # No page's product: neither found by its URL nor by its name.
-                self._waiting[key.removeprefix("url:")] = pid
+                # No page's product: neither found by its URL nor by its name. Its URL is
+                # the cards' link.
+                self._waiting[page_address(url) or key] = pid
                 continue
             self._note_url(pid, url)
             if name:
@@ -863,8 +864,7 @@ class CollectWriter:
             ).scalar_one()
         self._products_by_key[key] = pid
         if is_address_key(key):
-            self._waiting[key.removeprefix("url:")] = pid
-            return pid
+            return pid  # a product cards wait on (``_waiting_product``)
         if ids:
             self._note_url(pid, fields.get("url"))
         if fields.get("name"):
@@ -876,9 +876,10 @@ class CollectWriter:
     ) -> int:
         """The product a card linking to ``address`` waits on (``storage.card_products``)."""
         pid = self._waiting.get(address)
-        if pid is not None:
-            return pid
-        return self._insert_product(conn, address_key(address), now, **product_fields(card))
+        if pid is None:
+            pid = self._insert_product(conn, address_key(address), now, **product_fields(card))
+            self._waiting[address] = pid
+        return pid
 
     def _take_over_waiting(self, conn: Connection, now: datetime) -> dict[int, int]:
         """Products stored at the addresses cards wait on take the cards' observations over

@@ -62,6 +62,12 @@ CASES: dict[str, list[Batch]] = {
         [_page(PAGE, "LUM-1007-S", name="Small kettle"), _page(PAGE, "LUM-1007-L")],
         [_card(PAGE)],
     ],
+    # An address longer than a product key: the key is cut, the address is not.
+    "long-link": [
+        [_page(f"{PAGE}?{'q=1&' * 100}", "LUM-1007")],
+        [_card(f"{PAGE}?{'q=1&' * 100}")],
+        [_page(f"{PAGE}?{'q=1&' * 99}", "LUM-1007-OUT")],
+    ],
     "review-page-2-first": [
         [_page(f"{PAGE}?reviews=2", "LUM-1007")],
         [_page(PAGE, "LUM-1007")],
