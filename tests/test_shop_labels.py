@@ -67,6 +67,12 @@ def test_unseen_language_page_reads_stock_and_code(
         ("Geen voorraad beschikbaar", "OutOfStock"),
         ("Ej tillgänglig i lager", "OutOfStock"),
         ("לא במלאי", "OutOfStock"),  # hand list's "במלאי" alone said in stock
+        ("Esgotat", "OutOfStock"),
+        ("Đã bán hết", "OutOfStock"),
+        ("ขายหมดแล้ว", "OutOfStock"),
+        ("Non dispoñible", "OutOfStock"),
+        ("Vândut și livrat de Shop", None),  # a "Sold out" that says "sold", left out
+        ("Satıldı", None),
         ("Laos", None),  # four letters: Estonian "in stock", and a country
         ("Orga", None),
     ],
@@ -157,6 +163,12 @@ def test_negation_carries_over_within_a_language() -> None:
     assert negated == {"nie je na sklade"}
     # a "negation" holding a positive phrase's word is no negation ("geen voorraad")
     assert build.negated_forms({"op voorraad", "beschikbaar"}, {"geen voorraad beschikbaar"}) == set()  # fmt: skip
+
+
+def test_translation_of_part_of_the_message_is_ambiguous() -> None:
+    catalogue = {"Sold out": "Vândut", "Sold": "Vândut", "Sold Out": "Vândut"}
+    kept, dropped = build.catalogue_phrases(catalogue, {"out_of_stock": ("Sold out",)}, {})
+    assert not kept and dropped == [("out_of_stock", "vândut", "also means 'Sold'")]
 
 
 def test_same_phrase_for_two_states_is_ambiguous() -> None:

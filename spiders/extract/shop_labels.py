@@ -1,4 +1,4 @@
-"""Shop label phrases in 40 languages from outside the project's pages: the one reader of
+"""Shop label phrases in 42 languages from outside the project's pages: the one reader of
 ``spiders/extract/data/shop_labels.json`` (built by ``benchmarks/build_shop_labels.py``
 from e-commerce frameworks' translation catalogues; sources and licences in the data
 folder's README).

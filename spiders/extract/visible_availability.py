@@ -84,7 +84,7 @@ _CART_WORD = re.compile(
     r"\b(?:" + "|".join(CART_WORDS.values()) + ")|" + CART_WORDS_UNBOUNDED, re.I
 )
 _CART_VERB = re.compile("|".join(CART_VERBS.values()), re.I)
-# Cart names, add-to-cart labels and buying verbs of 40 languages from the frameworks'
+# Cart names, add-to-cart labels and buying verbs of 42 languages from the frameworks'
 # translation catalogues (``shop_labels``), matched on the folded label.
 _OUTSIDE_CART = phrase_pattern(fold_label(p) for p in phrases("cart", "add_to_cart"))
 _OUTSIDE_BUY = phrase_pattern((fold_label(p) for p in phrases("buy")), whole=True)
