@@ -7,7 +7,8 @@ Usage: python benchmarks/sentiment_guard_study.py DATA_DIR OUT.pkl [--seeds 10]
 As ``sentiment_curve.py``: per language a base model is trained on one half of the train
 split and ratings are drawn (seeded) from the other half. For every draw this records the
 guard's out-of-fold scores of each candidate (base, correction, ratings-only model; the
-k-fold repeated ``--repeats`` times with other fold seeds) and the accuracy of each
+k-fold repeated ``--repeats`` times with other fold seeds for the candidates within reach
+of a clear win after the first, as in the guard) and the accuracy of each
 candidate fitted on every rating, on the rest of the ratings half (``rest``: for choosing
 a rule, dev not read) and on dev (for reporting). ``--rules`` replays candidate rules on
 the recorded scores: per language and size, the mean accuracy of what each rule chose and
