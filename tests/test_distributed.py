@@ -196,9 +196,13 @@ def test_two_workers_store_the_rows_of_one_process(
             assert stopped is None, stopped.communicate()[1][-3000:]
             time.sleep(0.1)
         _seed(tmp_path, targets, pg_url)
+        lasting = [k for k in client.scan_iter(f"{redis_prefix}:run:*") if client.ttl(k) == -1]
+        assert lasting == [], "a run's keys must expire"
         while client.hlen(keys.registry):  # the runs not complete yet
             assert time.monotonic() < deadline + 120, "the runs did not complete"
             time.sleep(0.2)
+        # The runs' queues, dupe filters and robots readings went with them.
+        assert list(client.scan_iter(f"{redis_prefix}:run:*")) == []
     finally:
         client.close()
         for worker in workers:

@@ -33,6 +33,8 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.defer import Deferred
 
+from spiders.distributed.capacity import WorkerCapacity, worker_capacity
+from spiders.distributed.expiry import RUN_TTL_S
 from spiders.distributed.keys import TOKEN, Keys, RunKeys
 from spiders.distributed.redis_pipe import RedisPipe, Script, pipe_for
 
@@ -55,18 +57,25 @@ for i = 2, #ARGV do
     redis.call('HSET', KEYS[2], ARGV[i], first[1])
     table.insert(popped, first[1])
 end
+if #popped > 0 then
+    redis.call('EXPIRE', KEYS[2], TTL)
+    if budget > 0 then redis.call('EXPIRE', KEYS[3], TTL) end
+end
 return popped
-"""
+""".replace("TTL", str(RUN_TTL_S))
 )
 # A request the run has not seen: into the dupe filter and the queue, in one step (a
 # worker killed in between would otherwise leave it seen and never queued).
 # KEYS: dupe filter, queue. ARGV: fingerprint, score, encoded request. 1 if queued.
+# (The queue may have been emptied, and so deleted, since the run's keys were given their
+# time-to-live: it gets one again, as does the processing hash in POP.)
 PUSH_NEW = Script(
     """
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('EXPIRE', KEYS[2], TTL)
 return 1
-"""
+""".replace("TTL", str(RUN_TTL_S))
 )
 # The run's state in one round trip: {queued requests, requests held by live workers,
 # dead workers that still hold requests...}. KEYS: queue, workers set; ARGV: the run's and
@@ -135,6 +144,10 @@ class ReliableScheduler(Scheduler):
     """The run's state is being asked."""
     complete: bool
     """The run's queue and every processing hash were found empty (the run is over)."""
+    capacity: WorkerCapacity
+    """The worker's requests in flight, all its runs together."""
+    counted: set[str]
+    """Tokens of the requests popped here that have not left the downloader yet."""
     _pipe: RedisPipe | None
     _push_new_now: Any
     _run_state: Any
@@ -163,12 +176,15 @@ class ReliableScheduler(Scheduler):
         instance.empty_until = 0.0
         instance.checking = False
         instance.complete = False
+        instance.capacity = worker_capacity()
+        instance.counted = set()
         setattr(crawler, _TRACKER, instance)
         engine: Any = crawler.engine
         if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
             # An idle worker looks at the shared queue twice a second, not every 5 s.
             engine._SLOT_HEARTBEAT_INTERVAL = 0.5
         crawler.signals.connect(instance.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(instance.left_downloader, signal=signals.request_left_downloader)
         crawler.signals.connect(instance.on_item_gone, signal=signals.item_dropped)
         crawler.signals.connect(instance.on_item_gone, signal=signals.item_error)
         return instance
@@ -208,6 +224,8 @@ class ReliableScheduler(Scheduler):
         worker's own heartbeat, every HEARTBEAT_S, keeps it alive)."""
         self.pipe.send("SET", self.prefix_keys.alive(self.worker), "1", "EX", ALIVE_TTL_S)
         self.pipe.send("SADD", self.keys.workers, self.worker)
+        # Keys made here live as long as the run (renewed by the worker: expiry.renew).
+        self.pipe.send("EXPIRE", self.keys.workers, RUN_TTL_S)
 
     # -- queue ----------------------------------------------------------------------
 
@@ -232,6 +250,7 @@ class ReliableScheduler(Scheduler):
         data, score = self.queue._encode_request(request), -request.priority
         if request.dont_filter:
             self.pipe.send("ZADD", self.queue.key, score, data)
+            self.pipe.send("EXPIRE", self.queue.key, RUN_TTL_S)
             return True
         fingerprint = self.df.request_fingerprint(request)
         if fingerprint in self.seen_here:
@@ -264,12 +283,18 @@ class ReliableScheduler(Scheduler):
         return max(1, min(POP_AHEAD, room))
 
     def _pop_ahead(self) -> None:
-        """Ask for requests (the answer fills ``popped`` and wakes the engine)."""
+        """Ask for requests (the answer fills ``popped`` and wakes the engine), within the
+        worker's room (``capacity``): with none, when some is given back."""
         if self.popping or self.complete or self.pipe.lost is not None:
             return
         if not self.pushed and time.monotonic() < self.empty_until:
             return
-        tokens = [uuid.uuid4().hex for _ in range(self._room())]
+        room = self.capacity.room(self._room())
+        if not room:
+            self.capacity.wait(self._wake)
+            return
+        self.capacity.take(room)
+        tokens = [uuid.uuid4().hex for _ in range(room)]
         self.popping, self.pushed = True, False
         answer = self.pipe.run(
             POP, [self.queue.key, self.processing, self.keys.popped], [self.page_budget, *tokens]
@@ -279,18 +304,29 @@ class ReliableScheduler(Scheduler):
     def _popped(self, tokens: list[str], answer: Any) -> None:
         self.popping = False
         if answer.cancelled() or answer.exception() is not None:
+            self.capacity.give(len(tokens))
             return  # Redis is lost: the worker stops
         data = answer.result()
+        self.capacity.give(len(tokens) - len(data))  # the room not used
         if not data:
             self.empty_until = time.monotonic() + EMPTY_WAIT_S
             return
         for token, raw in zip(tokens, data, strict=False):
             request: Request = self.queue._decode_request(raw)
             request.meta[TOKEN] = token
+            self.counted.add(token)
             self.held[token] = 1
             self.request_open.add(token)
             self.popped.append(request)
         self._wake()
+
+    def left_downloader(self, request: Request, **kwargs: Any) -> None:
+        """A popped request is done with the network: its room is the worker's again (a
+        retry or redirect is a new request, queued and popped again)."""
+        token = request.meta.get(TOKEN)
+        if token in self.counted:
+            self.counted.discard(token)
+            self.capacity.give(1)
 
     def _wake(self) -> None:
         """Let the engine ask for requests now (not at its next heartbeat)."""
@@ -344,6 +380,7 @@ class ReliableScheduler(Scheduler):
         if counts:
             pairs = [part for key, count in counts.items() for part in (key, count)]
             self.pipe.send("HSET", self.keys.declared, *pairs)
+            self.pipe.send("EXPIRE", self.keys.declared, RUN_TTL_S)
 
     def reviews_declared(self) -> dict[str, int]:
         """Product key -> declared review count, from every worker of the run."""
@@ -375,6 +412,7 @@ class ReliableScheduler(Scheduler):
                 self.server.hdel(key, token)
                 returned += 1
         if returned:
+            self.server.expire(self.queue.key, RUN_TTL_S)
             logger.warning("returned %d requests of stopped workers to the queue", returned)
             if self.stats:
                 self.stats.inc_value("rivalscope/requests_reclaimed", returned)
@@ -440,6 +478,9 @@ class ReliableScheduler(Scheduler):
         return deferred_from_coro(self._close())
 
     async def _close(self) -> None:
+        self.capacity.forget(self._wake)
+        self.capacity.give(len(self.counted))
+        self.counted.clear()
         # Everything this worker sent (pops, pushes, requests done) is answered first.
         await self.pipe.drain()
         if self.pipe.lost is not None:
@@ -452,6 +493,7 @@ class ReliableScheduler(Scheduler):
                 request.meta.pop(TOKEN, None)
                 self.queue.push(request)
                 self.server.hdel(key, token)
+            self.server.expire(self.queue.key, RUN_TTL_S)
         # The queue and dupe filter are the run's, shared: never flushed by a worker.
 
 

@@ -401,6 +401,7 @@ class StorePipeline:
     def _close_shared(self, figures: RunFigures, reason: str) -> None:
         """A worker leaves a distributed run: its last figures; the run ends with the last
         worker, when its queue is empty and no worker holds a request."""
+        from spiders.distributed.expiry import forget
         from spiders.distributed.keys import Keys
         from spiders.distributed.scheduler import tracker_of
 
@@ -419,6 +420,9 @@ class StorePipeline:
             if self.writer.finish_distributed_run(ending):
                 logger.info("crawl run %s is complete", self.shared_run)
                 self._run_complete()
+            # The run's keys go before its entry: a worker that finds the run registered
+            # may still open it, and finds it complete.
+            forget(tracker.server, tracker.keys)
             prefix = self.crawler.settings.get("RIVALSCOPE_REDIS_PREFIX")
             tracker.server.hdel(Keys(prefix).registry, str(self.shared_run))
 
