@@ -75,7 +75,9 @@ def _places_held(prefix: str, base_url: str) -> dict[bytes, bytes]:
         client.close()
 
 
-def _worker(cwd: Path, db_url: str, until_idle: bool = True) -> subprocess.Popen[str]:
+def _worker(
+    cwd: Path, db_url: str, until_idle: bool = True, *options: str
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_CHECKPOINT_S": "1"}
     return subprocess.Popen(
         [
@@ -90,6 +92,7 @@ def _worker(cwd: Path, db_url: str, until_idle: bool = True) -> subprocess.Popen
             *(["--until-idle"] if until_idle else []),
             "--log-level",
             "WARNING",
+            *options,
         ],
         cwd=cwd,
         env=env,

@@ -4,9 +4,14 @@ A worker serves many runs, each a crawler with its own downloader: without a bou
 own, a worker would hold up to 16 requests per run at once (sockets, memory, responses
 waiting to be parsed), and pop from the shared queue more than it can fetch soon, requests
 other workers could have fetched. ``RIVALSCOPE_WORKER_CONCURRENCY`` (``rivalscope worker
---concurrency``) bounds the requests a worker has popped and not yet seen leave its
-downloader; each run's schedulers pop only within the room left (``scheduler``). The
-per-host limits (``politeness``) are separate, and shared by all workers.
+--concurrency``) bounds what the worker's runs hold together: requests being popped,
+popped and not yet downloading, and in their downloaders (robots.txt included); each run's
+scheduler pops only within the room left. The per-host limits (``politeness``) are
+separate, and shared by all workers.
+
+What a run holds is read from the run itself when asked (not counted up and down on
+signals: a request a downloader middleware drops never reaches the signals a count would
+need, and its room would be lost for good).
 """
 
 from __future__ import annotations
@@ -23,33 +28,39 @@ class WorkerCapacity:
 
     def __init__(self, limit: int = 0) -> None:
         self.limit = limit
-        self.taken = 0
+        self._holders: dict[object, Callable[[], int]] = {}
         self._waiting: dict[Callable[[], None], None] = {}
+
+    def join(self, holder: object, holding: Callable[[], int]) -> None:
+        """A run's scheduler: ``holding()`` tells how many requests it holds now."""
+        self._holders[holder] = holding
+
+    def leave(self, holder: object, wake: Callable[[], None] | None = None) -> None:
+        self._holders.pop(holder, None)
+        if wake is not None:
+            self._waiting.pop(wake, None)
+        self.wake_if_room()  # what it held is free
+
+    def taken(self) -> int:
+        return sum(holding() for holding in self._holders.values())
 
     def room(self, wanted: int) -> int:
         """How many of ``wanted`` requests may be popped now."""
         if not self.limit:
             return wanted
-        return max(0, min(wanted, self.limit - self.taken))
+        return max(0, min(wanted, self.limit - self.taken()))
 
-    def take(self, count: int) -> None:
-        self.taken += count
+    def wait(self, wake: Callable[[], None]) -> None:
+        """Call ``wake`` once, when there is room again (``wake_if_room``)."""
+        self._waiting[wake] = None
 
-    def give(self, count: int = 1) -> None:
-        """Requests left the downloader (or were not popped): the waiting schedulers are
-        woken, in the order they came (the first ones take the room)."""
-        self.taken = max(0, self.taken - count)
-        if count and self._waiting:
+    def wake_if_room(self) -> None:
+        """The waiting schedulers are woken, in the order they came (the first ones take
+        the room; the others wait again)."""
+        if self._waiting and self.room(1):
             waiting, self._waiting = list(self._waiting), {}
             for wake in waiting:
                 wake()
-
-    def wait(self, wake: Callable[[], None]) -> None:
-        """Call ``wake`` when room is given back."""
-        self._waiting[wake] = None
-
-    def forget(self, wake: Callable[[], None]) -> None:
-        self._waiting.pop(wake, None)
 
 
 _CAPACITY = WorkerCapacity()

@@ -78,8 +78,10 @@ class SharedHostLimits:
         self.url = settings.get("REDIS_URL")
         self.keys = Keys(settings.get("RIVALSCOPE_REDIS_PREFIX"))
         self.worker = settings.get("RIVALSCOPE_WORKER") or ""
-        # The source's download_delay, shared: one request per delay per host in all.
-        self.interval_ms = int(settings.getfloat("DOWNLOAD_DELAY") * 1000)
+        # The source's download_delay, shared: one request per delay per host in all (the
+        # worker sets it here, and no local delay: spiders.distributed.worker.run_settings).
+        delay = settings.getfloat("RIVALSCOPE_HOST_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
+        self.interval_ms = int(delay * 1000)
         self.concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         # The places of a host nobody asks for any more are forgotten after a while.
         self.ttl_s = int(settings.getfloat("DOWNLOAD_TIMEOUT")) + 60

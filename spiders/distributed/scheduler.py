@@ -146,8 +146,8 @@ class ReliableScheduler(Scheduler):
     """The run's queue and every processing hash were found empty (the run is over)."""
     capacity: WorkerCapacity
     """The worker's requests in flight, all its runs together."""
-    counted: set[str]
-    """Tokens of the requests popped here that have not left the downloader yet."""
+    asked: int
+    """Requests asked for in the pop on its way (0: none)."""
     _pipe: RedisPipe | None
     _push_new_now: Any
     _run_state: Any
@@ -177,14 +177,13 @@ class ReliableScheduler(Scheduler):
         instance.checking = False
         instance.complete = False
         instance.capacity = worker_capacity()
-        instance.counted = set()
+        instance.asked = 0
         setattr(crawler, _TRACKER, instance)
         engine: Any = crawler.engine
         if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
             # An idle worker looks at the shared queue twice a second, not every 5 s.
             engine._SLOT_HEARTBEAT_INTERVAL = 0.5
         crawler.signals.connect(instance.on_idle, signal=signals.spider_idle)
-        crawler.signals.connect(instance.left_downloader, signal=signals.request_left_downloader)
         crawler.signals.connect(instance.on_item_gone, signal=signals.item_dropped)
         crawler.signals.connect(instance.on_item_gone, signal=signals.item_error)
         return instance
@@ -209,6 +208,7 @@ class ReliableScheduler(Scheduler):
         if not self.df:
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
         spider.request_done = self._request_over
+        self.capacity.join(self, self.holding)
         self.beat()
 
     def __len__(self) -> int:
@@ -263,12 +263,14 @@ class ReliableScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
+        # Asked after each download of the run ends: room freed here may be another's.
+        self.capacity.wake_if_room()
         if not self.popped:
             self._pop_ahead()
             return None
         request = self.popped.popleft()
         if not self.popped:
-            self._pop_ahead()
+            self._pop_ahead(handing=1)
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
@@ -282,51 +284,49 @@ class ReliableScheduler(Scheduler):
         room = int(downloader.total_concurrency) - len(downloader.active)
         return max(1, min(POP_AHEAD, room))
 
-    def _pop_ahead(self) -> None:
+    def _pop_ahead(self, handing: int = 0) -> None:
         """Ask for requests (the answer fills ``popped`` and wakes the engine), within the
-        worker's room (``capacity``): with none, when some is given back."""
+        worker's room (``capacity``): with none, when some is given back. ``handing``: a
+        request on its way to the engine, no longer popped and not in the downloader yet
+        (it holds room all the same)."""
         if self.popping or self.complete or self.pipe.lost is not None:
             return
         if not self.pushed and time.monotonic() < self.empty_until:
             return
-        room = self.capacity.room(self._room())
+        room = max(0, self.capacity.room(self._room() + handing) - handing)
         if not room:
             self.capacity.wait(self._wake)
             return
-        self.capacity.take(room)
         tokens = [uuid.uuid4().hex for _ in range(room)]
-        self.popping, self.pushed = True, False
+        self.popping, self.pushed, self.asked = True, False, room
         answer = self.pipe.run(
             POP, [self.queue.key, self.processing, self.keys.popped], [self.page_budget, *tokens]
         )
         answer.add_done_callback(partial(self._popped, tokens))
 
     def _popped(self, tokens: list[str], answer: Any) -> None:
-        self.popping = False
+        self.popping, self.asked = False, 0
         if answer.cancelled() or answer.exception() is not None:
-            self.capacity.give(len(tokens))
             return  # Redis is lost: the worker stops
         data = answer.result()
-        self.capacity.give(len(tokens) - len(data))  # the room not used
         if not data:
             self.empty_until = time.monotonic() + EMPTY_WAIT_S
+            self.capacity.wake_if_room()  # the room asked for is another run's
             return
         for token, raw in zip(tokens, data, strict=False):
             request: Request = self.queue._decode_request(raw)
             request.meta[TOKEN] = token
-            self.counted.add(token)
             self.held[token] = 1
             self.request_open.add(token)
             self.popped.append(request)
         self._wake()
 
-    def left_downloader(self, request: Request, **kwargs: Any) -> None:
-        """A popped request is done with the network: its room is the worker's again (a
-        retry or redirect is a new request, queued and popped again)."""
-        token = request.meta.get(TOKEN)
-        if token in self.counted:
-            self.counted.discard(token)
-            self.capacity.give(1)
+    def holding(self) -> int:
+        """Requests this run holds in the worker: being popped, popped and not given to
+        the engine, in the downloader (``capacity``)."""
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        active = len(downloader.active) if downloader is not None else 0
+        return self.asked + len(self.popped) + active
 
     def _wake(self) -> None:
         """Let the engine ask for requests now (not at its next heartbeat)."""
@@ -361,6 +361,10 @@ class ReliableScheduler(Scheduler):
             return
         del self.held[token]
         self.pipe.send("HDEL", self.processing, token)
+        if not self.held and not self.popped:
+            # The last request held here is done: the engine looks at the run's state now
+            # (an idle engine would only at its next heartbeat, 0.5 s).
+            self._wake()
 
     def release_items(self, items: Iterable[Any]) -> None:
         """A batch of items is stored."""
@@ -478,9 +482,7 @@ class ReliableScheduler(Scheduler):
         return deferred_from_coro(self._close())
 
     async def _close(self) -> None:
-        self.capacity.forget(self._wake)
-        self.capacity.give(len(self.counted))
-        self.counted.clear()
+        self.capacity.leave(self, self._wake)
         # Everything this worker sent (pops, pushes, requests done) is answered first.
         await self.pipe.drain()
         if self.pipe.lost is not None:

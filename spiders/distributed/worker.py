@@ -99,6 +99,16 @@ def run_settings(
         "RIVALSCOPE_TARGETS_TEXT": record["targets"],
         "RIVALSCOPE_RUN_COMPLETE": on_run_complete,
     }
+    # The source's delay between two requests to a host is kept by the shared limit alone
+    # (politeness.SharedHostLimits): a local slot delay, with Scrapy's +-50 % jitter, would
+    # send some requests later than the moments reserved for them, next to the following
+    # ones, and a host would see more than its rate in some seconds.
+    delay = source.politeness.download_delay
+    values["RIVALSCOPE_HOST_DELAY"] = (
+        settings.getfloat("DOWNLOAD_DELAY") if delay is None else delay
+    )
+    values["DOWNLOAD_DELAY"] = 0.0
+    values["DOWNLOAD_DELAY_JITTER"] = 0.0
     # The source's page limit is the run's, whatever the number of workers: counted in
     # Redis by the scheduler, not by each worker's CloseSpider extension.
     values["RIVALSCOPE_RUN_MAX_PAGES"] = source.limits.max_pages
