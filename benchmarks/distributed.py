@@ -288,10 +288,21 @@ def binding(count: int, args: argparse.Namespace, measured: Measured, pages: int
     # Start-up of the runs and their ends are fixed costs: not spent fetching pages.
     fetching = pages / measured.requests_s
     shown = ", ".join(f"{name} {rate:.0f}" for name, rate in bounds.items())
+    cores, load = os.cpu_count() or 1, os.getloadavg()[0]
+    # The CPU bound assumes the cores are ours: on a machine busy with other work, the
+    # workers wait for a core, and no bound above is reached.
+    busy = (
+        f"; the machine is busy with other work too (load {load:.1f} on {cores} cores, "
+        f"the workers and servers used {(measured.cpu_s + measured.served_cpu_s) / measured.seconds:.2f} "
+        "cores)"
+        if load > cores
+        else ""
+    )
     return (
         f"bounds (pages/s): {shown}; measured {crawling:.1f} from seeding, {fetching:.1f} "
-        f"from the first to the last request: binds {nearest} "
-        f"({100 * fetching / bounds[nearest]:.0f}% of it while fetching), fixed costs "
+        f"from the first to the last request: nearest {nearest} "
+        f"({100 * fetching / bounds[nearest]:.0f}% of it while fetching){busy}; fixed "
+        f"costs (seeding to first request, last request to complete) "
         f"{measured.seconds - measured.requests_s:.1f} s of {measured.seconds:.1f} s"
     )
 

@@ -148,6 +148,8 @@ class ReliableScheduler(Scheduler):
     """The worker's requests in flight, all its runs together."""
     asked: int
     """Requests asked for in the pop on its way (0: none)."""
+    waiting_room: bool
+    """The worker had no room for this run's requests: it is woken when some frees."""
     _pipe: RedisPipe | None
     _push_new_now: Any
     _run_state: Any
@@ -178,6 +180,7 @@ class ReliableScheduler(Scheduler):
         instance.complete = False
         instance.capacity = worker_capacity()
         instance.asked = 0
+        instance.waiting_room = False
         setattr(crawler, _TRACKER, instance)
         engine: Any = crawler.engine
         if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
@@ -295,7 +298,8 @@ class ReliableScheduler(Scheduler):
             return
         room = max(0, self.capacity.room(self._room() + handing) - handing)
         if not room:
-            self.capacity.wait(self._wake)
+            self.waiting_room = True
+            self.capacity.wait(self._room_freed)
             return
         tokens = [uuid.uuid4().hex for _ in range(room)]
         self.popping, self.pushed, self.asked = True, False, room
@@ -327,6 +331,10 @@ class ReliableScheduler(Scheduler):
         downloader = getattr(self.crawler.engine, "downloader", None)
         active = len(downloader.active) if downloader is not None else 0
         return self.asked + len(self.popped) + active
+
+    def _room_freed(self) -> None:
+        self.waiting_room = False
+        self._wake()
 
     def _wake(self) -> None:
         """Let the engine ask for requests now (not at its next heartbeat)."""
@@ -450,6 +458,10 @@ class ReliableScheduler(Scheduler):
             if flush is not None:
                 flush()  # items waiting for a batch hold their requests open
             raise DontCloseSpider
+        if self.waiting_room:
+            # The worker's other runs hold all its room: woken when they free some (no
+            # need to ask the run's state every heartbeat meanwhile).
+            raise DontCloseSpider
         self._ask_state()
         raise DontCloseSpider
 
@@ -482,7 +494,7 @@ class ReliableScheduler(Scheduler):
         return deferred_from_coro(self._close())
 
     async def _close(self) -> None:
-        self.capacity.leave(self, self._wake)
+        self.capacity.leave(self, self._room_freed)
         # Everything this worker sent (pops, pushes, requests done) is answered first.
         await self.pipe.drain()
         if self.pipe.lost is not None:

@@ -172,11 +172,17 @@ def run_worker(
     claims = RunClaims(server, keys, worker)
     serving: dict[int, Crawler] = {}
     done: set[int] = set()
+    opening: list[tuple[int, Crawler, Any, Any]] = []
+    """Claimed runs not started yet (``open_next``)."""
+    opener_scheduled = [False]
     renewed = [time.monotonic()]  # the last renewal of the served runs' keys
 
     def stop(error: str | None = None) -> None:
         if error and result.error is None:
             result.error = error
+        for run_id, *_ in opening:  # claimed, never started: nothing to stop
+            serving.pop(run_id, None)
+        opening.clear()
         if poller.running:
             poller.stop()
         if beats.running:
@@ -198,6 +204,22 @@ def run_worker(
             stop(f"cannot write to the database: {reason}")
         elif result.error is not None and not serving:
             reactor.callLater(0, reactor.stop)
+
+    def open_next() -> None:
+        """Start the next claimed run, one per turn of the event loop: the first runs
+        fetch while the others are set up (a crawler takes tens of milliseconds)."""
+        opener_scheduled[0] = False
+        if not opening:
+            return
+        run_id, crawler, source, company = opening.pop(0)
+        deferred = process.crawl(crawler, source=source, company=company)
+        deferred.addBoth(finished, run_id, crawler)
+        schedule_opening()
+
+    def schedule_opening() -> None:
+        if opening and not opener_scheduled[0]:
+            opener_scheduled[0] = True
+            reactor.callLater(0, open_next)
 
     def poll() -> None:
         import redis
@@ -226,8 +248,8 @@ def run_worker(
             crawler = Crawler(TargetSpider, settings)
             serving[run_id] = crawler
             result.runs.append(run_id)
-            deferred = process.crawl(crawler, source=source, company=company)
-            deferred.addBoth(finished, run_id, crawler)
+            opening.append((run_id, crawler, source, company))
+        schedule_opening()
         # A run that ended here but is still registered has work elsewhere: look again.
         done.intersection_update(int(i) for i in active)
         if until_idle and not active and not serving:

@@ -334,6 +334,11 @@ class StorePipeline:
         assert stats is not None
         figures = run_figures(stats, getattr(self.crawler.spider, "error_samples", []))
         if self.shared_run is not None:
+            if figures == self.reported:
+                # Nothing new: no transaction (a worker serves dozens of runs, most of them
+                # waiting for room at some moment; one with work writes, and would find the
+                # database gone).
+                return
             self.checkpointing = deferToThread(self._add_figures, figures)
             # A worker that cannot reach the database stops now, not at its next batch
             # (which may come only at the end of the run): its requests go back to the queue.
