@@ -14,10 +14,18 @@ if TYPE_CHECKING:  # storage pulls in SQLAlchemy: not for --help
 # Wide enough for the tables when output is piped (rich would assume 80 columns and wrap
 # the headers of `runs` and the crawl summary); COLUMNS still wins when it is set.
 _PIPED_WIDTH = 240
-console = Console(
-    soft_wrap=True,
-    width=None if Console().is_terminal or os.environ.get("COLUMNS") else _PIPED_WIDTH,
-)
+
+
+def command_console() -> Console:
+    """The console a command prints with: the terminal's width, COLUMNS when set, else
+    ``_PIPED_WIDTH`` (tables piped to a file or a pager keep their columns readable)."""
+    return Console(
+        soft_wrap=True,
+        width=None if Console().is_terminal or os.environ.get("COLUMNS") else _PIPED_WIDTH,
+    )
+
+
+console = command_console()
 
 
 RUN_COLUMNS = {"reviews": "reviews seen / new", "offers": "offers seen / changed"}

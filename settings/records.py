@@ -95,6 +95,9 @@ class OfferItem:
     listing: bool = False
     """True for a product card read from a listing page (many products, no main one):
     a name, link and price only, which reports leave out of price comparisons."""
+    listing_page: str = ""
+    """A listing card: the URL of the listing page it was read from. A card whose ``url``
+    is this one has no link of its own (writers then go by its name)."""
     explain: dict[str, str] = field(default_factory=dict)
     """Field name -> extraction layer it came from (``"json-ld"``, ``"microdata"``, ...)."""
 

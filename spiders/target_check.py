@@ -19,7 +19,7 @@ from parsel import Selector
 from protego import Protego
 from w3lib.encoding import html_to_unicode
 
-from settings.records import PageExtraction
+from settings.records import OfferItem, PageExtraction
 from settings.targets import Selectors, Source, Targets
 from settings.user_errors import UserError
 from spiders.extract.selectors import select_text
@@ -217,6 +217,17 @@ def _coverage(page: PageExtraction) -> dict[str, float]:
     return coverage
 
 
+def _listing_hint(offers: list[OfferItem]) -> str:
+    """Where to look instead when the page is a listing: reviews sit on product pages, so a
+    user tuning a source whose start URL is a category page is sent to a card's own page."""
+    cards = [o for o in offers if o.listing]
+    if len(cards) < 2:
+        return ""
+    first = next((o.url for o in cards if o.url), None)
+    where = f"; check a product page, e.g. --url {first}" if first else ""
+    return f" (a listing page with {len(cards)} product cards{where})"
+
+
 def check_page(html: str, url: str, source: Source) -> PageCheck:
     """Run ``source``'s extraction on one page and describe what each part found."""
     from spiders.extract.layers import layer_priority
@@ -241,7 +252,7 @@ def check_page(html: str, url: str, source: Source) -> PageCheck:
             check.warnings.append(f"selector {result.name} = {result.query!r} matched nothing")
     holds = source.holds
     if holds in ("reviews", "both") and not page.reviews:
-        check.warnings.append("no reviews found on this page")
+        check.warnings.append("no reviews found on this page" + _listing_hint(page.offers))
     if holds in ("offers", "both") and not page.offers:
         check.warnings.append("no offers found on this page")
     if not page.next_page:

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from settings.content_keys import fold, product_key
 from settings.records import OfferItem, ProductParent, ReviewItem
 from settings.user_errors import UserError
+from storage.card_products import address_key, hand_over, is_address_key
 from storage.dialects import dialect_of
 from storage.models import (
     Company,
@@ -93,6 +94,15 @@ def page_address(url: str | None) -> str | None:
     path = parts.path.rstrip("/")
     query = f"?{parts.query}" if parts.query else ""
     return f"{parts.netloc.lower()}{path}{query}"
+
+
+PRODUCT_FIELDS = ("name", "sku", "gtin", "mpn", "brand", "category", "plan", "size", "colour")
+"""The product columns an offer sets (besides its key, URL and parent)."""
+
+
+def product_fields(offer: OfferItem) -> dict[str, Any]:
+    """The product row an offer gives: the same whether it creates or upgrades the row."""
+    return {**{name: getattr(offer, name) for name in PRODUCT_FIELDS}, "url": offer.url or None}
 
 
 def process_alive(pid: int | None) -> bool:
@@ -247,6 +257,9 @@ class CollectWriter:
             self._product_urls: dict[int, str | None] = {}
             self._products_by_url: dict[str, int | None] = {}
             self._listing_addresses: set[str] = set()
+            self._waiting: dict[str, int] = {}
+            """A linked page's address -> the product its cards wait on until the page is
+            stored (``storage.card_products``)."""
             self._load_products(conn)
             self._parents_by_key: dict[str, int] = {}
             self._parents_written: set[int] = set()
@@ -271,12 +284,18 @@ class CollectWriter:
         self._products_by_name.clear()
         self._product_urls.clear()
         self._products_by_url.clear()
+        self._waiting.clear()
         for pid, key, name, url in conn.execute(
             select(Product.id, Product.key, Product.name, Product.url)
             .where(col(Product.company_id) == self.company_id)
             .order_by(col(Product.id))
         ):
             self._products_by_key[key] = pid
+            if is_address_key(key):
+                # No page's product: neither found by its URL nor by its name. Its URL is
+                # the cards' link.
+                self._waiting[page_address(url) or key] = pid
+                continue
             self._note_url(pid, url)
             if name:
                 self._products_by_name.setdefault(fold(name), pid)
@@ -562,10 +581,16 @@ class CollectWriter:
             # The shopper's view of a variant page is its parent (written above); the
             # variants themselves carry the offers.
             stored = [o for o in offers if o.variant_sku is None]
-            # Cards of one page sharing an address carry the listing's, not their product's.
-            addresses = Counter(page_address(o.url) for o in stored if o.listing)
-            self._listing_addresses = {a for a, n in addresses.items() if a and n > 1}
+            # Cards of one page sharing an address carry the listing's, not their product's
+            # (cards that do not say which listing they were read from).
+            cards = [o for o in stored if o.listing]
+            addresses = Counter(page_address(o.url) for o in cards)
+            self._listing_addresses = {a for a, n in addresses.items() if a and n > 1} | {
+                a for o in cards if (a := page_address(o.listing_page))
+            }
             resolved = [(offer, self._product_id(conn, offer, now)) for offer in stored]
+            if taken := self._take_over_waiting(conn, now):
+                resolved = [(o, taken.get(pid, pid) if pid else pid) for o, pid in resolved]
             self._remember_views(offers, resolved)
             if self.shared:
                 self._refresh_states(conn, {pid for _, pid in resolved if pid is not None})
@@ -706,22 +731,33 @@ class CollectWriter:
 
     def _note_url(self, pid: int, url: str | None) -> None:
         """Remember a product's page URL; a URL of several products (a variant page's
-        sizes) names none of them, nor does a listing's own URL."""
+        sizes) names none of them (None), nor does a listing's own URL."""
         self._product_urls[pid] = url
         address = page_address(url)
-        if address is not None and address not in self._listing_addresses:
+        if address is not None:
             known = self._products_by_url.get(address, pid)
-            self._products_by_url[address] = pid if known == pid else None
+            shared = known != pid or address in self._listing_addresses
+            self._products_by_url[address] = None if shared else pid
 
-    def _product_id(self, conn: Connection, offer: OfferItem, now: datetime) -> int | None:
+    def _product_id(
+        self, conn: Connection, offer: OfferItem, now: datetime, *, by_link: bool = True
+    ) -> int | None:
         key = product_key(gtin=offer.gtin, sku=offer.sku, name=offer.name)
         if key is None:
             return None
         pid = None
-        address = page_address(offer.url)
-        if offer.listing and address and address not in self._listing_addresses:
-            # A card links to its product's page: the product stored from that page.
-            pid = self._products_by_url.get(address)
+        address = page_address(offer.url) if offer.listing and by_link else None
+        if address and address not in self._listing_addresses:
+            # A card links to its product's page: the product stored from that page, or
+            # (not stored yet) the one the page's product takes over. Never by its name: a
+            # same-named product of another page is another product.
+            if address not in self._products_by_url:
+                pid = self._waiting_product(conn, address, offer, now)
+                self._touched_products.add(pid)
+                return pid
+            # None when several products share the page (a variant page's sizes): the
+            # card goes by its name, as one without a link.
+            pid = self._products_by_url[address]
         pid = pid or self._products_by_key.get(key)
         if pid is None and offer.listing and offer.name:
             # A card names the product its page is known by (a key from sku or gtin).
@@ -730,22 +766,7 @@ class CollectWriter:
             pid = self._upgrade_named_product(conn, key, offer)
         parent_id = self._parent_id(conn, offer.parent, offer.url, now) if offer.parent else None
         if pid is None:
-            pid = self._insert_product(
-                conn,
-                key,
-                now,
-                name=offer.name,
-                sku=offer.sku,
-                gtin=offer.gtin,
-                mpn=offer.mpn,
-                brand=offer.brand,
-                category=offer.category,
-                plan=offer.plan,
-                url=offer.url or None,
-                parent_id=parent_id,
-                size=offer.size,
-                colour=offer.colour,
-            )
+            pid = self._insert_product(conn, key, now, parent_id=parent_id, **product_fields(offer))
             self._parented.add(pid)
         else:
             changes: dict[str, object] = {}
@@ -807,7 +828,9 @@ class CollectWriter:
         return pid
 
     def _upgrade_named_product(self, conn: Connection, key: str, offer: OfferItem) -> int | None:
-        """A product known only by name (from reviews) gets the offer's better key."""
+        """A product known only by name (from reviews or a card without a link) gets the
+        offer's better key and the offer's fields: the row a product stored from the
+        page first would have."""
         name_key = product_key(name=offer.name)
         pid = self._products_by_key.get(name_key) if name_key else None
         if pid is None:
@@ -815,9 +838,7 @@ class CollectWriter:
         conn.execute(
             update(_table(Product))
             .where(_table(Product).c.id == pid)
-            .values(
-                key=key, sku=offer.sku, gtin=offer.gtin, brand=offer.brand, url=offer.url or None
-            )
+            .values(key=key, **product_fields(offer))
         )
         self._note_url(pid, offer.url or None)
         del self._products_by_key[name_key]  # type: ignore[arg-type]
@@ -842,11 +863,61 @@ class CollectWriter:
                 )
             ).scalar_one()
         self._products_by_key[key] = pid
+        if is_address_key(key):
+            return pid  # a product cards wait on (``_waiting_product``)
         if ids:
             self._note_url(pid, fields.get("url"))
         if fields.get("name"):
             self._products_by_name.setdefault(fold(fields["name"]), pid)
         return pid
+
+    def _waiting_product(
+        self, conn: Connection, address: str, card: OfferItem, now: datetime
+    ) -> int:
+        """The product a card linking to ``address`` waits on (``storage.card_products``)."""
+        pid = self._waiting.get(address)
+        if pid is None:
+            pid = self._insert_product(conn, address_key(address), now, **product_fields(card))
+            self._waiting[address] = pid
+        return pid
+
+    def _take_over_waiting(self, conn: Connection, now: datetime) -> dict[int, int]:
+        """Products stored at the addresses cards wait on take the cards' observations over
+        (card first, page later gives the rows of page first, card later); returns
+        waiting product -> the product that took it over."""
+        taken: dict[int, int] = {}
+        for address, waiting in list(self._waiting.items()):
+            if address not in self._products_by_url:
+                continue
+            pid = self._products_by_url[address]
+            if pid is None:
+                # Several products at the page (a variant page's sizes): the card goes by
+                # its name, as it would have if the page had come first.
+                pid = self._product_id(conn, self._card_of(conn, waiting), now, by_link=False)
+                if pid is None:
+                    continue
+            hand_over(conn, waiting, pid)
+            del self._waiting[address]
+            del self._products_by_key[address_key(address)]
+            self._product_urls.pop(waiting, None)
+            for listing in (False, True):
+                self._last_state.pop((waiting, listing), None)
+                self._last_seen_at.pop((waiting, listing), None)
+            if waiting in self._touched_products:
+                self._touched_products.discard(waiting)
+                self._touched_products.add(pid)
+            self._moments = None  # the observations' products changed
+            self._refresh_states(conn, {pid})
+            taken[waiting] = pid
+        return taken
+
+    @staticmethod
+    def _card_of(conn: Connection, waiting: int) -> OfferItem:
+        """The card a waiting product was made from (its fields are the card's)."""
+        products = _table(Product)
+        row = conn.execute(products.select().where(products.c.id == waiting)).mappings().one()
+        fields = {name: row[name] for name in PRODUCT_FIELDS}
+        return OfferItem(url=row["url"] or "", listing=True, **fields)
 
     def _remember_views(
         self, offers: list[OfferItem], resolved: list[tuple[OfferItem, int | None]]

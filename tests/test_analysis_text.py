@@ -49,6 +49,16 @@ def aspects_of(sentence: str, language: str, extra: Path | None = None) -> set[s
         ("fr", "Le plastique fait bon marché.", {"quality"}),
         ("pl", "Tani plastik, pokrywka pękła.", {"quality"}),
         ("pl", "Bardzo tani i dobry.", {"price"}),
+        # a verb of arriving names delivery unless its subject names another aspect
+        ("en", "It arrived damaged.", {"delivery"}),
+        ("en", "The refund arrived within three days.", {"returns"}),
+        ("fr", "Le remboursement est arrivé en trois jours.", {"returns"}),
+        ("fr", "Elle est arrivée cassée.", {"delivery", "quality"}),
+        ("en", "It arrived late and broke after a week.", {"delivery", "quality"}),
+        ("pl", "Zwrot pieniędzy dotarł po trzech dniach.", {"returns"}),
+        ("pl", "Przesyłka dotarła szybko.", {"delivery"}),
+        ("no", "Refusjonen kom frem etter tre dager.", {"returns"}),
+        ("no", "Den ankom knust.", {"delivery"}),
     ],
 )
 def test_aspects_match_inflected_forms(language: str, sentence: str, expected: set[str]) -> None:

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "offers.py"
-_SPEC = importlib.util.spec_from_file_location("benchmark_offers", _PATH)
-assert _SPEC is not None and _SPEC.loader is not None
-offers = importlib.util.module_from_spec(_SPEC)
-sys.modules["benchmark_offers"] = offers
-_SPEC.loader.exec_module(offers)
+from tests.benchmark_scripts import load_benchmark
+
+offers = load_benchmark("offers")
 
 RECORD = {
     "url": "http://shop.test/p/1",

@@ -46,3 +46,25 @@ def test_product_pages_still_give_their_product(products: int) -> None:
             offers = extract_auto(html, product_url(BASE, shop, product)).offers
             assert offers, (shop.slug, product.slug)
             assert offers[0].name == product.name
+
+
+def test_targets_check_sends_a_listing_page_to_a_product_page() -> None:
+    """Tuning a source whose start URL is a category page: the "no reviews" warning says the
+    page is a listing and names a card's product page to check instead; a product page with
+    no reviews gets the plain warning."""
+    from settings.targets import Source
+    from spiders.target_check import check_page
+
+    shop = generate_shops(products=6)[0]
+    url = shop_url(BASE, shop)
+    source = Source(name="shop", start_urls=[url], mode="auto")
+    listing = check_page(listing_page(shop, 1, BASE) or "", url, source)
+    first = product_url(BASE, shop, shop.products[0])
+    assert (
+        f"no reviews found on this page (a listing page with 6 product cards; check a product page, e.g. --url {first})"
+        in listing.warnings
+    )
+    product = shop.products[0]
+    html = product_page(shop, product, 1, BASE)
+    single = check_page(html or "", first, Source(name="shop", start_urls=[first], mode="auto"))
+    assert not any("listing page" in w for w in single.warnings)

@@ -54,6 +54,13 @@ def test_names_say_current(names: str, current: bool) -> None:
         ("<p><b>Item no.</b> <span>HX-20</span></p>", [("HX-20", True)]),
         ("<span>Preferences 12345</span>", []),  # "ref" inside a word is no label
         ("<span>Product code: none</span>", []),  # an id has a digit
+        # labels from the frameworks' catalogues (spiders/extract/data/shop_labels.json)
+        ("<span>Prekės kodas: LT-40112</span>", [("LT-40112", True)]),
+        ("<span>Toote kood: EE9001</span>", [("EE9001", True)]),
+        ("<span>ΚΩΔΙΚΟΣ ΠΡΟΪΟΝΤΟΣ: GR-7781</span>", [("GR-7781", True)]),  # capitals drop accents
+        ("<span>Код продукта: 778899</span>", [("778899", True)]),
+        ("<span>Lagerkode 55-1234</span>", [("55-1234", True)]),
+        ("<span>Ürün özellikleri: 100% pamuk</span>", []),  # a mistranslated "SKU", left out
     ],
 )
 def test_labelled_identifiers_in_many_languages(html: str, pairs: list[tuple[str, bool]]) -> None:

@@ -1,4 +1,6 @@
-"""Listing cards attach to the product whose page their link leads to, by name otherwise.
+"""Listing cards attach to the product whose page their link leads to (a page not stored
+yet: a product of that address, which the page's product takes over), by name when the
+card has no link of its own.
 
 Cards are stored as observations flagged ``listing``; a card's name is often shortened or
 decorated ("Trail runner 2 – sale"), its link is the product page's address."""
@@ -27,8 +29,13 @@ def _page_offer(url: str = PAGE, sku: str = "TR-2", name: str = "Trail runner 2"
     return OfferItem(url=url, name=name, sku=sku, price="120.00", currency="EUR")
 
 
-def _card(url: str, name: str) -> OfferItem:
-    return OfferItem(url=url, name=name, price="99.00", currency="EUR", listing=True)
+LISTING = "https://shop.test/c/shoes"
+
+
+def _card(url: str, name: str, listing_page: str = LISTING) -> OfferItem:
+    return OfferItem(
+        url=url, name=name, price="99.00", currency="EUR", listing=True, listing_page=listing_page
+    )
 
 
 @pytest.mark.parametrize(
@@ -38,13 +45,11 @@ def _card(url: str, name: str) -> OfferItem:
         pytest.param(
             _card("http://SHOP.test/p/trail-2/#reviews", "Runner"), "sku:TR-2", id="same-address"
         ),
+        pytest.param(_card(LISTING, "Trail runner 2"), "sku:TR-2", id="no-link-by-name"),
         pytest.param(
-            _card("https://shop.test/c/shoes", "Trail runner 2"), "sku:TR-2", id="no-link-by-name"
-        ),
-        pytest.param(
-            _card("https://shop.test/p/trail-3", "Trail runner 3"),
-            "name:trail runner 3",
-            id="another-product",
+            _card("https://shop.test/p/trail-3", "Trail runner 2"),
+            "url:shop.test/p/trail-3",
+            id="another-page-same-name",
         ),
     ],
 )
@@ -85,9 +90,9 @@ def test_page_address(url: str | None, address: str | None) -> None:
 def test_cards_sharing_the_listing_address_stay_apart(engine: Engine) -> None:
     """Markup cards without a link of their own carry the listing's URL: each is its own
     product, found by its name, on this crawl and the next."""
-    cards = [_card("https://shop.test/c/shoes", f"Shoe {n}") for n in range(3)]
+    cards = [_card(LISTING, f"Shoe {n}", listing_page="") for n in range(3)]
     _store(engine, cards)
-    _store(engine, [_card("https://shop.test/c/shoes", f"Shoe {n}") for n in range(3)])
+    _store(engine, [_card(LISTING, f"Shoe {n}", listing_page="") for n in range(3)])
     with Session(engine) as session:
         key_of = {p.id: p.key for p in session.exec(select(Product)).scalars().all()}
         observed = sorted(

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,6 +106,14 @@ def test_report_and_findings_commands(db_url: str, engine: Engine, tmp_path: Pat
     )
     assert listed.exit_code == 0, listed.output
     assert "delivery" in listed.output and "Rival B" not in listed.output
+    # Piped (not a terminal, no COLUMNS), the table keeps its words whole, not "compet…".
+    piped = subprocess.run(
+        [sys.executable, "-m", "rivalscope", "findings", "--db", db_url],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+        env={k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
+    )  # fmt: skip
+    assert piped.returncode == 0, piped.stderr
+    assert "competitor weakness" in piped.stdout and "…" not in piped.stdout, piped.stdout
     folded = runner.invoke(app, ["findings", "--db", db_url, "--competitor", "rival a"])
     assert folded.exit_code == 0 and "delivery" in folded.output
 
@@ -117,9 +128,6 @@ def test_findings_match_a_company_without_accents(
     listed = runner.invoke(app, ["findings", "--db", db_url, "--competitor", "Maison Lumiere"])
     assert listed.exit_code == 0 and "Lumière" in listed.output, listed.output
     assert "delivery" in listed.output
-    import subprocess
-    import sys
-
     run = subprocess.run(
         [sys.executable, "-m", "rivalscope", "findings", "--competitor", "Maison Lumire",
          "--db", db_url],

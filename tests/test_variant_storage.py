@@ -47,9 +47,8 @@ def _variant_page(prices: tuple[str, str, str]) -> str:
 
 
 def _card(name: str, price: str) -> OfferItem:
-    return OfferItem(
-        url=f"https://shop.test/p/{name}", name=name, price=price, currency="EUR", listing=True
-    )
+    """A listing's card linking to the variant page."""
+    return OfferItem(url=URL, name=name, price=price, currency="EUR", listing=True)
 
 
 def _crawl(
@@ -140,8 +139,9 @@ def _exercise(engine: Engine) -> None:
         ("sku:TS-4410-40", "89.00", "OutOfStock", False),
         ("sku:TS-4410-41", "75.00", "InStock", False),
         ("sku:TS-4410-41", "79.00", "InStock", False),
-        # The card names the product stored under that name (its first variant): a history
-        # of its own, written once while unchanged, beside the page's.
+        # The card links to the variant page, whose sizes share its address: it goes by its
+        # name, to the product stored under that name (its first variant): a history of its
+        # own, written once while unchanged, beside the page's.
         ("sku:TS-4410-42", "59.00", "", True),
         ("sku:TS-4410-42", "69.00", "InStock", False),
         ("sku:TS-4410-42", "69.00", "OutOfStock", False),

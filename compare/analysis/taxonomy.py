@@ -7,6 +7,11 @@ format adds aspects or terms (merged by aspect name).
 A term written with a leading ``~`` is an evaluative word that names its aspect only in a
 clause naming no other aspect: "cheap" is about price in "cheap and cheerful" but about
 quality in "the plastic feels cheap", where it describes another aspect's noun.
+
+A term written with a leading ``<`` is a verb whose subject decides the aspect: it names
+its aspect only when no other aspect is named before it in the clause. "It arrived damaged"
+is about delivery (and "arrived broken" about delivery and quality), "the refund arrived
+within three days" about returns.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ Hit = tuple[str, str] | None
 """(aspect, term) a lemma names, or None"""
 WEAK_MARK = "~"
 """Leading mark of a term that yields to another aspect named in the same clause."""
+SUBJECT_MARK = "<"
+"""Leading mark of a term that yields to another aspect named before it in the clause."""
 
 
 @dataclass
@@ -39,6 +46,8 @@ class _LanguageIndex:
     """first lemma -> [(lemma sequence, aspect, term)], longest first"""
     weak: set[str] = field(default_factory=set)
     """Terms (as written, without the mark) that yield to another aspect in their clause."""
+    after_subject: set[str] = field(default_factory=set)
+    """Terms (without the mark) that yield to another aspect named before them."""
     hits: dict[str, Hit] = field(init=False)
     """lemma -> its single-word or prefix hit (memo: prefixes are scanned once per lemma)"""
 
@@ -83,6 +92,9 @@ class Taxonomy:
                     term = written.removeprefix(WEAK_MARK)
                     if term != written:
                         index.weak.add(term)
+                    elif written.startswith(SUBJECT_MARK):
+                        term = written.removeprefix(SUBJECT_MARK)
+                        index.after_subject.add(term)
                     if term.endswith("*"):
                         index.prefixes.append((term[:-1].lower(), aspect, term))
                         continue
@@ -116,7 +128,7 @@ class Taxonomy:
                 return hits
             for aspect, term in hits:
                 _keep(found, aspect, term, index.weak)
-            return _without_weak(found, index.weak)
+            return _without_weak(found, index)
         # a multi-word term wins over its words' own hits, and its words are skipped
         after_phrase = 0
         for i, current in enumerate(sentence_lemmas):
@@ -131,7 +143,7 @@ class Taxonomy:
             else:
                 if hit is not None:
                     _keep(found, hit[0], hit[1], index.weak)
-        return _without_weak(found, index.weak)
+        return _without_weak(found, index)
 
     def covers(self, lemma: str, language: str | None) -> bool:
         """True if a single lemma is a seed term (used to skip known aspects in discovery)."""
@@ -145,9 +157,17 @@ def _keep(found: dict[str, str], aspect: str, term: str, weak: set[str]) -> None
         found[aspect] = term
 
 
-def _without_weak(found: dict[str, str], weak: set[str]) -> list[tuple[str, str]]:
+def _without_weak(found: dict[str, str], index: _LanguageIndex) -> list[tuple[str, str]]:
     """The aspects found, less those named only by a weak term when another aspect is named
-    too (order of first mention kept)."""
+    too, and those named by a subject-decided verb after another aspect (order of first
+    mention kept)."""
+    if len(found) > 1 and index.after_subject:
+        named = list(found)
+        found = {a: t for i, (a, t) in enumerate(found.items())
+                 if i == 0 or t not in index.after_subject}  # fmt: skip
+        if len(found) < len(named):
+            return _without_weak(found, index)
+    weak = index.weak
     if len(found) > 1 and weak:
         strong = {a: t for a, t in found.items() if t not in weak}
         if strong:

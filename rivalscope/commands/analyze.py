@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from rivalscope.display import command_console
 
 if TYPE_CHECKING:
     from compare.analysis.run import AnalyzeSummary
@@ -76,7 +77,7 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
     from compare.analysis.sentiment.bundle import guard_figures, guard_outcome
     from compare.analysis.sentiment.features import POOLED
 
-    console = Console()
+    console = command_console()
     if summary.model_trained:
         pooled = summary.model_pooled_languages
         guard = summary.model_guard

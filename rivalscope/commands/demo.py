@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from rivalscope.display import command_console
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
-console = Console(soft_wrap=True)
+console = command_console()
 DEMO_MARKER = "(written by rivalscope.demo)"
 DEFAULT_PORT = 8765
 

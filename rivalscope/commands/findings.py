@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from rivalscope.display import command_console
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
-console = Console(soft_wrap=True)
+console = command_console()
 
 
 def findings(

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from rivalscope.display import command_console
 from rivalscope.options import DbOption
 
-console = Console(soft_wrap=True)
+console = command_console()
 MAX_LISTED = 20
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from rivalscope.display import command_console
 from rivalscope.options import DbOption
 
-console = Console(soft_wrap=True)
+console = command_console()
 TOP_SHOWN = 10
 EFFECT_UNITS = {
     "net": "net sentiment, ours − theirs",

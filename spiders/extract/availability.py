@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from spiders.extract.shop_labels import fold_label, phrase_pattern, phrases
 
 SCHEMA_NAMES = (
     "InStock",
@@ -23,7 +24,7 @@ _BY_LOWER = {name.lower(): name for name in SCHEMA_NAMES}
 # schema.org's own synonyms collapse to the two states shops care most about.
 _COLLAPSE = {"SoldOut": "OutOfStock", "OnlineOnly": "InStock", "InStoreOnly": "InStock"}
 
-# Phrases per language and state (folded by ``_fold`` when compiled); the registered languages
+# Phrases per language and state (folded by ``fold_label`` when compiled); the registered languages
 # (``settings.languages``) by code, a few neighbours too, and "*" for phrases in ~25 more
 # languages written from general knowledge. A page's stock text may be in any language, so
 # every state's pattern holds every language's phrases; states are checked in
@@ -148,32 +149,33 @@ STOCK_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
 }  # fmt: skip
-_TEXT_FORMS = tuple(
-    (
-        state,
-        tuple(
-            dict.fromkeys(p for by_state in STOCK_PHRASES.values() for p in by_state.get(state, ()))
-        ),
-    )
-    for state in STOCK_STATES
-)
-"""Every language's phrases of each state (one pattern per state below)."""
 _SCHEMA_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:schema\.org/)?(\w+)/?$", re.IGNORECASE)
 
 
-def _fold(text: str) -> str:
-    """Lowercase, strip accents and the Polish ł (which has no decomposition)."""
-    text = text.lower().replace("ł", "l").replace("ø", "o").replace("å", "a").replace("æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\s_]+", " ", text).strip()
+# Outside phrases per state (``shop_labels``: frameworks' translation catalogues). One the
+# hand lists give another state is left out: the two sources disagree on it.
+_LABEL_ROLES = {"OutOfStock": ("out_of_stock",), "InStock": ("in_stock", "add_to_cart")}
 
 
-# One pattern per state, each phrase a whole-word match.
-_TEXT_PATTERNS = tuple(
-    (name, re.compile(r"(?<!\w)(?:" + "|".join(re.escape(_fold(p)) for p in phrases) + r")(?!\w)"))
-    for name, phrases in _TEXT_FORMS
-)
+def _text_forms() -> list[tuple[str, list[str]]]:
+    """Every language's folded phrases of each state, hand lists' then outside ones."""
+    hand = {
+        state: [
+            fold_label(p) for by_state in STOCK_PHRASES.values() for p in by_state.get(state, ())
+        ]
+        for state in STOCK_STATES
+    }
+    hand_state = {form: state for state, forms in hand.items() for form in forms}
+    forms = []
+    for state in STOCK_STATES:
+        outside = [fold_label(p) for p in phrases(*_LABEL_ROLES.get(state, ()))]
+        agreed = [f for f in outside if hand_state.get(f, state) == state]
+        forms.append((state, list(dict.fromkeys([*hand[state], *agreed]))))
+    return forms
+
+
+# One pattern per state: each phrase a whole-word match, or anywhere in unspaced scripts.
+_TEXT_PATTERNS = tuple((state, phrase_pattern(forms)) for state, forms in _text_forms())
 
 
 def normalize_availability(value: str | None) -> str | None:
@@ -187,7 +189,7 @@ def normalize_availability(value: str | None) -> str | None:
     if url and url.group(1).lower() in _BY_LOWER:
         name = _BY_LOWER[url.group(1).lower()]
         return _COLLAPSE.get(name, name)
-    folded = _fold(value)
+    folded = fold_label(value)
     if len(folded) > 200:
         return None
     return _state_in(folded)
@@ -195,7 +197,7 @@ def normalize_availability(value: str | None) -> str | None:
 
 def availability_in_text(text: str) -> str | None:
     """The state a text of any length mentions (negative phrases win), or None."""
-    return _state_in(_fold(text))
+    return _state_in(fold_label(text))
 
 
 def _state_in(folded: str) -> str | None:

@@ -19,6 +19,7 @@ from spiders.extract.page_regions import ancestors
 from spiders.extract.price import (
     THREE_DECIMAL_CURRENCIES,
 )
+from spiders.extract.shop_labels import phrase_pattern, phrases
 from spiders.extract.visible_price import (
     PRICE_MODEL,
     PriceCandidate,
@@ -202,13 +203,18 @@ _SHOP_CODE_LABEL = (
     r"|код\s*товар[ау]|货号|商品编[号码]|产品编号|品番|商品コード|商品番号|상품\s*번호|품번"
     r"|m[ãa]\s*s[ảa]n\s*ph[ẩa]m|kode\s*produk|รหัสสินค้า"
 )
+# And those of the frameworks' translation catalogues (``shop_labels``), in 22 languages.
+_OUTSIDE_CODE_LABEL = phrase_pattern(phrases("product_code"), gap=r"\s*", accents=True).pattern
 _OTHER_ID_LABEL = r"model\s*(?:no\.?|number)?|mpn|part\s*(?:no\.?|number)"
 _ID_LABEL = re.compile(
-    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*"
+    rf"(?:(?P<shop>{_SHOP_CODE_LABEL}|{_OUTSIDE_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]{2,30})",
     re.I,
 )
-_LABEL_AT_END = re.compile(rf"(?:{_SHOP_CODE_LABEL}|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*$", re.I)
+_LABEL_AT_END = re.compile(
+    rf"(?:{_SHOP_CODE_LABEL}|{_OUTSIDE_CODE_LABEL}|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*$", re.I
+)
+_ASCII_DIGIT = re.compile(r"[0-9]")
 # Short visible texts (a label, an id, or both), in document order, selected in C.
 _SHORT_TEXTS = (
     "//body//text()[string-length(normalize-space()) > 1 and string-length() < 80]"
@@ -222,8 +228,13 @@ def labelled_identifier_pairs(root: lxml.html.HtmlElement) -> list[tuple[str, bo
     in the text right after a label ("<strong>Product code</strong>: 123")."""
     found: dict[str, bool] = {}
     texts = [str(t) for t in root.xpath(_SHORT_TEXTS)]
+    # An id has an ASCII digit, so only a text with one, or before one, can show it: the
+    # many other texts skip the label search (its patterns hold ~200 labels).
+    digits = [_ASCII_DIGIT.search(t) is not None for t in texts] + [False]
     for index, text in enumerate(texts):
-        match = _ID_LABEL.search(text)
+        if not digits[index] and not digits[index + 1]:
+            continue
+        match = _ID_LABEL.search(text) if digits[index] else None
         if match is None and index + 1 < len(texts) and _LABEL_AT_END.search(text):
             match = _ID_LABEL.search(f"{text} {texts[index + 1]}")
         if match and any(ch.isdigit() for ch in match.group("id")):

