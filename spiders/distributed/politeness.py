@@ -65,6 +65,13 @@ if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS
 """
 )
 _SLOT = "rivalscope_host_slot"
+ARRIVAL_MARGIN = 0.05
+"""The moments of a host are this share of its delay further apart than the delay: with a
+host always waiting for its next moment, requests exactly one delay apart put the delay's
+count (10 at 0.1 s) into one second only as long as none of them is held up on its way
+(the event loop, the network, the host's own accept); a later first request and an
+on-time eleventh gave 11 in one second. With the margin, eleven requests span 10.5
+delays: the first must be held up by half a delay more than the eleventh for that."""
 LATE_SHARE = 0.1
 """A request that resumes later than its reserved moment by more than this share of the
 host's interval takes a new moment."""
@@ -84,7 +91,7 @@ class SharedHostLimits:
         # The source's download_delay, shared: one request per delay per host in all (the
         # worker sets it here, and no local delay: spiders.distributed.worker.run_settings).
         delay = settings.getfloat("RIVALSCOPE_HOST_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
-        self.interval_ms = int(delay * 1000)
+        self.interval_ms = round(delay * 1000 * (1 + ARRIVAL_MARGIN))
         self.concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         # The places of a host nobody asks for any more are forgotten after a while.
         self.ttl_s = int(settings.getfloat("DOWNLOAD_TIMEOUT")) + 60
