@@ -82,6 +82,18 @@ def halves(corpus: Corpus, seed: int = 0) -> tuple[list[Example], list[Rated]]:
     )
 
 
+def base_and_ratings(corpus: Corpus) -> tuple[SentimentClassifier, list[Rated]]:
+    """A base model trained on the first half, and the ratings half."""
+    base_half, rating_half = halves(corpus)
+    base = train_classifier(
+        [t for t, _ in base_half],
+        [lab for _, lab in base_half],
+        corpus.language,
+        base_settings(corpus.language),
+    )
+    return base, rating_half
+
+
 def accuracy(positive_scores: np.ndarray, gold: list[str]) -> float:
     return float(np.mean((positive_scores > 0) == (np.asarray(gold) == POSITIVE)))
 
@@ -99,13 +111,7 @@ def draw(pool: list[Rated], size: int, seed: int) -> list[Rated]:
 
 
 def curve(corpus: Corpus, seeds: int) -> list[str]:
-    base_half, rating_half = halves(corpus)
-    base = train_classifier(
-        [t for t, _ in base_half],
-        [lab for _, lab in base_half],
-        corpus.language,
-        base_settings(corpus.language),
-    )
+    base, rating_half = base_and_ratings(corpus)
     dev = _binary(corpus.dev)
     texts, gold = [t for t, _ in dev], [lab for _, lab in dev]
     base_accuracy = accuracy(base_scores(base, texts), gold)
@@ -152,13 +158,7 @@ def curve(corpus: Corpus, seeds: int) -> list[str]:
 
 def choose_c(corpus: Corpus, seeds: int) -> list[str]:
     """Per C: mean accuracy of base + correction on the second half's rows not drawn."""
-    base_half, rating_half = halves(corpus)
-    base = train_classifier(
-        [t for t, _ in base_half],
-        [lab for _, lab in base_half],
-        corpus.language,
-        base_settings(corpus.language),
-    )
+    base, rating_half = base_and_ratings(corpus)
     lines = []
     for size in SIZES[1:]:
         cells = []

@@ -11,10 +11,37 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from rivalscope.demo.gaps import PLANTED_GAPS
+from rivalscope.demo.shops import generate_shops
 from storage.db import open_database
 from storage.models import Product, Review, Source
 
 pytestmark = pytest.mark.slow
+
+DEMO_TO_TAXONOMY = {"support": "customer_service"}
+"""Demo aspect names that the taxonomy calls differently."""
+OPPOSITE = {"weak_aspect": "competitor_strength", "strong_aspect": "competitor_weakness"}
+"""The finding a planted aspect gap must never be reported as."""
+
+
+def _contradictions(findings: list[dict[str, object]]) -> list[str]:
+    """Findings that report a planted weak aspect as a strength, or a strong one as a
+    weakness (a regional gap's segments may differ: only its unsegmented findings count)."""
+    names = {shop.slug: shop.name for shop in generate_shops()}
+    wrong = []
+    for gap in PLANTED_GAPS:
+        if gap.kind not in OPPOSITE:
+            continue
+        aspect = DEMO_TO_TAXONOMY.get(gap.topic, gap.topic)
+        for f in findings:
+            segmented = any(f[k] is not None for k in ("segment_language", "segment_region"))
+            if (f["competitor"], f["aspect"], f["kind"]) == (
+                names[gap.company],
+                aspect,
+                OPPOSITE[gap.kind],
+            ) and not (gap.regions and segmented):
+                wrong.append(f"{gap.key}: {f['summary']}")
+    return wrong
 
 
 def test_demo_report_finds_planted_gaps(tmp_path: Path) -> None:
@@ -32,6 +59,7 @@ def test_demo_report_finds_planted_gaps(tmp_path: Path) -> None:
     assert any(c == "Brewcraft Supply" and a == "price" for c, a, _ in found), found
     assert ("Brewcraft Supply", "quality", "competitor_strength") in found, found
     assert ("Maison Lumière", "app", "unmet_need") in found, found
+    assert not _contradictions(findings), _contradictions(findings)
     assert ("Brewcraft Supply", "timer", "unmet_need") in found, found
     polish = [
         f for f in findings

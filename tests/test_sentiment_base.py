@@ -19,6 +19,7 @@ from compare.analysis.sentiment.adapted import (
     GuardResult,
     adapt_with_guard,
     base_decision,
+    clear_gain,
 )
 from compare.analysis.sentiment.base_models import (
     BASE_DIR,
@@ -239,3 +240,39 @@ def test_a_base_language_too_small_for_its_own_model_has_the_pooled_one_compete(
     assert isinstance(result, GuardResult)
     assert result.chosen == POOLED_RATINGS
     assert isinstance(result.classifier, SentimentClassifier)
+
+
+def _scores(right: int, wrong: int, confidence: float = 2.0) -> np.ndarray:
+    """Log-odds for ``right`` + ``wrong`` positive ratings (wrong ones read negative)."""
+    return np.asarray([confidence] * right + [-confidence] * wrong)
+
+
+_GOLD = np.asarray(["positive"] * 100)
+_BASE = _scores(80, 20)
+
+
+@pytest.mark.parametrize(
+    ("candidate", "wins"),
+    [
+        # 10 more ratings right, nothing else moved: a clear win
+        (_scores(90, 10), True),
+        # the same ratings right, only less sure of its mistakes: better log loss, no more
+        # right, refused
+        (np.concatenate([_BASE[:80], _BASE[80:] * 0.2]), False),
+        # 8 fixed, 7 newly wrong (unsure) and the other mistakes unsure: log loss 3.8
+        # standard errors lower, but one more right of 15 disagreements is a coin toss
+        (
+            np.concatenate(
+                [_scores(73, 0), _scores(0, 7, 0.3), _scores(8, 0, 4.0), _scores(0, 12, 0.3)]
+            ),
+            False,
+        ),
+        # as the first, over three repetitions of the folds, one of them lucky: the mean decides
+        (np.vstack([_scores(90, 10), _scores(90, 10), _scores(100, 0)]), True),
+    ],
+    ids=["fixes-ten", "calibration-only", "coin-toss", "repeated-folds"],
+)
+def test_a_clear_win_needs_lower_log_loss_and_more_ratings_right(
+    candidate: np.ndarray, wins: bool
+) -> None:
+    assert (clear_gain(candidate, _BASE, _GOLD) is not None) is wins
