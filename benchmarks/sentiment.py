@@ -300,10 +300,13 @@ def aspect_figures(corpus: Corpus, model: SentimentClassifier) -> tuple[float, f
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    if len(argv) != 2 or argv[1].startswith("-"):
         print(__doc__)
-        return 2
+        return 0 if argv[1:] in (["-h"], ["--help"]) else 2
     root = Path(argv[1])
+    if not root.is_dir():
+        print(f"error: {root} is not a folder (the shared sentiment data)", file=sys.stderr)
+        return 2
     corpora = [load_english(root), load_norwegian(root), load_polish(root), load_french(root)]
     rows = [evaluate(c) for c in corpora]
     columns = list(rows[0])
