@@ -194,6 +194,9 @@ def lingua_version() -> str:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] and sys.argv[1].startswith("-"):
+        print(__doc__)
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     all_models = embedded_models(set(_names()), SHORT_ORDERS)
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     build(target, all_models)

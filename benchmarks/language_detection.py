@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
-from sentiment import load_english, load_french, load_norwegian, load_polish
+from sentiment import data_folder, load_english, load_french, load_norwegian, load_polish
 
 from settings.language_detection import (
     SCANDINAVIAN,
@@ -61,10 +60,9 @@ def agreement(texts: list[str]) -> tuple[int, int]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2:
-        print(__doc__)
-        return 2
-    root = Path(argv[1])
+    root = data_folder(argv, __doc__)
+    if isinstance(root, int):
+        return root
     batch = int(argv[argv.index("--batch") + 1]) if "--batch" in argv else 1000
     total = right = 0
     for load in (load_english, load_french, load_norwegian, load_polish):

@@ -299,14 +299,24 @@ def aspect_figures(corpus: Corpus, model: SentimentClassifier) -> tuple[float, f
     return found / max(total, 1), right / max(signed, 1), total
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[1].startswith("-"):
-        print(__doc__)
-        return 0 if argv[1:] in (["-h"], ["--help"]) else 2
+def data_folder(argv: list[str], usage: str | None, extra_args: bool = True) -> Path | int:
+    """The sentiment data folder named by ``argv[1]``, or the exit status after printing
+    the usage (``--help``: 0) or one error line (no such folder: 2), shared by the
+    benchmarks that read these sentences."""
+    if len(argv) < 2 or argv[1].startswith("-") or (len(argv) > 2 and not extra_args):
+        print(usage)
+        return 0 if argv[1:2] in (["-h"], ["--help"]) else 2
     root = Path(argv[1])
     if not root.is_dir():
         print(f"error: {root} is not a folder (the shared sentiment data)", file=sys.stderr)
         return 2
+    return root
+
+
+def main(argv: list[str]) -> int:
+    root = data_folder(argv, __doc__, extra_args=False)
+    if isinstance(root, int):
+        return root
     corpora = [load_english(root), load_norwegian(root), load_polish(root), load_french(root)]
     rows = [evaluate(c) for c in corpora]
     columns = list(rows[0])

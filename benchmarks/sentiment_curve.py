@@ -53,6 +53,7 @@ from sentiment import (
     Example,
     _binary,
     binary_train_groups,
+    data_folder,
     load_english,
     load_french,
     load_norwegian,
@@ -189,10 +190,9 @@ def choose_c(corpus: Corpus, seeds: int) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2:
-        print(__doc__)
-        return 2
-    root = Path(argv[1])
+    root = data_folder(argv, __doc__)
+    if isinstance(root, int):
+        return root
     seeds = int(argv[argv.index("--seeds") + 1]) if "--seeds" in argv else 10
     wanted = argv[argv.index("--langs") + 1].split(",") if "--langs" in argv else None
     loaders = {"en": load_english, "no": load_norwegian, "pl": load_polish, "fr": load_french}

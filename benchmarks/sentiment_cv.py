@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sentiment import (
     _binary,
     binary_train_groups,
+    data_folder,
     load_english,
     load_french,
     load_norwegian,
@@ -54,10 +55,9 @@ CANDIDATES: dict[str, ClassifierSettings] = {
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2:
-        print(__doc__)
-        return 2
-    root = Path(argv[1])
+    root = data_folder(argv, __doc__)
+    if isinstance(root, int):
+        return root
     folds = int(argv[argv.index("--folds") + 1]) if "--folds" in argv else 5
     seeds = int(argv[argv.index("--seeds") + 1]) if "--seeds" in argv else 1
     wanted = argv[argv.index("--langs") + 1].split(",") if "--langs" in argv else None

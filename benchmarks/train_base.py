@@ -32,7 +32,7 @@ from compare.analysis.sentiment.base_models import (
 from compare.analysis.sentiment.classifier import SentimentClassifier, train_classifier
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sentiment import Corpus, _binary, load_english, load_norwegian, load_polish
+from sentiment import Corpus, _binary, data_folder, load_english, load_norwegian, load_polish
 
 NAME = "base-2026-12.2"
 SOURCES: dict[str, BaseSource] = {
@@ -96,10 +96,9 @@ def train_base(corpus: Corpus) -> SentimentClassifier:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2:
-        print(__doc__)
-        return 2
-    root = Path(argv[1])
+    root = data_folder(argv, __doc__)
+    if isinstance(root, int):
+        return root
     out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else BASE_DIR
     name = argv[argv.index("--name") + 1] if "--name" in argv else NAME
     classifiers: dict[str, SentimentClassifier] = {}
