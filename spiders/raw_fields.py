@@ -219,6 +219,9 @@ _MONTH_DAY_YEAR = re.compile(
     r"(?<![^\W\d_])([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"
 )
 _YEAR_MONTH_DAY = re.compile(r"(?<![\d./-])(\d{4})([./-])(\d{1,2})\2(\d{1,2})(?![\d./-])")
+_BARE_NUMBER = re.compile(r"\s*[-+]?\d{1,9}(?:[.,]\d+)?\s*")
+"""A number alone, which dateparser would read as a day or month of this year ("-1" -> 1
+January, "2024" -> today's day in 2024). Ten digits and more stay: epoch timestamps."""
 _NUMERIC_DATE = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d./-])")
 # Languages that write numeric dates day first (03/12/2024 is 3 December) ...
 _DAY_FIRST_LANGUAGES = frozenset(
@@ -321,6 +324,8 @@ def parse_review_date(raw: str | None, language: str | None = None) -> date | No
     found = _written_date(raw, language)
     if found is not False:
         return found if isinstance(found, date) else None
+    if _BARE_NUMBER.fullmatch(raw):
+        return None
     import dateparser
 
     registered = registered_language(language)

@@ -166,6 +166,13 @@ def test_extracted_ratings_reach_validation_unclamped(
         ("2026-13-45", None, None),
         ("not a date at all", "en", None),
         ("", None, None),
+        # a bare number is no date (dateparser reads "-1" as 1 January, "5" as the 5th)
+        ("-1", None, None),
+        ("5", "en", None),
+        ("20", "de", None),
+        ("1.5", None, None),
+        ("2024", None, None),
+        ("1710000000", None, date(2024, 3, 9)),  # an epoch timestamp still is one
     ],
 )
 def test_parse_review_date(raw: str, lang: str | None, expected: date | None) -> None:
