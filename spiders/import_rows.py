@@ -46,13 +46,19 @@ Row = dict[str, Any] | BadRow
 
 
 def check_encoding(encoding: str) -> str:
-    """The codec's canonical name; ImportFileError for an unknown one."""
+    """The codec's canonical name; ImportFileError for an unknown one or one that is not text."""
     try:
-        return codecs.lookup(encoding).name
+        codec = codecs.lookup(encoding)
     except LookupError:
         raise ImportFileError(
             f"unknown encoding {encoding!r}; use e.g. utf-8, cp1252, cp1250 or latin-1"
         ) from None
+    # rot13, base64, zlib...: codecs from bytes to bytes or str to str, which cannot read a file
+    if not getattr(codec, "_is_text_encoding", True):
+        raise ImportFileError(
+            f"{encoding!r} is not a text encoding; use e.g. utf-8, cp1252, cp1250 or latin-1"
+        )
+    return codec.name
 
 
 def check_decodable(path: Path, encoding: str) -> None:
@@ -186,6 +192,9 @@ def _json_rows(lines: _Lines, known: tuple[str, ...] | None) -> Iterator[tuple[i
             continue
         except RecursionError:
             yield lines.number, BadRow("JSON nested too deep")
+            continue
+        except ValueError:  # int() refuses more digits: Python's guard against slow parsing
+            yield lines.number, BadRow("a number of more than 4,300 digits")
             continue
         if not isinstance(value, dict):
             yield lines.number, BadRow("a JSON line must be an object")

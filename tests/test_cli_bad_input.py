@@ -58,6 +58,14 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         "unknown encoding 'bogus'",
     ),
     (
+        ("import", "r.csv", "--company", "A", "--new-company", "--encoding", "rot13"),
+        "'rot13' is not a text encoding",
+    ),
+    (
+        ("import", "r.csv", "--company", "A", "--new-company", "--encoding", "base64"),
+        "'base64' is not a text encoding",
+    ),
+    (
         ("import", "r.csv", "--company", "A", "--new-company", "--encoding", "utf-16"),
         "is not utf-16 text",
     ),
