@@ -44,6 +44,8 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("extract", "afile", "--url", "notaurl"), "is not an absolute http(s) URL"),
     (("extract", "afile", "--url", "http://[::1"), "is not a URL"),
     (("extract", "afile", "--url", "ftp://host/p"), "is not an absolute http(s) URL"),
+    (("extract", "broken.html.gz"), "broken gzip file"),
+    (("export", "reviews", "--out", "/proc/rivalscope.csv", "--db", FRESH), "cannot write"),
     # import
     (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
     (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),
@@ -89,6 +91,7 @@ def careless_folder(tmp_path: Path) -> Path:
     (tmp_path / "garbage.db").write_bytes(bytes(range(256)) * 12)
     (tmp_path / "afile").write_text("file\n")
     (tmp_path / "adir").mkdir()
+    (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(200))  # zlib.error
     (tmp_path / "r.csv").write_text("text,rating\nGood coffee,5\n", encoding="utf-8")
     (tmp_path / "odd.csv").write_text("txt,rating\nGood coffee,5\n", encoding="utf-8")
     return tmp_path

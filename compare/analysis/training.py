@@ -279,6 +279,10 @@ def examples_from_jsonl(path: Path) -> Examples:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise AnalysisInputError(f"{where}: not JSON ({exc.msg})") from None
+        except RecursionError:
+            raise AnalysisInputError(f"{where}: not JSON (nested too deep)") from None
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            raise AnalysisInputError(f"{where}: not JSON (number too long)") from None
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             raise AnalysisInputError(f'{where}: needs an object with a "text" string')
         label = _label_of(row, where)
