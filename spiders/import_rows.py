@@ -196,6 +196,9 @@ def _json_rows(lines: _Lines, known: tuple[str, ...] | None) -> Iterator[tuple[i
         except ValueError:  # int() refuses more digits: Python's guard against slow parsing
             yield lines.number, BadRow("a number of more than 4,300 digits")
             continue
+        if isinstance(value, list):  # a whole .json export, most likely
+            yield lines.number, BadRow("a JSON array: write one object per line (JSON lines)")
+            continue
         if not isinstance(value, dict):
             yield lines.number, BadRow("a JSON line must be an object")
             continue
