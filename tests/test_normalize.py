@@ -42,6 +42,8 @@ from spiders.raw_fields import (
         ("4 ud af 5", None, (4.0, 5.0)),
         ("4.5 of 5 stars", None, (4.5, 5.0)),
         ("-1", None, (1.0, None)),  # a number, not a sign
+        ("1e400", None, (None, None)),  # an exponent form is no rating (was read as 1)
+        ("4.5E1", None, (None, None)),
         ("⭐⭐⭐⭐", None, (4.0, 5.0)),
         ("", None, (None, None)),
         ("great!", None, (None, None)),
