@@ -3,6 +3,7 @@ stderr, exit status 2, no traceback, and nothing written."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("runs", "--db", NOT_A_DB), "file is not a database"),
     (("runs", "--db", "sqlite:///garbage.db"), "file is not a database"),
     (("runs", "--db", "sqlite:///adir"), "unable to open database file"),
+    (("runs", "--db", "sqlite:///foreign.db"), "holds other tables than rivalscope's"),
+    (("export", "reviews", "--db", "sqlite:///foreign.db"), "use a new file"),
     (("runs", "--db", "sqlite:///missing/dir/x.db"), "does not exist"),
     (("runs", "--db", "nonsense://x"), "cannot use nonsense://x"),
     (("runs", "--db", "postgresql://nobody@127.0.0.1:1/x"), "cannot open postgresql"),
@@ -95,6 +98,8 @@ def careless_folder(tmp_path: Path) -> Path:
     (tmp_path / "garbage.db").write_bytes(bytes(range(256)) * 12)
     (tmp_path / "afile").write_text("file\n")
     (tmp_path / "adir").mkdir()
+    with sqlite3.connect(tmp_path / "foreign.db") as foreign:  # another program's database
+        foreign.execute("CREATE TABLE crawl_run (x INTEGER)")
     (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(200))  # zlib.error
     (tmp_path / "r.csv").write_text("text,rating\nGood coffee,5\n", encoding="utf-8")
     (tmp_path / "array.json").write_text('[{"text": "Good coffee", "rating": 5}]\n')
