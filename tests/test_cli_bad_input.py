@@ -79,6 +79,14 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         "is not a language code",
     ),
     (("import", "r.csv", "--company", "", "--db", FRESH), "--company is empty"),
+    (
+        ("import", "r.csv", "-c", "Acme\nShop", "--new-company", "--db", FRESH),
+        "--company: the name holds a control character",
+    ),
+    (
+        ("import", "r.csv", "-c", "Acme\x01", "--new-company", "--db", FRESH),
+        "--company: the name holds a control character",
+    ),
     (("import", "r.csv", "--company", "Nobody", "--db", FRESH), "pass --new-company"),
     (
         ("import", "odd.csv", "-c", "A", "--new-company", "--kind", "reviews"),
