@@ -318,6 +318,15 @@ def _csv_rows(
             else:
                 yield start, BadRow(f"{len(cells)} fields, the header has {width}")
             continue
+        unnamed = next((i for i, name in enumerate(header) if not name and cells[i].strip()), None)
+        if unnamed is not None:  # a trailing comma is fine, a value nobody reads is not
+            yield (
+                start,
+                BadRow(
+                    f"{cells[unnamed][:30]!r} in column {unnamed + 1}, which the header does not name"
+                ),
+            )
+            continue
         yield start, {name: value for name, value in zip(header, cells, strict=True) if name}
 
 

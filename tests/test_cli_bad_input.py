@@ -94,6 +94,10 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     ),
     (("import", "r.csv", "--db", FRESH), "Missing option '--company'"),
     (
+        ("import", "noname.csv", "-c", "A", "--new-company", "--db", FRESH),
+        "line 2: 'b' in column 2, which the header does not name",
+    ),
+    (
         ("import", "array.json", "-c", "A", "--new-company", "--db", FRESH),
         "line 1: a JSON array: write one object per line (JSON lines)",
     ),
@@ -111,6 +115,7 @@ def careless_folder(tmp_path: Path) -> Path:
     (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(200))  # zlib.error
     (tmp_path / "r.csv").write_text("text,rating\nGood coffee,5\n", encoding="utf-8")
     (tmp_path / "array.json").write_text('[{"text": "Good coffee", "rating": 5}]\n')
+    (tmp_path / "noname.csv").write_text("text,,rating\nGood coffee,b,5\n", encoding="utf-8")
     (tmp_path / "odd.csv").write_text("txt,rating\nGood coffee,5\n", encoding="utf-8")
     return tmp_path
 
