@@ -8,6 +8,14 @@ worker count, whether the rows equal the reference, and the peak number of reque
 one host received in one second, against the limit (1 / download_delay per host).
 
     python benchmarks/distributed.py [--hosts 20] [--products 6] [--latency 0.5] [--delay 0.1]
+        [--worker-concurrency 32]
+
+Each worker keeps at most ``--worker-concurrency`` requests in flight (``rivalscope worker
+--concurrency``, a real per-worker bound: sockets, memory, parsing); with enough hosts
+(``--hosts 40``: 127.0.0.2-127.0.0.41) the per-host rate is not what binds, and one
+worker's throughput is at most concurrency / latency. After each round the benchmark
+prints the bounds of that round (the workers' concurrency, the hosts' rate, the CPU) and
+which the measured rate is nearest: what binds.
 
 Ends with ``speedup_2=X speedup_4=Y rows_identical=1|0 max_host_rps=R limit_rps=L``.
 Needs Redis at 127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432 (database ``test``).
@@ -41,6 +49,7 @@ from rivalscope.demo.server import DemoServer  # noqa: E402
 from rivalscope.demo.shops import generate_shops  # noqa: E402
 from rivalscope.demo.sitefiles import private_paths  # noqa: E402
 from rivalscope.demo.targets import targets_toml  # noqa: E402
+from spiders.distributed.capacity import DEFAULT as DEFAULT_CONCURRENCY  # noqa: E402
 from spiders.distributed.keys import Keys  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from tests.test_crawl_end_to_end import _snapshot  # noqa: E402
@@ -131,6 +140,8 @@ class Measured:
     """From seeding the queue to the last run complete (its rows stored)."""
     requests_s: float
     """From the first to the last request the hosts received."""
+    first_s: float
+    """From seeding to the first request a host received (claims, crawlers, robots.txt)."""
     startup_s: float
     """The workers' start-up, before seeding (not measured as crawling)."""
     host_peak: int
@@ -170,6 +181,7 @@ def crawl_with_workers(
     prefix: str,
     env: dict[str, str],
     servers: list[TimedServer],
+    concurrency: int,
 ) -> Measured:
     """Start ``count`` workers, wait until each is ready (imports, store process, language
     models: a long-lived worker pays them once), then seed the runs from this process
@@ -186,7 +198,17 @@ def crawl_with_workers(
     logs = [work / f"worker-{prefix}-{i}.log" for i in range(count)]
     workers = [
         subprocess.Popen(
-            [*WORKER, "--queue", REDIS, "--db", url, "--log-level", "WARNING"],
+            [
+                *WORKER,
+                "--queue",
+                REDIS,
+                "--db",
+                url,
+                "--log-level",
+                "WARNING",
+                "--concurrency",
+                str(concurrency),
+            ],
             cwd=work,
             env=run_env,
             stdout=subprocess.DEVNULL,
@@ -226,10 +248,11 @@ def crawl_with_workers(
                 print(f"  a worker ended with {worker.returncode}: {_tail(logs)[-500:]}")
         client.close()
     spans = [span for server in servers if (span := server.span(since)) is not None]
-    requests_s = max(end for _, end in spans) - min(start for start, _ in spans)
+    first, last = min(start for start, _ in spans), max(end for _, end in spans)
     return Measured(
         seconds,
-        requests_s,
+        last - first,
+        first - since,
         startup,
         max(s.peak_rps(since) for s in servers),
         cpu,
@@ -248,6 +271,39 @@ def _forbidden_requests(servers: list[TimedServer]) -> int:
     disallowed = tuple(private_paths(servers[0].shops))
     return sum(
         1 for server in servers for path in server.requested_paths if path.startswith(disallowed)
+    )
+
+
+def binding(count: int, args: argparse.Namespace, measured: Measured, pages: int) -> str:
+    """The round's bounds in pages/s, and the one the measured rate is nearest."""
+    crawling = pages / measured.seconds
+    cpu_per_page = (measured.cpu_s + measured.served_cpu_s) / pages
+    bounds = {
+        "the hosts' rate": args.hosts / args.delay if args.delay else float("inf"),
+        "the machine's CPU": (os.cpu_count() or 1) / cpu_per_page,
+    }
+    if args.worker_concurrency:
+        bounds["the workers' concurrency"] = count * args.worker_concurrency / args.latency
+    nearest = min(bounds, key=lambda name: bounds[name] / crawling)
+    # Start-up of the runs and their ends are fixed costs: not spent fetching pages.
+    fetching = pages / measured.requests_s
+    shown = ", ".join(f"{name} {rate:.0f}" for name, rate in bounds.items())
+    cores, load = os.cpu_count() or 1, os.getloadavg()[0]
+    # The CPU bound assumes the cores are ours: on a machine busy with other work, the
+    # workers wait for a core, and no bound above is reached.
+    busy = (
+        f"; the machine is busy with other work too (load {load:.1f} on {cores} cores, "
+        f"the workers and servers used {(measured.cpu_s + measured.served_cpu_s) / measured.seconds:.2f} "
+        "cores)"
+        if load > cores
+        else ""
+    )
+    return (
+        f"bounds (pages/s): {shown}; measured {crawling:.1f} from seeding, {fetching:.1f} "
+        f"from the first to the last request: nearest {nearest} "
+        f"({100 * fetching / bounds[nearest]:.0f}% of it while fetching){busy}; fixed "
+        f"costs (seeding to first request, last request to complete) "
+        f"{measured.seconds - measured.requests_s:.1f} s of {measured.seconds:.1f} s"
     )
 
 
@@ -273,6 +329,13 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.5, help="seconds per page")
     parser.add_argument("--delay", type=float, default=0.1, help="download_delay per host")
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument(
+        "--worker-concurrency",
+        type=int,
+        default=DEFAULT_CONCURRENCY,
+        help="requests in flight per worker, all its runs together (rivalscope worker "
+        "--concurrency; 0: no bound)",
+    )
     parser.add_argument(
         "--repeat", type=int, default=1, help="measure each worker count N times (medians)"
     )
@@ -322,6 +385,11 @@ def main() -> None:
             f"one process: {reference_pages} pages in {one_process_s:.1f} s, "
             f"{len(reference['reviews'])} reviews"
         )
+        print(
+            f"settings of every round: {args.hosts} hosts, {args.products} products per shop, "
+            f"{args.latency} s per page, {args.delay} s between requests to a host, "
+            f"{args.worker_concurrency or 'unbounded'} requests in flight per worker"
+        )
         counts = [int(n) for n in args.workers.split(",")]
         rounds: list[dict[int, float]] = []
         cpu_per_page: dict[int, list[float]] = {}
@@ -337,7 +405,9 @@ def main() -> None:
             schemas.append(schema)
             prefix = f"bench-{schema}"
             open_database(url).dispose()  # migrated before the clock starts
-            measured = crawl_with_workers(count, work, targets, url, prefix, env, servers)
+            measured = crawl_with_workers(
+                count, work, targets, url, prefix, env, servers, args.worker_concurrency
+            )
             pages = pages_of(url)
             reference_engine, engine = open_database(reference_url), open_database(url)
             data_differences, run_differences = row_differences(reference_engine, engine)
@@ -359,13 +429,16 @@ def main() -> None:
             print(
                 f"{count} worker(s), round {repeat + 1}: {pages} pages fetched, run complete "
                 f"{measured.seconds:.1f} s after seeding = {rates[count]:.1f} pages/s (first "
-                f"to last request {measured.requests_s:.1f} s; start-up before seeding "
+                f"to last request {measured.requests_s:.1f} s, seeding to first "
+                f"{measured.first_s:.1f} s, last request to complete "
+                f"{measured.seconds - measured.first_s - measured.requests_s:.1f} s; start-up before seeding "
                 f"{measured.startup_s:.1f} s; {measured.cpu_s:.1f} CPU-s in the workers = "
                 f"{cpu_per_page[count][-1]:.1f} CPU-ms per page; the servers {measured.served_cpu_s:.1f} "
                 f"CPU-s; load {loads[-1]:.1f}); "
                 f"robots.txt-disallowed requests: {measured.forbidden}; rows identical: {same}; "
                 f"busiest host: {measured.host_peak} requests/s"
             )
+            print(f"  {binding(count, args, measured, reference_pages)}")
     finally:
         import redis
 

@@ -8,7 +8,8 @@ detection) to a CSV, then in each repetition times, on the same file and in the 
 - ``rivalscope import FILE --company Bench --new-company`` into a fresh SQLite database,
   with the peak resident memory of that process (``wait4``'s ``ru_maxrss``);
 - ``sqlite-utils insert DB reviews FILE --csv`` (a plain load: no normalisation, language,
-  pseudonymisation or de-duplication), with its peak memory.
+  pseudonymisation or de-duplication), with its peak memory;
+and the CPU seconds (user + system) of each process.
 Prints each repetition, then the medians, ending
 ``rows=N import_s=S peak_rss_mb=M sqlite_utils_s=B`` (medians).
 Reviews are built from the demo shops' hand-written clauses (``rivalscope.demo.phrases``).
@@ -72,8 +73,9 @@ def write_csv(path: Path, n: int, words: int = TARGET_WORDS) -> None:
             )
 
 
-def timed(args: list[str]) -> tuple[float, float]:
-    """Run ``args``; (wall seconds, peak RSS in MB of that process). Fails loudly."""
+def timed(args: list[str]) -> tuple[float, float, float]:
+    """Run ``args``; (wall seconds, peak RSS in MB, CPU seconds: user + system) of that
+    process. Fails loudly."""
     started = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -83,7 +85,7 @@ def timed(args: list[str]) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{out}\n{err}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def one_repetition(folder: Path, csv_path: Path) -> dict[str, float]:
@@ -91,7 +93,7 @@ def one_repetition(folder: Path, csv_path: Path) -> dict[str, float]:
     theirs = folder / "sqlite_utils.db"
     for path in (ours, theirs):
         path.unlink(missing_ok=True)
-    import_s, import_mb = timed(
+    import_s, import_mb, import_cpu = timed(
         [
             sys.executable,
             "-m",
@@ -105,7 +107,7 @@ def one_repetition(folder: Path, csv_path: Path) -> dict[str, float]:
             f"sqlite:///{ours}",
         ]
     )
-    utils_s, utils_mb = timed(
+    utils_s, utils_mb, utils_cpu = timed(
         [
             sys.executable,
             "-m",
@@ -122,6 +124,8 @@ def one_repetition(folder: Path, csv_path: Path) -> dict[str, float]:
         "peak_rss_mb": import_mb,
         "sqlite_utils_s": utils_s,
         "sqlite_utils_mb": utils_mb,
+        "import_cpu_s": import_cpu,
+        "sqlite_utils_cpu_s": utils_cpu,
         "ratio": utils_s / import_s,
     }
 
@@ -155,7 +159,8 @@ def main(argv: list[str]) -> int:
     print(
         f"rivalscope rate / sqlite-utils rate = {median['ratio']:.2f} "
         f"(>= 1: rivalscope is at least as fast); sqlite-utils peak "
-        f"{median['sqlite_utils_mb']:.0f} MB"
+        f"{median['sqlite_utils_mb']:.0f} MB; CPU (user + system) {median['import_cpu_s']:.1f} s "
+        f"against {median['sqlite_utils_cpu_s']:.1f} s"
     )
     print(
         f"rows={n} import_s={median['import_s']:.2f} peak_rss_mb={median['peak_rss_mb']:.0f} "

@@ -139,8 +139,9 @@ def _trigram_stage(
     if ngrams is not None:
         rows = np.flatnonzero(short)
         confidence = short_confidences([todo[row][1] for row in rows], ngrams)
-        for row, values in zip(rows.tolist(), confidence, strict=True):
-            out[todo[row][0]] = _pick(ngrams.languages, ngrams.order, values)
+        picked = _picks(ngrams.languages, ngrams.order, confidence)
+        for row, pick in zip(rows.tolist(), picked, strict=True):
+            out[todo[row][0]] = pick
     best = np.max(scores, axis=1)
     finite = np.isfinite(best)
     shifted = np.exp(scores - np.where(finite, best, 0.0)[:, None])
@@ -174,6 +175,28 @@ def _order() -> tuple[int, ...]:
     if ngrams is not None:
         return ngrams.order
     return tuple(range(len(SUPPORTED)))
+
+
+def _picks(
+    languages: tuple[str, ...], order: tuple[int, ...], values: np.ndarray
+) -> list[tuple[str | None, float]]:
+    """``_pick`` of each row of ``values``, computed for all rows at once."""
+    if not len(values):
+        return []
+    rank = np.asarray(order)
+    top = np.where(values == values.max(axis=1, keepdims=True), rank, len(rank)).argmin(axis=1)
+    value = values[np.arange(len(values)), top]
+    # Summed in the languages' order, as ``_pick`` sums them.
+    group = np.zeros(len(values))
+    for j, code in enumerate(languages):
+        if code in SCANDINAVIAN:
+            group = group + values[:, j]
+    scandinavian = np.array([code in SCANDINAVIAN for code in languages])[top]
+    chosen = np.where(scandinavian, group, value)
+    return [
+        (languages[j], confidence)
+        for j, confidence in zip(top.tolist(), chosen.tolist(), strict=True)
+    ]
 
 
 def _pick(

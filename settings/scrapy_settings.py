@@ -27,6 +27,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_DELAY = 0.5
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Items of one page processed at once. Scrapy starts this many tasks for every response
+# (100 by default: most of a page's scheduling cost); a page yields a few dozen items at
+# most, and the pipelines only wait when a batch is written.
+CONCURRENT_ITEMS = 16
 DOWNLOAD_TIMEOUT = 30  # per source: limits.download_timeout_s
 RETRY_TIMES = 2
 

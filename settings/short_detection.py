@@ -11,7 +11,9 @@ so short texts never load lingua's models (about 290 MB):
    restricted to the registered languages): letters only one of them writes (German ß,
    Polish ł ń ś ź) settle a text whose words mostly carry them; letters a few of them share
    (å, ø, ñ, é, ...) narrow the candidates when at least half the words carry one; a text
-   mostly in another alphabet gets no language.
+   mostly in another alphabet gets no language. A batch's Latin texts are ruled at once in
+   numpy (``_latin_rules``); a text with a letter of another alphabet goes through
+   ``rule_languages``, the rules per text.
 2. For each order n, the sum over the text's distinct n-grams (within words) of the log
    relative frequency of the n-gram, backing off to its prefixes (an n-gram a language never
    saw, down to its first letter, adds nothing).
@@ -27,6 +29,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import contains
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +80,11 @@ SHARED_LETTERS: tuple[tuple[str, frozenset[str]], ...] = tuple(
 case), with the registered languages they name."""
 _UNIQUE = frozenset("".join(UNIQUE_LETTERS.values()))
 _RULE_LETTERS = _UNIQUE | frozenset("".join(s for s, _ in SHARED_LETTERS))
+_NAMED_BY: dict[str, frozenset[str]] = {
+    char: frozenset().union(*(codes for letters, codes in SHARED_LETTERS if char in letters))
+    for char in _RULE_LETTERS
+}
+"""The languages each rule letter names (none for a unique letter: those settle a text)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,27 @@ def _script(char: str) -> str:
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+_LATIN_OR_NO_LETTER: set[str] = set()
+"""Characters seen so far that are Latin letters or no letter at all (grows with the
+distinct characters met: a few hundred)."""
+_OTHER_LETTERS: set[str] = set()
+"""Letters seen so far of another alphabet."""
+_CJK_OR_KANA: set[str] = set()
+"""Characters seen so far that the letter rules count as Chinese or Japanese."""
+
+
+def _classify(chars: set[str]) -> None:
+    """File the characters not seen before (set operations then answer per text in C)."""
+    for char in chars.difference(_LATIN_OR_NO_LETTER, _OTHER_LETTERS):
+        script = _script(char)
+        if script in ("CJK", "HIRAGANA", "KATAKANA"):
+            _CJK_OR_KANA.add(char)
+        if char.isalpha() and script != "LATIN":
+            _OTHER_LETTERS.add(char)
+        else:
+            _LATIN_OR_NO_LETTER.add(char)
+
+
 def rule_languages(text: str, languages: tuple[str, ...]) -> tuple[str | None, frozenset[str]]:
     """lingua's rules on a lowercased text: (the language they settle, else None; the
     languages left possible, empty when the text is mostly in another alphabet)."""
@@ -165,9 +195,13 @@ def rule_languages(text: str, languages: tuple[str, ...]) -> tuple[str | None, f
         return None, everything
     half = len(words) * 0.5
     chars = set(text)
-    latin = all(_script(c) == "LATIN" for c in chars if c.isalpha())
-    if not latin or chars & _UNIQUE:
-        found = _settled_by_letters(words, everything, half)
+    _classify(chars)
+    latin = chars.isdisjoint(_OTHER_LETTERS)
+    if not latin or not chars.isdisjoint(_UNIQUE):
+        if chars.isdisjoint(_CJK_OR_KANA):
+            found = _settled_by_latin_letters(words, everything, half)
+        else:
+            found = _settled_by_letters(words, everything, half)
         if found is not None:
             return found, frozenset({found})
     if latin:
@@ -184,18 +218,40 @@ def rule_languages(text: str, languages: tuple[str, ...]) -> tuple[str | None, f
         alphabet_is_latin = alphabets.get("LATIN", 0) == max(alphabets.values())
     if not alphabet_is_latin:
         return None, frozenset()
-    if not chars & _RULE_LETTERS:
+    if chars.isdisjoint(_RULE_LETTERS):
         return None, everything
+    # Each rule letter adds, to each language it names, the number of words carrying it.
     counted: dict[str, int] = {}
-    for letters, codes in SHARED_LETTERS:
-        if chars.isdisjoint(letters):
-            continue
-        hits = sum(char in word for word in words for char in letters)
-        if hits:
-            for code in codes & everything:
-                counted[code] = counted.get(code, 0) + hits
+    for char in chars.intersection(_RULE_LETTERS):
+        carrying = sum(map(contains, words, repeat(char)))
+        if carrying:
+            for code in _NAMED_BY[char] & everything:
+                counted[code] = counted.get(code, 0) + carrying
     subset = frozenset(code for code, count in counted.items() if count >= half)
     return None, subset or everything
+
+
+def _settled_by_latin_letters(
+    words: list[str], everything: frozenset[str], half: float
+) -> str | None:
+    """``_settled_by_letters`` for words without Chinese or Japanese characters: a word
+    votes only by the unique letters it carries (what the general loop counts for them)."""
+    votes: dict[str | None, int] = {}
+    for word in words:
+        found: str | None = None
+        if not _UNIQUE.isdisjoint(word):
+            counts = {
+                code: n
+                for code, letters in UNIQUE_LETTERS.items()
+                if code in everything and (n := sum(map(word.count, letters)))
+            }
+            if len(counts) == 1:
+                found = next(iter(counts))
+            elif len(counts) > 1:
+                ranked = sorted(counts.values(), reverse=True)
+                found = max(counts, key=lambda k: counts[k]) if ranked[0] > ranked[1] else None
+        votes[found] = votes.get(found, 0) + 1
+    return _vote(votes, half)
 
 
 def _settled_by_letters(words: list[str], everything: frozenset[str], half: float) -> str | None:
@@ -223,6 +279,12 @@ def _settled_by_letters(words: list[str], everything: frozenset[str], half: floa
             found = best if ranked[0] > ranked[1] else None
         key = found if found in everything else None
         totals[key] = totals.get(key, 0) + 1
+    return _vote(totals, half)
+
+
+def _vote(totals: dict[str | None, int], half: float) -> str | None:
+    """The language most words voted for, if the words voting for none are under half
+    and no other language has as many votes."""
     if totals.get(None, 0) < half:
         totals.pop(None, None)
     if len(totals) == 1:
@@ -232,6 +294,104 @@ def _settled_by_letters(words: list[str], everything: frozenset[str], half: floa
         if ranked_totals[0][1] != ranked_totals[1][1]:
             return ranked_totals[0][0]
     return None
+
+
+@dataclass(frozen=True)
+class _RuleTables:
+    """Per character of the Basic Multilingual Plane, what the rules look at."""
+
+    in_word: NDArray[np.bool_]
+    """``_WORD`` matches it."""
+    other_letter: NDArray[np.bool_]
+    """A letter of another alphabet than Latin."""
+    unique: NDArray[np.int64]
+    """Index in ``unique_codes`` of the language whose unique letter it is, else -1."""
+    unique_codes: NDArray[np.int64]
+    """The languages of ``UNIQUE_LETTERS`` (positions in the languages)."""
+    rule_letter: NDArray[np.int64]
+    """Index of the letter among the rule letters that name languages, else -1."""
+    named: NDArray[np.int64]
+    """Rule letter x language: 1 where the letter names the language."""
+
+
+@lru_cache(maxsize=2)
+def _rule_tables(languages: tuple[str, ...]) -> _RuleTables:
+    chars = [chr(point) for point in range(_BMP)]
+    in_word = np.array([_WORD.fullmatch(char) is not None for char in chars])
+    other = np.array([char.isalpha() and _script(char) != "LATIN" for char in chars])
+    codes = [code for code in UNIQUE_LETTERS if code in languages]
+    unique = np.full(_BMP, -1, dtype=np.int64)
+    for index, code in enumerate(codes):
+        unique[[ord(char) for char in UNIQUE_LETTERS[code]]] = index
+    naming = sorted(char for char in _RULE_LETTERS if _NAMED_BY[char] & set(languages))
+    rule_letter = np.full(_BMP, -1, dtype=np.int64)
+    rule_letter[[ord(char) for char in naming]] = np.arange(len(naming))
+    named = np.array(
+        [[code in _NAMED_BY[char] for code in languages] for char in naming], dtype=np.int64
+    ).reshape(len(naming), len(languages))
+    return _RuleTables(
+        in_word=in_word,
+        other_letter=other,
+        unique=unique,
+        unique_codes=np.array([languages.index(code) for code in codes], dtype=np.int64),
+        rule_letter=rule_letter,
+        named=named,
+    )
+
+
+def _latin_rules(
+    points: NDArray[np.uint32], owner: NDArray[np.int64], count: int, languages: tuple[str, ...]
+) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.bool_]]:
+    """``rule_languages`` for every text at once, from the texts' code points (``owner``:
+    each point's text): (settled language index or -1, languages allowed, texts left to
+    ``rule_languages``: those with a letter of another alphabet or beyond the BMP)."""
+    width = len(languages)
+    tables = _rule_tables(languages)
+    settled = np.full(count, -1, dtype=np.int64)
+    allowed = np.ones((count, width), dtype=bool)
+    beyond = points >= _BMP
+    point = np.minimum(points, _BMP - 1)
+    unsure = np.zeros(count, dtype=bool)
+    unsure[owner[beyond | tables.other_letter[point]]] = True
+    in_word = tables.in_word[point] & ~beyond
+    starts = in_word & ~np.r_[False, in_word[:-1]]
+    word_of = np.cumsum(starts) - 1  # at word positions: the word's number
+    word_text = owner[starts]
+    words = np.bincount(word_text, minlength=count)
+    half = words * 0.5
+    # Unique letters: each word votes for the language whose unique letters it carries most.
+    at = np.flatnonzero(in_word & (tables.unique[point] >= 0))
+    groups = len(tables.unique_codes)
+    if len(at) and groups:
+        carried = np.bincount(
+            word_of[at] * groups + tables.unique[point[at]], minlength=len(word_text) * groups
+        ).reshape(len(word_text), groups)
+        top = carried.max(axis=1)
+        wins = (carried == top[:, None]) & (top[:, None] > 0)
+        voter = wins.sum(axis=1) == 1  # a tie votes for no language
+        votes = np.zeros((count, groups), dtype=np.int64)
+        np.add.at(votes, (word_text[voter], np.argmax(wins[voter], axis=1)), 1)
+        blank = words - votes.sum(axis=1)  # words voting for no language
+        ranked = np.sort(np.c_[votes, np.where(blank >= half, blank, 0)], axis=1)
+        leader = np.argmax(votes, axis=1)
+        best = votes[np.arange(count), leader]
+        sole = (best > 0) & (best > ranked[:, -2]) & (best == ranked[:, -1])
+        settled[sole] = tables.unique_codes[leader[sole]]
+    # Letters a few languages share: a language stays possible if the words carrying its
+    # letters are at least half of the words.
+    at = np.flatnonzero(in_word & (tables.rule_letter[point] >= 0))
+    letters = len(tables.named)
+    if len(at):
+        pairs = np.unique(word_of[at] * letters + tables.rule_letter[point[at]])
+        carrying = np.bincount(
+            word_text[pairs // letters] * letters + pairs % letters, minlength=count * letters
+        ).reshape(count, letters)
+        subset = (carrying @ tables.named) >= half[:, None]
+        narrowed = subset.any(axis=1) & (settled < 0)
+        allowed[narrowed] = subset[narrowed]
+        alone = narrowed & (subset.sum(axis=1) == 1)
+        settled[alone] = np.argmax(subset[alone], axis=1)
+    return settled, allowed, unsure
 
 
 def _look_up(
@@ -264,6 +424,13 @@ def _look_up(
     return hit, at
 
 
+def _distinct(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The distinct values, ascending (``np.unique``'s result; its hash table, numpy's choice
+    when no index is asked for, is several times slower on these keys than a sort)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
 def short_confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64]:
     """Per text, per language of ``table``: lingua's confidence values for a text read with
     all its n-gram orders (rows of zeros: lingua finds no language)."""
@@ -276,20 +443,19 @@ def short_confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64
 def _confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64]:
     count, width = len(texts), len(table.languages)
     lowered = [text.strip().lower() for text in texts]
-    allowed = np.ones((count, width), dtype=bool)
-    settled = np.full(count, -1, dtype=np.int64)
-    for row, text in enumerate(lowered):
-        language, possible = rule_languages(text, table.languages)
+    lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=count)
+    points = np.frombuffer("\n".join(lowered).encode("utf-32-le"), dtype=np.uint32)
+    codes = table.letter_index[np.minimum(points, _BMP - 1)].astype(np.int64)
+    owner = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(codes)]
+    settled, allowed, unsure = _latin_rules(points, owner, count, table.languages)
+    for row in np.flatnonzero(unsure).tolist():
+        language, possible = rule_languages(lowered[row], table.languages)
         if language is not None:
             settled[row] = table.languages.index(language)
         elif len(possible) < width:
             allowed[row] = [code in possible for code in table.languages]
             if len(possible) == 1:
                 settled[row] = table.languages.index(next(iter(possible)))
-    lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=count)
-    points = np.frombuffer("\n".join(lowered).encode("utf-32-le"), dtype=np.uint32)
-    codes = table.letter_index[np.minimum(points, _BMP - 1)].astype(np.int64)
-    owner = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(codes)]
     # Letters ahead in the same word, the position's own included.
     is_letter = codes >= 0
     breaks = np.flatnonzero(~is_letter)
@@ -301,29 +467,35 @@ def _confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64]:
     ahead = np.where(is_letter, next_break - np.arange(len(codes)), 0)
     totals = np.zeros((count, width), dtype=np.float64)
     known_letters = np.zeros((count, width), dtype=np.int64)
-    size = table.size
+    size = np.uint64(table.size)
     positions = np.flatnonzero(ahead >= 1)
     keys = codes[positions].astype(np.uint64)
-    backed = np.zeros((len(positions), width), dtype=np.float64)
+    shorter: tuple[NDArray[np.uint64], NDArray[np.float64]] | None = None
     for n in range(1, ORDERS + 1):
         if n > 1:
             keep = ahead[positions] >= n
-            positions, keys, backed = positions[keep], keys[keep], backed[keep]
-            keys = keys * np.uint64(size) + codes[positions + n - 1].astype(np.uint64)
+            positions, keys = positions[keep], keys[keep]
+            keys = keys * size + codes[positions + n - 1].astype(np.uint64)
         if not len(positions):
             break
-        # Each distinct key looked up once, in order (a sorted search is cache-friendly).
-        distinct, inverse = np.unique(keys, return_inverse=True)
+        # lingua counts each n-gram once per text: the (text, n-gram) pairs, in that order.
+        scale = np.uint64(table.size**n)
+        pairs = _distinct(owner[positions].astype(np.uint64) * scale + keys)
+        text_of = (pairs // scale).astype(np.int64)
+        # Each distinct n-gram looked up once, in order (a sorted search is cache-friendly);
+        # one a language never saw scores as its longest prefix the language knows.
+        distinct, inverse = np.unique(pairs % scale, return_inverse=True)
+        if shorter is None:
+            backed = np.zeros((len(distinct), width), dtype=np.float64)
+        else:
+            prefixes, prefix_backed = shorter
+            backed = prefix_backed[np.searchsorted(prefixes, distinct // size)]
         for j in range(width):
             hit, at = _look_up(table, n, j, distinct)
-            found = hit[inverse]
-            backed[found, j] = table.logs[n - 1][j][at[inverse[found]]]
-        # lingua counts each n-gram once per text
-        combined = owner[positions].astype(np.uint64) * np.uint64(size**n) + keys
-        _, first = np.unique(combined, return_index=True)
-        text_of = owner[positions[first]]  # ascending: np.unique sorts by (text, key)
+            backed[hit, j] = table.logs[n - 1][j][at[hit]]
+        shorter = distinct, backed
         starts = np.flatnonzero(np.r_[True, text_of[1:] != text_of[:-1]])
-        values = backed[first]
+        values = backed[inverse]
         totals[text_of[starts]] += np.add.reduceat(values, starts, axis=0)
         if n == 1:
             known_letters[text_of[starts]] = np.add.reduceat(values < 0, starts, axis=0)

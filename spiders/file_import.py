@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -112,11 +113,17 @@ def _number(row: dict[str, Any], name: str) -> float | None:
     value = _text(row, name)
     if value is None:
         return None
-    number = plain_number(value)
+    number = _plain_number(value) if len(value) <= 20 else plain_number(value)
     if number is None:
         shown = f"{value[:20]!r}…" if len(value) > 20 else repr(value)
         raise ValueError(f"{name} {shown}: {_refusal(value) or 'not a number'}")
     return number
+
+
+@lru_cache(maxsize=1024)
+def _plain_number(text: str) -> float | None:
+    """``plain_number`` of a short text (ratings and scales repeat a few values)."""
+    return plain_number(text)
 
 
 def _refusal(value: str) -> str | None:
@@ -134,7 +141,8 @@ def _date_problem(raw: str) -> str:
 
 def review_from_row(row: dict[str, Any]) -> ReviewItem:
     """A normalised review from an import row; ValueError says what is wrong."""
-    if not _text(row, "text"):
+    text = _text(row, "text")
+    if not text:
         raise ValueError("text is empty (the text column is required)")
     rating = _number(row, "rating")
     best = _number(row, "best_rating")
@@ -146,7 +154,7 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
         )
     language = normalize_language_code(_text(row, "language"))
     review = ReviewItem(
-        text=_text(row, "text"),
+        text=text,
         title=_text(row, "title"),
         rating=rating,
         best_rating=best if rating is not None else None,

@@ -20,6 +20,7 @@ import logging
 import os
 import resource
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,20 @@ def largest_child_mb() -> float:
     return largest
 
 
+_MEASURED: list[float] = [float("-inf"), 0.0, 0.0]
+"""When this process's memory was last measured, and what was found (own, child)."""
+
+
+def measured_mb(max_age_s: float) -> tuple[float, float]:
+    """``resident_mb()`` and ``largest_child_mb()``, measured again only when the last
+    measure is older than ``max_age_s``: a process that crawls many sources (a distributed
+    worker serves dozens of runs) has a guard per crawl, and one measure serves them all."""
+    now = time.monotonic()
+    if now - _MEASURED[0] >= max_age_s:
+        _MEASURED[:] = [now, resident_mb(), largest_child_mb()]
+    return _MEASURED[1], _MEASURED[2]
+
+
 class MemoryGuard:
     """Scrapy extension; see the module docstring. Settings: ``RIVALSCOPE_MAX_MEMORY_MB``
     (0 turns the limit off, the peak is still recorded), ``RIVALSCOPE_MEMORY_CHECK_S``."""
@@ -88,7 +103,8 @@ class MemoryGuard:
         return cls(crawler)
 
     def start(self) -> None:
-        self.task = LoopingCall(self.check)
+        # The periodic checks of a process's crawls share one measure per half interval.
+        self.task = LoopingCall(self.check, max_age_s=self.interval / 2)
         self.task.start(self.interval, now=True)
 
     def stop(self) -> None:
@@ -96,10 +112,10 @@ class MemoryGuard:
             self.task.stop()
         self.check(closing=True)
 
-    def check(self, closing: bool = False) -> None:
+    def check(self, closing: bool = False, max_age_s: float = 0.0) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        own, child = resident_mb(), largest_child_mb()
+        own, child = measured_mb(max_age_s)
         stats.max_value(PEAK_STAT, int(max(own, child)))
         stats.max_value(CHILD_PEAK_STAT, int(child))
         now = max(own, child)

@@ -302,6 +302,11 @@ def _written_date(text: str, language: str | None) -> date | bool | None:
     return named if named is not False else _numeric_date(text, language)
 
 
+MAX_CACHED_DATE = 64
+"""Review dates up to this length are read once per run (files and pages repeat them)."""
+_short_written_date = lru_cache(maxsize=4096)(_written_date)
+
+
 def find_date(text: str | None, language: str | None = None) -> date | None:
     """A date written in ``text``: ISO, a month name in one of our languages ("12 March 2024",
     "12. mars 2024", "12 marca 2024", "March 12, 2024") or numeric ("03/12/2024", day/month
@@ -325,7 +330,11 @@ def parse_review_date(raw: str | None, language: str | None = None) -> date | No
     """
     if not raw:
         return None
-    found = _written_date(raw, language)
+    found = (
+        _short_written_date(raw, language)
+        if len(raw) <= MAX_CACHED_DATE
+        else _written_date(raw, language)
+    )
     if found is not False:
         return found if isinstance(found, date) else None
     if _BARE_NUMBER.fullmatch(raw):

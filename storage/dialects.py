@@ -97,6 +97,44 @@ class Dialect:
         has none: a plain insert, so duplicates must be filtered before)."""
         return insert(table)
 
+    def insert_new_rows(
+        self, connection: Connection, table: Table, rows: list[dict[str, Any]], conflict: list[str]
+    ) -> int:
+        """Insert ``rows`` (dicts with the same keys), skipping those that violate the unique
+        ``conflict`` columns; the number inserted.
+
+        ``insert_ignoring`` compiled once and handed to the DB-API's ``executemany`` with each
+        column's values converted by the column type's own bind processor, as SQLAlchemy
+        would convert them: its per-row parameter handling (and RETURNING) cost more than
+        the database's insert. The count is the driver's summed ``rowcount`` (sqlite3 and
+        psycopg 3 sum it over ``executemany``); a driver that cannot count gets RETURNING.
+        """
+        if not rows:
+            return 0
+        if not connection.dialect.supports_sane_multi_rowcount:
+            statement = self.insert_ignoring(table, conflict).returning(table.c.id)
+            return len(connection.execute(statement, rows).all())
+        columns = list(rows[0])
+        compiled = (
+            self.insert_ignoring(table, conflict)
+            .inline()  # no RETURNING of the new ids
+            .compile(dialect=connection.dialect, column_keys=columns)
+        )
+        values = []
+        for name in columns:
+            column = [row[name] for row in rows]
+            kind = table.c[name].type.dialect_impl(connection.dialect)
+            convert = kind.bind_processor(connection.dialect)
+            values.append(column if convert is None else _converted(column, convert))
+        if compiled.positional:
+            where = {name: i for i, name in enumerate(columns)}
+            order = [values[where[name]] for name in compiled.positiontup or ()]
+            parameters: list[Any] = list(zip(*order, strict=True))
+        else:
+            names = [compiled.escaped_bind_names.get(name, name) for name in columns]
+            parameters = [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+        return int(connection.exec_driver_sql(compiled.string, parameters).rowcount)
+
     def month_of(self, column: ColumnElement[Any]) -> ColumnElement[str]:
         """``YYYY-MM`` of a date column stored as ISO text: the prefix, written with literal
         arguments so it matches the ``ix_review_segments`` expression index."""
@@ -174,6 +212,16 @@ class SQLite(Dialect):
         from sqlalchemy.dialects import sqlite
 
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
+
+
+def _converted(column: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """``convert`` applied to each value, once per distinct value (a batch's rows share their
+    timestamp and a few hundred dates); equal values convert equally."""
+    try:
+        done = {value: convert(value) for value in set(column)}
+    except TypeError:  # an unhashable value
+        return list(map(convert, column))
+    return list(map(done.__getitem__, column))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -116,6 +117,12 @@ def process_alive(pid: int | None) -> bool:
     except PermissionError:  # exists, owned by someone else
         return True
     return True
+
+
+@lru_cache(maxsize=1024)
+def _folded_name(name: str) -> str:
+    """``fold`` of a product name (reviews repeat a few names thousands of times)."""
+    return fold(name)
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -636,7 +643,9 @@ class CollectWriter:
                     continue
                 batch_keys.add(key)
                 rows.append(self._review_row(conn, review, key, now))
-            new_ids = insert_ignore(conn, Review, rows, ["company_id", "content_key"])
+            added = dialect_of(conn).insert_new_rows(
+                conn, _table(Review), rows, ["company_id", "content_key"]
+            )
             if self.run_id is not None:
                 # The run's counters move with the rows they count: a kill keeps both.
                 runs = _table(CrawlRun)
@@ -645,7 +654,7 @@ class CollectWriter:
                     .where(runs.c.id == self.run_id)
                     .values(
                         reviews_seen=runs.c.reviews_seen + len(reviews),
-                        reviews_new=runs.c.reviews_new + len(new_ids),
+                        reviews_new=runs.c.reviews_new + added,
                         offers_seen=runs.c.offers_seen + offers_seen,
                         offers_changed=runs.c.offers_changed + len(observations),
                     )
@@ -659,7 +668,7 @@ class CollectWriter:
         if self._remember_keys:
             self.known_review_keys.update(batch_keys)
         self.reviews_seen += len(reviews)
-        self.reviews_new += len(new_ids)
+        self.reviews_new += added
 
     def _lock_source(self, conn: Connection) -> None:
         """Hold the source until this transaction ends (other writers of it wait)."""
@@ -939,7 +948,7 @@ class CollectWriter:
             if pid is not None:
                 return pid
         if review.product_name:
-            pid = self._products_by_name.get(fold(review.product_name))
+            pid = self._products_by_name.get(_folded_name(review.product_name))
             if pid is not None:
                 return pid
         key = product_key(sku=review.product_sku, name=review.product_name)

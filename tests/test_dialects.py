@@ -6,14 +6,16 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import (
     Column,
     Date,
+    DateTime,
     Engine,
+    Float,
     Integer,
     MetaData,
     String,
@@ -33,6 +35,17 @@ THING = Table(
     Column("id", Integer, primary_key=True),
     Column("key", String(20), nullable=False),
     Column("day", Date),
+    UniqueConstraint("key"),
+)
+
+STAMP = Table(
+    "dialect_stamp",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(20), nullable=False),
+    Column("day", Date),
+    Column("at", DateTime(timezone=True)),
+    Column("score", Float),
     UniqueConstraint("key"),
 )
 
@@ -60,6 +73,28 @@ def test_insert_ignoring_skips_duplicates_and_returns_new_ids(any_engine: Engine
         keys = connection.execute(select(THING.c.key).order_by(THING.c.key)).scalars().all()
     assert len(first) == 2 and len(again) == 1
     assert keys == ["a", "b", "c"]
+
+
+def test_insert_new_rows_counts_new_rows_and_stores_what_a_core_insert_stores(
+    any_engine: Engine,
+) -> None:
+    dialect = dialect_of(any_engine)
+    at = datetime(2025, 3, 9, 12, 30, 15, 123456, tzinfo=UTC)
+    rows = [
+        {"key": "a", "day": date(2025, 3, 9), "at": at, "score": 4.5},
+        {"key": "b", "day": None, "at": at, "score": None},
+        {"key": "c", "day": date(1999, 12, 31), "at": at, "score": 3},
+    ]
+    with any_engine.begin() as connection:
+        assert dialect.insert_new_rows(connection, STAMP, rows[:2], ["key"]) == 2
+        assert dialect.insert_new_rows(connection, STAMP, rows, ["key"]) == 1  # a, b stored
+        assert dialect.insert_new_rows(connection, STAMP, [], ["key"]) == 0
+        ours = connection.execute(select(STAMP).order_by(STAMP.c.key)).all()
+        connection.execute(STAMP.delete())
+        connection.execute(STAMP.insert(), rows)
+        theirs = connection.execute(select(STAMP).order_by(STAMP.c.key)).all()
+    assert [row[1:] for row in ours] == [row[1:] for row in theirs]
+    assert [row.score for row in ours] == [4.5, None, 3.0]
 
 
 def test_month_of_a_date_column(any_engine: Engine) -> None:

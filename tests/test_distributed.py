@@ -75,7 +75,9 @@ def _places_held(prefix: str, base_url: str) -> dict[bytes, bytes]:
         client.close()
 
 
-def _worker(cwd: Path, db_url: str, until_idle: bool = True) -> subprocess.Popen[str]:
+def _worker(
+    cwd: Path, db_url: str, until_idle: bool = True, *options: str
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_CHECKPOINT_S": "1"}
     return subprocess.Popen(
         [
@@ -90,6 +92,7 @@ def _worker(cwd: Path, db_url: str, until_idle: bool = True) -> subprocess.Popen
             *(["--until-idle"] if until_idle else []),
             "--log-level",
             "WARNING",
+            *options,
         ],
         cwd=cwd,
         env=env,
@@ -196,9 +199,13 @@ def test_two_workers_store_the_rows_of_one_process(
             assert stopped is None, stopped.communicate()[1][-3000:]
             time.sleep(0.1)
         _seed(tmp_path, targets, pg_url)
+        lasting = [k for k in client.scan_iter(f"{redis_prefix}:run:*") if client.ttl(k) == -1]
+        assert lasting == [], "a run's keys must expire"
         while client.hlen(keys.registry):  # the runs not complete yet
             assert time.monotonic() < deadline + 120, "the runs did not complete"
             time.sleep(0.2)
+        # The runs' queues, dupe filters and robots readings went with them.
+        assert list(client.scan_iter(f"{redis_prefix}:run:*")) == []
     finally:
         client.close()
         for worker in workers:

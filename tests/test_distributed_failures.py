@@ -36,7 +36,7 @@ from rivalscope.scheduler.service import Scheduler
 from settings.targets import load_targets
 from spiders.distributed.connection import close_async_clients
 from spiders.distributed.keys import Keys
-from spiders.distributed.politeness import _SLOT, SharedHostLimits
+from spiders.distributed.politeness import _SLOT, ARRIVAL_MARGIN, SharedHostLimits
 from spiders.distributed.scheduler import ALIVE_TTL_S
 from storage.db import open_database
 from tests import test_distributed
@@ -139,9 +139,30 @@ def test_each_request_to_a_host_reserves_the_next_moment_whatever_the_worker(
 
     _in_loop(scenario)
     client.close()
-    # The moments the requests may go are `delay` apart, one after the other, across workers.
+    # The moments the requests may go are `delay` apart (and a margin), one after the other,
+    # across workers.
     steps = {b - a for a, b in itertools.pairwise(moments)}
-    assert steps == {int(delay * 1000)}
+    assert steps == {round(delay * 1000 * (1 + ARRIVAL_MARGIN))}
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize(("busy_s", "missed"), [(0.0, None), (0.4, 1)])
+def test_a_request_late_for_its_moment_takes_a_new_one(
+    redis_prefix: str, busy_s: float, missed: int | None
+) -> None:
+    limits = _limits(redis_prefix, 100, 0.2)
+    host = "127.0.0.9:8000"
+
+    async def scenario() -> None:
+        await limits.process_request(Request(f"http://{host}/1"))  # the host's moment: now
+        loop = asyncio.get_running_loop()
+        if busy_s:  # the event loop busy while the second request waits for its moment
+            loop.call_later(0.05, time.sleep, busy_s)
+        await limits.process_request(Request(f"http://{host}/2"))
+
+    _in_loop(scenario)
+    stats = limits.crawler.stats
+    assert stats is not None and stats.get_value("rivalscope/host_moment_missed") == missed
 
 
 _HOLDER = """

@@ -14,7 +14,13 @@ import pytest
 from rivalscope.demo.phrases import ASPECTS, CLAUSES
 from settings.language_detection import _best, _code, _detector, detect_languages
 from settings.languages import LANGUAGE_CODES
-from settings.short_detection import NgramTable, ngram_table, short_confidences
+from settings.short_detection import (
+    NgramTable,
+    _latin_rules,
+    ngram_table,
+    rule_languages,
+    short_confidences,
+)
 from settings.trigram_detection import trigram_scores, trigram_table
 
 SHORT_TEXTS = [
@@ -99,6 +105,48 @@ def test_detect_languages_gives_linguas_pick_on_short_texts() -> None:
             continue  # too few letters: detect_languages answers None before any stage
         assert code == theirs[0], text
         assert confidence == pytest.approx(theirs[1], abs=1e-4), text
+
+
+RULE_TEXTS = [
+    "łódź i gdańsk",  # unique letters settle Polish
+    "straße und weg",  # ... and German
+    "ß ł",  # one vote each: a tie settles nothing
+    "ßł ok ok ok",  # one word carrying both (a tie): no vote, most words vote for none
+    "łł ß ß",  # two words for German, one for Polish
+    "ßñ ßñ",  # settled by ß before ñ (Spanish alone) is read
+    "blåbær og brød",  # shared letters narrow to Norwegian and Danish
+    "kaffet är gott",  # ä: German or Swedish
+    "mañana señor",  # ñ: Spanish alone
+    "café au lait et thé",  # é in two words of five: under half, every language stays
+    "naïve crème brûlée",  # letters of French only, some of French and Italian
+    "plain ascii words",
+    "5/5 👍 super",  # beyond the Basic Multilingual Plane: left to rule_languages
+    "привет мир",  # another alphabet: left to rule_languages
+    "日本語 and ñ",
+    "",
+    "123 456",
+]
+
+
+@pytest.mark.parametrize("text", RULE_TEXTS)
+def test_the_rules_for_a_whole_batch_are_rule_languages(text: str) -> None:
+    languages = _table().languages
+    batch = ["ok", text, "łódź", text]  # neighbours must not change a text's answer
+    points = np.frombuffer("\n".join(batch).encode("utf-32-le"), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(batch)), [len(t) + 1 for t in batch])[: len(points)]
+    settled, allowed, unsure = _latin_rules(points, owner, len(batch), languages)
+    language, possible = rule_languages(text, languages)
+    if unsure[1]:
+        assert any(ord(c) >= 0x10000 or (c.isalpha() and not c.isascii()) for c in text)
+        return
+    if language is not None:
+        assert languages[settled[1]] == language
+    else:
+        assert {code for code, kept in zip(languages, allowed[1], strict=True) if kept} == (
+            possible
+        )
+        assert (settled[1] >= 0) == (len(possible) == 1)
+    assert (settled[1], allowed[1].tolist()) == (settled[3], allowed[3].tolist())
 
 
 def test_a_texts_values_do_not_depend_on_its_batch() -> None:

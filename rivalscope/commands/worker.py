@@ -28,6 +28,14 @@ def worker(
     log_level: Annotated[
         str, typer.Option(help="Scrapy log level: DEBUG, INFO, WARNING, ERROR.")
     ] = "INFO",
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Requests in flight for this worker, all its runs together (0: no bound); "
+            "each host's own limits are shared by all workers.",
+        ),
+    ] = 32,
 ) -> None:
     """Serve the crawl runs queued by `rivalscope crawl --distributed`: any number of workers,
     on any machine, pull their requests from Redis and write to one database (PostgreSQL
@@ -57,7 +65,12 @@ def worker(
     url = database_url(db)
     open_database(url).dispose()  # a bad URL fails before the first request
     result = run_worker(
-        queue_url, url, until_idle=until_idle, log_level=log_level, on_run_complete=check_and_log
+        queue_url,
+        url,
+        until_idle=until_idle,
+        log_level=log_level,
+        on_run_complete=check_and_log,
+        concurrency=concurrency,
     )
     typer.echo(f"worker served crawl run(s) {', '.join(map(str, result.runs)) or 'none'}")
 

@@ -92,3 +92,16 @@ class RunKeys:
     def processing(self, worker: str) -> str:
         """Hash token -> encoded request: what ``worker`` popped and has not finished."""
         return f"{self.base}:processing:{worker}"
+
+    @property
+    def lasting(self) -> tuple[str, ...]:
+        """The run's keys that last as long as the run (its processing hashes and robots
+        readers aside: one per worker, one per host)."""
+        return (
+            self.queue,
+            self.dupefilter,
+            self.workers,
+            self.popped,
+            self.declared,
+            self.robots,
+        )

@@ -65,6 +65,16 @@ if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS
 """
 )
 _SLOT = "rivalscope_host_slot"
+ARRIVAL_MARGIN = 0.05
+"""The moments of a host are this share of its delay further apart than the delay: with a
+host always waiting for its next moment, requests exactly one delay apart put the delay's
+count (10 at 0.1 s) into one second only as long as none of them is held up on its way
+(the event loop, the network, the host's own accept); a later first request and an
+on-time eleventh gave 11 in one second. With the margin, eleven requests span 10.5
+delays: the first must be held up by half a delay more than the eleventh for that."""
+LATE_SHARE = 0.1
+"""A request that resumes later than its reserved moment by more than this share of the
+host's interval takes a new moment."""
 FULL_WAIT_S = 0.05
 """How long a request waits before asking again when its host is at its concurrency
 (at least the host's delay: no place frees sooner than a request can go)."""
@@ -78,12 +88,16 @@ class SharedHostLimits:
         self.url = settings.get("REDIS_URL")
         self.keys = Keys(settings.get("RIVALSCOPE_REDIS_PREFIX"))
         self.worker = settings.get("RIVALSCOPE_WORKER") or ""
-        # The source's download_delay, shared: one request per delay per host in all.
-        self.interval_ms = int(settings.getfloat("DOWNLOAD_DELAY") * 1000)
+        # The source's download_delay, shared: one request per delay per host in all (the
+        # worker sets it here, and no local delay: spiders.distributed.worker.run_settings).
+        delay = settings.getfloat("RIVALSCOPE_HOST_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
+        self.interval_ms = round(delay * 1000 * (1 + ARRIVAL_MARGIN))
         self.concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         # The places of a host nobody asks for any more are forgotten after a while.
         self.ttl_s = int(settings.getfloat("DOWNLOAD_TIMEOUT")) + 60
         self.full_wait_s = max(FULL_WAIT_S, self.interval_ms / 1000)
+        self.late_s = LATE_SHARE * self.interval_ms / 1000
+        self.crawler = crawler
         self._pipe: RedisPipe | None = None
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
@@ -117,15 +131,26 @@ class SharedHostLimits:
         host = urlparse(request.url).netloc
         if not host:
             return
-        while (wait_s := await self.admit(host)) is None:
-            await asyncio.sleep(self.full_wait_s)
-        request.meta[_SLOT] = self.keys.host_active(host)
-        if wait_s > 0:
-            try:
-                await asyncio.sleep(wait_s)
-            except BaseException:  # cancelled before the download: the place is given back
-                self.left(request)
-                raise
+        loop = asyncio.get_running_loop()
+        while True:
+            while (wait_s := await self.admit(host)) is None:
+                await asyncio.sleep(self.full_wait_s)
+            request.meta[_SLOT] = self.keys.host_active(host)
+            due = loop.time() + wait_s
+            if wait_s > 0:
+                try:
+                    await asyncio.sleep(wait_s)
+                except BaseException:  # cancelled before the download: the place goes back
+                    self.left(request)
+                    raise
+            if not self.interval_ms or loop.time() - due <= self.late_s:
+                return  # no rate to keep, or on time
+            # Late for its moment (the event loop was busy): sent now, it would reach the
+            # host just before the next request another worker reserved, and the host
+            # would see more than its rate. The place goes back; a new moment is taken.
+            self.left(request)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("rivalscope/host_moment_missed")
 
     def left(self, request: Request, **kwargs: Any) -> None:
         key = request.meta.pop(_SLOT, None)

@@ -33,6 +33,8 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.defer import Deferred
 
+from spiders.distributed.capacity import WorkerCapacity, worker_capacity
+from spiders.distributed.expiry import RUN_TTL_S
 from spiders.distributed.keys import TOKEN, Keys, RunKeys
 from spiders.distributed.redis_pipe import RedisPipe, Script, pipe_for
 
@@ -55,18 +57,25 @@ for i = 2, #ARGV do
     redis.call('HSET', KEYS[2], ARGV[i], first[1])
     table.insert(popped, first[1])
 end
+if #popped > 0 then
+    redis.call('EXPIRE', KEYS[2], TTL)
+    if budget > 0 then redis.call('EXPIRE', KEYS[3], TTL) end
+end
 return popped
-"""
+""".replace("TTL", str(RUN_TTL_S))
 )
 # A request the run has not seen: into the dupe filter and the queue, in one step (a
 # worker killed in between would otherwise leave it seen and never queued).
 # KEYS: dupe filter, queue. ARGV: fingerprint, score, encoded request. 1 if queued.
+# (The queue may have been emptied, and so deleted, since the run's keys were given their
+# time-to-live: it gets one again, as does the processing hash in POP.)
 PUSH_NEW = Script(
     """
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('EXPIRE', KEYS[2], TTL)
 return 1
-"""
+""".replace("TTL", str(RUN_TTL_S))
 )
 # The run's state in one round trip: {queued requests, requests held by live workers,
 # dead workers that still hold requests...}. KEYS: queue, workers set; ARGV: the run's and
@@ -135,6 +144,12 @@ class ReliableScheduler(Scheduler):
     """The run's state is being asked."""
     complete: bool
     """The run's queue and every processing hash were found empty (the run is over)."""
+    capacity: WorkerCapacity
+    """The worker's requests in flight, all its runs together."""
+    asked: int
+    """Requests asked for in the pop on its way (0: none)."""
+    waiting_room: bool
+    """The worker had no room for this run's requests: it is woken when some frees."""
     _pipe: RedisPipe | None
     _push_new_now: Any
     _run_state: Any
@@ -163,6 +178,9 @@ class ReliableScheduler(Scheduler):
         instance.empty_until = 0.0
         instance.checking = False
         instance.complete = False
+        instance.capacity = worker_capacity()
+        instance.asked = 0
+        instance.waiting_room = False
         setattr(crawler, _TRACKER, instance)
         engine: Any = crawler.engine
         if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
@@ -193,6 +211,7 @@ class ReliableScheduler(Scheduler):
         if not self.df:
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
         spider.request_done = self._request_over
+        self.capacity.join(self, self.holding)
         self.beat()
 
     def __len__(self) -> int:
@@ -208,6 +227,8 @@ class ReliableScheduler(Scheduler):
         worker's own heartbeat, every HEARTBEAT_S, keeps it alive)."""
         self.pipe.send("SET", self.prefix_keys.alive(self.worker), "1", "EX", ALIVE_TTL_S)
         self.pipe.send("SADD", self.keys.workers, self.worker)
+        # Keys made here live as long as the run (renewed by the worker: expiry.renew).
+        self.pipe.send("EXPIRE", self.keys.workers, RUN_TTL_S)
 
     # -- queue ----------------------------------------------------------------------
 
@@ -232,6 +253,7 @@ class ReliableScheduler(Scheduler):
         data, score = self.queue._encode_request(request), -request.priority
         if request.dont_filter:
             self.pipe.send("ZADD", self.queue.key, score, data)
+            self.pipe.send("EXPIRE", self.queue.key, RUN_TTL_S)
             return True
         fingerprint = self.df.request_fingerprint(request)
         if fingerprint in self.seen_here:
@@ -244,12 +266,14 @@ class ReliableScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
+        # Asked after each download of the run ends: room freed here may be another's.
+        self.capacity.wake_if_room()
         if not self.popped:
             self._pop_ahead()
             return None
         request = self.popped.popleft()
         if not self.popped:
-            self._pop_ahead()
+            self._pop_ahead(handing=1)
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
@@ -263,26 +287,35 @@ class ReliableScheduler(Scheduler):
         room = int(downloader.total_concurrency) - len(downloader.active)
         return max(1, min(POP_AHEAD, room))
 
-    def _pop_ahead(self) -> None:
-        """Ask for requests (the answer fills ``popped`` and wakes the engine)."""
+    def _pop_ahead(self, handing: int = 0) -> None:
+        """Ask for requests (the answer fills ``popped`` and wakes the engine), within the
+        worker's room (``capacity``): with none, when some is given back. ``handing``: a
+        request on its way to the engine, no longer popped and not in the downloader yet
+        (it holds room all the same)."""
         if self.popping or self.complete or self.pipe.lost is not None:
             return
         if not self.pushed and time.monotonic() < self.empty_until:
             return
-        tokens = [uuid.uuid4().hex for _ in range(self._room())]
-        self.popping, self.pushed = True, False
+        room = max(0, self.capacity.room(self._room() + handing) - handing)
+        if not room:
+            self.waiting_room = True
+            self.capacity.wait(self._room_freed)
+            return
+        tokens = [uuid.uuid4().hex for _ in range(room)]
+        self.popping, self.pushed, self.asked = True, False, room
         answer = self.pipe.run(
             POP, [self.queue.key, self.processing, self.keys.popped], [self.page_budget, *tokens]
         )
         answer.add_done_callback(partial(self._popped, tokens))
 
     def _popped(self, tokens: list[str], answer: Any) -> None:
-        self.popping = False
+        self.popping, self.asked = False, 0
         if answer.cancelled() or answer.exception() is not None:
             return  # Redis is lost: the worker stops
         data = answer.result()
         if not data:
             self.empty_until = time.monotonic() + EMPTY_WAIT_S
+            self.capacity.wake_if_room()  # the room asked for is another run's
             return
         for token, raw in zip(tokens, data, strict=False):
             request: Request = self.queue._decode_request(raw)
@@ -290,6 +323,17 @@ class ReliableScheduler(Scheduler):
             self.held[token] = 1
             self.request_open.add(token)
             self.popped.append(request)
+        self._wake()
+
+    def holding(self) -> int:
+        """Requests this run holds in the worker: being popped, popped and not given to
+        the engine, in the downloader (``capacity``)."""
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        active = len(downloader.active) if downloader is not None else 0
+        return self.asked + len(self.popped) + active
+
+    def _room_freed(self) -> None:
+        self.waiting_room = False
         self._wake()
 
     def _wake(self) -> None:
@@ -325,6 +369,10 @@ class ReliableScheduler(Scheduler):
             return
         del self.held[token]
         self.pipe.send("HDEL", self.processing, token)
+        if not self.held and not self.popped:
+            # The last request held here is done: the engine looks at the run's state now
+            # (an idle engine would only at its next heartbeat, 0.5 s).
+            self._wake()
 
     def release_items(self, items: Iterable[Any]) -> None:
         """A batch of items is stored."""
@@ -344,6 +392,7 @@ class ReliableScheduler(Scheduler):
         if counts:
             pairs = [part for key, count in counts.items() for part in (key, count)]
             self.pipe.send("HSET", self.keys.declared, *pairs)
+            self.pipe.send("EXPIRE", self.keys.declared, RUN_TTL_S)
 
     def reviews_declared(self) -> dict[str, int]:
         """Product key -> declared review count, from every worker of the run."""
@@ -375,6 +424,7 @@ class ReliableScheduler(Scheduler):
                 self.server.hdel(key, token)
                 returned += 1
         if returned:
+            self.server.expire(self.queue.key, RUN_TTL_S)
             logger.warning("returned %d requests of stopped workers to the queue", returned)
             if self.stats:
                 self.stats.inc_value("rivalscope/requests_reclaimed", returned)
@@ -408,6 +458,10 @@ class ReliableScheduler(Scheduler):
             if flush is not None:
                 flush()  # items waiting for a batch hold their requests open
             raise DontCloseSpider
+        if self.waiting_room:
+            # The worker's other runs hold all its room: woken when they free some (no
+            # need to ask the run's state every heartbeat meanwhile).
+            raise DontCloseSpider
         self._ask_state()
         raise DontCloseSpider
 
@@ -440,6 +494,7 @@ class ReliableScheduler(Scheduler):
         return deferred_from_coro(self._close())
 
     async def _close(self) -> None:
+        self.capacity.leave(self, self._room_freed)
         # Everything this worker sent (pops, pushes, requests done) is answered first.
         await self.pipe.drain()
         if self.pipe.lost is not None:
@@ -452,6 +507,7 @@ class ReliableScheduler(Scheduler):
                 request.meta.pop(TOKEN, None)
                 self.queue.push(request)
                 self.server.hdel(key, token)
+            self.server.expire(self.queue.key, RUN_TTL_S)
         # The queue and dupe filter are the run's, shared: never flushed by a worker.
 
 

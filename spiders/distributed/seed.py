@@ -10,6 +10,7 @@ from scrapy_redis.queue import PriorityQueue
 
 from settings.targets import Targets
 from spiders.distributed.connection import connect, describe_queue
+from spiders.distributed.expiry import renew
 from spiders.distributed.keys import Keys, key_prefix
 from spiders.distributed.scheduler import run_record
 from spiders.runner import select_sources
@@ -84,6 +85,9 @@ def seed_runs(
                     continue
                 queue.push(request)
                 queued += 1
+            expiring = server.pipeline(transaction=False)
+            renew(expiring, run_keys)  # an abandoned run's keys go (spiders.distributed.expiry)
+            expiring.execute()
             # Registered last: a worker never sees a run whose queue is not filled yet.
             server.hset(
                 keys.registry,

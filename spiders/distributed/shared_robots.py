@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from scrapy.settings import Settings
 
 from spiders.distributed.connection import async_client
+from spiders.distributed.expiry import RUN_TTL_S
 from spiders.distributed.keys import Keys, RunKeys
 from spiders.robots_rules import RobotsRead
 
@@ -52,6 +53,7 @@ class SharedRobots:
                 # Set only if no reading is stored: a reader that outlived its key and a
                 # second reader never replace the first reading the workers obey.
                 if await client.hsetnx(self.keys.robots, host, read.encode()):
+                    await client.expire(self.keys.robots, RUN_TTL_S)
                     await client.delete(reader)
                     return read
                 continue

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from spiders.distributed.expiry import RUN_TTL_S
 from spiders.distributed.keys import Keys
 
 # ARGV: prefix, this worker, how many runs it serves, how many runs are active, the backlog
-# that makes a served run take one more worker, then the ids of the active runs it does not
-# serve. Returns the ids it claims.
+# that makes a served run take one more worker, the run keys' time-to-live, then the ids of
+# the active runs it does not serve. Returns the ids it claims.
 _CLAIM = """
 local prefix, me = ARGV[1], ARGV[2]
 local serving, active = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -28,12 +29,16 @@ local function alive(worker)
 end
 local live_workers = 0
 for _, worker in ipairs(redis.call('SMEMBERS', prefix .. ':workers')) do
-    if alive(worker) then live_workers = live_workers + 1 end
+    if alive(worker) then
+        live_workers = live_workers + 1
+    else  -- gone (a live worker adds itself again at its next beat): the set stays small
+        redis.call('SREM', prefix .. ':workers', worker)
+    end
 end
 local room = math.ceil(active / math.max(live_workers, 1)) - serving
 if room <= 0 then return {} end
 local candidates = {}
-for i = 6, #ARGV do
+for i = 7, #ARGV do
     local base = prefix .. ':run:' .. ARGV[i]
     local live = 0
     for _, worker in ipairs(redis.call('SMEMBERS', base .. ':workers')) do
@@ -51,7 +56,9 @@ table.sort(candidates, function(a, b)
 end)
 local claimed = {}
 for i = 1, math.min(room, #candidates) do
-    redis.call('SADD', prefix .. ':run:' .. candidates[i][1] .. ':workers', me)
+    local workers = prefix .. ':run:' .. candidates[i][1] .. ':workers'
+    redis.call('SADD', workers, me)
+    redis.call('EXPIRE', workers, tonumber(ARGV[6]))
     table.insert(claimed, candidates[i][1])
 end
 return claimed
@@ -83,6 +90,7 @@ class RunClaims:
                 len(serving),
                 len(active),
                 HELP_BACKLOG,
+                RUN_TTL_S,
                 *candidates,
             ]
         )

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,10 @@ from sqlalchemy import Engine
 from twisted.python.failure import Failure
 
 from settings.targets import Targets, parse_targets
+from spiders.distributed.capacity import DEFAULT as DEFAULT_CONCURRENCY
+from spiders.distributed.capacity import set_worker_concurrency
 from spiders.distributed.connection import QueueError, connect
+from spiders.distributed.expiry import RENEW_S, renew
 from spiders.distributed.keys import Keys, key_prefix
 from spiders.distributed.scheduler import ALIVE_TTL_S
 from spiders.distributed.sharing import RunClaims
@@ -33,7 +37,8 @@ from spiders.runner import crawl_settings
 from spiders.target_spider import TargetSpider
 
 logger = logging.getLogger(__name__)
-POLL_S = 0.5
+POLL_S = 0.2
+"""How often the worker looks for runs to serve (their ids: a few bytes per run)."""
 RunComplete = Callable[[Engine, str, Targets], None]
 """Called with the database, the source's name and its targets when a run ends."""
 
@@ -94,6 +99,16 @@ def run_settings(
         "RIVALSCOPE_TARGETS_TEXT": record["targets"],
         "RIVALSCOPE_RUN_COMPLETE": on_run_complete,
     }
+    # The source's delay between two requests to a host is kept by the shared limit alone
+    # (politeness.SharedHostLimits): a local slot delay, with Scrapy's +-50 % jitter, would
+    # send some requests later than the moments reserved for them, next to the following
+    # ones, and a host would see more than its rate in some seconds.
+    delay = source.politeness.download_delay
+    values["RIVALSCOPE_HOST_DELAY"] = (
+        settings.getfloat("DOWNLOAD_DELAY") if delay is None else delay
+    )
+    values["DOWNLOAD_DELAY"] = 0.0
+    values["DOWNLOAD_DELAY_JITTER"] = 0.0
     # The source's page limit is the run's, whatever the number of workers: counted in
     # Redis by the scheduler, not by each worker's CloseSpider extension.
     values["RIVALSCOPE_RUN_MAX_PAGES"] = source.limits.max_pages
@@ -116,11 +131,14 @@ def run_worker(
     until_idle: bool = False,
     log_level: str = "INFO",
     on_run_complete: RunComplete | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> WorkerResult:
     """Serve runs until stopped (or, with ``until_idle``, until none is active);
     ``on_run_complete`` is called by the worker that ends a run (the caller's health checks:
-    collection does not depend on them)."""
+    collection does not depend on them); ``concurrency`` bounds the requests in flight of
+    all the runs it serves together (``spiders.distributed.capacity``; 0: no bound)."""
     server = connect(queue_url)
+    set_worker_concurrency(concurrency)
     prefix = key_prefix()
     keys = Keys(prefix)
     worker = worker_name()
@@ -145,14 +163,26 @@ def run_worker(
     store.hold_store_process()
     for path in base.getdict("ITEM_PIPELINES"):
         load_object(path)
+    # The download handlers' modules (TLS among them): imported by the first crawler, so
+    # after the runs are queued, else.
+    for path in base.getdict("DOWNLOAD_HANDLERS_BASE").values():
+        if path:
+            load_object(path)
 
     claims = RunClaims(server, keys, worker)
     serving: dict[int, Crawler] = {}
     done: set[int] = set()
+    opening: list[tuple[int, Crawler, Any, Any]] = []
+    """Claimed runs not started yet (``open_next``)."""
+    opener_scheduled = [False]
+    renewed = [time.monotonic()]  # the last renewal of the served runs' keys
 
     def stop(error: str | None = None) -> None:
         if error and result.error is None:
             result.error = error
+        for run_id, *_ in opening:  # claimed, never started: nothing to stop
+            serving.pop(run_id, None)
+        opening.clear()
         if poller.running:
             poller.stop()
         if beats.running:
@@ -175,23 +205,38 @@ def run_worker(
         elif result.error is not None and not serving:
             reactor.callLater(0, reactor.stop)
 
+    def open_next() -> None:
+        """Start the next claimed run, one per turn of the event loop: the first runs
+        fetch while the others are set up (a crawler takes tens of milliseconds)."""
+        opener_scheduled[0] = False
+        if not opening:
+            return
+        run_id, crawler, source, company = opening.pop(0)
+        deferred = process.crawl(crawler, source=source, company=company)
+        deferred.addBoth(finished, run_id, crawler)
+        schedule_opening()
+
+    def schedule_opening() -> None:
+        if opening and not opener_scheduled[0]:
+            opener_scheduled[0] = True
+            reactor.callLater(0, open_next)
+
     def poll() -> None:
         import redis
 
         try:
-            active = server.hgetall(keys.registry)
+            # The ids only: a run's record carries its targets file, read once claimed.
+            active = sorted(int(run_id) for run_id in server.hkeys(keys.registry))
+            claimed = claims.claim(active, set(serving), done)
+            records = server.hmget(keys.registry, claimed) if claimed else []
         except redis.RedisError as exc:
             stop(f"lost the queue: {exc}")
             return
-        records = {int(run_id): raw for run_id, raw in active.items()}
-        try:
-            claimed = claims.claim(sorted(records), set(serving), done)
-        except redis.RedisError as exc:
-            stop(f"lost the queue: {exc}")
-            return
-        for run_id in claimed:
+        for run_id, record in zip(claimed, records, strict=True):
+            if record is None:
+                continue  # complete since it was claimed
             settings, company, source = run_settings(
-                json.loads(records[run_id]),
+                json.loads(record),
                 run_id,
                 queue_url,
                 db_url,
@@ -203,8 +248,8 @@ def run_worker(
             crawler = Crawler(TargetSpider, settings)
             serving[run_id] = crawler
             result.runs.append(run_id)
-            deferred = process.crawl(crawler, source=source, company=company)
-            deferred.addBoth(finished, run_id, crawler)
+            opening.append((run_id, crawler, source, company))
+        schedule_opening()
         # A run that ended here but is still registered has work elsewhere: look again.
         done.intersection_update(int(i) for i in active)
         if until_idle and not active and not serving:
@@ -219,6 +264,11 @@ def run_worker(
             pipe = server.pipeline()
             pipe.set(keys.alive(worker), "1", ex=ALIVE_TTL_S)
             pipe.sadd(keys.workers, worker)
+            now = time.monotonic()
+            if now >= renewed[0] + RENEW_S:  # the served runs' keys outlive no run
+                renewed[0] = now
+                for run_id in serving:
+                    renew(pipe, keys.run(run_id), worker)
             pipe.execute()
         except redis.RedisError as exc:
             stop(f"lost the queue: {exc}")

@@ -334,6 +334,11 @@ class StorePipeline:
         assert stats is not None
         figures = run_figures(stats, getattr(self.crawler.spider, "error_samples", []))
         if self.shared_run is not None:
+            if figures == self.reported:
+                # Nothing new: no transaction (a worker serves dozens of runs, most of them
+                # waiting for room at some moment; one with work writes, and would find the
+                # database gone).
+                return
             self.checkpointing = deferToThread(self._add_figures, figures)
             # A worker that cannot reach the database stops now, not at its next batch
             # (which may come only at the end of the run): its requests go back to the queue.
@@ -401,6 +406,7 @@ class StorePipeline:
     def _close_shared(self, figures: RunFigures, reason: str) -> None:
         """A worker leaves a distributed run: its last figures; the run ends with the last
         worker, when its queue is empty and no worker holds a request."""
+        from spiders.distributed.expiry import forget
         from spiders.distributed.keys import Keys
         from spiders.distributed.scheduler import tracker_of
 
@@ -419,6 +425,9 @@ class StorePipeline:
             if self.writer.finish_distributed_run(ending):
                 logger.info("crawl run %s is complete", self.shared_run)
                 self._run_complete()
+            # The run's keys go before its entry: a worker that finds the run registered
+            # may still open it, and finds it complete.
+            forget(tracker.server, tracker.keys)
             prefix = self.crawler.settings.get("RIVALSCOPE_REDIS_PREFIX")
             tracker.server.hdel(Keys(prefix).registry, str(self.shared_run))
 
