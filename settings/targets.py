@@ -436,6 +436,14 @@ class Crawler(_Strict):
     """``redis://host:6379/0``: the shared queue of ``crawl --distributed`` and of
     ``rivalscope worker`` processes (crawling on many machines). None: one process."""
 
+    @field_validator("contact_url", "user_agent")
+    @classmethod
+    def _one_header_line(cls, value: str | None) -> str | None:
+        # Both go into the User-Agent header: a line break would add headers of its own.
+        if value is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ValueError(f"{value!r} holds a control character (a line break?)")
+        return value
+
     @field_validator("queue")
     @classmethod
     def _queue_url(cls, value: str | None) -> str | None:
