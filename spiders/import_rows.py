@@ -27,6 +27,8 @@ MAX_LINE_CHARS = 1_000_000
 MAX_ROW_CHARS = 2_000_000
 """A CSV row (quoted fields may span lines) longer than this is rejected."""
 CHUNK = 1 << 20
+SHOWN_NAMES = 10
+"""Unknown column names an error lists."""
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -215,11 +217,17 @@ def _json_rows(lines: _Lines, known: tuple[str, ...] | None) -> Iterator[tuple[i
                     lines.number,
                     BadRow(
                         f"unknown {'field' if len(unknown) == 1 else 'fields'} "
-                        f"{', '.join(map(repr, unknown))}{_suggest(unknown, known)}"
+                        f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}"
                     ),
                 )
                 continue
         yield lines.number, row
+
+
+def _listed(names: list[str]) -> str:
+    """The first ``SHOWN_NAMES`` names, quoted: a header of 50,000 columns made a 489 KB line."""
+    shown = ", ".join(map(repr, names[:SHOWN_NAMES]))
+    return f"{shown} and {len(names) - SHOWN_NAMES} more" if len(names) > SHOWN_NAMES else shown
 
 
 def _suggest(unknown: list[str], known: tuple[str, ...]) -> str:
@@ -286,7 +294,7 @@ def _csv_rows(
         if unknown:
             raise ImportFileError(
                 f"{path}: unknown {'column' if len(unknown) == 1 else 'columns'} "
-                f"{', '.join(map(repr, unknown))}{_suggest(unknown, known)}; "
+                f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}; "
                 f"the columns read are {', '.join(known)}"
             )
     width = len(header)

@@ -94,6 +94,10 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     ),
     (("import", "r.csv", "--db", FRESH), "Missing option '--company'"),
     (
+        ("import", "wide.csv", "-c", "A", "--new-company", "--db", FRESH),
+        "unknown columns 'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9' and 40 more;",
+    ),
+    (
         ("import", "noname.csv", "-c", "A", "--new-company", "--db", FRESH),
         "line 2: 'b' in column 2, which the header does not name",
     ),
@@ -116,6 +120,8 @@ def careless_folder(tmp_path: Path) -> Path:
     (tmp_path / "r.csv").write_text("text,rating\nGood coffee,5\n", encoding="utf-8")
     (tmp_path / "array.json").write_text('[{"text": "Good coffee", "rating": 5}]\n')
     (tmp_path / "noname.csv").write_text("text,,rating\nGood coffee,b,5\n", encoding="utf-8")
+    wide = ",".join(["text", *(f"c{i}" for i in range(50))])
+    (tmp_path / "wide.csv").write_text(f"{wide}\n{'x,' * 50}y\n", encoding="utf-8")
     (tmp_path / "odd.csv").write_text("txt,rating\nGood coffee,5\n", encoding="utf-8")
     return tmp_path
 
