@@ -31,6 +31,8 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("runs", "--limit", "0", "--db", FRESH), "Invalid value for '--limit'"),
     (("findings", "--kind", "bogus", "--db", FRESH), "--kind must be one of"),
     (("findings", "--min-score", "abc", "--db", FRESH), "Invalid value for '--min-score'"),
+    (("findings", "--min-score", "nan", "--db", FRESH), "--min-score must be a finite number"),
+    (("findings", "--min-score", "-inf", "--db", FRESH), "--min-score must be a finite number"),
     (("findings", "--limit", "-1", "--db", FRESH), "--limit must be at least 1"),
     (("analyze", "--models-dir", "afile", "--db", FRESH), "is a file, not a folder"),
     (("analyze", "--taxonomy", "afile", "--db", FRESH), "is not valid TOML"),
