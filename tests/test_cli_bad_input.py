@@ -51,6 +51,10 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("extract", "afile", "--url", "ftp://host/p"), "is not an absolute http(s) URL"),
     (("extract", "broken.html.gz"), "broken gzip file"),
     (("export", "reviews", "--out", "/proc/rivalscope.csv", "--db", FRESH), "cannot write"),
+    (("demo", "--port", "99999", "--db", FRESH), "--port must be 0-65535"),
+    (("demo", "--port", "-1", "--db", FRESH), "--port must be 0-65535"),
+    (("demo", "--slow-seconds", "nan", "--db", FRESH), "--slow-seconds must be a number of"),
+    (("demo", "--slow-seconds", "-1", "--db", FRESH), "--slow-seconds must be a number of"),
     # import
     (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
     (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),
