@@ -55,6 +55,8 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("demo", "--port", "-1", "--db", FRESH), "--port must be 0-65535"),
     (("demo", "--slow-seconds", "nan", "--db", FRESH), "--slow-seconds must be a number of"),
     (("demo", "--slow-seconds", "-1", "--db", FRESH), "--slow-seconds must be a number of"),
+    (("targets", "detect", "http://[::1", "--no-browser"), "'http://[::1' is not a URL"),
+    (("sentiment", "train", "adir", "--out", "m"), "training file adir is a folder"),
     # import
     (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
     (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),

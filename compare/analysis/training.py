@@ -270,6 +270,10 @@ def examples_from_jsonl(path: Path) -> Examples:
         raise AnalysisInputError(f"training file {path} does not exist") from None
     except UnicodeDecodeError:
         raise AnalysisInputError(f"training file {path} is not UTF-8 text") from None
+    except IsADirectoryError:
+        raise AnalysisInputError(f"training file {path} is a folder; give a .jsonl file") from None
+    except OSError as exc:
+        raise AnalysisInputError(f"training file {path} cannot be read ({exc.strerror})") from None
     out: Examples = defaultdict(list)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
