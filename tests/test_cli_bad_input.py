@@ -38,6 +38,7 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("analyze", "--taxonomy", "afile", "--db", FRESH), "is not valid TOML"),
     (("analyze", "--taxonomy", "missing.toml", "--db", FRESH), "does not exist"),
     (("analyze", "--workers", "0", "--db", FRESH), "Invalid value for '--workers'"),
+    (("analyze", "--workers", "99999", "--db", FRESH), "--workers 99999 is more than"),
     (("report", "--out", "/proc/rivalscope-report", "--db", FRESH), "cannot create the report"),
     (("report", "--out", "afile", "--db", FRESH), "exists and is not a folder"),
     (("report", "--out", "afile/sub", "--db", FRESH), "cannot create the report folder"),
