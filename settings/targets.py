@@ -436,6 +436,14 @@ class Crawler(_Strict):
     """``redis://host:6379/0``: the shared queue of ``crawl --distributed`` and of
     ``rivalscope worker`` processes (crawling on many machines). None: one process."""
 
+    @field_validator("contact_url", "user_agent")
+    @classmethod
+    def _one_header_line(cls, value: str | None) -> str | None:
+        # Both go into the User-Agent header: a line break would add headers of its own.
+        if value is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ValueError(f"{value!r} holds a control character (a line break?)")
+        return value
+
     @field_validator("queue")
     @classmethod
     def _queue_url(cls, value: str | None) -> str | None:
@@ -516,10 +524,20 @@ def check_queue_url(url: str) -> None:
         raise ValueError(f"{url!r} has an invalid port") from None
 
 
+_HOST_FORBIDDEN = frozenset(' \t\r\n<>"{}|\\^`%')
+"""Characters no host name holds (a space, a quote...): such a URL would only fail mid-crawl."""
+
+
 def _check_url(url: str) -> None:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL")
+    if any(ch in _HOST_FORBIDDEN or ord(ch) < 32 for ch in parsed.hostname):
+        raise ValueError(f"{url!r} has an invalid host {parsed.hostname!r}")
+    try:
+        parsed.port  # noqa: B018 - raises on a port that is not a number 0-65535
+    except ValueError:
+        raise ValueError(f"{url!r} has an invalid port; write e.g. http://host:8080/") from None
 
 
 def load_targets(path: str | Path = DEFAULT_TARGETS_FILE) -> Targets:

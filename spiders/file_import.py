@@ -249,6 +249,11 @@ def check_company(engine: Engine, name: str, *, new_company: bool) -> bool:
     ``new_company`` (listing the stored names that look alike, accents ignored)."""
     if not name.strip():
         raise ImportFileError("--company is empty; give the company's name")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):  # a line break pasted in
+        raise ImportFileError(
+            "--company: the name holds a control character (a line break, a tab...); "
+            "write it on one line"
+        )
     if name != name.strip() or len(name) > 120:
         raise ImportFileError(
             "--company: the name must not start or end with spaces and has at most 120 characters"

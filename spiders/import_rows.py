@@ -27,6 +27,8 @@ MAX_LINE_CHARS = 1_000_000
 MAX_ROW_CHARS = 2_000_000
 """A CSV row (quoted fields may span lines) longer than this is rejected."""
 CHUNK = 1 << 20
+SHOWN_NAMES = 10
+"""Unknown column names an error lists."""
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -46,13 +48,19 @@ Row = dict[str, Any] | BadRow
 
 
 def check_encoding(encoding: str) -> str:
-    """The codec's canonical name; ImportFileError for an unknown one."""
+    """The codec's canonical name; ImportFileError for an unknown one or one that is not text."""
     try:
-        return codecs.lookup(encoding).name
+        codec = codecs.lookup(encoding)
     except LookupError:
         raise ImportFileError(
             f"unknown encoding {encoding!r}; use e.g. utf-8, cp1252, cp1250 or latin-1"
         ) from None
+    # rot13, base64, zlib...: codecs from bytes to bytes or str to str, which cannot read a file
+    if not getattr(codec, "_is_text_encoding", True):
+        raise ImportFileError(
+            f"{encoding!r} is not a text encoding; use e.g. utf-8, cp1252, cp1250 or latin-1"
+        )
+    return codec.name
 
 
 def check_decodable(path: Path, encoding: str) -> None:
@@ -187,6 +195,12 @@ def _json_rows(lines: _Lines, known: tuple[str, ...] | None) -> Iterator[tuple[i
         except RecursionError:
             yield lines.number, BadRow("JSON nested too deep")
             continue
+        except ValueError:  # int() refuses more digits: Python's guard against slow parsing
+            yield lines.number, BadRow("a number of more than 4,300 digits")
+            continue
+        if isinstance(value, list):  # a whole .json export, most likely
+            yield lines.number, BadRow("a JSON array: write one object per line (JSON lines)")
+            continue
         if not isinstance(value, dict):
             yield lines.number, BadRow("a JSON line must be an object")
             continue
@@ -203,11 +217,17 @@ def _json_rows(lines: _Lines, known: tuple[str, ...] | None) -> Iterator[tuple[i
                     lines.number,
                     BadRow(
                         f"unknown {'field' if len(unknown) == 1 else 'fields'} "
-                        f"{', '.join(map(repr, unknown))}{_suggest(unknown, known)}"
+                        f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}"
                     ),
                 )
                 continue
         yield lines.number, row
+
+
+def _listed(names: list[str]) -> str:
+    """The first ``SHOWN_NAMES`` names, quoted: a header of 50,000 columns made a 489 KB line."""
+    shown = ", ".join(map(repr, names[:SHOWN_NAMES]))
+    return f"{shown} and {len(names) - SHOWN_NAMES} more" if len(names) > SHOWN_NAMES else shown
 
 
 def _suggest(unknown: list[str], known: tuple[str, ...]) -> str:
@@ -274,7 +294,7 @@ def _csv_rows(
         if unknown:
             raise ImportFileError(
                 f"{path}: unknown {'column' if len(unknown) == 1 else 'columns'} "
-                f"{', '.join(map(repr, unknown))}{_suggest(unknown, known)}; "
+                f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}; "
                 f"the columns read are {', '.join(known)}"
             )
     width = len(header)
@@ -305,6 +325,15 @@ def _csv_rows(
                 yield start, BadRow(f"{len(cells)} fields, the header has {width} (extra: {extra})")
             else:
                 yield start, BadRow(f"{len(cells)} fields, the header has {width}")
+            continue
+        unnamed = next((i for i, name in enumerate(header) if not name and cells[i].strip()), None)
+        if unnamed is not None:  # a trailing comma is fine, a value nobody reads is not
+            yield (
+                start,
+                BadRow(
+                    f"{cells[unnamed][:30]!r} in column {unnamed + 1}, which the header does not name"
+                ),
+            )
             continue
         yield start, {name: value for name, value in zip(header, cells, strict=True) if name}
 

@@ -26,6 +26,8 @@ _OUT_OF = re.compile(
 )
 _PERCENT = re.compile(rf"{_NUMBER}\s*%")
 _FIRST_NUMBER = re.compile(_NUMBER)
+_EXPONENT_FORM = re.compile(r"[-+\u2212]?\d+(?:[.,]\d+)?[eE][-+]?\d+")
+""""1e400" as a whole text: hostile or a float dump, never a rating (its first digit is not one)."""
 
 DATE_LANGUAGES = tuple(entry.dates for entry in LANGUAGES if entry.dates)
 """dateparser's codes of the registered languages: relative dates are read in these only."""
@@ -101,7 +103,7 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
 
     ``"4"`` -> (4, hint); ``"4/5"``, ``"8 out of 10"``, ``"4,5 sur 5"`` -> the pair;
     ``"★★★★☆"`` -> (4, 5); ``"80%"`` -> (80, 100); ``"-1"`` -> (1, hint): a number, not a
-    sign. Unknown -> (None, None).
+    sign. An exponent form (``"1e400"``, not 1) is no rating. Unknown -> (None, None).
     """
     if raw is None or isinstance(raw, bool):
         return None, None
@@ -111,6 +113,8 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
     if not isinstance(raw, str) or not raw.strip():
         return None, None
     text = raw.strip()
+    if _EXPONENT_FORM.fullmatch(text):
+        return None, None
     full = sum(text.count(s) for s in _STARS_FULL)
     empty = sum(text.count(s) for s in _STARS_EMPTY)
     if full or empty:
@@ -219,6 +223,9 @@ _MONTH_DAY_YEAR = re.compile(
     r"(?<![^\W\d_])([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"
 )
 _YEAR_MONTH_DAY = re.compile(r"(?<![\d./-])(\d{4})([./-])(\d{1,2})\2(\d{1,2})(?![\d./-])")
+_BARE_NUMBER = re.compile(r"\s*[-+]?\d{1,9}(?:[.,]\d+)?\s*")
+"""A number alone, which dateparser would read as a day or month of this year ("-1" -> 1
+January, "2024" -> today's day in 2024). Ten digits and more stay: epoch timestamps."""
 _NUMERIC_DATE = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d./-])")
 # Languages that write numeric dates day first (03/12/2024 is 3 December) ...
 _DAY_FIRST_LANGUAGES = frozenset(
@@ -330,6 +337,8 @@ def parse_review_date(raw: str | None, language: str | None = None) -> date | No
     )
     if found is not False:
         return found if isinstance(found, date) else None
+    if _BARE_NUMBER.fullmatch(raw):
+        return None
     import dateparser
 
     registered = registered_language(language)

@@ -93,7 +93,11 @@ def fetch_page(
     url: str, agent: str, *, obey_robots: bool = True, timeout: float = FETCH_TIMEOUT_S
 ) -> str:
     """The page's HTML as text, fetched like the crawl would."""
-    if urlparse(url).scheme not in ("http", "https"):
+    try:
+        scheme = urlparse(url).scheme
+    except ValueError as exc:  # "http://[::1": an unclosed IPv6 address
+        raise TargetCheckError(f"{url!r} is not a URL ({exc})") from None
+    if scheme not in ("http", "https"):
         raise TargetCheckError(f"{url!r} is not an http(s) URL")
     if obey_robots and not robots_allows(url, agent, timeout):
         raise TargetCheckError(

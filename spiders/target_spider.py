@@ -66,6 +66,13 @@ def _truncated(response: TextResponse) -> bool:
     return b"</html" not in tail and b"</body" not in tail
 
 
+FOLLOW_PER_PAGE_LIMIT = 4
+FOLLOW_SLACK = 1000
+"""A crawl follows at most ``FOLLOW_PER_PAGE_LIMIT * limits.max_pages + FOLLOW_SLACK``
+different links: it fetches at most ``max_pages`` pages anyway, and a page of 200,000 links
+queued 200,000 requests (800 MB, past ``max_memory_mb``, for a crawl of 20 pages)."""
+
+
 class TargetSpider(scrapy.Spider):
     """Crawls one source: follows in-domain links and pagination, yields offers and reviews."""
 
@@ -101,6 +108,8 @@ class TargetSpider(scrapy.Spider):
         # follow/deny run on RE2 (linear time) here, not in LinkExtractor's Python regexes.
         self._patterns = UrlFilter(self.source.follow, self.source.deny)
         self._links = LinkExtractor(deny_extensions=None)
+        self._followed: set[str] = set()
+        self._follow_limit = FOLLOW_PER_PAGE_LIMIT * self.source.limits.max_pages + FOLLOW_SLACK
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TargetSpider:
@@ -339,8 +348,12 @@ class TargetSpider(scrapy.Spider):
             parsed = urlparse(link.url)
             if parsed.path == here or not self._on_allowed_host(parsed.hostname):
                 continue
-            if not self._patterns.wanted(link.url):
+            if not self._patterns.wanted(link.url) or link.url in self._followed:
                 continue
+            if len(self._followed) >= self._follow_limit:
+                count_problem(stats, "links_over_limit")  # once per page: the rest is left
+                return
+            self._followed.add(link.url)
             yield self.page_request(link.url)
 
     def page_request(self, url: str) -> scrapy.Request:

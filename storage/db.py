@@ -83,11 +83,34 @@ def upgrade_schema(engine: Engine) -> None:
 
     import storage.schema  # noqa: F401  (registers every table on the metadata)
 
+    _refuse_foreign_tables(engine)
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _refuse_foreign_tables(engine: Engine) -> None:
+    """DatabaseError if tables named like ours exist without our revision: another program's
+    database. Checked first because SQLite's DDL is not transactional: the first migration
+    would add our tables to that file before failing on the name they share."""
+    if schema_revision(engine) is not None:
+        return
+    from sqlmodel import SQLModel
+
+    with engine.connect() as connection:
+        shared = sorted(set(inspect(connection).get_table_names()) & set(SQLModel.metadata.tables))
+    if shared:
+        raise _ForeignTables(
+            f"it holds other tables than rivalscope's (e.g. {shared[0]}) and no rivalscope "
+            "schema; use a new file or database for rivalscope"
+        )
+
+
+class _ForeignTables(Exception):
+    pass
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
@@ -99,6 +122,9 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
             upgrade_schema(engine)
         else:
             inspect(engine).get_table_names()
+    except _ForeignTables as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open {describe_url(resolved)}: {exc}") from None
     except DriverDatabaseError as exc:  # OperationalError, and "file is not a database"
         engine.dispose()
         reason = " ".join(str(exc.orig).split())  # the driver's message may span lines

@@ -443,6 +443,8 @@ def export(
             with partial.open("w", encoding="utf-8", newline="") as handle:
                 rows = write(handle, dataset, batches)
         os.replace(partial, out)
+    except OSError as exc:  # a read-only folder, a full disk, /proc...
+        raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
     return ExportResult(rows, out)

@@ -136,6 +136,12 @@ def test_score_without_model_uses_the_base_models_and_lexicons(
     [
         ('{"text": "ok", "label": "positive"}\nnot json\n', "t.jsonl:2: not JSON"),
         ('{"label": "positive"}\n', 't.jsonl:1: needs an object with a "text" string'),
+        pytest.param("[" * 100_000 + "\n", "t.jsonl:1: not JSON (nested too deep)", id="deep"),
+        pytest.param(
+            '{"text": "ok", "rating": ' + "9" * 5000 + "}\n",
+            "t.jsonl:1: not JSON (number too long)",
+            id="5,000-digit number",
+        ),
         ('{"text": "ok", "label": "great"}\n', 't.jsonl:1: "label" must be one of'),
         ('{"text": "ok", "rating": 9, "best_rating": 5}\n', "t.jsonl:1: rating 9 is outside"),
         ('{"text": "ok", "label": "positive", "lang": "en"}\n', "not enough labelled examples"),
@@ -164,6 +170,17 @@ def test_bad_training_files_give_one_line_errors(
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["[" * 100_000, '{"text": "ok", "n": ' + "9" * 5000 + "}", "not json", '{"text": 5}'],
+    ids=["nested too deep", "5,000-digit number", "not json", "text not a string"],
+)
+def test_bad_score_lines_give_one_line_errors(tmp_path: Path, line: str) -> None:
+    result = run_cli("sentiment", "score", cwd=tmp_path, stdin=f'{{"text": "fine"}}\n{line}\n')
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == 'error: stdin line 2: expected {"text": "...", "lang": "xx"}'
 
 
 POLISH = ["Szybka dostawa i świetna jakość.", "Fatalna obsługa, towar uszkodzony."]

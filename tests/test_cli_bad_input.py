@@ -3,6 +3,7 @@ stderr, exit status 2, no traceback, and nothing written."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("runs", "--db", NOT_A_DB), "file is not a database"),
     (("runs", "--db", "sqlite:///garbage.db"), "file is not a database"),
     (("runs", "--db", "sqlite:///adir"), "unable to open database file"),
+    (("runs", "--db", "sqlite:///foreign.db"), "holds other tables than rivalscope's"),
+    (("export", "reviews", "--db", "sqlite:///foreign.db"), "use a new file"),
     (("runs", "--db", "sqlite:///missing/dir/x.db"), "does not exist"),
     (("runs", "--db", "nonsense://x"), "cannot use nonsense://x"),
     (("runs", "--db", "postgresql://nobody@127.0.0.1:1/x"), "cannot open postgresql"),
@@ -28,11 +31,14 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("runs", "--limit", "0", "--db", FRESH), "Invalid value for '--limit'"),
     (("findings", "--kind", "bogus", "--db", FRESH), "--kind must be one of"),
     (("findings", "--min-score", "abc", "--db", FRESH), "Invalid value for '--min-score'"),
+    (("findings", "--min-score", "nan", "--db", FRESH), "--min-score must be a finite number"),
+    (("findings", "--min-score", "-inf", "--db", FRESH), "--min-score must be a finite number"),
     (("findings", "--limit", "-1", "--db", FRESH), "--limit must be at least 1"),
     (("analyze", "--models-dir", "afile", "--db", FRESH), "is a file, not a folder"),
     (("analyze", "--taxonomy", "afile", "--db", FRESH), "is not valid TOML"),
     (("analyze", "--taxonomy", "missing.toml", "--db", FRESH), "does not exist"),
     (("analyze", "--workers", "0", "--db", FRESH), "Invalid value for '--workers'"),
+    (("analyze", "--workers", "99999", "--db", FRESH), "--workers 99999 is more than"),
     (("report", "--out", "/proc/rivalscope-report", "--db", FRESH), "cannot create the report"),
     (("report", "--out", "afile", "--db", FRESH), "exists and is not a folder"),
     (("report", "--out", "afile/sub", "--db", FRESH), "cannot create the report folder"),
@@ -44,6 +50,14 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("extract", "afile", "--url", "notaurl"), "is not an absolute http(s) URL"),
     (("extract", "afile", "--url", "http://[::1"), "is not a URL"),
     (("extract", "afile", "--url", "ftp://host/p"), "is not an absolute http(s) URL"),
+    (("extract", "broken.html.gz"), "broken gzip file"),
+    (("export", "reviews", "--out", "/proc/rivalscope.csv", "--db", FRESH), "cannot write"),
+    (("demo", "--port", "99999", "--db", FRESH), "--port must be 0-65535"),
+    (("demo", "--port", "-1", "--db", FRESH), "--port must be 0-65535"),
+    (("demo", "--slow-seconds", "nan", "--db", FRESH), "--slow-seconds must be a number of"),
+    (("demo", "--slow-seconds", "-1", "--db", FRESH), "--slow-seconds must be a number of"),
+    (("targets", "detect", "http://[::1", "--no-browser"), "'http://[::1' is not a URL"),
+    (("sentiment", "train", "adir", "--out", "m"), "training file adir is a folder"),
     # import
     (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
     (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),
@@ -58,6 +72,14 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         "unknown encoding 'bogus'",
     ),
     (
+        ("import", "r.csv", "--company", "A", "--new-company", "--encoding", "rot13"),
+        "'rot13' is not a text encoding",
+    ),
+    (
+        ("import", "r.csv", "--company", "A", "--new-company", "--encoding", "base64"),
+        "'base64' is not a text encoding",
+    ),
+    (
         ("import", "r.csv", "--company", "A", "--new-company", "--encoding", "utf-16"),
         "is not utf-16 text",
     ),
@@ -66,12 +88,32 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         "is not a language code",
     ),
     (("import", "r.csv", "--company", "", "--db", FRESH), "--company is empty"),
+    (
+        ("import", "r.csv", "-c", "Acme\nShop", "--new-company", "--db", FRESH),
+        "--company: the name holds a control character",
+    ),
+    (
+        ("import", "r.csv", "-c", "Acme\x01", "--new-company", "--db", FRESH),
+        "--company: the name holds a control character",
+    ),
     (("import", "r.csv", "--company", "Nobody", "--db", FRESH), "pass --new-company"),
     (
         ("import", "odd.csv", "-c", "A", "--new-company", "--kind", "reviews"),
         "unknown column 'txt'",
     ),
     (("import", "r.csv", "--db", FRESH), "Missing option '--company'"),
+    (
+        ("import", "wide.csv", "-c", "A", "--new-company", "--db", FRESH),
+        "unknown columns 'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9' and 40 more;",
+    ),
+    (
+        ("import", "noname.csv", "-c", "A", "--new-company", "--db", FRESH),
+        "line 2: 'b' in column 2, which the header does not name",
+    ),
+    (
+        ("import", "array.json", "-c", "A", "--new-company", "--db", FRESH),
+        "line 1: a JSON array: write one object per line (JSON lines)",
+    ),
 ]
 
 
@@ -81,7 +123,14 @@ def careless_folder(tmp_path: Path) -> Path:
     (tmp_path / "garbage.db").write_bytes(bytes(range(256)) * 12)
     (tmp_path / "afile").write_text("file\n")
     (tmp_path / "adir").mkdir()
+    with sqlite3.connect(tmp_path / "foreign.db") as foreign:  # another program's database
+        foreign.execute("CREATE TABLE crawl_run (x INTEGER)")
+    (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(200))  # zlib.error
     (tmp_path / "r.csv").write_text("text,rating\nGood coffee,5\n", encoding="utf-8")
+    (tmp_path / "array.json").write_text('[{"text": "Good coffee", "rating": 5}]\n')
+    (tmp_path / "noname.csv").write_text("text,,rating\nGood coffee,b,5\n", encoding="utf-8")
+    wide = ",".join(["text", *(f"c{i}" for i in range(50))])
+    (tmp_path / "wide.csv").write_text(f"{wide}\n{'x,' * 50}y\n", encoding="utf-8")
     (tmp_path / "odd.csv").write_text("txt,rating\nGood coffee,5\n", encoding="utf-8")
     return tmp_path
 

@@ -151,3 +151,28 @@ def test_a_crawl_started_by_a_large_process_is_not_stopped_for_its_parent_memory
     engine.dispose()
     assert run.finish_reason == "finished" and "memory_limit" not in run.fetch_problems
     assert run.peak_memory_mb is not None and run.peak_memory_mb < PEAK_MEMORY_GOAL_MB
+
+
+def test_a_page_of_many_links_queues_a_bounded_number() -> None:
+    """200,000 links on one page queued 200,000 requests (808 MB peak for a 20-page crawl)."""
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from settings.records import PageExtraction
+    from settings.targets import parse_targets
+    from spiders.target_spider import FOLLOW_PER_PAGE_LIMIT, FOLLOW_SLACK, TargetSpider
+
+    targets = parse_targets(hostile_targets("http://127.0.0.1:9"))
+    company, source = targets.find_source(targets.company[0].source[0].name)
+    crawler = get_crawler(TargetSpider)
+    spider = TargetSpider.from_crawler(crawler, source=source, company=company, targets=targets)
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    limit = FOLLOW_PER_PAGE_LIMIT * source.limits.max_pages + FOLLOW_SLACK
+    links = "".join(f'<a href="/p/{i}">p</a>' for i in range(limit + 500))
+    page = HtmlResponse(
+        "http://127.0.0.1:9/", body=f"<html><body>{links}</body></html>", encoding="utf-8"
+    )
+    first = list(spider._follow(page, PageExtraction(url=page.url), []))
+    again = list(spider._follow(page, PageExtraction(url=page.url), []))
+    assert len(first) == limit and again == []
+    assert crawler.stats.get_value("rivalscope/fetch/links_over_limit") == 2  # type: ignore[union-attr]

@@ -222,14 +222,18 @@ def test_jsonl_nesting_and_nested_values_are_row_errors(tmp_path: Path) -> None:
         + "]" * 100_000
         + "}\n"
         + json.dumps({"text": {"nested": "x"}})
-        + "\n",
+        + "\n"
+        + '{"text": "Long number", "rating": '
+        + "9" * 5000
+        + "}\n",
         encoding="utf-8",
     )
     result = _import(tmp_path, "r.jsonl", "--company", "A", "--new-company")
     assert result.returncode == 1, result.stderr
-    assert "4 rows, 1 new reviews" in result.stdout
+    assert "5 rows, 1 new reviews" in result.stdout
     assert "line 2: " in result.stdout and "line 3: JSON nested too deep" in result.stdout
     assert "line 4: text: a value must be text or a number" in result.stdout
+    assert "line 5: a number of more than 4,300 digits" in result.stdout
 
 
 def test_company_must_exist_or_be_new(tmp_path: Path) -> None:

@@ -42,6 +42,8 @@ from spiders.raw_fields import (
         ("4 ud af 5", None, (4.0, 5.0)),
         ("4.5 of 5 stars", None, (4.5, 5.0)),
         ("-1", None, (1.0, None)),  # a number, not a sign
+        ("1e400", None, (None, None)),  # an exponent form is no rating (was read as 1)
+        ("4.5E1", None, (None, None)),
         ("⭐⭐⭐⭐", None, (4.0, 5.0)),
         ("", None, (None, None)),
         ("great!", None, (None, None)),
@@ -166,6 +168,13 @@ def test_extracted_ratings_reach_validation_unclamped(
         ("2026-13-45", None, None),
         ("not a date at all", "en", None),
         ("", None, None),
+        # a bare number is no date (dateparser reads "-1" as 1 January, "5" as the 5th)
+        ("-1", None, None),
+        ("5", "en", None),
+        ("20", "de", None),
+        ("1.5", None, None),
+        ("2024", None, None),
+        ("1710000000", None, date(2024, 3, 9)),  # an epoch timestamp still is one
     ],
 )
 def test_parse_review_date(raw: str, lang: str | None, expected: date | None) -> None:

@@ -67,6 +67,18 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         (('text = "p.body"', 'txet = "p.body"'), "unknown field(s) txet"),
         (("download_delay = 2.0", "download_dealy = 2.0"), "unknown key"),
         (('"http://127.0.0.1:8000/rival/"', '"ftp://x"'), "is not an http(s) URL"),
+        (('"http://127.0.0.1:8000/rival/"', '"http://127.0.0.1:99999/"'), "invalid port"),
+        (('"http://127.0.0.1:8000/rival/"', '"http://127.0.0.1:x/"'), "invalid port"),
+        (('"http://127.0.0.1:8000/rival/"', '"http://riv al.example/"'), "invalid host"),
+        (('"http://127.0.0.1:8000/rival/"', '"http://rival.example<x>/"'), "invalid host"),
+        (
+            ('contact_url = "https://example.org/bot"', 'contact_url = "x\\nX-Injected: 1"'),
+            "crawler.contact_url (line 3): 'x\\nX-Injected: 1' holds a control character",
+        ),
+        (
+            ('contact_url = "https://example.org/bot"', 'user_agent = "bot\\r\\nX: 1"'),
+            "crawler.user_agent (line 3): 'bot\\r\\nX: 1' holds a control",
+        ),
         (('name = "Rival"', 'name = "Own Co"'), "company names must be unique"),
         (('name = "rival-shop"', 'name = "own-shop"'), "source names must be unique"),
         (('name = "Rival"', 'name = "Rival"\nown = true'), "only one company may have own = true"),

@@ -270,6 +270,10 @@ def examples_from_jsonl(path: Path) -> Examples:
         raise AnalysisInputError(f"training file {path} does not exist") from None
     except UnicodeDecodeError:
         raise AnalysisInputError(f"training file {path} is not UTF-8 text") from None
+    except IsADirectoryError:
+        raise AnalysisInputError(f"training file {path} is a folder; give a .jsonl file") from None
+    except OSError as exc:
+        raise AnalysisInputError(f"training file {path} cannot be read ({exc.strerror})") from None
     out: Examples = defaultdict(list)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -279,6 +283,10 @@ def examples_from_jsonl(path: Path) -> Examples:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise AnalysisInputError(f"{where}: not JSON ({exc.msg})") from None
+        except RecursionError:
+            raise AnalysisInputError(f"{where}: not JSON (nested too deep)") from None
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            raise AnalysisInputError(f"{where}: not JSON (number too long)") from None
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             raise AnalysisInputError(f'{where}: needs an object with a "text" string')
         label = _label_of(row, where)

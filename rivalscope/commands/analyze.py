@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,9 +10,14 @@ import typer
 from rich.table import Table
 
 from rivalscope.display import command_console
+from settings.user_errors import UserError
 
 if TYPE_CHECKING:
     from compare.analysis.run import AnalyzeSummary
+
+
+MAX_WORKERS_PER_CORE = 4
+"""More analysis processes than this per core only share the cores (and fork the memory)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -56,6 +62,12 @@ def register(app: typer.Typer) -> None:
         from compare.analysis.taxonomy import load_taxonomy
         from storage.db import open_database
 
+        most = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+        if workers is not None and workers > most:  # each one a fork of this process
+            raise UserError(
+                f"--workers {workers} is more than {MAX_WORKERS_PER_CORE} per core; "
+                f"use at most {most} on this machine"
+            )
         engine = open_database(db)
         try:
             summary = analyze_database(

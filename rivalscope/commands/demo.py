@@ -122,6 +122,10 @@ def demo(
     from rivalscope.demo.shops import generate_shops
     from storage.db import database_url, describe_url, open_database
 
+    if not 0 <= port <= 65535:
+        raise UserError(f"--port must be 0-65535 (0: any free port), not {port}")
+    if not 0 <= slow_seconds <= 600:  # also refuses nan, which time.sleep would raise on
+        raise UserError(f"--slow-seconds must be a number of seconds, 0-600, not {slow_seconds}")
     started = time.monotonic()
     shops = generate_shops(products=products, reviews_per_product=reviews_per_product)
     if scripted:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
@@ -57,6 +58,8 @@ def findings(
         raise UserError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if limit < 1:
         raise UserError("--limit must be at least 1")
+    if min_score is not None and not math.isfinite(min_score):  # click's float takes "nan"
+        raise UserError(f"--min-score must be a finite number, not {min_score}")
     engine = open_database(database_url(db))
     try:
         rows = stored_findings(

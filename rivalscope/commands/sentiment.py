@@ -125,7 +125,8 @@ def score(
             text = row["text"]
             if not isinstance(text, str):
                 raise TypeError
-        except (json.JSONDecodeError, KeyError, TypeError):
+        # ValueError: a number of more than 4,300 digits; RecursionError: nesting too deep
+        except (ValueError, KeyError, TypeError, RecursionError):
             raise AnalysisInputError(
                 f'stdin line {number}: expected {{"text": "...", "lang": "xx"}}'
             ) from None
