@@ -18,6 +18,7 @@ pass through this limit too).
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import Any
 from urllib.parse import urlparse
 
@@ -27,13 +28,18 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from spiders.distributed.keys import Keys
+from spiders.distributed.redis_clock import RedisClock
 from spiders.distributed.redis_pipe import RedisPipe, Script, pipe_for
 
 # KEYS: the host's places (hash worker -> count), its next moment. ARGV: concurrency,
-# the hash's time-to-live (s), interval (ms), the prefix, this worker. Returns the ms to
-# wait for the reserved moment, or -1 when the live workers hold every place.
+# the hash's time-to-live (s), interval (ms), the prefix, this worker, its slack (ms: how
+# late it may send, the error of its reading of Redis's clock; the next moment is later by
+# as much). Returns Redis's clock (ms) and the ms from it to the reserved moment, or -1
+# when the live workers hold every place.
 ADMIT = Script(
     """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local held, total = redis.call('HGETALL', KEYS[1]), 0
 for i = 1, #held, 2 do
     local worker, n = held[i], tonumber(held[i + 1])
@@ -44,17 +50,16 @@ for i = 1, #held, 2 do
         total = total + n
     end
 end
-if total >= tonumber(ARGV[1]) then return -1 end
+if total >= tonumber(ARGV[1]) then return {now, -1} end
 redis.call('HINCRBY', KEYS[1], ARGV[5], 1)
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 local interval = tonumber(ARGV[3])
-if interval <= 0 then return 0 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if interval <= 0 then return {now, 0} end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
 local at = math.max(now, nxt)
+interval = interval + tonumber(ARGV[6])
 redis.call('SET', KEYS[2], at + interval, 'PX', at - now + interval + 1000)
-return at - now
+return {now, at - now}
 """
 )
 # KEYS: the host's places. ARGV: this worker. A place given back (none below zero: the
@@ -99,6 +104,7 @@ class SharedHostLimits:
         self.late_s = LATE_SHARE * self.interval_ms / 1000
         self.crawler = crawler
         self._pipe: RedisPipe | None = None
+        self.redis_clock = RedisClock()
         crawler.signals.connect(self.left, signal=signals.request_left_downloader)
 
     @classmethod
@@ -114,18 +120,36 @@ class SharedHostLimits:
             self._pipe = pipe_for(self.url)
         return self._pipe
 
-    async def admit(self, host: str) -> float | None:
+    async def admit(self, host: str) -> tuple[float, float] | None:
         """Take a place among ``host``'s requests in flight and its next moment: the seconds
-        to wait for that moment, or None when the host has all the requests in flight it
-        may have (then nothing is taken)."""
-        wait_ms = int(
-            await self.pipe.run(
-                ADMIT,
-                [self.keys.host_active(host), self.keys.host_next(host)],
-                [self.concurrency, self.ttl_s, self.interval_ms, self.keys.prefix, self.worker],
-            )
+        from now to that moment at the latest (the clocks' error added: never before it;
+        negative when it has passed) and how late it may then be sent; or None when the
+        host has all the requests in flight it may have (then nothing is taken)."""
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
+        # The error of our reading of Redis's clock (it only shrinks with this answer),
+        # reserved after the moment: sent that much late, the request is no nearer the next.
+        error = self.redis_clock.uncertainty(asked)  # infinite before the first answer
+        slack_ms = self.interval_ms if error * 2000 > self.interval_ms else math.ceil(2000 * error)
+        redis_now_ms, wait_ms = await self.pipe.run(
+            ADMIT,
+            [self.keys.host_active(host), self.keys.host_next(host)],
+            [
+                self.concurrency,
+                self.ttl_s,
+                self.interval_ms,
+                self.keys.prefix,
+                self.worker,
+                slack_ms if self.interval_ms else 0,
+            ],
         )
-        return None if wait_ms < 0 else wait_ms / 1000
+        now = loop.time()
+        self.redis_clock.observe(asked, now, int(redis_now_ms) / 1000)
+        if int(wait_ms) < 0:
+            return None
+        # The moment was reserved on Redis's clock, read some time before this answer.
+        moment = self.redis_clock.local((int(redis_now_ms) + int(wait_ms)) / 1000)
+        return moment + self.redis_clock.uncertainty(now) - now, self.late_s + slack_ms / 1000
 
     async def process_request(self, request: Request) -> None:
         host = urlparse(request.url).netloc
@@ -133,17 +157,21 @@ class SharedHostLimits:
             return
         loop = asyncio.get_running_loop()
         while True:
-            while (wait_s := await self.admit(host)) is None:
+            while (admitted := await self.admit(host)) is None:
                 await asyncio.sleep(self.full_wait_s)
+            wait_s, late_s = admitted
             request.meta[_SLOT] = self.keys.host_active(host)
-            due = loop.time() + wait_s
+            # Not sent before the latest the moment can be; late if later than the earliest
+            # it can be by more than ``late_s`` (the clocks' error counts as lateness).
+            now = loop.time()
+            due = now + wait_s - 2 * self.redis_clock.uncertainty(now)
             if wait_s > 0:
                 try:
                     await asyncio.sleep(wait_s)
                 except BaseException:  # cancelled before the download: the place goes back
                     self.left(request)
                     raise
-            if not self.interval_ms or loop.time() - due <= self.late_s:
+            if not self.interval_ms or loop.time() - due <= late_s:
                 return  # no rate to keep, or on time
             # Late for its moment (the event loop was busy): sent now, it would reach the
             # host just before the next request another worker reserved, and the host
