@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 import unicodedata
 from collections import Counter, deque
@@ -70,7 +71,8 @@ BATCH = 5000
 PIPELINE_MIN_BYTES = 4_000_000
 """From this file size (about 25,000 short reviews) languages are detected in a child
 process beside the reading and writing (``spiders.import_detection``); below it, starting
-that process (about 0.5 s) costs more than it saves."""
+that process (about 0.5 s) costs more than it saves. On one core it never pays: the child
+would only take the parent's CPU."""
 DETECT_AHEAD = 2
 """Batches checked and handed to detection before the oldest is written."""
 Item = TypeVar("Item", ReviewItem, OfferItem)
@@ -399,7 +401,7 @@ def _import_reviews(
     report: ImportReport,
 ) -> None:
     batches = _checked_reviews(path, encoding, key, report)
-    if path.stat().st_size < PIPELINE_MIN_BYTES:
+    if path.stat().st_size < PIPELINE_MIN_BYTES or _usable_cores() < 2:
         for batch in batches:
             keep = [review for _, review in _conflicts(writer, batch, report)]
             # lingua (the short texts the trigram stage leaves it) on one core: its threads
@@ -422,6 +424,13 @@ def _import_reviews(
                 _write_detected(writer, hint, detection, pending.popleft())
         while pending:
             _write_detected(writer, hint, detection, pending.popleft())
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (its affinity where the system has one, e.g. taskset)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 @dataclass
