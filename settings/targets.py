@@ -33,7 +33,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from settings.languages import LANGUAGE_CODES, normalize_language_code
+from settings.languages import known_language_code
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
 from settings.user_errors import UserError
 
@@ -360,12 +360,7 @@ class Source(_Strict):
     def _language(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        code = normalize_language_code(value)
-        if code is None or not re.fullmatch(r"[a-z]{2}", code):
-            raise ValueError(
-                f"{value!r} is not an ISO 639-1 code; use e.g. one of {', '.join(LANGUAGE_CODES)}"
-            )
-        return code
+        return known_language_code(value)
 
     @field_validator("schedule")
     @classmethod

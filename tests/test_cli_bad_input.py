@@ -87,6 +87,11 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         ("import", "r.csv", "--company", "A", "--new-company", "--language", "english"),
         "is not a language code",
     ),
+    (
+        ("import", "r.csv", "--company", "A", "--new-company", "--language", "zz"),
+        "Invalid value for --language: 'zz' is not a language we read; use one of en (English), "
+        "fr (French), pl (Polish), no (Norwegian), de (German)",
+    ),
     (("import", "r.csv", "--company", "", "--db", FRESH), "--company is empty"),
     (
         ("import", "r.csv", "-c", "Acme\nShop", "--new-company", "--db", FRESH),

@@ -99,7 +99,8 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         (('name = "Rival"', 'name = "Own Co"'), "company names must be unique"),
         (('name = "rival-shop"', 'name = "own-shop"'), "source names must be unique"),
         (('name = "Rival"', 'name = "Rival"\nown = true'), "only one company may have own = true"),
-        (('language = "nb"', 'language = "norsk"'), "not an ISO 639-1 code"),
+        (('language = "nb"', 'language = "norsk"'), "'norsk' is not a language code; use one"),
+        (('language = "nb"', 'language = "zz"'), "'zz' is not a language we read; use one of en"),
         (
             ('review = "div.review"', 'review = "div..review"'),
             "review 'div..review' is not a valid",
