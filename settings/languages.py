@@ -253,3 +253,15 @@ def registered_language(code: str | None) -> Language | None:
     """The registered language a code or tag means (``normalize_language_code``), or None."""
     normalized = normalize_language_code(code)
     return _BY_CODE.get(normalized) if normalized is not None else None
+
+
+def known_language_code(code: str) -> str:
+    """The registered ISO 639-1 code ``code`` means (``"nb-NO"`` -> ``"no"``); a ValueError
+    listing the languages we read for anything else, an ISO code we have no entry for too
+    ("zz", "fi"): nothing downstream (detection, dates, lemmas) knows what to do with it."""
+    language = registered_language(code)
+    if language is not None:
+        return language.code
+    supported = ", ".join(f"{known.code} ({known.english_name})" for known in LANGUAGES)
+    what = "a language we read" if normalize_language_code(code) else "a language code"
+    raise ValueError(f"{code!r} is not {what}; use one of {supported}")

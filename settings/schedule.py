@@ -32,7 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: "30" is not 30 and "yes" is not true; a quoted number or flag is a mistake
+    # the user should hear about (an int still fills a float key).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 NOTIFY_SCHEMES = ("json", "jsons", "slack", "msteams", "mailto", "mailtos", "http", "https")

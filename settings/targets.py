@@ -31,8 +31,9 @@ from typing import Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
-from settings.languages import LANGUAGE_CODES, normalize_language_code
+from settings.languages import known_language_code
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
 from settings.user_errors import UserError
 
@@ -67,7 +68,9 @@ class TargetsError(UserError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: "30" is not 30 and "yes" is not true; a quoted number or flag is a mistake
+    # the user should hear about (an int still fills a float key).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Limits(_Strict):
@@ -357,12 +360,7 @@ class Source(_Strict):
     def _language(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        code = normalize_language_code(value)
-        if code is None or not re.fullmatch(r"[a-z]{2}", code):
-            raise ValueError(
-                f"{value!r} is not an ISO 639-1 code; use e.g. one of {', '.join(LANGUAGE_CODES)}"
-            )
-        return code
+        return known_language_code(value)
 
     @field_validator("schedule")
     @classmethod
@@ -442,6 +440,13 @@ class Crawler(_Strict):
         # Both go into the User-Agent header: a line break would add headers of its own.
         if value is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
             raise ValueError(f"{value!r} holds a control character (a line break?)")
+        return value
+
+    @field_validator("contact_url")
+    @classmethod
+    def _contact_is_a_page(cls, value: str) -> str:
+        # Site owners follow it from their logs: a page they can open, not a word.
+        _check_url(value)
         return value
 
     @field_validator("queue")
@@ -570,22 +575,71 @@ def parse_targets(text: str, where: str = "targets.toml") -> Targets:
     try:
         return Targets.model_validate(data)
     except ValidationError as exc:
-        raise TargetsError(_explain(exc, text, where)) from None
+        raise TargetsError(_explain(exc, text, where, data)) from None
 
 
-def _explain(exc: ValidationError, text: str, where: str) -> str:
-    lines = [f"{where}: {exc.error_count()} problem(s):"]
-    for err in exc.errors():
-        loc = _location(err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (check its spelling; see the README for the keys a table takes)"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        line = _line_of(text, err["loc"])
-        at = f" (line {line})" if line else ""
-        lines.append(f"  - {loc}{at}: {msg}")
-    return "\n".join(lines)
+_EXPECTED = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a quoted string",
+    "list_type": "a list [ ... ]",
+    "dict_type": "a table",
+    "model_type": "a table",
+}
+"""What a key of each type takes, in TOML's words (pydantic's are Python's)."""
+
+
+def _toml_value(value: object) -> str:
+    """How the user wrote ``value``, in TOML's words."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"  # TOML dates and times
+
+
+def _source_name(loc: tuple[int | str, ...], data: dict[str, Any]) -> str | None:
+    """The ``name`` of the ``[[company.source]]`` a problem is in, when it has one."""
+    if loc[:1] != ("company",) or len(loc) < 4 or loc[2] != "source":
+        return None
+    try:
+        name = data["company"][loc[1]]["source"][loc[3]]["name"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _explain(exc: ValidationError, text: str, where: str, data: dict[str, Any]) -> str:
+    problems = [_problem(err, text, data) for err in exc.errors()]
+    if len(problems) == 1:  # one mistake, one line
+        return f"{where}: {problems[0]}"
+    return "\n".join([f"{where}: {len(problems)} problems:", *(f"  - {p}" for p in problems)])
+
+
+def _problem(err: ErrorDetails, text: str, data: dict[str, Any]) -> str:
+    """One problem: the key's place, its line, its source's name, and what it takes."""
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key (check its spelling; see the README for the keys a table takes)"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    elif err["type"] in _EXPECTED:
+        msg = f"expected {_EXPECTED[err['type']]}, not {_toml_value(err['input'])}"
+        if isinstance(err["input"], str) and err["type"] != "string_type":
+            msg += " (drop the quotes)"
+    line = _line_of(text, err["loc"])
+    named = _source_name(err["loc"], data)
+    at = f" (line {line})" if line else ""
+    source = f"source {named}, " if named else ""  # the name the user knows it by, first
+    return f"{source}{_location(err['loc'])}{at}: {msg}"
 
 
 def _location(loc: tuple[int | str, ...]) -> str:

@@ -183,6 +183,32 @@ def test_bad_score_lines_give_one_line_errors(tmp_path: Path, line: str) -> None
     assert result.stderr.strip() == 'error: stdin line 2: expected {"text": "...", "lang": "xx"}'
 
 
+@pytest.mark.parametrize(
+    ("lang", "scored_as", "warning"),
+    [
+        ('"en"', "en", ""),
+        ('"nb-NO"', "no", ""),
+        ("null", "en", ""),  # no language given: detected, no warning
+        ('"zz"', "en", """"lang": 'zz' is not a language we read; use one of en (English)"""),
+        ('"klingon"', "en", """"lang": 'klingon' is not a language code; use one of en"""),
+        ("5", "en", '"lang": 5 is not a language code; detected from the text instead'),
+        ('["en"]', "en", '"lang": ["en"] is not a language code; detected'),
+    ],
+)
+def test_a_lang_we_do_not_read_is_detected_and_said_once(
+    tmp_path: Path, lang: str, scored_as: str, warning: str
+) -> None:
+    line = f'{{"text": "Great quality, I love it, wonderful shop!", "lang": {lang}}}\n'
+    result = run_cli("sentiment", "score", cwd=tmp_path, stdin=line * 3)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(row) for row in result.stdout.splitlines()]
+    assert [(o["lang"], o["label"]) for o in out] == [(scored_as, "positive")] * 3
+    said = result.stderr.strip().splitlines()
+    assert len(said) == (1 if warning else 0), said  # once, not once per line
+    if warning:
+        assert said[0].startswith("warning: stdin line 1: ") and warning in said[0], said
+
+
 POLISH = ["Szybka dostawa i świetna jakość.", "Fatalna obsługa, towar uszkodzony."]
 GERMAN = ["Schnelle Lieferung und tolle Qualität.", "Schrecklicher Service, Ware beschädigt."]
 

@@ -52,6 +52,12 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("extract", "afile", "--url", "ftp://host/p"), "is not an absolute http(s) URL"),
     (("extract", "broken.html.gz"), "broken gzip file"),
     (("export", "reviews", "--out", "/proc/rivalscope.csv", "--db", FRESH), "cannot write"),
+    (
+        ("export", "reviews", "--out", "x.xyz", "--db", FRESH),
+        "--out x.xyz: no format is written as '.xyz'; name the file .csv, .jsonl, .ndjson or "
+        ".parquet, or pass --format csv|jsonl|parquet",
+    ),
+    (("export", "reviews", "--out", "x.csv.gz", "--db", FRESH), "no format is written as '.gz'"),
     (("demo", "--port", "99999", "--db", FRESH), "--port must be 0-65535"),
     (("demo", "--port", "-1", "--db", FRESH), "--port must be 0-65535"),
     (("demo", "--slow-seconds", "nan", "--db", FRESH), "--slow-seconds must be a number of"),
@@ -86,6 +92,11 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (
         ("import", "r.csv", "--company", "A", "--new-company", "--language", "english"),
         "is not a language code",
+    ),
+    (
+        ("import", "r.csv", "--company", "A", "--new-company", "--language", "zz"),
+        "Invalid value for --language: 'zz' is not a language we read; use one of en (English), "
+        "fr (French), pl (Polish), no (Norwegian), de (German)",
     ),
     (("import", "r.csv", "--company", "", "--db", FRESH), "--company is empty"),
     (

@@ -138,6 +138,10 @@ def test_command_line(db_url: str, engine: Engine, tmp_path: Path) -> None:
     assert pq.read_table(out).num_rows == _count(engine, "offer_observation")
     shown = runner.invoke(app, ["export", "offers", "--format", "jsonl", "--db", db_url])
     assert shown.exit_code == 0 and len(shown.stdout.splitlines()) == _count(engine, "product")
+    told = tmp_path / "offers.txt"  # a suffix no format has: --format says what to write
+    ran = runner.invoke(app, ["export", "offers", "-f", "jsonl", "-o", str(told), "--db", db_url])
+    assert ran.exit_code == 0, ran.output
+    assert [json.loads(line) for line in told.read_text().splitlines()]
     for args, message in (
         (["export", "reviews", "--format", "parquet"], "--out FILE.parquet"),
         (["export", "reviews", "--since", "yesterday"], "--since must be a date"),

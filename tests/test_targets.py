@@ -5,8 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
-from settings.targets import TargetsError, load_targets, parse_targets
+from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
+from settings.targets import (
+    BrowserRender,
+    Company,
+    Crawler,
+    Limits,
+    Politeness,
+    ReviewApi,
+    Selectors,
+    Source,
+    TargetsError,
+    load_targets,
+    parse_targets,
+)
 
 VALID = """
 [crawler]
@@ -61,7 +75,10 @@ def test_valid_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (('mode = "selectors"', 'mode = "magic"'), "company[1].source[0].mode (line 21)"),
+        (
+            ('mode = "selectors"', 'mode = "magic"'),
+            "company[1].source[0].mode (line 21)",
+        ),
         (("max_pages = 20", "max_pages = -1"), "greater than or equal to 1"),
         (('schedule = "0 4 * * *"', 'schedule = "every day"'), "not a 5-field cron expression"),
         (('text = "p.body"', 'txet = "p.body"'), "unknown field(s) txet"),
@@ -82,7 +99,8 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         (('name = "Rival"', 'name = "Own Co"'), "company names must be unique"),
         (('name = "rival-shop"', 'name = "own-shop"'), "source names must be unique"),
         (('name = "Rival"', 'name = "Rival"\nown = true'), "only one company may have own = true"),
-        (('language = "nb"', 'language = "norsk"'), "not an ISO 639-1 code"),
+        (('language = "nb"', 'language = "norsk"'), "'norsk' is not a language code; use one"),
+        (('language = "nb"', 'language = "zz"'), "'zz' is not a language we read; use one of en"),
         (
             ('review = "div.review"', 'review = "div..review"'),
             "review 'div..review' is not a valid",
@@ -92,6 +110,25 @@ def test_valid_file_loads(tmp_path: Path) -> None:
             "next_page 'xpath://a[[' is not a valid",
         ),
         (("[company.source.selectors]", "[company.source.selectors]\nreview_fields = {}"), ""),
+        # a value of the wrong type is refused, not converted (issue #14)
+        (
+            ("max_pages = 20", 'max_pages = "30"'),
+            "targets.toml: source rival-shop, company[1].source[0].limits.max_pages (line 30): "
+            "expected a whole number, not the string '30' (drop the quotes)",
+        ),
+        (("max_pages = 20", "max_pages = 20.5"), "expected a whole number, not the number 20.5"),
+        (
+            ('name = "Own Co"\nown = true', 'name = "Own Co"\nown = "yes"'),
+            "company[0].own (line 7): expected true or false, not the string 'yes'",
+        ),
+        (("download_delay = 2.0", 'download_delay = "2"'), "expected a number, not the string"),
+        (('language = "nb"', "language = 5"), "expected a quoted string, not the number 5"),
+        (('language = "nb"', 'follow = "shop/"'), "expected a list [ ... ], not the string"),
+        (("[crawler]", '[schedule]\nanalyze = "no"\n[crawler]'), "schedule.analyze (line 3)"),
+        (
+            ('contact_url = "https://example.org/bot"', 'contact_url = "nope"'),
+            "crawler.contact_url (line 3): 'nope' is not an http(s) URL",
+        ),
     ],
 )
 def test_mistakes_are_explained(change: tuple[str, str], expected: str) -> None:
@@ -100,6 +137,30 @@ def test_mistakes_are_explained(change: tuple[str, str], expected: str) -> None:
     with pytest.raises(TargetsError) as info:
         parse_targets(text)
     assert expected in str(info.value)
+
+
+SCALARS = {int: "1", float: "1.5", bool: "true"}
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "kind"),
+    [
+        (table, key, kind)
+        for table in (
+            *(Limits, Politeness, Selectors, BrowserRender, ReviewApi, Source, Company, Crawler),
+            *(ScheduleSettings, HealthSettings, AlertSettings),
+        )
+        for key, field in table.model_fields.items()
+        for kind in SCALARS
+        if field.annotation in (kind, kind | None)
+    ],
+    ids=lambda value: getattr(value, "__name__", value),
+)
+def test_every_typed_key_refuses_a_string(table: type[BaseModel], key: str, kind: type) -> None:
+    """Not only the keys someone got wrong once: every number and flag of every table."""
+    with pytest.raises(ValidationError) as info:
+        table.model_validate({key: SCALARS[kind]})
+    assert any(e["loc"] == (key,) and e["type"].endswith("_type") for e in info.value.errors())
 
 
 def test_selectors_mode_needs_selectors() -> None:

@@ -29,7 +29,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="csv, jsonl or parquet (default: from the --out suffix, else csv).",
+            help="csv, jsonl or parquet (default: from the --out suffix .csv, .jsonl, "
+            ".ndjson or .parquet; csv without --out or a suffix).",
             show_default=False,
         ),
     ] = None,
@@ -68,9 +69,7 @@ def export(
     from storage.db import database_url, open_database
     from storage.export import export as run_export
 
-    fmt = output_format
-    if fmt is None:
-        fmt = SUFFIX_FORMATS.get(out.suffix.lower(), "csv") if out is not None else "csv"
+    fmt = output_format or _format_of(out)
     since_date = None
     if since is not None:
         try:
@@ -84,6 +83,22 @@ def export(
         engine.dispose()
     if result.path is not None:
         typer.echo(f"{result.rows} {dataset} written to {result.path} ({fmt})", err=True)
+
+
+def _format_of(out: Path | None) -> str:
+    """The format ``--out``'s suffix names: csv without a suffix (or without --out); a
+    suffix we write no format for is a mistake (``x.xlsx`` full of CSV helps no one)."""
+    if out is None or not out.suffix:
+        return "csv"
+    fmt = SUFFIX_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        *most, last = SUFFIX_FORMATS
+        formats = "|".join(sorted(set(SUFFIX_FORMATS.values())))
+        raise UserError(
+            f"--out {out}: no format is written as {out.suffix!r}; name the file "
+            f"{', '.join(most)} or {last}, or pass --format {formats}"
+        )
+    return fmt
 
 
 def register(app: typer.Typer) -> None:

@@ -63,17 +63,17 @@ def import_(
 
     Example: rivalscope import reviews.csv --company "Nordlys Kaffe" --own
     """
-    from settings.languages import LANGUAGE_CODES, normalize_language_code
+    from settings.languages import known_language_code
     from spiders.file_import import import_file
     from storage.db import database_url, describe_url, open_database
 
     if kind not in (None, "reviews", "offers"):
         raise typer.BadParameter("use reviews or offers", param_hint="--kind")
-    if language is not None and normalize_language_code(language) is None:
-        raise typer.BadParameter(
-            f"{language!r} is not a language code; use ISO 639-1, e.g. {', '.join(LANGUAGE_CODES)}",
-            param_hint="--language",
-        )
+    if language is not None:
+        try:
+            language = known_language_code(language)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--language") from None
     url = database_url(db)
     engine = open_database(url)
     try:

@@ -106,17 +106,18 @@ def score(
     Without --model the database's newest model is used (the shipped base models plus the
     corrections your ratings trained). Languages without a classifier there use the base
     models that ship (en, no, pl), else a lexicon (textblob-fr for fr, AFINN's Danish list
-    for da); other languages get label "unknown".
+    for da); other languages get label "unknown". A line without "lang", or with one we do
+    not read (a warning on stderr says so), has its language detected from the text.
 
     Example: echo '{"text": "Rask levering!", "lang": "no"}' | rivalscope sentiment score
     """
     from compare.analysis.sentiment.bundle import load_bundle
     from compare.analysis.sentiment.scorer import SentimentScorer
     from settings.language_detection import detect_language
-    from settings.languages import normalize_language_code
 
     bundle = load_bundle(model) if model is not None else _database_bundle(db)
     scorer = SentimentScorer(bundle)
+    warned: set[str] = set()
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
@@ -130,9 +131,7 @@ def score(
             raise AnalysisInputError(
                 f'stdin line {number}: expected {{"text": "...", "lang": "xx"}}'
             ) from None
-        language = (
-            normalize_language_code(row.get("lang")) if isinstance(row.get("lang"), str) else None
-        )
+        language = _given_language(row.get("lang"), number, warned)
         if language is None:
             language = detect_language(text)[0]
         polarity, label, confidence = scorer.score([text], language)[0]
@@ -143,6 +142,32 @@ def score(
             "confidence": round(confidence, 4),
         }
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
+def _given_language(value: object, number: int, warned: set[str]) -> str | None:
+    """The registered language a line's "lang" names, or None to detect it from the text.
+
+    A "lang" we do not read ("zz", "klingon", 5) is not a reason to stop a long stream,
+    nor to score the line as "unknown": its language is detected, as for a line without
+    one, and stderr says so once per distinct value (the output stays pure JSON lines)."""
+    from settings.languages import known_language_code
+
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError(f"{json.dumps(value)} is not a language code")
+        return known_language_code(value)
+    except ValueError as exc:
+        shown = json.dumps(value)
+        if shown not in warned:
+            warned.add(shown)
+            typer.echo(
+                f'warning: stdin line {number}: "lang": {exc}; detected from the text '
+                "instead (said once per value)",
+                err=True,
+            )
+        return None
 
 
 def _database_bundle(db: str | None) -> ModelBundle | None:

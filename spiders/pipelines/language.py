@@ -23,11 +23,26 @@ def assign_languages(
 
     ``parallel=False`` detects on one core (the store worker leaves the other to the crawl).
     """
+    todo, texts = detection_texts(reviews)
+    if todo:
+        apply_languages(todo, detect_languages(texts, parallel=parallel), hint)
+
+
+def detection_texts(
+    reviews: Sequence[ReviewItem],
+) -> tuple[list[ReviewItem], list[str | None]]:
+    """The reviews that lack a language, and the text detection reads for each (title and
+    text): detection can then run elsewhere (the import's detection process)."""
     todo = [r for r in reviews if not r.language]
-    if not todo:
-        return
-    texts: list[str | None] = [" ".join(filter(None, [r.title, r.text])) for r in todo]
-    detected = _source_scandinavian(detect_languages(texts, parallel=parallel), hint)
+    return todo, [" ".join(filter(None, [r.title, r.text])) for r in todo]
+
+
+def apply_languages(
+    todo: Sequence[ReviewItem], detected: list[tuple[str | None, float]], hint: str | None
+) -> None:
+    """Fill ``language``/``language_source`` of ``todo`` (``detection_texts``) from the
+    detection of their texts, in place."""
+    detected = _source_scandinavian(detected, hint)
     for review, (code, confidence) in zip(todo, detected, strict=True):
         if code and confidence >= MIN_CONFIDENCE:
             review.language, review.language_source = code, "detected"
