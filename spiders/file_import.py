@@ -31,7 +31,7 @@ from settings.records import OfferItem, ReviewItem
 from spiders.extract.price import price_refusal
 from spiders.import_detection import DetectionProcess
 from spiders.import_rows import BadRow, ImportFileError, read_rows
-from spiders.pipelines.language import apply_languages, assign_languages, detection_texts
+from spiders.pipelines.language import apply_languages, detection_texts
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
 from spiders.raw_fields import is_numeric_date, parse_review_date, plain_number
@@ -401,26 +401,23 @@ def _import_reviews(
     report: ImportReport,
 ) -> None:
     batches = _checked_reviews(path, encoding, key, report)
-    if path.stat().st_size < PIPELINE_MIN_BYTES or not _second_core_free():
-        for batch in batches:
-            keep = [review for _, review in _conflicts(writer, batch, report)]
-            # lingua (the short texts the trigram stage leaves it) on one core: its threads
-            # cost 100-160 MB more peak memory and 10% more CPU for no faster wall time on
-            # 50k short reviews (peak 393-398 MB against 497-552 MB, wall 12-18 s either way).
-            assign_languages(keep, hint, parallel=False)
-            writer.write([], keep)
-        return
-    # Large file: a child process detects batch k's languages while this one reads and
-    # checks batch k+1 and writes batch k-1; at most DETECT_AHEAD + 1 batches in memory.
+    # Large file, idle core: a child process detects batch k's languages while this one
+    # reads and checks batch k+1 and writes batch k-1 (at most DETECT_AHEAD + 1 batches in
+    # memory). Otherwise the same loop detects each batch in process before writing it, on
+    # one core: lingua's threads (the short texts the trigram stage leaves it) cost 100-160
+    # MB more peak memory and 10% more CPU for no faster wall time on 50k short reviews
+    # (peak 393-398 MB against 497-552 MB, wall 12-18 s either way).
+    pipelined = path.stat().st_size >= PIPELINE_MIN_BYTES and _second_core_free()
+    ahead = DETECT_AHEAD if pipelined else 0
     pending: deque[_Pending] = deque()
-    with DetectionProcess() as detection:
+    with DetectionProcess(start=pipelined) as detection:
         for batch in batches:
             earlier = [p.keys for p in pending]
             keys: dict[str, tuple[str | None, str | None]] = {}
             keep = [review for _, review in _conflicts(writer, batch, report, earlier, keys)]
             todo, texts = detection_texts(keep)
             pending.append(_Pending(keep, todo, texts, detection.submit(texts), keys))
-            if len(pending) > DETECT_AHEAD:
+            if len(pending) > ahead:
                 _write_detected(writer, hint, detection, pending.popleft())
         while pending:
             _write_detected(writer, hint, detection, pending.popleft())
@@ -465,8 +462,8 @@ def _conflicts(
     writer: CollectWriter,
     batch: list[tuple[int, ReviewItem]],
     report: ImportReport,
-    earlier: list[dict[str, tuple[str | None, str | None]]] | None = None,
-    kept: dict[str, tuple[str | None, str | None]] | None = None,
+    earlier: list[dict[str, tuple[str | None, str | None]]],
+    kept: dict[str, tuple[str | None, str | None]],
 ) -> Iterator[tuple[int, ReviewItem]]:
     """The batch without rows whose review id is stored (or earlier in the batch) with
     another text; those are rejected, not counted as stored already.
@@ -484,7 +481,7 @@ def _conflicts(
                 )
             ):
                 stored[content_key] = (text, title)
-        for keys in earlier or ():
+        for keys in earlier:
             for content_key in with_id.keys() & keys.keys():
                 stored.setdefault(content_key, keys[content_key])
     for number, review in batch:
@@ -499,8 +496,7 @@ def _conflicts(
             continue
         if review.external_id:
             stored.setdefault(review.content_key, (review.text, review.title))
-            if kept is not None:
-                kept[review.content_key] = stored[review.content_key]
+            kept[review.content_key] = stored[review.content_key]
         yield number, review
 
 

@@ -45,11 +45,15 @@ def _detect(texts: list[str | None]) -> Detected:
 class DetectionProcess:
     """One child process detecting languages, batch by batch, in submission order."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: bool = True) -> None:
+        """``start=False``: no child; every batch is detected in process by ``result``."""
+        self._start = start
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
 
     def __enter__(self) -> DetectionProcess:
+        if not self._start:
+            return self
         try:
             # spawn, not fork: a forked child would share the parent's database connections.
             self._executor = ProcessPoolExecutor(
@@ -87,4 +91,4 @@ class DetectionProcess:
                 return future.result()
             except BrokenProcessPool:  # the child died (killed, out of memory)
                 self._broken = True
-        return detect_languages(texts, parallel=False) if texts else []
+        return _detect(texts) if texts else []
