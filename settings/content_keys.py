@@ -21,6 +21,14 @@ def fold(text: str | None) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+def without_accents(text: str) -> str:
+    """``text`` in compatibility decomposition (NFKD) without its combining marks: "é" is
+    "e", "ﬁ" is "fi"; letters with no decomposition ("ł", "ø") stay as they are."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
 def product_key(
     *, gtin: str | None = None, sku: str | None = None, name: str | None = None
 ) -> str | None:

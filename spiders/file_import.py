@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from settings.content_keys import review_content_key
+from settings.content_keys import review_content_key, without_accents
 from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.price import price_refusal
@@ -249,9 +249,7 @@ def infer_kind(path: Path, encoding: str) -> Kind:
 
 def _plain(name: str) -> str:
     """Lowercase, accents and punctuation dropped: "Café Noir" and "cafe-noir" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\W_]+", " ", letters).split())
+    return " ".join(re.sub(r"[\W_]+", " ", without_accents(name.casefold())).split())
 
 
 def check_company(engine: Engine, name: str, *, new_company: bool) -> bool:

@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Iterable
+
+from settings.content_keys import without_accents
 
 
 def fold_name(name: str) -> str:
     """``name`` without accents, case or extra spaces, for comparison only."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().split())
+    return " ".join(without_accents(name).casefold().split())
 
 
 def find_company(query: str, names: Iterable[str]) -> str | None:

@@ -12,8 +12,9 @@ original model). One brand word in common ("Duo", "Classic") is not enough.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from settings.content_keys import without_accents
 
 MIN_SHARED_TOKENS = 2
 MIN_OVERLAP = 0.6
@@ -48,8 +49,7 @@ class ProductMatch:
 
 def name_tokens(name: str) -> frozenset[str]:
     """Normalised tokens of a product name."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("ł", "l")
+    plain = without_accents(name.casefold()).replace("ł", "l")
     return frozenset(_TOKEN.findall(plain))
 
 

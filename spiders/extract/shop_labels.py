@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from settings.content_keys import without_accents
+
 _TABLE = Path(__file__).parent / "data" / "shop_labels.json"
 ROLES = ("in_stock", "out_of_stock", "add_to_cart", "cart", "buy", "product_code")
 # Scripts written without spaces between words: a phrase in them is matched anywhere.
@@ -42,9 +44,7 @@ def fold_label(text: str) -> str:
     undone (NFKD), the letters without a decomposition ("ł", "ø") spelled plain, one space
     between words."""
     text = text.casefold().replace("ł", "l").replace("ø", "o").replace("å", "a").replace("æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.replace("_", " ").split())
+    return " ".join(without_accents(text).replace("_", " ").split())
 
 
 def _letter(char: str) -> str:
