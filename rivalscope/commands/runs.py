@@ -23,7 +23,7 @@ def runs(
     db: DbOption = None,
 ) -> None:
     """List crawl runs, newest first: status, duration, pages, errors, items, the workers that
-    served a distributed run, the extraction layers that read them (reviews; offers), health.
+    served a distributed run, the extraction layers that read them, health.
 
     Example: rivalscope runs --source acme-shop --limit 5
     """
