@@ -28,6 +28,8 @@ benchmark's metric compares them."""
 MIN_KEY_CHARS = 12
 """Shorter texts ("Good", "5 stars") are too common on a page to locate a review by."""
 MIN_EXAMPLES = 1
+MAX_EXAMPLES = 200
+"""Enough to generalise from; bounds the pairwise block search on a page with thousands."""
 LONE_BLOCK_SLACK = 400
 """A lone review's block holds at most this many characters besides its text (its title,
 rating, author and date, not the page section around it)."""
@@ -296,6 +298,7 @@ def learn_selectors(root: _Element, reviews: Iterable[ReviewItem]) -> LearntSele
     """Block and field selectors generalised from where ``reviews`` sit in ``root``; None
     when no review is found in the HTML or their blocks share no selector."""
     examples = [r for r in reviews if r.text and len(fold(r.text)) >= MIN_KEY_CHARS]
+    examples = examples[:MAX_EXAMPLES]
     text_elements = _text_elements(root, [r.text or "" for r in examples])
     if len(text_elements) < MIN_EXAMPLES:
         return None
