@@ -142,6 +142,7 @@ HAND_ROLES = {
     "limited_availability": "a stock text saying few are left",
     "discontinued": "a stock text saying it is no longer made or sold",
     "other_code": "a label before an id that is not the shop's own code (model, part)",
+    "old_price": "a word beside an amount that is not the price to pay now (was, list price)",
 }
 HAND_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "out_of_stock": {
@@ -261,6 +262,11 @@ HAND_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "other_code": {
         "en": ("model", "model no", "model no.", "model number", "mpn", "part no", "part no.",
                "part number"),
+    },
+    "old_price": {
+        "en": ("was", "before", "rrp", "msrp", "list price", "regular price", "starting price"),
+        "de": ("statt", "uvp"), "fr": ("avant",), "it": ("prima era",), "pl": ("zamiast",),
+        "no": ("tidligere", "før"), "sv": ("förr",),
     },
 }  # fmt: skip
 HAND_SOURCE = "hand: written from general knowledge of shop vocabulary, not from any page"

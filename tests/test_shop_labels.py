@@ -201,6 +201,7 @@ def test_hand_written_phrases_are_the_tables_named_source() -> None:
     )
     assert "out of stock" in table["out_of_stock"]["en"]
     assert "ikke på lager" in table["out_of_stock"]["no"]
+    assert "statt" in table["old_price"]["de"] and "sku" in table["product_code"]["en"]
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ Roles: ``in_stock`` / ``out_of_stock`` / ``pre_order`` / ``back_order`` /
 ``limited_availability`` / ``discontinued`` (stock texts), ``add_to_cart`` (a buy-button
 label, and a stock text saying the product can be bought), ``cart`` (the cart's name in a
 control label), ``buy`` (a buying verb that is a whole control label), ``product_code`` (a
-label before the shop's own product code), ``other_code`` (before another id: model, part).
+label before the shop's own product code), ``other_code`` (before another id: model, part),
+``old_price`` (a word beside an amount that is not the price to pay now: "was", "statt").
 A phrase ending in ``*`` is a word stem.
 """
 
@@ -25,7 +26,8 @@ from settings.content_keys import without_accents
 
 _TABLE = Path(__file__).parent / "data" / "shop_labels.json"
 ROLES = ("in_stock", "out_of_stock", "pre_order", "back_order", "limited_availability",
-         "discontinued", "add_to_cart", "cart", "buy", "product_code", "other_code")  # fmt: skip
+         "discontinued", "add_to_cart", "cart", "buy", "product_code", "other_code",
+         "old_price")  # fmt: skip
 CATALOGUES = "labels"
 HAND = "hand"
 SOURCES = (HAND, CATALOGUES)

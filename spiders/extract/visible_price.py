@@ -24,6 +24,7 @@ import lxml.html
 from spiders.extract.candidate_model import model
 from spiders.extract.page_regions import ancestors, is_hidden
 from spiders.extract.price import detect_currency, minor_units_to_decimal, normalize_price
+from spiders.extract.shop_labels import phrase_pattern, phrases
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
 # Elements with a digit in their own text (their text or a child's tail).
@@ -70,12 +71,9 @@ def names_say_current(names: str) -> bool:
     return not _CURRENT_WORDS.isdisjoint(name_words(names))
 
 
-# Words next to an amount that say it is not what the customer pays now.
-_NOT_CURRENT_TEXT = re.compile(
-    r"\b(?:was|statt|avant|before|rrp|uvp|msrp|list price|regular price|starting price"
-    r"|prima era|zamiast|tidligere|förr|før)\b",
-    re.I,
-)
+# Words next to an amount that say it is not what the customer pays now ("was", "statt"):
+# the shop-label table's ``old_price`` role.
+_NOT_CURRENT_TEXT = re.compile(phrase_pattern(phrases("old_price"), accents=True).pattern, re.I)
 _ELSEWHERE = re.compile(
     r"related|recommend|carousel|similar|upsell|cross-?sell|also|bundle|accessor"
     r"|footer|header|navbar|menu|breadcrumb|sidebar|mini-?cart|sponsored|compare|history|reviews?",
