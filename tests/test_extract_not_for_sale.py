@@ -49,3 +49,11 @@ def test_twitter_reading_time_is_no_price() -> None:
     )
     page = extract_auto(_page(None, "<p>Text</p>", head), "https://blog.test/post")
     assert all(o.price is None for o in page.offers)
+
+
+def test_page_marked_only_as_article_keeps_its_price() -> None:
+    """Some site builders mark every page "Article", shop pages too: that alone says nothing."""
+    article = {"@context": "https://schema.org", "@type": "Article", "headline": "Burger press"}
+    body = '<div class="price">$24.00</div><button>Add to cart</button>'
+    page = extract_auto(_page(article, body), "https://shop.test/p/press")
+    assert page.offers[0].price == "24.00"

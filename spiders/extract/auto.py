@@ -177,12 +177,15 @@ def _layout_reviews(
 
 
 # Markup types of a page about a work that is not sold on it: the amounts such a page shows
-# are costs, examples or advertisements, not the price of the page's product.
-_NOT_FOR_SALE = frozenset({"recipe", "article", "blogposting", "newsarticle"})
+# are costs, examples or advertisements, not the price of the page's product. (Not the bare
+# "Article": some site builders mark every page so, shop pages too; on the 407 saved pages
+# leaving it out changed nothing.)
+_NOT_FOR_SALE = frozenset({"recipe", "blogposting", "newsarticle"})
 
 
 def _about_no_product(nodes: list[Node]) -> bool:
-    """True if the markup says the page is a recipe or an article and names no product."""
+    """True if the markup says the page is a recipe, blog post or news article and names no
+    product."""
     types: set[str] = set()
     for node in nodes:
         if is_product(node):
