@@ -590,6 +590,28 @@ _EXPECTED = {
 """What a key of each type takes, in TOML's words (pydantic's are Python's)."""
 
 
+def toml_string(value: str) -> str:
+    """``value`` as a TOML basic string, ASCII only: quotes, backslashes and control
+    characters escaped, other characters as ``\\uXXXX`` or ``\\UXXXXXXXX`` (JSON's
+    surrogate pairs for characters beyond U+FFFF are not valid TOML; a lone surrogate, which
+    no TOML string can hold, becomes U+FFFD)."""
+    out = ['"']
+    for ch in value:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\uFFFD")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04X}")
+        else:
+            out.append(f"\\U{code:08X}")
+    out.append('"')
+    return "".join(out)
+
+
 def _toml_value(value: object) -> str:
     """How the user wrote ``value``, in TOML's words."""
     if isinstance(value, bool):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 from settings.records import PageExtraction
+from settings.targets import toml_string
 from spiders.browser import CHROMIUM_ARGS, SKIPPED_RESOURCES
 from spiders.review_api import MAX_JSON_BYTES, find_next_link, parse_json, reviews_in
 
@@ -140,8 +141,8 @@ def analyse(
         settings += [
             "",
             "[company.source.review_api]",
-            f'url = "{template}"',
-            f'paginate = "{paginate}"',
+            f"url = {toml_string(template)}",
+            f"paginate = {toml_string(paginate)}",
         ]
         if "{product_id}" not in template:
             notes.append(
@@ -157,7 +158,7 @@ def analyse(
             settings.insert(1, 'render = "browser"')
             settings += ["", "[company.source.browser]", "wait_timeout_s = 10"]
             if others:
-                quoted = ", ".join(f'"{h}"' for h in others)
+                quoted = ", ".join(toml_string(h) for h in others)
                 settings.append(f"allow_hosts = [{quoted}]  # review the list: keep the widget's")
             notes.append("if a button loads more reviews, set browser.click to its CSS selector")
         else:

@@ -10,7 +10,8 @@ import pytest
 
 from settings.targets import Selectors
 from spiders.extract.selectors import extract_with_selectors
-from spiders.extract.suggest import suggest_selectors
+from spiders.extract.suggest import SuggestError, suggest_selectors
+from spiders.extract.suggest_examples import MAX_EXAMPLES
 
 URL = "http://127.0.0.1/p/kettle"
 BODIES = (
@@ -88,3 +89,66 @@ def test_reviews_only_in_a_script_are_counted_as_not_read(shown: int) -> None:
     html = _page(blocks, list(BODIES))  # the other reviews are in the JSON-LD only
     suggestion = suggest_selectors(html, URL)
     assert (suggestion.reviews_read, suggestion.auto_reviews) == (shown, len(BODIES))
+
+
+@pytest.mark.parametrize(
+    ("shown", "stored"),
+    [
+        ("Too loud.<br>Broke in a week, sadly.", "Too loud. Broke in a week, sadly."),
+        ("Too loud<br/><br/>and it broke in a week.", "Too loud and it broke in a week."),
+        (
+            "Too loud,<script>var x = 1;</script> it broke in a week.",
+            "Too loud, it broke in a week.",
+        ),
+        ("Too <b>loud</b>, it broke<br>in a week.", "Too loud, it broke in a week."),
+    ],
+)
+def test_a_line_break_parts_words_where_the_selectors_read_them(shown: str, stored: str) -> None:
+    bodies = [stored, *BODIES[:3]]
+    blocks = "".join(_block(b, n) for n, b in enumerate([shown, *BODIES[:3]]))
+    html = _page(blocks, bodies)
+    suggestion = suggest_selectors(html, URL)
+    assert (suggestion.reviews_read, suggestion.auto_reviews) == (4, 4)
+    assert suggestion.blocks == 4
+    assert _read(html) == bodies
+
+
+def test_the_block_count_is_what_the_selector_matches_on_the_page() -> None:
+    # The last card's text is not the JSON-LD's (translated), so it is not an example; a
+    # crawl still reads it, and the count says so.
+    cards = [*BODIES[:3], "Un texte traduit que la page montre en plus des autres."]
+    html = _page("".join(_block(b, n) for n, b in enumerate(cards)), list(BODIES[:3]))
+    suggestion = suggest_selectors(html, URL)
+    assert suggestion.review == "div.review-card"
+    assert suggestion.blocks == 4
+
+
+@pytest.mark.parametrize(
+    "teasers",
+    [
+        # Related-article cards with a star row and a long blurb: repeated, rating-like, and
+        # not the reviews (which are in the JSON-LD only).
+        "".join(
+            f'<li class="card"><span class="stars">★★★★☆</span><p class="blurb">Another '
+            f"recipe you may like, number {n}, with a long enough description.</p></li>"
+            for n in range(6)
+        ),
+        "<div><p>No repeated blocks at all on this page.</p></div>",
+    ],
+)
+def test_reviews_only_in_a_script_are_not_guessed_from_other_blocks(teasers: str) -> None:
+    html = _page(teasers, list(BODIES))
+    with pytest.raises(SuggestError, match=r'reads 4 reviews .* use mode = "auto"'):
+        suggest_selectors(html, URL)
+
+
+@pytest.mark.parametrize("count", [MAX_EXAMPLES + 1, 3 * MAX_EXAMPLES])
+def test_more_reviews_than_examples_still_get_their_block_selector(count: int) -> None:
+    # Only the first MAX_EXAMPLES reviews are examples: the cards after them are reviews
+    # too, not elements the block selector wrongly matches.
+    bodies = [f"Review number {n:04d} of this kettle, long enough to count." for n in range(count)]
+    cards = "".join(f'<div class="card"><p class="txt">{b}</p></div>' for b in bodies)
+    html = _page(cards + '<div class="card"><p>Newsletter</p></div>', bodies)
+    suggestion = suggest_selectors(html, URL)
+    assert suggestion.review == "div.card"
+    assert (suggestion.reviews_read, suggestion.auto_reviews) == (count, count)

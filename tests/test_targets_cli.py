@@ -167,3 +167,74 @@ def test_check_fetches_a_live_page_in_auto_mode(demo_targets: Path, server: Demo
         cwd=demo_targets.parent,
     )  # fmt: skip
     assert refused.returncode == 2 and "robots.txt forbids" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "🙂review",  # beyond U+FFFF: JSON's surrogate pair escapes are not TOML
+        're"v\\iew',
+        "a\x7fb",  # DEL: JSON leaves it raw, TOML refuses it raw
+        "überblick ›",
+    ],
+)
+def test_suggested_selectors_paste_as_toml_whatever_the_attribute_holds(kind: str) -> None:
+    import html as html_module
+    import tomllib
+
+    value = html_module.escape(kind)
+    cards = "".join(
+        f'<div data-kind="{value}"><span data-rating="4">4/5</span>'
+        f'<p class="txt">Review number {n} of this kettle, long enough to count.</p></div>'
+        for n in range(3)
+    )
+    reviews = [
+        {"@type": "Review", "reviewBody": f"Review number {n} of this kettle, long enough to count.",
+         "reviewRating": {"ratingValue": 4}}
+        for n in range(3)
+    ]  # fmt: skip
+    data = {"@context": "https://schema.org", "@type": "Product", "name": "K", "review": reviews}
+    page = (
+        f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head>'
+        f"<body><h1>K</h1><p>Other text</p><div>{cards}</div></body></html>"
+    )
+    suggestion = suggest_selectors(page)
+    assert suggestion.review.startswith("div[data-kind=")
+    table = tomllib.loads(suggestion.to_toml())["company"]["source"]["selectors"]
+    assert table["review"] == suggestion.review
+    assert (
+        len(extract_with_selectors(page, "http://x/", Selectors.model_validate(table)).reviews) == 3
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "xpath:.//p[starts-with(normalize-space(.), 'Next')]",
+        'p[data-kind="body"]',
+        "xpath:.//p[1]",
+    ],
+)
+def test_check_shows_each_query_as_written(tmp_path: Path, query: str) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><body><div class="r"><p data-kind="body">Next to nothing, a fine kettle [sic].</p>'
+        "</div></body></html>",
+        encoding="utf-8",
+    )
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n'
+        'start_urls = ["http://127.0.0.1/"]\nmode = "selectors"\n'
+        '[company.source.selectors]\nreview = "div.r"\n'
+        f"[company.source.selectors.review_fields]\ntext = {json.dumps(query)}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        ["targets", "check", "a", "--file", str(page), "--targets", str(targets)],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 0, result.output
+    assert query in result.output
+    assert "a fine kettle [sic]." in result.output

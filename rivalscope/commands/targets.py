@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from rivalscope import __version__
 from rivalscope.display import console
@@ -233,7 +234,8 @@ def check(
             table.add_column(column)
         for r in result.selectors:
             matched = f"{r.matched}/{r.of}" if r.of is not None else str(r.matched)
-            table.add_row(r.name, r.query, matched, (r.sample or "")[:60])
+            # Selectors and page text are shown as they are: "[...]" is not rich markup.
+            table.add_row(r.name, Text(r.query), matched, Text((r.sample or "")[:60]))
         console.print(table)
     if result.layers:
         console.print(

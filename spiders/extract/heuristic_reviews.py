@@ -27,6 +27,7 @@ from lxml.html import HtmlElement as Element
 
 from settings.languages import normalize_language_code
 from settings.records import ReviewItem
+from spiders.extract.element_text import SKIP_TAGS, flat_text
 from spiders.extract.layers import HEURISTIC
 from spiders.extract.layout_rating import (
     LayoutRating,
@@ -41,7 +42,6 @@ from spiders.raw_fields import find_date, is_numeric_date, normalize_rating
 
 # Raw-HTML signs that a page may show ratings at all (skips the tree walk otherwise).
 _RATING_SIGNS = re.compile(r"rating|star|score|★|out of|rate|/\s*5\b|aria-label", re.I)
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"})
 _INLINE_TAGS = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "em", "font", "i", "img", "mark", "q",
      "s", "small", "span", "strong", "sub", "sup", "time", "u", "wbr"}
@@ -182,7 +182,7 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
     stack: list[tuple[Element, bool]] = [(root, False)]  # (element, its parent is named)
     while stack:
         element, parent_named = stack.pop()
-        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
+        if not isinstance(element.tag, str) or element.tag in SKIP_TAGS:
             continue
         items = element.items()
         named = attributes_rating_named(items)
@@ -252,7 +252,7 @@ def _units(block: Element) -> list[_Unit]:
 
     def walk(element: Element, slot: tuple[str, ...], link: bool, control: bool) -> None:
         for child in element:
-            if not isinstance(child.tag, str) or child.tag in _SKIP_TAGS:
+            if not isinstance(child.tag, str) or child.tag in SKIP_TAGS:
                 continue
             if child.tag == block.tag and own_first and _first_child_shape(child) == own_first:
                 continue  # a reply built like the review, nested in it: another text
@@ -260,7 +260,7 @@ def _units(block: Element) -> list[_Unit]:
             child_link = link or child.tag == "a"
             child_control = control or child.tag in _CONTROL_TAGS or _is_action(child)
             if _is_inline(child):
-                text = _flat_text(child)
+                text = flat_text(child)
                 if text:
                     names = " ".join(names_of(e) for e in (child, *child.iterdescendants()) if isinstance(e.tag, str))  # fmt: skip
                     linked = child_link or _linked_share(child, text) >= 0.5
@@ -281,19 +281,6 @@ def _units(block: Element) -> list[_Unit]:
     return units
 
 
-def _flat_text(element: Element) -> str:
-    """Whitespace-collapsed text, a line break counting as a space (as readers see it)."""
-    parts: list[str] = []
-    for node in element.iter():
-        if node.tag == "br":
-            parts.append(" ")
-        elif isinstance(node.tag, str) and node.tag not in _SKIP_TAGS and node.text:
-            parts.append(node.text)
-        if node is not element and node.tail:
-            parts.append(node.tail)
-    return " ".join("".join(parts).split())
-
-
 def _is_action(element: Element) -> bool:
     """A button, or a link that acts on the page ("Reply", "Helpful") instead of leaving it."""
     if element.get("role") == "button":
@@ -309,7 +296,7 @@ def _named_parts(unit: Element, slot: tuple[str, ...], link: bool, control: bool
     for inner in unit.iterdescendants():
         if not isinstance(inner.tag, str) or not _AUTHOR_NAME.search(names_of(inner)):
             continue
-        text = _flat_text(inner)
+        text = flat_text(inner)
         if text:
             part_slot = (*slot, ">", _class_shape(inner))
             parts.append(_Unit(inner, part_slot, text, link, control, names_of(inner)))
@@ -318,14 +305,14 @@ def _named_parts(unit: Element, slot: tuple[str, ...], link: bool, control: bool
 
 def _linked_share(element: Element, text: str) -> float:
     """Share of a line's text that sits in links: "Reply · Report" rows are controls."""
-    inside = sum(len(_flat_text(a)) for a in element.iterdescendants("a"))
+    inside = sum(len(flat_text(a)) for a in element.iterdescendants("a"))
     return inside / len(text)
 
 
 def _is_inline(element: Element) -> bool:
     """True when everything inside the element is inline: its text is one line or paragraph."""
     return all(
-        not isinstance(e.tag, str) or e.tag in _INLINE_TAGS or e.tag in _SKIP_TAGS
+        not isinstance(e.tag, str) or e.tag in _INLINE_TAGS or e.tag in SKIP_TAGS
         for e in element.iterdescendants()
     )
 
@@ -479,7 +466,7 @@ def _without_rating_text(unit: _Unit, block: _Block) -> str:
     rated = block.rating_element
     if unit.element is not rated and unit.element not in rated.iterancestors():
         return unit.text
-    shown = _flat_text(rated)
+    shown = flat_text(rated)
     if shown and unit.text.startswith(shown):
         return unit.text[len(shown) :].strip() or unit.text
     if shown and unit.text.endswith(shown):

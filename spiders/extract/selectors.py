@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from lxml.etree import _Element
 from parsel import Selector, SelectorList
 
 from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Selectors
+from spiders.extract.element_text import flat_text
 from spiders.extract.layers import SELECTORS
 from spiders.raw_fields import clean_text, plain_number
 
@@ -36,6 +38,8 @@ def select_text(root: Selector, query: str) -> str | None:
     first = matches[0]
     if isinstance(first.root, str):  # ::text, ::attr() or an XPath string result
         return clean_text(" ".join(m.get() for m in matches if isinstance(m.root, str)))
+    if isinstance(first.root, _Element):  # a line break parts words, scripts are not text
+        return clean_text(flat_text(first.root))
     return clean_text(first.xpath("string()").get())
 
 

@@ -11,7 +11,6 @@ selector is checked on the blocks, so a suggestion extracts something on this pa
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
 from collections import Counter
@@ -21,9 +20,10 @@ import lxml.html
 from lxml.etree import ParserError, _Element
 
 from settings.records import ReviewItem
-from settings.targets import Selectors
+from settings.targets import Selectors, toml_string
 from settings.user_errors import UserError
 from spiders.extract.auto import extract_auto
+from spiders.extract.element_text import flat_text
 from spiders.extract.selectors import extract_with_selectors
 from spiders.extract.suggest_examples import KEY_CHARS, fold, learn_selectors, read_first
 from spiders.raw_fields import clean_text
@@ -72,13 +72,13 @@ class Suggestion:
 
     def to_toml(self) -> str:
         """A ``[company.source.selectors]`` table to paste under a ``[[company.source]]``."""
-        lines = ["[company.source.selectors]", f"review = {json.dumps(self.review)}"]
+        lines = ["[company.source.selectors]", f"review = {toml_string(self.review)}"]
         if self.next_page:
-            lines.append(f"next_page = {json.dumps(self.next_page)}")
+            lines.append(f"next_page = {toml_string(self.next_page)}")
         if self.rating_scale:
             lines.append(f"rating_scale = {self.rating_scale:g}")
         lines += ["", "[company.source.selectors.review_fields]"]
-        lines += [f"{name} = {json.dumps(q)}" for name, q in self.review_fields.items()]
+        lines += [f"{name} = {toml_string(q)}" for name, q in self.review_fields.items()]
         return "\n".join(lines) + "\n"
 
 
@@ -96,7 +96,7 @@ def _words(class_name: str) -> set[str]:
 
 
 def _text(element: _Element) -> str:
-    return clean_text(element.text_content()) or ""
+    return clean_text(flat_text(element)) or ""
 
 
 def _is_tag(element: _Element) -> bool:
@@ -342,8 +342,9 @@ def _next_page(root: _Element) -> str | None:
 
 def suggest_selectors(html: str, url: str = "") -> Suggestion:
     """Selectors for the review blocks and their fields on this page: learnt from the
-    reviews auto extraction reads on it where it reads two or more in the HTML
-    (``suggest_examples``), else from the page's structure alone (see module docstring)."""
+    reviews auto extraction reads on it where it finds them in the HTML
+    (``suggest_examples``), else, on a page auto reads no review on, from the page's
+    structure alone (see module docstring)."""
     try:
         root = lxml.html.document_fromstring(html or "<html></html>")
     except (ParserError, ValueError) as exc:
@@ -358,6 +359,14 @@ def suggest_selectors(html: str, url: str = "") -> Suggestion:
         taken = set(learnt.fields.values())
         fields = {n: q for n, q in fields.items() if n not in ("text", "title") and q not in taken}
         fields = {**learnt.fields, **fields}
+    elif auto:
+        # Auto reads reviews here, but not from blocks a selector can name (they are in a
+        # script, or share no class): the page's other repeated blocks are not them.
+        raise SuggestError(
+            f"automatic extraction reads {len(auto)} reviews on this page, but no selector "
+            "reads them from its HTML (they are in a script, or their blocks share no class "
+            'or attribute): use mode = "auto" for this source'
+        )
     else:
         selector, blocks = _review_blocks(root)
         selector = _unique_selector(root, selector, blocks)
@@ -366,7 +375,7 @@ def suggest_selectors(html: str, url: str = "") -> Suggestion:
         raise SuggestError(f"found review blocks ({selector}) but no text inside them")
     suggestion = Suggestion(
         review=selector,
-        blocks=len(blocks),
+        blocks=_matched(root, selector, len(blocks)),
         review_fields=fields,
         next_page=_next_page(root),
         rating_scale=scale,
@@ -385,6 +394,15 @@ def suggest_selectors(html: str, url: str = "") -> Suggestion:
             value = matches[0].get(attribute.group(1)) if attribute else _text(matches[0])
             suggestion.samples[name] = str(value or "")
     return suggestion
+
+
+def _matched(root: _Element, selector: str, learnt: int) -> int:
+    """Elements the block selector matches on the page: what a crawl reads, which may be
+    more than the blocks it was learnt from (a review auto extraction did not locate)."""
+    try:
+        return len(root.cssselect(selector))
+    except (ValueError, SyntaxError, RuntimeError):  # cssselect's errors; see suggest_examples
+        return learnt
 
 
 def _reviews_read(html: str, suggestion: Suggestion, auto: list[ReviewItem]) -> int:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from lxml.etree import XPathError, _Element
 
 from settings.records import ReviewItem
+from spiders.extract.element_text import flat_text, text_pieces
 
 KEY_CHARS = 30
 """Characters of a text compared (whitespace collapsed, case-folded), as the review
@@ -70,7 +71,7 @@ def _prefix(element: _Element, chars: int = KEY_CHARS) -> str:
     """The element's first ``chars`` characters of text, folded (stops reading early)."""
     pieces: list[str] = []
     size = 0
-    for piece in element.itertext():
+    for piece in text_pieces(element):
         pieces.append(piece)
         size += len(piece)
         if size > chars * 4:
@@ -98,7 +99,7 @@ def _text_elements(root: _Element, texts: Sequence[str]) -> list[_Element]:
             continue
         target = lengths[key] + 20
         while (parent := element.getparent()) is not None and parent.tag not in ("body", "html"):
-            if _prefix(parent) != key or len(fold(parent.text_content())) > target:
+            if _prefix(parent) != key or len(fold(flat_text(parent))) > target:
                 break
             element = parent
         found.append(element)
@@ -128,11 +129,11 @@ def _lone_block(text_element: _Element) -> list[_Element] | None:
     (its title, rating, author, date and buttons, not the page section around it) and has
     a class or attribute of its own; the highest list item, article or table row among
     them, else the highest of them (one review's list has the same text as its item)."""
-    size = len(fold(text_element.text_content()))
+    size = len(fold(flat_text(text_element)))
     limit = 2 * size + LONE_BLOCK_SLACK
     fitting = []
     for ancestor in [text_element, *text_element.iterancestors()]:
-        if ancestor.tag in ("body", "html") or len(fold(ancestor.text_content())) > limit:
+        if ancestor.tag in ("body", "html") or len(fold(flat_text(ancestor))) > limit:
             break
         if _element_marks(ancestor, str(ancestor.tag)):
             fitting.append(ancestor)
@@ -178,10 +179,13 @@ def _shared_marks(groups: Sequence[Sequence[_Element]]) -> list[str]:
     return [m for m, n in sorted(counts.items(), key=lambda i: (-i[1], i[0])) if n >= need]
 
 
-def _block_selector(root: _Element, blocks: list[_Element]) -> str | None:
+def _block_selector(root: _Element, blocks: list[_Element], capped: bool = False) -> str | None:
     """The mark that matches most blocks and fewest other elements (a block's parent's mark
-    before it when the blocks' own marks also match elsewhere)."""
+    before it when the blocks' own marks also match elsewhere). ``capped``: the blocks are
+    those of the first ``MAX_EXAMPLES`` reviews only, so an element outside their span may
+    be a review that was not an example; only the elements inside it count against a mark."""
     wanted = set(blocks)
+    span = _span(root, blocks) if capped else None
     candidates = _shared_marks([[b] for b in blocks])
     parents = [p for b in blocks if (p := b.getparent()) is not None]
     if parents and len(set(parents)) <= max(1, len(blocks) // 2):
@@ -193,6 +197,8 @@ def _block_selector(root: _Element, blocks: list[_Element]) -> str | None:
             matched = root.cssselect(candidate)
         except _SELECTOR_ERRORS:
             continue
+        if span is not None:
+            matched = [m for m in matched if span[0] <= span[2].get(m, -1) <= span[1]]
         hits = sum(m in wanted for m in matched)
         recall, precision = hits / len(blocks), hits / len(matched) if matched else 0.0
         if recall < MIN_SHARE:
@@ -208,6 +214,13 @@ def _block_selector(root: _Element, blocks: list[_Element]) -> str | None:
         if best is None or score > best:
             best = score
     return None if best is None or best[0] < 0.5 else best[4]
+
+
+def _span(root: _Element, blocks: list[_Element]) -> tuple[int, int, dict[_Element, int]]:
+    """The first and last block's positions in document order, and every element's."""
+    order = {e: n for n, e in enumerate(root.iter()) if _is_element(e)}
+    positions = [order[b] for b in blocks if b in order]
+    return min(positions, default=0), max(positions, default=-1), order
 
 
 def _path(block: _Element, element: _Element) -> str | None:
@@ -278,7 +291,7 @@ def read_first(block: _Element, selector: str) -> str:
     except _SELECTOR_ERRORS:
         return ""
     first = matches[0] if isinstance(matches, list) and matches else None
-    return str(first.text_content()) if first is not None and _is_element(first) else ""
+    return flat_text(first) if first is not None and _is_element(first) else ""
 
 
 def _owning(block: _Element, wanted: str) -> _Element | None:
@@ -288,7 +301,7 @@ def _owning(block: _Element, wanted: str) -> _Element | None:
         if (
             _is_element(element)
             and element.tag not in _SKIPPED
-            and fold(element.text_content()) == wanted
+            and fold(flat_text(element)) == wanted
         ):
             match = element
     return match
@@ -298,6 +311,7 @@ def learn_selectors(root: _Element, reviews: Iterable[ReviewItem]) -> LearntSele
     """Block and field selectors generalised from where ``reviews`` sit in ``root``; None
     when no review is found in the HTML or their blocks share no selector."""
     examples = [r for r in reviews if r.text and len(fold(r.text)) >= MIN_KEY_CHARS]
+    capped = len(examples) > MAX_EXAMPLES
     examples = examples[:MAX_EXAMPLES]
     text_elements = _text_elements(root, [r.text or "" for r in examples])
     if len(text_elements) < MIN_EXAMPLES:
@@ -305,7 +319,7 @@ def learn_selectors(root: _Element, reviews: Iterable[ReviewItem]) -> LearntSele
     blocks = _blocks(text_elements) if len(text_elements) > 1 else _lone_block(text_elements[0])
     if blocks is None:
         return None
-    review = _block_selector(root, blocks)
+    review = _block_selector(root, blocks, capped)
     if review is None:
         return None
     by_key = {fold(r.text)[:KEY_CHARS]: r for r in examples}
