@@ -152,3 +152,21 @@ def test_more_reviews_than_examples_still_get_their_block_selector(count: int) -
     suggestion = suggest_selectors(html, URL)
     assert suggestion.review == "div.card"
     assert (suggestion.reviews_read, suggestion.auto_reviews) == (count, count)
+
+
+@pytest.mark.parametrize(
+    ("rated", "rating"),
+    [
+        ("", None),  # no rating shown: an avatar image is not one
+        ('<span class="mark">4/5</span>', ".mark"),
+        ('<span class="mark" data-rating="4"></span>', ".mark::attr(data-rating)"),
+    ],
+)
+def test_an_element_without_text_is_no_rating(rated: str, rating: str | None) -> None:
+    cards = "".join(
+        f'<li class="comment"><img class="avatar" src="a{n}.png">{rated}'
+        f'<div class="content"><p>{b}</p></div></li>'
+        for n, b in enumerate(BODIES)
+    )
+    suggestion = suggest_selectors(_page(cards, list(BODIES)), URL)
+    assert suggestion.review_fields.get("rating") == rating

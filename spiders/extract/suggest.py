@@ -240,8 +240,9 @@ def _choose_fields(blocks: list[_Element]) -> dict[str, _Candidate]:
     rest = [c for c in candidates if c not in chosen.values()]
     if "rating" not in chosen:
         for candidate in rest:
-            if _attribute(blocks, candidate.selector, RATING_ATTRIBUTES[:4]) or all(
-                STARS.match(v) or OUT_OF.search(v) for v in candidate.values if v
+            shown = [v for v in candidate.values if v]  # an empty image is no rating
+            if _attribute(blocks, candidate.selector, RATING_ATTRIBUTES[:4]) or (
+                shown and all(STARS.match(v) or OUT_OF.search(v) for v in shown)
             ):
                 chosen["rating"] = candidate
                 break
