@@ -170,3 +170,27 @@ def test_an_element_without_text_is_no_rating(rated: str, rating: str | None) ->
     )
     suggestion = suggest_selectors(_page(cards, list(BODIES)), URL)
     assert suggestion.review_fields.get("rating") == rating
+
+
+@pytest.mark.parametrize(
+    ("stated", "shown"),
+    [
+        # The page's JSON glues the words a line break parts in its HTML, and back.
+        (
+            "Wants exactMeasurements: a recipe is a roadmap.",
+            "Wants exact<br>Measurements: a recipe is a roadmap.",
+        ),
+        (
+            "Wants exact Measurements: a recipe is a roadmap.",
+            "Wants exact<b>Measurements</b>: a recipe is a roadmap.",
+        ),
+        (
+            "Wants exact  measurements: a recipe is a roadmap.",
+            "Wants exact measurements: a recipe is a roadmap.",
+        ),
+    ],
+)
+def test_a_review_whose_spaces_differ_from_auto_is_still_read(stated: str, shown: str) -> None:
+    blocks = "".join(_block(b, n) for n, b in enumerate([shown, *BODIES[:3]]))
+    suggestion = suggest_selectors(_page(blocks, [stated, *BODIES[:3]]), URL)
+    assert (suggestion.reviews_read, suggestion.auto_reviews) == (4, 4)

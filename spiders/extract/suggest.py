@@ -25,7 +25,7 @@ from settings.user_errors import UserError
 from spiders.extract.auto import extract_auto
 from spiders.extract.element_text import flat_text
 from spiders.extract.selectors import extract_with_selectors
-from spiders.extract.suggest_examples import KEY_CHARS, fold, learn_selectors, read_first
+from spiders.extract.suggest_examples import learn_selectors, read_first, text_key
 from spiders.raw_fields import clean_text
 
 MIN_BLOCKS = 2
@@ -68,7 +68,7 @@ class Suggestion:
     auto_reviews: int = 0
     """Reviews auto extraction reads on the page (markup, embedded JSON, layout)."""
     reviews_read: int = 0
-    """Reviews of those that the suggested selectors read too (same first 30 characters)."""
+    """Reviews of those that the suggested selectors read too (same ``text_key``)."""
 
     def to_toml(self) -> str:
         """A ``[company.source.selectors]`` table to paste under a ``[[company.source]]``."""
@@ -414,8 +414,8 @@ def _reviews_read(html: str, suggestion: Suggestion, auto: list[ReviewItem]) -> 
         rating_scale=suggestion.rating_scale,
     )
     read = Counter(
-        fold(r.text)[:KEY_CHARS]
+        text_key(r.text)
         for r in extract_with_selectors(html, "http://localhost/", selectors).reviews
     )
-    wanted = Counter(fold(r.text)[:KEY_CHARS] for r in auto)
+    wanted = Counter(text_key(r.text) for r in auto)
     return sum(min(n, read[key]) for key, n in wanted.items())

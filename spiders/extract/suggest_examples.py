@@ -52,6 +52,14 @@ def fold(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+def text_key(text: str | None) -> str:
+    """Whitespace removed, case-folded, the first ``KEY_CHARS`` characters: whether the
+    selectors read a review auto reads. A review's text in a page's JSON
+    ("exactMeasurements") and in its HTML ("exact<br>Measurements") differ in their spaces
+    alone often enough; locating examples keeps ``fold``'s spaces."""
+    return "".join((text or "").split()).casefold()[:KEY_CHARS]
+
+
 @dataclass
 class LearntSelectors:
     """Selectors generalised from the located examples."""
