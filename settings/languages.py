@@ -60,7 +60,10 @@ RESOURCE_HOMES: Mapping[Resource, str] = {
     Resource.NEED_PHRASES: "compare.analysis.need_phrases (wish/missing/request/complaint patterns)",
     Resource.NEED_TOPICS: "compare/analysis/data/need_topics.toml + wish words in need_topics",
     Resource.ASPECT_TERMS: "compare/analysis/data/taxonomy.toml",
-    Resource.NEGATION_WORDS: "compare.analysis.sentiment.features.NEGATIONS",
+    Resource.NEGATION_WORDS: (
+        "compare.analysis.sentiment.features.NEGATIONS (and POST_VERB_NEGATIONS where a "
+        "negation follows its verb)"
+    ),
     Resource.SENTIMENT_LEXICON: "compare.analysis.sentiment.lexicon_features.CHANNELS",
     Resource.BASE_SENTIMENT_MODEL: "compare/analysis/data/sentiment_base/<code>.pkl.xz",
 }

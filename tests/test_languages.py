@@ -16,7 +16,7 @@ from compare.analysis import need_topics
 from compare.analysis.keyphrases import STOPWORDS_FILE, stopwords
 from compare.analysis.need_phrases import NEED_PATTERNS
 from compare.analysis.sentiment.base_models import has_base
-from compare.analysis.sentiment.features import NEGATIONS
+from compare.analysis.sentiment.features import NEGATIONS, POST_VERB_NEGATIONS
 from compare.analysis.sentiment.lexicon_features import CHANNELS, lexicon_channels
 from compare.analysis.taxonomy import load_taxonomy
 from compare.analysis.text import CONTRAST_CONJUNCTIONS, simplemma_code
@@ -116,6 +116,7 @@ ANALYSIS_TABLES: dict[str, Callable[[], set[str]]] = {
     "need wish words": lambda: set(need_topics.WISH_WORDS),
     "contrast conjunctions": lambda: set(CONTRAST_CONJUNCTIONS),
     "negations": lambda: set(NEGATIONS),
+    "post-verb negations": lambda: set(POST_VERB_NEGATIONS),
     "lexicon channels": lambda: set(CHANNELS),
     "aspect terms": lambda: {
         code for by_language in load_taxonomy().terms.values() for code in by_language
