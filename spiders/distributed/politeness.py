@@ -30,6 +30,7 @@ from scrapy.http import Response
 from spiders.distributed.keys import Keys
 from spiders.distributed.redis_clock import RedisClock
 from spiders.distributed.redis_pipe import RedisPipe, Script, pipe_for
+from spiders.distributed.sending import ADMITTED_KEY
 
 # KEYS: the host's places (hash worker -> count), its next moment. ARGV: concurrency,
 # the hash's time-to-live (s), interval (ms), the prefix, this worker, its slack (ms: how
@@ -172,6 +173,7 @@ class SharedHostLimits:
                     self.left(request)
                     raise
             if not self.interval_ms or loop.time() - due <= late_s:
+                request.meta[ADMITTED_KEY] = loop.time()
                 return  # no rate to keep, or on time
             # Late for its moment (the event loop was busy): sent now, it would reach the
             # host just before the next request another worker reserved, and the host

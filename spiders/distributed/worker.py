@@ -39,6 +39,7 @@ from spiders.target_spider import TargetSpider
 logger = logging.getLogger(__name__)
 POLL_S = 0.2
 """How often the worker looks for runs to serve (their ids: a few bytes per run)."""
+SENDING_HANDLER = "spiders.distributed.sending.SendingDownloadHandler"
 RunComplete = Callable[[Engine, str, Targets], None]
 """Called with the database, the source's name and its targets when a run ends."""
 
@@ -118,6 +119,11 @@ def run_settings(
     spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
     spider_mw["spiders.distributed.tracking.RequestTrackingMiddleware"] = 10
     settings.set("SPIDER_MIDDLEWARES", spider_mw, priority="cmdline")
+    # Requests are written at their host's moment (and timed: RIVALSCOPE_SEND_LOG).
+    handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+    for scheme in ("http", "https"):
+        handlers[scheme] = SENDING_HANDLER
+    settings.set("DOWNLOAD_HANDLERS", handlers, priority="cmdline")
     downloader_mw = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     downloader_mw["spiders.distributed.politeness.SharedHostLimits"] = 960
     settings.set("DOWNLOADER_MIDDLEWARES", downloader_mw, priority="cmdline")
@@ -165,7 +171,7 @@ def run_worker(
         load_object(path)
     # The download handlers' modules (TLS among them): imported by the first crawler, so
     # after the runs are queued, else.
-    for path in base.getdict("DOWNLOAD_HANDLERS_BASE").values():
+    for path in (*base.getdict("DOWNLOAD_HANDLERS_BASE").values(), SENDING_HANDLER):
         if path:
             load_object(path)
 
