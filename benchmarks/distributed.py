@@ -216,6 +216,9 @@ class Sent:
     min_gap_s: float
     stretch_ms: tuple[float, float, float]
     """From the shared limit letting a request go to the socket taking it: median, p99, max."""
+    socket_ms: tuple[float, float, float]
+    """From the write on the connection to the socket taking it (the reactor's next write
+    turn): median, p99, max."""
     requests: int
     retimed: int
     """Requests that took a new moment at the write (late for theirs)."""
@@ -225,11 +228,21 @@ class Sent:
         return max(self.host_peaks.values(), default=0)
 
 
+def _spread(values: list[float]) -> tuple[float, float, float]:
+    """Median, 99th percentile and maximum."""
+    if not values:
+        return (float("nan"),) * 3
+    values = sorted(values)
+    return statistics.median(values), values[int(0.99 * (len(values) - 1))], values[-1]
+
+
 def sent_figures(folder: Path, delay: float) -> Sent:
     records = read_send_log(folder)
     by_host: dict[str, list[float]] = {}
-    stretches = []
+    stretches, socket_waits = [], []
     for record in records:
+        if record.sent is not None and record.written is not None:
+            socket_waits.append(1000 * (record.sent - record.written))
         moment = record.sent if record.sent is not None else record.written
         if moment is None:
             continue
@@ -237,18 +250,12 @@ def sent_figures(folder: Path, delay: float) -> Sent:
         if record.admitted is not None:
             stretches.append(1000 * (moment - record.admitted))
     gaps = [b - a for moments in by_host.values() for a, b in itertools.pairwise(sorted(moments))]
-    stretches.sort()
     return Sent(
         {host: peak_in_a_second(moments) for host, moments in by_host.items()},
         sum(1 for gap in gaps if gap < delay),
         min(gaps, default=float("nan")),
-        (
-            statistics.median(stretches),
-            stretches[min(len(stretches) - 1, int(0.99 * len(stretches)))],
-            stretches[-1],
-        )
-        if stretches
-        else (float("nan"),) * 3,
+        _spread(stretches),
+        _spread(socket_waits),
         len(records),
         sum(record.retimed for record in records),
     )
@@ -560,7 +567,9 @@ def main() -> None:
                 + f"; consecutive sends to a host closer than {args.delay} s: "
                 f"{sent.gaps_below_delay} (closest {1000 * sent.min_gap_s:.1f} ms); from the "
                 f"shared limit's go to the socket: median {sent.stretch_ms[0]:.1f} ms, p99 "
-                f"{sent.stretch_ms[1]:.1f} ms, max {sent.stretch_ms[2]:.1f} ms; new moments "
+                f"{sent.stretch_ms[1]:.1f} ms, max {sent.stretch_ms[2]:.1f} ms (of which from the "
+                f"write to the socket: median {sent.socket_ms[0]:.1f} ms, p99 "
+                f"{sent.socket_ms[1]:.1f} ms, max {sent.socket_ms[2]:.1f} ms); new moments "
                 f"taken at the write: {sent.retimed}"
             )
             print(f"  {binding(count, args, measured, reference_pages)}")

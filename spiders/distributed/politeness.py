@@ -18,6 +18,7 @@ pass through this limit too).
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 from typing import Any
 from urllib.parse import urlparse
@@ -30,7 +31,7 @@ from scrapy.http import Response
 from spiders.distributed.keys import Keys
 from spiders.distributed.redis_clock import RedisClock
 from spiders.distributed.redis_pipe import RedisPipe, Script, pipe_for
-from spiders.distributed.sending import ADMITTED_KEY
+from spiders.distributed.sending import ADMITTED_KEY, HOLD_KEY, RESERVE_KEY
 
 # KEYS: the host's places (hash worker -> count), its next moment. ARGV: concurrency,
 # the hash's time-to-live (s), interval (ms), the prefix, this worker, its slack (ms: how
@@ -78,9 +79,6 @@ count (10 at 0.1 s) into one second only as long as none of them is held up on i
 (the event loop, the network, the host's own accept); a later first request and an
 on-time eleventh gave 11 in one second. With the margin, eleven requests span 10.5
 delays: the first must be held up by half a delay more than the eleventh for that."""
-LATE_SHARE = 0.1
-"""A request that resumes later than its reserved moment by more than this share of the
-host's interval takes a new moment."""
 FULL_WAIT_S = 0.05
 """How long a request waits before asking again when its host is at its concurrency
 (at least the host's delay: no place frees sooner than a request can go)."""
@@ -102,7 +100,10 @@ class SharedHostLimits:
         # The places of a host nobody asks for any more are forgotten after a while.
         self.ttl_s = int(settings.getfloat("DOWNLOAD_TIMEOUT")) + 60
         self.full_wait_s = max(FULL_WAIT_S, self.interval_ms / 1000)
-        self.late_s = LATE_SHARE * self.interval_ms / 1000
+        # A request written later than its moment by more than the margin between two
+        # moments (and the clocks' error, reserved as slack) takes a new moment: written,
+        # it would be nearer the next request than the delay.
+        self.late_s = max(0.0, self.interval_ms / 1000 - delay)
         self.crawler = crawler
         self._pipe: RedisPipe | None = None
         self.redis_clock = RedisClock()
@@ -157,32 +158,54 @@ class SharedHostLimits:
         if not host:
             return
         loop = asyncio.get_running_loop()
+        await self._reserve(request, host)
         while True:
-            while (admitted := await self.admit(host)) is None:
-                await asyncio.sleep(self.full_wait_s)
-            wait_s, late_s = admitted
-            request.meta[_SLOT] = self.keys.host_active(host)
-            # Not sent before the latest the moment can be; late if later than the earliest
-            # it can be by more than ``late_s`` (the clocks' error counts as lateness).
-            now = loop.time()
-            due = now + wait_s - 2 * self.redis_clock.uncertainty(now)
-            if wait_s > 0:
+            # Not sent before the latest its moment can be (and held again at the write if
+            # it gets there early: ``sending``); late if later than the earliest it can be
+            # by more than the margin between two moments.
+            earliest, latest = request.meta[HOLD_KEY]
+            if (wait_s := earliest - loop.time()) > 0:
                 try:
                     await asyncio.sleep(wait_s)
                 except BaseException:  # cancelled before the download: the place goes back
                     self.left(request)
                     raise
-            if not self.interval_ms or loop.time() - due <= late_s:
+            if loop.time() <= latest:
                 request.meta[ADMITTED_KEY] = loop.time()
-                return  # no rate to keep, or on time
+                return  # on time (or no rate to keep)
             # Late for its moment (the event loop was busy): sent now, it would reach the
             # host just before the next request another worker reserved, and the host
-            # would see more than its rate. The place goes back; a new moment is taken.
-            self.left(request)
-            if self.crawler.stats is not None:
-                self.crawler.stats.inc_value("rivalscope/host_moment_missed")
+            # would see more than its rate. A new moment is taken.
+            await self._retake(request, host)
+
+    async def _reserve(self, request: Request, host: str) -> None:
+        """A place among ``host``'s requests in flight and a moment, for ``request``: its
+        meta says when it may be written (``sending.HOLD_KEY``) and how to take a new
+        moment if it gets to its write too late (``RESERVE_KEY``: the downloader's queue,
+        the connection pool and a connect lie between this middleware and the write)."""
+        loop = asyncio.get_running_loop()
+        while (admitted := await self.admit(host)) is None:
+            await asyncio.sleep(self.full_wait_s)
+        wait_s, late_s = admitted
+        request.meta[_SLOT] = self.keys.host_active(host)
+        now = loop.time()
+        if not self.interval_ms:
+            request.meta[HOLD_KEY] = (now, math.inf)
+        else:
+            due = now + wait_s - 2 * self.redis_clock.uncertainty(now)
+            request.meta[HOLD_KEY] = (now + wait_s, due + late_s)
+        request.meta[RESERVE_KEY] = functools.partial(self._retake, request, host)
+
+    async def _retake(self, request: Request, host: str) -> None:
+        """``request`` was late for its moment: its place goes back, it takes new ones."""
+        self.left(request)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("rivalscope/host_moment_missed")
+        await self._reserve(request, host)
 
     def left(self, request: Request, **kwargs: Any) -> None:
+        for name in (HOLD_KEY, RESERVE_KEY, ADMITTED_KEY):  # not carried to a retry
+            request.meta.pop(name, None)
         key = request.meta.pop(_SLOT, None)
         if key is not None:
             self.pipe.call(LEAVE, [key], [self.worker])
