@@ -32,7 +32,7 @@ from spiders.distributed.connection import QueueError, connect
 from spiders.distributed.expiry import RENEW_S, renew
 from spiders.distributed.keys import Keys, key_prefix
 from spiders.distributed.scheduler import ALIVE_TTL_S
-from spiders.distributed.sharing import RunClaims
+from spiders.distributed.sharing import Heartbeat, RunClaims
 from spiders.runner import crawl_settings
 from spiders.target_spider import TargetSpider
 
@@ -176,6 +176,7 @@ def run_worker(
             load_object(path)
 
     claims = RunClaims(server, keys, worker)
+    heartbeat = Heartbeat(server, keys, worker, ALIVE_TTL_S)
     serving: dict[int, Crawler] = {}
     done: set[int] = set()
     opening: list[tuple[int, Crawler, Any, Any]] = []
@@ -268,8 +269,7 @@ def run_worker(
             # One heartbeat for the worker, whatever the number of runs it serves (each run
             # lists the worker once, when it opens); alive between runs too.
             pipe = server.pipeline()
-            pipe.set(keys.alive(worker), "1", ex=ALIVE_TTL_S)
-            pipe.sadd(keys.workers, worker)
+            heartbeat.queue(pipe)
             now = time.monotonic()
             if now >= renewed[0] + RENEW_S:  # the served runs' keys outlive no run
                 renewed[0] = now
