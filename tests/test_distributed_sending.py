@@ -56,8 +56,13 @@ class Pages(Spider):
         for i in range(int(requests)):
             yield Request(f"{base}/{i}", dont_filter=True)
 
+    answered = 0
+
     def parse(self, response):
-        return None
+        Pages.answered += 1
+
+    def closed(self, reason):
+        print("answered", Pages.answered, flush=True)
 
 
 process = CrawlerProcess({
@@ -137,6 +142,8 @@ def test_a_request_held_up_after_the_limit_is_not_written_nearer_the_next_than_t
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    # Every request answered (a held request's response reaches Scrapy like any other).
+    assert done.stdout.split() == ["answered", str(REQUESTS)], done.stderr[-3000:]
     records = read_send_log(log)
     assert len(records) == REQUESTS, done.stderr[-3000:]
     # The hold-ups happened: half the requests reached their write late for their moment.
