@@ -205,6 +205,30 @@ def test_requests_to_a_host_are_their_interval_apart_however_late_the_answers(
     assert min(gaps) >= limits.interval_ms / 1000 - limits.late_s, gaps
 
 
+@pytest.mark.redis
+def test_a_late_request_gets_its_moment_back_unless_another_came_after_it(
+    redis_prefix: str,
+) -> None:
+    """A request late at its write takes a new moment: its own again (it goes now, not one
+    interval later) when no request to the host reserved a later one; else after those."""
+    host = "127.0.0.9:8000"
+    first, second = _limits(redis_prefix, 100, 0.5), _limits(redis_prefix, 100, 0.5)
+
+    async def scenario() -> None:
+        a, b = await first.admit(host), await first.admit(host)
+        assert a is not None and b is not None
+        mine = b[2]
+        again = await first.admit(host, given_back=mine)
+        assert again is not None and again[2][0] == mine[0]  # the same moment
+        # Another worker's request reserved the moment after it: that one is not given up.
+        after = await second.admit(host)
+        assert after is not None and after[2][0] >= again[2][1]
+        later = await first.admit(host, given_back=again[2])
+        assert later is not None and later[2][0] >= after[2][1]
+
+    _in_loop(scenario)
+
+
 _HOLDER = """
 import asyncio, sys
 from tests.test_distributed_failures import _limits

@@ -36,8 +36,11 @@ from spiders.distributed.sending import ADMITTED_KEY, HOLD_KEY, RESERVE_KEY
 # KEYS: the host's places (hash worker -> count), its next moment. ARGV: concurrency,
 # the hash's time-to-live (s), interval (ms), the prefix, this worker, its slack (ms: how
 # late it may send, the error of its reading of Redis's clock; the next moment is later by
-# as much). Returns Redis's clock (ms) and the ms from it to the reserved moment, or -1
-# when the live workers hold every place.
+# as much), then the next moment (ms) and the moment this worker gives back (or -1 -1): a
+# request late for its moment takes a new one, and gets its old one back if nobody has
+# reserved a moment after it (the host's next moment is still the one it set): it then
+# goes now, not one interval later. Returns Redis's clock (ms) and the ms from it to the
+# reserved moment, or -1 when the live workers hold every place.
 ADMIT = Script(
     """
 local t = redis.call('TIME')
@@ -58,6 +61,7 @@ redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 local interval = tonumber(ARGV[3])
 if interval <= 0 then return {now, 0} end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+if nxt == tonumber(ARGV[7]) then nxt = tonumber(ARGV[8]) end
 local at = math.max(now, nxt)
 interval = interval + tonumber(ARGV[6])
 redis.call('SET', KEYS[2], at + interval, 'PX', at - now + interval + 1000)
@@ -72,6 +76,8 @@ if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS
 """
 )
 _SLOT = "rivalscope_host_slot"
+_MOMENT = "rivalscope_host_moment"
+"""Request meta: its reservation, on Redis's clock (ms): its moment and the next one."""
 ARRIVAL_MARGIN = 0.05
 """The moments of a host are this share of its delay further apart than the delay: with a
 host always waiting for its next moment, requests exactly one delay apart put the delay's
@@ -122,11 +128,15 @@ class SharedHostLimits:
             self._pipe = pipe_for(self.url)
         return self._pipe
 
-    async def admit(self, host: str) -> tuple[float, float] | None:
+    async def admit(
+        self, host: str, given_back: tuple[int, int] | None = None
+    ) -> tuple[float, float, tuple[int, int]] | None:
         """Take a place among ``host``'s requests in flight and its next moment: the seconds
         from now to that moment at the latest (the clocks' error added: never before it;
-        negative when it has passed) and how late it may then be sent; or None when the
-        host has all the requests in flight it may have (then nothing is taken)."""
+        negative when it has passed), how late it may then be sent, and the reservation
+        on Redis's clock (the moment and the next one, ms: ``given_back`` of a request late
+        for it); or None when the host has all the requests in flight it may have (then
+        nothing is taken)."""
         loop = asyncio.get_running_loop()
         asked = loop.time()
         # The error of our reading of Redis's clock (it only shrinks with this answer),
@@ -143,6 +153,7 @@ class SharedHostLimits:
                 self.keys.prefix,
                 self.worker,
                 slack_ms if self.interval_ms else 0,
+                *(given_back or (-1, -1))[::-1],
             ],
         )
         now = loop.time()
@@ -150,8 +161,13 @@ class SharedHostLimits:
         if int(wait_ms) < 0:
             return None
         # The moment was reserved on Redis's clock, read some time before this answer.
-        moment = self.redis_clock.local((int(redis_now_ms) + int(wait_ms)) / 1000)
-        return moment + self.redis_clock.uncertainty(now) - now, self.late_s + slack_ms / 1000
+        at_ms = int(redis_now_ms) + int(wait_ms)
+        moment = self.redis_clock.local(at_ms / 1000)
+        return (
+            moment + self.redis_clock.uncertainty(now) - now,
+            self.late_s + slack_ms / 1000,
+            (at_ms, at_ms + self.interval_ms + slack_ms),
+        )
 
     async def process_request(self, request: Request) -> None:
         host = urlparse(request.url).netloc
@@ -178,15 +194,17 @@ class SharedHostLimits:
             # would see more than its rate. A new moment is taken.
             await self._retake(request, host)
 
-    async def _reserve(self, request: Request, host: str) -> None:
+    async def _reserve(
+        self, request: Request, host: str, given_back: tuple[int, int] | None = None
+    ) -> None:
         """A place among ``host``'s requests in flight and a moment, for ``request``: its
         meta says when it may be written (``sending.HOLD_KEY``) and how to take a new
         moment if it gets to its write too late (``RESERVE_KEY``: the downloader's queue,
         the connection pool and a connect lie between this middleware and the write)."""
         loop = asyncio.get_running_loop()
-        while (admitted := await self.admit(host)) is None:
+        while (admitted := await self.admit(host, given_back)) is None:
             await asyncio.sleep(self.full_wait_s)
-        wait_s, late_s = admitted
+        wait_s, late_s, request.meta[_MOMENT] = admitted
         request.meta[_SLOT] = self.keys.host_active(host)
         now = loop.time()
         if not self.interval_ms:
@@ -197,14 +215,16 @@ class SharedHostLimits:
         request.meta[RESERVE_KEY] = functools.partial(self._retake, request, host)
 
     async def _retake(self, request: Request, host: str) -> None:
-        """``request`` was late for its moment: its place goes back, it takes new ones."""
+        """``request`` was late for its moment: its place goes back, it takes new ones
+        (its moment again, now, if no request to the host has a later one)."""
+        given_back = request.meta.get(_MOMENT)
         self.left(request)
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("rivalscope/host_moment_missed")
-        await self._reserve(request, host)
+        await self._reserve(request, host, given_back)
 
     def left(self, request: Request, **kwargs: Any) -> None:
-        for name in (HOLD_KEY, RESERVE_KEY, ADMITTED_KEY):  # not carried to a retry
+        for name in (HOLD_KEY, RESERVE_KEY, ADMITTED_KEY, _MOMENT):  # not carried to a retry
             request.meta.pop(name, None)
         key = request.meta.pop(_SLOT, None)
         if key is not None:
