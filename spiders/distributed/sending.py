@@ -142,29 +142,33 @@ class _SendingProtocol(_LenientHTTP11ClientProtocol):
         sending = _SENDING.get(tokens[0])
         if sending is None:  # its download ended meanwhile (cancelled)
             return super().request(request)
-        wait = _wait_s(sending)
-        if wait is None:
-            return self._write(request, sending.record)
-        # Held (not written yet) or late: the wait in a task of the event loop, then the
-        # write in the reactor's own callbacks (the response must reach Scrapy as soon as
-        # it comes, as for any request: its body may be read to the end meanwhile).
-        held = deferred_from_coro(_hold(sending, wait))
+        # Written now if on time; else held (not written yet) or late: each wait in a task of the event loop; the check
+        # and the write in the reactor's own callback (the task's end reaches it a turn of
+        # the event loop later: checked in the task, the write came up to 27 ms late), as
+        # is the response (it must reach Scrapy as soon as it comes: its body may be read
+        # to the end meanwhile).
+        waiting: list[Deferred[None]] = []
         writing: list[Deferred[IResponse]] = []
 
         def cancel(_: Deferred[IResponse]) -> None:
-            (writing[0] if writing else held).cancel()
+            (writing or waiting)[-1].cancel()
 
         answer: Deferred[IResponse] = Deferred(cancel)
-
-        def write(_: Any) -> None:
-            writing.append(self._write(request, sending.record))
-            writing[0].chainDeferred(answer)
 
         def failed(failure: Failure) -> None:
             if not answer.called:
                 answer.errback(failure)
 
-        held.addCallbacks(write, failed)
+        def attempt(_: Any = None) -> None:
+            wait = _wait_s(sending)
+            if wait is None:
+                writing.append(self._write(request, sending.record))
+                writing[-1].chainDeferred(answer)
+            else:
+                waiting.append(deferred_from_coro(_hold(sending, wait)))
+                waiting[-1].addCallbacks(attempt, failed)
+
+        attempt()
         return answer
 
     def _write(self, request: TxRequest, record: SendRecord) -> Deferred[IResponse]:
@@ -205,15 +209,13 @@ class _SendingProtocol(_LenientHTTP11ClientProtocol):
 
 
 async def _hold(sending: _Sending, wait: float) -> None:
-    """Wait until ``sending`` may be written (a new moment first if it is late)."""
-    while wait:
-        if wait < 0:  # late for its moment: a new one first
-            reserve: Callable[[], Awaitable[None]] = sending.request.meta[RESERVE_KEY]
-            await reserve()
-            sending.record.retimed += 1
-        else:
-            await asyncio.sleep(wait)
-        wait = _wait_s(sending) or 0.0
+    """Wait ``wait`` seconds, or, when negative (late for its moment), take a new one."""
+    if wait < 0:
+        reserve: Callable[[], Awaitable[None]] = sending.request.meta[RESERVE_KEY]
+        await reserve()
+        sending.record.retimed += 1
+    else:
+        await asyncio.sleep(wait)
 
 
 def _wait_s(sending: _Sending) -> float | None:
