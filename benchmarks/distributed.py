@@ -216,6 +216,9 @@ class Sent:
     min_gap_s: float
     stretch_ms: tuple[float, float, float]
     """From the shared limit letting a request go to the socket taking it: median, p99, max."""
+    late_ms: tuple[float, float, float]
+    """From a request's moment (the earliest it could be) to its write: median, p99, max
+    (more than the margin between two moments, it takes a new one first)."""
     socket_ms: tuple[float, float, float]
     """From the write on the connection to the socket taking it (the reactor's next write
     turn): median, p99, max."""
@@ -239,8 +242,10 @@ def _spread(values: list[float]) -> tuple[float, float, float]:
 def sent_figures(folder: Path, delay: float) -> Sent:
     records = read_send_log(folder)
     by_host: dict[str, list[float]] = {}
-    stretches, socket_waits = [], []
+    stretches, socket_waits, lateness = [], [], []
     for record in records:
+        if record.earliest is not None and record.written is not None:
+            lateness.append(1000 * (record.written - record.earliest))
         if record.sent is not None and record.written is not None:
             socket_waits.append(1000 * (record.sent - record.written))
         moment = record.sent if record.sent is not None else record.written
@@ -255,6 +260,7 @@ def sent_figures(folder: Path, delay: float) -> Sent:
         sum(1 for gap in gaps if gap < delay),
         min(gaps, default=float("nan")),
         _spread(stretches),
+        _spread(lateness),
         _spread(socket_waits),
         len(records),
         sum(record.retimed for record in records),
@@ -569,8 +575,9 @@ def main() -> None:
                 f"shared limit's go to the socket: median {sent.stretch_ms[0]:.1f} ms, p99 "
                 f"{sent.stretch_ms[1]:.1f} ms, max {sent.stretch_ms[2]:.1f} ms (of which from the "
                 f"write to the socket: median {sent.socket_ms[0]:.1f} ms, p99 "
-                f"{sent.socket_ms[1]:.1f} ms, max {sent.socket_ms[2]:.1f} ms); new moments "
-                f"taken at the write: {sent.retimed}"
+                f"{sent.socket_ms[1]:.1f} ms, max {sent.socket_ms[2]:.1f} ms); written after its moment: "
+                f"median {sent.late_ms[0]:.1f} ms, p99 {sent.late_ms[1]:.1f} ms, max "
+                f"{sent.late_ms[2]:.1f} ms; new moments taken at the write: {sent.retimed}"
             )
             print(f"  {binding(count, args, measured, reference_pages)}")
     finally:
