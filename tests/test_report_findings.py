@@ -118,6 +118,41 @@ def test_report_and_findings_commands(db_url: str, engine: Engine, tmp_path: Pat
     assert folded.exit_code == 0 and "delivery" in folded.output
 
 
+@pytest.mark.parametrize(
+    ("options", "shown"),
+    [
+        # The kind as the table writes it, as stored, any case or hyphen.
+        (["--kind", "competitor weakness"], "delivery"),
+        (["--kind", "Competitor-Weakness"], "delivery"),
+        # An aspect with a space where the store has an underscore, and the reverse; LIKE's
+        # wildcards are plain characters ("_" no longer matches any letter, "%" nothing).
+        (["--aspect", "Delivery"], "delivery"),
+        (["--aspect", "deliver%"], "No stored finding is about 'deliver%'"),
+        (["--aspect", "delivry"], "did you mean delivery?"),
+    ],
+)
+def test_findings_take_kinds_and_aspects_as_tables_write_them(
+    db_url: str, engine: Engine, tmp_path: Path, options: list[str], shown: str
+) -> None:
+    populate(engine, PLANTED)
+    build_report(engine, tmp_path / "out")
+    listed = CliRunner().invoke(app, ["findings", "--db", db_url, *options])
+    assert listed.exit_code == 0, listed.output
+    assert shown in " ".join(listed.output.split()), listed.output
+
+
+def test_stored_aspects_with_underscores_match_spaces(engine: Engine, tmp_path: Path) -> None:
+    from compare.report.report_runs import stored_findings
+
+    populate(engine, PLANTED)
+    build_report(engine, tmp_path / "out")
+    with engine.begin() as connection:
+        connection.execute(FINDING.update().values(aspect="customer_service"))
+    for written in ("customer service", "Customer_Service", " customer  service "):
+        assert stored_findings(engine, aspect=written), written
+    assert not stored_findings(engine, aspect="customer_servic_")
+
+
 def test_findings_match_a_company_without_accents(
     db_url: str, engine: Engine, tmp_path: Path
 ) -> None:
