@@ -158,59 +158,68 @@ class _SendingProtocol(_LenientHTTP11ClientProtocol):
         sending = _SENDING.get(tokens[0])
         if sending is None:  # its download ended meanwhile (cancelled)
             return super().request(request)
-        # Written now if on time; else held (not written yet) or late: each wait in a task of the event loop; the check
-        # and the write in the reactor's own callback (the task's end reaches it a turn of
-        # the event loop later: checked in the task, the write came up to 27 ms late), as
-        # is the response (it must reach Scrapy as soon as it comes: its body may be read
-        # to the end meanwhile).
+        # On a plain TCP connection the request's bytes are made first and held in the
+        # transport (not written by the reactor) until the check of its moment passes,
+        # then handed to the socket at once: between the check and the send there is only
+        # the send (with the check before making the bytes, sends came up to 38 ms after
+        # it on a loaded machine). Each wait (the moment to come, a new moment) is a task
+        # of the event loop; the check and the send are in the reactor's own callback
+        # (the task's end reaches it a turn of the event loop later), as is the response
+        # (it must reach Scrapy as soon as it comes: its body may be read to the end
+        # meanwhile).
+        transport: Any = self.transport
+        holding = isinstance(transport, FileDescriptor)
         waiting: list[Deferred[None]] = []
-        writing: list[Deferred[IResponse]] = []
+        response: list[Deferred[IResponse]] = []
 
         def cancel(_: Deferred[IResponse]) -> None:
-            (writing or waiting)[-1].cancel()
+            if waiting:
+                waiting[-1].cancel()
+            if response:
+                response[-1].cancel()
 
         answer: Deferred[IResponse] = Deferred(cancel)
 
-        def failed(failure: Failure) -> None:
-            if not answer.called:
-                answer.errback(failure)
+        def deliver(result: Any) -> None:
+            if answer.called:
+                return  # cancelled or failed meanwhile: the outcome is known
+            if isinstance(result, Failure):
+                answer.errback(result)
+            else:
+                answer.callback(result)
+
+        def make() -> None:
+            self._time_socket(sending.record)
+            response.append(super(_SendingProtocol, self).request(request))
+            response[-1].addBoth(deliver)
 
         def attempt(_: Any = None) -> None:
-            # No garbage collection between the check and the socket's send (a full one in
-            # a worker takes tens of ms: sends came 34-38 ms after their check).
+            if answer.called:
+                return
+            # No garbage collection between the check and the send (a full one in a busy
+            # worker takes tens of ms).
             collecting = gc.isenabled()
             gc.disable()
             try:
+                if holding and not response and (_wait_s(sending, note=False) or 0) <= 0:
+                    make()  # its moment has come: the bytes now, held
+                    transport.stopWriting()
                 wait = _wait_s(sending)
-                if wait is None:
-                    writing.append(self._write(request, sending.record))
+                if wait is None and not answer.called:
+                    sending.record.written = time.monotonic()
+                    if not response:
+                        make()
+                    elif transport.connected and not transport.disconnecting:
+                        transport.startWriting()  # the reactor writes what is left
+                        transport.doWrite()
             finally:
                 if collecting:
                     gc.enable()
-            if wait is None:
-                writing[-1].chainDeferred(answer)
-            else:
+            if wait is not None and not answer.called:
                 waiting.append(deferred_from_coro(_hold(sending, wait)))
-                waiting[-1].addCallbacks(attempt, failed)
+                waiting[-1].addCallbacks(attempt, deliver)
 
         attempt()
-        return answer
-
-    def _write(self, request: TxRequest, record: SendRecord) -> Deferred[IResponse]:
-        record.written = time.monotonic()
-        self._time_socket(record)
-        answer = super().request(request)
-        # Handed to the socket now, not at the reactor's next write turn (after the other
-        # callbacks of this turn: up to 23 ms on a loaded machine, enough to bring the write
-        # nearer the next request's than the delay). A plain TCP transport only; should the
-        # send fail, the data stays buffered and the reactor's write turn reports it.
-        transport: Any = self.transport
-        if (
-            isinstance(transport, FileDescriptor)
-            and transport.connected
-            and not transport.disconnecting
-        ):
-            transport.doWrite()
         return answer
 
     def _time_socket(self, record: SendRecord) -> None:
@@ -243,9 +252,10 @@ async def _hold(sending: _Sending, wait: float) -> None:
         await asyncio.sleep(wait)
 
 
-def _wait_s(sending: _Sending) -> float | None:
+def _wait_s(sending: _Sending, note: bool = True) -> float | None:
     """Seconds to hold the request before writing it; negative: late for its moment
-    (a new one is needed); None: write now."""
+    (a new one is needed); None: write now. ``note``: count how late it is in
+    ``WRITE_LATENESS``."""
     hold = sending.request.meta.get(HOLD_KEY)
     if hold is None:
         return None
@@ -254,7 +264,8 @@ def _wait_s(sending: _Sending) -> float | None:
     now = time.monotonic()
     if now < earliest:
         return earliest - now
-    WRITE_LATENESS.append(now - earliest)
+    if note:
+        WRITE_LATENESS.append(now - earliest)
     if now > latest and RESERVE_KEY in sending.request.meta:
         return -1.0
     return None
