@@ -22,7 +22,8 @@ prints the bounds of that round (the workers' concurrency, the hosts' rate, the 
 which the measured rate is nearest: what binds.
 
 Ends with ``server_max_host_rps=S (...)`` and ``speedup_2=X speedup_4=Y
-rows_identical=1|0 max_host_rps=R limit_rps=L``, R the senders' figure. Needs Redis at 127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432 (database ``test``).
+rows_identical=1|0 max_host_rps=R limit_rps=L``, R the senders' figure. Needs Redis at
+127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432 (database ``test``).
 """
 
 from __future__ import annotations

@@ -35,12 +35,13 @@ from spiders.distributed.sending import ADMITTED_KEY, HOLD_KEY, RESERVE_KEY, wri
 
 # KEYS: the host's places (hash worker -> count), its next moment. ARGV: concurrency,
 # the hash's time-to-live (s), interval (ms), the prefix, this worker, its slack (ms: how
-# late it may send: the error of its reading of Redis's clock and how late its requests get
-# to their write lately; the next moment is later by as much), then the next moment (ms) and the moment this worker gives back (or -1 -1): a
-# request late for its moment takes a new one, and gets its old one back if nobody has
-# reserved a moment after it (the host's next moment is still the one it set): it then
-# goes now, not one interval later. Returns Redis's clock (ms) and the ms from it to the
-# reserved moment, or -1 when the live workers hold every place.
+# late it may send: the error of its reading of Redis's clock and how late its requests
+# get to their write lately; the next moment is later by as much), then the next moment
+# (ms) and the moment this worker gives back (or -1 -1): a request late for its moment
+# takes a new one, and gets its old one back if nobody has reserved a moment after it (the
+# host's next moment is still the one it set): it then goes now, not one interval later.
+# Returns Redis's clock (ms) and the ms from it to the reserved moment, or -1 when the
+# live workers hold every place.
 ADMIT = Script(
     """
 local t = redis.call('TIME')

@@ -8,11 +8,12 @@ downloader's slot queue, the connection pool and, for a new connection, the conn
 to 140 ms on a loaded machine. The handler here (the worker's ``http``/``https`` handler)
 is Scrapy's with a client protocol that knows which request it writes, so that
 
-* the write is the moment the shared limit holds (and the socket takes the request then,
-  not at the reactor's next write turn): a request is not written before the
+* the write is the moment the shared limit holds: a request is not written before the
   earliest its host's moment can be (``HOLD_KEY`` in its meta, the event loop's clock),
   and one that would be written later than its moment by more than it may be late takes
-  a new moment first (``RESERVE_KEY``: the limit's coroutine), right before the write;
+  a new moment first (``RESERVE_KEY``: the limit's coroutine); on a plain TCP connection
+  its bytes are made first and handed to the socket right after the last check, not at
+  the reactor's next write turn;
 * with ``RIVALSCOPE_SEND_LOG`` set (a folder; off by default: benchmarks), each request
   is logged when its download ends: its host, when the limit let it go, when it was
   written and when the socket took it (``SendRecord``), one file per worker process.
@@ -77,7 +78,8 @@ class SendRecord:
     earliest: float | None = None
     """The earliest its host's moment could be (it was not written before)."""
     written: float | None = None
-    """Written on its connection (``HTTP11ClientProtocol.request``)."""
+    """Its moment's last check passed: handed to the socket at once (a plain TCP
+    connection: its bytes made before) or written on its connection (TLS)."""
     sent: float | None = None
     """Its first bytes taken by the socket (``send()``; plain TCP connections only)."""
     retimed: int = 0
