@@ -16,7 +16,12 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from compare.analysis.sentiment.features import negation_words, word_char_ngrams
+from compare.analysis.sentiment.features import (
+    POST_VERB_NEGATIONS,
+    finite_verb,
+    negation_words,
+    word_char_ngrams,
+)
 from compare.analysis.text import lemma, tokenize
 from compare.analysis.text import lemmas as lemmatize
 
@@ -86,6 +91,9 @@ class FeatureVectorizer:
                     scope_end = i + NEGATION_SCOPE
                 else:
                     words.append("NOT_" + base if i <= scope_end else base)
+        post = POST_VERB_NEGATIONS.get(self.language)
+        if post and not post.isdisjoint(tokens):
+            _mark_negated_verbs(words, tokens, bases, post, self.language)
         return words + list(map(" ".join, pairwise(words)))
 
     def _chars(self, token: str) -> tuple[str, ...]:
@@ -160,6 +168,22 @@ class FeatureVectorizer:
         )
         matrix.sum_duplicates()
         return matrix
+
+
+def _mark_negated_verbs(
+    words: list[str], tokens: list[str], bases: list[str], post: frozenset[str], language: str
+) -> None:
+    """``NOT_`` on the finite verb right before a post-verb negation ("aime pas", "liker
+    ikke"), in place (``words`` holds one feature per token in these languages)."""
+    for i in range(1, len(tokens)):
+        verb = i - 1
+        if (
+            tokens[i] in post
+            and tokens[verb] not in post
+            and not words[verb].startswith("NOT_")
+            and finite_verb(tokens[verb], bases[verb], language)
+        ):
+            words[verb] = "NOT_" + words[verb]
 
 
 def _first_negation(tokens: list[str], negations: frozenset[str]) -> int | None:
