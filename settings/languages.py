@@ -47,12 +47,12 @@ RESOURCE_HOMES: Mapping[Resource, str] = {
     Resource.DATE_WORDS: "dateparser's locale + month names in spiders.raw_fields",
     Resource.RATING_WORDS: "spiders.extract.rating_words.WORDS",
     Resource.STOCK_PHRASES: (
-        "spiders.extract.availability (phrases per state), with "
-        "spiders/extract/data/shop_labels.json (benchmarks/build_shop_labels.py)"
+        "spiders/extract/data/shop_labels.json, its hand-written source in "
+        "benchmarks/build_shop_labels.py (HAND_LABELS, stock roles)"
     ),
     Resource.CART_PHRASES: (
-        "spiders.extract.visible_availability (cart words), with "
-        "spiders/extract/data/shop_labels.json"
+        "spiders/extract/data/shop_labels.json, its hand-written source in "
+        "benchmarks/build_shop_labels.py (HAND_LABELS, cart and buy roles)"
     ),
     Resource.LEMMATISER: "simplemma's bundled dictionaries (compare.analysis.text)",
     Resource.CONTRAST_WORDS: "compare.analysis.text (clause splitting)",

@@ -31,9 +31,8 @@ from settings.languages import (
     registered_language,
 )
 from settings.trigram_detection import trigram_table
-from spiders.extract.availability import STOCK_PHRASES
 from spiders.extract.rating_words import WORDS
-from spiders.extract.visible_availability import CART_VERBS, CART_WORDS
+from spiders.extract.shop_labels import HAND, shop_labels
 from spiders.raw_fields import DATE_LANGUAGES
 
 
@@ -76,8 +75,10 @@ PROBES: dict[Resource, Callable[[Language], bool]] = {
     Resource.DETECTION: _detectable,
     Resource.DATE_WORDS: _dated,
     Resource.RATING_WORDS: lambda entry: entry.code in WORDS,
-    Resource.STOCK_PHRASES: lambda entry: entry.code in STOCK_PHRASES,
-    Resource.CART_PHRASES: lambda entry: entry.code in CART_WORDS or entry.code in CART_VERBS,
+    Resource.STOCK_PHRASES: lambda entry: entry.code in shop_labels(HAND)["out_of_stock"],
+    Resource.CART_PHRASES: lambda entry: any(
+        entry.code in shop_labels(HAND)[role] for role in ("cart", "buy")
+    ),
     Resource.LEMMATISER: _lemmatised,
     Resource.CONTRAST_WORDS: lambda entry: entry.code in CONTRAST_CONJUNCTIONS,
     Resource.STOPWORDS: lambda entry: bool(stopwords(entry.code)),
