@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from settings.language_detection import detect_languages
 from settings.short_detection import ngram_table
 from settings.trigram_detection import trigram_table
-from spiders.parent_watch import die_with_parent, ignore_interrupts
+from storage.child_process import die_with_parent, ignore_interrupts
 
 Detected = list[tuple[str | None, float]]
 

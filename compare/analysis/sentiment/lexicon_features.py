@@ -40,6 +40,7 @@ from compare.analysis.sentiment.features import (
     finite_verb,
     negation_words,
 )
+from compare.analysis.sentiment.featurise_once import memo
 from compare.analysis.text import lemma
 
 Lexicon = dict[str, float]
@@ -274,20 +275,43 @@ def lexicon_counts(
     lexicons = [load_lexicon(c) for c in channels]
     words = _opinion_words(channels)
     rows = np.zeros((len(token_lists), 2 * len(lexicons)))
+    # in a training job (``featurise_once``) each distinct token list is summed once
+    known: dict[tuple[object, ...], list[float] | None] | None = memo("lexicon sums")
+    context = (words, negations, post_negations, language)
     for r, tokens in enumerate(token_lists):
-        # most tokens are no opinion word: find the few that are, then apply the rules
-        hits = _opinion_hits(
-            tokens, lemma_lists[r] if lemma_lists is not None else None, words, language
-        )
-        if not hits:
-            continue
-        contrast = next((i for i, t in enumerate(tokens) if t in CONTRAST_WORDS), None)
-        negated = [
-            _negated(tokens, i, base, negations, post_negations, language) for i, base in hits
-        ]
-        for c, lexicon in enumerate(lexicons):
-            rows[r, 2 * c], rows[r, 2 * c + 1] = _valences(tokens, hits, lexicon, negated, contrast)
+        lemmas = lemma_lists[r] if lemma_lists is not None else None
+        if known is None:
+            row = _lexicon_row(tokens, lemmas, context, lexicons)
+        else:
+            key = (channels, language, tuple(tokens))
+            if key in known:
+                row = known[key]
+            else:
+                row = known[key] = _lexicon_row(tokens, lemmas, context, lexicons)
+        if row is not None:
+            rows[r] = row
     return sp.csr_matrix(rows)
+
+
+def _lexicon_row(
+    tokens: list[str],
+    lemmas: list[str] | None,
+    context: tuple[frozenset[str], frozenset[str], frozenset[str], str],
+    lexicons: list[Lexicon],
+) -> list[float] | None:
+    """One token list's (positive sum, negative sum) per lexicon (None: no opinion word);
+    ``context`` = (opinion words, negations, post-verb negations, language)."""
+    words, negations, post_negations, language = context
+    # most tokens are no opinion word: find the few that are, then apply the rules
+    hits = _opinion_hits(tokens, lemmas, words, language)
+    if not hits:
+        return None
+    contrast = next((i for i, t in enumerate(tokens) if t in CONTRAST_WORDS), None)
+    negated = [_negated(tokens, i, base, negations, post_negations, language) for i, base in hits]
+    row: list[float] = []
+    for lexicon in lexicons:
+        row.extend(_valences(tokens, hits, lexicon, negated, contrast))
+    return row
 
 
 def compound(net: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ from compare.analysis.sentiment.features import (
     negation_words,
     word_char_ngrams,
 )
+from compare.analysis.sentiment.featurise_once import memo
 from compare.analysis.text import lemma, tokenize
 from compare.analysis.text import lemmas as lemmatize
 
@@ -139,12 +140,33 @@ class FeatureVectorizer:
     def _feature_lists(
         self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None
     ) -> list[list[str]]:
+        known = memo("word features")
+        if known is not None:
+            return self._remembered_feature_lists(known, token_lists, lemma_lists)
         if lemma_lists is None:
             return [self.word_features(tokens) for tokens in token_lists]
         return [
             self.word_features(tokens, lemmas)
             for tokens, lemmas in zip(token_lists, lemma_lists, strict=True)
         ]
+
+    def _remembered_feature_lists(
+        self,
+        known: dict[tuple[str, tuple[str, ...]], list[str]],
+        token_lists: list[list[str]],
+        lemma_lists: list[list[str]] | None,
+    ) -> list[list[str]]:
+        """``_feature_lists`` through the training job's memo (``featurise_once``): the word
+        features depend only on the language and the tokens."""
+        out: list[list[str]] = []
+        for i, tokens in enumerate(token_lists):
+            key = (self.language, tuple(tokens))
+            found = known.get(key)
+            if found is None:
+                found = self.word_features(tokens, lemma_lists[i] if lemma_lists else None)
+                known[key] = found
+            out.append(found)
+        return out
 
     def _count_rows(
         self, feature_lists: list[list[str]], token_lists: list[list[str]]
@@ -197,5 +219,14 @@ def _first_negation(tokens: list[str], negations: frozenset[str]) -> int | None:
 
 
 def token_lists(texts: list[str]) -> list[list[str]]:
-    """``tokenize`` over texts."""
-    return [tokenize(text) for text in texts]
+    """``tokenize`` over texts (once per distinct text in a training job)."""
+    known: dict[str, tuple[str, ...]] | None = memo("tokens")
+    if known is None:
+        return [tokenize(text) for text in texts]
+    out: list[list[str]] = []
+    for text in texts:
+        found = known.get(text)
+        if found is None:
+            found = known[text] = tuple(tokenize(text))
+        out.append(list(found))
+    return out
