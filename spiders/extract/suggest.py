@@ -364,8 +364,9 @@ def suggest_selectors(html: str, url: str = "") -> Suggestion:
         # Auto reads reviews here, but not from blocks a selector can name (they are in a
         # script, or share no class): the page's other repeated blocks are not them.
         raise SuggestError(
-            f"automatic extraction reads {len(auto)} reviews on this page, but no selector "
-            "reads them from its HTML (they are in a script, or their blocks share no class "
+            f"automatic extraction reads {len(auto)} review{'s' * (len(auto) != 1)} on this "
+            "page, but no selector can "
+            "read reviews from its HTML (they are in a script, or their blocks share no class "
             'or attribute): use mode = "auto" for this source'
         )
     else:
