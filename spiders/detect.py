@@ -173,7 +173,8 @@ def analyse(
     found = max(len(plain.reviews), rendered_count or 0, api.reviews if api else 0)
     if declared and found < declared:
         notes.append(
-            f"the page declares {declared} reviews and {found} are on it: the rest are on "
+            f"the page declares {declared} reviews and {found} {'is' if found == 1 else 'are'}"
+            " on it: the rest are on "
             "later pages (pagination) or behind a button"
         )
     return Detection(

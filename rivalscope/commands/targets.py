@@ -224,7 +224,7 @@ def check(
     result = check_page(html, where, target)
     page = result.extraction
     console.print(
-        f"{source} ({target.mode} mode) on {url or file}: {len(page.reviews)} reviews, "
+        f"{source} ({target.mode} mode) on {url or file}: {_reviews(len(page.reviews))}, "
         f"{len(page.offers)} offers; next page: {page.next_page or '-'}",
         markup=False,
     )
@@ -320,13 +320,13 @@ def detect(
     typer.echo(f"# {url}")
     typer.echo(f"# reviews carried by: {', '.join(found.carriers)}")
     layers = ", ".join(f"{k} {v}" for k, v in found.layers.items()) or "-"
-    typer.echo(f"# in the HTML: {found.plain_reviews} reviews ({layers})")
+    typer.echo(f"# in the HTML: {_reviews(found.plain_reviews)} ({layers})")
     if found.rendered_reviews is not None:
-        typer.echo(f"# rendered in chromium: {found.rendered_reviews} reviews")
+        typer.echo(f"# rendered in chromium: {_reviews(found.rendered_reviews)}")
     if found.api is not None:
-        typer.echo(f"# widget API seen: {found.api.url} ({found.api.reviews} reviews)")
+        typer.echo(f"# widget API seen: {found.api.url} ({_reviews(found.api.reviews)})")
     if found.declared is not None:
-        typer.echo(f"# the page declares {found.declared} reviews")
+        typer.echo(f"# the page declares {_reviews(found.declared)}")
     for note in found.notes:
         typer.echo(f"# note: {note}")
     typer.echo("# Proposed settings for the [[company.source]] of this page:")
@@ -335,3 +335,8 @@ def detect(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(targets_app, name="targets")
+
+
+def _reviews(count: int | None) -> str:
+    """ "1 review", "8 reviews"."""
+    return f"{count} review" + ("" if count == 1 else "s")
