@@ -52,6 +52,9 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt fail-closed: a host whose robots.txt cannot be read is not crawled.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.robots_rules.FailClosedRobotsTxtMiddleware": 100,
+    # After robots.txt (a refused page spends none of the budget; robots.txt itself, a
+    # retry and a redirect are fetches and spend some).
+    "spiders.page_budget.PageBudgetMiddleware": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry_after.RetryAfterMiddleware": 550,
 }

@@ -43,6 +43,7 @@ REASONS: dict[str, str] = {
     "retry_after_over_cap": "429/503 asking to wait longer than limits.max_retry_after_s",
     "retry_after_waited": "429/503 retried after the Retry-After wait",
     "memory_limit": "crawl stopped at limits.max_memory_mb",
+    "over_page_limit": "a request not sent: the crawl had fetched limits.max_pages pages",
     "links_over_limit": "a page whose links were left: the crawl had queued 4 x "
     "limits.max_pages + 1,000 links already",
     "robots_unreadable": "robots.txt could not be read (error, time-out, 5xx, 429): the host "

@@ -375,3 +375,27 @@ def test_a_dead_site_logs_one_line_per_error_unless_verbose(
     # The refusal is named either way; Scrapy's traceback only when asked for with -v.
     assert "Connection was refused" in result.stderr
     assert ("Traceback" in result.stderr) is traceback_shown, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("max_pages", [3, 5])
+def test_the_page_limit_bounds_what_is_fetched(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], max_pages: int
+) -> None:
+    """With 8 requests at a time, Scrapy's page count closed the crawl after the limit but
+    fetched what was in flight: a limit of 3 pages fetched 18."""
+    shop = next(s for s in shops if len(s.products) > 3)
+    text = targets_toml(server.base_url, [shop])
+    text = "\n".join(
+        f"max_pages = {max_pages}" if line.startswith("max_pages = ") else line
+        for line in text.splitlines()
+    )
+    (tmp_path / "targets.toml").write_text(text + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'limit.db'}"
+    done = run_cli("crawl", "--targets", str(tmp_path / "targets.toml"), cwd=tmp_path, db_url=url)
+    assert done.returncode == 0, done.stderr[-2000:]
+    engine = open_database(url)
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+    engine.dispose()
+    assert run.pages == max_pages  # robots.txt is one of them
+    assert (run.fetch_problems or {}).get("over_page_limit", 0) >= 1
