@@ -31,6 +31,7 @@ from settings.records import OfferItem, ReviewItem
 from spiders.extract.price import price_refusal
 from spiders.import_detection import StoreProcess
 from spiders.import_rows import BadRow, ImportFileError, read_rows
+from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.store_worker import BatchResult, WriterSpec
 from spiders.pipelines.validate import offer_problem, review_problem
@@ -74,7 +75,7 @@ PIPELINE_MIN_BYTES = 4_000_000
 written in a child process beside the reading and checking (``spiders.import_detection``);
 below it, starting that process (about 0.5 s) costs more than it saves. On one core it never
 pays: the child would only take the parent's CPU."""
-STORE_AHEAD = 2
+STORE_AHEAD = 3
 """Batches checked and handed to the store process before the oldest must be stored."""
 Item = TypeVar("Item", ReviewItem, OfferItem)
 
@@ -428,6 +429,10 @@ def _import_reviews(
             earlier = [p.keys for p in pending]
             keys: dict[str, tuple[str | None, str | None]] = {}
             keep = [review for _, review in _conflicts(writer, batch, report, earlier, keys)]
+            if sum(1 for p in pending if p.stored is not None and not p.stored.done()) >= 2:
+                # The child is behind (two batches wait for it): this process detects this
+                # batch's languages itself rather than wait idle; the child only writes it.
+                assign_languages(keep, hint, parallel=False)
             pending.append(_Pending(keep, store.submit(keep), keys))
             if len(pending) > ahead:
                 _stored(store, pending.popleft())
