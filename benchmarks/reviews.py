@@ -52,6 +52,10 @@ class Tally:
     aggregate_right: int = 0
     aggregate_count_right: int = 0
     pages: int = 0
+    ratings_expected: int = 0
+    """Matched reviews whose truth gives a rating."""
+    ratings_right: int = 0
+    """Of those, found with the same rating (within 0.05) on the same scale."""
 
     def add(self, other: Tally) -> None:
         for name in self.__dataclass_fields__:
@@ -93,10 +97,31 @@ def aggregate_right(expected: dict[str, Any] | None, page: PageExtraction) -> tu
     return value_ok, count_ok
 
 
+def ratings_right(record: dict[str, Any], page: PageExtraction) -> tuple[int, int]:
+    """(matched reviews with an expected rating, of those found with its value and scale)."""
+    found: dict[str, list[tuple[float | None, float | None]]] = {}
+    for review in page.reviews:
+        found.setdefault(review_key(review.text), []).append((review.rating, review.best_rating))
+    expected = right = 0
+    for review in record.get("reviews") or []:
+        candidates = found.get(review_key(review.get("text_start")))
+        if not candidates or review.get("rating") is None:
+            continue
+        rating, best = candidates.pop(0)
+        expected += 1
+        right += (
+            rating is not None
+            and abs(rating - float(review["rating"])) <= AGGREGATE_TOLERANCE + 1e-9
+            and best == float(review.get("best") or 5)
+        )
+    return expected, right
+
+
 def score_page(record: dict[str, Any], page: PageExtraction) -> Tally:
     expected = [r.get("text_start") for r in record.get("reviews") or []]
     found = [r.text for r in page.reviews]
     tally = Tally(matched_reviews(expected, found), len(found), len(expected), pages=1)
+    tally.ratings_expected, tally.ratings_right = ratings_right(record, page)
     if record.get("aggregate"):
         value_ok, count_ok = aggregate_right(record["aggregate"], page)
         tally.aggregate_pages = 1
@@ -153,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     count_acc = total.aggregate_count_right / total.aggregate_pages if total.aggregate_pages else 0
     print(f"reviews: expected={total.expected} found={total.found} matched={total.matched}; "
           f"aggregate count right on {count_acc:.3f} of {total.aggregate_pages} pages")  # fmt: skip
+    print(f"review ratings right (value and scale): {total.ratings_right} "
+          f"of {total.ratings_expected} matched rated reviews")  # fmt: skip
     print(timing_line(run.seconds))
     print(figures(total))
     return 0

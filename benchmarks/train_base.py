@@ -34,7 +34,7 @@ from compare.analysis.sentiment.classifier import SentimentClassifier, train_cla
 sys.path.insert(0, str(Path(__file__).parent))
 from sentiment import Corpus, _binary, data_folder, load_english, load_norwegian, load_polish
 
-NAME = "base-2026-12.2"
+NAME = "base-2026-12.3"
 SOURCES: dict[str, BaseSource] = {
     "en": BaseSource(
         data=(

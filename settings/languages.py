@@ -47,12 +47,12 @@ RESOURCE_HOMES: Mapping[Resource, str] = {
     Resource.DATE_WORDS: "dateparser's locale + month names in spiders.raw_fields",
     Resource.RATING_WORDS: "spiders.extract.rating_words.WORDS",
     Resource.STOCK_PHRASES: (
-        "spiders.extract.availability (phrases per state), with "
-        "spiders/extract/data/shop_labels.json (benchmarks/build_shop_labels.py)"
+        "spiders/extract/data/shop_labels.json, its hand-written source in "
+        "benchmarks/build_shop_labels.py (HAND_LABELS, stock roles)"
     ),
     Resource.CART_PHRASES: (
-        "spiders.extract.visible_availability (cart words), with "
-        "spiders/extract/data/shop_labels.json"
+        "spiders/extract/data/shop_labels.json, its hand-written source in "
+        "benchmarks/build_shop_labels.py (HAND_LABELS, cart and buy roles)"
     ),
     Resource.LEMMATISER: "simplemma's bundled dictionaries (compare.analysis.text)",
     Resource.CONTRAST_WORDS: "compare.analysis.text (clause splitting)",
@@ -60,7 +60,10 @@ RESOURCE_HOMES: Mapping[Resource, str] = {
     Resource.NEED_PHRASES: "compare.analysis.need_phrases (wish/missing/request/complaint patterns)",
     Resource.NEED_TOPICS: "compare/analysis/data/need_topics.toml + wish words in need_topics",
     Resource.ASPECT_TERMS: "compare/analysis/data/taxonomy.toml",
-    Resource.NEGATION_WORDS: "compare.analysis.sentiment.features.NEGATIONS",
+    Resource.NEGATION_WORDS: (
+        "compare.analysis.sentiment.features.NEGATIONS (and POST_VERB_NEGATIONS where a "
+        "negation follows its verb)"
+    ),
     Resource.SENTIMENT_LEXICON: "compare.analysis.sentiment.lexicon_features.CHANNELS",
     Resource.BASE_SENTIMENT_MODEL: "compare/analysis/data/sentiment_base/<code>.pkl.xz",
 }

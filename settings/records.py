@@ -140,6 +140,9 @@ class ReviewItem:
     """Bottom of the rating scale (1 for star scales, 0 for percentages)."""
     rating_normalized: float | None = None
     """Rating mapped to 0..1: ``(rating - worst) / (best - worst)``."""
+    scale_ignored: str | None = None
+    """Why the page's stated best rating was ignored and the scale inferred instead
+    (``spiders.raw_fields.SCALE_REFUSALS``); the crawl counts it in the run."""
     date_raw: str | None = None
     """Publication date text as found, in any language or format."""
     published: date | None = None

@@ -78,6 +78,9 @@ RIVALSCOPE_BATCH_SIZE = int(os.environ.get("RIVALSCOPE_BATCH_SIZE", "500"))
 RIVALSCOPE_STORE_PROCESS = os.environ.get("RIVALSCOPE_STORE_PROCESS", "1") != "0"
 # Seconds between stores of the running run's figures (a killed run keeps them).
 RIVALSCOPE_CHECKPOINT_S = float(os.environ.get("RIVALSCOPE_CHECKPOINT_S", "5"))
+# Distributed workers: a folder where each worker logs when its requests were written to
+# their hosts (spiders.distributed.sending; benchmarks/distributed.py). Off by default.
+RIVALSCOPE_SEND_LOG = os.environ.get("RIVALSCOPE_SEND_LOG") or None
 # None: RIVALSCOPE_DATABASE_URL or sqlite:///rivalscope.db.
 RIVALSCOPE_DATABASE_URL = None
 

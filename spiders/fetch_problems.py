@@ -5,7 +5,8 @@ over DOWNLOAD_MAXSIZE, HttpCompressionMiddleware stops a decompression bomb at t
 size, RedirectMiddleware gives up after REDIRECT_MAX_TIMES, OffsiteMiddleware drops a
 redirect to another host) and reports each as a failure on the request's errback. This
 module names the reason of such a failure; the stats keys ``rivalscope/fetch/<reason>``
-become the run's ``fetch_problems``.
+become the run's ``fetch_problems``. The run's other skipped values are counted there too:
+links left over the queue limit, review scales ignored (``raw_fields.SCALE_REFUSALS``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from twisted.internet.error import TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
+from spiders.raw_fields import SCALE_REFUSALS
 from spiders.robots_rules import RobotsUnreadable
 
 PROBLEM_PREFIX = "rivalscope/fetch/"
@@ -45,6 +47,7 @@ REASONS: dict[str, str] = {
     "limits.max_pages + 1,000 links already",
     "robots_unreadable": "robots.txt could not be read (error, time-out, 5xx, 429): the host "
     "is not crawled in this run",
+    **SCALE_REFUSALS,
 }
 """Every reason this module or the crawl records, with what it means."""
 

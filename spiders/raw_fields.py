@@ -102,8 +102,10 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
     """(rating, best) from a rating as pages show it; best is the stated one, else the hint.
 
     ``"4"`` -> (4, hint); ``"4/5"``, ``"8 out of 10"``, ``"4,5 sur 5"`` -> the pair;
-    ``"★★★★☆"`` -> (4, 5); ``"80%"`` -> (80, 100); ``"-1"`` -> (1, hint): a number, not a
-    sign. An exponent form (``"1e400"``, not 1) is no rating. Unknown -> (None, None).
+    ``"★★★★☆"`` -> (4, 5); ``"80%"`` -> (80, 100); ``"-1"`` -> (-1, hint): the sign is kept
+    so that validation refuses the rating instead of storing its opposite (a dash joined to
+    a word or a number before it, "A-4" or "4-5", is no sign). An exponent form
+    (``"1e400"``, not 1) is no rating. Unknown -> (None, None).
     """
     if raw is None or isinstance(raw, bool):
         return None, None
@@ -127,7 +129,12 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
         return _to_float(match.group(1)), 100.0
     match = _FIRST_NUMBER.search(text)
     if match:
-        return _to_float(match.group(1)), best_hint
+        number = _to_float(match.group(1))
+        start = match.start(1)
+        signed = start > 0 and text[start - 1] in "-\u2212"
+        if signed and (start == 1 or not text[start - 2].isalnum()):
+            number = -number
+        return number, best_hint
     return None, None
 
 
@@ -142,6 +149,20 @@ def default_worst(best: float) -> float:
     return 1.0 if best <= 10 else 0.0
 
 
+SCALE_REFUSALS = {
+    "best_rating_not_positive": "a review's stated best rating was 0 or below: its scale "
+    "was inferred as if none was stated (review kept)",
+}
+"""Why a stated best rating is no scale (``scale_refusal``), with what the crawl does."""
+
+
+def scale_refusal(best: float | None) -> str | None:
+    """Why ``best``, as a page states it, is no rating scale (a key of ``SCALE_REFUSALS``),
+    or None. A best of 0 or less is none; a best below the rating is kept, so that "7" of a
+    stated 5 stays out of scale for validation to drop (the demo plants it as absurd)."""
+    return "best_rating_not_positive" if best is not None and best <= 0 else None
+
+
 def infer_scale(
     rating: float | None, best: float | None, worst: float | None
 ) -> tuple[float, float]:
@@ -149,10 +170,11 @@ def infer_scale(
 
     A stated best is kept whatever the rating, so that "7" of a stated 5 stays out of
     scale for validation to drop; its worst is the stated one, else ``default_worst``.
-    Without a stated best: the smallest usual scale holding the rating, 5 (from 1), or
-    10 or 100 (scores, from 0); a rating below 1 means the scale starts at 0.
+    Without a stated best, or one of 0 or below (``scale_refusal``): the smallest usual
+    scale holding the rating, 5 (from 1), or 10 or 100 (scores, from 0); a rating below 1
+    means the scale starts at 0.
     """
-    if best is not None and best > 0:
+    if best is not None and scale_refusal(best) is None:
         return best, worst if worst is not None and worst < best else default_worst(best)
     if rating is None or rating <= 5:
         best = 5.0

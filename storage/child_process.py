@@ -1,41 +1,62 @@
-"""Worker processes that end with the process that started them.
+"""Helper processes that end with the process that started them.
 
-A worker of a process pool outlives a parent killed with SIGKILL: it sits on its task
-queue for good (with its memory and, on PostgreSQL, its connections). ``die_with_parent``,
-run first in each worker, asks Linux to send the worker SIGKILL when its parent ends
-(``PR_SET_PDEATHSIG``); elsewhere, a daemon thread polls the parent's pid.
+A worker of a process pool, a crawl's store worker or an import's detection child outlives
+a parent killed with SIGKILL: it sits on its task queue for good (with its memory and, on
+PostgreSQL, its connections). ``die_with_parent``, run first in each such process, asks
+Linux to send it SIGKILL when its parent ends (``PR_SET_PDEATHSIG``) and also starts a
+daemon thread that polls the parent's pid (other systems; a parent thread that ends).
+
+The parent's pid is the starter's own ``os.getpid()``, passed in: a process that reads its
+parent from ``os.getppid()`` when it starts would, if the parent was killed in between,
+read the process that adopted it and serve nobody for good.
 """
 
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
 import os
 import signal
+import sys
 import threading
 import time
 
+from settings.pause_points import pause_point
+
 PR_SET_PDEATHSIG = 1
-POLL_SECONDS = 1.0
+POLL_S = 0.5
+PAUSE_POINT = "child-start"
+"""Kill tests' pause point (``settings.pause_points``): a helper process that has started
+and not yet armed its death signal (its parent can be killed there)."""
 
 
-def die_with_parent() -> None:
-    """End this process when its parent ends; call it first thing in a worker."""
-    parent = os.getppid()
-    if not _set_parent_death_signal():
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the request was made
+def die_with_parent(parent: int) -> None:
+    """Call first thing in the helper process; ``parent`` is the starter's pid."""
+    pause_point(PAUSE_POINT, 0)
+    _set_parent_death_signal()
+    if os.getppid() != parent:  # the parent died before the death signal was armed
         os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="parent-watch", daemon=True).start()
 
 
-def _set_parent_death_signal() -> bool:
+def ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group: the helper leaves stopping to its parent,
+    which finishes the pending work and closes it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _set_parent_death_signal() -> None:
+    if not sys.platform.startswith("linux"):
+        return
     try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        return int(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no libc/prctl: the polling thread remains
+        pass
 
 
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(POLL_SECONDS)
-    os._exit(1)
+def _watch(parent: int) -> None:
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)  # the parent is gone: nothing left to serve, hold nothing
+        time.sleep(POLL_S)

@@ -111,6 +111,37 @@ def _page(title: str, body: str, *, price: str = "19.99", sku: str = "SKU-1") ->
     ).encode()
 
 
+RATING_REVIEWS: dict[str, dict[str, object]] = {
+    "Four of five, as stated": {"ratingValue": "4", "bestRating": "5"},
+    "Minus four, a sign and not a rating": {"ratingValue": "-4", "bestRating": "5"},
+    "Minus two with a minus sign": {"ratingValue": "\u22122"},
+    "Four on a stated scale of zero": {"ratingValue": "4", "bestRating": "0"},
+    "Three on a stated scale of minus five": {"ratingValue": 3, "bestRating": -5},
+    "Seven on a stated scale of five": {"ratingValue": "7", "bestRating": "5"},
+    "Eight on a stated scale of zero": {"ratingValue": "8", "bestRating": 0},
+}
+"""``/ratings``: a product page's JSON-LD reviews (text -> reviewRating)."""
+
+
+def ratings_page() -> bytes:
+    reviews = [
+        {"@type": "Review", "reviewBody": text, "reviewRating": {"@type": "Rating", **rating}}
+        for text, rating in RATING_REVIEWS.items()
+    ]
+    product = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Rated product",
+        "sku": "SKU-RATED",
+        "review": reviews,
+    }
+    return (
+        "<!DOCTYPE html><html><head><title>Rated product</title>"
+        '<script type="application/ld+json">' + json.dumps(product) + "</script></head>"
+        "<body><h1>Rated product</h1></body></html>"
+    ).encode()
+
+
 def index_page() -> bytes:
     links = "".join(f'<a href="{path}">{path[:20]}</a> ' for path in CASES)
     links += f'<a href="/brief">brief</a> <a href="/fine">fine</a> <a href="{DENIED_LINK}">a</a>'
@@ -159,6 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
         elif path == "/":
             self._send(200, index_page())
+        elif path == "/ratings":
+            self._send(200, ratings_page())
         elif path in ("/fine", "/brief-ok"):
             self._send(200, _page("Fine product", "<p>ok</p>", sku="SKU-FINE"))
         elif path.startswith("/bomb/"):

@@ -253,3 +253,24 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     again = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
     assert again.returncode == 0, again.stderr
     assert "nothing to analyse" in again.stdout and "trained" not in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("reviews", "notes"),
+    [
+        ({"no": 90, "en": 5}, []),
+        ({"no": 90, "da": 30}, ['30 reviews in da get sentiment but no aspects', 'language = "no"']),
+        ({"sv": 2}, ["2 reviews in sv", "if they are Norwegian"]),
+        ({"de": 3}, ["3 reviews in de get sentiment but no aspects"]),
+        ({"xx": 1}, ["1 reviews in xx get no sentiment, aspects or needs"]),
+    ],
+)  # fmt: skip
+def test_analyze_says_which_reviews_get_no_aspects_and_why(
+    reviews: dict[str, int], notes: list[str]
+) -> None:
+    from rivalscope.commands.analyze import _unanalysed_language_notes
+
+    printed = " | ".join(_unanalysed_language_notes(reviews))
+    assert all(note in printed for note in notes), printed
+    assert bool(printed) == bool(notes)
+    assert ("Norwegian" in printed) == any(c in ("da", "sv") for c in reviews)

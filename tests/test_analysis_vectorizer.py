@@ -27,9 +27,13 @@ from compare.analysis.text import lemmas, tokenize
             ["not", "NOT_very", "NOT_good", "NOT_at", "all", "but", "great"],
         ),
         ("en", "no it was not bad", ["no", "NOT_it", "NOT_be", "not", "NOT_bad"]),
-        ("fr", "ce n'est pas bon", ["ce", "être", "pas", "NOT_bon"]),
+        ("fr", "ce n'est pas bon", ["ce", "NOT_être", "pas", "NOT_bon"]),
         ("pl", "nie polecam", ["nie", "NOT_polecać"]),
         ("no", "ikke bra", ["ikke", "NOT_bra"]),
+        # the finite verb before a post-verb negation is negated too
+        ("no", "jeg anbefaler ikke", ["jeg", "NOT_anbefale", "ikke"]),
+        ("fr", "j'aime pas", ["NOT_aimer", "pas"]),
+        ("fr", "pas mal", ["pas", "NOT_mal"]),
         ("multi", "not bra", ["not", "NOT_bra"]),
     ],
 )

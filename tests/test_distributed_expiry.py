@@ -62,3 +62,23 @@ def test_a_complete_runs_keys_are_deleted_and_no_other_runs(redis_prefix: str, c
     assert list(client.scan_iter(f"{redis_prefix}:run:1:*")) == []
     assert len(list(client.scan_iter(f"{redis_prefix}:run:2:*"))) == 7
     assert forget(client, Keys(redis_prefix).run(1)) == 0  # a second worker finds nothing
+
+
+@pytest.mark.redis
+def test_the_workers_set_keeps_live_workers_only_and_expires_with_the_last(
+    redis_prefix: str, client: Any
+) -> None:
+    from spiders.distributed.scheduler import ALIVE_TTL_S
+    from spiders.distributed.sharing import Heartbeat
+
+    keys = Keys(redis_prefix)
+    # A worker killed long ago: in the set, its heartbeat gone.
+    client.sadd(keys.workers, "host:dead")
+    beat = Heartbeat(client, keys, "host:live", ALIVE_TTL_S)
+    pipe = client.pipeline()
+    beat.queue(pipe)
+    pipe.execute()
+    assert client.smembers(keys.workers) == {b"host:live"}
+    assert 0 < client.ttl(keys.alive("host:live")) <= ALIVE_TTL_S
+    # The set goes with the last heartbeat: no entry outlives every worker.
+    assert 0 < client.ttl(keys.workers) <= ALIVE_TTL_S

@@ -10,6 +10,7 @@ through a loopback TCP relay the test closes and opens again.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import logging
@@ -203,6 +204,80 @@ def test_requests_to_a_host_are_their_interval_apart_however_late_the_answers(
     client.close()
     gaps = [b - a for a, b in itertools.pairwise(sent)]
     assert min(gaps) >= limits.interval_ms / 1000 - limits.late_s, gaps
+
+
+@pytest.mark.redis
+def test_a_worker_whose_writes_come_late_reserves_room_for_it(
+    redis_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy worker's requests get to their write tens of ms after their moments: the
+    moment after each of its requests is later by as much (9 in 10 of its last writes),
+    so that they are written on time instead of taking new moments, one after the other."""
+    import redis
+
+    from spiders.distributed import sending
+
+    late = collections.deque([0.001] * 6 + [0.04] * 58, maxlen=64)
+    monkeypatch.setattr(sending, "WRITE_LATENESS", late)
+    limits = _limits(redis_prefix, 100, 0.2)
+    host = "127.0.0.9:8000"
+    client = redis.Redis.from_url(REDIS_URL)
+    moments = []
+
+    async def scenario() -> None:
+        for _ in range(3):
+            admitted = await limits.admit(host)
+            assert admitted is not None and admitted[1] >= limits.late_s + 0.04
+            moments.append(int(client.get(Keys(redis_prefix).host_next(host)) or 0))
+
+    _in_loop(scenario)
+    client.close()
+    steps = [b - a for a, b in itertools.pairwise(moments)]
+    assert all(limits.interval_ms + 40 <= step <= limits.interval_ms + 50 for step in steps), steps
+
+
+def test_the_write_allowance_is_the_recent_ninth_decile_within_its_limit() -> None:
+    from spiders.distributed.sending import write_allowance
+
+    def allowance(lateness: list[float], limit: float = 1.0) -> float:
+        from spiders.distributed import sending
+
+        saved = sending.WRITE_LATENESS
+        sending.WRITE_LATENESS = collections.deque(lateness, maxlen=64)
+        try:
+            return write_allowance(limit)
+        finally:
+            sending.WRITE_LATENESS = saved
+
+    assert allowance([0.5] * 15) == 0.0  # too few writes to tell
+    assert allowance([0.3] * 10 + [0.0] * 58 + [0.3] * 6) == 0.0  # the last 64: 6 late
+    assert allowance([0.01 * i for i in range(64)]) == pytest.approx(0.56)
+    assert allowance([0.3] * 64, limit=0.105) == 0.105
+    assert allowance([-0.002] * 64) == 0.0
+
+
+@pytest.mark.redis
+def test_a_late_request_gets_its_moment_back_unless_another_came_after_it(
+    redis_prefix: str,
+) -> None:
+    """A request late at its write takes a new moment: its own again (it goes now, not one
+    interval later) when no request to the host reserved a later one; else after those."""
+    host = "127.0.0.9:8000"
+    first, second = _limits(redis_prefix, 100, 0.5), _limits(redis_prefix, 100, 0.5)
+
+    async def scenario() -> None:
+        a, b = await first.admit(host), await first.admit(host)
+        assert a is not None and b is not None
+        mine = b[2]
+        again = await first.admit(host, given_back=mine)
+        assert again is not None and again[2][0] == mine[0]  # the same moment
+        # Another worker's request reserved the moment after it: that one is not given up.
+        after = await second.admit(host)
+        assert after is not None and after[2][0] >= again[2][1]
+        later = await first.admit(host, given_back=again[2])
+        assert later is not None and later[2][0] >= after[2][1]
+
+    _in_loop(scenario)
 
 
 _HOLDER = """

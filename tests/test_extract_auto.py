@@ -307,13 +307,15 @@ HEURISTIC_CASES = [
         "NOK",
         id="norwegian-dash",
     ),
-    pytest.param(
-        '<h1>Box</h1><div data-price-cents="12999">see cart</div>',
-        "129.99",
-        "NOK",
-        id="minor-units-data-attribute",
-    ),
 ]
+
+
+def test_no_price_from_a_data_attribute_alone() -> None:
+    """A price-named data attribute the page does not show is no price (the first one
+    anywhere is as often a related product's or a variant's); it only supports a shown one."""
+    body = '<h1>Box</h1><div class="related" data-price-cents="12999">Other box</div>'
+    offers = extract(page(body), "https://shop.example.no/p/1").offers
+    assert all(o.price is None for o in offers)
 
 
 @pytest.mark.parametrize(("body", "price", "currency"), HEURISTIC_CASES)

@@ -120,3 +120,35 @@ def test_shown_text_keeps_tails_of_hidden_children() -> None:
 )
 def test_script_state_sku(values: list[object], name: str | None, sku: str | None) -> None:
     assert script_product(values, name).code == sku
+
+
+@pytest.mark.parametrize(
+    ("html", "pairs"),
+    [
+        ("<span>Art.-Nr.: 40-1177</span>", [("40-1177", True)]),
+        ("<span>Art Nr 551200</span>", [("551200", True)]),
+        ("<span>Réf. : FR-2231</span>", [("FR-2231", True)]),
+        ("<span>Codigo del producto: 88123</span>", [("88123", True)]),  # accent left out
+        ("<span>Part number: PN-4402</span>", [("PN-4402", False)]),
+    ],
+)
+def test_hand_written_code_labels_from_the_table(html: str, pairs: list[tuple[str, bool]]) -> None:
+    """The hand-written labels live in the shop-label table beside the catalogues'."""
+    root = lxml.html.fromstring(f"<html><body>{html}</body></html>")
+    assert labelled_identifier_pairs(root) == pairs
+
+
+@pytest.mark.parametrize(
+    ("label", "cart"),
+    [
+        ("Dodaj do koszyka", True),
+        ("W koszyku", True),  # a stem: "koszyk*" takes its inflections
+        ("Sepete ekle", True),
+        ("Kjøp", True),  # a buying verb that is the whole label
+        ("Kjøp gavekort til en venn", False),  # not the whole label
+        ("Cartridge 2-pack", False),  # "cart" is a whole word, not a prefix
+    ],
+)
+def test_cart_labels_from_the_table(label: str, cart: bool) -> None:
+    button = lxml.html.fromstring(f"<button>{label}</button>")
+    assert is_cart_control(button) is cart

@@ -90,6 +90,31 @@ def test_title_author_date_and_id() -> None:
     assert first.product_name == "Kettle"
 
 
+@pytest.mark.parametrize(
+    ("title_line", "titles"),
+    [
+        # The rating shown inside the title line, before or after the title, is not the title.
+        ("<a class='review-title' href='/review/{n}'><i class='stars'><span>{n}.0 out of 5 stars</span></i> <b>{title}</b></a>",
+         ["Great kettle", "Broke quickly"]),
+        ("<h4><b>{title}</b> <span class='stars'>{n}.0 out of 5 stars</span></h4>",
+         ["Great kettle", "Broke quickly"]),
+        # A rating beside the title line leaves the title whole.
+        ("<span class='stars'>{n}.0 out of 5 stars</span><h4>{title}</h4>",
+         ["Great kettle", "Broke quickly"]),
+    ],
+)  # fmt: skip
+def test_a_rating_inside_the_title_line_is_not_part_of_the_title(
+    title_line: str, titles: list[str]
+) -> None:
+    block = "<div class='rv'>" + title_line + "<small>{n} May 2024</small><p>{text}</p></div>"
+    body = block.format(n=5, title="Great kettle", text=TEXT_A) + block.format(
+        n=2, title="Broke quickly", text=TEXT_B
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [r.title for r in reviews] == titles
+    assert [r.rating for r in reviews] == [5.0, 2.0]
+
+
 def dated_reviews(date_a: str, date_b: str) -> str:
     return (
         f"<div class='review'><span data-rating='5'></span>{date_a}<p>{TEXT_A}</p></div>"

@@ -135,9 +135,29 @@ def test_runs_lists_the_layers_that_read_each_run(engine: Engine, db_url: str) -
         session.commit()
     result = CliRunner().invoke(app, ["runs", "--db", db_url], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
-    # The table wraps the cell: its parts, in the registry's order.
-    parts = [result.output.index(p) for p in ("json-ld 60%", "heuristic 40%", "opengraph 100%")]
+    # The table wraps the cell: its parts, in the registry's order, each kind named.
+    parts = [
+        result.output.index(p)
+        for p in ("reviews:", "json-ld 60%", "heuristic 40%", "offers:", "opengraph 100%")
+    ]
     assert parts == sorted(parts)
+
+
+@pytest.mark.parametrize(
+    ("coverage", "shown"),
+    [
+        ({"review.layer.json-ld": 1.0, "offer.layer.json-ld": 1.0}, "json-ld 100%"),
+        ({"review.layer.rdfa": 0.99, "offer.layer.rdfa": 1.0}, "reviews: rdfa 99%; offers: rdfa 100%"),
+        ({"offer.layer.opengraph": 1.0}, "offers: opengraph 100%"),
+        ({}, ""),
+    ],
+)  # fmt: skip
+def test_runs_names_the_kind_only_when_reviews_and_offers_were_read_apart(
+    coverage: dict[str, float], shown: str
+) -> None:
+    from rivalscope.commands.runs import _read_by
+
+    assert _read_by(coverage) == shown
 
 
 def test_targets_check_shows_the_overriding_selectors_of_an_auto_source() -> None:

@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from storage.db import open_database
-from storage.models import CrawlRun, Product
+from storage.models import CrawlRun, Product, Review
 from tests.cli import run_cli
 from tests.hostile_server import (
     BOMB_EXPANDED,
@@ -23,6 +23,7 @@ from tests.hostile_server import (
     CATASTROPHIC_PATTERN,
     DENIED_LINK,
     MAX_REDIRECTS,
+    RATING_REVIEWS,
     REGEX_TRAP,
     HostileServer,
     hostile_targets,
@@ -114,6 +115,45 @@ def test_every_hostile_case_is_bounded_recorded_and_the_crawl_carries_on(
     # The crawl carried on: the good pages' offers are stored.
     assert {"SKU-INDEX", "SKU-FINE", "SKU-BRIEF", "SKU-TRAP"} <= skus
     assert "SKU-SLOW" not in skus
+
+
+RATINGS_STORED = {
+    # text -> (rating, best, normalised) stored, or None: refused; the run's reason
+    "Four of five, as stated": ((4.0, 5.0, 0.75), None),
+    "Minus four, a sign and not a rating": (None, "negative_rating"),  # was stored as 4
+    "Minus two with a minus sign": (None, "negative_rating"),
+    # a stated scale of 0 or below is ignored: inferred as if absent (was 5 silently)
+    "Four on a stated scale of zero": ((4.0, 5.0, 0.75), "best_rating_not_positive"),
+    "Three on a stated scale of minus five": ((3.0, 5.0, 0.5), "best_rating_not_positive"),
+    "Eight on a stated scale of zero": ((8.0, 10.0, 0.8), "best_rating_not_positive"),
+    "Seven on a stated scale of five": (None, "rating_outside_scale"),  # absurd: dropped
+}
+
+
+def test_crawled_negative_ratings_are_refused_and_bad_scales_ignored_with_reasons(
+    tmp_path: Path, hostile: HostileServer
+) -> None:
+    assert set(RATINGS_STORED) == set(RATING_REVIEWS)
+    targets = tmp_path / "targets.toml"
+    text = hostile_targets(hostile.base_url, "/ratings").replace('"offers"', '"both"')
+    targets.write_text(text, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'ratings.db'}"
+    done = run_cli("crawl", "--targets", str(targets), cwd=tmp_path, db_url=url)
+    assert done.returncode == 0, done.stderr[-2000:]
+    engine = open_database(url)
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+        stored = {
+            r.text: (r.rating, r.best_rating, r.rating_normalized)
+            for r in session.exec(select(Review)).all()
+        }
+    engine.dispose()
+    assert stored == {t: kept for t, (kept, _) in RATINGS_STORED.items() if kept is not None}
+    reasons = [reason for kept, reason in RATINGS_STORED.values() if reason is not None]
+    assert run.dropped_reasons == {
+        r: reasons.count(r) for r in ("negative_rating", "rating_outside_scale")
+    }
+    assert run.fetch_problems == {"best_rating_not_positive": 3}
 
 
 @pytest.mark.slow

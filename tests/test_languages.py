@@ -16,7 +16,7 @@ from compare.analysis import need_topics
 from compare.analysis.keyphrases import STOPWORDS_FILE, stopwords
 from compare.analysis.need_phrases import NEED_PATTERNS
 from compare.analysis.sentiment.base_models import has_base
-from compare.analysis.sentiment.features import NEGATIONS
+from compare.analysis.sentiment.features import NEGATIONS, POST_VERB_NEGATIONS
 from compare.analysis.sentiment.lexicon_features import CHANNELS, lexicon_channels
 from compare.analysis.taxonomy import load_taxonomy
 from compare.analysis.text import CONTRAST_CONJUNCTIONS, simplemma_code
@@ -31,9 +31,8 @@ from settings.languages import (
     registered_language,
 )
 from settings.trigram_detection import trigram_table
-from spiders.extract.availability import STOCK_PHRASES
 from spiders.extract.rating_words import WORDS
-from spiders.extract.visible_availability import CART_VERBS, CART_WORDS
+from spiders.extract.shop_labels import HAND, shop_labels
 from spiders.raw_fields import DATE_LANGUAGES
 
 
@@ -76,8 +75,10 @@ PROBES: dict[Resource, Callable[[Language], bool]] = {
     Resource.DETECTION: _detectable,
     Resource.DATE_WORDS: _dated,
     Resource.RATING_WORDS: lambda entry: entry.code in WORDS,
-    Resource.STOCK_PHRASES: lambda entry: entry.code in STOCK_PHRASES,
-    Resource.CART_PHRASES: lambda entry: entry.code in CART_WORDS or entry.code in CART_VERBS,
+    Resource.STOCK_PHRASES: lambda entry: entry.code in shop_labels(HAND)["out_of_stock"],
+    Resource.CART_PHRASES: lambda entry: any(
+        entry.code in shop_labels(HAND)[role] for role in ("cart", "buy")
+    ),
     Resource.LEMMATISER: _lemmatised,
     Resource.CONTRAST_WORDS: lambda entry: entry.code in CONTRAST_CONJUNCTIONS,
     Resource.STOPWORDS: lambda entry: bool(stopwords(entry.code)),
@@ -116,6 +117,7 @@ ANALYSIS_TABLES: dict[str, Callable[[], set[str]]] = {
     "need wish words": lambda: set(need_topics.WISH_WORDS),
     "contrast conjunctions": lambda: set(CONTRAST_CONJUNCTIONS),
     "negations": lambda: set(NEGATIONS),
+    "post-verb negations": lambda: set(POST_VERB_NEGATIONS),
     "lexicon channels": lambda: set(CHANNELS),
     "aspect terms": lambda: {
         code for by_language in load_taxonomy().terms.values() for code in by_language

@@ -41,7 +41,11 @@ from spiders.raw_fields import (
         ("4 op 5", None, (4.0, 5.0)),
         ("4 ud af 5", None, (4.0, 5.0)),
         ("4.5 of 5 stars", None, (4.5, 5.0)),
-        ("-1", None, (1.0, None)),  # a number, not a sign
+        ("-1", None, (-1.0, None)),  # the sign is kept: validation refuses it
+        ("\u22124", 5.0, (-4.0, 5.0)),  # a minus sign
+        ("Rating: -4", None, (-4.0, None)),
+        ("4-5", None, (4.0, None)),  # a range: no sign
+        ("A-4", None, (4.0, None)),  # a dash joined to a word: no sign
         ("1e400", None, (None, None)),  # an exponent form is no rating (was read as 1)
         ("4.5E1", None, (None, None)),
         ("⭐⭐⭐⭐", None, (4.0, 5.0)),
@@ -271,7 +275,10 @@ def test_review_key_is_stable_and_discriminating() -> None:
     [
         (ReviewItem(text="ok", rating_raw="4"), None),
         (ReviewItem(text="ok", rating_raw="7", best_rating=5), "rating_outside_scale"),
-        (ReviewItem(text="ok", rating_raw="-1"), None),  # "-1" reads as 1: a number, not a sign
+        (ReviewItem(text="ok", rating_raw="-1"), "negative_rating"),  # never stored as 1
+        (ReviewItem(text="ok", rating=-4.0, best_rating=5), "negative_rating"),
+        (ReviewItem(text="ok", rating_raw="-4", best_rating=0), "negative_rating"),
+        (ReviewItem(text="ok", rating_raw="4", best_rating=0), None),  # scale inferred: 5
         (ReviewItem(text=None, rating_raw=None), "review_without_text_or_rating"),
         (ReviewItem(text="ok", date_raw="2099-01-01"), "date_in_future"),
         (ReviewItem(text="ok", date_raw="1970-01-01"), "date_too_old"),
@@ -282,6 +289,33 @@ def test_review_key_is_stable_and_discriminating() -> None:
 def test_review_validation(review: ReviewItem, problem: str | None) -> None:
     normalize_review(review)
     assert review_problem(review) == problem
+
+
+@pytest.mark.parametrize(
+    ("rating_raw", "best", "expected"),
+    [
+        # (rating, best, worst, normalised, why the stated best was ignored)
+        ("4", 5.0, (4.0, 5.0, 1.0, 0.75, None)),
+        ("4", None, (4.0, 5.0, 1.0, 0.75, None)),
+        ("4", 0.0, (4.0, 5.0, 1.0, 0.75, "best_rating_not_positive")),  # was 5 silently
+        ("3", -5.0, (3.0, 5.0, 1.0, 0.5, "best_rating_not_positive")),
+        ("8", 0.0, (8.0, 10.0, 0.0, 0.8, "best_rating_not_positive")),  # as if unstated
+        ("7", 5.0, (7.0, 5.0, 1.0, 1.5, None)),  # kept: out of scale, validation drops it
+        ("-4", 5.0, (-4.0, 5.0, 1.0, -1.25, None)),  # refused by validation, not flipped
+    ],
+)
+def test_a_stated_scale_of_zero_or_below_is_ignored_with_its_reason(
+    rating_raw: str, best: float | None, expected: tuple[object, ...]
+) -> None:
+    review = normalize_review(ReviewItem(text="ok", rating_raw=rating_raw, best_rating=best))
+    got = (
+        review.rating,
+        review.best_rating,
+        review.worst_rating,
+        review.rating_normalized,
+        review.scale_ignored,
+    )
+    assert got == expected
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from compare.report.build import build_report
-from compare.report.render_files import STAGING
+from compare.report.render_files import PAUSE_POINT, STAGING
 from compare.report.report_error import ReportError
 from compare.report.stored_tables import FINDING, REPORT_RUN
 from compare.report.synthetic import SyntheticPlan, populate
+from settings.pause_points import PAUSE_ENV
 
 PLAN = SyntheticPlan(
     reviews=1500,
@@ -89,18 +90,10 @@ def test_kill_9_at_any_moment_leaves_no_run_without_its_files(
     db_url: str, engine: Engine, tmp_path: Path
 ) -> None:
     populate(engine, PLAN)
-    env = {**os.environ, "RIVALSCOPE_DATABASE_URL": db_url, "PYTHONWARNINGS": "ignore"}
     rng = random.Random(7)
     completed = 0
     for trial in range(4):
-        out = tmp_path / f"out{trial}"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "rivalscope", "report", "--out", str(out)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            cwd=tmp_path,
-        )
+        process = _report(db_url, tmp_path / f"out{trial}", tmp_path)
         started = time.monotonic()
         deadline = started + rng.uniform(0.5, 6.0)
         while time.monotonic() < deadline and process.poll() is None:
@@ -114,6 +107,45 @@ def test_kill_9_at_any_moment_leaves_no_run_without_its_files(
         assert completed <= _recorded(engine)[0] <= trial + 1
     build_report(engine, tmp_path / "after")  # cleans the staging folders of killed runs
     assert _staging_left(tmp_path) == []
+
+
+def test_kill_9_with_files_placed_and_the_run_not_recorded_records_nothing(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    populate(engine, PLAN)
+    out, paused = tmp_path / "out", tmp_path / "paused"
+    process = _report(db_url, out, tmp_path, {PAUSE_ENV: f"{PAUSE_POINT}:2:{paused}"})
+    try:
+        deadline = time.monotonic() + 120
+        while not paused.exists():
+            assert process.poll() is None, "report finished before its pause point"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert len([p for p in out.iterdir() if p.is_file()]) == 2  # placed, not recorded
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert _recorded(engine) == (0, 0)
+    build_report(engine, out)  # the same folder: written whole, then recorded
+    _assert_every_run_has_its_files(engine)
+    assert _recorded(engine)[0] == 1 and _staging_left(tmp_path) == []
+
+
+def _report(
+    db_url: str, out: Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", "report", "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={
+            **os.environ,
+            "RIVALSCOPE_DATABASE_URL": db_url,
+            "PYTHONWARNINGS": "ignore",
+            **(env or {}),
+        },
+        cwd=cwd,
+    )
 
 
 def _assert_every_run_has_its_files(engine: Engine) -> None:

@@ -118,6 +118,41 @@ def test_report_and_findings_commands(db_url: str, engine: Engine, tmp_path: Pat
     assert folded.exit_code == 0 and "delivery" in folded.output
 
 
+@pytest.mark.parametrize(
+    ("options", "shown"),
+    [
+        # The kind as the table writes it, as stored, any case or hyphen.
+        (["--kind", "competitor weakness"], "delivery"),
+        (["--kind", "Competitor-Weakness"], "delivery"),
+        # An aspect with a space where the store has an underscore, and the reverse; LIKE's
+        # wildcards are plain characters ("_" no longer matches any letter, "%" nothing).
+        (["--aspect", "Delivery"], "delivery"),
+        (["--aspect", "deliver%"], "No stored finding is about 'deliver%'"),
+        (["--aspect", "delivry"], "did you mean delivery?"),
+    ],
+)
+def test_findings_take_kinds_and_aspects_as_tables_write_them(
+    db_url: str, engine: Engine, tmp_path: Path, options: list[str], shown: str
+) -> None:
+    populate(engine, PLANTED)
+    build_report(engine, tmp_path / "out")
+    listed = CliRunner().invoke(app, ["findings", "--db", db_url, *options])
+    assert listed.exit_code == 0, listed.output
+    assert shown in " ".join(listed.output.split()), listed.output
+
+
+def test_stored_aspects_with_underscores_match_spaces(engine: Engine, tmp_path: Path) -> None:
+    from compare.report.report_runs import stored_findings
+
+    populate(engine, PLANTED)
+    build_report(engine, tmp_path / "out")
+    with engine.begin() as connection:
+        connection.execute(FINDING.update().values(aspect="customer_service"))
+    for written in ("customer service", "Customer_Service", " customer  service "):
+        assert stored_findings(engine, aspect=written), written
+    assert not stored_findings(engine, aspect="customer_servic_")
+
+
 def test_findings_match_a_company_without_accents(
     db_url: str, engine: Engine, tmp_path: Path
 ) -> None:
@@ -182,3 +217,35 @@ def test_evidence_quotes_differ_in_more_than_case_and_punctuation(
     evidence = evidence_from_rows(rows)
     assert len(evidence.items) == kept
     assert evidence.review_ids == list(range(1, len(texts) + 1))
+
+
+@pytest.mark.parametrize(
+    ("label", "ratings", "first"),
+    [
+        # Newest first would quote the 5-star review's "complaint" (a misread sentence).
+        ("negative", [0.0, 0.25, None, 1.0], "review 0.0"),
+        ("positive", [1.0, 0.75, None, 0.0], "review 1.0"),
+        ("negative", [None, None], "review None"),  # unrated: newest first, as before
+    ],
+)
+def test_evidence_quotes_come_from_reviews_rated_their_way_first(
+    engine: Engine, label: str, ratings: list[float | None], first: str
+) -> None:
+    from compare.report.analysis_source import analysis_source
+    from compare.report.aspects import Segment
+    from compare.report.evidence import opinion_evidence
+    from compare.report.report_scope import CompanyRef, ReportScope
+
+    ids = populate(engine, SyntheticPlan(reviews=40))
+    rival = ids["Rival A"]
+    for n, rating in enumerate(ratings):  # later reviews have higher ids: newer
+        add_review(engine, rival, f"review {rating} number {n}", "warranty", label,
+                   900_000 + n, rating_normalized=rating)  # fmt: skip
+    scope = ReportScope(CompanyRef(ids["Own Coffee"], "Own Coffee", True),
+                        (CompanyRef(rival, "Rival A", False),), None, None, 1)  # fmt: skip
+    with engine.connect() as connection:
+        evidence = opinion_evidence(
+            connection, scope, analysis_source(connection), rival, "warranty", label, Segment()
+        )
+    assert evidence.quotes[0].startswith(first), evidence.quotes
+    assert evidence.review_ids == [900_000 + n for n in reversed(range(len(ratings)))]

@@ -7,6 +7,7 @@ crawl is killed at its limit and recorded, SIGTERM stops the scheduler cleanly.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -84,6 +85,8 @@ def test_once_runs_due_crawls_and_a_restart_does_not_repeat_them(
     )  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert "kawamistrz-shop" in first.stdout and "finished" in first.stdout
+    # The detail says what the round brought, not "finished" again.
+    assert re.search(r"\d+ pages, \d+ new reviews, \d+ offers changed", first.stdout)
     assert _runs(db_url) == [("kawamistrz-shop", "finished", "finished")]
     log = log_file.read_text(encoding="utf-8")
     assert "due: kawamistrz-shop" in log and "kawamistrz-shop: healthy" in log

@@ -40,6 +40,10 @@ def _sums(text: str, language: str, channel: str) -> tuple[float, float]:
         ("fr", "seed-fr", "Livraison rapide, je recommande", 1),
         ("fr", "seed-fr", "Quelle arnaque, je suis déçu", -1),
         ("fr", "seed-fr", "Je ne recommande pas", -1),
+        # a negation after the finite verb it negates: "ne" dropped or elided into the verb
+        ("fr", "seed-fr", "J'aime pas ce café", -1),
+        ("fr", "seed-fr", "Je n'apprécie pas ce service", -1),
+        ("fr", "seed-fr", "Le café est bon, pas cher", 1),
         # nouns and verbs Pattern's French adjectives lack, through their English cognates
         ("fr", "cognate-fr", "Une vraie catastrophe", -1),
         ("fr", "cognate-fr", "Le service était une horreur", -1),
@@ -50,6 +54,7 @@ def _sums(text: str, language: str, channel: str) -> tuple[float, float]:
         ("da", "afinn-da", "Kaffen er ikke dårlig", 1),
         ("no", "seed-no", "Kjempebra kaffe og rask levering", 1),
         ("no", "seed-no", "Leveringen var ikke rask", -1),
+        ("no", "seed-no", "Jeg anbefaler ikke denne kaffen", -1),
         # inflected forms reach the seed words through their lemmas
         ("pl", "seed-pl", "Dostawa była bardzo szybka", 1),
         ("pl", "seed-pl", "Obsługa była nieuprzejma i niekompetentna", -1),

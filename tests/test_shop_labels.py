@@ -1,5 +1,6 @@
-"""Shop labels from the frameworks' translation catalogues: read on pages in languages the
-hand lists do not cover, and the build's rules for short, ambiguous and negated phrases."""
+"""Shop labels (``shop_labels.json``: the hand-written source and the frameworks'
+translation catalogues): read on pages in languages the hand-written source does not cover,
+and the build's rules for short, ambiguous and negated phrases."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from spiders.extract.auto import extract_auto
 from spiders.extract.availability import normalize_availability
-from spiders.extract.shop_labels import ROLES, fold_label, shop_labels
+from spiders.extract.shop_labels import HAND, ROLES, fold_label, phrase_pattern, shop_labels
 from spiders.extract.visible_availability import is_cart_control
 from tests.benchmark_scripts import load_benchmark
 
@@ -66,7 +67,7 @@ def test_unseen_language_page_reads_stock_and_code(
         ("Pas de stock disponible", "OutOfStock"),  # once read as "disponible"
         ("Geen voorraad beschikbaar", "OutOfStock"),
         ("Ej tillgänglig i lager", "OutOfStock"),
-        ("לא במלאי", "OutOfStock"),  # hand list's "במלאי" alone said in stock
+        ("לא במלאי", "OutOfStock"),  # the hand-written "במלאי" alone said in stock
         ("Esgotat", "OutOfStock"),
         ("Đã bán hết", "OutOfStock"),
         ("ขายหมดแล้ว", "OutOfStock"),
@@ -188,3 +189,30 @@ def test_data_records_its_sources() -> None:
     for source in build.SOURCES:
         assert f"{source.package} {source.version}" in table["source"]
         assert source.package in readme and source.licence in readme
+
+
+def test_hand_written_phrases_are_the_tables_named_source() -> None:
+    """One place: the extractors' own phrases are the table's "hand" source, as the builder
+    writes it from ``HAND_LABELS`` (``build_shop_labels.py --hand-only`` rewrites it)."""
+    table = shop_labels(HAND)
+    assert set(table) == set(ROLES) and set(build.HAND_LABELS) <= set(ROLES)
+    assert {r: {lang: list(p) for lang, p in by.items()} for r, by in table.items() if by} == (
+        build.hand_labels()
+    )
+    assert "out of stock" in table["out_of_stock"]["en"]
+    assert "ikke på lager" in table["out_of_stock"]["no"]
+    assert "statt" in table["old_price"]["de"] and "sku" in table["product_code"]["en"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"), [("do koszyka", True), ("koszyk", True), ("ekoszyk", False), ("kosz", False)]
+)
+def test_stem_phrase_takes_endings_not_prefixes(text: str, found: bool) -> None:
+    assert (phrase_pattern(["koszyk*"]).search(text) is not None) is found
+
+
+@pytest.mark.parametrize("text", ["Uygun fiyat", "可用的颜色", "دسترس"])
+def test_loose_translations_of_available_say_no_stock(text: str) -> None:
+    """Catalogue words for "Available" whose everyday sense is another ("suitable",
+    "usable", "access") are left out of the table (``LOOSE_WORDS``)."""
+    assert normalize_availability(text) is None

@@ -20,7 +20,7 @@ def _page(right_feature: str, noise: float, seed: int) -> tuple[np.ndarray, np.n
     rng = np.random.default_rng(seed)
     x = np.zeros((6, len(FEATURES)))
     x[:, 0] = 1.0
-    x[:, FEATURES.index("depth")] = rng.random(6) * noise
+    x[:, FEATURES.index("heading_distance")] = rng.random(6) * noise
     x[2, FEATURES.index(right_feature)] = 1.0
     y = np.zeros(6, dtype=bool)
     y[2] = True
@@ -40,10 +40,10 @@ def test_masked_feature_stays_zero_and_prior_holds_without_evidence() -> None:
     mask = np.ones(len(FEATURES))
     mask[FEATURES.index("price_named")] = 0.0
     prior = np.zeros(len(FEATURES))
-    prior[FEATURES.index("struck")] = -6.0  # no candidate is struck: nothing moves it
+    prior[FEATURES.index("old_named")] = -6.0  # no candidate is old-named: nothing moves it
     weights = trainer.fit(pages, mask, prior)
     assert weights[FEATURES.index("price_named")] == 0.0
-    assert weights[FEATURES.index("struck")] == pytest.approx(-6.0)
+    assert weights[FEATURES.index("old_named")] == pytest.approx(-6.0)
 
 
 @pytest.mark.parametrize(("take", "expected"), [(-10.0, 1.0), (10.0, 0.0)])

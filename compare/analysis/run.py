@@ -53,6 +53,7 @@ from compare.analysis.training import (
 )
 from compare.analysis.version import ANALYZER_VERSION
 from settings.languages import normalize_language_code
+from settings.pause_points import pause_point
 from storage.child_process import die_with_parent
 from storage.dialects import Dialect
 
@@ -65,6 +66,9 @@ WRITE_BATCH = 2_000
 """Reviews per database transaction."""
 IN_PROCESS_BELOW = 1_500
 """Fewer pending reviews than this are analysed in-process (a pool costs ~1 s to start)."""
+PAUSE_POINT = "analyze-writes"
+"""Kill tests' pause point (``settings.pause_points``), counted in committed write batches:
+reached at each analysed chunk, so a pause always has workers running and reviews pending."""
 
 
 @dataclass
@@ -161,6 +165,7 @@ def _analyze_database(
     bundle = load_bundle(folder) if folder is not None else None
     plain = plain_dialect(engine)
     batch = ResultRows()
+    writes = 0
     with _progress_bar(progress, pending) as advance:
         for rows, counts in _analyse_pending(
             engine,
@@ -169,11 +174,13 @@ def _analyze_database(
             taxonomy,
             processes,
         ):
+            pause_point(PAUSE_POINT, writes)
             batch.extend(rows)
             _merge(summary, counts)
             advance(len(rows.review_ids))
             if len(batch.review_ids) >= WRITE_BATCH:
                 write_rows(engine, batch, plain=plain)
+                writes += 1
                 batch = ResultRows()
         if batch.review_ids:
             write_rows(engine, batch, plain=plain)
@@ -204,6 +211,7 @@ def refresh_database_model(
             max_workers=min(workers, jobs),
             mp_context=_pool_context(),
             initializer=_start_worker,
+            initargs=(os.getpid(),),
         ) as pool:
             bundle = train_bundle(examples, description, pool=pool)
     else:
@@ -311,10 +319,10 @@ _worker_taxonomy: Taxonomy | None = None
 _worker_job: _Job | None = None
 
 
-def _init_worker(job: _Job | None) -> None:
+def _init_worker(parent: int, job: _Job | None) -> None:
     """Load the worker state in a spawned process (None: it was inherited on fork)."""
     global _worker_scorer, _worker_taxonomy, _worker_job
-    _start_worker()
+    _start_worker(parent)
     if job is None:
         return
     _worker_scorer = SentimentScorer(load_bundle(job.model_folder) if job.model_folder else None)
@@ -322,10 +330,10 @@ def _init_worker(job: _Job | None) -> None:
     _worker_job = job
 
 
-def _start_worker() -> None:
-    """First thing in every worker: end with this process (a killed ``analyze`` leaves no
-    worker behind), and keep freed memory."""
-    die_with_parent()
+def _start_worker(parent: int) -> None:
+    """First thing in every worker: end with ``parent`` (this process: a killed ``analyze``
+    leaves no worker behind), and keep freed memory."""
+    die_with_parent(parent)
     _keep_freed_memory()
 
 
@@ -403,7 +411,7 @@ def _analyse_pending(
             max_workers=processes,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(None if forked else job,),
+            initargs=(os.getpid(), None if forked else job),
         ) as pool:
             # enough chunks queued that the workers keep going while this process writes
             window: list[Any] = []

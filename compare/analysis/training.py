@@ -25,6 +25,7 @@ from compare.analysis.sentiment.base_models import has_base, load_base
 from compare.analysis.sentiment.bundle import ModelBundle
 from compare.analysis.sentiment.classifier import SentimentClassifier, train_classifier
 from compare.analysis.sentiment.features import POOLED
+from compare.analysis.sentiment.featurise_once import featurising_once
 from compare.analysis.sentiment.labels import (
     NEGATIVE_RATING_AT_MOST,
     POSITIVE_RATING_AT_LEAST,
@@ -127,6 +128,11 @@ class TrainingJob:
 
 def train_job(job: TrainingJob) -> SentimentClassifier | GuardResult:
     """Fit the job's classifier (a module-level function, so a process pool can run it)."""
+    with featurising_once():
+        return _train_job(job)
+
+
+def _train_job(job: TrainingJob) -> SentimentClassifier | GuardResult:
     texts, labels = [t for t, _ in job.rows], [lab for _, lab in job.rows]
     if job.adapt:
         base = load_base(job.key)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "9"
+ANALYZER_VERSION = "10"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -11,4 +11,6 @@ base plus correction and ratings-only is best on the held-out ratings (model for
 naive-Bayes weights, and wish or missing-feature sentences name their aspect without judging
 it (aspect mentions neutral).
 9: the guard scores every rating over repeated folds and wants a sign test won too (model
-format 9): the demo's English shops now get the model of their ratings."""
+format 9): the demo's English shops now get the model of their ratings.
+10: a negation after the finite verb it negates ("j'aime pas", "anbefaler ikke") negates it,
+in the lexicons and the word features (model format 10; Norwegian base model retrained)."""

@@ -16,6 +16,8 @@ from compare.report.stored_tables import PRODUCT, REVIEW
 MAX_QUOTE_CHARS = 160
 EVIDENCE_IDS = 20
 QUOTES = 3
+RATING_SIDE = {"negative": 1, "positive": -1}
+"""Quotes of a label come from reviews rated lowest (negative) or highest (positive) first."""
 LABELS = ("negative", "positive", "neutral")
 """Sentence labels that can carry evidence (``unknown`` cannot)."""
 SEGMENT_COLUMNS: dict[str, ColumnElement[str | None]] = {
@@ -85,13 +87,22 @@ def opinion_evidence(
     of the per-label results (a query without the label would sort all the aspect's rows).
     """
     labels = [label] if label is not None else list(LABELS)
-    rows = [
+    rated = [
         row
         for one in labels
         for row in _newest_mentions(connection, scope, source, company_id, aspect, one, segment)
     ]
-    rows.sort(key=lambda row: -row[0])
-    return evidence_from_rows(rows[:EVIDENCE_IDS])
+    rated.sort(key=lambda row: -row[0])
+    rated = rated[:EVIDENCE_IDS]
+    rows = [(review_id, text, url) for review_id, text, url, _ in rated]
+    if label not in RATING_SIDE:
+        return evidence_from_rows(rows)
+    # Quotes where the review's own rating agrees with the sentence's label first (a
+    # complaint from a 1-star review before one from a 5-star review): a sentence the model
+    # misread rarely comes from a review rated its way. Unrated reviews sit in the middle.
+    side = RATING_SIDE[label]
+    agreeing = sorted(rated, key=lambda row: side * (0.5 if row[3] is None else row[3]))
+    return evidence_from_rows(rows, quote_rows=[row[:3] for row in agreeing])
 
 
 def _newest_mentions(
@@ -102,7 +113,8 @@ def _newest_mentions(
     aspect: str,
     label: str,
     segment: Segment,
-) -> list[EvidenceRow]:
+) -> list[tuple[int, str | None, str | None, float | None]]:
+    """(review id, text to quote, page URL, the review's rating on 0..1) of the newest."""
     mention, sentence = source.mention, source.sentence
     conditions = [
         mention.c.company_id == company_id,
@@ -124,13 +136,14 @@ def _newest_mentions(
             mention.c.review_id,
             func.coalesce(sentence.c.text, REVIEW.c.text, REVIEW.c.title),
             REVIEW.c.url,
+            REVIEW.c.rating_normalized,
         )
         .select_from(joined)
         .where(*conditions)
         .order_by(mention.c.review_id.desc())
         .limit(EVIDENCE_IDS)
     ).all()
-    return [(int(review_id), text, url) for review_id, text, url in rows]
+    return [(int(review_id), text, url, rating) for review_id, text, url, rating in rows]
 
 
 EvidenceRow = tuple[int, str | None, str | None]
@@ -146,12 +159,15 @@ def quote_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
-def evidence_from_rows(rows: list[EvidenceRow]) -> Evidence:
-    """Distinct review ids in order, and up to ``QUOTES`` distinct short quotes."""
+def evidence_from_rows(
+    rows: list[EvidenceRow], quote_rows: list[EvidenceRow] | None = None
+) -> Evidence:
+    """Distinct review ids in order, and up to ``QUOTES`` distinct short quotes, taken in
+    the order of ``quote_rows`` (default: ``rows``)."""
     ids = list(dict.fromkeys(row[0] for row in rows))
     quotes: list[Quote] = []
     seen: set[str] = set()
-    for review_id, text, url in rows:
+    for review_id, text, url in rows if quote_rows is None else quote_rows:
         quote = short_quote(text) if text else ""
         key = quote_key(quote)
         if key and key not in seen and len(quotes) < QUOTES:

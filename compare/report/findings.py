@@ -42,6 +42,15 @@ from compare.report.stats import Interval, bonferroni_z, compare_nets, proportio
 
 PRICE_ASPECT = "price"
 KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "price_gap")
+
+
+def kind_named(text: str) -> str | None:
+    """The kind ``text`` names, written as tables show it ("competitor weakness") or as
+    stored ("competitor_weakness"), any case; None when it names no kind."""
+    folded = "_".join(text.lower().replace("-", " ").replace("_", " ").split())
+    return folded if folded in KINDS else None
+
+
 COMPLEMENT_MIN_SAMPLE = 5
 """Fewest opinions outside a segment to say a gap is concentrated in it."""
 

@@ -20,8 +20,12 @@ from compare.report.render_markdown import render_markdown
 from compare.report.render_tables import write_aspects, write_findings, write_section_tables
 from compare.report.report_error import ReportError
 from compare.report.section_registry import build_sections
+from settings.pause_points import pause_point
 
 STAGING = ".rivalscope-report-staging-"
+PAUSE_POINT = "report-files"
+"""Kill tests' pause point (``settings.pause_points``), counted in files renamed into place
+(the run and findings are not committed yet)."""
 
 
 def check_output_folder(out_dir: Path) -> Path | None:
@@ -87,6 +91,7 @@ def write_report_files(data: ReportData, out_dir: Path) -> list[Path]:
             target.parent.mkdir(exist_ok=True)
             os.replace(path, target)
             placed.append(target)
+            pause_point(PAUSE_POINT, len(placed))
         return placed
     except OSError as exc:
         raise ReportError(f"cannot write the report into {out_dir}: {_reason(exc)}") from None

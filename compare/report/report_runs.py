@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import ColumnElement, Connection, Engine, func, select
 
 from compare.report.findings import Finding
 from compare.report.report_error import ReportError
@@ -125,7 +125,10 @@ def stored_findings(
                 return []
             query = query.where(FINDING.c.report_run_id == latest)
         if aspect:
-            query = query.where(FINDING.c.aspect.ilike(aspect))
+            # Aspects are stored with underscores ("customer_service") and need topics with
+            # spaces ("milk frother"); a user may write either (and LIKE's "_" and "%"
+            # would be wildcards).
+            query = query.where(_folded_aspect(FINDING.c.aspect) == fold_aspect(aspect))
         if kind:
             query = query.where(FINDING.c.kind == kind)
         if min_score is not None:
@@ -149,6 +152,26 @@ def stored_findings(
         )
         for r in rows
     ]
+
+
+def fold_aspect(text: str) -> str:
+    """An aspect or need as compared: lower case, "_" and "-" as spaces, spaces collapsed."""
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+def _folded_aspect(column: Any) -> ColumnElement[str]:
+    """``fold_aspect`` in SQL (stored aspects are single-spaced already)."""
+    return func.lower(func.replace(func.replace(column, "_", " "), "-", " "))
+
+
+def finding_aspects(engine: Engine, *, all_runs: bool = False) -> list[str]:
+    """The aspects and needs the latest report's findings (or every report's) name."""
+    query = select(FINDING.c.aspect).distinct().order_by(FINDING.c.aspect)
+    with engine.connect() as connection:
+        if not all_runs:
+            latest = connection.execute(select(func.max(REPORT_RUN.c.id))).scalar()
+            query = query.where(FINDING.c.report_run_id == latest)
+        return [str(a) for a in connection.execute(query).scalars()]
 
 
 def _segment_text(row: Any) -> str:

@@ -229,7 +229,13 @@ def _flush(connection: Any, tables: dict[str, Table], *buffers: list[dict[str, A
 
 
 def add_review(
-    engine: Engine, company_id: int, text: str, aspect: str, label: str, review_id: int
+    engine: Engine,
+    company_id: int,
+    text: str,
+    aspect: str,
+    label: str,
+    review_id: int,
+    rating_normalized: float | None = 0.0,
 ) -> None:
     """One extra analysed review (e.g. hostile text for the escaping tests)."""
     source_id = _source_of(engine, company_id)
@@ -246,7 +252,7 @@ def add_review(
                 first_seen_at=datetime.now(UTC),
                 published=date(2025, 6, 1),
                 language="en",
-                rating_normalized=0.0,
+                rating_normalized=rating_normalized,
             )
         )
         connection.execute(

@@ -84,6 +84,36 @@ def register(app: typer.Typer) -> None:
         print_summary(summary, candidates)
 
 
+def _unanalysed_language_notes(reviews: dict[str, int]) -> list[str]:
+    """A note for each language whose reviews get no aspects or needs (no taxonomy for it),
+    saying how to read them in another language when that is what they are: short
+    Norwegian texts are often detected as Danish or Swedish."""
+    from settings.language_detection import SCANDINAVIAN
+    from settings.languages import LANGUAGES, Resource, registered_language
+
+    full = [e for e in LANGUAGES if e.has(Resource.ASPECT_TERMS)]
+    notes = []
+    for code, count in sorted(reviews.items(), key=lambda kv: -kv[1]):
+        entry = registered_language(code)
+        if entry is not None and entry.has(Resource.ASPECT_TERMS):
+            continue
+        name = entry.english_name if entry else code
+        near = [e for e in full if code in SCANDINAVIAN and e.code in SCANDINAVIAN]
+        hint = (
+            f"; if they are {near[0].english_name} (short {near[0].english_name} texts are "
+            f'often read as {name}), set language = "{near[0].code}" on the source (or import '
+            f"with --language {near[0].code}) so that new reviews are read as such"
+            if near
+            else ""
+        )
+        what = "sentiment but no aspects or needs" if entry else "no sentiment, aspects or needs"
+        notes.append(
+            f"note: {count} reviews in {code} get {what}: {name} has no aspect taxonomy yet "
+            f"(fully analysed: {', '.join(e.code for e in full)}){hint}"
+        )
+    return notes
+
+
 def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | None, int]]) -> None:
     """A table per language (reviews, model that scored them, labels), top aspects, needs."""
     from compare.analysis.sentiment.bundle import guard_figures, guard_outcome
@@ -131,6 +161,8 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
             f"{stats.unknown / stats.reviews:.0%}",
         )
     console.print(table)
+    for note in _unanalysed_language_notes({k: v.reviews for k, v in summary.languages.items()}):
+        console.print(note, markup=False, highlight=False)
     if summary.aspects:
         console.print(
             "top aspects: " + ", ".join(f"{a} {n}" for a, n in summary.aspects.most_common(7))

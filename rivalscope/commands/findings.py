@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from typing import Annotated
 
@@ -31,7 +32,8 @@ def findings(
     kind: Annotated[
         str | None,
         typer.Option(
-            help="competitor_weakness, competitor_strength, unmet_need or price_gap.",
+            help="competitor_weakness, competitor_strength, unmet_need or price_gap"
+            ' (or as the table writes it: "competitor weakness").',
             show_default=False,
         ),
     ] = None,
@@ -49,13 +51,16 @@ def findings(
 
     Example: rivalscope findings --kind competitor_weakness --min-score 10
     """
-    from compare.report.findings import KINDS
+    from compare.report.findings import KINDS, kind_named
     from compare.report.numbers import SAMPLE_UNITS
-    from compare.report.report_runs import stored_findings
+    from compare.report.report_runs import finding_aspects, fold_aspect, stored_findings
     from storage.db import database_url, open_database
 
-    if kind is not None and kind not in KINDS:
-        raise UserError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind is not None:
+        named = kind_named(kind)
+        if named is None:
+            raise UserError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        kind = named
     if limit < 1:
         raise UserError("--limit must be at least 1")
     if min_score is not None and not math.isfinite(min_score):  # click's float takes "nan"
@@ -71,9 +76,19 @@ def findings(
             limit=limit,
             all_runs=all_runs,
         )
+        aspects = finding_aspects(engine, all_runs=all_runs) if aspect and not rows else []
     finally:
         engine.dispose()
     if not rows:
+        if aspects and fold_aspect(aspect or "") not in map(fold_aspect, aspects):
+            # A misspelt or unknown aspect: say which ones the findings name.
+            close = difflib.get_close_matches(fold_aspect(aspect or ""), aspects, n=3)
+            hint = f"did you mean {' or '.join(close)}? " if close else ""
+            console.print(
+                f"No stored finding is about {aspect!r}; {hint}findings name: {', '.join(aspects)}",
+                markup=False,
+            )
+            return
         console.print("No stored findings match (run `rivalscope report` first).")
         return
     table = Table(title="Stored findings", title_justify="left")

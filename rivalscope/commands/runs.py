@@ -23,13 +23,12 @@ def runs(
     db: DbOption = None,
 ) -> None:
     """List crawl runs, newest first: status, duration, pages, errors, items, the workers that
-    served a distributed run, the extraction layers that read them (reviews; offers), health.
+    served a distributed run, the extraction layers that read them, health.
 
     Example: rivalscope runs --source acme-shop --limit 5
     """
     # Imported here: the storage stack takes half a second; --help need not wait.
     from rivalscope.scheduler.due import as_utc
-    from spiders.extract.layers import describe_layer_shares
     from storage.db import database_url, describe_url, open_database
     from storage.run_history import recent_runs, source_names
 
@@ -78,11 +77,11 @@ def runs(
             f"{run.offers_seen} / {run.offers_changed}",
             str(run.items_dropped),
             *served,
-            "; ".join(
-                filter(None, (describe_layer_shares(run.field_coverage or {}, k) for k in KINDS))
-            ),
+            _read_by(run.field_coverage or {}),
             health,
-            run.finish_reason or "",
+            # Scrapy's reason for a run that ran to its end is "finished", as is the status:
+            # the column tells only what is not the plain end.
+            "" if run.finish_reason == run.status else run.finish_reason or "",
         )
     if not rows:
         console.print("no crawl runs yet" + (f" for {source}" if source else ""))
@@ -93,6 +92,17 @@ def runs(
         coverage = review_coverage(row.run.reviews_collected, row.run.reviews_declared)
         if coverage:
             console.print(f"  run {row.run.id} {row.source}: {coverage}", markup=False)
+
+
+def _read_by(coverage: dict[str, float]) -> str:
+    """Which extraction layers read the run's reviews and offers: one list when both were
+    read alike, else each named ("reviews: embedded-json 100%; offers: json-ld 100%")."""
+    from spiders.extract.layers import describe_layer_shares
+
+    shares = {kind: describe_layer_shares(coverage, kind) for kind in KINDS}
+    if len(set(shares.values())) == 1:
+        return next(iter(shares.values()))
+    return "; ".join(f"{kind}s: {text}" for kind, text in shares.items() if text)
 
 
 def _check_source(name: str, names: list[str]) -> None:

@@ -267,10 +267,20 @@ def suggest(
 
     agent = _agent(targets)
     html = _read_page(url, file, agent, ignore_robots, bool(render))
-    suggestion = suggest_selectors(html)
+    suggestion = suggest_selectors(html, url or "")
     typer.echo(f"# {suggestion.blocks} review blocks matched {suggestion.review!r}; first block:")
     for name, value in suggestion.samples.items():
         typer.echo(f"#   {name}: {value[:70]}")
+    if suggestion.auto_reviews:
+        typer.echo(
+            f"# these selectors read {suggestion.reviews_read} of the {suggestion.auto_reviews}"
+            " reviews auto extraction finds on this page"
+            + (
+                ': mode = "auto" reads all of them'
+                if suggestion.reviews_read < suggestion.auto_reviews
+                else ""
+            )
+        )
     typer.echo('# Paste under your [[company.source]] and set mode = "selectors".')
     typer.echo(suggestion.to_toml(), nl=False)
 

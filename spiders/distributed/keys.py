@@ -29,8 +29,9 @@ class Keys:
 
     @property
     def workers(self) -> str:
-        """Set of the workers that have ever beaten under this prefix (the live ones have
-        an ``alive`` key)."""
+        """Set of the live workers under this prefix (each has an ``alive`` key; one that
+        stopped is dropped at the next live worker's beat, and the set expires with the
+        last heartbeat: ``sharing.Heartbeat``)."""
         return f"{self.prefix}:workers"
 
     def alive(self, worker: str) -> str:

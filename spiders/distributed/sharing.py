@@ -29,11 +29,7 @@ local function alive(worker)
 end
 local live_workers = 0
 for _, worker in ipairs(redis.call('SMEMBERS', prefix .. ':workers')) do
-    if alive(worker) then
-        live_workers = live_workers + 1
-    else  -- gone (a live worker adds itself again at its next beat): the set stays small
-        redis.call('SREM', prefix .. ':workers', worker)
-    end
+    if alive(worker) then live_workers = live_workers + 1 end
 end
 local room = math.ceil(active / math.max(live_workers, 1)) - serving
 if room <= 0 then return {} end
@@ -63,6 +59,37 @@ for i = 1, math.min(room, #candidates) do
 end
 return claimed
 """
+
+
+# KEYS: the workers' set, this worker's heartbeat. ARGV: this worker, the heartbeat's
+# time-to-live (s), the prefix. The worker says it is alive; the set of workers keeps only
+# live ones (a worker gone, its heartbeat expired, is dropped by the next live one's beat)
+# and itself expires with the last heartbeat: no worker's entry outlives it for good.
+_BEAT = """
+redis.call('SET', KEYS[2], '1', 'EX', tonumber(ARGV[2]))
+redis.call('SADD', KEYS[1], ARGV[1])
+for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+    if redis.call('EXISTS', ARGV[3] .. ':worker:' .. worker .. ':alive') == 0 then
+        redis.call('SREM', KEYS[1], worker)
+    end
+end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+"""
+
+
+class Heartbeat:
+    """A worker's heartbeat (see ``_BEAT``), queued on a redis-py pipeline."""
+
+    def __init__(self, server: Any, keys: Keys, worker: str, ttl_s: int) -> None:
+        self.keys, self.worker, self.ttl_s = keys, worker, ttl_s
+        self._beat = server.register_script(_BEAT)
+
+    def queue(self, pipe: Any) -> None:
+        self._beat(
+            keys=[self.keys.workers, self.keys.alive(self.worker)],
+            args=[self.worker, self.ttl_s, self.keys.prefix],
+            client=pipe,
+        )
 
 
 HELP_BACKLOG = 16

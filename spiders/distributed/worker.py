@@ -32,13 +32,14 @@ from spiders.distributed.connection import QueueError, connect
 from spiders.distributed.expiry import RENEW_S, renew
 from spiders.distributed.keys import Keys, key_prefix
 from spiders.distributed.scheduler import ALIVE_TTL_S
-from spiders.distributed.sharing import RunClaims
+from spiders.distributed.sharing import Heartbeat, RunClaims
 from spiders.runner import crawl_settings
 from spiders.target_spider import TargetSpider
 
 logger = logging.getLogger(__name__)
 POLL_S = 0.2
 """How often the worker looks for runs to serve (their ids: a few bytes per run)."""
+SENDING_HANDLER = "spiders.distributed.sending.SendingDownloadHandler"
 RunComplete = Callable[[Engine, str, Targets], None]
 """Called with the database, the source's name and its targets when a run ends."""
 
@@ -118,6 +119,11 @@ def run_settings(
     spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
     spider_mw["spiders.distributed.tracking.RequestTrackingMiddleware"] = 10
     settings.set("SPIDER_MIDDLEWARES", spider_mw, priority="cmdline")
+    # Requests are written at their host's moment (and timed: RIVALSCOPE_SEND_LOG).
+    handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+    for scheme in ("http", "https"):
+        handlers[scheme] = SENDING_HANDLER
+    settings.set("DOWNLOAD_HANDLERS", handlers, priority="cmdline")
     downloader_mw = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     downloader_mw["spiders.distributed.politeness.SharedHostLimits"] = 960
     settings.set("DOWNLOADER_MIDDLEWARES", downloader_mw, priority="cmdline")
@@ -165,11 +171,12 @@ def run_worker(
         load_object(path)
     # The download handlers' modules (TLS among them): imported by the first crawler, so
     # after the runs are queued, else.
-    for path in base.getdict("DOWNLOAD_HANDLERS_BASE").values():
+    for path in (*base.getdict("DOWNLOAD_HANDLERS_BASE").values(), SENDING_HANDLER):
         if path:
             load_object(path)
 
     claims = RunClaims(server, keys, worker)
+    heartbeat = Heartbeat(server, keys, worker, ALIVE_TTL_S)
     serving: dict[int, Crawler] = {}
     done: set[int] = set()
     opening: list[tuple[int, Crawler, Any, Any]] = []
@@ -262,8 +269,7 @@ def run_worker(
             # One heartbeat for the worker, whatever the number of runs it serves (each run
             # lists the worker once, when it opens); alive between runs too.
             pipe = server.pipeline()
-            pipe.set(keys.alive(worker), "1", ex=ALIVE_TTL_S)
-            pipe.sadd(keys.workers, worker)
+            heartbeat.queue(pipe)
             now = time.monotonic()
             if now >= renewed[0] + RENEW_S:  # the served runs' keys outlive no run
                 renewed[0] = now

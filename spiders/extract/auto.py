@@ -33,11 +33,11 @@ from spiders.extract.layers import EMBEDDED_JSON, HEURISTIC, JSON_LD
 from spiders.extract.listing import markup_listing, visible_listing
 from spiders.extract.markup import markup_nodes
 from spiders.extract.meta import declared_locale, meta_offer_fields, meta_tags
-from spiders.extract.nodes import Node, jsonld_nodes
+from spiders.extract.nodes import Node, jsonld_nodes, node_types
 from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_url, normalize_price
 from spiders.extract.review_merge import merge_reviews
-from spiders.extract.schema_offers import schema_offer_items
+from spiders.extract.schema_offers import is_product, schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.extract.script_json import script_json_values
 from spiders.extract.script_product import ScriptProduct, script_product
@@ -104,13 +104,14 @@ def _extract(document: Document, url: str) -> PageExtraction:
     script_values = script_json_values(root)
     # A listing gives its cards, never a product named after the page's heading.
     cards = None if variants else markup_listing(offers, root)
-    listing = cards is None and heuristic_offer_fields(root, url, main, hint)
+    sold = bool(offers) or not _about_no_product(nodes)
+    listing = cards is None and heuristic_offer_fields(root, url, main, hint, prices=sold)
     if listing and not offers and main.price is None and not (main.sku or main.gtin):
         cards = visible_listing(root, url, main.currency or hint)
     if cards is not None:
         page.offers = cards
         main = OfferItem(url=url)  # reviews on a listing are about no product of the heading
-    else:
+    elif sold or main.price is not None:
         # The script state is walked once, and only when a rule below needs it.
         name = main.name
         state = cache(lambda: script_product(script_values, name))
@@ -123,6 +124,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
             for offer in (main, *variants):
                 offer.parent = parent
         page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
+    # else: a recipe or article that sells nothing (no offer, nor a sku from its URL)
     page.reviews = _reviews(nodes, root, url, document.text, main, locale, script_values)
     page.aggregate_rating = _aggregate(nodes, root, page.language, script_values)
     page.next_page = next_page_url(root, url)
@@ -172,6 +174,24 @@ def _layout_reviews(
     for review in reviews:
         review.product_name, review.product_sku = main.name, main.sku
     return reviews
+
+
+# Markup types of a page about a work that is not sold on it: the amounts such a page shows
+# are costs, examples or advertisements, not the price of the page's product. (Not the bare
+# "Article": some site builders mark every page so, shop pages too; on the 407 saved pages
+# leaving it out changed nothing.)
+_NOT_FOR_SALE = frozenset({"recipe", "blogposting", "newsarticle"})
+
+
+def _about_no_product(nodes: list[Node]) -> bool:
+    """True if the markup says the page is a recipe, blog post or news article and names no
+    product."""
+    types: set[str] = set()
+    for node in nodes:
+        if is_product(node):
+            return False
+        types |= node_types(node)
+    return not types.isdisjoint(_NOT_FOR_SALE) and "offer" not in types
 
 
 def _main_first(offers: list[OfferItem]) -> list[OfferItem]:

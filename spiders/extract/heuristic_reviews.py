@@ -82,6 +82,7 @@ class _Unit:
 class _Block:
     element: Element
     rating: LayoutRating
+    rating_element: Element
     units: list[_Unit] = field(default_factory=list)
 
 
@@ -168,7 +169,7 @@ def _lone_review(
             "ancestor-or-self::table | ancestor-or-self::dl | .//table | .//dl"
         ):
             continue  # a label/value row of a details table ("Rating: 4.7")
-        items = _group_reviews([_Block(block, rating)], url, locale, lone=True)
+        items = _group_reviews([_Block(block, rating, element)], url, locale, lone=True)
         if items:
             found.append((block, items[0]))
     return found if len(found) == 1 else []
@@ -226,11 +227,11 @@ def _blocks(members: list[tuple[Element, LayoutRating]]) -> list[_Block]:
     if height < 1:
         return []
     blocks = []
-    for chain, (_, rating) in zip(chains, members, strict=False):
+    for chain, (rated, rating) in zip(chains, members, strict=False):
         element = chain[height - 1] if height - 1 < len(chain) else chain[-1]
         if element.tag in ("body", "html"):
             return []
-        blocks.append(_Block(element, rating))
+        blocks.append(_Block(element, rating, rated))
     return blocks
 
 
@@ -457,8 +458,9 @@ def _group_reviews(
         item = ReviewItem(url=url, text=_with_next_paragraphs(unit, block, slots, index))
         item.explain["text"] = HEURISTIC.name
         _put_rating(item, block.rating, scale)
-        if title is not None and title.units[index] is not None:
-            _put(item, "title", title.units[index].text)  # type: ignore[union-attr]
+        title_unit = title.units[index] if title is not None else None
+        if title_unit is not None:
+            _put(item, "title", _without_rating_text(title_unit, block))
         author = next((a for a in authors if a.units[index] is not None), None)
         if author is not None:
             _put(item, "author", _author_text(author, index))
@@ -469,6 +471,20 @@ def _group_reviews(
         items.append(item)
     del language
     return items
+
+
+def _without_rating_text(unit: _Unit, block: _Block) -> str:
+    """The unit's text without the text of the block's rating when the rating sits inside
+    it: a title line that starts with its stars ("2.0 out of 5 stars Nasty") is "Nasty"."""
+    rated = block.rating_element
+    if unit.element is not rated and unit.element not in rated.iterancestors():
+        return unit.text
+    shown = _flat_text(rated)
+    if shown and unit.text.startswith(shown):
+        return unit.text[len(shown) :].strip() or unit.text
+    if shown and unit.text.endswith(shown):
+        return unit.text[: -len(shown)].strip() or unit.text
+    return unit.text
 
 
 def _reads_like_a_review(block: _Block, body: _Unit, language: str | None) -> bool:

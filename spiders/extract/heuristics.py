@@ -23,7 +23,6 @@ from spiders.extract.shop_labels import phrase_pattern, phrases
 from spiders.extract.visible_price import (
     PRICE_MODEL,
     PriceCandidate,
-    attribute_amount,
     main_heading,
     price_candidates,
     shown_prices,
@@ -175,45 +174,17 @@ def _best_current(candidates: list[PriceCandidate]) -> PriceCandidate | None:
     return best if best.score >= model(PRICE_MODEL).threshold else None
 
 
-def data_attribute_price(root: lxml.html.HtmlElement) -> tuple[str, str] | None:
-    """(price, raw) from ``data-price``-like attributes; ``*-cents`` ones are minor units."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name, value in element.attrib.items():
-            price = attribute_amount(name, value)
-            if price is not None:
-                return price, value
-    return None
-
-
-# Labels shops put before their own product number, written from general knowledge of
-# shop vocabulary in many languages (not from any page): English, German, Dutch, the
-# Nordic languages, French, Spanish, Portuguese, Italian, Polish, Czech/Slovak, Hungarian,
-# Romanian, Croatian/Serbian, Turkish, Greek, Russian/Ukrainian, Chinese, Japanese,
-# Korean, Vietnamese, Indonesian, Thai.
-_SHOP_CODE_LABEL = (
-    r"\bsku|\bart(?:ikel)?\.?\s*-?\s*nr\.?|artikel\s*-?nummer|artikelnr|\barticle\s*(?:no\.?|number|code)"
-    r"|\bitem\s*(?:no\.?|number|code|id|#)|\bproduct\s*(?:code|id|no\.?|number|#)|productcode"
-    r"|bestell\s*-?(?:nummer|nr\.?)|vare\s*-?(?:nummer|nr\.?)|varu\s*-?nummer|tuote(?:numero|koodi)"
-    r"|\br[ée]f(?:[ée]rence)?\.?|code\s*(?:produit|article)|c[oó]digo(?:\s*(?:del\s*)?(?:producto|art[ií]culo))?"
-    r"|referencia|codice(?:\s*(?:articolo|prodotto))?|kod\s*(?:produktu|towaru)|numer\s*katalogowy"
-    r"|k[oó]d\s*(?:produktu|tovaru|zbo[žz][ií])|katalogov[eé]\s*[čc][ií]slo|term[ée]kk[oó]d|cikksz[áa]m"
-    r"|cod\s*produs|[šs]ifra(?:\s*proizvoda)?|[üu]r[üu]n\s*kodu|stok\s*kodu|κωδικός|артикул"
-    r"|код\s*товар[ау]|货号|商品编[号码]|产品编号|品番|商品コード|商品番号|상품\s*번호|품번"
-    r"|m[ãa]\s*s[ảa]n\s*ph[ẩa]m|kode\s*produk|รหัสสินค้า"
-)
-# And those of the frameworks' translation catalogues (``shop_labels``), in 22 languages.
-_OUTSIDE_CODE_LABEL = phrase_pattern(phrases("product_code"), gap=r"\s*", accents=True).pattern
-_OTHER_ID_LABEL = r"model\s*(?:no\.?|number)?|mpn|part\s*(?:no\.?|number)"
+# Labels before the shop's own product code ("SKU", "Art.-Nr.", "Product code") and before
+# other ids ("Model", "MPN"), of every language of the shop-label table (``shop_labels``);
+# matched on the page's text as it is, accents optional, any spacing between words.
+_SHOP_CODE_LABEL = phrase_pattern(phrases("product_code"), gap=r"\s*", accents=True).pattern
+_OTHER_ID_LABEL = phrase_pattern(phrases("other_code"), gap=r"\s*", accents=True).pattern
 _ID_LABEL = re.compile(
-    rf"(?:(?P<shop>{_SHOP_CODE_LABEL}|{_OUTSIDE_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*"
+    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]{2,30})",
     re.I,
 )
-_LABEL_AT_END = re.compile(
-    rf"(?:{_SHOP_CODE_LABEL}|{_OUTSIDE_CODE_LABEL}|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*$", re.I
-)
+_LABEL_AT_END = re.compile(rf"(?:{_SHOP_CODE_LABEL}|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*$", re.I)
 _ASCII_DIGIT = re.compile(r"[0-9]")
 # Short visible texts (a label, an id, or both), in document order, selected in C.
 _SHORT_TEXTS = (
@@ -255,10 +226,16 @@ def visible_text(root: lxml.html.HtmlElement) -> str:
 
 
 def heuristic_offer_fields(
-    root: lxml.html.HtmlElement, url: str, offer: OfferItem, currency_hint: str | None
+    root: lxml.html.HtmlElement,
+    url: str,
+    offer: OfferItem,
+    currency_hint: str | None,
+    *,
+    prices: bool = True,
 ) -> bool:
-    """Fill the name, price and currency of ``offer`` that are still None;
-    True if the visible prices read as a listing's cards (no main product's price)."""
+    """Fill the name, price and currency of ``offer`` that are still None (the name only,
+    without ``prices``); True if the visible prices read as a listing's cards (no main
+    product's price)."""
     listing = False
     if offer.name is None:
         heading = next(root.iter("h1"), None)
@@ -266,7 +243,7 @@ def heuristic_offer_fields(
         if name:
             offer.name = name[:500]
             offer.explain["name"] = "heuristic"
-    if offer.price is None:
+    if offer.price is None and prices:
         visible, listing = best_visible_price(root, offer.currency or currency_hint, url)
         if visible is not None:
             offer.price, currency, offer.price_raw = visible
@@ -274,11 +251,6 @@ def heuristic_offer_fields(
             if offer.currency is None and currency:
                 offer.currency = currency
                 offer.explain["currency"] = "heuristic"
-        elif not listing:  # a listing's data-price attributes are its cards' prices
-            attribute = data_attribute_price(root)
-            if attribute is not None:
-                offer.price, offer.price_raw = attribute
-                offer.explain["price"] = "heuristic"
     if offer.currency is None and offer.price is not None and currency_hint:
         offer.currency = currency_hint
         offer.explain["currency"] = "heuristic"

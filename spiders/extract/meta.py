@@ -9,7 +9,7 @@ from spiders.extract.layers import META, OPENGRAPH
 # meta key -> OfferItem field; the first key present for a field wins.
 META_FIELDS: dict[str, tuple[str, ...]] = {
     "price": ("product:price:amount", "og:price:amount", "product:price", "og:price",
-              "product:sale_price:amount", "twitter:data1"),
+              "product:sale_price:amount"),
     "currency": ("product:price:currency", "og:price:currency", "product:sale_price:currency"),
     "availability": ("product:availability", "og:availability", "availability"),
     "sku": ("product:retailer_item_id", "product:sku", "og:sku", "product:retailer_part_no"),
@@ -39,8 +39,6 @@ def meta_offer_fields(tags: dict[str, str]) -> dict[str, tuple[str, str]]:
     for field_name, keys in META_FIELDS.items():
         for key in keys:
             if key in tags:
-                if key == "twitter:data1" and not any(ch.isdigit() for ch in tags[key]):
-                    continue
                 layer = OPENGRAPH.name if key.startswith(("og:", "product:")) else META.name
                 fields[field_name] = (tags[key], layer)
                 break

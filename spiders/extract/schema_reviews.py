@@ -16,6 +16,7 @@ from spiders.raw_fields import (
     normalize_rating,
     parse_number,
     parse_rating,
+    scale_refusal,
 )
 
 
@@ -44,11 +45,8 @@ def review_item(
         raw = rating_node
     rating, stated_best = parse_rating(raw)
     if rating is not None:
-        best, worst = infer_scale(
-            rating,
-            parse_number(first_value(rating_source, "bestRating")) or stated_best,
-            parse_number(first_value(rating_source, "worstRating")),
-        )
+        best, worst, ignored = _scale(rating_source, rating, stated_best)
+        put("scale_ignored", ignored)
         item.rating_raw = str(raw)
         put("rating", rating)
         put("best_rating", best)
@@ -108,11 +106,7 @@ def aggregate_rating_item(nodes: list[Node]) -> AggregateRatingItem | None:
         value, stated_best = parse_rating(first_value(node, "ratingValue"))
         if value is None:
             continue
-        best, worst = infer_scale(
-            value,
-            parse_number(first_value(node, "bestRating")) or stated_best,
-            parse_number(first_value(node, "worstRating")),
-        )
+        best, worst, _ = _scale(node, value, stated_best)
         rating_count = _count(first_value(node, "ratingCount"))
         review_count = _count(first_value(node, "reviewCount"))
         layer = str(node.get("@layer", JSON_LD.name))
@@ -132,3 +126,14 @@ def _count(value: object) -> int | None:
     """``"1,234"`` / ``"1 234 avis"`` -> 1234."""
     digits = re.sub(r"\D", "", str(value)) if value is not None else ""
     return int(digits) if digits else None
+
+
+def _scale(node: Node, rating: float, stated_best: float | None) -> tuple[float, float, str | None]:
+    """(best, worst, why the node's bestRating was ignored) of a rating: the node's
+    bestRating unless it is 0 or below (``scale_refusal``), else the rating's own ("4/5"),
+    else inferred."""
+    declared = parse_number(first_value(node, "bestRating"))
+    ignored = scale_refusal(declared)
+    stated = declared if declared is not None and ignored is None else stated_best
+    best, worst = infer_scale(rating, stated, parse_number(first_value(node, "worstRating")))
+    return best, worst, ignored

@@ -35,6 +35,8 @@ _CODE_TYPES = frozenset(
 _ASSIGNMENT = re.compile(r"=\s*[\[{]")
 _NOT_ASSIGNMENT = frozenset("=!<>")
 _JSON_PARSE = re.compile(r"""JSON\.parse\(\s*(["'])""")
+# A single-quoted JavaScript string literal, escapes skipped (the unrolled loop: linear).
+_SINGLE_QUOTED = re.compile(r"'([^'\\]*(?:\\.[^'\\]*)*)'", re.S)
 # The first character JSON.parse('...') content must start with to be worth decoding.
 _OPENERS = "{["
 
@@ -91,10 +93,9 @@ def _parsed_string(text: str, start: int, quote: str) -> object | None:
         if quote == '"':
             literal, _ = _DECODER.raw_decode(text, start)
         else:
-            end = start + 1
-            while end < len(text) and text[end] != "'":
-                end += 2 if text[end] == "\\" else 1
-            body = text[start + 1 : end].replace("\\'", "'")
+            closed = _SINGLE_QUOTED.match(text, start)  # scanned in C, not char by char
+            body = closed.group(1) if closed else text[start + 1 :]
+            body = body.replace("\\'", "'")
             # A single-quoted literal leaves double quotes bare: escape them for JSON.
             literal = _DECODER.decode('"' + re.sub(r'(?<!\\)"', r'\\"', body) + '"')
         if not isinstance(literal, str) or literal.lstrip()[:1] not in _OPENERS:

@@ -33,7 +33,7 @@ _OFFER_TARGETS: dict[str, tuple[str, str | None]] = {
 }
 # A selector's raw value makes these normalised review fields stale (the pipeline redoes them).
 _DERIVED_REVIEW_FIELDS = {
-    "rating_raw": ("rating", "best_rating", "worst_rating", "rating_normalized"),
+    "rating_raw": ("rating", "best_rating", "worst_rating", "rating_normalized", "scale_ignored"),
     "date_raw": ("published",),
 }
 

@@ -1,12 +1,16 @@
-"""Shop label phrases in 42 languages from outside the project's pages: the one reader of
-``spiders/extract/data/shop_labels.json`` (built by ``benchmarks/build_shop_labels.py``
-from e-commerce frameworks' translation catalogues; sources and licences in the data
-folder's README).
+"""Shop label phrases in many languages: the one reader of
+``spiders/extract/data/shop_labels.json`` (built by ``benchmarks/build_shop_labels.py``),
+the one place the extractors' label phrases live. Two named sources: ``"labels"``, from
+e-commerce frameworks' translation catalogues (sources and licences in the data folder's
+README), and ``"hand"``, written from general knowledge of shop vocabulary.
 
-Roles: ``in_stock`` / ``out_of_stock`` (stock texts), ``add_to_cart`` (a buy-button label,
-and a stock text saying the product can be bought), ``cart`` (the cart's name in a control
-label), ``buy`` (a buying verb that is a whole control label), ``product_code`` (a label
-before the shop's own product code). The extractors' hand lists stay; these extend them.
+Roles: ``in_stock`` / ``out_of_stock`` / ``pre_order`` / ``back_order`` /
+``limited_availability`` / ``discontinued`` (stock texts), ``add_to_cart`` (a buy-button
+label, and a stock text saying the product can be bought), ``cart`` (the cart's name in a
+control label), ``buy`` (a buying verb that is a whole control label), ``product_code`` (a
+label before the shop's own product code), ``other_code`` (before another id: model, part),
+``old_price`` (a word beside an amount that is not the price to pay now: "was", "statt").
+A phrase ending in ``*`` is a word stem.
 """
 
 from __future__ import annotations
@@ -21,22 +25,34 @@ from pathlib import Path
 from settings.content_keys import without_accents
 
 _TABLE = Path(__file__).parent / "data" / "shop_labels.json"
-ROLES = ("in_stock", "out_of_stock", "add_to_cart", "cart", "buy", "product_code")
+ROLES = ("in_stock", "out_of_stock", "pre_order", "back_order", "limited_availability",
+         "discontinued", "add_to_cart", "cart", "buy", "product_code", "other_code",
+         "old_price")  # fmt: skip
+CATALOGUES = "labels"
+HAND = "hand"
+SOURCES = (HAND, CATALOGUES)
 # Scripts written without spaces between words: a phrase in them is matched anywhere.
 UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 @cache
-def shop_labels() -> dict[str, dict[str, tuple[str, ...]]]:
-    """role -> language -> phrases (NFKC, lower case, single spaces)."""
-    table = json.loads(_TABLE.read_text(encoding="utf-8"))["labels"]
+def shop_labels(source: str = CATALOGUES) -> dict[str, dict[str, tuple[str, ...]]]:
+    """role -> language -> phrases (NFKC, lower case, single spaces) of one source."""
+    table = json.loads(_TABLE.read_text(encoding="utf-8"))[source]
     return {role: {lang: tuple(p) for lang, p in table.get(role, {}).items()} for role in ROLES}
 
 
-def phrases(*roles: str) -> tuple[str, ...]:
-    """Every language's phrases of ``roles``, each once, in table order."""
-    table = shop_labels()
-    return tuple(dict.fromkeys(p for role in roles for ps in table[role].values() for p in ps))
+def phrases(*roles: str, sources: tuple[str, ...] = SOURCES) -> tuple[str, ...]:
+    """Every language's phrases of ``roles`` in ``sources`` (hand-written first), each once."""
+    return tuple(
+        dict.fromkeys(
+            p
+            for source in sources
+            for role in roles
+            for ps in shop_labels(source)[role].values()
+            for p in ps
+        )
+    )
 
 
 def fold_label(text: str) -> str:
@@ -69,7 +85,9 @@ def phrase_pattern(
     unbounded: list[str] = []
     for form in sorted(set(forms), key=len, reverse=True):
         spell = _accent_free if accents else re.escape
-        escaped = gap.join(spell(word) for word in form.split())
+        stem = form.endswith("*")
+        escaped = gap.join(spell(word) for word in form.rstrip("*").split())
+        escaped += r"\w*" if stem else ""
         (unbounded if UNSPACED.search(form) else bounded).append(escaped)
     parts = []
     if bounded:

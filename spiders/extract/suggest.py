@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml.etree import ParserError, _Element
 
+from settings.records import ReviewItem
+from settings.targets import Selectors
 from settings.user_errors import UserError
+from spiders.extract.auto import extract_auto
+from spiders.extract.selectors import extract_with_selectors
+from spiders.extract.suggest_examples import KEY_CHARS, fold, learn_selectors, read_first
 from spiders.raw_fields import clean_text
 
 MIN_BLOCKS = 2
@@ -60,6 +65,10 @@ class Suggestion:
     rating_scale: float | None = None
     samples: dict[str, str] = field(default_factory=dict)
     """Field -> its value in the first block."""
+    auto_reviews: int = 0
+    """Reviews auto extraction reads on the page (markup, embedded JSON, layout)."""
+    reviews_read: int = 0
+    """Reviews of those that the suggested selectors read too (same first 30 characters)."""
 
     def to_toml(self) -> str:
         """A ``[company.source.selectors]`` table to paste under a ``[[company.source]]``."""
@@ -331,15 +340,28 @@ def _next_page(root: _Element) -> str | None:
     return None
 
 
-def suggest_selectors(html: str) -> Suggestion:
-    """Selectors for the review blocks and their fields on this page (see module docstring)."""
+def suggest_selectors(html: str, url: str = "") -> Suggestion:
+    """Selectors for the review blocks and their fields on this page: learnt from the
+    reviews auto extraction reads on it where it reads two or more in the HTML
+    (``suggest_examples``), else from the page's structure alone (see module docstring)."""
     try:
         root = lxml.html.document_fromstring(html or "<html></html>")
     except (ParserError, ValueError) as exc:
         raise SuggestError(f"cannot parse the page as HTML: {exc}") from None
-    selector, blocks = _review_blocks(root)
-    selector = _unique_selector(root, selector, blocks)
-    fields, scale = _field_selectors(blocks)
+    auto = extract_auto(html, url or "http://localhost/").reviews
+    learnt = learn_selectors(root, auto)
+    if learnt is not None:
+        selector, blocks = learnt.review, learnt.blocks
+        fields, scale = _field_selectors(blocks)
+        # The examples say which element holds the text and the title; a structural pick
+        # of the same element for another field, or of a title the examples lack, goes.
+        taken = set(learnt.fields.values())
+        fields = {n: q for n, q in fields.items() if n not in ("text", "title") and q not in taken}
+        fields = {**learnt.fields, **fields}
+    else:
+        selector, blocks = _review_blocks(root)
+        selector = _unique_selector(root, selector, blocks)
+        fields, scale = _field_selectors(blocks)
     if "text" not in fields:
         raise SuggestError(f"found review blocks ({selector}) but no text inside them")
     suggestion = Suggestion(
@@ -349,13 +371,32 @@ def suggest_selectors(html: str) -> Suggestion:
         next_page=_next_page(root),
         rating_scale=scale,
     )
+    suggestion.auto_reviews = len(auto)
+    suggestion.reviews_read = _reviews_read(html, suggestion, auto)
     first = blocks[0]
     for name, query in fields.items():
         css = query.split("::")[0]
         if query.startswith("xpath:@"):
             suggestion.samples[name] = str(first.get(query.removeprefix("xpath:@")) or "")
+        elif query.startswith("xpath:"):
+            suggestion.samples[name] = clean_text(read_first(first, query)) or ""
         elif matches := first.cssselect(css):
             attribute = re.search(r"::attr\(([^)]+)\)", query)
             value = matches[0].get(attribute.group(1)) if attribute else _text(matches[0])
             suggestion.samples[name] = str(value or "")
     return suggestion
+
+
+def _reviews_read(html: str, suggestion: Suggestion, auto: list[ReviewItem]) -> int:
+    """How many of auto extraction's reviews the suggested selectors read as well."""
+    selectors = Selectors(
+        review=suggestion.review,
+        review_fields=suggestion.review_fields,
+        rating_scale=suggestion.rating_scale,
+    )
+    read = Counter(
+        fold(r.text)[:KEY_CHARS]
+        for r in extract_with_selectors(html, "http://localhost/", selectors).reviews
+    )
+    wanted = Counter(fold(r.text)[:KEY_CHARS] for r in auto)
+    return sum(min(n, read[key]) for key, n in wanted.items())

@@ -43,51 +43,12 @@ _MAX_STOCK_TEXT = 120
 # "In stock" must be the gist of a short text; a negative phrase counts in a longer one.
 _SHORT_STOCK_TEXT = 40
 
-# Words of a short control label naming the cart, and buying verbs that are a whole label
-# ("Buy", "Kaufen", "Comprar"), as regex parts per language: the registered languages
-# (``settings.languages``) by code, then neighbours, "*" for more languages written from
-# general knowledge of shop vocabulary, not from any page. A label in any of them counts.
-CART_WORDS: dict[str, str] = {
-    "en": r"cart|basket|bag|trolley",
-    "fr": r"panier",
-    "pl": r"koszyk",
-    "no": r"handlekurv",
-    "de": r"warenkorb|einkaufswagen",
-    "it": r"carrello|cesto",
-    "es": r"carrito|cesta",
-    "nl": r"winkel(?:wagen|mand)",
-    "sv": r"varukorg",
-    "da": r"indk[øo]bskurv|kurv",
-    "pt": r"carrinho|cesta|cesto",
-    "cs": r"ko[šs][íi]k",
-    "*": r"kos[áa]r|co[șşs]|ko[šs]aric|ostoskori|ostukorv|groz|krepšel|sepet|καλάθι|корзин"
-    r"|кошик|количк",
-}
-CART_WORDS_UNBOUNDED = r"购物车|購物車|カート|장바구니|gi[ỏo] h[àa]ng|keranjang|ตะกร้า|سلة|עגלה|סל"
-"""Cart words matched anywhere in a label (scripts without word boundaries, and a few more)."""
-CART_VERBS: dict[str, str] = {
-    "en": r"buy|order",
-    "fr": r"acheter|commander",
-    "pl": r"kup|zam[óo]w",
-    "no": r"kj[øo]p",
-    "de": r"kaufen|bestellen",
-    "it": r"acquista",
-    "es": r"comprar",
-    "nl": r"kopen|bestellen",
-    "sv": r"k[öo]p",
-    "pt": r"comprar",
-    "cs": r"koupit",
-    "sk": r"k[úu]pi[ťt]",
-    "*": r"kupi",
-}
-_CART_WORD = re.compile(
-    r"\b(?:" + "|".join(CART_WORDS.values()) + ")|" + CART_WORDS_UNBOUNDED, re.I
-)
-_CART_VERB = re.compile("|".join(CART_VERBS.values()), re.I)
-# Cart names, add-to-cart labels and buying verbs of 42 languages from the frameworks'
-# translation catalogues (``shop_labels``), matched on the folded label.
-_OUTSIDE_CART = phrase_pattern(fold_label(p) for p in phrases("cart", "add_to_cart"))
-_OUTSIDE_BUY = phrase_pattern((fold_label(p) for p in phrases("buy")), whole=True)
+# Cart names and add-to-cart labels (found anywhere in a short control label), and buying
+# verbs that are a whole label ("Buy", "Kaufen", "Comprar"), of every language of the
+# shop-label table (``shop_labels``: hand-written and frameworks' catalogues), matched on
+# the folded label.
+_CART_LABEL = phrase_pattern(fold_label(p) for p in phrases("cart", "add_to_cart"))
+_BUY_LABEL = phrase_pattern((fold_label(p) for p in phrases("buy")), whole=True)
 _CART_NAME = re.compile(
     r"add[-_ ]?to[-_ ]?(?:cart|basket|bag|trolley)|buy[-_]?(?:now|button|btn)|btn[-_]?buy", re.I
 )
@@ -167,10 +128,7 @@ def button_label(element: lxml.html.HtmlElement) -> str:
 def is_cart_control(element: lxml.html.HtmlElement) -> bool:
     """True for add-to-cart / buy buttons, by their label or their names."""
     label = button_label(element)
-    short = bool(label) and len(label) <= _MAX_LABEL
-    if short and (_CART_WORD.search(label) or _CART_VERB.fullmatch(label.strip(" !."))):
-        return True
-    if short and _says_cart(fold_label(label)):
+    if label and len(label) <= _MAX_LABEL and _says_cart(fold_label(label)):
         return True
     if (element.get("name") or "").lower() in _CART_FORM_NAMES:
         return True
@@ -179,7 +137,7 @@ def is_cart_control(element: lxml.html.HtmlElement) -> bool:
 
 
 def _says_cart(folded: str) -> bool:
-    return bool(_OUTSIDE_CART.search(folded) or _OUTSIDE_BUY.match(folded.strip(" !.")))
+    return bool(_CART_LABEL.search(folded) or _BUY_LABEL.match(folded.strip(" !.")))
 
 
 def is_disabled(element: lxml.html.HtmlElement) -> bool:
@@ -243,10 +201,7 @@ def _is_cart_page_link(element: lxml.html.HtmlElement) -> bool:
     href = (element.get("href") or "").strip()
     if not href or href.startswith(("#", "javascript:")) or "?" in href:
         return False
-    label = button_label(element)
-    return (
-        _CART_WORD.search(label) is not None or _OUTSIDE_CART.search(fold_label(label)) is not None
-    )
+    return _CART_LABEL.search(fold_label(button_label(element))) is not None
 
 
 def _is_action(element: lxml.html.HtmlElement) -> bool:

@@ -2,8 +2,7 @@
 
 The scan is XPath-driven (C speed): only elements whose own text holds a digit are read
 in Python. Each candidate gets general features (a price name, struck through, in the
-page's chrome or among other products, a unit price, a currency sign, emphasis, depth,
-distance to the main heading, first price after it, how many blocks share its layout or
+among other products, a unit price, a currency sign, distance to the main heading, first price after it, how many blocks share its layout or
 its amount, agreeing with a price-named data attribute) and the ranking model
 (``spiders.extract.candidate_model``, weights learned by
 ``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
@@ -25,6 +24,7 @@ import lxml.html
 from spiders.extract.candidate_model import model
 from spiders.extract.page_regions import ancestors, is_hidden
 from spiders.extract.price import detect_currency, minor_units_to_decimal, normalize_price
+from spiders.extract.shop_labels import phrase_pattern, phrases
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
 # Elements with a digit in their own text (their text or a child's tail).
@@ -71,12 +71,9 @@ def names_say_current(names: str) -> bool:
     return not _CURRENT_WORDS.isdisjoint(name_words(names))
 
 
-# Words next to an amount that say it is not what the customer pays now.
-_NOT_CURRENT_TEXT = re.compile(
-    r"\b(?:was|statt|avant|before|rrp|uvp|msrp|list price|regular price|starting price"
-    r"|prima era|zamiast|tidligere|förr|før)\b",
-    re.I,
-)
+# Words next to an amount that say it is not what the customer pays now ("was", "statt"):
+# the shop-label table's ``old_price`` role.
+_NOT_CURRENT_TEXT = re.compile(phrase_pattern(phrases("old_price"), accents=True).pattern, re.I)
 _ELSEWHERE = re.compile(
     r"related|recommend|carousel|similar|upsell|cross-?sell|also|bundle|accessor"
     r"|footer|header|navbar|menu|breadcrumb|sidebar|mini-?cart|sponsored|compare|history|reviews?",
@@ -90,9 +87,6 @@ _STRUCK_STYLE = "line-through"
 _UNIT_TEXT = re.compile(r"/\s*(?:\d+\s*[^\W\d_]{1,3}\b|[^\W\d_]|[\u3380-\u33ff])|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
 _MAX_PRICE_TEXT = 40
 _FAR_DEPTH = 40
-_CHROME = frozenset({"header", "footer", "nav", "aside"})
-_EMPHASIS_TAGS = frozenset({"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6", "big"})
-_AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
 _BARE_NUMBER = re.compile(r"[.,]?\d[\d.,'’ ]*")
 # Scale of the page features: elements away from the heading, count of "many" repeats.
 _FAR_FROM_HEADING = 450
@@ -208,17 +202,6 @@ def _is_struck(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]
     return False
 
 
-def _is_emphasised(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> bool:
-    """Bold, a heading, or an inline font size or weight on it or its two nearest ancestors."""
-    for node in (element, *near[:2]):
-        if node.tag in _EMPHASIS_TAGS:
-            return True
-        style = node.get("style")
-        if style and ("font-size" in style or "bold" in style or "font-weight" in style):
-            return True
-    return False
-
-
 def _label_before(element: lxml.html.HtmlElement) -> str:
     """The short text just before the element (a preceding sibling or the parent's text)."""
     previous = element.getprevious()
@@ -250,15 +233,9 @@ def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, 
     features = {
         "price_named": float(price_named),
         "old_named": float(own_old or near_old),
-        "struck": float(struck),
-        "chrome": float(any(a.tag in _CHROME for a in far)),
         "other_products_named": float(any(_ELSEWHERE.search(names_of(a)) for a in far)),
         "unit_text": float(bool(_UNIT_TEXT.search(text))),
         "currency_sign": float(detect_currency(text)[1] is not None),
-        "emphasis": float(_is_emphasised(element, near)),
-        "aria_hidden": float(any(n.get("aria-hidden") == "true" for n in (element, *far))),
-        "depth": min(len(far), _FAR_DEPTH) / _FAR_DEPTH,
-        "single_amount": float(len(_AMOUNTS.findall(text)) == 1),
         "bias": 1.0,
     }
     # "original-price current-price" is an old price; "old-layout > price-now" is not.
@@ -321,9 +298,7 @@ def _add_page_features(candidates: list[PriceCandidate], heading: int | None) ->
     first_after = min(after) if after else None
     for c in candidates:
         f = c.features
-        if heading is None:
-            f["no_heading"] = 1.0
-        else:
+        if heading is not None:
             f["heading_distance"] = min(1.0, abs(c.order - heading) / _FAR_FROM_HEADING)
             f["before_heading"] = float(c.order < heading - _JUST_BEFORE_HEADING)
             f["first_after_heading"] = float(c.order == first_after)

@@ -7,10 +7,12 @@ from spiders.extract.availability import normalize_availability
 from spiders.extract.price import normalize_price, price_refusal
 from spiders.raw_fields import (
     clean_text,
+    infer_scale,
     markup_to_text,
     normalize_rating,
     parse_rating,
     parse_review_date,
+    scale_refusal,
 )
 
 DEFAULT_BEST_RATING = 5.0
@@ -50,6 +52,10 @@ def normalize_review(review: ReviewItem, language_hint: str | None = None) -> Re
         review.rating, best = parse_rating(review.rating_raw, review.best_rating)
         review.best_rating = review.best_rating or best
     if review.rating is not None:
+        refused = scale_refusal(review.best_rating)
+        if refused is not None:  # a selector's or a caller's best: inferred instead
+            review.scale_ignored = review.scale_ignored or refused
+            review.best_rating, review.worst_rating = infer_scale(review.rating, None, None)
         review.best_rating = review.best_rating or DEFAULT_BEST_RATING
         review.rating_normalized, review.worst_rating = normalize_rating(
             review.rating, review.best_rating, review.worst_rating

@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from settings.records import OfferItem, ReviewItem
+from spiders.fetch_problems import count_problem
 from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.stages import prepare_offer, prepare_review
 from spiders.pipelines.validate import STAT_PREFIX
@@ -34,8 +35,10 @@ class RecordPipeline:
             problem = prepare_review(item, getattr(source, "language", None), self.key)
         else:
             return item
-        if problem is None:
-            return item
         assert self.crawler.stats is not None
+        if problem is None:
+            if isinstance(item, ReviewItem) and item.scale_ignored is not None:
+                count_problem(self.crawler.stats, item.scale_ignored)  # kept, scale inferred
+            return item
         self.crawler.stats.inc_value(STAT_PREFIX + problem)
         raise DropItem(f"{problem}: {item.url}")

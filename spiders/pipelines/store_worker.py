@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from settings.records import OfferItem, ReviewItem
 from settings.short_detection import ngram_table
 from settings.trigram_detection import trigram_table
-from spiders.parent_watch import die_with_parent, ignore_interrupts
 from spiders.pipelines.stages import store_batch
+from storage.child_process import die_with_parent, ignore_interrupts
 from storage.db import open_database
 from storage.writer import CollectWriter
 

@@ -1,5 +1,6 @@
-"""Why an item cannot be stored: ratings off their scale, negative or absurd prices, dates in
-the future, reviews with neither text nor rating (the crawl drops it and counts the reason)."""
+"""Why an item cannot be stored: negative ratings or ratings off their scale, negative or
+absurd prices, dates in the future, reviews with neither text nor rating (the crawl drops it
+and counts the reason)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def review_problem(review: ReviewItem, today: date | None = None) -> str | None:
     if review.text and len(review.text) > MAX_TEXT:
         return "review_text_too_long"
     if review.rating is not None:
+        if review.rating < 0:
+            return "negative_rating"  # never stored as its opposite
         norm = review.rating_normalized
         if norm is None:
             return "rating_scale_invalid"

@@ -17,9 +17,19 @@ NEGATIONS: dict[str, frozenset[str]] = {
     "en": frozenset({"not", "no", "never", "nothing", "nor", "without", "cannot", "none"}),
     "fr": frozenset({"ne", "pas", "jamais", "aucun", "aucune", "sans", "rien"}),
     "pl": frozenset({"nie", "brak", "bez", "nigdy", "żaden", "żadna", "żadne"}),
-    "no": frozenset({"ikke", "aldri", "ingen", "intet", "uten", "ingenting"}),
+    "no": frozenset({"ikke", "ikkje", "aldri", "ingen", "intet", "uten", "ingenting"}),
     "da": frozenset({"ikke", "aldrig", "ingen", "intet", "uden", "ingenting"}),
 }
+POST_VERB_NEGATIONS: dict[str, frozenset[str]] = {
+    "fr": frozenset({"pas", "jamais", "rien", "guère"}),
+    "no": frozenset({"ikke", "ikkje", "aldri"}),
+    "da": frozenset({"ikke", "aldrig"}),
+}
+"""Negations that follow the verb they negate: French drops "ne" ("j'aime pas", "ça marche
+pas") or elides it into the verb ("n'aime pas"), and Norwegian and Danish put "ikke" after
+a finite verb ("jeg anbefaler ikke"). A lexicon word that is a finite verb (``finite_verb``)
+with one of these right after it is negated. French "plus" and "point" are left out: without
+"ne" they mostly mean "more" and "point"."""
 _ALL_NEGATIONS = frozenset().union(*NEGATIONS.values())
 POOLED = "multi"
 """Language key of the pooled multilingual classifier: no lemmatiser, every negation list."""
@@ -44,3 +54,19 @@ def word_char_ngrams(word: str, low: int, high: int) -> tuple[str, ...]:
             break
         out.extend(CHAR_PREFIX + padded[i : i + size] for i in range(len(padded) - size + 1))
     return tuple(out)
+
+
+_FRENCH_INFINITIVE = ("er", "ir", "re")
+
+
+def finite_verb(token: str, base: str | None, language: str) -> bool:
+    """Whether ``token`` (with lemma ``base``) looks like an inflected verb of the language:
+    French, a form of an -er/-ir/-re lemma other than the infinitive; Norwegian and Danish,
+    the present (lemma + "r") or the weak past ("-te", "-et") of an -e lemma."""
+    if base is None or base == token:
+        return False
+    if language == "fr":
+        return base.endswith(_FRENCH_INFINITIVE)
+    if language in ("no", "da") and base.endswith("e"):
+        return token == base + "r" or token in (base[:-1] + "te", base[:-1] + "et")
+    return False

@@ -3,7 +3,8 @@
 A few hundred labelled sentences cannot teach a classifier every opinion word; a lexicon
 knows thousands. Each text gets, per lexicon ("channel"), the sum of its positive valences
 and the sum of its negative valences after VADER's main rules, computed on our tokens:
-- a negation word among the three tokens before a word flips it (times -0.74);
+- a negation word among the three tokens before a word flips it (times -0.74), and so does
+  a post-verb negation right after a finite verb ("j'aime pas", "anbefaler ikke");
 - a booster ("very", "extremely") before a word strengthens it, a dampener weakens it;
 - in a text with a contrast word ("but", "mais", "ale", "men") words before it count half
   and words after it count one and a half.
@@ -33,7 +34,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from compare.analysis.sentiment.cognates import cached_cognate_lexicon
-from compare.analysis.sentiment.features import POOLED, negation_words
+from compare.analysis.sentiment.features import (
+    POOLED,
+    POST_VERB_NEGATIONS,
+    finite_verb,
+    negation_words,
+)
+from compare.analysis.sentiment.featurise_once import memo
 from compare.analysis.text import lemma
 
 Lexicon = dict[str, float]
@@ -195,22 +202,20 @@ def _valences(
     tokens: list[str],
     hits: list[tuple[int, str | None]],
     lexicon: Lexicon,
-    negations: frozenset[str],
+    negated: list[bool],
     contrast: int | None,
 ) -> tuple[float, float]:
-    """Positive and negative valence sums of the tokens at ``hits`` (position, lemma)."""
+    """Positive and negative valence sums of the tokens at ``hits`` (position, lemma),
+    ``negated`` saying which of them a negation flips."""
     positive = negative = 0.0
-    for i, base in hits:
+    for (i, base), flipped in zip(hits, negated, strict=True):
         value = lexicon.get(tokens[i])
         if value is None and base is not None:
             value = lexicon.get(base)
         if not value:
             continue
-        for distance in range(1, NEGATION_WINDOW + 1):
-            before = tokens[i - distance] if i >= distance else ""
-            if before in negations or before.endswith("n't"):
-                value *= NEGATION_FACTOR
-                break
+        if flipped:
+            value *= NEGATION_FACTOR
         boost = BOOSTERS.get(tokens[i - 1]) if i else None
         if boost:
             value += boost if value > 0 else -boost
@@ -221,6 +226,25 @@ def _valences(
         else:
             negative -= value
     return positive, negative
+
+
+def _negated(
+    tokens: list[str],
+    i: int,
+    base: str | None,
+    negations: frozenset[str],
+    post_negations: frozenset[str],
+    language: str,
+) -> bool:
+    """Whether the opinion word at ``i`` is negated: a negation among the NEGATION_WINDOW
+    tokens before it, or (a finite verb) one of the language's post-verb negations right
+    after it ("j'aime pas", "anbefaler ikke")."""
+    for distance in range(1, NEGATION_WINDOW + 1):
+        before = tokens[i - distance] if i >= distance else ""
+        if before in negations or before.endswith("n't"):
+            return True
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return after in post_negations and finite_verb(tokens[i], base, language)
 
 
 def _opinion_hits(
@@ -247,22 +271,47 @@ def lexicon_counts(
 ) -> sp.csr_matrix:
     """Additive rows: (positive sum, negative sum) per channel, for each token list."""
     negations = negation_words(language) | {"never", "without"}
+    post_negations = POST_VERB_NEGATIONS.get(language, frozenset())
     lexicons = [load_lexicon(c) for c in channels]
     words = _opinion_words(channels)
     rows = np.zeros((len(token_lists), 2 * len(lexicons)))
+    # in a training job (``featurise_once``) each distinct token list is summed once
+    known: dict[tuple[object, ...], list[float] | None] | None = memo("lexicon sums")
+    context = (words, negations, post_negations, language)
     for r, tokens in enumerate(token_lists):
-        # most tokens are no opinion word: find the few that are, then apply the rules
-        hits = _opinion_hits(
-            tokens, lemma_lists[r] if lemma_lists is not None else None, words, language
-        )
-        if not hits:
-            continue
-        contrast = next((i for i, t in enumerate(tokens) if t in CONTRAST_WORDS), None)
-        for c, lexicon in enumerate(lexicons):
-            rows[r, 2 * c], rows[r, 2 * c + 1] = _valences(
-                tokens, hits, lexicon, negations, contrast
-            )
+        lemmas = lemma_lists[r] if lemma_lists is not None else None
+        if known is None:
+            row = _lexicon_row(tokens, lemmas, context, lexicons)
+        else:
+            key = (channels, language, tuple(tokens))
+            if key in known:
+                row = known[key]
+            else:
+                row = known[key] = _lexicon_row(tokens, lemmas, context, lexicons)
+        if row is not None:
+            rows[r] = row
     return sp.csr_matrix(rows)
+
+
+def _lexicon_row(
+    tokens: list[str],
+    lemmas: list[str] | None,
+    context: tuple[frozenset[str], frozenset[str], frozenset[str], str],
+    lexicons: list[Lexicon],
+) -> list[float] | None:
+    """One token list's (positive sum, negative sum) per lexicon (None: no opinion word);
+    ``context`` = (opinion words, negations, post-verb negations, language)."""
+    words, negations, post_negations, language = context
+    # most tokens are no opinion word: find the few that are, then apply the rules
+    hits = _opinion_hits(tokens, lemmas, words, language)
+    if not hits:
+        return None
+    contrast = next((i for i, t in enumerate(tokens) if t in CONTRAST_WORDS), None)
+    negated = [_negated(tokens, i, base, negations, post_negations, language) for i, base in hits]
+    row: list[float] = []
+    for lexicon in lexicons:
+        row.extend(_valences(tokens, hits, lexicon, negated, contrast))
+    return row
 
 
 def compound(net: np.ndarray) -> np.ndarray:

@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from compare.analysis.sentiment.features import negation_words, word_char_ngrams
+from compare.analysis.sentiment.features import (
+    POST_VERB_NEGATIONS,
+    finite_verb,
+    negation_words,
+    word_char_ngrams,
+)
+from compare.analysis.sentiment.featurise_once import memo
 from compare.analysis.text import lemma, tokenize
 from compare.analysis.text import lemmas as lemmatize
 
@@ -86,6 +92,9 @@ class FeatureVectorizer:
                     scope_end = i + NEGATION_SCOPE
                 else:
                     words.append("NOT_" + base if i <= scope_end else base)
+        post = POST_VERB_NEGATIONS.get(self.language)
+        if post and not post.isdisjoint(tokens):
+            _mark_negated_verbs(words, tokens, bases, post, self.language)
         return words + list(map(" ".join, pairwise(words)))
 
     def _chars(self, token: str) -> tuple[str, ...]:
@@ -131,12 +140,33 @@ class FeatureVectorizer:
     def _feature_lists(
         self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None
     ) -> list[list[str]]:
+        known = memo("word features")
+        if known is not None:
+            return self._remembered_feature_lists(known, token_lists, lemma_lists)
         if lemma_lists is None:
             return [self.word_features(tokens) for tokens in token_lists]
         return [
             self.word_features(tokens, lemmas)
             for tokens, lemmas in zip(token_lists, lemma_lists, strict=True)
         ]
+
+    def _remembered_feature_lists(
+        self,
+        known: dict[tuple[str, tuple[str, ...]], list[str]],
+        token_lists: list[list[str]],
+        lemma_lists: list[list[str]] | None,
+    ) -> list[list[str]]:
+        """``_feature_lists`` through the training job's memo (``featurise_once``): the word
+        features depend only on the language and the tokens."""
+        out: list[list[str]] = []
+        for i, tokens in enumerate(token_lists):
+            key = (self.language, tuple(tokens))
+            found = known.get(key)
+            if found is None:
+                found = self.word_features(tokens, lemma_lists[i] if lemma_lists else None)
+                known[key] = found
+            out.append(found)
+        return out
 
     def _count_rows(
         self, feature_lists: list[list[str]], token_lists: list[list[str]]
@@ -162,6 +192,22 @@ class FeatureVectorizer:
         return matrix
 
 
+def _mark_negated_verbs(
+    words: list[str], tokens: list[str], bases: list[str], post: frozenset[str], language: str
+) -> None:
+    """``NOT_`` on the finite verb right before a post-verb negation ("aime pas", "liker
+    ikke"), in place (``words`` holds one feature per token in these languages)."""
+    for i in range(1, len(tokens)):
+        verb = i - 1
+        if (
+            tokens[i] in post
+            and tokens[verb] not in post
+            and not words[verb].startswith("NOT_")
+            and finite_verb(tokens[verb], bases[verb], language)
+        ):
+            words[verb] = "NOT_" + words[verb]
+
+
 def _first_negation(tokens: list[str], negations: frozenset[str]) -> int | None:
     """Position of the first token that opens a negation scope, or None."""
     if negations.isdisjoint(tokens) and "n't" not in " ".join(tokens):
@@ -173,5 +219,14 @@ def _first_negation(tokens: list[str], negations: frozenset[str]) -> int | None:
 
 
 def token_lists(texts: list[str]) -> list[list[str]]:
-    """``tokenize`` over texts."""
-    return [tokenize(text) for text in texts]
+    """``tokenize`` over texts (once per distinct text in a training job)."""
+    known: dict[str, tuple[str, ...]] | None = memo("tokens")
+    if known is None:
+        return [tokenize(text) for text in texts]
+    out: list[list[str]] = []
+    for text in texts:
+        found = known.get(text)
+        if found is None:
+            found = known[text] = tuple(tokenize(text))
+        out.append(list(found))
+    return out
