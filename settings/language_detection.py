@@ -108,22 +108,25 @@ def detect_languages(
     texts: list[str | None], *, parallel: bool = True
 ) -> list[tuple[str | None, float]]:
     """``detect_language`` over many texts; ``parallel`` uses every core (lingua's threads)."""
-    out: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
-    todo = [(i, t) for i, t in ((i, _detectable(t)) for i, t in enumerate(texts)) if t]
-    if not todo:
-        return out
-    todo = _trigram_stage(todo, out)
-    if not todo:
-        return out
-    detector = _detector()
-    batch: list[str] = [t for _, t in todo]
-    if parallel:
-        results = detector.compute_language_confidence_values_in_parallel(batch)
-    else:
-        results = [detector.compute_language_confidence_values(t) for t in batch]
-    for (i, _), values in zip(todo, results, strict=True):
-        out[i] = _best(values)
-    return out
+    # Each distinct text is detected once (a text's result never depends on its batch):
+    # exports repeat short texts ("Great product!") and whole rows.
+    first: dict[str, int] = {}
+    where: list[int] = []
+    for text in texts:
+        detectable = _detectable(text)
+        where.append(-1 if detectable is None else first.setdefault(detectable, len(first)))
+    distinct: list[tuple[str | None, float]] = [(None, 0.0)] * len(first)
+    todo = _trigram_stage(list(enumerate(first)), distinct)
+    if todo:
+        detector = _detector()
+        batch: list[str] = [t for _, t in todo]
+        if parallel:
+            results = detector.compute_language_confidence_values_in_parallel(batch)
+        else:
+            results = [detector.compute_language_confidence_values(t) for t in batch]
+        for (i, _), values in zip(todo, results, strict=True):
+            distinct[i] = _best(values)
+    return [(None, 0.0) if at < 0 else distinct[at] for at in where]
 
 
 def _trigram_stage(
@@ -131,17 +134,41 @@ def _trigram_stage(
 ) -> list[tuple[int, str]]:
     """Settle what the numpy stages can (into ``out``); the texts left for lingua."""
     table = trigram_table()
-    if table is None:
+    if table is None or not todo:
         return todo
-    scores, letters = trigram_scores([t for _, t in todo], table)
-    short = letters < LINGUA_TRIGRAMS_ONLY
+    texts = [t for _, t in todo]
+    # Fewer characters than LINGUA_TRIGRAMS_ONLY lowercased (lingua counts the letters of the
+    # lowercased text; lowercasing never shortens a text): surely short, not scored with
+    # trigrams (the short-text stage reads it); the others are scored, which counts their
+    # letters.
+    short = np.fromiter(
+        (
+            len(t) < LINGUA_TRIGRAMS_ONLY and (t.isascii() or len(t.lower()) < LINGUA_TRIGRAMS_ONLY)
+            for t in texts
+        ),
+        bool,
+        len(texts),
+    )
+    scores = np.full((len(texts), len(table.languages)), -np.inf)
+    scored = np.flatnonzero(~short)
+    if len(scored):
+        scores[scored], letters = trigram_scores([texts[row] for row in scored], table)
+        short[scored] = letters < LINGUA_TRIGRAMS_ONLY
     ngrams = ngram_table() if short.any() else None  # loaded with the first short text
     if ngrams is not None:
         rows = np.flatnonzero(short)
-        confidence = short_confidences([todo[row][1] for row in rows], ngrams)
+        confidence = short_confidences([texts[row] for row in rows], ngrams)
         picked = _picks(ngrams.languages, ngrams.order, confidence)
         for row, pick in zip(rows.tolist(), picked, strict=True):
             out[todo[row][0]] = pick
+        # The short texts are settled: the trigram stage decides the others.
+        kept = np.flatnonzero(~short)
+        todo, scores, short = [todo[row] for row in kept.tolist()], scores[kept], short[kept]
+    elif short.any():  # no short-text table: the trigram stage reads short texts too
+        rows = np.flatnonzero(short)
+        scores[rows], _ = trigram_scores([texts[row] for row in rows], table)
+    if not todo:
+        return []
     best = np.max(scores, axis=1)
     finite = np.isfinite(best)
     shifted = np.exp(scores - np.where(finite, best, 0.0)[:, None])
@@ -155,8 +182,6 @@ def _trigram_stage(
     top = np.argmax(scores, axis=1)
     left: list[tuple[int, str]] = []
     for row, (i, text) in enumerate(todo):
-        if short[row] and ngrams is not None:  # settled by the short-text stage
-            continue
         if not finite[row]:  # no language knows an n-gram of it: lingua's values are all 0
             out[i] = _pick(table.languages, _order(), np.zeros(len(table.languages)))
             continue

@@ -458,13 +458,10 @@ def _confidences(texts: list[str], table: NgramTable) -> NDArray[np.float64]:
                 settled[row] = table.languages.index(next(iter(possible)))
     # Letters ahead in the same word, the position's own included.
     is_letter = codes >= 0
-    breaks = np.flatnonzero(~is_letter)
-    next_break = np.full(len(codes), len(codes), dtype=np.int64)
-    if len(breaks):
-        where = np.searchsorted(breaks, np.arange(len(codes)))
-        has = where < len(breaks)
-        next_break[has] = breaks[where[has]]
-    ahead = np.where(is_letter, next_break - np.arange(len(codes)), 0)
+    # The first non-letter at or after each position (the end of the texts if none).
+    index = np.arange(len(codes))
+    next_break = np.minimum.accumulate(np.where(is_letter, len(codes), index)[::-1])[::-1]
+    ahead = np.where(is_letter, next_break - index, 0)
     totals = np.zeros((count, width), dtype=np.float64)
     known_letters = np.zeros((count, width), dtype=np.int64)
     size = np.uint64(table.size)

@@ -29,12 +29,14 @@ from settings.content_keys import review_content_key, without_accents
 from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.price import price_refusal
-from spiders.import_detection import DetectionProcess
+from spiders.import_detection import StoreProcess
 from spiders.import_rows import BadRow, ImportFileError, read_rows
-from spiders.pipelines.language import apply_languages, detection_texts
+from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
+from spiders.pipelines.store_worker import BatchResult, WriterSpec
 from spiders.pipelines.validate import offer_problem, review_problem
 from spiders.raw_fields import is_numeric_date, parse_review_date, plain_number
+from storage.dialects import dialect_of
 from storage.models import Company, Review
 from storage.pseudonym import pseudonym_key, pseudonymize
 from storage.writer import CollectWriter, RunFigures
@@ -69,12 +71,12 @@ BATCH = 5000
 """Rows per batch: one language-detection call, one conflict query and one transaction each
 (5,000 reviews of a few hundred characters hold about 10 MB)."""
 PIPELINE_MIN_BYTES = 4_000_000
-"""From this file size (about 25,000 short reviews) languages are detected in a child
-process beside the reading and writing (``spiders.import_detection``); below it, starting
-that process (about 0.5 s) costs more than it saves. On one core it never pays: the child
-would only take the parent's CPU."""
-DETECT_AHEAD = 2
-"""Batches checked and handed to detection before the oldest is written."""
+"""From this file size (about 25,000 short reviews) languages are detected and batches
+written in a child process beside the reading and checking (``spiders.import_detection``);
+below it, starting that process (about 0.5 s) costs more than it saves. On one core it never
+pays: the child would only take the parent's CPU."""
+STORE_AHEAD = 3
+"""Batches checked and handed to the store process before the oldest must be stored."""
 Item = TypeVar("Item", ReviewItem, OfferItem)
 
 
@@ -117,10 +119,20 @@ def _text(row: dict[str, Any], name: str) -> str | None:
     return value or None
 
 
+def _texts(row: dict[str, Any]) -> dict[str, str]:
+    """``_text`` of every column of ``row`` that has one (columns without text left out)."""
+    return {
+        name: text
+        for name, value in row.items()
+        if value is not None and (text := str(value).strip())
+    }
+
+
 def _number(row: dict[str, Any], name: str) -> float | None:
-    """The column's number, sign kept; ValueError naming the value and why it is refused
+    """The column's number (``row``: its texts, ``_texts``), sign kept; ValueError naming
+    the value and why it is refused
     (the crawl's parser: exponent forms and absurd magnitudes are never read as numbers)."""
-    value = _text(row, name)
+    value = row.get(name)
     if value is None:
         return None
     number = _plain_number(value) if len(value) <= 20 else plain_number(value)
@@ -151,7 +163,9 @@ def _date_problem(raw: str) -> str:
 
 def review_from_row(row: dict[str, Any]) -> ReviewItem:
     """A normalised review from an import row; ValueError says what is wrong."""
-    text = _text(row, "text")
+    raw = row
+    row = _texts(raw)
+    text = row.get("text")
     if not text:
         raise ValueError("text is empty (the text column is required)")
     rating = _number(row, "rating")
@@ -160,19 +174,19 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
         best = 5.0
     elif not 0 < best <= MAX_RATING_SCALE:
         raise ValueError(
-            f"best rating {row.get('best_rating')!r} must be above 0 (and at most 1000)"
+            f"best rating {raw.get('best_rating')!r} must be above 0 (and at most 1000)"
         )
-    language = normalize_language_code(_text(row, "language"))
+    language = normalize_language_code(row.get("language"))
     review = ReviewItem(
         text=text,
-        title=_text(row, "title"),
+        title=row.get("title"),
         rating=rating,
         best_rating=best if rating is not None else None,
-        date_raw=_text(row, "date"),
-        author=_text(row, "author"),
-        region=_text(row, "region"),
-        external_id=_text(row, "id"),
-        product_name=_text(row, "product"),
+        date_raw=row.get("date"),
+        author=row.get("author"),
+        region=row.get("region"),
+        external_id=row.get("id"),
+        product_name=row.get("product"),
         language=language,
         language_source="import" if language else None,
     )
@@ -317,7 +331,7 @@ def import_file(
         engine,
         company=company,
         own=True if own else None,
-        source=f"import:{company}",
+        source=_source_name(company),
         kind="import",
         holds="both",
         remember_review_keys=False,
@@ -327,7 +341,7 @@ def import_file(
     status = "failed"
     try:
         if kind == "reviews":
-            _import_reviews(writer, path, encoding, language_hint, key, report)
+            _import_reviews(writer, path, encoding, language_hint, key, report, company, own)
         else:
             _import_offers(writer, path, encoding, report)
         status = "finished"
@@ -397,28 +411,56 @@ def _import_reviews(
     hint: str | None,
     key: bytes,
     report: ImportReport,
+    company: str,
+    own: bool,
 ) -> None:
     batches = _checked_reviews(path, encoding, key, report)
-    # Large file, idle core: a child process detects batch k's languages while this one
-    # reads and checks batch k+1 and writes batch k-1 (at most DETECT_AHEAD + 1 batches in
-    # memory). Otherwise the same loop detects each batch in process before writing it, on
-    # one core: lingua's threads (the short texts the trigram stage leaves it) cost 100-160
-    # MB more peak memory and 10% more CPU for no faster wall time on 50k short reviews
-    # (peak 393-398 MB against 497-552 MB, wall 12-18 s either way).
-    pipelined = path.stat().st_size >= PIPELINE_MIN_BYTES and _second_core_free()
-    ahead = DETECT_AHEAD if pipelined else 0
+    # Large file, idle core: a child process detects batch k's languages and writes it while
+    # this one reads and checks batch k+1 (at most STORE_AHEAD + 1 batches in memory).
+    # Otherwise the same loop detects and writes each batch in process, on one core:
+    # lingua's threads (the short texts the numpy stages leave it) cost 100-160 MB more
+    # peak memory and 10% more CPU for no faster wall time on 50k short reviews.
+    large = path.stat().st_size >= PIPELINE_MIN_BYTES
+    spec = _store_spec(writer, company, own) if large else None
+    ahead = STORE_AHEAD if spec is not None else 0
     pending: deque[_Pending] = deque()
-    with DetectionProcess(start=pipelined) as detection:
+    with StoreProcess(writer, hint, spec) as store:
         for batch in batches:
             earlier = [p.keys for p in pending]
             keys: dict[str, tuple[str | None, str | None]] = {}
             keep = [review for _, review in _conflicts(writer, batch, report, earlier, keys)]
-            todo, texts = detection_texts(keep)
-            pending.append(_Pending(keep, todo, texts, detection.submit(texts), keys))
+            if sum(1 for p in pending if p.stored is not None and not p.stored.done()) >= 2:
+                # The child is behind (two batches wait for it): this process detects this
+                # batch's languages itself rather than wait idle; the child only writes it.
+                assign_languages(keep, hint, parallel=False)
+            pending.append(_Pending(keep, store.submit(keep), keys))
             if len(pending) > ahead:
-                _write_detected(writer, hint, detection, pending.popleft())
+                _stored(store, pending.popleft())
         while pending:
-            _write_detected(writer, hint, detection, pending.popleft())
+            _stored(store, pending.popleft())
+
+
+def _store_spec(writer: CollectWriter, company: str, own: bool) -> WriterSpec | None:
+    """How a child process opens the importer's writer; None when no child should store:
+    a database it cannot share (in-memory SQLite) or no idle core."""
+    url = writer.engine.url
+    if writer.run_id is None or not dialect_of(url).shares_data_across_connections(url):
+        return None
+    if not _second_core_free():
+        return None
+    return WriterSpec(
+        db_url=url.render_as_string(hide_password=False),
+        company=company,
+        source=_source_name(company),
+        own=True if own else None,
+        holds="both",
+        run_id=writer.run_id,
+        remember_review_keys=False,
+    )
+
+
+def _source_name(company: str) -> str:
+    return f"import:{company}"
 
 
 def _second_core_free() -> bool:
@@ -438,22 +480,16 @@ def _second_core_free() -> bool:
 
 @dataclass
 class _Pending:
-    """A checked batch whose languages are being detected."""
+    """A checked batch being stored."""
 
     keep: list[ReviewItem]
-    todo: list[ReviewItem]
-    texts: list[str | None]
-    detected: Future[list[tuple[str | None, float]]] | None
+    stored: Future[BatchResult] | None
     keys: dict[str, tuple[str | None, str | None]]
     """(text, title) of the batch's reviews with an id, by content key (not stored yet)."""
 
 
-def _write_detected(
-    writer: CollectWriter, hint: str | None, detection: DetectionProcess, batch: _Pending
-) -> None:
-    if batch.todo:
-        apply_languages(batch.todo, detection.result(batch.detected, batch.texts), hint)
-    writer.write([], batch.keep)
+def _stored(store: StoreProcess, batch: _Pending) -> None:
+    store.result(batch.stored, batch.keep)
 
 
 def _conflicts(

@@ -1,94 +1,124 @@
-"""Language detection for a large import, in a second process beside the reading and writing.
+"""The import's second process: it detects a batch's languages and writes the batch while
+the importer reads and checks the next ones.
 
-An import spends about half its CPU on language detection, on one core; the machine has
-more. ``DetectionProcess`` detects a batch's languages in a child process while the importer
-reads, checks and writes the next ones. The child dies with the importer (``kill -9``
-included), leaves Ctrl-C to it, and returns exactly what ``detect_languages`` returns in
-process (detection is per text, never by the batch). If the child cannot be started or
-dies, detection goes on in process: the import's result never depends on the child.
+An import's CPU goes to three parts of about the same size: reading and checking rows,
+detecting languages, and SQLite's insert (the review table's seven indexes). ``StoreProcess``
+hands the last two to a child process (the crawl's store worker,
+``spiders.pipelines.store_worker``, with the importer's run), so the two cores each take
+about half. Batches are written in the order they are submitted, by one writer, exactly as
+in process; the child dies with the importer (``kill -9`` included) and leaves Ctrl-C to it.
+If the child cannot be started or dies, the batches not confirmed written are stored in
+process (a batch the child had committed just before dying is then counted as already
+stored): the stored rows never depend on the child.
 
-``benchmarks/importer.py 200000 --words 8`` (2 cores, load 2.3-3.2, same session): 16.4-16.9 s
-in one process, 10.2-10.4 s with the child, for 1 CPU-s more (14.7 against 13.6-14.0) and a
-second process of about 130 MB (detection tables) while the importer's own peak falls from
-185 to 122 MB. Long reviews (40 words) gain little (12.2-13.1 s against 12.7-13.7 s): their
-detection is the cheap trigram stage. With no idle core the child only adds its CPU.
+When the child falls two batches behind, the importer detects the next batch's languages
+itself (``spiders.file_import``), so both cores stay busy. Same run, 200k short reviews
+(``benchmarks/importer.py``'s file, ``--words 8``), 2 cores at load 1.7-2.9, CPU seconds of
+importer + child: 12.1-14.8 + 9.5-11.3 when the child only detected languages; 7.5-7.9 +
+11.3-12.1 with the child also writing; 9.5-9.8 + 8.3-8.7 with the importer detecting when the
+child is behind (wall 10.5-11.1 s against 14.7-16.6 s one step before).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
+import operator
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
-from settings.language_detection import detect_languages
-from settings.short_detection import ngram_table
-from settings.trigram_detection import trigram_table
-from storage.child_process import die_with_parent, ignore_interrupts
+from settings.records import ReviewItem
+from spiders.pipelines.store_worker import (
+    BatchResult,
+    WriterSpec,
+    init_worker,
+    touch_and_forget,
+    write_batch,
+    write_with,
+)
+from storage.writer import CollectWriter
 
-Detected = list[tuple[str | None, float]]
-
-
-def _init_child(parent: int) -> None:
-    """Die with the importer, leave Ctrl-C to it, load the numpy detection tables while the
-    importer reads its first batches."""
-    die_with_parent(parent)
-    ignore_interrupts()
-    trigram_table()
-    ngram_table()
-
-
-def _detect(texts: list[str | None]) -> Detected:
-    return detect_languages(texts, parallel=False)
+_FIELDS = tuple(f.name for f in dataclasses.fields(ReviewItem))
+_values = operator.attrgetter(*_FIELDS)
+"""A review as the tuple of all its fields (in ``ReviewItem``'s order, so ``ReviewItem(*values)``
+is the review again): sent to the child at a third of the pickling cost of the objects."""
 
 
-class DetectionProcess:
-    """One child process detecting languages, batch by batch, in submission order."""
+def _store_values(spec: WriterSpec, values: list[tuple[Any, ...]], hint: str | None) -> BatchResult:
+    """``write_batch`` of reviews sent as ``_values`` (runs in the child)."""
+    return write_batch(spec, [], [ReviewItem(*review) for review in values], hint)
 
-    def __init__(self, start: bool = True) -> None:
-        """``start=False``: no child; every batch is detected in process by ``result``."""
-        self._start = start
+
+class StoreProcess:
+    """One child process detecting languages and writing batches, in submission order;
+    without a child (``spec`` None, or it died) each batch is stored in process by
+    ``result``."""
+
+    def __init__(self, writer: CollectWriter, hint: str | None, spec: WriterSpec | None) -> None:
+        self._writer = writer
+        self._hint = hint
+        self._spec = spec
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
 
-    def __enter__(self) -> DetectionProcess:
-        if not self._start:
+    def __enter__(self) -> StoreProcess:
+        if self._spec is None:
             return self
         try:
             # spawn, not fork: a forked child would share the parent's database connections.
             self._executor = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_child,
+                initializer=init_worker,
                 initargs=(os.getpid(),),
             )
             self._executor.submit(int)  # start the child (and its table loads) now
-        except OSError:  # no process could be started: detect in process
+        except OSError:  # no process could be started: store in process
             self._executor = None
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._executor is not None:
-            # Waits for the batch the child is on (a fraction of a second), so that no
-            # child outlives the import, even on Ctrl-C or an error.
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        if self._executor is None:
+            return
+        if exc[0] is None and not self._broken and self._spec is not None:
+            try:  # the products its writer saw, as an in-process import marks them
+                self._executor.submit(touch_and_forget, self._spec.run_id).result()
+            except BrokenProcessPool:
+                self._broken = True
+        # Waits for the batch the child is on, so that no child outlives the import, even on
+        # Ctrl-C or an error.
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = None
 
-    def submit(self, texts: list[str | None]) -> Future[Detected] | None:
-        """Start detecting ``texts``; None when detection will run in process."""
-        if self._executor is None or self._broken or not texts:
+    def submit(self, reviews: list[ReviewItem]) -> Future[BatchResult] | None:
+        """Start storing ``reviews``; None when they will be stored in process."""
+        if self._executor is None or self._broken or self._spec is None or not reviews:
             return None
         try:
-            return self._executor.submit(_detect, texts)
+            values = [_values(review) for review in reviews]
+            return self._executor.submit(_store_values, self._spec, values, self._hint)
         except (BrokenProcessPool, RuntimeError):
-            self._broken = True
+            self._lost()
             return None
 
-    def result(self, future: Future[Detected] | None, texts: list[str | None]) -> Detected:
-        """The detection of ``texts`` (submitted as ``future``)."""
+    def result(self, future: Future[BatchResult] | None, reviews: list[ReviewItem]) -> None:
+        """Wait until ``reviews`` (submitted as ``future``) are stored; the importer's writer
+        counts them."""
         if future is not None:
             try:
-                return future.result()
+                done = future.result()
             except BrokenProcessPool:  # the child died (killed, out of memory)
-                self._broken = True
-        return _detect(texts) if texts else []
+                self._lost()
+            else:
+                self._writer.reviews_seen += done.reviews_seen
+                self._writer.reviews_new += done.reviews_new
+                return
+        write_with(self._writer, [], reviews, self._hint, parallel=False)
+
+    def _lost(self) -> None:
+        if not self._broken:
+            self._broken = True
+            # The child may have stored products this writer has not seen.
+            self._writer.reload_products()

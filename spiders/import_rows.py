@@ -298,6 +298,7 @@ def _csv_rows(
                 f"the columns read are {', '.join(known)}"
             )
     width = len(header)
+    unnamed_columns = [i for i, name in enumerate(header) if not name]
     while True:
         start = lines.mark()
         try:
@@ -326,7 +327,10 @@ def _csv_rows(
             else:
                 yield start, BadRow(f"{len(cells)} fields, the header has {width}")
             continue
-        unnamed = next((i for i, name in enumerate(header) if not name and cells[i].strip()), None)
+        if not unnamed_columns:
+            yield start, dict(zip(header, cells, strict=True))
+            continue
+        unnamed = next((i for i in unnamed_columns if cells[i].strip()), None)
         if unnamed is not None:  # a trailing comma is fine, a value nobody reads is not
             yield (
                 start,

@@ -285,6 +285,11 @@ class CollectWriter:
             for row in conn.execute(latest):
                 self._note_latest(*row)
 
+    def reload_products(self) -> None:
+        """Read the company's products again (another process stored some for this run)."""
+        with self.engine.connect() as conn:
+            self._load_products(conn)
+
     def _load_products(self, conn: Connection) -> None:
         """The company's products by key and by folded name (what other writers stored too)."""
         self._products_by_key.clear()
@@ -571,6 +576,8 @@ class CollectWriter:
         reviews = list(reviews)
         now = utcnow()
         with self.engine.begin() as conn:
+            if not self._remember_keys:  # an import of many rows (see __init__)
+                dialect_of(conn).prepare_bulk_insert(conn)
             observations: list[dict[str, Any]] = []
             pending_state: dict[StateKey, OfferState] = {}
             pending_rows: dict[StateKey, dict[str, Any]] = {}

@@ -1,5 +1,6 @@
-"""A large import detects languages in a child process: the stored reviews, their order and
-the rejected rows must be exactly those of the in-process import."""
+"""A large import detects languages and writes batches in a child process: the stored
+reviews, their order, the rejected rows and the counts must be exactly those of the
+in-process import."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from settings.records import ReviewItem
 from spiders import file_import
-from spiders.import_detection import DetectionProcess
+from spiders.import_detection import StoreProcess
+from spiders.pipelines.store_worker import WriterSpec
 from storage.db import open_database
+from storage.writer import CollectWriter
 
 ROWS = [
     ("a1", "Great machine, delivery in two days and the coffee is lovely"),
@@ -27,9 +31,11 @@ ROWS = [
 ]
 
 
-def _import(tmp_path: Path, name: str) -> tuple[list[tuple[object, ...]], list[tuple[int, str]]]:
+def _import(
+    tmp_path: Path, name: str
+) -> tuple[list[tuple[object, ...]], list[tuple[int, str]], tuple[int, ...]]:
     path = tmp_path / "reviews.csv"
-    lines = ["id,text,rating"] + [f'{i},"{t}",4' for i, t in ROWS]
+    lines = ["id,text,rating,product"] + [f'{i},"{t}",4,Barista' for i, t in ROWS]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     engine = open_database(f"sqlite:///{tmp_path / name}")
     try:
@@ -37,12 +43,20 @@ def _import(tmp_path: Path, name: str) -> tuple[list[tuple[object, ...]], list[t
         with engine.connect() as conn:
             stored = conn.execute(
                 text(
-                    "SELECT id, external_id, text, language, language_source FROM review ORDER BY id"
+                    "SELECT r.id, external_id, text, language, language_source, p.key "
+                    "FROM review r JOIN product p ON p.id = r.product_id ORDER BY r.id"
                 )
             ).all()
+            run = conn.execute(
+                text(
+                    "SELECT reviews_seen, reviews_new, items_dropped FROM crawl_run "
+                    "ORDER BY id DESC LIMIT 1"
+                )
+            ).one()
     finally:
         engine.dispose()
-    return [tuple(row) for row in stored], report.bad
+    figures = (report.stored, report.duplicates, report.rejected, *run)
+    return [tuple(row) for row in stored], report.bad, figures
 
 
 def test_pipelined_import_stores_what_the_in_process_import_stores(
@@ -55,21 +69,39 @@ def test_pipelined_import_stores_what_the_in_process_import_stores(
     monkeypatch.setattr(file_import, "_second_core_free", lambda: True)  # even under load
     pipelined = _import(tmp_path, "pipelined.db")
     assert pipelined == in_process
-    stored, bad = pipelined
+    stored, bad, figures = pipelined
     assert [row[1] for row in stored] == ["a1", "a2", "a3", "a4", None, "a5", "a6"]
+    assert figures == (7, 1, 1, 8, 7, 1)
     assert bad == [(7, "id 'a2' is stored already with another text (give this review its own id)")]
     assert {row[1]: row[3] for row in stored}["a3"] == "fr"
 
 
-def test_detection_goes_on_in_process_when_the_child_is_gone() -> None:
-    texts: list[str | None] = ["Très bon café, mais le support ne répond jamais", None]
-    with DetectionProcess() as detection:
-        expected = detection.result(detection.submit(texts), texts)
-        assert detection._executor is not None
-        for child in list(detection._executor._processes.values()):
-            os.kill(child.pid, signal.SIGKILL)  # killed (out of memory, by hand)
-            child.join()
-        assert detection.result(detection.submit(texts), texts) == expected
-        assert detection.result(detection.submit(texts), texts) == expected
-    assert expected[0][0] == "fr"
-    assert expected[1] == (None, 0.0)
+def test_batches_are_stored_in_process_when_the_child_is_gone(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = open_database(url)
+    writer = CollectWriter(engine, company="Nordlys", source="import:Nordlys", kind="import")
+    writer.start_run()
+    assert writer.run_id is not None
+    spec = WriterSpec(url, "Nordlys", "import:Nordlys", None, "both", writer.run_id)
+
+    def batch(n: int) -> list[ReviewItem]:
+        return [ReviewItem(text=f"Très bon café numéro {n}", content_key=f"k{n}", product_name="P")]
+
+    try:
+        with StoreProcess(writer, None, spec) as store:
+            store.result(store.submit(batch(1)), batch(1))
+            assert store._executor is not None
+            for child in list(store._executor._processes.values()):
+                os.kill(child.pid, signal.SIGKILL)  # killed (out of memory, by hand)
+                child.join()
+            for n in (2, 3):
+                store.result(store.submit(batch(n)), batch(n))
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT content_key, language, product_id FROM review ORDER BY id")
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row[:2]) for row in rows] == [("k1", "fr"), ("k2", "fr"), ("k3", "fr")]
+    assert len({row[2] for row in rows}) == 1  # the child's product, found again
+    assert (writer.reviews_seen, writer.reviews_new) == (3, 3)

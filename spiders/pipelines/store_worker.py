@@ -37,6 +37,8 @@ class WriterSpec:
     run_id: int
     shared: bool = False
     """Other processes write the source at the same time (a distributed run)."""
+    remember_review_keys: bool = True
+    """``CollectWriter``'s: False for an import (memory that does not grow with the file)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ def _writer_for(spec: WriterSpec) -> CollectWriter:
             source=spec.source,
             own=spec.own,
             holds=spec.holds,
+            remember_review_keys=spec.remember_review_keys,
         )
         writer.run_id = spec.run_id
         writer.shared = spec.shared
@@ -89,6 +92,15 @@ def write_batch(
     """Detect missing languages and store one batch (runs in the worker, on one core:
     the crawl needs the other)."""
     return write_with(_writer_for(spec), offers, reviews, hint, parallel=False)
+
+
+def touch_and_forget(run_id: int) -> None:
+    """Mark the products the run's writer saw as seen, then ``forget_run`` (runs in the
+    worker: the import's last call, before its run is finished)."""
+    writer = _writers.get(run_id)
+    if writer is not None:
+        writer.touch_products()
+    forget_run(run_id)
 
 
 def forget_run(run_id: int) -> None:
