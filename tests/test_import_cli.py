@@ -210,6 +210,26 @@ def test_broken_rows_are_rejected_by_line_and_never_merged(tmp_path: Path) -> No
     ]
 
 
+def test_doubled_quotes_after_the_sniffed_sample_are_read(tmp_path: Path) -> None:
+    """csv.Sniffer decides from the first 4 KB whether quotes are doubled; a file whose first
+    doubled quote comes later (a multi-paragraph review quoting someone) lost those rows."""
+    import csv
+
+    plain = [f"Plain review number {n} about the grinder and the delivery." for n in range(120)]
+    quoted = 'First paragraph.\n\nHe said "never again", and I agree: ""no"".'
+    with (tmp_path / "q.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "rating"])
+        writer.writerows([text, 4] for text in plain)
+        writer.writerow([quoted, 1])
+        writer.writerow(["The last one, after the quoted row.", 5])
+    result = _import(tmp_path, "q.csv", "--company", "A", "--new-company")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "122 rows, 122 new reviews" in result.stdout, result.stdout
+    stored = _stored_texts(tmp_path)
+    assert any("never again" in text and '""no""' in text for text in stored), stored
+
+
 def test_jsonl_nesting_and_nested_values_are_row_errors(tmp_path: Path) -> None:
     deep = "[" * 100_000 + "]" * 100_000
     (tmp_path / "r.jsonl").write_text(
