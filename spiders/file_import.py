@@ -463,11 +463,17 @@ def _source_name(company: str) -> str:
     return f"import:{company}"
 
 
+IDLE_SHARE_NEEDED = 0.5
+"""Cores the load must leave idle for the detection process (see ``_second_core_free``)."""
+
+
 def _second_core_free() -> bool:
     """Whether a detection process would have a core of its own: two usable cores (the
-    affinity where the system has one, e.g. taskset) and a load that leaves one idle.
-    On a busy machine the child only adds its CPU (measured at load 3-8 on 2 cores: 200k
-    short reviews in 30.8 s against 22.9 s in one process)."""
+    affinity where the system has one, e.g. taskset) and a load that leaves at least half
+    of one idle. On a busy machine the child only adds its CPU (measured at load 3-8 on 2
+    cores: 200k short reviews in 30.8 s against 22.9 s in one process); at load 1.7-2.9 it
+    still gained (0.70 -> 0.79 of sqlite-utils' rate), and a load of 1 is often the
+    import's own last minute (back-to-back imports kept it from starting at all)."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if (usable or 1) < 2:
         return False
@@ -475,7 +481,7 @@ def _second_core_free() -> bool:
         load = os.getloadavg()[0]
     except OSError:  # no load figure on this system: trust the core count
         return True
-    return (usable or 1) - load >= 1.0
+    return (usable or 1) - load >= IDLE_SHARE_NEEDED
 
 
 @dataclass
