@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from site_folds import load_page
+from site_folds import load_page, page_ids
 
 from spiders.extract.auto import extract_auto
 
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: give the pages folder and the truth JSON file", file=sys.stderr)
         return 2
     truth: dict[str, Any] = json.loads(args.truth.read_text(encoding="utf-8"))
-    ids = sorted(i for i in truth if any(args.pages_dir.glob(f"{i}.html*")))
+    ids = page_ids(args.pages_dir, truth)
     counts = dict.fromkeys(("failed", "absurd", "priced", "heuristic_priced", "slow"), 0)
     times = []
     for page_id in ids:

@@ -44,10 +44,17 @@ PRICE_ASPECT = "price"
 KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "price_gap")
 
 
+def fold_name(text: str) -> str:
+    """A kind, aspect or need as compared: lower case, "_" and "-" as spaces, spaces
+    collapsed (tables write "competitor weakness", "customer service"; the store has
+    underscores)."""
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
 def kind_named(text: str) -> str | None:
-    """The kind ``text`` names, written as tables show it ("competitor weakness") or as
-    stored ("competitor_weakness"), any case; None when it names no kind."""
-    folded = "_".join(text.lower().replace("-", " ").replace("_", " ").split())
+    """The kind ``text`` names, written as tables show it or as stored, any case; None when
+    it names no kind."""
+    folded = fold_name(text).replace(" ", "_")
     return folded if folded in KINDS else None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, func, select
 
-from compare.report.findings import Finding
+from compare.report.findings import Finding, fold_name
 from compare.report.report_error import ReportError
 from compare.report.report_scope import ReportScope
 from compare.report.stored_tables import COMPANY, FINDING, REPORT_RUN
@@ -128,7 +128,7 @@ def stored_findings(
             # Aspects are stored with underscores ("customer_service") and need topics with
             # spaces ("milk frother"); a user may write either (and LIKE's "_" and "%"
             # would be wildcards).
-            query = query.where(_folded_aspect(FINDING.c.aspect) == fold_aspect(aspect))
+            query = query.where(_folded_aspect(FINDING.c.aspect) == fold_name(aspect))
         if kind:
             query = query.where(FINDING.c.kind == kind)
         if min_score is not None:
@@ -154,13 +154,8 @@ def stored_findings(
     ]
 
 
-def fold_aspect(text: str) -> str:
-    """An aspect or need as compared: lower case, "_" and "-" as spaces, spaces collapsed."""
-    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
-
-
 def _folded_aspect(column: Any) -> ColumnElement[str]:
-    """``fold_aspect`` in SQL (stored aspects are single-spaced already)."""
+    """``findings.fold_name`` in SQL (stored aspects are single-spaced already)."""
     return func.lower(func.replace(func.replace(column, "_", " "), "-", " "))
 
 

@@ -51,9 +51,9 @@ def findings(
 
     Example: rivalscope findings --kind competitor_weakness --min-score 10
     """
-    from compare.report.findings import KINDS, kind_named
+    from compare.report.findings import KINDS, fold_name, kind_named
     from compare.report.numbers import SAMPLE_UNITS
-    from compare.report.report_runs import finding_aspects, fold_aspect, stored_findings
+    from compare.report.report_runs import finding_aspects, stored_findings
     from storage.db import database_url, open_database
 
     if kind is not None:
@@ -80,9 +80,9 @@ def findings(
     finally:
         engine.dispose()
     if not rows:
-        if aspects and fold_aspect(aspect or "") not in map(fold_aspect, aspects):
+        if aspects and fold_name(aspect or "") not in map(fold_name, aspects):
             # A misspelt or unknown aspect: say which ones the findings name.
-            close = difflib.get_close_matches(fold_aspect(aspect or ""), aspects, n=3)
+            close = difflib.get_close_matches(fold_name(aspect or ""), aspects, n=3)
             hint = f"did you mean {' or '.join(close)}? " if close else ""
             console.print(
                 f"No stored finding is about {aspect!r}; {hint}findings name: {', '.join(aspects)}",

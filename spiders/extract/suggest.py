@@ -25,7 +25,12 @@ from settings.user_errors import UserError
 from spiders.extract.auto import extract_auto
 from spiders.extract.element_text import flat_text
 from spiders.extract.selectors import extract_with_selectors
-from spiders.extract.suggest_examples import learn_selectors, read_first, text_key
+from spiders.extract.suggest_examples import (
+    SELECTOR_ERRORS,
+    learn_selectors,
+    read_first,
+    text_key,
+)
 from spiders.raw_fields import clean_text
 
 MIN_BLOCKS = 2
@@ -403,7 +408,7 @@ def _matched(root: _Element, selector: str, learnt: int) -> int:
     more than the blocks it was learnt from (a review auto extraction did not locate)."""
     try:
         return len(root.cssselect(selector))
-    except (ValueError, SyntaxError, RuntimeError):  # cssselect's errors; see suggest_examples
+    except SELECTOR_ERRORS:
         return learnt
 
 

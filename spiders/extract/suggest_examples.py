@@ -39,7 +39,7 @@ MIN_SHARE = 0.8
 _SKIPPED = frozenset({"script", "style", "template", "noscript", "head", "title", "meta"})
 # cssselect's syntax errors are SyntaxErrors, its expression errors RuntimeErrors; lxml's
 # XPath errors are XPathErrors: a class name or attribute value can make any of them.
-_SELECTOR_ERRORS = (ValueError, SyntaxError, RuntimeError, XPathError)
+SELECTOR_ERRORS = (ValueError, SyntaxError, RuntimeError, XPathError)
 _ITEM_TAGS = frozenset({"li", "article", "tr"})
 """Tags that hold one item of a list by their meaning."""
 _PLAIN_NAME = re.compile(r"-?[_a-zA-Z][\w-]*$")
@@ -203,7 +203,7 @@ def _block_selector(root: _Element, blocks: list[_Element], capped: bool = False
     for candidate in candidates:
         try:
             matched = root.cssselect(candidate)
-        except _SELECTOR_ERRORS:
+        except SELECTOR_ERRORS:
             continue
         if span is not None:
             matched = [m for m in matched if span[0] <= span[2].get(m, -1) <= span[1]]
@@ -296,7 +296,7 @@ def read_first(block: _Element, selector: str) -> str:
             matches = block.xpath(selector.removeprefix("xpath:"))
         else:
             matches = block.cssselect(selector)
-    except _SELECTOR_ERRORS:
+    except SELECTOR_ERRORS:
         return ""
     first = matches[0] if isinstance(matches, list) and matches else None
     return flat_text(first) if first is not None and _is_element(first) else ""
