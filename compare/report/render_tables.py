@@ -155,7 +155,7 @@ def write_section_tables(sections: list[BuiltSection], out_dir: Path) -> list[Pa
     """One CSV per table of the report (raw values; quotes and their URLs in a cell each)."""
     folder = out_dir / "tables"
     folder.mkdir(exist_ok=True)
-    paths = []
+    paths: list[Path] = []
     for section in sections:
         for table in section.tables():
             columns = tuple(c.key for c in table.columns)
@@ -169,7 +169,17 @@ def write_section_tables(sections: list[BuiltSection], out_dir: Path) -> list[Pa
                         record[key] = [q.text for q in cell.quotes]
                 record["row_level"] = row.level
                 records.append(record)
-            path = folder / f"{section.key}-{table.key}.csv"
+            path = _unused_path(folder, f"{section.key}-{table.key}", paths)
             _write_csv(path, (*columns, "row_level"), records)
             paths.append(path)
     return paths
+
+
+def _unused_path(folder: Path, stem: str, taken: list[Path]) -> Path:
+    """``folder/stem.csv``, or ``stem-2.csv``... when another table took that name (two companies
+    whose names fold to one slug, such as "Café Noir" and "Cafe Noir", must not overwrite)."""
+    path, number = folder / f"{stem}.csv", 1
+    while path in taken:
+        number += 1
+        path = folder / f"{stem}-{number}.csv"
+    return path

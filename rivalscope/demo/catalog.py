@@ -8,14 +8,13 @@ slightly different names per shop (match by name), the rest are each shop's own 
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from rivalscope.demo.profiles import ShopProfile
 from rivalscope.demo.records import DemoProduct, DemoReview
+from settings.ascii_slug import ascii_slug
 
 
 @dataclass(frozen=True)
@@ -86,15 +85,6 @@ KIND_WORDS = {
     },
 }
 
-_ASCII_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE"})
-
-
-def slugify(text: str) -> str:
-    """URL path segment: lower-case ASCII words joined by ``-``."""
-    folded = unicodedata.normalize("NFKD", text.translate(_ASCII_FOLD))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-
 
 def gtin13(first_twelve: str) -> str:
     """Append the GS1 check digit to 12 digits."""
@@ -139,7 +129,7 @@ def build_product(
     name = product_name(profile, family, generation)
     gtin = gtin13(f"7091234{family_no}{generation:04d}") if family.shared_gtin else None
     return DemoProduct(
-        slug=slugify(name),
+        slug=ascii_slug(name),
         index=index,
         name=name,
         brand=family.brand or profile.brand,

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from compare.report.blocks import Cell
 from compare.report.data_model import ReportData
 from compare.report.numbers import interval_text
 from compare.report.stats import Interval
 from compare.report.svg import OWN_COLOUR, PALETTE
+from settings.ascii_slug import ascii_slug
 
 TABLE_QUOTES = 2
 """Quotes per table cell (the evidence section shows more)."""
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
+    return ascii_slug(text, empty="x")
 
 
 def aspect_anchor(company_id: int, aspect: str) -> str:
