@@ -34,6 +34,11 @@ seen = extracted on the pages, new = not stored before, changed = price or avail
 observation written."""
 
 
+def counted(count: int | None, noun: str, plural: str | None = None) -> str:
+    """ "1 review", "8 reviews", "0 reviews"."""
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
+
+
 def review_coverage(collected: int | None, declared: int | None) -> str:
     """ "collected X of Y declared (Z%)" for a source whose product pages declare counts."""
     if declared is None or collected is None:

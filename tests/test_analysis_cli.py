@@ -262,7 +262,7 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
         ({"no": 90, "da": 30}, ['30 reviews in da get sentiment but no aspects', 'language = "no"']),
         ({"sv": 2}, ["2 reviews in sv", "if they are Norwegian"]),
         ({"de": 3}, ["3 reviews in de get sentiment but no aspects"]),
-        ({"xx": 1}, ["1 reviews in xx get no sentiment, aspects or needs"]),
+        ({"xx": 1}, ["1 review in xx gets no sentiment, aspects or needs"]),
     ],
 )  # fmt: skip
 def test_analyze_says_which_reviews_get_no_aspects_and_why(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import command_console
+from rivalscope.display import command_console, counted
 from settings.user_errors import UserError
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _unanalysed_language_notes(reviews: dict[str, int]) -> list[str]:
         )
         what = "sentiment but no aspects or needs" if entry else "no sentiment, aspects or needs"
         notes.append(
-            f"note: {count} reviews in {code} get {what}: {name} has no aspect taxonomy yet "
+            f"note: {counted(count, 'review')} in {code} {'gets' if count == 1 else 'get'} {what}: {name} has no aspect taxonomy yet "
             f"(fully analysed: {', '.join(e.code for e in full)}){hint}"
         )
     return notes

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rivalscope import __version__
-from rivalscope.display import console
+from rivalscope.display import console, counted
 from rivalscope.options import DbOption, TargetsOption
 from settings.user_errors import UserError
 
@@ -338,5 +338,4 @@ def register(app: typer.Typer) -> None:
 
 
 def _reviews(count: int | None) -> str:
-    """ "1 review", "8 reviews"."""
-    return f"{count} review" + ("" if count == 1 else "s")
+    return counted(count, "review")
