@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -249,3 +250,33 @@ def test_evidence_quotes_come_from_reviews_rated_their_way_first(
         )
     assert evidence.quotes[0].startswith(first), evidence.quotes
     assert evidence.review_ids == [900_000 + n for n in reversed(range(len(ratings)))]
+
+
+@pytest.mark.parametrize(
+    ("kind", "effect", "written"),
+    [
+        ("competitor_weakness", (1.6, 1.32, 1.76), "+1.60 [+1.32, +1.76]"),
+        ("competitor_strength", (-0.58, -0.98, -0.004), "-0.580 [-0.980, -0.004]"),
+        ("unmet_need", (0.2397, 0.1777, 0.3151), "24% [18%, 32%]"),
+        ("price_gap", (0.2, 0.11, 0.3), "+20% [+11%, +30%]"),
+    ],
+)
+def test_findings_write_each_kinds_effect_in_its_own_unit(
+    kind: str, effect: tuple[float, float, float], written: str
+) -> None:
+    # `findings` printed every effect as a net difference: an unmet need's 24% share read
+    # "+0.24" beside the report's "24%", a price premium "+0.20" beside "+20%".
+    from compare.report.numbers import effect_text
+
+    assert effect_text(kind, *effect) == written
+
+
+def test_findings_command_prints_needs_as_shares(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    populate(engine, SyntheticPlan(reviews=1500, need_share={("Rival B", "app"): 0.3}))
+    build_report(engine, tmp_path / "out")
+    listed = CliRunner().invoke(app, ["findings", "--db", db_url, "--kind", "unmet need"])
+    assert listed.exit_code == 0, listed.output
+    row = next(line for line in listed.output.splitlines() if "Rival B" in line)
+    assert re.search(r"\d+% \[\d+%, \d+%\]", row), row

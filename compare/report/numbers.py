@@ -53,6 +53,22 @@ def interval_text(interval: Interval, style: str, significant: bool | None = Non
     return f"{number_text(interval.value, style, digits)} [{low}, {high}]"
 
 
+EFFECT_STYLES = {
+    "competitor_weakness": "net",
+    "competitor_strength": "net",
+    "unmet_need": "share",
+    "price_gap": "premium",
+}
+"""How each finding kind's stored effect reads: a net sentiment difference, the share of the
+competitor's reviews voicing the need, the price premium over ours."""
+
+
+def effect_text(kind: str, value: float, low: float, high: float) -> str:
+    """A stored finding's effect and interval as the report writes that kind's numbers
+    ("+1.60 [+1.32, +1.76]", "24% [18%, 32%]", "+20% [+11%, +30%]")."""
+    return interval_text(Interval(value, low, high), EFFECT_STYLES.get(kind, "net"))
+
+
 def score_text(score: float) -> str:
     """An opportunity score with two significant figures below 10 (0.0042, not 0.0)."""
     if score >= 10:

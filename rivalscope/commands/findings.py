@@ -52,7 +52,7 @@ def findings(
     Example: rivalscope findings --kind competitor_weakness --min-score 10
     """
     from compare.report.findings import KINDS, fold_name, kind_named
-    from compare.report.numbers import SAMPLE_UNITS
+    from compare.report.numbers import SAMPLE_UNITS, effect_text, score_text
     from compare.report.report_runs import finding_aspects, stored_findings
     from storage.db import database_url, open_database
 
@@ -107,12 +107,12 @@ def findings(
         table.add_row(
             str(f.report_run_id),
             f.competitor,
-            f.aspect,
+            f.aspect.replace("_", " "),
             f.segment,
             f.kind.replace("_", " "),
-            f"{f.effect:+.2f} [{f.effect_low:+.2f}, {f.effect_high:+.2f}]",
+            effect_text(f.kind, f.effect, f.effect_low, f.effect_high),
             f"{f.sample_size} {SAMPLE_UNITS.get(f.kind, '')}".strip(),
-            f"{f.score:.1f}",
+            score_text(f.score),
         )
     console.print(table)
 
