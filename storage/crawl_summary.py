@@ -77,3 +77,14 @@ def crawl_runs(engine: Engine, ids: list[int]) -> dict[int, CrawlRun]:
     with Session(engine) as session:
         rows = session.exec(select(CrawlRun).where(col(CrawlRun.id).in_(ids))).all()
         return {row.id: row for row in rows if row.id is not None}
+
+
+def run_reason(run: CrawlRun) -> str:
+    """What a run's table row says beside its status: Scrapy's reason when it is not the plain
+    end ("finished", like the status), else, for a run that fetched no page, its first error
+    (a refused connection, an unreadable robots.txt), so that a dead site says why."""
+    if run.finish_reason and run.finish_reason != run.status:
+        return run.finish_reason
+    if run.pages == 0 and run.status != "running":
+        return (run.error_samples or ["no page answered"])[0]
+    return ""

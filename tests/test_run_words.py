@@ -40,3 +40,28 @@ def test_summary_and_runs_agree(
         assert "reviews seen / new" in text and "12 / 5" in text
         assert "offers seen / changed" in text and "7 / 2" in text
     assert "reviews (new)" not in summary + runs
+
+
+REFUSED = (
+    "robots_unreadable: http://127.0.0.1:9/: robots.txt could not be read (Connection refused)"
+)
+
+
+@pytest.mark.parametrize(
+    ("run", "reason"),
+    [
+        (CrawlRun(source_id=1, status="finished", finish_reason="finished", pages=9), ""),
+        (CrawlRun(source_id=1, status="finished", finish_reason="closespider_pagecount", pages=9),
+         "closespider_pagecount"),
+        # A dead site: the run ended "finished" with no page; the table used to say nothing
+        # and the scheduler "crawl process exited with status 1".
+        (CrawlRun(source_id=1, status="finished", finish_reason="finished", pages=0,
+                  error_samples=[REFUSED]), REFUSED),
+        (CrawlRun(source_id=1, status="finished", pages=0), "no page answered"),
+        (CrawlRun(source_id=1, status="running", pages=0), ""),
+    ],
+)  # fmt: skip
+def test_a_run_says_why_beside_its_status(run: CrawlRun, reason: str) -> None:
+    from storage.crawl_summary import run_reason
+
+    assert run_reason(run) == reason

@@ -146,8 +146,10 @@ def _exit_status(
     for result in empty:
         if result.source in said:
             continue
+        from storage.crawl_summary import run_reason
+
         run = runs.get(result.run_id or 0)
-        why = run.error_samples[0] if run is not None and run.error_samples else "no page answered"
+        why = (run_reason(run) if run is not None else "") or "no page answered"
         typer.secho(f"nothing fetched from {result.source}: {why}", fg="red", err=True)
     if any(r.refused for r in results):
         return 2

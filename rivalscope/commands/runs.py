@@ -29,6 +29,7 @@ def runs(
     """
     # Imported here: the storage stack takes half a second; --help need not wait.
     from rivalscope.scheduler.due import as_utc
+    from storage.crawl_summary import run_reason
     from storage.db import database_url, describe_url, open_database
     from storage.run_history import recent_runs, source_names
 
@@ -79,9 +80,7 @@ def runs(
             *served,
             _read_by(run.field_coverage or {}),
             health,
-            # Scrapy's reason for a run that ran to its end is "finished", as is the status:
-            # the column tells only what is not the plain end.
-            "" if run.finish_reason == run.status else run.finish_reason or "",
+            run_reason(run),
         )
     if not rows:
         console.print("no crawl runs yet" + (f" for {source}" if source else ""))

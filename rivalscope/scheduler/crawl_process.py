@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from storage.crawl_summary import run_reason
 from storage.models import Company, CrawlRun, Source, utcnow
 
 log = logging.getLogger("rivalscope.schedule")
@@ -193,14 +194,13 @@ def run_crawl(
         log.warning("crawl of %s failed: %s", source, reason)
         return CrawlOutcome(source, "failed", seconds, run_id, code, reason)
     status = run.status if code == 0 else "failed"
-    # What the round brought, and the reason when it says more than the status (Scrapy's
-    # reason for a run that ran to its end is "finished", like the status).
+    # What the round brought, and the reason when it says more than the status.
     figures = (
         f"{run.pages} pages, {run.reviews_new} new reviews, {run.offers_changed} offers changed"
     )
-    reason = "" if run.finish_reason == run.status else run.finish_reason or ""
+    reason = run_reason(run)
     if code != 0:
-        reason = f"crawl process exited with status {code}"
+        reason = reason or f"crawl process exited with status {code}"
     detail = "; ".join(filter(None, (figures, reason)))
     log.info("crawl of %s ended: %s in %.1f s (run %s)", source, status, seconds, run.id)
     return CrawlOutcome(source, status, seconds, run.id, code, detail)
