@@ -108,7 +108,10 @@ def judge_run(
         why = f" ({run.finish_reason})" if run.finish_reason else ""
         reasons.append(f"the crawl {'timed out' if run.status == 'timeout' else 'failed'}{why}")
     if run.pages == 0:
-        reasons.append(f"no pages fetched ({run.http_errors} HTTP errors or failed downloads)")
+        first = f": {run.error_samples[0]}" if run.error_samples else ""
+        reasons.append(
+            f"no pages fetched ({run.http_errors} HTTP errors or failed downloads){first}"
+        )
         return reasons, figures
 
     error_rate = min(1.0, run.http_errors / run.pages)

@@ -46,6 +46,15 @@ GOOD = [_run(30, 240), _run(28, 230)]
         (_run(30, 60), GOOD, ["60 reviews on 30 pages; the last good run had 240 on 30"]),
         (_run(12, 0), [], ["0 reviews on 12 pages"]),
         (_run(0, 0, http_errors=3), GOOD, ["no pages fetched (3 HTTP errors or failed downloads)"]),
+        # A dead site says why (status and targets status used to give only the count).
+        (
+            _run(0, 0, http_errors=1, error_samples=["http://127.0.0.1:9/: Connection refused"]),
+            GOOD,
+            [
+                "no pages fetched (1 HTTP errors or failed downloads): "
+                "http://127.0.0.1:9/: Connection refused"
+            ],
+        ),
         (_run(30, 240, http_errors=12), GOOD, ["12 HTTP errors on 30 pages (40%)"]),
         (
             _run(
