@@ -255,10 +255,18 @@ def test_evidence_quotes_come_from_reviews_rated_their_way_first(
 @pytest.mark.parametrize(
     ("kind", "effect", "written"),
     [
-        ("competitor_weakness", (1.6, 1.32, 1.76), "+1.60 [+1.32, +1.76]"),
-        ("competitor_strength", (-0.58, -0.98, -0.004), "-0.580 [-0.980, -0.004]"),
-        ("unmet_need", (0.2397, 0.1777, 0.3151), "24% [18%, 32%]"),
-        ("price_gap", (0.2, 0.11, 0.3), "+20% [+11%, +30%]"),
+        (
+            "competitor_weakness",
+            (1.6, 1.32, 1.76),
+            "+1.60 [+1.32, +1.76] (net sentiment, ours − theirs)",
+        ),
+        (
+            "competitor_strength",
+            (-0.58, -0.98, -0.004),
+            "-0.580 [-0.980, -0.004] (net sentiment, ours − theirs)",
+        ),
+        ("unmet_need", (0.2397, 0.1777, 0.3151), "24% [18%, 32%] (share of their reviews)"),
+        ("price_gap", (0.2, 0.11, 0.3), "+20% [+11%, +30%] (their price premium)"),
     ],
 )
 def test_findings_write_each_kinds_effect_in_its_own_unit(

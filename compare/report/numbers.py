@@ -63,10 +63,21 @@ EFFECT_STYLES = {
 competitor's reviews voicing the need, the price premium over ours."""
 
 
+STORED_EFFECT_UNITS = {
+    "competitor_weakness": "net sentiment, ours − theirs",
+    "competitor_strength": "net sentiment, ours − theirs",
+    "unmet_need": "share of their reviews",
+    "price_gap": "their price premium",
+}
+"""What a stored finding's effect measures (an unmet need stores the competitor's share; the
+report's tables add the difference to ours)."""
+
+
 def effect_text(kind: str, value: float, low: float, high: float) -> str:
-    """A stored finding's effect and interval as the report writes that kind's numbers
-    ("+1.60 [+1.32, +1.76]", "24% [18%, 32%]", "+20% [+11%, +30%]")."""
-    return interval_text(Interval(value, low, high), EFFECT_STYLES.get(kind, "net"))
+    """A stored finding's effect and interval as the report writes that kind's numbers, and
+    what it measures ("24% [18%, 32%] (share of their reviews)")."""
+    numbers = interval_text(Interval(value, low, high), EFFECT_STYLES.get(kind, "net"))
+    return f"{numbers} ({STORED_EFFECT_UNITS[kind]})" if kind in STORED_EFFECT_UNITS else numbers
 
 
 def score_text(score: float) -> str:

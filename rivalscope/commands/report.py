@@ -85,9 +85,8 @@ def report(
     finally:
         engine.dispose()
     from compare.report.finding_groups import opportunities, threats
-    from compare.report.numbers import interval_text, sample_text, score_text
+    from compare.report.numbers import EFFECT_STYLES, interval_text, sample_text, score_text
 
-    styles = {"unmet_need": "share", "price_gap": "premium"}
     for title, groups in (
         ("Top opportunities", opportunities(result.findings)),
         ("Threats", threats(result.findings)),
@@ -101,7 +100,7 @@ def report(
         table.add_column("score", justify="right")
         for rank, group in enumerate(groups[:TOP_SHOWN], start=1):
             f = group.main
-            style = styles.get(f.kind, "net")
+            style = EFFECT_STYLES.get(f.kind, "net")
             table.add_row(
                 str(rank),
                 f.competitor,
