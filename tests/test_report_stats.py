@@ -113,6 +113,13 @@ def test_geometric_mean_ratio() -> None:
         ("Fjord Drip 8", "Fjord Drip 8 Mk2", False),  # numbers must agree
         ("Nordlys Duo espressomaskin", "Machine expresso Lumière Duo", False),  # one word
         ("Vela Mousse melkeskummer", "Spieniacz do mleka Vela Mousse", True),
+        # Roman numerals are generations, as digits are: "Mark III" is not "Mark II".
+        ("Canon EOS 5D Mark II", "Canon EOS 5D Mark III", False),
+        ("Canon EOS 5D Mark II", "Canon EOS 5D Mk2 body", True),
+        ("Vela Mousse", "Vela Mousse II", False),
+        ("Sony A7 IV camera", "Sony Alpha A7 IV", True),
+        ("Hario V60 Drip Decanter", "Hario V60 Drip Kettle Decanter", True),  # "v" is a word
+        ("Vi elsker Kaffe Duo", "Kaffe Duo vi elsker", True),  # "vi" is a word
     ],
 )
 def test_name_similarity(a: str, b: str, match: bool) -> None:

@@ -6,7 +6,8 @@ split so "Drip8" = "Drip-8" = "Drip 8"). Two names match when they share at leas
 ``MIN_SHARED_TOKENS`` tokens, the shared tokens cover at least ``MIN_OVERLAP`` of the shorter
 name (overlap coefficient: shop names add local words like "kaffetrakter" or "Cafetière
 filtre" around the model name), and their numbers agree exactly (so "Mk2" never matches the
-original model). One brand word in common ("Duo", "Classic") is not enough.
+original model, nor "Mark III" "Mark II": roman numerals II-XX count as numbers). One brand
+word in common ("Duo", "Classic") is not enough.
 """
 
 from __future__ import annotations
@@ -20,6 +21,38 @@ MIN_SHARED_TOKENS = 2
 MIN_OVERLAP = 0.6
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
+
+_ROMAN_NUMERALS = {
+    token: str(number)
+    for number, token in enumerate(
+        [
+            "ii",
+            "iii",
+            "iv",
+            "v",
+            "vi",
+            "vii",
+            "viii",
+            "ix",
+            "x",
+            "xi",
+            "xii",
+            "xiii",
+            "xiv",
+            "xv",
+            "xvi",
+            "xvii",
+            "xviii",
+            "xix",
+            "xx",
+        ],
+        start=2,
+    )
+    # Single letters stay words ("V60" splits into "v" and "60"); "vi" is a pronoun in
+    # Norwegian and Danish. The rest are generation marks ("Mark II", "Series IV").
+    if len(token) > 1 and token != "vi"
+}
+"""Roman numerals that read as a model's generation, as the number they stand for."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +83,7 @@ class ProductMatch:
 def name_tokens(name: str) -> frozenset[str]:
     """Normalised tokens of a product name."""
     plain = without_accents(name.casefold()).replace("ł", "l")
-    return frozenset(_TOKEN.findall(plain))
+    return frozenset(_ROMAN_NUMERALS.get(t, t) for t in _TOKEN.findall(plain))
 
 
 def name_similarity(a: str, b: str) -> float:

@@ -39,7 +39,9 @@ FAMILIES: tuple[Family, ...] = (
         129,
         model_by_shop=(("kawamistrz", "Drip8"), ("brewcraft", "Drip-8")),
     ),
-    Family("frother", "Vela", "Mousse", 79, model_by_shop=(("lumiere", "Mousse II"),)),
+    Family(
+        "frother", "Vela", "Mousse", 79, model_by_shop=(("lumiere", "Mousse Édition Française"),)
+    ),
     Family("espresso", None, "Duo", 429),
     Family("grinder", None, "Classic", 59),
     Family("scale", None, "Precision", 45),
