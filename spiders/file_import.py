@@ -14,7 +14,7 @@ import os
 import re
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
@@ -83,6 +83,16 @@ Item = TypeVar("Item", ReviewItem, OfferItem)
 MAX_LISTED_BAD = 200
 """Rejected rows kept with their line number (all are counted, by reason)."""
 MAX_RATING_SCALE = 1000.0
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """The file an import reads, and how."""
+
+    path: Path
+    encoding: str
+    renamed: dict[str, str]
+    """The file's column -> the name it is read as (``--column``)."""
 
 
 @dataclass
@@ -235,10 +245,11 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
     return offer
 
 
-def infer_kind(path: Path, encoding: str) -> Kind:
+def infer_kind(path: Path, encoding: str, renamed: Mapping[str, str] | None = None) -> Kind:
     """``reviews`` if the first row has a text column, ``offers`` if it has price/product."""
     first_bad: tuple[int, BadRow] | None = None
-    for line, row in read_rows(path, encoding):
+    columns = ""
+    for line, row in read_rows(path, encoding, renamed=renamed):
         if isinstance(row, BadRow):
             first_bad = first_bad or (line, row)
             continue
@@ -246,6 +257,7 @@ def infer_kind(path: Path, encoding: str) -> Kind:
             return "reviews"
         if "price" in row or "product" in row:
             return "offers"
+        columns = f"; its columns are {', '.join(map(repr, list(row)[:10]))}"
         break
     else:
         if first_bad is not None:
@@ -257,7 +269,8 @@ def infer_kind(path: Path, encoding: str) -> Kind:
             )
     raise ImportFileError(
         f"cannot tell whether {path} holds reviews (needs a 'text' column) or offers "
-        "('product' and 'price'); pass --kind"
+        f"('product' and 'price'){columns}: name them with --column (--column text=COLUMN) "
+        "or pass --kind"
     )
 
 
@@ -313,19 +326,22 @@ def import_file(
     language_hint: str | None = None,
     new_company: bool = False,
     dry_run: bool = False,
+    renamed: Mapping[str, str] | None = None,
 ) -> ImportReport:
     """Import one file for ``company``; see the module docstring.
 
     Rows are read, checked and written in batches of ``BATCH`` (memory does not grow with
     the file).
     ``dry_run`` checks every row against the database and writes nothing.
+    ``renamed``: the file's columns read under our names (``--column text=Kommentar``).
     """
     exists = check_company(engine, company, new_company=new_company)
     language_hint = normalize_language_code(language_hint)
-    kind = kind or infer_kind(path, encoding)
+    kind = kind or infer_kind(path, encoding, renamed)
     report = ImportReport(kind=kind, dry_run=dry_run, created_company=not exists)
+    source = ImportSource(path, encoding, dict(renamed or {}))
     if dry_run:
-        _dry_run(engine, path, company, kind, encoding, report)
+        _dry_run(engine, source, company, kind, report)
         return report
     writer = CollectWriter(
         engine,
@@ -341,9 +357,9 @@ def import_file(
     status = "failed"
     try:
         if kind == "reviews":
-            _import_reviews(writer, path, encoding, language_hint, key, report, company, own)
+            _import_reviews(writer, source, language_hint, key, report, company, own)
         else:
-            _import_offers(writer, path, encoding, report)
+            _import_offers(writer, source, report)
         status = "finished"
     finally:
         writer.finish_run(
@@ -361,15 +377,14 @@ def import_file(
 
 
 def _checked_rows(
-    path: Path,
-    encoding: str,
+    source: ImportSource,
     columns: tuple[str, ...],
     build: Callable[[dict[str, Any]], Item],
     problem_of: Callable[[Item], str | None],
     report: ImportReport,
 ) -> Iterator[tuple[int, Item]]:
     """(line, item) for each valid row of the file; bad rows go to ``report``."""
-    for number, row in read_rows(path, encoding, columns):
+    for number, row in read_rows(source.path, source.encoding, columns, source.renamed):
         report.rows += 1
         if isinstance(row, BadRow):
             report.reject(number, row.reason)
@@ -386,12 +401,12 @@ def _checked_rows(
 
 
 def _checked_reviews(
-    path: Path, encoding: str, key: bytes | None, report: ImportReport
+    source: ImportSource, key: bytes | None, report: ImportReport
 ) -> Iterator[list[tuple[int, ReviewItem]]]:
     """Batches of (line, valid review), names pseudonymised; bad rows go to ``report``."""
     batch: list[tuple[int, ReviewItem]] = []
     for number, review in _checked_rows(
-        path, encoding, REVIEW_COLUMNS, review_from_row, review_problem, report
+        source, REVIEW_COLUMNS, review_from_row, review_problem, report
     ):
         if key is not None:
             review.author_hash = pseudonymize(review.author, key)
@@ -406,21 +421,20 @@ def _checked_reviews(
 
 def _import_reviews(
     writer: CollectWriter,
-    path: Path,
-    encoding: str,
+    source: ImportSource,
     hint: str | None,
     key: bytes,
     report: ImportReport,
     company: str,
     own: bool,
 ) -> None:
-    batches = _checked_reviews(path, encoding, key, report)
+    batches = _checked_reviews(source, key, report)
     # Large file, idle core: a child process detects batch k's languages and writes it while
     # this one reads and checks batch k+1 (at most STORE_AHEAD + 1 batches in memory).
     # Otherwise the same loop detects and writes each batch in process, on one core:
     # lingua's threads (the short texts the numpy stages leave it) cost 100-160 MB more
     # peak memory and 10% more CPU for no faster wall time on 50k short reviews.
-    large = path.stat().st_size >= PIPELINE_MIN_BYTES
+    large = source.path.stat().st_size >= PIPELINE_MIN_BYTES
     spec = _store_spec(writer, company, own) if large else None
     ahead = STORE_AHEAD if spec is not None else 0
     pending: deque[_Pending] = deque()
@@ -540,19 +554,17 @@ def _conflicts(
         yield number, review
 
 
-def _checked_offers(path: Path, encoding: str, report: ImportReport) -> Iterator[OfferItem]:
+def _checked_offers(source: ImportSource, report: ImportReport) -> Iterator[OfferItem]:
     """The valid offers of the file; bad rows go to ``report``."""
-    for _, offer in _checked_rows(
-        path, encoding, OFFER_COLUMNS, offer_from_row, offer_problem, report
-    ):
+    for _, offer in _checked_rows(source, OFFER_COLUMNS, offer_from_row, offer_problem, report):
         yield offer
 
 
-def _import_offers(writer: CollectWriter, path: Path, encoding: str, report: ImportReport) -> None:
+def _import_offers(writer: CollectWriter, source: ImportSource, report: ImportReport) -> None:
     # Offers are written in date order so that history keeps only changes (offer files are
     # price lists and histories, far smaller than review exports: held in memory to sort).
     offers = sorted(
-        _checked_offers(path, encoding, report),
+        _checked_offers(source, report),
         key=lambda o: o.observed_at or datetime.max.replace(tzinfo=UTC),
     )
     for start in range(0, len(offers), BATCH):
@@ -560,7 +572,7 @@ def _import_offers(writer: CollectWriter, path: Path, encoding: str, report: Imp
 
 
 def _dry_run(
-    engine: Engine, path: Path, company: str, kind: Kind, encoding: str, report: ImportReport
+    engine: Engine, source: ImportSource, company: str, kind: Kind, report: ImportReport
 ) -> None:
     """Every check of a real import, against the database as it is; nothing is written."""
     from sqlmodel import Session
@@ -569,11 +581,11 @@ def _dry_run(
         company_id = session.exec(select(Company.id).where(Company.name == company)).first()
     if kind == "offers":
         # At most: an unchanged price adds no observation.
-        report.stored = sum(1 for _ in _checked_offers(path, encoding, report))
+        report.stored = sum(1 for _ in _checked_offers(source, report))
         return
     # Keys met earlier in the file (8 bytes of each, with 8 of its text's hash).
     seen: dict[bytes, bytes] = {}
-    for batch in _checked_reviews(path, encoding, None, report):
+    for batch in _checked_reviews(source, None, report):
         stored: dict[str, tuple[str | None, str | None]] = {}
         if company_id is not None:
             with engine.connect() as conn:

@@ -15,7 +15,7 @@ import csv
 import difflib
 import json
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -154,12 +154,19 @@ class _Lines:
 
 
 def read_rows(
-    path: Path, encoding: str, known: tuple[str, ...] | None = None
+    path: Path,
+    encoding: str,
+    known: tuple[str, ...] | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[int, Row]]:
     """(line number, row) for each row of ``path``; see the module docstring.
 
     ``known``: the columns the caller reads; a header with others is refused (naming them).
+    ``renamed``: the file's column (any case) -> the name it is read as (``--column``), for
+    exports whose headers are not ours ("Kommentar", "Review Content"); a column named
+    there that the file lacks is refused.
     """
+    renamed = {k.strip().lower(): v for k, v in (renamed or {}).items()}
     encoding = check_encoding(encoding)
     suffix = path.suffix.lower()
     if suffix not in JSON_SUFFIXES + CSV_SUFFIXES:
@@ -170,12 +177,15 @@ def read_rows(
     check_decodable(path, encoding)
     with path.open(encoding=encoding, newline="") as text:
         if suffix in JSON_SUFFIXES:
-            yield from _json_rows(_Lines(text), known)
+            yield from _json_rows(_Lines(text), known, renamed)
         else:
-            yield from _csv_rows(path, _Lines(text), _dialect(path, suffix, encoding), known)
+            dialect = _dialect(path, suffix, encoding)
+            yield from _csv_rows(path, _Lines(text), dialect, known, renamed)
 
 
-def _json_rows(lines: _Lines, known: tuple[str, ...] | None) -> Iterator[tuple[int, Row]]:
+def _json_rows(
+    lines: _Lines, known: tuple[str, ...] | None, renamed: dict[str, str]
+) -> Iterator[tuple[int, Row]]:
     unknown_seen: set[str] = set()
     while True:
         try:
@@ -205,6 +215,12 @@ def _json_rows(lines: _Lines, known: tuple[str, ...] | None) -> Iterator[tuple[i
             yield lines.number, BadRow("a JSON line must be an object")
             continue
         row = {str(k).strip().lower(): v for k, v in value.items()}
+        if renamed:  # JSON lines may leave keys out: a row without the column is fine
+            named = _renamed_row(row, renamed)
+            if isinstance(named, BadRow):
+                yield lines.number, named
+                continue
+            row = named
         nested = sorted(k for k, v in row.items() if isinstance(v, dict | list))
         if nested:
             yield lines.number, BadRow(f"{', '.join(nested)}: a value must be text or a number")
@@ -222,6 +238,24 @@ def _json_rows(lines: _Lines, known: tuple[str, ...] | None) -> Iterator[tuple[i
                 )
                 continue
         yield lines.number, row
+
+
+def _check_renamed(path: Path, renamed: dict[str, str], header: list[str]) -> None:
+    """Every column ``--column`` names is in the CSV header."""
+    missing = [column for column in renamed if column not in header]
+    if missing:
+        raise ImportFileError(
+            f"{path} has no column {_listed(missing)} (--column); its columns are "
+            f"{_listed([name for name in header if name])}"
+        )
+
+
+def _renamed_row(row: dict[str, Any], renamed: dict[str, str]) -> Row:
+    out = {renamed.get(name, name): value for name, value in row.items()}
+    if len(out) < len(row):
+        twice = sorted({renamed[n] for n in row if n in renamed} & set(row) - set(renamed))
+        return BadRow(f"{_listed(twice)} given both as itself and through --column")
+    return out
 
 
 def _listed(names: list[str]) -> str:
@@ -259,7 +293,11 @@ class _StrictDialect(csv.Dialect):
 
 
 def _csv_rows(
-    path: Path, lines: _Lines, found: Any, known: tuple[str, ...] | None
+    path: Path,
+    lines: _Lines,
+    found: Any,
+    known: tuple[str, ...] | None,
+    renamed: dict[str, str],
 ) -> Iterator[tuple[int, Row]]:
     dialect = type(
         "ImportDialect",
@@ -290,6 +328,9 @@ def _csv_rows(
             raise ImportFileError(f"{path}: the header line cannot be read as CSV") from None
         if any(cell.strip() for cell in first):
             header = [cell.strip().lower() for cell in first]
+    if renamed:
+        _check_renamed(path, renamed, header)
+        header = [renamed.get(name, name) for name in header]
     names = [name for name in header if name]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
@@ -300,7 +341,8 @@ def _csv_rows(
             raise ImportFileError(
                 f"{path}: unknown {'column' if len(unknown) == 1 else 'columns'} "
                 f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}; "
-                f"the columns read are {', '.join(known)}"
+                f"the columns read are {', '.join(known)} (--column NAME=COLUMN reads a column "
+                "of yours as one of them)"
             )
     width = len(header)
     unnamed_columns = [i for i, name in enumerate(header) if not name]

@@ -48,6 +48,19 @@ def import_(
             "--dry-run", help="Check every row and say what would be stored; write nothing."
         ),
     ] = False,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="NAME=COLUMN",
+            help=(
+                "Read the file's COLUMN as NAME, one of the columns above (repeatable), for "
+                'exports with their own headers: --column text=Kommentar --column "rating=Review '
+                'Stars"'
+            ),
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import your own (or a competitor's) reviews or offers.
@@ -62,6 +75,8 @@ def import_(
     fix those lines and import the file again), 2 on a file or option mistake.
 
     Example: rivalscope import reviews.csv --company "Nordlys Kaffe" --own
+    Example: rivalscope import eksport.csv -c "Nordlys Kaffe" --column text=Kommentar
+    --column rating=Vurdering --column date=Dato
     """
     from settings.languages import known_language_code
     from spiders.file_import import import_file
@@ -74,6 +89,7 @@ def import_(
             language = known_language_code(language)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--language") from None
+    renamed = _renamed_columns(column or [])
     url = database_url(db)
     engine = open_database(url)
     try:
@@ -87,6 +103,7 @@ def import_(
             language_hint=language,
             new_company=new_company,
             dry_run=dry_run,
+            renamed=renamed,
         )
     finally:
         engine.dispose()
@@ -114,6 +131,30 @@ def import_(
             console.print(f"  {count} × {reason}", markup=False, highlight=False)
     if report.rejected:
         raise typer.Exit(1)
+
+
+def _renamed_columns(pairs: list[str]) -> dict[str, str]:
+    """``--column NAME=COLUMN`` pairs as the file's column -> our name, checked."""
+    from spiders.file_import import OFFER_COLUMNS, REVIEW_COLUMNS
+
+    names = dict.fromkeys((*REVIEW_COLUMNS, *OFFER_COLUMNS))
+    renamed: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, file_column = pair.partition("=")
+        name, file_column = name.strip().lower(), file_column.strip().lower()
+        if not equals or not name or not file_column:
+            raise typer.BadParameter(
+                f"{pair!r}: write NAME=COLUMN, e.g. text=Kommentar", param_hint="--column"
+            )
+        if name not in names:
+            raise typer.BadParameter(
+                f"{name!r} is not a column rivalscope reads; use one of {', '.join(names)}",
+                param_hint="--column",
+            )
+        if file_column in renamed or name in renamed.values():
+            raise typer.BadParameter(f"{pair!r} renames a column twice", param_hint="--column")
+        renamed[file_column] = name
+    return renamed
 
 
 def register(app: typer.Typer) -> None:

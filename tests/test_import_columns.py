@@ -1,0 +1,110 @@
+"""``import --column NAME=COLUMN``: exports with their own headers ("Kommentar", "Review
+Content") are read without rewriting the file; every mistake is one line and exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from spiders.file_import import import_file
+from spiders.import_rows import ImportFileError
+from storage.db import open_database
+from storage.models import Review
+from tests.cli import run_cli
+
+NORWEGIAN_EXPORT = (
+    "Dato;Vurdering;Kommentar;Produkt\r\n"
+    "03.11.2026;5;Rask levering og god kundeservice!;Kaffekvern K2\r\n"
+    "04.11.2026;2;Maskinen lekker vann etter to uker. Skuffet.;Espressomaskin\r\n"
+)
+NORWEGIAN_COLUMNS = {
+    "kommentar": "text",
+    "vurdering": "rating",
+    "dato": "date",
+    "produkt": "product",
+}
+
+
+def test_a_csv_with_its_own_headers_is_read_through_column(tmp_path: Path) -> None:
+    path = tmp_path / "eksport.csv"
+    path.write_bytes(NORWEGIAN_EXPORT.encode("cp1252"))
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    report = import_file(
+        engine, path, company="Nordlys", new_company=True, encoding="cp1252",
+        renamed={"Kommentar": "text", "VURDERING": "rating", "dato": "date", "Produkt": "product"},
+    )  # fmt: skip
+    assert (report.kind, report.stored, report.rejected) == ("reviews", 2, 0)
+    with Session(engine) as session:
+        rows = session.exec(select(Review).order_by(Review.rating)).all()
+    assert [(r.text[:8], r.rating) for r in rows] == [("Maskinen", 2.0), ("Rask lev", 5.0)]
+    assert [str(r.published) for r in rows] == ["2026-11-04", "2026-11-03"]
+
+
+def test_json_lines_keys_are_renamed_and_rows_may_leave_them_out(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    lines = [{"Review Content": "Great grinder", "Review Stars": 5}, {"Review Content": "Meh"}]
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    report = import_file(
+        engine, path, company="Rival", new_company=True,
+        renamed={"review content": "text", "review stars": "rating"},
+    )  # fmt: skip
+    assert (report.stored, report.rejected) == (2, 0)
+
+
+@pytest.mark.parametrize(
+    ("header", "renamed", "message"),
+    [
+        # A column the file does not have: the file's columns are listed.
+        ("Kommentar;Vurdering", {"komentar": "text"},
+         "has no column 'komentar' (--column); its columns are 'kommentar', 'vurdering'"),
+        # Ours and a renamed one would both be "text".
+        ("text;Kommentar", {"kommentar": "text"}, "column 'text' appears twice"),
+    ],
+)  # fmt: skip
+def test_column_mistakes_in_the_file_are_refused_before_any_row(
+    tmp_path: Path, header: str, renamed: dict[str, str], message: str
+) -> None:
+    path = tmp_path / "eksport.csv"
+    path.write_text(f"{header}\nGod kaffe;5\n", encoding="utf-8")
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        import_file(engine, path, company="Rival", new_company=True, kind="reviews",
+                    renamed=renamed)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ([], "its columns are 'dato', 'vurdering', 'kommentar', 'produkt': name them with "
+             "--column"),
+        (["--column", "Kommentar"], "write NAME=COLUMN"),
+        (["--column", "txt=Kommentar"], "'txt' is not a column rivalscope reads"),
+        (["--column", "text=Kommentar", "--column", "text=Produkt"], "renames a column twice"),
+    ],
+)  # fmt: skip
+def test_the_command_says_how_to_name_columns(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    path = tmp_path / "eksport.csv"
+    path.write_bytes(NORWEGIAN_EXPORT.encode("utf-8"))
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    done = run_cli("import", str(path), "-c", "Nordlys", "--new-company", *options,
+                   cwd=tmp_path, db_url=url)  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert message in " ".join(done.stderr.split()), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_command_imports_with_columns(tmp_path: Path) -> None:
+    path = tmp_path / "eksport.csv"
+    path.write_bytes(NORWEGIAN_EXPORT.encode("utf-8"))
+    options = [f"--column={name}={column}" for column, name in NORWEGIAN_COLUMNS.items()]
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    done = run_cli("import", str(path), "-c", "Nordlys", "--new-company", *options,
+                   cwd=tmp_path, db_url=url)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 rows, 2 new reviews, 0 already stored, 0 rejected" in done.stdout
