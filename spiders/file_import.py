@@ -35,7 +35,7 @@ from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.store_worker import BatchResult, WriterSpec
 from spiders.pipelines.validate import offer_problem, review_problem
-from spiders.raw_fields import is_numeric_date, parse_review_date, plain_number
+from spiders.raw_fields import is_numeric_date, parse_review_date, plain_number, written_rating
 from storage.dialects import dialect_of
 from storage.models import Company, Review
 from storage.pseudonym import pseudonym_key, pseudonymize
@@ -152,6 +152,25 @@ def _number(row: dict[str, Any], name: str) -> float | None:
     return number
 
 
+_RATING_FORMS = "(write 4, 4.5, 4/5, 80% or ★★★★☆)"
+
+
+def _rating(row: dict[str, str]) -> tuple[float | None, float | None]:
+    """(rating, the best it states) of the rating column: a number, "4/5", "80%", "★★★★☆"."""
+    value = row.get("rating")
+    if value is None:
+        return None, None
+    number = _plain_number(value) if len(value) <= 20 else None
+    if number is not None:
+        return number, None
+    written = written_rating(value) if len(value) <= 100 else None
+    if written is None:
+        shown = f"{value[:20]!r}…" if len(value) > 20 else repr(value)
+        why = (_refusal(value) or "").replace("rating form", "")
+        raise ValueError(f"rating {shown}: {why or 'not a rating ' + _RATING_FORMS}")
+    return written
+
+
 @lru_cache(maxsize=1024)
 def _plain_number(text: str) -> float | None:
     """``plain_number`` of a short text (ratings and scales repeat a few values)."""
@@ -178,8 +197,14 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
     text = row.get("text")
     if not text:
         raise ValueError("text is empty (the text column is required)")
-    rating = _number(row, "rating")
+    rating, stated_best = _rating(row)
     best = _number(row, "best_rating")
+    if stated_best is not None:
+        if best is not None and best != stated_best:
+            raise ValueError(
+                f"rating {row['rating']!r} says out of {stated_best:g}, best_rating {best:g}"
+            )
+        best = stated_best
     if best is None:
         best = 5.0
     elif not 0 < best <= MAX_RATING_SCALE:

@@ -138,6 +138,28 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
     return None, None
 
 
+_STARS_ONLY = re.compile(rf"[{_STARS_FULL}{_STARS_EMPTY}\s]+")
+
+
+def written_rating(text: str) -> tuple[float, float | None] | None:
+    """(rating, stated best) of a whole field that is nothing but a rating: "4", "4,5",
+    "4/5", "8 out of 10", "80%", "★★★★☆"; None for anything else ("4 stjerner", "A-4"), so
+    that a file's column is read strictly where a page's text is read leniently."""
+    number = plain_number(text)
+    if number is not None:
+        return number, None
+    text = text.strip()
+    if _STARS_ONLY.fullmatch(text):
+        full = sum(text.count(s) for s in _STARS_FULL)
+        empty = sum(text.count(s) for s in _STARS_EMPTY)
+        return float(full), float(full + empty) if empty else None
+    if _OUT_OF.fullmatch(text):
+        return rating_out_of(text)
+    if _PERCENT.fullmatch(text):
+        return _to_float(text.rstrip("% ")), 100.0
+    return None
+
+
 def parse_number(value: object) -> float | None:
     """A plain number from markup (``"4,5"`` -> 4.5, ``5`` -> 5.0); None if there is none."""
     return parse_rating(value)[0]

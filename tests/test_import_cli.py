@@ -49,7 +49,7 @@ def test_import_reviews_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> No
         (6, "rating outside scale"),
         (7, "date in future"),
         (8, "date 'someday' is not a date"),
-        (9, "rating 'four': not a number"),
+        (9, "rating 'four': not a rating (write 4, 4.5, 4/5, 80% or ★★★★☆)"),
         (10, "date '03/04/2026' is ambiguous (day/month order); write it as YYYY-MM-DD"),
     ]:
         assert f"line {line}: {reason}" in first.stdout
