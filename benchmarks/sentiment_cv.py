@@ -11,6 +11,8 @@ on the language's train split, the mean over ``--seeds`` shufflings of the folds
 sentence is ~0.1 point on the smaller sets: one shuffling cannot tell close settings
 apart). The dev splits are never read here; the chosen defaults
 live in ``compare.analysis.sentiment.classifier.DEFAULT_SETTINGS``.
+Other word sides (surface words, stems, prefixes, cues, lemma vectors) are compared with
+the shipped lemmas in ``sentiment_morph_cv.py``.
 """
 
 from __future__ import annotations
