@@ -8,8 +8,11 @@ hands the last two to a child process (the crawl's store worker,
 about half. Batches are written in the order they are submitted, by one writer, exactly as
 in process; the child dies with the importer (``kill -9`` included) and leaves Ctrl-C to it.
 If the child cannot be started or dies, the batches not confirmed written are stored in
-process (a batch the child had committed just before dying is then counted as already
-stored): the stored rows never depend on the child.
+process: the stored rows never depend on the child. A batch the child committed just before
+dying is not written again: the run's counters, which each batch's transaction moves with its
+rows, tell how many reviews the child stored that the importer has not counted, and the
+oldest unconfirmed batches that add up to them are taken as stored (the child writes in
+submission order), so the import's figures count each review once.
 
 When the child falls two batches behind, the importer detects the next batch's languages
 itself (``spiders.file_import``), so both cores stay busy. Same run, 200k short reviews
@@ -62,6 +65,8 @@ class StoreProcess:
         self._spec = spec
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
+        self._uncounted = 0
+        """Reviews the dead child committed that no confirmed batch counted yet."""
 
     def __enter__(self) -> StoreProcess:
         if self._spec is None:
@@ -111,6 +116,10 @@ class StoreProcess:
                 done = future.result()
             except BrokenProcessPool:  # the child died (killed, out of memory)
                 self._lost()
+                if reviews and self._uncounted >= len(reviews):
+                    # Committed before the child died (counted by ``_lost``).
+                    self._uncounted -= len(reviews)
+                    return
             else:
                 self._writer.reviews_seen += done.reviews_seen
                 self._writer.reviews_new += done.reviews_new
@@ -120,5 +129,7 @@ class StoreProcess:
     def _lost(self) -> None:
         if not self._broken:
             self._broken = True
-            # The child may have stored products this writer has not seen.
+            # The child may have stored products this writer has not seen, and batches it
+            # could not confirm.
             self._writer.reload_products()
+            self._uncounted = self._writer.adopt_stored_counts()
