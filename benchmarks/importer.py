@@ -8,7 +8,8 @@ detection) to a CSV, then in each repetition times, on the same file and in the 
 - ``rivalscope import FILE --company Bench --new-company`` into a fresh SQLite database,
   with the peak resident memory of its largest process (``wait4``'s ``ru_maxrss``) and of
   the import's processes together (parent + detection child: ``/proc`` sampled every
-  ``SAMPLE_S``, the peak of their summed RSS and the sum of each one's peak);
+  ``SAMPLE_S``: the peak of their summed RSS, the sum of each one's peak, and the peak of
+  their summed PSS, which counts the pages they share once);
 - ``sqlite-utils insert DB reviews FILE --csv`` (a plain load: no normalisation, language,
   pseudonymisation or de-duplication), with its peak memory;
 and the CPU seconds (user + system) of each process.
@@ -82,16 +83,22 @@ SAMPLE_S = 0.02
 """How often the process tree's resident memory is read (``TreeMemory``)."""
 
 
-def _rss_kb(pid: int) -> int:
-    """Resident memory of one process in KB (0 once it is gone)."""
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(resident, proportional) memory of one process in KB, (0, 0) once it is gone. The
+    proportional set size counts a page shared by n processes (libraries, the page cache of
+    files both map) as 1/n in each, so the processes' PSS add up to the memory they use
+    together, where their RSS count shared pages once per process."""
+    rss = pss = 0
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return rss, pss
 
 
 def _children(pid: int) -> list[int]:
@@ -113,6 +120,7 @@ class TreeMemory:
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak_sum_kb = 0
+        self.peak_pss_kb = 0
         self.peaks_kb: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -125,12 +133,14 @@ class TreeMemory:
                 pid = todo.pop()
                 tree.append(pid)
                 todo += _children(pid)
-            total = 0
+            total = proportional = 0
             for pid in tree:
-                rss = _rss_kb(pid)
+                rss, pss = _memory_kb(pid)
                 total += rss
+                proportional += pss
                 self.peaks_kb[pid] = max(self.peaks_kb.get(pid, 0), rss)
             self.peak_sum_kb = max(self.peak_sum_kb, total)
+            self.peak_pss_kb = max(self.peak_pss_kb, proportional)
             self._stop.wait(SAMPLE_S)
 
     def stop(self) -> None:
@@ -138,10 +148,10 @@ class TreeMemory:
         self._thread.join()
 
 
-def timed(args: list[str]) -> tuple[float, float, float, float, float, int]:
+def timed(args: list[str]) -> tuple[float, float, float, float, float, float, int]:
     """Run ``args``; (wall seconds, peak RSS in MB, CPU seconds: user + system, peak of the
     summed RSS of the process and its children in MB, sum of each process's own peak in MB,
-    processes seen) of that process (CPU and ``ru_maxrss`` include the children it waited
+    peak of their summed PSS in MB, processes seen) of that process (CPU and ``ru_maxrss`` include the children it waited
     for). Fails loudly."""
     started = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -160,6 +170,7 @@ def timed(args: list[str]) -> tuple[float, float, float, float, float, int]:
         usage.ru_utime + usage.ru_stime,
         tree.peak_sum_kb / 1024,
         sum(tree.peaks_kb.values()) / 1024,
+        tree.peak_pss_kb / 1024,
         len(tree.peaks_kb),
     )
 
@@ -178,7 +189,7 @@ def one_repetition(folder: Path, csv_path: Path, child: str = "auto") -> dict[st
     for path in (ours, theirs):
         path.unlink(missing_ok=True)
     command = ["-m", "rivalscope"] if child == "auto" else ["-c", FORCED_CHILD.format(child)]
-    import_s, import_mb, import_cpu, tree_mb, peaks_mb, processes = timed(
+    import_s, import_mb, import_cpu, tree_mb, peaks_mb, pss_mb, processes = timed(
         [
             sys.executable,
             *command,
@@ -208,6 +219,7 @@ def one_repetition(folder: Path, csv_path: Path, child: str = "auto") -> dict[st
         "peak_rss_mb": import_mb,
         "both_processes_peak_mb": tree_mb,
         "sum_of_peaks_mb": peaks_mb,
+        "both_processes_pss_mb": pss_mb,
         "processes": processes,
         "sqlite_utils_s": utils_s,
         "sqlite_utils_mb": utils_mb,
@@ -257,7 +269,8 @@ def main(argv: list[str]) -> int:
     print(
         f"both processes (parent + detection child): peak of the summed RSS "
         f"{median['both_processes_peak_mb']:.0f} MB, sum of each process's peak "
-        f"{median['sum_of_peaks_mb']:.0f} MB ({median['processes']:.0f} processes)"
+        f"{median['sum_of_peaks_mb']:.0f} MB, peak of the summed PSS (shared pages counted "
+        f"once) {median['both_processes_pss_mb']:.0f} MB ({median['processes']:.0f} processes)"
     )
     print(
         f"rows={n} import_s={median['import_s']:.2f} peak_rss_mb={median['peak_rss_mb']:.0f} "
