@@ -64,6 +64,9 @@ class StoreProcess:
         self._hint = hint
         self._spec = spec
         self._executor: ProcessPoolExecutor | None = None
+        self._started: Future[int] | None = None
+        self._handed = False
+        """A batch was submitted to the child (from then on every batch goes to it)."""
         self._broken = False
         self._uncounted = 0
         """Reviews the dead child committed that no confirmed batch counted yet."""
@@ -79,7 +82,7 @@ class StoreProcess:
                 initializer=init_worker,
                 initargs=(os.getpid(),),
             )
-            self._executor.submit(int)  # start the child (and its table loads) now
+            self._started = self._executor.submit(int)  # start the child (and its tables) now
         except OSError:  # no process could be started: store in process
             self._executor = None
         return self
@@ -97,12 +100,22 @@ class StoreProcess:
         self._executor.shutdown(wait=True, cancel_futures=True)
         self._executor = None
 
+    def starting(self) -> bool:
+        """The child is still starting (importing, loading its tables: about a second) and
+        has no batch yet: the importer stores batches in process meanwhile rather than wait
+        for it, so the start costs a small file nothing (in submission order: a batch stored
+        in process is committed before the next one is submitted)."""
+        if self._handed or self._broken or self._started is None:
+            return False
+        return not self._started.done()
+
     def submit(self, reviews: list[ReviewItem]) -> Future[BatchResult] | None:
         """Start storing ``reviews``; None when they will be stored in process."""
         if self._executor is None or self._broken or self._spec is None or not reviews:
             return None
         try:
             values = [_values(review) for review in reviews]
+            self._handed = True
             return self._executor.submit(_store_values, self._spec, values, self._hint)
         except (BrokenProcessPool, RuntimeError):
             self._lost()
