@@ -115,6 +115,12 @@ class StoreProcess:
             return None
         try:
             values = [_values(review) for review in reviews]
+            if not self._handed:
+                # The batches stored here while the child started left this process's
+                # connection with a bulk insert's page cache (``prepare_bulk_insert``), which
+                # the conflict checks would fill from here on: closed, as nothing is written
+                # here while the child writes.
+                self._writer.engine.dispose()
             self._handed = True
             return self._executor.submit(_store_values, self._spec, values, self._hint)
         except (BrokenProcessPool, RuntimeError):
