@@ -73,8 +73,9 @@ BATCH = 5000
 PIPELINE_MIN_BYTES = 4_000_000
 """From this file size (about 25,000 short reviews) languages are detected and batches
 written in a child process beside the reading and checking (``spiders.import_detection``);
-below it, starting that process (about 0.5 s) costs more than it saves. On one core it never
-pays: the child would only take the parent's CPU."""
+below it, starting that process (about a second of CPU on the other core; batches are stored
+in process meanwhile, see ``StoreProcess.starting``) costs more than it saves. On one core it
+never pays: the child would only take the parent's CPU."""
 STORE_AHEAD = 3
 """Batches checked and handed to the store process before the oldest must be stored."""
 Item = TypeVar("Item", ReviewItem, OfferItem)
