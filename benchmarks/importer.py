@@ -1,17 +1,22 @@
 """Speed and peak memory of ``rivalscope import`` against sqlite-utils' CSV insert.
 
-Usage: python benchmarks/importer.py N [--repeat K] [--words W]
+Usage: python benchmarks/importer.py N [--repeat K] [--words W] [--child auto|yes|no]
 
 Writes N synthetic review rows (id, title, text of ~40 words in en/fr/pl/no, rating,
 best_rating, date, author, product; no language column, so every row goes through language
 detection) to a CSV, then in each repetition times, on the same file and in the same run:
 - ``rivalscope import FILE --company Bench --new-company`` into a fresh SQLite database,
-  with the peak resident memory of that process (``wait4``'s ``ru_maxrss``);
+  with the peak resident memory of its largest process (``wait4``'s ``ru_maxrss``) and of
+  the import's processes together (parent + detection child: ``/proc`` sampled every
+  ``SAMPLE_S``: the peak of their summed RSS, the sum of each one's peak, and the peak of
+  their summed PSS, which counts the pages they share once);
 - ``sqlite-utils insert DB reviews FILE --csv`` (a plain load: no normalisation, language,
   pseudonymisation or de-duplication), with its peak memory;
 and the CPU seconds (user + system) of each process.
 Prints each repetition, then the medians, ending
 ``rows=N import_s=S peak_rss_mb=M sqlite_utils_s=B`` (medians).
+``--child yes`` / ``no`` answers the import's load check for its detection child (a file
+below ``PIPELINE_MIN_BYTES`` never starts one): on a shared machine the load would decide.
 Reviews are built from the demo shops' hand-written clauses (``rivalscope.demo.phrases``).
 ``--words W`` sets the review length (default 40 words, about 300 characters: every text has
 the 120 letters lingua reads with trigrams only; ``--words 8`` gives reviews of about 100
@@ -28,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -73,31 +79,120 @@ def write_csv(path: Path, n: int, words: int = TARGET_WORDS) -> None:
             )
 
 
-def timed(args: list[str]) -> tuple[float, float, float]:
-    """Run ``args``; (wall seconds, peak RSS in MB, CPU seconds: user + system) of that
-    process. Fails loudly."""
+SAMPLE_S = 0.02
+"""How often the process tree's resident memory is read (``TreeMemory``)."""
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(resident, proportional) memory of one process in KB, (0, 0) once it is gone. The
+    proportional set size counts a page shared by n processes (libraries, the page cache of
+    files both map) as 1/n in each, so the processes' PSS add up to the memory they use
+    together, where their RSS count shared pages once per process."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as listed:
+                found += [int(child) for child in listed.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+class TreeMemory:
+    """Samples a process and all its descendants (the import's detection child) every
+    ``SAMPLE_S``: the peak of their summed resident memory, and each process's own peak.
+    ``wait4``'s ``ru_maxrss`` gives only the largest single process, never the sum."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_sum_kb = 0
+        self.peak_pss_kb = 0
+        self.peaks_kb: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            tree, todo = [], [self.pid]
+            while todo:
+                pid = todo.pop()
+                tree.append(pid)
+                todo += _children(pid)
+            total = proportional = 0
+            for pid in tree:
+                rss, pss = _memory_kb(pid)
+                total += rss
+                proportional += pss
+                self.peaks_kb[pid] = max(self.peaks_kb.get(pid, 0), rss)
+            self.peak_sum_kb = max(self.peak_sum_kb, total)
+            self.peak_pss_kb = max(self.peak_pss_kb, proportional)
+            self._stop.wait(SAMPLE_S)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def timed(args: list[str]) -> tuple[float, float, float, float, float, float, int]:
+    """Run ``args``; (wall seconds, peak RSS in MB, CPU seconds: user + system, peak of the
+    summed RSS of the process and its children in MB, sum of each process's own peak in MB,
+    peak of their summed PSS in MB, processes seen) of that process (CPU and ``ru_maxrss`` include the children it waited
+    for). Fails loudly."""
     started = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    tree = TreeMemory(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    tree.stop()
     out = process.stdout.read().decode() if process.stdout else ""
     err = process.stderr.read().decode() if process.stderr else ""
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{out}\n{err}")
-    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    return (
+        seconds,
+        usage.ru_maxrss / 1024,
+        usage.ru_utime + usage.ru_stime,
+        tree.peak_sum_kb / 1024,
+        sum(tree.peaks_kb.values()) / 1024,
+        tree.peak_pss_kb / 1024,
+        len(tree.peaks_kb),
+    )
 
 
-def one_repetition(folder: Path, csv_path: Path) -> dict[str, float]:
+FORCED_CHILD = (
+    "import sys; import spiders.file_import as f; f._second_core_free = lambda: {0}; "
+    "from rivalscope.cli import main; sys.argv[0] = 'rivalscope'; main()"
+)
+"""``rivalscope import`` with the detection child's load check answered (``--child``): a
+shared machine's load would otherwise decide whether the child runs."""
+
+
+def one_repetition(folder: Path, csv_path: Path, child: str = "auto") -> dict[str, float]:
     ours = folder / "rivalscope.db"
     theirs = folder / "sqlite_utils.db"
     for path in (ours, theirs):
         path.unlink(missing_ok=True)
-    import_s, import_mb, import_cpu = timed(
+    command = ["-m", "rivalscope"] if child == "auto" else ["-c", FORCED_CHILD.format(child)]
+    import_s, import_mb, import_cpu, tree_mb, peaks_mb, pss_mb, processes = timed(
         [
             sys.executable,
-            "-m",
-            "rivalscope",
+            *command,
             "import",
             str(csv_path),
             "--company",
@@ -107,7 +202,7 @@ def one_repetition(folder: Path, csv_path: Path) -> dict[str, float]:
             f"sqlite:///{ours}",
         ]
     )
-    utils_s, utils_mb, utils_cpu = timed(
+    utils_s, utils_mb, utils_cpu, *_ = timed(
         [
             sys.executable,
             "-m",
@@ -122,6 +217,10 @@ def one_repetition(folder: Path, csv_path: Path) -> dict[str, float]:
     return {
         "import_s": import_s,
         "peak_rss_mb": import_mb,
+        "both_processes_peak_mb": tree_mb,
+        "sum_of_peaks_mb": peaks_mb,
+        "both_processes_pss_mb": pss_mb,
+        "processes": processes,
         "sqlite_utils_s": utils_s,
         "sqlite_utils_mb": utils_mb,
         "import_cpu_s": import_cpu,
@@ -137,6 +236,11 @@ def main(argv: list[str]) -> int:
     n = int(argv[1])
     repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
     words = int(argv[argv.index("--words") + 1]) if "--words" in argv else TARGET_WORDS
+    child = argv[argv.index("--child") + 1] if "--child" in argv else "auto"
+    if child not in ("auto", "yes", "no"):
+        print("--child is auto (the import decides), yes or no (the load is not asked)")
+        return 2
+    child = {"yes": "True", "no": "False"}.get(child, child)
     rows: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -148,7 +252,7 @@ def main(argv: list[str]) -> int:
         )
         for index in range(repeat):
             load = os.getloadavg()[0]
-            row = one_repetition(folder, csv_path)
+            row = one_repetition(folder, csv_path, child)
             rows.append(row)
             print(
                 f"run {index + 1} (load {load:.1f}): "
@@ -163,8 +267,15 @@ def main(argv: list[str]) -> int:
         f"against {median['sqlite_utils_cpu_s']:.1f} s"
     )
     print(
+        f"both processes (parent + detection child): peak of the summed RSS "
+        f"{median['both_processes_peak_mb']:.0f} MB, sum of each process's peak "
+        f"{median['sum_of_peaks_mb']:.0f} MB, peak of the summed PSS (shared pages counted "
+        f"once) {median['both_processes_pss_mb']:.0f} MB ({median['processes']:.0f} processes)"
+    )
+    print(
         f"rows={n} import_s={median['import_s']:.2f} peak_rss_mb={median['peak_rss_mb']:.0f} "
-        f"sqlite_utils_s={median['sqlite_utils_s']:.2f}"
+        f"sqlite_utils_s={median['sqlite_utils_s']:.2f} "
+        f"both_processes_peak_mb={median['both_processes_peak_mb']:.0f}"
     )
     return 0
 

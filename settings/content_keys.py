@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -19,6 +20,12 @@ def fold(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFKC", text).casefold()
     return _NON_WORD.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def _folded_product(name: str | None) -> str:
+    """``fold`` of a product name (a file or a page repeats a few names on every review)."""
+    return fold(name)
 
 
 def without_accents(text: str) -> str:
@@ -57,7 +64,7 @@ def review_content_key(
     content. The author's name only enters the hash, never the database.
     """
     if external_id and external_id.strip():
-        basis = f"id\x1f{external_id.strip()}\x1f{fold(product)}"
+        basis = f"id\x1f{external_id.strip()}\x1f{_folded_product(product)}"
     else:
         basis = "\x1f".join(
             [
@@ -67,7 +74,7 @@ def review_content_key(
                 str(rating_raw if rating_raw is not None else "").strip(),
                 (date_raw or "").strip(),
                 fold(author),
-                fold(product),
+                _folded_product(product),
             ]
         )
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]

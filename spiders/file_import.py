@@ -73,8 +73,9 @@ BATCH = 5000
 PIPELINE_MIN_BYTES = 4_000_000
 """From this file size (about 25,000 short reviews) languages are detected and batches
 written in a child process beside the reading and checking (``spiders.import_detection``);
-below it, starting that process (about 0.5 s) costs more than it saves. On one core it never
-pays: the child would only take the parent's CPU."""
+below it, starting that process (about a second of CPU on the other core; batches are stored
+in process meanwhile, see ``StoreProcess.starting``) costs more than it saves. On one core it
+never pays: the child would only take the parent's CPU."""
 STORE_AHEAD = 3
 """Batches checked and handed to the store process before the oldest must be stored."""
 Item = TypeVar("Item", ReviewItem, OfferItem)
@@ -455,7 +456,9 @@ def _import_reviews(
 ) -> None:
     batches = _checked_reviews(source, key, report)
     # Large file, idle core: a child process detects batch k's languages and writes it while
-    # this one reads and checks batch k+1 (at most STORE_AHEAD + 1 batches in memory).
+    # this one reads and checks batch k+1 (at most STORE_AHEAD + 1 batches in memory). Until
+    # the child has started (about a second), batches are stored here, so its start costs
+    # the file no waiting.
     # Otherwise the same loop detects and writes each batch in process, on one core:
     # lingua's threads (the short texts the numpy stages leave it) cost 100-160 MB more
     # peak memory and 10% more CPU for no faster wall time on 50k short reviews.
@@ -472,6 +475,10 @@ def _import_reviews(
                 # The child is behind (two batches wait for it): this process detects this
                 # batch's languages itself rather than wait idle; the child only writes it.
                 assign_languages(keep, hint, parallel=False)
+            if not pending and store.starting():
+                # The child is not ready yet: this batch is stored here, now.
+                store.result(None, keep)
+                continue
             pending.append(_Pending(keep, store.submit(keep), keys))
             if len(pending) > ahead:
                 _stored(store, pending.popleft())

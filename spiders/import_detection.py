@@ -8,8 +8,11 @@ hands the last two to a child process (the crawl's store worker,
 about half. Batches are written in the order they are submitted, by one writer, exactly as
 in process; the child dies with the importer (``kill -9`` included) and leaves Ctrl-C to it.
 If the child cannot be started or dies, the batches not confirmed written are stored in
-process (a batch the child had committed just before dying is then counted as already
-stored): the stored rows never depend on the child.
+process: the stored rows never depend on the child. A batch the child committed just before
+dying is not written again: the run's counters, which each batch's transaction moves with its
+rows, tell how many reviews the child stored that the importer has not counted, and the
+oldest unconfirmed batches that add up to them are taken as stored (the child writes in
+submission order), so the import's figures count each review once.
 
 When the child falls two batches behind, the importer detects the next batch's languages
 itself (``spiders.file_import``), so both cores stay busy. Same run, 200k short reviews
@@ -61,7 +64,12 @@ class StoreProcess:
         self._hint = hint
         self._spec = spec
         self._executor: ProcessPoolExecutor | None = None
+        self._started: Future[int] | None = None
+        self._handed = False
+        """A batch was submitted to the child (from then on every batch goes to it)."""
         self._broken = False
+        self._uncounted = 0
+        """Reviews the dead child committed that no confirmed batch counted yet."""
 
     def __enter__(self) -> StoreProcess:
         if self._spec is None:
@@ -74,7 +82,7 @@ class StoreProcess:
                 initializer=init_worker,
                 initargs=(os.getpid(),),
             )
-            self._executor.submit(int)  # start the child (and its table loads) now
+            self._started = self._executor.submit(int)  # start the child (and its tables) now
         except OSError:  # no process could be started: store in process
             self._executor = None
         return self
@@ -92,12 +100,28 @@ class StoreProcess:
         self._executor.shutdown(wait=True, cancel_futures=True)
         self._executor = None
 
+    def starting(self) -> bool:
+        """The child is still starting (importing, loading its tables: about a second) and
+        has no batch yet: the importer stores batches in process meanwhile rather than wait
+        for it, so the start costs a small file nothing (in submission order: a batch stored
+        in process is committed before the next one is submitted)."""
+        if self._handed or self._broken or self._started is None:
+            return False
+        return not self._started.done()
+
     def submit(self, reviews: list[ReviewItem]) -> Future[BatchResult] | None:
         """Start storing ``reviews``; None when they will be stored in process."""
         if self._executor is None or self._broken or self._spec is None or not reviews:
             return None
         try:
             values = [_values(review) for review in reviews]
+            if not self._handed:
+                # The batches stored here while the child started left this process's
+                # connection with a bulk insert's page cache (``prepare_bulk_insert``), which
+                # the conflict checks would fill from here on: closed, as nothing is written
+                # here while the child writes.
+                self._writer.engine.dispose()
+            self._handed = True
             return self._executor.submit(_store_values, self._spec, values, self._hint)
         except (BrokenProcessPool, RuntimeError):
             self._lost()
@@ -111,6 +135,10 @@ class StoreProcess:
                 done = future.result()
             except BrokenProcessPool:  # the child died (killed, out of memory)
                 self._lost()
+                if reviews and self._uncounted >= len(reviews):
+                    # Committed before the child died (counted by ``_lost``).
+                    self._uncounted -= len(reviews)
+                    return
             else:
                 self._writer.reviews_seen += done.reviews_seen
                 self._writer.reviews_new += done.reviews_new
@@ -120,5 +148,7 @@ class StoreProcess:
     def _lost(self) -> None:
         if not self._broken:
             self._broken = True
-            # The child may have stored products this writer has not seen.
+            # The child may have stored products this writer has not seen, and batches it
+            # could not confirm.
             self._writer.reload_products()
+            self._uncounted = self._writer.adopt_stored_counts()

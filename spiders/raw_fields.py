@@ -37,7 +37,12 @@ def clean_text(value: str | None) -> str | None:
     """Collapse whitespace, drop control characters; ``None`` for empty text."""
     if value is None:
         return None
-    if not value.isprintable():
+    if value.isprintable():
+        # Printable text's only whitespace is the ASCII space: already clean unless spaces
+        # double or frame it (most review texts, kept as they are: no split and join).
+        if "  " not in value and value[:1] != " " and value[-1:] != " ":
+            return value or None
+    else:
         # Printable text (most of it) has no control character; only the rest is scanned
         # per character (isprintable is also False for tabs, newlines and other spaces).
         value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
@@ -57,7 +62,7 @@ def markup_to_text(value: str | None) -> str | None:
     ``<p>``), as plain text: parsed leniently by Beautiful Soup (unclosed or broken tags
     are fine), scripts and styles dropped, block elements kept apart by a space. Text
     without markup is returned unchanged ("5 < 6", "I <3 it" stay as they are)."""
-    if value is None or not _MARKUP.search(value):
+    if value is None or ("<" not in value and "&" not in value) or not _MARKUP.search(value):
         return value
     from bs4 import BeautifulSoup
 

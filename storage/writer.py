@@ -290,6 +290,22 @@ class CollectWriter:
         with self.engine.connect() as conn:
             self._load_products(conn)
 
+    def adopt_stored_counts(self) -> int:
+        """Take the run's review counters as stored (another process wrote batches for this
+        run, some of which this writer has not counted); the reviews seen it had not counted.
+        The counters move with the rows in each batch's transaction (``write``), so they
+        count exactly the batches committed."""
+        if self.run_id is None:
+            return 0
+        runs = _table(CrawlRun)
+        with self.engine.connect() as conn:
+            seen, new = conn.execute(
+                select(runs.c.reviews_seen, runs.c.reviews_new).where(runs.c.id == self.run_id)
+            ).one()
+        uncounted = int(seen or 0) - self.reviews_seen
+        self.reviews_seen, self.reviews_new = int(seen or 0), int(new or 0)
+        return uncounted
+
     def _load_products(self, conn: Connection) -> None:
         """The company's products by key and by folded name (what other writers stored too)."""
         self._products_by_key.clear()

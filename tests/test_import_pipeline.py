@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from settings.pause_points import PAUSE_ENV
 from settings.records import ReviewItem
 from spiders import file_import
 from spiders.import_detection import StoreProcess
+from spiders.pipelines.store_worker import PAUSE_POINT as STORE_PAUSE
 from spiders.pipelines.store_worker import WriterSpec
+from storage.child_process import PAUSE_POINT as CHILD_START
 from storage.db import open_database
 from storage.writer import CollectWriter
 
@@ -67,6 +72,7 @@ def test_pipelined_import_stores_what_the_in_process_import_stores(
     in_process = _import(tmp_path, "in_process.db")
     monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 0)
     monkeypatch.setattr(file_import, "_second_core_free", lambda: True)  # even under load
+    monkeypatch.setattr(StoreProcess, "starting", lambda _: False)  # every batch to the child
     pipelined = _import(tmp_path, "pipelined.db")
     assert pipelined == in_process
     stored, bad, figures = pipelined
@@ -105,3 +111,64 @@ def test_batches_are_stored_in_process_when_the_child_is_gone(tmp_path: Path) ->
     assert [tuple(row[:2]) for row in rows] == [("k1", "fr"), ("k2", "fr"), ("k3", "fr")]
     assert len({row[2] for row in rows}) == 1  # the child's product, found again
     assert (writer.reviews_seen, writer.reviews_new) == (3, 3)
+
+
+def test_a_batch_the_child_committed_before_dying_is_counted_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed just after committing its first batch (before answering): the rows are the
+    in-process import's and the summary counts that batch as stored, not as already stored
+    (it was written again and counted as duplicates before)."""
+    monkeypatch.setattr(file_import, "BATCH", 2)
+    monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 10**12)
+    in_process = _import(tmp_path, "in_process.db")
+    monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 0)
+    monkeypatch.setattr(file_import, "_second_core_free", lambda: True)
+    monkeypatch.setattr(StoreProcess, "starting", lambda _: False)  # every batch to the child
+    marker = tmp_path / "paused"
+    monkeypatch.setenv(PAUSE_ENV, f"{STORE_PAUSE}:1:{marker}")  # the spawned child reads it
+    killed: list[int] = []
+
+    def kill_when_paused() -> None:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        pid = int(marker.read_text() or 0)
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+
+    killer = threading.Thread(target=kill_when_paused, daemon=True)
+    killer.start()
+    pipelined = _import(tmp_path, "killed.db")
+    killer.join()
+    assert killed and killed[0] != os.getpid()  # the child was killed, at its first batch
+    assert pipelined == in_process
+    assert pipelined[2] == (7, 1, 1, 8, 7, 1)  # stored, duplicates, rejected; run's counters
+
+
+def test_batches_are_stored_in_process_while_the_child_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child held at its start (``child-start``) for the whole import: every batch is
+    stored in process instead of waiting for it (the old loop handed batches to the child and
+    waited), with the in-process import's rows and figures."""
+    monkeypatch.setattr(file_import, "BATCH", 2)
+    monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 10**12)
+    in_process = _import(tmp_path, "in_process.db")
+    monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 0)
+    monkeypatch.setattr(file_import, "_second_core_free", lambda: True)
+    marker = tmp_path / "held"
+    monkeypatch.setenv(PAUSE_ENV, f"{CHILD_START}:0:{marker}")
+    handed: list[bool] = []
+    leave = StoreProcess.__exit__
+
+    def release_then_leave(store: StoreProcess, *exc: object) -> None:
+        handed.append(store._handed)
+        while not marker.exists():  # the child reaches its start point in any case
+            time.sleep(0.01)
+        marker.unlink()  # let the child start, so that it can be shut down
+        leave(store, *exc)
+
+    monkeypatch.setattr(StoreProcess, "__exit__", release_then_leave)
+    assert _import(tmp_path, "held.db") == in_process
+    assert handed == [False]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from settings.pause_points import pause_point
 from settings.records import OfferItem, ReviewItem
 from settings.short_detection import ngram_table
 from settings.trigram_detection import trigram_table
@@ -23,6 +24,10 @@ from storage.writer import CollectWriter
 # One writer per crawl run: one worker process serves every spider of a crawl process.
 _writers: dict[int, CollectWriter] = {}
 _engines: dict[str, Engine] = {}
+_batches_written = 0
+PAUSE_POINT = "store-batches"
+"""Kill tests' pause point (``settings.pause_points``), counted in batches this worker process
+has committed (its result not yet sent back)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,11 @@ def write_batch(
 ) -> BatchResult:
     """Detect missing languages and store one batch (runs in the worker, on one core:
     the crawl needs the other)."""
-    return write_with(_writer_for(spec), offers, reviews, hint, parallel=False)
+    global _batches_written
+    done = write_with(_writer_for(spec), offers, reviews, hint, parallel=False)
+    _batches_written += 1
+    pause_point(PAUSE_POINT, _batches_written)
+    return done
 
 
 def touch_and_forget(run_id: int) -> None:
