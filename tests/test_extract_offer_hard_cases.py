@@ -203,3 +203,35 @@ def test_offer_per_size(
     markup = product("Trail runner", offers=offers)
     found = extract_auto(page("<h1>Trail runner</h1>", markup), "https://shop.test/p/tr").offers
     assert (found[0].price, found[0].sku, found[0].availability) == (price, sku, availability)
+
+
+SOLD_OUT_LINES = [
+    ("en", "Sold out"), ("de", "Nicht auf Lager"), ("fr", "Épuisé"), ("pl", "Brak w magazynie"),
+    ("no", "Ikke på lager"), ("cs", "Vyprodáno"), ("es", "Agotado"), ("it", "Esaurito"),
+    ("sv", "Slutsåld"), ("nl", "Uitverkocht"), ("pt", "Esgotado"), ("da", "Udsolgt"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "line"), SOLD_OUT_LINES)
+def test_unnamed_sold_out_line_without_markup(lang: str, line: str) -> None:
+    """No markup and no element named for stock: a short line after the heading that says
+    the product is sold out, amid the description's paragraphs, is evidence."""
+    html = page(f"<h1>Shirt</h1><p>20,00 €</p><p>Soft cotton shirt.</p><p>{line}</p>"
+                "<p>Machine wash.</p><p>Made in Portugal.</p>", lang=lang)  # fmt: skip
+    found = extract_auto(html, "https://shop.test/p/shirt").offers
+    assert found[0].availability == "OutOfStock"
+
+
+def test_sold_out_lines_of_other_products_cards_say_nothing() -> None:
+    cards = "".join(
+        f'<div><a href="/p/{n}">Shirt {n}</a><span>{n}0,00 €</span><p>Sold out</p></div>'
+        for n in range(2, 7)
+    )
+    html = page(f"<h1>Shirt</h1><p>20,00 €</p><button>Add to cart</button><div>{cards}</div>")
+    assert extract_auto(html, "https://shop.test/p/shirt").offers[0].availability == "InStock"
+
+
+def test_markup_stock_stands_against_an_unnamed_line() -> None:
+    markup = product("Shirt", sku="SH-1", offers=offer("SH-1", "20.00"))
+    html = page("<h1>Shirt</h1><p>$20.00</p><p>Sold out</p>", markup)
+    assert extract_auto(html, "https://shop.test/p/shirt").offers[0].availability == "InStock"
