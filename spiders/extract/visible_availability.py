@@ -289,8 +289,9 @@ def unnamed_sold_out_line(
         if not text or len(text) >= _SHORT_STOCK_TEXT or any(ch.isdigit() for ch in text):
             continue
         state = normalize_availability(text)
-        buyable = state is None or state in _BUYABLE
-        if not buyable and main_area(element) and not repeated_block(element, _says_a_state):
+        if state is None or state in _BUYABLE:
+            continue
+        if main_area(element) and not repeated_block(element, _says_a_state):
             return state, text, element
     return None
 
