@@ -406,8 +406,21 @@ def price_candidates(
     ``every_feature``: with the features read only when they could matter (for training)."""
     found = _shown_amounts(root, _DIGIT_ELEMENTS(root), currency_hint)
     if not found:
-        found = _shown_amounts(root, _OTHER_DIGIT_ELEMENTS(root), currency_hint)
+        found = _shown_amounts(root, _other_digit_elements(root), currency_hint)
     return _scored(root, found, every_feature) if found else []
+
+
+_OTHER_DIGIT = re.compile(f"[{OTHER_DIGITS}]")
+
+
+def _other_digit_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Elements with a digit of another script in their own text; the XPath runs only on
+    pages whose text holds such a digit (the text is read 10-20 times faster)."""
+    body = root.find("body")
+    text = lxml.etree.tostring(
+        body if body is not None else root, method="text", encoding="unicode"
+    )
+    return list(_OTHER_DIGIT_ELEMENTS(root)) if _OTHER_DIGIT.search(text) else []
 
 
 def _shown_amounts(
