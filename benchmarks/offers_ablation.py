@@ -269,6 +269,14 @@ ABLATIONS: dict[str, tuple[str, Setup]] = {
     "price:old-price text labels": ("price", _old_text_off),
     "price:old/current class words": ("price", _names_old_off),
     "price:hidden-element check": ("price", _hidden_off),
+    "price:count before the amount": (
+        "price",
+        _off("spiders.extract.visible_price", "counts_before_amount", _const(False)),
+    ),
+    "price:block's first amount named old": (
+        "price",
+        _off("spiders.extract.visible_price", "_first_amount_named_old", _const(False)),
+    ),
     # availability
     "avail:stock text": (
         "availability",
@@ -281,6 +289,10 @@ ABLATIONS: dict[str, tuple[str, Setup]] = {
     "avail:script variants": ("availability", _script_product("variant_states")),
     "avail:awaits choice": ("availability", _awaits_choice_off),
     "avail:cart-page link": ("availability", _cart_page_link_off),
+    "avail:unnamed sold-out line": (
+        "availability",
+        _off("spiders.extract.visible_availability", "unnamed_sold_out_line", _const(None)),
+    ),
     # sku
     "sku:shown shop code over markup": (
         "sku",
@@ -288,6 +300,10 @@ ABLATIONS: dict[str, tuple[str, Setup]] = {
     ),
     "sku:script state code": ("sku", _script_product("code")),
     "sku:variant group code": ("sku", _group_code_off),
+    "sku:URL code a variant sku extends": (
+        "sku",
+        _off("spiders.extract.auto", "url_code_of_variant", _const(None)),
+    ),
     "sku:id in URL": ("sku", _choose_sku_step("in_url")),
     "sku:URL id token repeated": ("sku", _choose_sku_step("url_tokens")),
     "sku:labelled ids": ("sku", _choose_sku_step("labelled")),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from spiders.extract.price import (
+    counts_before_amount,
     currency_from_url,
     detect_currency,
     minor_units_to_decimal,
@@ -46,6 +47,15 @@ from spiders.extract.price import (
         ("1.250", "KWD", ("1.250", "KWD")),  # three-decimal currency
         ("", "EUR", (None, "EUR")),
         (None, None, (None, None)),
+        # The amount beside the sign, not a count before it.
+        ("or 4 interest-free payments of $199.75", None, ("199.75", "USD")),
+        ("12 cuotas de $ 1.250", "ARS", ("1250", "ARS")),
+        ("2 x 19,99 €", None, ("19.99", "EUR")),
+        ("19,99 € – 29,99 €", None, ("19.99", "EUR")),
+        ("$.99", None, ("0.99", "USD")),  # cents without their zero
+        ("Nr.12 €", None, ("12", "EUR")),
+        ("\u0661\u066c\u0662\u0660\u0660\u066b\u0665\u0660 ر.س", None, ("1200.50", "SAR")),
+        ("\uff11\uff0c\uff12\uff10\uff10円", None, ("1200", "JPY")),
     ],
 )
 def test_normalize_price(
@@ -114,3 +124,19 @@ def test_symbols_of_more_currencies(text: str, expected: tuple[str | None, str |
 )
 def test_letter_signs_before_dates_are_words(text: str, currency: str | None) -> None:
     assert detect_currency(text)[0] == currency
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("or 4 interest-free payments of $199.75", True),
+        ("3 x 19,99 €", True),
+        ("2 for £5", True),
+        ("$199.75", False),
+        ("1 299 kr", False),  # a grouped amount, not a count
+        ("19,99 € – 29,99 €", False),
+        ("From $19.99", False),
+    ],
+)
+def test_counts_before_amount(text: str, counted: bool) -> None:
+    assert counts_before_amount(text) is counted

@@ -42,7 +42,12 @@ from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_
 from spiders.extract.script_json import script_json_values
 from spiders.extract.script_product import ScriptProduct, script_product
 from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
-from spiders.extract.variants import parent_product, variant_group, variant_offers
+from spiders.extract.variants import (
+    parent_product,
+    url_code_of_variant,
+    variant_group,
+    variant_offers,
+)
 from spiders.extract.visible_availability import (
     MARKUP_EVIDENCE,
     SCRIPT_EVIDENCE,
@@ -303,6 +308,8 @@ def _choose_sku(
     )
     if structured:
         shop_code = _shown_shop_code(root, structured[0])
+        if shop_code is None and offer.variant_sku is None and offer.sku == structured[0]:
+            shop_code = url_code_of_variant(structured[0], url)
         if shop_code is not None:
             offer.sku, offer.explain["sku"] = shop_code, HEURISTIC.name
         return

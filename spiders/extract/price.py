@@ -50,7 +50,15 @@ ISO_CODES = frozenset(_TABLE["codes"])
 # Codes that are also upper-case English words ("TOP 10", "SOS"): not read from free text.
 _WORD_CODES = frozenset({"TOP", "SOS", "CUP", "MOP", "BOB"})
 THREE_DECIMAL_CURRENCIES = frozenset(c for c, digits in _TABLE["decimals"].items() if digits == 3)
+ZERO_DECIMAL_CURRENCIES = frozenset(c for c, digits in _TABLE["decimals"].items() if digits == 0)
+"""Currencies written without minor units (JPY, CLP, ISK): "12.990" in them is 12990."""
 
+# Decimal digits of other scripts as shops write them (Arabic-Indic, Persian, Devanagari,
+# Bengali, Thai, full-width), and the Arabic and full-width thousands and decimal marks.
+OTHER_DIGITS = "".join(
+    chr(zero + n) for zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0xFF10) for n in range(10)
+)
+_TO_ASCII = str.maketrans(OTHER_DIGITS + "\u066c\u066b\uff0c\uff0e", "0123456789" * 6 + ",.,.")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007\u200a\u2002\u2003]+")
 _NUMBER = re.compile(r"\d(?:[\d.,' ’]*\d)?(?:[.,](?:-{1,2}|–|—))?")
 _ISO_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
@@ -210,10 +218,57 @@ def is_negative_amount(text: str) -> bool:
     return bool(_NEGATIVE.match(text))
 
 
-def _first_amount(text: str, currency: str | None) -> Decimal | None:
-    match = _NUMBER.search(_SPACES.sub(" ", text))
+def _amount_match(text: str, sign: str | None) -> re.Match[str] | None:
+    """The amount the currency ``sign`` stands beside ("4 payments of $199.75" -> 199.75),
+    else the first amount of ``text``."""
+    first = _NUMBER.search(text)
+    if first is None or not sign:
+        return first
+    at = text.casefold().find(sign.casefold())
+    if at < 0:
+        return first
+    end = at + len(sign)
+    for match in _NUMBER.finditer(text):
+        if match.start() >= end and not text[end : match.start()].strip():
+            return match  # the sign before the amount: "$ 12", "kr 1 299,-"
+        if match.end() <= at and not text[match.end() : at].strip():
+            return match  # the sign after it: "12,99 €"
+        if match.start() > end:
+            break
+    return first
+
+
+_COUNT = re.compile(r"[0-9]{1,2}")
+
+
+def counts_before_amount(text: str) -> bool:
+    """True if a count stands before the amount the currency sign marks ("4 payments of
+    $199.75", "3 x 19,99 €", "2 for £5"): an instalment's or a multi-buy's amount, not
+    the product's price."""
+    spaced = _SPACES.sub(" ", text.translate(_TO_ASCII))
+    first = _NUMBER.search(spaced)
+    if first is None or not _COUNT.fullmatch(first.group(0)):
+        return False
+    chosen = _amount_match(spaced, detect_currency(spaced)[1])
+    return chosen is not None and chosen.start() > first.start()
+
+
+def _is_bare_fraction(text: str, match: re.Match[str], sign: str | None) -> bool:
+    """True for the cents of an amount written without its zero: "$.99", ".50 €"."""
+    start = match.start()
+    if start == 0 or text[start - 1] not in ".," or len(match.group(0)) != 2:
+        return False
+    before = text[: start - 1].rstrip()
+    return not before or bool(sign and before.casefold().endswith(sign.casefold()))
+
+
+def _first_amount(text: str, currency: str | None, sign: str | None = None) -> Decimal | None:
+    spaced = _SPACES.sub(" ", text)
+    match = _amount_match(spaced, sign)
     if not match:
         return None
+    if _is_bare_fraction(spaced, match, sign):
+        return Decimal("0." + match.group(0))
     number = re.sub(r"[.,](?:-{1,2}|–|—)$", "", match.group(0)).strip()
     number = number.replace("’", "'")
     decimals = 3 if currency in THREE_DECIMAL_CURRENCIES else 2
@@ -223,15 +278,16 @@ def _first_amount(text: str, currency: str | None) -> Decimal | None:
         return None
 
 
-def parse_amount(text: str, currency: str | None = None) -> str | None:
-    """The first amount in ``text`` as a plain decimal string (no sign), or None.
+def parse_amount(text: str, currency: str | None = None, sign: str | None = None) -> str | None:
+    """The first amount in ``text`` (the one beside the currency ``sign`` where it stands
+    beside one) as a plain decimal string (no sign), or None.
 
     None also when the amount is refused (``price_refusal``): exponent forms, absurd
     magnitudes.
     """
     if price_refusal(text, currency) is not None:
         return None
-    amount = _first_amount(text, currency)
+    amount = _first_amount(text, currency, sign)
     if amount is None or not amount.is_finite() or amount < 0:
         return None
     return format(amount, "f")
@@ -289,11 +345,11 @@ def normalize_price(
         if text < 0 and not keep_sign:
             return None, hint
         return _decimal_string(str(text), signed=keep_sign), hint
-    text = str(text).strip()
+    text = str(text).strip().translate(_TO_ASCII)
     if not text:
         return None, hint
-    currency, _ = detect_currency(text, hint)
-    amount = parse_amount(text, currency)
+    currency, sign = detect_currency(text, hint)
+    amount = parse_amount(text, currency, sign)
     if amount is not None and keep_sign and is_negative_amount(text):
         amount = "-" + amount
     return amount, currency

@@ -10,7 +10,7 @@ from settings.records import OfferItem
 from spiders.extract.availability import normalize_availability
 from spiders.extract.layers import JSON_LD
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
-from spiders.extract.price import normalize_price, price_refusal
+from spiders.extract.price import ZERO_DECIMAL_CURRENCIES, normalize_price, price_refusal
 
 PRODUCT_TYPES = frozenset(
     {"product", "productgroup", "productmodel", "individualproduct", "someproducts", "car",
@@ -21,14 +21,20 @@ OFFER_TYPES = frozenset({"offer", "aggregateoffer"})
 # priceSpecification entries that are not what the customer pays now.
 _NOT_CURRENT_PRICE = re.compile(r"list|strikethrough|msrp|srp|was|regular|original", re.I)
 _PLAIN_DECIMAL = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+# "12.990": grouped thousands, the only reading in a currency without minor units.
+_GROUPED_THOUSANDS = re.compile(r"^\s*[1-9]\d{0,2}\.\d{3}\s*$")
 _GTIN = re.compile(r"^\d{8}$|^\d{12,14}$")
 
 
 def schema_price(value: Any, currency: str | None) -> tuple[str | None, str | None]:
     """Price from markup: schema.org says ``.`` is the decimal mark, so plain numbers
-    like ``"23.450"`` are read as written; other texts go through ``normalize_price``."""
+    like ``"23.450"`` are read as written, except in a currency without minor units
+    (ISO 4217 exponent 0: CLP, JPY, ISK), where three digits after the dot can only be
+    grouped thousands (``"12.990"`` CLP is 12990); other texts go through ``normalize_price``."""
     if isinstance(value, str) and _PLAIN_DECIMAL.match(value) and price_refusal(value) is None:
         code = currency.strip().upper() if currency and currency.strip() else None
+        if code in ZERO_DECIMAL_CURRENCIES and _GROUPED_THOUSANDS.match(value):
+            return value.strip().replace(".", ""), code
         return format(Decimal(value.strip()), "f"), code
     if isinstance(value, str | int | float):
         # Markup states numbers: "-19.99" is negative (and dropped), not 19.99.

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from os.path import commonprefix
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urljoin, urlparse
 
 from settings.records import OfferItem, ProductParent
 from spiders.extract.identifiers import in_url
@@ -46,6 +46,8 @@ class VariantGroup:
     """Variant sku -> (size, colour) as the markup names them."""
     name: str | None = None
     """The product's own name (a group's, not a variant's)."""
+    addresses: dict[str, str] = field(default_factory=dict)
+    """Variant sku -> the URL the markup gives that variant (``?variant=...``), if any."""
 
 
 def _ids(node: Node, keys: tuple[str, ...]) -> str | None:
@@ -93,7 +95,7 @@ def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
             skus = _variant_skus(members)
             code = _ids(node, _GROUP_ID_KEYS) or _fallback_code(skus, url, node)
             name = first_text(node, "name")
-            group = VariantGroup(code, skus, _labels(members, name), name)
+            group = VariantGroup(code, skus, _labels(members, name), name, _addresses(members))
             return group if len(skus) >= 2 or code else None
         offers = [o for o in offers_of(node) if o is not node]
         skus = _variant_skus(offers)
@@ -101,7 +103,7 @@ def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
             own = _ids(node, _VARIANT_ID_KEYS)
             code = own if own and own not in skus else _fallback_code(skus, url, node) or own
             name = first_text(node, "name")
-            return VariantGroup(code, skus, _labels(offers, name), name)
+            return VariantGroup(code, skus, _labels(offers, name), name, _addresses(offers))
     named: dict[str, list[Node]] = {}
     for node in products:
         name = first_text(node, "name")
@@ -113,8 +115,47 @@ def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
             parents = {g for n in same if (g := _group_id(n))}
             code = parents.pop() if len(parents) == 1 else _fallback_code(skus, url, same[0])
             name = first_text(same[0], "name")
-            return VariantGroup(code, skus, _labels(same, name), name)
+            return VariantGroup(code, skus, _labels(same, name), name, _addresses(same))
     return None
+
+
+def url_code_of_variant(sku: str, url: str) -> str | None:
+    """The code in the URL's path that ``sku`` extends by a separator and a short
+    size/colour suffix ("RJ5512-BLK-M" on ".../RJ5512"): the product whose variant the
+    markup names, as the URL addresses it. None when no path token is such a stem."""
+    folded = sku.casefold()
+    for token in reversed(_URL_TOKENS.findall(unquote(urlparse(url).path))):
+        stem = token.casefold()
+        if (
+            len(token) >= _MIN_STEM
+            and any(c.isdigit() for c in token)
+            and folded.startswith(stem)
+            and folded[len(stem) : len(stem) + 1] in tuple(_STEM_SEPARATORS)
+            and len(sku) - len(token) <= _MAX_SUFFIX + 1
+        ):
+            return token
+    return None
+
+
+def _addresses(nodes: list[Node]) -> dict[str, str]:
+    """Variant sku -> its own URL (the node's or its offer's ``url``), kept only when the
+    variants' URLs differ (one shared URL names none of them)."""
+    found: dict[str, str] = {}
+    for node in nodes:
+        sku = _ids(node, _VARIANT_ID_KEYS)
+        offer = next(iter(o for o in as_list(node.get("offers")) if isinstance(o, dict)), {})
+        address = first_text(node, "url") or first_text(offer, "url")
+        if sku and address:
+            found.setdefault(sku, address)
+    return found if len(set(found.values())) == len(found) >= 2 else {}
+
+
+def _same_page(address: str, url: str) -> bool:
+    """True if ``address`` (possibly relative) and ``url`` name the same path and query."""
+    one, other = urlparse(urljoin(url, address)), urlparse(url)
+    return one.path.rstrip("/") == other.path.rstrip("/") and sorted(
+        parse_qsl(one.query)
+    ) == sorted(parse_qsl(other.query))
 
 
 def _fallback_code(skus: list[str], url: str, product: Node) -> str | None:
@@ -188,7 +229,9 @@ def shopper_variant_first(
     variants = [o for o in offers if o.sku in group.skus and o.price is not None]
     if len(variants) < 2:
         return offers
-    named = [o for o in variants if o.sku and in_url(o.sku, url)]
+    named = [o for o in variants if o.sku and in_url(o.sku, url)] or [
+        o for o in variants if o.sku in group.addresses and _same_page(group.addresses[o.sku], url)
+    ]
     available = [o for o in variants if o.availability in _AVAILABLE]
     chosen = named[0] if named else min(available or variants, key=_price)
     return [chosen, *(o for o in offers if o is not chosen)]

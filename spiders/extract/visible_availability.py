@@ -271,6 +271,37 @@ def near_heading(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return list(_NEAR_HEADING_XPATH(heading, n=_NEAR_HEADING))
 
 
+_FOLLOWING_HEADING_XPATH = lxml.etree.XPath("following::*[position() <= $n]")
+_NO_STOCK_LINE = frozenset({"button", "a", "input", "label", "h1", "h2", "h3"})
+
+
+def unnamed_sold_out_line(
+    heading: lxml.html.HtmlElement,
+) -> tuple[str, str, lxml.html.HtmlElement] | None:
+    """A short line after the product heading that says, whole, that the product cannot be
+    bought ("Sold out", "Nicht auf Lager"), in an element no name calls a stock line: for
+    pages without markup, where only the words tell. Controls are the buy button's
+    evidence; lines repeated in a list of blocks are other products'."""
+    for element in _FOLLOWING_HEADING_XPATH(heading, n=_NEAR_HEADING):
+        if element.tag in _SKIP or element.tag in _NO_STOCK_LINE or len(element) > 2:
+            continue
+        text = " ".join(element.text_content().split())
+        if not text or len(text) >= _SHORT_STOCK_TEXT or any(ch.isdigit() for ch in text):
+            continue
+        state = normalize_availability(text)
+        if state is None or state in _BUYABLE:
+            continue
+        if main_area(element) and not repeated_block(element, _says_a_state):
+            return state, text, element
+    return None
+
+
+def _says_a_state(element: lxml.html.HtmlElement) -> bool:
+    """A short own text that reads as a stock state (each card's "Sold out" in a list)."""
+    text = (element.text or "").strip()
+    return 0 < len(text) < _SHORT_STOCK_TEXT and normalize_availability(text) is not None
+
+
 def stock_text_evidence(
     found: tuple[str, str, lxml.html.HtmlElement], near_elements: list[lxml.html.HtmlElement]
 ) -> AvailabilityEvidence:
@@ -326,6 +357,9 @@ def availability_evidence(
     near = near_heading(heading) if heading is not None else []
     # With markup, only a text that contradicts it can change anything.
     found = stock_text(root) if markup is None else stock_text(root, near, markup[0])
+    if found is None and markup is None and heading is not None:
+        found = unnamed_sold_out_line(heading)
+        near = [found[2]] if found is not None else near
     if found is not None:
         evidence.append(stock_text_evidence(found, near))
     if not variant_product and _button_can_matter(evidence, model(AVAILABILITY_MODEL)):

@@ -23,7 +23,13 @@ import lxml.html
 
 from spiders.extract.candidate_model import model
 from spiders.extract.page_regions import ancestors, is_hidden
-from spiders.extract.price import detect_currency, minor_units_to_decimal, normalize_price
+from spiders.extract.price import (
+    OTHER_DIGITS,
+    counts_before_amount,
+    detect_currency,
+    minor_units_to_decimal,
+    normalize_price,
+)
 from spiders.extract.shop_labels import phrase_pattern, phrases
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
@@ -31,6 +37,11 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "optio
 # (digits mapped to 0, then one substring test: cheaper than comparing the translated text)
 _DIGIT_ELEMENTS = lxml.etree.XPath(
     "//body//*[text()[contains(translate(., '123456789', '000000000'), '0')]]"
+)
+# The same for the digits of other scripts (Arabic-Indic, full-width, ...): five times
+# slower in libxml2, so looked for only on pages that show no price in ASCII digits.
+_OTHER_DIGIT_ELEMENTS = lxml.etree.XPath(
+    f"//body//*[text()[contains(translate(., '{OTHER_DIGITS}', '{'0' * len(OTHER_DIGITS)}'), '0')]]"
 )
 
 PRICE_NAME = re.compile(r"price|prix|preis|prezzo|cena|pris|precio|preco|cost", re.I)
@@ -146,7 +157,7 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
     own = own_text(element)
     if own and len(own) <= _MAX_PRICE_TEXT and any(ch.isdigit() for ch in own):
         if detect_currency(own)[1] is not None:
-            return own
+            return _with_superscript_cents(element, own)
         if PRICE_NAME.search(names) and re.fullmatch(r"[\d\s.,'’-]+", own):
             return own
     split = not any(ch.isdigit() for ch in own)  # every digit in its children
@@ -160,6 +171,18 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
 
 
 _CENTS = re.compile(r"\d{1,2}")
+_MARKED_CENTS = re.compile(r"[.,]\d{1,2}")
+_SUPERSCRIPT_CENTS = re.compile(r"[.,]?\d{1,2}")
+
+
+def _with_superscript_cents(element: lxml.html.HtmlElement, own: str) -> str:
+    """``own`` with the cents of a ``<sup>`` child read in ("$19<sup>99</sup>" -> "$19.99",
+    "1.299<sup>,99</sup> €" -> "1.299,99 €")."""
+    for child in element:
+        cents = (child.text or "").strip()
+        if child.tag == "sup" and len(child) == 0 and _SUPERSCRIPT_CENTS.fullmatch(cents):
+            return joined_text(element)
+    return own
 
 
 def joined_text(element: lxml.html.HtmlElement) -> str:
@@ -176,6 +199,11 @@ def joined_text(element: lxml.html.HtmlElement) -> str:
                 parts[:] = [before, ".", text.strip()]
                 text = ""
             elif before[-1:] in {".", ","} and before[-2:-1].isdigit():
+                parts[:] = [before, text.strip()]
+                text = ""
+        elif node.tag == "sup" and len(node) == 0 and _MARKED_CENTS.fullmatch(text.strip()):
+            before = "".join(parts).rstrip()
+            if before[-1:].isdigit():  # "1.299<sup>,99</sup>": the mark is in the superscript
                 parts[:] = [before, text.strip()]
                 text = ""
         parts.append(text)
@@ -199,6 +227,20 @@ def _is_struck(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]
     for node in element.iterdescendants():
         if isinstance(node.tag, str) and any(ch.isdigit() for ch in node.text or ""):
             return node.tag in _STRUCK_TAGS or _STRUCK_STYLE in (node.get("style") or "")
+    return False
+
+
+def _first_amount_named_old(element: lxml.html.HtmlElement) -> bool:
+    """For a block read whole (no digit of its own), its first amount's element or the
+    ancestors up to the block named old the way a price element alone would be
+    ("<span class='price--old'>149</span><span class='price--sale'>99</span>")."""
+    if any(ch.isdigit() for ch in own_text(element)):
+        return False
+    for node in element.iterdescendants():
+        if isinstance(node.tag, str) and any(ch.isdigit() for ch in node.text or ""):
+            between = [node, *itertools.takewhile(lambda a: a is not element, node.iterancestors())]
+            names = " ".join(names_of(a) for a in between)
+            return names_say_not_current(names) and not names_say_current(names_of(node))
     return False
 
 
@@ -234,12 +276,13 @@ def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, 
         "price_named": float(price_named),
         "old_named": float(own_old or near_old),
         "other_products_named": float(any(_ELSEWHERE.search(names_of(a)) for a in far)),
-        "unit_text": float(bool(_UNIT_TEXT.search(text))),
+        "unit_text": float(bool(_UNIT_TEXT.search(text)) or counts_before_amount(text)),
         "currency_sign": float(detect_currency(text)[1] is not None),
         "bias": 1.0,
     }
     # "original-price current-price" is an old price; "old-layout > price-now" is not.
     old = struck or labelled_old or own_old or (near_old and not own_current)
+    old = old or (len(element) > 0 and _first_amount_named_old(element))
     return features, old, layout_signature(element, near)
 
 
@@ -361,9 +404,32 @@ def price_candidates(
 ) -> list[PriceCandidate]:
     """Every visible price-looking text of the page, scored (document order, roughly);
     ``every_feature``: with the features read only when they could matter (for training)."""
-    digit_elements = _DIGIT_ELEMENTS(root)
-    if not digit_elements:
-        return []
+    found = _shown_amounts(root, _DIGIT_ELEMENTS(root), currency_hint)
+    if not found:
+        found = _shown_amounts(root, _other_digit_elements(root), currency_hint)
+    return _scored(root, found, every_feature) if found else []
+
+
+_OTHER_DIGIT = re.compile(f"[{OTHER_DIGITS}]")
+
+
+def _other_digit_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Elements with a digit of another script in their own text; the XPath runs only on
+    pages whose text holds such a digit (the text is read 10-20 times faster)."""
+    body = root.find("body")
+    text = lxml.etree.tostring(
+        body if body is not None else root, method="text", encoding="unicode"
+    )
+    return list(_OTHER_DIGIT_ELEMENTS(root)) if _OTHER_DIGIT.search(text) else []
+
+
+def _shown_amounts(
+    root: lxml.html.HtmlElement,
+    digit_elements: list[lxml.html.HtmlElement],
+    currency_hint: str | None,
+) -> list[tuple[lxml.html.HtmlElement, str, str, str | None]]:
+    """(element, text, price, currency) of every visible price-looking text among the
+    elements with digits and their price-named or bare-number parents."""
     # Split prices put the digits in children: their price-named parents are candidates too.
     elements: dict[lxml.html.HtmlElement, None] = {}
     named: dict[lxml.html.HtmlElement, bool] = {}  # parents are shared: their names read once
@@ -390,7 +456,7 @@ def price_candidates(
         if price is None or float(price) <= 0 or is_hidden(element):
             continue
         found.append((element, text, price, currency))
-    return _scored(root, found, every_feature) if found else []
+    return found
 
 
 def shown_prices(
