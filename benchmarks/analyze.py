@@ -10,7 +10,8 @@ fresh SQLite database, then times:
   re-run;
 - ``analyze_database`` in this process on a copy of the freshly imported database (first
   pass, with the training of the per-language models also timed on its own, and re-run),
-  which leaves out start-up and shows the re-run ratio.
+  which leaves out start-up and shows the re-run ratio; the first pass's CPU seconds (this
+  process and its workers) are split into training and analysis.
 Prints each repetition, then medians, and the load average (the machine is shared).
 Reviews are built from the demo shops' hand-written clauses (``rivalscope.demo.phrases``).
 """
@@ -94,6 +95,12 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _own_cpu() -> float:
+    """CPU seconds (user and system) of this process and its finished workers."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime + _children_cpu()
+
+
 def one_repetition(folder: Path, csv_path: Path, n: int, workers: list[str]) -> dict[str, float]:
     imported = folder / "imported.db"
     url = f"sqlite:///{imported}"
@@ -104,12 +111,13 @@ def one_repetition(folder: Path, csv_path: Path, n: int, workers: list[str]) -> 
     again_cli, _ = cli("analyze", "--db", url, "--no-progress", *workers)
     engine = open_database(f"sqlite:///{pristine}")
     count = int(workers[1]) if workers else None
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _own_cpu()
     # the same work as analyze_database's first pass, with the training timed on its own
     refresh_database_model(engine, default_models_dir(engine), workers=count or os.cpu_count() or 1)
-    trained = time.perf_counter() - started
+    trained, trained_cpu = time.perf_counter() - started, _own_cpu() - cpu_started
     first = analyze_database(engine, progress=False, workers=count)
     first_in = time.perf_counter() - started
+    analysed_cpu = _own_cpu() - cpu_started - trained_cpu
     started = time.perf_counter()
     analyze_database(engine, progress=False, workers=count)
     again_in = time.perf_counter() - started
@@ -126,6 +134,8 @@ def one_repetition(folder: Path, csv_path: Path, n: int, workers: list[str]) -> 
         "cli re-run s": again_cli,
         "in-process first s": first_in,
         "  of which training s": trained,
+        "  training cpu s": trained_cpu,
+        "  analysis cpu s": analysed_cpu,
         "in-process reviews/s": n / first_in,
         "in-process re-run s": again_in,
         "re-run ratio": first_in / again_in,

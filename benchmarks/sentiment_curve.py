@@ -1,7 +1,9 @@
 """Learning curve: how accuracy grows from the base model with 0, 50, 200, 1000 user ratings.
 
 Usage: python benchmarks/sentiment_curve.py DATA_DIR [--seeds 10] [--langs en,no,pl,fr]
+           [--sizes 0,50,200,1000]
        python benchmarks/sentiment_curve.py DATA_DIR --choose-c [--langs ...]
+       python benchmarks/sentiment_curve.py DATA_DIR --growth [--seeds 3] [--sizes ...]
 
 Per language, the train split is cut in two halves by source document where known (a
 document's sentences stay on one side): a base model is trained on one half, and "ratings"
@@ -16,6 +18,13 @@ are drawn (seeded) from the other half. Each row is then evaluated on the dev sp
 - ratings only: a model trained from the ratings alone (the path before base models; below
   100 ratings the product used lexicons instead).
 French is measured too, though no French base model ships (see ``train_base.py``).
+
+``--sizes`` sets the numbers of ratings (a size above the ratings half uses all of it, as a
+user with that many ratings of one domain would; no 1,890, pl 1,228, en 372, fr 613).
+
+``--growth`` (default sizes 500,1000,2000,3000,4000) trains a model of the ratings alone on
+ratings drawn from the whole train split, scored on dev: whether accuracy still grows with
+more ratings than the halves hold (evidence for a cap on the ratings ``analyze`` trains on).
 
 ``--choose-c`` picks the correction's C without reading dev: ratings are drawn from the
 second half and the correction is scored on the rest of that half.
@@ -61,6 +70,7 @@ from sentiment import (
 )
 
 SIZES = (0, 50, 200, 1000)
+GROWTH_SIZES = (500, 1000, 2000, 3000, 4000)
 C_CANDIDATES = (0.3, 1.0, 3.0, 10.0)
 
 
@@ -111,13 +121,13 @@ def draw(pool: list[Rated], size: int, seed: int) -> list[Rated]:
     return random.Random(seed).sample(pool, min(size, len(pool)))
 
 
-def curve(corpus: Corpus, seeds: int) -> list[str]:
+def curve(corpus: Corpus, seeds: int, sizes: tuple[int, ...] = SIZES) -> list[str]:
     base, rating_half = base_and_ratings(corpus)
     dev = _binary(corpus.dev)
     texts, gold = [t for t, _ in dev], [lab for _, lab in dev]
     base_accuracy = accuracy(base_scores(base, texts), gold)
     lines = []
-    for size in SIZES:
+    for size in sizes:
         if size == 0:
             lines.append(
                 f"| {corpus.language} | 0 | {base_accuracy:.3f} | {base_accuracy:.3f} | - | - | - |"
@@ -154,6 +164,31 @@ def curve(corpus: Corpus, seeds: int) -> list[str]:
             f"{' '.join(f'{k} {n}' for k, n in sorted(chosen.items()))} | "
             f"{statistics.mean(alone):.3f} |"
         )
+    return lines
+
+
+def growth(corpus: Corpus, seeds: int, sizes: tuple[int, ...]) -> list[str]:
+    """Dev accuracy of a ratings-only model per number of ratings drawn from the whole train
+    split (mean, and each draw; one draw when a size takes every rating)."""
+    train, dev = _binary(corpus.train), _binary(corpus.dev)
+    texts, gold = [t for t, _ in dev], [lab for _, lab in dev]
+    lines = []
+    for size in sizes:
+        used = min(size, len(train))
+        scores = []
+        for seed in range(seeds if used < len(train) else 1):
+            rows = random.Random(seed).sample(train, used)
+            model = train_classifier(
+                [t for t, _ in rows], [lab for _, lab in rows], corpus.language
+            )
+            scores.append(accuracy(polarity(model, texts), gold))
+        lines.append(
+            f"| {corpus.language} | {used} | {statistics.mean(scores):.3f} | "
+            + " ".join(f"{x:.3f}" for x in scores)
+            + " |"
+        )
+        if used == len(train):
+            break
     return lines
 
 
@@ -195,8 +230,17 @@ def main(argv: list[str]) -> int:
         return root
     seeds = int(argv[argv.index("--seeds") + 1]) if "--seeds" in argv else 10
     wanted = argv[argv.index("--langs") + 1].split(",") if "--langs" in argv else None
+    sizes = (
+        tuple(int(n) for n in argv[argv.index("--sizes") + 1].split(","))
+        if "--sizes" in argv
+        else SIZES
+    )
     loaders = {"en": load_english, "no": load_norwegian, "pl": load_polish, "fr": load_french}
-    if "--choose-c" in argv:
+    if "--growth" in argv:
+        print("| lang | ratings (whole train split) | ratings only, dev (mean) | per draw |")
+        print("|---|---|---|---|")
+        sizes = sizes if "--sizes" in argv else GROWTH_SIZES
+    elif "--choose-c" in argv:
         print("| lang | ratings | held-out rest of the ratings half, per C |")
         print("|---|---|---|")
     else:
@@ -209,7 +253,13 @@ def main(argv: list[str]) -> int:
         if wanted and lang not in wanted:
             continue
         corpus = load(root)
-        for line in choose_c(corpus, seeds) if "--choose-c" in argv else curve(corpus, seeds):
+        if "--growth" in argv:
+            lines = growth(corpus, seeds, sizes)
+        elif "--choose-c" in argv:
+            lines = choose_c(corpus, seeds)
+        else:
+            lines = curve(corpus, seeds, sizes)
+        for line in lines:
             print(line, flush=True)
     return 0
 

@@ -53,6 +53,24 @@ def test_vector_sums_add_up_like_the_other_counts(tmp_path: Path) -> None:
     np.testing.assert_allclose(np.linalg.norm(features, axis=1), [2.0, 0.0], atol=1e-6)
 
 
+def test_vector_sums_count_each_occurrence_and_keep_every_row(tmp_path: Path) -> None:
+    words, matrix = train_vectors(_corpus(), vocabulary=50, dim=4)
+    save_vectors(tmp_path / "v.npz", words, matrix)
+    vectors = read_vectors(tmp_path / "v.npz")
+    tasty = vectors.matrix[vectors.index["tasty"]].astype(np.float64)
+    late = vectors.matrix[vectors.index["late"]].astype(np.float64)
+    cases: list[tuple[list[list[str]], list[np.ndarray]]] = [
+        ([], []),
+        ([[], []], [np.zeros(4), np.zeros(4)]),
+        ([["tasty", "tasty"]], [2 * tasty]),
+        ([[], ["nope", "late"], ["tasty", "nope", "late"]], [np.zeros(4), late, tasty + late]),
+    ]
+    for token_lists, expected in cases:
+        sums = vector_sums(vectors, token_lists)
+        assert sums.shape == (len(token_lists), 4)
+        np.testing.assert_allclose(sums.toarray(), np.reshape(expected, (-1, 4)), atol=1e-12)
+
+
 def test_norwegian_vectors_ship_and_the_norwegian_base_model_uses_them() -> None:
     vectors = load_vectors("no")
     assert vectors is not None and len(vectors.index) >= 10_000

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -98,17 +99,14 @@ def load_vectors(language: str) -> WordVectors | None:
 
 def vector_sums(vectors: WordVectors, token_lists: list[list[str]]) -> sp.csr_matrix:
     """Per token list: the sum of its known words' vectors."""
-    lookup = vectors.index.get
-    rows: list[int] = []
-    columns: list[int] = []
-    for r, tokens in enumerate(token_lists):
-        for token in tokens:
-            column = lookup(token)
-            if column is not None:
-                rows.append(r)
-                columns.append(column)
+    flat = list(chain.from_iterable(token_lists))
+    # one look-up per token in C (map), -1 for words without a vector
+    found = np.fromiter(map(vectors.index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+    owner = np.repeat(np.arange(len(token_lists)), [len(tokens) for tokens in token_lists])
+    known = found >= 0
     hits = sp.csr_matrix(
-        (np.ones(len(rows)), (rows, columns)), shape=(len(token_lists), len(vectors.index))
+        (np.ones(int(known.sum())), (owner[known], found[known])),
+        shape=(len(token_lists), len(vectors.index)),
     )
     return sp.csr_matrix(np.asarray(hits @ vectors.matrix, dtype=np.float64))
 
