@@ -39,7 +39,7 @@ def read_page(path: Path) -> bytes:
     return data
 
 
-def check_page_url(url: str) -> str:
+def check_page_url(url: str, option: str = "--url") -> str:
     """``url`` if it is an absolute http(s) URL with a host; UserError (one line) otherwise:
     relative links, currency hints and review ids are all read against it."""
     from urllib.parse import urlsplit
@@ -48,10 +48,10 @@ def check_page_url(url: str) -> str:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError as exc:
-        raise UserError(f"--url {url[:80]!r} is not a URL ({exc})") from None
+        raise UserError(f"{option} {url[:80]!r} is not a URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not host:
         raise UserError(
-            f"--url {url[:80]!r} is not an absolute http(s) URL; give the page's address, "
+            f"{option} {url[:80]!r} is not an absolute http(s) URL; give the page's address, "
             "e.g. https://shop.example/p/123"
         )
     return url

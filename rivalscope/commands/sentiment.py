@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from compare.analysis.input_errors import AnalysisInputError
+from rivalscope.options import checked_database
 
 if TYPE_CHECKING:
     from compare.analysis.sentiment.bundle import ModelBundle
@@ -26,7 +27,10 @@ def train(
     from_db: Annotated[
         bool, typer.Option("--from-db", help="Train from the database's rated reviews.")
     ] = False,
-    db: Annotated[str | None, typer.Option("--db", help="Database URL for --from-db.")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL for --from-db.", callback=checked_database),
+    ] = None,
 ) -> None:
     """Train per-language models from labelled lines or from rated reviews.
 
@@ -98,7 +102,10 @@ def score(
         Path | None, typer.Option("--model", help="Model folder (from `train`).")
     ] = None,
     db: Annotated[
-        str | None, typer.Option("--db", help="Use this database's model when no --model.")
+        str | None,
+        typer.Option(
+            "--db", help="Use this database's model when no --model.", callback=checked_database
+        ),
     ] = None,
 ) -> None:
     """Score JSON lines {"text", "lang"?} from stdin; print {"lang","polarity","label","confidence"}.
@@ -175,20 +182,29 @@ def _database_bundle(db: str | None) -> ModelBundle | None:
     from sqlalchemy.exc import ArgumentError
 
     from compare.analysis.run import database_bundle
-    from storage.db import DatabaseError, database_url, open_database
+    from storage.db import DatabaseError, database_url, describe_url, open_database
     from storage.dialects import dialect_of
 
+    # The default database is looked in if it is there (else the shipped models score); one
+    # named with --db must be usable: a mistyped --db is said, not scored without its model.
     url = database_url(db)
     try:
         parsed = make_url(url)
     except ArgumentError:
-        return None
+        if db is None:
+            return None
+        open_database(url)  # says why it is not a database URL
+        raise
     if dialect_of(parsed).would_create(parsed):
-        return None  # do not create a database just to look for a model
+        if db is None:
+            return None  # do not create a database just to look for a model
+        raise DatabaseError(f"--db {describe_url(url)} does not exist (no model to read there)")
     try:
         engine = open_database(url)
     except DatabaseError:
-        return None
+        if db is None:
+            return None
+        raise
     try:
         return database_bundle(engine)
     finally:
