@@ -1421,8 +1421,19 @@ def analysis_cases() -> list[Case]:
     return cases
 
 
-def all_cases() -> list[Case]:
-    return [*import_cases(), *db_cases(), *crawl_cases(), *targets_cases(), *analysis_cases()]
+GROUPS: dict[str, Callable[[], list[Case]]] = {
+    "import": import_cases,
+    "db": db_cases,
+    "crawl": crawl_cases,
+    "targets": targets_cases,
+    "other": analysis_cases,
+}
+
+
+def all_cases(groups: list[str] | None = None) -> list[Case]:
+    return [
+        case for name, make in GROUPS.items() if not groups or name in groups for case in make()
+    ]
 
 
 # ---------------------------------------------------------------- running
@@ -1550,10 +1561,11 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="cases whose command or name has this")
     parser.add_argument("--show", action="store_true", help="print every case, not just problems")
     parser.add_argument("--jobs", type=int, default=2, help="cases run at once")
+    parser.add_argument("--group", action="append", choices=list(GROUPS), help="only these")
     args = parser.parse_args()
     cases = [
         c
-        for c in all_cases()
+        for c in all_cases(args.group)
         if not args.only or any(o in f"{c.command} {c.name}" for o in args.only)
     ]
     with tempfile.TemporaryDirectory(prefix="bad-input-") as tmp:

@@ -88,6 +88,10 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         ".parquet, or pass --format csv|jsonl|parquet",
     ),
     (("export", "reviews", "--out", "x.csv.gz", "--db", FRESH), "no format is written as '.gz'"),
+    (
+        ("export", "reviews", "-f", "csv", "--out", "x.parquet", "--db", FRESH),
+        "--format csv contradicts --out x.parquet (a parquet name)",
+    ),
     (("demo", "--port", "99999", "--db", FRESH), "--port must be 0-65535"),
     (("demo", "--port", "-1", "--db", FRESH), "--port must be 0-65535"),
     (("demo", "--slow-seconds", "nan", "--db", FRESH), "--slow-seconds must be a number of"),
