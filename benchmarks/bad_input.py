@@ -1281,9 +1281,9 @@ def analysis_cases() -> list[Case]:
         ),
         Case(
             "sentiment",
-            "score: lang bogus",
+            "score: lang bogus (warned, then detected: documented)",
             ("sentiment", "score", *db),
-            REFUSE,
+            EITHER,
             stdin='{"text": "good", "lang": "klingon"}\n',
         ),
         Case(

@@ -98,6 +98,11 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("demo", "--slow-seconds", "-1", "--db", FRESH), "--slow-seconds must be a number of"),
     (("targets", "detect", "http://[::1", "--no-browser"), "'http://[::1' is not a URL"),
     (("sentiment", "train", "adir", "--out", "m"), "training file adir is a folder"),
+    (("sentiment", "train", "--from-db", "--out", "afile", "--db", FRESH), "--out afile is a file"),
+    (
+        ("schedule", "--once", "-t", "t.toml", "--log-file", "/proc/rs.log"),
+        "--log-file /proc/rs.log",
+    ),
     # import
     (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
     (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),

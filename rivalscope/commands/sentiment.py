@@ -58,6 +58,8 @@ def train(
 
     if (file is None) == (not from_db):
         raise AnalysisInputError("give either a FILE.jsonl or --from-db (not both)")
+    if out.exists() and not out.is_dir():  # found before training, not after
+        raise AnalysisInputError(f"--out {out} is a file, not a folder")
     if file is not None:
         examples = examples_from_jsonl(file)
         description = f"file {file.name}"
@@ -76,7 +78,10 @@ def train(
             f"{MIN_ADAPT} for a language with a base model (en, no, pl), else {MIN_EXAMPLES} "
             f"per language with >= {MIN_PER_LABEL} of two labels)"
         )
-    save_bundle(bundle, out)
+    try:
+        save_bundle(bundle, out)
+    except OSError as exc:
+        raise AnalysisInputError(f"--out {out}: cannot write the model ({exc.strerror})") from None
     for language, figures in sorted(bundle.guard.items()):
         typer.echo(
             f"{language}: {guard_outcome(figures)} (held-out accuracy: "
