@@ -264,3 +264,11 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     assert stderr.strip().splitlines() == [
         "interrupted: what was committed is kept; run the command again to finish"
     ]
+
+
+def test_sentiment_score_of_a_lone_surrogate_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("sentiment", "score", cwd=tmp_path, stdin='{"text": "good \\ud800"}\n')
+    assert result.returncode == 2, result.stderr  # was a UnicodeEncodeError traceback
+    assert result.stderr.strip().splitlines() == [
+        'error: stdin line 1: expected {"text": "...", "lang": "xx"}'
+    ]

@@ -138,7 +138,9 @@ def score(
             text = row["text"]
             if not isinstance(text, str):
                 raise TypeError
+            text.encode("utf-8")  # "\ud800" parses as JSON but is no text (a lone surrogate)
         # ValueError: a number of more than 4,300 digits; RecursionError: nesting too deep
+        # UnicodeEncodeError is a ValueError: a lone surrogate
         except (ValueError, KeyError, TypeError, RecursionError):
             raise AnalysisInputError(
                 f'stdin line {number}: expected {{"text": "...", "lang": "xx"}}'
