@@ -81,6 +81,11 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("extract", "afile", "--url", "http://[::1"), "is not a URL"),
     (("extract", "afile", "--url", "ftp://host/p"), "is not an absolute http(s) URL"),
     (("extract", "broken.html.gz"), "broken gzip file"),
+    (("extract", "/dev/zero"), "is not a regular file"),
+    (("extract", "afile", "--url", ""), "--url '' is not an absolute http(s) URL"),
+    (("demo", "--products", "1000000000", "--db", FRESH), "--products must be 1-1,000"),
+    (("demo", "--targets", "adir", "--db", FRESH), "--targets adir is a folder"),
+    (("demo", "--out", "afile", "--db", FRESH), "--out afile is a file"),
     (("export", "reviews", "--out", "/proc/rivalscope.csv", "--db", FRESH), "cannot write"),
     (
         ("export", "reviews", "--out", "x.xyz", "--db", FRESH),

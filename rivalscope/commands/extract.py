@@ -24,6 +24,8 @@ REVIEW_FIELDS = ("rating", "best_rating", "worst_rating", "rating_normalized", "
 def read_page(path: Path) -> bytes:
     """Bytes of a ``.html`` or ``.html.gz`` file; UserError if it cannot be read."""
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():  # /dev/zero never ends
+            raise UserError(f"{path} is not a regular file; give one .html or .html.gz file")
         data = path.read_bytes()
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
@@ -102,9 +104,9 @@ def register(app: typer.Typer) -> None:
     def extract(
         file: Annotated[Path, typer.Argument(help="Saved page: .html or .html.gz, any encoding.")],
         url: Annotated[
-            str,
+            str | None,
             typer.Option(help="The page's original URL (makes links absolute, hints currency)."),
-        ] = "",
+        ] = None,
         explain: Annotated[
             bool,
             typer.Option(help=f"Add the source layer of every field ({layer_names()})."),
@@ -116,7 +118,7 @@ def register(app: typer.Typer) -> None:
         """
         from spiders.extract.auto import extract_auto  # here: keeps CLI start-up light
 
-        if url:
+        if url is not None:  # --url "" (an unset variable) is a mistake too
             check_page_url(url)
         page = extract_auto(read_page(file), url or file.resolve().as_uri())
         typer.echo(json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2))
