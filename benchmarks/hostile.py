@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile_server import CASES, HostileServer, hostile_targets  # noqa: E402
+from tests.hostile_server import CASES, KIN_CASES, HostileServer, hostile_targets  # noqa: E402
 
 _PEAK_WRAPPER = (
     "import resource, subprocess, sys\n"
@@ -73,8 +73,11 @@ def crawl_case(base_url: str, path: str, work: Path) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--case", action="append", help="only these paths (default: all + /)")
+    parser.add_argument(
+        "--kin", action="store_true", help="also pages costly to parse (KIN_CASES: 300k links...)"
+    )
     args = parser.parse_args()
-    paths = args.case or [*CASES, "/"]
+    paths = args.case or [*CASES, "/", *(KIN_CASES if args.kin else ())]
     results = []
     with HostileServer(slow_seconds=5) as server, tempfile.TemporaryDirectory() as tmp:
         for path in paths:

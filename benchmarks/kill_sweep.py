@@ -8,6 +8,10 @@ reviews_new equal to its rows, no analysis or sentence twice, no report run with
 files) and that a re-run exits 0 and completes (every review analysed, every import row
 stored, no run left 'running'). Prints one line per trial and a table.
 
+``--signal int`` presses Ctrl-C instead: SIGINT to the command's process group at the same
+points; each trial also reports the exit status (non-zero expected), whether a traceback
+was printed and how many lines went to stderr (one summary line expected).
+
 Cases and kill points: ``crawl`` of the demo shops (one request at a time) and ``worker``
 serving them from Redis (PostgreSQL only), after 25 new reviews; ``analyze`` of 9,000
 synthetic reviews at its pause point after one committed write batch; ``import`` of a
@@ -36,15 +40,19 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 
-from compare.report.synthetic import SyntheticPlan, populate
-from rivalscope.demo.server import DemoServer
-from rivalscope.demo.shops import generate_shops
-from rivalscope.demo.targets import targets_toml
-from settings.pause_points import PAUSE_ENV
-from storage.db import open_database
-from tests.test_crawl_kill import session_processes
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the tests package is imported below
+
+from compare.report.synthetic import SyntheticPlan, populate  # noqa: E402
+from rivalscope.demo.server import DemoServer  # noqa: E402
+from rivalscope.demo.shops import generate_shops  # noqa: E402
+from rivalscope.demo.targets import targets_toml  # noqa: E402
+from settings.pause_points import PAUSE_ENV  # noqa: E402
+from storage.db import open_database  # noqa: E402
+from tests.test_crawl_kill import session_processes  # noqa: E402
+
+INTERRUPT_WAIT_S = 60.0
+"""Longest wait for an interrupted command to stop (then it is killed and counted stuck)."""
 FORCE_DETECTION_CHILD = (
     "import sys, spiders.file_import as f; f._second_core_free = lambda: True; "
     "from rivalscope.cli import main; sys.argv[0] = 'rivalscope'; main()"
@@ -291,16 +299,19 @@ def reviews_at_least(n: int) -> Callable[[Engine, int], bool]:
     return lambda engine, before: count(engine, "SELECT count(*) FROM review") >= before + n
 
 
-def run_trial(case: Case, db: Database, folder: Path, grace: float) -> dict[str, object]:
+def run_trial(
+    case: Case, db: Database, folder: Path, grace: float, interrupt: bool = False
+) -> dict[str, object]:
     engine = open_database(db.plain)
     env = {**os.environ, "PYTHONWARNINGS": "ignore", **case.env(folder)}
     before = count(engine, "SELECT count(*) FROM review")
+    stderr_file = folder / f"stderr-{time.time_ns()}.txt"
     process = subprocess.Popen(
         case.command(db, folder),
         cwd=folder,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(folder / "stderr.txt", "ab"),  # noqa: SIM115
+        stderr=open(stderr_file, "wb"),  # noqa: SIM115
         start_new_session=True,
     )
     deadline = time.monotonic() + 300
@@ -310,7 +321,17 @@ def run_trial(case: Case, db: Database, folder: Path, grace: float) -> dict[str,
         time.sleep(0.05)
     alive = process.poll() is None
     during = len(session_processes(process.pid))
-    if alive:
+    stuck = False
+    if alive and interrupt:
+        # Ctrl-C in a terminal: SIGINT to the whole foreground process group.
+        os.killpg(process.pid, signal.SIGINT)
+        (folder / "paused").unlink(missing_ok=True)  # a command held at a pause point goes on
+        try:
+            process.wait(timeout=INTERRUPT_WAIT_S)
+        except subprocess.TimeoutExpired:
+            stuck = True
+            os.killpg(process.pid, signal.SIGKILL)
+    elif alive:
         os.kill(process.pid, signal.SIGKILL)
     process.wait()
     (folder / "paused").unlink(missing_ok=True)
@@ -321,12 +342,27 @@ def run_trial(case: Case, db: Database, folder: Path, grace: float) -> dict[str,
     connections = db.connections()
     problem = case.check(engine, folder)
     engine.dispose()
+    said = [
+        line
+        for line in stderr_file.read_text(errors="replace").splitlines()
+        if line.strip() and not line.startswith(PAUSE_ENV)
+    ]
     return {
         "killed_mid_work": alive,
         "processes_during": during,
         "processes_left": len(left),
         "connections_left": connections,
         "problem": problem,
+        **(
+            {
+                "exit": "stuck" if stuck else process.returncode,
+                "traceback": any("Traceback" in line for line in said),
+                "stderr_lines": len(said),
+                "last_line": said[-1][:120] if said else "",
+            }
+            if interrupt
+            else {}
+        ),
     }
 
 
@@ -356,7 +392,18 @@ def main() -> None:
     parser.add_argument("--pg", default="")
     parser.add_argument("--redis", default="")
     parser.add_argument("--cases", default="crawl,analyze,import,report,worker")
+    parser.add_argument(
+        "--signal",
+        choices=("kill", "int"),
+        default="kill",
+        help="kill -9 the command (default), or Ctrl-C it: SIGINT to its process group, "
+        "then its exit status, tracebacks and stderr lines are reported too",
+    )
     args = parser.parse_args()
+    if args.signal == "int":
+        # Started in the background by a shell, this process (and so the commands it starts)
+        # may ignore SIGINT; handled here, it is reset to the default in every command.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     wanted = args.cases.split(",")
     kinds = ["sqlite"] + (["postgresql"] if args.pg else [])
     rows = []
@@ -373,11 +420,12 @@ def main() -> None:
                     finally:
                         db.drop()
     print()
+    interrupted = "exit | tracebacks | most stderr lines | " if args.signal == "int" else ""
     print(
-        "| command | db | trials | killed mid-work | processes left | connections left "
-        "| inconsistent | re-run |"
+        f"| command | db | trials | {interrupted}killed mid-work | processes left | "
+        "connections left | inconsistent | re-run |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---" * (8 + 3 * bool(interrupted)) + "|")
     for row in rows:
         print("| " + " | ".join(str(v) for v in row) + " |")
 
@@ -467,15 +515,25 @@ def sweep(
     if name == "worker":
         queue_distributed(db, folder, args.redis, case.env(folder))
     for trial in range(args.trials):
-        result = run_trial(case, db, folder, args.grace)
+        result = run_trial(case, db, folder, args.grace, interrupt=args.signal == "int")
         print(name, kind, trial, result, flush=True)
         results.append(result)
     final = rerun(case, db, folder)
     print(name, kind, "re-run", final or "ok", flush=True)
+    interrupted = (
+        [
+            " ".join(str(r["exit"]) for r in results),
+            sum(bool(r["traceback"]) for r in results),
+            max(int(r["stderr_lines"]) for r in results),  # type: ignore[call-overload]
+        ]
+        if args.signal == "int"
+        else []
+    )
     return [
         name,
         kind,
         args.trials,
+        *interrupted,
         sum(bool(r["killed_mid_work"]) for r in results),
         sum(int(r["processes_left"]) for r in results),  # type: ignore[call-overload]
         "-" if kind == "sqlite" else sum(int(r["connections_left"] or 0) for r in results),  # type: ignore[call-overload]
@@ -506,5 +564,4 @@ def queue_distributed(db: Database, folder: Path, redis: str, env: dict[str, str
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

@@ -11,7 +11,9 @@ import importlib
 import inspect
 import pkgutil
 import re
+import signal
 import sys
+from types import FrameType
 
 import typer
 
@@ -102,11 +104,12 @@ def main() -> None:
     """Console-script entry point."""
     from typer._click.exceptions import ClickException
 
+    interrupted = _note_interrupts()
     try:
         code = app(standalone_mode=False)
     except KeyboardInterrupt:
-        typer.secho("interrupted", fg=typer.colors.YELLOW, err=True)
-        sys.exit(130)
+        code = 130
+        interrupted.append(signal.SIGINT)
     except ClickException as exc:
         # A usage mistake (bad option value, missing argument): one line, not a framed box.
         if type(exc).__name__ != "NoArgsIsHelpError":  # the help is printed already
@@ -117,10 +120,37 @@ def main() -> None:
         sys.exit(1)
     except Exception as exc:
         if not isinstance(exc, UserError):
+            from storage.db import environment_error
+
+            exc = environment_error(exc) or exc  # a read-only database file, a full disk
+        if not isinstance(exc, UserError):
             raise
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(2)
+    if code == 130 and interrupted:
+        # Typer turns Ctrl-C into exit status 130 without a word (a command that handles it
+        # itself, as crawl does, replaces this handler and says what it stopped).
+        typer.secho(
+            "interrupted: what was committed is kept; run the command again to finish",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _note_interrupts() -> list[int]:
+    """A list that gets an entry when Ctrl-C interrupts the command (which still raises
+    KeyboardInterrupt as usual); SIGINT left alone when it is ignored (nohup) or handled."""
+    received: list[int] = []
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return received
+
+    def _interrupt(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, _interrupt)
+    return received
 
 
 def _usage_message(exc: Exception) -> str:

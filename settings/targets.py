@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +37,7 @@ from pydantic_core import ErrorDetails
 from settings.languages import known_language_code
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
 from settings.user_errors import UserError
+from settings.user_files import UserFileError, read_user_text
 
 DEFAULT_TARGETS_FILE = "targets.toml"
 
@@ -70,7 +72,7 @@ class TargetsError(UserError):
 class _Strict(BaseModel):
     # strict: "30" is not 30 and "yes" is not true; a quoted number or flag is a mistake
     # the user should hear about (an int still fills a float key).
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Limits(_Strict):
@@ -367,12 +369,25 @@ class Source(_Strict):
     def _cron(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        from croniter import croniter
+        from croniter import CroniterBadDateError, croniter
 
         if len(value.split()) != 5 or not croniter.is_valid(value):
             raise ValueError(
                 f'{value!r} is not a 5-field cron expression, e.g. "0 4 * * *" (04:00 daily)'
             )
+        try:
+            croniter(value).get_next(float)
+        except CroniterBadDateError:  # e.g. "0 0 30 2 *" (30 February)
+            raise ValueError(f"{value!r} never comes: no date matches it") from None
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        if value is not None and (
+            not value.strip() or len(value) > 100 or any(ord(ch) < 32 for ch in value)
+        ):
+            raise ValueError(f'{value[:30]!r} is not a market such as "NO" or "Norway"')
         return value
 
     @model_validator(mode="after")
@@ -410,6 +425,18 @@ class Company(_Strict):
     own: bool = False
     """True for the company the reports are written for (exactly one may be own)."""
     source: list[Source] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _one_line_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the name is blank")
+        if value != value.strip() or any(unicodedata.category(ch) == "Cc" for ch in value):
+            raise ValueError(
+                f"{value!r} starts or ends with spaces or holds a control character (a line "
+                "break, a tab...); write the name on one line"
+            )
+        return value
 
 
 def package_version() -> str:
@@ -485,10 +512,16 @@ class Targets(_Strict):
             raise ValueError(
                 "no [[company]] tables: add the own company and at least one competitor"
             )
-        names = [c.name for c in self.company]
-        dup = sorted({n for n in names if names.count(n) > 1})
+        # "ACME" and "Acme" would be two companies in the database, and one for the report's
+        # --competitor (which ignores case): refused as the same name.
+        names = [" ".join(c.name.casefold().split()) for c in self.company]
+        dup = sorted(
+            {c.name for c, n in zip(self.company, names, strict=True) if names.count(n) > 1}
+        )
         if dup:
-            raise ValueError(f"company names must be unique; repeated: {', '.join(dup)}")
+            raise ValueError(
+                f"company names must be unique (case aside); repeated: {', '.join(dup)}"
+            )
         own = [c.name for c in self.company if c.own]
         if len(own) > 1:
             raise ValueError(f"only one company may have own = true; found {', '.join(own)}")
@@ -548,17 +581,15 @@ def _check_url(url: str) -> None:
 def load_targets(path: str | Path = DEFAULT_TARGETS_FILE) -> Targets:
     """Read and validate a targets file; raises TargetsError with a message for humans."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise TargetsError(
             f"targets file {path} not found; create one (see README) or run "
             "`rivalscope demo --serve` to get an example"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise TargetsError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:  # a folder, no permission, ...
-        raise TargetsError(f"cannot read targets file {path}: {exc.strerror or exc}") from None
+        )
+    try:
+        text = read_user_text(path, "targets file")
+    except UserFileError as exc:
+        raise TargetsError(str(exc)) from None
     return parse_targets(text, str(path))
 
 

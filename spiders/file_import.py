@@ -213,6 +213,10 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
             f"best rating {raw.get('best_rating')!r} must be above 0 (and at most 1000)"
         )
     language = normalize_language_code(row.get("language"))
+    if language is None and row.get("language"):
+        raise ValueError(
+            f"language {row['language'][:20]!r} is not a language code (e.g. en, nb-NO, fr_FR)"
+        )
     review = ReviewItem(
         text=text,
         title=row.get("title"),
@@ -300,6 +304,17 @@ def infer_kind(path: Path, encoding: str, renamed: Mapping[str, str] | None = No
     )
 
 
+def check_header(
+    path: Path, encoding: str, kind: Kind, renamed: Mapping[str, str] | None = None
+) -> None:
+    """ImportFileError if the file cannot be read as ``kind`` as a whole (e.g. a CSV header
+    naming columns ``kind`` does not have); reads no further than the first row."""
+    columns = REVIEW_COLUMNS if kind == "reviews" else OFFER_COLUMNS
+    rows = read_rows(path, encoding, columns, renamed)
+    next(rows, None)
+    rows.close()  # its file is closed now, not when the generator is collected
+
+
 def _plain(name: str) -> str:
     """Lowercase, accents and punctuation dropped: "Café Noir" and "cafe-noir" compare equal."""
     return " ".join(re.sub(r"[\W_]+", " ", without_accents(name.casefold())).split())
@@ -325,12 +340,16 @@ def check_company(engine: Engine, name: str, *, new_company: bool) -> bool:
         names = list(session.exec(select(Company.name)).all())
     if name in names:
         return True
-    if new_company:
-        return False
     wanted = _plain(name)
     plain = {_plain(n): n for n in names}
+    if wanted in plain:  # "ACME" or "Acme," for "Acme": the same company, not a new one
+        raise ImportFileError(
+            f"no company {name!r} in this database, but {plain[wanted]!r} is (names that differ "
+            "only in case, accents or punctuation are one company); use that name"
+        )
+    if new_company:
+        return False
     similar = [plain[p] for p in difflib.get_close_matches(wanted, list(plain), n=5, cutoff=0.6)]
-    similar += [n for p, n in plain.items() if p == wanted and n not in similar]
     hint = (
         f"; similar: {', '.join(map(repr, similar))}"
         if similar
@@ -364,6 +383,8 @@ def import_file(
     exists = check_company(engine, company, new_company=new_company)
     language_hint = normalize_language_code(language_hint)
     kind = kind or infer_kind(path, encoding, renamed)
+    # before the run is recorded: a refused file leaves none
+    check_header(path, encoding, kind, renamed)
     report = ImportReport(kind=kind, dry_run=dry_run, created_company=not exists)
     source = ImportSource(path, encoding, dict(renamed or {}))
     if dry_run:

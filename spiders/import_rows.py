@@ -15,7 +15,7 @@ import csv
 import difflib
 import json
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -63,9 +63,27 @@ def check_encoding(encoding: str) -> str:
     return codec.name
 
 
+_DECODED: deque[tuple[str, int, int, int, str]] = deque(maxlen=8)
+"""Files (path, inode, size, modification time, encoding) decoded whole without an error."""
+
+
 def check_decodable(path: Path, encoding: str) -> None:
     """Decode the whole file once, in chunks, so a bad byte stops the import before any row
-    is stored (and says where it is)."""
+    is stored (and says where it is). A file read again unchanged (the kind, then the header,
+    then the rows) is decoded once."""
+    try:
+        stat = path.stat()
+        seen = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, encoding)
+    except OSError:
+        seen = None  # _open_binary says why
+    if seen is not None and seen in _DECODED:
+        return
+    _decode_whole(path, encoding)
+    if seen is not None:
+        _DECODED.append(seen)
+
+
+def _decode_whole(path: Path, encoding: str) -> None:
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
     with _open_binary(path) as handle:
@@ -158,7 +176,7 @@ def read_rows(
     encoding: str,
     known: tuple[str, ...] | None = None,
     renamed: Mapping[str, str] | None = None,
-) -> Iterator[tuple[int, Row]]:
+) -> Generator[tuple[int, Row], None, None]:
     """(line number, row) for each row of ``path``; see the module docstring.
 
     ``known``: the columns the caller reads; a header with others is refused (naming them).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
@@ -18,6 +19,9 @@ from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 
 from settings.user_errors import UserError
 from storage.dialects import dialect_of, full_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
 DATABASE_URL_ENV = "RIVALSCOPE_DATABASE_URL"
@@ -87,9 +91,27 @@ def upgrade_schema(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    revision = schema_revision(engine)
+    if revision is not None and not _known_revision(config, revision):
+        raise _Unusable(
+            f"its schema revision {revision!r} is not one this rivalscope knows (newest: "
+            f"{HEAD_REVISION}): a newer rivalscope wrote it; upgrade rivalscope or use "
+            "another database"
+        )
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _known_revision(config: Config, revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    try:
+        ScriptDirectory.from_config(config).get_revision(revision)
+    except CommandError:
+        return False
+    return True
 
 
 def _refuse_foreign_tables(engine: Engine) -> None:
@@ -103,14 +125,41 @@ def _refuse_foreign_tables(engine: Engine) -> None:
     with engine.connect() as connection:
         shared = sorted(set(inspect(connection).get_table_names()) & set(SQLModel.metadata.tables))
     if shared:
-        raise _ForeignTables(
+        raise _Unusable(
             f"it holds other tables than rivalscope's (e.g. {shared[0]}) and no rivalscope "
             "schema; use a new file or database for rivalscope"
         )
 
 
-class _ForeignTables(Exception):
-    pass
+class _Unusable(Exception):
+    """The database is not one rivalscope can use (another program's, or a newer schema)."""
+
+
+_ENVIRONMENT_PROBLEMS = (
+    "attempt to write a readonly database",
+    "database or disk is full",
+    "disk i/o error",
+    "unable to open database file",
+    "database is locked",
+    "read-only transaction",
+    "no space left on device",
+    "could not connect to server",
+    "connection refused",
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+)
+
+
+def environment_error(exc: BaseException) -> DatabaseError | None:
+    """A DatabaseError for a driver error the user's setup caused after the database was
+    opened (a read-only file, a full disk, a server gone), else None (a bug: let it show)."""
+    if not isinstance(exc, DriverDatabaseError):
+        return None
+    reason = " ".join(str(exc.orig).split())
+    if not any(problem in reason.lower() for problem in _ENVIRONMENT_PROBLEMS):
+        return None
+    return DatabaseError(f"database: {reason}")
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
@@ -122,7 +171,7 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
             upgrade_schema(engine)
         else:
             inspect(engine).get_table_names()
-    except _ForeignTables as exc:
+    except _Unusable as exc:
         engine.dispose()
         raise DatabaseError(f"cannot open {describe_url(resolved)}: {exc}") from None
     except DriverDatabaseError as exc:  # OperationalError, and "file is not a database"

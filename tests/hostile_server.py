@@ -58,6 +58,18 @@ CASES: dict[str, str] = {
 }
 """Path -> the reason ``crawl_run.fetch_problems`` should count for it."""
 
+LINKS = 300_000
+"""Links on ``/links`` (a 9 MB page: under the default 10 MB response limit)."""
+NESTING = 200_000
+"""Elements nested in one another on ``/deep``, arrays in its JSON-LD on ``/deep-json``."""
+KIN_CASES: dict[str, str] = {
+    "/links": "",
+    "/deep": "",
+    "/deep-json": "",
+}
+"""Pages within every size limit that are costly to parse (benchmarks/hostile.py --kin; not
+linked from the index page): bounded memory and time, the crawl goes on."""
+
 _bomb: bytes | None = None
 _bomb_lock = threading.Lock()
 
@@ -221,6 +233,15 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(owner.slow_seconds)
             self._send(200, _page("Slow product", "<p>late</p>", sku="SKU-SLOW"))
+        elif path == "/links":
+            links = "".join(f'<a href="/fine?{i}">p{i}</a>' for i in range(LINKS))
+            self._send(200, f"<html><body>{links}</body></html>".encode())
+        elif path == "/deep":
+            nested = "<div>" * NESTING + "x" + "</div>" * NESTING
+            self._send(200, _page("Deep product", nested, sku="SKU-DEEP"))
+        elif path == "/deep-json":
+            script = '<script type="application/ld+json">' + "[" * NESTING + "]" * NESTING
+            self._send(200, _page("Deep JSON", script + "</script>", sku="SKU-DJ"))
         elif path == REGEX_TRAP:
             self._send(200, _page("Trap product", "<p>a's</p>", sku="SKU-TRAP"))
         else:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.db import open_database
 from tests.cli import run_cli
 
 NOT_A_DB = "sqlite:///notdb.db"
@@ -23,6 +24,29 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("runs", "--db", "sqlite:///missing/dir/x.db"), "does not exist"),
     (("runs", "--db", "nonsense://x"), "cannot use nonsense://x"),
     (("runs", "--db", "postgresql://nobody@127.0.0.1:1/x"), "cannot open postgresql"),
+    (("runs", "--db", "sqlite:///newer.db"), "revision '9999' is not one this rivalscope knows"),
+    (("runs", "--db", ""), "the database URL is empty"),
+    (("crawl", "-t", "t.toml", "--log-level", "", "--db", FRESH), "--log-level '' is not a log"),
+    (("runs", "--db", "sqlite://"), "is an in-memory database"),
+    (
+        (
+            "import",
+            "r.csv",
+            "-c",
+            "A",
+            "--new-company",
+            "--db",
+            "sqlite:///file:ro.db?mode=ro&uri=1",
+        ),
+        "database: attempt to write a readonly database",
+    ),
+    (("sentiment", "score", "--db", NOT_A_DB), "file is not a database"),
+    (("sentiment", "score", "--db", "sqlite:///nosuch.db"), "does not exist (no model to read"),
+    (("targets", "validate", "-t", "/dev/zero"), "is not a regular file"),
+    (
+        ("targets", "check", "s", "-t", "t.toml", "--file", "afile", "--page-url", "junk"),
+        "--page-url 'junk' is not an absolute http(s) URL",
+    ),
     (("findings", "--db", NOT_A_DB), "file is not a database"),
     (("analyze", "--db", NOT_A_DB), "file is not a database"),
     (("report", "--db", NOT_A_DB), "file is not a database"),
@@ -33,9 +57,15 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("findings", "--min-score", "abc", "--db", FRESH), "Invalid value for '--min-score'"),
     (("findings", "--min-score", "nan", "--db", FRESH), "--min-score must be a finite number"),
     (("findings", "--min-score", "-inf", "--db", FRESH), "--min-score must be a finite number"),
-    (("findings", "--limit", "-1", "--db", FRESH), "--limit must be at least 1"),
+    (("findings", "--limit", "-1", "--db", FRESH), "--limit must be 1-1,000,000"),
+    (("findings", "--limit", "1" + "0" * 20, "--db", FRESH), "--limit must be 1-1,000,000"),
+    (("findings", "--competitor", "", "--db", FRESH), "--competitor is empty"),
+    (("findings", "--aspect", " ", "--db", FRESH), "--aspect is empty"),
+    (("report", "--min-sample", "1" + "0" * 30, "--db", FRESH), "--min-sample must be at most"),
+    (("report", "--out", "", "--db", FRESH), "Invalid value for --out: empty"),
     (("analyze", "--models-dir", "afile", "--db", FRESH), "is a file, not a folder"),
     (("analyze", "--taxonomy", "afile", "--db", FRESH), "is not valid TOML"),
+    (("analyze", "--models-dir", "/proc/rs-models", "--db", FRESH), "models cannot be written"),
     (("analyze", "--taxonomy", "missing.toml", "--db", FRESH), "does not exist"),
     (("analyze", "--workers", "0", "--db", FRESH), "Invalid value for '--workers'"),
     (("analyze", "--workers", "99999", "--db", FRESH), "--workers 99999 is more than"),
@@ -51,6 +81,11 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("extract", "afile", "--url", "http://[::1"), "is not a URL"),
     (("extract", "afile", "--url", "ftp://host/p"), "is not an absolute http(s) URL"),
     (("extract", "broken.html.gz"), "broken gzip file"),
+    (("extract", "/dev/zero"), "is not a regular file"),
+    (("extract", "afile", "--url", ""), "--url '' is not an absolute http(s) URL"),
+    (("demo", "--products", "1000000000", "--db", FRESH), "--products must be 1-1,000"),
+    (("demo", "--targets", "adir", "--db", FRESH), "--targets adir is a folder"),
+    (("demo", "--out", "afile", "--db", FRESH), "--out afile is a file"),
     (("export", "reviews", "--out", "/proc/rivalscope.csv", "--db", FRESH), "cannot write"),
     (
         ("export", "reviews", "--out", "x.xyz", "--db", FRESH),
@@ -58,12 +93,21 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         ".parquet, or pass --format csv|jsonl|parquet",
     ),
     (("export", "reviews", "--out", "x.csv.gz", "--db", FRESH), "no format is written as '.gz'"),
+    (
+        ("export", "reviews", "-f", "csv", "--out", "x.parquet", "--db", FRESH),
+        "--format csv contradicts --out x.parquet (a parquet name)",
+    ),
     (("demo", "--port", "99999", "--db", FRESH), "--port must be 0-65535"),
     (("demo", "--port", "-1", "--db", FRESH), "--port must be 0-65535"),
     (("demo", "--slow-seconds", "nan", "--db", FRESH), "--slow-seconds must be a number of"),
     (("demo", "--slow-seconds", "-1", "--db", FRESH), "--slow-seconds must be a number of"),
     (("targets", "detect", "http://[::1", "--no-browser"), "'http://[::1' is not a URL"),
     (("sentiment", "train", "adir", "--out", "m"), "training file adir is a folder"),
+    (("sentiment", "train", "--from-db", "--out", "afile", "--db", FRESH), "--out afile is a file"),
+    (
+        ("schedule", "--once", "-t", "t.toml", "--log-file", "/proc/rs.log"),
+        "--log-file /proc/rs.log",
+    ),
     # import
     (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
     (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),
@@ -133,9 +177,17 @@ def careless_folder(tmp_path: Path) -> Path:
     (tmp_path / "notdb.db").write_text("not a database at all, just text\n")
     (tmp_path / "garbage.db").write_bytes(bytes(range(256)) * 12)
     (tmp_path / "afile").write_text("file\n")
+    (tmp_path / "t.toml").write_text(
+        '[[company]]\nname = "A"\n[[company.source]]\nname = "s"\n'
+        'start_urls = ["http://127.0.0.1:9/"]\n'
+    )
     (tmp_path / "adir").mkdir()
     with sqlite3.connect(tmp_path / "foreign.db") as foreign:  # another program's database
         foreign.execute("CREATE TABLE crawl_run (x INTEGER)")
+    open_database(f"sqlite:///{tmp_path / 'newer.db'}").dispose()
+    with sqlite3.connect(tmp_path / "newer.db") as newer:  # written by a later rivalscope
+        newer.execute("UPDATE alembic_version SET version_num = '9999'")
+    open_database(f"sqlite:///{tmp_path / 'ro.db'}").dispose()
     (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(200))  # zlib.error
     (tmp_path / "r.csv").write_text("text,rating\nGood coffee,5\n", encoding="utf-8")
     (tmp_path / "array.json").write_text('[{"text": "Good coffee", "rating": 5}]\n')
@@ -186,3 +238,42 @@ def test_a_known_source_without_runs_is_no_error() -> None:
     from rivalscope.commands.runs import _check_source
 
     _check_source("acme-shop", ["acme-shop"])
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    """Typer turned Ctrl-C into exit status 130 without a word; now one line says so."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", "sentiment", "score"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write('{"text": "Great coffee", "lang": "en"}\n')
+    process.stdin.flush()
+    assert '"label"' in process.stdout.readline()  # scored: now waiting for the next line
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines() == [
+        "interrupted: what was committed is kept; run the command again to finish"
+    ]
+
+
+def test_sentiment_score_of_a_lone_surrogate_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("sentiment", "score", cwd=tmp_path, stdin='{"text": "good \\ud800"}\n')
+    assert result.returncode == 2, result.stderr  # was a UnicodeEncodeError traceback
+    assert result.stderr.strip().splitlines() == [
+        'error: stdin line 1: expected {"text": "...", "lang": "xx"}'
+    ]

@@ -259,11 +259,14 @@ def test_jsonl_nesting_and_nested_values_are_row_errors(tmp_path: Path) -> None:
 def test_company_must_exist_or_be_new(tmp_path: Path) -> None:
     (tmp_path / "r.csv").write_text("text,rating\nGood,5\n", encoding="utf-8")
     assert _import(tmp_path, "r.csv", "--company", "Café Lumière", "--new-company").returncode == 0
-    misspelt = _import(tmp_path, "r.csv", "--company", "Cafe Lumiere")
+    misspelt = _import(tmp_path, "r.csv", "--company", "Cafe Lumire")
     assert misspelt.returncode == 2
-    assert "no company 'Cafe Lumiere'" in misspelt.stderr
+    assert "no company 'Cafe Lumire'" in misspelt.stderr
     assert "similar: 'Café Lumière'" in misspelt.stderr
     assert "--new-company" in misspelt.stderr
+    unaccented = _import(tmp_path, "r.csv", "--company", "Cafe Lumiere", "--new-company")
+    assert unaccented.returncode == 2  # the same company written without accents: not a new one
+    assert "but 'Café Lumière' is" in unaccented.stderr and "use that name" in unaccented.stderr
     empty = _import(tmp_path, "r.csv", "--company", "")
     assert empty.returncode == 2 and "--company is empty" in empty.stderr
     assert len(_stored_texts(tmp_path)) == 1

@@ -12,6 +12,7 @@ import ctypes
 import json
 import multiprocessing
 import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -54,7 +55,7 @@ from compare.analysis.training import (
 from compare.analysis.version import ANALYZER_VERSION
 from settings.languages import normalize_language_code
 from settings.pause_points import pause_point
-from storage.child_process import die_with_parent
+from storage.child_process import die_with_parent, ignore_interrupts
 from storage.dialects import Dialect
 
 CHUNK = 125
@@ -128,6 +129,8 @@ def analyze_database(
     taxonomy = load_taxonomy(taxonomy_file)  # fail early on a bad file
     if models_dir is not None and models_dir.exists() and not models_dir.is_dir():
         raise AnalysisInputError(f"--models-dir {models_dir} is a file, not a folder")
+    if models_dir is not None:
+        _check_writable(models_dir)
     with exclusive_analysis(engine, on_wait or _quiet):
         return _analyze_database(
             engine, taxonomy, analyzer_version, progress, taxonomy_file, models_dir, workers
@@ -136,6 +139,19 @@ def analyze_database(
 
 def _quiet(_: str) -> None:
     return None
+
+
+def _check_writable(models_dir: Path) -> None:
+    """AnalysisInputError (one line) if models cannot be written into ``models_dir``: found
+    before any review is analysed, not as a traceback once a model is trained."""
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=models_dir):
+            pass
+    except OSError as exc:
+        raise AnalysisInputError(
+            f"--models-dir {models_dir}: models cannot be written there ({exc.strerror or exc})"
+        ) from None
 
 
 def _analyze_database(
@@ -334,6 +350,7 @@ def _start_worker(parent: int) -> None:
     """First thing in every worker: end with ``parent`` (this process: a killed ``analyze``
     leaves no worker behind), and keep freed memory."""
     die_with_parent(parent)
+    ignore_interrupts()  # Ctrl-C reaches the whole group: this process stops the pool
     _keep_freed_memory()
 
 

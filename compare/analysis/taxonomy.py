@@ -23,6 +23,7 @@ from pathlib import Path
 
 from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.text import lemmas, tokenize
+from settings.user_files import UserFileError, read_user_text
 
 BUNDLED_TAXONOMY = Path(__file__).parent / "data" / "taxonomy.toml"
 MAX_MEMO = 200_000
@@ -177,10 +178,10 @@ def _without_weak(found: dict[str, str], index: _LanguageIndex) -> list[tuple[st
 
 def _parse(path: Path) -> dict[str, dict[str, object]]:
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise AnalysisInputError(f"taxonomy file {path} does not exist") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_user_text(path, "taxonomy file"))
+    except UserFileError as exc:
+        raise AnalysisInputError(str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
         raise AnalysisInputError(f"taxonomy file {path} is not valid TOML: {exc}") from None
     aspects = data.get("aspect")
     if not isinstance(aspects, dict) or not aspects:

@@ -13,6 +13,7 @@ replace them (``rivalscope report --rates FILE``), a TOML file such as::
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from compare.report.report_error import ReportError
+from settings.user_files import UserFileError, read_user_text
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,10 @@ def bundled_rates() -> EuroRates:
 def load_rates(path: Path) -> EuroRates:
     """A user's rates file (see the module docstring); ReportError when it is unusable."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReportError(f"cannot read the rates file {path}: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_user_text(path, "rates file"))
+    except UserFileError as exc:
+        raise ReportError(str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
         raise ReportError(f"{path} is not valid TOML: {exc}") from None
     table = data.get("per_eur")
     if not isinstance(table, dict) or not table:
@@ -71,7 +73,11 @@ def load_rates(path: Path) -> EuroRates:
     for code, value in table.items():
         if not (isinstance(code, str) and len(code) == 3 and code.isalpha()):
             raise ReportError(f"{path}: {code!r} is not a three-letter currency code")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 < value < math.inf  # nan and inf too
+        ):
             raise ReportError(f"{path}: per_eur.{code} must be a positive number, not {value!r}")
         per_eur[code.upper()] = float(value)
     return EuroRates(

@@ -20,6 +20,7 @@ from compare.report.render_markdown import render_markdown
 from compare.report.render_tables import write_aspects, write_findings, write_section_tables
 from compare.report.report_error import ReportError
 from compare.report.section_registry import build_sections
+from settings.interrupts import interrupts_deferred
 from settings.pause_points import pause_point
 
 STAGING = ".rivalscope-report-staging-"
@@ -85,13 +86,14 @@ def write_report_files(data: ReportData, out_dir: Path) -> list[Path]:
             write_aspects(data, staging),
             *write_section_tables(sections, staging),
         ]
-        placed = []
-        for path in staged:
-            target = out_dir / path.relative_to(staging)
-            target.parent.mkdir(exist_ok=True)
-            os.replace(path, target)
-            placed.append(target)
-            pause_point(PAUSE_POINT, len(placed))
+        placed: list[Path] = []
+        with interrupts_deferred():  # Ctrl-C never leaves half the files new, half old
+            for path in staged:
+                target = out_dir / path.relative_to(staging)
+                target.parent.mkdir(exist_ok=True)
+                os.replace(path, target)
+                placed.append(target)
+                pause_point(PAUSE_POINT, len(placed))
         return placed
     except OSError as exc:
         raise ReportError(f"cannot write the report into {out_dir}: {_reason(exc)}") from None

@@ -10,6 +10,9 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, select, true
 from compare.report.report_error import ReportError
 from compare.report.stored_tables import COMPANY, REVIEW
 
+MAX_MIN_SAMPLE = 1_000_000
+"""A larger --min-sample calls no gap (and overflows the database's integers)."""
+
 
 @dataclass(frozen=True)
 class CompanyRef:
@@ -62,8 +65,12 @@ def resolve_scope(
     """The own company and the competitors (all others unless named); errors for humans."""
     if min_sample < 1:
         raise ReportError(f"--min-sample must be at least 1, got {min_sample}")
+    if min_sample > MAX_MIN_SAMPLE:
+        raise ReportError(f"--min-sample must be at most {MAX_MIN_SAMPLE:,}, got {min_sample}")
     if since is not None and until is not None and since > until:
         raise ReportError(f"--since {since} is after --until {until}")
+    if since is not None and since > date.today():
+        raise ReportError(f"--since {since} is in the future: no review is that recent")
     rows = connection.execute(select(COMPANY.c.id, COMPANY.c.name, COMPANY.c.is_own)).all()
     companies = [CompanyRef(int(r.id), str(r.name), bool(r.is_own)) for r in rows]
     owns = [c for c in companies if c.own]
@@ -82,6 +89,16 @@ def resolve_scope(
         others = [by_name[n.casefold()] for n in dict.fromkeys(competitors)]
     if not others:
         raise ReportError("no competitor in the database: crawl or import one first")
-    return ReportScope(
+    scope = ReportScope(
         owns[0], tuple(sorted(others, key=lambda c: c.name)), since, until, min_sample
     )
+    if since is not None or until is not None:
+        dated = connection.execute(
+            select(REVIEW.c.id).where(scope.review_filter()).limit(1)
+        ).first()
+        if dated is None:  # a report of nothing, written as if it were one
+            window = " and ".join(
+                f"{word} {day}" for word, day in (("from", since), ("until", until)) if day
+            )
+            raise ReportError(f"no review published {window}: nothing to report")
+    return scope

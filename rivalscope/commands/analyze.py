@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from rivalscope.display import command_console, counted
+from rivalscope.options import checked_database
 from settings.user_errors import UserError
 
 if TYPE_CHECKING:
@@ -24,7 +25,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def analyze(
         db: Annotated[
-            str | None, typer.Option("--db", help="Database URL (default ./rivalscope.db).")
+            str | None,
+            typer.Option(
+                "--db", help="Database URL (default ./rivalscope.db).", callback=checked_database
+            ),
         ] = None,
         taxonomy: Annotated[
             Path | None,

@@ -65,7 +65,9 @@ def crawl(
     from storage.db import database_url, describe_url, open_database
 
     plan = load_targets(targets)
-    level = check_log_level(log_level or ("INFO" if verbose else "WARNING"))
+    level = check_log_level(
+        log_level if log_level is not None else ("INFO" if verbose else "WARNING")
+    )  # --log-level "" (an unset variable) is a mistake, not the default
     url = database_url(db)
     open_database(url).dispose()  # create/upgrade first: a bad URL fails before crawling
     if distributed or queue:

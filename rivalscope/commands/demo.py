@@ -7,6 +7,7 @@ import re
 import signal
 import socket
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +21,9 @@ from settings.user_errors import UserError
 console = command_console()
 DEMO_MARKER = "(written by rivalscope.demo)"
 DEFAULT_PORT = 8765
+
+DEMO_MAX = 1000
+"""Most products per shop and reviews per product the demo generates."""
 
 
 def _free_port(port: int) -> int:
@@ -126,6 +130,18 @@ def demo(
         raise UserError(f"--port must be 0-65535 (0: any free port), not {port}")
     if not 0 <= slow_seconds <= 600:  # also refuses nan, which time.sleep would raise on
         raise UserError(f"--slow-seconds must be a number of seconds, 0-600, not {slow_seconds}")
+    for option, value in (("--products", products), ("--reviews-per-product", reviews_per_product)):
+        if value is not None and not 1 <= value <= DEMO_MAX:  # 10^9 products never finished
+            raise UserError(f"{option} must be 1-{DEMO_MAX:,}, not {value}")
+    for option, path in (("--targets", targets), ("--out", report_dir)):
+        if path.is_dir() if option == "--targets" else path.exists() and not path.is_dir():
+            raise UserError(f"{option} {path} is a {'folder' if path.is_dir() else 'file'}")
+    try:  # found before the shops are crawled, not after
+        targets.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=targets.parent):
+            pass
+    except OSError as exc:
+        raise UserError(f"--targets {targets}: cannot write there ({exc.strerror})") from None
     started = time.monotonic()
     shops = generate_shops(products=products, reviews_per_product=reviews_per_product)
     if scripted:

@@ -70,6 +70,10 @@ def export(
     from storage.export import export as run_export
 
     fmt = output_format or _format_of(out)
+    named = SUFFIX_FORMATS.get(out.suffix.lower()) if out is not None else None
+    if output_format is not None and named is not None and named != output_format.lower():
+        # --format csv --out x.parquet: a CSV file no parquet reader opens
+        raise UserError(f"--format {output_format} contradicts --out {out} (a {named} name)")
     since_date = None
     if since is not None:
         try:

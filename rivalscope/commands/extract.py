@@ -24,6 +24,8 @@ REVIEW_FIELDS = ("rating", "best_rating", "worst_rating", "rating_normalized", "
 def read_page(path: Path) -> bytes:
     """Bytes of a ``.html`` or ``.html.gz`` file; UserError if it cannot be read."""
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():  # /dev/zero never ends
+            raise UserError(f"{path} is not a regular file; give one .html or .html.gz file")
         data = path.read_bytes()
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
@@ -39,7 +41,7 @@ def read_page(path: Path) -> bytes:
     return data
 
 
-def check_page_url(url: str) -> str:
+def check_page_url(url: str, option: str = "--url") -> str:
     """``url`` if it is an absolute http(s) URL with a host; UserError (one line) otherwise:
     relative links, currency hints and review ids are all read against it."""
     from urllib.parse import urlsplit
@@ -48,10 +50,10 @@ def check_page_url(url: str) -> str:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError as exc:
-        raise UserError(f"--url {url[:80]!r} is not a URL ({exc})") from None
+        raise UserError(f"{option} {url[:80]!r} is not a URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not host:
         raise UserError(
-            f"--url {url[:80]!r} is not an absolute http(s) URL; give the page's address, "
+            f"{option} {url[:80]!r} is not an absolute http(s) URL; give the page's address, "
             "e.g. https://shop.example/p/123"
         )
     return url
@@ -102,9 +104,9 @@ def register(app: typer.Typer) -> None:
     def extract(
         file: Annotated[Path, typer.Argument(help="Saved page: .html or .html.gz, any encoding.")],
         url: Annotated[
-            str,
+            str | None,
             typer.Option(help="The page's original URL (makes links absolute, hints currency)."),
-        ] = "",
+        ] = None,
         explain: Annotated[
             bool,
             typer.Option(help=f"Add the source layer of every field ({layer_names()})."),
@@ -116,7 +118,7 @@ def register(app: typer.Typer) -> None:
         """
         from spiders.extract.auto import extract_auto  # here: keeps CLI start-up light
 
-        if url:
+        if url is not None:  # --url "" (an unset variable) is a mistake too
             check_page_url(url)
         page = extract_auto(read_page(file), url or file.resolve().as_uri())
         typer.echo(json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2))

@@ -15,6 +15,9 @@ from settings.user_errors import UserError
 
 console = command_console()
 
+MAX_LIMIT = 1_000_000
+"""A larger --limit overflows the database's integers (it shows every row anyway)."""
+
 
 def findings(
     competitor: Annotated[
@@ -61,8 +64,11 @@ def findings(
         if named is None:
             raise UserError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
         kind = named
-    if limit < 1:
-        raise UserError("--limit must be at least 1")
+    for option, value in (("--competitor", competitor), ("--aspect", aspect)):
+        if value is not None and not value.strip():  # an unset variable: not "all"
+            raise UserError(f"{option} is empty; leave it out to list every one")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise UserError(f"--limit must be 1-{MAX_LIMIT:,}")
     if min_score is not None and not math.isfinite(min_score):  # click's float takes "nan"
         raise UserError(f"--min-score must be a finite number, not {min_score}")
     engine = open_database(database_url(db))

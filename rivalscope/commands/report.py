@@ -22,9 +22,11 @@ EFFECT_UNITS = {
 
 
 def report(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report files.")] = Path(
-        "rivalscope-report"
-    ),
+    # str, not Path: Path("") is the current folder, and --out "" (an unset variable) would
+    # have spread the report's files there
+    out_folder: Annotated[
+        str, typer.Option("--out", "-o", help="Folder for the report files.")
+    ] = "rivalscope-report",
     competitor: Annotated[
         list[str] | None,
         typer.Option(
@@ -70,6 +72,9 @@ def report(
     from compare.report.build import build_report
     from storage.db import database_url, open_database
 
+    if not out_folder.strip():
+        raise typer.BadParameter("empty; name the report's folder", param_hint="--out")
+    out = Path(out_folder)
     engine = open_database(database_url(db))
     try:
         result = build_report(

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from rivalscope.display import console
 from rivalscope.options import DbOption, TargetsOption
+from settings.user_errors import UserError
 
 if TYPE_CHECKING:
     from rivalscope.scheduler.crawl_process import CrawlOutcome
@@ -80,10 +81,13 @@ def schedule(
     plan = load_targets(targets)
     url = database_url(db)
     engine = open_database(url)
-    if log_file is not None:
-        log_file = log_file.resolve()
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-    _setup_logging(log_file)
+    try:
+        if log_file is not None:
+            log_file = log_file.resolve()
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+        _setup_logging(log_file)
+    except OSError as exc:
+        raise UserError(f"--log-file {log_file}: cannot write it ({exc.strerror or exc})") from None
     scheduler = Scheduler(
         plan,
         targets,

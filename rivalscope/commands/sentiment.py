@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from compare.analysis.input_errors import AnalysisInputError
+from rivalscope.options import checked_database
 
 if TYPE_CHECKING:
     from compare.analysis.sentiment.bundle import ModelBundle
@@ -26,7 +27,10 @@ def train(
     from_db: Annotated[
         bool, typer.Option("--from-db", help="Train from the database's rated reviews.")
     ] = False,
-    db: Annotated[str | None, typer.Option("--db", help="Database URL for --from-db.")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL for --from-db.", callback=checked_database),
+    ] = None,
 ) -> None:
     """Train per-language models from labelled lines or from rated reviews.
 
@@ -54,6 +58,8 @@ def train(
 
     if (file is None) == (not from_db):
         raise AnalysisInputError("give either a FILE.jsonl or --from-db (not both)")
+    if out.exists() and not out.is_dir():  # found before training, not after
+        raise AnalysisInputError(f"--out {out} is a file, not a folder")
     if file is not None:
         examples = examples_from_jsonl(file)
         description = f"file {file.name}"
@@ -72,7 +78,10 @@ def train(
             f"{MIN_ADAPT} for a language with a base model (en, no, pl), else {MIN_EXAMPLES} "
             f"per language with >= {MIN_PER_LABEL} of two labels)"
         )
-    save_bundle(bundle, out)
+    try:
+        save_bundle(bundle, out)
+    except OSError as exc:
+        raise AnalysisInputError(f"--out {out}: cannot write the model ({exc.strerror})") from None
     for language, figures in sorted(bundle.guard.items()):
         typer.echo(
             f"{language}: {guard_outcome(figures)} (held-out accuracy: "
@@ -98,7 +107,10 @@ def score(
         Path | None, typer.Option("--model", help="Model folder (from `train`).")
     ] = None,
     db: Annotated[
-        str | None, typer.Option("--db", help="Use this database's model when no --model.")
+        str | None,
+        typer.Option(
+            "--db", help="Use this database's model when no --model.", callback=checked_database
+        ),
     ] = None,
 ) -> None:
     """Score JSON lines {"text", "lang"?} from stdin; print {"lang","polarity","label","confidence"}.
@@ -126,7 +138,9 @@ def score(
             text = row["text"]
             if not isinstance(text, str):
                 raise TypeError
+            text.encode("utf-8")  # "\ud800" parses as JSON but is no text (a lone surrogate)
         # ValueError: a number of more than 4,300 digits; RecursionError: nesting too deep
+        # UnicodeEncodeError is a ValueError: a lone surrogate
         except (ValueError, KeyError, TypeError, RecursionError):
             raise AnalysisInputError(
                 f'stdin line {number}: expected {{"text": "...", "lang": "xx"}}'
@@ -175,20 +189,29 @@ def _database_bundle(db: str | None) -> ModelBundle | None:
     from sqlalchemy.exc import ArgumentError
 
     from compare.analysis.run import database_bundle
-    from storage.db import DatabaseError, database_url, open_database
+    from storage.db import DatabaseError, database_url, describe_url, open_database
     from storage.dialects import dialect_of
 
+    # The default database is looked in if it is there (else the shipped models score); one
+    # named with --db must be usable: a mistyped --db is said, not scored without its model.
     url = database_url(db)
     try:
         parsed = make_url(url)
     except ArgumentError:
-        return None
+        if db is None:
+            return None
+        open_database(url)  # says why it is not a database URL
+        raise
     if dialect_of(parsed).would_create(parsed):
-        return None  # do not create a database just to look for a model
+        if db is None:
+            return None  # do not create a database just to look for a model
+        raise DatabaseError(f"--db {describe_url(url)} does not exist (no model to read there)")
     try:
         engine = open_database(url)
     except DatabaseError:
-        return None
+        if db is None:
+            return None
+        raise
     try:
         return database_bundle(engine)
     finally:

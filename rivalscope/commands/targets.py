@@ -214,6 +214,10 @@ def check(
 
     plan = load_targets(targets)
     _, target = plan.find_source(source)
+    if page_url is not None:
+        from rivalscope.commands.extract import check_page_url
+
+        check_page_url(page_url, "--page-url")  # links and ids are read against it
     if url is None and file is None:
         if not target.start_urls:
             raise UserError(f"{source} has no start_urls: give --url or --file")

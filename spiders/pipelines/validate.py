@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from settings.records import OfferItem, ReviewItem
 
@@ -15,10 +16,18 @@ EARLIEST_REVIEW = date(1995, 1, 1)
 STAT_PREFIX = "rivalscope/dropped/"
 
 
-def offer_problem(offer: OfferItem) -> str | None:
+def offer_problem(offer: OfferItem, now: datetime | None = None) -> str | None:
     """Why an offer cannot be stored, or None."""
     if not (offer.name or offer.sku or offer.gtin):
         return "offer_without_name_or_id"
+    if offer.url and urlsplit(offer.url).scheme.lower() not in ("", "http", "https"):
+        return "url_not_http"  # e.g. javascript:, which a report or spreadsheet would open
+    if offer.observed_at is not None:  # only imports date their offers
+        now = now or datetime.now(UTC)
+        if offer.observed_at > now + timedelta(days=1):
+            return "date_in_future"
+        if offer.observed_at.date() < EARLIEST_REVIEW:
+            return "date_too_old"
     if offer.price_problem is not None:
         return offer.price_problem
     if offer.price is not None:
