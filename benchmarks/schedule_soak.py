@@ -33,6 +33,9 @@ from sqlalchemy import create_engine, text
 ROUND_END = re.compile(r"after the crawls: |analysis, report and alerts skipped")
 TABLES = ("crawl_run", "review", "offer_observation", "finding", "report_run", "review_analysis")
 SAMPLE_S = 0.5
+APP_NAME = "rivalscope-soak"
+"""PostgreSQL: the scheduler's and its crawls' connections carry this name (other programs
+on the same server are not counted)."""
 
 
 def _status(pid: int) -> dict[str, str]:
@@ -118,8 +121,9 @@ def _rows(url: str) -> dict[str, int]:
                     conn.execute(
                         text(
                             "select count(*) from pg_stat_activity "
-                            "where datname = current_database() and pid <> pg_backend_pid()"
-                        )
+                            "where application_name = :name and pid <> pg_backend_pid()"
+                        ),
+                        {"name": APP_NAME},
                     ).scalar_one()
                 )
     finally:
@@ -179,6 +183,8 @@ def main() -> None:
     private_tmp.mkdir()
     db_path = work / "soak.db"
     url = args.db or f"sqlite:///{db_path}"
+    if url.startswith("postgresql"):
+        url += ("&" if "?" in url else "?") + f"application_name={APP_NAME}"
     log_file = work / "logs" / "schedule.log"
     env = {**os.environ, "PYTHONPATH": str(Path.cwd()), "TMPDIR": str(private_tmp)}
     schedule_argv = [
