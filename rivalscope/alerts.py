@@ -19,11 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, Table, inspect, select
+from sqlalchemy import Engine, inspect, select
 
 from rivalscope.notify import Notice, retry_undelivered, send_notice
 from settings.schedule import AlertSettings, HealthSettings
 from storage.models import Company, OfferObservation, Product
+from storage.reflection import reflected_table
 
 log = logging.getLogger("rivalscope.alerts")
 
@@ -146,7 +147,7 @@ def sentiment_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
         log.info("no report runs in this database: sentiment alerts skipped")
         return []
     with engine.connect() as conn:
-        table = Table(REPORT_TABLE, MetaData(), autoload_with=conn)
+        table = reflected_table(conn, REPORT_TABLE)
         if "snapshot" not in table.c:
             return []
         rows = conn.execute(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, MetaData, Table, exists, func, inspect, select
+from sqlalchemy import Connection, exists, func, inspect, select
 
 from compare.analysis.version import ANALYZER_VERSION
 from compare.report.report_scope import ReportScope
 from compare.report.stored_tables import REVIEW
+from storage.reflection import reflected_table
 
 ANALYSIS_TABLE = "review_analysis"
 
@@ -20,7 +21,7 @@ def analysis_coverage(connection: Connection, scope: ReportScope) -> tuple[int, 
     )
     if ANALYSIS_TABLE not in inspect(connection).get_table_names():
         return total, total
-    analysis = Table(ANALYSIS_TABLE, MetaData(), autoload_with=connection, resolve_fks=False)
+    analysis = reflected_table(connection, ANALYSIS_TABLE)
     analysed = exists().where(
         analysis.c.review_id == REVIEW.c.id, analysis.c.analyzer_version == ANALYZER_VERSION
     )

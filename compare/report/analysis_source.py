@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, MetaData, Table, func, inspect
+from sqlalchemy import ColumnElement, Connection, Table, func, inspect
 
 from compare.report.report_error import ReportError
+from storage.reflection import reflected_table
 
 MENTION_TABLE = "aspect_mention"
 NEED_TABLE = "review_need"
@@ -44,9 +45,8 @@ def analysis_source(connection: Connection) -> AnalysisSource:
             "(the report compares analysed aspects and needs)"
         )
     # Reflected, not imported: the report depends on the columns, not on the model classes.
-    reflected = MetaData()
     return AnalysisSource(
-        mention=Table(MENTION_TABLE, reflected, autoload_with=connection, resolve_fks=False),
-        need=Table(NEED_TABLE, reflected, autoload_with=connection, resolve_fks=False),
-        sentence=Table(SENTENCE_TABLE, reflected, autoload_with=connection, resolve_fks=False),
+        mention=reflected_table(connection, MENTION_TABLE),
+        need=reflected_table(connection, NEED_TABLE),
+        sentence=reflected_table(connection, SENTENCE_TABLE),
     )

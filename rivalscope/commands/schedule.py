@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import signal
 import sys
 from pathlib import Path
@@ -23,8 +24,13 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def _setup_logging(log_file: Path | None) -> None:
+    from rivalscope.scheduler import crawl_process
+
     handler: logging.Handler = (
-        logging.FileHandler(log_file, encoding="utf-8")
+        # a scheduler runs for months: the older half moves to <file>.1 at the size limit
+        logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=crawl_process.LOG_MAX_BYTES, backupCount=1, encoding="utf-8"
+        )
         if log_file
         else logging.StreamHandler(sys.stderr)
     )
@@ -45,7 +51,7 @@ def schedule(
         Path | None,
         typer.Option(
             help="Append the scheduler's log here (default: stderr); each crawl's own output "
-            "goes to crawl-<source>.log next to it.",
+            "goes to crawl-<source>.log next to it. At 10 MB a log moves to <name>.1.",
             dir_okay=False,
         ),
     ] = None,

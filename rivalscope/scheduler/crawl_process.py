@@ -31,6 +31,10 @@ log = logging.getLogger("rivalscope.schedule")
 KILL_GRACE_S = 10.0
 """Seconds between SIGTERM and SIGKILL."""
 POLL_S = 0.2
+LOG_MAX_BYTES = 10_000_000
+"""A log the scheduler appends to round after round (its own, each source's crawl log) is
+moved to ``<name>.1`` (replacing the older one) when it reaches this size, so a scheduler
+that runs for months keeps at most twice this per log."""
 
 
 @dataclass
@@ -61,6 +65,16 @@ def crawl_argv(source: str, targets_path: Path, db_url: str) -> list[str]:
         "--db",
         db_url,
     ]
+
+
+def rotate_log(path: Path, max_bytes: int | None = None) -> None:
+    """Move ``path`` to ``<name>.1`` (replacing it) if it has reached ``max_bytes``
+    (default ``LOG_MAX_BYTES``)."""
+    try:
+        if path.stat().st_size >= (LOG_MAX_BYTES if max_bytes is None else max_bytes):
+            os.replace(path, path.with_name(path.name + ".1"))
+    except FileNotFoundError:
+        pass
 
 
 def _max_run_id(engine: Engine) -> int:
@@ -151,6 +165,8 @@ def run_crawl(
     """Run one crawl process to its end, its time limit, or until ``stop`` is set."""
     after_id = _max_run_id(engine)
     started = time.monotonic()
+    if log_path:
+        rotate_log(log_path)
     output = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     try:
         process = subprocess.Popen(

@@ -1,0 +1,129 @@
+"""What the long-running scheduler repeats every round must not pile up in its process.
+
+The report and the alerts read some tables by reflection; a table reflected anew each round
+made every statement over it a new entry in the engine's compiled-statement cache (found
+by ``benchmarks/schedule_soak.py``: +9 entries and ~0.6 MB per round). The scheduler's
+log and each source's crawl log grew by every round's lines, without end.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from compare.report.analysis_source import analysis_source
+from rivalscope.alerts import sentiment_alerts
+from rivalscope.commands.schedule import _setup_logging
+from rivalscope.scheduler import crawl_process
+from rivalscope.scheduler.crawl_process import rotate_log
+from settings.schedule import AlertSettings
+from storage.reflection import reflected_table
+
+LIMIT = 2000
+
+
+def _compiled(engine: Engine) -> int:
+    cache = engine._compiled_cache  # SQLAlchemy's per-engine LRU of compiled statements
+    assert cache is not None
+    return len(cache)
+
+
+def test_report_tables_are_reflected_once_per_engine(engine: Engine) -> None:
+    with engine.connect() as connection:
+        first = analysis_source(connection)
+    with engine.connect() as connection:
+        second = analysis_source(connection)
+        connection.execute(select(second.mention.c.review_id)).all()
+    assert first.mention is second.mention
+    assert first.need is second.need
+    assert first.sentence is second.sentence
+
+
+def test_round_after_round_compiles_no_new_statements(engine: Engine) -> None:
+    settings = AlertSettings(net_sentiment_points=5)
+
+    def one_round() -> None:
+        assert sentiment_alerts(engine, settings) == []
+        with engine.connect() as connection:
+            source = analysis_source(connection)
+            connection.execute(select(source.need.c.review_id).limit(1)).all()
+
+    one_round()
+    after_first = _compiled(engine)
+    one_round()
+    one_round()
+    assert _compiled(engine) == after_first
+
+
+def test_a_changed_table_is_reflected_again(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE scratch (id INTEGER PRIMARY KEY)"))
+        before = reflected_table(connection, "scratch")
+        connection.execute(text("ALTER TABLE scratch ADD COLUMN note TEXT"))
+        after = reflected_table(connection, "scratch")
+    assert "note" not in before.c
+    assert "note" in after.c
+    with engine.connect() as connection:
+        assert reflected_table(connection, "scratch") is after
+
+
+@pytest.mark.parametrize(
+    ("size", "moved"),
+    [(0, False), (LIMIT - 1, False), (LIMIT, True), (LIMIT + 500, True)],
+)
+def test_a_log_moves_aside_at_its_size_limit(tmp_path: Path, size: int, moved: bool) -> None:
+    log = tmp_path / "crawl-shop.log"
+    log.write_bytes(b"x" * size)
+    (tmp_path / "crawl-shop.log.1").write_bytes(b"older")
+    rotate_log(log, LIMIT)
+    assert log.exists() is not moved
+    assert (tmp_path / "crawl-shop.log.1").read_bytes() == (b"x" * size if moved else b"older")
+
+
+def test_a_missing_log_is_not_an_error(tmp_path: Path) -> None:
+    rotate_log(tmp_path / "none.log", LIMIT)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_each_crawl_log_stays_under_its_limit(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(crawl_process, "LOG_MAX_BYTES", LIMIT)
+    log = tmp_path / "crawl-shop.log"
+    for _ in range(3):
+        crawl_process.run_crawl(
+            engine,
+            "shop",
+            [sys.executable, "-c", f"print('x' * {LIMIT})"],
+            timeout_s=60,
+            stop=threading.Event(),
+            log_path=log,
+            company="Shop Ltd",
+        )
+    assert log.stat().st_size == LIMIT + 1  # this round's output
+    assert (tmp_path / "crawl-shop.log.1").stat().st_size == LIMIT + 1  # the round before
+
+
+def test_the_scheduler_log_stays_under_its_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(crawl_process, "LOG_MAX_BYTES", LIMIT)
+    logger = logging.getLogger("rivalscope")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    log = tmp_path / "schedule.log"
+    try:
+        _setup_logging(log)
+        for _ in range(50):
+            logging.getLogger("rivalscope.schedule").info("x" * 100)
+    finally:
+        for handler in logger.handlers:
+            handler.close()
+        logger.handlers[:], logger.level, logger.propagate = saved
+    assert log.stat().st_size <= LIMIT
+    assert (tmp_path / "schedule.log.1").stat().st_size <= LIMIT
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["schedule.log", "schedule.log.1"]
