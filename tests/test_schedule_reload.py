@@ -99,7 +99,7 @@ def test_an_unreadable_path_is_reported_not_fatal(scheduler: Scheduler) -> None:
     scheduler.targets_path.unlink()
     scheduler.targets_path.mkdir()  # e.g. a botched edit left a folder behind
     assert scheduler.run_due() == []
-    assert scheduler.targets_error is not None and "cannot read" in scheduler.targets_error
+    assert scheduler.targets_error is not None and "is a folder" in scheduler.targets_error
 
 
 def test_an_edit_made_before_the_scheduler_started_is_seen(tmp_path: Path, engine: Engine) -> None:
