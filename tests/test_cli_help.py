@@ -50,7 +50,9 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...], tmp_path:
     command: Any = typer.main.get_command(app)
     for name in path:
         command = command.commands[name]
-    doc = (command.help or "").replace("\\[", "[")
+    # Options' help too: "(default: [crawler] queue)" was shown as "(default:  queue)".
+    texts = [command.help or "", *(getattr(p, "help", None) or "" for p in command.params)]
+    doc = " ".join(texts).replace("\\[", "[")
     shown = " ".join(result.stdout.split())
     for bracketed in re.findall(r"\[[\w.-]+\]", doc):
         assert bracketed in shown, f"{bracketed} lost from the help of {' '.join(path)}"

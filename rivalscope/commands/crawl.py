@@ -38,12 +38,14 @@ def crawl(
         typer.Option(
             "--distributed",
             help="Queue the sources for `rivalscope worker` processes (the Redis queue of "
-            "[crawler] queue, or --queue) instead of crawling here.",
+            "\\[crawler] queue, or --queue) instead of crawling here.",
         ),
     ] = False,
     queue: Annotated[
         str | None,
-        typer.Option(help="Redis URL of the queue (default: [crawler] queue).", show_default=False),
+        typer.Option(
+            help="Redis URL of the queue (default: \\[crawler] queue).", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Crawl competitors' (and your own) review pages and offers into the database.

@@ -15,7 +15,7 @@ def worker(
     queue: Annotated[
         str | None,
         typer.Option(
-            help="Redis URL of the queue (default: $RIVALSCOPE_QUEUE_URL, else [crawler] "
+            help="Redis URL of the queue (default: $RIVALSCOPE_QUEUE_URL, else \\[crawler] "
             "queue of the targets file).",
             show_default=False,
         ),
