@@ -103,6 +103,11 @@ def rating_out_of(text: str) -> tuple[float, float] | None:
     return (_to_float(match.group(1)), _to_float(match.group(2))) if match else None
 
 
+def _star_counts(text: str) -> tuple[int, int]:
+    """(full stars, empty stars) written in ``text``."""
+    return sum(text.count(s) for s in _STARS_FULL), sum(text.count(s) for s in _STARS_EMPTY)
+
+
 def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | None, float | None]:
     """(rating, best) from a rating as pages show it; best is the stated one, else the hint.
 
@@ -122,8 +127,7 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
     text = raw.strip()
     if _EXPONENT_FORM.fullmatch(text):
         return None, None
-    full = sum(text.count(s) for s in _STARS_FULL)
-    empty = sum(text.count(s) for s in _STARS_EMPTY)
+    full, empty = _star_counts(text)
     if full or empty:
         return float(full), float(full + empty) if empty else (best_hint or 5.0)
     pair = rating_out_of(text)
@@ -155,8 +159,7 @@ def written_rating(text: str) -> tuple[float, float | None] | None:
         return number, None
     text = text.strip()
     if _STARS_ONLY.fullmatch(text):
-        full = sum(text.count(s) for s in _STARS_FULL)
-        empty = sum(text.count(s) for s in _STARS_EMPTY)
+        full, empty = _star_counts(text)
         return float(full), float(full + empty) if empty else None
     if _OUT_OF.fullmatch(text):
         return rating_out_of(text)
