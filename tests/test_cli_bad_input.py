@@ -82,6 +82,8 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("extract", "afile", "--url", "ftp://host/p"), "is not an absolute http(s) URL"),
     (("extract", "broken.html.gz"), "broken gzip file"),
     (("extract", "/dev/zero"), "is not a regular file"),
+    # targets read a saved page as extract does (it read /dev/zero for ever)
+    (("targets", "suggest", "--file", "/dev/zero"), "is not a regular file"),
     (("extract", "afile", "--url", ""), "--url '' is not an absolute http(s) URL"),
     (("demo", "--products", "1000000000", "--db", FRESH), "--products must be 1-1,000"),
     (("demo", "--targets", "adir", "--db", FRESH), "--targets adir is a folder"),

@@ -64,7 +64,9 @@ def _read_page(
     if (url is None) == (file is None):
         raise UserError("give exactly one of --url URL or --file page.html")
     if file is not None:
-        return file.read_bytes().decode("utf-8", errors="replace")
+        from rivalscope.commands.extract import read_page  # /dev/zero, folders: one line
+
+        return read_page(file).decode("utf-8", errors="replace")
     assert url is not None
     html = fetch_page(url, agent, obey_robots=not ignore_robots)  # robots.txt decides first
     if not render:
