@@ -162,3 +162,28 @@ def _assert_every_run_has_its_files(engine: Engine) -> None:
         listed = json.loads((files / "findings.json").read_text("utf-8"))
         assert listed["report_id"] == run_id
         assert len(listed["findings"]) == findings.get(run_id, 0)
+
+
+def test_a_narrower_report_removes_the_earlier_reports_tables_and_keeps_the_users(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A report filtered to one competitor must not leave the other competitor's tables of the
+    previous report beside its own: they would read as part of it."""
+    populate(
+        engine,
+        SyntheticPlan(
+            reviews=1500,
+            need_share={("Rival A", "timer"): 0.2, ("Rival B", "timer"): 0.2},
+        ),
+    )
+    out = tmp_path / "out"
+    build_report(engine, out)
+    before = {p.name for p in (out / "tables").glob("*.csv")}
+    rival_b = {name for name in before if "rival-b" in name}
+    assert rival_b, before  # the full report has Rival B's own tables
+    (out / "tables" / "my-notes.csv").write_text("mine\n")
+    build_report(engine, out, competitors=["Rival A"])
+    after = {p.name for p in (out / "tables").glob("*.csv")}
+    assert not after & rival_b
+    assert "my-notes.csv" in after
+    assert any("rival-a" in name for name in after)

@@ -19,7 +19,7 @@ from compare.report.render_html import render_html
 from compare.report.render_markdown import render_markdown
 from compare.report.render_tables import write_aspects, write_findings, write_section_tables
 from compare.report.report_error import ReportError
-from compare.report.section_registry import build_sections
+from compare.report.section_registry import build_sections, registered_sections
 from settings.interrupts import interrupts_deferred
 from settings.pause_points import pause_point
 
@@ -94,11 +94,24 @@ def write_report_files(data: ReportData, out_dir: Path) -> list[Path]:
                 os.replace(path, target)
                 placed.append(target)
                 pause_point(PAUSE_POINT, len(placed))
+            _remove_stale_tables(out_dir / "tables", placed)
         return placed
     except OSError as exc:
         raise ReportError(f"cannot write the report into {out_dir}: {_reason(exc)}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_tables(folder: Path, placed: list[Path]) -> None:
+    """Section tables an earlier report wrote that this one did not (a competitor filtered out,
+    a section with no rows now): left in place, they would read as part of this report.
+    Only ``<section>-<table>.csv`` files of registered sections are ours to remove; any other
+    file in the folder is the user's and stays."""
+    prefixes = tuple(f"{section.key}-" for section in registered_sections())
+    kept = {path.name for path in placed}
+    for path in folder.glob("*.csv"):
+        if path.name not in kept and path.name.startswith(prefixes):
+            path.unlink(missing_ok=True)
 
 
 def _staging_folder(out_dir: Path) -> Path:
