@@ -59,3 +59,22 @@ def test_record_start_is_what_due_reads(engine: Engine) -> None:
     stored = lease.load_states(engine)["shop"].last_started_at
     assert stored is not None
     assert not is_due("0 4 * * *", stored, T + timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("cron", "last", "text"),
+    [
+        (None, None, "-"),
+        ("0 4 * * *", None, "due now (not yet run by the scheduler)"),
+        ("0 4 * * *", T - timedelta(days=1), "due now (a run was missed)"),
+        ("0 4 * * *", T.replace(hour=4, minute=1), "2026-03-11 04:00"),
+    ],
+)
+def test_targets_status_says_due_now_instead_of_the_current_minute(
+    cron: str | None, last: datetime | None, text: str
+) -> None:
+    """Before, a due source showed the current minute ("2026-03-10 12:00"), which reads as a
+    fire time of its cron expression."""
+    from rivalscope.commands.targets import next_scheduled_text
+
+    assert next_scheduled_text(cron, last, T) == text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -129,7 +130,7 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
     """
     from sqlmodel import Session, col, select
 
-    from rivalscope.scheduler.due import as_utc, next_due
+    from rivalscope.scheduler.due import as_utc
     from rivalscope.scheduler.lease import load_states
     from settings.targets import load_targets
     from storage.db import database_url, describe_url, open_database
@@ -158,11 +159,7 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
                 ).first()
             state = states.get(target.name)
             last = as_utc(state.last_started_at) if state and state.last_started_at else None
-            upcoming = (
-                next_due(target.schedule, last, now).strftime("%Y-%m-%d %H:%M")
-                if target.schedule
-                else "-"
-            )
+            upcoming = next_scheduled_text(target.schedule, last, now)
             if row is None:
                 health = "never crawled"
             elif row.healthy:
@@ -187,6 +184,20 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
         console.print(f"  {reason}", markup=False, highlight=False)
     if unhealthy:
         console.print(f"{unhealthy} unhealthy source(s): see `rivalscope targets check SOURCE`")
+
+
+def next_scheduled_text(schedule: str | None, last_started: datetime | None, now: datetime) -> str:
+    """When the scheduler starts the source next; "due now" rather than the current minute,
+    which reads as a fire time of the cron expression."""
+    from rivalscope.scheduler.due import is_due, next_fire
+
+    if not schedule:
+        return "-"
+    if last_started is None:
+        return "due now (not yet run by the scheduler)"
+    if is_due(schedule, last_started, now):
+        return "due now (a run was missed)"
+    return next_fire(schedule, last_started).strftime("%Y-%m-%d %H:%M")
 
 
 @targets_app.command()
