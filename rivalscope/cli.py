@@ -13,7 +13,9 @@ import pkgutil
 import re
 import signal
 import sys
+from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import typer
 
@@ -158,7 +160,32 @@ def _usage_message(exc: Exception) -> str:
     context = getattr(exc, "ctx", None)
     if context is not None:
         message += f" (see {context.command_path} --help)"
+        message += _file_option_hint(message, context)
     return message
+
+
+def _file_option_hint(message: str, context: Any) -> str:
+    """``targets validate targets.toml``: a file given where the command takes it as an
+    option; say which option (the usage error alone reads as if the file were wrong)."""
+    extra = re.fullmatch(r"Got unexpected extra arguments?(?:\(s\))? \((.+?)\).*", message)
+    if extra is None:
+        return ""
+    names = [
+        max(param.opts, key=len)
+        for param in getattr(context.command, "params", [])
+        if param.opts and param.opts[0].startswith("-") and _takes_a_path(param)
+    ]
+    given = extra.group(1).split()[0]
+    if not names or "." not in Path(given).name:
+        return ""
+    if len(names) == 1:
+        return f"; to give a file, write {names[0]} {given}"
+    return f"; files are given with an option: {', '.join(names)}"
+
+
+def _takes_a_path(param: Any) -> bool:
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    return annotation is Path
 
 
 if __name__ == "__main__":

@@ -51,6 +51,9 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("analyze", "--db", NOT_A_DB), "file is not a database"),
     (("report", "--db", NOT_A_DB), "file is not a database"),
     (("import", "r.csv", "--company", "A", "--new-company", "--db", NOT_A_DB), "not a database"),
+    # a file given where the command takes it as an option: say which option
+    (("targets", "validate", "targets.toml"), "to give a file, write --targets targets.toml"),
+    (("targets", "check", "s", "page.html"), "files are given with an option: --file, --targets"),
     # option values
     (("runs", "--limit", "0", "--db", FRESH), "Invalid value for '--limit'"),
     (("findings", "--kind", "bogus", "--db", FRESH), "--kind must be one of"),
