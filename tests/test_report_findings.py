@@ -119,6 +119,38 @@ def test_report_and_findings_commands(db_url: str, engine: Engine, tmp_path: Pat
     assert folded.exit_code == 0 and "delivery" in folded.output
 
 
+@pytest.mark.parametrize("columns", [80, 100])
+def test_findings_fit_a_narrow_terminal_with_whole_words_and_units_once(
+    db_url: str, engine: Engine, tmp_path: Path, columns: int
+) -> None:
+    """Before, at 80 columns "customer service" became "custo…", each effect cell wrapped over
+    six lines with its unit "(net sentiment, ours − theirs)", and a "report" column repeated
+    the one report's number on every row."""
+    populate(
+        engine,
+        SyntheticPlan(
+            reviews=1500,
+            competitors=("Brewcraft Supply Company", "Rival B"),
+            positive_share={("Brewcraft Supply Company", "customer_service"): 0.1},
+            need_share={("Rival B", "timer"): 0.3},
+        ),
+    )
+    build_report(engine, tmp_path / "out")
+    shown = subprocess.run(
+        [sys.executable, "-m", "rivalscope", "findings", "--db", db_url],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+        env={**os.environ, "COLUMNS": str(columns)},
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "Stored findings of report #1"
+    assert max(map(len, lines)) <= columns, shown.stdout
+    assert "…" not in shown.stdout, shown.stdout
+    assert "report" not in lines[1]  # one report: no column repeating its number
+    assert shown.stdout.count("ours − theirs") == 1, shown.stdout
+    assert re.search(r"[+-]\d\.\d\d \[[+-]\d\.\d\d, [+-]\d\.\d\d\]", shown.stdout)
+
+
 @pytest.mark.parametrize(
     ("options", "shown"),
     [

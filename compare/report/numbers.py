@@ -73,11 +73,24 @@ STORED_EFFECT_UNITS = {
 report's tables add the difference to ours)."""
 
 
-def effect_text(kind: str, value: float, low: float, high: float) -> str:
+def effect_text(kind: str, value: float, low: float, high: float, *, unit: bool = True) -> str:
     """A stored finding's effect and interval as the report writes that kind's numbers, and
-    what it measures ("24% [18%, 32%] (share of their reviews)")."""
+    what it measures ("24% [18%, 32%] (share of their reviews)"; ``unit=False``: the
+    numbers alone, for a table that says the units once, see ``effect_units_text``)."""
     numbers = interval_text(Interval(value, low, high), EFFECT_STYLES.get(kind, "net"))
-    return f"{numbers} ({STORED_EFFECT_UNITS[kind]})" if kind in STORED_EFFECT_UNITS else numbers
+    if unit and kind in STORED_EFFECT_UNITS:
+        return f"{numbers} ({STORED_EFFECT_UNITS[kind]})"
+    return numbers
+
+
+def effect_units_text(kinds: list[str]) -> str:
+    """What the effect of each of ``kinds`` measures, kinds of one unit together:
+    "competitor weakness, competitor strength: net sentiment, ours − theirs"."""
+    by_unit: dict[str, list[str]] = {}
+    for kind in dict.fromkeys(kinds):
+        if kind in STORED_EFFECT_UNITS:
+            by_unit.setdefault(STORED_EFFECT_UNITS[kind], []).append(kind.replace("_", " "))
+    return "; ".join(f"{', '.join(names)}: {unit}" for unit, names in by_unit.items())
 
 
 def score_text(score: float) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from rivalscope.display import command_console
@@ -55,7 +57,12 @@ def findings(
     Example: rivalscope findings --kind competitor_weakness --min-score 10
     """
     from compare.report.findings import KINDS, fold_name, kind_named
-    from compare.report.numbers import SAMPLE_UNITS, effect_text, score_text
+    from compare.report.numbers import (
+        SAMPLE_UNITS,
+        effect_text,
+        effect_units_text,
+        score_text,
+    )
     from compare.report.report_runs import finding_aspects, stored_findings
     from storage.db import database_url, open_database
 
@@ -97,9 +104,9 @@ def findings(
             return
         console.print("No stored findings match (run `rivalscope report` first).")
         return
-    table = Table(title="Stored findings", title_justify="left")
-    for column in (
-        "report",
+    reports = sorted({f.report_run_id for f in rows})
+    one_report = len(reports) == 1
+    header: tuple[str, ...] = (
         "competitor",
         "aspect",
         "segment",
@@ -107,20 +114,70 @@ def findings(
         "effect [95% CI]",
         "n",
         "score",
-    ):
-        table.add_column(column, justify="right" if column in ("report", "n", "score") else "left")
-    for f in rows:
-        table.add_row(
-            str(f.report_run_id),
+    )
+    lines = [
+        [
             f.competitor,
             f.aspect.replace("_", " "),
             f.segment,
-            f.kind.replace("_", " "),
-            effect_text(f.kind, f.effect, f.effect_low, f.effect_high),
+            f.kind.removeprefix("competitor_").replace("_", " "),  # the column says whose
+            effect_text(f.kind, f.effect, f.effect_low, f.effect_high, unit=False),
             f"{f.sample_size} {SAMPLE_UNITS.get(f.kind, '')}".strip(),
             score_text(f.score),
+        ]
+        for f in rows
+    ]
+    if not one_report:
+        header = ("report", *header)
+        lines = [[str(f.report_run_id), *line] for f, line in zip(rows, lines, strict=True)]
+    table = Table(
+        title=f"Stored findings of report #{reports[0]}" if one_report else "Stored findings",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    for column in header:
+        table.add_column(
+            column,
+            justify="right" if column in ("report", "n", "score") else "left",
+            no_wrap=column in ("report", "effect [95% CI]", "score"),  # numbers on one line
         )
+    for line in lines:
+        table.add_row(*line)
+    _fit_between_words(table, [header, *lines])
     console.print(table)
+    # The units once, below the table (as a caption rich would widen the table to its length).
+    console.print(
+        "effect [95% CI]: " + effect_units_text([f.kind for f in rows]),
+        markup=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def _fit_between_words(table: Table, rows: Sequence[Sequence[str]]) -> None:
+    """Column widths for a terminal narrower than the table: every column at least its
+    longest word, the rest of the room shared by what each needs beyond that. rich alone
+    cuts words ("deliv…") or, given minimum widths, overshoots the terminal."""
+    natural = [max(len(row[at]) for row in rows) for at in range(len(table.columns))]
+    unbounded = console.options.update_width(10 * sum(natural) + 100)
+    room = console.width - (console.measure(table, options=unbounded).maximum - sum(natural))
+    if sum(natural) <= room:
+        return
+    widths = [
+        max(len(word) for row in rows for word in row[at].split()) for at in range(len(natural))
+    ]
+    widths = [
+        natural[at] if c.no_wrap else w
+        for at, (c, w) in enumerate(zip(table.columns, widths, strict=True))
+    ]
+    spare, need = room - sum(widths), [n - w for n, w in zip(natural, widths, strict=True)]
+    if spare > 0 and any(need):
+        share = [spare * n // sum(need) for n in need]
+        widths = [w + g for w, g in zip(widths, share, strict=True)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
 
 
 def register(app: typer.Typer) -> None:
