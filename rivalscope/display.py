@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:  # storage pulls in SQLAlchemy: not for --help
     from storage.crawl_summary import CompanySummary
@@ -26,6 +29,65 @@ def command_console() -> Console:
 
 
 console = command_console()
+
+
+def print_table(table: Table, *, out: Console | None = None) -> None:
+    """Print ``table`` so that it reads on the terminal it is shown on.
+
+    As rich draws it when it fits; narrower, each column keeps at least its longest word
+    (rich alone cuts words to "deliv…" and numbers to "20…") and columns marked ``no_wrap``
+    keep their whole values, the rest of the room going to what each column needs beyond
+    that; when even that does not fit, one block of "header: value" lines per row, as
+    psql's expanded display does."""
+    out = out or console
+    header = [_plain(out, column.header) for column in table.columns]
+    rows = [[_plain(out, cell) for cell in column.cells] for column in table.columns]
+    cells = [[header[at], *rows[at]] for at in range(len(header))]
+    natural = [max(_longest(value, str.splitlines) for value in column) for column in cells]
+    unbounded = out.options.update_width(10 * sum(natural) + 200)
+    overhead = out.measure(table, options=unbounded).maximum - sum(natural)
+    room = out.width - overhead
+    if sum(natural) <= room:
+        out.print(table)
+        return
+    least = [
+        natural[at] if column.no_wrap else max(_longest(value, str.split) for value in cells[at])
+        for at, column in enumerate(table.columns)
+    ]
+    if sum(least) > room:
+        _print_expanded(out, table, header, rows)
+        return
+    spare, need = room - sum(least), [n - w for n, w in zip(natural, least, strict=True)]
+    for at, column in enumerate(table.columns):
+        column.width = least[at] + spare * need[at] // max(1, sum(need))
+    out.print(table)
+
+
+def _print_expanded(out: Console, table: Table, header: list[str], rows: list[list[str]]) -> None:
+    if table.title:
+        out.print(_plain(out, table.title), markup=False, highlight=False)
+    names = [" ".join(name.split()) or "-" for name in header]
+    width = max(map(len, names))
+    for number in range(len(rows[0]) if rows else 0):
+        out.print(f"-[ {number + 1} ]" + "-" * max(0, min(out.width, 40) - 6), highlight=False)
+        for at, name in enumerate(names):
+            value = " ".join(rows[at][number].split())
+            out.print(f"{name.ljust(width)} : {value}", markup=False, highlight=False)
+    if table.caption:
+        out.print(_plain(out, table.caption), markup=False, highlight=False)
+
+
+def _plain(out: Console, renderable: RenderableType) -> str:
+    """The text a cell or header shows (markup applied, as rich prints it)."""
+    if isinstance(renderable, Text):
+        return renderable.plain
+    if isinstance(renderable, str):
+        return out.render_str(renderable).plain
+    return str(renderable)
+
+
+def _longest(value: str, parts: Callable[[str], list[str]]) -> int:
+    return max((cell_len(part) for part in parts(value)), default=0)
 
 
 RUN_COLUMNS = {"reviews": "reviews seen / new", "offers": "offers seen / changed"}
@@ -101,6 +163,6 @@ def print_collection_summary(summaries: list[CompanySummary], where: str) -> Non
             languages or "-",
             ", ".join(sorted({r.status for r in runs})) or "-",
         )
-    console.print(table)
+    print_table(table)
     for note in notes:
         console.print(f"  {note}", markup=False, highlight=False)

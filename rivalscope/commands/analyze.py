@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import command_console, counted
+from rivalscope.display import command_console, counted, print_table
 from rivalscope.options import checked_database
 from settings.user_errors import UserError
 
@@ -164,7 +164,7 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
             f"{stats.neutral / stats.reviews:.0%}",
             f"{stats.unknown / stats.reviews:.0%}",
         )
-    console.print(table)
+    print_table(table, out=console)
     for note in _unanalysed_language_notes({k: v.reviews for k, v in summary.languages.items()}):
         console.print(note, markup=False, highlight=False)
     if summary.aspects:

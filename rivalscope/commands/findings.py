@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 from rich import box
 from rich.table import Table
 
-from rivalscope.display import command_console
+from rivalscope.display import command_console, print_table
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
@@ -145,8 +144,7 @@ def findings(
         )
     for line in lines:
         table.add_row(*line)
-    _fit_between_words(table, [header, *lines])
-    console.print(table)
+    print_table(table, out=console)
     # The units once, below the table (as a caption rich would widen the table to its length).
     console.print(
         "effect [95% CI]: " + effect_units_text([f.kind for f in rows]),
@@ -154,30 +152,6 @@ def findings(
         highlight=False,
         soft_wrap=False,
     )
-
-
-def _fit_between_words(table: Table, rows: Sequence[Sequence[str]]) -> None:
-    """Column widths for a terminal narrower than the table: every column at least its
-    longest word, the rest of the room shared by what each needs beyond that. rich alone
-    cuts words ("deliv…") or, given minimum widths, overshoots the terminal."""
-    natural = [max(len(row[at]) for row in rows) for at in range(len(table.columns))]
-    unbounded = console.options.update_width(10 * sum(natural) + 100)
-    room = console.width - (console.measure(table, options=unbounded).maximum - sum(natural))
-    if sum(natural) <= room:
-        return
-    widths = [
-        max(len(word) for row in rows for word in row[at].split()) for at in range(len(natural))
-    ]
-    widths = [
-        natural[at] if c.no_wrap else w
-        for at, (c, w) in enumerate(zip(table.columns, widths, strict=True))
-    ]
-    spare, need = room - sum(widths), [n - w for n, w in zip(natural, widths, strict=True)]
-    if spare > 0 and any(need):
-        share = [spare * n // sum(need) for n in need]
-        widths = [w + g for w, g in zip(widths, share, strict=True)]
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import command_console
+from rivalscope.display import command_console, print_table
 from rivalscope.options import DbOption
 
 console = command_console()
@@ -120,7 +120,7 @@ def report(
                 sample_text(f),
                 score_text(group.score),
             )
-        console.print(table)
+        print_table(table, out=console)
     console.print(f"Report written: [bold]{result.html_path}[/]")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import RUN_COLUMNS, console, review_coverage
+from rivalscope.display import RUN_COLUMNS, console, print_table, review_coverage
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
@@ -85,7 +85,7 @@ def runs(
     if not rows:
         console.print("no crawl runs yet" + (f" for {source}" if source else ""))
         return
-    console.print(table)
+    print_table(table, out=console)
     # Below the table, which is as wide as a terminal allows already.
     for row in rows:
         coverage = review_coverage(row.run.reviews_collected, row.run.reviews_declared)

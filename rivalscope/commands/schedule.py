@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import console
+from rivalscope.display import console, print_table
 from rivalscope.options import DbOption, TargetsOption
 from settings.user_errors import UserError
 
@@ -138,7 +138,7 @@ def _print_outcomes(outcomes: list[CrawlOutcome]) -> None:
         table.add_column(column)
     for o in outcomes:
         table.add_row(o.source, o.status, f"{o.seconds:.1f}", str(o.run_id or "-"), o.detail)
-    console.print(table)
+    print_table(table, out=console)
 
 
 def register(app: typer.Typer) -> None:

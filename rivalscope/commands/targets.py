@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rivalscope import __version__
-from rivalscope.display import console, counted
+from rivalscope.display import console, counted, print_table
 from rivalscope.options import DbOption, TargetsOption
 from settings.user_errors import UserError
 
@@ -116,7 +116,7 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
             source.schedule or "not scheduled",
             upcoming,
         )
-    console.print(table)
+    print_table(table, out=console)
     if problems:
         raise UserError("selectors that do not parse:\n  " + "\n  ".join(problems))
     console.print(f"{targets}: OK ({len(plan.sources())} sources)")
@@ -179,7 +179,7 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
             if row is not None and row.health_reason:
                 reasons.append(f"{target.name}: {row.health_reason}")
     engine.dispose()
-    console.print(table)
+    print_table(table, out=console)
     for reason in reasons:
         console.print(f"  {reason}", markup=False, highlight=False)
     if unhealthy:
@@ -253,7 +253,7 @@ def check(
             matched = f"{r.matched}/{r.of}" if r.of is not None else str(r.matched)
             # Selectors and page text are shown as they are: "[...]" is not rich markup.
             table.add_row(r.name, Text(r.query), matched, Text((r.sample or "")[:60]))
-        console.print(table)
+        print_table(table, out=console)
     if result.layers:
         console.print(
             "auto layers used: " + ", ".join(f"{k} ({v})" for k, v in result.layers.items()),
