@@ -31,13 +31,18 @@ def command_console() -> Console:
 console = command_console()
 
 
+LONG_WORD = 30
+"""A word longer than this (a URL, a selector) may be cut ("…") to keep a table a table."""
+
+
 def print_table(table: Table, *, out: Console | None = None) -> None:
     """Print ``table`` so that it reads on the terminal it is shown on.
 
     As rich draws it when it fits; narrower, each column keeps at least its longest word
-    (rich alone cuts words to "deliv…" and numbers to "20…") and columns marked ``no_wrap``
-    keep their whole values, the rest of the room going to what each column needs beyond
-    that; when even that does not fit, one block of "header: value" lines per row, as
+    (rich alone cuts words to "deliv…" and numbers to "20…"; only words longer than
+    ``LONG_WORD``, such as URLs, may be cut) and columns marked ``no_wrap``
+    keep their whole values, the rest of the room going first to the columns that need
+    least beyond that; when even that does not fit, one block of "header: value" lines per row, as
     psql's expanded display does."""
     out = out or console
     header = [_plain(out, column.header) for column in table.columns]
@@ -51,15 +56,22 @@ def print_table(table: Table, *, out: Console | None = None) -> None:
         out.print(table)
         return
     least = [
-        natural[at] if column.no_wrap else max(_longest(value, str.split) for value in cells[at])
+        natural[at]
+        if column.no_wrap
+        else min(max(_longest(value, str.split) for value in cells[at]), LONG_WORD)
         for at, column in enumerate(table.columns)
     ]
     if sum(least) > room:
         _print_expanded(out, table, header, rows)
         return
-    spare, need = room - sum(least), [n - w for n, w in zip(natural, least, strict=True)]
-    for at, column in enumerate(table.columns):
-        column.width = least[at] + spare * need[at] // max(1, sum(need))
+    # The room left goes to the columns that need least first, so that they show whole;
+    # the widest column (a text sample) wraps in what remains.
+    widths, spare = list(least), room - sum(least)
+    for at in sorted(range(len(widths)), key=lambda at: natural[at] - least[at]):
+        given = min(natural[at] - least[at], spare)
+        widths[at], spare = widths[at] + given, spare - given
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     out.print(table)
 
 

@@ -232,6 +232,38 @@ def _listing_hint(offers: list[OfferItem]) -> str:
     return f" (a listing page with {len(cards)} product cards{where})"
 
 
+def followed_links(html: str, url: str, source: Source) -> list[str]:
+    """The links of the page the crawl would follow from it, in page order: on the page's
+    host, another path (same-path links are pagination), wanted by ``follow``/``deny``."""
+    from settings.url_patterns import UrlFilter
+
+    wanted = UrlFilter(source.follow, source.deny)
+    here = urlparse(url)
+    links: dict[str, None] = {}
+    for href in Selector(text=html).css("a::attr(href)").getall():
+        link = urljoin(url, href.strip()).split("#")[0]
+        parsed = urlparse(link)
+        if parsed.scheme not in ("http", "https") or parsed.hostname != here.hostname:
+            continue
+        if parsed.path != here.path and wanted.wanted(link):
+            links[link] = None
+    return list(links)
+
+
+def _followed_hint(html: str, url: str, source: Source) -> str:
+    links = followed_links(html, url, source)
+    if not links:
+        return ""
+    # An example from the largest group of links under one folder: product cards repeat
+    # their link shape (/p/...), menus do not.
+    groups = Counter(urlparse(link).path.rstrip("/").rsplit("/", 1)[0] for link in links)
+    folder = groups.most_common(1)[0][0]
+    example = next(
+        link for link in links if urlparse(link).path.rstrip("/").rsplit("/", 1)[0] == folder
+    )
+    return f"; the crawl follows {len(links)} links from it: check one, e.g. --url {example}"
+
+
 def check_page(html: str, url: str, source: Source) -> PageCheck:
     """Run ``source``'s extraction on one page and describe what each part found."""
     from spiders.extract.layers import layer_priority
@@ -251,8 +283,16 @@ def check_page(html: str, url: str, source: Source) -> PageCheck:
     # Most trusted layer first (the registry's order), so a reader sees what the page rests on.
     check.layers = {name: layers[name] for name in sorted(layers, key=layer_priority)}
     check.coverage = _coverage(page)
-    for result in check.selectors:
-        if result.matched == 0:
+    unmatched = [r for r in check.selectors if r.matched == 0]
+    if unmatched and len(unmatched) == len(check.selectors):
+        # Every selector empty: the page is not the kind they were written for (a start
+        # page that lists products, say); one line, and where the crawl would go next.
+        check.warnings.append(
+            f"none of the {len(unmatched)} selectors matched anything on this page: it may not"
+            " be the kind of page they were written for" + _followed_hint(html, url, source)
+        )
+    else:
+        for result in unmatched:
             check.warnings.append(f"selector {result.name} = {result.query!r} matched nothing")
     holds = source.holds
     if holds in ("reviews", "both") and not page.reviews:

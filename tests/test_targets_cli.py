@@ -238,3 +238,22 @@ def test_check_shows_each_query_as_written(tmp_path: Path, query: str) -> None:
     assert result.exit_code == 0, result.output
     assert query in result.output
     assert "a fine kettle [sic]." in result.output
+
+
+def test_check_of_a_page_no_selector_matches_says_so_once_and_where_to_look(
+    demo_targets: Path, server: DemoServer
+) -> None:
+    """The source's start page lists products; before, every one of its 18 selectors got a
+    "matched nothing" warning and nothing said which page to check instead."""
+    result = runner.invoke(
+        app,
+        [
+            "targets", "check", "brewcraft-shop",
+            "--url", f"{server.base_url}/brewcraft/", "--targets", str(demo_targets),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "matched nothing" not in output
+    assert "none of the 18 selectors matched anything on this page" in output
+    assert f"e.g. --url {server.base_url}/brewcraft/p/" in output  # a product card's link
