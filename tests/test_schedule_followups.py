@@ -62,3 +62,42 @@ def test_a_refused_report_is_one_line_not_a_traceback(
         run_followups(engine, targets, tmp_path)  # an empty database: nothing to compare
     refused = [r for r in caplog.records if r.getMessage().startswith("report skipped:")]
     assert refused and refused[0].exc_info is None
+
+
+def test_a_round_that_found_nothing_new_does_not_repeat_the_report(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before, every round stored a new report run with the same findings, even when its
+    crawls found no new review and no price change (288 copies a day on a 5-minute
+    schedule)."""
+    from sqlalchemy import func, select
+
+    from compare.report.stored_tables import REPORT_RUN
+    from compare.report.synthetic import add_review
+    from rivalscope.scheduler.followups import ReportMemory
+
+    def runs() -> int:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(select(func.count()).select_from(REPORT_RUN)).scalar_one()
+            )
+
+    ids = populate(engine, SyntheticPlan(reviews=300))
+    targets = _targets(tmp_path, "")
+    memory = ReportMemory()
+    with caplog.at_level(logging.INFO, logger="rivalscope.schedule"):
+        run_followups(engine, targets, tmp_path, memory)
+        assert runs() == 1
+        run_followups(engine, targets, tmp_path, memory)  # nothing new
+        assert runs() == 1
+        assert "report skipped: nothing new since the last report" in caplog.text
+        (tmp_path / "reports" / "report.html").unlink()  # the user removed it
+        run_followups(engine, targets, tmp_path, memory)
+        assert runs() == 2
+        add_review(
+            engine, ids["Rival A"], "The delivery was late again.", "delivery", "negative", 999_999
+        )
+        run_followups(engine, targets, tmp_path, memory)  # a new review: a new report
+        assert runs() == 3
+    run_followups(engine, targets, tmp_path)  # without memory (schedule --once): reports
+    assert runs() == 4
