@@ -161,7 +161,23 @@ def _usage_message(exc: Exception) -> str:
     if context is not None:
         message += f" (see {context.command_path} --help)"
         message += _file_option_hint(message, context)
+        message += _argument_hint(message, context)
     return message
+
+
+def _argument_hint(message: str, context: Any) -> str:
+    """``crawl --source acme``: an option named like one of the command's arguments."""
+    option = re.match(r"No such option: --([\w-]+)", message)
+    if option is None:
+        return ""
+    for param in getattr(context.command, "params", []):
+        name = param.name or ""
+        if not (param.opts and param.opts[0].startswith("-")) and option.group(1) in (
+            name,
+            name.rstrip("s"),
+        ):
+            return f"; write {name} without an option: {context.command_path} {name.upper()}"
+    return ""
 
 
 def _file_option_hint(message: str, context: Any) -> str:

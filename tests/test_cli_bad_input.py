@@ -54,6 +54,10 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     # a file given where the command takes it as an option: say which option
     (("targets", "validate", "targets.toml"), "to give a file, write --targets targets.toml"),
     (("targets", "check", "s", "page.html"), "files are given with an option: --file, --targets"),
+    (
+        ("crawl", "--source", "acme-shop"),
+        "write sources without an option",
+    ),
     # option values
     (("runs", "--limit", "0", "--db", FRESH), "Invalid value for '--limit'"),
     (("findings", "--kind", "bogus", "--db", FRESH), "--kind must be one of"),
