@@ -12,6 +12,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlparse
 
@@ -232,12 +233,9 @@ def _listing_hint(offers: list[OfferItem]) -> str:
     return f" (a listing page with {len(cards)} product cards{where})"
 
 
-def followed_links(html: str, url: str, source: Source) -> list[str]:
-    """The links of the page the crawl would follow from it, in page order: on the page's
-    host, another path (same-path links are pagination), wanted by ``follow``/``deny``."""
-    from settings.url_patterns import UrlFilter
-
-    wanted = UrlFilter(source.follow, source.deny)
+def page_links(html: str, url: str, wanted: Callable[[str], bool] | None = None) -> list[str]:
+    """The links of the page a crawl could follow from it, in page order: on the page's
+    host, another path (same-path links are pagination), and ``wanted`` if given."""
     here = urlparse(url)
     links: dict[str, None] = {}
     for href in Selector(text=html).css("a::attr(href)").getall():
@@ -245,22 +243,36 @@ def followed_links(html: str, url: str, source: Source) -> list[str]:
         parsed = urlparse(link)
         if parsed.scheme not in ("http", "https") or parsed.hostname != here.hostname:
             continue
-        if parsed.path != here.path and wanted.wanted(link):
+        if parsed.path != here.path and (wanted is None or wanted(link)):
             links[link] = None
     return list(links)
+
+
+def followed_links(html: str, url: str, source: Source) -> list[str]:
+    """``page_links`` that the source's ``follow``/``deny`` patterns let the crawl follow."""
+    from settings.url_patterns import UrlFilter
+
+    return page_links(html, url, UrlFilter(source.follow, source.deny).wanted)
+
+
+def likely_product_link(links: list[str]) -> str | None:
+    """The first link of the largest group under one folder: product cards repeat their
+    link shape (/p/...), menus do not."""
+    if not links:
+        return None
+
+    def folder(link: str) -> str:
+        return urlparse(link).path.rstrip("/").rsplit("/", 1)[0]
+
+    largest = Counter(map(folder, links)).most_common(1)[0][0]
+    return next(link for link in links if folder(link) == largest)
 
 
 def _followed_hint(html: str, url: str, source: Source) -> str:
     links = followed_links(html, url, source)
     if not links:
         return ""
-    # An example from the largest group of links under one folder: product cards repeat
-    # their link shape (/p/...), menus do not.
-    groups = Counter(urlparse(link).path.rstrip("/").rsplit("/", 1)[0] for link in links)
-    folder = groups.most_common(1)[0][0]
-    example = next(
-        link for link in links if urlparse(link).path.rstrip("/").rsplit("/", 1)[0] == folder
-    )
+    example = likely_product_link(links)
     return f"; the crawl follows {len(links)} links from it: check one, e.g. --url {example}"
 
 

@@ -132,3 +132,16 @@ def test_check_renders_a_browser_source_and_suggest_renders_on_request(
     suggested = run_cli("targets", "suggest", "--url", url, "--render", cwd=tmp_path)
     assert suggested.returncode == 0, suggested.stderr[-2000:]
     assert "# 10 review blocks" in suggested.stdout
+
+
+def test_detect_on_a_shop_home_page_points_to_a_product_page(server: DemoServer) -> None:
+    """A shop's home page has no reviews; before, detect said "none found" and proposed
+    mode = "auto" without a word on where reviews are."""
+    result = run_cli(
+        "targets", "detect", f"{server.base_url}/lumiere/", "--no-browser", cwd=Path.cwd()
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "# reviews carried by: none found" in result.stdout
+    assert f"try a product page, e.g. rivalscope targets detect {server.base_url}/lumiere/p/" in (
+        result.stdout
+    )

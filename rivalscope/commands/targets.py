@@ -344,7 +344,18 @@ def detect(
         typer.echo(f"# widget API seen: {found.api.url} ({_reviews(found.api.reviews)})")
     if found.declared is not None:
         typer.echo(f"# the page declares {_reviews(found.declared)}")
-    for note in found.notes:
+    notes = list(found.notes)
+    if found.carriers == ["none found"]:
+        from spiders.target_check import likely_product_link, page_links
+
+        example = likely_product_link(
+            page_links(rendered_page.html if rendered_page else html, url)
+        )
+        if example:  # a shop's home or category page: reviews sit on product pages
+            notes.append(
+                f"no reviews here; try a product page, e.g. rivalscope targets detect {example}"
+            )
+    for note in notes:
         typer.echo(f"# note: {note}")
     typer.echo("# Proposed settings for the [[company.source]] of this page:")
     typer.echo("\n".join(found.settings))
