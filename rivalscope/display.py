@@ -83,7 +83,7 @@ def _print_expanded(out: Console, table: Table, header: list[str], rows: list[li
     for number in range(len(rows[0]) if rows else 0):
         out.print(f"-[ {number + 1} ]" + "-" * max(0, min(out.width, 40) - 6), highlight=False)
         for at, name in enumerate(names):
-            value = " ".join(rows[at][number].split())
+            value = " ".join(rows[at][number].split()) or "-"
             out.print(f"{name.ljust(width)} : {value}", markup=False, highlight=False)
     if table.caption:
         out.print(_plain(out, table.caption), markup=False, highlight=False)
