@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.table import Table
@@ -42,25 +43,30 @@ def print_table(table: Table, *, out: Console | None = None) -> None:
     (rich alone cuts words to "deliv…" and numbers to "20…"; only words longer than
     ``LONG_WORD``, such as URLs, may be cut) and columns marked ``no_wrap``
     keep their whole values, the rest of the room going first to the columns that need
-    least beyond that; when even that does not fit, one block of "header: value" lines per row, as
-    psql's expanded display does."""
+    least beyond that; drawn without borders when that lets it fit; when even that does
+    not fit, one block of "header: value" lines per row, as psql's expanded display does."""
     out = out or console
     header = [_plain(out, column.header) for column in table.columns]
     rows = [[_plain(out, cell) for cell in column.cells] for column in table.columns]
     cells = [[header[at], *rows[at]] for at in range(len(header))]
     natural = [max(_longest(value, str.splitlines) for value in column) for column in cells]
-    unbounded = out.options.update_width(10 * sum(natural) + 200)
-    overhead = out.measure(table, options=unbounded).maximum - sum(natural)
-    room = out.width - overhead
-    if sum(natural) <= room:
-        out.print(table)
-        return
     least = [
         natural[at]
         if column.no_wrap
         else min(max(_longest(value, str.split) for value in cells[at]), LONG_WORD)
         for at, column in enumerate(table.columns)
     ]
+    room = out.width - _overhead(out, table, natural)
+    for padding in ((0, 1, 0, 0), (0, 0, 0, 0)):
+        if sum(least) <= room:
+            break
+        # Borders and padding cost up to three columns each: without them, the table may
+        # still fit (the columns then part by two spaces, then by one).
+        table.box, table.show_edge, table.padding = box.SIMPLE_HEAD, False, padding
+        room = out.width - _overhead(out, table, natural)
+    if sum(natural) <= room:
+        out.print(table)
+        return
     if sum(least) > room:
         _print_expanded(out, table, header, rows)
         return
@@ -73,6 +79,12 @@ def print_table(table: Table, *, out: Console | None = None) -> None:
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     out.print(table)
+
+
+def _overhead(out: Console, table: Table, natural: list[int]) -> int:
+    """Columns the table's borders and padding take beside its cells' text."""
+    unbounded = out.options.update_width(10 * sum(natural) + 200)
+    return out.measure(table, options=unbounded).maximum - sum(natural)
 
 
 def _print_expanded(out: Console, table: Table, header: list[str], rows: list[list[str]]) -> None:

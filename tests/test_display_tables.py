@@ -54,3 +54,13 @@ def test_markup_like_text_in_cells_is_shown_as_written_in_blocks() -> None:
 
     lines = _shown(30, [(escape("[bold]Rival[/bold]"), "price", "+0.10 [+0.01, +0.20]", "9")])
     assert "competitor      : [bold]Rival[/bold]" in lines
+
+
+@pytest.mark.parametrize("width", [56, 52])
+def test_a_table_that_fits_only_without_borders_is_drawn_without_them(width: int) -> None:
+    lines = _shown(width)
+    text = "\n".join(lines)
+    assert max(map(len, lines)) <= width, text
+    assert not any(line.startswith("-[ ") for line in lines), text  # still a table
+    assert "│" not in text and "┃" not in text, text
+    assert "+1.60 [+1.32, +1.76]" in text and "…" not in text, text
