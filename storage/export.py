@@ -177,6 +177,56 @@ def _prices(since: date | None, company_id: int | None) -> Select[Any]:
     return query
 
 
+def _opinions(since: date | None, company_id: int | None) -> Select[Any]:
+    """One row per aspect opinion the analysis found (a review's verdict on one aspect in
+    one sentence), with the sentence: what the report counts, for a pivot of your own."""
+    mention, company, review, source, product, sentence = (
+        _table(n)
+        for n in ("aspect_mention", "company", "review", "source", "product", "review_sentence")
+    )
+    query = (
+        select(
+            mention.c.id,
+            mention.c.review_id,
+            company.c.name,
+            source.c.name,
+            product.c.name,
+            mention.c.published,
+            mention.c.language,
+            review.c.region,
+            mention.c.aspect,
+            mention.c.label,
+            mention.c.polarity,
+            mention.c.term,
+            sentence.c.text,
+        )
+        .select_from(
+            mention.join(company, company.c.id == mention.c.company_id)
+            .join(review, review.c.id == mention.c.review_id)
+            .join(source, source.c.id == review.c.source_id)
+            .outerjoin(product, product.c.id == review.c.product_id)
+            .outerjoin(
+                sentence,
+                and_(
+                    sentence.c.review_id == mention.c.review_id,
+                    sentence.c.position == mention.c.sentence_position,
+                ),
+            )
+        )
+        .order_by(mention.c.id)
+    )
+    if since is not None:
+        query = query.where(
+            or_(
+                mention.c.published >= since,
+                and_(mention.c.published.is_(None), review.c.first_seen_at >= _since_moment(since)),
+            )
+        )
+    if company_id is not None:
+        query = query.where(mention.c.company_id == company_id)
+    return query
+
+
 def _findings(since: date | None, company_id: int | None) -> Select[Any]:
     finding, run = _table("finding"), _table("report_run")
     query = (
@@ -241,6 +291,15 @@ DATASETS = {
             "url:text"
         ),
         _prices,
+    ),
+    "opinions": Dataset(
+        "opinions",
+        _fields(
+            "opinion_id:int review_id:int company:text source:text product:text "
+            "published:date language:text region:text aspect:text label:text polarity:float "
+            "term:text sentence:text"
+        ),
+        _opinions,
     ),
     "findings": Dataset(
         "findings",

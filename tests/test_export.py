@@ -54,6 +54,7 @@ def test_every_data_set_in_every_format(
         "offers": _count(engine, "product"),
         "prices": _count(engine, "offer_observation"),
         "findings": _count(engine, "finding"),
+        "opinions": _count(engine, "aspect_mention"),
     }[dataset]
     assert expected > 0 and result.rows == expected
     names = [f.name for f in DATASETS[dataset].fields]
@@ -82,6 +83,25 @@ def test_reviews_are_pseudonymised_and_formula_safe(engine: Engine, tmp_path: Pa
     assert hostile["text"].startswith("'=HYPERLINK")
     assert hostile["author_pseudonym"] == "a1b2c3"
     assert not any(k.startswith("author") and k != "author_pseudonym" for k in rows[0])
+
+
+def test_opinions_carry_their_sentence_company_and_label_formula_safe(engine: Engine) -> None:
+    """Each aspect opinion the report counts, with the sentence it is in: what an analyst
+    pivots on (no data set held it before)."""
+    ids = populate(engine, PLAN)
+    add_review(engine, ids["Maison Lumière"], HOSTILE, "delivery", "negative", 999_999)
+    buffer = io.StringIO()
+    export(engine, "opinions", "csv", company="maison lumiere", stdout=buffer)
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert rows and {r["company"] for r in rows} == {"Maison Lumière"}
+    hostile = [r for r in rows if r["review_id"] == "999999"]
+    assert [(r["aspect"], r["label"]) for r in hostile] == [("delivery", "negative")]
+    assert hostile[0]["sentence"].startswith("'=HYPERLINK")  # a spreadsheet shows it as text
+    later = io.StringIO()
+    export(engine, "opinions", "jsonl", since=date(2025, 7, 1), stdout=later)
+    dates = [json.loads(line)["published"] for line in later.getvalue().splitlines()]
+    dated = [d for d in dates if d is not None]  # undated: first seen since then
+    assert dated and min(dated) >= "2025-07-01" and len(dates) < _count(engine, "aspect_mention")
 
 
 def test_company_without_accents_and_since(engine: Engine, tmp_path: Path) -> None:

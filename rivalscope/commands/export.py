@@ -1,5 +1,5 @@
-"""``rivalscope export``: reviews, offers, price history or findings as CSV, JSON lines or
-Parquet, streamed from the database."""
+"""``rivalscope export``: reviews, offers, price history, opinions or findings as CSV, JSON
+lines or Parquet, streamed from the database."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def export(
         str,
         typer.Argument(
             help="reviews, offers (each product with its latest price), prices (every "
-            "observed price change) or findings (of every stored report).",
+            "observed price change), opinions (each aspect opinion the analysis found, with "
+            "its sentence) or findings (of every stored report).",
             show_default=False,
         ),
     ],
