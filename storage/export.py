@@ -60,9 +60,13 @@ def _since_moment(since: date) -> datetime:
 
 
 def _reviews(since: date | None, company_id: int | None) -> Select[Any]:
-    review, company, source, product = (
-        _table(n) for n in ("review", "company", "source", "product")
+    review, company, source, product, analysis = (
+        _table(n) for n in ("review", "company", "source", "product", "review_analysis")
     )
+    # The review's latest analysis (one row per analyser version): looked up per review
+    # through the (review_id, analyzer_version) index, nothing held for the whole table.
+    newer = analysis.alias("newer")
+    latest = select(func.max(newer.c.id)).where(newer.c.review_id == review.c.id).scalar_subquery()
     query = (
         select(
             review.c.id,
@@ -80,11 +84,16 @@ def _reviews(since: date | None, company_id: int | None) -> Select[Any]:
             review.c.author_hash,
             review.c.url,
             review.c.first_seen_at,
+            analysis.c.label,
+            analysis.c.polarity,
+            analysis.c.confidence,
+            analysis.c.model,
         )
         .select_from(
             review.join(company, company.c.id == review.c.company_id)
             .join(source, source.c.id == review.c.source_id)
             .outerjoin(product, product.c.id == review.c.product_id)
+            .outerjoin(analysis, analysis.c.id == latest)
         )
         .order_by(review.c.id)
     )
@@ -269,7 +278,9 @@ DATASETS = {
         _fields(
             "id:int company:text source:text product:text published:date language:text "
             "region:text rating:float best_rating:float rating_normalized:float title:text "
-            "text:text author_pseudonym:text url:text first_seen_at:timestamp"
+            "text:text author_pseudonym:text url:text first_seen_at:timestamp "
+            "sentiment:text sentiment_polarity:float sentiment_confidence:float "
+            "sentiment_model:text"
         ),
         _reviews,
     ),

@@ -82,6 +82,7 @@ def test_reviews_are_pseudonymised_and_formula_safe(engine: Engine, tmp_path: Pa
     hostile = next(r for r in rows if r["id"] == "999999")
     assert hostile["text"].startswith("'=HYPERLINK")
     assert hostile["author_pseudonym"] == "a1b2c3"
+    assert hostile["sentiment"] == "negative"  # its analysis, beside the text
     assert not any(k.startswith("author") and k != "author_pseudonym" for k in rows[0])
 
 
