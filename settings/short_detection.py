@@ -32,11 +32,13 @@ from functools import lru_cache
 from itertools import repeat
 from operator import contains
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from settings.languages import LANGUAGE_CODES
+from settings.mapped_arrays import mapped_arrays
 from settings.trigram_detection import chunks, table_alphabet
 
 TABLE_FILE = Path(__file__).with_name("data") / "detection_ngrams.npz"
@@ -107,46 +109,60 @@ class NgramTable:
 
 @lru_cache(maxsize=1)
 def ngram_table() -> NgramTable | None:
-    """The table, or None if missing or not for exactly the registered languages."""
+    """The table, or None if missing or not for exactly the registered languages. Its
+    arrays are memory-mapped from the cache (``settings.mapped_arrays``): processes share
+    them, and a process that reads no short text keeps none of them resident."""
     if not TABLE_FILE.exists():
         return None
+    arrays = mapped_arrays(
+        "detection-ngrams", TABLE_FILE, f"ngram-table-1 {LANGUAGE_CODES}", _table_arrays
+    )
+    if arrays is None:
+        return None
+    languages = LANGUAGE_CODES
+    orders = range(1, ORDERS + 1)
+    return NgramTable(
+        languages=languages,
+        order=tuple(int(position) for position in arrays["order"]),
+        size=int(arrays["size"]),
+        letter_index=arrays["letter_index"],
+        keys=tuple(tuple(arrays[f"keys{n}_{code}"] for code in languages) for n in orders),
+        starts=tuple(arrays[f"starts_{code}"] for code in languages),
+        logs=tuple(tuple(arrays[f"logs{n}_{code}"] for code in languages) for n in orders),
+        lingua_version=str(arrays["lingua_version"]),
+    )
+
+
+def _table_arrays() -> dict[str, NDArray[Any]] | None:
+    """``ngram_table``'s arrays, computed from ``TABLE_FILE``."""
     with np.load(TABLE_FILE) as data:
         alphabet = table_alphabet(data)
         if alphabet is None:
             return None
         lookup, size = alphabet
-        languages = LANGUAGE_CODES
+        if size**4 >= 2**32:
+            return None
         names = [str(name) for name in data["lingua_names"]]
         ranked = sorted(range(len(names)), key=lambda j: names[j])
         base = np.uint64(size**4)
-        if size**4 >= 2**32:
-            return None
-        keys: list[list[NDArray[np.uint32]]] = [[] for _ in range(ORDERS)]
-        starts: list[NDArray[np.int64]] = []
-        for code in languages:  # one language's 64-bit keys at a time (the load's peak)
+        arrays: dict[str, NDArray[Any]] = {
+            "order": np.array([ranked.index(j) for j in range(len(names))], dtype=np.int64),
+            "size": np.array(size),
+            "letter_index": lookup,
+            "lingua_version": np.array(str(data["lingua_version"])),
+        }
+        for code in LANGUAGE_CODES:  # one language's 64-bit keys at a time (the build's peak)
             for n in range(1, ORDERS + 1):
                 full = data[f"keys{n}_{code}"]
-                keys[n - 1].append((full % base).astype(np.uint32))
+                arrays[f"keys{n}_{code}"] = (full % base).astype(np.uint32)
+                arrays[f"logs{n}_{code}"] = data[f"logs{n}_{code}"]
                 if n == ORDERS:
                     first = full // base
-                    starts.append(
-                        np.searchsorted(first, np.arange(size + 1, dtype=np.uint64)).astype(
-                            np.int64
-                        )
-                    )
+                    arrays[f"starts_{code}"] = np.searchsorted(
+                        first, np.arange(size + 1, dtype=np.uint64)
+                    ).astype(np.int64)
                 del full
-        return NgramTable(
-            languages=languages,
-            order=tuple(ranked.index(j) for j in range(len(names))),
-            size=size,
-            letter_index=lookup,
-            keys=tuple(tuple(order) for order in keys),
-            starts=tuple(starts),
-            logs=tuple(
-                tuple(data[f"logs{n}_{code}"] for code in languages) for n in range(1, ORDERS + 1)
-            ),
-            lingua_version=str(data["lingua_version"]),
-        )
+        return arrays
 
 
 @lru_cache(maxsize=4096)

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from settings.languages import LANGUAGE_CODES
+from settings.mapped_arrays import mapped_arrays
 
 TABLE_FILE = Path(__file__).with_name("data") / "detection_trigrams.npz"
 _BMP = 0x10000
@@ -55,9 +56,27 @@ class TrigramTable:
 @lru_cache(maxsize=1)
 def trigram_table() -> TrigramTable | None:
     """The table, or None if it does not cover exactly the registered languages (then the
-    first stage is skipped and lingua reads every text)."""
+    first stage is skipped and lingua reads every text). Its arrays are memory-mapped from
+    the cache (``settings.mapped_arrays``): processes share them."""
     if not TABLE_FILE.exists():
         return None
+    arrays = mapped_arrays(
+        "detection-trigrams", TABLE_FILE, f"trigram-table-1 {LANGUAGE_CODES}", _table_arrays
+    )
+    if arrays is None:
+        return None
+    return TrigramTable(
+        languages=LANGUAGE_CODES,
+        size=int(arrays["size"]),
+        letter_index=arrays["letter_index"],
+        row_of=arrays["row_of"],
+        values=arrays["values"],
+        lingua_version=str(arrays["lingua_version"]),
+    )
+
+
+def _table_arrays() -> dict[str, NDArray[Any]] | None:
+    """``trigram_table``'s arrays, computed from ``TABLE_FILE``."""
     with np.load(TABLE_FILE) as data:
         alphabet = table_alphabet(data)
         if alphabet is None:
@@ -67,14 +86,13 @@ def trigram_table() -> TrigramTable | None:
         # 20 MB of row numbers buy a direct lookup per trigram (no search).
         row_of = (np.arange(size**3, dtype=np.int32) // size + len(keys)).astype(np.int32)
         row_of[keys] = np.arange(len(keys), dtype=np.int32)
-        return TrigramTable(
-            languages=LANGUAGE_CODES,
-            size=size,
-            letter_index=lookup,
-            row_of=row_of,
-            values=np.vstack([data["trigrams"], data["bigrams"]]).astype(np.float64),
-            lingua_version=str(data["lingua_version"]),
-        )
+        return {
+            "size": np.array(size),
+            "letter_index": lookup,
+            "row_of": row_of,
+            "values": np.vstack([data["trigrams"], data["bigrams"]]).astype(np.float64),
+            "lingua_version": np.array(str(data["lingua_version"])),
+        }
 
 
 def table_alphabet(data: Mapping[str, Any]) -> tuple[NDArray[np.int16], int] | None:

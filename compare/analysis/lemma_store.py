@@ -7,7 +7,7 @@ worker). Here each dictionary is decoded once per simplemma version into
 indexed reads: opening costs nothing, and simplemma's own strategies (case variants,
 rules, hyphens) run unchanged on top through its ``DictionaryFactory`` protocol.
 The cache is derived from the installed package (nothing is downloaded); it lives in
-``$RIVALSCOPE_CACHE_DIR`` or ``~/.cache/rivalscope``.
+``$RIVALSCOPE_CACHE_DIR`` or ``~/.cache/rivalscope`` (``settings.mapped_arrays.cache_root``).
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ from pathlib import Path
 
 from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
 
+from settings.mapped_arrays import cache_root
+
 BUILD_BATCH = 50_000
 
 
 def cache_folder() -> Path:
     """Where the SQLite dictionaries live (one folder per simplemma version)."""
-    root = os.environ.get("RIVALSCOPE_CACHE_DIR") or str(Path.home() / ".cache" / "rivalscope")
-    return Path(root) / f"simplemma-{version('simplemma')}"
+    return cache_root() / f"simplemma-{version('simplemma')}"
 
 
 def _build(lang: str, path: Path) -> None:
