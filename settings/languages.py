@@ -64,7 +64,11 @@ RESOURCE_HOMES: Mapping[Resource, str] = {
         "compare.analysis.sentiment.features.NEGATIONS (and POST_VERB_NEGATIONS where a "
         "negation follows its verb)"
     ),
-    Resource.SENTIMENT_LEXICON: "compare.analysis.sentiment.lexicon_features.CHANNELS",
+    Resource.SENTIMENT_LEXICON: (
+        "compare.analysis.sentiment.lexicon_features.CHANNELS (lexicons read from installed "
+        "packages, or shipped in compare/analysis/data/lexicons/<code>-<name>.txt beside "
+        "their <code>-<name>.LICENCE.txt)"
+    ),
     Resource.BASE_SENTIMENT_MODEL: "compare/analysis/data/sentiment_base/<code>.pkl.xz",
 }
 """Where each resource's data live (what a new language adds there)."""

@@ -43,7 +43,7 @@ class ReviewAnalysis(SQLModel, table=True):
     confidence: float = 0.0
     """0..1: the classifier's probability of its label; lexicons lower; 0 for unknown."""
     model: str = Field(max_length=60)
-    """``classifier:<lang>@<model version>``, ``lexicon-vader-en+pattern-en``, ``lexicon-seed-fr+pattern-fr+cognate-fr``, ``lexicon-afinn-da`` or ``none``."""
+    """``classifier:<lang>@<model version>``, ``lexicon-vader-en+pattern-en``, ``lexicon-seed-fr+pattern-fr+cognate-fr+vader-fr``, ``lexicon-afinn-da`` or ``none``."""
     sentence_count: int = 0
     published: date | None = None
     analyzed_at: datetime = _ts()

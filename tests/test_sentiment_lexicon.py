@@ -4,15 +4,19 @@ channels per language, and what they add to a model trained on very little data.
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import compare.analysis
 from compare.analysis.sentiment.classifier import ClassifierSettings, train_classifier
+from compare.analysis.sentiment.lexicon import lexicon_scores
 from compare.analysis.sentiment.lexicon_features import (
     dense_lexicon_features,
     lexicon_channels,
     lexicon_counts,
+    load_lexicon,
 )
 from compare.analysis.text import tokenize
 
@@ -48,6 +52,11 @@ def _sums(text: str, language: str, channel: str) -> tuple[float, float]:
         ("fr", "cognate-fr", "Une vraie catastrophe", -1),
         ("fr", "cognate-fr", "Le service était une horreur", -1),
         ("fr", "cognate-fr", "Un service glorieux", 1),
+        # nouns and verbs of VADER's lexicon translated to French (vaderSentiment_fr)
+        ("fr", "vader-fr", "Ils nous ont volés", -1),
+        ("fr", "vader-fr", "Une vraie escroquerie", -1),
+        ("fr", "vader-fr", "Ce n'est pas une escroquerie", 1),
+        ("fr", "vader-fr", "Ça marche à merveille", 1),
         ("no", "afinn-da", "Kaffen er god", 1),
         ("no", "afinn-da", "Kaffen er ikke god", -1),
         ("no", "afinn-da", "Leveringen var dårlig", -1),
@@ -82,7 +91,7 @@ def test_inflected_forms_are_found_through_lemmas() -> None:
     ("language", "channels"),
     [
         ("en", ("vader-en", "pattern-en")),
-        ("fr", ("seed-fr", "pattern-fr", "cognate-fr")),
+        ("fr", ("seed-fr", "pattern-fr", "cognate-fr", "vader-fr")),
         ("no", ("afinn-da", "seed-no")),
         ("da", ("afinn-da",)),
         ("pl", ("seed-pl",)),
@@ -159,3 +168,34 @@ def test_three_labels_train_and_give_each_class_a_probability() -> None:
     assert sorted(model.classes) == ["negative", "neutral", "positive"]
     (polarity, label, confidence), *_ = model.score(["good coffee, good service"])
     assert label == "positive" and polarity > 0 and 0 < confidence <= 1
+
+
+def test_the_shipped_french_lexicon_reads_as_french_valences() -> None:
+    lexicon = load_lexicon("vader-fr")
+    assert len(lexicon) > 8_000
+    assert lexicon["excellent"] > 1.0 > 0.0 > -1.0 > lexicon["escroquerie"]
+    assert all(len(word) >= 2 and " " not in word for word in lexicon)
+
+
+def test_shipped_lexicons_sit_beside_their_licence() -> None:
+    folder = Path(compare.analysis.__file__).parent / "data" / "lexicons"
+    words = [p for p in sorted(folder.glob("*.txt")) if not p.name.endswith(".LICENCE.txt")]
+    assert words, "no shipped lexicon"
+    for path in words:
+        assert path.with_name(f"{path.stem}.LICENCE.txt").is_file(), path.name
+        header = [line for line in path.read_text("utf-8").splitlines() if line.startswith("#")]
+        assert any(line.startswith("# Licence:") for line in header), path.name
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # French day one: opinion words only the translated VADER lexicon knows
+        ("Ils nous ont volés", "negative"),
+        ("Une vraie escroquerie", "negative"),
+        ("Ça marche à merveille", "positive"),
+    ],
+)
+def test_french_fallback_reads_translated_vader_words(text: str, label: str) -> None:
+    (_, found, _), *_ = lexicon_scores([text], "fr")
+    assert found == label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "10"
+ANALYZER_VERSION = "11"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -13,4 +13,6 @@ it (aspect mentions neutral).
 9: the guard scores every rating over repeated folds and wants a sign test won too (model
 format 9): the demo's English shops now get the model of their ratings.
 10: a negation after the finite verb it negates ("j'aime pas", "anbefaler ikke") negates it,
-in the lexicons and the word features (model format 10; Norwegian base model retrained)."""
+in the lexicons and the word features (model format 10; Norwegian base model retrained).
+11: French reads a fourth lexicon, vaderSentiment_fr's translation of VADER's words (the
+day-one fallback and the lexicon features of French models, model format 11)."""

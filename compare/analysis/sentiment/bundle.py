@@ -22,14 +22,15 @@ from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 10
+FORMAT = 11
 """Bumped when the classifiers' features change (3: lexicon features; 4: word and character
 blocks normalised separately; 5: character 3-5-grams, negation scope of three words; 6: our
 own logistic regression and idf arrays instead of pickled scikit-learn objects; 7: languages
 with a shipped base model get a correction of it (``adapted``), no model of their own; 8: the
 guard chooses base, correction or a model of the ratings alone, ``guard`` says which; 9:
 the guard's folds repeated, its clear win a sign test too: a database's older choice retrains;
-10: a finite verb before a post-verb negation is negated, "aime pas", "anbefaler ikke");
+10: a finite verb before a post-verb negation is negated, "aime pas", "anbefaler ikke"; 11:
+French models read a fourth lexicon channel, ``vader-fr``);
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 

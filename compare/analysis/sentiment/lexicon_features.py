@@ -12,12 +12,14 @@ The sums are additive, so a review's row is the sum of its sentences' rows (like
 counts), and ``dense_lexicon_features`` turns them into bounded features (VADER's compound
 normalisation and log sums) at scoring time.
 
-Lexicons come from installed packages only (nothing is downloaded): VADER's lexicon
-(vaderSentiment, MIT) and Pattern's adjectives (TextBlob) for English, Pattern's French
-adjectives (textblob-fr, PDDL) with VADER's words carried to French cognates (``cognates``)
-for French, and AFINN's Danish list (afinn, ODbL) for Norwegian and Danish, which share most
-opinion words in writing. Our hand-written seed words (``data/seed_lexicon.toml``) add
-common opinion words for French, Norwegian and Polish (Polish has no other lexicon).
+Lexicons come from installed packages or ship with us (nothing is downloaded): VADER's
+lexicon (vaderSentiment, MIT) and Pattern's adjectives (TextBlob) for English; for French,
+Pattern's French adjectives (textblob-fr, PDDL), VADER's words carried to French cognates
+(``cognates``) and vaderSentiment_fr's French translation of VADER's lexicon (MIT, shipped
+as text in ``data/lexicons/``); AFINN's Danish list (afinn, ODbL) for Norwegian and Danish,
+which share most opinion words in writing. Our hand-written seed words
+(``data/seed_lexicon.toml``) add common opinion words for French, Norwegian and Polish
+(Polish has no other lexicon).
 """
 
 from __future__ import annotations
@@ -122,6 +124,18 @@ def _afinn(name: str) -> Lexicon:
     return out
 
 
+def _shipped(name: str) -> Lexicon:
+    """A word list shipped in ``data/lexicons/`` (``word<TAB>valence`` lines, ``#`` comments;
+    its licence in ``<name>.LICENCE.txt`` beside it)."""
+    text = _package_text("compare.analysis", f"data/lexicons/{name}.txt")
+    out: Lexicon = {}
+    for line in (text or "").splitlines():
+        word, _, value = line.partition("\t")
+        if value and not word.startswith("#"):
+            out[word] = float(value)
+    return out
+
+
 def _seed(language: str) -> Lexicon:
     """Our hand-written seed words (``compare/analysis/data/seed_lexicon.toml``)."""
     text = _package_text("compare.analysis", "data/seed_lexicon.toml")
@@ -168,11 +182,12 @@ _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "seed-no": lambda: _seed("no"),
     "seed-pl": lambda: _seed("pl"),
     "seed-fr": lambda: _seed("fr"),
+    "vader-fr": lambda: _shipped("fr-vader"),
     "cognate-fr": lambda: _cognates("fr", "vader-en", "vaderSentiment"),
 }
 CHANNELS: dict[str, tuple[str, ...]] = {
     "en": ("vader-en", "pattern-en"),
-    "fr": ("seed-fr", "pattern-fr", "cognate-fr"),
+    "fr": ("seed-fr", "pattern-fr", "cognate-fr", "vader-fr"),
     "no": ("afinn-da", "seed-no"),
     "da": ("afinn-da",),
     "pl": ("seed-pl",),

@@ -29,7 +29,7 @@ class SentimentScorer:
     def method(self, language: str | None) -> str:
         """Id of what scores this language: ``classifier:xx@vNNNN``, ``adapted:xx@vNNNN``,
         ``pooled:xx@vNNNN``, ``base:xx@NAME``, ``lexicon-vader-en+pattern-en``,
-        ``lexicon-seed-fr+pattern-fr+cognate-fr``, ``lexicon-afinn-da`` or ``none``."""
+        ``lexicon-seed-fr+pattern-fr+cognate-fr+vader-fr``, ``lexicon-afinn-da`` or ``none``."""
         if language is None:
             return NO_METHOD
         found = self.classifier_for(language)
