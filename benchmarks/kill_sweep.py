@@ -53,6 +53,9 @@ from settings.pause_points import PAUSE_ENV  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from tests.test_crawl_kill import session_processes  # noqa: E402
 
+_THIS_TREE = {"PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT)}
+"""The commands run this tree's code (from their temporary folder, ``python -m rivalscope``
+imported the installed tree: from a second worktree, another tree's code)."""
 INTERRUPT_WAIT_S = 60.0
 """Longest wait for an interrupted command to stop (then it is killed and counted stuck)."""
 FORCE_DETECTION_CHILD = (
@@ -126,13 +129,17 @@ class Case:
     the trial's, but for what came after its last checkpoint."""
 
 
-def killed_run_figures(engine: Engine) -> tuple[int, int]:
-    """(pages, reviews_new) the newest crawl run stored, as it stands."""
+def killed_run_figures(engine: Engine, after_run: int) -> tuple[int, int]:
+    """(pages, reviews_new) the crawl runs after ``after_run`` (one per source) stored."""
     with engine.connect() as connection:
         row = connection.execute(
-            text("SELECT pages, reviews_new FROM crawl_run ORDER BY id DESC LIMIT 1")
-        ).one_or_none()
-    return (int(row[0] or 0), int(row[1] or 0)) if row is not None else (0, 0)
+            text(
+                "SELECT coalesce(sum(pages), 0), coalesce(sum(reviews_new), 0) FROM crawl_run "
+                "WHERE id > :after"
+            ),
+            {"after": after_run},
+        ).one()
+    return int(row[0]), int(row[1])
 
 
 def cli(*args: str) -> list[str]:
@@ -317,9 +324,10 @@ def run_trial(
     case: Case, db: Database, folder: Path, grace: float, interrupt: bool = False
 ) -> dict[str, object]:
     engine = open_database(db.plain)
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", **case.env(folder)}
+    env = {**os.environ, **_THIS_TREE, **case.env(folder)}
     before = count(engine, "SELECT count(*) FROM review")
     served_before = case.served() if case.served is not None else 0
+    last_run = count(engine, "SELECT coalesce(max(id), 0) FROM crawl_run")
     stderr_file = folder / f"stderr-{time.time_ns()}.txt"
     process = subprocess.Popen(
         case.command(db, folder),
@@ -358,7 +366,7 @@ def run_trial(
     problem = case.check(engine, folder)
     figures: dict[str, object] = {}
     if case.served is not None:
-        pages, reviews_new = killed_run_figures(engine)
+        pages, reviews_new = killed_run_figures(engine, last_run)
         figures = {
             "pages_served": case.served() - served_before,
             "pages_kept": pages,
@@ -393,7 +401,7 @@ def run_trial(
 
 def rerun(case: Case, db: Database, folder: Path) -> str:
     command = (case.rerun or case.command)(db, folder)
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", **case.env(folder)}
+    env = {**os.environ, **_THIS_TREE, **case.env(folder)}
     env.pop(PAUSE_ENV, None)
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, timeout=900)
     if done.returncode != 0:
@@ -597,7 +605,7 @@ def queue_distributed(db: Database, folder: Path, redis: str, env: dict[str, str
         ),
         cwd=folder,
         capture_output=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore", **env},
+        env={**os.environ, **_THIS_TREE, **env},
         timeout=120,
     )
     if done.returncode != 0:
