@@ -4,8 +4,10 @@ Serves ``tests/hostile_server.py`` on 127.0.0.1 and crawls each case as the only
 (one ``rivalscope crawl`` process per case), then the index page that links to every case
 at once (four gzip bombs in parallel among them). For each crawl prints the largest
 resident memory of any of its processes (crawl, store worker, resource tracker), the
-crawl process's own peak (``crawl_run.peak_memory_mb``), wall time, exit status and
-``crawl_run.fetch_problems``.
+crawl process's own peak (``crawl_run.peak_memory_mb``), wall time, CPU seconds of the crawl
+and its children (steadier than wall time on a loaded machine), exit status and
+``crawl_run.fetch_problems``. ``--kin`` adds the pages costly to parse (``KIN_CASES``), and
+``/fine`` (one plain product page) as the baseline their time compares with.
 
     python benchmarks/hostile.py [--case /bomb/1 ...]
 
@@ -26,12 +28,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile_server import CASES, KIN_CASES, HostileServer, hostile_targets  # noqa: E402
+from tests.hostile_server import (  # noqa: E402
+    CASES,
+    KIN_CASES,
+    HostileServer,
+    hostile_targets,
+    kin_page,
+)
 
 _PEAK_WRAPPER = (
     "import resource, subprocess, sys\n"
     "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(usage.ru_maxrss // 1024, round(usage.ru_utime + usage.ru_stime, 1))\n"
     "sys.exit(done.returncode)\n"
 )
 
@@ -61,7 +70,8 @@ def crawl_case(base_url: str, path: str, work: Path) -> dict[str, object]:
         "case": path,
         "exit": done.returncode,
         "seconds": round(seconds, 1),
-        "peak_rss_mb": int(done.stdout.strip() or 0),
+        "peak_rss_mb": int((done.stdout.split() or ["0"])[0]),
+        "cpu_seconds": float((done.stdout.split() or ["0", "0"])[1]),
         "crawl_peak_mb": row[3],
         "status": row[0],
         "pages": row[1],
@@ -77,20 +87,24 @@ def main() -> None:
         "--kin", action="store_true", help="also pages costly to parse (KIN_CASES: 300k links...)"
     )
     args = parser.parse_args()
-    paths = args.case or [*CASES, "/", *(KIN_CASES if args.kin else ())]
+    paths = args.case or [*CASES, "/", *(("/fine", *KIN_CASES) if args.kin else ())]
     results = []
     with HostileServer(slow_seconds=5) as server, tempfile.TemporaryDirectory() as tmp:
+        for path in KIN_CASES:
+            kin_page(path)  # built before serving, as the gzip bomb is
         for path in paths:
             result = crawl_case(server.base_url, path, Path(tmp))
             results.append(result)
             print(
                 f"{path[:24]:<24} exit={result['exit']} {result['seconds']:>5} s "
+                f"cpu={result['cpu_seconds']:>5} s "
                 f"peak_rss_mb={result['peak_rss_mb']:<4} crawl_peak_mb={result['crawl_peak_mb']} "
                 f"pages={result['pages']} problems={result['problems']}",
                 flush=True,
             )
+    reasons = {**CASES, **KIN_CASES}
     recorded = all(
-        not CASES.get(r["case"]) or CASES[str(r["case"])] in r["problems"]  # type: ignore[operator]
+        not reasons.get(str(r["case"])) or reasons[str(r["case"])] in r["problems"]  # type: ignore[operator]
         for r in results
     )
     worst = max(int(r["peak_rss_mb"]) for r in results)  # type: ignore[call-overload]

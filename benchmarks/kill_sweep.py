@@ -6,7 +6,9 @@ processes of its session still alive and, on PostgreSQL, the connections still o
 the command's application_name; check the stored rows (no duplicates, each run's
 reviews_new equal to its rows, no analysis or sentence twice, no report run without its
 files) and that a re-run exits 0 and completes (every review analysed, every import row
-stored, no run left 'running'). Prints one line per trial and a table.
+stored, no run left 'running'). For the crawl, the killed run's figures as stored: its
+``pages`` against the requests the site answered in the trial, its ``reviews_new`` against
+the reviews stored. Prints one line per trial and a table.
 
 ``--signal int`` presses Ctrl-C instead: SIGINT to the command's process group at the same
 points; each trial also reports the exit status (non-zero expected), whether a traceback
@@ -51,6 +53,9 @@ from settings.pause_points import PAUSE_ENV  # noqa: E402
 from storage.db import open_database  # noqa: E402
 from tests.test_crawl_kill import session_processes  # noqa: E402
 
+_THIS_TREE = {"PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT)}
+"""The commands run this tree's code (from their temporary folder, ``python -m rivalscope``
+imported the installed tree: from a second worktree, another tree's code)."""
 INTERRUPT_WAIT_S = 60.0
 """Longest wait for an interrupted command to stop (then it is killed and counted stuck)."""
 FORCE_DETECTION_CHILD = (
@@ -119,6 +124,22 @@ class Case:
     """'' when the database is consistent, else what is wrong."""
     env: Callable[[Path], dict[str, str]] = lambda _: {}
     rerun: Callable[[Database, Path], list[str]] | None = None
+    served: Callable[[], int] | None = None
+    """Requests the site has answered so far (crawl): a killed run's ``pages`` should keep
+    the trial's, but for what came after its last checkpoint."""
+
+
+def killed_run_figures(engine: Engine, after_run: int) -> tuple[int, int]:
+    """(pages, reviews_new) the crawl runs after ``after_run`` (one per source) stored."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT coalesce(sum(pages), 0), coalesce(sum(reviews_new), 0) FROM crawl_run "
+                "WHERE id > :after"
+            ),
+            {"after": after_run},
+        ).one()
+    return int(row[0]), int(row[1])
 
 
 def cli(*args: str) -> list[str]:
@@ -303,8 +324,10 @@ def run_trial(
     case: Case, db: Database, folder: Path, grace: float, interrupt: bool = False
 ) -> dict[str, object]:
     engine = open_database(db.plain)
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", **case.env(folder)}
+    env = {**os.environ, **_THIS_TREE, **case.env(folder)}
     before = count(engine, "SELECT count(*) FROM review")
+    served_before = case.served() if case.served is not None else 0
+    last_run = count(engine, "SELECT coalesce(max(id), 0) FROM crawl_run")
     stderr_file = folder / f"stderr-{time.time_ns()}.txt"
     process = subprocess.Popen(
         case.command(db, folder),
@@ -341,6 +364,15 @@ def run_trial(
         os.kill(pid, signal.SIGKILL)
     connections = db.connections()
     problem = case.check(engine, folder)
+    figures: dict[str, object] = {}
+    if case.served is not None:
+        pages, reviews_new = killed_run_figures(engine, last_run)
+        figures = {
+            "pages_served": case.served() - served_before,
+            "pages_kept": pages,
+            "reviews_kept": reviews_new,
+            "reviews_stored": count(engine, "SELECT count(*) FROM review") - before,
+        }
     engine.dispose()
     said = [
         line
@@ -353,6 +385,7 @@ def run_trial(
         "processes_left": len(left),
         "connections_left": connections,
         "problem": problem,
+        **figures,
         **(
             {
                 "exit": "stuck" if stuck else process.returncode,
@@ -368,7 +401,7 @@ def run_trial(
 
 def rerun(case: Case, db: Database, folder: Path) -> str:
     command = (case.rerun or case.command)(db, folder)
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", **case.env(folder)}
+    env = {**os.environ, **_THIS_TREE, **case.env(folder)}
     env.pop(PAUSE_ENV, None)
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, timeout=900)
     if done.returncode != 0:
@@ -381,6 +414,12 @@ def rerun(case: Case, db: Database, folder: Path) -> str:
     running = count(engine, "SELECT count(*) FROM crawl_run WHERE status = 'running'")
     if running:
         problem = "; ".join(p for p in (problem, f"{running} runs left 'running'") if p)
+    if case.served is not None:  # the killed runs, closed by the re-run, keep their figures
+        blank = count(
+            engine, "SELECT count(*) FROM crawl_run WHERE status <> 'finished' AND pages = 0"
+        )
+        if blank:
+            problem = "; ".join(p for p in (problem, f"{blank} killed runs without pages") if p)
     engine.dispose()
     return problem
 
@@ -423,9 +462,9 @@ def main() -> None:
     interrupted = "exit | tracebacks | most stderr lines | " if args.signal == "int" else ""
     print(
         f"| command | db | trials | {interrupted}killed mid-work | processes left | "
-        "connections left | inconsistent | re-run |"
+        "connections left | inconsistent | pages kept/served | reviews kept/stored | re-run |"
     )
-    print("|---" * (8 + 3 * bool(interrupted)) + "|")
+    print("|---" * (10 + 3 * bool(interrupted)) + "|")
     for row in rows:
         print("| " + " | ".join(str(v) for v in row) + " |")
 
@@ -439,7 +478,8 @@ def make_case(name: str, folder: Path, server: DemoServer, args: argparse.Namesp
             lambda db, f: cli("crawl", "--targets", str(targets), "--db", db.url),
             reviews_at_least(25),
             crawl_consistent,
-            env=lambda f: {"RIVALSCOPE_BATCH_SIZE": "20", "RIVALSCOPE_CHECKPOINT_S": "0.5"},
+            env=lambda f: {"RIVALSCOPE_BATCH_SIZE": "20"},
+            served=lambda: len(server.requested_paths),
         )
     if name == "analyze":
         models = folder / "models"
@@ -538,8 +578,17 @@ def sweep(
         sum(int(r["processes_left"]) for r in results),  # type: ignore[call-overload]
         "-" if kind == "sqlite" else sum(int(r["connections_left"] or 0) for r in results),  # type: ignore[call-overload]
         sum(bool(r["problem"]) for r in results),
+        _kept(results, "pages_kept", "pages_served"),
+        _kept(results, "reviews_kept", "reviews_stored"),
         final or "ok",
     ]
+
+
+def _kept(results: list[dict[str, object]], kept: str, done: str) -> str:
+    """``kept/done`` summed over the trials (the killed runs' figures), or ``-``."""
+    if not results or kept not in results[0]:
+        return "-"
+    return f"{sum(int(r[kept]) for r in results)}/{sum(int(r[done]) for r in results)}"  # type: ignore[call-overload]
 
 
 def queue_distributed(db: Database, folder: Path, redis: str, env: dict[str, str]) -> None:
@@ -556,7 +605,7 @@ def queue_distributed(db: Database, folder: Path, redis: str, env: dict[str, str
         ),
         cwd=folder,
         capture_output=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore", **env},
+        env={**os.environ, **_THIS_TREE, **env},
         timeout=120,
     )
     if done.returncode != 0:

@@ -192,3 +192,6 @@ class PageExtraction:
     """Language the page declares (``<html lang>``), ISO 639-1."""
     warnings: list[str] = field(default_factory=list)
     """Problems met while extracting (broken JSON-LD, selectors that matched nothing)."""
+    skipped: list[str] = field(default_factory=list)
+    """Why parts of the page were not read, one reason per part (e.g. ``json_too_deep``):
+    the crawl counts them in ``crawl_run.fetch_problems``."""

@@ -6,7 +6,8 @@ size, RedirectMiddleware gives up after REDIRECT_MAX_TIMES, OffsiteMiddleware dr
 redirect to another host) and reports each as a failure on the request's errback. This
 module names the reason of such a failure; the stats keys ``rivalscope/fetch/<reason>``
 become the run's ``fetch_problems``. The run's other skipped values are counted there too:
-links left over the queue limit, review scales ignored (``raw_fields.SCALE_REFUSALS``).
+links left over the queue limit, pages and JSON blocks too costly to read in full, review
+scales ignored (``raw_fields.SCALE_REFUSALS``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ REASONS: dict[str, str] = {
     "over_page_limit": "a request not sent: the crawl had fetched limits.max_pages pages",
     "links_over_limit": "a page whose links were left: the crawl had queued 4 x "
     "limits.max_pages + 1,000 links already",
+    "elements_over_limit": "a page with more than 50,000 tags: only its first 50,000 read "
+    "(spiders.tag_budget)",
+    "json_too_deep": "a JSON block (JSON-LD or script state) nested past the decoder's "
+    "recursion limit (about 1,000 levels): skipped",
     "robots_unreadable": "robots.txt could not be read (error, time-out, 5xx, 429): the host "
     "is not crawled in this run",
     **SCALE_REFUSALS,

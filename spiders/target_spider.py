@@ -28,6 +28,7 @@ from settings.targets import Company, ReviewApi, Source, Targets, load_targets
 from settings.url_patterns import UrlFilter
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
+from spiders.tag_budget import MAX_PAGE_TAGS, within_tag_budget
 
 STAT = "rivalscope"
 
@@ -207,8 +208,12 @@ class TargetSpider(scrapy.Spider):
         stats.inc_value(f"{STAT}/pages_parsed")  # a page answered (robots.txt and errors aside)
         if not isinstance(response, TextResponse):
             return
+        read = within_tag_budget(response) or response  # extraction and links parse this
+        if read is not response:
+            count_problem(stats, "elements_over_limit")
+            self._sample(f"{response.url}: over {MAX_PAGE_TAGS:,} tags, only the first read")
         try:
-            page = extract_page(response.text, response.url, self.source)
+            page = extract_page(read.text, read.url, self.source)
             if self.source.browser.click_replaces and "playwright_page_methods" in response.meta:
                 page.reviews = self._reviews_before_clicks(response) + page.reviews
         except Exception as exc:
@@ -219,6 +224,8 @@ class TargetSpider(scrapy.Spider):
             count_problem(stats, "response_over_warn_size")
         if _truncated(response):
             page.warnings.append("truncated HTML: the page ends before </html>")
+        for reason in page.skipped:
+            count_problem(stats, reason)
         if page.warnings:
             stats.inc_value(f"{STAT}/pages_with_warnings")
             self._sample(f"{response.url}: {'; '.join(page.warnings)[:200]}")
@@ -241,7 +248,7 @@ class TargetSpider(scrapy.Spider):
             api = self.source.review_api
             if api is not None and main is not None:
                 yield from self._review_api_start(api, response, main)
-        yield from self._follow(response, page, review_keys)
+        yield from self._follow(read, page, review_keys)
 
     def _reviews_before_clicks(self, response: TextResponse) -> list[ReviewItem]:
         """Reviews a "next" button replaced: read from the page as it was before each click."""

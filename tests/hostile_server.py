@@ -16,12 +16,16 @@ Paths (``CASES`` lists them with the reason the crawl should record):
 - ``/brief`` 503 with ``Retry-After: 1`` on the first request, then a real page;
 - ``/slow`` answers after ``slow_seconds`` (longer than the crawl's download timeout);
 - ``/aaa…a!`` a link that makes ``/(a+)+$`` backtrack exponentially in a backtracking engine
-  (it does not match: a crawl denying that pattern follows it), ``/aaa…a`` one that matches.
+  (it does not match: a crawl denying that pattern follows it), ``/aaa…a`` one that matches;
+- ``KIN_CASES``, pages within the size limits that are costly to parse: ``/links`` (300,000
+  links), ``/dense-links`` (1,000,000 ``<a href=x>``), ``/deep`` (200,000 nested elements),
+  ``/deep-json`` (200,000 nested JSON-LD arrays).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import struct
 import threading
@@ -60,15 +64,19 @@ CASES: dict[str, str] = {
 
 LINKS = 300_000
 """Links on ``/links`` (a 9 MB page: under the default 10 MB response limit)."""
+DENSE_LINKS = 1_000_000
+"""``<a href=x>`` on ``/dense-links``: the densest links (10 bytes each) in 10 MB."""
 NESTING = 200_000
 """Elements nested in one another on ``/deep``, arrays in its JSON-LD on ``/deep-json``."""
 KIN_CASES: dict[str, str] = {
-    "/links": "",
-    "/deep": "",
-    "/deep-json": "",
+    "/links": "elements_over_limit",
+    "/dense-links": "elements_over_limit",
+    "/deep": "elements_over_limit",
+    "/deep-json": "json_too_deep",
 }
 """Pages within every size limit that are costly to parse (benchmarks/hostile.py --kin; not
-linked from the index page): bounded memory and time, the crawl goes on."""
+linked from the index page), with the reason the crawl records: bounded memory and time,
+the crawl goes on."""
 
 _bomb: bytes | None = None
 _bomb_lock = threading.Lock()
@@ -160,6 +168,22 @@ def index_page() -> bytes:
     return _page("Hostile index", f"<p>{links}</p>", sku="SKU-INDEX")
 
 
+@functools.cache
+def kin_page(path: str) -> bytes:
+    """The body of a ``KIN_CASES`` page, built once (a 2-second download time-out must not
+    run out while a loaded machine builds 9 MB)."""
+    if path == "/links":
+        links = "".join(f'<a href="/fine?{i}">p{i}</a>' for i in range(LINKS))
+        return f"<html><body>{links}</body></html>".encode()
+    if path == "/dense-links":
+        return b"<html><body>" + b"<a href=x>" * DENSE_LINKS + b"</body></html>"
+    if path == "/deep":
+        nested = "<div>" * NESTING + "x" + "</div>" * NESTING
+        return _page("Deep product", nested, sku="SKU-DEEP")
+    script = '<script type="application/ld+json">' + "[" * NESTING + "]" * NESTING
+    return _page("Deep JSON", script + "</script>", sku="SKU-DJ")
+
+
 MAX_REDIRECTS = 5
 """Redirects the crawl of ``hostile_targets`` follows (``/loop/N`` stops after these)."""
 
@@ -233,15 +257,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(owner.slow_seconds)
             self._send(200, _page("Slow product", "<p>late</p>", sku="SKU-SLOW"))
-        elif path == "/links":
-            links = "".join(f'<a href="/fine?{i}">p{i}</a>' for i in range(LINKS))
-            self._send(200, f"<html><body>{links}</body></html>".encode())
-        elif path == "/deep":
-            nested = "<div>" * NESTING + "x" + "</div>" * NESTING
-            self._send(200, _page("Deep product", nested, sku="SKU-DEEP"))
-        elif path == "/deep-json":
-            script = '<script type="application/ld+json">' + "[" * NESTING + "]" * NESTING
-            self._send(200, _page("Deep JSON", script + "</script>", sku="SKU-DJ"))
+        elif path in KIN_CASES:
+            self._send(200, kin_page(path))
         elif path == REGEX_TRAP:
             self._send(200, _page("Trap product", "<p>a's</p>", sku="SKU-TRAP"))
         else:

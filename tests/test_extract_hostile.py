@@ -12,7 +12,7 @@ import pytest
 from spiders.extract.auto import extract_auto
 from spiders.extract.heuristic_reviews import _ratings
 from spiders.extract.json_text import LinelessText
-from spiders.extract.jsonld import parse_jsonld_block
+from spiders.extract.jsonld import JSON_TOO_DEEP, parse_jsonld_block
 from spiders.extract.layout_rating import rating_of
 from spiders.extract.script_json import MAX_SCRIPT_CHARS, script_json_values
 
@@ -67,11 +67,41 @@ def test_deep_json_everywhere_is_no_failure(depth: int) -> None:
     assert page.reviews == []
 
 
-def test_json_ld_nested_past_the_stack_is_a_warning() -> None:
+def test_json_ld_nested_past_the_stack_is_a_warning_and_a_reason() -> None:
     deep = "[" * (sys.getrecursionlimit() + 100) + "]" * (sys.getrecursionlimit() + 100)
-    objects, warning = parse_jsonld_block(deep)
+    skipped: list[str] = []
+    objects, warning = parse_jsonld_block(deep, skipped)
     assert objects == []
-    assert warning is not None and "unreadable" in warning
+    assert warning is not None and "too deep" in warning
+    assert skipped == [JSON_TOO_DEEP]
+
+
+_DEEP = "[" * 200_000 + "]" * 200_000
+_OFFER = json.dumps({"@context": "https://schema.org", "@type": "Product", "name": "Kettle",
+                     "offers": {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR"}})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("head", "skipped"),
+    [
+        (f'<script type="application/ld+json">{_DEEP}</script>', [JSON_TOO_DEEP]),
+        (f'<script type="application/ld+json">{_DEEP},</script>', [JSON_TOO_DEEP]),
+        (f'<script type="application/json">{_DEEP}</script>', [JSON_TOO_DEEP]),
+        (f"<script>window.state = {_DEEP};</script>", [JSON_TOO_DEEP]),
+        (f"<script>var s = JSON.parse('{_DEEP}');</script>", [JSON_TOO_DEEP]),
+        (f'<script type="application/ld+json">{"[" * 50 + "]" * 50}</script>', []),
+        ("<script>var s = [[[1]]];</script>", []),
+    ],
+)
+def test_json_nested_past_the_stack_is_skipped_with_its_reason(
+    head: str, skipped: list[str]
+) -> None:
+    """200,000 nested arrays were read as nothing and the crawl recorded nothing."""
+    ld = f'<script type="application/ld+json">{_OFFER}</script>'
+    page = extract_auto(_page("<p>49.00 EUR</p>", ld + head), URL)
+    assert page.skipped == skipped
+    assert not _failed(page.warnings)
+    assert [o.name for o in page.offers] == ["Kettle"]  # the rest of the page is read
 
 
 def _word(i: int) -> str:

@@ -30,6 +30,8 @@ from tests.hostile_server import (
 )
 
 PEAK_MEMORY_GOAL_MB = 600
+FOLLOW_LIMIT = 4 * 500 + 1000
+"""Links the hostile source follows (``FOLLOW_PER_PAGE_LIMIT * max_pages + FOLLOW_SLACK``)."""
 
 # Runs a command and prints the largest resident memory of it and every process it waited for.
 _PEAK_WRAPPER = (
@@ -216,3 +218,74 @@ def test_a_page_of_many_links_queues_a_bounded_number() -> None:
     again = list(spider._follow(page, PageExtraction(url=page.url), []))
     assert len(first) == limit and again == []
     assert crawler.stats.get_value("rivalscope/fetch/links_over_limit") == 2  # type: ignore[union-attr]
+
+
+def _parsed_by_spider(body: bytes) -> tuple[list[object], dict[str, int]]:
+    """What ``TargetSpider.parse`` yields for one page of the hostile site's source, and the
+    fetch problems it counted."""
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from settings.targets import parse_targets
+    from spiders.fetch_problems import PROBLEM_PREFIX
+    from spiders.target_spider import TargetSpider
+
+    targets = parse_targets(hostile_targets("http://127.0.0.1:9"))
+    company, source = targets.find_source(targets.company[0].source[0].name)
+    crawler = get_crawler(TargetSpider)
+    spider = TargetSpider.from_crawler(crawler, source=source, company=company, targets=targets)
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    page = HtmlResponse("http://127.0.0.1:9/page", body=body, encoding="utf-8")
+    out = list(spider.parse(page))
+    stats = crawler.stats.get_stats()  # type: ignore[union-attr]
+    problems = {
+        k.removeprefix(PROBLEM_PREFIX): v for k, v in stats.items() if k.startswith(PROBLEM_PREFIX)
+    }
+    return out, problems
+
+
+_PRODUCT_HEAD = (
+    b'<html><head><script type="application/ld+json">{"@type": "Product", "name": "Kettle", '
+    b'"offers": {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR"}}</script></head>'
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "problems", "requests"),
+    [
+        # 1,000,000 links of 10 bytes (10 MB): 613 MB and 30 CPU s for the links alone
+        (_PRODUCT_HEAD + b"<body>" + b"<a href=x>" * 1_000_000, {"elements_over_limit": 1}, 1),
+        (
+            _PRODUCT_HEAD + b"<body>" + b"".join(b"<a href=/p/%d>" % i for i in range(60_000)),
+            {"elements_over_limit": 1, "links_over_limit": 1},
+            FOLLOW_LIMIT,
+        ),
+        (_PRODUCT_HEAD + b"<body>" + b"<a href=x>" * 49_000, {}, 1),
+        (
+            _PRODUCT_HEAD.replace(
+                b"</head>",
+                b'<script type="application/ld+json">'
+                + b"[" * 200_000
+                + b"]" * 200_000
+                + b"</script></head>",
+            )
+            + b"<body><a href=x>x</a></body></html>",
+            {"json_too_deep": 1},
+            1,
+        ),
+    ],
+    ids=["dense-links", "many-distinct-links", "under-the-tag-limit", "deep-json"],
+)
+def test_pages_costly_to_parse_are_read_in_part_with_their_reason(
+    body: bytes, problems: dict[str, int], requests: int
+) -> None:
+    """The page's product is still read; what was left is counted in the run by reason."""
+    import scrapy
+
+    from settings.records import OfferItem
+
+    out, counted = _parsed_by_spider(body)
+    assert [o.name for o in out if isinstance(o, OfferItem)] == ["Kettle"]
+    assert len([r for r in out if isinstance(r, scrapy.Request)]) == requests
+    counted.pop("response_over_warn_size", None)  # the 10 MB pages are large too: kept
+    assert counted == problems

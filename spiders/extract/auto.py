@@ -68,10 +68,13 @@ def extract_auto(html: str | bytes, url: str, *, encoding: str | None = None) ->
         )
 
 
-def structured_nodes(document: Document) -> tuple[list[Node], list[str]]:
-    """schema.org nodes from JSON-LD, microdata and RDFa, in that order of trust."""
+def structured_nodes(
+    document: Document, skipped: list[str] | None = None
+) -> tuple[list[Node], list[str]]:
+    """schema.org nodes from JSON-LD, microdata and RDFa, in that order of trust (the
+    reasons of blocks not read added to ``skipped``)."""
     assert document.root is not None
-    objects, warnings = jsonld_objects(document.root)
+    objects, warnings = jsonld_objects(document.root, skipped)
     nodes = jsonld_nodes(objects)
     text = document.text
     has_microdata = "itemprop" in text or "itemscope" in text
@@ -86,7 +89,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
     root = document.root
     if root is None:
         return page
-    nodes, warnings = structured_nodes(document)
+    nodes, warnings = structured_nodes(document, page.skipped)
     page.warnings.extend(warnings)
     tags = meta_tags(root)
     locale = declared_locale(root, tags)
@@ -106,7 +109,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root, document.text)
-    script_values = script_json_values(root)
+    script_values = script_json_values(root, page.skipped)
     # A listing gives its cards, never a product named after the page's heading.
     cards = None if variants else markup_listing(offers, root)
     sold = bool(offers) or not _about_no_product(nodes)

@@ -2,7 +2,9 @@
 
 Shops ship trailing commas, HTML entities, comments, raw newlines in strings and
 several objects in one ``<script>``. ``json.loads`` is tried first (fast path); the
-repairs run only when it fails, and each repaired block adds a warning.
+repairs run only when it fails, and each repaired block adds a warning. A block nested deeper
+than the decoder goes (Python's recursion limit, about 1,000 levels: no shop nests that deep)
+is skipped at once, unrepaired, and counted as ``JSON_TOO_DEEP``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _LINE_COMMENT = re.compile(r"^\s*//[^\n]*$", re.MULTILINE)
 _WRAPPERS = re.compile(r"<!--|-->|<!\[CDATA\[|\]\]>")
 MAX_JSON_NUMBER_LENGTH = 40
+JSON_TOO_DEEP = "json_too_deep"
+"""The reason a JSON block nested past the decoder's recursion limit is skipped."""
 
 
 def _json_int(text: str) -> int | str:
@@ -50,19 +54,26 @@ def jsonld_scripts(root: lxml.html.HtmlElement) -> list[str]:
     return texts
 
 
-def parse_jsonld_block(text: str) -> tuple[list[Any], str | None]:
-    """Objects in one JSON-LD block and a warning if it needed repair or was hopeless."""
+def parse_jsonld_block(text: str, skipped: list[str] | None = None) -> tuple[list[Any], str | None]:
+    """Objects in one JSON-LD block and a warning if it needed repair or was hopeless;
+    a block nested too deep adds ``JSON_TOO_DEEP`` to ``skipped``."""
     stripped = text.strip().rstrip(";")
     if not stripped:
         return [], None
     try:
         return [_DECODER.decode(stripped)], None
-    except (ValueError, RecursionError):  # nested deeper than Python's stack: repaired or skipped
+    except RecursionError:
+        # Nested deeper than Python's stack: repairs would not change that, and every
+        # bracket inside would fail as deep again.
+        if skipped is not None:
+            skipped.append(JSON_TOO_DEEP)
+        return [], f"JSON block nested too deep to read, skipped ({stripped[:40]!r}...)"
+    except ValueError:
         pass
     repaired = _repair(stripped)
-    objects = _decode_all(repaired)
+    objects = _decode_all(repaired, skipped)
     if not objects and "&" in repaired:
-        objects = _decode_all(html.unescape(repaired))
+        objects = _decode_all(html.unescape(repaired), skipped)
     if objects:
         return objects, "repaired broken JSON-LD"
     return [], f"unreadable JSON-LD block skipped ({stripped[:40]!r}...)"
@@ -78,7 +89,7 @@ def _repair(text: str) -> str:
     return text.strip()
 
 
-def _decode_all(text: str) -> list[Any]:
+def _decode_all(text: str, skipped: list[str] | None) -> list[Any]:
     """Every JSON value in ``text``, e.g. ``{...}{...}`` or ``{...},{...}``."""
     objects: list[Any] = []
     position = 0
@@ -90,6 +101,8 @@ def _decode_all(text: str) -> list[Any]:
         try:
             value, end = _DECODER.raw_decode(text, start)
         except RecursionError:
+            if skipped is not None:
+                skipped.append(JSON_TOO_DEEP)
             break  # nested past Python's stack: every "{" inside would take as long again
         except ValueError:
             position = start + 1
@@ -104,12 +117,15 @@ def _next_value_start(text: str, position: int) -> int:
     return min(starts) if starts else -1
 
 
-def jsonld_objects(root: lxml.html.HtmlElement) -> tuple[list[Any], list[str]]:
-    """All top-level JSON-LD values on the page, and warnings about broken blocks."""
+def jsonld_objects(
+    root: lxml.html.HtmlElement, skipped: list[str] | None = None
+) -> tuple[list[Any], list[str]]:
+    """All top-level JSON-LD values on the page, and warnings about broken blocks (the
+    reasons of blocks not read added to ``skipped``)."""
     objects: list[Any] = []
     warnings: list[str] = []
     for text in jsonld_scripts(root):
-        found, warning = parse_jsonld_block(text)
+        found, warning = parse_jsonld_block(text, skipped)
         objects.extend(found)
         if warning:
             warnings.append(warning)

@@ -5,7 +5,8 @@ and the like), ``window.__INITIAL_STATE__ = {...}``, ``var reviews = [...]``,
 ``x = JSON.parse("...")``. Every value is parsed as strict JSON from where it starts; a
 value that is JavaScript rather than JSON is skipped. Bounded whatever a site sends: scripts
 over ``MAX_SCRIPT_CHARS`` are not read, reading stops after ``MAX_PAGE_CHARS`` of parsed
-script text, and nothing raises.
+script text, a value nested past the decoder's recursion limit is skipped (``JSON_TOO_DEEP``),
+and nothing raises.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 import lxml.html
 
 from spiders.extract.json_text import LinelessText
-from spiders.extract.jsonld import parse_jsonld_block
+from spiders.extract.jsonld import JSON_TOO_DEEP, parse_jsonld_block
 
 MAX_SCRIPT_CHARS = 3_000_000
 MAX_PAGE_CHARS = 8_000_000
@@ -41,8 +42,11 @@ _SINGLE_QUOTED = re.compile(r"'([^'\\]*(?:\\.[^'\\]*)*)'", re.S)
 _OPENERS = "{["
 
 
-def script_json_values(root: lxml.html.HtmlElement) -> list[object]:
-    """Every JSON object or array the page's non-JSON-LD scripts hold, in page order."""
+def script_json_values(
+    root: lxml.html.HtmlElement, skipped: list[str] | None = None
+) -> list[object]:
+    """Every JSON object or array the page's non-JSON-LD scripts hold, in page order (the
+    reasons of values not read added to ``skipped``)."""
     values: list[object] = []
     budget = MAX_PAGE_CHARS
     for script in root.iter("script"):
@@ -52,15 +56,15 @@ def script_json_values(root: lxml.html.HtmlElement) -> list[object]:
             continue
         if "json" in kind:
             budget -= len(text)
-            found, _ = parse_jsonld_block(text)  # the same repairs suit any JSON block
+            found, _ = parse_jsonld_block(text, skipped)  # the same repairs suit any JSON block
             values.extend(v for v in found if isinstance(v, dict | list))
         elif kind in _CODE_TYPES and ("=" in text or "JSON.parse" in text):
             budget -= len(text)
-            values.extend(_values_in_code(text))
+            values.extend(_values_in_code(text, skipped))
     return values
 
 
-def _values_in_code(text: str) -> Iterator[object]:
+def _values_in_code(text: str, skipped: list[str] | None) -> Iterator[object]:
     """JSON values assigned or passed to JSON.parse in JavaScript code (at most
     ``MAX_VALUES_PER_SCRIPT``)."""
     found = 0
@@ -72,14 +76,18 @@ def _values_in_code(text: str) -> Iterator[object]:
             continue  # inside a value already read, or a comparison
         try:
             value, position = _DECODER.raw_decode(text, start)
-        except (ValueError, RecursionError):
+        except RecursionError:
+            if skipped is not None:
+                skipped.append(JSON_TOO_DEEP)
+            continue
+        except ValueError:
             continue
         yield value
         found += 1
         if found >= MAX_VALUES_PER_SCRIPT:
             return
     for match in _JSON_PARSE.finditer(text):
-        value = _parsed_string(text, match.end() - 1, match.group(1))
+        value = _parsed_string(text, match.end() - 1, match.group(1), skipped)
         if value is not None:
             yield value
             found += 1
@@ -87,7 +95,7 @@ def _values_in_code(text: str) -> Iterator[object]:
                 return
 
 
-def _parsed_string(text: str, start: int, quote: str) -> object | None:
+def _parsed_string(text: str, start: int, quote: str, skipped: list[str] | None) -> object | None:
     """The JSON value inside the JavaScript string literal at ``start``, or None."""
     try:
         if quote == '"':
@@ -101,6 +109,10 @@ def _parsed_string(text: str, start: int, quote: str) -> object | None:
         if not isinstance(literal, str) or literal.lstrip()[:1] not in _OPENERS:
             return None
         value = _DECODER.decode(literal)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        if skipped is not None:
+            skipped.append(JSON_TOO_DEEP)
+        return None
+    except ValueError:
         return None
     return value if isinstance(value, dict | list) else None

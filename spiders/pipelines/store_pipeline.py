@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from typing import Any
 
 from scrapy import signals
@@ -93,6 +93,28 @@ OFFER_FIELDS = ("price", "currency", "availability", "sku", "name")
 
 STORED_COUNTS = ("reviews_seen", "reviews_new", "offers_seen", "offers_changed")
 """The run's counts, as the crawl run stores them, mirrored into Scrapy's stats."""
+
+
+def _when_done(future: Future[Any]) -> Deferred[Any]:
+    """A Deferred fired in the reactor when the store worker's ``future`` is done.
+
+    Waiting with ``deferToThread(future.result)`` held one of the reactor's 10 pool threads
+    per pending batch: with a slow store worker, the pending batches of a crawl took them
+    all, and the run's checkpoints (run in that pool too) waited behind them.
+    """
+    from twisted.internet import reactor
+
+    done: Deferred[Any] = Deferred()
+
+    def settle(finished: Future[Any]) -> None:  # in the executor's thread, or this one
+        error = CancelledError() if finished.cancelled() else finished.exception()
+        if error is None:
+            reactor.callFromThread(done.callback, finished.result())
+        else:
+            reactor.callFromThread(done.errback, Failure(error))
+
+    future.add_done_callback(settle)
+    return done
 
 
 class StorePipeline:
@@ -256,7 +278,7 @@ class StorePipeline:
             return None
         future = self.executor.submit(write_batch, self.spec, offers, reviews, self.hint)
         self.worker_used = True
-        written: Deferred[Any] = deferToThread(future.result)
+        written = _when_done(future)
         written.addCallback(self._count)
         written.addCallback(lambda _: self._stored(offers, reviews))
         # After _stored, not beside _count: a batch that failed must not mark its requests
