@@ -8,9 +8,11 @@ comparing names. A database we do not know gets the base ``Dialect``: standard S
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +162,13 @@ class Dialect:
 
 BULK_CACHE_KB = 32_000
 """SQLite page cache (KiB) of a connection inserting an import's batches."""
+ROWS_PER_INSERT = 200
+"""Rows per INSERT statement of ``SQLite.insert_plain_rows`` (within the parameter limit)."""
+
+
+def _max_parameters() -> int:
+    """Host parameters one SQLite statement may hold: 32,766 since SQLite 3.32, 999 before."""
+    return 32_766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
 
 
 class SQLite(Dialect):
@@ -210,10 +219,26 @@ class SQLite(Dialect):
     def insert_plain_rows(
         self, connection: Connection, table: str, columns: tuple[str, ...], rows: list[Any]
     ) -> None:
-        marks = ", ".join("?" * len(columns))
-        connection.exec_driver_sql(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
-        )
+        # Many rows per INSERT statement: the driver binds and steps one statement per
+        # ROWS_PER_INSERT rows, not one per row (the analysis's 550k rows of 20,000 reviews:
+        # 3.3 -> 2.4 CPU seconds). Rows are inserted in the given order either way.
+        per_statement = max(1, min(ROWS_PER_INSERT, _max_parameters() // len(columns)))
+        one = f"({', '.join('?' * len(columns))})"
+        start = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        whole = len(rows) - len(rows) % per_statement
+        if whole:
+            connection.exec_driver_sql(
+                start + ", ".join([one] * per_statement),
+                [
+                    tuple(chain.from_iterable(rows[i : i + per_statement]))
+                    for i in range(0, whole, per_statement)
+                ],
+            )
+        if whole < len(rows):
+            connection.exec_driver_sql(
+                start + ", ".join([one] * (len(rows) - whole)),
+                tuple(chain.from_iterable(rows[whole:])),
+            )
 
     def prepare_bulk_insert(self, connection: Connection) -> None:
         # A 32 MB page cache (the default is 2 MB) keeps the review table's indexes in

@@ -7,8 +7,9 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-from compare.analysis.sentiment.vectorizer import FeatureVectorizer
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer, counted_rows
 from compare.analysis.text import lemmas, tokenize
 
 
@@ -104,3 +105,30 @@ def test_pickled_vectorizer_drops_its_cache_and_counts_the_same() -> None:
     copy = pickle.loads(pickle.dumps(vectorizer))
     assert len(copy._char_columns) == 0
     assert np.array_equal(_dense(copy, TRAIN), before)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "width"),
+    [
+        ([], 5),  # no rows
+        ([0, 0], 3),  # empty rows
+        ([4, 0, 7, 1], 1),  # one column: everything a duplicate
+        ([30, 0, 12, 25, 3], 6),  # many duplicates per row
+        ([40, 40], 1000),  # few duplicates
+        ([3, 5], 0),  # no columns at all (an empty vocabulary)
+        ([9000, 9000], 300_000),  # keys past 32 bits
+    ],
+)
+def test_counted_rows_are_the_summed_duplicates_of_ones(lengths: list[int], width: int) -> None:
+    rng = np.random.default_rng(len(lengths) + width)
+    sizes = np.asarray(lengths, dtype=np.int64) if width else np.zeros(len(lengths), np.int64)
+    columns = rng.integers(0, max(width, 1), int(sizes.sum())).astype(np.int32)
+    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    expected = sp.csr_matrix((np.ones(len(columns)), columns.copy(), indptr), (len(sizes), width))
+    expected.sum_duplicates()
+    got = counted_rows(columns, sizes, width)
+    assert got.shape == expected.shape and got.has_canonical_format
+    assert got.indptr.tolist() == expected.indptr.tolist()
+    assert got.indices.tolist() == expected.indices.tolist()
+    assert got.data.tolist() == expected.data.tolist()
+    assert (got.indices.dtype, got.data.dtype) == (expected.indices.dtype, expected.data.dtype)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    event,
     select,
 )
 from sqlalchemy.engine import make_url
@@ -193,3 +194,37 @@ def test_sqlite_files_are_created_on_open_only_where_their_folder_exists(tmp_pat
     problem = sqlite.url_problem(make_url(f"sqlite:///{tmp_path / 'missing' / 'x.db'}"))
     assert problem is not None and "does not exist" in problem
     assert not DIALECTS["postgresql"].would_create(make_url("postgresql+psycopg://db.invalid/x"))
+
+
+@pytest.mark.parametrize("count", [0, 1, 199, 200, 403])
+@pytest.mark.parametrize("limit", [32_766, 999])
+def test_sqlite_plain_rows_go_many_to_a_statement_in_their_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int, limit: int
+) -> None:
+    monkeypatch.setattr("storage.dialects._max_parameters", lambda: limit)
+    engine = make_engine(f"sqlite:///{tmp_path / 'plain.db'}")
+    METADATA.create_all(engine)
+    rows = [
+        (f"k{i}", None if i % 3 else date(2025, 1, 1 + i % 28).isoformat(), None, i / 7)
+        for i in range(count)
+    ]
+    rows.reverse()  # stored in the order given, not sorted
+    parameter_sets: list[int] = []
+
+    def counted(_conn: object, _cursor: object, sql: str, parameters: object, *_: object) -> None:
+        if sql.startswith("INSERT"):
+            many = isinstance(parameters, list)
+            parameter_sets.append(len(parameters) if many else 1)  # type: ignore[arg-type]
+
+    event.listen(engine, "before_cursor_execute", counted)
+    with engine.begin() as connection:
+        SQLite().insert_plain_rows(connection, STAMP.name, ("key", "day", "at", "score"), rows)
+        stored = connection.execute(select(STAMP).order_by(STAMP.c.id)).all()
+    engine.dispose()
+    per_statement = min(200, limit // 4)
+    assert [(r.key, r.day, r.at, r.score) for r in stored] == [
+        (key, None if day is None else date.fromisoformat(day), None, score)
+        for key, day, _, score in rows
+    ]
+    # one parameter set per ROWS_PER_INSERT rows (and one for the rest), not one per row
+    assert sum(parameter_sets) == count // per_statement + (count % per_statement > 0)

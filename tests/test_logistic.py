@@ -16,6 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.class_weight import compute_sample_weight
 
 from compare.analysis.sentiment.logistic import (
+    _with_ones_column,
     balanced_weights,
     fit_logistic,
     idf_weights,
@@ -145,3 +146,26 @@ def test_labels_of_any_type_are_compared_as_text() -> None:
     assert as_numbers.classes == ("0", "1")
     assert np.allclose(as_numbers.coef, as_text.coef)
     assert as_numbers.predict_proba(features)[1, 1] > 0.5  # row 1 is labelled 1
+
+
+@pytest.mark.parametrize("canonical", [True, False])
+def test_ones_column_is_what_hstack_with_a_dense_column_builds(canonical: bool) -> None:
+    rng = np.random.default_rng(3)
+    rows, columns = rng.integers(0, 30, 200), rng.integers(0, 12, 200)
+    data = rng.random(200)
+    x = sp.csr_matrix((data, (rows, columns)), shape=(30, 12))  # canonical
+    if not canonical:  # each row's entries reversed, and the last row's last entry twice
+        order = np.concatenate([np.arange(x.indptr[r], x.indptr[r + 1])[::-1] for r in range(30)])
+        indptr = x.indptr.copy()
+        indptr[-1] += 1
+        x = sp.csr_matrix(
+            (np.r_[x.data[order], 1.0], np.r_[x.indices[order], x.indices[-1]], indptr), (30, 12)
+        )
+        assert not x.has_canonical_format
+    before = (x.data.copy(), x.indices.copy())
+    expected = sp.hstack([x, np.ones((30, 1))], format="csr")
+    got = _with_ones_column(x)
+    assert got.indptr.tolist() == expected.indptr.tolist()
+    assert got.indices.tolist() == expected.indices.tolist()
+    assert got.data.tolist() == expected.data.tolist()
+    assert x.data.tolist() == before[0].tolist() and x.indices.tolist() == before[1].tolist()

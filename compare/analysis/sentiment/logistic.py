@@ -116,7 +116,7 @@ def _newton_binary(
 ) -> tuple[np.ndarray, float]:
     """Minimise ``0.5 |w|^2 + sum_i cw_i log(1 + exp(-y_i (w.x_i + b + offset_i)))`` with b
     regularised like a weight (a column of ones)."""
-    x = sp.hstack([x, np.ones((x.shape[0], 1))], format="csr")
+    x = _with_ones_column(x)
     xt = x.T.tocsr()
     w = np.zeros(x.shape[1])
 
@@ -150,6 +150,20 @@ def _newton_binary(
     else:
         log.warning("logistic regression: %d Newton steps without converging", NEWTON_STEPS)
     return w[:-1], float(w[-1])
+
+
+def _with_ones_column(x: sp.csr_matrix) -> sp.csr_matrix:
+    """``x`` with a last column of ones, as ``sp.hstack([x, np.ones((n, 1))], format="csr")``
+    builds it (canonical: sorted indices, duplicates summed) but through SciPy's CSR-only
+    fast path: a dense block sent hstack through COO and a sort, 1.2 % of ``analyze``."""
+    if not x.has_canonical_format:
+        x = x.copy()
+        x.sum_duplicates()
+    ones = sp.csr_matrix(
+        (np.ones(x.shape[0]), np.zeros(x.shape[0], dtype=np.int32), np.arange(x.shape[0] + 1)),
+        shape=(x.shape[0], 1),
+    )
+    return sp.hstack([x, ones], format="csr")
 
 
 def _hessian_product(
