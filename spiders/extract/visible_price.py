@@ -159,7 +159,7 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
         if detect_currency(own)[1] is not None:
             return _with_superscript_cents(element, own)
         if PRICE_NAME.search(names) and re.fullmatch(r"[\d\s.,'’-]+", own):
-            return own
+            return _with_superscript_cents(element, own)
     split = not any(ch.isdigit() for ch in own)  # every digit in its children
     if (split or PRICE_NAME.search(names)) and 0 < len(element) <= 6:
         # Split prices such as <span>12</span><sup>,99</sup> €: read the whole element.
