@@ -37,6 +37,11 @@ VISIBLE_PRICES = [
         "https://shop.test/p/pressure-washer-k5", "119.01",
         id="brand-link-before-price-repeated-outside-cards",
     ),
+    pytest.param(
+        page('<h1>Chelsea boot</h1><div class="product-prices"><span>136</span></div>'
+             "<button>Add to bag</button>"),
+        "https://shop.test/p/chelsea-boot", "136", id="price-named-block-number-in-a-child",
+    ),
 ]  # fmt: skip
 
 
