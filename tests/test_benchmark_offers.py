@@ -79,3 +79,19 @@ def test_strip_markup_leaves_only_the_visible_page() -> None:
         assert kept in out
     page = offers.predict_auto(out.encode(), "https://shop.test/p/cup")
     assert page == {"price": "9.00", "sku": None, "availability": None}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["/nonexistent-a", "/nonexistent-b", ".", "truth.json"],  # not source trees
+        [".", ".", "/nonexistent-pages", "/nonexistent-truth.json"],
+        [".", ".", ".", "pyproject.toml", "--rounds", "0"],
+    ],
+)
+def test_timing_ab_refuses_careless_input_in_one_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    timing = load_benchmark("offers_timing_ab")
+    assert timing.main(argv) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
