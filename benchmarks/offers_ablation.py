@@ -154,12 +154,12 @@ def _choose_sku_step(step: str) -> Setup:
         elif step == "labelled":
             import spiders.extract.auto as auto
 
-            auto.labelled_identifiers = _const([])  # type: ignore[assignment]
+            auto.shown_identifiers = _const(([], frozenset()))  # type: ignore[assignment]
         elif step == "other_ids":
             original = ids.choose_sku
 
-            def patched(structured, other_ids, labelled, url, text):  # type: ignore[no-untyped-def]
-                sku, how = original(structured, other_ids, labelled, url, text)
+            def patched(structured, other_ids, labelled, url, text, *shown):  # type: ignore[no-untyped-def]
+                sku, how = original(structured, other_ids, labelled, url, text, *shown)
                 return (None, "none") if sku is not None and sku in other_ids and sku not in labelled and not ids.in_url(sku, url) else (sku, how)  # fmt: skip
 
             import spiders.extract.auto as auto

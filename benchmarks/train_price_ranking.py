@@ -1,6 +1,7 @@
 """Learn the visible-price ranking weights on saved pages, held out by site.
 
     python benchmarks/train_price_ranking.py PAGES_DIR GROUND_TRUTH [--folds 5] [--write]
+        [--strip-markup]
 
 Every price-looking text of every page is a candidate (``price_candidates``) labelled right
 when its amount is one of the page's true prices, whether or not the page's markup also
@@ -15,7 +16,12 @@ the other folds:
   weights without each feature (a feature whose removal does not lower the held-out
   figure has not earned its place);
 - offers: the official metric of ``benchmarks/offers.py`` on the held-out pages, each fold
-  extracted with the weights learned without it.
+  extracted with the weights learned without it, as saved and with their markup taken out.
+
+``--strip-markup`` also learns from each page with its markup taken out
+(``stripped_markup.py``: no JSON-LD, microdata, meta tags or scripts; each copy weighing
+half): what a shop without markup shows, where no ``itemprop="price"`` names the amount.
+The held-out offers are scored in both modes, with or without it.
 
 ``--write`` trains on all pages and writes ``spiders/extract/data/price_ranking.json``.
 """
@@ -34,6 +40,7 @@ from typing import Any
 import numpy as np
 from offers import ATTRIBUTES, predict_auto, score, site_folds
 from site_folds import load_page, site_of
+from stripped_markup import strip_markup
 
 from spiders.extract.candidate_model import CandidateModel, use_model
 from spiders.extract.document import parse_document
@@ -150,19 +157,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="train on all pages, write weights")
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument(
+        "--strip-markup", action="store_true", help="learn from markup-stripped copies too"
+    )
+    parser.add_argument(
         "--without", nargs="*", default=[], choices=FEATURES, help="features to leave out"
     )
     args = parser.parse_args(argv)
     truth: dict[str, Any] = json.loads(args.ground_truth.read_text(encoding="utf-8"))
     ids = sorted(i for i in truth if any(args.pages_dir.glob(f"{i}.html*")))
-    html = {i: load_page(args.pages_dir, i) for i in ids}
+    modes = (False, True) if args.strip_markup else (False,)
+    html = {(i, False): load_page(args.pages_dir, i) for i in ids}
+    html.update({(i, True): strip_markup(html[i, False]) for i in ids})
     priced = [i for i in ids if truth[i].get("price")]
     sites = Counter(site_of(truth[i]["url"]) for i in priced)
     pages = {
-        i: page_candidates(
-            html[i], truth[i]["url"], truth[i]["price"], 1 / sites[site_of(truth[i]["url"])]
+        (i, stripped): page_candidates(
+            html[i, stripped],
+            truth[i]["url"],
+            truth[i]["price"],
+            1 / sites[site_of(truth[i]["url"])] / len(modes),
         )
         for i in priced
+        for stripped in modes
     }
     folds = site_folds(truth, ids, args.folds)
     everything = np.array([0.0 if name in args.without else 1.0 for name in FEATURES])
@@ -171,10 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     ablations = [] if args.no_ablation else [n for n in FEATURES[1:] if n not in args.without]
     for name in ablations:
         rows[f"without {name}"] = []
-    held_out: dict[str, Any] = {}
+    held_out: dict[bool, dict[str, Any]] = {False: {}, True: {}}
     for fold in folds:
-        train = [pages[i] for i in priced if i not in fold]
-        test = [pages[i] for i in fold if i in pages]
+        train = [page for (i, _), page in pages.items() if i not in fold]
+        test = [page for (i, _), page in pages.items() if i in fold]
         rows["hand weights"].append(ranking_accuracy(test, hand, hand_take))
         weights, take, overrule = trained(train, everything)
         rows["learned"].append(ranking_accuracy(test, weights, take))
@@ -185,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             rows[f"without {name}"].append(ranking_accuracy(test, w, t))
         use_model(PRICE_MODEL, as_model(weights, take, overrule))
         for i in fold:
-            held_out[i] = predict_auto(html[i], truth[i]["url"])
+            for stripped in (False, True):
+                held_out[stripped][i] = predict_auto(html[i, stripped], truth[i]["url"])
         use_model(PRICE_MODEL, None)
     learned = statistics.mean(rows["learned"])
     for name, accuracies in rows.items():
@@ -193,15 +210,20 @@ def main(argv: list[str] | None = None) -> int:
         gain = learned - statistics.mean(accuracies)
         print(f"ranking  {name:<32} folds=[{cells}] mean={statistics.mean(accuracies):.3f}"
               f" learned_minus_this={gain:+.3f}")  # fmt: skip
-    whole = score(truth, held_out, ids)
-    per_fold = [score(truth, held_out, fold) for fold in folds]
-    for attribute in ATTRIBUTES:
-        cells = " ".join(f"{s[attribute][2]:.3f}" for s in per_fold)
-        print(f"offers held-out {attribute:<13} whole={whole[attribute][2]:.3f} folds=[{cells}]")
+    for stripped in (False, True):
+        whole = score(truth, held_out[stripped], ids)
+        per_fold = [score(truth, held_out[stripped], fold) for fold in folds]
+        mode = "stripped " if stripped else ""
+        for attribute in ATTRIBUTES:
+            cells = " ".join(f"{s[attribute][2]:.3f}" for s in per_fold)
+            print(f"offers held-out {mode}{attribute:<13} whole={whole[attribute][2]:.3f} "
+                  f"folds=[{cells}]")  # fmt: skip
     if args.write:
         weights, take, overrule = trained(list(pages.values()), everything)
         source = (
-            f"benchmarks/train_price_ranking.py on {len(pages)} pages of {len(folds)} site folds"
+            f"benchmarks/train_price_ranking.py on {len(priced)} pages"
+            f"{' and their markup-stripped copies' if args.strip_markup else ''}"
+            f" of {len(folds)} site folds"
         )
         OUT.write_text(
             as_model(weights, take, overrule).as_json(FEATURES, source), encoding="utf-8"

@@ -57,3 +57,41 @@ def test_site_folds_keep_a_host_in_one_fold() -> None:
     for host in set(hosts):
         holding = [f for f in folds if any(host in truth[i]["url"] for i in f)]
         assert len(holding) == 1
+
+
+def test_strip_markup_leaves_only_the_visible_page() -> None:
+    stripped = load_benchmark("stripped_markup")
+    html = (
+        '<html><head><meta charset="latin-1"><meta property="og:price:amount" content="9">'
+        '<meta name="description" content="A cup"><link itemprop="availability" '
+        'href="https://schema.org/InStock"><script type="application/ld+json">'
+        '{"@type": "Product", "sku": "J-1", "offers": {"price": "9"}}</script></head>'
+        '<body><div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Cup</h1>'
+        '<span itemprop="price" content="9.00" class="price">9,00 £</span>'
+        '<div typeof="Offer" property="offers">tail</div><script>window.state = {"sku": "J-1"}'
+        "</script> after</div></body></html>"
+    ).encode("latin-1")
+    out = stripped.strip_markup(html).decode()
+    for gone in ("ld+json", "og:", "itemprop", "itemscope", "typeof", "property=", '"J-1"',
+                 'content="9.00"', "<link", 'name="description"'):  # fmt: skip
+        assert gone not in out
+    for kept in ('class="price"', "9,00 £", "<h1>Cup</h1>", "tail", " after"):
+        assert kept in out
+    page = offers.predict_auto(out.encode(), "https://shop.test/p/cup")
+    assert page == {"price": "9.00", "sku": None, "availability": None}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["/nonexistent-a", "/nonexistent-b", ".", "truth.json"],  # not source trees
+        [".", ".", "/nonexistent-pages", "/nonexistent-truth.json"],
+        [".", ".", ".", "pyproject.toml", "--rounds", "0"],
+    ],
+)
+def test_timing_ab_refuses_careless_input_in_one_line(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    timing = load_benchmark("offers_timing_ab")
+    assert timing.main(argv) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1

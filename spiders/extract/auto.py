@@ -21,7 +21,7 @@ from spiders.extract.heuristic_reviews import heuristic_review_items
 from spiders.extract.heuristics import (
     heuristic_offer_fields,
     labelled_identifier_pairs,
-    labelled_identifiers,
+    shown_identifiers,
     shows_old_prices,
     visible_grouping,
     visible_price_overruling,
@@ -322,12 +322,15 @@ def _choose_sku(
         offer.sku, offer.explain["sku"] = code, EMBEDDED_JSON.name
         return
     other_ids = [v for v in (offer.gtin, offer.mpn) if v]
+    labelled, shown_texts = shown_identifiers(root)
     sku, how = choose_sku(
         structured,
         other_ids,
-        labelled_identifiers(root),
+        [value for value, _ in labelled],
         url,
         text,
+        [value for value, own in labelled if own],
+        shown_texts,
     )
     if sku is None or sku == offer.sku:
         return

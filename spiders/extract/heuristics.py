@@ -91,11 +91,36 @@ def best_visible_price(
     best = _best_current([c for c in candidates if not c.old]) or _best_current(candidates)
     if best is None:
         return None, False
-    if is_listing_price(best, candidates) or (
-        best.element is not None and in_linked_card(best.element, main_heading(root), url)
+    if is_listing_price(best, candidates):
+        return None, True
+    heading = main_heading(root)
+    if (
+        best.element is not None
+        and in_linked_card(best.element, heading, url)
+        and not _also_shown_outside_cards(best, candidates, heading, url)
     ):
         return None, True
     return (best.price, best.currency, best.text), False
+
+
+def _also_shown_outside_cards(
+    best: PriceCandidate,
+    candidates: list[PriceCandidate],
+    heading: lxml.html.HtmlElement | None,
+    url: str,
+) -> bool:
+    """True if the amount of ``best`` (read in a linked card) is also shown as a current
+    price outside any card: a product page repeats its price (buy box, sticky bar, basket
+    summary) where a title or brand link may precede one of them, while a listing shows
+    each card's price once, in its card."""
+    return any(
+        c is not best
+        and not c.old
+        and c.price == best.price
+        and c.element is not None
+        and not in_linked_card(c.element, heading, url)
+        for c in candidates
+    )
 
 
 _AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
@@ -197,6 +222,15 @@ def labelled_identifier_pairs(root: lxml.html.HtmlElement) -> list[tuple[str, bo
     """(id, labelled as the shop's own code) for ids shown after a label such as "SKU:",
     "Art.-Nr.", "Product code" (own code) or "Model" (other ids), in one short text or
     in the text right after a label ("<strong>Product code</strong>: 123")."""
+    return shown_identifiers(root)[0]
+
+
+def shown_identifiers(
+    root: lxml.html.HtmlElement,
+) -> tuple[list[tuple[str, bool]], frozenset[str]]:
+    """(``labelled_identifier_pairs``, the short visible texts that hold an ASCII digit,
+    spaces trimmed: ids the page shows as a text of their own, such as a table cell),
+    from one pass over the page's short texts."""
     found: dict[str, bool] = {}
     texts = [str(t) for t in root.xpath(_SHORT_TEXTS)]
     # An id has an ASCII digit, so only a text with one, or before one, can show it: the
@@ -211,12 +245,8 @@ def labelled_identifier_pairs(root: lxml.html.HtmlElement) -> list[tuple[str, bo
         if match and any(ch.isdigit() for ch in match.group("id")):
             value = match.group("id").rstrip(".,")
             found[value] = found.get(value, False) or match.group("shop") is not None
-    return list(found.items())
-
-
-def labelled_identifiers(root: lxml.html.HtmlElement) -> list[str]:
-    """Ids shown after a label such as "SKU:", "Art.-Nr.", "Product code"."""
-    return [value for value, _ in labelled_identifier_pairs(root)]
+    shown = frozenset(text.strip() for text, digit in zip(texts, digits, strict=False) if digit)
+    return list(found.items()), shown
 
 
 def visible_text(root: lxml.html.HtmlElement) -> str:

@@ -154,20 +154,26 @@ def main_heading(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 def candidate_text(element: lxml.html.HtmlElement) -> str | None:
     """The price-looking text an element shows, or None if it does not look like one."""
     names = names_of(element)
+    price_named = PRICE_NAME.search(names) is not None
     own = own_text(element)
     if own and len(own) <= _MAX_PRICE_TEXT and any(ch.isdigit() for ch in own):
         if detect_currency(own)[1] is not None:
             return _with_superscript_cents(element, own)
-        if PRICE_NAME.search(names) and re.fullmatch(r"[\d\s.,'’-]+", own):
-            return own
+        if price_named and _PLAIN_AMOUNT.fullmatch(own):
+            return _with_superscript_cents(element, own)
     split = not any(ch.isdigit() for ch in own)  # every digit in its children
-    if (split or PRICE_NAME.search(names)) and 0 < len(element) <= 6:
+    if (split or price_named) and 0 < len(element) <= 6:
         # Split prices such as <span>12</span><sup>,99</sup> €: read the whole element.
         full = joined_text(element)
         plausible = full and len(full) <= _MAX_PRICE_TEXT and any(ch.isdigit() for ch in full)
         if plausible and full != own and detect_currency(full)[1] is not None:
             return full
+        if plausible and full != own and price_named and _PLAIN_AMOUNT.fullmatch(full):
+            return full  # a price-named block whose number sits in a child: as its own text
     return None
+
+
+_PLAIN_AMOUNT = re.compile(r"[\d\s.,'’-]+")
 
 
 _CENTS = re.compile(r"\d{1,2}")

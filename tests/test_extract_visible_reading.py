@@ -1,0 +1,100 @@
+"""The visible reading of a product page with no markup at all (no JSON-LD, microdata,
+meta tags or script state): what a shop without markup shows. Hand-written pages, one per
+form, written from general knowledge of shop layouts (not from any evaluation page)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from spiders.extract.auto import extract_auto
+from tests.test_extract_offer_hard_cases import page
+
+CARDS = (
+    '<section><h2>You may also like</h2>'
+    '<div class="tile"><a href="/p/garden-rake-77">Garden rake steel</a><span class="price">€ 24,95</span></div>'
+    '<div class="tile"><a href="/p/hand-trowel-78">Hand trowel set</a><span class="price">€ 12,50</span></div>'
+    "</section>"
+)  # fmt: skip
+
+VISIBLE_PRICES = [
+    pytest.param(
+        page('<h1>Kettle</h1><p class="product-price">49<sup>95</sup> <span>zł</span></p>'
+             "<button>Add to basket</button>", lang="pl"),
+        "https://shop.test/p/kettle", "49.95", id="price-named-digits-superscript-cents",
+    ),
+    pytest.param(
+        page('<h1>Lamp</h1><div class="cost">129<sup>90</sup> <span>lei</span></div>'
+             "<button>Add to basket</button>", lang="ro"),
+        "https://shop.test/p/lamp", "129.90", id="cost-named-superscript-cents-currency-after",
+    ),
+    pytest.param(
+        page('<h1>Pressure washer K5</h1><div class="buy"><a href="/brand/acme">Acme Power Tools'
+             '</a><div><span class="price">€ 119,01</span></div><button>Add to basket</button>'
+             f'</div>{CARDS}<div class="bar"><span class="price">€ 119,01</span></div>',
+             lang="de"),
+        "https://shop.test/p/pressure-washer-k5", "119.01",
+        id="brand-link-before-price-repeated-outside-cards",
+    ),
+    pytest.param(
+        page('<h1>Chelsea boot</h1><div class="product-prices"><span>136</span></div>'
+             "<button>Add to bag</button>"),
+        "https://shop.test/p/chelsea-boot", "136", id="price-named-block-number-in-a-child",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "url", "price"), VISIBLE_PRICES)
+def test_visible_price_without_markup(html: str, url: str, price: str) -> None:
+    found = extract_auto(html, url).offers
+    assert found and found[0].price is not None
+    assert Decimal(found[0].price) == Decimal(price)
+    assert not found[0].listing
+
+
+def test_a_single_linked_card_shown_once_is_still_no_main_price() -> None:
+    html = page(
+        "<h1>Garden tools</h1><p>Everything for the garden.</p>"
+        '<div class="tile"><a href="/p/garden-rake-77">Garden rake steel</a>'
+        '<span class="price">€ 24,95</span></div>'
+    )
+    offers = extract_auto(html, "https://shop.test/c/garden").offers
+    assert all(o.price is None or o.listing for o in offers)
+
+
+VISIBLE_SKUS = [
+    pytest.param(
+        page('<h1>Pressure washer K5</h1><a href="/p/washer-4471023/reviews">Reviews</a>'
+             '<a href="/p/washer-4471023/photos">Photos</a><div>Art.-Nr. <span>88123456</span>'
+             '</div><span class="price">€ 119,01</span>', lang="de"),
+        "https://shop.test/p/washer-4471023", "88123456",
+        id="labelled-shop-code-over-url-number-in-links",
+    ),
+    pytest.param(
+        page('<h1>Sofa</h1><a href="/p/sofa/30029377?tab=reviews">Reviews</a>'
+             '<a href="/p/sofa/30029377?tab=size">Sizes</a>'
+             '<p class="code">Product code: 300.293.77</p><span class="price">£ 499</span>'),
+        "https://shop.test/p/sofa/30029377", "300.293.77",
+        id="labelled-code-written-with-dots-over-url-digits",
+    ),
+    pytest.param(
+        page('<h1>Headphones</h1><a href="/dp/B0ABC12345/reviews">Reviews</a>'
+             "<table><tr><th>Listing</th><td>B0ABC12345</td></tr>"
+             "<tr><th>SKU</th><td>QX737</td></tr></table><span>$ 59.00</span>"),
+        "https://shop.test/dp/B0ABC12345", "B0ABC12345",
+        id="url-code-shown-as-its-own-cell-over-a-labelled-code",
+    ),
+    pytest.param(
+        page('<h1>Drill</h1><a href="/p/drill-5550123/reviews">Reviews</a>'
+             '<a href="/p/drill-5550123/photos">Photos</a>'
+             "<span>$ 89.00</span>"),
+        "https://shop.test/p/drill-5550123", "5550123", id="url-number-repeated-no-label",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "url", "sku"), VISIBLE_SKUS)
+def test_visible_sku_without_markup(html: str, url: str, sku: str) -> None:
+    found = extract_auto(html, url).offers
+    assert found and found[0].sku == sku
