@@ -59,6 +59,12 @@ def _since_moment(since: date) -> datetime:
     return datetime.combine(since, time.min)
 
 
+def _published_since(published: Any, first_seen_at: Any, since: date) -> Any:
+    """Published on or after ``since``; an undated review counts from when it was first
+    seen."""
+    return or_(published >= since, and_(published.is_(None), first_seen_at >= _since_moment(since)))
+
+
 def _reviews(since: date | None, company_id: int | None) -> Select[Any]:
     review, company, source, product, analysis = (
         _table(n) for n in ("review", "company", "source", "product", "review_analysis")
@@ -98,13 +104,7 @@ def _reviews(since: date | None, company_id: int | None) -> Select[Any]:
         .order_by(review.c.id)
     )
     if since is not None:
-        # Undated reviews count from when they were first seen.
-        query = query.where(
-            or_(
-                review.c.published >= since,
-                and_(review.c.published.is_(None), review.c.first_seen_at >= _since_moment(since)),
-            )
-        )
+        query = query.where(_published_since(review.c.published, review.c.first_seen_at, since))
     if company_id is not None:
         query = query.where(review.c.company_id == company_id)
     return query
@@ -225,12 +225,7 @@ def _opinions(since: date | None, company_id: int | None) -> Select[Any]:
         .order_by(mention.c.id)
     )
     if since is not None:
-        query = query.where(
-            or_(
-                mention.c.published >= since,
-                and_(mention.c.published.is_(None), review.c.first_seen_at >= _since_moment(since)),
-            )
-        )
+        query = query.where(_published_since(mention.c.published, review.c.first_seen_at, since))
     if company_id is not None:
         query = query.where(mention.c.company_id == company_id)
     return query
