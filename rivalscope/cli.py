@@ -172,7 +172,7 @@ def _argument_hint(message: str, context: Any) -> str:
         return ""
     for param in getattr(context.command, "params", []):
         name = param.name or ""
-        if not (param.opts and param.opts[0].startswith("-")) and option.group(1) in (
+        if not _is_option(param) and option.group(1) in (
             name,
             name.rstrip("s"),
         ):
@@ -189,7 +189,7 @@ def _file_option_hint(message: str, context: Any) -> str:
     names = [
         max(param.opts, key=len)
         for param in getattr(context.command, "params", [])
-        if param.opts and param.opts[0].startswith("-") and _takes_a_path(param)
+        if _is_option(param) and _takes_a_path(param)
     ]
     given = extra.group(1).split()[0]
     if not names or "." not in Path(given).name:
@@ -197,6 +197,11 @@ def _file_option_hint(message: str, context: Any) -> str:
     if len(names) == 1:
         return f"; to give a file, write {names[0]} {given}"
     return f"; files are given with an option: {', '.join(names)}"
+
+
+def _is_option(param: Any) -> bool:
+    """An option (``--targets``), not an argument (``SOURCES``)."""
+    return bool(param.opts) and str(param.opts[0]).startswith("-")
 
 
 def _takes_a_path(param: Any) -> bool:
