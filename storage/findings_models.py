@@ -32,6 +32,10 @@ class ReportRun(SQLModel, table=True):
     """Reviews in scope (all companies)."""
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     """``"company|aspect" -> {"net": float, "n": int}`` for "what changed since last time"."""
+    built_on: list[int] | None = Field(default=None, sa_column=Column(JSON))
+    """``storage.data_fingerprint`` of the database when the report read it (row count and
+    highest id of each table it reads): a later report on the same figures would repeat
+    this one, so the scheduler skips it, also across restarts and ``schedule --once``."""
 
 
 class FindingBase(SQLModel):

@@ -69,12 +69,14 @@ def test_a_round_that_found_nothing_new_does_not_repeat_the_report(
 ) -> None:
     """Before, every round stored a new report run with the same findings, even when its
     crawls found no new review and no price change (288 copies a day on a 5-minute
-    schedule)."""
+    schedule); and what the last report was built on lived in the scheduler's memory, so
+    each `schedule --once` from cron, and the first round after a restart, reported
+    again. Each call below is a fresh start, as `schedule --once` is."""
     from sqlalchemy import func, select
 
+    from compare.report.build import build_report
     from compare.report.stored_tables import REPORT_RUN
     from compare.report.synthetic import add_review
-    from rivalscope.scheduler.followups import ReportMemory
 
     def runs() -> int:
         with engine.connect() as connection:
@@ -84,20 +86,28 @@ def test_a_round_that_found_nothing_new_does_not_repeat_the_report(
 
     ids = populate(engine, SyntheticPlan(reviews=300))
     targets = _targets(tmp_path, "")
-    memory = ReportMemory()
     with caplog.at_level(logging.INFO, logger="rivalscope.schedule"):
-        run_followups(engine, targets, tmp_path, memory)
+        run_followups(engine, targets, tmp_path)
         assert runs() == 1
-        run_followups(engine, targets, tmp_path, memory)  # nothing new
+        run_followups(engine, targets, tmp_path)  # nothing new
         assert runs() == 1
         assert "report skipped: nothing new since the last report" in caplog.text
         (tmp_path / "reports" / "report.html").unlink()  # the user removed it
-        run_followups(engine, targets, tmp_path, memory)
+        run_followups(engine, targets, tmp_path)
         assert runs() == 2
         add_review(
             engine, ids["Rival A"], "The delivery was late again.", "delivery", "negative", 999_999
         )
-        run_followups(engine, targets, tmp_path, memory)  # a new review: a new report
+        run_followups(engine, targets, tmp_path)  # a new review: a new report
         assert runs() == 3
-    run_followups(engine, targets, tmp_path)  # without memory (schedule --once): reports
-    assert runs() == 4
+        # A narrower report by hand into the same folder: the next round writes the whole one.
+        build_report(engine, tmp_path / "reports", competitors=["Rival A"])
+        assert runs() == 4
+        run_followups(engine, targets, tmp_path)
+        assert runs() == 5
+        run_followups(engine, targets, tmp_path)
+        assert runs() == 5
+        # The same whole report by hand, elsewhere: the scheduler's folder is reported again.
+        build_report(engine, tmp_path / "elsewhere")
+        run_followups(engine, targets, tmp_path)
+        assert runs() == 7

@@ -36,6 +36,7 @@ from compare.report.report_runs import previous_snapshot, store_run
 from compare.report.report_scope import ReportScope, resolve_scope
 from compare.report.section_registry import ReportQuery, load_sections
 from compare.report.stats import DEFAULT_MIN_SAMPLE
+from storage.data_fingerprint import data_fingerprint
 
 TOP_NEEDS_PER_COMPANY = 5
 CHANGE_THRESHOLD = 0.1
@@ -118,6 +119,8 @@ def _compute(
     progress: Progress,
     rates: EuroRates,
 ) -> ReportData:
+    # Taken before anything is read: a write during the report makes the next one differ.
+    built_on = data_fingerprint(connection)
     progress("counting reviews and aspect opinions by segment")
     review_counts, opinions = segment_cubes(connection, scope, source)
     reviews = int(review_counts["reviews"].sum())
@@ -152,7 +155,9 @@ def _compute(
     }
     previous = previous_snapshot(connection)
     created_at = datetime.now(UTC)
-    run_id = store_run(connection, scope, out_dir, reviews, snapshot, findings, created_at)
+    run_id = store_run(
+        connection, scope, out_dir, reviews, snapshot, findings, created_at, built_on
+    )
     data = ReportData(
         scope=scope,
         run_id=run_id,

@@ -36,6 +36,7 @@ def store_run(
     snapshot: dict[str, Any],
     findings: list[Finding],
     created_at: datetime,
+    built_on: tuple[int, ...] | None = None,
 ) -> int:
     """Insert the run and its findings; returns the run id."""
     run_id = connection.execute(
@@ -48,6 +49,7 @@ def store_run(
             competitors=[c.name for c in scope.competitors],
             reviews=reviews,
             snapshot=snapshot,
+            built_on=None if built_on is None else list(built_on),
         )
     ).inserted_primary_key[0]  # type: ignore[index]
     rows = [
@@ -73,6 +75,25 @@ def store_run(
     for start in range(0, len(rows), INSERT_BATCH):
         connection.execute(FINDING.insert(), rows[start : start + INSERT_BATCH])
     return int(run_id)
+
+
+def repeats_latest_report(
+    connection: Connection, out_dir: Path, built_on: tuple[int, ...], min_sample: int
+) -> bool:
+    """Whether a whole-database report into ``out_dir`` (every competitor, no date window)
+    would repeat the latest stored run: that run was such a report, into the same folder,
+    built on the same figures (``storage.data_fingerprint``), and its page is still there."""
+    row = connection.execute(select(REPORT_RUN).order_by(REPORT_RUN.c.id.desc()).limit(1)).first()
+    if row is None or row.built_on is None or tuple(row.built_on) != tuple(built_on):
+        return False
+    if row.out_dir != str(out_dir.resolve()) or not (out_dir / "report.html").is_file():
+        return False
+    if row.since is not None or row.until is not None or row.min_sample != min_sample:
+        return False
+    competitors = connection.execute(
+        select(COMPANY.c.name).where(COMPANY.c.is_own.is_(False))
+    ).scalars()
+    return sorted(str(n) for n in competitors) == sorted(row.competitors or [])
 
 
 @dataclass(frozen=True)

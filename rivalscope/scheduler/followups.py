@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +19,14 @@ from settings.user_errors import UserError
 log = logging.getLogger("rivalscope.schedule")
 
 
-@dataclass
-class ReportMemory:
-    """What the scheduler's last report was built on (``storage.data_fingerprint``) and
-    where it went; kept by the scheduler between rounds."""
-
-    fingerprint: tuple[int, ...] | None = None
-    out_dir: Path | None = None
-
-
-def run_followups(
-    engine: Engine, targets: Targets, base_dir: Path, memory: ReportMemory | None = None
-) -> list[str]:
+def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]:
     """Run what ``[schedule]`` asks for (analysis, report, alerts: all on by default);
     every step that does not run is logged with its reason. Returns what was done.
 
-    With ``memory``, a report whose input has not changed since the last one it records
-    (a round that found nothing new) is skipped: it would repeat that report, and every
-    round's copy would be stored with its findings."""
+    A report whose input has not changed since the latest stored one (a round that found
+    nothing new) is skipped: it would repeat that report, and every round's copy would be
+    stored with its findings. The comparison reads the database, so it holds across
+    scheduler restarts and for ``schedule --once`` started by cron."""
     done: list[str] = []
     settings = targets.schedule
     analysed = False
@@ -50,21 +39,12 @@ def run_followups(
         log.warning("analysis failed (logged above); the report reads the previous analysis")
     out_dir = Path(settings.report_dir)
     out_dir = out_dir if out_dir.is_absolute() else base_dir / out_dir
-    fingerprint = _fingerprint(engine) if memory is not None and settings.report else None
     if not settings.report:
         log.info("report skipped: [schedule] report = false")
-    elif (
-        memory is not None
-        and fingerprint is not None
-        and memory.fingerprint == fingerprint
-        and memory.out_dir == out_dir
-        and (out_dir / "report.html").is_file()
-    ):
+    elif _repeats_latest_report(engine, out_dir):
         log.info("report skipped: nothing new since the last report (reviews, analysis, prices)")
     elif _attempt("report", _build_report, engine, out_dir):
         done.append(f"report in {out_dir}" + ("" if analysed else " (on the previous analysis)"))
-        if memory is not None:
-            memory.fingerprint, memory.out_dir = fingerprint, out_dir
     if not settings.alerts:
         log.info("alerts skipped: [schedule] alerts = false")
     elif targets.alerts.price_change_pct is None and targets.alerts.net_sentiment_points is None:
@@ -91,14 +71,19 @@ def _analyze(engine: Engine) -> None:
     analyze_database(engine)
 
 
-def _fingerprint(engine: Engine) -> tuple[int, ...] | None:
+def _repeats_latest_report(engine: Engine, out_dir: Path) -> bool:
+    from compare.report.report_runs import repeats_latest_report
+    from compare.report.stats import DEFAULT_MIN_SAMPLE
     from storage.data_fingerprint import data_fingerprint
 
     try:
-        return data_fingerprint(engine)
+        with engine.connect() as connection:
+            return repeats_latest_report(
+                connection, out_dir, data_fingerprint(connection), DEFAULT_MIN_SAMPLE
+            )
     except Exception:  # never a reason not to report: build it as before
         log.exception("reading what the report would read failed; reporting anyway")
-        return None
+        return False
 
 
 def _build_report(engine: Engine, out_dir: Path) -> None:

@@ -36,7 +36,7 @@ from rivalscope.health import check_and_notify
 from rivalscope.scheduler import lease
 from rivalscope.scheduler.crawl_process import CrawlOutcome, crawl_argv, run_crawl
 from rivalscope.scheduler.due import as_utc, is_due, next_due
-from rivalscope.scheduler.followups import ReportMemory, run_followups
+from rivalscope.scheduler.followups import run_followups
 from settings.targets import Source, Targets, TargetsError, load_targets
 from storage.models import utcnow
 
@@ -82,9 +82,6 @@ class Scheduler:
         self._targets_stamp: bytes | None = _NEVER_READ
         self.targets_error: str | None = None
         """Why the targets file on disk cannot be used (None: it is in force)."""
-        self.report_memory = ReportMemory()
-        """What this scheduler's last report was built on: an unchanged database is not
-        reported again."""
         self.queued_runs: set[int] = set()
         """Runs this scheduler queued for the workers, not finished when last looked at:
         their analysis, report and alerts come in the first round after they finish."""
@@ -296,9 +293,7 @@ class Scheduler:
         return outcomes
 
     def _followups(self, why: str) -> None:
-        done = run_followups(
-            self.engine, self.targets, self.targets_path.parent, self.report_memory
-        )
+        done = run_followups(self.engine, self.targets, self.targets_path.parent)
         log.info("%s: %s", why, "; ".join(done) or "nothing done")
 
     def serve(self) -> None:
