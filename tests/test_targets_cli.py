@@ -132,12 +132,72 @@ def test_check_a_saved_page_shows_each_selector(demo_targets: Path) -> None:
         ["targets", "check", "brewcraft-shop", "--file", str(page), "--targets", str(demo_targets)],
     )
     assert result.exit_code == 0, result.output
-    assert "10 reviews, 1 offers" in result.output
+    assert "10 reviews, 1 offer;" in result.output
     assert "review_fields.text" in result.output and "10/10" in result.output
     assert "?page=2" in result.output  # the next-page link
     assert "warning: selector review" not in result.output
     # Plans only exist on the plans page: that selector rightly finds nothing here.
     assert "selector offer_fields.plan = '.plan-name' matched nothing" in result.output
+
+
+_SAMPLE_PAGE = (
+    '<html><body><div itemscope itemtype="https://schema.org/Product">'
+    '<h1 itemprop="name">Swan kettle \x1b]0;owned\x07 \x1b[2J</h1>'
+    '<span itemprop="sku">SW-1701</span>'
+    '<div itemprop="offers" itemscope itemtype="https://schema.org/Offer">'
+    '<span itemprop="price">49.90</span><meta itemprop="priceCurrency" content="EUR">'
+    '<link itemprop="availability" href="https://schema.org/OutOfStock"></div>'
+    '<div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">'
+    '<meta itemprop="ratingValue" content="4.4"><meta itemprop="ratingCount" content="120">'
+    "</div>"
+    '<div itemprop="review" itemscope itemtype="https://schema.org/Review">'
+    '<span itemprop="author">Ingrid Q. Reviewer</span>'
+    '<div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">'
+    '<meta itemprop="ratingValue" content="2"><meta itemprop="bestRating" content="5"></div>'
+    '<meta itemprop="datePublished" content="2026-11-02">'
+    '<p itemprop="reviewBody">The lid \x1b[41mbroke after a week.</p></div>'
+    "</div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "49.90 EUR",  # the offer's price and currency
+        "OutOfStock",
+        "sku SW-1701",
+        "read by",  # the layers that read each offer and review
+        "aggregate rating: 4.4/5 from 120 ratings",
+        "2/5",  # the review's rating on its scale
+        "2026-11-02",
+        "broke after a week.",
+        "Swan kettle ]0;owned [2J",  # escape characters dropped
+    ],
+)
+def test_check_shows_what_the_page_gave_not_only_field_shares(
+    demo_targets: Path, tmp_path: Path, shown: str
+) -> None:
+    """Before, `targets check` printed "1 offers" and a coverage table: a wrong price or
+    a list price read as the price could not be seen without `extract`'s JSON."""
+    page = tmp_path / "page.html"
+    page.write_text(_SAMPLE_PAGE, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "targets",
+            "check",
+            "kawamistrz-shop",
+            "--file",
+            str(page),
+            "--targets",
+            str(demo_targets),
+        ],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 0, result.output
+    assert shown in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Ingrid" not in result.output  # reviewers are never shown
 
 
 def test_check_warns_about_selectors_that_match_nothing(demo_targets: Path) -> None:

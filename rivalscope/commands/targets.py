@@ -119,7 +119,7 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
     print_table(table, out=console)
     if problems:
         raise UserError("selectors that do not parse:\n  " + "\n  ".join(problems))
-    console.print(f"{targets}: OK ({len(plan.sources())} sources)")
+    console.print(f"{targets}: OK ({counted(len(plan.sources()), 'source')})")
 
 
 @targets_app.command()
@@ -222,6 +222,7 @@ def check(
 
     Example: rivalscope targets check acme-shop --url https://acme.example/p/kettle
     """
+    from rivalscope.extraction_samples import aggregate_text, offers_table, reviews_table
     from settings.targets import load_targets
     from spiders.target_check import check_page, user_agent
 
@@ -242,9 +243,15 @@ def check(
     page = result.extraction
     console.print(
         f"{source} ({target.mode} mode) on {url or file}: {_reviews(len(page.reviews))}, "
-        f"{len(page.offers)} offers; next page: {page.next_page or '-'}",
+        f"{counted(len(page.offers), 'offer')}; next page: {page.next_page or '-'}",
         markup=False,
     )
+    if page.offers:
+        print_table(offers_table(page.offers), out=console)
+    if page.aggregate_rating is not None:
+        console.print(aggregate_text(page.aggregate_rating), markup=False, highlight=False)
+    if page.reviews:
+        print_table(reviews_table(page.reviews), out=console)
     if result.selectors:
         table = Table(title="Selectors", title_justify="left")
         for column in ("selector of", "query", "matched", "sample"):
