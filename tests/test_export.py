@@ -150,7 +150,9 @@ def test_postgres_export_streams_through_a_server_side_cursor(pg_url: str, tmp_p
         engine.dispose()
 
 
-def test_command_line(db_url: str, engine: Engine, tmp_path: Path) -> None:
+def test_command_line(
+    db_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     populate(engine, PLAN)
     runner = CliRunner()
     out = tmp_path / "prices.parquet"
@@ -159,6 +161,13 @@ def test_command_line(db_url: str, engine: Engine, tmp_path: Path) -> None:
     assert pq.read_table(out).num_rows == _count(engine, "offer_observation")
     shown = runner.invoke(app, ["export", "offers", "--format", "jsonl", "--db", db_url])
     assert shown.exit_code == 0 and len(shown.stdout.splitlines()) == _count(engine, "product")
+    # "-o -" is standard output, as for most tools; before, a file named "-" was written.
+    monkeypatch.chdir(tmp_path)
+    dashed = runner.invoke(app, ["export", "offers", "-o", "-", "--db", db_url])
+    assert dashed.exit_code == 0 and len(dashed.stdout.splitlines()) == 1 + _count(
+        engine, "product"
+    )
+    assert not (tmp_path / "-").exists()
     told = tmp_path / "offers.txt"  # a suffix no format has: --format says what to write
     ran = runner.invoke(app, ["export", "offers", "-f", "jsonl", "-o", str(told), "--db", db_url])
     assert ran.exit_code == 0, ran.output

@@ -38,7 +38,10 @@ def export(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="File to write (default: standard output).", show_default=False
+            "--out",
+            "-o",
+            help="File to write (default, or -: standard output).",
+            show_default=False,
         ),
     ] = None,
     since: Annotated[
@@ -70,6 +73,8 @@ def export(
     from storage.db import database_url, open_database
     from storage.export import export as run_export
 
+    if out is not None and str(out) == "-":  # the usual spelling of standard output
+        out = None
     fmt = output_format or _format_of(out)
     named = SUFFIX_FORMATS.get(out.suffix.lower()) if out is not None else None
     if output_format is not None and named is not None and named != output_format.lower():
