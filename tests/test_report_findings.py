@@ -124,8 +124,8 @@ def test_findings_fit_a_narrow_terminal_with_whole_words_and_units_once(
     db_url: str, engine: Engine, tmp_path: Path, columns: int
 ) -> None:
     """Before, at 80 columns "customer service" became "custo…", each effect cell wrapped over
-    six lines with its unit "(net sentiment, ours − theirs)", and a "report" column repeated
-    the one report's number on every row."""
+    six lines with its unit "(net sentiment, ours − theirs)", each sample size over two with
+    its unit, and a "report" column repeated the one report's number on every row."""
     populate(
         engine,
         SyntheticPlan(
@@ -148,6 +148,8 @@ def test_findings_fit_a_narrow_terminal_with_whole_words_and_units_once(
     assert "…" not in shown.stdout, shown.stdout
     assert "report" not in lines[1]  # one report: no column repeating its number
     assert shown.stdout.count("ours − theirs") == 1, shown.stdout
+    # Sample units once below too: "62 opinions" in a cell wrapped each row over two lines.
+    assert shown.stdout.count("opinions") == 1, shown.stdout
     assert re.search(r"[+-]\d\.\d\d \[[+-]\d\.\d\d, [+-]\d\.\d\d\]", shown.stdout)
 
 

@@ -86,10 +86,16 @@ def effect_text(kind: str, value: float, low: float, high: float, *, unit: bool 
 def effect_units_text(kinds: list[str]) -> str:
     """What the effect of each of ``kinds`` measures, kinds of one unit together:
     "competitor weakness, competitor strength: net sentiment, ours − theirs"."""
+    return units_text(kinds, STORED_EFFECT_UNITS)
+
+
+def units_text(kinds: list[str], units: dict[str, str]) -> str:
+    """What a number means for each of ``kinds`` (``units``: kind -> unit), kinds of one
+    unit together, in the order the kinds first come."""
     by_unit: dict[str, list[str]] = {}
     for kind in dict.fromkeys(kinds):
-        if kind in STORED_EFFECT_UNITS:
-            by_unit.setdefault(STORED_EFFECT_UNITS[kind], []).append(kind.replace("_", " "))
+        if kind in units:
+            by_unit.setdefault(units[kind], []).append(kind.replace("_", " "))
     return "; ".join(f"{', '.join(names)}: {unit}" for unit, names in by_unit.items())
 
 

@@ -61,6 +61,7 @@ def findings(
         effect_text,
         effect_units_text,
         score_text,
+        units_text,
     )
     from compare.report.report_runs import finding_aspects, stored_findings
     from storage.db import database_url, open_database
@@ -121,7 +122,7 @@ def findings(
             f.segment,
             f.kind.removeprefix("competitor_").replace("_", " "),  # the column says whose
             effect_text(f.kind, f.effect, f.effect_low, f.effect_high, unit=False),
-            f"{f.sample_size} {SAMPLE_UNITS.get(f.kind, '')}".strip(),
+            str(f.sample_size),
             score_text(f.score),
         ]
         for f in rows
@@ -145,13 +146,14 @@ def findings(
     for line in lines:
         table.add_row(*line)
     print_table(table, out=console)
-    # The units once, below the table (as a caption rich would widen the table to its length).
-    console.print(
-        "effect [95% CI]: " + effect_units_text([f.kind for f in rows]),
-        markup=False,
-        highlight=False,
-        soft_wrap=False,
-    )
+    # The units once, below the table (as a caption rich would widen the table to its length;
+    # in the cells "62 opinions" wrapped over two lines at 80-100 columns).
+    kinds = [f.kind for f in rows]
+    for units in (
+        "effect [95% CI]: " + effect_units_text(kinds),
+        "n: " + units_text(kinds, SAMPLE_UNITS),
+    ):
+        console.print(units, markup=False, highlight=False, soft_wrap=False)
 
 
 def register(app: typer.Typer) -> None:
