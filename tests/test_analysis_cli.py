@@ -18,19 +18,25 @@ from tests.sample_reviews import BAD, FRENCH_BAD, FRENCH_GOOD, GOOD
 
 
 def write_training_file(path: Path) -> Path:
-    """120 labelled French lines: French has no base model, so they train a classifier."""
+    """120 labelled French lines, a third of them in a shop's own words that no lexicon
+    rates: a model of them beats French's lexicons (no base model), so they train one."""
     lines: list[dict[str, object]] = []
     for i in range(60):
+        coded = i % 3 == 2
         lines.append(
             {
-                "text": f"{FRENCH_GOOD[i % 3]} {FRENCH_GOOD[(i + 1) % 3]}",
+                "text": f"Le modèle zorblax {i}, zorblax."
+                if coded
+                else f"{FRENCH_GOOD[i % 3]} {FRENCH_GOOD[(i + 1) % 3]}",
                 "label": "positive",
                 "lang": "fr",
             }
         )
         lines.append(
             {
-                "text": f"{FRENCH_BAD[i % 3]} {FRENCH_BAD[(i + 2) % 3]}",
+                "text": f"Le modèle quibbon {i}, quibbon."
+                if coded
+                else f"{FRENCH_BAD[i % 3]} {FRENCH_BAD[(i + 2) % 3]}",
                 "rating": 1,
                 "best_rating": 5,
                 "lang": "fr",
@@ -48,7 +54,8 @@ def model_dir(tmp_path: Path) -> Path:
         ["sentiment", "train", str(write_training_file(tmp_path / "t.jsonl")), "--out", str(out)],
     )
     assert result.exit_code == 0, result.output
-    assert "fr: 120 examples" in result.output
+    assert "fr: model trained on your ratings alone" in result.output
+    assert "120 examples" in result.output
     return out
 
 
@@ -236,7 +243,10 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     first = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
     assert first.returncode == 0, first.stderr
     said = " ".join(first.stdout.split())  # rich wraps long lines
-    assert "own classifiers for fr; one pooled classifier for de" in said
+    assert "one pooled classifier for de" in said and "own classifiers" not in said
+    # French has no base model: a model of its ratings replaces its lexicons when it gets
+    # at least as many held-out ratings right (a tie here: both read every one)
+    assert "fr model trained on your ratings alone (held-out ratings: lexicons 1.00, own" in said
     # the base model is right on every held-out rating: nothing can beat it clearly (better
     # probabilities alone do not replace it)
     kept = "en base model kept as shipped, nothing beat it clearly (held-out ratings: "

@@ -16,9 +16,8 @@ from compare.analysis.sentiment.bundle import load_bundle
 from compare.analysis.tables import ASPECT_MENTION, KEY_PHRASE, REVIEW_ANALYSIS, REVIEW_SENTENCE
 from compare.analysis.training import train_bundle
 from storage.db import open_database
+from tests.sample_reviews import french_ratings
 from tests.test_analysis_run import (
-    FRENCH_BAD,
-    FRENCH_GOOD,
     GERMAN_BAD,
     GERMAN_GOOD,
     POLISH_BAD,
@@ -76,7 +75,7 @@ def test_pool_analysis_equals_in_process_analysis(
         assert summary.analyzed == 225
         assert summary.model_trained
         assert {"de", "fr", "multi"} <= set(summary.model_languages)
-        assert set(summary.model_guard) == {"pl"}
+        assert set(summary.model_guard) == {"fr", "pl"}
         stored.append(_stored(engine))
         engine.dispose()
     assert stored[0] == stored[1]
@@ -95,8 +94,7 @@ def test_pool_analysis_equals_in_process_analysis(
 
 def test_train_bundle_on_a_pool_equals_training_in_process() -> None:
     examples = {
-        "fr": [(FRENCH_GOOD[i % 3] + " " + FRENCH_GOOD[(i + 1) % 3], "positive") for i in range(60)]
-        + [(FRENCH_BAD[i % 3] + " " + FRENCH_BAD[(i + 2) % 3], "negative") for i in range(60)],
+        "fr": french_ratings(120),
         "de": [(GERMAN_GOOD[i % 2], "positive") for i in range(15)]
         + [(GERMAN_BAD[i % 2], "negative") for i in range(15)],
         "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
@@ -108,7 +106,7 @@ def test_train_bundle_on_a_pool_equals_training_in_process() -> None:
     assert list(pooled.classifiers) == list(alone.classifiers)
     assert {"fr", "multi"} <= set(alone.classifiers)
     assert pooled.pooled_languages == alone.pooled_languages == {"de": 30}
-    assert pooled.guard == alone.guard and set(alone.guard) == {"pl"}
+    assert pooled.guard == alone.guard and set(alone.guard) == {"fr", "pl"}
     texts = ["Excellente qualité !", "Horrible, cassé.", "Schnelle Lieferung"]
     for language in ("fr", "multi"):
         assert pooled.classifiers[language].score(texts) == alone.classifiers[language].score(texts)

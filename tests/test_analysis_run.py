@@ -13,7 +13,7 @@ from compare.analysis.sentiment.bundle import FORMAT, load_bundle, save_bundle
 from compare.analysis.tables import ASPECT_MENTION, REVIEW_ANALYSIS, REVIEW_NEED, REVIEW_SENTENCE
 from compare.analysis.training import train_bundle
 from storage.models import Company, Review, Source
-from tests.sample_reviews import BAD, FRENCH_BAD, FRENCH_GOOD, GOOD
+from tests.sample_reviews import BAD, GOOD, french_ratings
 
 _keys = itertools.count()
 
@@ -32,12 +32,16 @@ def add_reviews(engine: Engine, rows: list[dict[str, object]]) -> None:
 
 
 def rated(count: int, language: str = "en") -> list[dict[str, object]]:
-    """Clearly rated reviews, half good, half bad (English, or French: no base model)."""
-    good_texts, bad_texts = (FRENCH_GOOD, FRENCH_BAD) if language == "fr" else (GOOD, BAD)
+    """Clearly rated reviews, half good, half bad (English, or French: no base model, and
+    ratings a model reads better than its lexicons, ``french_ratings``)."""
     rows: list[dict[str, object]] = []
+    french = french_ratings(count)
     for i in range(count):
         good = i % 2 == 0
-        text = " ".join((good_texts if good else bad_texts)[j % 3] for j in range(i, i + 2))
+        if language == "fr":
+            text = french[i][0]
+        else:
+            text = " ".join((GOOD if good else BAD)[j % 3] for j in range(i, i + 2))
         rows.append(
             {
                 "text": text,
@@ -159,10 +163,7 @@ def test_a_model_in_an_older_format_is_retrained(engine: Engine, tmp_path: Path)
 def test_an_older_model_that_cannot_be_retrained_gives_way_to_the_base_model(
     engine: Engine, tmp_path: Path
 ) -> None:
-    examples = {
-        "fr": [(FRENCH_GOOD[i % 3] + " " + FRENCH_GOOD[(i + 1) % 3], "positive") for i in range(60)]
-        + [(FRENCH_BAD[i % 3] + " " + FRENCH_BAD[(i + 2) % 3], "negative") for i in range(60)]
-    }
+    examples = {"fr": french_ratings(120)}
     folder = save_bundle(train_bundle(examples, "an older version"), tmp_path / "m" / "v0001")
     meta = folder / "meta.json"
     meta.write_text(
@@ -208,10 +209,7 @@ def test_empty_emoji_and_unknown_language_reviews(engine: Engine, tmp_path: Path
 
 
 def test_model_save_load_round_trip(tmp_path: Path) -> None:
-    examples = {
-        "fr": [(FRENCH_GOOD[i % 3] + " " + FRENCH_GOOD[(i + 1) % 3], "positive") for i in range(60)]
-        + [(FRENCH_BAD[i % 3] + " " + FRENCH_BAD[(i + 2) % 3], "negative") for i in range(60)]
-    }
+    examples = {"fr": french_ratings(120)}
     bundle = train_bundle(examples, "test data")
     folder = save_bundle(bundle, tmp_path / "model")
     loaded = load_bundle(folder)
@@ -261,7 +259,8 @@ def test_language_below_threshold_is_scored_by_the_pooled_model(
     # English has a base model: its guard weighs a correction and (30 ratings: too few for
     # its own) the pooled model; English never joins the pooled model's languages
     assert summary.model_pooled_languages == ["de"]
-    assert set(summary.model_guard) == {"en"}
+    # French's lexicons were guarded too: a model of its ratings beat them
+    assert set(summary.model_guard) == {"en", "fr"}
     assert summary.languages["de"].models == {"pooled:de@v0001": 30}
     assert summary.languages["fr"].models == {"classifier:fr@v0001": 120}
     assert set(summary.languages["en"].models) <= {base_model_id("en"), "adapted:en@v0001"}

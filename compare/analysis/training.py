@@ -33,6 +33,8 @@ from compare.analysis.sentiment.labels import (
     label_from_rating,
     normalized_rating,
 )
+from compare.analysis.sentiment.lexicon import lexicon_name
+from compare.analysis.sentiment.lexicon_guard import LEXICON, guard_lexicon
 from compare.analysis.tables import REVIEW
 from settings.language_detection import detect_language
 from settings.languages import normalize_language_code
@@ -121,9 +123,11 @@ class TrainingJob:
     key: str
     rows: list[tuple[str, str]]
     adapt: bool = False
+    lexicon: bool = False
+    """A model of the ratings guarded against the language's lexicons (``lexicon_guard``)."""
     others: list[tuple[str, str]] | None = None
-    """For ``adapt`` of a language too small for its own model: the other languages' rows,
-    so that the pooled model (as before the base models) competes in the guard."""
+    """For ``adapt`` or ``lexicon`` of a language too small for its own model: the other
+    languages' rows, so that the pooled model competes in the guard."""
 
 
 def train_job(job: TrainingJob) -> SentimentClassifier | GuardResult:
@@ -142,6 +146,8 @@ def _train_job(job: TrainingJob) -> SentimentClassifier | GuardResult:
         return adapt_with_guard(
             base, texts, labels, own_model=trainable(job.rows), others=job.others
         )
+    if job.lexicon:
+        return guard_lexicon(job.key, texts, labels, others=job.others)
     return train_classifier(texts, labels, job.key)
 
 
@@ -157,7 +163,9 @@ def training_jobs(examples: Examples) -> tuple[list[TrainingJob], dict[str, int]
     A language with a shipped base model gets a guarded job (never a place in the pooled
     one: the base model knows the language better than a few ratings mixed with other
     languages); the guard weighs a correction of the base model and, when the language's
-    ratings are ``trainable``, a model of its own ratings."""
+    ratings are ``trainable``, a model of its own ratings. A language scored by lexicons
+    gets a guarded job too: a model of its ratings (or the pooled one) must beat them. Only
+    languages with neither share the unguarded pooled model (it beats scoring nothing)."""
     pool = [row for rows in examples.values() for row in rows]
     jobs = [
         TrainingJob(
@@ -169,16 +177,34 @@ def training_jobs(examples: Examples) -> tuple[list[TrainingJob], dict[str, int]
         for language, rows in sorted(examples.items())
         if has_base(language) and adaptable([lab for _, lab in rows])
     ]
+    for language, rows in sorted(examples.items()):
+        if has_base(language) or lexicon_name(language) is None:
+            continue
+        # Scored by its lexicons: a model of its ratings (its own, or with too few for
+        # that the pooled one) must beat them on held-out ratings (``lexicon_guard``).
+        others = None if trainable(rows) else _pool_candidate(examples, language, pool)
+        if adaptable([lab for _, lab in rows]) and (trainable(rows) or others is not None):
+            jobs.append(
+                TrainingJob(
+                    language,
+                    _capped(rows, MAX_EXAMPLES_PER_LANGUAGE),
+                    lexicon=True,
+                    others=others,
+                )
+            )
     jobs += [
         TrainingJob(language, _capped(rows, MAX_EXAMPLES_PER_LANGUAGE))
         for language, rows in sorted(examples.items())
-        if not has_base(language) and trainable(rows)
+        if not has_base(language) and lexicon_name(language) is None and trainable(rows)
     ]
     covered = {job.key for job in jobs}
     uncovered = [
         lang
         for lang, rows in examples.items()
-        if lang not in covered and not has_base(lang) and len(rows) >= MIN_POOLED_LANGUAGE
+        if lang not in covered
+        and not has_base(lang)
+        and lexicon_name(lang) is None
+        and len(rows) >= MIN_POOLED_LANGUAGE
     ]
     if not (uncovered and trainable(pool)):
         return jobs, {}
@@ -227,11 +253,14 @@ def train_bundle(
             continue
         guard[job.key] = {
             "base_accuracy": round(result.base_accuracy, 4),
-            "adapted_accuracy": round(result.adapted_accuracy, 4),
+            "adapted_accuracy": (
+                None if result.baseline == LEXICON else round(result.adapted_accuracy, 4)
+            ),
             "own_accuracy": None if result.own_accuracy is None else round(result.own_accuracy, 4),
             "held_out": result.held_out,
             "ratings_model": result.ratings_model,
             "chosen": result.chosen,
+            "baseline": result.baseline,
             "kept": result.chosen == CORRECTED,
         }
         chosen = result.classifier

@@ -441,6 +441,9 @@ class GuardResult:
     """BASE, CORRECTED, OWN or POOLED_RATINGS."""
     ratings_model: str | None = None
     """Which ratings-only model competed (OWN or POOLED_RATINGS), None: none."""
+    baseline: str = BASE
+    """What the candidates had to beat: BASE (the shipped base model), or ``"lexicon"``
+    for a language scored by its lexicons (``lexicon_guard``)."""
 
     @property
     def classifier(self) -> AdaptedClassifier | SentimentClassifier | None:

@@ -22,7 +22,7 @@ from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 11
+FORMAT = 12
 """Bumped when the classifiers' features change (3: lexicon features; 4: word and character
 blocks normalised separately; 5: character 3-5-grams, negation scope of three words; 6: our
 own logistic regression and idf arrays instead of pickled scikit-learn objects; 7: languages
@@ -30,7 +30,9 @@ with a shipped base model get a correction of it (``adapted``), no model of thei
 guard chooses base, correction or a model of the ratings alone, ``guard`` says which; 9:
 the guard's folds repeated, its clear win a sign test too: a database's older choice retrains;
 10: a finite verb before a post-verb negation is negated, "aime pas", "anbefaler ikke"; 11:
-French models read a fourth lexicon channel, ``vader-fr``);
+French models read a fourth lexicon channel, ``vader-fr``; 12: a language scored by its
+lexicons (French) gets a model of its ratings, or a place in the pooled one, only when it
+beats the lexicons on held-out ratings, ``guard`` with ``baseline`` "lexicon");
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 
@@ -194,15 +196,28 @@ GUARD_OUTCOMES = {
 }
 
 
+LEXICON_KEPT = "lexicons kept, no model of your ratings beat them clearly"
+
+
 def guard_outcome(figures: dict[str, Any]) -> str:
     """What the guard chose for a language, in words."""
-    return GUARD_OUTCOMES[str(figures.get("chosen", "base"))]
+    chosen = str(figures.get("chosen", "base"))
+    if chosen == "base" and figures.get("baseline") == "lexicon":
+        return LEXICON_KEPT
+    return GUARD_OUTCOMES[chosen]
 
 
 def guard_figures(figures: dict[str, Any]) -> str:
     """The candidates' held-out accuracies, e.g. 'base 0.81, corrected 0.83, own 0.86'
-    (``pooled`` instead of ``own`` when the ratings-only model was the pooled one)."""
-    parts = [f"base {figures['base_accuracy']:.2f}", f"corrected {figures['adapted_accuracy']:.2f}"]
+    (``pooled`` instead of ``own`` when the ratings-only model was the pooled one;
+    'lexicons 0.70, pooled 0.48' for a language its lexicons score)."""
+    if figures.get("baseline") == "lexicon":
+        parts = [f"lexicons {figures['base_accuracy']:.2f}"]
+    else:
+        parts = [
+            f"base {figures['base_accuracy']:.2f}",
+            f"corrected {figures['adapted_accuracy']:.2f}",
+        ]
     if figures.get("own_accuracy") is not None:
         parts.append(f"{figures.get('ratings_model') or 'own'} {figures['own_accuracy']:.2f}")
     return ", ".join(parts)
