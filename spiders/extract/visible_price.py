@@ -381,19 +381,21 @@ def _add_conversions(candidates: list[PriceCandidate]) -> None:
     shopper's currency to the seller's price. Read only on pages showing two currencies."""
     if len({c.currency for c in candidates if c.currency}) < 2:
         return
-    holders = [
-        {d.element, *ancestors(d.element, _CONVERTED_DEPTH)} if d.element is not None else set()
-        for d in candidates
-    ]
+    # Each block up to _CONVERTED_DEPTH above an amount (and the amount's own element)
+    # holds it: one pass, then each amount looks only at the blocks just above it.
+    held: dict[lxml.html.HtmlElement, list[PriceCandidate]] = {}
+    for d in candidates:
+        if d.element is not None and d.currency:
+            for block in (d.element, *ancestors(d.element, _CONVERTED_DEPTH)):
+                held.setdefault(block, []).append(d)
     for c in candidates:
         if c.element is None or not c.currency:
             continue
-        blocks = set(ancestors(c.element, _CONVERSION_BLOCK))
         if any(
-            d.order < c.order and d.currency and d.currency != c.currency
-            and not held.isdisjoint(blocks)
-            for d, held in zip(candidates, holders, strict=True)
-        ):  # fmt: skip
+            d.order < c.order and d.currency != c.currency
+            for block in ancestors(c.element, _CONVERSION_BLOCK)
+            for d in held.get(block, ())
+        ):
             c.features["converted"] = 1.0
 
 
