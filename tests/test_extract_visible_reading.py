@@ -42,6 +42,28 @@ VISIBLE_PRICES = [
              "<button>Add to bag</button>"),
         "https://shop.test/p/chelsea-boot", "136", id="price-named-block-number-in-a-child",
     ),
+    # Amounts beside the price that are not it, each shown where it alone decides.
+    *(
+        pytest.param(page(body, lang=lang), f"https://shop.test/p/{slug}", price, id=case)
+        for body, lang, slug, price, case in [
+            ('<h1>Desk lamp</h1><div class="product-price"><del>€ 99,00</del>'
+             '<span class="discount-price">€ 88,00</span><span class="badge">-11%</span></div>'
+             f"<button>Add to basket</button>{CARDS}",
+             "it", "desk-lamp", "88.00", "discount-named-price-is-the-one-to-pay"),
+            ("<h1>Paper napkins</h1><div><span>-50%</span><span><span>Was</span> 4.50</span>"
+             "<span>$2.25</span></div><p>Delivery <span>$7.95</span></p>"
+             "<button>Add to basket</button>",
+             "en", "napkins", "2.25", "old-label-of-the-amount-before-is-not-this-ones"),
+            ('<h1>Face paint kit</h1><div class="buy"><span id="amount">GBP 1.99</span>'
+             '<div class="converted">Approximately <span class="price">US $2.66</span></div>'
+             "</div><button>Buy it now</button>",
+             "en", "face-paint", "1.99", "conversion-to-another-currency-is-not-the-price"),
+            ('<h1>Hip pads</h1><div>Price: <span id="amount">$11.19</span></div>'
+             '<div>Shipping: <span class="shipCost">$2.00</span></div>'
+             "<button>Buy it now</button>",
+             "en", "hip-pads", "11.19", "cost-named-shipping-amount-is-not-the-price"),
+        ]
+    ),
 ]  # fmt: skip
 
 

@@ -33,7 +33,7 @@ class CandidateModel:
     def as_json(self, features: Sequence[str], source: str) -> str:
         table = {
             "source": source,
-            "weights": {name: round(self.weights.get(name, 0.0), 4) for name in features},
+            "weights": {name: round(self.weights.get(name, 0.0), 4) + 0.0 for name in features},
             "threshold": round(self.threshold, 4),
             "overrule": round(self.overrule, 4),
         }

@@ -3,7 +3,8 @@
 The scan is XPath-driven (C speed): only elements whose own text holds a digit are read
 in Python. Each candidate gets general features (a price name, struck through, in the
 among other products, a unit price, a currency sign, distance to the main heading, first price after it, how many blocks share its layout or
-its amount, agreeing with a price-named data attribute) and the ranking model
+its amount, agreeing with a price-named data attribute, converting an amount shown before it
+into another currency) and the ranking model
 (``spiders.extract.candidate_model``, weights learned by
 ``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
 """
@@ -44,13 +45,17 @@ _OTHER_DIGIT_ELEMENTS = lxml.etree.XPath(
     f"//body//*[text()[contains(translate(., '{OTHER_DIGITS}', '{'0' * len(OTHER_DIGITS)}'), '0')]]"
 )
 
-PRICE_NAME = re.compile(r"price|prix|preis|prezzo|cena|pris|precio|preco|cost", re.I)
+# No "cost": it names shipping and delivery costs ("shippingCost") as often as the price
+# (leaving it out fixed a shipping amount taken as the price, and lost nothing held out).
+PRICE_NAME = re.compile(r"price|prix|preis|prezzo|cena|pris|precio|preco", re.I)
 # Whole words of class/id names (split at separators and camelCase humps), so that "gold",
 # "wash", "orange" or "admin" say nothing; no bare "list", "range", "min" or "max": those
-# name product lists, price filters and layout widths as often as old prices.
+# name product lists, price filters and layout widths as often as old prices; no
+# "discount": it names the discounted price to pay ("discountPrice") more than the saving,
+# which "save"/"saving" and a percentage (``_UNIT_TEXT``) already tell.
 _NOT_CURRENT_WORDS = frozenset(
     {"old", "was", "strike", "strikethrough", "striked", "struck", "regular", "rrp", "uvp",
-     "before", "crossed", "original", "saving", "savings", "save", "discount", "instalment",
+     "before", "crossed", "original", "saving", "savings", "save", "instalment",
      "installment", "installments", "instalments", "monthly", "month", "unit", "unitprice",
      "baseprice", "shipping", "delivery", "deposit", "total", "coupon", "points", "reward",
      "retail", "msrp", "listprice", "oldprice", "wasprice", "compare", "compareat"}
@@ -162,6 +167,8 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
         if price_named and _PLAIN_AMOUNT.fullmatch(own):
             return _with_superscript_cents(element, own)
     split = not any(ch.isdigit() for ch in own)  # every digit in its children
+    # or a bare number whose cents or currency sit in children ("129<sup>90</sup> <i>lei</i>")
+    split = split or _PLAIN_AMOUNT.fullmatch(own) is not None
     if (split or price_named) and 0 < len(element) <= 6:
         # Split prices such as <span>12</span><sup>,99</sup> €: read the whole element.
         full = joined_text(element)
@@ -251,15 +258,20 @@ def _first_amount_named_old(element: lxml.html.HtmlElement) -> bool:
 
 
 def _label_before(element: lxml.html.HtmlElement) -> str:
-    """The short text just before the element (a preceding sibling or the parent's text)."""
+    """The short text just before the element (a preceding sibling or the parent's text),
+    from after its last digit: a label before another amount ("was 4.50" in the sibling
+    before "2.25") is that amount's, not this one's."""
     previous = element.getprevious()
     if previous is not None:
         text = previous.tail or ""
         if not text.strip():
             text = previous.text_content() if len(previous) <= 3 else ""
-        return text[-40:]
-    parent = element.getparent()
-    return (parent.text or "")[-40:] if parent is not None else ""
+    else:
+        parent = element.getparent()
+        text = (parent.text or "") if parent is not None else ""
+    text = text[-40:]
+    last_digit = max((i for i, ch in enumerate(text) if ch.isdigit()), default=-1)
+    return text[last_digit + 1 :]
 
 
 def layout_signature(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> str:
@@ -353,7 +365,38 @@ def _add_page_features(candidates: list[PriceCandidate], heading: int | None) ->
             f["first_after_heading"] = float(c.order == first_after)
         f["same_layout"] = min(1.0, math.log(layouts[c.signature]) / _LOG_MANY)
         f["same_amount"] = min(1.0, math.log(amounts[Decimal(c.price)]) / _LOG_MANY)
-        c.score = model(PRICE_MODEL).score(f)
+    _add_conversions(candidates)
+    for c in candidates:
+        c.score = model(PRICE_MODEL).score(c.features)
+
+
+# How far up from an amount the block is that shows the amount it converts.
+_CONVERSION_BLOCK = 2
+_CONVERTED_DEPTH = 4
+
+
+def _add_conversions(candidates: list[PriceCandidate]) -> None:
+    """Mark amounts that convert another: shown in a small block after an amount in another
+    currency ("GBP 1.99 <div>approx. US $2.66</div>"), the way marketplaces add the
+    shopper's currency to the seller's price. Read only on pages showing two currencies."""
+    if len({c.currency for c in candidates if c.currency}) < 2:
+        return
+    # Each block up to _CONVERTED_DEPTH above an amount (and the amount's own element)
+    # holds it: one pass, then each amount looks only at the blocks just above it.
+    held: dict[lxml.html.HtmlElement, list[PriceCandidate]] = {}
+    for d in candidates:
+        if d.element is not None and d.currency:
+            for block in (d.element, *ancestors(d.element, _CONVERTED_DEPTH)):
+                held.setdefault(block, []).append(d)
+    for c in candidates:
+        if c.element is None or not c.currency:
+            continue
+        if any(
+            d.order < c.order and d.currency != c.currency
+            for block in ancestors(c.element, _CONVERSION_BLOCK)
+            for d in held.get(block, ())
+        ):
+            c.features["converted"] = 1.0
 
 
 def _agreement_could_matter(candidates: list[PriceCandidate]) -> bool:
