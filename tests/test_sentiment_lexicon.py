@@ -13,6 +13,7 @@ import compare.analysis
 from compare.analysis.sentiment.classifier import ClassifierSettings, train_classifier
 from compare.analysis.sentiment.lexicon import lexicon_scores
 from compare.analysis.sentiment.lexicon_features import (
+    CHANNELS,
     dense_lexicon_features,
     lexicon_channels,
     lexicon_counts,
@@ -199,3 +200,11 @@ def test_shipped_lexicons_sit_beside_their_licence() -> None:
 def test_french_fallback_reads_translated_vader_words(text: str, label: str) -> None:
     (_, found, _), *_ = lexicon_scores([text], "fr")
     assert found == label
+
+
+def test_every_language_s_lexicons_stay_loaded_while_others_are_read() -> None:
+    # a batch of four languages reads every channel in turn: none may be parsed again
+    loaded = {source: load_lexicon(source) for sources in CHANNELS.values() for source in sources}
+    for language in CHANNELS:
+        lexicon_channels(language)
+    assert all(load_lexicon(source) is lexicon for source, lexicon in loaded.items())

@@ -173,6 +173,8 @@ def plain_dialect(engine: Engine) -> Dialect | None:
 def write_rows(engine: Engine, batch: ResultRows, *, plain: Dialect | None) -> None:
     """Replace the batch's reviews' analysis rows in one transaction."""
     with engine.begin() as connection:
+        # the analysis tables' indexes take many pages: a larger page cache (SQLite)
+        dialect_of(connection).prepare_bulk_insert(connection)
         for table in (REVIEW_ANALYSIS, *DETAIL_TABLES):
             connection.execute(delete(table).where(table.c.review_id.in_(batch.review_ids)))
         for table in TABLES:

@@ -167,9 +167,9 @@ def _score_group(
     summing = sp.csr_matrix(
         (np.ones(len(flat)), (owner, np.arange(len(flat)))), shape=(len(groups), len(flat))
     )
-    both = sp.vstack([counts, summing @ counts], format="csr")
-    scored = classifier.polarity_and_label(classifier.probabilities(both))
-    sentence_scores, review_scores = scored[: len(flat)], scored[len(flat) :]
+    # scored apart (every step is row by row): stacking them copied the whole matrix
+    sentence_scores = classifier.polarity_and_label(classifier.probabilities(counts))
+    review_scores = classifier.polarity_and_label(classifier.probabilities(summing @ counts))
     out = []
     start = 0
     for sentences, review_score in zip(groups, review_scores, strict=True):

@@ -36,6 +36,7 @@ from compare.analysis.sentiment.bundle import (
     save_bundle,
     versions,
 )
+from compare.analysis.sentiment.lexicon_features import warm_lexicons
 from compare.analysis.sentiment.scorer import SentimentScorer
 from compare.analysis.tables import (
     REVIEW,
@@ -168,6 +169,9 @@ def _analyze_database(
     pending = _pending_count(engine, analyzer_version)
     count = workers if workers is not None else (os.cpu_count() or 1)
     processes = count if pending >= IN_PROCESS_BELOW else 1
+    if processes > 1 and _pool_context().get_start_method() == "fork":
+        # the training and the analysis workers inherit them instead of each parsing them
+        warm_lexicons(_pending_languages(engine, analyzer_version))
     folder, summary.model_trained = refresh_database_model(engine, root, workers=processes)
     summary.model_folder = folder
     if folder is not None:

@@ -104,14 +104,15 @@ class SentimentClassifier:
     ) -> sp.csr_matrix:
         """``counts`` for texts already split by ``tokenize`` (and lemmatised in the
         classifier's language, if ``lemmas`` is given)."""
-        counts = _with_lexicon(
-            self.vectorizer.transform(tokens, lemmas),
-            self.lexicon_channels,
-            self.vectorizer.language,
-            tokens,
-            lemmas,
+        language = self.vectorizer.language
+        # the blocks joined in one go: a copy of the whole matrix per block added cost more
+        return _joined(
+            [
+                self.vectorizer.transform(tokens, lemmas),
+                *_lexicon_block(self.lexicon_channels, language, tokens, lemmas),
+                *_vector_block(self.vector_dim, language, tokens),
+            ]
         )
-        return _with_vectors(counts, self.vector_dim, self.vectorizer.language, tokens)
 
     def count_width(self) -> int:
         """Columns of this classifier's count rows."""
@@ -174,10 +175,22 @@ def _with_lexicon(
     lemmas: list[list[str]] | None,
 ) -> sp.csr_matrix:
     """Word counts with each channel's valence sums appended as columns (still additive)."""
-    if not channels:
-        return counts
-    sums = lexicon_counts(channels, language, tokens, lemmas)
-    return sp.hstack([counts, sums], format="csr")
+    return _joined([counts, *_lexicon_block(channels, language, tokens, lemmas)])
+
+
+def _lexicon_block(
+    channels: tuple[str, ...],
+    language: str,
+    tokens: list[list[str]],
+    lemmas: list[list[str]] | None,
+) -> list[sp.csr_matrix]:
+    """The channels' valence sums (no block without channels)."""
+    return [lexicon_counts(channels, language, tokens, lemmas)] if channels else []
+
+
+def _joined(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """The blocks side by side (one block: itself, not a copy)."""
+    return blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
 
 
 def _all_features(
@@ -191,30 +204,24 @@ def _all_features(
 ) -> sp.csr_matrix:
     """The weighted features of count rows, with the mean word vector block if any."""
     split = counts.shape[1] - vector_dim
-    features = _weighted_features(
-        counts[:, :split] if vector_dim else counts,
-        words,
-        idf,
-        char_columns,
-        nb_ratio,
-        settings.lexicon_weight,
+    # column ranges read from ``counts`` as it is and the blocks joined once (slicing off
+    # the vectors first, then joining twice, copied the whole matrix two more times)
+    blocks = _weighted_blocks(
+        counts, words, split, idf, char_columns, nb_ratio, settings.lexicon_weight
     )
-    if not vector_dim:
-        return features
-    vectors = mean_vector_features(counts[:, split:], settings.vector_weight)
-    return sp.hstack([features, vectors], format="csr")
+    if vector_dim:
+        blocks.append(mean_vector_features(counts[:, split:], settings.vector_weight))
+    return _joined(blocks)
 
 
-def _with_vectors(
-    counts: sp.csr_matrix, vector_dim: int, language: str, tokens: list[list[str]]
-) -> sp.csr_matrix:
-    """Counts with the word-vector sums appended (when the model uses vectors)."""
+def _vector_block(vector_dim: int, language: str, tokens: list[list[str]]) -> list[sp.csr_matrix]:
+    """The word-vector sums (no block when the model uses no vectors)."""
     if not vector_dim:
-        return counts
+        return []
     vectors = load_vectors(language)
     if vectors is None or vectors.dim != vector_dim:
         raise ValueError(f"the {language} model needs the word vectors it was trained with")
-    return sp.hstack([counts, vector_sums(vectors, tokens)], format="csr")
+    return [vector_sums(vectors, tokens)]
 
 
 def _block_normalised(features: sp.csr_matrix, char_columns: np.ndarray | None) -> sp.csr_matrix:
@@ -240,13 +247,29 @@ def _weighted_features(
 ) -> sp.csr_matrix:
     """TF-IDF (block-normalised, times the NB ratio) of the word columns, beside the bounded
     lexicon features."""
+    return _joined(
+        _weighted_blocks(
+            counts, words, counts.shape[1], idf, char_columns, nb_ratio, lexicon_weight
+        )
+    )
+
+
+def _weighted_blocks(
+    counts: sp.csr_matrix,
+    words: int,
+    end: int,
+    idf: np.ndarray,
+    char_columns: np.ndarray | None,
+    nb_ratio: np.ndarray | None,
+    lexicon_weight: float,
+) -> list[sp.csr_matrix]:
+    """``_weighted_features`` of ``counts``' first ``end`` columns, as blocks to join."""
     features = _block_normalised(sublinear_tfidf(counts[:, :words], idf), char_columns)
     if nb_ratio is not None:
         features = sp.csr_matrix(features.multiply(nb_ratio))
-    if counts.shape[1] == words:
-        return features
-    dense = dense_lexicon_features(counts[:, words:]) * lexicon_weight
-    return sp.hstack([features, dense], format="csr")
+    if end == words:
+        return [features]
+    return [features, dense_lexicon_features(counts[:, words:end]) * lexicon_weight]
 
 
 def _nb_ratio(features: sp.csr_matrix, labels: np.ndarray) -> np.ndarray | None:
@@ -369,10 +392,13 @@ def train_classifier(
     channels = lexicon_channels(language) if settings.lexicon_weight else ()
     # lemmatise once for the word features and the lexicon look-ups
     lemma_lists = [lemmas(t, language) for t in tokens]
-    counts = _with_lexicon(
-        vectorizer.fit_transform(tokens, lemma_lists), channels, language, tokens, lemma_lists
-    )
     vectors = load_vectors(language) if settings.vector_weight else None
     vector_dim = vectors.dim if vectors is not None else 0
-    counts = _with_vectors(counts, vector_dim, language, tokens)
+    counts = _joined(
+        [
+            vectorizer.fit_transform(tokens, lemma_lists),
+            *_lexicon_block(channels, language, tokens, lemma_lists),
+            *_vector_block(vector_dim, language, tokens),
+        ]
+    )
     return _fit_counts(vectorizer, counts, labels, language, settings, channels, vector_dim)

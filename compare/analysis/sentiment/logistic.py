@@ -65,7 +65,11 @@ def idf_weights(counts: sp.csr_matrix) -> np.ndarray:
 
 def sublinear_tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """``(1 + ln count) * idf`` on the stored entries (counts >= 1), no row norm."""
-    data = (np.log(counts.data) + 1.0) * idf[counts.indices]
+    data = idf[counts.indices]
+    # most counts are 1, whose factor is exactly 1: the logarithm only where it is not
+    # (the same values; the log of every entry was a third of this function's time)
+    repeated = np.flatnonzero(counts.data != 1.0)
+    data[repeated] *= np.log(counts.data[repeated]) + 1.0
     return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 

@@ -10,7 +10,7 @@ assembled with numpy from one buffer of column indices.
 from __future__ import annotations
 
 from array import array
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -174,11 +174,14 @@ class FeatureVectorizer:
         """CSR counts: word feature columns (unknown ones dropped) and character columns."""
         lookup = self.vocabulary.get
         char_columns = self._char_columns.__getitem__
+        unknown = repeat(-1)
         packed = array("i")
         lengths = array("q")
         for features, tokens in zip(feature_lists, token_lists, strict=True):
             start = len(packed)
-            packed.extend([c for c in map(lookup, features) if c is not None])
+            # looked up in C, unknown features as -1 (left out by counted_rows): a Python
+            # filter here was ~5 % of analyze
+            packed.extend(map(lookup, features, unknown))
             packed.frombytes(b"".join(map(char_columns, tokens)))
             lengths.append(len(packed) - start)
         return counted_rows(
@@ -191,6 +194,7 @@ class FeatureVectorizer:
 def counted_rows(columns: np.ndarray, lengths: np.ndarray, width: int) -> sp.csr_matrix:
     """CSR counts of the column indices, row after row (``lengths[i]`` of them in row i):
     sorted indices, one entry per distinct column of a row, holding how often it occurs.
+    Negative columns (features outside the vocabulary) are left out.
 
     The same matrix as building the CSR with ones and calling ``sum_duplicates``, whose
     per-row comparison sort took most of the time on review-long rows; here one vectorised
@@ -201,6 +205,8 @@ def counted_rows(columns: np.ndarray, lengths: np.ndarray, width: int) -> sp.csr
     key_type = np.dtype(np.int32 if (rows + 1) * width < 2**31 else np.int64)
     keys: np.ndarray = np.repeat(np.arange(0, rows * width, width, dtype=key_type), lengths)
     keys += columns.astype(key_type, copy=False)
+    if len(columns) and columns.min() < 0:
+        keys = keys[columns >= 0]
     keys.sort()
     first = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
