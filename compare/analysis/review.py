@@ -18,6 +18,7 @@ from compare.analysis.need_phrases import need_kind
 from compare.analysis.need_topics import need_topic
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
+from compare.analysis.sentiment.opinion import load_detector, no_opinion_rows, with_opinion
 from compare.analysis.sentiment.scorer import UNKNOWN_SCORE, Score, SentimentScorer
 from compare.analysis.taxonomy import Taxonomy
 from compare.analysis.text import lemmas, split_units, tokenize
@@ -169,6 +170,14 @@ def _score_group(
     )
     both = sp.vstack([counts, summing @ counts], format="csr")
     scored = classifier.polarity_and_label(classifier.probabilities(both))
+    detector = load_detector(language)
+    if detector is not None:
+        # the detector's rows sum the same way: a review states no opinion when its
+        # sentences together state none
+        found_none = detector.token_counts(tokens, [x for group in lemma_groups for x in group])
+        scored = with_opinion(
+            scored, no_opinion_rows(detector, sp.vstack([found_none, summing @ found_none]))
+        )
     sentence_scores, review_scores = scored[: len(flat)], scored[len(flat) :]
     out = []
     start = 0

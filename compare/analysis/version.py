@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "11"
+ANALYZER_VERSION = "12"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -15,4 +15,7 @@ format 9): the demo's English shops now get the model of their ratings.
 10: a negation after the finite verb it negates ("j'aime pas", "anbefaler ikke") negates it,
 in the lexicons and the word features (model format 10; Norwegian base model retrained).
 11: French reads a fourth lexicon, vaderSentiment_fr's translation of VADER's words (the
-day-one fallback and the lexicon features of French models, model format 11)."""
+day-one fallback and the lexicon features of French models, model format 11).
+12: Polish and Norwegian sentences (and reviews) without an opinion are labelled neutral by a
+shipped opinion detector, and every polarity there is scaled by the probability of an opinion
+(signs unchanged; ``sentiment/opinion.py``)."""
