@@ -16,6 +16,6 @@ format 9): the demo's English shops now get the model of their ratings.
 in the lexicons and the word features (model format 10; Norwegian base model retrained).
 11: French reads a fourth lexicon, vaderSentiment_fr's translation of VADER's words (the
 day-one fallback and the lexicon features of French models, model format 11).
-12: Polish and Norwegian sentences (and reviews) without an opinion are labelled neutral by a
-shipped opinion detector, and every polarity there is scaled by the probability of an opinion
-(signs unchanged; ``sentiment/opinion.py``)."""
+12: Polish sentences (and reviews) without an opinion are labelled neutral by a shipped
+opinion detector, and their polarity is scaled by the probability of an opinion (signs
+unchanged; ``sentiment/opinion.py``)."""
