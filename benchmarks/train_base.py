@@ -12,6 +12,8 @@ dev figures stay unseen). Only data whose licence lets a trained model ship is u
 - no: NoReC_sentence (CC BY-NC 4.0; NoReC's terms let models trained on it be used freely,
   also commercially);
 - pl: PolEmo 2.0 medicine sentences (CC BY-SA 4.0: the model ships under the same licence).
+Polish also gets an opinion detector, trained beside the model on all the train split's
+sentences, neutral ones too (``opinion``).
 French is not trained: the DEFT 2017 tweets (via cardiffnlp/xlm-t) come with no licence
 that allows shipping a model (DEFT data is given out under a signed research agreement, and
 xlm-t defers to the original terms), so French keeps its lexicon fallback.
@@ -26,10 +28,13 @@ from pathlib import Path
 from compare.analysis.sentiment.base_models import (
     BASE_DIR,
     BaseSource,
+    DetectorSource,
     base_settings,
     write_base_models,
 )
 from compare.analysis.sentiment.classifier import SentimentClassifier, train_classifier
+from compare.analysis.sentiment.labels import NEUTRAL
+from compare.analysis.sentiment.opinion import DETECTOR_SETTINGS, OPINION
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sentiment import Corpus, _binary, data_folder, load_english, load_norwegian, load_polish
@@ -85,6 +90,28 @@ SOURCES: dict[str, BaseSource] = {
 }
 
 
+DETECTOR_DATA = {
+    "pl": (
+        "PolEmo 2.0, medicine domain sentences (positive, negative and neutral) of the same "
+        "seeded half of the sentences"
+    ),
+}
+"""Languages whose opinion detector ships. NoReC labels neutral sentences too, but a detector
+trained on them (professional reviews of films, music, products) read half of the demo's
+customer-review opinions as none ("kundeservice var uhøflig og til ingen hjelp"), so
+Norwegian has none (README, "How far to trust the sentiment labels")."""
+
+
+def train_detector(corpus: Corpus) -> SentimentClassifier:
+    """Opinion (positive or negative) against no opinion (neutral), every train sentence."""
+    return train_classifier(
+        [t for t, _ in corpus.train],
+        [NEUTRAL if label == NEUTRAL else OPINION for _, label in corpus.train],
+        corpus.language,
+        DETECTOR_SETTINGS,
+    )
+
+
 def train_base(corpus: Corpus) -> SentimentClassifier:
     rows = _binary(corpus.train)
     return train_classifier(
@@ -103,6 +130,7 @@ def main(argv: list[str]) -> int:
     name = argv[argv.index("--name") + 1] if "--name" in argv else NAME
     classifiers: dict[str, SentimentClassifier] = {}
     sources: dict[str, BaseSource] = {}
+    detectors: dict[str, tuple[SentimentClassifier, DetectorSource]] = {}
     for load in (load_english, load_norwegian, load_polish):
         corpus = load(root)
         started = time.perf_counter()
@@ -115,7 +143,17 @@ def main(argv: list[str]) -> int:
             f"{len(classifiers[corpus.language].vectorizer.vocabulary)} features, "
             f"{time.perf_counter() - started:.1f} s"
         )
-    write_base_models(classifiers, sources, out, name)
+        if corpus.language in DETECTOR_DATA:
+            detector = train_detector(corpus)
+            detectors[corpus.language] = (
+                detector,
+                DetectorSource(DETECTOR_DATA[corpus.language], len(corpus.train)),
+            )
+            print(
+                f"{corpus.language} opinion detector: {len(corpus.train)} sentences, "
+                f"{len(detector.vectorizer.vocabulary)} features"
+            )
+    write_base_models(classifiers, sources, out, name, detectors)
     total = sum(p.stat().st_size for p in out.iterdir() if p.is_file())
     print(f"written to {out} ({total / 1e6:.2f} MB)")
     return 0

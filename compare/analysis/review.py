@@ -18,6 +18,7 @@ from compare.analysis.need_phrases import need_kind
 from compare.analysis.need_topics import need_topic
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
+from compare.analysis.sentiment.opinion import load_detector, no_opinion_rows, with_opinion
 from compare.analysis.sentiment.scorer import UNKNOWN_SCORE, Score, SentimentScorer
 from compare.analysis.taxonomy import Taxonomy
 from compare.analysis.text import lemmas, split_units, tokenize
@@ -170,6 +171,13 @@ def _score_group(
     # scored apart (every step is row by row): stacking them copied the whole matrix
     sentence_scores = classifier.polarity_and_label(classifier.probabilities(counts))
     review_scores = classifier.polarity_and_label(classifier.probabilities(summing @ counts))
+    detector = load_detector(language)
+    if detector is not None:
+        # the detector's rows sum the same way: a review states no opinion when its
+        # sentences together state none
+        found_none = detector.token_counts(tokens, [x for group in lemma_groups for x in group])
+        sentence_scores = with_opinion(sentence_scores, no_opinion_rows(detector, found_none))
+        review_scores = with_opinion(review_scores, no_opinion_rows(detector, summing @ found_none))
     out = []
     start = 0
     for sentences, review_score in zip(groups, review_scores, strict=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "12"
+ANALYZER_VERSION = "13"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -16,6 +16,9 @@ format 9): the demo's English shops now get the model of their ratings.
 in the lexicons and the word features (model format 10; Norwegian base model retrained).
 11: French reads a fourth lexicon, vaderSentiment_fr's translation of VADER's words (the
 day-one fallback and the lexicon features of French models, model format 11).
-12: French (a language its lexicons score) is scored by a model of the database's ratings,
-its own or the pooled one, only when that beats the lexicons on held-out ratings (model
-format 12); before, 20 French ratings put it in the pooled model unguarded."""
+12: Polish sentences (and reviews) without an opinion are labelled neutral by a shipped
+opinion detector, and their polarity is scaled by the probability of an opinion (signs
+unchanged; ``sentiment/opinion.py``).
+13: French (a language its lexicons score) is scored by a model of the database's ratings,
+its own or the pooled one, only when it gets at least as many held-out ratings right as the
+lexicons (model format 12); before, 20 French ratings put it in the pooled model unguarded."""

@@ -29,6 +29,10 @@ from compare.analysis.sentiment.classifier import (
 BASE_DIR = Path(__file__).resolve().parent.parent / "data" / "sentiment_base"
 META_FILE = "meta.json"
 MODEL_SUFFIX = ".pkl.xz"
+DETECTOR_SUFFIX = ".opinion.pkl.xz"
+"""A language's opinion detector (``opinion``), beside its base model."""
+DETECTOR_KEY = "opinion"
+"""meta.json's entry for the languages with an opinion detector: its data and label counts."""
 BASE_FORMAT = 1
 """Bumped with the classifier's pickled layout (``bundle.FORMAT``) when it changes."""
 BASE_SETTINGS: dict[str, ClassifierSettings] = {
@@ -95,7 +99,11 @@ def load_base(language: str | None) -> SentimentClassifier | None:
     """The language's shipped base model, or None if none ships."""
     if not has_base(language):
         return None
-    path = BASE_DIR / f"{language}{MODEL_SUFFIX}"
+    return read_classifier(BASE_DIR / f"{language}{MODEL_SUFFIX}")
+
+
+def read_classifier(path: Path) -> SentimentClassifier:
+    """One shipped classifier (a base model or an opinion detector)."""
     with lzma.open(path, "rb") as handle:
         classifier = pickle.load(handle)
     if not isinstance(classifier, SentimentClassifier):
@@ -103,20 +111,34 @@ def load_base(language: str | None) -> SentimentClassifier | None:
     return classifier
 
 
+@dataclass(frozen=True)
+class DetectorSource:
+    """What a language's opinion detector learnt from (its licence is its base model's)."""
+
+    data: str
+    examples: int
+
+
 def write_base_models(
     classifiers: dict[str, SentimentClassifier],
     sources: dict[str, BaseSource],
     folder: Path,
     name: str,
+    detectors: dict[str, tuple[SentimentClassifier, DetectorSource]] | None = None,
 ) -> None:
-    """Write the models, meta.json and one licence note per model into ``folder``."""
+    """Write the models (and opinion detectors), meta.json and one licence note per language
+    into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
+    detectors = detectors or {}
     languages: dict[str, Any] = {}
     for language, classifier in sorted(classifiers.items()):
-        with lzma.open(folder / f"{language}{MODEL_SUFFIX}", "wb", preset=9) as handle:
-            pickle.dump(classifier, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_pickle(classifier, folder / f"{language}{MODEL_SUFFIX}")
         source = sources[language]
-        (folder / f"{language}.LICENCE.txt").write_text(licence_note(language, source), "utf-8")
+        note = licence_note(language, source)
+        if language in detectors:
+            _write_pickle(detectors[language][0], folder / f"{language}{DETECTOR_SUFFIX}")
+            note += detector_note(language, detectors[language][1])
+        (folder / f"{language}.LICENCE.txt").write_text(note, "utf-8")
         languages[language] = {
             "data": source.data,
             "licence": source.licence,
@@ -126,12 +148,39 @@ def write_base_models(
             "examples": source.examples,
             "label_counts": classifier.label_counts,
         }
-    meta = {"format": BASE_FORMAT, "name": name, "languages": languages}
+    meta = {
+        "format": BASE_FORMAT,
+        "name": name,
+        "languages": languages,
+        DETECTOR_KEY: {
+            language: {
+                "data": source.data,
+                "examples": source.examples,
+                "label_counts": detector.label_counts,
+            }
+            for language, (detector, source) in sorted(detectors.items())
+        },
+    }
     (folder / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
-    (folder / "README.md").write_text(readme(name, sources), "utf-8")
+    (folder / "README.md").write_text(
+        readme(name, sources, {k: v[1] for k, v in detectors.items()}), "utf-8"
+    )
 
 
-def readme(name: str, sources: dict[str, BaseSource]) -> str:
+def _write_pickle(classifier: SentimentClassifier, path: Path) -> None:
+    with lzma.open(path, "wb", preset=9) as handle:
+        pickle.dump(classifier, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def detector_note(language: str, source: DetectorSource) -> str:
+    return (
+        f"\nOpinion detector for '{language}' ({language}{DETECTOR_SUFFIX}): trained by the "
+        f"same code from\n  {source.data}\n({source.examples} sentences, labelled opinion or "
+        "no opinion); same data set, attribution and terms as the model above.\n"
+    )
+
+
+def readme(name: str, sources: dict[str, BaseSource], detectors: dict[str, DetectorSource]) -> str:
     """The folder's README: what each model was trained on, its licence and attribution."""
     lines = [
         f"# Shipped sentiment base models ({name})",
@@ -153,6 +202,14 @@ def readme(name: str, sources: dict[str, BaseSource]) -> str:
             f"- This model file: {source.model_terms}",
             "",
         ]
+        if language in detectors:
+            lines += [
+                f"Opinion detector `{language}{DETECTOR_SUFFIX}` (does a sentence state an "
+                "opinion?): trained",
+                f"from {detectors[language].data} ({detectors[language].examples} sentences);",
+                "same data set, licence, attribution and terms as the model above.",
+                "",
+            ]
     lines += [
         "## no: `no.vectors.npz` (word vectors, used by the Norwegian model)",
         "",
@@ -174,6 +231,10 @@ def readme(name: str, sources: dict[str, BaseSource]) -> str:
         "  C.J. Hutto and E.E. Gilbert, ICWSM 2014), carried to French cognates at run time by",
         "  spelling rules over simplemma's French lemmas (`compare/analysis/sentiment/cognates.py`).",
         "- Our hand-written seed words (`compare/analysis/data/seed_lexicon.toml`, `[fr]`).",
+        "- vaderSentiment_fr's French translation of VADER's lexicon (PyPI `vaderSentiment-fr`",
+        "  1.3.4, `fr_lexicon.txt`; shipped as `compare/analysis/data/lexicons/fr-vader.txt`, single",
+        "  words): MIT (`fr-vader.LICENCE.txt` beside it). Attribution: Olivier Deprez and Thomas Ek",
+        "  (7 Lieues Technologies), translating VADER (C.J. Hutto and E.E. Gilbert, ICWSM 2014).",
         "",
     ]
     return "\n".join(lines)

@@ -12,6 +12,8 @@ from compare.analysis.sentiment.bundle import ModelBundle
 from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.labels import UNKNOWN
 from compare.analysis.sentiment.lexicon import lexicon_name, lexicon_scores
+from compare.analysis.sentiment.opinion import load_detector, no_opinion, with_opinion
+from compare.analysis.sentiment.vectorizer import token_lists
 
 NO_METHOD = "none"
 Score = tuple[float, str, float]
@@ -54,7 +56,11 @@ class SentimentScorer:
             return []
         found = self.classifier_for(language)
         if found is not None:
-            return found[0].score(texts)
+            detector = load_detector(language)
+            scores = found[0].score(texts)
+            if detector is None:
+                return scores
+            return with_opinion(scores, no_opinion(detector, token_lists(texts), None))
         if lexicon_name(language) is not None and language is not None:
             return lexicon_scores(texts, language)
         return [UNKNOWN_SCORE] * len(texts)
