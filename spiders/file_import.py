@@ -29,6 +29,7 @@ from settings.content_keys import review_content_key, without_accents
 from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.price import price_refusal
+from spiders.gc_spacing import spaced_collections
 from spiders.idle_cores import PROC_STAT, CpuSample, busy_elsewhere_since, cpu_sample
 from spiders.import_detection import StoreProcess
 from spiders.import_rows import BadRow, ImportFileError, read_rows
@@ -407,10 +408,11 @@ def import_file(
     writer.start_run()
     status = "failed"
     try:
-        if kind == "reviews":
-            _import_reviews(writer, source, language_hint, key, report, company, own, cpu_since)
-        else:
-            _import_offers(writer, source, report)
+        with spaced_collections():
+            if kind == "reviews":
+                _import_reviews(writer, source, language_hint, key, report, company, own, cpu_since)
+            else:
+                _import_offers(writer, source, report)
         status = "finished"
     finally:
         writer.finish_run(
