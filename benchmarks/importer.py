@@ -176,7 +176,7 @@ def timed(args: list[str]) -> tuple[float, float, float, float, float, float, in
 
 
 FORCED_CHILD = (
-    "import sys; import spiders.file_import as f; f._second_core_free = lambda: {0}; "
+    "import sys; import spiders.file_import as f; f._second_core_free = lambda _: {0}; "
     "from rivalscope.cli import main; sys.argv[0] = 'rivalscope'; main()"
 )
 """``rivalscope import`` with the detection child's load check answered (``--child``): a

@@ -59,7 +59,7 @@ imported the installed tree: from a second worktree, another tree's code)."""
 INTERRUPT_WAIT_S = 60.0
 """Longest wait for an interrupted command to stop (then it is killed and counted stuck)."""
 FORCE_DETECTION_CHILD = (
-    "import sys, spiders.file_import as f; f._second_core_free = lambda: True; "
+    "import sys, spiders.file_import as f; f._second_core_free = lambda _: True; "
     "from rivalscope.cli import main; sys.argv[0] = 'rivalscope'; main()"
 )
 """``import`` with the detection child even when the load leaves no idle core."""

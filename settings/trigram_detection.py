@@ -148,22 +148,28 @@ def _scores(texts: list[str], table: TrigramTable) -> tuple[NDArray[np.float64],
     lengths = np.fromiter((len(t) + 1 for t in lowered), dtype=np.int64, count=count)
     points = np.frombuffer("\n".join(lowered).encode("utf-32-le"), dtype=np.uint32)
     # Outside the BMP: 0xFFFF, a non-character (no model has a letter there).
-    codes = table.letter_index[np.minimum(points, _BMP - 1)].astype(np.int64)
+    letter_codes = table.letter_index[np.minimum(points, _BMP - 1)]
+    # 32 bits while a trigram key fits in them (int64 arithmetic cost more)
+    wide = table.size**3 > np.iinfo(np.int32).max
+    codes: NDArray[np.signedinteger[Any]] = letter_codes.astype(np.int64 if wide else np.int32)
     owner = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(codes)]
     letters = np.bincount(owner[codes >= 0], minlength=count)
     # A trigram is three letters in a row (texts are joined by a newline, a non-letter).
     at = np.flatnonzero((codes[:-2] >= 0) & (codes[1:-1] >= 0) & (codes[2:] >= 0))
     size = table.size
+    # The text's number goes in the bits above the key's: shifts and masks split them again
+    # where division took a fifth of the stage.
     keys = (codes[at] * size + codes[at + 1]) * size + codes[at + 2]
-    cube = size**3
+    shift = (size**3 - 1).bit_length()
     # lingua counts each trigram once per text
-    combined = np.sort(owner[at] * cube + keys)
+    combined = np.sort((owner[at] << shift) | keys)
     distinct = combined[np.r_[True, combined[1:] != combined[:-1]]] if len(combined) else combined
-    text_of, keys = distinct // cube, distinct % cube
+    text_of, keys = distinct >> shift, distinct & ((1 << shift) - 1)
     scores = np.zeros((count, len(table.languages)), dtype=np.float64)
     if len(keys):
         starts = np.flatnonzero(np.r_[True, text_of[1:] != text_of[:-1]])
-        values = table.values[table.row_of[keys]]
+        # np.take: the same rows as indexing, gathered in half the time
+        values = np.take(table.values, np.take(table.row_of, keys), axis=0)
         scores[text_of[starts]] = np.add.reduceat(values, starts, axis=0)
     scores[scores >= 0] = -np.inf
     return scores, letters

@@ -29,6 +29,8 @@ from settings.content_keys import review_content_key, without_accents
 from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.price import price_refusal
+from spiders.gc_spacing import spaced_collections
+from spiders.idle_cores import PROC_STAT, CpuSample, busy_elsewhere_since, cpu_sample
 from spiders.import_detection import StoreProcess
 from spiders.import_rows import BadRow, ImportFileError, read_rows
 from spiders.pipelines.language import assign_languages
@@ -380,6 +382,9 @@ def import_file(
     ``dry_run`` checks every row against the database and writes nothing.
     ``renamed``: the file's columns read under our names (``--column text=Kommentar``).
     """
+    # The cores' use is measured from here to the choice of a detection process (the checks
+    # below take a few tenths of a second on a file large enough for one).
+    cpu_since = cpu_sample()
     exists = check_company(engine, company, new_company=new_company)
     language_hint = normalize_language_code(language_hint)
     kind = kind or infer_kind(path, encoding, renamed)
@@ -403,10 +408,11 @@ def import_file(
     writer.start_run()
     status = "failed"
     try:
-        if kind == "reviews":
-            _import_reviews(writer, source, language_hint, key, report, company, own)
-        else:
-            _import_offers(writer, source, report)
+        with spaced_collections():
+            if kind == "reviews":
+                _import_reviews(writer, source, language_hint, key, report, company, own, cpu_since)
+            else:
+                _import_offers(writer, source, report)
         status = "finished"
     finally:
         writer.finish_run(
@@ -474,6 +480,7 @@ def _import_reviews(
     report: ImportReport,
     company: str,
     own: bool,
+    cpu_since: CpuSample | None,
 ) -> None:
     batches = _checked_reviews(source, key, report)
     # Large file, idle core: a child process detects batch k's languages and writes it while
@@ -484,7 +491,7 @@ def _import_reviews(
     # lingua's threads (the short texts the numpy stages leave it) cost 100-160 MB more
     # peak memory and 10% more CPU for no faster wall time on 50k short reviews.
     large = source.path.stat().st_size >= PIPELINE_MIN_BYTES
-    spec = _store_spec(writer, company, own) if large else None
+    spec = _store_spec(writer, company, own, cpu_since) if large else None
     ahead = STORE_AHEAD if spec is not None else 0
     pending: deque[_Pending] = deque()
     with StoreProcess(writer, hint, spec) as store:
@@ -507,13 +514,15 @@ def _import_reviews(
             _stored(store, pending.popleft())
 
 
-def _store_spec(writer: CollectWriter, company: str, own: bool) -> WriterSpec | None:
+def _store_spec(
+    writer: CollectWriter, company: str, own: bool, cpu_since: CpuSample | None
+) -> WriterSpec | None:
     """How a child process opens the importer's writer; None when no child should store:
     a database it cannot share (in-memory SQLite) or no idle core."""
     url = writer.engine.url
     if writer.run_id is None or not dialect_of(url).shares_data_across_connections(url):
         return None
-    if not _second_core_free():
+    if not _second_core_free(cpu_since):
         return None
     return WriterSpec(
         db_url=url.render_as_string(hide_password=False),
@@ -531,24 +540,30 @@ def _source_name(company: str) -> str:
 
 
 IDLE_SHARE_NEEDED = 0.5
-"""Cores the load must leave idle for the detection process (see ``_second_core_free``)."""
+"""Share of a core that must be left idle, beside the importer's own, for the detection
+process (see ``_second_core_free``)."""
 
 
-def _second_core_free() -> bool:
+def _second_core_free(since: CpuSample | None, stat_path: Path = PROC_STAT) -> bool:
     """Whether a detection process would have a core of its own: two usable cores (the
-    affinity where the system has one, e.g. taskset) and a load that leaves at least half
-    of one idle. On a busy machine the child only adds its CPU (measured at load 3-8 on 2
-    cores: 200k short reviews in 30.8 s against 22.9 s in one process); at load 1.7-2.9 it
-    still gained (0.70 -> 0.79 of sqlite-utils' rate), and a load of 1 is often the
-    import's own last minute (back-to-back imports kept it from starting at all)."""
+    affinity where the system has one, e.g. taskset) of which other processes leave at least
+    ``IDLE_SHARE_NEEDED`` idle beside the importer's own core, measured from ``since`` (taken
+    when the import began) to now (``spiders.idle_cores``: what the cores do now, not the
+    load average's last minute, which kept the child from starting in 2 imports of 3 run
+    right after other work). On a busy machine the child only adds its CPU (measured at
+    load 3-8 on 2 cores: 200k short reviews in 30.8 s against 22.9 s in one process).
+    Without the kernel's counters the load average decides (it counts the importer too)."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if (usable or 1) < 2:
+    usable = usable or 1
+    if usable < 2:
         return False
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # no load figure on this system: trust the core count
-        return True
-    return (usable or 1) - load >= IDLE_SHARE_NEEDED
+    others = busy_elsewhere_since(since, stat_path)
+    if others is None:
+        try:
+            return usable - os.getloadavg()[0] >= IDLE_SHARE_NEEDED
+        except OSError:  # no load figure either: trust the core count
+            return True
+    return usable - 1 - others >= IDLE_SHARE_NEEDED
 
 
 @dataclass

@@ -33,6 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from settings.records import ReviewItem
+from spiders.gc_spacing import space_collections
 from spiders.pipelines.store_worker import (
     BatchResult,
     WriterSpec,
@@ -47,6 +48,13 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(ReviewItem))
 _values = operator.attrgetter(*_FIELDS)
 """A review as the tuple of all its fields (in ``ReviewItem``'s order, so ``ReviewItem(*values)``
 is the review again): sent to the child at a third of the pickling cost of the objects."""
+
+
+def _init_child(parent: int) -> None:
+    """The store worker's start, then the import's spacing of garbage collections
+    (``spiders.gc_spacing``: the child holds the batches it is handed)."""
+    init_worker(parent)
+    space_collections()
 
 
 def _store_values(spec: WriterSpec, values: list[tuple[Any, ...]], hint: str | None) -> BatchResult:
@@ -79,7 +87,7 @@ class StoreProcess:
             self._executor = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker,
+                initializer=_init_child,
                 initargs=(os.getpid(),),
             )
             self._started = self._executor.submit(int)  # start the child (and its tables) now

@@ -71,7 +71,7 @@ def test_pipelined_import_stores_what_the_in_process_import_stores(
     monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 10**12)
     in_process = _import(tmp_path, "in_process.db")
     monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 0)
-    monkeypatch.setattr(file_import, "_second_core_free", lambda: True)  # even under load
+    monkeypatch.setattr(file_import, "_second_core_free", lambda _: True)  # even under load
     monkeypatch.setattr(StoreProcess, "starting", lambda _: False)  # every batch to the child
     pipelined = _import(tmp_path, "pipelined.db")
     assert pipelined == in_process
@@ -123,7 +123,7 @@ def test_a_batch_the_child_committed_before_dying_is_counted_once(
     monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 10**12)
     in_process = _import(tmp_path, "in_process.db")
     monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 0)
-    monkeypatch.setattr(file_import, "_second_core_free", lambda: True)
+    monkeypatch.setattr(file_import, "_second_core_free", lambda _: True)
     monkeypatch.setattr(StoreProcess, "starting", lambda _: False)  # every batch to the child
     marker = tmp_path / "paused"
     monkeypatch.setenv(PAUSE_ENV, f"{STORE_PAUSE}:1:{marker}")  # the spawned child reads it
@@ -156,7 +156,7 @@ def test_batches_are_stored_in_process_while_the_child_starts(
     monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 10**12)
     in_process = _import(tmp_path, "in_process.db")
     monkeypatch.setattr(file_import, "PIPELINE_MIN_BYTES", 0)
-    monkeypatch.setattr(file_import, "_second_core_free", lambda: True)
+    monkeypatch.setattr(file_import, "_second_core_free", lambda _: True)
     marker = tmp_path / "held"
     monkeypatch.setenv(PAUSE_ENV, f"{CHILD_START}:0:{marker}")
     handed: list[bool] = []
