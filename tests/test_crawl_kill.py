@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
+from settings.pause_points import PAUSE_ENV
 from storage.db import open_database
 from storage.models import CrawlRun, OfferObservation, Review
 from tests.cli import run_cli
@@ -171,6 +172,55 @@ def test_repeated_kill_9_leaves_no_process_and_loses_nothing(
     assert statuses.count("running") == 0 and "interrupted" in statuses
     engine.dispose()
     reference.dispose()
+
+
+def test_a_killed_crawl_keeps_items_fetched_before_a_batch_fills(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    """A slow crawl filled a batch (500 items) in minutes, and a kill lost them all: items are
+    stored every checkpoint too. With batches too large to fill, its first batch is
+    committed (and the crawl killed) before it has fetched the whole site, and is kept."""
+    served_before = len(server.requested_paths)
+    fast = _targets(tmp_path, server, shops)
+    done = run_cli("crawl", "--targets", str(fast), cwd=tmp_path, db_url="sqlite:///all.db")
+    assert done.returncode == 0, done.stderr[-3000:]
+    site_pages = len(server.requested_paths) - served_before
+
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    slow_dir = tmp_path / "slow"
+    slow_dir.mkdir()
+    slow = _targets(slow_dir, server, shops, slow=True)
+    # Slower still: the store worker starts within the crawl's first pages on a loaded machine.
+    slow.write_text(slow.read_text().replace("download_delay = 0.3", "download_delay = 0.6"))
+    engine = open_database(url)
+    paused = tmp_path / "paused"
+    served_before = len(server.requested_paths)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(slow)],
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "RIVALSCOPE_DATABASE_URL": url,
+            "PYTHONWARNINGS": "ignore",
+            "RIVALSCOPE_CHECKPOINT_S": "0.5",
+            "RIVALSCOPE_BATCH_SIZE": "100000",
+            PAUSE_ENV: f"store-batches:1:{paused}",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 240
+    while not paused.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    served_at_kill = len(server.requested_paths) - served_before
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    paused.unlink(missing_ok=True)
+    assert served_at_kill < site_pages, (served_at_kill, site_pages)
+    with Session(engine) as session:  # the first pages are listings: offers, maybe no review
+        assert session.exec(select(func.count(col(OfferObservation.id)))).one() > 0
+    engine.dispose()
 
 
 def test_ctrl_c_stops_cleanly_with_one_line(
