@@ -117,9 +117,9 @@ class Case:
     name: str
     prepare: Callable[[Engine, Path], None]
     command: Callable[[Database, Path], list[str]]
-    mid_work: Callable[[Engine, int], bool]
+    mid_work: Callable[[Engine, int, int], bool]
     """True once the command has stored part of its work (its kill point); gets the
-    reviews stored when the trial started."""
+    reviews stored when the trial started and the requests served since (crawl)."""
     check: Callable[[Engine, Path], str]
     """'' when the database is consistent, else what is wrong."""
     env: Callable[[Path], dict[str, str]] = lambda _: {}
@@ -316,8 +316,15 @@ def report_consistent(engine: Engine, _folder: Path) -> str:
     return f"report runs {missing} without their files" if missing else ""
 
 
-def reviews_at_least(n: int) -> Callable[[Engine, int], bool]:
-    return lambda engine, before: count(engine, "SELECT count(*) FROM review") >= before + n
+def reviews_at_least(n: int) -> Callable[[Engine, int, int], bool]:
+    return lambda engine, before, _: count(engine, "SELECT count(*) FROM review") >= before + n
+
+
+def crawl_under_way(engine: Engine, before: int, served: int) -> bool:
+    """25 new reviews stored, or 30 pages served in the trial: a trial after a Ctrl-C, which
+    stored all it had fetched, finds few new reviews but fetches the site again (the run
+    before did not end normally)."""
+    return reviews_at_least(25)(engine, before, served) or served >= 30
 
 
 def run_trial(
@@ -339,7 +346,9 @@ def run_trial(
     )
     deadline = time.monotonic() + 300
     while (
-        process.poll() is None and not case.mid_work(engine, before) and time.monotonic() < deadline
+        process.poll() is None
+        and not case.mid_work(engine, before, (case.served() if case.served else 0) - served_before)
+        and time.monotonic() < deadline
     ):
         time.sleep(0.05)
     alive = process.poll() is None
@@ -476,7 +485,7 @@ def make_case(name: str, folder: Path, server: DemoServer, args: argparse.Namesp
             "crawl",
             lambda e, f: None,
             lambda db, f: cli("crawl", "--targets", str(targets), "--db", db.url),
-            reviews_at_least(25),
+            crawl_under_way,
             crawl_consistent,
             env=lambda f: {"RIVALSCOPE_BATCH_SIZE": "20"},
             served=lambda: len(server.requested_paths),
@@ -490,7 +499,7 @@ def make_case(name: str, folder: Path, server: DemoServer, args: argparse.Namesp
             lambda db, f: cli(
                 "analyze", "--no-progress", "--db", db.url, "--models-dir", str(models)
             ),
-            lambda e, _: paused.exists(),
+            lambda e, _, __: paused.exists(),
             analysis_consistent,
             env=lambda f: {PAUSE_ENV: f"analyze-writes:1:{paused}"},
         )
@@ -517,7 +526,7 @@ def make_case(name: str, folder: Path, server: DemoServer, args: argparse.Namesp
             "report",
             report_data,
             lambda db, f: cli("report", "--db", db.url, "--out", str(f / f"out{time.time_ns()}")),
-            lambda e, _: paused.exists(),
+            lambda e, _, __: paused.exists(),
             report_consistent,
             env=lambda f: {PAUSE_ENV: f"report-files:2:{paused}"},
         )

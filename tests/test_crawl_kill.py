@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from settings.pause_points import PAUSE_ENV
+from storage.child_process import PAUSE_POINT as CHILD_START
 from storage.db import open_database
 from storage.models import CrawlRun, OfferObservation, Review
 from tests.cli import run_cli
@@ -243,6 +244,42 @@ def test_ctrl_c_stops_cleanly_with_one_line(
     engine.dispose()
     assert runs and {r.status for r in runs} <= {"interrupted", "finished"}
     assert "interrupted" in {r.status for r in runs}
+
+
+def test_ctrl_c_while_the_store_worker_starts_prints_no_traceback(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    """Ctrl-C reaches the store worker too; before it ignores it (it imports for seconds on
+    a loaded machine), the worker printed its KeyboardInterrupt's traceback."""
+    url = f"sqlite:///{tmp_path / 'starting.db'}"
+    slow = _targets(tmp_path, server, shops, slow=True)
+    held = tmp_path / "held"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(slow)],
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "RIVALSCOPE_DATABASE_URL": url,
+            "PYTHONWARNINGS": "ignore",
+            "RIVALSCOPE_BATCH_SIZE": "20",
+            PAUSE_ENV: f"{CHILD_START}:0:{held}",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 240
+    while not held.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert held.exists(), "the store worker never started"
+    os.killpg(process.pid, signal.SIGINT)
+    time.sleep(0.5)  # delivered while the worker is held, before its initializer goes on
+    held.unlink()
+    _out, err = process.communicate(timeout=120)
+    stderr = err.decode()
+    assert process.returncode == 130, stderr[-3000:]
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr[-3000:]
+    assert wait_until_gone(process.pid) == []
 
 
 def test_two_crawls_of_one_source_never_write_together(

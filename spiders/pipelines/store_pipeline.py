@@ -43,6 +43,7 @@ from spiders.pipelines.store_worker import (
     write_with,
 )
 from spiders.pipelines.validate import STAT_PREFIX
+from storage.child_process import HelperPool
 from storage.writer import CollectError, CollectWriter, RunFigures
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class _SharedWorker:
     def acquire(cls) -> ProcessPoolExecutor:
         if cls.executor is None:
             # spawn, not fork: the crawl process runs threads (Twisted's pool, the reactor).
-            cls.executor = ProcessPoolExecutor(
+            cls.executor = HelperPool(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=init_worker,
