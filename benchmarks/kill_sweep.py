@@ -398,14 +398,27 @@ def run_trial(
         **(
             {
                 "exit": "stuck" if stuck else process.returncode,
-                "traceback": any("Traceback" in line for line in said),
+                "traceback": any("Traceback (most recent call last)" in line for line in said),
                 "stderr_lines": len(said),
                 "last_line": said[-1][:120] if said else "",
+                "first_traceback": _first_traceback(said),
             }
             if interrupt
             else {}
         ),
     }
+
+
+def _first_traceback(lines: list[str]) -> str:
+    """The first traceback's opening and last lines (what raised, and where), or ''."""
+    start = next((i for i, line in enumerate(lines) if "Traceback (most recent" in line), None)
+    if start is None:
+        return ""
+    end = next(
+        (i for i in range(start + 1, len(lines)) if not lines[i].startswith((" ", "\t"))),
+        len(lines) - 1,
+    )
+    return " | ".join(line.strip()[:160] for line in lines[max(start, end - 4) : end + 1])
 
 
 def rerun(case: Case, db: Database, folder: Path) -> str:

@@ -50,6 +50,8 @@ class WorkerResult:
     """The runs this worker served."""
     error: str | None = None
     """Why the worker stopped early (queue or database lost)."""
+    interrupted: bool = False
+    """Stopped from outside (Ctrl-C, SIGTERM), not by itself."""
 
 
 def worker_name() -> str:
@@ -183,8 +185,10 @@ def run_worker(
     """Claimed runs not started yet (``open_next``)."""
     opener_scheduled = [False]
     renewed = [time.monotonic()]  # the last renewal of the served runs' keys
+    stopped_itself = [False]  # else a signal stopped the reactor (Scrapy's handlers)
 
     def stop(error: str | None = None) -> None:
+        stopped_itself[0] = True
         if error and result.error is None:
             result.error = error
         for run_id, *_ in opening:  # claimed, never started: nothing to stop
@@ -294,6 +298,7 @@ def run_worker(
         process.start(stop_after_crawl=False)
     finally:
         store.release_store_process()
+    result.interrupted = not stopped_itself[0]
     if result.error:
         raise QueueError(result.error)
     return result
