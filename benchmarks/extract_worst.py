@@ -1,5 +1,5 @@
 """Worst-case extraction time on hostile pages: huge and deep script JSON, many siblings,
-deep nesting, long runs of rating-like text.
+deep nesting, long runs of rating-like text, elements of many attributes.
 
     python benchmarks/extract_worst.py [--scale 1.0] [--only NAME]
 
@@ -117,6 +117,32 @@ def reviews_alike(n: int) -> str:
     return _page("<h1>A</h1>", f'<script type="application/ld+json">{data}</script>')
 
 
+def _names(count: int) -> str:
+    return " ".join(f"a{i}=x" for i in range(count))
+
+
+def attributes_one_element(n: int) -> str:
+    """One element of ~n bytes of distinct attributes (the parser checks each against all)."""
+    return _page(f"<h1>A</h1><div {_names(n // 7)}>x</div>")
+
+
+def attributes_duplicate(n: int) -> str:
+    """One element with the same attribute n/4 times."""
+    return _page("<h1>A</h1><div " + "a=x " * (n // 4) + ">x</div>")
+
+
+def attributes_many_elements(n: int) -> str:
+    """Elements of 100 attributes each, n bytes of them."""
+    element = f"<i {_names(100)}></i>"
+    return _page("<h1>A</h1>" + element * (n // len(element)))
+
+
+def attributes_long_values(n: int) -> str:
+    """Attribute values of 10,000 characters, n bytes of them."""
+    element = "<i title='" + "x" * 10_000 + "'></i>"
+    return _page("<h1>A</h1>" + element * (n // len(element)))
+
+
 CASES: dict[str, Callable[[int], str]] = {
     "huge_json_script": huge_json_script,
     "huge_assignment": huge_assignment,
@@ -129,6 +155,10 @@ CASES: dict[str, Callable[[int], str]] = {
     "digit_runs": digit_runs,
     "count_words": count_words,
     "reviews_alike": reviews_alike,
+    "attributes_one_element": attributes_one_element,
+    "attributes_duplicate": attributes_duplicate,
+    "attributes_many_elements": attributes_many_elements,
+    "attributes_long_values": attributes_long_values,
 }
 SIZES = {
     "huge_json_script": 50_000_000,
@@ -142,6 +172,10 @@ SIZES = {
     "digit_runs": 2_000_000,
     "count_words": 2_000_000,
     "reviews_alike": 4_000_000,
+    "attributes_one_element": 1_000_000,
+    "attributes_duplicate": 10_000_000,
+    "attributes_many_elements": 10_000_000,
+    "attributes_long_values": 10_000_000,
 }
 
 
@@ -167,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds, failed, reviews = run_case(CASES[name], size)
         growth = seconds / half if half > 0 else float("inf")
         status = f"FAILED {failed}" if failed else "ok"
-        print(f"{name:<18} size={size:>11,} {seconds:7.2f} s (half size {half:6.2f} s, "
+        print(f"{name:<24} size={size:>11,} {seconds:7.2f} s (half size {half:6.2f} s, "
               f"x{growth:4.1f}) reviews={reviews} {status}", flush=True)  # fmt: skip
         failures += bool(failed)
         if seconds > worst:

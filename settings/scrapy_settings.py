@@ -79,8 +79,9 @@ ITEM_PIPELINES = {
 RIVALSCOPE_BATCH_SIZE = int(os.environ.get("RIVALSCOPE_BATCH_SIZE", "500"))
 # Store batches from a worker process beside the crawl (0 in the environment: in-process).
 RIVALSCOPE_STORE_PROCESS = os.environ.get("RIVALSCOPE_STORE_PROCESS", "1") != "0"
-# Seconds between stores of the running run's figures (a killed run keeps them).
-RIVALSCOPE_CHECKPOINT_S = float(os.environ.get("RIVALSCOPE_CHECKPOINT_S", "5"))
+# Seconds between stores of the running run's figures and of the items waiting for a full
+# batch (a killed run keeps them: it loses the pages of this last interval at most).
+RIVALSCOPE_CHECKPOINT_S = float(os.environ.get("RIVALSCOPE_CHECKPOINT_S", "1"))
 # Distributed workers: a folder where each worker logs when its requests were written to
 # their hosts (spiders.distributed.sending; benchmarks/distributed.py). Off by default.
 RIVALSCOPE_SEND_LOG = os.environ.get("RIVALSCOPE_SEND_LOG") or None

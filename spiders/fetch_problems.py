@@ -49,6 +49,10 @@ REASONS: dict[str, str] = {
     "limits.max_pages + 1,000 links already",
     "elements_over_limit": "a page with more than 50,000 tags: only its first 50,000 read "
     "(spiders.tag_budget)",
+    "tag_attributes_over_limit": "an element with more than 1,000 attributes: only its first "
+    "1,000 read (spiders.extract.attribute_budget)",
+    "page_attributes_over_limit": "a page with more than 100,000 attributes: read up to the "
+    "tag that passes them (spiders.extract.attribute_budget)",
     "json_too_deep": "a JSON block (JSON-LD or script state) nested past the decoder's "
     "recursion limit (about 1,000 levels): skipped",
     "robots_unreadable": "robots.txt could not be read (error, time-out, 5xx, 429): the host "

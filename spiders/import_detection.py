@@ -42,6 +42,7 @@ from spiders.pipelines.store_worker import (
     write_batch,
     write_with,
 )
+from storage.child_process import HelperPool
 from storage.writer import CollectWriter
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(ReviewItem))
@@ -84,7 +85,7 @@ class StoreProcess:
             return self
         try:
             # spawn, not fork: a forked child would share the parent's database connections.
-            self._executor = ProcessPoolExecutor(
+            self._executor = HelperPool(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_child,

@@ -26,6 +26,7 @@ from settings.content_keys import review_content_key
 from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Company, ReviewApi, Source, Targets, load_targets
 from settings.url_patterns import UrlFilter
+from spiders.extract.attribute_budget import ATTRIBUTE_REASONS, within_attribute_budget
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
 from spiders.tag_budget import MAX_PAGE_TAGS, within_tag_budget
@@ -47,13 +48,18 @@ class _ApiState:
 def extract_page(html: str, url: str, source: Source) -> PageExtraction:
     """Run the source's extraction mode on one page."""
     if source.mode == "selectors" and source.selectors is not None:
-        return extract_with_selectors(html, url, source.selectors, language=source.language)
+        bounded, skipped = within_attribute_budget(html)  # auto mode's parse bounds its own
+        page = extract_with_selectors(bounded, url, source.selectors, language=source.language)
+        page.skipped.extend(skipped)
+        return page
     from spiders.extract.auto import extract_auto
 
     page = extract_auto(html, url)
     if source.selectors is not None:  # auto + [selectors]: single fields overridden
         from spiders.extract.selector_overlay import overlay_selectors
 
+        if ATTRIBUTE_REASONS.intersection(page.skipped):
+            html, _ = within_attribute_budget(html)
         overlay_selectors(page, html, source.selectors)
     return page
 
@@ -226,6 +232,10 @@ class TargetSpider(scrapy.Spider):
             page.warnings.append("truncated HTML: the page ends before </html>")
         for reason in page.skipped:
             count_problem(stats, reason)
+        if ATTRIBUTE_REASONS.intersection(page.skipped):
+            # The link extractor parses the page again: the same bound, or the same cost.
+            bounded, _ = within_attribute_budget(read.text)
+            read = read.replace(body=bounded.encode("utf-8"), encoding="utf-8")
         if page.warnings:
             stats.inc_value(f"{STAT}/pages_with_warnings")
             self._sample(f"{response.url}: {'; '.join(page.warnings)[:200]}")

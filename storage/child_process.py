@@ -9,6 +9,11 @@ daemon thread that polls the parent's pid (other systems; a parent thread that e
 The parent's pid is the starter's own ``os.getpid()``, passed in: a process that reads its
 parent from ``os.getppid()`` when it starts would, if the parent was killed in between,
 read the process that adopted it and serve nobody for good.
+
+Ctrl-C reaches the whole process group, helpers included; they ignore it (their parent
+stops them) from their initializer on. Before that, a spawned helper imports for seconds on
+a loaded machine, and a Ctrl-C there printed its ``KeyboardInterrupt`` traceback: pools of
+helpers are ``HelperPool``, whose processes start with SIGINT blocked.
 """
 
 from __future__ import annotations
@@ -20,8 +25,14 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import ParamSpec, TypeVar
 
 from settings.pause_points import pause_point
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 PR_SET_PDEATHSIG = 1
 POLL_S = 0.5
@@ -43,6 +54,20 @@ def ignore_interrupts() -> None:
     """Ctrl-C reaches the whole process group: the helper leaves stopping to its parent,
     which finishes the pending work and closes it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class HelperPool(ProcessPoolExecutor):
+    """A process pool whose processes start with SIGINT blocked (they inherit the signal mask
+    of the thread that starts them, which a pool does in ``submit``): a Ctrl-C before their
+    ``ignore_interrupts`` stays pending and is dropped by it. The submitting thread blocks
+    SIGINT only during the submit, so its own Ctrl-C is delivered, not lost, right after."""
+
+    def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return super().submit(fn, *args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _set_parent_death_signal() -> None:

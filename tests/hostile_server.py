@@ -19,7 +19,9 @@ Paths (``CASES`` lists them with the reason the crawl should record):
   (it does not match: a crawl denying that pattern follows it), ``/aaa…a`` one that matches;
 - ``KIN_CASES``, pages within the size limits that are costly to parse: ``/links`` (300,000
   links), ``/dense-links`` (1,000,000 ``<a href=x>``), ``/deep`` (200,000 nested elements),
-  ``/deep-json`` (200,000 nested JSON-LD arrays).
+  ``/deep-json`` (200,000 nested JSON-LD arrays), ``/attributes`` (one element of 9 MB of
+  distinct attributes), ``/duplicate-attributes`` (one element of the same attribute 2.4
+  million times), ``/attribute-elements`` (9 MB of elements of 100 attributes each).
 """
 
 from __future__ import annotations
@@ -68,11 +70,16 @@ DENSE_LINKS = 1_000_000
 """``<a href=x>`` on ``/dense-links``: the densest links (10 bytes each) in 10 MB."""
 NESTING = 200_000
 """Elements nested in one another on ``/deep``, arrays in its JSON-LD on ``/deep-json``."""
+ATTRIBUTE_BYTES = 9 * 1024 * 1024
+"""Bytes of attributes on the attribute-bomb pages (under the default 10 MB limit)."""
 KIN_CASES: dict[str, str] = {
     "/links": "elements_over_limit",
     "/dense-links": "elements_over_limit",
     "/deep": "elements_over_limit",
     "/deep-json": "json_too_deep",
+    "/attributes": "tag_attributes_over_limit",
+    "/duplicate-attributes": "tag_attributes_over_limit",
+    "/attribute-elements": "page_attributes_over_limit",
 }
 """Pages within every size limit that are costly to parse (benchmarks/hostile.py --kin; not
 linked from the index page), with the reason the crawl records: bounded memory and time,
@@ -180,6 +187,14 @@ def kin_page(path: str) -> bytes:
     if path == "/deep":
         nested = "<div>" * NESTING + "x" + "</div>" * NESTING
         return _page("Deep product", nested, sku="SKU-DEEP")
+    if path == "/attributes":
+        names = " ".join(f"a{i}=x" for i in range(ATTRIBUTE_BYTES // 9))[:ATTRIBUTE_BYTES]
+        return _page("Attribute bomb", f"<div {names}>x</div>", sku="SKU-ATTR")
+    if path == "/duplicate-attributes":
+        return _page("Duplicates", "<div " + "a=x " * (ATTRIBUTE_BYTES // 4) + ">x</div>")
+    if path == "/attribute-elements":
+        element = "<i " + " ".join(f"a{i}=1" for i in range(100)) + "></i>"
+        return _page("Attribute elements", element * (ATTRIBUTE_BYTES // len(element)))
     script = '<script type="application/ld+json">' + "[" * NESTING + "]" * NESTING
     return _page("Deep JSON", script + "</script>", sku="SKU-DJ")
 

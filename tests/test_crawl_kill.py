@@ -24,6 +24,8 @@ from sqlmodel import Session, col, select
 
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
+from settings.pause_points import PAUSE_ENV
+from storage.child_process import PAUSE_POINT as CHILD_START
 from storage.db import open_database
 from storage.models import CrawlRun, OfferObservation, Review
 from tests.cli import run_cli
@@ -173,6 +175,55 @@ def test_repeated_kill_9_leaves_no_process_and_loses_nothing(
     reference.dispose()
 
 
+def test_a_killed_crawl_keeps_items_fetched_before_a_batch_fills(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    """A slow crawl filled a batch (500 items) in minutes, and a kill lost them all: items are
+    stored every checkpoint too. With batches too large to fill, its first batch is
+    committed (and the crawl killed) before it has fetched the whole site, and is kept."""
+    served_before = len(server.requested_paths)
+    fast = _targets(tmp_path, server, shops)
+    done = run_cli("crawl", "--targets", str(fast), cwd=tmp_path, db_url="sqlite:///all.db")
+    assert done.returncode == 0, done.stderr[-3000:]
+    site_pages = len(server.requested_paths) - served_before
+
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    slow_dir = tmp_path / "slow"
+    slow_dir.mkdir()
+    slow = _targets(slow_dir, server, shops, slow=True)
+    # Slower still: the store worker starts within the crawl's first pages on a loaded machine.
+    slow.write_text(slow.read_text().replace("download_delay = 0.3", "download_delay = 0.6"))
+    engine = open_database(url)
+    paused = tmp_path / "paused"
+    served_before = len(server.requested_paths)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(slow)],
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "RIVALSCOPE_DATABASE_URL": url,
+            "PYTHONWARNINGS": "ignore",
+            "RIVALSCOPE_CHECKPOINT_S": "0.5",
+            "RIVALSCOPE_BATCH_SIZE": "100000",
+            PAUSE_ENV: f"store-batches:1:{paused}",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 240
+    while not paused.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    served_at_kill = len(server.requested_paths) - served_before
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    paused.unlink(missing_ok=True)
+    assert served_at_kill < site_pages, (served_at_kill, site_pages)
+    with Session(engine) as session:  # the first pages are listings: offers, maybe no review
+        assert session.exec(select(func.count(col(OfferObservation.id)))).one() > 0
+    engine.dispose()
+
+
 def test_ctrl_c_stops_cleanly_with_one_line(
     tmp_path: Path, server: DemoServer, shops: list[DemoShop]
 ) -> None:
@@ -193,6 +244,42 @@ def test_ctrl_c_stops_cleanly_with_one_line(
     engine.dispose()
     assert runs and {r.status for r in runs} <= {"interrupted", "finished"}
     assert "interrupted" in {r.status for r in runs}
+
+
+def test_ctrl_c_while_the_store_worker_starts_prints_no_traceback(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    """Ctrl-C reaches the store worker too; before it ignores it (it imports for seconds on
+    a loaded machine), the worker printed its KeyboardInterrupt's traceback."""
+    url = f"sqlite:///{tmp_path / 'starting.db'}"
+    slow = _targets(tmp_path, server, shops, slow=True)
+    held = tmp_path / "held"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(slow)],
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "RIVALSCOPE_DATABASE_URL": url,
+            "PYTHONWARNINGS": "ignore",
+            "RIVALSCOPE_BATCH_SIZE": "20",
+            PAUSE_ENV: f"{CHILD_START}:0:{held}",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 240
+    while not held.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert held.exists(), "the store worker never started"
+    os.killpg(process.pid, signal.SIGINT)
+    time.sleep(0.5)  # delivered while the worker is held, before its initializer goes on
+    held.unlink()
+    _out, err = process.communicate(timeout=120)
+    stderr = err.decode()
+    assert process.returncode == 130, stderr[-3000:]
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr[-3000:]
+    assert wait_until_gone(process.pid) == []
 
 
 def test_two_crawls_of_one_source_never_write_together(

@@ -209,7 +209,7 @@ def test_two_workers_store_the_rows_of_one_process(
     finally:
         client.close()
         for worker in workers:
-            worker.send_signal(signal.SIGINT)
+            worker.send_signal(signal.SIGTERM)  # a service's stop (Ctrl-C: exit 130)
     for worker in workers:
         _, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err[-3000:]

@@ -16,6 +16,7 @@ import itertools
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -596,5 +597,35 @@ def test_a_worker_that_loses_postgresql_stops_and_the_run_resumes_when_it_is_bac
     again = _worker(tmp_path, REDIS_URL, relayed)
     _, err = again.communicate(timeout=300)
     relay.close()
+    assert again.returncode == 0, err[-3000:]
+    _assert_complete(pg_url, reference)
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_worker_stopped_by_ctrl_c_says_so_in_one_line_and_exits_130(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], pg_url: str, redis_prefix: str
+) -> None:
+    """It exited 0 with its usual "worker served ..." line, as if it had finished."""
+    reference = _reference(tmp_path, _targets(tmp_path, server, shops))
+    _seed(tmp_path, _targets(tmp_path, server, shops, slow=True), REDIS_URL, pg_url)
+    worker = subprocess.Popen(
+        [*WORKER, "--queue", REDIS_URL, "--db", pg_url, "--until-idle", "--log-level", "WARNING"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_CHECKPOINT_S": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    _wait_for_pages(pg_url, 10)
+    os.killpg(worker.pid, signal.SIGINT)  # what a terminal sends to the foreground group
+    _, err = worker.communicate(timeout=120)
+    assert worker.returncode == 130, err[-3000:]
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("interrupted: worker stopped"), err[-3000:]
+    again = _worker(tmp_path, REDIS_URL, pg_url)
+    _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err[-3000:]
     _assert_complete(pg_url, reference)

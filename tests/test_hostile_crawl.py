@@ -250,6 +250,10 @@ _PRODUCT_HEAD = (
 )
 
 
+def _attribute_names(count: int) -> bytes:
+    return b" ".join(b"a%d=x" % i for i in range(count))
+
+
 @pytest.mark.parametrize(
     ("body", "problems", "requests"),
     [
@@ -273,8 +277,46 @@ _PRODUCT_HEAD = (
             {"json_too_deep": 1},
             1,
         ),
+        # the parser's cost grows with the square of one element's attributes
+        (
+            _PRODUCT_HEAD + b"<body><div " + _attribute_names(1_001) + b">x</div><a href=x>x</a>",
+            {"tag_attributes_over_limit": 1},
+            1,
+        ),
+        (
+            _PRODUCT_HEAD + b"<body><div " + b"a=x " * 5_000 + b">x</div><a href=x>x</a>",
+            {"tag_attributes_over_limit": 1},
+            1,
+        ),
+        (
+            _PRODUCT_HEAD
+            + b"<body><a href=x>x</a>"
+            + (b"<i " + _attribute_names(100) + b"></i>") * 1_001
+            + b"<a href=y>y</a>",
+            {"page_attributes_over_limit": 1},
+            1,
+        ),
+        (
+            _PRODUCT_HEAD
+            + b"<body><div "
+            + _attribute_names(1_000)
+            + b">x</div>"
+            + (b"<i " + _attribute_names(100) + b"></i>") * 989
+            + b"<a href=x>x</a>",
+            {},
+            1,
+        ),
     ],
-    ids=["dense-links", "many-distinct-links", "under-the-tag-limit", "deep-json"],
+    ids=[
+        "dense-links",
+        "many-distinct-links",
+        "under-the-tag-limit",
+        "deep-json",
+        "element-of-many-attributes",
+        "element-of-duplicate-attributes",
+        "page-of-many-attributes",
+        "under-the-attribute-limits",
+    ],
 )
 def test_pages_costly_to_parse_are_read_in_part_with_their_reason(
     body: bytes, problems: dict[str, int], requests: int

@@ -15,7 +15,6 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +55,7 @@ from compare.analysis.training import (
 from compare.analysis.version import ANALYZER_VERSION
 from settings.languages import normalize_language_code
 from settings.pause_points import pause_point
-from storage.child_process import die_with_parent, ignore_interrupts
+from storage.child_process import HelperPool, die_with_parent, ignore_interrupts
 from storage.dialects import Dialect
 
 CHUNK = 125
@@ -227,7 +226,7 @@ def refresh_database_model(
         return (existing[-1] if existing and not outdated else None), False
     description = f"database reviews, {RATING_RULE}"
     if workers > 1 and jobs > 1:
-        with ProcessPoolExecutor(
+        with HelperPool(
             max_workers=min(workers, jobs),
             mp_context=_pool_context(),
             initializer=_start_worker,
@@ -428,7 +427,7 @@ def _analyse_pending(
         warm_lemmatizer(_pending_languages(engine, job.analyzer_version))
         _inherit_worker_state(scorer, taxonomy, job)
     try:
-        with ProcessPoolExecutor(
+        with HelperPool(
             max_workers=processes,
             mp_context=context,
             initializer=_init_worker,

@@ -72,7 +72,17 @@ def worker(
         on_run_complete=check_and_log,
         concurrency=concurrency,
     )
-    typer.echo(f"worker served crawl run(s) {', '.join(map(str, result.runs)) or 'none'}")
+    served = ", ".join(map(str, result.runs)) or "none"
+    if result.interrupted:
+        # As crawl says it: one line, exit 130 (the runs' other requests stay queued).
+        typer.secho(
+            f"interrupted: worker stopped after serving crawl run(s) {served}; what was "
+            "fetched is stored, the runs' other requests wait in the queue for any worker",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+        raise typer.Exit(130)
+    typer.echo(f"worker served crawl run(s) {served}")
 
 
 def register(app: typer.Typer) -> None:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -50,6 +52,8 @@ class WorkerResult:
     """The runs this worker served."""
     error: str | None = None
     """Why the worker stopped early (queue or database lost)."""
+    interrupted: bool = False
+    """Stopped by Ctrl-C."""
 
 
 def worker_name() -> str:
@@ -285,11 +289,25 @@ def run_worker(
 
         pipe_for(queue_url).on_lost.append(lambda exc: stop(f"lost the queue: {exc}"))
 
+    def note_interrupts() -> None:
+        """Ctrl-C stops the worker through Scrapy's handler (installed at start-up, so this
+        runs after it); noted to be said (SIGTERM, a service's stop, is not an interrupt)."""
+        stopping = signal.getsignal(signal.SIGINT)
+        if not callable(stopping):
+            return
+
+        def noted(signum: int, frame: FrameType | None) -> None:
+            result.interrupted = True
+            stopping(signum, frame)
+
+        signal.signal(signal.SIGINT, noted)
+
     poller = LoopingCall(poll)
     beats = LoopingCall(beat)
     reactor.callWhenRunning(reactor.callLater, 0, watch_pipe)  # in the running event loop
     reactor.callWhenRunning(beats.start, 1.0)  # alive first: the claims count live workers
     reactor.callWhenRunning(poller.start, POLL_S)
+    reactor.callWhenRunning(reactor.callLater, 0, note_interrupts)
     try:
         process.start(stop_after_crawl=False)
     finally:

@@ -85,7 +85,7 @@ def structured_nodes(
 
 
 def _extract(document: Document, url: str) -> PageExtraction:
-    page = PageExtraction(url=url, warnings=list(document.warnings))
+    page = PageExtraction(url=url, warnings=list(document.warnings), skipped=list(document.skipped))
     root = document.root
     if root is None:
         return page

@@ -8,16 +8,20 @@ import lxml.etree
 import lxml.html
 from w3lib.encoding import html_to_unicode
 
+from spiders.extract.attribute_budget import within_attribute_budget
+
 
 @dataclass
 class Document:
     """A page decoded once and parsed once."""
 
     text: str
-    """The decoded HTML."""
+    """The decoded HTML, as parsed (within ``attribute_budget``)."""
     root: lxml.html.HtmlElement | None
     """The parsed tree, or None when nothing could be parsed (empty or binary input)."""
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Reasons of markup left unparsed (``spiders.extract.attribute_budget``)."""
 
 
 def decode_html(html: str | bytes, encoding: str | None = None) -> tuple[str, list[str]]:
@@ -44,9 +48,13 @@ def parse_document(html: str | bytes, encoding: str | None = None) -> Document:
     text, warnings = decode_html(html, encoding)
     if not text.strip():
         return Document(text, None, [*warnings, "empty page"])
+    # The parser's cost grows with the square of an element's attributes: bounded first.
+    parsed, skipped = within_attribute_budget(text)
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+        root = lxml.html.document_fromstring(
+            parsed.encode("utf-8", errors="replace"), parser=parser
+        )
     except (lxml.etree.ParserError, ValueError) as exc:
-        return Document(text, None, [*warnings, f"unparseable HTML: {exc}"])
-    return Document(text, root, warnings)
+        return Document(parsed, None, [*warnings, f"unparseable HTML: {exc}"], skipped)
+    return Document(parsed, root, warnings, skipped)

@@ -2,7 +2,9 @@
 
 Opens the run when the spider opens (telling the spider which reviews are stored
 already, for incremental crawls), writes a batch every ``RIVALSCOPE_BATCH_SIZE`` items
-in one transaction, and at the close writes the last batch and the run's figures.
+in one transaction (and the items waiting, when no batch was written for a checkpoint
+interval: a killed crawl loses about two seconds of pages at most), the run's figures every
+``RIVALSCOPE_CHECKPOINT_S``, and at the close the last batch and the run's figures.
 Batches are written by a worker process (``store_worker``) so that language detection
 and database work run beside the crawl; ``RIVALSCOPE_STORE_PROCESS = False`` writes
 them in the crawl's own process instead.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from typing import Any
 
@@ -40,6 +43,7 @@ from spiders.pipelines.store_worker import (
     write_with,
 )
 from spiders.pipelines.validate import STAT_PREFIX
+from storage.child_process import HelperPool
 from storage.writer import CollectError, CollectWriter, RunFigures
 
 logger = logging.getLogger(__name__)
@@ -55,7 +59,7 @@ class _SharedWorker:
     def acquire(cls) -> ProcessPoolExecutor:
         if cls.executor is None:
             # spawn, not fork: the crawl process runs threads (Twisted's pool, the reactor).
-            cls.executor = ProcessPoolExecutor(
+            cls.executor = HelperPool(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=init_worker,
@@ -135,7 +139,8 @@ class StorePipeline:
         self.spec: WriterSpec | None = None
         self.pending: set[Deferred[Any]] = set()
         self.worker_used = False
-        self.checkpoint_s = crawler.settings.getfloat("RIVALSCOPE_CHECKPOINT_S", 5.0)
+        self.checkpoint_s = crawler.settings.getfloat("RIVALSCOPE_CHECKPOINT_S", 1.0)
+        self.flushed_at = time.monotonic()
         self.checkpoints: LoopingCall | None = None
         self.checkpointing: Deferred[Any] | None = None
         self.refused: str | None = None
@@ -265,6 +270,7 @@ class StorePipeline:
             return None
         offers, reviews = self.offers, self.reviews
         self.offers, self.reviews = [], []
+        self.flushed_at = time.monotonic()
         self._declare_shared(offers)
         if self.executor is None or self.spec is None:
             try:
@@ -349,8 +355,15 @@ class StorePipeline:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_unavailable"))
 
     def checkpoint(self) -> None:
-        """Store the figures so far (in a thread: the reactor keeps crawling)."""
-        if self.writer is None or self.checkpointing is not None:
+        """Store the items waiting for a full batch and the figures so far (in the store
+        worker and a thread: the reactor keeps crawling)."""
+        if self.writer is None:
+            return
+        # A slow crawl fills a batch in minutes: a kill would lose them all. A fast one fills
+        # batches between checkpoints, and is not made to write smaller ones.
+        if time.monotonic() - self.flushed_at >= self.checkpoint_s * 0.9:
+            self.flush()
+        if self.checkpointing is not None:
             return
         stats = self.crawler.stats
         assert stats is not None
