@@ -451,6 +451,16 @@ class GuardResult:
         return self.adapted if self.chosen == CORRECTED else self.own
 
 
+def train_ratings_model(
+    texts: list[str], labels: list[str], extra: list[tuple[str, str]], language: str
+) -> SentimentClassifier:
+    """A model of the ratings alone: ``texts`` and ``labels`` plus the ``extra`` rows
+    (neutral ratings, other languages' for the pooled model), trained for ``language``."""
+    return train_classifier(
+        texts + [t for t, _ in extra], labels + [lab for _, lab in extra], language
+    )
+
+
 def own_decision(classifier: SentimentClassifier, texts: list[str]) -> np.ndarray:
     """Log-odds of positive against negative of a ratings-only model (2 or 3 classes), so it
     is judged on positive/negative ratings by the same sign and log loss as the base model."""
@@ -498,10 +508,8 @@ def held_out_scores(
             return test.offset + _correction_scores(fitted.correction, counts, test.offset)
         assert ratings_only is not None
         _, language, extra = ratings_only
-        own = train_classifier(
-            [prepared.texts[i] for i in train_rows] + [t for t, _ in extra],
-            train_labels + [lab for _, lab in extra],
-            language,
+        own = train_ratings_model(
+            [prepared.texts[i] for i in train_rows], train_labels, extra, language
         )
         return own_decision(own, test.texts)
 
@@ -615,11 +623,7 @@ def adapt_with_guard(
         )
         return replace(result, adapted=final)
     if chosen == ratings_only:
-        own = train_classifier(
-            all_texts + [t for t, _ in others or []],
-            all_labels + [lab for _, lab in others or []],
-            own_language,
-        )
+        own = train_ratings_model(all_texts, all_labels, others or [], own_language)
         own.cv_accuracy = result.own_accuracy
         return replace(result, own=own)
     return result

@@ -18,6 +18,7 @@ import numpy as np
 
 from compare.analysis.sentiment.adapted import (
     BASE,
+    BINARY,
     KFOLD_UP_TO,
     OWN,
     POOLED_RATINGS,
@@ -27,8 +28,8 @@ from compare.analysis.sentiment.adapted import (
     binary_examples,
     held_out_splits,
     own_decision,
+    train_ratings_model,
 )
-from compare.analysis.sentiment.classifier import train_classifier
 from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_scores
@@ -74,15 +75,13 @@ def guard_lexicon(
     """Choose between the language's lexicons and a model of its ratings (with ``others``,
     other languages' ratings: the pooled model, ``features.POOLED``), both scored on the
     same held-out positive/negative ratings over repeated folds; the model is fitted on
-    every rating only when it wins clearly. ``groups`` keep a document's ratings in one
-    fold, as in ``adapted.adapt_with_guard``."""
+    every rating only when it gets at least as many right (``wins``). ``groups`` keep a
+    document's ratings in one fold, as in ``adapted.adapt_with_guard``."""
     name, model_language = (OWN, language) if others is None else (POOLED_RATINGS, POOLED)
-    extra = [
-        (t, lab) for t, lab in zip(texts, labels, strict=True) if lab not in (POSITIVE, NEGATIVE)
-    ]
+    extra = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab not in BINARY]
     extra += others or []
     if groups is not None:
-        groups = [g for g, lab in zip(groups, labels, strict=True) if lab in (POSITIVE, NEGATIVE)]
+        groups = [g for g, lab in zip(groups, labels, strict=True) if lab in BINARY]
     rated, gold_labels = binary_examples(texts, labels)
     if not adaptable(gold_labels):
         return GuardResult(None, 0.0, 0.0, 0, baseline=LEXICON)
@@ -95,9 +94,10 @@ def guard_lexicon(
         row = np.zeros(len(rated))
         for train_rows, test_rows in held_out_splits(gold, seed=seed, groups=groups):
             tested[test_rows] = True
-            model = train_classifier(
-                [rated[i] for i in train_rows] + [t for t, _ in extra],
-                [gold_labels[i] for i in train_rows] + [lab for _, lab in extra],
+            model = train_ratings_model(
+                [rated[i] for i in train_rows],
+                [gold_labels[i] for i in train_rows],
+                extra,
                 model_language,
             )
             row[test_rows] = own_decision(model, [rated[i] for i in test_rows])
@@ -120,11 +120,7 @@ def guard_lexicon(
     )
     if not wins(candidate, base, gold):
         return result
-    own = train_classifier(
-        texts + [t for t, _ in others or []],
-        labels + [lab for _, lab in others or []],
-        model_language,
-    )
+    own = train_ratings_model(texts, labels, others or [], model_language)
     own.cv_accuracy = result.own_accuracy
     return replace(result, own=own, chosen=name)
 
