@@ -69,22 +69,39 @@ def wait_until_gone(session_id: int, seconds: float = 15) -> list[int]:
     return session_processes(session_id)
 
 
-def start_crawl(targets: Path, url: str, cwd: Path) -> subprocess.Popen[bytes]:
+def start_crawl(
+    targets: Path,
+    url: str,
+    cwd: Path,
+    *,
+    output: int = subprocess.PIPE,
+    **settings: str,
+) -> subprocess.Popen[bytes]:
+    """``rivalscope crawl`` in a session of its own; ``settings`` add or replace
+    environment variables (a batch size, a pause point)."""
     env = {
         **os.environ,
         "RIVALSCOPE_DATABASE_URL": url,
         "PYTHONWARNINGS": "ignore",
         "RIVALSCOPE_BATCH_SIZE": "20",
         "RIVALSCOPE_CHECKPOINT_S": "0.5",
+        **settings,
     }
     return subprocess.Popen(
         [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(targets)],
         cwd=cwd,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=output,
+        stderr=output,
         start_new_session=True,  # its own session: every process it starts can be found
     )
+
+
+def wait_for_file(path: Path, process: subprocess.Popen[bytes], timeout: float = 240) -> None:
+    """Until a pause point writes ``path``, the process ends, or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while not path.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def stored_reviews(engine: Engine) -> int:
@@ -196,24 +213,9 @@ def test_a_killed_crawl_keeps_items_fetched_before_a_batch_fills(
     engine = open_database(url)
     paused = tmp_path / "paused"
     served_before = len(server.requested_paths)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(slow)],
-        cwd=tmp_path,
-        env={
-            **os.environ,
-            "RIVALSCOPE_DATABASE_URL": url,
-            "PYTHONWARNINGS": "ignore",
-            "RIVALSCOPE_CHECKPOINT_S": "0.5",
-            "RIVALSCOPE_BATCH_SIZE": "100000",
-            PAUSE_ENV: f"store-batches:1:{paused}",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 240
-    while not paused.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    settings = {"RIVALSCOPE_BATCH_SIZE": "100000", PAUSE_ENV: f"store-batches:1:{paused}"}
+    process = start_crawl(slow, url, tmp_path, output=subprocess.DEVNULL, **settings)
+    wait_for_file(paused, process)
     served_at_kill = len(server.requested_paths) - served_before
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
@@ -254,23 +256,10 @@ def test_ctrl_c_while_the_store_worker_starts_prints_no_traceback(
     url = f"sqlite:///{tmp_path / 'starting.db'}"
     slow = _targets(tmp_path, server, shops, slow=True)
     held = tmp_path / "held"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rivalscope", "crawl", "--targets", str(slow)],
-        cwd=tmp_path,
-        env={
-            **os.environ,
-            "RIVALSCOPE_DATABASE_URL": url,
-            "PYTHONWARNINGS": "ignore",
-            "RIVALSCOPE_BATCH_SIZE": "20",
-            PAUSE_ENV: f"{CHILD_START}:0:{held}",
-        },
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 240
-    while not held.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # the default checkpoint interval (1 s); start_crawl sets 0.5 s for the kill tests
+    settings = {PAUSE_ENV: f"{CHILD_START}:0:{held}", "RIVALSCOPE_CHECKPOINT_S": "1"}
+    process = start_crawl(slow, url, tmp_path, **settings)
+    wait_for_file(held, process)
     assert held.exists(), "the store worker never started"
     os.killpg(process.pid, signal.SIGINT)
     time.sleep(0.5)  # delivered while the worker is held, before its initializer goes on
