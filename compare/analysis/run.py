@@ -14,8 +14,9 @@ import multiprocessing
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine, func, select
 
 from compare.analysis.exclusive import exclusive_analysis
+from compare.analysis.function_words import learn_function_words
 from compare.analysis.input_errors import AnalysisInputError
+from compare.analysis.keyphrases import stopwords
+from compare.analysis.need_topics import canonical_topic
 from compare.analysis.result_rows import ResultRows, plain_dialect, result_rows, write_rows
 from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
 from compare.analysis.sentiment.bundle import (
@@ -42,7 +46,7 @@ from compare.analysis.tables import (
     REVIEW_ANALYSIS,
 )
 from compare.analysis.taxonomy import Taxonomy, load_taxonomy
-from compare.analysis.text import warm_lemmatizer
+from compare.analysis.text import lemmas, tokenize, warm_lemmatizer
 from compare.analysis.training import (
     RATING_RULE,
     default_models_dir,
@@ -53,7 +57,7 @@ from compare.analysis.training import (
     training_jobs,
 )
 from compare.analysis.version import ANALYZER_VERSION
-from settings.languages import normalize_language_code
+from settings.languages import Resource, normalize_language_code, registered_language
 from settings.pause_points import pause_point
 from storage.child_process import HelperPool, die_with_parent, ignore_interrupts
 from storage.dialects import Dialect
@@ -67,6 +71,9 @@ WRITE_BATCH = 2_000
 """Reviews per database transaction."""
 IN_PROCESS_BELOW = 1_500
 """Fewer pending reviews than this are analysed in-process (a pool costs ~1 s to start)."""
+LEARN_SAMPLE = 3_000
+"""Newest reviews per language that function words are learnt from: enough to measure the
+spread of words (see ``compare.analysis.function_words``), bounded cost on a large database."""
 PAUSE_POINT = "analyze-writes"
 """Kill tests' pause point (``settings.pause_points``), counted in committed write batches:
 reached at each analysed chunk, so a pause always has workers running and reviews pending."""
@@ -182,13 +189,14 @@ def _analyze_database(
     if pending == 0:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
+    learnt = learnt_function_words(engine, taxonomy, _pending_languages(engine, analyzer_version))
     plain = plain_dialect(engine)
     batch = ResultRows()
     writes = 0
     with _progress_bar(progress, pending) as advance:
         for rows, counts in _analyse_pending(
             engine,
-            _Job(analyzer_version, folder, taxonomy_file, plain),
+            _Job(analyzer_version, folder, taxonomy_file, plain, learnt),
             bundle,
             taxonomy,
             processes,
@@ -204,6 +212,41 @@ def _analyze_database(
         if batch.review_ids:
             write_rows(engine, batch, plain=plain)
     return summary
+
+
+def learnt_function_words(
+    engine: Engine, taxonomy: Taxonomy, languages: list[str]
+) -> dict[str, frozenset[str]]:
+    """Language -> the function words its newest ``LEARN_SAMPLE`` reviews show beyond its
+    stopword list (``compare.analysis.function_words``), for the languages with phrase
+    analysis; the taxonomy's terms and the bundled need topics are never among them."""
+    out: dict[str, frozenset[str]] = {}
+    for code in languages:
+        entry = registered_language(code)
+        if entry is None or not entry.has(Resource.STOPWORDS):
+            continue
+        query = (
+            select(REVIEW.c.title, REVIEW.c.text)
+            .where(REVIEW.c.language == code)
+            .order_by(REVIEW.c.id.desc())
+            .limit(LEARN_SAMPLE)
+        )
+        with engine.connect() as connection:
+            texts = [" ".join(t for t in row if t) for row in connection.execute(query)]
+        token_lists = [tokenize(text) for text in texts]
+        learnt = learn_function_words(
+            ((tokens, lemmas(tokens, code)) for tokens in token_lists),
+            stopwords(code),
+            partial(_names_aspect, taxonomy, code),
+        )
+        if learnt:
+            out[code] = learnt
+    return out
+
+
+def _names_aspect(taxonomy: Taxonomy, language: str, word: str) -> bool:
+    """True if ``word`` is an aspect term or a bundled need topic of ``language``."""
+    return taxonomy.covers(word, language) or canonical_topic([word], [word], language) is not None
 
 
 def refresh_database_model(
@@ -327,6 +370,8 @@ class _Job:
     taxonomy_file: Path | None
     plain: Dialect | None
     """The database's dialect when it takes plain rows (``result_rows.plain_dialect``)."""
+    learnt: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Language -> function words learnt from its reviews (``learnt_function_words``)."""
 
 
 ChunkOutput = tuple[ResultRows, AnalyzeSummary]
@@ -387,7 +432,7 @@ def _inherit_worker_state(
 def _analyse_chunk(
     chunk: list[ReviewInput], scorer: SentimentScorer, taxonomy: Taxonomy, job: _Job
 ) -> ChunkOutput:
-    results = analyze_reviews(chunk, scorer, taxonomy)
+    results = analyze_reviews(chunk, scorer, taxonomy, job.learnt)
     counts = AnalyzeSummary(analyzer_version=job.analyzer_version)
     _count(counts, results)
     return result_rows(results, job.analyzer_version, plain=job.plain), counts
