@@ -3,18 +3,21 @@ their use as phrase bounds by ``analyze`` (key phrases, need topics)."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
-from compare.analysis.function_words import learn_function_words
+from compare.analysis.function_words import CACHE_NAME, learn_function_words
 from compare.analysis.review import ReviewInput, analyze_reviews
-from compare.analysis.run import analyze_database
+from compare.analysis.run import AnalyzeSummary, analyze_database
 from compare.analysis.sentiment.scorer import SentimentScorer
 from compare.analysis.tables import KEY_PHRASE
 from compare.analysis.taxonomy import load_taxonomy
+from compare.analysis.version import ANALYZER_VERSION
+from rivalscope.commands.analyze import print_summary
 from storage.db import open_database
 from tests.test_analysis_run import add_reviews
 
@@ -112,10 +115,20 @@ words anyway)."""
 NORWEGIAN_TOPICS = ("batteri", "skjerm", "lader", "deksel", "kamera", "høyttaler")
 
 
+def _key_phrase_words(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return {
+            word
+            for (phrase,) in connection.execute(select(KEY_PHRASE.c.phrase))
+            for word in str(phrase).split()
+        }
+
+
 def test_analyze_learns_function_words_from_long_reviews(tmp_path: Path) -> None:
     """Long Norwegian reviews in which "kanskje" (on no list) is spread like the listed
     stopwords: no stored key phrase holds it, while topic words and the evenly spread
-    taxonomy term "pris" stay."""
+    taxonomy term "pris" stay; the words are kept until the reviews grow by a fifth (the
+    taxonomy still filters them), and a broken cache is learnt anew."""
     reviews = synthetic_reviews(
         300, 120, NORWEGIAN_STOPWORDS, ("kanskje", "pris"), NORWEGIAN_TOPICS, seed=3
     )
@@ -124,17 +137,42 @@ def test_analyze_learns_function_words_from_long_reviews(tmp_path: Path) -> None
         {"text": ". ".join(" ".join(r[i : i + 12]) for i in range(0, len(r), 12)), "language": "no"}
         for r in reviews
     ]
+    models = tmp_path / "models"
+    cache = models / CACHE_NAME
     engine = open_database(f"sqlite:///{tmp_path / 'long.db'}")
     try:
         add_reviews(engine, rows)
-        analyze_database(engine, progress=False, workers=1, models_dir=tmp_path / "models")
-        with engine.connect() as connection:
-            words = {
-                word
-                for (phrase,) in connection.execute(select(KEY_PHRASE.c.phrase))
-                for word in str(phrase).split()
-            }
+        first = analyze_database(engine, progress=False, workers=1, models_dir=models)
+        words = _key_phrase_words(engine)
+        assert "kanskje" in first.function_words["no"]
+        assert "kanskje" not in words
+        assert {"pris", "batteri", "skjerm"} <= words
+
+        stored = {"reviews": 300, "words": ["kanskje", "pris", "ordx"]}
+        cache.write_text(
+            json.dumps({"analyzer_version": ANALYZER_VERSION, "languages": {"no": stored}})
+        )
+        add_reviews(engine, rows[:1])
+        kept = analyze_database(engine, progress=False, workers=1, models_dir=models)
+        assert kept.function_words == {"no": frozenset({"kanskje", "ordx"})}
+
+        cache.write_text("{")
+        add_reviews(engine, rows[1:2])
+        relearnt = analyze_database(engine, progress=False, workers=1, models_dir=models)
+        assert "kanskje" in relearnt.function_words["no"]
+        assert json.loads(cache.read_text())["languages"]["no"]["reviews"] == 302
     finally:
         engine.dispose()
-    assert "kanskje" not in words
-    assert {"pris", "batteri", "skjerm"} <= words
+
+
+def test_analyze_prints_the_learnt_words(capsys: pytest.CaptureFixture[str]) -> None:
+    summary = AnalyzeSummary(
+        analyzer_version=ANALYZER_VERSION,
+        analyzed=1,
+        function_words={"no": frozenset(f"ord{i}" for i in range(10))},
+    )
+    print_summary(summary, [])
+    assert (
+        "function words learnt from your reviews (not aspects or need topics): "
+        "no 10 (ord0, ord1, ord2, ord3, ord4, ord5, ord6, ord7, ...)"
+    ) in capsys.readouterr().out

@@ -27,12 +27,22 @@ A word the taxonomy (or a caller's ``keep``) names as an aspect term is never le
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
 
 import numpy as np
+from sqlalchemy import Engine, func, select
 
-from compare.analysis.keyphrases import MIN_WORD_LETTERS
+from compare.analysis.keyphrases import MIN_WORD_LETTERS, stopwords
+from compare.analysis.need_topics import canonical_topic
+from compare.analysis.tables import REVIEW
+from compare.analysis.taxonomy import Taxonomy
+from compare.analysis.text import lemmas, tokenize
+from compare.analysis.version import ANALYZER_VERSION
+from settings.languages import Resource, registered_language
 
 MIN_MEDIAN_TOKENS = 50
 """Reviews shorter than this (median, in tokens) rarely repeat any word, so their spread says
@@ -51,6 +61,14 @@ the most frequent words, and a less frequent content word that happens to be spr
 of the stopwords) stays a content word."""
 MIN_REVIEWS = 5
 """Words in fewer reviews are not measured (they cannot matter to the lists either)."""
+LEARN_SAMPLE = 3_000
+"""Newest reviews of a language the words are learnt from: enough to measure the spread of
+words, at a bounded cost on a large database."""
+RELEARN_GROWTH = 1.2
+"""The words are learnt again when a language's reviews grew by 20 % since they were learnt
+(kept in ``CACHE_NAME`` beside the database's models): learning from 3,000 long reviews
+costs ~3 CPU-seconds, too much for every analysis of a few new reviews."""
+CACHE_NAME = "function_words.json"
 BLOCK = 1_000
 """Words per step of the expected-spread sum (bounds its memory: words x review lengths)."""
 
@@ -65,11 +83,11 @@ def learn_function_words(
     when the reviews cannot tell (see the module doc)."""
     counts: list[Counter[str]] = []
     lengths: list[int] = []
-    for tokens, lemmas in reviews:
+    for tokens, review_lemmas in reviews:
         counts.append(
             Counter(
                 lemma
-                for token, lemma in zip(tokens, lemmas, strict=True)
+                for token, lemma in zip(tokens, review_lemmas, strict=True)
                 if len(token) >= MIN_WORD_LETTERS
             )
         )
@@ -123,3 +141,87 @@ def _evenness(
         ]
     )
     return in_reviews / expected, total - expected
+
+
+def database_function_words(
+    engine: Engine, taxonomy: Taxonomy, languages: list[str], cache: Path
+) -> dict[str, frozenset[str]]:
+    """Language -> the function words its newest ``LEARN_SAMPLE`` reviews show beyond its
+    stopword list, for the ``languages`` with phrase analysis; learnt again only when the
+    language's reviews grew by ``RELEARN_GROWTH`` since the words in ``cache`` were learnt
+    (a cache that cannot be read or written is learnt anew). The taxonomy's terms and the
+    bundled need topics are never among them (checked again on cached words: the taxonomy
+    can change between analyses)."""
+    stored = _read_cache(cache)
+    out: dict[str, frozenset[str]] = {}
+    changed = False
+    for code in languages:
+        entry = registered_language(code)
+        if entry is None or not entry.has(Resource.STOPWORDS):
+            continue
+        keep = partial(_names_aspect, taxonomy, code)
+        with engine.connect() as connection:
+            count = int(
+                connection.execute(
+                    select(func.count()).select_from(REVIEW).where(REVIEW.c.language == code)
+                ).scalar_one()
+            )
+        cached = stored.get(code)
+        if cached is not None and cached[0] <= count < cached[0] * RELEARN_GROWTH:
+            words = frozenset(w for w in cached[1] if not keep(w))
+        else:
+            words = _learn_from_database(engine, code, keep)
+            stored[code] = (count, sorted(words))
+            changed = True
+        if words:
+            out[code] = words
+    if changed:
+        _write_cache(cache, stored)
+    return out
+
+
+def _learn_from_database(engine: Engine, code: str, keep: Callable[[str], bool]) -> frozenset[str]:
+    query = (
+        select(REVIEW.c.title, REVIEW.c.text)
+        .where(REVIEW.c.language == code)
+        .order_by(REVIEW.c.id.desc())
+        .limit(LEARN_SAMPLE)
+    )
+    with engine.connect() as connection:
+        texts = [" ".join(t for t in row if t) for row in connection.execute(query)]
+    token_lists = [tokenize(text) for text in texts]
+    return learn_function_words(
+        ((tokens, lemmas(tokens, code)) for tokens in token_lists), stopwords(code), keep
+    )
+
+
+def _names_aspect(taxonomy: Taxonomy, language: str, word: str) -> bool:
+    """True if ``word`` is an aspect term or a bundled need topic of ``language``."""
+    return taxonomy.covers(word, language) or canonical_topic([word], [word], language) is not None
+
+
+def _read_cache(cache: Path) -> dict[str, tuple[int, list[str]]]:
+    """Language -> (its reviews when learnt, the words), from a cache this analyser wrote."""
+    try:
+        data = json.loads(cache.read_text("utf-8"))
+        if data.get("analyzer_version") != ANALYZER_VERSION:
+            return {}
+        return {
+            str(code): (int(entry["reviews"]), [str(w) for w in entry["words"]])
+            for code, entry in data["languages"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _write_cache(cache: Path, stored: dict[str, tuple[int, list[str]]]) -> None:
+    languages = {code: {"reviews": n, "words": words} for code, (n, words) in stored.items()}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = cache.with_suffix(".tmp")
+        partial_file.write_text(
+            json.dumps({"analyzer_version": ANALYZER_VERSION, "languages": languages}), "utf-8"
+        )
+        partial_file.replace(cache)
+    except OSError:
+        pass  # a cache only: the words are learnt again next time

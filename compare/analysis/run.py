@@ -16,7 +16,6 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine, func, select
 
 from compare.analysis.exclusive import exclusive_analysis
-from compare.analysis.function_words import learn_function_words
+from compare.analysis.function_words import CACHE_NAME, database_function_words
 from compare.analysis.input_errors import AnalysisInputError
-from compare.analysis.keyphrases import stopwords
-from compare.analysis.need_topics import canonical_topic
 from compare.analysis.result_rows import ResultRows, plain_dialect, result_rows, write_rows
 from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
 from compare.analysis.sentiment.bundle import (
@@ -46,7 +43,7 @@ from compare.analysis.tables import (
     REVIEW_ANALYSIS,
 )
 from compare.analysis.taxonomy import Taxonomy, load_taxonomy
-from compare.analysis.text import lemmas, tokenize, warm_lemmatizer
+from compare.analysis.text import warm_lemmatizer
 from compare.analysis.training import (
     RATING_RULE,
     default_models_dir,
@@ -57,7 +54,7 @@ from compare.analysis.training import (
     training_jobs,
 )
 from compare.analysis.version import ANALYZER_VERSION
-from settings.languages import Resource, normalize_language_code, registered_language
+from settings.languages import normalize_language_code
 from settings.pause_points import pause_point
 from storage.child_process import HelperPool, die_with_parent, ignore_interrupts
 from storage.dialects import Dialect
@@ -71,9 +68,6 @@ WRITE_BATCH = 2_000
 """Reviews per database transaction."""
 IN_PROCESS_BELOW = 1_500
 """Fewer pending reviews than this are analysed in-process (a pool costs ~1 s to start)."""
-LEARN_SAMPLE = 3_000
-"""Newest reviews per language that function words are learnt from: enough to measure the
-spread of words (see ``compare.analysis.function_words``), bounded cost on a large database."""
 PAUSE_POINT = "analyze-writes"
 """Kill tests' pause point (``settings.pause_points``), counted in committed write batches:
 reached at each analysed chunk, so a pause always has workers running and reviews pending."""
@@ -104,6 +98,9 @@ class AnalyzeSummary:
     """Need kind -> sentences found in this call."""
     need_topics: Counter[str] = field(default_factory=Counter)
     """Need topic ("app", "timer", ...) -> sentences found in this call."""
+    function_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Language -> the function words learnt from its reviews that bounded this call's key
+    phrases and need topics besides the stopwords (``compare.analysis.function_words``)."""
     model_folder: Path | None = None
     """The sentiment model version trained from the database's ratings (None: the shipped
     base models and the lexicon fallbacks only)."""
@@ -189,7 +186,9 @@ def _analyze_database(
     if pending == 0:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
-    learnt = learnt_function_words(engine, taxonomy, _pending_languages(engine, analyzer_version))
+    learnt = summary.function_words = database_function_words(
+        engine, taxonomy, _pending_languages(engine, analyzer_version), root / CACHE_NAME
+    )
     plain = plain_dialect(engine)
     batch = ResultRows()
     writes = 0
@@ -212,41 +211,6 @@ def _analyze_database(
         if batch.review_ids:
             write_rows(engine, batch, plain=plain)
     return summary
-
-
-def learnt_function_words(
-    engine: Engine, taxonomy: Taxonomy, languages: list[str]
-) -> dict[str, frozenset[str]]:
-    """Language -> the function words its newest ``LEARN_SAMPLE`` reviews show beyond its
-    stopword list (``compare.analysis.function_words``), for the languages with phrase
-    analysis; the taxonomy's terms and the bundled need topics are never among them."""
-    out: dict[str, frozenset[str]] = {}
-    for code in languages:
-        entry = registered_language(code)
-        if entry is None or not entry.has(Resource.STOPWORDS):
-            continue
-        query = (
-            select(REVIEW.c.title, REVIEW.c.text)
-            .where(REVIEW.c.language == code)
-            .order_by(REVIEW.c.id.desc())
-            .limit(LEARN_SAMPLE)
-        )
-        with engine.connect() as connection:
-            texts = [" ".join(t for t in row if t) for row in connection.execute(query)]
-        token_lists = [tokenize(text) for text in texts]
-        learnt = learn_function_words(
-            ((tokens, lemmas(tokens, code)) for tokens in token_lists),
-            stopwords(code),
-            partial(_names_aspect, taxonomy, code),
-        )
-        if learnt:
-            out[code] = learnt
-    return out
-
-
-def _names_aspect(taxonomy: Taxonomy, language: str, word: str) -> bool:
-    """True if ``word`` is an aspect term or a bundled need topic of ``language``."""
-    return taxonomy.covers(word, language) or canonical_topic([word], [word], language) is not None
 
 
 def refresh_database_model(
@@ -371,7 +335,7 @@ class _Job:
     plain: Dialect | None
     """The database's dialect when it takes plain rows (``result_rows.plain_dialect``)."""
     learnt: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    """Language -> function words learnt from its reviews (``learnt_function_words``)."""
+    """Language -> function words learnt from its reviews (``database_function_words``)."""
 
 
 ChunkOutput = tuple[ResultRows, AnalyzeSummary]
