@@ -8,7 +8,7 @@ import`` into a fresh SQLite database and analysed with ``rivalscope analyze`` (
 both run as commands of the code on PYTHONPATH: run it once with the old code
 (``PYTHONPATH=/tmp/old``) and once with the new to compare. Corpora:
 - no: NoReC's unlabelled professional reviews (the first 3,000, as the import that showed
-  the problem, and the first 300, a user's first crawl);
+  the problem, and the first 300, a user's first crawl; ``--no-skip`` takes a later slice);
 - en: Hu & Liu's 313 product reviews (5 products), sentences joined back into reviews;
 - pl: PolEmo 2.0 medicine sentences (9,118, each a review: the set has no review ids);
 - fr: DEFT 2017 tweets (2,163; tweets, not reviews).
@@ -74,14 +74,15 @@ ASPECTS: dict[str, set[str]] = {
 }  # fmt: skip
 
 
-def norwegian(data: Path, limit: int) -> list[str]:
+def norwegian(data: Path, limit: int, skip: int = 0) -> list[str]:
     texts = []
     path = data / "unlabelled/no_norec_train_docs.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
+        for number, line in enumerate(handle):
             if len(texts) >= limit:
                 break
-            texts.append(json.loads(line)["text"])
+            if number >= skip:
+                texts.append(json.loads(line)["text"])
     return texts
 
 
@@ -236,12 +237,19 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--no-docs", default="3000,300", help="Norwegian corpus sizes")
     parser.add_argument("--only", default="no,en,pl,fr")
+    parser.add_argument(
+        "--no-skip",
+        type=int,
+        default=0,
+        help="Norwegian reviews to skip first (10000: a slice the thresholds were not set on)",
+    )
     args = parser.parse_args()
     corpora: list[tuple[str, str, list[str]]] = []
     only = args.only.split(",")
     if "no" in only:
         for size in (int(s) for s in args.no_docs.split(",")):
-            corpora.append((f"no{size}", "no", norwegian(args.data, size)))
+            texts = norwegian(args.data, size, args.no_skip)
+            corpora.append((f"no{size}+{args.no_skip}", "no", texts))
     if "en" in only:
         corpora.append(("en", "en", english(args.data)))
     if "pl" in only:
