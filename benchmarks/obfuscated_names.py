@@ -45,6 +45,11 @@ def obfuscate_names(html: bytes) -> bytes:
         href = element.get("href")
         if href and href.startswith("#") and len(href) > 1:
             element.set("href", "#" + hashed_name(href[1:]))
+    return written_as_utf8(root)
+
+
+def written_as_utf8(root: lxml.html.HtmlElement) -> bytes:
+    """The page as UTF-8 bytes, its charset tags replaced by one saying so."""
     head = root.find("head")
     if head is not None:
         for meta in list(head.iter("meta")):
@@ -52,5 +57,5 @@ def obfuscate_names(html: bytes) -> bytes:
             if meta.get("charset") is not None or says_charset:
                 meta.getparent().remove(meta)  # the page is written as UTF-8 below
         head.insert(0, lxml.html.Element("meta", charset="utf-8"))
-    body: bytes = lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
-    return body
+    written: bytes = lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
+    return written

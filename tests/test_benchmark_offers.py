@@ -102,6 +102,23 @@ def test_obfuscate_classes_hashes_every_name_and_keeps_the_structure() -> None:
     assert offers.predict_auto(out.encode(), "https://shop.test/p/cup")["price"] == "9.00"
 
 
+def test_unknown_words_keeps_amounts_codes_and_currencies_only() -> None:
+    unknown = load_benchmark("unknown_words")
+    html = (
+        '<html><head><meta charset="utf-8"><script type="application/ld+json">{"sku": "J-1"}'
+        '</script></head><body><h1 class="title">Blue cup</h1><p>SKU: AB-12</p>'
+        '<p>Was <s>12,00 zł</s> now 9,00 zł</p><p>Sold out</p><input type="submit" '
+        'value="Add to cart"><img alt="Blue cup"></body></html>'
+    ).encode()
+    out = unknown.unknown_words(html).decode()
+    for gone in ("Blue", "SKU", "Was", "now", "Sold", "Add to cart"):
+        assert gone not in out
+    for kept in ('class="title"', "AB-12", "<s>12,00 zł</s>", "9,00 zł", '{"sku": "J-1"}'):
+        assert kept in out
+    assert out.count(unknown.made_up_word("blue")) == 2  # the same word, the same made-up one
+    assert unknown.unknown_text("EUR 5 €") == "EUR 5 €"
+
+
 @pytest.mark.parametrize(
     "argv",
     [
