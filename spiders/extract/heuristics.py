@@ -251,6 +251,26 @@ def shown_identifiers(
     return list(found.items()), shown
 
 
+# "Word word: CODE" whole, in any language: one to three words without digits, a colon, then
+# a code with a digit and no spaces (an amount with cents, "12.99", is a price, not a code).
+_COLON_CODE = re.compile(
+    r"\s*[^\W\d_][^\W\d]*(?:[ .-][^\W\d]+){0,2}\s*[:：]\s*"
+    r"(?P<id>(?=[A-Za-z0-9._/-]*\d)[A-Za-z0-9][A-Za-z0-9._/-]{3,30})\s*"
+)
+_AMOUNT_SHAPE = re.compile(r"\d{1,3}(?:[.,']\d{3})*(?:[.,]\d{1,2})?")
+
+
+def colon_labelled_codes(root: lxml.html.HtmlElement) -> list[str]:
+    """Codes each shown as a short text "label: code" whose label may be in any language:
+    what a page in a language the label table lacks shows its codes by."""
+    found: dict[str, None] = {}
+    for text in root.xpath(_SHORT_TEXTS):
+        match = _COLON_CODE.fullmatch(str(text))
+        if match and not _AMOUNT_SHAPE.fullmatch(match.group("id")):
+            found[match.group("id")] = None
+    return list(found)
+
+
 def visible_text(root: lxml.html.HtmlElement) -> str:
     """The page's text outside scripts and styles (what a customer can read)."""
     parts = root.xpath("//body//text()[not(parent::script or parent::style)]")
