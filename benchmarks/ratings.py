@@ -1,6 +1,7 @@
 """Aggregate rating extraction on saved pages, scored per site-grouped fold.
 
     python benchmarks/ratings.py PAGES_DIR TRUTH [--folds 5] [--show-errors]
+        [--strip-markup] [--obfuscate-classes]
 
 PAGES_DIR holds ``<id>.html.gz`` pages; TRUTH maps each id to ``{"url", "site", "rating",
 "count"}`` (the format of the team's ratings/truth.json). Every page goes through
@@ -9,7 +10,10 @@ PAGES_DIR holds ``<id>.html.gz`` pages; TRUTH maps each id to ``{"url", "site", 
 Metric (the data set's README): a page is right on value when the extracted aggregate rating
 is within 0.05 of ``rating``, right on count when the extracted rating count or review count
 equals ``count``. Both are shares of all pages (a page whose ``count`` is null is right on
-count when no count is extracted). Folds group pages by site. The last line is
+count when no count is extracted). Folds group pages by site.
+``--strip-markup`` (no JSON-LD, microdata, RDFa, meta tags or scripts: the visible
+layout alone) and ``--obfuscate-classes`` (every class and id name a stable hash token)
+stress the reading as unseen sites may. The last line is
 ``pages=N value_acc=V count_acc=C``.
 """
 

@@ -1,6 +1,7 @@
 """Review extraction quality on saved pages annotated by hand, scored per site-grouped fold.
 
     python benchmarks/reviews.py PAGES_DIR TRUTH [--folds 5] [--show-errors]
+        [--strip-markup] [--obfuscate-classes]
 
 PAGES_DIR holds ``<id>.html.gz`` pages; TRUTH maps each id to ``{"url", "aggregate":
 {"value", "best", "count"} | null, "reviews": [{"text_start", ...}]}`` (the format of the
@@ -12,6 +13,11 @@ whitespace-collapsed, case-folded texts share the first 30 characters (each revi
 at most once); expected reviews without text match found reviews without text by count on
 the same page. Precision, recall and F1 over all reviews; aggregate accuracy is the share of
 pages with an expected aggregate whose extracted value is within 0.05.
+
+Stress modes show what an unseen site may ship: ``--strip-markup`` takes JSON-LD, microdata,
+RDFa, meta tags and scripts out first (only the layout is left to read: reviews that live
+only in markup or scripts cannot be found then); ``--obfuscate-classes`` replaces every class
+and id name by a stable hash token (CSS modules, hashed utility classes); both combine.
 
 The pages are also scored per fold, folds grouped by site (one shop's country domains are
 one site), to show how much the figures move between unseen groups of sites. The last line

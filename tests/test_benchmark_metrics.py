@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 import ratings
 import reviews
+import site_folds
 from site_folds import grouped_folds, page_ids, site_of
 
 from settings.records import AggregateRatingItem, PageExtraction, ReviewItem
@@ -163,3 +164,53 @@ def test_page_ids_and_benchmarks_end_to_end(
         == "pages=1 value_acc=1.000 count_acc=0.000"
     )
     assert reviews.main([str(tmp_path / "nope"), str(truth)]) == 2
+
+
+_STRESS_PAGE = (
+    "<html><head><meta property='og:title' content='Kettle'></head><body>"
+    "<script type='application/ld+json'>"
+    '{"@type": "Product", "name": "Kettle", "aggregateRating": {"ratingValue": "4.5",'
+    ' "reviewCount": "2"}}</script>'
+    "<div id='reviews' class='review-list'><div class='review-card' itemprop='review'>"
+    "<span class='stars'>★★★★★</span><p class='review-author'>Ann</p>"
+    "<p class='review-body'>Boils fast and quietly</p></div></div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("flags", "gone", "kept"),
+    [
+        ([], [], ["review-card", "ld+json", "og:title", "itemprop"]),
+        (["--strip-markup"], ["ld+json", "og:title", "itemprop"], ["review-card", "★★★★★"]),
+        (["--obfuscate-classes"], ["review-card", "reviews", "stars"], ["ld+json", "Ann"]),
+        (
+            ["--strip-markup", "--obfuscate-classes"],
+            ["review-card", "stars", "ld+json", "og:title", "itemprop"],
+            ["Boils fast", "★★★★★"],
+        ),
+    ],
+)
+def test_stress_modes_change_the_page_before_extraction(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    flags: list[str],
+    gone: list[str],
+    kept: list[str],
+) -> None:
+    (tmp_path / "p1.html").write_text(_STRESS_PAGE)
+    truth = tmp_path / "truth.json"
+    truth.write_text(json.dumps({"p1": {"url": "https://shop.example/p/1", "reviews": []}}))
+    seen: list[str] = []  # the pages as the extraction gets them
+    real = site_folds.extract_auto
+
+    def spy(html: bytes, url: str) -> PageExtraction:
+        seen.append(html.decode("utf-8"))
+        return real(html, url)
+
+    monkeypatch.setattr(site_folds, "extract_auto", spy)
+    assert reviews.main([str(tmp_path), str(truth), *flags]) == 0
+    (page,) = seen
+    for text in gone:
+        assert text not in page
+    for text in kept:
+        assert text in page
