@@ -65,12 +65,42 @@ def two_reviews(rating_a: str, rating_b: str, tag: str = "div") -> str:
             5.0,
             id="star-bar-width-read-as-stars",
         ),
+        # Class names hashed (CSS modules): the shapes say what the names no longer do.
+        pytest.param(
+            two_reviews(
+                "<div class='x1f' aria-label='Rated 4 out of five stars'></div>",
+                "<div class='x1f' aria-label='Rated 1 out of five stars'></div>",
+            ),
+            [4.0, 1.0],
+            5.0,
+            id="hashed-names-label-with-one-number-and-a-star-noun",
+        ),
+        pytest.param(
+            two_reviews(
+                "<div class='x2a'><div class='x3b' style='width: 80%'></div></div>",
+                "<div class='x2a'><div class='x3b' style='width: 40%'></div></div>",
+            ),
+            [4.0, 2.0],
+            5.0,
+            id="hashed-names-lone-bar-in-an-empty-box",
+        ),
+        pytest.param(
+            two_reviews(
+                "<div class='x4c x9d'><i class='x3b' style='width: 100%'></i></div>",
+                "<div class='x4c x9d'><i class='x3b' style='width: 100%'></i></div>",
+            )
+            + "<div class='review'><div class='x4c x8e'><i class='x3b' style='width: 40%'></i>"
+            f"</div><small>1 June 2024</small><p>{TEXT_A}</p></div>",
+            [5.0, 5.0, 2.0],
+            5.0,
+            id="hashed-names-a-class-per-value-splits-no-list",
+        ),
     ],
 )
 def test_rating_forms(body: str, ratings: list[float], best: float) -> None:
     reviews = extract_auto(page(body), URL).reviews
     assert [r.rating for r in reviews] == ratings
-    assert [r.text for r in reviews] == [TEXT_A, TEXT_B]
+    assert [r.text for r in reviews] == [TEXT_A, TEXT_B, TEXT_A][: len(ratings)]
     assert {r.best_rating for r in reviews} == {best}
     assert all(r.explain["text"] == "heuristic" for r in reviews)
 
@@ -629,6 +659,20 @@ def test_a_body_in_several_paragraphs_is_one_text() -> None:
                 f"<p>{TEXT_B}</p>", ""
             ),
             id="a-block-without-text",
+        ),
+        pytest.param(
+            two_reviews(
+                "<div class='x2a'><div class='x3b' style='width: 24%'></div></div>",
+                "<div class='x2a'><div class='x3b' style='width: 62%'></div></div>",
+            ),
+            id="unnamed-bars-off-whole-and-half-stars-are-progress-bars",
+        ),
+        pytest.param(
+            two_reviews(
+                "<div class='x1f' aria-label='2 items in your basket'></div>",
+                "<div class='x1f' aria-label='3 items in your basket'></div>",
+            ),
+            id="unnamed-label-with-a-number-and-no-star-noun",
         ),
     ],
 )

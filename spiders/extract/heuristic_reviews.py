@@ -41,7 +41,10 @@ from spiders.extract.visible_price import names_of, own_text
 from spiders.raw_fields import find_date, is_numeric_date, normalize_rating
 
 # Raw-HTML signs that a page may show ratings at all (skips the tree walk otherwise).
-_RATING_SIGNS = re.compile(r"rating|star|score|★|out of|rate|/\s*5\b|aria-label", re.I)
+# A bar drawn to a width % is one too: hashed class names may say nothing else.
+_RATING_SIGNS = re.compile(
+    r"rating|star|score|★|out of|rate|/\s*5\b|aria-label|width\s*:\s*\d[\d.]*%", re.I
+)
 _INLINE_TAGS = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "em", "font", "i", "img", "mark", "q",
      "s", "small", "span", "strong", "sub", "sup", "time", "u", "wbr"}
@@ -104,6 +107,7 @@ def heuristic_review_items(
         blocks = _blocks(members)
         if not blocks or any(b.element in seen_blocks for b in blocks):
             continue
+        blocks += _stray_blocks(blocks, ratings, seen_blocks)
         items = _group_reviews(blocks, url, locale)
         if _DEBUG:
             print("group", len(blocks), _path(members[0][0])[-3:], items is not None)
@@ -233,6 +237,50 @@ def _blocks(members: list[tuple[Element, LayoutRating]]) -> list[_Block]:
             return []
         blocks.append(_Block(element, rating, rated))
     return blocks
+
+
+def _stray_blocks(
+    blocks: list[_Block], ratings: list[tuple[Element, LayoutRating]], seen: set[Element]
+) -> list[_Block]:
+    """Blocks of the same template whose rating sits at another path only by its classes:
+    a sibling of the group's blocks, of their tag and classes, reached from a rating by
+    the same tags. A class that says the value ("rated-4") puts each value at its own path
+    once class names are hashed (CSS modules), and only the largest value's group would be
+    read."""
+    first = blocks[0]
+    ancestors = list(first.rating_element.iterancestors())
+    height = ancestors.index(first.element) + 1 if first.element in ancestors else 0
+    tags = _tag_path(first.rating_element, height)
+    shape = _class_shape(first.element)
+    parents = {b.element.getparent() for b in blocks}
+    taken = {b.rating_element for b in blocks}
+    strays: list[_Block] = []
+    for element, rating in ratings:
+        if element in taken:
+            continue
+        block = element
+        for _ in range(height):
+            block = block.getparent()
+            if block is None:
+                break
+        if block is None or block.getparent() not in parents or block in seen:
+            continue
+        if any(b.element is block for b in (*blocks, *strays)):
+            continue
+        if _tag_path(element, height) != tags or _class_shape(block) != shape:
+            continue  # a block of another template (a product card beside the reviews)
+        strays.append(_Block(block, rating, element))
+    return strays
+
+
+def _tag_path(element: Element, height: int) -> tuple[str, ...]:
+    """Tags from the element up ``height`` levels."""
+    tags = [element.tag]
+    for ancestor in element.iterancestors():
+        if len(tags) > height:
+            break
+        tags.append(ancestor.tag)
+    return tuple(tags)
 
 
 def _meet_height(chain: list[Element], other: list[Element]) -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from spiders.extract.rating_words import WORDS
 from spiders.raw_fields import default_worst, parse_number, rating_out_of
 
 _RATING_NAME = re.compile(r"(?<![a-z])rat(?:e|ed|ing)s?(?![a-z])|rating|star(?!t)|score", re.I)
@@ -34,6 +35,14 @@ _CLASS_DIGITS = re.compile(r"[-_]?\d+(?=[\s|]|$)")
 _STAR_GLYPHS = "★⭐✭✮✯✰"
 _EMPTY_GLYPHS = "☆✩"
 _MAX_LABEL = 120
+# A star noun of any language ("5 out of five stars", "Note : 4 étoiles"): says a label's one
+# number is a rating where class names (hashed by CSS modules) say nothing.
+_STAR_NOUN = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(sorted({w for words in WORDS.values() for w in words.stars}, key=len, reverse=True))
+    + r")(?!\w)",
+    re.I,
+)
 _MAX_TEXT = 40
 _DEFAULT_STARS = 5.0
 
@@ -69,7 +78,7 @@ def may_show_rating(
     """False only where ``rating_of`` surely finds none: no rating-ish attribute
     (``named``), no label attribute, and no own text that has star glyphs or sits under a
     rating-ish parent. Skipping ``rating_of`` on most elements is most of the layer's speed."""
-    if named or any(k in _LABEL_ATTRS for k, _ in items):
+    if named or any(k in _LABEL_ATTRS or (k == "style" and "%" in v) for k, v in items):
         return True
     text = element.text
     return bool(text) and not text.isspace() and (parent_named or any(g in text for g in _GLYPHS))
@@ -105,6 +114,10 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
         filled = sum(text.count(g) for g in _STAR_GLYPHS)
         empty = sum(text.count(g) for g in _EMPTY_GLYPHS)
         return LayoutRating(float(filled), float(filled + empty) if empty else None, text)
+    if not named and not text and _lone_bar(element):
+        bar = _from_bar(element)
+        # One customer's stars are whole or half: a bar at 24% is a scroll or progress bar.
+        return bar if bar is not None and (bar.value * 2).is_integer() else None
     if not named and (not text or not _parent_named(element)):
         return None
     full = " ".join(element.text_content().split())
@@ -162,10 +175,12 @@ def _usual_pair(text: str) -> tuple[float, float] | None:
 
 
 def _from_label(label: str, named: bool) -> LayoutRating | None:
+    """ "4 of 5" in a label; else its one number when the element is named like a rating or
+    the label names stars."""
     pair = _usual_pair(label)
     if pair is not None:
         return LayoutRating(pair[0], pair[1], label)
-    if named:
+    if named or _STAR_NOUN.search(label):
         # "received 5 out of five stars": one number in a rating's label is the rating.
         numbers = _ONE_NUMBER.findall(label)
         if len(numbers) == 1 and len(re.findall(r"\d+", label)) == 1:
@@ -188,6 +203,16 @@ def _from_bar(element: lxml.html.HtmlElement) -> LayoutRating | None:
             stars = _star_count(element)
             return LayoutRating(round(percent / 100 * stars, 1), stars, width.group(0))
     return None
+
+
+def _lone_bar(element: lxml.html.HtmlElement) -> bool:
+    """An empty element drawn to a width % as the only content of an empty parent: the
+    shape of a star bar whatever its classes are called (hashed by CSS modules). Histogram
+    and progress bars look the same; the review template around it tells them apart."""
+    if len(element) or not _WIDTH.search(element.get("style") or ""):
+        return False
+    parent = element.getparent()
+    return parent is not None and len(parent) == 1 and not parent.text_content().strip()
 
 
 def _from_icons(element: lxml.html.HtmlElement) -> LayoutRating | None:
