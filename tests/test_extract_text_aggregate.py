@@ -47,6 +47,11 @@ def _page(body: str, lang: str = "en") -> lxml.html.HtmlElement:
         ("Reviews (14) 4.5/5", "en", None, None, None, None),  # the count is before: not read
         ("4.5 out of 5 stars: Reviews (14)", "en", 4.5, 5, None, 14),
         ("4,3 z 5 (56 opinii)", None, 4.3, 5, None, 56),  # no language declared: all words
+        # No scale written: the count of ratings right after the average says what it is.
+        ("4.96 stars (1806 ratings)", "en", 4.96, 5, 1806, None),
+        ("4,03 (2231 Bewertungen)", "de", 4.03, 5, 2231, None),
+        ("Rated 4.5 (2 reviews)", "en", 4.5, 5, None, 2),
+        ("8,7 (120 votes)", "fr", 8.7, 10, 120, None),
     ],
 )
 def test_text_aggregate_rating(
@@ -80,6 +85,8 @@ def test_text_aggregate_rating(
         "<span role='button' aria-label='Rate 4 out of 5 stars (12 ratings)'></span>",
         "<button>4.5 out of 5 stars 12 ratings</button>",
         "<script>var r = '4.5 out of 5 stars 12 ratings';</script>",
+        "<p>4 (12 reviews)</p><p>3 (2 reviews)</p>",  # histogram rows: whole numbers
+        "<p>Speed 12.5 (3 ratings)</p>",  # a decimal above ten
     ],
 )
 def test_text_that_is_not_an_aggregate(body: str) -> None:

@@ -114,6 +114,10 @@ class RatingPatterns:
     based_on: re.Pattern[str]
     """Groups: an average, its count, the count's noun ("4.7 from 23 votes")."""
     review_nouns: frozenset[str]
+    bare_value: re.Pattern[str]
+    """Group: a rating written without its scale, with decimals (a whole number before a
+    count is a histogram row's "4 (12 reviews)"), an optional star noun after it, just
+    before a number ("4.96 stars (1,806 ratings)", "4,03 (2231 Bewertungen)")."""
 
 
 def _alternation(words: set[str]) -> str:
@@ -155,4 +159,8 @@ def rating_patterns(language: str | None) -> RatingPatterns:
             flags,
         ),
         review_nouns=review_nouns,
+        bare_value=re.compile(
+            rf"(?<![\d.,\-–/:])(\d{{1,2}}[.,]\d{{1,2}})(?!\d)(?:\s*(?:{stars})\b)?(?=\W{{0,3}}\d)",
+            flags,
+        ),
     )

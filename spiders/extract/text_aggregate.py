@@ -125,8 +125,30 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
             is_review = _is_review_noun(match.group(3), patterns)
             found.append(TextRating(value, best, False, None if is_review else n,
                                     n if is_review else None, match.start()))  # fmt: skip
+    found += _bare_ratings(text, patterns, starts, ends)
     found.sort(key=lambda r: r.position)
     return _without_pickers(found)
+
+
+def _bare_ratings(
+    text: str, patterns: RatingPatterns, starts: list[int], ends: list[int]
+) -> list[TextRating]:
+    """Averages written without their scale, told by the count of ratings or reviews right
+    after them ("4.96 stars (1806 ratings)", "4,03 (2231 Bewertungen)"): what a rating
+    widget shows when the words around it are class names (hashed by CSS modules)."""
+    found = []
+    for match in patterns.bare_value.finditer(text):
+        inside = bisect_right(starts, match.start()) - 1
+        if inside >= 0 and match.start() < ends[inside]:
+            continue  # the scale of "4.3 out of 5 (87 reviews)", read above
+        value = _number(match.group(1))
+        if not (0 < value <= 5 or (value <= 10 and not value.is_integer())):
+            continue
+        rating_count, review_count = _counts_after(text, match.end(), patterns)
+        if rating_count or review_count:
+            best = infer_scale(value, None, None)[0]
+            found.append(TextRating(value, best, False, rating_count, review_count, match.start()))
+    return found
 
 
 def _is_review_noun(noun: str, patterns: RatingPatterns) -> bool:
