@@ -52,6 +52,9 @@ def _page(body: str, lang: str = "en") -> lxml.html.HtmlElement:
         ("4,03 (2231 Bewertungen)", "de", 4.03, 5, 2231, None),
         ("Rated 4.5 (2 reviews)", "en", 4.5, 5, None, 2),
         ("8,7 (120 votes)", "fr", 8.7, 10, 120, None),
+        ("5 stars based on 2400 votes", "en", 5.0, 5, 2400, None),  # a star noun between
+        ("4.34 van 59 stemmen", "nl", 4.34, 5, 59, None),  # 59 is a count, not "of 5" and 9
+        ("80/100 (12 ratings)", "en", 80.0, 100, 12, None),  # 100 is no scale 10 and a 0
     ],
 )
 def test_text_aggregate_rating(

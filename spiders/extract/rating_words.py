@@ -144,7 +144,7 @@ def rating_patterns(language: str | None) -> RatingPatterns:
     flags = re.IGNORECASE
     return RatingPatterns(
         value=re.compile(
-            rf"(?<![\d.,\-–])({_VALUE})\s*(?:/|(?:{of})\s)\s*(5|10|100)(?![\d.,]\d)"
+            rf"(?<![\d.,\-–])({_VALUE})\s*(?:/|(?:{of})\s)\s*(5|10|100)(?!\d|[.,]\d)"
             rf"(\s*(?:{stars})\b)?",
             flags,
         ),
@@ -154,7 +154,7 @@ def rating_patterns(language: str | None) -> RatingPatterns:
         ),
         count_before=re.compile(rf"\W{{0,3}}({nouns})\s*[(:]\s*({_NUMBER})\b", flags),
         based_on=re.compile(
-            rf"(?<![\d.,\-–])({_VALUE})\s+(?:{based_on})\s+({_NUMBER})\s*"
+            rf"(?<![\d.,\-–])({_VALUE})(?:\s+(?:{stars}))?\s+(?:{based_on})\s+({_NUMBER})\s*"
             rf"(?:[^\W\d]+\s+){{0,2}}?({nouns})\b",
             flags,
         ),
