@@ -55,6 +55,7 @@ def _page(body: str, lang: str = "en") -> lxml.html.HtmlElement:
         ("5 stars based on 2400 votes", "en", 5.0, 5, 2400, None),  # a star noun between
         ("4.34 van 59 stemmen", "nl", 4.34, 5, 59, None),  # 59 is a count, not "of 5" and 9
         ("80/100 (12 ratings)", "en", 80.0, 100, 12, None),  # 100 is no scale 10 and a 0
+        ("Average rating 4.6 / 5. Vote count: 12", "en", 4.6, 5, 12, None),
     ],
 )
 def test_text_aggregate_rating(

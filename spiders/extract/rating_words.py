@@ -110,7 +110,8 @@ class RatingPatterns:
     count_after: re.Pattern[str]
     """A count then its noun ("1,234 global ratings", "(123 avis)"), at the start."""
     count_before: re.Pattern[str]
-    """A noun then its count in brackets or after a colon ("Bewertungen: 123")."""
+    """A noun (and one word) then its count in brackets or after a colon ("Bewertungen:
+    123", "Vote count: 2")."""
     based_on: re.Pattern[str]
     """Groups: an average, its count, the count's noun ("4.7 from 23 votes")."""
     review_nouns: frozenset[str]
@@ -152,7 +153,9 @@ def rating_patterns(language: str | None) -> RatingPatterns:
             rf"\W{{0,3}}(?:(?:{based_on})\s+)?({_NUMBER})\s*(?:[^\W\d]+\s+){{0,2}}?({nouns})\b",
             flags,
         ),
-        count_before=re.compile(rf"\W{{0,3}}({nouns})\s*[(:]\s*({_NUMBER})\b", flags),
+        count_before=re.compile(
+            rf"\W{{0,3}}({nouns})(?:\s+[^\W\d]+)?\s*[(:]\s*({_NUMBER})\b", flags
+        ),
         based_on=re.compile(
             rf"(?<![\d.,\-–])({_VALUE})(?:\s+(?:{stars}))?\s+(?:{based_on})\s+({_NUMBER})\s*"
             rf"(?:[^\W\d]+\s+){{0,2}}?({nouns})\b",
