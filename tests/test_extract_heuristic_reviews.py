@@ -674,6 +674,18 @@ def test_a_body_in_several_paragraphs_is_one_text() -> None:
             ),
             id="unnamed-label-with-a-number-and-no-star-noun",
         ),
+        pytest.param(
+            "<section><div class='x7'><div id='slot' style='z-index:1;width:100%'></div></div>"
+            f"<b>Ann</b><small>3 March 2024</small><p>{TEXT_A}</p></section>",
+            id="a-lone-unnamed-full-width-box-is-a-placeholder",
+        ),
+        pytest.param(
+            two_reviews(
+                "<div class='x2a'><img class='x3b' style='width:100%' src='a.jpg'></div>",
+                "<div class='x2a'><img class='x3b' style='width:100%' src='b.jpg'></div>",
+            ),
+            id="an-image-as-wide-as-its-frame-is-no-star-bar",
+        ),
     ],
 )
 def test_no_reviews_without_a_review_list(body: str) -> None:

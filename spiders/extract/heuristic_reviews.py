@@ -162,6 +162,8 @@ def _lone_review(
         if len(members) != 1:
             continue
         element, rating = members[0]
+        if rating.shape_only:
+            continue  # an empty box as wide as its frame is as often a placeholder
         block = None
         for ancestor in element.iterancestors():
             if holding.get(ancestor, 0) > 1 or ancestor.tag in ("body", "html"):
@@ -270,7 +272,16 @@ def _stray_blocks(
         if _tag_path(element, height) != tags or _class_shape(block) != shape:
             continue  # a block of another template (a product card beside the reviews)
         strays.append(_Block(block, rating, element))
-    return strays
+    if not strays:
+        return []
+    # The template's lines must be the same lines: where classes inside the block vary
+    # (odd/even, nesting depth of replies), its lines could not be compared.
+    lines = {unit.slot for unit in _units(first.element)}
+    return [b for b in strays if _shared_share({u.slot for u in _units(b.element)}, lines) >= 0.5]
+
+
+def _shared_share(one: set[tuple[str, ...]], other: set[tuple[str, ...]]) -> float:
+    return len(one & other) / len(one | other) if one | other else 0.0
 
 
 def _tag_path(element: Element, height: int) -> tuple[str, ...]:

@@ -32,6 +32,9 @@ _USUAL_SCALES = frozenset({4.0, 5.0, 6.0, 7.0, 10.0, 20.0, 100.0})
 _INPUT_TAGS = frozenset({"input", "button", "select", "option", "textarea", "fieldset", "label"})
 _INPUT_ROLES = frozenset({"button", "radio", "radiogroup", "slider", "spinbutton"})
 _CLASS_DIGITS = re.compile(r"[-_]?\d+(?=[\s|]|$)")
+# A bar is drawn with a box, not with a picture (an image set to the width of its frame).
+_BAR_TAGS = frozenset({"div", "span", "i", "b", "em", "s", "small", "strong", "u"})
+_FULL_HEIGHT = re.compile(r"(?<![-\w])height\s*:\s*100%")
 _STAR_GLYPHS = "★⭐✭✮✯✰"
 _EMPTY_GLYPHS = "☆✩"
 _MAX_LABEL = 120
@@ -55,6 +58,8 @@ class LayoutRating:
     """The top of the scale when the element states it (``4/5``, ``aria-valuemax``)."""
     raw: str
     """What the page says, kept for ``rating_raw``."""
+    shape_only: bool = False
+    """Read from its shape alone (an unnamed bar): only a list's template confirms it."""
 
 
 _LABEL_ATTRS = frozenset({"aria-valuenow", "aria-label", "title", "alt", "data-tooltip"})
@@ -117,7 +122,9 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
     if not named and not text and _lone_bar(element):
         bar = _from_bar(element)
         # One customer's stars are whole or half: a bar at 24% is a scroll or progress bar.
-        return bar if bar is not None and (bar.value * 2).is_integer() else None
+        if bar is None or not (bar.value * 2).is_integer():
+            return None
+        return LayoutRating(bar.value, bar.best, bar.raw, shape_only=True)
     if not named and (not text or not _parent_named(element)):
         return None
     full = " ".join(element.text_content().split())
@@ -209,8 +216,11 @@ def _lone_bar(element: lxml.html.HtmlElement) -> bool:
     """An empty element drawn to a width % as the only content of an empty parent: the
     shape of a star bar whatever its classes are called (hashed by CSS modules). Histogram
     and progress bars look the same; the review template around it tells them apart."""
-    if len(element) or not _WIDTH.search(element.get("style") or ""):
+    style = element.get("style") or ""
+    if element.tag not in _BAR_TAGS or len(element) or not _WIDTH.search(style):
         return False
+    if _FULL_HEIGHT.search(style):
+        return False  # a box filled both ways: a picture's frame or a backdrop
     parent = element.getparent()
     return parent is not None and len(parent) == 1 and not parent.text_content().strip()
 
