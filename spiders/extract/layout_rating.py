@@ -83,8 +83,10 @@ def may_show_rating(
     """False only where ``rating_of`` surely finds none: no rating-ish attribute
     (``named``), no label attribute, and no own text that has star glyphs or sits under a
     rating-ish parent. Skipping ``rating_of`` on most elements is most of the layer's speed."""
-    if named or any(k in _LABEL_ATTRS or (k == "style" and "%" in v) for k, v in items):
+    if named or any(k in _LABEL_ATTRS for k, _ in items):
         return True
+    if not len(element) and any(k == "style" and "%" in v for k, v in items):
+        return True  # an empty box drawn to a width %: maybe a star bar (``_lone_bar``)
     text = element.text
     return bool(text) and not text.isspace() and (parent_named or any(g in text for g in _GLYPHS))
 
@@ -187,13 +189,14 @@ def _from_label(label: str, named: bool) -> LayoutRating | None:
     pair = _usual_pair(label)
     if pair is not None:
         return LayoutRating(pair[0], pair[1], label)
-    if named or _STAR_NOUN.search(label):
-        # "received 5 out of five stars": one number in a rating's label is the rating.
-        numbers = _ONE_NUMBER.findall(label)
-        if len(numbers) == 1 and len(re.findall(r"\d+", label)) == 1:
-            value = parse_number(numbers[0])
-            if value is not None and 0 <= value <= 10:
-                return LayoutRating(value, None, label)
+    # "received 5 out of five stars": one number in a rating's label is the rating.
+    numbers = _ONE_NUMBER.findall(label)
+    if len(numbers) != 1 or len(re.findall(r"\d+", label)) != 1:
+        return None
+    if named or _STAR_NOUN.search(label):  # the nouns last: most labels have no number
+        value = parse_number(numbers[0])
+        if value is not None and 0 <= value <= 10:
+            return LayoutRating(value, None, label)
     return None
 
 

@@ -118,7 +118,8 @@ class RatingPatterns:
     bare_value: re.Pattern[str]
     """Group: a rating written without its scale, with decimals (a whole number before a
     count is a histogram row's "4 (12 reviews)"), an optional star noun after it, just
-    before a number ("4.96 stars (1,806 ratings)", "4,03 (2231 Bewertungen)")."""
+    before a number ("4.96 stars (1,806 ratings)", "4,03 (2231 Bewertungen)"). Not after
+    a digit, ".", ",", a dash, "/" or ":" (see ``BARE_VALUE_NOT_AFTER``)."""
 
 
 def _alternation(words: set[str]) -> str:
@@ -130,6 +131,7 @@ def _alternation(words: set[str]) -> str:
 
 _NUMBER = r"\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+|\d+"
 _VALUE = r"\d{1,3}(?:[.,]\d{1,2})?"
+BARE_VALUE_NOT_AFTER = frozenset("0123456789.,-–/:")
 
 
 @lru_cache(maxsize=32)
@@ -163,7 +165,9 @@ def rating_patterns(language: str | None) -> RatingPatterns:
         ),
         review_nouns=review_nouns,
         bare_value=re.compile(
-            rf"(?<![\d.,\-–/:])(\d{{1,2}}[.,]\d{{1,2}})(?!\d)(?:\s*(?:{stars})\b)?(?=\W{{0,3}}\d)",
+            # No lookbehind in front: a pattern that starts with a digit class is searched
+            # for fast; what may not stand before the number is checked by the caller.
+            rf"(\d{{1,2}}[.,]\d{{1,2}})(?!\d)(?:\s*(?:{stars})\b)?(?=\W{{0,3}}\d)",
             flags,
         ),
     )

@@ -22,7 +22,7 @@ import lxml.html
 from settings.records import AggregateRatingItem
 from spiders.extract.aggregate import aggregate_item
 from spiders.extract.layers import HEURISTIC
-from spiders.extract.rating_words import RatingPatterns, rating_patterns
+from spiders.extract.rating_words import BARE_VALUE_NOT_AFTER, RatingPatterns, rating_patterns
 from spiders.raw_fields import infer_scale
 
 MAX_TEXT_CHARS = 2_000_000
@@ -125,7 +125,10 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
             is_review = _is_review_noun(match.group(3), patterns)
             found.append(TextRating(value, best, False, None if is_review else n,
                                     n if is_review else None, match.start()))  # fmt: skip
-    found += _bare_ratings(text, patterns, starts, ends)
+    if not any(r.rating_count or r.review_count for r in found):
+        # Only where no rating with a scale and a count is written: a bare decimal is the
+        # weaker sign, and the page's whole text need not be scanned once more.
+        found += _bare_ratings(text, patterns, starts, ends)
     found.sort(key=lambda r: r.position)
     return _without_pickers(found)
 
@@ -138,6 +141,8 @@ def _bare_ratings(
     widget shows when the words around it are class names (hashed by CSS modules)."""
     found = []
     for match in patterns.bare_value.finditer(text):
+        if match.start() and text[match.start() - 1] in BARE_VALUE_NOT_AFTER:
+            continue  # a part of a longer number, a date or a range
         inside = bisect_right(starts, match.start()) - 1
         if inside >= 0 and match.start() < ends[inside]:
             continue  # the scale of "4.3 out of 5 (87 reviews)", read above
