@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import lxml.etree
 from lxml.html import HtmlElement as Element
 
 from settings.languages import normalize_language_code
@@ -179,19 +180,27 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
     """Rating-like elements in document order, outermost of nested ones (a link titled
     "4 of 5" around an icon whose text says it again is one rating)."""
     found: list[tuple[Element, LayoutRating]] = []
-    stack: list[tuple[Element, bool]] = [(root, False)]  # (element, its parent is named)
-    while stack:
-        element, parent_named = stack.pop()
-        if not isinstance(element.tag, str) or element.tag in SKIP_TAGS:
+    # lxml walks the tree in C; a parent's names are read only for the few elements whose
+    # own text alone could show a rating (``may_show_rating``).
+    walker = lxml.etree.iterwalk(root, events=("start",))
+    for _, element in walker:
+        tag = element.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS:
+            walker.skip_subtree()
             continue
         items = element.items()
         named = attributes_rating_named(items)
-        if may_show_rating(element, items, named, parent_named):
-            rating = rating_of(element)
-            if rating is not None:
-                found.append((element, rating))
+        if not (named or may_show_rating(element, items, named, False)):
+            text = element.text
+            if not text or text.isspace() or element is root:
                 continue
-        stack.extend([(child, named) for child in reversed(element)])
+            parent = element.getparent()
+            if parent is None or not attributes_rating_named(parent.items()):
+                continue
+        rating = rating_of(element)
+        if rating is not None:
+            found.append((element, rating))
+            walker.skip_subtree()
     return found
 
 

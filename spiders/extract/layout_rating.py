@@ -30,6 +30,7 @@ _SUMMARY_NAME = re.compile(r"aggregate|average|overall|summary", re.I)
 _USUAL_SCALES = frozenset({4.0, 5.0, 6.0, 7.0, 10.0, 20.0, 100.0})
 _INPUT_TAGS = frozenset({"input", "button", "select", "option", "textarea", "fieldset", "label"})
 _INPUT_ROLES = frozenset({"button", "radio", "radiogroup", "slider", "spinbutton"})
+_DIGIT = re.compile(r"\d")
 _CLASS_DIGITS = re.compile(r"[-_]?\d+(?=[\s|]|$)")
 _STAR_GLYPHS = "★⭐✭✮✯✰"
 _EMPTY_GLYPHS = "☆✩"
@@ -96,7 +97,8 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
     named = rating_named(element)
     for attr in ("aria-label", "title", "alt", "data-tooltip"):
         label = element.get(attr)
-        if label and len(label) <= _MAX_LABEL:
+        # A label without a digit states no rating (and its parent's names are not read).
+        if label and len(label) <= _MAX_LABEL and _DIGIT.search(label):
             found = _from_label(label, named or _parent_named(element))
             if found is not None:
                 return found

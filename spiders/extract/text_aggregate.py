@@ -68,8 +68,10 @@ def page_text(root: lxml.html.HtmlElement) -> str:
             walker.skip_subtree()
             continue
         else:
-            labels = [element.get(a) for a in _LABEL_ATTRS] if element.attrib else []
-            piece = " ".join([*(v for v in labels if v), element.text or ""])
+            piece = element.text
+            labels = [v for v in map(element.get, _LABEL_ATTRS) if v] if element.attrib else None
+            if labels:
+                piece = " ".join([*labels, piece or ""])
         if piece:
             pieces.append(piece)
             size += len(piece)
