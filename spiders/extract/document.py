@@ -14,9 +14,8 @@ from spiders.extract.attribute_budget import within_attribute_budget
 def _html_class_lookup() -> lxml.etree.ElementNamespaceClassLookup:
     """The element classes of ``lxml.html.HTMLParser`` (``FormElement`` for "form", ...,
     ``HtmlElement`` for the rest), chosen in C: lxml.html's own lookup is a Python method
-    called for every element an extraction touches (a fifth of the proxies' cost on the
-    dev pages). The HTML parser lowercases tag names and gives them no namespace, which
-    makes the two lookups the same."""
+    called for every element proxy an extraction makes. The HTML parser lowercases tag
+    names and gives them no namespace, which makes the two lookups the same."""
     fallback = lxml.etree.ElementDefaultClassLookup(
         element=lxml.html.HtmlElement,
         comment=lxml.html.HtmlComment,

@@ -181,22 +181,19 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
     "4 of 5" around an icon whose text says it again is one rating)."""
     found: list[tuple[Element, LayoutRating]] = []
     # lxml walks the tree in C; a parent's names are read only for the few elements whose
-    # own text alone could show a rating (``may_show_rating``).
+    # own text alone could show a rating.
     walker = lxml.etree.iterwalk(root, events=("start",))
     for _, element in walker:
         tag = element.tag
         if not isinstance(tag, str) or tag in SKIP_TAGS:
             walker.skip_subtree()
             continue
-        items = element.items()
-        named = attributes_rating_named(items)
-        if not (named or may_show_rating(element, items, named, False)):
-            text = element.text
-            if not text or text.isspace() or element is root:
-                continue
-            parent = element.getparent()
-            if parent is None or not attributes_rating_named(parent.items()):
-                continue
+        may_show = may_show_rating(element, attributes_rating_named(element))
+        if may_show is None:  # the walk's root has no parent to read
+            parent = element.getparent() if element is not root else None
+            may_show = parent is not None and attributes_rating_named(parent)
+        if not may_show:
+            continue
         rating = rating_of(element)
         if rating is not None:
             found.append((element, rating))
