@@ -182,6 +182,7 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
     found: list[tuple[Element, LayoutRating]] = []
     # lxml walks the tree in C; a parent's names are read only for the few elements whose
     # own text alone could show a rating.
+    parents_named: dict[Element, bool] = {}  # read once for all the texts of a parent
     walker = lxml.etree.iterwalk(root, events=("start",))
     for _, element in walker:
         tag = element.tag
@@ -191,7 +192,9 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
         may_show = may_show_rating(element, attributes_rating_named(element))
         if may_show is None:  # the walk's root has no parent to read
             parent = element.getparent() if element is not root else None
-            may_show = parent is not None and attributes_rating_named(parent)
+            if parent is not None and parent not in parents_named:
+                parents_named[parent] = attributes_rating_named(parent)
+            may_show = parent is not None and parents_named[parent]
         if not may_show:
             continue
         rating = rating_of(element)
