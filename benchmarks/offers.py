@@ -1,7 +1,7 @@
 """Offer extraction quality and speed on saved product pages, against plain extruct.
 
     python benchmarks/offers.py PAGES_DIR GROUND_TRUTH [--repeat 3] [--folds 5] [--show-errors]
-        [--strip-markup]
+        [--strip-markup] [--obfuscate-classes] [--unknown-words]
 
 PAGES_DIR holds ``<id>.html.gz`` (or ``.html``) pages; GROUND_TRUTH is a JSON object
 ``{id: {"url", "price": [...], "sku": [...], "gtin": [...], "availability": [...]}}``.
@@ -22,6 +22,12 @@ the CPU clock with ``--cpu-time``), extruct measured in the same run.
 ``--strip-markup`` scores the visible reading alone: each page loses its JSON-LD, microdata,
 RDFa, OpenGraph/product meta tags and scripts before extraction (``stripped_markup.py``;
 taken out before the clock starts), as a shop without markup would show it.
+``--obfuscate-classes`` replaces every class and id name by a stable hash token
+(``obfuscated_names.py``), as shops built with CSS modules or hashed classes ship them: what
+the extraction is worth where class names say nothing. ``--unknown-words`` writes the
+visible text in a made-up language (``unknown_words.py``: every word but currency signs and
+tokens with digits replaced), as a shop in a language no label list knows would read. Any of
+the three can be combined.
 """
 
 from __future__ import annotations
@@ -37,8 +43,10 @@ from pathlib import Path
 from typing import Any
 
 import extruct
+from obfuscated_names import obfuscate_names
 from site_folds import grouped_folds, load_page, site_of
 from stripped_markup import strip_markup
+from unknown_words import unknown_words
 
 from spiders.extract.auto import extract_auto
 from spiders.extract.availability import normalize_availability
@@ -204,6 +212,16 @@ def main(argv: list[str] | None = None) -> int:
         help="take JSON-LD, microdata, RDFa, meta tags and scripts out first (visible reading)",
     )
     parser.add_argument(
+        "--obfuscate-classes",
+        action="store_true",
+        help="replace every class and id name by a hash token first (CSS-modules shops)",
+    )
+    parser.add_argument(
+        "--unknown-words",
+        action="store_true",
+        help="replace every visible word by a made-up one first (a language no list knows)",
+    )
+    parser.add_argument(
         "--cpu-time",
         action="store_true",
         help="time with the process's CPU clock (steadier than wall time on a busy machine)",
@@ -220,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     pages = {i: load_page(args.pages_dir, i) for i in ids}
     if args.strip_markup:
         pages = {i: strip_markup(html) for i, html in pages.items()}
+    if args.obfuscate_classes:
+        pages = {i: obfuscate_names(html) for i, html in pages.items()}
+    if args.unknown_words:
+        pages = {i: unknown_words(html) for i, html in pages.items()}
     folds = site_folds(truth, ids, args.folds)
 
     clock = time.process_time if args.cpu_time else time.perf_counter

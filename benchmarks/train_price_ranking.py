@@ -1,7 +1,7 @@
 """Learn the visible-price ranking weights on saved pages, held out by site.
 
     python benchmarks/train_price_ranking.py PAGES_DIR GROUND_TRUTH [--folds 5] [--write]
-        [--strip-markup]
+        [--strip-markup] [--obfuscate-classes]
 
 Every price-looking text of every page is a candidate (``price_candidates``) labelled right
 when its amount is one of the page's true prices, whether or not the page's markup also
@@ -21,7 +21,11 @@ the other folds:
 ``--strip-markup`` also learns from each page with its markup taken out
 (``stripped_markup.py``: no JSON-LD, microdata, meta tags or scripts; each copy weighing
 half): what a shop without markup shows, where no ``itemprop="price"`` names the amount.
-The held-out offers are scored in both modes, with or without it.
+``--obfuscate-classes`` also learns from copies whose class and id names are hashed
+(``obfuscated_names.py``, as CSS-modules shops ship them; with ``--strip-markup`` from the
+stripped copies hashed too, each copy weighing the same): where no class name says "price"
+or "old", the features of layout and text have to carry the ranking. The held-out offers
+are scored in the four modes (as saved, stripped, hashed, both), whichever were learned from.
 
 ``--write`` trains on all pages and writes ``spiders/extract/data/price_ranking.json``.
 """
@@ -38,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from obfuscated_names import obfuscate_names
 from offers import ATTRIBUTES, predict_auto, score, site_folds
 from site_folds import load_page, site_of
 from stripped_markup import strip_markup
@@ -49,7 +54,8 @@ from spiders.extract.visible_price import PRICE_MODEL, price_candidates
 
 FEATURES = ("bias", "price_named", "old_named", "other_products_named", "unit_text",
             "currency_sign", "heading_distance", "before_heading", "first_after_heading",
-            "same_layout", "same_amount", "attribute_agrees", "converted")  # fmt: skip
+            "same_layout", "same_amount", "attribute_agrees", "converted", "in_link",
+            "text_words", "higher_beside")  # fmt: skip
 # Left out, by their held-out effect on the 73 development pages (ranking accuracy with all
 # features 0.816): a price word in an ancestor's names (0.816 without it), an "old price" word
 # before the amount ("was", "statt": 0.817 without it), a "current price" word in the names
@@ -70,6 +76,14 @@ FEATURES = ("bias", "price_named", "old_named", "other_products_named", "unit_te
 # ranking 0.921 -> 0.936 (fold 3 0.857 -> 0.929), learned with --strip-markup. Retested then:
 # without other_products_named or before_heading the held-out stripped price F1 fell (0.942 ->
 # 0.929 and 0.935; normal 0.957 -> 0.943 and 0.950), so both stay.
+# in_link (inside a link: menus, cards), text_words (words beside the amount: "Estimate $300",
+# "under 10 €") and higher_beside (a lower amount beside it, with a percentage when in sibling
+# blocks: the list price), learned with --strip-markup --obfuscate-classes: held-out price F1
+# with hashed class names 0.899 -> 0.913, stripped and hashed 0.832 -> 0.891, as saved and
+# stripped unchanged (0.957, 0.942, every fold); without each in turn the stripped+hashed
+# held-out price fell to 0.876 (in_link: folds 0 and 4; text_words: fold 4; higher_beside:
+# fold 4). Learned from the saved and stripped copies only, the three lowered the held-out
+# stripped price 0.942 -> 0.934: the hashed copies are what teaches them.
 OUT = Path(__file__).resolve().parents[1] / "spiders" / "extract" / "data" / "price_ranking.json"
 L2 = 0.3
 STEPS = 50
@@ -78,6 +92,19 @@ MAX_STEP = 2.0
 Page = tuple[np.ndarray, np.ndarray, float]
 """Features (candidates x FEATURES), right or not (candidates), the page's weight (each site
 weighs the same, whatever its number of pages)."""
+
+
+STRIPPED = "stripped"
+OBFUSCATED = "obfuscated"
+MODES = ("", STRIPPED, OBFUSCATED, f"{STRIPPED}+{OBFUSCATED}")
+"""How a page is read: as saved, without markup, with hashed names, both."""
+
+
+def page_modes(page: bytes) -> list[tuple[str, bytes]]:
+    """``page`` in each of ``MODES``."""
+    stripped = strip_markup(page)
+    return [(MODES[0], page), (MODES[1], stripped), (MODES[2], obfuscate_names(page)),
+            (MODES[3], obfuscate_names(stripped))]  # fmt: skip
 
 
 def page_candidates(html: bytes, url: str, truth: list[str], weight: float) -> Page:
@@ -165,25 +192,34 @@ def main(argv: list[str] | None = None) -> int:
         "--strip-markup", action="store_true", help="learn from markup-stripped copies too"
     )
     parser.add_argument(
+        "--obfuscate-classes",
+        action="store_true",
+        help="learn from copies whose class and id names are hashed too",
+    )
+    parser.add_argument(
         "--without", nargs="*", default=[], choices=FEATURES, help="features to leave out"
     )
     args = parser.parse_args(argv)
     truth: dict[str, Any] = json.loads(args.ground_truth.read_text(encoding="utf-8"))
     ids = sorted(i for i in truth if any(args.pages_dir.glob(f"{i}.html*")))
-    modes = (False, True) if args.strip_markup else (False,)
-    html = {(i, False): load_page(args.pages_dir, i) for i in ids}
-    html.update({(i, True): strip_markup(html[i, False]) for i in ids})
+    html = {(i, mode): page for i in ids for mode, page in page_modes(load_page(args.pages_dir, i))}
+    learned_from = [
+        mode
+        for mode in MODES
+        if (args.strip_markup or STRIPPED not in mode)
+        and (args.obfuscate_classes or OBFUSCATED not in mode)
+    ]
     priced = [i for i in ids if truth[i].get("price")]
     sites = Counter(site_of(truth[i]["url"]) for i in priced)
     pages = {
-        (i, stripped): page_candidates(
-            html[i, stripped],
+        (i, mode): page_candidates(
+            html[i, mode],
             truth[i]["url"],
             truth[i]["price"],
-            1 / sites[site_of(truth[i]["url"])] / len(modes),
+            1 / sites[site_of(truth[i]["url"])] / len(learned_from),
         )
         for i in priced
-        for stripped in modes
+        for mode in learned_from
     }
     folds = site_folds(truth, ids, args.folds)
     everything = np.array([0.0 if name in args.without else 1.0 for name in FEATURES])
@@ -192,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     ablations = [] if args.no_ablation else [n for n in FEATURES[1:] if n not in args.without]
     for name in ablations:
         rows[f"without {name}"] = []
-    held_out: dict[bool, dict[str, Any]] = {False: {}, True: {}}
+    held_out: dict[str, dict[str, Any]] = {mode: {} for mode in MODES}
     for fold in folds:
         train = [page for (i, _), page in pages.items() if i not in fold]
         test = [page for (i, _), page in pages.items() if i in fold]
@@ -206,8 +242,8 @@ def main(argv: list[str] | None = None) -> int:
             rows[f"without {name}"].append(ranking_accuracy(test, w, t))
         use_model(PRICE_MODEL, as_model(weights, take, overrule))
         for i in fold:
-            for stripped in (False, True):
-                held_out[stripped][i] = predict_auto(html[i, stripped], truth[i]["url"])
+            for mode in MODES:
+                held_out[mode][i] = predict_auto(html[i, mode], truth[i]["url"])
         use_model(PRICE_MODEL, None)
     learned = statistics.mean(rows["learned"])
     for name, accuracies in rows.items():
@@ -215,19 +251,18 @@ def main(argv: list[str] | None = None) -> int:
         gain = learned - statistics.mean(accuracies)
         print(f"ranking  {name:<32} folds=[{cells}] mean={statistics.mean(accuracies):.3f}"
               f" learned_minus_this={gain:+.3f}")  # fmt: skip
-    for stripped in (False, True):
-        whole = score(truth, held_out[stripped], ids)
-        per_fold = [score(truth, held_out[stripped], fold) for fold in folds]
-        mode = "stripped " if stripped else ""
+    for mode in MODES:
+        whole = score(truth, held_out[mode], ids)
+        per_fold = [score(truth, held_out[mode], fold) for fold in folds]
         for attribute in ATTRIBUTES:
             cells = " ".join(f"{s[attribute][2]:.3f}" for s in per_fold)
-            print(f"offers held-out {mode}{attribute:<13} whole={whole[attribute][2]:.3f} "
-                  f"folds=[{cells}]")  # fmt: skip
+            print(f"offers held-out {mode + ' ' if mode else ''}{attribute:<13} "
+                  f"whole={whole[attribute][2]:.3f} folds=[{cells}]")  # fmt: skip
     if args.write:
         weights, take, overrule = trained(list(pages.values()), everything)
         source = (
             f"benchmarks/train_price_ranking.py on {len(priced)} pages"
-            f"{' and their markup-stripped copies' if args.strip_markup else ''}"
+            f"{' and their ' + ', '.join(learned_from[1:]) + ' copies' if learned_from[1:] else ''}"
             f" of {len(folds)} site folds"
         )
         OUT.write_text(

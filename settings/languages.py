@@ -56,7 +56,11 @@ RESOURCE_HOMES: Mapping[Resource, str] = {
     ),
     Resource.LEMMATISER: "simplemma's bundled dictionaries (compare.analysis.text)",
     Resource.CONTRAST_WORDS: "compare.analysis.text (clause splitting)",
-    Resource.STOPWORDS: "compare/analysis/data/stopwords.toml",
+    Resource.STOPWORDS: (
+        "compare/analysis/data/stopwords.toml (hand-written, short; the function words a "
+        "database's long reviews show beyond it are learnt at run time from how evenly they "
+        "are spread, compare.analysis.function_words, calibrated on this list)"
+    ),
     Resource.NEED_PHRASES: "compare.analysis.need_phrases (wish/missing/request/complaint patterns)",
     Resource.NEED_TOPICS: "compare/analysis/data/need_topics.toml + wish words in need_topics",
     Resource.ASPECT_TERMS: "compare/analysis/data/taxonomy.toml",

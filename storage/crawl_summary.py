@@ -79,12 +79,14 @@ def crawl_runs(engine: Engine, ids: list[int]) -> dict[int, CrawlRun]:
         return {row.id: row for row in rows if row.id is not None}
 
 
-def run_reason(run: CrawlRun) -> str:
+def run_reason(run: CrawlRun, *, fetches_pages: bool = True) -> str:
     """What a run's table row says beside its status: Scrapy's reason when it is not the plain
     end ("finished", like the status), else, for a run that fetched no page, its first error
-    (a refused connection, an unreadable robots.txt), so that a dead site says why."""
+    (a refused connection, an unreadable robots.txt), so that a dead site says why.
+
+    ``fetches_pages``: False for a file import's run, which fetches none by design."""
     if run.finish_reason and run.finish_reason != run.status:
         return run.finish_reason
-    if run.pages == 0 and run.status != "running":
+    if fetches_pages and run.pages == 0 and run.status != "running":
         return (run.error_samples or ["no page answered"])[0]
     return ""

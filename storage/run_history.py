@@ -16,6 +16,8 @@ class RunRow:
     run: CrawlRun
     healthy: bool | None
     """The health verdict on this run, None if it was not judged."""
+    kind: str = "crawl"
+    """The source's kind: ``crawl``, or ``import`` for a file import's runs."""
 
 
 def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> list[RunRow]:
@@ -24,7 +26,7 @@ def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> l
 
     with Session(engine) as session:
         query = (
-            select(CrawlRun, Source.name, HealthCheck.healthy)
+            select(CrawlRun, Source.name, HealthCheck.healthy, Source.kind)
             .join(Source, col(Source.id) == col(CrawlRun.source_id))
             .join(
                 HealthCheck,
@@ -36,7 +38,10 @@ def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> l
         )
         if source is not None:
             query = query.where(Source.name == source)
-        return [RunRow(name, run, healthy) for run, name, healthy in session.exec(query).all()]
+        return [
+            RunRow(name, run, healthy, kind)
+            for run, name, healthy, kind in session.exec(query).all()
+        ]
 
 
 def source_names(engine: Engine) -> list[str]:

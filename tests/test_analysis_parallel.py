@@ -4,16 +4,18 @@ in-process analysis, row for row."""
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 import pytest
 from sqlalchemy import Engine, select
 
-from compare.analysis import run
+from compare.analysis import run, text
 from compare.analysis.run import analyze_database
 from compare.analysis.sentiment.bundle import load_bundle
 from compare.analysis.tables import ASPECT_MENTION, KEY_PHRASE, REVIEW_ANALYSIS, REVIEW_SENTENCE
+from compare.analysis.text import lemma, tokenize
 from compare.analysis.training import train_bundle
 from storage.db import open_database
 from tests.sample_reviews import french_ratings
@@ -110,3 +112,23 @@ def test_train_bundle_on_a_pool_equals_training_in_process() -> None:
     texts = ["Excellente qualité !", "Horrible, cassé.", "Schnelle Lieferung"]
     for language in ("fr", "multi"):
         assert pooled.classifiers[language].score(texts) == alone.classifiers[language].score(texts)
+
+
+def test_training_on_a_pool_hands_its_lemmas_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # analysis workers are forked after training: they inherit these lemmas instead of
+    # lemmatising the rated reviews again
+    monkeypatch.setattr(text, "_LEMMA_MEMO", {})
+    examples = {
+        "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
+        + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
+        "fr": french_ratings(120),
+    }
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
+        train_bundle(examples, "test data", pool=pool)
+    handed = {language: dict(found) for language, found in text._LEMMA_MEMO.items()}
+    polish = set(tokenize(" ".join(POLISH_GOOD + POLISH_BAD)))
+    assert polish <= set(handed.get("pl", {}))
+    monkeypatch.setattr(text, "_LEMMA_MEMO", {})
+    assert all(lemma(token, "pl") == handed["pl"][token] for token in polish)

@@ -81,6 +81,44 @@ def test_strip_markup_leaves_only_the_visible_page() -> None:
     assert page == {"price": "9.00", "sku": None, "availability": None}
 
 
+def test_obfuscate_classes_hashes_every_name_and_keeps_the_structure() -> None:
+    obfuscated = load_benchmark("obfuscated_names")
+    html = (
+        '<html><head><meta charset="latin-1"></head><body><h1 id="title">Cup</h1>'
+        '<div class="card old-price"><s class="price">12,00 £</s></div>'
+        '<div class="card"><span class="price sale">9,00 £</span></div>'
+        '<label for="qty">Qty</label><input id="qty" name="quantity">'
+        '<a href="#reviews" data-test="buy">Buy</a><div id="reviews"></div></body></html>'
+    ).encode("latin-1")
+    out = obfuscated.obfuscate_names(html).decode()
+    for gone in ("old-price", '"price', "sale", "title", '"qty"', '"#reviews"', "latin-1"):
+        assert gone not in out
+    card, qty = (obfuscated.hashed_name(n) for n in ("card", "qty"))
+    assert out.count(f'class="{card}') == 2  # the same name, the same token: cards stay alike
+    assert f'for="{qty}"' in out and f'id="{qty}"' in out  # references follow their ids
+    for kept in ("<s ", "12,00 £", "9,00 £", 'name="quantity"', 'data-test="buy"'):
+        assert kept in out
+    assert f'href="#{obfuscated.hashed_name("reviews")}"' in out
+    assert offers.predict_auto(out.encode(), "https://shop.test/p/cup")["price"] == "9.00"
+
+
+def test_unknown_words_keeps_amounts_codes_and_currencies_only() -> None:
+    unknown = load_benchmark("unknown_words")
+    html = (
+        '<html><head><meta charset="utf-8"><script type="application/ld+json">{"sku": "J-1"}'
+        '</script></head><body><h1 class="title">Blue cup</h1><p>SKU: AB-12</p>'
+        '<p>Was <s>12,00 zł</s> now 9,00 zł</p><p>Sold out</p><input type="submit" '
+        'value="Add to cart"><img alt="Blue cup"></body></html>'
+    ).encode()
+    out = unknown.unknown_words(html).decode()
+    for gone in ("Blue", "SKU", "Was", "now", "Sold", "Add to cart"):
+        assert gone not in out
+    for kept in ('class="title"', "AB-12", "<s>12,00 zł</s>", "9,00 zł", '{"sku": "J-1"}'):
+        assert kept in out
+    assert out.count(unknown.made_up_word("blue")) == 2  # the same word, the same made-up one
+    assert unknown.unknown_text("EUR 5 €") == "EUR 5 €"
+
+
 @pytest.mark.parametrize(
     "argv",
     [

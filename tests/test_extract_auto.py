@@ -573,6 +573,20 @@ def test_markup_price_checked_against_buy_box(body: str, price: str, layer: str)
             "<p>Product code: 46286401</p><p>SKU L-77</p>", "L-77", "json-ld", id="markup-sku-shown"
         ),
         pytest.param("<p>Model: X100</p>", "L-77", "json-ld", id="model-is-not-the-shop-code"),
+        # Labels in a language no table has (made-up words): one "label: code" is the code.
+        pytest.param("<p>Qwzt vbnm: 46286401</p>", "46286401", "heuristic", id="unknown-label"),
+        pytest.param(
+            "<p>Qwzt vbnm: 46286401</p><p>Dfgh: X100</p>",
+            "L-77",
+            "json-ld",
+            id="two-unknown-labels",
+        ),
+        pytest.param(
+            "<p>Model: X100</p><p>Qwzt vbnm: 46286401</p>",
+            "L-77",
+            "json-ld",
+            id="known-other-label",
+        ),
     ],
 )
 def test_shown_shop_code_against_markup_sku(body: str, sku: str, layer: str) -> None:

@@ -152,3 +152,49 @@ def test_hand_written_code_labels_from_the_table(html: str, pairs: list[tuple[st
 def test_cart_labels_from_the_table(label: str, cart: bool) -> None:
     button = lxml.html.fromstring(f"<button>{label}</button>")
     assert is_cart_control(button) is cart
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "name"),
+    [
+        # the cart's status messages come first in the markup; the title names the product
+        (
+            "<h1>Adding to cart...</h1><h1>Added</h1><h1>Fjord Kettle 1.7 l, steel</h1>",
+            "Fjord Kettle 1.7 l, steel : Home",
+            "Fjord Kettle 1.7 l, steel",
+        ),
+        (
+            "<h1>Mon compte</h1><h1>Bouilloire <b>Fjord</b> 1,7 l</h1>",
+            "Bouilloire Fjord 1,7 l - noir | Boutique",
+            "Bouilloire Fjord 1,7 l",
+        ),
+        # style and svg text inside a heading is no name; a line break is a space
+        (
+            "<h1><svg><style>.a{fill:#040}</style></svg>Fjord<br>Kettle</h1>",
+            "Anything",
+            "Fjord Kettle",
+        ),
+        ("<h1>Fjord Kettle</h1>", "Another page", "Fjord Kettle"),  # one heading: it
+        ("<h1>First</h1><h1>Second</h1>", "", "First"),  # no title: the first
+        ("<h1>First</h1><h1>Second</h1>", "Unrelated words", "First"),  # a tie: the first
+        ("<h2>Not a heading of the page</h2>", "Fjord Kettle", ""),
+    ],
+)
+def test_heading_name_is_the_heading_the_title_names(body: str, title: str, name: str) -> None:
+    from spiders.extract.heuristics import heading_name
+
+    page = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    assert heading_name(lxml.html.fromstring(page)) == name
+
+
+def test_a_page_without_markup_is_named_by_its_title_s_heading() -> None:
+    from spiders.extract.auto import extract_auto
+
+    page = (
+        "<html><head><title>Fjord Kettle 1.7 l | Shop</title></head><body>"
+        "<div class='cart-status'><h1>Adding to cart...</h1></div>"
+        "<main><h1>Fjord Kettle 1.7 l</h1><span class='price'>49,90 €</span>"
+        "<button>Add to cart</button></main></body></html>"
+    )
+    offers = extract_auto(page.encode(), "http://127.0.0.1/p/fjord-kettle").offers
+    assert [offer.name for offer in offers[:1]] == ["Fjord Kettle 1.7 l"]

@@ -104,6 +104,22 @@ VISIBLE_PRICES = [
              "<div><span>€243.09</span> excl. VAT</div>"),
         "https://shop.test/p/monitor", "299.00", id="first-of-vat-pair",
     ),
+    # Shops whose class names are hashes (CSS modules): layout and text alone tell.
+    pytest.param(
+        page('<h1>Bag</h1><div class="a1"><div class="b2"><span class="c3">EUR219.99</span> '
+             '<span class="d4">-50%</span></div> <div class="e5"><span class="f6">EUR110.00'
+             "</span></div></div>"),
+        "https://shop.test/p/bag", "110.00", id="list-price-beside-sale-price-and-percentage",
+    ),
+    pytest.param(
+        page("<h1>Lamp</h1><div><div>Estimate $300 - $500</div><div><span>$200</span></div></div>"),
+        "https://shop.test/p/lamp", "200", id="price-in-a-sentence-is-not-the-price",
+    ),
+    pytest.param(
+        page('<h1>Ghost costume</h1><ul><li><a href="/sale">Everything under 10€</a></li></ul>'
+             "<div><span>15,00€</span></div>"),
+        "https://shop.test/p/costume", "15.00", id="price-in-a-menu-link",
+    ),
     pytest.param(
         page("<h1>Olivenöl</h1><div><small>14,98 € / l</small> <strong>7,49 €</strong></div>",
              lang="de"),

@@ -166,6 +166,13 @@ def test_markup_availability_stands_whatever_the_buy_button(body: str, markup: s
             "OutOfStock",
             id="hide-suffix-is-not-hidden",
         ),
+        pytest.param(
+            f"{MAIN}<div><div><span>Sold out</span><br>We do not know when it will be back."
+            '</div><div><p><a href="/p/k10">Kettle 10</a> <em>In stock</em></p></div>'
+            "<div><aside><small>In stock</small></aside></div></div>",
+            "OutOfStock",
+            id="unnamed-sold-out-line-beside-unlike-blocks",
+        ),
         pytest.param(f"{MAIN}<section>{CARDS}</section>", None, id="cards-only"),
     ],
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
+import typer
 from sqlmodel import Session, select
 
 from spiders.import_rows import MAX_LINE_CHARS
@@ -352,3 +354,41 @@ def test_a_clean_file_exits_0_and_a_file_of_only_bad_rows_says_why(tmp_path: Pat
     result = _import(tmp_path, "short.csv", "--company", "A")
     assert result.returncode == 2
     assert "no row could be read (line 2: 2 fields, the header has 3)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("piped", "code", "said"),
+    [
+        ("text,rating\nGreat coffee,5\nBitter,1\n", 0, "standard input: 2 rows, 2 new reviews"),
+        ("text\trating\nGreat coffee\t5\n", 0, "standard input: 1 rows, 1 new reviews"),
+        ('\ufeff\n{"text": "Bra kaffe", "rating": 5}\n', 0, "standard input: 1 rows, 1 new"),
+        ('{"text": "Bra kaffe"}\n{"rating": 2}\n', 1, "line 2: text is empty"),
+        ("a,b\n1,2\n", 2, "cannot tell whether standard input holds reviews"),
+        ("", 2, "standard input has no header line"),
+    ],
+)
+def test_import_dash_reads_standard_input(tmp_path: Path, piped: str, code: int, said: str) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    args = ("import", "-", "-c", "Nordlys", "--own", "--new-company")
+    done = run_cli(*args, cwd=tmp_path, db_url=url, stdin=piped)
+    assert done.returncode == code, done.stderr
+    assert said in done.stdout + done.stderr
+    assert "rivalscope-stdin-" not in done.stdout + done.stderr  # the spool is no file to fix
+    assert not (tmp_path / "-").exists()
+    if code == 0:  # piped again: nothing new, as for a file
+        again = run_cli(*args, cwd=tmp_path, db_url=url, stdin=piped)
+        assert "0 new reviews" in again.stdout, again.stderr
+
+
+def test_import_dash_from_a_terminal_says_to_pipe_rows(tmp_path: Path) -> None:
+    from rivalscope.commands.importer import _readable
+
+    class Terminal(io.BytesIO):
+        def isatty(self) -> bool:
+            return True
+
+    with (
+        pytest.raises(typer.BadParameter, match="nothing is piped in"),
+        _readable(Path("-"), Terminal()),
+    ):
+        pass

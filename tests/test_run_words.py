@@ -65,3 +65,14 @@ def test_a_run_says_why_beside_its_status(run: CrawlRun, reason: str) -> None:
     from storage.crawl_summary import run_reason
 
     assert run_reason(run) == reason
+
+
+def test_an_import_run_fetches_no_page_and_says_nothing_of_it(tmp_path: Path) -> None:
+    # `runs` listed every import as "no page answered", as if a site were down.
+    (tmp_path / "r.csv").write_text("text,rating\nGood,5\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    run_cli("import", "r.csv", "-c", "Nordlys", "--new-company", cwd=tmp_path, db_url=url)
+    listed = run_cli("runs", cwd=tmp_path, db_url=url)
+    assert listed.returncode == 0, listed.stderr
+    assert "import:Nordlys" in listed.stdout
+    assert "no page answered" not in listed.stdout

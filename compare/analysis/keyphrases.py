@@ -31,14 +31,25 @@ def stopwords(language: str | None) -> frozenset[str]:
     return _stopwords().get(normalize_language_code(language) or "", frozenset())
 
 
+def phrase_stopwords(language: str | None, learnt: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The words that bound key phrases and need topics: the language's stopwords and the
+    function words learnt from the reviews (``compare.analysis.function_words``)."""
+    return stopwords(language) | learnt
+
+
 def candidate_phrases(
-    tokens: list[str], lemmas: list[str], language: str | None, limit: int | None = None
+    tokens: list[str],
+    lemmas: list[str],
+    language: str | None,
+    limit: int | None = None,
+    stop: frozenset[str] | None = None,
 ) -> list[str]:
     """Lemma n-grams (1..3 words) from runs of content words, run by run, longest n-grams
-    first (only the first ``limit`` phrases, if given)."""
+    first (only the first ``limit`` phrases, if given). ``stop``: the words that bound runs
+    (default the language's stopwords; ``phrase_stopwords`` adds learnt function words)."""
     phrases: list[str] = []
     seen: set[str] = set()
-    for run in _content_runs(tokens, lemmas, stopwords(language)):
+    for run in _content_runs(tokens, lemmas, stopwords(language) if stop is None else stop):
         for size in range(min(MAX_PHRASE_WORDS, len(run)), 0, -1):
             for start in range(len(run) - size + 1):
                 phrase = " ".join(run[start : start + size])

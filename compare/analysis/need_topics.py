@@ -192,9 +192,17 @@ def canonical_topic(
     return None
 
 
-def head_topic(tokens: list[str], sentence_lemmas: list[str], language: str | None) -> str | None:
-    """Head lemma of the first run of content words (not stopwords, not wish words)."""
-    skip = stopwords(language) | WISH_WORDS.get(language or "", frozenset())
+def head_topic(
+    tokens: list[str],
+    sentence_lemmas: list[str],
+    language: str | None,
+    stop: frozenset[str] | None = None,
+) -> str | None:
+    """Head lemma of the first run of content words (not stopwords, not wish words);
+    ``stop``: the stopwords (default the language's list, see ``phrase_stopwords``)."""
+    skip = (stopwords(language) if stop is None else stop) | WISH_WORDS.get(
+        language or "", frozenset()
+    )
     run: list[str] = []
     for token, lemma in zip(tokens, sentence_lemmas, strict=True):
         content = len(token) >= MIN_WORD_LETTERS and token not in skip and lemma not in skip
@@ -207,8 +215,13 @@ def head_topic(tokens: list[str], sentence_lemmas: list[str], language: str | No
     return (run[0] if language == "fr" else run[-1])[:MAX_TOPIC_CHARS]
 
 
-def need_topic(tokens: list[str], sentence_lemmas: list[str], language: str | None) -> str | None:
+def need_topic(
+    tokens: list[str],
+    sentence_lemmas: list[str],
+    language: str | None,
+    stop: frozenset[str] | None = None,
+) -> str | None:
     """A short normalised phrase for what the need sentence asks for, or None."""
     return canonical_topic(tokens, sentence_lemmas, language) or head_topic(
-        tokens, sentence_lemmas, language
+        tokens, sentence_lemmas, language, stop
     )

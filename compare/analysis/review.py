@@ -7,13 +7,14 @@ score comes from the sum of its sentences' feature rows (see ``classifier``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
 
-from compare.analysis.keyphrases import candidate_phrases
+from compare.analysis.keyphrases import candidate_phrases, phrase_stopwords
 from compare.analysis.need_phrases import need_kind
 from compare.analysis.need_topics import need_topic
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
@@ -88,10 +89,19 @@ def _title_and_text(title: str | None, text: str | None) -> str:
 
 
 def analyze_reviews(
-    reviews: list[ReviewInput], scorer: SentimentScorer, taxonomy: Taxonomy
+    reviews: list[ReviewInput],
+    scorer: SentimentScorer,
+    taxonomy: Taxonomy,
+    learnt: Mapping[str, frozenset[str]] | None = None,
 ) -> list[ReviewResult]:
-    """Analyse a batch of reviews (any mix of languages), in input order."""
+    """Analyse a batch of reviews (any mix of languages), in input order. ``learnt``:
+    language -> function words learnt from the database's reviews, which bound key phrases
+    and need topics like the stopwords (``compare.analysis.function_words``)."""
     languages = [review_language(r) for r in reviews]
+    stops = {
+        language: phrase_stopwords(language, (learnt or {}).get(language or "", frozenset()))
+        for language in set(languages)
+    }
     sentence_lists = [
         split_units(_title_and_text(r.title, r.text), language) if (r.title or r.text) else []
         for r, language in zip(reviews, languages, strict=True)
@@ -130,6 +140,7 @@ def analyze_reviews(
                 review_score,
                 scorer,
                 taxonomy,
+                stops[language],
             )
         )
     return results
@@ -217,6 +228,7 @@ def _assemble(
     review_score: Score,
     scorer: SentimentScorer,
     taxonomy: Taxonomy,
+    stop: frozenset[str],
 ) -> ReviewResult:
     polarity, label, confidence = review_score
     result = ReviewResult(
@@ -240,10 +252,10 @@ def _assemble(
                 label=s_label,
                 aspects=taxonomy.match(sentence_lemmas, language),
                 need=need,
-                need_topic=need_topic(tokens, sentence_lemmas, language) if need else None,
+                need_topic=need_topic(tokens, sentence_lemmas, language, stop) if need else None,
             )
         )
         if len(phrases) < MAX_KEY_PHRASES:
-            phrases.extend(candidate_phrases(tokens, sentence_lemmas, language, limit=2))
+            phrases.extend(candidate_phrases(tokens, sentence_lemmas, language, 2, stop))
     result.key_phrases = list(dict.fromkeys(phrases))[:MAX_KEY_PHRASES]
     return result

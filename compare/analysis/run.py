@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine, func, select
 
 from compare.analysis.exclusive import exclusive_analysis
+from compare.analysis.function_words import CACHE_NAME, database_function_words
 from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.result_rows import ResultRows, plain_dialect, result_rows, write_rows
 from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
@@ -97,6 +98,9 @@ class AnalyzeSummary:
     """Need kind -> sentences found in this call."""
     need_topics: Counter[str] = field(default_factory=Counter)
     """Need topic ("app", "timer", ...) -> sentences found in this call."""
+    function_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Language -> the function words learnt from its reviews that bounded this call's key
+    phrases and need topics besides the stopwords (``compare.analysis.function_words``)."""
     model_folder: Path | None = None
     """The sentiment model version trained from the database's ratings (None: the shipped
     base models and the lexicon fallbacks only)."""
@@ -182,13 +186,16 @@ def _analyze_database(
     if pending == 0:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
+    learnt = summary.function_words = database_function_words(
+        engine, taxonomy, _pending_languages(engine, analyzer_version), root / CACHE_NAME
+    )
     plain = plain_dialect(engine)
     batch = ResultRows()
     writes = 0
     with _progress_bar(progress, pending) as advance:
         for rows, counts in _analyse_pending(
             engine,
-            _Job(analyzer_version, folder, taxonomy_file, plain),
+            _Job(analyzer_version, folder, taxonomy_file, plain, learnt),
             bundle,
             taxonomy,
             processes,
@@ -327,6 +334,8 @@ class _Job:
     taxonomy_file: Path | None
     plain: Dialect | None
     """The database's dialect when it takes plain rows (``result_rows.plain_dialect``)."""
+    learnt: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Language -> function words learnt from its reviews (``database_function_words``)."""
 
 
 ChunkOutput = tuple[ResultRows, AnalyzeSummary]
@@ -387,7 +396,7 @@ def _inherit_worker_state(
 def _analyse_chunk(
     chunk: list[ReviewInput], scorer: SentimentScorer, taxonomy: Taxonomy, job: _Job
 ) -> ChunkOutput:
-    results = analyze_reviews(chunk, scorer, taxonomy)
+    results = analyze_reviews(chunk, scorer, taxonomy, job.learnt)
     counts = AnalyzeSummary(analyzer_version=job.analyzer_version)
     _count(counts, results)
     return result_rows(results, job.analyzer_version, plain=job.plain), counts

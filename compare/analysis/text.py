@@ -6,6 +6,7 @@ inflected Polish and Norwegian forms match their dictionary form.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from simplemma import Lemmatizer
@@ -125,6 +126,25 @@ def lemmas(tokens: list[str], language: str | None) -> list[str]:
     if None in found:
         return [lemma(t, language) if f is None else f for t, f in zip(tokens, found, strict=True)]
     return found  # type: ignore[return-value]
+
+
+def lemma_memo() -> dict[str | None, dict[str, str]]:
+    """This process's memo of lemmas, language -> token -> lemma (to hand to ``remember_lemmas``
+    in another process; callers must not change it)."""
+    return _LEMMA_MEMO
+
+
+def remember_lemmas(found: dict[str | None, dict[str, str]]) -> None:
+    """Add lemmas another process found (``lemma_memo``) to this process's memo, within its
+    bound: the training processes lemmatise the rated reviews, which are mostly the reviews
+    analysed next, by workers forked from this process (same lemmas: ``lemma`` is pure)."""
+    for language, lemmas_found in found.items():
+        memo = _LEMMA_MEMO.setdefault(language, {})
+        room = MAX_MEMO_PER_LANGUAGE - len(memo)
+        if room >= len(lemmas_found):
+            memo.update(lemmas_found)
+        elif room > 0:
+            memo.update(itertools.islice(lemmas_found.items(), room))
 
 
 def warm_lemmatizer(languages: list[str]) -> None:

@@ -36,6 +36,7 @@ from compare.analysis.sentiment.labels import (
 from compare.analysis.sentiment.lexicon import lexicon_name
 from compare.analysis.sentiment.lexicon_guard import LEXICON, guard_lexicon
 from compare.analysis.tables import REVIEW
+from compare.analysis.text import lemma_memo, remember_lemmas
 from settings.language_detection import detect_language
 from settings.languages import normalize_language_code
 from storage.dialects import dialect_of
@@ -134,6 +135,15 @@ def train_job(job: TrainingJob) -> SentimentClassifier | GuardResult:
     """Fit the job's classifier (a module-level function, so a process pool can run it)."""
     with featurising_once():
         return _train_job(job)
+
+
+def _train_job_and_lemmas(
+    job: TrainingJob,
+) -> tuple[SentimentClassifier | GuardResult, dict[str | None, dict[str, str]]]:
+    """``train_job`` in a pool process, with the lemmas that process found: the analysis
+    workers, forked from the pool's parent after training, then look them up instead of
+    lemmatising the same reviews again (``remember_lemmas``)."""
+    return train_job(job), lemma_memo()
 
 
 def _train_job(job: TrainingJob) -> SentimentClassifier | GuardResult:
@@ -243,8 +253,12 @@ def train_bundle(
         fitted = [train_job(job) for job in jobs]
     else:
         largest_first = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].rows))
-        futures = {i: pool.submit(train_job, jobs[i]) for i in largest_first}
-        fitted = [futures[i].result() for i in range(len(jobs))]
+        futures = {i: pool.submit(_train_job_and_lemmas, jobs[i]) for i in largest_first}
+        fitted = []
+        for i in range(len(jobs)):
+            result, lemmas_found = futures[i].result()
+            fitted.append(result)
+            remember_lemmas(lemmas_found)
     classifiers: dict[str, SentimentClassifier | AdaptedClassifier] = {}
     guard: dict[str, dict[str, Any]] = {}
     for job, result in zip(jobs, fitted, strict=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "13"
+ANALYZER_VERSION = "14"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -21,4 +21,7 @@ opinion detector, and their polarity is scaled by the probability of an opinion 
 unchanged; ``sentiment/opinion.py``).
 13: French (a language its lexicons score) is scored by a model of the database's ratings,
 its own or the pooled one, only when it gets at least as many held-out ratings right as the
-lexicons (model format 12); before, 20 French ratings put it in the pooled model unguarded."""
+lexicons (model format 12); before, 20 French ratings put it in the pooled model unguarded.
+14: function words learnt from the database's own reviews (spread as evenly as the stopwords,
+``function_words.py``) bound key phrases and need topics like the stopwords: long Norwegian
+reviews no longer give "kanskje", "her" or "når" as candidate aspects."""

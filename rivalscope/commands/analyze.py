@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from compare.analysis.run import AnalyzeSummary
 
 
+SHOWN_FUNCTION_WORDS = 8
+"""Learnt function words shown per language (the count says how many there are)."""
 MAX_WORKERS_PER_CORE = 4
 """More analysis processes than this per core only share the cores (and fork the memory)."""
 
@@ -177,6 +179,17 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
         console.print(
             "top need topics: "
             + ", ".join(f"{t} {n}" for t, n in summary.need_topics.most_common(8))
+        )
+    if summary.function_words:
+        console.print(
+            "function words learnt from your reviews (not aspects or need topics): "
+            + "; ".join(
+                f"{lang} {len(words)} ({', '.join(sorted(words)[:SHOWN_FUNCTION_WORDS])}"
+                + (", ...)" if len(words) > SHOWN_FUNCTION_WORDS else ")")
+                for lang, words in sorted(summary.function_words.items())
+            ),
+            markup=False,
+            highlight=False,
         )
     if candidates:
         console.print(

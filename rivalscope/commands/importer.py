@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
 from rivalscope.display import command_console
 from rivalscope.options import DbOption
+from settings.user_errors import UserError
 
 console = command_console()
 MAX_LISTED = 20
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV (header line) or JSON-lines file.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV (header line) or JSON-lines file; - reads standard input (either format)."
+        ),
+    ],
     company: Annotated[str, typer.Option("--company", "-c", help="Company the rows belong to.")],
     own: Annotated[bool, typer.Option("--own", help="The company is your own.")] = False,
     kind: Annotated[
@@ -75,6 +86,7 @@ def import_(
     fix those lines and import the file again), 2 on a file or option mistake.
 
     Example: rivalscope import reviews.csv --company "Nordlys Kaffe" --own
+    Example: other-tool --csv | rivalscope import - -c "Nordlys Kaffe" --own
     Example: rivalscope import eksport.csv -c "Nordlys Kaffe" --column text=Kommentar
     --column rating=Vurdering --column date=Dato
     """
@@ -91,26 +103,28 @@ def import_(
             raise typer.BadParameter(str(exc), param_hint="--language") from None
     renamed = _renamed_columns(column or [])
     url = database_url(db)
-    engine = open_database(url)
-    try:
-        report = import_file(
-            engine,
-            file,
-            company=company,
-            own=own,
-            kind=kind,  # type: ignore[arg-type]
-            encoding=encoding,
-            language_hint=language,
-            new_company=new_company,
-            dry_run=dry_run,
-            renamed=renamed,
-        )
-    finally:
-        engine.dispose()
+    named = "standard input" if str(file) == STDIN else str(file)
+    with _readable(file, sys.stdin.buffer) as path:
+        engine = open_database(url)
+        try:
+            report = import_file(
+                engine,
+                path,
+                company=company,
+                own=own,
+                kind=kind,  # type: ignore[arg-type]
+                encoding=encoding,
+                language_hint=language,
+                new_company=new_company,
+                dry_run=dry_run,
+                renamed=renamed,
+            )
+        finally:
+            engine.dispose()
     what = "reviews" if report.kind == "reviews" else "offer observations"
     if dry_run:
         console.print(
-            f"dry run, nothing written: {file}: {report.rows} rows, "
+            f"dry run, nothing written: {named}: {report.rows} rows, "
             f"[green]{report.stored} new {what} would be stored[/] "
             f"({'at most, ' if report.kind == 'offers' else ''}"
             f"{'for a new company ' + repr(company) if report.created_company else repr(company)}), "
@@ -119,7 +133,7 @@ def import_(
         )
     else:
         console.print(
-            f"{file}: {report.rows} rows, [green]{report.stored} new {what}[/], "
+            f"{named}: {report.rows} rows, [green]{report.stored} new {what}[/], "
             f"{report.duplicates} already stored, [red]{report.rejected} rejected[/] "
             f"-> {describe_url(url)}"
         )
@@ -131,6 +145,42 @@ def import_(
             console.print(f"  {count} × {reason}", markup=False, highlight=False)
     if report.rejected:
         raise typer.Exit(1)
+
+
+STDIN = "-"
+
+
+@contextmanager
+def _readable(file: Path, stdin: BinaryIO) -> Iterator[Path]:
+    """``file``, or for ``-`` standard input spooled to a temporary file, deleted after.
+
+    Spooled because the import reads its file more than once (the header and the kind
+    first, the rows after), and a pipe can be read only once; on disk, so that memory
+    stays flat on a large export. The format is the first character's: ``{`` is JSON
+    lines, anything else CSV (its delimiter sniffed as for a .csv file).
+    """
+    if str(file) != STDIN:
+        yield file
+        return
+    if stdin.isatty():
+        raise typer.BadParameter(
+            "- reads rows from standard input, and nothing is piped in: "
+            "other-tool | rivalscope import - -c COMPANY",
+            param_hint="FILE",
+        )
+    with tempfile.TemporaryDirectory(prefix="rivalscope-stdin-") as folder:
+        start = stdin.read(4096)
+        opening = start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        path = Path(folder) / ("stdin.jsonl" if opening == b"{" else "stdin.csv")
+        with path.open("wb") as spool:
+            spool.write(start)
+            shutil.copyfileobj(stdin, spool, 1 << 20)
+        try:
+            yield path
+        except UserError as exc:
+            # The message names the file to fix; the spool is nothing the user can open.
+            exc.args = (str(exc).replace(str(path), "standard input"),)
+            raise
 
 
 def _renamed_columns(pairs: list[str]) -> dict[str, str]:

@@ -80,7 +80,7 @@ def runs(
             *served,
             _read_by(run.field_coverage or {}),
             health,
-            run_reason(run),
+            run_reason(run, fetches_pages=row.kind != "import"),
         )
     if not rows:
         console.print("no crawl runs yet" + (f" for {source}" if source else ""))

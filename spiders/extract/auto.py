@@ -19,6 +19,7 @@ from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
 from spiders.extract.heuristic_reviews import heuristic_review_items
 from spiders.extract.heuristics import (
+    colon_labelled_codes,
     heuristic_offer_fields,
     labelled_identifier_pairs,
     shown_identifiers,
@@ -347,5 +348,14 @@ def _shown_shop_code(root: HtmlElement, markup_sku: str) -> str | None:
     visible = visible_text(root)
     if markup_sku in visible:
         return None
-    codes = [value for value, own in labelled_identifier_pairs(root) if own]
+    pairs = labelled_identifier_pairs(root)
+    codes = [value for value, own in pairs if own] if pairs else _only_colon_code(root)
     return codes[0] if codes and codes[0] != markup_sku else None
+
+
+def _only_colon_code(root: HtmlElement) -> list[str]:
+    """The one code the page shows as "label: code", for a page where no label of the table
+    names any code (its language is one the table lacks): with several such codes nothing
+    tells the shop's own from a model or part number."""
+    codes = colon_labelled_codes(root)
+    return codes if len(codes) == 1 else []

@@ -7,6 +7,7 @@ it is one of a listing's card prices.
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urljoin, urlparse
@@ -16,6 +17,7 @@ import lxml.html
 
 from settings.records import OfferItem
 from spiders.extract.candidate_model import model
+from spiders.extract.element_text import flat_text
 from spiders.extract.page_regions import ancestors
 from spiders.extract.price import (
     THREE_DECIMAL_CURRENCIES,
@@ -260,9 +262,64 @@ def shown_identifiers(
     return list(found.items()), shown
 
 
+# "Word word: CODE" whole, in any language: one to three words without digits, a colon, then
+# a code with a digit and no spaces (an amount with cents, "12.99", is a price, not a code).
+_COLON_CODE = re.compile(
+    r"\s*[^\W\d_][^\W\d]*(?:[ .-][^\W\d]+){0,2}\s*[:：]\s*"
+    r"(?P<id>(?=[A-Za-z0-9._/-]*\d)[A-Za-z0-9][A-Za-z0-9._/-]{3,30})\s*"
+)
+_AMOUNT_SHAPE = re.compile(r"\d{1,3}(?:[.,']\d{3})*(?:[.,]\d{1,2})?")
+
+
+def colon_labelled_codes(root: lxml.html.HtmlElement) -> list[str]:
+    """Codes each shown as a short text "label: code" whose label may be in any language:
+    what a page in a language the label table lacks shows its codes by."""
+    found: dict[str, None] = {}
+    for text in root.xpath(_SHORT_TEXTS):
+        match = _COLON_CODE.fullmatch(str(text))
+        if match and not _AMOUNT_SHAPE.fullmatch(match.group("id")):
+            found[match.group("id")] = None
+    return list(found)
+
+
 def visible_text(root: lxml.html.HtmlElement) -> str:
     """The page's text outside scripts and styles (what a customer can read)."""
     return " ".join(_VISIBLE_TEXTS(root))
+
+
+_WORD = re.compile(r"\w+")
+_MAX_HEADINGS = 50
+"""``<h1>`` elements weighed as the product's name (a hostile page may hold thousands)."""
+
+
+def heading_name(root: lxml.html.HtmlElement) -> str:
+    """The product's name as the page heads it: of its first ``<h1>`` texts, the one that
+    shares most words with the ``<title>`` (Jaccard; the first on a tie or without a title).
+
+    Why not the first ``<h1>``: shops put several on a page (the cart's "Adding to cart..."
+    message, a dialog's heading, a site name), and a page's title names what it is about, in
+    any language. On the dev pages whose markup names the product, the first heading matched
+    that name on 44 of 54 pages, this one on 48 (2 sites better, none worse). The layout
+    features (``visible_price.main_heading``) keep the first heading: their weights were
+    learned with it, and moving it cost a price on one page."""
+    texts = (flat_text(heading) for heading in itertools.islice(root.iter("h1"), _MAX_HEADINGS))
+    headings = [text for text in texts if text]
+    if len(headings) < 2:
+        return headings[0] if headings else ""
+    title_element = root.find(".//title")
+    title = _words(flat_text(title_element) if title_element is not None else "")
+    best, best_overlap = headings[0], -1.0
+    for heading in headings:
+        words = _words(heading)
+        union = len(words | title)
+        overlap = len(words & title) / union if union else 0.0
+        if overlap > best_overlap:
+            best, best_overlap = heading, overlap
+    return best
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
 
 
 def heuristic_offer_fields(
@@ -278,8 +335,7 @@ def heuristic_offer_fields(
     product's price)."""
     listing = False
     if offer.name is None:
-        heading = next(root.iter("h1"), None)
-        name = " ".join(heading.text_content().split()) if heading is not None else ""
+        name = heading_name(root)
         if name:
             offer.name = name[:500]
             offer.explain["name"] = "heuristic"

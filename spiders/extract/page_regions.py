@@ -86,19 +86,35 @@ def repeated_block(
     element: lxml.html.HtmlElement, is_alike: Callable[[lxml.html.HtmlElement], bool]
 ) -> bool:
     """True if the element sits in one of a list's repeated blocks: it or a near ancestor
-    has ``REPEATED_BLOCKS`` siblings of its tag (itself included) that hold an element
-    passing ``is_alike`` (rows of an offers table, product cards with a stock line)."""
+    has ``REPEATED_BLOCKS`` siblings of its tag (itself included) that are, or hold on the
+    same path of tags, an element passing ``is_alike`` (rows of an offers table, product
+    cards with a stock line). Unlike blocks that say a state somewhere else (a widget's "In
+    stock" beside the product's "Sold out") make no list: with class names hashed, which
+    stock line is named so cannot tell them apart."""
+    path: list[str] = []  # tags from the block down to the element
     for node in (element, *ancestors(element, _LIST_DEPTH)):
         parent = node.getparent()
         if parent is None:
             break
+        # The sibling itself or an element on the same path of tags below it.
+        below = " | ".join("/".join(["self::*", *path[:n]]) for n in range(len(path) + 1))
         alike = 0
         for sibling in parent:
-            if sibling.tag == node.tag and any(is_alike(e) for e in sibling.iter()):
+            if sibling.tag == node.tag and any(is_alike(e) for e in sibling.xpath(below)):
                 alike += 1
                 if alike >= REPEATED_BLOCKS:
                     return True
+        path.insert(0, _step(node.tag))
     return False
+
+
+_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def _step(tag: object) -> str:
+    """An XPath step for a tag: its name, or any element for a name XPath cannot say
+    ("o:p" of pasted office markup, comments' tags)."""
+    return tag if isinstance(tag, str) and _NAME.fullmatch(tag) else "*"
 
 
 def in_other_products(element: lxml.html.HtmlElement) -> bool:

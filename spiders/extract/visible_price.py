@@ -4,7 +4,8 @@ The scan is XPath-driven (C speed): only elements whose own text holds a digit a
 in Python. Each candidate gets general features (a price name, struck through, in the
 among other products, a unit price, a currency sign, distance to the main heading, first price after it, how many blocks share its layout or
 its amount, agreeing with a price-named data attribute, converting an amount shown before it
-into another currency) and the ranking model
+into another currency, inside a link, words beside the amount, a lower amount beside it)
+and the ranking model
 (``spiders.extract.candidate_model``, weights learned by
 ``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
 """
@@ -25,6 +26,7 @@ import lxml.html
 from spiders.extract.candidate_model import model
 from spiders.extract.page_regions import ancestors, is_hidden
 from spiders.extract.price import (
+    ISO_CODES,
     OTHER_DIGITS,
     counts_before_amount,
     detect_currency,
@@ -297,12 +299,27 @@ def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, 
         "other_products_named": float(any(_ELSEWHERE.search(names_of(a)) for a in far)),
         "unit_text": float(bool(_UNIT_TEXT.search(text)) or counts_before_amount(text)),
         "currency_sign": float(detect_currency(text)[1] is not None),
+        "in_link": float(element.tag == "a" or any(a.tag == "a" for a in near)),
+        "text_words": float(_has_words(text)),
         "bias": 1.0,
     }
     # "original-price current-price" is an old price; "old-layout > price-now" is not.
     old = struck or labelled_old or own_old or (near_old and not own_current)
     old = old or (len(element) > 0 and _first_amount_named_old(element))
     return features, old, layout_signature(element, near)
+
+
+_TEXT_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _has_words(text: str) -> bool:
+    """True if the price text says more than an amount and its currency ("Estimate $300",
+    "from 10 €", "+ 16 € delivery"): a word of three letters or more in any script, the
+    currency's sign or code aside ("lei", "EUR", "US $")."""
+    sign = (detect_currency(text)[1] or "").casefold()
+    return any(
+        word.casefold() != sign and word not in ISO_CODES for word in _TEXT_WORD.findall(text)
+    )
 
 
 def _heading_position(root: lxml.html.HtmlElement) -> int | None:
@@ -367,6 +384,7 @@ def _add_page_features(candidates: list[PriceCandidate], heading: int | None) ->
         f["same_layout"] = min(1.0, math.log(layouts[c.signature]) / _LOG_MANY)
         f["same_amount"] = min(1.0, math.log(amounts[Decimal(c.price)]) / _LOG_MANY)
     _add_conversions(candidates)
+    _add_higher_beside(candidates)
     for c in candidates:
         c.score = model(PRICE_MODEL).score(c.features)
 
@@ -398,6 +416,45 @@ def _add_conversions(candidates: list[PriceCandidate]) -> None:
             for d in held.get(block, ())
         ):
             c.features["converted"] = 1.0
+
+
+# How far up from an amount the block is that shows it beside another (old and new price).
+_BESIDE_DEPTH = 2
+# A lower amount beside a price is its sale price only down to this fraction of it; far
+# lower amounts are instalments, deposits or unit prices.
+_MOST_DISCOUNT = 5
+
+
+def _add_higher_beside(candidates: list[PriceCandidate]) -> None:
+    """Mark amounts shown beside a lower amount of the same currency (not one inside the
+    other, not called old itself, not a fifth or less of it) in the same parent, or in the
+    same grandparent that shows a percentage ("-50%"): a list price before or after the sale
+    price, whatever names or words mark it. (Two amounts in sibling blocks without one are
+    as often the price with and without tax.)"""
+    held: dict[lxml.html.HtmlElement, list[PriceCandidate]] = {}
+    for c in candidates:
+        if c.element is not None:
+            for block in ancestors(c.element, _BESIDE_DEPTH):
+                held.setdefault(block, []).append(c)
+    for c in candidates:
+        if c.element is None:
+            continue
+        lines = {c.element, *ancestors(c.element, _FAR_DEPTH)}
+        amount = Decimal(c.price)
+        for depth, block in enumerate(ancestors(c.element, _BESIDE_DEPTH)):
+            if depth and "%" not in block.text_content():
+                continue
+            if any(
+                amount / _MOST_DISCOUNT < Decimal(d.price) < amount
+                and d.currency == c.currency
+                and not d.old
+                and d.element not in lines
+                and c.element not in ancestors(d.element, _BESIDE_DEPTH)
+                and not d.features.get("unit_text")
+                for d in held[block]
+            ):
+                c.features["higher_beside"] = 1.0
+                break
 
 
 def _agreement_could_matter(candidates: list[PriceCandidate]) -> bool:

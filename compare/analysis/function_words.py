@@ -1,0 +1,227 @@
+"""Function words learnt from the reviews themselves: words spread as evenly as ``the``.
+
+The hand-written stopword lists (``data/stopwords.toml``) are short, so on long reviews
+words such as "kanskje", "her" or "når" bounded no key phrase and became candidate aspects
+and need topics. A longer list would also hold content words ("tid", "verdi" are in
+stopwords-iso's Norwegian list), so the words are recognised by how they are spread.
+
+A content word is bursty: a review that uses it once tends to use it again, so it occurs
+in fewer reviews than its count predicts if its occurrences fell at random (Church and
+Gale's residual IDF). A function word occurs about where chance puts it. For each word the
+ratio of the reviews it occurs in to the number a random spread of its occurrences gives
+(``Σ_review 1 - exp(-count · length / total length)``, a Poisson model that takes each
+review's length into account) measures how evenly it is spread. The threshold is
+calibrated on the same reviews: the language's hand-listed stopwords that are frequent
+enough to be measured give the evenness and the frequency of known function words, and a
+word at least as even as three quarters of them (their first quartile) and in as many
+reviews as nine tenths of them is a function word too.
+
+Evidence is required before anything is learnt, so small or short corpora learn nothing:
+- the reviews must be long enough for a word to repeat in one (median length), else every
+  word looks even (sentences and tweets);
+- a word must have enough repeats expected for its spread to be measured at all;
+- at least ``MIN_CALIBRATION`` known stopwords must be measurable.
+A word the taxonomy (or a caller's ``keep``) names as an aspect term is never learnt:
+"price" is spread evenly in a shop's reviews, but it is an aspect.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine, func, select
+
+from compare.analysis.keyphrases import MIN_WORD_LETTERS, stopwords
+from compare.analysis.need_topics import canonical_topic
+from compare.analysis.tables import REVIEW
+from compare.analysis.taxonomy import Taxonomy
+from compare.analysis.text import lemmas, tokenize
+from compare.analysis.version import ANALYZER_VERSION
+from settings.languages import Resource, registered_language
+
+MIN_MEDIAN_TOKENS = 50
+"""Reviews shorter than this (median, in tokens) rarely repeat any word, so their spread says
+nothing about the word (Polish review sentences: 19 tokens, French tweets: 15)."""
+MIN_REPEATS = 50.0
+"""A word's occurrences beyond the first in a review, as a random spread expects them: below
+this its evenness is too noisy to be measured (a few hundred short reviews)."""
+MIN_CALIBRATION = 10
+"""Known stopwords that must be measurable to calibrate the threshold."""
+EVEN_QUANTILE = 0.25
+"""A word must be at least as even as this quantile of the measurable known stopwords..."""
+FREQUENT_QUANTILE = 0.1
+"""...and in as large a share of the reviews as this quantile of them: function words are
+the most frequent words, and a less frequent content word that happens to be spread evenly
+("lyd", sound, in 15 % of long Norwegian reviews against 21 % for the least frequent tenth
+of the stopwords) stays a content word."""
+MIN_REVIEWS = 5
+"""Words in fewer reviews are not measured (they cannot matter to the lists either)."""
+LEARN_SAMPLE = 3_000
+"""Newest reviews of a language the words are learnt from: enough to measure the spread of
+words, at a bounded cost on a large database."""
+RELEARN_GROWTH = 1.2
+"""The words are learnt again when a language's reviews grew by 20 % since they were learnt
+(kept in ``CACHE_NAME`` beside the database's models): learning from 3,000 long reviews
+costs ~3 CPU-seconds, too much for every analysis of a few new reviews."""
+CACHE_NAME = "function_words.json"
+BLOCK = 1_000
+"""Words per step of the expected-spread sum (bounds its memory: words x review lengths)."""
+
+
+def learn_function_words(
+    reviews: Iterable[tuple[list[str], list[str]]],
+    known: frozenset[str],
+    keep: Callable[[str], bool],
+) -> frozenset[str]:
+    """Lemmas spread as evenly as the known stopwords ``known`` across ``reviews`` (each its
+    tokens and their lemmas, one language), not in ``known`` and not ``keep(lemma)``; empty
+    when the reviews cannot tell (see the module doc)."""
+    counts: list[Counter[str]] = []
+    lengths: list[int] = []
+    for tokens, review_lemmas in reviews:
+        counts.append(
+            Counter(
+                lemma
+                for token, lemma in zip(tokens, review_lemmas, strict=True)
+                if len(token) >= MIN_WORD_LETTERS
+            )
+        )
+        lengths.append(len(tokens))
+    if not counts or float(np.median(lengths)) < MIN_MEDIAN_TOKENS:
+        return frozenset()
+    in_reviews: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for review in counts:
+        in_reviews.update(review.keys())
+        total.update(review)
+    words = [word for word, n in in_reviews.items() if n >= MIN_REVIEWS]
+    if not words:
+        return frozenset()
+    holding = np.array([in_reviews[w] for w in words], dtype=float)
+    evenness, repeats = _evenness(
+        holding,
+        np.array([total[w] for w in words], dtype=float),
+        np.array(lengths, dtype=float),
+    )
+    share = holding / len(counts)
+    measured = repeats >= MIN_REPEATS
+    calibration = [i for i, w in enumerate(words) if measured[i] and w in known]
+    if len(calibration) < MIN_CALIBRATION:
+        return frozenset()
+    even_enough = float(np.quantile(evenness[calibration], EVEN_QUANTILE))
+    frequent_enough = float(np.quantile(share[calibration], FREQUENT_QUANTILE))
+    return frozenset(
+        word
+        for i, word in enumerate(words)
+        if measured[i]
+        and evenness[i] >= even_enough
+        and share[i] >= frequent_enough
+        and word not in known
+        and not keep(word)
+    )
+
+
+def _evenness(
+    in_reviews: np.ndarray, total: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(reviews holding each word / reviews a random spread of its occurrences fills, the
+    repeats that spread expects), each word's count spread over reviews by their length."""
+    # reviews of one length share their term: the sum runs over distinct lengths
+    sizes, per_size = np.unique(lengths, return_counts=True)
+    share = sizes / lengths.sum()
+    expected = np.concatenate(
+        [
+            -np.expm1(-np.outer(total[start : start + BLOCK], share)) @ per_size
+            for start in range(0, len(total), BLOCK)
+        ]
+    )
+    return in_reviews / expected, total - expected
+
+
+def database_function_words(
+    engine: Engine, taxonomy: Taxonomy, languages: list[str], cache: Path
+) -> dict[str, frozenset[str]]:
+    """Language -> the function words its newest ``LEARN_SAMPLE`` reviews show beyond its
+    stopword list, for the ``languages`` with phrase analysis; learnt again only when the
+    language's reviews grew by ``RELEARN_GROWTH`` since the words in ``cache`` were learnt
+    (a cache that cannot be read or written is learnt anew). The taxonomy's terms and the
+    bundled need topics are never among them (checked again on cached words: the taxonomy
+    can change between analyses)."""
+    stored = _read_cache(cache)
+    out: dict[str, frozenset[str]] = {}
+    changed = False
+    for code in languages:
+        entry = registered_language(code)
+        if entry is None or not entry.has(Resource.STOPWORDS):
+            continue
+        keep = partial(_names_aspect, taxonomy, code)
+        with engine.connect() as connection:
+            count = int(
+                connection.execute(
+                    select(func.count()).select_from(REVIEW).where(REVIEW.c.language == code)
+                ).scalar_one()
+            )
+        cached = stored.get(code)
+        if cached is not None and cached[0] <= count < cached[0] * RELEARN_GROWTH:
+            words = frozenset(w for w in cached[1] if not keep(w))
+        else:
+            words = _learn_from_database(engine, code, keep)
+            stored[code] = (count, sorted(words))
+            changed = True
+        if words:
+            out[code] = words
+    if changed:
+        _write_cache(cache, stored)
+    return out
+
+
+def _learn_from_database(engine: Engine, code: str, keep: Callable[[str], bool]) -> frozenset[str]:
+    query = (
+        select(REVIEW.c.title, REVIEW.c.text)
+        .where(REVIEW.c.language == code)
+        .order_by(REVIEW.c.id.desc())
+        .limit(LEARN_SAMPLE)
+    )
+    with engine.connect() as connection:
+        texts = [" ".join(t for t in row if t) for row in connection.execute(query)]
+    token_lists = [tokenize(text) for text in texts]
+    return learn_function_words(
+        ((tokens, lemmas(tokens, code)) for tokens in token_lists), stopwords(code), keep
+    )
+
+
+def _names_aspect(taxonomy: Taxonomy, language: str, word: str) -> bool:
+    """True if ``word`` is an aspect term or a bundled need topic of ``language``."""
+    return taxonomy.covers(word, language) or canonical_topic([word], [word], language) is not None
+
+
+def _read_cache(cache: Path) -> dict[str, tuple[int, list[str]]]:
+    """Language -> (its reviews when learnt, the words), from a cache this analyser wrote."""
+    try:
+        data = json.loads(cache.read_text("utf-8"))
+        if data.get("analyzer_version") != ANALYZER_VERSION:
+            return {}
+        return {
+            str(code): (int(entry["reviews"]), [str(w) for w in entry["words"]])
+            for code, entry in data["languages"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _write_cache(cache: Path, stored: dict[str, tuple[int, list[str]]]) -> None:
+    languages = {code: {"reviews": n, "words": words} for code, (n, words) in stored.items()}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = cache.with_suffix(".tmp")
+        partial_file.write_text(
+            json.dumps({"analyzer_version": ANALYZER_VERSION, "languages": languages}), "utf-8"
+        )
+        partial_file.replace(cache)
+    except OSError:
+        pass  # a cache only: the words are learnt again next time
