@@ -275,8 +275,9 @@ def colon_labelled_codes(root: lxml.html.HtmlElement) -> list[str]:
     """Codes each shown as a short text "label: code" whose label may be in any language:
     what a page in a language the label table lacks shows its codes by."""
     found: dict[str, None] = {}
-    for text in root.xpath(_SHORT_TEXTS):
-        match = _COLON_CODE.fullmatch(str(text))
+    texts: list[str] = _SHORT_TEXTS(root)
+    for text in texts:
+        match = _COLON_CODE.fullmatch(text)
         if match and not _AMOUNT_SHAPE.fullmatch(match.group("id")):
             found[match.group("id")] = None
     return list(found)
