@@ -23,21 +23,20 @@ import time
 from pathlib import Path
 from typing import IO
 
+from site_folds import add_tree_arguments, careless_trees
+
 _HERE = Path(__file__).resolve().parent
 
 
 def serve(tree: str, pages_dir: Path, truth_path: Path, strip: bool) -> None:
     """Worker: read "<page id> <repeat>" lines, answer each with the median CPU seconds."""
     sys.path.insert(0, str(_HERE))
-    from site_folds import load_page
+    from site_folds import load_page, tree_worker_truth
     from stripped_markup import strip_markup
 
     from spiders.extract import auto
 
-    if not str(Path(auto.__file__).resolve()).startswith(str(Path(tree).resolve())):
-        print(f"error: the worker imported {auto.__file__}, not {tree}", file=sys.stderr)
-        sys.exit(2)
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    truth = tree_worker_truth(tree, truth_path)
     for line in sys.stdin:
         page_id, repeat = line.split()
         html = load_page(pages_dir, page_id)
@@ -64,29 +63,22 @@ def _ask(worker: subprocess.Popen[str], page_id: str, repeat: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("tree_a", type=Path)
-    parser.add_argument("tree_b", type=Path)
-    parser.add_argument("pages_dir", type=Path)
-    parser.add_argument("ground_truth", type=Path)
+    add_tree_arguments(parser)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--strip-markup", action="store_true")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
-        serve(args.serve, args.pages_dir, args.ground_truth, args.strip_markup)
+        serve(args.serve, args.pages_dir, args.truth, args.strip_markup)
         return 0
+    if careless_trees(args):
+        return 2
     trees = (args.tree_a, args.tree_b)
-    if not all((t / "spiders" / "extract" / "auto.py").is_file() for t in trees):
-        print("error: give two source trees (folders holding spiders/extract)", file=sys.stderr)
-        return 2
-    if not args.pages_dir.is_dir() or not args.ground_truth.is_file():
-        print("error: give the pages folder and the ground-truth JSON file", file=sys.stderr)
-        return 2
     if args.rounds < 1 or args.repeat < 1:
         print("error: --rounds and --repeat must be at least 1", file=sys.stderr)
         return 2
-    truth = json.loads(args.ground_truth.read_text(encoding="utf-8"))
+    truth = json.loads(args.truth.read_text(encoding="utf-8"))
     ids = sorted(i for i in truth if any(args.pages_dir.glob(f"{i}.html*")))
     workers = [
         subprocess.Popen(
@@ -96,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(tree),
                 str(tree),
                 str(args.pages_dir),
-                str(args.ground_truth),
+                str(args.truth),
                 "--serve",
                 str(tree),
             ]

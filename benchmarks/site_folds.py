@@ -32,6 +32,38 @@ def load_page(pages_dir: Path, page_id: str) -> bytes:
     return (pages_dir / f"{page_id}.html").read_bytes()
 
 
+def tree_worker_truth(tree: str, truth_path: Path) -> dict[str, Any]:
+    """The truth JSON, read in a worker process that must extract with ``tree``'s code (run
+    with ``PYTHONPATH=tree``); exits with a message when it imported another tree's."""
+    imported = sys.modules[extract_auto.__module__].__file__ or ""
+    if not str(Path(imported).resolve()).startswith(str(Path(tree).resolve())):
+        print(f"error: the worker imported {imported}, not {tree}", file=sys.stderr)
+        sys.exit(2)
+    truth: dict[str, Any] = json.loads(truth_path.read_text(encoding="utf-8"))
+    return truth
+
+
+def add_tree_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of a script comparing two source trees on saved pages."""
+    parser.add_argument("tree_a", type=Path)
+    parser.add_argument("tree_b", type=Path)
+    parser.add_argument("pages_dir", type=Path)
+    parser.add_argument("truth", type=Path, help="JSON object {id: {url, ...}}")
+
+
+def careless_trees(args: argparse.Namespace) -> bool:
+    """True, with the problem said in one line on stderr, when the ``add_tree_arguments``
+    of ``args`` name no two source trees, pages folder or truth file."""
+    trees = (args.tree_a, args.tree_b)
+    if not all((t / "spiders" / "extract" / "auto.py").is_file() for t in trees):
+        print("error: give two source trees (folders holding spiders/extract)", file=sys.stderr)
+        return True
+    if not args.pages_dir.is_dir() or not args.truth.is_file():
+        print("error: give the pages folder and the ground-truth JSON file", file=sys.stderr)
+        return True
+    return False
+
+
 def page_ids(pages_dir: Path, truth: Iterable[str]) -> list[str]:
     """The truth's ids that have a saved page, sorted."""
     return sorted(

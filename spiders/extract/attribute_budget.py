@@ -45,16 +45,18 @@ _TAG_ATTRIBUTES = rf"((?:[\t\n\f\r /]*+{_ATTRIBUTE})*+)"
 # The end of a start tag that is not self-closing ("/" right before ">" that is no part of a
 # value): only such a tag opens a raw-text element, as in the parser.
 _OPEN_END = r"(?:[\t\n\f\r /]*[\t\n\f\r ])?>"
+# The lookaheads before the first alternatives and the raw-text ones only fail sooner where
+# those could not match (their first letters): most tags are neither, and are read faster.
 _MARKUP = re.compile(
-    r"<(?:!--(?:-?>|.*?(?:--!?>|\Z))|[!?][^>]*+>?|/(?![A-Za-z])[^>]*+>?"
-    rf"|(?P<raw>{_RAW_TEXT})(?=[\t\n\f\r />]|\Z){_TAG_ATTRIBUTES}{_OPEN_END}"
+    r"<(?:(?=[!?/])(?:!--(?:-?>|.*?(?:--!?>|\Z))|[!?][^>]*+>?|/(?![A-Za-z])[^>]*+>?)"
+    rf"|(?=[stxinp])(?:(?P<raw>{_RAW_TEXT})(?=[\t\n\f\r />]|\Z){_TAG_ATTRIBUTES}{_OPEN_END}"
     r"[^<]*+(?:<(?!/(?P=raw)[\t\n\f\r />])[^<]*+)*+"
-    rf"|plaintext(?=[\t\n\f\r />]|\Z){_TAG_ATTRIBUTES}{_OPEN_END}.*"
+    rf"|plaintext(?=[\t\n\f\r />]|\Z){_TAG_ATTRIBUTES}{_OPEN_END}.*)"
     rf"|/?[A-Za-z][^\t\n\f\r />]*+{_TAG_ATTRIBUTES}[\t\n\f\r /]*+>?)",
     re.DOTALL | re.IGNORECASE,
 )
 _ATTRIBUTES = re.compile(rf"[\t\n\f\r /]*+{_ATTRIBUTE}")
-_SEPARATORS = ("\t", "\n", "\f", "\r", " ", "/", '"', "'")
+_SEPARATORS = b"\t\n\f\r /\"'"
 """What precedes every attribute of a tag: a space or "/", or the quote that closed the
 value before it."""
 _TAG_CLOSE = re.compile(r"[\t\n\f\r /]*+>?")
@@ -71,13 +73,22 @@ def within_attribute_budget(
     # follows a space, "/" or quote of its own, so counting those bounds the page's total.
     attribute_texts = [a or b or c for _, a, b, c in _MARKUP.findall(text)]
     joined = ">".join(attribute_texts)
-    over_page = sum(map(joined.count, _SEPARATORS)) > page_limit and (
-        next(itertools.islice(_ATTRIBUTES.finditer(joined), page_limit, None), None) is not None
+    over_page = (
+        len(joined) > page_limit
+        and _separator_count(joined) > page_limit
+        and next(itertools.islice(_ATTRIBUTES.finditer(joined), page_limit, None), None) is not None
     )
     over_tag = _first_of(tag_limit + 1)
     if over_page or any(len(a) > tag_limit and over_tag.match(a) for a in attribute_texts):
         return _bounded(text, tag_limit, page_limit)
     return text, []
+
+
+def _separator_count(text: str) -> int:
+    """How many ``_SEPARATORS`` ``text`` holds: all ASCII, so as many as its UTF-8 bytes
+    hold (no byte of another character's encoding is ASCII), counted in one pass."""
+    encoded = text.encode("utf-8", errors="surrogatepass")
+    return len(encoded) - len(encoded.translate(None, _SEPARATORS))
 
 
 @functools.cache

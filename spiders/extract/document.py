@@ -11,6 +11,27 @@ from w3lib.encoding import html_to_unicode
 from spiders.extract.attribute_budget import within_attribute_budget
 
 
+def _html_class_lookup() -> lxml.etree.ElementNamespaceClassLookup:
+    """The element classes of ``lxml.html.HTMLParser`` (``FormElement`` for "form", ...,
+    ``HtmlElement`` for the rest), chosen in C: lxml.html's own lookup is a Python method
+    called for every element proxy an extraction makes. The HTML parser lowercases tag
+    names and gives them no namespace, which makes the two lookups the same."""
+    fallback = lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+    lookup = lxml.etree.ElementNamespaceClassLookup(fallback)
+    by_name = lookup.get_namespace(None)
+    for name, element_class in lxml.html.HtmlElementClassLookup._default_element_classes.items():
+        by_name[name] = element_class
+    return lookup
+
+
+_HTML_CLASSES = _html_class_lookup()
+
+
 @dataclass
 class Document:
     """A page decoded once and parsed once."""
@@ -51,6 +72,7 @@ def parse_document(html: str | bytes, encoding: str | None = None) -> Document:
     # The parser's cost grows with the square of an element's attributes: bounded first.
     parsed, skipped = within_attribute_budget(text)
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+    parser.set_element_class_lookup(_HTML_CLASSES)
     try:
         root = lxml.html.document_fromstring(
             parsed.encode("utf-8", errors="replace"), parser=parser

@@ -279,6 +279,9 @@ def review_candidate(obj: dict[str, object], locale: str | None = None) -> _Cand
     return _Candidate(text, rating, when, author, title, review_id)
 
 
+_CONTAINERS = (dict, list)
+
+
 def json_containers(data: object) -> Iterator[dict[str, object] | list[object]]:
     """Every dict and list in ``data``, depth-first in document order, within the depth
     and node caps."""
@@ -296,7 +299,8 @@ def json_containers(data: object) -> Iterator[dict[str, object] | list[object]]:
         else:
             continue
         yield value
-        stack.extend((c, depth + 1) for c in reversed(children) if isinstance(c, dict | list))
+        depth += 1
+        stack.extend([(c, depth) for c in reversed(children) if isinstance(c, _CONTAINERS)])
 
 
 def _review_lists(data: object) -> list[list[dict[str, object]]]:

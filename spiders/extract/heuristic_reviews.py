@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import lxml.etree
 from lxml.html import HtmlElement as Element
 
 from settings.languages import normalize_language_code
@@ -185,19 +186,27 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
     """Rating-like elements in document order, outermost of nested ones (a link titled
     "4 of 5" around an icon whose text says it again is one rating)."""
     found: list[tuple[Element, LayoutRating]] = []
-    stack: list[tuple[Element, bool]] = [(root, False)]  # (element, its parent is named)
-    while stack:
-        element, parent_named = stack.pop()
-        if not isinstance(element.tag, str) or element.tag in SKIP_TAGS:
+    # lxml walks the tree in C; a parent's names are read only for the few elements whose
+    # own text alone could show a rating.
+    parents_named: dict[Element, bool] = {}  # read once for all the texts of a parent
+    walker = lxml.etree.iterwalk(root, events=("start",))
+    for _, element in walker:
+        tag = element.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS:
+            walker.skip_subtree()
             continue
-        items = element.items()
-        named = attributes_rating_named(items)
-        if may_show_rating(element, items, named, parent_named):
-            rating = rating_of(element)
-            if rating is not None:
-                found.append((element, rating))
-                continue
-        stack.extend([(child, named) for child in reversed(element)])
+        may_show = may_show_rating(element, attributes_rating_named(element))
+        if may_show is None:  # the walk's root has no parent to read
+            parent = element.getparent() if element is not root else None
+            if parent is not None and parent not in parents_named:
+                parents_named[parent] = attributes_rating_named(parent)
+            may_show = parent is not None and parents_named[parent]
+        if not may_show:
+            continue
+        rating = rating_of(element)
+        if rating is not None:
+            found.append((element, rating))
+            walker.skip_subtree()
     return found
 
 

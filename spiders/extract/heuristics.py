@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urljoin, urlparse
 
+import lxml.etree
 import lxml.html
 
 from settings.records import OfferItem
@@ -128,13 +129,18 @@ def _also_shown_outside_cards(
 _AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
 # Raw-HTML signs that a page shows old, struck or starting prices at all (substrings:
 # one lower-casing and a few ``in`` tests cost far less than a case-insensitive regex).
-_OLD_PRICE_SIGNS = ("<del", "<s>", "<s ", "<strike", "line-through", "old", "was", "original",
-                    "regular", "strike", "starting", "rrp", "uvp", "statt", "msrp", "list",
-                    "compare")  # fmt: skip
+# The signs most pages hold come first: on the 407 saved pages "list" was on every one.
+_OLD_PRICE_SIGNS = ("list", "old", "was", "original", "regular", "line-through", "compare",
+                    "strike", "starting", "rrp", "uvp", "statt", "msrp", "<s>", "<s ", "<del",
+                    "<strike")  # fmt: skip
 
 
 def shows_old_prices(page_text: str) -> bool:
     """True if the raw HTML has any sign of old, struck or starting prices."""
+    # The signs are lower case, so one in the text as it is is one in its lower-cased text:
+    # most pages need no lower-casing.
+    if any(sign in page_text for sign in _OLD_PRICE_SIGNS):
+        return True
     lowered = page_text.lower()
     return any(sign in lowered for sign in _OLD_PRICE_SIGNS)
 
@@ -213,10 +219,15 @@ _ID_LABEL = re.compile(
 )
 _LABEL_AT_END = re.compile(rf"(?:{_SHOP_CODE_LABEL}|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*$", re.I)
 _ASCII_DIGIT = re.compile(r"[0-9]")
-# Short visible texts (a label, an id, or both), in document order, selected in C.
-_SHORT_TEXTS = (
+# Short visible texts (a label, an id, or both), in document order, selected in C (as
+# plain strings: lxml's default "smart" strings each keep a reference to their element).
+_SHORT_TEXTS = lxml.etree.XPath(
     "//body//text()[string-length(normalize-space()) > 1 and string-length() < 80]"
-    "[not(parent::script or parent::style or parent::noscript or parent::template)]"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]",
+    smart_strings=False,
+)
+_VISIBLE_TEXTS = lxml.etree.XPath(
+    "//body//text()[not(parent::script or parent::style)]", smart_strings=False
 )
 
 
@@ -234,7 +245,7 @@ def shown_identifiers(
     spaces trimmed: ids the page shows as a text of their own, such as a table cell),
     from one pass over the page's short texts."""
     found: dict[str, bool] = {}
-    texts = [str(t) for t in root.xpath(_SHORT_TEXTS)]
+    texts: list[str] = _SHORT_TEXTS(root)
     # An id has an ASCII digit, so only a text with one, or before one, can show it: the
     # many other texts skip the label search (its patterns hold ~200 labels).
     digits = [_ASCII_DIGIT.search(t) is not None for t in texts] + [False]
@@ -264,8 +275,9 @@ def colon_labelled_codes(root: lxml.html.HtmlElement) -> list[str]:
     """Codes each shown as a short text "label: code" whose label may be in any language:
     what a page in a language the label table lacks shows its codes by."""
     found: dict[str, None] = {}
-    for text in root.xpath(_SHORT_TEXTS):
-        match = _COLON_CODE.fullmatch(str(text))
+    texts: list[str] = _SHORT_TEXTS(root)
+    for text in texts:
+        match = _COLON_CODE.fullmatch(text)
         if match and not _AMOUNT_SHAPE.fullmatch(match.group("id")):
             found[match.group("id")] = None
     return list(found)
@@ -273,8 +285,7 @@ def colon_labelled_codes(root: lxml.html.HtmlElement) -> list[str]:
 
 def visible_text(root: lxml.html.HtmlElement) -> str:
     """The page's text outside scripts and styles (what a customer can read)."""
-    parts = root.xpath("//body//text()[not(parent::script or parent::style)]")
-    return " ".join(str(part) for part in parts)
+    return " ".join(_VISIBLE_TEXTS(root))
 
 
 _WORD = re.compile(r"\w+")

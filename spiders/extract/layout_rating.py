@@ -31,6 +31,7 @@ _SUMMARY_NAME = re.compile(r"aggregate|average|overall|summary", re.I)
 _USUAL_SCALES = frozenset({4.0, 5.0, 6.0, 7.0, 10.0, 20.0, 100.0})
 _INPUT_TAGS = frozenset({"input", "button", "select", "option", "textarea", "fieldset", "label"})
 _INPUT_ROLES = frozenset({"button", "radio", "radiogroup", "slider", "spinbutton"})
+_DIGIT = re.compile(r"\d")
 _CLASS_DIGITS = re.compile(r"[-_]?\d+(?=[\s|]|$)")
 # A bar is drawn with a box, not with a picture (an image set to the width of its frame).
 _BAR_TAGS = frozenset({"div", "span", "i", "b", "em", "s", "small", "strong", "u"})
@@ -66,29 +67,31 @@ _LABEL_ATTRS = frozenset({"aria-valuenow", "aria-label", "title", "alt", "data-t
 _GLYPHS = _STAR_GLYPHS + _EMPTY_GLYPHS
 
 
-def attributes_rating_named(items: list[tuple[str, str]]) -> bool:
-    """Whether an element's attributes (``element.items()``) may name it a rating: some name
-    or value holds "rat", "star" or "score" in any case. Every ``_RATING_NAME`` match holds
-    one (casefold folds "ſ" to "s" as IGNORECASE does), so it is a cheap superset of
-    ``rating_named`` and of a rating-named data attribute."""
-    if not items:
-        return False
-    names = " ".join([f"{k} {v}" for k, v in items]).casefold()
+def attributes_rating_named(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element's attributes may name it a rating: some name or value holds "rat",
+    "star" or "score" in any case. Every ``_RATING_NAME`` match holds one (casefold folds
+    "ſ" to "s" as IGNORECASE does), so it is a cheap superset of ``rating_named`` and of a
+    rating-named data attribute."""
+    # Names and values joined by spaces, which no word sought holds, so that none is found
+    # across two of them whatever their order; lxml lists both in C.
+    names = " ".join(element.keys() + element.values()).casefold()
     return "rat" in names or "star" in names or "score" in names
 
 
-def may_show_rating(
-    element: lxml.html.HtmlElement, items: list[tuple[str, str]], named: bool, parent_named: bool
-) -> bool:
+def may_show_rating(element: lxml.html.HtmlElement, named: bool) -> bool | None:
     """False only where ``rating_of`` surely finds none: no rating-ish attribute
     (``named``), no label attribute, and no own text that has star glyphs or sits under a
-    rating-ish parent. Skipping ``rating_of`` on most elements is most of the layer's speed."""
-    if named or any(k in _LABEL_ATTRS for k, _ in items):
+    rating-ish parent; None where only the parent's names can tell (own text without
+    glyphs). Skipping ``rating_of`` on most elements is most of the layer's speed."""
+    if named or not _LABEL_ATTRS.isdisjoint(element.keys()):
         return True
     if not len(element) and any(k == "style" and "%" in v for k, v in items):
         return True  # an empty box drawn to a width %: maybe a star bar (``_lone_bar``)
     text = element.text
-    return bool(text) and not text.isspace() and (parent_named or any(g in text for g in _GLYPHS))
+    if not text or text.isspace():
+        return False
+    # The glyphs are not ASCII: an ASCII text (most texts) holds none.
+    return True if not text.isascii() and any(g in text for g in _GLYPHS) else None
 
 
 def rating_named(element: lxml.html.HtmlElement) -> bool:
@@ -112,7 +115,8 @@ def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
     named = rating_named(element)
     for attr in ("aria-label", "title", "alt", "data-tooltip"):
         label = element.get(attr)
-        if label and len(label) <= _MAX_LABEL:
+        # A label without a digit states no rating (and its parent's names are not read).
+        if label and len(label) <= _MAX_LABEL and _DIGIT.search(label):
             found = _from_label(label, named or _parent_named(element))
             if found is not None:
                 return found

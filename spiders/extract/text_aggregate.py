@@ -30,6 +30,7 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "
 _LABEL_ATTRS = ("aria-label", "title", "alt")
 # Controls say what they would do ("Rate this 1 out of 5 stars"), not what the page shows.
 _CONTROL_TAGS = frozenset({"input", "button", "textarea", "label", "form"})
+_SKIPPED_TAGS = _SKIP | _CONTROL_TAGS
 _CONTROL_ROLES = frozenset(
     {"button", "radio", "radiogroup", "slider", "option", "checkbox", "menuitemradio",
      "spinbutton", "switch", "tab"}
@@ -68,8 +69,10 @@ def page_text(root: lxml.html.HtmlElement) -> str:
             walker.skip_subtree()
             continue
         else:
-            labels = [element.get(a) for a in _LABEL_ATTRS] if element.attrib else []
-            piece = " ".join([*(v for v in labels if v), element.text or ""])
+            piece = element.text
+            labels = [v for v in map(element.get, _LABEL_ATTRS) if v]
+            if labels:
+                piece = " ".join([*labels, piece or ""])
         if piece:
             pieces.append(piece)
             size += len(piece)
@@ -80,7 +83,7 @@ def _skipped(element: lxml.html.HtmlElement) -> bool:
     """Code, styles, and controls (which say what they would do, "Rate 1 out of 5 stars",
     not what the page shows)."""
     tag = element.tag
-    if not isinstance(tag, str) or tag in _SKIP or tag in _CONTROL_TAGS:
+    if not isinstance(tag, str) or tag in _SKIPPED_TAGS:
         return True
     role = element.get("role")
     return role is not None and role.strip().lower() in _CONTROL_ROLES

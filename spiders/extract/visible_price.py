@@ -36,10 +36,11 @@ from spiders.extract.price import (
 from spiders.extract.shop_labels import phrase_pattern, phrases
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "option", "select", "textarea"})  # fmt: skip
-# Elements with a digit in their own text (their text or a child's tail).
-# (digits mapped to 0, then one substring test: cheaper than comparing the translated text)
+# Elements with a digit in their own text (their text or a child's tail). Ten substring
+# tests cost half what a translate() of every text does (libxml2 looks each character up
+# in the mapping and copies the text): 4.0 against 7.5 CPU ms on the median offers page.
 _DIGIT_ELEMENTS = lxml.etree.XPath(
-    "//body//*[text()[contains(translate(., '123456789', '000000000'), '0')]]"
+    "//body//*[text()[" + " or ".join(f"contains(., '{digit}')" for digit in "0123456789") + "]]"
 )
 # The same for the digits of other scripts (Arabic-Indic, full-width, ...): five times
 # slower in libxml2, so looked for only on pages that show no price in ASCII digits.
