@@ -85,7 +85,7 @@ def may_show_rating(element: lxml.html.HtmlElement, named: bool) -> bool | None:
     glyphs). Skipping ``rating_of`` on most elements is most of the layer's speed."""
     if named or not _LABEL_ATTRS.isdisjoint(element.keys()):
         return True
-    if not len(element) and any(k == "style" and "%" in v for k, v in items):
+    if not len(element) and "%" in (element.get("style") or ""):
         return True  # an empty box drawn to a width %: maybe a star bar (``_lone_bar``)
     text = element.text
     if not text or text.isspace():
