@@ -106,11 +106,21 @@ def test_workers_share_the_rules_of_a_run_and_retry_an_unreadable_robots_txt_nex
     # own, the second would get the 503), so the private pages stay unfetched.
     robots.asked, robots.good = 0, 4
     _seed(tmp_path, targets, pg_url)
+    second = len(server.requested_paths)
     workers = [_worker(tmp_path, pg_url) for _ in range(2)]
+    logs = []
     for worker in workers:
         _, err = worker.communicate(timeout=240)
+        logs.append(err[-3000:])
         assert worker.returncode == 0, err[-3000:]
-    assert _private(server) == []
+    # Seen once in ~25 runs under load (cause not found yet): say in which phase the private
+    # page was asked for (before `before`: the reference crawl or the previous test; before
+    # `second`: the failing runs; after: these runs) and what the workers logged.
+    assert _private(server) == [], (
+        f"before={before} second={second} robots.txt asked {robots.asked} times; private at "
+        f"{[i for i, path in enumerate(server.requested_paths) if '/private/' in path]}; "
+        + "\n---\n".join(logs)
+    )
     engine = open_database(pg_url)
     try:
         assert _snapshot(engine) == reference
