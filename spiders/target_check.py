@@ -279,6 +279,7 @@ def _followed_hint(html: str, url: str, source: Source) -> str:
 def check_page(html: str, url: str, source: Source) -> PageCheck:
     """Run ``source``'s extraction on one page and describe what each part found."""
     from spiders.extract.layers import layer_priority
+    from spiders.pipelines.stages import refusal_warnings  # imports the writer: only here
     from spiders.target_spider import extract_page  # imports Scrapy: only when checking
 
     page = extract_page(html, url, source)
@@ -313,4 +314,7 @@ def check_page(html: str, url: str, source: Source) -> PageCheck:
         check.warnings.append("no offers found on this page")
     if not page.next_page:
         check.warnings.append("no next-page link found (fine on a last or single page)")
+    # What the crawl's validation would drop: a selector reading a rating off its scale or a
+    # price with its sign is found here, not by a later crawl that only counts the drops.
+    check.warnings += refusal_warnings(page.offers, page.reviews, source.language)
     return check

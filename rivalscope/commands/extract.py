@@ -120,5 +120,8 @@ def register(app: typer.Typer) -> None:
 
         if url is not None:  # --url "" (an unset variable) is a mistake too
             check_page_url(url)
+        from spiders.pipelines.stages import refusal_warnings
+
         page = extract_auto(read_page(file), url or file.resolve().as_uri())
+        page.warnings += refusal_warnings(page.offers, page.reviews)
         typer.echo(json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2))

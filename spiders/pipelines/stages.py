@@ -12,7 +12,9 @@ the reviewer, and the declared language code; then, per batch: detect missing la
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import copy
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from settings.languages import normalize_language_code
@@ -55,6 +57,41 @@ def prepare_review(
         review.language = normalize_language_code(review.language)
         review.language_source = review.language_source or "markup" if review.language else None
     return None
+
+
+def refusals(
+    offers: Iterable[OfferItem], reviews: Iterable[ReviewItem], language_hint: str | None = None
+) -> tuple[Counter[str], Counter[str]]:
+    """Why a crawl would refuse each of these records (reason -> count, offers then reviews),
+    from the record stages run on copies: what ``targets check`` and ``extract`` tell a user
+    tuning a source, before a crawl drops the records and only counts them."""
+    offer_reasons: Counter[str] = Counter()
+    review_reasons: Counter[str] = Counter()
+    for offer in offers:
+        problem = prepare_offer(copy.deepcopy(offer))
+        if problem is not None:
+            offer_reasons[problem] += 1
+    for review in reviews:
+        problem = prepare_review(copy.deepcopy(review), language_hint, None)
+        if problem is not None:
+            review_reasons[problem] += 1
+    return offer_reasons, review_reasons
+
+
+def refusal_warnings(
+    offers: Sequence[OfferItem], reviews: Sequence[ReviewItem], language_hint: str | None = None
+) -> list[str]:
+    """One line per kind of record a crawl would refuse: "a crawl would drop 2 of 5 reviews:
+    rating outside scale 2"."""
+    lines = []
+    counts = refusals(offers, reviews, language_hint)
+    for kind, found, reasons in (("offers", offers, counts[0]), ("reviews", reviews, counts[1])):
+        if reasons:
+            why = ", ".join(f"{r.replace('_', ' ')} {n}" for r, n in reasons.most_common())
+            lines.append(
+                f"a crawl would drop {sum(reasons.values())} of {len(found)} {kind}: {why}"
+            )
+    return lines
 
 
 def detect_missing_languages(
