@@ -93,6 +93,9 @@ def test_need_kind_follows_the_kind_order(language: str, sentence: str, kind: st
         ("The build quality is poor.", [("quality", "build quality")]),
         ("Delivery.", [("delivery", "delivery")]),
         ("Lovely colours.", []),
+        # "complaint" is criticism of anything, not a returns claim
+        ("My only complaint is the short cord.", []),
+        ("I asked for a refund.", [("returns", "refund")]),
     ],
 )
 def test_aspects_in_order_of_first_mention(sentence: str, found: list[tuple[str, str]]) -> None:

@@ -172,3 +172,36 @@ def test_lemma_store_answers_like_simplemma(tmp_path: Path) -> None:
     for word in ("deliveries", "broke", "quieter", "parcels", "notaword"):
         assert stored.get(word) == original.get(word)
     assert len(stored) == len(original) and "deliveries" in stored
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "topic"),
+    [
+        # The cue's own words ("complaint", "complain") are never the topic ...
+        ("en", "My only complaint is the short power cord.", "cord"),
+        ("en", "Some people complain about the scroll wheel.", "wheel"),
+        # ... nor a sentence adverb or a clause before the cue: the object sits beside it.
+        ("en", "Unfortunately, the phone does not offer voice dialing.", "dial"),
+        ("en", "Although I like it, it lacks a carrying case.", "case"),
+        # Nothing after the cue: the object is before it.
+        ("en", "A programmable timer would be nice.", "timer"),
+        ("en", "The glass lid is missing.", "lid"),
+        ("en", "I wish the grinder had more settings.", "grinder"),
+        ("no", "Dessverre mangler den et lokk.", "lokk"),
+        ("pl", "Niestety brakuje uchwytu na kubek.", "uchwyt"),
+        ("fr", "Malheureusement il manque un couvercle.", "couvercle"),
+        ("en", "I wish.", None),
+    ],
+)  # fmt: skip
+def test_need_topics_are_read_beside_the_cue_of_the_sentence(
+    language: str, sentence: str, topic: str | None
+) -> None:
+    from compare.analysis.review import ReviewInput, analyze_reviews
+    from compare.analysis.sentiment.scorer import SentimentScorer
+    from compare.analysis.taxonomy import load_taxonomy
+
+    review = ReviewInput(1, 1, sentence, language=language)
+    (result,) = analyze_reviews([review], SentimentScorer(None), load_taxonomy())
+    (found,) = result.sentences
+    assert found.need is not None
+    assert found.need_topic == topic

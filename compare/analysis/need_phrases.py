@@ -8,6 +8,7 @@ Patterns are lower-case regexes over the sentence text, with light inflection
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 WISH = "wish"
 MISSING = "missing"
@@ -82,8 +83,19 @@ _ANY_NEED = {
 }
 
 
-def need_kind(sentence: str, language: str | None) -> str | None:
-    """The kind of need a sentence expresses (wish/missing/request/complaint), or None."""
+@dataclass(frozen=True)
+class NeedCue:
+    """Where a sentence voices its need: its kind, and the text before and after the words
+    that voice it ("my only complaint is the card": before "my only ", after " is the card").
+    The cue's own words are never the need's topic."""
+
+    kind: str
+    before: str
+    after: str
+
+
+def need_cue(sentence: str, language: str | None) -> NeedCue | None:
+    """The need a sentence expresses (wish/missing/request/complaint) and where, or None."""
     patterns = _COMPILED.get(language or "")
     if not patterns:
         return None
@@ -91,6 +103,13 @@ def need_kind(sentence: str, language: str | None) -> str | None:
     if _ANY_NEED[language or ""].search(lowered) is None:
         return None
     for kind, pattern in patterns:
-        if pattern.search(lowered):
-            return kind
+        found = pattern.search(lowered)
+        if found:
+            return NeedCue(kind, lowered[: found.start()], lowered[found.end() :])
     return None
+
+
+def need_kind(sentence: str, language: str | None) -> str | None:
+    """The kind of need a sentence expresses (wish/missing/request/complaint), or None."""
+    cue = need_cue(sentence, language)
+    return cue.kind if cue is not None else None

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from compare.analysis.keyphrases import MIN_WORD_LETTERS, stopwords
+from compare.analysis.need_phrases import NeedCue
 from compare.analysis.text import lemmas, tokenize
 
 TOPICS_FILE = Path(__file__).parent / "data" / "need_topics.toml"
@@ -220,8 +221,26 @@ def need_topic(
     sentence_lemmas: list[str],
     language: str | None,
     stop: frozenset[str] | None = None,
+    cue: NeedCue | None = None,
 ) -> str | None:
-    """A short normalised phrase for what the need sentence asks for, or None."""
-    return canonical_topic(tokens, sentence_lemmas, language) or head_topic(
-        tokens, sentence_lemmas, language, stop
+    """A short normalised phrase for what the need sentence asks for, or None.
+
+    With the sentence's ``cue`` (where it voices the need), the head topic is read after the
+    cue's words, else before them, never from them: the object of a wish, a lack or a
+    complaint sits beside its cue ("lacks voice dialing", "my only complaint is the card",
+    "people complain about the scroll wheel", "a timer would be nice"), and the words
+    before it are often a sentence adverb or the complainer ("unfortunately", "people").
+    """
+    canonical = canonical_topic(tokens, sentence_lemmas, language)
+    if canonical is not None:
+        return canonical
+    if cue is None:
+        return head_topic(tokens, sentence_lemmas, language, stop)
+    after = len(tokenize(cue.after))
+    before = len(tokenize(cue.before))
+    if after + before > len(tokens):  # the cue split a token: read the whole sentence
+        return head_topic(tokens, sentence_lemmas, language, stop)
+    start = len(tokens) - after
+    return head_topic(tokens[start:], sentence_lemmas[start:], language, stop) or head_topic(
+        tokens[:before], sentence_lemmas[:before], language, stop
     )

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from compare.analysis.keyphrases import candidate_phrases, phrase_stopwords
-from compare.analysis.need_phrases import need_kind
+from compare.analysis.need_phrases import need_cue
 from compare.analysis.need_topics import need_topic
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
@@ -243,7 +243,8 @@ def _assemble(
     for index, (text, tokens, sentence_lemmas, (s_polarity, s_label, _)) in enumerate(
         zip(units.texts, units.tokens, units.lemmas, sentence_scores, strict=True)
     ):
-        need = need_kind(text, language)
+        cue = need_cue(text, language)
+        need = cue.kind if cue is not None else None
         result.sentences.append(
             SentenceResult(
                 index=index,
@@ -252,7 +253,9 @@ def _assemble(
                 label=s_label,
                 aspects=taxonomy.match(sentence_lemmas, language),
                 need=need,
-                need_topic=need_topic(tokens, sentence_lemmas, language, stop) if need else None,
+                need_topic=(
+                    need_topic(tokens, sentence_lemmas, language, stop, cue) if cue else None
+                ),
             )
         )
         if len(phrases) < MAX_KEY_PHRASES:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "14"
+ANALYZER_VERSION = "15"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -24,4 +24,8 @@ its own or the pooled one, only when it gets at least as many held-out ratings r
 lexicons (model format 12); before, 20 French ratings put it in the pooled model unguarded.
 14: function words learnt from the database's own reviews (spread as evenly as the stopwords,
 ``function_words.py``) bound key phrases and need topics like the stopwords: long Norwegian
-reviews no longer give "kanskje", "her" or "når" as candidate aspects."""
+reviews no longer give "kanskje", "her" or "når" as candidate aspects.
+15: a need's topic is read beside its cue, after it, else before it, never from the cue's
+words ("my only complaint is the cord": "cord", not "complaint"; "unfortunately, it lacks a
+case": "case"), and English "complaint" no longer names the returns aspect ("my only
+complaint is the lid" is no return)."""
