@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cli_command import rivalscope_command
 from sqlalchemy import func, select
 
 from compare.analysis.run import analyze_database, refresh_database_model
@@ -250,7 +251,7 @@ def cli(*args: str) -> tuple[float, float]:
     before = _children_cpu()
     started = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-m", "rivalscope", *args], capture_output=True, text=True, check=False
+        [*rivalscope_command(), *args], capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - started
     if run.returncode != 0:

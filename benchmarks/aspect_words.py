@@ -39,13 +39,13 @@ import json
 import os
 import resource
 import subprocess
-import sys
 import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from cli_command import rivalscope_command
 from sqlalchemy import create_engine, func, select
 
 MIN_ASPECT_REVIEWS = 3
@@ -126,7 +126,7 @@ def rivalscope(*args: str) -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before = usage.ru_utime + usage.ru_stime
     run = subprocess.run(
-        [sys.executable, "-m", "rivalscope", *args], capture_output=True, text=True, check=False
+        [*rivalscope_command(), *args], capture_output=True, text=True, check=False
     )
     if run.returncode != 0:
         raise SystemExit(f"rivalscope {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}")
