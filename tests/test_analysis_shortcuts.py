@@ -131,3 +131,19 @@ def test_key_phrases_cut_short_are_the_first_ones(language: str, sentence: str, 
 def test_need_topic_phrases(language: str, sentence: str, topic: str) -> None:
     tokens = tokenize(sentence)
     assert need_topic(tokens, lemmas(tokens, language), language) == topic
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "phrases"),
+    [
+        ("en", "Unfortunately the lid leaks.", ["lid leak", "lid", "leak"]),
+        ("pl", "Niestety pokrywka przecieka.", ["pokrywka przeciekać", "pokrywka", "przeciekać"]),
+        ("no", "Dessverre lekker lokket.", ["lekk lokk", "lekk", "lokk"]),
+        ("fr", "Malheureusement le couvercle fuit.", ["couvercle fuir", "couvercle", "fuir"]),
+    ],
+)  # fmt: skip
+def test_a_sentence_adverb_is_no_part_of_a_key_phrase(
+    language: str, sentence: str, phrases: list[str]
+) -> None:
+    tokens = tokenize(sentence)
+    assert candidate_phrases(tokens, lemmas(tokens, language), language) == phrases

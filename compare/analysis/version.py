@@ -28,4 +28,5 @@ reviews no longer give "kanskje", "her" or "når" as candidate aspects.
 15: a need's topic is read beside its cue, after it, else before it, never from the cue's
 words ("my only complaint is the cord": "cord", not "complaint"; "unfortunately, it lacks a
 case": "case"), and English "complaint" no longer names the returns aspect ("my only
-complaint is the lid" is no return)."""
+complaint is the lid" is no return). The stopword lists name sentence adverbs and
+conjunctions ("unfortunately", "dessverre", "niestety", "malheureusement", "although")."""
