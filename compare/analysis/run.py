@@ -1,7 +1,8 @@
 """``analyze_database``: analyse every review the current analyser version has not seen.
 
 Flow: refresh the per-language sentiment model from rated reviews when enough new ones
-exist, select pending reviews (no ``review_analysis`` row for this version), analyse them
+exist, and learn the function words of the reviews' languages when they grew (both on one
+process pool: the training's jobs first, the learning behind them), select pending reviews (no ``review_analysis`` row for this version), analyse them
 in chunks on a process pool (both cores), and write results with batched core inserts,
 replacing the reviews' detail rows from any older analysis.
 """
