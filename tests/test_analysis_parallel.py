@@ -3,9 +3,11 @@ in-process analysis, row for row."""
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -132,3 +134,42 @@ def test_training_on_a_pool_hands_its_lemmas_to_this_process(
     assert polish <= set(handed.get("pl", {}))
     monkeypatch.setattr(text, "_LEMMA_MEMO", {})
     assert all(lemma(token, "pl") == handed["pl"][token] for token in polish)
+
+
+class _NotRun(Exception):
+    pass
+
+
+class _Recording(Executor):
+    """Records the training jobs submitted, runs none of them."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.keys.append(args[0].key)
+        future: Future[Any] = Future()
+        future.set_exception(_NotRun())
+        return future
+
+
+def _ratings(count: int) -> list[tuple[str, str]]:
+    return [(f"review {i}", "positive" if i % 2 else "negative") for i in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "order"),
+    [
+        # 300 ratings are fitted in repeated k-folds, 2,500 once on a held-out fifth
+        ({"en": 2_500, "pl": 300}, ["pl", "en"]),
+        ({"en": 2_500, "pl": 100}, ["en", "pl"]),
+        ({"en": 300, "pl": 400}, ["pl", "en"]),
+    ],
+)
+def test_the_costliest_training_jobs_are_queued_first(
+    sizes: dict[str, int], order: list[str]
+) -> None:
+    pool = _Recording()
+    with pytest.raises(_NotRun):
+        train_bundle({lang: _ratings(n) for lang, n in sizes.items()}, "test data", pool=pool)
+    assert pool.keys == order

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from compare.analysis.function_words import CACHE_NAME, learn_function_words
+from compare.analysis import run
+from compare.analysis.function_words import (
+    CACHE_NAME,
+    database_function_words,
+    learn_function_words,
+    plan_function_words,
+)
 from compare.analysis.review import ReviewInput, analyze_reviews
 from compare.analysis.run import AnalyzeSummary, analyze_database
 from compare.analysis.sentiment.scorer import SentimentScorer
@@ -19,7 +25,7 @@ from compare.analysis.taxonomy import load_taxonomy
 from compare.analysis.version import ANALYZER_VERSION
 from rivalscope.commands.analyze import print_summary
 from storage.db import open_database
-from tests.test_analysis_run import add_reviews
+from tests.test_analysis_run import add_reviews, polish_rated
 
 KNOWN = tuple(f"stop{letter}" for letter in "abcdefghijklmno")
 """Stand-ins for a language's listed stopwords (15, every one measurable)."""
@@ -176,3 +182,37 @@ def test_analyze_prints_the_learnt_words(capsys: pytest.CaptureFixture[str]) -> 
         "function words learnt from your reviews (not aspects or need topics): "
         "no 10 (ord0, ord1, ord2, ord3, ord4, ord5, ord6, ord7, ...)"
     ) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ratings", [0, 30])
+def test_words_learnt_on_the_training_pool_equal_those_learnt_here(
+    tmp_path: Path, ratings: int
+) -> None:
+    """With two processes the words are learnt on the pool that trains the models, behind
+    its jobs (or on a pool of their own, two languages and nothing to train): the same
+    words and the same cache as learnt in this process."""
+    rows: list[dict[str, object]] = []
+    for language, seed in (("no", 3), ("en", 5)):
+        for review in synthetic_reviews(
+            200, 120, NORWEGIAN_STOPWORDS, ("kanskje",), NORWEGIAN_TOPICS, seed=seed
+        ):
+            rows.append(
+                {
+                    "text": ". ".join(" ".join(review[i : i + 12]) for i in range(0, 120, 12)),
+                    "language": language,
+                }
+            )
+    engine = open_database(f"sqlite:///{tmp_path / 'long.db'}")
+    try:
+        add_reviews(engine, rows + polish_rated(ratings))
+        taxonomy = load_taxonomy(None)
+        here = database_function_words(engine, taxonomy, ["en", "no"], tmp_path / "here.json")
+        plan = plan_function_words(engine, taxonomy, ["en", "no"], tmp_path / "pool.json")
+        _, trained, learnt = run._refresh_and_learn(engine, tmp_path / "m", 2, plan)
+        assert trained is (ratings > 0)
+        assert set(learnt) == {"en", "no"}
+        assert plan.finish(learnt) == here
+        assert "kanskje" in here["no"]
+        assert (tmp_path / "pool.json").read_text() == (tmp_path / "here.json").read_text()
+    finally:
+        engine.dispose()

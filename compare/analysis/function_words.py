@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -81,24 +83,18 @@ def learn_function_words(
     """Lemmas spread as evenly as the known stopwords ``known`` across ``reviews`` (each its
     tokens and their lemmas, one language), not in ``known`` and not ``keep(lemma)``; empty
     when the reviews cannot tell (see the module doc)."""
-    counts: list[Counter[str]] = []
-    lengths: list[int] = []
-    for tokens, review_lemmas in reviews:
-        counts.append(
-            Counter(
-                lemma
-                for token, lemma in zip(tokens, review_lemmas, strict=True)
-                if len(token) >= MIN_WORD_LETTERS
-            )
-        )
-        lengths.append(len(tokens))
-    if not counts or float(np.median(lengths)) < MIN_MEDIAN_TOKENS:
-        return frozenset()
+    # counted in C: a review's lemmas once each in order of first use (the words keep the
+    # order in which the reviews first use them), and all of them
     in_reviews: Counter[str] = Counter()
     total: Counter[str] = Counter()
-    for review in counts:
-        in_reviews.update(review.keys())
-        total.update(review)
+    lengths: list[int] = []
+    for tokens, review_lemmas in reviews:
+        kept = list(compress(review_lemmas, map(MIN_WORD_LETTERS.__le__, map(len, tokens))))
+        in_reviews.update(dict.fromkeys(kept).keys())
+        total.update(kept)
+        lengths.append(len(tokens))
+    if not lengths or float(np.median(lengths)) < MIN_MEDIAN_TOKENS:
+        return frozenset()
     words = [word for word, n in in_reviews.items() if n >= MIN_REVIEWS]
     if not words:
         return frozenset()
@@ -108,7 +104,7 @@ def learn_function_words(
         np.array([total[w] for w in words], dtype=float),
         np.array(lengths, dtype=float),
     )
-    share = holding / len(counts)
+    share = holding / len(lengths)
     measured = repeats >= MIN_REPEATS
     calibration = [i for i, w in enumerate(words) if measured[i] and w in known]
     if len(calibration) < MIN_CALIBRATION:
@@ -151,36 +147,76 @@ def database_function_words(
     language's reviews grew by ``RELEARN_GROWTH`` since the words in ``cache`` were learnt
     (a cache that cannot be read or written is learnt anew). The taxonomy's terms and the
     bundled need topics are never among them (checked again on cached words: the taxonomy
-    can change between analyses)."""
+    can change between analyses). ``FunctionWordsPlan`` does the same in steps, so that the
+    learning can run elsewhere (``learn_language``, e.g. on a process pool)."""
+    plan = plan_function_words(engine, taxonomy, languages, cache)
+    return plan.finish(
+        {code: learn_language(code, learning_texts(engine, code)) for code in plan.to_learn}
+    )
+
+
+@dataclass
+class FunctionWordsPlan:
+    """What ``database_function_words`` finds cached and what it must learn anew."""
+
+    taxonomy: Taxonomy
+    cache: Path
+    languages: list[str]
+    """The languages with phrase analysis, in the caller's order."""
+    counts: dict[str, int]
+    """Language -> its reviews now."""
+    stored: dict[str, tuple[int, list[str]]]
+    """The cache's entries (language -> reviews when learnt, words)."""
+    to_learn: list[str]
+    """The languages whose words are learnt anew (``learning_texts``, ``learn_language``)."""
+
+    def finish(self, learnt: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+        """Language -> its function words, given ``learn_language``'s words for every
+        language ``to_learn`` (the cache is updated with them)."""
+        out: dict[str, frozenset[str]] = {}
+        for code in self.languages:
+            keep = partial(_names_aspect, self.taxonomy, code)
+            if code in learnt:
+                words = frozenset(w for w in learnt[code] if not keep(w))
+                self.stored[code] = (self.counts[code], sorted(words))
+            else:
+                words = frozenset(w for w in self.stored[code][1] if not keep(w))
+            if words:
+                out[code] = words
+        if self.to_learn:
+            _write_cache(self.cache, self.stored)
+        return out
+
+
+def plan_function_words(
+    engine: Engine, taxonomy: Taxonomy, languages: list[str], cache: Path
+) -> FunctionWordsPlan:
+    """The first step of ``database_function_words``: the cache read, the languages' review
+    counts, and which of them must be learnt anew."""
     stored = _read_cache(cache)
-    out: dict[str, frozenset[str]] = {}
-    changed = False
+    with_stopwords: list[str] = []
+    counts: dict[str, int] = {}
+    to_learn: list[str] = []
     for code in languages:
         entry = registered_language(code)
         if entry is None or not entry.has(Resource.STOPWORDS):
             continue
-        keep = partial(_names_aspect, taxonomy, code)
         with engine.connect() as connection:
             count = int(
                 connection.execute(
                     select(func.count()).select_from(REVIEW).where(REVIEW.c.language == code)
                 ).scalar_one()
             )
+        with_stopwords.append(code)
+        counts[code] = count
         cached = stored.get(code)
-        if cached is not None and cached[0] <= count < cached[0] * RELEARN_GROWTH:
-            words = frozenset(w for w in cached[1] if not keep(w))
-        else:
-            words = _learn_from_database(engine, code, keep)
-            stored[code] = (count, sorted(words))
-            changed = True
-        if words:
-            out[code] = words
-    if changed:
-        _write_cache(cache, stored)
-    return out
+        if not (cached is not None and cached[0] <= count < cached[0] * RELEARN_GROWTH):
+            to_learn.append(code)
+    return FunctionWordsPlan(taxonomy, cache, with_stopwords, counts, stored, to_learn)
 
 
-def _learn_from_database(engine: Engine, code: str, keep: Callable[[str], bool]) -> frozenset[str]:
+def learning_texts(engine: Engine, code: str) -> list[str]:
+    """The texts (title and text) of a language's newest ``LEARN_SAMPLE`` reviews."""
     query = (
         select(REVIEW.c.title, REVIEW.c.text)
         .where(REVIEW.c.language == code)
@@ -188,11 +224,20 @@ def _learn_from_database(engine: Engine, code: str, keep: Callable[[str], bool])
         .limit(LEARN_SAMPLE)
     )
     with engine.connect() as connection:
-        texts = [" ".join(t for t in row if t) for row in connection.execute(query)]
+        return [" ".join(t for t in row if t) for row in connection.execute(query)]
+
+
+def learn_language(code: str, texts: list[str]) -> frozenset[str]:
+    """The function words of a language's ``texts`` (``learn_function_words``), before the
+    taxonomy's terms and the need topics are taken out (``FunctionWordsPlan.finish``)."""
     token_lists = [tokenize(text) for text in texts]
     return learn_function_words(
-        ((tokens, lemmas(tokens, code)) for tokens in token_lists), stopwords(code), keep
+        ((tokens, lemmas(tokens, code)) for tokens in token_lists), stopwords(code), _no_word
     )
+
+
+def _no_word(_: str) -> bool:
+    return False
 
 
 def _names_aspect(taxonomy: Taxonomy, language: str, word: str) -> bool:

@@ -1,7 +1,8 @@
 """``analyze_database``: analyse every review the current analyser version has not seen.
 
 Flow: refresh the per-language sentiment model from rated reviews when enough new ones
-exist, select pending reviews (no ``review_analysis`` row for this version), analyse them
+exist, and learn the function words of the reviews' languages when they grew (both on one
+process pool: the training's jobs first, the learning behind them), select pending reviews (no ``review_analysis`` row for this version), analyse them
 in chunks on a process pool (both cores), and write results with batched core inserts,
 replacing the reviews' detail rows from any older analysis.
 """
@@ -23,7 +24,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine, func, select
 
 from compare.analysis.exclusive import exclusive_analysis
-from compare.analysis.function_words import CACHE_NAME, database_function_words
+from compare.analysis.function_words import (
+    CACHE_NAME,
+    FunctionWordsPlan,
+    learn_language,
+    learning_texts,
+    plan_function_words,
+)
 from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.result_rows import ResultRows, plain_dialect, result_rows, write_rows
 from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
@@ -43,9 +50,11 @@ from compare.analysis.tables import (
     REVIEW_ANALYSIS,
 )
 from compare.analysis.taxonomy import Taxonomy, load_taxonomy
-from compare.analysis.text import warm_lemmatizer
+from compare.analysis.text import lemma_memo, remember_lemmas, warm_lemmatizer
 from compare.analysis.training import (
     RATING_RULE,
+    Examples,
+    TrainingOnPool,
     default_models_dir,
     examples_from_database,
     labelled_counts,
@@ -175,7 +184,17 @@ def _analyze_database(
     if processes > 1 and _pool_context().get_start_method() == "fork":
         # the training and the analysis workers inherit them instead of each parsing them
         warm_lexicons(_pending_languages(engine, analyzer_version))
-    folder, summary.model_trained = refresh_database_model(engine, root, workers=processes)
+    # the function words are learnt on the training's pool, behind its jobs
+    learning = (
+        plan_function_words(
+            engine, taxonomy, _pending_languages(engine, analyzer_version), root / CACHE_NAME
+        )
+        if pending
+        else None
+    )
+    folder, summary.model_trained, learnt_words = _refresh_and_learn(
+        engine, root, processes, learning
+    )
     summary.model_folder = folder
     if folder is not None:
         (
@@ -183,12 +202,10 @@ def _analyze_database(
             summary.model_pooled_languages,
             summary.model_guard,
         ) = _model_languages(folder)
-    if pending == 0:
+    if learning is None:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
-    learnt = summary.function_words = database_function_words(
-        engine, taxonomy, _pending_languages(engine, analyzer_version), root / CACHE_NAME
-    )
+    learnt = summary.function_words = learning.finish(learnt_words)
     plain = plain_dialect(engine)
     batch = ResultRows()
     writes = 0
@@ -221,28 +238,61 @@ def refresh_database_model(
 
     Returns the folder of the model to use (None: fallbacks only) and whether it is new.
     """
+    folder, trained, _ = _refresh_and_learn(engine, root, workers, None)
+    return folder, trained
+
+
+def _refresh_and_learn(
+    engine: Engine, root: Path, workers: int, learning: FunctionWordsPlan | None
+) -> tuple[Path | None, bool, dict[str, frozenset[str]]]:
+    """``refresh_database_model``, and the function words of ``learning.to_learn``
+    (``learn_language``): with ``workers`` > 1 and more than one task, on one pool, the
+    training's jobs first (costliest first), then the languages' function words, so that
+    they fill the time the training leaves a process idle instead of following it."""
+    to_learn = learning.to_learn if learning is not None else []
     existing = versions(root)
     trained_counts = _trained_counts(existing[-1]) if existing else {}
     outdated = bool(existing) and not bundle_is_current(existing[-1])
-    if not outdated and not needs_retraining(labelled_counts(engine), trained_counts):
-        return (existing[-1] if existing else None), False
-    examples = examples_from_database(engine)
-    jobs = len(training_jobs(examples)[0])
-    if not jobs:
-        # an outdated model cannot be read by this version: base models and fallbacks score
-        return (existing[-1] if existing and not outdated else None), False
+    examples: Examples = {}
+    if outdated or needs_retraining(labelled_counts(engine), trained_counts):
+        examples = examples_from_database(engine)
+    jobs = len(training_jobs(examples)[0]) if examples else 0
+    bundle: ModelBundle | None = None
+    learnt: dict[str, frozenset[str]] = {}
     description = f"database reviews, {RATING_RULE}"
-    if workers > 1 and jobs > 1:
+    if workers > 1 and jobs + len(to_learn) > 1:
         with HelperPool(
-            max_workers=min(workers, jobs),
+            max_workers=min(workers, jobs + len(to_learn)),
             mp_context=_pool_context(),
             initializer=_start_worker,
             initargs=(os.getpid(),),
         ) as pool:
-            bundle = train_bundle(examples, description, pool=pool)
+            training = TrainingOnPool(examples, pool) if jobs else None
+            learning_futures = {
+                code: pool.submit(_learn_language_and_lemmas, code, learning_texts(engine, code))
+                for code in to_learn
+            }
+            bundle = training.bundle(description) if training is not None else None
+            for code, future in learning_futures.items():
+                words, lemmas_found = future.result()
+                learnt[code] = words
+                remember_lemmas(lemmas_found)
     else:
-        bundle = train_bundle(examples, description)
-    return save_bundle(bundle, next_version_folder(root)), True
+        bundle = train_bundle(examples, description) if jobs else None
+        learnt = {code: learn_language(code, learning_texts(engine, code)) for code in to_learn}
+    if bundle is not None:
+        return save_bundle(bundle, next_version_folder(root)), True, learnt
+    # an outdated model cannot be read by this version: base models and fallbacks score
+    return (existing[-1] if existing and not outdated else None), False, learnt
+
+
+def _learn_language_and_lemmas(
+    code: str, texts: list[str]
+) -> tuple[frozenset[str], dict[str | None, dict[str, str]]]:
+    """``learn_language`` in a pool process, with the lemmas it found of that language (for
+    the analysis workers, as ``training._train_job_and_lemmas``)."""
+    words = learn_language(code, texts)
+    return words, {code: lemma_memo().get(code, {})}
 
 
 def database_bundle(engine: Engine, models_dir: Path | None = None) -> ModelBundle | None:

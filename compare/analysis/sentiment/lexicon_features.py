@@ -341,7 +341,7 @@ def _lexicon_row(
     if (
         negations.isdisjoint(tokens)
         and post_negations.isdisjoint(tokens)
-        and not any(t.endswith("n't") for t in tokens)
+        and not _ends_in_nt(tokens)
     ):
         negated = [False] * len(hits)  # nothing in the text can negate (``_negated``)
     else:
@@ -352,6 +352,13 @@ def _lexicon_row(
     for lexicon in lexicons:
         row.extend(_valences(tokens, hits, lexicon, negated, contrast))
     return row
+
+
+def _ends_in_nt(tokens: list[str]) -> bool:
+    """Whether a token ends in "n't" (a negation, ``_negated``). Most texts hold no "n't"
+    at all, which one search of the joined tokens tells (a space joins them, so it finds
+    "n't" only inside a token): the loop over the tokens took ~10 % of ``lexicon_counts``."""
+    return "n't" in " ".join(tokens) and any(t.endswith("n't") for t in tokens)
 
 
 def compound(net: np.ndarray) -> np.ndarray:
