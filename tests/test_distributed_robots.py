@@ -9,20 +9,29 @@ problem ``robots_unreadable``) and is tried again in the next run.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.utils.test import get_crawler
 
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.site import Response
+from spiders.distributed.connection import close_async_clients
+from spiders.distributed.keys import Keys
+from spiders.robots_rules import FailClosedRobotsTxtMiddleware, RobotsRead, RobotsUnreadable
 from storage.db import open_database
 from tests import test_distributed
 from tests.cli import run_cli
 from tests.test_crawl_end_to_end import _snapshot, _targets
-from tests.test_distributed import _reference, _runs, _seed, _worker
+from tests.test_distributed import REDIS_URL, _reference, _runs, _seed, _worker
 
 # The key-prefix fixture of tests/test_distributed.py.
 redis_prefix = test_distributed.redis_prefix
@@ -54,6 +63,105 @@ def _private(server: DemoServer) -> list[str]:
 
 def _pages(server: DemoServer) -> list[str]:
     return [path for path in server.requested_paths if path.split("?")[0] != "/robots.txt"]
+
+
+HOST = "127.0.0.9:8000"
+RULES = b"User-agent: *\nDisallow: /private/\n"
+# Requests of one host that reach the middleware before its rules are read (a worker that
+# joins a run pops up to 16 of the run's requests at once; a crawl starts with all its
+# start URLs): the first reads the rules, the others wait for them.
+WAITING = ["/private/a", "/private/b", "/shop/", "/private/c", "/private/d", "/shop/p/1"]
+
+
+class _HeldRobots:
+    """The crawler's engine as far as the middleware uses it: it answers robots.txt with
+    ``status`` and ``body`` only once the test releases it."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        self.status, self.body = status, body
+        self.asked: list[str] = []
+        self.reached = asyncio.Event()
+        self.released = asyncio.Event()
+
+    async def download_async(self, request: Request) -> TextResponse:
+        self.asked.append(request.url)
+        self.reached.set()
+        await self.released.wait()
+        return TextResponse(request.url, status=self.status, body=self.body, request=request)
+
+
+async def _outcome(middleware: FailClosedRobotsTxtMiddleware, path: str) -> str:
+    try:
+        await middleware.process_request(Request(f"http://{HOST}{path}"))
+    except RobotsUnreadable:
+        return "unreadable"
+    except IgnoreRequest:
+        return "forbidden"
+    return "allowed"
+
+
+@pytest.mark.parametrize(
+    ("shared", "status", "body", "private", "other"),
+    [
+        # One process: the middleware reads robots.txt itself.
+        (False, 200, RULES, "forbidden", "allowed"),
+        (False, 503, b"", "unreadable", "unreadable"),
+        # A worker of a distributed run: another worker reads robots.txt for the run.
+        (True, 200, RULES, "forbidden", "allowed"),
+        (True, 503, b"", "unreadable", "unreadable"),
+    ],
+)
+def test_every_request_that_waits_for_the_rules_of_its_host_obeys_them(
+    request: pytest.FixtureRequest, shared: bool, status: int, body: bytes, private: str, other: str
+) -> None:
+    """The requests that come while the rules are read are all held to them, however
+    many: none goes out as if the host had no robots.txt."""
+    settings: dict[str, object] = {"ROBOTSTXT_OBEY": True}
+    if shared:
+        prefix = request.getfixturevalue("redis_prefix")
+        settings.update(
+            REDIS_URL=REDIS_URL,
+            RIVALSCOPE_REDIS_PREFIX=prefix,
+            RIVALSCOPE_RUN_ID=7,
+            RIVALSCOPE_WORKER=f"joining-{uuid.uuid4().hex[:8]}",
+        )
+    crawler = get_crawler(settings_dict=settings)
+    engine = _HeldRobots(status, body)
+    crawler.engine = engine  # type: ignore[assignment]
+    middleware = FailClosedRobotsTxtMiddleware(crawler)
+
+    async def scenario() -> None:
+        import redis.asyncio as redis_async
+
+        client = redis_async.Redis.from_url(REDIS_URL)
+        if shared:  # another worker is reading the run's robots.txt
+            keys = Keys(prefix).run(7)
+            await client.set(keys.robots_reader(HOST), "the-other-worker", px=60_000)
+        requests = [asyncio.ensure_future(_outcome(middleware, path)) for path in WAITING]
+        # One turn of the event loop: every request runs up to its first wait. None can
+        # end before the rules exist, and only the first does I/O to get them (the others
+        # wait for its reading): the rules come once they all wait.
+        await asyncio.sleep(0)
+        assert not any(r.done() for r in requests)
+        if shared:
+            read = RobotsRead(body) if status == 200 else RobotsRead(None, f"HTTP {status}")
+            await client.hset(keys.robots, HOST, read.encode())
+        else:
+            await engine.reached.wait()
+            engine.released.set()
+        outcomes = await asyncio.gather(*requests)
+        await client.aclose()
+        await close_async_clients()
+        expected = [private if "/private/" in path else other for path in WAITING]
+        assert dict(zip(WAITING, outcomes, strict=True)) == dict(
+            zip(WAITING, expected, strict=True)
+        )
+        # The rules were read once, by this worker or by the other one.
+        assert engine.asked == ([] if shared else [f"http://{HOST}/robots.txt"])
+        # Later requests get them at once.
+        assert await _outcome(middleware, "/private/e") == private
+
+    asyncio.run(scenario())
 
 
 def test_a_crawl_does_not_fetch_a_host_whose_robots_txt_fails(
