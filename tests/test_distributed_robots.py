@@ -247,7 +247,7 @@ def test_workers_share_the_rules_of_a_run_and_retry_an_unreadable_robots_txt_nex
         _, err = worker.communicate(timeout=240)
         logs.append(err[-3000:])
         assert worker.returncode == 0, err[-3000:]
-    # Once failed in ~1 of 30 runs under load: a worker joining a run popped a batch of its
+    # Failed once in CI and in ~1 of 36 runs under load: a worker joining a run popped its
     # requests before it had the rules, and the third and later of them went out unchecked
     # (test_every_request_that_waits_for_the_rules_of_its_host_obeys_them). Should a private
     # page be asked for again: in which phase (before `before`: the reference crawl or the
