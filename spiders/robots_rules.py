@@ -12,6 +12,14 @@ In a distributed run the rules of a host are read once for the run and shared by
 workers through Redis (``spiders.distributed.shared_robots``): every worker obeys the same
 rules, and a worker that joins late or takes over a stopped worker's requests reads no
 robots.txt of its own (whose answer could differ).
+
+The requests of a host that come while its rules are being read wait for them, each on a
+Deferred of its own: awaiting a Deferred from asyncio (``maybe_deferred_to_future``) takes
+its result away (Twisted's ``asFuture`` leaves the Deferred firing ``None``). With one
+Deferred for all of them, as in Scrapy 2.19's RobotsTxtMiddleware, the third request and
+every later one got ``None``, which Scrapy reads as "no robots.txt": disallowed pages were
+fetched whenever three or more requests of a host came before its rules (a worker that
+joins a run pops a batch of its requests at once). A request without rules is refused.
 """
 
 from __future__ import annotations
@@ -96,6 +104,8 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             self.shared = SharedRobots.from_settings(settings)
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        if rp is None:  # never given here (robot_parser); Scrapy's would allow everything
+            rp = UnreadableRobots("no rules were read")
         if isinstance(rp, UnreadableRobots):
             raise RobotsUnreadable(
                 f"robots.txt of {urlparse_cached(request).netloc} could not be read "
@@ -105,21 +115,25 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         netloc = urlparse_cached(request).netloc
-        if netloc not in self._parsers:
-            waiting: Deferred[RobotParser | None] = Deferred()
-            self._parsers[netloc] = waiting
+        parser = self._parsers.get(netloc)
+        if parser is None:
+            reading: Deferred[RobotParser | None] = Deferred()
+            self._parsers[netloc] = reading
             try:
-                rules = await self._rules(request, netloc)
+                rules: RobotParser = await self._rules(request, netloc)
             except Exception as exc:  # the shared store is out of reach: no rules, no page
                 rules = UnreadableRobots(f"{type(exc).__name__}: {exc}")
                 del self._parsers[netloc]  # asked again by the next request
-                waiting.callback(rules)
-                return rules
-            self._parsers[netloc] = rules
-            waiting.callback(rules)
-        parser = self._parsers[netloc]
+            else:
+                self._parsers[netloc] = rules
+            reading.callback(rules)
+            return rules
         if isinstance(parser, Deferred):
-            return await maybe_deferred_to_future(parser)
+            # A Deferred of this request's own (see the module docstring): the reading's
+            # result stays there for the next request that waits.
+            own: Deferred[RobotParser | None] = Deferred()
+            parser.addCallback(_handed_on, own)
+            return await maybe_deferred_to_future(own)
         return parser
 
     async def _rules(self, request: Request, netloc: str) -> RobotParser:
@@ -160,3 +174,11 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._stats.inc_value("robotstxt/response_count")
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         return robots_outcome(response.status, response.body)
+
+
+def _handed_on(
+    rules: RobotParser | None, waiting: Deferred[RobotParser | None]
+) -> RobotParser | None:
+    """Give a host's rules to one request waiting for them, and keep them for the next."""
+    waiting.callback(rules)
+    return rules

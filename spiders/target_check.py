@@ -24,6 +24,7 @@ from settings.records import OfferItem, PageExtraction
 from settings.targets import Selectors, Source, Targets
 from settings.user_errors import UserError
 from spiders.extract.selectors import select_text
+from spiders.robots_rules import robots_outcome
 
 FETCH_TIMEOUT_S = 30.0
 
@@ -80,13 +81,19 @@ def _get(url: str, agent: str, timeout: float) -> tuple[int, str, bytes]:
 
 
 def robots_allows(url: str, agent: str, timeout: float = FETCH_TIMEOUT_S) -> bool:
-    """True if the site's robots.txt lets ``agent`` fetch ``url`` (no robots.txt: allowed)."""
+    """True if the site's robots.txt lets ``agent`` fetch ``url`` (no robots.txt: allowed).
+    A robots.txt that cannot be read (5xx, 429) forbids the page, as in the crawl
+    (``spiders.robots_rules``)."""
     parsed = urlparse(url)
     robots_url = f"{parsed.scheme}://{parsed.netloc}/robots.txt"
     status, _, body = _get(robots_url, agent, timeout)
-    if status >= 400:
-        return True
-    rules = Protego.parse(body.decode("utf-8", errors="replace"))
+    read = robots_outcome(status, body)
+    if read.body is None:
+        raise TargetCheckError(
+            f"robots.txt of {parsed.netloc} could not be read ({read.reason}): "
+            f"{url} is not fetched; try again later"
+        )
+    rules = Protego.parse(read.body.decode("utf-8", errors="replace"))
     return bool(rules.can_fetch(url, agent))
 
 

@@ -9,20 +9,30 @@ problem ``robots_unreadable``) and is tried again in the next run.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from scrapy.utils.test import get_crawler
 
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.site import Response
+from spiders.distributed.connection import close_async_clients
+from spiders.distributed.keys import Keys
+from spiders.robots_rules import FailClosedRobotsTxtMiddleware, RobotsRead, RobotsUnreadable
 from storage.db import open_database
 from tests import test_distributed
 from tests.cli import run_cli
 from tests.test_crawl_end_to_end import _snapshot, _targets
-from tests.test_distributed import _reference, _runs, _seed, _worker
+from tests.test_distributed import REDIS_URL, _reference, _runs, _seed, _worker
 
 # The key-prefix fixture of tests/test_distributed.py.
 redis_prefix = test_distributed.redis_prefix
@@ -56,6 +66,105 @@ def _pages(server: DemoServer) -> list[str]:
     return [path for path in server.requested_paths if path.split("?")[0] != "/robots.txt"]
 
 
+HOST = "127.0.0.9:8000"
+RULES = b"User-agent: *\nDisallow: /private/\n"
+# Requests of one host that reach the middleware before its rules are read (a worker that
+# joins a run pops up to 16 of the run's requests at once; a crawl starts with all its
+# start URLs): the first reads the rules, the others wait for them.
+WAITING = ["/private/a", "/private/b", "/shop/", "/private/c", "/private/d", "/shop/p/1"]
+
+
+class _HeldRobots:
+    """The crawler's engine as far as the middleware uses it: it answers robots.txt with
+    ``status`` and ``body`` only once the test releases it."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        self.status, self.body = status, body
+        self.asked: list[str] = []
+        self.reached = asyncio.Event()
+        self.released = asyncio.Event()
+
+    async def download_async(self, request: Request) -> TextResponse:
+        self.asked.append(request.url)
+        self.reached.set()
+        await self.released.wait()
+        return TextResponse(request.url, status=self.status, body=self.body, request=request)
+
+
+async def _outcome(middleware: FailClosedRobotsTxtMiddleware, path: str) -> str:
+    try:
+        await middleware.process_request(Request(f"http://{HOST}{path}"))
+    except RobotsUnreadable:
+        return "unreadable"
+    except IgnoreRequest:
+        return "forbidden"
+    return "allowed"
+
+
+@pytest.mark.parametrize(
+    ("shared", "status", "body", "private", "other"),
+    [
+        # One process: the middleware reads robots.txt itself.
+        (False, 200, RULES, "forbidden", "allowed"),
+        (False, 503, b"", "unreadable", "unreadable"),
+        # A worker of a distributed run: another worker reads robots.txt for the run.
+        (True, 200, RULES, "forbidden", "allowed"),
+        (True, 503, b"", "unreadable", "unreadable"),
+    ],
+)
+def test_every_request_that_waits_for_the_rules_of_its_host_obeys_them(
+    request: pytest.FixtureRequest, shared: bool, status: int, body: bytes, private: str, other: str
+) -> None:
+    """The requests that come while the rules are read are all held to them, however
+    many: none goes out as if the host had no robots.txt."""
+    settings: dict[str, object] = {"ROBOTSTXT_OBEY": True}
+    if shared:
+        prefix = request.getfixturevalue("redis_prefix")
+        settings.update(
+            REDIS_URL=REDIS_URL,
+            RIVALSCOPE_REDIS_PREFIX=prefix,
+            RIVALSCOPE_RUN_ID=7,
+            RIVALSCOPE_WORKER=f"joining-{uuid.uuid4().hex[:8]}",
+        )
+    crawler = get_crawler(settings_dict=settings)
+    engine = _HeldRobots(status, body)
+    crawler.engine = engine  # type: ignore[assignment]
+    middleware = FailClosedRobotsTxtMiddleware(crawler)
+
+    async def scenario() -> None:
+        import redis.asyncio as redis_async
+
+        client = redis_async.Redis.from_url(REDIS_URL)
+        if shared:  # another worker is reading the run's robots.txt
+            keys = Keys(prefix).run(7)
+            await client.set(keys.robots_reader(HOST), "the-other-worker", px=60_000)
+        requests = [asyncio.ensure_future(_outcome(middleware, path)) for path in WAITING]
+        # One turn of the event loop: every request runs up to its first wait. None can
+        # end before the rules exist, and only the first does I/O to get them (the others
+        # wait for its reading): the rules come once they all wait.
+        await asyncio.sleep(0)
+        assert not any(r.done() for r in requests)
+        if shared:
+            read = RobotsRead(body) if status == 200 else RobotsRead(None, f"HTTP {status}")
+            await client.hset(keys.robots, HOST, read.encode())
+        else:
+            await engine.reached.wait()
+            engine.released.set()
+        outcomes = await asyncio.gather(*requests)
+        await client.aclose()
+        await close_async_clients()
+        expected = [private if "/private/" in path else other for path in WAITING]
+        assert dict(zip(WAITING, outcomes, strict=True)) == dict(
+            zip(WAITING, expected, strict=True)
+        )
+        # The rules were read once, by this worker or by the other one.
+        assert engine.asked == ([] if shared else [f"http://{HOST}/robots.txt"])
+        # Later requests get them at once.
+        assert await _outcome(middleware, "/private/e") == private
+
+    asyncio.run(scenario())
+
+
 def test_a_crawl_does_not_fetch_a_host_whose_robots_txt_fails(
     tmp_path: Path, server: DemoServer, shops: list[DemoShop], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,6 +181,31 @@ def test_a_crawl_does_not_fetch_a_host_whose_robots_txt_fails(
     assert _private(server) == [] and _pages(server) == []
     (run,) = _runs(url)
     assert run.fetch_problems.get("robots_unreadable", 0) >= 1, run
+
+
+def test_a_crawl_fetches_none_of_its_start_urls_that_robots_txt_disallows(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    """One process, a source that starts at its shop and at four pages robots.txt
+    disallows: they come before the rules, and wait for them (with one Deferred for all of
+    the waiting requests, the third and later ones went out unchecked)."""
+    base = f"{server.base_url}/{shops[0].slug}"
+    targets = _targets(tmp_path, server, shops[:1])
+    starts = [f"{base}/", *(f"{base}/private/?n={n}" for n in range(4))]
+    text = targets.read_text("utf-8")
+    assert f'start_urls = ["{base}/"]' in text
+    targets.write_text(
+        text.replace(f'start_urls = ["{base}/"]', f"start_urls = {json.dumps(starts)}"), "utf-8"
+    )
+    before = len(server.requested_paths)
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    result = run_cli(
+        "crawl", "--targets", str(targets), "--log-level", "ERROR", cwd=tmp_path, db_url=url
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    asked = server.requested_paths[before:]
+    assert [p for p in asked if "/private/" in p] == []
+    assert asked.count("/robots.txt") == 1 and f"/{shops[0].slug}/" in asked
 
 
 @pytest.mark.slow
@@ -113,9 +247,11 @@ def test_workers_share_the_rules_of_a_run_and_retry_an_unreadable_robots_txt_nex
         _, err = worker.communicate(timeout=240)
         logs.append(err[-3000:])
         assert worker.returncode == 0, err[-3000:]
-    # Seen once in ~25 runs under load (cause not found yet): say in which phase the private
-    # page was asked for (before `before`: the reference crawl or the previous test; before
-    # `second`: the failing runs; after: these runs) and what the workers logged.
+    # Failed once in CI and in ~1 of 36 runs under load: a worker joining a run popped its
+    # requests before it had the rules, and the third and later of them went out unchecked
+    # (test_every_request_that_waits_for_the_rules_of_its_host_obeys_them). Should a private
+    # page be asked for again: in which phase (before `before`: the reference crawl or the
+    # previous tests; before `second`: the failing runs; after: these runs), and the logs.
     assert _private(server) == [], (
         f"before={before} second={second} robots.txt asked {robots.asked} times; private at "
         f"{[i for i, path in enumerate(server.requested_paths) if '/private/' in path]}; "

@@ -12,10 +12,12 @@ from typer.testing import CliRunner
 from rivalscope.cli import app
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import generate_shops
+from rivalscope.demo.site import Response
 from rivalscope.demo.targets import targets_toml
 from settings.targets import Selectors
 from spiders.extract.selectors import extract_with_selectors
 from spiders.extract.suggest import SuggestError, suggest_selectors
+from spiders.target_check import TargetCheckError, fetch_page
 from tests.cli import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -227,6 +229,32 @@ def test_check_fetches_a_live_page_in_auto_mode(demo_targets: Path, server: Demo
         cwd=demo_targets.parent,
     )  # fmt: skip
     assert refused.returncode == 2 and "robots.txt forbids" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("status", "fetched"),
+    [(503, False), (500, False), (429, False), (404, True), (200, True)],
+)
+def test_check_fetches_no_page_of_a_host_whose_robots_txt_cannot_be_read(
+    server: DemoServer, monkeypatch: pytest.MonkeyPatch, status: int, fetched: bool
+) -> None:
+    """As the crawl (RFC 9309): 5xx and 429 on robots.txt forbid the page; 4xx: no rules."""
+    respond = server.site.respond
+
+    def robots(raw_path: str) -> Response:
+        if raw_path == "/robots.txt" and status != 200:
+            return Response(status, b"<h1>robots.txt</h1>", "text/html; charset=utf-8")
+        return respond(raw_path)
+
+    monkeypatch.setattr(server.site, "respond", robots)
+    url = f"{server.base_url}/brewcraft/"
+    before = len(server.requested_paths)
+    if fetched:
+        assert "<html" in fetch_page(url, "rivalscope-test")
+    else:
+        with pytest.raises(TargetCheckError, match=rf"could not be read \(HTTP {status}\)"):
+            fetch_page(url, "rivalscope-test")
+    assert server.requested_paths[before:] == ["/robots.txt", *(["/brewcraft/"] if fetched else [])]
 
 
 @pytest.mark.parametrize(
