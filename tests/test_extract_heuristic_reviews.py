@@ -791,3 +791,21 @@ def test_ratings_shown_as_bare_digits(decoy: str) -> None:
         (TEXT_A, 5.0, 5.0, "Ann12"),
         (TEXT_B, 2.0, 5.0, "Bob_7"),
     ]
+
+
+def test_author_in_a_button_that_opens_the_profile() -> None:
+    """Dates written as "8 days ago" (not a written date): the reviews say who, with names
+    that are buttons; buttons whose words repeat in every block are actions."""
+    body = rows(
+        "<div class='r'><span data-rating='{}'></span><button>{}</button><span>{} days ago</span>"
+        "<p>{}</p><button>Helpful ({})</button></div>",
+        ("5", "Ann12", "8", TEXT_A, "3"),
+        ("2", "Bob_7", "9", TEXT_B, "0"),
+        ("4", "cleo", "12", "Nice enough, though the cord could be a little longer.", "1"),
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.rating, r.author) for r in reviews] == [
+        (5.0, "Ann12"),
+        (2.0, "Bob_7"),
+        (4.0, "cleo"),
+    ]

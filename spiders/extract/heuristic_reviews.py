@@ -750,7 +750,7 @@ def _author_slots(
             continue
         if _overlaps(slot, body) or _overlaps(slot, title):
             continue
-        if any(u.is_control for u in present):
+        if any(u.is_control for u in present) and not _names_a_profile(slot, present):
             continue
         names = [v.strip(" ,:;-–—·|") for v in slot.varying if v]
         if not names or sum(map(_looks_like_name, names)) < 0.7 * len(names):
@@ -783,6 +783,19 @@ def _author_slots(
         if all(not (t and u is not None) for t, u in zip(taken, slot.units, strict=True)):
             chosen.append(slot)
     return chosen
+
+
+_MIN_PROFILE_BLOCKS = 3
+
+
+def _names_a_profile(slot: _Slot, present: list[_Unit]) -> bool:
+    """A control whose text differs in every block: a name that opens its writer's
+    profile, not an action ("Reply", "Helpful (3)" say the same words everywhere)."""
+    return (
+        len(present) >= _MIN_PROFILE_BLOCKS
+        and slot.distinct == 1.0
+        and all(any(c.isalpha() for c in v) for v in slot.varying if v)
+    )
 
 
 def _author_text(slot: _Slot, index: int) -> str:
