@@ -31,11 +31,19 @@ _LABEL_ATTRS = ("aria-label", "title", "alt")
 # Controls say what they would do ("Rate this 1 out of 5 stars"), not what the page shows.
 _CONTROL_TAGS = frozenset({"input", "button", "textarea", "label", "form"})
 _SKIPPED_TAGS = _SKIP | _CONTROL_TAGS
+_SKIPPED_NEAR_HEADING = _SKIPPED_TAGS - {"button"}
 _CONTROL_ROLES = frozenset(
     {"button", "radio", "radiogroup", "slider", "option", "checkbox", "menuitemradio",
      "spinbutton", "switch", "tab"}
 )  # fmt: skip
 _WIDGET_SPAN = 400
+# A count in brackets with no noun ("(10)", "( 490件 )": a unit glyph at most).
+_BRACKETED_COUNT = re.compile(
+    r"[\s.,:;·]{0,3}\(\s*(\d{1,3}(?:[.,\s]\d{3})+|\d+)\s*[^\W\d_]{0,2}\s*\)"
+)
+# A rating counted only in brackets, or shown in a button, is the page's own when it follows
+# the main heading this closely (product cards in carousels show the same, further off).
+_HEADING_SPAN = 500
 _VALUE_MATCH_TOLERANCE = 0.051
 
 
@@ -50,40 +58,60 @@ class TextRating:
     rating_count: int | None
     review_count: int | None
     position: int
+    bracketed: bool = False
+    """The count is a bare number in brackets after the rating ("4.9 out of 5 stars (10)"),
+    without a noun to say what it counts."""
 
 
 def page_text(root: lxml.html.HtmlElement) -> str:
     """The body's text and label attributes in document order, one space between pieces,
     at most ``MAX_TEXT_CHARS``; scripts, styles and controls left out. (Comments are
     gone: ``parse_document`` drops them.)"""
+    return _walked_text(root, heading_span=None)
+
+
+def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
+    """About ``span`` characters of the page's text from its main heading (its first
+    ``<h1>``) on, buttons read too: where a product page shows its own rating summary,
+    often a button that opens the reviews. "" without a heading."""
+    return _walked_text(root, heading_span=span)
+
+
+def _walked_text(root: lxml.html.HtmlElement, heading_span: int | None) -> str:
     body = root.find("body")
     pieces: list[str] = []
     size = 0
+    limit = MAX_TEXT_CHARS if heading_span is None else 0
+    skipped = _SKIPPED_TAGS if heading_span is None else _SKIPPED_NEAR_HEADING
     walker = lxml.etree.iterwalk(body if body is not None else root, events=("start", "end"))
     for event, element in walker:
-        if size >= MAX_TEXT_CHARS:
+        if limit and size >= limit:
             break
         if event == "end":
             piece = element.tail
-        elif _skipped(element):
+        elif _skipped(element, skipped):
             walker.skip_subtree()
             continue
         else:
+            if heading_span is not None and not limit and element.tag == "h1":
+                pieces, size, limit = [], 0, heading_span
             piece = element.text
             labels = [v for v in map(element.get, _LABEL_ATTRS) if v]
             if labels:
                 piece = " ".join([*labels, piece or ""])
-        if piece:
+        if piece and (limit or heading_span is None):
             pieces.append(piece)
             size += len(piece)
-    return " ".join(" ".join(pieces).split())[:MAX_TEXT_CHARS]
+    if heading_span is not None and not limit:
+        return ""
+    return " ".join(" ".join(pieces).split())[: limit or MAX_TEXT_CHARS]
 
 
-def _skipped(element: lxml.html.HtmlElement) -> bool:
+def _skipped(element: lxml.html.HtmlElement, tags: frozenset[str]) -> bool:
     """Code, styles, and controls (which say what they would do, "Rate 1 out of 5 stars",
     not what the page shows)."""
     tag = element.tag
-    if not isinstance(tag, str) or tag in _SKIPPED_TAGS:
+    if not isinstance(tag, str) or tag in tags:
         return True
     role = element.get("role")
     return role is not None and role.strip().lower() in _CONTROL_ROLES
@@ -112,8 +140,14 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
             continue
         rating_count, review_count = _counts_after(text, match.end(), patterns)
         stars = match.group(3) is not None
+        bracketed = None
+        if stars and not (rating_count or review_count):
+            bracketed = _bracketed_count(text, match.end())
         if stars or rating_count or review_count:
-            found.append(TextRating(value, best, stars, rating_count, review_count, match.start()))
+            found.append(
+                TextRating(value, best, stars, bracketed or rating_count, review_count,
+                           match.start(), bracketed=bracketed is not None)
+            )  # fmt: skip
     for match in patterns.based_on.finditer(text):
         inside = bisect_right(starts, match.start()) - 1  # the last value match starting before
         if inside >= 0 and match.start() < ends[inside]:
@@ -128,7 +162,7 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
             is_review = _is_review_noun(match.group(3), patterns)
             found.append(TextRating(value, best, False, None if is_review else n,
                                     n if is_review else None, match.start()))  # fmt: skip
-    if not any(r.rating_count or r.review_count for r in found):
+    if not any((r.rating_count or r.review_count) and not r.bracketed for r in found):
         # Only where no rating with a scale and a count is written: a bare decimal is the
         # weaker sign, and the page's whole text need not be scanned once more.
         found += _bare_ratings(text, patterns, starts, ends)
@@ -153,10 +187,21 @@ def _bare_ratings(
         if not (0 < value <= 5 or (value <= 10 and not value.is_integer())):
             continue
         rating_count, review_count = _counts_after(text, match.end(), patterns)
-        if rating_count or review_count:
+        bracketed = None
+        if not (rating_count or review_count) and value <= 5:
+            bracketed = _bracketed_count(text, match.end())
+        if rating_count or review_count or bracketed:
             best = infer_scale(value, None, None)[0]
-            found.append(TextRating(value, best, False, rating_count, review_count, match.start()))
+            found.append(
+                TextRating(value, best, False, bracketed or rating_count, review_count,
+                           match.start(), bracketed=bracketed is not None)
+            )  # fmt: skip
     return found
+
+
+def _bracketed_count(text: str, end: int) -> int | None:
+    match = _BRACKETED_COUNT.match(text, end)
+    return _count(match.group(1)) if match else None
 
 
 def _is_review_noun(noun: str, patterns: RatingPatterns) -> bool:
@@ -207,15 +252,27 @@ def _without_pickers(ratings: list[TextRating]) -> list[TextRating]:
 def choose_text_rating(ratings: list[TextRating]) -> TextRating | None:
     """The page's own aggregate among the ratings its text writes: the first with a count.
     (A rating without one is a product card's or a review's: on pages without an
-    aggregate, the most shown of those was another product's.)"""
-    return next((r for r in ratings if r.rating_count or r.review_count), None)
+    aggregate, the most shown of those was another product's.) A count in brackets
+    without a noun does not count here (see ``text_aggregate_rating``)."""
+    return next(
+        (r for r in ratings if (r.rating_count or r.review_count) and not r.bracketed), None
+    )
+
+
+def _heading_rating(root: lxml.html.HtmlElement, patterns: RatingPatterns) -> TextRating | None:
+    """The first rating with a count, in brackets too, written just after the main heading."""
+    near = text_ratings(heading_text(root, _HEADING_SPAN), patterns)
+    return next((r for r in near if r.rating_count or r.review_count), None)
 
 
 def text_aggregate_rating(
     root: lxml.html.HtmlElement, language: str | None
 ) -> AggregateRatingItem | None:
     """The aggregate rating the page writes as text, read with ``language``'s words."""
-    chosen = choose_text_rating(text_ratings(page_text(root), rating_patterns(language)))
+    patterns = rating_patterns(language)
+    chosen = choose_text_rating(text_ratings(page_text(root), patterns))
+    if chosen is None:
+        chosen = _heading_rating(root, patterns)
     if chosen is None:
         return None
     return aggregate_item(
