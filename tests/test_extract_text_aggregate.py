@@ -204,6 +204,11 @@ FAR = "<p>" + "Stainless steel body, boils 1.7 litres in three minutes. " * 12 +
         pytest.param(
             "<h1>温泉卵</h1><p>4.1 ( 490件 )</p>", (4.1, 490), id="a-unit-in-the-brackets"
         ),
+        pytest.param(
+            "<h1>Soup</h1><p>4.6 (<a href='/r/soup/reviews'>171</a>)</p>",
+            (4.6, 171),
+            id="a-count-that-links-to-the-reviews",
+        ),
     ],
 )
 def test_a_count_in_brackets_just_after_the_main_heading(
@@ -213,8 +218,11 @@ def test_a_count_in_brackets_just_after_the_main_heading(
     assert found is not None and (found.rating_value, found.rating_count) == expected
 
 
-def test_a_count_in_brackets_far_from_the_heading_is_another_products() -> None:
-    root = _page("<h1>Kettle</h1>" + FAR + "<div>Cup 3.9 out of 5 stars. (88)</div><p>4.4 (7)</p>")
+def test_a_count_in_brackets_far_from_the_heading_or_in_a_card_is_another_products() -> None:
+    card = "<a href='/p/mug'>Mug £ 9 <span aria-label='5 out of 5 stars.'>(4)</span></a>"
+    root = _page(
+        f"<h1>Kettle</h1><p>£ 40</p>{card}{FAR}<div>Cup 3.9 out of 5 stars. (88)</div><p>4.4 (7)</p>"
+    )
     bracketed = [r for r in text_ratings(page_text(root), rating_patterns("en")) if r.bracketed]
-    assert [(r.value, r.rating_count) for r in bracketed] == [(3.9, 88), (4.4, 7)]
+    assert [(r.value, r.rating_count) for r in bracketed] == [(5, 4), (3.9, 88), (4.4, 7)]
     assert text_aggregate_rating(root, "en") is None

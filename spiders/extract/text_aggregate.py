@@ -44,6 +44,8 @@ _BRACKETED_COUNT = re.compile(
 # A rating counted only in brackets, or shown in a button, is the page's own when it follows
 # the main heading this closely (product cards in carousels show the same, further off).
 _HEADING_SPAN = 500
+# A link's whole text is a count and at most one word: "490件", "(87 reviews)".
+_COUNT_LINK = re.compile(r"\W*\d[\d.,\s\u00a0]*[^\W\d_]*\W*")
 _VALUE_MATCH_TOLERANCE = 0.051
 
 
@@ -73,7 +75,8 @@ def page_text(root: lxml.html.HtmlElement) -> str:
 def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
     """About ``span`` characters of the page's text from its main heading (its first
     ``<h1>``) on, buttons read too: where a product page shows its own rating summary,
-    often a button that opens the reviews. "" without a heading."""
+    often a button that opens the reviews. Links to other pages are left out (cards of
+    other products). "" without a heading."""
     return _walked_text(root, heading_span=span)
 
 
@@ -89,7 +92,7 @@ def _walked_text(root: lxml.html.HtmlElement, heading_span: int | None) -> str:
             break
         if event == "end":
             piece = element.tail
-        elif _skipped(element, skipped):
+        elif _skipped(element, skipped) or (heading_span is not None and _leaves(element)):
             walker.skip_subtree()
             continue
         else:
@@ -105,6 +108,17 @@ def _walked_text(root: lxml.html.HtmlElement, heading_span: int | None) -> str:
     if heading_span is not None and not limit:
         return ""
     return " ".join(" ".join(pieces).split())[: limit or MAX_TEXT_CHARS]
+
+
+def _leaves(element: lxml.html.HtmlElement) -> bool:
+    """A link to another page that says more than a count ("490 reviews" linking to the
+    reviews is the page's own count): near the heading, the card of another product."""
+    if element.tag != "a":
+        return False
+    href = (element.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    return _COUNT_LINK.fullmatch(" ".join(element.text_content().split())) is None
 
 
 def _skipped(element: lxml.html.HtmlElement, tags: frozenset[str]) -> bool:
