@@ -24,8 +24,8 @@ from spiders.raw_fields import infer_scale
 
 # Elements with a data attribute whose name may be an average's (lxml lowercases names).
 _CANDIDATES = lxml.etree.XPath(
-    "//body//*[@*[starts-with(name(), 'data-') and (contains(name(), 'rating')"
-    " or contains(name(), 'average') or contains(name(), 'score'))]]"
+    "//body//@*[starts-with(name(), 'data-') and (contains(name(), 'rating')"
+    " or contains(name(), 'average') or contains(name(), 'score'))]/.."
 )
 _AVERAGE_NAME = re.compile(r"rating|average|score", re.I)
 # Names of counts; "index", "id", "max" and "best" name no average either.

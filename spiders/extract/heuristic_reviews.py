@@ -152,9 +152,8 @@ def _child_indexes(element: Element) -> tuple[int, ...]:
 # Leaves whose whole text is a short number: a rating shown as a bare digit ("5") where class
 # names (hashed) and labels say nothing.
 _BARE_NUMBERS = lxml.etree.XPath(
-    "//body//*[not(*) and string-length(normalize-space(text())) > 0"
-    " and string-length(normalize-space(text())) <= 3"
-    " and translate(normalize-space(text()), '0123456789.,', '') = '']"
+    "//body//text()[contains('1 2 3 4 5 1.5 2.5 3.5 4.5 1,5 2,5 3,5 4,5', normalize-space(.))"
+    " and normalize-space(.) != '']/parent::*[not(*)]"
 )
 _BARE_NUMBER = re.compile(r"[1-5](?:[.,][05])?")
 _NOT_A_RATING_ABOVE = "ancestor-or-self::*[self::a or self::button or self::label or self::option or self::select or self::table or self::th or self::td]"  # fmt: skip

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import lxml.etree
@@ -69,7 +70,7 @@ def page_text(root: lxml.html.HtmlElement) -> str:
     """The body's text and label attributes in document order, one space between pieces,
     at most ``MAX_TEXT_CHARS``; scripts, styles and controls left out. (Comments are
     gone: ``parse_document`` drops them.)"""
-    return _walked_text(root, heading_span=None)
+    return _walked_text(root)
 
 
 def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
@@ -77,37 +78,91 @@ def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
     ``<h1>``) on, buttons read too: where a product page shows its own rating summary,
     often a button that opens the reviews. Links to other pages are left out (cards of
     other products). "" without a heading."""
-    return _walked_text(root, heading_span=span)
-
-
-def _walked_text(root: lxml.html.HtmlElement, heading_span: int | None) -> str:
-    body = root.find("body")
+    heading = next(root.iter("h1"), None)
+    if heading is None:
+        return ""
     pieces: list[str] = []
     size = 0
-    limit = MAX_TEXT_CHARS if heading_span is None else 0
-    skipped = _SKIPPED_TAGS if heading_span is None else _SKIPPED_NEAR_HEADING
-    walker = lxml.etree.iterwalk(body if body is not None else root, events=("start", "end"))
+    for start, tail in _from_element_on(heading):
+        if start is not None:
+            size = _walk_near_heading(start, pieces, size, span)
+        if tail and size < span:
+            pieces.append(tail)
+            size += len(tail)
+        if size >= span:
+            break
+    return " ".join(" ".join(pieces).split())[:span]
+
+
+def _walk_near_heading(
+    start: lxml.html.HtmlElement, pieces: list[str], size: int, span: int
+) -> int:
+    """Add the texts of ``start``'s subtree (not its tail) to ``pieces`` until ``span``
+    characters are there; the new size."""
+    walker = lxml.etree.iterwalk(start, events=("start", "end"))
     for event, element in walker:
-        if limit and size >= limit:
+        if size >= span:
             break
         if event == "end":
-            piece = element.tail
-        elif _skipped(element, skipped) or (heading_span is not None and _leaves(element)):
+            piece = element.tail if element is not start else None
+        elif _skipped(element, _SKIPPED_NEAR_HEADING) or _leaves(element):
             walker.skip_subtree()
             continue
         else:
-            if heading_span is not None and not limit and element.tag == "h1":
-                pieces, size, limit = [], 0, heading_span
-            piece = element.text
-            labels = [v for v in map(element.get, _LABEL_ATTRS) if v]
-            if labels:
-                piece = " ".join([*labels, piece or ""])
-        if piece and (limit or heading_span is None):
+            piece = _own_text(element)
+        if piece:
             pieces.append(piece)
             size += len(piece)
-    if heading_span is not None and not limit:
-        return ""
-    return " ".join(" ".join(pieces).split())[: limit or MAX_TEXT_CHARS]
+    return size
+
+
+def _from_element_on(
+    element: lxml.html.HtmlElement,
+) -> Iterator[tuple[lxml.html.HtmlElement | None, str | None]]:
+    """The element, then what follows it in document order, as (subtree or None, the text
+    after it): its following siblings, then its parent's tail and following siblings, and
+    so on up to the body."""
+    yield element, element.tail
+    node = element
+    while True:
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                yield sibling, sibling.tail
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return
+        yield None, parent.tail
+        node = parent
+
+
+def _walked_text(root: lxml.html.HtmlElement) -> str:
+    body = root.find("body")
+    pieces: list[str] = []
+    size = 0
+    walker = lxml.etree.iterwalk(body if body is not None else root, events=("start", "end"))
+    for event, element in walker:
+        if size >= MAX_TEXT_CHARS:
+            break
+        if event == "end":
+            piece = element.tail
+        elif _skipped(element, _SKIPPED_TAGS):
+            walker.skip_subtree()
+            continue
+        else:
+            piece = _own_text(element)
+        if piece:
+            pieces.append(piece)
+            size += len(piece)
+    return " ".join(" ".join(pieces).split())[:MAX_TEXT_CHARS]
+
+
+def _own_text(element: lxml.html.HtmlElement) -> str | None:
+    """An element's label attributes and its text before its first child."""
+    piece = element.text
+    labels = [v for v in map(element.get, _LABEL_ATTRS) if v]
+    if labels:
+        piece = " ".join([*labels, piece or ""])
+    return piece
 
 
 def _leaves(element: lxml.html.HtmlElement) -> bool:
