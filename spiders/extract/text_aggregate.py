@@ -78,14 +78,14 @@ def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
     ``<h1>``) on, buttons read too: where a product page shows its own rating summary,
     often a button that opens the reviews. Links to other pages are left out (cards of
     other products). "" without a heading."""
-    heading = next(root.iter("h1"), None)
+    heading = next((h for h in root.iter("h1") if not _in_skipped(h)), None)
     if heading is None:
         return ""
     pieces: list[str] = []
     size = 0
     for start, tail in _from_element_on(heading):
         if start is not None:
-            size = _walk_near_heading(start, pieces, size, span)
+            size = _walk_subtree(start, pieces, size, span, near_heading=True)
         if tail and size < span:
             pieces.append(tail)
             size += len(tail)
@@ -94,18 +94,29 @@ def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
     return " ".join(" ".join(pieces).split())[:span]
 
 
-def _walk_near_heading(
-    start: lxml.html.HtmlElement, pieces: list[str], size: int, span: int
+def _in_skipped(element: lxml.html.HtmlElement) -> bool:
+    """The element or an ancestor is left out near the heading (code, a control, a link to
+    another page)."""
+    return any(
+        _skipped(e, _SKIPPED_NEAR_HEADING) or _leaves(e)
+        for e in (element, *element.iterancestors())
+    )
+
+
+def _walk_subtree(
+    start: lxml.html.HtmlElement, pieces: list[str], size: int, limit: int, *, near_heading: bool
 ) -> int:
-    """Add the texts of ``start``'s subtree (not its tail) to ``pieces`` until ``span``
-    characters are there; the new size."""
+    """Add the texts of ``start``'s subtree (not its tail) to ``pieces`` until ``limit``
+    characters are there; the new size. ``near_heading``: buttons read, links to other
+    pages left out."""
+    skipped = _SKIPPED_NEAR_HEADING if near_heading else _SKIPPED_TAGS
     walker = lxml.etree.iterwalk(start, events=("start", "end"))
     for event, element in walker:
-        if size >= span:
+        if size >= limit:
             break
         if event == "end":
             piece = element.tail if element is not start else None
-        elif _skipped(element, _SKIPPED_NEAR_HEADING) or _leaves(element):
+        elif _skipped(element, skipped) or (near_heading and _leaves(element)):
             walker.skip_subtree()
             continue
         else:
@@ -137,22 +148,11 @@ def _from_element_on(
 
 def _walked_text(root: lxml.html.HtmlElement) -> str:
     body = root.find("body")
+    start = body if body is not None else root
     pieces: list[str] = []
-    size = 0
-    walker = lxml.etree.iterwalk(body if body is not None else root, events=("start", "end"))
-    for event, element in walker:
-        if size >= MAX_TEXT_CHARS:
-            break
-        if event == "end":
-            piece = element.tail
-        elif _skipped(element, _SKIPPED_TAGS):
-            walker.skip_subtree()
-            continue
-        else:
-            piece = _own_text(element)
-        if piece:
-            pieces.append(piece)
-            size += len(piece)
+    size = _walk_subtree(start, pieces, 0, MAX_TEXT_CHARS, near_heading=False)
+    if start.tail and size < MAX_TEXT_CHARS:
+        pieces.append(start.tail)
     return " ".join(" ".join(pieces).split())[:MAX_TEXT_CHARS]
 
 
