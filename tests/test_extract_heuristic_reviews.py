@@ -724,3 +724,88 @@ def test_a_reply_nested_in_a_review_is_not_its_text() -> None:
     )
     reviews = extract_auto(page(f"<ol>{body}</ol>"), URL).reviews
     assert [r.text for r in reviews] == [TEXT_A, TEXT_B]
+
+
+BARE_REVIEWS = (
+    "<h2>Customer ratings</h2><div class='xa1'><b class='xb2'>Great kettle</b><span class='xc3'>Ann12</span>"
+    f"<span class='xd4'>{TEXT_A}</span><span class='xe5'>5</span></div>"
+    "<div class='xa1'><b class='xb2'>Broke fast</b><span class='xc3'>Bob_7</span>"
+    f"<span class='xd4'>{TEXT_B}</span><span class='xe5'>2</span></div>"
+)
+
+
+def rows(template: str, *values: tuple[str, ...]) -> str:
+    """One block of ``template`` per tuple of values."""
+    return "".join(template.format(*v) for v in values)
+
+
+STEP = "Stir it well and leave it to rest for ten minutes."
+
+
+@pytest.mark.parametrize(
+    "decoy",
+    [
+        pytest.param("", id="no-decoy"),
+        pytest.param(
+            rows(
+                "<div class='xf6'><span class='xg7'>{}</span><span>cups</span><span>{}</span></div>",
+                ("2", "flour"),
+                ("1", "sugar"),
+                ("3", "warm milk"),
+            ),
+            id="ingredient-amounts",
+        ),
+        pytest.param(
+            rows(
+                "<div class='xf6'><span class='xg7'>{}</span><b>{}</b><p>{}</p></div>",
+                ("1", "Dough", STEP),
+                ("2", "Filling", STEP),
+                ("3", "Glaze", STEP),
+            ),
+            id="numbered-steps",
+        ),
+        pytest.param(
+            rows(
+                "<div class='xf6'><b>{}</b><p>{}</p><span class='xg7'>{}</span></div>",
+                ("Cleo", TEXT_A, "0"),
+                ("Dan", TEXT_B, "4"),
+            ),
+            id="comment-like-counters",
+        ),
+        pytest.param(
+            rows(
+                "<div class='xf6'><b>{}</b><p>{}</p><a href='/u/{}'>{}</a></div>",
+                ("Cleo", TEXT_A, "1", "3"),
+                ("Dan", TEXT_B, "2", "5"),
+            ),
+            id="numbers-in-links",
+        ),
+    ],
+)
+def test_ratings_shown_as_bare_digits(decoy: str) -> None:
+    """Class names hashed, no labels: a lone digit at one place of every block of a
+    template with a name line and a prose text is the rating; amounts, steps, like
+    counters and linked numbers beside it are not."""
+    reviews = extract_auto(page(decoy + BARE_REVIEWS), URL).reviews
+    assert [(r.text, r.rating, r.best_rating, r.author) for r in reviews] == [
+        (TEXT_A, 5.0, 5.0, "Ann12"),
+        (TEXT_B, 2.0, 5.0, "Bob_7"),
+    ]
+
+
+def test_author_in_a_button_that_opens_the_profile() -> None:
+    """Dates written as "8 days ago" (not a written date): the reviews say who, with names
+    that are buttons; buttons whose words repeat in every block are actions."""
+    body = rows(
+        "<div class='r'><span data-rating='{}'></span><button>{}</button><span>{} days ago</span>"
+        "<p>{}</p><button>Helpful ({})</button></div>",
+        ("5", "Ann12", "8", TEXT_A, "3"),
+        ("2", "Bob_7", "9", TEXT_B, "0"),
+        ("4", "cleo", "12", "Nice enough, though the cord could be a little longer.", "1"),
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.rating, r.author) for r in reviews] == [
+        (5.0, "Ann12"),
+        (2.0, "Bob_7"),
+        (4.0, "cleo"),
+    ]

@@ -184,3 +184,45 @@ def test_aggregate_item_explains_what_the_layer_set() -> None:
     assert (item.rating_value, item.best_rating, item.review_count) == (8.0, 10.0, 3)
     assert set(item.explain) == {"rating_value", "best_rating", "worst_rating", "review_count"}
     assert set(item.explain.values()) == {"embedded-json"}
+
+
+FAR = "<p>" + "Stainless steel body, boils 1.7 litres in three minutes. " * 12 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "<div>Mug 4.5 out of 5 stars. (12)</div><h1>Kettle</h1><p>£ 40</p>"
+            "<button aria-label='Review: 4.2 out of 5 stars.'><span>(230)</span></button>"
+            + FAR
+            + "<div>Cup 3.9 out of 5 stars. (88)</div>",
+            (4.2, 230),
+            id="a-button-after-the-heading-not-the-cards-around",
+        ),
+        pytest.param("<h1>Soup</h1><p>3.2 (292) 9 comments</p>", (3.2, 292), id="bare-decimal"),
+        pytest.param(
+            "<h1>温泉卵</h1><p>4.1 ( 490件 )</p>", (4.1, 490), id="a-unit-in-the-brackets"
+        ),
+        pytest.param(
+            "<h1>Soup</h1><p>4.6 (<a href='/r/soup/reviews'>171</a>)</p>",
+            (4.6, 171),
+            id="a-count-that-links-to-the-reviews",
+        ),
+    ],
+)
+def test_a_count_in_brackets_just_after_the_main_heading(
+    body: str, expected: tuple[float, int]
+) -> None:
+    found = text_aggregate_rating(_page(body), None)
+    assert found is not None and (found.rating_value, found.rating_count) == expected
+
+
+def test_a_count_in_brackets_far_from_the_heading_or_in_a_card_is_another_products() -> None:
+    card = "<a href='/p/mug'>Mug £ 9 <span aria-label='5 out of 5 stars.'>(4)</span></a>"
+    root = _page(
+        f"<h1>Kettle</h1><p>£ 40</p>{card}{FAR}<div>Cup 3.9 out of 5 stars. (88)</div><p>4.4 (7)</p>"
+    )
+    bracketed = [r for r in text_ratings(page_text(root), rating_patterns("en")) if r.bracketed]
+    assert [(r.value, r.rating_count) for r in bracketed] == [(5, 4), (3.9, 88), (4.4, 7)]
+    assert text_aggregate_rating(root, "en") is None

@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 
 from settings.languages import normalize_language_code
 from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
+from spiders.extract.attribute_aggregate import attribute_aggregate_rating
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
@@ -144,12 +145,17 @@ def _aggregate(
     nodes: list[Node], root: HtmlElement, language: str | None, script_values: list[object]
 ) -> AggregateRatingItem | None:
     """The markup's aggregate rating (its missing counts from the text when they agree),
-    else the script state's, else the one the page writes as text."""
+    else the script state's, else the one the page writes as text, else the one a rating
+    widget keeps in its data attributes."""
     markup = aggregate_rating_item(nodes)
     if markup is not None and (markup.rating_count or markup.review_count):
         return markup
     if markup is None:
-        return embedded_json_aggregate(script_values) or text_aggregate_rating(root, language)
+        return (
+            embedded_json_aggregate(script_values)
+            or text_aggregate_rating(root, language)
+            or attribute_aggregate_rating(root)
+        )
     text = text_aggregate_rating(root, language)
     add_text_counts(markup, text)
     return markup

@@ -17,6 +17,7 @@ comparison finds the author (a short varying name-like line) and the date.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -117,6 +118,8 @@ def heuristic_review_items(
         seen_blocks.update(b.element for b in blocks)
         found.extend((b.element, item) for b, item in zip(blocks, items, strict=False))
     if not found:
+        found = _bare_number_reviews(root, url, locale)
+    if not found:
         found = _lone_review(ratings, groups, url, locale)
     order = _page_order(root, [element for element, _ in found])
     found.sort(key=lambda pair: order[pair[0]])
@@ -144,6 +147,51 @@ def _child_indexes(element: Element) -> tuple[int, ...]:
         indexes.append(parent.index(element))
         element, parent = parent, parent.getparent()
     return tuple(reversed(indexes))
+
+
+# Leaves whose whole text is a short number: a rating shown as a bare digit ("5") where class
+# names (hashed) and labels say nothing.
+_BARE_NUMBERS = lxml.etree.XPath(
+    "//body//text()[contains('1 2 3 4 5 1.5 2.5 3.5 4.5 1,5 2,5 3,5 4,5', normalize-space(.))"
+    " and normalize-space(.) != '']/parent::*[not(*)]"
+)
+_BARE_NUMBER = re.compile(r"[1-5](?:[.,][05])?")
+_NOT_A_RATING_ABOVE = "ancestor-or-self::*[self::a or self::button or self::label or self::option or self::select or self::table or self::th or self::td]"  # fmt: skip
+# A bare number is the weakest sign of a rating: only prose of some length, under a name
+# line, in blocks of one template, makes it one.
+_MIN_BARE_BODY_WORDS = 6
+
+
+def _bare_number_reviews(
+    root: Element, url: str, locale: str | None
+) -> list[tuple[Element, ReviewItem]]:
+    """Reviews whose rating is a bare digit 1 to 5 in a line of its own, at the same place
+    of every block of a repeated template that also holds a varying name-like line and
+    a prose text. Every number at that place must read as a rating (a 0, a 12 or a count
+    that steps 1, 2, 3 is a like counter, an amount or a step number)."""
+    groups: dict[tuple[str, ...], list[Element]] = {}
+    for element in _BARE_NUMBERS(root):
+        groups.setdefault(_path(element), []).append(element)
+    found: list[tuple[Element, ReviewItem]] = []
+    for elements in sorted(groups.values(), key=lambda m: -len(m)):
+        if len(elements) < 2:
+            break
+        texts = [" ".join((e.text or "").split()) for e in elements]
+        if not all(_BARE_NUMBER.fullmatch(t) for t in texts):
+            continue
+        if any(e.xpath(_NOT_A_RATING_ABOVE) for e in elements):
+            continue  # a link, a control or a table cell
+        values = [float(t.replace(",", ".")) for t in texts]
+        if all(b - a == 1 for a, b in itertools.pairwise(values)):
+            continue  # 1, 2, 3: a counter
+        members = [(e, LayoutRating(v, None, t)) for e, v, t in zip(elements, values, texts, strict=True)]  # fmt: skip
+        blocks = _blocks(members)
+        if not blocks or any(any(b.element is f or f in b.element.iterancestors() for f, _ in found) for b in blocks):  # fmt: skip
+            continue
+        items = _group_reviews(blocks, url, locale, bare=True)
+        if items is not None:
+            found.extend((b.element, item) for b, item in zip(blocks, items, strict=False))
+    return found
 
 
 def _lone_review(
@@ -475,7 +523,12 @@ def _body_score(slot: _Slot, language: str | None) -> float:
 
 
 def _group_reviews(
-    blocks: list[_Block], url: str, locale: str | None, *, lone: bool = False
+    blocks: list[_Block],
+    url: str,
+    locale: str | None,
+    *,
+    lone: bool = False,
+    bare: bool = False,
 ) -> list[ReviewItem] | None:
     for block in blocks:
         if len(block.element.text_content()) > _MAX_BLOCK_TEXT:
@@ -502,6 +555,8 @@ def _group_reviews(
         return None  # reviews say who or when; cards and teasers say neither
     if lone and not _reads_like_a_review(blocks[0], present[0], locale):
         return None
+    if bare and not _bare_template_reads_as_reviews(blocks, body, authors):
+        return None
     if lone:
         authors = [a for a in authors if any(_AUTHOR_NAME.search(u.names) for u in a.units if u)]
     scale = group_scale([b.rating for b in blocks])
@@ -526,6 +581,26 @@ def _group_reviews(
         items.append(item)
     del language
     return items
+
+
+def _bare_template_reads_as_reviews(
+    blocks: list[_Block], body: _Slot, authors: list[_Slot]
+) -> bool:
+    """Blocks rated by a bare number are reviews only with a name line in most of them, a
+    body of prose in every one, and the number apart from both."""
+    primary = authors[0] if authors else None
+    if primary is None or primary.coverage < 0.5:
+        return False
+    if any(u is None or len(u.text.split()) < 2 for u in body.units):
+        return False
+    words = sum(len(u.text.split()) for u in body.units if u is not None) / len(body.units)
+    if words < _MIN_BARE_BODY_WORDS:
+        return False
+    for block, unit in zip(blocks, body.units, strict=True):
+        rated = block.rating_element
+        if unit is not None and (unit.element is rated or rated in unit.element.iterdescendants()):
+            return False  # the number sits inside the text: a quantity or a count in it
+    return True
 
 
 def _without_rating_text(unit: _Unit, block: _Block) -> str:
@@ -674,7 +749,7 @@ def _author_slots(
             continue
         if _overlaps(slot, body) or _overlaps(slot, title):
             continue
-        if any(u.is_control for u in present):
+        if any(u.is_control for u in present) and not _names_a_profile(slot, present):
             continue
         names = [v.strip(" ,:;-–—·|") for v in slot.varying if v]
         if not names or sum(map(_looks_like_name, names)) < 0.7 * len(names):
@@ -707,6 +782,19 @@ def _author_slots(
         if all(not (t and u is not None) for t, u in zip(taken, slot.units, strict=True)):
             chosen.append(slot)
     return chosen
+
+
+_MIN_PROFILE_BLOCKS = 3
+
+
+def _names_a_profile(slot: _Slot, present: list[_Unit]) -> bool:
+    """A control whose text differs in every block: a name that opens its writer's
+    profile, not an action ("Reply", "Helpful (3)" say the same words everywhere)."""
+    return (
+        len(present) >= _MIN_PROFILE_BLOCKS
+        and slot.distinct == 1.0
+        and all(any(c.isalpha() for c in v) for v in slot.varying if v)
+    )
 
 
 def _author_text(slot: _Slot, index: int) -> str:

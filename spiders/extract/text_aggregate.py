@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import lxml.etree
@@ -31,11 +32,21 @@ _LABEL_ATTRS = ("aria-label", "title", "alt")
 # Controls say what they would do ("Rate this 1 out of 5 stars"), not what the page shows.
 _CONTROL_TAGS = frozenset({"input", "button", "textarea", "label", "form"})
 _SKIPPED_TAGS = _SKIP | _CONTROL_TAGS
+_SKIPPED_NEAR_HEADING = _SKIPPED_TAGS - {"button"}
 _CONTROL_ROLES = frozenset(
     {"button", "radio", "radiogroup", "slider", "option", "checkbox", "menuitemradio",
      "spinbutton", "switch", "tab"}
 )  # fmt: skip
 _WIDGET_SPAN = 400
+# A count in brackets with no noun ("(10)", "( 490件 )": a unit glyph at most).
+_BRACKETED_COUNT = re.compile(
+    r"[\s.,:;·]{0,3}\(\s*(\d{1,3}(?:[.,\s]\d{3})+|\d+)\s*[^\W\d_]{0,2}\s*\)"
+)
+# A rating counted only in brackets, or shown in a button, is the page's own when it follows
+# the main heading this closely (product cards in carousels show the same, further off).
+_HEADING_SPAN = 500
+# A link's whole text is a count and at most one word: "490件", "(87 reviews)".
+_COUNT_LINK = re.compile(r"\W*\d[\d.,\s\u00a0]*[^\W\d_]*\W*")
 _VALUE_MATCH_TOLERANCE = 0.051
 
 
@@ -50,40 +61,126 @@ class TextRating:
     rating_count: int | None
     review_count: int | None
     position: int
+    bracketed: bool = False
+    """The count is a bare number in brackets after the rating ("4.9 out of 5 stars (10)"),
+    without a noun to say what it counts."""
 
 
 def page_text(root: lxml.html.HtmlElement) -> str:
     """The body's text and label attributes in document order, one space between pieces,
     at most ``MAX_TEXT_CHARS``; scripts, styles and controls left out. (Comments are
     gone: ``parse_document`` drops them.)"""
-    body = root.find("body")
+    return _walked_text(root)
+
+
+def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
+    """About ``span`` characters of the page's text from its main heading (its first
+    ``<h1>``) on, buttons read too: where a product page shows its own rating summary,
+    often a button that opens the reviews. Links to other pages are left out (cards of
+    other products). "" without a heading."""
+    heading = next((h for h in root.iter("h1") if not _in_skipped(h)), None)
+    if heading is None:
+        return ""
     pieces: list[str] = []
     size = 0
-    walker = lxml.etree.iterwalk(body if body is not None else root, events=("start", "end"))
+    for start, tail in _from_element_on(heading):
+        if start is not None:
+            size = _walk_subtree(start, pieces, size, span, near_heading=True)
+        if tail and size < span:
+            pieces.append(tail)
+            size += len(tail)
+        if size >= span:
+            break
+    return " ".join(" ".join(pieces).split())[:span]
+
+
+def _in_skipped(element: lxml.html.HtmlElement) -> bool:
+    """The element or an ancestor is left out near the heading (code, a control, a link to
+    another page)."""
+    return any(
+        _skipped(e, _SKIPPED_NEAR_HEADING) or _leaves(e)
+        for e in (element, *element.iterancestors())
+    )
+
+
+def _walk_subtree(
+    start: lxml.html.HtmlElement, pieces: list[str], size: int, limit: int, *, near_heading: bool
+) -> int:
+    """Add the texts of ``start``'s subtree (not its tail) to ``pieces`` until ``limit``
+    characters are there; the new size. ``near_heading``: buttons read, links to other
+    pages left out."""
+    skipped = _SKIPPED_NEAR_HEADING if near_heading else _SKIPPED_TAGS
+    walker = lxml.etree.iterwalk(start, events=("start", "end"))
     for event, element in walker:
-        if size >= MAX_TEXT_CHARS:
+        if size >= limit:
             break
         if event == "end":
-            piece = element.tail
-        elif _skipped(element):
+            piece = element.tail if element is not start else None
+        elif _skipped(element, skipped) or (near_heading and _leaves(element)):
             walker.skip_subtree()
             continue
         else:
-            piece = element.text
-            labels = [v for v in map(element.get, _LABEL_ATTRS) if v]
-            if labels:
-                piece = " ".join([*labels, piece or ""])
+            piece = _own_text(element)
         if piece:
             pieces.append(piece)
             size += len(piece)
+    return size
+
+
+def _from_element_on(
+    element: lxml.html.HtmlElement,
+) -> Iterator[tuple[lxml.html.HtmlElement | None, str | None]]:
+    """The element, then what follows it in document order, as (subtree or None, the text
+    after it): its following siblings, then its parent's tail and following siblings, and
+    so on up to the body."""
+    yield element, element.tail
+    node = element
+    while True:
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                yield sibling, sibling.tail
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return
+        yield None, parent.tail
+        node = parent
+
+
+def _walked_text(root: lxml.html.HtmlElement) -> str:
+    body = root.find("body")
+    start = body if body is not None else root
+    pieces: list[str] = []
+    size = _walk_subtree(start, pieces, 0, MAX_TEXT_CHARS, near_heading=False)
+    if start.tail and size < MAX_TEXT_CHARS:
+        pieces.append(start.tail)
     return " ".join(" ".join(pieces).split())[:MAX_TEXT_CHARS]
 
 
-def _skipped(element: lxml.html.HtmlElement) -> bool:
+def _own_text(element: lxml.html.HtmlElement) -> str | None:
+    """An element's label attributes and its text before its first child."""
+    piece = element.text
+    labels = [v for v in map(element.get, _LABEL_ATTRS) if v]
+    if labels:
+        piece = " ".join([*labels, piece or ""])
+    return piece
+
+
+def _leaves(element: lxml.html.HtmlElement) -> bool:
+    """A link to another page that says more than a count ("490 reviews" linking to the
+    reviews is the page's own count): near the heading, the card of another product."""
+    if element.tag != "a":
+        return False
+    href = (element.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    return _COUNT_LINK.fullmatch(" ".join(element.text_content().split())) is None
+
+
+def _skipped(element: lxml.html.HtmlElement, tags: frozenset[str]) -> bool:
     """Code, styles, and controls (which say what they would do, "Rate 1 out of 5 stars",
     not what the page shows)."""
     tag = element.tag
-    if not isinstance(tag, str) or tag in _SKIPPED_TAGS:
+    if not isinstance(tag, str) or tag in tags:
         return True
     role = element.get("role")
     return role is not None and role.strip().lower() in _CONTROL_ROLES
@@ -112,8 +209,14 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
             continue
         rating_count, review_count = _counts_after(text, match.end(), patterns)
         stars = match.group(3) is not None
+        bracketed = None
+        if stars and not (rating_count or review_count):
+            bracketed = _bracketed_count(text, match.end())
         if stars or rating_count or review_count:
-            found.append(TextRating(value, best, stars, rating_count, review_count, match.start()))
+            found.append(
+                TextRating(value, best, stars, bracketed or rating_count, review_count,
+                           match.start(), bracketed=bracketed is not None)
+            )  # fmt: skip
     for match in patterns.based_on.finditer(text):
         inside = bisect_right(starts, match.start()) - 1  # the last value match starting before
         if inside >= 0 and match.start() < ends[inside]:
@@ -128,7 +231,7 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
             is_review = _is_review_noun(match.group(3), patterns)
             found.append(TextRating(value, best, False, None if is_review else n,
                                     n if is_review else None, match.start()))  # fmt: skip
-    if not any(r.rating_count or r.review_count for r in found):
+    if not any((r.rating_count or r.review_count) and not r.bracketed for r in found):
         # Only where no rating with a scale and a count is written: a bare decimal is the
         # weaker sign, and the page's whole text need not be scanned once more.
         found += _bare_ratings(text, patterns, starts, ends)
@@ -153,10 +256,21 @@ def _bare_ratings(
         if not (0 < value <= 5 or (value <= 10 and not value.is_integer())):
             continue
         rating_count, review_count = _counts_after(text, match.end(), patterns)
-        if rating_count or review_count:
+        bracketed = None
+        if not (rating_count or review_count) and value <= 5:
+            bracketed = _bracketed_count(text, match.end())
+        if rating_count or review_count or bracketed:
             best = infer_scale(value, None, None)[0]
-            found.append(TextRating(value, best, False, rating_count, review_count, match.start()))
+            found.append(
+                TextRating(value, best, False, bracketed or rating_count, review_count,
+                           match.start(), bracketed=bracketed is not None)
+            )  # fmt: skip
     return found
+
+
+def _bracketed_count(text: str, end: int) -> int | None:
+    match = _BRACKETED_COUNT.match(text, end)
+    return _count(match.group(1)) if match else None
 
 
 def _is_review_noun(noun: str, patterns: RatingPatterns) -> bool:
@@ -207,15 +321,27 @@ def _without_pickers(ratings: list[TextRating]) -> list[TextRating]:
 def choose_text_rating(ratings: list[TextRating]) -> TextRating | None:
     """The page's own aggregate among the ratings its text writes: the first with a count.
     (A rating without one is a product card's or a review's: on pages without an
-    aggregate, the most shown of those was another product's.)"""
-    return next((r for r in ratings if r.rating_count or r.review_count), None)
+    aggregate, the most shown of those was another product's.) A count in brackets
+    without a noun does not count here (see ``text_aggregate_rating``)."""
+    return next(
+        (r for r in ratings if (r.rating_count or r.review_count) and not r.bracketed), None
+    )
+
+
+def _heading_rating(root: lxml.html.HtmlElement, patterns: RatingPatterns) -> TextRating | None:
+    """The first rating with a count, in brackets too, written just after the main heading."""
+    near = text_ratings(heading_text(root, _HEADING_SPAN), patterns)
+    return next((r for r in near if r.rating_count or r.review_count), None)
 
 
 def text_aggregate_rating(
     root: lxml.html.HtmlElement, language: str | None
 ) -> AggregateRatingItem | None:
     """The aggregate rating the page writes as text, read with ``language``'s words."""
-    chosen = choose_text_rating(text_ratings(page_text(root), rating_patterns(language)))
+    patterns = rating_patterns(language)
+    chosen = choose_text_rating(text_ratings(page_text(root), patterns))
+    if chosen is None:
+        chosen = _heading_rating(root, patterns)
     if chosen is None:
         return None
     return aggregate_item(
