@@ -143,32 +143,6 @@ def _group_code_off() -> None:
     auto.variant_group = patched
 
 
-def _choose_sku_step(step: str) -> Setup:
-    def setup() -> None:
-        import spiders.extract.identifiers as ids
-
-        if step == "in_url":
-            ids.in_url = _const(False)  # type: ignore[assignment]
-        elif step == "url_tokens":
-            ids.url_id_tokens = _const([])  # type: ignore[assignment]
-        elif step == "labelled":
-            import spiders.extract.auto as auto
-
-            auto.shown_identifiers = _const(([], frozenset()))  # type: ignore[assignment]
-        elif step == "other_ids":
-            original = ids.choose_sku
-
-            def patched(structured, other_ids, labelled, url, text, *shown):  # type: ignore[no-untyped-def]
-                sku, how = original(structured, other_ids, labelled, url, text, *shown)
-                return (None, "none") if sku is not None and sku in other_ids and sku not in labelled and not ids.in_url(sku, url) else (sku, how)  # fmt: skip
-
-            import spiders.extract.auto as auto
-
-            auto.choose_sku = patched
-
-    return setup
-
-
 def _main_first_off() -> None:
     _patch("spiders.extract.auto", "_main_first", lambda offers: offers)
 
@@ -304,10 +278,6 @@ ABLATIONS: dict[str, tuple[str, Setup]] = {
         "sku",
         _off("spiders.extract.auto", "url_code_of_variant", _const(None)),
     ),
-    "sku:id in URL": ("sku", _choose_sku_step("in_url")),
-    "sku:URL id token repeated": ("sku", _choose_sku_step("url_tokens")),
-    "sku:labelled ids": ("sku", _choose_sku_step("labelled")),
-    "sku:gtin/mpn fallback": ("sku", _choose_sku_step("other_ids")),
     # labels
     "labels:catalogues (all roles)": ("labels", _no_labels("labels")),
     "labels:catalogues stock roles": ("labels", _no_labels("labels", "in_stock", "out_of_stock")),

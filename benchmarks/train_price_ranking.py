@@ -6,8 +6,8 @@
 Every price-looking text of every page is a candidate (``price_candidates``) labelled right
 when its amount is one of the page's true prices, whether or not the page's markup also
 states the price: so all pages teach the ranking, not only those without markup. The
-model is a conditional logistic regression (numpy, Newton steps), each site weighing the
-same, its weights drawn to the hand weights (``price_ranking_hand.json``, the scorer
+model is a conditional logistic regression (``candidate_training.py``), each site weighing
+the same, its weights drawn to the hand weights (``price_ranking_hand.json``, the scorer
 before learning) whose thresholds it keeps. Scored per fold grouped by site, trained on
 the other folds:
 
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 from collections import Counter
 from decimal import Decimal
@@ -42,6 +41,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from candidate_training import (
+    Page,
+    add_training_arguments,
+    held_out_rankings,
+    print_rankings,
+    trained,
+)
+from candidate_training import as_model as as_features_model
+from candidate_training import hand_model as hand_weights
 from obfuscated_names import obfuscate_names
 from offers import ATTRIBUTES, predict_auto, score, site_folds
 from site_folds import load_page, site_of
@@ -85,15 +93,6 @@ FEATURES = ("bias", "price_named", "old_named", "other_products_named", "unit_te
 # fold 4). Learned from the saved and stripped copies only, the three lowered the held-out
 # stripped price 0.942 -> 0.934: the hashed copies are what teaches them.
 OUT = Path(__file__).resolve().parents[1] / "spiders" / "extract" / "data" / "price_ranking.json"
-L2 = 0.3
-STEPS = 50
-MAX_STEP = 2.0
-
-Page = tuple[np.ndarray, np.ndarray, float]
-"""Features (candidates x FEATURES), right or not (candidates), the page's weight (each site
-weighs the same, whatever its number of pages)."""
-
-
 STRIPPED = "stripped"
 OBFUSCATED = "obfuscated"
 MODES = ("", STRIPPED, OBFUSCATED, f"{STRIPPED}+{OBFUSCATED}")
@@ -120,49 +119,8 @@ def page_candidates(html: bytes, url: str, truth: list[str], weight: float) -> P
     return features, np.array(right, dtype=bool), weight
 
 
-def fit(pages: list[Page], mask: np.ndarray, prior: np.ndarray | None = None) -> np.ndarray:
-    """Weights of a conditional logistic regression: per page, a softmax over its candidates
-    whose likelihood is the share it gives the right ones (pages weighted, see ``Page``);
-    Newton steps with an L2 penalty that draws the weights to ``prior`` (with 26 sites,
-    weights learned from zero swung by 0.1 of held-out accuracy between candidate sets;
-    drawn to the hand weights they stayed at or above them)."""
-    usable = [(x * mask, y, w) for x, y, w in pages if y.any() and not y.all()]
-    prior = np.zeros(len(FEATURES)) if prior is None else prior * mask
-    weights = prior.copy()
-    penalty = L2 * np.diag((np.arange(len(FEATURES)) > 0).astype(float) + (mask == 0))
-    for _ in range(STEPS):
-        gradient = penalty @ (weights - prior)
-        hessian = penalty.copy()
-        for x, y, w in usable:
-            scores = x @ weights
-            p = np.exp(scores - scores.max())
-            p /= p.sum()
-            q = np.where(y, np.exp(scores - scores[y].max()), 0.0)
-            q /= q.sum()  # the softmax over the right candidates only
-            gradient += w * (x.T @ (p - q))
-            mean_p, mean_q = x.T @ p, x.T @ q
-            hessian += w * ((x.T * p) @ x - np.outer(mean_p, mean_p))
-            hessian -= w * ((x.T * q) @ x - np.outer(mean_q, mean_q))
-        step = np.linalg.solve(hessian + 1e-6 * np.eye(len(FEATURES)), gradient)
-        step *= min(1.0, MAX_STEP / max(1e-12, float(np.abs(step).max())))
-        weights -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return weights * mask
-
-
 def as_model(weights: np.ndarray, take: float, overrule: float) -> CandidateModel:
-    return CandidateModel(dict(zip(FEATURES, map(float, weights), strict=True)), take, overrule)
-
-
-def ranking_accuracy(pages: list[Page], weights: np.ndarray, take: float) -> float:
-    right = 0
-    for x, y, _ in pages:
-        if len(y):
-            scores = x @ weights
-            best = int(scores.argmax())
-            right += bool(y[best] and scores[best] >= take)
-    return right / max(1, len(pages))
+    return as_features_model(FEATURES, weights, take, overrule)
 
 
 HAND = Path(__file__).with_name("price_ranking_hand.json")
@@ -170,24 +128,12 @@ HAND = Path(__file__).with_name("price_ranking_hand.json")
 
 
 def hand_model() -> tuple[np.ndarray, float, float]:
-    hand = json.loads(HAND.read_text(encoding="utf-8"))
-    weights = np.array([float(hand["weights"].get(n, 0.0)) for n in FEATURES])
-    return weights, float(hand["threshold"]), float(hand["overrule"])
-
-
-def trained(pages: list[Page], mask: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """Weights learned from the hand weights; the hand thresholds (take, overrule) kept."""
-    prior, take, overrule = hand_model()
-    return fit(pages, mask, prior), take, overrule
+    return hand_weights(HAND, FEATURES)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("pages_dir", type=Path)
-    parser.add_argument("ground_truth", type=Path)
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--write", action="store_true", help="train on all pages, write weights")
-    parser.add_argument("--no-ablation", action="store_true")
+    add_training_arguments(parser, FEATURES)
     parser.add_argument(
         "--strip-markup", action="store_true", help="learn from markup-stripped copies too"
     )
@@ -195,9 +141,6 @@ def main(argv: list[str] | None = None) -> int:
         "--obfuscate-classes",
         action="store_true",
         help="learn from copies whose class and id names are hashed too",
-    )
-    parser.add_argument(
-        "--without", nargs="*", default=[], choices=FEATURES, help="features to leave out"
     )
     args = parser.parse_args(argv)
     truth: dict[str, Any] = json.loads(args.ground_truth.read_text(encoding="utf-8"))
@@ -222,35 +165,17 @@ def main(argv: list[str] | None = None) -> int:
         for mode in learned_from
     }
     folds = site_folds(truth, ids, args.folds)
-    everything = np.array([0.0 if name in args.without else 1.0 for name in FEATURES])
-    hand, hand_take, _ = hand_model()
-    rows: dict[str, list[float]] = {"hand weights": [], "learned": []}
-    ablations = [] if args.no_ablation else [n for n in FEATURES[1:] if n not in args.without]
-    for name in ablations:
-        rows[f"without {name}"] = []
+    rows, models = held_out_rankings(
+        pages, folds, FEATURES, hand_model(), args.without, not args.no_ablation
+    )
     held_out: dict[str, dict[str, Any]] = {mode: {} for mode in MODES}
-    for fold in folds:
-        train = [page for (i, _), page in pages.items() if i not in fold]
-        test = [page for (i, _), page in pages.items() if i in fold]
-        rows["hand weights"].append(ranking_accuracy(test, hand, hand_take))
-        weights, take, overrule = trained(train, everything)
-        rows["learned"].append(ranking_accuracy(test, weights, take))
-        for name in ablations:
-            mask = everything.copy()
-            mask[FEATURES.index(name)] = 0
-            w, t, _ = trained(train, mask)
-            rows[f"without {name}"].append(ranking_accuracy(test, w, t))
+    for fold, (weights, take, overrule) in zip(folds, models, strict=True):
         use_model(PRICE_MODEL, as_model(weights, take, overrule))
         for i in fold:
             for mode in MODES:
                 held_out[mode][i] = predict_auto(html[i, mode], truth[i]["url"])
         use_model(PRICE_MODEL, None)
-    learned = statistics.mean(rows["learned"])
-    for name, accuracies in rows.items():
-        cells = " ".join(f"{a:.3f}" for a in accuracies)
-        gain = learned - statistics.mean(accuracies)
-        print(f"ranking  {name:<32} folds=[{cells}] mean={statistics.mean(accuracies):.3f}"
-              f" learned_minus_this={gain:+.3f}")  # fmt: skip
+    print_rankings(rows)
     for mode in MODES:
         whole = score(truth, held_out[mode], ids)
         per_fold = [score(truth, held_out[mode], fold) for fold in folds]
@@ -259,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"offers held-out {mode + ' ' if mode else ''}{attribute:<13} "
                   f"whole={whole[attribute][2]:.3f} folds=[{cells}]")  # fmt: skip
     if args.write:
-        weights, take, overrule = trained(list(pages.values()), everything)
+        everything = np.array([0.0 if name in args.without else 1.0 for name in FEATURES])
+        weights, take, overrule = trained(list(pages.values()), everything, hand_model())
         source = (
             f"benchmarks/train_price_ranking.py on {len(priced)} pages"
             f"{' and their ' + ', '.join(learned_from[1:]) + ' copies' if learned_from[1:] else ''}"

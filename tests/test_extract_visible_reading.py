@@ -120,3 +120,28 @@ VISIBLE_SKUS = [
 def test_visible_sku_without_markup(html: str, url: str, sku: str) -> None:
     found = extract_auto(html, url).offers
     assert found and found[0].sku == sku
+
+
+# Labels in a language no label list knows (made-up words): the code is read from the page's
+# structure (a short label ending in ":", a cell of its own, its digits in the URL).
+UNKNOWN_LANGUAGE_SKUS = [
+    pytest.param(
+        page('<h1>Qwerty zxcv</h1><span class="price">€ 19,00</span>'
+             "<p>Vbnmq qwrtz: QK-40112</p><footer><p>Zvbnq: 012363240 "
+             '<a href="mailto:desk@shop.test">desk@shop.test</a></p></footer>'),
+        "https://shop.test/p/qwerty-zxcv", "QK-40112",
+        id="colon-label-of-any-language-not-the-contact-number",
+    ),
+    pytest.param(
+        page('<h1>Plmbr lamp</h1><span class="price">£ 25</span>'
+             "<div><span>Plmbr</span><span>904.230.19</span></div>"),
+        "https://shop.test/p/plmbr-lamp-90423019/", "904.230.19",
+        id="code-written-with-dots-whose-digits-are-the-urls",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "url", "sku"), UNKNOWN_LANGUAGE_SKUS)
+def test_sku_under_labels_of_an_unknown_language(html: str, url: str, sku: str) -> None:
+    found = extract_auto(html, url).offers
+    assert found and found[0].sku == sku

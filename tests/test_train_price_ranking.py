@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+import candidate_training as training
 import train_price_ranking as trainer
 
 FEATURES = trainer.FEATURES
@@ -30,9 +31,9 @@ def _page(right_feature: str, noise: float, seed: int) -> tuple[np.ndarray, np.n
 @pytest.mark.parametrize("feature", ["price_named", "first_after_heading", "currency_sign"])
 def test_fit_learns_the_marking_feature(feature: str) -> None:
     pages = [_page(feature, 0.5, seed) for seed in range(20)]
-    weights = trainer.fit(pages, np.ones(len(FEATURES)))
+    weights = training.fit(pages, np.ones(len(FEATURES)))
     assert weights[FEATURES.index(feature)] > 1.0
-    assert trainer.ranking_accuracy(pages, weights, take=-10.0) == 1.0
+    assert training.ranking_accuracy(pages, weights, take=-10.0) == 1.0
 
 
 def test_masked_feature_stays_zero_and_prior_holds_without_evidence() -> None:
@@ -41,7 +42,7 @@ def test_masked_feature_stays_zero_and_prior_holds_without_evidence() -> None:
     mask[FEATURES.index("price_named")] = 0.0
     prior = np.zeros(len(FEATURES))
     prior[FEATURES.index("old_named")] = -6.0  # no candidate is old-named: nothing moves it
-    weights = trainer.fit(pages, mask, prior)
+    weights = training.fit(pages, mask, prior)
     assert weights[FEATURES.index("price_named")] == 0.0
     assert weights[FEATURES.index("old_named")] == pytest.approx(-6.0)
 
@@ -51,4 +52,4 @@ def test_ranking_accuracy_needs_the_threshold(take: float, expected: float) -> N
     pages = [_page("price_named", 0.0, 0)]
     weights = np.zeros(len(FEATURES))
     weights[FEATURES.index("price_named")] = 2.0
-    assert trainer.ranking_accuracy(pages, weights, take) == expected
+    assert training.ranking_accuracy(pages, weights, take) == expected

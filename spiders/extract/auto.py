@@ -29,7 +29,7 @@ from spiders.extract.heuristics import (
     visible_price_overruling,
     visible_text,
 )
-from spiders.extract.identifiers import choose_sku, product_identifiers
+from spiders.extract.identifiers import product_identifiers
 from spiders.extract.jsonld import jsonld_objects
 from spiders.extract.layers import EMBEDDED_JSON, HEURISTIC, JSON_LD
 from spiders.extract.listing import markup_listing, visible_listing
@@ -43,6 +43,7 @@ from spiders.extract.schema_offers import is_product, schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.extract.script_json import script_json_values
 from spiders.extract.script_product import ScriptProduct, script_product
+from spiders.extract.shown_codes import best_shown_code, shown_code_candidates
 from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
 from spiders.extract.variants import (
     parent_product,
@@ -328,22 +329,16 @@ def _choose_sku(
         # The shop's own product state names the product's code.
         offer.sku, offer.explain["sku"] = code, EMBEDDED_JSON.name
         return
-    other_ids = [v for v in (offer.gtin, offer.mpn) if v]
-    labelled, shown_texts = shown_identifiers(root)
-    sku, how = choose_sku(
-        structured,
-        other_ids,
-        [value for value, _ in labelled],
-        url,
-        text,
-        [value for value, own in labelled if own],
-        shown_texts,
-    )
-    if sku is None or sku == offer.sku:
+    markup_ids = [v for v in (offer.gtin, offer.mpn) if v]
+    labelled, _ = shown_identifiers(root)
+    best = best_shown_code(shown_code_candidates(root, url, text, markup_ids, dict(labelled)))
+    if best is None or best.value == offer.sku:
         return
-    offer.sku = sku
+    offer.sku = best.value
     offer.explain["sku"] = (
-        HEURISTIC.name if how == "heuristic" else offer.explain.get("sku", JSON_LD.name)
+        offer.explain.get("sku", JSON_LD.name)
+        if best.element is None and best.value in markup_ids
+        else HEURISTIC.name
     )
 
 

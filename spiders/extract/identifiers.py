@@ -1,8 +1,9 @@
-"""Which of the ids a page shows is the product's sku.
+"""Ids of the page's product markup and of its URL.
 
-Shops expose several ids (variant sku, product id, GTIN, internal ids). The one the
-shop uses to address the product is the one in its URL, so a candidate found in the
-URL wins; without any candidate, an id-like URL token that the page repeats is used.
+Shops expose several ids (variant sku, product id, GTIN, internal ids). The one the shop
+uses to address the product is often the one in its URL: ``in_url`` and ``url_id_tokens``
+are features of the shown-code ranking (``shown_codes``) that picks the product's code
+when the markup names none.
 """
 
 from __future__ import annotations
@@ -70,47 +71,3 @@ def url_id_tokens(url: str) -> list[str]:
         if _is_code_segment(segment):
             tokens.append(segment)  # after its digit runs: the whole code comes first
     return list(dict.fromkeys(reversed(tokens)))
-
-
-def choose_sku(
-    structured: list[str],
-    other_ids: list[str],
-    labelled_ids: list[str],
-    url: str,
-    page_text: str,
-    shop_codes: list[str] | None = None,
-    shown_texts: frozenset[str] = frozenset(),
-) -> tuple[str | None, str]:
-    """(sku, layer hint): the markup's sku; else an id the URL contains; else an id-like
-    URL token the page shows as a text of its own (``shown_texts``: a table cell, a value
-    after a label the table lacks); else the first id shown under a label of the shop's own
-    code (``shop_codes``: "SKU", "Art.-Nr."); else an id-like URL token the page repeats;
-    else a labelled id, a GTIN or an MPN. (The script state's code, ``script_product``, is
-    taken before these when the markup names none.)
-
-    A shown shop code comes before a URL token found only in the page's source: URLs carry
-    catalogue, listing and variant-group numbers that the page repeats in its links, while
-    the code the page labels as its own is what customers and the shop's search use.
-
-    Ids of form inputs and ``data-sku``-like attributes are no candidates: on the
-    development pages leaving them out raised the held-out sku F1 (0.957 -> 0.971); they
-    hold variant, cart-line and internal ids as often as the product's."""
-    if structured:
-        return structured[0], "structured"
-    for candidate in [*labelled_ids, *other_ids]:
-        if in_url(candidate, url):
-            return candidate, "structured" if candidate in other_ids else "heuristic"
-    tokens = url_id_tokens(url)
-    for token in tokens:
-        if token in shown_texts:
-            return token, "heuristic"
-    if shop_codes:
-        return shop_codes[0], "heuristic"
-    for token in tokens:
-        if page_text.count(token) >= 2:
-            return token, "heuristic"
-    if labelled_ids:
-        return labelled_ids[0], "heuristic"
-    if other_ids:
-        return other_ids[0], "structured"
-    return None, "none"

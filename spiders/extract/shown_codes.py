@@ -1,0 +1,323 @@
+"""The product's code read from what the page shows, in any language.
+
+For a page whose markup names no code: every code-shaped token of the page's short visible
+texts (letters and digits, or five digits or more, with inner separators), every id-like
+token of its URL, and the markup's GTIN or MPN are candidates. Each gets general features
+(repeated in the URL or the ``<title>``, a text of its own, after a short label-like text
+ending in ":" whatever its language, distance to the main heading, inside a link, repeated
+in same-layout blocks, shapes of amounts, dates, quantities and phone numbers, a valid GTIN
+check digit) and the ranking model (``spiders.extract.candidate_model``, weights learned
+by ``benchmarks/train_code_ranking.py`` under site-grouped folds) scores them. The best is
+taken only when it scores above no code at all (score 0): a wrong code is worse than none.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import lxml.etree
+import lxml.html
+
+from spiders.extract.candidate_model import model
+from spiders.extract.identifiers import in_url, url_id_tokens
+from spiders.extract.page_regions import ancestors, in_other_products, in_page_chrome, is_hidden
+from spiders.extract.price import detect_currency
+from spiders.extract.visible_price import layout_signature, main_heading
+
+CODE_MODEL = "code_ranking"
+
+# Short visible texts with an ASCII digit, in document order (smart strings: each knows
+# its element).
+_DIGIT_TEXTS = lxml.etree.XPath(
+    "//body//text()[string-length() < 120]["
+    + " or ".join(f"contains(., '{digit}')" for digit in "0123456789")
+    + "][not(parent::script or parent::style or parent::noscript or parent::template"
+    " or parent::option or parent::textarea)]"
+)
+_CHUNK = re.compile(r"[^\s,;:()\[\]{}|\"'«»“”‘’<>]+")
+_CODE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?")
+_CODE_LENGTH = (4, 30)
+_MIN_DIGITS_ONLY = 5
+# "Word word:" before a code in the same text, or a whole short text before it: one to four
+# words without digits (a label in any language).
+_LABEL = re.compile(r"[^\W\d_][^\W\d]*(?:[ .'’-]+[^\W\d]+){0,3}\s*[.]?\s*(?P<mark>[:：#№]|-)?")
+_MAX_LABEL = 40
+_SENTENCE_WORDS = 6
+# An amount: grouped thousands with a decimal mark of the other kind ("1.299,00", "1,299.00",
+# "1 299,00"), or a number with one or two decimals ("12.99"); "002.937.72" is none.
+_AMOUNT = re.compile(
+    r"[1-9]\d{0,2}(?:(?:\.\d{3})+,|(?:,\d{3})+\.|(?:['’ ]\d{3})+[.,])\d{1,2}|\d+[.,]\d{1,2}"
+)
+_CURRENCY_AFFIX = re.compile(r"^[A-Za-z]{1,3}|[A-Za-z]{1,3}$")  # "EUR0.00", "12.99zl"
+_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:T.*)?")
+# A quantity: a number and a unit of up to three letters ("800W", "512GB"), sizes ("100x14x96"),
+# a score or a fraction ("42/100").
+_QUANTITY = re.compile(
+    r"\d+(?:[.,]\d+)?[^\W\d_]{1,3}|\d+(?:[.,]\d+)?(?:[xX×]\d+(?:[.,]\d+)?)+|\d+(?:[.,]\d+)?/\d+"
+)
+_SEPARATORS = re.compile(r"[._/-]")
+_GTIN_LENGTHS = frozenset({8, 12, 13, 14})
+# Links that make a block a contact block (an address, a phone number, opening hours).
+_CONTACT_LINKS = lxml.etree.XPath(
+    "//body//a[starts-with(normalize-space(@href), 'mailto:')"
+    " or starts-with(normalize-space(@href), 'tel:')]"
+)
+_CONTACT_DEPTH = 2
+_FAR_FROM_HEADING = 450
+_JUST_BEFORE_HEADING = 50
+_LOG_MANY = math.log(10)
+_MAX_CANDIDATES = 400
+"""Shown tokens weighed per page (a huge catalogue page holds thousands)."""
+
+
+@dataclass
+class CodeCandidate:
+    """One code-looking token of the page (or its URL) and how plausible it is as its code."""
+
+    value: str
+    order: int
+    """Document position of its text (-1: not shown, from the URL or the markup)."""
+    features: dict[str, float] = field(default_factory=dict)
+    element: lxml.html.HtmlElement | None = None
+    """Where it is shown (None: not shown)."""
+    score: float = 0.0
+
+
+def compact(value: str) -> str:
+    """A code without its separators, case-folded ("002.937.72" -> "00293772")."""
+    return _SEPARATORS.sub("", value).casefold()
+
+
+def is_gtin(value: str) -> bool:
+    """True for 8, 12, 13 or 14 digits whose last is the GS1 check digit of the others."""
+    if not value.isdigit() or len(value) not in _GTIN_LENGTHS:
+        return False
+    digits = [int(d) for d in reversed(value[:-1])]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits))
+    return (10 - total % 10) % 10 == int(value[-1])
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """(code, start, end) of the code-shaped chunks of ``text``: four to thirty characters,
+    a digit in them, letters as well or five digits or more; a trailing dot dropped."""
+    found = []
+    for chunk in _CHUNK.finditer(text):
+        match = _CODE.search(chunk.group(0))
+        if match is None:
+            continue
+        value = match.group(0)
+        digits = sum(ch.isdigit() for ch in value)
+        if not digits or not _CODE_LENGTH[0] <= len(value) <= _CODE_LENGTH[1]:
+            continue
+        if digits == len(_SEPARATORS.sub("", value)) and digits < _MIN_DIGITS_ONLY:
+            continue  # a year, a quantity
+        start = chunk.start() + match.start()
+        found.append((value, start, start + len(value)))
+    return found
+
+
+def _shape_features(value: str, text: str, start: int, end: int) -> dict[str, float]:
+    bare = _SEPARATORS.sub("", value)
+    digits = sum(ch.isdigit() for ch in bare)
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return {
+        "digits_only": float(digits == len(bare)),
+        "separated": float(bare != value),
+        "long": min(1.0, len(bare) / 20),
+        "gtin": float(is_gtin(bare) and bare == value),
+        "amount_shape": float(
+            _AMOUNT.fullmatch(_CURRENCY_AFFIX.sub("", value)) is not None
+            or (digits == len(bare) and detect_currency(text)[1] is not None)
+        ),
+        "date_shape": float(_DATE.fullmatch(value) is not None),
+        "quantity_shape": float(_QUANTITY.fullmatch(value) is not None),
+        "spaced_digits": float(before[-1:].isdigit() or after[:1].isdigit() or before[-1:] == "+"),
+    }
+
+
+def _label_features(text: str, start: int, previous: str | None, alone: bool) -> dict[str, float]:
+    """A short label-like text before the code: in its own text ("Art: 123"), or the text
+    before it when the code is a text of its own ("<dt>Art</dt><dd>123</dd>")."""
+    label = text[:start].strip()
+    if not label and alone and previous is not None:
+        label = previous.strip()
+    if not label or len(label) > _MAX_LABEL:
+        return {}
+    match = _LABEL.fullmatch(label)
+    if match is None:
+        return {}
+    mark = match.group("mark")
+    return {"colon_label": float(mark in (":", "：", "#", "№")), "word_label": float(not mark)}
+
+
+def shown_code_candidates(
+    root: lxml.html.HtmlElement,
+    url: str,
+    page_text: str,
+    markup_ids: Sequence[str] = (),
+    labelled: dict[str, bool] | None = None,
+) -> list[CodeCandidate]:
+    """Every candidate code of the page with its features, scored (document order, then
+    the URL's and the markup's ids not shown)."""
+    labelled = labelled or {}
+    title_element = root.find(".//title")
+    title = (title_element.text_content() if title_element is not None else "").casefold()
+    url_compact = {compact(t) for t in url_id_tokens(url)}
+    heading = main_heading(root)
+    candidates: list[CodeCandidate] = []
+    texts = _DIGIT_TEXTS(root)
+    for text in texts:
+        element = text.getparent()
+        if element is None:
+            continue
+        owner = element.getparent() if text.is_tail else element
+        if owner is None or is_hidden(owner):
+            continue
+        tokens = _tokens(text)
+        if not tokens:
+            continue
+        stripped = text.strip()
+        previous: str | None = None
+        for value, start, end in tokens:
+            alone = stripped == value or stripped.rstrip(".") == value
+            if alone and previous is None:
+                previous = _previous_text(owner, element, text.is_tail)
+            features = {
+                "bias": 1.0,
+                "alone": float(alone),
+                "in_sentence": float(len(text.split()) > _SENTENCE_WORDS),
+                "in_link": float(
+                    owner.tag == "a" or any(a.tag == "a" for a in ancestors(owner, 4))
+                ),
+                **_shape_features(value, text, start, end),
+                **_label_features(text, start, previous, alone),
+            }
+            candidates.append(CodeCandidate(value, len(candidates), features, owner))
+            if len(candidates) >= _MAX_CANDIDATES:
+                break
+        if len(candidates) >= _MAX_CANDIDATES:
+            break
+    shown = {c.value for c in candidates}
+    for token in url_id_tokens(url):
+        if token not in shown:
+            features = {"bias": 1.0, "not_shown": 1.0,
+                        "page_repeats": min(1.0, math.log(max(1, page_text.count(token))) / _LOG_MANY)}  # fmt: skip
+            candidates.append(CodeCandidate(token, -1, features))
+    for value in markup_ids:
+        if value not in shown:
+            candidates.append(CodeCandidate(value, -1, {"bias": 1.0, "not_shown": 1.0}))
+    _add_page_features(root, candidates, heading, title, url, url_compact, labelled, markup_ids)
+    ranking = model(CODE_MODEL)
+    for c in candidates:
+        c.score = ranking.score(c.features)
+    return candidates
+
+
+_LABEL_TEXT = 60
+
+
+def _previous_text(
+    owner: lxml.html.HtmlElement, element: lxml.html.HtmlElement, is_tail: bool
+) -> str | None:
+    """The text just before a text of its own: the element it follows (a tail), else the
+    nearest preceding sibling's text or the parent's leading text, up to three levels up
+    ("<td>label</td><td><span>code</span></td>")."""
+    if is_tail:
+        return element.text_content()
+    node = owner
+    for _ in range(3):
+        previous = node.getprevious()
+        if previous is not None:
+            tail = (previous.tail or "").strip()
+            if tail:
+                return tail
+            text = previous.text_content()
+            return text if len(text) <= _LABEL_TEXT else None
+        parent = node.getparent()
+        if parent is None:
+            return None
+        if (parent.text or "").strip():
+            return parent.text
+        node = parent
+    return None
+
+
+def _add_page_features(
+    root: lxml.html.HtmlElement,
+    candidates: list[CodeCandidate],
+    heading: lxml.html.HtmlElement | None,
+    title: str,
+    url: str,
+    url_compact: set[str],
+    labelled: dict[str, bool],
+    markup_ids: Sequence[str],
+) -> None:
+    """Features a candidate has among the page's: in the URL, the title, labelled by a
+    known label, repeated, in same-layout blocks with other codes, distance to the heading."""
+    shown = [c for c in candidates if c.element is not None]
+    index: dict[lxml.html.HtmlElement, int] = {}
+    if shown:
+        index = {e: i for i, e in enumerate(root.iter())}
+    heading_at = index.get(heading) if heading is not None else None
+    signatures: dict[int, str] = {}
+    for c in shown:
+        assert c.element is not None
+        c.order = index.get(c.element, 0)
+        signatures[id(c)] = layout_signature(c.element, ancestors(c.element, 3))
+    contact: set[lxml.html.HtmlElement] = set()
+    for link in _CONTACT_LINKS(root) if shown else ():
+        contact.update((link, *ancestors(link, _CONTACT_DEPTH)))
+    repeats = Counter(c.value for c in shown)
+    layouts: dict[str, set[str]] = {}
+    for c in shown:
+        layouts.setdefault(signatures[id(c)], set()).add(c.value)
+    for c in candidates:
+        f = c.features
+        folded = c.value.casefold()
+        f["in_url"] = float(in_url(c.value, url) or compact(c.value) in url_compact)
+        f["in_title"] = float(_in_text(folded, title))
+        if c.value in labelled:
+            f["known_label" if labelled[c.value] else "other_label"] = 1.0
+        f["markup_id"] = float(c.value in markup_ids)
+        if c.element is None:
+            continue
+        f["repeats"] = min(1.0, math.log(repeats[c.value]) / _LOG_MANY)
+        f["same_layout"] = min(1.0, math.log(len(layouts[signatures[id(c)]])) / _LOG_MANY)
+        f["in_chrome"] = float(in_page_chrome(c.element) or in_other_products(c.element))
+        f["contact"] = float(
+            bool(contact) and not contact.isdisjoint((c.element, *ancestors(c.element, 1)))
+        )
+        if heading_at is not None:
+            f["heading_distance"] = min(1.0, abs(c.order - heading_at) / _FAR_FROM_HEADING)
+            f["before_heading"] = float(c.order < heading_at - _JUST_BEFORE_HEADING)
+
+
+def _in_text(folded: str, text: str) -> bool:
+    at = text.find(folded)
+    while at >= 0:
+        before = text[at - 1 : at]
+        after = text[at + len(folded) : at + len(folded) + 1]
+        if not before.isalnum() and not after.isalnum():
+            return True
+        at = text.find(folded, at + 1)
+    return False
+
+
+# What names a token as a code: a label before it, the URL, the title, the markup. A token
+# with none of these (a number alone near the heading: a count of shares, a rating, a
+# phone number) is never taken, whatever its score: a wrong code is worse than none.
+_NAMED = ("colon_label", "word_label", "known_label", "in_url", "in_title", "markup_id")
+
+
+def best_shown_code(candidates: list[CodeCandidate]) -> CodeCandidate | None:
+    """The best-scored candidate named as a code (``_NAMED``), if it scores above none
+    (0); the first shown on a tie."""
+    named = [c for c in candidates if any(c.features.get(n) for n in _NAMED)]
+    if not named:
+        return None
+    best = max(named, key=lambda c: (c.score, c.element is not None, -c.order))
+    return best if best.score > model(CODE_MODEL).threshold else None
