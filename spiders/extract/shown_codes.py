@@ -175,10 +175,10 @@ def shown_code_candidates(
         if element is None:
             continue
         owner = element.getparent() if text.is_tail else element
-        if owner is None or is_hidden(owner):
+        if owner is None:
             continue
-        tokens = _tokens(text)
-        if not tokens:
+        tokens = _tokens(text)  # first: most texts with a digit hold no code, and is_hidden
+        if not tokens or is_hidden(owner):  # walks the ancestors
             continue
         stripped = text.strip()
         previous: str | None = None
