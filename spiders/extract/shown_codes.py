@@ -38,7 +38,8 @@ _DIGIT_TEXTS = lxml.etree.XPath(
     + "][not(parent::script or parent::style or parent::noscript or parent::template"
     " or parent::option or parent::textarea)]"
 )
-_CHUNK = re.compile(r"[^\s,;:()\[\]{}|\"'«»“”‘’<>]+")
+# Full-width punctuation too: CJK pages write "SKU：JP-1200" with no space after the colon.
+_CHUNK = re.compile(r"[^\s,;:()\[\]{}|\"'«»“”‘’<>：；，（）【】]+")
 _CODE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?")
 _CODE_LENGTH = (4, 30)
 _MIN_DIGITS_ONLY = 5
