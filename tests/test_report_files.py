@@ -116,11 +116,7 @@ def test_kill_9_with_files_placed_and_the_run_not_recorded_records_nothing(
     out, paused = tmp_path / "out", tmp_path / "paused"
     process = _report(db_url, out, tmp_path, {PAUSE_ENV: f"{PAUSE_POINT}:2:{paused}"})
     try:
-        deadline = time.monotonic() + 120
-        while not paused.exists():
-            assert process.poll() is None, "report finished before its pause point"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        _wait_for(paused, process)
         assert len([p for p in out.iterdir() if p.is_file()]) == 2  # placed, not recorded
     finally:
         process.send_signal(signal.SIGKILL)
@@ -129,6 +125,34 @@ def test_kill_9_with_files_placed_and_the_run_not_recorded_records_nothing(
     build_report(engine, out)  # the same folder: written whole, then recorded
     _assert_every_run_has_its_files(engine)
     assert _recorded(engine)[0] == 1 and _staging_left(tmp_path) == []
+
+
+def test_a_report_to_another_folder_removes_the_staging_a_killed_report_left(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    """A killed report's folder may never be written again: the next report anywhere beside
+    it removes its staging, and keeps the staging of a report still running."""
+    populate(engine, PLAN)
+    out, paused = tmp_path / "weekly-gap-report", tmp_path / "paused"
+    process = _report(db_url, out, tmp_path, {PAUSE_ENV: f"{PAUSE_POINT}:1:{paused}"})
+    try:
+        _wait_for(paused, process)
+        assert len(_staging_left(tmp_path)) == 1
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    running = tmp_path / f"{STAGING}other-report-{os.getpid()}-abcd_123"
+    running.mkdir()
+    build_report(engine, tmp_path / "monthly")
+    assert _staging_left(tmp_path) == [running]
+
+
+def _wait_for(paused: Path, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while not paused.exists():
+        assert process.poll() is None, "report finished before its pause point"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
 
 
 def _report(

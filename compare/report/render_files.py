@@ -126,16 +126,19 @@ def _staging_folder(out_dir: Path) -> Path:
 
 
 def _remove_stale_staging(out_dir: Path) -> None:
-    """Staging folders of report processes that are gone (killed while writing)."""
-    name = out_dir.resolve().name
+    """Staging folders of report processes that are gone (killed while writing), whatever
+    folder they were writing: a killed report's folder may never be written again, so
+    waiting for a report to the same folder would leave its staging behind for good."""
     for parent in (out_dir.resolve().parent, out_dir):
         try:
-            candidates = list(parent.glob(f"{STAGING}{name}-*-*"))
+            candidates = list(parent.glob(f"{STAGING}*-*-*"))
         except OSError:
             continue
         for folder in candidates:
-            pid = folder.name.removeprefix(f"{STAGING}{name}-").split("-")[0]
-            if pid.isdigit() and not _alive(int(pid)):
+            # <STAGING><folder name>-<pid>-<mkdtemp suffix>; the folder name may hold dashes,
+            # the suffix never does.
+            pid = folder.name.rsplit("-", 2)[-2]
+            if pid.isdigit() and not _alive(int(pid)) and folder.is_dir():
                 shutil.rmtree(folder, ignore_errors=True)
 
 
