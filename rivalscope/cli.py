@@ -18,6 +18,7 @@ from types import FrameType
 from typing import Any
 
 import typer
+import typer.core
 
 import rivalscope.commands
 from rivalscope import __version__
@@ -98,8 +99,27 @@ def _unwrap_all(typer_app: typer.Typer) -> None:
             _unwrap_all(group.typer_instance)
 
 
+def _hide_flag_types() -> None:
+    """Typer 0.29's rich help prints a flag's Python type ("--verbose <bool>", "--help
+    <bool>"), which reads as if the flag wanted a value; its plain help leaves flags bare, and
+    so does ours. Options that take a value keep their type ("--targets <path>")."""
+    option_class: Any = getattr(typer.core, "TyperOption", None)
+    shown = getattr(option_class, "display_type_rich", None)
+    if shown is None or getattr(shown, "flags_bare", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False) or getattr(self, "count", False):
+            return None
+        return shown(self, ctx)
+
+    display_type_rich.flags_bare = True  # type: ignore[attr-defined]
+    option_class.display_type_rich = display_type_rich
+
+
 _register_all()
 _unwrap_all(app)
+_hide_flag_types()
 
 
 def main() -> None:

@@ -44,6 +44,8 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...], tmp_path:
     result = run_cli(*path, "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "rivalscope " + " ".join(path) + " [OPTIONS]" in result.stdout  # the usage line
+    # A flag takes no value: "--help <bool>" read as if it wanted one.
+    assert "<bool>" not in result.stdout
     example = next(line for line in result.stdout.splitlines() if "Example:" in line)
     assert "rivalscope " + " ".join(path) in example
     # Rich markup must not eat words: "[schedule]" in a docstring is written "\\[schedule]".
