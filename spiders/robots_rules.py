@@ -123,6 +123,17 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             )
         super().process_request_2(rp, request)
 
+    async def refusal(self, url: str) -> IgnoreRequest | None:
+        """Why robots.txt refuses ``url`` to this crawl, or None if it is allowed: the
+        crawl's rules for its host (read now if they are not yet), checked and counted as
+        a request of the crawl is, for a fetch the crawl's downloader does not make (a
+        rendered page's own requests, ``spiders.browser``)."""
+        try:
+            await self.process_request(Request(url))
+        except IgnoreRequest as refused:
+            return refused
+        return None
+
     async def robot_parser(self, request: Request) -> RobotParser | None:
         netloc = urlparse_cached(request).netloc
         parser = self._parsers.get(netloc)
@@ -187,7 +198,9 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         robots = Request(
             f"{scheme}://{netloc}/robots.txt",
             priority=self.DOWNLOAD_PRIORITY,
-            meta={"dont_obey_robotstxt": True},
+            # Asked for a host the crawl already requests (its offsite check passed), or a
+            # host a rendered page of the source may request (``spiders.browser``).
+            meta={"dont_obey_robotstxt": True, "allow_offsite": True},
             callback=NO_CALLBACK,
         )
         engine = self.crawler.engine
@@ -209,3 +222,15 @@ def _handed_on(
     """Give a host's rules to one request waiting for them, and keep them for the next."""
     waiting.callback(rules)
     return rules
+
+
+def crawl_robots(crawler: Crawler) -> FailClosedRobotsTxtMiddleware | None:
+    """The robots.txt middleware of a running crawl; None if it has none (the crawl does
+    not obey robots.txt, or its engine has not started)."""
+    engine = crawler.engine
+    if engine is None:
+        return None
+    for middleware in engine.downloader.middleware.middlewares:
+        if isinstance(middleware, FailClosedRobotsTxtMiddleware):
+            return middleware
+    return None
