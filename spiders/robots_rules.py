@@ -130,6 +130,8 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         rendered page's own requests, ``spiders.browser``)."""
         try:
             await self.process_request(Request(url))
+        except ValueError as bad:  # not a URL Scrapy can request: not checked, not made
+            return IgnoreRequest(f"{url!r} cannot be checked against robots.txt: {bad}")
         except IgnoreRequest as refused:
             return refused
         return None

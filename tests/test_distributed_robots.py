@@ -276,16 +276,30 @@ class CancelRobots:
 
 
 project.DOWNLOADER_MIDDLEWARES = {**project.DOWNLOADER_MIDDLEWARES, "__main__.CancelRobots": 105}
-from rivalscope.cli import main
 
-sys.argv = ["rivalscope", *sys.argv[1:]]
-main()
+if __name__ == "__main__":  # not in a worker's store process (started with "spawn")
+    from rivalscope.cli import main
+
+    sys.argv = ["rivalscope", *sys.argv[1:]]
+    main()
 """
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "distributed",
+    [
+        False,
+        # A worker of a distributed run (Redis, PostgreSQL): the run's shared reading.
+        pytest.param(True, marks=[pytest.mark.redis, pytest.mark.postgres]),
+    ],
+)
 def test_a_crawl_whose_robots_txt_request_is_cancelled_ends_and_records_why(
-    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    server: DemoServer,
+    shops: list[DemoShop],
+    distributed: bool,
 ) -> None:
     """A real crawl whose robots.txt request a downloader middleware cancels, with five
     start pages waiting for the host's rules: it ends (it waited for good), no page of the
@@ -300,11 +314,22 @@ def test_a_crawl_whose_robots_txt_request_is_cancelled_ends_and_records_why(
     launcher = tmp_path / "cancelling_crawl.py"
     launcher.write_text(_CANCELLING_CRAWL, "utf-8")
     before = len(server.requested_paths)
-    url = f"sqlite:///{tmp_path / 'x.db'}"
+    if distributed:
+        request.getfixturevalue("redis_prefix")  # a fresh key prefix, in the environment
+        url = request.getfixturevalue("pg_url")
+        queue = ["--queue", REDIS_URL]
+        seeded = run_cli(
+            "crawl", "--distributed", *queue, "--targets", str(targets), cwd=tmp_path, db_url=url
+        )
+        assert seeded.returncode == 0, seeded.stderr[-2000:]
+        command = ["worker", *queue, "--db", url, "--until-idle", "--log-level", "WARNING"]
+    else:
+        url = f"sqlite:///{tmp_path / 'x.db'}"
+        command = ["crawl", "--targets", str(targets), "--log-level", "WARNING"]
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_DATABASE_URL": url}
     try:
         result = subprocess.run(
-            [sys.executable, str(launcher), "crawl", "--targets", str(targets)],
+            [sys.executable, str(launcher), *command],
             cwd=tmp_path,
             env=env,
             capture_output=True,
