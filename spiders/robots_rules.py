@@ -23,7 +23,7 @@ joins a run pops a batch of its requests at once). A request without rules is re
 
 The reading runs on its own, not in the request that started it, and always ends with
 rules for every waiting request: a robots.txt request cancelled on its way (a downloader
-middleware or handler cancelling it, the crawl closing) gives ``UnreadableRobots``, so the
+middleware or download handler cancelling it) gives ``UnreadableRobots``, so the
 waiting requests are refused as ``robots_unreadable`` and the next request of the host
 reads robots.txt again (or, in a distributed run, the run's shared reading). Before, a
 cancelled reading never answered: the host's requests waited for good, and so did the
@@ -89,8 +89,10 @@ def robots_outcome(status: int, body: bytes) -> RobotsRead:
 class UnreadableRobots(RobotParser):
     """The rules of a host whose robots.txt could not be read: nothing is allowed."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, for_the_run: bool = True) -> None:
         self.reason = reason
+        # False for a reading that did not happen (read again for the host's next request).
+        self.for_the_run = for_the_run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, robotstxt_body: bytes) -> UnreadableRobots:
@@ -117,9 +119,10 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         if rp is None:  # never given here (robot_parser); Scrapy's would allow everything
             rp = UnreadableRobots("no rules were read")
         if isinstance(rp, UnreadableRobots):
+            then = "the host is not crawled in this run" if rp.for_the_run else "refused"
             raise RobotsUnreadable(
                 f"robots.txt of {urlparse_cached(request).netloc} could not be read "
-                f"({rp.reason}): the host is not crawled in this run"
+                f"({rp.reason}): {then}"
             )
         super().process_request_2(rp, request)
 
@@ -170,7 +173,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
                 netloc,
                 reason,
             )
-            rules = UnreadableRobots(reason)
+            rules = UnreadableRobots(reason, for_the_run=False)
             del self._parsers[netloc]
         else:
             self._parsers[netloc] = rules

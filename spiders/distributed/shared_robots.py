@@ -2,10 +2,10 @@
 
 The first worker that needs a host's rules takes the run's reader key of the host (with a
 time-to-live: a reader that dies lets another take over), downloads robots.txt and stores
-what it gave in the run's ``robots`` hash; the others wait for that entry. A reading that
-does not end (its robots.txt request cancelled) stores nothing and gives the key back. Every worker of
+what it gave in the run's ``robots`` hash; the others wait for that entry. Every worker of
 the run so obeys the same rules, an unreadable robots.txt included (then the host is not
-crawled in the run); the next run reads robots.txt again.
+crawled in the run); the next run reads robots.txt again. A reading that does not end (its
+robots.txt request cancelled) stores nothing and gives the reader key back at once.
 """
 
 from __future__ import annotations
