@@ -3,7 +3,8 @@
 Only such a source's crawler gets the playwright download handler; every other source keeps
 Scrapy's plain HTTP handler and starts no browser. The browser is Debian's chromium at
 ``/usr/bin/chromium`` (or ``RIVALSCOPE_CHROMIUM``) (never a downloaded one). Every wait is bounded, the page may request only
-the source's hosts and the hosts it allows, and images, fonts and media are never fetched.
+the source's hosts and the hosts it allows, and only what their robots.txt allows us (as the
+crawl's own requests), and images, fonts and media are never fetched.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ import shutil
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+
 from settings.targets import BrowserRender, Source
 from settings.user_errors import UserError
-from spiders.fetch_problems import RenderedPageTooLarge
+from spiders.fetch_problems import RenderedPageTooLarge, count_problem
+from spiders.robots_rules import RobotsUnreadable, crawl_robots
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -73,10 +78,21 @@ def require_browser(source_names: list[str], purpose: str | None = None) -> str:
 
 
 class HostFilter:
-    """``PLAYWRIGHT_ABORT_REQUEST``: True (abort) for other hosts and for heavy resources."""
+    """``PLAYWRIGHT_ABORT_REQUEST``: True (abort) for other hosts, for heavy resources, and
+    for what the crawl's robots.txt rules refuse.
 
-    def __init__(self, hosts: list[str]) -> None:
+    A rendered page's own requests (its scripts' fetch and XHR calls, scripts, styles) do not
+    go through the crawl's downloader, so its robots.txt middleware never sees them: each is
+    checked here against the same rules (``FailClosedRobotsTxtMiddleware.refusal``: the
+    rules read for the crawl, those of an allowed host read when its first request comes,
+    fail-closed when unreadable) and aborted in the browser when refused, counted as the
+    crawl counts its own refusals (``robots_blocked``, or the fetch problem
+    ``robots_unreadable``). Only with ``crawler`` (a crawl that obeys robots.txt).
+    """
+
+    def __init__(self, hosts: list[str], crawler: Crawler | None = None) -> None:
         self.hosts = tuple(h.lower() for h in hosts)
+        self.crawler = crawler
 
     def allows(self, url: str) -> bool:
         parsed = urlparse(url)
@@ -85,8 +101,30 @@ class HostFilter:
         host = (parsed.hostname or "").lower()
         return any(host == h or host.endswith("." + h) for h in self.hosts)
 
-    def __call__(self, request: BrowserRequest) -> bool:
-        return request.resource_type in SKIPPED_RESOURCES or not self.allows(request.url)
+    async def __call__(self, request: BrowserRequest) -> bool:
+        if request.resource_type in SKIPPED_RESOURCES or not self.allows(request.url):
+            return True
+        return await self.robots_refuse(request.url)
+
+    async def robots_refuse(self, url: str) -> bool:
+        """True if the crawl's robots.txt rules refuse ``url`` (counted and logged)."""
+        crawler = self.crawler
+        if crawler is None or urlparse(url).scheme not in ("http", "https"):
+            return False
+        if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            return False
+        robots = crawl_robots(crawler)
+        refused = (
+            IgnoreRequest("the crawl's robots.txt rules are not running")
+            if robots is None
+            else await robots.refusal(url)
+        )
+        if refused is None:
+            return False
+        if isinstance(refused, RobotsUnreadable) and crawler.stats is not None:
+            count_problem(crawler.stats, "robots_unreadable")
+        logger.debug("rendered page's request to %s not made: %s", url, refused)
+        return True
 
 
 def browser_hosts(source: Source) -> list[str]:
@@ -106,10 +144,14 @@ class _OversizeWithoutTraceback(logging.Filter):
 
 
 _ONE_LINE = _OversizeWithoutTraceback()
+logger = logging.getLogger(__name__)
 
 
-def browser_settings(source: Source, chromium: str) -> dict[str, Any]:
-    """Scrapy settings that make one crawler render its pages in chromium."""
+def browser_settings(
+    source: Source, chromium: str, crawler: Crawler | None = None
+) -> dict[str, Any]:
+    """Scrapy settings that make one crawler render its pages in chromium (``crawler``:
+    the crawler they are for, whose robots.txt rules its pages' own requests obey)."""
     render = source.browser
     logging.getLogger("scrapy-playwright").addFilter(_ONE_LINE)
     handler = {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER}
@@ -126,7 +168,7 @@ def browser_settings(source: Source, chromium: str) -> dict[str, Any]:
         # memory stays bounded by the concurrency, not by the crawl's length.
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": source.politeness.concurrency or 4,
-        "PLAYWRIGHT_ABORT_REQUEST": HostFilter(browser_hosts(source)),
+        "PLAYWRIGHT_ABORT_REQUEST": HostFilter(browser_hosts(source), crawler),
     }
 
 

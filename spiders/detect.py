@@ -16,13 +16,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
+from protego import Protego
+
 from settings.records import PageExtraction
 from settings.targets import toml_string
 from spiders.browser import CHROMIUM_ARGS, SKIPPED_RESOURCES
 from spiders.review_api import MAX_JSON_BYTES, find_next_link, parse_json, reviews_in
+from spiders.target_check import TargetCheckError, robots_rules
 
 RENDER_TIMEOUT_S = 30.0
 SETTLE_TIMEOUT_MS = 10_000
+ROBOTS_TIMEOUT_S = 10.0
+"""A host's robots.txt, read for the page's requests to it (within RENDER_TIMEOUT_S)."""
 MAX_JSON_RESPONSES = 50
 """JSON responses kept per page (bounded memory on chatty pages)."""
 _PAGE_PARAMS = re.compile(r"^(page|p|pg|page_?number|pagenum)$", re.I)
@@ -46,6 +51,9 @@ class Rendered:
     json: list[JsonResponse] = field(default_factory=list)
     hosts: set[str] = field(default_factory=set)
     """Hosts the page requested."""
+    robots_refused: list[str] = field(default_factory=list)
+    """The page's requests not made: their host's robots.txt disallows them to the crawler
+    (or cannot be read)."""
 
 
 @dataclass
@@ -163,6 +171,12 @@ def analyse(
             notes.append("if a button loads more reviews, set browser.click to its CSS selector")
         else:
             notes.append('render = "browser" would also work; the API needs no browser')
+    if rendered_page is not None and rendered_page.robots_refused:
+        refused = rendered_page.robots_refused
+        notes.append(
+            f"{len(refused)} of the page's requests not made: robots.txt disallows them "
+            f"(or could not be read), e.g. {refused[0]}; a crawl does not make them either"
+        )
     if not carriers:
         carriers.append("none found")
     if carriers[0] == "layout":
@@ -190,12 +204,24 @@ def analyse(
     )
 
 
-def render_page(url: str, agent: str, chromium: str) -> Rendered:
-    """The page rendered in chromium (network idle, bounded) with the JSON it fetched."""
-    return asyncio.run(asyncio.wait_for(_render(url, agent, chromium), RENDER_TIMEOUT_S))
+def render_page(url: str, agent: str, chromium: str, *, obey_robots: bool = True) -> Rendered:
+    """The page rendered in chromium (network idle, bounded) with the JSON it fetched; with
+    ``obey_robots``, the page's own requests that robots.txt disallows to ``agent`` are not
+    made (as in a crawl, ``spiders.browser.HostFilter``)."""
+    return asyncio.run(
+        asyncio.wait_for(_render(url, agent, chromium, obey_robots), RENDER_TIMEOUT_S)
+    )
 
 
-async def _render(url: str, agent: str, chromium: str) -> Rendered:
+def _host_rules(url: str, agent: str) -> Protego | None:
+    """The robots.txt rules of ``url``'s host, None if they cannot be read."""
+    try:
+        return robots_rules(url, agent, ROBOTS_TIMEOUT_S)
+    except TargetCheckError:
+        return None
+
+
+async def _render(url: str, agent: str, chromium: str, obey_robots: bool) -> Rendered:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import Response as BrowserResponse
     from playwright.async_api import Route, async_playwright
@@ -224,10 +250,25 @@ async def _render(url: str, agent: str, chromium: str) -> Rendered:
     def on_response(response: BrowserResponse) -> None:
         pending.append(asyncio.ensure_future(keep_json(response)))
 
+    rules: dict[str, asyncio.Future[Protego | None]] = {}  # one reading per host
+
+    async def robots_allow(request_url: str) -> bool:
+        parsed = urlparse(request_url)
+        if not obey_robots or parsed.scheme not in ("http", "https"):
+            return True
+        if parsed.netloc not in rules:
+            reading = asyncio.to_thread(_host_rules, request_url, agent)
+            rules[parsed.netloc] = asyncio.ensure_future(reading)
+        read = await rules[parsed.netloc]
+        if read is not None and read.can_fetch(request_url, agent):
+            return True
+        result.robots_refused.append(request_url)
+        return False
+
     async def block_heavy(route: Route) -> None:
         request = route.request
         result.hosts.add(urlparse(request.url).hostname or "")
-        if request.resource_type in SKIPPED_RESOURCES:
+        if request.resource_type in SKIPPED_RESOURCES or not await robots_allow(request.url):
             await route.abort()
         else:
             await route.continue_()

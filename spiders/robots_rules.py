@@ -20,10 +20,19 @@ Deferred for all of them, as in Scrapy 2.19's RobotsTxtMiddleware, the third req
 every later one got ``None``, which Scrapy reads as "no robots.txt": disallowed pages were
 fetched whenever three or more requests of a host came before its rules (a worker that
 joins a run pops a batch of its requests at once). A request without rules is refused.
+
+The reading runs on its own, not in the request that started it, and always ends with
+rules for every waiting request: a robots.txt request cancelled on its way (a downloader
+middleware or download handler cancelling it) gives ``UnreadableRobots``, so the
+waiting requests are refused as ``robots_unreadable`` and the next request of the host
+reads robots.txt again (or, in a distributed run, the run's shared reading). Before, a
+cancelled reading never answered: the host's requests waited for good, and so did the
+crawl's end.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +43,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
 from scrapy.robotstxt import RobotParser
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
@@ -80,8 +89,10 @@ def robots_outcome(status: int, body: bytes) -> RobotsRead:
 class UnreadableRobots(RobotParser):
     """The rules of a host whose robots.txt could not be read: nothing is allowed."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, for_the_run: bool = True) -> None:
         self.reason = reason
+        # False for a reading that did not happen (read again for the host's next request).
+        self.for_the_run = for_the_run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, robotstxt_body: bytes) -> UnreadableRobots:
@@ -97,6 +108,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.shared: Any = None
+        self._readings: set[Deferred[None]] = set()  # running readings, kept from the GC
         settings = crawler.settings
         if settings.getint("RIVALSCOPE_RUN_ID") and settings.get("REDIS_URL"):
             from spiders.distributed.shared_robots import SharedRobots
@@ -107,34 +119,65 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         if rp is None:  # never given here (robot_parser); Scrapy's would allow everything
             rp = UnreadableRobots("no rules were read")
         if isinstance(rp, UnreadableRobots):
+            then = "the host is not crawled in this run" if rp.for_the_run else "refused"
             raise RobotsUnreadable(
                 f"robots.txt of {urlparse_cached(request).netloc} could not be read "
-                f"({rp.reason}): the host is not crawled in this run"
+                f"({rp.reason}): {then}"
             )
         super().process_request_2(rp, request)
+
+    async def refusal(self, url: str) -> IgnoreRequest | None:
+        """Why robots.txt refuses ``url`` to this crawl, or None if it is allowed: the
+        crawl's rules for its host (read now if they are not yet), checked and counted as
+        a request of the crawl is, for a fetch the crawl's downloader does not make (a
+        rendered page's own requests, ``spiders.browser``)."""
+        try:
+            await self.process_request(Request(url))
+        except ValueError as bad:  # not a URL Scrapy can request: not checked, not made
+            return IgnoreRequest(f"{url!r} cannot be checked against robots.txt: {bad}")
+        except IgnoreRequest as refused:
+            return refused
+        return None
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         netloc = urlparse_cached(request).netloc
         parser = self._parsers.get(netloc)
         if parser is None:
-            reading: Deferred[RobotParser | None] = Deferred()
-            self._parsers[netloc] = reading
-            try:
-                rules: RobotParser = await self._rules(request, netloc)
-            except Exception as exc:  # the shared store is out of reach: no rules, no page
-                rules = UnreadableRobots(f"{type(exc).__name__}: {exc}")
-                del self._parsers[netloc]  # asked again by the next request
-            else:
-                self._parsers[netloc] = rules
-            reading.callback(rules)
-            return rules
+            parser = Deferred()
+            self._parsers[netloc] = parser
+            reading = deferred_from_coro(self._read(request, netloc, parser))
+            self._readings.add(reading)
+            reading.addBoth(lambda _: self._readings.discard(reading))
         if isinstance(parser, Deferred):
             # A Deferred of this request's own (see the module docstring): the reading's
             # result stays there for the next request that waits.
             own: Deferred[RobotParser | None] = Deferred()
-            parser.addCallback(_handed_on, own)
+            parser.addBoth(_handed_on, own)
             return await maybe_deferred_to_future(own)
         return parser
+
+    async def _read(
+        self, request: Request, netloc: str, reading: Deferred[RobotParser | None]
+    ) -> None:
+        """Read ``netloc``'s rules and give them to the requests waiting on ``reading``,
+        whatever happens to the reading (see the module docstring)."""
+        rules: RobotParser
+        try:
+            rules = await self._rules(request, netloc)
+        except (Exception, asyncio.CancelledError) as exc:
+            # The shared store out of reach, or the reading cancelled: no rules, no page;
+            # the next request of the host reads them again.
+            reason = f"{type(exc).__name__}: {exc}".rstrip(": ")[:200]
+            logger.warning(
+                "robots.txt of %s was not read (%s): its waiting requests are refused",
+                netloc,
+                reason,
+            )
+            rules = UnreadableRobots(reason, for_the_run=False)
+            del self._parsers[netloc]
+        else:
+            self._parsers[netloc] = rules
+        reading.callback(rules)
 
     async def _rules(self, request: Request, netloc: str) -> RobotParser:
         scheme = urlparse_cached(request).scheme
@@ -160,7 +203,9 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         robots = Request(
             f"{scheme}://{netloc}/robots.txt",
             priority=self.DOWNLOAD_PRIORITY,
-            meta={"dont_obey_robotstxt": True},
+            # Asked for a host the crawl already requests (its offsite check passed), or a
+            # host a rendered page of the source may request (``spiders.browser``).
+            meta={"dont_obey_robotstxt": True, "allow_offsite": True},
             callback=NO_CALLBACK,
         )
         engine = self.crawler.engine
@@ -182,3 +227,15 @@ def _handed_on(
     """Give a host's rules to one request waiting for them, and keep them for the next."""
     waiting.callback(rules)
     return rules
+
+
+def crawl_robots(crawler: Crawler) -> FailClosedRobotsTxtMiddleware | None:
+    """The robots.txt middleware of a running crawl; None if it has none (the crawl does
+    not obey robots.txt, or its engine has not started)."""
+    engine = crawler.engine
+    if engine is None:
+        return None
+    for middleware in engine.downloader.middleware.middlewares:
+        if isinstance(middleware, FailClosedRobotsTxtMiddleware):
+            return middleware
+    return None

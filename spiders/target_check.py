@@ -84,6 +84,11 @@ def robots_allows(url: str, agent: str, timeout: float = FETCH_TIMEOUT_S) -> boo
     """True if the site's robots.txt lets ``agent`` fetch ``url`` (no robots.txt: allowed).
     A robots.txt that cannot be read (5xx, 429) forbids the page, as in the crawl
     (``spiders.robots_rules``)."""
+    return bool(robots_rules(url, agent, timeout).can_fetch(url, agent))
+
+
+def robots_rules(url: str, agent: str, timeout: float = FETCH_TIMEOUT_S) -> Protego:
+    """The robots.txt rules of ``url``'s host; TargetCheckError if they cannot be read."""
     parsed = urlparse(url)
     robots_url = f"{parsed.scheme}://{parsed.netloc}/robots.txt"
     status, _, body = _get(robots_url, agent, timeout)
@@ -93,8 +98,7 @@ def robots_allows(url: str, agent: str, timeout: float = FETCH_TIMEOUT_S) -> boo
             f"robots.txt of {parsed.netloc} could not be read ({read.reason}): "
             f"{url} is not fetched; try again later"
         )
-    rules = Protego.parse(read.body.decode("utf-8", errors="replace"))
-    return bool(rules.can_fetch(url, agent))
+    return Protego.parse(read.body.decode("utf-8", errors="replace"))
 
 
 def fetch_page(

@@ -160,7 +160,7 @@ class TargetSpider(scrapy.Spider):
             from spiders.browser import browser_settings, require_browser
 
             chromium = require_browser([self.source.name])
-            for key, value in browser_settings(self.source, chromium).items():
+            for key, value in browser_settings(self.source, chromium, crawler).items():
                 settings.set(key, value, priority="spider")
         if not polite.obey_robots:
             self.logger.warning(

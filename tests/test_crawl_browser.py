@@ -16,7 +16,7 @@ from settings.targets import parse_targets
 from spiders.browser import PLAYWRIGHT_HANDLER, HostFilter
 from spiders.target_spider import TargetSpider
 from storage.db import open_database
-from storage.models import CrawlRun, Review
+from storage.models import CrawlRun, Product, Review
 from tests.cli import run_cli
 from tests.widget_site import REVIEWS, WidgetSite
 
@@ -136,6 +136,65 @@ def test_next_button_that_replaces_reviews_is_read_before_every_click(
     )
     assert code == 0, output
     assert ids == sorted(str(r["id"]) for r in expected)
+
+
+DISALLOW_API = b"User-agent: *\nDisallow: /api/\n"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("page", "host", "robots", "asked", "reviews", "blocked", "problems"),
+    [
+        # The widget's host disallows its API: the page's script never reaches it.
+        ("kettle-one", "127.0.0.2", (200, DISALLOW_API), 1, 0, 1, {}),
+        # The shop disallows its own API, which its page calls by JavaScript.
+        ("kettle-local", "127.0.0.1", (200, DISALLOW_API), 1, 0, 1, {}),
+        # The widget's robots.txt cannot be read (asked 3 times: the retries of a 503):
+        # fail-closed, as for the crawl's pages.
+        ("kettle-one", "127.0.0.2", (503, b"down"), 3, 0, 0, {"robots_unreadable": 1}),
+        # Rules for another crawler only: the API is ours to call, page after page.
+        ("kettle-one", "127.0.0.2", (200, b"User-agent: otherbot\nDisallow: /\n"), 1, 7, 0, {}),
+    ],
+)
+def test_a_rendered_page_makes_none_of_the_requests_robots_txt_disallows(
+    tmp_path: Path,
+    site: WidgetSite,
+    page: str,
+    host: str,
+    robots: tuple[int, bytes],
+    asked: int,
+    reviews: int,
+    blocked: int,
+    problems: dict[str, int],
+) -> None:
+    """The page's own requests (its script's fetch calls) obey the robots.txt of their host
+    as the crawl's requests do: one robots.txt reading per host, a disallowed path never
+    requested (the server never sees it), refusals counted in the run; the page is still
+    read (its product and offer)."""
+    _chromium_or_skip()
+    hits_before = dict(site.hits)
+    site.robots[host] = robots
+    try:
+        table = (
+            '[company.source.browser]\nallow_hosts = ["127.0.0.2"]\nclick = "#more"\n'
+            'wait_for = "[itemprop=review]"\nwait_timeout_s = 3'
+        )
+        _, ids, output = _crawl(tmp_path, _targets(site.shop_url, "browser", table, page=page))
+    finally:
+        del site.robots[host]
+    hits = {key: n - hits_before.get(key, 0) for key, n in site.hits.items()}
+    assert hits.get((host, "/api/reviews"), 0) == (3 if reviews else 0), output
+    assert hits.get((host, "/robots.txt"), 0) == asked, output  # one reading, for the crawl
+    assert ids == sorted(str(r["id"]) for r in REVIEWS[:reviews])
+    engine = open_database(f"sqlite:///{tmp_path / 'crawl.db'}")
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+        products = [p.name for p in session.exec(select(Product)).all()]
+    engine.dispose()
+    assert (run.robots_blocked, run.fetch_problems) == (blocked, problems), output
+    assert products == ["Kettle One"], output
+    assert "Traceback" not in output
 
 
 @pytest.mark.slow

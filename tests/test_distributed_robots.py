@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -91,6 +94,22 @@ class _HeldRobots:
         return TextResponse(request.url, status=self.status, body=self.body, request=request)
 
 
+def _middleware(engine: _HeldRobots, prefix: str) -> FailClosedRobotsTxtMiddleware:
+    """The middleware of a crawler whose engine is ``engine``: of one process, or (with a
+    Redis key ``prefix``) of a worker of the distributed run 7."""
+    settings: dict[str, object] = {"ROBOTSTXT_OBEY": True}
+    if prefix:
+        settings.update(
+            REDIS_URL=REDIS_URL,
+            RIVALSCOPE_REDIS_PREFIX=prefix,
+            RIVALSCOPE_RUN_ID=7,
+            RIVALSCOPE_WORKER=f"worker-{uuid.uuid4().hex[:8]}",
+        )
+    crawler = get_crawler(settings_dict=settings)
+    crawler.engine = engine  # type: ignore[assignment]
+    return FailClosedRobotsTxtMiddleware(crawler)
+
+
 async def _outcome(middleware: FailClosedRobotsTxtMiddleware, path: str) -> str:
     try:
         await middleware.process_request(Request(f"http://{HOST}{path}"))
@@ -117,19 +136,9 @@ def test_every_request_that_waits_for_the_rules_of_its_host_obeys_them(
 ) -> None:
     """The requests that come while the rules are read are all held to them, however
     many: none goes out as if the host had no robots.txt."""
-    settings: dict[str, object] = {"ROBOTSTXT_OBEY": True}
-    if shared:
-        prefix = request.getfixturevalue("redis_prefix")
-        settings.update(
-            REDIS_URL=REDIS_URL,
-            RIVALSCOPE_REDIS_PREFIX=prefix,
-            RIVALSCOPE_RUN_ID=7,
-            RIVALSCOPE_WORKER=f"joining-{uuid.uuid4().hex[:8]}",
-        )
-    crawler = get_crawler(settings_dict=settings)
+    prefix = request.getfixturevalue("redis_prefix") if shared else ""
     engine = _HeldRobots(status, body)
-    crawler.engine = engine  # type: ignore[assignment]
-    middleware = FailClosedRobotsTxtMiddleware(crawler)
+    middleware = _middleware(engine, prefix)
 
     async def scenario() -> None:
         import redis.asyncio as redis_async
@@ -206,6 +215,135 @@ def test_a_crawl_fetches_none_of_its_start_urls_that_robots_txt_disallows(
     asked = server.requested_paths[before:]
     assert [p for p in asked if "/private/" in p] == []
     assert asked.count("/robots.txt") == 1 and f"/{shops[0].slug}/" in asked
+
+
+class _CancelledRobots(_HeldRobots):
+    """An engine whose robots.txt request is cancelled on its way (a downloader middleware
+    or handler cancelling it, the crawl closing)."""
+
+    async def download_async(self, request: Request) -> TextResponse:
+        self.asked.append(request.url)
+        await asyncio.sleep(0)
+        raise asyncio.CancelledError("robots.txt request cancelled")
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_every_request_that_waits_for_a_cancelled_reading_is_refused(
+    request: pytest.FixtureRequest, shared: bool
+) -> None:
+    """A reading whose robots.txt request is cancelled answers every waiting request
+    (refused as unreadable: they waited for good before), stores nothing a run's other
+    workers would obey, and the next request of the host reads robots.txt again."""
+    prefix = request.getfixturevalue("redis_prefix") if shared else ""
+    engine = _CancelledRobots(200, RULES)
+    middleware = _middleware(engine, prefix)
+
+    async def scenario() -> None:
+        import redis.asyncio as redis_async
+
+        requests = [asyncio.ensure_future(_outcome(middleware, path)) for path in WAITING]
+        # Bounded only so that a request left waiting fails the test instead of hanging it.
+        outcomes = await asyncio.wait_for(asyncio.gather(*requests), timeout=60)
+        assert outcomes == ["unreadable"] * len(WAITING)
+        if shared:
+            client = redis_async.Redis.from_url(REDIS_URL)
+            keys = Keys(prefix).run(7)
+            # Nothing stored for the run, and the reader's key given back at once.
+            assert await client.hget(keys.robots, HOST) is None
+            assert await client.get(keys.robots_reader(HOST)) is None
+            await client.aclose()
+        # The next request of the host reads robots.txt again (and is answered again).
+        assert await asyncio.wait_for(_outcome(middleware, "/shop/"), timeout=60) == "unreadable"
+        assert engine.asked == [f"http://{HOST}/robots.txt"] * 2
+        await close_async_clients()
+
+    asyncio.run(scenario())
+
+
+_CANCELLING_CRAWL = """
+import asyncio
+import sys
+
+import settings.scrapy_settings as project
+
+
+class CancelRobots:
+    # A downloader middleware that cancels the robots.txt request on its way.
+    async def process_request(self, request, spider=None):
+        if request.url.endswith("/robots.txt"):
+            await asyncio.sleep(0.1)
+            raise asyncio.CancelledError("robots.txt request cancelled")
+
+
+project.DOWNLOADER_MIDDLEWARES = {**project.DOWNLOADER_MIDDLEWARES, "__main__.CancelRobots": 105}
+
+if __name__ == "__main__":  # not in a worker's store process (started with "spawn")
+    from rivalscope.cli import main
+
+    sys.argv = ["rivalscope", *sys.argv[1:]]
+    main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "distributed",
+    [
+        False,
+        # A worker of a distributed run (Redis, PostgreSQL): the run's shared reading.
+        pytest.param(True, marks=[pytest.mark.redis, pytest.mark.postgres]),
+    ],
+)
+def test_a_crawl_whose_robots_txt_request_is_cancelled_ends_and_records_why(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    server: DemoServer,
+    shops: list[DemoShop],
+    distributed: bool,
+) -> None:
+    """A real crawl whose robots.txt request a downloader middleware cancels, with five
+    start pages waiting for the host's rules: it ends (it waited for good), no page of the
+    host is fetched, and each refused page is recorded as ``robots_unreadable``."""
+    base = f"{server.base_url}/{shops[0].slug}"
+    targets = _targets(tmp_path, server, shops[:1])
+    starts = [f"{base}/", *(f"{base}/p/{n}" for n in range(4))]
+    text = targets.read_text("utf-8")
+    targets.write_text(
+        text.replace(f'start_urls = ["{base}/"]', f"start_urls = {json.dumps(starts)}"), "utf-8"
+    )
+    launcher = tmp_path / "cancelling_crawl.py"
+    launcher.write_text(_CANCELLING_CRAWL, "utf-8")
+    before = len(server.requested_paths)
+    if distributed:
+        request.getfixturevalue("redis_prefix")  # a fresh key prefix, in the environment
+        url = request.getfixturevalue("pg_url")
+        queue = ["--queue", REDIS_URL]
+        seeded = run_cli(
+            "crawl", "--distributed", *queue, "--targets", str(targets), cwd=tmp_path, db_url=url
+        )
+        assert seeded.returncode == 0, seeded.stderr[-2000:]
+        command = ["worker", *queue, "--db", url, "--until-idle", "--log-level", "WARNING"]
+    else:
+        url = f"sqlite:///{tmp_path / 'x.db'}"
+        command = ["crawl", "--targets", str(targets), "--log-level", "WARNING"]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_DATABASE_URL": url}
+    try:
+        result = subprocess.run(
+            [sys.executable, str(launcher), *command],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,  # the old code never ended
+            check=False,
+        )
+    except subprocess.TimeoutExpired as hung:
+        pytest.fail(f"the crawl did not end: {str(hung.stderr)[-2000:]}", pytrace=False)
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert server.requested_paths[before:] == []
+    (run,) = _runs(url)
+    assert run.status == "finished"
+    assert run.fetch_problems == {"robots_unreadable": len(starts)}, run
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ import pytest
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import generate_scripted_shops, generate_shops
+from rivalscope.demo.site import Response
 from settings.targets import parse_targets
 from spiders.detect import api_template
 from tests.cli import run_cli
@@ -60,6 +61,13 @@ def _detect(server: DemoServer, shops: list[DemoShop], slug: str, *flags: str) -
     return result.stdout
 
 
+def _chromium_or_skip() -> None:
+    if shutil.which("chromium") is None and not os.path.exists("/usr/bin/chromium"):
+        if os.environ.get("RIVALSCOPE_CI") == "1":
+            pytest.fail("chromium is not installed; CI needs it (tests/install.sh)", pytrace=False)
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+
+
 def _settings_validate(output: str, server: DemoServer) -> None:
     """The proposed lines make a valid source."""
     lines = output.split("# Proposed settings for the [[company.source]] of this page:\n")[1]
@@ -95,16 +103,40 @@ def test_detect_without_browser(
 def test_detect_finds_the_widget_api_and_proposes_it(
     server: DemoServer, shops: list[DemoShop]
 ) -> None:
-    if shutil.which("chromium") is None and not os.path.exists("/usr/bin/chromium"):
-        if os.environ.get("RIVALSCOPE_CI") == "1":
-            pytest.fail("chromium is not installed; CI needs it (tests/install.sh)", pytrace=False)
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    _chromium_or_skip()
     out = _detect(server, shops, "cremalab")
     assert "# reviews carried by: widget API, needs a browser\n" in out
     assert "# in the HTML: 0 reviews" in out and "# rendered in chromium: 10 reviews" in out
     assert "/cremalab/widget/reviews?product={product_id}&page={page}" in out
     assert 'paginate = "page"' in out
     _settings_validate(out, server)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_detect_makes_none_of_the_page_requests_robots_txt_disallows(
+    server: DemoServer, shops: list[DemoShop], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rendered page's own requests obey robots.txt as a crawl's do: the widget API the
+    page calls by JavaScript is disallowed, so it is never requested (nor proposed), and the
+    output says why the rendered page shows no reviews."""
+    _chromium_or_skip()
+    respond = server.site.respond
+
+    def disallowing_the_widget(raw_path: str) -> Response:
+        answer = respond(raw_path)
+        if raw_path.split("?")[0] != "/robots.txt":
+            return answer
+        return Response(200, b"User-agent: *\nDisallow: /cremalab/widget/\n", "text/plain")
+
+    monkeypatch.setattr(server.site, "respond", disallowing_the_widget)
+    before = len(server.requested_paths)
+    out = _detect(server, shops, "cremalab")
+    assert [p for p in server.requested_paths[before:] if "/widget/" in p] == []
+    assert "# rendered in chromium: 0 reviews" in out
+    assert "review_api" not in out
+    assert "requests not made: robots.txt disallows them" in out
+    assert "/cremalab/widget/reviews?" in out
 
 
 @pytest.mark.browser

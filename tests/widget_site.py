@@ -1,6 +1,8 @@
 """A shop on 127.0.0.1 whose product page loads its reviews with JavaScript from a review
 widget's JSON API on another loopback host (127.0.0.2), three per page behind a "load more"
-button; the page also tries a tracker on a third host (127.0.0.3) that a crawl must block."""
+button; the page also tries a tracker on a third host (127.0.0.3) that a crawl must block.
+``/p/kettle-local`` loads them from the shop's own host. Each host answers robots.txt as
+``WidgetSite.robots`` says (everything allowed unless a test says otherwise)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ REVIEWS = [
     for i in range(1, 8)
 ]
 PER_PAGE = 3
+ALLOW_ALL = b"User-agent: *\nAllow: /\n"
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Kettle One</title></head>
@@ -65,10 +68,11 @@ class _Handler(BaseHTTPRequestHandler):
         parsed = urlparse(self.path)
         site.hits[(self.server.server_address[0], parsed.path)] += 1  # type: ignore[index]
         if parsed.path == "/robots.txt":
-            self._send(200, "text/plain", b"User-agent: *\nAllow: /\n")
-        elif parsed.path in ("/p/kettle-one", "/p/kettle-next"):
+            status, rules = site.robots.get(self.server.server_address[0], (200, ALLOW_ALL))
+            self._send(status, "text/plain", rules)
+        elif parsed.path in ("/p/kettle-one", "/p/kettle-next", "/p/kettle-local"):
             html = PAGE.format(
-                api=site.api_url,
+                api=site.shop_url if parsed.path.endswith("local") else site.api_url,
                 tracker=site.tracker_url,
                 declared=len(REVIEWS),
                 # kettle-next: a "next" button that replaces the reviews shown
@@ -105,6 +109,8 @@ class WidgetSite:
 
     def __init__(self) -> None:
         self.hits: Counter[tuple[str, str]] = Counter()
+        # host -> (status, body) of its robots.txt
+        self.robots: dict[str, tuple[int, bytes]] = {}
         self._servers: list[ThreadingHTTPServer] = []
 
     def __enter__(self) -> WidgetSite:

@@ -75,7 +75,9 @@ def _read_page(
     from spiders.browser import require_browser
     from spiders.detect import render_page
 
-    return render_page(url, agent, require_browser([], "--render")).html
+    return render_page(
+        url, agent, require_browser([], "--render"), obey_robots=not ignore_robots
+    ).html
 
 
 @targets_app.command()
@@ -337,7 +339,10 @@ def detect(
         from spiders.browser import require_browser
 
         rendered_page = render_page(
-            url, agent, require_browser([], "targets detect (--no-browser reads only the HTML)")
+            url,
+            agent,
+            require_browser([], "targets detect (--no-browser reads only the HTML)"),
+            obey_robots=not ignore_robots,
         )
         rendered = extract_auto(rendered_page.html, url)
     found = analyse(url, plain, rendered, rendered_page)

@@ -4,7 +4,8 @@ The first worker that needs a host's rules takes the run's reader key of the hos
 time-to-live: a reader that dies lets another take over), downloads robots.txt and stores
 what it gave in the run's ``robots`` hash; the others wait for that entry. Every worker of
 the run so obeys the same rules, an unreadable robots.txt included (then the host is not
-crawled in the run); the next run reads robots.txt again.
+crawled in the run); the next run reads robots.txt again. A reading that does not end (its
+robots.txt request cancelled) stores nothing and gives the reader key back at once.
 """
 
 from __future__ import annotations
@@ -49,7 +50,13 @@ class SharedRobots:
             if stored is not None:
                 return RobotsRead.decode(stored if isinstance(stored, bytes) else stored.encode())
             if await client.set(reader, self.worker, nx=True, px=self.reading_ms):
-                read = await fetch()
+                try:
+                    read = await fetch()
+                except (Exception, asyncio.CancelledError):
+                    # Not read (cancelled): nothing stored for the run, and another worker
+                    # (or this one's next request) reads it now, not once the key expires.
+                    await client.delete(reader)
+                    raise
                 # Set only if no reading is stored: a reader that outlived its key and a
                 # second reader never replace the first reading the workers obey.
                 if await client.hsetnx(self.keys.robots, host, read.encode()):
