@@ -181,3 +181,61 @@ def test_visible_availability_without_markup(body: str, availability: str | None
     assert found.availability == availability
     if availability is not None:
         assert found.explain["availability"] == "heuristic"
+
+
+# A product page in a language no label list knows (made-up words), with its code shown.
+UNREAD = "<h1>Vazo gulbi 12</h1><p>Kodo: VG-12</p>"
+UNREAD_LINE = '<div id="availability"><span>Nuvo zentari. Ma klofte wen tavo.</span></div>'
+
+
+@pytest.mark.parametrize(
+    ("body", "availability"),
+    [
+        pytest.param(
+            f'{UNREAD}{UNREAD_LINE}<form action="/cart/add"><input type="hidden" name="id"'
+            ' value="12"><a href="/wishlist">Listo</a></form>',
+            "OutOfStock",
+            id="stock-line-without-price-or-buy-button",
+        ),
+        pytest.param(
+            f"{UNREAD}<div><div class='stock-info'>Nuvo zentari.</div></div>",
+            "OutOfStock",
+            id="nested-stock-line-without-price-or-buy-button",
+        ),
+        pytest.param(
+            f'{UNREAD}{UNREAD_LINE}<form action="/cart/add">'
+            '<button class="add-to-cart" type="submit">Pulo</button></form>',
+            "InStock",
+            id="buy-button-says-it-can-be-bought",
+        ),
+        pytest.param(
+            f'{UNREAD}{UNREAD_LINE}<span class="price">12,50 €</span>',
+            None,
+            id="shown-price-says-it-can-be-bought",
+        ),
+        pytest.param(
+            f'{UNREAD}<div id="availability">In stock</div>',
+            "InStock",
+            id="stock-line-reads-buyable",
+        ),
+        pytest.param(UNREAD, None, id="no-stock-line"),
+        pytest.param(
+            f"{UNREAD}<ul>"
+            + "".join(
+                f'<li class="card"><a href="/p/{n}">Gulbi {n}</a><span class="stock">Nuvo</span></li>'
+                for n in range(4)
+            )
+            + "</ul>",
+            None,
+            id="stock-lines-of-product-cards",
+        ),
+    ],
+)
+def test_unpriced_product_without_buy_button(body: str, availability: str | None) -> None:
+    """No price and no buy button beside a stock line: the product cannot be bought, in
+    whatever language the line is written; a price, a buy button or a line that reads as
+    buyable say otherwise."""
+    found = offer(page(body))
+    assert found.availability == availability
+    if availability is not None:
+        assert found.explain["availability"] == "heuristic"

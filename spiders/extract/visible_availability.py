@@ -10,7 +10,8 @@ A stock text counts only outside the page's chrome and outside lists that repeat
 (other sellers' offers, variant tables, product cards). The main buy button is the
 add-to-cart control nearest the product heading that is not one of several cards'
 buttons: enabled, the product can be bought; disabled, it cannot, unless the buy box
-still waits for a size or colour to be chosen.
+still waits for a size or colour to be chosen. A product shown with a stock line but
+neither a price nor a buy button cannot be bought, whatever language the line is in.
 """
 
 from __future__ import annotations
@@ -231,10 +232,12 @@ MARKUP_EVIDENCE = "markup"
 SCRIPT_EVIDENCE = "script-variants"
 TEXT_EVIDENCE = "stock-text"
 BUTTON_EVIDENCE = "buy-button"
+UNBUYABLE_EVIDENCE = "no-price-no-button"
 AVAILABILITY_MODEL = "availability_evidence"
 AVAILABILITY_FEATURES = (
     "markup", "script_variants", "stock_text", "stock_text_short", "stock_text_near",
     "stock_text_negative", "buy_button", "button_action", "button_says_state",
+    "unpriced_unbuyable",
 )  # fmt: skip
 """The features weighed, in ``spiders/extract/data/availability_evidence.json``'s order."""
 _BUTTON_FEATURES = ("buy_button", "button_action", "button_says_state")
@@ -330,6 +333,37 @@ def variant_state_evidence(states: list[str]) -> AvailabilityEvidence | None:
 
 
 _BUYABLE = frozenset({"InStock", "LimitedAvailability", "PreOrder", "BackOrder", "MadeToOrder"})
+# A stock line of a language no label list reads: a few words, a sentence at most.
+_MAX_STOCK_WORDS = 20
+
+
+def unpriced_unbuyable_evidence(root: lxml.html.HtmlElement) -> AvailabilityEvidence | None:
+    """A product page that shows a stock line about its product but neither a price (the
+    caller knows) nor a buy button: shops take both away from a product that cannot be
+    bought, and leave the line that says so. Read from the layout alone, so it holds in
+    languages whose words no label list knows; a line that reads as buyable ("In stock")
+    says otherwise, and so does any buy button of the product."""
+    line = _stock_line(root.xpath(_NAMED))
+    if line is None or product_buy_buttons(root):
+        return None
+    return AvailabilityEvidence("OutOfStock", line, UNBUYABLE_EVIDENCE, {"unpriced_unbuyable": 1.0})
+
+
+def _stock_line(elements: list[lxml.html.HtmlElement]) -> str | None:
+    """The text of the first stock-named line among ``elements`` about the main product
+    (a few words with a letter, outside lists) that reads as no buyable state."""
+    for element in elements:
+        if element.tag in _SKIP or not _is_stock_named(element):
+            continue
+        words = element.text_content().split()
+        text = " ".join(words)
+        if not words or len(words) > _MAX_STOCK_WORDS or not any(c.isalpha() for c in text):
+            continue
+        if normalize_availability(text) in _BUYABLE:
+            continue
+        if main_area(element) and not repeated_block(element, _is_stock_line):
+            return text
+    return None
 
 
 def availability_evidence(
@@ -338,9 +372,11 @@ def availability_evidence(
     variant_states: list[str],
     *,
     variant_product: bool = False,
+    priced: bool = True,
 ) -> list[AvailabilityEvidence]:
     """What the page says about its product's availability, most trusted kind first: the
-    markup's (state, raw value), the script state's variants, the stock text, the buy
+    markup's (state, raw value), the script state's variants, the stock text, a stock line
+    beside no price (``priced`` False: the offer has none) and no buy button, the buy
     button.
 
     Read only as far as it can matter: with markup, a stock text away from the product
@@ -363,6 +399,10 @@ def availability_evidence(
         near = [found[2]] if found is not None else near
     if found is not None:
         evidence.append(stock_text_evidence(found, near))
+    if not priced and not variant_product and heading is not None:
+        unbuyable = unpriced_unbuyable_evidence(root)
+        if unbuyable is not None:
+            evidence.append(unbuyable)
     if not variant_product and _button_can_matter(evidence, model(AVAILABILITY_MODEL)):
         button = buy_button_evidence(product_buy_buttons(root))
         if button is not None:
