@@ -129,6 +129,20 @@ def test_markup_availability_stands_whatever_the_buy_button(body: str, markup: s
             id="disabled-input",
         ),
         pytest.param(
+            f'{MAIN}<form class="buy"><button name="add" disabled>Add to cart</button>'
+            '<ul><li class="action spinner-size-s"><a href="/compare?add=9">Compare</a></li>'
+            '<li class="action badge-size-lg"><a href="/wishlist?add=9">Save</a></li></ul>'
+            "</form>",
+            "OutOfStock",
+            id="disabled-beside-styles-named-after-a-size",
+        ),
+        pytest.param(
+            f'{MAIN}<form class="buy"><button name="add" disabled>Add to cart</button>'
+            '<div class="size-s size-option"><a href="?size=s">S</a></div></form>',
+            None,
+            id="disabled-beside-a-size-option",
+        ),
+        pytest.param(
             f'{MAIN}<button name="add" class="product-form__submit">Sold out</button>',
             "OutOfStock",
             id="button-label-says-sold-out",

@@ -70,8 +70,14 @@ _CONTROLS = (
 _MAX_LABEL = 40
 _DISABLED_CLASSES = frozenset({"disabled", "is-disabled", "btn-disabled", "button-disabled",
                                "btn--disabled", "button--disabled"})  # fmt: skip
-# Size/colour pickers: a disabled button may only wait for a choice.
-_CHOICE_NAMES = re.compile(r"(?:^|[\s_-])(?:size|swatch|variant|variation|colou?r)", re.I)
+# Size/colour pickers: a disabled button may only wait for a choice. A name giving the
+# element's own size ("spinner-size-sm", "text-size-small", "icon-size-16") is a style, not
+# a picker.
+_CHOICE_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:size(?![-_]+(?:x{0,3}[sml]|sm|md|lg|small|medium|large|base|mini|\d+)"
+    r"(?![\w-]))|swatch|variant|variation|colou?r)",
+    re.I,
+)
 _QUANTITY_NAMES = re.compile(r"qty|quantit|amount|menge|anzahl|antall|ilosc|cantidad|aantal", re.I)
 # The buy box: the largest ancestor of the button with at most this much text.
 _BUY_BOX_CHARS = 2000
