@@ -187,6 +187,18 @@ def test_markup_availability_stands_whatever_the_buy_button(body: str, markup: s
             "OutOfStock",
             id="unnamed-sold-out-line-beside-unlike-blocks",
         ),
+        pytest.param(
+            f"{MAIN}<button>Add to cart</button><table>"
+            "<tr class='stock stock--out'> <td><a href='/p/kettle-9-red'>Kettle, red</a></td>"
+            " <td>Out of stock, back in 2 weeks</td> <td>42,90 €</td> </tr></table>",
+            "InStock",
+            id="stock-word-in-a-row-with-its-own-price",
+        ),
+        pytest.param(
+            f"{MAIN}<div class='stock-note'>Out of stock: 3 left next week</div>",
+            "OutOfStock",
+            id="stock-line-with-a-count",
+        ),
         pytest.param(f"{MAIN}<section>{CARDS}</section>", None, id="cards-only"),
     ],
 )

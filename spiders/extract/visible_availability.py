@@ -26,6 +26,7 @@ import lxml.html
 from spiders.extract.availability import normalize_availability
 from spiders.extract.candidate_model import CandidateModel, model
 from spiders.extract.page_regions import REPEATED_BLOCKS, main_area, repeated_block, shown_text
+from spiders.extract.price import detect_currency
 from spiders.extract.shop_labels import fold_label, phrase_pattern, phrases
 from spiders.extract.visible_price import (
     ancestors,
@@ -102,11 +103,17 @@ def stock_text(
         availability = normalize_availability(text)
         if availability is None or (availability == "InStock" and len(text) >= _SHORT_STOCK_TEXT):
             continue
-        if availability == unless:
+        if availability == unless or _shows_amount(text):
             continue
         if main_area(element) and not repeated_block(element, _is_stock_line):
             return availability, text, element
     return None
+
+
+def _shows_amount(text: str) -> bool:
+    """True if a stock text also shows an amount of money: it is an offer (another seller's
+    row, a variant's line, a card) with its own stock word, not the product's stock line."""
+    return any(ch.isdigit() for ch in text) and detect_currency(text)[1] is not None
 
 
 def _is_stock_named(element: lxml.html.HtmlElement) -> bool:
