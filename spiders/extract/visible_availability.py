@@ -11,7 +11,9 @@ A stock text counts only outside the page's chrome and outside lists that repeat
 add-to-cart control nearest the product heading that is not one of several cards'
 buttons: enabled, the product can be bought; disabled, it cannot, unless the buy box
 still waits for a size or colour to be chosen. A product shown with a stock line but
-neither a price nor a buy button cannot be bought, whatever language the line is in.
+neither a price nor a buy button cannot be bought, whatever language the line is in; a
+stock line whose words no label list reads tells its state by the status colour its class
+names give (a UI's "--error" / "text-success").
 """
 
 from __future__ import annotations
@@ -25,7 +27,13 @@ import lxml.html
 
 from spiders.extract.availability import normalize_availability
 from spiders.extract.candidate_model import CandidateModel, model
-from spiders.extract.page_regions import REPEATED_BLOCKS, main_area, repeated_block, shown_text
+from spiders.extract.page_regions import (
+    REPEATED_BLOCKS,
+    is_hidden,
+    main_area,
+    repeated_block,
+    shown_text,
+)
 from spiders.extract.price import detect_currency
 from spiders.extract.shop_labels import fold_label, phrase_pattern, phrases
 from spiders.extract.visible_price import (
@@ -246,11 +254,12 @@ SCRIPT_EVIDENCE = "script-variants"
 TEXT_EVIDENCE = "stock-text"
 BUTTON_EVIDENCE = "buy-button"
 UNBUYABLE_EVIDENCE = "no-price-no-button"
+STATUS_EVIDENCE = "stock-line-status"
 AVAILABILITY_MODEL = "availability_evidence"
 AVAILABILITY_FEATURES = (
     "markup", "script_variants", "stock_text", "stock_text_short", "stock_text_near",
     "stock_text_negative", "buy_button", "button_action", "button_says_state",
-    "unpriced_unbuyable",
+    "unpriced_unbuyable", "stock_line_status",
 )  # fmt: skip
 """The features weighed, in ``spiders/extract/data/availability_evidence.json``'s order."""
 _BUTTON_FEATURES = ("buy_button", "button_action", "button_says_state")
@@ -348,35 +357,67 @@ def variant_state_evidence(states: list[str]) -> AvailabilityEvidence | None:
 _BUYABLE = frozenset({"InStock", "LimitedAvailability", "PreOrder", "BackOrder", "MadeToOrder"})
 # A stock line of a language no label list reads: a few words, a sentence at most.
 _MAX_STOCK_WORDS = 20
+# Status words of a UI's class names (Bootstrap's "text-success" / "text-danger", BEM
+# modifiers "--success" / "--error"): the colour a stock line is shown in says its state
+# whatever the language of its words.
+_STATUS_STATES = {"success": "InStock", "green": "InStock",
+                  "error": "OutOfStock", "danger": "OutOfStock", "red": "OutOfStock"}  # fmt: skip
+_NAME_PARTS = re.compile(r"[a-z]+")
 
 
-def unpriced_unbuyable_evidence(root: lxml.html.HtmlElement) -> AvailabilityEvidence | None:
-    """A product page that shows a stock line about its product but neither a price (the
-    caller knows) nor a buy button: shops take both away from a product that cannot be
-    bought, and leave the line that says so. Read from the layout alone, so it holds in
-    languages whose words no label list knows; a line that reads as buyable ("In stock")
-    says otherwise, and so does any buy button of the product."""
-    line = _stock_line(root.xpath(_NAMED))
-    if line is None or product_buy_buttons(root):
-        return None
-    return AvailabilityEvidence("OutOfStock", line, UNBUYABLE_EVIDENCE, {"unpriced_unbuyable": 1.0})
+@dataclass(frozen=True)
+class StockLine:
+    """The product's stock line as the layout shows it, read or not."""
+
+    text: str
+    state: str | None
+    """What its words say (``normalize_availability``), else what its status colour says."""
+    by_status: bool
+    """True when the state comes from the status colour, not the words."""
 
 
-def _stock_line(elements: list[lxml.html.HtmlElement]) -> str | None:
-    """The text of the first stock-named line among ``elements`` about the main product
-    (a few words with a letter, outside lists) that reads as no buyable state."""
-    for element in elements:
+def stock_line(root: lxml.html.HtmlElement) -> StockLine | None:
+    """The first stock-named line about the main product (a few words with a letter,
+    outside the chrome and outside lists), with the state its words or its status colour
+    say, or None."""
+    for element in root.xpath(_NAMED):
         if element.tag in _SKIP or not _is_stock_named(element):
             continue
         words = element.text_content().split()
         text = " ".join(words)
         if not words or len(words) > _MAX_STOCK_WORDS or not any(c.isalpha() for c in text):
             continue
-        if normalize_availability(text) in _BUYABLE:
-            continue
         if main_area(element) and not repeated_block(element, _is_stock_line):
-            return text
+            said = normalize_availability(text)
+            if said is not None:
+                return StockLine(text, said, by_status=False)
+            return StockLine(text, status_state(element), by_status=True)
     return None
+
+
+def status_state(element: lxml.html.HtmlElement) -> str | None:
+    """The state the status words of the class names of ``element`` and its shown
+    descendants give ("stock--error": OutOfStock, "text-success": InStock), or None when
+    they give none or both."""
+    states: set[str] = set()
+    for node in element.iter():
+        classes = node.get("class") if isinstance(node.tag, str) else None
+        for part in _NAME_PARTS.findall(classes.lower()) if classes else ():
+            state = _STATUS_STATES.get(part)
+            if state is not None and (node is element or not is_hidden(node)):
+                states.add(state)
+    return states.pop() if len(states) == 1 else None
+
+
+def unbuyable_evidence(root: lxml.html.HtmlElement, line: StockLine) -> AvailabilityEvidence | None:
+    """A product page that shows a stock line but neither a price (the caller knows) nor a
+    buy button: shops take both away from a product that cannot be bought, and leave the
+    line that says so. Read from the layout alone, so it holds in languages whose words no
+    label list knows; a line that reads as buyable ("In stock", or shown in a success
+    colour) says otherwise, and so does any buy button of the product."""
+    if line.state in _BUYABLE or product_buy_buttons(root):
+        return None
+    return AvailabilityEvidence("OutOfStock", line.text, UNBUYABLE_EVIDENCE, {"unpriced_unbuyable": 1.0})  # fmt: skip
 
 
 def availability_evidence(
@@ -388,9 +429,10 @@ def availability_evidence(
     priced: bool = True,
 ) -> list[AvailabilityEvidence]:
     """What the page says about its product's availability, most trusted kind first: the
-    markup's (state, raw value), the script state's variants, the stock text, a stock line
-    beside no price (``priced`` False: the offer has none) and no buy button, the buy
-    button.
+    markup's (state, raw value), the script state's variants, the stock text (else, on a
+    page without markup, the status colour of a stock line whose words do not read), a
+    stock line beside no price (``priced`` False: the offer has none) and no buy button,
+    the buy button.
 
     Read only as far as it can matter: with markup, a stock text away from the product
     heading weighs no more than the markup, so only the elements near the heading are
@@ -412,8 +454,15 @@ def availability_evidence(
         near = [found[2]] if found is not None else near
     if found is not None:
         evidence.append(stock_text_evidence(found, near))
-    if not priced and not variant_product and heading is not None:
-        unbuyable = unpriced_unbuyable_evidence(root)
+    unread = found is None and markup is None
+    line = None
+    if (not priced or unread) and not variant_product and heading is not None:
+        line = stock_line(root)
+    if line is not None and line.by_status and line.state is not None and unread:
+        features = {"stock_line_status": 1.0}
+        evidence.append(AvailabilityEvidence(line.state, line.text, STATUS_EVIDENCE, features))
+    if line is not None and not priced:
+        unbuyable = unbuyable_evidence(root, line)
         if unbuyable is not None:
             evidence.append(unbuyable)
     if not variant_product and _button_can_matter(evidence, model(AVAILABILITY_MODEL)):
