@@ -376,11 +376,11 @@ class StockLine:
     """True when the state comes from the status colour, not the words."""
 
 
-def stock_line(root: lxml.html.HtmlElement) -> StockLine | None:
-    """The first stock-named line about the main product (a few words with a letter,
-    outside the chrome and outside lists), with the state its words or its status colour
-    say, or None."""
-    for element in root.xpath(_NAMED):
+def stock_line(named: list[lxml.html.HtmlElement]) -> StockLine | None:
+    """The first stock-named line about the main product among a page's ``named``
+    elements (class, id or itemprop: a few words with a letter, outside the chrome and
+    outside lists), with the state its words or its status colour say, or None."""
+    for element in named:
         if element.tag in _SKIP or not _is_stock_named(element):
             continue
         words = element.text_content().split()
@@ -447,8 +447,9 @@ def availability_evidence(
         evidence.append(variants)
     heading = main_heading(root)
     near = near_heading(heading) if heading is not None else []
+    named = root.xpath(_NAMED) if markup is None or not priced else []
     # With markup, only a text that contradicts it can change anything.
-    found = stock_text(root) if markup is None else stock_text(root, near, markup[0])
+    found = stock_text(root, named) if markup is None else stock_text(root, near, markup[0])
     if found is None and markup is None and heading is not None:
         found = unnamed_sold_out_line(heading)
         near = [found[2]] if found is not None else near
@@ -457,7 +458,7 @@ def availability_evidence(
     unread = found is None and markup is None
     line = None
     if (not priced or unread) and not variant_product and heading is not None:
-        line = stock_line(root)
+        line = stock_line(named)
     if line is not None and line.by_status and line.state is not None and unread:
         features = {"stock_line_status": 1.0}
         evidence.append(AvailabilityEvidence(line.state, line.text, STATUS_EVIDENCE, features))
