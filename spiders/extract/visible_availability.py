@@ -97,14 +97,18 @@ def stock_text(
     root: lxml.html.HtmlElement,
     among: list[lxml.html.HtmlElement] | None = None,
     unless: str | None = None,
+    seen: list[lxml.html.HtmlElement] | None = None,
 ) -> tuple[str, str, lxml.html.HtmlElement] | None:
     """(availability, text, element) of the first stock-named element about the main
     product: on the whole page, or only ``among`` some of its named elements; texts
-    saying ``unless`` are passed over (they would change nothing)."""
+    saying ``unless`` are passed over (they would change nothing). The stock-named
+    elements looked at are added to ``seen``."""
     elements = root.xpath(_NAMED) if among is None else among
     for element in elements:
         if element.tag in _SKIP or not _is_stock_named(element):
             continue
+        if seen is not None:
+            seen.append(element)
         text = " ".join(element.text_content().split())
         if not text or len(text) > _MAX_STOCK_TEXT:
             continue
@@ -448,8 +452,14 @@ def availability_evidence(
     heading = main_heading(root)
     near = near_heading(heading) if heading is not None else []
     named = root.xpath(_NAMED) if markup is None or not priced else []
+    stock_named: list[lxml.html.HtmlElement] = []
     # With markup, only a text that contradicts it can change anything.
-    found = stock_text(root, named) if markup is None else stock_text(root, near, markup[0])
+    if markup is None:
+        found = stock_text(root, named, seen=stock_named)
+        if found is None:
+            named = stock_named  # all of them: the stock line is among these
+    else:
+        found = stock_text(root, near, markup[0])
     if found is None and markup is None and heading is not None:
         found = unnamed_sold_out_line(heading)
         near = [found[2]] if found is not None else near
