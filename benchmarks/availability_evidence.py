@@ -1,13 +1,16 @@
 """What each availability feature earns on saved pages, held out by site.
 
     python benchmarks/availability_evidence.py PAGES_DIR GROUND_TRUTH [--folds 5]
+        [--strip-markup] [--unknown-words]
 
 The availability weights (``spiders/extract/data/availability_evidence.json``) are hand
 weights, not fitted to the pages. For the shipped weights, for each feature left out (its
 weight 0) and for the markup alone, prints the official availability F1 of
 ``benchmarks/offers.py`` on the whole set and per site-grouped fold: a feature whose removal
 lowers no fold has not earned its place by the pages' evidence (it may still be kept for
-what the tests pin down).
+what the tests pin down). ``--strip-markup`` and ``--unknown-words`` read the pages as
+``offers.py`` does with the same flags (no markup; a language no label list knows), where
+the features that read the layout rather than the markup or the words earn their place.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Any
 
 from offers import Prediction, predict_auto, score, site_folds
 from site_folds import load_page
+from stripped_markup import strip_markup
+from unknown_words import unknown_words
 
 from spiders.extract.candidate_model import CandidateModel, load_model, use_model
 from spiders.extract.visible_availability import AVAILABILITY_FEATURES, AVAILABILITY_MODEL
@@ -47,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages_dir", type=Path)
     parser.add_argument("ground_truth", type=Path)
     parser.add_argument("--folds", type=int, default=5, help="site-grouped folds")
+    parser.add_argument("--strip-markup", action="store_true", help="take structured data out")
+    parser.add_argument("--unknown-words", action="store_true", help="made-up visible words")
     args = parser.parse_args(argv)
     if not args.pages_dir.is_dir() or not args.ground_truth.is_file():
         print("error: give the pages folder and the ground-truth JSON file", file=sys.stderr)
@@ -57,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         print("error: no page of the truth file is in the pages folder", file=sys.stderr)
         return 2
     pages = {i: load_page(args.pages_dir, i) for i in ids}
+    if args.strip_markup:
+        pages = {i: strip_markup(html) for i, html in pages.items()}
+    if args.unknown_words:
+        pages = {i: unknown_words(html) for i, html in pages.items()}
     folds = site_folds(truth, ids, args.folds)
     shipped = load_model(AVAILABILITY_MODEL)
     variants = {"shipped": shipped}

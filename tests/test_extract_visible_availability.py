@@ -30,6 +30,14 @@ def offer(html: str) -> OfferItem:
     return result.offers[0]
 
 
+def assert_read_from_page(body: str, availability: str | None) -> None:
+    """The page without markup gives ``availability``, read from the page itself."""
+    found = offer(page(body))
+    assert found.availability == availability
+    if availability is not None:
+        assert found.explain["availability"] == "heuristic"
+
+
 MAIN = '<h1>Kettle</h1><span class="price">39,90 €</span>'
 CARDS = "".join(
     f'<div class="card"><a href="/p/{n}">Mug {n}</a><span class="card-price">5 €</span>'
@@ -129,6 +137,20 @@ def test_markup_availability_stands_whatever_the_buy_button(body: str, markup: s
             id="disabled-input",
         ),
         pytest.param(
+            f'{MAIN}<form class="buy"><button name="add" disabled>Add to cart</button>'
+            '<ul><li class="action spinner-size-s"><a href="/compare?add=9">Compare</a></li>'
+            '<li class="action badge-size-lg"><a href="/wishlist?add=9">Save</a></li></ul>'
+            "</form>",
+            "OutOfStock",
+            id="disabled-beside-styles-named-after-a-size",
+        ),
+        pytest.param(
+            f'{MAIN}<form class="buy"><button name="add" disabled>Add to cart</button>'
+            '<div class="size-s size-option"><a href="?size=s">S</a></div></form>',
+            None,
+            id="disabled-beside-a-size-option",
+        ),
+        pytest.param(
             f'{MAIN}<button name="add" class="product-form__submit">Sold out</button>',
             "OutOfStock",
             id="button-label-says-sold-out",
@@ -173,11 +195,137 @@ def test_markup_availability_stands_whatever_the_buy_button(body: str, markup: s
             "OutOfStock",
             id="unnamed-sold-out-line-beside-unlike-blocks",
         ),
+        pytest.param(
+            f"{MAIN}<button>Add to cart</button><table>"
+            "<tr class='stock stock--out'> <td><a href='/p/kettle-9-red'>Kettle, red</a></td>"
+            " <td>Out of stock, back in 2 weeks</td> <td>42,90 €</td> </tr></table>",
+            "InStock",
+            id="stock-word-in-a-row-with-its-own-price",
+        ),
+        pytest.param(
+            f"{MAIN}<div class='stock-note'>Out of stock: 3 left next week</div>",
+            "OutOfStock",
+            id="stock-line-with-a-count",
+        ),
         pytest.param(f"{MAIN}<section>{CARDS}</section>", None, id="cards-only"),
     ],
 )
 def test_visible_availability_without_markup(body: str, availability: str | None) -> None:
-    found = offer(page(body))
-    assert found.availability == availability
-    if availability is not None:
-        assert found.explain["availability"] == "heuristic"
+    assert_read_from_page(body, availability)
+
+
+def unread_cards(stock_class: str) -> str:
+    """Four product cards, each with a stock line in made-up words of ``stock_class``."""
+    cards = "".join(
+        f'<li class="card"><a href="/p/{n}">Gulbi {n}</a><span class="{stock_class}">Nuvo</span>'
+        "</li>"
+        for n in range(4)
+    )
+    return f"<ul>{cards}</ul>"
+
+
+# A product page in a language no label list knows (made-up words), with its code shown.
+UNREAD = "<h1>Vazo gulbi 12</h1><p>Kodo: VG-12</p>"
+UNREAD_LINE = '<div id="availability"><span>Nuvo zentari. Ma klofte wen tavo.</span></div>'
+
+
+@pytest.mark.parametrize(
+    ("body", "availability"),
+    [
+        pytest.param(
+            f'{UNREAD}{UNREAD_LINE}<form action="/cart/add"><input type="hidden" name="id"'
+            ' value="12"><a href="/wishlist">Listo</a></form>',
+            "OutOfStock",
+            id="stock-line-without-price-or-buy-button",
+        ),
+        pytest.param(
+            f"{UNREAD}<div><div class='stock-info'>Nuvo zentari.</div></div>",
+            "OutOfStock",
+            id="nested-stock-line-without-price-or-buy-button",
+        ),
+        pytest.param(
+            f'{UNREAD}{UNREAD_LINE}<form action="/cart/add">'
+            '<button class="add-to-cart" type="submit">Pulo</button></form>',
+            "InStock",
+            id="buy-button-says-it-can-be-bought",
+        ),
+        pytest.param(
+            f'{UNREAD}{UNREAD_LINE}<span class="price">12,50 €</span>',
+            None,
+            id="shown-price-says-it-can-be-bought",
+        ),
+        pytest.param(
+            f'{UNREAD}<div id="availability">In stock</div>',
+            "InStock",
+            id="stock-line-reads-buyable",
+        ),
+        pytest.param(UNREAD, None, id="no-stock-line"),
+        pytest.param(
+            f"{UNREAD}{unread_cards('stock')}",
+            None,
+            id="stock-lines-of-product-cards",
+        ),
+    ],
+)
+def test_unpriced_product_without_buy_button(body: str, availability: str | None) -> None:
+    """No price and no buy button beside a stock line: the product cannot be bought, in
+    whatever language the line is written; a price, a buy button or a line that reads as
+    buyable say otherwise."""
+    assert_read_from_page(body, availability)
+
+
+UNREAD_PRICED = f'{UNREAD}<span class="price">12,50 €</span>'
+
+
+@pytest.mark.parametrize(
+    ("body", "availability"),
+    [
+        pytest.param(
+            f'{UNREAD_PRICED}<div class="stock-status stock-status--error">Nuvo zentari</div>',
+            "OutOfStock",
+            id="error-status-modifier",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<p id="availability"><span class="text-danger">Nuvo zentari</span>'
+            "</p>",
+            "OutOfStock",
+            id="danger-colour-of-a-shown-child",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<p class="availability text-success">Zentari pulo</p>',
+            "InStock",
+            id="success-colour",
+        ),
+        pytest.param(
+            f'{UNREAD}<p class="availability"><span class="color-green">Zentari pulo vo</span></p>',
+            "InStock",
+            id="success-colour-without-price-or-buy-button",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<p class="availability"><span class="msg-error" hidden>Nuvo</span>'
+            "<span>Zentari pulo</span></p>",
+            None,
+            id="hidden-error-message",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<p class="availability"><span class="badge-success">Pulo</span>'
+            '<span class="badge-danger">Nuvo</span></p>',
+            None,
+            id="both-colours",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<p class="availability state-error">In stock</p>',
+            "InStock",
+            id="words-that-read-win",
+        ),
+        pytest.param(
+            f"{UNREAD_PRICED}{unread_cards('stock stock--error')}",
+            None,
+            id="error-colour-of-product-cards",
+        ),
+    ],
+)
+def test_stock_line_status_colour(body: str, availability: str | None) -> None:
+    """A stock line whose words no label list reads tells its state by the status words
+    of its class names (a UI's success / error colours), whatever the page's language."""
+    assert_read_from_page(body, availability)

@@ -296,7 +296,13 @@ def _weigh_availability(
     variant_states = []
     if not variant_product and (markup is None or markup[0] != "InStock"):
         variant_states = state().variant_states
-    evidence = availability_evidence(root, markup, variant_states, variant_product=variant_product)
+    evidence = availability_evidence(
+        root,
+        markup,
+        variant_states,
+        variant_product=variant_product,
+        priced=offer.price is not None,
+    )
     chosen = weigh_availability(evidence)
     if chosen is None or chosen.source == MARKUP_EVIDENCE:
         return

@@ -10,7 +10,10 @@ A stock text counts only outside the page's chrome and outside lists that repeat
 (other sellers' offers, variant tables, product cards). The main buy button is the
 add-to-cart control nearest the product heading that is not one of several cards'
 buttons: enabled, the product can be bought; disabled, it cannot, unless the buy box
-still waits for a size or colour to be chosen.
+still waits for a size or colour to be chosen. A product shown with a stock line but
+neither a price nor a buy button cannot be bought, whatever language the line is in; a
+stock line whose words no label list reads tells its state by the status colour its class
+names give (a UI's "--error" / "text-success").
 """
 
 from __future__ import annotations
@@ -24,7 +27,14 @@ import lxml.html
 
 from spiders.extract.availability import normalize_availability
 from spiders.extract.candidate_model import CandidateModel, model
-from spiders.extract.page_regions import REPEATED_BLOCKS, main_area, repeated_block, shown_text
+from spiders.extract.page_regions import (
+    REPEATED_BLOCKS,
+    is_hidden,
+    main_area,
+    repeated_block,
+    shown_text,
+)
+from spiders.extract.price import detect_currency
 from spiders.extract.shop_labels import fold_label, phrase_pattern, phrases
 from spiders.extract.visible_price import (
     ancestors,
@@ -69,8 +79,14 @@ _CONTROLS = (
 _MAX_LABEL = 40
 _DISABLED_CLASSES = frozenset({"disabled", "is-disabled", "btn-disabled", "button-disabled",
                                "btn--disabled", "button--disabled"})  # fmt: skip
-# Size/colour pickers: a disabled button may only wait for a choice.
-_CHOICE_NAMES = re.compile(r"(?:^|[\s_-])(?:size|swatch|variant|variation|colou?r)", re.I)
+# Size/colour pickers: a disabled button may only wait for a choice. A name giving the
+# element's own size ("spinner-size-sm", "text-size-small", "icon-size-16") is a style, not
+# a picker.
+_CHOICE_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:size(?![-_]+(?:x{0,3}[sml]|sm|md|lg|small|medium|large|base|mini|\d+)"
+    r"(?![\w-]))|swatch|variant|variation|colou?r)",
+    re.I,
+)
 _QUANTITY_NAMES = re.compile(r"qty|quantit|amount|menge|anzahl|antall|ilosc|cantidad|aantal", re.I)
 # The buy box: the largest ancestor of the button with at most this much text.
 _BUY_BOX_CHARS = 2000
@@ -81,25 +97,35 @@ def stock_text(
     root: lxml.html.HtmlElement,
     among: list[lxml.html.HtmlElement] | None = None,
     unless: str | None = None,
+    seen: list[lxml.html.HtmlElement] | None = None,
 ) -> tuple[str, str, lxml.html.HtmlElement] | None:
     """(availability, text, element) of the first stock-named element about the main
     product: on the whole page, or only ``among`` some of its named elements; texts
-    saying ``unless`` are passed over (they would change nothing)."""
+    saying ``unless`` are passed over (they would change nothing). The stock-named
+    elements looked at are added to ``seen``."""
     elements = root.xpath(_NAMED) if among is None else among
     for element in elements:
         if element.tag in _SKIP or not _is_stock_named(element):
             continue
+        if seen is not None:
+            seen.append(element)
         text = " ".join(element.text_content().split())
         if not text or len(text) > _MAX_STOCK_TEXT:
             continue
         availability = normalize_availability(text)
         if availability is None or (availability == "InStock" and len(text) >= _SHORT_STOCK_TEXT):
             continue
-        if availability == unless:
+        if availability == unless or _shows_amount(text):
             continue
         if main_area(element) and not repeated_block(element, _is_stock_line):
             return availability, text, element
     return None
+
+
+def _shows_amount(text: str) -> bool:
+    """True if a stock text also shows an amount of money: it is an offer (another seller's
+    row, a variant's line, a card) with its own stock word, not the product's stock line."""
+    return any(ch.isdigit() for ch in text) and detect_currency(text)[1] is not None
 
 
 def _is_stock_named(element: lxml.html.HtmlElement) -> bool:
@@ -231,10 +257,13 @@ MARKUP_EVIDENCE = "markup"
 SCRIPT_EVIDENCE = "script-variants"
 TEXT_EVIDENCE = "stock-text"
 BUTTON_EVIDENCE = "buy-button"
+UNBUYABLE_EVIDENCE = "no-price-no-button"
+STATUS_EVIDENCE = "stock-line-status"
 AVAILABILITY_MODEL = "availability_evidence"
 AVAILABILITY_FEATURES = (
     "markup", "script_variants", "stock_text", "stock_text_short", "stock_text_near",
     "stock_text_negative", "buy_button", "button_action", "button_says_state",
+    "unpriced_unbuyable", "stock_line_status",
 )  # fmt: skip
 """The features weighed, in ``spiders/extract/data/availability_evidence.json``'s order."""
 _BUTTON_FEATURES = ("buy_button", "button_action", "button_says_state")
@@ -330,6 +359,69 @@ def variant_state_evidence(states: list[str]) -> AvailabilityEvidence | None:
 
 
 _BUYABLE = frozenset({"InStock", "LimitedAvailability", "PreOrder", "BackOrder", "MadeToOrder"})
+# A stock line of a language no label list reads: a few words, a sentence at most.
+_MAX_STOCK_WORDS = 20
+# Status words of a UI's class names (Bootstrap's "text-success" / "text-danger", BEM
+# modifiers "--success" / "--error"): the colour a stock line is shown in says its state
+# whatever the language of its words.
+_STATUS_STATES = {"success": "InStock", "green": "InStock",
+                  "error": "OutOfStock", "danger": "OutOfStock", "red": "OutOfStock"}  # fmt: skip
+_NAME_PARTS = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True)
+class StockLine:
+    """The product's stock line as the layout shows it, read or not."""
+
+    text: str
+    state: str | None
+    """What its words say (``normalize_availability``), else what its status colour says."""
+    by_status: bool
+    """True when the state comes from the status colour, not the words."""
+
+
+def stock_line(named: list[lxml.html.HtmlElement]) -> StockLine | None:
+    """The first stock-named line about the main product among a page's ``named``
+    elements (class, id or itemprop: a few words with a letter, outside the chrome and
+    outside lists), with the state its words or its status colour say, or None."""
+    for element in named:
+        if element.tag in _SKIP or not _is_stock_named(element):
+            continue
+        words = element.text_content().split()
+        text = " ".join(words)
+        if not words or len(words) > _MAX_STOCK_WORDS or not any(c.isalpha() for c in text):
+            continue
+        if main_area(element) and not repeated_block(element, _is_stock_line):
+            said = normalize_availability(text)
+            if said is not None:
+                return StockLine(text, said, by_status=False)
+            return StockLine(text, status_state(element), by_status=True)
+    return None
+
+
+def status_state(element: lxml.html.HtmlElement) -> str | None:
+    """The state the status words of the class names of ``element`` and its shown
+    descendants give ("stock--error": OutOfStock, "text-success": InStock), or None when
+    they give none or both."""
+    states: set[str] = set()
+    for node in element.iter():
+        classes = node.get("class") if isinstance(node.tag, str) else None
+        for part in _NAME_PARTS.findall(classes.lower()) if classes else ():
+            state = _STATUS_STATES.get(part)
+            if state is not None and (node is element or not is_hidden(node)):
+                states.add(state)
+    return states.pop() if len(states) == 1 else None
+
+
+def unbuyable_evidence(root: lxml.html.HtmlElement, line: StockLine) -> AvailabilityEvidence | None:
+    """A product page that shows a stock line but neither a price (the caller knows) nor a
+    buy button: shops take both away from a product that cannot be bought, and leave the
+    line that says so. Read from the layout alone, so it holds in languages whose words no
+    label list knows; a line that reads as buyable ("In stock", or shown in a success
+    colour) says otherwise, and so does any buy button of the product."""
+    if line.state in _BUYABLE or product_buy_buttons(root):
+        return None
+    return AvailabilityEvidence("OutOfStock", line.text, UNBUYABLE_EVIDENCE, {"unpriced_unbuyable": 1.0})  # fmt: skip
 
 
 def availability_evidence(
@@ -338,10 +430,13 @@ def availability_evidence(
     variant_states: list[str],
     *,
     variant_product: bool = False,
+    priced: bool = True,
 ) -> list[AvailabilityEvidence]:
     """What the page says about its product's availability, most trusted kind first: the
-    markup's (state, raw value), the script state's variants, the stock text, the buy
-    button.
+    markup's (state, raw value), the script state's variants, the stock text (else, on a
+    page without markup, the status colour of a stock line whose words do not read), a
+    stock line beside no price (``priced`` False: the offer has none) and no buy button,
+    the buy button.
 
     Read only as far as it can matter: with markup, a stock text away from the product
     heading weighs no more than the markup, so only the elements near the heading are
@@ -356,13 +451,31 @@ def availability_evidence(
         evidence.append(variants)
     heading = main_heading(root)
     near = near_heading(heading) if heading is not None else []
+    named = root.xpath(_NAMED) if markup is None or not priced else []
+    stock_named: list[lxml.html.HtmlElement] = []
     # With markup, only a text that contradicts it can change anything.
-    found = stock_text(root) if markup is None else stock_text(root, near, markup[0])
+    if markup is None:
+        found = stock_text(root, named, seen=stock_named)
+        if found is None:
+            named = stock_named  # all of them: the stock line is among these
+    else:
+        found = stock_text(root, near, markup[0])
     if found is None and markup is None and heading is not None:
         found = unnamed_sold_out_line(heading)
         near = [found[2]] if found is not None else near
     if found is not None:
         evidence.append(stock_text_evidence(found, near))
+    unread = found is None and markup is None
+    line = None
+    if (not priced or unread) and not variant_product and heading is not None:
+        line = stock_line(named)
+    if line is not None and line.by_status and line.state is not None and unread:
+        features = {"stock_line_status": 1.0}
+        evidence.append(AvailabilityEvidence(line.state, line.text, STATUS_EVIDENCE, features))
+    if line is not None and not priced:
+        unbuyable = unbuyable_evidence(root, line)
+        if unbuyable is not None:
+            evidence.append(unbuyable)
     if not variant_product and _button_can_matter(evidence, model(AVAILABILITY_MODEL)):
         button = buy_button_evidence(product_buy_buttons(root))
         if button is not None:
