@@ -136,6 +136,23 @@ def test_training_on_a_pool_hands_its_lemmas_to_this_process(
     assert all(lemma(token, "pl") == handed["pl"][token] for token in polish)
 
 
+def test_a_pool_process_hands_each_lemma_over_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the training's calls are many and short (a guard's folds): handing the whole memo
+    # back after each one pickled every lemma again and again
+    monkeypatch.setattr(text, "_LEMMA_MEMO", {})
+    text.lemmas(["szybka", "dostawa"], "pl")
+    assert text.new_lemmas() == {
+        "pl": {"szybka": lemma("szybka", "pl"), "dostawa": lemma("dostawa", "pl")}
+    }
+    assert text.new_lemmas() == {}
+    text.lemmas(["dostawa", "paczki"], "pl")
+    text.lemmas(["delivery"], "en")
+    assert text.new_lemmas() == {
+        "pl": {"paczki": lemma("paczki", "pl")},
+        "en": {"delivery": "delivery"},
+    }
+
+
 class _NotRun(Exception):
     pass
 

@@ -46,7 +46,7 @@ from compare.analysis.sentiment.bundle import (
     versions,
 )
 from compare.analysis.sentiment.lexicon_features import warm_lexicons
-from compare.analysis.sentiment.scorer import SentimentScorer
+from compare.analysis.sentiment.scorer import SentimentScorer, warm_shipped_models
 from compare.analysis.tables import (
     REVIEW,
     REVIEW_ANALYSIS,
@@ -186,6 +186,7 @@ def _analyze_database(
     if processes > 1 and _pool_context().get_start_method() == "fork":
         # the training and the analysis workers inherit them instead of each parsing them
         warm_lexicons(_pending_languages(engine, analyzer_version))
+        warm_shipped_models(_pending_languages(engine, analyzer_version))
     # the function words are learnt on the training's pool, behind its jobs
     learning = (
         plan_function_words(
