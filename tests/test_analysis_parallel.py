@@ -232,7 +232,7 @@ def test_one_guarded_language_fits_its_folds_side_by_side(
     alone = train_bundle({language: rows}, "test data")
     with _Watching(2) as pool:
         pooled = train_bundle({language: rows}, "test data", pool=pool)
-    assert pool.most == 2 and pool.calls > 5
+    assert pool.most >= 2 and pool.calls > 5
     # the same held-out figures fold by fold, the same choice and the same model
     assert pooled.guard == alone.guard and set(alone.guard) == {language}
     assert list(pooled.classifiers) == list(alone.classifiers)

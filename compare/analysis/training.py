@@ -283,9 +283,16 @@ class TrainingOnPool:
         return bundle, results[len(self.jobs) :]
 
 
+QUEUED_PER_WORKER = 2
+"""Calls in flight per pool process: one running, one queued behind it, so that a process
+does not wait for this one (a third process on two cores, slow to be scheduled under load)
+to hand it the next call; more would fix the order before the costliest job's next calls
+are ready."""
+
+
 def _run_on_pool(work: list[Steps[Any]], pool: Executor, workers: int) -> list[Any]:
-    """Every steps' result, their calls run on ``pool`` with at most ``workers`` in flight:
-    the ready call of the earliest steps in ``work`` first."""
+    """Every steps' result, their calls run on ``pool`` with at most QUEUED_PER_WORKER per
+    process in flight: the ready call of the earliest steps in ``work`` first."""
     results: list[Any] = [None] * len(work)
     ready: list[tuple[int, int, Call]] = []  # (steps, place in its batch, call)
     waiting: dict[int, list[Any]] = {}  # steps -> its batch's results so far
@@ -307,7 +314,7 @@ def _run_on_pool(work: list[Steps[Any]], pool: Executor, workers: int) -> list[A
     for index in range(len(work)):
         advance(index, None)
     while ready or running:
-        while ready and len(running) < workers:
+        while ready and len(running) < QUEUED_PER_WORKER * workers:
             index, place, (function, args) = ready.pop(0)
             running[pool.submit(_pool_call, function, args)] = (index, place)
         done, _ = wait(running, return_when=FIRST_COMPLETED)
