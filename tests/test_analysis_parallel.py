@@ -18,7 +18,7 @@ from compare.analysis.run import analyze_database
 from compare.analysis.sentiment.bundle import load_bundle
 from compare.analysis.tables import ASPECT_MENTION, KEY_PHRASE, REVIEW_ANALYSIS, REVIEW_SENTENCE
 from compare.analysis.text import lemma, tokenize
-from compare.analysis.training import train_bundle
+from compare.analysis.training import TrainingJob, train_bundle
 from storage.db import open_database
 from tests.sample_reviews import french_ratings
 from tests.test_analysis_run import (
@@ -158,14 +158,15 @@ class _NotRun(Exception):
 
 
 class _Recording(Executor):
-    """Records the language of each training call submitted (a guard's first call names its
-    base model's), runs none of them."""
+    """Records the language of each training call submitted (a whole job's, or the base
+    model's a split guard's first call names), runs none of them."""
 
     def __init__(self) -> None:
         self.keys: list[str] = []
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        self.keys.append(args[1][0])
+        first = args[1][0]
+        self.keys.append(first.key if isinstance(first, TrainingJob) else first)
         future: Future[Any] = Future()
         future.set_exception(_NotRun())
         return future

@@ -258,10 +258,16 @@ def train_bundle(
 
 
 class TrainingOnPool:
-    """``train_bundle``'s jobs on a pool, a call at a time per free process (``steps``): a
-    guard's folds run side by side, the ready call of the costliest job (``job_cost``)
+    """``train_bundle``'s jobs on a pool, the ready call of the costliest job (``job_cost``)
     first, and ``also`` (other calls, e.g. learning function words) when no training call
-    is ready, so that they fill the time the training leaves a process idle."""
+    is ready, so that they fill the time the training leaves a process idle.
+
+    A job that costs more than all the others together would hold the training up alone:
+    its fits are calls of their own (``steps``: a guard's folds side by side). Other jobs
+    run whole in one call: split, a job's texts are lemmatised and featurised in every
+    process that fits one of its folds (CPU of the training of 20,000 synthetic reviews,
+    4 jobs of similar cost, every job split: 9.76 against 9.18 CPU-s whole, medians of 3
+    under load 2-2.6)."""
 
     def __init__(self, examples: Examples, pool: Executor, workers: int) -> None:
         self.examples = examples
@@ -274,8 +280,14 @@ class TrainingOnPool:
     ) -> tuple[ModelBundle, list[Any]]:
         """The trained bundle, as ``train_bundle`` in this process makes it, and the results
         of ``also`` (the lemmas the pool processes found are added to this process's memo)."""
-        costliest_first = sorted(range(len(self.jobs)), key=lambda i: -job_cost(self.jobs[i]))
-        work: list[Steps[Any]] = [job_steps(self.jobs[i]) for i in costliest_first]
+        costs = [job_cost(job) for job in self.jobs]
+        costliest_first = sorted(range(len(self.jobs)), key=lambda i: -costs[i])
+        work: list[Steps[Any]] = [
+            job_steps(self.jobs[i])
+            if 2 * costs[i] > sum(costs)
+            else one_call(train_job, self.jobs[i])
+            for i in costliest_first
+        ]
         work += [one_call(function, *args) for function, args in also or []]
         results = _run_on_pool(work, self.pool, self.workers)
         fitted = [results[costliest_first.index(i)] for i in range(len(self.jobs))]
