@@ -106,7 +106,11 @@ def main(argv: list[str]) -> int:
     from rivalscope.cli import main as cli
 
     _add("import", before)
-    run.refresh_database_model = _timed("training (parent and pool)", run.refresh_database_model)
+    # (analyze trains through _refresh_and_learn: wrapping refresh_database_model, which it
+    # does not call, left the training out of the stages)
+    run._refresh_and_learn = _timed(
+        "training, function words (parent and pool)", run._refresh_and_learn
+    )
     run.write_rows = _timed("database writes", run.write_rows)
     run._pending_chunks = _timed_steps("reading pending reviews", run._pending_chunks)
     run._analyse_pending = _timed_steps(

@@ -117,14 +117,23 @@ def test_pickled_vectorizer_drops_its_cache_and_counts_the_same() -> None:
         ([40, 40], 1000),  # few duplicates
         ([3, 5], 0),  # no columns at all (an empty vocabulary)
         ([9000, 9000], 300_000),  # keys past 32 bits
+        ([300, 0, 500, 200], 900),  # more entries than half the width (counting sorts)
     ],
 )
-def test_counted_rows_are_the_summed_duplicates_of_ones(lengths: list[int], width: int) -> None:
+@pytest.mark.parametrize("unknown", [False, True])
+def test_counted_rows_are_the_summed_duplicates_of_ones(
+    lengths: list[int], width: int, unknown: bool
+) -> None:
     rng = np.random.default_rng(len(lengths) + width)
     sizes = np.asarray(lengths, dtype=np.int64) if width else np.zeros(len(lengths), np.int64)
-    columns = rng.integers(0, max(width, 1), int(sizes.sum())).astype(np.int32)
-    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    expected = sp.csr_matrix((np.ones(len(columns)), columns.copy(), indptr), (len(sizes), width))
+    # unknown features come as -1 and are left out
+    columns = rng.integers(-1 if unknown else 0, max(width, 1), int(sizes.sum())).astype(np.int32)
+    known = columns >= 0
+    rows = np.repeat(np.arange(len(sizes)), sizes)[known]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(sizes)))])
+    expected = sp.csr_matrix(
+        (np.ones(int(known.sum())), columns[known], indptr.astype(np.int64)), (len(sizes), width)
+    )
     expected.sum_duplicates()
     got = counted_rows(columns, sizes, width)
     assert got.shape == expected.shape and got.has_canonical_format

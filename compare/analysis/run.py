@@ -2,7 +2,9 @@
 
 Flow: refresh the per-language sentiment model from rated reviews when enough new ones
 exist, and learn the function words of the reviews' languages when they grew (both on one
-process pool: the training's jobs first, the learning behind them), select pending reviews (no ``review_analysis`` row for this version), analyse them
+process pool: the training's calls first, a guard's folds side by side, the learning when
+no training call is ready), select pending reviews (no ``review_analysis`` row for this
+version), analyse them
 in chunks on a process pool (both cores), and write results with batched core inserts,
 replacing the reviews' detail rows from any older analysis.
 """
@@ -44,13 +46,13 @@ from compare.analysis.sentiment.bundle import (
     versions,
 )
 from compare.analysis.sentiment.lexicon_features import warm_lexicons
-from compare.analysis.sentiment.scorer import SentimentScorer
+from compare.analysis.sentiment.scorer import SentimentScorer, warm_shipped_models
 from compare.analysis.tables import (
     REVIEW,
     REVIEW_ANALYSIS,
 )
 from compare.analysis.taxonomy import Taxonomy, load_taxonomy
-from compare.analysis.text import lemma_memo, remember_lemmas, warm_lemmatizer
+from compare.analysis.text import warm_lemmatizer
 from compare.analysis.training import (
     RATING_RULE,
     Examples,
@@ -184,6 +186,7 @@ def _analyze_database(
     if processes > 1 and _pool_context().get_start_method() == "fork":
         # the training and the analysis workers inherit them instead of each parsing them
         warm_lexicons(_pending_languages(engine, analyzer_version))
+        warm_shipped_models(_pending_languages(engine, analyzer_version))
     # the function words are learnt on the training's pool, behind its jobs
     learning = (
         plan_function_words(
@@ -260,23 +263,21 @@ def _refresh_and_learn(
     bundle: ModelBundle | None = None
     learnt: dict[str, frozenset[str]] = {}
     description = f"database reviews, {RATING_RULE}"
-    if workers > 1 and jobs + len(to_learn) > 1:
+    if workers > 1 and (jobs or len(to_learn) > 1):
+        # a guard's folds are calls of their own: one job can keep every process busy
         with HelperPool(
-            max_workers=min(workers, jobs + len(to_learn)),
+            max_workers=workers if jobs else min(workers, len(to_learn)),
             mp_context=_pool_context(),
             initializer=_start_worker,
             initargs=(os.getpid(),),
         ) as pool:
-            training = TrainingOnPool(examples, pool) if jobs else None
-            learning_futures = {
-                code: pool.submit(_learn_language_and_lemmas, code, learning_texts(engine, code))
-                for code in to_learn
-            }
-            bundle = training.bundle(description) if training is not None else None
-            for code, future in learning_futures.items():
-                words, lemmas_found = future.result()
-                learnt[code] = words
-                remember_lemmas(lemmas_found)
+            bundle, words = TrainingOnPool(examples, pool, workers).run(
+                description,
+                [(learn_language, (code, learning_texts(engine, code))) for code in to_learn],
+            )
+            learnt = dict(zip(to_learn, words, strict=True))
+            if not jobs:
+                bundle = None
     else:
         bundle = train_bundle(examples, description) if jobs else None
         learnt = {code: learn_language(code, learning_texts(engine, code)) for code in to_learn}
@@ -284,15 +285,6 @@ def _refresh_and_learn(
         return save_bundle(bundle, next_version_folder(root)), True, learnt
     # an outdated model cannot be read by this version: base models and fallbacks score
     return (existing[-1] if existing and not outdated else None), False, learnt
-
-
-def _learn_language_and_lemmas(
-    code: str, texts: list[str]
-) -> tuple[frozenset[str], dict[str | None, dict[str, str]]]:
-    """``learn_language`` in a pool process, with the lemmas it found of that language (for
-    the analysis workers, as ``training._train_job_and_lemmas``)."""
-    words = learn_language(code, texts)
-    return words, {code: lemma_memo().get(code, {})}
 
 
 def database_bundle(engine: Engine, models_dir: Path | None = None) -> ModelBundle | None:

@@ -101,7 +101,11 @@ _LEMMATIZER = Lemmatizer(
 )
 
 
-_LEMMA_MEMO: dict[str | None, dict[str, str]] = {}
+LemmaMemo = dict[str | None, dict[str, str]]
+"""Language -> token -> lemma."""
+_LEMMA_MEMO: LemmaMemo = {}
+_HANDED: dict[int, int] = {}
+"""A language's memo (its id) -> how many of its lemmas ``new_lemmas`` handed over."""
 MAX_MEMO_PER_LANGUAGE = 200_000
 
 
@@ -128,14 +132,21 @@ def lemmas(tokens: list[str], language: str | None) -> list[str]:
     return found  # type: ignore[return-value]
 
 
-def lemma_memo() -> dict[str | None, dict[str, str]]:
-    """This process's memo of lemmas, language -> token -> lemma (to hand to ``remember_lemmas``
-    in another process; callers must not change it)."""
-    return _LEMMA_MEMO
+def new_lemmas() -> LemmaMemo:
+    """The lemmas this process found since its last call (its whole memo at the first), to
+    hand to ``remember_lemmas`` in another process: a pool process that runs many short
+    calls hands each lemma over once, not its whole memo after every call."""
+    out: LemmaMemo = {}
+    for language, memo in _LEMMA_MEMO.items():
+        handed = _HANDED.get(id(memo), 0)
+        if len(memo) > handed:
+            out[language] = dict(itertools.islice(memo.items(), handed, None))
+            _HANDED[id(memo)] = len(memo)
+    return out
 
 
 def remember_lemmas(found: dict[str | None, dict[str, str]]) -> None:
-    """Add lemmas another process found (``lemma_memo``) to this process's memo, within its
+    """Add lemmas another process found (``new_lemmas``) to this process's memo, within its
     bound: the training processes lemmatise the rated reviews, which are mostly the reviews
     analysed next, by workers forked from this process (same lemmas: ``lemma`` is pure)."""
     for language, lemmas_found in found.items():

@@ -36,6 +36,7 @@ from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon_features import lexicon_channels
 from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_weights
+from compare.analysis.sentiment.steps import Call, Steps, in_process, run_steps
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
 from compare.analysis.text import lemmas
 
@@ -234,11 +235,18 @@ class _Prepared:
 
     @classmethod
     def of(cls, base: SentimentClassifier, texts: list[str]) -> _Prepared:
+        prepared = cls.with_offset(base, texts, np.zeros(0))
+        offset = base_decision(base, base.token_counts(prepared.tokens, prepared.lemmas))
+        return replace(prepared, offset=offset)
+
+    @classmethod
+    def with_offset(
+        cls, base: SentimentClassifier, texts: list[str], offset: np.ndarray
+    ) -> _Prepared:
+        """Texts tokenised and lemmatised, with the base model's scores already known."""
         language = base.vectorizer.language
         tokens = token_lists(texts)
-        lemma_lists = [lemmas(t, language) for t in tokens]
-        offset = base_decision(base, base.token_counts(tokens, lemma_lists))
-        return cls(list(texts), tokens, lemma_lists, offset)
+        return cls(list(texts), tokens, [lemmas(t, language) for t in tokens], offset)
 
     def rows(self, index: np.ndarray) -> _Prepared:
         return _Prepared(
@@ -491,50 +499,142 @@ def held_out_scores(
     groups: list[str] | None = None,
     repeats: int = 1,
 ) -> HeldOut:
-    """Score every positive/negative rating with the base model and with each candidate
-    fitted on the other folds (``corrections``; with ``ratings_only`` = (candidate name,
-    classifier language, extra rows), a ratings-only model whose training folds also hold
-    the extra rows: neutral ratings and other languages', never scored); the k-fold runs
-    again with other fold seeds, up to ``repeats`` times in all, for the candidates still
-    in reach of a clear win after the first (``REPEAT_FROM_Z``)."""
+    """``held_out_steps`` run in this process."""
+    return run_steps(
+        held_out_steps(
+            base,
+            prepared.texts,
+            prepared.offset,
+            labels,
+            corrections,
+            ratings_only=ratings_only,
+            groups=groups,
+            repeats=repeats,
+        )
+    )
+
+
+BaseRef = SentimentClassifier | str
+"""A base model, or the language whose shipped base model it is (``load_base``): what a
+step names when it may run in another process (a base model is megabytes to pickle)."""
+
+
+def _base_model(base: BaseRef) -> SentimentClassifier:
+    if not isinstance(base, str):
+        return base
+    found = load_base(base)
+    assert found is not None, f"no base model for {base}"
+    return found
+
+
+def base_offsets(base: BaseRef, texts: list[str]) -> np.ndarray:
+    """The base model's log-odds of positive per text (a step of ``guard_steps``)."""
+    return _Prepared.of(_base_model(base), texts).offset
+
+
+def corrected_fold(
+    base: BaseRef,
+    settings: ClassifierSettings,
+    train: tuple[list[str], list[str], np.ndarray],
+    test: tuple[list[str], np.ndarray],
+) -> np.ndarray:
+    """A correction fitted on ``train`` (texts, labels, base offsets) and its log-odds of
+    positive on ``test`` (texts, base offsets): one fold of ``held_out_steps``."""
+    model = _base_model(base)
+    texts, labels, offset = train
+    fitted = _fit_prepared(model, _Prepared.with_offset(model, texts, offset), labels, settings)
+    tested = _Prepared.with_offset(model, *test)
+    counts = fitted.correction.token_counts(tested.tokens, tested.lemmas)
+    return tested.offset + _correction_scores(fitted.correction, counts, tested.offset)
+
+
+def ratings_only_fold(
+    language: str,
+    train: tuple[list[str], list[str]],
+    extra: list[tuple[str, str]],
+    test_texts: list[str],
+) -> np.ndarray:
+    """A ratings-only model fitted on ``train`` (texts, labels) and the ``extra`` rows, and
+    its log-odds of positive on ``test_texts``: one fold of ``held_out_steps`` (and of the
+    lexicon guard)."""
+    return own_decision(train_ratings_model(*train, extra, language), test_texts)
+
+
+def fit_corrected(
+    base: BaseRef,
+    texts: list[str],
+    labels: list[str],
+    offset: np.ndarray,
+    settings: ClassifierSettings,
+) -> AdaptedClassifier:
+    """The correction fitted on every rating (given the base model's offsets)."""
+    model = _base_model(base)
+    return _fit_prepared(model, _Prepared.with_offset(model, texts, offset), labels, settings)
+
+
+def held_out_steps(
+    base: BaseRef,
+    texts: list[str],
+    offset: np.ndarray,
+    labels: list[str],
+    corrections: list[ClassifierSettings],
+    *,
+    ratings_only: tuple[str, str, list[tuple[str, str]]] | None = None,
+    groups: list[str] | None = None,
+    repeats: int = 1,
+) -> Steps[HeldOut]:
+    """Score every positive/negative rating (``texts``, with the base model's ``offset``)
+    with the base model and with each candidate fitted on the other folds
+    (``corrections``; with ``ratings_only`` = (candidate name, classifier language, extra
+    rows), a ratings-only model whose training folds also hold the extra rows: neutral
+    ratings and other languages', never scored); the k-fold runs again with other fold
+    seeds, up to ``repeats`` times in all, for the candidates still in reach of a clear win
+    after the first (``REPEAT_FROM_Z``). Every fold's fit is a call of its own (``steps``):
+    the first k-fold's fits are one batch, the repetitions' another."""
     gold = np.asarray(labels)
 
-    def fold_scores(name: str, train_rows: np.ndarray, test: _Prepared) -> np.ndarray:
+    def fold_call(name: str, train_rows: np.ndarray, test_rows: np.ndarray) -> Call:
+        train_texts, test_texts = [texts[i] for i in train_rows], [texts[i] for i in test_rows]
         train_labels = [labels[i] for i in train_rows]
         if name.startswith(CORRECTED):
             settings = corrections[int(name.split(":")[1])]
-            fitted = _fit_prepared(base, prepared.rows(train_rows), train_labels, settings)
-            counts = fitted.correction.token_counts(test.tokens, test.lemmas)
-            return test.offset + _correction_scores(fitted.correction, counts, test.offset)
+            train = (train_texts, train_labels, offset[train_rows])
+            return corrected_fold, (base, settings, train, (test_texts, offset[test_rows]))
         assert ratings_only is not None
         _, language, extra = ratings_only
-        own = train_ratings_model(
-            [prepared.texts[i] for i in train_rows], train_labels, extra, language
-        )
-        return own_decision(own, test.texts)
+        return ratings_only_fold, (language, (train_texts, train_labels), extra, test_texts)
 
-    def one_kfold(names: list[str], seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        tested = np.zeros(len(labels), dtype=bool)
-        rows = {name: np.zeros(len(labels)) for name in names}
-        for train_rows, test_rows in held_out_splits(gold, seed=seed, groups=groups):
-            tested[test_rows] = True
-            test = prepared.rows(test_rows)
-            for name in names:
-                rows[name][test_rows] = fold_scores(name, train_rows, test)
-        return tested, rows
+    def kfolds(
+        names: list[str], seeds: range
+    ) -> Steps[list[tuple[np.ndarray, dict[str, np.ndarray]]]]:
+        calls: list[Call] = []
+        places: list[tuple[int, str, np.ndarray]] = []
+        for seed in seeds:
+            for train_rows, test_rows in held_out_splits(gold, seed=seed, groups=groups):
+                for name in names:
+                    calls.append(fold_call(name, train_rows, test_rows))
+                    places.append((seed - seeds.start, name, test_rows))
+        results = yield calls
+        out = [
+            (np.zeros(len(labels), dtype=bool), {name: np.zeros(len(labels)) for name in names})
+            for _ in seeds
+        ]
+        for (index, name, test_rows), scores in zip(places, results, strict=True):
+            out[index][0][test_rows] = True
+            out[index][1][name][test_rows] = scores
+        return out
 
     names = [f"{CORRECTED}:{i}" for i in range(len(corrections))]
     names += [ratings_only[0]] if ratings_only else []
-    tested, first = one_kfold(names, 0)
+    [(tested, first)] = yield from kfolds(names, range(1))
     scores = {name: [row] for name, row in first.items()}
     if len(labels) <= KFOLD_UP_TO:  # (one held-out fifth is not repeated: other rows)
-        in_reach = [
-            n for n in names if loss_z_score(first[n], prepared.offset, gold) >= REPEAT_FROM_Z
-        ]
-        for seed in range(1, repeats if in_reach else 1):
-            for name, row in one_kfold(in_reach, seed)[1].items():
+        in_reach = [n for n in names if loss_z_score(first[n], offset, gold) >= REPEAT_FROM_Z]
+        # the repetitions do not depend on one another: one batch
+        for _, rows in (yield from kfolds(in_reach, range(1, repeats if in_reach else 1))):
+            for name, row in rows.items():
                 scores[name].append(row)
-    held = {BASE: prepared.offset[None, :]} | {n: np.vstack(rows) for n, rows in scores.items()}
+    held = {BASE: offset[None, :]} | {n: np.vstack(rows) for n, rows in scores.items()}
     return HeldOut(gold[tested], {name: rows[:, tested] for name, rows in held.items()})
 
 
@@ -550,8 +650,8 @@ def choose(held: HeldOut) -> tuple[str, dict[str, float | None]]:
     return (max(winners, key=winners.__getitem__) if winners else BASE), gains
 
 
-def adapt_with_guard(
-    base: SentimentClassifier,
+def guard_steps(
+    base: BaseRef,
     texts: list[str],
     labels: list[str],
     settings: ClassifierSettings | None = None,
@@ -559,7 +659,7 @@ def adapt_with_guard(
     own_model: bool = False,
     others: list[tuple[str, str]] | None = None,
     groups: list[str] | None = None,
-) -> GuardResult:
+) -> Steps[GuardResult]:
     """Choose between the base model, the base model plus a correction (one per
     ``correction_settings``, or ``settings`` alone when given) and (with ``own_model``) a
     model trained on the ratings alone (``train_classifier``, every label given, neutral
@@ -572,8 +672,11 @@ def adapt_with_guard(
     (other languages' ratings) it is the pooled model instead (``features.POOLED``), trained
     on them and this language's ratings, as languages with too few ratings for their own
     model had before. ``groups`` (one per text, e.g. the document a rated sentence came
-    from) keep a group in one fold; without them every rating is its own group (a review)."""
-    language = base.vectorizer.language
+    from) keep a group in one fold; without them every rating is its own group (a review).
+
+    As ``steps``: the base model's scores, the folds' fits and the final fit are calls that
+    a pool can run side by side."""
+    language = base if isinstance(base, str) else base.vectorizer.language
     extra = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab not in BINARY]
     own_model = own_model or others is not None
     ratings_only, own_language = (OWN, language) if others is None else (POOLED_RATINGS, POOLED)
@@ -585,10 +688,11 @@ def adapt_with_guard(
     if not adaptable(labels):
         return GuardResult(None, 0.0, 0.0, 0)
     corrections = [settings] if settings is not None else correction_settings(len(texts))
-    prepared = _Prepared.of(base, texts)
-    held = held_out_scores(
+    [offset] = yield [(base_offsets, (base, texts))]
+    held = yield from held_out_steps(
         base,
-        prepared,
+        texts,
+        offset,
         labels,
         corrections,
         ratings_only=(ratings_only, own_language, extra) if own_model else None,
@@ -617,13 +721,18 @@ def adapt_with_guard(
         ratings_model=ratings_only if own_model else None,
     )
     if chosen.startswith(CORRECTED):
-        final = _fit_prepared(base, prepared, labels, corrections[int(chosen.split(":")[1])])
+        correction = corrections[int(chosen.split(":")[1])]
+        [final] = yield [(fit_corrected, (base, texts, labels, offset, correction))]
         final = replace(
             final, cv_accuracy=result.adapted_accuracy, base_accuracy=result.base_accuracy
         )
         return replace(result, adapted=final)
     if chosen == ratings_only:
-        own = train_ratings_model(all_texts, all_labels, others or [], own_language)
+        [own] = yield [(train_ratings_model, (all_texts, all_labels, others or [], own_language))]
         own.cv_accuracy = result.own_accuracy
         return replace(result, own=own)
     return result
+
+
+adapt_with_guard = in_process(guard_steps)
+"""``guard_steps`` run in this process."""

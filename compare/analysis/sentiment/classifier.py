@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from compare.analysis.sentiment.features import CHAR_PREFIX
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.lexicon_features import (
     dense_lexicon_features,
@@ -331,10 +330,8 @@ def _fit_counts(
 
 def _char_columns(vectorizer: FeatureVectorizer) -> np.ndarray | None:
     """Boolean mask of the vocabulary's character n-gram columns (None if it has none)."""
-    mask = np.zeros(len(vectorizer.vocabulary), dtype=bool)
-    for feature, column in vectorizer.vocabulary.items():
-        mask[column] = feature.startswith(CHAR_PREFIX)
-    return mask if mask.any() else None
+    mask = vectorizer.char_column_mask()
+    return mask.copy() if mask.any() else None
 
 
 def _vectorizer(language: str, settings: ClassifierSettings) -> FeatureVectorizer:

@@ -27,12 +27,13 @@ from compare.analysis.sentiment.adapted import (
     adaptable,
     binary_examples,
     held_out_splits,
-    own_decision,
+    ratings_only_fold,
     train_ratings_model,
 )
 from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_scores
+from compare.analysis.sentiment.steps import Call, Steps, in_process
 
 LEXICON = "lexicon"
 """``GuardResult.baseline`` of this guard: what the ratings-only model has to beat."""
@@ -64,19 +65,21 @@ def lexicon_decision(texts: list[str], language: str) -> np.ndarray:
     return out
 
 
-def guard_lexicon(
+def guard_lexicon_steps(
     language: str,
     texts: list[str],
     labels: list[str],
     *,
     others: list[tuple[str, str]] | None = None,
     groups: list[str] | None = None,
-) -> GuardResult:
+) -> Steps[GuardResult]:
     """Choose between the language's lexicons and a model of its ratings (with ``others``,
     other languages' ratings: the pooled model, ``features.POOLED``), both scored on the
     same held-out positive/negative ratings over repeated folds; the model is fitted on
     every rating only when it gets at least as many right (``wins``). ``groups`` keep a
-    document's ratings in one fold, as in ``adapted.adapt_with_guard``."""
+    document's ratings in one fold, as in ``adapted.adapt_with_guard``. As ``steps``: the
+    lexicons' scores and the first k-fold's fits are one batch of calls, the repetitions'
+    fits another, the final fit a third."""
     name, model_language = (OWN, language) if others is None else (POOLED_RATINGS, POOLED)
     extra = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab not in BINARY]
     extra += others or []
@@ -86,27 +89,35 @@ def guard_lexicon(
     if not adaptable(gold_labels):
         return GuardResult(None, 0.0, 0.0, 0, baseline=LEXICON)
     gold = np.asarray(gold_labels)
-    base = lexicon_decision(rated, language)
-
     tested = np.zeros(len(rated), dtype=bool)
 
-    def one_kfold(seed: int) -> np.ndarray:
-        row = np.zeros(len(rated))
+    def kfold_calls(seed: int) -> tuple[list[Call], list[np.ndarray]]:
+        calls: list[Call] = []
+        places: list[np.ndarray] = []
         for train_rows, test_rows in held_out_splits(gold, seed=seed, groups=groups):
             tested[test_rows] = True
-            model = train_ratings_model(
-                [rated[i] for i in train_rows],
-                [gold_labels[i] for i in train_rows],
-                extra,
-                model_language,
-            )
-            row[test_rows] = own_decision(model, [rated[i] for i in test_rows])
+            train = ([rated[i] for i in train_rows], [gold_labels[i] for i in train_rows])
+            test = [rated[i] for i in test_rows]
+            calls.append((ratings_only_fold, (model_language, train, extra, test)))
+            places.append(test_rows)
+        return calls, places
+
+    def assembled(places: list[np.ndarray], results: list[np.ndarray]) -> np.ndarray:
+        row = np.zeros(len(rated))
+        for test_rows, scores in zip(places, results, strict=True):
+            row[test_rows] = scores
         return row
 
-    rows = [one_kfold(0)]
+    calls, places = kfold_calls(0)
+    base, *results = yield [(lexicon_decision, (rated, language)), *calls]
+    rows = [assembled(places, results)]
     # (above KFOLD_UP_TO ratings one held-out fifth is scored, and not repeated)
     if len(rated) <= KFOLD_UP_TO and wins(rows[0], base, gold, z=REPEAT_FROM_Z):
-        rows += [one_kfold(seed) for seed in range(1, REPEATS)]
+        repeats = [kfold_calls(seed) for seed in range(1, REPEATS)]
+        results = yield [call for calls, _ in repeats for call in calls]
+        for _, places in repeats:
+            rows.append(assembled(places, results[: len(places)]))
+            results = results[len(places) :]
     candidate, base, gold = np.vstack(rows)[:, tested], base[tested], gold[tested]
     result = GuardResult(
         None,
@@ -120,9 +131,13 @@ def guard_lexicon(
     )
     if not wins(candidate, base, gold):
         return result
-    own = train_ratings_model(texts, labels, others or [], model_language)
+    [own] = yield [(train_ratings_model, (texts, labels, others or [], model_language))]
     own.cv_accuracy = result.own_accuracy
     return replace(result, own=own, chosen=name)
+
+
+guard_lexicon = in_process(guard_lexicon_steps)
+"""``guard_lexicon_steps`` run in this process."""
 
 
 def _right(decisions: np.ndarray, gold: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from compare.analysis.sentiment.labels import UNKNOWN
 from compare.analysis.sentiment.lexicon import lexicon_name, lexicon_scores
 from compare.analysis.sentiment.opinion import load_detector, no_opinion, with_opinion
 from compare.analysis.sentiment.vectorizer import token_lists
+from compare.analysis.sentiment.word_vectors import load_vectors
 
 NO_METHOD = "none"
 Score = tuple[float, str, float]
@@ -64,3 +65,13 @@ class SentimentScorer:
         if lexicon_name(language) is not None and language is not None:
             return lexicon_scores(texts, language)
         return [UNKNOWN_SCORE] * len(texts)
+
+
+def warm_shipped_models(languages: list[str]) -> None:
+    """Load the languages' shipped base models, opinion detectors and word vectors now,
+    before forking the training's and the analysis' processes: they share this copy instead
+    of each reading its own (up to ~0.35 CPU-s per process for en, no, pl and fr)."""
+    for language in languages:
+        load_base(language)
+        load_detector(language)
+        load_vectors(language)
