@@ -39,9 +39,8 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "optio
 # Elements with a digit in their own text (their text or a child's tail). Ten substring
 # tests cost half what a translate() of every text does (libxml2 looks each character up
 # in the mapping and copies the text): 4.0 against 7.5 CPU ms on the median offers page.
-_DIGIT_ELEMENTS = lxml.etree.XPath(
-    "//body//*[text()[" + " or ".join(f"contains(., '{digit}')" for digit in "0123456789") + "]]"
-)
+_HAS_DIGIT_TEXT = "text()[" + " or ".join(f"contains(., '{d}')" for d in "0123456789") + "]"
+_DIGIT_ELEMENTS = lxml.etree.XPath(f"//body//*[{_HAS_DIGIT_TEXT}]")
 # The same for the digits of other scripts (Arabic-Indic, full-width, ...): five times
 # slower in libxml2, so looked for only on pages that show no price in ASCII digits.
 _OTHER_DIGIT_ELEMENTS = lxml.etree.XPath(
@@ -431,30 +430,73 @@ def _add_higher_beside(candidates: list[PriceCandidate]) -> None:
     same grandparent that shows a percentage ("-50%"): a list price before or after the sale
     price, whatever names or words mark it. (Two amounts in sibling blocks without one are
     as often the price with and without tax.)"""
+    held = _held_beside(candidates)
+    for c in candidates:
+        if c.element is not None and _lower_beside(c, held, percent_only=False):
+            c.features["higher_beside"] = 1.0
+
+
+def _held_beside(
+    candidates: list[PriceCandidate],
+) -> dict[lxml.html.HtmlElement, list[PriceCandidate]]:
+    """The candidates each block up to ``_BESIDE_DEPTH`` above an amount holds."""
     held: dict[lxml.html.HtmlElement, list[PriceCandidate]] = {}
     for c in candidates:
         if c.element is not None:
             for block in ancestors(c.element, _BESIDE_DEPTH):
                 held.setdefault(block, []).append(c)
-    for c in candidates:
-        if c.element is None:
+    return held
+
+
+def _lower_beside(
+    c: PriceCandidate,
+    held: dict[lxml.html.HtmlElement, list[PriceCandidate]],
+    *,
+    percent_only: bool,
+) -> list[PriceCandidate]:
+    """The lower amounts ``c`` is shown beside (``_add_higher_beside``); with
+    ``percent_only``, only in a block that also shows a percentage."""
+    assert c.element is not None
+    lines = {c.element, *ancestors(c.element, _FAR_DEPTH)}
+    amount = Decimal(c.price)
+    for depth, block in enumerate(ancestors(c.element, _BESIDE_DEPTH)):
+        if (depth or percent_only) and "%" not in block.text_content():
             continue
-        lines = {c.element, *ancestors(c.element, _FAR_DEPTH)}
-        amount = Decimal(c.price)
-        for depth, block in enumerate(ancestors(c.element, _BESIDE_DEPTH)):
-            if depth and "%" not in block.text_content():
-                continue
-            if any(
-                amount / _MOST_DISCOUNT < Decimal(d.price) < amount
-                and d.currency == c.currency
-                and not d.old
-                and d.element not in lines
-                and c.element not in ancestors(d.element, _BESIDE_DEPTH)
-                and not d.features.get("unit_text")
-                for d in held[block]
-            ):
-                c.features["higher_beside"] = 1.0
-                break
+        lower = [
+            d
+            for d in held.get(block, ())
+            if amount / _MOST_DISCOUNT < Decimal(d.price) < amount
+            and d.currency == c.currency
+            and not d.old
+            and d.element not in lines
+            and c.element not in ancestors(d.element, _BESIDE_DEPTH)
+            and not d.features.get("unit_text")
+        ]
+        if lower:
+            return lower
+    return []
+
+
+_BLOCK_DIGIT_ELEMENTS = lxml.etree.XPath(f"descendant-or-self::*[{_HAS_DIGIT_TEXT}]")
+
+
+def discounted_beside(
+    root: lxml.html.HtmlElement, shown: PriceCandidate, currency_hint: str | None
+) -> set[Decimal]:
+    """The lower amounts ``shown`` stands beside in a block that shows a percentage ("EUR
+    219.99 -50% EUR 110.00"): the sale price beside a list price, told by the layout alone
+    (no class name or word). Read from the blocks just above ``shown``, not the whole page."""
+    if shown.element is None:
+        return set()
+    elements: dict[lxml.html.HtmlElement, None] = {}
+    for block in ancestors(shown.element, _BESIDE_DEPTH):
+        elements.update(dict.fromkeys(_BLOCK_DIGIT_ELEMENTS(block)))
+    local = [
+        PriceCandidate(0.0, 0, text, price, currency, old, signature, element, features)
+        for element, text, price, currency in _shown_amounts(root, list(elements), currency_hint)
+        for features, old, signature in [_own_features(element, text)]
+    ]
+    return {Decimal(d.price) for d in _lower_beside(shown, _held_beside(local), percent_only=True)}
 
 
 def _agreement_could_matter(candidates: list[PriceCandidate]) -> bool:
