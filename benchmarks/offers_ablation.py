@@ -155,7 +155,6 @@ def _names_old_off() -> None:
     import spiders.extract.visible_price as vp
 
     vp.names_say_not_current = _const(False)  # type: ignore[assignment]
-    vp.names_say_current = _const(False)  # type: ignore[assignment]
 
 
 def _in_linked_card_off() -> None:
@@ -246,10 +245,6 @@ ABLATIONS: dict[str, tuple[str, Setup]] = {
     "price:count before the amount": (
         "price",
         _off("spiders.extract.visible_price", "counts_before_amount", _const(False)),
-    ),
-    "price:block's first amount named old": (
-        "price",
-        _off("spiders.extract.visible_price", "_first_amount_named_old", _const(False)),
     ),
     # availability
     "avail:stock text": (
