@@ -478,12 +478,13 @@ def discounted_beside(
     (no class name or word). Read from the blocks just above ``shown``, not the whole page."""
     if shown.element is None:
         return set()
-    elements: dict[lxml.html.HtmlElement, None] = {}
-    for block in ancestors(shown.element, _BESIDE_DEPTH):
-        elements.update(dict.fromkeys(_BLOCK_DIGIT_ELEMENTS(block)))
+    with_percent = [b for b in ancestors(shown.element, _BESIDE_DEPTH) if "%" in b.text_content()]
+    if not with_percent:
+        return set()  # most shown prices: nothing to read
+    elements = list(_BLOCK_DIGIT_ELEMENTS(with_percent[-1]))  # the outer block holds the inner
     local = [
         PriceCandidate(0.0, 0, text, price, currency, old, signature, element, features)
-        for element, text, price, currency in _shown_amounts(root, list(elements), currency_hint)
+        for element, text, price, currency in _shown_amounts(root, elements, currency_hint)
         for features, old, signature in [_own_features(element, text)]
     ]
     return {Decimal(d.price) for d in _lower_beside(shown, _held_beside(local), percent_only=True)}
