@@ -104,9 +104,10 @@ def is_gtin(value: str) -> bool:
     return (10 - total % 10) % 10 == int(value[-1])
 
 
-# Four characters a code may hold in a row: a text without such a run holds no code (one
-# search in C spares the chunk loop for most texts with a digit: prices, counts, dates).
-_CODE_RUN = re.compile(r"[A-Za-z0-9._/-]{4}")
+# A run of four or more characters a code may hold, a digit among them: a text without one
+# holds no code (one search in C spares the chunk loop for most texts with a digit: prices,
+# counts, dates, words beside a number).
+_CODE_RUN = re.compile(r"(?<![A-Za-z0-9._/-])(?=[A-Za-z0-9._/-]{4})[A-Za-z._/-]*\d")
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
