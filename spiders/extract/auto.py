@@ -335,7 +335,9 @@ def _choose_sku(
         return
     markup_ids = [v for v in (offer.gtin, offer.mpn) if v]
     labelled, _ = shown_identifiers(root)
-    best = best_shown_code(shown_code_candidates(root, url, text, markup_ids, dict(labelled)))
+    best = best_shown_code(
+        shown_code_candidates(root, url, text, markup_ids, dict(labelled), named_only=True)
+    )
     if best is None or best.value == offer.sku:
         return
     offer.sku = best.value
