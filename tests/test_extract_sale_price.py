@@ -69,6 +69,14 @@ def page(ld: str, body: str = "<h1>Kettle</h1>") -> str:
             id="list-and-sale-amount-in-one-line-with-percentage",
         ),
         pytest.param(
+            page(LD.format("80.00", "EUR"), '<h1>Kettle</h1><div class="q7f"><div class="k2a">'
+                 '<span class="z1">€80,00</span> <span class="m4">-25%</span></div><div '
+                 'class="x0"><span class="t5">€60,00</span> <small>incl. 19% VAT</small></div>'
+                 "</div>"),
+            "60.00",
+            id="the-percentage-that-is-the-gap-not-the-tax-rate",
+        ),
+        pytest.param(
             page(LD.format("59.00", "PLN"), '<h1>Kettle</h1><p class="c1"><span class="c2">'
                  'zamiast 59,00 zł</span></p><p class="c3"><span class="price">49,00 zł</span></p>'),
             "49.00",

@@ -470,24 +470,40 @@ def _lower_beside(
 _BLOCK_DIGIT_ELEMENTS = lxml.etree.XPath(f"descendant-or-self::*[{_HAS_DIGIT_TEXT}]")
 
 
+# A percentage as shops write a discount or a tax rate: "-50%", "Save 23 %", "21,5%".
+_PERCENTAGE = re.compile(r"(\d{1,2}(?:[.,]\d+)?)\s*%")
+# How far a shown percentage may be from the discount two amounts make (rounded, floored).
+_PERCENT_SLACK = 1.5
+
+
 def discounted_beside(
     root: lxml.html.HtmlElement, shown: PriceCandidate, currency_hint: str | None
 ) -> set[Decimal]:
-    """The lower amounts ``shown`` stands beside in a block that shows a percentage ("EUR
-    219.99 -50% EUR 110.00"): the sale price beside a list price, told by the layout alone
-    (no class name or word). Read from the blocks just above ``shown``, not the whole page."""
+    """The lower amounts ``shown`` stands beside in a block that shows the percentage they
+    are below it ("EUR 219.99 -50% EUR 110.00", "$129 $99 Save 23%"): the sale price beside
+    a list price, told by the layout and the arithmetic alone (no class name or word). A
+    tax rate beside a price with and without tax ("121 € incl. 21% VAT, 100 € excl.") is
+    not the gap between them. Read from the blocks just above ``shown``, not the page."""
     if shown.element is None:
         return set()
     with_percent = [b for b in ancestors(shown.element, _BESIDE_DEPTH) if "%" in b.text_content()]
     if not with_percent:
         return set()  # most shown prices: nothing to read
-    elements = list(_BLOCK_DIGIT_ELEMENTS(with_percent[-1]))  # the outer block holds the inner
+    block = with_percent[-1]  # the outer block holds the inner
+    percentages = [float(p.replace(",", ".")) for p in _PERCENTAGE.findall(block.text_content())]
     local = [
         PriceCandidate(0.0, 0, text, price, currency, old, signature, element, features)
-        for element, text, price, currency in _shown_amounts(root, elements, currency_hint)
+        for element, text, price, currency in _shown_amounts(
+            root, list(_BLOCK_DIGIT_ELEMENTS(block)), currency_hint
+        )
         for features, old, signature in [_own_features(element, text)]
     ]
-    return {Decimal(d.price) for d in _lower_beside(shown, _held_beside(local), percent_only=True)}
+    amount = float(shown.price)
+    return {
+        Decimal(d.price)
+        for d in _lower_beside(shown, _held_beside(local), percent_only=True)
+        if any(abs((1 - float(d.price) / amount) * 100 - p) <= _PERCENT_SLACK for p in percentages)
+    }
 
 
 def _agreement_could_matter(candidates: list[PriceCandidate]) -> bool:
