@@ -246,6 +246,10 @@ ABLATIONS: dict[str, tuple[str, Setup]] = {
         "price",
         _off("spiders.extract.visible_price", "counts_before_amount", _const(False)),
     ),
+    "price:block's first amount named old": (
+        "price",
+        _off("spiders.extract.visible_price", "_first_amount_named_old", _const(False)),
+    ),
     # availability
     "avail:stock text": (
         "availability",
