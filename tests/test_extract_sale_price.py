@@ -10,6 +10,9 @@ from spiders.extract.auto import extract_auto
 URL = "https://shop.test/p/kettle"
 
 
+LD = '{{"@type":"Product","name":"Kettle","offers":{{"@type":"Offer","price":"{}","priceCurrency":"{}"}}}}'
+
+
 def page(ld: str, body: str = "<h1>Kettle</h1>") -> str:
     script = f'<script type="application/ld+json">{ld}</script>' if ld else ""
     return f"<html><head>{script}</head><body>{body}</body></html>"
@@ -49,6 +52,52 @@ def page(ld: str, body: str = "<h1>Kettle</h1>") -> str:
                  '</div><span class="price">7 €</span>'),
             "7",
             id="price-in-hidden-block-ignored",
+        ),
+        # A markup list price the page shows only beside a lower amount and a percentage, or
+        # labelled old in a page with no English sign of old prices: told without class names.
+        pytest.param(
+            page(LD.format("80.00", "EUR"), '<h1>Kettle</h1><div class="q7f"><div class="k2a">'
+                 '<span class="z1">EUR80.00</span> <span class="m4">-25%</span></div>'
+                 '<div class="x0"><span class="t5">EUR60.00</span></div></div>'),
+            "60.00",
+            id="hashed-classes-list-price-beside-sale-and-percentage",
+        ),
+        pytest.param(
+            page(LD.format("129.00", "USD"), '<h1>Kettle</h1><div class="a"><span class="b">'
+                 '$129.00</span><span class="c">$99.00</span><em class="d">Save 23%</em></div>'),
+            "99.00",
+            id="list-and-sale-amount-in-one-line-with-percentage",
+        ),
+        pytest.param(
+            page(LD.format("80.00", "EUR"), '<h1>Kettle</h1><div class="q7f"><div class="k2a">'
+                 '<span class="z1">€80,00</span> <span class="m4">-25%</span></div><div '
+                 'class="x0"><span class="t5">€60,00</span> <small>incl. 19% VAT</small></div>'
+                 "</div>"),
+            "60.00",
+            id="the-percentage-that-is-the-gap-not-the-tax-rate",
+        ),
+        pytest.param(
+            page(LD.format("59.00", "PLN"), '<h1>Kettle</h1><p class="c1"><span class="c2">'
+                 'zamiast 59,00 zł</span></p><p class="c3"><span class="price">49,00 zł</span></p>'),
+            "49.00",
+            id="markup-price-labelled-old-in-a-page-without-english-signs",
+        ),
+        # Class words that name the current price as often as another: "regular" (a shop's
+        # price when nothing is on sale), "total" (the price times the quantity, 1).
+        pytest.param(
+            page("", '<h1>Kettle</h1><div class="price"><span class="price-item '
+                 'price-item--regular">€24,90</span></div><section><div class="card">'
+                 '<a href="/p/cup">Blue cup small</a><span class="price">€9,90</span></div>'
+                 "</section>"),
+            "24.90",
+            id="regular-named-price-is-the-price",
+        ),
+        pytest.param(
+            page("", '<h1>Kettle</h1><div class="summary"><div class="total-price"><span '
+                 'class="amount">€24,90</span></div></div><p class="note">Other kettles from '
+                 "€19,90</p>"),
+            "24.90",
+            id="total-named-price-is-the-price",
         ),
     ],
 )  # fmt: skip

@@ -24,7 +24,6 @@ from spiders.extract.heuristics import (
     heuristic_offer_fields,
     labelled_identifier_pairs,
     shown_identifiers,
-    shows_old_prices,
     visible_grouping,
     visible_price_overruling,
     visible_text,
@@ -111,7 +110,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
         if _same_product(main, other):
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
-    _check_markup_price(main, root, document.text)
+    _check_markup_price(main, root)
     script_values = script_json_values(root, page.skipped)
     # A listing gives its cards, never a product named after the page's heading.
     cards = None if variants else markup_listing(offers, root)
@@ -259,17 +258,16 @@ def _fill_from_meta(offer: OfferItem, fields: dict[str, tuple[str, str]], hint: 
             offer.explain[field] = layer
 
 
-def _check_markup_price(offer: OfferItem, root: HtmlElement, text: str) -> None:
-    """Replace a markup price that the page shows only as an old price by the visible one,
-    and a markup "1.299" by 1299 where the page shows it so (``visible_grouping``)."""
+def _check_markup_price(offer: OfferItem, root: HtmlElement) -> None:
+    """Replace a markup price that the page shows only as an old price (or only beside a
+    lower amount and a percentage) by the visible one, and a markup "1.299" by 1299 where
+    the page shows it so (``visible_grouping``)."""
     if offer.price is None:
         return
     whole = visible_grouping(root, offer.price, offer.currency)
     if whole is not None:
         offer.price = whole  # the raw value stays the markup's
         offer.explain["price"] = HEURISTIC.name
-        return
-    if not shows_old_prices(text):
         return
     visible = visible_price_overruling(root, offer.price, offer.currency)
     if visible is not None:
@@ -337,7 +335,9 @@ def _choose_sku(
         return
     markup_ids = [v for v in (offer.gtin, offer.mpn) if v]
     labelled, _ = shown_identifiers(root)
-    best = best_shown_code(shown_code_candidates(root, url, text, markup_ids, dict(labelled)))
+    best = best_shown_code(
+        shown_code_candidates(root, url, text, markup_ids, dict(labelled), named_only=True)
+    )
     if best is None or best.value == offer.sku:
         return
     offer.sku = best.value

@@ -26,6 +26,7 @@ from spiders.extract.shop_labels import phrase_pattern, phrases
 from spiders.extract.visible_price import (
     PRICE_MODEL,
     PriceCandidate,
+    discounted_beside,
     main_heading,
     price_candidates,
     shown_prices,
@@ -127,22 +128,6 @@ def _also_shown_outside_cards(
 
 
 _AMOUNTS = re.compile(r"\d[\d.,'’ ]*")
-# Raw-HTML signs that a page shows old, struck or starting prices at all (substrings:
-# one lower-casing and a few ``in`` tests cost far less than a case-insensitive regex).
-# The signs most pages hold come first: on the 407 saved pages "list" was on every one.
-_OLD_PRICE_SIGNS = ("list", "old", "was", "original", "regular", "line-through", "compare",
-                    "strike", "starting", "rrp", "uvp", "statt", "msrp", "<s>", "<s ", "<del",
-                    "<strike")  # fmt: skip
-
-
-def shows_old_prices(page_text: str) -> bool:
-    """True if the raw HTML has any sign of old, struck or starting prices."""
-    # The signs are lower case, so one in the text as it is is one in its lower-cased text:
-    # most pages need no lower-casing.
-    if any(sign in page_text for sign in _OLD_PRICE_SIGNS):
-        return True
-    lowered = page_text.lower()
-    return any(sign in lowered for sign in _OLD_PRICE_SIGNS)
 
 
 def visible_price_overruling(
@@ -152,7 +137,9 @@ def visible_price_overruling(
 
     Markup sometimes carries the old, list or starting price while the buy box shows
     the price to pay. The markup is overruled only when the page shows its price solely
-    as an old price (struck, old-named, "was ..."), and a clearly main current price exists.
+    as an old price (struck, old-named, "was ...") and a clearly main current price exists,
+    or solely beside a lower amount in a block showing a percentage ("219.99 -50% 110.00",
+    a list price however named) and that lower amount is a likely current price.
     """
     try:
         wanted = Decimal(markup_price)
@@ -162,17 +149,25 @@ def visible_price_overruling(
     shown = shown_prices(root, markup_price, currency)
     if not shown:
         return None  # not shown at all: nothing on the page contradicts the markup
+    discounted: set[Decimal] = set()
     for candidate in shown:
         single_amount = len(_AMOUNTS.findall(candidate.text)) == 1
         if not candidate.old and single_amount and candidate.score >= ranking.threshold:
-            return None  # the markup's price is shown as a current price
-    if not any(candidate.old for candidate in shown):
+            beside = discounted_beside(root, candidate, currency)
+            if not beside:
+                return None  # the markup's price is shown as a current price
+            discounted |= beside
+    if not discounted and not any(candidate.old for candidate in shown):
         return None
     candidates = price_candidates(root, currency)
-    best = _best_current([c for c in candidates if not c.old])
-    if best is None or best.score < ranking.overrule or Decimal(best.price) == wanted:
-        return None
-    if is_listing_price(best, candidates):
+    current = [c for c in candidates if not c.old]
+    if discounted:
+        best = _best_current([c for c in current if Decimal(c.price) in discounted])
+    else:
+        best = _best_current(current)
+        if best is not None and best.score < ranking.overrule:
+            return None
+    if best is None or Decimal(best.price) == wanted or is_listing_price(best, candidates):
         return None
     return best.price, best.currency, best.text
 
