@@ -155,6 +155,7 @@ def _names_old_off() -> None:
     import spiders.extract.visible_price as vp
 
     vp.names_say_not_current = _const(False)  # type: ignore[assignment]
+    vp.names_say_current = _const(False)  # type: ignore[assignment]
 
 
 def _in_linked_card_off() -> None:

@@ -11,7 +11,7 @@ from spiders.extract.identifiers import url_id_tokens
 from spiders.extract.page_regions import shown_text
 from spiders.extract.script_product import script_product
 from spiders.extract.visible_availability import button_label, is_cart_control
-from spiders.extract.visible_price import names_say_not_current
+from spiders.extract.visible_price import names_say_current, names_say_not_current
 
 
 @pytest.mark.parametrize(
@@ -19,9 +19,8 @@ from spiders.extract.visible_price import names_say_not_current
     [
         ("price price--old", True),
         ("oldPrice", True),
-        ("price-item price-item--regular", False),  # a shop's price when not on sale
-        ("price-compare-at", False),
-        ("shipping-total price", False),
+        ("list-price", True),
+        ("price-compare-at", True),
         ("gold-edition price", False),  # "old" inside a word says nothing
         ("product-list price", False),  # a list of products, not a list price
         ("price-range-slider", False),
@@ -32,6 +31,14 @@ from spiders.extract.visible_price import names_say_not_current
 )
 def test_names_say_not_current(names: str, not_current: bool) -> None:
     assert names_say_not_current(names) is not_current
+
+
+@pytest.mark.parametrize(
+    ("names", "current"),
+    [("price price--sale", True), ("finalPrice", True), ("news-price", False)],
+)
+def test_names_say_current(names: str, current: bool) -> None:
+    assert names_say_current(names) is current
 
 
 @pytest.mark.parametrize(

@@ -82,23 +82,6 @@ def page(ld: str, body: str = "<h1>Kettle</h1>") -> str:
             "49.00",
             id="markup-price-labelled-old-in-a-page-without-english-signs",
         ),
-        # Class words that name the current price as often as another: "regular" (a shop's
-        # price when nothing is on sale), "total" (the price times the quantity, 1).
-        pytest.param(
-            page("", '<h1>Kettle</h1><div class="price"><span class="price-item '
-                 'price-item--regular">€24,90</span></div><section><div class="card">'
-                 '<a href="/p/cup">Blue cup small</a><span class="price">€9,90</span></div>'
-                 "</section>"),
-            "24.90",
-            id="regular-named-price-is-the-price",
-        ),
-        pytest.param(
-            page("", '<h1>Kettle</h1><div class="summary"><div class="total-price"><span '
-                 'class="amount">€24,90</span></div></div><p class="note">Other kettles from '
-                 "€19,90</p>"),
-            "24.90",
-            id="total-named-price-is-the-price",
-        ),
     ],
 )  # fmt: skip
 def test_price_paid(html: str, price: str) -> None:

@@ -51,21 +51,19 @@ _OTHER_DIGIT_ELEMENTS = lxml.etree.XPath(
 # (leaving it out fixed a shipping amount taken as the price, and lost nothing held out).
 PRICE_NAME = re.compile(r"price|prix|preis|prezzo|cena|pris|precio|preco", re.I)
 # Whole words of class/id names (split at separators and camelCase humps), so that "gold",
-# "wash", "orange" or "admin" say nothing. Only the words whose removal lowered the held-out
-# price F1 (site-grouped folds, benchmarks/train_price_ranking.py --strip-markup
-# --obfuscate-classes): an old price (old, was, original, strike: as saved 0.957 -> 0.942,
-# fold 4), a saving (save, savings: hashed 0.928 -> 0.913, fold 0), an instalment or unit
-# price (installment, monthly, unit: stripped+hashed 0.905 -> 0.876, fold 0). Left out by
-# the same test: 25 words that named no price of the 73 dev pages ("regular", "compare",
-# "rrp", "msrp", "before", "retail", ...; "regular" names the current price of shops not on
-# sale as often) and the word pairs ("list price", "per unit"), without any change; and
-# "delivery", "shipping", "total", whose removal raised stripped+hashed 0.891 -> 0.905
-# (fold 3 0.857 -> 1.000). No "current price" words either ("sale", "now", "final"): an
-# old-named block around a current-named price changed no held-out figure.
+# "wash", "orange" or "admin" say nothing; no bare "list", "range", "min" or "max": those
+# name product lists, price filters and layout widths as often as old prices; no
+# "discount": it names the discounted price to pay ("discountPrice") more than the saving,
+# which "save"/"saving" and a percentage (``_UNIT_TEXT``) already tell.
 _NOT_CURRENT_WORDS = frozenset(
-    {"old", "was", "original", "strike", "strikethrough", "save", "savings", "installment",
-     "monthly", "unit"}
+    {"old", "was", "strike", "strikethrough", "striked", "struck", "regular", "rrp", "uvp",
+     "before", "crossed", "original", "saving", "savings", "save", "instalment",
+     "installment", "installments", "instalments", "monthly", "month", "unit", "unitprice",
+     "baseprice", "shipping", "delivery", "deposit", "total", "coupon", "points", "reward",
+     "retail", "msrp", "listprice", "oldprice", "wasprice", "compare", "compareat"}
 )  # fmt: skip
+_NOT_CURRENT_PAIRS = frozenset({("list", "price"), ("base", "price"), ("per", "unit")})
+_CURRENT_WORDS = frozenset({"sale", "special", "current", "final", "actual", "now", "offer", "our"})
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -76,8 +74,19 @@ def name_words(names: str) -> list[str]:
 
 @functools.lru_cache(maxsize=4096)  # pages repeat a few class strings many times
 def names_say_not_current(names: str) -> bool:
-    """True if the names call a price old, a saving, an instalment or a unit price."""
-    return not _NOT_CURRENT_WORDS.isdisjoint(name_words(names))
+    """True if the names call a price old, list, unit, instalment or shipping."""
+    words = name_words(names)
+    if not _NOT_CURRENT_WORDS.isdisjoint(words):
+        return True
+    return any(
+        not _NOT_CURRENT_PAIRS.isdisjoint(itertools.pairwise(name_words(name)))
+        for name in names.split()
+    )  # "list-price" is one name; "product-list price" are two
+
+
+@functools.lru_cache(maxsize=4096)
+def names_say_current(names: str) -> bool:
+    return not _CURRENT_WORDS.isdisjoint(name_words(names))
 
 
 # Words next to an amount that say it is not what the customer pays now ("was", "statt"):
@@ -245,7 +254,8 @@ def _first_amount_named_old(element: lxml.html.HtmlElement) -> bool:
     for node in element.iterdescendants():
         if isinstance(node.tag, str) and any(ch.isdigit() for ch in node.text or ""):
             between = [node, *itertools.takewhile(lambda a: a is not element, node.iterancestors())]
-            return names_say_not_current(" ".join(names_of(a) for a in between))
+            names = " ".join(names_of(a) for a in between)
+            return names_say_not_current(names) and not names_say_current(names_of(node))
     return False
 
 
@@ -276,13 +286,15 @@ def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, 
     far = ancestors(element, _FAR_DEPTH)
     own_names = names_of(element)
     near_names = " ".join(names_of(a) for a in near)
-    named_old = names_say_not_current(own_names) or names_say_not_current(near_names)
+    own_old = names_say_not_current(own_names)
+    own_current = names_say_current(own_names)
+    near_old = names_say_not_current(near_names)
     struck = _is_struck(element, near)
     labelled_old = bool(_NOT_CURRENT_TEXT.search(text) or _NOT_CURRENT_TEXT.search(_label_before(element)))  # fmt: skip
     price_named = bool(PRICE_NAME.search(own_names))
     features = {
         "price_named": float(price_named),
-        "old_named": float(named_old),
+        "old_named": float(own_old or near_old),
         "other_products_named": float(any(_ELSEWHERE.search(names_of(a)) for a in far)),
         "unit_text": float(bool(_UNIT_TEXT.search(text)) or counts_before_amount(text)),
         "currency_sign": float(detect_currency(text)[1] is not None),
@@ -290,7 +302,8 @@ def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, 
         "text_words": float(_has_words(text)),
         "bias": 1.0,
     }
-    old = struck or labelled_old or named_old
+    # "original-price current-price" is an old price; "old-layout > price-now" is not.
+    old = struck or labelled_old or own_old or (near_old and not own_current)
     old = old or (len(element) > 0 and _first_amount_named_old(element))
     return features, old, layout_signature(element, near)
 
@@ -345,10 +358,7 @@ def attribute_amount(name: str, value: str) -> str | None:
     lowered = name.lower()
     if not lowered.startswith("data-") or "price" not in lowered:
         return None
-    # The parser lower-cases attribute names: "data-oldPrice" reads "data-oldprice".
-    if names_say_not_current(lowered.replace("price", " price ")):
-        return None
-    if not _ATTRIBUTE_NUMBER.fullmatch(value):
+    if names_say_not_current(name) or not _ATTRIBUTE_NUMBER.fullmatch(value):
         return None
     if "cent" in lowered or "minor" in lowered:
         price = minor_units_to_decimal(value)
