@@ -32,15 +32,6 @@ def featurising_once() -> Iterator[None]:
             _memos = None
 
 
-def featurising_once_for_good() -> None:
-    """From now on, this process keeps its memo (as in an endless ``featurising_once``):
-    for a pool process of the training, whose calls are the folds of the same jobs and
-    live only as long as the training."""
-    global _memos
-    if _memos is None:
-        _memos = {}
-
-
 def memo(kind: str) -> dict[Any, Any] | None:
     """The active memo for ``kind`` (None outside ``featurising_once``). Values are shared:
     callers must not change them."""
