@@ -158,8 +158,7 @@ class _NotRun(Exception):
 
 
 class _Recording(Executor):
-    """Records the language of each training call submitted (a whole job's, or the base
-    model's a split guard's first call names), runs none of them."""
+    """Records the language of each training job submitted, runs none of them."""
 
     def __init__(self) -> None:
         self.keys: list[str] = []
@@ -192,51 +191,3 @@ def test_the_costliest_training_jobs_are_queued_first(
     with pytest.raises(_NotRun):
         train_bundle({lang: _ratings(n) for lang, n in sizes.items()}, "test data", pool=pool)
     assert pool.keys == order
-
-
-class _Watching(ProcessPoolExecutor):
-    """A real pool that records the most calls it had in flight at once."""
-
-    def __init__(self, workers: int) -> None:
-        super().__init__(max_workers=workers, mp_context=get_context("fork"))
-        self.running = 0
-        self.most = 0
-        self.calls = 0
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        self.running += 1
-        self.calls += 1
-        self.most = max(self.most, self.running)
-        future = super().submit(fn, *args, **kwargs)
-        future.add_done_callback(self._done)
-        return future
-
-    def _done(self, _: Future[Any]) -> None:
-        self.running -= 1
-
-
-@pytest.mark.parametrize(
-    ("language", "rows"),
-    [
-        # a base-model language: the correction and its own model in 5 folds each
-        ("pl", [(POLISH_GOOD[i % 2], "positive") for i in range(60)]
-         + [(POLISH_BAD[i % 2], "negative") for i in range(60)]),
-        # a lexicon language: a model of its ratings in 5 folds against the lexicons
-        ("fr", french_ratings(120)),
-    ],
-)  # fmt: skip
-def test_one_guarded_language_fits_its_folds_side_by_side(
-    language: str, rows: list[tuple[str, str]]
-) -> None:
-    # one language's guard used to be one pool job: its k-fold fits ran one after the
-    # other in one process while the other process had nothing to do
-    alone = train_bundle({language: rows}, "test data")
-    with _Watching(2) as pool:
-        pooled = train_bundle({language: rows}, "test data", pool=pool)
-    assert pool.most >= 2 and pool.calls > 5
-    # the same held-out figures fold by fold, the same choice and the same model
-    assert pooled.guard == alone.guard and set(alone.guard) == {language}
-    assert list(pooled.classifiers) == list(alone.classifiers)
-    texts = ["Świetna jakość, polecam.", "Paczka uszkodzona.", "Excellente qualité !"]
-    for chosen in alone.classifiers.values():
-        assert pooled.classifiers[language].score(texts) == chosen.score(texts)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
+from storage import dialects as storage_dialects
 from storage.db import database_url, describe_url, make_engine
 from storage.dialects import DIALECTS, STANDARD, PostgreSQL, SQLite, dialect_of
 
@@ -196,14 +197,24 @@ def test_sqlite_files_are_created_on_open_only_where_their_folder_exists(tmp_pat
     assert not DIALECTS["postgresql"].would_create(make_url("postgresql+psycopg://db.invalid/x"))
 
 
-@pytest.mark.parametrize("count", [0, 1, 199, 200, 403])
-@pytest.mark.parametrize("limit", [32_766, 999])
-def test_sqlite_plain_rows_go_many_to_a_statement_in_their_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int, limit: int
-) -> None:
-    monkeypatch.setattr("storage.dialects._max_parameters", lambda: limit)
+@pytest.fixture(params=[32_766, 999], ids=["limit-32766", "limit-999"])
+def plain_sqlite(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Engine]:
+    """A SQLite engine with the test's tables, under each parameter limit SQLite has had."""
+    monkeypatch.setattr("storage.dialects._max_parameters", lambda: request.param)
     engine = make_engine(f"sqlite:///{tmp_path / 'plain.db'}")
     METADATA.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("count", [0, 1, 199, 200, 403])
+def test_sqlite_plain_rows_go_many_to_a_statement_in_their_order(
+    plain_sqlite: Engine, count: int
+) -> None:
+    engine = plain_sqlite
+    limit = storage_dialects._max_parameters()
     rows = [
         (f"k{i}", None if i % 3 else date(2025, 1, 1 + i % 28).isoformat(), None, i / 7)
         for i in range(count)
@@ -220,7 +231,6 @@ def test_sqlite_plain_rows_go_many_to_a_statement_in_their_order(
     with engine.begin() as connection:
         SQLite().insert_plain_rows(connection, STAMP.name, ("key", "day", "at", "score"), rows)
         stored = connection.execute(select(STAMP).order_by(STAMP.c.id)).all()
-    engine.dispose()
     per_statement = min(200, limit // 4)
     assert [(r.key, r.day, r.at, r.score) for r in stored] == [
         (key, None if day is None else date.fromisoformat(day), None, score)
@@ -228,3 +238,16 @@ def test_sqlite_plain_rows_go_many_to_a_statement_in_their_order(
     ]
     # one parameter set per ROWS_PER_INSERT rows (and one for the rest), not one per row
     assert sum(parameter_sets) == count // per_statement + (count % per_statement > 0)
+
+
+@pytest.mark.parametrize("count", [0, 1, 998, 999, 2_500])
+def test_sqlite_plain_delete_takes_rows_of_the_given_values_only(
+    plain_sqlite: Engine, count: int
+) -> None:
+    rows = [(f"k{i}", None, None, float(i)) for i in range(3_000)]
+    doomed = [float(i) for i in range(0, 2 * count, 2)]  # every other row, past the limit
+    with plain_sqlite.begin() as connection:
+        SQLite().insert_plain_rows(connection, STAMP.name, ("key", "day", "at", "score"), rows)
+        SQLite().delete_plain_rows(connection, STAMP.name, "score", doomed)
+        kept = connection.execute(select(STAMP.c.score).order_by(STAMP.c.id)).scalars().all()
+    assert kept == [score for *_, score in rows if score not in set(doomed)]

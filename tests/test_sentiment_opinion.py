@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import numpy as np
 import pytest
 
 from compare.analysis.review import ReviewInput, analyze_reviews
+from compare.analysis.sentiment import lexicon_features
 from compare.analysis.sentiment.base_models import BASE_DIR, load_base
 from compare.analysis.sentiment.opinion import NO_OPINION_ABOVE, load_detector, no_opinion
 from compare.analysis.sentiment.scorer import SentimentScorer
-from compare.analysis.sentiment.vectorizer import token_lists
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
 from compare.analysis.taxonomy import load_taxonomy
 
 DETECTED = ("pl",)
@@ -87,3 +89,37 @@ def test_a_lexicon_word_means_an_opinion_whatever_the_detector_learnt() -> None:
     # Polish lexicon, so the first keeps the base model's label
     none = no_opinion(detector, token_lists([damaged, next_day]), None)
     assert none[0] == 0.0 and none[1] > NO_OPINION_ABOVE
+
+
+def test_analyze_featurises_a_sentence_once_for_the_model_and_the_detector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The base model and the detector share word features and lexicon sums (pure functions
+    of the language and the tokens): each sentence's are computed once, not once each."""
+    calls: Counter[str] = Counter()
+    words, sums = FeatureVectorizer.word_features, lexicon_features._lexicon_row
+
+    def counted_words(self: FeatureVectorizer, *args: object) -> object:
+        calls["word features"] += 1
+        return words(self, *args)  # type: ignore[arg-type]
+
+    def counted_sums(*args: object) -> object:
+        calls["lexicon sums"] += 1
+        return sums(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FeatureVectorizer, "word_features", counted_words)
+    monkeypatch.setattr(lexicon_features, "_lexicon_row", counted_sums)
+    polish = [t for lang, t, _ in DAY_ONE_LABELS if lang == "pl"]
+    reviews = [
+        ReviewInput(review_id=i, company_id=1, text=" ".join(texts), language="pl")
+        for i, texts in enumerate([polish[:4], polish[4:]])
+    ]
+    results = analyze_reviews(reviews, SentimentScorer(), load_taxonomy())
+    sentences = [s for r in results for s in r.sentences]
+    assert len(sentences) > len(reviews)
+    assert calls == {"word features": len(sentences), "lexicon sums": len(sentences)}
+    # the scores as each sentence scored alone (with no memo)
+    monkeypatch.undo()
+    alone = SentimentScorer().score([s.text for s in sentences], "pl")
+    assert [s.label for s in sentences] == [label for _, label, _ in alone]
+    assert [s.polarity for s in sentences] == pytest.approx([p for p, _, _ in alone])

@@ -176,7 +176,10 @@ def write_rows(engine: Engine, batch: ResultRows, *, plain: Dialect | None) -> N
         # the analysis tables' indexes take many pages: a larger page cache (SQLite)
         dialect_of(connection).prepare_bulk_insert(connection)
         for table in (REVIEW_ANALYSIS, *DETAIL_TABLES):
-            connection.execute(delete(table).where(table.c.review_id.in_(batch.review_ids)))
+            if plain is not None:
+                plain.delete_plain_rows(connection, table.name, "review_id", batch.review_ids)
+            else:
+                connection.execute(delete(table).where(table.c.review_id.in_(batch.review_ids)))
         for table in TABLES:
             _insert(connection, table, batch.rows[table.name], plain)
 

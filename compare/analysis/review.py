@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from compare.analysis.keyphrases import candidate_phrases, phrase_stopwords
 from compare.analysis.need_phrases import need_cue
 from compare.analysis.need_topics import need_topic
+from compare.analysis.sentiment.featurise_once import featurising_once
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
 from compare.analysis.sentiment.opinion import load_detector, no_opinion_rows, with_opinion
@@ -169,11 +170,18 @@ def _score_group(
         return out
     classifier = found[0]
     tokens = [t for group in token_groups for t in group]
+    lemma_lists = [x for group in lemma_groups for x in group]
+    detector = load_detector(language)
     # the pooled model has no lemmatiser: its words are the tokens themselves
     same_lemmas = classifier.vectorizer.language == language
-    counts = classifier.token_counts(
-        tokens, [x for group in lemma_groups for x in group] if same_lemmas else None
-    )
+    if detector is None:
+        counts = classifier.token_counts(tokens, lemma_lists if same_lemmas else None)
+    else:
+        # the detector's word features and lexicon sums are the classifier's (pure
+        # functions of the language and the tokens): computed once for both
+        with featurising_once():
+            counts = classifier.token_counts(tokens, lemma_lists if same_lemmas else None)
+            found_none = detector.token_counts(tokens, lemma_lists)
     # one row per review = sum of its sentence rows
     owner = np.repeat(np.arange(len(groups)), [len(s) for s in groups])
     summing = sp.csr_matrix(
@@ -182,11 +190,9 @@ def _score_group(
     # scored apart (every step is row by row): stacking them copied the whole matrix
     sentence_scores = classifier.polarity_and_label(classifier.probabilities(counts))
     review_scores = classifier.polarity_and_label(classifier.probabilities(summing @ counts))
-    detector = load_detector(language)
     if detector is not None:
         # the detector's rows sum the same way: a review states no opinion when its
         # sentences together state none
-        found_none = detector.token_counts(tokens, [x for group in lemma_groups for x in group])
         sentence_scores = with_opinion(sentence_scores, no_opinion_rows(detector, found_none))
         review_scores = with_opinion(review_scores, no_opinion_rows(detector, summing @ found_none))
     out = []

@@ -2,10 +2,8 @@
 
 Flow: refresh the per-language sentiment model from rated reviews when enough new ones
 exist, and learn the function words of the reviews' languages when they grew (both on one
-process pool: the training's calls first, a guard's folds side by side, the learning when
-no training call is ready), select pending reviews (no ``review_analysis`` row for this
-version), analyse them
-in chunks on a process pool (both cores), and write results with batched core inserts,
+process pool: the training's jobs first, the learning behind them), select pending reviews
+(no ``review_analysis`` row for this version), analyse them in chunks on a process pool (both cores), and write results with batched core inserts,
 replacing the reviews' detail rows from any older analysis.
 """
 
@@ -263,15 +261,14 @@ def _refresh_and_learn(
     bundle: ModelBundle | None = None
     learnt: dict[str, frozenset[str]] = {}
     description = f"database reviews, {RATING_RULE}"
-    if workers > 1 and (jobs or len(to_learn) > 1):
-        # a guard's folds are calls of their own: one job can keep every process busy
+    if workers > 1 and jobs + len(to_learn) > 1:
         with HelperPool(
-            max_workers=workers if jobs else min(workers, len(to_learn)),
+            max_workers=min(workers, jobs + len(to_learn)),
             mp_context=_pool_context(),
             initializer=_start_worker,
             initargs=(os.getpid(),),
         ) as pool:
-            bundle, words = TrainingOnPool(examples, pool, workers).run(
+            bundle, words = TrainingOnPool(examples, pool).run(
                 description,
                 [(learn_language, (code, learning_texts(engine, code))) for code in to_learn],
             )

@@ -6,7 +6,7 @@ import json
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,17 +23,14 @@ from compare.analysis.sentiment.adapted import (
     REPEATS,
     AdaptedClassifier,
     GuardResult,
+    adapt_with_guard,
     adaptable,
-    guard_steps,
 )
 from compare.analysis.sentiment.base_models import has_base
 from compare.analysis.sentiment.bundle import ModelBundle
 from compare.analysis.sentiment.classifier import SentimentClassifier, train_classifier
 from compare.analysis.sentiment.features import POOLED
-from compare.analysis.sentiment.featurise_once import (
-    featurising_once,
-    featurising_once_for_good,
-)
+from compare.analysis.sentiment.featurise_once import featurising_once
 from compare.analysis.sentiment.labels import (
     NEGATIVE_RATING_AT_MOST,
     POSITIVE_RATING_AT_LEAST,
@@ -42,8 +39,7 @@ from compare.analysis.sentiment.labels import (
     normalized_rating,
 )
 from compare.analysis.sentiment.lexicon import lexicon_name
-from compare.analysis.sentiment.lexicon_guard import LEXICON, guard_lexicon_steps
-from compare.analysis.sentiment.steps import Call, Steps, one_call, run_steps
+from compare.analysis.sentiment.lexicon_guard import LEXICON, guard_lexicon
 from compare.analysis.tables import REVIEW
 from compare.analysis.text import LemmaMemo, new_lemmas, remember_lemmas
 from settings.language_detection import detect_language
@@ -65,6 +61,8 @@ RETRAIN_GROWTH = 1.2
 
 Examples = dict[str, list[tuple[str, str]]]
 """language -> [(text, label)]"""
+Call = tuple[Callable[..., Any], tuple[Any, ...]]
+"""A module-level function and its arguments (picklable, for a pool)."""
 
 RATING_RULE = (
     f"star ratings: rating_normalized >= {POSITIVE_RATING_AT_LEAST} positive, "
@@ -141,26 +139,19 @@ class TrainingJob:
 
 
 def train_job(job: TrainingJob) -> SentimentClassifier | GuardResult:
-    """Fit the job's classifier in this process."""
+    """Fit the job's classifier (a module-level function, so a process pool can run it)."""
     with featurising_once():
-        return run_steps(job_steps(job))
-
-
-def job_steps(job: TrainingJob) -> Steps[SentimentClassifier | GuardResult]:
-    """The job's fits as ``steps`` (a guard's folds are calls of their own)."""
-    texts, labels = [t for t, _ in job.rows], [lab for _, lab in job.rows]
-    if job.adapt:
-        assert has_base(job.key)
-        # a ratings-only model competes, as the user had before the base models shipped:
-        # the language's own where its ratings could train one, else the pooled one
-        return (
-            yield from guard_steps(
+        texts, labels = [t for t, _ in job.rows], [lab for _, lab in job.rows]
+        if job.adapt:
+            assert has_base(job.key)
+            # a ratings-only model competes, as the user had before the base models shipped:
+            # the language's own where its ratings could train one, else the pooled one
+            return adapt_with_guard(
                 job.key, texts, labels, own_model=trainable(job.rows), others=job.others
             )
-        )
-    if job.lexicon:
-        return (yield from guard_lexicon_steps(job.key, texts, labels, others=job.others))
-    return (yield from one_call(train_classifier, texts, labels, job.key))
+        if job.lexicon:
+            return guard_lexicon(job.key, texts, labels, others=job.others)
+        return train_classifier(texts, labels, job.key)
 
 
 def qualifies(language: str, count: int) -> bool:
@@ -242,113 +233,65 @@ def _pool_candidate(
 
 
 def train_bundle(
-    examples: Examples, training_data: str, *, pool: Executor | None = None, workers: int = 2
+    examples: Examples, training_data: str, *, pool: Executor | None = None
 ) -> ModelBundle:
     """For every language with a base model and enough ratings, the guard's choice of base
     model, base plus correction or (enough ratings) a model of the ratings alone; for other languages a classifier for each with enough examples, plus a pooled
     one for the languages below that threshold but with MIN_POOLED_LANGUAGE examples (if the
     pool as a whole is trainable). Other languages use the base models or the lexicons.
 
-    With ``pool`` (of ``workers`` processes), the fits run side by side (``TrainingOnPool``)."""
+    With ``pool``, the jobs run side by side (``TrainingOnPool``)."""
     if pool is not None:
-        return TrainingOnPool(examples, pool, workers).run(training_data)[0]
+        return TrainingOnPool(examples, pool).run(training_data)[0]
     jobs, pooled_languages = training_jobs(examples)
     fitted = [train_job(job) for job in jobs]
     return _bundle_of(examples, jobs, fitted, pooled_languages, training_data)
 
 
 class TrainingOnPool:
-    """``train_bundle``'s jobs on a pool, the ready call of the costliest job (``job_cost``)
-    first, and ``also`` (other calls, e.g. learning function words) when no training call
-    is ready, so that they fill the time the training leaves a process idle.
+    """``train_bundle``'s jobs on a pool, one call each, the costliest first (``job_cost``),
+    then ``also`` (other calls, e.g. learning function words), which fill the time the
+    training leaves a process idle.
 
-    A job that costs more than all the others together would hold the training up alone:
-    its fits are calls of their own (``steps``: a guard's folds side by side). Other jobs
-    run whole in one call: split, a job's texts are lemmatised and featurised in every
-    process that fits one of its folds (CPU of the training of 20,000 synthetic reviews,
-    4 jobs of similar cost, every job split: 9.76 against 9.18 CPU-s whole, medians of 3
-    under load 2-2.6)."""
+    A job runs whole in one process: its guard's folds featurise the same ratings, which
+    that process then does once. Its folds were calls of their own for a while, for one
+    job that would hold the training up alone; on benchmarks/analyze.py's reviews that
+    never paid: the synthetic ones' four jobs cost about the same (none was split), and of
+    --text-from's, the Norwegian k-fold guard (~19 CPU-s) costs about what the three other
+    jobs cost together (~20), so whole jobs keep both processes busy, while split, every
+    process that fitted a fold featurised the ratings again (training CPU 38.1 -> 35.7 s
+    whole, medians of 3, load 7-11)."""
 
-    def __init__(self, examples: Examples, pool: Executor, workers: int) -> None:
+    def __init__(self, examples: Examples, pool: Executor) -> None:
         self.examples = examples
         self.jobs, self.pooled_languages = training_jobs(examples)
         self.pool = pool
-        self.workers = workers
 
     def run(
         self, training_data: str, also: list[Call] | None = None
     ) -> tuple[ModelBundle, list[Any]]:
         """The trained bundle, as ``train_bundle`` in this process makes it, and the results
         of ``also`` (the lemmas the pool processes found are added to this process's memo)."""
-        costs = [job_cost(job) for job in self.jobs]
-        costliest_first = sorted(range(len(self.jobs)), key=lambda i: -costs[i])
-        work: list[Steps[Any]] = [
-            job_steps(self.jobs[i])
-            if 2 * costs[i] > sum(costs)
-            else one_call(train_job, self.jobs[i])
-            for i in costliest_first
+        costliest_first = sorted(range(len(self.jobs)), key=lambda i: -job_cost(self.jobs[i]))
+        calls: list[Call] = [(train_job, (self.jobs[i],)) for i in costliest_first]
+        futures = [
+            self.pool.submit(_pool_call, function, args)
+            for function, args in calls + list(also or [])
         ]
-        work += [one_call(function, *args) for function, args in also or []]
-        results = _run_on_pool(work, self.pool, self.workers)
+        results = []
+        for future in futures:
+            value, lemmas_found = future.result()
+            remember_lemmas(lemmas_found)
+            results.append(value)
         fitted = [results[costliest_first.index(i)] for i in range(len(self.jobs))]
         bundle = _bundle_of(self.examples, self.jobs, fitted, self.pooled_languages, training_data)
         return bundle, results[len(self.jobs) :]
 
 
-QUEUED_PER_WORKER = 2
-"""Calls in flight per pool process: one running, one queued behind it, so that a process
-does not wait for this one (a third process on two cores, slow to be scheduled under load)
-to hand it the next call; more would fix the order before the costliest job's next calls
-are ready."""
-
-
-def _run_on_pool(work: list[Steps[Any]], pool: Executor, workers: int) -> list[Any]:
-    """Every steps' result, their calls run on ``pool`` with at most QUEUED_PER_WORKER per
-    process in flight: the ready call of the earliest steps in ``work`` first."""
-    results: list[Any] = [None] * len(work)
-    ready: list[tuple[int, int, Call]] = []  # (steps, place in its batch, call)
-    waiting: dict[int, list[Any]] = {}  # steps -> its batch's results so far
-    missing: dict[int, int] = {}  # steps -> its batch's calls still running or queued
-    running: dict[Future[Any], tuple[int, int]] = {}
-
-    def advance(index: int, sent: list[Any] | None) -> None:
-        try:
-            batch = work[index].send(sent)  # type: ignore[arg-type]
-        except StopIteration as done:
-            results[index] = done.value
-            return
-        waiting[index], missing[index] = [None] * len(batch), len(batch)
-        ready.extend((index, place, call) for place, call in enumerate(batch))
-        ready.sort(key=lambda item: (item[0], item[1]))
-        if not batch:
-            advance(index, [])
-
-    for index in range(len(work)):
-        advance(index, None)
-    while ready or running:
-        while ready and len(running) < QUEUED_PER_WORKER * workers:
-            index, place, (function, args) = ready.pop(0)
-            running[pool.submit(_pool_call, function, args)] = (index, place)
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in done:
-            index, place = running.pop(future)
-            value, lemmas_found = future.result()
-            remember_lemmas(lemmas_found)
-            waiting[index][place] = value
-            missing[index] -= 1
-            if not missing[index]:
-                advance(index, waiting.pop(index))
-    return results
-
-
 def _pool_call(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, LemmaMemo]:
-    """A step's call in a pool process, with the lemmas that process found since its last
-    call: the analysis workers, forked from the pool's parent after training, then look
-    them up instead of lemmatising the same reviews again (``remember_lemmas``). The
-    process keeps its featurising memo from call to call: the folds of a job featurise
-    the same ratings (``rivalscope analyze`` of benchmarks/analyze.py's 20,000 --text-from
-    reviews, folds as calls: 66 CPU-s with a memo per call, 53 with it kept; same rows)."""
-    featurising_once_for_good()
+    """A call in a pool process, with the lemmas that process found since its last call:
+    the analysis workers, forked from the pool's parent after training, then look them up
+    instead of lemmatising the same reviews again (``remember_lemmas``)."""
     return function(*args), new_lemmas()
 
 

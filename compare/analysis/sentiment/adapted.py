@@ -36,7 +36,6 @@ from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon_features import lexicon_channels
 from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_weights
-from compare.analysis.sentiment.steps import Call, Steps, in_process, run_steps
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
 from compare.analysis.text import lemmas
 
@@ -247,14 +246,6 @@ class _Prepared:
         language = base.vectorizer.language
         tokens = token_lists(texts)
         return cls(list(texts), tokens, [lemmas(t, language) for t in tokens], offset)
-
-    def rows(self, index: np.ndarray) -> _Prepared:
-        return _Prepared(
-            [self.texts[i] for i in index],
-            [self.tokens[i] for i in index],
-            [self.lemmas[i] for i in index],
-            self.offset[index],
-        )
 
 
 def _fit_prepared(
@@ -499,24 +490,21 @@ def held_out_scores(
     groups: list[str] | None = None,
     repeats: int = 1,
 ) -> HeldOut:
-    """``held_out_steps`` run in this process."""
-    return run_steps(
-        held_out_steps(
-            base,
-            prepared.texts,
-            prepared.offset,
-            labels,
-            corrections,
-            ratings_only=ratings_only,
-            groups=groups,
-            repeats=repeats,
-        )
+    """``held_out`` of prepared ratings."""
+    return held_out(
+        base,
+        prepared.texts,
+        prepared.offset,
+        labels,
+        corrections,
+        ratings_only=ratings_only,
+        groups=groups,
+        repeats=repeats,
     )
 
 
 BaseRef = SentimentClassifier | str
-"""A base model, or the language whose shipped base model it is (``load_base``): what a
-step names when it may run in another process (a base model is megabytes to pickle)."""
+"""A base model, or the language whose shipped base model it is (``load_base``)."""
 
 
 def _base_model(base: BaseRef) -> SentimentClassifier:
@@ -528,7 +516,7 @@ def _base_model(base: BaseRef) -> SentimentClassifier:
 
 
 def base_offsets(base: BaseRef, texts: list[str]) -> np.ndarray:
-    """The base model's log-odds of positive per text (a step of ``guard_steps``)."""
+    """The base model's log-odds of positive per text."""
     return _Prepared.of(_base_model(base), texts).offset
 
 
@@ -539,7 +527,7 @@ def corrected_fold(
     test: tuple[list[str], np.ndarray],
 ) -> np.ndarray:
     """A correction fitted on ``train`` (texts, labels, base offsets) and its log-odds of
-    positive on ``test`` (texts, base offsets): one fold of ``held_out_steps``."""
+    positive on ``test`` (texts, base offsets): one fold of ``held_out``."""
     model = _base_model(base)
     texts, labels, offset = train
     fitted = _fit_prepared(model, _Prepared.with_offset(model, texts, offset), labels, settings)
@@ -555,7 +543,7 @@ def ratings_only_fold(
     test_texts: list[str],
 ) -> np.ndarray:
     """A ratings-only model fitted on ``train`` (texts, labels) and the ``extra`` rows, and
-    its log-odds of positive on ``test_texts``: one fold of ``held_out_steps`` (and of the
+    its log-odds of positive on ``test_texts``: one fold of ``held_out`` (and of the
     lexicon guard)."""
     return own_decision(train_ratings_model(*train, extra, language), test_texts)
 
@@ -572,7 +560,7 @@ def fit_corrected(
     return _fit_prepared(model, _Prepared.with_offset(model, texts, offset), labels, settings)
 
 
-def held_out_steps(
+def held_out(
     base: BaseRef,
     texts: list[str],
     offset: np.ndarray,
@@ -582,57 +570,44 @@ def held_out_steps(
     ratings_only: tuple[str, str, list[tuple[str, str]]] | None = None,
     groups: list[str] | None = None,
     repeats: int = 1,
-) -> Steps[HeldOut]:
+) -> HeldOut:
     """Score every positive/negative rating (``texts``, with the base model's ``offset``)
     with the base model and with each candidate fitted on the other folds
     (``corrections``; with ``ratings_only`` = (candidate name, classifier language, extra
     rows), a ratings-only model whose training folds also hold the extra rows: neutral
     ratings and other languages', never scored); the k-fold runs again with other fold
     seeds, up to ``repeats`` times in all, for the candidates still in reach of a clear win
-    after the first (``REPEAT_FROM_Z``). Every fold's fit is a call of its own (``steps``):
-    the first k-fold's fits are one batch, the repetitions' another."""
+    after the first (``REPEAT_FROM_Z``)."""
     gold = np.asarray(labels)
 
-    def fold_call(name: str, train_rows: np.ndarray, test_rows: np.ndarray) -> Call:
+    def fold_scores(name: str, train_rows: np.ndarray, test_rows: np.ndarray) -> np.ndarray:
         train_texts, test_texts = [texts[i] for i in train_rows], [texts[i] for i in test_rows]
         train_labels = [labels[i] for i in train_rows]
         if name.startswith(CORRECTED):
             settings = corrections[int(name.split(":")[1])]
             train = (train_texts, train_labels, offset[train_rows])
-            return corrected_fold, (base, settings, train, (test_texts, offset[test_rows]))
+            return corrected_fold(base, settings, train, (test_texts, offset[test_rows]))
         assert ratings_only is not None
         _, language, extra = ratings_only
-        return ratings_only_fold, (language, (train_texts, train_labels), extra, test_texts)
+        return ratings_only_fold(language, (train_texts, train_labels), extra, test_texts)
 
-    def kfolds(
-        names: list[str], seeds: range
-    ) -> Steps[list[tuple[np.ndarray, dict[str, np.ndarray]]]]:
-        calls: list[Call] = []
-        places: list[tuple[int, str, np.ndarray]] = []
-        for seed in seeds:
-            for train_rows, test_rows in held_out_splits(gold, seed=seed, groups=groups):
-                for name in names:
-                    calls.append(fold_call(name, train_rows, test_rows))
-                    places.append((seed - seeds.start, name, test_rows))
-        results = yield calls
-        out = [
-            (np.zeros(len(labels), dtype=bool), {name: np.zeros(len(labels)) for name in names})
-            for _ in seeds
-        ]
-        for (index, name, test_rows), scores in zip(places, results, strict=True):
-            out[index][0][test_rows] = True
-            out[index][1][name][test_rows] = scores
-        return out
+    def one_kfold(names: list[str], seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        tested = np.zeros(len(labels), dtype=bool)
+        rows = {name: np.zeros(len(labels)) for name in names}
+        for train_rows, test_rows in held_out_splits(gold, seed=seed, groups=groups):
+            tested[test_rows] = True
+            for name in names:
+                rows[name][test_rows] = fold_scores(name, train_rows, test_rows)
+        return tested, rows
 
     names = [f"{CORRECTED}:{i}" for i in range(len(corrections))]
     names += [ratings_only[0]] if ratings_only else []
-    [(tested, first)] = yield from kfolds(names, range(1))
+    tested, first = one_kfold(names, 0)
     scores = {name: [row] for name, row in first.items()}
     if len(labels) <= KFOLD_UP_TO:  # (one held-out fifth is not repeated: other rows)
         in_reach = [n for n in names if loss_z_score(first[n], offset, gold) >= REPEAT_FROM_Z]
-        # the repetitions do not depend on one another: one batch
-        for _, rows in (yield from kfolds(in_reach, range(1, repeats if in_reach else 1))):
-            for name, row in rows.items():
+        for seed in range(1, repeats if in_reach else 1):
+            for name, row in one_kfold(in_reach, seed)[1].items():
                 scores[name].append(row)
     held = {BASE: offset[None, :]} | {n: np.vstack(rows) for n, rows in scores.items()}
     return HeldOut(gold[tested], {name: rows[:, tested] for name, rows in held.items()})
@@ -650,7 +625,7 @@ def choose(held: HeldOut) -> tuple[str, dict[str, float | None]]:
     return (max(winners, key=winners.__getitem__) if winners else BASE), gains
 
 
-def guard_steps(
+def adapt_with_guard(
     base: BaseRef,
     texts: list[str],
     labels: list[str],
@@ -659,7 +634,7 @@ def guard_steps(
     own_model: bool = False,
     others: list[tuple[str, str]] | None = None,
     groups: list[str] | None = None,
-) -> Steps[GuardResult]:
+) -> GuardResult:
     """Choose between the base model, the base model plus a correction (one per
     ``correction_settings``, or ``settings`` alone when given) and (with ``own_model``) a
     model trained on the ratings alone (``train_classifier``, every label given, neutral
@@ -672,10 +647,7 @@ def guard_steps(
     (other languages' ratings) it is the pooled model instead (``features.POOLED``), trained
     on them and this language's ratings, as languages with too few ratings for their own
     model had before. ``groups`` (one per text, e.g. the document a rated sentence came
-    from) keep a group in one fold; without them every rating is its own group (a review).
-
-    As ``steps``: the base model's scores, the folds' fits and the final fit are calls that
-    a pool can run side by side."""
+    from) keep a group in one fold; without them every rating is its own group (a review)."""
     language = base if isinstance(base, str) else base.vectorizer.language
     extra = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab not in BINARY]
     own_model = own_model or others is not None
@@ -688,8 +660,8 @@ def guard_steps(
     if not adaptable(labels):
         return GuardResult(None, 0.0, 0.0, 0)
     corrections = [settings] if settings is not None else correction_settings(len(texts))
-    [offset] = yield [(base_offsets, (base, texts))]
-    held = yield from held_out_steps(
+    offset = base_offsets(base, texts)
+    held = held_out(
         base,
         texts,
         offset,
@@ -722,17 +694,14 @@ def guard_steps(
     )
     if chosen.startswith(CORRECTED):
         correction = corrections[int(chosen.split(":")[1])]
-        [final] = yield [(fit_corrected, (base, texts, labels, offset, correction))]
         final = replace(
-            final, cv_accuracy=result.adapted_accuracy, base_accuracy=result.base_accuracy
+            fit_corrected(base, texts, labels, offset, correction),
+            cv_accuracy=result.adapted_accuracy,
+            base_accuracy=result.base_accuracy,
         )
         return replace(result, adapted=final)
     if chosen == ratings_only:
-        [own] = yield [(train_ratings_model, (all_texts, all_labels, others or [], own_language))]
+        own = train_ratings_model(all_texts, all_labels, others or [], own_language)
         own.cv_accuracy = result.own_accuracy
         return replace(result, own=own)
     return result
-
-
-adapt_with_guard = in_process(guard_steps)
-"""``guard_steps`` run in this process."""

@@ -5,7 +5,8 @@ held-out folds fit the candidates on most of them, and the chosen model is fitte
 of them again. Tokens, word features and lexicon sums are pure functions of (language,
 text or tokens), so within ``featurising_once`` they are computed once per distinct input
 and reused (same values; training CPU 9.8 -> 9.1 s on benchmarks/analyze.py's 20,000
-reviews). Outside it (analysis, where each sentence is seen once) nothing is kept.
+reviews). The analysis opens one where a language's model and its opinion detector
+featurise the same sentences (``review._score_group``); outside it nothing is kept.
 """
 
 from __future__ import annotations
@@ -29,15 +30,6 @@ def featurising_once() -> Iterator[None]:
     finally:
         if outermost:
             _memos = None
-
-
-def featurising_once_for_good() -> None:
-    """From now on, this process keeps its memo (as in an endless ``featurising_once``):
-    for a pool process of the training, whose calls are the folds of the same jobs and
-    live only as long as the training."""
-    global _memos
-    if _memos is None:
-        _memos = {}
 
 
 def memo(kind: str) -> dict[Any, Any] | None:

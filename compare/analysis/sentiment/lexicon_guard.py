@@ -33,7 +33,6 @@ from compare.analysis.sentiment.adapted import (
 from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_scores
-from compare.analysis.sentiment.steps import Call, Steps, in_process
 
 LEXICON = "lexicon"
 """``GuardResult.baseline`` of this guard: what the ratings-only model has to beat."""
@@ -65,21 +64,19 @@ def lexicon_decision(texts: list[str], language: str) -> np.ndarray:
     return out
 
 
-def guard_lexicon_steps(
+def guard_lexicon(
     language: str,
     texts: list[str],
     labels: list[str],
     *,
     others: list[tuple[str, str]] | None = None,
     groups: list[str] | None = None,
-) -> Steps[GuardResult]:
+) -> GuardResult:
     """Choose between the language's lexicons and a model of its ratings (with ``others``,
     other languages' ratings: the pooled model, ``features.POOLED``), both scored on the
     same held-out positive/negative ratings over repeated folds; the model is fitted on
     every rating only when it gets at least as many right (``wins``). ``groups`` keep a
-    document's ratings in one fold, as in ``adapted.adapt_with_guard``. As ``steps``: the
-    lexicons' scores and the first k-fold's fits are one batch of calls, the repetitions'
-    fits another, the final fit a third."""
+    document's ratings in one fold, as in ``adapted.adapt_with_guard``."""
     name, model_language = (OWN, language) if others is None else (POOLED_RATINGS, POOLED)
     extra = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab not in BINARY]
     extra += others or []
@@ -91,33 +88,21 @@ def guard_lexicon_steps(
     gold = np.asarray(gold_labels)
     tested = np.zeros(len(rated), dtype=bool)
 
-    def kfold_calls(seed: int) -> tuple[list[Call], list[np.ndarray]]:
-        calls: list[Call] = []
-        places: list[np.ndarray] = []
+    base = lexicon_decision(rated, language)
+
+    def one_kfold(seed: int) -> np.ndarray:
+        row = np.zeros(len(rated))
         for train_rows, test_rows in held_out_splits(gold, seed=seed, groups=groups):
             tested[test_rows] = True
             train = ([rated[i] for i in train_rows], [gold_labels[i] for i in train_rows])
             test = [rated[i] for i in test_rows]
-            calls.append((ratings_only_fold, (model_language, train, extra, test)))
-            places.append(test_rows)
-        return calls, places
-
-    def assembled(places: list[np.ndarray], results: list[np.ndarray]) -> np.ndarray:
-        row = np.zeros(len(rated))
-        for test_rows, scores in zip(places, results, strict=True):
-            row[test_rows] = scores
+            row[test_rows] = ratings_only_fold(model_language, train, extra, test)
         return row
 
-    calls, places = kfold_calls(0)
-    base, *results = yield [(lexicon_decision, (rated, language)), *calls]
-    rows = [assembled(places, results)]
+    rows = [one_kfold(0)]
     # (above KFOLD_UP_TO ratings one held-out fifth is scored, and not repeated)
     if len(rated) <= KFOLD_UP_TO and wins(rows[0], base, gold, z=REPEAT_FROM_Z):
-        repeats = [kfold_calls(seed) for seed in range(1, REPEATS)]
-        results = yield [call for calls, _ in repeats for call in calls]
-        for _, places in repeats:
-            rows.append(assembled(places, results[: len(places)]))
-            results = results[len(places) :]
+        rows += [one_kfold(seed) for seed in range(1, REPEATS)]
     candidate, base, gold = np.vstack(rows)[:, tested], base[tested], gold[tested]
     result = GuardResult(
         None,
@@ -131,13 +116,9 @@ def guard_lexicon_steps(
     )
     if not wins(candidate, base, gold):
         return result
-    [own] = yield [(train_ratings_model, (texts, labels, others or [], model_language))]
+    own = train_ratings_model(texts, labels, others or [], model_language)
     own.cv_accuracy = result.own_accuracy
     return replace(result, own=own, chosen=name)
-
-
-guard_lexicon = in_process(guard_lexicon_steps)
-"""``guard_lexicon_steps`` run in this process."""
 
 
 def _right(decisions: np.ndarray, gold: np.ndarray) -> np.ndarray:
