@@ -26,6 +26,7 @@ from spiders.extract.candidate_model import model
 from spiders.extract.identifiers import in_url, url_id_tokens
 from spiders.extract.page_regions import ancestors, in_other_products, in_page_chrome, is_hidden
 from spiders.extract.price import detect_currency
+from spiders.extract.variants import variant_stem_of
 from spiders.extract.visible_price import layout_signature, main_heading
 
 CODE_MODEL = "code_ranking"
@@ -173,11 +174,13 @@ def shown_code_candidates(
     labelled: dict[str, bool] | None = None,
     *,
     named_only: bool = False,
+    variant_skus: Sequence[str] = (),
 ) -> list[CodeCandidate]:
     """Every candidate code of the page with its features, scored (document order, then
     the URL's and the markup's ids not shown); with ``named_only`` those named as codes
     alone (what ``best_shown_code`` chooses from: the others' features of where they sit
-    are not read)."""
+    are not read). A candidate that the markup's variant-level ``variant_skus`` extend
+    (``variant_stem_of``) is named by them (``variant_stem``)."""
     labelled = labelled or {}
     title_element = root.find(".//title")
     title = (title_element.text_content() if title_element is not None else "").casefold()
@@ -225,6 +228,9 @@ def shown_code_candidates(
     for value in markup_ids:
         if value not in shown:
             candidates.append(CodeCandidate(value, -1, {"bias": 1.0, "not_shown": 1.0}))
+    for c in candidates if variant_skus else ():
+        if variant_stem_of(c.value, variant_skus):
+            c.features["variant_stem"] = 1.0
     candidates = _add_page_features(
         root, candidates, heading, title, url, url_compact, labelled, markup_ids,
         named_only=named_only,
@@ -337,7 +343,10 @@ def _in_text(folded: str, text: str) -> bool:
 # What names a token as a code: a label before it, the URL, the title, the markup. A token
 # with none of these (a number alone near the heading: a count of shares, a rating, a
 # phone number) is never taken, whatever its score: a wrong code is worse than none.
-_NAMED = ("colon_label", "word_label", "known_label", "in_url", "in_title", "markup_id")
+# ``variant_stem`` names a token only for ``variant_codes`` (it has no weight): the markup's
+# variant skus extend it.
+_NAMED = ("colon_label", "word_label", "known_label", "in_url", "in_title", "markup_id",
+          "variant_stem")  # fmt: skip
 
 
 def _is_named(candidate: CodeCandidate) -> bool:
