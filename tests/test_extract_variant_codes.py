@@ -93,7 +93,22 @@ LABELLED = "<p><span>Qarn zup:</span> <span>{}</span></p>"
             ("PL3390", None, "89.00", "InStock"),
             id="single-size-sku-labelled-stem-among-two-codes",
         ),
+        pytest.param(
+            page("", product("KT5120-M", "Vorla jacket M"), product("KT5120-L", "Vorla jacket L")),
+            ("KT5120", "KT5120-M", "89.00", "InStock"),
+            id="product-list-names-with-size",
+        ),
         # Guards: what must not change.
+        pytest.param(
+            page("", product("KT5120-M", "Vorla jacket M"), product("KT6120-L", "Vorla jacket L")),
+            ("KT5120-M", None, "89.00", "InStock"),
+            id="product-list-without-shared-code",
+        ),
+        pytest.param(
+            page("", product("KT5120-M"), product("KT5120-L", "Sela boots")),
+            ("KT5120-M", None, "89.00", "InStock"),
+            id="product-list-without-shared-name",
+        ),
         pytest.param(
             page("", OFFERS_PER_SIZE),
             ("KT5120-BLACK-M", None, "89.00", "InStock"),
@@ -134,3 +149,21 @@ def test_variant_level_skus(html: bytes, expected: tuple[str, str | None, str, s
 )
 def test_variant_stem_of(code: str, skus: list[str], stem: bool) -> None:
     assert variant_stem_of(code, skus) is stem
+
+
+def test_products_named_by_size_are_one_product() -> None:
+    html = page(
+        "<span>KT5120</span>",
+        product("KT5120-BLACK-M", "Vorla jacket black M"),
+        product("KT5120-BLACK-L", "Vorla jacket black L"),
+    )
+    offers = extract_auto(html, URL).offers
+    got = [(o.sku, o.variant_sku, o.name, o.size) for o in offers]
+    assert got == [
+        ("KT5120", "KT5120-BLACK-M", "Vorla jacket black", "M"),
+        ("KT5120-BLACK-M", None, "Vorla jacket black M", "M"),
+        ("KT5120-BLACK-L", None, "Vorla jacket black L", "L"),
+    ]
+    parent = offers[0].parent
+    assert parent is not None
+    assert (parent.code, parent.name, parent.variants) == ("KT5120", "Vorla jacket black", 2)

@@ -1,7 +1,8 @@
 """Variant pages: one product sold in sizes or colours, each with its own sku, price, stock.
 
 Markup lists them as several offers of one product, as a ``ProductGroup`` with
-``hasVariant``, or as several products of one name. A shopper sees one product: its own
+``hasVariant``, as several products of one name, or as several products whose names are
+one name and a size/colour ("Shoe red 40") and whose skus one stem and a suffix. A shopper sees one product: its own
 code (the product node's id, the group id, or the variants' common stem) and the
 variant the page shows first (the one the URL names, else the cheapest in stock).
 """
@@ -148,7 +149,35 @@ def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
             code = parents.pop() if len(parents) == 1 else _fallback_code(skus, url, same[0])
             name = first_text(same[0], "name")
             return VariantGroup(code, skus, _labels(same, name), name, _addresses(same))
-    return None
+    return _named_by_size(products)
+
+
+def _named_by_size(products: list[Node]) -> VariantGroup | None:
+    """Several products that are one product's sizes or colours by their structure: every
+    name is a shared name and a suffix ("Shoe red 40", "Shoe blue 41"), every sku a shared
+    stem and a short suffix; the product is the shared name under the stem."""
+    listed = [n for n in products if _ids(n, _VARIANT_ID_KEYS)]
+    skus = _variant_skus(listed)
+    stem = common_stem(skus)
+    name = _shared_name([first_text(n, "name") for n in listed])
+    if len(skus) < 2 or stem is None or name is None:
+        return None
+    return VariantGroup(stem, skus, _labels(listed, name), name, _addresses(listed))
+
+
+_MIN_NAME = 3
+
+
+def _shared_name(names: list[str | None]) -> str | None:
+    """The words every name begins with (cut at a word's end), or None."""
+    if len(names) < 2 or any(not n for n in names):
+        return None
+    known = [n for n in names if n]
+    shared = commonprefix([n.casefold() for n in known])  # noqa: RUF071 - characters wanted
+    if not all(n[len(shared) : len(shared) + 1] in ("", " ") for n in known):
+        shared = shared[: shared.rfind(" ") + 1]
+    name = known[0][: len(shared)].strip(" -,/|:")
+    return name if len(name) >= _MIN_NAME else None
 
 
 def url_code_of_variant(sku: str, url: str) -> str | None:
