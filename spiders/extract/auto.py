@@ -341,7 +341,7 @@ def _choose_sku(
     markup_ids = [v for v in (offer.gtin, offer.mpn) if v]
     labelled, _ = shown_identifiers(root)
     best = best_shown_code(
-        shown_code_candidates(root, url, text, markup_ids, dict(labelled), named_only=True)
+        shown_code_candidates(root, url, markup_ids, dict(labelled), named_only=True)
     )
     if best is None or best.value == offer.sku:
         return

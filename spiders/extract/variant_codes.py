@@ -6,10 +6,12 @@ title. The skus name that code by their structure alone, in any language: it is 
 leading part of every one of them and each adds a short size/colour suffix. A shown token
 in that relation is named as a code, as a label or the URL names one for
 ``best_shown_code``; where it sits and its shape are weighed by the code ranking as for any
-shown code. Several variants sharing it (a list of offers or products whose common stem
-``variants.common_stem`` could not cut) need it to score above "no code"; one markup sku
-extending it is weaker evidence (the sku may be the product's own code, the shown token a
-model family), so there it must reach the ranking's ``overrule`` score.
+shown code, and it counts only outside links (a link's code is the linked product's) and
+the page's chrome. Several variant skus sharing it need it to score above "no code", and
+then it replaces a code that is only their common stem (``variants.common_stem``, a guess
+at where the product's part ends) or none; one markup sku extending it is weaker evidence
+(the sku may be the product's own code, the shown token a model family), so there it must
+reach the ranking's ``overrule`` score.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import lxml.html
 
 from spiders.extract.candidate_model import model
 from spiders.extract.heuristics import shown_identifiers
+from spiders.extract.page_regions import ancestors, main_area
 from spiders.extract.shown_codes import CODE_MODEL, shown_code_candidates
 from spiders.extract.variants import MIN_STEM, variant_stem_of
 
@@ -38,6 +41,16 @@ def _stem_in_text(skus: Sequence[str], text: str) -> bool:
     return any(text.count(stem) > whole for stem in stems)
 
 
+_LINK_DEPTH = 4
+
+
+def _beside_product(element: lxml.html.HtmlElement) -> bool:
+    """Shown with the product, not in a link (which names the product it leads to: another
+    size's or colour's page, a related product) nor in the page's chrome."""
+    in_link = element.tag == "a" or any(a.tag == "a" for a in ancestors(element, _LINK_DEPTH))
+    return not in_link and main_area(element)
+
+
 def shown_variant_stem(
     root: lxml.html.HtmlElement,
     url: str,
@@ -51,9 +64,13 @@ def shown_variant_stem(
         return None
     labelled = dict(shown_identifiers(root)[0])
     candidates = shown_code_candidates(
-        root, url, text, markup_ids, labelled, named_only=True, variant_skus=skus
+        root, url, markup_ids, labelled, named_only=True, variant_skus=skus
     )
-    stems = [c for c in candidates if c.element is not None and c.features.get("variant_stem")]
+    stems = [
+        c
+        for c in candidates
+        if c.element is not None and c.features.get("variant_stem") and _beside_product(c.element)
+    ]
     if not stems:
         return None
     ranking = model(CODE_MODEL)
