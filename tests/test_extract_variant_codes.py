@@ -140,6 +140,8 @@ def test_variant_level_skus(html: bytes, expected: tuple[str, str | None, str, s
         ("KT5120", ["KT5120M"], True),  # letters after digits: a new part
         ("4471203", ["447120301", "447120302"], True),  # several variants share it
         ("4471203", ["447120301"], False),  # one: nothing tells where the part ends
+        ("10023", ["100234-S", "100234-M"], False),  # the skus' part ends after "100234"
+        ("KT512", ["KT5120-BLACK-M", "KT5120-WHITE-XL"], False),
         ("KT5120", ["KT5120"], False),  # the sku itself
         ("KT5120", ["KT5120-BLACK-M", "KT5121-BLACK-M"], False),
         ("KT51", ["KT5120-M"], False),  # "KT51" ends inside a number

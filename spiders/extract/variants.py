@@ -97,18 +97,22 @@ def _at_boundary(code: str, following: str) -> bool:
 
 
 def variant_stem_of(code: str, skus: Sequence[str]) -> bool:
-    """True when every sku of ``skus`` is ``code`` and a short suffix (case-folded). One
-    sku must begin its suffix at a new part of the code; several distinct skus sharing the
-    code say by themselves where the product's part ends."""
+    """True when every sku of ``skus`` is ``code`` and a short suffix (case-folded), the
+    suffix beginning a new part of the code in each. Only where the skus' shared part has
+    no such place at all ("447120301", "447120302") may several distinct skus be cut
+    anywhere in it: what they share says by itself where the product's part can end."""
     folded = code.casefold()
     if len(folded) < MIN_STEM or not any(ch.isdigit() for ch in folded) or not skus:
         return False
-    for sku in skus:
-        rest = sku.casefold()
-        if not rest.startswith(folded) or not 0 < len(rest) - len(folded) <= _MAX_STEM_SUFFIX:
+    folded_skus = [s.casefold() for s in skus]
+    for sku in folded_skus:
+        if not sku.startswith(folded) or not 0 < len(sku) - len(folded) <= _MAX_STEM_SUFFIX:
             return False
-    distinct = len({s.casefold() for s in skus}) >= 2
-    return distinct or _at_boundary(folded, skus[0].casefold()[len(folded)])
+    if all(_at_boundary(folded, sku[len(folded)]) for sku in folded_skus):
+        return True
+    shared = commonprefix(folded_skus)  # noqa: RUF071 - a character prefix is wanted
+    partless = not any(_at_boundary(shared[:at], shared[at]) for at in range(1, len(shared)))
+    return len(set(folded_skus)) >= 2 and partless
 
 
 def _variant_skus(nodes: list[Node]) -> list[str]:
