@@ -44,6 +44,7 @@ from spiders.extract.script_json import script_json_values
 from spiders.extract.script_product import ScriptProduct, script_product
 from spiders.extract.shown_codes import best_shown_code, shown_code_candidates
 from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
+from spiders.extract.variant_codes import shown_variant_stem
 from spiders.extract.variants import (
     parent_product,
     url_code_of_variant,
@@ -99,6 +100,8 @@ def _extract(document: Document, url: str) -> PageExtraction:
     hint = currency_from_url(url)
     offers = _main_first(schema_offer_items(nodes, url, hint))
     group = variant_group(nodes, url)
+    if group is not None and len(group.skus) >= 2 and group.code_from_skus:
+        group.code = shown_variant_stem(root, url, document.text, group.skus) or group.code
     variants: list[OfferItem] = []
     if group is not None:
         offers, variants = variant_offers(offers, group, url)
@@ -324,7 +327,9 @@ def _choose_sku(
     if structured:
         shop_code = _shown_shop_code(root, structured[0])
         if shop_code is None and offer.variant_sku is None and offer.sku == structured[0]:
-            shop_code = url_code_of_variant(structured[0], url)
+            shop_code = url_code_of_variant(structured[0], url) or shown_variant_stem(
+                root, url, text, structured[:1], [v for v in (offer.gtin, offer.mpn) if v]
+            )
         if shop_code is not None:
             offer.sku, offer.explain["sku"] = shop_code, HEURISTIC.name
         return
@@ -336,7 +341,7 @@ def _choose_sku(
     markup_ids = [v for v in (offer.gtin, offer.mpn) if v]
     labelled, _ = shown_identifiers(root)
     best = best_shown_code(
-        shown_code_candidates(root, url, text, markup_ids, dict(labelled), named_only=True)
+        shown_code_candidates(root, url, markup_ids, dict(labelled), named_only=True)
     )
     if best is None or best.value == offer.sku:
         return

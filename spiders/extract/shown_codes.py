@@ -3,19 +3,21 @@
 For a page whose markup names no code: every code-shaped token of the page's short visible
 texts (letters and digits, or five digits or more, with inner separators), every id-like
 token of its URL, and the markup's GTIN or MPN are candidates. Each gets general features
-(repeated in the URL or the ``<title>``, a text of its own, after a short label-like text
-ending in ":" whatever its language, distance to the main heading, inside a link, repeated
-in same-layout blocks, shapes of amounts, dates, quantities and phone numbers, a valid GTIN
-check digit) and the ranking model (``spiders.extract.candidate_model``, weights learned
-by ``benchmarks/train_code_ranking.py`` under site-grouped folds) scores them. The best is
-taken only when it scores above no code at all (score 0): a wrong code is worse than none.
+(in the URL, a text of its own, after a short label-like text ending in ":" whatever its
+language, distance to the main heading, repeated in same-layout blocks, inside a contact
+block, shapes of amounts, dates, quantities and phone numbers) and the ranking model
+(``spiders.extract.candidate_model``, weights learned by ``benchmarks/train_code_ranking.py``
+under site-grouped folds) scores them. The best is taken only when it scores above no code
+at all (score 0): a wrong code is worse than none. Features that, left out, lost nothing on
+held-out sites are not computed (in a link or the page's chrome, in a sentence, not shown,
+a GTIN check digit, before the heading, an unknown label, repeated on the page, its length);
+``in_title`` and ``markup_id`` stay only as what names a code (``_NAMED``).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -24,8 +26,9 @@ import lxml.html
 
 from spiders.extract.candidate_model import model
 from spiders.extract.identifiers import in_url, url_id_tokens
-from spiders.extract.page_regions import ancestors, in_other_products, in_page_chrome, is_hidden
+from spiders.extract.page_regions import ancestors, is_hidden
 from spiders.extract.price import detect_currency
+from spiders.extract.variants import variant_stem_of
 from spiders.extract.visible_price import layout_signature, main_heading
 
 CODE_MODEL = "code_ranking"
@@ -49,7 +52,6 @@ _MIN_DIGITS_ONLY = 5
 # words without digits (a label in any language).
 _LABEL = re.compile(r"[^\W\d_][^\W\d]*(?:[ .'’-]+[^\W\d]+){0,3}\s*[.]?\s*(?P<mark>[:：#№]|-)?")
 _MAX_LABEL = 40
-_SENTENCE_WORDS = 6
 # An amount: grouped thousands with a decimal mark of the other kind ("1.299,00", "1,299.00",
 # "1 299,00"), or a number with one or two decimals ("12.99"); "002.937.72" is none.
 _AMOUNT = re.compile(
@@ -63,7 +65,6 @@ _QUANTITY = re.compile(
     r"\d+(?:[.,]\d+)?[^\W\d_]{1,3}|\d+(?:[.,]\d+)?(?:[xX×]\d+(?:[.,]\d+)?)+|\d+(?:[.,]\d+)?/\d+"
 )
 _SEPARATORS = re.compile(r"[._/-]")
-_GTIN_LENGTHS = frozenset({8, 12, 13, 14})
 # Links that make a block a contact block (an address, a phone number, opening hours).
 _CONTACT_LINKS = lxml.etree.XPath(
     "//body//a[starts-with(normalize-space(@href), 'mailto:')"
@@ -71,7 +72,6 @@ _CONTACT_LINKS = lxml.etree.XPath(
 )
 _CONTACT_DEPTH = 2
 _FAR_FROM_HEADING = 450
-_JUST_BEFORE_HEADING = 50
 _LOG_MANY = math.log(10)
 _MAX_CANDIDATES = 400
 """Shown tokens weighed per page (a huge catalogue page holds thousands)."""
@@ -93,15 +93,6 @@ class CodeCandidate:
 def compact(value: str) -> str:
     """A code without its separators, case-folded ("002.937.72" -> "00293772")."""
     return _SEPARATORS.sub("", value).casefold()
-
-
-def is_gtin(value: str) -> bool:
-    """True for 8, 12, 13 or 14 digits whose last is the GS1 check digit of the others."""
-    if not value.isdigit() or len(value) not in _GTIN_LENGTHS:
-        return False
-    digits = [int(d) for d in reversed(value[:-1])]
-    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits))
-    return (10 - total % 10) % 10 == int(value[-1])
 
 
 # A run of four or more characters a code may hold, a digit among them: a text without one
@@ -138,8 +129,6 @@ def _shape_features(value: str, text: str, start: int, end: int) -> dict[str, fl
     return {
         "digits_only": float(digits == len(bare)),
         "separated": float(bare != value),
-        "long": min(1.0, len(bare) / 20),
-        "gtin": float(is_gtin(bare) and bare == value),
         "amount_shape": float(
             _AMOUNT.fullmatch(_CURRENCY_AFFIX.sub("", value)) is not None
             or (digits == len(bare) and detect_currency(text)[1] is not None)
@@ -168,16 +157,17 @@ def _label_features(text: str, start: int, previous: str | None, alone: bool) ->
 def shown_code_candidates(
     root: lxml.html.HtmlElement,
     url: str,
-    page_text: str,
     markup_ids: Sequence[str] = (),
     labelled: dict[str, bool] | None = None,
     *,
     named_only: bool = False,
+    variant_skus: Sequence[str] = (),
 ) -> list[CodeCandidate]:
     """Every candidate code of the page with its features, scored (document order, then
     the URL's and the markup's ids not shown); with ``named_only`` those named as codes
     alone (what ``best_shown_code`` chooses from: the others' features of where they sit
-    are not read)."""
+    are not read). A candidate that the markup's variant-level ``variant_skus`` extend
+    (``variant_stem_of``) is named by them (``variant_stem``)."""
     labelled = labelled or {}
     title_element = root.find(".//title")
     title = (title_element.text_content() if title_element is not None else "").casefold()
@@ -204,10 +194,6 @@ def shown_code_candidates(
             features = {
                 "bias": 1.0,
                 "alone": float(alone),
-                "in_sentence": float(len(text.split()) > _SENTENCE_WORDS),
-                "in_link": float(
-                    owner.tag == "a" or any(a.tag == "a" for a in ancestors(owner, 4))
-                ),
                 **_shape_features(value, text, start, end),
                 **_label_features(text, start, previous, alone),
             }
@@ -219,12 +205,13 @@ def shown_code_candidates(
     shown = {c.value for c in candidates}
     for token in url_id_tokens(url):
         if token not in shown:
-            features = {"bias": 1.0, "not_shown": 1.0,
-                        "page_repeats": min(1.0, math.log(max(1, page_text.count(token))) / _LOG_MANY)}  # fmt: skip
-            candidates.append(CodeCandidate(token, -1, features))
+            candidates.append(CodeCandidate(token, -1, {"bias": 1.0}))
     for value in markup_ids:
         if value not in shown:
-            candidates.append(CodeCandidate(value, -1, {"bias": 1.0, "not_shown": 1.0}))
+            candidates.append(CodeCandidate(value, -1, {"bias": 1.0}))
+    for c in candidates if variant_skus else ():
+        if variant_stem_of(c.value, variant_skus):
+            c.features["variant_stem"] = 1.0
     candidates = _add_page_features(
         root, candidates, heading, title, url, url_compact, labelled, markup_ids,
         named_only=named_only,
@@ -286,8 +273,8 @@ def _add_page_features(
         folded = c.value.casefold()
         f["in_url"] = float(in_url(c.value, url) or compact(c.value) in url_compact)
         f["in_title"] = float(_in_text(folded, title))
-        if c.value in labelled:
-            f["known_label" if labelled[c.value] else "other_label"] = 1.0
+        if labelled.get(c.value):
+            f["known_label"] = 1.0
         f["markup_id"] = float(c.value in markup_ids)
     weighed = [c for c in candidates if _is_named(c)] if named_only else candidates
     shown = [c for c in candidates if c.element is not None]
@@ -303,7 +290,6 @@ def _add_page_features(
     contact: set[lxml.html.HtmlElement] = set()
     for link in _CONTACT_LINKS(root) if placed else ():
         contact.update((link, *ancestors(link, _CONTACT_DEPTH)))
-    repeats = Counter(c.value for c in shown)
     layouts: dict[str, set[str]] = {}
     for c in shown:
         layouts.setdefault(signatures[id(c)], set()).add(c.value)
@@ -311,15 +297,12 @@ def _add_page_features(
         assert c.element is not None
         f = c.features
         c.order = index.get(c.element, 0)
-        f["repeats"] = min(1.0, math.log(repeats[c.value]) / _LOG_MANY)
         f["same_layout"] = min(1.0, math.log(len(layouts[signatures[id(c)]])) / _LOG_MANY)
-        f["in_chrome"] = float(in_page_chrome(c.element) or in_other_products(c.element))
         f["contact"] = float(
             bool(contact) and not contact.isdisjoint((c.element, *ancestors(c.element, 1)))
         )
         if heading_at is not None:
             f["heading_distance"] = min(1.0, abs(c.order - heading_at) / _FAR_FROM_HEADING)
-            f["before_heading"] = float(c.order < heading_at - _JUST_BEFORE_HEADING)
     return weighed
 
 
@@ -337,7 +320,10 @@ def _in_text(folded: str, text: str) -> bool:
 # What names a token as a code: a label before it, the URL, the title, the markup. A token
 # with none of these (a number alone near the heading: a count of shares, a rating, a
 # phone number) is never taken, whatever its score: a wrong code is worse than none.
-_NAMED = ("colon_label", "word_label", "known_label", "in_url", "in_title", "markup_id")
+# ``variant_stem`` names a token only for ``variant_codes`` (it has no weight): the markup's
+# variant skus extend it.
+_NAMED = ("colon_label", "word_label", "known_label", "in_url", "in_title", "markup_id",
+          "variant_stem")  # fmt: skip
 
 
 def _is_named(candidate: CodeCandidate) -> bool:

@@ -1,7 +1,8 @@
 """Variant pages: one product sold in sizes or colours, each with its own sku, price, stock.
 
 Markup lists them as several offers of one product, as a ``ProductGroup`` with
-``hasVariant``, or as several products of one name. A shopper sees one product: its own
+``hasVariant``, as several products of one name, or as several products whose names are
+one name and a size/colour ("Shoe red 40") and whose skus one stem and a suffix. A shopper sees one product: its own
 code (the product node's id, the group id, or the variants' common stem) and the
 variant the page shows first (the one the URL names, else the cheapest in stock).
 """
@@ -9,6 +10,7 @@ variant the page shows first (the one the URL names, else the cheapest in stock)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from os.path import commonprefix
@@ -21,10 +23,10 @@ from spiders.extract.schema_offers import is_product, offers_of
 
 _VARIANT_ID_KEYS = ("sku", "productID", "productId")
 _GROUP_ID_KEYS = ("productGroupID", "sku", "productID", "productId")
-_STEM_SEPARATORS = "-_./ "
+STEM_SEPARATORS = "-_./ "
 # A common stem names the product only when this long, and each variant adds at most a
 # short size/colour suffix to it.
-_MIN_STEM = 4
+MIN_STEM = 4
 _MAX_SUFFIX = 6
 _AVAILABLE = frozenset({"InStock", "LimitedAvailability", "PreOrder", "BackOrder", None})
 # schema.org's own variant properties (vocabulary, not page words).
@@ -49,6 +51,12 @@ class VariantGroup:
     addresses: dict[str, str] = field(default_factory=dict)
     """Variant sku -> the URL the markup gives that variant (``?variant=...``), if any."""
 
+    @property
+    def code_from_skus(self) -> bool:
+        """True when no code is known or it is only the skus' common stem: a cut where the
+        product's part of them probably ends, which a code the page shows tells better."""
+        return self.code is None or self.code == common_stem(self.skus)
+
 
 def _ids(node: Node, keys: tuple[str, ...]) -> str | None:
     value = first_text(node, *keys)
@@ -61,21 +69,50 @@ def common_stem(skus: list[str]) -> str | None:
     if len(skus) < 2:
         return None
     prefix = commonprefix(skus)  # noqa: RUF071 - a character prefix is wanted
-    at_boundary = prefix.endswith(tuple(_STEM_SEPARATORS)) or all(
-        s[len(prefix) :][:1] in ("", *_STEM_SEPARATORS) for s in skus
+    at_boundary = prefix.endswith(tuple(STEM_SEPARATORS)) or all(
+        s[len(prefix) :][:1] in ("", *STEM_SEPARATORS) for s in skus
     )
     lettered = prefix[-1:].isdigit() and all(
         s[len(prefix) :][:1].isalpha() for s in skus if s != prefix
     )
     if not at_boundary and not lettered:
-        cut = max(prefix.rfind(separator) for separator in _STEM_SEPARATORS)
+        cut = max(prefix.rfind(separator) for separator in STEM_SEPARATORS)
         if cut <= 0:
             return None  # "12345" and "12346" share "1234" but it is no code of theirs
         prefix = prefix[:cut]
-    stem = prefix.rstrip(_STEM_SEPARATORS)
-    if len(stem) < _MIN_STEM or any(len(s) - len(stem) > _MAX_SUFFIX for s in skus):
+    stem = prefix.rstrip(STEM_SEPARATORS)
+    if len(stem) < MIN_STEM or any(len(s) - len(stem) > _MAX_SUFFIX for s in skus):
         return None
     return stem
+
+
+_MAX_STEM_SUFFIX = 12
+"""The longest suffix a variant sku adds to the product's code ("-BLACK-XXL")."""
+
+
+def _at_boundary(code: str, following: str) -> bool:
+    """True when a suffix starting with ``following`` begins a new part of the code: a
+    separator, or letters after digits and digits after letters ("KT5120M", "AB12-3")."""
+    return following in STEM_SEPARATORS or code[-1:].isdigit() != following.isdigit()
+
+
+def variant_stem_of(code: str, skus: Sequence[str]) -> bool:
+    """True when every sku of ``skus`` is ``code`` and a short suffix (case-folded), the
+    suffix beginning a new part of the code in each. Only where the skus' shared part has
+    no such place at all ("447120301", "447120302") may several distinct skus be cut
+    anywhere in it: what they share says by itself where the product's part can end."""
+    folded = code.casefold()
+    if len(folded) < MIN_STEM or not any(ch.isdigit() for ch in folded) or not skus:
+        return False
+    folded_skus = [s.casefold() for s in skus]
+    for sku in folded_skus:
+        if not sku.startswith(folded) or not 0 < len(sku) - len(folded) <= _MAX_STEM_SUFFIX:
+            return False
+    if all(_at_boundary(folded, sku[len(folded)]) for sku in folded_skus):
+        return True
+    shared = commonprefix(folded_skus)  # noqa: RUF071 - a character prefix is wanted
+    partless = not any(_at_boundary(shared[:at], shared[at]) for at in range(1, len(shared)))
+    return len(set(folded_skus)) >= 2 and partless
 
 
 def _variant_skus(nodes: list[Node]) -> list[str]:
@@ -116,7 +153,35 @@ def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
             code = parents.pop() if len(parents) == 1 else _fallback_code(skus, url, same[0])
             name = first_text(same[0], "name")
             return VariantGroup(code, skus, _labels(same, name), name, _addresses(same))
-    return None
+    return _named_by_size(products)
+
+
+def _named_by_size(products: list[Node]) -> VariantGroup | None:
+    """Several products that are one product's sizes or colours by their structure: every
+    name is a shared name and a suffix ("Shoe red 40", "Shoe blue 41"), every sku a shared
+    stem and a short suffix; the product is the shared name under the stem."""
+    listed = [n for n in products if _ids(n, _VARIANT_ID_KEYS)]
+    skus = _variant_skus(listed)
+    stem = common_stem(skus)
+    name = _shared_name([first_text(n, "name") for n in listed])
+    if len(skus) < 2 or stem is None or name is None:
+        return None
+    return VariantGroup(stem, skus, _labels(listed, name), name, _addresses(listed))
+
+
+_MIN_NAME = 3
+
+
+def _shared_name(names: list[str | None]) -> str | None:
+    """The words every name begins with (cut at a word's end), or None."""
+    if len(names) < 2 or any(not n for n in names):
+        return None
+    known = [n for n in names if n]
+    shared = commonprefix([n.casefold() for n in known])  # noqa: RUF071 - characters wanted
+    if not all(n[len(shared) : len(shared) + 1] in ("", " ") for n in known):
+        shared = shared[: shared.rfind(" ") + 1]
+    name = known[0][: len(shared)].strip(" -,/|:")
+    return name if len(name) >= _MIN_NAME else None
 
 
 def url_code_of_variant(sku: str, url: str) -> str | None:
@@ -127,10 +192,10 @@ def url_code_of_variant(sku: str, url: str) -> str | None:
     for token in reversed(_URL_TOKENS.findall(unquote(urlparse(url).path))):
         stem = token.casefold()
         if (
-            len(token) >= _MIN_STEM
+            len(token) >= MIN_STEM
             and any(c.isdigit() for c in token)
             and folded.startswith(stem)
-            and folded[len(stem) : len(stem) + 1] in tuple(_STEM_SEPARATORS)
+            and folded[len(stem) : len(stem) + 1] in tuple(STEM_SEPARATORS)
             and len(sku) - len(token) <= _MAX_SUFFIX + 1
         ):
             return token
@@ -166,7 +231,7 @@ def _fallback_code(skus: list[str], url: str, product: Node) -> str | None:
         return stem
     path = unquote(urlparse(url).path)
     for token in reversed(_URL_TOKENS.findall(path)):
-        if len(token) >= _MIN_STEM and any(c.isdigit() for c in token) and len(skus) >= 2:
+        if len(token) >= MIN_STEM and any(c.isdigit() for c in token) and len(skus) >= 2:
             folded = token.casefold()
             if all(s.casefold().startswith(folded) and s.casefold() != folded for s in skus):
                 return token
