@@ -169,3 +169,47 @@ def test_products_named_by_size_are_one_product() -> None:
     parent = offers[0].parent
     assert parent is not None
     assert (parent.code, parent.name, parent.variants) == ("KT5120", "Vorla jacket black", 2)
+
+
+def aggregate(*members: dict[str, Any]) -> dict[str, Any]:
+    return {"@type": "Product", "name": "Vorla jacket", "sku": "KT5120",
+            "offers": {"@type": "AggregateOffer", "lowPrice": "79.00", "highPrice": "95.00",
+                       "priceCurrency": "EUR", "offers": list(members)}}  # fmt: skip
+
+
+def seller(price: str) -> dict[str, Any]:
+    return {"@type": "Offer", "price": price, "priceCurrency": "EUR",
+            "seller": {"@type": "Organization", "name": "Some seller"}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("node", "offers"),
+    [
+        # An aggregate over sizes only sums them up: no offer of its own beside them (it
+        # was one more product under the product's own code, priced at the low price).
+        pytest.param(
+            aggregate(offer("KT5120-M", "79.00"), offer("KT5120-L", "95.00", "OutOfStock")),
+            [
+                ("KT5120", "KT5120-M", "79.00", "InStock"),
+                ("KT5120-M", None, "79.00", "InStock"),
+                ("KT5120-L", None, "95.00", "OutOfStock"),
+            ],
+            id="aggregate-over-variants",
+        ),
+        # Over the same product's sellers its low price comes first, as a shopper sees it.
+        pytest.param(
+            aggregate(seller("95.00"), seller("79.00")),
+            [
+                ("KT5120", None, "79.00", None),
+                ("KT5120", None, "95.00", None),
+                ("KT5120", None, "79.00", None),
+            ],
+            id="aggregate-over-sellers",
+        ),
+    ],
+)
+def test_an_aggregate_offer_gives_way_to_its_variants(
+    node: dict[str, Any], offers: list[tuple[str | None, ...]]
+) -> None:
+    found = extract_auto(page("", node), URL).offers
+    assert [(o.sku, o.variant_sku, o.price, o.availability) for o in found] == offers

@@ -54,13 +54,20 @@ def _has_offer_fields(node: Node) -> bool:
 
 
 def offers_of(product: Node) -> list[Node]:
-    """The Offer/AggregateOffer nodes of a product (the product itself if it carries a price)."""
+    """The Offer/AggregateOffer nodes of a product (the product itself if it carries a price);
+    an AggregateOffer that lists its variants' offers gives way to them."""
     found = [o for o in as_list(product.get("offers")) if isinstance(o, dict)]
     expanded: list[Node] = []
     for offer in found:
-        expanded.append(offer)
         # AggregateOffer may list its member offers; they are variants of this product.
-        expanded.extend(o for o in as_list(offer.get("offers")) if isinstance(o, dict))
+        members = [o for o in as_list(offer.get("offers")) if isinstance(o, dict)]
+        # Over members with codes of their own (sizes, colours) the aggregate only sums
+        # them up: its low price is one of theirs, and as an offer of its own it would be
+        # stored as one more product under the product's code. Over the same product's
+        # sellers (no codes of their own) its low price is the one a shopper sees first.
+        if len({code for m in members if (code := first_text(m, "sku"))}) < 2:
+            expanded.append(offer)
+        expanded.extend(members)
     if not expanded and ("price" in product or "lowPrice" in product):
         expanded = [product]
     return expanded
@@ -178,6 +185,8 @@ def schema_offer_items(nodes: list[Node], url: str, currency_hint: str | None) -
             continue
         used.add(id(node))
         offers = offers_of(node)
+        # an aggregate that gave way to its members is no standalone offer either
+        used.update(id(o) for o in as_list(node.get("offers")) if isinstance(o, dict))
         if not offers:
             items.append(offer_item(node, None, url, currency_hint))
         for offer in offers:
