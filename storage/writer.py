@@ -276,6 +276,9 @@ class CollectWriter:
             the product its reviews and declared review count belong to."""
             self._last_state: dict[StateKey, OfferState] = {}
             self._last_seen_at: dict[StateKey, tuple[int | None, str | None]] = {}
+            self._page_products: set[tuple[int | None, int, bool, str]] = set()
+            """(run, product, listing, page) already observed: a page's first offer of a
+            product is its price there; later ones (other sellers) would flap its history."""
             latest = (
                 select(*_LATEST_COLUMNS)
                 .join(Product, col(Product.id) == col(OfferObservation.product_id))
@@ -624,9 +627,15 @@ class CollectWriter:
             self._remember_views(offers, resolved)
             if self.shared:
                 self._refresh_states(conn, {pid for _, pid in resolved if pid is not None})
+            page_products: set[tuple[int | None, int, bool, str]] = set()
             for offer, pid in resolved:
                 if pid is None:
                     continue
+                if offer.observed_at is None and offer.url:
+                    on_page = (self.run_id, pid, offer.listing, offer.url)
+                    if on_page in page_products or on_page in self._page_products:
+                        continue
+                    page_products.add(on_page)
                 offers_seen += 1
                 if offer.observed_at is not None:
                     # Imported history: an observation at that time is stored already.
@@ -684,6 +693,7 @@ class CollectWriter:
                 )
         # Only after the commit: a failed transaction must not mark rows as known.
         self._last_state.update(pending_state)
+        self._page_products.update(page_products)
         for state_key, row in pending_rows.items():
             self._last_seen_at[state_key] = (self.run_id, row["url"])
         self.offers_seen += offers_seen

@@ -134,3 +134,26 @@ def test_imported_history_is_not_duplicated(engine: Engine) -> None:
     second.write(history(), [])
     assert second.offers_changed == 0
     assert _count(engine, OfferObservation) == 2
+
+
+def test_a_page_offering_a_product_by_several_sellers_keeps_its_first_price(
+    engine: Engine,
+) -> None:
+    """A page listing one product's offers by several sellers (the shopper's price first)
+    is one observation a crawl, in whatever batches its offers come: its history changes
+    only when the page's price does, not on every crawl from seller to seller."""
+    url = "https://rival.test/p/kettle"
+    sellers = [
+        OfferItem(url=url, name="Kettle", sku="K1", price=price, currency="EUR")
+        for price in ("79.00", "95.00", "79.00", "88.00")
+    ]
+    for batches in ([sellers], [sellers[:2], sellers[2:]], [sellers[:1], sellers[1:]]):
+        writer = CollectWriter(engine, company="Rival", source="rival-shop", own=False)
+        writer.start_run()
+        for batch in batches:
+            writer.write(batch, [])
+        writer.finish_run("finished", "finished", RunFigures(pages=1))
+        assert writer.offers_seen == 1
+    with Session(engine) as session:
+        prices = [o.price for o in session.exec(select(OfferObservation))]
+    assert prices == ["79.00"]
