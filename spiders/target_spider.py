@@ -378,15 +378,17 @@ class TargetSpider(scrapy.Spider):
         ``browser.max_pages`` allows (later pages are fetched plainly, and counted)."""
         meta: dict[str, Any] = {}
         if self.source.render == "browser":
-            stats = self.crawler.stats
-            assert stats is not None
+            # No crawler when ``crawl --distributed`` queues the start pages (spiders.
+            # distributed.seed): nothing to count then.
+            crawler = getattr(self, "crawler", None)
+            stats = crawler.stats if crawler is not None else None
             if self.pages_rendered < self.source.browser.max_pages:
                 from spiders.browser import render_meta
 
                 self.pages_rendered += 1
                 max_chars = int(self.source.limits.max_response_mb * 1024 * 1024)
                 meta = render_meta(self.source.browser, max_chars)
-            else:
+            elif stats is not None:
                 stats.inc_value(f"{STAT}/pages_not_rendered")
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
