@@ -146,7 +146,8 @@ class TargetSpider(scrapy.Spider):
             settings.set(
                 "AUTOTHROTTLE_TARGET_CONCURRENCY", float(polite.concurrency), priority="spider"
             )
-        settings.set("CLOSESPIDER_PAGECOUNT", limits.max_pages, priority="spider")
+        # Our page budget, not Scrapy's CLOSESPIDER_PAGECOUNT (spiders.page_budget).
+        settings.set("RIVALSCOPE_MAX_PAGES", limits.max_pages, priority="spider")
         settings.set("CLOSESPIDER_TIMEOUT", limits.timeout_s, priority="spider")
         settings.set("DEPTH_LIMIT", limits.max_depth, priority="spider")
         mib = 1024 * 1024

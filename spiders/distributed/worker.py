@@ -115,9 +115,9 @@ def run_settings(
     values["DOWNLOAD_DELAY"] = 0.0
     values["DOWNLOAD_DELAY_JITTER"] = 0.0
     # The source's page limit is the run's, whatever the number of workers: counted in
-    # Redis by the scheduler, not by each worker's CloseSpider extension.
+    # Redis by the scheduler, not by each worker's page budget (spiders.page_budget).
     values["RIVALSCOPE_RUN_MAX_PAGES"] = source.limits.max_pages
-    values["CLOSESPIDER_PAGECOUNT"] = 0
+    values["RIVALSCOPE_MAX_PAGES"] = 0
     for name, value in values.items():
         settings.set(name, value, priority="cmdline")
     spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
