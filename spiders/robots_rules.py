@@ -51,6 +51,7 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.python import to_unicode
 from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,15 @@ def is_robots_request(request: Request) -> bool:
 
 class RobotsUnreadable(IgnoreRequest):
     """The request's host has a robots.txt that could not be read: not crawled this run."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        """Why robots.txt could not be read (``HTTP 503``, the download's error...)."""
+
+
+class RobotsForbidden(IgnoreRequest):
+    """The request's host's robots.txt disallows its URL to the crawl's user agent."""
 
 
 @dataclass(frozen=True)
@@ -138,9 +148,19 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             then = "the host is not crawled in this run" if rp.for_the_run else "refused"
             raise RobotsUnreadable(
                 f"robots.txt of {urlparse_cached(request).netloc} could not be read "
-                f"({rp.reason}): {then}"
+                f"({rp.reason}): {then}",
+                rp.reason,
             )
-        super().process_request_2(rp, request)
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            # Scrapy's says "Forbidden by robots.txt": which page, and for which agent.
+            agent = self._robotstxt_useragent or request.headers.get(
+                b"User-Agent", self._default_useragent
+            )
+            raise RobotsForbidden(
+                f"robots.txt forbids {request.url} for {to_unicode(agent or '')}"
+            ) from None
 
     async def refusal(self, url: str) -> IgnoreRequest | None:
         """Why robots.txt refuses ``url`` to this crawl, or None if it is allowed: the
