@@ -32,6 +32,7 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # most, and the pipelines only wait when a batch is written.
 CONCURRENT_ITEMS = 16
 DOWNLOAD_TIMEOUT = 30  # per source: limits.download_timeout_s
+RIVALSCOPE_MAX_PAGES = 0  # per source: limits.max_pages (spiders.page_budget)
 RETRY_TIMES = 2
 
 # Bounded whatever a site sends (per source: [company.source.limits]). Scrapy applies the
@@ -52,8 +53,8 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt fail-closed: a host whose robots.txt cannot be read is not crawled.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.robots_rules.FailClosedRobotsTxtMiddleware": 100,
-    # After robots.txt (a refused page spends none of the budget; robots.txt itself, a
-    # retry and a redirect are fetches and spend some).
+    # After robots.txt (a refused page spends none of the budget, nor does robots.txt
+    # itself; a retry and a redirect are fetches and spend some).
     "spiders.page_budget.PageBudgetMiddleware": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry_after.RetryAfterMiddleware": 550,

@@ -79,7 +79,7 @@ class Limits(_Strict):
     """Upper bounds for one crawl of a source."""
 
     max_pages: int = Field(default=500, ge=1, le=1_000_000)
-    """Pages fetched at most (Scrapy CLOSESPIDER_PAGECOUNT)."""
+    """Pages fetched at most, robots.txt aside (``spiders.page_budget``)."""
     max_reviews: int = Field(default=50_000, ge=1, le=10_000_000)
     """Reviews scraped at most (Scrapy CLOSESPIDER_ITEMCOUNT counts offers too)."""
     max_depth: int = Field(default=0, ge=0, le=1000)

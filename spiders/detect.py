@@ -4,7 +4,8 @@ The page is read twice: as the server sends it (what a plain crawl sees) and ren
 chromium (what a browser shows), recording the JSON the page fetches. Comparing the two says
 whether reviews are in the HTML (and which layer reads them: markup, embedded JSON, layout),
 arrive by JavaScript (a browser is needed), or come from a JSON endpoint a source can read
-directly (``[review_api]``). ``analyse`` is pure; ``render_page`` does the browsing.
+directly (``[review_api]``). ``analyse`` is pure; ``read_page`` does the fetching and the
+browsing, as a crawl does (``spiders.crawl_probe``).
 """
 
 from __future__ import annotations
@@ -13,21 +14,22 @@ import asyncio
 import contextlib
 import re
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
-from protego import Protego
+from scrapy.crawler import Crawler
 
 from settings.records import PageExtraction
-from settings.targets import toml_string
-from spiders.browser import CHROMIUM_ARGS, SKIPPED_RESOURCES
+from settings.targets import Crawler as CrawlerTable
+from settings.targets import Limits, toml_string
+from spiders.browser import CHROMIUM_ARGS, SKIPPED_RESOURCES, HostFilter
+from spiders.crawl_probe import PageNotRead, fetch, probe_settings, run_in_crawl, time_limit
 from spiders.review_api import MAX_JSON_BYTES, find_next_link, parse_json, reviews_in
-from spiders.target_check import TargetCheckError, robots_rules
 
 RENDER_TIMEOUT_S = 30.0
 SETTLE_TIMEOUT_MS = 10_000
-ROBOTS_TIMEOUT_S = 10.0
-"""A host's robots.txt, read for the page's requests to it (within RENDER_TIMEOUT_S)."""
 MAX_JSON_RESPONSES = 50
 """JSON responses kept per page (bounded memory on chatty pages)."""
 _PAGE_PARAMS = re.compile(r"^(page|p|pg|page_?number|pagenum)$", re.I)
@@ -204,24 +206,46 @@ def analyse(
     )
 
 
-def render_page(url: str, agent: str, chromium: str, *, obey_robots: bool = True) -> Rendered:
-    """The page rendered in chromium (network idle, bounded) with the JSON it fetched; with
-    ``obey_robots``, the page's own requests that robots.txt disallows to ``agent`` are not
-    made (as in a crawl, ``spiders.browser.HostFilter``)."""
-    return asyncio.run(
-        asyncio.wait_for(_render(url, agent, chromium, obey_robots), RENDER_TIMEOUT_S)
-    )
-
-
-def _host_rules(url: str, agent: str) -> Protego | None:
-    """The robots.txt rules of ``url``'s host, None if they cannot be read."""
+def read_page(
+    url: str,
+    crawler: CrawlerTable,
+    chromium: str | None,
+    limits: Limits | None = None,
+    *,
+    obey_robots: bool = True,
+) -> tuple[str, Rendered | None]:
+    """The page as the server sends it and, with ``chromium``, as the browser shows it, read
+    as a crawl with the targets file's ``[crawler]`` table and a source's ``limits`` reads
+    them (``spiders.crawl_probe``): the page is not read if robots.txt refuses it
+    (PageNotRead says why), and its own requests that robots.txt refuses are not made."""
     try:
-        return robots_rules(url, agent, ROBOTS_TIMEOUT_S)
-    except TargetCheckError:
-        return None
+        scheme = urlparse(url).scheme
+    except ValueError as exc:  # "http://[::1": an unclosed IPv6 address
+        raise PageNotRead(f"{url!r} is not a URL ({exc})") from None
+    if scheme not in ("http", "https"):
+        raise PageNotRead(f"{url!r} is not an http(s) URL")
+    values = probe_settings(crawler, limits or Limits(), obey_robots=obey_robots)
+    rendering = RENDER_TIMEOUT_S if chromium else 0.0
+    return run_in_crawl(values, partial(_read, url, chromium), time_limit(values, 2, rendering))
 
 
-async def _render(url: str, agent: str, chromium: str, obey_robots: bool) -> Rendered:
+async def _read(url: str, chromium: str | None, crawler: Crawler) -> tuple[str, Rendered | None]:
+    html = (await fetch(crawler, url)).text()
+    return html, (await render_in_crawl(crawler, url, chromium) if chromium else None)
+
+
+async def render_in_crawl(crawler: Crawler, url: str, chromium: str) -> Rendered:
+    """The page rendered in chromium (network idle, bounded) with the JSON it fetched; the
+    page's own requests are checked against ``crawler``'s robots.txt rules as a crawl's
+    rendered pages' are (``spiders.browser.HostFilter``), and not made when refused."""
+    agent = str(crawler.settings.get("USER_AGENT"))
+    refuse = HostFilter([], crawler).robots_refuse
+    return await asyncio.wait_for(_render(url, agent, chromium, refuse), RENDER_TIMEOUT_S)
+
+
+async def _render(
+    url: str, agent: str, chromium: str, refuse: Callable[[str], Awaitable[bool]]
+) -> Rendered:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import Response as BrowserResponse
     from playwright.async_api import Route, async_playwright
@@ -250,17 +274,8 @@ async def _render(url: str, agent: str, chromium: str, obey_robots: bool) -> Ren
     def on_response(response: BrowserResponse) -> None:
         pending.append(asyncio.ensure_future(keep_json(response)))
 
-    rules: dict[str, asyncio.Future[Protego | None]] = {}  # one reading per host
-
     async def robots_allow(request_url: str) -> bool:
-        parsed = urlparse(request_url)
-        if not obey_robots or parsed.scheme not in ("http", "https"):
-            return True
-        if parsed.netloc not in rules:
-            reading = asyncio.to_thread(_host_rules, request_url, agent)
-            rules[parsed.netloc] = asyncio.ensure_future(reading)
-        read = await rules[parsed.netloc]
-        if read is not None and read.can_fetch(request_url, agent):
+        if not await refuse(request_url):
             return True
         result.robots_refused.append(request_url)
         return False

@@ -17,6 +17,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from spiders.page_budget import pages_fetched
+
 REFRESH_S = 0.5
 MODES = ("live", "plain")
 
@@ -38,7 +40,7 @@ def progress_line(source: str, stats: dict[str, Any], end: str | None = None) ->
 
     errors = n("rivalscope/errors") + n("rivalscope/http_errors")
     return (
-        f"{source}: {n('response_received_count')} pages, reviews "
+        f"{source}: {pages_fetched(stats)} pages, reviews "
         f"{n('rivalscope/reviews_seen')} seen / {n('rivalscope/reviews_new')} new, offers "
         f"{n('rivalscope/offers_seen')} seen / {n('rivalscope/offers_changed')} changed, "
         f"{errors} errors" + (f", {END_WORDS.get(end, end)}" if end else "")

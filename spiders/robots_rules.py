@@ -27,13 +27,18 @@ middleware or download handler cancelling it) gives ``UnreadableRobots``, so the
 waiting requests are refused as ``robots_unreadable`` and the next request of the host
 reads robots.txt again (or, in a distributed run, the run's shared reading). Before, a
 cancelled reading never answered: the host's requests waited for good, and so did the
-crawl's end.
+crawl's end. Such readings are bounded: after ``MAX_UNFINISHED_READINGS`` of them for a
+host (in a distributed run, by all its workers: ``shared_robots``), the host is not
+crawled in the run and its requests are refused without another reading; before, every
+later request of the host started one more. robots.txt requests are no pages: they spend
+none of the source's ``max_pages`` (``spiders.page_budget``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,16 +51,36 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.python import to_unicode
 from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
 MAX_ROBOTS_BYTES = 500 * 1024
 """RFC 9309: a crawler must read at least 500 KiB of robots.txt; the rest is not read."""
+MAX_UNFINISHED_READINGS = 3
+"""Readings of a host's robots.txt that did not end (cancelled) before the host is given
+up for the run."""
+ROBOTS_META = "rivalscope_robots"
+"""Request meta: a robots.txt request of the robots.txt middleware (not a page)."""
+
+
+def is_robots_request(request: Request) -> bool:
+    """Whether ``request`` is the robots.txt middleware's reading of a host's rules."""
+    return bool(request.meta.get(ROBOTS_META))
 
 
 class RobotsUnreadable(IgnoreRequest):
     """The request's host has a robots.txt that could not be read: not crawled this run."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        """Why robots.txt could not be read (``HTTP 503``, the download's error...)."""
+
+
+class RobotsForbidden(IgnoreRequest):
+    """The request's host's robots.txt disallows its URL to the crawl's user agent."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +134,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         super().__init__(crawler)
         self.shared: Any = None
         self._readings: set[Deferred[None]] = set()  # running readings, kept from the GC
+        self._unfinished: Counter[str] = Counter()  # host -> its readings that did not end
         settings = crawler.settings
         if settings.getint("RIVALSCOPE_RUN_ID") and settings.get("REDIS_URL"):
             from spiders.distributed.shared_robots import SharedRobots
@@ -122,9 +148,19 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             then = "the host is not crawled in this run" if rp.for_the_run else "refused"
             raise RobotsUnreadable(
                 f"robots.txt of {urlparse_cached(request).netloc} could not be read "
-                f"({rp.reason}): {then}"
+                f"({rp.reason}): {then}",
+                rp.reason,
             )
-        super().process_request_2(rp, request)
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            # Scrapy's says "Forbidden by robots.txt": which page, and for which agent.
+            agent = self._robotstxt_useragent or request.headers.get(
+                b"User-Agent", self._default_useragent
+            )
+            raise RobotsForbidden(
+                f"robots.txt forbids {request.url} for {to_unicode(agent or '')}"
+            ) from None
 
     async def refusal(self, url: str) -> IgnoreRequest | None:
         """Why robots.txt refuses ``url`` to this crawl, or None if it is allowed: the
@@ -168,13 +204,23 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             # The shared store out of reach, or the reading cancelled: no rules, no page;
             # the next request of the host reads them again.
             reason = f"{type(exc).__name__}: {exc}".rstrip(": ")[:200]
-            logger.warning(
-                "robots.txt of %s was not read (%s): its waiting requests are refused",
-                netloc,
-                reason,
-            )
-            rules = UnreadableRobots(reason, for_the_run=False)
-            del self._parsers[netloc]
+            self._unfinished[netloc] += 1
+            if self._unfinished[netloc] < MAX_UNFINISHED_READINGS:
+                logger.warning(
+                    "robots.txt of %s was not read (%s): its waiting requests are refused",
+                    netloc,
+                    reason,
+                )
+                rules = UnreadableRobots(reason, for_the_run=False)
+                del self._parsers[netloc]
+            else:
+                rules = UnreadableRobots(gave_up(reason))
+                logger.warning(
+                    "robots.txt of %s could not be read (%s): the host is not crawled in this run",
+                    netloc,
+                    rules.reason,
+                )
+                self._parsers[netloc] = rules
         else:
             self._parsers[netloc] = rules
         reading.callback(rules)
@@ -205,7 +251,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             priority=self.DOWNLOAD_PRIORITY,
             # Asked for a host the crawl already requests (its offsite check passed), or a
             # host a rendered page of the source may request (``spiders.browser``).
-            meta={"dont_obey_robotstxt": True, "allow_offsite": True},
+            meta={"dont_obey_robotstxt": True, "allow_offsite": True, ROBOTS_META: True},
             callback=NO_CALLBACK,
         )
         engine = self.crawler.engine
@@ -219,6 +265,11 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._stats.inc_value("robotstxt/response_count")
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         return robots_outcome(response.status, response.body)
+
+
+def gave_up(reason: str) -> str:
+    """Why a host is given up after its readings did not end (``reason``: the last's)."""
+    return f"{MAX_UNFINISHED_READINGS} readings did not end, the last: {reason}"
 
 
 def _handed_on(

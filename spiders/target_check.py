@@ -1,7 +1,7 @@
 """``rivalscope targets check``: what a source's settings extract from one page.
 
-``fetch_page`` gets one page the way the crawl would (the crawl's user agent, robots.txt
-obeyed unless told otherwise); ``check_page`` runs the source's extraction on it and
+``fetch_page`` gets one page the way the crawl would (``spiders.crawl_probe``: the crawl's
+user agent, downloader and robots.txt rules, obeyed unless told otherwise); ``check_page`` runs the source's extraction on it and
 reports each configured selector (blocks matched, fields filled, a sample), the layers
 the auto mode used, field coverage, the next-page link and warnings. Both are library
 functions; the command only prints.
@@ -9,28 +9,18 @@ functions; the command only prints.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlparse
 
 from parsel import Selector
-from protego import Protego
-from w3lib.encoding import html_to_unicode
 
 from settings.records import OfferItem, PageExtraction
-from settings.targets import Selectors, Source, Targets
-from settings.user_errors import UserError
+from settings.targets import Crawler as CrawlerTable
+from settings.targets import Limits, Selectors, Source
+from spiders.detect import read_page
 from spiders.extract.selectors import select_text
-from spiders.robots_rules import robots_outcome
-
-FETCH_TIMEOUT_S = 30.0
-
-
-class TargetCheckError(UserError):
-    """The page cannot be checked (not fetchable, forbidden by robots.txt, unreadable file)."""
 
 
 @dataclass
@@ -61,66 +51,21 @@ class PageCheck:
     warnings: list[str] = field(default_factory=list)
 
 
-def user_agent(targets: Targets) -> str:
-    """The user agent the crawls send."""
-    from spiders.runner import crawl_settings
-
-    return str(crawl_settings(targets).get("USER_AGENT"))
-
-
-def _get(url: str, agent: str, timeout: float) -> tuple[int, str, bytes]:
-    request = urllib.request.Request(url, headers={"User-Agent": agent})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return int(response.status), response.headers.get("Content-Type", ""), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise TargetCheckError(f"cannot fetch {url}: {reason}") from None
-
-
-def robots_allows(url: str, agent: str, timeout: float = FETCH_TIMEOUT_S) -> bool:
-    """True if the site's robots.txt lets ``agent`` fetch ``url`` (no robots.txt: allowed).
-    A robots.txt that cannot be read (5xx, 429) forbids the page, as in the crawl
-    (``spiders.robots_rules``)."""
-    return bool(robots_rules(url, agent, timeout).can_fetch(url, agent))
-
-
-def robots_rules(url: str, agent: str, timeout: float = FETCH_TIMEOUT_S) -> Protego:
-    """The robots.txt rules of ``url``'s host; TargetCheckError if they cannot be read."""
-    parsed = urlparse(url)
-    robots_url = f"{parsed.scheme}://{parsed.netloc}/robots.txt"
-    status, _, body = _get(robots_url, agent, timeout)
-    read = robots_outcome(status, body)
-    if read.body is None:
-        raise TargetCheckError(
-            f"robots.txt of {parsed.netloc} could not be read ({read.reason}): "
-            f"{url} is not fetched; try again later"
-        )
-    return Protego.parse(read.body.decode("utf-8", errors="replace"))
-
-
 def fetch_page(
-    url: str, agent: str, *, obey_robots: bool = True, timeout: float = FETCH_TIMEOUT_S
+    url: str,
+    crawler: CrawlerTable | None = None,
+    limits: Limits | None = None,
+    *,
+    obey_robots: bool = True,
+    chromium: str | None = None,
 ) -> str:
-    """The page's HTML as text, fetched like the crawl would."""
-    try:
-        scheme = urlparse(url).scheme
-    except ValueError as exc:  # "http://[::1": an unclosed IPv6 address
-        raise TargetCheckError(f"{url!r} is not a URL ({exc})") from None
-    if scheme not in ("http", "https"):
-        raise TargetCheckError(f"{url!r} is not an http(s) URL")
-    if obey_robots and not robots_allows(url, agent, timeout):
-        raise TargetCheckError(
-            f"robots.txt forbids {url} for {agent}; use --ignore-robots only with the "
-            "site owner's permission"
-        )
-    status, content_type, body = _get(url, agent, timeout)
-    if status >= 400:
-        raise TargetCheckError(f"{url} answered HTTP {status}")
-    _, text = html_to_unicode(content_type, body)
-    return text
+    """The page's HTML as text, read as a crawl with the targets file's ``[crawler]`` table
+    and a source's ``limits`` reads it (``spiders.crawl_probe``: its robots.txt decides
+    first); with ``chromium``, as the browser shows it then. PageNotRead says why not."""
+    html, rendered = read_page(
+        url, crawler or CrawlerTable(), chromium, limits, obey_robots=obey_robots
+    )
+    return rendered.html if rendered is not None else html
 
 
 def _matches(root: Selector, query: str) -> list[Selector]:

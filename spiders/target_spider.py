@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from settings.content_keys import review_content_key
 from settings.records import OfferItem, PageExtraction, ReviewItem
-from settings.targets import Company, ReviewApi, Source, Targets, load_targets
+from settings.targets import Company, Limits, ReviewApi, Source, Targets, load_targets
 from settings.url_patterns import UrlFilter
 from spiders.extract.attribute_budget import ATTRIBUTE_REASONS, within_attribute_budget
 from spiders.extract.selectors import extract_with_selectors
@@ -71,6 +71,19 @@ def _truncated(response: TextResponse) -> bool:
         return False
     tail = response.body[-4096:].lower()
     return b"</html" not in tail and b"</body" not in tail
+
+
+def fetch_settings(limits: Limits) -> dict[str, object]:
+    """How the crawl of a source with ``limits`` fetches one URL: size, time and redirect
+    bounds (also those of ``spiders.crawl_probe``'s reading of a page)."""
+    mib = 1024 * 1024
+    return {
+        "DOWNLOAD_MAXSIZE": int(limits.max_response_mb * mib),
+        "DOWNLOAD_WARNSIZE": int(limits.warn_response_mb * mib),
+        "DOWNLOAD_TIMEOUT": limits.download_timeout_s,
+        "REDIRECT_MAX_TIMES": limits.max_redirects,
+        "RIVALSCOPE_MAX_RETRY_AFTER_S": limits.max_retry_after_s,
+    }
 
 
 FOLLOW_PER_PAGE_LIMIT = 4
@@ -146,16 +159,13 @@ class TargetSpider(scrapy.Spider):
             settings.set(
                 "AUTOTHROTTLE_TARGET_CONCURRENCY", float(polite.concurrency), priority="spider"
             )
-        settings.set("CLOSESPIDER_PAGECOUNT", limits.max_pages, priority="spider")
+        # Our page budget, not Scrapy's CLOSESPIDER_PAGECOUNT (spiders.page_budget).
+        settings.set("RIVALSCOPE_MAX_PAGES", limits.max_pages, priority="spider")
         settings.set("CLOSESPIDER_TIMEOUT", limits.timeout_s, priority="spider")
         settings.set("DEPTH_LIMIT", limits.max_depth, priority="spider")
-        mib = 1024 * 1024
-        settings.set("DOWNLOAD_MAXSIZE", int(limits.max_response_mb * mib), priority="spider")
-        settings.set("DOWNLOAD_WARNSIZE", int(limits.warn_response_mb * mib), priority="spider")
         settings.set("RIVALSCOPE_MAX_MEMORY_MB", limits.max_memory_mb, priority="spider")
-        settings.set("DOWNLOAD_TIMEOUT", limits.download_timeout_s, priority="spider")
-        settings.set("REDIRECT_MAX_TIMES", limits.max_redirects, priority="spider")
-        settings.set("RIVALSCOPE_MAX_RETRY_AFTER_S", limits.max_retry_after_s, priority="spider")
+        for name, value in fetch_settings(limits).items():
+            settings.set(name, value, priority="spider")
         if self.source.render == "browser":
             from spiders.browser import browser_settings, require_browser
 
@@ -378,15 +388,17 @@ class TargetSpider(scrapy.Spider):
         ``browser.max_pages`` allows (later pages are fetched plainly, and counted)."""
         meta: dict[str, Any] = {}
         if self.source.render == "browser":
-            stats = self.crawler.stats
-            assert stats is not None
+            # No crawler when ``crawl --distributed`` queues the start pages (spiders.
+            # distributed.seed): nothing to count then.
+            crawler = getattr(self, "crawler", None)
+            stats = crawler.stats if crawler is not None else None
             if self.pages_rendered < self.source.browser.max_pages:
                 from spiders.browser import render_meta
 
                 self.pages_rendered += 1
                 max_chars = int(self.source.limits.max_response_mb * 1024 * 1024)
                 meta = render_meta(self.source.browser, max_chars)
-            else:
+            elif stats is not None:
                 stats.inc_value(f"{STAT}/pages_not_rendered")
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 

@@ -154,7 +154,7 @@ class CrawlRunBase(SQLModel):
     finish_reason: str | None = Field(default=None, max_length=100)
     """Scrapy's close reason (``finished``, ``closespider_pagecount``, ``shutdown``...)."""
     pages: int = 0
-    """Responses received (any status)."""
+    """Responses received (any status), robots.txt's aside."""
     http_errors: int = 0
     """Responses with status >= 400 and download failures (dead site, time-outs)."""
     reviews_seen: int = 0

@@ -382,7 +382,8 @@ def test_the_page_limit_bounds_what_is_fetched(
     tmp_path: Path, server: DemoServer, shops: list[DemoShop], max_pages: int
 ) -> None:
     """With 8 requests at a time, Scrapy's page count closed the crawl after the limit but
-    fetched what was in flight: a limit of 3 pages fetched 18."""
+    fetched what was in flight: a limit of 3 pages fetched 18. robots.txt is no page: it
+    spent one of them (a limit of 3 fetched robots.txt and 2 pages)."""
     shop = next(s for s in shops if len(s.products) > 3)
     text = targets_toml(server.base_url, [shop])
     text = "\n".join(
@@ -391,11 +392,15 @@ def test_the_page_limit_bounds_what_is_fetched(
     )
     (tmp_path / "targets.toml").write_text(text + "\n", encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'limit.db'}"
+    before = len(server.requested_paths)
     done = run_cli("crawl", "--targets", str(tmp_path / "targets.toml"), cwd=tmp_path, db_url=url)
+    asked = server.requested_paths[before:]
     assert done.returncode == 0, done.stderr[-2000:]
     engine = open_database(url)
     with Session(engine) as session:
         run = session.exec(select(CrawlRun)).one()
     engine.dispose()
-    assert run.pages == max_pages  # robots.txt is one of them
+    assert asked.count("/robots.txt") == 1
+    assert len(asked) - 1 == run.pages == max_pages, asked
     assert (run.fetch_problems or {}).get("over_page_limit", 0) >= 1
+    assert run.finish_reason == "closespider_pagecount", run

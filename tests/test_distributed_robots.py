@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -30,7 +31,12 @@ from rivalscope.demo.server import DemoServer
 from rivalscope.demo.site import Response
 from spiders.distributed.connection import close_async_clients
 from spiders.distributed.keys import Keys
-from spiders.robots_rules import FailClosedRobotsTxtMiddleware, RobotsRead, RobotsUnreadable
+from spiders.robots_rules import (
+    MAX_UNFINISHED_READINGS,
+    FailClosedRobotsTxtMiddleware,
+    RobotsRead,
+    RobotsUnreadable,
+)
 from storage.db import open_database
 from tests import test_distributed
 from tests.cli import run_cli
@@ -233,7 +239,8 @@ def test_every_request_that_waits_for_a_cancelled_reading_is_refused(
 ) -> None:
     """A reading whose robots.txt request is cancelled answers every waiting request
     (refused as unreadable: they waited for good before), stores nothing a run's other
-    workers would obey, and the next request of the host reads robots.txt again."""
+    workers would obey, and the next request of the host reads robots.txt again, a bounded
+    number of times."""
     prefix = request.getfixturevalue("redis_prefix") if shared else ""
     engine = _CancelledRobots(200, RULES)
     middleware = _middleware(engine, prefix)
@@ -252,9 +259,18 @@ def test_every_request_that_waits_for_a_cancelled_reading_is_refused(
             assert await client.hget(keys.robots, HOST) is None
             assert await client.get(keys.robots_reader(HOST)) is None
             await client.aclose()
-        # The next request of the host reads robots.txt again (and is answered again).
-        assert await asyncio.wait_for(_outcome(middleware, "/shop/"), timeout=60) == "unreadable"
-        assert engine.asked == [f"http://{HOST}/robots.txt"] * 2
+        # The next request of the host reads robots.txt again (and is answered again), up
+        # to MAX_UNFINISHED_READINGS readings: then the host is given up for the run, and
+        # its requests are refused without another reading (each started one before).
+        for n in range(2, MAX_UNFINISHED_READINGS + 3):
+            outcome = await asyncio.wait_for(_outcome(middleware, f"/shop/{n}"), timeout=60)
+            assert outcome == "unreadable"
+        assert engine.asked == [f"http://{HOST}/robots.txt"] * MAX_UNFINISHED_READINGS
+        if shared:  # given up for the run's every worker, not for this one alone
+            assert await _outcome(_middleware(_CancelledRobots(200, RULES), prefix), "/") == (
+                "unreadable"
+            )
+            await close_async_clients()
         await close_async_clients()
 
     asyncio.run(scenario())
@@ -262,20 +278,24 @@ def test_every_request_that_waits_for_a_cancelled_reading_is_refused(
 
 _CANCELLING_CRAWL = """
 import asyncio
+import os
 import sys
 
 import settings.scrapy_settings as project
 
 
 class CancelRobots:
-    # A downloader middleware that cancels the robots.txt request on its way.
+    # A downloader middleware that cancels the robots.txt request on its way, after the
+    # page budget (as a download handler would), and logs each one to ROBOTS_LOG.
     async def process_request(self, request, spider=None):
         if request.url.endswith("/robots.txt"):
+            with open(os.environ["ROBOTS_LOG"], "a", encoding="utf-8") as log:
+                log.write(request.url + "\\n")
             await asyncio.sleep(0.1)
             raise asyncio.CancelledError("robots.txt request cancelled")
 
 
-project.DOWNLOADER_MIDDLEWARES = {**project.DOWNLOADER_MIDDLEWARES, "__main__.CancelRobots": 105}
+project.DOWNLOADER_MIDDLEWARES = {**project.DOWNLOADER_MIDDLEWARES, "__main__.CancelRobots": 600}
 
 if __name__ == "__main__":  # not in a worker's store process (started with "spawn")
     from rivalscope.cli import main
@@ -287,11 +307,13 @@ if __name__ == "__main__":  # not in a worker's store process (started with "spa
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "distributed",
+    ("distributed", "max_pages"),
     [
-        False,
-        # A worker of a distributed run (Redis, PostgreSQL): the run's shared reading.
-        pytest.param(True, marks=[pytest.mark.redis, pytest.mark.postgres]),
+        (False, 4),
+        # A worker of a distributed run (Redis, PostgreSQL): the run's shared reading. Its
+        # page budget counts the requests popped from the run's queue, never robots.txt:
+        # every start page is popped.
+        pytest.param(True, 1000, marks=[pytest.mark.redis, pytest.mark.postgres]),
     ],
 )
 def test_a_crawl_whose_robots_txt_request_is_cancelled_ends_and_records_why(
@@ -300,17 +322,24 @@ def test_a_crawl_whose_robots_txt_request_is_cancelled_ends_and_records_why(
     server: DemoServer,
     shops: list[DemoShop],
     distributed: bool,
+    max_pages: int,
 ) -> None:
-    """A real crawl whose robots.txt request a downloader middleware cancels, with five
-    start pages waiting for the host's rules: it ends (it waited for good), no page of the
-    host is fetched, and each refused page is recorded as ``robots_unreadable``."""
+    """A real crawl whose robots.txt request a downloader middleware cancels, with 100
+    start pages: it ends (it waited for good), no page of the host is fetched, and each
+    refused page is recorded as ``robots_unreadable``. The pages come in batches (the
+    crawl's concurrency), and each batch after a cancelled reading started one more (7
+    readings), each spending the page budget (with ``max_pages = 4``, the fifth reading was
+    refused ``over_page_limit``); now the host is given up after
+    ``MAX_UNFINISHED_READINGS`` readings, none of them spending the budget."""
     base = f"{server.base_url}/{shops[0].slug}"
     targets = _targets(tmp_path, server, shops[:1])
-    starts = [f"{base}/", *(f"{base}/p/{n}" for n in range(4))]
+    starts = [f"{base}/", *(f"{base}/p/{n}" for n in range(99))]
     text = targets.read_text("utf-8")
-    targets.write_text(
-        text.replace(f'start_urls = ["{base}/"]', f"start_urls = {json.dumps(starts)}"), "utf-8"
-    )
+    text = text.replace(f'start_urls = ["{base}/"]', f"start_urls = {json.dumps(starts)}")
+    assert "max_pages = " in text
+    text = re.sub(r"max_pages = \d+", f"max_pages = {max_pages}", text)
+    targets.write_text(text, "utf-8")
+    robots_log = tmp_path / "robots.log"
     launcher = tmp_path / "cancelling_crawl.py"
     launcher.write_text(_CANCELLING_CRAWL, "utf-8")
     before = len(server.requested_paths)
@@ -326,7 +355,12 @@ def test_a_crawl_whose_robots_txt_request_is_cancelled_ends_and_records_why(
     else:
         url = f"sqlite:///{tmp_path / 'x.db'}"
         command = ["crawl", "--targets", str(targets), "--log-level", "WARNING"]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "RIVALSCOPE_DATABASE_URL": url}
+    env = {
+        **os.environ,
+        "PYTHONWARNINGS": "ignore",
+        "RIVALSCOPE_DATABASE_URL": url,
+        "ROBOTS_LOG": str(robots_log),
+    }
     try:
         result = subprocess.run(
             [sys.executable, str(launcher), *command],
@@ -344,6 +378,9 @@ def test_a_crawl_whose_robots_txt_request_is_cancelled_ends_and_records_why(
     (run,) = _runs(url)
     assert run.status == "finished"
     assert run.fetch_problems == {"robots_unreadable": len(starts)}, run
+    readings = robots_log.read_text("utf-8").splitlines()
+    assert readings == [f"{server.base_url}/robots.txt"] * MAX_UNFINISHED_READINGS
+    assert "readings did not end" in result.stderr, result.stderr[-3000:]
 
 
 @pytest.mark.slow

@@ -14,10 +14,12 @@ from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import generate_shops
 from rivalscope.demo.site import Response
 from rivalscope.demo.targets import targets_toml
+from settings.scrapy_settings import RETRY_TIMES
 from settings.targets import Selectors
+from spiders.crawl_probe import PageNotRead
 from spiders.extract.selectors import extract_with_selectors
 from spiders.extract.suggest import SuggestError, suggest_selectors
-from spiders.target_check import TargetCheckError, fetch_page
+from spiders.target_check import fetch_page
 from tests.cli import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -238,7 +240,8 @@ def test_check_fetches_a_live_page_in_auto_mode(demo_targets: Path, server: Demo
 def test_check_fetches_no_page_of_a_host_whose_robots_txt_cannot_be_read(
     server: DemoServer, monkeypatch: pytest.MonkeyPatch, status: int, fetched: bool
 ) -> None:
-    """As the crawl (RFC 9309): 5xx and 429 on robots.txt forbid the page; 4xx: no rules."""
+    """As the crawl (RFC 9309): 5xx and 429 on robots.txt forbid the page (once the
+    crawl's retries have had the same answer); 4xx: no rules."""
     respond = server.site.respond
 
     def robots(raw_path: str) -> Response:
@@ -250,11 +253,15 @@ def test_check_fetches_no_page_of_a_host_whose_robots_txt_cannot_be_read(
     url = f"{server.base_url}/brewcraft/"
     before = len(server.requested_paths)
     if fetched:
-        assert "<html" in fetch_page(url, "rivalscope-test")
+        assert "<html" in fetch_page(url)
     else:
-        with pytest.raises(TargetCheckError, match=rf"could not be read \(HTTP {status}\)"):
-            fetch_page(url, "rivalscope-test")
-    assert server.requested_paths[before:] == ["/robots.txt", *(["/brewcraft/"] if fetched else [])]
+        with pytest.raises(PageNotRead, match=rf"could not be read \(HTTP {status}\)"):
+            fetch_page(url)
+    tries = 1 if status < 429 else RETRY_TIMES + 1
+    assert server.requested_paths[before:] == [
+        *["/robots.txt"] * tries,
+        *(["/brewcraft/"] if fetched else []),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from rivalscope import __version__
 from rivalscope.display import console, counted, print_table
 from rivalscope.options import DbOption, TargetsOption
 from settings.user_errors import UserError
+
+if TYPE_CHECKING:
+    from settings.targets import Crawler, Limits
 
 targets_app = typer.Typer(
     help="Check and tune the targets file: validate, health status, page check, selector "
@@ -37,14 +39,11 @@ AgentTargetsOption = Annotated[
 ]
 
 
-def _agent(targets: Path | None) -> str:
-    """The crawl's user agent: the targets file's, or the default one."""
+def _crawler_table(targets: Path | None) -> Crawler:
+    """The crawl's ``[crawler]`` table (its user agent): the targets file's, or the default."""
     from settings.targets import Crawler, load_targets
-    from spiders.target_check import user_agent
 
-    if targets is not None:
-        return user_agent(load_targets(targets))
-    return f"rivalscope/{__version__} (+{Crawler().contact_url})"
+    return load_targets(targets).crawler if targets is not None else Crawler()
 
 
 RenderOption = Annotated[
@@ -58,8 +57,15 @@ RenderOption = Annotated[
 
 
 def _read_page(
-    url: str | None, file: Path | None, agent: str, ignore_robots: bool, render: bool = False
+    url: str | None,
+    file: Path | None,
+    crawler: Crawler,
+    ignore_robots: bool,
+    render: bool = False,
+    limits: Limits | None = None,
 ) -> str:
+    """The --file page, or the --url page read as a crawl of a source with ``limits``
+    reads it (robots.txt decides first), rendered in chromium with ``render``."""
     from spiders.target_check import fetch_page
 
     if (url is None) == (file is None):
@@ -69,15 +75,12 @@ def _read_page(
 
         return read_page(file).decode("utf-8", errors="replace")
     assert url is not None
-    html = fetch_page(url, agent, obey_robots=not ignore_robots)  # robots.txt decides first
-    if not render:
-        return html
-    from spiders.browser import require_browser
-    from spiders.detect import render_page
+    chromium = None
+    if render:
+        from spiders.browser import require_browser
 
-    return render_page(
-        url, agent, require_browser([], "--render"), obey_robots=not ignore_robots
-    ).html
+        chromium = require_browser([], "--render")
+    return fetch_page(url, crawler, limits, obey_robots=not ignore_robots, chromium=chromium)
 
 
 @targets_app.command()
@@ -226,7 +229,7 @@ def check(
     """
     from rivalscope.extraction_samples import aggregate_text, offers_table, reviews_table
     from settings.targets import load_targets
-    from spiders.target_check import check_page, user_agent
+    from spiders.target_check import check_page
 
     plan = load_targets(targets)
     _, target = plan.find_source(source)
@@ -239,7 +242,7 @@ def check(
             raise UserError(f"{source} has no start_urls: give --url or --file")
         url = target.start_urls[0]
     rendered = target.render == "browser" if render is None else render
-    html = _read_page(url, file, user_agent(plan), ignore_robots, rendered)
+    html = _read_page(url, file, plan.crawler, ignore_robots, rendered, target.limits)
     where = url or page_url or (target.start_urls[0] if target.start_urls else "http://localhost/")
     result = check_page(html, where, target)
     page = result.extraction
@@ -293,8 +296,7 @@ def suggest(
     """
     from spiders.extract.suggest import suggest_selectors
 
-    agent = _agent(targets)
-    html = _read_page(url, file, agent, ignore_robots, bool(render))
+    html = _read_page(url, file, _crawler_table(targets), ignore_robots, bool(render))
     suggestion = suggest_selectors(html, url or "")
     typer.echo(f"# {suggestion.blocks} review blocks matched {suggestion.review!r}; first block:")
     for name, value in suggestion.samples.items():
@@ -328,23 +330,19 @@ def detect(
 
     Example: rivalscope targets detect https://shop.example/p/kettle
     """
-    from spiders.detect import analyse, render_page
+    from spiders.detect import analyse, read_page
     from spiders.extract.auto import extract_auto
 
-    agent = _agent(targets)
-    html = _read_page(url, None, agent, ignore_robots)
-    plain = extract_auto(html, url)
-    rendered_page = rendered = None
+    chromium = None
     if browser:
         from spiders.browser import require_browser
 
-        rendered_page = render_page(
-            url,
-            agent,
-            require_browser([], "targets detect (--no-browser reads only the HTML)"),
-            obey_robots=not ignore_robots,
-        )
-        rendered = extract_auto(rendered_page.html, url)
+        chromium = require_browser([], "targets detect (--no-browser reads only the HTML)")
+    html, rendered_page = read_page(
+        url, _crawler_table(targets), chromium, obey_robots=not ignore_robots
+    )
+    plain = extract_auto(html, url)
+    rendered = extract_auto(rendered_page.html, url) if rendered_page is not None else None
     found = analyse(url, plain, rendered, rendered_page)
     typer.echo(f"# {url}")
     typer.echo(f"# reviews carried by: {', '.join(found.carriers)}")

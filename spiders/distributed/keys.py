@@ -86,6 +86,12 @@ class RunKeys:
         for the run by one of its workers."""
         return f"{self.base}:robots"
 
+    @property
+    def robots_unfinished(self) -> str:
+        """Hash host -> the run's readings of its robots.txt that did not end (cancelled):
+        at ``MAX_UNFINISHED_READINGS`` the host is given up for the run."""
+        return f"{self.base}:robots-unfinished"
+
     def robots_reader(self, host: str) -> str:
         """The worker reading ``host``'s robots.txt for the run (expires if it dies)."""
         return f"{self.base}:robots:{host}:reader"
@@ -105,4 +111,5 @@ class RunKeys:
             self.popped,
             self.declared,
             self.robots,
+            self.robots_unfinished,
         )

@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 # Pop up to one request per token (ARGV[2...]) from the queue into the processing hash,
 # atomically, within the run's page budget (ARGV[1], 0: none) shared by all its workers:
 # the request past it empties the queue (the run then ends as a one-process crawl at
-# CLOSESPIDER_PAGECOUNT). Returns the requests popped, in the tokens' order.
+# its page limit). Returns the requests popped, in the tokens' order.
 POP = Script(
     """
 local budget, popped = tonumber(ARGV[1]), {}

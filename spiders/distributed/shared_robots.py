@@ -5,7 +5,9 @@ time-to-live: a reader that dies lets another take over), downloads robots.txt a
 what it gave in the run's ``robots`` hash; the others wait for that entry. Every worker of
 the run so obeys the same rules, an unreadable robots.txt included (then the host is not
 crawled in the run); the next run reads robots.txt again. A reading that does not end (its
-robots.txt request cancelled) stores nothing and gives the reader key back at once.
+robots.txt request cancelled) stores nothing and gives the reader key back at once, until
+the run's workers have had ``MAX_UNFINISHED_READINGS`` such readings of the host: then the
+host is stored as unreadable for the run, and no worker reads it again.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from scrapy.settings import Settings
 from spiders.distributed.connection import async_client
 from spiders.distributed.expiry import RUN_TTL_S
 from spiders.distributed.keys import Keys, RunKeys
-from spiders.robots_rules import RobotsRead
+from spiders.robots_rules import MAX_UNFINISHED_READINGS, RobotsRead, gave_up
 
 WAIT_S = 0.1
 """How often a worker waiting for another's reading looks for it."""
@@ -52,9 +54,18 @@ class SharedRobots:
             if await client.set(reader, self.worker, nx=True, px=self.reading_ms):
                 try:
                     read = await fetch()
-                except (Exception, asyncio.CancelledError):
+                except (Exception, asyncio.CancelledError) as exc:
                     # Not read (cancelled): nothing stored for the run, and another worker
-                    # (or this one's next request) reads it now, not once the key expires.
+                    # (or this one's next request) reads it now, not once the key expires;
+                    # after the run's last allowed try, the host is given up for the run.
+                    unfinished = await client.hincrby(self.keys.robots_unfinished, host, 1)
+                    await client.expire(self.keys.robots_unfinished, RUN_TTL_S)
+                    if unfinished >= MAX_UNFINISHED_READINGS:
+                        reason = gave_up(f"{type(exc).__name__}: {exc}".rstrip(": ")[:200])
+                        if await client.hsetnx(
+                            self.keys.robots, host, RobotsRead(None, reason).encode()
+                        ):
+                            await client.expire(self.keys.robots, RUN_TTL_S)
                     await client.delete(reader)
                     raise
                 # Set only if no reading is stored: a reader that outlived its key and a

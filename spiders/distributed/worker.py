@@ -115,19 +115,23 @@ def run_settings(
     values["DOWNLOAD_DELAY"] = 0.0
     values["DOWNLOAD_DELAY_JITTER"] = 0.0
     # The source's page limit is the run's, whatever the number of workers: counted in
-    # Redis by the scheduler, not by each worker's CloseSpider extension.
+    # Redis by the scheduler, not by each worker's page budget (spiders.page_budget).
     values["RIVALSCOPE_RUN_MAX_PAGES"] = source.limits.max_pages
-    values["CLOSESPIDER_PAGECOUNT"] = 0
+    values["RIVALSCOPE_MAX_PAGES"] = 0
     for name, value in values.items():
         settings.set(name, value, priority="cmdline")
     spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
     spider_mw["spiders.distributed.tracking.RequestTrackingMiddleware"] = 10
     settings.set("SPIDER_MIDDLEWARES", spider_mw, priority="cmdline")
-    # Requests are written at their host's moment (and timed: RIVALSCOPE_SEND_LOG).
-    handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
-    for scheme in ("http", "https"):
-        handlers[scheme] = SENDING_HANDLER
-    settings.set("DOWNLOAD_HANDLERS", handlers, priority="cmdline")
+    # Requests are written at their host's moment (and timed: RIVALSCOPE_SEND_LOG). A
+    # source rendered in chromium keeps the browser's handler (spiders.browser): set here,
+    # above the spider's priority, the sending handler left its pages unrendered; its
+    # requests go when the shared limit lets them go.
+    if source.render != "browser":
+        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+        for scheme in ("http", "https"):
+            handlers[scheme] = SENDING_HANDLER
+        settings.set("DOWNLOAD_HANDLERS", handlers, priority="cmdline")
     downloader_mw = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     downloader_mw["spiders.distributed.politeness.SharedHostLimits"] = 960
     settings.set("DOWNLOADER_MIDDLEWARES", downloader_mw, priority="cmdline")

@@ -33,6 +33,7 @@ from settings.records import OfferItem, ReviewItem
 from spiders.extract.layers import LAYERS, STRUCTURED_LAYER_NAMES, layer_coverage_key
 from spiders.fetch_problems import PROBLEM_PREFIX
 from spiders.memory_guard import PEAK_STAT
+from spiders.page_budget import pages_fetched
 from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
     BatchResult,
@@ -516,7 +517,7 @@ def run_figures(stats: StatsCollector, samples: list[str]) -> RunFigures:
         if key.startswith("downloader/response_status_count/")
     }
     return RunFigures(
-        pages=int(values.get("response_received_count", 0)),
+        pages=pages_fetched(values),
         http_errors=int(values.get("rivalscope/http_errors", 0)),
         errors=int(values.get("rivalscope/errors", 0))
         + int(values.get("spider_exceptions/count", 0)),
