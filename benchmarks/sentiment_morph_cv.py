@@ -404,9 +404,9 @@ def stemmed_lexicon_lemmas(
     """Lemmas for the lexicon look-ups where a token whose form and lemma no lexicon knows
     takes the lexicon word sharing its Snowball stem (``lexicon_stems``); and how many
     tokens that changed."""
-    from compare.analysis.sentiment.lexicon_features import _opinion_words, lexicon_channels
+    from compare.analysis.sentiment.lexicon_features import lexicon_channels, opinion_words
 
-    words = _opinion_words(lexicon_channels(language))
+    words = opinion_words(lexicon_channels(language))
     by_stem = lexicon_stems(language)
     changed = 0
     out: list[list[str]] = []

@@ -102,11 +102,12 @@ class SqliteDictionaryFactory:
     """simplemma ``DictionaryFactory`` whose dictionaries are ``SqliteLemmaMap``s."""
 
     def get_dictionary(self, lang: str) -> Mapping[str, str]:
-        return _dictionary(lang)
+        return dictionary(lang)
 
 
 @lru_cache(maxsize=64)
-def _dictionary(lang: str) -> SqliteLemmaMap:
+def dictionary(lang: str) -> SqliteLemmaMap:
+    """One language's form -> lemma map (built on first use)."""
     path = cache_folder() / f"{lang}.sqlite"
     if not path.is_file():
         _build(lang, path)
@@ -115,5 +116,5 @@ def _dictionary(lang: str) -> SqliteLemmaMap:
 
 def dictionary_lemmas(lang: str) -> list[str]:
     """Every distinct lemma of the language's dictionary (e.g. to map a lexicon onto it)."""
-    rows = _dictionary(lang)._open().execute("SELECT DISTINCT lemma FROM lemma")
+    rows = dictionary(lang)._open().execute("SELECT DISTINCT lemma FROM lemma")
     return [str(lemma) for (lemma,) in rows]

@@ -88,6 +88,11 @@ def tokenize(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(text)]
 
 
+def cased_tokens(text: str) -> list[str]:
+    """Word tokens as ``tokenize`` finds them, in their own case."""
+    return _TOKEN.findall(text)
+
+
 def simplemma_code(language: str | None) -> str | None:
     """The simplemma language code of a registered language (``settings.languages``), or
     None for an unregistered one."""

@@ -7,9 +7,11 @@
   VADER's lexicon, under VADER's rules: on the French dev tweets 0.745 where textblob-fr's
   own polarity gave 0.588 (``benchmarks/sentiment.py``; 0.667 without the translation);
 - no, da: AFINN's Danish list under VADER's rules (Norwegian shares most opinion words).
-All work offline (their lexicons ship inside the packages or with us). Product reviews lean
-positive and lexicons miss much of it, so a score of exactly 0 (no opinion word found)
-leans positive with low confidence instead of claiming a neutral the text may not have.
+Tokens are read as the lexicons spell them (``normalise``: accents left out, letters
+repeated for emphasis). All work offline (their lexicons ship inside the packages or with
+us). Product reviews lean positive and lexicons miss much of it, so a score of exactly 0
+(no opinion word found) leans positive with low confidence instead of claiming a neutral
+the text may not have.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from compare.analysis.sentiment.lexicon_features import (
     compound,
     lexicon_channels,
     lexicon_counts,
+    lookup_words,
 )
-from compare.analysis.text import tokenize
+from compare.analysis.sentiment.normalise import lexicon_tokens
 
 FALLBACK_NEUTRAL_BAND = 0.0
 NO_OPINION_POLARITY = 0.05
@@ -53,7 +56,11 @@ may learn from, takes it over: its train split, read only to check, 0.718 -> 0.7
 
 def _valence_polarities(texts: list[str], language: str) -> list[float]:
     channels = lexicon_channels(language)
-    sums = lexicon_counts(channels, language, [tokenize(t) for t in texts]).toarray()
+    words = lookup_words(channels)
+    read = [lexicon_tokens(t, language, words) for t in texts]
+    sums = lexicon_counts(
+        channels, language, [tokens for tokens, _ in read], None, [e for _, e in read]
+    ).toarray()
     net = sums[:, 0::2].sum(axis=1) - NEGATIVE_WEIGHT * sums[:, 1::2].sum(axis=1)
     return [float(p) for p in compound(net)]
 

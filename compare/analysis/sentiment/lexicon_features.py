@@ -43,6 +43,7 @@ from compare.analysis.sentiment.features import (
     negation_words,
 )
 from compare.analysis.sentiment.featurise_once import memo
+from compare.analysis.sentiment.normalise import warm_spellings
 from compare.analysis.text import lemma
 
 Lexicon = dict[str, float]
@@ -53,6 +54,9 @@ NEGATION_WINDOW = 3
 CONTRAST_BEFORE = 0.5
 CONTRAST_AFTER = 1.5
 BOOST = 0.293
+EMPHASIS = 0.733
+"""VADER's increment for a word in capitals in a text that is not all in capitals; also
+given to a word with letters repeated for emphasis (``normalise``)."""
 COMPOUND_ALPHA = 15.0
 
 CONTRAST_WORDS = frozenset({"but", "however", "mais", "cependant", "ale", "jednak", "men"})
@@ -212,15 +216,26 @@ def lexicon_channels(language: str) -> tuple[str, ...]:
 
 
 def warm_lexicons(languages: list[str]) -> None:
-    """Load the languages' lexicons now (before forking workers that share them)."""
+    """Load the languages' lexicons and their spelling maps now (before forking workers that
+    share them)."""
     for language in languages:
-        _opinion_words(lexicon_channels(language))
+        channels = lexicon_channels(language)
+        opinion_words(channels)
+        if channels and language != POOLED:
+            warm_spellings(lookup_words(channels), language)
 
 
 @lru_cache(maxsize=16)
-def _opinion_words(channels: tuple[str, ...]) -> frozenset[str]:
+def opinion_words(channels: tuple[str, ...]) -> frozenset[str]:
     """Every word any of the channels' lexicons knows (a quick test before the rules)."""
     return frozenset(word for channel in channels for word in load_lexicon(channel))
+
+
+@lru_cache(maxsize=16)
+def lookup_words(channels: tuple[str, ...]) -> frozenset[str]:
+    """The words a misspelt token may be read as (``normalise``): the channels' opinion
+    words and the boosters ("tres" is "très")."""
+    return opinion_words(channels) | frozenset(BOOSTERS)
 
 
 def _valences(
@@ -229,9 +244,11 @@ def _valences(
     lexicon: Lexicon,
     negated: list[bool],
     contrast: int | None,
+    emphasis: list[bool] | None = None,
 ) -> tuple[float, float]:
     """Positive and negative valence sums of the tokens at ``hits`` (position, lemma),
-    ``negated`` saying which of them a negation flips."""
+    ``negated`` saying which of them a negation flips, ``emphasis`` (per token) which of
+    them the text stresses."""
     positive = negative = 0.0
     for (i, base), flipped in zip(hits, negated, strict=True):
         value = lexicon.get(tokens[i])
@@ -244,6 +261,8 @@ def _valences(
         boost = BOOSTERS.get(tokens[i - 1]) if i else None
         if boost:
             value += boost if value > 0 else -boost
+        if emphasis is not None and emphasis[i]:
+            value += EMPHASIS if value > 0 else -EMPHASIS
         if contrast is not None:
             value *= CONTRAST_BEFORE if i < contrast else CONTRAST_AFTER if i > contrast else 1
         if value > 0:
@@ -295,26 +314,29 @@ def lexicon_counts(
     language: str,
     token_lists: list[list[str]],
     lemma_lists: list[list[str]] | None = None,
+    emphasis_lists: list[list[bool]] | None = None,
 ) -> sp.csr_matrix:
-    """Additive rows: (positive sum, negative sum) per channel, for each token list."""
+    """Additive rows: (positive sum, negative sum) per channel, for each token list
+    (``emphasis_lists``: per token, whether the text stresses it; ``normalise``)."""
     negations = negation_words(language) | {"never", "without"}
     post_negations = POST_VERB_NEGATIONS.get(language, frozenset())
     lexicons = [load_lexicon(c) for c in channels]
-    words = _opinion_words(channels)
+    words = opinion_words(channels)
     rows = np.zeros((len(token_lists), 2 * len(lexicons)))
     # in a training job (``featurise_once``) each distinct token list is summed once
     known: dict[tuple[object, ...], list[float] | None] | None = memo("lexicon sums")
     context = (words, negations, post_negations, language)
     for r, tokens in enumerate(token_lists):
         lemmas = lemma_lists[r] if lemma_lists is not None else None
+        stressed = emphasis_lists[r] if emphasis_lists is not None else None
         if known is None:
-            row = _lexicon_row(tokens, lemmas, context, lexicons)
+            row = _lexicon_row(tokens, lemmas, context, lexicons, stressed)
         else:
-            key = (channels, language, tuple(tokens))
+            key = (channels, language, tuple(tokens), None if stressed is None else tuple(stressed))
             if key in known:
                 row = known[key]
             else:
-                row = known[key] = _lexicon_row(tokens, lemmas, context, lexicons)
+                row = known[key] = _lexicon_row(tokens, lemmas, context, lexicons, stressed)
         if row is not None:
             rows[r] = row
     return sp.csr_matrix(rows)
@@ -325,6 +347,7 @@ def _lexicon_row(
     lemmas: list[str] | None,
     context: tuple[frozenset[str], frozenset[str], frozenset[str], str],
     lexicons: list[Lexicon],
+    emphasis: list[bool] | None = None,
 ) -> list[float] | None:
     """One token list's (positive sum, negative sum) per lexicon (None: no opinion word);
     ``context`` = (opinion words, negations, post-verb negations, language)."""
@@ -350,7 +373,7 @@ def _lexicon_row(
         ]
     row: list[float] = []
     for lexicon in lexicons:
-        row.extend(_valences(tokens, hits, lexicon, negated, contrast))
+        row.extend(_valences(tokens, hits, lexicon, negated, contrast, emphasis))
     return row
 
 
