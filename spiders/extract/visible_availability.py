@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 import lxml.etree
 import lxml.html
@@ -93,23 +95,54 @@ _BUY_BOX_CHARS = 2000
 _BUY_BOX_DEPTH = 12
 
 
+class StockNamed:
+    """The stock-named elements among some named elements (class, id or itemprop), in
+    document order, walked once for every reader (the stock text, the stock line): each
+    element's names are tested, its words read and its place judged once, and only as far
+    as a reader goes."""
+
+    def __init__(
+        self,
+        named: Iterable[lxml.html.HtmlElement],
+        places: dict[lxml.html.HtmlElement, bool] | None = None,
+    ) -> None:
+        self._named = iter(named)
+        self._read: list[tuple[lxml.html.HtmlElement, list[str]]] = []
+        self._places = {} if places is None else places
+        """``about_product`` of the elements judged; may be shared by other walks."""
+
+    def __iter__(self) -> Iterator[tuple[lxml.html.HtmlElement, list[str]]]:
+        """(element, its words) of each stock-named element."""
+        index = 0
+        while index < len(self._read) or self._read_next():
+            yield self._read[index]
+            index += 1
+
+    def _read_next(self) -> bool:
+        for element in self._named:
+            if element.tag in _SKIP or not _is_stock_named(element):
+                continue
+            self._read.append((element, element.text_content().split()))
+            return True
+        return False
+
+    def about_product(self, element: lxml.html.HtmlElement) -> bool:
+        """Outside the page's chrome and outside lists of stock lines: about the main product."""
+        place = self._places.get(element)
+        if place is None:
+            place = main_area(element) and not repeated_block(element, _is_stock_line)
+            self._places[element] = place
+        return place
+
+
 def stock_text(
-    root: lxml.html.HtmlElement,
-    among: list[lxml.html.HtmlElement] | None = None,
-    unless: str | None = None,
-    seen: list[lxml.html.HtmlElement] | None = None,
+    stock: StockNamed, unless: str | None = None
 ) -> tuple[str, str, lxml.html.HtmlElement] | None:
     """(availability, text, element) of the first stock-named element about the main
-    product: on the whole page, or only ``among`` some of its named elements; texts
-    saying ``unless`` are passed over (they would change nothing). The stock-named
-    elements looked at are added to ``seen``."""
-    elements = root.xpath(_NAMED) if among is None else among
-    for element in elements:
-        if element.tag in _SKIP or not _is_stock_named(element):
-            continue
-        if seen is not None:
-            seen.append(element)
-        text = " ".join(element.text_content().split())
+    product that says its state (``stock``: the page's named elements or some of them);
+    texts saying ``unless`` are passed over (they would change nothing)."""
+    for element, words in stock:
+        text = " ".join(words)
         if not text or len(text) > _MAX_STOCK_TEXT:
             continue
         availability = normalize_availability(text)
@@ -117,7 +150,7 @@ def stock_text(
             continue
         if availability == unless or _shows_amount(text):
             continue
-        if main_area(element) and not repeated_block(element, _is_stock_line):
+        if stock.about_product(element):
             return availability, text, element
     return None
 
@@ -380,18 +413,15 @@ class StockLine:
     """True when the state comes from the status colour, not the words."""
 
 
-def stock_line(named: list[lxml.html.HtmlElement]) -> StockLine | None:
-    """The first stock-named line about the main product among a page's ``named``
-    elements (class, id or itemprop: a few words with a letter, outside the chrome and
-    outside lists), with the state its words or its status colour say, or None."""
-    for element in named:
-        if element.tag in _SKIP or not _is_stock_named(element):
-            continue
-        words = element.text_content().split()
+def stock_line(stock: StockNamed) -> StockLine | None:
+    """The first stock-named line about the main product among a page's named elements
+    (``stock``: a few words with a letter, outside the chrome and outside lists), with the
+    state its words or its status colour say, or None."""
+    for element, words in stock:
         text = " ".join(words)
         if not words or len(words) > _MAX_STOCK_WORDS or not any(c.isalpha() for c in text):
             continue
-        if main_area(element) and not repeated_block(element, _is_stock_line):
+        if stock.about_product(element):
             said = normalize_availability(text)
             if said is not None:
                 return StockLine(text, said, by_status=False)
@@ -413,13 +443,16 @@ def status_state(element: lxml.html.HtmlElement) -> str | None:
     return states.pop() if len(states) == 1 else None
 
 
-def unbuyable_evidence(root: lxml.html.HtmlElement, line: StockLine) -> AvailabilityEvidence | None:
+def unbuyable_evidence(
+    line: StockLine, buttons: Callable[[], list[lxml.html.HtmlElement]]
+) -> AvailabilityEvidence | None:
     """A product page that shows a stock line but neither a price (the caller knows) nor a
-    buy button: shops take both away from a product that cannot be bought, and leave the
+    buy button (``buttons``: the product's, from ``product_buy_buttons``, asked for only
+    when needed): shops take both away from a product that cannot be bought, and leave the
     line that says so. Read from the layout alone, so it holds in languages whose words no
     label list knows; a line that reads as buyable ("In stock", or shown in a success
     colour) says otherwise, and so does any buy button of the product."""
-    if line.state in _BUYABLE or product_buy_buttons(root):
+    if line.state in _BUYABLE or buttons():
         return None
     return AvailabilityEvidence("OutOfStock", line.text, UNBUYABLE_EVIDENCE, {"unpriced_unbuyable": 1.0})  # fmt: skip
 
@@ -451,15 +484,11 @@ def availability_evidence(
         evidence.append(variants)
     heading = main_heading(root)
     near = near_heading(heading) if heading is not None else []
-    named = root.xpath(_NAMED) if markup is None or not priced else []
-    stock_named: list[lxml.html.HtmlElement] = []
-    # With markup, only a text that contradicts it can change anything.
-    if markup is None:
-        found = stock_text(root, named, seen=stock_named)
-        if found is None:
-            named = stock_named  # all of them: the stock line is among these
-    else:
-        found = stock_text(root, near, markup[0])
+    # One walk of the page's named elements for the stock text and the stock line.
+    places: dict[lxml.html.HtmlElement, bool] = {}
+    named = StockNamed(root.xpath(_NAMED) if markup is None or not priced else [], places)
+    # With markup, only a text near the heading that contradicts it can change anything.
+    found = stock_text(named) if markup is None else stock_text(StockNamed(near, places), markup[0])
     if found is None and markup is None and heading is not None:
         found = unnamed_sold_out_line(heading)
         near = [found[2]] if found is not None else near
@@ -472,12 +501,13 @@ def availability_evidence(
     if line is not None and line.by_status and line.state is not None and unread:
         features = {"stock_line_status": 1.0}
         evidence.append(AvailabilityEvidence(line.state, line.text, STATUS_EVIDENCE, features))
+    buttons = cache(lambda: product_buy_buttons(root))
     if line is not None and not priced:
-        unbuyable = unbuyable_evidence(root, line)
+        unbuyable = unbuyable_evidence(line, buttons)
         if unbuyable is not None:
             evidence.append(unbuyable)
     if not variant_product and _button_can_matter(evidence, model(AVAILABILITY_MODEL)):
-        button = buy_button_evidence(product_buy_buttons(root))
+        button = buy_button_evidence(buttons())
         if button is not None:
             evidence.append(button)
     return evidence
