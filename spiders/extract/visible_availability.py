@@ -50,7 +50,9 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "op
 _STOCK_WORD = re.compile("availab|stock|dostep|verfug|disponib|lager")
 _STOCK_NAMES = re.compile(r"(?<!un)availab|(?<!outof)stock|dostep|verfug|disponib|lager", re.I)
 
-_NAMED = "//body//*[@class or @id or @itemprop]"
+# descendant::, not "//": libxml2 reads a tested "//*[...]" step as the children of every node
+# of the page, a node-set each, merged (2.1 against 1.6 CPU ms per offers page).
+_NAMED = lxml.etree.XPath("//body/descendant::*[@class or @id or @itemprop]")
 _MAX_STOCK_TEXT = 120
 # "In stock" must be the gist of a short text; a negative phrase counts in a longer one.
 _SHORT_STOCK_TEXT = 40
@@ -67,14 +69,9 @@ _CART_NAME = re.compile(
 _CART_FORM_NAMES = frozenset({"add", "add-to-cart", "addtocart", "add_to_cart"})
 _NAME_ATTRS = ("id", "class", "name", "data-test", "data-testid", "data-cy", "data-action",
                "data-button-action", "aria-label")  # fmt: skip
-_CONTROLS = (
-    "//button[@disabled or @aria-disabled='true' or contains(@class, 'disabled')]"
-    " | //input[@disabled or @aria-disabled='true' or contains(@class, 'disabled')]"
-    " | //a[@aria-disabled='true' or contains(@class, 'disabled')]"
-)
-_CONTROLS = (
-    "//button | //input[@type='submit' or @type='button' or @type='image']"
-    " | //a[@role='button' or contains(@class, 'btn') or contains(@class, 'utton')"
+_CONTROLS = lxml.etree.XPath(
+    "//button | /descendant::input[@type='submit' or @type='button' or @type='image']"
+    " | /descendant::a[@role='button' or contains(@class, 'btn') or contains(@class, 'utton')"
     " or contains(@class, 'art') or contains(@class, 'asket') or contains(@class, 'uy')"
     " or contains(@id, 'art') or contains(@id, 'asket') or contains(@id, 'uy')]"
 )
@@ -212,9 +209,7 @@ def is_disabled(element: lxml.html.HtmlElement) -> bool:
 def product_buy_buttons(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Cart controls of the main product, nearest the product heading first: visible,
     outside the page's chrome, and not one of several cards' identical buttons."""
-    controls = [
-        c for c in root.xpath(_CONTROLS) if is_cart_control(c) and not _is_cart_page_link(c)
-    ]
+    controls = [c for c in _CONTROLS(root) if is_cart_control(c) and not _is_cart_page_link(c)]
     if not controls:
         return []
     layouts = [layout_signature(c, ancestors(c, 3)) for c in controls]
@@ -486,7 +481,7 @@ def availability_evidence(
     near = near_heading(heading) if heading is not None else []
     # One walk of the page's named elements for the stock text and the stock line.
     places: dict[lxml.html.HtmlElement, bool] = {}
-    named = StockNamed(root.xpath(_NAMED) if markup is None or not priced else [], places)
+    named = StockNamed(_NAMED(root) if markup is None or not priced else [], places)
     # With markup, only a text near the heading that contradicts it can change anything.
     found = stock_text(named) if markup is None else stock_text(StockNamed(near, places), markup[0])
     if found is None and markup is None and heading is not None:
