@@ -243,7 +243,7 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
         if not isinstance(tag, str) or tag in SKIP_TAGS:
             walker.skip_subtree()
             continue
-        may_show = may_show_rating(element, attributes_rating_named(element))
+        may_show = may_show_rating(element)
         if may_show is None:  # the walk's root has no parent to read
             parent = element.getparent() if element is not root else None
             if parent is not None and parent not in parents_named:

@@ -626,6 +626,10 @@ def _shown_amounts(
     return found
 
 
+# The parents of the texts holding $digits (descendant::, not "//": see _DIGIT_ELEMENTS).
+_TEXTS_HOLDING = lxml.etree.XPath("//body/descendant::text()[contains(., $digits)]/..")
+
+
 def shown_prices(
     root: lxml.html.HtmlElement, amount: str, currency_hint: str | None
 ) -> list[PriceCandidate]:
@@ -636,7 +640,7 @@ def shown_prices(
     if not digits.isdigit():
         return []
     elements: dict[lxml.html.HtmlElement, None] = {}
-    for element in root.xpath(f"//body//text()[contains(., '{digits}')]/.."):
+    for element in _TEXTS_HOLDING(root, digits=digits):
         if element.tag in _SKIP_TAGS:
             continue
         elements[element] = None
