@@ -3,6 +3,7 @@ alone and as a check on the markup's availability. Hand-written snippets, one pe
 
 from __future__ import annotations
 
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -431,3 +432,23 @@ def test_stock_line_place_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert stock_text(stock) is not None
     assert stock_line(stock) is not None
     assert len(judged) == 1
+
+
+_NESTED = (
+    "<html><body><div id=a><p>1<b>2</b></p><p class=x>3</p></div><h1>Kettle</h1>"
+    "<div><span>4<i>5</i></span><ul><li>6</li><li itemprop=name>7<em>8</em></li></ul></div>"
+    "<footer><p>9</p></footer></body></html>"
+)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 150])
+def test_near_elements_are_xpath_axes(count: int) -> None:
+    """The elements before and after one, read by walking the tree only as far as needed,
+    are XPath's ``preceding::*`` and ``following::*`` (ancestors and descendants left out,
+    document order), for every element of a nested page."""
+    root = lxml.html.fromstring(_NESTED)
+    preceding = lxml.etree.XPath("preceding::*[position() <= $n]")
+    following = lxml.etree.XPath("following::*[position() <= $n]")
+    for element in root.iter():
+        assert visible_availability._preceding(element, count) == preceding(element, n=count)
+        assert visible_availability._following(element, count) == following(element, n=count)

@@ -297,9 +297,33 @@ AVAILABILITY_FEATURES = (
 _BUTTON_FEATURES = ("buy_button", "button_action", "button_says_state")
 # A stock text this close to the product heading (elements in document order) is about it.
 _NEAR_HEADING = 150
-_NEAR_HEADING_XPATH = lxml.etree.XPath(
-    "(preceding::*[position() <= $n] | following::*[position() <= $n])[@class or @id or @itemprop]"
-)
+
+
+def _following(element: lxml.html.HtmlElement, count: int) -> list[lxml.html.HtmlElement]:
+    """The first ``count`` elements after ``element`` in document order, its descendants
+    left out (XPath's ``following::*[position() <= count]``), walked only that far: libxml2
+    walks the whole rest of the page."""
+    found: list[lxml.html.HtmlElement] = []
+    for node in (element, *element.iterancestors()):
+        for sibling in node.itersiblings(lxml.etree.Element):
+            for later in sibling.iter(lxml.etree.Element):
+                if len(found) == count:
+                    return found
+                found.append(later)
+    return found
+
+
+def _preceding(element: lxml.html.HtmlElement, count: int) -> list[lxml.html.HtmlElement]:
+    """The last ``count`` elements before ``element`` in document order, its ancestors left
+    out (XPath's ``preceding::*[position() <= count]``), in document order."""
+    found: list[lxml.html.HtmlElement] = []  # nearest first
+    for node in (element, *element.iterancestors()):
+        for sibling in node.itersiblings(lxml.etree.Element, preceding=True):
+            for earlier in reversed(list(sibling.iter(lxml.etree.Element))):
+                if len(found) == count:
+                    return found[::-1]
+                found.append(earlier)
+    return found[::-1]
 
 
 def buy_button_evidence(
@@ -326,10 +350,11 @@ def buy_button_evidence(
 def near_heading(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The named elements (class, id or itemprop) at most ``_NEAR_HEADING`` elements before
     or after the product heading in document order: its title block, price, stock line."""
-    return list(_NEAR_HEADING_XPATH(heading, n=_NEAR_HEADING))
+    near = [*_preceding(heading, _NEAR_HEADING), *_following(heading, _NEAR_HEADING)]
+    return [e for e in near if _NAMED_ATTRIBUTES.intersection(e.keys())]
 
 
-_FOLLOWING_HEADING_XPATH = lxml.etree.XPath("following::*[position() <= $n]")
+_NAMED_ATTRIBUTES = frozenset({"class", "id", "itemprop"})
 _NO_STOCK_LINE = frozenset({"button", "a", "input", "label", "h1", "h2", "h3"})
 
 
@@ -340,7 +365,7 @@ def unnamed_sold_out_line(
     bought ("Sold out", "Nicht auf Lager"), in an element no name calls a stock line: for
     pages without markup, where only the words tell. Controls are the buy button's
     evidence; lines repeated in a list of blocks are other products'."""
-    for element in _FOLLOWING_HEADING_XPATH(heading, n=_NEAR_HEADING):
+    for element in _following(heading, _NEAR_HEADING):
         if element.tag in _SKIP or element.tag in _NO_STOCK_LINE or len(element) > 2:
             continue
         text = " ".join(element.text_content().split())
