@@ -3,10 +3,14 @@ alone and as a check on the markup's availability. Hand-written snippets, one pe
 
 from __future__ import annotations
 
+import lxml.etree
+import lxml.html
 import pytest
 
 from settings.records import OfferItem
+from spiders.extract import visible_availability
 from spiders.extract.auto import extract_auto
+from spiders.extract.visible_availability import StockNamed, stock_line, stock_text
 
 URL = "https://shop.example.com/p/kettle-9"
 
@@ -329,3 +333,122 @@ def test_stock_line_status_colour(body: str, availability: str | None) -> None:
     """A stock line whose words no label list reads tells its state by the status words
     of its class names (a UI's success / error colours), whatever the page's language."""
     assert_read_from_page(body, availability)
+
+
+_CARD = '<div class="card"><p class="stock">In stock</p></div>'
+# (body, the stock text's (state, text), the stock line's (text, state, by status colour)):
+# what the two readers gave when each walked the page's named elements on its own.
+_STOCK_WALKS = [
+    pytest.param(
+        '<h1>Kettle</h1><p class="stock">In stock</p>',
+        ("InStock", "In stock"),
+        ("In stock", "InStock", False),
+        id="one-line-for-both",
+    ),
+    pytest.param(
+        '<h1>Kettle</h1><p class="availability text-success">Zentari pulo</p>',
+        None,
+        ("Zentari pulo", "InStock", True),
+        id="unread-words-status-colour",
+    ),
+    pytest.param(
+        '<h1>Kettle</h1><p class="availability">In stock and ready to ship from our warehouse'
+        ' today</p><p class="stock">Sold out</p>',
+        ("OutOfStock", "Sold out"),
+        ("In stock and ready to ship from our warehouse today", "InStock", False),
+        id="line-before-the-text",
+    ),
+    pytest.param(
+        '<h1>Kettle</h1><p class="stock">In stock: 12,99 €</p>',
+        None,
+        ("In stock: 12,99 €", "InStock", False),
+        id="an-amount-makes-an-offer-not-a-text",
+    ),
+    pytest.param(
+        '<h1>Kettle</h1><span class="stock"></span><p class="stock-note">Pulo vo</p>',
+        None,
+        ("Pulo vo", None, True),
+        id="empty-element-passed-over",
+    ),
+    pytest.param(
+        '<header><p class="stock">Out of stock</p></header><h1>Kettle</h1>',
+        None,
+        None,
+        id="page-chrome",
+    ),
+    pytest.param(f"<h1>Kettle</h1><div>{_CARD * 3}</div>", None, None, id="list-of-cards"),
+    pytest.param(
+        '<h1>Kettle</h1><p class="stock" hidden>Sold out</p><p class="stock">In stock</p>',
+        ("InStock", "In stock"),
+        ("In stock", "InStock", False),
+        id="hidden-passed-over",
+    ),
+    pytest.param(
+        '<h1>Kettle</h1><p class="stock">' + "word " * 25 + '</p><p class="availability">'
+        "Out of stock</p>",
+        ("OutOfStock", "Out of stock"),
+        ("Out of stock", "OutOfStock", False),
+        id="too-many-words-for-either",
+    ),
+    pytest.param('<h1>Kettle</h1><p class="note">Out of stock</p>', None, None, id="no-stock-name"),
+]
+
+
+@pytest.mark.parametrize(("body", "text", "line"), _STOCK_WALKS)
+@pytest.mark.parametrize("text_first", [True, False], ids=["text-first", "line-first"])
+def test_stock_text_and_line_share_one_walk(
+    body: str,
+    text: tuple[str, str] | None,
+    line: tuple[str, str | None, bool] | None,
+    text_first: bool,
+) -> None:
+    """The stock text and the stock line read one walk of the page's stock-named elements
+    (whichever reads first, and however far it went) and find what each found on its own."""
+    root = lxml.html.fromstring(f"<html><body>{body}</body></html>")
+    stock = StockNamed(root.iter())
+    if text_first:
+        found_text, found_line = stock_text(stock), stock_line(stock)
+    else:
+        found_line, found_text = stock_line(stock), stock_text(stock)
+    assert (found_text[:2] if found_text else None) == text
+    assert (
+        (found_line.text, found_line.state, found_line.by_status) if found_line else None
+    ) == line
+
+
+def test_stock_line_place_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line that is both the stock text and the stock line is placed on the page (chrome,
+    lists of blocks) once."""
+    judged: list[object] = []
+    main_area = visible_availability.main_area
+
+    def counted(element: lxml.html.HtmlElement) -> bool:
+        judged.append(element)
+        return main_area(element)
+
+    monkeypatch.setattr(visible_availability, "main_area", counted)
+    root = lxml.html.fromstring('<html><body><h1>Kettle</h1><p class="stock">In stock</p></body></html>')  # fmt: skip
+    stock = StockNamed(root.iter())
+    assert stock_text(stock) is not None
+    assert stock_line(stock) is not None
+    assert len(judged) == 1
+
+
+_NESTED = (
+    "<html><body><div id=a><p>1<b>2</b></p><p class=x>3</p></div><h1>Kettle</h1>"
+    "<div><span>4<i>5</i></span><ul><li>6</li><li itemprop=name>7<em>8</em></li></ul></div>"
+    "<footer><p>9</p></footer></body></html>"
+)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 150])
+def test_near_elements_are_xpath_axes(count: int) -> None:
+    """The elements before and after one, read by walking the tree only as far as needed,
+    are XPath's ``preceding::*`` and ``following::*`` (ancestors and descendants left out,
+    document order), for every element of a nested page."""
+    root = lxml.html.fromstring(_NESTED)
+    preceding = lxml.etree.XPath("preceding::*[position() <= $n]")
+    following = lxml.etree.XPath("following::*[position() <= $n]")
+    for element in root.iter():
+        assert visible_availability._preceding(element, count) == preceding(element, n=count)
+        assert visible_availability._following(element, count) == following(element, n=count)

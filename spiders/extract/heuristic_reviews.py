@@ -150,9 +150,9 @@ def _child_indexes(element: Element) -> tuple[int, ...]:
 
 
 # Leaves whose whole text is a short number: a rating shown as a bare digit ("5") where class
-# names (hashed) and labels say nothing.
+# names (hashed) and labels say nothing. (descendant::, not "//": the texts of every node, merged.)
 _BARE_NUMBERS = lxml.etree.XPath(
-    "//body//text()[contains('1 2 3 4 5 1.5 2.5 3.5 4.5 1,5 2,5 3,5 4,5', normalize-space(.))"
+    "//body/descendant::text()[contains('1 2 3 4 5 1.5 2.5 3.5 4.5 1,5 2,5 3,5 4,5', normalize-space(.))"
     " and normalize-space(.) != '']/parent::*[not(*)]"
 )
 _BARE_NUMBER = re.compile(r"[1-5](?:[.,][05])?")
@@ -243,7 +243,7 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
         if not isinstance(tag, str) or tag in SKIP_TAGS:
             walker.skip_subtree()
             continue
-        may_show = may_show_rating(element, attributes_rating_named(element))
+        may_show = may_show_rating(element)
         if may_show is None:  # the walk's root has no parent to read
             parent = element.getparent() if element is not root else None
             if parent is not None and parent not in parents_named:

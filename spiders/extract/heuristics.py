@@ -221,8 +221,10 @@ _SHORT_TEXTS = lxml.etree.XPath(
     "[not(parent::script or parent::style or parent::noscript or parent::template)]",
     smart_strings=False,
 )
+# descendant::, not "//": a tested "//text()[...]" step is read as the texts of every node of
+# the page, merged (2.4 against 1.4 CPU ms per offers page).
 _VISIBLE_TEXTS = lxml.etree.XPath(
-    "//body//text()[not(parent::script or parent::style)]", smart_strings=False
+    "//body/descendant::text()[not(parent::script or parent::style)]", smart_strings=False
 )
 
 

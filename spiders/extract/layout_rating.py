@@ -72,21 +72,28 @@ def attributes_rating_named(element: lxml.html.HtmlElement) -> bool:
     "star" or "score" in any case. Every ``_RATING_NAME`` match holds one (casefold folds
     "ſ" to "s" as IGNORECASE does), so it is a cheap superset of ``rating_named`` and of a
     rating-named data attribute."""
+    return _names_rating(element.keys(), element.values())
+
+
+def _names_rating(names: list[str], values: list[str]) -> bool:
     # Names and values joined by spaces, which no word sought holds, so that none is found
     # across two of them whatever their order; lxml lists both in C.
-    names = " ".join(element.keys() + element.values()).casefold()
-    return "rat" in names or "star" in names or "score" in names
+    joined = " ".join(names + values).casefold()
+    return "rat" in joined or "star" in joined or "score" in joined
 
 
-def may_show_rating(element: lxml.html.HtmlElement, named: bool) -> bool | None:
+def may_show_rating(element: lxml.html.HtmlElement) -> bool | None:
     """False only where ``rating_of`` surely finds none: no rating-ish attribute
-    (``named``), no label attribute, and no own text that has star glyphs or sits under a
-    rating-ish parent; None where only the parent's names can tell (own text without
-    glyphs). Skipping ``rating_of`` on most elements is most of the layer's speed."""
-    if named or not _LABEL_ATTRS.isdisjoint(element.keys()):
-        return True
-    if not len(element) and "%" in (element.get("style") or ""):
-        return True  # an empty box drawn to a width %: maybe a star bar (``_lone_bar``)
+    (``attributes_rating_named``), no label attribute, and no own text that has star glyphs
+    or sits under a rating-ish parent; None where only the parent's names can tell (own
+    text without glyphs). Skipping ``rating_of`` on most elements is most of the layer's
+    speed; this runs on every element of the page, so the names are listed once."""
+    names = element.keys()
+    if names:
+        if _names_rating(names, element.values()) or not _LABEL_ATTRS.isdisjoint(names):
+            return True
+        if not len(element) and "%" in (element.get("style") or ""):
+            return True  # an empty box drawn to a width %: maybe a star bar (``_lone_bar``)
     text = element.text
     if not text or text.isspace():
         return False

@@ -116,10 +116,11 @@ def markup_nodes(root: lxml.html.HtmlElement, *, microdata: bool, rdfa: bool) ->
              *(["@typeof", "@property"] if rdfa else [])]  # fmt: skip
     if not tests:
         return nodes
-    # Only elements carrying the syntax's attributes, in document order (XPath, in C);
+    # Only elements carrying the syntax's attributes, in document order (XPath, in C;
+    # descendant::, not "//", which libxml2 reads as the children of every node, merged);
     # an element's item is the node of its nearest ancestor that opened one.
     items: dict[lxml.html.HtmlElement, tuple[Node | None, Node | None]] = {}
-    for element in root.xpath(f"//*[{' or '.join(tests)}]"):
+    for element in root.xpath(f"/descendant::*[{' or '.join(tests)}]"):
         tag = element.tag
         if not isinstance(tag, str) or tag in _SKIP_TAGS:
             continue

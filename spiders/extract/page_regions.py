@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import lxml.etree
 import lxml.html
 
 _FAR_DEPTH = 40
@@ -96,11 +97,14 @@ def repeated_block(
         parent = node.getparent()
         if parent is None:
             break
-        # The sibling itself or an element on the same path of tags below it.
-        below = " | ".join("/".join(["self::*", *path[:n]]) for n in range(len(path) + 1))
+        # The sibling itself or an element on the same path of tags below it (compiled once
+        # for all the siblings).
+        below = lxml.etree.XPath(
+            " | ".join("/".join(["self::*", *path[:n]]) for n in range(len(path) + 1))
+        )
         alike = 0
         for sibling in parent:
-            if sibling.tag == node.tag and any(is_alike(e) for e in sibling.xpath(below)):
+            if sibling.tag == node.tag and any(is_alike(e) for e in below(sibling)):
                 alike += 1
                 if alike >= REPEATED_BLOCKS:
                     return True
