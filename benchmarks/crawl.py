@@ -33,6 +33,7 @@ BARE_SCRIPT = """
 import json, sys
 from scrapy.crawler import CrawlerProcess
 from settings.targets import load_targets
+from spiders.page_budget import pages_fetched
 from spiders.runner import crawl_settings, select_sources
 from spiders.target_spider import TargetSpider
 
@@ -50,7 +51,7 @@ out = []
 for crawler in crawlers:
     stats = crawler.stats.get_stats()
     out.append({
-        "pages": stats.get("response_received_count", 0),
+        "pages": pages_fetched(stats),  # robots.txt aside, as the full pipeline's runs count
         "reviews": stats.get("rivalscope/reviews_scraped", 0),
         "start": stats["start_time"].timestamp(),
         "finish": stats["finish_time"].timestamp(),
