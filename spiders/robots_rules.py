@@ -203,7 +203,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         except (Exception, asyncio.CancelledError) as exc:
             # The shared store out of reach, or the reading cancelled: no rules, no page;
             # the next request of the host reads them again.
-            reason = f"{type(exc).__name__}: {exc}".rstrip(": ")[:200]
+            reason = unfinished_reason(exc)
             self._unfinished[netloc] += 1
             if self._unfinished[netloc] < MAX_UNFINISHED_READINGS:
                 logger.warning(
@@ -265,6 +265,11 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._stats.inc_value("robotstxt/response_count")
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         return robots_outcome(response.status, response.body)
+
+
+def unfinished_reason(exc: BaseException) -> str:
+    """Why a reading did not end, as its refusals and the run's problems say it."""
+    return f"{type(exc).__name__}: {exc}".rstrip(": ")[:200]
 
 
 def gave_up(reason: str) -> str:

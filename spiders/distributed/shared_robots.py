@@ -20,7 +20,12 @@ from scrapy.settings import Settings
 from spiders.distributed.connection import async_client
 from spiders.distributed.expiry import RUN_TTL_S
 from spiders.distributed.keys import Keys, RunKeys
-from spiders.robots_rules import MAX_UNFINISHED_READINGS, RobotsRead, gave_up
+from spiders.robots_rules import (
+    MAX_UNFINISHED_READINGS,
+    RobotsRead,
+    gave_up,
+    unfinished_reason,
+)
 
 WAIT_S = 0.1
 """How often a worker waiting for another's reading looks for it."""
@@ -61,7 +66,7 @@ class SharedRobots:
                     unfinished = await client.hincrby(self.keys.robots_unfinished, host, 1)
                     await client.expire(self.keys.robots_unfinished, RUN_TTL_S)
                     if unfinished >= MAX_UNFINISHED_READINGS:
-                        reason = gave_up(f"{type(exc).__name__}: {exc}".rstrip(": ")[:200])
+                        reason = gave_up(unfinished_reason(exc))
                         if await client.hsetnx(
                             self.keys.robots, host, RobotsRead(None, reason).encode()
                         ):
