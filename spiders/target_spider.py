@@ -29,6 +29,7 @@ from settings.url_patterns import UrlFilter
 from spiders.extract.attribute_budget import ATTRIBUTE_REASONS, within_attribute_budget
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
+from spiders.page_budget import MAX_PAGES_SETTING
 from spiders.tag_budget import MAX_PAGE_TAGS, within_tag_budget
 
 STAT = "rivalscope"
@@ -160,7 +161,7 @@ class TargetSpider(scrapy.Spider):
                 "AUTOTHROTTLE_TARGET_CONCURRENCY", float(polite.concurrency), priority="spider"
             )
         # Our page budget, not Scrapy's CLOSESPIDER_PAGECOUNT (spiders.page_budget).
-        settings.set("RIVALSCOPE_MAX_PAGES", limits.max_pages, priority="spider")
+        settings.set(MAX_PAGES_SETTING, limits.max_pages, priority="spider")
         settings.set("CLOSESPIDER_TIMEOUT", limits.timeout_s, priority="spider")
         settings.set("DEPTH_LIMIT", limits.max_depth, priority="spider")
         settings.set("RIVALSCOPE_MAX_MEMORY_MB", limits.max_memory_mb, priority="spider")

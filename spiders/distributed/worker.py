@@ -35,6 +35,7 @@ from spiders.distributed.expiry import RENEW_S, renew
 from spiders.distributed.keys import Keys, key_prefix
 from spiders.distributed.scheduler import ALIVE_TTL_S
 from spiders.distributed.sharing import Heartbeat, RunClaims
+from spiders.page_budget import MAX_PAGES_SETTING
 from spiders.runner import crawl_settings
 from spiders.target_spider import TargetSpider
 
@@ -117,7 +118,7 @@ def run_settings(
     # The source's page limit is the run's, whatever the number of workers: counted in
     # Redis by the scheduler, not by each worker's page budget (spiders.page_budget).
     values["RIVALSCOPE_RUN_MAX_PAGES"] = source.limits.max_pages
-    values["RIVALSCOPE_MAX_PAGES"] = 0
+    values[MAX_PAGES_SETTING] = 0
     for name, value in values.items():
         settings.set(name, value, priority="cmdline")
     spider_mw = dict(settings.getdict("SPIDER_MIDDLEWARES"))
