@@ -177,6 +177,11 @@ def aggregate(*members: dict[str, Any]) -> dict[str, Any]:
                        "priceCurrency": "EUR", "offers": list(members)}}  # fmt: skip
 
 
+def by_product_id(node: dict[str, Any]) -> dict[str, Any]:
+    """The same variant with its code under ``productID`` instead of ``sku``."""
+    return {("productID" if key == "sku" else key): value for key, value in node.items()}
+
+
 def seller(price: str) -> dict[str, Any]:
     return {"@type": "Offer", "price": price, "priceCurrency": "EUR",
             "seller": {"@type": "Organization", "name": "Some seller"}}  # fmt: skip
@@ -195,6 +200,20 @@ def seller(price: str) -> dict[str, Any]:
                 ("KT5120-L", None, "95.00", "OutOfStock"),
             ],
             id="aggregate-over-variants",
+        ),
+        # Variants known by productID only are variants all the same (as the grouping
+        # counts them): the aggregate gives way to them too.
+        pytest.param(
+            aggregate(
+                by_product_id(offer("KT5120-M", "79.00")),
+                by_product_id(offer("KT5120-L", "95.00", "OutOfStock")),
+            ),
+            [
+                ("KT5120", "KT5120-M", "79.00", "InStock"),
+                ("KT5120-M", None, "79.00", "InStock"),
+                ("KT5120-L", None, "95.00", "OutOfStock"),
+            ],
+            id="aggregate-over-variants-by-product-id",
         ),
         # Over the same product's sellers its low price comes first, as a shopper sees it.
         pytest.param(

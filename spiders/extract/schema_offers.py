@@ -24,6 +24,8 @@ _PLAIN_DECIMAL = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 # "12.990": grouped thousands, the only reading in a currency without minor units.
 _GROUPED_THOUSANDS = re.compile(r"^\s*[1-9]\d{0,2}\.\d{3}\s*$")
 _GTIN = re.compile(r"^\d{8}$|^\d{12,14}$")
+# The markup keys that give a variant (a size, a colour) a code of its own.
+VARIANT_ID_KEYS = ("sku", "productID", "productId")
 
 
 def schema_price(value: Any, currency: str | None) -> tuple[str | None, str | None]:
@@ -53,6 +55,18 @@ def _has_offer_fields(node: Node) -> bool:
     return any(k in node for k in ("price", "offers", "sku", "gtin13", "priceCurrency"))
 
 
+def bounded_id(node: Node, keys: tuple[str, ...]) -> str | None:
+    """The first of ``keys`` that holds a code of plausible length (2 to 60 characters)."""
+    value = first_text(node, *keys)
+    return value if value and 2 <= len(value) <= 60 else None
+
+
+def variant_code(node: Node) -> str | None:
+    """A variant's own code: what both the variant grouping and an AggregateOffer's
+    members count as one."""
+    return bounded_id(node, VARIANT_ID_KEYS)
+
+
 def offers_of(product: Node) -> list[Node]:
     """The Offer/AggregateOffer nodes of a product (the product itself if it carries a price);
     an AggregateOffer that lists its variants' offers gives way to them."""
@@ -65,7 +79,7 @@ def offers_of(product: Node) -> list[Node]:
         # them up: its low price is one of theirs, and as an offer of its own it would be
         # stored as one more product under the product's code. Over the same product's
         # sellers (no codes of their own) its low price is the one a shopper sees first.
-        if len({code for m in members if (code := first_text(m, "sku"))}) < 2:
+        if len({code for m in members if (code := variant_code(m))}) < 2:
             expanded.append(offer)
         expanded.extend(members)
     if not expanded and ("price" in product or "lowPrice" in product):

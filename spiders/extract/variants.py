@@ -19,9 +19,8 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlparse
 from settings.records import OfferItem, ProductParent
 from spiders.extract.identifiers import in_url
 from spiders.extract.nodes import Node, as_list, first_text, node_types
-from spiders.extract.schema_offers import is_product, offers_of
+from spiders.extract.schema_offers import bounded_id, is_product, offers_of, variant_code
 
-_VARIANT_ID_KEYS = ("sku", "productID", "productId")
 _GROUP_ID_KEYS = ("productGroupID", "sku", "productID", "productId")
 STEM_SEPARATORS = "-_./ "
 # A common stem names the product only when this long, and each variant adds at most a
@@ -56,11 +55,6 @@ class VariantGroup:
         """True when no code is known or it is only the skus' common stem: a cut where the
         product's part of them probably ends, which a code the page shows tells better."""
         return self.code is None or self.code == common_stem(self.skus)
-
-
-def _ids(node: Node, keys: tuple[str, ...]) -> str | None:
-    value = first_text(node, *keys)
-    return value if value and 2 <= len(value) <= 60 else None
 
 
 def common_stem(skus: list[str]) -> str | None:
@@ -116,7 +110,7 @@ def variant_stem_of(code: str, skus: Sequence[str]) -> bool:
 
 
 def _variant_skus(nodes: list[Node]) -> list[str]:
-    return list(dict.fromkeys(s for s in (_ids(n, _VARIANT_ID_KEYS) for n in nodes) if s))
+    return list(dict.fromkeys(s for s in (variant_code(n) for n in nodes) if s))
 
 
 def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
@@ -130,14 +124,14 @@ def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
         members = [v for v in as_list(node.get("hasVariant")) if isinstance(v, dict)]
         if "productgroup" in node_types(node) and members:
             skus = _variant_skus(members)
-            code = _ids(node, _GROUP_ID_KEYS) or _fallback_code(skus, url, node)
+            code = bounded_id(node, _GROUP_ID_KEYS) or _fallback_code(skus, url, node)
             name = first_text(node, "name")
             group = VariantGroup(code, skus, _labels(members, name), name, _addresses(members))
             return group if len(skus) >= 2 or code else None
         offers = [o for o in offers_of(node) if o is not node]
         skus = _variant_skus(offers)
         if len(skus) >= 2:
-            own = _ids(node, _VARIANT_ID_KEYS)
+            own = variant_code(node)
             code = own if own and own not in skus else _fallback_code(skus, url, node) or own
             name = first_text(node, "name")
             return VariantGroup(code, skus, _labels(offers, name), name, _addresses(offers))
@@ -160,7 +154,7 @@ def _named_by_size(products: list[Node]) -> VariantGroup | None:
     """Several products that are one product's sizes or colours by their structure: every
     name is a shared name and a suffix ("Shoe red 40", "Shoe blue 41"), every sku a shared
     stem and a short suffix; the product is the shared name under the stem."""
-    listed = [n for n in products if _ids(n, _VARIANT_ID_KEYS)]
+    listed = [n for n in products if variant_code(n)]
     skus = _variant_skus(listed)
     stem = common_stem(skus)
     name = _shared_name([first_text(n, "name") for n in listed])
@@ -207,7 +201,7 @@ def _addresses(nodes: list[Node]) -> dict[str, str]:
     variants' URLs differ (one shared URL names none of them)."""
     found: dict[str, str] = {}
     for node in nodes:
-        sku = _ids(node, _VARIANT_ID_KEYS)
+        sku = variant_code(node)
         offer = next(iter(o for o in as_list(node.get("offers")) if isinstance(o, dict)), {})
         address = first_text(node, "url") or first_text(offer, "url")
         if sku and address:
@@ -235,7 +229,7 @@ def _fallback_code(skus: list[str], url: str, product: Node) -> str | None:
             folded = token.casefold()
             if all(s.casefold().startswith(folded) and s.casefold() != folded for s in skus):
                 return token
-    mpn = _ids(product, ("mpn",))
+    mpn = bounded_id(product, ("mpn",))
     return mpn if mpn and mpn not in skus else None
 
 
@@ -247,7 +241,7 @@ def _labels(
     size, else a colour)."""
     labels: dict[str, tuple[str | None, str | None]] = {}
     for variant in variants:
-        sku = _ids(variant, _VARIANT_ID_KEYS)
+        sku = variant_code(variant)
         if not sku or sku in labels:
             continue
         size, colour = first_text(variant, *_SIZE_KEYS), first_text(variant, *_COLOUR_KEYS)
@@ -275,7 +269,7 @@ def _name_suffix(name: str | None, product_name: str | None) -> str | None:
 def _group_id(node: Node) -> str | None:
     group = node.get("isVariantOf")
     if isinstance(group, dict):
-        return _ids(group, _GROUP_ID_KEYS)
+        return bounded_id(group, _GROUP_ID_KEYS)
     return first_text(node, "inProductGroupWithID")
 
 
