@@ -74,13 +74,25 @@ def _truncated(response: TextResponse) -> bool:
     return b"</html" not in tail and b"</body" not in tail
 
 
+_MIB = 1024 * 1024
+
+
+def max_response_bytes(limits: Limits) -> int:
+    """The largest page a source reads: downloaded bytes, and a rendered page's characters."""
+    return int(limits.max_response_mb * _MIB)
+
+
+def warn_response_bytes(limits: Limits) -> int:
+    """The page size past which a source's crawl logs a warning."""
+    return int(limits.warn_response_mb * _MIB)
+
+
 def fetch_settings(limits: Limits) -> dict[str, object]:
     """How the crawl of a source with ``limits`` fetches one URL: size, time and redirect
     bounds (also those of ``spiders.crawl_probe``'s reading of a page)."""
-    mib = 1024 * 1024
     return {
-        "DOWNLOAD_MAXSIZE": int(limits.max_response_mb * mib),
-        "DOWNLOAD_WARNSIZE": int(limits.warn_response_mb * mib),
+        "DOWNLOAD_MAXSIZE": max_response_bytes(limits),
+        "DOWNLOAD_WARNSIZE": warn_response_bytes(limits),
         "DOWNLOAD_TIMEOUT": limits.download_timeout_s,
         "REDIRECT_MAX_TIMES": limits.max_redirects,
         "RIVALSCOPE_MAX_RETRY_AFTER_S": limits.max_retry_after_s,
@@ -121,7 +133,7 @@ class TargetSpider(scrapy.Spider):
             self.crawler_table = loaded.crawler
         super().__init__(name=self.name, **kwargs)
         self.allowed_domains = self.source.domains()
-        self.warn_size = int(self.source.limits.warn_response_mb * 1024 * 1024)
+        self.warn_size = warn_response_bytes(self.source.limits)
         self.known_review_keys: set[str] = set()
         self.pages_rendered = 0
         self.refused: str | None = None
@@ -397,7 +409,7 @@ class TargetSpider(scrapy.Spider):
                 from spiders.browser import render_meta
 
                 self.pages_rendered += 1
-                max_chars = int(self.source.limits.max_response_mb * 1024 * 1024)
+                max_chars = max_response_bytes(self.source.limits)
                 meta = render_meta(self.source.browser, max_chars)
             elif stats is not None:
                 stats.inc_value(f"{STAT}/pages_not_rendered")
