@@ -56,6 +56,8 @@ DOWNLOADER_MIDDLEWARES = {
     # After robots.txt (a refused page spends none of the budget, nor does robots.txt
     # itself; a retry and a redirect are fetches and spend some).
     "spiders.page_budget.PageBudgetMiddleware": 110,
+    # After both: a page refused or over the page limit spends no rendering.
+    "spiders.render_budget.RenderBudgetMiddleware": 120,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry_after.RetryAfterMiddleware": 550,
 }

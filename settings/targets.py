@@ -210,8 +210,8 @@ class BrowserRender(_Strict):
     page_timeout_s: float = Field(default=30, gt=0, le=600)
     """Wall-clock limit for loading, waiting and clicking on one page."""
     max_pages: int = Field(default=200, ge=1, le=100_000)
-    """Pages rendered at most per crawl, and per worker of a distributed crawl (each worker
-    renders the links it finds); later pages are fetched without the browser."""
+    """Pages rendered at most per crawl run (all the workers of a distributed crawl
+    together); later pages are fetched without the browser."""
     allow_hosts: list[str] = Field(default_factory=list)
     """Hosts the page may request besides the source's own (e.g. a review widget's API);
     requests to any other host are blocked, as are images, fonts and media."""

@@ -30,6 +30,7 @@ from spiders.extract.attribute_budget import ATTRIBUTE_REASONS, within_attribute
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
 from spiders.page_budget import MAX_PAGES_SETTING
+from spiders.render_budget import RENDER_PAGES_SETTING
 from spiders.tag_budget import MAX_PAGE_TAGS, within_tag_budget
 
 STAT = "rivalscope"
@@ -135,7 +136,6 @@ class TargetSpider(scrapy.Spider):
         self.allowed_domains = self.source.domains()
         self.warn_size = warn_response_bytes(self.source.limits)
         self.known_review_keys: set[str] = set()
-        self.pages_rendered = 0
         self.refused: str | None = None
         self.incremental_allowed = False
         # follow/deny run on RE2 (linear time) here, not in LinkExtractor's Python regexes.
@@ -183,6 +183,7 @@ class TargetSpider(scrapy.Spider):
             from spiders.browser import browser_settings, require_browser
 
             chromium = require_browser([self.source.name])
+            settings.set(RENDER_PAGES_SETTING, self.source.browser.max_pages, priority="spider")
             for key, value in browser_settings(self.source, chromium, crawler).items():
                 settings.set(key, value, priority="spider")
         if not polite.obey_robots:
@@ -397,22 +398,16 @@ class TargetSpider(scrapy.Spider):
             yield self.page_request(link.url)
 
     def page_request(self, url: str) -> scrapy.Request:
-        """A request for a page to extract, rendered in the browser while the source's
-        ``browser.max_pages`` allows (later pages are fetched plainly, and counted)."""
+        """A request for a page to extract, rendered in the browser for a source with
+        ``render = "browser"`` while the run's ``browser.max_pages`` allows
+        (``spiders.render_budget``: later pages are fetched plainly, and counted)."""
         meta: dict[str, Any] = {}
         if self.source.render == "browser":
-            # No crawler when ``crawl --distributed`` queues the start pages (spiders.
-            # distributed.seed): nothing to count then.
-            crawler = getattr(self, "crawler", None)
-            stats = crawler.stats if crawler is not None else None
-            if self.pages_rendered < self.source.browser.max_pages:
-                from spiders.browser import render_meta
+            # Every page asks to be rendered; the run's render budget decides when it is
+            # downloaded (spiders.render_budget: browser.max_pages for the whole run).
+            from spiders.browser import render_meta
 
-                self.pages_rendered += 1
-                max_chars = max_response_bytes(self.source.limits)
-                meta = render_meta(self.source.browser, max_chars)
-            elif stats is not None:
-                stats.inc_value(f"{STAT}/pages_not_rendered")
+            meta = render_meta(self.source.browser, max_response_bytes(self.source.limits))
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
     def _on_allowed_host(self, host: str | None) -> bool:

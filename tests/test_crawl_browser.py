@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from settings.targets import parse_targets
 from spiders.browser import PLAYWRIGHT_HANDLER, HostFilter
+from spiders.render_budget import RENDER_PAGES_SETTING
 from spiders.target_spider import TargetSpider
 from storage.db import open_database
 from storage.models import CrawlRun, Product, Review
@@ -219,6 +220,9 @@ def test_only_browser_sources_get_the_playwright_handler() -> None:
         assert (handlers.get("http") == PLAYWRIGHT_HANDLER) is rendered
         assert (handlers.get("https") == PLAYWRIGHT_HANDLER) is rendered
         assert ("PLAYWRIGHT_LAUNCH_OPTIONS" in crawler.settings) is rendered
+        # The run's render budget is the source's browser.max_pages (0: renders nothing).
+        budget = crawler.settings.getint(RENDER_PAGES_SETTING)
+        assert budget == (source.browser.max_pages if rendered else 0)
 
 
 def test_missing_chromium_is_one_clear_error(

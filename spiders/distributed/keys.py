@@ -76,6 +76,12 @@ class RunKeys:
         return f"{self.base}:popped"
 
     @property
+    def rendered(self) -> str:
+        """Counter of the run's pages given to chromium (its shared ``browser.max_pages``:
+        ``spiders.render_budget``)."""
+        return f"{self.base}:rendered"
+
+    @property
     def declared(self) -> str:
         """Hash product key -> the review count its page declared, from every worker."""
         return f"{self.base}:declared"
@@ -109,6 +115,7 @@ class RunKeys:
             self.dupefilter,
             self.workers,
             self.popped,
+            self.rendered,
             self.declared,
             self.robots,
             self.robots_unfinished,
