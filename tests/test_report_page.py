@@ -183,3 +183,12 @@ def test_every_section_builds_on_an_empty_comparison(engine: Engine, tmp_path: P
     assert "No competitor is significantly better" in _section(page, "threats").get_text()
     data_sections = [s.key for s in SECTIONS]
     assert [s.get("id") for s in page.find_all("section")] == data_sections
+
+
+def test_evidence_headings_name_each_finding_group_in_the_singular(
+    engine: Engine, tmp_path: Path
+) -> None:
+    populate(engine, PLAN)
+    headings = [h.get_text() for h in _section(_page(engine, tmp_path / "out"), "evidence")("h3")]
+    assert any(h.startswith("Opportunity #1: ") for h in headings), headings
+    assert any(h.startswith("Threat #1: ") for h in headings), headings

@@ -36,15 +36,15 @@ def evidence_section(data: ReportData) -> list[Block]:
             "review was read on (imported reviews have none). Reviewers are never named."
         )
     ]
-    for section, groups in (
-        ("opportunities", opportunities(data.findings)[:TOP_GROUPS]),
-        ("threats", threats(data.findings)[:TOP_GROUPS]),
+    for section, one, groups in (
+        ("opportunities", "Opportunity", opportunities(data.findings)[:TOP_GROUPS]),
+        ("threats", "Threat", threats(data.findings)[:TOP_GROUPS]),
     ):
         for rank, group in enumerate(groups, start=1):
             blocks.append(
                 QuoteBlock(
                     group_anchor(section, rank),
-                    f"{section[:-1].capitalize()} #{rank}: {group.main.summary}",
+                    f"{one} #{rank}: {group.main.summary}",
                     group.quotes(6),
                 )
             )
