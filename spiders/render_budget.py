@@ -24,9 +24,20 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from spiders.distributed.redis_pipe import Script
+
 RENDER_PAGES_SETTING = "RIVALSCOPE_RENDER_MAX_PAGES"
 """The source's ``browser.max_pages`` (0: the source is not rendered)."""
 NOT_RENDERED_STAT = "rivalscope/pages_not_rendered"
+# KEYS: the run's counter. ARGV: the run's keys' time-to-live. The counter never exists
+# without it (spiders.distributed.expiry), not even between two commands.
+TAKE = Script(
+    """
+local taken = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+return taken
+"""
+)
 _DECIDED = "rivalscope_render_decided"
 """Request meta: this page's rendering was decided (its retries and redirects keep it)."""
 
@@ -82,7 +93,8 @@ class RenderBudgetMiddleware:
         if self.shared is None:
             self.rendered += 1
             return self.rendered
+        from spiders.distributed.expiry import RUN_TTL_S
         from spiders.distributed.redis_pipe import pipe_for
 
         url, key = self.shared
-        return int(await pipe_for(url).ask("INCR", key))
+        return int(await pipe_for(url).run(TAKE, [key], [RUN_TTL_S]))

@@ -101,7 +101,13 @@ def test_workers_of_a_run_share_its_render_budget(redis_prefix: str) -> None:
     assert sum(sum(r) for r in rendered) == 5
     assert sum(w.stats.get_value(NOT_RENDERED_STAT, 0) for w in workers) == 7
     assert other == [True, True]
-    # The run's counter goes with the run's other keys.
+    # The run's counter goes with the run's other keys, and expires as they do.
+    import redis
+
     from spiders.distributed.keys import Keys
 
-    assert Keys(redis_prefix).run(7).rendered in Keys(redis_prefix).run(7).lasting
+    counter = Keys(redis_prefix).run(7).rendered
+    assert counter in Keys(redis_prefix).run(7).lasting
+    client = redis.Redis.from_url(REDIS_URL)
+    assert int(client.get(counter) or 0) == 12 and client.ttl(counter) > 0
+    client.close()

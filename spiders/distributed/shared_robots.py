@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from scrapy.settings import Settings
 
@@ -48,6 +49,16 @@ class SharedRobots:
         )
         return cls(settings.get("REDIS_URL"), keys, settings.get("RIVALSCOPE_WORKER"), reading_s)
 
+    async def _store_first(self, client: Any, host: str, encoded: bytes) -> bool:
+        """Store a reading of ``host`` unless one is stored; True if this one was. The
+        hash gets its time-to-live in the same transaction: a run's keys never exist
+        without one, even for the moment between two commands."""
+        async with client.pipeline(transaction=True) as pipe:
+            pipe.hsetnx(self.keys.robots, host, encoded)
+            pipe.expire(self.keys.robots, RUN_TTL_S)
+            stored, _ = await pipe.execute()
+        return bool(stored)
+
     async def read(self, host: str, fetch: Callable[[], Awaitable[RobotsRead]]) -> RobotsRead:
         """The run's reading of ``host``'s robots.txt: another worker's, or ``fetch()``'s."""
         client = async_client(self.url)
@@ -63,20 +74,19 @@ class SharedRobots:
                     # Not read (cancelled): nothing stored for the run, and another worker
                     # (or this one's next request) reads it now, not once the key expires;
                     # after the run's last allowed try, the host is given up for the run.
-                    unfinished = await client.hincrby(self.keys.robots_unfinished, host, 1)
-                    await client.expire(self.keys.robots_unfinished, RUN_TTL_S)
+                    async with client.pipeline(transaction=True) as pipe:
+                        pipe.hincrby(self.keys.robots_unfinished, host, 1)
+                        pipe.expire(self.keys.robots_unfinished, RUN_TTL_S)
+                        unfinished, _ = await pipe.execute()
                     if unfinished >= MAX_UNFINISHED_READINGS:
                         reason = gave_up(unfinished_reason(exc))
-                        if await client.hsetnx(
-                            self.keys.robots, host, RobotsRead(None, reason).encode()
-                        ):
-                            await client.expire(self.keys.robots, RUN_TTL_S)
+                        gone = RobotsRead(None, reason).encode()
+                        await self._store_first(client, host, gone)
                     await client.delete(reader)
                     raise
                 # Set only if no reading is stored: a reader that outlived its key and a
                 # second reader never replace the first reading the workers obey.
-                if await client.hsetnx(self.keys.robots, host, read.encode()):
-                    await client.expire(self.keys.robots, RUN_TTL_S)
+                if await self._store_first(client, host, read.encode()):
                     await client.delete(reader)
                     return read
                 continue
