@@ -191,3 +191,36 @@ def test_the_costliest_training_jobs_are_queued_first(
     with pytest.raises(_NotRun):
         train_bundle({lang: _ratings(n) for lang, n in sizes.items()}, "test data", pool=pool)
     assert pool.keys == order
+
+
+def test_the_last_chunks_are_written_in_small_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the workers hold the last chunks (AHEAD per worker), the rows are written in
+    TAIL_WRITE batches while they finish: the last write, which nothing runs beside, was a
+    whole WRITE_BATCH."""
+    engine = open_database(f"sqlite:///{tmp_path}/tail.db")
+    add_reviews(
+        engine, [{"text": f"Quick delivery, parcel {i}.", "language": "en"} for i in range(200)]
+    )
+    for name, value in [
+        ("IN_PROCESS_BELOW", 1),
+        ("CHUNK", 20),
+        ("AHEAD", 2),
+        ("WRITE_BATCH", 100),
+        ("TAIL_WRITE", 40),
+    ]:
+        monkeypatch.setattr(run, name, value, raising=name != "TAIL_WRITE")
+    written: list[int] = []
+    write_rows = run.write_rows
+
+    def recorded(engine: Engine, batch: Any, *, plain: Any) -> None:
+        written.append(len(batch.review_ids))
+        write_rows(engine, batch, plain=plain)
+
+    monkeypatch.setattr(run, "write_rows", recorded)
+    summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=2)
+    assert summary.analyzed == 200
+    # received in order, 20 at a time; the tail begins with 80 (2 workers x 2 chunks) to come
+    assert written == [100, 40, 40, 20]
+    engine.dispose()

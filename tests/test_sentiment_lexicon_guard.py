@@ -109,3 +109,26 @@ def test_no_opinion_from_the_lexicons_is_never_right() -> None:
     is not credited to the lexicons on negative ratings as a sign test on ``> 0`` would."""
     gold = np.asarray([NEGATIVE] * 30)
     assert wins(np.full(30, -1.0), np.zeros(30), gold)
+
+
+def test_above_the_k_fold_the_lexicons_score_only_the_held_out_ratings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With more ratings than a k-fold takes, one held-out fifth is compared: the lexicons
+    read those ratings only (they read every rating before), and decide as before."""
+    from compare.analysis.sentiment import adapted, lexicon_guard
+
+    monkeypatch.setattr(adapted, "KFOLD_UP_TO", 50)
+    monkeypatch.setattr(lexicon_guard, "KFOLD_UP_TO", 50)
+    read: list[str] = []
+    scores = lexicon_guard.lexicon_scores
+
+    def counted(texts: list[str], language: str) -> list[tuple[float, str, float]]:
+        read.extend(texts)
+        return scores(texts, language)
+
+    monkeypatch.setattr(lexicon_guard, "lexicon_scores", counted)
+    rows = _french_the_lexicons_cannot_read(160)
+    result = guard_lexicon("fr", [t for t, _ in rows], [lab for _, lab in rows])
+    assert result.held_out == 32 and len(read) == 32
+    assert result.chosen == OWN and result.base_accuracy == 0.0

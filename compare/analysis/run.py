@@ -16,6 +16,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,8 @@ AHEAD = 12
 """Chunks queued per worker: covers a batch write (WRITE_BATCH reviews) in this process."""
 WRITE_BATCH = 2_000
 """Reviews per database transaction."""
+TAIL_WRITE = 4 * CHUNK
+"""Reviews per transaction once the workers hold the last chunks (``_write_now``)."""
 IN_PROCESS_BELOW = 1_500
 """Fewer pending reviews than this are analysed in-process (a pool costs ~1 s to start)."""
 PAUSE_POINT = "analyze-writes"
@@ -183,8 +186,7 @@ def _analyze_database(
     processes = count if pending >= IN_PROCESS_BELOW else 1
     if processes > 1 and _pool_context().get_start_method() == "fork":
         # the training and the analysis workers inherit them instead of each parsing them
-        warm_lexicons(_pending_languages(engine, analyzer_version))
-        warm_shipped_models(_pending_languages(engine, analyzer_version))
+        _warm_models(_pending_languages(engine, analyzer_version))
     # the function words are learnt on the training's pool, behind its jobs
     learning = (
         plan_function_words(
@@ -210,6 +212,7 @@ def _analyze_database(
     plain = plain_dialect(engine)
     batch = ResultRows()
     writes = 0
+    unreceived = pending
     with _progress_bar(progress, pending) as advance:
         for rows, counts in _analyse_pending(
             engine,
@@ -222,13 +225,34 @@ def _analyze_database(
             batch.extend(rows)
             _merge(summary, counts)
             advance(len(rows.review_ids))
-            if len(batch.review_ids) >= WRITE_BATCH:
+            unreceived -= len(rows.review_ids)
+            if _write_now(len(batch.review_ids), unreceived, processes):
                 write_rows(engine, batch, plain=plain)
                 writes += 1
                 batch = ResultRows()
         if batch.review_ids:
             write_rows(engine, batch, plain=plain)
     return summary
+
+
+def _warm_models(languages: list[str]) -> None:
+    """``warm_lexicons`` and ``warm_shipped_models`` side by side: the shipped models are
+    decompressed on a thread (without the GIL) while this one builds the lexicons; both
+    are done when this returns (before any pool forks)."""
+    with ThreadPoolExecutor(max_workers=1) as loader:
+        shipped = loader.submit(warm_shipped_models, languages)
+        warm_lexicons(languages)
+        shipped.result()
+
+
+def _write_now(batched: int, unreceived: int, processes: int) -> bool:
+    """Whether to write the ``batched`` reviews now: a full WRITE_BATCH, or TAIL_WRITE once
+    the pool holds the last chunks (at most AHEAD per process; ``unreceived`` reviews still
+    to come). Those writes run while the workers finish, so the last one, which nothing
+    runs beside, is small: a whole WRITE_BATCH of them ended every analysis."""
+    if batched >= WRITE_BATCH:
+        return True
+    return processes > 1 and batched >= TAIL_WRITE and unreceived <= AHEAD * processes * CHUNK
 
 
 def refresh_database_model(

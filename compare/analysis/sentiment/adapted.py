@@ -36,8 +36,7 @@ from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon_features import lexicon_channels
 from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_weights
-from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
-from compare.analysis.text import lemmas
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer, lemma_lists, token_lists
 
 ADAPT_SETTINGS = ClassifierSettings(
     c=3.0, char_low=0, char_high=0, lexicon_weight=0.0, vector_weight=0.0
@@ -169,7 +168,7 @@ class AdaptedClassifier:
 
     def counts(self, texts: list[str]) -> sp.csr_matrix:
         tokens = token_lists(texts)
-        return self.token_counts(tokens, [lemmas(t, self.language) for t in tokens])
+        return self.token_counts(tokens, lemma_lists(texts, tokens, self.language))
 
     def decision(self, counts: sp.csr_matrix) -> np.ndarray:
         """Log-odds of positive per count row: base score plus correction."""
@@ -245,7 +244,7 @@ class _Prepared:
         """Texts tokenised and lemmatised, with the base model's scores already known."""
         language = base.vectorizer.language
         tokens = token_lists(texts)
-        return cls(list(texts), tokens, [lemmas(t, language) for t in tokens], offset)
+        return cls(list(texts), tokens, lemma_lists(texts, tokens, language), offset)
 
 
 def _fit_prepared(
@@ -255,11 +254,11 @@ def _fit_prepared(
     settings: ClassifierSettings,
 ) -> AdaptedClassifier:
     language = base.vectorizer.language
-    tokens, lemma_lists, offset = prepared.tokens, prepared.lemmas, prepared.offset
+    tokens, lemmatised, offset = prepared.tokens, prepared.lemmas, prepared.offset
     vectorizer = FeatureVectorizer(language, settings.char_low, settings.char_high)
     channels = lexicon_channels(language) if settings.lexicon_weight else ()
     counts = _with_lexicon(
-        vectorizer.fit_transform(tokens, lemma_lists), channels, language, tokens, lemma_lists
+        vectorizer.fit_transform(tokens, lemmatised), channels, language, tokens, lemmatised
     )
     words = len(vectorizer.vocabulary)
     idf = idf_weights(counts[:, :words])

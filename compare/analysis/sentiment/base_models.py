@@ -104,8 +104,9 @@ def load_base(language: str | None) -> SentimentClassifier | None:
 
 def read_classifier(path: Path) -> SentimentClassifier:
     """One shipped classifier (a base model or an opinion detector)."""
-    with lzma.open(path, "rb") as handle:
-        classifier = pickle.load(handle)
+    # decompressed in one call, which releases the GIL throughout (streamed, pickle took it
+    # back at every read): a thread that loads models overlaps this process's other work
+    classifier = pickle.loads(lzma.decompress(path.read_bytes()))
     if not isinstance(classifier, SentimentClassifier):
         raise TypeError(f"{path} is not a sentiment classifier")
     return classifier

@@ -32,13 +32,12 @@ from compare.analysis.sentiment.logistic import (
     idf_weights,
     sublinear_tfidf,
 )
-from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer, lemma_lists, token_lists
 from compare.analysis.sentiment.word_vectors import (
     load_vectors,
     mean_vector_features,
     vector_sums,
 )
-from compare.analysis.text import lemmas
 
 NEUTRAL_BAND = 0.2
 """A binary model's |polarity| below this is labelled neutral."""
@@ -388,13 +387,13 @@ def train_classifier(
     tokens = token_lists(texts)
     channels = lexicon_channels(language) if settings.lexicon_weight else ()
     # lemmatise once for the word features and the lexicon look-ups
-    lemma_lists = [lemmas(t, language) for t in tokens]
+    lemmatised = lemma_lists(texts, tokens, language)
     vectors = load_vectors(language) if settings.vector_weight else None
     vector_dim = vectors.dim if vectors is not None else 0
     counts = _joined(
         [
-            vectorizer.fit_transform(tokens, lemma_lists),
-            *_lexicon_block(channels, language, tokens, lemma_lists),
+            vectorizer.fit_transform(tokens, lemmatised),
+            *_lexicon_block(channels, language, tokens, lemmatised),
             *_vector_block(vector_dim, language, tokens),
         ]
     )

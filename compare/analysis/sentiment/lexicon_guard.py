@@ -87,12 +87,17 @@ def guard_lexicon(
         return GuardResult(None, 0.0, 0.0, 0, baseline=LEXICON)
     gold = np.asarray(gold_labels)
     tested = np.zeros(len(rated), dtype=bool)
-
-    base = lexicon_decision(rated, language)
+    first_splits = held_out_splits(gold, seed=0, groups=groups)
+    # the lexicons score only the ratings a fold holds out: the others are never compared
+    # (above KFOLD_UP_TO ratings that is one fifth, capped at HOLDOUT_MAX)
+    held = np.unique(np.concatenate([test_rows for _, test_rows in first_splits]))
+    base = np.zeros(len(rated))
+    base[held] = lexicon_decision([rated[i] for i in held], language)
 
     def one_kfold(seed: int) -> np.ndarray:
         row = np.zeros(len(rated))
-        for train_rows, test_rows in held_out_splits(gold, seed=seed, groups=groups):
+        splits = first_splits if seed == 0 else held_out_splits(gold, seed=seed, groups=groups)
+        for train_rows, test_rows in splits:
             tested[test_rows] = True
             train = ([rated[i] for i in train_rows], [gold_labels[i] for i in train_rows])
             test = [rated[i] for i in test_rows]

@@ -293,6 +293,23 @@ def _first_negation(tokens: list[str], negations: frozenset[str]) -> int | None:
     return None
 
 
+def lemma_lists(texts: list[str], tokens: list[list[str]], language: str) -> list[list[str]]:
+    """Each text's ``tokens`` lemmatised in ``language`` (in a training job once per distinct
+    text and language: its guard's folds and final fit lemmatised the same ratings up to
+    five times). Callers must not change the lists."""
+    known: dict[tuple[str, str], list[str]] | None = memo("lemmas")
+    if known is None:
+        return [lemmatize(t, language) for t in tokens]
+    out: list[list[str]] = []
+    for text, text_tokens in zip(texts, tokens, strict=True):
+        key = (language, text)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = lemmatize(text_tokens, language)
+        out.append(found)
+    return out
+
+
 def token_lists(texts: list[str]) -> list[list[str]]:
     """``tokenize`` over texts (once per distinct text in a training job)."""
     known: dict[str, tuple[str, ...]] | None = memo("tokens")
