@@ -392,3 +392,17 @@ def test_import_dash_from_a_terminal_says_to_pipe_rows(tmp_path: Path) -> None:
         _readable(Path("-"), Terminal()),
     ):
         pass
+
+
+def test_a_company_name_with_brackets_is_printed_as_written(tmp_path: Path) -> None:
+    """rich markup in a name ("[/]") stopped the summary line with a traceback."""
+    path = tmp_path / "reviews.csv"
+    path.write_text('text,rating\n"Great coffee, fast delivery",5\n', encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    for extra in (["--dry-run"], []):
+        done = run_cli(
+            "import", str(path), "-c", "[/]", "--new-company", *extra, cwd=tmp_path, db_url=url
+        )
+        assert done.returncode == 0, done.stderr
+        assert "'[/]'" in done.stdout or "1 new review" in done.stdout, done.stdout
+        assert "Traceback" not in done.stderr
