@@ -185,6 +185,27 @@ def test_database_url_names_the_driver_we_ship(given: str, used: str) -> None:
     assert database_url(given) == used
 
 
+@pytest.mark.parametrize(
+    ("url", "said", "unsaid"),
+    [
+        # a port that is no number: SQLAlchemy's ValueError was a traceback in every command
+        ("postgresql://me:secret@db.invalid:5432x/shop", "its port is not a number", "secret"),
+        ("sqlite:/shop.db", "is not a database URL", None),
+        # a scheme SQLAlchemy has no plugin or driver for: say what to write
+        ("postgres://me@db.invalid/shop", "PostgreSQL's scheme is postgresql://", None),
+        ("postgresql+psycopg2://me@db.invalid/shop", "postgresql+psycopg://", None),
+        ("nonsense://x", "rivalscope uses sqlite:///", None),
+    ],
+)
+def test_a_mistyped_url_says_what_to_write(url: str, said: str, unsaid: str | None) -> None:
+    from storage.db import DatabaseError
+
+    with pytest.raises(DatabaseError) as raised:
+        make_engine(database_url(url))
+    assert said in str(raised.value)
+    assert unsaid is None or unsaid not in str(raised.value)
+
+
 def test_sqlite_files_are_created_on_open_only_where_their_folder_exists(tmp_path: Path) -> None:
     sqlite = DIALECTS["sqlite"]
     existing = tmp_path / "there.db"
