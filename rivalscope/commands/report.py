@@ -123,6 +123,16 @@ def report(
             )
         print_table(table, out=console)
     console.print(f"Report written: [bold]{escape(str(result.html_path))}[/]", markup=True)
+    if result.unanalysed:
+        # "none significant" above may only mean that nothing was analysed: say it where the
+        # user looks, not only in the page's banner
+        from compare.report.sections.glance import unanalysed_text
+
+        typer.secho(
+            f"warning: {unanalysed_text(result.unanalysed, result.reviews_in_scope)}",
+            fg="yellow",
+            err=True,
+        )
 
 
 def _day(value: datetime | None) -> date | None:
