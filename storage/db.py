@@ -196,5 +196,8 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
     except DriverDatabaseError as exc:  # OperationalError, and "file is not a database"
         engine.dispose()
         reason = " ".join(str(exc.orig).split())  # the driver's message may span lines
-        raise DatabaseError(f"cannot open {describe_url(resolved)}: {reason}") from None
+        why = dialect_of(resolved).open_problem(make_url(resolved))
+        raise DatabaseError(
+            f"cannot open {describe_url(resolved)}: {reason}{f' ({why})' if why else ''}"
+        ) from None
     return engine
