@@ -22,9 +22,15 @@ _PIPED_WIDTH = 240
 
 def command_console() -> Console:
     """The console a command prints with: the terminal's width, COLUMNS when set, else
-    ``_PIPED_WIDTH`` (tables piped to a file or a pager keep their columns readable)."""
+    ``_PIPED_WIDTH`` (tables piped to a file or a pager keep their columns readable).
+
+    It reads no rich markup: what commands print (names, quotes, product names, paths) comes
+    from crawled pages and users, and "[/]" or "[bold]" in it would stop the command
+    (``MarkupError``) or vanish from the output. A line styled on purpose passes
+    ``markup=True`` and its data through ``rich.markup.escape``."""
     return Console(
         soft_wrap=True,
+        markup=False,
         width=None if Console().is_terminal or os.environ.get("COLUMNS") else _PIPED_WIDTH,
     )
 
@@ -102,7 +108,7 @@ def _print_expanded(out: Console, table: Table, header: list[str], rows: list[li
 
 
 def _plain(out: Console, renderable: RenderableType) -> str:
-    """The text a cell or header shows (markup applied, as rich prints it)."""
+    """The text a cell or header shows, as rich prints it."""
     if isinstance(renderable, Text):
         return renderable.plain
     if isinstance(renderable, str):

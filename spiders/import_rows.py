@@ -83,10 +83,23 @@ def check_decodable(path: Path, encoding: str) -> None:
         _DECODED.append(seen)
 
 
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+"""How a UTF-16 file begins (Excel's "Unicode text" export, many Windows tools)."""
+
+
 def _decode_whole(path: Path, encoding: str) -> None:
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
     with _open_binary(path) as handle:
+        start = handle.read(2)
+        handle.seek(0)
+        if start in _UTF16_MARKS and not codecs.lookup(encoding).name.startswith("utf-16"):
+            # utf-8 fails on its first byte; latin-1 or cp1250 read every other character
+            # as NUL and the rows as broken
+            raise ImportFileError(
+                f"{path} is UTF-16 text (it begins with UTF-16's byte-order mark), not "
+                f"{encoding}: pass --encoding utf-16"
+            )
         while True:
             chunk = handle.read(CHUNK)
             try:

@@ -7,9 +7,15 @@ crawl in a process of its own (``rivalscope crawl``).
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
+from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from settings.targets import Company, Source, Targets, TargetsError
@@ -92,11 +98,13 @@ def run_crawls(
         crawl_settings(targets, db_url, log_level=log_level, progress=progress)
     )
     crawlers = []
-    for company, source in pairs:
-        crawler = process.create_crawler(TargetSpider)
-        process.crawl(crawler, source=source, company=company, targets=targets)
-        crawlers.append((source.name, crawler))
-    process.start()
+    with _interrupts_held_until_started() as arm:
+        for company, source in pairs:
+            crawler = process.create_crawler(TargetSpider)
+            process.crawl(crawler, source=source, company=company, targets=targets)
+            crawlers.append((source.name, crawler))
+        arm([crawler for _, crawler in crawlers])  # the reactor is installed by now
+        process.start()
     logging.getLogger(__name__).debug("crawled %d sources", len(pairs))
     results = []
     for name, crawler in crawlers:
@@ -111,3 +119,72 @@ def run_crawls(
             )
         )
     return results
+
+
+@contextmanager
+def _interrupts_held_until_started() -> Iterator[Callable[[list[Crawler]], None]]:
+    """Ctrl-C before Scrapy's own handler is in place (once the reactor runs) stops the
+    crawls gracefully once they run, as a later one does.
+
+    ``process.crawl`` starts each crawler's set-up (its spider, extensions, middlewares)
+    inside a Deferred: a KeyboardInterrupt raised there was caught by Twisted ("Unhandled
+    error in Deferred" and its traceback), that source was not crawled, the others were,
+    and the command exited 0. Here the signal is noted and sent again to Scrapy's handler
+    once every crawler's engine runs (stopped while its spider still opens, a run stayed
+    ``running``). The block calls what it is given with the crawlers once the reactor is
+    installed (importing it earlier would install Twisted's default one), before starting
+    it. Only in the main thread, and only where Python handles SIGINT (an ignored one
+    stays ignored)."""
+    handler = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(handler):
+        yield lambda _crawlers: None
+        return
+    received: list[int] = []
+    armed: list[Callable[[], None]] = []
+
+    def _noted(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        if armed:  # the reactor runs: its first turn may have passed already
+            from twisted.internet import reactor
+
+            reactor.callFromThread(armed[0])
+
+    def _arm(crawlers: list[Crawler]) -> None:
+        from twisted.internet import reactor as installed
+
+        reactor: Any = installed  # typed by twisted as its module, not a reactor
+
+        def _send_when_running() -> None:
+            if all(_engine_running(crawler) or not crawler.crawling for crawler in crawlers):
+                signal.raise_signal(signal.SIGINT)  # to Scrapy's handler, in place by now
+            else:
+                reactor.callLater(_POLL_S, _send_when_running)
+
+        def _started() -> None:
+            # Runs before Scrapy's own "after startup" trigger installs its handler; the
+            # signal goes out once (a second Ctrl-C makes Scrapy stop at once).
+            if received:
+                reactor.callLater(0, _send_when_running)
+            else:
+                armed.append(_send_when_running)
+
+        reactor.addSystemEventTrigger("after", "startup", _started)
+
+    signal.signal(signal.SIGINT, _noted)
+    try:
+        yield _arm
+    finally:
+        if signal.getsignal(signal.SIGINT) is _noted:  # the reactor never started
+            signal.signal(signal.SIGINT, handler)
+            if received:
+                handler(signal.SIGINT, None)
+
+
+_POLL_S = 0.1
+
+
+def _engine_running(crawler: Crawler) -> bool:
+    try:
+        return bool(crawler.engine.running)
+    except RuntimeError:  # no engine yet
+        return False

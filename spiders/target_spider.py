@@ -23,6 +23,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from settings.content_keys import review_content_key
+from settings.pause_points import pause_point
 from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Company, Limits, ReviewApi, Source, Targets, load_targets
 from settings.url_patterns import UrlFilter
@@ -34,6 +35,10 @@ from spiders.render_budget import RENDER_PAGES_SETTING
 from spiders.tag_budget import MAX_PAGE_TAGS, within_tag_budget
 
 STAT = "rivalscope"
+
+
+START_PAUSE_POINT = "spider-start"
+"""``settings.pause_points``: a crawler's spider is made, its settings not applied yet."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,7 @@ class TargetSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TargetSpider:
         spider: TargetSpider = super().from_crawler(crawler, *args, **kwargs)
+        pause_point(START_PAUSE_POINT, 0)  # tests: Ctrl-C while a crawler is set up
         spider._apply_source_settings(crawler)
         crawler.signals.connect(spider.on_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)

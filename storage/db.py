@@ -9,6 +9,7 @@ migrations by hand.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,9 +44,14 @@ def describe_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return url
     return dialect_of(parsed).describe(parsed)
+
+
+EXAMPLE_URLS = "sqlite:///rivalscope.db or postgresql+psycopg://user@host/dbname"
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
+"""The password in a URL SQLAlchemy cannot parse (so cannot hide)."""
 
 
 def make_engine(url: str) -> Engine:
@@ -53,10 +59,11 @@ def make_engine(url: str) -> Engine:
     keys, busy wait)."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
+        why = " (its port is not a number)" if isinstance(exc, ValueError) else ""
+        shown = _PASSWORD.sub(r"\1***@", url)
         raise DatabaseError(
-            f"{url!r} is not a database URL; use e.g. sqlite:///rivalscope.db or "
-            "postgresql+psycopg://user@host/dbname"
+            f"{shown!r} is not a database URL{why}; use e.g. {EXAMPLE_URLS}"
         ) from None
     dialect = dialect_of(parsed)
     problem = dialect.url_problem(parsed)
@@ -65,9 +72,21 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, **dialect.engine_options())
     except Exception as exc:  # missing driver, bad options
-        raise DatabaseError(f"cannot use {describe_url(url)}: {exc}") from None
+        raise DatabaseError(
+            f"cannot use {describe_url(url)}: {exc}{_scheme_hint(parsed.drivername)}"
+        ) from None
     dialect.configure(engine)
     return engine
+
+
+def _scheme_hint(drivername: str) -> str:
+    """What to write instead of a scheme SQLAlchemy has no plugin or driver for."""
+    backend = drivername.partition("+")[0]
+    if backend in ("postgres", "pgsql", "psql", "postgre", "postgresq"):
+        return "; PostgreSQL's scheme is postgresql:// (e.g. postgresql+psycopg://user@host/dbname)"
+    if backend == "postgresql":
+        return "; the driver rivalscope ships is psycopg: postgresql+psycopg://user@host/dbname"
+    return f"; rivalscope uses {EXAMPLE_URLS}"
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -177,5 +196,8 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
     except DriverDatabaseError as exc:  # OperationalError, and "file is not a database"
         engine.dispose()
         reason = " ".join(str(exc.orig).split())  # the driver's message may span lines
-        raise DatabaseError(f"cannot open {describe_url(resolved)}: {reason}") from None
+        why = dialect_of(resolved).open_problem(make_url(resolved))
+        raise DatabaseError(
+            f"cannot open {describe_url(resolved)}: {reason}{f' ({why})' if why else ''}"
+        ) from None
     return engine

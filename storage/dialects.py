@@ -8,6 +8,7 @@ comparing names. A database we do not know gets the base ``Dialect``: standard S
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -88,6 +89,11 @@ class Dialect:
 
     def url_problem(self, url: URL) -> str | None:
         """Why ``url`` cannot be opened, found before trying (None: nothing found)."""
+        return None
+
+    def open_problem(self, url: URL) -> str | None:
+        """What in the user's setup may have stopped ``url`` from opening (None: nothing
+        found), to say beside the driver's message."""
         return None
 
     def engine_options(self) -> dict[str, Any]:
@@ -203,6 +209,22 @@ class SQLite(Dialect):
         return (
             None if parent.is_dir() else f"folder {parent} for the SQLite database does not exist"
         )
+
+    def open_problem(self, url: URL) -> str | None:
+        # SQLite says "unable to open database file" for a file it may read but not write
+        # beside: its journal (WAL) goes next to it, so the folder must be writable too.
+        path = self.database_file(url)
+        if path is None or not path.is_file():
+            return None
+        folder = path.expanduser().resolve().parent
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return (
+                f"the folder {folder} is read-only: SQLite writes its journal beside the "
+                "database, so copy the file to a folder you can write to"
+            )
+        if not os.access(path, os.R_OK | os.W_OK):
+            return f"{path} cannot be read and written by this user"
+        return None
 
     def engine_options(self) -> dict[str, Any]:
         return {"connect_args": {"timeout": 30}}

@@ -23,6 +23,7 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("export", "reviews", "--db", "sqlite:///foreign.db"), "use a new file"),
     (("runs", "--db", "sqlite:///missing/dir/x.db"), "does not exist"),
     (("runs", "--db", "nonsense://x"), "cannot use nonsense://x"),
+    (("findings", "--db", "postgresql://127.0.0.1:5432x/t"), "its port is not a number"),
     (("runs", "--db", "postgresql://nobody@127.0.0.1:1/x"), "cannot open postgresql"),
     (("runs", "--db", "sqlite:///newer.db"), "revision '9999' is not one this rivalscope knows"),
     (("runs", "--db", ""), "the database URL is empty"),

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from settings.pause_points import PAUSE_ENV
+from spiders.target_spider import START_PAUSE_POINT as SPIDER_START
 from storage.child_process import PAUSE_POINT as CHILD_START
 from storage.db import open_database
 from storage.models import CrawlRun, OfferObservation, Review
@@ -248,27 +249,39 @@ def test_ctrl_c_stops_cleanly_with_one_line(
     assert "interrupted" in {r.status for r in runs}
 
 
-def test_ctrl_c_while_the_store_worker_starts_prints_no_traceback(
-    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+@pytest.mark.parametrize("point", [CHILD_START, SPIDER_START])
+def test_ctrl_c_while_a_crawl_starts_stops_it_cleanly(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], point: str
 ) -> None:
-    """Ctrl-C reaches the store worker too; before it ignores it (it imports for seconds on
-    a loaded machine), the worker printed its KeyboardInterrupt's traceback."""
+    """Ctrl-C while the crawl starts: every run ends as on a later Ctrl-C, no traceback.
+
+    ``CHILD_START``: Ctrl-C reaches the store worker too; before it ignores it (it imports
+    for seconds on a loaded machine), the worker printed its KeyboardInterrupt's traceback.
+    ``SPIDER_START``: before Scrapy's handler is in place (the crawlers are still being set
+    up), KeyboardInterrupt was raised inside Twisted's Deferred: a traceback, that source
+    not crawled, the others crawled on (exit 0, or 1 when the reactor was not installed)."""
     url = f"sqlite:///{tmp_path / 'starting.db'}"
     slow = _targets(tmp_path, server, shops, slow=True)
     held = tmp_path / "held"
     # the default checkpoint interval (1 s); start_crawl sets 0.5 s for the kill tests
-    settings = {PAUSE_ENV: f"{CHILD_START}:0:{held}", "RIVALSCOPE_CHECKPOINT_S": "1"}
+    settings = {PAUSE_ENV: f"{point}:0:{held}", "RIVALSCOPE_CHECKPOINT_S": "1"}
     process = start_crawl(slow, url, tmp_path, **settings)
     wait_for_file(held, process)
-    assert held.exists(), "the store worker never started"
+    assert held.exists(), f"the crawl never reached {point}"
     os.killpg(process.pid, signal.SIGINT)
-    time.sleep(0.5)  # delivered while the worker is held, before its initializer goes on
+    time.sleep(0.5)  # delivered while the crawl is held there
     held.unlink()
     _out, err = process.communicate(timeout=120)
     stderr = err.decode()
     assert process.returncode == 130, stderr[-3000:]
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr[-3000:]
     assert wait_until_gone(process.pid) == []
+    engine = open_database(url)
+    with Session(engine) as session:
+        runs = session.exec(select(CrawlRun)).all()
+    engine.dispose()
+    assert len(runs) == len(shops), [(r.id, r.status) for r in runs]
+    assert {r.status for r in runs} <= {"interrupted", "finished"}
 
 
 def test_two_crawls_of_one_source_never_write_together(

@@ -185,6 +185,58 @@ def test_database_url_names_the_driver_we_ship(given: str, used: str) -> None:
     assert database_url(given) == used
 
 
+@pytest.mark.parametrize(
+    ("url", "said", "unsaid"),
+    [
+        # a port that is no number: SQLAlchemy's ValueError was a traceback in every command
+        ("postgresql://me:secret@db.invalid:5432x/shop", "its port is not a number", "secret"),
+        ("sqlite:/shop.db", "is not a database URL", None),
+        # a scheme SQLAlchemy has no plugin or driver for: say what to write
+        ("postgres://me@db.invalid/shop", "PostgreSQL's scheme is postgresql://", None),
+        ("postgresql+psycopg2://me@db.invalid/shop", "postgresql+psycopg://", None),
+        ("nonsense://x", "rivalscope uses sqlite:///", None),
+    ],
+)
+def test_a_mistyped_url_says_what_to_write(url: str, said: str, unsaid: str | None) -> None:
+    from storage.db import DatabaseError
+
+    with pytest.raises(DatabaseError) as raised:
+        make_engine(database_url(url))
+    assert said in str(raised.value)
+    assert unsaid is None or unsaid not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("denied", "said"),
+    [
+        ("folder", "is read-only: SQLite writes its journal beside the database"),
+        ("file", "cannot be read and written by this user"),
+        (None, None),
+    ],
+)
+def test_a_sqlite_file_that_cannot_open_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, denied: str | None, said: str | None
+) -> None:
+    """SQLite's own "unable to open database file" for a database in a read-only folder (a
+    mounted share, a backup) reads as if the file were missing. Root passes every
+    permission check here, so the checks are refused by hand."""
+    import os
+
+    path = tmp_path / "shop.db"
+    path.touch()
+    barred = {"folder": tmp_path, "file": path}.get(denied or "")
+    real = os.access
+    monkeypatch.setattr(
+        storage_dialects.os,
+        "access",
+        lambda where, mode: False if Path(where) == barred else real(where, mode),
+    )
+    found = DIALECTS["sqlite"].open_problem(make_url(f"sqlite:///{path}"))
+    assert (found is None) if said is None else (said in (found or "")), found
+    assert DIALECTS["sqlite"].open_problem(make_url(f"sqlite:///{tmp_path / 'none.db'}")) is None
+    assert DIALECTS["postgresql"].open_problem(make_url("postgresql+psycopg://h.invalid/x")) is None
+
+
 def test_sqlite_files_are_created_on_open_only_where_their_folder_exists(tmp_path: Path) -> None:
     sqlite = DIALECTS["sqlite"]
     existing = tmp_path / "there.db"

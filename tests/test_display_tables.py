@@ -64,3 +64,23 @@ def test_a_table_that_fits_only_without_borders_is_drawn_without_them(width: int
     assert not any(line.startswith("-[ ") for line in lines), text  # still a table
     assert "│" not in text and "┃" not in text, text
     assert "+1.60 [+1.32, +1.76]" in text and "…" not in text, text
+
+
+@pytest.mark.parametrize("name", ["[/]", "[bold red]Acme", "Rival [/bold]", "[link=x]y[/link]"])
+def test_the_command_console_shows_scraped_brackets_as_written(name: str) -> None:
+    """Company, product and review text reach the tables and lines commands print unescaped:
+    "[/]" in a competitor's name stopped `rivalscope report` with rich's MarkupError, and
+    "[bold red]" vanished from the name shown."""
+    from rivalscope.display import command_console
+
+    out = command_console()
+    table = Table(title=f"Findings for {name}")
+    table.add_column("competitor")
+    table.add_row(name)
+    with out.capture() as captured:
+        print_table(table, out=out)
+        out.print(f"note: {name}")
+    text = captured.get()
+    assert f"Findings for {name}" in text
+    assert f" {name} " in text
+    assert f"note: {name}" in text

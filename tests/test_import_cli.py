@@ -147,6 +147,50 @@ def test_import_errors_are_one_line(
     assert "Traceback" not in result.stderr
 
 
+UTF16_CSV = "text,rating\nŚwietna kawa, dostawa szybka,5\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding", "message"),
+    [
+        # Excel's "Unicode text" and many Windows exports: UTF-16 with its byte-order mark.
+        # utf-8 said "re-save it as UTF-8 or pass --encoding (e.g. cp1250, latin-1)", and
+        # those read every other character as NUL: "no row could be read".
+        (UTF16_CSV.encode("utf-16"), "utf-8", "is UTF-16 text"),
+        (UTF16_CSV.encode("utf-16"), "latin-1", "is UTF-16 text"),
+        (UTF16_CSV.encode("utf-16"), "cp1250", "is UTF-16 text"),
+        (UTF16_CSV.encode("utf-16"), "utf-16", None),
+        (UTF16_CSV.encode("utf-16"), "UTF_16", None),
+        ("text\nTrès bien\n".encode("cp1252"), "utf-8", "is not utf-8 text"),
+        ("text\nTrès bien\n".encode("cp1252"), "cp1252", None),
+    ],
+    ids=[
+        "utf16-utf8",
+        "utf16-latin1",
+        "utf16-cp1250",
+        "utf16",
+        "utf16-alias",
+        "cp1252-utf8",
+        "cp1252",
+    ],
+)
+def test_a_file_not_in_its_encoding_says_which_to_pass(
+    tmp_path: Path, content: bytes, encoding: str, message: str | None
+) -> None:
+    from spiders.import_rows import ImportFileError, check_decodable, check_encoding
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    if message is None:
+        check_decodable(path, check_encoding(encoding))
+        return
+    with pytest.raises(ImportFileError) as raised:
+        check_decodable(path, check_encoding(encoding))
+    assert message in str(raised.value)
+    if "UTF-16" in message:
+        assert str(raised.value).endswith("pass --encoding utf-16")
+
+
 def test_import_with_encoding_option(tmp_path: Path) -> None:
     (tmp_path / "pl.csv").write_bytes(
         'text,rating\n"Dostawa była szybka, polecam",5\n'.encode("cp1250")
@@ -392,3 +436,17 @@ def test_import_dash_from_a_terminal_says_to_pipe_rows(tmp_path: Path) -> None:
         _readable(Path("-"), Terminal()),
     ):
         pass
+
+
+def test_a_company_name_with_brackets_is_printed_as_written(tmp_path: Path) -> None:
+    """rich markup in a name ("[/]") stopped the summary line with a traceback."""
+    path = tmp_path / "reviews.csv"
+    path.write_text('text,rating\n"Great coffee, fast delivery",5\n', encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    for extra in (["--dry-run"], []):
+        done = run_cli(
+            "import", str(path), "-c", "[/]", "--new-company", *extra, cwd=tmp_path, db_url=url
+        )
+        assert done.returncode == 0, done.stderr
+        assert "'[/]'" in done.stdout or "1 new review" in done.stdout, done.stdout
+        assert "Traceback" not in done.stderr

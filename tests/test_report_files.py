@@ -85,6 +85,38 @@ def test_report_where_it_cannot_write_is_one_line(
     assert _recorded(engine) == (0, 0)
 
 
+def test_the_command_warns_when_reviews_are_not_analysed(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    """Before `rivalscope analyze`, the command said "none significant" with nothing else:
+    the warning was only in the page's banner."""
+    from sqlalchemy import text
+
+    populate(engine, PLAN)
+
+    def _report(out: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "rivalscope", "report", "--out", out],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ, "RIVALSCOPE_DATABASE_URL": db_url, "COLUMNS": "240"},
+            check=False,
+        )
+
+    analysed = _report("one")
+    assert analysed.returncode == 0 and "warning" not in analysed.stderr, analysed.stderr
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM review_analysis"))
+    bare = _report("two")
+    assert bare.returncode == 0, bare.stderr  # the report is written all the same
+    assert "none significant" in bare.stdout
+    assert (
+        "warning: 1500 of 1500 reviews in scope are not analysed yet and are left out of every "
+        "figure: run `rivalscope analyze`" in bare.stderr
+    ), bare.stderr
+
+
 @pytest.mark.slow
 def test_kill_9_at_any_moment_leaves_no_run_without_its_files(
     db_url: str, engine: Engine, tmp_path: Path

@@ -161,14 +161,15 @@ def test_hung_crawl_is_killed_at_its_limit_and_recorded(
     assert "UNHEALTHY" in status.stdout and "timed out" in status.stdout
 
 
-def test_sigterm_stops_the_scheduler_and_marks_the_running_crawl(
-    tmp_path: Path, hang_targets: Path, db_url: str
-) -> None:
-    log_file = tmp_path / "schedule.log"
+def _signal_while_crawling(
+    tmp_path: Path, targets: Path, db_url: str, signum: int, *extra: str
+) -> tuple[int, str]:
+    """Start ``rivalscope schedule``, send ``signum`` once its crawl runs: (exit status,
+    stderr)."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "rivalscope", "schedule", "--targets", str(hang_targets),
-         "--db", db_url, "--log-file", str(log_file)],
+        [sys.executable, "-m", "rivalscope", "schedule", "--targets", str(targets),
+         "--db", db_url, "--log-file", str(tmp_path / "schedule.log"), *extra],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
@@ -178,14 +179,33 @@ def test_sigterm_stops_the_scheduler_and_marks_the_running_crawl(
         ):
             time.sleep(0.3)
         assert any(s == "running" for _, s, _ in _runs_safe(db_url)), "the crawl never started"
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
         _, err = process.communicate(timeout=40)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 0, err.decode()
-    log = log_file.read_text(encoding="utf-8")
+    return process.returncode, err.decode()
+
+
+def test_sigterm_stops_the_scheduler_and_marks_the_running_crawl(
+    tmp_path: Path, hang_targets: Path, db_url: str
+) -> None:
+    status, err = _signal_while_crawling(tmp_path, hang_targets, db_url, signal.SIGTERM)
+    assert status == 0, err
+    log = (tmp_path / "schedule.log").read_text(encoding="utf-8")
     assert "got SIGTERM: stopping" in log and "stopped" in log.splitlines()[-1]
+    assert [(n, s) for n, s, _ in _runs(db_url)] == [("hung-shop", "interrupted")]
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_once_round_cut_short_by_a_signal_is_no_success(
+    tmp_path: Path, hang_targets: Path, db_url: str, signum: int, status: int
+) -> None:
+    """`schedule --once` (for cron) exited 0 when Ctrl-C or SIGTERM stopped its crawls."""
+    got, err = _signal_while_crawling(tmp_path, hang_targets, db_url, signum, "--once")
+    assert got == status, err
+    assert "Traceback" not in err
+    assert f"interrupted by {signal.Signals(signum).name}" in err
     assert [(n, s) for n, s, _ in _runs(db_url)] == [("hung-shop", "interrupted")]
 
 

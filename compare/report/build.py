@@ -51,6 +51,9 @@ class ReportResult:
     run_id: int
     findings: list[Finding]
     files: list[Path] = field(default_factory=list)
+    reviews_in_scope: int = 0
+    unanalysed: int = 0
+    """Reviews in scope that no analysis has labelled yet: left out of every figure."""
 
     @property
     def html_path(self) -> Path:
@@ -108,7 +111,9 @@ def build_report(
     except BaseException:
         remove_created(out_dir, created)
         raise
-    return ReportResult(out_dir, data.run_id, data.findings, files)
+    return ReportResult(
+        out_dir, data.run_id, data.findings, files, data.reviews_in_scope, data.unanalysed
+    )
 
 
 def _compute(

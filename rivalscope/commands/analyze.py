@@ -14,6 +14,8 @@ from rivalscope.options import checked_database
 from settings.user_errors import UserError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from compare.analysis.run import AnalyzeSummary
 
 
@@ -85,9 +87,24 @@ def register(app: typer.Typer) -> None:
                 on_wait=lambda message: typer.secho(message, err=True),
             )
             candidates = candidate_aspects(engine, load_taxonomy(taxonomy))
+            if summary.analyzed == 0 and not _holds_reviews(engine):
+                command_console().print(
+                    "nothing to analyse: the database holds no reviews yet; crawl them "
+                    "(rivalscope crawl) or import them (rivalscope import) first"
+                )
+                return
         finally:
             engine.dispose()
         print_summary(summary, candidates)
+
+
+def _holds_reviews(engine: Engine) -> bool:
+    from sqlmodel import Session, col, select
+
+    from storage.models import Review
+
+    with Session(engine) as session:
+        return session.exec(select(col(Review.id)).limit(1)).first() is not None
 
 
 def _unanalysed_language_notes(reviews: dict[str, int]) -> list[str]:

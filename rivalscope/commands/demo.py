@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from rivalscope.display import command_console
 from rivalscope.options import DbOption
@@ -150,7 +151,9 @@ def demo(
     try:
         targets = _write_demo_targets(targets, server.base_url, shops)
         console.print(
-            f"Demo shops served at [bold]{server.base_url}[/]; targets written to {targets}"
+            f"Demo shops served at [bold]{server.base_url}[/]; "
+            f"targets written to {escape(str(targets))}",
+            markup=True,
         )
         if serve:
             _serve_forever(server.base_url, targets)
@@ -192,7 +195,8 @@ def _scripted_shops(products: int | None, reviews_per_product: int | None) -> li
     try:
         require_browser([f"{s.slug}-shop" for s in needing])
     except BrowserMissingError as exc:
-        console.print(f"[yellow]note:[/] skipping {', '.join(s.name for s in needing)}: {exc}")
+        skipped = escape(f"skipping {', '.join(s.name for s in needing)}: {exc}")
+        console.print(f"[yellow]note:[/] {skipped}", markup=True)
         return [s for s in shops if s.markup != "widget"]
     return shops
 

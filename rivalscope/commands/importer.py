@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, BinaryIO
 
 import typer
+from rich.markup import escape
 
 from rivalscope.display import command_console
 from rivalscope.options import DbOption
@@ -124,18 +125,20 @@ def import_(
     what = "reviews" if report.kind == "reviews" else "offer observations"
     if dry_run:
         console.print(
-            f"dry run, nothing written: {named}: {report.rows} rows, "
+            f"dry run, nothing written: {escape(named)}: {report.rows} rows, "
             f"[green]{report.stored} new {what} would be stored[/] "
             f"({'at most, ' if report.kind == 'offers' else ''}"
-            f"{'for a new company ' + repr(company) if report.created_company else repr(company)}), "
+            f"{escape('for a new company ' + repr(company) if report.created_company else repr(company))}), "
             f"{report.duplicates} already stored, [red]{report.rejected} rejected[/] "
-            f"-> {describe_url(url)}"
+            f"-> {escape(describe_url(url))}",
+            markup=True,
         )
     else:
         console.print(
-            f"{named}: {report.rows} rows, [green]{report.stored} new {what}[/], "
+            f"{escape(named)}: {report.rows} rows, [green]{report.stored} new {what}[/], "
             f"{report.duplicates} already stored, [red]{report.rejected} rejected[/] "
-            f"-> {describe_url(url)}"
+            f"-> {escape(describe_url(url))}",
+            markup=True,
         )
     for line, reason in sorted(report.bad)[:MAX_LISTED]:
         console.print(f"  line {line}: {reason}", markup=False, highlight=False)

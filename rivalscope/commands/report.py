@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from rivalscope.display import command_console, print_table
@@ -84,7 +85,7 @@ def report(
             since=_day(since),
             until=_day(until),
             min_sample=min_sample,
-            progress=lambda step: console.print(f"[dim]… {step}[/]"),
+            progress=lambda step: console.print(f"[dim]… {escape(step)}[/]", markup=True),
             rates_file=rates,
         )
     finally:
@@ -121,7 +122,17 @@ def report(
                 score_text(group.score),
             )
         print_table(table, out=console)
-    console.print(f"Report written: [bold]{result.html_path}[/]")
+    console.print(f"Report written: [bold]{escape(str(result.html_path))}[/]", markup=True)
+    if result.unanalysed:
+        # "none significant" above may only mean that nothing was analysed: say it where the
+        # user looks, not only in the page's banner
+        from compare.report.sections.glance import unanalysed_text
+
+        typer.secho(
+            f"warning: {unanalysed_text(result.unanalysed, result.reviews_in_scope)}",
+            fg="yellow",
+            err=True,
+        )
 
 
 def _day(value: datetime | None) -> date | None:

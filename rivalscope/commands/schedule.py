@@ -74,7 +74,8 @@ def schedule(
     report and the alerts (on by default; the targets file's \\[schedule], \\[health] and
     \\[alerts] tables tune them, see the README); a step that does not run is logged with
     its reason. SIGTERM stops cleanly (running crawls are ended
-    and marked interrupted). With --once the exit status is 1 if a crawl failed.
+    and marked interrupted). With --once the exit status is 1 if a crawl failed, 130 when
+    Ctrl-C (143 when SIGTERM) stopped the round.
     Edits to the targets file apply from the next round, without a restart.
 
     Example: rivalscope schedule --targets targets.toml --log-file schedule.log
@@ -109,10 +110,13 @@ def schedule(
             param_hint="--targets",
         )
 
+    stopped_by: list[int] = []
+
     def _stop(signum: int, _frame: FrameType | None) -> None:
         logging.getLogger("rivalscope.schedule").info(
             "got %s: stopping", signal.Signals(signum).name
         )
+        stopped_by.append(signum)
         scheduler.stop()
 
     signal.signal(signal.SIGTERM, _stop)
@@ -121,6 +125,16 @@ def schedule(
         if once:
             outcomes = scheduler.run_due()
             _print_outcomes(outcomes)
+            if stopped_by:
+                # cron or a wrapper must not read a round cut short as done: 130 for
+                # Ctrl-C, 143 for SIGTERM, as a shell reports a command a signal ended
+                typer.secho(
+                    f"interrupted by {signal.Signals(stopped_by[0]).name}: the crawls it "
+                    "stopped are completed by the next run",
+                    fg="yellow",
+                    err=True,
+                )
+                raise typer.Exit(128 + stopped_by[0])
             if any(o.status in ("failed", "timeout") for o in outcomes):
                 raise typer.Exit(1)
         else:

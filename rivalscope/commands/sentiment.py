@@ -197,7 +197,7 @@ def _database_bundle(db: str | None) -> ModelBundle | None:
     url = database_url(db)
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
         if db is None:
             return None
         open_database(url)  # says why it is not a database URL

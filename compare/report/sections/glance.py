@@ -9,17 +9,20 @@ from compare.report.finding_groups import opportunities, threats
 from compare.report.section_registry import register
 
 
+def unanalysed_text(unanalysed: int, in_scope: int) -> str:
+    """The warning of a report some of whose reviews are not analysed (page and terminal)."""
+    return (
+        f"{unanalysed} of {in_scope} reviews in scope are not analysed yet and are left out "
+        "of every figure: run `rivalscope analyze`, then the report again."
+    )
+
+
 @register("glance", "At a glance", in_summary=True)
 def glance(data: ReportData) -> list[Block]:
     blocks: list[Block] = []
     if data.unanalysed:
         blocks.append(
-            Paragraph(
-                f"{data.unanalysed} of {data.reviews_in_scope} reviews in scope are not analysed "
-                "yet and are left out of every figure below: run `rivalscope analyze`, then "
-                "the report again.",
-                css="banner",
-            )
+            Paragraph(unanalysed_text(data.unanalysed, data.reviews_in_scope), css="banner")
         )
     best = opportunities(data.findings)[:3]
     if best:
