@@ -181,10 +181,24 @@ def environment_error(exc: BaseException) -> DatabaseError | None:
     return DatabaseError(f"database: {reason}")
 
 
-def open_database(url: str | None = None, *, upgrade: bool = True) -> Engine:
-    """Open (and create or upgrade) the database; raises DatabaseError for humans."""
+def open_database(
+    url: str | None = None, *, upgrade: bool = True, existing: bool = False
+) -> Engine:
+    """Open (and create or upgrade) the database; raises DatabaseError for humans.
+    ``existing``: a command that only reads what was collected refuses to create a new,
+    empty database (a mistyped path would read as "nothing found")."""
     resolved = database_url(url)
     engine = make_engine(resolved)
+    if existing:
+        parsed = make_url(resolved)
+        path = dialect_of(parsed).database_file(parsed)
+        if path is not None and not path.exists():  # a folder or a dead file: said below
+            engine.dispose()
+            raise DatabaseError(
+                f"no database at {describe_url(resolved)}: nothing is collected there yet. "
+                "Run `rivalscope crawl`, `rivalscope import` or `rivalscope demo` first, or "
+                f"name your database with --db or {DATABASE_URL_ENV}"
+            )
     try:
         if upgrade:
             upgrade_schema(engine)

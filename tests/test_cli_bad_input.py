@@ -83,6 +83,11 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("report", "--since", "2025-13-45", "--db", FRESH), "Invalid value for '--since'"),
     (("report", "--min-sample", "-5", "--db", FRESH), "--min-sample must be at least 1"),
     (("report", "--db", FRESH), "no own company in the database"),
+    # Commands that only read what was collected never create an empty database.
+    (("report", "--db", "sqlite:///missing.db"), "no database at SQLite file"),
+    (("findings", "--db", "sqlite:///missing.db"), "no database at SQLite file"),
+    (("runs", "--db", "sqlite:///missing.db"), "no database at SQLite file"),
+    (("export", "reviews", "--out", "r.csv", "--db", "sqlite:///missing.db"), "no database at"),
     (("runs", "--source", "nosuch", "--db", FRESH), "no such source 'nosuch'"),
     (("findings", "--competitor", "Nobody", "--db", FRESH), "no company named 'Nobody'"),
     (("extract", "afile", "--url", "notaurl"), "is not an absolute http(s) URL"),
@@ -192,6 +197,9 @@ def careless_folder(tmp_path: Path) -> Path:
         'start_urls = ["http://127.0.0.1:9/"]\n'
     )
     (tmp_path / "adir").mkdir()
+    # FRESH: a database with nothing collected yet (a command that only reads refuses to
+    # create one: see the "no database at" cases).
+    open_database(f"sqlite:///{tmp_path / 'fresh.db'}").dispose()
     with sqlite3.connect(tmp_path / "foreign.db") as foreign:  # another program's database
         foreign.execute("CREATE TABLE crawl_run (x INTEGER)")
     open_database(f"sqlite:///{tmp_path / 'newer.db'}").dispose()
@@ -223,8 +231,10 @@ def test_careless_input_is_one_line(
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ") and message in lines[0], lines[0]
     after = {p.name: p.stat().st_size for p in careless_folder.iterdir() if p.is_file()}
-    assert {k: v for k, v in after.items() if k in before} == before  # inputs untouched
+    inputs = {k: v for k, v in before.items() if not k.startswith("fresh.db")}
+    assert {k: v for k, v in after.items() if k in inputs} == inputs  # inputs untouched
     assert not (careless_folder / "rivalscope-report").exists()
+    assert not (careless_folder / "missing.db").exists()  # refused, not created empty
 
 
 @pytest.mark.parametrize(

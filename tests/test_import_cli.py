@@ -347,8 +347,7 @@ def test_duplicate_id_with_other_text_is_reported(tmp_path: Path) -> None:
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "r.csv").write_text("text,rating\nGood,5\nBad,1\n", encoding="utf-8")
-    before = run_cli("runs", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'x.db'}")
-    assert before.returncode == 0, before.stderr
+    open_database(f"sqlite:///{tmp_path / 'x.db'}").dispose()  # an empty database
     size = (tmp_path / "x.db").stat().st_size
     dry = _import(tmp_path, "r.csv", "--company", "New Co", "--new-company", "--dry-run")
     assert dry.returncode == 0, dry.stderr

@@ -34,7 +34,7 @@ def runs(
     from storage.run_history import recent_runs, source_names
 
     url = database_url(db)
-    engine = open_database(url)
+    engine = open_database(url, existing=True)
     try:
         rows = recent_runs(engine, source, limit)
         if source is not None and not rows:
