@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from tests.benchmark_scripts import load_benchmark
@@ -100,6 +101,73 @@ def test_obfuscate_classes_hashes_every_name_and_keeps_the_structure() -> None:
         assert kept in out
     assert f'href="#{obfuscated.hashed_name("reviews")}"' in out
     assert offers.predict_auto(out.encode(), "https://shop.test/p/cup")["price"] == "9.00"
+
+
+@pytest.mark.parametrize(
+    ("css", "names", "kept"),
+    [
+        # selectors of every kind, the declarations' colours, numbers and strings left alone
+        (
+            ".price,#stock>.a:not(.b){color:#fff;margin:.5em}",
+            ["price", "stock", "a", "b"],
+            ["color:#fff", "margin:.5em"],
+        ),
+        # an escaped class is the class its element names ("md\:flex" is class "md:flex")
+        (
+            r"@media (min-width:10.5em){.md\:flex{display:flex}}",
+            ["md:flex"],
+            ["@media (min-width:10.5em){", "{display:flex}"],
+        ),
+        (r".\31 23{x:1}", ["123"], ["{x:1}"]),
+        # url(#id) points at an element by its id; strings, comments, attribute values stay
+        ('.g{fill:url("#grad")}', ["g", "grad"], ['url("#']),
+        (
+            '/* .note */ a[href="#top"] .c{font-family:"x.y"}',
+            ["c"],
+            ["/* .note */", 'a[href="#top"]', '"x.y"'],
+        ),
+        # a nested rule's selector is one; a keyframe's percentages and a font face are not
+        (".p{color:red; .q &{color:#0a0}}", ["p", "q"], ["color:#0a0"]),
+        (
+            "@keyframes spin{from{opacity:.5}}@font-face{src:url(a.woff)}",
+            [],
+            ["opacity:.5", "url(a.woff)"],
+        ),
+    ],
+)
+def test_obfuscate_classes_rewrites_the_pages_style_sheets(
+    css: str, names: list[str], kept: list[str]
+) -> None:
+    obfuscated = load_benchmark("obfuscated_names")
+    html = f"<html><head><style>{css}</style></head><body><p>x</p></body></html>".encode()
+    out = obfuscated.obfuscate_names(html).decode()
+    sheet = out.split("<style>")[1].split("</style>")[0]
+    for name in names:
+        assert obfuscated.hashed_name(name) in sheet
+    for part in kept:
+        assert part in sheet
+
+
+def test_obfuscated_style_sheet_still_styles_its_elements() -> None:
+    """Each rule matches the same elements after hashing: the elements' names and the
+    selectors get the same tokens, references to ids follow them."""
+    obfuscated = load_benchmark("obfuscated_names")
+    html = (
+        b"<html><head><style>.buy-box > .stock--low, #note{color:#c00}</style></head><body>"
+        b'<div class="buy-box"><p class="stock--low">3 left</p></div><p id="note">x</p>'
+        b'<svg><use xlink:href="#icon"/><rect fill="url(#grad)"/></svg>'
+        b'<svg><linearGradient id="grad"/><symbol id="icon"/></svg>'
+        b'<input list="sizes" form="cart"><datalist id="sizes"></datalist><form id="cart">'
+        b"</form></body></html>"
+    )
+    out = obfuscated.obfuscate_names(html)
+    root = lxml.html.fromstring(out)
+    selector = root.find(".//style").text.split("{")[0]
+    assert {e.text for e in root.cssselect(selector)} == {"3 left", "x"}
+    ids = {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    use, rect, field = root.find(".//use"), root.find(".//rect"), root.find(".//input")
+    referenced = {use.get("xlink:href")[1:], rect.get("fill")[5:-1], field.get("list"), field.get("form")}  # fmt: skip
+    assert referenced <= ids and '"#icon"' not in out.decode() and "(#grad)" not in out.decode()
 
 
 def test_unknown_words_keeps_amounts_codes_and_currencies_only() -> None:
