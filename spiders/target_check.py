@@ -237,7 +237,7 @@ def _followed_hint(html: str, url: str, source: Source) -> str:
 def check_page(html: str, url: str, source: Source) -> PageCheck:
     """Run ``source``'s extraction on one page and describe what each part found."""
     from spiders.extract.layers import layer_priority
-    from spiders.pipelines.stages import refusal_warnings  # imports the writer: only here
+    from spiders.pipelines.stages import refusal_warnings  # the record stages: only here
     from spiders.target_spider import extract_page  # imports Scrapy: only when checking
 
     page = extract_page(html, url, source)
