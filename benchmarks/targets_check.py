@@ -1,14 +1,15 @@
-"""Seconds per ``rivalscope targets check`` of one demo page, against a baseline tree.
+"""Seconds per ``rivalscope targets check`` of one demo page, against baseline trees.
 
-    python benchmarks/targets_check.py [--baseline TREE] [--runs 7] [--command check]
+    python benchmarks/targets_check.py [--baseline TREE ...] [--runs 7] [--command check]
     python benchmarks/targets_check.py --phases [--runs 3]
 
 Serves the demo shops on 127.0.0.1 (``rivalscope.demo.server``), writes their targets file,
 then runs ``rivalscope targets check SOURCE --url PRODUCT_PAGE`` (or ``suggest --url`` /
-``detect --no-browser``) as a user would, each run a new process, alternating the tree on
-PYTHONPATH (this one by default) with ``--baseline`` (e.g. ``git archive main`` unpacked),
-so both see the same load. Prints each run (wall clock and the CPU seconds of the command
-and its children), then per tree the medians, the ratio, and the load average.
+``detect --no-browser``, ``detect`` rendering in chromium) as a user would, each run a new process, alternating the tree on
+PYTHONPATH (this one by default) with each ``--baseline`` (e.g. ``git archive main``
+unpacked; repeat the option for more), so all see the same load. Prints each run (wall
+clock and the CPU seconds of the command and its children), then per tree the medians, the
+ratios, and the load average.
 
 ``--phases`` says where one reading's time goes, in this process with this tree's code:
 imports (``spiders.target_check``), then the probe crawl (``spiders.crawl_probe``) from its
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ("check", "suggest", "detect")
+COMMANDS = ("check", "suggest", "detect", "detect-browser")
 
 
 def _argv(command: str, source: str, url: str, targets: Path) -> list[str]:
@@ -39,7 +40,8 @@ def _argv(command: str, source: str, url: str, targets: Path) -> list[str]:
         return ["targets", "check", source, "--url", url, "--targets", str(targets)]
     if command == "suggest":
         return ["targets", "suggest", "--url", url, "--targets", str(targets)]
-    return ["targets", "detect", url, "--no-browser", "--targets", str(targets)]
+    rendered = [] if command == "detect-browser" else ["--no-browser"]
+    return ["targets", "detect", url, *rendered, "--targets", str(targets)]
 
 
 def _cpu_of_children() -> float:
@@ -113,7 +115,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--baseline", type=Path, help="tree to compare with (alternated)")
+    parser.add_argument(
+        "--baseline", type=Path, action="append", default=[], help="tree(s) to compare with"
+    )
     parser.add_argument("--runs", type=int, default=7, help="runs of each tree")
     parser.add_argument("--command", choices=COMMANDS, default="check")
     parser.add_argument("--phases", action="store_true", help="time one reading's parts")
@@ -135,13 +139,13 @@ def main() -> None:
         if args.phases:
             _phases(source, url, targets, args.runs)
             return
-        trees = {"this": ROOT, **({"baseline": args.baseline} if args.baseline else {})}
+        trees = {"this": ROOT, **{f"baseline{i + 1}": tree for i, tree in enumerate(args.baseline)}}
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
         load_before = os.getloadavg()
         command = _argv(args.command, source, url, targets)
         for run in range(args.runs):
-            # Alternated, the first tree of each round in turn: both see the same load.
-            order = list(trees) if run % 2 == 0 else list(reversed(trees))
+            # Alternated, the first tree of each round in turn: all see the same load.
+            order = list(trees)[run % len(trees) :] + list(trees)[: run % len(trees)]
             for name in order:
                 wall, cpu = _run(trees[name], command, workdir)
                 times[name].append((wall, cpu))
@@ -153,10 +157,10 @@ def main() -> None:
         }
         for name, (wall, cpu) in medians.items():
             print(f"{name} ({trees[name]}): median {wall:.2f} s wall, {cpu:.2f} s CPU")
-        if "baseline" in medians:
-            ratio = medians["this"][0] / medians["baseline"][0]
-            cpu_ratio = medians["this"][1] / medians["baseline"][1]
-            print(f"ratio this/baseline: {ratio:.2f} wall, {cpu_ratio:.2f} CPU")
+        for name in list(trees)[1:]:
+            ratio = medians["this"][0] / medians[name][0]
+            cpu_ratio = medians["this"][1] / medians[name][1]
+            print(f"ratio this/{name}: {ratio:.2f} wall, {cpu_ratio:.2f} CPU")
         print(
             f"targets {args.command}, {args.runs} runs each, load average "
             f"{load_before[0]:.1f} before, {load_after[0]:.1f} after"
