@@ -126,6 +126,9 @@ def main() -> None:
     """Console-script entry point."""
     from typer._click.exceptions import ClickException
 
+    from rivalscope.process import run_one_command
+
+    run_one_command()
     interrupted = _note_interrupts()
     try:
         code = app(standalone_mode=False)

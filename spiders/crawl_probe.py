@@ -11,16 +11,34 @@ ignored the targets file's user agent, read a gzip-encoded robots.txt as no rule
 redirect loop's last answer for the rules, read a robots.txt of any size whole, and did not
 retry a 503.
 
-Scrapy's reactor starts once per process: each reading runs in a child process ("spawn"),
-which also leaves a command called in a long-lived process (tests, a notebook) free of it.
+Scrapy's reactor starts once per process. A command process that has no reactor yet (the
+``rivalscope`` command: one reading, then it ends) runs the crawl in itself: a child would
+start Python and import the command and Scrapy again (about 2 s of a 3-4 s ``targets
+check``). Elsewhere, and for a second reading, each reading runs in a child process
+("spawn"), which also leaves a command called in a long-lived process (tests, a notebook)
+free of the reactor.
+
+The probe's crawl loads only what reading a page takes: the crawl's settings, downloader
+middlewares and download handlers, without the components the crawl's settings turn off
+anyway (cookies, HTTP cache) and without extensions (statistics, telnet, remote control,
+the memory guard, AutoThrottle): none of them takes part in reading a page. Nor does it
+wait the politeness delay between robots.txt and the page: it fetches one page.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import multiprocessing
-from collections.abc import AsyncIterator, Awaitable, Callable
+import signal
+import threading
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
+from types import FrameType
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
@@ -29,6 +47,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.http.request import NO_CALLBACK
 from scrapy.settings import Settings
+from scrapy.utils.log import get_scrapy_root_handler
+from scrapy.utils.reactor import is_reactor_installed
 from twisted.python.failure import Failure
 from w3lib.encoding import html_to_unicode
 
@@ -73,9 +93,42 @@ def probe_settings(
         **fetch_settings(limits),
         # Nothing stored, no progress line: the command reports what was read.
         "ITEM_PIPELINES": {},
-        "EXTENSIONS": {},
         "LOG_LEVEL": "CRITICAL",
+        "LOG_VERSIONS": [],  # not even computed (their imports) for a log nobody reads
+        # One page after robots.txt: no politeness delay to wait (a crawl's pages have one).
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
     }
+
+
+LEAN: dict[str, dict[str, int]] = {
+    "EXTENSIONS_BASE": {},
+    "EXTENSIONS": {},
+    "SPIDER_MIDDLEWARES_BASE": {},
+}
+"""Components a probe does without: no extension plays a part in reading a page (telnet,
+remote control, statistics, AutoThrottle, the memory guard), and the probe's requests go
+from the engine to the downloader, past no spider middleware."""
+TURNED_OFF = {
+    "COOKIES_ENABLED": "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+    "HTTPCACHE_ENABLED": "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
+}
+"""Downloader middlewares that a setting turns off (they say NotConfigured when loaded):
+not loaded at all when it does (the cookie middleware's import alone takes 0.2 s)."""
+
+
+def _settings(values: dict[str, object]) -> Settings:
+    """The project's Scrapy settings with ``values``, lean for a probe (``LEAN``)."""
+    settings = Settings()
+    settings.setmodule("settings.scrapy_settings", priority="project")
+    settings.update(values, priority="cmdline")
+    settings.update(LEAN, priority="cmdline")
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES_BASE"))
+    for switch, component in TURNED_OFF.items():
+        if not settings.getbool(switch):
+            middlewares.pop(component, None)
+    settings.set("DOWNLOADER_MIDDLEWARES_BASE", middlewares, priority="cmdline")
+    return settings
 
 
 def time_limit(values: dict[str, Any], fetches: int, more_s: float = 0.0) -> float:
@@ -88,20 +141,40 @@ def time_limit(values: dict[str, Any], fetches: int, more_s: float = 0.0) -> flo
 
 
 def run_in_crawl(
-    values: dict[str, object], job: Callable[[Crawler], Awaitable[T]], timeout_s: float
+    values: dict[str, object],
+    job: Callable[[Crawler], Awaitable[T]],
+    timeout_s: float,
+    *,
+    here: bool = False,
 ) -> T:
-    """``job(crawler)``'s result, run in a crawl with ``values`` in a child process;
-    ``job`` (picklable: a module's function or a ``functools.partial`` of one) raises
-    PageNotRead for what the user is told."""
+    """``job(crawler)``'s result, run in a crawl with ``values``; ``job`` raises PageNotRead
+    for what the user is told. With ``here`` (a process that ends after its command) the
+    crawl runs in this process if no reactor was installed in it yet (Ctrl-C stops it and
+    raises KeyboardInterrupt); otherwise in a child process, and ``job`` must be picklable
+    (a module's function or a ``functools.partial`` of one)."""
+    if here and not is_reactor_installed():
+        done, value = _crawl(values, job, timeout_s, in_child=False)
+    else:
+        done, value = _in_child(values, job, timeout_s)
+    if done:
+        result: T = value
+        return result
+    raise value
+
+
+def _in_child(
+    values: dict[str, object], job: Callable[[Crawler], Awaitable[T]], timeout_s: float
+) -> tuple[bool, Any]:
     context = multiprocessing.get_context("spawn")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(values, job, sending), daemon=True)
+    child = context.Process(target=_child, args=(values, job, timeout_s, sending), daemon=True)
     child.start()
     sending.close()
     try:
         if not receiving.poll(timeout_s):
             raise PageNotRead(f"reading the page took longer than {timeout_s:.0f} s: stopped")
-        done, value = receiving.recv()
+        outcome: tuple[bool, Any] = receiving.recv()
+        return outcome
     except EOFError:
         raise PageNotRead(
             f"the process reading the page ended without an answer (exit {child.exitcode})"
@@ -112,24 +185,92 @@ def run_in_crawl(
         if child.is_alive():
             child.kill()
             child.join()
-    if done:
-        result: T = value
-        return result
-    raise value
 
 
 def _child(
-    values: dict[str, object], job: Callable[[Crawler], Awaitable[Any]], out: Connection
+    values: dict[str, object],
+    job: Callable[[Crawler], Awaitable[Any]],
+    timeout_s: float,
+    out: Connection,
 ) -> None:
-    settings = Settings()
-    settings.setmodule("settings.scrapy_settings", priority="project")
-    settings.update(values, priority="cmdline")
-    outcome: list[tuple[bool, Any]] = []
-    process = CrawlerProcess(settings)
-    process.crawl(ProbeSpider, job=job, outcome=outcome)
-    process.start()
-    out.send(outcome[0] if outcome else (False, PageNotRead("the page's crawl did not start")))
+    out.send(_crawl(values, job, timeout_s, in_child=True))
     out.close()
+
+
+def _crawl(
+    values: dict[str, object],
+    job: Callable[[Crawler], Awaitable[Any]],
+    timeout_s: float,
+    *,
+    in_child: bool,
+) -> tuple[bool, Any]:
+    """(True, result) or (False, the exception to raise) of ``job`` run in a crawl in this
+    process. Out of a child, Ctrl-C cancels the job and, once the crawl has closed, goes on
+    to the SIGINT handler it would have reached (KeyboardInterrupt by default); and the
+    logging set-up of Scrapy is undone (the command prints on)."""
+    outcome: list[tuple[bool, Any]] = []
+    process = CrawlerProcess(_settings(values))
+    showwarning = warnings.showwarning
+    stop = _Stop()
+    try:
+        with stop.on_interrupt(not in_child):
+            process.crawl(ProbeSpider, job=job, outcome=outcome, timeout_s=timeout_s, stop=stop)
+            process.start(install_signal_handlers=in_child)
+    finally:
+        if not in_child:
+            _undo_logging(showwarning)
+    if stop.interrupted:  # Ctrl-C goes on to the handler it would have reached
+        signal.raise_signal(signal.SIGINT)
+        raise KeyboardInterrupt
+    return outcome[0] if outcome else (False, PageNotRead("the page's crawl did not start"))
+
+
+@dataclass
+class _Stop:
+    """Ctrl-C during a probe's crawl in the command's process: noted, and the job cancelled
+    (then the crawl closes at once; Scrapy's own handler would wait for the page's
+    download to end)."""
+
+    interrupted: bool = False
+    cancel_job: Callable[[], object] | None = None
+
+    @contextmanager
+    def on_interrupt(self, catch: bool) -> Iterator[None]:
+        """SIGINT handled so while inside (with ``catch``, in the main thread, and unless
+        SIGINT is ignored, as under nohup)."""
+        if (
+            not catch
+            or threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None)
+        ):
+            yield
+            return
+
+        def interrupt(signum: int, _frame: FrameType | None) -> None:
+            self.interrupted = True
+            if self.cancel_job is not None:
+                self.cancel_job()
+
+        previous = signal.signal(signal.SIGINT, interrupt)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def job_started(self, cancel: Callable[[], object]) -> None:
+        """The job runs: ``cancel`` stops it (at once if Ctrl-C came before it started)."""
+        self.cancel_job = cancel
+        if self.interrupted:
+            cancel()
+
+
+def _undo_logging(showwarning: Callable[..., Any]) -> None:
+    """The command's logging as it was before Scrapy configured it for the probe."""
+    handler = get_scrapy_root_handler()
+    if handler is not None:
+        logging.root.removeHandler(handler)
+    if warnings.showwarning is not showwarning:
+        logging.captureWarnings(False)
 
 
 class ProbeSpider(scrapy.Spider):
@@ -137,15 +278,31 @@ class ProbeSpider(scrapy.Spider):
 
     name = "probe"
 
-    def __init__(self, job: Any, outcome: list[tuple[bool, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        job: Any,
+        outcome: list[tuple[bool, Any]],
+        timeout_s: float,
+        stop: _Stop,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
-        self.job, self.outcome = job, outcome
+        self.job, self.outcome, self.timeout_s, self.stop = job, outcome, timeout_s, stop
 
     async def start(self) -> AsyncIterator[Any]:
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(self.job(self.crawler))
+        self.stop.job_started(partial(loop.call_soon_threadsafe, task.cancel))
         try:
-            self.outcome.append((True, await self.job(self.crawler)))
+            self.outcome.append((True, await asyncio.wait_for(task, self.timeout_s)))
         except PageNotRead as refused:
             self.outcome.append((False, refused))
+        except asyncio.CancelledError:  # Ctrl-C: the caller says so
+            pass
+        except TimeoutError:
+            self.outcome.append(
+                (False, PageNotRead(f"reading the page took longer than {self.timeout_s:.0f} s"))
+            )
         except Exception as exc:  # a fault of ours: its type and words, not its pickle
             self.outcome.append((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
         return

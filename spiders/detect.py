@@ -213,11 +213,14 @@ def read_page(
     limits: Limits | None = None,
     *,
     obey_robots: bool = True,
+    here: bool = False,
 ) -> tuple[str, Rendered | None]:
     """The page as the server sends it and, with ``chromium``, as the browser shows it, read
     as a crawl with the targets file's ``[crawler]`` table and a source's ``limits`` reads
     them (``spiders.crawl_probe``): the page is not read if robots.txt refuses it
-    (PageNotRead says why), and its own requests that robots.txt refuses are not made."""
+    (PageNotRead says why), and its own requests that robots.txt refuses are not made.
+    ``here``: this process ends after its command, the crawl may run in it
+    (``crawl_probe.run_in_crawl``)."""
     try:
         scheme = urlparse(url).scheme
     except ValueError as exc:  # "http://[::1": an unclosed IPv6 address
@@ -226,7 +229,8 @@ def read_page(
         raise PageNotRead(f"{url!r} is not an http(s) URL")
     values = probe_settings(crawler, limits or Limits(), obey_robots=obey_robots)
     rendering = RENDER_TIMEOUT_S if chromium else 0.0
-    return run_in_crawl(values, partial(_read, url, chromium), time_limit(values, 2, rendering))
+    limit = time_limit(values, 2, rendering)
+    return run_in_crawl(values, partial(_read, url, chromium), limit, here=here)
 
 
 async def _read(url: str, chromium: str | None, crawler: Crawler) -> tuple[str, Rendered | None]:

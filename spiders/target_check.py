@@ -58,12 +58,14 @@ def fetch_page(
     *,
     obey_robots: bool = True,
     chromium: str | None = None,
+    here: bool = False,
 ) -> str:
     """The page's HTML as text, read as a crawl with the targets file's ``[crawler]`` table
     and a source's ``limits`` reads it (``spiders.crawl_probe``: its robots.txt decides
-    first); with ``chromium``, as the browser shows it then. PageNotRead says why not."""
+    first); with ``chromium``, as the browser shows it then. PageNotRead says why not.
+    ``here``: this process ends after its command, the crawl may run in it."""
     html, rendered = read_page(
-        url, crawler or CrawlerTable(), chromium, limits, obey_robots=obey_robots
+        url, crawler or CrawlerTable(), chromium, limits, obey_robots=obey_robots, here=here
     )
     return rendered.html if rendered is not None else html
 
@@ -235,7 +237,7 @@ def _followed_hint(html: str, url: str, source: Source) -> str:
 def check_page(html: str, url: str, source: Source) -> PageCheck:
     """Run ``source``'s extraction on one page and describe what each part found."""
     from spiders.extract.layers import layer_priority
-    from spiders.pipelines.stages import refusal_warnings  # imports the writer: only here
+    from spiders.pipelines.stages import refusal_warnings  # the record stages: only here
     from spiders.target_spider import extract_page  # imports Scrapy: only when checking
 
     page = extract_page(html, url, source)

@@ -4,6 +4,8 @@ the records and only counts them (a user tuning a source sees why a record would
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,27 @@ def test_targets_check_says_what_a_crawl_would_drop() -> None:
     assert "a crawl would drop 1 of 1 offers: negative price 1" in check.warnings
     assert "a crawl would drop 2 of 2 reviews: rating outside scale 2" in check.warnings
     assert not [w for w in check_page(_product("9"), URL, source).warnings if "would drop" in w]
+
+
+@pytest.mark.parametrize(
+    ("module", "why"),
+    [
+        ("sqlalchemy", "the database: pseudonyms are made when a crawl stores a review"),
+        ("numpy", "language detection: a crawl's batch stage, after the record stages"),
+    ],
+)
+def test_telling_what_a_crawl_would_drop_loads_no_storage_nor_language_models(
+    module: str, why: str
+) -> None:
+    """``targets check`` and ``extract`` waited a second for imports the record stages do
+    not use; a fresh interpreter (this one has them loaded) says what telling loads."""
+    script = (
+        "import sys\n"
+        "from spiders.pipelines.stages import refusal_warnings\n"
+        "from settings.records import ReviewItem\n"
+        "refusal_warnings([], [ReviewItem(text='Fine kettle.', rating=9, best_rating=5)], 'en')\n"
+        f"print({module!r} in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False", f"{module} loaded: {why}"

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from rivalscope.display import console, counted, print_table
 from rivalscope.options import DbOption, TargetsOption
+from rivalscope.process import one_command_process
 from settings.user_errors import UserError
 
 if TYPE_CHECKING:
@@ -80,7 +81,14 @@ def _read_page(
         from spiders.browser import require_browser
 
         chromium = require_browser([], "--render")
-    return fetch_page(url, crawler, limits, obey_robots=not ignore_robots, chromium=chromium)
+    return fetch_page(
+        url,
+        crawler,
+        limits,
+        obey_robots=not ignore_robots,
+        chromium=chromium,
+        here=one_command_process(),
+    )
 
 
 @targets_app.command()
@@ -339,7 +347,11 @@ def detect(
 
         chromium = require_browser([], "targets detect (--no-browser reads only the HTML)")
     html, rendered_page = read_page(
-        url, _crawler_table(targets), chromium, obey_robots=not ignore_robots
+        url,
+        _crawler_table(targets),
+        chromium,
+        obey_robots=not ignore_robots,
+        here=one_command_process(),
     )
     plain = extract_auto(html, url)
     rendered = extract_auto(rendered_page.html, url) if rendered_page is not None else None

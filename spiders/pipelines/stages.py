@@ -15,15 +15,19 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
-from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
-from storage.pseudonym import pseudonymize
-from storage.writer import CollectWriter
+
+if TYPE_CHECKING:
+    from storage.writer import CollectWriter
+
+# The pseudonyms (storage: SQLAlchemy) and the language detection (its models, numpy) are
+# imported where used: ``refusals`` needs neither, and ``targets check`` and ``extract``
+# waited a second for them.
 
 Record = TypeVar("Record", OfferItem, ReviewItem)
 Check = Callable[[Record], str | None]
@@ -51,6 +55,8 @@ def prepare_review(
     if problem is not None:
         return problem
     if key is not None:
+        from storage.pseudonym import pseudonymize
+
         review.author_hash = pseudonymize(review.author, key)
     review.author = None
     if review.language:  # declared by markup (or the imported file): one code per language
@@ -99,6 +105,8 @@ def detect_missing_languages(
 ) -> None:
     """The batch stage before storing: detect the languages reviews lack (in batches:
     lingua is several times faster on a batch)."""
+    from spiders.pipelines.language import assign_languages
+
     assign_languages(reviews, language_hint, parallel=parallel)
 
 
