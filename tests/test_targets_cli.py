@@ -122,6 +122,10 @@ def test_validate_lists_sources_and_rejects_bad_selectors(tmp_path: Path) -> Non
     result = runner.invoke(app, ["targets", "validate", "--targets", str(good)])
     assert result.exit_code == 0, result.output
     assert "brewcraft-shop" in result.output and "OK (4 sources)" in result.output
+    # The file says when a cron expression fires, not when the scheduler starts a source
+    # it has never run (at once): validate does not claim the latter.
+    assert "fires next" in result.output and "next run" not in result.output
+    assert "never run at its first round" in result.output
     bad = tmp_path / "bad.toml"
     bad.write_text(good.read_text("utf-8").replace('review = ".review"', 'review = "div[[["'))
     failed = run_cli("targets", "validate", "--targets", str(bad), cwd=tmp_path)

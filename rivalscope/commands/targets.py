@@ -106,7 +106,11 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
 
     plan = load_targets(targets)
     table = Table(title=f"Sources in {targets}", title_justify="left")
-    for column in ("company", "source", "holds", "mode", "start", "schedule (UTC)", "next run"):
+    # The file alone says when the cron expression fires next; when the scheduler starts a
+    # source also depends on its last run (a source never run is due at once), which
+    # `targets status` reads from the database.
+    columns = ("company", "source", "holds", "mode", "start", "schedule (UTC)", "fires next")
+    for column in columns:
         table.add_column(column)
     problems: list[str] = []
     now = utcnow()
@@ -130,6 +134,11 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
             upcoming,
         )
     print_table(table, out=console)
+    if any(source.schedule for _, source in plan.sources()):
+        console.print(
+            "The scheduler starts a source it has never run at its first round; "
+            "`rivalscope targets status` says when each source is due."
+        )
     if problems:
         raise UserError("selectors that do not parse:\n  " + "\n  ".join(problems))
     console.print(f"{targets}: OK ({counted(len(plan.sources()), 'source')})")
