@@ -76,3 +76,14 @@ def test_an_import_run_fetches_no_page_and_says_nothing_of_it(tmp_path: Path) ->
     assert listed.returncode == 0, listed.stderr
     assert "import:Nordlys" in listed.stdout
     assert "no page answered" not in listed.stdout
+
+
+def test_runs_takes_the_source_by_name_as_crawl_does(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("text,rating\nGood,5\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    run_cli("import", "r.csv", "-c", "Nordlys", "--new-company", cwd=tmp_path, db_url=url)
+    named = run_cli("runs", "import:Nordlys", cwd=tmp_path, db_url=url)
+    assert named.returncode == 0, named.stderr
+    assert named.stdout == run_cli("runs", "-s", "import:Nordlys", cwd=tmp_path, db_url=url).stdout
+    both = run_cli("runs", "import:Nordlys", "-s", "other", cwd=tmp_path, db_url=url)
+    assert both.returncode == 2 and "give one" in both.stderr

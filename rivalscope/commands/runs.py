@@ -16,6 +16,10 @@ KINDS = ("review", "offer")
 
 
 def runs(
+    named: Annotated[
+        str | None,
+        typer.Argument(metavar="[SOURCE]", help="Only this source's runs (as --source)."),
+    ] = None,
     source: Annotated[
         str | None, typer.Option("--source", "-s", help="Only this source's runs.")
     ] = None,
@@ -25,8 +29,12 @@ def runs(
     """List crawl runs, newest first: status, duration, pages, errors, items, the workers that
     served a distributed run, the extraction layers that read them, health.
 
-    Example: rivalscope runs --source acme-shop --limit 5
+    Example: rivalscope runs acme-shop --limit 5
     """
+    # The source by name, as `crawl` takes it, or with --source as before.
+    if named is not None and source is not None and named != source:
+        raise UserError(f"two sources given ({named} and --source {source}): give one")
+    source = source if source is not None else named
     # Imported here: the storage stack takes half a second; --help need not wait.
     from rivalscope.scheduler.due import as_utc
     from storage.crawl_summary import run_reason
