@@ -117,6 +117,12 @@ def _decode_whole(path: Path, encoding: str) -> None:
             offset += len(chunk)
 
 
+def check_readable(path: Path) -> None:
+    """ImportFileError now for a file the import could not open (missing, a folder, not
+    readable): said before anything else is looked at, the database included."""
+    _open_binary(path).close()
+
+
 def _open_binary(path: Path) -> IO[bytes]:
     try:
         if path.is_dir():

@@ -88,6 +88,8 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("findings", "--db", "sqlite:///missing.db"), "no database at SQLite file"),
     (("runs", "--db", "sqlite:///missing.db"), "no database at SQLite file"),
     (("export", "reviews", "--out", "r.csv", "--db", "sqlite:///missing.db"), "no database at"),
+    # A missing file is said before a company the database lacks (and creates no database).
+    (("import", "nofile.csv", "-c", "Nobody", "--db", "sqlite:///missing.db"), "not found"),
     (("runs", "--source", "nosuch", "--db", FRESH), "no such source 'nosuch'"),
     (("findings", "--competitor", "Nobody", "--db", FRESH), "no company named 'Nobody'"),
     (("extract", "afile", "--url", "notaurl"), "is not an absolute http(s) URL"),

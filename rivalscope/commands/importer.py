@@ -93,6 +93,7 @@ def import_(
     """
     from settings.languages import known_language_code
     from spiders.file_import import import_file
+    from spiders.import_rows import check_readable
     from storage.db import database_url, describe_url, open_database
 
     if kind not in (None, "reviews", "offers"):
@@ -106,6 +107,7 @@ def import_(
     url = database_url(db)
     named = "standard input" if str(file) == STDIN else str(file)
     with _readable(file, sys.stdin.buffer) as path:
+        check_readable(path)  # a missing file is said first, and creates no database
         engine = open_database(url)
         try:
             report = import_file(
