@@ -71,3 +71,13 @@ def test_unreadable_file_is_one_line_exit_2(tmp_path: Path, name: str) -> None:
     assert completed.returncode == 2
     assert completed.stderr.strip().startswith("error:")
     assert len(completed.stderr.strip().splitlines()) == 1
+
+
+def test_a_page_without_url_gets_no_warning_about_its_file_address() -> None:
+    # Without --url the page's address is its file:// URI, which no crawl sees: its offers
+    # are not "dropped by a crawl" for it.
+    result = CliRunner().invoke(app, ["extract", str(SNIPPET)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["offers"] and document["offers"][0]["price"] == "49.90"
+    assert not any("url not http" in w for w in document["warnings"]), document["warnings"]

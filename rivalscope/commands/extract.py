@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -99,6 +99,12 @@ def page_document(page: PageExtraction, *, explain: bool = False) -> dict[str, A
     }
 
 
+def _without_file_url(offer: OfferItem) -> OfferItem:
+    if offer.url and offer.url.startswith("file:"):
+        return replace(offer, url=None)
+    return offer
+
+
 def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract(
@@ -123,5 +129,8 @@ def register(app: typer.Typer) -> None:
         from spiders.pipelines.stages import refusal_warnings
 
         page = extract_auto(read_page(file), url or file.resolve().as_uri())
-        page.warnings += refusal_warnings(page.offers, page.reviews)
+        # Without --url the offers carry the file's own file:// address, which a crawl
+        # never sees: checked as a crawl would check them, they are addressless.
+        checked = page.offers if url else [_without_file_url(o) for o in page.offers]
+        page.warnings += refusal_warnings(checked, page.reviews)
         typer.echo(json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2))
