@@ -101,7 +101,7 @@ def page_document(page: PageExtraction, *, explain: bool = False) -> dict[str, A
 
 def _without_file_url(offer: OfferItem) -> OfferItem:
     if offer.url and offer.url.startswith("file:"):
-        return replace(offer, url=None)
+        return replace(offer, url="")
     return offer
 
 
