@@ -68,7 +68,7 @@ _QUANTITY = re.compile(
 _SEPARATORS = re.compile(r"[._/-]")
 # Links that make a block a contact block (an address, a phone number, opening hours).
 _CONTACT_LINKS = lxml.etree.XPath(
-    "//body//a[starts-with(normalize-space(@href), 'mailto:')"
+    "//body/descendant::a[starts-with(normalize-space(@href), 'mailto:')"
     " or starts-with(normalize-space(@href), 'tel:')]"
 )
 _CONTACT_DEPTH = 2
