@@ -260,7 +260,9 @@ def shown_identifiers(
             if text not in labelled:
                 labelled[text] = _ID_LABEL.search(text)
             match = labelled[text]
-        if match is None and index + 1 < len(texts):
+        # Only a next text with a digit can hold the id a label at the end names (an id
+        # holds no space, and one in this text would have matched it alone).
+        if match is None and digits[index + 1]:
             if text not in at_end:
                 at_end[text] = _LABEL_AT_END.search(text) is not None
             if at_end[text]:
