@@ -23,8 +23,9 @@ from spiders.extract.layers import HEURISTIC
 from spiders.raw_fields import infer_scale
 
 # Elements with a data attribute whose name may be an average's (lxml lowercases names).
+# descendant::*/@*, not "//@*" (``heuristics._VISIBLE_TEXTS``): 1.65 against 1.76 ms a page.
 _CANDIDATES = lxml.etree.XPath(
-    "//body//@*[starts-with(name(), 'data-') and (contains(name(), 'rating')"
+    "//body/descendant::*/@*[starts-with(name(), 'data-') and (contains(name(), 'rating')"
     " or contains(name(), 'average') or contains(name(), 'score'))]/.."
 )
 _AVERAGE_NAME = re.compile(r"rating|average|score", re.I)

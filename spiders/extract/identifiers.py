@@ -37,7 +37,10 @@ def in_url(candidate: str, url: str) -> bool:
     """True if ``candidate`` appears in the URL as a whole token (or a digit run)."""
     address = unquote(url).casefold()
     value = candidate.strip().casefold()
-    if len(value) < 4:
+    # The substring test first: most values are nowhere in the URL, and the pattern below,
+    # new per value, is compiled anew once re's cache is full (0.7 of 3.4 CPU-s of the
+    # shown-code ranking on the 73 offers pages, stripped).
+    if len(value) < 4 or value not in address:
         return False
     boundary = r"\d" if value.isdigit() else r"[0-9a-z]"
     return re.search(rf"(?<!{boundary}){re.escape(value)}(?!{boundary})", address) is not None

@@ -29,6 +29,7 @@ from spiders.raw_fields import infer_scale
 MAX_TEXT_CHARS = 2_000_000
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})
 _LABEL_ATTRS = ("aria-label", "title", "alt")
+_LABEL_NAMES = frozenset(_LABEL_ATTRS)
 # Controls say what they would do ("Rate this 1 out of 5 stars"), not what the page shows.
 _CONTROL_TAGS = frozenset({"input", "button", "textarea", "label", "form"})
 _SKIPPED_TAGS = _SKIP | _CONTROL_TAGS
@@ -120,7 +121,9 @@ def _walk_subtree(
             walker.skip_subtree()
             continue
         else:
-            piece = _own_text(element)
+            piece = element.text
+            if not _LABEL_NAMES.isdisjoint(element.keys()):  # one test for most elements
+                piece = _own_text(element)
         if piece:
             pieces.append(piece)
             size += len(piece)
