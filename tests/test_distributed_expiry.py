@@ -48,8 +48,9 @@ def test_a_runs_keys_expire_and_missing_ones_are_not_made(redis_prefix: str, cli
     pipe.execute()
     for name in (*keys.lasting, keys.processing("host:1")):
         ttl = client.ttl(name)
-        # Missing: none declared yet; no robots.txt reading that did not end.
-        if name in (keys.declared, keys.robots_unfinished):
+        # Missing: none declared yet; no robots.txt reading that did not end; no page
+        # rendered (a plain source's run).
+        if name in (keys.declared, keys.robots_unfinished, keys.rendered):
             assert ttl == -2, "renewing made a key"  # -2: no such key
         else:
             assert 0 < ttl <= RUN_TTL_S, (name, ttl)
