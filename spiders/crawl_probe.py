@@ -30,15 +30,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-import signal
-import threading
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing.connection import Connection
-from types import FrameType
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
@@ -52,6 +49,7 @@ from scrapy.utils.reactor import is_reactor_installed
 from twisted.python.failure import Failure
 from w3lib.encoding import html_to_unicode
 
+from settings.interrupts import deliver_interrupt, interrupts_noted
 from settings.targets import Crawler as CrawlerTable
 from settings.targets import Limits
 from settings.user_errors import UserError
@@ -213,14 +211,14 @@ def _crawl(
     showwarning = warnings.showwarning
     stop = _Stop()
     try:
-        with stop.on_interrupt(not in_child):
+        with interrupts_noted(stop.interrupt) if not in_child else nullcontext():
             process.crawl(ProbeSpider, job=job, outcome=outcome, timeout_s=timeout_s, stop=stop)
             process.start(install_signal_handlers=in_child)
     finally:
         if not in_child:
             _undo_logging(showwarning)
     if stop.interrupted:  # Ctrl-C goes on to the handler it would have reached
-        signal.raise_signal(signal.SIGINT)
+        deliver_interrupt()
         raise KeyboardInterrupt
     return outcome[0] if outcome else (False, PageNotRead("the page's crawl did not start"))
 
@@ -234,28 +232,11 @@ class _Stop:
     interrupted: bool = False
     cancel_job: Callable[[], object] | None = None
 
-    @contextmanager
-    def on_interrupt(self, catch: bool) -> Iterator[None]:
-        """SIGINT handled so while inside (with ``catch``, in the main thread, and unless
-        SIGINT is ignored, as under nohup)."""
-        if (
-            not catch
-            or threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None)
-        ):
-            yield
-            return
-
-        def interrupt(signum: int, _frame: FrameType | None) -> None:
-            self.interrupted = True
-            if self.cancel_job is not None:
-                self.cancel_job()
-
-        previous = signal.signal(signal.SIGINT, interrupt)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, previous)
+    def interrupt(self) -> None:
+        """Ctrl-C came: cancel the job if it runs (``job_started`` does it if not yet)."""
+        self.interrupted = True
+        if self.cancel_job is not None:
+            self.cancel_job()
 
     def job_started(self, cancel: Callable[[], object]) -> None:
         """The job runs: ``cancel`` stops it (at once if Ctrl-C came before it started)."""

@@ -7,17 +7,15 @@ crawl in a process of its own (``rivalscope crawl``).
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import FrameType
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from settings.interrupts import deliver_interrupt, interrupts_noted
 from settings.targets import Company, Source, Targets, TargetsError
 from spiders.target_spider import TargetSpider
 from storage.db import database_url
@@ -133,51 +131,41 @@ def _interrupts_held_until_started() -> Iterator[Callable[[list[Crawler]], None]
     once every crawler's engine runs (stopped while its spider still opens, a run stayed
     ``running``). The block calls what it is given with the crawlers once the reactor is
     installed (importing it earlier would install Twisted's default one), before starting
-    it. Only in the main thread, and only where Python handles SIGINT (an ignored one
-    stays ignored)."""
-    handler = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or not callable(handler):
-        yield lambda _crawlers: None
-        return
-    received: list[int] = []
+    it."""
     armed: list[Callable[[], None]] = []
 
-    def _noted(signum: int, _frame: FrameType | None) -> None:
-        received.append(signum)
+    def _poke_reactor() -> None:
         if armed:  # the reactor runs: its first turn may have passed already
             from twisted.internet import reactor
 
             reactor.callFromThread(armed[0])
 
-    def _arm(crawlers: list[Crawler]) -> None:
-        from twisted.internet import reactor as installed
+    with interrupts_noted(_poke_reactor) as note:
 
-        reactor: Any = installed  # typed by twisted as its module, not a reactor
+        def _arm(crawlers: list[Crawler]) -> None:
+            from twisted.internet import reactor as installed
 
-        def _send_when_running() -> None:
-            if all(_engine_running(crawler) or not crawler.crawling for crawler in crawlers):
-                signal.raise_signal(signal.SIGINT)  # to Scrapy's handler, in place by now
-            else:
-                reactor.callLater(_POLL_S, _send_when_running)
+            reactor: Any = installed  # typed by twisted as its module, not a reactor
 
-        def _started() -> None:
-            # Runs before Scrapy's own "after startup" trigger installs its handler; the
-            # signal goes out once (a second Ctrl-C makes Scrapy stop at once).
-            if received:
-                reactor.callLater(0, _send_when_running)
-            else:
-                armed.append(_send_when_running)
+            def _send_when_running() -> None:
+                if all(_engine_running(crawler) or not crawler.crawling for crawler in crawlers):
+                    deliver_interrupt()  # to Scrapy's handler, in place by now
+                else:
+                    reactor.callLater(_POLL_S, _send_when_running)
 
-        reactor.addSystemEventTrigger("after", "startup", _started)
+            def _started() -> None:
+                # Runs before Scrapy's own "after startup" trigger installs its handler; the
+                # signal goes out once (a second Ctrl-C makes Scrapy stop at once).
+                if note.received:
+                    reactor.callLater(0, _send_when_running)
+                else:
+                    armed.append(_send_when_running)
 
-    signal.signal(signal.SIGINT, _noted)
-    try:
+            reactor.addSystemEventTrigger("after", "startup", _started)
+
         yield _arm
-    finally:
-        if signal.getsignal(signal.SIGINT) is _noted:  # the reactor never started
-            signal.signal(signal.SIGINT, handler)
-            if received:
-                handler(signal.SIGINT, None)
+    if note.received and not note.replaced:  # the reactor never started
+        deliver_interrupt()
 
 
 _POLL_S = 0.1
