@@ -83,10 +83,6 @@ class Dialect:
         """The local file holding the database (None: a server, or memory)."""
         return None
 
-    def would_create(self, url: URL) -> bool:
-        """Opening ``url`` would create a new, empty database."""
-        return False
-
     def url_problem(self, url: URL) -> str | None:
         """Why ``url`` cannot be opened, found before trying (None: nothing found)."""
         return None
@@ -196,10 +192,6 @@ class SQLite(Dialect):
         if not url.database or url.database == ":memory:":
             return None
         return Path(url.database)
-
-    def would_create(self, url: URL) -> bool:
-        path = self.database_file(url)
-        return path is None or not path.is_file()
 
     def url_problem(self, url: URL) -> str | None:
         path = self.database_file(url)

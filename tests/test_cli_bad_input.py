@@ -42,7 +42,7 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         "database: attempt to write a readonly database",
     ),
     (("sentiment", "score", "--db", NOT_A_DB), "file is not a database"),
-    (("sentiment", "score", "--db", "sqlite:///nosuch.db"), "does not exist (no model to read"),
+    (("sentiment", "score", "--db", "sqlite:///nosuch.db"), "no database at"),
     (("targets", "validate", "-t", "/dev/zero"), "is not a regular file"),
     (
         ("targets", "check", "s", "-t", "t.toml", "--file", "afile", "--page-url", "junk"),

@@ -241,12 +241,13 @@ def test_sqlite_files_are_created_on_open_only_where_their_folder_exists(tmp_pat
     sqlite = DIALECTS["sqlite"]
     existing = tmp_path / "there.db"
     existing.touch()
-    assert not sqlite.would_create(make_url(f"sqlite:///{existing}"))
-    assert sqlite.would_create(make_url(f"sqlite:///{tmp_path / 'new.db'}"))
+    assert sqlite.database_file(make_url(f"sqlite:///{existing}")) == existing
     assert sqlite.url_problem(make_url(f"sqlite:///{tmp_path / 'new.db'}")) is None
     problem = sqlite.url_problem(make_url(f"sqlite:///{tmp_path / 'missing' / 'x.db'}"))
     assert problem is not None and "does not exist" in problem
-    assert not DIALECTS["postgresql"].would_create(make_url("postgresql+psycopg://db.invalid/x"))
+    assert (
+        DIALECTS["postgresql"].database_file(make_url("postgresql+psycopg://db.invalid/x")) is None
+    )
 
 
 @pytest.fixture(params=[32_766, 999], ids=["limit-32766", "limit-999"])

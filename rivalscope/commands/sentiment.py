@@ -185,29 +185,14 @@ def _given_language(value: object, number: int, warned: set[str]) -> str | None:
 
 
 def _database_bundle(db: str | None) -> ModelBundle | None:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     from compare.analysis.run import database_bundle
-    from storage.db import DatabaseError, database_url, describe_url, open_database
-    from storage.dialects import dialect_of
+    from storage.db import DatabaseError, database_url, open_database
 
     # The default database is looked in if it is there (else the shipped models score); one
     # named with --db must be usable: a mistyped --db is said, not scored without its model.
-    url = database_url(db)
+    # ``existing``: no database is created just to look for a model in it.
     try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):  # ValueError: a port that is no number
-        if db is None:
-            return None
-        open_database(url)  # says why it is not a database URL
-        raise
-    if dialect_of(parsed).would_create(parsed):
-        if db is None:
-            return None  # do not create a database just to look for a model
-        raise DatabaseError(f"--db {describe_url(url)} does not exist (no model to read there)")
-    try:
-        engine = open_database(url)
+        engine = open_database(database_url(db), existing=True)
     except DatabaseError:
         if db is None:
             return None
