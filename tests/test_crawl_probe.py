@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from scrapy.settings import Settings
 from settings.targets import Crawler as CrawlerTable
 from settings.targets import Limits
 from spiders.crawl_probe import fetch, probe_settings, run_in_crawl, time_limit
+from tests.ports import free_port
 from tests.robots_site import DISALLOW_PRIVATE, RobotsSite
 
 
@@ -76,12 +76,6 @@ def test_the_probe_loads_the_crawls_downloader_and_nothing_more(
     assert found["extensions"] == []
     # One page after robots.txt: no politeness delay between them.
     assert found["delays"] == {0}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _targets(tmp_path: Path, url: str) -> Path:
@@ -159,7 +153,7 @@ def test_ctrl_c_while_the_page_is_read_ends_the_command_cleanly(
 def test_a_dead_site_is_one_clear_line(
     tmp_path: Path, command: str, flags: tuple[str, ...], says: str
 ) -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     url = f"http://127.0.0.1:{port}/shop/"
     targets = _targets(tmp_path, url)
     args = [a.format(url=url, targets=targets) for a in COMMANDS[command]]

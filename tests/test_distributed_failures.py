@@ -43,6 +43,7 @@ from spiders.distributed.politeness import _SLOT, ARRIVAL_MARGIN, SharedHostLimi
 from spiders.distributed.scheduler import ALIVE_TTL_S
 from storage.db import open_database
 from tests import test_distributed
+from tests.ports import free_port
 from tests.test_crawl_end_to_end import _snapshot, _targets
 from tests.test_distributed import REDIS_URL, _reference, _runs
 
@@ -407,17 +408,11 @@ def test_a_queued_runs_follow_ups_come_in_the_first_round_after_the_workers_fini
         engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class OwnRedis:
     """A redis-server of the test's own; its append-only file brings its data back."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder, self.port = folder, _free_port()
+        self.folder, self.port = folder, free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -453,7 +448,7 @@ class Relay:
     refuses new ones (the database is lost), ``open`` lets them through again."""
 
     def __init__(self, target: tuple[str, int]) -> None:
-        self.target, self.port = target, _free_port()
+        self.target, self.port = target, free_port()
         self.listener: socket.socket | None = None
         self.pairs: list[socket.socket] = []
         self.lock = threading.Lock()
