@@ -8,9 +8,8 @@ incrementally (the pages it had not reached stayed out of reach).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from sqlmodel import Session, select
 from storage.db import open_database
 from storage.models import CrawlRun
 from tests.cli import run_cli
+from tests.loopback_site import answer, serving
 
 PRODUCTS = 12
 
@@ -36,7 +36,7 @@ def _product(n: int) -> bytes:
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        answer: str = self.server.answer  # type: ignore[attr-defined]
+        kind: str = self.server.kind  # type: ignore[attr-defined]
         headers = {"Content-Type": "text/html; charset=utf-8"}
         status, body = 200, b""
         if self.path == "/robots.txt":
@@ -44,7 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path == "/":
             body = _product(0)
         elif self.path.startswith("/p/") and not self.path.endswith("/"):
-            if answer == "redirect":  # as a shop adding its trailing slash
+            if kind == "redirect":  # as a shop adding its trailing slash
                 status, headers["Location"] = 301, self.path + "/"
             else:  # asked to wait, at once, every time
                 status, headers["Retry-After"] = 429, "0"
@@ -52,12 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = _product(int(self.path.split("/")[2]))
         else:
             status = 404
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer(self, status, headers, body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -65,14 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(params=["redirect", "retry"])
 def site(request: pytest.FixtureRequest) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    server.answer = request.param  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Handler, kind=request.param) as (_, url):
+        yield url
 
 
 def test_a_crawl_cut_by_its_page_limit_is_recorded_so(tmp_path: Path, site: str) -> None:
