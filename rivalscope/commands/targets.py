@@ -161,6 +161,7 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
     from settings.targets import load_targets
     from storage.db import database_url, describe_url, open_database
     from storage.models import CrawlRun, Source, utcnow
+    from storage.run_history import shown_status
 
     plan = load_targets(targets)
     url = database_url(db)
@@ -196,7 +197,7 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
                 target.name,
                 health,
                 as_utc(run.started_at).strftime("%Y-%m-%d %H:%M") if run else "-",
-                run.status if run else "-",
+                shown_status(run)[0] if run else "-",
                 str(run.pages) if run else "-",
                 str(run.reviews_seen) if run else "-",
                 str(run.offers_seen) if run else "-",
