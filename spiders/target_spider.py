@@ -31,6 +31,7 @@ from spiders.extract.attribute_budget import ATTRIBUTE_REASONS, within_attribute
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
 from spiders.page_budget import MAX_PAGES_SETTING
+from spiders.raw_fields import key_date
 from spiders.render_budget import RENDER_PAGES_SETTING
 from spiders.tag_budget import MAX_PAGE_TAGS, within_tag_budget
 
@@ -315,7 +316,7 @@ class TargetSpider(scrapy.Spider):
                 text=review.text,
                 title=review.title,
                 rating_raw=review.rating_raw if review.rating_raw is not None else review.rating,
-                date_raw=review.date_raw,
+                date_raw=key_date(review.date_raw),
                 author=review.author,
                 product=review.product_sku or review.product_name,
             )
