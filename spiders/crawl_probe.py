@@ -55,6 +55,7 @@ from w3lib.encoding import html_to_unicode
 from settings.targets import Crawler as CrawlerTable
 from settings.targets import Limits
 from settings.user_errors import UserError
+from spiders.download_errors import error_message
 from spiders.fetch_problems import REASONS, failure_reason
 from spiders.robots_rules import RobotsForbidden, RobotsUnreadable
 
@@ -332,7 +333,8 @@ async def fetch(crawler: Crawler, url: str, hosts: tuple[str, ...] = ()) -> Fetc
     except Exception as exc:
         reason = failure_reason(Failure(exc))
         raise PageNotRead(
-            f"cannot fetch {url}: {REASONS[reason] if reason else f'{type(exc).__name__}: {exc}'}"
+            f"cannot fetch {url}: "
+            f"{REASONS[reason] if reason else f'{type(exc).__name__}: {error_message(exc)}'}"
         ) from None
     landed = urlparse(response.url).hostname or ""
     if hosts and not any(landed == h or landed.endswith("." + h) for h in hosts):

@@ -64,6 +64,8 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.python import to_unicode
 from twisted.internet.defer import Deferred
 
+from spiders.download_errors import error_message
+
 logger = logging.getLogger(__name__)
 
 MAX_ROBOTS_BYTES = 500 * 1024
@@ -305,7 +307,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             response = await engine.download_async(robots)
         except Exception as exc:
             self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-            return RobotsRead(None, f"{type(exc).__name__}: {exc}"[:200])
+            return RobotsRead(None, f"{type(exc).__name__}: {error_message(exc)}"[:200])
         self._stats.inc_value("robotstxt/response_count")
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         return robots_outcome(response.status, response.body)

@@ -27,6 +27,7 @@ from settings.pause_points import pause_point
 from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Company, Limits, ReviewApi, Source, Targets, load_targets
 from settings.url_patterns import UrlFilter
+from spiders.download_errors import error_message
 from spiders.extract.attribute_budget import ATTRIBUTE_REASONS, within_attribute_budget
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
@@ -449,7 +450,8 @@ class TargetSpider(scrapy.Spider):
             request = getattr(failure, "request", None)
             url = request.url if request is not None else "?"
             kind = reason or (failure.type.__name__ if failure.type else "error")
-            self._sample(f"{kind}: {url}: {failure.getErrorMessage()}")
+            said = error_message(failure.value) if failure.value else failure.getErrorMessage()
+            self._sample(f"{kind}: {url}: {said}")
 
     def on_scheduled(self, request: scrapy.Request) -> None:
         """A redirect to another host: Scrapy's OffsiteMiddleware drops it silently as it is
