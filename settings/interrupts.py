@@ -24,6 +24,9 @@ class InterruptNote:
     replaced: bool = False
     """Someone else installed a SIGINT handler inside the block (Scrapy, once its reactor
     runs): theirs stays in place, and the signal is theirs to handle."""
+    handler: Callable[[int, FrameType | None], None] | None = None
+    """The handler that notes the signal (None: none installed, outside the main thread or
+    where SIGINT is ignored)."""
 
 
 @contextmanager
@@ -48,6 +51,7 @@ def interrupts_noted(on_interrupt: Callable[[], object] | None = None) -> Iterat
         if on_interrupt is not None:
             on_interrupt()
 
+    note.handler = _noted
     signal.signal(signal.SIGINT, _noted)
     try:
         yield note

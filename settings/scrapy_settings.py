@@ -20,6 +20,8 @@ USER_AGENT = Crawler().agent()  # the targets file's [crawler] table replaces it
 
 # Politeness: obey robots.txt, adapt to the site's speed, few parallel requests per site.
 ROBOTSTXT_OBEY = True
+# Protego on the text in the file's own encoding (UTF-16 by its mark, Latin-1 bytes...).
+ROBOTSTXT_PARSER = "spiders.robots_rules.EncodedRobotsParser"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

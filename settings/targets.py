@@ -23,12 +23,13 @@ Example::
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 import unicodedata
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -504,8 +505,6 @@ class Targets(_Strict):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
-    extras: dict[str, Any] = Field(default_factory=dict)
-    """Tables used by later features (alerts, health, scheduler); kept as given."""
 
     @model_validator(mode="after")
     def _unique(self) -> Targets:
@@ -600,10 +599,6 @@ def parse_targets(text: str, where: str = "targets.toml") -> Targets:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise TargetsError(f"{where}: not valid TOML: {exc}") from None
-    known = {"crawler", "company", "schedule", "health", "alerts"}
-    extras = {k: v for k, v in data.items() if k not in known}
-    data = {k: v for k, v in data.items() if k in known}
-    data["extras"] = extras
     try:
         return Targets.model_validate(data)
     except ValidationError as exc:
@@ -620,6 +615,8 @@ _EXPECTED = {
     "model_type": "a table",
 }
 """What a key of each type takes, in TOML's words (pydantic's are Python's)."""
+_UNQUOTED = ("int_type", "float_type", "bool_type")
+"""Types whose values are written without quotes."""
 
 
 def toml_string(value: str) -> str:
@@ -682,18 +679,52 @@ def _problem(err: ErrorDetails, text: str, data: dict[str, Any]) -> str:
     """One problem: the key's place, its line, its source's name, and what it takes."""
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        msg = "unknown key (check its spelling; see the README for the keys a table takes)"
+        msg = _unknown_key(err["loc"])
     elif err["type"] == "missing":
         msg = "required key is missing"
     elif err["type"] in _EXPECTED:
         msg = f"expected {_EXPECTED[err['type']]}, not {_toml_value(err['input'])}"
-        if isinstance(err["input"], str) and err["type"] != "string_type":
+        if isinstance(err["input"], str) and err["type"] == "list_type":
+            msg += f" (write it in brackets: [{toml_string(err['input'])[:60]}])"
+        elif isinstance(err["input"], str) and err["type"] in _UNQUOTED:
             msg += " (drop the quotes)"
     line = _line_of(text, err["loc"])
     named = _source_name(err["loc"], data)
     at = f" (line {line})" if line else ""
     source = f"source {named}, " if named else ""  # the name the user knows it by, first
     return f"{source}{_location(err['loc'])}{at}: {msg}"
+
+
+def _unknown_key(loc: tuple[int | str, ...]) -> str:
+    """What to say of a key its table does not take: the key it is close to, if any."""
+    keys = _keys_at(loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.6) if keys else []
+    if close:
+        return f"unknown key; did you mean {'[' + close[0] + ']' if len(loc) == 1 else close[0]}?"
+    if len(loc) == 1:
+        owners = [k for k in keys if loc[0] in _keys_at((k,))]
+        if owners:  # a key written above its table's header
+            return f"a key of [{owners[0]}]: write it under the [{owners[0]}] header"
+        tables = ", ".join(f"[{k}]" for k in keys if k != "company")
+        return f"unknown table or key at the top level; the file takes [[company]], {tables}"
+    return "unknown key (check its spelling; see the README for the keys a table takes)"
+
+
+def _keys_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the table at ``loc`` takes (none where no model describes it)."""
+    model: type[BaseModel] = Targets
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        kind: Any = field.annotation if field is not None else None
+        while not (isinstance(kind, type) and issubclass(kind, BaseModel)):
+            inner = [a for a in get_args(kind) if a is not type(None)]
+            if not inner:
+                return []
+            kind = inner[-1]  # list[Source] -> Source, Selectors | None -> Selectors
+        model = kind
+    return list(model.model_fields)
 
 
 def _location(loc: tuple[int | str, ...]) -> str:

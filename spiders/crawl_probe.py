@@ -53,6 +53,7 @@ from settings.interrupts import deliver_interrupt, interrupts_noted
 from settings.targets import Crawler as CrawlerTable
 from settings.targets import Limits
 from settings.user_errors import UserError
+from spiders.download_errors import error_message
 from spiders.fetch_problems import REASONS, failure_reason
 from spiders.robots_rules import RobotsForbidden, RobotsUnreadable
 
@@ -290,15 +291,20 @@ class ProbeSpider(scrapy.Spider):
         yield  # an asynchronous generator that yields no request
 
 
-async def fetch(crawler: Crawler, url: str) -> Fetched:
-    """``url`` fetched by ``crawler``'s downloader, its robots.txt middleware first."""
+async def fetch(crawler: Crawler, url: str, hosts: tuple[str, ...] = ()) -> Fetched:
+    """``url`` fetched by ``crawler``'s downloader, its robots.txt middleware first.
+    ``hosts``: those a crawl of the page stays on (their subdomains too); a redirect off them
+    is refused as a crawl refuses it (``offsite_redirect``): before, the page it led to was
+    read and shown, where a crawl of the same URL read nothing."""
     engine = crawler.engine
     assert engine is not None
     try:
         response = await engine.download_async(Request(url, dont_filter=True, callback=NO_CALLBACK))
     except RobotsUnreadable as refused:
+        host = refused.host or urlparse(url).netloc
+        via = " (the host it redirects to)" if host != urlparse(url).netloc else ""
         raise PageNotRead(
-            f"robots.txt of {urlparse(url).netloc} could not be read ({refused.reason}): "
+            f"robots.txt of {host}{via} could not be read ({refused.reason}): "
             f"{url} is not fetched, as a crawl would not fetch it"
         ) from None
     except RobotsForbidden as refused:
@@ -308,8 +314,16 @@ async def fetch(crawler: Crawler, url: str) -> Fetched:
     except Exception as exc:
         reason = failure_reason(Failure(exc))
         raise PageNotRead(
-            f"cannot fetch {url}: {REASONS[reason] if reason else f'{type(exc).__name__}: {exc}'}"
+            f"cannot fetch {url}: "
+            f"{REASONS[reason] if reason else f'{type(exc).__name__}: {error_message(exc)}'}"
         ) from None
+    landed = urlparse(response.url).hostname or ""
+    if hosts and not any(landed == h or landed.endswith("." + h) for h in hosts):
+        raise PageNotRead(
+            f"{url} redirects to {response.url}, off the crawl's hosts ({', '.join(hosts)}): "
+            "a crawl does not follow it (offsite_redirect); start from that page, or add "
+            f"{landed} to the source's allowed_domains"
+        )
     if response.status >= 400:
         raise PageNotRead(f"{url} answered HTTP {response.status}")
     content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")

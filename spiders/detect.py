@@ -214,13 +214,15 @@ def read_page(
     *,
     obey_robots: bool = True,
     here: bool = False,
+    hosts: tuple[str, ...] = (),
 ) -> tuple[str, Rendered | None]:
     """The page as the server sends it and, with ``chromium``, as the browser shows it, read
     as a crawl with the targets file's ``[crawler]`` table and a source's ``limits`` reads
     them (``spiders.crawl_probe``): the page is not read if robots.txt refuses it
     (PageNotRead says why), and its own requests that robots.txt refuses are not made.
     ``here``: this process ends after its command, the crawl may run in it
-    (``crawl_probe.run_in_crawl``)."""
+    (``crawl_probe.run_in_crawl``). ``hosts``: those the crawl stays on (default: the page's
+    own, as a crawl starting from it); a redirect off them is refused."""
     try:
         scheme = urlparse(url).scheme
     except ValueError as exc:  # "http://[::1": an unclosed IPv6 address
@@ -230,11 +232,14 @@ def read_page(
     values = probe_settings(crawler, limits or Limits(), obey_robots=obey_robots)
     rendering = RENDER_TIMEOUT_S if chromium else 0.0
     limit = time_limit(values, 2, rendering)
-    return run_in_crawl(values, partial(_read, url, chromium), limit, here=here)
+    hosts = hosts or (urlparse(url).hostname or "",)
+    return run_in_crawl(values, partial(_read, url, chromium, hosts), limit, here=here)
 
 
-async def _read(url: str, chromium: str | None, crawler: Crawler) -> tuple[str, Rendered | None]:
-    html = (await fetch(crawler, url)).text()
+async def _read(
+    url: str, chromium: str | None, hosts: tuple[str, ...], crawler: Crawler
+) -> tuple[str, Rendered | None]:
+    html = (await fetch(crawler, url, hosts)).text()
     return html, (await render_in_crawl(crawler, url, chromium) if chromium else None)
 
 

@@ -37,7 +37,13 @@ from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.store_worker import BatchResult, WriterSpec
 from spiders.pipelines.validate import offer_problem, review_problem
-from spiders.raw_fields import is_numeric_date, parse_review_date, plain_number, written_rating
+from spiders.raw_fields import (
+    is_numeric_date,
+    key_date,
+    parse_review_date,
+    plain_number,
+    written_rating,
+)
 from storage.dialects import dialect_of
 from storage.models import Company, Review
 from storage.pseudonym import pseudonym_key, pseudonymize
@@ -240,7 +246,7 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
         text=review.text,
         title=review.title,
         rating_raw=review.rating,
-        date_raw=review.date_raw,
+        date_raw=key_date(review.date_raw),
         author=review.author,
         product=review.product_name,
     )

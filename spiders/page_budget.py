@@ -7,11 +7,16 @@ the limit to bound the load. This middleware lets ``max_pages`` requests through
 the rest, counted in the run as ``over_page_limit``, and closes the crawl once their
 ``max_pages`` responses have come (``closespider_pagecount``, as Scrapy's extension did).
 
-It counts what the run's ``pages`` count (``pages_fetched``): every fetch of a page, its
-retries and redirects included, but not robots.txt, which is no page: a source limited to
-3 pages fetched robots.txt and 2 pages, and a host whose robots.txt readings never end
-(``spiders.robots_rules``) spent the budget on them. robots.txt readings are bounded by
-the robots.txt middleware itself (``MAX_UNFINISHED_READINGS`` per host and run).
+It counts every fetch of a page, its retries and redirects included, but not robots.txt,
+which is no page: a source limited to 3 pages fetched robots.txt and 2 pages, and a host
+whose robots.txt readings never end (``spiders.robots_rules``) spent the budget on them.
+robots.txt readings are bounded by the robots.txt middleware itself
+(``MAX_UNFINISHED_READINGS`` per host and run). A retried answer (429, 503) and a redirect
+reach no callback and are none of the run's ``pages`` (``pages_fetched``): a crawl whose
+fetches went partly to them never received ``max_pages`` responses, so it is closed at its
+page limit too when a request is first refused over it. Before, such a crawl ended
+``finished`` (the progress line said "done") with pages left unfetched, and the next run,
+taking it for complete, crawled incrementally and never reached them.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ class PageBudgetMiddleware:
             return
         if self.sent >= self.budget:
             count_problem(self.stats, "over_page_limit")
+            self._close()  # a page the crawl wanted is left out: it ends at its page limit
             raise IgnoreRequest(f"over the source's page limit ({self.budget} pages)")
         self.sent += 1
 
@@ -71,9 +77,15 @@ class PageBudgetMiddleware:
         if is_robots_request(request):
             return
         self.received += 1
-        if self.received == self.budget and self.crawler is not None:
-            engine = self.crawler.engine
-            if engine is not None:
-                self._closing = deferred_from_coro(
-                    engine.close_spider_async(reason="closespider_pagecount")
-                )
+        if self.received == self.budget:
+            self._close()
+
+    def _close(self) -> None:
+        """Close the crawl as page-limited (once; the fetches under way end first)."""
+        if self._closing is not None or self.crawler is None:
+            return
+        engine = self.crawler.engine
+        if engine is not None:
+            self._closing = deferred_from_coro(
+                engine.close_spider_async(reason="closespider_pagecount")
+            )

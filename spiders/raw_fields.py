@@ -373,6 +373,17 @@ def is_numeric_date(raw: str) -> bool:
     return _NUMERIC_DATE.fullmatch(raw.strip()) is not None
 
 
+def key_date(raw: str | None) -> str | None:
+    """A review's date as its content key takes it: a written date as written; none for
+    other text, such as a relative date ("2 days ago", "i går"), which says another thing on
+    each day's crawl. With it in the key, every crawl of a site that writes relative dates
+    stored each of its reviews again (three crawls: three copies)."""
+    if not raw:
+        return None
+    read = _short_written_date if len(raw) <= MAX_CACHED_DATE else _written_date
+    return raw if read(raw, None) is not False else None
+
+
 def parse_review_date(raw: str | None, language: str | None = None) -> date | None:
     """A review's publication date from any of our languages' formats.
 

@@ -32,27 +32,39 @@ host (in a distributed run, by all its workers: ``shared_robots``), the host is 
 crawled in the run and its requests are refused without another reading; before, every
 later request of the host started one more. robots.txt requests are no pages: they spend
 none of the source's ``max_pages`` (``spiders.page_budget``).
+
+The rules are read in the encoding the file is written in (``robots_text``): UTF-16 or
+UTF-32 by its byte order mark (or, without one, by its zero bytes), else UTF-8, a byte
+that is no UTF-8 read as Windows-1252. Scrapy's parser reads UTF-8 and drops what is not:
+a robots.txt saved as UTF-16 (Windows' "Unicode") read as no rules at all, and its
+``Disallow: /`` let the whole site be crawled; a Latin-1 ``Disallow: /privat-ø/`` read as
+``/privat-/``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from protego import Protego
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
-from scrapy.robotstxt import RobotParser
+from scrapy.robotstxt import ProtegoRobotParser, RobotParser
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.python import to_unicode
 from twisted.internet.defer import Deferred
+
+from spiders.download_errors import error_message
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +85,12 @@ def is_robots_request(request: Request) -> bool:
 class RobotsUnreadable(IgnoreRequest):
     """The request's host has a robots.txt that could not be read: not crawled this run."""
 
-    def __init__(self, message: str, reason: str = "") -> None:
+    def __init__(self, message: str, reason: str = "", host: str = "") -> None:
         super().__init__(message)
         self.reason = reason
         """Why robots.txt could not be read (``HTTP 503``, the download's error...)."""
+        self.host = host
+        """The host (``host:port``) whose robots.txt it is."""
 
 
 class RobotsForbidden(IgnoreRequest):
@@ -109,6 +123,39 @@ def robots_outcome(status: int, body: bytes) -> RobotsRead:
     if 400 <= status < 500:
         return RobotsRead(b"")
     return RobotsRead(body[:MAX_ROBOTS_BYTES])
+
+
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's, whose little-endian mark it starts with
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+)
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+"""A byte that is no UTF-8, as ``surrogateescape`` decodes it."""
+
+
+def robots_text(body: bytes) -> str:
+    """The text of a robots.txt, in the encoding it is written in (module docstring)."""
+    for mark, codec in _BYTE_ORDER_MARKS:
+        if body.startswith(mark):
+            return body.decode(codec, "replace")
+    if b"\x00" in body:  # no rule holds a zero byte: UTF-16 without its mark
+        odd_zeros = body[1::2].count(0) >= body[0::2].count(0)
+        return body.decode("utf-16-le" if odd_zeros else "utf-16-be", "replace")
+    text = body.decode("utf-8", "surrogateescape")
+    return _NOT_UTF8.sub(
+        lambda byte: bytes([ord(byte.group()) - 0xDC00]).decode("cp1252", "replace"), text
+    )
+
+
+class EncodedRobotsParser(ProtegoRobotParser):
+    """Scrapy's robots.txt parser (Protego) on the text ``robots_text`` reads."""
+
+    def __init__(self, robotstxt_body: bytes, spider: Any) -> None:
+        self.spider = spider
+        self.rp = Protego.parse(robots_text(robotstxt_body))
 
 
 class UnreadableRobots(RobotParser):
@@ -146,10 +193,9 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             rp = UnreadableRobots("no rules were read")
         if isinstance(rp, UnreadableRobots):
             then = "the host is not crawled in this run" if rp.for_the_run else "refused"
+            host = urlparse_cached(request).netloc
             raise RobotsUnreadable(
-                f"robots.txt of {urlparse_cached(request).netloc} could not be read "
-                f"({rp.reason}): {then}",
-                rp.reason,
+                f"robots.txt of {host} could not be read ({rp.reason}): {then}", rp.reason, host
             )
         try:
             super().process_request_2(rp, request)
@@ -261,7 +307,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
             response = await engine.download_async(robots)
         except Exception as exc:
             self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-            return RobotsRead(None, f"{type(exc).__name__}: {exc}"[:200])
+            return RobotsRead(None, f"{type(exc).__name__}: {error_message(exc)}"[:200])
         self._stats.inc_value("robotstxt/response_count")
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         return robots_outcome(response.status, response.body)

@@ -7,9 +7,11 @@ crawl in a process of its own (``rivalscope crawl``).
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -121,51 +123,101 @@ def run_crawls(
 
 @contextmanager
 def _interrupts_held_until_started() -> Iterator[Callable[[list[Crawler]], None]]:
-    """Ctrl-C before Scrapy's own handler is in place (once the reactor runs) stops the
-    crawls gracefully once they run, as a later one does.
+    """Ctrl-C (or SIGTERM, once the reactor runs) while the crawls start stops them
+    gracefully once they run, as a later one does.
 
     ``process.crawl`` starts each crawler's set-up (its spider, extensions, middlewares)
     inside a Deferred: a KeyboardInterrupt raised there was caught by Twisted ("Unhandled
     error in Deferred" and its traceback), that source was not crawled, the others were,
     and the command exited 0. Here the signal is noted and sent again to Scrapy's handler
-    once every crawler's engine runs (stopped while its spider still opens, a run stayed
-    ``running``). The block calls what it is given with the crawlers once the reactor is
-    installed (importing it earlier would install Twisted's default one), before starting
-    it."""
-    armed: list[Callable[[], None]] = []
+    once every crawler's engine runs. Scrapy's handlers are in place once the reactor runs,
+    while the spiders still open (their runs are recorded by then): a signal they took
+    there stopped the reactor without closing the spiders, whose runs stayed ``running``
+    (and the command said "no page answered" and exited 1). So they are held back too until
+    every engine runs; a second signal while one is held goes to Scrapy at once. The block
+    calls what it is given with the crawlers once the reactor is installed (importing it
+    earlier would install Twisted's default one), before starting it. Only in the main
+    thread, and only where Python handles SIGINT (an ignored one stays ignored)."""
+    held = _HeldSignals()
+    try:
+        with interrupts_noted(held.noted) as note:
+            if note.handler is None:  # not the main thread, or SIGINT ignored
+                yield lambda _crawlers: None
+                return
+            held.ours = note.handler
+            yield held.arm
+        if note.received and not note.replaced:  # the reactor never started
+            deliver_interrupt()
+    finally:
+        held.give_back()
 
-    def _poke_reactor() -> None:
-        if armed:  # the reactor runs: its first turn may have passed already
-            from twisted.internet import reactor
 
-            reactor.callFromThread(armed[0])
+class _HeldSignals:
+    """The signals of ``_interrupts_held_until_started`` (see there)."""
 
-    with interrupts_noted(_poke_reactor) as note:
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self.crawlers: list[Crawler] = []
+        self.scrapy_handlers: dict[int, Any] = {}
+        """Scrapy's handlers, while ours stand in for them."""
+        self.reactor: Any = None
+        self.ours: Any = None
+        """Our SIGINT handler before the reactor runs (``interrupts_noted``'s)."""
 
-        def _arm(crawlers: list[Crawler]) -> None:
-            from twisted.internet import reactor as installed
+    def noted(self) -> None:
+        """Before the reactor runs: sent on once it does."""
+        self.received.append(signal.SIGINT)
 
-            reactor: Any = installed  # typed by twisted as its module, not a reactor
+    def arm(self, crawlers: list[Crawler]) -> None:
+        from twisted.internet import reactor as installed
 
-            def _send_when_running() -> None:
-                if all(_engine_running(crawler) or not crawler.crawling for crawler in crawlers):
-                    deliver_interrupt()  # to Scrapy's handler, in place by now
-                else:
-                    reactor.callLater(_POLL_S, _send_when_running)
+        reactor: Any = installed  # typed by twisted as its module, not a reactor
+        self.crawlers, self.reactor = crawlers, reactor
+        # Scrapy adds its "after startup" trigger (its handlers) when the reactor starts,
+        # after this one; a trigger added while they fire runs after them, before the
+        # spiders open (they open in the reactor's first turn).
+        reactor.addSystemEventTrigger(
+            "after",
+            "startup",
+            lambda: reactor.addSystemEventTrigger("after", "startup", self.take_over),
+        )
 
-            def _started() -> None:
-                # Runs before Scrapy's own "after startup" trigger installs its handler; the
-                # signal goes out once (a second Ctrl-C makes Scrapy stop at once).
-                if note.received:
-                    reactor.callLater(0, _send_when_running)
-                else:
-                    armed.append(_send_when_running)
+    def take_over(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            current = signal.getsignal(signum)
+            if callable(current) and current is not self.ours:  # Scrapy's
+                self.scrapy_handlers[signum] = current
+                signal.signal(signum, self.held)
+        if self.received:
+            self.send_when_running()
 
-            reactor.addSystemEventTrigger("after", "startup", _started)
+    def all_running(self) -> bool:
+        return all(_engine_running(c) or not c.crawling for c in self.crawlers)
 
-        yield _arm
-    if note.received and not note.replaced:  # the reactor never started
-        deliver_interrupt()
+    def held(self, signum: int, frame: FrameType | None) -> None:
+        """Once the reactor runs: Scrapy's handler once every engine runs."""
+        if not self.received and not self.all_running():
+            self.received.append(signum)
+            self.reactor.callFromThread(self.send_when_running)
+            return
+        scrapy_handler = self.scrapy_handlers.get(signum)  # a second one: Scrapy's at once
+        self.give_back()
+        if callable(scrapy_handler):
+            scrapy_handler(signum, frame)
+
+    def send_when_running(self) -> None:
+        if self.all_running():
+            self.give_back()
+            signal.raise_signal(self.received[0])  # to Scrapy's handler, in place again
+        else:
+            self.reactor.callLater(_POLL_S, self.send_when_running)
+
+    def give_back(self) -> None:
+        """Scrapy's handlers in place again (where ours still stand)."""
+        for signum, scrapy_handler in self.scrapy_handlers.items():
+            if signal.getsignal(signum) == self.held:
+                signal.signal(signum, scrapy_handler)
+        self.scrapy_handlers.clear()
 
 
 _POLL_S = 0.1

@@ -59,13 +59,21 @@ def fetch_page(
     obey_robots: bool = True,
     chromium: str | None = None,
     here: bool = False,
+    hosts: tuple[str, ...] = (),
 ) -> str:
     """The page's HTML as text, read as a crawl with the targets file's ``[crawler]`` table
     and a source's ``limits`` reads it (``spiders.crawl_probe``: its robots.txt decides
     first); with ``chromium``, as the browser shows it then. PageNotRead says why not.
-    ``here``: this process ends after its command, the crawl may run in it."""
+    ``here``: this process ends after its command, the crawl may run in it. ``hosts``:
+    those the crawl stays on (default: the page's own); a redirect off them is refused."""
     html, rendered = read_page(
-        url, crawler or CrawlerTable(), chromium, limits, obey_robots=obey_robots, here=here
+        url,
+        crawler or CrawlerTable(),
+        chromium,
+        limits,
+        obey_robots=obey_robots,
+        here=here,
+        hosts=hosts,
     )
     return rendered.html if rendered is not None else html
 

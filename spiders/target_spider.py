@@ -27,10 +27,12 @@ from settings.pause_points import pause_point
 from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Company, Limits, ReviewApi, Source, Targets, load_targets
 from settings.url_patterns import UrlFilter
+from spiders.download_errors import error_message
 from spiders.extract.attribute_budget import ATTRIBUTE_REASONS, within_attribute_budget
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
 from spiders.page_budget import MAX_PAGES_SETTING
+from spiders.raw_fields import key_date
 from spiders.render_budget import RENDER_PAGES_SETTING
 from spiders.tag_budget import MAX_PAGE_TAGS, within_tag_budget
 
@@ -315,7 +317,7 @@ class TargetSpider(scrapy.Spider):
                 text=review.text,
                 title=review.title,
                 rating_raw=review.rating_raw if review.rating_raw is not None else review.rating,
-                date_raw=review.date_raw,
+                date_raw=key_date(review.date_raw),
                 author=review.author,
                 product=review.product_sku or review.product_name,
             )
@@ -448,7 +450,8 @@ class TargetSpider(scrapy.Spider):
             request = getattr(failure, "request", None)
             url = request.url if request is not None else "?"
             kind = reason or (failure.type.__name__ if failure.type else "error")
-            self._sample(f"{kind}: {url}: {failure.getErrorMessage()}")
+            said = error_message(failure.value) if failure.value else failure.getErrorMessage()
+            self._sample(f"{kind}: {url}: {said}")
 
     def on_scheduled(self, request: scrapy.Request) -> None:
         """A redirect to another host: Scrapy's OffsiteMiddleware drops it silently as it is

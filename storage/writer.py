@@ -106,6 +106,10 @@ def product_fields(offer: OfferItem) -> dict[str, Any]:
     return {**{name: getattr(offer, name) for name in PRODUCT_FIELDS}, "url": offer.url or None}
 
 
+ENDED_UNCLOSED = "process ended without closing"
+"""The reason of a run whose process died before it closed the run (kill -9, a reboot)."""
+
+
 def process_alive(pid: int | None) -> bool:
     """True if a process with this id exists on this host (a crawl run's owner)."""
     if not pid:
@@ -403,7 +407,7 @@ class CollectWriter:
                     raise CollectError(self._busy_message(run))
                 if run.queue is not None or not process_alive(run.pid) or run.pid == os.getpid():
                     run.status = "interrupted"
-                    run.finish_reason = run.finish_reason or "process ended without closing"
+                    run.finish_reason = run.finish_reason or ENDED_UNCLOSED
                     session.add(run)
                 else:
                     raise CollectError(self._busy_message(run))

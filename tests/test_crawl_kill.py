@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from settings.pause_points import PAUSE_ENV
+from spiders.pipelines.store_pipeline import OPEN_PAUSE_POINT as RUN_START
 from spiders.target_spider import START_PAUSE_POINT as SPIDER_START
 from storage.child_process import PAUSE_POINT as CHILD_START
 from storage.db import open_database
@@ -249,9 +250,17 @@ def test_ctrl_c_stops_cleanly_with_one_line(
     assert "interrupted" in {r.status for r in runs}
 
 
-@pytest.mark.parametrize("point", [CHILD_START, SPIDER_START])
+@pytest.mark.parametrize(
+    ("point", "signum"),
+    [
+        (CHILD_START, signal.SIGINT),
+        (SPIDER_START, signal.SIGINT),
+        (RUN_START, signal.SIGINT),
+        (RUN_START, signal.SIGTERM),
+    ],
+)
 def test_ctrl_c_while_a_crawl_starts_stops_it_cleanly(
-    tmp_path: Path, server: DemoServer, shops: list[DemoShop], point: str
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop], point: str, signum: int
 ) -> None:
     """Ctrl-C while the crawl starts: every run ends as on a later Ctrl-C, no traceback.
 
@@ -259,7 +268,11 @@ def test_ctrl_c_while_a_crawl_starts_stops_it_cleanly(
     for seconds on a loaded machine), the worker printed its KeyboardInterrupt's traceback.
     ``SPIDER_START``: before Scrapy's handler is in place (the crawlers are still being set
     up), KeyboardInterrupt was raised inside Twisted's Deferred: a traceback, that source
-    not crawled, the others crawled on (exit 0, or 1 when the reactor was not installed)."""
+    not crawled, the others crawled on (exit 0, or 1 when the reactor was not installed).
+    ``RUN_START``: Scrapy's handler is in place, a spider still opens (its run is recorded):
+    Scrapy stopped the reactor without closing the spiders, every run stayed ``running``
+    and the command said "no page answered" and exited 1; SIGTERM (the scheduler's time
+    limit) alike."""
     url = f"sqlite:///{tmp_path / 'starting.db'}"
     slow = _targets(tmp_path, server, shops, slow=True)
     held = tmp_path / "held"
@@ -268,7 +281,7 @@ def test_ctrl_c_while_a_crawl_starts_stops_it_cleanly(
     process = start_crawl(slow, url, tmp_path, **settings)
     wait_for_file(held, process)
     assert held.exists(), f"the crawl never reached {point}"
-    os.killpg(process.pid, signal.SIGINT)
+    os.killpg(process.pid, signum)
     time.sleep(0.5)  # delivered while the crawl is held there
     held.unlink()
     _out, err = process.communicate(timeout=120)

@@ -53,6 +53,11 @@ def _brief_outage(n: int, path: str) -> Answer:
     return (503, {}, b"busy", 0.0) if n == 1 else (200, {}, DISALLOW_PRIVATE, 0.0)
 
 
+def _utf16(n: int, path: str) -> Answer:
+    # Saved as Windows' "Unicode": Scrapy's parser read UTF-8, found no rule, allowed all.
+    return 200, {}, DISALLOW_ALL.decode().encode("utf-16"), 0.0
+
+
 def _other_agents_allowed(n: int, path: str) -> Answer:
     # The crawl's user agent (the targets file's) is refused; every other agent allowed.
     return 200, {}, b"User-agent: acmebot\nDisallow: /\n\nUser-agent: *\nAllow: /\n", 0.0
@@ -77,6 +82,8 @@ CASES = {
     "agent group": Case(_other_agents_allowed, False, f"robots.txt forbids {{url}} for {AGENT}"),
     # The crawl decompresses robots.txt; the old reader parsed the gzip bytes (no rules).
     "gzip": Case(_gzipped, False, f"robots.txt forbids {{url}} for {AGENT}"),
+    # The rules in UTF-16 (with its byte order mark) are rules all the same.
+    "utf-16": Case(_utf16, False, f"robots.txt forbids {{url}} for {AGENT}"),
     # Too many redirects: unreadable (RFC 9309), the host not crawled; the old reader took
     # the last redirect's empty body for the rules (everything allowed).
     "redirect loop": Case(_redirect_loop, False, "could not be read (IgnoreRequest: max redir"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,38 @@ def test_runs_takes_the_source_by_name_as_crawl_does(tmp_path: Path) -> None:
     assert named.stdout == run_cli("runs", "-s", "import:Nordlys", cwd=tmp_path, db_url=url).stdout
     both = run_cli("runs", "import:Nordlys", "-s", "other", cwd=tmp_path, db_url=url)
     assert both.returncode == 2 and "give one" in both.stderr
+
+
+def test_a_run_whose_process_is_gone_is_not_shown_running(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """A crawl killed with kill -9 (or by the OOM killer, a reboot) left its run ``running``:
+    `runs` and `targets status` said so until the source was crawled again, for good if it
+    never was. A run of a live process, and a distributed run (no process's), stay running."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid names no process now
+    with Session(engine) as session:
+        company = Company(name="Rival", is_own=False)
+        session.add(company)
+        session.flush()
+        for name, pid, queue in (
+            ("killed", gone.pid, None),
+            ("live", os.getpid(), None),
+            ("queued", None, "redis://127.0.0.1:6379/0"),
+        ):
+            source = Source(name=name, company_id=company.id or 0)
+            session.add(source)
+            session.flush()
+            session.add(CrawlRun(source_id=source.id or 0, status="running", pid=pid, queue=queue))
+        session.commit()
+    runs = run_cli("runs", "--db", db_url, cwd=tmp_path).stdout
+    lines = {line.split("│")[2].strip(): line for line in runs.splitlines() if line.count("│") > 3}
+    assert "interrupted" in lines["killed"] and "process ended without closing" in lines["killed"]
+    assert "running" in lines["live"] and "running" in lines["queued"], runs
+    (tmp_path / "targets.toml").write_text(
+        '[[company]]\nname = "Rival"\n[[company.source]]\nname = "killed"\n'
+        'start_urls = ["http://127.0.0.1:9/"]\n',
+        encoding="utf-8",
+    )
+    status = run_cli("targets", "status", "--db", db_url, cwd=tmp_path).stdout
+    assert "interrupted" in status and "running" not in status, status

@@ -123,7 +123,20 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         ),
         (("download_delay = 2.0", 'download_delay = "2"'), "expected a number, not the string"),
         (('language = "nb"', "language = 5"), "expected a quoted string, not the number 5"),
-        (('language = "nb"', 'follow = "shop/"'), "expected a list [ ... ], not the string"),
+        (
+            ('language = "nb"', 'follow = "shop/"'),
+            """expected a list [ ... ], not the string 'shop/' (write it in brackets: ["shop/"])""",
+        ),
+        # a table or key the file does not take is refused, not ignored: a misspelt table
+        # name left its settings at their defaults without a word
+        (("[crawler]", "[crawlr]"), "crawlr (line 2): unknown key; did you mean [crawler]?"),
+        (("[crawler]", "[helath]\nmin_yield_ratio = 0.4\n[crawler]"), "did you mean [health]?"),
+        (
+            ('[crawler]\ncontact_url = "https://example.org/bot"', 'contact_url = "https://a.b/"'),
+            "contact_url (line 2): a key of [crawler]: write it under the [crawler] header",
+        ),
+        (("[crawler]", "[notes]\nx = 1\n[crawler]"), "notes (line 2): unknown table or key at"),
+        (("max_pages = 20", "max_page = 20"), "limits.max_page (line 30): unknown key; did you"),
         (("[crawler]", '[schedule]\nanalyze = "no"\n[crawler]'), "schedule.analyze (line 3)"),
         (
             ('contact_url = "https://example.org/bot"', 'contact_url = "nope"'),

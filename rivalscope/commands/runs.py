@@ -39,7 +39,7 @@ def runs(
     from rivalscope.scheduler.due import as_utc
     from storage.crawl_summary import run_reason
     from storage.db import database_url, describe_url, open_database
-    from storage.run_history import recent_runs, source_names
+    from storage.run_history import recent_runs, shown_status, source_names
 
     url = database_url(db)
     engine = open_database(url, existing=True)
@@ -74,10 +74,11 @@ def runs(
         )
         health = {None: "-", True: "ok", False: "UNHEALTHY"}[row.healthy]
         served = [", ".join(run.workers or []) or "-"] if distributed else []
+        status, ended = shown_status(run)
         table.add_row(
             str(run.id),
             row.source,
-            run.status,
+            status,
             started.strftime("%Y-%m-%d %H:%M:%S"),
             seconds,
             str(run.pages),
@@ -88,7 +89,7 @@ def runs(
             *served,
             _read_by(run.field_coverage or {}),
             health,
-            run_reason(run, fetches_pages=row.kind != "import"),
+            ended or run_reason(run, fetches_pages=row.kind != "import"),
         )
     if not rows:
         console.print("no crawl runs yet" + (f" for {source}" if source else ""))

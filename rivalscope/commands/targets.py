@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlparse
 
 import typer
 from rich.table import Table
@@ -64,9 +65,11 @@ def _read_page(
     ignore_robots: bool,
     render: bool = False,
     limits: Limits | None = None,
+    hosts: tuple[str, ...] = (),
 ) -> str:
     """The --file page, or the --url page read as a crawl of a source with ``limits``
-    reads it (robots.txt decides first), rendered in chromium with ``render``."""
+    (on ``hosts``, default the page's own) reads it (robots.txt decides first), rendered in
+    chromium with ``render``."""
     from spiders.target_check import fetch_page
 
     if (url is None) == (file is None):
@@ -88,6 +91,7 @@ def _read_page(
         obey_robots=not ignore_robots,
         chromium=chromium,
         here=one_command_process(),
+        hosts=hosts,
     )
 
 
@@ -157,6 +161,7 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
     from settings.targets import load_targets
     from storage.db import database_url, describe_url, open_database
     from storage.models import CrawlRun, Source, utcnow
+    from storage.run_history import shown_status
 
     plan = load_targets(targets)
     url = database_url(db)
@@ -192,7 +197,7 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
                 target.name,
                 health,
                 as_utc(run.started_at).strftime("%Y-%m-%d %H:%M") if run else "-",
-                run.status if run else "-",
+                shown_status(run)[0] if run else "-",
                 str(run.pages) if run else "-",
                 str(run.reviews_seen) if run else "-",
                 str(run.offers_seen) if run else "-",
@@ -259,7 +264,11 @@ def check(
             raise UserError(f"{source} has no start_urls: give --url or --file")
         url = target.start_urls[0]
     rendered = target.render == "browser" if render is None else render
-    html = _read_page(url, file, plan.crawler, ignore_robots, rendered, target.limits)
+    # The source's hosts, and the page's own: the URL given is read even off them.
+    hosts = tuple(
+        dict.fromkeys([*target.domains(), *([urlparse(url).hostname or ""] if url else [])])
+    )
+    html = _read_page(url, file, plan.crawler, ignore_robots, rendered, target.limits, hosts)
     where = url or page_url or (target.start_urls[0] if target.start_urls else "http://localhost/")
     result = check_page(html, where, target)
     page = result.extraction

@@ -29,6 +29,7 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from settings.content_keys import product_key
+from settings.pause_points import pause_point
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.layers import LAYERS, STRUCTURED_LAYER_NAMES, layer_coverage_key
 from spiders.fetch_problems import PROBLEM_PREFIX
@@ -91,6 +92,8 @@ def release_store_process() -> None:
 
 
 # Scrapy close reasons that end a run normally (limits are normal ends too).
+OPEN_PAUSE_POINT = "run-started"
+"""``settings.pause_points``: a crawl's run is recorded, its spider not yet open."""
 _NORMAL_ENDS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
 REVIEW_FIELDS = ("text", "rating", "published", "title", "author_hash", "language")
 OFFER_FIELDS = ("price", "currency", "availability", "sku", "name")
@@ -187,6 +190,7 @@ class StorePipeline:
             self.writer = None
             return
         spider.crawl_run_id = run_id
+        pause_point(OPEN_PAUSE_POINT, 0)  # tests: Ctrl-C while the spider opens
         if self.checkpoint_s > 0:
             self.checkpoints = LoopingCall(self.checkpoint)
             self.checkpoints.start(self.checkpoint_s, now=False)
