@@ -313,10 +313,10 @@ async def fetch(crawler: Crawler, url: str, hosts: tuple[str, ...] = ()) -> Fetc
         ) from None
     except Exception as exc:
         reason = failure_reason(Failure(exc))
-        raise PageNotRead(
-            f"cannot fetch {url}: "
-            f"{REASONS[reason] if reason else f'{type(exc).__name__}: {error_message(exc)}'}"
-        ) from None
+        detail = f"{type(exc).__name__}: {error_message(exc)}"
+        # No answer: the error's own words say which way (refused, no such host...).
+        said = detail if reason in (None, "no_answer") else REASONS[reason]
+        raise PageNotRead(f"cannot fetch {url}: {said}") from None
     landed = urlparse(response.url).hostname or ""
     if hosts and not any(landed == h or landed.endswith("." + h) for h in hosts):
         raise PageNotRead(

@@ -13,15 +13,27 @@ scales ignored (``raw_fields.SCALE_REFUSALS``).
 from __future__ import annotations
 
 from scrapy.exceptions import (
+    CannotResolveHostError,
     DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    ResponseDataLossError,
 )
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.defer import CancelledError
-from twisted.internet.error import TCPTimedOutError
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionDone,
+    ConnectionLost,
+    DNSLookupError,
+    TCPTimedOutError,
+)
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
 
 from spiders.raw_fields import SCALE_REFUSALS
 from spiders.robots_rules import RobotsUnreadable
@@ -43,6 +55,10 @@ REASONS: dict[str, str] = {
     "timeout": "no complete answer within limits.download_timeout_s",
     "retry_after_over_cap": "429/503 asking to wait longer than limits.max_retry_after_s",
     "retry_after_waited": "429/503 retried after the Retry-After wait",
+    "no_answer": "no answer: connection refused or reset, host name not found, TLS failed "
+    "(the site down or unreachable)",
+    "unavailable": "429, 502, 503 or 504 still after the retries: the page was not served "
+    "in this run",
     "memory_limit": "crawl stopped at limits.max_memory_mb",
     "over_page_limit": "a request not sent: the crawl had fetched limits.max_pages pages",
     "links_over_limit": "a page whose links were left: the crawl had queued 4 x "
@@ -61,16 +77,56 @@ REASONS: dict[str, str] = {
 }
 """Every reason this module or the crawl records, with what it means."""
 
+UNREACHED_REASONS = frozenset(
+    {
+        "no_answer",
+        "unavailable",
+        "timeout",
+        "retry_after_over_cap",
+        "robots_unreadable",
+    }
+)
+"""Problems that leave pages of the site unread in a run for reasons of the moment (the
+site down, busy or slow), not of the pages: the next run then crawls in full, as after an
+interrupted one, instead of stopping at pages whose reviews are known (it would never reach
+the pages this run could not read). A page that answers 404 or 500 is the page's problem
+and does not count."""
+
+OVER_CAP_FLAG = "retry_after_over_cap"
+"""A response flag: a 429/503 not retried because its Retry-After is over the cap."""
+
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+"""HTTP statuses that say "not now" (``unavailable`` when they remain after the retries)."""
+
 
 def count_problem(stats: StatsCollector, reason: str) -> None:
     """Count one fetch problem of the run."""
     stats.inc_value(PROBLEM_PREFIX + reason)
 
 
+_NO_ANSWER = (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    ResponseDataLossError,
+    ConnectError,
+    ConnectionDone,
+    ConnectionLost,
+    DNSLookupError,
+    ResponseFailed,
+)
+"""Failures of a download that got no (whole) answer: Scrapy's retry list, OSError aside."""
+
+
 def failure_reason(failure: Failure) -> str | None:
     """The fetch-problem reason of a failed request, or None for other failures
-    (robots.txt refusals, HTTP error statuses, refused connections)."""
+    (robots.txt refusals, HTTP error statuses other than ``TRANSIENT_STATUSES``)."""
     value = failure.value
+    if isinstance(value, HttpError):
+        response = value.response
+        if OVER_CAP_FLAG in response.flags:  # counted as retry_after_over_cap already
+            return None
+        return "unavailable" if response.status in TRANSIENT_STATUSES else None
     if isinstance(value, RobotsUnreadable):
         return "robots_unreadable"
     if isinstance(value, RenderedPageTooLarge):
@@ -87,4 +143,7 @@ def failure_reason(failure: Failure) -> str | None:
             return "redirect_loop"
         if "offsite" in message.lower():
             return "offsite_redirect"
+        return None
+    if isinstance(value, _NO_ANSWER):
+        return "no_answer"
     return None

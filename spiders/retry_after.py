@@ -20,7 +20,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
-from spiders.fetch_problems import count_problem
+from spiders.fetch_problems import OVER_CAP_FLAG, count_problem
 
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 
@@ -72,6 +72,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         assert stats is not None
         if wait > self.max_wait:
             count_problem(stats, "retry_after_over_cap")
+            response.flags.append(OVER_CAP_FLAG)  # counted: not "unavailable" as well
             return response
         retry = self._retry(request, f"{response.status} Retry-After {wait:g} s")
         if retry is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -378,15 +378,22 @@ class CollectWriter:
 
     # -- runs --------------------------------------------------------------------
 
-    def last_run_complete(self) -> bool:
-        """True if the source's previous run ended normally (not killed, limited or failed)."""
+    def last_run_complete(self, unreached: Collection[str] = ()) -> bool:
+        """True if the source's previous run ended normally (not killed, limited or failed)
+        and recorded none of the fetch problems ``unreached`` names (pages it could not
+        read: the site down or busy)."""
         with Session(self.engine) as session:
             last = session.exec(
                 select(CrawlRun)
                 .where(CrawlRun.source_id == self.source_id)
                 .order_by(col(CrawlRun.id).desc())
             ).first()
-            return bool(last and last.status == "finished" and last.finish_reason == "finished")
+            return bool(
+                last
+                and last.status == "finished"
+                and last.finish_reason == "finished"
+                and not any(last.fetch_problems.get(reason) for reason in unreached)
+            )
 
     def start_run(self, queue: str | None = None) -> int:
         """Record a new run (marking dead earlier runs ``interrupted``); returns its id.

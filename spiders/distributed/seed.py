@@ -13,6 +13,7 @@ from spiders.distributed.connection import connect, describe_queue
 from spiders.distributed.expiry import renew
 from spiders.distributed.keys import Keys, key_prefix
 from spiders.distributed.scheduler import run_record
+from spiders.fetch_problems import UNREACHED_REASONS
 from spiders.runner import select_sources
 from spiders.target_spider import TargetSpider
 from storage.db import open_database
@@ -69,7 +70,7 @@ def seed_runs(
                 source=source.name,
                 holds=source.holds,
             )
-            incremental = writer.last_run_complete()
+            incremental = writer.last_run_complete(UNREACHED_REASONS)
             try:
                 run_id = writer.start_run(queue=describe_queue(queue_url))
             except CollectError as exc:

@@ -32,7 +32,7 @@ from settings.content_keys import product_key
 from settings.pause_points import pause_point
 from settings.records import OfferItem, ReviewItem
 from spiders.extract.layers import LAYERS, STRUCTURED_LAYER_NAMES, layer_coverage_key
-from spiders.fetch_problems import PROBLEM_PREFIX
+from spiders.fetch_problems import PROBLEM_PREFIX, UNREACHED_REASONS
 from spiders.memory_guard import PEAK_STAT
 from spiders.page_budget import pages_fetched
 from spiders.pipelines.database import crawler_engine
@@ -179,7 +179,7 @@ class StorePipeline:
             spider.incremental_allowed = self.crawler.settings.getbool("RIVALSCOPE_INCREMENTAL")
             spider.flush_store = self.flush
         else:
-            spider.incremental_allowed = self.writer.last_run_complete()
+            spider.incremental_allowed = self.writer.last_run_complete(UNREACHED_REASONS)
         try:
             if self.shared_run is None:
                 run_id = self.writer.start_run()
