@@ -37,3 +37,14 @@ def serving(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def product_page(n: int, links: str = "") -> bytes:
+    """A product page (JSON-LD offer of kettle ``n``, price 10 + n EUR) with ``links``."""
+    return (
+        '<!DOCTYPE html><html><head><title>Kettle</title><script type="application/ld+json">'
+        f'{{"@context": "https://schema.org", "@type": "Product", "name": "Kettle {n}", '
+        f'"sku": "K-{n}", "offers": {{"@type": "Offer", "price": "{10 + n}", '
+        '"priceCurrency": "EUR"}}</script></head>'
+        f"<body><h1>Kettle {n}</h1>{links}</body></html>"
+    ).encode()

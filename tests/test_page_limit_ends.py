@@ -18,20 +18,13 @@ from sqlmodel import Session, select
 from storage.db import open_database
 from storage.models import CrawlRun
 from tests.cli import run_cli
-from tests.loopback_site import answer, serving
+from tests.loopback_site import answer, product_page, serving
 
 PRODUCTS = 12
 
 
 def _product(n: int) -> bytes:
-    links = "".join(f'<a href="/p/{k}">p{k}</a> ' for k in range(PRODUCTS))
-    return (
-        '<!DOCTYPE html><html><head><title>Kettle</title><script type="application/ld+json">'
-        f'{{"@context": "https://schema.org", "@type": "Product", "name": "Kettle {n}", '
-        f'"sku": "K-{n}", "offers": {{"@type": "Offer", "price": "{10 + n}", '
-        '"priceCurrency": "EUR"}}</script></head>'
-        f"<body><h1>Kettle {n}</h1>{links}</body></html>"
-    ).encode()
+    return product_page(n, "".join(f'<a href="/p/{k}">p{k}</a> ' for k in range(PRODUCTS)))
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -20,7 +20,7 @@ from storage.db import open_database
 from storage.models import CrawlRun
 from storage.writer import CollectWriter
 from tests.cli import run_cli
-from tests.loopback_site import answer, serving
+from tests.loopback_site import answer, product_page, serving
 from tests.ports import free_port
 
 
@@ -51,15 +51,6 @@ def test_every_unreached_reason_is_a_reason() -> None:
     assert set(UNREACHED_REASONS) <= set(REASONS)
 
 
-def _page(links: str) -> bytes:
-    return (
-        '<!DOCTYPE html><html><head><title>Kettle</title><script type="application/ld+json">'
-        '{"@context": "https://schema.org", "@type": "Product", "name": "Kettle", "sku": "K-1", '
-        '"offers": {"@type": "Offer", "price": "10", "priceCurrency": "EUR"}}</script></head>'
-        f"<body><h1>Kettle</h1>{links}</body></html>"
-    ).encode()
-
-
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         broken: int = self.server.broken  # type: ignore[attr-defined]
@@ -68,9 +59,9 @@ class _Handler(BaseHTTPRequestHandler):
             answer(self, 200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
         elif self.path == "/":
             links = f'<a href="/ok">ok</a> <a href="/broken">b</a> <a href="{dead}/p">d</a>'
-            answer(self, 200, {"Content-Type": "text/html"}, _page(links))
+            answer(self, 200, {"Content-Type": "text/html"}, product_page(1, links))
         elif self.path == "/ok":
-            answer(self, 200, {"Content-Type": "text/html"}, _page(""))
+            answer(self, 200, {"Content-Type": "text/html"}, product_page(2))
         else:
             answer(self, broken, {"Content-Type": "text/html", "Retry-After": "0"}, b"no")
 
