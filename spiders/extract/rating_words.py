@@ -114,6 +114,9 @@ class RatingPatterns:
     123", "Vote count: 2")."""
     based_on: re.Pattern[str]
     """Groups: an average, its count, the count's noun ("4.7 from 23 votes")."""
+    count_from: re.Pattern[str]
+    """Group: a count after the word that ties it to an average, without a noun ("from 23"),
+    at the start."""
     review_nouns: frozenset[str]
     bare_value: re.Pattern[str]
     """Group: a rating written without its scale, with decimals (a whole number before a
@@ -163,6 +166,7 @@ def rating_patterns(language: str | None) -> RatingPatterns:
             rf"(?:[^\W\d]+\s+){{0,2}}?({nouns})\b",
             flags,
         ),
+        count_from=re.compile(rf"\W{{0,3}}(?:{based_on})\s+({_NUMBER})\b(?![.,]\d)", flags),
         review_nouns=review_nouns,
         bare_value=re.compile(
             # No lookbehind in front: a pattern that starts with a digit class is searched

@@ -95,6 +95,23 @@ def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
     return " ".join(" ".join(pieces).split())[:span]
 
 
+def text_after(element: lxml.html.HtmlElement, span: int) -> list[str]:
+    """The text pieces (each text node, stripped, none empty; no labels: what shows) that
+    follow ``element`` in document order, its own subtree left out, until about ``span``
+    characters; scripts, styles and controls left out."""
+    pieces: list[str] = []
+    size = 0
+    for start, tail in _from_element_on(element):
+        if start is not None and start is not element:
+            size = _walk_subtree(start, pieces, size, span, near_heading=False, labels=False)
+        if tail and size < span:
+            pieces.append(tail)
+            size += len(tail)
+        if size >= span:
+            break
+    return [" ".join(p.split()) for p in pieces if not p.isspace()]
+
+
 def _in_skipped(element: lxml.html.HtmlElement) -> bool:
     """The element or an ancestor is left out near the heading (code, a control, a link to
     another page)."""
@@ -105,11 +122,17 @@ def _in_skipped(element: lxml.html.HtmlElement) -> bool:
 
 
 def _walk_subtree(
-    start: lxml.html.HtmlElement, pieces: list[str], size: int, limit: int, *, near_heading: bool
+    start: lxml.html.HtmlElement,
+    pieces: list[str],
+    size: int,
+    limit: int,
+    *,
+    near_heading: bool,
+    labels: bool = True,
 ) -> int:
     """Add the texts of ``start``'s subtree (not its tail) to ``pieces`` until ``limit``
     characters are there; the new size. ``near_heading``: buttons read, links to other
-    pages left out."""
+    pages left out. ``labels``: label attributes read before an element's text."""
     skipped = _SKIPPED_NEAR_HEADING if near_heading else _SKIPPED_TAGS
     walker = lxml.etree.iterwalk(start, events=("start", "end"))
     for event, element in walker:
@@ -122,7 +145,7 @@ def _walk_subtree(
             continue
         else:
             piece = element.text
-            if not _LABEL_NAMES.isdisjoint(element.keys()):  # one test for most elements
+            if labels and not _LABEL_NAMES.isdisjoint(element.keys()):  # one test for most
                 piece = _own_text(element)
         if piece:
             pieces.append(piece)
@@ -166,6 +189,11 @@ def _own_text(element: lxml.html.HtmlElement) -> str | None:
     if labels:
         piece = " ".join([*labels, piece or ""])
     return piece
+
+
+def links_elsewhere(element: lxml.html.HtmlElement) -> bool:
+    """A link to another page that says more than a count: a card of another product."""
+    return _leaves(element)
 
 
 def _leaves(element: lxml.html.HtmlElement) -> bool:
