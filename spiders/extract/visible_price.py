@@ -24,7 +24,7 @@ import lxml.etree
 import lxml.html
 
 from spiders.extract.candidate_model import model
-from spiders.extract.page_regions import ancestors, is_hidden
+from spiders.extract.page_regions import FAR_DEPTH, ancestors, hidden_among
 from spiders.extract.price import (
     ISO_CODES,
     OTHER_DIGITS,
@@ -105,7 +105,7 @@ _STRUCK_STYLE = "line-through"
 # follows it ("/100 g").
 _UNIT_TEXT = re.compile(r"/\s*(?:\d+\s*[^\W\d_]{1,3}\b|[^\W\d_]|[\u3380-\u33ff])|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
 _MAX_PRICE_TEXT = 40
-_FAR_DEPTH = 40
+_FAR_DEPTH = FAR_DEPTH
 _BARE_NUMBER = re.compile(r"[.,]?\d[\d.,'’ ]*")
 # Scale of the page features: elements away from the heading, count of "many" repeats.
 _FAR_FROM_HEADING = 450
@@ -114,6 +114,10 @@ _LOG_MANY = math.log(10)
 # Up to this many candidates, each position is counted by XPath; past it, one tree walk.
 _FEW_POSITIONS = 12
 PRICE_MODEL = "price_ranking"
+
+
+_Shown = tuple[lxml.html.HtmlElement, str, str, str | None, list[lxml.html.HtmlElement]]
+"""(element, text, price, currency, its ancestors up to ``_FAR_DEPTH``) of a shown amount."""
 
 
 @dataclass
@@ -281,10 +285,17 @@ def layout_signature(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlEl
     return "/".join(f"{n.tag}.{n.get('class') or ''}" for n in (element, *near))
 
 
-def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, float], bool, str]:
-    """(features the element and its ancestors give; is an old price; layout signature)."""
-    near = ancestors(element, 3)
-    far = ancestors(element, _FAR_DEPTH)
+def _own_features(
+    element: lxml.html.HtmlElement,
+    text: str,
+    far: list[lxml.html.HtmlElement],
+    elsewhere: dict[lxml.html.HtmlElement, bool],
+) -> tuple[dict[str, float], bool, str]:
+    """(features the element and its ancestors give; is an old price; layout signature);
+    ``far``: its ancestors up to ``_FAR_DEPTH``, nearest first; ``elsewhere``: whether an
+    element's names place it among other products or in the chrome, for the elements
+    judged so far (the page's candidates share most of their ancestors)."""
+    near = far[:3]
     own_names = names_of(element)
     near_names = " ".join(names_of(a) for a in near)
     own_old = names_say_not_current(own_names)
@@ -296,7 +307,7 @@ def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, 
     features = {
         "price_named": float(price_named),
         "old_named": float(own_old or near_old),
-        "other_products_named": float(any(_ELSEWHERE.search(names_of(a)) for a in far)),
+        "other_products_named": float(any(_named_elsewhere(a, elsewhere) for a in far)),
         "unit_text": float(bool(_UNIT_TEXT.search(text)) or counts_before_amount(text)),
         "currency_sign": float(detect_currency(text)[1] is not None),
         "in_link": float(element.tag == "a" or any(a.tag == "a" for a in near)),
@@ -307,6 +318,15 @@ def _own_features(element: lxml.html.HtmlElement, text: str) -> tuple[dict[str, 
     old = struck or labelled_old or own_old or (near_old and not own_current)
     old = old or (len(element) > 0 and _first_amount_named_old(element))
     return features, old, layout_signature(element, near)
+
+
+def _named_elsewhere(
+    element: lxml.html.HtmlElement, judged: dict[lxml.html.HtmlElement, bool]
+) -> bool:
+    named = judged.get(element)
+    if named is None:
+        named = judged[element] = _ELSEWHERE.search(names_of(element)) is not None
+    return named
 
 
 _TEXT_WORD = re.compile(r"[^\W\d_]{3,}")
@@ -502,12 +522,13 @@ def discounted_beside(
         return set()  # most shown prices: nothing to read
     block = with_percent[-1]  # the outer block holds the inner
     percentages = [float(p.replace(",", ".")) for p in _PERCENTAGE.findall(block.text_content())]
+    elsewhere: dict[lxml.html.HtmlElement, bool] = {}
     local = [
         PriceCandidate(0.0, 0, text, price, currency, old, signature, element, features)
-        for element, text, price, currency in _shown_amounts(
+        for element, text, price, currency, far in _shown_amounts(
             root, list(_BLOCK_DIGIT_ELEMENTS(block)), currency_hint
         )
-        for features, old, signature in [_own_features(element, text)]
+        for features, old, signature in [_own_features(element, text, far, elsewhere)]
     ]
     amount = float(shown.price)
     return {
@@ -546,15 +567,16 @@ def _add_attribute_agreement(candidates: list[PriceCandidate], stated: set[Decim
 
 def _scored(
     root: lxml.html.HtmlElement,
-    found: list[tuple[lxml.html.HtmlElement, str, str, str | None]],
+    found: list[_Shown],
     every_feature: bool = False,
 ) -> list[PriceCandidate]:
     """Candidates with their features and scores; the data attributes are read only when
     they could change the outcome, or for ``every_feature`` (training)."""
     candidates = []
     positions = _positions(root, [element for element, *_ in found])
-    for (element, text, price, currency), order in zip(found, positions, strict=True):
-        features, old, signature = _own_features(element, text)
+    elsewhere: dict[lxml.html.HtmlElement, bool] = {}
+    for (element, text, price, currency, far), order in zip(found, positions, strict=True):
+        features, old, signature = _own_features(element, text, far, elsewhere)
         candidates.append(
             PriceCandidate(0.0, order, text, price, currency, old, signature, element, features)
         )
@@ -594,7 +616,7 @@ def _shown_amounts(
     root: lxml.html.HtmlElement,
     digit_elements: list[lxml.html.HtmlElement],
     currency_hint: str | None,
-) -> list[tuple[lxml.html.HtmlElement, str, str, str | None]]:
+) -> list[_Shown]:
     """(element, text, price, currency) of every visible price-looking text among the
     elements with digits and their price-named or bare-number parents."""
     # Split prices put the digits in children: their price-named parents are candidates too.
@@ -614,15 +636,19 @@ def _shown_amounts(
             parent = element.getparent()  # a bare number: its block may add the currency
             if parent is not None:
                 elements[parent] = None
-    found: list[tuple[lxml.html.HtmlElement, str, str, str | None]] = []
+    found: list[_Shown] = []
+    hiding: dict[lxml.html.HtmlElement, bool] = {}  # the candidates share most ancestors
     for element in elements:
         text = candidate_text(element)
-        if text is None or any(a.tag in _SKIP_TAGS for a in ancestors(element, _FAR_DEPTH)):
+        if text is None:
+            continue
+        far = ancestors(element, _FAR_DEPTH)  # one walk for the skipped tags, hidden, features
+        if any(a.tag in _SKIP_TAGS for a in far):
             continue
         price, currency = normalize_price(text, currency_hint)
-        if price is None or float(price) <= 0 or is_hidden(element):
+        if price is None or float(price) <= 0 or hidden_among(element, far, hiding):
             continue
-        found.append((element, text, price, currency))
+        found.append((element, text, price, currency, far))
     return found
 
 
@@ -647,13 +673,16 @@ def shown_prices(
         for parent in ancestors(element, 2):
             if PRICE_NAME.search(names_of(parent)):
                 elements[parent] = None
-    found: list[tuple[lxml.html.HtmlElement, str, str, str | None]] = []
+    found: list[_Shown] = []
     for element in elements:
         text = candidate_text(element)
-        if text is None or any(a.tag in _SKIP_TAGS for a in ancestors(element, _FAR_DEPTH)):
+        if text is None:
+            continue
+        far = ancestors(element, _FAR_DEPTH)
+        if any(a.tag in _SKIP_TAGS for a in far):
             continue
         price, currency = normalize_price(text, currency_hint)
-        if price is None or Decimal(price) != Decimal(amount) or is_hidden(element):
+        if price is None or Decimal(price) != Decimal(amount) or hidden_among(element, far):
             continue
-        found.append((element, text, price, currency))
+        found.append((element, text, price, currency, far))
     return _scored(root, found) if found else []
