@@ -12,7 +12,14 @@ import pytest
 
 from spiders.extract.auto import extract_auto
 from spiders.extract.page_regions import FAR_DEPTH, ancestors, hidden_among, is_hidden
-from spiders.extract.visible_price import attribute_prices, joined_text, price_candidates
+from spiders.extract.visible_price import (
+    attribute_prices,
+    document_position,
+    heading_position,
+    joined_text,
+    main_heading,
+    price_candidates,
+)
 
 URL = "https://shop.test/p/kettle"
 
@@ -199,3 +206,20 @@ def test_hidden_among_judged_ancestors_agrees_with_is_hidden() -> None:
         assert hidden_among(element, far, judged) == is_hidden(element)
         assert hidden_among(element, far) == is_hidden(element)
     assert [e.text for e in root.iter("i") if not is_hidden(e)] == ["c"]
+
+
+def test_main_heading_and_its_position_are_each_pages_own() -> None:
+    """The heading found for a page (kept while its tree lives) is never another page's."""
+    first = lxml.html.fromstring(page("<b>€10.00</b>"))
+    second = lxml.html.fromstring(
+        "<html><body><h1><img src='logo.png'></h1><div><p>x</p></div>"
+        "<h1>Blue teapot 1 l</h1></body></html>"
+    )
+    no_heading = lxml.html.fromstring("<html><body><p>Teapots</p></body></html>")
+    for _ in range(2):  # asked again, the same answers
+        assert main_heading(first) is first.find(".//h1")
+        assert heading_position(first) == document_position(first.find(".//h1"))
+        assert main_heading(second) is second.findall(".//h1")[1]
+        assert heading_position(second) == 6  # html, body, h1, img, div, p before it
+        assert main_heading(no_heading) is None
+        assert heading_position(no_heading) is None
