@@ -140,3 +140,12 @@ def test_letter_signs_before_dates_are_words(text: str, currency: str | None) ->
 )
 def test_counts_before_amount(text: str, counted: bool) -> None:
     assert counts_before_amount(text) is counted
+
+
+def test_a_remembered_currency_answers_each_hint_and_any_length() -> None:
+    """Short texts' currencies are remembered per text and hint; long texts are read."""
+    for _ in range(2):
+        assert detect_currency("kr 100", "SEK") == ("SEK", "kr")
+        assert detect_currency("kr 100", "NOK") == ("NOK", "kr")
+        assert detect_currency("kr 100") == (None, "kr")
+        assert detect_currency("x" * 300 + " 12 €") == ("EUR", "€")

@@ -11,7 +11,15 @@ import lxml.html
 import pytest
 
 from spiders.extract.auto import extract_auto
-from spiders.extract.visible_price import attribute_prices, joined_text, price_candidates
+from spiders.extract.page_regions import FAR_DEPTH, ancestors, hidden_among, is_hidden
+from spiders.extract.visible_price import (
+    attribute_prices,
+    document_position,
+    heading_position,
+    joined_text,
+    main_heading,
+    price_candidates,
+)
 
 URL = "https://shop.test/p/kettle"
 
@@ -169,3 +177,49 @@ def test_a_shown_price_agreeing_with_a_data_attribute_is_marked() -> None:
 def test_amounts_stated_in_price_attributes(attribute: str, amounts: set[Decimal]) -> None:
     root = lxml.html.fromstring(f"<html><body><div {attribute}>x</div></body></html>")
     assert attribute_prices(root) == amounts
+
+
+def test_candidates_sharing_ancestors_are_judged_each_on_its_own() -> None:
+    """The hidden and other-products judgements are kept per ancestor for the page's
+    candidates: one candidate's hidden or related block says nothing of its neighbours'."""
+    root = lxml.html.fromstring(
+        page(
+            "<div><section><b>€10.00</b><div hidden><b>€20.00</b></div>"
+            "<div class='related-items'><b>€30.00</b></div><b>€40.00</b></section></div>"
+        )
+    )
+    features = {c.price: c.features for c in price_candidates(root, "EUR", every_feature=True)}
+    assert set(features) == {"10.00", "30.00", "40.00"}
+    assert features["30.00"]["other_products_named"] == 1.0
+    assert features["10.00"]["other_products_named"] == 0.0
+    assert features["40.00"]["other_products_named"] == 0.0
+
+
+def test_hidden_among_judged_ancestors_agrees_with_is_hidden() -> None:
+    root = lxml.html.fromstring(
+        "<html><body><div style='display: none'><p><b>a</b></p></div>"
+        "<div><p class='x hidden'><i>b</i></p><p><i>c</i></p></div></body></html>"
+    )
+    judged: dict[lxml.html.HtmlElement, bool] = {}
+    for element in root.iter():
+        far = ancestors(element, FAR_DEPTH)
+        assert hidden_among(element, far, judged) == is_hidden(element)
+        assert hidden_among(element, far) == is_hidden(element)
+    assert [e.text for e in root.iter("i") if not is_hidden(e)] == ["c"]
+
+
+def test_main_heading_and_its_position_are_each_pages_own() -> None:
+    """The heading found for a page (kept while its tree lives) is never another page's."""
+    first = lxml.html.fromstring(page("<b>€10.00</b>"))
+    second = lxml.html.fromstring(
+        "<html><body><h1><img src='logo.png'></h1><div><p>x</p></div>"
+        "<h1>Blue teapot 1 l</h1></body></html>"
+    )
+    no_heading = lxml.html.fromstring("<html><body><p>Teapots</p></body></html>")
+    for _ in range(2):  # asked again, the same answers
+        assert main_heading(first) is first.find(".//h1")
+        assert heading_position(first) == document_position(first.find(".//h1"))
+        assert main_heading(second) is second.findall(".//h1")[1]
+        assert heading_position(second) == 6  # html, body, h1, img, div, p before it
+        assert main_heading(no_heading) is None
+        assert heading_position(no_heading) is None

@@ -13,7 +13,9 @@ from collections.abc import Callable
 import lxml.etree
 import lxml.html
 
-_FAR_DEPTH = 40
+FAR_DEPTH = 40
+"""How far up an element's ancestors are read (hidden, in the chrome, among skipped tags)."""
+_FAR_DEPTH = FAR_DEPTH
 # Not <aside>: shops put the buy box in a sidebar as often as other products.
 _CHROME_TAGS = frozenset({"header", "footer", "nav"})
 # Containers of other products, by a word starting a class or id ("related-products",
@@ -35,7 +37,28 @@ REPEATED_BLOCKS = 3
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
     """True if the element or an ancestor is hidden by attribute, inline style or class."""
-    return any(_hides_itself(node) for node in (element, *ancestors(element, _FAR_DEPTH)))
+    return hidden_among(element, ancestors(element, _FAR_DEPTH))
+
+
+def hidden_among(
+    element: lxml.html.HtmlElement,
+    far: list[lxml.html.HtmlElement],
+    judged: dict[lxml.html.HtmlElement, bool] | None = None,
+) -> bool:
+    """``is_hidden`` for an element whose ancestors up to ``FAR_DEPTH`` (``far``, nearest
+    first) a caller has already listed: one walk up the tree, not two. ``judged``: whether
+    each element hides itself, for the elements judged so far (a caller that asks for many
+    elements of a page, which share most of their ancestors, keeps it)."""
+    if judged is None:
+        return _hides_itself(element) or any(_hides_itself(node) for node in far)
+    return any(_judged_hiding(node, judged) for node in (element, *far))
+
+
+def _judged_hiding(node: lxml.html.HtmlElement, judged: dict[lxml.html.HtmlElement, bool]) -> bool:
+    hides = judged.get(node)
+    if hides is None:
+        hides = judged[node] = _hides_itself(node)
+    return hides
 
 
 def ancestors(element: lxml.html.HtmlElement, depth: int) -> list[lxml.html.HtmlElement]:

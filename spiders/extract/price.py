@@ -7,6 +7,7 @@ the decimal point from the shape of the digits, not from the shop's country.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -153,6 +154,23 @@ def currency_from_url(url: str) -> str | None:
 
 def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | None, str | None]:
     """(ISO code, symbol as found) of the currency a price text names, else the hint."""
+    if len(text) <= _REMEMBERED_TEXT:
+        return _remembered_currency(text, currency_hint)
+    return _currency_of(text, currency_hint)
+
+
+# Pages repeat their price texts (cards, rows), and one text is asked for its currency by
+# the candidate test, the price reading and the ranking's features: short texts' answers
+# are remembered (a bounded number of bounded texts, whatever a hostile page holds).
+_REMEMBERED_TEXT = 200
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_currency(text: str, currency_hint: str | None) -> tuple[str | None, str | None]:
+    return _currency_of(text, currency_hint)
+
+
+def _currency_of(text: str, currency_hint: str | None) -> tuple[str | None, str | None]:
     hint = currency_hint.upper() if currency_hint else None
     iso = _ISO_IN_TEXT.search(text)
     if iso and iso.group(1) in ISO_CODES and iso.group(1) not in _WORD_CODES:

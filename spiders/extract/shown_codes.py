@@ -29,7 +29,7 @@ from spiders.extract.identifiers import in_url, url_id_tokens
 from spiders.extract.page_regions import ancestors, is_hidden
 from spiders.extract.price import detect_currency
 from spiders.extract.variants import variant_stem_of
-from spiders.extract.visible_price import layout_signature, main_heading
+from spiders.extract.visible_price import layout_signature, main_heading, tree_positions
 
 CODE_MODEL = "code_ranking"
 
@@ -311,16 +311,8 @@ def _positions(
     heading: lxml.html.HtmlElement | None,
 ) -> dict[lxml.html.HtmlElement, int]:
     """The document positions (in ``root.iter()``) of ``elements`` and the heading, read up
-    to the last of them: no dict of the whole page (1.1 against 2.2 ms a call on the 73
-    offers pages, normal and stripped)."""
-    wanted = {e for e in (*elements, heading) if e is not None}
-    found: dict[lxml.html.HtmlElement, int] = {}
-    for position, element in enumerate(root.iter()):
-        if element in wanted:
-            found[element] = position
-            if len(found) == len(wanted):
-                break
-    return found
+    to the last of them (``tree_positions``)."""
+    return tree_positions(root, {e for e in (*elements, heading) if e is not None})
 
 
 def _in_text(folded: str, text: str) -> bool:

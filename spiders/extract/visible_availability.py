@@ -41,6 +41,7 @@ from spiders.extract.shop_labels import fold_label, phrase_pattern, phrases
 from spiders.extract.visible_price import (
     ancestors,
     document_position,
+    heading_position,
     layout_signature,
     main_heading,
     names_of,
@@ -219,9 +220,8 @@ def product_buy_buttons(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlEleme
         for c, layout in zip(controls, layouts, strict=True)
         if counts[layout] < REPEATED_BLOCKS and main_area(c)
     ]
-    heading = main_heading(root)
-    if heading is not None and len(buttons) > 1:
-        at = document_position(heading)
+    at = heading_position(root)
+    if at is not None and len(buttons) > 1:
         buttons.sort(key=lambda b: abs(document_position(b) - at))
     return buttons
 
