@@ -262,7 +262,7 @@ def _fit_prepared(
         vectorizer.fit_transform(tokens, lemmatised), channels, language, tokens, lemmatised
     )
     words = len(vectorizer.vocabulary)
-    idf = idf_weights(counts[:, :words])
+    idf = idf_weights(counts, words)
     char_columns = _char_columns(vectorizer) if settings.separate_norms else None
     features = _weighted_features(counts, words, idf, char_columns, None, settings.lexicon_weight)
     column = sp.csr_matrix((offset * BASE_COLUMN_SCALE)[:, None])

@@ -348,7 +348,7 @@ def fit_weights(
     """The idf and the regression of count rows whose first ``words`` columns are the
     vocabulary's (``char_columns``: which of them are character n-grams, when normed on
     their own)."""
-    idf = idf_weights(counts[:, :words])
+    idf = idf_weights(counts, words)
     target = np.asarray(labels)
     ratio = (
         _nb_ratio(
