@@ -39,6 +39,9 @@ def test_words_with_the_same_neighbours_get_close_vectors(tmp_path: Path) -> Non
     loaded = read_vectors(tmp_path / "v.npz")
     assert [w for w, _ in sorted(loaded.index.items(), key=lambda kv: kv[1])] == words
     assert np.abs(loaded.matrix - matrix).max() < 0.02  # int8 with a scale per row
+    # float32 values held as float64 (the products with the float64 sums converted them)
+    assert loaded.matrix.dtype == np.float64
+    assert np.array_equal(loaded.matrix, loaded.matrix.astype(np.float32))
 
 
 def test_vector_sums_add_up_like_the_other_counts(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon_features import lexicon_channels
 from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_weights
+from compare.analysis.sentiment.ratings_counts import RatingsCounts
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, lemma_lists, token_lists
 
 ADAPT_SETTINGS = ClassifierSettings(
@@ -261,7 +262,7 @@ def _fit_prepared(
         vectorizer.fit_transform(tokens, lemmatised), channels, language, tokens, lemmatised
     )
     words = len(vectorizer.vocabulary)
-    idf = idf_weights(counts[:, :words])
+    idf = idf_weights(counts, words)
     char_columns = _char_columns(vectorizer) if settings.separate_norms else None
     features = _weighted_features(counts, words, idf, char_columns, None, settings.lexicon_weight)
     column = sp.csr_matrix((offset * BASE_COLUMN_SCALE)[:, None])
@@ -450,21 +451,29 @@ class GuardResult:
 
 
 def train_ratings_model(
-    texts: list[str], labels: list[str], extra: list[tuple[str, str]], language: str
+    texts: list[str],
+    labels: list[str],
+    extra: list[tuple[str, str]],
+    language: str,
+    counted: RatingsCounts | None = None,
 ) -> SentimentClassifier:
     """A model of the ratings alone: ``texts`` and ``labels`` plus the ``extra`` rows
-    (neutral ratings, other languages' for the pooled model), trained for ``language``."""
-    return train_classifier(
-        texts + [t for t, _ in extra], labels + [lab for _, lab in extra], language
-    )
+    (neutral ratings, other languages' for the pooled model), trained for ``language``
+    (from ``counted`` when those are its rows)."""
+    all_texts, all_labels = texts + [t for t, _ in extra], labels + [lab for _, lab in extra]
+    fitted = counted.fit(all_texts, all_labels) if counted is not None else None
+    return fitted or train_classifier(all_texts, all_labels, language)
 
 
 def own_decision(classifier: SentimentClassifier, texts: list[str]) -> np.ndarray:
     """Log-odds of positive against negative of a ratings-only model (2 or 3 classes), so it
     is judged on positive/negative ratings by the same sign and log loss as the base model."""
-    probabilities = classifier.probabilities(classifier.counts(texts))
-    positive = probabilities[:, classifier.classes.index(POSITIVE)]
-    negative = probabilities[:, classifier.classes.index(NEGATIVE)]
+    return _log_odds(classifier.classes, classifier.probabilities(classifier.counts(texts)))
+
+
+def _log_odds(classes: list[str] | tuple[str, ...], probabilities: np.ndarray) -> np.ndarray:
+    positive = probabilities[:, list(classes).index(POSITIVE)]
+    negative = probabilities[:, list(classes).index(NEGATIVE)]
     return np.asarray(np.log(np.maximum(positive, 1e-12)) - np.log(np.maximum(negative, 1e-12)))
 
 
@@ -540,10 +549,16 @@ def ratings_only_fold(
     train: tuple[list[str], list[str]],
     extra: list[tuple[str, str]],
     test_texts: list[str],
+    counted: RatingsCounts | None = None,
 ) -> np.ndarray:
     """A ratings-only model fitted on ``train`` (texts, labels) and the ``extra`` rows, and
     its log-odds of positive on ``test_texts``: one fold of ``held_out`` (and of the
-    lexicon guard)."""
+    lexicon guard). With ``counted`` (holding every text), from its count rows."""
+    if counted is not None:
+        rows = (train[0] + [t for t, _ in extra], train[1] + [lab for _, lab in extra])
+        found = counted.fold_probabilities(rows, test_texts)
+        if found is not None:
+            return _log_odds(*found)
     return own_decision(train_ratings_model(*train, extra, language), test_texts)
 
 
@@ -569,6 +584,7 @@ def held_out(
     ratings_only: tuple[str, str, list[tuple[str, str]]] | None = None,
     groups: list[str] | None = None,
     repeats: int = 1,
+    counted: RatingsCounts | None = None,
 ) -> HeldOut:
     """Score every positive/negative rating (``texts``, with the base model's ``offset``)
     with the base model and with each candidate fitted on the other folds
@@ -576,7 +592,8 @@ def held_out(
     rows), a ratings-only model whose training folds also hold the extra rows: neutral
     ratings and other languages', never scored); the k-fold runs again with other fold
     seeds, up to ``repeats`` times in all, for the candidates still in reach of a clear win
-    after the first (``REPEAT_FROM_Z``)."""
+    after the first (``REPEAT_FROM_Z``). ``counted``: the ratings-only model's count rows
+    (``RatingsCounts``), shared by its folds."""
     gold = np.asarray(labels)
 
     def fold_scores(name: str, train_rows: np.ndarray, test_rows: np.ndarray) -> np.ndarray:
@@ -588,7 +605,7 @@ def held_out(
             return corrected_fold(base, settings, train, (test_texts, offset[test_rows]))
         assert ratings_only is not None
         _, language, extra = ratings_only
-        return ratings_only_fold(language, (train_texts, train_labels), extra, test_texts)
+        return ratings_only_fold(language, (train_texts, train_labels), extra, test_texts, counted)
 
     def one_kfold(names: list[str], seed: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         tested = np.zeros(len(labels), dtype=bool)
@@ -660,6 +677,8 @@ def adapt_with_guard(
         return GuardResult(None, 0.0, 0.0, 0)
     corrections = [settings] if settings is not None else correction_settings(len(texts))
     offset = base_offsets(base, texts)
+    # the ratings-only model's folds and its fit on every rating count the rows once
+    counted = RatingsCounts(all_texts + [t for t, _ in others or []], own_language)
     held = held_out(
         base,
         texts,
@@ -669,6 +688,7 @@ def adapt_with_guard(
         ratings_only=(ratings_only, own_language, extra) if own_model else None,
         groups=groups,
         repeats=REPEATS,
+        counted=counted,
     )
     chosen, _ = choose(held)
     # the correction reported: the chosen one, else the one that came closest
@@ -700,7 +720,7 @@ def adapt_with_guard(
         )
         return replace(result, adapted=final)
     if chosen == ratings_only:
-        own = train_ratings_model(all_texts, all_labels, others or [], own_language)
+        own = train_ratings_model(all_texts, all_labels, others or [], own_language, counted)
         own.cv_accuracy = result.own_accuracy
         return replace(result, own=own)
     return result

@@ -291,9 +291,64 @@ def _fit_counts(
     channels: tuple[str, ...],
     vector_dim: int = 0,
 ) -> SentimentClassifier:
-    words = len(vectorizer.vocabulary)
-    idf = idf_weights(counts[:, :words])
     char_columns = _char_columns(vectorizer) if settings.separate_norms else None
+    weights = fit_weights(
+        counts, len(vectorizer.vocabulary), char_columns, labels, settings, vector_dim
+    )
+    return SentimentClassifier(
+        language=language,
+        vectorizer=vectorizer,
+        idf=weights.idf,
+        model=weights.model,
+        nb_ratio=weights.nb_ratio,
+        label_counts=dict(Counter(labels)),
+        settings=settings,
+        lexicon_channels=channels,
+        char_columns=char_columns,
+        vector_dim=vector_dim,
+    )
+
+
+@dataclass(frozen=True)
+class FittedWeights:
+    """What a fit learns from count rows besides the vectoriser: the idf, the naive-Bayes
+    ratio (``nb_weight``) and the regression."""
+
+    idf: np.ndarray
+    nb_ratio: np.ndarray | None
+    model: LinearModel
+    char_columns: np.ndarray | None
+    settings: ClassifierSettings
+    vector_dim: int
+
+    def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
+        """``SentimentClassifier.probabilities`` of count rows in the fit's columns."""
+        words = len(self.idf)
+        return self.model.predict_proba(
+            _all_features(
+                counts,
+                words,
+                self.idf,
+                self.char_columns,
+                self.nb_ratio,
+                self.settings,
+                self.vector_dim,
+            )
+        )
+
+
+def fit_weights(
+    counts: sp.csr_matrix,
+    words: int,
+    char_columns: np.ndarray | None,
+    labels: list[str],
+    settings: ClassifierSettings,
+    vector_dim: int = 0,
+) -> FittedWeights:
+    """The idf and the regression of count rows whose first ``words`` columns are the
+    vocabulary's (``char_columns``: which of them are character n-grams, when normed on
+    their own)."""
+    idf = idf_weights(counts, words)
     target = np.asarray(labels)
     ratio = (
         _nb_ratio(
@@ -313,18 +368,7 @@ def _fit_counts(
         tol=1e-3 if len(set(labels)) == 2 else 1e-4,
         sample_weight=balanced_weights(target) if settings.balanced else None,
     )
-    return SentimentClassifier(
-        language=language,
-        vectorizer=vectorizer,
-        idf=idf,
-        model=model,
-        nb_ratio=ratio,
-        label_counts=dict(Counter(labels)),
-        settings=settings,
-        lexicon_channels=channels,
-        char_columns=char_columns,
-        vector_dim=vector_dim,
-    )
+    return FittedWeights(idf, ratio, model, char_columns, settings, vector_dim)
 
 
 def _char_columns(vectorizer: FeatureVectorizer) -> np.ndarray | None:
@@ -383,18 +427,49 @@ def train_classifier(
     """Fit one classifier with fixed settings (needs at least two labels)."""
     if len(set(labels)) < 2:
         raise ValueError(f"{language}: need examples of at least two labels, got {set(labels)}")
-    vectorizer = _vectorizer(language, settings)
-    tokens = token_lists(texts)
-    channels = lexicon_channels(language) if settings.lexicon_weight else ()
-    # lemmatise once for the word features and the lexicon look-ups
-    lemmatised = lemma_lists(texts, tokens, language)
-    vectors = load_vectors(language) if settings.vector_weight else None
-    vector_dim = vectors.dim if vectors is not None else 0
-    counts = _joined(
-        [
-            vectorizer.fit_transform(tokens, lemmatised),
-            *_lexicon_block(channels, language, tokens, lemmatised),
-            *_vector_block(vector_dim, language, tokens),
-        ]
-    )
-    return _fit_counts(vectorizer, counts, labels, language, settings, channels, vector_dim)
+    return TrainingCounts.of(texts, language, settings).fit(labels)
+
+
+@dataclass(frozen=True)
+class TrainingCounts:
+    """Training texts' count rows, with the vectoriser fitted on them (its vocabulary: every
+    feature of the texts) and the lexicon channels and word-vector columns that follow."""
+
+    language: str
+    settings: ClassifierSettings
+    vectorizer: FeatureVectorizer
+    counts: sp.csr_matrix
+    channels: tuple[str, ...]
+    vector_dim: int
+
+    @classmethod
+    def of(
+        cls, texts: list[str], language: str, settings: ClassifierSettings = DEFAULT_SETTINGS
+    ) -> TrainingCounts:
+        vectorizer = _vectorizer(language, settings)
+        tokens = token_lists(texts)
+        channels = lexicon_channels(language) if settings.lexicon_weight else ()
+        # lemmatise once for the word features and the lexicon look-ups
+        lemmatised = lemma_lists(texts, tokens, language)
+        vectors = load_vectors(language) if settings.vector_weight else None
+        vector_dim = vectors.dim if vectors is not None else 0
+        counts = _joined(
+            [
+                vectorizer.fit_transform(tokens, lemmatised),
+                *_lexicon_block(channels, language, tokens, lemmatised),
+                *_vector_block(vector_dim, language, tokens),
+            ]
+        )
+        return cls(language, settings, vectorizer, counts, channels, vector_dim)
+
+    def fit(self, labels: list[str]) -> SentimentClassifier:
+        """The classifier of these texts with their ``labels``."""
+        return _fit_counts(
+            self.vectorizer,
+            self.counts,
+            labels,
+            self.language,
+            self.settings,
+            self.channels,
+            self.vector_dim,
+        )

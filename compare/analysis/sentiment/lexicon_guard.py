@@ -33,6 +33,7 @@ from compare.analysis.sentiment.adapted import (
 from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_scores
+from compare.analysis.sentiment.ratings_counts import RatingsCounts
 
 LEXICON = "lexicon"
 """``GuardResult.baseline`` of this guard: what the ratings-only model has to beat."""
@@ -93,6 +94,8 @@ def guard_lexicon(
     held = np.unique(np.concatenate([test_rows for _, test_rows in first_splits]))
     base = np.zeros(len(rated))
     base[held] = lexicon_decision([rated[i] for i in held], language)
+    # the model's folds and its fit on every rating count the rows once
+    counted = RatingsCounts(texts + [t for t, _ in others or []], model_language)
 
     def one_kfold(seed: int) -> np.ndarray:
         row = np.zeros(len(rated))
@@ -101,7 +104,7 @@ def guard_lexicon(
             tested[test_rows] = True
             train = ([rated[i] for i in train_rows], [gold_labels[i] for i in train_rows])
             test = [rated[i] for i in test_rows]
-            row[test_rows] = ratings_only_fold(model_language, train, extra, test)
+            row[test_rows] = ratings_only_fold(model_language, train, extra, test, counted)
         return row
 
     rows = [one_kfold(0)]
@@ -121,7 +124,7 @@ def guard_lexicon(
     )
     if not wins(candidate, base, gold):
         return result
-    own = train_ratings_model(texts, labels, others or [], model_language)
+    own = train_ratings_model(texts, labels, others or [], model_language, counted)
     own.cv_accuracy = result.own_accuracy
     return replace(result, own=own, chosen=name)
 

@@ -56,10 +56,14 @@ class LinearModel:
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
 
-def idf_weights(counts: sp.csr_matrix) -> np.ndarray:
-    """Smoothed idf per column, ``ln((1 + n) / (1 + df)) + 1`` (scikit-learn's default)."""
+def idf_weights(counts: sp.csr_matrix, columns: int | None = None) -> np.ndarray:
+    """Smoothed idf per column, ``ln((1 + n) / (1 + df)) + 1`` (scikit-learn's default), of
+    the first ``columns`` columns (all by default; the others' entries are only left out of
+    the count, where slicing them off copied the matrix)."""
     rows = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    width = counts.shape[1] if columns is None else columns
+    indices = counts.indices if columns is None else counts.indices[counts.indices < columns]
+    df = np.bincount(indices, minlength=width)
     return np.asarray(np.log((1.0 + rows) / (1.0 + df)) + 1.0)
 
 

@@ -223,14 +223,14 @@ def counted_rows(columns: np.ndarray, lengths: np.ndarray, width: int) -> sp.csr
 
     The same matrix as building the CSR with ones and calling ``sum_duplicates``, whose
     per-row comparison sort took most of the time on review-long rows; here one vectorised
-    sort of ``row * width + column`` keys (2-3 times faster), or with at least half as many
-    columns as the width (a training set's rows) two counting sorts (``_counted_by_moving``),
-    faster again."""
+    sort of ``row * width + column`` keys. (Two counting sorts through SciPy's CSC
+    conversion, used while the entries were at least half the width, now cost 1.5-2.5 times
+    the sort, whose numpy sorts int32 and int64 keys with SIMD: on the rated reviews of
+    benchmarks/analyze.py, 3.5-4.6M entries, 0.085-0.153 -> 0.052-0.070 s; on its analysis
+    chunks too.)"""
     rows = len(lengths)
     if not width:
         return sp.csr_matrix((rows, 0))
-    if 2 * len(columns) >= width:
-        return _counted_by_moving(columns, lengths, width)
     key_type = np.dtype(np.int32 if (rows + 1) * width < 2**31 else np.int64)
     keys: np.ndarray = np.repeat(np.arange(0, rows * width, width, dtype=key_type), lengths)
     keys += columns.astype(key_type, copy=False)
@@ -245,26 +245,6 @@ def counted_rows(columns: np.ndarray, lengths: np.ndarray, width: int) -> sp.csr
     indptr = np.searchsorted(distinct, np.arange(0, (rows + 1) * width, width, dtype=np.int64))
     indices = (distinct % width).astype(np.int32, copy=False)
     return sp.csr_matrix((counts, indices, indptr), shape=(rows, width))
-
-
-def _counted_by_moving(columns: np.ndarray, lengths: np.ndarray, width: int) -> sp.csr_matrix:
-    """``counted_rows`` by moving the entries to columns and back (two counting sorts, in
-    C: the rows come back with their columns in order), then summing neighbours: linear in
-    the entries and the width, where the sort of the keys is n log n. On the 4,500 rated
-    reviews of a language in benchmarks/analyze.py (2.8M entries, 4,546 columns) 0.24 ->
-    0.09 s; below half as many entries as columns the width's passes cost more."""
-    rows = len(lengths)
-    indptr = np.zeros(rows + 1, dtype=np.int64)
-    if len(columns) and columns.min() < 0:
-        kept = columns >= 0
-        row_of = np.repeat(np.arange(rows), lengths)[kept]
-        lengths = np.bincount(row_of, minlength=rows)
-        columns = columns[kept]
-    np.cumsum(lengths, out=indptr[1:])
-    moved = sp.csr_matrix((np.ones(len(columns)), columns, indptr), shape=(rows, width))
-    counted = moved.tocsc().tocsr()
-    counted.sum_duplicates()
-    return counted
 
 
 def _mark_negated_verbs(

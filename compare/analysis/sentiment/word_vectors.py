@@ -32,7 +32,8 @@ WINDOW = 4
 class WordVectors:
     index: dict[str, int]
     matrix: np.ndarray
-    """One unit-length row per word (float32)."""
+    """One unit-length row per word (float32 values, held as float64: the sums are float64,
+    and SciPy converted the whole matrix for every product with float32 rows)."""
 
     @property
     def dim(self) -> int:
@@ -87,7 +88,7 @@ def read_vectors(path: Path) -> WordVectors:
         matrix = data["vectors"].astype(np.float32) * data["scale"][:, None]
         words = [str(w) for w in data["words"]]
     matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-    return WordVectors({w: i for i, w in enumerate(words)}, matrix)
+    return WordVectors({w: i for i, w in enumerate(words)}, matrix.astype(np.float64))
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,106 @@
+"""The count rows of every rating a guard's ratings-only models see, featurised once.
+
+A guard fits a ratings-only model on each fold's training rows (with the extra rows:
+neutral ratings, other languages'), scores the fold's held-out rows, and fits the model on
+every row when it wins. Each fit built its own vectoriser (vocabulary: every feature of its
+texts, in sorted order) and counted its texts again, and the held-out rows were counted in
+that vocabulary once more. Here every row is counted once, in the vocabulary of the fit on
+every row (``TrainingCounts``). A fold's vocabulary is the columns its training rows use:
+the same features in the same order (a sorted subset of the whole vocabulary), so its count
+rows are the whole matrix's rows with those columns renumbered, and its held-out rows the
+same, their other columns dropped as the fold's vectoriser drops unknown features. The
+matrices are the ones the folds built (same values, same order), and so are the fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from compare.analysis.sentiment.classifier import (
+    SentimentClassifier,
+    TrainingCounts,
+    fit_weights,
+)
+
+
+@dataclass
+class RatingsCounts:
+    """``texts`` (the rows of the fit on every rating, in its order) in ``language``'s
+    ratings-only model, counted on first use."""
+
+    texts: list[str]
+    language: str
+    _whole: TrainingCounts | None = field(default=None, init=False, repr=False)
+    _row_of: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def whole(self) -> TrainingCounts:
+        if self._whole is None:
+            self._whole = TrainingCounts.of(self.texts, self.language)
+            self._row_of = {text: row for row, text in reversed(list(enumerate(self.texts)))}
+        return self._whole
+
+    def fit(self, texts: list[str], labels: list[str]) -> SentimentClassifier | None:
+        """The model of every rating (None: ``texts`` are not this corpus's rows in order)."""
+        return self.whole.fit(labels) if texts == self.texts else None
+
+    def fold_probabilities(
+        self, train: tuple[list[str], list[str]], test_texts: list[str]
+    ) -> tuple[tuple[str, ...], np.ndarray] | None:
+        """The classes and the class probabilities of ``test_texts`` of a model fitted on
+        ``train`` (texts, labels) as ``train_classifier`` fits it (None: a text is not
+        among this corpus's)."""
+        whole = self.whole
+        train_rows, test_rows = self._rows(train[0]), self._rows(test_texts)
+        if train_rows is None or test_rows is None:
+            return None
+        counts = whole.counts
+        words = len(whole.vectorizer.vocabulary)
+        fitted = counts[train_rows]
+        used = np.zeros(words, dtype=bool)
+        used[fitted.indices[fitted.indices < words]] = True
+        kept = int(used.sum())
+        width = kept + counts.shape[1] - words
+        column = np.full(counts.shape[1], -1, dtype=np.int64)
+        column[np.flatnonzero(used)] = np.arange(kept)
+        column[words:] = np.arange(kept, width)
+        char_columns = None
+        if whole.settings.separate_norms:
+            mask = whole.vectorizer.char_column_mask()[used]
+            char_columns = mask if mask.any() else None
+        weights = fit_weights(
+            _renumbered(fitted, column, width),
+            kept,
+            char_columns,
+            train[1],
+            whole.settings,
+            whole.vector_dim,
+        )
+        tested = _renumbered(counts[test_rows], column, width)
+        return weights.model.classes, weights.probabilities(tested)
+
+    def _rows(self, texts: list[str]) -> np.ndarray | None:
+        row_of = self._row_of
+        if not all(text in row_of for text in texts):
+            return None
+        return np.fromiter((row_of[text] for text in texts), dtype=np.int64, count=len(texts))
+
+
+def _renumbered(rows: sp.csr_matrix, column: np.ndarray, width: int) -> sp.csr_matrix:
+    """``rows`` with each column c moved to ``column[c]``, entries of columns mapped to -1
+    left out (``column`` keeps the kept columns' order, so the indices stay sorted)."""
+    moved = column[rows.indices]
+    kept = moved >= 0
+    if kept.all():
+        return sp.csr_matrix(
+            (rows.data, moved.astype(np.int32), rows.indptr), shape=(rows.shape[0], width)
+        )
+    before = np.zeros(len(kept) + 1, dtype=np.int64)
+    np.cumsum(kept, out=before[1:])
+    return sp.csr_matrix(
+        (rows.data[kept], moved[kept].astype(np.int32), before[rows.indptr]),
+        shape=(rows.shape[0], width),
+    )

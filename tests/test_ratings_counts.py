@@ -1,0 +1,88 @@
+"""A guard's ratings-only model counts every rating once (``RatingsCounts``): its folds and
+its fit on every rating are the ones ``train_classifier`` makes from the texts."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from compare.analysis.sentiment import classifier
+from compare.analysis.sentiment.adapted import GuardResult, own_decision, ratings_only_fold
+from compare.analysis.sentiment.classifier import train_classifier
+from compare.analysis.sentiment.ratings_counts import RatingsCounts
+from compare.analysis.training import TrainingJob, train_job
+
+GOOD = ["great", "lovely", "sturdy", "fast", "worth it", "not bad at all"]
+BAD = ["awful", "broken", "slow", "not good", "a waste", "flimsy"]
+THINGS = ["kettle", "lid", "handle", "delivery", "price", "box", "cable"]
+
+
+def _rows(n: int, seed: int) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        label = ("positive", "negative", "neutral")[i % 3]
+        words = GOOD if label == "positive" else BAD if label == "negative" else THINGS
+        text = f"The {rng.choice(THINGS)} is {rng.choice(words)}, {rng.choice(words)} {i % 7}."
+        out.append((text, label))
+    return out
+
+
+@pytest.mark.parametrize("with_neutral", [False, True])
+def test_a_fold_from_the_counted_rows_is_the_fold_train_classifier_fits(
+    with_neutral: bool,
+) -> None:
+    rows = _rows(90, 1)
+    binary = [(t, lab) for t, lab in rows if lab != "neutral"]
+    extra = [(t, lab) for t, lab in rows if lab == "neutral"] if with_neutral else []
+    train, test = binary[:40], binary[40:]
+    # held-out texts with words no training text has: the fold's vocabulary drops them
+    test += [("A wobbly teapot, quite dreadful.", "negative")]
+    counted = RatingsCounts([t for t, _ in binary + test[-1:] + extra], "en")
+
+    fold = ratings_only_fold(
+        "en", ([t for t, _ in train], [lab for _, lab in train]), extra, [t for t, _ in test]
+    )
+    from_counts = ratings_only_fold(
+        "en",
+        ([t for t, _ in train], [lab for _, lab in train]),
+        extra,
+        [t for t, _ in test],
+        counted,
+    )
+    assert np.array_equal(fold, from_counts)
+    fitted = train_classifier(
+        [t for t, _ in train + extra], [lab for _, lab in train + extra], "en"
+    )
+    assert np.array_equal(own_decision(fitted, [t for t, _ in test]), from_counts)
+
+
+def test_the_fit_on_every_rating_is_the_one_train_classifier_makes() -> None:
+    rows = _rows(60, 2)
+    texts, labels = [t for t, _ in rows], [lab for _, lab in rows]
+    whole = RatingsCounts(texts, "en").fit(texts, labels)
+    direct = train_classifier(texts, labels, "en")
+    assert whole is not None
+    assert whole.vectorizer.vocabulary == direct.vectorizer.vocabulary
+    assert np.array_equal(whole.model.coef, direct.model.coef)
+    assert np.array_equal(whole.idf, direct.idf)
+    assert RatingsCounts(texts, "en").fit(texts[1:], labels[1:]) is None  # other rows
+
+
+def test_a_lexicon_guard_counts_its_ratings_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard's five folds and its final fit each built a vectoriser and counted their
+    texts (six fits and five held-out counts); now the ratings are counted once."""
+    fitted: list[int] = []
+    original = classifier.FeatureVectorizer.fit_transform
+
+    def counting(self: classifier.FeatureVectorizer, *args: object) -> object:
+        fitted.append(1)
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(classifier.FeatureVectorizer, "fit_transform", counting)
+    rows = [(t, lab) for t, lab in _rows(150, 3)]
+    result = train_job(TrainingJob("fr", rows, lexicon=True))
+    assert isinstance(result, GuardResult) and result.held_out == 100
+    assert len(fitted) == 1
