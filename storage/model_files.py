@@ -2,12 +2,15 @@
 
 A database without a file of its own (PostgreSQL, shared by several machines and cron jobs)
 keeps the files of each trained model version here, so that every command on every machine
-scores with the same version. A version's files are written in one transaction: a killed
+scores with the same version (and bounds key phrases with the same learnt function words,
+a file of the version too). A version's files are written in one transaction: a killed
 ``analyze`` leaves the previous version the newest, never half of a new one. The files are
 opaque bytes to this layer (``compare.analysis`` writes and reads them).
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from sqlalchemy import Engine, LargeBinary, Table, func, select
 from sqlmodel import Field, SQLModel
@@ -44,9 +47,13 @@ def model_file(engine: Engine, version: int, name: str) -> bytes | None:
     return None if found is None else bytes(found)
 
 
-def model_files(engine: Engine, version: int) -> dict[str, bytes]:
-    """Name -> content of every file of a stored version."""
+def model_files(
+    engine: Engine, version: int, names: Collection[str] | None = None
+) -> dict[str, bytes]:
+    """Name -> content of every file of a stored version (or of those of ``names`` it has)."""
     query = select(MODEL_FILE.c.name, MODEL_FILE.c.content).where(MODEL_FILE.c.version == version)
+    if names is not None:
+        query = query.where(MODEL_FILE.c.name.in_(sorted(names)))
     with engine.connect() as connection:
         return {str(name): bytes(content) for name, content in connection.execute(query)}
 
@@ -62,5 +69,21 @@ def store_model_files(engine: Engine, files: dict[str, bytes]) -> int:
                 {"version": version, "name": name, "content": content}
                 for name, content in sorted(files.items())
             ],
+        )
+    return version
+
+
+def replace_newest_model_file(engine: Engine, name: str, content: bytes) -> int:
+    """Make ``content`` the file ``name`` of the newest version (of a first version holding
+    only it when none is stored), in one transaction; returns that version. For a file
+    learnt apart from the models (the function words), whose version keeps its models."""
+    with engine.begin() as connection:
+        newest = connection.execute(select(func.max(MODEL_FILE.c.version))).scalar_one()
+        version = 1 if newest is None else int(newest)
+        connection.execute(
+            MODEL_FILE.delete().where(MODEL_FILE.c.version == version, MODEL_FILE.c.name == name)
+        )
+        connection.execute(
+            MODEL_FILE.insert(), [{"version": version, "name": name, "content": content}]
         )
     return version

@@ -12,14 +12,23 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from compare.analysis.function_words import CACHE_NAME, plan_function_words
 from compare.analysis.model_versions import ModelVersions
 from compare.analysis.run import analyze_database, database_bundle
 from compare.analysis.sentiment.scorer import SentimentScorer
+from compare.analysis.taxonomy import load_taxonomy
+from compare.analysis.version import ANALYZER_VERSION
 from storage.db import open_database
-from storage.model_files import newest_model_version, store_model_files
+from storage.model_files import (
+    model_file,
+    newest_model_version,
+    replace_newest_model_file,
+    store_model_files,
+)
 from tests.cli import run_cli
 from tests.conftest import throwaway_schema
 from tests.test_analysis_run import add_reviews, rated
+from tests.test_function_words import NORWEGIAN_STOPWORDS, NORWEGIAN_TOPICS, synthetic_reviews
 
 pytestmark = pytest.mark.postgres
 
@@ -125,5 +134,72 @@ def test_a_version_is_stored_whole_or_not_at_all(pg_url: str) -> None:
             store_model_files(engine, {"meta.json": b"{}", "x" * 200: b"too long a name"})
         assert newest_model_version(engine) is None
         assert store_model_files(engine, {"meta.json": b"{}"}) == 1
+    finally:
+        engine.dispose()
+
+
+def _long_norwegian(count: int) -> list[dict[str, object]]:
+    """Long Norwegian reviews in which "kanskje" is spread like the listed stopwords:
+    ``analyze`` learns it as a function word (``test_function_words``)."""
+    reviews = synthetic_reviews(
+        count, 120, NORWEGIAN_STOPWORDS, ("kanskje", "pris"), NORWEGIAN_TOPICS, seed=3
+    )
+    return [
+        {"text": ". ".join(" ".join(r[i : i + 12]) for i in range(0, len(r), 12)), "language": "no"}
+        for r in reviews
+    ]
+
+
+def _words_file(languages: dict[str, dict[str, object]]) -> bytes:
+    return json.dumps({"analyzer_version": ANALYZER_VERSION, "languages": languages}).encode()
+
+
+@pytest.mark.parametrize("with_ratings", [True, False])
+def test_function_words_learnt_on_one_machine_are_read_on_another(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_ratings: bool
+) -> None:
+    """Bug: the function words analyze learnt (``function_words.json``) stayed in the cache
+    of the machine that ran it, so another machine learnt its own or kept older ones and
+    bounded key phrases differently. Now they are a file of the database's model version
+    (stored with a new model in its transaction; a first version of them alone without
+    ratings), and a cached copy with other words is replaced."""
+    engine = open_database(pg_url)
+    try:
+        add_reviews(engine, _long_norwegian(300) + (rated(120, "fr") if with_ratings else []))
+        _machine(monkeypatch, tmp_path / "a")
+        first = analyze_database(engine, progress=False, workers=1)
+        assert "kanskje" in first.function_words["no"]
+        assert first.model_trained is with_ratings
+        stored = model_file(engine, 1, CACHE_NAME)  # with the model of v0001, or alone
+        assert stored is not None and "kanskje" in json.loads(stored)["languages"]["no"]["words"]
+        assert newest_model_version(engine) == 1
+        if not with_ratings:  # words without a model: still no model to score with
+            assert database_bundle(engine) is None and first.model_name is None
+        # another machine reads the same words, nothing to learn again
+        _machine(monkeypatch, tmp_path / "b")
+        words = ModelVersions(engine).function_words()
+        assert words is not None and words.read_bytes() == stored
+        plan = plan_function_words(engine, load_taxonomy(None), ["no"], words)
+        assert plan.to_learn == [] and plan.finish({}) == first.function_words
+        # words learnt anew there (kept as v0001's, no new model version) reach machine a
+        replace_newest_model_file(
+            engine, CACHE_NAME, _words_file({"no": {"reviews": 300, "words": ["kanskje", "ordx"]}})
+        )
+        add_reviews(engine, _long_norwegian(1))
+        _machine(monkeypatch, tmp_path / "a")
+        kept = analyze_database(engine, progress=False, workers=1)
+        assert kept.function_words == {"no": frozenset({"kanskje", "ordx"})}
+        assert newest_model_version(engine) == 1 and not kept.model_trained
+        # a fifth more reviews: learnt anew by analyze, kept as v0001's words for everyone
+        add_reviews(engine, _long_norwegian(60))
+        relearnt = analyze_database(engine, progress=False, workers=1)
+        assert "kanskje" in relearnt.function_words["no"]
+        assert "ordx" not in relearnt.function_words["no"]
+        assert newest_model_version(engine) == 1 and not relearnt.model_trained
+        _machine(monkeypatch, tmp_path / "b")
+        words = ModelVersions(engine).function_words()
+        assert words is not None
+        assert json.loads(words.read_bytes())["languages"]["no"]["reviews"] == 361
+        assert (database_bundle(engine) is not None) is with_ratings
     finally:
         engine.dispose()

@@ -5,8 +5,12 @@ database without a file (PostgreSQL, shared by machines and cron jobs) keeps the
 itself (``storage.model_files``), so that every folder and machine finds the same version;
 ``--models-dir`` names a folder instead. Versions kept in the database are copied into a
 cache folder when read (``cache_root()/models/<database>/vNNNN``, the folder the code that
-loads models needs): the copy is checked against the database's ``meta.json`` each time,
-so a stale or foreign copy is replaced, never used.
+loads models needs): the copy is checked against the database's ``meta.json`` and function
+words (``MARKS``) each time, so a stale or foreign copy is replaced, never used. The function words ``analyze`` learns
+(``compare.analysis.function_words``) are kept the same way: beside the version folders,
+or, in the database, as a file of the newest version (stored with a new version's models in
+its transaction, or replacing the newest version's words when only they were learnt anew),
+so that every machine bounds key phrases with the same words.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from compare.analysis.function_words import CACHE_NAME
 from compare.analysis.input_errors import AnalysisInputError
 from compare.analysis.sentiment.bundle import (
     META_FILE,
@@ -28,7 +33,16 @@ from compare.analysis.sentiment.bundle import (
 )
 from settings.mapped_arrays import CACHE_ENV, cache_root
 from storage.dialects import dialect_of
-from storage.model_files import model_file, model_files, newest_model_version, store_model_files
+from storage.model_files import (
+    model_file,
+    model_files,
+    newest_model_version,
+    replace_newest_model_file,
+    store_model_files,
+)
+
+MARKS = (META_FILE, CACHE_NAME)
+"""The files a cached copy is checked by against the database (the small ones that change)."""
 
 
 class ModelVersions:
@@ -59,20 +73,43 @@ class ModelVersions:
         if not self.in_database:
             found = versions(self.root)
             return found[-1] if found else None
-        version = newest_model_version(self.engine)
-        if version is None:
-            return None
-        return self._cached(version)
+        folder = self._newest_copy()
+        # a first version may hold only function words (learnt before any model)
+        return folder if folder is not None and (folder / META_FILE).is_file() else None
 
-    def save(self, bundle: ModelBundle) -> Path:
-        """Keep ``bundle`` as the next version; returns its folder."""
+    def function_words(self) -> Path | None:
+        """The function words' file to read (None: the database keeps none yet)."""
+        if not self.in_database:
+            return self.root / CACHE_NAME
+        folder = self._newest_copy()
+        return folder / CACHE_NAME if folder is not None else None
+
+    def save(self, bundle: ModelBundle, words: bytes | None = None) -> Path:
+        """Keep ``bundle`` as the next version (in the database with the function words'
+        file ``words``, else with the newest version's words); returns its folder."""
         if not self.in_database:
             return save_bundle(bundle, next_version_folder(self.root))
         with tempfile.TemporaryDirectory(prefix=".saving-", dir=self._cache_root()) as saving:
             folder = save_bundle(bundle, Path(saving))
             files = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+        if words is None:
+            newest = newest_model_version(self.engine)
+            words = model_file(self.engine, newest, CACHE_NAME) if newest is not None else None
+        if words is not None:
+            files[CACHE_NAME] = words
         version = store_model_files(self.engine, files)  # one transaction
         return self._cached(version, files)
+
+    def save_function_words(self, words: bytes) -> None:
+        """Keep the function words' file ``words``, learnt without a new model, as the newest
+        version's (``in_database`` only: a folder's words are written by the plan that
+        learnt them, ``FunctionWordsPlan.finish``)."""
+        assert self.in_database
+        replace_newest_model_file(self.engine, CACHE_NAME, words)
+
+    def _newest_copy(self) -> Path | None:
+        version = newest_model_version(self.engine)
+        return self._cached(version) if version is not None else None
 
     def _cache_root(self) -> Path:
         try:
@@ -85,10 +122,12 @@ class ModelVersions:
         """The cache folder of a stored version, written (or replaced, when it is not that
         version's copy) from the database."""
         folder = self.root / f"v{version:04d}"
-        meta = (
-            files[META_FILE] if files is not None else model_file(self.engine, version, META_FILE)
+        marks = (
+            {name: files[name] for name in MARKS if name in files}
+            if files is not None
+            else model_files(self.engine, version, MARKS)
         )
-        if meta is not None and _reads(folder / META_FILE) == meta:
+        if marks and all(_reads(folder / name) == marks.get(name) for name in MARKS):
             return folder
         if files is None:
             files = model_files(self.engine, version)
@@ -103,7 +142,8 @@ class ModelVersions:
             try:
                 writing.rename(folder)
             except OSError:
-                if _reads(folder / META_FILE) != meta:  # another process wrote another one
+                if any(_reads(folder / name) != marks.get(name) for name in MARKS):
+                    # another process wrote another version's copy
                     raise
                 shutil.rmtree(writing, ignore_errors=True)
         except OSError as exc:

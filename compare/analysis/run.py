@@ -26,7 +26,6 @@ from sqlalchemy import Engine, func, select
 
 from compare.analysis.exclusive import exclusive_analysis
 from compare.analysis.function_words import (
-    CACHE_NAME,
     FunctionWordsPlan,
     learn_language,
     learning_texts,
@@ -191,7 +190,11 @@ def _analyze_database(
     # the function words are learnt on the training's pool, behind its jobs
     learning = (
         plan_function_words(
-            engine, taxonomy, _pending_languages(engine, analyzer_version), store.root / CACHE_NAME
+            engine,
+            taxonomy,
+            _pending_languages(engine, analyzer_version),
+            store.function_words(),
+            writes=not store.in_database,  # there: kept with the model version
         )
         if pending
         else None
@@ -306,8 +309,12 @@ def _refresh_and_learn(
     else:
         bundle = train_bundle(examples, description) if jobs else None
         learnt = {code: learn_language(code, learning_texts(engine, code)) for code in to_learn}
+    # a database keeps the words as a file of its model version, a new one's in its transaction
+    kept = learning.content(learnt) if learning is not None and store.in_database else None
     if bundle is not None:
-        return store.save(bundle), True, learnt
+        return store.save(bundle, kept), True, learnt
+    if kept is not None:
+        store.save_function_words(kept)
     # an outdated model cannot be read by this version: base models and fallbacks score
     return (None if outdated else newest), False, learnt
 
