@@ -51,7 +51,6 @@ from sqlalchemy import func, select
 
 from compare.analysis.run import analyze_database, refresh_database_model
 from compare.analysis.tables import REVIEW_SENTENCE
-from compare.analysis.training import default_models_dir
 from rivalscope.demo.phrases import ASPECTS, CLAUSES, NEEDS
 from storage.db import open_database
 
@@ -282,7 +281,7 @@ def one_repetition(folder: Path, csv_path: Path, n: int, workers: list[str]) -> 
     count = int(workers[1]) if workers else None
     started, cpu_started = time.perf_counter(), _own_cpu()
     # the same work as analyze_database's first pass, with the training timed on its own
-    refresh_database_model(engine, default_models_dir(engine), workers=count or os.cpu_count() or 1)
+    refresh_database_model(engine, workers=count or os.cpu_count() or 1)
     trained, trained_cpu = time.perf_counter() - started, _own_cpu() - cpu_started
     first = analyze_database(engine, progress=False, workers=count)
     first_in = time.perf_counter() - started

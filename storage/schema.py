@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 import storage.analysis_models
 import storage.findings_models
+import storage.model_files
 import storage.models
 import storage.schedule_models
 import storage.variant_models  # noqa: F401

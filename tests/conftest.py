@@ -59,6 +59,11 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """URL of a fresh, empty schema in the real PostgreSQL test database; dropped afterwards."""
+    yield from throwaway_schema()
+
+
+def throwaway_schema() -> Iterator[str]:
+    """``pg_url``'s body: a test that needs two databases makes a fixture of it too."""
     require_server("127.0.0.1", 5432, "PostgreSQL")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL)

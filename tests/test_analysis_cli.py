@@ -4,6 +4,7 @@ and ``rivalscope analyze`` run as a command."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -271,6 +272,46 @@ def test_analyze_before_any_review_says_to_crawl_or_import(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert "the database holds no reviews yet" in done.stdout
     assert "every review is analysed" not in done.stdout
+
+
+def _unwritable_folder(tmp_path: Path) -> Path:
+    """A cache folder this process cannot write: read-only, or (as root, whom chmod does not
+    stop) a path under a regular file."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.access(folder, os.W_OK):
+        (tmp_path / "a-file").write_text("", "utf-8")
+        return tmp_path / "a-file" / "cache"
+    return folder
+
+
+def test_analyze_works_without_a_writable_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lemma store (``lemma_store``) only saves time: with RIVALSCOPE_CACHE_DIR not
+    writable, analyze crashed with a traceback while building it; now it lemmatises in
+    memory, with the same results as with the cache."""
+    rows = ["id,text,rating,best_rating,language"]
+    for i in range(30):
+        good = i % 2 == 0
+        rows.append(f'en{i},"{(GOOD if good else BAD)[i % 3]} #{i}",{5 if good else 1},5,en')
+    csv_file = tmp_path / "reviews.csv"
+    csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    printed: dict[str, list[str]] = {}
+    for name in ("cached", "uncached"):
+        url = f"sqlite:///{tmp_path / name}.db"
+        imported = run_cli(
+            "import", str(csv_file), "--company", "Rival", "--new-company", cwd=tmp_path, db_url=url
+        )
+        assert imported.returncode == 0, imported.stderr
+        cache = tmp_path / "cache" if name == "cached" else _unwritable_folder(tmp_path)
+        monkeypatch.setenv("RIVALSCOPE_CACHE_DIR", str(cache))
+        done = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr and "30 reviews analysed" in done.stdout
+        printed[name] = [line for line in done.stdout.splitlines() if "aspects" in line]
+    assert printed["uncached"] == printed["cached"] and printed["cached"]
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from compare.analysis.function_words import (
     learn_function_words,
     plan_function_words,
 )
+from compare.analysis.model_versions import ModelVersions
 from compare.analysis.review import ReviewInput, analyze_reviews
 from compare.analysis.run import AnalyzeSummary, analyze_database
 from compare.analysis.sentiment.scorer import SentimentScorer
@@ -208,7 +209,9 @@ def test_words_learnt_on_the_training_pool_equal_those_learnt_here(
         taxonomy = load_taxonomy(None)
         here = database_function_words(engine, taxonomy, ["en", "no"], tmp_path / "here.json")
         plan = plan_function_words(engine, taxonomy, ["en", "no"], tmp_path / "pool.json")
-        _, trained, learnt = run._refresh_and_learn(engine, tmp_path / "m", 2, plan)
+        _, trained, learnt = run._refresh_and_learn(
+            engine, ModelVersions(engine, tmp_path / "m"), 2, plan
+        )
         assert trained is (ratings > 0)
         assert set(learnt) == {"en", "no"}
         assert plan.finish(learnt) == here

@@ -68,7 +68,8 @@ LEARN_SAMPLE = 3_000
 words, at a bounded cost on a large database."""
 RELEARN_GROWTH = 1.2
 """The words are learnt again when a language's reviews grew by 20 % since they were learnt
-(kept in ``CACHE_NAME`` beside the database's models): learning from 3,000 long reviews
+(kept in ``CACHE_NAME`` beside the database's models, or as a file of its newest model
+version when the database keeps them itself, ``compare.analysis.model_versions``): learning from 3,000 long reviews
 costs ~3 CPU-seconds, too much for every analysis of a few new reviews."""
 CACHE_NAME = "function_words.json"
 BLOCK = 1_000
@@ -160,7 +161,8 @@ class FunctionWordsPlan:
     """What ``database_function_words`` finds cached and what it must learn anew."""
 
     taxonomy: Taxonomy
-    cache: Path
+    cache: Path | None
+    """The file the words were read from (None: none kept yet)."""
     languages: list[str]
     """The languages with phrase analysis, in the caller's order."""
     counts: dict[str, int]
@@ -169,31 +171,53 @@ class FunctionWordsPlan:
     """The cache's entries (language -> reviews when learnt, words)."""
     to_learn: list[str]
     """The languages whose words are learnt anew (``learning_texts``, ``learn_language``)."""
+    writes: bool = True
+    """True: ``finish`` writes the words it learnt to ``cache``; False: the caller keeps
+    them (``content``), e.g. with a database's model version."""
 
     def finish(self, learnt: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
         """Language -> its function words, given ``learn_language``'s words for every
         language ``to_learn`` (the cache is updated with them)."""
+        out, self.stored = self._finished(learnt)
+        if self.to_learn and self.writes and self.cache is not None:
+            _write_cache(self.cache, self.stored)
+        return out
+
+    def content(self, learnt: Mapping[str, frozenset[str]]) -> bytes | None:
+        """The cache file ``finish(learnt)`` keeps (None: nothing was learnt anew)."""
+        if not self.to_learn:
+            return None
+        return _cache_text(self._finished(learnt)[1]).encode("utf-8")
+
+    def _finished(
+        self, learnt: Mapping[str, frozenset[str]]
+    ) -> tuple[dict[str, frozenset[str]], dict[str, tuple[int, list[str]]]]:
         out: dict[str, frozenset[str]] = {}
+        stored = dict(self.stored)
         for code in self.languages:
             keep = partial(_names_aspect, self.taxonomy, code)
             if code in learnt:
                 words = frozenset(w for w in learnt[code] if not keep(w))
-                self.stored[code] = (self.counts[code], sorted(words))
+                stored[code] = (self.counts[code], sorted(words))
             else:
-                words = frozenset(w for w in self.stored[code][1] if not keep(w))
+                words = frozenset(w for w in stored[code][1] if not keep(w))
             if words:
                 out[code] = words
-        if self.to_learn:
-            _write_cache(self.cache, self.stored)
-        return out
+        return out, stored
 
 
 def plan_function_words(
-    engine: Engine, taxonomy: Taxonomy, languages: list[str], cache: Path
+    engine: Engine,
+    taxonomy: Taxonomy,
+    languages: list[str],
+    cache: Path | None,
+    *,
+    writes: bool = True,
 ) -> FunctionWordsPlan:
-    """The first step of ``database_function_words``: the cache read, the languages' review
-    counts, and which of them must be learnt anew."""
-    stored = _read_cache(cache)
+    """The first step of ``database_function_words``: the cache read (None: none kept yet),
+    the languages' review counts, and which of them must be learnt anew (``writes``: see
+    ``FunctionWordsPlan``)."""
+    stored = _read_cache(cache) if cache is not None else {}
     with_stopwords: list[str] = []
     counts: dict[str, int] = {}
     to_learn: list[str] = []
@@ -212,7 +236,7 @@ def plan_function_words(
         cached = stored.get(code)
         if not (cached is not None and cached[0] <= count < cached[0] * RELEARN_GROWTH):
             to_learn.append(code)
-    return FunctionWordsPlan(taxonomy, cache, with_stopwords, counts, stored, to_learn)
+    return FunctionWordsPlan(taxonomy, cache, with_stopwords, counts, stored, to_learn, writes)
 
 
 def learning_texts(engine: Engine, code: str) -> list[str]:
@@ -259,14 +283,16 @@ def _read_cache(cache: Path) -> dict[str, tuple[int, list[str]]]:
         return {}
 
 
-def _write_cache(cache: Path, stored: dict[str, tuple[int, list[str]]]) -> None:
+def _cache_text(stored: dict[str, tuple[int, list[str]]]) -> str:
     languages = {code: {"reviews": n, "words": words} for code, (n, words) in stored.items()}
+    return json.dumps({"analyzer_version": ANALYZER_VERSION, "languages": languages})
+
+
+def _write_cache(cache: Path, stored: dict[str, tuple[int, list[str]]]) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         partial_file = cache.with_suffix(".tmp")
-        partial_file.write_text(
-            json.dumps({"analyzer_version": ANALYZER_VERSION, "languages": languages}), "utf-8"
-        )
+        partial_file.write_text(_cache_text(stored), "utf-8")
         partial_file.replace(cache)
     except OSError:
         pass  # a cache only: the words are learnt again next time

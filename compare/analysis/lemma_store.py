@@ -8,6 +8,8 @@ indexed reads: opening costs nothing, and simplemma's own strategies (case varia
 rules, hyphens) run unchanged on top through its ``DictionaryFactory`` protocol.
 The cache is derived from the installed package (nothing is downloaded); it lives in
 ``$RIVALSCOPE_CACHE_DIR`` or ``~/.cache/rivalscope`` (``settings.mapped_arrays.cache_root``).
+It only saves time: when it cannot be written (a read-only home, a full disk) the
+dictionary is decoded in memory, as simplemma does, and the lemmas are the same.
 """
 
 from __future__ import annotations
@@ -32,11 +34,17 @@ def cache_folder() -> Path:
     return cache_root() / f"simplemma-{version('simplemma')}"
 
 
-def _build(lang: str, path: Path) -> None:
-    """Decode simplemma's dictionary once and write it atomically (concurrent builders are
-    harmless: the last rename wins and both files are identical)."""
+def _decoded(lang: str) -> Mapping[str, str]:
+    """simplemma's own dictionary of ``lang``, decoded in memory."""
+    return DefaultDictionaryFactory(cache_max_size=0).get_dictionary(lang)
+
+
+def _build(lang: str, path: Path, source: Mapping[str, str] | None = None) -> None:
+    """Decode simplemma's dictionary once (unless ``source`` is it) and write it atomically
+    (concurrent builders are harmless: the last rename wins and both files are identical)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    source = DefaultDictionaryFactory(cache_max_size=0).get_dictionary(lang)
+    if source is None:
+        source = _decoded(lang)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
     os.close(handle)
     try:
@@ -106,15 +114,22 @@ class SqliteDictionaryFactory:
 
 
 @lru_cache(maxsize=64)
-def dictionary(lang: str) -> SqliteLemmaMap:
-    """One language's form -> lemma map (built on first use)."""
+def dictionary(lang: str) -> Mapping[str, str]:
+    """One language's form -> lemma map: a ``SqliteLemmaMap`` (built on first use), or the
+    dictionary decoded in memory when the cache cannot be written."""
     path = cache_folder() / f"{lang}.sqlite"
     if not path.is_file():
-        _build(lang, path)
+        try:
+            _build(lang, path)
+        except (OSError, sqlite3.Error):
+            return _decoded(lang)
     return SqliteLemmaMap(path)
 
 
 def dictionary_lemmas(lang: str) -> list[str]:
     """Every distinct lemma of the language's dictionary (e.g. to map a lexicon onto it)."""
-    rows = dictionary(lang)._open().execute("SELECT DISTINCT lemma FROM lemma")
+    found = dictionary(lang)
+    if not isinstance(found, SqliteLemmaMap):
+        return list(dict.fromkeys(found.values()))
+    rows = found._open().execute("SELECT DISTINCT lemma FROM lemma")
     return [str(lemma) for (lemma,) in rows]

@@ -26,23 +26,19 @@ from sqlalchemy import Engine, func, select
 
 from compare.analysis.exclusive import exclusive_analysis
 from compare.analysis.function_words import (
-    CACHE_NAME,
     FunctionWordsPlan,
     learn_language,
     learning_texts,
     plan_function_words,
 )
 from compare.analysis.input_errors import AnalysisInputError
+from compare.analysis.model_versions import ModelVersions, check_cache_writable
 from compare.analysis.result_rows import ResultRows, plain_dialect, result_rows, write_rows
 from compare.analysis.review import ReviewInput, ReviewResult, analyze_reviews
 from compare.analysis.sentiment.bundle import (
     ModelBundle,
     bundle_is_current,
-    latest_bundle,
     load_bundle,
-    next_version_folder,
-    save_bundle,
-    versions,
 )
 from compare.analysis.sentiment.lexicon_features import warm_lexicons
 from compare.analysis.sentiment.scorer import SentimentScorer, warm_shipped_models
@@ -56,7 +52,6 @@ from compare.analysis.training import (
     RATING_RULE,
     Examples,
     TrainingOnPool,
-    default_models_dir,
     examples_from_database,
     labelled_counts,
     needs_retraining,
@@ -116,6 +111,9 @@ class AnalyzeSummary:
     model_folder: Path | None = None
     """The sentiment model version trained from the database's ratings (None: the shipped
     base models and the lexicon fallbacks only)."""
+    model_name: str | None = None
+    """How the model version is named to the user: its folder, or its version when it is
+    kept in the database."""
     model_trained: bool = False
     """True if this call trained a new model version from the database's ratings."""
     model_languages: list[str] = field(default_factory=list)
@@ -147,9 +145,12 @@ def analyze_database(
         raise AnalysisInputError(f"--models-dir {models_dir} is a file, not a folder")
     if models_dir is not None:
         _check_writable(models_dir)
+    store = ModelVersions(engine, models_dir)
+    if store.in_database:
+        check_cache_writable(store.root)
     with exclusive_analysis(engine, on_wait or _quiet):
         return _analyze_database(
-            engine, taxonomy, analyzer_version, progress, taxonomy_file, models_dir, workers
+            engine, taxonomy, analyzer_version, progress, taxonomy_file, store, workers
         )
 
 
@@ -176,11 +177,10 @@ def _analyze_database(
     analyzer_version: str,
     progress: bool,
     taxonomy_file: Path | None,
-    models_dir: Path | None,
+    store: ModelVersions,
     workers: int | None,
 ) -> AnalyzeSummary:
     summary = AnalyzeSummary(analyzer_version=analyzer_version)
-    root = models_dir or default_models_dir(engine)
     pending = _pending_count(engine, analyzer_version)
     count = workers if workers is not None else (os.cpu_count() or 1)
     processes = count if pending >= IN_PROCESS_BELOW else 1
@@ -190,15 +190,20 @@ def _analyze_database(
     # the function words are learnt on the training's pool, behind its jobs
     learning = (
         plan_function_words(
-            engine, taxonomy, _pending_languages(engine, analyzer_version), root / CACHE_NAME
+            engine,
+            taxonomy,
+            _pending_languages(engine, analyzer_version),
+            store.function_words(),
+            writes=not store.in_database,  # there: kept with the model version
         )
         if pending
         else None
     )
     folder, summary.model_trained, learnt_words = _refresh_and_learn(
-        engine, root, processes, learning
+        engine, store, processes, learning
     )
     summary.model_folder = folder
+    summary.model_name = store.describe(folder) if folder is not None else None
     if folder is not None:
         (
             summary.model_languages,
@@ -256,28 +261,30 @@ def _write_now(batched: int, unreceived: int, processes: int) -> bool:
 
 
 def refresh_database_model(
-    engine: Engine, root: Path, *, workers: int = 1
+    engine: Engine, models_dir: Path | None = None, *, workers: int = 1
 ) -> tuple[Path | None, bool]:
     """Train a new model version when a language newly qualifies or grew by RETRAIN_GROWTH
     (with ``workers`` > 1, the languages' classifiers are fitted on that many processes).
 
     Returns the folder of the model to use (None: fallbacks only) and whether it is new.
     """
-    folder, trained, _ = _refresh_and_learn(engine, root, workers, None)
+    folder, trained, _ = _refresh_and_learn(
+        engine, ModelVersions(engine, models_dir), workers, None
+    )
     return folder, trained
 
 
 def _refresh_and_learn(
-    engine: Engine, root: Path, workers: int, learning: FunctionWordsPlan | None
+    engine: Engine, store: ModelVersions, workers: int, learning: FunctionWordsPlan | None
 ) -> tuple[Path | None, bool, dict[str, frozenset[str]]]:
     """``refresh_database_model``, and the function words of ``learning.to_learn``
     (``learn_language``): with ``workers`` > 1 and more than one task, on one pool, the
     training's jobs first (costliest first), then the languages' function words, so that
     they fill the time the training leaves a process idle instead of following it."""
     to_learn = learning.to_learn if learning is not None else []
-    existing = versions(root)
-    trained_counts = _trained_counts(existing[-1]) if existing else {}
-    outdated = bool(existing) and not bundle_is_current(existing[-1])
+    newest = store.newest()
+    trained_counts = _trained_counts(newest) if newest is not None else {}
+    outdated = newest is not None and not bundle_is_current(newest)
     examples: Examples = {}
     if outdated or needs_retraining(labelled_counts(engine), trained_counts):
         examples = examples_from_database(engine)
@@ -302,15 +309,23 @@ def _refresh_and_learn(
     else:
         bundle = train_bundle(examples, description) if jobs else None
         learnt = {code: learn_language(code, learning_texts(engine, code)) for code in to_learn}
+    # a database keeps the words as a file of its model version, a new one's in its transaction
+    kept = learning.content(learnt) if learning is not None and store.in_database else None
     if bundle is not None:
-        return save_bundle(bundle, next_version_folder(root)), True, learnt
+        return store.save(bundle, kept), True, learnt
+    if kept is not None:
+        store.save_function_words(kept)
     # an outdated model cannot be read by this version: base models and fallbacks score
-    return (existing[-1] if existing and not outdated else None), False, learnt
+    return (None if outdated else newest), False, learnt
 
 
 def database_bundle(engine: Engine, models_dir: Path | None = None) -> ModelBundle | None:
-    """The newest model trained from this database, if any."""
-    return latest_bundle(models_dir or default_models_dir(engine))
+    """The newest model trained from this database, if any (None also when it is of an
+    older format or base: ``analyze`` retrains it, until then the shipped models score)."""
+    newest = ModelVersions(engine, models_dir).newest()
+    if newest is None or not bundle_is_current(newest):
+        return None
+    return load_bundle(newest)
 
 
 def _trained_counts(folder: Path) -> dict[str, int]:

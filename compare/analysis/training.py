@@ -44,7 +44,6 @@ from compare.analysis.tables import REVIEW
 from compare.analysis.text import LemmaMemo, new_lemmas, remember_lemmas
 from settings.language_detection import detect_language
 from settings.languages import normalize_language_code
-from storage.dialects import dialect_of
 
 MIN_PER_LABEL = 25
 """A language without a shipped base model gets its own classifier once it has this many examples of each of 2+ labels..."""
@@ -68,12 +67,6 @@ RATING_RULE = (
     f"star ratings: rating_normalized >= {POSITIVE_RATING_AT_LEAST} positive, "
     f"<= {NEGATIVE_RATING_AT_MOST} negative, middle ratings unused"
 )
-
-
-def default_models_dir(engine: Engine) -> Path:
-    """``<database file>.models`` for SQLite, else ``./rivalscope.models``."""
-    database = dialect_of(engine).database_file(engine.url)
-    return Path("rivalscope.models") if database is None else Path(f"{database}.models")
 
 
 def examples_from_database(engine: Engine) -> Examples:

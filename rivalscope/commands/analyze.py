@@ -43,7 +43,9 @@ def register(app: typer.Typer) -> None:
         models_dir: Annotated[
             Path | None,
             typer.Option(
-                "--models-dir", help="Where sentiment models live (default <db file>.models/)."
+                "--models-dir",
+                help="Where sentiment models live (default <db file>.models/; a "
+                "PostgreSQL database keeps them in itself).",
             ),
         ] = None,
         workers: Annotated[
@@ -162,7 +164,7 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
                 f"{lang} {guard_outcome(figures)} (held-out ratings: {guard_figures(figures)})"
             )
         console.print(
-            f"trained sentiment model {summary.model_folder}: "
+            f"trained sentiment model {summary.model_name}: "
             + ("; ".join(parts) if parts else "no language of its own")
         )
     if summary.analyzed == 0:

@@ -1,8 +1,9 @@
 """Saved sentiment models: a folder with ``meta.json`` and one pickled classifier per language.
 
 Models trained from a database live beside it in ``<database file>.models/vNNNN/`` (a new
-numbered version per training, the newest is used); ``rivalscope sentiment train --out DIR``
-writes one such folder anywhere. Only load folders you or rivalscope wrote: they hold pickles.
+numbered version per training, the newest is used), or, for a database without a file
+(PostgreSQL), in the database itself (``compare.analysis.model_versions``);
+``rivalscope sentiment train --out DIR`` writes one such folder anywhere. Only load folders you or rivalscope wrote: they hold pickles.
 """
 
 from __future__ import annotations

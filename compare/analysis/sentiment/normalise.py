@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from compare.analysis.keyphrases import stopwords
-from compare.analysis.lemma_store import SqliteLemmaMap, dictionary
+from compare.analysis.lemma_store import dictionary
 from compare.analysis.text import cased_tokens, lemma, simplemma_code, tokenize
 
 RULES = frozenset({"elongation", "hashtags", "caps", "accents"})
@@ -80,7 +80,7 @@ def warm_spellings(words: frozenset[str], language: str) -> None:
 
 
 @lru_cache(maxsize=8)
-def _dictionary_of(language: str) -> SqliteLemmaMap | None:
+def _dictionary_of(language: str) -> Mapping[str, str] | None:
     code = simplemma_code(language)
     return dictionary(code) if code is not None else None
 
