@@ -35,8 +35,8 @@ from spiders.extract.layout_rating import (
     LayoutRating,
     attributes_rating_named,
     group_scale,
-    may_show_rating,
     rating_of,
+    rating_signs,
 )
 from spiders.extract.price import detect_currency
 from spiders.extract.visible_price import names_of, own_text
@@ -243,7 +243,7 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
         if not isinstance(tag, str) or tag in SKIP_TAGS:
             walker.skip_subtree()
             continue
-        may_show = may_show_rating(element)
+        may_show, named = rating_signs(element)
         if may_show is None:  # the walk's root has no parent to read
             parent = element.getparent() if element is not root else None
             if parent is not None and parent not in parents_named:
@@ -251,7 +251,7 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
             may_show = parent is not None and parents_named[parent]
         if not may_show:
             continue
-        rating = rating_of(element)
+        rating = rating_of(element, named)
         if rating is not None:
             found.append((element, rating))
             walker.skip_subtree()
