@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import lxml.etree
 from lxml.html import HtmlElement as Element
@@ -260,8 +260,24 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
 
 def _class_shape(element: Element) -> str:
     """Tag and classes without digits: "star-4" and "star-5" are the same template."""
-    classes = sorted({_DIGITS.sub("", c) for c in (element.get("class") or "").split()})
-    return f"{element.tag}.{'.'.join(classes)}"
+    classes = element.get("class") or ""
+    shape = _remembered_classes(classes) if len(classes) <= _REMEMBERED_CLASSES else _classes_shape(classes)  # fmt: skip
+    return f"{element.tag}.{shape}"
+
+
+# A page's blocks repeat a few class lists, each read for every path, line and first
+# child of a block (~850 times a page): short lists' shapes are remembered (a bounded
+# number of bounded strings, whatever a hostile page holds).
+_REMEMBERED_CLASSES = 200
+
+
+@lru_cache(maxsize=4096)
+def _remembered_classes(classes: str) -> str:
+    return _classes_shape(classes)
+
+
+def _classes_shape(classes: str) -> str:
+    return ".".join(sorted({_DIGITS.sub("", c) for c in classes.split()}))
 
 
 def _first_child_shape(element: Element) -> str | None:
