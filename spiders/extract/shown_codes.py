@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -163,19 +164,21 @@ def shown_code_candidates(
     *,
     named_only: bool = False,
     variant_skus: Sequence[str] = (),
+    page_texts: list[Any] | None = None,
 ) -> list[CodeCandidate]:
     """Every candidate code of the page with its features, scored (document order, then
     the URL's and the markup's ids not shown); with ``named_only`` those named as codes
     alone (what ``best_shown_code`` chooses from: the others' features of where they sit
     are not read). A candidate that the markup's variant-level ``variant_skus`` extend
-    (``variant_stem_of``) is named by them (``variant_stem``)."""
+    (``variant_stem_of``) is named by them (``variant_stem``). ``page_texts``: the page's
+    short texts (``heuristics.page_short_texts``) when the caller listed them."""
     labelled = labelled or {}
     title_element = root.find(".//title")
     title = (title_element.text_content() if title_element is not None else "").casefold()
     url_compact = {compact(t) for t in url_id_tokens(url)}
     heading = main_heading(root)
     candidates: list[CodeCandidate] = []
-    texts = _DIGIT_TEXTS(root)
+    texts = _DIGIT_TEXTS(root) if page_texts is None else _digit_texts(page_texts)
     for text in texts:
         element = text.getparent()
         if element is None:
@@ -221,6 +224,25 @@ def shown_code_candidates(
     for c in candidates:
         c.score = ranking.score(c.features)
     return candidates
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_NOT_SHOWN_IN = frozenset({"option", "textarea"})
+
+
+def _digit_texts(page_texts: list[Any]) -> list[Any]:
+    """``_DIGIT_TEXTS`` read from the page's short texts: those with an ASCII digit, not in
+    an option or a text box (a tail's parent is its element's parent)."""
+    found = []
+    for text in page_texts:
+        if _ASCII_DIGIT.search(text) is None:
+            continue
+        parent = text.getparent()
+        if text.is_tail and parent is not None:
+            parent = parent.getparent()
+        if parent is None or parent.tag not in _NOT_SHOWN_IN:
+            found.append(text)
+    return found
 
 
 _LABEL_TEXT = 60
