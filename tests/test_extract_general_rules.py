@@ -224,3 +224,20 @@ def test_shown_codes_read_the_same_from_the_page_texts_listed_once() -> None:
         (c.value, c.order, c.features, c.element) for c in own
     ]
     assert "OPT-5555" not in {c.value for c in own} and "ZZ-7777" in {c.value for c in own}
+
+
+@pytest.mark.parametrize(
+    ("html", "contact"),
+    [
+        ('<p>Art: AB-1234 <a href=" tel:+4912345">call</a></p>', 1.0),  # a link beside it
+        ('<div><p>Art: AB-1234</p><div><a href="mailto:a@b.test">mail</a></div></div>', 1.0),
+        ('<div><div><p>Art: AB-1234</p></div><div><i><a href="tel:1">x</a></i></div></div>', 0.0),
+        ('<p>Art: AB-1234 <a href="/contact">contact</a></p>', 0.0),
+    ],
+)
+def test_a_code_beside_a_contact_link_is_in_a_contact_block(html: str, contact: float) -> None:
+    from spiders.extract.shown_codes import shown_code_candidates
+
+    root = lxml.html.fromstring(f"<html><body><h1>Kettle</h1>{html}</body></html>")
+    (code,) = [c for c in shown_code_candidates(root, "https://shop.test/p/k", named_only=True)]
+    assert (code.value, code.features["contact"]) == ("AB-1234", contact)
