@@ -198,3 +198,46 @@ def test_a_page_without_markup_is_named_by_its_title_s_heading() -> None:
     )
     offers = extract_auto(page.encode(), "http://127.0.0.1/p/fjord-kettle").offers
     assert [offer.name for offer in offers[:1]] == ["Fjord Kettle 1.7 l"]
+
+
+def test_shown_codes_read_the_same_from_the_page_texts_listed_once() -> None:
+    # One listing of the short texts serves the label reader and the code candidates: the
+    # same candidates as each reader's own XPath, tails, options and text boxes included.
+    from spiders.extract.heuristics import page_short_texts, shown_identifiers
+    from spiders.extract.shown_codes import shown_code_candidates
+
+    root = lxml.html.fromstring(
+        "<html><head><title>Kettle KT-300</title></head><body><h1>Kettle KT-300</h1>"
+        "<p>Art.-Nr.: <b>AB-1234</b> tail 99887766</p><select><option>OPT-5555</option>SE-9999</select>"
+        "<div><option><b>y</b>OP-8888</option></div>"
+        "<p><b>x</b>ZZ-7777</p><textarea>TX-4444</textarea><span> 7 </span>"
+        "<p>Model <i>MX-2020</i></p><p>" + "long text 12345 " * 10 + "</p></body></html>"
+    )
+    texts = page_short_texts(root)
+    assert shown_identifiers(root, texts) == shown_identifiers(root)
+    labelled = dict(shown_identifiers(root)[0])
+    listed = shown_code_candidates(
+        root, "https://shop.test/p/kt-300", (), labelled, page_texts=texts
+    )
+    own = shown_code_candidates(root, "https://shop.test/p/kt-300", (), labelled)
+    assert [(c.value, c.order, c.features, c.element) for c in listed] == [
+        (c.value, c.order, c.features, c.element) for c in own
+    ]
+    assert "OPT-5555" not in {c.value for c in own} and "ZZ-7777" in {c.value for c in own}
+
+
+@pytest.mark.parametrize(
+    ("html", "contact"),
+    [
+        ('<p>Art: AB-1234 <a href=" tel:+4912345">call</a></p>', 1.0),  # a link beside it
+        ('<div><p>Art: AB-1234</p><div><a href="mailto:a@b.test">mail</a></div></div>', 1.0),
+        ('<div><div><p>Art: AB-1234</p></div><div><i><a href="tel:1">x</a></i></div></div>', 0.0),
+        ('<p>Art: AB-1234 <a href="/contact">contact</a></p>', 0.0),
+    ],
+)
+def test_a_code_beside_a_contact_link_is_in_a_contact_block(html: str, contact: float) -> None:
+    from spiders.extract.shown_codes import shown_code_candidates
+
+    root = lxml.html.fromstring(f"<html><body><h1>Kettle</h1>{html}</body></html>")
+    (code,) = [c for c in shown_code_candidates(root, "https://shop.test/p/k", named_only=True)]
+    assert (code.value, code.features["contact"]) == ("AB-1234", contact)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from spiders.extract.auto import extract_auto
+from spiders.extract.heuristic_reviews import _class_shape
 
 URL = "https://shop.example.com/p/kettle-9"
 FIXTURE = Path(__file__).parent / "fixtures" / "demo-plain" / "product-page"
@@ -809,3 +811,13 @@ def test_author_in_a_button_that_opens_the_profile() -> None:
         (2.0, "Bob_7"),
         (4.0, "cleo"),
     ]
+
+
+def test_a_class_list_has_one_shape_however_long() -> None:
+    # Short class lists' shapes are remembered, long ones read each time: the same shape.
+    short = lxml.html.fromstring('<span class="star-4 b a">x</span>')
+    many = " ".join(f"c{i}x" for i in range(100))
+    long = lxml.html.fromstring(f'<div class="star-5 {many} a">x</div>')
+    assert _class_shape(short) == "span.a.b.star"
+    assert len(long.get("class")) > 200
+    assert _class_shape(long) == "div.a.cx.star"

@@ -13,7 +13,7 @@ from spiders.extract.auto import extract_auto
 from spiders.extract.heuristic_reviews import _ratings
 from spiders.extract.json_text import LinelessText
 from spiders.extract.jsonld import JSON_TOO_DEEP, parse_jsonld_block
-from spiders.extract.layout_rating import rating_of
+from spiders.extract.layout_rating import attributes_rating_named, rating_of
 from spiders.extract.script_json import MAX_SCRIPT_CHARS, script_json_values
 
 URL = "https://shop.example/p/kettle-9"
@@ -162,6 +162,11 @@ def test_text_aggregate_still_read_after_noise() -> None:
         '<div><span class="ſtars">4 out of 5</span></div>',
         '<div class="RATING-box"><b>4/5</b></div>',
         '<div><span role="img" aria-valuenow="4" class="stars" aria-valuemax="5"></span></div>',
+        '<div><span class="ratıng">4.5</span></div>',
+        '<div><span class="İ RATİNG">4.5</span></div>',
+        '<div class="justify-start stars"><b>4/5</b></div>',
+        '<div class="start"><span data-rated="4" class="justify-start"></span></div>',
+        '<div class="startstar"><b>4/5</b></div>',
     ],
 )
 def test_the_ratings_walk_finds_what_rating_of_reads(html: str) -> None:
@@ -169,6 +174,23 @@ def test_the_ratings_walk_finds_what_rating_of_reads(html: str) -> None:
     everywhere = [e for e in root.iter() if isinstance(e.tag, str) and rating_of(e)]
     found = [element for element, _ in _ratings(root)]
     assert found and found[0] is everywhere[0]
+
+
+@pytest.mark.parametrize(
+    ("names", "named"),
+    [
+        ("justify-start start-date", False),
+        ("separator", False),
+        ("pirate", True),
+        ("restart stars", True),
+        ("ſcore", True),
+    ],
+)
+def test_attributes_that_cannot_name_a_rating_are_not_read_as_named(
+    names: str, named: bool
+) -> None:
+    element = lxml.html.fromstring(f'<div class="{names}">x</div>')
+    assert attributes_rating_named(element) is named
 
 
 def test_many_reviews_starting_alike_are_each_kept_once() -> None:

@@ -23,6 +23,7 @@ from spiders.extract.heuristics import (
     colon_labelled_codes,
     heuristic_offer_fields,
     labelled_identifier_pairs,
+    page_short_texts,
     shown_identifiers,
     visible_grouping,
     visible_price_overruling,
@@ -342,9 +343,12 @@ def _choose_sku(
         offer.sku, offer.explain["sku"] = code, EMBEDDED_JSON.name
         return
     markup_ids = [v for v in (offer.gtin, offer.mpn) if v]
-    labelled, _ = shown_identifiers(root)
+    texts = page_short_texts(root)  # both readers' texts, listed once
+    labelled, _ = shown_identifiers(root, texts)
     best = best_shown_code(
-        shown_code_candidates(root, url, markup_ids, dict(labelled), named_only=True)
+        shown_code_candidates(
+            root, url, markup_ids, dict(labelled), named_only=True, page_texts=texts
+        )
     )
     if best is None or best.value == offer.sku:
         return

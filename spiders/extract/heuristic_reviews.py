@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import lxml.etree
 from lxml.html import HtmlElement as Element
@@ -35,8 +35,8 @@ from spiders.extract.layout_rating import (
     LayoutRating,
     attributes_rating_named,
     group_scale,
-    may_show_rating,
     rating_of,
+    rating_signs,
 )
 from spiders.extract.price import detect_currency
 from spiders.extract.visible_price import names_of, own_text
@@ -243,7 +243,7 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
         if not isinstance(tag, str) or tag in SKIP_TAGS:
             walker.skip_subtree()
             continue
-        may_show = may_show_rating(element)
+        may_show, named = rating_signs(element)
         if may_show is None:  # the walk's root has no parent to read
             parent = element.getparent() if element is not root else None
             if parent is not None and parent not in parents_named:
@@ -251,7 +251,7 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
             may_show = parent is not None and parents_named[parent]
         if not may_show:
             continue
-        rating = rating_of(element)
+        rating = rating_of(element, named)
         if rating is not None:
             found.append((element, rating))
             walker.skip_subtree()
@@ -260,8 +260,24 @@ def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
 
 def _class_shape(element: Element) -> str:
     """Tag and classes without digits: "star-4" and "star-5" are the same template."""
-    classes = sorted({_DIGITS.sub("", c) for c in (element.get("class") or "").split()})
-    return f"{element.tag}.{'.'.join(classes)}"
+    classes = element.get("class") or ""
+    shape = _remembered_classes(classes) if len(classes) <= _REMEMBERED_CLASSES else _classes_shape(classes)  # fmt: skip
+    return f"{element.tag}.{shape}"
+
+
+# A page's blocks repeat a few class lists, each read for every path, line and first
+# child of a block (~850 times a page): short lists' shapes are remembered (a bounded
+# number of bounded strings, whatever a hostile page holds).
+_REMEMBERED_CLASSES = 200
+
+
+@lru_cache(maxsize=4096)
+def _remembered_classes(classes: str) -> str:
+    return _classes_shape(classes)
+
+
+def _classes_shape(classes: str) -> str:
+    return ".".join(sorted({_DIGITS.sub("", c) for c in classes.split()}))
 
 
 def _first_child_shape(element: Element) -> str | None:

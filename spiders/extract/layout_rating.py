@@ -68,18 +68,31 @@ _GLYPHS = _STAR_GLYPHS + _EMPTY_GLYPHS
 
 
 def attributes_rating_named(element: lxml.html.HtmlElement) -> bool:
-    """Whether an element's attributes may name it a rating: some name or value holds "rat",
-    "star" or "score" in any case. Every ``_RATING_NAME`` match holds one (casefold folds
-    "ſ" to "s" as IGNORECASE does), so it is a cheap superset of ``rating_named`` and of a
-    rating-named data attribute."""
+    """Whether an element's attributes may name it a rating: some name or value holds "rate",
+    "rating", "score" or "star" not starting "start" in any case ("rat", "star" or "score"
+    where a name is not ASCII). Every ``_RATING_NAME`` match holds one, so it is a cheap
+    superset of ``rating_named`` and of a rating-named data attribute."""
     return _names_rating(element.keys(), element.values())
 
 
 def _names_rating(names: list[str], values: list[str]) -> bool:
     # Names and values joined by spaces, which no word sought holds, so that none is found
     # across two of them whatever their order; lxml lists both in C.
-    joined = " ".join(names + values).casefold()
-    return "rat" in joined or "star" in joined or "score" in joined
+    joined = " ".join(names + values)
+    if not joined.isascii():
+        # IGNORECASE also matches "ſ" as "s" and "ı", "İ" as "i": casefold, and "rat".
+        joined = joined.casefold()
+        return "rat" in joined or "star" in joined or "score" in joined
+    # ASCII (most pages): each ``_RATING_NAME`` match holds "rate", "rating", "score" or a
+    # "star" that is not the start of "start" ("justify-start", "start-date": a tenth of
+    # the elements of some pages, each read in full by ``rating_of`` before).
+    joined = joined.lower()
+    return (
+        "rate" in joined
+        or "rating" in joined
+        or "score" in joined
+        or ("star" in joined and "star" in joined.replace("start", ""))
+    )
 
 
 def may_show_rating(element: lxml.html.HtmlElement) -> bool | None:
@@ -88,17 +101,25 @@ def may_show_rating(element: lxml.html.HtmlElement) -> bool | None:
     or sits under a rating-ish parent; None where only the parent's names can tell (own
     text without glyphs). Skipping ``rating_of`` on most elements is most of the layer's
     speed; this runs on every element of the page, so the names are listed once."""
+    return rating_signs(element)[0]
+
+
+def rating_signs(element: lxml.html.HtmlElement) -> tuple[bool | None, bool]:
+    """(``may_show_rating``, ``attributes_rating_named``) from one listing of the names:
+    the walk passes the second on to ``rating_of``, which then need not search the names
+    of an element none of whose attributes names a rating (most elements it reads)."""
     names = element.keys()
     if names:
-        if _names_rating(names, element.values()) or not _LABEL_ATTRS.isdisjoint(names):
-            return True
+        named = _names_rating(names, element.values())
+        if named or not _LABEL_ATTRS.isdisjoint(names):
+            return True, named
         if not len(element) and "%" in (element.get("style") or ""):
-            return True  # an empty box drawn to a width %: maybe a star bar (``_lone_bar``)
+            return True, False  # an empty box drawn to a width %: maybe a star bar (``_lone_bar``)
     text = element.text
     if not text or text.isspace():
-        return False
+        return False, False
     # The glyphs are not ASCII: an ASCII text (most texts) holds none.
-    return True if not text.isascii() and any(g in text for g in _GLYPHS) else None
+    return (True if not text.isascii() and any(g in text for g in _GLYPHS) else None), False
 
 
 def rating_named(element: lxml.html.HtmlElement) -> bool:
@@ -108,18 +129,25 @@ def rating_named(element: lxml.html.HtmlElement) -> bool:
     return bool(_RATING_NAME.search(names))
 
 
-def rating_of(element: lxml.html.HtmlElement) -> LayoutRating | None:
-    """The rating one element shows, or None."""
+def rating_of(
+    element: lxml.html.HtmlElement, attributes_named: bool | None = None
+) -> LayoutRating | None:
+    """The rating one element shows, or None. ``attributes_named``: the element's
+    ``attributes_rating_named`` when the caller knows it (False spares the name searches
+    of ``rating_named`` and the data attributes: no name of the element can match)."""
     if not element.attrib and not (element.text or "").strip():
         return None  # nothing of its own to show a rating with (its children may have)
     if element.tag in _INPUT_TAGS or element.get("role") in _INPUT_ROLES:
         return None  # a rating form ("rate this 4 of 5") asks for a rating, shows none
     if _SUMMARY_NAME.search(_names(element)):
         return None  # the page's average, not one customer's rating
-    found = _from_data_attributes(element)
-    if found is not None:
-        return found
-    named = rating_named(element)
+    if attributes_named is False:
+        named = False  # no rating-named data attribute, no aria-valuenow read as one
+    else:
+        found = _from_data_attributes(element)
+        if found is not None:
+            return found
+        named = rating_named(element)
     for attr in ("aria-label", "title", "alt", "data-tooltip"):
         label = element.get(attr)
         # A label without a digit states no rating (and its parent's names are not read).

@@ -22,7 +22,7 @@ from os.path import commonprefix
 import lxml.html
 
 from spiders.extract.candidate_model import model
-from spiders.extract.heuristics import shown_identifiers
+from spiders.extract.heuristics import page_short_texts, shown_identifiers
 from spiders.extract.page_regions import ancestors, main_area
 from spiders.extract.shown_codes import CODE_MODEL, shown_code_candidates
 from spiders.extract.variants import MIN_STEM, variant_stem_of
@@ -62,9 +62,10 @@ def shown_variant_stem(
     if it scores enough (above "no code" for several skus, ``overrule`` for one)."""
     if not skus or not _stem_in_text(skus, text):
         return None
-    labelled = dict(shown_identifiers(root)[0])
+    texts = page_short_texts(root)  # both readers' texts, listed once
+    labelled = dict(shown_identifiers(root, texts)[0])
     candidates = shown_code_candidates(
-        root, url, markup_ids, labelled, named_only=True, variant_skus=skus
+        root, url, markup_ids, labelled, named_only=True, variant_skus=skus, page_texts=texts
     )
     stems = [
         c
