@@ -62,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.render_budget.RenderBudgetMiddleware": 120,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry_after.RetryAfterMiddleware": 550,
+    # Next to the download handler: every other middleware sees the page's own letters.
+    "spiders.misdeclared_encoding.MisdeclaredEncodingMiddleware": 950,
 }
 # Review pages need no cookies, and the cookie middleware would try to download the
 # public-suffix list from the internet.

@@ -47,13 +47,14 @@ from scrapy.settings import Settings
 from scrapy.utils.log import get_scrapy_root_handler
 from scrapy.utils.reactor import is_reactor_installed
 from twisted.python.failure import Failure
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import http_content_type_encoding
 
 from settings.interrupts import deliver_interrupt, interrupts_noted
 from settings.targets import Crawler as CrawlerTable
 from settings.targets import Limits
 from settings.user_errors import UserError
 from spiders.download_errors import error_message
+from spiders.extract.document import decode_html
 from spiders.fetch_problems import REASONS, failure_reason
 from spiders.robots_rules import RobotsForbidden, RobotsUnreadable
 
@@ -77,7 +78,7 @@ class Fetched:
     body: bytes
 
     def text(self) -> str:
-        return html_to_unicode(self.content_type, self.body)[1]
+        return decode_html(self.body, http_content_type_encoding(self.content_type))[0]
 
 
 def probe_settings(

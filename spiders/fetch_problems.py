@@ -73,6 +73,8 @@ REASONS: dict[str, str] = {
     "recursion limit (about 1,000 levels): skipped",
     "robots_unreadable": "robots.txt could not be read (error, time-out, 5xx, 429): the host "
     "is not crawled in this run",
+    "encoding_corrected": "bytes in another encoding than the one declared (a UTF-8 page "
+    "served as Latin-1, ...): read in the bytes' own",
     **SCALE_REFUSALS,
 }
 """Every reason this module or the crawl records, with what it means."""

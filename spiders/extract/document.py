@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import lxml.etree
 import lxml.html
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
 from spiders.extract.attribute_budget import within_attribute_budget
+from spiders.extract.encoding_check import better_encoding
 
 
 def _html_class_lookup() -> lxml.etree.ElementNamespaceClassLookup:
@@ -46,10 +47,16 @@ class Document:
 
 
 def decode_html(html: str | bytes, encoding: str | None = None) -> tuple[str, list[str]]:
-    """Text of ``html``: the given encoding, else BOM, else ``<meta charset>``, else UTF-8."""
+    """Text of ``html``: the given encoding, else BOM, else ``<meta charset>``, else UTF-8;
+    but the encoding the bytes are surely in where they contradict the one declared
+    (``encoding_check``)."""
     if isinstance(html, str):
         return html, []
     warnings: list[str] = []
+    if not html.isascii() and read_bom(html)[0] is None:
+        surely = better_encoding(html, encoding or html_body_declared_encoding(html))
+        if surely is not None:
+            return html.decode(surely, errors="replace"), warnings
     if encoding:
         try:
             return html.decode(encoding), warnings

@@ -1,0 +1,141 @@
+"""A page whose bytes contradict the encoding it is declared in is read in the bytes' own:
+a server's default ``charset=iso-8859-1`` in front of a UTF-8 page stored "Ã¦rlig" for
+"ærlig", and a default ``charset=utf-8`` in front of a Windows-1250 page stored "�" for
+every Polish letter."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from spiders.extract.auto import extract_auto
+from spiders.extract.encoding_check import better_encoding
+from storage.db import open_database
+from storage.models import CrawlRun, Review
+from tests.cli import run_cli
+from tests.loopback_site import answer, serving
+
+NORWEGIAN = "Kaffen er bitter og vassen – ærlig talt, bortkastede penger."
+POLISH = "Bardzo głośny i ciężko go wyczyścić. Jestem rozczarowany."
+FRENCH = "Café très amer, déçu."
+
+
+@pytest.mark.parametrize(
+    ("body", "declared", "read_as"),
+    [
+        (NORWEGIAN.encode(), "iso-8859-1", "utf-8"),  # UTF-8 declared Latin-1
+        (POLISH.encode(), "windows-1250", "utf-8"),
+        (POLISH.encode(), "cp1252", "utf-8"),
+        (FRENCH.encode("cp1252"), "iso-8859-1", None),  # truly Latin-1: as declared
+        (POLISH.encode("cp1250"), "windows-1250", None),
+        (NORWEGIAN.encode(), "utf-8", None),  # right as declared
+        (b"plain ASCII text", "iso-8859-1", None),  # nothing to tell
+        (NORWEGIAN.encode()[:-1] + "ø".encode()[:1], "latin-1", "utf-8"),  # cut at the end
+        (("<p>" + POLISH + "</p>").encode("cp1250"), "utf-8", None),  # no word of its own
+        (
+            ('<meta charset="windows-1250"><p>' + POLISH + "</p>").encode("cp1250"),
+            "utf-8",
+            "cp1250",
+        ),
+        (('<meta charset="utf-8"><p>' + FRENCH + "</p>").encode("cp1252"), "utf-8", None),
+        (NORWEGIAN.encode(), None, None),
+        (NORWEGIAN.encode(), "no-such-encoding", None),
+        (NORWEGIAN.encode("utf-16"), "utf-16", None),
+    ],
+)
+def test_the_bytes_win_only_where_they_are_sure(
+    body: bytes, declared: str | None, read_as: str | None
+) -> None:
+    assert better_encoding(body, declared) == read_as
+
+
+def _product(text: str) -> str:
+    product = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Kaffe",
+        "review": [
+            {
+                "@type": "Review",
+                "reviewBody": text,
+                "reviewRating": {"@type": "Rating", "ratingValue": "1"},
+            }
+        ],
+    }
+    return f'<script type="application/ld+json">{json.dumps(product, ensure_ascii=False)}</script>'
+
+
+def test_a_saved_utf8_page_declaring_windows_1252_is_read_as_utf8() -> None:
+    page = (
+        '<html><head><meta charset="windows-1252">'
+        f"{_product(NORWEGIAN)}</head><body><h1>Kaffe</h1></body></html>"
+    ).encode()
+    assert [review.text for review in extract_auto(page, "http://127.0.0.1/kaffe").reviews] == [
+        NORWEGIAN
+    ]
+
+
+PAGES = {
+    # path: (Content-Type header, body)
+    "/utf8-declared-latin1": (
+        "text/html; charset=iso-8859-1",
+        f"<html><head>{_product(NORWEGIAN)}</head><body><h1>Kaffe</h1></body></html>".encode(),
+    ),
+    "/cp1250-declared-utf8": (
+        "text/html; charset=utf-8",
+        (
+            '<html><head><meta charset="windows-1250">'
+            f"{_product(POLISH)}</head><body><h1>Kaffe</h1></body></html>"
+        ).encode("cp1250"),
+    ),
+    "/latin1-declared-latin1": (
+        "text/html; charset=iso-8859-1",
+        f"<html><head>{_product(FRENCH)}</head><body><h1>Kaffe</h1></body></html>".encode(
+            "latin-1"
+        ),
+    ),
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/robots.txt":
+            answer(self, 200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
+        elif self.path in PAGES:
+            content_type, body = PAGES[self.path]
+            answer(self, 200, {"Content-Type": content_type}, body)
+        else:
+            answer(self, 404, {"Content-Type": "text/plain"}, b"no such page")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    with serving(_Handler) as (_, url):
+        yield url
+
+
+def test_a_crawl_stores_the_letters_the_reviewers_typed(tmp_path: Path, site: str) -> None:
+    starts = ", ".join(f'"{site}{path}"' for path in PAGES)
+    (tmp_path / "targets.toml").write_text(
+        '[[company]]\nname = "Kaffe"\n[[company.source]]\nname = "kaffe"\n'
+        f"start_urls = [{starts}]\n[company.source.politeness]\ndownload_delay = 0\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'kaffe.db'}"
+    done = run_cli("crawl", cwd=tmp_path, db_url=db)
+    assert done.returncode == 0, done.stderr[-2000:]
+    engine = open_database(db)
+    with Session(engine) as session:
+        stored = set(session.exec(select(Review.text)).all())
+        problems = session.exec(select(CrawlRun.fetch_problems)).one()
+    engine.dispose()
+    assert stored == {NORWEGIAN, POLISH, FRENCH}
+    assert problems.get("encoding_corrected") == 2  # the Latin-1 page was right as declared
