@@ -23,6 +23,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` as aware UTC; naive values (SQLite hands them back) are taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _ts() -> Any:
     return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
 
@@ -208,6 +213,13 @@ class CrawlRun(CrawlRunBase, table=True):
     """Share of scraped reviews/offers with each field set (health checks)."""
     pid: int | None = None
     """OS process id of the crawl while it runs (to tell a killed run from a live one)."""
+    machine: str | None = Field(default=None, max_length=300)
+    """The machine the process runs on (host name and boot id, ``storage.run_owner``): its
+    process id says nothing on another machine, nor after a reboot. None: recorded before
+    machines were (judged by the process id alone)."""
+    alive_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    """The process's last sign of life (each checkpoint and batch written): how a machine
+    tells whether another machine's run is still going."""
     queue: str | None = Field(default=None, max_length=300)
     """Distributed runs: the Redis queue (password hidden) the workers pull from."""
     workers: list[str] | None = Field(default=None, sa_column=Column(JSON))

@@ -36,6 +36,7 @@ from storage.models import (
     Source,
     utcnow,
 )
+from storage.run_owner import owner_alive, owner_words, this_machine
 from storage.variant_models import ProductParent as ParentRow
 
 OfferState = tuple[str | None, str | None, str | None]
@@ -108,19 +109,6 @@ def product_fields(offer: OfferItem) -> dict[str, Any]:
 
 ENDED_UNCLOSED = "process ended without closing"
 """The reason of a run whose process died before it closed the run (kill -9, a reboot)."""
-
-
-def process_alive(pid: int | None) -> bool:
-    """True if a process with this id exists on this host (a crawl run's owner)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
 
 
 @lru_cache(maxsize=1024)
@@ -412,7 +400,8 @@ class CollectWriter:
             for run in running:
                 if run.queue is not None and queue is None:
                     raise CollectError(self._busy_message(run))
-                if run.queue is not None or not process_alive(run.pid) or run.pid == os.getpid():
+                ours = run.pid == os.getpid() and run.machine in (None, this_machine())
+                if run.queue is not None or ours or not owner_alive(run):
                     run.status = "interrupted"
                     run.finish_reason = run.finish_reason or ENDED_UNCLOSED
                     session.add(run)
@@ -421,6 +410,8 @@ class CollectWriter:
             run = CrawlRun(
                 source_id=self.source_id,
                 pid=None if queue else os.getpid(),
+                machine=None if queue else this_machine(),
+                alive_at=utcnow(),
                 queue=queue,
                 workers=[] if queue else None,
             )
@@ -443,7 +434,7 @@ class CollectWriter:
                 f"through {run.queue} (run {run.id}); wait for them to finish, or restart it "
                 "with `rivalscope crawl --distributed`"
             )
-        who = f"process {run.pid} (run {run.id})" if run is not None else "another process"
+        who = f"{owner_words(run)} (run {run.id})" if run is not None else "another process"
         return (
             f"source {name.name if name else self.source_id!r} is being written by {who}; "
             "wait for it to finish (one crawl or import of a source at a time)"
@@ -457,7 +448,7 @@ class CollectWriter:
             conn.execute(
                 update(_table(CrawlRun))
                 .where(_table(CrawlRun).c.id == self.run_id, _table(CrawlRun).c.status == "running")
-                .values(**figures.columns())
+                .values(**figures.columns(), alive_at=utcnow())
             )
 
     def add_figures(self, delta: RunFigures, worker: str) -> None:
@@ -700,6 +691,7 @@ class CollectWriter:
                         reviews_new=runs.c.reviews_new + added,
                         offers_seen=runs.c.offers_seen + offers_seen,
                         offers_changed=runs.c.offers_changed + len(observations),
+                        alive_at=now,
                     )
                 )
         # Only after the commit: a failed transaction must not mark rows as known.

@@ -36,9 +36,9 @@ def runs(
         raise UserError(f"two sources given ({named} and --source {source}): give one")
     source = source if source is not None else named
     # Imported here: the storage stack takes half a second; --help need not wait.
-    from rivalscope.scheduler.due import as_utc
     from storage.crawl_summary import run_reason
     from storage.db import database_url, describe_url, open_database
+    from storage.models import as_utc
     from storage.run_history import recent_runs, shown_status, source_names
 
     url = database_url(db)

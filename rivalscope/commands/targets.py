@@ -156,11 +156,10 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
     """
     from sqlmodel import Session, col, select
 
-    from rivalscope.scheduler.due import as_utc
     from rivalscope.scheduler.lease import load_states
     from settings.targets import load_targets
     from storage.db import database_url, describe_url, open_database
-    from storage.models import CrawlRun, Source, utcnow
+    from storage.models import CrawlRun, Source, as_utc, utcnow
     from storage.run_history import shown_status
 
     plan = load_targets(targets)

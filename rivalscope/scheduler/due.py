@@ -10,14 +10,11 @@ missed while down, never more than once".
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from croniter import croniter
 
-
-def as_utc(moment: datetime) -> datetime:
-    """``moment`` as aware UTC; naive values (SQLite hands them back) are taken as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+from storage.models import as_utc
 
 
 def next_fire(cron: str, after: datetime) -> datetime:

@@ -16,10 +16,9 @@ from sqlalchemy import Engine, Table, and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from rivalscope.scheduler.due import as_utc
-from storage.models import CrawlRun, Source
+from storage.models import CrawlRun, Source, as_utc
+from storage.run_owner import owner_alive
 from storage.schedule_models import ScheduleState
-from storage.writer import process_alive
 
 
 def scheduler_id() -> str:
@@ -109,6 +108,6 @@ def live_crawl(engine: Engine, source_name: str) -> int | None:
             .where(Source.name == source_name, CrawlRun.status == "running")
         ).all()
         for run in rows:
-            if process_alive(run.pid):
+            if owner_alive(run):
                 return run.id
     return None

@@ -35,10 +35,10 @@ from sqlalchemy import Engine
 from rivalscope.health import check_and_notify
 from rivalscope.scheduler import lease
 from rivalscope.scheduler.crawl_process import CrawlOutcome, crawl_argv, run_crawl
-from rivalscope.scheduler.due import as_utc, is_due, next_due
+from rivalscope.scheduler.due import is_due, next_due
 from rivalscope.scheduler.followups import run_followups
 from settings.targets import Source, Targets, TargetsError, load_targets
-from storage.models import utcnow
+from storage.models import as_utc, utcnow
 
 log = logging.getLogger("rivalscope.schedule")
 
