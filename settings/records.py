@@ -164,6 +164,10 @@ class ReviewItem:
     """ISO 639-1 code of the review text (``"en"``, ``"fr"``, ``"pl"``, ``"no"``)."""
     language_source: str | None = None
     """How ``language`` was decided: ``"markup"``, ``"hint"``, ``"detected"`` or ``"import"``."""
+    page_language: str | None = None
+    """The language the review's page declares (``<html lang>``, ``og:locale``), set by the
+    spider: it settles which Scandinavian language a review detected as Scandinavian is in,
+    where the target sets none (``spiders.pipelines.language``)."""
     content_key: str | None = None
     """Stable de-duplication key (hex); equal for the same review crawled twice."""
     company: str | None = None

@@ -23,6 +23,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from settings.content_keys import review_content_key
+from settings.languages import normalize_language_code
 from settings.pause_points import pause_point
 from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Company, Limits, ReviewApi, Source, Targets, load_targets
@@ -52,6 +53,8 @@ class _ApiState:
     page_url: str
     main: OfferItem
     index: int
+    page_language: str | None = None
+    """The language the product page declares (its reviews' ``page_language``)."""
 
 
 def extract_page(html: str, url: str, source: Source) -> PageExtraction:
@@ -286,10 +289,11 @@ class TargetSpider(scrapy.Spider):
                 yield offer
         review_keys: list[str] = []
         if holds in ("reviews", "both"):
-            yield from self._emit_reviews(page.reviews, main, review_keys)
+            language = normalize_language_code(page.language)
+            yield from self._emit_reviews(page.reviews, main, review_keys, language)
             api = self.source.review_api
             if api is not None and main is not None:
-                yield from self._review_api_start(api, response, main)
+                yield from self._review_api_start(api, response, main, language)
         yield from self._follow(read, page, review_keys)
 
     def _reviews_before_clicks(self, response: TextResponse) -> list[ReviewItem]:
@@ -303,13 +307,19 @@ class TargetSpider(scrapy.Spider):
         ]
 
     def _emit_reviews(
-        self, reviews: list[ReviewItem], main: OfferItem | None, keys: list[str]
+        self,
+        reviews: list[ReviewItem],
+        main: OfferItem | None,
+        keys: list[str],
+        page_language: str | None,
     ) -> Iterator[ReviewItem]:
-        """The reviews of one page or API response with source, product and content key."""
+        """The reviews of one page or API response with source, product, content key and
+        the language their page declares."""
         stats = self.crawler.stats
         assert stats is not None
         for review in reviews[: self.source.limits.max_reviews]:
             review.company, review.source = self.company.name, self.source.name
+            review.page_language = page_language
             if review.product_name is None and main is not None:
                 review.product_name, review.product_sku = main.name, main.sku
             review.content_key = review_content_key(
@@ -328,7 +338,7 @@ class TargetSpider(scrapy.Spider):
     # -- a review widget's JSON API ------------------------------------------------
 
     def _review_api_start(
-        self, api: ReviewApi, response: TextResponse, main: OfferItem
+        self, api: ReviewApi, response: TextResponse, main: OfferItem, page_language: str | None
     ) -> Iterator[scrapy.Request]:
         from spiders.review_api import api_url, product_id
 
@@ -336,7 +346,9 @@ class TargetSpider(scrapy.Spider):
         if pid is None:
             self._sample(f"{response.url}: no product id for the review API")
             return
-        state = _ApiState(api=api, pid=pid, page_url=response.url, main=main, index=0)
+        state = _ApiState(
+            api=api, pid=pid, page_url=response.url, main=main, index=0, page_language=page_language
+        )
         yield self._api_request(api_url(api, pid, response.url, 0), state)
 
     def _api_request(self, url: str, state: _ApiState) -> scrapy.Request:
@@ -368,7 +380,7 @@ class TargetSpider(scrapy.Spider):
             self._error(f"{response.url}: reading reviews failed ({type(exc).__name__}: {exc})")
             return
         keys: list[str] = []
-        yield from self._emit_reviews(reviews, state.main, keys)
+        yield from self._emit_reviews(reviews, state.main, keys, state.page_language)
         if keys and self.incremental_allowed and all(k in self.known_review_keys for k in keys):
             stats.inc_value(f"{STAT}/incremental_stops")
             return

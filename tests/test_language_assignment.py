@@ -78,3 +78,22 @@ def test_a_split_scandinavian_confidence_still_beats_a_foreign_hint() -> None:
     # lingua splits this text's confidence between no and da; the group is sure
     assert detect_language(NORWEGIAN[2]) == ("no", pytest.approx(1.0, abs=0.1))
     assert _assigned([NORWEGIAN[2]], "en") == [("no", "detected")]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "page_language", "expected"),
+    [
+        (NORWEGIAN_READ_AS_DANISH, None, "no", ("no", "detected")),  # the page says Norwegian
+        (NORWEGIAN_READ_AS_DANISH, None, None, ("da", "detected")),  # nothing says otherwise
+        (NORWEGIAN_READ_AS_DANISH, None, "en", ("da", "detected")),  # not a Scandinavian page
+        (NORWEGIAN_READ_AS_DANISH, "da", "no", ("da", "detected")),  # the target's word first
+        (DANISH[0], None, "da", ("da", "detected")),
+        (ENGLISH, None, "no", ("en", "detected")),  # an English review on a Norwegian page
+    ],
+)
+def test_the_pages_declared_language_settles_a_scandinavian_detection(
+    text: str, hint: str | None, page_language: str | None, expected: tuple[str, str]
+) -> None:
+    review = ReviewItem(text=text, page_language=page_language)
+    assign_languages([review], hint)
+    assert (review.language, review.language_source) == expected

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,14 @@ from spiders.extract.auto import extract_auto
 from spiders.extract.encoding_check import better_encoding
 from storage.db import open_database
 from storage.models import CrawlRun, Review
-from tests.cli import run_cli
-from tests.loopback_site import answer, serving
+from tests.loopback_site import (
+    QuietHandler,
+    answer,
+    answered_robots,
+    crawled,
+    serving,
+    write_targets,
+)
 
 NORWEGIAN = "Kaffen er bitter og vassen – ærlig talt, bortkastede penger."
 POLISH = "Bardzo głośny i ciężko go wyczyścić. Jestem rozczarowany."
@@ -102,18 +107,15 @@ PAGES = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     def do_GET(self) -> None:
-        if self.path == "/robots.txt":
-            answer(self, 200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
-        elif self.path in PAGES:
+        if answered_robots(self):
+            return
+        if self.path in PAGES:
             content_type, body = PAGES[self.path]
             answer(self, 200, {"Content-Type": content_type}, body)
         else:
             answer(self, 404, {"Content-Type": "text/plain"}, b"no such page")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
@@ -123,16 +125,8 @@ def site() -> Iterator[str]:
 
 
 def test_a_crawl_stores_the_letters_the_reviewers_typed(tmp_path: Path, site: str) -> None:
-    starts = ", ".join(f'"{site}{path}"' for path in PAGES)
-    (tmp_path / "targets.toml").write_text(
-        '[[company]]\nname = "Kaffe"\n[[company.source]]\nname = "kaffe"\n'
-        f"start_urls = [{starts}]\n[company.source.politeness]\ndownload_delay = 0\n",
-        encoding="utf-8",
-    )
-    db = f"sqlite:///{tmp_path / 'kaffe.db'}"
-    done = run_cli("crawl", cwd=tmp_path, db_url=db)
-    assert done.returncode == 0, done.stderr[-2000:]
-    engine = open_database(db)
+    write_targets(tmp_path, [f"{site}{path}" for path in PAGES])
+    engine = open_database(crawled(tmp_path))
     with Session(engine) as session:
         stored = set(session.exec(select(Review.text)).all())
         problems = session.exec(select(CrawlRun.fetch_problems)).one()

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from storage.db import open_database
 from storage.models import CrawlRun
 from tests.cli import run_cli
-from tests.loopback_site import answer, product_page, serving
+from tests.loopback_site import answer, product_page, serving, write_targets
 
 PRODUCTS = 12
 
@@ -58,11 +58,11 @@ def site(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def test_a_crawl_cut_by_its_page_limit_is_recorded_so(tmp_path: Path, site: str) -> None:
-    (tmp_path / "targets.toml").write_text(
-        '[[company]]\nname = "Kettles"\n[[company.source]]\nname = "kettles"\n'
-        f'start_urls = ["{site}/"]\n[company.source.limits]\nmax_pages = 6\n'
-        "[company.source.politeness]\ndownload_delay = 0\nconcurrency = 2\n",
-        encoding="utf-8",
+    write_targets(
+        tmp_path,
+        [f"{site}/"],
+        extra="[company.source.limits]\nmax_pages = 6\n",
+        politeness="concurrency = 2\n",
     )
     url = f"sqlite:///{tmp_path / 'cut.db'}"
     done = run_cli("crawl", cwd=tmp_path, db_url=url)

@@ -16,7 +16,7 @@ from spiders.raw_fields import key_date
 from storage.db import open_database
 from storage.models import Review
 from tests.cli import run_cli
-from tests.loopback_site import answer, serving
+from tests.loopback_site import answer, answered_robots, serving, write_targets
 
 REVIEWS = 4
 
@@ -45,9 +45,7 @@ def _page(days: int) -> bytes:
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        if self.path == "/robots.txt":
-            answer(self, 200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n")
-        else:
+        if not answered_robots(self):
             days: list[int] = self.server.days  # type: ignore[attr-defined]
             answer(self, 200, {"Content-Type": "text/html; charset=utf-8"}, _page(days[0]))
 
@@ -66,11 +64,7 @@ def test_a_review_dated_relative_to_today_is_stored_once(
     tmp_path: Path, site: tuple[str, list[int]]
 ) -> None:
     url, days = site
-    (tmp_path / "targets.toml").write_text(
-        '[[company]]\nname = "Kettles"\n[[company.source]]\nname = "kettles"\n'
-        f'start_urls = ["{url}/kettle"]\n[company.source.politeness]\ndownload_delay = 0\n',
-        encoding="utf-8",
-    )
+    write_targets(tmp_path, [f"{url}/kettle"])
     db = f"sqlite:///{tmp_path / 'kettles.db'}"
     for day in range(3):  # three daily crawls: the page says one day more each time
         days[0] = 2 + day
