@@ -15,6 +15,12 @@ class and id name, ``unknown`` writes the words in a made-up language; as ``offe
 flags) and scored with ``offers.py``'s official metric, on the whole silver set and in
 folds grouped by site.
 
+Pages whose normal reading offers nothing and whose markup says they sell nothing (a
+recipe, blog post or news article naming no product: ``extract_auto``'s own test) have the
+opposite silver truth: no price and no sku. Read stressed, any price or sku found on them
+is a false positive of the official metric; their count, pages and distinct sites, is
+printed per mode and per fold.
+
 Silver truth can be wrong: markup may give a list price, a variant's price or 0. A silver
 price is *doubtful* when it is not positive or when the page's visible text (outside
 scripts and styles, before any stress) shows the number in no usual writing ("1299",
@@ -23,8 +29,9 @@ again on the pages whose silver price is visible. Where TRUTH records carry a ha
 ``price`` (the offers set's ground truth), the silver values are scored against it too: how
 far silver truth can be trusted.
 
-The last line is ``pages=N silver=Q sites=S doubtful=D price_f1=.. sku_f1=.. availability_f1=..``
-for the first mode, on all silver pages.
+The last line is ``pages=N silver=Q sites=S doubtful=D price_f1=.. sku_f1=.. availability_f1=..
+nothing_sold=Z false_price=.. false_sku=..`` for the first mode (F1 on all silver pages;
+false values as pages/sites).
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ from stripped_markup import strip_markup
 from unknown_words import unknown_words
 
 from settings.records import OfferItem
-from spiders.extract.auto import extract_auto
+from spiders.extract.auto import _about_no_product, extract_auto, structured_nodes
 from spiders.extract.document import parse_document
 from spiders.extract.heuristics import visible_text
 from spiders.extract.layers import JSON_LD, MICRODATA, RDFA
@@ -113,6 +120,29 @@ def _page_text(html: bytes) -> str:
     return visible_text(root) if root is not None else ""
 
 
+def sells_nothing(html: bytes) -> bool:
+    """True when the page's markup says it sells nothing (``extract_auto``'s test)."""
+    document = parse_document(html)
+    return document.root is not None and _about_no_product(structured_nodes(document)[0])
+
+
+def false_values(
+    predictions: dict[str, Prediction], ids: list[str], sites: dict[str, str]
+) -> dict[str, tuple[int, int]]:
+    """(pages, distinct sites) of ``ids`` given a price, and a sku: on pages that sell
+    nothing, each a false positive."""
+    found = {}
+    for attribute in ("price", "sku"):
+        wrong = [i for i in ids if predictions[i].get(attribute)]
+        found[attribute] = (len(wrong), len({sites[i] for i in wrong}))
+    return found
+
+
+def _absolute(url: str) -> str:
+    """A URL with a scheme (the ratings set gives some as bare hosts)."""
+    return url if "//" in url else f"https://{url}"
+
+
 def _mode_pages(html: bytes, mode: str) -> bytes:
     for stress in mode.split("+"):
         html = STRESSES[stress](html)
@@ -120,8 +150,8 @@ def _mode_pages(html: bytes, mode: str) -> bytes:
 
 
 def scored_ids(silver: dict[str, Silver], ids: list[str], attribute: str) -> list[str]:
-    """The pages of ``ids`` whose silver truth gives ``attribute``."""
-    return [i for i in ids if attribute in silver[i]]
+    """The pages of ``ids`` whose silver truth gives ``attribute`` (none: not a silver page)."""
+    return [i for i in ids if attribute in silver.get(i, {})]
 
 
 def f1_line(
@@ -173,28 +203,37 @@ def main(argv: list[str] | None = None) -> int:
     ids = page_ids(args.pages_dir, truth)
     pages = {i: load_page(args.pages_dir, i) for i in ids}
     silver: dict[str, Silver] = {}
+    nothing_sold: list[str] = []
     layers: dict[str, int] = {}
+    urls = {i: _absolute(truth[i].get("url") or "") for i in ids}
     for page_id in ids:
-        url = truth[page_id].get("url") or ""
+        url = urls[page_id]
         offers = extract_auto(pages[page_id], url).offers
+        if not offers and sells_nothing(pages[page_id]):
+            nothing_sold.append(page_id)
         layer = str(offers[0].explain.get("price")) if offers and offers[0].price else "none"
         layers[layer] = layers.get(layer, 0) + 1
         record = silver_record(offers[0], url) if offers else None
         if record is not None:
             silver[page_id] = record
     silver_ids = sorted(silver)
-    sites = {i: site_of(truth[i].get("site") or truth[i].get("url") or i) for i in silver_ids}
+    sites = {
+        i: site_of(truth[i].get("site") or truth[i].get("url") or i)
+        for i in [*silver_ids, *nothing_sold]
+    }
     doubtful = [
         i for i in silver_ids if not visible_price(silver[i]["price"][0], _page_text(pages[i]))
     ]
     visible_ids = [i for i in silver_ids if i not in doubtful]
     print(f"first offer's price layer (normal reading): {dict(sorted(layers.items()))}")
     given = {a: len(scored_ids(silver, silver_ids, a)) for a in ATTRIBUTES}
+    silver_sites = {sites[i] for i in silver_ids}
     print(
-        f"silver pages {len(silver_ids)} of {len(ids)}, {len(set(sites.values()))} sites; "
+        f"silver pages {len(silver_ids)} of {len(ids)}, {len(silver_sites)} sites; "
         f"attributes given: {given}; doubtful price (not positive or not visible): "
         f"{len(doubtful)} ({len(doubtful) / max(1, len(silver_ids)):.1%}), "
-        f"{len({sites[i] for i in doubtful})} sites"
+        f"{len({sites[i] for i in doubtful})} sites; selling nothing by their markup: "
+        f"{len(nothing_sold)} pages, {len({sites[i] for i in nothing_sold})} sites"
     )
     if args.show_doubtful:
         for page_id in doubtful:
@@ -209,17 +248,28 @@ def main(argv: list[str] | None = None) -> int:
         counts = {a: f"{right[a]}/{len(scored_ids(silver, hand, a))}" for a in ATTRIBUTES}
         wrong = sum(not is_right("price", truth[i], agree[i]) for i in doubtful if i in hand)
         print(f"silver right by the hand truth: {counts}; doubtful and wrong: {wrong}")
-    if not silver_ids:
-        print(f"pages={len(ids)} silver=0 sites=0 doubtful=0")
-        return 0
     folds = grouped_folds(sites, args.folds)
-    first: dict[str, float] = {}
+    first: dict[str, float] = dict.fromkeys(ATTRIBUTES, 0.0)
+    first_false: dict[str, tuple[int, int]] = {}
     for mode in modes:
-        predictions = {i: predict_auto(_mode_pages(pages[i], mode), silver[i]["url"]) for i in silver_ids}  # fmt: skip
-        f1s = f1_line(f"{mode} all", silver, predictions, silver_ids)
-        print_folds(silver, predictions, folds)
-        f1_line(f"{mode} visible price", silver, predictions, visible_ids)
-        first = first or f1s
+        predictions = {
+            i: predict_auto(_mode_pages(pages[i], mode), urls[i])
+            for i in [*silver_ids, *nothing_sold]
+        }
+        if silver_ids:
+            f1s = f1_line(f"{mode} all", silver, predictions, silver_ids)
+            print_folds(silver, predictions, folds)
+            f1_line(f"{mode} visible price", silver, predictions, visible_ids)
+            first = f1s if mode == modes[0] else first
+        wrong = false_values(predictions, nothing_sold, sites)
+        negatives = set(nothing_sold)
+        per_fold = [false_values(predictions, [i for i in f if i in negatives], sites) for f in folds]  # fmt: skip
+        cells = (
+            f"false {a}={n} pages/{k} sites (per fold {[f[a][0] for f in per_fold]})"
+            for a, (n, k) in wrong.items()
+        )
+        print(f"{mode + ' nothing sold':<28} {' '.join(cells)}")
+        first_false = first_false or wrong
         if args.show_errors:
             for page_id in silver_ids:
                 for attribute in ATTRIBUTES:
@@ -231,10 +281,16 @@ def main(argv: list[str] | None = None) -> int:
                         )
                         print(f"  {mode} wrong {attribute}: {sites[page_id]:<20} "
                               f"{page_id[:30]:<30} expected={expected} got={got!r}")  # fmt: skip
+            for page_id in nothing_sold:
+                for attribute in ("price", "sku"):
+                    if predictions[page_id].get(attribute):
+                        print(f"  {mode} false {attribute}: {sites[page_id]:<20} "
+                              f"{page_id[:30]:<30} got={predictions[page_id][attribute]!r}")  # fmt: skip
     print(
-        f"pages={len(ids)} silver={len(silver_ids)} sites={len(set(sites.values()))} "
+        f"pages={len(ids)} silver={len(silver_ids)} sites={len(silver_sites)} "
         f"doubtful={len(doubtful)} price_f1={first['price']:.3f} sku_f1={first['sku']:.3f} "
-        f"availability_f1={first['availability']:.3f}"
+        f"availability_f1={first['availability']:.3f} nothing_sold={len(nothing_sold)} "
+        + " ".join(f"false_{a}={n}/{k}" for a, (n, k) in first_false.items())
     )
     return 0
 

@@ -25,7 +25,10 @@ HIDDEN_PRICE_PAGE = (
     ' "offers": {"@type": "Offer", "price": "40", "priceCurrency": "EUR"}}</script></head>'
     "<body><h1>Lamp</h1><span>35,00 \u20ac</span></body></html>"
 )
-RECIPE_PAGE = "<html><body><h1>Soup</h1><p>Simmer for 20 minutes.</p></body></html>"
+RECIPE_PAGE = (
+    '<html><head><script type="application/ld+json">{"@type": "Recipe", "name": "Soup"}'
+    "</script></head><body><h1>Soup</h1><p>Simmer for 20 minutes.</p></body></html>"
+)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +92,9 @@ def test_run_on_pages_of_three_sites(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out.splitlines()
     assert "silver pages 2 of 3, 2 sites" in out[1]
     assert "doubtful b" in out[2]
+    assert "selling nothing by their markup: 1 pages, 1 sites" in out[1]
     assert out[-1].startswith("pages=3 silver=2 sites=2 doubtful=1 ")
+    assert out[-1].endswith(" nothing_sold=1 false_price=0/0 false_sku=0/0")
     # The stripped kettle page still shows its code, stock and grouped price.
     visible = next(line for line in out if line.startswith("strip visible price"))
     assert "price=1.000 (n=1) sku=1.000 (n=1) availability=1.000 (n=1)" in visible
