@@ -145,3 +145,51 @@ UNKNOWN_LANGUAGE_SKUS = [
 def test_sku_under_labels_of_an_unknown_language(html: str, url: str, sku: str) -> None:
     found = extract_auto(html, url).offers
     assert found and found[0].sku == sku
+
+
+# A date after a label ("Updated: ...", in any language) is named as a code would be; no
+# date is a product code.
+DATED_PAGES = [
+    pytest.param(
+        page("<h1>Garden chair</h1><span class='price'>€ 49,00</span>"
+             "<p><span>Updated:</span> <time>05/24/2024</time></p>"),
+        None, id="month-first-date-after-a-colon-label",
+    ),
+    pytest.param(
+        page("<h1>Qwerty lamp</h1><span>£ 25</span><p><b>Zvbnq:</b> <span>12.05.2024</span></p>"),
+        None, id="dotted-date-in-a-cell-of-its-own-unknown-language",
+    ),
+    pytest.param(
+        page("<h1>Rake</h1><span>$ 19.00</span><p>Posted:<i>4/27/25</i></p>"
+             "<p>Item no.: RK-20391</p>"),
+        "RK-20391", id="the-labelled-code-not-the-date-before-it",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "sku"), DATED_PAGES)
+def test_a_labelled_date_is_no_product_code(html: str, sku: str | None) -> None:
+    found = extract_auto(html, "https://shop.test/p/item").offers
+    assert found and found[0].price is not None
+    assert found[0].sku == sku
+
+
+@pytest.mark.parametrize(
+    ("value", "date"),
+    [
+        ("05/24/2024", True),
+        ("24.05.2024", True),
+        ("2024-05-24", True),
+        ("4/27/25", True),
+        ("13/13/2020", False),
+        ("2024-13-01", False),
+        ("2016-11-0042", False),
+        ("103.294.69", False),
+        ("1234-12-12", False),
+        ("05/24/1850", False),
+    ],
+)
+def test_is_calendar_date(value: str, date: bool) -> None:
+    from spiders.extract.shown_codes import is_calendar_date
+
+    assert is_calendar_date(value) is date

@@ -8,7 +8,7 @@ language, distance to the main heading, repeated in same-layout blocks, inside a
 block, shapes of amounts, dates, quantities and phone numbers) and the ranking model
 (``spiders.extract.candidate_model``, weights learned by ``benchmarks/train_code_ranking.py``
 under site-grouped folds) scores them. The best is taken only when it scores above no code
-at all (score 0): a wrong code is worse than none. Features that, left out, lost nothing on
+at all (score 0), and never a calendar date: a wrong code is worse than none. Features that, left out, lost nothing on
 held-out sites are not computed (in a link or the page's chrome, in a sentence, not shown,
 a GTIN check digit, before the heading, an unknown label, repeated on the page, its length);
 ``in_title`` and ``markup_id`` stay only as what names a code (``_NAMED``).
@@ -359,10 +359,35 @@ def _is_named(candidate: CodeCandidate) -> bool:
     return any(candidate.features.get(n) for n in _NAMED)
 
 
+# A calendar date: day, month and year in any of the usual orders, one separator.
+_CALENDAR = re.compile(r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})")
+_YEARS = range(1900, 2100)
+
+
+def is_calendar_date(value: str) -> bool:
+    """True for a token that reads as a calendar date ("05/24/2024", "4/27/25",
+    "12.05.2024", "2024-05-24"): year, month and day in range, in any order pages write
+    them. "2016-11-0042" or "103.294.69" are none."""
+    match = _CALENDAR.fullmatch(value)
+    if match is None:
+        return False
+    first, _, middle, last = match.groups()
+    a, b, c = int(first), int(middle), int(last)
+    if len(first) == 4:
+        return a in _YEARS and 1 <= b <= 12 and len(last) <= 2 and 1 <= c <= 31
+    if len(first) > 2 or not (len(last) == 2 or (len(last) == 4 and c in _YEARS)):
+        return False
+    return 1 <= min(a, b) <= 12 and max(a, b) <= 31
+
+
 def best_shown_code(candidates: list[CodeCandidate]) -> CodeCandidate | None:
     """The best-scored candidate named as a code (``_NAMED``), if it scores above none
-    (0); the first shown on a tie."""
-    named = [c for c in candidates if _is_named(c)]
+    (0); the first shown on a tie. A calendar date is never taken: a page writes its
+    posting, update, review or delivery dates after a label ("Updated: 05/24/2024"), and
+    the label names it as it would a code (the learned ``date_shape`` weight does not
+    outweigh a colon label and a text of its own); a product code that reads as a valid
+    date is rarer than a labelled date."""
+    named = [c for c in candidates if _is_named(c) and not is_calendar_date(c.value)]
     if not named:
         return None
     best = max(named, key=lambda c: (c.score, c.element is not None, -c.order))
