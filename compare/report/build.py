@@ -24,6 +24,8 @@ from compare.report.finding_groups import opportunities
 from compare.report.findings import (
     Finding,
     aspect_findings,
+    gap_family,
+    need_family,
     need_findings,
     price_findings,
     rank,
@@ -140,9 +142,12 @@ def _compute(
     needs = need_counts(connection, scope, source, company_reviews)
     indices = price_indices(latest_catalogues(connection, scope), scope, rates)
     progress("findings and their evidence")
+    gaps = gap_family(cells, scope.own.id, scope.min_sample)
+    own_reviews = company_reviews.get(scope.own.id, 0)
+    need_level = need_family(needs, scope, scope.min_sample, own_reviews)
     findings = rank(
-        aspect_findings(cells, scope, scope.min_sample)
-        + need_findings(needs, scope, scope.min_sample, company_reviews.get(scope.own.id, 0))
+        aspect_findings(cells, scope, scope.min_sample, gaps)
+        + need_findings(needs, scope, scope.min_sample, own_reviews, need_level)
         + price_findings(indices, cells, scope, rates.date)
     )
     for finding in findings:
@@ -176,6 +181,8 @@ def _compute(
         rates=rates,
         needs=needs,
         need_evidence=top_needs,
+        gap_level=gaps,
+        need_level=need_level,
     )
     # What single sections read, once the shared data above is there.
     data.loaded = load_sections(ReportQuery(connection, scope, source, data))

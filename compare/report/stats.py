@@ -7,6 +7,13 @@ nets is ``2 (p_a - p_b)``; its interval is Newcombe's hybrid score interval for 
 difference of independent proportions (Newcombe 1998, method 10) times two. A gap is
 *significant* when its interval excludes 0, and nothing is judged on fewer than
 ``min_sample`` opinions on either side.
+
+A report compares many gaps at once (aspects x competitors x segments): at 95 % each, one
+gap in twenty would look significant by chance. The gaps a report judges are one family:
+``fdr_level`` selects them by Benjamini-Hochberg (false discovery rate 5 %) on p-values
+read off the interval itself (``gap_p_value``), and gives the false-coverage-rate adjusted
+level (Benjamini & Yekutieli 2005) at which exactly the selected intervals exclude 0, so
+"significant when its interval excludes 0" stays true of every printed interval.
 """
 
 from __future__ import annotations
@@ -108,6 +115,64 @@ def compare_nets(
     gap = net_difference(positive_a, negative_a, positive_b, negative_b, z)
     enough = n_a >= min_sample and n_b >= min_sample
     return GapTest(gap, n_a, n_b, enough, enough and gap.excludes_zero())
+
+
+def gap_p_value(positive_a: int, negative_a: int, positive_b: int, negative_b: int) -> float:
+    """Two-sided p-value of the gap test, by inverting its interval: the ``alpha`` at which
+    the interval of ``net_difference`` just touches 0 (1 when the gap is 0). Interval
+    bounds move monotonically with ``z``, so bisection finds it."""
+    gap = net_difference(positive_a, negative_a, positive_b, negative_b, 0.0)
+    if gap.value == 0:
+        return 1.0
+    low, high = 0.0, 40.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        if net_difference(positive_a, negative_a, positive_b, negative_b, middle).excludes_zero():
+            low = middle
+        else:
+            high = middle
+    return 2 * NormalDist().cdf(-low)
+
+
+def proportion_p_value(successes_a: int, n_a: int, successes_b: int, n_b: int) -> float:
+    """Two-sided p-value of ``p_a - p_b`` by inverting Newcombe's interval (see
+    ``gap_p_value``)."""
+    return gap_p_value(successes_a, n_a - successes_a, successes_b, n_b - successes_b)
+
+
+FDR = 0.05
+"""False discovery rate of the findings: of the gaps called significant, at most this share
+is expected to be chance."""
+
+
+@dataclass(frozen=True)
+class FamilyLevel:
+    """How a family of ``tests`` comparisons is judged: ``significant`` of them selected by
+    Benjamini-Hochberg at ``FDR``, and the normal quantile ``z`` of the adjusted intervals
+    (confidence ``confidence``) that exclude 0 for exactly those."""
+
+    tests: int
+    significant: int
+    z: float
+
+    @property
+    def confidence(self) -> float:
+        return 1 - 2 * NormalDist().cdf(-self.z)
+
+
+def fdr_level(p_values: list[float], rate: float = FDR) -> FamilyLevel:
+    """Benjamini-Hochberg over ``p_values`` and the matching false-coverage-rate adjusted
+    interval level ``1 - R * rate / m`` (R selected of m; with none selected, the Bonferroni
+    level ``1 - rate / m``). One test is the usual 95 % interval."""
+    tests = len(p_values)
+    if tests == 0:
+        return FamilyLevel(0, 0, Z_95)
+    ordered = sorted(p_values)
+    selected = max(
+        (r for r in range(1, tests + 1) if ordered[r - 1] <= r * rate / tests), default=0
+    )
+    z = NormalDist().inv_cdf(1 - max(selected, 1) * rate / (2 * tests))
+    return FamilyLevel(tests, selected, Z_95 if tests == 1 and rate == FDR else z)
 
 
 def geometric_mean_ratio(ratios: list[float], z: float = Z_95) -> Interval:

@@ -1,0 +1,118 @@
+"""Many gaps compared at once: judged as one family (Benjamini-Hochberg at a 5% false
+discovery rate, intervals adjusted to match), so chance differences among many aspects,
+competitors and segments are not called gaps. Reference p-values: Pearson's chi-square on
+the 2x2 table (scipy.stats.chi2_contingency, no continuity correction), which the inverted
+Newcombe interval tracks closely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from compare.report.aspects import AspectCell, Segment
+from compare.report.build import build_report
+from compare.report.findings import aspect_findings, gap_family
+from compare.report.report_scope import CompanyRef, ReportScope
+from compare.report.stats import Z_95, compare_nets, fdr_level, gap_p_value
+from compare.report.synthetic import SyntheticPlan, populate
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "p"),
+    [
+        ((80, 20), (67, 33), 0.0373),  # chi-square p 0.03726
+        ((80, 20), (70, 30), 0.0985),  # chi-square p 0.09851
+        ((56, 14), (48, 32), 0.0077),  # Newcombe's example pair, chi-square p 0.00767
+        ((50, 50), (50, 50), 1.0),  # no difference
+    ],
+)
+def test_gap_p_value_tracks_the_chi_square_test(
+    a: tuple[int, int], b: tuple[int, int], p: float
+) -> None:
+    assert gap_p_value(*a, *b) == pytest.approx(p, rel=0.1, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [((80, 20), (67, 33)), ((80, 20), (68, 32)), ((90, 10), (20, 80)), ((5, 0), (0, 5))]
+)
+def test_p_value_below_5_percent_exactly_when_95_interval_excludes_0(
+    a: tuple[int, int], b: tuple[int, int]
+) -> None:
+    significant = compare_nets(*a, *b, min_sample=1).significant
+    assert (gap_p_value(*a, *b) < 0.05) is significant
+
+
+@pytest.mark.parametrize(
+    ("p_values", "selected", "confidence"),
+    [
+        ([], 0, 0.95),
+        ([0.03], 1, 0.95),  # one test: the usual 95% interval
+        ([0.2], 0, 0.95),
+        # BH by hand, m = 5: 0.04 <= 4 * 0.05 / 5 = 0.04, so four selected; level 1 - 4 * 0.01
+        ([0.01, 0.02, 0.03, 0.04, 0.5], 4, 0.96),
+        # m = 10: 0.03 > 2 * 0.005, only the first; level 1 - 0.005
+        ([1e-6, 0.03, *[0.5] * 8], 1, 0.995),
+        # nothing selected: Bonferroni's level, so no interval excludes 0
+        ([0.02, 0.5, 0.9], 0, 1 - 0.05 / 3),
+    ],
+)
+def test_benjamini_hochberg_by_hand(
+    p_values: list[float], selected: int, confidence: float
+) -> None:
+    level = fdr_level(p_values)
+    assert (level.tests, level.significant) == (len(p_values), selected)
+    assert level.confidence == pytest.approx(confidence, abs=1e-9)
+
+
+OWN = CompanyRef(1, "Us", own=True)
+RIVAL = CompanyRef(2, "Rival", own=False)
+SCOPE = ReportScope(OWN, (RIVAL,), None, None, 20)
+
+
+def _cells(rival: dict[str, tuple[int, int]]) -> list[AspectCell]:
+    cells = []
+    for aspect, (positive, negative) in rival.items():
+        for company, counts in ((OWN, (80, 20)), (RIVAL, (positive, negative))):
+            cells.append(AspectCell(company.id, aspect, Segment(), 200, sum(counts), *counts))
+    return cells
+
+
+def test_a_chance_gap_among_ten_aspects_is_not_a_finding() -> None:
+    # We are at 80/20 on ten aspects; the rival is the same on eight, at 67/33 on one
+    # (p 0.037: "significant" alone, one of ten comparisons) and 30/70 on another.
+    rival = {f"aspect{i}": (80, 20) for i in range(8)}
+    rival |= {"chance": (67, 33), "real": (30, 70)}
+    cells = _cells(rival)
+    assert compare_nets(80, 20, 67, 33).significant  # what the old per-test check called
+    found = aspect_findings(cells, SCOPE, 20)
+    assert [(f.aspect, f.kind) for f in found] == [("real", "competitor_weakness")]
+    family = gap_family(cells, OWN.id, 20)
+    assert (family.tests, family.significant) == (10, 1)
+    assert found[0].effect.low > 0
+    # Its interval is the adjusted one (99.5%), wider than the 95% one.
+    plain = compare_nets(80, 20, 30, 70).gap
+    assert found[0].effect.low < plain.low and found[0].effect.high > plain.high
+
+
+def test_a_single_comparison_keeps_the_95_percent_interval() -> None:
+    cells = _cells({"chance": (67, 33)})
+    assert gap_family(cells, OWN.id, 20).z == Z_95
+    assert [f.aspect for f in aspect_findings(cells, SCOPE, 20)] == ["chance"]
+
+
+def test_null_databases_give_few_chance_gap_findings(engine: Engine, tmp_path: Path) -> None:
+    # No planted gap, four competitors, five aspects, language/product segments: on this
+    # seed the old per-test 95% check called four gaps (seed 128 of the audit's null runs).
+    populate(
+        engine,
+        SyntheticPlan(
+            reviews=1500, seed=128, competitors=("Rival A", "Rival B", "Rival C", "Rival D")
+        ),
+    )
+    result = build_report(engine, tmp_path / "out")
+    gaps = [f.summary for f in result.findings if f.kind.startswith("competitor_")]
+    assert gaps == []
+    method = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "false discovery rate" in method
