@@ -6,6 +6,8 @@ Newcombe interval tracks closely."""
 
 from __future__ import annotations
 
+import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from compare.report.build import build_report
 from compare.report.findings import aspect_findings, gap_family
 from compare.report.report_scope import CompanyRef, ReportScope
 from compare.report.stats import Z_95, compare_nets, fdr_level, gap_p_value
-from compare.report.synthetic import SyntheticPlan, populate
+from compare.report.synthetic import SyntheticPlan, add_review, populate
 
 
 @pytest.mark.parametrize(
@@ -66,6 +68,10 @@ def test_benjamini_hochberg_by_hand(
     assert level.confidence == pytest.approx(confidence, abs=1e-9)
 
 
+PLANTED_GAP = SyntheticPlan(
+    reviews=1500,
+    positive_share={("Rival A", "delivery"): 0.15, ("Own Coffee", "delivery"): 0.9},
+)
 OWN = CompanyRef(1, "Us", own=True)
 RIVAL = CompanyRef(2, "Rival", own=False)
 SCOPE = ReportScope(OWN, (RIVAL,), None, None, 20)
@@ -116,3 +122,40 @@ def test_null_databases_give_few_chance_gap_findings(engine: Engine, tmp_path: P
     assert gaps == []
     method = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "false discovery rate" in method
+
+
+def _changes_table(out: Path) -> list[list[str]]:
+    path = out / "tables" / "trends-changes.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+def test_changes_need_enough_opinions_both_times(engine: Engine, tmp_path: Path) -> None:
+    # About 30 reviews a company: Rival A has a handful of delivery opinions; three more
+    # negative ones move its net by far more than 0.1 on too few opinions to mean anything.
+    ids = populate(engine, SyntheticPlan(reviews=90, seed=5))
+    build_report(engine, tmp_path / "one")
+    for review_id in range(900_001, 900_004):
+        add_review(engine, ids["Rival A"], "Late again.", "delivery", "negative", review_id)
+    build_report(engine, tmp_path / "two")
+    assert _changes_table(tmp_path / "two") == []
+    # The same moves on a tenth of the minimum sample are listed.
+    build_report(engine, tmp_path / "three", min_sample=2)
+    for review_id in range(900_004, 900_010):
+        add_review(engine, ids["Rival A"], "Late again.", "delivery", "negative", review_id)
+    build_report(engine, tmp_path / "four", min_sample=2)
+    assert [row[:2] for row in _changes_table(tmp_path / "four")] == [["Rival A", "delivery"]]
+
+
+def test_changes_compare_only_reports_over_the_same_dates(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLANTED_GAP)
+    build_report(engine, tmp_path / "all")
+    # A window of one month is another sample, not a later state of the whole history.
+    build_report(engine, tmp_path / "june", since=date(2025, 6, 1), until=date(2025, 6, 30))
+    page = (tmp_path / "june" / "report.html").read_text(encoding="utf-8")
+    assert "Since the previous report" not in page
+    assert "No earlier stored report covers the same dates" in page
+    build_report(engine, tmp_path / "june2", since=date(2025, 6, 1), until=date(2025, 6, 30))
+    assert "Since the previous report" in (tmp_path / "june2" / "report.html").read_text("utf-8")

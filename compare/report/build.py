@@ -18,7 +18,7 @@ from compare.report.aspects import (
     rating_summaries,
 )
 from compare.report.currency import EuroRates, bundled_rates, load_rates
-from compare.report.data_model import AspectChange, ReportData
+from compare.report.data_model import CHANGE_THRESHOLD, AspectChange, ReportData
 from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.finding_groups import opportunities
 from compare.report.findings import (
@@ -41,8 +41,6 @@ from compare.report.stats import DEFAULT_MIN_SAMPLE
 from storage.data_fingerprint import data_fingerprint
 
 TOP_NEEDS_PER_COMPANY = 5
-CHANGE_THRESHOLD = 0.1
-"""Net sentiment moves smaller than this are not listed as changes since the last report."""
 
 Progress = Callable[[str], None]
 
@@ -163,7 +161,7 @@ def _compute(
         for c in cells
         if c.segment.dimension == "all" and c.opinions
     }
-    previous = previous_snapshot(connection)
+    previous = previous_snapshot(connection, scope)
     created_at = datetime.now(UTC)
     run_id = store_run(
         connection, scope, out_dir, reviews, snapshot, findings, created_at, built_on
@@ -189,17 +187,22 @@ def _compute(
     data.reviews_in_scope, data.unanalysed = analysis_coverage(connection, scope)
     if previous is not None:
         data.previous_run_at, before = previous
-        data.changes = _changes(before, snapshot)
+        data.changes = _changes(before, snapshot, scope.min_sample)
     return data
 
 
 def _changes(
-    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]], min_sample: int
 ) -> list[AspectChange]:
+    """Aspects whose overall net sentiment moved by ``CHANGE_THRESHOLD`` or more, on at
+    least ``min_sample`` opinions both times (on a handful of opinions one review moves the
+    net by more than that)."""
     changes = []
     for key, now in after.items():
         then = before.get(key)
-        if then is None or abs(now["net"] - then["net"]) < CHANGE_THRESHOLD:
+        if then is None or min(int(then.get("n", 0)), int(now["n"])) < min_sample:
+            continue
+        if abs(now["net"] - then["net"]) < CHANGE_THRESHOLD:
             continue
         company, aspect = key.split("|", 1)
         changes.append(AspectChange(company, aspect, float(then["net"]), float(now["net"])))

@@ -14,6 +14,9 @@ from compare.report.prices import PriceIndex
 from compare.report.report_scope import ReportScope
 from compare.report.stats import FamilyLevel, fdr_level
 
+CHANGE_THRESHOLD = 0.1
+"""Net sentiment moves smaller than this are not listed as changes since the last report."""
+
 
 @dataclass(frozen=True)
 class AspectChange:

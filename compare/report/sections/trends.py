@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compare.report.aspects import aspect_label
 from compare.report.blocks import Block, BulletList, Cell, Chart, Column, Paragraph, Row, Table
-from compare.report.data_model import ReportData
+from compare.report.data_model import CHANGE_THRESHOLD, ReportData
 from compare.report.numbers import number_text
 from compare.report.section_registry import register
 from compare.report.sections.anchors_and_cells import company_colours
@@ -77,7 +77,10 @@ def trends_section(data: ReportData) -> list[Block]:
     )
     if data.previous_run_at is None:
         blocks.append(
-            Paragraph("This is the first stored report: the next one lists what changed.", css="")
+            Paragraph(
+                "No earlier stored report covers the same dates: the next one lists what changed.",
+                css="",
+            )
         )
     else:
         blocks.append(
@@ -101,7 +104,14 @@ def trends_section(data: ReportData) -> list[Block]:
                     )
                     for c in data.changes
                 ],
-                note="" if data.changes else "No aspect's net sentiment moved by 0.1 or more.",
+                note=(
+                    f"Net sentiment moves of {CHANGE_THRESHOLD} or more on at least "
+                    f"{data.scope.min_sample} opinions both times; a move is not tested for "
+                    "significance (the two reports share most of their reviews)."
+                    if data.changes
+                    else f"No aspect's net sentiment moved by {CHANGE_THRESHOLD} or more on at "
+                    f"least {data.scope.min_sample} opinions both times."
+                ),
             )
         )
     return blocks
