@@ -7,11 +7,11 @@ Newcombe interval tracks closely."""
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from compare.report.aspects import AspectCell, Segment
 from compare.report.build import build_report
@@ -19,6 +19,7 @@ from compare.report.findings import aspect_findings, gap_family
 from compare.report.report_scope import CompanyRef, ReportScope
 from compare.report.stats import Z_95, compare_nets, fdr_level, gap_p_value
 from compare.report.synthetic import SyntheticPlan, add_review, populate
+from storage.schema import metadata
 
 
 @pytest.mark.parametrize(
@@ -159,3 +160,40 @@ def test_changes_compare_only_reports_over_the_same_dates(engine: Engine, tmp_pa
     assert "No earlier stored report covers the same dates" in page
     build_report(engine, tmp_path / "june2", since=date(2025, 6, 1), until=date(2025, 6, 30))
     assert "Since the previous report" in (tmp_path / "june2" / "report.html").read_text("utf-8")
+
+
+def test_unanalysed_reviews_do_not_dilute_a_share_of_reviews(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # We and Rival A voice the "app" wish equally often (30% of analysed reviews); 1,000 of
+    # our reviews imported since the last analysis must not make ours look like 10%.
+    ids = populate(
+        engine,
+        SyntheticPlan(
+            reviews=1500, need_share={("Rival A", "app"): 0.3, ("Own Coffee", "app"): 0.3}
+        ),
+    )
+    review = metadata.tables["review"]
+    source = metadata.tables["source"]
+    with engine.begin() as connection:
+        source_id = connection.execute(
+            select(source.c.id).where(source.c.company_id == ids["Own Coffee"])
+        ).scalar_one()
+        connection.execute(
+            review.insert(),
+            [
+                {
+                    "company_id": ids["Own Coffee"],
+                    "source_id": source_id,
+                    "text": f"Not analysed yet {i}.",
+                    "content_key": f"new-{i}",
+                    "first_seen_at": datetime.now(UTC),
+                    "published": date(2025, 6, 1),
+                    "language": "en",
+                }
+                for i in range(1000)
+            ],
+        )
+    result = build_report(engine, tmp_path / "out")
+    assert result.unanalysed == 1000
+    assert [f.summary for f in result.findings if f.kind == "unmet_need"] == []

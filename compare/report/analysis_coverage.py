@@ -31,3 +31,21 @@ def analysis_coverage(connection: Connection, scope: ReportScope) -> tuple[int, 
         ).scalar_one()
     )
     return total, missing
+
+
+def analysed_per_company(connection: Connection, scope: ReportScope) -> dict[int, int] | None:
+    """Company id -> reviews in scope with a current-version analysis (the denominator of a
+    share of reviews voicing something: an unanalysed review voices nothing yet); None when
+    the database keeps no per-review analysis record."""
+    if ANALYSIS_TABLE not in inspect(connection).get_table_names():
+        return None
+    analysis = reflected_table(connection, ANALYSIS_TABLE)
+    analysed = exists().where(
+        analysis.c.review_id == REVIEW.c.id, analysis.c.analyzer_version == ANALYZER_VERSION
+    )
+    rows = connection.execute(
+        select(REVIEW.c.company_id, func.count())
+        .where(scope.review_filter(), analysed)
+        .group_by(REVIEW.c.company_id)
+    )
+    return {int(company_id): int(count) for company_id, count in rows}

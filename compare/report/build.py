@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from compare.report.analysis_coverage import analysis_coverage
+from compare.report.analysis_coverage import analysed_per_company, analysis_coverage
 from compare.report.analysis_source import AnalysisSource, analysis_source
 from compare.report.aspects import (
     add_product_segments,
@@ -134,9 +134,11 @@ def _compute(
     trends = monthly_trends(opinions, review_counts)
     ratings = rating_summaries(review_counts, scope)
     progress("needs and prices")
-    company_reviews = {
-        int(c): int(n) for c, n in review_counts.groupby("company_id")["reviews"].sum().items()
-    }
+    company_reviews = analysed_per_company(connection, scope)
+    if company_reviews is None:
+        company_reviews = {
+            int(c): int(n) for c, n in review_counts.groupby("company_id")["reviews"].sum().items()
+        }
     needs = need_counts(connection, scope, source, company_reviews)
     indices = price_indices(latest_catalogues(connection, scope), scope, rates)
     progress("findings and their evidence")

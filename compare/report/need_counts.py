@@ -43,7 +43,8 @@ def need_counts(
     company_reviews: dict[int, int],
 ) -> list[NeedCount]:
     """Every (company, need, kind) with the number of distinct reviews voicing it;
-    ``company_reviews`` (company id -> reviews in scope) is the denominator of its share."""
+    ``company_reviews`` (company id -> analysed reviews in scope) is the denominator of its
+    share."""
     need = source.need
     topic = source.need_topic
     # Wishes, missing features and requests are one "unmet" need; complaints stay apart.
