@@ -197,3 +197,14 @@ def test_unanalysed_reviews_do_not_dilute_a_share_of_reviews(
     result = build_report(engine, tmp_path / "out")
     assert result.unanalysed == 1000
     assert [f.summary for f in result.findings if f.kind == "unmet_need"] == []
+
+
+def test_one_matched_product_gets_no_interval(engine: Engine, tmp_path: Path) -> None:
+    # One product each: Rival A's is 30% dearer. A single ratio has no spread, so
+    # "1.30 [1.30, 1.30]" would read as a certain premium; it is shown as too few.
+    populate(engine, SyntheticPlan(reviews=90, products_per_company=1))
+    result = build_report(engine, tmp_path / "out")
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "[1.30, 1.30]" not in page
+    assert "1.30 (too few matched products for an interval, &lt; 3)" in page
+    assert not [f for f in result.findings if f.kind == "price_gap"]

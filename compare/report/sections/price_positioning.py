@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from compare.report.blocks import Block, Cell, Chart, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
-from compare.report.numbers import interval_text
-from compare.report.prices import PriceChange, price_changes
+from compare.report.numbers import interval_text, number_text
+from compare.report.prices import MIN_MATCHED_PAIRS, PriceChange, PriceIndex, price_changes
 from compare.report.section_registry import ReportQuery, loaded, register
 from compare.report.svg import PALETTE, IntervalRow, interval_chart
 
 
 def _price_changes(query: ReportQuery) -> list[PriceChange]:
     return price_changes(query.connection, query.scope)
+
+
+def _index_cell(index: PriceIndex) -> Cell:
+    """The index with its interval, or alone where too few products are matched for one (a
+    single product gives an "interval" of no width, two one of a t with one degree of
+    freedom: neither says how their prices compare in general)."""
+    assert index.index is not None
+    if len(index.pairs) < MIN_MATCHED_PAIRS:
+        return Cell(
+            f"{number_text(index.index.value, 'ratio')} (too few matched products for an "
+            f"interval, < {MIN_MATCHED_PAIRS})",
+            value=index.index.value,
+            css="num ns",
+        )
+    significant = index.index.low > 1 or index.index.high < 1
+    return Cell(
+        interval_text(index.index, "ratio", significant), value=index.index.value, css="num"
+    )
 
 
 @register("prices", "Price positioning", in_summary=True, load=_price_changes)
@@ -41,7 +59,8 @@ def prices_section(data: ReportData) -> list[Block]:
                 low=index.index.low,
                 high=index.index.high,
                 colour=PALETTE[i % len(PALETTE)],
-                note=f"{len(index.pairs)} products",
+                note=f"{len(index.pairs)} products"
+                + ("" if len(index.pairs) >= MIN_MATCHED_PAIRS else ", too few for an interval"),
             )
             for i, index in enumerate(priced)
             if index.index is not None
@@ -69,13 +88,7 @@ def prices_section(data: ReportData) -> list[Block]:
                 Row(
                     {
                         "competitor": Cell(index.competitor),
-                        "index": Cell(
-                            interval_text(
-                                index.index, "ratio", index.index.low > 1 or index.index.high < 1
-                            ),
-                            value=index.index.value,
-                            css="num",
-                        ),
+                        "index": _index_cell(index),
                         "pairs": Cell(str(len(index.pairs)), css="num"),
                         "converted": Cell("yes" if index.converted else "no"),
                     }
