@@ -208,3 +208,23 @@ def test_one_matched_product_gets_no_interval(engine: Engine, tmp_path: Path) ->
     assert "[1.30, 1.30]" not in page
     assert "1.30 (too few matched products for an interval, &lt; 3)" in page
     assert not [f for f in result.findings if f.kind == "price_gap"]
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "kind"),
+    [
+        ((22, 18), (2, 38), None),  # ours +0.10 [-0.20, +0.39]: we do not do it well
+        ((32, 8), (2, 38), "competitor_weakness"),  # ours +0.60 [+0.30, +0.79]
+        ((2, 38), (22, 18), None),  # theirs +0.10: no strength of theirs
+        ((2, 38), (32, 8), "competitor_strength"),
+    ],
+)
+def test_weakness_needs_us_strong_and_strength_them_strong(
+    ours: tuple[int, int], theirs: tuple[int, int], kind: str | None
+) -> None:
+    cells = [
+        AspectCell(OWN.id, "delivery", Segment(), 100, sum(ours), *ours),
+        AspectCell(RIVAL.id, "delivery", Segment(), 100, sum(theirs), *theirs),
+    ]
+    assert compare_nets(*ours, *theirs).significant
+    assert [f.kind for f in aspect_findings(cells, SCOPE, 20)] == ([kind] if kind else [])

@@ -2,8 +2,10 @@
 
 Kinds:
 - ``competitor_weakness``: the competitor's net sentiment on an aspect is significantly
-  below ours (gap own - competitor, Newcombe interval above 0) and ours is net positive;
-- ``competitor_strength``: significantly above ours and theirs is net positive (our gap
+  below ours (gap own - competitor, Newcombe interval above 0) and ours is net positive
+  beyond chance (its 95% interval above 0: "what we do well", not a coin toss);
+- ``competitor_strength``: significantly above ours and theirs is net positive beyond
+  chance (our gap
   to close);
 - ``unmet_need``: the share of the competitor's reviews wishing for something is
   significantly above the share of our reviews voicing the same need;
@@ -189,7 +191,7 @@ def aspect_findings(
         name = scope.name_of(cell.company_id)
         where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
         topic = aspect_label(cell.aspect)
-        if test.gap.value > 0 and own.net.value > 0:
+        if test.gap.value > 0 and own.net.low > 0:
             found.append(
                 Finding(
                     competitor_id=cell.company_id,
@@ -209,7 +211,7 @@ def aspect_findings(
                     own_value=own.net.value,
                 )
             )
-        elif test.gap.value < 0 and cell.net.value > 0:
+        elif test.gap.value < 0 and cell.net.low > 0:
             found.append(
                 Finding(
                     competitor_id=cell.company_id,
