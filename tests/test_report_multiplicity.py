@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from compare.report.aspects import AspectCell, Segment
+from compare.report.aspects import AspectCell, MonthPoint, Segment
 from compare.report.build import build_report
 from compare.report.findings import aspect_findings, gap_family
 from compare.report.report_scope import CompanyRef, ReportScope
+from compare.report.sections.trends import trend_periods
 from compare.report.stats import Z_95, compare_nets, fdr_level, gap_p_value
 from compare.report.synthetic import SyntheticPlan, add_review, populate
 from storage.schema import metadata
@@ -228,3 +229,39 @@ def test_weakness_needs_us_strong_and_strength_them_strong(
     ]
     assert compare_nets(*ours, *theirs).significant
     assert [f.kind for f in aspect_findings(cells, SCOPE, 20)] == ([kind] if kind else [])
+
+
+def _months(company_id: int, per_month: list[tuple[int, int]]) -> list[MonthPoint]:
+    return [
+        MonthPoint(company_id, f"2025-{m:02d}", positive + negative, None, positive, negative)
+        for m, (positive, negative) in enumerate(per_month, start=1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("per_month", "period", "points"),
+    [
+        # 25 opinions a month: months stand alone.
+        ([(20, 5)] * 12, "month", {"2025-01": (20, 5), "2025-12": (20, 5)}),
+        # 8 a month: a quarter holds 24, pooled by quarter.
+        ([(6, 2)] * 12, "quarter", {"2025-Q1": (18, 6), "2025-Q4": (18, 6)}),
+        # 3 a month: a half-year holds 18 < 20, the year 36.
+        ([(2, 1)] * 12, "year", {"2025": (24, 12)}),
+    ],
+)
+def test_trend_periods_pool_thin_months(
+    per_month: list[tuple[int, int]], period: str, points: dict[str, tuple[int, int]]
+) -> None:
+    chosen, totals = trend_periods(_months(7, per_month), 20)
+    assert chosen == period
+    for label, counts in points.items():
+        assert totals[(7, label)] == counts
+
+
+def test_trend_chart_does_not_plot_months_of_a_few_opinions(engine: Engine, tmp_path: Path) -> None:
+    # 50 reviews a company over a year: about four a month, a dozen opinions or so.
+    populate(engine, SyntheticPlan(reviews=150))
+    build_report(engine, tmp_path / "out")
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "per month (months with at least 5 opinions)" not in page
+    assert "per quarter, where a quarter has at least 20 opinions" in page
