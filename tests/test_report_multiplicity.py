@@ -15,10 +15,18 @@ from sqlalchemy import Engine, select
 
 from compare.report.aspects import AspectCell, MonthPoint, Segment
 from compare.report.build import build_report
-from compare.report.findings import aspect_findings, gap_family
+from compare.report.findings import aspect_findings, gap_family, price_findings
+from compare.report.matching import CatalogueItem, ProductMatch
+from compare.report.prices import PricedPair, PriceIndex, at_family_level, price_family
 from compare.report.report_scope import CompanyRef, ReportScope
 from compare.report.sections.trends import trend_periods
-from compare.report.stats import Z_95, compare_nets, fdr_level, gap_p_value
+from compare.report.stats import (
+    Z_95,
+    compare_nets,
+    fdr_level,
+    gap_p_value,
+    geometric_mean_ratio,
+)
 from compare.report.synthetic import SyntheticPlan, add_review, populate
 from storage.schema import metadata
 
@@ -265,3 +273,33 @@ def test_trend_chart_does_not_plot_months_of_a_few_opinions(engine: Engine, tmp_
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "per month (months with at least 5 opinions)" not in page
     assert "per quarter, where a quarter has at least 20 opinions" in page
+
+
+def _index(name: str, ratios: list[float]) -> PriceIndex:
+    def item(company: str, i: int, price: float) -> CatalogueItem:
+        return CatalogueItem(i, company, f"Model {i}", None, None, None, None, price, "EUR")
+
+    pairs = [
+        PricedPair(ProductMatch(item("Us", i, 100.0), item(name, i, 100.0 * r), "name", 1.0),
+                   r, False)
+        for i, r in enumerate(ratios)
+    ]  # fmt: skip
+    return PriceIndex(name, pairs, geometric_mean_ratio(ratios), False, [])
+
+
+def test_a_chance_price_premium_among_five_competitors_is_not_a_finding() -> None:
+    # Rival 0 is dearer on four matched products by 2-12% (t test p 0.033: "significant"
+    # alone, one of five indices); Rival 4 is 30% dearer on each (p 0).
+    names = [f"Rival {i}" for i in range(5)]
+    scope = ReportScope(OWN, tuple(CompanyRef(i + 2, n, False) for i, n in enumerate(names)),
+                        None, None, 20)  # fmt: skip
+    indices = [
+        _index("Rival 0", [1.08, 1.12, 1.1, 1.02]),
+        *(_index(n, [1.0, 0.98, 1.02]) for n in names[1:4]),
+        _index("Rival 4", [1.3, 1.31, 1.29]),
+    ]
+    assert indices[0].index is not None and indices[0].index.low > 1  # 95%: a premium
+    level = price_family(indices)
+    assert (level.tests, level.significant) == (5, 1)
+    found = price_findings(at_family_level(indices, level), [], scope)
+    assert [f.competitor for f in found] == ["Rival 4"]

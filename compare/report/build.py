@@ -33,7 +33,7 @@ from compare.report.findings import (
 from compare.report.need_counts import UNMET, need_counts, need_evidence
 from compare.report.numbers import sample_text, score_text
 from compare.report.parallel_cubes import segment_cubes
-from compare.report.prices import latest_catalogues, price_indices
+from compare.report.prices import at_family_level, latest_catalogues, price_family, price_indices
 from compare.report.report_runs import previous_snapshot, store_run
 from compare.report.report_scope import ReportScope, resolve_scope
 from compare.report.section_registry import ReportQuery, load_sections
@@ -141,6 +141,8 @@ def _compute(
         }
     needs = need_counts(connection, scope, source, company_reviews)
     indices = price_indices(latest_catalogues(connection, scope), scope, rates)
+    price_level = price_family(indices)
+    indices = at_family_level(indices, price_level)
     progress("findings and their evidence")
     gaps = gap_family(cells, scope.own.id, scope.min_sample)
     own_reviews = company_reviews.get(scope.own.id, 0)
@@ -183,6 +185,7 @@ def _compute(
         need_evidence=top_needs,
         gap_level=gaps,
         need_level=need_level,
+        price_level=price_level,
     )
     # What single sections read, once the shared data above is there.
     data.loaded = load_sections(ReportQuery(connection, scope, source, data))

@@ -47,6 +47,8 @@ class ReportData:
     adjusted level of their intervals (``stats.fdr_level``)."""
     need_level: FamilyLevel = field(default_factory=lambda: fdr_level([]))
     """The same for the unmet needs compared."""
+    price_level: FamilyLevel = field(default_factory=lambda: fdr_level([]))
+    """The same for the price indices (competitors with enough matched products)."""
     reviews_in_scope: int = 0
     """Every review of the companies and dates in scope, analysed or not."""
     unanalysed: int = 0

@@ -13,7 +13,7 @@ shopper sees first (the cheapest available) under the parent's code and name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, func, select
@@ -21,7 +21,13 @@ from sqlalchemy import Connection, func, select
 from compare.report.currency import EuroRates
 from compare.report.matching import CatalogueItem, ProductMatch, match_catalogues
 from compare.report.report_scope import ReportScope
-from compare.report.stats import Interval, geometric_mean_ratio
+from compare.report.stats import (
+    FamilyLevel,
+    Interval,
+    fdr_level,
+    geometric_mean_ratio,
+    log_ratio_p_value,
+)
 from compare.report.stored_tables import OFFER, PARENT, PRODUCT
 
 MIN_MATCHED_PAIRS = 3
@@ -173,6 +179,28 @@ def price_indices(
             )
         )
     return indices
+
+
+def price_family(indices: list[PriceIndex]) -> FamilyLevel:
+    """The price indices a report judges (those on ``MIN_MATCHED_PAIRS`` or more) as one
+    family, as the net sentiment gaps are (``stats.fdr_level``)."""
+    return fdr_level(
+        [
+            log_ratio_p_value([p.ratio for p in index.pairs])
+            for index in indices
+            if len(index.pairs) >= MIN_MATCHED_PAIRS
+        ]
+    )
+
+
+def at_family_level(indices: list[PriceIndex], level: FamilyLevel) -> list[PriceIndex]:
+    """The indices with their intervals at the family's adjusted level."""
+    return [
+        index
+        if index.index is None
+        else replace(index, index=geometric_mean_ratio([p.ratio for p in index.pairs], level.z))
+        for index in indices
+    ]
 
 
 def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -> list[PriceChange]:

@@ -192,19 +192,54 @@ def geometric_mean_ratio(ratios: list[float], z: float = Z_95) -> Interval:
     return Interval(math.exp(mean), math.exp(mean - half), math.exp(mean + half))
 
 
-T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
-         2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-         2.060, 2.056, 2.052, 2.048, 2.045, 2.042)  # fmt: skip
-"""Student t 97.5 % quantiles for 1..30 degrees of freedom (printed tables)."""
+def t_two_sided_p(t: float, degrees: int) -> float:
+    """``P(|T| >= |t|)`` for Student's t with integer ``degrees``, by the finite series of
+    Abramowitz & Stegun 26.7.3-4 (exact; no scipy: importing scipy.stats alone takes
+    seconds)."""
+    if degrees < 1:
+        raise ValueError(f"need at least one degree of freedom, got {degrees}")
+    theta = math.atan(abs(t) / math.sqrt(degrees))
+    cos2 = math.cos(theta) ** 2
+    if degrees % 2:
+        term, total = 1.0, 1.0 if degrees > 1 else 0.0
+        for k in range(1, (degrees - 1) // 2):
+            term *= cos2 * (2 * k) / (2 * k + 1)
+            total += term
+        inside = 2 / math.pi * (theta + math.sin(theta) * math.cos(theta) * total)
+    else:
+        term, total = 1.0, 1.0
+        for k in range(1, degrees // 2):
+            term *= cos2 * (2 * k - 1) / (2 * k)
+            total += term
+        inside = math.sin(theta) * total
+    return min(1.0, max(0.0, 1 - inside))
 
 
 def _t_quantile(degrees: int, z: float) -> float:
-    """Student t quantile matching the normal quantile ``z`` (small samples need wider).
+    """Student t quantile with the two-sided level of the normal quantile ``z`` (small
+    samples need wider): the ``t`` with ``t_two_sided_p(t) = 2 * (1 - Phi(z))``, by
+    bisection on the exact distribution function."""
+    alpha = 2 * NormalDist().cdf(-z)
+    low, high = z, max(2 * z, 1.0)
+    while t_two_sided_p(high, degrees) > alpha:
+        low, high = high, 2 * high
+    for _ in range(100):
+        middle = (low + high) / 2
+        if t_two_sided_p(middle, degrees) > alpha:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
 
-    Exact table values for the 95 % case up to 30 degrees of freedom, else the
-    Cornish-Fisher expansion (error < 0.01 from 30 degrees on). No scipy: importing
-    scipy.stats alone takes seconds.
-    """
-    if abs(z - Z_95) < 1e-9 and degrees <= len(T_975):
-        return T_975[degrees - 1]
-    return z + (z**3 + z) / (4 * degrees) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * degrees**2)
+
+def log_ratio_p_value(ratios: list[float]) -> float:
+    """Two-sided p-value of the one-sample t test that the mean log ratio is 0 (the test
+    ``geometric_mean_ratio``'s interval inverts); 1 on fewer than two ratios."""
+    if len(ratios) < 2:
+        return 1.0
+    logs = [math.log(r) for r in ratios]
+    mean = sum(logs) / len(logs)
+    variance = sum((x - mean) ** 2 for x in logs) / (len(logs) - 1)
+    if variance == 0:
+        return 1.0 if mean == 0 else 0.0
+    return t_two_sided_p(mean / math.sqrt(variance / len(logs)), len(logs) - 1)

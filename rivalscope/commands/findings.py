@@ -158,8 +158,9 @@ def findings(
 
 
 CI_TEXT = (
-    "95%; a net sentiment gap's is wider, adjusted for every gap its report compared "
-    "(5% false discovery rate), so it excludes 0 exactly when the gap is significant"
+    "95% for shares of reviews; a net sentiment gap's or a price premium's is wider, adjusted "
+    "for every one of its kind the report compared (5% false discovery rate), so it excludes "
+    "0 exactly when the difference is significant"
 )
 
 

@@ -149,7 +149,7 @@ def _price_cells() -> dict[str, CellBuilder]:
 
 PRICE_COLUMNS = [
     *LEADING[:2],
-    Column("gap", "their price premium over ours (%) [95% CI]", numeric=True),
+    Column("gap", "their price premium over ours (%) [adjusted CI]", numeric=True),
     Column("sample", "matched products", numeric=True),
     *TRAILING,
 ]
@@ -213,7 +213,8 @@ def opportunities_section(data: ReportData) -> list[Block]:
             "opportunities",
             _price_cells(),
             f"Geometric mean over matched products; other currencies converted at the rates of "
-            f"{data.rates.date} ({data.rates.source}).",
+            f"{data.rates.date} ({data.rates.source}). "
+            + family_text(data.price_level, "price indices"),
         ),
     ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compare.report.blocks import Block, Cell, Chart, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
-from compare.report.numbers import interval_text, number_text
+from compare.report.numbers import family_text, interval_text, number_text
 from compare.report.prices import MIN_MATCHED_PAIRS, PriceChange, PriceIndex, price_changes
 from compare.report.section_registry import ReportQuery, loaded, register
 from compare.report.svg import PALETTE, IntervalRow, interval_chart
@@ -38,9 +38,10 @@ def prices_section(data: ReportData) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
             "Price index: geometric mean of their price / our price over matched products and "
-            "plans (GTIN, else plan, else SKU, else name), with a 95% interval. Other "
+            "plans (GTIN, else plan, else SKU, else name), with a t interval on the log "
+            "ratios. Other "
             f"currencies are converted at the euro reference rates of {rates.date} "
-            f"({rates.source}), marked *."
+            f"({rates.source}), marked *. " + family_text(data.price_level, "price indices")
         )
     ]
     priced = [i for i in data.price_indices if i.index is not None]
@@ -74,7 +75,7 @@ def prices_section(data: ReportData) -> list[Block]:
                     axis_min=0,
                     axis_max=top,
                     reference=1,
-                    title="Price index against ours (1 = same price) with 95% intervals",
+                    title="Price index against ours (1 = same price) with adjusted intervals",
                     tick_format="{:.1f}",
                     ticks=(0, 0.5, 1, 1.5, 2) if top <= 2.5 else (0, 1, top / 2, top),
                 ),
@@ -123,7 +124,7 @@ def prices_section(data: ReportData) -> list[Block]:
                 "Price index per competitor",
                 [
                     Column("competitor", "competitor"),
-                    Column("index", "price index, theirs / ours [95% CI]", numeric=True),
+                    Column("index", "price index, theirs / ours [adjusted CI]", numeric=True),
                     Column("pairs", "matched products", numeric=True),
                     Column("converted", "currency converted"),
                 ],
