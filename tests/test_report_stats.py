@@ -184,3 +184,11 @@ def test_log_ratio_p_value_is_the_one_sample_t_test() -> None:
     # scipy.stats.ttest_1samp(log([1.2, 1.1, 1.3]), 0).pvalue
     assert log_ratio_p_value([1.2, 1.1, 1.3]) == pytest.approx(0.064906, rel=1e-4)
     assert log_ratio_p_value([1.5]) == 1.0
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 10, 49, 1000])
+def test_wilson_bounds_are_exact_at_0_and_n(n: int) -> None:
+    assert wilson_interval(0, n).low == 0.0
+    assert wilson_interval(n, n).high == 1.0
+    assert net_sentiment(n, 0).high == 1.0
+    assert net_sentiment(0, n).low == -1.0

@@ -51,8 +51,11 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> Interval:
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    # Clamp float noise at the edges (0/n must give exactly 0 as lower bound).
-    return Interval(p, max(0.0, centre - half), min(1.0, centre + half))
+    # At the edges the bound is exact (0/n: low 0, n/n: high 1); float noise left
+    # 0.9999999999999999, a net sentiment of 10 of 10 reading [.., 0.9999999999999998].
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return Interval(p, low, high)
 
 
 def bonferroni_z(tests: int, alpha: float = 0.05) -> float:
