@@ -130,8 +130,10 @@ def test_null_databases_give_few_chance_gap_findings(engine: Engine, tmp_path: P
     result = build_report(engine, tmp_path / "out")
     gaps = [f.summary for f in result.findings if f.kind.startswith("competitor_")]
     assert gaps == []
-    method = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert "false discovery rate" in method
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "false discovery rate" in page
+    # A price index's reference is 1, a gap's 0.
+    assert "an interval excludes 1 (the same price) exactly when" in page
 
 
 def _changes_table(out: Path) -> list[list[str]]:

@@ -121,7 +121,7 @@ def sample_text(finding: Finding) -> str:
     return f"{finding.sample_size} {SAMPLE_UNITS.get(finding.kind, 'items')}"
 
 
-def family_text(level: FamilyLevel, what: str) -> str:
+def family_text(level: FamilyLevel, what: str, reference: str = "0") -> str:
     """How a family of comparisons was judged, for a table's note: "26 of the 39 gaps
     compared are significant at a 5% false discovery rate (Benjamini-Hochberg); their
     intervals are adjusted to match (96.7% each)"."""
@@ -132,6 +132,6 @@ def family_text(level: FamilyLevel, what: str) -> str:
         f"{level.significant} of the {level.tests} {what} compared "
         f"{'is' if level.significant == 1 else 'are'} significant at a {FDR:.0%} false "
         "discovery rate (Benjamini-Hochberg), which allows for the number compared; their "
-        f"intervals are adjusted to match ({confidence} each), so an interval excludes 0 "
-        "exactly when its difference is significant."
+        f"intervals are adjusted to match ({confidence} each), so an interval excludes "
+        f"{reference} exactly when its difference is significant."
     )

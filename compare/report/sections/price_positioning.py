@@ -41,7 +41,8 @@ def prices_section(data: ReportData) -> list[Block]:
             "plans (GTIN, else plan, else SKU, else name), with a t interval on the log "
             "ratios. Other "
             f"currencies are converted at the euro reference rates of {rates.date} "
-            f"({rates.source}), marked *. " + family_text(data.price_level, "price indices")
+            f"({rates.source}), marked *. "
+            + family_text(data.price_level, "price indices", "1 (the same price)")
         )
     ]
     priced = [i for i in data.price_indices if i.index is not None]
