@@ -53,7 +53,8 @@ class ReportResult:
     files: list[Path] = field(default_factory=list)
     reviews_in_scope: int = 0
     unanalysed: int = 0
-    """Reviews in scope that no analysis has labelled yet: left out of every figure."""
+    """Reviews in scope that no analysis has labelled yet: left out of every sentiment, aspect
+    and need figure (not of review counts and ratings)."""
 
     @property
     def html_path(self) -> Path:
