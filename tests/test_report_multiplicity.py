@@ -305,3 +305,25 @@ def test_a_chance_price_premium_among_five_competitors_is_not_a_finding() -> Non
     assert (level.tests, level.significant) == (5, 1)
     found = price_findings(at_family_level(indices, level), [], scope)
     assert [f.competitor for f in found] == ["Rival 4"]
+
+
+def test_needs_of_reviews_analysed_by_an_earlier_version_are_not_counted(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # 400 of Rival A's 500 reviews lose their current analysis (as after an analyser
+    # upgrade, half re-analysed): their needs stay stored, but a share counts needs and
+    # reviews of the same analysed reviews (else 150 of 100 reviews voiced the need).
+    ids = populate(engine, SyntheticPlan(reviews=1500, need_share={("Rival A", "app"): 0.3}))
+    analysis = metadata.tables["review_analysis"]
+    review = metadata.tables["review"]
+    with engine.begin() as connection:
+        rival_reviews = select(review.c.id).where(review.c.company_id == ids["Rival A"])
+        stale = [
+            int(i)
+            for i in connection.execute(rival_reviews.order_by(review.c.id).limit(400)).scalars()
+        ]
+        connection.execute(analysis.delete().where(analysis.c.review_id.in_(stale)))
+    result = build_report(engine, tmp_path / "out")
+    (app,) = [f for f in result.findings if f.kind == "unmet_need" and f.aspect == "app"]
+    assert app.sample_size == 100
+    assert 0.15 < app.effect.value < 0.45, app.summary

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from compare.report.analysis_coverage import analysed_per_company, analysis_coverage
+from compare.report.analysis_coverage import analysed, analysed_per_company, analysis_coverage
 from compare.report.analysis_source import AnalysisSource, analysis_source
 from compare.report.aspects import (
     add_product_segments,
@@ -140,7 +140,9 @@ def _compute(
         company_reviews = {
             int(c): int(n) for c, n in review_counts.groupby("company_id")["reviews"].sum().items()
         }
-    needs = need_counts(connection, scope, source, company_reviews)
+    needs = need_counts(
+        connection, scope, source, company_reviews, analysed(connection, source.need.c.review_id)
+    )
     indices = price_indices(latest_catalogues(connection, scope), scope, rates)
     price_level = price_family(indices)
     indices = at_family_level(indices, price_level)
