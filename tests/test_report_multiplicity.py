@@ -327,3 +327,29 @@ def test_needs_of_reviews_analysed_by_an_earlier_version_are_not_counted(
     (app,) = [f for f in result.findings if f.kind == "unmet_need" and f.aspect == "app"]
     assert app.sample_size == 100
     assert 0.15 < app.effect.value < 0.45, app.summary
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_table_csv_files_keep_intervals_and_significance(engine: Engine, tmp_path: Path) -> None:
+    # The page writes "+0.05 [-0.10, +0.20] (not significant)"; the CSV wrote 0.05 alone,
+    # so a gap that is not significant read like one that is.
+    populate(engine, PLANTED_GAP)
+    build_report(engine, tmp_path / "out")
+    tables = tmp_path / "out" / "tables"
+    rows = _csv_rows(tables / "aspects-net_sentiment.csv")
+    assert {"net_low", "net_high", "gap_low", "gap_high", "gap_significant"} <= set(rows[0])
+    delivery = next(r for r in rows if r["company"] == "Rival A" and r["aspect"] == "delivery")
+    assert delivery["gap_significant"] == "True" and float(delivery["gap_low"]) > 0
+    quiet = [r for r in rows if r["gap_significant"] == "False"]
+    assert quiet and all(float(r["gap_low"]) <= 0 <= float(r["gap_high"]) for r in quiet)
+    for r in rows:
+        if r["net"]:
+            assert float(r["net_low"]) <= float(r["net"]) <= float(r["net_high"])
+    weakness = _csv_rows(tables / "opportunities-weaknesses.csv")[0]
+    assert float(weakness["gap_low"]) > 0 and weakness["gap_significant"] == "True"
+    index = _csv_rows(tables / "prices-price_index.csv")
+    assert all(float(r["index_low"]) <= float(r["index"]) <= float(r["index_high"]) for r in index)

@@ -115,6 +115,7 @@ def _aspect_row(
             value=net.value if cell.opinions else None,
             href=anchor,
             css="num",
+            interval=net if cell.opinions else None,
         ),
         "opinions": Cell(f"{cell.positive} / {cell.negative}", css="num"),
         "gap": gap,

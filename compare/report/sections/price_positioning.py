@@ -28,7 +28,11 @@ def _index_cell(index: PriceIndex) -> Cell:
         )
     significant = index.index.low > 1 or index.index.high < 1
     return Cell(
-        interval_text(index.index, "ratio", significant), value=index.index.value, css="num"
+        interval_text(index.index, "ratio", significant),
+        value=index.index.value,
+        css="num",
+        interval=index.index,
+        significant=significant,
     )
 
 
