@@ -353,3 +353,16 @@ def test_table_csv_files_keep_intervals_and_significance(engine: Engine, tmp_pat
     assert float(weakness["gap_low"]) > 0 and weakness["gap_significant"] == "True"
     index = _csv_rows(tables / "prices-price_index.csv")
     assert all(float(r["index_low"]) <= float(r["index"]) <= float(r["index_high"]) for r in index)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "capped"),
+    [((80, 20), (67, 33), 0.0373), ((80, 20), (70, 30), 1.0), ((90, 10), (20, 80), 0.0)],
+)
+def test_p_values_above_the_rate_are_not_computed(
+    a: tuple[int, int], b: tuple[int, int], capped: float
+) -> None:
+    assert gap_p_value(*a, *b, 0.05) == pytest.approx(capped, rel=0.1, abs=1e-3)
+    # The capped value never changes a selection at that rate.
+    exact = [gap_p_value(*a, *b), 0.001, 0.5]
+    assert fdr_level(exact) == fdr_level([gap_p_value(*a, *b, 0.05), 0.001, 0.5])

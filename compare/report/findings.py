@@ -46,6 +46,7 @@ from compare.report.need_counts import UNMET, NeedCount
 from compare.report.prices import MIN_MATCHED_PAIRS, PriceIndex
 from compare.report.report_scope import ReportScope
 from compare.report.stats import (
+    FDR,
     FamilyLevel,
     Interval,
     bonferroni_z,
@@ -139,7 +140,7 @@ def gap_family(cells: list[AspectCell], own_id: int, min_sample: int) -> FamilyL
         c.aspect: c for c in cells if c.company_id == own_id and c.segment.dimension == "all"
     }
     p_values = [
-        gap_p_value(own.positive, own.negative, cell.positive, cell.negative)
+        gap_p_value(own.positive, own.negative, cell.positive, cell.negative, FDR)
         for cell in cells
         if cell.company_id != own_id
         and (own := own_overall.get(cell.aspect)) is not None
@@ -284,7 +285,7 @@ def need_family(
     """The family of need comparisons a report judges (see ``gap_family``)."""
     return fdr_level(
         [
-            proportion_p_value(need.reviews, need.company_reviews, ours, own_reviews)
+            proportion_p_value(need.reviews, need.company_reviews, ours, own_reviews, FDR)
             for need, ours in _judged_needs(needs, scope, min_sample, own_reviews)
         ]
     )

@@ -120,27 +120,37 @@ def compare_nets(
     return GapTest(gap, n_a, n_b, enough, enough and gap.excludes_zero())
 
 
-def gap_p_value(positive_a: int, negative_a: int, positive_b: int, negative_b: int) -> float:
+def gap_p_value(
+    positive_a: int, negative_a: int, positive_b: int, negative_b: int, cap: float = 1.0
+) -> float:
     """Two-sided p-value of the gap test, by inverting its interval: the ``alpha`` at which
     the interval of ``net_difference`` just touches 0 (1 when the gap is 0). Interval
-    bounds move monotonically with ``z``, so bisection finds it."""
-    gap = net_difference(positive_a, negative_a, positive_b, negative_b, 0.0)
-    if gap.value == 0:
+    bounds move monotonically with ``z``, so bisection finds it. A p-value above ``cap``
+    is returned as 1 without the bisection (a selection at false discovery rate ``cap``
+    never takes it, whatever it is: most gaps of a report, for a fifth of the time)."""
+    counts = (positive_a, negative_a, positive_b, negative_b)
+    if net_difference(*counts, 0.0).value == 0:
         return 1.0
     low, high = 0.0, 40.0
-    for _ in range(60):
+    if cap < 1:
+        low = NormalDist().inv_cdf(1 - cap / 2)
+        if not net_difference(*counts, low).excludes_zero():
+            return 1.0
+    for _ in range(50):
         middle = (low + high) / 2
-        if net_difference(positive_a, negative_a, positive_b, negative_b, middle).excludes_zero():
+        if net_difference(*counts, middle).excludes_zero():
             low = middle
         else:
             high = middle
     return 2 * NormalDist().cdf(-low)
 
 
-def proportion_p_value(successes_a: int, n_a: int, successes_b: int, n_b: int) -> float:
+def proportion_p_value(
+    successes_a: int, n_a: int, successes_b: int, n_b: int, cap: float = 1.0
+) -> float:
     """Two-sided p-value of ``p_a - p_b`` by inverting Newcombe's interval (see
     ``gap_p_value``)."""
-    return gap_p_value(successes_a, n_a - successes_a, successes_b, n_b - successes_b)
+    return gap_p_value(successes_a, n_a - successes_a, successes_b, n_b - successes_b, cap)
 
 
 FDR = 0.05
