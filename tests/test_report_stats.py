@@ -9,9 +9,11 @@ import pytest
 from compare.report.csv_safety import safe_cell
 from compare.report.matching import CatalogueItem, match_catalogues, name_similarity
 from compare.report.stats import (
+    _t_quantile,
     bonferroni_z,
     compare_nets,
     geometric_mean_ratio,
+    log_ratio_p_value,
     net_difference,
     net_sentiment,
     proportion_difference,
@@ -159,3 +161,34 @@ def test_catalogue_matching_prefers_identifiers_and_is_one_to_one() -> None:
 )
 def test_csv_formula_cells_are_neutralised(value: object, expected: object) -> None:
     assert safe_cell(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("degrees", "z", "t"),
+    [
+        # scipy.stats.t.ppf(1 - scipy.stats.norm.sf(z), degrees)
+        (1, 1.959964, 12.706205),
+        (2, 1.959964, 4.302653),
+        (30, 1.959964, 2.042272),
+        (2, 2.807034, 14.089052),  # Bonferroni over 10: Cornish-Fisher gave 9.14
+        (1, 2.807034, 127.321428),  # ... and 105 more than this
+        (5, 2.394, 3.534162),
+        (200, 1.959964, 1.971896),
+    ],
+)
+def test_t_quantile_matches_scipy(degrees: int, z: float, t: float) -> None:
+    assert _t_quantile(degrees, z) == pytest.approx(t, rel=1e-5)
+
+
+def test_log_ratio_p_value_is_the_one_sample_t_test() -> None:
+    # scipy.stats.ttest_1samp(log([1.2, 1.1, 1.3]), 0).pvalue
+    assert log_ratio_p_value([1.2, 1.1, 1.3]) == pytest.approx(0.064906, rel=1e-4)
+    assert log_ratio_p_value([1.5]) == 1.0
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 10, 49, 1000])
+def test_wilson_bounds_are_exact_at_0_and_n(n: int) -> None:
+    assert wilson_interval(0, n).low == 0.0
+    assert wilson_interval(n, n).high == 1.0
+    assert net_sentiment(n, 0).high == 1.0
+    assert net_sentiment(0, n).low == -1.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, exists, func, inspect, select
+from sqlalchemy import ColumnElement, Connection, exists, func, inspect, select
 
 from compare.analysis.version import ANALYZER_VERSION
 from compare.report.report_scope import ReportScope
@@ -31,3 +31,29 @@ def analysis_coverage(connection: Connection, scope: ReportScope) -> tuple[int, 
         ).scalar_one()
     )
     return total, missing
+
+
+def analysed(connection: Connection, review_id: ColumnElement[int]) -> ColumnElement[bool] | None:
+    """Whether the review ``review_id`` has a current-version analysis; None when the
+    database keeps no per-review analysis record."""
+    if ANALYSIS_TABLE not in inspect(connection).get_table_names():
+        return None
+    analysis = reflected_table(connection, ANALYSIS_TABLE)
+    return exists().where(
+        analysis.c.review_id == review_id, analysis.c.analyzer_version == ANALYZER_VERSION
+    )
+
+
+def analysed_per_company(connection: Connection, scope: ReportScope) -> dict[int, int] | None:
+    """Company id -> reviews in scope with a current-version analysis (the denominator of a
+    share of reviews voicing something: an unanalysed review voices nothing yet); None when
+    the database keeps no per-review analysis record."""
+    condition = analysed(connection, REVIEW.c.id)
+    if condition is None:
+        return None
+    rows = connection.execute(
+        select(REVIEW.c.company_id, func.count())
+        .where(scope.review_filter(), condition)
+        .group_by(REVIEW.c.company_id)
+    )
+    return {int(company_id): int(count) for company_id, count in rows}

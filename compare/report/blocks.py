@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from compare.report.evidence import Quote
+from compare.report.stats import Interval
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class Cell:
     """``#anchor`` inside the report, or an http(s) URL."""
     quotes: list[Quote] = field(default_factory=list)
     css: str = ""
+    interval: Interval | None = None
+    """The interval the text shows, if any: tables' CSV files give its bounds beside the value."""
+    significant: bool | None = None
+    """Whether the difference the cell shows is significant (None: no test), for the CSV."""
 
     @property
     def raw(self) -> object:

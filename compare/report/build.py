@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from compare.report.analysis_coverage import analysis_coverage
+from compare.report.analysis_coverage import analysed, analysed_per_company, analysis_coverage
 from compare.report.analysis_source import AnalysisSource, analysis_source
 from compare.report.aspects import (
     add_product_segments,
@@ -18,12 +18,14 @@ from compare.report.aspects import (
     rating_summaries,
 )
 from compare.report.currency import EuroRates, bundled_rates, load_rates
-from compare.report.data_model import AspectChange, ReportData
+from compare.report.data_model import CHANGE_THRESHOLD, AspectChange, ReportData
 from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.finding_groups import opportunities
 from compare.report.findings import (
     Finding,
     aspect_findings,
+    gap_family,
+    need_family,
     need_findings,
     price_findings,
     rank,
@@ -31,7 +33,7 @@ from compare.report.findings import (
 from compare.report.need_counts import UNMET, need_counts, need_evidence
 from compare.report.numbers import sample_text, score_text
 from compare.report.parallel_cubes import segment_cubes
-from compare.report.prices import latest_catalogues, price_indices
+from compare.report.prices import at_family_level, latest_catalogues, price_family, price_indices
 from compare.report.report_runs import previous_snapshot, store_run
 from compare.report.report_scope import ReportScope, resolve_scope
 from compare.report.section_registry import ReportQuery, load_sections
@@ -39,8 +41,6 @@ from compare.report.stats import DEFAULT_MIN_SAMPLE
 from storage.data_fingerprint import data_fingerprint
 
 TOP_NEEDS_PER_COMPANY = 5
-CHANGE_THRESHOLD = 0.1
-"""Net sentiment moves smaller than this are not listed as changes since the last report."""
 
 Progress = Callable[[str], None]
 
@@ -53,7 +53,8 @@ class ReportResult:
     files: list[Path] = field(default_factory=list)
     reviews_in_scope: int = 0
     unanalysed: int = 0
-    """Reviews in scope that no analysis has labelled yet: left out of every figure."""
+    """Reviews in scope that no analysis has labelled yet: left out of every sentiment, aspect
+    and need figure (not of review counts and ratings)."""
 
     @property
     def html_path(self) -> Path:
@@ -134,15 +135,24 @@ def _compute(
     trends = monthly_trends(opinions, review_counts)
     ratings = rating_summaries(review_counts, scope)
     progress("needs and prices")
-    company_reviews = {
-        int(c): int(n) for c, n in review_counts.groupby("company_id")["reviews"].sum().items()
-    }
-    needs = need_counts(connection, scope, source, company_reviews)
+    company_reviews = analysed_per_company(connection, scope)
+    if company_reviews is None:
+        company_reviews = {
+            int(c): int(n) for c, n in review_counts.groupby("company_id")["reviews"].sum().items()
+        }
+    needs = need_counts(
+        connection, scope, source, company_reviews, analysed(connection, source.need.c.review_id)
+    )
     indices = price_indices(latest_catalogues(connection, scope), scope, rates)
+    price_level = price_family(indices)
+    indices = at_family_level(indices, price_level)
     progress("findings and their evidence")
+    gaps = gap_family(cells, scope.own.id, scope.min_sample)
+    own_reviews = company_reviews.get(scope.own.id, 0)
+    need_level = need_family(needs, scope, scope.min_sample, own_reviews)
     findings = rank(
-        aspect_findings(cells, scope, scope.min_sample)
-        + need_findings(needs, scope, scope.min_sample, company_reviews.get(scope.own.id, 0))
+        aspect_findings(cells, scope, scope.min_sample, gaps)
+        + need_findings(needs, scope, scope.min_sample, own_reviews, need_level)
         + price_findings(indices, cells, scope, rates.date)
     )
     for finding in findings:
@@ -158,7 +168,7 @@ def _compute(
         for c in cells
         if c.segment.dimension == "all" and c.opinions
     }
-    previous = previous_snapshot(connection)
+    previous = previous_snapshot(connection, scope)
     created_at = datetime.now(UTC)
     run_id = store_run(
         connection, scope, out_dir, reviews, snapshot, findings, created_at, built_on
@@ -176,23 +186,31 @@ def _compute(
         rates=rates,
         needs=needs,
         need_evidence=top_needs,
+        gap_level=gaps,
+        need_level=need_level,
+        price_level=price_level,
     )
     # What single sections read, once the shared data above is there.
     data.loaded = load_sections(ReportQuery(connection, scope, source, data))
     data.reviews_in_scope, data.unanalysed = analysis_coverage(connection, scope)
     if previous is not None:
         data.previous_run_at, before = previous
-        data.changes = _changes(before, snapshot)
+        data.changes = _changes(before, snapshot, scope.min_sample)
     return data
 
 
 def _changes(
-    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
+    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]], min_sample: int
 ) -> list[AspectChange]:
+    """Aspects whose overall net sentiment moved by ``CHANGE_THRESHOLD`` or more, on at
+    least ``min_sample`` opinions both times (on a handful of opinions one review moves the
+    net by more than that)."""
     changes = []
     for key, now in after.items():
         then = before.get(key)
-        if then is None or abs(now["net"] - then["net"]) < CHANGE_THRESHOLD:
+        if then is None or min(int(then.get("n", 0)), int(now["n"])) < min_sample:
+            continue
+        if abs(now["net"] - then["net"]) < CHANGE_THRESHOLD:
             continue
         company, aspect = key.split("|", 1)
         changes.append(AspectChange(company, aspect, float(then["net"]), float(now["net"])))

@@ -44,7 +44,12 @@ def review_cube(connection: Connection, scope: ReportScope) -> pd.DataFrame:
     """Reviews per segment, with ``rated`` reviews, the sum of their normalised (0..1)
     ratings and ``stars_1`` .. ``stars_5`` (ratings rounded to a star)."""
     r = REVIEW.c
-    star = func.round(r.rating_normalized * 4) + 1
+    # The nearest star, a half up (3.5 of 5 is 4): thresholds rather than ROUND, which
+    # PostgreSQL takes half to even on floats (3.5 stars to 3, 4.5 to 5) and SQLite away
+    # from zero, so half-star ratings fell into other bars on each database.
+    star: ColumnElement[int] = literal_column("1")
+    for s in STARS[1:]:
+        star = star + case((r.rating_normalized >= (s - 1.5) / 4, 1), else_=0)
     keys = [
         r.company_id,
         r.language,

@@ -12,6 +12,10 @@ from compare.report.findings import Finding
 from compare.report.need_counts import NeedCount
 from compare.report.prices import PriceIndex
 from compare.report.report_scope import ReportScope
+from compare.report.stats import FamilyLevel, fdr_level
+
+CHANGE_THRESHOLD = 0.1
+"""Net sentiment moves smaller than this are not listed as changes since the last report."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,13 @@ class ReportData:
     rates: EuroRates
     needs: list[NeedCount]
     need_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
+    gap_level: FamilyLevel = field(default_factory=lambda: fdr_level([]))
+    """How the net sentiment gaps were judged: how many, how many significant, and the
+    adjusted level of their intervals (``stats.fdr_level``)."""
+    need_level: FamilyLevel = field(default_factory=lambda: fdr_level([]))
+    """The same for the unmet needs compared."""
+    price_level: FamilyLevel = field(default_factory=lambda: fdr_level([]))
+    """The same for the price indices (competitors with enough matched products)."""
     reviews_in_scope: int = 0
     """Every review of the companies and dates in scope, analysed or not."""
     unanalysed: int = 0

@@ -21,7 +21,7 @@ THREAT_KINDS = ("competitor_strength",)
 RANKING_RULE = (
     "Ranked by opportunity score, the dissatisfied opinions (or reviews) we can credibly "
     "win: the competitor's sample × their dissatisfied share × the conservative end of the "
-    "95% interval of the difference. Evidence size counts twice: a larger sample adds "
+    "interval of the difference (95%, or wider where many differences are compared). Evidence size counts twice: a larger sample adds "
     "volume and pulls the interval's conservative end away from 0, so a wide gap on a few "
     "opinions ranks below a moderate gap on many."
 )

@@ -2,13 +2,20 @@
 
 Kinds:
 - ``competitor_weakness``: the competitor's net sentiment on an aspect is significantly
-  below ours (gap own - competitor, Newcombe interval above 0) and ours is net positive;
-- ``competitor_strength``: significantly above ours and theirs is net positive (our gap
+  below ours (gap own - competitor, Newcombe interval above 0) and ours is net positive
+  beyond chance (its 95% interval above 0: "what we do well", not a coin toss);
+- ``competitor_strength``: significantly above ours and theirs is net positive beyond
+  chance (our gap
   to close);
 - ``unmet_need``: the share of the competitor's reviews wishing for something is
   significantly above the share of our reviews voicing the same need;
 - ``price_gap``: the competitor's price index against ours (matched products) is
   significantly above 1 (geometric-mean interval above 1).
+
+Every gap judged (each competitor, aspect and segment with ``min_sample`` opinions on both
+sides) is one family, and so is every unmet need judged: "significantly" means selected by
+Benjamini-Hochberg at a 5 % false discovery rate over its family, and the stored intervals
+are the matching adjusted ones (``stats.fdr_level``), so they exclude 0 exactly then.
 
 Gaps compare the competitor's segment with our company's whole (our reviews rarely share
 the competitor's language, region or products). A segment finding is kept only where the
@@ -38,7 +45,17 @@ from compare.report.evidence import Evidence
 from compare.report.need_counts import UNMET, NeedCount
 from compare.report.prices import MIN_MATCHED_PAIRS, PriceIndex
 from compare.report.report_scope import ReportScope
-from compare.report.stats import Interval, bonferroni_z, compare_nets, proportion_difference
+from compare.report.stats import (
+    FDR,
+    FamilyLevel,
+    Interval,
+    bonferroni_z,
+    compare_nets,
+    fdr_level,
+    gap_p_value,
+    proportion_difference,
+    proportion_p_value,
+)
 
 PRICE_ASPECT = "price"
 KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "price_gap")
@@ -116,8 +133,32 @@ def _share_negative(cell: AspectCell | None) -> float | None:
     return cell.negative / cell.opinions
 
 
-def aspect_findings(cells: list[AspectCell], scope: ReportScope, min_sample: int) -> list[Finding]:
-    """Weaknesses and strengths of each competitor against our overall opinions."""
+def gap_family(cells: list[AspectCell], own_id: int, min_sample: int) -> FamilyLevel:
+    """The family of gaps a report judges: each competitor cell (every segment) against our
+    overall opinions on its aspect, both sides with ``min_sample`` opinions."""
+    own_overall = {
+        c.aspect: c for c in cells if c.company_id == own_id and c.segment.dimension == "all"
+    }
+    p_values = [
+        gap_p_value(own.positive, own.negative, cell.positive, cell.negative, FDR)
+        for cell in cells
+        if cell.company_id != own_id
+        and (own := own_overall.get(cell.aspect)) is not None
+        and min(own.opinions, cell.opinions) >= min_sample
+    ]
+    return fdr_level(p_values)
+
+
+def aspect_findings(
+    cells: list[AspectCell],
+    scope: ReportScope,
+    min_sample: int,
+    family: FamilyLevel | None = None,
+) -> list[Finding]:
+    """Weaknesses and strengths of each competitor against our overall opinions, judged at
+    the level of the whole family of gaps (``gap_family`` unless given)."""
+    if family is None:
+        family = gap_family(cells, scope.own.id, min_sample)
     own_overall = {
         c.aspect: c for c in cells if c.company_id == scope.own.id and c.segment.dimension == "all"
     }
@@ -131,7 +172,12 @@ def aspect_findings(cells: list[AspectCell], scope: ReportScope, min_sample: int
         if cell.company_id == scope.own.id or own is None:
             continue
         test = compare_nets(
-            own.positive, own.negative, cell.positive, cell.negative, min_sample=min_sample
+            own.positive,
+            own.negative,
+            cell.positive,
+            cell.negative,
+            min_sample=min_sample,
+            z=family.z,
         )
         if not test.significant:
             continue
@@ -146,7 +192,7 @@ def aspect_findings(cells: list[AspectCell], scope: ReportScope, min_sample: int
         name = scope.name_of(cell.company_id)
         where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
         topic = aspect_label(cell.aspect)
-        if test.gap.value > 0 and own.net.value > 0:
+        if test.gap.value > 0 and own.net.low > 0:
             found.append(
                 Finding(
                     competitor_id=cell.company_id,
@@ -166,7 +212,7 @@ def aspect_findings(cells: list[AspectCell], scope: ReportScope, min_sample: int
                     own_value=own.net.value,
                 )
             )
-        elif test.gap.value < 0 and cell.net.value > 0:
+        elif test.gap.value < 0 and cell.net.low > 0:
             found.append(
                 Finding(
                     competitor_id=cell.company_id,
@@ -213,24 +259,55 @@ def _more_concentrated(
     return test.significant
 
 
-def need_findings(
+def _judged_needs(
     needs: list[NeedCount], scope: ReportScope, min_sample: int, own_reviews: int
-) -> list[Finding]:
-    """Needs a competitor's reviewers voice significantly more often than ours
-    (``own_reviews``: our reviews in scope, voicing a need or not)."""
+) -> list[tuple[NeedCount, int]]:
+    """Competitors' unmet needs on enough reviews on both sides, with our reviews voicing
+    each."""
     own_by_need = {
         need.need: need.reviews
         for need in needs
         if need.company_id == scope.own.id and need.kind == UNMET
     }
+    return [
+        (need, min(own_by_need.get(need.need, 0), own_reviews))
+        for need in needs
+        if need.company_id != scope.own.id
+        and need.kind == UNMET
+        and need.company_reviews >= min_sample
+        and own_reviews >= min_sample
+    ]
+
+
+def need_family(
+    needs: list[NeedCount], scope: ReportScope, min_sample: int, own_reviews: int
+) -> FamilyLevel:
+    """The family of need comparisons a report judges (see ``gap_family``)."""
+    return fdr_level(
+        [
+            proportion_p_value(need.reviews, need.company_reviews, ours, own_reviews, FDR)
+            for need, ours in _judged_needs(needs, scope, min_sample, own_reviews)
+        ]
+    )
+
+
+def need_findings(
+    needs: list[NeedCount],
+    scope: ReportScope,
+    min_sample: int,
+    own_reviews: int,
+    family: FamilyLevel | None = None,
+) -> list[Finding]:
+    """Needs a competitor's reviewers voice significantly more often than ours
+    (``own_reviews``: our reviews in scope, voicing a need or not), judged at the level of
+    the family of needs compared (``need_family`` unless given)."""
+    if family is None:
+        family = need_family(needs, scope, min_sample, own_reviews)
     found: list[Finding] = []
-    for need in needs:
-        if need.company_id == scope.own.id or need.kind != UNMET:
-            continue
-        if need.company_reviews < min_sample or own_reviews < min_sample:
-            continue
-        ours = min(own_by_need.get(need.need, 0), own_reviews)
-        difference = proportion_difference(need.reviews, need.company_reviews, ours, own_reviews)
+    for need, ours in _judged_needs(needs, scope, min_sample, own_reviews):
+        difference = proportion_difference(
+            need.reviews, need.company_reviews, ours, own_reviews, family.z
+        )
         if difference.low <= 0:
             continue
         share = need.share

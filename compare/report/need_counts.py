@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import ColumnElement, Connection, case, func, select, true
 
 from compare.report.analysis_source import AnalysisSource
 from compare.report.evidence import EVIDENCE_IDS, Evidence, evidence_from_rows
@@ -41,16 +41,20 @@ def need_counts(
     scope: ReportScope,
     source: AnalysisSource,
     company_reviews: dict[int, int],
+    only: ColumnElement[bool] | None = None,
 ) -> list[NeedCount]:
     """Every (company, need, kind) with the number of distinct reviews voicing it;
-    ``company_reviews`` (company id -> reviews in scope) is the denominator of its share."""
+    ``company_reviews`` (company id -> analysed reviews in scope) is the denominator of its
+    share, and ``only`` (a condition on the need's ``review_id``) keeps the numerator to the
+    same reviews (a review analysed by an earlier version keeps its needs until analysed
+    again)."""
     need = source.need
     topic = source.need_topic
     # Wishes, missing features and requests are one "unmet" need; complaints stay apart.
     kind = case((need.c.kind.in_(UNMET_KINDS), UNMET), else_=need.c.kind)
     query = (
         select(need.c.company_id, topic, kind, func.count(func.distinct(need.c.review_id)))
-        .where(scope.rows_filter(need))
+        .where(scope.rows_filter(need), true() if only is None else only)
         .group_by(need.c.company_id, topic, kind)
     )
     counts = [

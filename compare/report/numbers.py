@@ -8,7 +8,7 @@ touching 0 (``[-0.83, -0.004]``, never ``[-0.83, -0.00]``).
 from __future__ import annotations
 
 from compare.report.findings import Finding
-from compare.report.stats import Interval
+from compare.report.stats import FDR, FamilyLevel, Interval
 
 MAX_EXTRA_DIGITS = 3
 STYLES = {
@@ -119,3 +119,19 @@ SAMPLE_UNITS = {
 
 def sample_text(finding: Finding) -> str:
     return f"{finding.sample_size} {SAMPLE_UNITS.get(finding.kind, 'items')}"
+
+
+def family_text(level: FamilyLevel, what: str, reference: str = "0") -> str:
+    """How a family of comparisons was judged, for a table's note: "26 of the 39 gaps
+    compared are significant at a 5% false discovery rate (Benjamini-Hochberg); their
+    intervals are adjusted to match (96.7% each)"."""
+    if level.tests == 0:
+        return f"No {what} had enough data on both sides to be compared."
+    confidence = f"{level.confidence:.1%}".replace(".0%", "%")
+    return (
+        f"{level.significant} of the {level.tests} {what} compared "
+        f"{'is' if level.significant == 1 else 'are'} significant at a {FDR:.0%} false "
+        "discovery rate (Benjamini-Hochberg), which allows for the number compared; their "
+        f"intervals are adjusted to match ({confidence} each), so an interval excludes "
+        f"{reference} exactly when its difference is significant."
+    )

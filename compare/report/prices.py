@@ -13,15 +13,22 @@ shopper sees first (the cheapest available) under the parent's code and name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, literal_column, select
 
 from compare.report.currency import EuroRates
 from compare.report.matching import CatalogueItem, ProductMatch, match_catalogues
 from compare.report.report_scope import ReportScope
-from compare.report.stats import Interval, geometric_mean_ratio
+from compare.report.stats import (
+    FamilyLevel,
+    Interval,
+    fdr_level,
+    geometric_mean_ratio,
+    log_ratio_p_value,
+)
 from compare.report.stored_tables import OFFER, PARENT, PRODUCT
 
 MIN_MATCHED_PAIRS = 3
@@ -175,17 +182,51 @@ def price_indices(
     return indices
 
 
+def price_family(indices: list[PriceIndex]) -> FamilyLevel:
+    """The price indices a report judges (those on ``MIN_MATCHED_PAIRS`` or more) as one
+    family, as the net sentiment gaps are (``stats.fdr_level``)."""
+    return fdr_level(
+        [
+            log_ratio_p_value([p.ratio for p in index.pairs])
+            for index in indices
+            if len(index.pairs) >= MIN_MATCHED_PAIRS
+        ]
+    )
+
+
+def at_family_level(indices: list[PriceIndex], level: FamilyLevel) -> list[PriceIndex]:
+    """The indices with their intervals at the family's adjusted level."""
+    return [
+        index
+        if index.index is None
+        else replace(index, index=geometric_mean_ratio([p.ratio for p in index.pairs], level.z))
+        for index in indices
+    ]
+
+
 def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -> list[PriceChange]:
-    """Products whose price changed in the offer history, largest relative change first."""
+    """Products whose price changed in the offer history, largest relative change first.
+
+    A history is a product's prices in one currency: a shop that shows another currency
+    (to another region, or after a change of currency) starts another history rather than
+    a "change" from 1,000 NOK to 95 EUR."""
+
+    def currency_of(table: Any) -> ColumnElement[str]:
+        # A literal, not a bound "": PostgreSQL would see two parameters in the SELECT
+        # and the GROUP BY as two expressions.
+        return func.coalesce(func.upper(table.c.currency), literal_column("''"))
+
+    currency = currency_of(OFFER)
     stats = (
         select(
             OFFER.c.product_id,
+            currency.label("currency"),
             func.min(OFFER.c.observed_at).label("first_seen"),
             func.max(OFFER.c.observed_at).label("last_seen"),
             func.count(func.distinct(OFFER.c.price_value)).label("prices"),
         )
         .where(OFFER.c.price_value > 0, OFFER.c.listing.is_(False))
-        .group_by(OFFER.c.product_id)
+        .group_by(OFFER.c.product_id, currency)
         .having(func.count(func.distinct(OFFER.c.price_value)) > 1)
         .subquery()
     )
@@ -200,7 +241,7 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
             PRODUCT.c.colour,
             first.c.price_value.label("first_price"),
             last.c.price_value.label("last_price"),
-            last.c.currency,
+            stats.c.currency,
             stats.c.first_seen,
             stats.c.last_seen,
             stats.c.prices,
@@ -210,12 +251,16 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
             first,
             (first.c.product_id == PRODUCT.c.id)
             & (first.c.observed_at == stats.c.first_seen)
+            & (currency_of(first) == stats.c.currency)
+            & (first.c.price_value > 0)
             & first.c.listing.is_(False),
         )
         .join(
             last,
             (last.c.product_id == PRODUCT.c.id)
             & (last.c.observed_at == stats.c.last_seen)
+            & (currency_of(last) == stats.c.currency)
+            & (last.c.price_value > 0)
             & last.c.listing.is_(False),
         )
         .where(PRODUCT.c.company_id.in_(scope.company_ids))

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from compare.report.blocks import Table
 from compare.report.csv_safety import safe_cell
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import THREAT_KINDS
@@ -158,21 +159,40 @@ def write_section_tables(sections: list[BuiltSection], out_dir: Path) -> list[Pa
     paths: list[Path] = []
     for section in sections:
         for table in section.tables():
-            columns = tuple(c.key for c in table.columns)
+            columns = _csv_columns(table)
             records = []
             for row in table.rows:
-                record: dict[str, Any] = {}
-                for key in columns:
-                    cell = row.cells.get(key)
-                    record[key] = "" if cell is None else cell.raw
-                    if cell is not None and cell.quotes:
-                        record[key] = [q.text for q in cell.quotes]
+                record: dict[str, Any] = dict.fromkeys(columns, "")
+                for key, cell in row.cells.items():
+                    if key not in record:
+                        continue
+                    record[key] = [q.text for q in cell.quotes] if cell.quotes else cell.raw
+                    if cell.interval is not None and f"{key}_low" in record:
+                        record[f"{key}_low"] = cell.interval.low
+                        record[f"{key}_high"] = cell.interval.high
+                    if cell.significant is not None and f"{key}_significant" in record:
+                        record[f"{key}_significant"] = cell.significant
                 record["row_level"] = row.level
                 records.append(record)
             path = _unused_path(folder, f"{section.key}-{table.key}", paths)
-            _write_csv(path, (*columns, "row_level"), records)
+            _write_csv(path, columns, records)
             paths.append(path)
     return paths
+
+
+def _csv_columns(table: Table) -> tuple[str, ...]:
+    """The table's columns, each followed by ``_low`` and ``_high`` where a cell shows an
+    interval and ``_significant`` where one shows a test (so a gap that is not significant
+    does not read as one in the CSV), then ``row_level``."""
+    columns: list[str] = []
+    for column in table.columns:
+        cells = [row.cells[column.key] for row in table.rows if column.key in row.cells]
+        columns.append(column.key)
+        if any(c.interval is not None for c in cells):
+            columns += [f"{column.key}_low", f"{column.key}_high"]
+        if any(c.significant is not None for c in cells):
+            columns.append(f"{column.key}_significant")
+    return (*columns, "row_level")
 
 
 def _unused_path(folder: Path, stem: str, taken: list[Path]) -> Path:

@@ -18,10 +18,18 @@ from storage.company_names import find_company, suggest_company
 INSERT_BATCH = 500
 
 
-def previous_snapshot(connection: Connection) -> tuple[datetime, dict[str, Any]] | None:
-    """Time and aspect snapshot of the latest stored report run, if any."""
+def previous_snapshot(
+    connection: Connection, scope: ReportScope
+) -> tuple[datetime, dict[str, Any]] | None:
+    """Time and aspect snapshot of the latest stored report run over the same dates as
+    ``scope``, if any (a report over other dates is another sample, not an earlier state)."""
+    same_dates = [
+        REPORT_RUN.c.since.is_(None) if scope.since is None else REPORT_RUN.c.since == scope.since,
+        REPORT_RUN.c.until.is_(None) if scope.until is None else REPORT_RUN.c.until == scope.until,
+    ]
     row = connection.execute(
         select(REPORT_RUN.c.created_at, REPORT_RUN.c.snapshot)
+        .where(*same_dates)
         .order_by(REPORT_RUN.c.id.desc())
         .limit(1)
     ).first()

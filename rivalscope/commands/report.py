@@ -101,7 +101,7 @@ def report(
             console.print(f"{title}: none significant.")
             continue
         table = Table(title=title, title_justify="left")
-        for column in ("#", "competitor", "aspect", "segments", "kind", "effect [95% CI]", "n"):
+        for column in ("#", "competitor", "aspect", "segments", "kind", "effect [CI]", "n"):
             table.add_column(column, justify="right" if column in ("#", "n") else "left")
         table.add_column("score", justify="right")
         for rank, group in enumerate(groups[:TOP_SHOWN], start=1):

@@ -43,4 +43,6 @@ def significance_cell(interval: Interval, style: str, significant: bool, href: s
         value=interval.value,
         href=href,
         css="num sig" if significant else "num ns",
+        interval=interval,
+        significant=significant,
     )

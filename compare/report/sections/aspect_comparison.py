@@ -5,7 +5,7 @@ from __future__ import annotations
 from compare.report.aspects import AspectCell, aspect_label
 from compare.report.blocks import Block, Cell, Chart, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
-from compare.report.numbers import interval_text, number_text
+from compare.report.numbers import family_text, interval_text, number_text
 from compare.report.section_registry import register
 from compare.report.sections.anchors_and_cells import (
     aspect_anchor,
@@ -62,7 +62,7 @@ def aspects_section(data: ReportData) -> list[Block]:
         Column("mentioning", "reviews mentioning / reviews", numeric=True),
         Column("net", "net sentiment (−1..1) [95% CI]", numeric=True),
         Column("opinions", "opinions + / −", numeric=True),
-        Column("gap", "ours − theirs (−2..2) [95% CI]", numeric=True),
+        Column("gap", "ours − theirs (−2..2) [adjusted CI]", numeric=True),
     ]
     rows: list[Row] = []
     for aspect in data.aspects():
@@ -71,7 +71,17 @@ def aspects_section(data: ReportData) -> list[Block]:
             cell = cells.get((company.id, aspect))
             if cell is not None:
                 rows.append(Row(_aspect_row(data, aspect, company.id, cell, own)))
-    blocks.append(Table("net_sentiment", "Net sentiment per aspect and company", columns, rows))
+    blocks.append(
+        Table(
+            "net_sentiment",
+            "Net sentiment per aspect and company",
+            columns,
+            rows,
+            family_text(
+                data.gap_level, "net sentiment gaps (every aspect, competitor and segment)"
+            ),
+        )
+    )
     return blocks
 
 
@@ -88,6 +98,7 @@ def _aspect_row(
             cell.positive,
             cell.negative,
             min_sample=data.scope.min_sample,
+            z=data.gap_level.z,
         )
         if test.enough_data:
             gap = significance_cell(test.gap, "net", test.significant, anchor)
@@ -104,6 +115,7 @@ def _aspect_row(
             value=net.value if cell.opinions else None,
             href=anchor,
             css="num",
+            interval=net if cell.opinions else None,
         ),
         "opinions": Cell(f"{cell.positive} / {cell.negative}", css="num"),
         "gap": gap,

@@ -11,7 +11,7 @@ from compare.report.blocks import Block, Cell, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
 from compare.report.findings import Finding
-from compare.report.numbers import number_text, score_text
+from compare.report.numbers import family_text, number_text, score_text
 from compare.report.section_registry import register
 from compare.report.sections.anchors_and_cells import TABLE_QUOTES, group_anchor, significance_cell
 from compare.report.stats import Interval
@@ -95,9 +95,9 @@ def _net_cells(lead: bool) -> dict[str, CellBuilder]:
 
 def _net_columns(lead: bool) -> list[Column]:
     gap = (
-        "their lead: theirs − ours (−2..2) [95% CI]"
+        "their lead: theirs − ours (−2..2) [adjusted CI]"
         if lead
-        else "our advantage: ours − theirs (−2..2) [95% CI]"
+        else "our advantage: ours − theirs (−2..2) [adjusted CI]"
     )
     return [
         *LEADING,
@@ -131,7 +131,7 @@ NEED_COLUMNS = [
     LEADING[3],
     Column("theirs", "their reviews voicing it (share)", numeric=True),
     Column("ours", "ours (share)", numeric=True),
-    Column("gap", "difference, theirs − ours (share points) [95% CI]", numeric=True),
+    Column("gap", "difference, theirs − ours (share points) [adjusted CI]", numeric=True),
     Column("sample", "reviews: theirs / ours", numeric=True),
     *TRAILING,
 ]
@@ -149,7 +149,7 @@ def _price_cells() -> dict[str, CellBuilder]:
 
 PRICE_COLUMNS = [
     *LEADING[:2],
-    Column("gap", "their price premium over ours (%) [95% CI]", numeric=True),
+    Column("gap", "their price premium over ours (%) [adjusted CI]", numeric=True),
     Column("sample", "matched products", numeric=True),
     *TRAILING,
 ]
@@ -192,7 +192,8 @@ def opportunities_section(data: ReportData) -> list[Block]:
             "opportunities",
             _net_cells(lead=False),
             "Net sentiment = (positive − negative) / (positive + negative) opinions on the "
-            "aspect. Segments below a row are where the gap concentrates.",
+            "aspect. Segments below a row are where the gap concentrates. "
+            + family_text(data.gap_level, "net sentiment gaps"),
         ),
         *_finding_table(
             "unmet_needs",
@@ -201,7 +202,8 @@ def opportunities_section(data: ReportData) -> list[Block]:
             of("unmet_need"),
             "opportunities",
             _need_cells(),
-            "Share of the company's reviews voicing a wish or a missing feature on the topic.",
+            "Share of the company's reviews voicing a wish or a missing feature on the topic. "
+            + family_text(data.need_level, "needs"),
         ),
         *_finding_table(
             "prices",
@@ -211,7 +213,8 @@ def opportunities_section(data: ReportData) -> list[Block]:
             "opportunities",
             _price_cells(),
             f"Geometric mean over matched products; other currencies converted at the rates of "
-            f"{data.rates.date} ({data.rates.source}).",
+            f"{data.rates.date} ({data.rates.source}). "
+            + family_text(data.price_level, "price indices"),
         ),
     ]
 
@@ -224,7 +227,7 @@ def threats_section(data: ReportData) -> list[Block]:
     return [
         Paragraph(
             "Ranked by threat score: their opinions × our dissatisfied share × the "
-            "conservative end of their lead's 95% interval / 2 (evidence size counts as for "
+            "conservative end of their lead's interval / 2 (evidence size counts as for "
             "opportunities)."
         ),
         *_finding_table(
@@ -234,6 +237,7 @@ def threats_section(data: ReportData) -> list[Block]:
             ranked,
             "threats",
             _net_cells(lead=True),
-            "A gap for us to close; quotes are what their reviewers praise.",
+            "A gap for us to close; quotes are what their reviewers praise. "
+            + family_text(data.gap_level, "net sentiment gaps"),
         ),
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from compare.report.blocks import Block, Cell, Chart, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
-from compare.report.numbers import interval_text
-from compare.report.prices import PriceChange, price_changes
+from compare.report.numbers import family_text, interval_text, number_text
+from compare.report.prices import MIN_MATCHED_PAIRS, PriceChange, PriceIndex, price_changes
 from compare.report.section_registry import ReportQuery, loaded, register
 from compare.report.svg import PALETTE, IntervalRow, interval_chart
 
@@ -14,15 +14,39 @@ def _price_changes(query: ReportQuery) -> list[PriceChange]:
     return price_changes(query.connection, query.scope)
 
 
+def _index_cell(index: PriceIndex) -> Cell:
+    """The index with its interval, or alone where too few products are matched for one (a
+    single product gives an "interval" of no width, two one of a t with one degree of
+    freedom: neither says how their prices compare in general)."""
+    assert index.index is not None
+    if len(index.pairs) < MIN_MATCHED_PAIRS:
+        return Cell(
+            f"{number_text(index.index.value, 'ratio')} (too few matched products for an "
+            f"interval, < {MIN_MATCHED_PAIRS})",
+            value=index.index.value,
+            css="num ns",
+        )
+    significant = index.index.low > 1 or index.index.high < 1
+    return Cell(
+        interval_text(index.index, "ratio", significant),
+        value=index.index.value,
+        css="num",
+        interval=index.index,
+        significant=significant,
+    )
+
+
 @register("prices", "Price positioning", in_summary=True, load=_price_changes)
 def prices_section(data: ReportData) -> list[Block]:
     rates = data.rates
     blocks: list[Block] = [
         Paragraph(
             "Price index: geometric mean of their price / our price over matched products and "
-            "plans (GTIN, else plan, else SKU, else name), with a 95% interval. Other "
+            "plans (GTIN, else plan, else SKU, else name), with a t interval on the log "
+            "ratios. Other "
             f"currencies are converted at the euro reference rates of {rates.date} "
-            f"({rates.source}), marked *."
+            f"({rates.source}), marked *. "
+            + family_text(data.price_level, "price indices", "1 (the same price)")
         )
     ]
     priced = [i for i in data.price_indices if i.index is not None]
@@ -41,7 +65,8 @@ def prices_section(data: ReportData) -> list[Block]:
                 low=index.index.low,
                 high=index.index.high,
                 colour=PALETTE[i % len(PALETTE)],
-                note=f"{len(index.pairs)} products",
+                note=f"{len(index.pairs)} products"
+                + ("" if len(index.pairs) >= MIN_MATCHED_PAIRS else ", too few for an interval"),
             )
             for i, index in enumerate(priced)
             if index.index is not None
@@ -55,7 +80,7 @@ def prices_section(data: ReportData) -> list[Block]:
                     axis_min=0,
                     axis_max=top,
                     reference=1,
-                    title="Price index against ours (1 = same price) with 95% intervals",
+                    title="Price index against ours (1 = same price) with adjusted intervals",
                     tick_format="{:.1f}",
                     ticks=(0, 0.5, 1, 1.5, 2) if top <= 2.5 else (0, 1, top / 2, top),
                 ),
@@ -69,13 +94,7 @@ def prices_section(data: ReportData) -> list[Block]:
                 Row(
                     {
                         "competitor": Cell(index.competitor),
-                        "index": Cell(
-                            interval_text(
-                                index.index, "ratio", index.index.low > 1 or index.index.high < 1
-                            ),
-                            value=index.index.value,
-                            css="num",
-                        ),
+                        "index": _index_cell(index),
                         "pairs": Cell(str(len(index.pairs)), css="num"),
                         "converted": Cell("yes" if index.converted else "no"),
                     }
@@ -110,7 +129,7 @@ def prices_section(data: ReportData) -> list[Block]:
                 "Price index per competitor",
                 [
                     Column("competitor", "competitor"),
-                    Column("index", "price index, theirs / ours [95% CI]", numeric=True),
+                    Column("index", "price index, theirs / ours [adjusted CI]", numeric=True),
                     Column("pairs", "matched products", numeric=True),
                     Column("converted", "currency converted"),
                 ],

@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
-from compare.report.aspects import aspect_label
+from collections.abc import Callable
+
+from compare.report.aspects import MonthPoint, aspect_label
 from compare.report.blocks import Block, BulletList, Cell, Chart, Column, Paragraph, Row, Table
-from compare.report.data_model import ReportData
+from compare.report.data_model import CHANGE_THRESHOLD, ReportData
 from compare.report.numbers import number_text
 from compare.report.section_registry import register
 from compare.report.sections.anchors_and_cells import company_colours
 from compare.report.svg import Series, line_chart
 
-MIN_MONTH_OPINIONS = 5
-"""Months with fewer aspect opinions are left out of the trend lines (too noisy)."""
+PERIODS: dict[str, Callable[[str], str]] = {
+    "month": lambda month: month,
+    "quarter": lambda month: f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}",
+    "half-year": lambda month: f"{month[:4]}-H{1 if int(month[5:7]) <= 6 else 2}",
+    "year": lambda month: month[:4],
+}
+"""Trend periods, finest first, each labelled from a ``YYYY-MM`` month so labels sort."""
+
+
+def trend_periods(
+    points: list[MonthPoint], min_sample: int
+) -> tuple[str, dict[tuple[int, str], tuple[int, int]]]:
+    """The finest period in which at least half of the companies' periods with opinions
+    hold ``min_sample`` of them, and (company id, period) -> (positive, negative) in it.
+    A month of five opinions swings by 0.4 with one review: such months are pooled."""
+    chosen = "year"
+    totals: dict[tuple[int, str], tuple[int, int]] = {}
+    for period, label in PERIODS.items():
+        totals = {}
+        for point in points:
+            key = (point.company_id, label(point.month))
+            positive, negative = totals.get(key, (0, 0))
+            totals[key] = (positive + point.positive, negative + point.negative)
+        counts = [p + n for p, n in totals.values() if p + n]
+        if counts and 2 * sum(c >= min_sample for c in counts) >= len(counts):
+            chosen = period
+            break
+    return chosen, totals
 
 
 CHANGES_IN_SUMMARY = 5
@@ -39,23 +67,26 @@ def _changes_summary(data: ReportData) -> list[Block]:
 )
 def trends_section(data: ReportData) -> list[Block]:
     colours = company_colours(data)
+    period, totals = trend_periods(data.trends, data.scope.min_sample)
     series = []
     for company in data.scope.companies:
         points = [
-            (p.month, (p.positive - p.negative) / (p.positive + p.negative))
-            for p in data.trends
-            if p.company_id == company.id and p.positive + p.negative >= MIN_MONTH_OPINIONS
+            (label, (positive - negative) / (positive + negative))
+            for (company_id, label), (positive, negative) in sorted(totals.items())
+            if company_id == company.id and positive + negative >= data.scope.min_sample
         ]
         series.append(Series(company.name, colours[company.id], points))
+    title = f"Net sentiment per {period}"
     blocks: list[Block] = [
         Paragraph(
-            "Net sentiment of aspect opinions per month (months with at least "
-            f"{MIN_MONTH_OPINIONS} opinions)."
+            f"Net sentiment of aspect opinions (all aspects together) per {period}, where a "
+            f"{period} has at least {data.scope.min_sample} opinions (on fewer, one review "
+            "moves the line by more than most real changes"
+            + ("" if period == "month" else "; months hold fewer, so they are pooled")
+            + "). Each point pools the company's languages, regions and products: a change in "
+            "that mix moves it too. The x axis lists the periods shown, not a time scale."
         ),
-        Chart(
-            "Net sentiment per month",
-            line_chart(series, y_min=-1, y_max=1, title="Net sentiment per month"),
-        ),
+        Chart(title, line_chart(series, y_min=-1, y_max=1, title=title)),
     ]
     months = sorted({p.month for p in data.trends})[-6:]
     counts = {(p.company_id, p.month): p.reviews for p in data.trends}
@@ -77,7 +108,10 @@ def trends_section(data: ReportData) -> list[Block]:
     )
     if data.previous_run_at is None:
         blocks.append(
-            Paragraph("This is the first stored report: the next one lists what changed.", css="")
+            Paragraph(
+                "No earlier stored report covers the same dates: the next one lists what changed.",
+                css="",
+            )
         )
     else:
         blocks.append(
@@ -101,7 +135,14 @@ def trends_section(data: ReportData) -> list[Block]:
                     )
                     for c in data.changes
                 ],
-                note="" if data.changes else "No aspect's net sentiment moved by 0.1 or more.",
+                note=(
+                    f"Net sentiment moves of {CHANGE_THRESHOLD} or more on at least "
+                    f"{data.scope.min_sample} opinions both times; a move is not tested for "
+                    "significance (the two reports share most of their reviews)."
+                    if data.changes
+                    else f"No aspect's net sentiment moved by {CHANGE_THRESHOLD} or more on at "
+                    f"least {data.scope.min_sample} opinions both times."
+                ),
             )
         )
     return blocks

@@ -1,0 +1,61 @@
+"""Price changes in the offer history, imported with dates (real SQLite and PostgreSQL):
+a change is within one currency."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from typer.testing import CliRunner
+
+from compare.report.prices import price_changes
+from compare.report.report_scope import CompanyRef, ReportScope
+from compare.report.stored_tables import COMPANY
+from rivalscope.cli import app
+from storage.db import open_database
+
+ROWS = [
+    # One product, shown in NOK to one region, then in EUR: 1,000 NOK -> 95 EUR is no -90%.
+    ("Kiln K2 grinder", "K2", "1000.00", "NOK", "2026-01-01"),
+    ("Kiln K2 grinder", "K2", "90.00", "EUR", "2026-02-01"),
+    ("Kiln K2 grinder", "K2", "95.00", "EUR", "2026-03-01"),
+    ("Fjord Drip 8", "D8", "1200.00", "NOK", "2026-01-01"),
+    ("Fjord Drip 8", "D8", "1100.00", "NOK", "2026-03-01"),
+]
+EXPECTED = [
+    # (product, currency, first, last) by |change|: -8.3% in NOK, +5.6% in EUR
+    ("Fjord Drip 8", "NOK", 1200.0, 1100.0),
+    ("Kiln K2 grinder", "EUR", 90.0, 95.0),
+]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def url(request: pytest.FixtureRequest, db_url: str) -> Iterator[str]:
+    yield db_url if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_price_changes_stay_within_one_currency(url: str, tmp_path: Path) -> None:
+    engine: Engine = open_database(url)
+    try:
+        path = tmp_path / "offers.jsonl"
+        fields = ("product", "sku", "price", "currency", "date")
+        lines = [json.dumps(dict(zip(fields, row, strict=True))) for row in ROWS]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(
+            app,
+            ["import", str(path), "--company", "Us", "--own", "--new-company", "--kind",
+             "offers", "--db", url],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        with engine.connect() as connection:
+            own = connection.execute(
+                select(COMPANY.c.id).where(COMPANY.c.name == "Us")
+            ).scalar_one()
+            scope = ReportScope(CompanyRef(own, "Us", own=True), (), None, None, 20)
+            changes = price_changes(connection, scope)
+        assert [(c.product, c.currency, c.first_price, c.last_price) for c in changes] == EXPECTED
+    finally:
+        engine.dispose()
