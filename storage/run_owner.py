@@ -85,8 +85,27 @@ def owner_alive(run: CrawlRun, now: datetime | None = None) -> bool:
     return (now or utcnow()) - alive_at < SILENT_AFTER
 
 
+def other_host(run: CrawlRun) -> str | None:
+    """The host name of the machine ``run``'s process runs on, when that is not this one
+    (nor unknown)."""
+    if run.machine is None or run.machine == this_machine():
+        return None
+    return _host(run.machine)
+
+
 def owner_words(run: CrawlRun) -> str:
     """Who owns ``run``, for a message: "process 123" or "process 123 on host-b"."""
-    if run.machine is None or run.machine == this_machine():
-        return f"process {run.pid}"
-    return f"process {run.pid} on {_host(run.machine)}"
+    host = other_host(run)
+    return f"process {run.pid}" if host is None else f"process {run.pid} on {host}"
+
+
+def elsewhere_words(run: CrawlRun, now: datetime | None = None) -> str | None:
+    """Where a live run of another machine runs, for a status line: "on host-b, last sign
+    of life 3 s ago"; None for a run of this machine."""
+    host = other_host(run)
+    if host is None:
+        return None
+    if run.alive_at is None:
+        return f"on {host}"
+    silent = ((now or utcnow()) - as_utc(run.alive_at)).total_seconds()
+    return f"on {host}, last sign of life {max(0, round(silent))} s ago"

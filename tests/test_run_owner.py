@@ -88,7 +88,9 @@ def _exercise(engine: Engine) -> None:
     with Session(engine) as session:
         run = session.get(CrawlRun, live)
         assert run is not None
-        assert shown_status(run) == ("running", None)
+        status, where = shown_status(run)
+        assert status == "running" and where is not None
+        assert where.startswith("on other-machine, last sign of life "), where
         # The other machine goes silent (killed, unplugged): its run is dead.
         run.alive_at = utcnow() - SILENT_AFTER - timedelta(seconds=5)
         session.add(run)
@@ -134,3 +136,4 @@ def test_runs_shows_another_machines_crawl_running(tmp_path: Path) -> None:
     done = run_cli("runs", cwd=tmp_path, db_url=url)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "running" in done.stdout and "interrupted" not in done.stdout, done.stdout
+    assert "on other-machine" in done.stdout, done.stdout
