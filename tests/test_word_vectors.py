@@ -42,6 +42,8 @@ def test_words_with_the_same_neighbours_get_close_vectors(tmp_path: Path) -> Non
     # float32 values held as float64 (the products with the float64 sums converted them)
     assert loaded.matrix.dtype == np.float64
     assert np.array_equal(loaded.matrix, loaded.matrix.astype(np.float32))
+    # in C order: a sparse-by-dense product copies a matrix in any other order, each call
+    assert loaded.matrix.flags["C_CONTIGUOUS"]
 
 
 def test_vector_sums_add_up_like_the_other_counts(tmp_path: Path) -> None:
@@ -77,6 +79,7 @@ def test_vector_sums_count_each_occurrence_and_keep_every_row(tmp_path: Path) ->
 def test_norwegian_vectors_ship_and_the_norwegian_base_model_uses_them() -> None:
     vectors = load_vectors("no")
     assert vectors is not None and len(vectors.index) >= 10_000
+    assert vectors.matrix.flags["C_CONTIGUOUS"]
     assert load_vectors("pl") is None
     model = load_base("no")
     assert model is not None and model.vector_dim == vectors.dim

@@ -20,7 +20,7 @@ from compare.analysis.need_topics import need_topic
 from compare.analysis.sentiment.featurise_once import featurising_once
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
-from compare.analysis.sentiment.opinion import load_detector, no_opinion_rows, with_opinion
+from compare.analysis.sentiment.opinion import load_detector, no_opinion_of_blocks, with_opinion
 from compare.analysis.sentiment.scorer import UNKNOWN_SCORE, Score, SentimentScorer
 from compare.analysis.taxonomy import Taxonomy
 from compare.analysis.text import lemmas, split_units, tokenize
@@ -174,27 +174,35 @@ def _score_group(
     detector = load_detector(language)
     # the pooled model has no lemmatiser: its words are the tokens themselves
     same_lemmas = classifier.vectorizer.language == language
+    # the counts' column blocks (words, lexicon sums, word vectors) are kept apart: the
+    # features of each block are computed from it, so joining them only to slice them
+    # apart again copied every matrix twice (the same values)
     if detector is None:
-        counts = classifier.token_counts(tokens, lemma_lists if same_lemmas else None)
+        blocks = classifier.count_blocks(tokens, lemma_lists if same_lemmas else None)
     else:
         # the detector's word features and lexicon sums are the classifier's (pure
         # functions of the language and the tokens): computed once for both
         with featurising_once():
-            counts = classifier.token_counts(tokens, lemma_lists if same_lemmas else None)
-            found_none = detector.token_counts(tokens, lemma_lists)
+            blocks = classifier.count_blocks(tokens, lemma_lists if same_lemmas else None)
+            none_blocks = detector.count_blocks(tokens, lemma_lists)
     # one row per review = sum of its sentence rows
     owner = np.repeat(np.arange(len(groups)), [len(s) for s in groups])
     summing = sp.csr_matrix(
         (np.ones(len(flat)), (owner, np.arange(len(flat)))), shape=(len(groups), len(flat))
     )
     # scored apart (every step is row by row): stacking them copied the whole matrix
-    sentence_scores = classifier.polarity_and_label(classifier.probabilities(counts))
-    review_scores = classifier.polarity_and_label(classifier.probabilities(summing @ counts))
+    sentence_scores = classifier.polarity_and_label(classifier.block_probabilities(blocks))
+    review_scores = classifier.polarity_and_label(
+        classifier.block_probabilities([summing @ block for block in blocks])
+    )
     if detector is not None:
         # the detector's rows sum the same way: a review states no opinion when its
         # sentences together state none
-        sentence_scores = with_opinion(sentence_scores, no_opinion_rows(detector, found_none))
-        review_scores = with_opinion(review_scores, no_opinion_rows(detector, summing @ found_none))
+        sentence_scores = with_opinion(sentence_scores, no_opinion_of_blocks(detector, none_blocks))
+        review_scores = with_opinion(
+            review_scores,
+            no_opinion_of_blocks(detector, [summing @ block for block in none_blocks]),
+        )
     out = []
     start = 0
     for sentences, review_score in zip(groups, review_scores, strict=True):

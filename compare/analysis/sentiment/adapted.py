@@ -105,7 +105,11 @@ BINARY = (NEGATIVE, POSITIVE)
 
 def base_decision(base: SentimentClassifier, counts: sp.csr_matrix) -> np.ndarray:
     """The base model's score (log-odds of positive) per count row."""
-    scores = base.model.decision_function(base._features(counts))[:, 0]
+    return _base_decision_of(base, base._features(counts))
+
+
+def _base_decision_of(base: SentimentClassifier, features: sp.csr_matrix) -> np.ndarray:
+    scores = base.model.decision_function(features)[:, 0]
     return np.asarray(scores if base.classes[1] == POSITIVE else -scores)
 
 
@@ -171,15 +175,35 @@ class AdaptedClassifier:
         tokens = token_lists(texts)
         return self.token_counts(tokens, lemma_lists(texts, tokens, self.language))
 
+    def count_blocks(
+        self, tokens: list[list[str]], lemmas: list[list[str]] | None = None
+    ) -> list[sp.csr_matrix]:
+        """``token_counts``' column blocks, not joined: the base model's, then the
+        correction's (``SentimentClassifier.count_blocks``)."""
+        return [
+            *self._base.count_blocks(tokens, lemmas),
+            *self.correction.count_blocks(tokens, lemmas),
+        ]
+
     def decision(self, counts: sp.csr_matrix) -> np.ndarray:
         """Log-odds of positive per count row: base score plus correction."""
         width = _count_width(self._base)
         offset = base_decision(self._base, counts[:, :width])
         return offset + _correction_scores(self.correction, counts[:, width:], offset)
 
+    def block_decision(self, blocks: list[sp.csr_matrix]) -> np.ndarray:
+        """``decision`` of the counts whose blocks (``count_blocks``) these are."""
+        base_blocks = self._base.block_count()
+        offset = _base_decision_of(self._base, self._base.block_features(blocks[:base_blocks]))
+        correction = self.correction.block_features(blocks[base_blocks:])
+        return offset + _correction_scores_of(self.correction, correction, offset)
+
     def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
-        positive = 1.0 / (1.0 + np.exp(-self.decision(counts)))
-        return np.column_stack([1.0 - positive, positive])
+        return _positive_probabilities(self.decision(counts))
+
+    def block_probabilities(self, blocks: list[sp.csr_matrix]) -> np.ndarray:
+        """``probabilities`` of the counts whose blocks (``count_blocks``) these are."""
+        return _positive_probabilities(self.block_decision(blocks))
 
     def polarity_and_label(self, probabilities: np.ndarray) -> list[tuple[float, str, float]]:
         return self._base.polarity_and_label(probabilities)
@@ -195,10 +219,12 @@ def _count_width(classifier: SentimentClassifier) -> int:
     return classifier.count_width()
 
 
-def _correction_features(
-    correction: SentimentClassifier, counts: sp.csr_matrix, offset: np.ndarray
-) -> sp.csr_matrix:
-    features = correction._features(counts)
+def _positive_probabilities(decision: np.ndarray) -> np.ndarray:
+    positive = 1.0 / (1.0 + np.exp(-decision))
+    return np.column_stack([1.0 - positive, positive])
+
+
+def _with_offset_column(features: sp.csr_matrix, offset: np.ndarray) -> sp.csr_matrix:
     column = sp.csr_matrix((offset * BASE_COLUMN_SCALE)[:, None])
     return sp.hstack([features, column], format="csr")
 
@@ -206,7 +232,14 @@ def _correction_features(
 def _correction_scores(
     correction: SentimentClassifier, counts: sp.csr_matrix, offset: np.ndarray
 ) -> np.ndarray:
-    scores = correction.model.decision_function(_correction_features(correction, counts, offset))
+    return _correction_scores_of(correction, correction._features(counts), offset)
+
+
+def _correction_scores_of(
+    correction: SentimentClassifier, features: sp.csr_matrix, offset: np.ndarray
+) -> np.ndarray:
+    """The correction's score per row of its ``features`` beside the base ``offset``."""
+    scores = correction.model.decision_function(_with_offset_column(features, offset))
     return np.asarray(scores[:, 0] if correction.model.classes[1] == POSITIVE else -scores[:, 0])
 
 
@@ -235,7 +268,8 @@ class _Prepared:
     @classmethod
     def of(cls, base: SentimentClassifier, texts: list[str]) -> _Prepared:
         prepared = cls.with_offset(base, texts, np.zeros(0))
-        offset = base_decision(base, base.token_counts(prepared.tokens, prepared.lemmas))
+        blocks = base.count_blocks(prepared.tokens, prepared.lemmas)
+        offset = _base_decision_of(base, base.block_features(blocks))
         return replace(prepared, offset=offset)
 
     @classmethod

@@ -102,15 +102,25 @@ class SentimentClassifier:
     ) -> sp.csr_matrix:
         """``counts`` for texts already split by ``tokenize`` (and lemmatised in the
         classifier's language, if ``lemmas`` is given)."""
-        language = self.vectorizer.language
         # the blocks joined in one go: a copy of the whole matrix per block added cost more
-        return _joined(
-            [
-                self.vectorizer.transform(tokens, lemmas),
-                *_lexicon_block(self.lexicon_channels, language, tokens, lemmas),
-                *_vector_block(self.vector_dim, language, tokens),
-            ]
-        )
+        return _joined(self.count_blocks(tokens, lemmas))
+
+    def count_blocks(
+        self, tokens: list[list[str]], lemmas: list[list[str]] | None = None
+    ) -> list[sp.csr_matrix]:
+        """``token_counts``' column blocks, not joined: word and character counts, the
+        lexicon channels' sums (if any), the word-vector sums (if any). Each block's rows
+        sum like the counts; ``block_probabilities`` scores them as they are."""
+        language = self.vectorizer.language
+        return [
+            self.vectorizer.transform(tokens, lemmas),
+            *_lexicon_block(self.lexicon_channels, language, tokens, lemmas),
+            *_vector_block(self.vector_dim, language, tokens),
+        ]
+
+    def block_count(self) -> int:
+        """How many blocks ``count_blocks`` gives."""
+        return 1 + bool(self.lexicon_channels) + bool(self.vector_dim)
 
     def count_width(self) -> int:
         """Columns of this classifier's count rows."""
@@ -127,9 +137,24 @@ class SentimentClassifier:
             self.vector_dim,
         )
 
+    def block_features(self, blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+        """``_features`` of the counts whose blocks (``count_blocks``) these are, without
+        joining the blocks and slicing them apart again (the same values)."""
+        weighted = _weighted_word_block(blocks[0], self.idf, self.char_columns, self.nb_ratio)
+        out = [weighted]
+        if self.lexicon_channels:
+            out.append(dense_lexicon_features(blocks[1]) * self.settings.lexicon_weight)
+        if self.vector_dim:
+            out.append(mean_vector_features(blocks[-1], self.settings.vector_weight))
+        return _joined(out)
+
     def probabilities(self, counts: sp.csr_matrix) -> np.ndarray:
         """Class probabilities (columns in ``classes`` order) for count rows."""
         return self.model.predict_proba(self._features(counts))
+
+    def block_probabilities(self, blocks: list[sp.csr_matrix]) -> np.ndarray:
+        """``probabilities`` of the counts whose blocks (``count_blocks``) these are."""
+        return self.model.predict_proba(self.block_features(blocks))
 
     def polarity_and_label(self, probabilities: np.ndarray) -> list[tuple[float, str, float]]:
         """(polarity in [-1, 1], label, confidence) per probability row."""
@@ -262,12 +287,23 @@ def _weighted_blocks(
     lexicon_weight: float,
 ) -> list[sp.csr_matrix]:
     """``_weighted_features`` of ``counts``' first ``end`` columns, as blocks to join."""
-    features = _block_normalised(sublinear_tfidf(counts[:, :words], idf), char_columns)
-    if nb_ratio is not None:
-        features = sp.csr_matrix(features.multiply(nb_ratio))
+    features = _weighted_word_block(counts[:, :words], idf, char_columns, nb_ratio)
     if end == words:
         return [features]
     return [features, dense_lexicon_features(counts[:, words:end]) * lexicon_weight]
+
+
+def _weighted_word_block(
+    word_counts: sp.csr_matrix,
+    idf: np.ndarray,
+    char_columns: np.ndarray | None,
+    nb_ratio: np.ndarray | None,
+) -> sp.csr_matrix:
+    """TF-IDF of the word and character counts, block-normalised, times the NB ratio."""
+    features = _block_normalised(sublinear_tfidf(word_counts, idf), char_columns)
+    if nb_ratio is not None:
+        features = sp.csr_matrix(features.multiply(nb_ratio))
+    return features
 
 
 def _nb_ratio(features: sp.csr_matrix, labels: np.ndarray) -> np.ndarray | None:

@@ -80,9 +80,26 @@ def no_opinion_rows(detector: SentimentClassifier, counts: sp.spmatrix) -> np.nd
     """``no_opinion`` of the detector's count rows (e.g. sentences' rows summed per review):
     0 for a row with a word of the language's lexicons (``lexicon_word``)."""
     rows = sp.csr_matrix(counts)
-    probabilities = detector.probabilities(rows)
+    return _none_unless_lexicon_word(
+        detector, detector.probabilities(rows), lexicon_word(detector, rows)
+    )
+
+
+def no_opinion_of_blocks(detector: SentimentClassifier, blocks: list[sp.csr_matrix]) -> np.ndarray:
+    """``no_opinion_rows`` of the count rows whose blocks (``count_blocks``) these are."""
+    found = (
+        _holds_entries(blocks[1])
+        if detector.lexicon_channels
+        else np.zeros(blocks[0].shape[0], dtype=bool)
+    )
+    return _none_unless_lexicon_word(detector, detector.block_probabilities(blocks), found)
+
+
+def _none_unless_lexicon_word(
+    detector: SentimentClassifier, probabilities: np.ndarray, lexicon_words: np.ndarray
+) -> np.ndarray:
     none = np.asarray(probabilities[:, detector.classes.index(NEUTRAL)])
-    return np.where(lexicon_word(detector, rows), 0.0, none)
+    return np.where(lexicon_words, 0.0, none)
 
 
 def lexicon_word(detector: SentimentClassifier, counts: sp.csr_matrix) -> np.ndarray:
@@ -92,7 +109,11 @@ def lexicon_word(detector: SentimentClassifier, counts: sp.csr_matrix) -> np.nda
     demo's 47 Polish opinion clauses neutral, 7 with this rule, which keeps all 7 facts
     neutral), while a general lexicon's opinion word is one in any domain."""
     words = len(detector.vectorizer.vocabulary)
-    block = counts[:, words : words + 2 * len(detector.lexicon_channels)]
+    return _holds_entries(counts[:, words : words + 2 * len(detector.lexicon_channels)])
+
+
+def _holds_entries(block: sp.csr_matrix) -> np.ndarray:
+    """Whether each row of the block holds a value other than zero."""
     return np.asarray(abs(block).sum(axis=1)).ravel() > 0
 
 

@@ -33,7 +33,8 @@ class WordVectors:
     index: dict[str, int]
     matrix: np.ndarray
     """One unit-length row per word (float32 values, held as float64: the sums are float64,
-    and SciPy converted the whole matrix for every product with float32 rows)."""
+    and SciPy converted the whole matrix for every product with float32 rows), in C order:
+    SciPy's sparse-by-dense product copies a matrix in any other order, every call."""
 
     @property
     def dim(self) -> int:
@@ -88,7 +89,10 @@ def read_vectors(path: Path) -> WordVectors:
         matrix = data["vectors"].astype(np.float32) * data["scale"][:, None]
         words = [str(w) for w in data["words"]]
     matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-    return WordVectors({w: i for i, w in enumerate(words)}, matrix.astype(np.float64))
+    # (the stored int8 rows may be in Fortran order, as the SVD gave them)
+    return WordVectors(
+        {w: i for i, w in enumerate(words)}, np.ascontiguousarray(matrix, dtype=np.float64)
+    )
 
 
 @lru_cache(maxsize=4)
