@@ -194,3 +194,26 @@ def test_a_review_whose_spaces_differ_from_auto_is_still_read(stated: str, shown
     blocks = "".join(_block(b, n) for n, b in enumerate([shown, *BODIES[:3]]))
     suggestion = suggest_selectors(_page(blocks, [stated, *BODIES[:3]]), URL)
     assert (suggestion.reviews_read, suggestion.auto_reviews) == (4, 4)
+
+
+@pytest.mark.parametrize(
+    "pager",
+    [
+        '<a class="pager-link" href="/p/kettle?strona=2">Następna</a>',  # the class is shared
+        '<a class="pager-link" href="/p/kettle?page=2">\n  Suivant ›\n</a>',
+        '<a href="/p/kettle?side=2">Neste</a>',
+        '<a class="dalej" href="/p/kettle?strona=2">Dalej »</a>',  # its class alone names it
+        '<a href="/p/kettle?page=2">Next "page" it\'s</a>',  # both quotes
+    ],
+)
+def test_the_next_page_selector_finds_the_pages_own_next_link(pager: str) -> None:
+    # The label in the page's language: the selector proposed for every labelled pager was
+    # one for English labels, which matched nothing on a Polish or French page.
+    blocks = "".join(_block(body, n) for n, body in enumerate(BODIES))
+    pagers = f'<nav><a class="pager-link" href="/p/kettle?page=1">1</a>{pager}</nav>'
+    html = _page(blocks + pagers, list(BODIES))
+    suggestion = suggest_selectors(html, URL)
+    assert suggestion.next_page is not None
+    selectors = Selectors(review=suggestion.review, next_page=suggestion.next_page)
+    page = extract_with_selectors(html, URL, selectors)
+    assert page.next_page is not None and page.next_page.endswith("=2")
