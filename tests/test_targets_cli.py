@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from rivalscope.cli import app
 from rivalscope.demo.server import DemoServer
@@ -306,6 +306,26 @@ def test_suggested_selectors_paste_as_toml_whatever_the_attribute_holds(kind: st
     )
 
 
+def _checked_saved_page(tmp_path: Path, html: str, selectors: str) -> Result:
+    """``targets check`` of ``html`` saved in ``tmp_path``, for a selectors source "a" (of
+    language pl) with the ``selectors`` tables; asserts it succeeded."""
+    page = tmp_path / "page.html"
+    page.write_text(html, encoding="utf-8")
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n'
+        'start_urls = ["http://127.0.0.1/"]\nmode = "selectors"\nlanguage = "pl"\n' + selectors,
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        ["targets", "check", "a", "--file", str(page), "--targets", str(targets)],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 0, result.output
+    return result
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -315,26 +335,13 @@ def test_suggested_selectors_paste_as_toml_whatever_the_attribute_holds(kind: st
     ],
 )
 def test_check_shows_each_query_as_written(tmp_path: Path, query: str) -> None:
-    page = tmp_path / "page.html"
-    page.write_text(
+    result = _checked_saved_page(
+        tmp_path,
         '<html><body><div class="r"><p data-kind="body">Next to nothing, a fine kettle [sic].</p>'
         "</div></body></html>",
-        encoding="utf-8",
-    )
-    targets = tmp_path / "targets.toml"
-    targets.write_text(
-        '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n'
-        'start_urls = ["http://127.0.0.1/"]\nmode = "selectors"\n'
         '[company.source.selectors]\nreview = "div.r"\n'
         f"[company.source.selectors.review_fields]\ntext = {json.dumps(query)}\n",
-        encoding="utf-8",
     )
-    result = runner.invoke(
-        app,
-        ["targets", "check", "a", "--file", str(page), "--targets", str(targets)],
-        env={"COLUMNS": "250"},
-    )
-    assert result.exit_code == 0, result.output
     assert query in result.output
     assert "a fine kettle [sic]." in result.output
 
@@ -356,3 +363,26 @@ def test_check_of_a_page_no_selector_matches_says_so_once_and_where_to_look(
     assert "matched nothing" not in output
     assert "none of the 18 selectors matched anything on this page" in output
     assert f"e.g. --url {server.base_url}/brewcraft/p/" in output  # a product card's link
+
+
+def test_check_shows_the_ratings_dates_and_prices_selectors_read(tmp_path: Path) -> None:
+    """A selector reads a page's text ("★★★★☆", "5 grudnia 2025", "49,99 zł"), which a crawl
+    parses before storing: check showed it unparsed, every rating, date and price as "-"."""
+    result = _checked_saved_page(
+        tmp_path,
+        '<html lang="pl"><body><div class="produkt"><h1>Kawa</h1><b class="cena">49,99 zł</b>'
+        "</div>"
+        + "".join(
+            f'<div class="opinia"><span class="gw">{"★" * n}{"☆" * (5 - n)}</span>'
+            f"<time>{n} grudnia 2025</time><p>Kawa numer {n}, bardzo dobra.</p></div>"
+            for n in (4, 2)
+        )
+        + "</body></html>",
+        '[company.source.selectors]\nreview = "div.opinia"\noffer = "div.produkt"\n'
+        '[company.source.selectors.review_fields]\ntext = "p"\nrating = ".gw"\ndate = "time"\n'
+        '[company.source.selectors.offer_fields]\nname = "h1"\nprice = ".cena"\n',
+    )
+    rows = [line for line in result.output.splitlines() if "Kawa numer" in line]
+    assert "4/5" in rows[0] and "2025-12-04" in rows[0]
+    assert "2/5" in rows[1] and "2025-12-02" in rows[1]
+    assert "49.99 PLN" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -250,6 +251,7 @@ def check(
     """
     from rivalscope.extraction_samples import aggregate_text, offers_table, reviews_table
     from settings.targets import load_targets
+    from spiders.pipelines.normalize import normalize_offer, normalize_review
     from spiders.target_check import check_page
 
     plan = load_targets(targets)
@@ -276,12 +278,17 @@ def check(
         f"{counted(len(page.offers), 'offer')}; next page: {page.next_page or '-'}",
         markup=False,
     )
-    if page.offers:
-        print_table(offers_table(page.offers), out=console)
+    # As a crawl stores them: a selector reads the page's text ("★★★★☆", "5 grudnia 2026",
+    # "49,99 zł"), which the record stages parse; shown unparsed, every rating, date and
+    # price of a selectors source read "-".
+    offers = [normalize_offer(copy.deepcopy(o)) for o in page.offers]
+    reviews = [normalize_review(copy.deepcopy(r), target.language) for r in page.reviews]
+    if offers:
+        print_table(offers_table(offers), out=console)
     if page.aggregate_rating is not None:
         console.print(aggregate_text(page.aggregate_rating), markup=False, highlight=False)
-    if page.reviews:
-        print_table(reviews_table(page.reviews), out=console)
+    if reviews:
+        print_table(reviews_table(reviews), out=console)
     if result.selectors:
         table = Table(title="Selectors", title_justify="left")
         for column in ("selector of", "query", "matched", "sample"):
