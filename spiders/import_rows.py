@@ -399,7 +399,8 @@ def _csv_rows(
             yield start, BadRow(_csv_problem(str(exc)))
             _resync(lines, start)
             continue
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
+        if not any(cell.strip() for cell in cells):
+            # A blank line, or a spreadsheet's empty row (";;;;"): no row, nothing to reject.
             continue
         if len(cells) != width:
             if len(lines.taken) > 1:

@@ -48,11 +48,11 @@ def test_import_reviews_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> No
     assert "9 rows, 3 new reviews, 0 already stored, 6 rejected" in first.stdout
     for line, reason in [
         (5, "text is empty"),
-        (6, "rating outside scale"),
-        (7, "date in future"),
+        (6, "rating '9' is above its scale's best, 5: give the scale in a best_rating column"),
+        (7, "date '2099-01-01' is in the future"),
         (8, "date 'someday' is not a date"),
         (9, "rating 'four': not a rating (write 4, 4.5, 4/5, 80% or ★★★★☆)"),
-        (10, "date '03/04/2026' is ambiguous (day/month order); write it as YYYY-MM-DD"),
+        (10, "date '03/04/2026' is ambiguous (day/month order): pass --language (fr, pl, no"),
     ]:
         assert f"line {line}: {reason}" in first.stdout
     second = run_cli("import", str(path), "--company", "Nordlys", "--own", cwd=tmp_path, db_url=url)
@@ -449,3 +449,78 @@ def test_a_company_name_with_brackets_is_printed_as_written(tmp_path: Path) -> N
         assert done.returncode == 0, done.stderr
         assert "'[/]'" in done.stdout or "1 new review" in done.stdout, done.stdout
         assert "Traceback" not in done.stderr
+
+
+def test_a_spreadsheets_polish_export_is_read_whole(pg_url: str, tmp_path: Path) -> None:
+    """As a spreadsheet saves it in Poland: cp1250, ';' between cells, decimal commas, dotted
+    dates, Polish headers, a text over two lines, and an empty row (";;;;"), which was
+    rejected as a review without text: exit 1 for a file whose every review was read."""
+    rows = [
+        "Treść;Ocena;Data;Produkt;Autor",
+        "Świetna kawa, szybka dostawa. Polecam!;4,5;05.12.2025;Kawa 1 kg;Jan Kowalski",
+        ";;;;",
+        '"Źle zapakowane,\r\nziarna rozsypane.";1;06.12.2025;Kawa mielona;Anna',
+        ";;;;",
+    ]
+    (tmp_path / "opinie.csv").write_bytes("\r\n".join(rows).encode("cp1250") + b"\r\n")
+    columns = ("text=Treść", "rating=Ocena", "date=Data", "product=Produkt", "author=Autor")
+    args = [arg for column in columns for arg in ("--column", column)]
+    result = run_cli(
+        "import", "opinie.csv", "-c", "Kawa Mistrz", "--new-company", "--encoding", "cp1250",
+        *args, cwd=tmp_path, db_url=pg_url,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 rows, 2 new reviews, 0 already stored, 0 rejected" in result.stdout
+    engine = open_database(pg_url)
+    with Session(engine) as session:
+        stored = session.exec(select(Review.rating, Review.published).order_by(Review.rating)).all()
+    engine.dispose()
+    assert [(r, str(d)) for r, d in stored] == [(1.0, "2025-12-06"), (4.5, "2025-12-05")]
+
+
+def test_numeric_dates_take_their_order_from_the_language_hint(tmp_path: Path) -> None:
+    """A French export writes 05/12/2025 for 5 December: --language fr says so (as a
+    source's language does for a crawl); a day no calendar has is no ambiguity."""
+    (tmp_path / "avis.csv").write_text(
+        "text;rating;date\nCafé correct;3;05/12/2025\nTrès bon;5;25/12/2025\nBof;2;31/02/2025\n",
+        encoding="utf-8",
+    )
+    without = _import(tmp_path, "avis.csv", "--company", "A", "--new-company")
+    assert "line 2: date '05/12/2025' is ambiguous (day/month order): pass --language" in (
+        without.stdout
+    )
+    assert "line 4: date '31/02/2025' is not a date" in without.stdout
+    hinted = _import(tmp_path, "avis.csv", "--company", "A", "--language", "fr")
+    assert "3 rows, 1 new reviews, 1 already stored, 1 rejected" in hinted.stdout
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    with Session(engine) as session:
+        day = session.exec(select(Review.published).where(Review.text == "Café correct")).one()
+    engine.dispose()
+    assert str(day) == "2025-12-05"
+
+
+@pytest.mark.parametrize(
+    ("currency", "said"),
+    [
+        ("zł", None),  # a sign, as a Polish shop system exports it: PLN
+        ("pln", None),
+        ("kr", "line 2: currency 'kr' is written by several currencies (DKK, ISK, NOK, SEK)"),
+        ("EURO", "line 2: currency 'EURO' is not a currency code"),
+    ],
+)
+def test_a_currency_column_takes_a_sign_or_says_which_code(
+    tmp_path: Path, currency: str, said: str | None
+) -> None:
+    (tmp_path / "ceny.csv").write_text(
+        f"product;price;currency\nKawa;49,99;{currency}\n", encoding="utf-8"
+    )
+    result = _import(tmp_path, "ceny.csv", "--company", "A", "--new-company")
+    if said is None:
+        assert result.returncode == 0, result.stdout
+        engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+        with Session(engine) as session:
+            stored = session.exec(select(OfferObservation.currency)).all()
+        engine.dispose()
+        assert stored == ["PLN"]
+    else:
+        assert result.returncode == 1 and said in result.stdout, result.stdout

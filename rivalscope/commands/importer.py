@@ -43,7 +43,8 @@ def import_(
             help=(
                 "Language hint (ISO 639-1) for rows without a language column value: their "
                 "language is still detected, and the hint decides only where detection is "
-                "unsure (or between Norwegian, Danish and Swedish)."
+                "unsure (or between Norwegian, Danish and Swedish). It also orders numeric "
+                "dates: with fr, pl or no, 05/12/2026 is 5 December."
             ),
             show_default=False,
         ),
