@@ -386,3 +386,17 @@ def test_check_shows_the_ratings_dates_and_prices_selectors_read(tmp_path: Path)
     assert "4/5" in rows[0] and "2025-12-04" in rows[0]
     assert "2/5" in rows[1] and "2025-12-02" in rows[1]
     assert "49.99 PLN" in result.output
+
+
+def test_status_of_a_mistyped_database_says_so_and_creates_none(
+    tmp_path: Path, demo_targets: Path
+) -> None:
+    """A read-only look: a --db path that holds no database was created empty, and every
+    source then read "never crawled"."""
+    missing = tmp_path / "rivalscpoe.db"
+    result = run_cli(
+        "targets", "status", "-t", str(demo_targets), cwd=tmp_path, db_url=f"sqlite:///{missing}"
+    )
+    assert result.returncode == 2, result.stdout
+    assert "no database at SQLite file" in result.stderr and "never crawled" not in result.stdout
+    assert not missing.exists()

@@ -165,7 +165,8 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
 
     plan = load_targets(targets)
     url = database_url(db)
-    engine = open_database(url)
+    # Read only: a mistyped --db is said, not created empty with every source "never crawled".
+    engine = open_database(url, existing=True)
     states = load_states(engine)
     table = Table(title=f"Target health in {describe_url(url)}", title_justify="left")
     for column in ("source", "health", "last run", "status", "pages", "reviews", "offers"):
