@@ -21,6 +21,7 @@ from spiders.extract.selectors import extract_with_selectors
 from spiders.extract.suggest import SuggestError, suggest_selectors
 from spiders.target_check import fetch_page
 from tests.cli import run_cli
+from tests.loopback_site import QuietHandler, answer, answered_robots, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAIN = FIXTURES / "demo-plain"
@@ -400,3 +401,26 @@ def test_status_of_a_mistyped_database_says_so_and_creates_none(
     assert result.returncode == 2, result.stdout
     assert "no database at SQLite file" in result.stderr and "never crawled" not in result.stdout
     assert not missing.exists()
+
+
+class _ScriptedReviews(QuietHandler):
+    """A product page whose reviews a script fetches (none in the HTML as sent)."""
+
+    def do_GET(self) -> None:
+        if not answered_robots(self):
+            body = (
+                '<html><body><h1>Kawa</h1><div id="opinie"></div><script>'
+                "fetch('/api/opinie').then(r => r.json()).then(show)</script></body></html>"
+            )
+            answer(self, 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode())
+
+
+def test_suggest_on_a_page_whose_reviews_a_script_loads_points_to_render(
+    tmp_path: Path,
+) -> None:
+    with serving(_ScriptedReviews) as (_, base):
+        result = run_cli("targets", "suggest", "--url", f"{base}/p/kawa", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout
+    assert "found no repeated blocks" in result.stderr
+    assert "loaded by JavaScript, add --render" in result.stderr
+    assert f"rivalscope targets detect {base}/p/kawa" in result.stderr

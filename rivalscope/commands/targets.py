@@ -327,10 +327,19 @@ def suggest(
 
     Example: rivalscope targets suggest --url https://shop.example/p/kettle > selectors.toml
     """
-    from spiders.extract.suggest import suggest_selectors
+    from spiders.extract.suggest import SuggestError, suggest_selectors
 
     html = _read_page(url, file, _crawler_table(targets), ignore_robots, bool(render))
-    suggestion = suggest_selectors(html, url or "")
+    try:
+        suggestion = suggest_selectors(html, url or "")
+    except SuggestError as exc:
+        if url is None or render or "<script" not in html.lower():
+            raise
+        # The page as the server sends it: reviews a script loads are not in it yet.
+        raise SuggestError(
+            f"{exc}; if its reviews are loaded by JavaScript, add --render (or see "
+            f"`rivalscope targets detect {url}`)"
+        ) from None
     typer.echo(f"# {suggestion.blocks} review blocks matched {suggestion.review!r}; first block:")
     for name, value in suggestion.samples.items():
         typer.echo(f"#   {name}: {value[:70]}")
