@@ -217,3 +217,29 @@ def test_the_next_page_selector_finds_the_pages_own_next_link(pager: str) -> Non
     selectors = Selectors(review=suggestion.review, next_page=suggestion.next_page)
     page = extract_with_selectors(html, URL, selectors)
     assert page.next_page is not None and page.next_page.endswith("=2")
+
+
+@pytest.mark.parametrize(
+    ("stamp", "query", "read"),
+    [
+        ("<time>{n} grudnia 2025</time>", "time", "1 grudnia 2025"),
+        (
+            '<time datetime="2025-12-0{n}">{n}. desember</time>',
+            "time::attr(datetime)",
+            "2025-12-01",
+        ),
+    ],
+)
+def test_an_unclassed_time_element_is_the_date(stamp: str, query: str, read: str) -> None:
+    # HTML's date element, often without a class: only classed elements were candidates,
+    # and the suggestion had no date at all.
+    blocks = "".join(
+        _block(body, n).replace("</div>", stamp.format(n=n + 1) + "</div>", 1)
+        for n, body in enumerate(BODIES)
+    )
+    html = _page(blocks, list(BODIES))
+    suggestion = suggest_selectors(html, URL)
+    assert suggestion.review_fields.get("date") == query
+    selectors = Selectors(review=suggestion.review, review_fields=suggestion.review_fields)
+    reviews = extract_with_selectors(html, URL, selectors).reviews
+    assert reviews[0].date_raw == read

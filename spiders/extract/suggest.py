@@ -194,8 +194,10 @@ def _candidates(blocks: list[_Element]) -> list[_Candidate]:
         for node in block.iterdescendants():
             if not _is_tag(node):
                 continue
-            for cls in _classes(node):
-                selector = _css("", (cls,))
+            named = [(_css("", (cls,)), cls) for cls in _classes(node)]
+            if node.tag == "time" and not named:  # HTML's own date element, often unclassed
+                named = [("time", "time")]
+            for selector, cls in named:
                 if not selector or selector in seen:
                     continue
                 seen.add(selector)
