@@ -213,11 +213,21 @@ def read_rows(
         )
     check_decodable(path, encoding)
     with path.open(encoding=encoding, newline="") as text:
-        if suffix in JSON_SUFFIXES:
+        if suffix in JSON_SUFFIXES and _opens_array(text):
+            yield from _json_array_rows(text, known, renamed)
+        elif suffix in JSON_SUFFIXES:
             yield from _json_rows(_Lines(text), known, renamed)
         else:
             dialect = _dialect(path, suffix, encoding)
             yield from _csv_rows(path, _Lines(text), dialect, known, renamed)
+
+
+def _opens_array(text: IO[str]) -> bool:
+    """Whether the JSON file ``text`` holds one array (its first character other than a
+    byte-order mark and spaces is "["); ``text`` is back at its start."""
+    start = text.read(4096).lstrip("\ufeff" + _JSON_SPACE)
+    text.seek(0)
+    return start.startswith("[")
 
 
 def _json_rows(
@@ -245,36 +255,95 @@ def _json_rows(
         except ValueError:  # int() refuses more digits: Python's guard against slow parsing
             yield lines.number, BadRow("a number of more than 4,300 digits")
             continue
-        if isinstance(value, list):  # a whole .json export, most likely
+        if isinstance(value, list):  # a whole .json export on one line, most likely
             yield lines.number, BadRow("a JSON array: write one object per line (JSON lines)")
             continue
-        if not isinstance(value, dict):
-            yield lines.number, BadRow("a JSON line must be an object")
-            continue
-        row = {str(k).strip().lower(): v for k, v in value.items()}
-        if renamed:  # JSON lines may leave keys out: a row without the column is fine
-            named = _renamed_row(row, renamed)
-            if isinstance(named, BadRow):
-                yield lines.number, named
-                continue
-            row = named
-        nested = sorted(k for k, v in row.items() if isinstance(v, dict | list))
-        if nested:
-            yield lines.number, BadRow(f"{', '.join(nested)}: a value must be text or a number")
-            continue
-        if known is not None:
-            unknown = sorted(k for k in row if k not in known and k not in unknown_seen)
-            if unknown:
-                unknown_seen.update(unknown)
-                yield (
-                    lines.number,
-                    BadRow(
-                        f"unknown {'field' if len(unknown) == 1 else 'fields'} "
-                        f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}"
-                    ),
-                )
-                continue
-        yield lines.number, row
+        yield lines.number, _json_row(value, known, renamed, unknown_seen)
+
+
+def _json_row(
+    value: Any, known: tuple[str, ...] | None, renamed: dict[str, str], unknown_seen: set[str]
+) -> Row:
+    """One JSON object as a row (``unknown_seen``: unknown keys reported already)."""
+    if not isinstance(value, dict):
+        return BadRow("a JSON row must be an object")
+    row = {str(k).strip().lower(): v for k, v in value.items()}
+    if renamed:  # JSON rows may leave keys out: a row without the column is fine
+        named = _renamed_row(row, renamed)
+        if isinstance(named, BadRow):
+            return named
+        row = named
+    nested = sorted(k for k, v in row.items() if isinstance(v, dict | list))
+    if nested:
+        return BadRow(f"{', '.join(nested)}: a value must be text or a number")
+    if known is not None:
+        unknown = sorted(k for k in row if k not in known and k not in unknown_seen)
+        if unknown:
+            unknown_seen.update(unknown)
+            return BadRow(
+                f"unknown {'field' if len(unknown) == 1 else 'fields'} "
+                f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}"
+            )
+    return row
+
+
+_JSON_SPACE = " \t\r\n"
+
+
+def _json_array_rows(
+    text: IO[str], known: tuple[str, ...] | None, renamed: dict[str, str]
+) -> Iterator[tuple[int, Row]]:
+    """The objects of a file holding one JSON array (``[{...}, {...}]``, pretty-printed or
+    not, as most tools export JSON), read one at a time: memory holds one object (at most
+    ``MAX_ROW_CHARS``) and a chunk, whatever the file's size. A syntax error ends the
+    reading (an array cannot be re-synchronised like lines): its row says where, and the
+    rows before it are kept."""
+    decoder = json.JSONDecoder()
+    unknown_seen: set[str] = set()
+    buffer, at, line, ended = text.read(CHUNK).removeprefix("\ufeff"), 0, 1, False
+
+    def skip(chars: str) -> None:
+        nonlocal buffer, at, line, ended
+        while True:
+            while at < len(buffer) and buffer[at] in chars:
+                line += buffer[at] == "\n"
+                at += 1
+            if at < len(buffer) or ended:
+                return
+            buffer, at = text.read(CHUNK), 0
+            ended = not buffer
+
+    skip(_JSON_SPACE)
+    at += 1  # the "["
+    while True:
+        skip(_JSON_SPACE + ",")
+        if at >= len(buffer) or buffer[at] == "]":
+            return
+        while True:
+            try:
+                value, end = decoder.raw_decode(buffer, at)
+                break
+            except json.JSONDecodeError as exc:
+                more = "" if ended else text.read(CHUNK)
+                if not more or len(buffer) - at > MAX_ROW_CHARS:
+                    where = line + exc.lineno - 1 - buffer.count("\n", 0, at)
+                    why = f"not valid JSON ({exc.msg} at line {where})"
+                    if more:
+                        why = f"JSON object longer than {MAX_ROW_CHARS:,} characters"
+                    yield line, BadRow(f"{why}; the array is not read past it")
+                    return
+                buffer, at = buffer[at:] + more, 0
+            except RecursionError:
+                yield line, BadRow("JSON nested too deep; the array is not read past it")
+                return
+            except ValueError:  # int() refuses more digits: Python's guard against slow parsing
+                yield line, BadRow("a number of more than 4,300 digits")
+                return
+        yield line, _json_row(value, known, renamed, unknown_seen)
+        line += buffer.count("\n", at, end)
+        at = end
+        if at > CHUNK:  # what was read is let go
+            buffer, at = buffer[at:], 0
 
 
 def _check_renamed(path: Path, renamed: dict[str, str], header: list[str]) -> None:

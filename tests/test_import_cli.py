@@ -406,6 +406,7 @@ def test_a_clean_file_exits_0_and_a_file_of_only_bad_rows_says_why(tmp_path: Pat
         ("text\trating\nGreat coffee\t5\n", 0, "standard input: 1 rows, 1 new reviews"),
         ('\ufeff\n{"text": "Bra kaffe", "rating": 5}\n', 0, "standard input: 1 rows, 1 new"),
         ('{"text": "Bra kaffe"}\n{"rating": 2}\n', 1, "line 2: text is empty"),
+        ('[{"text": "Bra kaffe"},\n {"text": "God", "rating": 4}]', 0, "2 rows, 2 new"),
         ("a,b\n1,2\n", 2, "cannot tell whether standard input holds reviews"),
         ("", 2, "standard input has no header line"),
     ],
@@ -524,3 +525,30 @@ def test_a_currency_column_takes_a_sign_or_says_which_code(
         assert stored == ["PLN"]
     else:
         assert result.returncode == 1 and said in result.stdout, result.stdout
+
+
+def test_a_json_export_holding_one_array_is_read_object_by_object(tmp_path: Path) -> None:
+    """Most tools export JSON as one array, pretty-printed: it was refused whole ("line 1:
+    not valid JSON"), as if only JSON lines were JSON. Bad objects are rejected by the line
+    they start on; a syntax error ends the reading there, the rows before it kept."""
+    rows = [
+        {"Kommentar": "Veldig god kaffe", "Vurdering": "8/10", "Dato": "5. desember 2025"},
+        {"Kommentar": "Grei nok", "Vurdering": 3, "Dato": "2025-12-04T10:00:00+01:00"},
+        {"Kommentar": {"nested": 1}},
+        {"Kommentar": "Rask levering", "Vurdering": 4},
+    ]
+    text = json.dumps(rows, indent=2, ensure_ascii=False)
+    (tmp_path / "eksport.json").write_text("\ufeff" + text, encoding="utf-8")
+    args = ("--column", "text=Kommentar", "--column", "rating=Vurdering", "--column", "date=Dato")
+    first = _import(tmp_path, "eksport.json", "-c", "Nordlys", "--new-company", *args)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "4 rows, 3 new reviews, 0 already stored, 1 rejected" in first.stdout
+    assert "line 12: text: a value must be text or a number" in first.stdout
+    again = _import(tmp_path, "eksport.json", "-c", "Nordlys", *args)
+    assert "4 rows, 0 new reviews, 3 already stored, 1 rejected" in again.stdout
+    broken = text.replace('"Grei nok",', '"Grei nok"')  # a comma lost by hand
+    (tmp_path / "broken.json").write_text(broken, encoding="utf-8")
+    cut = _import(tmp_path, "broken.json", "-c", "Nordlys", *args)
+    assert cut.returncode == 1, cut.stdout + cut.stderr
+    assert "2 rows, 0 new reviews, 1 already stored, 1 rejected" in cut.stdout
+    assert "line 7: not valid JSON (Expecting ',' delimiter at line 9)" in cut.stdout

@@ -25,7 +25,10 @@ def import_(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV (header line) or JSON-lines file; - reads standard input (either format)."
+            help=(
+                "CSV (header line), JSON-lines or JSON (one array of objects) file; - reads "
+                "standard input (any of them)."
+            )
         ),
     ],
     company: Annotated[str, typer.Option("--company", "-c", help="Company the rows belong to.")],
@@ -163,7 +166,7 @@ def _readable(file: Path, stdin: BinaryIO) -> Iterator[Path]:
     Spooled because the import reads its file more than once (the header and the kind
     first, the rows after), and a pipe can be read only once; on disk, so that memory
     stays flat on a large export. The format is the first character's: ``{`` is JSON
-    lines, anything else CSV (its delimiter sniffed as for a .csv file).
+    lines, ``[`` a JSON array, anything else CSV (its delimiter sniffed as for a .csv file).
     """
     if str(file) != STDIN:
         yield file
@@ -177,7 +180,8 @@ def _readable(file: Path, stdin: BinaryIO) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="rivalscope-stdin-") as folder:
         start = stdin.read(4096)
         opening = start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-        path = Path(folder) / ("stdin.jsonl" if opening == b"{" else "stdin.csv")
+        suffix = {b"{": "jsonl", b"[": "json"}.get(opening, "csv")
+        path = Path(folder) / f"stdin.{suffix}"
         with path.open("wb") as spool:
             spool.write(start)
             shutil.copyfileobj(stdin, spool, 1 << 20)
