@@ -235,6 +235,7 @@ def _json_rows(
 ) -> Iterator[tuple[int, Row]]:
     unknown_seen: set[str] = set()
     while True:
+        lines.mark()  # one line per row: the lines read before it are let go
         try:
             line = next(lines)
         except StopIteration:
