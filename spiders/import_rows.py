@@ -87,6 +87,13 @@ _UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 """How a UTF-16 file begins (Excel's "Unicode text" export, many Windows tools)."""
 
 
+def default_encoding(path: Path) -> str:
+    """The encoding of a file imported without ``--encoding``: UTF-16 when it begins with
+    UTF-16's byte-order mark (Excel's "Unicode text"), else UTF-8 (a UTF-8 mark is skipped)."""
+    with _open_binary(path) as handle:
+        return "utf-16" if handle.read(2) in _UTF16_MARKS else "utf-8"
+
+
 def _decode_whole(path: Path, encoding: str) -> None:
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0

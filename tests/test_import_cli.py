@@ -576,3 +576,15 @@ def test_reading_a_json_file_holds_one_row_not_the_file(tmp_path: Path, form: st
         tracemalloc.stop()
     assert read == 60_000
     assert peak < 8_000_000, peak  # measured: 2.1 MB (lines), 5.3 MB (array)
+
+
+def test_a_utf16_export_is_read_without_naming_its_encoding(tmp_path: Path) -> None:
+    """Excel's "Unicode text" (UTF-16, tab-separated .txt): its byte-order mark says the
+    encoding, which the import asked to be passed (exit 2); a named one is still obeyed."""
+    text = "text\trating\tdate\nŚwietna kawa\t4,5\t05.12.2025\nBardzo dobra\t★★★★☆\t2025-12-04\n"
+    (tmp_path / "opinie.txt").write_bytes(text.encode("utf-16"))
+    read = _import(tmp_path, "opinie.txt", "-c", "Kawa", "--new-company")
+    assert read.returncode == 0, read.stdout + read.stderr
+    assert "2 rows, 2 new reviews" in read.stdout
+    named = _import(tmp_path, "opinie.txt", "-c", "Kawa", "--encoding", "utf-8")
+    assert named.returncode == 2 and "pass --encoding utf-16" in named.stderr

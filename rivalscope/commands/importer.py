@@ -39,7 +39,16 @@ def import_(
             help="reviews or offers (default: guessed from the columns).", show_default=False
         ),
     ] = None,
-    encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                "Text encoding of the file (e.g. cp1250, cp1252). Default: utf-8, or utf-16 "
+                "when the file begins with UTF-16's byte-order mark (Excel's Unicode text)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     language: Annotated[
         str | None,
         typer.Option(
@@ -97,7 +106,7 @@ def import_(
     """
     from settings.languages import known_language_code
     from spiders.file_import import import_file
-    from spiders.import_rows import check_readable
+    from spiders.import_rows import check_readable, default_encoding
     from storage.db import database_url, describe_url, open_database
 
     if kind not in (None, "reviews", "offers"):
@@ -112,6 +121,7 @@ def import_(
     named = "standard input" if str(file) == STDIN else str(file)
     with _readable(file, sys.stdin.buffer) as path:
         check_readable(path)  # a missing file is said first, and creates no database
+        encoding = encoding or default_encoding(path)
         engine = open_database(url)
         try:
             report = import_file(
