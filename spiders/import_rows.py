@@ -14,10 +14,12 @@ import codecs
 import csv
 import difflib
 import json
+import re
 from collections import deque
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any
 
 from settings.user_errors import UserError
@@ -225,8 +227,11 @@ def read_rows(
         elif suffix in JSON_SUFFIXES:
             yield from _json_rows(_Lines(text), known, renamed)
         else:
-            dialect = _dialect(path, suffix, encoding)
-            yield from _csv_rows(path, _Lines(text), dialect, known, renamed)
+            dialect, directive = _dialect(path, suffix, encoding)
+            lines = _Lines(text)
+            if directive:
+                next(lines)  # "sep=;": the delimiter, no header
+            yield from _csv_rows(path, lines, dialect, known, renamed)
 
 
 def _opens_array(text: IO[str]) -> bool:
@@ -387,15 +392,24 @@ def _suggest(unknown: list[str], known: tuple[str, ...]) -> str:
     return f" (did you mean {', '.join(hints)}?)" if hints else ""
 
 
-def _dialect(path: Path, suffix: str, encoding: str) -> Any:
-    if suffix == ".tsv":
-        return "excel-tab"
+_SEP_DIRECTIVE = re.compile(r'"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
+"""Excel's first line naming the delimiter ("sep=;"), which many shop systems write for it."""
+
+
+def _dialect(path: Path, suffix: str, encoding: str) -> tuple[Any, bool]:
+    """The file's CSV dialect, and whether its first line is a ``sep=`` directive (the
+    delimiter it names, not a header)."""
     with path.open(encoding=encoding, newline="") as handle:
-        sample = handle.read(4096)
+        sample = handle.read(4096).removeprefix("\ufeff")
+    directive = _SEP_DIRECTIVE.match(sample)
+    if directive is not None:
+        return SimpleNamespace(delimiter=directive.group(1)), True
+    if suffix == ".tsv":
+        return "excel-tab", False
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+        return csv.Sniffer().sniff(sample, delimiters=",;\t"), False
     except csv.Error:
-        return "excel"
+        return "excel", False
 
 
 class _StrictDialect(csv.Dialect):

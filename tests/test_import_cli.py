@@ -588,3 +588,19 @@ def test_a_utf16_export_is_read_without_naming_its_encoding(tmp_path: Path) -> N
     assert "2 rows, 2 new reviews" in read.stdout
     named = _import(tmp_path, "opinie.txt", "-c", "Kawa", "--encoding", "utf-8")
     assert named.returncode == 2 and "pass --encoding utf-16" in named.stderr
+
+
+@pytest.mark.parametrize(
+    "directive",
+    ["sep=;", "\ufeffsep=;", '"sep=;"', "SEP=;"],
+    ids=["plain", "bom", "quoted", "upper"],
+)
+def test_excels_sep_line_names_the_delimiter(tmp_path: Path, directive: str) -> None:
+    """Excel's first line "sep=;" (written by shop systems so that Excel splits the cells)
+    was read as the header: "its columns are 'sep=;'", exit 2."""
+    rows = "text;rating;date\r\nBardzo dobra kawa;4,5;05.12.2025\r\nŚrednia;3;06.12.2025\r\nzła\r\n"
+    (tmp_path / "opinie.csv").write_text(f"{directive}\r\n{rows}", encoding="utf-8")
+    result = _import(tmp_path, "opinie.csv", "-c", "Kawa", "--new-company")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "3 rows, 2 new reviews, 0 already stored, 1 rejected" in result.stdout
+    assert "line 5: 1 fields, the header has 3" in result.stdout
