@@ -21,7 +21,7 @@ from spiders.extract.selectors import extract_with_selectors
 from spiders.extract.suggest import SuggestError, suggest_selectors
 from spiders.target_check import fetch_page
 from tests.cli import run_cli
-from tests.loopback_site import QuietHandler, answer, answered_robots, serving
+from tests.loopback_site import QuietHandler, answer, answered_robots, serving, write_targets
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAIN = FIXTURES / "demo-plain"
@@ -424,3 +424,21 @@ def test_suggest_on_a_page_whose_reviews_a_script_loads_points_to_render(
     assert "found no repeated blocks" in result.stderr
     assert "loaded by JavaScript, add --render" in result.stderr
     assert f"rivalscope targets detect {base}/p/kawa" in result.stderr
+
+
+def test_a_page_whose_reviews_a_script_loads_is_pointed_to_the_browser(tmp_path: Path) -> None:
+    """check said only "no reviews found on this page", detect --no-browser "none found":
+    neither said that a script may load them, nor which command tells."""
+    with serving(_ScriptedReviews) as (_, base):
+        url = f"{base}/p/kawa"
+        write_targets(tmp_path, [url], source="kawa")
+        checked = run_cli("targets", "check", "kawa", cwd=tmp_path)
+        detected = run_cli("targets", "detect", url, "--no-browser", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert (
+        "warning: no reviews found on this page (if a browser shows reviews here, a script "
+        f"loads them: `rivalscope targets detect {url}` says how to read them)"
+    ) in checked.stdout
+    assert detected.returncode == 0, detected.stderr
+    assert "# reviews carried by: none found" in detected.stdout
+    assert "# note: the page was not rendered (--no-browser)" in detected.stdout

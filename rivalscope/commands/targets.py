@@ -411,6 +411,11 @@ def detect(
             notes.append(
                 f"no reviews here; try a product page, e.g. rivalscope targets detect {example}"
             )
+        elif rendered_page is None and "<script" in html.lower():
+            notes.append(
+                "the page was not rendered (--no-browser): reviews its scripts load are not "
+                "seen; run without --no-browser to render it in chromium"
+            )
     for note in notes:
         typer.echo(f"# note: {note}")
     typer.echo("# Proposed settings for the [[company.source]] of this page:")
