@@ -15,6 +15,7 @@ import csv
 import difflib
 import json
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,14 @@ class BadRow:
 
 
 Row = dict[str, Any] | BadRow
+
+
+def column_name(name: str) -> str:
+    """A column's name as compared: spaces around it dropped, lower case, and composed
+    (NFC): a header saved decomposed ("Treść" with its accents as characters of their own),
+    as macOS tools write it, looked the same as the "Treść" typed in --column and was
+    refused as another column."""
+    return unicodedata.normalize("NFC", name.strip().lower())
 
 
 def check_encoding(encoding: str) -> str:
@@ -212,7 +221,7 @@ def read_rows(
     exports whose headers are not ours ("Kommentar", "Review Content"); a column named
     there that the file lacks is refused.
     """
-    renamed = {k.strip().lower(): v for k, v in (renamed or {}).items()}
+    renamed = {column_name(k): v for k, v in (renamed or {}).items()}
     encoding = check_encoding(encoding)
     suffix = path.suffix.lower()
     if suffix not in JSON_SUFFIXES + CSV_SUFFIXES:
@@ -280,7 +289,7 @@ def _json_row(
     """One JSON object as a row (``unknown_seen``: unknown keys reported already)."""
     if not isinstance(value, dict):
         return BadRow("a JSON row must be an object")
-    row = {str(k).strip().lower(): v for k, v in value.items()}
+    row = {column_name(str(k)): v for k, v in value.items()}
     if renamed:  # JSON rows may leave keys out: a row without the column is fine
         named = _renamed_row(row, renamed)
         if isinstance(named, BadRow):
@@ -455,7 +464,7 @@ def _csv_rows(
         except (csv.Error, _OverlongLine):
             raise ImportFileError(f"{path}: the header line cannot be read as CSV") from None
         if any(cell.strip() for cell in first):
-            header = [cell.strip().lower() for cell in first]
+            header = [column_name(cell) for cell in first]
     if renamed:
         _check_renamed(path, renamed, header)
         header = [renamed.get(name, name) for name in header]

@@ -604,3 +604,22 @@ def test_excels_sep_line_names_the_delimiter(tmp_path: Path, directive: str) -> 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "3 rows, 2 new reviews, 0 already stored, 1 rejected" in result.stdout
     assert "line 5: 1 fields, the header has 3" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["opinie.csv", "opinie.jsonl"])
+def test_a_decomposed_header_is_the_column_typed_composed(tmp_path: Path, name: str) -> None:
+    """A header saved decomposed (NFD, as macOS tools write it) against --column typed
+    composed: "has no column 'treść'; its columns are 'treść', 'ocena'", exit 2."""
+    import unicodedata
+
+    column = unicodedata.normalize("NFD", "Treść")
+    body = (
+        f"{column};Ocena\nDobra kawa;5\n"
+        if name.endswith(".csv")
+        else json.dumps({column: "Dobra kawa", "Ocena": 5}) + "\n"
+    )
+    (tmp_path / name).write_text(body, encoding="utf-8")
+    args = ("--column", "text=Treść", "--column", "rating=Ocena")
+    result = _import(tmp_path, name, "-c", "Kawa", "--new-company", *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 rows, 1 new reviews" in result.stdout
