@@ -623,3 +623,26 @@ def test_a_decomposed_header_is_the_column_typed_composed(tmp_path: Path, name: 
     result = _import(tmp_path, name, "-c", "Kawa", "--new-company", *args)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 rows, 1 new reviews" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '{"text": "Veldig god kaffe", "rating": 5}\n{"text": "Grei", "rating": 3}\n',
+        '[{"text": "Veldig god kaffe", "rating": 5},\n {"text": "Grei", "rating": 3}]\n',
+    ],
+    ids=["lines", "array"],
+)
+def test_utf16_json_on_standard_input_is_json(tmp_path: Path, rows: str) -> None:
+    """The format of piped rows is their first character's: after UTF-16's byte-order mark
+    it was the mark's first byte, so UTF-16 JSON was read as CSV ("has no column")."""
+    import os
+    import sys
+
+    env = {**os.environ, "RIVALSCOPE_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "rivalscope", "import", "-", "-c", "N", "--new-company"],
+        cwd=tmp_path, env=env, input=rows.encode("utf-16"), capture_output=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"standard input: 2 rows, 2 new reviews" in done.stdout

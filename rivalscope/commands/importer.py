@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import shutil
 import sys
 import tempfile
@@ -189,8 +190,7 @@ def _readable(file: Path, stdin: BinaryIO) -> Iterator[Path]:
         )
     with tempfile.TemporaryDirectory(prefix="rivalscope-stdin-") as folder:
         start = stdin.read(4096)
-        opening = start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-        suffix = {b"{": "jsonl", b"[": "json"}.get(opening, "csv")
+        suffix = {"{": "jsonl", "[": "json"}.get(_first_character(start), "csv")
         path = Path(folder) / f"stdin.{suffix}"
         with path.open("wb") as spool:
             spool.write(start)
@@ -201,6 +201,16 @@ def _readable(file: Path, stdin: BinaryIO) -> Iterator[Path]:
             # The message names the file to fix; the spool is nothing the user can open.
             exc.args = (str(exc).replace(str(path), "standard input"),)
             raise
+
+
+def _first_character(start: bytes) -> str:
+    """The first character of piped text other than a byte-order mark and spaces, read as
+    UTF-16 after UTF-16's mark (a UTF-16 JSON export was read as CSV), else byte by byte."""
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        text = start[: len(start) // 2 * 2].decode("utf-16", errors="replace")
+    else:
+        text = start.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    return text.lstrip("\ufeff \t\r\n")[:1]
 
 
 def _renamed_columns(pairs: list[str]) -> dict[str, str]:
