@@ -243,3 +243,30 @@ def test_an_unclassed_time_element_is_the_date(stamp: str, query: str, read: str
     selectors = Selectors(review=suggestion.review, review_fields=suggestion.review_fields)
     reviews = extract_with_selectors(html, URL, selectors).reviews
     assert reviews[0].date_raw == read
+
+
+@pytest.mark.parametrize(
+    ("attribute", "label"),
+    [("aria-label", "Vurdert til {n} av 5"), ("title", "{n} z 5 gwiazdek"), ("title", "{n}/5")],
+)
+def test_an_empty_star_image_labelled_with_its_rating_is_the_rating(
+    attribute: str, label: str
+) -> None:
+    # The rating said only in the label of an empty element (stars drawn by CSS), under a
+    # class name in the page's language: only the element's text was looked at.
+    blocks = "".join(
+        f'<li class="omtale"><div class="gw" {attribute}="{label.format(n=n % 5 + 1)}"></div>'
+        f'<p class="tekst">{body}</p></li>'
+        for n, body in enumerate(BODIES)
+    )
+    html = _page(f"<ul>{blocks}</ul>", list(BODIES))
+    suggestion = suggest_selectors(html, URL)
+    assert suggestion.review_fields.get("rating") == f".gw::attr({attribute})"
+    assert suggestion.rating_scale == 5
+    selectors = Selectors(
+        review=suggestion.review,
+        review_fields=suggestion.review_fields,
+        rating_scale=suggestion.rating_scale,
+    )
+    reviews = extract_with_selectors(html, URL, selectors).reviews
+    assert [r.rating_raw for r in reviews][:2] == [label.format(n=1), label.format(n=2)]

@@ -226,6 +226,17 @@ def _attribute(blocks: list[_Element], selector: str, names: tuple[str, ...]) ->
     return None
 
 
+def _labelled_rating(blocks: list[_Element], selector: str) -> bool:
+    """Whether the selector's element states a rating in its label in most blocks, as an
+    empty star image does ("Vurdert til 4 av 5", "4 z 5 gwiazdek"): only its text was read,
+    and a rating said only so was never proposed."""
+    name = _attribute(blocks, selector, ("title", "aria-label"))
+    if name is None:
+        return False
+    labels = [m[0].get(name) or "" for b in blocks if (m := b.cssselect(selector))]
+    return sum(bool(OUT_OF.search(label)) for label in labels) * 2 >= len(blocks)
+
+
 def _hinted(candidate: _Candidate) -> str | None:
     for name, words in FIELD_HINTS:
         if candidate.words & words:
@@ -253,8 +264,10 @@ def _choose_fields(blocks: list[_Element]) -> dict[str, _Candidate]:
     if "rating" not in chosen:
         for candidate in rest:
             shown = [v for v in candidate.values if v]  # an empty image is no rating
-            if _attribute(blocks, candidate.selector, RATING_ATTRIBUTES[:4]) or (
-                shown and all(STARS.match(v) or OUT_OF.search(v) for v in shown)
+            if (
+                _attribute(blocks, candidate.selector, RATING_ATTRIBUTES[:4])
+                or (shown and all(STARS.match(v) or OUT_OF.search(v) for v in shown))
+                or _labelled_rating(blocks, candidate.selector)
             ):
                 chosen["rating"] = candidate
                 break
