@@ -138,7 +138,13 @@ def judge_run(
         figures[f"{kind}s_per_page"] = round(per_page, 4)
         if not usable:
             if count == 0:
-                reasons.append(f"0 {kind}s on {run.pages} pages")
+                other = "offer" if kind == "review" else "review"
+                hint = (  # the default holds = "both" on a site of one kind: say the setting
+                    f' (if the source has no {kind}s, set holds = "{other}s")'
+                    if holds == "both" and _count(run, other)
+                    else ""
+                )
+                reasons.append(f"0 {kind}s on {run.pages} pages{hint}")
             continue
         usual = statistics.median(_per_page(h, kind) for h in usable)
         figures[f"usual_{kind}s_per_page"] = round(usual, 4)

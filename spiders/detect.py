@@ -123,6 +123,29 @@ def api_template(url: str, product_ids: list[str]) -> tuple[str, str]:
     return text, paginate
 
 
+_ATTRIBUTE = r'([\w:.-]+)="{}"'
+_ID_LIKE = re.compile(r"[\w.:-]{3,64}")
+
+
+def attribute_id(template: str, html: str) -> tuple[str, str] | None:
+    """(value, regex) for a product id in an API URL template that the page carries as an
+    attribute (``data-product-id="kk42"``, ``data-sku="42-A"``): the regex (first group, the
+    form ``review_api.product_id`` takes) finds that value first in ``html``. None when no
+    query value or path part of the URL is such an attribute's value."""
+    parsed = urlparse(template)
+    values = [v for _, v in parse_qsl(parsed.query)] + parsed.path.split("/")
+    for value in values:
+        if "{" in value or not _ID_LIKE.fullmatch(value) or value.isalpha():
+            continue
+        for match in re.finditer(_ATTRIBUTE.format(re.escape(value)), html):
+            name = match.group(1).replace(".", "\\.")
+            pattern = f'{name}="([^"]+)"'
+            first = re.search(pattern, html)
+            if first is not None and first.group(1) == value:
+                return value, pattern
+    return None
+
+
 def analyse(
     url: str,
     plain: PageExtraction,
@@ -148,13 +171,22 @@ def analyse(
         template, paginate = api_template(api.url, ids)
         if paginate == "next" and api.next_link is None:
             paginate = "none"
+        found_id = None
+        if "{product_id}" not in template and rendered_page is not None:
+            found_id = attribute_id(template, rendered_page.html)
         settings += [
             "",
             "[company.source.review_api]",
-            f"url = {toml_string(template)}",
+            f"url = {toml_string(template.replace(found_id[0], '{product_id}') if found_id else template)}",
             f"paginate = {toml_string(paginate)}",
         ]
-        if "{product_id}" not in template:
+        if found_id is not None:
+            settings.append(f"product_id = '{found_id[1]}'")  # a literal string: no escapes
+            notes.append(
+                f"the product id {found_id[0]!r} is read from the page's markup (product_id): "
+                "check on another product page that it changes with the product"
+            )
+        elif "{product_id}" not in template:
             notes.append(
                 "the product id in the API URL was not recognised: put {product_id} where it "
                 "goes and set review_api.product_id to a regex that finds it in the page"

@@ -28,7 +28,7 @@ from sqlmodel import col, select
 from settings.content_keys import review_content_key, without_accents
 from settings.languages import normalize_language_code
 from settings.records import OfferItem, ReviewItem
-from spiders.extract.price import price_refusal
+from spiders.extract.price import AMBIGUOUS_CANDIDATES, CURRENCY_SYMBOLS, price_refusal
 from spiders.gc_spacing import spaced_collections
 from spiders.idle_cores import PROC_STAT, CpuSample, busy_elsewhere_since, cpu_sample
 from spiders.import_detection import StoreProcess
@@ -36,7 +36,7 @@ from spiders.import_rows import BadRow, ImportFileError, read_rows
 from spiders.pipelines.language import assign_languages
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.store_worker import BatchResult, WriterSpec
-from spiders.pipelines.validate import offer_problem, review_problem
+from spiders.pipelines.validate import EARLIEST_REVIEW, MAX_TEXT, offer_problem, review_problem
 from spiders.raw_fields import (
     is_numeric_date,
     key_date,
@@ -102,6 +102,8 @@ class ImportSource:
     encoding: str
     renamed: dict[str, str]
     """The file's column -> the name it is read as (``--column``)."""
+    language: str | None = None
+    """The import's language hint (``--language``): also a numeric date's day/month order."""
 
 
 @dataclass
@@ -193,14 +195,21 @@ def _refusal(value: str) -> str | None:
 
 
 def _date_problem(raw: str) -> str:
-    if is_numeric_date(raw):
+    if is_numeric_date(raw) and (
+        parse_review_date(raw, "fr") is not None or parse_review_date(raw, "en-US") is not None
+    ):
         # "03/12/2024" is March or December depending on the country: never guess
-        return f"date {raw!r} is ambiguous (day/month order); write it as YYYY-MM-DD"
+        return (
+            f"date {raw!r} is ambiguous (day/month order): pass --language (fr, pl, no... "
+            "write the day first) or write it as YYYY-MM-DD"
+        )
     return f"date {raw!r} is not a date"
 
 
-def review_from_row(row: dict[str, Any]) -> ReviewItem:
-    """A normalised review from an import row; ValueError says what is wrong."""
+def review_from_row(row: dict[str, Any], hint: str | None = None) -> ReviewItem:
+    """A normalised review from an import row; ValueError says what is wrong. ``hint`` (the
+    import's language hint) orders a numeric date's day and month where the row has no
+    language."""
     raw = row
     row = _texts(raw)
     text = row.get("text")
@@ -238,7 +247,7 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
         language=language,
         language_source="import" if language else None,
     )
-    normalize_review(review)
+    normalize_review(review, hint)
     if review.date_raw and review.published is None:
         raise ValueError(_date_problem(review.date_raw))
     review.content_key = review_content_key(
@@ -253,18 +262,20 @@ def review_from_row(row: dict[str, Any]) -> ReviewItem:
     return review
 
 
-def offer_from_row(row: dict[str, Any]) -> OfferItem:
-    """A normalised offer from an import row; ValueError says what is wrong."""
+def offer_from_row(row: dict[str, Any], hint: str | None = None) -> OfferItem:
+    """A normalised offer from an import row; ValueError says what is wrong (``hint``: as
+    for ``review_from_row``)."""
     name = _text(row, "product")
     if not name and not _text(row, "sku") and not _text(row, "gtin"):
         raise ValueError("product is empty (give product, sku or gtin)")
     price_text = _text(row, "price")
+    currency_text = _text(row, "currency")
     offer = OfferItem(
         url=_text(row, "url") or "",
         name=name,
         price_raw=price_text,
-        currency_raw=_text(row, "currency"),
-        currency=(_text(row, "currency") or "").upper() or None,
+        currency_raw=currency_text,
+        currency=_currency_code(currency_text) if currency_text else None,
         availability_raw=_text(row, "availability"),
         sku=_text(row, "sku"),
         gtin=_text(row, "gtin"),
@@ -276,11 +287,30 @@ def offer_from_row(row: dict[str, Any]) -> OfferItem:
         raise ValueError(f"price {shown}: {_refusal(price_text) or 'not a price'}")
     date_text = _text(row, "date")
     if date_text:
-        day = parse_review_date(date_text)
+        day = parse_review_date(date_text, hint)
         if day is None:
             raise ValueError(_date_problem(date_text))
         offer.observed_at = datetime.combine(day, time(12), tzinfo=UTC)
     return offer
+
+
+def _currency_code(text: str) -> str:
+    """The ISO code a currency column gives: a code ("pln" too), or a sign a shop's export
+    writes ("zł", "€", "Kč") read as the crawl reads it beside a price; ValueError for a sign
+    several currencies share ("kr") or anything else."""
+    if len(text) == 3 and text.isascii() and text.isalpha():
+        return text.upper()
+    code = CURRENCY_SYMBOLS.get(text) or CURRENCY_SYMBOLS.get(text.casefold())
+    if code is not None:
+        return code
+    shown = f"{text[:20]!r}…" if len(text) > 20 else repr(text)
+    candidates = AMBIGUOUS_CANDIDATES.get(text) or AMBIGUOUS_CANDIDATES.get(text.casefold())
+    if candidates:
+        named = ", ".join(sorted(candidates)[:6]) + (", ..." if len(candidates) > 6 else "")
+        raise ValueError(
+            f"currency {shown} is written by several currencies ({named}): write its code"
+        )
+    raise ValueError(f"currency {shown} is not a currency code (write e.g. PLN, NOK, EUR)")
 
 
 def infer_kind(path: Path, encoding: str, renamed: Mapping[str, str] | None = None) -> Kind:
@@ -397,7 +427,7 @@ def import_file(
     # before the run is recorded: a refused file leaves none
     check_header(path, encoding, kind, renamed)
     report = ImportReport(kind=kind, dry_run=dry_run, created_company=not exists)
-    source = ImportSource(path, encoding, dict(renamed or {}))
+    source = ImportSource(path, encoding, dict(renamed or {}), language_hint)
     if dry_run:
         _dry_run(engine, source, company, kind, report)
         return report
@@ -438,7 +468,7 @@ def import_file(
 def _checked_rows(
     source: ImportSource,
     columns: tuple[str, ...],
-    build: Callable[[dict[str, Any]], Item],
+    build: Callable[[dict[str, Any], str | None], Item],
     problem_of: Callable[[Item], str | None],
     report: ImportReport,
 ) -> Iterator[tuple[int, Item]]:
@@ -449,14 +479,42 @@ def _checked_rows(
             report.reject(number, row.reason)
             continue
         try:
-            item = build(row)
-            problem = problem_of(item)
+            item = build(row, source.language)
         except ValueError as exc:
-            problem = str(exc)
+            report.reject(number, str(exc))
+            continue
+        problem = problem_of(item)
         if problem is not None:
-            report.reject(number, problem.replace("_", " "))
+            report.reject(number, _said(problem, item))
             continue
         yield number, item
+
+
+def _said(problem: str, item: ReviewItem | OfferItem) -> str:
+    """A validation refusal (``rating_outside_scale``) as a line of the import's report, with
+    the row's value and what to write instead where the code alone leaves the user guessing."""
+    if isinstance(item, ReviewItem):
+        rating, best, worst = item.rating, item.best_rating, item.worst_rating
+        if problem == "rating_outside_scale" and rating is not None and best is not None:
+            if rating > best:
+                return (
+                    f"rating '{rating:g}' is above its scale's best, {best:g}: give the scale in "
+                    "a best_rating column or in the rating itself (8/10)"
+                )
+            return f"rating '{rating:g}' is below its scale ({worst or 0:g} to {best:g})"
+        if problem == "negative_rating" and rating is not None:
+            return f"rating '{rating:g}' is negative"
+    date = item.published if isinstance(item, ReviewItem) else item.observed_at
+    raw = item.date_raw if isinstance(item, ReviewItem) else None
+    day = f"{date:%Y-%m-%d}" if date else ""
+    shown = repr(raw) + (f" ({day})" if day not in raw else "") if raw else repr(day) if day else ""
+    if problem == "date_in_future" and shown:
+        return f"date {shown} is in the future"
+    if problem == "date_too_old" and shown:
+        return f"date {shown} is before {EARLIEST_REVIEW:%Y}: not a review's date"
+    if problem == "review_text_too_long":
+        return f"text is longer than {MAX_TEXT:,} characters"
+    return problem.replace("_", " ")
 
 
 def _checked_reviews(

@@ -14,10 +14,13 @@ import codecs
 import csv
 import difflib
 import json
+import re
+import unicodedata
 from collections import deque
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any
 
 from settings.user_errors import UserError
@@ -45,6 +48,14 @@ class BadRow:
 
 
 Row = dict[str, Any] | BadRow
+
+
+def column_name(name: str) -> str:
+    """A column's name as compared: spaces around it dropped, lower case, and composed
+    (NFC): a header saved decomposed ("Treść" with its accents as characters of their own),
+    as macOS tools write it, looked the same as the "Treść" typed in --column and was
+    refused as another column."""
+    return unicodedata.normalize("NFC", name.strip().lower())
 
 
 def check_encoding(encoding: str) -> str:
@@ -85,6 +96,13 @@ def check_decodable(path: Path, encoding: str) -> None:
 
 _UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 """How a UTF-16 file begins (Excel's "Unicode text" export, many Windows tools)."""
+
+
+def default_encoding(path: Path) -> str:
+    """The encoding of a file imported without ``--encoding``: UTF-16 when it begins with
+    UTF-16's byte-order mark (Excel's "Unicode text"), else UTF-8 (a UTF-8 mark is skipped)."""
+    with _open_binary(path) as handle:
+        return "utf-16" if handle.read(2) in _UTF16_MARKS else "utf-8"
 
 
 def _decode_whole(path: Path, encoding: str) -> None:
@@ -203,7 +221,7 @@ def read_rows(
     exports whose headers are not ours ("Kommentar", "Review Content"); a column named
     there that the file lacks is refused.
     """
-    renamed = {k.strip().lower(): v for k, v in (renamed or {}).items()}
+    renamed = {column_name(k): v for k, v in (renamed or {}).items()}
     encoding = check_encoding(encoding)
     suffix = path.suffix.lower()
     if suffix not in JSON_SUFFIXES + CSV_SUFFIXES:
@@ -213,11 +231,24 @@ def read_rows(
         )
     check_decodable(path, encoding)
     with path.open(encoding=encoding, newline="") as text:
-        if suffix in JSON_SUFFIXES:
+        if suffix in JSON_SUFFIXES and _opens_array(text):
+            yield from _json_array_rows(text, known, renamed)
+        elif suffix in JSON_SUFFIXES:
             yield from _json_rows(_Lines(text), known, renamed)
         else:
-            dialect = _dialect(path, suffix, encoding)
-            yield from _csv_rows(path, _Lines(text), dialect, known, renamed)
+            dialect, directive = _dialect(path, suffix, encoding)
+            lines = _Lines(text)
+            if directive:
+                next(lines)  # "sep=;": the delimiter, no header
+            yield from _csv_rows(path, lines, dialect, known, renamed)
+
+
+def _opens_array(text: IO[str]) -> bool:
+    """Whether the JSON file ``text`` holds one array (its first character other than a
+    byte-order mark and spaces is "["); ``text`` is back at its start."""
+    start = text.read(4096).lstrip("\ufeff" + _JSON_SPACE)
+    text.seek(0)
+    return start.startswith("[")
 
 
 def _json_rows(
@@ -225,6 +256,7 @@ def _json_rows(
 ) -> Iterator[tuple[int, Row]]:
     unknown_seen: set[str] = set()
     while True:
+        lines.mark()  # one line per row: the lines read before it are let go
         try:
             line = next(lines)
         except StopIteration:
@@ -245,36 +277,95 @@ def _json_rows(
         except ValueError:  # int() refuses more digits: Python's guard against slow parsing
             yield lines.number, BadRow("a number of more than 4,300 digits")
             continue
-        if isinstance(value, list):  # a whole .json export, most likely
+        if isinstance(value, list):  # a whole .json export on one line, most likely
             yield lines.number, BadRow("a JSON array: write one object per line (JSON lines)")
             continue
-        if not isinstance(value, dict):
-            yield lines.number, BadRow("a JSON line must be an object")
-            continue
-        row = {str(k).strip().lower(): v for k, v in value.items()}
-        if renamed:  # JSON lines may leave keys out: a row without the column is fine
-            named = _renamed_row(row, renamed)
-            if isinstance(named, BadRow):
-                yield lines.number, named
-                continue
-            row = named
-        nested = sorted(k for k, v in row.items() if isinstance(v, dict | list))
-        if nested:
-            yield lines.number, BadRow(f"{', '.join(nested)}: a value must be text or a number")
-            continue
-        if known is not None:
-            unknown = sorted(k for k in row if k not in known and k not in unknown_seen)
-            if unknown:
-                unknown_seen.update(unknown)
-                yield (
-                    lines.number,
-                    BadRow(
-                        f"unknown {'field' if len(unknown) == 1 else 'fields'} "
-                        f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}"
-                    ),
-                )
-                continue
-        yield lines.number, row
+        yield lines.number, _json_row(value, known, renamed, unknown_seen)
+
+
+def _json_row(
+    value: Any, known: tuple[str, ...] | None, renamed: dict[str, str], unknown_seen: set[str]
+) -> Row:
+    """One JSON object as a row (``unknown_seen``: unknown keys reported already)."""
+    if not isinstance(value, dict):
+        return BadRow("a JSON row must be an object")
+    row = {column_name(str(k)): v for k, v in value.items()}
+    if renamed:  # JSON rows may leave keys out: a row without the column is fine
+        named = _renamed_row(row, renamed)
+        if isinstance(named, BadRow):
+            return named
+        row = named
+    nested = sorted(k for k, v in row.items() if isinstance(v, dict | list))
+    if nested:
+        return BadRow(f"{', '.join(nested)}: a value must be text or a number")
+    if known is not None:
+        unknown = sorted(k for k in row if k not in known and k not in unknown_seen)
+        if unknown:
+            unknown_seen.update(unknown)
+            return BadRow(
+                f"unknown {'field' if len(unknown) == 1 else 'fields'} "
+                f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}"
+            )
+    return row
+
+
+_JSON_SPACE = " \t\r\n"
+
+
+def _json_array_rows(
+    text: IO[str], known: tuple[str, ...] | None, renamed: dict[str, str]
+) -> Iterator[tuple[int, Row]]:
+    """The objects of a file holding one JSON array (``[{...}, {...}]``, pretty-printed or
+    not, as most tools export JSON), read one at a time: memory holds one object (at most
+    ``MAX_ROW_CHARS``) and a chunk, whatever the file's size. A syntax error ends the
+    reading (an array cannot be re-synchronised like lines): its row says where, and the
+    rows before it are kept."""
+    decoder = json.JSONDecoder()
+    unknown_seen: set[str] = set()
+    buffer, at, line, ended = text.read(CHUNK).removeprefix("\ufeff"), 0, 1, False
+
+    def skip(chars: str) -> None:
+        nonlocal buffer, at, line, ended
+        while True:
+            while at < len(buffer) and buffer[at] in chars:
+                line += buffer[at] == "\n"
+                at += 1
+            if at < len(buffer) or ended:
+                return
+            buffer, at = text.read(CHUNK), 0
+            ended = not buffer
+
+    skip(_JSON_SPACE)
+    at += 1  # the "["
+    while True:
+        skip(_JSON_SPACE + ",")
+        if at >= len(buffer) or buffer[at] == "]":
+            return
+        while True:
+            try:
+                value, end = decoder.raw_decode(buffer, at)
+                break
+            except json.JSONDecodeError as exc:
+                more = "" if ended else text.read(CHUNK)
+                if not more or len(buffer) - at > MAX_ROW_CHARS:
+                    where = line + exc.lineno - 1 - buffer.count("\n", 0, at)
+                    why = f"not valid JSON ({exc.msg} at line {where})"
+                    if more:
+                        why = f"JSON object longer than {MAX_ROW_CHARS:,} characters"
+                    yield line, BadRow(f"{why}; the array is not read past it")
+                    return
+                buffer, at = buffer[at:] + more, 0
+            except RecursionError:
+                yield line, BadRow("JSON nested too deep; the array is not read past it")
+                return
+            except ValueError:  # int() refuses more digits: Python's guard against slow parsing
+                yield line, BadRow("a number of more than 4,300 digits")
+                return
+        yield line, _json_row(value, known, renamed, unknown_seen)
+        line += buffer.count("\n", at, end)
+        at = end
+        if at > CHUNK:  # what was read is let go
+            buffer, at = buffer[at:], 0
 
 
 def _check_renamed(path: Path, renamed: dict[str, str], header: list[str]) -> None:
@@ -310,15 +401,24 @@ def _suggest(unknown: list[str], known: tuple[str, ...]) -> str:
     return f" (did you mean {', '.join(hints)}?)" if hints else ""
 
 
-def _dialect(path: Path, suffix: str, encoding: str) -> Any:
-    if suffix == ".tsv":
-        return "excel-tab"
+_SEP_DIRECTIVE = re.compile(r'"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
+"""Excel's first line naming the delimiter ("sep=;"), which many shop systems write for it."""
+
+
+def _dialect(path: Path, suffix: str, encoding: str) -> tuple[Any, bool]:
+    """The file's CSV dialect, and whether its first line is a ``sep=`` directive (the
+    delimiter it names, not a header)."""
     with path.open(encoding=encoding, newline="") as handle:
-        sample = handle.read(4096)
+        sample = handle.read(4096).removeprefix("\ufeff")
+    directive = _SEP_DIRECTIVE.match(sample)
+    if directive is not None:
+        return SimpleNamespace(delimiter=directive.group(1)), True
+    if suffix == ".tsv":
+        return "excel-tab", False
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+        return csv.Sniffer().sniff(sample, delimiters=",;\t"), False
     except csv.Error:
-        return "excel"
+        return "excel", False
 
 
 class _StrictDialect(csv.Dialect):
@@ -364,7 +464,7 @@ def _csv_rows(
         except (csv.Error, _OverlongLine):
             raise ImportFileError(f"{path}: the header line cannot be read as CSV") from None
         if any(cell.strip() for cell in first):
-            header = [cell.strip().lower() for cell in first]
+            header = [column_name(cell) for cell in first]
     if renamed:
         _check_renamed(path, renamed, header)
         header = [renamed.get(name, name) for name in header]
@@ -399,7 +499,8 @@ def _csv_rows(
             yield start, BadRow(_csv_problem(str(exc)))
             _resync(lines, start)
             continue
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
+        if not any(cell.strip() for cell in cells):
+            # A blank line, or a spreadsheet's empty row (";;;;"): no row, nothing to reject.
             continue
         if len(cells) != width:
             if len(lines.taken) > 1:

@@ -199,6 +199,17 @@ def _listing_hint(offers: list[OfferItem]) -> str:
     return f" (a listing page with {len(cards)} product cards{where})"
 
 
+def _script_hint(html: str, url: str, source: Source) -> str:
+    """Where to look when a product page as read holds no review but has scripts, which may
+    load them (a widget): the command that says how the page carries them."""
+    if source.render == "browser" or "<script" not in html.lower():
+        return ""
+    return (
+        " (if a browser shows reviews here, a script loads them: "
+        f"`rivalscope targets detect {url}` says how to read them)"
+    )
+
+
 def page_links(html: str, url: str, wanted: Callable[[str], bool] | None = None) -> list[str]:
     """The links of the page a crawl could follow from it, in page order: on the page's
     host, another path (same-path links are pagination), and ``wanted`` if given."""
@@ -275,7 +286,8 @@ def check_page(html: str, url: str, source: Source) -> PageCheck:
             check.warnings.append(f"selector {result.name} = {result.query!r} matched nothing")
     holds = source.holds
     if holds in ("reviews", "both") and not page.reviews:
-        check.warnings.append("no reviews found on this page" + _listing_hint(page.offers))
+        hint = _listing_hint(page.offers) or _script_hint(html, url, source)
+        check.warnings.append("no reviews found on this page" + hint)
     if holds in ("offers", "both") and not page.offers:
         check.warnings.append("no offers found on this page")
     if not page.next_page:

@@ -156,11 +156,11 @@ def test_a_company_name_differing_only_in_case_or_accents_is_not_a_new_company(
         ),
         (
             "product,price,currency,date\nKettle,19.99,EUR,2025-01-01\nMill,5,EUR,2999-01-01\n",
-            "date in future",
+            "date '2999-01-01' is in the future",
         ),
         (
             "product,price,currency,date\nKettle,19.99,EUR,2025-01-01\nMill,5,EUR,1900-01-01\n",
-            "date too old",
+            "date '1900-01-01' is before 1995",
         ),
     ],
 )

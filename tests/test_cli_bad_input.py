@@ -184,7 +184,7 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     ),
     (
         ("import", "array.json", "-c", "A", "--new-company", "--db", FRESH),
-        "line 1: a JSON array: write one object per line (JSON lines)",
+        "line 1: a JSON row must be an object",  # an array of rows written as arrays
     ),
 ]
 
@@ -210,7 +210,7 @@ def careless_folder(tmp_path: Path) -> Path:
     open_database(f"sqlite:///{tmp_path / 'ro.db'}").dispose()
     (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(200))  # zlib.error
     (tmp_path / "r.csv").write_text("text,rating\nGood coffee,5\n", encoding="utf-8")
-    (tmp_path / "array.json").write_text('[{"text": "Good coffee", "rating": 5}]\n')
+    (tmp_path / "array.json").write_text('[["Good coffee", 5]]\n')
     (tmp_path / "noname.csv").write_text("text,,rating\nGood coffee,b,5\n", encoding="utf-8")
     wide = ",".join(["text", *(f"c{i}" for i in range(50))])
     (tmp_path / "wide.csv").write_text(f"{wide}\n{'x,' * 50}y\n", encoding="utf-8")

@@ -104,6 +104,24 @@ def test_judge_run(run: CrawlRun, history: list[CrawlRun], expected: list[str]) 
     assert reasons == expected
 
 
+@pytest.mark.parametrize(
+    ("reviews", "offers", "expected"),
+    [
+        # A first crawl of a site without offers, under the default holds = "both": the
+        # reason says which setting ends the warning (it said only "0 offers on 4 pages").
+        (4, 0, ['0 offers on 4 pages (if the source has no offers, set holds = "reviews")']),
+        (0, 3, ['0 reviews on 4 pages (if the source has no reviews, set holds = "offers")']),
+        (0, 0, ["0 reviews on 4 pages", "0 offers on 4 pages"]),
+    ],
+)
+def test_a_first_run_of_one_kind_under_holds_both_names_the_setting(
+    reviews: int, offers: int, expected: list[str]
+) -> None:
+    run = _run(4, reviews, coverage={"offer.count": float(offers), "offer.price": 1.0})
+    reasons, _ = judge_run(run, [], "both", HealthSettings())
+    assert reasons == expected
+
+
 class _Recorder(BaseHTTPRequestHandler):
     posts: list[dict[str, Any]]
 

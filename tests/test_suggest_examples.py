@@ -194,3 +194,79 @@ def test_a_review_whose_spaces_differ_from_auto_is_still_read(stated: str, shown
     blocks = "".join(_block(b, n) for n, b in enumerate([shown, *BODIES[:3]]))
     suggestion = suggest_selectors(_page(blocks, [stated, *BODIES[:3]]), URL)
     assert (suggestion.reviews_read, suggestion.auto_reviews) == (4, 4)
+
+
+@pytest.mark.parametrize(
+    "pager",
+    [
+        '<a class="pager-link" href="/p/kettle?strona=2">Następna</a>',  # the class is shared
+        '<a class="pager-link" href="/p/kettle?page=2">\n  Suivant ›\n</a>',
+        '<a href="/p/kettle?side=2">Neste</a>',
+        '<a class="dalej" href="/p/kettle?strona=2">Dalej »</a>',  # its class alone names it
+        '<a href="/p/kettle?page=2">Next "page" it\'s</a>',  # both quotes
+    ],
+)
+def test_the_next_page_selector_finds_the_pages_own_next_link(pager: str) -> None:
+    # The label in the page's language: the selector proposed for every labelled pager was
+    # one for English labels, which matched nothing on a Polish or French page.
+    blocks = "".join(_block(body, n) for n, body in enumerate(BODIES))
+    pagers = f'<nav><a class="pager-link" href="/p/kettle?page=1">1</a>{pager}</nav>'
+    html = _page(blocks + pagers, list(BODIES))
+    suggestion = suggest_selectors(html, URL)
+    assert suggestion.next_page is not None
+    selectors = Selectors(review=suggestion.review, next_page=suggestion.next_page)
+    page = extract_with_selectors(html, URL, selectors)
+    assert page.next_page is not None and page.next_page.endswith("=2")
+
+
+@pytest.mark.parametrize(
+    ("stamp", "query", "read"),
+    [
+        ("<time>{n} grudnia 2025</time>", "time", "1 grudnia 2025"),
+        (
+            '<time datetime="2025-12-0{n}">{n}. desember</time>',
+            "time::attr(datetime)",
+            "2025-12-01",
+        ),
+    ],
+)
+def test_an_unclassed_time_element_is_the_date(stamp: str, query: str, read: str) -> None:
+    # HTML's date element, often without a class: only classed elements were candidates,
+    # and the suggestion had no date at all.
+    blocks = "".join(
+        _block(body, n).replace("</div>", stamp.format(n=n + 1) + "</div>", 1)
+        for n, body in enumerate(BODIES)
+    )
+    html = _page(blocks, list(BODIES))
+    suggestion = suggest_selectors(html, URL)
+    assert suggestion.review_fields.get("date") == query
+    selectors = Selectors(review=suggestion.review, review_fields=suggestion.review_fields)
+    reviews = extract_with_selectors(html, URL, selectors).reviews
+    assert reviews[0].date_raw == read
+
+
+@pytest.mark.parametrize(
+    ("attribute", "label"),
+    [("aria-label", "Vurdert til {n} av 5"), ("title", "{n} z 5 gwiazdek"), ("title", "{n}/5")],
+)
+def test_an_empty_star_image_labelled_with_its_rating_is_the_rating(
+    attribute: str, label: str
+) -> None:
+    # The rating said only in the label of an empty element (stars drawn by CSS), under a
+    # class name in the page's language: only the element's text was looked at.
+    blocks = "".join(
+        f'<li class="omtale"><div class="gw" {attribute}="{label.format(n=n % 5 + 1)}"></div>'
+        f'<p class="tekst">{body}</p></li>'
+        for n, body in enumerate(BODIES)
+    )
+    html = _page(f"<ul>{blocks}</ul>", list(BODIES))
+    suggestion = suggest_selectors(html, URL)
+    assert suggestion.review_fields.get("rating") == f".gw::attr({attribute})"
+    assert suggestion.rating_scale == 5
+    selectors = Selectors(
+        review=suggestion.review,
+        review_fields=suggestion.review_fields,
+        rating_scale=suggestion.rating_scale,
+    )
+    reviews = extract_with_selectors(html, URL, selectors).reviews
+    assert [r.rating_raw for r in reviews][:2] == [label.format(n=1), label.format(n=2)]

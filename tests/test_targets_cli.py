@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from rivalscope.cli import app
 from rivalscope.demo.server import DemoServer
@@ -21,6 +21,7 @@ from spiders.extract.selectors import extract_with_selectors
 from spiders.extract.suggest import SuggestError, suggest_selectors
 from spiders.target_check import fetch_page
 from tests.cli import run_cli
+from tests.loopback_site import QuietHandler, answer, answered_robots, serving, write_targets
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAIN = FIXTURES / "demo-plain"
@@ -306,6 +307,26 @@ def test_suggested_selectors_paste_as_toml_whatever_the_attribute_holds(kind: st
     )
 
 
+def _checked_saved_page(tmp_path: Path, html: str, selectors: str) -> Result:
+    """``targets check`` of ``html`` saved in ``tmp_path``, for a selectors source "a" (of
+    language pl) with the ``selectors`` tables; asserts it succeeded."""
+    page = tmp_path / "page.html"
+    page.write_text(html, encoding="utf-8")
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n'
+        'start_urls = ["http://127.0.0.1/"]\nmode = "selectors"\nlanguage = "pl"\n' + selectors,
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        ["targets", "check", "a", "--file", str(page), "--targets", str(targets)],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 0, result.output
+    return result
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -315,26 +336,13 @@ def test_suggested_selectors_paste_as_toml_whatever_the_attribute_holds(kind: st
     ],
 )
 def test_check_shows_each_query_as_written(tmp_path: Path, query: str) -> None:
-    page = tmp_path / "page.html"
-    page.write_text(
+    result = _checked_saved_page(
+        tmp_path,
         '<html><body><div class="r"><p data-kind="body">Next to nothing, a fine kettle [sic].</p>'
         "</div></body></html>",
-        encoding="utf-8",
-    )
-    targets = tmp_path / "targets.toml"
-    targets.write_text(
-        '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n'
-        'start_urls = ["http://127.0.0.1/"]\nmode = "selectors"\n'
         '[company.source.selectors]\nreview = "div.r"\n'
         f"[company.source.selectors.review_fields]\ntext = {json.dumps(query)}\n",
-        encoding="utf-8",
     )
-    result = runner.invoke(
-        app,
-        ["targets", "check", "a", "--file", str(page), "--targets", str(targets)],
-        env={"COLUMNS": "250"},
-    )
-    assert result.exit_code == 0, result.output
     assert query in result.output
     assert "a fine kettle [sic]." in result.output
 
@@ -356,3 +364,81 @@ def test_check_of_a_page_no_selector_matches_says_so_once_and_where_to_look(
     assert "matched nothing" not in output
     assert "none of the 18 selectors matched anything on this page" in output
     assert f"e.g. --url {server.base_url}/brewcraft/p/" in output  # a product card's link
+
+
+def test_check_shows_the_ratings_dates_and_prices_selectors_read(tmp_path: Path) -> None:
+    """A selector reads a page's text ("★★★★☆", "5 grudnia 2025", "49,99 zł"), which a crawl
+    parses before storing: check showed it unparsed, every rating, date and price as "-"."""
+    result = _checked_saved_page(
+        tmp_path,
+        '<html lang="pl"><body><div class="produkt"><h1>Kawa</h1><b class="cena">49,99 zł</b>'
+        "</div>"
+        + "".join(
+            f'<div class="opinia"><span class="gw">{"★" * n}{"☆" * (5 - n)}</span>'
+            f"<time>{n} grudnia 2025</time><p>Kawa numer {n}, bardzo dobra.</p></div>"
+            for n in (4, 2)
+        )
+        + "</body></html>",
+        '[company.source.selectors]\nreview = "div.opinia"\noffer = "div.produkt"\n'
+        '[company.source.selectors.review_fields]\ntext = "p"\nrating = ".gw"\ndate = "time"\n'
+        '[company.source.selectors.offer_fields]\nname = "h1"\nprice = ".cena"\n',
+    )
+    rows = [line for line in result.output.splitlines() if "Kawa numer" in line]
+    assert "4/5" in rows[0] and "2025-12-04" in rows[0]
+    assert "2/5" in rows[1] and "2025-12-02" in rows[1]
+    assert "49.99 PLN" in result.output
+
+
+def test_status_of_a_mistyped_database_says_so_and_creates_none(
+    tmp_path: Path, demo_targets: Path
+) -> None:
+    """A read-only look: a --db path that holds no database was created empty, and every
+    source then read "never crawled"."""
+    missing = tmp_path / "rivalscpoe.db"
+    result = run_cli(
+        "targets", "status", "-t", str(demo_targets), cwd=tmp_path, db_url=f"sqlite:///{missing}"
+    )
+    assert result.returncode == 2, result.stdout
+    assert "no database at SQLite file" in result.stderr and "never crawled" not in result.stdout
+    assert not missing.exists()
+
+
+class _ScriptedReviews(QuietHandler):
+    """A product page whose reviews a script fetches (none in the HTML as sent)."""
+
+    def do_GET(self) -> None:
+        if not answered_robots(self):
+            body = (
+                '<html><body><h1>Kawa</h1><div id="opinie"></div><script>'
+                "fetch('/api/opinie').then(r => r.json()).then(show)</script></body></html>"
+            )
+            answer(self, 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode())
+
+
+def test_suggest_on_a_page_whose_reviews_a_script_loads_points_to_render(
+    tmp_path: Path,
+) -> None:
+    with serving(_ScriptedReviews) as (_, base):
+        result = run_cli("targets", "suggest", "--url", f"{base}/p/kawa", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout
+    assert "found no repeated blocks" in result.stderr
+    assert "loaded by JavaScript, add --render" in result.stderr
+    assert f"rivalscope targets detect {base}/p/kawa" in result.stderr
+
+
+def test_a_page_whose_reviews_a_script_loads_is_pointed_to_the_browser(tmp_path: Path) -> None:
+    """check said only "no reviews found on this page", detect --no-browser "none found":
+    neither said that a script may load them, nor which command tells."""
+    with serving(_ScriptedReviews) as (_, base):
+        url = f"{base}/p/kawa"
+        write_targets(tmp_path, [url], source="kawa")
+        checked = run_cli("targets", "check", "kawa", cwd=tmp_path)
+        detected = run_cli("targets", "detect", url, "--no-browser", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert (
+        "warning: no reviews found on this page (if a browser shows reviews here, a script "
+        f"loads them: `rivalscope targets detect {url}` says how to read them)"
+    ) in checked.stdout
+    assert detected.returncode == 0, detected.stderr
+    assert "# reviews carried by: none found" in detected.stdout
+    assert "# note: the page was not rendered (--no-browser)" in detected.stdout

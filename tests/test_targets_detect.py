@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +15,9 @@ from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import generate_scripted_shops, generate_shops
 from rivalscope.demo.site import Response
+from settings.records import PageExtraction
 from settings.targets import parse_targets
-from spiders.detect import api_template
+from spiders.detect import JsonResponse, Rendered, analyse, api_template
 from tests.cli import run_cli
 
 
@@ -177,3 +180,36 @@ def test_detect_on_a_shop_home_page_points_to_a_product_page(server: DemoServer)
     assert f"try a product page, e.g. rivalscope targets detect {server.base_url}/lumiere/p/" in (
         result.stdout
     )
+
+
+@pytest.mark.parametrize(
+    ("api", "html", "settings"),
+    [
+        (  # the id only in a data attribute (no SKU): the template had it written in
+            "http://w.test/api/reviews?product=kk42&page=1",
+            '<div id="reviews" data-product-id="kk42"></div>',
+            [
+                'url = "http://w.test/api/reviews?product={product_id}&page={page}"',
+                'product_id = \'data-product-id="([^"]+)"\'',
+            ],
+        ),
+        (  # in the path, and an earlier element with the attribute but another value: no regex
+            "http://w.test/v1/items/A-77/reviews?offset=0",
+            '<a data-item="B-12"></a><div data-item="A-77"></div>',
+            ['url = "http://w.test/v1/items/A-77/reviews?offset={offset}"'],
+        ),
+    ],
+)
+def test_detect_reads_an_api_product_id_from_the_pages_markup(
+    api: str, html: str, settings: list[str]
+) -> None:
+    page = f"<html><body><h1>Kawa</h1>{html}</body></html>"
+    rendered = Rendered(html=page, json=[JsonResponse(api, 4, None)])
+    found = analyse("http://w.test/p/kawa", PageExtraction(url=""), None, rendered)
+    lines = found.settings[found.settings.index("[company.source.review_api]") + 1 :]
+    assert [line for line in lines if not line.startswith("paginate")] == settings
+    regex = next((line for line in lines if line.startswith("product_id")), None)
+    if regex is not None:  # as the crawl reads it: the first group, in the page's HTML
+        table = tomllib.loads(regex)
+        match = re.search(table["product_id"], page)
+        assert match is not None and match.group(1) == "kk42"

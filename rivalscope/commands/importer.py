@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import shutil
 import sys
 import tempfile
@@ -25,7 +26,10 @@ def import_(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV (header line) or JSON-lines file; - reads standard input (either format)."
+            help=(
+                "CSV (header line), JSON-lines or JSON (one array of objects) file; - reads "
+                "standard input (any of them)."
+            )
         ),
     ],
     company: Annotated[str, typer.Option("--company", "-c", help="Company the rows belong to.")],
@@ -36,14 +40,24 @@ def import_(
             help="reviews or offers (default: guessed from the columns).", show_default=False
         ),
     ] = None,
-    encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                "Text encoding of the file (e.g. cp1250, cp1252). Default: utf-8, or utf-16 "
+                "when the file begins with UTF-16's byte-order mark (Excel's Unicode text)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     language: Annotated[
         str | None,
         typer.Option(
             help=(
                 "Language hint (ISO 639-1) for rows without a language column value: their "
                 "language is still detected, and the hint decides only where detection is "
-                "unsure (or between Norwegian, Danish and Swedish)."
+                "unsure (or between Norwegian, Danish and Swedish). It also orders numeric "
+                "dates: with fr, pl or no, 05/12/2026 is 5 December."
             ),
             show_default=False,
         ),
@@ -93,7 +107,7 @@ def import_(
     """
     from settings.languages import known_language_code
     from spiders.file_import import import_file
-    from spiders.import_rows import check_readable
+    from spiders.import_rows import check_readable, default_encoding
     from storage.db import database_url, describe_url, open_database
 
     if kind not in (None, "reviews", "offers"):
@@ -108,6 +122,7 @@ def import_(
     named = "standard input" if str(file) == STDIN else str(file)
     with _readable(file, sys.stdin.buffer) as path:
         check_readable(path)  # a missing file is said first, and creates no database
+        encoding = encoding or default_encoding(path)
         engine = open_database(url)
         try:
             report = import_file(
@@ -162,7 +177,7 @@ def _readable(file: Path, stdin: BinaryIO) -> Iterator[Path]:
     Spooled because the import reads its file more than once (the header and the kind
     first, the rows after), and a pipe can be read only once; on disk, so that memory
     stays flat on a large export. The format is the first character's: ``{`` is JSON
-    lines, anything else CSV (its delimiter sniffed as for a .csv file).
+    lines, ``[`` a JSON array, anything else CSV (its delimiter sniffed as for a .csv file).
     """
     if str(file) != STDIN:
         yield file
@@ -175,8 +190,8 @@ def _readable(file: Path, stdin: BinaryIO) -> Iterator[Path]:
         )
     with tempfile.TemporaryDirectory(prefix="rivalscope-stdin-") as folder:
         start = stdin.read(4096)
-        opening = start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-        path = Path(folder) / ("stdin.jsonl" if opening == b"{" else "stdin.csv")
+        suffix = {"{": "jsonl", "[": "json"}.get(_first_character(start), "csv")
+        path = Path(folder) / f"stdin.{suffix}"
         with path.open("wb") as spool:
             spool.write(start)
             shutil.copyfileobj(stdin, spool, 1 << 20)
@@ -186,6 +201,16 @@ def _readable(file: Path, stdin: BinaryIO) -> Iterator[Path]:
             # The message names the file to fix; the spool is nothing the user can open.
             exc.args = (str(exc).replace(str(path), "standard input"),)
             raise
+
+
+def _first_character(start: bytes) -> str:
+    """The first character of piped text other than a byte-order mark and spaces, read as
+    UTF-16 after UTF-16's mark (a UTF-16 JSON export was read as CSV), else byte by byte."""
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        text = start[: len(start) // 2 * 2].decode("utf-16", errors="replace")
+    else:
+        text = start.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    return text.lstrip("\ufeff \t\r\n")[:1]
 
 
 def _renamed_columns(pairs: list[str]) -> dict[str, str]:

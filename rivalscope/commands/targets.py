@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -164,7 +165,8 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
 
     plan = load_targets(targets)
     url = database_url(db)
-    engine = open_database(url)
+    # Read only: a mistyped --db is said, not created empty with every source "never crawled".
+    engine = open_database(url, existing=True)
     states = load_states(engine)
     table = Table(title=f"Target health in {describe_url(url)}", title_justify="left")
     for column in ("source", "health", "last run", "status", "pages", "reviews", "offers"):
@@ -250,6 +252,7 @@ def check(
     """
     from rivalscope.extraction_samples import aggregate_text, offers_table, reviews_table
     from settings.targets import load_targets
+    from spiders.pipelines.normalize import normalize_offer, normalize_review
     from spiders.target_check import check_page
 
     plan = load_targets(targets)
@@ -276,12 +279,17 @@ def check(
         f"{counted(len(page.offers), 'offer')}; next page: {page.next_page or '-'}",
         markup=False,
     )
-    if page.offers:
-        print_table(offers_table(page.offers), out=console)
+    # As a crawl stores them: a selector reads the page's text ("★★★★☆", "5 grudnia 2026",
+    # "49,99 zł"), which the record stages parse; shown unparsed, every rating, date and
+    # price of a selectors source read "-".
+    offers = [normalize_offer(copy.deepcopy(o)) for o in page.offers]
+    reviews = [normalize_review(copy.deepcopy(r), target.language) for r in page.reviews]
+    if offers:
+        print_table(offers_table(offers), out=console)
     if page.aggregate_rating is not None:
         console.print(aggregate_text(page.aggregate_rating), markup=False, highlight=False)
-    if page.reviews:
-        print_table(reviews_table(page.reviews), out=console)
+    if reviews:
+        print_table(reviews_table(reviews), out=console)
     if result.selectors:
         table = Table(title="Selectors", title_justify="left")
         for column in ("selector of", "query", "matched", "sample"):
@@ -319,10 +327,19 @@ def suggest(
 
     Example: rivalscope targets suggest --url https://shop.example/p/kettle > selectors.toml
     """
-    from spiders.extract.suggest import suggest_selectors
+    from spiders.extract.suggest import SuggestError, suggest_selectors
 
     html = _read_page(url, file, _crawler_table(targets), ignore_robots, bool(render))
-    suggestion = suggest_selectors(html, url or "")
+    try:
+        suggestion = suggest_selectors(html, url or "")
+    except SuggestError as exc:
+        if url is None or render or "<script" not in html.lower():
+            raise
+        # The page as the server sends it: reviews a script loads are not in it yet.
+        raise SuggestError(
+            f"{exc}; if its reviews are loaded by JavaScript, add --render (or see "
+            f"`rivalscope targets detect {url}`)"
+        ) from None
     typer.echo(f"# {suggestion.blocks} review blocks matched {suggestion.review!r}; first block:")
     for name, value in suggestion.samples.items():
         typer.echo(f"#   {name}: {value[:70]}")
@@ -393,6 +410,11 @@ def detect(
         if example:  # a shop's home or category page: reviews sit on product pages
             notes.append(
                 f"no reviews here; try a product page, e.g. rivalscope targets detect {example}"
+            )
+        elif rendered_page is None and "<script" in html.lower():
+            notes.append(
+                "the page was not rendered (--no-browser): reviews its scripts load are not "
+                "seen; run without --no-browser to render it in chromium"
             )
     for note in notes:
         typer.echo(f"# note: {note}")

@@ -54,7 +54,12 @@ FIELD_HINTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("title", frozenset({"title", "headline", "summary", "subject", "heading"})),
     ("text", frozenset({"text", "body", "content", "comment", "description", "message"})),
 )
-NEXT_WORDS = re.compile(r"^\s*(next|suivant|następna|neste|weiter|siguiente|›|»|>)", re.IGNORECASE)
+NEXT_WORDS = re.compile(
+    r"^\s*(next|suivant|page suivante|następna|dalej|neste|nästa|næste|weiter|nächste|siguiente"
+    r"|successiva|avanti|volgende|›|»|>|→)",
+    re.IGNORECASE,
+)
+"""A pager's "next" label (the words ``extract.pagination`` follows), at its start."""
 
 
 @dataclass
@@ -189,8 +194,10 @@ def _candidates(blocks: list[_Element]) -> list[_Candidate]:
         for node in block.iterdescendants():
             if not _is_tag(node):
                 continue
-            for cls in _classes(node):
-                selector = _css("", (cls,))
+            named = [(_css("", (cls,)), cls) for cls in _classes(node)]
+            if node.tag == "time" and not named:  # HTML's own date element, often unclassed
+                named = [("time", "time")]
+            for selector, cls in named:
                 if not selector or selector in seen:
                     continue
                 seen.add(selector)
@@ -217,6 +224,17 @@ def _attribute(blocks: list[_Element], selector: str, names: tuple[str, ...]) ->
         if len(with_it) * 2 >= len(blocks):
             return name
     return None
+
+
+def _labelled_rating(blocks: list[_Element], selector: str) -> bool:
+    """Whether the selector's element states a rating in its label in most blocks, as an
+    empty star image does ("Vurdert til 4 av 5", "4 z 5 gwiazdek"): only its text was read,
+    and a rating said only so was never proposed."""
+    name = _attribute(blocks, selector, ("title", "aria-label"))
+    if name is None:
+        return False
+    labels = [m[0].get(name) or "" for b in blocks if (m := b.cssselect(selector))]
+    return sum(bool(OUT_OF.search(label)) for label in labels) * 2 >= len(blocks)
 
 
 def _hinted(candidate: _Candidate) -> str | None:
@@ -246,8 +264,10 @@ def _choose_fields(blocks: list[_Element]) -> dict[str, _Candidate]:
     if "rating" not in chosen:
         for candidate in rest:
             shown = [v for v in candidate.values if v]  # an empty image is no rating
-            if _attribute(blocks, candidate.selector, RATING_ATTRIBUTES[:4]) or (
-                shown and all(STARS.match(v) or OUT_OF.search(v) for v in shown)
+            if (
+                _attribute(blocks, candidate.selector, RATING_ATTRIBUTES[:4])
+                or (shown and all(STARS.match(v) or OUT_OF.search(v) for v in shown))
+                or _labelled_rating(blocks, candidate.selector)
             ):
                 chosen["rating"] = candidate
                 break
@@ -336,14 +356,41 @@ def _next_page(root: _Element) -> str | None:
         for cls in _classes(a):
             if "next" in _words(cls):
                 return f"{_css('a', (cls,))}::attr(href)"
-    if any(NEXT_WORDS.match(_text(a)) for a in links):
-        return (
-            "xpath://a[starts-with(normalize-space(.), 'Next') or "
-            "starts-with(normalize-space(.), '›') or starts-with(normalize-space(.), '»')]/@href"
-        )
+    labelled = next((a for a in links if NEXT_WORDS.match(_text(a))), None)
+    if labelled is not None:
+        return _labelled_link(root, labelled)
     if root.xpath("//link[@rel='next'][@href]"):
         return 'link[rel="next"]::attr(href)'
     return None
+
+
+def _labelled_link(root: _Element, link: _Element) -> str:
+    """A selector for the link a "next" label marks: its class where that names it alone
+    on the page, else its label as the page writes it ("Następna", "Suivant", "›"): a
+    selector for English labels only matched nothing on other languages' pages."""
+    for cls in _classes(link):
+        css = _css("a", (cls,))
+        if css != "a" and len(root.cssselect(css)) == 1:
+            return f"{css}::attr(href)"
+    # As XPath's normalize-space() has it: only spaces, tabs and line breaks collapse.
+    label = " ".join(re.split(r"[ \t\r\n]+", "".join(link.itertext()).strip(" \t\r\n")))
+    return f"xpath://a[normalize-space(.)={_xpath_string(label)}]/@href"
+
+
+def _xpath_string(text: str) -> str:
+    """``text`` as an XPath 1.0 string literal (which has no escapes: concat() when it holds
+    both quotes)."""
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    items: list[str] = []
+    for n, piece in enumerate(text.split("'")):
+        if n:
+            items.append('"\'"')
+        if piece:
+            items.append(f"'{piece}'")
+    return f"concat({', '.join(items)})"
 
 
 def suggest_selectors(html: str, url: str = "") -> Suggestion:
