@@ -79,3 +79,25 @@ def test_a_next_link_to_another_item_is_no_next_page(
     to the walk from item to item."""
     found = _next(href, rel=rel, url=url)
     assert (found is not None) == expected, found
+
+
+@pytest.mark.parametrize(
+    ("label", "followed"),
+    [
+        ("Next", True),
+        ("Next »", True),  # an arrow beside the word, in any language
+        ("Neste side ›", True),
+        ("Suivant ›", True),
+        ("→ Dalej", True),
+        ("Następna strona →", True),
+        ("next ❯", True),
+        ("»", True),  # a lone arrow, as before
+        ("❯", False),  # alone, a carousel's or a player's as often as a pager's
+        ("« Previous", False),
+        ("Next day delivery", False),
+    ],
+)
+def test_a_pager_label_may_carry_an_arrow(label: str, followed: bool) -> None:
+    page = f'<html><body><a href="?page=2">{label}</a></body></html>'
+    found = next_page_url(lxml.html.fromstring(page), PAGE)
+    assert found == (PAGE + "?page=2" if followed else None)

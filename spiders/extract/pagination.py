@@ -7,9 +7,16 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+# A pager's arrow may stand beside its word ("Next »", "Neste side ›", "→ Dalej"): the
+# arrow is the same in every language and says "forward" as plainly as the word.
+_ARROW = r"(?:>>|»|›|>|→|❯)"
+_LONE_ARROW = (
+    r"(?:>>|»|›|>|→)"  # alone: as before (a lone "❯" or "▶" may be a carousel or a player)
+)
 _NEXT_WORDS = re.compile(
-    r"^\s*(?:next(?:\s+page)?|suivant(?:e)?|page suivante|następna(?:\s+strona)?|dalej|neste(?:\s+side)?"
-    r"|weiter|nächste(?:\s+seite)?|successiva|avanti|siguiente|volgende|nästa|næste|»|›|>|→|>>)\s*$",
+    rf"^\s*(?:{_ARROW}\s*)?(?:next(?:\s+page)?|suivant(?:e)?|page suivante|następna(?:\s+strona)?"
+    r"|dalej|neste(?:\s+side)?|weiter|nächste(?:\s+seite)?|successiva|avanti|siguiente|volgende"
+    rf"|nästa|næste)(?:\s*{_ARROW})?\s*$|^\s*{_LONE_ARROW}\s*$",
     re.IGNORECASE,
 )
 _NEXT_CLASS = re.compile(
