@@ -70,17 +70,23 @@ def process_alive(pid: int | None) -> bool:
     return True
 
 
+def judged_here(run: CrawlRun) -> bool:
+    """True when ``run``'s process id is checked on this machine: it runs here, or it was
+    recorded before machines were."""
+    return run.machine is None or run.machine == this_machine()
+
+
 def owner_alive(run: CrawlRun, now: datetime | None = None) -> bool:
     """True while the process owning ``run`` may still be running (module docstring)."""
     if not run.pid:
         return False
-    here = this_machine()
-    if run.machine is None or run.machine == here:
+    if judged_here(run):
         return process_alive(run.pid)
+    assert run.machine is not None
     if run.alive_at is None:
         return False
     alive_at = as_utc(run.alive_at)
-    if _host(run.machine) == _host(here) and alive_at < booted_at():
+    if _host(run.machine) == _host(this_machine()) and alive_at < booted_at():
         return False  # this machine before its last boot (or its namesake, silent since)
     return (now or utcnow()) - alive_at < SILENT_AFTER
 
@@ -88,8 +94,9 @@ def owner_alive(run: CrawlRun, now: datetime | None = None) -> bool:
 def other_host(run: CrawlRun) -> str | None:
     """The host name of the machine ``run``'s process runs on, when that is not this one
     (nor unknown)."""
-    if run.machine is None or run.machine == this_machine():
+    if judged_here(run):
         return None
+    assert run.machine is not None
     return _host(run.machine)
 
 

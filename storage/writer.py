@@ -36,7 +36,7 @@ from storage.models import (
     Source,
     utcnow,
 )
-from storage.run_owner import owner_alive, owner_words, this_machine
+from storage.run_owner import judged_here, owner_alive, owner_words, this_machine
 from storage.variant_models import ProductParent as ParentRow
 
 OfferState = tuple[str | None, str | None, str | None]
@@ -400,7 +400,7 @@ class CollectWriter:
             for run in running:
                 if run.queue is not None and queue is None:
                     raise CollectError(self._busy_message(run))
-                ours = run.pid == os.getpid() and run.machine in (None, this_machine())
+                ours = run.pid == os.getpid() and judged_here(run)
                 if run.queue is not None or ours or not owner_alive(run):
                     run.status = "interrupted"
                     run.finish_reason = run.finish_reason or ENDED_UNCLOSED

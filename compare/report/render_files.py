@@ -22,6 +22,7 @@ from compare.report.report_error import ReportError
 from compare.report.section_registry import build_sections, registered_sections
 from settings.interrupts import interrupts_deferred
 from settings.pause_points import pause_point
+from storage.run_owner import process_alive
 
 STAGING = ".rivalscope-report-staging-"
 PAUSE_POINT = "report-files"
@@ -138,18 +139,8 @@ def _remove_stale_staging(out_dir: Path) -> None:
             # <STAGING><folder name>-<pid>-<mkdtemp suffix>; the folder name may hold dashes,
             # the suffix never does.
             pid = folder.name.rsplit("-", 2)[-2]
-            if pid.isdigit() and not _alive(int(pid)) and folder.is_dir():
+            if pid.isdigit() and not process_alive(int(pid)) and folder.is_dir():
                 shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _reason(exc: OSError) -> str:
