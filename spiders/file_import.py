@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -56,6 +56,7 @@ REVIEW_COLUMNS = (
     "text",
     "rating",
     "best_rating",
+    "worst_rating",
     "date",
     "title",
     "product",
@@ -103,7 +104,11 @@ class ImportSource:
     renamed: dict[str, str]
     """The file's column -> the name it is read as (``--column``)."""
     language: str | None = None
-    """The import's language hint (``--language``): also a numeric date's day/month order."""
+    """The import's language hint (``--language``) as written, region included: it orders a
+    numeric date's day and month (``en-US`` month first, ``en-GB``, ``fr``, ``pl`` day first)."""
+    scale: tuple[float, float] | None = None
+    """(worst, best) of the ratings of rows that state no best of their own
+    (``--rating-scale 0-10``); None: 5 stars from 1."""
 
 
 @dataclass
@@ -200,16 +205,18 @@ def _date_problem(raw: str) -> str:
     ):
         # "03/12/2024" is March or December depending on the country: never guess
         return (
-            f"date {raw!r} is ambiguous (day/month order): pass --language (fr, pl, no... "
-            "write the day first) or write it as YYYY-MM-DD"
+            f"date {raw!r} is ambiguous (day/month order): pass --language (fr, pl, no, "
+            "en-GB... write the day first; en-US the month) or write it as YYYY-MM-DD"
         )
     return f"date {raw!r} is not a date"
 
 
-def review_from_row(row: dict[str, Any], hint: str | None = None) -> ReviewItem:
+def review_from_row(
+    row: dict[str, Any], hint: str | None = None, scale: tuple[float, float] | None = None
+) -> ReviewItem:
     """A normalised review from an import row; ValueError says what is wrong. ``hint`` (the
     import's language hint) orders a numeric date's day and month where the row has no
-    language."""
+    language; ``scale`` is (worst, best) of a rating whose row states no best."""
     raw = row
     row = _texts(raw)
     text = row.get("text")
@@ -217,18 +224,23 @@ def review_from_row(row: dict[str, Any], hint: str | None = None) -> ReviewItem:
         raise ValueError("text is empty (the text column is required)")
     rating, stated_best = _rating(row)
     best = _number(row, "best_rating")
+    worst = _number(row, "worst_rating")
     if stated_best is not None:
         if best is not None and best != stated_best:
             raise ValueError(
                 f"rating {row['rating']!r} says out of {stated_best:g}, best_rating {best:g}"
             )
         best = stated_best
+    if best is None and scale is not None:
+        worst, best = (scale[0] if worst is None else worst), scale[1]
     if best is None:
         best = 5.0
     elif not 0 < best <= MAX_RATING_SCALE:
         raise ValueError(
             f"best rating {raw.get('best_rating')!r} must be above 0 (and at most 1000)"
         )
+    if worst is not None and not 0 <= worst < best:
+        raise ValueError(f"worst rating {worst:g} must be at least 0 and below the best, {best:g}")
     language = normalize_language_code(row.get("language"))
     if language is None and row.get("language"):
         raise ValueError(
@@ -239,6 +251,7 @@ def review_from_row(row: dict[str, Any], hint: str | None = None) -> ReviewItem:
         title=row.get("title"),
         rating=rating,
         best_rating=best if rating is not None else None,
+        worst_rating=worst if rating is not None else None,
         date_raw=row.get("date"),
         author=row.get("author"),
         region=row.get("region"),
@@ -248,6 +261,10 @@ def review_from_row(row: dict[str, Any], hint: str | None = None) -> ReviewItem:
         language_source="import" if language else None,
     )
     normalize_review(review, hint)
+    if review.date_raw and review.published is None and language and row.get("language"):
+        # the row's own tag as written orders its date ("en-US": month first), where its
+        # language code alone ("en") cannot
+        review.published = parse_review_date(review.date_raw, row["language"])
     if review.date_raw and review.published is None:
         raise ValueError(_date_problem(review.date_raw))
     review.content_key = review_content_key(
@@ -410,6 +427,7 @@ def import_file(
     new_company: bool = False,
     dry_run: bool = False,
     renamed: Mapping[str, str] | None = None,
+    rating_scale: tuple[float, float] | None = None,
 ) -> ImportReport:
     """Import one file for ``company``; see the module docstring.
 
@@ -417,17 +435,19 @@ def import_file(
     the file).
     ``dry_run`` checks every row against the database and writes nothing.
     ``renamed``: the file's columns read under our names (``--column text=Kommentar``).
+    ``rating_scale``: (worst, best) of ratings whose row states no best (``--rating-scale``).
     """
     # The cores' use is measured from here to the choice of a detection process (the checks
     # below take a few tenths of a second on a file large enough for one).
     cpu_since = cpu_sample()
     exists = check_company(engine, company, new_company=new_company)
+    date_hint = language_hint  # the tag as written: "en-US" orders dates, "en" cannot
     language_hint = normalize_language_code(language_hint)
     kind = kind or infer_kind(path, encoding, renamed)
     # before the run is recorded: a refused file leaves none
     check_header(path, encoding, kind, renamed)
     report = ImportReport(kind=kind, dry_run=dry_run, created_company=not exists)
-    source = ImportSource(path, encoding, dict(renamed or {}), language_hint)
+    source = ImportSource(path, encoding, dict(renamed or {}), date_hint, rating_scale)
     if dry_run:
         _dry_run(engine, source, company, kind, report)
         return report
@@ -498,10 +518,14 @@ def _said(problem: str, item: ReviewItem | OfferItem) -> str:
         if problem == "rating_outside_scale" and rating is not None and best is not None:
             if rating > best:
                 return (
-                    f"rating '{rating:g}' is above its scale's best, {best:g}: give the scale in "
-                    "a best_rating column or in the rating itself (8/10)"
+                    f"rating '{rating:g}' is above its scale's best, {best:g}: give the scale "
+                    "with --rating-scale (1-10, 0-10), in a best_rating column or in the rating "
+                    "itself (8/10)"
                 )
-            return f"rating '{rating:g}' is below its scale ({worst or 0:g} to {best:g})"
+            return (
+                f"rating '{rating:g}' is below its scale ({worst or 0:g} to {best:g}): a scale "
+                f"from 0 is given by --rating-scale 0-{best:g} or a worst_rating column"
+            )
         if problem == "negative_rating" and rating is not None:
             return f"rating '{rating:g}' is negative"
     date = item.published if isinstance(item, ReviewItem) else item.observed_at
@@ -522,9 +546,8 @@ def _checked_reviews(
 ) -> Iterator[list[tuple[int, ReviewItem]]]:
     """Batches of (line, valid review), names pseudonymised; bad rows go to ``report``."""
     batch: list[tuple[int, ReviewItem]] = []
-    for number, review in _checked_rows(
-        source, REVIEW_COLUMNS, review_from_row, review_problem, report
-    ):
+    build = partial(review_from_row, scale=source.scale)
+    for number, review in _checked_rows(source, REVIEW_COLUMNS, build, review_problem, report):
         if key is not None:
             review.author_hash = pseudonymize(review.author, key)
         review.author = None

@@ -48,7 +48,7 @@ def test_import_reviews_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> No
     assert "9 rows, 3 new reviews, 0 already stored, 6 rejected" in first.stdout
     for line, reason in [
         (5, "text is empty"),
-        (6, "rating '9' is above its scale's best, 5: give the scale in a best_rating column"),
+        (6, "rating '9' is above its scale's best, 5: give the scale with --rating-scale"),
         (7, "date '2099-01-01' is in the future"),
         (8, "date 'someday' is not a date"),
         (9, "rating 'four': not a rating (write 4, 4.5, 4/5, 80% or ★★★★☆)"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import shutil
 import sys
 import tempfile
@@ -54,10 +55,11 @@ def import_(
         str | None,
         typer.Option(
             help=(
-                "Language hint (ISO 639-1) for rows without a language column value: their "
+                "Language hint (a code such as fr, or a tag such as en-US) for rows without a "
+                "language column value: their "
                 "language is still detected, and the hint decides only where detection is "
                 "unsure (or between Norwegian, Danish and Swedish). It also orders numeric "
-                "dates: with fr, pl or no, 05/12/2026 is 5 December."
+                "dates: with fr, pl, no or en-GB, 05/12/2026 is 5 December; with en-US, 12 May."
             ),
             show_default=False,
         ),
@@ -87,11 +89,24 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    rating_scale: Annotated[
+        str | None,
+        typer.Option(
+            "--rating-scale",
+            metavar="LOW-HIGH",
+            help=(
+                "Scale of ratings whose row states none (no best_rating column, no 8/10), "
+                "e.g. 0-10 for a recommendation score or 1-10. Default: 1-5."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import your own (or a competitor's) reviews or offers.
 
-    Review columns: text (required), rating, best_rating (default 5), date, title,
+    Review columns: text (required), rating, best_rating (default 5), worst_rating
+    (default 1; 0 on scales above 10), date, title,
     product, author, region, language, id. A row's language value (a code or tag such as
     nb-NO) is trusted: that row skips detection (the fastest import). Offer columns: product, price, currency,
     availability, sku, gtin, plan, url, date. Bad rows are listed by line number;
@@ -114,10 +129,11 @@ def import_(
         raise typer.BadParameter("use reviews or offers", param_hint="--kind")
     if language is not None:
         try:
-            language = known_language_code(language)
+            known_language_code(language)  # the tag itself goes on: its region orders dates
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--language") from None
     renamed = _renamed_columns(column or [])
+    scale = _rating_scale(rating_scale) if rating_scale is not None else None
     url = database_url(db)
     named = "standard input" if str(file) == STDIN else str(file)
     with _readable(file, sys.stdin.buffer) as path:
@@ -136,6 +152,7 @@ def import_(
                 new_company=new_company,
                 dry_run=dry_run,
                 renamed=renamed,
+                rating_scale=scale,
             )
         finally:
             engine.dispose()
@@ -211,6 +228,27 @@ def _first_character(start: bytes) -> str:
     else:
         text = start.removeprefix(codecs.BOM_UTF8).decode("latin-1")
     return text.lstrip("\ufeff \t\r\n")[:1]
+
+
+_SCALE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:-|–|\.\.|to)\s*(\d+(?:[.,]\d+)?)\s*$")
+
+
+def _rating_scale(written: str) -> tuple[float, float]:
+    """``--rating-scale 0-10`` as (worst, best), checked."""
+    from spiders.file_import import MAX_RATING_SCALE
+
+    match = _SCALE.match(written)
+    if match is None:
+        raise typer.BadParameter(
+            f"{written!r}: write LOW-HIGH, e.g. 0-10 or 1-5", param_hint="--rating-scale"
+        )
+    worst, best = (float(part.replace(",", ".")) for part in match.groups())
+    if not worst < best <= MAX_RATING_SCALE:
+        raise typer.BadParameter(
+            f"{written!r}: the low end must be below the high end, at most {MAX_RATING_SCALE:g}",
+            param_hint="--rating-scale",
+        )
+    return worst, best
 
 
 def _renamed_columns(pairs: list[str]) -> dict[str, str]:
