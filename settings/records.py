@@ -166,8 +166,9 @@ class ReviewItem:
     """How ``language`` was decided: ``"markup"``, ``"hint"``, ``"detected"`` or ``"import"``."""
     page_language: str | None = None
     """The language the review's page declares (``<html lang>``, ``og:locale``), set by the
-    spider: it settles which Scandinavian language a review detected as Scandinavian is in,
-    where the target sets none (``spiders.pipelines.language``)."""
+    spider; for an import, the Scandinavian language its file's long reviews agree on. It
+    settles which Scandinavian language a review detected as Scandinavian is in, where the
+    target or import sets none (``spiders.pipelines.language``)."""
     content_key: str | None = None
     """Stable de-duplication key (hex); equal for the same review crawled twice."""
     company: str | None = None

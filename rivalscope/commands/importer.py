@@ -174,6 +174,17 @@ def import_(
             f"-> {escape(describe_url(url))}",
             markup=True,
         )
+    if report.scandinavian is not None:
+        from settings.languages import registered_language
+
+        known = registered_language(report.scandinavian)
+        name = known.english_name if known is not None else report.scandinavian
+        console.print(
+            f"  the file's long reviews are in {name}: its reviews detected as Danish, "
+            f"Norwegian or Swedish were stored as {name} (--language sets it)",
+            markup=False,
+            highlight=False,
+        )
     for line, reason in sorted(report.bad)[:MAX_LISTED]:
         console.print(f"  line {line}: {reason}", markup=False, highlight=False)
     if report.rejected > MAX_LISTED:

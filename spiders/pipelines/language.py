@@ -7,6 +7,7 @@ markup declared are normalised.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from settings.language_detection import SCANDINAVIAN, detect_languages
@@ -14,6 +15,17 @@ from settings.records import ReviewItem
 
 # Below this lingua confidence the target's hint is trusted more than the detector.
 MIN_CONFIDENCE = 0.5
+
+# A file's Scandinavian language (``dominant_scandinavian``) is read from its reviews of at
+# least this many words (at 15 words, 92.5 % of Norwegian reviews read as Norwegian, at 25
+# words 95.8 %; 2,000 NoReC reviews) ...
+DECIDING_WORDS = 15
+# ... when at least this many of them read as Scandinavian ...
+MIN_DECIDING = 30
+# ... and this share of those agree: a Norwegian file of 30 such reviews falls below it by
+# chance about once in 200 files (binomial, 7.5 % misread), a mixed Nordic shop's file does
+# not reach it, and then nothing is assumed.
+MIN_AGREEMENT = 0.8
 
 
 def assign_languages(
@@ -50,6 +62,23 @@ def apply_languages(
             review.language, review.language_source = hint, "hint"
         elif code:
             review.language, review.language_source = code, "detected"
+
+
+def dominant_scandinavian(texts: Sequence[str | None]) -> str | None:
+    """The Scandinavian language the long texts of one file (an import's export from one
+    shop) agree on, or None: like a crawled page's ``lang``, it settles which Scandinavian
+    language its short reviews are in (``ReviewItem.page_language``). Deterministic for a
+    file: it never depends on how the import batches the rows."""
+    long: list[str | None] = [t for t in texts if t and len(t.split()) >= DECIDING_WORDS]
+    codes = [
+        code
+        for code, confidence in detect_languages(long, parallel=False)
+        if code in SCANDINAVIAN and confidence >= MIN_CONFIDENCE
+    ]
+    if len(codes) < MIN_DECIDING:
+        return None
+    code, count = Counter(codes).most_common(1)[0]
+    return code if count >= MIN_AGREEMENT * len(codes) else None
 
 
 def _scandinavian(code: str | None, hint: str | None, page_language: str | None) -> str | None:
