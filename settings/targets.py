@@ -235,7 +235,10 @@ REVIEW_API_FIELDS = ("product_id", "url", "page", "offset")
 
 
 class ReviewApi(_Strict):
-    """A review widget's JSON endpoint, read for every product page of the source."""
+    """A review widget's JSON endpoint, read for every product page of the source. One whose
+    URL names neither ``{product_id}`` nor ``{url}`` is the shop's own reviews: read once a
+    crawl, from whichever page comes first (a reviews page without a product included), and
+    stored under no product."""
 
     url: str
     """URL template: ``{product_id}`` (see ``product_id``), ``{url}`` (the product page's

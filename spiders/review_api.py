@@ -22,6 +22,14 @@ _NEXT_KEY = re.compile(r"^(next|next_?page|next_?url|next_?link|next_?href)$", r
 _CONTAINER_KEYS = re.compile(r"^(links?|paging|pagination|meta|_links|page_?info)$", re.I)
 
 
+def shop_wide(api: ReviewApi) -> bool:
+    """Whether the API's URL names neither a product nor a page (``{product_id}``,
+    ``{url}``): every page asks for the same reviews, the shop's own rather than a
+    product's, so they belong to no product, and a shop's reviews page without a product on
+    it asks for them too."""
+    return "{product_id}" not in api.url and "{url}" not in api.url
+
+
 def product_id(api: ReviewApi, html: str, page_url: str, sku: str | None) -> str | None:
     """The product id for the API: ``api.product_id``'s first group in the page's HTML,
     then in its URL; else the product's SKU; None if there is none."""

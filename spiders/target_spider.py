@@ -51,7 +51,8 @@ class _ApiState:
     api: ReviewApi
     pid: str
     page_url: str
-    main: OfferItem
+    main: OfferItem | None
+    """The product whose page asked the API; None for a shop-wide widget (``shop_wide``)."""
     index: int
     page_language: str | None = None
     """The language the product page declares (its reviews' ``page_language``)."""
@@ -292,7 +293,7 @@ class TargetSpider(scrapy.Spider):
             language = normalize_language_code(page.language)
             yield from self._emit_reviews(page.reviews, main, review_keys, language)
             api = self.source.review_api
-            if api is not None and main is not None:
+            if api is not None:
                 yield from self._review_api_start(api, response, main, language)
         yield from self._follow(read, page, review_keys)
 
@@ -338,11 +339,23 @@ class TargetSpider(scrapy.Spider):
     # -- a review widget's JSON API ------------------------------------------------
 
     def _review_api_start(
-        self, api: ReviewApi, response: TextResponse, main: OfferItem, page_language: str | None
+        self,
+        api: ReviewApi,
+        response: TextResponse,
+        main: OfferItem | None,
+        page_language: str | None,
     ) -> Iterator[scrapy.Request]:
-        from spiders.review_api import api_url, product_id
+        from spiders.review_api import api_url, product_id, shop_wide
 
-        pid = product_id(api, response.text, response.url, main.sku)
+        pid: str | None = ""
+        if shop_wide(api):
+            # The shop's reviews, whichever page asks (the duplicate filter asks once): they
+            # were stored as the reviews of the first product page that asked.
+            main = None
+        elif main is None:
+            return  # a product's widget, on a page without a product
+        elif "{product_id}" in api.url:
+            pid = product_id(api, response.text, response.url, main.sku)
         if pid is None:
             self._sample(f"{response.url}: no product id for the review API")
             return
