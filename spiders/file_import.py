@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import select
 
 from settings.content_keys import review_content_key, without_accents
 from settings.language_detection import SCANDINAVIAN
@@ -48,8 +48,9 @@ from spiders.raw_fields import (
     written_rating,
 )
 from storage.dialects import dialect_of
-from storage.models import Company, Review
+from storage.models import Company
 from storage.pseudonym import pseudonym_key, pseudonymize
+from storage.stored_reviews import stored_review_texts
 from storage.writer import CollectWriter, RunFigures
 
 __all__ = ["ImportFileError", "ImportReport", "import_file", "infer_kind"]
@@ -714,14 +715,7 @@ def _conflicts(
     with_id = {r.content_key: r for _, r in batch if r.external_id and r.content_key}
     stored: dict[str, tuple[str | None, str | None]] = {}
     if with_id:
-        with writer.engine.connect() as conn:
-            for content_key, text, title in conn.execute(
-                select(Review.content_key, Review.text, Review.title).where(
-                    col(Review.company_id) == writer.company_id,
-                    col(Review.content_key).in_(list(with_id)),
-                )
-            ):
-                stored[content_key] = (text, title)
+        stored = stored_review_texts(writer.engine, writer.company_id, with_id)
         for keys in earlier:
             for content_key in with_id.keys() & keys.keys():
                 stored.setdefault(content_key, keys[content_key])
@@ -775,14 +769,8 @@ def _dry_run(
     for batch in _checked_reviews(source, None, report):
         stored: dict[str, tuple[str | None, str | None]] = {}
         if company_id is not None:
-            with engine.connect() as conn:
-                for content_key, text, title in conn.execute(
-                    select(Review.content_key, Review.text, Review.title).where(
-                        col(Review.company_id) == company_id,
-                        col(Review.content_key).in_([r.content_key for _, r in batch]),
-                    )
-                ):
-                    stored[content_key] = (text, title)
+            keys = [r.content_key for _, r in batch if r.content_key]
+            stored = stored_review_texts(engine, company_id, keys)
         for number, review in batch:
             assert review.content_key is not None
             short = bytes.fromhex(review.content_key[:16])

@@ -104,8 +104,9 @@ class Dialect:
         return True
 
     def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
-        """An INSERT that skips rows violating the unique ``conflict`` columns (standard SQL
-        has none: a plain insert, so duplicates must be filtered before)."""
+        """An INSERT that skips rows violating the unique ``conflict`` columns, or any unique
+        constraint when ``conflict`` is empty (standard SQL has none: a plain insert, so
+        duplicates must be filtered before)."""
         return insert(table)
 
     def insert_new_rows(
@@ -284,7 +285,7 @@ class SQLite(Dialect):
     def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
         from sqlalchemy.dialects import sqlite
 
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict or None)
 
 
 def _converted(column: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
@@ -315,7 +316,7 @@ class PostgreSQL(Dialect):
     def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
         from sqlalchemy.dialects import postgresql
 
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict)
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict or None)
 
     def month_of(self, column: ColumnElement[Any]) -> ColumnElement[str]:
         return func.to_char(column, "YYYY-MM")

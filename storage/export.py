@@ -27,6 +27,8 @@ from storage.company_names import find_company, suggest_company
 from storage.csv_safety import safe_cell
 from storage.schema import metadata
 
+ALSO_SEPARATOR = " | "
+"""Between the names of the other products a review was shown under (``also_products``)."""
 BATCH_ROWS = 16_384
 """Rows per fetch and per Parquet row group."""
 FORMATS = ("csv", "jsonl", "parquet")
@@ -73,6 +75,14 @@ def _reviews(since: date | None, company_id: int | None) -> Select[Any]:
     # through the (review_id, analyzer_version) index, nothing held for the whole table.
     newer = analysis.alias("newer")
     latest = select(func.max(newer.c.id)).where(newer.c.review_id == review.c.id).scalar_subquery()
+    # The other products the review was shown under (stored once, under the first).
+    alias, shown = _table("review_alias"), product.alias("shown")
+    also = (
+        select(func.aggregate_strings(shown.c.name, ALSO_SEPARATOR))
+        .select_from(alias.join(shown, shown.c.id == alias.c.product_id))
+        .where(alias.c.review_id == review.c.id, alias.c.product_id != review.c.product_id)
+        .scalar_subquery()
+    )
     query = (
         select(
             review.c.id,
@@ -94,6 +104,8 @@ def _reviews(since: date | None, company_id: int | None) -> Select[Any]:
             analysis.c.polarity,
             analysis.c.confidence,
             analysis.c.model,
+            also,
+            review.c.edited_at,
         )
         .select_from(
             review.join(company, company.c.id == review.c.company_id)
@@ -275,7 +287,7 @@ DATASETS = {
             "region:text rating:float best_rating:float rating_normalized:float title:text "
             "text:text author_pseudonym:text url:text first_seen_at:timestamp "
             "sentiment:text sentiment_polarity:float sentiment_confidence:float "
-            "sentiment_model:text"
+            "sentiment_model:text also_products:text edited_at:timestamp"
         ),
         _reviews,
     ),

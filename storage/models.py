@@ -139,14 +139,47 @@ class ReviewBase(SQLModel):
 
 
 class Review(ReviewBase, table=True):
-    __table_args__ = (UniqueConstraint("company_id", "content_key", name="uq_review_company_key"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "content_key", name="uq_review_company_key"),
+        # An index, not a constraint: SQLite adds it to a stored table without rebuilding it.
+        Index("uq_review_company_identity", "company_id", "identity_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
     source_id: int = Field(foreign_key="source.id", index=True)
     product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
+    """The product the review was first seen under (``ReviewAlias``: the others)."""
     crawl_run_id: int | None = Field(default=None, foreign_key="crawl_run.id")
     content_key: str = Field(max_length=64)
+    """``settings.content_keys.review_content_key`` as first seen (it includes the product)."""
+    identity_key: str | None = Field(default=None, max_length=32)
+    """``settings.content_keys.review_identity_key``: the review whatever product it was
+    shown under, so a review shown under two products is one row. None: too little to
+    tell it from another person's review (it is then one row per product, as before)."""
+    first_seen_at: datetime = _ts()
+    edited_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    """When a crawl last found the review (same site id) with another text or rating."""
+    text_before_edit: str | None = Field(default=None, sa_type=Text)
+    """The text the review had before that edit."""
+
+
+class ReviewAlias(SQLModel, table=True):
+    """Another content key of a stored review: the same review seen under another product
+    (a variant page's shared review widget, a file listing it under two products). The
+    review is stored and counted once; this keeps the key (so a crawl knows it) and the
+    product."""
+
+    __tablename__ = "review_alias"
+    __table_args__ = (
+        UniqueConstraint("company_id", "content_key", name="uq_review_alias_company_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id")
+    content_key: str = Field(max_length=64)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     first_seen_at: datetime = _ts()
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from storage.models import Company, Review
+from storage.models import Company
+from storage.review_identity import stored_by_key
 
 
 def company_names(engine: Engine) -> list[str]:
@@ -26,12 +27,8 @@ def company_id(engine: Engine, name: str) -> int | None:
 def stored_review_texts(
     engine: Engine, company: int, content_keys: Iterable[str]
 ) -> dict[str, tuple[str | None, str | None]]:
-    """(text, title) of the company's stored reviews with these content keys."""
+    """(text, title) of the company's stored reviews with these content keys (their own, or
+    one they were seen under too: ``storage.review_identity``)."""
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(Review.content_key, Review.text, Review.title).where(
-                col(Review.company_id) == company,
-                col(Review.content_key).in_(list(content_keys)),
-            )
-        )
-        return {content_key: (text, title) for content_key, text, title in rows}
+        found = stored_by_key(conn, company, sorted(set(content_keys)))
+    return {key: (review.text, review.title) for key, review in found.items()}

@@ -33,9 +33,11 @@ from storage.models import (
     OfferObservation,
     Product,
     Review,
+    ReviewAlias,
     Source,
     utcnow,
 )
+from storage.review_identity import apply_edits, identity_of, insert_reviews, stored_content_keys
 from storage.run_owner import judged_here, owner_alive, owner_words, this_machine
 from storage.variant_models import ProductParent as ParentRow
 
@@ -230,6 +232,8 @@ class CollectWriter:
         self.offers_changed = 0
         self._touched_products: set[int] = set()
         self._moments: set[tuple[int, datetime]] | None = None
+        self._edited: set[int] = set()
+        """Reviews this writer stored an edit of (once a run, whatever pages show them)."""
         for attempt in range(2):
             try:
                 with Session(engine) as session:
@@ -243,13 +247,7 @@ class CollectWriter:
                     raise
         with engine.connect() as conn:
             self.known_review_keys: set[str] = (
-                set(
-                    conn.execute(
-                        select(Review.content_key).where(col(Review.company_id) == self.company_id)
-                    ).scalars()
-                )
-                if remember_review_keys
-                else set()
+                stored_content_keys(conn, self.company_id) if remember_review_keys else set()
             )
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
@@ -575,17 +573,22 @@ class CollectWriter:
                 .where(product.c.id == pid)
                 .values(reviews_declared=declared_by_key[key])
             )
-        review = _table(Review)
+        review, alias = _table(Review), _table(ReviewAlias)
         pids = sorted(ids.values())
         collected = 0
         for start in range(0, len(pids), 500):
+            part = pids[start : start + 500]
             collected += conn.execute(
                 select(func.count())
                 .select_from(review)
-                .where(
-                    review.c.source_id == self.source_id,
-                    review.c.product_id.in_(pids[start : start + 500]),
-                )
+                .where(review.c.source_id == self.source_id, review.c.product_id.in_(part))
+            ).scalar_one()
+            # A review stored under another product is collected for this one too (a
+            # variant page declares the reviews its widget shares with the other colours).
+            collected += conn.execute(
+                select(func.count())
+                .select_from(alias.join(review, review.c.id == alias.c.review_id))
+                .where(review.c.source_id == self.source_id, alias.c.product_id.in_(part))
             ).scalar_one()
         return sum(declared_by_key[k] for k in ids), collected
 
@@ -671,15 +674,22 @@ class CollectWriter:
                 conn.execute(_table(OfferObservation).insert(), observations)
             rows: list[dict[str, Any]] = []
             batch_keys: set[str] = set()
+            with_site_id: list[ReviewItem] = []
             for review in reviews:
                 key = review.content_key
-                if not key or key in self.known_review_keys or key in batch_keys:
+                if not key or key in batch_keys:
                     continue
                 batch_keys.add(key)
+                if key in self.known_review_keys:
+                    if review.external_id:  # stored: edited since?
+                        with_site_id.append(review)
+                    continue
                 rows.append(self._review_row(conn, review, key, now))
-            added = dialect_of(conn).insert_new_rows(
-                conn, _table(Review), rows, ["company_id", "content_key"]
+            added = insert_reviews(
+                conn, self.company_id, rows, check_aliases=not self._remember_keys
             )
+            if with_site_id:
+                apply_edits(conn, self.company_id, with_site_id, now, self._edited)
             if self.run_id is not None:
                 # The run's counters move with the rows they count: a kill keeps both.
                 runs = _table(CrawlRun)
@@ -1003,6 +1013,7 @@ class CollectWriter:
             "product_id": self._review_product(conn, review, now),
             "crawl_run_id": self.run_id,
             "content_key": key,
+            "identity_key": identity_of(review, review.published),
             "first_seen_at": now,
             "title": review.title,
             "text": review.text,
