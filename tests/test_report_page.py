@@ -234,3 +234,24 @@ def test_a_source_whose_newest_crawl_was_unhealthy_is_named_at_a_glance(
     assert f"the last healthy one started {last_healthy}" in banners[0]
     assert result.unhealthy_sources == [" ".join(banners[0].split())]
     assert "Rival A · rival-a-shop" in (tmp_path / "out" / "summary.md").read_text("utf-8")
+
+
+def test_reviews_per_month_lists_consecutive_months(engine: Engine, tmp_path: Path) -> None:
+    """The table listed the six latest months that had reviews: a quiet February and March
+    vanished, and January stood beside April as if they were consecutive."""
+    populate(engine, SyntheticPlan(reviews=300))
+    with engine.begin() as connection:  # the analysis keeps a copy of the review's date
+        for table, review_id in (("review", "id"), ("review_analysis", "review_id")):
+            connection.execute(
+                text(
+                    f"UPDATE {table} SET published = CASE WHEN {review_id} % 2 = 0 "
+                    "THEN '2025-01-15' ELSE '2025-04-15' END"
+                )
+            )
+    build_report(engine, tmp_path / "out")
+    with (tmp_path / "out" / "tables" / "trends-reviews_per_month.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    months = [k for k in rows[0] if k not in ("company", "row_level")]
+    assert months == ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04"]
+    assert all(row["2025-02"] == "0" and row["2025-03"] == "0" for row in rows)
+    assert sum(int(row["2025-01"]) + int(row["2025-04"]) for row in rows) > 0
