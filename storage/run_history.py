@@ -30,7 +30,7 @@ def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> l
 
     with Session(engine) as session:
         query = (
-            select(CrawlRun, Source.name, HealthCheck.healthy, Source.kind, HealthCheck.reasons)
+            select(CrawlRun, Source.name, HealthCheck, Source.kind)
             .join(Source, col(Source.id) == col(CrawlRun.source_id))
             .join(
                 HealthCheck,
@@ -43,8 +43,14 @@ def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> l
         if source is not None:
             query = query.where(Source.name == source)
         return [
-            RunRow(name, run, healthy, kind, reasons)
-            for run, name, healthy, kind, reasons in session.exec(query).all()
+            RunRow(
+                name,
+                run,
+                check.healthy if check else None,
+                kind,
+                check.reasons if check else None,
+            )
+            for run, name, check, kind in session.exec(query).all()
         ]
 
 
