@@ -47,3 +47,54 @@ def test_a_recrawl_marks_its_products_seen(tmp_path: Path) -> None:
     assert first_again == first
     # before the fix the store process's writer forgot its products unmarked
     assert last_again > second_started > first
+
+
+class _Catalogue(BaseHTTPRequestHandler):
+    """Kettles 1 and 2 linked from ``/``; ``server.listed`` says which are still on sale."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if answered_robots(self):
+            return
+        listed: set[int] = self.server.listed  # type: ignore[attr-defined]
+        if self.path == "/":
+            links = "".join(f'<a href="/p/{n}">Kettle {n}</a>' for n in sorted(listed))
+            body = f"<html><body>{links}</body></html>".encode()
+            return answer(self, 200, {"Content-Type": "text/html; charset=utf-8"}, body)
+        n = int(self.path.rsplit("/", 1)[-1]) if self.path.startswith("/p/") else 0
+        if n in listed:
+            return answer(self, 200, {"Content-Type": "text/html; charset=utf-8"}, product_page(n))
+        answer(self, 404, {"Content-Type": "text/html"}, b"gone")
+
+
+def test_a_product_the_shop_took_down_leaves_the_price_matching(tmp_path: Path) -> None:
+    """A product removed from the shop kept its last price in the report's price index and
+    matched products, as if still on sale (its last_seen_at never moved, so nothing could
+    tell it from the products crawled again)."""
+    from compare.report.prices import delisted_products, latest_catalogues
+    from compare.report.report_scope import CompanyRef, ReportScope
+
+    with serving(_Catalogue, listed={1, 2}) as (server, base):
+        write_targets(tmp_path, [f"{base}/"], extra='holds = "offers"\n')  # judged healthy
+        db = crawled(tmp_path)
+        server.listed = {1}  # type: ignore[attr-defined]
+        crawled(tmp_path)
+    engine = create_engine(db)
+    try:
+        with engine.connect() as conn:
+            (company_id,) = conn.execute(text("SELECT id FROM company")).one()
+            scope = ReportScope(
+                CompanyRef(company_id, "Kettles", True),
+                (CompanyRef(-1, "nobody", False),),
+                None,
+                None,
+                1,
+            )
+            gone = delisted_products(conn, scope)
+            catalogue = latest_catalogues(conn, scope)[company_id]
+    finally:
+        engine.dispose()
+    assert [d.name for d in gone.values()] == ["Kettle 2"]
+    assert [item.name for item in catalogue] == ["Kettle 1"]
