@@ -19,16 +19,22 @@ from storage.models import Company, CrawlRun, Source, utcnow
 from tests.cli import run_cli
 
 
+def _rival_shop(session: Session) -> Source:
+    """A competitor's source, flushed (it has its id)."""
+    company = Company(name="Rival", is_own=False)
+    session.add(company)
+    session.flush()
+    source = Source(name="rival-shop", company_id=company.id or 0)
+    session.add(source)
+    session.flush()
+    return source
+
+
 def test_summary_and_runs_agree(
     engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Session(engine) as session:
-        company = Company(name="Rival", is_own=False)
-        session.add(company)
-        session.flush()
-        source = Source(name="rival-shop", company_id=company.id or 0)
-        session.add(source)
-        session.flush()
+        source = _rival_shop(session)
         session.add(
             CrawlRun(source_id=source.id or 0, status="finished", finished_at=utcnow(), pages=9,
                      reviews_seen=12, reviews_new=5, offers_seen=7, offers_changed=2)
@@ -138,12 +144,7 @@ def test_an_unhealthy_run_says_why_in_runs(engine: Engine, db_url: str, tmp_path
 
     why = "0 reviews on 5 pages; the last good run had 48 on 5"
     with Session(engine) as session:
-        company = Company(name="Rival", is_own=False)
-        session.add(company)
-        session.flush()
-        source = Source(name="rival-shop", company_id=company.id or 0)
-        session.add(source)
-        session.flush()
+        source = _rival_shop(session)
         run = CrawlRun(source_id=source.id or 0, status="finished", finish_reason="finished",
                        finished_at=utcnow(), pages=5)  # fmt: skip
         session.add(run)
