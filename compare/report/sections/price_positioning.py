@@ -215,7 +215,9 @@ def prices_section(data: ReportData) -> list[Block]:
                     Column("price", "price, first → last", numeric=True),
                     Column("change", "change (%)", numeric=True),
                     Column("changes", "number of changes", numeric=True),
-                    Column("observed", "observed"),
+                    # the last date is the latest change: the history stores a price only when
+                    # it changes, so "observed" read as "not seen since"
+                    Column("observed", "first seen – last changed"),
                 ],
                 change_rows,
             )
