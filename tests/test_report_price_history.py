@@ -85,3 +85,4 @@ def test_the_price_changes_table_says_its_last_date_is_the_last_change(
     assert done.exit_code == 0, done.output
     summary = (tmp_path / "out" / "summary.md").read_text("utf-8")
     assert "| first seen – last changed |" in summary and "| observed |" not in summary
+    assert "1 competitor (Rival)" in summary  # was "1 competitors"
