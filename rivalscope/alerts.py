@@ -150,12 +150,29 @@ def sentiment_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
         table = reflected_table(conn, REPORT_TABLE)
         if "snapshot" not in table.c:
             return []
-        rows = conn.execute(
-            select(table.c.id, table.c.snapshot).order_by(table.c.id.desc()).limit(2)
-        ).all()
-    if len(rows) < 2:
+        latest = conn.execute(
+            select(table.c.id, table.c.snapshot, table.c.since, table.c.until)
+            .order_by(table.c.id.desc())
+            .limit(1)
+        ).first()
+        if latest is None:
+            return []
+        # The report before it over the same dates: a report by hand over one month between
+        # two whole-history reports is another sample, and its nets moved "by 30 points"
+        # both ways (as the report's own "since the previous report" compares).
+        same_dates = [
+            table.c.since.is_(None) if latest.since is None else table.c.since == latest.since,
+            table.c.until.is_(None) if latest.until is None else table.c.until == latest.until,
+        ]
+        earlier = conn.execute(
+            select(table.c.id, table.c.snapshot)
+            .where(table.c.id < latest.id, *same_dates)
+            .order_by(table.c.id.desc())
+            .limit(1)
+        ).first()
+    if earlier is None:
         return []
-    (new_id, new), (old_id, old) = rows
+    (new_id, new), (old_id, old) = (latest.id, latest.snapshot), tuple(earlier)
     own = _own_companies(engine)
     notices = []
     moves = sentiment_moves(

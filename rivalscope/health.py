@@ -35,6 +35,7 @@ from settings.schedule import HealthSettings
 from settings.targets import Targets
 from settings.user_errors import UserError
 from spiders.extract.layers import describe_layer_shares
+from storage.crawl_summary import no_page_reason
 from storage.models import CrawlRun, Source
 from storage.schedule_models import HealthCheck
 
@@ -108,9 +109,9 @@ def judge_run(
         why = f" ({run.finish_reason})" if run.finish_reason else ""
         reasons.append(f"the crawl {'timed out' if run.status == 'timeout' else 'failed'}{why}")
     if run.pages == 0:
-        first = f": {run.error_samples[0]}" if run.error_samples else ""
         reasons.append(
-            f"no pages fetched ({run.http_errors} HTTP errors or failed downloads){first}"
+            f"no pages fetched ({run.http_errors} HTTP errors or failed downloads): "
+            + no_page_reason(run)
         )
         return reasons, figures
 

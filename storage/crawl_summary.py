@@ -88,5 +88,20 @@ def run_reason(run: CrawlRun, *, fetches_pages: bool = True) -> str:
     if run.finish_reason and run.finish_reason != run.status:
         return run.finish_reason
     if fetches_pages and run.pages == 0 and run.status != "running":
-        return (run.error_samples or ["no page answered"])[0]
+        return no_page_reason(run)
     return ""
+
+
+def no_page_reason(run: CrawlRun) -> str:
+    """Why a run fetched no page: its first error, else robots.txt refusing every page it
+    found (a site that starts disallowing crawlers answers its robots.txt and nothing else,
+    which is no error), else that no page answered."""
+    if run.error_samples:
+        return run.error_samples[0]
+    if run.robots_blocked:
+        pages = "page" if run.robots_blocked == 1 else "pages"
+        return (
+            f"robots.txt forbids the crawler every page it found ({run.robots_blocked} "
+            f"{pages}): the site no longer allows crawling; ask its owner, or remove the source"
+        )
+    return "no page answered"

@@ -20,6 +20,8 @@ class RunRow:
     """The health verdict on this run, None if it was not judged."""
     kind: str = "crawl"
     """The source's kind: ``crawl``, or ``import`` for a file import's runs."""
+    health_reasons: list[str] | None = None
+    """Why the health check found the run unhealthy (empty or None when it did not)."""
 
 
 def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> list[RunRow]:
@@ -28,7 +30,7 @@ def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> l
 
     with Session(engine) as session:
         query = (
-            select(CrawlRun, Source.name, HealthCheck.healthy, Source.kind)
+            select(CrawlRun, Source.name, HealthCheck, Source.kind)
             .join(Source, col(Source.id) == col(CrawlRun.source_id))
             .join(
                 HealthCheck,
@@ -41,8 +43,14 @@ def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> l
         if source is not None:
             query = query.where(Source.name == source)
         return [
-            RunRow(name, run, healthy, kind)
-            for run, name, healthy, kind in session.exec(query).all()
+            RunRow(
+                name,
+                run,
+                check.healthy if check else None,
+                kind,
+                check.reasons if check else None,
+            )
+            for run, name, check, kind in session.exec(query).all()
         ]
 
 

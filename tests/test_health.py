@@ -45,7 +45,22 @@ GOOD = [_run(30, 240), _run(28, 230)]
         (_run(10, 80), GOOD, []),  # incremental re-crawl: fewer pages, same yield
         (_run(30, 60), GOOD, ["60 reviews on 30 pages; the last good run had 240 on 30"]),
         (_run(12, 0), [], ["0 reviews on 12 pages"]),
-        (_run(0, 0, http_errors=3), GOOD, ["no pages fetched (3 HTTP errors or failed downloads)"]),
+        (
+            _run(0, 0, http_errors=3),
+            GOOD,
+            ["no pages fetched (3 HTTP errors or failed downloads): no page answered"],
+        ),
+        # A site whose robots.txt starts disallowing everything answers that and no page: no
+        # error, so the reason said only "0 HTTP errors", nothing of robots.txt.
+        (
+            _run(0, 0, robots_blocked=1),
+            GOOD,
+            [
+                "no pages fetched (0 HTTP errors or failed downloads): robots.txt forbids the "
+                "crawler every page it found (1 page): the site no longer allows crawling; ask "
+                "its owner, or remove the source"
+            ],
+        ),
         # A dead site says why (status and targets status used to give only the count).
         (
             _run(0, 0, http_errors=1, error_samples=["http://127.0.0.1:9/: Connection refused"]),

@@ -50,3 +50,32 @@ def test_price_alerts_on_competitor_changes_once(engine: Engine) -> None:
     assert price_alerts(engine, AlertSettings(price_change_pct=15)) == []
     assert check_alerts(engine, settings, HealthSettings()) == 1
     assert check_alerts(engine, settings, HealthSettings()) == 0  # sent once
+
+
+def test_sentiment_alerts_compare_reports_over_the_same_dates(engine: Engine) -> None:
+    """A report by hand over one month, between two whole-history reports of the scheduler,
+    was compared with each of them: a 70-point "move" each way, two false alerts."""
+    from datetime import date
+
+    from compare.report.stored_tables import REPORT_RUN
+    from rivalscope.alerts import sentiment_alerts
+
+    def report(since: date | None, net: float) -> None:
+        with engine.begin() as connection:
+            connection.execute(
+                REPORT_RUN.insert().values(
+                    created_at=datetime.now(UTC), out_dir="/tmp/r", since=since, until=None,
+                    min_sample=20, competitors=["Rival"], reviews=100,
+                    snapshot={"Rival|delivery": {"net": net, "n": 40}},
+                )
+            )  # fmt: skip
+
+    settings = AlertSettings(net_sentiment_points=15)
+    report(None, 0.2)
+    report(date(2026, 11, 1), -0.5)  # one month's reviews only
+    assert sentiment_alerts(engine, settings) == []  # no earlier report over that month
+    report(None, 0.25)
+    assert sentiment_alerts(engine, settings) == []  # +5 points since the last whole one
+    report(None, -0.1)
+    (notice,) = sentiment_alerts(engine, settings)
+    assert "net sentiment on delivery down 35 points (+25 -> -10" in notice.message

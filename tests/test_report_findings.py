@@ -119,6 +119,26 @@ def test_report_and_findings_commands(db_url: str, engine: Engine, tmp_path: Pat
     assert folded.exit_code == 0 and "delivery" in folded.output
 
 
+def test_findings_filtered_to_nothing_do_not_ask_for_a_report(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    """Filters matching none of a stored report's findings said "No stored findings match
+    (run `rivalscope report` first)", as if no report had been stored."""
+    populate(engine, PLANTED)
+    runner = CliRunner()
+    before = runner.invoke(app, ["findings", "--db", db_url])
+    assert before.exit_code == 0 and "No report stored yet" in before.output, before.output
+    result = runner.invoke(app, ["report", "--out", str(tmp_path / "out"), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    with engine.connect() as connection:
+        stored = connection.execute(select(func.count()).select_from(FINDING)).scalar_one()
+    assert stored > 0
+    none = runner.invoke(app, ["findings", "--db", db_url, "--min-score", "1e9"])
+    assert none.exit_code == 0, none.output
+    assert "report` first" not in none.output
+    assert f"None of report #1's {stored} findings match these filters." in none.output
+
+
 @pytest.mark.parametrize("columns", [80, 100])
 def test_findings_fit_a_narrow_terminal_with_whole_words_and_units_once(
     db_url: str, engine: Engine, tmp_path: Path, columns: int

@@ -192,3 +192,66 @@ def test_evidence_headings_name_each_finding_group_in_the_singular(
     headings = [h.get_text() for h in _section(_page(engine, tmp_path / "out"), "evidence")("h3")]
     assert any(h.startswith("Opportunity #1: ") for h in headings), headings
     assert any(h.startswith("Threat #1: ") for h in headings), headings
+
+
+def test_a_source_whose_newest_crawl_was_unhealthy_is_named_at_a_glance(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A competitor's site gone dead or relaid out: its newest crawl stored nothing, and the
+    report went on from the older data without a word (its coverage line even read "100%")."""
+    from datetime import timedelta
+
+    from sqlmodel import Session
+
+    from storage.models import CrawlRun, Source, utcnow
+    from storage.schedule_models import HealthCheck
+
+    ids = populate(engine, SyntheticPlan(reviews=200))
+    week = timedelta(days=7)
+    with Session(engine) as session:
+        for company, verdicts in (("Rival A", [True, False]), ("Rival B", [False, True])):
+            source = Source(
+                name=f"{company.lower().replace(' ', '-')}-shop", company_id=ids[company]
+            )
+            session.add(source)
+            session.flush()
+            for age, healthy in zip((2 * week, week), verdicts, strict=True):
+                run = CrawlRun(source_id=source.id or 0, status="finished", pages=0 if not healthy else 5,
+                               started_at=utcnow() - age, finished_at=utcnow() - age)  # fmt: skip
+                session.add(run)
+                session.flush()
+                reasons = [] if healthy else ["0 reviews on 5 pages; the last good run had 48 on 5"]
+                session.add(HealthCheck(source_id=source.id or 0, crawl_run_id=run.id or 0,
+                                        healthy=healthy, reasons=reasons))  # fmt: skip
+        session.commit()
+    result = build_report(engine, tmp_path / "out")
+    page = BeautifulSoup((tmp_path / "out" / "report.html").read_text("utf-8"), "html.parser")
+    banners = [p.get_text(" ") for p in _section(page, "glance").find_all("p", class_="banner")]
+    assert len(banners) == 1, banners  # Rival B's newest crawl is healthy again
+    assert "Rival A · rival-a-shop" in banners[0]
+    assert "0 reviews on 5 pages" in banners[0] and "may be out of date" in banners[0]
+    last_healthy = f"{(utcnow() - 2 * week):%Y-%m-%d}"
+    assert f"the last healthy one started {last_healthy}" in banners[0]
+    assert result.unhealthy_sources == [" ".join(banners[0].split())]
+    assert "Rival A · rival-a-shop" in (tmp_path / "out" / "summary.md").read_text("utf-8")
+
+
+def test_reviews_per_month_lists_consecutive_months(engine: Engine, tmp_path: Path) -> None:
+    """The table listed the six latest months that had reviews: a quiet February and March
+    vanished, and January stood beside April as if they were consecutive."""
+    populate(engine, SyntheticPlan(reviews=300))
+    with engine.begin() as connection:  # the analysis keeps a copy of the review's date
+        for table, review_id in (("review", "id"), ("review_analysis", "review_id")):
+            connection.execute(
+                text(
+                    f"UPDATE {table} SET published = CASE WHEN {review_id} % 2 = 0 "
+                    "THEN '2025-01-15' ELSE '2025-04-15' END"
+                )
+            )
+    build_report(engine, tmp_path / "out")
+    with (tmp_path / "out" / "tables" / "trends-reviews_per_month.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    months = [k for k in rows[0] if k not in ("company", "row_level")]
+    assert months == ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04"]
+    assert all(row["2025-02"] == "0" and row["2025-03"] == "0" for row in rows)
+    assert sum(int(row["2025-01"]) + int(row["2025-04"]) for row in rows) > 0

@@ -59,3 +59,30 @@ def test_price_changes_stay_within_one_currency(url: str, tmp_path: Path) -> Non
         assert [(c.product, c.currency, c.first_price, c.last_price) for c in changes] == EXPECTED
     finally:
         engine.dispose()
+
+
+def test_the_price_changes_table_says_its_last_date_is_the_last_change(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The history keeps a row only when a price changes, so its last date is the latest
+    change; the column said "observed", which read as "not seen since" for a product crawled
+    every week at that price."""
+    path = tmp_path / "offers.jsonl"
+    fields = ("product", "sku", "price", "currency", "date")
+    path.write_text(
+        "".join(json.dumps(dict(zip(fields, row, strict=True))) + "\n" for row in ROWS),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    for company, own in (("Us", ["--own"]), ("Rival", [])):
+        result = runner.invoke(
+            app,
+            ["import", str(path), "--company", company, *own, "--new-company", "--kind",
+             "offers", "--db", db_url],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    done = runner.invoke(app, ["report", "--out", str(tmp_path / "out"), "--db", db_url])
+    assert done.exit_code == 0, done.output
+    summary = (tmp_path / "out" / "summary.md").read_text("utf-8")
+    assert "| first seen – last changed |" in summary and "| observed |" not in summary
+    assert "1 competitor (Rival)" in summary  # was "1 competitors"

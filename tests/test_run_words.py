@@ -19,16 +19,22 @@ from storage.models import Company, CrawlRun, Source, utcnow
 from tests.cli import run_cli
 
 
+def _rival_shop(session: Session) -> Source:
+    """A competitor's source, flushed (it has its id)."""
+    company = Company(name="Rival", is_own=False)
+    session.add(company)
+    session.flush()
+    source = Source(name="rival-shop", company_id=company.id or 0)
+    session.add(source)
+    session.flush()
+    return source
+
+
 def test_summary_and_runs_agree(
     engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Session(engine) as session:
-        company = Company(name="Rival", is_own=False)
-        session.add(company)
-        session.flush()
-        source = Source(name="rival-shop", company_id=company.id or 0)
-        session.add(source)
-        session.flush()
+        source = _rival_shop(session)
         session.add(
             CrawlRun(source_id=source.id or 0, status="finished", finished_at=utcnow(), pages=9,
                      reviews_seen=12, reviews_new=5, offers_seen=7, offers_changed=2)
@@ -61,6 +67,10 @@ REFUSED = (
         (CrawlRun(source_id=1, status="finished", finish_reason="finished", pages=0,
                   error_samples=[REFUSED]), REFUSED),
         (CrawlRun(source_id=1, status="finished", pages=0), "no page answered"),
+        # robots.txt now disallows the site: no page answered is not why
+        (CrawlRun(source_id=1, status="finished", pages=0, robots_blocked=3),
+         "robots.txt forbids the crawler every page it found (3 pages): the site no longer "
+         "allows crawling; ask its owner, or remove the source"),
         (CrawlRun(source_id=1, status="running", pages=0), ""),
     ],
 )  # fmt: skip
@@ -125,3 +135,24 @@ def test_a_run_whose_process_is_gone_is_not_shown_running(
     )
     status = run_cli("targets", "status", "--db", db_url, cwd=tmp_path).stdout
     assert "interrupted" in status and "running" not in status, status
+
+
+def test_an_unhealthy_run_says_why_in_runs(engine: Engine, db_url: str, tmp_path: Path) -> None:
+    """A run that ended normally but that the health check judged unhealthy (a layout change:
+    pages fetched, no review read) showed "UNHEALTHY" beside an empty reason column."""
+    from storage.schedule_models import HealthCheck
+
+    why = "0 reviews on 5 pages; the last good run had 48 on 5"
+    with Session(engine) as session:
+        source = _rival_shop(session)
+        run = CrawlRun(source_id=source.id or 0, status="finished", finish_reason="finished",
+                       finished_at=utcnow(), pages=5)  # fmt: skip
+        session.add(run)
+        session.flush()
+        session.add(HealthCheck(source_id=source.id or 0, crawl_run_id=run.id or 0,
+                                healthy=False, reasons=[why]))  # fmt: skip
+        session.commit()
+    listed = run_cli("runs", "--db", db_url, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    shown = " ".join(" ".join(listed.stdout.split("│")).split())
+    assert "UNHEALTHY" in shown and why in shown, listed.stdout

@@ -127,3 +127,18 @@ def test_the_scheduler_log_stays_under_its_limit(
     assert log.stat().st_size <= LIMIT
     assert (tmp_path / "schedule.log.1").stat().st_size <= LIMIT
     assert sorted(p.name for p in tmp_path.iterdir()) == ["schedule.log", "schedule.log.1"]
+
+
+def test_a_crawl_killed_by_a_signal_says_so(engine: Engine) -> None:
+    """kill -9 (or the out-of-memory killer) on a crawl: the scheduler said "crawl process
+    exited with status -9", as if the crawl had failed with an error code of its own."""
+    outcome = crawl_process.run_crawl(
+        engine,
+        "shop",
+        [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"],
+        timeout_s=60,
+        stop=threading.Event(),
+        company="Shop Ltd",
+    )
+    assert outcome.status == "failed"
+    assert "killed by SIGKILL" in outcome.detail and "status -9" not in outcome.detail

@@ -36,7 +36,7 @@ from compare.report.parallel_cubes import segment_cubes
 from compare.report.prices import at_family_level, latest_catalogues, price_family, price_indices
 from compare.report.report_runs import previous_snapshot, store_run
 from compare.report.report_scope import ReportScope, resolve_scope
-from compare.report.section_registry import ReportQuery, load_sections
+from compare.report.section_registry import ReportQuery, load_sections, loaded
 from compare.report.stats import DEFAULT_MIN_SAMPLE
 from storage.data_fingerprint import data_fingerprint
 
@@ -55,6 +55,8 @@ class ReportResult:
     unanalysed: int = 0
     """Reviews in scope that no analysis has labelled yet: left out of every sentiment, aspect
     and need figure (not of review counts and ratings)."""
+    unhealthy_sources: list[str] = field(default_factory=list)
+    """The page's warnings on sources whose newest crawl was unhealthy."""
 
     @property
     def html_path(self) -> Path:
@@ -113,7 +115,13 @@ def build_report(
         remove_created(out_dir, created)
         raise
     return ReportResult(
-        out_dir, data.run_id, data.findings, files, data.reviews_in_scope, data.unanalysed
+        out_dir,
+        data.run_id,
+        data.findings,
+        files,
+        data.reviews_in_scope,
+        data.unanalysed,
+        [source.text for source in loaded(data, "glance", list)],
     )
 
 

@@ -7,6 +7,9 @@ with the fixed, dated euro rates of ``currency.py`` and every such comparison is
 pairs with a currency the rates file lacks are left out.
 
 Only observations from products' own pages count: a listing page's cards are left out.
+A product its shop no longer lists (the newest healthy, complete crawl of its source did
+not find it) is left out of the matching, and named beside it: its last price is no price
+the shop asks now.
 The variants of one product (sizes, colours) are compared as one product: the variant a
 shopper sees first (the cheapest available) under the parent's code and name.
 """
@@ -29,7 +32,7 @@ from compare.report.stats import (
     geometric_mean_ratio,
     log_ratio_p_value,
 )
-from compare.report.stored_tables import OFFER, PARENT, PRODUCT
+from compare.report.stored_tables import CRAWL_RUN, HEALTH_CHECK, OFFER, PARENT, PRODUCT
 
 MIN_MATCHED_PAIRS = 3
 """Fewest matched pairs before a price index may be called a gap."""
@@ -68,6 +71,67 @@ class PriceChange:
     @property
     def change_ratio(self) -> float:
         return self.last_price / self.first_price - 1 if self.first_price else 0.0
+
+
+@dataclass(frozen=True)
+class DelistedProduct:
+    """A product the newest healthy, complete crawl of its source did not find."""
+
+    company: str
+    name: str
+    last_seen: datetime
+
+
+def delisted_products(connection: Connection, scope: ReportScope) -> dict[int, DelistedProduct]:
+    """Product id -> the report's companies' products their shops no longer list: not seen
+    since the start of the newest crawl of each source that observed them which ended
+    normally (not at its page budget, killed or failed), saw offers and was judged
+    healthy (a changed layout that reads no offer lists nothing as gone)."""
+    healthy = select(HEALTH_CHECK.c.crawl_run_id).where(HEALTH_CHECK.c.healthy.is_(True))
+    complete = (
+        select(CRAWL_RUN.c.source_id, func.max(CRAWL_RUN.c.started_at).label("at"))
+        .where(
+            CRAWL_RUN.c.status == "finished",
+            CRAWL_RUN.c.finish_reason == "finished",
+            CRAWL_RUN.c.offers_seen > 0,
+            CRAWL_RUN.c.id.in_(healthy),
+        )
+        .group_by(CRAWL_RUN.c.source_id)
+        .subquery()
+    )
+    # A crawl that marked no earlier product seen proves nothing gone: crawls before
+    # product.last_seen_at was kept up to date (it stayed at the first sighting) marked none.
+    reseen = (
+        select(OFFER.c.source_id)
+        .join(complete, complete.c.source_id == OFFER.c.source_id)
+        .join(PRODUCT, PRODUCT.c.id == OFFER.c.product_id)
+        .where(PRODUCT.c.last_seen_at >= complete.c.at, PRODUCT.c.first_seen_at < complete.c.at)
+    )
+    # Seen by several sources of its company: gone only when gone from all of them.
+    checked = (
+        select(OFFER.c.product_id, func.min(complete.c.at).label("at"))
+        .join(complete, complete.c.source_id == OFFER.c.source_id)
+        .where(
+            OFFER.c.listing.is_(False),
+            OFFER.c.price_value > 0,  # one with a price the catalogue would have shown
+            OFFER.c.source_id.in_(reseen),
+        )
+        .group_by(OFFER.c.product_id)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(PRODUCT.c.id, PRODUCT.c.company_id, PRODUCT.c.name, PRODUCT.c.last_seen_at)
+        .join(checked, checked.c.product_id == PRODUCT.c.id)
+        .where(
+            PRODUCT.c.company_id.in_(scope.company_ids),
+            PRODUCT.c.last_seen_at < checked.c.at,
+        )
+        .order_by(PRODUCT.c.company_id, PRODUCT.c.id)
+    )
+    return {
+        row.id: DelistedProduct(scope.name_of(row.company_id), row.name or "?", row.last_seen_at)
+        for row in rows
+    }
 
 
 def latest_catalogues(connection: Connection, scope: ReportScope) -> dict[int, list[CatalogueItem]]:
@@ -109,7 +173,7 @@ def latest_catalogues(connection: Connection, scope: ReportScope) -> dict[int, l
         .order_by(PRODUCT.c.id)
     )
     catalogues: dict[int, list[CatalogueItem]] = {c.id: [] for c in scope.companies}
-    seen: set[int] = set()
+    seen: set[int] = set(delisted_products(connection, scope))  # no price the shop asks now
     shown: dict[int, tuple[tuple[bool, float], int, CatalogueItem]] = {}
     for row in connection.execute(query):
         if row.id in seen:  # two observations with the same timestamp

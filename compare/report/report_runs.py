@@ -198,6 +198,17 @@ def finding_aspects(engine: Engine, *, all_runs: bool = False) -> list[str]:
         return [str(a) for a in connection.execute(query).scalars()]
 
 
+def stored_finding_count(engine: Engine, *, all_runs: bool = False) -> tuple[int | None, int]:
+    """The latest report's id (None: no report stored) and how many findings it stored (or
+    every report stored)."""
+    with engine.connect() as connection:
+        latest = connection.execute(select(func.max(REPORT_RUN.c.id))).scalar()
+        query = select(func.count()).select_from(FINDING)
+        if not all_runs:
+            query = query.where(FINDING.c.report_run_id == latest)
+        return latest, int(connection.execute(query).scalar() or 0)
+
+
 def _segment_text(row: Any) -> str:
     parts = [
         f"{name} {row[f'segment_{name}']}"

@@ -15,4 +15,6 @@ REVIEW: Table = metadata.tables[storage.models.Review.__tablename__]  # type: ig
 OFFER: Table = metadata.tables["offer_observation"]
 PARENT: Table = metadata.tables["product_parent"]
 REPORT_RUN: Table = metadata.tables["report_run"]
+CRAWL_RUN: Table = metadata.tables["crawl_run"]
+HEALTH_CHECK: Table = metadata.tables["health_check"]
 FINDING: Table = metadata.tables[storage.findings_models.Finding.__tablename__]  # type: ignore[index]

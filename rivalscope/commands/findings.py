@@ -63,7 +63,11 @@ def findings(
         score_text,
         units_text,
     )
-    from compare.report.report_runs import finding_aspects, stored_findings
+    from compare.report.report_runs import (
+        finding_aspects,
+        stored_finding_count,
+        stored_findings,
+    )
     from storage.db import database_url, open_database
 
     if kind is not None:
@@ -90,6 +94,7 @@ def findings(
             all_runs=all_runs,
         )
         aspects = finding_aspects(engine, all_runs=all_runs) if aspect and not rows else []
+        latest, stored = stored_finding_count(engine, all_runs=all_runs) if not rows else (0, 0)
     finally:
         engine.dispose()
     if not rows:
@@ -102,7 +107,17 @@ def findings(
                 markup=False,
             )
             return
-        console.print("No stored findings match (run `rivalscope report` first).")
+        if latest is None:
+            console.print("No report stored yet: run `rivalscope report` first.")
+        elif stored == 0:
+            console.print(
+                f"Report #{latest} found nothing significant"
+                + (" (nor did any earlier report)." if all_runs else ".")
+            )
+        else:
+            # "run `rivalscope report` first" beside a stored report read as "no report".
+            whose = "the stored reports'" if all_runs else f"report #{latest}'s"
+            console.print(f"None of {whose} {stored} findings match these filters.")
         return
     reports = sorted({f.report_run_id for f in rows})
     one_report = len(reports) == 1

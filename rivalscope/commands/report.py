@@ -123,6 +123,8 @@ def report(
             )
         print_table(table, out=console)
     console.print(f"Report written: [bold]{escape(str(result.html_path))}[/]", markup=True)
+    for warning in result.unhealthy_sources:
+        typer.secho(f"warning: {warning}", fg="yellow", err=True)
     if result.unanalysed:
         # "none significant" above may only mean that nothing was analysed: say it where the
         # user looks, not only in the page's banner

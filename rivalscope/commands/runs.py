@@ -89,7 +89,11 @@ def runs(
             *served,
             _read_by(run.field_coverage or {}),
             health,
-            ended or run_reason(run, fetches_pages=row.kind != "import"),
+            # An unhealthy run whose end is no reason says what the health check found:
+            # "UNHEALTHY" beside an empty reason read as "for no reason".
+            ended
+            or run_reason(run, fetches_pages=row.kind != "import")
+            or "; ".join(row.health_reasons or []),
         )
     if not rows:
         console.print("no crawl runs yet" + (f" for {source}" if source else ""))

@@ -205,7 +205,9 @@ def run_crawl(
     run = _ended_run(engine, source, after_id)
     code = process.returncode
     if run is None or run.status == "running":
-        reason = f"crawl process exited with status {code} without closing its run"
+        reason = f"crawl process {_ended_by(code)} without closing its run"
+        if code is not None and code < 0:
+            reason += ": the next run completes it"
         run_id = _settle_runs(engine, source, after_id, "failed", reason, company)
         log.warning("crawl of %s failed: %s", source, reason)
         return CrawlOutcome(source, "failed", seconds, run_id, code, reason)
@@ -216,7 +218,18 @@ def run_crawl(
     )
     reason = run_reason(run)
     if code != 0:
-        reason = reason or f"crawl process exited with status {code}"
+        reason = reason or f"crawl process {_ended_by(code)}"
     detail = "; ".join(filter(None, (figures, reason)))
     log.info("crawl of %s ended: %s in %.1f s (run %s)", source, status, seconds, run.id)
     return CrawlOutcome(source, status, seconds, run.id, code, detail)
+
+
+def _ended_by(code: int | None) -> str:
+    """How a crawl process ended, from its return code: a negative one is the signal that
+    killed it ("status -9" read as an error code of the crawl's own)."""
+    if code is not None and code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with status {code}"

@@ -111,3 +111,37 @@ def live_crawl(engine: Engine, source_name: str) -> int | None:
             if owner_alive(run):
                 return run.id
     return None
+
+
+QUEUED = "queued"
+"""``last_outcome`` of a source whose run was queued for the workers and whose follow-ups
+(analysis, report, alerts) have not run since it finished."""
+
+
+def queued_runs(engine: Engine) -> dict[str, tuple[int, str]]:
+    """Sources whose last scheduled run was queued for the workers and not followed up yet:
+    source name -> (that run's id, its status). Kept in the database, so that a scheduler
+    other than the one that queued it (the next ``schedule --once`` from cron) follows it up."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Source.name, CrawlRun.id, CrawlRun.status)
+            .join(CrawlRun, CrawlRun.source_id == Source.id)  # type: ignore[arg-type]
+            .join(ScheduleState, ScheduleState.source_name == Source.name)  # type: ignore[arg-type]
+            .where(ScheduleState.last_outcome == QUEUED, CrawlRun.queue.is_not(None))  # type: ignore[union-attr]
+            .order_by(CrawlRun.id)  # type: ignore[arg-type]
+        ).all()
+    # the newest distributed run of each such source is the one queued last
+    return {name: (run_id, status) for name, run_id, status in rows if run_id is not None}
+
+
+def settle_queued(engine: Engine, source_name: str, outcome: str, now: datetime) -> bool:
+    """Record the end of the source's queued run; True for the one scheduler that records
+    it (and so runs its follow-ups), False if another did first."""
+    table = _table()
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(table)
+            .where(table.c.source_name == source_name, table.c.last_outcome == QUEUED)
+            .values(last_outcome=outcome, last_finished_at=as_utc(now))
+        )
+    return done.rowcount == 1

@@ -240,24 +240,17 @@ class Scheduler:
         log.info("%s: %s", source_name, state)
 
     def finished_queued_runs(self) -> list[int]:
-        """The runs this scheduler queued that the workers have finished since the last
-        look (each is reported once)."""
-        if not self.queued_runs:
-            return []
-        from sqlmodel import Session, col, select
-
-        from storage.models import CrawlRun
-
-        with Session(self.engine) as session:
-            finished = set(
-                session.exec(
-                    select(CrawlRun.id).where(
-                        col(CrawlRun.id).in_(self.queued_runs), CrawlRun.status != "running"
-                    )
-                ).all()
-            )
-        done = {run for run in finished if run is not None}
-        self.queued_runs -= done
+        """The runs queued for the workers (by this scheduler, or by an earlier one: a
+        ``schedule --once`` from cron queues in one process and finds them finished in a
+        later one) that have finished since the last look; each is reported once, by one
+        scheduler."""
+        done = []
+        self.queued_runs.clear()
+        for source_name, (run_id, status) in lease.queued_runs(self.engine).items():
+            if status == "running":
+                self.queued_runs.add(run_id)
+            elif lease.settle_queued(self.engine, source_name, status, self.clock()):
+                done.append(run_id)
         return sorted(done)
 
     def run_due(self) -> list[CrawlOutcome]:

@@ -39,8 +39,8 @@ from spiders.pipelines.database import crawler_engine
 from spiders.pipelines.store_worker import (
     BatchResult,
     WriterSpec,
-    forget_run,
     init_worker,
+    touch_and_forget,
     write_batch,
     write_with,
 )
@@ -428,8 +428,10 @@ class StorePipeline:
         if self.executor is not None and self.spec is not None:
             if self.worker_used:  # else the worker never started: no need to start it now
                 # Not waited for (the store process takes its tasks in order): a worker
-                # serving many runs must not stop crawling while each one ends.
-                self.executor.submit(forget_run, self.spec.run_id)
+                # serving many runs must not stop crawling while each one ends. The
+                # products the run saw are known to the store process's writer only, so it
+                # marks them seen (``product.last_seen_at``) before forgetting the run.
+                self.executor.submit(touch_and_forget, self.spec.run_id)
             self.executor = None
             _SharedWorker.release()
         if self.shared_run is not None:

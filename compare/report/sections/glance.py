@@ -1,12 +1,13 @@
 """At a glance: the headline opportunities, the biggest threat, and a banner when
-reviews in scope are not analysed yet."""
+reviews in scope are not analysed yet or a source's newest crawl was unhealthy."""
 
 from __future__ import annotations
 
 from compare.report.blocks import Block, Paragraph
+from compare.report.collection_coverage import UnhealthySource, unhealthy_sources
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import opportunities, threats
-from compare.report.section_registry import register
+from compare.report.section_registry import ReportQuery, loaded, register
 
 
 def unanalysed_text(unanalysed: int, in_scope: int) -> str:
@@ -19,13 +20,20 @@ def unanalysed_text(unanalysed: int, in_scope: int) -> str:
     )
 
 
-@register("glance", "At a glance", in_summary=True)
+def _unhealthy_sources(query: ReportQuery) -> list[UnhealthySource]:
+    return unhealthy_sources(query.connection, query.scope)
+
+
+@register("glance", "At a glance", in_summary=True, load=_unhealthy_sources)
 def glance(data: ReportData) -> list[Block]:
     blocks: list[Block] = []
     if data.unanalysed:
         blocks.append(
             Paragraph(unanalysed_text(data.unanalysed, data.reviews_in_scope), css="banner")
         )
+    # A dead site or a changed layout leaves the report on older data without a word.
+    for source in loaded(data, "glance", list):
+        blocks.append(Paragraph(source.text, css="banner"))
     best = opportunities(data.findings)[:3]
     if best:
         blocks.append(

@@ -2,16 +2,49 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from compare.report.blocks import Block, Cell, Chart, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
 from compare.report.numbers import family_text, interval_text, number_text
-from compare.report.prices import MIN_MATCHED_PAIRS, PriceChange, PriceIndex, price_changes
+from compare.report.prices import (
+    MIN_MATCHED_PAIRS,
+    DelistedProduct,
+    PriceChange,
+    PriceIndex,
+    delisted_products,
+    price_changes,
+)
 from compare.report.section_registry import ReportQuery, loaded, register
 from compare.report.svg import PALETTE, IntervalRow, interval_chart
 
 
-def _price_changes(query: ReportQuery) -> list[PriceChange]:
-    return price_changes(query.connection, query.scope)
+@dataclass(frozen=True)
+class _PriceHistory:
+    changes: list[PriceChange]
+    delisted: list[DelistedProduct]
+    """Left out of the matching: their shops no longer list them."""
+
+
+def _price_history(query: ReportQuery) -> _PriceHistory:
+    return _PriceHistory(
+        price_changes(query.connection, query.scope),
+        list(delisted_products(query.connection, query.scope).values()),
+    )
+
+
+def _delisted_note(delisted: list[DelistedProduct]) -> list[Block]:
+    """The products left out of the matching because their shops no longer list them (a
+    product taken down kept its last price in the index, as if still on sale)."""
+    if not delisted:
+        return []
+    named = "; ".join(f"{d.company}: {d.name} (last seen {d.last_seen:%Y-%m-%d})" for d in delisted)
+    return [
+        Paragraph(
+            f"Left out of the matching, as their shops no longer list them (the newest "
+            f"complete crawl of their source did not find them): {named}."
+        )
+    ]
 
 
 def _index_cell(index: PriceIndex) -> Cell:
@@ -36,7 +69,7 @@ def _index_cell(index: PriceIndex) -> Cell:
     )
 
 
-@register("prices", "Price positioning", in_summary=True, load=_price_changes)
+@register("prices", "Price positioning", in_summary=True, load=_price_history)
 def prices_section(data: ReportData) -> list[Block]:
     rates = data.rates
     blocks: list[Block] = [
@@ -49,6 +82,8 @@ def prices_section(data: ReportData) -> list[Block]:
             + family_text(data.price_level, "price indices", "1 (the same price)")
         )
     ]
+    history = loaded(data, "prices", _PriceHistory)
+    blocks += _delisted_note(history.delisted)
     priced = [i for i in data.price_indices if i.index is not None]
     if not priced:
         blocks.append(
@@ -167,7 +202,7 @@ def prices_section(data: ReportData) -> list[Block]:
                 "observed": Cell(f"{c.first_seen:%Y-%m-%d} – {c.last_seen:%Y-%m-%d}"),
             }
         )
-        for c in loaded(data, "prices", list)
+        for c in history.changes
     ]
     if change_rows:
         blocks.append(
@@ -180,7 +215,9 @@ def prices_section(data: ReportData) -> list[Block]:
                     Column("price", "price, first → last", numeric=True),
                     Column("change", "change (%)", numeric=True),
                     Column("changes", "number of changes", numeric=True),
-                    Column("observed", "observed"),
+                    # the last date is the latest change: the history stores a price only when
+                    # it changes, so "observed" read as "not seen since"
+                    Column("observed", "first seen – last changed"),
                 ],
                 change_rows,
             )

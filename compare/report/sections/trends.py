@@ -88,7 +88,7 @@ def trends_section(data: ReportData) -> list[Block]:
         ),
         Chart(title, line_chart(series, y_min=-1, y_max=1, title=title)),
     ]
-    months = sorted({p.month for p in data.trends})[-6:]
+    months = _latest_months({p.month for p in data.trends}, 6)
     counts = {(p.company_id, p.month): p.reviews for p in data.trends}
     blocks.append(
         Table(
@@ -146,3 +146,17 @@ def trends_section(data: ReportData) -> list[Block]:
             )
         )
     return blocks
+
+
+def _latest_months(months: set[str], count: int) -> list[str]:
+    """The ``count`` calendar months (``YYYY-MM``) up to the latest of ``months``, a month
+    without reviews included: taking only months with reviews put 2025-11 beside 2026-02
+    as if they were consecutive, hiding a quiet quarter."""
+    if not months:
+        return []
+    year, month = map(int, max(months).split("-"))
+    shown = []
+    for _ in range(count):
+        shown.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return shown[::-1]
