@@ -88,8 +88,9 @@ def price_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
         name, url, company_name = about[product_id]
         what = name or f"product {product_id}"
         currency = new.currency or ""
+        # The company is in the title; every channel shows "title: message" or both.
         message = (
-            f"{company_name}: {what} {'up' if pct > 0 else 'down'} {abs(pct):.1f}% "
+            f"{what} {'up' if pct > 0 else 'down'} {abs(pct):.1f}% "
             f"({old.price:.2f} -> {new.price:.2f} {currency})".rstrip()
         )
         notices.append(
@@ -188,7 +189,7 @@ def sentiment_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
                 key=f"sentiment:{company}|{aspect}:{old_id}-{new_id}",
                 title=f"sentiment change at {company}",
                 message=(
-                    f"{company}: net sentiment on {aspect} {'up' if delta > 0 else 'down'} "
+                    f"net sentiment on {aspect} {'up' if delta > 0 else 'down'} "
                     f"{abs(delta):.0f} points ({net_a * 100:+.0f} -> {net_b * 100:+.0f}; "
                     f"{n_a} and {n_b} opinions)"
                 ),

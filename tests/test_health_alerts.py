@@ -46,7 +46,10 @@ def test_price_alerts_on_competitor_changes_once(engine: Engine) -> None:
     _observe(engine, "Own", "50.00", 2, own=True)  # own prices are not alerts
     settings = AlertSettings(price_change_pct=10)
     notices = price_alerts(engine, settings)
-    assert [n.message for n in notices] == ["Rival: Kettle down 12.0% (100.00 -> 88.00 EUR)"]
+    # the company once: "price change at Rival: Rival: Kettle ..." repeated it
+    assert [f"{n.title}: {n.message}" for n in notices] == [
+        "price change at Rival: Kettle down 12.0% (100.00 -> 88.00 EUR)"
+    ]
     assert price_alerts(engine, AlertSettings(price_change_pct=15)) == []
     assert check_alerts(engine, settings, HealthSettings()) == 1
     assert check_alerts(engine, settings, HealthSettings()) == 0  # sent once
@@ -78,4 +81,6 @@ def test_sentiment_alerts_compare_reports_over_the_same_dates(engine: Engine) ->
     assert sentiment_alerts(engine, settings) == []  # +5 points since the last whole one
     report(None, -0.1)
     (notice,) = sentiment_alerts(engine, settings)
-    assert "net sentiment on delivery down 35 points (+25 -> -10" in notice.message
+    assert f"{notice.title}: {notice.message}".startswith(
+        "sentiment change at Rival: net sentiment on delivery down 35 points (+25 -> -10"
+    )

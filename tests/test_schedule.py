@@ -93,12 +93,14 @@ def test_once_runs_due_crawls_and_a_restart_does_not_repeat_them(
     # Follow-ups run by default; what cannot run says why (no own company to compare).
     assert "analysis done" in log and "report skipped: no own company" in log
     assert "alerts skipped: no rule in [alerts]" in log
+    # ... and the round's output says what they did, not only the log file
+    assert "follow-ups after the crawls: analysis" in first.stdout
     assert (log_file.parent / "crawl-kawamistrz-shop.log").stat().st_size > 0
     again = run_cli(
         "schedule", "--once", "--targets", str(kawa_targets), "--db", db_url, cwd=tmp_path
     )
     assert again.returncode == 0, again.stderr
-    assert "nothing is due" in again.stdout
+    assert "nothing is due" in again.stdout and "follow-ups" not in again.stdout
     assert len(_runs(db_url)) == 1
     listing = run_cli("runs", "--db", db_url, "--source", "kawamistrz-shop", cwd=tmp_path)
     assert listing.returncode == 0 and "finished" in listing.stdout and " ok " in listing.stdout

@@ -124,7 +124,7 @@ def schedule(
     try:
         if once:
             outcomes = scheduler.run_due()
-            _print_outcomes(outcomes)
+            _print_outcomes(outcomes, scheduler.followups_done)
             if stopped_by:
                 # cron or a wrapper must not read a round cut short as done: 130 for
                 # Ctrl-C, 143 for SIGTERM, as a shell reports a command a signal ended
@@ -143,16 +143,18 @@ def schedule(
         engine.dispose()
 
 
-def _print_outcomes(outcomes: list[CrawlOutcome]) -> None:
+def _print_outcomes(outcomes: list[CrawlOutcome], followups: list[str] | None) -> None:
     if not outcomes:
-        console.print("nothing is due")
-        return
-    table = Table(title="Scheduled crawls", title_justify="left")
-    for column in ("source", "outcome", "seconds", "run", "detail"):
-        table.add_column(column)
-    for o in outcomes:
-        table.add_row(o.source, o.status, f"{o.seconds:.1f}", str(o.run_id or "-"), o.detail)
-    print_table(table, out=console)
+        console.print("no crawl is due" if followups else "nothing is due")
+    else:
+        table = Table(title="Scheduled crawls", title_justify="left")
+        for column in ("source", "outcome", "seconds", "run", "detail"):
+            table.add_column(column)
+        for o in outcomes:
+            table.add_row(o.source, o.status, f"{o.seconds:.1f}", str(o.run_id or "-"), o.detail)
+        print_table(table, out=console)
+    for line in followups or []:  # analysis, report, alerts: what cron's mail should show
+        console.print(f"follow-ups {line}", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

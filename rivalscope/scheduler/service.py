@@ -83,6 +83,9 @@ class Scheduler:
         self.targets_error: str | None = None
         """Why the targets file on disk cannot be used (None: it is in force)."""
         self.queued_runs: set[int] = set()
+        self.followups_done: list[str] | None = None
+        """What the last round's follow-ups did (analysis, report, alerts); None if that
+        round ran none."""
         """Runs this scheduler queued for the workers, not finished when last looked at:
         their analysis, report and alerts come in the first round after they finish."""
 
@@ -256,6 +259,7 @@ class Scheduler:
     def run_due(self) -> list[CrawlOutcome]:
         """One round: crawl every due source, then the follow-ups if anything was crawled
         here or a run queued for the workers has finished since the last round."""
+        self.followups_done = None
         self.reload_targets()
         if self.targets_error is not None:
             return []
@@ -288,6 +292,7 @@ class Scheduler:
     def _followups(self, why: str) -> None:
         done = run_followups(self.engine, self.targets, self.targets_path.parent)
         log.info("%s: %s", why, "; ".join(done) or "nothing done")
+        self.followups_done = [f"{why}: {'; '.join(done) or 'nothing done'}"]
 
     def serve(self) -> None:
         """Run rounds until ``stop()``; sleeps until the next due time between rounds."""
