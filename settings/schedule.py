@@ -77,6 +77,10 @@ class ScheduleSettings(_Table):
     """Crawls of different sources run at the same time."""
     poll_seconds: float = Field(default=60.0, gt=0, le=3600)
     """Longest sleep between two looks at the clock (the system clock may jump)."""
+    retry_failed_seconds: float = Field(default=3600.0, ge=0, le=86400)
+    """First wait before a crawl that failed, timed out or was interrupted is tried again,
+    then twice as long each time (at most a day), never past the source's next scheduled
+    run; 0: wait for that run."""
 
 
 class HealthSettings(_Table):

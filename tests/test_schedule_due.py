@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from rivalscope.scheduler import lease
-from rivalscope.scheduler.due import is_due, next_due, next_fire
+from rivalscope.scheduler.due import is_due, next_due, next_fire, retry_at
+from rivalscope.scheduler.service import Scheduler
+from settings.targets import load_targets
 
 T = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -78,3 +81,70 @@ def test_targets_status_says_due_now_instead_of_the_current_minute(
     from rivalscope.commands.targets import next_scheduled_text
 
     assert next_scheduled_text(cron, last, T) == text
+
+
+# A crawl that did not finish is tried again before its next fire time, each wait twice the
+# one before (at most a day): a weekly source whose site was down for an hour stayed a week
+# out of date (found by qa-walk4).
+MONDAY = datetime(2026, 3, 9, 4, 0, tzinfo=UTC)  # "0 4 * * 1" fires here
+HOUR = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("cron", "started", "retry"),
+    [
+        ("0 4 * * 1", MONDAY, MONDAY + HOUR),
+        ("0 4 * * 1", MONDAY + HOUR, MONDAY + 3 * HOUR),
+        ("0 4 * * 1", MONDAY + 3 * HOUR, MONDAY + 7 * HOUR),
+        ("0 4 * * 1", MONDAY + 15 * HOUR, MONDAY + 31 * HOUR),
+        ("0 4 * * 1", MONDAY + 31 * HOUR, MONDAY + 55 * HOUR),  # at most a day
+        # a first run started days after a fire time waits a day, not days
+        ("0 4 * * 1", MONDAY + timedelta(days=3), MONDAY + timedelta(days=4)),
+        ("0 4 * * 1", MONDAY + timedelta(days=6, hours=5), None),  # the schedule comes first
+        ("0 4 * * *", MONDAY + 15 * HOUR, None),
+        ("0 4 * * *", MONDAY + 3 * HOUR, MONDAY + 7 * HOUR),
+    ],
+)
+def test_retry_at_doubles_its_wait_until_the_next_fire_time(
+    cron: str, started: datetime, retry: datetime | None
+) -> None:
+    assert retry_at(cron, started, HOUR) == retry
+
+
+def _scheduler(tmp_path: Path, engine: Engine, retry_seconds: float | None = None) -> Scheduler:
+    settings = "" if retry_seconds is None else f"retry_failed_seconds = {retry_seconds}\n"
+    path = tmp_path / "targets.toml"
+    path.write_text(
+        f"[schedule]\n{settings}"
+        '[[company]]\nname = "Kawa"\n[[company.source]]\nname = "kawa-shop"\n'
+        'start_urls = ["http://127.0.0.1:9/"]\nschedule = "0 4 * * 1"\n',
+        encoding="utf-8",
+    )
+    return Scheduler(load_targets(path), path, "sqlite://", engine, owner="me:1")
+
+
+def _ended(engine: Engine, started: datetime, outcome: str) -> None:
+    assert lease.try_acquire(engine, "kawa-shop", "me:1", started, HOUR)
+    lease.record_start(engine, "kawa-shop", started)
+    lease.release(engine, "kawa-shop", "me:1", outcome=outcome, now=started + HOUR / 6)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "retry_seconds", "due_at"),
+    [
+        ("failed", None, MONDAY + HOUR),
+        ("timeout", None, MONDAY + HOUR),
+        ("interrupted", 600, MONDAY + timedelta(minutes=10)),
+        ("failed", 0, MONDAY + timedelta(days=7)),  # retries off: the next scheduled run
+        ("finished", None, MONDAY + timedelta(days=7)),
+        ("refused", None, MONDAY + timedelta(days=7)),
+    ],
+)
+def test_a_crawl_that_did_not_finish_is_due_again_soon(
+    tmp_path: Path, engine: Engine, outcome: str, retry_seconds: float | None, due_at: datetime
+) -> None:
+    scheduler = _scheduler(tmp_path, engine, retry_seconds)
+    _ended(engine, MONDAY, outcome)
+    assert scheduler.due_sources(due_at - timedelta(seconds=1)) == []
+    assert [s.name for s in scheduler.due_sources(due_at)] == ["kawa-shop"]
+    assert scheduler.next_wakeup(MONDAY + timedelta(minutes=5)) == due_at

@@ -6,11 +6,15 @@ start is at or before ``now``. Missed runs: however many fire times passed while
 scheduler was running, the source is due once, and after that run (whose start is
 recorded) the next fire time lies in the future again: "run once at start if a run was
 missed while down, never more than once".
+
+A crawl that did not finish (failed, timed out, interrupted) is **retried** before its next
+fire time (``retry_at``): a weekly source whose site was down for an hour would otherwise
+stay a week out of date.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from croniter import croniter
 
@@ -34,3 +38,25 @@ def next_due(cron: str, last_started: datetime | None, now: datetime) -> datetim
         return as_utc(now)
     assert last_started is not None
     return next_fire(cron, last_started)
+
+
+RETRIED_OUTCOMES = frozenset({"failed", "timeout", "interrupted"})
+"""Outcomes of a scheduled crawl tried again before its next fire time."""
+MAX_RETRY_WAIT = timedelta(days=1)
+
+
+def retry_at(cron: str, last_started: datetime, first_wait: timedelta) -> datetime | None:
+    """When a crawl that started at ``last_started`` and did not finish is tried again, or
+    None if that is not before the next fire time (the schedule's own run comes first).
+
+    The wait doubles from ``first_wait`` with each attempt, at most ``MAX_RETRY_WAIT``:
+    stateless, since attempt k starts (2^k - 1) waits after the fire time it belongs to, the
+    next starts ``elapsed + first_wait`` after it (1 h, 2 h, 4 h ... after a fire time, for a
+    first wait of an hour). A dead site is asked a few times a day, not every round."""
+    started = as_utc(last_started)
+    fired: datetime = as_utc(
+        croniter(cron, started + timedelta(seconds=1)).get_prev(datetime)
+    )  # the fire time at or before the start
+    wait = min(max(started - fired + first_wait, first_wait), MAX_RETRY_WAIT)
+    at = started + wait
+    return at if at < next_fire(cron, started) else None

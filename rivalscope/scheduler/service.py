@@ -35,7 +35,7 @@ from sqlalchemy import Engine
 from rivalscope.health import check_and_notify
 from rivalscope.scheduler import lease
 from rivalscope.scheduler.crawl_process import CrawlOutcome, crawl_argv, run_crawl
-from rivalscope.scheduler.due import is_due, next_due
+from rivalscope.scheduler.due import RETRIED_OUTCOMES, next_due, retry_at
 from rivalscope.scheduler.followups import run_followups
 from settings.targets import Source, Targets, TargetsError, load_targets
 from storage.models import as_utc, utcnow
@@ -127,27 +127,35 @@ class Scheduler:
         return ", ".join(f"{s.name} ({s.schedule})" for s in self.scheduled_sources()) or "none"
 
     def due_sources(self, now: datetime) -> list[Source]:
-        """Sources due at ``now`` (see ``rivalscope.scheduler.due``)."""
-        states = lease.load_states(self.engine)
-        due = []
-        for source in self.scheduled_sources():
-            state = states.get(source.name)
-            last = state.last_started_at if state else None
-            assert source.schedule is not None
-            if is_due(source.schedule, as_utc(last) if last else None, now):
-                due.append(source)
-        return due
+        """Sources due at ``now`` (see ``rivalscope.scheduler.due``), retries included."""
+        return [source for source, at in self._due_moments(now) if at <= as_utc(now)]
 
     def next_wakeup(self, now: datetime) -> datetime | None:
         """The earliest moment a scheduled source is due, or None without schedules."""
+        return min((at for _, at in self._due_moments(now)), default=None)
+
+    def _due_moments(self, now: datetime) -> list[tuple[Source, datetime]]:
+        """Each scheduled source with the moment it is due: its schedule's, or earlier the
+        retry of a crawl that did not finish (``retry_at``)."""
         states = lease.load_states(self.engine)
+        first_wait = timedelta(seconds=self.targets.schedule.retry_failed_seconds)
         moments = []
         for source in self.scheduled_sources():
             state = states.get(source.name)
-            last = state.last_started_at if state else None
+            last = as_utc(state.last_started_at) if state and state.last_started_at else None
             assert source.schedule is not None
-            moments.append(next_due(source.schedule, as_utc(last) if last else None, now))
-        return min(moments) if moments else None
+            at = next_due(source.schedule, last, now)
+            if (
+                state is not None
+                and last is not None
+                and state.last_outcome in RETRIED_OUTCOMES
+                and first_wait > timedelta(0)
+            ):
+                retry = retry_at(source.schedule, last, first_wait)
+                if retry is not None and retry < at:
+                    at = max(retry, as_utc(now))  # a retry passed while no scheduler ran: now
+            moments.append((source, at))
+        return moments
 
     def time_limit(self, source: Source) -> float:
         """Seconds a crawl of ``source`` may run before it is killed."""
