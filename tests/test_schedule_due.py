@@ -148,3 +148,29 @@ def test_a_crawl_that_did_not_finish_is_due_again_soon(
     assert scheduler.due_sources(due_at - timedelta(seconds=1)) == []
     assert [s.name for s in scheduler.due_sources(due_at)] == ["kawa-shop"]
     assert scheduler.next_wakeup(MONDAY + timedelta(minutes=5)) == due_at
+
+
+def test_one_scheduler_at_a_time_runs_the_follow_ups(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two schedulers on one database wrote two reports into one folder at the same moment
+    (found by qa-walk4): the second waits for the first's follow-ups, then runs its own."""
+    import threading
+
+    from rivalscope.scheduler import service
+
+    monkeypatch.setattr(service, "FOLLOWUPS_POLL_S", 0.05)
+    scheduler = _scheduler(tmp_path, engine)
+    now = datetime.now(UTC)  # the scheduler's clock
+    assert lease.try_acquire(engine, service.FOLLOWUPS_LEASE, "other:9", now, HOUR)
+    waiting = threading.Thread(target=scheduler._followups, args=("after the crawls",))
+    waiting.start()
+    waiting.join(timeout=1)
+    assert waiting.is_alive() and scheduler.followups_done is None  # held by the other
+    lease.release(engine, service.FOLLOWUPS_LEASE, "other:9", outcome=None, now=now)
+    waiting.join(timeout=120)
+    assert not waiting.is_alive()
+    assert scheduler.followups_done is not None
+    assert scheduler.followups_done[0].startswith("after the crawls: ")
+    # ... and gave the lease back
+    assert lease.try_acquire(engine, service.FOLLOWUPS_LEASE, "other:9", now, HOUR)

@@ -46,6 +46,11 @@ LIMIT_MARGIN_S = 60.0
 """The crawl closes itself at ``limits.timeout_s`` (Scrapy's CLOSESPIDER_TIMEOUT); the
 scheduler kills it only if it is still there this much later (hung)."""
 LEASE_MARGIN = timedelta(minutes=5)
+FOLLOWUPS_LEASE = "(follow-ups)"
+"""The lease of the analysis, report and alerts (no source name has brackets)."""
+FOLLOWUPS_HOLD = timedelta(hours=2)
+"""How long a scheduler that died during its follow-ups keeps the others waiting."""
+FOLLOWUPS_POLL_S = 5.0
 REFUSED_RETRY_S = 5.0
 QUEUED_POLL_S = 30.0
 """How often a scheduler with runs queued for the workers looks whether they finished."""
@@ -298,7 +303,20 @@ class Scheduler:
         return outcomes
 
     def _followups(self, why: str) -> None:
-        done = run_followups(self.engine, self.targets, self.targets_path.parent)
+        # One scheduler at a time: two on one database wrote two reports into the same
+        # folder at the same moment. The other's run is waited for, not skipped: it may
+        # have started before this round's crawls ended, and its report lacks them.
+        while not lease.try_acquire(
+            self.engine, FOLLOWUPS_LEASE, self.owner, self.clock(), FOLLOWUPS_HOLD
+        ):
+            log.info("another scheduler is running the analysis, report and alerts: waiting")
+            if self.stopping.wait(FOLLOWUPS_POLL_S):
+                log.info("analysis, report and alerts skipped: the scheduler is stopping")
+                return
+        try:
+            done = run_followups(self.engine, self.targets, self.targets_path.parent)
+        finally:
+            lease.release(self.engine, FOLLOWUPS_LEASE, self.owner, outcome=None, now=self.clock())
         log.info("%s: %s", why, "; ".join(done) or "nothing done")
         self.followups_done = [f"{why}: {'; '.join(done) or 'nothing done'}"]
 
