@@ -263,12 +263,6 @@ UNREAD_LINE = '<div id="availability"><span>Nuvo zentari. Ma klofte wen tavo.</s
             "InStock",
             id="stock-line-reads-buyable",
         ),
-        pytest.param(UNREAD, None, id="no-stock-line"),
-        pytest.param(
-            f"{UNREAD}{unread_cards('stock')}",
-            None,
-            id="stock-lines-of-product-cards",
-        ),
     ],
 )
 def test_unpriced_product_without_buy_button(body: str, availability: str | None) -> None:
@@ -276,6 +270,20 @@ def test_unpriced_product_without_buy_button(body: str, availability: str | None
     whatever language the line is written; a price, a buy button or a line that reads as
     buyable say otherwise."""
     assert_read_from_page(body, availability)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(UNREAD, id="no-stock-line"),
+        pytest.param(f"{UNREAD}{unread_cards('stock')}", id="stock-lines-of-product-cards"),
+    ],
+)
+def test_unpriced_page_without_stock_line_or_buy_button_offers_nothing(body: str) -> None:
+    """A heading and a labelled code, no price, no stock line of its own, no buy button:
+    nothing says anything is offered (the code, not in the URL, may be a post's id), so
+    no offer, and no availability."""
+    assert extract_auto(page(body), URL).offers == []
 
 
 UNREAD_PRICED = f'{UNREAD}<span class="price">12,50 €</span>'

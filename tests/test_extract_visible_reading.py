@@ -113,6 +113,19 @@ VISIBLE_SKUS = [
              "<span>$ 89.00</span>"),
         "https://shop.test/p/drill-5550123", "5550123", id="url-number-repeated-no-label",
     ),
+    # A page whose price and stock the reading misses (sold out, a language no list knows)
+    # still shows its code where its URL names it as an id; a page with a price takes the
+    # code its URL alone names. (A page offering nothing: ``OFFERING_NOTHING``.)
+    pytest.param(
+        page("<h1>Qorvu tlam 25 m</h1><p>Zqvor tlam blen.</p>"
+             "<table><tr><td>Vrenk</td><td>QX4812GH90</td></tr></table>", lang="xx"),
+        "https://shop.test/item/QX4812GH90", "QX4812GH90",
+        id="no-price-nor-stock-read-code-shown-and-in-url",
+    ),
+    pytest.param(
+        page("<h1>Garden hose 25 m</h1><span class='price'>€ 24,95</span>"),
+        "https://shop.test/item/93133869", "93133869", id="priced-code-in-the-url-only",
+    ),
 ]  # fmt: skip
 
 
@@ -193,3 +206,42 @@ def test_is_calendar_date(value: str, date: bool) -> None:
     from spiders.extract.shown_codes import is_calendar_date
 
     assert is_calendar_date(value) is date
+
+
+# A page that offers nothing the reading finds (no price, no stock state, no markup): an
+# article, a recipe, a blog post. Its URL's id names the page, and its labelled numbers are
+# post ids, nutrition amounts or tags: none is a product code.
+OFFERING_NOTHING = [
+    pytest.param(
+        page("<h1>How to store fresh herbs</h1><p>Keep them in a glass of water.</p>"),
+        "https://news.test/articles/5839201/how-to-store-herbs", id="article-id-in-the-url-only",
+    ),
+    pytest.param(
+        page("<h1>Lentil soup</h1><p>A warming soup.</p><p><span>Post ID:</span> "
+             "<span>48213</span></p>"),
+        "https://blog.test/lentil-soup/", id="labelled-post-id-shown",
+    ),
+    pytest.param(
+        page("<h1>Lentil soup</h1><ul><li><span>Sodium:</span> <span>264mg</span></li>"
+             "<li><span>Energy:</span> <span>320kcal</span></li></ul>"),
+        "https://blog.test/lentil-soup/", id="labelled-nutrition-amounts",
+    ),
+    pytest.param(
+        page("<h1>Qorvu falten</h1><p><b>Zvbnq:</b> <span>77120</span></p>", lang="xx"),
+        "https://blog.test/p/99120-qorvu", id="labelled-number-unknown-language",
+    ),
+    pytest.param(
+        page("<h1>Quick chicken bowls</h1><p><span>Diet:</span> <span>Paleo30</span></p>"),
+        "https://blog.test/paleo30-quick-chicken-bowls/", id="tag-that-is-a-word-of-the-slug",
+    ),
+    pytest.param(
+        page("<h1>Lentil soup</h1><p>Recipes by</p><p>Kitchen101.com</p>"),
+        "https://kitchen101.com/lentil-soup/", id="the-hosts-name-shown",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "url"), OFFERING_NOTHING)
+def test_a_page_offering_nothing_has_no_code(html: str, url: str) -> None:
+    found = extract_auto(html, url).offers
+    assert not any(o.sku for o in found)

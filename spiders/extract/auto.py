@@ -345,10 +345,14 @@ def _choose_sku(
     markup_ids = [v for v in (offer.gtin, offer.mpn) if v]
     texts = page_short_texts(root)  # both readers' texts, listed once
     labelled, _ = shown_identifiers(root, texts)
+    # Whether the page offers anything: a price, a stock state (a stock line, a buy button)
+    # or an id in its markup; without any, the URL must name the shown code (an article's).
+    offered = offer.price is not None or offer.availability is not None or bool(markup_ids)
     best = best_shown_code(
         shown_code_candidates(
             root, url, markup_ids, dict(labelled), named_only=True, page_texts=texts
-        )
+        ),
+        offered=offered,
     )
     if best is None or best.value == offer.sku:
         return

@@ -8,8 +8,10 @@ language, distance to the main heading, repeated in same-layout blocks, inside a
 block, shapes of amounts, dates, quantities and phone numbers) and the ranking model
 (``spiders.extract.candidate_model``, weights learned by ``benchmarks/train_code_ranking.py``
 under site-grouped folds) scores them. The best is taken only when it scores above no code
-at all (score 0), and never a calendar date: a wrong code is worse than none. Features that, left out, lost nothing on
-held-out sites are not computed (in a link or the page's chrome, in a sentence, not shown,
+at all (score 0), and never a calendar date: a wrong code is worse than none. On a page
+that offers nothing the reading found (no price, stock state or markup id: an article, a
+recipe) only a code both shown and among the URL's ids is taken. Features that, left out,
+lost nothing on held-out sites are not computed (in a link or the page's chrome, in a sentence, not shown,
 a GTIN check digit, before the heading, an unknown label, repeated on the page, its length);
 ``in_title`` and ``markup_id`` stay only as what names a code (``_NAMED``).
 """
@@ -93,6 +95,8 @@ class CodeCandidate:
     element: lxml.html.HtmlElement | None = None
     """Where it is shown (None: not shown)."""
     score: float = 0.0
+    url_id: bool = False
+    """One of the URL's id-looking parts (``url_id_tokens``): not a word of its slug or host."""
 
 
 def compact(value: str) -> str:
@@ -297,7 +301,8 @@ def _add_page_features(
     for c in candidates:
         f = c.features
         folded = c.value.casefold()
-        f["in_url"] = float(in_url(c.value, url) or compact(c.value) in url_compact)
+        c.url_id = compact(c.value) in url_compact
+        f["in_url"] = float(c.url_id or in_url(c.value, url))
         f["in_title"] = float(_in_text(folded, title))
         if labelled.get(c.value):
             f["known_label"] = 1.0
@@ -380,14 +385,30 @@ def is_calendar_date(value: str) -> bool:
     return 1 <= min(a, b) <= 12 and max(a, b) <= 31
 
 
-def best_shown_code(candidates: list[CodeCandidate]) -> CodeCandidate | None:
+def best_shown_code(
+    candidates: list[CodeCandidate], *, offered: bool = True
+) -> CodeCandidate | None:
     """The best-scored candidate named as a code (``_NAMED``), if it scores above none
     (0); the first shown on a tie. A calendar date is never taken: a page writes its
     posting, update, review or delivery dates after a label ("Updated: 05/24/2024"), and
     the label names it as it would a code (the learned ``date_shape`` weight does not
     outweigh a colon label and a text of its own); a product code that reads as a valid
-    date is rarer than a labelled date."""
-    named = [c for c in candidates if _is_named(c) and not is_calendar_date(c.value)]
+    date is rarer than a labelled date.
+
+    ``offered`` False: the page offers nothing the reading found (no price, no stock
+    state, no markup id). Such a page is mostly an article, a recipe or a blog post, whose
+    URL names the page (a post id, a slug) and whose labelled numbers are post ids,
+    nutrition amounts or tags, all named as a code would be; a product page that shows no
+    price (sold out) still shows its code where its URL names it as an id. So only a
+    candidate both shown and one of the URL's ids (``url_id``; a slug's word such as
+    "15-minute" or the host's name is none) is taken there: two sources that agree."""
+    named = [
+        c
+        for c in candidates
+        if _is_named(c)
+        and not is_calendar_date(c.value)
+        and (offered or (c.element is not None and c.url_id))
+    ]
     if not named:
         return None
     best = max(named, key=lambda c: (c.score, c.element is not None, -c.order))
