@@ -11,6 +11,7 @@ from rich.table import Table
 
 from rivalscope.display import command_console, counted, print_table
 from rivalscope.options import checked_database
+from rivalscope.process import free_at_exit_without_collecting
 from settings.user_errors import UserError
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def register(app: typer.Typer) -> None:
         finally:
             engine.dispose()
         print_summary(summary, candidates)
+        free_at_exit_without_collecting()
 
 
 def _holds_reviews(engine: Engine) -> bool:
