@@ -1,5 +1,6 @@
-"""``rivalscope analyze`` in its own process leaves its objects frozen for the exit
-(``rivalscope.process.free_at_exit_without_collecting``); in a process that goes on, not."""
+"""``rivalscope analyze`` in its own process imports the analysis stack without collections and
+leaves its objects frozen for the exit (``rivalscope.process``); in a process that goes on,
+nothing stays frozen."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from rivalscope.cli import app
+from rivalscope.process import imports_without_collections
 from tests.cli import imported_reviews
 from tests.sample_reviews import BAD, GOOD
 
@@ -58,3 +60,33 @@ def test_analyze_in_a_process_that_goes_on_freezes_nothing(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert "12 reviews analysed" in result.output
     assert gc.get_freeze_count() == 0
+
+
+def test_imports_run_without_collections_and_stay_unfrozen_in_a_process_that_goes_on() -> None:
+    assert gc.isenabled()
+    with imports_without_collections():
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        with imports_without_collections():
+            pass
+        assert not gc.isenabled()  # as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_the_commands_own_process_freezes_what_it_imported() -> None:
+    code = (
+        "import gc\n"
+        "from rivalscope.process import imports_without_collections, run_one_command\n"
+        "run_one_command()\n"
+        "with imports_without_collections():\n"
+        "    import compare.analysis.run\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
