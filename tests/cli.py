@@ -26,3 +26,16 @@ def run_cli(
         input=stdin,
         check=False,
     )
+
+
+def imported_reviews(tmp_path: Path, rows: list[str]) -> str:
+    """A SQLite database in ``tmp_path`` holding the CSV ``rows`` (header first) imported
+    under a new company "Rival" by the command; its URL."""
+    csv_file = tmp_path / "reviews.csv"
+    csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    imported = run_cli(
+        "import", str(csv_file), "--company", "Rival", "--new-company", cwd=tmp_path, db_url=url
+    )
+    assert imported.returncode == 0, imported.stderr
+    return url

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from compare.analysis.sentiment.base_models import base_model_id
 from rivalscope.cli import app
-from tests.cli import run_cli
+from tests.cli import imported_reviews, run_cli
 from tests.sample_reviews import BAD, FRENCH_BAD, FRENCH_GOOD, GOOD
 
 
@@ -234,13 +234,7 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
         rows.append(f'en{i},"{(GOOD if good else BAD)[i % 3]} #{i}",{5 if good else 1},5,en')
     for i in range(5):
         rows.append(f'pl{i},"{POLISH[i % 2]} #{i}",,5,pl')
-    csv_file = tmp_path / "reviews.csv"
-    csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    imported = run_cli(
-        "import", str(csv_file), "--company", "Rival", "--new-company", cwd=tmp_path, db_url=url
-    )
-    assert imported.returncode == 0, imported.stderr
+    url = imported_reviews(tmp_path, rows)
     first = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
     assert first.returncode == 0, first.stderr
     said = " ".join(first.stdout.split())  # rich wraps long lines

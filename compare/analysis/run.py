@@ -10,6 +10,7 @@ replacing the reviews' detail rows from any older analysis.
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import multiprocessing
 import os
@@ -17,6 +18,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -293,12 +295,15 @@ def _refresh_and_learn(
     learnt: dict[str, frozenset[str]] = {}
     description = f"database reviews, {RATING_RULE}"
     if workers > 1 and jobs + len(to_learn) > 1:
-        with HelperPool(
-            max_workers=min(workers, jobs + len(to_learn)),
-            mp_context=_pool_context(),
-            initializer=_start_worker,
-            initargs=(os.getpid(),),
-        ) as pool:
+        with (
+            _heap_frozen(),
+            HelperPool(
+                max_workers=min(workers, jobs + len(to_learn)),
+                mp_context=_pool_context(),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            ) as pool,
+        ):
             bundle, words = TrainingOnPool(examples, pool).run(
                 description,
                 [(learn_language, (code, learning_texts(engine, code))) for code in to_learn],
@@ -514,12 +519,15 @@ def _analyse_pending(
         warm_lemmatizer(_pending_languages(engine, job.analyzer_version))
         _inherit_worker_state(scorer, taxonomy, job)
     try:
-        with HelperPool(
-            max_workers=processes,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(os.getpid(), None if forked else job),
-        ) as pool:
+        with (
+            _heap_frozen(),
+            HelperPool(
+                max_workers=processes,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(os.getpid(), None if forked else job),
+            ) as pool,
+        ):
             # enough chunks queued that the workers keep going while this process writes
             window: list[Any] = []
             for chunk in chunks:
@@ -530,6 +538,25 @@ def _analyse_pending(
                 yield future.result()
     finally:
         _inherit_worker_state(None, None, None)
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """Within: every object that exists on entry (the models, lexicons, vocabularies and
+    memos the pool processes inherit: ~100,000 containers) is in the permanent generation
+    (``gc.freeze``), in this process and in the processes a pool forks here, so that their
+    collections of the oldest generation do not traverse it each time: those were ~10 % of
+    the analysis' CPU (0.98 of 10.2 s analysing 20,000 reviews in one process; 0.06 s
+    frozen). They stay freed by their reference counts; only a cycle among them waits for
+    the end of the block. Unfrozen at the end, unless something was frozen before (then it
+    is left as the caller froze it, with these objects)."""
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def _merge(summary: AnalyzeSummary, part: AnalyzeSummary) -> None:

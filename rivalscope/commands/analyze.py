@@ -11,6 +11,7 @@ from rich.table import Table
 
 from rivalscope.display import command_console, counted, print_table
 from rivalscope.options import checked_database
+from rivalscope.process import free_at_exit_without_collecting, imports_without_collections
 from settings.user_errors import UserError
 
 if TYPE_CHECKING:
@@ -67,10 +68,11 @@ def register(app: typer.Typer) -> None:
         Example: rivalscope analyze --db sqlite:///shops.db --taxonomy my-aspects.toml
         """
         # Imported here: the analysis stack takes most of a second to load; --help need not wait.
-        from compare.analysis.discovery import candidate_aspects
-        from compare.analysis.run import analyze_database
-        from compare.analysis.taxonomy import load_taxonomy
-        from storage.db import open_database
+        with imports_without_collections():
+            from compare.analysis.discovery import candidate_aspects
+            from compare.analysis.run import analyze_database
+            from compare.analysis.taxonomy import load_taxonomy
+            from storage.db import open_database
 
         most = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
         if workers is not None and workers > most:  # each one a fork of this process
@@ -98,6 +100,7 @@ def register(app: typer.Typer) -> None:
         finally:
             engine.dispose()
         print_summary(summary, candidates)
+        free_at_exit_without_collecting()
 
 
 def _holds_reviews(engine: Engine) -> bool:
