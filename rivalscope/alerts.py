@@ -1,6 +1,6 @@
 """Business alerts: changes at competitors worth telling someone about.
 
-Two rules, each off unless its threshold is set in ``[alerts]``:
+Three rules, each off unless set in ``[alerts]``:
 
 - **price**: a competitor product's latest price differs from its previous observed price
   (same currency) by at least ``price_change_pct`` percent;
@@ -9,7 +9,12 @@ Two rules, each off unless its threshold is set in ``[alerts]``:
   with at least ``min_reviews`` opinions in both. Needs the report tables (``report_run``
   with its ``snapshot``); without them the rule is skipped.
 
-Each alert has a key (the observation, or the report run pair), so it is sent once.
+- **products gone** (``products_gone = true``): a competitor's product its shop no longer
+  lists (the newest healthy, complete crawl of its source did not find it, as the report's
+  price positioning judges it), and the product once it is listed again.
+
+Each alert has a key (the observation, the report run pair, the product and its last
+sighting), so it is sent once.
 """
 
 from __future__ import annotations
@@ -17,18 +22,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, inspect, select
+from sqlmodel import col
 
 from rivalscope.notify import Notice, retry_undelivered, send_notice
 from settings.schedule import AlertSettings, HealthSettings
-from storage.models import Company, OfferObservation, Product
+from storage.models import Company, OfferObservation, Product, as_utc
 from storage.reflection import reflected_table
+from storage.schedule_models import NoticeSent
 
 log = logging.getLogger("rivalscope.alerts")
 
 REPORT_TABLE = "report_run"
+GONE = "gone:"
+"""Key prefix of a "product gone" notice: ``gone:<product id>:<last seen, ISO>``."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +218,66 @@ def sentiment_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
     return notices
 
 
+def product_alerts(engine: Engine, settings: AlertSettings) -> list[Notice]:
+    """Notices for competitors' products their shops stopped listing, and for those listed
+    again after such a notice."""
+    if not settings.products_gone:
+        return []
+    from compare.report.prices import delisted
+
+    company = Company.__table__  # type: ignore[attr-defined]
+    product = Product.__table__  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        competitors = {
+            int(i): str(n)
+            for i, n in conn.execute(
+                select(company.c.id, company.c.name).where(company.c.is_own.is_(False))
+            )
+        }
+        gone = delisted(conn, competitors)
+        said_gone = {
+            key: data
+            for key, data in conn.execute(
+                select(NoticeSent.key, NoticeSent.data).where(  # type: ignore[call-overload]
+                    col(NoticeSent.key).startswith(GONE)
+                )
+            )
+        }
+        seen: dict[int, datetime] = dict(
+            conn.execute(
+                select(product.c.id, product.c.last_seen_at).where(
+                    product.c.id.in_(
+                        [int((d or {}).get("product_id", -1)) for d in said_gone.values()]
+                    )
+                )
+            ).all()
+        )
+    notices = []
+    for product_id, item in gone.items():
+        day, at = f"{item.last_seen:%Y-%m-%d}", as_utc(item.last_seen).isoformat()
+        data = {"rule": "products_gone", "company": item.company, "product": item.name,
+                "product_id": product_id, "last_seen": day, "last_seen_at": at}  # fmt: skip
+        notices.append(
+            Notice("alert", f"{GONE}{product_id}:{at}", f"product gone at {item.company}",
+                   f"{item.name} is no longer listed (last seen {day})", data)
+        )  # fmt: skip
+    for key, said in said_gone.items():
+        said = said or {}
+        product_id = int(said.get("product_id", -1))
+        last_seen = seen.get(product_id)
+        if product_id in gone or last_seen is None:
+            continue
+        if as_utc(last_seen).isoformat() <= str(said.get("last_seen_at")):
+            continue  # not seen since that notice (e.g. the source's crawls are unhealthy)
+        notices.append(
+            Notice("alert", f"back:{key.removeprefix(GONE)}",
+                   f"product listed again at {said.get('company')}",
+                   f"{said.get('product')} is listed again (gone since {said.get('last_seen')})",
+                   {**said, "listed_again": True})
+        )  # fmt: skip
+    return notices
+
+
 def send_alerts(engine: Engine, notices: Iterable[Notice], targets: list[str]) -> int:
     """Send each notice not sent before; returns how many were new."""
     return sum(send_notice(engine, notice, targets) for notice in notices)
@@ -218,5 +288,9 @@ def check_alerts(engine: Engine, settings: AlertSettings, health: HealthSettings
     returns the number of new alerts."""
     targets = settings.targets(health)
     retry_undelivered(engine, "alert", targets)
-    notices = price_alerts(engine, settings) + sentiment_alerts(engine, settings)
+    notices = (
+        price_alerts(engine, settings)
+        + sentiment_alerts(engine, settings)
+        + product_alerts(engine, settings)
+    )
     return send_alerts(engine, notices, targets)

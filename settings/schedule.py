@@ -126,6 +126,9 @@ class AlertSettings(_Table):
     price_change_pct: float | None = Field(default=None, gt=0, le=10_000)
     """A product's price changes by at least this many percent between its last two
     observations."""
+    products_gone: bool = False
+    """A competitor's product its shop no longer lists (its source's newest healthy,
+    complete crawl did not find it), and again when it is listed once more."""
     min_reviews: int = Field(default=30, ge=1, le=1_000_000)
     """Sentiment alerts need at least this many reviews in both windows."""
     webhook: str | None = None

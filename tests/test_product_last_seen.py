@@ -98,3 +98,38 @@ def test_a_product_the_shop_took_down_leaves_the_price_matching(tmp_path: Path) 
         engine.dispose()
     assert [d.name for d in gone.values()] == ["Kettle 2"]
     assert [item.name for item in catalogue] == ["Kettle 1"]
+
+
+def test_a_product_gone_and_listed_again_is_an_alert_once_each(tmp_path: Path) -> None:
+    """`[alerts] products_gone = true`: the scheduler told no one when a competitor took a
+    product down or put it back (found by qa-walk4); only the report showed it."""
+    from rivalscope.alerts import check_alerts, product_alerts
+    from settings.schedule import AlertSettings, HealthSettings
+    from storage.db import open_database
+
+    settings = AlertSettings(products_gone=True)
+    with serving(_Catalogue, listed={1, 2}) as (server, base):
+        write_targets(tmp_path, [f"{base}/"], extra='holds = "offers"\n')
+        db = crawled(tmp_path)
+        engine = open_database(db)
+        try:
+            assert product_alerts(engine, settings) == []  # nothing gone after one crawl
+            server.listed = {1}  # type: ignore[attr-defined]
+            crawled(tmp_path)
+            (gone,) = product_alerts(engine, settings)
+            assert f"{gone.title}: {gone.message}".startswith(
+                "product gone at Kettles: Kettle 2 is no longer listed (last seen 20"
+            )
+            assert product_alerts(engine, AlertSettings()) == []  # the rule is off by default
+            assert check_alerts(engine, settings, HealthSettings()) == 1
+            assert check_alerts(engine, settings, HealthSettings()) == 0  # sent once
+            server.listed = {1, 2}  # type: ignore[attr-defined]
+            crawled(tmp_path)
+            (back,) = product_alerts(engine, settings)
+            assert f"{back.title}: {back.message}".startswith(
+                "product listed again at Kettles: Kettle 2 is listed again (gone since 20"
+            )
+            assert check_alerts(engine, settings, HealthSettings()) == 1
+            assert check_alerts(engine, settings, HealthSettings()) == 0
+        finally:
+            engine.dispose()

@@ -83,9 +83,15 @@ class DelistedProduct:
 
 
 def delisted_products(connection: Connection, scope: ReportScope) -> dict[int, DelistedProduct]:
-    """Product id -> the report's companies' products their shops no longer list: not seen
-    since the start of the newest crawl of each source that observed them which ended
-    normally (not at its page budget, killed or failed), saw offers and was judged
+    """Product id -> the report's companies' products their shops no longer list
+    (``delisted``)."""
+    return delisted(connection, {c.id: c.name for c in scope.companies})
+
+
+def delisted(connection: Connection, companies: dict[int, str]) -> dict[int, DelistedProduct]:
+    """Product id -> the products of ``companies`` (id -> name) their shops no longer list:
+    not seen since the start of the newest crawl of each source that observed them which
+    ended normally (not at its page budget, killed or failed), saw offers and was judged
     healthy (a changed layout that reads no offer lists nothing as gone)."""
     healthy = select(HEALTH_CHECK.c.crawl_run_id).where(HEALTH_CHECK.c.healthy.is_(True))
     complete = (
@@ -123,13 +129,13 @@ def delisted_products(connection: Connection, scope: ReportScope) -> dict[int, D
         select(PRODUCT.c.id, PRODUCT.c.company_id, PRODUCT.c.name, PRODUCT.c.last_seen_at)
         .join(checked, checked.c.product_id == PRODUCT.c.id)
         .where(
-            PRODUCT.c.company_id.in_(scope.company_ids),
+            PRODUCT.c.company_id.in_(list(companies)),
             PRODUCT.c.last_seen_at < checked.c.at,
         )
         .order_by(PRODUCT.c.company_id, PRODUCT.c.id)
     )
     return {
-        row.id: DelistedProduct(scope.name_of(row.company_id), row.name or "?", row.last_seen_at)
+        row.id: DelistedProduct(companies[row.company_id], row.name or "?", row.last_seen_at)
         for row in rows
     }
 

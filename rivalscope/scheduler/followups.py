@@ -47,9 +47,14 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
         done.append(f"report in {out_dir}" + ("" if analysed else " (on the previous analysis)"))
     if not settings.alerts:
         log.info("alerts skipped: [schedule] alerts = false")
-    elif targets.alerts.price_change_pct is None and targets.alerts.net_sentiment_points is None:
+    elif (
+        targets.alerts.price_change_pct is None
+        and targets.alerts.net_sentiment_points is None
+        and not targets.alerts.products_gone
+    ):
         log.info(
-            "alerts skipped: no rule in [alerts] (set price_change_pct or net_sentiment_points)"
+            "alerts skipped: no rule in [alerts] (set price_change_pct, net_sentiment_points "
+            "or products_gone)"
         )
     else:
         from rivalscope.alerts import check_alerts
