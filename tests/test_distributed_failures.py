@@ -406,7 +406,7 @@ def test_a_queued_runs_follow_ups_come_in_the_first_round_after_the_workers_fini
         assert later.run_due() == []
         assert f"queued run(s) {outcome.run_id} finished:" in caplog.text
         # what `schedule --once` prints under "no crawl is due" (it said "nothing is due")
-        assert later.followups_done == [f"queued run(s) {outcome.run_id} finished: nothing done"]
+        assert later.followups_done == f"queued run(s) {outcome.run_id} finished: nothing done"
         assert later.queued_runs == set()
         caplog.clear()
         assert later.run_due() == [] and "finished:" not in caplog.text  # once only

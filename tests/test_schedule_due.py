@@ -171,6 +171,6 @@ def test_one_scheduler_at_a_time_runs_the_follow_ups(
     waiting.join(timeout=120)
     assert not waiting.is_alive()
     assert scheduler.followups_done is not None
-    assert scheduler.followups_done[0].startswith("after the crawls: ")
+    assert scheduler.followups_done.startswith("after the crawls: ")
     # ... and gave the lease back
     assert lease.try_acquire(engine, service.FOLLOWUPS_LEASE, "other:9", now, HOUR)

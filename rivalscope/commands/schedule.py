@@ -143,7 +143,7 @@ def schedule(
         engine.dispose()
 
 
-def _print_outcomes(outcomes: list[CrawlOutcome], followups: list[str] | None) -> None:
+def _print_outcomes(outcomes: list[CrawlOutcome], followups: str | None) -> None:
     if not outcomes:
         console.print("no crawl is due" if followups else "nothing is due")
     else:
@@ -153,8 +153,8 @@ def _print_outcomes(outcomes: list[CrawlOutcome], followups: list[str] | None) -
         for o in outcomes:
             table.add_row(o.source, o.status, f"{o.seconds:.1f}", str(o.run_id or "-"), o.detail)
         print_table(table, out=console)
-    for line in followups or []:  # analysis, report, alerts: what cron's mail should show
-        console.print(f"follow-ups {line}", markup=False, highlight=False)
+    if followups:  # analysis, report, alerts: what cron's mail should show
+        console.print(f"follow-ups {followups}", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -88,11 +88,11 @@ class Scheduler:
         self.targets_error: str | None = None
         """Why the targets file on disk cannot be used (None: it is in force)."""
         self.queued_runs: set[int] = set()
-        self.followups_done: list[str] | None = None
-        """What the last round's follow-ups did (analysis, report, alerts); None if that
-        round ran none."""
         """Runs this scheduler queued for the workers, not finished when last looked at:
         their analysis, report and alerts come in the first round after they finish."""
+        self.followups_done: str | None = None
+        """What the last round's follow-ups did, and why they ran ("after the crawls:
+        analysis; report in ..."); None if that round ran none."""
 
     # -- the targets file ----------------------------------------------------------
 
@@ -317,8 +317,8 @@ class Scheduler:
             done = run_followups(self.engine, self.targets, self.targets_path.parent)
         finally:
             lease.release(self.engine, FOLLOWUPS_LEASE, self.owner, outcome=None, now=self.clock())
-        log.info("%s: %s", why, "; ".join(done) or "nothing done")
-        self.followups_done = [f"{why}: {'; '.join(done) or 'nothing done'}"]
+        self.followups_done = f"{why}: {'; '.join(done) or 'nothing done'}"
+        log.info("%s", self.followups_done)
 
     def serve(self) -> None:
         """Run rounds until ``stop()``; sleeps until the next due time between rounds."""
