@@ -49,8 +49,9 @@ from spiders.raw_fields import (
 )
 from storage.dialects import dialect_of
 from storage.models import Company
-from storage.pseudonym import pseudonym_key, pseudonymize
-from storage.stored_reviews import stored_review_texts
+from storage.pseudonym import existing_pseudonym_key, pseudonym_key, pseudonymize
+from storage.review_identity import StoredReview, identity_of, was_edited
+from storage.stored_reviews import stored_identities, stored_reviews
 from storage.writer import CollectWriter, RunFigures
 
 __all__ = ["ImportFileError", "ImportReport", "import_file", "infer_kind"]
@@ -138,6 +139,13 @@ class ImportReport:
     scandinavian: str | None = None
     """The Scandinavian language the file's long reviews agree on, given to its short
     Scandinavian reviews (without ``--language``), or None."""
+    edited_reviews: set[int] = field(default_factory=set)
+    """Stored reviews whose text or rating the file changes (same id, and the same reviewer
+    or date): their new text is stored, the old one kept as ``text_before_edit``."""
+
+    @property
+    def edited(self) -> int:
+        return len(self.edited_reviews)
 
     def reject(self, line: int, reason: str) -> None:
         self.rejected += 1
@@ -491,7 +499,7 @@ def import_file(
         )
     if kind == "reviews":
         report.stored = writer.reviews_new
-        report.duplicates = writer.reviews_seen - writer.reviews_new
+        report.duplicates = writer.reviews_seen - writer.reviews_new - report.edited
     else:
         report.stored = writer.offers_changed
         report.duplicates = writer.offers_seen - writer.offers_changed
@@ -707,32 +715,77 @@ def _conflicts(
     earlier: list[dict[str, tuple[str | None, str | None]]],
     kept: dict[str, tuple[str | None, str | None]],
 ) -> Iterator[tuple[int, ReviewItem]]:
-    """The batch without rows whose review id is stored (or earlier in the batch) with
-    another text; those are rejected, not counted as stored already.
+    """The batch without rows whose review id the file gave another text before, or the
+    database holds with another text that this row is no edit of; those are rejected.
+    An edit passes (the writer stores its text) and is counted in ``report.edited``.
 
     ``earlier``: the ids of checked batches not written yet, oldest first (as if stored);
     ``kept`` receives this batch's (for the batches after it)."""
-    with_id = {r.content_key: r for _, r in batch if r.external_id and r.content_key}
-    stored: dict[str, tuple[str | None, str | None]] = {}
-    if with_id:
-        stored = stored_review_texts(writer.engine, writer.company_id, with_id)
-        for keys in earlier:
-            for content_key in with_id.keys() & keys.keys():
-                stored.setdefault(content_key, keys[content_key])
+    with_id = {r.content_key for _, r in batch if r.external_id and r.content_key}
+    if not with_id:
+        yield from batch
+        return
+    stored = stored_reviews(writer.engine, writer.company_id, with_id)
+    in_file: dict[str, tuple[str | None, str | None]] = {}
+    for keys in earlier:
+        for content_key in with_id & keys.keys():
+            in_file.setdefault(content_key, keys[content_key])
     for number, review in batch:
-        assert review.content_key is not None
-        known = stored.get(review.content_key)
-        if review.external_id and known is not None and known != (review.text, review.title):
-            report.reject(
-                number,
-                f"id {review.external_id!r} is stored already with another text "
-                "(give this review its own id)",
-            )
+        key = review.content_key
+        if not review.external_id or key is None:
+            yield number, review
             continue
-        if review.external_id:
-            stored.setdefault(review.content_key, (review.text, review.title))
-            kept[review.content_key] = stored[review.content_key]
+        own = (review.text, review.title)
+        before = stored.get(key)
+        first = in_file.get(key)
+        if first is None and before is not None and _stored_by_this_import(before, writer, report):
+            first = (before.text, before.title)
+        if first is not None:
+            if first != own:
+                report.reject(number, _OTHER_TEXT_IN_FILE.format(review.external_id))
+                continue
+        elif before is not None:
+            edit = _edit_of(review, before)
+            if edit is None:
+                report.reject(number, _OTHER_TEXT_STORED.format(review.external_id))
+                continue
+            if edit and before.review_id not in report.edited_reviews:
+                report.edited_reviews.add(before.review_id)
+        in_file[key] = kept[key] = own
         yield number, review
+
+
+_OTHER_TEXT_IN_FILE = (
+    "id {!r} is on an earlier line of the file with another text (give each review its own id)"
+)
+_OTHER_TEXT_STORED = (
+    "id {!r} is stored already with another text, and neither the reviewer nor the date "
+    "says it is an edit of it (give this review its own id)"
+)
+
+
+def _stored_by_this_import(
+    before: StoredReview, writer: CollectWriter, report: ImportReport
+) -> bool:
+    """Whether this import stored (or edited) ``before`` from an earlier line of the file."""
+    return (
+        before.crawl_run_id is not None and before.crawl_run_id == writer.run_id
+    ) or before.review_id in report.edited_reviews
+
+
+def _edit_of(review: ReviewItem, before: StoredReview) -> bool | None:
+    """Whether ``review`` (the same id as the stored ``before``) changes it: True for an edit
+    (the writer stores it), False for the same review; None for another text that cannot be
+    told an edit: another reviewer, or neither the reviewer nor the date to tell it by (an
+    export whose ids are its row numbers would otherwise overwrite other people's reviews)."""
+    if (review.text, review.title) == (before.text, before.title):
+        return was_edited(review, before)  # a new rating only
+    if not was_edited(review, before):
+        return None
+    same_person = review.author_hash is not None or (
+        review.published is not None and review.published == before.published
+    )
+    return True if same_person else None
 
 
 def _checked_offers(source: ImportSource, report: ImportReport) -> Iterator[OfferItem]:
@@ -764,31 +817,52 @@ def _dry_run(
         # At most: an unchanged price adds no observation.
         report.stored = sum(1 for _ in _checked_offers(source, report))
         return
-    # Keys met earlier in the file (8 bytes of each, with 8 of its text's hash).
+    # Keys met earlier in the file (8 bytes of each, with 8 of its text's hash), and the
+    # identities (8 bytes) of the reviews it would store: the same review under a second
+    # product is stored once.
     seen: dict[bytes, bytes] = {}
-    for batch in _checked_reviews(source, None, report):
-        stored: dict[str, tuple[str | None, str | None]] = {}
+    identities: set[bytes] = set()
+    # The pseudonyms the import would store (to tell an edit by its reviewer); a database
+    # without a key yet has no reviewer to match.
+    key = existing_pseudonym_key(engine)
+    for batch in _checked_reviews(source, key, report):
+        stored: dict[str, StoredReview] = {}
+        stored_ids: set[str] = set()
+        batch_identities = {r.content_key: identity_of(r, r.published) for _, r in batch}
         if company_id is not None:
-            keys = [r.content_key for _, r in batch if r.content_key]
-            stored = stored_review_texts(engine, company_id, keys)
+            stored = stored_reviews(engine, company_id, [r.content_key or "" for _, r in batch])
+            stored_ids = stored_identities(
+                engine, company_id, [i for i in batch_identities.values() if i]
+            )
         for number, review in batch:
             assert review.content_key is not None
             short = bytes.fromhex(review.content_key[:16])
             digest = hashlib.blake2b(
                 f"{review.text}\x1f{review.title}".encode(), digest_size=8
             ).digest()
-            earlier = stored.get(review.content_key)
-            if review.external_id and (
-                (earlier is not None and earlier != (review.text, review.title))
-                or seen.get(short, digest) != digest
+            before = stored.get(review.content_key)
+            identity = batch_identities[review.content_key]
+            if short in seen:
+                if review.external_id and seen[short] != digest:
+                    report.reject(number, _OTHER_TEXT_IN_FILE.format(review.external_id))
+                else:
+                    report.duplicates += 1
+                continue
+            if before is not None:
+                edit = _edit_of(review, before) if review.external_id else False
+                if edit is None:
+                    report.reject(number, _OTHER_TEXT_STORED.format(review.external_id))
+                    continue
+                if edit:
+                    report.edited_reviews.add(before.review_id)
+                else:
+                    report.duplicates += 1
+            elif identity is not None and (
+                identity in stored_ids or bytes.fromhex(identity[:16]) in identities
             ):
-                report.reject(
-                    number,
-                    f"id {review.external_id!r} is stored already with another text "
-                    "(give this review its own id)",
-                )
-            elif earlier is not None or short in seen:
-                report.duplicates += 1
+                report.duplicates += 1  # the same review under another product
             else:
-                seen[short] = digest
                 report.stored += 1
+                if identity is not None:
+                    identities.add(bytes.fromhex(identity[:16]))
+            seen[short] = digest

@@ -43,6 +43,16 @@ def pseudonym_key(engine: Engine) -> bytes:
         return row.value.encode("utf-8")
 
 
+def existing_pseudonym_key(engine: Engine) -> bytes | None:
+    """The key for this database if it has one already (a dry run creates none)."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return env.encode("utf-8")
+    with Session(engine) as session:
+        row = session.get(Meta, _META_KEY)
+    return None if row is None else row.value.encode("utf-8")
+
+
 def pseudonymize(name: str | None, key: bytes) -> str | None:
     """16-hex-character pseudonym of a reviewer name (case and spacing ignored): the first 8
     bytes of its HMAC-SHA256 under ``key``."""

@@ -141,6 +141,11 @@ def insert_reviews(
     return added
 
 
+def stored_identity_keys(conn: Connection, company_id: int, identities: Sequence[str]) -> set[str]:
+    """The identity keys among ``identities`` a stored review of the company has."""
+    return set(_existing(conn, _REVIEW, company_id, "identity_key", sorted(set(identities))))
+
+
 def has_aliases(conn: Connection, company_id: int) -> bool:
     """Whether any review of the company was seen under a second key (most companies': none,
     and their writes look up no alias)."""
@@ -172,6 +177,8 @@ class StoredReview:
     rating: float | None
     published: date | None
     author_hash: str | None
+    crawl_run_id: int | None
+    """The run that stored it first."""
 
 
 def stored_by_key(
@@ -179,7 +186,7 @@ def stored_by_key(
 ) -> dict[str, StoredReview]:
     """The stored reviews the content keys name (their own key or an alias)."""
     r = _REVIEW.c
-    columns = (r.id, r.text, r.title, r.rating, r.published, r.author_hash)
+    columns = (r.id, r.text, r.title, r.rating, r.published, r.author_hash, r.crawl_run_id)
     found: dict[str, StoredReview] = {}
     aliased = has_aliases(conn, company_id)
     for part in _chunks(keys):

@@ -684,12 +684,16 @@ class CollectWriter:
                     if review.external_id:  # stored: edited since?
                         with_site_id.append(review)
                     continue
+                if review.external_id and not self._remember_keys:
+                    # An import holds no set of the stored keys: any may be stored, edited.
+                    with_site_id.append(review)
                 rows.append(self._review_row(conn, review, key, now))
+            # Edits first: a stored key's row is then skipped by the insert as stored.
+            if with_site_id:
+                apply_edits(conn, self.company_id, with_site_id, now, self._edited)
             added = insert_reviews(
                 conn, self.company_id, rows, check_aliases=not self._remember_keys
             )
-            if with_site_id:
-                apply_edits(conn, self.company_id, with_site_id, now, self._edited)
             if self.run_id is not None:
                 # The run's counters move with the rows they count: a kill keeps both.
                 runs = _table(CrawlRun)

@@ -337,11 +337,11 @@ def test_duplicate_id_with_other_text_is_reported(tmp_path: Path) -> None:
     assert "dry run, nothing written" in dry.stdout
     assert "3 rows, 1 new reviews would be stored" in dry.stdout, dry.stdout
     assert "1 already stored, 1 rejected" in dry.stdout
-    assert "line 3: id 'r1' is stored already with another text" in dry.stdout
+    assert "line 3: id 'r1' is on an earlier line of the file with another text" in dry.stdout
     assert _stored_texts(tmp_path) == ["Good coffee"]
     real = _import(tmp_path, "b.csv", "--company", "A")
     assert "3 rows, 1 new reviews, 1 already stored, 1 rejected" in real.stdout, real.stdout
-    assert "line 3: id 'r1' is stored already with another text" in real.stdout
+    assert "line 3: id 'r1' is on an earlier line of the file with another text" in real.stdout
     assert _stored_texts(tmp_path) == ["Good coffee", "Other"]
 
 

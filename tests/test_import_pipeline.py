@@ -78,7 +78,12 @@ def test_pipelined_import_stores_what_the_in_process_import_stores(
     stored, bad, figures = pipelined
     assert [row[1] for row in stored] == ["a1", "a2", "a3", "a4", None, "a5", "a6"]
     assert figures == (7, 1, 1, 8, 7, 1)
-    assert bad == [(7, "id 'a2' is stored already with another text (give this review its own id)")]
+    assert bad == [
+        (
+            7,
+            "id 'a2' is on an earlier line of the file with another text (give each review its own id)",
+        )
+    ]
     assert {row[1]: row[3] for row in stored}["a3"] == "fr"
 
 

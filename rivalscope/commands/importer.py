@@ -163,16 +163,31 @@ def import_(
             f"[green]{report.stored} new {what} would be stored[/] "
             f"({'at most, ' if report.kind == 'offers' else ''}"
             f"{escape('for a new company ' + repr(company) if report.created_company else repr(company))}), "
-            f"{report.duplicates} already stored, [red]{report.rejected} rejected[/] "
+            f"{report.duplicates} already stored, "
+            + (
+                f"{report.edited} edited (their new text would be stored), "
+                if report.edited
+                else ""
+            )
+            + f"[red]{report.rejected} rejected[/] "
             f"-> {escape(describe_url(url))}",
             markup=True,
         )
     else:
         console.print(
             f"{escape(named)}: {report.rows} rows, [green]{report.stored} new {what}[/], "
-            f"{report.duplicates} already stored, [red]{report.rejected} rejected[/] "
+            f"{report.duplicates} already stored, "
+            + (f"{report.edited} edited, " if report.edited else "")
+            + f"[red]{report.rejected} rejected[/] "
             f"-> {escape(describe_url(url))}",
             markup=True,
+        )
+    if report.edited and not dry_run:
+        console.print(
+            f"  {report.edited} stored reviews were edited since (same id, and the same "
+            "reviewer or date): their new text replaces the old one, kept as "
+            "text_before_edit; `rivalscope analyze` reads them again",
+            markup=False,
         )
     if report.scandinavian is not None:
         from settings.languages import registered_language
