@@ -3,12 +3,13 @@ and the parallel scan giving the same cells as the sequential one."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from compare.analysis.version import ANALYZER_VERSION
 from compare.report import parallel_cubes
 from compare.report.analysis_source import analysis_source
 from compare.report.aspects import AspectCell, add_product_segments, aspect_cells
@@ -18,6 +19,7 @@ from compare.report.synthetic import SyntheticPlan, populate
 from storage.schema import metadata
 
 MENTION = metadata.tables["aspect_mention"]
+ANALYSIS = metadata.tables["review_analysis"]
 REVIEW = metadata.tables["review"]
 
 
@@ -31,8 +33,11 @@ def _cells(engine: Engine) -> list[AspectCell]:
     return sorted(aspect_cells(opinions, reviews), key=repr)
 
 
-def _add_review(engine: Engine, review_id: int, company_id: int, labels: list[str]) -> None:
-    """A review whose sentences mention delivery with these labels."""
+def _add_review(
+    engine: Engine, review_id: int, company_id: int, labels: list[str], *, analysed: bool = True
+) -> None:
+    """A review whose sentences mention delivery with these labels (``analysed``: with its
+    review-level analysis row, as `rivalscope analyze` stores it)."""
     with engine.begin() as connection:
         connection.execute(
             REVIEW.insert().values(
@@ -45,6 +50,18 @@ def _add_review(engine: Engine, review_id: int, company_id: int, labels: list[st
                 region="North",
             )
         )
+        if analysed:
+            connection.execute(
+                ANALYSIS.insert().values(
+                    review_id=review_id,
+                    analyzer_version=ANALYZER_VERSION,
+                    company_id=company_id,
+                    language="en",
+                    label="neutral",
+                    model="test",
+                    analyzed_at=datetime.now(UTC),
+                )
+            )
         for position, label in enumerate(labels):
             connection.execute(
                 MENTION.insert().values(
@@ -78,6 +95,20 @@ def test_a_review_has_one_opinion_per_aspect(
     assert overall.reviews == 1
     by_segment = {(c.segment.dimension, c.segment.value) for c in delivery}
     assert by_segment == {("all", None), ("language", "en"), ("region", "North")}
+
+
+def test_a_share_of_reviews_is_of_the_analysed_ones(engine: Engine) -> None:
+    """A review not analysed yet mentions nothing yet: counted, it made every share of
+    reviews mentioning an aspect smaller until `rivalscope analyze` ran."""
+    ids = populate(engine, SyntheticPlan(reviews=0))
+    _add_review(engine, 7, ids["Rival A"], ["negative"])
+    _add_review(engine, 8, ids["Rival A"], ["positive"])
+    for review_id in (9, 10):
+        _add_review(engine, review_id, ids["Rival A"], [], analysed=False)
+    overall = next(
+        c for c in _cells(engine) if c.aspect == "delivery" and c.segment.dimension == "all"
+    )
+    assert (overall.mentioning, overall.reviews, overall.share.value) == (2, 2, 1.0)
 
 
 def test_parallel_scan_gives_the_sequential_cells(

@@ -46,7 +46,7 @@ class AspectCell:
     aspect: str
     segment: Segment
     reviews: int
-    """Reviews of the company in the segment (mentioning the aspect or not)."""
+    """Analysed reviews of the company in the segment (mentioning the aspect or not)."""
     mentioning: int
     positive: int
     negative: int
@@ -92,7 +92,9 @@ def aspect_cells(opinions: pd.DataFrame, reviews: pd.DataFrame) -> list[AspectCe
     cells: list[AspectCell] = []
     for dimension in DIMENSIONS:
         keys = _group_keys(dimension)
-        totals = reviews.groupby(["company_id", *keys], dropna=True, sort=False)["reviews"].sum()
+        # Of the analysed reviews: one not analysed yet mentions nothing (yet), and counted
+        # it made every share smaller until `rivalscope analyze` ran.
+        totals = reviews.groupby(["company_id", *keys], dropna=True, sort=False)["analysed"].sum()
         counts = opinions.groupby(["company_id", "aspect", *keys], dropna=True, sort=True)[
             COUNTS
         ].sum()

@@ -14,9 +14,8 @@ def unanalysed_text(unanalysed: int, in_scope: int) -> str:
     """The warning of a report some of whose reviews are not analysed (page and terminal)."""
     return (
         f"{unanalysed} of {in_scope} reviews in scope are not analysed yet and are left out "
-        "of every sentiment, aspect and need figure (review counts and ratings include them, "
-        "so shares of reviews mentioning an aspect read low): run `rivalscope analyze`, then "
-        "the report again."
+        "of every sentiment, aspect and need figure (review counts and ratings include "
+        "them): run `rivalscope analyze`, then the report again."
     )
 
 
