@@ -184,7 +184,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="de",
         lemmatiser="de",
         aliases=("deu", "ger"),
-        lacks=_lacks_analysis(),
+        lacks=_lacks_analysis(lexicon=True, negation=True),
     ),
     Language(
         code="it",
@@ -194,7 +194,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="it",
         lemmatiser="it",
         aliases=("ita",),
-        lacks=_lacks_analysis(),
+        lacks=_lacks_analysis(lexicon=True, negation=True),
     ),
     Language(
         code="es",
@@ -204,7 +204,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="es",
         lemmatiser="es",
         aliases=("spa",),
-        lacks=_lacks_analysis(),
+        lacks=_lacks_analysis(lexicon=True, negation=True),
     ),
     Language(
         code="nl",
@@ -214,7 +214,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="nl",
         lemmatiser="nl",
         aliases=("nld", "dut"),
-        lacks=_lacks_analysis(),
+        lacks=_lacks_analysis(lexicon=True, negation=True),
     ),
     Language(
         code="sv",
@@ -224,7 +224,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="sv",
         lemmatiser="sv",
         aliases=("swe",),
-        lacks=_lacks_analysis(),
+        lacks=_lacks_analysis(lexicon=True, negation=True),
     ),
     Language(
         code="da",

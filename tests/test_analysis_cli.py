@@ -218,7 +218,8 @@ def test_a_lang_we_do_not_read_is_detected_and_said_once(
 
 
 POLISH = ["Szybka dostawa i świetna jakość.", "Fatalna obsługa, towar uszkodzony."]
-GERMAN = ["Schnelle Lieferung und tolle Qualität.", "Schrecklicher Service, Ware beschädigt."]
+# Portuguese: no lexicon and no base model ships for it, so its ratings share the pooled model.
+PORTUGUESE = ["Entrega rápida e qualidade ótima.", "Serviço horrível, produto danificado."]
 
 
 def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> None:
@@ -228,7 +229,7 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
         words = FRENCH_GOOD if good else FRENCH_BAD
         rows.append(f'fr{i},"{words[i % 3]} {words[(i + 1) % 3]} #{i}",{5 if good else 1},5,fr')
     for i in range(30):
-        rows.append(f'de{i},"{GERMAN[i % 2]} #{i}",{5 if i % 2 == 0 else 1},5,de')
+        rows.append(f'pt{i},"{PORTUGUESE[i % 2]} #{i}",{5 if i % 2 == 0 else 1},5,pt')
     for i in range(30):
         good = i % 2 == 0
         rows.append(f'en{i},"{(GOOD if good else BAD)[i % 3]} #{i}",{5 if good else 1},5,en')
@@ -238,7 +239,7 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     first = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=url)
     assert first.returncode == 0, first.stderr
     said = " ".join(first.stdout.split())  # rich wraps long lines
-    assert "one pooled classifier for de" in said and "own classifiers" not in said
+    assert "one pooled classifier for pt" in said and "own classifiers" not in said
     # French has no base model: a model of its ratings replaces its lexicons when it gets
     # at least as many held-out ratings right (a tie here: both read every one)
     assert "fr model trained on your ratings alone (held-out ratings: lexicons 1.00, own" in said
@@ -250,7 +251,7 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     en_guard = said.split(kept, 1)[1].split(")", 1)[0]
     assert ", pooled " in en_guard and ", own " not in en_guard
     assert "185 reviews analysed" in first.stdout
-    assert "classifier:fr@v0001" in first.stdout and "pooled:de@v0001" in first.stdout
+    assert "classifier:fr@v0001" in first.stdout and "pooled:pt@v0001" in first.stdout
     assert base_model_id("pl") in first.stdout  # no ratings: the shipped model
     header = next(line for line in first.stdout.splitlines() if "language" in line)
     assert header.replace("┃", " ").split()[-4:] == ["positive", "negative", "neutral", "unknown"]

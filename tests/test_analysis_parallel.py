@@ -23,13 +23,13 @@ from compare.analysis.training import TrainingJob, train_bundle
 from storage.db import open_database
 from tests.sample_reviews import french_ratings
 from tests.test_analysis_run import (
-    GERMAN_BAD,
-    GERMAN_GOOD,
     POLISH_BAD,
     POLISH_GOOD,
+    PORTUGUESE_BAD,
+    PORTUGUESE_GOOD,
     add_reviews,
-    german_rated,
     polish_rated,
+    portuguese_rated,
     rated,
 )
 
@@ -37,7 +37,7 @@ from tests.test_analysis_run import (
 def _reviews() -> list[dict[str, object]]:
     # stored languages: detecting one would load lingua here, and the pool would then spawn
     unrated = [{"text": "The delivery was late, but the quality is great.", "language": "en"}] * 5
-    return [*rated(160, "fr"), *german_rated(30), *polish_rated(30), *unrated]
+    return [*rated(160, "fr"), *portuguese_rated(30), *polish_rated(30), *unrated]
 
 
 def _stored(engine: Engine) -> list[list[tuple[object, ...]]]:
@@ -79,14 +79,14 @@ def test_pool_analysis_equals_in_process_analysis(
         )
         assert summary.analyzed == 225
         assert summary.model_trained
-        assert {"de", "fr", "multi"} <= set(summary.model_languages)
+        assert {"pt", "fr", "multi"} <= set(summary.model_languages)
         assert set(summary.model_guard) == {"fr", "pl"}
         stored.append(_stored(engine))
         engine.dispose()
     assert stored[0] == stored[1]
     assert len(stored[0][0]) == 225
     one, two = load_bundle(tmp_path / "m1" / "v0001"), load_bundle(tmp_path / "m2" / "v0001")
-    assert one.pooled_languages == two.pooled_languages == {"de": 30}
+    assert one.pooled_languages == two.pooled_languages == {"pt": 30}
     assert one.guard == two.guard
     for language in ("fr", "multi"):
         assert one.classifiers[language].vectorizer.vocabulary == (
@@ -100,8 +100,8 @@ def test_pool_analysis_equals_in_process_analysis(
 def test_train_bundle_on_a_pool_equals_training_in_process() -> None:
     examples = {
         "fr": french_ratings(120),
-        "de": [(GERMAN_GOOD[i % 2], "positive") for i in range(15)]
-        + [(GERMAN_BAD[i % 2], "negative") for i in range(15)],
+        "pt": [(PORTUGUESE_GOOD[i % 2], "positive") for i in range(15)]
+        + [(PORTUGUESE_BAD[i % 2], "negative") for i in range(15)],
         "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
         + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
     }
@@ -110,9 +110,9 @@ def test_train_bundle_on_a_pool_equals_training_in_process() -> None:
         pooled = train_bundle(examples, "test data", pool=pool)
     assert list(pooled.classifiers) == list(alone.classifiers)
     assert {"fr", "multi"} <= set(alone.classifiers)
-    assert pooled.pooled_languages == alone.pooled_languages == {"de": 30}
+    assert pooled.pooled_languages == alone.pooled_languages == {"pt": 30}
     assert pooled.guard == alone.guard and set(alone.guard) == {"fr", "pl"}
-    texts = ["Excellente qualité !", "Horrible, cassé.", "Schnelle Lieferung"]
+    texts = ["Excellente qualité !", "Horrible, cassé.", "Entrega rápida"]
     for language in ("fr", "multi"):
         assert pooled.classifiers[language].score(texts) == alone.classifiers[language].score(texts)
 

@@ -243,29 +243,31 @@ def polish_rated(count: int) -> list[dict[str, object]]:
     return alternating(POLISH_GOOD, POLISH_BAD, "pl", count)
 
 
-GERMAN_GOOD = ["Schnelle Lieferung, sehr zu empfehlen.", "Tolle Qualität, funktioniert super."]
-GERMAN_BAD = ["Paket kam beschädigt an.", "Der Kundendienst antwortet nicht."]
+# Portuguese: neither a base model nor a lexicon ships for it, so few ratings of it share
+# the pooled model.
+PORTUGUESE_GOOD = ["Entrega rápida, recomendo muito.", "Qualidade ótima, funciona muito bem."]
+PORTUGUESE_BAD = ["A encomenda chegou danificada.", "O apoio ao cliente não responde."]
 
 
-def german_rated(count: int) -> list[dict[str, object]]:
-    return alternating(GERMAN_GOOD, GERMAN_BAD, "de", count)
+def portuguese_rated(count: int) -> list[dict[str, object]]:
+    return alternating(PORTUGUESE_GOOD, PORTUGUESE_BAD, "pt", count)
 
 
 def test_language_below_threshold_is_scored_by_the_pooled_model(
     engine: Engine, tmp_path: Path
 ) -> None:
-    add_reviews(engine, [*rated(120, "fr"), *german_rated(30), *rated(30)])
+    add_reviews(engine, [*rated(120, "fr"), *portuguese_rated(30), *rated(30)])
     summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
     # English has a base model: its guard weighs a correction and (30 ratings: too few for
     # its own) the pooled model; English never joins the pooled model's languages
-    assert summary.model_pooled_languages == ["de"]
+    assert summary.model_pooled_languages == ["pt"]
     # French's lexicons were guarded too: a model of its ratings beat them
     assert set(summary.model_guard) == {"en", "fr"}
-    assert summary.languages["de"].models == {"pooled:de@v0001": 30}
+    assert summary.languages["pt"].models == {"pooled:pt@v0001": 30}
     assert summary.languages["fr"].models == {"classifier:fr@v0001": 120}
     assert set(summary.languages["en"].models) <= {base_model_id("en"), "adapted:en@v0001"}
-    assert summary.languages["de"].unknown == 0
-    assert summary.languages["de"].negative >= 10 and summary.languages["de"].positive >= 10
+    assert summary.languages["pt"].unknown == 0
+    assert summary.languages["pt"].negative >= 10 and summary.languages["pt"].positive >= 10
     # nothing new: the model is not retrained and nothing is analysed again
     again = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=1)
     assert again.analyzed == 0 and not again.model_trained

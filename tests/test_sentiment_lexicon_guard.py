@@ -27,7 +27,7 @@ _FR_BLAME = [
     "Très mauvais, je regrette cet achat.",
     "Une arnaque, produit défectueux et décevant.",
 ]
-_DE = [("Sehr gut, schnell geliefert.", POSITIVE), ("Schlecht, kaputt angekommen.", NEGATIVE)]
+_PT = [("Muito bom, entrega rápida.", POSITIVE), ("Péssimo, chegou partido.", NEGATIVE)]
 
 
 def _french_agreeing_with_lexicons(count: int) -> list[tuple[str, str]]:
@@ -49,11 +49,11 @@ def _english(count: int) -> list[tuple[str, str]]:
 
 
 def test_few_french_ratings_keep_the_lexicons_not_the_pooled_model() -> None:
-    examples = {"fr": _french_agreeing_with_lexicons(40), "en": _english(300), "de": _DE * 15}
+    examples = {"fr": _french_agreeing_with_lexicons(40), "en": _english(300), "pt": _PT * 15}
     jobs, pooled = training_jobs(examples)
     (french,) = [job for job in jobs if job.key == "fr"]
     assert french.lexicon and french.others is not None  # the pooled model competes
-    assert "fr" not in pooled and pooled == {"de": 30}  # no lexicon: pooled as before
+    assert "fr" not in pooled and pooled == {"pt": 30}  # no lexicon: pooled as before
     bundle = train_bundle(examples, "test data")
     assert bundle.guard["fr"]["baseline"] == LEXICON and bundle.guard["fr"]["chosen"] == BASE
     assert SentimentScorer(bundle).method("fr").startswith("lexicon-")

