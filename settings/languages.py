@@ -122,9 +122,14 @@ _PHRASE_ANALYSIS = (
 )
 
 
-def _lacks_analysis(*, lexicon: bool = False, negation: bool = False) -> dict[Resource, str]:
-    """What a language whose only analysis resources are libraries' lacks."""
+def _lacks_analysis(
+    *, lexicon: bool = False, negation: bool = False, aspects: bool = False
+) -> dict[Resource, str]:
+    """What a language whose only analysis resources are libraries' lacks (``aspects``: it
+    has aspect terms and contrast words, so its clauses name aspects)."""
     lacks = dict.fromkeys(_PHRASE_ANALYSIS, _NOT_WRITTEN)
+    if aspects:
+        del lacks[Resource.ASPECT_TERMS], lacks[Resource.CONTRAST_WORDS]
     lacks[Resource.BASE_SENTIMENT_MODEL] = _NO_MODEL_DATA
     if not lexicon:
         lacks[Resource.SENTIMENT_LEXICON] = _NO_LEXICON
@@ -184,7 +189,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="de",
         lemmatiser="de",
         aliases=("deu", "ger"),
-        lacks=_lacks_analysis(lexicon=True, negation=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
     ),
     Language(
         code="it",
@@ -194,7 +199,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="it",
         lemmatiser="it",
         aliases=("ita",),
-        lacks=_lacks_analysis(lexicon=True, negation=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
     ),
     Language(
         code="es",
@@ -204,7 +209,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="es",
         lemmatiser="es",
         aliases=("spa",),
-        lacks=_lacks_analysis(lexicon=True, negation=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
     ),
     Language(
         code="nl",
@@ -214,7 +219,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="nl",
         lemmatiser="nl",
         aliases=("nld", "dut"),
-        lacks=_lacks_analysis(lexicon=True, negation=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
     ),
     Language(
         code="sv",
@@ -224,7 +229,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="sv",
         lemmatiser="sv",
         aliases=("swe",),
-        lacks=_lacks_analysis(lexicon=True, negation=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
     ),
     Language(
         code="da",

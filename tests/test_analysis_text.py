@@ -59,6 +59,15 @@ def aspects_of(sentence: str, language: str, extra: Path | None = None) -> set[s
         ("pl", "Przesyłka dotarła szybko.", {"delivery"}),
         ("no", "Refusjonen kom frem etter tre dager.", {"returns"}),
         ("no", "Den ankom knust.", {"delivery"}),
+        # the languages scored by translated lexicons name their aspects too
+        ("de", "Die Lieferung war schnell, aber der Preis ist zu hoch.", {"delivery", "price"}),
+        ("de", "Der Kundenservice hat nie geantwortet.", {"customer_service"}),
+        ("de", "Nach zwei Wochen kaputt, schlechte Qualität.", {"quality"}),
+        ("sv", "Leveransen tog två veckor och priset var för högt.", {"delivery", "price"}),
+        ("sv", "Kundtjänst svarade aldrig på min reklamation.", {"customer_service", "returns"}),
+        ("es", "El envío llegó tarde y el servicio fue pésimo.", {"delivery", "customer_service"}),
+        ("it", "La consegna è stata veloce, ottimo prezzo.", {"delivery", "price"}),
+        ("nl", "De bezorging was snel en de kwaliteit is goed.", {"delivery", "quality"}),
     ],
 )
 def test_aspects_match_inflected_forms(language: str, sentence: str, expected: set[str]) -> None:
@@ -154,7 +163,13 @@ def test_need_topics(language: str, sentence: str, topic: str | None) -> None:
         ("pl", "Szybka dostawa, ale obsługa fatalna.", ["Szybka dostawa", "ale obsługa fatalna."]),
         ("fr", "Livraison rapide mais SAV nul.", ["Livraison rapide", "mais SAV nul."]),
         ("en", "Good but slow.", ["Good but slow."]),  # too short to stand alone
-        ("de", "Schnell, aber teuer.", ["Schnell, aber teuer."]),  # no list: unchanged
+        ("pt", "Rápido, mas caro.", ["Rápido, mas caro."]),  # no list: unchanged
+        (
+            "de",
+            "Schnelle Lieferung, aber der Deckel ist gebrochen.",
+            ["Schnelle Lieferung", "aber der Deckel ist gebrochen."],
+        ),
+        ("sv", "Snabb leverans men locket sprack.", ["Snabb leverans", "men locket sprack."]),
     ],
 )
 def test_contrast_clauses(language: str, sentence: str, clauses: list[str]) -> None:

@@ -38,6 +38,11 @@ CONTRAST_CONJUNCTIONS = {
     "fr": r"mais|cependant|pourtant|par contre|alors que|bien que",
     "pl": r"ale|lecz|jednak|natomiast|choć|chociaż",
     "no": r"men|derimot|selv om|skjønt",
+    "sv": r"men|däremot|även om|dock",
+    "de": r"aber|jedoch|allerdings|obwohl|dennoch",
+    "nl": r"maar|echter|hoewel",
+    "es": r"pero|sin embargo|aunque",
+    "it": r"ma|però|tuttavia|anche se",
 }
 _CLAUSE_SPLIT = {
     lang: re.compile(rf"(?:,\s*|\s+)(?=(?:{words})\b)", re.IGNORECASE)

@@ -113,17 +113,20 @@ def _holds_reviews(engine: Engine) -> bool:
 
 
 def _unanalysed_language_notes(reviews: dict[str, int]) -> list[str]:
-    """A note for each language whose reviews get no aspects or needs (no taxonomy for it),
-    saying how to read them in another language when that is what they are: short
-    Norwegian texts are often detected as Danish or Swedish."""
+    """A note for each language whose reviews get no aspects or needs (no taxonomy or need
+    phrases for it), saying how to read them in another language when that is what they
+    are: short Norwegian texts are often detected as Danish or Swedish."""
     from settings.language_detection import SCANDINAVIAN
-    from settings.languages import LANGUAGES, Resource, registered_language
+    from settings.languages import LANGUAGES, Language, Resource, registered_language
 
-    full = [e for e in LANGUAGES if e.has(Resource.ASPECT_TERMS)]
+    def complete(entry: Language) -> bool:
+        return entry.has(Resource.ASPECT_TERMS) and entry.has(Resource.NEED_PHRASES)
+
+    full = [e for e in LANGUAGES if complete(e)]
     notes = []
     for code, count in sorted(reviews.items(), key=lambda kv: -kv[1]):
         entry = registered_language(code)
-        if entry is not None and entry.has(Resource.ASPECT_TERMS):
+        if entry is not None and complete(entry):
             continue
         name = entry.english_name if entry else code
         near = [e for e in full if code in SCANDINAVIAN and e.code in SCANDINAVIAN]
@@ -134,9 +137,14 @@ def _unanalysed_language_notes(reviews: dict[str, int]) -> list[str]:
             if near
             else ""
         )
-        what = "sentiment but no aspects or needs" if entry else "no sentiment, aspects or needs"
+        if entry is None:
+            what, why = "no sentiment, aspects or needs", "has no aspect taxonomy yet"
+        elif not entry.has(Resource.ASPECT_TERMS):
+            what, why = "sentiment but no aspects or needs", "has no aspect taxonomy yet"
+        else:
+            what, why = "sentiment and aspects but no needs", "has no need phrases yet"
         notes.append(
-            f"note: {counted(count, 'review')} in {code} {'gets' if count == 1 else 'get'} {what}: {name} has no aspect taxonomy yet "
+            f"note: {counted(count, 'review')} in {code} {'gets' if count == 1 else 'get'} {what}: {name} {why} "
             f"(fully analysed: {', '.join(e.code for e in full)}){hint}"
         )
     return notes
