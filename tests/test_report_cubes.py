@@ -109,6 +109,13 @@ def test_a_share_of_reviews_is_of_the_analysed_ones(engine: Engine) -> None:
         c for c in _cells(engine) if c.aspect == "delivery" and c.segment.dimension == "all"
     )
     assert (overall.mentioning, overall.reviews, overall.share.value) == (2, 2, 1.0)
+    # an analysis of an earlier version still counts, as its mentions do (until analyze)
+    with engine.begin() as connection:
+        connection.execute(ANALYSIS.update().values(analyzer_version="0"))
+    overall = next(
+        c for c in _cells(engine) if c.aspect == "delivery" and c.segment.dimension == "all"
+    )
+    assert (overall.mentioning, overall.reviews) == (2, 2)
 
 
 def test_parallel_scan_gives_the_sequential_cells(

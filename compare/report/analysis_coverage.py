@@ -44,6 +44,18 @@ def analysed(connection: Connection, review_id: ColumnElement[int]) -> ColumnEle
     )
 
 
+def analysed_any_version(
+    connection: Connection, review_id: ColumnElement[int]
+) -> ColumnElement[bool] | None:
+    """Whether the review ``review_id`` has an analysis of any version: the reviews whose
+    aspect mentions the report reads (it reads an earlier version's until `analyze` redoes
+    them); None when the database keeps no per-review analysis record."""
+    if ANALYSIS_TABLE not in inspect(connection).get_table_names():
+        return None
+    analysis = reflected_table(connection, ANALYSIS_TABLE)
+    return exists().where(analysis.c.review_id == review_id)
+
+
 def analysed_per_company(connection: Connection, scope: ReportScope) -> dict[int, int] | None:
     """Company id -> reviews in scope with a current-version analysis (the denominator of a
     share of reviews voicing something: an unanalysed review voices nothing yet); None when

@@ -29,7 +29,7 @@ from sqlalchemy import (
     true,
 )
 
-from compare.report.analysis_coverage import analysed
+from compare.report.analysis_coverage import analysed_any_version
 from compare.report.analysis_source import AnalysisSource
 from compare.report.report_scope import ReportScope
 from compare.report.stored_tables import REVIEW
@@ -42,12 +42,12 @@ OPINION_COUNTS = ["reviews", "positive", "negative"]
 
 
 def review_cube(connection: Connection, scope: ReportScope) -> pd.DataFrame:
-    """Reviews per segment, with ``analysed`` reviews (a current-version analysis: the
-    reviews a share of reviews mentioning an aspect is of, since an unanalysed review
-    mentions nothing yet), ``rated`` reviews, the sum of their normalised (0..1) ratings and
-    ``stars_1`` .. ``stars_5`` (ratings rounded to a star)."""
+    """Reviews per segment, with ``analysed`` reviews (an analysis of any version, as the
+    mentions the opinion cube counts: the reviews a share of reviews mentioning an aspect is
+    of, since an unanalysed review mentions nothing yet), ``rated`` reviews, the sum of their
+    normalised (0..1) ratings and ``stars_1`` .. ``stars_5`` (ratings rounded to a star)."""
     r = REVIEW.c
-    condition = analysed(connection, r.id)
+    condition = analysed_any_version(connection, r.id)
     analysed_count = func.count() if condition is None else func.sum(case((condition, 1), else_=0))
     # The nearest star, a half up (3.5 of 5 is 4): thresholds rather than ROUND, which
     # PostgreSQL takes half to even on floats (3.5 stars to 3, 4.5 to 5) and SQLite away
