@@ -126,10 +126,12 @@ def _lacks_analysis(
     *, lexicon: bool = False, negation: bool = False, aspects: bool = False
 ) -> dict[Resource, str]:
     """What a language whose only analysis resources are libraries' lacks (``aspects``: it
-    has aspect terms and contrast words, so its clauses name aspects)."""
+    has aspect terms, contrast words and need phrases, so its clauses name aspects and
+    needs, the needs' topics read without wish words or stopwords of its own)."""
     lacks = dict.fromkeys(_PHRASE_ANALYSIS, _NOT_WRITTEN)
     if aspects:
-        del lacks[Resource.ASPECT_TERMS], lacks[Resource.CONTRAST_WORDS]
+        for resource in (Resource.ASPECT_TERMS, Resource.CONTRAST_WORDS, Resource.NEED_PHRASES):
+            del lacks[resource]
     lacks[Resource.BASE_SENTIMENT_MODEL] = _NO_MODEL_DATA
     if not lexicon:
         lacks[Resource.SENTIMENT_LEXICON] = _NO_LEXICON

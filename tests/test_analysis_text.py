@@ -74,6 +74,29 @@ def test_aspects_match_inflected_forms(language: str, sentence: str, expected: s
     assert aspects_of(sentence, language) == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence", "kind"),
+    [
+        ("sv", "Jag saknar en timer.", "missing"),
+        ("sv", "Det hade varit bra med en större tank.", "wish"),
+        ("de", "Leider fehlt eine Warmhaltefunktion.", "missing"),
+        ("de", "Schade, dass es keinen Timer gibt.", "wish"),
+        ("de", "Nie wieder bei diesem Shop.", "complaint"),
+        ("nl", "Jammer dat er geen timer op zit.", "wish"),
+        ("es", "Me gustaría que tuviera un temporizador.", "wish"),
+        ("es", "Falta un temporizador.", "missing"),
+        ("it", "Manca il timer.", "missing"),
+        ("it", "Per favore aggiungete un timer.", "request"),
+        ("de", "Die Kaffeemaschine ist gut.", None),
+        ("sv", "Kaffet är gott.", None),
+    ],
+)
+def test_needs_in_the_languages_read_by_translated_lexicons(
+    language: str, sentence: str, kind: str | None
+) -> None:
+    assert need_kind(sentence, language) == kind
+
+
 def test_user_taxonomy_merges_new_aspect(tmp_path: Path) -> None:
     extra = tmp_path / "mine.toml"
     extra.write_text('[aspect.battery]\nlabel = "Battery"\nen = ["battery"]\nno = ["batteri"]\n')

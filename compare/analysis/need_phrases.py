@@ -70,6 +70,59 @@ NEED_PATTERNS: dict[str, list[tuple[str, str]]] = {
         ),
         (COMPLAINT, r"\buakseptabelt\b|\baldri igjen\b|\bklage\b|\breklamasjon\b"),
     ],
+    # Written from general knowledge of each language (no data of theirs to learn from):
+    # the common ways to wish, miss, ask and complain, as for the languages above.
+    "sv": [
+        (
+            WISH,
+            r"\bjag (?:skulle )?önska(?:r|t)?\b|\bhade varit (?:bra|bättre|trevligt|skönt|smidigt)\b|\bhoppas (?:att )?(?:de|ni)\b|\bsynd att\b|\bkunde (?:ha )?varit\b",
+        ),
+        (MISSING, r"\bsaknar\b|\bsaknas\b|\bdet finns ingen\b|\binte möjligt att\b"),
+        (REQUEST, r"\bvänligen\b|\bbör (?:lägga till|erbjuda|förbättra|fixa)\b|\blägg till\b"),
+        (COMPLAINT, r"\boacceptabelt\b|\baldrig igen\b|\bklagomål\b|\breklamation\b"),
+    ],
+    "de": [
+        (
+            WISH,
+            r"\bich wünsche mir\b|\bwünschenswert\b|\bwäre (?:schön|toll|gut|besser|praktisch)\b|\bhätte mir\b|\bschade,? dass\b|\bhoffe,? dass\b|\bkönnte (?:etwas |viel )?\w+er sein\b",
+        ),
+        (MISSING, r"\bfehlt\b|\bfehlen\b|\bvermisse\b|\bes gibt keine?n?\b|\bnicht möglich\b"),
+        (
+            REQUEST,
+            r"\bbitte (?:fügen|verbessern|ändern|bieten)\b|\bsollte(?:n)? (?:man )?(?:verbessert|hinzugefügt|geändert|angeboten)\b",
+        ),
+        (COMPLAINT, r"\binakzeptabel\b|\bnie wieder\b|\bbeschwerde\b|\breklamation\b"),
+    ],
+    "nl": [
+        (
+            WISH,
+            r"\bik zou graag\b|\bzou (?:fijn|mooi|handig|beter) zijn\b|\bwas (?:fijn|handig|beter) geweest\b|\bjammer dat\b|\bhoop dat\b",
+        ),
+        (MISSING, r"\bmis ik\b|\bontbreekt\b|\bontbreken\b|\ber is geen\b|\bniet mogelijk\b"),
+        (
+            REQUEST,
+            r"\bgraag (?:toevoegen|verbeteren)\b|\bzouden (?:moeten )?(?:toevoegen|verbeteren|aanbieden)\b",
+        ),
+        (COMPLAINT, r"\bonacceptabel\b|\bnooit meer\b|\bklacht\b"),
+    ],
+    "es": [
+        (
+            WISH,
+            r"\bme gustaría\b|\bojalá\b|\bsería (?:bueno|genial|mejor|ideal|útil)\b|\blástima que\b|\bespero que\b|\bpodría ser\b",
+        ),
+        (MISSING, r"\bfalta\b|\bfaltan\b|\bno (?:hay|tiene) (?:opción|posibilidad)\b|\bcarece\b"),
+        (REQUEST, r"\bpor favor\b|\bdeberían (?:añadir|mejorar|ofrecer|arreglar)\b"),
+        (COMPLAINT, r"\binaceptable\b|\bnunca más\b|\breclamación\b|\bqueja\b"),
+    ],
+    "it": [
+        (
+            WISH,
+            r"\bvorrei\b|\bsarebbe (?:bello|utile|meglio|ottimo|comodo)\b|\bpeccato che\b|\bspero che\b|\bpotrebbe essere\b",
+        ),
+        (MISSING, r"\bmanca\b|\bmancano\b|\bnon c'è\b|\bnon è possibile\b"),
+        (REQUEST, r"\bper favore\b|\bdovrebbero (?:aggiungere|migliorare|offrire|sistemare)\b"),
+        (COMPLAINT, r"\binaccettabile\b|\bmai più\b|\breclamo\b"),
+    ],
 }
 _COMPILED = {
     lang: [(kind, re.compile(pattern)) for kind, pattern in patterns]

@@ -126,17 +126,29 @@ def _unanalysed_language_notes(reviews: dict[str, int]) -> list[str]:
     notes = []
     for code, count in sorted(reviews.items(), key=lambda kv: -kv[1]):
         entry = registered_language(code)
-        if entry is not None and complete(entry):
-            continue
         name = entry.english_name if entry else code
-        near = [e for e in full if code in SCANDINAVIAN and e.code in SCANDINAVIAN]
+        # the Scandinavian language read best (its own base model): short texts of it are
+        # the ones detected as its neighbours
+        near = [
+            e
+            for e in full
+            if code in SCANDINAVIAN
+            and e.code in SCANDINAVIAN
+            and e.code != code
+            and e.has(Resource.BASE_SENTIMENT_MODEL)
+        ]
         hint = (
-            f"; if they are {near[0].english_name} (short {near[0].english_name} texts are "
+            f"if they are {near[0].english_name} (short {near[0].english_name} texts are "
             f'often read as {name}), set language = "{near[0].code}" on the source (or import '
             f"with --language {near[0].code}) so that new reviews are read as such"
             if near
             else ""
         )
+        if entry is not None and complete(entry):
+            if hint:
+                notes.append(f"note: {counted(count, 'review')} in {code}: {hint}")
+            continue
+        hint = f"; {hint}" if hint else ""
         if entry is None:
             what, why = "no sentiment, aspects or needs", "has no aspect taxonomy yet"
         elif not entry.has(Resource.ASPECT_TERMS):
@@ -145,7 +157,7 @@ def _unanalysed_language_notes(reviews: dict[str, int]) -> list[str]:
             what, why = "sentiment and aspects but no needs", "has no need phrases yet"
         notes.append(
             f"note: {counted(count, 'review')} in {code} {'gets' if count == 1 else 'get'} {what}: {name} {why} "
-            f"(fully analysed: {', '.join(e.code for e in full)}){hint}"
+            f"(aspects and needs are read in {', '.join(e.code for e in full)}){hint}"
         )
     return notes
 
