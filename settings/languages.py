@@ -126,11 +126,16 @@ def _lacks_analysis(
     *, lexicon: bool = False, negation: bool = False, aspects: bool = False
 ) -> dict[Resource, str]:
     """What a language whose only analysis resources are libraries' lacks (``aspects``: it
-    has aspect terms, contrast words and need phrases, so its clauses name aspects and
-    needs, the needs' topics read without wish words or stopwords of its own)."""
+    has aspect terms, contrast words, need phrases and stopwords, so its clauses name
+    aspects and needs; the needs' topics are read without wish words of its own)."""
     lacks = dict.fromkeys(_PHRASE_ANALYSIS, _NOT_WRITTEN)
     if aspects:
-        for resource in (Resource.ASPECT_TERMS, Resource.CONTRAST_WORDS, Resource.NEED_PHRASES):
+        for resource in (
+            Resource.ASPECT_TERMS,
+            Resource.CONTRAST_WORDS,
+            Resource.NEED_PHRASES,
+            Resource.STOPWORDS,
+        ):
             del lacks[resource]
     lacks[Resource.BASE_SENTIMENT_MODEL] = _NO_MODEL_DATA
     if not lexicon:

@@ -243,3 +243,24 @@ def test_need_topics_are_read_beside_the_cue_of_the_sentence(
     (found,) = result.sentences
     assert found.need is not None
     assert found.need_topic == topic
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "phrase"),
+    [
+        ("de", "Die Lieferung war sehr schnell und die Kaffeemaschine ist super.", "lieferung"),
+        ("sv", "Leveransen var väldigt snabb och kaffebryggaren är bra.", "kaffebryggare"),
+        ("es", "La entrega fue muy rápida y la cafetera es buena.", "cafetera"),
+    ],
+)
+def test_key_phrases_of_the_newer_languages_leave_their_function_words_out(
+    language: str, sentence: str, phrase: str
+) -> None:
+    from compare.analysis.keyphrases import candidate_phrases
+
+    tokens = tokenize(sentence)
+    found = candidate_phrases(tokens, lemmas(tokens, language), language)
+    assert phrase in found
+    assert not {"und", "och", "y", "die", "la", "var", "fue", "war"} & {
+        word for candidate in found for word in candidate.split()
+    }, found
