@@ -126,17 +126,9 @@ def _lacks_analysis(
     *, lexicon: bool = False, negation: bool = False, aspects: bool = False
 ) -> dict[Resource, str]:
     """What a language whose only analysis resources are libraries' lacks (``aspects``: it
-    has aspect terms, contrast words, need phrases and stopwords, so its clauses name
-    aspects and needs; the needs' topics are read without wish words of its own)."""
-    lacks = dict.fromkeys(_PHRASE_ANALYSIS, _NOT_WRITTEN)
-    if aspects:
-        for resource in (
-            Resource.ASPECT_TERMS,
-            Resource.CONTRAST_WORDS,
-            Resource.NEED_PHRASES,
-            Resource.STOPWORDS,
-        ):
-            del lacks[resource]
+    has every phrase-level resource, hand-written: aspect terms, contrast words, need
+    phrases and topics, stopwords)."""
+    lacks = {} if aspects else dict.fromkeys(_PHRASE_ANALYSIS, _NOT_WRITTEN)
     lacks[Resource.BASE_SENTIMENT_MODEL] = _NO_MODEL_DATA
     if not lexicon:
         lacks[Resource.SENTIMENT_LEXICON] = _NO_LEXICON

@@ -171,6 +171,12 @@ def test_sentences_split_on_end_marks_and_lines() -> None:
         ("fr", "Il manque un couvercle en verre.", "couvercle"),
         ("pl", "Brakuje uchwytu na kubek.", "uchwyt"),  # lemma of the inflected form
         ("en", "I wish.", None),
+        ("de", "Leider fehlt ein Timer.", "timer"),
+        ("sv", "Jag saknar en app.", "app"),
+        ("es", "Me gustaría un depósito más grande.", "water tank"),
+        ("it", "Manca il montalatte.", "milk frother"),
+        ("nl", "Jammer dat er geen timer op zit.", "timer"),
+        ("de", "Schade, dass die Maschine so laut ist.", "quieter"),
     ],
 )
 def test_need_topics(language: str, sentence: str, topic: str | None) -> None:
