@@ -82,8 +82,9 @@ def _truncated(response: TextResponse) -> bool:
     content_type = (response.headers.get(b"Content-Type") or b"").lower()
     if b"html" not in content_type:
         return False
-    tail = response.body[-4096:].lower()
-    return b"</html" not in tail and b"</body" not in tail
+    # In the page's own encoding: a UTF-16 page's bytes hold no ASCII "</html".
+    tail = response.text[-4096:].lower()
+    return "</html" not in tail and "</body" not in tail
 
 
 _MIB = 1024 * 1024
