@@ -139,7 +139,8 @@ class Selectors(_Strict):
     """Review field -> selector inside a review block; fields: text, title, rating,
     best_rating, date, author, region, id, product."""
     offer: str | None = None
-    """One match per offer block (the product page body, or a plan card)."""
+    """One match per offer block (a plan card); without it, ``offer_fields`` read the whole
+    page as one offer (a product page)."""
     offer_fields: dict[str, str] = Field(default_factory=dict)
     """Offer field -> selector inside an offer block; fields: name, price, currency,
     availability, sku, gtin, brand, plan, category."""
@@ -405,8 +406,10 @@ class Source(_Strict):
                 raise ValueError('mode = "selectors" needs a [selectors] table')
             if self.holds == "reviews" and not sel.review:
                 raise ValueError("selectors.review is required to read reviews")
-            if self.holds == "offers" and not sel.offer:
-                raise ValueError("selectors.offer is required to read offers")
+            if self.holds == "offers" and not sel.offer_fields:
+                raise ValueError(
+                    "selectors.offer_fields (name, price, ...) is required to read offers"
+                )
             if sel.review and "text" not in sel.review_fields:
                 raise ValueError("selectors.review_fields needs at least a 'text' selector")
         return self

@@ -140,10 +140,10 @@ def _selector_results(html: str, url: str, source: Source) -> list[SelectorResul
     if selectors is None:
         return []
     # With mode = "auto" the selectors override auto's fields (spiders.extract.selector_overlay).
-    overlay = source.mode == "auto"
     root = Selector(text=html or "<html></html>")
     results = _block_results(root, "review", selectors.review, selectors.review_fields)
-    results += _block_results(root, "offer", selectors.offer, selectors.offer_fields, overlay)
+    # offer_fields without an offer block read the whole page, in either mode.
+    results += _block_results(root, "offer", selectors.offer, selectors.offer_fields, True)
     if selectors.next_page:
         links = _matches(root, selectors.next_page)
         href = None

@@ -442,3 +442,33 @@ def test_a_page_whose_reviews_a_script_loads_is_pointed_to_the_browser(tmp_path:
     assert detected.returncode == 0, detected.stderr
     assert "# reviews carried by: none found" in detected.stdout
     assert "# note: the page was not rendered (--no-browser)" in detected.stdout
+
+
+def test_selectors_mode_reads_offer_fields_without_an_offer_block(tmp_path: Path) -> None:
+    """The README's selectors source gives offer_fields (name, price) and no ``offer`` block:
+    mode = "selectors" read no offer from it (under mode = "auto" the same fields read the
+    whole page), and check did not even list the offer selectors."""
+    html = (
+        '<html><body><h1>Kettle</h1><span class="price">49,90 zł</span>'
+        '<div class="r"><p>Boils fast, a fine kettle.</p></div></body></html>'
+    )
+    selectors = Selectors.model_validate(
+        {
+            "review": "div.r",
+            "review_fields": {"text": "p"},
+            "offer_fields": {"name": "h1", "price": ".price"},
+        }
+    )
+    page = extract_with_selectors(html, "http://127.0.0.1/p/1", selectors)
+    assert [(o.name, o.price_raw) for o in page.offers] == [("Kettle", "49,90 zł")]
+    home = '<html><body><h1>Our shop</h1><a href="/p/1">Kettle</a></body></html>'
+    assert extract_with_selectors(home, "http://127.0.0.1/", selectors).offers == []
+    result = _checked_saved_page(
+        tmp_path,
+        html,
+        '[company.source.selectors]\nreview = "div.r"\n'
+        '[company.source.selectors.review_fields]\ntext = "p"\n'
+        '[company.source.selectors.offer_fields]\nname = "h1"\nprice = ".price"\n',
+    )
+    assert "1 offer" in result.output and "49.90 PLN" in result.output
+    assert "offer_fields.price" in result.output
