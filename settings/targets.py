@@ -298,10 +298,13 @@ class ReviewApi(_Strict):
         return urlparse(probe).hostname or ""
 
 
+_SOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
+
+
 class Source(_Strict):
     """One place to crawl for a company: a review site, a shop, a pricing page."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+    name: str
     """Unique name of the source (lowercase letters, digits, ``-``, ``_``, ``.``)."""
     start_urls: list[str] = Field(default_factory=list)
     """Where the crawl starts."""
@@ -335,6 +338,18 @@ class Source(_Strict):
     politeness: Politeness = Field(default_factory=Politeness)
     schedule: str | None = None
     """Cron expression (5 fields, UTC) for ``rivalscope schedule``."""
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if _SOURCE_NAME.fullmatch(value):
+            return value
+        example = re.sub(r"[^a-z0-9_.-]+", "-", value.lower()).strip("-_.")[:63]
+        like = f", e.g. {toml_string(example)}" if _SOURCE_NAME.fullmatch(example) else ""
+        raise ValueError(
+            "a source name takes lowercase letters, digits, '-', '_' and '.' (at most 63, "
+            f"the first a letter or digit){like}"
+        )
 
     @field_validator("start_urls")
     @classmethod

@@ -98,6 +98,14 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         ),
         (('name = "Rival"', 'name = "Own Co"'), "company names must be unique"),
         (('name = "rival-shop"', 'name = "own-shop"'), "source names must be unique"),
+        # the name's rule in words, and a name it takes (it said "String should match
+        # pattern '^[a-z0-9][a-z0-9_.-]{0,62}$'")
+        (
+            ('name = "rival-shop"', 'name = "Rival Shop"'),
+            "source Rival Shop, company[1].source[0].name (line 19): a source name takes "
+            "lowercase letters, digits, '-', '_' and '.' (at most 63, the first a letter or "
+            'digit), e.g. "rival-shop"',
+        ),
         (('name = "Rival"', 'name = "Rival"\nown = true'), "only one company may have own = true"),
         (('language = "nb"', 'language = "norsk"'), "'norsk' is not a language code; use one"),
         (('language = "nb"', 'language = "zz"'), "'zz' is not a language we read; use one of en"),
@@ -196,7 +204,7 @@ def test_selectors_mode_needs_selectors() -> None:
         ),
         (
             '[[company]]\nname = "A"\n[[company.source]]\nname = "Bad Name"\nstart_urls=["http://x/"]\n',
-            "pattern",
+            'e.g. "bad-name"',
         ),
     ],
 )
