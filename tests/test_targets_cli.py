@@ -472,3 +472,41 @@ def test_selectors_mode_reads_offer_fields_without_an_offer_block(tmp_path: Path
     )
     assert "1 offer" in result.output and "49.90 PLN" in result.output
     assert "offer_fields.price" in result.output
+
+
+def test_suggest_says_what_mode_selectors_would_lose_that_auto_reads(tmp_path: Path) -> None:
+    """A page whose markup gives each review's rating and date and whose blocks show only the
+    text: suggest proposed a text selector and said "set mode = \\"selectors\\"", which
+    stores the reviews without their ratings and dates."""
+    reviews = [
+        (f"Kettle review number {n}, it boils water fast and stays quiet.", n) for n in (1, 2, 3, 4)
+    ]
+    markup = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Kettle",
+        "review": [
+            {
+                "@type": "Review",
+                "reviewBody": text,
+                "datePublished": f"2026-11-0{n}",
+                "reviewRating": {"@type": "Rating", "ratingValue": n, "bestRating": 5},
+            }
+            for text, n in reviews
+        ],
+    }
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><head><script type="application/ld+json">'
+        + json.dumps(markup)
+        + "</script></head><body><h1>Kettle</h1>"
+        + "".join(f'<div class="rev"><p>{text}</p></div>' for text, _ in reviews)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["targets", "suggest", "--file", str(page)])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "reads the rating and date of these reviews" in output
+    assert 'keep mode = "auto"' in output
+    assert 'and set mode = "selectors"' not in output
