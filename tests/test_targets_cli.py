@@ -510,3 +510,56 @@ def test_suggest_says_what_mode_selectors_would_lose_that_auto_reads(tmp_path: P
     assert "reads the rating and date of these reviews" in output
     assert 'keep mode = "auto"' in output
     assert 'and set mode = "selectors"' not in output
+
+
+@pytest.mark.parametrize(
+    ("product_id", "expected"),
+    [
+        (
+            'product_id = \'data-product-id="([^"]+)"\'\n',
+            "review API: http://127.0.0.1/widget?product=k100&page=1 (product id 'k100')",
+        ),
+        (
+            "",
+            "no product id for the review API on this page (the page shows no SKU, the "
+            "default product_id): set review_api.product_id",
+        ),
+        (
+            "product_id = 'data-sku=\"(\\w+)\"'\n",
+            "review_api.product_id 'data-sku=\"(\\\\w+)\"' finds nothing in the page or its URL",
+        ),
+    ],
+)
+def test_check_says_what_a_crawl_asks_the_review_api(
+    tmp_path: Path, product_id: str, expected: str
+) -> None:
+    """check ignored a source's [review_api]: on the product page of a widget shop it said
+    "no reviews found ... `targets detect` says how to read them", the settings detect had
+    proposed already, and never that the crawl would find no product id for the API (0
+    reviews stored, every product page 'no product id for the review API')."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><body><div data-product-id="k100"><h1>Kettle</h1>'
+        '<span class="price">49,90 EUR</span></div><script>load()</script></body></html>',
+        encoding="utf-8",
+    )
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n'
+        'start_urls = ["http://127.0.0.1/"]\n[company.source.review_api]\n'
+        'url = "http://127.0.0.1/widget?product={product_id}&page={page}"\n'
+        'paginate = "page"\n' + product_id,
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        [
+            "targets", "check", "a", "--file", str(page), "--targets", str(targets),
+            "--page-url", "http://127.0.0.1/product/kettle",
+        ],
+        env={"COLUMNS": "250"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert expected in output
+    assert "targets detect http://127.0.0.1/product/kettle` says how" not in output

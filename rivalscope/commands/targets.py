@@ -311,6 +311,8 @@ def check(
         for key, share in result.coverage.items():
             coverage.add_row(key, f"{share:.0%}")
         console.print(coverage)
+    if result.review_api:
+        console.print(f"review API: {result.review_api}", markup=False, highlight=False)
     for warning in result.warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
 
