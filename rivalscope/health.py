@@ -140,11 +140,19 @@ def judge_run(
         if not usable:
             if count == 0:
                 other = "offer" if kind == "review" else "review"
+                unasked = (run.fetch_problems or {}).get("review_api_no_product_id", 0)
                 hint = (  # the default holds = "both" on a site of one kind: say the setting
                     f' (if the source has no {kind}s, set holds = "{other}s")'
                     if holds == "both" and _count(run, other)
                     else ""
                 )
+                if kind == "review" and unasked:  # the reviews are there, behind the API
+                    hint = (
+                        f" (the review API was asked for none of them: no product id on "
+                        f"{unasked} product page{'s' * (unasked != 1)}; set "
+                        "review_api.product_id: `rivalscope targets check SOURCE --url "
+                        "PRODUCT_URL` shows what the crawl finds)"
+                    )
                 reasons.append(f"0 {kind}s on {run.pages} pages{hint}")
             continue
         usual = statistics.median(_per_page(h, kind) for h in usable)

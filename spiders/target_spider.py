@@ -358,6 +358,8 @@ class TargetSpider(scrapy.Spider):
         elif "{product_id}" in api.url:
             pid = product_id(api, response.text, response.url, main.sku)
         if pid is None:
+            assert self.crawler.stats is not None
+            count_problem(self.crawler.stats, "review_api_no_product_id")
             self._sample(f"{response.url}: no product id for the review API")
             return
         state = _ApiState(

@@ -213,3 +213,21 @@ def _source(db_url: str) -> Source:
         source = session.exec(select(Source).where(Source.name == "kawamistrz-shop")).one()
     engine.dispose()
     return source
+
+
+def test_a_review_api_asked_for_nothing_is_named_not_holds() -> None:
+    """A widget source whose product id the crawl found on no product page stored no review;
+    health advised 'if the source has no reviews, set holds = "offers"', which would hide a
+    source whose reviews are there, behind its API."""
+    run = _run(
+        4,
+        0,
+        coverage={"offer.count": 3.0, "offer.price": 1.0},
+        fetch_problems={"review_api_no_product_id": 3},
+    )
+    reasons, _ = judge_run(run, [], "both", HealthSettings())
+    assert reasons == [
+        "0 reviews on 4 pages (the review API was asked for none of them: no product id on "
+        "3 product pages; set review_api.product_id: `rivalscope targets check SOURCE --url "
+        "PRODUCT_URL` shows what the crawl finds)"
+    ]
