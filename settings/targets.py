@@ -619,7 +619,7 @@ def parse_targets(text: str, where: str = "targets.toml") -> Targets:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TargetsError(f"{where}: not valid TOML: {exc}") from None
+        raise TargetsError(f"{where}: not valid TOML: {exc}{_toml_hint(str(exc), text)}") from None
     try:
         return Targets.model_validate(data)
     except ValidationError as exc:
@@ -638,6 +638,30 @@ _EXPECTED = {
 """What a key of each type takes, in TOML's words (pydantic's are Python's)."""
 _UNQUOTED = ("int_type", "float_type", "bool_type")
 """Types whose values are written without quotes."""
+
+
+_TOML_HINTS = {
+    "Invalid value": 'a text value needs quotes (mode = "auto"), a list brackets (["..."])',
+    "Unescaped '\\' in a string": (
+        'a backslash in a "..." string starts an escape: write a regex or a selector in '
+        "single quotes ('\\d+/p/'), where a backslash is itself, or double it (\"\\\\d\")"
+    ),
+    "Cannot overwrite a value": "a key written twice in one table: keep one of them",
+}
+"""What to write instead, for the TOML mistakes a targets file's author makes most."""
+
+
+def _toml_hint(message: str, text: str) -> str:
+    """The line a TOML error points at, and what to write instead when the mistake is a
+    common one ("" when the message names no line)."""
+    found = re.search(r"\(at line (\d+), column \d+\)", message)
+    if found is None:
+        return ""
+    lines = text.splitlines()
+    number = int(found.group(1))
+    shown = lines[number - 1].strip()[:120] if 0 < number <= len(lines) else ""
+    hint = next((h for prefix, h in _TOML_HINTS.items() if message.startswith(prefix)), None)
+    return (f": {shown}" if shown else "") + (f"\n  ({hint})" if hint else "")
 
 
 def toml_string(value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,19 @@ def test_selectors_mode_needs_selectors() -> None:
         (
             '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n',
             "give start_urls or a sitemap",
+        ),
+        # A TOML mistake shows its line and, for the common ones, what to write instead.
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\nmode = auto\n',
+            re.escape("(at line 5, column 8): mode = auto\n  (a text value needs quotes"),
+        ),
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\nfollow = ["\\d+/p/"]\n',
+            re.escape("write a regex or a selector in single quotes ('\\d+/p/')"),
+        ),
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\nname = "b"\n',
+            re.escape('name = "b"\n  (a key written twice in one table: keep one of them)'),
         ),
         (
             '[[company]]\nname = "A"\n[[company.source]]\nname = "Bad Name"\nstart_urls=["http://x/"]\n',
