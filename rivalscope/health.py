@@ -170,9 +170,16 @@ def judge_run(
         share = collected / declared
         figures["declared_review_share"] = round(share, 4)
         if declared >= settings.min_declared_reviews and share < settings.min_review_share:
+            why = (
+                # The run says why itself: the page limit ended it before the reviews did.
+                f"the crawl stopped at its page limit after {run.pages} pages: raise "
+                "limits.max_pages (or narrow follow to the pages that hold reviews)"
+                if run.finish_reason == "closespider_pagecount"
+                else "the crawl misses reviews (JavaScript, a widget, a limit? "
+                "`rivalscope targets detect URL`)"
+            )
             reasons.append(
-                f"collected {collected} of {declared} declared reviews ({share:.0%}): the crawl "
-                "misses reviews (JavaScript, a widget, a limit? `rivalscope targets detect URL`)"
+                f"collected {collected} of {declared} declared reviews ({share:.0%}): {why}"
             )
     for key, what, kind in COVERED_FIELDS:
         count = _count(run, kind)

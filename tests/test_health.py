@@ -110,6 +110,22 @@ GOOD = [_run(30, 240), _run(28, 230)]
                 "(JavaScript, a widget, a limit? `rivalscope targets detect URL`)"
             ],
         ),
+        # ... cut short by the source's page limit: the run says why, no guess.
+        (
+            _run(
+                3,
+                10,
+                reviews_declared=23,
+                reviews_collected=10,
+                finish_reason="closespider_pagecount",
+            ),
+            [],
+            [
+                "collected 10 of 23 declared reviews (43%): the crawl stopped at its page limit "
+                "after 3 pages: raise limits.max_pages (or narrow follow to the pages that hold "
+                "reviews)"
+            ],
+        ),
         (_run(30, 240, reviews_declared=400, reviews_collected=240), GOOD, []),
         (_run(30, 240, reviews_declared=9, reviews_collected=1), GOOD, []),  # too few to tell
     ],
