@@ -561,8 +561,13 @@ class Targets(_Strict):
         for company, source in self.sources():
             if source.name == name:
                 return company, source
-        known = ", ".join(s.name for _, s in self.sources()) or "none"
-        raise TargetsError(f"no source named {name!r} in the targets file; known sources: {known}")
+        names = [s.name for _, s in self.sources()]
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        mean = f"did you mean {close[0]!r}? " if close else ""
+        known = ", ".join(names) or "none"
+        raise TargetsError(
+            f"no source named {name!r} in the targets file; {mean}known sources: {known}"
+        )
 
 
 QUEUE_SCHEMES = ("redis", "rediss", "unix")

@@ -239,3 +239,13 @@ def test_missing_and_binary_files(tmp_path: Path) -> None:
 def test_unknown_source_lists_known() -> None:
     with pytest.raises(TargetsError, match="known sources: own-shop, rival-shop"):
         parse_targets(VALID).find_source("nope")
+
+
+def test_a_misspelt_source_names_the_one_it_is_close_to() -> None:
+    """`rivalscope crawl rival-shopp` listed every source of the file (fifty, in a real one)
+    and left the reader to find the misspelling; `runs` already said "did you mean"."""
+    with pytest.raises(
+        TargetsError,
+        match="no source named 'rival-shopp' in the targets file; did you mean 'rival-shop'\\? known sources",
+    ):
+        parse_targets(VALID).find_source("rival-shopp")
