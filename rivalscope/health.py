@@ -140,11 +140,19 @@ def judge_run(
         if not usable:
             if count == 0:
                 other = "offer" if kind == "review" else "review"
+                unasked = (run.fetch_problems or {}).get("review_api_no_product_id", 0)
                 hint = (  # the default holds = "both" on a site of one kind: say the setting
                     f' (if the source has no {kind}s, set holds = "{other}s")'
                     if holds == "both" and _count(run, other)
                     else ""
                 )
+                if kind == "review" and unasked:  # the reviews are there, behind the API
+                    hint = (
+                        f" (the review API was asked for none of them: no product id on "
+                        f"{unasked} product page{'s' * (unasked != 1)}; set "
+                        "review_api.product_id: `rivalscope targets check SOURCE --url "
+                        "PRODUCT_URL` shows what the crawl finds)"
+                    )
                 reasons.append(f"0 {kind}s on {run.pages} pages{hint}")
             continue
         usual = statistics.median(_per_page(h, kind) for h in usable)
@@ -162,9 +170,16 @@ def judge_run(
         share = collected / declared
         figures["declared_review_share"] = round(share, 4)
         if declared >= settings.min_declared_reviews and share < settings.min_review_share:
+            why = (
+                # The run says why itself: the page limit ended it before the reviews did.
+                f"the crawl stopped at its page limit after {run.pages} pages: raise "
+                "limits.max_pages (or narrow follow to the pages that hold reviews)"
+                if run.finish_reason == "closespider_pagecount"
+                else "the crawl misses reviews (JavaScript, a widget, a limit? "
+                "`rivalscope targets detect URL`)"
+            )
             reasons.append(
-                f"collected {collected} of {declared} declared reviews ({share:.0%}): the crawl "
-                "misses reviews (JavaScript, a widget, a limit? `rivalscope targets detect URL`)"
+                f"collected {collected} of {declared} declared reviews ({share:.0%}): {why}"
             )
     for key, what, kind in COVERED_FIELDS:
         count = _count(run, kind)

@@ -139,7 +139,8 @@ class Selectors(_Strict):
     """Review field -> selector inside a review block; fields: text, title, rating,
     best_rating, date, author, region, id, product."""
     offer: str | None = None
-    """One match per offer block (the product page body, or a plan card)."""
+    """One match per offer block (a plan card); without it, ``offer_fields`` read the whole
+    page as one offer (a product page)."""
     offer_fields: dict[str, str] = Field(default_factory=dict)
     """Offer field -> selector inside an offer block; fields: name, price, currency,
     availability, sku, gtin, brand, plan, category."""
@@ -297,10 +298,13 @@ class ReviewApi(_Strict):
         return urlparse(probe).hostname or ""
 
 
+_SOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
+
+
 class Source(_Strict):
     """One place to crawl for a company: a review site, a shop, a pricing page."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")
+    name: str
     """Unique name of the source (lowercase letters, digits, ``-``, ``_``, ``.``)."""
     start_urls: list[str] = Field(default_factory=list)
     """Where the crawl starts."""
@@ -334,6 +338,18 @@ class Source(_Strict):
     politeness: Politeness = Field(default_factory=Politeness)
     schedule: str | None = None
     """Cron expression (5 fields, UTC) for ``rivalscope schedule``."""
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if _SOURCE_NAME.fullmatch(value):
+            return value
+        example = re.sub(r"[^a-z0-9_.-]+", "-", value.lower()).strip("-_.")[:63]
+        like = f", e.g. {toml_string(example)}" if _SOURCE_NAME.fullmatch(example) else ""
+        raise ValueError(
+            "a source name takes lowercase letters, digits, '-', '_' and '.' (at most 63, "
+            f"the first a letter or digit){like}"
+        )
 
     @field_validator("start_urls")
     @classmethod
@@ -405,8 +421,10 @@ class Source(_Strict):
                 raise ValueError('mode = "selectors" needs a [selectors] table')
             if self.holds == "reviews" and not sel.review:
                 raise ValueError("selectors.review is required to read reviews")
-            if self.holds == "offers" and not sel.offer:
-                raise ValueError("selectors.offer is required to read offers")
+            if self.holds == "offers" and not sel.offer_fields:
+                raise ValueError(
+                    "selectors.offer_fields (name, price, ...) is required to read offers"
+                )
             if sel.review and "text" not in sel.review_fields:
                 raise ValueError("selectors.review_fields needs at least a 'text' selector")
         return self
@@ -543,8 +561,13 @@ class Targets(_Strict):
         for company, source in self.sources():
             if source.name == name:
                 return company, source
-        known = ", ".join(s.name for _, s in self.sources()) or "none"
-        raise TargetsError(f"no source named {name!r} in the targets file; known sources: {known}")
+        names = [s.name for _, s in self.sources()]
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        mean = f"did you mean {close[0]!r}? " if close else ""
+        known = ", ".join(names) or "none"
+        raise TargetsError(
+            f"no source named {name!r} in the targets file; {mean}known sources: {known}"
+        )
 
 
 QUEUE_SCHEMES = ("redis", "rediss", "unix")
@@ -601,7 +624,7 @@ def parse_targets(text: str, where: str = "targets.toml") -> Targets:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TargetsError(f"{where}: not valid TOML: {exc}") from None
+        raise TargetsError(f"{where}: not valid TOML: {exc}{_toml_hint(str(exc), text)}") from None
     try:
         return Targets.model_validate(data)
     except ValidationError as exc:
@@ -620,6 +643,30 @@ _EXPECTED = {
 """What a key of each type takes, in TOML's words (pydantic's are Python's)."""
 _UNQUOTED = ("int_type", "float_type", "bool_type")
 """Types whose values are written without quotes."""
+
+
+_TOML_HINTS = {
+    "Invalid value": 'a text value needs quotes (mode = "auto"), a list brackets (["..."])',
+    "Unescaped '\\' in a string": (
+        'a backslash in a "..." string starts an escape: write a regex or a selector in '
+        "single quotes ('\\d+/p/'), where a backslash is itself, or double it (\"\\\\d\")"
+    ),
+    "Cannot overwrite a value": "a key written twice in one table: keep one of them",
+}
+"""What to write instead, for the TOML mistakes a targets file's author makes most."""
+
+
+def _toml_hint(message: str, text: str) -> str:
+    """The line a TOML error points at, and what to write instead when the mistake is a
+    common one ("" when the message names no line)."""
+    found = re.search(r"\(at line (\d+), column \d+\)", message)
+    if found is None:
+        return ""
+    lines = text.splitlines()
+    number = int(found.group(1))
+    shown = lines[number - 1].strip()[:120] if 0 < number <= len(lines) else ""
+    hint = next((h for prefix, h in _TOML_HINTS.items() if message.startswith(prefix)), None)
+    return (f": {shown}" if shown else "") + (f"\n  ({hint})" if hint else "")
 
 
 def toml_string(value: str) -> str:

@@ -167,7 +167,9 @@ def analyse(
     needs_browser = rendered_count is not None and rendered_count > len(plain.reviews)
     if api is not None:
         carriers.append("widget API")
-        ids = [o.sku for o in (rendered or plain).offers if o.sku]
+        # The crawl asks the API from the page as the server sends it (the API needs no
+        # browser): a SKU only the rendered page shows is no id the crawl would have.
+        ids = [o.sku for o in plain.offers if o.sku]
         template, paginate = api_template(api.url, ids)
         if paginate == "next" and api.next_link is None:
             paginate = "none"

@@ -75,6 +75,8 @@ REASONS: dict[str, str] = {
     "is not crawled in this run",
     "encoding_corrected": "bytes in another encoding than the one declared (a UTF-8 page "
     "served as Latin-1, ...): read in the bytes' own",
+    "review_api_no_product_id": "a product page on which the review API's product id was not "
+    "found (review_api.product_id, else the product's SKU): the API was not asked for it",
     **SCALE_REFUSALS,
 }
 """Every reason this module or the crawl records, with what it means."""

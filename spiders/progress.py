@@ -18,18 +18,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from spiders.page_budget import pages_fetched
+from storage.crawl_summary import END_WORDS
 
 REFRESH_S = 0.5
 MODES = ("live", "plain")
-
-
-END_WORDS = {
-    "finished": "done",
-    "shutdown": "interrupted",
-    "closespider_timeout": "stopped at its time limit",
-    "closespider_pagecount": "stopped at its page limit",
-}
-"""How a crawl's close reason reads at the end of its line (others are shown as they are)."""
 
 
 def progress_line(source: str, stats: dict[str, Any], end: str | None = None) -> str:

@@ -61,6 +61,12 @@ def crawl_settings(
     settings.set("RIVALSCOPE_DATABASE_URL", database_url(db_url), priority="cmdline")
     settings.set("LOG_LEVEL", check_log_level(log_level), priority="cmdline")
     settings.set("RIVALSCOPE_PROGRESS", progress, priority="cmdline")
+    if progress is not None:
+        # Beside the progress lines, Scrapy's ERROR line per page that failed after its
+        # retries ("Gave up retrying <GET ...>") flooded a busy or dying site's crawl and
+        # broke the redrawn lines; each is counted in its line's errors and recorded in the
+        # run (`rivalscope runs`, the summary's samples). -v (no progress) keeps them.
+        settings.set("RETRY_GIVE_UP_LOG_LEVEL", "INFO", priority="cmdline")
     return settings
 
 

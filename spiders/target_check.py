@@ -18,7 +18,7 @@ from parsel import Selector
 
 from settings.records import OfferItem, PageExtraction
 from settings.targets import Crawler as CrawlerTable
-from settings.targets import Limits, Selectors, Source
+from settings.targets import Limits, ReviewApi, Selectors, Source
 from spiders.detect import read_page
 from spiders.extract.selectors import select_text
 
@@ -49,6 +49,10 @@ class PageCheck:
     coverage: dict[str, float] = field(default_factory=dict)
     """``review.text`` -> share of reviews with it, ``offer.price``..."""
     warnings: list[str] = field(default_factory=list)
+    review_api: str | None = None
+    """What a crawl asks the source's ``[review_api]`` from this page (its first URL, or the
+    shop's reviews); None without one, or when the crawl would ask nothing (a warning says
+    why)."""
 
 
 def fetch_page(
@@ -140,10 +144,10 @@ def _selector_results(html: str, url: str, source: Source) -> list[SelectorResul
     if selectors is None:
         return []
     # With mode = "auto" the selectors override auto's fields (spiders.extract.selector_overlay).
-    overlay = source.mode == "auto"
     root = Selector(text=html or "<html></html>")
     results = _block_results(root, "review", selectors.review, selectors.review_fields)
-    results += _block_results(root, "offer", selectors.offer, selectors.offer_fields, overlay)
+    # offer_fields without an offer block read the whole page, in either mode.
+    results += _block_results(root, "offer", selectors.offer, selectors.offer_fields, True)
     if selectors.next_page:
         links = _matches(root, selectors.next_page)
         href = None
@@ -197,6 +201,38 @@ def _listing_hint(offers: list[OfferItem]) -> str:
     first = next((o.url for o in cards if o.url), None)
     where = f"; check a product page, e.g. --url {first}" if first else ""
     return f" (a listing page with {len(cards)} product cards{where})"
+
+
+def _check_review_api(check: PageCheck, html: str, url: str, api: ReviewApi) -> None:
+    """What a crawl asks the review API from this page, as ``TargetSpider`` does: the first
+    URL for the page's product, or the warning that it asks nothing (and what to set)."""
+    from spiders.review_api import api_url, product_id, shop_wide
+
+    offers = check.extraction.offers
+    main = offers[0] if offers and not offers[0].listing else None  # as the crawl's page
+    if shop_wide(api):
+        check.review_api = f"{api_url(api, '', url, 0)} (the shop's reviews, once a crawl)"
+        return
+    if main is None:
+        check.warnings.append(
+            "no product on this page: the crawl asks the review API only from product pages"
+        )
+        return
+    pid = product_id(api, html, url, main.sku) if "{product_id}" in api.url else ""
+    if pid is None:
+        where = (
+            f"review_api.product_id {api.product_id!r} finds nothing in the page or its URL"
+            if api.product_id
+            else "the page shows no SKU, the default product_id"
+        )
+        check.warnings.append(
+            f"no product id for the review API on this page ({where}): set "
+            "review_api.product_id to a regex whose first group finds it in the page's HTML "
+            f"(`rivalscope targets detect {url}` proposes one); the crawl reads no review of "
+            "the API"
+        )
+        return
+    check.review_api = api_url(api, pid, url, 0) + (f" (product id {pid!r})" if pid else "")
 
 
 def _script_hint(html: str, url: str, source: Source) -> str:
@@ -285,7 +321,10 @@ def check_page(html: str, url: str, source: Source) -> PageCheck:
         for result in unmatched:
             check.warnings.append(f"selector {result.name} = {result.query!r} matched nothing")
     holds = source.holds
-    if holds in ("reviews", "both") and not page.reviews:
+    if source.review_api is not None and holds in ("reviews", "both"):
+        _check_review_api(check, html, url, source.review_api)
+    if holds in ("reviews", "both") and not page.reviews and source.review_api is None:
+        # (A source with a review API reads them from it: its line says what it asks.)
         hint = _listing_hint(page.offers) or _script_hint(html, url, source)
         check.warnings.append("no reviews found on this page" + hint)
     if holds in ("offers", "both") and not page.offers:

@@ -82,8 +82,9 @@ def _truncated(response: TextResponse) -> bool:
     content_type = (response.headers.get(b"Content-Type") or b"").lower()
     if b"html" not in content_type:
         return False
-    tail = response.body[-4096:].lower()
-    return b"</html" not in tail and b"</body" not in tail
+    # In the page's own encoding: a UTF-16 page's bytes hold no ASCII "</html".
+    tail = response.text[-4096:].lower()
+    return "</html" not in tail and "</body" not in tail
 
 
 _MIB = 1024 * 1024
@@ -357,6 +358,8 @@ class TargetSpider(scrapy.Spider):
         elif "{product_id}" in api.url:
             pid = product_id(api, response.text, response.url, main.sku)
         if pid is None:
+            assert self.crawler.stats is not None
+            count_problem(self.crawler.stats, "review_api_no_product_id")
             self._sample(f"{response.url}: no product id for the review API")
             return
         state = _ApiState(

@@ -79,6 +79,16 @@ def crawl_runs(engine: Engine, ids: list[int]) -> dict[int, CrawlRun]:
         return {row.id: row for row in rows if row.id is not None}
 
 
+END_WORDS = {
+    "finished": "done",
+    "shutdown": "interrupted",
+    "closespider_timeout": "stopped at its time limit",
+    "closespider_pagecount": "stopped at its page limit",
+}
+"""How a crawl's close reason reads, at the end of its progress line and in `rivalscope
+runs` (others are shown as they are)."""
+
+
 def run_reason(run: CrawlRun, *, fetches_pages: bool = True) -> str:
     """What a run's table row says beside its status: Scrapy's reason when it is not the plain
     end ("finished", like the status), else, for a run that fetched no page, its first error
@@ -86,7 +96,7 @@ def run_reason(run: CrawlRun, *, fetches_pages: bool = True) -> str:
 
     ``fetches_pages``: False for a file import's run, which fetches none by design."""
     if run.finish_reason and run.finish_reason != run.status:
-        return run.finish_reason
+        return END_WORDS.get(run.finish_reason, run.finish_reason)
     if fetches_pages and run.pages == 0 and run.status != "running":
         return no_page_reason(run)
     return ""

@@ -359,11 +359,19 @@ def stream_rows(
 # --- writers ------------------------------------------------------------------------------
 
 
+def _iso(value: datetime | date) -> str:
+    """A date, or a moment in UTC with its offset: SQLite hands the stored UTC times back
+    without one, PostgreSQL with it, and an export reads the same from either."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
 def _text_value(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return _iso(value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -381,7 +389,7 @@ def write_csv(handle: IO[str], dataset: Dataset, batches: Iterator[Sequence[Any]
 
 def _json_default(value: Any) -> str:
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return _iso(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 

@@ -105,3 +105,11 @@ def test_command_list_has_no_line_broken_mid_sentence() -> None:
     lines = [line for line in result.output.splitlines() if line.startswith("│ ")]
     continuation = [line for line in lines if line[2:12].strip() == "" and line[12:].strip()]
     assert continuation == []
+
+
+def test_crawl_help_says_where_the_targets_file_is_described(tmp_path: Path) -> None:
+    """The README sends a reader to `rivalscope crawl --help` for the targets file, which
+    said nothing of it."""
+    shown = " ".join(run_cli("crawl", "--help", cwd=tmp_path).stdout.split())
+    assert 'README, "The targets file"' in shown
+    assert "rivalscope targets validate" in shown and "rivalscope demo --serve" in shown

@@ -22,6 +22,14 @@ from spiders.progress import Board, progress_line
 from storage.db import open_database
 from storage.models import CrawlRun
 from tests.cli import run_cli
+from tests.loopback_site import (
+    QuietHandler,
+    answer,
+    answered_robots,
+    product_page,
+    serving,
+)
+from tests.loopback_site import write_targets as write_loopback_targets
 
 LINE = re.compile(
     r"kawamistrz-shop: (\d+) pages, reviews (\d+) seen / (\d+) new, "
@@ -120,3 +128,34 @@ def test_board_redraws_its_lines_in_place() -> None:
 )
 def test_a_line_ends_with_how_the_crawl_ended(reason: str | None, ending: str) -> None:
     assert progress_line("s", {"rivalscope/errors": 1}, reason).endswith(ending)
+
+
+class _Busy(QuietHandler):
+    """A shop whose product pages answer 503 whatever the retries."""
+
+    def do_GET(self) -> None:
+        if answered_robots(self):
+            return
+        if self.path == "/":
+            links = "".join(f'<a href="/p/{n}">p{n}</a>' for n in range(4))
+            answer(self, 200, {"Content-Type": "text/html"}, product_page(0, links))
+        else:
+            answer(self, 503, {"Content-Type": "text/html", "Retry-After": "0"}, b"busy")
+
+
+def test_pages_that_failed_after_their_retries_are_counted_not_logged_one_by_one(
+    tmp_path: Path,
+) -> None:
+    """Beside the progress lines, each page of a busy site printed Scrapy's "ERROR: Gave up
+    retrying <GET ...>" (one per page: hundreds on a dying site, breaking the redrawn
+    lines); the progress line counts them and the summary shows samples; -v keeps them."""
+    with serving(_Busy) as (_, url):
+        write_loopback_targets(tmp_path, [f"{url}/"])
+        db = f"sqlite:///{tmp_path / 'busy.db'}"
+        done = run_cli("crawl", cwd=tmp_path, db_url=db)
+        verbose = run_cli("crawl", "-v", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'v.db'}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Gave up retrying" not in done.stderr, done.stderr[-2000:]
+    assert "kettles: 5 pages" in done.stderr and ", 4 errors, done" in done.stderr
+    assert "HTTP 503" in done.stdout
+    assert "Gave up retrying" in verbose.stderr

@@ -186,3 +186,32 @@ def test_command_line(
         assert run.returncode == 2, (args, run.stderr)
         assert message in run.stderr and "Traceback" not in run.stderr
         assert len(run.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_moments_are_written_in_utc_with_their_offset_from_either_database(
+    request: pytest.FixtureRequest, tmp_path: Path, database: str, fmt: str
+) -> None:
+    """SQLite's export wrote "2026-12-06T13:22:41.383086", PostgreSQL's the same moment as
+    "2026-12-06T13:22:41.383086+00:00": a sheet fed from both read them as two times."""
+    engine = (
+        request.getfixturevalue("engine")
+        if database == "sqlite"
+        else open_database(request.getfixturevalue("pg_url"))
+    )
+    try:
+        populate(engine, SyntheticPlan(own="Nordlys", competitors=("Rival B",), reviews=20))
+        out = tmp_path / f"reviews.{fmt}"
+        export(engine, "reviews", fmt, out=out)
+    finally:
+        if database != "sqlite":
+            engine.dispose()
+    if fmt == "csv":
+        with out.open(encoding="utf-8", newline="") as handle:
+            seen = [row["first_seen_at"] for row in csv.DictReader(handle)]
+    else:
+        seen = [json.loads(line)["first_seen_at"] for line in out.read_text("utf-8").splitlines()]
+    assert seen and all(value.endswith("+00:00") for value in seen), seen[:2]

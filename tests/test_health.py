@@ -110,6 +110,22 @@ GOOD = [_run(30, 240), _run(28, 230)]
                 "(JavaScript, a widget, a limit? `rivalscope targets detect URL`)"
             ],
         ),
+        # ... cut short by the source's page limit: the run says why, no guess.
+        (
+            _run(
+                3,
+                10,
+                reviews_declared=23,
+                reviews_collected=10,
+                finish_reason="closespider_pagecount",
+            ),
+            [],
+            [
+                "collected 10 of 23 declared reviews (43%): the crawl stopped at its page limit "
+                "after 3 pages: raise limits.max_pages (or narrow follow to the pages that hold "
+                "reviews)"
+            ],
+        ),
         (_run(30, 240, reviews_declared=400, reviews_collected=240), GOOD, []),
         (_run(30, 240, reviews_declared=9, reviews_collected=1), GOOD, []),  # too few to tell
     ],
@@ -213,3 +229,21 @@ def _source(db_url: str) -> Source:
         source = session.exec(select(Source).where(Source.name == "kawamistrz-shop")).one()
     engine.dispose()
     return source
+
+
+def test_a_review_api_asked_for_nothing_is_named_not_holds() -> None:
+    """A widget source whose product id the crawl found on no product page stored no review;
+    health advised 'if the source has no reviews, set holds = "offers"', which would hide a
+    source whose reviews are there, behind its API."""
+    run = _run(
+        4,
+        0,
+        coverage={"offer.count": 3.0, "offer.price": 1.0},
+        fetch_problems={"review_api_no_product_id": 3},
+    )
+    reasons, _ = judge_run(run, [], "both", HealthSettings())
+    assert reasons == [
+        "0 reviews on 4 pages (the review API was asked for none of them: no product id on "
+        "3 product pages; set review_api.product_id: `rivalscope targets check SOURCE --url "
+        "PRODUCT_URL` shows what the crawl finds)"
+    ]

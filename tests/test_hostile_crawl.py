@@ -331,3 +331,24 @@ def test_pages_costly_to_parse_are_read_in_part_with_their_reason(
     assert len([r for r in out if isinstance(r, scrapy.Request)]) == requests
     counted.pop("response_over_warn_size", None)  # the 10 MB pages are large too: kept
     assert counted == problems
+
+
+@pytest.mark.parametrize(
+    ("body", "truncated"),
+    [
+        ("<html><body><h1>Cafetière</h1></body></html>".encode("utf-16"), False),
+        ("<html><body><h1>Cafetière</h1></body></html>".encode(), False),
+        ("<html><body><h1>Cafetière</h1><p>cut".encode("utf-16"), True),
+        (b"<html><body><h1>Cafe</h1><p>cut", True),
+    ],
+    ids=["utf-16 whole", "utf-8 whole", "utf-16 cut", "utf-8 cut"],
+)
+def test_a_page_in_utf_16_is_not_taken_for_truncated(body: bytes, truncated: bool) -> None:
+    """A whole UTF-16 page (a byte-order mark, no charset in its Content-Type) was recorded
+    as a broken page, "truncated HTML": its closing tag was looked for in its bytes."""
+    from scrapy.http import HtmlResponse
+
+    from spiders.target_spider import _truncated
+
+    page = HtmlResponse("http://127.0.0.1:9/p", body=body, headers={"Content-Type": "text/html"})
+    assert _truncated(page) is truncated

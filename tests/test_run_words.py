@@ -60,8 +60,9 @@ REFUSED = (
     ("run", "reason"),
     [
         (CrawlRun(source_id=1, status="finished", finish_reason="finished", pages=9), ""),
+        # In the progress line's words (it read Scrapy's "closespider_pagecount").
         (CrawlRun(source_id=1, status="finished", finish_reason="closespider_pagecount", pages=9),
-         "closespider_pagecount"),
+         "stopped at its page limit"),
         # A dead site: the run ended "finished" with no page; the table used to say nothing
         # and the scheduler "crawl process exited with status 1".
         (CrawlRun(source_id=1, status="finished", finish_reason="finished", pages=0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,14 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         ),
         (('name = "Rival"', 'name = "Own Co"'), "company names must be unique"),
         (('name = "rival-shop"', 'name = "own-shop"'), "source names must be unique"),
+        # the name's rule in words, and a name it takes (it said "String should match
+        # pattern '^[a-z0-9][a-z0-9_.-]{0,62}$'")
+        (
+            ('name = "rival-shop"', 'name = "Rival Shop"'),
+            "source Rival Shop, company[1].source[0].name (line 19): a source name takes "
+            "lowercase letters, digits, '-', '_' and '.' (at most 63, the first a letter or "
+            'digit), e.g. "rival-shop"',
+        ),
         (('name = "Rival"', 'name = "Rival"\nown = true'), "only one company may have own = true"),
         (('language = "nb"', 'language = "norsk"'), "'norsk' is not a language code; use one"),
         (('language = "nb"', 'language = "zz"'), "'zz' is not a language we read; use one of en"),
@@ -194,9 +203,22 @@ def test_selectors_mode_needs_selectors() -> None:
             '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n',
             "give start_urls or a sitemap",
         ),
+        # A TOML mistake shows its line and, for the common ones, what to write instead.
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\nmode = auto\n',
+            re.escape("(at line 5, column 8): mode = auto\n  (a text value needs quotes"),
+        ),
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\nfollow = ["\\d+/p/"]\n',
+            re.escape("write a regex or a selector in single quotes ('\\d+/p/')"),
+        ),
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\nname = "b"\n',
+            re.escape('name = "b"\n  (a key written twice in one table: keep one of them)'),
+        ),
         (
             '[[company]]\nname = "A"\n[[company.source]]\nname = "Bad Name"\nstart_urls=["http://x/"]\n',
-            "pattern",
+            'e.g. "bad-name"',
         ),
     ],
 )
@@ -217,3 +239,13 @@ def test_missing_and_binary_files(tmp_path: Path) -> None:
 def test_unknown_source_lists_known() -> None:
     with pytest.raises(TargetsError, match="known sources: own-shop, rival-shop"):
         parse_targets(VALID).find_source("nope")
+
+
+def test_a_misspelt_source_names_the_one_it_is_close_to() -> None:
+    """`rivalscope crawl rival-shopp` listed every source of the file (fifty, in a real one)
+    and left the reader to find the misspelling; `runs` already said "did you mean"."""
+    with pytest.raises(
+        TargetsError,
+        match="no source named 'rival-shopp' in the targets file; did you mean 'rival-shop'\\? known sources",
+    ):
+        parse_targets(VALID).find_source("rival-shopp")

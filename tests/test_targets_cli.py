@@ -442,3 +442,124 @@ def test_a_page_whose_reviews_a_script_loads_is_pointed_to_the_browser(tmp_path:
     assert detected.returncode == 0, detected.stderr
     assert "# reviews carried by: none found" in detected.stdout
     assert "# note: the page was not rendered (--no-browser)" in detected.stdout
+
+
+def test_selectors_mode_reads_offer_fields_without_an_offer_block(tmp_path: Path) -> None:
+    """The README's selectors source gives offer_fields (name, price) and no ``offer`` block:
+    mode = "selectors" read no offer from it (under mode = "auto" the same fields read the
+    whole page), and check did not even list the offer selectors."""
+    html = (
+        '<html><body><h1>Kettle</h1><span class="price">49,90 zł</span>'
+        '<div class="r"><p>Boils fast, a fine kettle.</p></div></body></html>'
+    )
+    selectors = Selectors.model_validate(
+        {
+            "review": "div.r",
+            "review_fields": {"text": "p"},
+            "offer_fields": {"name": "h1", "price": ".price"},
+        }
+    )
+    page = extract_with_selectors(html, "http://127.0.0.1/p/1", selectors)
+    assert [(o.name, o.price_raw) for o in page.offers] == [("Kettle", "49,90 zł")]
+    home = '<html><body><h1>Our shop</h1><a href="/p/1">Kettle</a></body></html>'
+    assert extract_with_selectors(home, "http://127.0.0.1/", selectors).offers == []
+    result = _checked_saved_page(
+        tmp_path,
+        html,
+        '[company.source.selectors]\nreview = "div.r"\n'
+        '[company.source.selectors.review_fields]\ntext = "p"\n'
+        '[company.source.selectors.offer_fields]\nname = "h1"\nprice = ".price"\n',
+    )
+    assert "1 offer" in result.output and "49.90 PLN" in result.output
+    assert "offer_fields.price" in result.output
+
+
+def test_suggest_says_what_mode_selectors_would_lose_that_auto_reads(tmp_path: Path) -> None:
+    """A page whose markup gives each review's rating and date and whose blocks show only the
+    text: suggest proposed a text selector and said "set mode = \\"selectors\\"", which
+    stores the reviews without their ratings and dates."""
+    reviews = [
+        (f"Kettle review number {n}, it boils water fast and stays quiet.", n) for n in (1, 2, 3, 4)
+    ]
+    markup = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Kettle",
+        "review": [
+            {
+                "@type": "Review",
+                "reviewBody": text,
+                "datePublished": f"2026-11-0{n}",
+                "reviewRating": {"@type": "Rating", "ratingValue": n, "bestRating": 5},
+            }
+            for text, n in reviews
+        ],
+    }
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><head><script type="application/ld+json">'
+        + json.dumps(markup)
+        + "</script></head><body><h1>Kettle</h1>"
+        + "".join(f'<div class="rev"><p>{text}</p></div>' for text, _ in reviews)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["targets", "suggest", "--file", str(page)])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "reads the rating and date of these reviews" in output
+    assert 'keep mode = "auto"' in output
+    assert 'and set mode = "selectors"' not in output
+
+
+@pytest.mark.parametrize(
+    ("product_id", "expected"),
+    [
+        (
+            'product_id = \'data-product-id="([^"]+)"\'\n',
+            "review API: http://127.0.0.1/widget?product=k100&page=1 (product id 'k100')",
+        ),
+        (
+            "",
+            "no product id for the review API on this page (the page shows no SKU, the "
+            "default product_id): set review_api.product_id",
+        ),
+        (
+            "product_id = 'data-sku=\"(\\w+)\"'\n",
+            "review_api.product_id 'data-sku=\"(\\\\w+)\"' finds nothing in the page or its URL",
+        ),
+    ],
+)
+def test_check_says_what_a_crawl_asks_the_review_api(
+    tmp_path: Path, product_id: str, expected: str
+) -> None:
+    """check ignored a source's [review_api]: on the product page of a widget shop it said
+    "no reviews found ... `targets detect` says how to read them", the settings detect had
+    proposed already, and never that the crawl would find no product id for the API (0
+    reviews stored, every product page 'no product id for the review API')."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><body><div data-product-id="k100"><h1>Kettle</h1>'
+        '<span class="price">49,90 EUR</span></div><script>load()</script></body></html>',
+        encoding="utf-8",
+    )
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\n'
+        'start_urls = ["http://127.0.0.1/"]\n[company.source.review_api]\n'
+        'url = "http://127.0.0.1/widget?product={product_id}&page={page}"\n'
+        'paginate = "page"\n' + product_id,
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        [
+            "targets", "check", "a", "--file", str(page), "--targets", str(targets),
+            "--page-url", "http://127.0.0.1/product/kettle",
+        ],
+        env={"COLUMNS": "250"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert expected in output
+    assert "targets detect http://127.0.0.1/product/kettle` says how" not in output

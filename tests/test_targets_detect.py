@@ -15,7 +15,7 @@ from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import generate_scripted_shops, generate_shops
 from rivalscope.demo.site import Response
-from settings.records import PageExtraction
+from settings.records import OfferItem, PageExtraction
 from settings.targets import parse_targets
 from spiders.detect import JsonResponse, Rendered, analyse, api_template
 from tests.cli import run_cli
@@ -213,3 +213,20 @@ def test_detect_reads_an_api_product_id_from_the_pages_markup(
         table = tomllib.loads(regex)
         match = re.search(table["product_id"], page)
         assert match is not None and match.group(1) == "kk42"
+
+
+def test_detect_takes_no_api_product_id_from_a_sku_only_the_rendered_page_shows() -> None:
+    # The crawl reads the widget's API from the page as the server sends it, where a
+    # JavaScript page names no SKU: a template filled from the rendered page's SKU alone
+    # (the default product_id) found no product id in the crawl, and stored no review.
+    api = "http://w.test/widget/reviews?product=k100&page=1"
+    page = '<html><body><div data-product-id="k100"><h1>Kettle</h1></div></body></html>'
+    rendered = Rendered(html=page, json=[JsonResponse(api, 5, None)])
+    plain = PageExtraction(url="", offers=[OfferItem(name="Kettle", price="49.90")])
+    shown = PageExtraction(url="", offers=[OfferItem(name="Kettle", sku="k100")])
+    found = analyse("http://w.test/product/k100", plain, shown, rendered)
+    lines = found.settings[found.settings.index("[company.source.review_api]") + 1 :]
+    table = tomllib.loads("\n".join(lines))
+    assert table["url"] == "http://w.test/widget/reviews?product={product_id}&page={page}"
+    match = re.search(table["product_id"], page)
+    assert match is not None and match.group(1) == "k100"

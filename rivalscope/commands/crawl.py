@@ -50,6 +50,11 @@ def crawl(
 ) -> None:
     """Crawl competitors' (and your own) review pages and offers into the database.
 
+    The targets file names each company and its sources (start URLs, links to follow,
+    mode = "auto" or "selectors", limits): README, "The targets file"; `rivalscope demo
+    --serve` writes an example, `rivalscope targets validate` checks yours and
+    `rivalscope targets check SOURCE --url URL` shows what a source reads on one page.
+
     Polite by default: robots.txt obeyed, AutoThrottle on, few requests per site.
     Re-running adds only what is new; a killed crawl is completed by the next run.
     Shows one line per source (pages, reviews seen / new, offers seen / changed, errors):

@@ -311,6 +311,8 @@ def check(
         for key, share in result.coverage.items():
             coverage.add_row(key, f"{share:.0%}")
         console.print(coverage)
+    if result.review_api:
+        console.print(f"review API: {result.review_api}", markup=False, highlight=False)
     for warning in result.warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
 
@@ -353,7 +355,17 @@ def suggest(
                 else ""
             )
         )
-    typer.echo('# Paste under your [[company.source]] and set mode = "selectors".')
+    if suggestion.fields_lost:
+        *some, last = suggestion.fields_lost
+        lost = f"{', '.join(some)} and {last}" if some else last
+        typer.echo(
+            f"# auto extraction also reads the {lost} of these reviews, which no selector"
+            f' here reads: mode = "selectors" would lose them; keep mode = "auto" (these'
+            " selectors under it replace only what they read)"
+        )
+        typer.echo("# Paste under your [[company.source]].")
+    else:
+        typer.echo('# Paste under your [[company.source]] and set mode = "selectors".')
     typer.echo(suggestion.to_toml(), nl=False)
 
 

@@ -62,10 +62,15 @@ def extract_with_selectors(
     page.language = clean_text(root.xpath("/html/@lang").get())
     explain = {"*": LAYER}
 
-    for block in selected_blocks(root, selectors.offer):
+    # Without an ``offer`` block selector the page is the one offer (a product page), as
+    # under mode = "auto"'s overrides: offer_fields alone read it.
+    offer_blocks = selected_blocks(root, selectors.offer) if selectors.offer else [root]
+    for block in offer_blocks if selectors.offer_fields else []:
         values = {name: select_text(block, q) for name, q in selectors.offer_fields.items()}
         if not any(values.values()):
             continue
+        if not selectors.offer and "price" in values and not values["price"]:
+            continue  # a page without the price (the home page's heading is no product)
         page.offers.append(
             OfferItem(
                 url=url,

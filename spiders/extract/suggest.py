@@ -79,6 +79,9 @@ class Suggestion:
     """Reviews auto extraction reads on the page (markup, embedded JSON, layout)."""
     reviews_read: int = 0
     """Reviews of those that the suggested selectors read too (same ``text_key``)."""
+    fields_lost: list[str] = field(default_factory=list)
+    """Fields auto extraction reads on most of the page's reviews (from its markup, say)
+    that no suggested selector reads: what mode = "selectors" would lose."""
 
     def to_toml(self) -> str:
         """A ``[company.source.selectors]`` table to paste under a ``[[company.source]]``."""
@@ -436,6 +439,11 @@ def suggest_selectors(html: str, url: str = "") -> Suggestion:
     )
     suggestion.auto_reviews = len(auto)
     suggestion.reviews_read = _reviews_read(html, suggestion, auto)
+    suggestion.fields_lost = [
+        name
+        for name, attribute in _AUTO_FIELDS.items()
+        if name not in fields and 2 * sum(bool(getattr(r, attribute)) for r in auto) > len(auto)
+    ]
     first = blocks[0]
     for name, query in fields.items():
         css = query.split("::")[0]
@@ -448,6 +456,10 @@ def suggest_selectors(html: str, url: str = "") -> Suggestion:
             value = matches[0].get(attribute.group(1)) if attribute else _text(matches[0])
             suggestion.samples[name] = str(value or "")
     return suggestion
+
+
+_AUTO_FIELDS = {"rating": "rating", "date": "published", "title": "title", "author": "author"}
+"""Review field (as ``review_fields`` names it) -> the ``ReviewItem`` attribute auto fills."""
 
 
 def _matched(root: _Element, selector: str, learnt: int) -> int:
