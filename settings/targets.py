@@ -656,6 +656,9 @@ _TOML_HINTS = {
 """What to write instead, for the TOML mistakes a targets file's author makes most."""
 
 
+_URL_IN_LINE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://[^\s\"',\]]*")
+
+
 def _toml_hint(message: str, text: str) -> str:
     """The line a TOML error points at, and what to write instead when the mistake is a
     common one ("" when the message names no line)."""
@@ -664,7 +667,9 @@ def _toml_hint(message: str, text: str) -> str:
         return ""
     lines = text.splitlines()
     number = int(found.group(1))
-    shown = lines[number - 1].strip()[:120] if 0 < number <= len(lines) else ""
+    shown = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    # A webhook or notify URL holds its token: an error line goes to logs and terminals.
+    shown = _URL_IN_LINE.sub(r"\1://…", shown)[:120]
     hint = next((h for prefix, h in _TOML_HINTS.items() if message.startswith(prefix)), None)
     return (f": {shown}" if shown else "") + (f"\n  ({hint})" if hint else "")
 

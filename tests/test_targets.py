@@ -249,3 +249,20 @@ def test_a_misspelt_source_names_the_one_it_is_close_to() -> None:
         match="no source named 'rival-shopp' in the targets file; did you mean 'rival-shop'\\? known sources",
     ):
         parse_targets(VALID).find_source("rival-shopp")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[health]\nwebhook = https://hooks.example.com/services/T0/B0/secretXYZ\n",
+        '[alerts]\nnotify = ["slack://TokenA/secretXYZ", mailto://user:secretXYZ@example.com]\n',
+    ],
+)
+def test_a_toml_error_line_hides_its_urls(text: str) -> None:
+    """The line a TOML error shows goes to the scheduler's log: a webhook or notify URL
+    there holds its token."""
+    with pytest.raises(TargetsError) as raised:
+        parse_targets(text)
+    message = str(raised.value)
+    assert "at line 2" in message and "://…" in message
+    assert "secretXYZ" not in message
