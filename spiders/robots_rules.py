@@ -158,6 +158,25 @@ class EncodedRobotsParser(ProtegoRobotParser):
         self.rp = Protego.parse(robots_text(robotstxt_body))
 
 
+_UNREACHABLE = (
+    "ConnectionRefused",
+    "DNSLookupError",
+    "TimeoutError",
+    "TCPTimedOut",
+    "NoRouteError",
+    "ConnectError",
+    "ConnectionLost",
+    "ResponseNeverReceived",
+)
+"""Download errors (Twisted's and Scrapy's class names, which a reason starts with) that mean
+no server answered, rather than a robots.txt that answered badly (``HTTP 503``)."""
+
+
+def site_unreachable(reason: str) -> bool:
+    """Whether robots.txt could not be read because nothing answered at the host."""
+    return any(name in reason for name in _UNREACHABLE)
+
+
 class UnreadableRobots(RobotParser):
     """The rules of a host whose robots.txt could not be read: nothing is allowed."""
 
@@ -194,8 +213,12 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         if isinstance(rp, UnreadableRobots):
             then = "the host is not crawled in this run" if rp.for_the_run else "refused"
             host = urlparse_cached(request).netloc
+            # A dead site fails at its robots.txt first: say so, not only "robots.txt".
+            dead = "the site does not answer: " if site_unreachable(rp.reason) else ""
             raise RobotsUnreadable(
-                f"robots.txt of {host} could not be read ({rp.reason}): {then}", rp.reason, host
+                f"{dead}robots.txt of {host} could not be read ({rp.reason}): {then}",
+                rp.reason,
+                host,
             )
         try:
             super().process_request_2(rp, request)

@@ -139,14 +139,16 @@ def test_ctrl_c_while_the_page_is_read_ends_the_command_cleanly(
         (
             "check",
             (),
-            "robots.txt of 127.0.0.1:{port} could not be read (DownloadConnectionRefusedError",
+            "the site does not answer: robots.txt of 127.0.0.1:{port} could not be read "
+            "(DownloadConnectionRefusedError",
         ),
         ("check", ("--ignore-robots",), "cannot fetch {url}: DownloadConnectionRefusedError"),
         ("suggest", ("--ignore-robots",), "cannot fetch {url}: DownloadConnectionRefusedError"),
         (
             "detect",
             (),
-            "robots.txt of 127.0.0.1:{port} could not be read (DownloadConnectionRefusedError",
+            "the site does not answer: robots.txt of 127.0.0.1:{port} could not be read "
+            "(DownloadConnectionRefusedError",
         ),
     ],
 )

@@ -178,3 +178,22 @@ def test_check_and_detect_answer_as_the_crawl_for_the_same_robots_txt(
     detect_fetched, _ = _page_fetched(site, detect)
     assert detect_fetched is case.fetched, detected["result"].stderr[-3000:]
     assert detected["result"].returncode == (0 if case.fetched else 2)
+
+
+@pytest.mark.parametrize(
+    ("reason", "dead"),
+    [
+        ("DownloadConnectionRefusedError: Connection was refused by other side", True),
+        ("DNSLookupError: no such host", True),
+        ("gave up after 3 tries: TCPTimedOutError: TCP connection timed out", True),
+        ("ResponseNeverReceived: connection lost", True),
+        ("HTTP 503", False),
+        ("IgnoreRequest: max redirections", False),
+    ],
+)
+def test_a_site_that_does_not_answer_is_told_from_a_bad_robots_txt(reason: str, dead: bool) -> None:
+    """A dead site fails at its robots.txt first: its runs said only that robots.txt could
+    not be read (found by qa-walk5)."""
+    from spiders.robots_rules import site_unreachable
+
+    assert site_unreachable(reason) is dead
