@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from compare.analysis.sentiment import vectorizer
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, counted_rows
 from compare.analysis.text import lemmas, tokenize
 
@@ -118,6 +119,7 @@ def test_pickled_vectorizer_drops_its_cache_and_counts_the_same() -> None:
         ([3, 5], 0),  # no columns at all (an empty vocabulary)
         ([9000, 9000], 300_000),  # keys past 32 bits
         ([300, 0, 500, 200], 900),  # more entries than half the width
+        ([700, 3, 0, 2000] + [5] * 300 + [600], 5000),  # sorted in blocks of whole rows
     ],
 )
 @pytest.mark.parametrize("unknown", [False, True])
@@ -141,3 +143,19 @@ def test_counted_rows_are_the_summed_duplicates_of_ones(
     assert got.indices.tolist() == expected.indices.tolist()
     assert got.data.tolist() == expected.data.tolist()
     assert (got.indices.dtype, got.data.dtype) == (expected.indices.dtype, expected.data.dtype)
+
+
+@pytest.mark.parametrize("block", [1, 7, 512, 100_000])
+def test_keys_sorted_a_block_of_whole_rows_at_a_time_are_sorted(
+    monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    rng = np.random.default_rng(block)
+    width = 50
+    lengths = rng.integers(0, 40, 200)
+    lengths[[0, 3, 50]] = 0, 0, 900  # empty rows, a row longer than a block
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    keys = rows * width + rng.integers(0, width, len(rows))
+    expected = np.sort(keys)
+    monkeypatch.setattr(vectorizer, "SORT_BLOCK", block)
+    vectorizer.sort_by_rows(keys, np.cumsum(lengths))
+    assert keys.tolist() == expected.tolist()
