@@ -226,6 +226,23 @@ def test_findings_match_a_company_without_accents(
     assert run.returncode == 2 and "did you mean 'Maison Lumière'" in run.stderr
 
 
+def test_report_takes_a_competitor_as_findings_does(engine: Engine, tmp_path: Path) -> None:
+    """``findings --competitor "Maison Lumiere"`` matched, ``report --competitor`` with the
+    same words was refused as unknown."""
+    from compare.report.report_error import ReportError
+
+    populate(engine, SyntheticPlan(reviews=300, competitors=("Maison Lumière", "Rival B")))
+    report = build_report(engine, tmp_path / "out", competitors=["maison  LUMIERE"])
+    summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    assert report.run_id and "1 competitor (Maison Lumière)" in summary
+    for names, message in (
+        (["Maison Lumire"], "'Maison Lumire': did you mean 'Maison Lumière'?"),
+        (["own coffee"], "'Own Coffee' is your own company"),
+    ):
+        with pytest.raises(ReportError, match=re.escape(message)):
+            build_report(engine, tmp_path / "out", competitors=names)
+
+
 def test_user_mistakes_give_one_line_errors(db_url: str, engine: Engine, tmp_path: Path) -> None:
     populate(engine, PLANTED)
     import subprocess

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, select, true
 
 from compare.report.report_error import ReportError
 from compare.report.stored_tables import COMPANY, REVIEW
+from storage.company_names import fold_name, suggest_company
 
 MAX_MIN_SAMPLE = 1_000_000
 """A larger --min-sample calls no gap (and overflows the database's integers)."""
@@ -55,6 +56,25 @@ class ReportScope:
         return and_(true(), *conditions)
 
 
+def _named_competitors(
+    names: list[str], others: list[CompanyRef], own: CompanyRef
+) -> list[CompanyRef]:
+    """The competitors ``--competitor`` names, in their order (case and accents do not
+    matter, as for ``findings`` and ``export``); ReportError naming the unknown ones."""
+    by_fold = {fold_name(c.name): c for c in others}
+    unknown = [n for n in names if fold_name(n) not in by_fold]
+    if unknown:
+        if fold_name(own.name) in map(fold_name, unknown):
+            raise ReportError(
+                f"{own.name!r} is your own company: --competitor names the companies to "
+                "compare it with"
+            )
+        hints = "; ".join(f"{n!r}: {suggest_company(n, [c.name for c in others])}" for n in unknown)
+        raise ReportError(f"unknown competitor(s): {hints}")
+    chosen = {fold_name(n): by_fold[fold_name(n)] for n in names}
+    return list(chosen.values())
+
+
 def resolve_scope(
     connection: Connection,
     competitors: list[str] | None,
@@ -81,12 +101,7 @@ def resolve_scope(
         )
     others = [c for c in companies if not c.own]
     if competitors:
-        by_name = {c.name.casefold(): c for c in others}
-        unknown = [n for n in competitors if n.casefold() not in by_name]
-        if unknown:
-            known = ", ".join(sorted(c.name for c in others)) or "none"
-            raise ReportError(f"unknown competitor(s) {', '.join(unknown)}; known: {known}")
-        others = [by_name[n.casefold()] for n in dict.fromkeys(competitors)]
+        others = _named_competitors(competitors, others, owns[0])
     if not others:
         raise ReportError("no competitor in the database: crawl or import one first")
     scope = ReportScope(

@@ -31,7 +31,10 @@ def report(
     competitor: Annotated[
         list[str] | None,
         typer.Option(
-            "--competitor", "-c", help="Only this competitor (repeatable).", show_default=False
+            "--competitor",
+            "-c",
+            help="Only this competitor (repeatable; accents and case do not matter).",
+            show_default=False,
         ),
     ] = None,
     since: Annotated[
