@@ -5,6 +5,7 @@ a banner for unanalysed reviews; summary.md and tables/*.csv from the same secti
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,24 @@ def test_findings_on_the_same_competitor_and_aspect_are_one_group() -> None:
     assert [s.segment.value for s in delivery.segments] == ["pl", "North"]
     assert [g.kind for g in opportunities(findings)] == ["competitor_weakness", "unmet_need"]
     assert [g.kind for g in threats(findings)] == ["competitor_strength"]
+
+
+def test_a_top_opportunity_line_says_whose_score_ranks_it(tmp_path: Path) -> None:
+    """The demo's "Kawa Mistrz is weak on customer service: net -0.57 against our +0.62
+    (score 18, 47 opinions)": 18 was its Polish segment's score (39 opinions), the summary's
+    own finding scores 12."""
+    from compare.report.build import ReportResult
+
+    segment = replace(_finding("competitor_weakness", Segment("language", "pl"), 18.4),
+                      sample_size=39)  # fmt: skip
+    main = replace(_finding("competitor_weakness", Segment(), 12.2), sample_size=47)
+    alone = _finding("unmet_need", Segment(), 5, aspect="app")
+    result = ReportResult(tmp_path, 1, [segment, main, alone])
+    assert result.top_opportunities() == [
+        "competitor_weakness all reviews (score 12, 47 opinions; in language pl: score 18, "
+        "39 opinions)",
+        "unmet_need all reviews (score 5, 100 reviews)",
+    ]
 
 
 @pytest.mark.parametrize(

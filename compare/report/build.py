@@ -67,11 +67,19 @@ class ReportResult:
 
     def top_opportunities(self, count: int = 3) -> list[str]:
         """One line per best opportunity (threats are not opportunities): summary, score
-        and sample size with its unit."""
-        return [
-            f"{g.main.summary} (score {score_text(g.score)}, {sample_text(g.main)})"
-            for g in opportunities(self.findings)[:count]
-        ]
+        and sample size with its unit, and the segment that ranks the group, when one
+        scores above the summary's own finding (its score is not the summary's)."""
+        lines = []
+        for group in opportunities(self.findings)[:count]:
+            main = group.main
+            line = f"{main.summary} (score {score_text(main.score)}, {sample_text(main)}"
+            if (best := group.ranking_segment) is not None:
+                line += (
+                    f"; in {best.segment.describe()}: score {score_text(best.score)}, "
+                    f"{sample_text(best)}"
+                )
+            lines.append(line + ")")
+        return lines
 
 
 def _quiet(_: str) -> None:

@@ -122,7 +122,12 @@ def report(
                 f"{interval_text(f.test_interval if f.kind == 'unmet_need' else f.effect, style)}"
                 f" ({EFFECT_UNITS[style]})",
                 sample_text(f),
-                score_text(group.score),
+                score_text(f.score)
+                + (
+                    f" ({score_text(best.score)} in {best.segment.describe()})"
+                    if (best := group.ranking_segment) is not None
+                    else ""
+                ),
             )
         print_table(table, out=console)
     console.print(f"Report written: [bold]{escape(str(result.html_path))}[/]", markup=True)
