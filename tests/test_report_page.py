@@ -123,6 +123,38 @@ def test_summary_and_csv_tables_come_from_the_same_sections(engine: Engine, tmp_
     assert [s.key for s in SECTIONS][:3] == ["glance", "opportunities", "threats"]
 
 
+def test_findings_csv_ranks_as_the_page_does(engine: Engine, tmp_path: Path) -> None:
+    """findings.csv ranked every finding by score, threats and segments among them, so the
+    page's "Opportunity #6" was findings.csv's rank 11 (found by qa-walk6 on the demo)."""
+    populate(engine, PLAN)
+    build_report(engine, tmp_path / "out")
+    tables = tmp_path / "out" / "tables"
+    page: dict[tuple[str, str, str], str] = {}
+    for name, section in (
+        ("opportunities-weaknesses", "opportunities"),
+        ("opportunities-unmet_needs", "opportunities"),
+        ("opportunities-prices", "opportunities"),
+        ("threats-strengths", "threats"),
+    ):
+        path = tables / f"{name}.csv"
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                for row in csv.DictReader(handle):
+                    if row["rank"]:
+                        page[(section, row["competitor"], row.get("topic", "price"))] = row["rank"]
+    with (tmp_path / "out" / "findings.csv").open(encoding="utf-8") as handle:
+        findings = list(csv.DictReader(handle))
+    main_rows = [f for f in findings if not any(f[f"segment_{d}"] for d in
+                 ("product", "category", "language", "region"))]  # fmt: skip
+    assert {f["section"] for f in main_rows} == {"opportunities", "threats"}
+    assert page and len(main_rows) == len(page)
+    for f in main_rows:
+        assert f["rank"] == page[(f["section"], f["competitor"], f["aspect"])], f
+    assert [f["section"] for f in findings] == sorted(
+        (f["section"] for f in findings), key=["opportunities", "threats"].index
+    )
+
+
 def _finding(kind: str, segment: Segment, score: float, aspect: str = "delivery") -> Finding:
     return Finding(
         competitor_id=2,
