@@ -107,6 +107,29 @@ def test_banner_when_reviews_are_not_analysed(engine: Engine, tmp_path: Path) ->
     assert "7 of 1500" in (tmp_path / "two" / "summary.md").read_text("utf-8")
 
 
+def test_banner_tells_reviews_of_an_earlier_analysis_from_unanalysed_ones(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """After an upgrade that changes the analysis, the banner said every review was "not
+    analysed yet and left out of every sentiment, aspect and need figure" while the page's
+    aspect gaps were all read from the earlier analysis (found by qa-walk6)."""
+    populate(engine, PLAN)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE review_analysis SET analyzer_version = '0' "
+                                "WHERE review_id <= 30"))  # fmt: skip
+        connection.execute(text("DELETE FROM review_analysis WHERE review_id <= 4"))
+    result = build_report(engine, tmp_path / "out")
+    assert (result.unanalysed, result.stale) == (30, 26)
+    page = BeautifulSoup((tmp_path / "out" / "report.html").read_text("utf-8"), "html.parser")
+    banner = _section(page, "glance").find(class_="banner")
+    assert banner is not None
+    said = " ".join(banner.get_text().split())
+    assert "4 of 1500 reviews in scope are not analysed yet" in said
+    assert "26 of 1500 reviews in scope were analysed by an earlier version" in said
+    assert "their aspect opinions are that version's" in said
+    assert said.endswith("run `rivalscope analyze`, then the report again.")
+
+
 def test_summary_and_csv_tables_come_from_the_same_sections(engine: Engine, tmp_path: Path) -> None:
     populate(engine, PLAN)
     out = tmp_path / "out"

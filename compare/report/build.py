@@ -53,8 +53,11 @@ class ReportResult:
     files: list[Path] = field(default_factory=list)
     reviews_in_scope: int = 0
     unanalysed: int = 0
-    """Reviews in scope that no analysis has labelled yet: left out of every sentiment, aspect
-    and need figure (not of review counts and ratings)."""
+    """Reviews in scope that the current analysis has not labelled yet: left out of every
+    sentiment, aspect and need figure (not of review counts and ratings), except ..."""
+    stale: int = 0
+    """... those of them an earlier version of the analysis labelled: their aspect opinions
+    are that version's, their needs left out."""
     unhealthy_sources: list[str] = field(default_factory=list)
     """The page's warnings on sources whose newest crawl was unhealthy."""
 
@@ -129,6 +132,7 @@ def build_report(
         files,
         data.reviews_in_scope,
         data.unanalysed,
+        data.stale,
         [source.text for source in loaded(data, "glance", list)],
     )
 
@@ -208,7 +212,7 @@ def _compute(
     )
     # What single sections read, once the shared data above is there.
     data.loaded = load_sections(ReportQuery(connection, scope, source, data))
-    data.reviews_in_scope, data.unanalysed = analysis_coverage(connection, scope)
+    data.reviews_in_scope, data.unanalysed, data.stale = analysis_coverage(connection, scope)
     if previous is not None:
         data.previous_run_at, before = previous
         data.changes = _changes(before, snapshot, scope.min_sample)

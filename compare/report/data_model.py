@@ -52,7 +52,11 @@ class ReportData:
     reviews_in_scope: int = 0
     """Every review of the companies and dates in scope, analysed or not."""
     unanalysed: int = 0
-    """Reviews in scope the current analyser has not labelled (left out of the figures)."""
+    """Reviews in scope the current analyser has not labelled (left out of the figures, but
+    for the ``stale`` ones)."""
+    stale: int = 0
+    """Of ``unanalysed``, those an earlier analyser version labelled: their aspect opinions
+    count (that version's), their needs do not."""
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
     loaded: dict[str, object] = field(default_factory=dict)

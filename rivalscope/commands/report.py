@@ -139,7 +139,7 @@ def report(
         from compare.report.sections.glance import unanalysed_text
 
         typer.secho(
-            f"warning: {unanalysed_text(result.unanalysed, result.reviews_in_scope)}",
+            f"warning: {unanalysed_text(result.unanalysed, result.reviews_in_scope, result.stale)}",
             fg="yellow",
             err=True,
         )
