@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, select, true
 
@@ -40,6 +40,20 @@ class ReportScope:
 
     def name_of(self, company_id: int) -> str:
         return next(c.name for c in self.companies if c.id == company_id)
+
+    def dates_text(self) -> str:
+        """The report's dates in words ("reviews 2026-01-01 to 2026-03-31")."""
+        if self.since is None and self.until is None:
+            return "all review dates"
+        return f"reviews {self.since or 'from the first'} to {self.until or 'the latest'}"
+
+    @property
+    def observed_before(self) -> datetime | None:
+        """The first moment after ``until`` (UTC, naive as stored timestamps are compared):
+        prices observed from then on came after the report's dates; None without ``until``."""
+        if self.until is None:
+            return None
+        return datetime.combine(self.until + timedelta(days=1), time.min)
 
     def review_filter(self) -> ColumnElement[bool]:
         """Reviews of the companies in scope, published within the dates (if given)."""
