@@ -46,7 +46,9 @@ def report(
     until: Annotated[
         datetime | None,
         typer.Option(
-            formats=["%Y-%m-%d"], help="Last review date (YYYY-MM-DD).", show_default=False
+            formats=["%Y-%m-%d"],
+            help="Last review date (YYYY-MM-DD); prices as observed by then.",
+            show_default=False,
         ),
     ] = None,
     min_sample: Annotated[
