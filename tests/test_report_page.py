@@ -104,7 +104,11 @@ def test_banner_when_reviews_are_not_analysed(engine: Engine, tmp_path: Path) ->
         connection.execute(text("DELETE FROM review_analysis WHERE review_id <= 7"))
     banner = _section(_page(engine, tmp_path / "two"), "glance").find(class_="banner")
     assert banner is not None and "7 of 1500 reviews" in banner.get_text()
-    assert "7 of 1500" in (tmp_path / "two" / "summary.md").read_text("utf-8")
+    summary = (tmp_path / "two" / "summary.md").read_text("utf-8")
+    assert "7 of 1500" in summary
+    # the heading said "1500 analysed reviews" above the banner's 7 not analysed
+    assert "1500 reviews, 1493 of them analysed" in summary
+    assert "1500 analysed reviews" in (tmp_path / "one" / "summary.md").read_text("utf-8")
 
 
 def test_banner_tells_reviews_of_an_earlier_analysis_from_unanalysed_ones(

@@ -113,7 +113,7 @@ def test_a_report_until_a_date_shows_the_prices_of_then(url: str, tmp_path: Path
     done = runner.invoke(app, ["report", "--out", str(out), "--until", "2026-01-31", "--db", url])
     assert done.exit_code == 0, done.output
     summary = (out / "summary.md").read_text("utf-8")
-    assert "reviews from the first to 2026-01-31, 2 analysed reviews" in summary
+    assert "reviews from the first to 2026-01-31, 2 reviews, 0 of them analysed" in summary
     assert "Prices as observed by 2026-01-31" in summary
     assert "| Rival | Fjord Drip 8 | Fjord Drip 8 | sku | 1,200.00 NOK | 1,200.00 NOK |" in summary
     assert "1,100.00" not in summary and "95.00" not in summary

@@ -62,6 +62,13 @@ class ReportData:
     loaded: dict[str, object] = field(default_factory=dict)
     """Section key -> what that section's own ``load`` read (``section_registry.loaded``)."""
 
+    def reviews_text(self) -> str:
+        """The reviews in scope for the report's heading: "591 analysed reviews", or
+        "591 reviews, 584 of them analysed" while some wait for ``analyze``."""
+        if not self.unanalysed:
+            return f"{self.reviews} analysed reviews"
+        return f"{self.reviews} reviews, {max(self.reviews - self.unanalysed, 0)} of them analysed"
+
     def overall_cells(self) -> list[AspectCell]:
         return [c for c in self.cells if c.segment.dimension == "all"]
 

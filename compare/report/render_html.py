@@ -37,7 +37,7 @@ def report_meta(data: ReportData) -> str:
     dates = scope.dates_text()
     competitors = ", ".join(c.name for c in scope.competitors)
     return (
-        f"Against {competitors} · {dates} · {data.reviews} analysed reviews · minimum sample "
+        f"Against {competitors} · {dates} · {data.reviews_text()} · minimum sample "
         f"{scope.min_sample} · report #{data.run_id}, {data.created_at:%Y-%m-%d %H:%M} UTC"
     )
 
