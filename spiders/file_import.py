@@ -376,8 +376,17 @@ def check_header(
     naming columns ``kind`` does not have); reads no further than the first row."""
     columns = REVIEW_COLUMNS if kind == "reviews" else OFFER_COLUMNS
     rows = read_rows(path, encoding, columns, renamed)
-    next(rows, None)
+    first = next(rows, None)
     rows.close()  # its file is closed now, not when the generator is collected
+    if first is not None and isinstance(first[1], BadRow):
+        reason = first[1].reason
+        if reason.startswith("unknown field"):
+            # as a CSV header naming a column we do not read: the file's rows share it
+            raise ImportFileError(
+                f"{path}: line {first[0]}: {reason}; the fields read are "
+                f"{', '.join(columns)} (--column NAME=FIELD reads a field of yours as one of "
+                "them; leave the others out of the file)"
+            )
 
 
 def _plain(name: str) -> str:
