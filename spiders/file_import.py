@@ -384,8 +384,17 @@ def check_header(
     naming columns ``kind`` does not have); reads no further than the first row."""
     columns = REVIEW_COLUMNS if kind == "reviews" else OFFER_COLUMNS
     rows = read_rows(path, encoding, columns, renamed)
-    next(rows, None)
+    first = next(rows, None)
     rows.close()  # its file is closed now, not when the generator is collected
+    if first is not None and isinstance(first[1], BadRow):
+        reason = first[1].reason
+        if reason.startswith("unknown field"):
+            # as a CSV header naming a column we do not read: the file's rows share it
+            raise ImportFileError(
+                f"{path}: line {first[0]}: {reason}; the fields read are "
+                f"{', '.join(columns)} (--column NAME=FIELD reads a field of yours as one of "
+                "them; leave the others out of the file)"
+            )
 
 
 def _plain(name: str) -> str:
@@ -466,6 +475,8 @@ def import_file(
     check_header(path, encoding, kind, renamed)
     report = ImportReport(kind=kind, dry_run=dry_run, created_company=not exists)
     source = ImportSource(path, encoding, dict(renamed or {}), date_hint, rating_scale)
+    if kind == "reviews" and rating_scale is None:
+        check_rating_scale(source)
     if dry_run:
         _dry_run(engine, source, company, kind, report)
         return report
@@ -560,6 +571,41 @@ def _said(problem: str, item: ReviewItem | OfferItem) -> str:
     if problem == "review_text_too_long":
         return f"text is longer than {MAX_TEXT:,} characters"
     return problem.replace("_", " ")
+
+
+DEFAULT_BEST = 5.0
+"""The best rating of a row that states none, without ``--rating-scale``: 5 stars."""
+
+
+def check_rating_scale(source: ImportSource) -> None:
+    """ImportFileError when a rating that states no scale of its own is above 5 stars while
+    the import was given no ``--rating-scale``: the file's ratings are on another scale
+    (1-10, 0-10, 0-20...), and read as stars its 4/10 would be stored as 4 of 5 while its 8/10
+    were refused row by row; importing it again with the scale then found the misread rows
+    stored already and left them so. Every row is read (ratings sorted low to high put
+    the first 10 on the last line); nothing is stored before."""
+    highest: tuple[float, int] | None = None
+    with closing(read_rows(source.path, source.encoding, REVIEW_COLUMNS, source.renamed)) as rows:
+        for number, row in rows:
+            written = {} if isinstance(row, BadRow) else _texts(row)
+            if "rating" not in written or "best_rating" in written:
+                continue
+            try:
+                rating, stated_best = _rating(written)
+            except ValueError:
+                continue  # refused with its line by the import itself
+            if rating is None or stated_best is not None or rating <= DEFAULT_BEST:
+                continue
+            if highest is None or rating > highest[0]:
+                highest = (rating, number)
+    if highest is not None:
+        rating, line = highest
+        raise ImportFileError(
+            f"{source.path}: ratings go up to {rating:g} (line {line}), above 5 stars, and the "
+            "file states no scale: give it with --rating-scale (e.g. 1-10, 0-10, 0-20), or "
+            "--rating-scale 1-5 if the file is on 5 stars and the rows above it are mistakes "
+            "(nothing was stored)"
+        )
 
 
 FILE_SAMPLE = 2000

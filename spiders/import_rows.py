@@ -286,7 +286,10 @@ def _json_rows(
 def _json_row(
     value: Any, known: tuple[str, ...] | None, renamed: dict[str, str], unknown_seen: set[str]
 ) -> Row:
-    """One JSON object as a row (``unknown_seen``: unknown keys reported already)."""
+    """One JSON object as a row. A row with a key ``known`` does not hold is refused, every
+    such row (``unknown_seen``: the unknown keys met so far, for ``unknown_fields``): the
+    first was refused and the rest stored without the field, so one row of a file's same
+    shape was lost."""
     if not isinstance(value, dict):
         return BadRow("a JSON row must be an object")
     row = {column_name(str(k)): v for k, v in value.items()}
@@ -299,7 +302,7 @@ def _json_row(
     if nested:
         return BadRow(f"{', '.join(nested)}: a value must be text or a number")
     if known is not None:
-        unknown = sorted(k for k in row if k not in known and k not in unknown_seen)
+        unknown = sorted(k for k in row if k not in known)
         if unknown:
             unknown_seen.update(unknown)
             return BadRow(

@@ -29,6 +29,11 @@ def aspects_of(sentence: str, language: str, extra: Path | None = None) -> set[s
             {"delivery", "customer_service"},
         ),
         ("pl", "Reklamację rozpatrzono szybko.", {"returns"}),
+        # "łatwy w obsłudze" is easy to operate, not a word on customer service ("obsługa")
+        ("pl", "Bardzo łatwy w obsłudze i w czyszczeniu.", {"usability"}),
+        ("pl", "Wygodna w obsłudze.", {"usability"}),
+        ("pl", "Nikt w obsłudze klienta nie potrafił mi pomóc.", {"customer_service"}),
+        ("pl", "Obsługa sklepu była miła.", {"customer_service"}),
         ("no", "Leveringen tok altfor lang tid.", {"delivery"}),
         ("no", "Leveransen kom fram i god stand.", {"delivery"}),
         ("no", "Kundeservicen var hjelpsom, prisen grei.", {"customer_service", "price"}),

@@ -108,3 +108,47 @@ def test_the_command_imports_with_columns(tmp_path: Path) -> None:
                    cwd=tmp_path, db_url=url)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 rows, 2 new reviews, 0 already stored, 0 rejected" in done.stdout
+
+
+def _stored_texts(url: str) -> list[str]:
+    engine = open_database(url)
+    try:
+        with Session(engine) as session:
+            return sorted(r.text for r in session.exec(select(Review)).all())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_a_json_field_we_do_not_read_is_refused_as_a_csv_column_is(
+    tmp_path: Path, array: bool
+) -> None:
+    """A JSON export whose rows all hold a field we do not read ("reviewer") lost its first
+    row ("line 1: unknown field 'reviewer'") and stored the rest without the field (found by
+    qa-walk6): a CSV with that column is refused whole. Now the file is refused (exit 2,
+    nothing stored) when its first row has the field, and every later row that has one is
+    rejected."""
+    rows = [{"id": f"a{i}", "text": text, "rating": 4, "reviewer": "Jean"}
+            for i, text in enumerate(["Livraison rapide", "SAV lent", "Bien"])]  # fmt: skip
+    path = tmp_path / ("reviews.json" if array else "reviews.jsonl")
+    written = json.dumps(rows) if array else "".join(json.dumps(r) + "\n" for r in rows)
+    path.write_text(written, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    refused = run_cli("import", str(path), "-c", "Rival", "--new-company", cwd=tmp_path,
+                      db_url=url)  # fmt: skip
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "line 1: unknown field 'reviewer'" in refused.stderr
+    assert "--column NAME=FIELD" in refused.stderr
+    assert _stored_texts(url) == []
+    mapped = run_cli("import", str(path), "-c", "Rival", "--new-company", "--column",
+                     "author=reviewer", cwd=tmp_path, db_url=url)  # fmt: skip
+    assert mapped.returncode == 0 and "3 new reviews" in mapped.stdout, mapped.stdout
+    # the field from a later row on: each row holding it is rejected, not only the first
+    del rows[0]["reviewer"]
+    for row in rows:
+        row["id"] += "-late"
+    written = json.dumps(rows) if array else "".join(json.dumps(r) + "\n" for r in rows)
+    path.write_text(written, encoding="utf-8")
+    late = run_cli("import", str(path), "-c", "Rival", cwd=tmp_path, db_url=url)
+    assert late.returncode == 1, late.stdout + late.stderr
+    assert "3 rows, 1 new reviews, 0 already stored, 2 rejected" in late.stdout

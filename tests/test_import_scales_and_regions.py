@@ -62,12 +62,52 @@ def test_a_rating_scale_from_zero_is_read(
 
 
 def test_a_zero_below_the_scale_says_how_to_give_a_scale_from_zero(tmp_path: Path) -> None:
-    rows, refusals = _imported(tmp_path, SCORES)
-    assert rows == []  # 10 is above 5 and 0 below 1 on the default scale
-    assert "rating '0' is below its scale (1 to 5): a scale from 0 is given by --rating-scale" in (
-        " ".join(refusals)
-    )
+    rows, refusals = _imported(tmp_path, SCORES.replace(",10,", ",5,"))
+    assert [row[0] for row in rows] == [5.0]  # 0 below 1 on the default scale
+    assert refusals == [
+        "rating '0' is below its scale (1 to 5): a scale from 0 is given by --rating-scale 0-5 "
+        "or a worst_rating column"
+    ]
+    # a row stating its best of 5 is refused alone, the rest stored
+    rows, refusals = _imported(tmp_path, "id,text,rating,best_rating\nr9,Odd,9,5\n")
     assert any("with --rating-scale (1-10, 0-10)" in refusal for refusal in refusals)
+
+
+# A 1-10 export imported without its scale: ratings read as 5 stars
+TEN_POINTS = (
+    "id,text,rating,date\nr1,Altfor dyr,4,2026-03-01\nr2,Rask levering,9,2026-03-02\n"
+    "r3,Verdt pengene,3,2026-03-03\n"
+)
+
+
+def test_ratings_above_five_without_a_scale_refuse_the_file_storing_nothing(
+    tmp_path: Path,
+) -> None:
+    """Was: the 9/10 refused row by row and the 4/10 and 3/10 stored as 4 and 3 of 5 (good
+    ratings); the same file imported again with --rating-scale 1-10 found them stored already
+    and left them misread."""
+    path = tmp_path / "rows.csv"
+    path.write_text(TEN_POINTS, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    for dry_run in (["--dry-run"], []):
+        refused = run_cli("import", str(path), "-c", "Nordlys", "--new-company", *dry_run,
+                          cwd=tmp_path, db_url=url)  # fmt: skip
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "ratings go up to 9 (line 3), above 5 stars" in refused.stderr
+        assert "--rating-scale" in refused.stderr and "Traceback" not in refused.stderr
+    engine = open_database(url)
+    try:
+        with Session(engine) as session:
+            assert session.exec(select(Review)).all() == []
+    finally:
+        engine.dispose()
+    rows, refusals = _imported(tmp_path, TEN_POINTS, rating_scale=(1.0, 10.0))
+    assert refusals == [] and [row[0] for row in rows] == [4.0, 9.0, 3.0]
+    assert [round(row[2] or 0, 3) for row in rows] == [0.333, 0.889, 0.222]
+    # told it is on 5 stars, the file's 9 is a mistake of its own row
+    rows, refusals = _imported(tmp_path, TEN_POINTS.replace("r1", "r4").replace("r3", "r5"),
+                               rating_scale=(1.0, 5.0))  # fmt: skip
+    assert [row[0] for row in rows][-2:] == [4.0, 3.0] and len(refusals) == 1
 
 
 def test_a_worst_rating_at_or_above_the_best_is_refused(tmp_path: Path) -> None:

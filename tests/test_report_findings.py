@@ -226,6 +226,53 @@ def test_findings_match_a_company_without_accents(
     assert run.returncode == 2 and "did you mean 'Maison Lumière'" in run.stderr
 
 
+def test_report_takes_a_competitor_as_findings_does(engine: Engine, tmp_path: Path) -> None:
+    """``findings --competitor "Maison Lumiere"`` matched, ``report --competitor`` with the
+    same words was refused as unknown."""
+    from compare.report.report_error import ReportError
+
+    populate(engine, SyntheticPlan(reviews=300, competitors=("Maison Lumière", "Rival B")))
+    report = build_report(engine, tmp_path / "out", competitors=["maison  LUMIERE"])
+    summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    assert report.run_id and "1 competitor (Maison Lumière)" in summary
+    for names, message in (
+        (["Maison Lumire"], "'Maison Lumire': did you mean 'Maison Lumière'?"),
+        (["own coffee"], "'Own Coffee' is your own company"),
+    ):
+        with pytest.raises(ReportError, match=re.escape(message)):
+            build_report(engine, tmp_path / "out", competitors=names)
+
+
+def test_findings_say_which_competitors_and_dates_the_report_compared(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    """After `report --competitor "Rival B" --since ...`, `findings --competitor "Rival A"`
+    said "Report #2 found nothing significant", as if Rival A had been compared (found by
+    qa-walk6)."""
+    from datetime import date
+
+    populate(engine, PLANTED)
+    build_report(engine, tmp_path / "all")
+    runner = CliRunner()
+    whole = runner.invoke(app, ["findings", "--db", db_url])
+    assert whole.exit_code == 0 and "Report #1 compared" not in whole.output, whole.output
+    build_report(engine, tmp_path / "b", competitors=["Rival B"], since=date(2024, 1, 1))
+    listed = runner.invoke(app, ["findings", "--db", db_url, "--competitor", "rival a"])
+    assert listed.exit_code == 0, listed.output
+    said = " ".join(listed.output.split())
+    assert (
+        "Report #2 compared only Rival B, reviews 2024-01-01 to the latest: it did not "
+        "compare 'rival a'; run `rivalscope report`" in said
+    )
+    assert "found nothing significant" not in said
+    for args in ([], ["--competitor", "Rival B"]):
+        own = runner.invoke(app, ["findings", "--db", db_url, *args])
+        assert own.exit_code == 0, own.output
+        assert "Report #2 compared only Rival B, reviews 2024-01-01 to the latest." in " ".join(
+            own.output.split()
+        )
+
+
 def test_user_mistakes_give_one_line_errors(db_url: str, engine: Engine, tmp_path: Path) -> None:
     populate(engine, PLANTED)
     import subprocess

@@ -5,6 +5,7 @@ a banner for unanalysed reviews; summary.md and tables/*.csv from the same secti
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,34 @@ def test_banner_when_reviews_are_not_analysed(engine: Engine, tmp_path: Path) ->
         connection.execute(text("DELETE FROM review_analysis WHERE review_id <= 7"))
     banner = _section(_page(engine, tmp_path / "two"), "glance").find(class_="banner")
     assert banner is not None and "7 of 1500 reviews" in banner.get_text()
-    assert "7 of 1500" in (tmp_path / "two" / "summary.md").read_text("utf-8")
+    summary = (tmp_path / "two" / "summary.md").read_text("utf-8")
+    assert "7 of 1500" in summary
+    # the heading said "1500 analysed reviews" above the banner's 7 not analysed
+    assert "1500 reviews, 1493 of them analysed" in summary
+    assert "1500 analysed reviews" in (tmp_path / "one" / "summary.md").read_text("utf-8")
+
+
+def test_banner_tells_reviews_of_an_earlier_analysis_from_unanalysed_ones(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """After an upgrade that changes the analysis, the banner said every review was "not
+    analysed yet and left out of every sentiment, aspect and need figure" while the page's
+    aspect gaps were all read from the earlier analysis (found by qa-walk6)."""
+    populate(engine, PLAN)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE review_analysis SET analyzer_version = '0' "
+                                "WHERE review_id <= 30"))  # fmt: skip
+        connection.execute(text("DELETE FROM review_analysis WHERE review_id <= 4"))
+    result = build_report(engine, tmp_path / "out")
+    assert (result.unanalysed, result.stale) == (30, 26)
+    page = BeautifulSoup((tmp_path / "out" / "report.html").read_text("utf-8"), "html.parser")
+    banner = _section(page, "glance").find(class_="banner")
+    assert banner is not None
+    said = " ".join(banner.get_text().split())
+    assert "4 of 1500 reviews in scope are not analysed yet" in said
+    assert "26 of 1500 reviews in scope were analysed by an earlier version" in said
+    assert "their aspect opinions are that version's" in said
+    assert said.endswith("run `rivalscope analyze`, then the report again.")
 
 
 def test_summary_and_csv_tables_come_from_the_same_sections(engine: Engine, tmp_path: Path) -> None:
@@ -120,6 +148,38 @@ def test_summary_and_csv_tables_come_from_the_same_sections(engine: Engine, tmp_
     assert first["competitor"] == "Rival A" and float(first["gap"]) > 1.0
     assert len(first["gap"]) > 6  # the raw value, not the rounded display text
     assert [s.key for s in SECTIONS][:3] == ["glance", "opportunities", "threats"]
+
+
+def test_findings_csv_ranks_as_the_page_does(engine: Engine, tmp_path: Path) -> None:
+    """findings.csv ranked every finding by score, threats and segments among them, so the
+    page's "Opportunity #6" was findings.csv's rank 11 (found by qa-walk6 on the demo)."""
+    populate(engine, PLAN)
+    build_report(engine, tmp_path / "out")
+    tables = tmp_path / "out" / "tables"
+    page: dict[tuple[str, str, str], str] = {}
+    for name, section in (
+        ("opportunities-weaknesses", "opportunities"),
+        ("opportunities-unmet_needs", "opportunities"),
+        ("opportunities-prices", "opportunities"),
+        ("threats-strengths", "threats"),
+    ):
+        path = tables / f"{name}.csv"
+        if path.exists():
+            with path.open(encoding="utf-8") as handle:
+                for row in csv.DictReader(handle):
+                    if row["rank"]:
+                        page[(section, row["competitor"], row.get("topic", "price"))] = row["rank"]
+    with (tmp_path / "out" / "findings.csv").open(encoding="utf-8") as handle:
+        findings = list(csv.DictReader(handle))
+    main_rows = [f for f in findings if not any(f[f"segment_{d}"] for d in
+                 ("product", "category", "language", "region"))]  # fmt: skip
+    assert {f["section"] for f in main_rows} == {"opportunities", "threats"}
+    assert page and len(main_rows) == len(page)
+    for f in main_rows:
+        assert f["rank"] == page[(f["section"], f["competitor"], f["aspect"])], f
+    assert [f["section"] for f in findings] == sorted(
+        (f["section"] for f in findings), key=["opportunities", "threats"].index
+    )
 
 
 def _finding(kind: str, segment: Segment, score: float, aspect: str = "delivery") -> Finding:
@@ -152,6 +212,24 @@ def test_findings_on_the_same_competitor_and_aspect_are_one_group() -> None:
     assert [s.segment.value for s in delivery.segments] == ["pl", "North"]
     assert [g.kind for g in opportunities(findings)] == ["competitor_weakness", "unmet_need"]
     assert [g.kind for g in threats(findings)] == ["competitor_strength"]
+
+
+def test_a_top_opportunity_line_says_whose_score_ranks_it(tmp_path: Path) -> None:
+    """The demo's "Kawa Mistrz is weak on customer service: net -0.57 against our +0.62
+    (score 18, 47 opinions)": 18 was its Polish segment's score (39 opinions), the summary's
+    own finding scores 12."""
+    from compare.report.build import ReportResult
+
+    segment = replace(_finding("competitor_weakness", Segment("language", "pl"), 18.4),
+                      sample_size=39)  # fmt: skip
+    main = replace(_finding("competitor_weakness", Segment(), 12.2), sample_size=47)
+    alone = _finding("unmet_need", Segment(), 5, aspect="app")
+    result = ReportResult(tmp_path, 1, [segment, main, alone])
+    assert result.top_opportunities() == [
+        "competitor_weakness all reviews (score 12, 47 opinions; in language pl: score 18, "
+        "39 opinions)",
+        "unmet_need all reviews (score 5, 100 reviews)",
+    ]
 
 
 @pytest.mark.parametrize(

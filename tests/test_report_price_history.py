@@ -86,3 +86,39 @@ def test_the_price_changes_table_says_its_last_date_is_the_last_change(
     summary = (tmp_path / "out" / "summary.md").read_text("utf-8")
     assert "| first seen – last changed |" in summary and "| observed |" not in summary
     assert "1 competitor (Rival)" in summary  # was "1 competitors"
+
+
+def test_a_report_until_a_date_shows_the_prices_of_then(url: str, tmp_path: Path) -> None:
+    """`report --until 2026-01-31` matched the latest prices (observed in March) and listed
+    the changes of February and March, and summary.md did not say which dates it covered
+    (found by qa-walk6 over simulated months)."""
+    offers = tmp_path / "offers.jsonl"
+    fields = ("product", "sku", "price", "currency", "date")
+    offers.write_text(
+        "".join(json.dumps(dict(zip(fields, row, strict=True))) + "\n" for row in ROWS),
+        encoding="utf-8",
+    )
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("text,rating,date\nFast delivery.,5,2026-01-15\n", encoding="utf-8")
+    runner = CliRunner()
+    for company, own in (("Us", ["--own"]), ("Rival", [])):
+        for path, kind in ((offers, "offers"), (reviews, "reviews")):
+            result = runner.invoke(
+                app,
+                ["import", str(path), "--company", company, *own, "--new-company", "--kind",
+                 kind, "--db", url],
+            )  # fmt: skip
+            assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["report", "--out", str(out), "--until", "2026-01-31", "--db", url])
+    assert done.exit_code == 0, done.output
+    summary = (out / "summary.md").read_text("utf-8")
+    assert "reviews from the first to 2026-01-31, 2 reviews, 0 of them analysed" in summary
+    assert "Prices as observed by 2026-01-31" in summary
+    assert "| Rival | Fjord Drip 8 | Fjord Drip 8 | sku | 1,200.00 NOK | 1,200.00 NOK |" in summary
+    assert "1,100.00" not in summary and "95.00" not in summary
+    assert "No price changed in the observed offer history." in summary
+    whole = runner.invoke(app, ["report", "--out", str(tmp_path / "all"), "--db", url])
+    assert whole.exit_code == 0, whole.output
+    summary = (tmp_path / "all" / "summary.md").read_text("utf-8")
+    assert "all review dates" in summary and "1,100.00 NOK" in summary

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "15"
+ANALYZER_VERSION = "16"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -29,4 +29,6 @@ reviews no longer give "kanskje", "her" or "når" as candidate aspects.
 words ("my only complaint is the cord": "cord", not "complaint"; "unfortunately, it lacks a
 case": "case"), and English "complaint" no longer names the returns aspect ("my only
 complaint is the lid" is no return). The stopword lists name sentence adverbs and
-conjunctions ("unfortunately", "dessverre", "niestety", "malheureusement", "although")."""
+conjunctions ("unfortunately", "dessverre", "niestety", "malheureusement", "although").
+16: Polish "w obsłudze" (easy, hard... to operate: "łatwy w obsłudze") names usability, not
+customer service ("obsługa"), unless it is "w obsłudze klienta"."""

@@ -12,25 +12,30 @@ from storage.reflection import reflected_table
 ANALYSIS_TABLE = "review_analysis"
 
 
-def analysis_coverage(connection: Connection, scope: ReportScope) -> tuple[int, int]:
-    """(reviews in scope, of which without a current-version analysis)."""
+def analysis_coverage(connection: Connection, scope: ReportScope) -> tuple[int, int, int]:
+    """(reviews in scope, of which without a current-version analysis, of those the ones an
+    earlier version analysed: their aspect opinions count, their needs wait for the
+    current version)."""
     total = int(
         connection.execute(
             select(func.count()).select_from(REVIEW).where(scope.review_filter())
         ).scalar_one()
     )
     if ANALYSIS_TABLE not in inspect(connection).get_table_names():
-        return total, total
+        return total, total, 0
     analysis = reflected_table(connection, ANALYSIS_TABLE)
     analysed = exists().where(
         analysis.c.review_id == REVIEW.c.id, analysis.c.analyzer_version == ANALYZER_VERSION
     )
-    missing = int(
-        connection.execute(
-            select(func.count()).select_from(REVIEW).where(scope.review_filter(), ~analysed)
-        ).scalar_one()
+    earlier = exists().where(
+        analysis.c.review_id == REVIEW.c.id, analysis.c.analyzer_version != ANALYZER_VERSION
     )
-    return total, missing
+    missing, stale = connection.execute(
+        select(func.count(), func.count().filter(earlier))
+        .select_from(REVIEW)
+        .where(scope.review_filter(), ~analysed)
+    ).one()
+    return total, int(missing), int(stale or 0)
 
 
 def analysed(connection: Connection, review_id: ColumnElement[int]) -> ColumnElement[bool] | None:

@@ -53,8 +53,11 @@ class ReportResult:
     files: list[Path] = field(default_factory=list)
     reviews_in_scope: int = 0
     unanalysed: int = 0
-    """Reviews in scope that no analysis has labelled yet: left out of every sentiment, aspect
-    and need figure (not of review counts and ratings)."""
+    """Reviews in scope that the current analysis has not labelled yet: left out of every
+    sentiment, aspect and need figure (not of review counts and ratings), except ..."""
+    stale: int = 0
+    """... those of them an earlier version of the analysis labelled: their aspect opinions
+    are that version's, their needs left out."""
     unhealthy_sources: list[str] = field(default_factory=list)
     """The page's warnings on sources whose newest crawl was unhealthy."""
 
@@ -67,11 +70,19 @@ class ReportResult:
 
     def top_opportunities(self, count: int = 3) -> list[str]:
         """One line per best opportunity (threats are not opportunities): summary, score
-        and sample size with its unit."""
-        return [
-            f"{g.main.summary} (score {score_text(g.score)}, {sample_text(g.main)})"
-            for g in opportunities(self.findings)[:count]
-        ]
+        and sample size with its unit, and the segment that ranks the group, when one
+        scores above the summary's own finding (its score is not the summary's)."""
+        lines = []
+        for group in opportunities(self.findings)[:count]:
+            main = group.main
+            line = f"{main.summary} (score {score_text(main.score)}, {sample_text(main)}"
+            if (best := group.ranking_segment) is not None:
+                line += (
+                    f"; in {best.segment.describe()}: score {score_text(best.score)}, "
+                    f"{sample_text(best)}"
+                )
+            lines.append(line + ")")
+        return lines
 
 
 def _quiet(_: str) -> None:
@@ -121,6 +132,7 @@ def build_report(
         files,
         data.reviews_in_scope,
         data.unanalysed,
+        data.stale,
         [source.text for source in loaded(data, "glance", list)],
     )
 
@@ -200,7 +212,7 @@ def _compute(
     )
     # What single sections read, once the shared data above is there.
     data.loaded = load_sections(ReportQuery(connection, scope, source, data))
-    data.reviews_in_scope, data.unanalysed = analysis_coverage(connection, scope)
+    data.reviews_in_scope, data.unanalysed, data.stale = analysis_coverage(connection, scope)
     if previous is not None:
         data.previous_run_at, before = previous
         data.changes = _changes(before, snapshot, scope.min_sample)

@@ -52,11 +52,22 @@ class ReportData:
     reviews_in_scope: int = 0
     """Every review of the companies and dates in scope, analysed or not."""
     unanalysed: int = 0
-    """Reviews in scope the current analyser has not labelled (left out of the figures)."""
+    """Reviews in scope the current analyser has not labelled (left out of the figures, but
+    for the ``stale`` ones)."""
+    stale: int = 0
+    """Of ``unanalysed``, those an earlier analyser version labelled: their aspect opinions
+    count (that version's), their needs do not."""
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
     loaded: dict[str, object] = field(default_factory=dict)
     """Section key -> what that section's own ``load`` read (``section_registry.loaded``)."""
+
+    def reviews_text(self) -> str:
+        """The reviews in scope for the report's heading: "591 analysed reviews", or
+        "591 reviews, 584 of them analysed" while some wait for ``analyze``."""
+        if not self.unanalysed:
+            return f"{self.reviews} analysed reviews"
+        return f"{self.reviews} reviews, {max(self.reviews - self.unanalysed, 0)} of them analysed"
 
     def overall_cells(self) -> list[AspectCell]:
         return [c for c in self.cells if c.segment.dimension == "all"]

@@ -43,6 +43,13 @@ class FindingGroup:
         return max([self.main.score, *(s.score for s in self.segments)])
 
     @property
+    def ranking_segment(self) -> Finding | None:
+        """The segment finding whose score ranks the group, when one scores above the main
+        finding (a line showing the main finding's figures then names it for the score)."""
+        best = max(self.segments, key=lambda f: f.score, default=None)
+        return best if best is not None and best.score > self.main.score else None
+
+    @property
     def members(self) -> list[Finding]:
         return [self.main, *self.segments]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, literal_column, select
+from sqlalchemy import ColumnElement, Connection, func, literal_column, select, true
 
 from compare.report.currency import EuroRates
 from compare.report.matching import CatalogueItem, ProductMatch, match_catalogues
@@ -83,16 +83,19 @@ class DelistedProduct:
 
 
 def delisted_products(connection: Connection, scope: ReportScope) -> dict[int, DelistedProduct]:
-    """Product id -> the report's companies' products their shops no longer list
-    (``delisted``)."""
-    return delisted(connection, {c.id: c.name for c in scope.companies})
+    """Product id -> the report's companies' products their shops no longer listed by the
+    end of its dates (``delisted``)."""
+    return delisted(connection, {c.id: c.name for c in scope.companies}, scope.observed_before)
 
 
-def delisted(connection: Connection, companies: dict[int, str]) -> dict[int, DelistedProduct]:
+def delisted(
+    connection: Connection, companies: dict[int, str], before: datetime | None = None
+) -> dict[int, DelistedProduct]:
     """Product id -> the products of ``companies`` (id -> name) their shops no longer list:
     not seen since the start of the newest crawl of each source that observed them which
     ended normally (not at its page budget, killed or failed), saw offers and was judged
-    healthy (a changed layout that reads no offer lists nothing as gone)."""
+    healthy (a changed layout that reads no offer lists nothing as gone); with ``before``,
+    the newest such crawl started before it."""
     healthy = select(HEALTH_CHECK.c.crawl_run_id).where(HEALTH_CHECK.c.healthy.is_(True))
     complete = (
         select(CRAWL_RUN.c.source_id, func.max(CRAWL_RUN.c.started_at).label("at"))
@@ -101,6 +104,7 @@ def delisted(connection: Connection, companies: dict[int, str]) -> dict[int, Del
             CRAWL_RUN.c.finish_reason == "finished",
             CRAWL_RUN.c.offers_seen > 0,
             CRAWL_RUN.c.id.in_(healthy),
+            true() if before is None else CRAWL_RUN.c.started_at < before,
         )
         .group_by(CRAWL_RUN.c.source_id)
         .subquery()
@@ -141,12 +145,16 @@ def delisted(connection: Connection, companies: dict[int, str]) -> dict[int, Del
 
 
 def latest_catalogues(connection: Connection, scope: ReportScope) -> dict[int, list[CatalogueItem]]:
-    """Company id -> products with their latest positive price (a product sold in variants
-    once, see the module docstring)."""
+    """Company id -> products with their latest positive price by the end of the report's
+    dates (a product sold in variants once, see the module docstring)."""
+    before = scope.observed_before
     latest = (
         select(OFFER.c.product_id, func.max(OFFER.c.observed_at).label("at"))
         .where(
-            OFFER.c.price_value.is_not(None), OFFER.c.price_value > 0, OFFER.c.listing.is_(False)
+            OFFER.c.price_value.is_not(None),
+            OFFER.c.price_value > 0,
+            OFFER.c.listing.is_(False),
+            true() if before is None else OFFER.c.observed_at < before,
         )
         .group_by(OFFER.c.product_id)
         .subquery()
@@ -287,6 +295,7 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
         return func.coalesce(func.upper(table.c.currency), literal_column("''"))
 
     currency = currency_of(OFFER)
+    before = scope.observed_before
     stats = (
         select(
             OFFER.c.product_id,
@@ -295,7 +304,11 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
             func.max(OFFER.c.observed_at).label("last_seen"),
             func.count(func.distinct(OFFER.c.price_value)).label("prices"),
         )
-        .where(OFFER.c.price_value > 0, OFFER.c.listing.is_(False))
+        .where(
+            OFFER.c.price_value > 0,
+            OFFER.c.listing.is_(False),
+            true() if before is None else OFFER.c.observed_at < before,
+        )
         .group_by(OFFER.c.product_id, currency)
         .having(func.count(func.distinct(OFFER.c.price_value)) > 1)
         .subquery()

@@ -34,13 +34,10 @@ def _block(block: Any) -> dict[str, Any]:
 
 def report_meta(data: ReportData) -> str:
     scope = data.scope
-    if scope.since or scope.until:
-        dates = f"reviews {scope.since or 'from the first'} to {scope.until or 'the latest'}"
-    else:
-        dates = "all review dates"
+    dates = scope.dates_text()
     competitors = ", ".join(c.name for c in scope.competitors)
     return (
-        f"Against {competitors} · {dates} · {data.reviews} analysed reviews · minimum sample "
+        f"Against {competitors} · {dates} · {data.reviews_text()} · minimum sample "
         f"{scope.min_sample} · report #{data.run_id}, {data.created_at:%Y-%m-%d %H:%M} UTC"
     )
 

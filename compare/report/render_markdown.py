@@ -58,7 +58,8 @@ def render_markdown(data: ReportData, sections: list[BuiltSection] | None = None
     lines = [
         f"# Competitor gap report: {md_escape(scope.own.name)}",
         "",
-        f"Report #{data.run_id}, {data.created_at:%Y-%m-%d}: {data.reviews} analysed reviews, "
+        f"Report #{data.run_id}, {data.created_at:%Y-%m-%d}: {scope.dates_text()}, "
+        f"{data.reviews_text()}, "
         f"{len(scope.competitors)} competitor{'' if len(scope.competitors) == 1 else 's'} "
         f"({md_escape(', '.join(c.name for c in scope.competitors))}), "
         f"minimum sample {scope.min_sample}.",

@@ -11,7 +11,7 @@ from typing import Any
 from compare.report.blocks import Table
 from compare.report.csv_safety import safe_cell
 from compare.report.data_model import ReportData
-from compare.report.finding_groups import THREAT_KINDS
+from compare.report.finding_groups import THREAT_KINDS, opportunities, threats
 from compare.report.findings import Finding
 from compare.report.numbers import SAMPLE_UNITS
 from compare.report.section_registry import BuiltSection
@@ -105,8 +105,18 @@ def _write_csv(path: Path, columns: tuple[str, ...], records: list[dict[str, Any
             writer.writerow(row)
 
 
+def page_ranked(findings: list[Finding]) -> list[tuple[int, Finding]]:
+    """(rank, finding) as the page ranks them: opportunities, then threats, each ranked by
+    its group (a segment sub-row takes its group's rank, as "Opportunity #6" names it)."""
+    ranked: list[tuple[int, Finding]] = []
+    for groups in (opportunities(findings), threats(findings)):
+        for rank, group in enumerate(groups, start=1):
+            ranked.extend((rank, finding) for finding in group.members)
+    return ranked
+
+
 def write_findings(data: ReportData, out_dir: Path) -> list[Path]:
-    records = [finding_record(data, i, f) for i, f in enumerate(data.findings, start=1)]
+    records = [finding_record(data, rank, f) for rank, f in page_ranked(data.findings)]
     csv_path, json_path = out_dir / "findings.csv", out_dir / "findings.json"
     _write_csv(csv_path, FINDING_COLUMNS, records)
     json_path.write_text(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from compare.report.report_error import ReportError
 from compare.report.report_scope import ReportScope
 from compare.report.stored_tables import COMPANY, FINDING, REPORT_RUN
 from storage.company_names import find_company, suggest_company
+from storage.company_names import fold_name as fold_company
 
 INSERT_BATCH = 500
 
@@ -207,6 +208,50 @@ def stored_finding_count(engine: Engine, *, all_runs: bool = False) -> tuple[int
         if not all_runs:
             query = query.where(FINDING.c.report_run_id == latest)
         return latest, int(connection.execute(query).scalar() or 0)
+
+
+@dataclass(frozen=True)
+class ReportCoverage:
+    """What a stored report compared: its competitors and dates."""
+
+    run_id: int
+    competitors: list[str]
+    partial: bool
+    """It compared fewer competitors than the database holds now (``--competitor``)."""
+    since: date | None
+    until: date | None
+
+    def covers(self, competitor: str) -> bool:
+        return fold_company(competitor) in {fold_company(c) for c in self.competitors}
+
+    def text(self) -> str | None:
+        """ "Report #5 compared only Kawa Mistrz, reviews 2026-06-01 to the latest", or None
+        for a report of every competitor over all review dates."""
+        parts = []
+        if self.partial:
+            parts.append("only " + ", ".join(self.competitors))
+        if self.since is not None or self.until is not None:
+            parts.append(
+                f"reviews {self.since or 'from the first'} to {self.until or 'the latest'}"
+            )
+        return f"Report #{self.run_id} compared {', '.join(parts)}" if parts else None
+
+
+def report_coverage(engine: Engine, run_id: int) -> ReportCoverage | None:
+    """The competitors and dates report ``run_id`` compared (None: no such report)."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(REPORT_RUN.c.competitors, REPORT_RUN.c.since, REPORT_RUN.c.until).where(
+                REPORT_RUN.c.id == run_id
+            )
+        ).first()
+        if row is None:
+            return None
+        others = connection.execute(
+            select(func.count()).select_from(COMPANY).where(COMPANY.c.is_own.is_(False))
+        ).scalar_one()
+    competitors = [str(c) for c in row.competitors or []]
+    return ReportCoverage(run_id, competitors, len(competitors) < others, row.since, row.until)
 
 
 def _segment_text(row: Any) -> str:

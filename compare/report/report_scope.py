@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, select, true
 
 from compare.report.report_error import ReportError
 from compare.report.stored_tables import COMPANY, REVIEW
+from storage.company_names import fold_name, suggest_company
 
 MAX_MIN_SAMPLE = 1_000_000
 """A larger --min-sample calls no gap (and overflows the database's integers)."""
@@ -40,6 +41,20 @@ class ReportScope:
     def name_of(self, company_id: int) -> str:
         return next(c.name for c in self.companies if c.id == company_id)
 
+    def dates_text(self) -> str:
+        """The report's dates in words ("reviews 2026-01-01 to 2026-03-31")."""
+        if self.since is None and self.until is None:
+            return "all review dates"
+        return f"reviews {self.since or 'from the first'} to {self.until or 'the latest'}"
+
+    @property
+    def observed_before(self) -> datetime | None:
+        """The first moment after ``until`` (UTC, naive as stored timestamps are compared):
+        prices observed from then on came after the report's dates; None without ``until``."""
+        if self.until is None:
+            return None
+        return datetime.combine(self.until + timedelta(days=1), time.min)
+
     def review_filter(self) -> ColumnElement[bool]:
         """Reviews of the companies in scope, published within the dates (if given)."""
         return self.rows_filter(REVIEW)
@@ -53,6 +68,25 @@ class ReportScope:
         if self.until is not None:
             conditions.append(table.c.published <= self.until)
         return and_(true(), *conditions)
+
+
+def _named_competitors(
+    names: list[str], others: list[CompanyRef], own: CompanyRef
+) -> list[CompanyRef]:
+    """The competitors ``--competitor`` names, in their order (case and accents do not
+    matter, as for ``findings`` and ``export``); ReportError naming the unknown ones."""
+    by_fold = {fold_name(c.name): c for c in others}
+    unknown = [n for n in names if fold_name(n) not in by_fold]
+    if unknown:
+        if fold_name(own.name) in map(fold_name, unknown):
+            raise ReportError(
+                f"{own.name!r} is your own company: --competitor names the companies to "
+                "compare it with"
+            )
+        hints = "; ".join(f"{n!r}: {suggest_company(n, [c.name for c in others])}" for n in unknown)
+        raise ReportError(f"unknown competitor(s): {hints}")
+    chosen = {fold_name(n): by_fold[fold_name(n)] for n in names}
+    return list(chosen.values())
 
 
 def resolve_scope(
@@ -81,12 +115,7 @@ def resolve_scope(
         )
     others = [c for c in companies if not c.own]
     if competitors:
-        by_name = {c.name.casefold(): c for c in others}
-        unknown = [n for n in competitors if n.casefold() not in by_name]
-        if unknown:
-            known = ", ".join(sorted(c.name for c in others)) or "none"
-            raise ReportError(f"unknown competitor(s) {', '.join(unknown)}; known: {known}")
-        others = [by_name[n.casefold()] for n in dict.fromkeys(competitors)]
+        others = _named_competitors(competitors, others, owns[0])
     if not others:
         raise ReportError("no competitor in the database: crawl or import one first")
     scope = ReportScope(

@@ -65,6 +65,7 @@ def findings(
     )
     from compare.report.report_runs import (
         finding_aspects,
+        report_coverage,
         stored_finding_count,
         stored_findings,
     )
@@ -94,9 +95,21 @@ def findings(
             all_runs=all_runs,
         )
         aspects = finding_aspects(engine, all_runs=all_runs) if aspect and not rows else []
-        latest, stored = stored_finding_count(engine, all_runs=all_runs) if not rows else (0, 0)
+        latest, stored = stored_finding_count(engine, all_runs=all_runs)
+        # A report of some competitors or dates is no statement on the others.
+        coverage = None if all_runs or latest is None else report_coverage(engine, latest)
     finally:
         engine.dispose()
+    scope_note = coverage.text() if coverage is not None else None
+    if coverage is not None and scope_note and competitor and not coverage.covers(competitor):
+        console.print(
+            f"{scope_note}: it did not compare {competitor!r}; run `rivalscope report` "
+            "(or pass --all-runs for earlier reports' findings).",
+            markup=False,
+        )
+        return
+    if scope_note is not None:
+        console.print(f"{scope_note}.", markup=False, highlight=False)
     if not rows:
         if aspects and fold_name(aspect or "") not in map(fold_name, aspects):
             # A misspelt or unknown aspect: say which ones the findings name.

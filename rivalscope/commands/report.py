@@ -31,7 +31,10 @@ def report(
     competitor: Annotated[
         list[str] | None,
         typer.Option(
-            "--competitor", "-c", help="Only this competitor (repeatable).", show_default=False
+            "--competitor",
+            "-c",
+            help="Only this competitor (repeatable; accents and case do not matter).",
+            show_default=False,
         ),
     ] = None,
     since: Annotated[
@@ -43,7 +46,9 @@ def report(
     until: Annotated[
         datetime | None,
         typer.Option(
-            formats=["%Y-%m-%d"], help="Last review date (YYYY-MM-DD).", show_default=False
+            formats=["%Y-%m-%d"],
+            help="Last review date (YYYY-MM-DD); prices as observed by then.",
+            show_default=False,
         ),
     ] = None,
     min_sample: Annotated[
@@ -119,7 +124,12 @@ def report(
                 f"{interval_text(f.test_interval if f.kind == 'unmet_need' else f.effect, style)}"
                 f" ({EFFECT_UNITS[style]})",
                 sample_text(f),
-                score_text(group.score),
+                score_text(f.score)
+                + (
+                    f" ({score_text(best.score)} in {best.segment.describe()})"
+                    if (best := group.ranking_segment) is not None
+                    else ""
+                ),
             )
         print_table(table, out=console)
     console.print(f"Report written: [bold]{escape(str(result.html_path))}[/]", markup=True)
@@ -131,7 +141,7 @@ def report(
         from compare.report.sections.glance import unanalysed_text
 
         typer.secho(
-            f"warning: {unanalysed_text(result.unanalysed, result.reviews_in_scope)}",
+            f"warning: {unanalysed_text(result.unanalysed, result.reviews_in_scope, result.stale)}",
             fg="yellow",
             err=True,
         )

@@ -10,13 +10,23 @@ from compare.report.finding_groups import opportunities, threats
 from compare.report.section_registry import ReportQuery, loaded, register
 
 
-def unanalysed_text(unanalysed: int, in_scope: int) -> str:
-    """The warning of a report some of whose reviews are not analysed (page and terminal)."""
-    return (
-        f"{unanalysed} of {in_scope} reviews in scope are not analysed yet and are left out "
-        "of every sentiment, aspect and need figure (review counts and ratings include "
-        "them): run `rivalscope analyze`, then the report again."
-    )
+def unanalysed_text(unanalysed: int, in_scope: int, stale: int = 0) -> str:
+    """The warning of a report some of whose reviews are not analysed, or were analysed by an
+    earlier version of the analysis (page and terminal)."""
+    parts = []
+    if unanalysed > stale:
+        parts.append(
+            f"{unanalysed - stale} of {in_scope} reviews in scope are not analysed yet and are "
+            "left out of every sentiment, aspect and need figure (review counts and ratings "
+            "include them)"
+        )
+    if stale:
+        parts.append(
+            f"{stale} of {in_scope} reviews in scope were analysed by an earlier version of "
+            "the analysis: their aspect opinions are that version's, and their needs are left "
+            "out (unmet needs and shares of reviews voicing one read low or are missing)"
+        )
+    return "; ".join(parts) + ": run `rivalscope analyze`, then the report again."
 
 
 def _unhealthy_sources(query: ReportQuery) -> list[UnhealthySource]:
@@ -28,7 +38,10 @@ def glance(data: ReportData) -> list[Block]:
     blocks: list[Block] = []
     if data.unanalysed:
         blocks.append(
-            Paragraph(unanalysed_text(data.unanalysed, data.reviews_in_scope), css="banner")
+            Paragraph(
+                unanalysed_text(data.unanalysed, data.reviews_in_scope, data.stale),
+                css="banner",
+            )
         )
     # A dead site or a changed layout leaves the report on older data without a word.
     for source in loaded(data, "glance", list):

@@ -80,6 +80,12 @@ def prices_section(data: ReportData) -> list[Block]:
             f"currencies are converted at the euro reference rates of {rates.date} "
             f"({rates.source}), marked *. "
             + family_text(data.price_level, "price indices", "1 (the same price)")
+            + (
+                f" Prices as observed by {data.scope.until} (the end of this report's dates): "
+                "the latest price of each product then, and the changes until then."
+                if data.scope.until is not None
+                else ""
+            )
         )
     ]
     history = loaded(data, "prices", _PriceHistory)
