@@ -245,3 +245,29 @@ OFFERING_NOTHING = [
 def test_a_page_offering_nothing_has_no_code(html: str, url: str) -> None:
     found = extract_auto(html, url).offers
     assert not any(o.sku for o in found)
+
+
+# Classes hashed by CSS modules, words of a language no label list knows: the test ids a
+# shop's test suite finds elements by (Testing Library's data-testid, Cypress's data-cy /
+# data-test, data-qa) still name the price.
+TEST_ID_NAMED = [
+    pytest.param(
+        '<span class="x91ab" data-test="product-price"><span role="text">136</span></span>',
+        "136", id="data-test-bare-amount",
+    ),
+    pytest.param(
+        '<div class="x3c0d"><span data-testid="price">2 450</span></div>', "2450",
+        id="data-testid-bare-amount",
+    ),
+    pytest.param(
+        '<p data-cy="productPrice" class="xe0f1">18.90</p>', "18.90", id="data-cy-bare-amount",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("block", "price"), TEST_ID_NAMED)
+def test_a_price_named_only_by_its_test_id_is_read(block: str, price: str) -> None:
+    html = page(f'<h1 class="x7a2e">Qorvu falten zvbnq</h1><div class="x5d11">{block}</div>'
+                '<div class="x0b9c"><button class="xa4f2">Bvmt vqz</button></div>', lang="xx")  # fmt: skip
+    found = extract_auto(html, "https://shop.test/p/qorvu").offers
+    assert found and Decimal(found[0].price or "0") == Decimal(price)
