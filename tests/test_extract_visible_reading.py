@@ -136,7 +136,7 @@ def test_visible_sku_without_markup(html: str, url: str, sku: str) -> None:
 
 
 # Labels in a language no label list knows (made-up words): the code is read from the page's
-# structure (a short label ending in ":", a cell of its own, its digits in the URL).
+# structure (a short label ending in ":" or " - ", a cell of its own, its digits in the URL).
 UNKNOWN_LANGUAGE_SKUS = [
     pytest.param(
         page('<h1>Qwerty zxcv</h1><span class="price">€ 19,00</span>'
@@ -150,6 +150,12 @@ UNKNOWN_LANGUAGE_SKUS = [
              "<div><span>Plmbr</span><span>904.230.19</span></div>"),
         "https://shop.test/p/plmbr-lamp-90423019/", "904.230.19",
         id="code-written-with-dots-whose-digits-are-the-urls",
+    ),
+    pytest.param(
+        page('<h1>Qwerty zxcv</h1><span class="price">€ 19,00</span>'
+             "<ul><li><b>Vbnmq qwrtz - </b>55120348</li><li><b>Zvbnq - </b>Plmbr</li></ul>"),
+        "https://shop.test/qwerty-zxcv/k7730012", "55120348",
+        id="label-ending-in-a-dash-over-a-url-id",
     ),
 ]  # fmt: skip
 
