@@ -248,6 +248,11 @@ UNREAD_LINE = '<div id="availability"><span>Nuvo zentari. Ma klofte wen tavo.</s
             id="nested-stock-line-without-price-or-buy-button",
         ),
         pytest.param(
+            f"{UNREAD}<div class='x9e01' data-testid='availability'>Nuvo zentari.</div>",
+            "OutOfStock",
+            id="stock-line-named-by-its-test-id-only",
+        ),
+        pytest.param(
             f'{UNREAD}{UNREAD_LINE}<form action="/cart/add">'
             '<button class="add-to-cart" type="submit">Pulo</button></form>',
             "InStock",

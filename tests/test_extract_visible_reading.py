@@ -136,7 +136,7 @@ def test_visible_sku_without_markup(html: str, url: str, sku: str) -> None:
 
 
 # Labels in a language no label list knows (made-up words): the code is read from the page's
-# structure (a short label ending in ":", a cell of its own, its digits in the URL).
+# structure (a short label ending in ":" or " - ", a cell of its own, its digits in the URL).
 UNKNOWN_LANGUAGE_SKUS = [
     pytest.param(
         page('<h1>Qwerty zxcv</h1><span class="price">€ 19,00</span>'
@@ -150,6 +150,12 @@ UNKNOWN_LANGUAGE_SKUS = [
              "<div><span>Plmbr</span><span>904.230.19</span></div>"),
         "https://shop.test/p/plmbr-lamp-90423019/", "904.230.19",
         id="code-written-with-dots-whose-digits-are-the-urls",
+    ),
+    pytest.param(
+        page('<h1>Qwerty zxcv</h1><span class="price">€ 19,00</span>'
+             "<ul><li><b>Vbnmq qwrtz - </b>55120348</li><li><b>Zvbnq - </b>Plmbr</li></ul>"),
+        "https://shop.test/qwerty-zxcv/k7730012", "55120348",
+        id="label-ending-in-a-dash-over-a-url-id",
     ),
 ]  # fmt: skip
 
@@ -245,3 +251,29 @@ OFFERING_NOTHING = [
 def test_a_page_offering_nothing_has_no_code(html: str, url: str) -> None:
     found = extract_auto(html, url).offers
     assert not any(o.sku for o in found)
+
+
+# Classes hashed by CSS modules, words of a language no label list knows: the test ids a
+# shop's test suite finds elements by (Testing Library's data-testid, Cypress's data-cy /
+# data-test, data-qa) still name the price.
+TEST_ID_NAMED = [
+    pytest.param(
+        '<span class="x91ab" data-test="product-price"><span role="text">136</span></span>',
+        "136", id="data-test-bare-amount",
+    ),
+    pytest.param(
+        '<div class="x3c0d"><span data-testid="price">2 450</span></div>', "2450",
+        id="data-testid-bare-amount",
+    ),
+    pytest.param(
+        '<p data-cy="productPrice" class="xe0f1">18.90</p>', "18.90", id="data-cy-bare-amount",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("block", "price"), TEST_ID_NAMED)
+def test_a_price_named_only_by_its_test_id_is_read(block: str, price: str) -> None:
+    html = page(f'<h1 class="x7a2e">Qorvu falten zvbnq</h1><div class="x5d11">{block}</div>'
+                '<div class="x0b9c"><button class="xa4f2">Bvmt vqz</button></div>', lang="xx")  # fmt: skip
+    found = extract_auto(html, "https://shop.test/p/qorvu").offers
+    assert found and Decimal(found[0].price or "0") == Decimal(price)

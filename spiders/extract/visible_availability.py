@@ -39,6 +39,7 @@ from spiders.extract.page_regions import (
 from spiders.extract.price import detect_currency
 from spiders.extract.shop_labels import fold_label, phrase_pattern, phrases
 from spiders.extract.visible_price import (
+    TEST_ID_ATTRIBUTES,
     ancestors,
     document_position,
     heading_position,
@@ -53,7 +54,12 @@ _STOCK_NAMES = re.compile(r"(?<!un)availab|(?<!outof)stock|dostep|verfug|disponi
 
 # descendant::, not "//": libxml2 reads a tested "//*[...]" step as the children of every node
 # of the page, a node-set each, merged (2.1 against 1.6 CPU ms per offers page).
-_NAMED = lxml.etree.XPath("//body/descendant::*[@class or @id or @itemprop]")
+# Or a test id ("@* and" first: most elements without a class have no attribute at all).
+_NAMED = lxml.etree.XPath(
+    "//body/descendant::*[@class or @id or @itemprop or (@* and ("
+    + " or ".join(f"@{name}" for name in TEST_ID_ATTRIBUTES)
+    + "))]"
+)
 _MAX_STOCK_TEXT = 120
 # "In stock" must be the gist of a short text; a negative phrase counts in a longer one.
 _SHORT_STOCK_TEXT = 40
@@ -68,8 +74,8 @@ _CART_NAME = re.compile(
     r"add[-_ ]?to[-_ ]?(?:cart|basket|bag|trolley)|buy[-_]?(?:now|button|btn)|btn[-_]?buy", re.I
 )
 _CART_FORM_NAMES = frozenset({"add", "add-to-cart", "addtocart", "add_to_cart"})
-_NAME_ATTRS = ("id", "class", "name", "data-test", "data-testid", "data-cy", "data-action",
-               "data-button-action", "aria-label")  # fmt: skip
+_NAME_ATTRS = ("id", "class", "name", *TEST_ID_ATTRIBUTES, "data-action", "data-button-action",
+               "aria-label")  # fmt: skip
 _CONTROLS = lxml.etree.XPath(
     "//button | /descendant::input[@type='submit' or @type='button' or @type='image']"
     " | /descendant::a[@role='button' or contains(@class, 'btn') or contains(@class, 'utton')"
@@ -354,7 +360,7 @@ def near_heading(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return [e for e in near if _NAMED_ATTRIBUTES.intersection(e.keys())]
 
 
-_NAMED_ATTRIBUTES = frozenset({"class", "id", "itemprop"})
+_NAMED_ATTRIBUTES = frozenset({"class", "id", "itemprop", *TEST_ID_ATTRIBUTES})
 _NO_STOCK_LINE = frozenset({"button", "a", "input", "label", "h1", "h2", "h3"})
 
 

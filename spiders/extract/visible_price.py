@@ -140,9 +140,20 @@ class PriceCandidate:
     """Its features for the ranking model (``spiders.extract.candidate_model``)."""
 
 
+# The attributes test suites find elements by (Testing Library's and Playwright's
+# "data-testid", Cypress's "data-cy" / "data-test", "data-qa"): they name what an element
+# is, and outlive class names hashed by CSS modules.
+TEST_ID_ATTRIBUTES = ("data-testid", "data-test-id", "data-test", "data-cy", "data-qa")
+_TEST_IDS = frozenset(TEST_ID_ATTRIBUTES)
+
+
 def names_of(element: lxml.html.HtmlElement) -> str:
-    """The id, class and itemprop of an element, the words layouts name things by."""
-    return f"{element.get('id') or ''} {element.get('class') or ''} {element.get('itemprop') or ''}"
+    """The id, class, itemprop and test ids of an element, the words layouts name things by."""
+    get = element.get
+    names = f"{get('id') or ''} {get('class') or ''} {get('itemprop') or ''}"
+    if _TEST_IDS.isdisjoint(element.keys()):  # one C call; most elements have no test id
+        return names
+    return " ".join([names, *filter(None, map(get, TEST_ID_ATTRIBUTES))])
 
 
 def own_text(element: lxml.html.HtmlElement) -> str:
