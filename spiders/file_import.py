@@ -186,7 +186,7 @@ def _number(row: dict[str, Any], name: str) -> float | None:
     return number
 
 
-_RATING_FORMS = "(write 4, 4.5, 4/5, 80% or ★★★★☆)"
+_RATING_FORMS = "(write 4, 4.5, 4/5, 4 stars, 80% or ★★★★☆)"
 
 
 def _rating(row: dict[str, str]) -> tuple[float | None, float | None]:

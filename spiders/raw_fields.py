@@ -150,14 +150,28 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
 _STARS_ONLY = re.compile(rf"[{_STARS_FULL}{_STARS_EMPTY}\s]+")
 
 
+@lru_cache(maxsize=1)
+def _trailing_star_noun() -> re.Pattern[str]:
+    """A star noun of any language ("stars", "étoiles", "gwiazdek", "stjerner") ending a
+    field after a number: ``spiders.extract.rating_words`` keeps them."""
+    from spiders.extract.rating_words import WORDS
+
+    nouns = sorted({n for words in WORDS.values() for n in words.stars}, key=len, reverse=True)
+    return re.compile(rf"(?<=[\d\s])\s*(?:{'|'.join(map(re.escape, nouns))})\s*$", re.IGNORECASE)
+
+
 def written_rating(text: str) -> tuple[float, float | None] | None:
     """(rating, stated best) of a whole field that is nothing but a rating: "4", "4,5",
-    "4/5", "8 out of 10", "80%", "★★★★☆"; None for anything else ("4 stjerner", "A-4"), so
-    that a file's column is read strictly where a page's text is read leniently."""
+    "4/5", "8 out of 10", "80%", "★★★★☆", each maybe followed by a star noun ("2 étoiles",
+    "4 av 5 stjerner"); None for anything else ("4 stjerner og mer", "A-4"), so that a
+    file's column is read strictly where a page's text is read leniently."""
     number = plain_number(text)
     if number is not None:
         return number, None
     text = text.strip()
+    without_noun = _trailing_star_noun().sub("", text)
+    if without_noun != text and without_noun:
+        return written_rating(without_noun)
     if _STARS_ONLY.fullmatch(text):
         full, empty = _star_counts(text)
         return float(full), float(full + empty) if empty else None

@@ -51,7 +51,7 @@ def test_import_reviews_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> No
         (6, "rating '9' is above its scale's best, 5: give the scale with --rating-scale"),
         (7, "date '2099-01-01' is in the future"),
         (8, "date 'someday' is not a date"),
-        (9, "rating 'four': not a rating (write 4, 4.5, 4/5, 80% or ★★★★☆)"),
+        (9, "rating 'four': not a rating (write 4, 4.5, 4/5, 4 stars, 80% or ★★★★☆)"),
         (10, "date '03/04/2026' is ambiguous (day/month order): pass --language (fr, pl, no"),
     ]:
         assert f"line {line}: {reason}" in first.stdout

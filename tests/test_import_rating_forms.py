@@ -24,7 +24,13 @@ from spiders.raw_fields import written_rating
         ("★★★★☆", (4.0, 5.0)),
         ("★★★", (3.0, None)),  # no empty star: the scale is not stated
         ("☆☆☆☆☆", (0.0, 5.0)),
-        ("4 stjerner", None),
+        ("4 stjerner", (4.0, None)),  # a star noun of any language after the rating
+        ("2 étoiles", (2.0, None)),
+        ("4,5 gwiazdki", (4.5, None)),
+        ("4 av 5 stjerner", (4.0, 5.0)),
+        ("3 sur 5 étoiles", (3.0, 5.0)),
+        ("4 stjerner og mer", None),
+        ("stars", None),
         ("4/5 great", None),
         ("A-4", None),
         ("1e400", None),
@@ -47,6 +53,7 @@ def test_a_field_that_is_only_a_rating_is_read_with_its_scale(
         ({"text": "ok", "rating": "★★★★☆"}, 4.0, 5.0),
         ({"text": "ok", "rating": "7", "best_rating": "10"}, 7.0, 10.0),
         ({"text": "ok", "rating": "4"}, 4.0, 5.0),
+        ({"text": "ok", "rating": "2 étoiles"}, 2.0, 5.0),
     ],
 )
 def test_import_rows_take_the_scale_their_rating_states(
@@ -60,7 +67,7 @@ def test_import_rows_take_the_scale_their_rating_states(
     ("rating", "best", "message"),
     [
         ("4/5", "10", "rating '4/5' says out of 5, best_rating 10"),
-        ("4 stjerner", None, "rating '4 stjerner': not a rating (write 4, 4.5, 4/5"),
+        ("4 stjerner og mer", None, "rating '4 stjerner og mer': not a rating (write 4, 4.5"),
         ("1e400", None, "rating '1e400': exponent form"),
     ],
 )

@@ -105,8 +105,8 @@ def test_imported_prices_use_the_same_parser(price: str, problem: str) -> None:
         ("1e400", "rating '1e400': exponent form"),
         ("4E0", "rating '4E0': exponent form"),
         ("9" * 40, ": absurd magnitude"),
-        ("four", "rating 'four': not a rating (write 4, 4.5, 4/5, 80% or ★★★★☆)"),
-        ("inf", "rating 'inf': not a rating (write 4, 4.5, 4/5, 80% or ★★★★☆)"),
+        ("four", "rating 'four': not a rating (write 4, 4.5, 4/5, 4 stars, 80% or ★★★★☆)"),
+        ("inf", "rating 'inf': not a rating (write 4, 4.5, 4/5, 4 stars, 80% or ★★★★☆)"),
     ],
 )
 def test_imported_ratings_use_the_same_parser(rating: str, outcome: float | str) -> None:
