@@ -79,8 +79,9 @@ def opinion_evidence(
     label: str | None,
     segment: Segment,
 ) -> Evidence:
-    """The newest reviews in scope whose sentences mention ``aspect`` (with ``label``, or
-    any label) within ``segment``; quotes are the mentioning sentences, else the review text.
+    """The reviews in scope collected last (highest id, not the latest published) whose
+    sentences mention ``aspect`` (with ``label``, or any label) within ``segment``; quotes
+    are the mentioning sentences, else the review text.
 
     One query with a LIMIT per label: the (company, aspect, label, review) index is read
     backwards and the scan stops after ``EVIDENCE_IDS`` matches. Any label is the newest

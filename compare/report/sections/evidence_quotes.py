@@ -32,8 +32,8 @@ def _aspect_evidence(query: ReportQuery) -> dict[tuple[int, str], Evidence]:
 def evidence_section(data: ReportData) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
-            "Quotes from the newest reviews behind each number; each links to the page the "
-            "review was read on (imported reviews have none). Reviewers are never named."
+            "Quotes from the reviews behind each number that were collected last; each links "
+            "to the page the review was read on (imported reviews have none). Reviewers are never named."
         )
     ]
     for section, one, groups in (
