@@ -563,3 +563,39 @@ def test_check_says_what_a_crawl_asks_the_review_api(
     output = " ".join(result.output.split())
     assert expected in output
     assert "targets detect http://127.0.0.1/product/kettle` says how" not in output
+
+
+def test_validate_shows_how_each_source_reads_its_pages(tmp_path: Path) -> None:
+    """A source rendered in a browser or read through a review widget's API said only its
+    mode (found by qa-walk5)."""
+    path = tmp_path / "targets.toml"
+    path.write_text(
+        """
+[[company]]
+name = "Rival"
+
+[[company.source]]
+name = "rival-js"
+start_urls = ["http://127.0.0.1:8765/shop/"]
+render = "browser"
+
+[[company.source]]
+name = "rival-widget"
+start_urls = ["http://127.0.0.1:8765/shop/"]
+
+[company.source.review_api]
+url = "http://127.0.0.1:8765/api/reviews?product={product_id}&page={page}"
+""",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["targets", "validate", "--targets", str(path)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    rows = {
+        line.split("│")[2].strip(): line
+        for line in result.output.splitlines()
+        if "│ rival-" in line
+    }
+    assert "auto + browser" in rows["rival-js"]
+    assert "auto + review API" in rows["rival-widget"]

@@ -129,11 +129,17 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
             if source.schedule
             else "-"
         )
+        # How pages are read, beside the mode: a browser, a review widget's API.
+        reading = [source.mode]
+        if source.render == "browser":
+            reading.append("browser")
+        if source.review_api is not None:
+            reading.append("review API")
         table.add_row(
             f"{company.name}{' (own)' if company.own else ''}",
             source.name,
             source.holds,
-            source.mode,
+            " + ".join(reading),
             start + more,
             source.schedule or "not scheduled",
             upcoming,
