@@ -130,7 +130,7 @@ def validate(targets: TargetsOption = Path("targets.toml")) -> None:
             else "-"
         )
         # How pages are read, beside the mode: a browser, a review widget's API.
-        reading = [source.mode]
+        reading: list[str] = [source.mode]
         if source.render == "browser":
             reading.append("browser")
         if source.review_api is not None:
