@@ -95,4 +95,8 @@ def test_demo_report_finds_planted_gaps(tmp_path: Path) -> None:
             line = f"{source.name}: collected {collected} of {declared} declared"
             assert (line in page) is bool(declared), (line, page[-2000:])
             assert not declared or collected >= 0.9 * declared, line
+            # a crawled source whose pages declare no count is named, not left out
+            silent = f"{source.name}: its pages declare no review count"
+            expected = not declared and source.kind == "crawl" and source.holds != "offers"
+            assert (silent in page) is expected, (silent, page[-2000:])
     engine.dispose()

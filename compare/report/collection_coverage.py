@@ -20,12 +20,15 @@ class SourceCoverage:
     company: str
     source: str
     collected: int
-    declared: int
+    declared: int | None
+    """None: no crawl of the source read a declared review count on its pages."""
     crawled: datetime | None = None
     """When the run these counts come from started."""
 
     @property
     def text(self) -> str:
+        if self.declared is None:
+            return "its pages declare no review count, so what the crawl missed is not known"
         share = f" ({self.collected / self.declared:.0%})" if self.declared else ""
         when = f" in the crawl of {self.crawled:%Y-%m-%d}" if self.crawled else ""
         return f"collected {self.collected} of {self.declared} declared{share}{when}"
@@ -58,7 +61,8 @@ class UnhealthySource:
 
 
 def source_coverage(connection: Connection, scope: ReportScope) -> list[SourceCoverage]:
-    """The report's companies' sources whose pages declare review counts, in company order."""
+    """The report's companies' crawled review sources, in company order: the reviews
+    collected of those their pages declare, or that they declare none."""
     run, source = CrawlRun.__table__, Source.__table__  # type: ignore[attr-defined]
     newest = (
         select(run.c.source_id, func.max(run.c.id).label("run_id"))
@@ -79,13 +83,34 @@ def source_coverage(connection: Connection, scope: ReportScope) -> list[SourceCo
         .where(source.c.company_id.in_(scope.company_ids))
         .order_by(source.c.name)
     ).all()
+    # Crawled review sources none of whose runs read a declared count: said, not left out
+    # (a reader would take their absence for full coverage).
+    counted = {name for _, name, *_ in rows}
+    ended = select(run.c.source_id).where(run.c.status != "running")
+    silent = connection.execute(
+        select(source.c.company_id, source.c.name)
+        .where(
+            source.c.company_id.in_(scope.company_ids),
+            source.c.kind == "crawl",
+            source.c.holds != "offers",
+            source.c.id.in_(ended),
+        )
+        .order_by(source.c.name)
+    ).all()
+    found = [tuple(row) for row in rows] + [
+        (cid, name, 0, None, None) for cid, name in silent if name not in counted
+    ]
     order = {company_id: i for i, company_id in enumerate(scope.company_ids)}
-    rows = sorted(rows, key=lambda r: order[r[0]])
+    found.sort(key=lambda r: (order[r[0]], r[1]))
     return [
         SourceCoverage(
-            scope.name_of(cid), name, int(collected or 0), int(declared), as_utc(started)
+            scope.name_of(cid),
+            name,
+            int(collected or 0),
+            None if declared is None else int(declared),
+            None if started is None else as_utc(started),
         )
-        for cid, name, collected, declared, started in rows
+        for cid, name, collected, declared, started in found
     ]
 
 
