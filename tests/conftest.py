@@ -9,6 +9,7 @@ Tests that need a server skip with a reason when it is absent, except under CI
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import uuid
 from collections.abc import Iterator
@@ -28,6 +29,12 @@ POSTGRES_URL = os.environ.get(
     "RIVALSCOPE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("RIVALSCOPE_CI") == "1"
+
+# A test run started in the background of a shell without job control (`cmd &` in a script,
+# nohup) inherits SIGINT ignored, and so does every process the tests start: the tests of
+# Ctrl-C (the crawl's, the interrupt helpers') then fail for want of a signal, not of code.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def require_server(host: str, port: int, what: str) -> None:
