@@ -56,7 +56,7 @@ from settings.user_errors import UserError
 from spiders.download_errors import error_message
 from spiders.extract.document import decode_html
 from spiders.fetch_problems import REASONS, failure_reason
-from spiders.robots_rules import RobotsForbidden, RobotsUnreadable, site_unreachable
+from spiders.robots_rules import RobotsForbidden, RobotsUnreadable, dead_site_prefix
 
 T = TypeVar("T")
 SETTLE_S = 60.0
@@ -304,7 +304,7 @@ async def fetch(crawler: Crawler, url: str, hosts: tuple[str, ...] = ()) -> Fetc
     except RobotsUnreadable as refused:
         host = refused.host or urlparse(url).netloc
         via = " (the host it redirects to)" if host != urlparse(url).netloc else ""
-        dead = "the site does not answer: " if site_unreachable(refused.reason) else ""
+        dead = dead_site_prefix(refused.reason)
         raise PageNotRead(
             f"{dead}robots.txt of {host}{via} could not be read ({refused.reason}): "
             f"{url} is not fetched, as a crawl would not fetch it"

@@ -177,6 +177,12 @@ def site_unreachable(reason: str) -> bool:
     return any(name in reason for name in _UNREACHABLE)
 
 
+def dead_site_prefix(reason: str) -> str:
+    """What starts a message about an unread robots.txt: a dead site fails at its robots.txt
+    first, so the message says the site does not answer, not only "robots.txt"."""
+    return "the site does not answer: " if site_unreachable(reason) else ""
+
+
 class UnreadableRobots(RobotParser):
     """The rules of a host whose robots.txt could not be read: nothing is allowed."""
 
@@ -213,8 +219,7 @@ class FailClosedRobotsTxtMiddleware(RobotsTxtMiddleware):
         if isinstance(rp, UnreadableRobots):
             then = "the host is not crawled in this run" if rp.for_the_run else "refused"
             host = urlparse_cached(request).netloc
-            # A dead site fails at its robots.txt first: say so, not only "robots.txt".
-            dead = "the site does not answer: " if site_unreachable(rp.reason) else ""
+            dead = dead_site_prefix(rp.reason)
             raise RobotsUnreadable(
                 f"{dead}robots.txt of {host} could not be read ({rp.reason}): {then}",
                 rp.reason,
