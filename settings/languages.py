@@ -123,12 +123,12 @@ _PHRASE_ANALYSIS = (
 
 
 def _lacks_analysis(
-    *, lexicon: bool = False, negation: bool = False, aspects: bool = False
+    *, lexicon: bool = False, negation: bool = False, phrases: bool = False
 ) -> dict[Resource, str]:
-    """What a language whose only analysis resources are libraries' lacks (``aspects``: it
+    """What a language whose only analysis resources are libraries' lacks (``phrases``: it
     has every phrase-level resource, hand-written: aspect terms, contrast words, need
     phrases and topics, stopwords)."""
-    lacks = {} if aspects else dict.fromkeys(_PHRASE_ANALYSIS, _NOT_WRITTEN)
+    lacks = {} if phrases else dict.fromkeys(_PHRASE_ANALYSIS, _NOT_WRITTEN)
     lacks[Resource.BASE_SENTIMENT_MODEL] = _NO_MODEL_DATA
     if not lexicon:
         lacks[Resource.SENTIMENT_LEXICON] = _NO_LEXICON
@@ -188,7 +188,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="de",
         lemmatiser="de",
         aliases=("deu", "ger"),
-        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, phrases=True),
     ),
     Language(
         code="it",
@@ -198,7 +198,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="it",
         lemmatiser="it",
         aliases=("ita",),
-        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, phrases=True),
     ),
     Language(
         code="es",
@@ -208,7 +208,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="es",
         lemmatiser="es",
         aliases=("spa",),
-        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, phrases=True),
     ),
     Language(
         code="nl",
@@ -218,7 +218,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="nl",
         lemmatiser="nl",
         aliases=("nld", "dut"),
-        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, phrases=True),
     ),
     Language(
         code="sv",
@@ -228,7 +228,7 @@ LANGUAGES: tuple[Language, ...] = (
         dates="sv",
         lemmatiser="sv",
         aliases=("swe",),
-        lacks=_lacks_analysis(lexicon=True, negation=True, aspects=True),
+        lacks=_lacks_analysis(lexicon=True, negation=True, phrases=True),
     ),
     Language(
         code="da",
