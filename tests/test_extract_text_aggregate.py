@@ -56,6 +56,12 @@ def _page(body: str, lang: str = "en") -> lxml.html.HtmlElement:
         ("4.34 van 59 stemmen", "nl", 4.34, 5, 59, None),  # 59 is a count, not "of 5" and 9
         ("80/100 (12 ratings)", "en", 80.0, 100, 12, None),  # 100 is no scale 10 and a 0
         ("Average rating 4.6 / 5. Vote count: 12", "en", 4.6, 5, 12, None),
+        # The noun's number is a rating, not a count: the count comes after it.
+        ("Rating: 4/5 Rating: 4/5 1 review", "en", 4.0, 5, None, 1),
+        # One label says the count, then the average with its star noun.
+        ("43 Bewertungen, 4,7 von 5 Sternen, Link zu Bewertungen", "de", 4.7, 5, 43, None),
+        ("4.5 de 10 opiniones", "es", 4.5, 5, None, 10),  # 10 counts, it is no scale
+        ("Rating: 3 stars 3 Ratings", "en", 3.0, 5, 3, None),  # a whole number of stars
     ],
 )
 def test_text_aggregate_rating(
@@ -91,6 +97,11 @@ def test_text_aggregate_rating(
         "<script>var r = '4.5 out of 5 stars 12 ratings';</script>",
         "<p>4 (12 reviews)</p><p>3 (2 reviews)</p>",  # histogram rows: whole numbers
         "<p>Speed 12.5 (3 ratings)</p>",  # a decimal above ten
+        "<p>Review 1 of 10 reviews</p>",  # a place in a list, not "4.5 of 10 reviews"
+        "<p>Ann 12 reviews 5 out of 5 stars</p>",  # a reviewer's count, then her stars
+        # a histogram's rows: a whole number of stars with a count, twice close together
+        "<p>5 stars 12 ratings</p><p>3 stars 2 ratings</p>",
+        "<form><select><option>Give it 4/5</option></select>(12 ratings)</form>",  # options
     ],
 )
 def test_text_that_is_not_an_aggregate(body: str) -> None:
@@ -226,3 +237,27 @@ def test_a_count_in_brackets_far_from_the_heading_or_in_a_card_is_another_produc
     bracketed = [r for r in text_ratings(page_text(root), rating_patterns("en")) if r.bracketed]
     assert [(r.value, r.rating_count) for r in bracketed] == [(5, 4), (3.9, 88), (4.4, 7)]
     assert text_aggregate_rating(root, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "<h1>Lasagna</h1><form><select><option>Give it 4/5</option></select>"
+            "<div>Average: <span>3.2</span> (<span>60</span> votes)</div></form>",
+            (3.2, 60),
+            # the average beside a voting form's picker: its text shows, its options do not
+            id="a-summary-inside-a-voting-form",
+        ),
+        pytest.param(
+            "<div aria-label='12 ratings, 4.5 out of 5 stars'></div><h1>Kettle</h1>"
+            "<p>4.2 out of 5 stars 230 ratings</p>",
+            (4.2, 230),
+            # a count after its rating is preferred to one before (a card's label)
+            id="count-after-before-count-before",
+        ),
+    ],
+)
+def test_which_rating_is_the_pages(body: str, expected: tuple[float, int]) -> None:
+    found = text_aggregate_rating(_page(body), "en")
+    assert found is not None and (found.rating_value, found.rating_count) == expected

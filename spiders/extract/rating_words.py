@@ -123,6 +123,15 @@ class RatingPatterns:
     count is a histogram row's "4 (12 reviews)"), an optional star noun after it, just
     before a number ("4.96 stars (1,806 ratings)", "4,03 (2231 Bewertungen)"). Not after
     a digit, ".", ",", a dash, "/" or ":" (see ``BARE_VALUE_NOT_AFTER``)."""
+    noun_at: re.Pattern[str]
+    """A count's noun right at the start ("4.5 of 10 reviews": the 10 counts, it is no
+    scale)."""
+    count_ending: re.Pattern[str]
+    """Groups: a count, its noun, ending the searched span ("43 ratings, " before "4.7 out
+    of 5 stars"); search it with ``endpos``."""
+    whole_stars: re.Pattern[str]
+    """Group: a whole rating with a star noun ("3 stars"), not after a digit, ".", ",", a
+    dash, "/" or ":"."""
 
 
 def _alternation(words: set[str]) -> str:
@@ -158,8 +167,10 @@ def rating_patterns(language: str | None) -> RatingPatterns:
             rf"\W{{0,3}}(?:(?:{based_on})\s+)?({_NUMBER})\s*(?:[^\W\d]+\s+){{0,2}}?({nouns})\b",
             flags,
         ),
+        # Not a rating written after the noun ("Rating: 4/5", "Rating: 4.5").
         count_before=re.compile(
-            rf"\W{{0,3}}({nouns})(?:\s+[^\W\d]+)?\s*[(:]\s*({_NUMBER})\b", flags
+            rf"\W{{0,3}}({nouns})(?:\s+[^\W\d]+)?\s*[(:]\s*({_NUMBER})\b(?!\s*/|[.,]\d)",
+            flags,
         ),
         based_on=re.compile(
             rf"(?<![\d.,\-–])({_VALUE})(?:\s+(?:{stars}))?\s+(?:{based_on})\s+({_NUMBER})\s*"
@@ -174,4 +185,7 @@ def rating_patterns(language: str | None) -> RatingPatterns:
             rf"(\d{{1,2}}[.,]\d{{1,2}})(?!\d)(?:\s*(?:{stars})\b)?(?=\W{{0,3}}\d)",
             flags,
         ),
+        noun_at=re.compile(rf"\s*(?:{nouns})\b", flags),
+        count_ending=re.compile(rf"(?<![\d.,])({_NUMBER})\s*({nouns})[\s,;:·|\-–]{{0,3}}\Z", flags),
+        whole_stars=re.compile(rf"(?<![\d.,\-–/:])([1-5])\s*(?:{stars})\b", flags),
     )

@@ -31,7 +31,9 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "
 _LABEL_ATTRS = ("aria-label", "title", "alt")
 _LABEL_NAMES = frozenset(_LABEL_ATTRS)
 # Controls say what they would do ("Rate this 1 out of 5 stars"), not what the page shows.
-_CONTROL_TAGS = frozenset({"input", "button", "textarea", "label", "form"})
+# A form is no control: its other text shows (a voting form's "Average: 3.2 (60 votes)"
+# beside its picker; a page built as one form).
+_CONTROL_TAGS = frozenset({"input", "button", "textarea", "label"})
 _SKIPPED_TAGS = _SKIP | _CONTROL_TAGS
 _SKIPPED_NEAR_HEADING = _SKIPPED_TAGS - {"button"}
 _CONTROL_ROLES = frozenset(
@@ -65,6 +67,9 @@ class TextRating:
     bracketed: bool = False
     """The count is a bare number in brackets after the rating ("4.9 out of 5 stars (10)"),
     without a noun to say what it counts."""
+    counted_before: bool = False
+    """The count and its noun come just before the rating ("43 ratings, 4.7 out of 5
+    stars"): read only where no rating has its count after it."""
 
 
 def page_text(root: lxml.html.HtmlElement) -> str:
@@ -233,6 +238,8 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
     starts: list[int] = []  # of the value matches, increasing and not overlapping
     ends: list[int] = []
     for match in patterns.value.finditer(text):
+        if _counted_scale(text, match, patterns):
+            continue  # "4.5 of 10 reviews": an average and its count, read below
         starts.append(match.start())
         ends.append(match.end())
         value, best = _number(match.group(1)), float(match.group(2))
@@ -243,6 +250,11 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
         bracketed = None
         if stars and not (rating_count or review_count):
             bracketed = _bracketed_count(text, match.end())
+            if bracketed is None and not value.is_integer():
+                before = _count_before(text, match.start(), value, best, patterns)
+                if before is not None:
+                    found.append(before)
+                    continue
         if stars or rating_count or review_count:
             found.append(
                 TextRating(value, best, stars, bracketed or rating_count, review_count,
@@ -262,12 +274,71 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
             is_review = _is_review_noun(match.group(3), patterns)
             found.append(TextRating(value, best, False, None if is_review else n,
                                     n if is_review else None, match.start()))  # fmt: skip
-    if not any((r.rating_count or r.review_count) and not r.bracketed for r in found):
+    if not any(
+        (r.rating_count or r.review_count) and not (r.bracketed or r.counted_before) for r in found
+    ):
         # Only where no rating with a scale and a count is written: a bare decimal is the
         # weaker sign, and the page's whole text need not be scanned once more.
         found += _bare_ratings(text, patterns, starts, ends)
+        found += _whole_star_ratings(text, patterns, starts, ends)
     found.sort(key=lambda r: r.position)
     return _without_pickers(found)
+
+
+def _counted_scale(text: str, match: re.Match[str], patterns: RatingPatterns) -> bool:
+    """A decimal "of" a whole number that a count's noun follows, without a star noun
+    ("4.5 de 10 opiniones"): the number counts ratings, it is no scale. (A whole "1 of 10
+    reviews" is a place in a list, no average.)"""
+    raw = match.group(0)
+    return (
+        match.group(3) is None
+        and "/" not in raw
+        and not _number(match.group(1)).is_integer()
+        and patterns.noun_at.match(text, match.end()) is not None
+    )
+
+
+# Text read back before a rating for a count written ahead of it.
+_BEFORE_SPAN = 60
+
+
+def _count_before(
+    text: str, start: int, value: float, best: float, patterns: RatingPatterns
+) -> TextRating | None:
+    """A rating with decimals and a star noun right after a count and its noun ("43
+    Bewertungen, 4,7 von 5 Sternen"): one widget's label states both. (A whole "5 out of 5
+    stars" after "12 reviews" is one reviewer's stars after their own count.)"""
+    count = patterns.count_ending.search(text, max(0, start - _BEFORE_SPAN), start)
+    if count is None:
+        return None
+    n = _count(count.group(1))
+    if not n:
+        return None
+    is_review = _is_review_noun(count.group(2), patterns)
+    return TextRating(value, best, True, None if is_review else n, n if is_review else None,
+                      start, counted_before=True)  # fmt: skip
+
+
+def _whole_star_ratings(
+    text: str, patterns: RatingPatterns, starts: list[int], ends: list[int]
+) -> list[TextRating]:
+    """A whole number of stars with a count and its noun after it ("Rating: 3 stars 3
+    ratings"), alone: two or more such close together are a histogram's rows ("5 stars 12
+    ratings, 4 stars 3 ratings")."""
+    found = []
+    for match in patterns.whole_stars.finditer(text):
+        inside = bisect_right(starts, match.start()) - 1
+        if inside >= 0 and match.start() < ends[inside]:
+            continue  # the scale of "7 out of 5 stars", read above
+        rating_count, review_count = _counts_after(text, match.end(), patterns)
+        if rating_count or review_count:
+            value = float(match.group(1))
+            found.append(TextRating(value, 5.0, True, rating_count, review_count, match.start()))
+    return [
+        r
+        for r in found
+        if not any(o is not r and abs(o.position - r.position) <= _WIDGET_SPAN for o in found)
+    ]
 
 
 def _bare_ratings(
@@ -355,7 +426,12 @@ def choose_text_rating(ratings: list[TextRating]) -> TextRating | None:
     aggregate, the most shown of those was another product's.) A count in brackets
     without a noun does not count here (see ``text_aggregate_rating``)."""
     return next(
-        (r for r in ratings if (r.rating_count or r.review_count) and not r.bracketed), None
+        (
+            r
+            for r in ratings
+            if (r.rating_count or r.review_count) and not (r.bracketed or r.counted_before)
+        ),
+        None,
     )
 
 
@@ -370,9 +446,12 @@ def text_aggregate_rating(
 ) -> AggregateRatingItem | None:
     """The aggregate rating the page writes as text, read with ``language``'s words."""
     patterns = rating_patterns(language)
-    chosen = choose_text_rating(text_ratings(page_text(root), patterns))
+    ratings = text_ratings(page_text(root), patterns)
+    chosen = choose_text_rating(ratings)
     if chosen is None:
         chosen = _heading_rating(root, patterns)
+    if chosen is None:
+        chosen = next((r for r in ratings if r.counted_before), None)
     if chosen is None:
         return None
     return aggregate_item(
