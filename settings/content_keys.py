@@ -128,3 +128,54 @@ def review_identity_key(
         ]
     )
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+
+_CUT_MARKS = ("...", "…")
+_SENTENCE_END = re.compile(r"[.!?。！？]")
+_LINK_WORDS = 3
+"""Words after a closing ellipsis still taken for the link that opens the rest ("Read more",
+"Lire la suite", "Czytaj dalej"): a general signal, not a list of labels."""
+
+
+def _uncut(text: str) -> tuple[str, bool]:
+    """``text`` without a closing ellipsis and the few words of a "read more" link after
+    it, and whether it had one."""
+    at, mark = max((text.rfind(m), m) for m in _CUT_MARKS)
+    if at < 0:
+        return text, False
+    tail = text[at + len(mark) :]
+    # A link's label ends no sentence: "... it broke." is the end of a text.
+    if len(tail.split()) > _LINK_WORDS or _SENTENCE_END.search(tail):
+        return text, False
+    end = at  # the dots and spaces before the mark go with it
+    while end and (text[end - 1].isspace() or text[end - 1] in ".…"):
+        end -= 1
+    return text[:end], True
+
+
+def cut_text(text: str | None) -> tuple[str, bool]:
+    """``text`` compared between copies of one review, and whether it was cut short:
+    whitespace collapsed and case folded, and a closing ellipsis dropped with the few words
+    of a "read more" link after it (the teaser a page shows of a longer text)."""
+    body, cut = _uncut(text or "")
+    return " ".join(body.split()).casefold(), cut
+
+
+def text_key(text: str | None) -> str:
+    """``cut_text`` without the flag."""
+    return cut_text(text)[0]
+
+
+def copy_key(text: str | None) -> str | None:
+    """Hex SHA-256 (32 chars) of the first ``IDENTIFYING_WORDS`` words of a review's text
+    (``cut_text``): the copies of one review, whole or cut short after as many words, share
+    it, so a writer looks up a review's stored copies by it (``storage.review_copies``).
+    None for a shorter text: "Great!" or "Works as expected, thank you" is many people's
+    review, and two of them are not one review. A cut text needs one word more (its last
+    one may be cut in the middle)."""
+    body, cut = _uncut(text or "")
+    words = body.split(maxsplit=IDENTIFYING_WORDS)  # the words needed, and the rest
+    if len(words) < IDENTIFYING_WORDS + cut:
+        return None
+    basis = "cp\x1f" + " ".join(words[:IDENTIFYING_WORDS]).casefold()
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]

@@ -143,6 +143,7 @@ class Review(ReviewBase, table=True):
         UniqueConstraint("company_id", "content_key", name="uq_review_company_key"),
         # An index, not a constraint: SQLite adds it to a stored table without rebuilding it.
         Index("uq_review_company_identity", "company_id", "identity_key", unique=True),
+        Index("ix_review_company_copy", "company_id", "copy_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -157,6 +158,9 @@ class Review(ReviewBase, table=True):
     """``settings.content_keys.review_identity_key``: the review whatever product it was
     shown under, so a review shown under two products is one row. None: too little to
     tell it from another person's review (it is then one row per product, as before)."""
+    copy_key: str | None = Field(default=None, max_length=32)
+    """``settings.content_keys.copy_key`` of the text: the review's copies read another way
+    (a widget's API and the page's layout) are found by it (``storage.review_copies``)."""
     first_seen_at: datetime = _ts()
     edited_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     """When a crawl last found the review (same site id) with another text or rating."""

@@ -61,6 +61,21 @@ def identity_of(review: ReviewItem, published: date | None) -> str | None:
     )
 
 
+def identity_taken(conn: Connection, company_id: int, identity: str | None, review_id: int) -> bool:
+    """Whether a review of the company other than ``review_id`` has ``identity`` (a stored
+    review whose identity changes keeps its old one then: identities are unique)."""
+    if identity is None:
+        return False
+    found = conn.execute(
+        select(_REVIEW.c.id).where(
+            _REVIEW.c.company_id == company_id,
+            _REVIEW.c.identity_key == identity,
+            _REVIEW.c.id != review_id,
+        )
+    )
+    return found.first() is not None
+
+
 def forget_analysis(conn: Connection, review_ids: Sequence[int]) -> None:
     """Drop the reviews' analysis: ``rivalscope analyze`` finds them pending again, and no
     report counts what their old text said meanwhile."""
@@ -255,17 +270,8 @@ def apply_edits(
             "text_before_edit": before.text,
         }
         identity = identity_of(review, before.published)
-        taken = (
-            identity is not None
-            and conn.execute(
-                select(_REVIEW.c.id).where(
-                    _REVIEW.c.company_id == company_id,
-                    _REVIEW.c.identity_key == identity,
-                    _REVIEW.c.id != before.review_id,
-                )
-            ).first()
-        )
-        if not taken:  # else another row is that text already: the old identity stays
+        if not identity_taken(conn, company_id, identity, before.review_id):
+            # else another row is that text already: the old identity stays
             values["identity_key"] = identity
         conn.execute(update(_REVIEW).where(_REVIEW.c.id == before.review_id).values(**values))
         changed.append(before.review_id)

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, Table, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from settings.content_keys import fold, product_key
+from settings.content_keys import copy_key, fold, product_key
 from settings.records import OfferItem, ProductParent, ReviewItem
 from settings.user_errors import UserError
 from storage.card_products import address_key, hand_over, is_address_key
@@ -37,6 +37,7 @@ from storage.models import (
     Source,
     utcnow,
 )
+from storage.review_copies import alias_copies, set_copies_aside
 from storage.review_identity import apply_edits, identity_of, insert_reviews, stored_content_keys
 from storage.run_owner import judged_here, owner_alive, owner_words, this_machine
 from storage.variant_models import ProductParent as ParentRow
@@ -588,7 +589,12 @@ class CollectWriter:
             collected += conn.execute(
                 select(func.count())
                 .select_from(alias.join(review, review.c.id == alias.c.review_id))
-                .where(review.c.source_id == self.source_id, alias.c.product_id.in_(part))
+                .where(
+                    review.c.source_id == self.source_id,
+                    alias.c.product_id.in_(part),
+                    # A copy under the row's own product (read two ways) is the same review.
+                    alias.c.product_id.is_distinct_from(review.c.product_id),
+                )
             ).scalar_one()
         return sum(declared_by_key[k] for k in ids), collected
 
@@ -691,9 +697,12 @@ class CollectWriter:
             # Edits first: a stored key's row is then skipped by the insert as stored.
             if with_site_id:
                 apply_edits(conn, self.company_id, with_site_id, now, self._edited)
+            # A review read two ways (a widget's API, the page's layout): one row.
+            rows, copies = set_copies_aside(conn, self.company_id, rows)
             added = insert_reviews(
                 conn, self.company_id, rows, check_aliases=not self._remember_keys
             )
+            alias_copies(conn, self.company_id, copies)
             if self.run_id is not None:
                 # The run's counters move with the rows they count: a kill keeps both.
                 runs = _table(CrawlRun)
@@ -1018,6 +1027,7 @@ class CollectWriter:
             "crawl_run_id": self.run_id,
             "content_key": key,
             "identity_key": identity_of(review, review.published),
+            "copy_key": copy_key(review.text),
             "first_seen_at": now,
             "title": review.title,
             "text": review.text,

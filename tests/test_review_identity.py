@@ -17,7 +17,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, func, insert, text
 from sqlmodel import Session, col, select
 
-from settings.content_keys import review_content_key
+from settings.content_keys import copy_key, review_content_key
 from settings.records import ReviewItem
 from spiders import file_import
 from storage.analysis_models import ReviewAnalysis, ReviewSentence
@@ -396,6 +396,11 @@ def _check_migrated(engine: Engine) -> None:
     ]
     assert [tuple(a) for a in aliases] == [(1, 2, "k-white-same")]
     assert analysed == [1, 3]
+    # 0017: stored reviews get the key their copies are found by (none for a short text)
+    with engine.connect() as conn:
+        keys = conn.execute(text("SELECT id, copy_key FROM review ORDER BY id")).all()
+    assert [k is None for _, k in keys] == [False, False, True, True]
+    assert keys[0][1] == copy_key(SAME)
     # every key is still known: a crawl seeing the white page stores nothing again
     writer = CollectWriter(engine, company="Rival", source="shop")
     assert {
@@ -413,7 +418,7 @@ def _migrate(url: str) -> None:
     old.dispose()
     engine = open_database(url)
     try:
-        assert schema_revision(engine) == "0016"
+        assert schema_revision(engine) == "0017"
         _check_migrated(engine)
         # run again from the start (a run stopped half-way): the same rows
         with engine.begin() as conn:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from settings.content_keys import text_key
 from settings.records import ReviewItem
 from spiders.extract.layers import layer_priority
 
@@ -21,13 +22,6 @@ MIN_PREFIX = 20
 _MERGED = tuple(
     f.name for f in fields(ReviewItem) if f.name not in ("explain", "url", "text", "content_key")
 )
-
-
-def text_key(text: str | None) -> str:
-    """Text compared between copies: whitespace collapsed, case-folded, a trailing
-    ellipsis dropped."""
-    key = " ".join((text or "").split()).casefold()
-    return key.rstrip(".…").rstrip() if key.endswith(("...", "…")) else key
 
 
 def same_review(a: ReviewItem, b: ReviewItem) -> bool:
