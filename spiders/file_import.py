@@ -35,7 +35,14 @@ from spiders.extract.price import AMBIGUOUS_CANDIDATES, CURRENCY_SYMBOLS, price_
 from spiders.gc_spacing import spaced_collections
 from spiders.idle_cores import PROC_STAT, CpuSample, busy_elsewhere_since, cpu_sample
 from spiders.import_detection import StoreProcess
-from spiders.import_rows import BadRow, ImportFileError, read_rows
+from spiders.import_rows import (
+    JSON_SUFFIXES,
+    BadRow,
+    FieldsSeen,
+    ImportFileError,
+    column_name,
+    read_rows,
+)
 from spiders.pipelines.language import assign_languages, dominant_scandinavian
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.store_worker import BatchResult, WriterSpec
@@ -377,23 +384,47 @@ def infer_kind(path: Path, encoding: str, renamed: Mapping[str, str] | None = No
     )
 
 
+FIELD_SAMPLE = 1000
+"""Rows of a JSON file read for the fields ``--column`` names (``check_header``)."""
+
+
 def check_header(
     path: Path, encoding: str, kind: Kind, renamed: Mapping[str, str] | None = None
 ) -> None:
     """ImportFileError if the file cannot be read as ``kind`` as a whole (e.g. a CSV header
-    naming columns ``kind`` does not have); reads no further than the first row."""
+    naming columns ``kind`` does not have, a JSON field ``--column`` names, dotted path or
+    not, that none of its first ``FIELD_SAMPLE`` rows holds); reads no further than the
+    first row, or that sample."""
     columns = REVIEW_COLUMNS if kind == "reviews" else OFFER_COLUMNS
-    rows = read_rows(path, encoding, columns, renamed)
-    first = next(rows, None)
-    rows.close()  # its file is closed now, not when the generator is collected
+    seen = FieldsSeen() if renamed and path.suffix.lower() in JSON_SUFFIXES else None
+    with closing(read_rows(path, encoding, columns, renamed, seen)) as rows:
+        first = next(rows, None)
+        if seen is not None and renamed is not None:
+            wanted = {column_name(k): v for k, v in renamed.items()}
+            read = int(first is not None)
+            while len(seen.found) < len(wanted) and read < FIELD_SAMPLE:
+                if next(rows, None) is None:
+                    break
+                read += 1
+            missing = [(k, v) for k, v in wanted.items() if k not in seen.found]
+            if missing:
+                rows_read = f"none of the first {read:,} rows" if read == FIELD_SAMPLE else "no row"
+                said = "; ".join(
+                    f"--column {name}={source}: {rows_read} holds {source!r} "
+                    f"({seen.missed.get(source, 'null in every row read')})"
+                    for source, name in missing
+                )
+                raise ImportFileError(f"{path}: {said}")
     if first is not None and isinstance(first[1], BadRow):
         reason = first[1].reason
         if reason.startswith("unknown field"):
+            dotted = re.search(r"'([^']+\.[^']+)'", reason)
+            inside = f", --column NAME={dotted.group(1)} one inside an object" if dotted else ""
             # as a CSV header naming a column we do not read: the file's rows share it
             raise ImportFileError(
                 f"{path}: line {first[0]}: {reason}; the fields read are "
                 f"{', '.join(columns)} (--column NAME=FIELD reads a field of yours as one of "
-                "them; leave the others out of the file)"
+                f"them{inside}; leave the others out of the file)"
             )
 
 
