@@ -388,33 +388,40 @@ FIELD_SAMPLE = 1000
 """Rows of a JSON file read for the fields ``--column`` names (``check_header``)."""
 
 
+def check_fields(path: Path, encoding: str, renamed: Mapping[str, str] | None = None) -> None:
+    """ImportFileError for a JSON field ``--column`` names (a dotted path or not) that none
+    of the file's first ``FIELD_SAMPLE`` rows holds, saying what they hold there (a CSV's
+    header is checked as it is read). Said before the kind is guessed from the fields."""
+    if not renamed or path.suffix.lower() not in JSON_SUFFIXES:
+        return
+    seen = FieldsSeen()
+    wanted = {column_name(k): v for k, v in renamed.items()}
+    read = 0
+    with closing(read_rows(path, encoding, renamed=renamed, seen=seen)) as rows:
+        while len(seen.found) < len(wanted) and read < FIELD_SAMPLE:
+            if next(rows, None) is None:
+                break
+            read += 1
+    missing = [(k, v) for k, v in wanted.items() if k not in seen.found]
+    if missing:
+        rows_read = f"none of the first {read:,} rows" if read == FIELD_SAMPLE else "no row"
+        said = "; ".join(
+            f"--column {name}={source}: {rows_read} holds {source!r} "
+            f"({seen.missed.get(source, 'null in every row read')})"
+            for source, name in missing
+        )
+        raise ImportFileError(f"{path}: {said}")
+
+
 def check_header(
     path: Path, encoding: str, kind: Kind, renamed: Mapping[str, str] | None = None
 ) -> None:
     """ImportFileError if the file cannot be read as ``kind`` as a whole (e.g. a CSV header
-    naming columns ``kind`` does not have, a JSON field ``--column`` names, dotted path or
-    not, that none of its first ``FIELD_SAMPLE`` rows holds); reads no further than the
-    first row, or that sample."""
+    naming columns ``kind`` does not have); reads no further than the first row."""
     columns = REVIEW_COLUMNS if kind == "reviews" else OFFER_COLUMNS
-    seen = FieldsSeen() if renamed and path.suffix.lower() in JSON_SUFFIXES else None
-    with closing(read_rows(path, encoding, columns, renamed, seen)) as rows:
-        first = next(rows, None)
-        if seen is not None and renamed is not None:
-            wanted = {column_name(k): v for k, v in renamed.items()}
-            read = int(first is not None)
-            while len(seen.found) < len(wanted) and read < FIELD_SAMPLE:
-                if next(rows, None) is None:
-                    break
-                read += 1
-            missing = [(k, v) for k, v in wanted.items() if k not in seen.found]
-            if missing:
-                rows_read = f"none of the first {read:,} rows" if read == FIELD_SAMPLE else "no row"
-                said = "; ".join(
-                    f"--column {name}={source}: {rows_read} holds {source!r} "
-                    f"({seen.missed.get(source, 'null in every row read')})"
-                    for source, name in missing
-                )
-                raise ImportFileError(f"{path}: {said}")
+    rows = read_rows(path, encoding, columns, renamed)
+    first = next(rows, None)
+    rows.close()  # its file is closed now, not when the generator is collected
     if first is not None and isinstance(first[1], BadRow):
         reason = first[1].reason
         if reason.startswith("unknown field"):
@@ -501,6 +508,7 @@ def import_file(
     exists = check_company(engine, company, new_company=new_company)
     date_hint = language_hint  # the tag as written: "en-US" orders dates, "en" cannot
     language_hint = normalize_language_code(language_hint)
+    check_fields(path, encoding, renamed)  # the fields named before the kind they imply
     kind = kind or infer_kind(path, encoding, renamed)
     # before the run is recorded: a refused file leaves none
     check_header(path, encoding, kind, renamed)

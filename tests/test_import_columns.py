@@ -259,5 +259,14 @@ def test_the_command_reads_dotted_columns_and_says_so_in_its_help(tmp_path: Path
     assert "no row holds 'rating.score' (its 'rating' holds 'value')" in " ".join(
         typo.stderr.split()
     )
+    # a path for the text is checked before the kind is guessed from the fields
+    text_typo = tmp_path / "texts.json"
+    text_typo.write_text(json.dumps([{"content": {"body": "Great coffee"}}]), encoding="utf-8")
+    untold = run_cli("import", str(text_typo), "-c", "Rival", "--column", "text=content.bdy",
+                     cwd=tmp_path, db_url=url)  # fmt: skip
+    assert untold.returncode == 2, untold.stdout + untold.stderr
+    assert "no row holds 'content.bdy' (its 'content' holds 'body')" in " ".join(
+        untold.stderr.split()
+    )
     helped = run_cli("import", "--help", cwd=tmp_path, db_url=url)
     assert "rating=rating.value" in " ".join(helped.stdout.split())
