@@ -35,7 +35,14 @@ from spiders.extract.price import AMBIGUOUS_CANDIDATES, CURRENCY_SYMBOLS, price_
 from spiders.gc_spacing import spaced_collections
 from spiders.idle_cores import PROC_STAT, CpuSample, busy_elsewhere_since, cpu_sample
 from spiders.import_detection import StoreProcess
-from spiders.import_rows import BadRow, ImportFileError, read_rows
+from spiders.import_rows import (
+    JSON_SUFFIXES,
+    BadRow,
+    FieldsSeen,
+    ImportFileError,
+    column_name,
+    read_rows,
+)
 from spiders.pipelines.language import assign_languages, dominant_scandinavian
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.store_worker import BatchResult, WriterSpec
@@ -377,6 +384,35 @@ def infer_kind(path: Path, encoding: str, renamed: Mapping[str, str] | None = No
     )
 
 
+FIELD_SAMPLE = 1000
+"""Rows of a JSON file read for the fields ``--column`` names (``check_header``)."""
+
+
+def check_fields(path: Path, encoding: str, renamed: Mapping[str, str] | None = None) -> None:
+    """ImportFileError for a JSON field ``--column`` names (a dotted path or not) that none
+    of the file's first ``FIELD_SAMPLE`` rows holds, saying what they hold there (a CSV's
+    header is checked as it is read). Said before the kind is guessed from the fields."""
+    if not renamed or path.suffix.lower() not in JSON_SUFFIXES:
+        return
+    seen = FieldsSeen()
+    wanted = {column_name(k): v for k, v in renamed.items()}
+    read = 0
+    with closing(read_rows(path, encoding, renamed=renamed, seen=seen)) as rows:
+        while len(seen.found) < len(wanted) and read < FIELD_SAMPLE:
+            if next(rows, None) is None:
+                break
+            read += 1
+    missing = [(k, v) for k, v in wanted.items() if k not in seen.found]
+    if missing:
+        rows_read = f"none of the first {read:,} rows" if read == FIELD_SAMPLE else "no row"
+        said = "; ".join(
+            f"--column {name}={source}: {rows_read} holds {source!r} "
+            f"({seen.missed.get(source, 'null in every row read')})"
+            for source, name in missing
+        )
+        raise ImportFileError(f"{path}: {said}")
+
+
 def check_header(
     path: Path, encoding: str, kind: Kind, renamed: Mapping[str, str] | None = None
 ) -> None:
@@ -389,11 +425,13 @@ def check_header(
     if first is not None and isinstance(first[1], BadRow):
         reason = first[1].reason
         if reason.startswith("unknown field"):
+            dotted = re.search(r"'([^']+\.[^']+)'", reason)
+            inside = f", --column NAME={dotted.group(1)} one inside an object" if dotted else ""
             # as a CSV header naming a column we do not read: the file's rows share it
             raise ImportFileError(
                 f"{path}: line {first[0]}: {reason}; the fields read are "
                 f"{', '.join(columns)} (--column NAME=FIELD reads a field of yours as one of "
-                "them; leave the others out of the file)"
+                f"them{inside}; leave the others out of the file)"
             )
 
 
@@ -470,6 +508,7 @@ def import_file(
     exists = check_company(engine, company, new_company=new_company)
     date_hint = language_hint  # the tag as written: "en-US" orders dates, "en" cannot
     language_hint = normalize_language_code(language_hint)
+    check_fields(path, encoding, renamed)  # the fields named before the kind they imply
     kind = kind or infer_kind(path, encoding, renamed)
     # before the run is recorded: a refused file leaves none
     check_header(path, encoding, kind, renamed)

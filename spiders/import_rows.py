@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections import deque
 from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import IO, Any
@@ -213,13 +213,16 @@ def read_rows(
     encoding: str,
     known: tuple[str, ...] | None = None,
     renamed: Mapping[str, str] | None = None,
+    seen: FieldsSeen | None = None,
 ) -> Generator[tuple[int, Row], None, None]:
     """(line number, row) for each row of ``path``; see the module docstring.
 
     ``known``: the columns the caller reads; a header with others is refused (naming them).
     ``renamed``: the file's column (any case) -> the name it is read as (``--column``), for
     exports whose headers are not ours ("Kommentar", "Review Content"); a column named
-    there that the file lacks is refused.
+    there that the file lacks is refused. In JSON it may be a dotted path into nested
+    objects ("consumer.displayName", "rating.value"): a row without it leaves it out, as a
+    row may leave out any key; ``seen`` collects which of them the rows hold (JSON only).
     """
     renamed = {column_name(k): v for k, v in (renamed or {}).items()}
     encoding = check_encoding(encoding)
@@ -232,9 +235,9 @@ def read_rows(
     check_decodable(path, encoding)
     with path.open(encoding=encoding, newline="") as text:
         if suffix in JSON_SUFFIXES and _opens_array(text):
-            yield from _json_array_rows(text, known, renamed)
+            yield from _json_array_rows(text, known, renamed, seen)
         elif suffix in JSON_SUFFIXES:
-            yield from _json_rows(_Lines(text), known, renamed)
+            yield from _json_rows(_Lines(text), known, renamed, seen)
         else:
             dialect, directive = _dialect(path, suffix, encoding)
             lines = _Lines(text)
@@ -252,7 +255,10 @@ def _opens_array(text: IO[str]) -> bool:
 
 
 def _json_rows(
-    lines: _Lines, known: tuple[str, ...] | None, renamed: dict[str, str]
+    lines: _Lines,
+    known: tuple[str, ...] | None,
+    renamed: dict[str, str],
+    seen: FieldsSeen | None = None,
 ) -> Iterator[tuple[int, Row]]:
     unknown_seen: set[str] = set()
     while True:
@@ -280,27 +286,31 @@ def _json_rows(
         if isinstance(value, list):  # a whole .json export on one line, most likely
             yield lines.number, BadRow("a JSON array: write one object per line (JSON lines)")
             continue
-        yield lines.number, _json_row(value, known, renamed, unknown_seen)
+        yield lines.number, _json_row(value, known, renamed, unknown_seen, seen)
 
 
 def _json_row(
-    value: Any, known: tuple[str, ...] | None, renamed: dict[str, str], unknown_seen: set[str]
+    value: Any,
+    known: tuple[str, ...] | None,
+    renamed: dict[str, str],
+    unknown_seen: set[str],
+    seen: FieldsSeen | None = None,
 ) -> Row:
     """One JSON object as a row. A row with a key ``known`` does not hold is refused, every
     such row (``unknown_seen``: the unknown keys met so far, for ``unknown_fields``): the
     first was refused and the rest stored without the field, so one row of a file's same
-    shape was lost."""
+    shape was lost. An object we do not read is named by the dotted paths of its fields
+    ("consumer.countrycode"), which ``--column`` takes; an object under a name we read
+    ("rating": {"value": 4}) is refused, naming its fields."""
     if not isinstance(value, dict):
         return BadRow("a JSON row must be an object")
     row = {column_name(str(k)): v for k, v in value.items()}
     if renamed:  # JSON rows may leave keys out: a row without the column is fine
-        named = _renamed_row(row, renamed)
+        named = _renamed_row(row, renamed, seen)
         if isinstance(named, BadRow):
             return named
         row = named
-    nested = sorted(k for k, v in row.items() if isinstance(v, dict | list))
-    if nested:
-        return BadRow(f"{', '.join(nested)}: a value must be text or a number")
+    row = _flattened(row, known or ())
     if known is not None:
         unknown = sorted(k for k in row if k not in known)
         if unknown:
@@ -309,14 +319,135 @@ def _json_row(
                 f"unknown {'field' if len(unknown) == 1 else 'fields'} "
                 f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}"
             )
+    nested = sorted(k for k, v in row.items() if isinstance(v, dict | list))
+    if nested:
+        inside = next((k for k in nested if isinstance(row[k], dict) and row[k]), None)
+        hint = ""
+        if inside is not None:
+            source = next((s for s, n in renamed.items() if n == inside), inside)
+            fields = [f"{source}.{leaf}" for leaf in _flattened({"": row[inside]}, ())]
+            hint = (
+                f" ({source!r} is an object holding {_listed(fields)}: "
+                f"--column {inside}={fields[0]} reads one of them)"
+            )
+        return BadRow(f"{', '.join(nested)}: a value must be text or a number{hint}")
     return row
+
+
+@dataclass
+class FieldsSeen:
+    """Which fields ``--column`` names (dotted paths too) the JSON rows read hold."""
+
+    found: set[str] = field(default_factory=set)
+    missed: dict[str, str] = field(default_factory=dict)
+    """Each field no row held yet -> what the first row without it holds there."""
+
+
+_ABSENT = object()
+
+
+def _at_path(row: dict[str, Any], path: str) -> tuple[Any, list[tuple[dict[str, Any], Any]]]:
+    """The value at ``path`` in ``row`` (its own key, dots and all, first; else a dotted
+    path into nested objects, each key compared as ``column_name``), and the (object, key)
+    pairs that lead to it; ``_ABSENT`` when the row has none. A null object on the way
+    ("consumer": null) holds null."""
+    if path in row:
+        return row[path], [(row, path)]
+    steps: list[tuple[dict[str, Any], Any]] = []
+    here: Any = row
+    for part in path.split(".") if "." in path else ():
+        if here is None:
+            return None, steps
+        if not isinstance(here, dict):
+            return _ABSENT, steps
+        key = (
+            part
+            if part in here
+            else next((k for k in here if column_name(str(k)) == part), _ABSENT)
+        )
+        if key is _ABSENT:
+            return _ABSENT, steps
+        steps.append((here, key))
+        here = here[key]
+    return (here, steps) if steps else (_ABSENT, steps)
+
+
+def _missing_field(row: dict[str, Any], path: str) -> str:
+    """What ``row`` holds where ``path`` is not, in words."""
+    _, steps = _at_path(row, path)
+    where: Any = steps[-1][0][steps[-1][1]] if steps else row
+    named = ".".join(column_name(str(k)) for _, k in steps)
+    if not isinstance(where, dict):
+        shown = "a list" if isinstance(where, list) else repr(where)[:30]
+        return f"its {named!r} is {shown}, not an object"
+    fields = [column_name(str(k)) for k in where]
+    holds = f"its {named!r} holds" if named else "it holds"
+    return f"{holds} {_listed(fields)}" if fields else f"its {named!r} is empty"
+
+
+def _renamed_row(
+    row: dict[str, Any], renamed: dict[str, str], seen: FieldsSeen | None = None
+) -> Row:
+    """``row`` with the fields ``--column`` names under our names. A field taken from inside
+    an object is taken out of it (an object left empty goes too), so that what is left are
+    the fields we do not read."""
+    out: dict[str, Any] = {}
+    taken: list[list[tuple[dict[str, Any], Any]]] = []
+    for source, name in renamed.items():
+        value, steps = _at_path(row, source)
+        if seen is not None and source not in seen.found:
+            if value is _ABSENT:
+                seen.missed.setdefault(source, _missing_field(row, source))
+            elif source in row or len(steps) == source.count(".") + 1:
+                seen.found.add(source)  # not through a null object: that holds no field
+        if value is not _ABSENT:
+            out[name] = value
+            taken.append(steps)
+    for steps in taken:
+        for depth in range(len(steps) - 1, -1, -1):
+            parent, key = steps[depth]
+            if depth == len(steps) - 1 or parent.get(key) in ({}, None):
+                parent.pop(key, None)
+    twice = sorted(name for name in row if name in out and not isinstance(row[name], dict))
+    if twice:
+        return BadRow(f"{_listed(twice)} given both as itself and through --column")
+    for name, value in row.items():
+        if name in out:  # an object left under a name we read: its fields, by their path
+            out.update(_flattened({name: value}, ()))
+        else:
+            out[name] = value
+    return out
+
+
+def _flattened(row: dict[str, Any], keep: tuple[str, ...]) -> dict[str, Any]:
+    """``row`` with each object under a name not in ``keep`` replaced by its fields, named
+    by their dotted path ("consumer.displayname"); empty objects give none."""
+    if not any(isinstance(v, dict) and k not in keep for k, v in row.items()):
+        return row
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if not isinstance(value, dict) or key in keep:
+            out[key] = value
+            continue
+        stack = [(key, value)]  # not recursive: an object may be nested as deep as JSON allows
+        while stack:
+            prefix, obj = stack.pop()
+            inner = [(f"{prefix}.{column_name(str(k))}".lstrip("."), v) for k, v in obj.items()]
+            for name, item in reversed(inner):
+                if isinstance(item, dict):
+                    stack.append((name, item))
+            out.update((name, item) for name, item in inner if not isinstance(item, dict))
+    return out
 
 
 _JSON_SPACE = " \t\r\n"
 
 
 def _json_array_rows(
-    text: IO[str], known: tuple[str, ...] | None, renamed: dict[str, str]
+    text: IO[str],
+    known: tuple[str, ...] | None,
+    renamed: dict[str, str],
+    seen: FieldsSeen | None = None,
 ) -> Iterator[tuple[int, Row]]:
     """The objects of a file holding one JSON array (``[{...}, {...}]``, pretty-printed or
     not, as most tools export JSON), read one at a time: memory holds one object (at most
@@ -364,7 +495,7 @@ def _json_array_rows(
             except ValueError:  # int() refuses more digits: Python's guard against slow parsing
                 yield line, BadRow("a number of more than 4,300 digits")
                 return
-        yield line, _json_row(value, known, renamed, unknown_seen)
+        yield line, _json_row(value, known, renamed, unknown_seen, seen)
         line += buffer.count("\n", at, end)
         at = end
         if at > CHUNK:  # what was read is let go
@@ -375,18 +506,16 @@ def _check_renamed(path: Path, renamed: dict[str, str], header: list[str]) -> No
     """Every column ``--column`` names is in the CSV header."""
     missing = [column for column in renamed if column not in header]
     if missing:
+        dotted = any("." in column for column in missing)
         raise ImportFileError(
             f"{path} has no column {_listed(missing)} (--column); its columns are "
             f"{_listed([name for name in header if name])}"
+            + (
+                "; a dotted path reads inside JSON objects, a CSV's columns are flat"
+                if dotted
+                else ""
+            )
         )
-
-
-def _renamed_row(row: dict[str, Any], renamed: dict[str, str]) -> Row:
-    out = {renamed.get(name, name): value for name, value in row.items()}
-    if len(out) < len(row):
-        twice = sorted({renamed[n] for n in row if n in renamed} & set(row) - set(renamed))
-        return BadRow(f"{_listed(twice)} given both as itself and through --column")
-    return out
 
 
 def _listed(names: list[str]) -> str:

@@ -20,11 +20,23 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, Select, String, Table, and_, func, or_, select, type_coerce
+from sqlalchemy import (
+    Engine,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 
 from settings.user_errors import UserError
 from storage.company_names import find_company, suggest_company
 from storage.csv_safety import safe_cell
+from storage.findings_models import EFFECT_UNITS, SAMPLE_UNITS
 from storage.schema import metadata
 
 ALSO_SEPARATOR = " | "
@@ -264,6 +276,8 @@ def _findings(since: date | None, company_id: int | None) -> Select[Any]:
             finding.c.score,
             finding.c.summary,
             finding.c.quotes,
+            _unit_of(finding.c.kind, EFFECT_UNITS),
+            _unit_of(finding.c.kind, SAMPLE_UNITS),
         )
         .select_from(finding.join(run, run.c.id == finding.c.report_run_id))
         .order_by(finding.c.report_run_id, finding.c.score.desc(), finding.c.id)
@@ -273,6 +287,12 @@ def _findings(since: date | None, company_id: int | None) -> Select[Any]:
     if company_id is not None:
         query = query.where(finding.c.competitor_id == company_id)
     return query
+
+
+def _unit_of(kind: Any, units: dict[str, str]) -> Any:
+    """What a finding of ``kind`` measures, as the report's findings.csv says it ("" for a
+    kind without one)."""
+    return case(units, value=kind, else_="")
 
 
 def _fields(spec: str) -> tuple[Field, ...]:
@@ -325,7 +345,9 @@ DATASETS = {
             "report_id:int report_created_at:timestamp competitor:text aspect:text kind:text "
             "segment_product:text segment_category:text segment_language:text "
             "segment_region:text effect:float effect_low:float effect_high:float "
-            "sample_size:int own_sample_size:int score:float summary:text quotes:json"
+            "sample_size:int own_sample_size:int score:float summary:text quotes:json "
+            # after the columns consumers read by position; the names of findings.csv
+            "effect_unit:text sample_unit:text"
         ),
         _findings,
     ),

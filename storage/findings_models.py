@@ -38,6 +38,24 @@ class ReportRun(SQLModel, table=True):
     this one, so the scheduler skips it, also across restarts and ``schedule --once``."""
 
 
+EFFECT_UNITS = {
+    "competitor_weakness": "net sentiment difference, ours - theirs (-2..2)",
+    "competitor_strength": "net sentiment difference, ours - theirs (-2..2)",
+    "unmet_need": "share of their reviews (0..1)",
+    "price_gap": "price premium over ours (0.1 = +10%)",
+}
+"""What a finding's stored ``effect`` measures, by its kind: the ``effect_unit`` column of
+the report's findings.csv/json and of ``rivalscope export findings``."""
+SAMPLE_UNITS = {
+    "competitor_weakness": "opinions",
+    "competitor_strength": "opinions",
+    "unmet_need": "reviews",
+    "price_gap": "matched products",
+}
+"""What a finding's ``sample_size`` counts, by its kind (an opinion: one review's verdict on
+one aspect): the ``sample_unit`` column of the same files, and the report's "n"."""
+
+
 class FindingBase(SQLModel):
     competitor: str = Field(max_length=120, index=True)
     """Company name (denormalised so listings need no join)."""

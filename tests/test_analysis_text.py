@@ -275,3 +275,62 @@ def test_key_phrases_of_the_newer_languages_leave_their_function_words_out(
     assert not {"und", "och", "y", "die", "la", "var", "fue", "war"} & {
         word for candidate in found for word in candidate.split()
     }, found
+
+
+def _needs(language: str, text: str) -> list[tuple[str | None, str | None]]:
+    from compare.analysis.review import ReviewInput, analyze_reviews
+    from compare.analysis.sentiment.scorer import SentimentScorer
+    from compare.analysis.taxonomy import load_taxonomy
+
+    review = ReviewInput(1, 1, text, language=language)
+    (result,) = analyze_reviews([review], SentimentScorer(None), load_taxonomy())
+    return [(s.need, s.need_topic) for s in result.sentences]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        # a lack of nothing, or a negated lack
+        ("en", "Nothing is missing."),
+        ("pl", "Niczego nie brakuje."),
+        ("no", "Mangler ingenting."),
+        ("no", "Jeg savner ikke noe."),
+        ("en", "I can't complain."),
+        ("no", "Ingenting å klage på."),
+        # a lack of a fault (a word the language's lexicons score negative): praise
+        ("pl", "Polecam, brak problemów z dostawą."),
+        ("pl", "Wady: brak."),
+        # the cue alone names nothing lacking
+        ("pl", "Brak."),
+    ],
+)  # fmt: skip
+def test_a_lack_of_nothing_or_of_a_fault_is_no_need(language: str, sentence: str) -> None:
+    """ "Wady: brak" (cons: none), "brak problemów" (no problems), "mangler ingenting"
+    (nothing is missing) were counted as missing features, with "wada", "problem" or
+    "ingenting" as the unmet need."""
+    assert _needs(language, sentence) == [(None, None)]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "need"),
+    [
+        ("pl", "Brak instrukcji.", ("missing", "manual")),
+        ("en", "Lack of instructions.", ("missing", "manual")),
+        ("no", "Mangel på bruksanvisning.", ("missing", "manual")),
+        # "lack of X" in the languages that had no such phrase
+        ("fr", "Absence de notice.", ("missing", "manual")),
+        ("sv", "Brist på instruktioner.", ("missing", "manual")),
+        ("sv", "Avsaknad av instruktioner.", ("missing", "manual")),
+        ("de", "Mangel an Anleitung.", ("missing", "manual")),
+        ("nl", "Gebrek aan instructies.", ("missing", "manual")),
+        ("it", "Mancanza di istruzioni.", ("missing", "manual")),
+        # kept: a cue with a negation of its own, a lack named after a clause of its own
+        ("fr", "Je ne reviendrai plus jamais.", ("complaint", "revenir")),
+        ("en", "No lid, and the handle is missing.", ("missing", "lid")),
+        ("en", "It does not have a timer.", ("missing", "timer")),
+    ],
+)  # fmt: skip
+def test_lack_of_x_is_a_missing_feature_in_each_language(
+    language: str, sentence: str, need: tuple[str, str]
+) -> None:
+    assert _needs(language, sentence) == [need]

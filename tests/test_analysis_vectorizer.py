@@ -35,6 +35,13 @@ from compare.analysis.text import lemmas, tokenize
         # the finite verb before a post-verb negation is negated too
         ("no", "jeg anbefaler ikke", ["jeg", "NOT_anbefale", "ikke"]),
         ("fr", "j'aime pas", ["NOT_aimer", "pas"]),
+        # and, as the lexicon reads it, across an object pronoun in sv, de and nl
+        ("sv", "jag rekommenderar den inte", ["jag", "NOT_rekommendera", "den", "inte"]),
+        ("de", "ich empfehle es nicht", ["ich", "NOT_empfehlen", "es", "nicht"]),
+        ("nl", "ik vind het niet", ["ik", "NOT_vinden", "het", "niet"]),
+        # a pronoun at the end is no negation; French and Norwegian read the next word only
+        ("sv", "jag rekommenderar den", ["jag", "rekommendera", "den"]),
+        ("no", "jeg anbefaler den ikke", ["jeg", "anbefale", "den", "ikke"]),
         ("fr", "pas mal", ["pas", "NOT_mal"]),
         ("multi", "not bra", ["not", "NOT_bra"]),
     ],
@@ -159,3 +166,34 @@ def test_keys_sorted_a_block_of_whole_rows_at_a_time_are_sorted(
     monkeypatch.setattr(vectorizer, "SORT_BLOCK", block)
     vectorizer.sort_by_rows(keys, np.cumsum(lengths))
     assert keys.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("sv", "jag rekommenderar den inte"),
+        ("sv", "jag gillar det inte alls"),
+        ("de", "ich empfehle es nicht"),
+        ("de", "ich mag es nicht"),
+        ("nl", "ik koop het niet"),
+        ("no", "jeg anbefaler ikke"),
+        ("fr", "j'aime pas"),
+    ],
+)
+def test_the_classifier_negates_the_verbs_the_lexicon_negates(language: str, text: str) -> None:
+    """One rule for both (``features.negation_follows``): the word features read a post-verb
+    negation after an object pronoun where the lexicon fallback did ("rekommenderar den
+    inte" was negative to the lexicon, a plain "rekommendera" to a model of the ratings)."""
+    from compare.analysis.sentiment.features import POST_VERB_NEGATIONS, finite_verb
+    from compare.analysis.sentiment.lexicon_features import _negated
+
+    tokens = tokenize(text)
+    bases = lemmas(tokens, language)
+    words = FeatureVectorizer(language, 2, 3).word_features(tokens)[: len(tokens)]
+    post = POST_VERB_NEGATIONS[language]
+    for i, (token, base) in enumerate(zip(tokens, bases, strict=True)):
+        if not finite_verb(token, base, language):
+            continue
+        by_lexicon = _negated(tokens, i, base, frozenset(), post, language)
+        assert words[i].startswith("NOT_") == by_lexicon, (i, words)
+    assert any(w.startswith("NOT_") and w[4:] in bases for w in words)

@@ -215,3 +215,47 @@ def test_moments_are_written_in_utc_with_their_offset_from_either_database(
     else:
         seen = [json.loads(line)["first_seen_at"] for line in out.read_text("utf-8").splitlines()]
     assert seen and all(value.endswith("+00:00") for value in seen), seen[:2]
+
+
+OLD_FINDING_COLUMNS = [
+    "report_id", "report_created_at", "competitor", "aspect", "kind", "segment_product",
+    "segment_category", "segment_language", "segment_region", "effect", "effect_low",
+    "effect_high", "sample_size", "own_sample_size", "score", "summary", "quotes",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_findings_carry_the_report_files_unit_columns(
+    engine: Engine, tmp_path: Path, fmt: str
+) -> None:
+    """The report's findings.csv says what each effect and sample measures (``effect_unit``,
+    ``sample_unit``); the export of the same findings did not, so its effect read as one
+    number across kinds (a net sentiment gap, a share of reviews, a price premium). The
+    columns come after the ones the export had, in their order, for consumers that read
+    them by position."""
+    populate(engine, PLAN)
+    build_report(engine, tmp_path / "report")
+    with (tmp_path / "report" / "findings.csv").open(encoding="utf-8", newline="") as handle:
+        report = list(csv.DictReader(handle))
+    out = tmp_path / f"findings.{fmt}"
+    export(engine, "findings", fmt, out=out)
+    if fmt == "csv":
+        with out.open(encoding="utf-8", newline="") as handle:
+            exported = list(csv.DictReader(handle))
+    elif fmt == "jsonl":
+        exported = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    else:
+        exported = pq.read_table(out).to_pylist()
+    assert list(exported[0])[: len(OLD_FINDING_COLUMNS)] == OLD_FINDING_COLUMNS
+    units = {"effect_unit", "sample_unit"}
+    assert units <= set(exported[0])
+
+    def key(row: dict[str, object]) -> tuple[object, ...]:
+        segments = [
+            row[f"segment_{s}"] or "" for s in ("product", "category", "language", "region")
+        ]
+        return (row["competitor"], row["aspect"], row["kind"], *segments)
+
+    said = {key(row): (row["effect_unit"], row["sample_unit"]) for row in report}
+    assert len({row["kind"] for row in report}) >= 2, report  # more than one unit compared
+    assert {key(row): (row["effect_unit"], row["sample_unit"]) for row in exported} == said

@@ -152,3 +152,121 @@ def test_a_json_field_we_do_not_read_is_refused_as_a_csv_column_is(
     late = run_cli("import", str(path), "-c", "Rival", cwd=tmp_path, db_url=url)
     assert late.returncode == 1, late.stdout + late.stderr
     assert "3 rows, 1 new reviews, 0 already stored, 2 rejected" in late.stdout
+
+
+def _review_tool_export(tmp_path: Path, array: bool) -> Path:
+    """A review tool's export: the reviewer, the rating and the date inside objects."""
+    rows = [
+        {"id": "t1", "text": "Livraison rapide, très bon café.",
+         "consumer": {"displayName": "Jean D.", "countryCode": "FR"},
+         "rating": {"value": 4}, "dates": {"publishedDate": "2025-11-03T10:00:00Z"}},
+        {"id": "t2", "text": "Kawa przyszła zimna i późno.",
+         "consumer": {"displayName": "Anna", "countryCode": "PL"},
+         "rating": {"value": 2}, "dates": {"publishedDate": "2025-11-04T10:00:00Z"}},
+        {"id": "t3", "text": "Nobody named, no date.", "consumer": None, "rating": {"value": 5}},
+    ]  # fmt: skip
+    path = tmp_path / ("export.json" if array else "export.jsonl")
+    written = json.dumps(rows, indent=2) if array else "".join(json.dumps(r) + "\n" for r in rows)
+    path.write_text(written, encoding="utf-8")
+    return path
+
+
+NESTED_COLUMNS = {
+    "consumer.displayName": "author",
+    "Consumer.CountryCode": "region",
+    "rating.value": "rating",
+    "dates.publishedDate": "date",
+}
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_a_dotted_column_reads_a_field_inside_an_object(tmp_path: Path, array: bool) -> None:
+    """Nested fields (``consumer.displayName``, ``rating.value``) could not be named by
+    --column: every row was refused ("consumer, dates, rating: a value must be text or a
+    number"). A row without the object (or with null) leaves the field out."""
+    path = _review_tool_export(tmp_path, array)
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    report = import_file(engine, path, company="Rival", new_company=True, renamed=NESTED_COLUMNS)
+    assert (report.kind, report.stored, report.rejected) == ("reviews", 3, 0), report.bad
+    with Session(engine) as session:
+        rows = session.exec(select(Review).order_by(Review.external_id)).all()
+    engine.dispose()
+    assert [(r.rating, r.region, str(r.published)) for r in rows] == [
+        (4.0, "FR", "2025-11-03"), (2.0, "PL", "2025-11-04"), (5.0, None, "None"),
+    ]  # fmt: skip
+    assert [r.author_hash is not None for r in rows] == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    ("renamed", "message"),
+    [
+        # a field the object does not hold: what it holds is listed
+        ({**NESTED_COLUMNS, "consumer.name": "author", "consumer.displayName": "title"},
+         "--column author=consumer.name: no row holds 'consumer.name' (its 'consumer' holds "
+         "'displayname', 'countrycode')"),
+        # a path through a value that is no object
+        ({**NESTED_COLUMNS, "text.body": "title"},
+         "--column title=text.body: no row holds 'text.body' (its 'text' is 'Livraison rapide"),
+        # an object none of the rows holds
+        ({**NESTED_COLUMNS, "review.title": "title"},
+         "--column title=review.title: no row holds 'review.title' (it holds 'id', 'text', "),
+        # fields of an object left unread are named by their path, and the file refused
+        ({"rating.value": "rating"},
+         "line 1: unknown fields 'consumer.countrycode', 'consumer.displayname', "
+         "'dates.publisheddate'; the fields read are text, rating"),
+    ],
+)  # fmt: skip
+def test_a_dotted_column_the_rows_do_not_hold_refuses_the_file(
+    tmp_path: Path, renamed: dict[str, str], message: str
+) -> None:
+    path = _review_tool_export(tmp_path, array=False)
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    with pytest.raises(ImportFileError) as refused:
+        import_file(engine, path, company="Rival", new_company=True, renamed=renamed)
+    engine.dispose()
+    assert message in str(refused.value), str(refused.value)
+
+
+def test_an_object_named_whole_or_unread_under_our_name_says_which_fields_it_holds(
+    tmp_path: Path,
+) -> None:
+    path = _review_tool_export(tmp_path, array=False)
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    whole = {**NESTED_COLUMNS, "consumer": "author"}
+    del whole["consumer.displayName"], whole["Consumer.CountryCode"]
+    report = import_file(engine, path, company="Rival", new_company=True, renamed=whole)
+    assert report.rejected == 2 and report.stored == 1  # the third row's consumer is null
+    assert report.bad[0] == (
+        1,
+        "author: a value must be text or a number ('consumer' is an object holding "
+        "'consumer.displayname', 'consumer.countrycode': --column author=consumer.displayname "
+        "reads one of them)",
+    )
+    engine.dispose()
+
+
+def test_the_command_reads_dotted_columns_and_says_so_in_its_help(tmp_path: Path) -> None:
+    path = _review_tool_export(tmp_path, array=True)
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    options = [f"--column={name}={column}" for column, name in NESTED_COLUMNS.items()]
+    done = run_cli("import", str(path), "-c", "Rival", "--new-company", *options,
+                   cwd=tmp_path, db_url=url)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 rows, 3 new reviews, 0 already stored, 0 rejected" in done.stdout
+    typo = run_cli("import", str(path), "-c", "Rival", "--column", "rating=rating.score",
+                   *options[:2], "--column=date=dates.publishedDate", cwd=tmp_path, db_url=url)  # fmt: skip
+    assert typo.returncode == 2, typo.stdout + typo.stderr
+    assert "no row holds 'rating.score' (its 'rating' holds 'value')" in " ".join(
+        typo.stderr.split()
+    )
+    # a path for the text is checked before the kind is guessed from the fields
+    text_typo = tmp_path / "texts.json"
+    text_typo.write_text(json.dumps([{"content": {"body": "Great coffee"}}]), encoding="utf-8")
+    untold = run_cli("import", str(text_typo), "-c", "Rival", "--column", "text=content.bdy",
+                     cwd=tmp_path, db_url=url)  # fmt: skip
+    assert untold.returncode == 2, untold.stdout + untold.stderr
+    assert "no row holds 'content.bdy' (its 'content' holds 'body')" in " ".join(
+        untold.stderr.split()
+    )
+    helped = run_cli("import", "--help", cwd=tmp_path, db_url=url)
+    assert "rating=rating.value" in " ".join(helped.stdout.split())

@@ -38,7 +38,7 @@ NEED_PATTERNS: dict[str, list[tuple[str, str]]] = {
         ),
         (
             MISSING,
-            r"\bil manque\b|\bmanque (?:de|d')\b|\bil n'y a pas\b|\bpas de possibilité\b|\bmanquant\b",
+            r"\bil manque\b|\bmanque (?:de|d')\b|\babsence (?:de|d')\b|\bil n'y a pas\b|\bpas de possibilité\b|\bmanquant\b",
         ),
         (
             REQUEST,
@@ -77,7 +77,10 @@ NEED_PATTERNS: dict[str, list[tuple[str, str]]] = {
             WISH,
             r"\bjag (?:skulle )?önska(?:r|t)?\b|\bhade varit (?:bra|bättre|trevligt|skönt|smidigt)\b|\bhoppas (?:att )?(?:de|ni)\b|\bsynd att\b|\bkunde (?:ha )?varit\b",
         ),
-        (MISSING, r"\bsaknar\b|\bsaknas\b|\bdet finns ingen\b|\binte möjligt att\b"),
+        (
+            MISSING,
+            r"\bsaknar\b|\bsaknas\b|\bbrist på\b|\bavsaknad av\b|\bdet finns ingen\b|\binte möjligt att\b",
+        ),
         (REQUEST, r"\bvänligen\b|\bbör (?:lägga till|erbjuda|förbättra|fixa)\b|\blägg till\b"),
         (COMPLAINT, r"\boacceptabelt\b|\baldrig igen\b|\bklagomål\b|\breklamation\b"),
     ],
@@ -86,7 +89,10 @@ NEED_PATTERNS: dict[str, list[tuple[str, str]]] = {
             WISH,
             r"\bich wünsche mir\b|\bwünschenswert\b|\bwäre (?:schön|toll|gut|besser|praktisch)\b|\bhätte mir\b|\bschade,? dass\b|\bhoffe,? dass\b|\bkönnte (?:etwas |viel )?\w+er sein\b",
         ),
-        (MISSING, r"\bfehlt\b|\bfehlen\b|\bvermisse\b|\bes gibt keine?n?\b|\bnicht möglich\b"),
+        (
+            MISSING,
+            r"\bfehlt\b|\bfehlen\b|\bvermisse\b|\bmangel an\b|\bes gibt keine?n?\b|\bnicht möglich\b",
+        ),
         (
             REQUEST,
             r"\bbitte (?:fügen|verbessern|ändern|bieten)\b|\bsollte(?:n)? (?:man )?(?:verbessert|hinzugefügt|geändert|angeboten)\b",
@@ -98,7 +104,10 @@ NEED_PATTERNS: dict[str, list[tuple[str, str]]] = {
             WISH,
             r"\bik zou graag\b|\bzou (?:fijn|mooi|handig|beter) zijn\b|\bwas (?:fijn|handig|beter) geweest\b|\bjammer dat\b|\bhoop dat\b",
         ),
-        (MISSING, r"\bmis ik\b|\bontbreekt\b|\bontbreken\b|\ber is geen\b|\bniet mogelijk\b"),
+        (
+            MISSING,
+            r"\bmis ik\b|\bontbreekt\b|\bontbreken\b|\bgebrek aan\b|\ber is geen\b|\bniet mogelijk\b",
+        ),
         (
             REQUEST,
             r"\bgraag (?:toevoegen|verbeteren)\b|\bzouden (?:moeten )?(?:toevoegen|verbeteren|aanbieden)\b",
@@ -119,7 +128,7 @@ NEED_PATTERNS: dict[str, list[tuple[str, str]]] = {
             WISH,
             r"\bvorrei\b|\bsarebbe (?:bello|utile|meglio|ottimo|comodo)\b|\bpeccato che\b|\bspero che\b|\bpotrebbe essere\b",
         ),
-        (MISSING, r"\bmanca\b|\bmancano\b|\bnon c'è\b|\bnon è possibile\b"),
+        (MISSING, r"\bmanca\b|\bmancano\b|\bmancanza (?:di|d')\b|\bnon c'è\b|\bnon è possibile\b"),
         (REQUEST, r"\bper favore\b|\bdovrebbero (?:aggiungere|migliorare|offrire|sistemare)\b"),
         (COMPLAINT, r"\binaccettabile\b|\bmai più\b|\breclamo\b"),
     ],

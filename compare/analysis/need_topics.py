@@ -8,6 +8,7 @@ precede the noun; first in French). No part-of-speech tagger is needed.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -384,3 +385,63 @@ def need_topic(
     return head_topic(tokens[start:], sentence_lemmas[start:], language, stop) or head_topic(
         tokens[:before], sentence_lemmas[:before], language, stop
     )
+
+
+_CLAUSE_END = re.compile(r"[,;:!?.()\[\]–—-]")
+"""Where the clause before a need's cue starts (after the last of these)."""
+
+
+def names_no_need(
+    tokens: list[str],
+    sentence_lemmas: list[str],
+    language: str | None,
+    cue: NeedCue,
+    topic: str | None,
+    stop: frozenset[str] | None = None,
+) -> bool:
+    """Whether a missing-feature or complaint cue says that nothing is lacking, which is no
+    need (and often praise): the cue alone ("Brak.", "Missing."); a negation just before it
+    in its clause or right after it, a negated lack or a lack of nothing ("nothing is
+    missing", "nie brakuje", "mangler ingenting", "can't complain", "ingenting å klage
+    på"; not for a cue that holds a negation itself, "je ne reviendrai plus jamais"); or,
+    for a missing feature, a lack of a fault: the word it lacks (the first after the cue
+    other than a stopword, else the last before it) is its ``topic`` (``need_topic``) and a
+    word the language's lexicons score negative ("brak problemów", "Wady: brak", "there
+    was no problem"). ``stop``: as for ``need_topic``."""
+    from compare.analysis.need_phrases import COMPLAINT, MISSING
+    from compare.analysis.sentiment.features import negation_words
+
+    if cue.kind not in (MISSING, COMPLAINT) or language is None:
+        return False
+    after = len(tokenize(cue.after))
+    before = len(tokenize(cue.before))
+    if after + before > len(tokens):  # the cue split a token
+        return False
+    if after + before == 0:
+        return cue.kind == MISSING
+    start = len(tokens) - after
+    clause = len(tokenize(_CLAUSE_END.split(cue.before)[-1]))
+    near = [*range(before - min(clause, 2), before), *range(start, min(start + 1, len(tokens)))]
+    negations = negation_words(language)
+    negated = any(tokens[i] in negations or tokens[i].endswith("n't") for i in near)
+    # a cue holding a negation of its own ("nie polecam", "plus jamais") keeps the word
+    # before it ("je ne reviendrai plus jamais")
+    if negated and negations.isdisjoint(tokens[before:start]):
+        return True
+    if cue.kind != MISSING or topic is None:
+        return False
+    skip = stopwords(language) if stop is None else stop
+    lacked = next((i for i in range(start, len(tokens)) if tokens[i] not in skip), None)
+    if lacked is None and not after and before:
+        lacked = before - 1
+    if lacked is None or sentence_lemmas[lacked] not in topic.split():
+        return False
+    return _negative_word(sentence_lemmas[lacked], language) or _negative_word(
+        tokens[lacked], language
+    )
+
+
+def _negative_word(word: str, language: str) -> bool:
+    from compare.analysis.sentiment.lexicon_features import lexicon_channels, load_lexicon
+
+    return any(load_lexicon(c).get(word, 0.0) < 0 for c in lexicon_channels(language))

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from compare.analysis.keyphrases import candidate_phrases, phrase_stopwords
 from compare.analysis.need_phrases import need_cue
-from compare.analysis.need_topics import need_topic
+from compare.analysis.need_topics import names_no_need, need_topic
 from compare.analysis.sentiment.featurise_once import featurising_once
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
@@ -258,6 +258,9 @@ def _assemble(
         zip(units.texts, units.tokens, units.lemmas, sentence_scores, strict=True)
     ):
         cue = need_cue(text, language)
+        topic = need_topic(tokens, sentence_lemmas, language, stop, cue) if cue else None
+        if cue is not None and names_no_need(tokens, sentence_lemmas, language, cue, topic, stop):
+            cue = topic = None
         need = cue.kind if cue is not None else None
         result.sentences.append(
             SentenceResult(
@@ -267,9 +270,7 @@ def _assemble(
                 label=s_label,
                 aspects=taxonomy.match(sentence_lemmas, language),
                 need=need,
-                need_topic=(
-                    need_topic(tokens, sentence_lemmas, language, stop, cue) if cue else None
-                ),
+                need_topic=topic,
             )
         )
         if len(phrases) < MAX_KEY_PHRASES:

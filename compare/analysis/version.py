@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "16"
+ANALYZER_VERSION = "17"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -31,4 +31,9 @@ case": "case"), and English "complaint" no longer names the returns aspect ("my 
 complaint is the lid" is no return). The stopword lists name sentence adverbs and
 conjunctions ("unfortunately", "dessverre", "niestety", "malheureusement", "although").
 16: Polish "w obsłudze" (easy, hard... to operate: "łatwy w obsłudze") names usability, not
-customer service ("obsługa"), unless it is "w obsłudze klienta"."""
+customer service ("obsługa"), unless it is "w obsłudze klienta".
+17: a lack of nothing, a negated lack or a lack of a fault is no need ("nothing is missing",
+"nie brakuje", "brak problemów", "Wady: brak"), "lack of X" is a missing feature in fr, sv,
+de, nl and it too ("absence de", "brist på", "Mangel an", "gebrek aan", "mancanza di"); and
+Swedish, German and Dutch models negate a verb before an object pronoun and a post-verb
+negation, as their lexicons do (model format 13)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from compare.report.findings import Finding
 from compare.report.stats import FDR, FamilyLevel, Interval
+from storage.findings_models import SAMPLE_UNITS
 
 MAX_EXTRA_DIGITS = 3
 STYLES = {
@@ -106,15 +107,6 @@ def score_text(score: float) -> str:
     if score <= 0:
         return "0"
     return f"{score:.2g}"
-
-
-SAMPLE_UNITS = {
-    "competitor_weakness": "opinions",
-    "competitor_strength": "opinions",
-    "unmet_need": "reviews",
-    "price_gap": "matched products",
-}
-"""What a finding's sample counts (an opinion: one review's verdict on one aspect)."""
 
 
 def sample_text(finding: Finding) -> str:

@@ -13,8 +13,8 @@ from compare.report.csv_safety import safe_cell
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import THREAT_KINDS, opportunities, threats
 from compare.report.findings import Finding
-from compare.report.numbers import SAMPLE_UNITS
 from compare.report.section_registry import BuiltSection
+from storage.findings_models import EFFECT_UNITS, SAMPLE_UNITS
 
 FINDING_COLUMNS = (
     "rank",
@@ -42,12 +42,6 @@ FINDING_COLUMNS = (
     "quotes",
     "quote_urls",
 )
-EFFECT_UNITS = {
-    "competitor_weakness": "net sentiment difference, ours - theirs (-2..2)",
-    "competitor_strength": "net sentiment difference, ours - theirs (-2..2)",
-    "unmet_need": "share of their reviews (0..1)",
-    "price_gap": "price premium over ours (0.1 = +10%)",
-}
 ASPECT_COLUMNS = (
     "company",
     "own",

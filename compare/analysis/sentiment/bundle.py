@@ -23,7 +23,7 @@ from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 12
+FORMAT = 13
 """Bumped when the classifiers' features change (3: lexicon features; 4: word and character
 blocks normalised separately; 5: character 3-5-grams, negation scope of three words; 6: our
 own logistic regression and idf arrays instead of pickled scikit-learn objects; 7: languages
@@ -33,7 +33,9 @@ the guard's folds repeated, its clear win a sign test too: a database's older ch
 10: a finite verb before a post-verb negation is negated, "aime pas", "anbefaler ikke"; 11:
 French models read a fourth lexicon channel, ``vader-fr``; 12: a language scored by its
 lexicons (French) gets a model of its ratings, or a place in the pooled one, only when it
-beats the lexicons on held-out ratings, ``guard`` with ``baseline`` "lexicon");
+beats the lexicons on held-out ratings, ``guard`` with ``baseline`` "lexicon"; 13: in
+Swedish, German and Dutch a finite verb before an object pronoun and a post-verb negation
+is negated too, "rekommenderar den inte", as the lexicon reads it);
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 

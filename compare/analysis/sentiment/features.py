@@ -45,9 +45,24 @@ OBJECT_PRONOUNS: dict[str, frozenset[str]] = {
     "nl": frozenset({"het", "hem", "haar", "me", "mij", "je", "ons", "dat"}),
 }
 """Pronouns that may stand between a verb and the negation after it ("rekommenderar den
-inte", "gefällt mir nicht", "raad het niet aan") in the lexicon fallback of these languages
-(the languages measured before, French and Norwegian, read the word right after the verb
-only)."""
+inte", "gefällt mir nicht", "raad het niet aan") in these languages, for the lexicon
+fallback and the classifier's word features alike (``negation_follows``; the languages
+measured before, French and Norwegian, read the word right after the verb only)."""
+
+
+def negation_follows(
+    tokens: list[str], verb: int, post_negations: frozenset[str], language: str
+) -> bool:
+    """Whether one of ``post_negations`` (the language's ``POST_VERB_NEGATIONS``) comes
+    right after the token at ``verb``, or after one object pronoun between them
+    ("rekommenderar den inte", "empfehle es nicht"). Whether that token is a finite verb is
+    the caller's question (``finite_verb``)."""
+    after = verb + 1
+    if after + 1 < len(tokens) and tokens[after] in OBJECT_PRONOUNS.get(language, ()):
+        after += 1
+    return after < len(tokens) and tokens[after] in post_negations
+
+
 _ALL_NEGATIONS = frozenset().union(*NEGATIONS.values())
 POOLED = "multi"
 """Language key of the pooled multilingual classifier: no lemmatiser, every negation list."""

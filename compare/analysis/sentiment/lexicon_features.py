@@ -39,10 +39,10 @@ import scipy.sparse as sp
 
 from compare.analysis.sentiment.cognates import cached_cognate_lexicon
 from compare.analysis.sentiment.features import (
-    OBJECT_PRONOUNS,
     POOLED,
     POST_VERB_NEGATIONS,
     finite_verb,
+    negation_follows,
     negation_words,
 )
 from compare.analysis.sentiment.featurise_once import memo
@@ -298,10 +298,9 @@ def _negated(
         before = tokens[i - distance] if i >= distance else ""
         if before in negations or before.endswith("n't"):
             return True
-    after = tokens[i + 1] if i + 1 < len(tokens) else ""
-    if after in OBJECT_PRONOUNS.get(language, ()) and i + 2 < len(tokens):
-        after = tokens[i + 2]
-    return after in post_negations and finite_verb(tokens[i], base, language)
+    return negation_follows(tokens, i, post_negations, language) and finite_verb(
+        tokens[i], base, language
+    )
 
 
 def _opinion_hits(

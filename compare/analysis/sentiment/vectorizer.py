@@ -21,6 +21,7 @@ from compare.analysis.sentiment.features import (
     CHAR_PREFIX,
     POST_VERB_NEGATIONS,
     finite_verb,
+    negation_follows,
     negation_words,
     word_char_ngrams,
 )
@@ -278,11 +279,12 @@ def _mark_negated_verbs(
     words: list[str], tokens: list[str], bases: list[str], post: frozenset[str], language: str
 ) -> None:
     """``NOT_`` on the finite verb right before a post-verb negation ("aime pas", "liker
-    ikke"), in place (``words`` holds one feature per token in these languages)."""
-    for i in range(1, len(tokens)):
-        verb = i - 1
+    ikke"), or before an object pronoun and the negation ("rekommenderar den inte",
+    "empfehle es nicht": ``negation_follows``, as the lexicon reads it), in place (``words``
+    holds one feature per token in these languages)."""
+    for verb in range(len(tokens) - 1):
         if (
-            tokens[i] in post
+            negation_follows(tokens, verb, post, language)
             and tokens[verb] not in post
             and not words[verb].startswith("NOT_")
             and finite_verb(tokens[verb], bases[verb], language)
