@@ -169,3 +169,38 @@ def test_ones_column_is_what_hstack_with_a_dense_column_builds(canonical: bool) 
     assert got.indices.tolist() == expected.indices.tolist()
     assert got.data.tolist() == expected.data.tolist()
     assert x.data.tolist() == before[0].tolist() and x.indices.tolist() == before[1].tolist()
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_a_fit_runs_on_one_blas_thread_and_restores_the_setting(
+    classes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The solvers' dense products are vector products, which OpenBLAS threads above 10,000
+    entries and whose helper threads then spin between calls (``one_blas_thread``): a fit
+    runs with one BLAS thread, SciPy's optimiser's BLAS included, and leaves the setting it
+    found."""
+    import scipy.optimize
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from compare.analysis.sentiment import logistic
+
+    def blas_threads() -> list[int]:
+        return [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+
+    seen: list[list[int]] = []
+    solver_name = "_newton_binary" if classes == 2 else "_lbfgs_multinomial"
+    solver = getattr(logistic, solver_name)
+
+    def recording(*args: object) -> object:
+        seen.append(blas_threads())
+        return solver(*args)
+
+    monkeypatch.setattr(logistic, solver_name, recording)
+    assert scipy.optimize.minimize  # its BLAS is loaded, as in a three-label fit
+    features, labels = _problem(classes)
+    with threadpool_limits(limits=2, user_api="blas"):
+        fit_logistic(features, labels, 1.0)
+        after = blas_threads()
+    assert len(seen) == 1 and len(seen[0]) >= (2 if classes == 3 else 1)
+    assert seen[0] == [1] * len(seen[0])
+    assert after == [2] * len(after)

@@ -12,16 +12,23 @@ are scikit-learn's, so the solutions are the same up to the solvers' tolerance
 - three or more: the multinomial (softmax) loss with an unregularised bias, by L-BFGS as
   scikit-learn's ``lbfgs`` solver does (SciPy's optimiser, imported only then), with its
   gradient tolerance on scikit-learn's scale (the objective divided by ``C * sum(s)``).
+
+A fit runs with one BLAS thread (``one_blas_thread``): its dense products are of vectors
+(one weight per feature), which OpenBLAS splits over every core above 10,000 entries, and
+its helper threads then spin between the solver's thousands of short calls.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import ThreadpoolController
 
 log = logging.getLogger(__name__)
 
@@ -99,13 +106,42 @@ def fit_logistic(
         raise ValueError("an offset needs two classes")
     weights = np.ones(len(target)) if sample_weight is None else np.asarray(sample_weight)
     matrix = sp.csr_matrix(features, dtype=np.float64)
-    if len(classes) == 2:
-        sign = np.where(target == classes[1], 1.0, -1.0)
-        fixed = np.zeros(len(target)) if offset is None else np.asarray(offset, dtype=float)
-        coef, bias = _newton_binary(matrix, sign, c * weights, tol, fixed)
-        return LinearModel(classes, coef[None, :], np.array([bias]))
-    coef_k, bias_k = _lbfgs_multinomial(matrix, target, classes, c * weights, tol)
-    return LinearModel(classes, coef_k, bias_k)
+    with one_blas_thread(optimiser=len(classes) > 2):
+        if len(classes) == 2:
+            sign = np.where(target == classes[1], 1.0, -1.0)
+            fixed = np.zeros(len(target)) if offset is None else np.asarray(offset, dtype=float)
+            coef, bias = _newton_binary(matrix, sign, c * weights, tol, fixed)
+            return LinearModel(classes, coef[None, :], np.array([bias]))
+        coef_k, bias_k = _lbfgs_multinomial(matrix, target, classes, c * weights, tol)
+        return LinearModel(classes, coef_k, bias_k)
+
+
+@contextmanager
+def one_blas_thread(*, optimiser: bool = False) -> Iterator[None]:
+    """Within: the BLAS libraries numpy and SciPy loaded use one thread (as before on exit);
+    ``optimiser``: SciPy's optimisers' too (``scipy.optimize`` loads a BLAS of its own).
+
+    The solvers' dense products are dot products and norms of vectors of one weight per
+    feature (~70,000-160,000 on 2,000-4,000 rated reviews with character n-grams): OpenBLAS
+    splits a dot product of more than 10,000 entries over every core, and between two of
+    the solvers' thousands of calls its helper thread spins, waiting for the next. On a
+    2-core machine a 150,000-entry dot product took 0.52 CPU-ms threaded, 0.05 alone, and
+    the Newton fits of a 1,929-rating guard 9.7 CPU-s, 1.5 alone (the training jobs of
+    benchmarks/analyze.py --text-from 34.9 -> 19.6 CPU-s, serially in one process); two
+    training processes on two cores also lost the cores their helpers spun on. One thread
+    also makes a fit the same on every machine: a threaded dot product sums each thread's
+    part apart, so the last bits of a model depended on the number of cores."""
+    with _blas_controller(optimiser).limit(limits=1, user_api="blas"):
+        yield
+
+
+@cache
+def _blas_controller(optimiser: bool) -> ThreadpoolController:
+    """The thread pools loaded in this process, with ``scipy.optimize``'s if ``optimiser``
+    (found once: ~2 ms; a limit then ~0.06 ms)."""
+    if optimiser:
+        import scipy.optimize  # noqa: F401  (its BLAS, which L-BFGS-B calls)
+    return ThreadpoolController()
 
 
 def balanced_weights(labels: list[str] | np.ndarray) -> np.ndarray:
