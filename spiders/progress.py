@@ -71,7 +71,9 @@ class CrawlProgress:
     def from_crawler(cls, crawler: Crawler) -> CrawlProgress:
         mode = crawler.settings.get("RIVALSCOPE_PROGRESS")
         if mode not in MODES:
-            raise NotConfigured("no progress line (RIVALSCOPE_PROGRESS is not live or plain)")
+            # No progress line asked. No message: Scrapy logs a message of NotConfigured as a
+            # WARNING ("Disabled ...: ..."), on every run of a worker and of `crawl -v`.
+            raise NotConfigured
         extension = cls(crawler, mode, BOARD)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
