@@ -100,8 +100,11 @@ class CrawlProgress:
     def closed(self, spider: Any, reason: str = "finished") -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        line = self._line(reason or "finished")
+        if getattr(spider, "refused", None):  # another crawl of the source runs: none here
+            line = f"{self.source}: not crawled (another crawl of the source is running)"
         if self.mode == "live":
-            self.board.lines[self.source] = self._line(reason or "finished")
+            self.board.lines[self.source] = line
             self.board.draw()
         else:
-            print(self._line(reason or "finished"), file=sys.stderr, flush=True)
+            print(line, file=sys.stderr, flush=True)

@@ -85,7 +85,8 @@ def crawl(
     names = [r.source for r in results if r.run_id is not None]
     engine = open_database(url)
     runs = crawl_runs(engine, [r.run_id for r in results if r.run_id is not None])
-    print_collection_summary(company_summaries(engine, names), describe_url(url))
+    if names:  # every source refused: no table of no row
+        print_collection_summary(company_summaries(engine, names), describe_url(url))
     from rivalscope.health import check_and_notify  # health checks and notices (issue #6)
 
     interrupted = [
