@@ -117,8 +117,12 @@ def _settle_runs(
     reason: str,
     company: str | None = None,
 ) -> int | None:
-    """Mark the runs the killed crawl left (ids above ``after_id``) with ``status``;
-    write a run if it left none. Returns the run id, or None if the source is unknown."""
+    """Mark the runs the killed crawl left running (ids above ``after_id``) with ``status``;
+    write a run if it left none. Returns the run id, or None if the source is unknown.
+
+    A run the crawl had closed keeps its status: a crawl killed in its after-crawl steps
+    (the summary, the health checks, notices to a webhook that does not answer) had its
+    finished, judged run relabelled ``timeout``, which the next run read as not complete."""
     with Session(engine) as session:
         src = session.exec(select(Source).where(Source.name == source)).first()
         if src is None and company is not None:  # killed before it wrote anything
@@ -132,6 +136,8 @@ def _settle_runs(
             runs = [CrawlRun(source_id=src.id)]
         now = utcnow()
         for run in runs:
+            if run.id is not None and run.status != "running":
+                continue
             run.status = status
             run.finish_reason = reason[:100]
             run.finished_at = run.finished_at or now
