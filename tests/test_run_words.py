@@ -188,3 +188,25 @@ def test_status_says_which_run_a_verdict_is_of(engine: Engine, db_url: str, tmp_
     row = next(line for line in shown.splitlines() if "rival-shop" in line and "│" in line)
     assert "UNHEALTHY (run 1)" in row and "interrupted" in row, shown
     assert f"rival-shop: {why} (run 1; the last run, 2, is not judged)" in shown, shown
+
+
+def test_coverage_of_a_run_the_site_left_half_unread_says_so(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """A site that went down mid-run answered 1 of its 5 product pages: `runs` said
+    "collected 4 of 4 declared reviews (100%)", full coverage, of the one page it read."""
+    with Session(engine) as session:
+        source = _rival_shop(session)
+        session.add(
+            CrawlRun(source_id=source.id or 0, status="finished", finished_at=utcnow(), pages=2,
+                     http_errors=4, fetch_problems={"no_answer": 4}, reviews_declared=4,
+                     reviews_collected=4)
+        )  # fmt: skip
+        session.commit()
+    listed = run_cli("runs", "--db", db_url, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    shown = " ".join(listed.stdout.split())
+    assert (
+        "collected 4 of 4 declared reviews (100%) on the pages read; 4 pages left unread "
+        "(the site down, busy or slow: the next run crawls in full)"
+    ) in shown, listed.stdout

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import RUN_COLUMNS, console, print_table, review_coverage
+from rivalscope.display import (
+    RUN_COLUMNS,
+    console,
+    print_table,
+    review_coverage,
+    run_pages_unread,
+)
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
@@ -101,7 +107,10 @@ def runs(
     print_table(table, out=console)
     # Below the table, which is as wide as a terminal allows already.
     for row in rows:
-        coverage = review_coverage(row.run.reviews_collected, row.run.reviews_declared)
+        run = row.run
+        coverage = review_coverage(
+            run.reviews_collected, run.reviews_declared, run_pages_unread(run)
+        )
         if coverage:
             console.print(f"  run {row.run.id} {row.source}: {coverage}", markup=False)
 
