@@ -210,3 +210,26 @@ def test_coverage_of_a_run_the_site_left_half_unread_says_so(
         "collected 4 of 4 declared reviews (100%) on the pages read; 4 pages left unread "
         "(the site down, busy or slow: the next run crawls in full)"
     ) in shown, listed.stdout
+
+
+def test_a_killed_run_shows_how_long_it_crawled(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """A crawl killed with kill -9 after 17 s of crawling: `runs` showed "-" seconds for its
+    interrupted run; it lasted until its last sign of life."""
+    from datetime import timedelta
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid names no process now
+    started = utcnow() - timedelta(minutes=5)
+    with Session(engine) as session:
+        source = _rival_shop(session)
+        session.add(
+            CrawlRun(source_id=source.id or 0, status="running", pid=gone.pid, pages=16,
+                     started_at=started, alive_at=started + timedelta(seconds=17))
+        )  # fmt: skip
+        session.commit()
+    listed = run_cli("runs", "--db", db_url, cwd=tmp_path)
+    row = next(line for line in listed.stdout.splitlines() if "rival-shop" in line)
+    cells = [cell.strip() for cell in row.split("│")]
+    assert cells[3] == "interrupted" and cells[5] == "17", listed.stdout
