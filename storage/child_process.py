@@ -94,3 +94,17 @@ def _watch(parent: int) -> None:
         if os.getppid() != parent:
             os._exit(1)  # the parent is gone: nothing left to serve, hold nothing
         time.sleep(POLL_S)
+
+
+def stop_with_parent(parent: int, signum: int = signal.SIGTERM) -> None:
+    """Send this process ``signum`` once ``parent`` (the starter's pid) is gone: a crawl the
+    scheduler started, in a session of its own, kept crawling after a ``kill -9`` of the
+    scheduler, without the time limit the scheduler kept. SIGTERM stops the crawl as the
+    scheduler's own stop does (its runs end ``interrupted``; the next run completes them)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(POLL_S)
+        os.kill(os.getpid(), signum)
+
+    threading.Thread(target=watch, name="scheduler-watch", daemon=True).start()

@@ -193,3 +193,65 @@ def test_a_run_its_crawl_closed_keeps_its_status_when_the_process_is_killed(
         runs = session.exec(select_rows(CrawlRun)).all()
     assert [(r.status, r.finish_reason) for r in runs] == [("finished", "finished")]
     assert outcome.status == "interrupted" and outcome.run_id == runs[0].id
+
+
+WATCHING_CRAWL = """
+import signal, sys, time
+from pathlib import Path
+from storage.child_process import stop_with_parent
+folder = Path(sys.argv[2])
+signal.signal(signal.SIGTERM, lambda *_: (folder.joinpath("stopped").touch(), sys.exit(0)))
+stop_with_parent(int(sys.argv[1]))
+folder.joinpath("ready").touch()
+time.sleep(120)
+"""
+
+SCHEDULER = """
+import os, subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", sys.argv[1], str(os.getpid()), sys.argv[2]],
+                 start_new_session=True)
+time.sleep(120)
+"""
+
+
+def _wait_for(path: Path, seconds: float = 60) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return path.exists()
+
+
+def test_a_crawl_stops_when_its_scheduler_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the scheduler left its crawls (each in a session of its own) crawling on,
+    past the time limit the scheduler kept: now each gets SIGTERM (its runs end
+    interrupted, as at the scheduler's own stop)."""
+    import signal
+    import subprocess
+
+    scheduler = subprocess.Popen([sys.executable, "-c", SCHEDULER, WATCHING_CRAWL, str(tmp_path)])
+    try:
+        assert _wait_for(tmp_path / "ready"), "the crawl never started"
+        assert not (tmp_path / "stopped").exists()
+    finally:
+        scheduler.send_signal(signal.SIGKILL)
+        scheduler.wait()
+    assert _wait_for(tmp_path / "stopped", 15), "the crawl went on without its scheduler"
+
+
+def test_the_scheduler_tells_its_crawl_its_pid(engine: Engine, tmp_path: Path) -> None:
+    import os
+
+    log = tmp_path / "crawl-shop.log"
+    script = f"import os; print(os.environ.get({crawl_process.SCHEDULER_PID_ENV!r}))"
+    crawl_process.run_crawl(
+        engine,
+        "shop",
+        [sys.executable, "-c", script],
+        timeout_s=60,
+        stop=threading.Event(),
+        log_path=log,
+        company="Shop Ltd",
+    )
+    assert log.read_text().split() == [str(os.getpid())]

@@ -28,6 +28,8 @@ from storage.models import Company, CrawlRun, Source, utcnow
 
 log = logging.getLogger("rivalscope.schedule")
 
+SCHEDULER_PID_ENV = "RIVALSCOPE_SCHEDULER_PID"
+"""Set for a crawl the scheduler starts: the scheduler's pid, which the crawl watches."""
 KILL_GRACE_S = 10.0
 """Seconds between SIGTERM and SIGKILL."""
 POLL_S = 0.2
@@ -181,7 +183,8 @@ def run_crawl(
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # own group: we can kill the crawl and its children
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            # the crawl stops if this process dies (``storage.child_process.stop_with_parent``)
+            env={**os.environ, "PYTHONWARNINGS": "ignore", SCHEDULER_PID_ENV: str(os.getpid())},
         )
     finally:
         if log_path:
