@@ -14,6 +14,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:  # storage pulls in SQLAlchemy: not for --help
     from storage.crawl_summary import CompanySummary
+    from storage.models import CrawlRun
 
 # Wide enough for the tables when output is piped (rich would assume 80 columns and wrap
 # the headers of `runs` and the crawl summary); COLUMNS still wins when it is set.
@@ -131,12 +132,31 @@ def counted(count: int | None, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (plural or noun + 's')}"
 
 
-def review_coverage(collected: int | None, declared: int | None) -> str:
-    """ "collected X of Y declared (Z%)" for a source whose product pages declare counts."""
+def review_coverage(collected: int | None, declared: int | None, unread: int = 0) -> str:
+    """ "collected X of Y declared (Z%)" for a source whose product pages declare counts;
+    ``unread``: pages the site left unanswered in the run (``run_pages_unread``), whose
+    products' reviews neither side counts."""
     if declared is None or collected is None:
         return ""
     share = f" ({collected / declared:.0%})" if declared else ""
-    return f"collected {collected} of {declared} declared reviews{share}"
+    line = f"collected {collected} of {declared} declared reviews{share}"
+    if unread:
+        # A site down mid-run read "collected 4 of 4 declared reviews (100%)" beside 4
+        # product pages never answered: full coverage, of the one page it read.
+        line += (
+            f" on the pages read; {counted(unread, 'page')} left unread "
+            "(the site down, busy or slow: the next run crawls in full)"
+        )
+    return line
+
+
+def run_pages_unread(run: CrawlRun) -> int:
+    """Requests of the run the site left unanswered for reasons of the moment (no answer,
+    still busy after the retries, a time-out, a long Retry-After, robots.txt unreadable)."""
+    from spiders.fetch_problems import UNREACHED_REASONS
+
+    problems = run.fetch_problems or {}
+    return sum(int(problems.get(reason, 0)) for reason in UNREACHED_REASONS)
 
 
 def print_collection_summary(summaries: list[CompanySummary], where: str) -> None:
@@ -165,7 +185,9 @@ def print_collection_summary(summaries: list[CompanySummary], where: str) -> Non
                 reasons[reason] = reasons.get(reason, 0) + n
             notes.extend(f"{s.company}: {sample}" for sample in (run.error_samples or [])[:3])
         for run in runs:
-            coverage = review_coverage(run.reviews_collected, run.reviews_declared)
+            coverage = review_coverage(
+                run.reviews_collected, run.reviews_declared, run_pages_unread(run)
+            )
             if coverage:
                 notes.append(f"{s.company}: {s.run_sources.get(run.id or 0, '?')}: {coverage}")
         blocked = sum(r.robots_blocked for r in runs)

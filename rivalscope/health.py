@@ -85,6 +85,16 @@ def _count(run: CrawlRun, kind: str) -> float:
     return float((run.field_coverage or {}).get(f"{kind}.count", 0.0))
 
 
+UNANSWERED_PROBLEMS = ("no_answer", "timeout")
+"""Fetch problems of a request that got no response: counted in ``http_errors``, never in
+``pages``."""
+
+
+def _unanswered(run: CrawlRun) -> int:
+    problems = run.fetch_problems or {}
+    return sum(int(problems.get(reason, 0)) for reason in UNANSWERED_PROBLEMS)
+
+
 def _per_page(run: CrawlRun, kind: str) -> float:
     return _count(run, kind) / run.pages if run.pages else 0.0
 
@@ -115,10 +125,20 @@ def judge_run(
         )
         return reasons, figures
 
-    error_rate = min(1.0, run.http_errors / run.pages)
+    # A page answered >= 400 is one of the run's pages; one that never answered (the site
+    # down mid-run, a time-out) is not, so it joins the pages asked: 4 unanswered beside 2
+    # answered read "4 HTTP errors on 2 pages (100%)" (a rate over 1, capped).
+    unanswered = min(run.http_errors, _unanswered(run))
+    asked = run.pages + unanswered
+    error_rate = min(1.0, run.http_errors / asked)
     figures["http_error_rate"] = round(error_rate, 4)
     if error_rate > settings.max_http_error_rate:
-        reasons.append(f"{run.http_errors} HTTP errors on {run.pages} pages ({error_rate:.0%})")
+        reasons.append(
+            f"{run.http_errors} HTTP errors on {run.pages} pages ({error_rate:.0%})"
+            if not unanswered
+            else f"{run.http_errors} HTTP errors or failed downloads on {asked} pages asked "
+            f"({unanswered} never answered; {error_rate:.0%})"
+        )
 
     items = _count(run, "review") + _count(run, "offer")
     drop_rate = run.items_dropped / (items + run.items_dropped) if run.items_dropped else 0.0

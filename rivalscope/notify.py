@@ -6,9 +6,10 @@ Slack-compatible receivers show).
 A notice has a key; a key already in ``notice_sent`` is not recorded again, so a check that
 runs twice on the same crawl (the crawl command and the scheduler) notifies once. Delivery
 tries each target a few times with a short back-off; a notice some target did not accept
-stays ``delivered = false`` with its error, and ``retry_undelivered`` sends it again at the
-next round (up to ``MAX_ATTEMPTS`` rounds). A target that is down is logged and never stops
-a crawl or the scheduler.
+stays ``delivered = false`` with its error, and ``retry_undelivered`` sends it again at a
+later crawl or round, once ``RETRY_SPACING_S`` has passed since it was first sent, then twice
+that, four times... (up to ``MAX_ATTEMPTS`` rounds: the last about 75 minutes after the
+first). A target that is down is logged and never stops a crawl or the scheduler.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import urllib.request
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -29,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from rivalscope import __version__
+from storage.models import as_utc, utcnow
 from storage.schedule_models import NoticeSent
 
 log = logging.getLogger("rivalscope.notify")
@@ -39,6 +42,11 @@ BACKOFF_S = 0.5
 """First pause between quick retries (doubles each time)."""
 MAX_ATTEMPTS = 5
 """Delivery rounds before an undelivered notice is given up (it stays in the table)."""
+RETRY_SPACING_S = 300.0
+"""An undelivered notice's delivery round k (k >= 2) waits until ``RETRY_SPACING_S * 2 **
+(k - 2)`` after it was first sent: 5, 10, 20 and 40 minutes. Every crawl's health check
+retried pending notices, so the 4 crawls of one scheduler round spent all 5 rounds within a
+minute, and a webhook receiver down for that minute lost them."""
 TIMEOUT_S = 10
 NATIVE_HOOK_HOSTS = ("hooks.slack.com", "webhook.office.com", "outlook.office.com")
 """https hook URLs Apprise sends in the service's own format (Slack text, Teams card)."""
@@ -190,11 +198,20 @@ def send_notice(engine: Engine, notice: Notice, targets: list[str]) -> bool:
     return True
 
 
-def retry_undelivered(engine: Engine, kind: str, targets: list[str]) -> int:
+def _retry_due(row: NoticeSent, now: datetime) -> bool:
+    wait_s = RETRY_SPACING_S * 2 ** max(0, row.attempts - 1)
+    return (now - as_utc(row.sent_at)).total_seconds() >= wait_s
+
+
+def retry_undelivered(
+    engine: Engine, kind: str, targets: list[str], now: datetime | None = None
+) -> int:
     """Deliver again the notices of ``kind`` that some target did not accept (fewer than
-    ``MAX_ATTEMPTS`` rounds so far); returns how many are delivered now."""
+    ``MAX_ATTEMPTS`` rounds so far, the next one due: ``RETRY_SPACING_S``); returns how
+    many are delivered now."""
     if not targets:
         return 0
+    now = now or utcnow()
     delivered = 0
     with Session(engine) as session:
         pending = session.exec(
@@ -207,6 +224,7 @@ def retry_undelivered(engine: Engine, kind: str, targets: list[str]) -> int:
             )
             .order_by(col(NoticeSent.id))
         ).all()
+        pending = [row for row in pending if _retry_due(row, now)]
         for row in pending:
             _deliver_row(session, row, targets)
             delivered += row.delivered

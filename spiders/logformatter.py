@@ -70,7 +70,9 @@ class QuietTracebacks:
     def from_crawler(cls, crawler: Crawler) -> QuietTracebacks:
         level = crawler.settings.get("LOG_LEVEL", "DEBUG")
         if logging.getLevelName(str(level).upper()) < logging.WARNING:
-            raise NotConfigured("tracebacks are wanted at INFO and DEBUG")
+            # Tracebacks are wanted at INFO and DEBUG. No message: Scrapy logs a message of
+            # NotConfigured as a WARNING ("Disabled ...: ..."), on every run of a worker.
+            raise NotConfigured
         extension = cls()
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         return extension

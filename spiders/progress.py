@@ -71,7 +71,9 @@ class CrawlProgress:
     def from_crawler(cls, crawler: Crawler) -> CrawlProgress:
         mode = crawler.settings.get("RIVALSCOPE_PROGRESS")
         if mode not in MODES:
-            raise NotConfigured("no progress line (RIVALSCOPE_PROGRESS is not live or plain)")
+            # No progress line asked. No message: Scrapy logs a message of NotConfigured as a
+            # WARNING ("Disabled ...: ..."), on every run of a worker and of `crawl -v`.
+            raise NotConfigured
         extension = cls(crawler, mode, BOARD)
         crawler.signals.connect(extension.opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.closed, signal=signals.spider_closed)
@@ -98,8 +100,11 @@ class CrawlProgress:
     def closed(self, spider: Any, reason: str = "finished") -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        line = self._line(reason or "finished")
+        if getattr(spider, "refused", None):  # another crawl of the source runs: none here
+            line = f"{self.source}: not crawled (another crawl of the source is running)"
         if self.mode == "live":
-            self.board.lines[self.source] = self._line(reason or "finished")
+            self.board.lines[self.source] = line
             self.board.draw()
         else:
-            print(self._line(reason or "finished"), file=sys.stderr, flush=True)
+            print(line, file=sys.stderr, flush=True)

@@ -10,8 +10,8 @@ The parent's pid is the starter's own ``os.getpid()``, passed in: a process that
 parent from ``os.getppid()`` when it starts would, if the parent was killed in between,
 read the process that adopted it and serve nobody for good.
 
-Ctrl-C reaches the whole process group, helpers included; they ignore it (their parent
-stops them) from their initializer on. Before that, a spawned helper imports for seconds on
+Ctrl-C (and the scheduler's SIGTERM) reaches the whole process group, helpers included;
+they ignore it (their parent stops them) from their initializer on. Before that, a spawned helper imports for seconds on
 a loaded machine, and a Ctrl-C there printed its ``KeyboardInterrupt`` traceback: pools of
 helpers are ``HelperPool``, whose processes start with SIGINT blocked.
 """
@@ -50,20 +50,29 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=_watch, args=(parent,), name="parent-watch", daemon=True).start()
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""What reaches a whole process group to stop it: Ctrl-C, and SIGTERM from the scheduler at a
+crawl's time limit or its own stop (``os.killpg``), or from a service manager. A store worker
+that died of SIGTERM left its crawl unable to store the pages it had fetched (its pool
+broken), and the crawl's runs ``running``."""
+
+
 def ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group: the helper leaves stopping to its parent,
-    which finishes the pending work and closes it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Ctrl-C and SIGTERM reach the whole process group: the helper leaves stopping to its
+    parent, which finishes the pending work and closes it (and, should the parent die
+    instead, the helper dies with it: ``die_with_parent``)."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
 
 
 class HelperPool(ProcessPoolExecutor):
-    """A process pool whose processes start with SIGINT blocked (they inherit the signal mask
+    """A process pool whose processes start with SIGINT and SIGTERM blocked (they inherit the signal mask
     of the thread that starts them, which a pool does in ``submit``): a Ctrl-C before their
     ``ignore_interrupts`` stays pending and is dropped by it. The submitting thread blocks
     SIGINT only during the submit, so its own Ctrl-C is delivered, not lost, right after."""
 
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, set(STOP_SIGNALS))
         try:
             return super().submit(fn, *args, **kwargs)
         finally:
@@ -85,3 +94,17 @@ def _watch(parent: int) -> None:
         if os.getppid() != parent:
             os._exit(1)  # the parent is gone: nothing left to serve, hold nothing
         time.sleep(POLL_S)
+
+
+def stop_with_parent(parent: int, signum: int = signal.SIGTERM) -> None:
+    """Send this process ``signum`` once ``parent`` (the starter's pid) is gone: a crawl the
+    scheduler started, in a session of its own, kept crawling after a ``kill -9`` of the
+    scheduler, without the time limit the scheduler kept. SIGTERM stops the crawl as the
+    scheduler's own stop does (its runs end ``interrupted``; the next run completes them)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(POLL_S)
+        os.kill(os.getpid(), signum)
+
+    threading.Thread(target=watch, name="scheduler-watch", daemon=True).start()

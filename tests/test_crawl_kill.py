@@ -250,6 +250,33 @@ def test_ctrl_c_stops_cleanly_with_one_line(
     assert "interrupted" in {r.status for r in runs}
 
 
+def test_sigterm_to_the_process_group_mid_crawl_stops_cleanly(
+    tmp_path: Path, server: DemoServer, shops: list[DemoShop]
+) -> None:
+    """The scheduler ends a crawl at its time limit (or when it is stopped) with SIGTERM to
+    the crawl's process group: the store worker died of it at once, the crawl could store
+    nothing more ("BrokenProcessPool: A child process terminated abruptly" logged twice), and
+    its runs stayed ``running`` with the figures of their last checkpoint (22 pages fetched,
+    10 recorded, the reviews of the others not stored)."""
+    url = f"sqlite:///{tmp_path / 'terminated.db'}"
+    slow = _targets(tmp_path, server, shops, slow=True)
+    engine = open_database(url)
+    process = start_crawl(slow, url, tmp_path)
+    wait_for_progress(engine, process, NEW_REVIEWS_BEFORE_KILL)
+    os.killpg(process.pid, signal.SIGTERM)
+    _out, err = process.communicate(timeout=120)
+    stderr = err.decode()
+    assert "BrokenProcessPool" not in stderr and "Traceback" not in stderr, stderr[-3000:]
+    assert wait_until_gone(process.pid) == []
+    with Session(engine) as session:
+        runs = session.exec(select(CrawlRun)).all()
+    engine.dispose()
+    assert runs and {r.status for r in runs} <= {"interrupted", "finished"}, [
+        (r.id, r.status) for r in runs
+    ]
+    assert "interrupted" in {r.status for r in runs}
+
+
 @pytest.mark.parametrize(
     ("point", "signum"),
     [

@@ -159,3 +159,29 @@ def test_pages_that_failed_after_their_retries_are_counted_not_logged_one_by_one
     assert "kettles: 5 pages" in done.stderr and ", 4 errors, done" in done.stderr
     assert "HTTP 503" in done.stdout
     assert "Gave up retrying" in verbose.stderr
+
+
+def test_a_refused_crawl_says_so_and_prints_no_empty_table(tmp_path: Path, db_url: str) -> None:
+    """A crawl of a source another live process is crawling is refused (exit 2). It printed
+    "Collected into ..." over a table of no row, and a progress line "kettles: 0 pages, ...,
+    0 errors, done", as if the source had been crawled and found empty."""
+    from storage.models import Company, Source
+
+    write_loopback_targets(tmp_path, ["http://127.0.0.1:9/"])
+    engine = open_database(db_url)
+    with Session(engine) as session:
+        company = Company(name="Kettles", is_own=False)
+        session.add(company)
+        session.flush()
+        source = Source(name="kettles", company_id=company.id or 0)
+        session.add(source)
+        session.flush()  # a run of this live process (the test's): the crawl is refused
+        session.add(CrawlRun(source_id=source.id or 0, status="running", pid=os.getpid()))
+        session.commit()
+    engine.dispose()
+    done = run_cli("crawl", "--targets", str(tmp_path / "targets.toml"), cwd=tmp_path,
+                   db_url=db_url)  # fmt: skip
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Collected into" not in done.stdout and "┏" not in done.stdout, done.stdout
+    assert "kettles: not crawled (another crawl of the source is running)" in done.stderr
+    assert "done" not in done.stderr, done.stderr

@@ -71,6 +71,15 @@ GOOD = [_run(30, 240), _run(28, 230)]
             ],
         ),
         (_run(30, 240, http_errors=12), GOOD, ["12 HTTP errors on 30 pages (40%)"]),
+        # A site that went down mid-run: 4 pages never answered beside 2 answered. The rate
+        # was 4 / 2, capped at 100%, "4 HTTP errors on 2 pages (100%)".
+        (
+            _run(2, 16, http_errors=4, fetch_problems={"no_answer": 3, "timeout": 1}),
+            GOOD,
+            ["4 HTTP errors or failed downloads on 6 pages asked (4 never answered; 67%)"],
+        ),
+        # 1 of 10 never answered and 1 answered 404: 2 of 11 asked is below the threshold.
+        (_run(10, 80, http_errors=2, fetch_problems={"no_answer": 1}), GOOD, []),
         (
             _run(
                 30,

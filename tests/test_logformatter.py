@@ -60,3 +60,14 @@ def test_tracebacks_are_quiet_only_at_warning_and_above(level: str, installed: b
         assert not installed
     else:
         assert installed
+
+
+def test_extensions_off_by_default_log_no_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """A worker (log level INFO, no progress line) logged "WARNING: Disabled
+    spiders.logformatter.QuietTracebacks: tracebacks are wanted at INFO and DEBUG" and the
+    same of the progress line on every run it served: an operator reads a warning where
+    nothing is wrong."""
+    extensions = {"spiders.logformatter.QuietTracebacks": 0, "spiders.progress.CrawlProgress": 0}
+    with caplog.at_level(logging.DEBUG, logger="scrapy.middleware"):
+        get_crawler(Spider, {"LOG_LEVEL": "INFO", "EXTENSIONS": extensions})
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

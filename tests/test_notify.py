@@ -1,5 +1,5 @@
 """Notices through Apprise to a real webhook receiver on 127.0.0.1: delivered once, quick
-retries, a failed delivery recorded and retried at the next round, Slack/Teams hook URLs
+retries, a failed delivery recorded and retried at a later round (spaced in time), Slack/Teams hook URLs
 kept for their own format, other http(s) webhooks as generic JSON."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlmodel import Session, select
 from rivalscope import notify
 from rivalscope.notify import Notice, is_plain_webhook, retry_undelivered, send_notice
 from settings.schedule import AlertSettings, HealthSettings
+from storage.models import utcnow
 from storage.schedule_models import NoticeSent
 
 
@@ -63,6 +65,18 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 NOTICE = Notice("alert", "price:1", "Rival: Kettle down 12%", "Kettle 100 -> 88 EUR", {"x": 1})
 
 
+def _later(hours: float) -> datetime:
+    """``hours`` after now (a notice just sent was sent now)."""
+    return utcnow() + timedelta(hours=hours)
+
+
+def _row_of(engine: Engine, key: str) -> NoticeSent:
+    with Session(engine) as session:
+        row = session.exec(select(NoticeSent).where(NoticeSent.key == key)).one()
+        session.expunge(row)
+        return row
+
+
 def _row(engine: Engine) -> NoticeSent:
     with Session(engine) as session:
         row = session.exec(select(NoticeSent)).one()
@@ -99,20 +113,52 @@ def test_a_failed_delivery_is_recorded_and_retried_later(
     assert not row.delivered and row.attempts == 1 and "answered 500" in (row.last_error or "")
     assert "/hook" not in (row.last_error or "")  # the URL's path (tokens) is not stored
     receiver.status = 200
-    assert retry_undelivered(engine, "alert", [receiver.url]) == 1
+    assert retry_undelivered(engine, "alert", [receiver.url], now=_later(1)) == 1
     assert receiver.bodies[-1]["title"] == NOTICE.title
     row = _row(engine)
     assert row.delivered and row.attempts == 2
-    assert retry_undelivered(engine, "alert", [receiver.url]) == 0  # nothing pending
+    assert retry_undelivered(engine, "alert", [receiver.url], now=_later(2)) == 0  # none pending
 
 
 def test_retries_stop_after_max_attempts(engine: Engine, receiver: Receiver) -> None:
     receiver.status = 503
     send_notice(engine, NOTICE, [receiver.url])
-    for _ in range(notify.MAX_ATTEMPTS + 2):
-        retry_undelivered(engine, "alert", [receiver.url])
+    for hours in range(notify.MAX_ATTEMPTS + 2):
+        retry_undelivered(engine, "alert", [receiver.url], now=_later(hours + 1))
     assert _row(engine).attempts == notify.MAX_ATTEMPTS
     assert len(receiver.bodies) == notify.MAX_ATTEMPTS * notify.QUICK_RETRIES
+
+
+def test_retries_are_spaced_in_time_not_spent_by_quick_crawls(
+    engine: Engine, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every crawl's health check retries the pending notices: the 4 crawls of one scheduler
+    round spent all 5 delivery rounds within a minute, and a receiver down for that minute
+    lost the notice. A retry now waits 5, 10, 20, then 40 minutes after the first send."""
+    clock = [utcnow()]
+    monkeypatch.setattr(notify, "utcnow", lambda: clock[0], raising=False)
+
+    def retry_at(minutes: float) -> None:
+        clock[0] = start + timedelta(minutes=minutes)
+        retry_undelivered(engine, "alert", [receiver.url])
+
+    receiver.status = 503
+    start = utcnow()
+    send_notice(engine, NOTICE, [receiver.url])
+    for _ in range(notify.MAX_ATTEMPTS + 2):  # crawls ending a few seconds apart
+        retry_at(0.1)
+    assert _row(engine).attempts == 1
+    receiver.status = 200  # back after a few minutes: delivered at the first retry due
+    retry_at(5.5)
+    assert _row(engine).delivered and _row(engine).attempts == 2
+    receiver.status = 503
+    start = utcnow()
+    send_notice(engine, Notice("alert", "price:2", "t", "m"), [receiver.url])
+    tries = []
+    for minutes in (4, 6, 9, 11, 19, 21, 39, 41, 79, 81, 200):
+        retry_at(minutes)
+        tries.append(_row_of(engine, "price:2").attempts)
+    assert tries == [1, 2, 2, 3, 3, 4, 4, 5, 5, 5, 5]
 
 
 def test_without_targets_the_notice_is_only_logged(engine: Engine) -> None:

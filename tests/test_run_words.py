@@ -138,22 +138,98 @@ def test_a_run_whose_process_is_gone_is_not_shown_running(
     assert "interrupted" in status and "running" not in status, status
 
 
+def _judged_unhealthy(session: Session, source: Source, pages: int, why: str) -> None:
+    """A finished run of ``source`` that the health check judged unhealthy for ``why``."""
+    from storage.schedule_models import HealthCheck
+
+    run = CrawlRun(source_id=source.id or 0, status="finished", finish_reason="finished",
+                   finished_at=utcnow(), pages=pages)  # fmt: skip
+    session.add(run)
+    session.flush()
+    session.add(HealthCheck(source_id=source.id or 0, crawl_run_id=run.id or 0,
+                            healthy=False, reasons=[why]))  # fmt: skip
+
+
 def test_an_unhealthy_run_says_why_in_runs(engine: Engine, db_url: str, tmp_path: Path) -> None:
     """A run that ended normally but that the health check judged unhealthy (a layout change:
     pages fetched, no review read) showed "UNHEALTHY" beside an empty reason column."""
-    from storage.schedule_models import HealthCheck
 
     why = "0 reviews on 5 pages; the last good run had 48 on 5"
     with Session(engine) as session:
         source = _rival_shop(session)
-        run = CrawlRun(source_id=source.id or 0, status="finished", finish_reason="finished",
-                       finished_at=utcnow(), pages=5)  # fmt: skip
-        session.add(run)
-        session.flush()
-        session.add(HealthCheck(source_id=source.id or 0, crawl_run_id=run.id or 0,
-                                healthy=False, reasons=[why]))  # fmt: skip
+        _judged_unhealthy(session, source, 5, why)
         session.commit()
     listed = run_cli("runs", "--db", db_url, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     shown = " ".join(" ".join(listed.stdout.split("│")).split())
     assert "UNHEALTHY" in shown and why in shown, listed.stdout
+
+
+def test_status_says_which_run_a_verdict_is_of(engine: Engine, db_url: str, tmp_path: Path) -> None:
+    """A source judged unhealthy on run 1, then killed mid-run (run 2, interrupted, not
+    judged): `targets status` showed run 2 as the last run beside "UNHEALTHY" and run 1's
+    reason, read as the verdict on run 2."""
+
+    why = "4 HTTP errors on 2 pages (100%)"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid names no process now: run 2 is shown interrupted
+    with Session(engine) as session:
+        source = _rival_shop(session)
+        source.healthy, source.health_reason = False, why
+        _judged_unhealthy(session, source, 2, why)
+        session.add(CrawlRun(source_id=source.id or 0, status="running", pid=gone.pid, pages=7))
+        session.commit()
+    (tmp_path / "targets.toml").write_text(
+        '[[company]]\nname = "Rival"\n[[company.source]]\nname = "rival-shop"\n'
+        'start_urls = ["http://127.0.0.1:9/"]\n',
+        encoding="utf-8",
+    )
+    shown = run_cli("targets", "status", "--db", db_url, cwd=tmp_path).stdout
+    row = next(line for line in shown.splitlines() if "rival-shop" in line and "│" in line)
+    assert "UNHEALTHY (run 1)" in row and "interrupted" in row, shown
+    assert f"rival-shop: {why} (run 1; the last run, 2, is not judged)" in shown, shown
+
+
+def test_coverage_of_a_run_the_site_left_half_unread_says_so(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """A site that went down mid-run answered 1 of its 5 product pages: `runs` said
+    "collected 4 of 4 declared reviews (100%)", full coverage, of the one page it read."""
+    with Session(engine) as session:
+        source = _rival_shop(session)
+        session.add(
+            CrawlRun(source_id=source.id or 0, status="finished", finished_at=utcnow(), pages=2,
+                     http_errors=4, fetch_problems={"no_answer": 4}, reviews_declared=4,
+                     reviews_collected=4)
+        )  # fmt: skip
+        session.commit()
+    listed = run_cli("runs", "--db", db_url, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    shown = " ".join(listed.stdout.split())
+    assert (
+        "collected 4 of 4 declared reviews (100%) on the pages read; 4 pages left unread "
+        "(the site down, busy or slow: the next run crawls in full)"
+    ) in shown, listed.stdout
+
+
+def test_a_killed_run_shows_how_long_it_crawled(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """A crawl killed with kill -9 after 17 s of crawling: `runs` showed "-" seconds for its
+    interrupted run; it lasted until its last sign of life."""
+    from datetime import timedelta
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid names no process now
+    started = utcnow() - timedelta(minutes=5)
+    with Session(engine) as session:
+        source = _rival_shop(session)
+        session.add(
+            CrawlRun(source_id=source.id or 0, status="running", pid=gone.pid, pages=16,
+                     started_at=started, alive_at=started + timedelta(seconds=17))
+        )  # fmt: skip
+        session.commit()
+    listed = run_cli("runs", "--db", db_url, cwd=tmp_path)
+    row = next(line for line in listed.stdout.splitlines() if "rival-shop" in line)
+    cells = [cell.strip() for cell in row.split("│")]
+    assert cells[3] == "interrupted" and cells[5] == "17", listed.stdout

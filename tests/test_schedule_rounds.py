@@ -142,3 +142,116 @@ def test_a_crawl_killed_by_a_signal_says_so(engine: Engine) -> None:
     )
     assert outcome.status == "failed"
     assert "killed by SIGKILL" in outcome.detail and "status -9" not in outcome.detail
+
+
+CLOSES_ITS_RUN_THEN_HANGS = """
+import sys, time
+from sqlmodel import Session
+from storage.db import open_database
+from storage.models import CrawlRun, utcnow
+engine = open_database(sys.argv[1])
+with Session(engine) as session:
+    session.add(CrawlRun(source_id=int(sys.argv[2]), status="finished", pages=3,
+                         finish_reason="finished", finished_at=utcnow()))
+    session.commit()
+time.sleep(120)  # its after-crawl steps: a webhook that does not answer
+"""
+
+
+def test_a_run_its_crawl_closed_keeps_its_status_when_the_process_is_killed(
+    engine: Engine,
+) -> None:
+    """A crawl whose run had ended (finished, judged) but whose process was still in its
+    after-crawl steps at the time limit or the scheduler's stop: the scheduler relabelled
+    the finished run ``timeout`` (or ``interrupted``), its health reason no longer matched
+    and the next run crawled in full as after an incomplete one."""
+    from sqlmodel import Session
+    from sqlmodel import select as select_rows
+
+    from storage.models import CrawlRun
+
+    with Session(engine) as session:
+        source_id = crawl_process._new_source(session, "shop", "Shop Ltd").id
+        session.commit()
+    stop = threading.Event()
+
+    def stop_once_closed() -> None:
+        while not stop.wait(0.1):
+            with Session(engine) as session:
+                if session.exec(select_rows(CrawlRun)).first() is not None:
+                    stop.set()
+
+    watcher = threading.Thread(target=stop_once_closed, daemon=True)
+    watcher.start()
+    url = engine.url.render_as_string(hide_password=False)
+    argv = [sys.executable, "-c", CLOSES_ITS_RUN_THEN_HANGS, url, str(source_id)]
+    outcome = crawl_process.run_crawl(
+        engine, "shop", argv, timeout_s=240, stop=stop, grace_s=1, company="Shop Ltd"
+    )
+    watcher.join()
+    with Session(engine) as session:
+        runs = session.exec(select_rows(CrawlRun)).all()
+    assert [(r.status, r.finish_reason) for r in runs] == [("finished", "finished")]
+    assert outcome.status == "interrupted" and outcome.run_id == runs[0].id
+
+
+WATCHING_CRAWL = """
+import signal, sys, time
+from pathlib import Path
+from storage.child_process import stop_with_parent
+folder = Path(sys.argv[2])
+signal.signal(signal.SIGTERM, lambda *_: (folder.joinpath("stopped").touch(), sys.exit(0)))
+stop_with_parent(int(sys.argv[1]))
+folder.joinpath("ready").touch()
+time.sleep(120)
+"""
+
+SCHEDULER = """
+import os, subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", sys.argv[1], str(os.getpid()), sys.argv[2]],
+                 start_new_session=True)
+time.sleep(120)
+"""
+
+
+def _wait_for(path: Path, seconds: float = 60) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return path.exists()
+
+
+def test_a_crawl_stops_when_its_scheduler_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the scheduler left its crawls (each in a session of its own) crawling on,
+    past the time limit the scheduler kept: now each gets SIGTERM (its runs end
+    interrupted, as at the scheduler's own stop)."""
+    import signal
+    import subprocess
+
+    scheduler = subprocess.Popen([sys.executable, "-c", SCHEDULER, WATCHING_CRAWL, str(tmp_path)])
+    try:
+        assert _wait_for(tmp_path / "ready"), "the crawl never started"
+        assert not (tmp_path / "stopped").exists()
+    finally:
+        scheduler.send_signal(signal.SIGKILL)
+        scheduler.wait()
+    assert _wait_for(tmp_path / "stopped", 15), "the crawl went on without its scheduler"
+
+
+def test_the_scheduler_tells_its_crawl_its_pid(engine: Engine, tmp_path: Path) -> None:
+    import os
+
+    log = tmp_path / "crawl-shop.log"
+    script = f"import os; print(os.environ.get({crawl_process.SCHEDULER_PID_ENV!r}))"
+    crawl_process.run_crawl(
+        engine,
+        "shop",
+        [sys.executable, "-c", script],
+        timeout_s=60,
+        stop=threading.Event(),
+        log_path=log,
+        company="Shop Ltd",
+    )
+    assert log.read_text().split() == [str(os.getpid())]

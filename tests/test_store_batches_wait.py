@@ -57,3 +57,31 @@ def test_pending_batches_hold_no_reactor_thread(
         for future in worker.futures:
             future.set_result(None)
         threads.stop()
+
+
+def test_a_distributed_run_closes_without_a_deprecated_deferred(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker logged "ScrapyDeprecationWarning: ...StorePipeline.spider_closed returned a
+    Deferred, this is deprecated" as a WARNING at every run it closed: the handler is a
+    coroutine now, which still closes the shared run (in a thread)."""
+    from scrapy.utils.test import get_crawler
+    from twisted.internet import defer
+
+    from spiders.pipelines import store_pipeline
+    from spiders.pipelines.store_pipeline import StorePipeline
+
+    crawler = get_crawler(settings_dict={"RIVALSCOPE_RUN_ID": 7})
+    pipeline = StorePipeline(crawler)
+    pipeline.writer = object()  # type: ignore[assignment]
+    closed: list[str] = []
+    monkeypatch.setattr(pipeline, "_close_shared", lambda figures, reason: closed.append(reason))
+    monkeypatch.setattr(
+        store_pipeline, "deferToThread", lambda fn, *args: defer.maybeDeferred(fn, *args)
+    )
+    handler = pipeline.spider_closed(object(), "finished")
+    # What Scrapy's signal dispatch warns about: a handler's result that is a Deferred.
+    assert not isinstance(handler, defer.Deferred)
+    failures: list[Any] = []
+    defer.ensureDeferred(handler).addErrback(failures.append)
+    assert closed == ["finished"] and failures == []

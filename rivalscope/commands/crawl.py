@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -80,12 +81,14 @@ def crawl(
     if distributed or queue:
         _queue_crawl(plan, targets, sources, queue, url)
         return
+    _stop_with_scheduler()
     progress = None if verbose else ("live" if sys.stderr.isatty() else "plain")
     results = run_crawls(plan, sources or None, url, log_level=level, progress=progress)
     names = [r.source for r in results if r.run_id is not None]
     engine = open_database(url)
     runs = crawl_runs(engine, [r.run_id for r in results if r.run_id is not None])
-    print_collection_summary(company_summaries(engine, names), describe_url(url))
+    if names:  # every source refused: no table of no row
+        print_collection_summary(company_summaries(engine, names), describe_url(url))
     from rivalscope.health import check_and_notify  # health checks and notices (issue #6)
 
     interrupted = [
@@ -99,6 +102,18 @@ def crawl(
             typer.secho(f"unhealthy: {report.source}: {report.reason}", fg="yellow", err=True)
     engine.dispose()
     raise typer.Exit(_exit_status(results, runs, interrupted, said=unhealthy))
+
+
+def _stop_with_scheduler() -> None:
+    """A crawl the scheduler started stops (SIGTERM: its runs end interrupted) when the
+    scheduler is gone: killed with kill -9, it left its crawls crawling on, in sessions of
+    their own, past the time limit it kept."""
+    from rivalscope.scheduler.crawl_process import SCHEDULER_PID_ENV
+    from storage.child_process import stop_with_parent
+
+    scheduler = os.environ.get(SCHEDULER_PID_ENV, "")
+    if scheduler.isdigit():
+        stop_with_parent(int(scheduler))
 
 
 def _queue_crawl(

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import RUN_COLUMNS, console, print_table, review_coverage
+from rivalscope.display import (
+    RUN_COLUMNS,
+    console,
+    print_table,
+    review_coverage,
+    run_pages_unread,
+)
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
@@ -38,7 +44,7 @@ def runs(
     # Imported here: the storage stack takes half a second; --help need not wait.
     from storage.crawl_summary import run_reason
     from storage.db import database_url, describe_url, open_database
-    from storage.models import as_utc
+    from storage.models import as_utc, utcnow
     from storage.run_history import recent_runs, shown_status, source_names
 
     url = database_url(db)
@@ -69,12 +75,13 @@ def runs(
     for row in rows:
         run = row.run
         started = as_utc(run.started_at)
-        seconds = (
-            f"{(as_utc(run.finished_at) - started).total_seconds():.0f}" if run.finished_at else "-"
-        )
+        status, ended = shown_status(run)
+        # A run killed mid-way (kill -9, a reboot) has no end: it lasted until its last sign
+        # of life (it showed "-", however long it had crawled); a running one, until now.
+        end = run.finished_at or (utcnow() if status == "running" else run.alive_at)
+        seconds = f"{(as_utc(end) - started).total_seconds():.0f}" if end else "-"
         health = {None: "-", True: "ok", False: "UNHEALTHY"}[row.healthy]
         served = [", ".join(run.workers or []) or "-"] if distributed else []
-        status, ended = shown_status(run)
         table.add_row(
             str(run.id),
             row.source,
@@ -101,7 +108,10 @@ def runs(
     print_table(table, out=console)
     # Below the table, which is as wide as a terminal allows already.
     for row in rows:
-        coverage = review_coverage(row.run.reviews_collected, row.run.reviews_declared)
+        run = row.run
+        coverage = review_coverage(
+            run.reviews_collected, run.reviews_declared, run_pages_unread(run)
+        )
         if coverage:
             console.print(f"  run {row.run.id} {row.source}: {coverage}", markup=False)
 

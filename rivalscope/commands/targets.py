@@ -18,6 +18,8 @@ from rivalscope.process import one_command_process
 from settings.user_errors import UserError
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from settings.targets import Crawler, Limits
 
 targets_app = typer.Typer(
@@ -200,6 +202,12 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
                 health = "ok"
             else:
                 health, unhealthy = "UNHEALTHY", unhealthy + 1
+            # The verdict is of the last judged run; a later one still running or
+            # interrupted is not judged, so the verdict says which run it is of.
+            judged = _judged_run(session, row.id) if row is not None and run else None
+            older = judged is not None and run is not None and judged != run.id
+            if older:
+                health += f" (run {judged})"
             table.add_row(
                 target.name,
                 health,
@@ -211,13 +219,28 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
                 upcoming,
             )
             if row is not None and row.health_reason:
-                reasons.append(f"{target.name}: {row.health_reason}")
+                last_id = run.id if run is not None else None
+                of = f" (run {judged}; the last run, {last_id}, is not judged)" if older else ""
+                reasons.append(f"{target.name}: {row.health_reason}{of}")
     engine.dispose()
     print_table(table, out=console)
     for reason in reasons:
         console.print(f"  {reason}", markup=False, highlight=False)
     if unhealthy:
         console.print(f"{unhealthy} unhealthy source(s): see `rivalscope targets check SOURCE`")
+
+
+def _judged_run(session: Session, source_id: int | None) -> int | None:
+    """The crawl run the source's health verdict is of: its last health check's."""
+    from sqlmodel import col, select
+
+    from storage.schedule_models import HealthCheck
+
+    return session.exec(
+        select(HealthCheck.crawl_run_id)
+        .where(HealthCheck.source_id == source_id)
+        .order_by(col(HealthCheck.crawl_run_id).desc())
+    ).first()
 
 
 def next_scheduled_text(schedule: str | None, last_started: datetime | None, now: datetime) -> str:

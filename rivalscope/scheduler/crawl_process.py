@@ -28,6 +28,8 @@ from storage.models import Company, CrawlRun, Source, utcnow
 
 log = logging.getLogger("rivalscope.schedule")
 
+SCHEDULER_PID_ENV = "RIVALSCOPE_SCHEDULER_PID"
+"""Set for a crawl the scheduler starts: the scheduler's pid, which the crawl watches."""
 KILL_GRACE_S = 10.0
 """Seconds between SIGTERM and SIGKILL."""
 POLL_S = 0.2
@@ -117,8 +119,12 @@ def _settle_runs(
     reason: str,
     company: str | None = None,
 ) -> int | None:
-    """Mark the runs the killed crawl left (ids above ``after_id``) with ``status``;
-    write a run if it left none. Returns the run id, or None if the source is unknown."""
+    """Mark the runs the killed crawl left running (ids above ``after_id``) with ``status``;
+    write a run if it left none. Returns the run id, or None if the source is unknown.
+
+    A run the crawl had closed keeps its status: a crawl killed in its after-crawl steps
+    (the summary, the health checks, notices to a webhook that does not answer) had its
+    finished, judged run relabelled ``timeout``, which the next run read as not complete."""
     with Session(engine) as session:
         src = session.exec(select(Source).where(Source.name == source)).first()
         if src is None and company is not None:  # killed before it wrote anything
@@ -132,6 +138,8 @@ def _settle_runs(
             runs = [CrawlRun(source_id=src.id)]
         now = utcnow()
         for run in runs:
+            if run.id is not None and run.status != "running":
+                continue
             run.status = status
             run.finish_reason = reason[:100]
             run.finished_at = run.finished_at or now
@@ -175,7 +183,8 @@ def run_crawl(
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # own group: we can kill the crawl and its children
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            # the crawl stops if this process dies (``storage.child_process.stop_with_parent``)
+            env={**os.environ, "PYTHONWARNINGS": "ignore", SCHEDULER_PID_ENV: str(os.getpid())},
         )
     finally:
         if log_path:

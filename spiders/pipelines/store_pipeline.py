@@ -411,9 +411,12 @@ class StorePipeline:
         if self.pending:
             await maybe_deferred_to_future(DeferredList(list(self.pending)))
 
-    def spider_closed(self, spider: Any, reason: str) -> Deferred[None] | None:
+    async def spider_closed(self, spider: Any, reason: str) -> None:
+        # A coroutine: a signal handler returning a Deferred is deprecated by Scrapy, which
+        # logged "ScrapyDeprecationWarning: ... spider_closed returned a Deferred" as a
+        # WARNING at every distributed run's close.
         if self.writer is None:
-            return None
+            return
         stats = self.crawler.stats
         assert stats is not None
         figures = run_figures(stats, getattr(spider, "error_samples", []))
@@ -437,7 +440,8 @@ class StorePipeline:
         if self.shared_run is not None:
             # In a thread (the close waits for it, the reactor does not): its transactions
             # and Redis commands took ~37 ms per run, while the worker's other runs crawl.
-            return deferToThread(self._close_shared, figures, reason)
+            await maybe_deferred_to_future(deferToThread(self._close_shared, figures, reason))
+            return
         if reason in _NORMAL_ENDS:
             status = "finished"
         elif reason == "shutdown":
@@ -445,7 +449,6 @@ class StorePipeline:
         else:
             status = "failed"
         self.writer.finish_run(status, reason, figures)
-        return None
 
     def _close_shared(self, figures: RunFigures, reason: str) -> None:
         """A worker leaves a distributed run: its last figures; the run ends with the last
