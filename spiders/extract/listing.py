@@ -8,6 +8,12 @@ a product named after the page heading. Two structural signals, no word lists:
   main product (``heuristics.best_visible_price`` decides; this module reads the cards);
 - the markup: several products of different names each with a price, none of them the
   product the page's ``<h1>`` names, and not the variants of one product.
+
+Cards in the page's chrome (``<header>``, ``<nav>``, ``<footer>``: a menu's promotions)
+are no listing's; and cards that the page's heading reaches only through an article's
+worth of running text (a recipe's ingredients shown as products, a post's picks, a wine
+to go with it) are products an article shows, not a listing under its heading: a
+listing's grid follows its heading after filters, labels and at most a short introduction.
 """
 
 from __future__ import annotations
@@ -15,12 +21,13 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urljoin, urlparse
 
+import lxml.etree
 import lxml.html
 
 from settings.records import OfferItem
 from spiders.extract.heuristics import in_linked_card, is_listing_price
 from spiders.extract.layers import HEURISTIC
-from spiders.extract.page_regions import ancestors
+from spiders.extract.page_regions import ancestors, in_page_chrome
 from spiders.extract.visible_price import PriceCandidate, main_heading, price_candidates
 
 # Distinct priced products in markup that make a listing when none is the heading's.
@@ -28,6 +35,14 @@ _MARKUP_PRODUCTS = 3
 # How far above a card's price its product link may sit.
 _CARD_DEPTH = 4
 _MIN_LINK_WORDS = 2
+# Running text: a text of this many characters or more (a sentence; not a label, a facet, a
+# card's name or price).
+_RUNNING_TEXT = 80
+# An article's worth of running text between the heading and the first card (a category's
+# introduction is shorter; the 5 stripped recipe pages of 4 sites whose product cards read
+# as a listing hold 1,240 to 2,900 characters there).
+_ARTICLE_TEXT = 1000
+_NOT_SHOWN = frozenset({"script", "style", "noscript", "template"})
 
 
 def _words(text: str | None) -> str:
@@ -91,10 +106,16 @@ def visible_listing(
     if repeated:
         top = templates.most_common(1)[0][0]
         chosen = [c for c in chosen if c.signature == top]
+    chosen = [c for c in chosen if c.element is not None and not in_page_chrome(c.element)]
+    if not chosen:
+        return []
+    chosen.sort(key=lambda c: c.order)
+    if heading is not None and _article_between(root, heading, chosen[0].element):
+        return []
     here = urlparse(url).path.rstrip("/")
     cards: list[OfferItem] = []
     seen: set[str] = set()
-    for candidate in sorted(chosen, key=lambda c: c.order):
+    for candidate in chosen:
         if candidate.element is None:
             continue
         link = _card_link(candidate.element, url, here)
@@ -115,3 +136,39 @@ def visible_listing(
                 card.explain[name] = HEURISTIC.name
         cards.append(card)
     return cards
+
+
+def _article_between(
+    root: lxml.html.HtmlElement,
+    heading: lxml.html.HtmlElement,
+    card: lxml.html.HtmlElement | None,
+) -> bool:
+    """True if at least ``_ARTICLE_TEXT`` characters of running text (texts of
+    ``_RUNNING_TEXT`` characters or more, outside scripts and styles) stand between the end
+    of the heading and ``card``, in document order; False for a card before the heading."""
+    total = 0
+    after = False
+    skipping = 0  # depth inside an element whose text is not shown
+    for event, node in lxml.etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            if node is card:
+                return False
+            if not isinstance(node.tag, str) or node.tag in _NOT_SHOWN:
+                skipping += 1
+            elif after and not skipping:
+                total += _running(node.text)
+            continue
+        if not isinstance(node.tag, str) or node.tag in _NOT_SHOWN:
+            skipping -= 1
+        if node is heading:
+            after = True
+        elif after and not skipping:
+            total += _running(node.tail)
+        if total >= _ARTICLE_TEXT:
+            return True
+    return False
+
+
+def _running(text: str | None) -> int:
+    length = len(text.strip()) if text else 0
+    return length if length >= _RUNNING_TEXT else 0
