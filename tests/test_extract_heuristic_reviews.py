@@ -461,16 +461,29 @@ def test_a_lone_review_holding_its_aspect_ratings() -> None:
     ]
 
 
-def test_a_lone_review_beside_the_histogram_keeps_its_own_text() -> None:
-    """A histogram lists one row per star value: the page's summary, not the review's own
-    ratings, so the lone review's block does not grow over it to the summary's text."""
-    rows = "".join(f"<li><a href='#r{n}' title='{n} of 5 stars'>{n}</a></li>" for n in range(1, 6))
+HISTOGRAM = "".join(
+    f"<li><a href='#r{n}' title='{n} of 5 stars'>{n}</a></li>" for n in (5, 4, 3, 2, 1)
+)
+NUMBERED_STARS = "".join(
+    f"<span class='star star-{'full' if n <= 3 else 'empty'}' data-rating='{n}'></span>"
+    for n in range(1, 6)
+)
+
+
+@pytest.mark.parametrize(
+    "summary", [f"<ul>{HISTOGRAM}</ul>", f"<div>{NUMBERED_STARS}</div>"], ids=["histogram", "stars"]
+)
+def test_a_lone_review_beside_the_summary_keeps_its_own_text(summary: str) -> None:
+    """Ratings that step by one (a histogram's rows, the numbered stars of the page's
+    average) are the summary, not the review's own ratings: the lone review's block does
+    not grow over them to the summary's text."""
     body = (
-        "<section><p>Average satisfaction level of all our customers</p>"
-        f"<ul>{rows}</ul><div class='rv'><span data-rating='5'></span><small>3 March 2024"
-        "</small><p>Easy to use, good quality.</p></div></section>"
+        f"<section><p>Average satisfaction level of all our customers</p>{summary}"
+        "<div class='rv'><span data-rating='5'></span><small>3 March 2024</small>"
+        "<p>Easy to use, good quality.</p></div></section>"
     )
-    assert [r.text for r in extract_auto(page(body), URL).reviews] == ["Easy to use, good quality."]
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.text, r.title) for r in reviews] == [("Easy to use, good quality.", None)]
 
 
 def hashed_pair_reviews(shown: tuple[str, str]) -> str:

@@ -253,18 +253,15 @@ def _lone_review(
     return found if len(found) == 1 else []
 
 
-# A histogram has a row for each star of the scale, 1 to 4 at the least (1 to 5 mostly).
-_HISTOGRAM_ROWS = 4
-
-
 def _rivals_held(
     groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]],
 ) -> dict[Element, int]:
     """Per ancestor, how many ratings under it could belong to another review: each rating
     alone at its place, and the members of a repeated place (a list of ratings) when the
     ancestor holds only part of that list. A list held whole is counted as nothing (the
-    aspect ratings of the review the ancestor holds) unless it lists one row per star of
-    the scale, 1, 2, 3, 4 (, 5): the page's histogram, beside the reviews, not in one."""
+    aspect ratings of the review the ancestor holds) unless its values step by one in page
+    order: the stars of one widget, each numbered (1, 2, 3), or a histogram's rows (5, 4,
+    3, 2, 1), the page's summary beside the reviews, not in one."""
     holding: dict[Element, int] = {}
     for members in groups.values():
         under: dict[Element, int] = {}
@@ -272,10 +269,10 @@ def _rivals_held(
             for ancestor in element.iterancestors():
                 under[ancestor] = under.get(ancestor, 0) + 1
         whole = len(members)
-        values = sorted(rating.value for _, rating in members)
-        histogram = whole >= _HISTOGRAM_ROWS and values == [float(v) for v in range(1, whole + 1)]
+        steps = {b.value - a.value for (_, a), (_, b) in itertools.pairwise(members)}
+        numbered = steps in ({1.0}, {-1.0})
         for ancestor, count in under.items():
-            if whole == 1 or count < whole or histogram:
+            if whole == 1 or count < whole or numbered:
                 holding[ancestor] = holding.get(ancestor, 0) + count
     return holding
 
