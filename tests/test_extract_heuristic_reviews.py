@@ -441,6 +441,79 @@ def test_a_page_with_one_review(block: str, found: list[str]) -> None:
     assert [r.text for r in extract_auto(page(block), URL).reviews] == found
 
 
+def test_a_lone_review_holding_its_aspect_ratings() -> None:
+    """One review rated overall and per aspect: the list of aspect ratings sits whole in the
+    review's block, so the block still grows from the overall rating to the text."""
+    aspects = "".join(
+        f"<li>{aspect} <span data-rating='{n}'></span></li>"
+        for aspect, n in (("Quality", 4), ("Comfort", 5), ("Fit", 3))
+    )
+    block = (
+        "<div class='rv'><div class='head'><small>3 March 2024</small> by <span>Ann</span>"
+        f"</div><ul>{aspects}</ul><p>{TEXT_A}</p><div>Rated <b class='score'>8</b>/10"
+        " <span class='reviewer-badge'></span></div></div>"
+    )
+    reviews = extract_auto(page(block), URL).reviews
+    # A lone review's author is a line named so; the rating's line is not one, whatever
+    # its empty badge is named.
+    assert [(r.text, r.rating, r.best_rating, r.author) for r in reviews] == [
+        (TEXT_A, 8.0, 10.0, None)
+    ]
+
+
+HISTOGRAM = "".join(
+    f"<li><a href='#r{n}' title='{n} of 5 stars'>{n}</a></li>" for n in (5, 4, 3, 2, 1)
+)
+NUMBERED_STARS = "".join(
+    f"<span class='star star-{'full' if n <= 3 else 'empty'}' data-rating='{n}'></span>"
+    for n in range(1, 6)
+)
+
+
+@pytest.mark.parametrize(
+    "summary", [f"<ul>{HISTOGRAM}</ul>", f"<div>{NUMBERED_STARS}</div>"], ids=["histogram", "stars"]
+)
+def test_a_lone_review_beside_the_summary_keeps_its_own_text(summary: str) -> None:
+    """Ratings that step by one (a histogram's rows, the numbered stars of the page's
+    average) are the summary, not the review's own ratings: the lone review's block does
+    not grow over them to the summary's text."""
+    body = (
+        f"<section><p>Average satisfaction level of all our customers</p>{summary}"
+        "<div class='rv'><span data-rating='5'></span><small>3 March 2024</small>"
+        "<p>Easy to use, good quality.</p></div></section>"
+    )
+    reviews = extract_auto(page(body), URL).reviews
+    assert [(r.text, r.title) for r in reviews] == [("Easy to use, good quality.", None)]
+
+
+def hashed_pair_reviews(shown: tuple[str, str]) -> str:
+    """Two reviews whose classes say nothing (hashed) and whose rating is only a number
+    over its scale, written across two elements; short bodies."""
+    return "".join(
+        f"<div class='x7a'><div class='x1c'><div>{day} March 2024</div> by <span>{who}</span>"
+        f"</div><div>{text}</div><div>Rated <b><span class='x9c'>{n}</span>/10</b></div></div>"
+        for day, who, text, n in (
+            (3, "Ann", "Good value for money.", shown[0]),
+            (9, "Bob", "Soft fabric and nice cut.", shown[1]),
+        )
+    )
+
+
+def test_hashed_reviews_rated_by_a_number_over_its_scale() -> None:
+    reviews = extract_auto(page(hashed_pair_reviews(("7", "9"))), URL).reviews
+    assert [(r.text, r.rating, r.best_rating, r.author) for r in reviews] == [
+        ("Good value for money.", 7.0, 10.0, "Ann"),
+        ("Soft fabric and nice cut.", 9.0, 10.0, "Bob"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "shown", [("7", "19"), ("1", "2")], ids=["over-the-scale", "a-step-counter"]
+)
+def test_numbers_over_a_scale_that_are_no_ratings(shown: tuple[str, str]) -> None:
+    assert extract_auto(page(hashed_pair_reviews(shown)), URL).reviews == []
+
+
 def test_product_cards_with_prices_and_review_list_on_one_page() -> None:
     cards = "".join(
         f"<div class='tile'><span data-rating='{n}'></span><p>Kettle model {n} with a"

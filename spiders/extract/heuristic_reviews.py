@@ -120,7 +120,7 @@ def heuristic_review_items(
     if not found:
         found = _bare_number_reviews(root, url, locale)
     if not found:
-        found = _lone_review(ratings, groups, url, locale)
+        found = _lone_review(groups, url, locale)
     order = _page_order(root, [element for element, _ in found])
     found.sort(key=lambda pair: order[pair[0]])
     return _without_clones([item for _, item in found])
@@ -156,35 +156,60 @@ _BARE_NUMBERS = lxml.etree.XPath(
     " and normalize-space(.) != '']/parent::*[not(*)]"
 )
 _BARE_NUMBER = re.compile(r"[1-5](?:[.,][05])?")
+# Short elements whose text has a slash: a rating shown with its scale ("8/10", "<b>4</b> / 5").
+_SLASHED_NUMBERS = lxml.etree.XPath(
+    "//body/descendant::text()[contains(., '/')]/parent::*"
+    "[not(self::script or self::style) and string-length(normalize-space(.)) <= 12]"
+)
+_SHOWN_PAIR = re.compile(r"(\d{1,3}(?:[.,]\d)?) ?/ ?(5|10|20|100)")
 _NOT_A_RATING_ABOVE = "ancestor-or-self::*[self::a or self::button or self::label or self::option or self::select or self::table or self::th or self::td]"  # fmt: skip
 # A bare number is the weakest sign of a rating: only prose of some length, under a name
 # line, in blocks of one template, makes it one.
 _MIN_BARE_BODY_WORDS = 6
 
 
+def _shown_numbers(root: Element) -> list[tuple[Element, LayoutRating | None]]:
+    """Elements showing only a number that could be a rating: a bare digit 1 to 5 (half
+    steps), or a number over its scale ("8/10", "4 / 5"), the scale kept as its best; None
+    for a leaf of a few digits that is no such number ("2 3")."""
+    shown: list[tuple[Element, LayoutRating | None]] = []
+    for element in _BARE_NUMBERS(root):
+        text = " ".join((element.text or "").split())
+        value = float(text.replace(",", ".")) if _BARE_NUMBER.fullmatch(text) else None
+        shown.append((element, LayoutRating(value, None, text) if value is not None else None))
+    for element in _SLASHED_NUMBERS(root):
+        text = " ".join(element.text_content().split())
+        pair = _SHOWN_PAIR.fullmatch(text)
+        if pair is not None:
+            value, best = float(pair.group(1).replace(",", ".")), float(pair.group(2))
+            if value <= best:
+                shown.append((element, LayoutRating(value, best, text)))
+    return shown
+
+
 def _bare_number_reviews(
     root: Element, url: str, locale: str | None
 ) -> list[tuple[Element, ReviewItem]]:
-    """Reviews whose rating is a bare digit 1 to 5 in a line of its own, at the same place
-    of every block of a repeated template that also holds a varying name-like line and
-    a prose text. Every number at that place must read as a rating (a 0, a 12 or a count
-    that steps 1, 2, 3 is a like counter, an amount or a step number)."""
-    groups: dict[tuple[str, ...], list[Element]] = {}
-    for element in _BARE_NUMBERS(root):
-        groups.setdefault(_path(element), []).append(element)
+    """Reviews whose rating is a bare digit 1 to 5 in a line of its own, or a number over
+    its scale ("7/10"), at the same place of every block of a repeated template that also
+    holds a varying name-like line and a prose text. Every number at that place must read
+    as a rating (a 0, a 12 or a count that steps 1, 2, 3 is a like counter, an amount or a
+    step number), all on one scale."""
+    groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating | None]]] = {}
+    for element, shown in _shown_numbers(root):
+        groups.setdefault(_path(element), []).append((element, shown))
     found: list[tuple[Element, ReviewItem]] = []
-    for elements in sorted(groups.values(), key=lambda m: -len(m)):
-        if len(elements) < 2:
+    for group in sorted(groups.values(), key=lambda m: -len(m)):
+        if len(group) < 2:
             break
-        texts = [" ".join((e.text or "").split()) for e in elements]
-        if not all(_BARE_NUMBER.fullmatch(t) for t in texts):
-            continue
-        if any(e.xpath(_NOT_A_RATING_ABOVE) for e in elements):
+        members = [(e, rating) for e, rating in group if rating is not None]
+        if len(members) < len(group) or len({rating.best for _, rating in members}) != 1:
+            continue  # a number that is no rating, or "4" beside "7/10": not one template's
+        if any(e.xpath(_NOT_A_RATING_ABOVE) for e, _ in members):
             continue  # a link, a control or a table cell
-        values = [float(t.replace(",", ".")) for t in texts]
+        values = [rating.value for _, rating in members]
         if all(b - a == 1 for a, b in itertools.pairwise(values)):
             continue  # 1, 2, 3: a counter
-        members = [(e, LayoutRating(v, None, t)) for e, v, t in zip(elements, values, texts, strict=True)]  # fmt: skip
         blocks = _blocks(members)
         if not blocks or any(any(b.element is f or f in b.element.iterancestors() for f, _ in found) for b in blocks):  # fmt: skip
             continue
@@ -195,17 +220,15 @@ def _bare_number_reviews(
 
 
 def _lone_review(
-    ratings: list[tuple[Element, LayoutRating]],
     groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]],
     url: str,
     locale: str | None,
 ) -> list[tuple[Element, ReviewItem]]:
     """A page with one review: a rating alone at its place whose block, the largest
-    ancestor holding no other rating, reads like a review (dated prose, no price)."""
-    holding: dict[Element, int] = {}
-    for element, _ in ratings:
-        for ancestor in element.iterancestors():
-            holding[ancestor] = holding.get(ancestor, 0) + 1
+    ancestor holding no other rating, reads like a review (dated prose, no price). A
+    list of ratings at one place that the block holds whole is the review's own
+    per-aspect ratings ("Quality ★★★★☆, Comfort ★★★★★"), not another review's."""
+    holding = _rivals_held(groups)
     found: list[tuple[Element, ReviewItem]] = []
     for members in groups.values():
         if len(members) != 1:
@@ -228,6 +251,30 @@ def _lone_review(
         if items:
             found.append((block, items[0]))
     return found if len(found) == 1 else []
+
+
+def _rivals_held(
+    groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]],
+) -> dict[Element, int]:
+    """Per ancestor, how many ratings under it could belong to another review: each rating
+    alone at its place, and the members of a repeated place (a list of ratings) when the
+    ancestor holds only part of that list. A list held whole is counted as nothing (the
+    aspect ratings of the review the ancestor holds) unless its values step by one in page
+    order: the stars of one widget, each numbered (1, 2, 3), or a histogram's rows (5, 4,
+    3, 2, 1), the page's summary beside the reviews, not in one."""
+    holding: dict[Element, int] = {}
+    for members in groups.values():
+        under: dict[Element, int] = {}
+        for element, _ in members:
+            for ancestor in element.iterancestors():
+                under[ancestor] = under.get(ancestor, 0) + 1
+        whole = len(members)
+        steps = {b.value - a.value for (_, a), (_, b) in itertools.pairwise(members)}
+        numbered = steps in ({1.0}, {-1.0})
+        for ancestor, count in under.items():
+            if whole == 1 or count < whole or numbered:
+                holding[ancestor] = holding.get(ancestor, 0) + count
+    return holding
 
 
 def _ratings(root: Element) -> list[tuple[Element, LayoutRating]]:
@@ -573,8 +620,16 @@ def _group_reviews(
         return None
     if bare and not _bare_template_reads_as_reviews(blocks, body, authors):
         return None
-    if lone:
-        authors = [a for a in authors if any(_AUTHOR_NAME.search(u.names) for u in a.units if u)]
+    if lone:  # a name the layout names as such, not the line showing the rating
+        rated = blocks[0].rating_element
+        authors = [
+            a
+            for a in authors
+            if any(_AUTHOR_NAME.search(u.names) for u in a.units if u)
+            and not any(
+                u is not None and u.element in (rated, *rated.iterancestors()) for u in a.units
+            )
+        ]
     scale = group_scale([b.rating for b in blocks])
     items: list[ReviewItem] = []
     for index, block in enumerate(blocks):
@@ -603,14 +658,15 @@ def _bare_template_reads_as_reviews(
     blocks: list[_Block], body: _Slot, authors: list[_Slot]
 ) -> bool:
     """Blocks rated by a bare number are reviews only with a name line in most of them, a
-    body of prose in every one, and the number apart from both."""
+    body of prose in every one (of some length unless the number states its scale: "7/10"
+    says more than "4"), and the number apart from both."""
     primary = authors[0] if authors else None
     if primary is None or primary.coverage < 0.5:
         return False
     if any(u is None or len(u.text.split()) < 2 for u in body.units):
         return False
     words = sum(len(u.text.split()) for u in body.units if u is not None) / len(body.units)
-    if words < _MIN_BARE_BODY_WORDS:
+    if words < _MIN_BARE_BODY_WORDS and blocks[0].rating.best is None:
         return False
     for block, unit in zip(blocks, body.units, strict=True):
         rated = block.rating_element
