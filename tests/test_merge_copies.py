@@ -187,6 +187,25 @@ def test_the_whole_texts_analysis_moves_to_the_kept_row(
     assert [(i, str(day)) for i, day in state["mentions"]] == [(api_id, DAY.isoformat())]
 
 
+def test_three_copies_end_in_the_api_copy_with_the_whole_texts_analysis(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's teaser, the page's whole text (the same reviewer's copies: one merged
+    into the other first) and the API's copy: one row, the API's; the analysis kept is the
+    whole text's, whichever row had it."""
+    _store_twice(engine, monkeypatch, [_layout()], [_layout(FULL)], [_api()])
+    with engine.connect() as conn:
+        teaser, whole, api = conn.execute(select(_REVIEW.c.id).order_by(_REVIEW.c.id)).scalars()
+    _analyse(engine, teaser, "negative")
+    _analyse(engine, whole, "positive")
+    counts = merge_stored_copies(engine)
+    assert (counts.kept, counts.removed, counts.analyses_kept) == (1, 2, 1)
+    state = _state(engine)
+    assert state["reviews"] == [("r-981", FULL, "a" * 16, DAY, 4.0)]
+    assert state["analyses"] == [(api, "positive")]
+    assert [r for _, r in state["aliases"]] == [api, api]
+
+
 @pytest.mark.parametrize(
     "layout",
     [
