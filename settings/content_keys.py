@@ -11,6 +11,7 @@ import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -159,6 +160,34 @@ def cut_text(text: str | None) -> tuple[str, bool]:
     of a "read more" link after it (the teaser a page shows of a longer text)."""
     body, cut = _uncut(text or "")
     return " ".join(body.split()).casefold(), cut
+
+
+class Prefix(NamedTuple):
+    """How two texts compared by ``cut_text`` meet: one is the start of the other."""
+
+    shorter: str
+    """The shorter compared text (the first one's when they are as long)."""
+    longer: str
+    cut: bool
+    """Whether the shorter one was cut short (a closing ellipsis: a teaser of the longer)."""
+    first: bool
+    """Whether the shorter one is the first text given."""
+
+    @property
+    def same(self) -> bool:
+        """Whether the compared texts are the same."""
+        return self.shorter == self.longer
+
+
+def cut_prefix(a: str | None, b: str | None) -> Prefix | None:
+    """How the texts ``a`` and ``b`` meet when one (compared by ``cut_text``) starts the
+    other: the same text, or the teaser of the other when ``cut``; None when neither starts
+    the other. One place for the comparison of a review's copies (the page's layers,
+    ``spiders.extract.review_merge``; the stored rows, ``storage.review_copies``)."""
+    (x, x_cut), (y, y_cut) = cut_text(a), cut_text(b)
+    if len(x) <= len(y):
+        return Prefix(x, y, x_cut, True) if y.startswith(x) else None
+    return Prefix(y, x, y_cut, False) if x.startswith(y) else None
 
 
 def text_key(text: str | None) -> str:

@@ -36,18 +36,19 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from settings.content_keys import cut_text, review_identity_key
+from settings.content_keys import cut_prefix, review_identity_key
 from storage.dialects import dialect_of
 from storage.review_identity import (
-    _ALIAS,
-    _REVIEW,
-    _chunks,
+    ALIAS,
+    REVIEW,
+    chunks,
     forget_analysis,
     identity_taken,
     stored_by_key,
 )
 
-_READ = (
+COLUMNS = (
+    # what a copy is compared by and completes with (``same_review``, ``fill``)
     "id",
     "content_key",
     "copy_key",
@@ -102,13 +103,8 @@ def same_review(kept: Mapping[str, Any], copy: Mapping[str, Any]) -> bool:
         return False
     if not _same_rating(kept, copy):
         return False
-    a, a_cut = cut_text(kept["text"])
-    b, b_cut = cut_text(copy["text"])
-    if a == b:
-        return True
-    if len(a) > len(b):
-        a, a_cut, b = b, b_cut, a
-    return a_cut and b.startswith(a)
+    meet = cut_prefix(kept["text"], copy["text"])
+    return meet is not None and (meet.same or meet.cut)
 
 
 def _same_rating(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -119,7 +115,7 @@ def _same_rating(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return x is None or y is None or float(x) == float(y)
 
 
-def _fill(kept: dict[str, Any], copy: Mapping[str, Any]) -> tuple[bool, bool]:
+def fill(kept: dict[str, Any], copy: Mapping[str, Any]) -> tuple[bool, bool]:
     """``kept`` completed from ``copy``: (whether anything changed, whether its text did)."""
     changed = False
     for group in _GROUPS:
@@ -127,15 +123,14 @@ def _fill(kept: dict[str, Any], copy: Mapping[str, Any]) -> tuple[bool, bool]:
             for name in group:
                 kept[name] = copy[name]
             changed = True
-    mine, cut = cut_text(kept["text"])
-    theirs = cut_text(copy["text"])[0]
-    if cut and len(theirs) > len(mine) and theirs.startswith(mine):
+    meet = cut_prefix(kept["text"], copy["text"])
+    if meet is not None and meet.first and meet.cut and not meet.same:
         kept["text"] = copy["text"]  # the whole text of the teaser stored
         return True, True
     return changed, False
 
 
-def _identity(row: Mapping[str, Any]) -> str | None:
+def identity_of_row(row: Mapping[str, Any]) -> str | None:
     return review_identity_key(
         external_id=row["external_id"],
         text=row["text"],
@@ -157,13 +152,13 @@ def set_copies_aside(
     # content key has (mostly none: a review first seen, or an import's review stored
     # itself), and those of two rows (one may be stored, the other its copy). Read with the
     # rows' own reviews, if stored: a review stored is no copy.
-    r = _REVIEW.c
+    r = REVIEW.c
     own = sorted({row["content_key"] for row in rows})
     counts = Counter(row["copy_key"] for row in rows if row["copy_key"])
     if not counts:
         return rows, []
     wanted = {key for key, n in counts.items() if n > 1}
-    for part in _chunks(sorted(counts)):
+    for part in chunks(sorted(counts)):
         found = conn.execute(
             select(r.copy_key)
             .distinct()
@@ -171,9 +166,9 @@ def set_copies_aside(
         )
         wanted.update(found.scalars())
     seen: dict[str, list[dict[str, Any]]] = {}
-    for part in _chunks(sorted(wanted)):
+    for part in chunks(sorted(wanted)):
         found = conn.execute(
-            select(*(r[name] for name in _READ))
+            select(*(r[name] for name in COLUMNS))
             .where(r.company_id == company_id, r.copy_key.in_(part))
             .order_by(r.id)
         )
@@ -181,7 +176,8 @@ def set_copies_aside(
             seen.setdefault(stored["copy_key"], []).append(dict(stored))
     kept: list[dict[str, Any]] = []
     copies: list[Copy] = []
-    completed: dict[int, tuple[dict[str, Any], bool]] = {}
+    completed: dict[int, dict[str, Any]] = {}
+    new_texts: set[int] = set()
     filled_rows: list[dict[str, Any]] = []
     for row in rows:
         candidates = seen.get(row["copy_key"] or "")
@@ -200,34 +196,36 @@ def set_copies_aside(
                 seen.setdefault(row["copy_key"], []).append(row)
             continue
         copies.append((row, twin["content_key"]))
-        changed, new_text = _fill(twin, row)
+        changed, new_text = fill(twin, row)
         if not changed:
             continue
         if twin.get("id") is None:
             filled_rows.append(twin)
         else:
-            completed[twin["id"]] = (twin, new_text or completed.get(twin["id"], (twin, False))[1])
+            completed[twin["id"]] = twin
+            if new_text:
+                new_texts.add(twin["id"])
     for row in filled_rows:
-        row["identity_key"] = _identity(row)
-    _update_stored(conn, company_id, completed)
+        row["identity_key"] = identity_of_row(row)
+    _update_stored(conn, company_id, completed, new_texts)
     return kept, copies
 
 
 def _update_stored(
-    conn: Connection, company_id: int, completed: dict[int, tuple[dict[str, Any], bool]]
+    conn: Connection, company_id: int, completed: dict[int, dict[str, Any]], new_texts: set[int]
 ) -> None:
-    """Store what copies added to stored reviews; a review whose text changed (the whole
-    one of a cut teaser) is analysed again."""
-    for review_id, (twin, _) in sorted(completed.items()):
+    """Store what copies added to stored reviews (by id); those of ``new_texts``, whose text
+    changed (the whole one of a cut teaser), are analysed again."""
+    for review_id, twin in sorted(completed.items()):
         values = {name: twin[name] for name in (*_FILLED, "text")}
-        identity = _identity(twin)
+        identity = identity_of_row(twin)
         # Another row with the new identity: this one keeps its own (identities are unique).
         if identity != twin["identity_key"] and not identity_taken(
             conn, company_id, identity, review_id
         ):
             values["identity_key"] = twin["identity_key"] = identity
-        conn.execute(update(_REVIEW).where(_REVIEW.c.id == review_id).values(**values))
-    forget_analysis(conn, [i for i, (_, new_text) in completed.items() if new_text])
+        conn.execute(update(REVIEW).where(REVIEW.c.id == review_id).values(**values))
+    forget_analysis(conn, sorted(new_texts))
 
 
 def alias_copies(conn: Connection, company_id: int, copies: list[Copy]) -> None:
@@ -247,4 +245,4 @@ def alias_copies(conn: Connection, company_id: int, copies: list[Copy]) -> None:
         for copy, key in copies
         if key in stored
     ]
-    dialect_of(conn).insert_new_rows(conn, _ALIAS, rows, ["company_id", "content_key"])
+    dialect_of(conn).insert_new_rows(conn, ALIAS, rows, ["company_id", "content_key"])

@@ -32,8 +32,8 @@ from storage.analysis_models import (
 from storage.dialects import dialect_of
 from storage.models import Review, ReviewAlias
 
-_REVIEW: Table = Review.__table__  # type: ignore[attr-defined]
-_ALIAS: Table = ReviewAlias.__table__  # type: ignore[attr-defined]
+REVIEW: Table = Review.__table__  # type: ignore[attr-defined]
+ALIAS: Table = ReviewAlias.__table__  # type: ignore[attr-defined]
 ANALYSIS_TABLES: tuple[Table, ...] = tuple(
     cast(Table, model.__table__)  # type: ignore[union-attr]
     for model in (ReviewAnalysis, ReviewSentence, AspectMention, ReviewNeed, KeyPhrase)
@@ -43,7 +43,8 @@ CHUNK = 5000
 """Keys per IN list: an import batch in one, as the importer looked its keys up before."""
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+def chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    """``values`` in slices of ``CHUNK`` (an IN list each)."""
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
 
@@ -67,10 +68,10 @@ def identity_taken(conn: Connection, company_id: int, identity: str | None, revi
     if identity is None:
         return False
     found = conn.execute(
-        select(_REVIEW.c.id).where(
-            _REVIEW.c.company_id == company_id,
-            _REVIEW.c.identity_key == identity,
-            _REVIEW.c.id != review_id,
+        select(REVIEW.c.id).where(
+            REVIEW.c.company_id == company_id,
+            REVIEW.c.identity_key == identity,
+            REVIEW.c.id != review_id,
         )
     )
     return found.first() is not None
@@ -79,7 +80,7 @@ def identity_taken(conn: Connection, company_id: int, identity: str | None, revi
 def forget_analysis(conn: Connection, review_ids: Sequence[int]) -> None:
     """Drop the reviews' analysis: ``rivalscope analyze`` finds them pending again, and no
     report counts what their old text said meanwhile."""
-    for part in _chunks(sorted(review_ids)):
+    for part in chunks(sorted(review_ids)):
         for table in ANALYSIS_TABLES:
             conn.execute(delete(table).where(table.c.review_id.in_(part)))
 
@@ -88,13 +89,11 @@ def stored_content_keys(conn: Connection, company_id: int) -> set[str]:
     """Every content key the company's reviews were seen under (rows and aliases)."""
     keys = set(
         conn.execute(
-            select(_REVIEW.c.content_key).where(_REVIEW.c.company_id == company_id)
+            select(REVIEW.c.content_key).where(REVIEW.c.company_id == company_id)
         ).scalars()
     )
     keys.update(
-        conn.execute(
-            select(_ALIAS.c.content_key).where(_ALIAS.c.company_id == company_id)
-        ).scalars()
+        conn.execute(select(ALIAS.c.content_key).where(ALIAS.c.company_id == company_id)).scalars()
     )
     return keys
 
@@ -111,7 +110,7 @@ def insert_reviews(
         return 0
     if check_aliases and has_aliases(conn, company_id):
         aliased = _existing(
-            conn, _ALIAS, company_id, "content_key", [r["content_key"] for r in rows]
+            conn, ALIAS, company_id, "content_key", [r["content_key"] for r in rows]
         )
         rows = [r for r in rows if r["content_key"] not in aliased]
     new: list[dict[str, Any]] = []
@@ -127,11 +126,11 @@ def insert_reviews(
         new.append(row)
     # No conflict target: a row is skipped on its content key and on its identity (the
     # review stored under another product, or by another source of the company now).
-    added = dialect_of(conn).insert_new_rows(conn, _REVIEW, new, [])
+    added = dialect_of(conn).insert_new_rows(conn, REVIEW, new, [])
     stored: dict[str, tuple[int, str]] = {}
     if added < len(new):  # some were stored: under their own key, or under another one's
         identities = sorted({r["identity_key"] for r in new if r["identity_key"]})
-        stored = _existing(conn, _REVIEW, company_id, "identity_key", identities)
+        stored = _existing(conn, REVIEW, company_id, "identity_key", identities)
         aliases += [
             (row, row["identity_key"])
             for row in new
@@ -140,7 +139,7 @@ def insert_reviews(
         ]
     if aliases:
         missing = sorted({i for _, i in aliases if i not in stored})
-        stored.update(_existing(conn, _REVIEW, company_id, "identity_key", missing))
+        stored.update(_existing(conn, REVIEW, company_id, "identity_key", missing))
         alias_rows = [
             {
                 "company_id": company_id,
@@ -152,19 +151,19 @@ def insert_reviews(
             for row, identity in aliases
             if identity in stored
         ]
-        dialect_of(conn).insert_new_rows(conn, _ALIAS, alias_rows, ["company_id", "content_key"])
+        dialect_of(conn).insert_new_rows(conn, ALIAS, alias_rows, ["company_id", "content_key"])
     return added
 
 
 def stored_identity_keys(conn: Connection, company_id: int, identities: Sequence[str]) -> set[str]:
     """The identity keys among ``identities`` a stored review of the company has."""
-    return set(_existing(conn, _REVIEW, company_id, "identity_key", sorted(set(identities))))
+    return set(_existing(conn, REVIEW, company_id, "identity_key", sorted(set(identities))))
 
 
 def has_aliases(conn: Connection, company_id: int) -> bool:
     """Whether any review of the company was seen under a second key (most companies': none,
     and their writes look up no alias)."""
-    found = conn.execute(select(_ALIAS.c.id).where(_ALIAS.c.company_id == company_id).limit(1))
+    found = conn.execute(select(ALIAS.c.id).where(ALIAS.c.company_id == company_id).limit(1))
     return found.first() is not None
 
 
@@ -174,7 +173,7 @@ def _existing(
     """``values`` of ``column`` the company's rows of ``table`` hold -> (row id, content key)."""
     found: dict[str, tuple[int, str]] = {}
     key = table.c[column]
-    for part in _chunks(values):
+    for part in chunks(values):
         rows = conn.execute(
             select(key, table.c.id, table.c.content_key).where(
                 table.c.company_id == company_id, key.in_(part)
@@ -200,18 +199,18 @@ def stored_by_key(
     conn: Connection, company_id: int, keys: Sequence[str]
 ) -> dict[str, StoredReview]:
     """The stored reviews the content keys name (their own key or an alias)."""
-    r = _REVIEW.c
+    r = REVIEW.c
     columns = (r.id, r.text, r.title, r.rating, r.published, r.author_hash, r.crawl_run_id)
     found: dict[str, StoredReview] = {}
     aliased = has_aliases(conn, company_id)
-    for part in _chunks(keys):
+    for part in chunks(keys):
         own = select(r.content_key, *columns).where(
             r.company_id == company_id, r.content_key.in_(part)
         )
         alias = (
-            select(_ALIAS.c.content_key, *columns)
-            .join(_REVIEW, r.id == _ALIAS.c.review_id)
-            .where(_ALIAS.c.company_id == company_id, _ALIAS.c.content_key.in_(part))
+            select(ALIAS.c.content_key, *columns)
+            .join(REVIEW, r.id == ALIAS.c.review_id)
+            .where(ALIAS.c.company_id == company_id, ALIAS.c.content_key.in_(part))
         )
         for query in (own, alias) if aliased else (own,):
             for key, *values in conn.execute(query):
@@ -273,7 +272,7 @@ def apply_edits(
         if not identity_taken(conn, company_id, identity, before.review_id):
             # else another row is that text already: the old identity stays
             values["identity_key"] = identity
-        conn.execute(update(_REVIEW).where(_REVIEW.c.id == before.review_id).values(**values))
+        conn.execute(update(REVIEW).where(REVIEW.c.id == before.review_id).values(**values))
         changed.append(before.review_id)
     forget_analysis(conn, changed)
     return len(changed)

@@ -72,3 +72,16 @@ def source_names(engine: Engine) -> list[str]:
     """Every source's name, sorted (to tell a misspelt ``--source`` apart from a quiet one)."""
     with Session(engine) as session:
         return sorted(session.exec(select(Source.name)).all())
+
+
+def running_now(engine: Engine) -> list[tuple[str, CrawlRun]]:
+    """The runs (source name, run) writing now: ``running`` and, as ``shown_status`` judges
+    them, not interrupted (a distributed run counts while it is marked running)."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Source.name, CrawlRun)
+            .join(Source, col(Source.id) == col(CrawlRun.source_id))
+            .where(CrawlRun.status == "running")
+            .order_by(col(CrawlRun.id))
+        ).all()
+    return [(name, run) for name, run in rows if shown_status(run)[0] == "running"]

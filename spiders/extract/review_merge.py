@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from settings.content_keys import text_key
+from settings.content_keys import cut_prefix, text_key
 from settings.records import ReviewItem
 from spiders.extract.layers import layer_priority
 
@@ -36,12 +36,13 @@ def same_review(a: ReviewItem, b: ReviewItem) -> bool:
             continue
         if x != y if name != "rating_normalized" else abs(float(x) - float(y)) > 1e-6:
             return False
-    ka, kb = text_key(a.text), text_key(b.text)
-    if not ka or not kb:
+    meet = cut_prefix(a.text, b.text)
+    if meet is None:
+        return False
+    if not meet.shorter:  # one without text (or both)
         known = (a.author or b.author) is not None or (a.published or b.published) is not None
         return (
-            not ka
-            and not kb
+            not meet.longer
             and known
             and a.rating == b.rating
             and (
@@ -50,10 +51,7 @@ def same_review(a: ReviewItem, b: ReviewItem) -> bool:
             )
             == (b.author, b.published)
         )
-    if ka == kb:
-        return True
-    short, long = sorted((ka, kb), key=len)
-    return len(short) >= MIN_PREFIX and long.startswith(short)
+    return meet.same or len(meet.shorter) >= MIN_PREFIX
 
 
 def _layer(review: ReviewItem) -> str | None:

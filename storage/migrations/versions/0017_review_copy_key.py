@@ -3,7 +3,8 @@
 ``review.copy_key`` (``settings.content_keys.copy_key``: the text's first words) finds a
 review's stored copies, indexed with the company. Stored reviews get theirs, a chunk of ids
 at a time; a run stopped half-way runs again to the end. Copies stored before stay two rows
-(``storage.review_copies`` merges those a crawl brings from now on).
+(``storage.review_copies`` merges those a crawl brings from now on) until ``rivalscope db
+merge-copies`` (``storage.merge_copies``) merges them.
 
 Revision ID: 0017
 Revises: 0016

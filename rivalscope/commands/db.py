@@ -1,0 +1,85 @@
+"""``rivalscope db merge-copies``: work on the stored data itself."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rivalscope.display import console
+from rivalscope.options import DbOption
+from settings.user_errors import UserError
+
+db_app = typer.Typer(help="Maintain the stored data.", no_args_is_help=True)
+
+
+@db_app.command("merge-copies")
+def merge_copies(
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", "-n", help="Count the copies; change nothing."),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Merge the reviews stored twice, read two ways: a review widget's API with the site's
+    review id and the rendered page without it (one maybe cut short with "…").
+
+    A crawl keeps such copies to one row now; copies stored by earlier versions stay two
+    rows, and every share and count of a report counts them twice, until this merges them
+    by the same rules: same source and product, the same text or one cut
+    short that the other starts with (8 words at least), no other rating or date, not two
+    site ids. The row with the site's id (else the older) is kept and takes what the other
+    adds; the other's aliases and the findings citing it name the kept row (its analysis
+    too, when it is of the text kept), and its key becomes an alias: a crawl that reads it
+    again adds no row.
+
+    Each batch is merged in one transaction: stopped half-way, the database is as after
+    the last batch, and running the command again finishes the rest; run with nothing
+    left, it changes nothing. It refuses while a crawl or import is writing.
+
+    Example: rivalscope db merge-copies --dry-run
+    """
+    # Imported here: the storage stack takes half a second; --help need not wait.
+    from storage.db import database_url, describe_url, open_database
+    from storage.merge_copies import merge_stored_copies
+    from storage.run_history import running_now
+
+    url = database_url(db)
+    engine = open_database(url, existing=True)
+    try:
+        running = running_now(engine)
+        if running and not dry_run:
+            name, run = running[0]
+            raise UserError(
+                f"run {run.id} of {name} is writing to {describe_url(url)}: merge when no "
+                "crawl or import runs (--dry-run counts meanwhile)"
+            )
+        counts = merge_stored_copies(engine, dry_run=dry_run)
+    finally:
+        engine.dispose()
+    would = "would be " if dry_run else ""
+    if not counts.removed:
+        console.print(
+            f"no review is stored twice in {describe_url(url)} "
+            f"({counts.shared_keys} texts start alike in several rows: different reviews)",
+            markup=False,
+        )
+        return
+    console.print(
+        f"{counts.removed} review rows {would}merged into {counts.kept} "
+        f"({counts.whole_texts} taking the whole text of a cut copy) in {describe_url(url)}",
+        markup=False,
+    )
+    if dry_run:
+        console.print("nothing changed: run without --dry-run to merge", markup=False)
+        return
+    console.print(
+        f"  aliases moved: {counts.aliases_moved}; findings whose evidence names the kept "
+        f"review: {counts.findings}; analyses kept: {counts.analyses_kept}; reviews to "
+        f"analyse again (`rivalscope analyze`): {counts.to_analyse}",
+        markup=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
