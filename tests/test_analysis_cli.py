@@ -242,10 +242,10 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     assert "one pooled classifier for pt" in said and "own classifiers" not in said
     # French has no base model: a model of its ratings replaces its lexicons when it gets
     # at least as many held-out ratings right (a tie here: both read every one)
-    assert "fr model trained on your ratings alone (held-out ratings: lexicons 1.00, own" in said
+    assert "fr: model trained on your ratings alone (held-out ratings: lexicons 1.00, own" in said
     # the base model is right on every held-out rating: nothing can beat it clearly (better
     # probabilities alone do not replace it)
-    kept = "en base model kept as shipped, nothing beat it clearly (held-out ratings: "
+    kept = "en: base model kept as shipped, nothing beat it clearly (held-out ratings: "
     assert kept + "base 1.00, " in said
     # 30 English ratings: too few for a model of their own, so the pooled one competed
     en_guard = said.split(kept, 1)[1].split(")", 1)[0]

@@ -183,8 +183,10 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
                 "their own)"
             )
         for lang, figures in sorted(guard.items()):
+            # "no: model ..." (as `sentiment train` writes it): Norwegian's code before the
+            # outcome without the colon read "no model trained on your ratings"
             parts.append(
-                f"{lang} {guard_outcome(figures)} (held-out ratings: {guard_figures(figures)})"
+                f"{lang}: {guard_outcome(figures)} (held-out ratings: {guard_figures(figures)})"
             )
         console.print(
             f"trained sentiment model {summary.model_name}: "
