@@ -263,6 +263,9 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
 
 def test_analyze_before_any_review_says_to_crawl_or_import(tmp_path: Path) -> None:
     """On a database without reviews it said "every review is analysed"."""
+    from storage.db import open_database
+
+    open_database(f"sqlite:///{tmp_path}/e.db").dispose()  # created, as a crawl of nothing does
     done = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=f"sqlite:///{tmp_path}/e.db")
     assert done.returncode == 0, done.stderr
     assert "the database holds no reviews yet" in done.stdout

@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
                 f"--workers {workers} is more than {MAX_WORKERS_PER_CORE} per core; "
                 f"use at most {most} on this machine"
             )
-        engine = open_database(db)
+        engine = open_database(db, existing=True)  # a mistyped path: said, not created
         try:
             summary = analyze_database(
                 engine,
