@@ -683,23 +683,27 @@ _LEADING_NUMBER = re.compile(r"\s*(\d+)")
 def file_date_order(source: ImportSource, kind: Kind) -> tuple[str, str] | None:
     """("day" or "month", an example) when the numeric dates among the file's first
     ``FILE_SAMPLE`` rows that only one order reads ("13/09/2026": day first) all put that
-    part first, else None (none such, or both). A French export wrote "13/09/2026" and
+    part first and some others could be either, else None. A French export wrote "13/09/2026" and
     "01/09/2026" alike: its 13th to 31st were stored and the rest refused as ambiguous
     until --language was given (met by a QA walk). Rows with their own language tag, which
     orders their dates, are left out."""
     columns = REVIEW_COLUMNS if kind == "reviews" else OFFER_COLUMNS
     found: dict[str, str] = {}
+    unclear = False
     with closing(read_rows(source.path, source.encoding, columns, source.renamed)) as rows:
         for _, row in islice(rows, FILE_SAMPLE):
             written = {} if isinstance(row, BadRow) else _texts(row)
             raw = written.get("date")
             if not raw or written.get("language") or not is_numeric_date(raw):
                 continue
-            read = parse_review_date(raw, None)  # None: its order is unclear
+            read = parse_review_date(raw, None)  # None: its order is unclear (or no date)
             leading = _LEADING_NUMBER.match(raw)
-            if read is not None and leading is not None and read.day != read.month:
+            if read is None:
+                unclear = unclear or any(parse_review_date(raw, t) for t in DATE_ORDERS.values())
+            elif leading is not None and read.day != read.month and "." not in raw:
+                # (a dotted date is day first wherever it is written: it tells nothing)
                 found.setdefault("day" if int(leading.group(1)) == read.day else "month", raw)
-    if len(found) != 1:
+    if len(found) != 1 or not unclear:
         return None
     return next(iter(found.items()))
 

@@ -510,6 +510,9 @@ def test_numeric_dates_take_their_order_from_the_language_hint(tmp_path: Path) -
          "the file's dates write the day first (as in '25/12/2025')"),
         (["12/05/2025", "12/25/2025"], ["2025-12-05", "2025-12-25"],
          "the file's dates write the month first (as in '12/25/2025')"),
+        # no date could be either (dotted dates are day first anyway): nothing to say
+        (["05.12.2025", "25.12.2025"], ["2025-12-05", "2025-12-25"], "2 new reviews"),
+        (["25/12/2025", "26/12/2025"], ["2025-12-25", "2025-12-26"], "2 new reviews"),
         # both orders in one file: nothing tells, the ambiguous date is refused
         (["05/12/2025", "25/12/2025", "12/26/2025"], ["2025-12-25", "2025-12-26"],
          "line 2: date '05/12/2025' is ambiguous"),
@@ -525,6 +528,7 @@ def test_numeric_dates_take_their_order_from_the_file_s_own_dates(
     (tmp_path / "avis.csv").write_text("text;rating;date\n" + rows, encoding="utf-8")
     done = _import(tmp_path, "avis.csv", "--company", "A", "--new-company")
     assert said in " ".join(done.stdout.split()), done.stdout
+    assert ("the file's dates write" in done.stdout) == said.startswith("the file's"), done.stdout
     assert done.returncode == (0 if len(stored) == len(dates) else 1), done.stdout
     engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
     with Session(engine) as session:
