@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import closing
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
@@ -124,6 +124,10 @@ class ImportSource:
     scandinavian: str | None = None
     """The Scandinavian language the file's long reviews agree on (``file_scandinavian``):
     its reviews' ``page_language``."""
+    date_order: str | None = None
+    """Without ``--language``: a tag ordering the numeric dates that could be either ("en-GB"
+    day first, "en-US" month first) as the file's own unambiguous dates are written
+    (``file_date_order``)."""
 
 
 @dataclass
@@ -146,6 +150,9 @@ class ImportReport:
     scandinavian: str | None = None
     """The Scandinavian language the file's long reviews agree on, given to its short
     Scandinavian reviews (without ``--language``), or None."""
+    date_order: tuple[str, str] | None = None
+    """Without ``--language``: ("day" or "month", an example) when the file's unambiguous
+    numeric dates all put that first, and its other numeric dates were read so."""
     edited_reviews: set[int] = field(default_factory=set)
     """Stored reviews whose text or rating the file changes (same id, and the same reviewer
     or date): their new text is stored, the old one kept as ``text_before_edit``."""
@@ -237,11 +244,15 @@ def _date_problem(raw: str) -> str:
 
 
 def review_from_row(
-    row: dict[str, Any], hint: str | None = None, scale: tuple[float, float] | None = None
+    row: dict[str, Any],
+    hint: str | None = None,
+    scale: tuple[float, float] | None = None,
+    order: str | None = None,
 ) -> ReviewItem:
     """A normalised review from an import row; ValueError says what is wrong. ``hint`` (the
     import's language hint) orders a numeric date's day and month where the row has no
-    language; ``scale`` is (worst, best) of a rating whose row states no best."""
+    language; ``scale`` is (worst, best) of a rating whose row states no best; ``order``
+    (``ImportSource.date_order``) orders a numeric date neither of them orders."""
     raw = row
     row = _texts(raw)
     text = row.get("text")
@@ -291,6 +302,8 @@ def review_from_row(
         # language code alone ("en") cannot
         review.published = parse_review_date(review.date_raw, row["language"])
     if review.date_raw and review.published is None:
+        review.published = _in_file_order(review.date_raw, order)
+    if review.date_raw and review.published is None:
         raise ValueError(_date_problem(review.date_raw))
     review.content_key = review_content_key(
         external_id=review.external_id,
@@ -304,9 +317,11 @@ def review_from_row(
     return review
 
 
-def offer_from_row(row: dict[str, Any], hint: str | None = None) -> OfferItem:
-    """A normalised offer from an import row; ValueError says what is wrong (``hint``: as
-    for ``review_from_row``)."""
+def offer_from_row(
+    row: dict[str, Any], hint: str | None = None, order: str | None = None
+) -> OfferItem:
+    """A normalised offer from an import row; ValueError says what is wrong (``hint`` and
+    ``order``: as for ``review_from_row``)."""
     name = _text(row, "product")
     if not name and not _text(row, "sku") and not _text(row, "gtin"):
         raise ValueError("product is empty (give product, sku or gtin)")
@@ -329,11 +344,16 @@ def offer_from_row(row: dict[str, Any], hint: str | None = None) -> OfferItem:
         raise ValueError(f"price {shown}: {_refusal(price_text) or 'not a price'}")
     date_text = _text(row, "date")
     if date_text:
-        day = parse_review_date(date_text, hint)
+        day = parse_review_date(date_text, hint) or _in_file_order(date_text, order)
         if day is None:
             raise ValueError(_date_problem(date_text))
         offer.observed_at = datetime.combine(day, time(12), tzinfo=UTC)
     return offer
+
+
+def _in_file_order(raw: str, order: str | None) -> date | None:
+    """A numeric date read in the order the file's own dates tell (``file_date_order``)."""
+    return parse_review_date(raw, order) if order and is_numeric_date(raw) else None
 
 
 def _currency_code(text: str) -> str:
@@ -516,6 +536,10 @@ def import_file(
     source = ImportSource(path, encoding, dict(renamed or {}), date_hint, rating_scale)
     if kind == "reviews" and rating_scale is None:
         check_rating_scale(source)
+    if date_hint is None:
+        report.date_order = file_date_order(source, kind)
+        if report.date_order is not None:
+            source = replace(source, date_order=DATE_ORDERS[report.date_order[0]])
     if dry_run:
         _dry_run(engine, source, company, kind, report)
         return report
@@ -651,6 +675,39 @@ FILE_SAMPLE = 2000
 """Rows read for a file's Scandinavian language (``file_scandinavian``)."""
 
 
+DATE_ORDERS = {"day": "en-GB", "month": "en-US"}
+_LEADING_NUMBER = re.compile(r"\s*(\d+)")
+"""Which part a file's numeric dates put first -> a tag that orders them so."""
+
+
+def file_date_order(source: ImportSource, kind: Kind) -> tuple[str, str] | None:
+    """("day" or "month", an example) when the numeric dates among the file's first
+    ``FILE_SAMPLE`` rows that only one order reads ("13/09/2026": day first) all put that
+    part first and some others could be either, else None. A French export wrote "13/09/2026" and
+    "01/09/2026" alike: its 13th to 31st were stored and the rest refused as ambiguous
+    until --language was given (met by a QA walk). Rows with their own language tag, which
+    orders their dates, are left out."""
+    columns = REVIEW_COLUMNS if kind == "reviews" else OFFER_COLUMNS
+    found: dict[str, str] = {}
+    unclear = False
+    with closing(read_rows(source.path, source.encoding, columns, source.renamed)) as rows:
+        for _, row in islice(rows, FILE_SAMPLE):
+            written = {} if isinstance(row, BadRow) else _texts(row)
+            raw = written.get("date")
+            if not raw or written.get("language") or not is_numeric_date(raw):
+                continue
+            read = parse_review_date(raw, None)  # None: its order is unclear (or no date)
+            leading = _LEADING_NUMBER.match(raw)
+            if read is None:
+                unclear = unclear or any(parse_review_date(raw, t) for t in DATE_ORDERS.values())
+            elif leading is not None and read.day != read.month and "." not in raw:
+                # (a dotted date is day first wherever it is written: it tells nothing)
+                found.setdefault("day" if int(leading.group(1)) == read.day else "month", raw)
+    if len(found) != 1 or not unclear:
+        return None
+    return next(iter(found.items()))
+
+
 def file_scandinavian(source: ImportSource) -> str | None:
     """The Scandinavian language the long reviews among the file's first ``FILE_SAMPLE``
     rows agree on (``dominant_scandinavian``): lingua reads 6.7 % of Norwegian reviews cut to
@@ -671,7 +728,7 @@ def _checked_reviews(
 ) -> Iterator[list[tuple[int, ReviewItem]]]:
     """Batches of (line, valid review), names pseudonymised; bad rows go to ``report``."""
     batch: list[tuple[int, ReviewItem]] = []
-    build = partial(review_from_row, scale=source.scale)
+    build = partial(review_from_row, scale=source.scale, order=source.date_order)
     for number, review in _checked_rows(source, REVIEW_COLUMNS, build, review_problem, report):
         if key is not None:
             review.author_hash = pseudonymize(review.author, key)
@@ -875,7 +932,8 @@ def _edit_of(review: ReviewItem, before: StoredReview) -> bool | None:
 
 def _checked_offers(source: ImportSource, report: ImportReport) -> Iterator[OfferItem]:
     """The valid offers of the file; bad rows go to ``report``."""
-    for _, offer in _checked_rows(source, OFFER_COLUMNS, offer_from_row, offer_problem, report):
+    build = partial(offer_from_row, order=source.date_order)
+    for _, offer in _checked_rows(source, OFFER_COLUMNS, build, offer_problem, report):
         yield offer
 
 

@@ -15,6 +15,8 @@ import warnings
 from datetime import date, datetime
 from functools import lru_cache
 
+from lxml.html import defs as html_defs
+
 from settings.languages import LANGUAGES, registered_language
 
 _STARS_FULL = "★⭐✭✮✯✰"
@@ -53,7 +55,27 @@ def clean_text(value: str | None) -> str | None:
 
 
 _MARKUP = re.compile(r"<[a-zA-Z/!]|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
-"""A tag or a character reference: the text is HTML, not plain text."""
+"""A tag or a character reference: the text may be HTML, not plain text."""
+_TAG_START = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_HTML_TAGS = frozenset(html_defs.tags) | {
+    "template", "main", "picture", "dialog", "slot", "data", "search", "frame", "noframes",
+}  # fmt: skip
+"""HTML's element names (lxml's list, and HTML5's it lacks); a name with a hyphen is a
+custom element."""
+
+
+def _is_tag(found: re.Match[str]) -> bool:
+    name = found.group(2).lower()
+    return name in _HTML_TAGS or "-" in name
+
+
+def _words_in_angles(value: str) -> str:
+    """``value`` with each "<" that opens no HTML element written as "&lt;": a customer's
+    "<gratis frakt>" or "<vi ringer deg>" is text, which the parser dropped as an unknown
+    tag (met by a QA walk on an imported review export)."""
+    return _TAG_START.sub(lambda m: m.group(0) if _is_tag(m) else "&lt;" + m.group(0)[1:], value)
+
+
 _BLOCK_TAGS = ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
 
 
@@ -64,9 +86,11 @@ def markup_to_text(value: str | None) -> str | None:
     without markup is returned unchanged ("5 < 6", "I <3 it" stay as they are)."""
     if value is None or ("<" not in value and "&" not in value) or not _MARKUP.search(value):
         return value
+    if "&" not in value and "<!" not in value and not any(map(_is_tag, _TAG_START.finditer(value))):
+        return value  # angle brackets around words, no element: plain text
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(value, "html.parser")
+    soup = BeautifulSoup(_words_in_angles(value), "html.parser")
     for element in soup(["script", "style", "template"]):
         element.decompose()
     for element in soup(list(_BLOCK_TAGS)):

@@ -242,10 +242,10 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
     assert "one pooled classifier for pt" in said and "own classifiers" not in said
     # French has no base model: a model of its ratings replaces its lexicons when it gets
     # at least as many held-out ratings right (a tie here: both read every one)
-    assert "fr model trained on your ratings alone (held-out ratings: lexicons 1.00, own" in said
+    assert "fr: model trained on your ratings alone (held-out ratings: lexicons 1.00, own" in said
     # the base model is right on every held-out rating: nothing can beat it clearly (better
     # probabilities alone do not replace it)
-    kept = "en base model kept as shipped, nothing beat it clearly (held-out ratings: "
+    kept = "en: base model kept as shipped, nothing beat it clearly (held-out ratings: "
     assert kept + "base 1.00, " in said
     # 30 English ratings: too few for a model of their own, so the pooled one competed
     en_guard = said.split(kept, 1)[1].split(")", 1)[0]
@@ -263,6 +263,9 @@ def test_analyze_command_trains_scores_and_reruns_for_free(tmp_path: Path) -> No
 
 def test_analyze_before_any_review_says_to_crawl_or_import(tmp_path: Path) -> None:
     """On a database without reviews it said "every review is analysed"."""
+    from storage.db import open_database
+
+    open_database(f"sqlite:///{tmp_path}/e.db").dispose()  # created, as a crawl of nothing does
     done = run_cli("analyze", "--no-progress", cwd=tmp_path, db_url=f"sqlite:///{tmp_path}/e.db")
     assert done.returncode == 0, done.stderr
     assert "the database holds no reviews yet" in done.stdout

@@ -88,6 +88,12 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("findings", "--db", "sqlite:///missing.db"), "no database at SQLite file"),
     (("runs", "--db", "sqlite:///missing.db"), "no database at SQLite file"),
     (("export", "reviews", "--out", "r.csv", "--db", "sqlite:///missing.db"), "no database at"),
+    # analyze read a mistyped path as an empty database: exit 0, "nothing to analyse"
+    (("analyze", "--db", "sqlite:///missing.db"), "no database at"),
+    (
+        ("sentiment", "train", "--from-db", "--out", "m", "--db", "sqlite:///missing.db"),
+        "no database",
+    ),
     # A missing file is said before a company the database lacks (and creates no database).
     (("import", "nofile.csv", "-c", "Nobody", "--db", "sqlite:///missing.db"), "not found"),
     (("runs", "--source", "nosuch", "--db", FRESH), "no such source 'nosuch'"),

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from spiders.extract.auto import extract_auto
 from spiders.extract.price import (
     counts_before_amount,
+    currency_from_locale,
     currency_from_url,
     detect_currency,
     minor_units_to_decimal,
@@ -149,3 +151,44 @@ def test_a_remembered_currency_answers_each_hint_and_any_length() -> None:
         assert detect_currency("kr 100", "NOK") == ("NOK", "kr")
         assert detect_currency("kr 100") == (None, "kr")
         assert detect_currency("x" * 300 + " 12 €") == ("EUR", "€")
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("nb", "NOK"),
+        ("nb-NO", "NOK"),
+        ("sv_FI", "EUR"),  # the region first: Finland's Swedish shops price in euros
+        ("en-GB", "GBP"),
+        ("pl", "PLN"),
+        ("en", None),  # a language of many countries names no currency
+        ("fr", None),
+        (None, None),
+    ],
+)
+def test_currency_from_locale(locale: str | None, expected: str | None) -> None:
+    assert currency_from_locale(locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "expected"),
+    [
+        ("nb", "kr 1 299,-", ("1299", "NOK")),
+        ("sv-SE", "1 299 kr", ("1299", "SEK")),
+        ("pl", "1 299,00 €", ("1299.00", "EUR")),
+    ],
+)
+def test_a_shared_currency_sign_takes_the_page_language_s_currency(
+    lang: str, shown: str, expected: tuple[str, str]
+) -> None:
+    """Met by a QA walk: a Norwegian shop on a domain naming no country (here an address)
+    showing "kr 1 299,-" stored its price with no currency, so the report could compare it
+    with no other; a sign of one currency keeps its own."""
+    page = (
+        f'<html lang="{lang}"><head><script type="application/ld+json">'
+        '{"@context": "https://schema.org", "@type": "Product", "name": "Turbag 40L", '
+        '"sku": "T40"}</script></head><body><h1>Turbag 40L</h1>'
+        f'<div class="price">{shown}</div><button>Kjøp</button></body></html>'
+    )
+    offer = extract_auto(page, "http://127.0.0.1:8811/p/0.html").offers[0]
+    assert (offer.price, offer.currency) == expected

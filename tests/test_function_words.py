@@ -185,6 +185,25 @@ def test_analyze_prints_the_learnt_words(capsys: pytest.CaptureFixture[str]) -> 
     ) in capsys.readouterr().out
 
 
+def test_analyze_names_each_guarded_language_apart_from_its_outcome(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Norwegian's code is "no": written before the outcome without a mark, the line read
+    "no model trained on your ratings in every language" (met by a QA walk)."""
+    figures = {"chosen": "pooled", "base_accuracy": 0.79, "adapted_accuracy": 0.95}
+    summary = AnalyzeSummary(
+        analyzer_version=ANALYZER_VERSION,
+        analyzed=1,
+        model_name="v0001",
+        model_trained=True,
+        model_languages=["no"],
+        model_guard={"no": {**figures, "own_accuracy": 0.99, "ratings_model": "pooled"}},
+    )
+    print_summary(summary, [])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "trained sentiment model v0001: no: model trained on your ratings" in said, said
+
+
 @pytest.mark.parametrize("ratings", [0, 30])
 def test_words_learnt_on_the_training_pool_equal_those_learnt_here(
     tmp_path: Path, ratings: int

@@ -481,9 +481,11 @@ def test_a_spreadsheets_polish_export_is_read_whole(pg_url: str, tmp_path: Path)
 
 def test_numeric_dates_take_their_order_from_the_language_hint(tmp_path: Path) -> None:
     """A French export writes 05/12/2025 for 5 December: --language fr says so (as a
-    source's language does for a crawl); a day no calendar has is no ambiguity."""
+    source's language does for a crawl); a day no calendar has is no ambiguity. Dates whose
+    order only the hint tells (no date of the file puts a day above 12 first) are refused
+    without it."""
     (tmp_path / "avis.csv").write_text(
-        "text;rating;date\nCafé correct;3;05/12/2025\nTrès bon;5;25/12/2025\nBof;2;31/02/2025\n",
+        "text;rating;date\nCafé correct;3;05/12/2025\nTrès bon;5;06/11/2025\nBof;2;31/02/2025\n",
         encoding="utf-8",
     )
     without = _import(tmp_path, "avis.csv", "--company", "A", "--new-company")
@@ -492,12 +494,47 @@ def test_numeric_dates_take_their_order_from_the_language_hint(tmp_path: Path) -
     )
     assert "line 4: date '31/02/2025' is not a date" in without.stdout
     hinted = _import(tmp_path, "avis.csv", "--company", "A", "--language", "fr")
-    assert "3 rows, 1 new reviews, 1 already stored, 1 rejected" in hinted.stdout
+    assert "3 rows, 2 new reviews, 0 already stored, 1 rejected" in hinted.stdout
     engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
     with Session(engine) as session:
         day = session.exec(select(Review.published).where(Review.text == "Café correct")).one()
     engine.dispose()
     assert str(day) == "2025-12-05"
+
+
+@pytest.mark.parametrize(
+    ("dates", "stored", "said"),
+    [
+        # a day above 12 first: the file writes the day first, and so are its other dates
+        (["05/12/2025", "25/12/2025", "06/11/2025"], ["2025-12-05", "2025-12-25", "2025-11-06"],
+         "the file's dates write the day first (as in '25/12/2025')"),
+        (["12/05/2025", "12/25/2025"], ["2025-12-05", "2025-12-25"],
+         "the file's dates write the month first (as in '12/25/2025')"),
+        # no date could be either (dotted dates are day first anyway): nothing to say
+        (["05.12.2025", "25.12.2025"], ["2025-12-05", "2025-12-25"], "2 new reviews"),
+        (["25/12/2025", "26/12/2025"], ["2025-12-25", "2025-12-26"], "2 new reviews"),
+        # both orders in one file: nothing tells, the ambiguous date is refused
+        (["05/12/2025", "25/12/2025", "12/26/2025"], ["2025-12-25", "2025-12-26"],
+         "line 2: date '05/12/2025' is ambiguous"),
+    ],
+)  # fmt: skip
+def test_numeric_dates_take_their_order_from_the_file_s_own_dates(
+    tmp_path: Path, dates: list[str], stored: list[str], said: str
+) -> None:
+    """Met by a QA walk: a French review tool's export, 01/09/2026 to 28/11/2026, imported
+    without --language, stored its 13th to 31st of each month and refused the rest (21 of
+    41 rows) as ambiguous, though its own dates showed the day first."""
+    rows = "".join(f"Avis {i};4;{day}\n" for i, day in enumerate(dates))
+    (tmp_path / "avis.csv").write_text("text;rating;date\n" + rows, encoding="utf-8")
+    done = _import(tmp_path, "avis.csv", "--company", "A", "--new-company")
+    assert said in " ".join(done.stdout.split()), done.stdout
+    assert ("the file's dates write" in done.stdout) == said.startswith("the file's"), done.stdout
+    assert done.returncode == (0 if len(stored) == len(dates) else 1), done.stdout
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    with Session(engine) as session:
+        days = session.exec(select(Review.published).order_by(Review.id)).all()  # type: ignore[arg-type]
+    engine.dispose()
+    assert [str(day) for day in days] == stored
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
                 f"--workers {workers} is more than {MAX_WORKERS_PER_CORE} per core; "
                 f"use at most {most} on this machine"
             )
-        engine = open_database(db)
+        engine = open_database(db, existing=True)  # a mistyped path: said, not created
         try:
             summary = analyze_database(
                 engine,
@@ -183,8 +183,10 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
                 "their own)"
             )
         for lang, figures in sorted(guard.items()):
+            # "no: model ..." (as `sentiment train` writes it): Norwegian's code before the
+            # outcome without the colon read "no model trained on your ratings"
             parts.append(
-                f"{lang} {guard_outcome(figures)} (held-out ratings: {guard_figures(figures)})"
+                f"{lang}: {guard_outcome(figures)} (held-out ratings: {guard_figures(figures)})"
             )
         console.print(
             f"trained sentiment model {summary.model_name}: "

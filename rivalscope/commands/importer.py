@@ -204,6 +204,14 @@ def import_(
             markup=False,
             highlight=False,
         )
+    if report.date_order is not None:
+        first, example = report.date_order
+        console.print(
+            f"  the file's dates write the {first} first (as in {example!r}): its dates that "
+            f"could be either were read so (--language sets the order)",
+            markup=False,
+            highlight=False,
+        )
     for line, reason in sorted(report.bad)[:MAX_LISTED]:
         console.print(f"  line {line}: {reason}", markup=False, highlight=False)
     if report.rejected > MAX_LISTED:

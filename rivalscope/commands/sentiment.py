@@ -64,7 +64,7 @@ def train(
         examples = examples_from_jsonl(file)
         description = f"file {file.name}"
     else:
-        engine = open_database(db)
+        engine = open_database(db, existing=True)  # a mistyped path: said, not created
         try:
             examples = examples_from_database(engine)
         finally:

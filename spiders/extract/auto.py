@@ -37,7 +37,7 @@ from spiders.extract.markup import markup_nodes
 from spiders.extract.meta import declared_locale, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes, node_types
 from spiders.extract.pagination import next_page_url
-from spiders.extract.price import currency_from_url, normalize_price
+from spiders.extract.price import currency_from_locale, currency_from_url, normalize_price
 from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import is_product, schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
@@ -99,7 +99,7 @@ def _extract(document: Document, url: str) -> PageExtraction:
     tags = meta_tags(root)
     locale = declared_locale(root, tags)
     page.language = normalize_language_code(locale)
-    hint = currency_from_url(url)
+    hint = currency_from_url(url) or currency_from_locale(locale)
     offers = _main_first(schema_offer_items(nodes, url, hint))
     group = variant_group(nodes, url)
     if group is not None and len(group.skus) >= 2 and group.code_from_skus:

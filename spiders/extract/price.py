@@ -152,6 +152,27 @@ def currency_from_url(url: str) -> str | None:
     return TLD_CURRENCY.get(host.rsplit(".", 1)[-1])
 
 
+# Languages written in one country, whose shops price in its currency: only a hint, as the
+# domain's, for a sign several currencies share ("kr") or a bare amount.
+_LANGUAGE_CURRENCY = {
+    "no": "NOK", "nb": "NOK", "nn": "NOK", "da": "DKK", "sv": "SEK", "is": "ISK",
+    "pl": "PLN", "cs": "CZK", "hu": "HUF",
+}  # fmt: skip
+
+
+def currency_from_locale(locale: str | None) -> str | None:
+    """Currency a page's declared language tag suggests (``nb-NO``, ``sv_FI``: its region;
+    ``nb``, ``pl``: a language of one country), or None. For a shop on a domain that names
+    no country (``.com``, an address): "kr 499,-" on a Norwegian page is NOK."""
+    if not locale:
+        return None
+    language, _, region = locale.strip().replace("_", "-").partition("-")
+    region = region.split("-")[-1].casefold() if region else ""
+    if len(region) == 2:
+        return TLD_CURRENCY.get("uk" if region == "gb" else region)
+    return _LANGUAGE_CURRENCY.get(language.casefold())
+
+
 def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | None, str | None]:
     """(ISO code, symbol as found) of the currency a price text names, else the hint."""
     if len(text) <= _REMEMBERED_TEXT:

@@ -54,6 +54,9 @@ TRANSLATED_AFINN = ("de", "es", "it", "nl", "sv")
 ODbL; ``benchmarks/build_translated_afinn.py``) beside a few seed words of ours: unmeasured
 (no labelled sentences of them), so their labels are the fallback's, not a model's."""
 
+SEED_CHANNEL = "seed-"
+"""Prefix of the channels of our hand-written seed words, ``seed-<code>``."""
+
 Lexicon = dict[str, float]
 """Word (lower case) -> valence on VADER's scale (-4 .. 4)."""
 
@@ -197,7 +200,7 @@ _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "vader-fr": lambda: _shipped("fr-vader"),
     "cognate-fr": lambda: _cognates("fr", "vader-en", "vaderSentiment"),
     **{f"afinn-{code}": partial(_shipped, f"{code}-afinn") for code in TRANSLATED_AFINN},
-    **{f"seed-{code}": partial(_seed, code) for code in TRANSLATED_AFINN},
+    **{SEED_CHANNEL + code: partial(_seed, code) for code in TRANSLATED_AFINN},
 }
 CHANNELS: dict[str, tuple[str, ...]] = {
     "en": ("vader-en", "pattern-en"),
