@@ -102,6 +102,23 @@ def test_needs_in_the_languages_read_by_translated_lexicons(
     assert need_kind(sentence, language) == kind
 
 
+@pytest.mark.parametrize(
+    ("name", "aspects"),
+    [
+        ("dostawa", ["delivery"]),
+        ("Livraison", ["delivery"]),
+        ("kundeservice", ["customer_service"]),
+        ("obsługa klienta", ["customer_service"]),
+        ("cena", ["price"]),
+        ("customer service", ["customer_service"]),
+        ("the", []),
+        ("", []),
+    ],
+)
+def test_aspects_named_in_any_language(name: str, aspects: list[str]) -> None:
+    assert load_taxonomy().aspects_named(name) == aspects
+
+
 def test_user_taxonomy_merges_new_aspect(tmp_path: Path) -> None:
     extra = tmp_path / "mine.toml"
     extra.write_text('[aspect.battery]\nlabel = "Battery"\nen = ["battery"]\nno = ["batteri"]\n')

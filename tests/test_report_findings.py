@@ -184,6 +184,11 @@ def test_findings_fit_a_narrow_terminal_with_whole_words_and_units_once(
         (["--aspect", "Delivery"], "delivery"),
         (["--aspect", "deliver%"], "No stored finding is about 'deliver%'"),
         (["--aspect", "delivry"], "did you mean delivery?"),
+        # The aspect in the user's language: the findings store its English name.
+        (["--aspect", "dostawa"], "'dostawa' is the aspect delivery."),
+        (["--aspect", "Leveringen"], "'Leveringen' is the aspect delivery."),
+        # ... and filtered away by another option it says so, not "no finding is about".
+        (["--aspect", "livraison", "--kind", "price_gap"], "None of report #1's"),
     ],
 )
 def test_findings_take_kinds_and_aspects_as_tables_write_them(

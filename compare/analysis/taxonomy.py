@@ -146,6 +146,18 @@ class Taxonomy:
                     _keep(found, hit[0], hit[1], index.weak)
         return _without_weak(found, index)
 
+    def aspects_named(self, name: str) -> list[str]:
+        """The aspects a word or phrase names as a seed term of any language ("dostawa",
+        "livraison", "levering": delivery), in the taxonomy's order: a user filtering
+        findings in their own language gets the aspect the findings store in English."""
+        tokens = tokenize(name)
+        found = {
+            aspect
+            for language in self._index
+            for aspect, _ in self.match(lemmas(tokens, language), language)
+        }
+        return [aspect for aspect in self.labels if aspect in found]
+
     def covers(self, lemma: str, language: str | None) -> bool:
         """True if a single lemma is a seed term (used to skip known aspects in discovery)."""
         return bool(self.match([lemma], language))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from typing import Annotated
 
 import typer
@@ -95,6 +96,18 @@ def findings(
             all_runs=all_runs,
         )
         aspects = finding_aspects(engine, all_runs=all_runs) if aspect and not rows else []
+        translated = _stored_aspect_named(aspect, aspects) if aspects else None
+        if translated is not None:
+            # "dostawa", "livraison": the aspect the findings store under its English name
+            rows = stored_findings(
+                engine,
+                competitor=competitor,
+                aspect=translated,
+                kind=kind,
+                min_score=min_score,
+                limit=limit,
+                all_runs=all_runs,
+            )
         latest, stored = stored_finding_count(engine, all_runs=all_runs)
         # A report of some competitors or dates is no statement on the others.
         coverage = None if all_runs or latest is None else report_coverage(engine, latest)
@@ -110,8 +123,14 @@ def findings(
         return
     if scope_note is not None:
         console.print(f"{scope_note}.", markup=False, highlight=False)
+    if translated is not None:
+        console.print(f"{aspect!r} is the aspect {translated.replace('_', ' ')}.", markup=False)
     if not rows:
-        if aspects and fold_name(aspect or "") not in map(fold_name, aspects):
+        if (
+            translated is None
+            and aspects
+            and fold_name(aspect or "") not in map(fold_name, aspects)
+        ):
             # A misspelt or unknown aspect: say which ones the findings name.
             close = difflib.get_close_matches(fold_name(aspect or ""), aspects, n=3)
             hint = f"did you mean {' or '.join(close)}? " if close else ""
@@ -183,6 +202,23 @@ def findings(
         "n: " + units_text(kinds, SAMPLE_UNITS),
     ):
         console.print(units, markup=False, highlight=False, soft_wrap=False)
+
+
+_WORDS = re.compile(r"[\w\s'’-]+")
+
+
+def _stored_aspect_named(name: str | None, stored: list[str]) -> str | None:
+    """The one stored aspect ``name`` names in another language (a seed term of the bundled
+    taxonomy in any language), when it is not a stored aspect or need itself; else None."""
+    from compare.analysis.taxonomy import load_taxonomy
+    from compare.report.findings import fold_name
+
+    if not name or fold_name(name) in map(fold_name, stored):
+        return None
+    if not _WORDS.fullmatch(name):  # "deliver%": no wildcard, no word of another language
+        return None
+    named = [a for a in load_taxonomy().aspects_named(name) if a in stored]
+    return named[0] if len(named) == 1 else None
 
 
 CI_TEXT = (
