@@ -254,18 +254,18 @@ def test_careless_input_is_one_line(
     ],
 )
 def test_an_unknown_source_lists_close_names(name: str, names: list[str], message: str) -> None:
-    from rivalscope.commands.runs import _check_source
+    from rivalscope.commands.runs import check_source
     from settings.user_errors import UserError
 
     with pytest.raises(UserError, match="no such source") as raised:
-        _check_source(name, names)
+        check_source(name, names)
     assert str(raised.value).endswith(message)
 
 
 def test_a_known_source_without_runs_is_no_error() -> None:
-    from rivalscope.commands.runs import _check_source
+    from rivalscope.commands.runs import check_source
 
-    _check_source("acme-shop", ["acme-shop"])
+    check_source("acme-shop", ["acme-shop"])
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:

@@ -140,7 +140,8 @@ def _unanalysed_language_notes(reviews: dict[str, int]) -> list[str]:
         hint = (
             f"if they are {near[0].english_name} (short {near[0].english_name} texts are "
             f'often read as {name}), set language = "{near[0].code}" on the source (or import '
-            f"with --language {near[0].code}) so that new reviews are read as such"
+            f"with --language {near[0].code}) so that new reviews are read as such, and "
+            f"`rivalscope db read-as {near[0].code} --source NAME` for those stored"
             if near
             else ""
         )

@@ -81,5 +81,97 @@ def merge_copies(
     )
 
 
+@db_app.command("read-as")
+def read_as(
+    language: Annotated[
+        str, typer.Argument(help="The language the reviews are in (a code: no, da, sv, ...).")
+    ],
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source", "-s", help="Source whose reviews to read so (as `runs` names it)."
+        ),
+    ],
+    from_languages: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Detected languages to read as LANGUAGE, comma-separated (default for a "
+            "Scandinavian language: its Scandinavian neighbours).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", "-n", help="Count the reviews; change nothing."),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Read a source's stored reviews in the language you say, where detection read another.
+
+    Short texts are often detected as a neighbouring language (a Norwegian shop's short
+    reviews as Danish, so they lose aspects, needs and the Norwegian model). Setting the
+    source's language in the targets file (or importing with --language) fixes new
+    reviews; this gives the reviews already stored the language, and `rivalscope analyze`
+    then reads them again. Only detected languages change (not one a page or a file
+    stated). One transaction: all or nothing.
+
+    Example: rivalscope db read-as no --source fjellpakk-shop --dry-run
+    """
+    from rivalscope.commands.runs import check_source
+    from settings.language_detection import SCANDINAVIAN
+    from settings.languages import known_language_code
+    from storage.db import database_url, describe_url, open_database
+    from storage.review_languages import relabel_detected
+    from storage.run_history import source_names
+
+    try:
+        code = known_language_code(language)
+        old = (
+            {known_language_code(part) for part in from_languages.split(",") if part.strip()}
+            if from_languages is not None
+            else set(SCANDINAVIAN) - {code}
+            if code in SCANDINAVIAN
+            else set()
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    old.discard(code)
+    if not old:
+        raise UserError(
+            f"--from: say which detected languages to read as {code} (e.g. --from en,de)"
+        )
+    url = database_url(db)
+    engine = open_database(url, existing=True)
+    try:
+        try:
+            found = relabel_detected(engine, source, code, old, dry_run=dry_run)
+        except KeyError:
+            check_source(source, source_names(engine))
+            raise
+    finally:
+        engine.dispose()
+    if not found.reviews:
+        console.print(
+            f"no review of {source} in {describe_url(url)} was detected as "
+            f"{' or '.join(sorted(old))}: nothing to change",
+            markup=False,
+        )
+        return
+    detected = ", ".join(f"{n} {lang}" for lang, n in sorted(found.from_languages.items()))
+    if dry_run:
+        console.print(
+            f"{found.reviews} reviews of {source} would be read as {code} ({detected}); "
+            "nothing changed: run without --dry-run to change them",
+            markup=False,
+        )
+        return
+    console.print(
+        f"{found.reviews} reviews of {source} are read as {code} now ({detected} before); "
+        "run `rivalscope analyze` to analyse them in it",
+        markup=False,
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")

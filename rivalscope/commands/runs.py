@@ -52,7 +52,7 @@ def runs(
     try:
         rows = recent_runs(engine, source, limit)
         if source is not None and not rows:
-            _check_source(source, source_names(engine))
+            check_source(source, source_names(engine))
     finally:
         engine.dispose()
     table = Table(title=f"Crawl runs in {describe_url(url)}", title_justify="left")
@@ -127,7 +127,7 @@ def _read_by(coverage: dict[str, float]) -> str:
     return "; ".join(f"{kind}s: {text}" for kind, text in shares.items() if text)
 
 
-def _check_source(name: str, names: list[str]) -> None:
+def check_source(name: str, names: list[str]) -> None:
     """UserError for a source the database does not hold, with the closest names."""
     if name in names:
         return
