@@ -73,6 +73,15 @@ def aspects_of(sentence: str, language: str, extra: Path | None = None) -> set[s
         ("es", "El envío llegó tarde y el servicio fue pésimo.", {"delivery", "customer_service"}),
         ("it", "La consegna è stata veloce, ottimo prezzo.", {"delivery", "price"}),
         ("nl", "De bezorging was snel en de kwaliteit is goed.", {"delivery", "quality"}),
+        # "easy", "difficult" judge what the clause names; alone they judge its use
+        ("no", "Enkel retur og rask levering.", {"returns", "delivery"}),
+        ("pl", "Łatwy zwrot, szybka dostawa.", {"returns", "delivery"}),
+        ("fr", "Retour facile.", {"returns"}),
+        ("en", "Easy returns, no questions asked.", {"returns"}),
+        ("sv", "Svår att få tag på kundtjänst.", {"customer_service"}),
+        ("en", "It is easy to set up and easy to use.", {"usability"}),
+        ("no", "Veldig enkel å bruke.", {"usability"}),
+        ("pl", "Bardzo łatwy.", {"usability"}),
     ],
 )
 def test_aspects_match_inflected_forms(language: str, sentence: str, expected: set[str]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "17"
+ANALYZER_VERSION = "18"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -36,4 +36,6 @@ customer service ("obsługa"), unless it is "w obsłudze klienta".
 "nie brakuje", "brak problemów", "Wady: brak"), "lack of X" is a missing feature in fr, sv,
 de, nl and it too ("absence de", "brist på", "Mangel an", "gebrek aan", "mancanza di"); and
 Swedish, German and Dutch models negate a verb before an object pronoun and a post-verb
-negation, as their lexicons do (model format 13)."""
+negation, as their lexicons do (model format 13).
+18: "easy", "difficult" and their kin in every language (usability) judge the aspect their
+clause names and name usability only alone ("enkel retur", "łatwy zwrot": returns)."""
