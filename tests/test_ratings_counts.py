@@ -9,9 +9,20 @@ import numpy as np
 import pytest
 
 from compare.analysis.sentiment import classifier
-from compare.analysis.sentiment.adapted import GuardResult, own_decision, ratings_only_fold
+from compare.analysis.sentiment.adapted import (
+    GuardResult,
+    _Prepared,
+    base_offsets,
+    corrected_fold,
+    correction_settings,
+    fit_corrected,
+    own_decision,
+    ratings_only_fold,
+)
+from compare.analysis.sentiment.base_models import load_base
 from compare.analysis.sentiment.classifier import train_classifier
 from compare.analysis.sentiment.ratings_counts import RatingsCounts
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer
 from compare.analysis.training import TrainingJob, train_job
 
 GOOD = ["great", "lovely", "sturdy", "fast", "worth it", "not bad at all"]
@@ -86,3 +97,42 @@ def test_a_lexicon_guard_counts_its_ratings_once(monkeypatch: pytest.MonkeyPatch
     result = train_job(TrainingJob("fr", rows, lexicon=True))
     assert isinstance(result, GuardResult) and result.held_out == 100
     assert len(fitted) == 1
+
+
+def test_a_correction_fold_from_the_counted_rows_is_the_fold_of_its_own_vectoriser() -> None:
+    """A correction's fold fitted from the guard's ratings counted once (``CorrectionCounts``)
+    scores its held-out ratings as the fold fitted on its own vectoriser did, held-out words
+    the fold never saw dropped alike; and the fit on every rating is the same model."""
+    rows = [(t, lab) for t, lab in _rows(120, 4) if lab != "neutral"]
+    rows += [("A wobbly teapot, quite dreadful.", "negative")]
+    texts, labels = [t for t, _ in rows], [lab for _, lab in rows]
+    base = load_base("en")
+    assert base is not None
+    offset = base_offsets(base, texts)
+    counted = _Prepared.with_offset(base, texts, offset).counted()
+    settings = correction_settings(len(texts))[0]
+    train = (texts[:50], labels[:50], offset[:50])
+    test = (texts[50:], offset[50:])
+    alone = corrected_fold(base, settings, train, test)
+    assert np.array_equal(corrected_fold(base, settings, train, test, counted), alone)
+    direct = fit_corrected(base, texts, labels, offset, settings)
+    whole = fit_corrected(base, texts, labels, offset, settings, counted)
+    assert whole.correction.vectorizer.vocabulary == direct.correction.vectorizer.vocabulary
+    assert np.array_equal(whole.correction.model.coef, direct.correction.model.coef)
+
+
+def test_a_guarded_correction_counts_its_ratings_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corrections' five folds (up to three k-folds) and the final fit each built a
+    vectoriser and counted their ratings; now the guard counts them once for the
+    corrections (and once for the ratings-only model)."""
+    fitted: list[int] = []
+    original = FeatureVectorizer.fit_transform
+
+    def counting(self: FeatureVectorizer, *args: object) -> object:
+        fitted.append(1)
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FeatureVectorizer, "fit_transform", counting)
+    result = train_job(TrainingJob("en", _rows(150, 5), adapt=True))
+    assert isinstance(result, GuardResult) and result.held_out == 100
+    assert len(fitted) == 2

@@ -36,7 +36,7 @@ from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon_features import lexicon_channels
 from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_weights
-from compare.analysis.sentiment.ratings_counts import RatingsCounts
+from compare.analysis.sentiment.ratings_counts import CorrectionCounts, RatingsCounts
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, lemma_lists, token_lists
 
 ADAPT_SETTINGS = ClassifierSettings(
@@ -264,6 +264,7 @@ class _Prepared:
     tokens: list[list[str]]
     lemmas: list[list[str]]
     offset: np.ndarray
+    language: str
 
     @classmethod
     def of(cls, base: SentimentClassifier, texts: list[str]) -> _Prepared:
@@ -272,6 +273,11 @@ class _Prepared:
         offset = _base_decision_of(base, base.block_features(blocks))
         return replace(prepared, offset=offset)
 
+    def counted(self) -> CorrectionCounts:
+        """The texts' count rows for the corrections' folds and fit (counted on first use;
+        the lemmas are the base model's language's)."""
+        return CorrectionCounts(self.texts, self.tokens, self.lemmas, self.language)
+
     @classmethod
     def with_offset(
         cls, base: SentimentClassifier, texts: list[str], offset: np.ndarray
@@ -279,7 +285,7 @@ class _Prepared:
         """Texts tokenised and lemmatised, with the base model's scores already known."""
         language = base.vectorizer.language
         tokens = token_lists(texts)
-        return cls(list(texts), tokens, lemma_lists(texts, tokens, language), offset)
+        return cls(list(texts), tokens, lemma_lists(texts, tokens, language), offset, language)
 
 
 def _fit_prepared(
@@ -287,14 +293,19 @@ def _fit_prepared(
     prepared: _Prepared,
     labels: list[str],
     settings: ClassifierSettings,
+    counted: tuple[FeatureVectorizer, sp.csr_matrix] | None = None,
 ) -> AdaptedClassifier:
+    """``counted``: the vectoriser fitted on the prepared texts and their count rows, when
+    known (``CorrectionCounts``)."""
     language = base.vectorizer.language
     tokens, lemmatised, offset = prepared.tokens, prepared.lemmas, prepared.offset
-    vectorizer = FeatureVectorizer(language, settings.char_low, settings.char_high)
+    if counted is None:
+        vectorizer = FeatureVectorizer(language, settings.char_low, settings.char_high)
+        word_counts = vectorizer.fit_transform(tokens, lemmatised)
+    else:
+        vectorizer, word_counts = counted
     channels = lexicon_channels(language) if settings.lexicon_weight else ()
-    counts = _with_lexicon(
-        vectorizer.fit_transform(tokens, lemmatised), channels, language, tokens, lemmatised
-    )
+    counts = _with_lexicon(word_counts, channels, language, tokens, lemmatised)
     words = len(vectorizer.vocabulary)
     idf = idf_weights(counts, words)
     char_columns = _char_columns(vectorizer) if settings.separate_norms else None
@@ -567,14 +578,34 @@ def corrected_fold(
     settings: ClassifierSettings,
     train: tuple[list[str], list[str], np.ndarray],
     test: tuple[list[str], np.ndarray],
+    counted: CorrectionCounts | None = None,
 ) -> np.ndarray:
     """A correction fitted on ``train`` (texts, labels, base offsets) and its log-odds of
-    positive on ``test`` (texts, base offsets): one fold of ``held_out``."""
+    positive on ``test`` (texts, base offsets): one fold of ``held_out``. With ``counted``
+    (holding every text), from its count rows (the same rows and vocabulary)."""
     model = _base_model(base)
     texts, labels, offset = train
-    fitted = _fit_prepared(model, _Prepared.with_offset(model, texts, offset), labels, settings)
+    prepared = _Prepared.with_offset(model, texts, offset)
     tested = _Prepared.with_offset(model, *test)
-    counts = fitted.correction.token_counts(tested.tokens, tested.lemmas)
+    fold = (
+        counted.fold(settings.char_low, settings.char_high, texts, test[0])
+        if counted is not None
+        else None
+    )
+    if fold is None:
+        fitted = _fit_prepared(model, prepared, labels, settings)
+        counts = fitted.correction.token_counts(tested.tokens, tested.lemmas)
+    else:
+        vectorizer, train_counts, test_counts = fold
+        fitted = _fit_prepared(model, prepared, labels, settings, (vectorizer, train_counts))
+        correction = fitted.correction
+        counts = _with_lexicon(
+            test_counts,
+            correction.lexicon_channels,
+            correction.language,
+            tested.tokens,
+            tested.lemmas,
+        )
     return tested.offset + _correction_scores(fitted.correction, counts, tested.offset)
 
 
@@ -602,10 +633,19 @@ def fit_corrected(
     labels: list[str],
     offset: np.ndarray,
     settings: ClassifierSettings,
+    counted: CorrectionCounts | None = None,
 ) -> AdaptedClassifier:
-    """The correction fitted on every rating (given the base model's offsets)."""
+    """The correction fitted on every rating (given the base model's offsets; from
+    ``counted``'s count rows when those are the texts)."""
     model = _base_model(base)
-    return _fit_prepared(model, _Prepared.with_offset(model, texts, offset), labels, settings)
+    whole = (
+        counted.whole(settings.char_low, settings.char_high)
+        if counted is not None and counted.texts == texts
+        else None
+    )
+    return _fit_prepared(
+        model, _Prepared.with_offset(model, texts, offset), labels, settings, whole
+    )
 
 
 def held_out(
@@ -619,6 +659,7 @@ def held_out(
     groups: list[str] | None = None,
     repeats: int = 1,
     counted: RatingsCounts | None = None,
+    corrected: CorrectionCounts | None = None,
 ) -> HeldOut:
     """Score every positive/negative rating (``texts``, with the base model's ``offset``)
     with the base model and with each candidate fitted on the other folds
@@ -627,7 +668,8 @@ def held_out(
     ratings and other languages', never scored); the k-fold runs again with other fold
     seeds, up to ``repeats`` times in all, for the candidates still in reach of a clear win
     after the first (``REPEAT_FROM_Z``). ``counted``: the ratings-only model's count rows
-    (``RatingsCounts``), shared by its folds."""
+    (``RatingsCounts``), shared by its folds; ``corrected``: the corrections' count rows
+    (``CorrectionCounts``), shared by theirs."""
     gold = np.asarray(labels)
 
     def fold_scores(name: str, train_rows: np.ndarray, test_rows: np.ndarray) -> np.ndarray:
@@ -636,7 +678,8 @@ def held_out(
         if name.startswith(CORRECTED):
             settings = corrections[int(name.split(":")[1])]
             train = (train_texts, train_labels, offset[train_rows])
-            return corrected_fold(base, settings, train, (test_texts, offset[test_rows]))
+            test = (test_texts, offset[test_rows])
+            return corrected_fold(base, settings, train, test, corrected)
         assert ratings_only is not None
         _, language, extra = ratings_only
         return ratings_only_fold(language, (train_texts, train_labels), extra, test_texts, counted)
@@ -711,8 +754,10 @@ def adapt_with_guard(
         return GuardResult(None, 0.0, 0.0, 0)
     corrections = [settings] if settings is not None else correction_settings(len(texts))
     offset = base_offsets(base, texts)
-    # the ratings-only model's folds and its fit on every rating count the rows once
+    # the ratings-only model's folds and its fit on every rating count the rows once, and
+    # so do the corrections' folds and fit
     counted = RatingsCounts(all_texts + [t for t, _ in others or []], own_language)
+    corrected = _Prepared.with_offset(_base_model(base), texts, offset).counted()
     held = held_out(
         base,
         texts,
@@ -723,6 +768,7 @@ def adapt_with_guard(
         groups=groups,
         repeats=REPEATS,
         counted=counted,
+        corrected=corrected,
     )
     chosen, _ = choose(held)
     # the correction reported: the chosen one, else the one that came closest
@@ -748,7 +794,7 @@ def adapt_with_guard(
     if chosen.startswith(CORRECTED):
         correction = corrections[int(chosen.split(":")[1])]
         final = replace(
-            fit_corrected(base, texts, labels, offset, correction),
+            fit_corrected(base, texts, labels, offset, correction, corrected),
             cv_accuracy=result.adapted_accuracy,
             base_accuracy=result.base_accuracy,
         )

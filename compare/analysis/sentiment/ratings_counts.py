@@ -24,6 +24,7 @@ from compare.analysis.sentiment.classifier import (
     TrainingCounts,
     fit_weights,
 )
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer
 
 
 @dataclass
@@ -40,7 +41,7 @@ class RatingsCounts:
     def whole(self) -> TrainingCounts:
         if self._whole is None:
             self._whole = TrainingCounts.of(self.texts, self.language)
-            self._row_of = {text: row for row, text in reversed(list(enumerate(self.texts)))}
+            self._row_of = _first_rows(self.texts)
         return self._whole
 
     def fit(self, texts: list[str], labels: list[str]) -> SentimentClassifier | None:
@@ -58,22 +59,16 @@ class RatingsCounts:
         if train_rows is None or test_rows is None:
             return None
         counts = whole.counts
-        words = len(whole.vectorizer.vocabulary)
-        fitted = counts[train_rows]
-        used = np.zeros(words, dtype=bool)
-        used[fitted.indices[fitted.indices < words]] = True
-        kept = int(used.sum())
-        width = kept + counts.shape[1] - words
-        column = np.full(counts.shape[1], -1, dtype=np.int64)
-        column[np.flatnonzero(used)] = np.arange(kept)
-        column[words:] = np.arange(kept, width)
+        fitted, used, column, width = fold_columns(
+            counts, len(whole.vectorizer.vocabulary), train_rows
+        )
         char_columns = None
         if whole.settings.separate_norms:
             mask = whole.vectorizer.char_column_mask()[used]
             char_columns = mask if mask.any() else None
         weights = fit_weights(
             _renumbered(fitted, column, width),
-            kept,
+            len(used),
             char_columns,
             train[1],
             whole.settings,
@@ -83,10 +78,84 @@ class RatingsCounts:
         return weights.model.classes, weights.probabilities(tested)
 
     def _rows(self, texts: list[str]) -> np.ndarray | None:
-        row_of = self._row_of
-        if not all(text in row_of for text in texts):
+        return _rows_of(self._row_of, texts)
+
+
+@dataclass
+class CorrectionCounts:
+    """A guard's positive/negative ratings (``texts``, tokenised and lemmatised in the base
+    model's language), counted once per vectoriser (character n-gram range) in the
+    vocabulary of the fit on every rating, for its corrections' folds and final fit: a
+    fold's vectoriser is that vocabulary restricted to the columns its training rows use,
+    its rows are the whole rows with those columns renumbered (``fold_columns``), as for
+    ``RatingsCounts``. Each fold built a vectoriser and counted its texts, and counted its
+    held-out texts once more (5 to 15 folds per correction)."""
+
+    texts: list[str]
+    tokens: list[list[str]]
+    lemmas: list[list[str]]
+    language: str
+    _whole: dict[tuple[int, int], tuple[FeatureVectorizer, sp.csr_matrix]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    _row_of: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+
+    def whole(self, char_low: int, char_high: int) -> tuple[FeatureVectorizer, sp.csr_matrix]:
+        """The vectoriser fitted on every rating and the ratings' count rows."""
+        key = (char_low, char_high)
+        if key not in self._whole:
+            vectorizer = FeatureVectorizer(self.language, char_low, char_high)
+            self._whole[key] = (vectorizer, vectorizer.fit_transform(self.tokens, self.lemmas))
+            self._row_of = _first_rows(self.texts)
+        return self._whole[key]
+
+    def fold(
+        self, char_low: int, char_high: int, train_texts: list[str], test_texts: list[str]
+    ) -> tuple[FeatureVectorizer, sp.csr_matrix, sp.csr_matrix] | None:
+        """The vectoriser ``fit_transform`` builds on ``train_texts``, their count rows and
+        the count rows of ``test_texts`` in it (None: a text is not among these ratings)."""
+        vectorizer, counts = self.whole(char_low, char_high)
+        train_rows, test_rows = (
+            _rows_of(self._row_of, train_texts),
+            _rows_of(self._row_of, test_texts),
+        )
+        if train_rows is None or test_rows is None:
             return None
-        return np.fromiter((row_of[text] for text in texts), dtype=np.int64, count=len(texts))
+        fitted, used, column, width = fold_columns(counts, counts.shape[1], train_rows)
+        return (
+            vectorizer.restricted(used),
+            _renumbered(fitted, column, width),
+            _renumbered(counts[test_rows], column, width),
+        )
+
+
+def fold_columns(
+    counts: sp.csr_matrix, words: int, train_rows: np.ndarray
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, int]:
+    """A fold's training rows of ``counts`` (its first ``words`` columns: a vocabulary's),
+    the word columns they use (ascending), each column's number in the fold (-1: a word
+    column the fold does not use; the columns after the words follow the used ones) and
+    the fold's width."""
+    fitted = counts[train_rows]
+    used = np.zeros(words, dtype=bool)
+    used[fitted.indices[fitted.indices < words]] = True
+    kept = np.flatnonzero(used)
+    width = len(kept) + counts.shape[1] - words
+    column = np.full(counts.shape[1], -1, dtype=np.int64)
+    column[kept] = np.arange(len(kept))
+    column[words:] = np.arange(len(kept), width)
+    return fitted, kept, column, width
+
+
+def _first_rows(texts: list[str]) -> dict[str, int]:
+    """Text -> its first row (equal texts have equal rows)."""
+    return {text: row for row, text in reversed(list(enumerate(texts)))}
+
+
+def _rows_of(row_of: dict[str, int], texts: list[str]) -> np.ndarray | None:
+    if not all(text in row_of for text in texts):
+        return None
+    return np.fromiter((row_of[text] for text in texts), dtype=np.int64, count=len(texts))
 
 
 def _renumbered(rows: sp.csr_matrix, column: np.ndarray, width: int) -> sp.csr_matrix:

@@ -112,6 +112,17 @@ class FeatureVectorizer:
             _mark_negated_verbs(words, tokens, bases, post, self.language)
         return words + list(map(" ".join, pairwise(words)))
 
+    def restricted(self, columns: np.ndarray) -> FeatureVectorizer:
+        """This vectoriser with only ``columns`` (ascending) of its vocabulary, numbered from
+        0 in their order: the vectoriser ``fit`` builds on texts whose features are those
+        columns' (the vocabulary is sorted, so a subset of it is too). This vectoriser must
+        have been fitted (its vocabulary in column order)."""
+        out = FeatureVectorizer(self.language, self.char_low, self.char_high)
+        ordered = list(self.vocabulary)
+        out.vocabulary = {ordered[column]: i for i, column in enumerate(columns.tolist())}
+        out._char_mask = self.char_column_mask()[columns]
+        return out
+
     def _chars(self, token: str) -> tuple[str, ...]:
         if not self.char_high:
             return ()
