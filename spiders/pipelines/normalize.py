@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from settings.records import OfferItem, ReviewItem
+from spiders.extract.aggregate import plausible_count
 from spiders.extract.availability import normalize_availability
 from spiders.extract.price import normalize_price, price_refusal
 from spiders.raw_fields import (
@@ -40,6 +41,8 @@ def normalize_offer(offer: OfferItem) -> OfferItem:
         offer.availability = normalize_availability(offer.availability_raw)
     for name in ("sku", "gtin", "mpn", "brand", "plan", "category"):
         setattr(offer, name, clean_text(getattr(offer, name)))
+    # Whatever layer counted them: a count no integer column holds is no count.
+    offer.reviews_declared = plausible_count(offer.reviews_declared)
     return offer
 
 
