@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urljoin, urlparse
 
-from settings.records import ReviewItem, drop_unstorable
+from settings.records import ReviewItem, drop_unstorable, storable_text
 from settings.targets import ReviewApi
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
@@ -80,7 +80,7 @@ def find_next_link(data: Any) -> str | None:
             if isinstance(value, dict):
                 value = value.get("href") or value.get("url")
             if isinstance(value, str) and _looks_like_link(value):
-                return value
+                return storable_text(value)  # a lone "\ud800" fails the request
     return None
 
 

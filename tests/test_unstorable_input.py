@@ -10,6 +10,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 import pytest
+from scrapy import Request
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 
@@ -17,6 +18,7 @@ from settings.records import OfferItem, ReviewItem, drop_unstorable
 from spiders.extract.auto import extract_auto
 from spiders.pipelines.normalize import normalize_offer
 from spiders.pipelines.stages import prepare_offer, prepare_review
+from spiders.review_api import find_next_link
 from storage.db import DatabaseError, environment_error, open_database
 from storage.schema import metadata
 from storage.writer import CollectWriter, RunFigures
@@ -91,6 +93,12 @@ def test_json_escapes_of_nul_and_lone_surrogates_are_dropped_at_extraction() -> 
     # what failed the page in the crawl: hashing its texts for the content key
     for text in texts:
         text.encode("utf-8")
+
+
+def test_a_review_api_next_link_with_a_lone_surrogate_can_be_requested() -> None:
+    link = find_next_link(json.loads('{"links": {"next": "/reviews?page=2\\ud800"}}'))
+    assert link == "/reviews?page=2"
+    Request(f"https://shop.example{link}")  # raised UnicodeEncodeError: the page's error
 
 
 def test_drop_unstorable_reaches_nested_records_and_lists() -> None:
