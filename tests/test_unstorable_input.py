@@ -22,6 +22,7 @@ from spiders.review_api import find_next_link
 from storage.db import DatabaseError, environment_error, open_database
 from storage.schema import metadata
 from storage.writer import CollectWriter, RunFigures
+from tests.cli import run_cli
 
 URL = "https://shop.example/p/kettle"
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -208,3 +209,42 @@ def test_a_database_damaged_deep_inside_is_said_in_one_line(tmp_path: Path) -> N
     error = environment_error(raised.value)
     assert isinstance(error, DatabaseError)
     assert "malformed" in str(error) and "backup" in str(error) and "\n" not in str(error)
+
+
+@pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_an_imported_file_with_nul_and_lone_surrogates_is_stored(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """JSON lines escape them as JSON-LD does: the import's pseudonym failed with a
+    traceback on either database (and PostgreSQL would refuse the NUL)."""
+    url = (
+        request.getfixturevalue("pg_url")
+        if database == "postgres"
+        else f"sqlite:///{tmp_path / 'x.db'}"
+    )
+    path = tmp_path / "reviews.jsonl"
+    row = {
+        "text": "A fine kettle, it boils fast\u0000",
+        "rating": 5,
+        "product": _hostile("Kettle"),
+        "author": _hostile("Ann"),
+        "region": _hostile("Oslo"),
+    }
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    done = run_cli(
+        *("import", str(path), "--company", "Nordlys", "--own", "--new-company"),
+        cwd=tmp_path,
+        db_url=url,
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    engine = open_database(url)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            select(metadata.tables["review"].c.text, metadata.tables["review"].c.region)
+        ).all()
+        names = connection.execute(select(metadata.tables["product"].c.name)).scalars().all()
+    engine.dispose()
+    assert [tuple(r) for r in stored] == [("A fine kettle, it boils fast", "Osloxy")]
+    assert names == ["Kettlexy"]

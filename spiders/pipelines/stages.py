@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from settings.languages import normalize_language_code
-from settings.records import OfferItem, ReviewItem, drop_unstorable
+from settings.records import OfferItem, ReviewItem
 from spiders.pipelines.normalize import normalize_offer, normalize_review
 from spiders.pipelines.validate import offer_problem, review_problem
 
@@ -36,7 +36,6 @@ Check = Callable[[Record], str | None]
 
 def prepare_offer(offer: OfferItem, check: Check[OfferItem] | None = None) -> str | None:
     """Run the record stages on an offer, in place: why it is refused, or None."""
-    drop_unstorable(offer)
     normalize_offer(offer)
     problem = check(offer) if check is not None else None
     return problem if problem is not None else offer_problem(offer)
@@ -50,7 +49,6 @@ def prepare_review(
 ) -> str | None:
     """Run the record stages on a review, in place: why it is refused, or None. Without a
     pseudonym ``key`` the reviewer's name is dropped without a pseudonym (dry runs)."""
-    drop_unstorable(review)
     normalize_review(review, language_hint)
     problem = check(review) if check is not None else None
     problem = problem if problem is not None else review_problem(review)
