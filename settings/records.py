@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
+from functools import cache
 
 
 @dataclass
@@ -218,18 +219,23 @@ def drop_unstorable(record: object) -> None:
     """Remove NUL and lone surrogates, in place, from every text of a record (an offer, a
     review, a page's extraction with all its records): a page or a file that sends them
     must not fail its page, its batch or the output that shows them."""
-    if not is_dataclass(record):
+    if not is_dataclass(record) or isinstance(record, type):
         return
-    for spec in fields(record):
-        value = getattr(record, spec.name)
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
         if isinstance(value, str):
             if _UNSTORABLE.search(value):
-                setattr(record, spec.name, storable_text(value))
+                setattr(record, name, storable_text(value))
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, str):
                     value[index] = storable_text(item)
                 else:
                     drop_unstorable(item)
-        else:
+        elif value is not None:
             drop_unstorable(value)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(spec.name for spec in fields(kind))
