@@ -337,6 +337,9 @@ def write_fixtures(folder: Path) -> None:
         "json-surrogate.jsonl": json.dumps({"text": GOOD, "rating": 5})
         + "\n"
         + '{"text": "PROBE lone \\ud800 surrogate", "rating": 4}\n',
+        "json-surrogate-author.jsonl": json.dumps({"text": GOOD, "rating": 5})
+        + "\n"
+        + '{"text": "PROBE author", "rating": 4, "author": "A\\ud800", "product": "P\\u0000"}\n',
         "json-nul.jsonl": json.dumps({"text": GOOD, "rating": 5})
         + "\n"
         + '{"text": "PROBE nul \\u0000 inside", "rating": 4}\n',
@@ -526,7 +529,9 @@ def import_cases() -> list[Case]:
             "--encoding",
             "utf-16",
         ),
-        imp("utf-16 file read as utf-8", "utf16.csv", REFUSE, nothing),
+        # without --encoding, UTF-16's byte-order mark decides (spiders.import_rows)
+        imp("utf-16 file without --encoding", "utf16.csv", ACCEPT, only_good),
+        imp("utf-16 file, --encoding utf-8", "utf16.csv", REFUSE, nothing, "--encoding", "utf-8"),
         imp("latin-1 file read as utf-8", "latin1.csv", REFUSE, nothing),
         imp(
             "latin-1 file, --encoding latin-1",
@@ -546,7 +551,8 @@ def import_cases() -> list[Case]:
         imp("best_rating nan", "best-nan.csv", PARTIAL, only_good),
         imp("best_rating inf", "best-inf.csv", PARTIAL, only_good),
         imp("best_rating 1e300", "best-huge.csv", PARTIAL, only_good),
-        imp("rating 6 of 5", "rating-over.csv", PARTIAL, only_good),
+        # a rating above 5 with no scale stated: the file's scale is asked for, nothing stored
+        imp("rating 6 of 5", "rating-over.csv", REFUSE, nothing),
         imp("rating -1", "rating-neg.csv", PARTIAL, only_good),
         imp("rating nan", "rating-nan.csv", PARTIAL, only_good),
         imp("rating inf", "rating-inf.csv", PARTIAL, only_good),
@@ -580,6 +586,7 @@ def import_cases() -> list[Case]:
         imp("JSON lines that are not objects", "json-scalars.jsonl", PARTIAL, only_good),
         imp("JSON lone surrogate", "json-surrogate.jsonl", EITHER),
         imp("JSON \\u0000 in text", "json-nul.jsonl", EITHER),
+        imp("JSON lone surrogate in author, NUL in product", "json-surrogate-author.jsonl", EITHER),
         imp("JSON duplicate key", "json-dupkey.jsonl", EITHER),
         imp("JSON broken last line", "json-broken.jsonl", PARTIAL, only_good),
         imp("JSON NaN literal", "json-nan.jsonl", PARTIAL, only_good),

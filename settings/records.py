@@ -9,8 +9,10 @@ fill it directly; normalisation never overwrites a value that is already set.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
+from functools import cache
 
 
 @dataclass
@@ -200,3 +202,40 @@ class PageExtraction:
     skipped: list[str] = field(default_factory=list)
     """Why parts of the page were not read, one reason per part (e.g. ``json_too_deep``):
     the crawl counts them in ``crawl_run.fetch_problems``."""
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""What no database text holds: NUL (PostgreSQL refuses it in text) and a lone surrogate (a
+JSON ``\\ud800`` escape without its pair, which no encoding writes: a hash, a UTF-8 file or
+the terminal fail on it)."""
+
+
+def storable_text(text: str) -> str:
+    """``text`` without NUL and lone surrogates (see ``_UNSTORABLE``)."""
+    return _UNSTORABLE.sub("", text)
+
+
+def drop_unstorable(record: object) -> None:
+    """Remove NUL and lone surrogates, in place, from every text of a record (an offer, a
+    review, a page's extraction with all its records): a page or a file that sends them
+    must not fail its page, its batch or the output that shows them."""
+    if not is_dataclass(record) or isinstance(record, type):
+        return
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                setattr(record, name, storable_text(value))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    value[index] = storable_text(item)
+                else:
+                    drop_unstorable(item)
+        elif value is not None:
+            drop_unstorable(value)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(spec.name for spec in fields(kind))

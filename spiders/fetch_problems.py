@@ -12,6 +12,11 @@ scales ignored (``raw_fields.SCALE_REFUSALS``).
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import zlib
+from functools import cache
+
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -49,6 +54,8 @@ REASONS: dict[str, str] = {
     "response_too_large": "body larger than limits.max_response_mb (download cancelled)",
     "rendered_too_large": "rendered page larger than limits.max_response_mb (not read)",
     "decompressed_too_large": "body larger than limits.max_response_mb once decompressed",
+    "undecodable_body": "a body its Content-Encoding (gzip, deflate, br, zstd) does not "
+    "decode: not read",
     "response_over_warn_size": "body larger than limits.warn_response_mb (kept)",
     "redirect_loop": "more redirects than limits.max_redirects",
     "offsite_redirect": "redirected to a host the source does not allow",
@@ -150,4 +157,22 @@ def failure_reason(failure: Failure) -> str | None:
         return None
     if isinstance(value, _NO_ANSWER):
         return "no_answer"
+    if isinstance(value, _decoder_errors()):
+        return "undecodable_body"
     return None
+
+
+@cache
+def _decoder_errors() -> tuple[type[BaseException], ...]:
+    """What HttpCompressionMiddleware lets through from a decoder a body is not fit for
+    (brotli's and zstd's where installed: Scrapy decodes those only then)."""
+    errors: list[type[BaseException]] = [zlib.error, gzip.BadGzipFile]
+    with contextlib.suppress(ImportError):
+        import brotli
+
+        errors.append(brotli.error)
+    with contextlib.suppress(ImportError):
+        from backports import zstd
+
+        errors.append(zstd.ZstdError)
+    return tuple(errors)

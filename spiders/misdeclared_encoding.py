@@ -34,7 +34,7 @@ class MisdeclaredEncodingMiddleware:
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Response:
-        if not isinstance(response, TextResponse) or response.body.isascii():
+        if not isinstance(response, TextResponse):
             return response
         surely = better_encoding(response.body, response.encoding)
         if surely is None:

@@ -28,7 +28,7 @@ _OUT_OF = re.compile(
 )
 _PERCENT = re.compile(rf"{_NUMBER}\s*%")
 _FIRST_NUMBER = re.compile(_NUMBER)
-_EXPONENT_FORM = re.compile(r"[-+\u2212]?\d+(?:[.,]\d+)?[eE][-+]?\d+")
+EXPONENT_FORM = re.compile(r"[-+\u2212]?\d+(?:[.,]\d+)?[eE][-+]?\d+")
 """"1e400" as a whole text: hostile or a float dump, never a rating (its first digit is not one)."""
 
 DATE_LANGUAGES = tuple(entry.dates for entry in LANGUAGES if entry.dates)
@@ -149,7 +149,7 @@ def parse_rating(raw: object, best_hint: float | None = None) -> tuple[float | N
     if not isinstance(raw, str) or not raw.strip():
         return None, None
     text = raw.strip()
-    if _EXPONENT_FORM.fullmatch(text):
+    if EXPONENT_FORM.fullmatch(text):
         return None, None
     full, empty = _star_counts(text)
     if full or empty:

@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import quote, urljoin, urlparse
 
-from settings.records import ReviewItem
+from settings.records import ReviewItem, drop_unstorable, storable_text
 from settings.targets import ReviewApi
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
@@ -80,7 +80,7 @@ def find_next_link(data: Any) -> str | None:
             if isinstance(value, dict):
                 value = value.get("href") or value.get("url")
             if isinstance(value, str) and _looks_like_link(value):
-                return value
+                return storable_text(value)  # a lone "\ud800" fails the request
     return None
 
 
@@ -106,4 +106,7 @@ def reviews_in(data: Any, url: str) -> list[ReviewItem]:
     """The reviews in a parsed JSON response (the embedded-JSON layer's reader)."""
     from spiders.extract.embedded_json import reviews_from_json
 
-    return list(reviews_from_json(data, url))
+    reviews = list(reviews_from_json(data, url))
+    for review in reviews:
+        drop_unstorable(review)  # JSON's "\u0000" and lone "\ud800" escapes
+    return reviews

@@ -167,7 +167,11 @@ _ENVIRONMENT_PROBLEMS = (
     "server closed the connection",
     "terminating connection",
     "connection is closed",
+    "database disk image is malformed",
+    "file is not a database",
 )
+_DAMAGED = ("database disk image is malformed", "file is not a database")
+"""Damage found after opening (a page deep in a table): said with what to do about it."""
 
 
 def environment_error(exc: BaseException) -> DatabaseError | None:
@@ -178,6 +182,8 @@ def environment_error(exc: BaseException) -> DatabaseError | None:
     reason = " ".join(str(exc.orig).split())
     if not any(problem in reason.lower() for problem in _ENVIRONMENT_PROBLEMS):
         return None
+    if any(problem in reason.lower() for problem in _DAMAGED):
+        reason += " (the file is damaged: restore it from a backup, or try sqlite3's .recover)"
     return DatabaseError(f"database: {reason}")
 
 

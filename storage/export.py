@@ -540,7 +540,11 @@ def export(
         handle = stdout or sys.stdout
         write = write_csv if output_format == "csv" else write_jsonl
         return ExportResult(write(handle, dataset, batches), None)
-    partial = out.with_name(f".{out.name}.partial")
+    # A device or a pipe (/dev/stdout, a FIFO) is written through: renaming a file onto it
+    # would put a file in its place. A link's file is replaced, the link kept.
+    through = out.exists() and not out.is_file()
+    target = out if through else out.resolve()
+    partial = target if through else target.with_name(f".{target.name}.partial")
     try:
         if output_format == "parquet":
             raw = stream_raw_rows(engine, dataset, since, company_id)
@@ -549,9 +553,11 @@ def export(
             write = write_csv if output_format == "csv" else write_jsonl
             with partial.open("w", encoding="utf-8", newline="") as handle:
                 rows = write(handle, dataset, batches)
-        os.replace(partial, out)
+        if not through:
+            os.replace(partial, target)
     except OSError as exc:  # a read-only folder, a full disk, /proc...
         raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
-        partial.unlink(missing_ok=True)
+        if not through:
+            partial.unlink(missing_ok=True)
     return ExportResult(rows, out)

@@ -3,11 +3,15 @@ company (accents aside), formula-safe CSV, Parquet in row groups, one-line error
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -131,6 +135,39 @@ def test_parquet_is_written_in_row_groups(
     table = pq.read_table(out)
     assert str(table.schema.field("first_seen_at").type) == "timestamp[us, tz=UTC]"
     assert str(table.schema.field("published").type) == "date32[day]"
+
+
+def test_a_pipe_is_written_through_and_stays_a_pipe(engine: Engine, tmp_path: Path) -> None:
+    """``--out`` a FIFO (or /dev/stdout): a finished file renamed onto it put a regular file
+    in its place (as root, even /dev/null's), and the reader got nothing."""
+    populate(engine, PLAN)
+    fifo = tmp_path / "reviews.csv"
+    os.mkfifo(fifo)
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    try:
+        result = export(engine, "reviews", "csv", out=fifo)
+    finally:
+        if reader.is_alive():  # the old code never opened the pipe: let the reader end
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=30)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert read and len(read[0].decode().splitlines()) == result.rows + 1
+
+
+def test_a_link_keeps_pointing_at_the_file_it_names(engine: Engine, tmp_path: Path) -> None:
+    populate(engine, PLAN)
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "reviews.csv"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    result = export(engine, "reviews", "csv", out=link)
+    assert link.is_symlink() and link.resolve() == target
+    assert len(target.read_text(encoding="utf-8").splitlines()) == result.rows + 1
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["reviews.csv"]
 
 
 @pytest.mark.postgres

@@ -28,6 +28,7 @@ from tests.loopback_site import (
 NORWEGIAN = "Kaffen er bitter og vassen – ærlig talt, bortkastede penger."
 POLISH = "Bardzo głośny i ciężko go wyczyścić. Jestem rozczarowany."
 FRENCH = "Café très amer, déçu."
+GERMAN = "Der Kaffee schmeckt bitter, schade ums Geld – nie wieder."
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,14 @@ FRENCH = "Café très amer, déçu."
         (NORWEGIAN.encode(), None, None),
         (NORWEGIAN.encode(), "no-such-encoding", None),
         (NORWEGIAN.encode("utf-16"), "utf-16", None),
+        # UTF-16 without a byte-order mark, whatever it is declared in (or ASCII only)
+        (("<p>" + FRENCH + "</p>").encode("utf-16-le"), "utf-8", "utf-16-le"),
+        (("<p>" + FRENCH + "</p>").encode("utf-16-be"), "iso-8859-1", "utf-16-be"),
+        ("<p>plain ASCII text</p>".encode("utf-16-le"), "utf-8", "utf-16-le"),
+        (("<p>" + FRENCH + "</p>").encode("utf-16-le"), "utf-16-le", None),
+        (b"<p>a stray \x00 in a UTF-8 page</p>", "utf-8", None),
+        # declared UTF-16, but not a zero byte in it
+        (("<p>" + FRENCH + "</p>").encode(), "utf-16", "utf-8"),
     ],
 )
 def test_the_bytes_win_only_where_they_are_sure(
@@ -104,6 +113,12 @@ PAGES = {
             "latin-1"
         ),
     ),
+    "/utf16-without-mark-declared-utf8": (
+        "text/html; charset=utf-8",
+        f"<html><head>{_product(GERMAN)}</head><body><h1>Kaffe</h1></body></html>".encode(
+            "utf-16-le"
+        ),
+    ),
 }
 
 
@@ -131,5 +146,5 @@ def test_a_crawl_stores_the_letters_the_reviewers_typed(tmp_path: Path, site: st
         stored = set(session.exec(select(Review.text)).all())
         problems = session.exec(select(CrawlRun.fetch_problems)).one()
     engine.dispose()
-    assert stored == {NORWEGIAN, POLISH, FRENCH}
-    assert problems.get("encoding_corrected") == 2  # the Latin-1 page was right as declared
+    assert stored == {NORWEGIAN, POLISH, FRENCH, GERMAN}
+    assert problems.get("encoding_corrected") == 3  # the Latin-1 page was right as declared

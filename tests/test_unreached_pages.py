@@ -4,10 +4,15 @@ knows, which would leave the pages this run never read out of reach."""
 
 from __future__ import annotations
 
+import gzip
+import zlib
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import brotli
 import pytest
+from backports import zstd
 from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError
 from scrapy.http import HtmlResponse, Request
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -45,6 +50,27 @@ def _http_error(status: int) -> Exception:
 )
 def test_failure_reasons(error: Exception, reason: str | None) -> None:
     assert failure_reason(Failure(error)) == reason
+
+
+def _decoder_error(decode: Callable[[bytes], bytes]) -> Exception:
+    try:
+        decode(b"not compressed at all")
+    except Exception as exc:
+        return exc
+    raise AssertionError("decoded")
+
+
+@pytest.mark.parametrize(
+    "decode",
+    [gzip.decompress, zlib.decompress, brotli.decompress, zstd.decompress],
+    ids=["gzip", "deflate", "br", "zstd"],
+)
+def test_a_body_its_content_encoding_does_not_decode_is_counted(
+    decode: Callable[[bytes], bytes],
+) -> None:
+    """HttpCompressionMiddleware lets the decoder's error through: it was counted under no
+    reason, and the run's summary showed "BadGzipFile" or "error" alone."""
+    assert failure_reason(Failure(_decoder_error(decode))) == "undecodable_body"
 
 
 def test_every_unreached_reason_is_a_reason() -> None:

@@ -6,6 +6,18 @@ from settings.records import AggregateRatingItem
 from spiders.extract.layers import Layer
 from spiders.raw_fields import default_worst
 
+COUNT_DIGITS = 9
+"""Digits a count of ratings or reviews has at most: more is an id, a phone number or a
+hostile page (and overflows a database integer)."""
+
+
+def plausible_count(number: float | None) -> int | None:
+    """A count of ratings or reviews as a page gives it: a whole number from zero, of at most
+    ``COUNT_DIGITS`` digits, else None."""
+    if number is None or not 0 <= number < 10**COUNT_DIGITS or number != int(number):
+        return None
+    return int(number)
+
 
 def aggregate_item(
     value: float, best: float, rating_count: int | None, review_count: int | None, layer: Layer

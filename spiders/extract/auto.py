@@ -13,7 +13,13 @@ from functools import cache
 from lxml.html import HtmlElement
 
 from settings.languages import normalize_language_code
-from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
+from settings.records import (
+    AggregateRatingItem,
+    OfferItem,
+    PageExtraction,
+    ReviewItem,
+    drop_unstorable,
+)
 from spiders.extract.attribute_aggregate import attribute_aggregate_rating
 from spiders.extract.availability import normalize_availability
 from spiders.extract.document import Document, parse_document
@@ -66,11 +72,13 @@ _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "br
 def extract_auto(html: str | bytes, url: str, *, encoding: str | None = None) -> PageExtraction:
     """Everything the page's markup and layout say about its offers and reviews."""
     try:
-        return _extract(parse_document(html, encoding), url)
+        page = _extract(parse_document(html, encoding), url)
     except Exception as exc:  # a bug must not stop a crawl; report it with the page
-        return PageExtraction(
+        page = PageExtraction(
             url=url, warnings=[f"extraction failed: {exc.__class__.__name__}: {exc}"]
         )
+    drop_unstorable(page)  # JSON's "\u0000" and lone "\ud800" escapes
+    return page
 
 
 def structured_nodes(

@@ -24,7 +24,7 @@ from functools import lru_cache
 import lxml.html
 
 from settings.records import AggregateRatingItem, ReviewItem
-from spiders.extract.aggregate import aggregate_item
+from spiders.extract.aggregate import aggregate_item, plausible_count
 from spiders.extract.layers import EMBEDDED_JSON
 from spiders.extract.script_json import script_json_values
 from spiders.raw_fields import (
@@ -460,11 +460,12 @@ def _aggregate_in(obj: dict[str, object]) -> JsonAggregate | None:
         if number is None:
             continue
         if (words & _COUNT_WORDS and words & _COUNTED_WORDS) or joined_key(key) == "count":
-            if number.is_integer() and number > 0:
+            count = plausible_count(number)
+            if count:
                 if words & {"review", "reviews"}:
-                    review_count = int(number)
+                    review_count = count
                 else:
-                    rating_count = int(number)
+                    rating_count = count
         elif (words & _AVERAGE_WORDS and words & (_RATING_WORDS | {"score"})) or joined_key(
             key
         ) in ("ratingvalue", "average", "avg"):

@@ -16,6 +16,11 @@ The bytes settle it in two cases, both independent of the language:
   ``<meta charset>`` names when that is a legacy one and the bytes decode in it.
 
 A page cut short (a size limit) may end inside a UTF-8 sequence: that end does not count.
+
+And the width of its characters: a UTF-16 page without a byte-order mark has a zero byte beside
+every letter of its (ASCII) markup, which no page in UTF-8 or a one-byte encoding has: it is
+read as UTF-16 in the byte order its zeros show, whatever it is declared in; a page declared
+UTF-16 or UTF-32 without a zero byte in it is read as UTF-8 when its bytes are that.
 """
 
 from __future__ import annotations
@@ -56,9 +61,39 @@ def _decodes(body: bytes, encoding: str) -> bool:
     return True
 
 
+_WIDE_SAMPLE = 8192
+"""Bytes of a page's start that tell UTF-16 without a byte-order mark."""
+
+
+def utf16_without_mark(body: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``body`` is UTF-16 without a byte-order mark
+    (zero bytes at a quarter of one parity's positions and hardly any at the other's), else
+    None."""
+    if b"\x00" not in body[:_WIDE_SAMPLE] or body.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        return None
+    sample = body[:_WIDE_SAMPLE]
+    high, low = sample[1::2].count(0), sample[0::2].count(0)
+    quarter = max(len(sample) // 8, 8)
+    if high >= quarter and low * 4 <= high:
+        return "utf-16-le"
+    if low >= quarter and high * 4 <= low:
+        return "utf-16-be"
+    return None
+
+
 def better_encoding(body: bytes, declared: str | None) -> str | None:
     """The encoding ``body`` is in when it is not ``declared`` (module docstring), else None."""
     name = _codec_name(declared)
+    wide = utf16_without_mark(body)
+    if wide is not None:
+        return None if name == wide or not _decodes(body[: len(body) // 2 * 2], wide) else wide
+    if name is not None and name.startswith(("utf-16", "utf-32")):
+        # declared UTF-16 or UTF-32 (a byte-order mark would have decided): its text would
+        # have zero bytes
+        no_zeros = b"\x00" not in body[:_WIDE_SAMPLE]
+        return "utf-8" if no_zeros and _valid_utf8(body) else None
     if name is None or body.isascii():
         return None
     if name == "utf-8":
@@ -68,6 +103,4 @@ def better_encoding(body: bytes, declared: str | None) -> str | None:
         if own is None or own.startswith(_UNICODE_PREFIX) or not _decodes(body, own):
             return None
         return own
-    if name.startswith(_UNICODE_PREFIX):
-        return None  # UTF-16 or UTF-32: a byte-order question, not this one
     return "utf-8" if _valid_utf8(body) else None

@@ -6,11 +6,13 @@ import re
 
 from settings.languages import normalize_language_code
 from settings.records import AggregateRatingItem, ReviewItem
+from spiders.extract.aggregate import COUNT_DIGITS, plausible_count
 from spiders.extract.layers import JSON_LD
 from spiders.extract.markup import unclaimed_text
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
 from spiders.extract.schema_offers import is_product
 from spiders.raw_fields import (
+    EXPONENT_FORM,
     find_date,
     infer_scale,
     normalize_rating,
@@ -123,9 +125,16 @@ def aggregate_rating_item(nodes: list[Node]) -> AggregateRatingItem | None:
 
 
 def _count(value: object) -> int | None:
-    """``"1,234"`` / ``"1 234 avis"`` -> 1234."""
-    digits = re.sub(r"\D", "", str(value)) if value is not None else ""
-    return int(digits) if digits else None
+    """``"1,234"`` / ``"1 234 avis"`` -> 1234; None for a negative or absurd count."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return plausible_count(value)  # 1e30 is no 130
+    text = str(value).strip() if value is not None else ""
+    if text.startswith(("-", "\u2212")):
+        return None
+    if EXPONENT_FORM.fullmatch(text):  # "1e+30": a float dump, not the count 130
+        return None
+    digits = re.sub(r"\D", "", text)
+    return plausible_count(int(digits)) if 0 < len(digits) <= COUNT_DIGITS else None
 
 
 def _scale(node: Node, rating: float, stated_best: float | None) -> tuple[float, float, str | None]:

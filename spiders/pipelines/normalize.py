@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from settings.records import OfferItem, ReviewItem
+from settings.records import OfferItem, ReviewItem, drop_unstorable
+from spiders.extract.aggregate import plausible_count
 from spiders.extract.availability import normalize_availability
 from spiders.extract.price import normalize_price, price_refusal
 from spiders.raw_fields import (
@@ -20,6 +21,7 @@ DEFAULT_BEST_RATING = 5.0
 
 def normalize_offer(offer: OfferItem) -> OfferItem:
     """Normalise an offer in place (never overwriting values extraction already set)."""
+    drop_unstorable(offer)  # first, whatever path the offer came by (a page, a file)
     offer.name = clean_text(offer.name)
     # The sign is kept so that validation rejects a negative price instead of storing its
     # opposite; a refused number (exponent form, absurd magnitude) is dropped with its reason.
@@ -40,11 +42,14 @@ def normalize_offer(offer: OfferItem) -> OfferItem:
         offer.availability = normalize_availability(offer.availability_raw)
     for name in ("sku", "gtin", "mpn", "brand", "plan", "category"):
         setattr(offer, name, clean_text(getattr(offer, name)))
+    # Whatever layer counted them: a count no integer column holds is no count.
+    offer.reviews_declared = plausible_count(offer.reviews_declared)
     return offer
 
 
 def normalize_review(review: ReviewItem, language_hint: str | None = None) -> ReviewItem:
     """Normalise a review in place: text, rating on its scale and 0..1, publication date."""
+    drop_unstorable(review)  # first, whatever path the review came by (a page, a file)
     review.text = clean_text(markup_to_text(review.text))
     review.title = clean_text(markup_to_text(review.title))
     review.region = clean_text(review.region)
