@@ -4,7 +4,8 @@ The scan is XPath-driven (C speed): only elements whose own text holds a digit a
 in Python. Each candidate gets general features (a price name, struck through, in the
 among other products, a unit price, a currency sign, distance to the main heading, first price after it, how many blocks share its layout or
 its amount, agreeing with a price-named data attribute, converting an amount shown before it
-into another currency, inside a link, words beside the amount, a lower amount beside it)
+into another currency, inside a link, words beside the amount, two amounts joined by a dash
+or a slash (a range, a cost and its share), a lower amount beside it)
 and the ranking model
 (``spiders.extract.candidate_model``, weights learned by
 ``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
@@ -347,6 +348,7 @@ def _own_features(
         "currency_sign": float(detect_currency(text)[1] is not None),
         "in_link": float(element.tag == "a" or any(a.tag == "a" for a in near)),
         "text_words": float(_has_words(text)),
+        "several_amounts": float(_several_amounts(text)),
         "bias": 1.0,
     }
     # "original-price current-price" is an old price; "old-layout > price-now" is not.
@@ -375,6 +377,38 @@ def _has_words(text: str) -> bool:
     return any(
         word.casefold() != sign and word not in ISO_CODES for word in _TEXT_WORD.findall(text)
     )
+
+
+# What joins two amounts of a range ("$300 - $500", "1,78 € - 8,69 €") or of a cost and its share
+# ("$11.85 recipe / $2.96 serving") once words and spaces are left out.
+_JOINERS = frozenset("-–—/~～")
+
+
+@functools.lru_cache(maxsize=256)
+def _signed_amount(sign: str) -> re.Pattern[str]:
+    """An amount with ``sign`` before or after it (group 1: the amount, group 2: the sign
+    when written after it)."""
+    mark = re.escape(sign)
+    return re.compile(rf"{mark}\s?(\d+(?:[.,'’ ]\d+)*)|(\d+(?:[.,'’ ]\d+)*)\s?{mark}")
+
+
+def _several_amounts(text: str) -> bool:
+    """True if the price text shows two different amounts, each with the currency's sign,
+    joined by a dash or a slash: a range (an estimate, "from - to") or a cost and its share,
+    not one price to pay. Punctuation tells it, whatever the words beside: "£220 + £12" (a
+    price and its delivery), "£69.99 -50% £34.99" (a discount), "45,99 € (28,92 €/kg)" (a
+    unit price) and "109€109€" (one price written twice) are not."""
+    sign = detect_currency(text)[1]
+    if not sign or text.count(sign) < 2:
+        return False
+    amounts = list(_signed_amount(sign).finditer(text))
+    for first, second in itertools.pairwise(amounts):
+        if (first.group(1) or first.group(2)) == (second.group(1) or second.group(2)):
+            continue
+        between = _TEXT_WORD.sub("", "".join(text[first.end() : second.start()].split()))
+        if between in _JOINERS:
+            return True
+    return False
 
 
 def heading_position(root: lxml.html.HtmlElement) -> int | None:
