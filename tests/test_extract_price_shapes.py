@@ -78,6 +78,20 @@ CASES = [
     ("from", page("<p>from <span>€9.99</span></p>"), "9.99"),
     ("from-in-one-text", page('<p class="price">from €9.99</p>'), "9.99"),
     ("was-now-labels", page("<p>Was <span>€59.00</span> Now <span>€49.00</span></p>"), "49.00"),
+    # the label in the cell before the amount's (a table row, a definition list)
+    (
+        "rrp-in-previous-cell",
+        page(
+            "<table><tr><td>RRP:</td><td><span>£55.00</span></td></tr>"
+            "<tr><td>Price:</td><td><span>£48.99</span></td></tr></table>"
+        ),
+        "48.99",
+    ),
+    (
+        "was-in-dt",
+        page("<dl><dt>Was</dt><dd><b>€59.00</b></dd><dt>Price</dt><dd><b>€49.00</b></dd></dl>"),
+        "49.00",
+    ),
     ("was-now-del", page("<p><del>€59.00</del> <ins>€49.00</ins></p>"), "49.00"),
     (
         "was-now-style",

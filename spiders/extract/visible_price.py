@@ -303,7 +303,8 @@ def _first_amount_named_old(element: lxml.html.HtmlElement) -> bool:
 def _label_before(element: lxml.html.HtmlElement) -> str:
     """The short text just before the element (a preceding sibling or the parent's text),
     from after its last digit: a label before another amount ("was 4.50" in the sibling
-    before "2.25") is that amount's, not this one's."""
+    before "2.25") is that amount's, not this one's. An amount opening a table cell or a
+    definition is labelled by the cell before it (``_cell_label``)."""
     previous = element.getprevious()
     if previous is not None:
         text = previous.tail or ""
@@ -312,9 +313,39 @@ def _label_before(element: lxml.html.HtmlElement) -> str:
     else:
         parent = element.getparent()
         text = (parent.text or "") if parent is not None else ""
+        if not text.strip():
+            text = _cell_label(element)
     text = text[-40:]
     last_digit = max((i for i, ch in enumerate(text) if ch.isdigit()), default=-1)
     return text[last_digit + 1 :]
+
+
+# A value's cell and the cell before it that names it: a table row, a definition list.
+_VALUE_CELLS = frozenset({"td", "th", "dd"})
+_LABEL_CELLS = frozenset({"td", "th", "dt"})
+_CELL_DEPTH = 3
+
+
+def _cell_label(element: lxml.html.HtmlElement) -> str:
+    """The text of the cell before the element's cell when the element opens its cell (a
+    row "RRP: | £55.00", "<dt>Was</dt><dd>€59</dd>"): the label of the row's value, whatever
+    the row's names; "" when something stands before the element in its cell."""
+    node = element
+    for _ in range(_CELL_DEPTH):
+        parent = node.getparent()
+        if parent is None or (parent.text or "").strip():
+            return ""
+        if node.tag in _VALUE_CELLS:
+            break
+        node = parent
+        if node.tag not in _VALUE_CELLS and node.getprevious() is not None:
+            return ""
+    if node.tag not in _VALUE_CELLS:
+        return ""
+    label = node.getprevious()
+    if label is None or label.tag not in _LABEL_CELLS or len(label) > 3:
+        return ""
+    return label.text_content()
 
 
 def layout_signature(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> str:
