@@ -48,6 +48,9 @@ def microdata(content: str, shown: str) -> str:
     )
 
 
+# A few short blocks between two prices (an auction's countdown, a choice of sizes).
+TIMER = "<ul><li>3d</li><li>22h</li><li>58m</li><li>52s</li></ul><ul><li>a</li><li>b</li></ul>"
+
 CASES = [
     # split across elements
     ("sup-cents", page('<div class="price"><span>12</span><sup>99</sup> €</div>'), "12.99"),
@@ -75,6 +78,20 @@ CASES = [
     ("from", page("<p>from <span>€9.99</span></p>"), "9.99"),
     ("from-in-one-text", page('<p class="price">from €9.99</p>'), "9.99"),
     ("was-now-labels", page("<p>Was <span>€59.00</span> Now <span>€49.00</span></p>"), "49.00"),
+    # the label in the cell before the amount's (a table row, a definition list)
+    (
+        "rrp-in-previous-cell",
+        page(
+            "<table><tr><td>RRP:</td><td><span>£55.00</span></td></tr>"
+            "<tr><td>Price:</td><td><span>£48.99</span></td></tr></table>"
+        ),
+        "48.99",
+    ),
+    (
+        "was-in-dt",
+        page("<dl><dt>Was</dt><dd><b>€59.00</b></dd><dt>Price</dt><dd><b>€49.00</b></dd></dl>"),
+        "49.00",
+    ),
     ("was-now-del", page("<p><del>€59.00</del> <ins>€49.00</ins></p>"), "49.00"),
     (
         "was-now-style",
@@ -119,6 +136,24 @@ CASES = [
     ("unit-cyrillic", page("<span>120 ₽/шт</span><span>1 440 ₽</span>"), "1440"),
     ("unit-squared-sign", page("<span>₩3,000/㎡</span><span>₩45,000</span>"), "45000"),
     ("unit-litre-first", page("<span>(3,98 €/l)</span><b>1,99 €</b>"), "1.99"),
+    # two different amounts joined by a dash or a slash (a range, a cost and its share) come
+    # second to an amount shown alone, even first after the heading and whatever the words
+    (
+        "estimate-then-bid",
+        page(f"<div><p>Estimate $300 - $500</p></div>{TIMER}<div><p>$200</p></div>"),
+        "200",
+    ),
+    (
+        "range-sign-after",
+        page(f"<div><p>Set 1,78 € – 8,69 € each</p></div>{TIMER}<div><p>6,50 €</p></div>"),
+        "6.50",
+    ),
+    (
+        "cost-and-share",
+        page(f"<div><p>$11.85 box / $2.96 cup</p></div>{TIMER}<div><p>$9.99</p></div>"),
+        "9.99",
+    ),
+    ("range-no-words", page("<div><p>¥1,000～¥2,000</p></div><div><p>¥1,500</p></div>"), "1500"),
 ]
 
 
@@ -128,6 +163,31 @@ def test_price_shape(html: str, price: str) -> None:
     assert page_.offers, "no offer"
     assert page_.offers[0].price is not None
     assert Decimal(page_.offers[0].price) == Decimal(price)
+
+
+@pytest.mark.parametrize(
+    ("text", "several"),
+    [
+        ("$11.85 recipe / $2.96 serving", True),
+        ("Estimate $300 - $500", True),
+        ("1,78 € - 8,69 € ", True),
+        ("¥1,000～¥2,000", True),
+        ("EUR 10 — EUR 20", True),
+        # not a range: a discount, a price and its delivery, a unit price, one price twice
+        ("EUR219.99 -50% EUR110.00", False),
+        ("Price: £220.00 + £12.00 delivery", False),
+        ("45,99 € (28,92 €/kg)", False),
+        ("109€109€109", False),
+        ("$5 - $5", False),
+        ("£3/ 3 pack", False),
+        ("€ 49,99 € 39,95", False),
+    ],
+)
+def test_several_amounts_feature(text: str, several: bool) -> None:
+    root = lxml.html.document_fromstring(f"<html><body><h1>Kettle</h1><p>{text}</p></body></html>")
+    found = [c for c in price_candidates(root, None) if c.text == text.strip()]
+    assert found, "not a candidate"
+    assert all(c.features.get("several_amounts", 0.0) == float(several) for c in found)
 
 
 @pytest.mark.parametrize(

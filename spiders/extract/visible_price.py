@@ -4,7 +4,8 @@ The scan is XPath-driven (C speed): only elements whose own text holds a digit a
 in Python. Each candidate gets general features (a price name, struck through, in the
 among other products, a unit price, a currency sign, distance to the main heading, first price after it, how many blocks share its layout or
 its amount, agreeing with a price-named data attribute, converting an amount shown before it
-into another currency, inside a link, words beside the amount, a lower amount beside it)
+into another currency, inside a link, words beside the amount, two amounts joined by a dash
+or a slash (a range, a cost and its share), a lower amount beside it)
 and the ranking model
 (``spiders.extract.candidate_model``, weights learned by
 ``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
@@ -302,7 +303,8 @@ def _first_amount_named_old(element: lxml.html.HtmlElement) -> bool:
 def _label_before(element: lxml.html.HtmlElement) -> str:
     """The short text just before the element (a preceding sibling or the parent's text),
     from after its last digit: a label before another amount ("was 4.50" in the sibling
-    before "2.25") is that amount's, not this one's."""
+    before "2.25") is that amount's, not this one's. An amount opening a table cell or a
+    definition is labelled by the cell before it (``_cell_label``)."""
     previous = element.getprevious()
     if previous is not None:
         text = previous.tail or ""
@@ -311,9 +313,39 @@ def _label_before(element: lxml.html.HtmlElement) -> str:
     else:
         parent = element.getparent()
         text = (parent.text or "") if parent is not None else ""
+        if not text.strip():
+            text = _cell_label(element)
     text = text[-40:]
     last_digit = max((i for i, ch in enumerate(text) if ch.isdigit()), default=-1)
     return text[last_digit + 1 :]
+
+
+# A value's cell and the cell before it that names it: a table row, a definition list.
+_VALUE_CELLS = frozenset({"td", "th", "dd"})
+_LABEL_CELLS = frozenset({"td", "th", "dt"})
+_CELL_DEPTH = 3
+
+
+def _cell_label(element: lxml.html.HtmlElement) -> str:
+    """The text of the cell before the element's cell when the element opens its cell (a
+    row "RRP: | £55.00", "<dt>Was</dt><dd>€59</dd>"): the label of the row's value, whatever
+    the row's names; "" when something stands before the element in its cell."""
+    node = element
+    for _ in range(_CELL_DEPTH):
+        parent = node.getparent()
+        if parent is None or (parent.text or "").strip():
+            return ""
+        if node.tag in _VALUE_CELLS:
+            break
+        node = parent
+        if node.tag not in _VALUE_CELLS and node.getprevious() is not None:
+            return ""
+    if node.tag not in _VALUE_CELLS:
+        return ""
+    label = node.getprevious()
+    if label is None or label.tag not in _LABEL_CELLS or len(label) > 3:
+        return ""
+    return label.text_content()
 
 
 def layout_signature(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]) -> str:
@@ -347,6 +379,7 @@ def _own_features(
         "currency_sign": float(detect_currency(text)[1] is not None),
         "in_link": float(element.tag == "a" or any(a.tag == "a" for a in near)),
         "text_words": float(_has_words(text)),
+        "several_amounts": float(_several_amounts(text)),
         "bias": 1.0,
     }
     # "original-price current-price" is an old price; "old-layout > price-now" is not.
@@ -375,6 +408,38 @@ def _has_words(text: str) -> bool:
     return any(
         word.casefold() != sign and word not in ISO_CODES for word in _TEXT_WORD.findall(text)
     )
+
+
+# What joins two amounts of a range ("$300 - $500", "1,78 € - 8,69 €") or of a cost and its share
+# ("$11.85 recipe / $2.96 serving") once words and spaces are left out.
+_JOINERS = frozenset("-–—/~～")
+
+
+@functools.lru_cache(maxsize=256)
+def _signed_amount(sign: str) -> re.Pattern[str]:
+    """An amount with ``sign`` before or after it (group 1: the amount, group 2: the sign
+    when written after it)."""
+    mark = re.escape(sign)
+    return re.compile(rf"{mark}\s?(\d+(?:[.,'’ ]\d+)*)|(\d+(?:[.,'’ ]\d+)*)\s?{mark}")
+
+
+def _several_amounts(text: str) -> bool:
+    """True if the price text shows two different amounts, each with the currency's sign,
+    joined by a dash or a slash: a range (an estimate, "from - to") or a cost and its share,
+    not one price to pay. Punctuation tells it, whatever the words beside: "£220 + £12" (a
+    price and its delivery), "£69.99 -50% £34.99" (a discount), "45,99 € (28,92 €/kg)" (a
+    unit price) and "109€109€" (one price written twice) are not."""
+    sign = detect_currency(text)[1]
+    if not sign or text.count(sign) < 2:
+        return False
+    amounts = list(_signed_amount(sign).finditer(text))
+    for first, second in itertools.pairwise(amounts):
+        if (first.group(1) or first.group(2)) == (second.group(1) or second.group(2)):
+            continue
+        between = _TEXT_WORD.sub("", "".join(text[first.end() : second.start()].split()))
+        if between in _JOINERS:
+            return True
+    return False
 
 
 def heading_position(root: lxml.html.HtmlElement) -> int | None:
