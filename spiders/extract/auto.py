@@ -45,7 +45,11 @@ from spiders.extract.script_json import script_json_values
 from spiders.extract.script_product import ScriptProduct, script_product
 from spiders.extract.shown_codes import best_shown_code, shown_code_candidates
 from spiders.extract.star_row_aggregate import star_row_aggregate
-from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
+from spiders.extract.text_aggregate import (
+    add_text_counts,
+    labelled_average,
+    text_aggregate_rating,
+)
 from spiders.extract.variant_codes import shown_variant_stem
 from spiders.extract.variants import (
     parent_product,
@@ -152,7 +156,7 @@ def _aggregate(
     """The markup's aggregate rating (its missing counts from the text when they agree),
     else the script state's, else the one the page writes as text, else the one a rating
     widget keeps in its data attributes, else the one a row of star icons shows with its
-    count."""
+    count, else an average under its label ("Avg: 4.6") without a count."""
     markup = aggregate_rating_item(nodes)
     if markup is not None and (markup.rating_count or markup.review_count):
         return markup
@@ -162,6 +166,7 @@ def _aggregate(
             or text_aggregate_rating(root, language)
             or attribute_aggregate_rating(root)
             or star_row_aggregate(root, language)
+            or labelled_average(root, language)
         )
     text = text_aggregate_rating(root, language)
     add_text_counts(markup, text)

@@ -23,7 +23,12 @@ import lxml.html
 from settings.records import AggregateRatingItem
 from spiders.extract.aggregate import aggregate_item
 from spiders.extract.layers import HEURISTIC
-from spiders.extract.rating_words import BARE_VALUE_NOT_AFTER, RatingPatterns, rating_patterns
+from spiders.extract.rating_words import (
+    BARE_VALUE_NOT_AFTER,
+    PIECE_END,
+    RatingPatterns,
+    rating_patterns,
+)
 from spiders.raw_fields import infer_scale
 
 MAX_TEXT_CHARS = 2_000_000
@@ -246,6 +251,8 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
         if not 0 < value <= best:
             continue
         rating_count, review_count = _counts_after(text, match.end(), patterns)
+        if not (rating_count or review_count):
+            rating_count = _count_by(text, match.end(), patterns)  # "4.0 out of 5 by 8."
         stars = match.group(3) is not None
         bracketed = None
         if stars and not (rating_count or review_count):
@@ -375,6 +382,11 @@ def _bracketed_count(text: str, end: int) -> int | None:
     return _count(match.group(1)) if match else None
 
 
+def _count_by(text: str, end: int, patterns: RatingPatterns) -> int | None:
+    match = patterns.count_by.match(text, end)
+    return _count(match.group(1)) if match else None
+
+
 def _is_review_noun(noun: str, patterns: RatingPatterns) -> bool:
     return " ".join(noun.casefold().split()) in patterns.review_nouns
 
@@ -473,3 +485,35 @@ def add_text_counts(markup: AggregateRatingItem, text: AggregateRatingItem | Non
         if value is not None:
             setattr(markup, name, value)
             markup.explain[name] = HEURISTIC.name
+
+
+def labelled_text(root: lxml.html.HtmlElement) -> str:
+    """The body's shown text (no label attributes) in document order, each text piece
+    apart by ``PIECE_END``: where an element's text ends is kept."""
+    body = root.find("body")
+    pieces: list[str] = []
+    _walk_subtree(body if body is not None else root, pieces, 0, MAX_TEXT_CHARS,
+                  near_heading=False, labels=False)  # fmt: skip
+    return PIECE_END.join(" ".join(p.split()) for p in pieces if not p.isspace())
+
+
+def labelled_average(
+    root: lxml.html.HtmlElement, language: str | None
+) -> AggregateRatingItem | None:
+    """An average under its label, without a count ("Avg: 5", "Average rating (2.8 / 5)",
+    "Media voti: 4.6", "durchschnittliche Bewertung liegt bei 5,00 Sternen."): the first
+    the page shows. The average ends its element or a phrase (not "Average time: 5 min");
+    a label with other words between is a rating's when they name ratings or the average
+    has its scale or a star noun (not "Average price 4.99")."""
+    patterns = rating_patterns(language)
+    for match in patterns.average.finditer(labelled_text(root)):
+        gap, value, scale, stars = match.groups()
+        number = _number(value)
+        best = float(scale) if scale else infer_scale(number, None, None)[0]
+        plain = not gap.strip(" :" + PIECE_END)
+        if not (scale or stars or plain or patterns.noun_in.search(gap)):
+            continue
+        if not 0 < number <= best or (not scale and number > 5 and number.is_integer()):
+            continue
+        return aggregate_item(number, best, None, None, HEURISTIC)
+    return None
