@@ -323,3 +323,13 @@ def test_a_counted_rating_wins_over_a_labelled_average() -> None:
 def test_a_template_placeholder_is_no_labelled_average() -> None:
     body = "<h1>Soup</h1><p>Ø {{rating.avg.toFixed(2)}}</p><p>Rate this recipe</p>"
     assert extract_auto(f"<html lang='de'><body>{body}</body></html>", URL).aggregate_rating is None
+
+
+def test_a_labelled_average_is_in_its_label_s_piece_or_the_next() -> None:
+    """A label of a table of scores ("Average", then a row's own label and value) or a
+    score out of 100 is no rating's average."""
+    body = (
+        "<h1>Phone</h1><div>Spec score</div><div>Average</div><div>This phone:</div>"
+        "<div>11/100</div><div>Group avg:</div><div>12/100</div><div>Best:</div><div>42/100</div>"
+    )
+    assert extract_auto(f"<html lang='en'><body>{body}</body></html>", URL).aggregate_rating is None

@@ -171,9 +171,10 @@ _VALUE = r"\d{1,3}(?:[.,]\d{1,2})?"
 BARE_VALUE_NOT_AFTER = frozenset("0123456789.,-–/:")
 PIECE_END = "\x1f"
 """Between the text pieces of ``labelled_text``: where one element's text ends."""
-# Between an average's label and the average: words, spaces, ".", ":", dashes and piece
-# ends (no digit, no brackets or braces of code), then a "(" at most.
+# Between an average's label and the average: words, spaces, ".", ":" and dashes (no digit,
+# no brackets or braces of code) in its piece and the next at most, then a "(" at most.
 _LABEL_GAP = 40
+_GAP_CHAR = r"(?:[^\W\d_]|[ \t.:'’·\-–])"
 
 
 @lru_cache(maxsize=32)
@@ -225,9 +226,10 @@ def rating_patterns(language: str | None) -> RatingPatterns:
             rf"\s+(?:{by})\s+({_NUMBER})(?![.,]?\d)(?:\s+[^\W\d]+)?(?=\s*(?:[^\w\s]|$))", flags
         ),
         average=re.compile(
-            rf"(?<!\w)(?:{average})(?!\w)((?:[^\W\d_]|[\s.:'’·\-–{PIECE_END}]){{0,{_LABEL_GAP}}}?)"
-            rf"\(?\s*(?<![\d.,])({_VALUE})(?![.,]?\d)"
-            rf"(?:\s*(?:/|(?:{of})\s)\s*(5|10|100)(?!\d|[.,]\d))?\s*\)?(\s*(?:{stars})\b)?"
+            rf"(?<!\w)(?:{average})(?!\w)"
+            rf"({_GAP_CHAR}{{0,{_LABEL_GAP}}}?(?:{PIECE_END}{_GAP_CHAR}{{0,{_LABEL_GAP}}}?)?)"
+            rf"\(? *(?<![\d.,])({_VALUE})(?![.,]?\d)"
+            rf"(?:\s*(?:/|(?:{of})\s)\s*(5|10)(?!\d|[.,]\d))?\s*\)?(\s*(?:{stars})\b)?"
             rf"(?=\s*(?:{PIECE_END}|[.,;:!)|·]|$))",
             flags,
         ),
