@@ -48,6 +48,7 @@ from spiders.extract.star_row_aggregate import star_row_aggregate
 from spiders.extract.text_aggregate import (
     add_text_counts,
     labelled_average,
+    page_pieces,
     text_aggregate_rating,
 )
 from spiders.extract.variant_codes import shown_variant_stem
@@ -161,12 +162,15 @@ def _aggregate(
     if markup is not None and (markup.rating_count or markup.review_count):
         return markup
     if markup is None:
+        found = embedded_json_aggregate(script_values)
+        if found is not None:
+            return found
+        pieces = page_pieces(root)  # one walk of the text for both text readings
         return (
-            embedded_json_aggregate(script_values)
-            or text_aggregate_rating(root, language)
+            text_aggregate_rating(root, language, pieces)
             or attribute_aggregate_rating(root)
             or star_row_aggregate(root, language)
-            or labelled_average(root, language)
+            or labelled_average(root, language, pieces)
         )
     text = text_aggregate_rating(root, language)
     add_text_counts(markup, text)
