@@ -419,6 +419,7 @@ def parse_review_date(raw: str | None, language: str | None = None) -> date | No
     return _dateparser_date(raw, language)
 
 
+@lru_cache(maxsize=4096)
 def is_relative_date(raw: str | None, language: str | None = None) -> bool:
     """A date written as a time before the day it is read ("2 months ago", "il y a 2 mois",
     "vor 3 Tagen"), in any of our languages: read from a day one later, it is one day

@@ -661,13 +661,13 @@ def _group_reviews(
     authors = _author_slots(slots, body, title, locale)
     date = _date_slot(slots, body, locale)
     dated = date is not None or any(b.element.find(".//time") is not None for b in blocks)
-    if lone and not dated:
+    if lone and not _reads_like_a_review(blocks[0], present[0], locale):
+        return None
+    if lone and not dated:  # the last test (dateparser): a relative date says when too
         date = _relative_date_slot(slots, body, locale)
         dated = date is not None
     if (not authors or lone) and not dated:
         return None  # reviews say who or when; cards and teasers say neither
-    if lone and not _reads_like_a_review(blocks[0], present[0], locale):
-        return None
     if bare and not _bare_template_reads_as_reviews(blocks, body, authors):
         return None
     if lone:  # a name the layout names as such, not the line showing the rating
