@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 import warnings
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from lxml.html import defs as html_defs
@@ -440,11 +440,47 @@ def parse_review_date(raw: str | None, language: str | None = None) -> date | No
         return found if isinstance(found, date) else None
     if _BARE_NUMBER.fullmatch(raw):
         return None
+    return _dateparser_date(raw, language)
+
+
+@lru_cache(maxsize=4096)
+def is_relative_date(raw: str | None, language: str | None = None) -> bool:
+    """A date written as a time before the day it is read ("2 months ago", "il y a 2 mois",
+    "vor 3 Tagen"), in any of our languages: read from a day one later, it is one day
+    later, and before that day. (dateparser reads much as a date: "5 from" as 5 o'clock
+    of the day it is read from; a written date does not move.)"""
+    if not raw or _BARE_NUMBER.fullmatch(raw) or find_date(raw, language) is not None:
+        return False
+    one = _dateparser_date(raw, language, _RELATIVE_BASE)
+    two = _dateparser_date(raw, language, _RELATIVE_BASE + timedelta(days=1))
+    # (``base`` keeps the day of the month: "2 months ago" is not put on the 1st.)
+    # Not the day it is read from: a time alone ("5" read as 5 o'clock) moves with it too.
+    return (
+        one is not None
+        and two is not None
+        and (two - one).days == 1
+        and one < _RELATIVE_BASE.date()
+    )
+
+
+# Any day does.
+_RELATIVE_BASE = datetime(2001, 1, 15, 12)
+
+
+def _dateparser_date(raw: str, language: str | None, base: datetime | None = None) -> date | None:
+    """dateparser's date of ``raw`` in ``language`` (else our languages), relative dates
+    from ``base`` (its day of the month kept where a date names none), else from now (the
+    1st)."""
     import dateparser
 
     registered = registered_language(language)
     languages = [registered.dates] if registered and registered.dates else list(DATE_LANGUAGES)
-    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+    settings: dict[str, object] = {
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    if base is not None:
+        settings.update(RELATIVE_BASE=base, PREFER_DAY_OF_MONTH="current")
     with warnings.catch_warnings():
         # dateparser emits deprecation warnings from its regex/tz helpers on some inputs.
         warnings.simplefilter("ignore")

@@ -894,3 +894,50 @@ def test_a_class_list_has_one_shape_however_long() -> None:
     assert _class_shape(short) == "span.a.b.star"
     assert len(long.get("class")) > 200
     assert _class_shape(long) == "div.a.cx.star"
+
+
+# A widget drawing one review's stars twice: a lit copy (clipped by CSS) over an unlit one,
+# both labelled; its classes hashed.
+TWIN_STARS = (
+    "<span class='x1'><abbr title='4 out of 5 stars.' class='x2'>★★★★★</abbr>"
+    "<abbr title='4 out of 5 stars.' class='x2 x3'>★★★★★</abbr></span>"
+)
+
+
+@pytest.mark.parametrize(
+    ("stars", "when"),
+    [
+        pytest.param(TWIN_STARS, "3 March 2024", id="stars-drawn-twice"),
+        pytest.param(
+            "<span title='4 out of 5 stars.'>★★★★★</span>", "2 months ago", id="relative-date"
+        ),
+        pytest.param(TWIN_STARS, "il y a 2 mois", id="both"),
+    ],
+)
+def test_a_lone_review_with_its_stars_drawn_twice_or_a_relative_date(stars: str, when: str) -> None:
+    """One review: its widget's two copies of the same rating are one rating, not two
+    reviews' (whose blocks would hold each other's); a relative date says when as a
+    written one does."""
+    block = (
+        f"<ol><li class='x4'><div class='x5'>{stars}<div class='x6'><div>Ann</div>"
+        f"<div>{when}</div></div><h3>Cute</h3></div><div class='x7'><p>{TEXT_A}</p></div>"
+        "</li></ol>"
+    )
+    reviews = extract_auto(page(block), URL).reviews
+    assert [(r.text, r.rating, r.best_rating) for r in reviews] == [(TEXT_A, 4.0, 5.0)]
+    assert reviews[0].date_raw == when
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<span>Size 42</span>",  # a number and a word that say no date
+        "<span>twin stars</span>",
+    ],
+)
+def test_a_lone_review_says_when(line: str) -> None:
+    block = (
+        f"<ol><li class='x4'><div class='x5'>{TWIN_STARS}<div class='x6'>{line}</div>"
+        f"<h3>Cute</h3></div><div class='x7'><p>{TEXT_A}</p></div></li></ol>"
+    )
+    assert extract_auto(page(block), URL).reviews == []

@@ -261,3 +261,75 @@ def test_a_count_in_brackets_far_from_the_heading_or_in_a_card_is_another_produc
 def test_which_rating_is_the_pages(body: str, expected: tuple[float, int]) -> None:
     found = text_aggregate_rating(_page(body), "en")
     assert found is not None and (found.rating_value, found.rating_count) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Kettle is rated 4.0 out of 5 by 8.", "en", (4.0, 8)),
+        ("Rated 4.5 out of 5 stars by 1,204 customers.", "en", (4.5, 1204)),
+        ("Cette bouilloire est notée 4,2 sur 5 par 31.", "fr", (4.2, 31)),
+        ("Wasserkocher wird mit 4,6 von 5 von 17 bewertet.", "de", (4.6, 17)),
+        ("Rated 4.5 out of 5 by 12 happy customers Shipping", "en", None),  # no end after
+    ],
+)
+def test_a_rating_and_the_count_of_those_who_gave_it(
+    text: str, language: str, expected: tuple[float, int] | None
+) -> None:
+    """A count without a noun after the word that says who ("rated X out of 5 by N")."""
+    found = text_aggregate_rating(_page(f"<h1>Kettle</h1><p>{text}</p>"), language)
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None and (found.rating_value, found.rating_count) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "language", "expected"),
+    [
+        ("<div><span>Avg: 5</span></div><p>Any questions?</p>", "en", (5.0, 5.0)),
+        ("<h6>Average member rating</h6><p><i></i><i></i> (3.4 / 5)</p>", "en", (3.4, 5.0)),
+        ("<em>Voti totali: <b>210</b>, Media voti: <b>4.1</b></em>", "it", (4.1, 5.0)),
+        ("<p>Die durchschnittliche Bewertung liegt bei <b>4,50 Sternen</b>.</p>", "de", (4.5, 5.0)),
+        ("<p>Note moyenne : <b>8,4</b></p>", "fr", (8.4, 10.0)),
+        ("<p>Średnia ocen: 4,2/5</p>", "pl", (4.2, 5.0)),
+        ("<p>Average cooking time: 5 min</p>", "en", None),  # a unit after the number
+        ("<p>Average price 4.99</p><p>in stock</p>", "en", None),  # words that name no rating
+        ("<p>Average: 4.567</p>", "en", None),  # more decimals than an average shows
+        ("<p>Average: 7</p>", "en", None),  # a whole number above 5 without its scale
+        ("<p>Average rating: 0</p>", "en", None),
+    ],
+)
+def test_an_average_under_its_label(
+    body: str, language: str, expected: tuple[float, float] | None
+) -> None:
+    """The last way read: an average under its label, without a count."""
+    page = extract_auto(f"<html lang='{language}'><body><h1>Soup</h1>{body}</body></html>", URL)
+    found = page.aggregate_rating
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None
+    assert (found.rating_value, found.best_rating, found.rating_count) == (*expected, None)
+    assert found.explain["rating_value"] == "heuristic"
+
+
+def test_a_counted_rating_wins_over_a_labelled_average() -> None:
+    body = "<h1>Soup</h1><p>Average: 3.0</p><p>4.2 out of 5 stars 230 ratings</p>"
+    found = extract_auto(f"<html lang='en'><body>{body}</body></html>", URL).aggregate_rating
+    assert found is not None and (found.rating_value, found.rating_count) == (4.2, 230)
+
+
+def test_a_template_placeholder_is_no_labelled_average() -> None:
+    body = "<h1>Soup</h1><p>Ø {{rating.avg.toFixed(2)}}</p><p>Rate this recipe</p>"
+    assert extract_auto(f"<html lang='de'><body>{body}</body></html>", URL).aggregate_rating is None
+
+
+def test_a_labelled_average_is_in_its_label_s_piece_or_the_next() -> None:
+    """A label of a table of scores ("Average", then a row's own label and value) or a
+    score out of 100 is no rating's average."""
+    body = (
+        "<h1>Phone</h1><div>Spec score</div><div>Average</div><div>This phone:</div>"
+        "<div>11/100</div><div>Group avg:</div><div>12/100</div><div>Best:</div><div>42/100</div>"
+    )
+    assert extract_auto(f"<html lang='en'><body>{body}</body></html>", URL).aggregate_rating is None

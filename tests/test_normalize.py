@@ -17,6 +17,7 @@ from spiders.raw_fields import (
     day_first,
     find_date,
     infer_scale,
+    is_relative_date,
     normalize_rating,
     parse_rating,
     parse_review_date,
@@ -183,6 +184,24 @@ def test_extracted_ratings_reach_validation_unclamped(
 )
 def test_parse_review_date(raw: str, lang: str | None, expected: date | None) -> None:
     assert parse_review_date(raw, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "expected"),
+    [
+        ("3 weeks ago", "en", True),
+        ("il y a 2 mois", "fr", True),
+        ("vor 3 Tagen", None, True),
+        ("hace 2 años", "es", True),
+        ("3 March 2024", "en", False),  # a written date
+        ("5 from", "en", False),  # read as 5 o'clock of the day it is read
+        ("Size 42", "en", False),
+        ("4 of 5", "en", False),
+        ("", None, False),
+    ],
+)
+def test_is_relative_date(raw: str, lang: str | None, expected: bool) -> None:
+    assert is_relative_date(raw, lang) is expected
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,12 @@ from spiders.extract.script_json import script_json_values
 from spiders.extract.script_product import ScriptProduct, script_product
 from spiders.extract.shown_codes import best_shown_code, shown_code_candidates
 from spiders.extract.star_row_aggregate import star_row_aggregate
-from spiders.extract.text_aggregate import add_text_counts, text_aggregate_rating
+from spiders.extract.text_aggregate import (
+    add_text_counts,
+    labelled_average,
+    page_pieces,
+    text_aggregate_rating,
+)
 from spiders.extract.variant_codes import shown_variant_stem
 from spiders.extract.variants import (
     parent_product,
@@ -160,16 +165,20 @@ def _aggregate(
     """The markup's aggregate rating (its missing counts from the text when they agree),
     else the script state's, else the one the page writes as text, else the one a rating
     widget keeps in its data attributes, else the one a row of star icons shows with its
-    count."""
+    count, else an average under its label ("Avg: 4.6") without a count."""
     markup = aggregate_rating_item(nodes)
     if markup is not None and (markup.rating_count or markup.review_count):
         return markup
     if markup is None:
+        found = embedded_json_aggregate(script_values)
+        if found is not None:
+            return found
+        pieces = page_pieces(root)  # one walk of the text for both text readings
         return (
-            embedded_json_aggregate(script_values)
-            or text_aggregate_rating(root, language)
+            text_aggregate_rating(root, language, pieces)
             or attribute_aggregate_rating(root)
             or star_row_aggregate(root, language)
+            or labelled_average(root, language, pieces)
         )
     text = text_aggregate_rating(root, language)
     add_text_counts(markup, text)

@@ -40,7 +40,7 @@ from spiders.extract.layout_rating import (
 )
 from spiders.extract.price import detect_currency
 from spiders.extract.visible_price import names_of, own_text
-from spiders.raw_fields import find_date, is_numeric_date, normalize_rating
+from spiders.raw_fields import find_date, is_numeric_date, is_relative_date, normalize_rating
 
 # Raw-HTML signs that a page may show ratings at all (skips the tree walk otherwise).
 # A bar drawn to a width % is one too: hashed class names may say nothing else.
@@ -64,6 +64,9 @@ _MAX_AUTHOR = 40
 _MIN_PART_COVERAGE = 0.2
 _MAX_AUTHOR_WORDS = 5
 _MAX_DATE_TEXT = 80
+# A relative date is short and holds a number and a word ("il y a 2 mois").
+_MAX_RELATIVE_DATE = 30
+_DIGIT_AND_WORD = re.compile(r"\d.*[^\W\d_]{2}|[^\W\d_]{2}.*\d")
 _MAX_BLOCK_TEXT = 20_000
 # A lone review's block stops growing before it takes in a whole section.
 _MAX_LONE_TEXT = 1_500
@@ -228,6 +231,7 @@ def _lone_review(
     ancestor holding no other rating, reads like a review (dated prose, no price). A
     list of ratings at one place that the block holds whole is the review's own
     per-aspect ratings ("Quality ★★★★☆, Comfort ★★★★★"), not another review's."""
+    groups = _without_twins(groups)
     holding = _rivals_held(groups)
     found: list[tuple[Element, ReviewItem]] = []
     for members in groups.values():
@@ -251,6 +255,49 @@ def _lone_review(
         if items:
             found.append((block, items[0]))
     return found if len(found) == 1 else []
+
+
+def _without_twins(
+    groups: dict[tuple[str, ...], list[tuple[Element, LayoutRating]]],
+) -> dict[tuple[str, ...], list[tuple[Element, LayoutRating]]]:
+    """The groups without the second of two sibling ratings of one tag, value and scale,
+    side by side and alone so (not in a run of three or more: a row of icons): one widget
+    drawing its rating twice (a lit copy of the stars over an unlit one, each labelled "4
+    of 5"), not two reviews' ratings. Groups left empty are dropped."""
+    shown = {element: rating for members in groups.values() for element, rating in members}
+
+    def same(element: Element | None, other: Element | None) -> bool:
+        if element is None or other is None or element not in shown or other not in shown:
+            return False
+        one, two = shown[element], shown[other]
+        return element.tag == other.tag and (one.value, one.best) == (two.value, two.best)
+
+    twins = set()
+    for element in shown:
+        previous = _sibling_element(element, -1)
+        if (
+            same(previous, element)
+            and not same(_sibling_element(previous, -1), previous)
+            and not same(_sibling_element(element, 1), element)
+        ):
+            twins.add(element)
+    if not twins:
+        return groups
+    kept = {
+        key: [(element, rating) for element, rating in members if element not in twins]
+        for key, members in groups.items()
+    }
+    return {key: members for key, members in kept.items() if members}
+
+
+def _sibling_element(element: Element | None, step: int) -> Element | None:
+    """The previous (``step`` -1) or next (1) sibling that is an element."""
+    if element is None:
+        return None
+    sibling = element.getprevious() if step < 0 else element.getnext()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = sibling.getprevious() if step < 0 else sibling.getnext()
+    return sibling
 
 
 def _rivals_held(
@@ -614,10 +661,13 @@ def _group_reviews(
     authors = _author_slots(slots, body, title, locale)
     date = _date_slot(slots, body, locale)
     dated = date is not None or any(b.element.find(".//time") is not None for b in blocks)
-    if (not authors or lone) and not dated:
-        return None  # reviews say who or when; cards and teasers say neither
     if lone and not _reads_like_a_review(blocks[0], present[0], locale):
         return None
+    if lone and not dated:  # the last test (dateparser): a relative date says when too
+        date = _relative_date_slot(slots, body, locale)
+        dated = date is not None
+    if (not authors or lone) and not dated:
+        return None  # reviews say who or when; cards and teasers say neither
     if bare and not _bare_template_reads_as_reviews(blocks, body, authors):
         return None
     if lone:  # a name the layout names as such, not the line showing the rating
@@ -882,6 +932,22 @@ def _date_slot(slots: list[_Slot], body: _Slot, language: str | None) -> _Slot |
         short = [u for u in present if len(u.text) <= _MAX_DATE_TEXT]
         dated = sum(1 for u in short if find_date(u.text, language) or is_numeric_date(u.text))
         if dated * 2 > len(present):
+            return slot
+    return None
+
+
+def _relative_date_slot(slots: list[_Slot], body: _Slot, language: str | None) -> _Slot | None:
+    """A lone review's line, not the body, that is a relative date of some digits ("2
+    months ago", "il y a 2 mois", "vor 3 Tagen"): a list compares its lines to find the
+    date; one review has only its words to say it."""
+    for slot in slots:
+        unit = slot.units[0]
+        if slot is body or unit is None or _overlaps(slot, body):
+            continue
+        text = unit.text
+        if len(text) > _MAX_RELATIVE_DATE or not _DIGIT_AND_WORD.search(text):
+            continue
+        if is_relative_date(text, language):
             return slot
     return None
 

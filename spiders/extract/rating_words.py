@@ -27,6 +27,11 @@ class RatingWords:
     """Nouns of a count of written reviews ("reviews", "avis", "Bewertungen")."""
     based_on: tuple[str, ...]
     """Between an average and its count ("4.7 from 23 votes", "4,7 basierend auf 23 ...")."""
+    by: tuple[str, ...] = ()
+    """Between a rating and the count of those who gave it, no noun after ("rated 4.0 out
+    of 5 by 8.")."""
+    average: tuple[str, ...] = ()
+    """Labels of an average written before it ("Average: 4.6", "Media voti: 4.6")."""
 
 
 WORDS: dict[str, RatingWords] = {
@@ -35,66 +40,77 @@ WORDS: dict[str, RatingWords] = {
         ("ratings", "rating", "votes", "vote", "global ratings", "customer ratings"),
         ("reviews", "review", "customer reviews", "opinions", "testimonials", "comments"),
         ("from", "based on"),
+        ("by",), ("average", "avg", "mean"),
     ),
     "fr": RatingWords(
         ("sur",), ("étoiles", "étoile", "etoiles", "etoile"),
         ("évaluations", "évaluation", "evaluations", "notes", "votes", "notations"),
         ("avis", "commentaires", "commentaire", "avis clients"),
         ("sur", "basé sur", "basée sur", "de"),
+        ("par",), ("moyenne",),
     ),
     "de": RatingWords(
         ("von",), ("sternen", "sterne", "stern"),
         ("sternebewertungen", "bewertungen", "bewertung", "stimmen", "wertungen"),
         ("rezensionen", "rezension", "kundenbewertungen", "kundenrezensionen", "erfahrungsberichte"),
         ("aus", "basierend auf", "bei", "von"),
+        ("von",), ("durchschnitt", "durchschnittlich", "durchschnittliche", "durchschnittlichen", "ø"),
     ),
     "es": RatingWords(
         ("de", "sobre"), ("estrellas", "estrella"),
         ("valoraciones", "valoración", "valoracion", "calificaciones", "calificación", "votos"),
         ("opiniones", "opinión", "opinion", "reseñas", "reseña", "resenas", "comentarios"),
         ("de", "basado en", "sobre", "en"),
+        ("por",), ("media", "promedio"),
     ),
     "it": RatingWords(
         ("su", "di"), ("stelle", "stella"),
         ("valutazioni", "valutazione", "voti", "voto"),
         ("recensioni", "recensione", "opinioni", "commenti"),
         ("su", "da", "basato su", "di"),
+        ("da",), ("media",),
     ),
     "nl": RatingWords(
         ("van", "uit", "op"), ("sterren", "ster"),
         ("beoordelingen", "beoordeling", "waarderingen", "stemmen", "ratings"),
         ("reviews", "review", "recensies", "recensie", "ervaringen"),
         ("uit", "op basis van", "van", "op"),
+        ("door",), ("gemiddelde", "gemiddeld"),
     ),
     "sv": RatingWords(
         ("av",), ("stjärnor", "stjärna", "stjarnor"),
         ("betyg", "röster", "roster"),
         ("recensioner", "recension", "omdömen", "omdöme", "omdomen", "kommentarer"),
         ("från", "baserat på", "av"),
+        ("av",), ("snitt", "snittbetyg", "genomsnitt", "medelbetyg"),
     ),
     "no": RatingWords(
         ("av", "ut av"), ("stjerner", "stjerne"),
         ("vurderinger", "vurdering", "stemmer", "karakterer"),
         ("anmeldelser", "anmeldelse", "omtaler", "omtale", "kommentarer"),
         ("fra", "basert på", "av"),
+        ("av",), ("snitt", "gjennomsnitt", "snittkarakter"),
     ),
     "da": RatingWords(
         ("ud af", "af"), ("stjerner", "stjerne"),
         ("bedømmelser", "bedømmelse", "vurderinger", "stemmer"),
         ("anmeldelser", "anmeldelse", "kommentarer"),
         ("fra", "baseret på", "ud fra", "af"),
+        ("af",), ("gennemsnit", "gennemsnitlig"),
     ),
     "pl": RatingWords(
         ("z", "na"), ("gwiazdek", "gwiazdki", "gwiazdka", "gwiazdkach"),
         ("ocen", "oceny", "ocena", "głosów", "głosy", "glosow"),
         ("opinii", "opinie", "opinia", "recenzji", "recenzje", "komentarzy"),
         ("z", "na podstawie", "na"),
+        ("przez",), ("średnia", "srednia", "średnio"),
     ),
     "pt": RatingWords(
         ("de", "em"), ("estrelas", "estrela"),
         ("avaliações", "avaliação", "avaliacoes", "classificações", "votos"),
         ("opiniões", "opinião", "opinioes", "comentários", "comentarios", "análises"),
         ("de", "com base em", "em"),
+        ("por",), ("média", "media"),
     ),
 }  # fmt: skip
 # A page in another language (or none declared) is read with every language's words.
@@ -126,12 +142,21 @@ class RatingPatterns:
     noun_at: re.Pattern[str]
     """A count's noun right at the start ("4.5 of 10 reviews": the 10 counts, it is no
     scale)."""
+    noun_in: re.Pattern[str]
+    """A count's noun anywhere (search it): a label that names ratings ("Media voti")."""
     count_ending: re.Pattern[str]
     """Groups: a count, its noun, ending the searched span ("43 ratings, " before "4.7 out
     of 5 stars"); search it with ``endpos``."""
     whole_stars: re.Pattern[str]
     """Group: a whole rating with a star noun ("3 stars"), not after a digit, ".", ",", a
     dash, "/" or ":"."""
+    count_by: re.Pattern[str]
+    """Group: the count of raters after a rating, without a count noun ("by 8.", "by 12
+    customers."), at the start; one word at most after the number, then a sign or the end."""
+    average: re.Pattern[str]
+    """Groups: what stands between an average's label and it, the average, its scale, a
+    star noun; then a piece's end or a sign. Searched in ``labelled_text`` (text pieces
+    apart by ``PIECE_END``): "Avg: 5", "Average rating (2.8 / 5)", "Media voti: 4.6"."""
 
 
 def _alternation(words: set[str]) -> str:
@@ -144,6 +169,12 @@ def _alternation(words: set[str]) -> str:
 _NUMBER = r"\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+|\d+"
 _VALUE = r"\d{1,3}(?:[.,]\d{1,2})?"
 BARE_VALUE_NOT_AFTER = frozenset("0123456789.,-–/:")
+PIECE_END = "\x1f"
+"""Between the text pieces of ``labelled_text``: where one element's text ends."""
+# Between an average's label and the average: words, spaces, ".", ":" and dashes (no digit,
+# no brackets or braces of code) in its piece and the next at most, then a "(" at most.
+_LABEL_GAP = 40
+_GAP_CHAR = r"(?:[^\W\d_]|[ \t.:'’·\-–])"
 
 
 @lru_cache(maxsize=32)
@@ -155,6 +186,8 @@ def rating_patterns(language: str | None) -> RatingPatterns:
     stars = _alternation({w for words in chosen for w in words.stars})
     nouns = _alternation({w for words in chosen for w in (*words.ratings, *words.reviews)})
     review_nouns = frozenset(w.casefold() for words in chosen for w in words.reviews)
+    by = _alternation({w for words in chosen for w in words.by})
+    average = _alternation({w for words in chosen for w in words.average})
     based_on = _alternation({w for words in chosen for w in words.based_on})
     flags = re.IGNORECASE
     return RatingPatterns(
@@ -186,6 +219,18 @@ def rating_patterns(language: str | None) -> RatingPatterns:
             flags,
         ),
         noun_at=re.compile(rf"\s*(?:{nouns})\b", flags),
+        noun_in=re.compile(rf"(?<!\w)(?:{nouns})(?!\w)", flags),
         count_ending=re.compile(rf"(?<![\d.,])({_NUMBER})\s*({nouns})[\s,;:·|\-–]{{0,3}}\Z", flags),
         whole_stars=re.compile(rf"(?<![\d.,\-–/:])([1-5])\s*(?:{stars})\b", flags),
+        count_by=re.compile(
+            rf"\s+(?:{by})\s+({_NUMBER})(?![.,]?\d)(?:\s+[^\W\d]+)?(?=\s*(?:[^\w\s]|$))", flags
+        ),
+        average=re.compile(
+            rf"(?<!\w)(?:{average})(?!\w)"
+            rf"({_GAP_CHAR}{{0,{_LABEL_GAP}}}?(?:{PIECE_END}{_GAP_CHAR}{{0,{_LABEL_GAP}}}?)?)"
+            rf"\(? *(?<![\d.,])({_VALUE})(?![.,]?\d)"
+            rf"(?:\s*(?:/|(?:{of})\s)\s*(5|10)(?!\d|[.,]\d))?\s*\)?(\s*(?:{stars})\b)?"
+            rf"(?=\s*(?:{PIECE_END}|[.,;:!)|·]|$))",
+            flags,
+        ),
     )

@@ -23,7 +23,12 @@ import lxml.html
 from settings.records import AggregateRatingItem
 from spiders.extract.aggregate import aggregate_item
 from spiders.extract.layers import HEURISTIC
-from spiders.extract.rating_words import BARE_VALUE_NOT_AFTER, RatingPatterns, rating_patterns
+from spiders.extract.rating_words import (
+    BARE_VALUE_NOT_AFTER,
+    PIECE_END,
+    RatingPatterns,
+    rating_patterns,
+)
 from spiders.raw_fields import infer_scale
 
 MAX_TEXT_CHARS = 2_000_000
@@ -72,11 +77,26 @@ class TextRating:
     stars"): read only where no rating has its count after it."""
 
 
-def page_text(root: lxml.html.HtmlElement) -> str:
+def page_text(root: lxml.html.HtmlElement, pieces: list[str] | None = None) -> str:
     """The body's text and label attributes in document order, one space between pieces,
     at most ``MAX_TEXT_CHARS``; scripts, styles and controls left out. (Comments are
-    gone: ``parse_document`` drops them.)"""
-    return _walked_text(root)
+    gone: ``parse_document`` drops them.) ``pieces``: the root's ``page_pieces``, when
+    the caller has them."""
+    if pieces is None:
+        pieces = page_pieces(root)
+    return " ".join(" ".join(pieces).split())[:MAX_TEXT_CHARS]
+
+
+def page_pieces(root: lxml.html.HtmlElement) -> list[str]:
+    """The pieces of ``page_text`` (each text node, an element's labels with its own text),
+    as walked: one walk for ``page_text`` and ``labelled_average``."""
+    body = root.find("body")
+    start = body if body is not None else root
+    pieces: list[str] = []
+    size = _walk_subtree(start, pieces, 0, MAX_TEXT_CHARS, near_heading=False)
+    if start.tail and size < MAX_TEXT_CHARS:
+        pieces.append(start.tail)
+    return pieces
 
 
 def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
@@ -177,16 +197,6 @@ def _from_element_on(
         node = parent
 
 
-def _walked_text(root: lxml.html.HtmlElement) -> str:
-    body = root.find("body")
-    start = body if body is not None else root
-    pieces: list[str] = []
-    size = _walk_subtree(start, pieces, 0, MAX_TEXT_CHARS, near_heading=False)
-    if start.tail and size < MAX_TEXT_CHARS:
-        pieces.append(start.tail)
-    return " ".join(" ".join(pieces).split())[:MAX_TEXT_CHARS]
-
-
 def _own_text(element: lxml.html.HtmlElement) -> str | None:
     """An element's label attributes and its text before its first child."""
     piece = element.text
@@ -246,6 +256,8 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
         if not 0 < value <= best:
             continue
         rating_count, review_count = _counts_after(text, match.end(), patterns)
+        if not (rating_count or review_count):
+            rating_count = _count_by(text, match.end(), patterns)  # "4.0 out of 5 by 8."
         stars = match.group(3) is not None
         bracketed = None
         if stars and not (rating_count or review_count):
@@ -375,6 +387,11 @@ def _bracketed_count(text: str, end: int) -> int | None:
     return _count(match.group(1)) if match else None
 
 
+def _count_by(text: str, end: int, patterns: RatingPatterns) -> int | None:
+    match = patterns.count_by.match(text, end)
+    return _count(match.group(1)) if match else None
+
+
 def _is_review_noun(noun: str, patterns: RatingPatterns) -> bool:
     return " ".join(noun.casefold().split()) in patterns.review_nouns
 
@@ -442,11 +459,12 @@ def _heading_rating(root: lxml.html.HtmlElement, patterns: RatingPatterns) -> Te
 
 
 def text_aggregate_rating(
-    root: lxml.html.HtmlElement, language: str | None
+    root: lxml.html.HtmlElement, language: str | None, pieces: list[str] | None = None
 ) -> AggregateRatingItem | None:
-    """The aggregate rating the page writes as text, read with ``language``'s words."""
+    """The aggregate rating the page writes as text, read with ``language``'s words
+    (``pieces``: the root's ``page_pieces``, when the caller has them)."""
     patterns = rating_patterns(language)
-    ratings = text_ratings(page_text(root), patterns)
+    ratings = text_ratings(page_text(root, pieces), patterns)
     chosen = choose_text_rating(ratings)
     if chosen is None:
         chosen = _heading_rating(root, patterns)
@@ -473,3 +491,29 @@ def add_text_counts(markup: AggregateRatingItem, text: AggregateRatingItem | Non
         if value is not None:
             setattr(markup, name, value)
             markup.explain[name] = HEURISTIC.name
+
+
+def labelled_average(
+    root: lxml.html.HtmlElement, language: str | None, pieces: list[str] | None = None
+) -> AggregateRatingItem | None:
+    """An average under its label, without a count ("Avg: 5", "Average rating (2.8 / 5)",
+    "Media voti: 4.6", "durchschnittliche Bewertung liegt bei 5,00 Sternen."): the first
+    the page shows. The average ends its element or a phrase (not "Average time: 5 min");
+    a label with other words between is a rating's when they name ratings or the average
+    has its scale or a star noun (not "Average price 4.99"). Read in the text pieces of
+    ``page_pieces`` (``pieces`` when the caller has them) apart by ``PIECE_END``."""
+    patterns = rating_patterns(language)
+    if pieces is None:
+        pieces = page_pieces(root)
+    text = PIECE_END.join(" ".join(p.split()) for p in pieces if not p.isspace())
+    for match in patterns.average.finditer(text):
+        gap, value, scale, stars = match.groups()
+        number = _number(value)
+        best = float(scale) if scale else infer_scale(number, None, None)[0]
+        plain = not gap.strip(" :" + PIECE_END)
+        if not (scale or stars or plain or patterns.noun_in.search(gap)):
+            continue
+        if not 0 < number <= best or (not scale and number > 5 and number.is_integer()):
+            continue
+        return aggregate_item(number, best, None, None, HEURISTIC)
+    return None
