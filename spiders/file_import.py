@@ -88,6 +88,9 @@ OFFER_COLUMNS = (
     "url",
     "date",
 )
+REQUIRED_COLUMNS = ("text",)
+"""What a review row must hold (an offer's product may be its sku or gtin instead); the
+others may be absent or null, and the row is stored without them."""
 BATCH = 5000
 """Rows per batch: one language-detection call, one conflict query and one transaction each
 (5,000 reviews of a few hundred characters hold about 10 MB)."""
@@ -146,6 +149,9 @@ class ImportReport:
     scandinavian: str | None = None
     """The Scandinavian language the file's long reviews agree on, given to its short
     Scandinavian reviews (without ``--language``), or None."""
+    without: Counter[str] = field(default_factory=Counter)
+    """Rows stored (or checked) without a field the file gives as null, or without a field
+    ``--column`` names (by our name): ``rating`` 2, ``title`` 5."""
     edited_reviews: set[int] = field(default_factory=set)
     """Stored reviews whose text or rating the file changes (same id, and the same reviewer
     or date): their new text is stored, the old one kept as ``text_before_edit``."""
@@ -402,12 +408,18 @@ def check_fields(path: Path, encoding: str, renamed: Mapping[str, str] | None = 
             if next(rows, None) is None:
                 break
             read += 1
-    missing = [(k, v) for k, v in wanted.items() if k not in seen.found]
+    # A field null in every row read (a rating object null, a title null: unrated or
+    # untitled reviews first) refused the file; only the text is required of each row.
+    missing = [
+        (k, v)
+        for k, v in wanted.items()
+        if k not in seen.found and (k in seen.missed or v in REQUIRED_COLUMNS)
+    ]
     if missing:
         rows_read = f"none of the first {read:,} rows" if read == FIELD_SAMPLE else "no row"
         said = "; ".join(
             f"--column {name}={source}: {rows_read} holds {source!r} "
-            f"({seen.missed.get(source, 'null in every row read')})"
+            f"({seen.missed.get(source, f'null in every row read; the {name} is required')})"
             for source, name in missing
         )
         raise ImportFileError(f"{path}: {said}")
@@ -578,6 +590,12 @@ def _checked_rows(
         if problem is not None:
             report.reject(number, _said(problem, item))
             continue
+        read: dict[str, Any] = row
+        report.without.update(
+            name
+            for name in {*read, *source.renamed.values()}
+            if name in columns and read.get(name) is None
+        )
         yield number, item
 
 

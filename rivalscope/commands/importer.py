@@ -15,7 +15,7 @@ from typing import Annotated, BinaryIO
 import typer
 from rich.markup import escape
 
-from rivalscope.display import command_console
+from rivalscope.display import command_console, counted
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
@@ -86,7 +86,8 @@ def import_(
                 'exports with their own headers: --column text=Kommentar --column "rating=Review '
                 'Stars". In JSON, COLUMN may be a dotted path to a field inside objects: '
                 "--column author=consumer.displayName --column rating=rating.value; a path "
-                "none of the first 1,000 rows holds refuses the file, saying what they hold"
+                "none of the first 1,000 rows holds refuses the file, saying what they hold "
+                "(one that is null in them is read as no value, but for the text)"
             ),
             show_default=False,
         ),
@@ -111,7 +112,8 @@ def import_(
     (default 1; 0 on scales above 10), date, title,
     product, author, region, language, id. A row's language value (a code or tag such as
     nb-NO) is trusted: that row skips detection (the fastest import). Offer columns: product, price, currency,
-    availability, sku, gtin, plan, url, date. Bad rows are listed by line number;
+    availability, sku, gtin, plan, url, date. A JSON null is no value (the summary counts
+    the rows stored without one). Bad rows are listed by line number;
     importing the same file again adds nothing. A company the database does not hold yet
     needs --new-company (so that a misspelt name does not create a second company).
     Exits 0 when every row was read, 1 when some were rejected (the others are stored;
@@ -185,6 +187,16 @@ def import_(
             + f"[red]{report.rejected} rejected[/] "
             f"-> {escape(describe_url(url))}",
             markup=True,
+        )
+    if report.without:  # null in a JSON row, or no field where --column named one
+        lacking = ", ".join(
+            f"{name} in {counted(n, 'row')}" for name, n in sorted(report.without.items())
+        )
+        console.print(
+            f"  {'would be stored' if dry_run else 'stored'} without a value (null or absent): "
+            f"{lacking}",
+            markup=False,
+            highlight=False,
         )
     if report.edited and not dry_run:
         console.print(
