@@ -843,28 +843,49 @@ def _conflicts(
         first = in_file.get(key)
         if first is None and before is not None and _stored_by_this_import(before, writer, report):
             first = (before.text, before.title)
-        if first is not None:
-            if first != own:
-                report.reject(number, _OTHER_TEXT_IN_FILE.format(review.external_id))
-                continue
-        elif before is not None:
-            edit = _edit_of(review, before)
-            if edit is None:
-                report.reject(number, _OTHER_TEXT_STORED.format(review.external_id))
-                continue
-            if edit and before.review_id not in report.edited_reviews:
-                report.edited_reviews.add(before.review_id)
+        verdict = review_verdict(review, None if first is None else first == own, before)
+        if verdict in REFUSED:
+            report.reject(number, REFUSED[verdict].format(review.external_id))
+            continue
+        if verdict == "edit" and before is not None:
+            report.edited_reviews.add(before.review_id)
         in_file[key] = kept[key] = own
         yield number, review
 
 
-_OTHER_TEXT_IN_FILE = (
-    "id {!r} is on an earlier line of the file with another text (give each review its own id)"
-)
-_OTHER_TEXT_STORED = (
-    "id {!r} is stored already with another text, and neither the reviewer nor the date "
-    "says it is an edit of it (give this review its own id)"
-)
+Verdict = Literal["new", "repeat", "edit", "other_text_in_file", "other_text_stored"]
+"""How an import classes a review row (``review_verdict``)."""
+REFUSED: dict[Verdict, str] = {
+    "other_text_in_file": "id {!r} is on an earlier line of the file with another text (give "
+    "each review its own id)",
+    "other_text_stored": "id {!r} is stored already with another text, and neither the "
+    "reviewer nor the date says it is an edit of it (give this review its own id)",
+}
+"""The verdicts that refuse a row, with the reason said (``format`` with the row's id)."""
+
+
+def review_verdict(
+    review: ReviewItem, same_as_earlier: bool | None, before: StoredReview | None
+) -> Verdict:
+    """How an import classes ``review``, the one rule of the import and of its dry run.
+
+    ``same_as_earlier``: None when no earlier line of the file (nor a review this import
+    stored) has its key, else whether that one has the same text and title; ``before``:
+    the stored review of its key, if any. An earlier line's review again is a ``repeat``,
+    unless the row has an id and another text (``other_text_in_file``); a stored review the
+    row does not change is a ``repeat``, one it changes by its reviewer (same id, and the
+    same reviewer or date) an ``edit``, any other text under its id ``other_text_stored``;
+    else the review is ``new``."""
+    if same_as_earlier is not None:
+        if review.external_id and not same_as_earlier:
+            return "other_text_in_file"
+        return "repeat"
+    if before is None:
+        return "new"
+    edit = _edit_of(review, before) if review.external_id else False
+    if edit is None:
+        return "other_text_stored"
+    return "edit" if edit else "repeat"
 
 
 def _stored_by_this_import(
@@ -945,21 +966,18 @@ def _dry_run(
             ).digest()
             before = stored.get(review.content_key)
             identity = batch_identities[review.content_key]
-            if short in seen:
-                if review.external_id and seen[short] != digest:
-                    report.reject(number, _OTHER_TEXT_IN_FILE.format(review.external_id))
-                else:
-                    report.duplicates += 1
+            same = None if short not in seen else seen[short] == digest
+            verdict = review_verdict(review, same, before)
+            if verdict in REFUSED:
+                report.reject(number, REFUSED[verdict].format(review.external_id))
                 continue
-            if before is not None:
-                edit = _edit_of(review, before) if review.external_id else False
-                if edit is None:
-                    report.reject(number, _OTHER_TEXT_STORED.format(review.external_id))
-                    continue
-                if edit:
-                    report.edited_reviews.add(before.review_id)
-                else:
-                    report.duplicates += 1
+            if same is not None:  # a repeat of an earlier line
+                report.duplicates += 1
+                continue
+            if verdict == "edit" and before is not None:
+                report.edited_reviews.add(before.review_id)
+            elif verdict == "repeat":
+                report.duplicates += 1
             elif identity is not None and (
                 identity in stored_ids or bytes.fromhex(identity[:16]) in identities
             ):
