@@ -36,6 +36,7 @@ from spiders.gc_spacing import spaced_collections
 from spiders.idle_cores import PROC_STAT, CpuSample, busy_elsewhere_since, cpu_sample
 from spiders.import_detection import StoreProcess
 from spiders.import_rows import (
+    IGNORED,
     JSON_SUFFIXES,
     BadRow,
     FieldsSeen,
@@ -418,7 +419,8 @@ def check_fields(path: Path, encoding: str, renamed: Mapping[str, str] | None = 
     if missing:
         rows_read = f"none of the first {read:,} rows" if read == FIELD_SAMPLE else "no row"
         said = "; ".join(
-            f"--column {name}={source}: {rows_read} holds {source!r} "
+            f"{'--ignore ' if name == IGNORED else f'--column {name}='}{source}: "
+            f"{rows_read} holds {source!r} "
             f"({seen.missed.get(source, f'null in every row read; the {name} is required')})"
             for source, name in missing
         )
@@ -443,7 +445,7 @@ def check_header(
             raise ImportFileError(
                 f"{path}: line {first[0]}: {reason}; the fields read are "
                 f"{', '.join(columns)} (--column NAME=FIELD reads a field of yours as one of "
-                f"them{inside}; leave the others out of the file)"
+                f"them{inside}; --ignore FIELD leaves one unread)"
             )
 
 

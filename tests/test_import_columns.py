@@ -325,3 +325,35 @@ def test_the_summary_counts_rows_without_a_field_and_the_text_stays_required(
     one = run_cli("import", str(path), "-c", "Rival", "--column", "text=body",
                   cwd=tmp_path, db_url=url)  # fmt: skip
     assert one.returncode == 1 and "line 1: text is empty" in one.stdout, one.stdout
+
+
+def test_ignore_leaves_fields_we_do_not_read_unread(tmp_path: Path) -> None:
+    """An export with fields rivalscope does not read had every JSON row refused ("unknown
+    fields 'consumer.countrycode', 'likes'") and a CSV refused whole, with no way to read
+    it but to edit the file: --ignore leaves them unread (an object with its fields)."""
+    rows = [
+        {"text": "Strong and fresh", "rating": 5, "likes": 3, "consumer": {"countryCode": "NO"}},
+        {"text": "Arrived late", "rating": 2, "likes": None, "consumer": None},
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    csv_path = tmp_path / "export.csv"
+    csv_path.write_text("text,rating,Likes\nStrong and fresh,5,3\nArrived late,2,\n", "utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    for file, ignored in ((path, ["likes", "consumer"]), (csv_path, ["Likes"])):
+        refused = run_cli("import", str(file), "-c", "Rival", "--new-company",
+                          cwd=tmp_path, db_url=url)  # fmt: skip
+        assert refused.returncode == 2, refused.stdout
+        assert "--ignore" in " ".join(refused.stderr.split()), refused.stderr
+        options = [f"--ignore={name}" for name in ignored]
+        read = run_cli("import", str(file), "-c", "Rival", "--new-company", *options,
+                       cwd=tmp_path, db_url=url)  # fmt: skip
+        assert read.returncode == 0, read.stdout + read.stderr
+        assert "2 rows" in read.stdout and "0 rejected" in read.stdout, read.stdout
+    # a field none of the rows holds is a typo: said, as for --column
+    typo = run_cli("import", str(path), "-c", "Rival", "--ignore", "likez", "--ignore",
+                   "consumer", cwd=tmp_path, db_url=url)  # fmt: skip
+    assert typo.returncode == 2 and "--ignore likez: no row holds 'likez'" in typo.stderr
+    both = run_cli("import", str(path), "-c", "Rival", "--ignore", "likes", "--column",
+                   "rating=likes", cwd=tmp_path, db_url=url)  # fmt: skip
+    assert both.returncode == 2 and "read with --column too" in both.stderr, both.stderr

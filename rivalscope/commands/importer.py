@@ -92,6 +92,20 @@ def import_(
             show_default=False,
         ),
     ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="COLUMN",
+            help=(
+                "Leave the file's COLUMN unread (repeatable): an export's columns rivalscope "
+                "does not read (a CSV's is refused, a JSON row with one too). In JSON, a "
+                "dotted path (consumer.countryCode) or an object with all its fields "
+                "(--ignore consumer)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     rating_scale: Annotated[
         str | None,
         typer.Option(
@@ -139,6 +153,7 @@ def import_(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--language") from None
     renamed = _renamed_columns(column or [])
+    renamed.update(_ignored_columns(ignore or [], renamed))
     scale = _rating_scale(rating_scale) if rating_scale is not None else None
     url = database_url(db)
     named = "standard input" if str(file) == STDIN else str(file)
@@ -315,6 +330,24 @@ def _renamed_columns(pairs: list[str]) -> dict[str, str]:
             raise typer.BadParameter(f"{pair!r} renames a column twice", param_hint="--column")
         renamed[file_column] = name
     return renamed
+
+
+def _ignored_columns(columns: list[str], renamed: dict[str, str]) -> dict[str, str]:
+    """``--ignore COLUMN`` as the file's column -> ``IGNORED``, checked against ``renamed``."""
+    from spiders.import_rows import IGNORED
+
+    ignored: dict[str, str] = {}
+    for written in columns:
+        file_column = written.strip().lower()
+        if not file_column:
+            raise typer.BadParameter("give the column to leave unread", param_hint="--ignore")
+        if file_column in renamed:
+            raise typer.BadParameter(
+                f"{written!r} is read with --column too: give it to one of them",
+                param_hint="--ignore",
+            )
+        ignored[file_column] = IGNORED
+    return ignored
 
 
 def register(app: typer.Typer) -> None:
