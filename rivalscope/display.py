@@ -162,6 +162,8 @@ def run_pages_unread(run: CrawlRun) -> int:
 def print_collection_summary(summaries: list[CompanySummary], where: str) -> None:
     """Per company: the last run's pages, errors, reviews and offers seen / new, drops, and
     what is stored in all. The run columns use the words and counts of `rivalscope runs`."""
+    from storage.crawl_summary import run_outcome
+
     table = Table(title=f"Collected into {where}", title_justify="left")
     table.add_column("company", no_wrap=True)
     for column in (
@@ -213,7 +215,7 @@ def print_collection_summary(summaries: list[CompanySummary], where: str) -> Non
             str(sum(r.items_dropped for r in runs)),
             f"{s.reviews} / {s.products}",
             languages or "-",
-            ", ".join(sorted({r.status for r in runs})) or "-",
+            ", ".join(sorted({run_outcome(r) for r in runs})) or "-",
         )
     print_table(table)
     for note in notes:

@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from rivalscope.display import counted
 from rivalscope.notify import Notice, retry_undelivered, send_notice
 from settings.schedule import HealthSettings
 from settings.targets import Targets
@@ -120,8 +121,7 @@ def judge_run(
         reasons.append(f"the crawl {'timed out' if run.status == 'timeout' else 'failed'}{why}")
     if run.pages == 0:
         reasons.append(
-            f"no pages fetched ({run.http_errors} HTTP errors or failed downloads): "
-            + no_page_reason(run)
+            f"no pages fetched ({_errors_or_failures(run.http_errors)}): " + no_page_reason(run)
         )
         return reasons, figures
 
@@ -136,7 +136,7 @@ def judge_run(
         reasons.append(
             f"{run.http_errors} HTTP errors on {run.pages} pages ({error_rate:.0%})"
             if not unanswered
-            else f"{run.http_errors} HTTP errors or failed downloads on {asked} pages asked "
+            else f"{_errors_or_failures(run.http_errors)} on {asked} pages asked "
             f"({unanswered} never answered; {error_rate:.0%})"
         )
 
@@ -331,3 +331,8 @@ def check_and_log(engine: Engine, source_name: str, targets: Targets) -> None:
     report = check_and_notify(engine, source_name, targets)
     if not report.healthy:
         log.warning("unhealthy: %s: %s", report.source, report.reason)
+
+
+def _errors_or_failures(count: int) -> str:
+    """ "1 HTTP error or failed download" (it said "1 HTTP errors or failed downloads")."""
+    return counted(count, "HTTP error or failed download", "HTTP errors or failed downloads")

@@ -57,6 +57,7 @@ from spiders.download_errors import error_message
 from spiders.extract.document import decode_html
 from spiders.fetch_problems import REASONS, failure_reason
 from spiders.robots_rules import RobotsForbidden, RobotsUnreadable, dead_site_prefix
+from storage.child_process import quiet_resource_tracker
 
 T = TypeVar("T")
 SETTLE_S = 60.0
@@ -166,6 +167,7 @@ def _in_child(
     values: dict[str, object], job: Callable[[Crawler], Awaitable[T]], timeout_s: float
 ) -> tuple[bool, Any]:
     context = multiprocessing.get_context("spawn")
+    quiet_resource_tracker()  # a spawned process starts the tracker: start it quiet
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(values, job, timeout_s, sending), daemon=True)
     child.start()

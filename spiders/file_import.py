@@ -36,6 +36,7 @@ from spiders.gc_spacing import spaced_collections
 from spiders.idle_cores import PROC_STAT, CpuSample, busy_elsewhere_since, cpu_sample
 from spiders.import_detection import StoreProcess
 from spiders.import_rows import (
+    IGNORED,
     JSON_SUFFIXES,
     BadRow,
     FieldsSeen,
@@ -88,6 +89,9 @@ OFFER_COLUMNS = (
     "url",
     "date",
 )
+REQUIRED_COLUMNS = ("text",)
+"""What a review row must hold (an offer's product may be its sku or gtin instead); the
+others may be absent or null, and the row is stored without them."""
 BATCH = 5000
 """Rows per batch: one language-detection call, one conflict query and one transaction each
 (5,000 reviews of a few hundred characters hold about 10 MB)."""
@@ -153,6 +157,9 @@ class ImportReport:
     date_order: tuple[str, str] | None = None
     """Without ``--language``: ("day" or "month", an example) when the file's unambiguous
     numeric dates all put that first, and its other numeric dates were read so."""
+    without: Counter[str] = field(default_factory=Counter)
+    """Rows stored (or checked) without a field the file gives as null, or without a field
+    ``--column`` names (by our name): ``rating`` 2, ``title`` 5."""
     edited_reviews: set[int] = field(default_factory=set)
     """Stored reviews whose text or rating the file changes (same id, and the same reviewer
     or date): their new text is stored, the old one kept as ``text_before_edit``."""
@@ -422,12 +429,19 @@ def check_fields(path: Path, encoding: str, renamed: Mapping[str, str] | None = 
             if next(rows, None) is None:
                 break
             read += 1
-    missing = [(k, v) for k, v in wanted.items() if k not in seen.found]
+    # A field null in every row read (a rating object null, a title null: unrated or
+    # untitled reviews first) refused the file; only the text is required of each row.
+    missing = [
+        (k, v)
+        for k, v in wanted.items()
+        if k not in seen.found and (k in seen.missed or v in REQUIRED_COLUMNS)
+    ]
     if missing:
         rows_read = f"none of the first {read:,} rows" if read == FIELD_SAMPLE else "no row"
         said = "; ".join(
-            f"--column {name}={source}: {rows_read} holds {source!r} "
-            f"({seen.missed.get(source, 'null in every row read')})"
+            f"{'--ignore ' if name == IGNORED else f'--column {name}='}{source}: "
+            f"{rows_read} holds {source!r} "
+            f"({seen.missed.get(source, f'null in every row read; the {name} is required')})"
             for source, name in missing
         )
         raise ImportFileError(f"{path}: {said}")
@@ -451,7 +465,7 @@ def check_header(
             raise ImportFileError(
                 f"{path}: line {first[0]}: {reason}; the fields read are "
                 f"{', '.join(columns)} (--column NAME=FIELD reads a field of yours as one of "
-                f"them{inside}; leave the others out of the file)"
+                f"them{inside}; --ignore FIELD leaves one unread)"
             )
 
 
@@ -602,6 +616,12 @@ def _checked_rows(
         if problem is not None:
             report.reject(number, _said(problem, item))
             continue
+        read: dict[str, Any] = row
+        report.without.update(
+            name
+            for name in {*read, *source.renamed.values()}
+            if name in columns and read.get(name) is None
+        )
         yield number, item
 
 
@@ -882,28 +902,49 @@ def _conflicts(
         first = in_file.get(key)
         if first is None and before is not None and _stored_by_this_import(before, writer, report):
             first = (before.text, before.title)
-        if first is not None:
-            if first != own:
-                report.reject(number, _OTHER_TEXT_IN_FILE.format(review.external_id))
-                continue
-        elif before is not None:
-            edit = _edit_of(review, before)
-            if edit is None:
-                report.reject(number, _OTHER_TEXT_STORED.format(review.external_id))
-                continue
-            if edit and before.review_id not in report.edited_reviews:
-                report.edited_reviews.add(before.review_id)
+        verdict = review_verdict(review, None if first is None else first == own, before)
+        if verdict in REFUSED:
+            report.reject(number, REFUSED[verdict].format(review.external_id))
+            continue
+        if verdict == "edit" and before is not None:
+            report.edited_reviews.add(before.review_id)
         in_file[key] = kept[key] = own
         yield number, review
 
 
-_OTHER_TEXT_IN_FILE = (
-    "id {!r} is on an earlier line of the file with another text (give each review its own id)"
-)
-_OTHER_TEXT_STORED = (
-    "id {!r} is stored already with another text, and neither the reviewer nor the date "
-    "says it is an edit of it (give this review its own id)"
-)
+Verdict = Literal["new", "repeat", "edit", "other_text_in_file", "other_text_stored"]
+"""How an import classes a review row (``review_verdict``)."""
+REFUSED: dict[Verdict, str] = {
+    "other_text_in_file": "id {!r} is on an earlier line of the file with another text (give "
+    "each review its own id)",
+    "other_text_stored": "id {!r} is stored already with another text, and neither the "
+    "reviewer nor the date says it is an edit of it (give this review its own id)",
+}
+"""The verdicts that refuse a row, with the reason said (``format`` with the row's id)."""
+
+
+def review_verdict(
+    review: ReviewItem, same_as_earlier: bool | None, before: StoredReview | None
+) -> Verdict:
+    """How an import classes ``review``, the one rule of the import and of its dry run.
+
+    ``same_as_earlier``: None when no earlier line of the file (nor a review this import
+    stored) has its key, else whether that one has the same text and title; ``before``:
+    the stored review of its key, if any. An earlier line's review again is a ``repeat``,
+    unless the row has an id and another text (``other_text_in_file``); a stored review the
+    row does not change is a ``repeat``, one it changes by its reviewer (same id, and the
+    same reviewer or date) an ``edit``, any other text under its id ``other_text_stored``;
+    else the review is ``new``."""
+    if same_as_earlier is not None:
+        if review.external_id and not same_as_earlier:
+            return "other_text_in_file"
+        return "repeat"
+    if before is None:
+        return "new"
+    edit = _edit_of(review, before) if review.external_id else False
+    if edit is None:
+        return "other_text_stored"
+    return "edit" if edit else "repeat"
 
 
 def _stored_by_this_import(
@@ -985,21 +1026,18 @@ def _dry_run(
             ).digest()
             before = stored.get(review.content_key)
             identity = batch_identities[review.content_key]
-            if short in seen:
-                if review.external_id and seen[short] != digest:
-                    report.reject(number, _OTHER_TEXT_IN_FILE.format(review.external_id))
-                else:
-                    report.duplicates += 1
+            same = None if short not in seen else seen[short] == digest
+            verdict = review_verdict(review, same, before)
+            if verdict in REFUSED:
+                report.reject(number, REFUSED[verdict].format(review.external_id))
                 continue
-            if before is not None:
-                edit = _edit_of(review, before) if review.external_id else False
-                if edit is None:
-                    report.reject(number, _OTHER_TEXT_STORED.format(review.external_id))
-                    continue
-                if edit:
-                    report.edited_reviews.add(before.review_id)
-                else:
-                    report.duplicates += 1
+            if same is not None:  # a repeat of an earlier line
+                report.duplicates += 1
+                continue
+            if verdict == "edit" and before is not None:
+                report.edited_reviews.add(before.review_id)
+            elif verdict == "repeat":
+                report.duplicates += 1
             elif identity is not None and (
                 identity in stored_ids or bytes.fromhex(identity[:16]) in identities
             ):

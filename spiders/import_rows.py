@@ -31,6 +31,9 @@ MAX_ROW_CHARS = 2_000_000
 """A CSV row (quoted fields may span lines) longer than this is rejected."""
 CHUNK = 1 << 20
 SHOWN_NAMES = 10
+IGNORED = "-"
+"""What ``renamed`` reads a field as that ``import --ignore`` names: no column of ours; the
+rows are read without it (in JSON, an object named goes with its fields)."""
 """Unknown column names an error lists."""
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -310,6 +313,7 @@ def _json_row(
         if isinstance(named, BadRow):
             return named
         row = named
+        row.pop(IGNORED, None)  # --ignore: left unread, an object with its fields
     row = _flattened(row, known or ())
     if known is not None:
         unknown = sorted(k for k in row if k not in known)
@@ -600,7 +604,7 @@ def _csv_rows(
     if renamed:
         _check_renamed(path, renamed, header)
         header = [renamed.get(name, name) for name in header]
-    names = [name for name in header if name]
+    names = [name for name in header if name and name != IGNORED]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
         raise ImportFileError(f"{path}: column {', '.join(map(repr, duplicated))} appears twice")
@@ -611,10 +615,11 @@ def _csv_rows(
                 f"{path}: unknown {'column' if len(unknown) == 1 else 'columns'} "
                 f"{_listed(unknown)}{_suggest(unknown[:SHOWN_NAMES], known)}; "
                 f"the columns read are {', '.join(known)} (--column NAME=COLUMN reads a column "
-                "of yours as one of them)"
+                "of yours as one of them, --ignore COLUMN leaves one unread)"
             )
     width = len(header)
     unnamed_columns = [i for i, name in enumerate(header) if not name]
+    ignored = IGNORED in header
     while True:
         start = lines.mark()
         try:
@@ -644,7 +649,7 @@ def _csv_rows(
             else:
                 yield start, BadRow(f"{len(cells)} fields, the header has {width}")
             continue
-        if not unnamed_columns:
+        if not unnamed_columns and not ignored:
             yield start, dict(zip(header, cells, strict=True))
             continue
         unnamed = next((i for i in unnamed_columns if cells[i].strip()), None)
@@ -656,7 +661,14 @@ def _csv_rows(
                 ),
             )
             continue
-        yield start, {name: value for name, value in zip(header, cells, strict=True) if name}
+        yield (
+            start,
+            {
+                name: value
+                for name, value in zip(header, cells, strict=True)
+                if name and name != IGNORED
+            },
+        )
 
 
 def _csv_problem(message: str) -> str:

@@ -31,11 +31,33 @@ def progress_line(source: str, stats: dict[str, Any], end: str | None = None) ->
         return int(stats.get(key, 0) or 0)
 
     errors = n("rivalscope/errors") + n("rivalscope/http_errors")
-    return (
-        f"{source}: {pages_fetched(stats)} pages, reviews "
+    pages = pages_fetched(stats)
+    line = (
+        f"{source}: {pages} pages, reviews "
         f"{n('rivalscope/reviews_seen')} seen / {n('rivalscope/reviews_new')} new, offers "
         f"{n('rivalscope/offers_seen')} seen / {n('rivalscope/offers_changed')} changed, "
-        f"{errors} errors" + (f", {END_WORDS.get(end, end)}" if end else "")
+        f"{errors} {'error' if errors == 1 else 'errors'}"
+    )
+    if not end:
+        return line
+    ending = END_WORDS.get(end, end)
+    if pages == 0 and end != "shutdown":  # interrupted says all: the next run completes it
+        # A dead site's line ended "1 errors, done", as if it had been read and found empty.
+        nothing = _nothing_read(n("robotstxt/forbidden"))
+        ending = nothing if end == "finished" else f"{ending}; {nothing}"
+    return f"{line}, {ending}"
+
+
+def _nothing_read(forbidden: int) -> str:
+    """What a crawl that fetched no page ends with: that, and what to check."""
+    if forbidden:
+        return (
+            "nothing read: robots.txt forbids every page found; check whether the site still "
+            "allows crawling"
+        )
+    return (
+        "nothing read: no page answered; check that the site is up and that its start_urls "
+        "in the targets file are right"
     )
 
 

@@ -14,12 +14,20 @@ Ctrl-C (and the scheduler's SIGTERM) reaches the whole process group, helpers in
 they ignore it (their parent stops them) from their initializer on. Before that, a spawned helper imports for seconds on
 a loaded machine, and a Ctrl-C there printed its ``KeyboardInterrupt`` traceback: pools of
 helpers are ``HelperPool``, whose processes start with SIGINT blocked.
+
+A pool of spawned helpers names its queues' semaphores, and multiprocessing's resource
+tracker (a process of its own) unlinks the names its starter leaves behind. After a
+``kill -9`` of a crawl, an import or an analysis it printed "resource_tracker: There appear
+to be 5 leaked semaphore objects to clean up at shutdown", as if something were lost: a
+killed process cannot release them, and the tracker's clean-up is the release.
+``quiet_resource_tracker`` starts the tracker without its warnings.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
 import signal
 import sys
@@ -27,7 +35,8 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import ParamSpec, TypeVar
+from multiprocessing.context import BaseContext
+from typing import Any, ParamSpec, TypeVar
 
 from settings.pause_points import pause_point
 
@@ -65,11 +74,45 @@ def ignore_interrupts() -> None:
         signal.signal(signum, signal.SIG_IGN)
 
 
+TRACKER_QUIET = "ignore:resource_tracker:UserWarning:multiprocessing.resource_tracker"
+"""The tracker's own warnings: the semaphores "leaked" by a killed starter, which it then
+unlinks, and a name it could not unlink (already gone). ``-W`` takes no colon in a message,
+so the filter is the warnings' common start, in that module, in the tracker only."""
+_TRACKER_LOCK = threading.Lock()
+
+
+def quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker, if it is not running yet, with its warnings
+    off (see the module docstring). Call before a pool or process is spawned: the first one
+    starts the tracker, with this process's ``-W`` options (``sys.warnoptions``), to which
+    the filter is added for the time of the start only (the helpers keep theirs)."""
+    from multiprocessing import resource_tracker
+
+    with _TRACKER_LOCK:
+        sys.warnoptions.append(TRACKER_QUIET)
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.warnoptions.remove(TRACKER_QUIET)
+
+
 class HelperPool(ProcessPoolExecutor):
     """A process pool whose processes start with SIGINT and SIGTERM blocked (they inherit the signal mask
     of the thread that starts them, which a pool does in ``submit``): a Ctrl-C before their
     ``ignore_interrupts`` stays pending and is dropped by it. The submitting thread blocks
-    SIGINT only during the submit, so its own Ctrl-C is delivered, not lost, right after."""
+    SIGINT only during the submit, so its own Ctrl-C is delivered, not lost, right after.
+    Spawned helpers' pools start the resource tracker quietly (``quiet_resource_tracker``)."""
+
+    def __init__(
+        self,
+        max_workers: int | None = None,
+        mp_context: BaseContext | None = None,
+        initializer: Callable[..., object] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
+        if (mp_context or multiprocessing.get_context()).get_start_method() != "fork":
+            quiet_resource_tracker()  # a forked pool's semaphores have no names to track
+        super().__init__(max_workers, mp_context, initializer, initargs)
 
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
         held = signal.pthread_sigmask(signal.SIG_BLOCK, set(STOP_SIGNALS))

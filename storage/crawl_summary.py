@@ -89,6 +89,20 @@ END_WORDS = {
 runs` (others are shown as they are)."""
 
 
+def run_outcome(run: CrawlRun, *, fetches_pages: bool = True) -> str:
+    """A run's status as the tables say it: ``failed`` for a crawl that ended without a
+    page (a dead site, robots.txt forbidding all, a time limit before the first answer),
+    else its stored status. The row keeps ``finished`` (the crawl ran to its end, and what
+    reads a run's end reads it so); ``run_reason`` says why beside it. `runs` said
+    ``finished`` where the scheduler's table said ``failed`` for the same run (the crawl
+    exits 1 when it fetched nothing).
+
+    ``fetches_pages``: False for a file import's run, which fetches none by design."""
+    if fetches_pages and run.status == "finished" and run.pages == 0:
+        return "failed"
+    return run.status
+
+
 def run_reason(run: CrawlRun, *, fetches_pages: bool = True) -> str:
     """What a run's table row says beside its status: Scrapy's reason when it is not the plain
     end ("finished", like the status), else, for a run that fetched no page, its first error

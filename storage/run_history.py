@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from storage.crawl_summary import run_outcome
 from storage.models import CrawlRun, Source
 from storage.run_owner import elsewhere_words, owner_alive
 from storage.writer import ENDED_UNCLOSED
@@ -54,18 +55,20 @@ def recent_runs(engine: Engine, source: str | None = None, limit: int = 20) -> l
         ]
 
 
-def shown_status(run: CrawlRun) -> tuple[str, str | None]:
+def shown_status(run: CrawlRun, *, fetches_pages: bool = True) -> tuple[str, str | None]:
     """A run's status and, when it differs from the stored one, its reason, as they stand:
     a ``running`` run whose process is gone (``storage.run_owner``: on this machine, or
     silent on another) shows ``interrupted`` (as the source's next run records it); a live
     run of another machine says which (its reason). Before, a crawl killed by ``kill -9``, the OOM killer or
     a reboot showed ``running`` in ``runs`` and ``targets status`` until the source was
-    crawled again, for good if it never was. A distributed run belongs to no process."""
+    crawled again, for good if it never was. A distributed run belongs to no process.
+    A crawl that fetched no page shows ``failed`` (``crawl_summary.run_outcome``); an import
+    (``fetches_pages`` False) fetches none by design."""
     if run.status == "running" and run.queue is None:
         if not owner_alive(run):
             return "interrupted", ENDED_UNCLOSED
         return run.status, elsewhere_words(run)
-    return run.status, None
+    return run_outcome(run, fetches_pages=fetches_pages), None
 
 
 def source_names(engine: Engine) -> list[str]:

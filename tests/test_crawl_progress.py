@@ -33,7 +33,7 @@ from tests.loopback_site import write_targets as write_loopback_targets
 
 LINE = re.compile(
     r"kawamistrz-shop: (\d+) pages, reviews (\d+) seen / (\d+) new, "
-    r"offers (\d+) seen / (\d+) changed, (\d+) errors, done"
+    r"offers (\d+) seen / (\d+) changed, (\d+) errors?, done"
 )
 
 
@@ -112,22 +112,50 @@ def test_board_redraws_its_lines_in_place() -> None:
     assert out.getvalue() == "\x1b[2Ka: 1\n\x1b[2Kb: 2\n\x1b[2F\x1b[2Ka: 3\n\x1b[2Kb: 2\n"
     stats = {"response_received_count": 4, "rivalscope/reviews_seen": 9, "rivalscope/errors": 1}
     assert progress_line("s", stats, "finished") == (
-        "s: 4 pages, reviews 9 seen / 0 new, offers 0 seen / 0 changed, 1 errors, done"
+        "s: 4 pages, reviews 9 seen / 0 new, offers 0 seen / 0 changed, 1 error, done"
     )
 
 
 @pytest.mark.parametrize(
     ("reason", "ending"),
     [
-        (None, "1 errors"),
-        ("finished", "1 errors, done"),
-        ("shutdown", "1 errors, interrupted"),  # Ctrl-C: never "done"
-        ("closespider_timeout", "1 errors, stopped at its time limit"),
-        ("memory_limit", "1 errors, memory_limit"),
+        (None, "2 errors"),
+        ("finished", "2 errors, done"),
+        ("shutdown", "2 errors, interrupted"),  # Ctrl-C: never "done"
+        ("closespider_timeout", "2 errors, stopped at its time limit"),
+        ("memory_limit", "2 errors, memory_limit"),
     ],
 )
 def test_a_line_ends_with_how_the_crawl_ended(reason: str | None, ending: str) -> None:
-    assert progress_line("s", {"rivalscope/errors": 1}, reason).endswith(ending)
+    stats = {"response_received_count": 3, "rivalscope/errors": 2}
+    assert progress_line("s", stats, reason).endswith(ending)
+
+
+NO_ANSWER = "check that the site is up and that its start_urls in the targets file are right"
+
+
+@pytest.mark.parametrize(
+    ("stats", "reason", "ending"),
+    [
+        # A dead site: it said "1 errors, done", as if read and found empty.
+        ({"rivalscope/http_errors": 1}, "finished",
+         f"0 changed, 1 error, nothing read: no page answered; {NO_ANSWER}"),
+        # robots.txt answered (its response is no page) and forbade the rest
+        ({"response_received_count": 1, "robotstxt/response_count": 1,
+          "robotstxt/forbidden": 3}, "finished",
+         "0 errors, nothing read: robots.txt forbids every page found; check whether the "
+         "site still allows crawling"),
+        ({}, "closespider_timeout",
+         f"0 errors, stopped at its time limit; nothing read: no page answered; {NO_ANSWER}"),
+        ({"rivalscope/errors": 1}, "shutdown", "1 error, interrupted"),
+        ({"rivalscope/errors": 1}, None, "0 changed, 1 error"),  # still running
+        ({"response_received_count": 1, "rivalscope/errors": 1}, "finished", "1 error, done"),
+    ],
+)  # fmt: skip
+def test_a_crawl_that_read_nothing_says_so_and_what_to_check(
+    stats: dict[str, int], reason: str | None, ending: str
+) -> None:
+    assert progress_line("s", stats, reason).endswith(ending)
 
 
 class _Busy(QuietHandler):

@@ -365,6 +365,8 @@ def test_the_scheduler_queues_due_sources_for_the_workers(
         scheduler = Scheduler(load_targets(path), path, db_url, engine, clock=lambda: NOW)
         (outcome,) = scheduler.run_due()
         assert (outcome.source, outcome.status) == ("shop", "queued")
+        # The table's detail column said "queued" beside the outcome "queued".
+        assert outcome.detail == "1 start request waiting for `rivalscope worker`"
         runs = _runs(db_url)
         assert [(r.id, r.status, r.queue) for r in runs] == [(outcome.run_id, "running", REDIS_URL)]
         client = redis.Redis.from_url(REDIS_URL)

@@ -66,7 +66,7 @@ GOOD = [_run(30, 240), _run(28, 230)]
             _run(0, 0, http_errors=1, error_samples=["http://127.0.0.1:9/: Connection refused"]),
             GOOD,
             [
-                "no pages fetched (1 HTTP errors or failed downloads): "
+                "no pages fetched (1 HTTP error or failed download): "
                 "http://127.0.0.1:9/: Connection refused"
             ],
         ),

@@ -270,3 +270,90 @@ def test_the_command_reads_dotted_columns_and_says_so_in_its_help(tmp_path: Path
     )
     helped = run_cli("import", "--help", cwd=tmp_path, db_url=url)
     assert "rating=rating.value" in " ".join(helped.stdout.split())
+
+
+UNRATED_EXPORT = [  # an export whose first reviews are unrated and untitled
+    {"id": "a1", "body": "Strong and fresh", "stars": None, "headline": None},
+    {"id": "a2", "body": "Arrived late", "stars": None, "headline": "Slow"},
+    {"id": "a3", "body": "Fine beans", "stars": None, "headline": None},
+]
+UNRATED_COLUMNS = {"body": "text", "stars.value": "rating", "headline": "title"}
+
+
+@pytest.mark.parametrize("url_fixture", ["db_url", "pg_url"])
+def test_optional_fields_null_in_every_row_are_read_as_absent_and_counted(
+    tmp_path: Path, url_fixture: str, request: pytest.FixtureRequest
+) -> None:
+    """A rating object null in every row read refused the whole file ("--column
+    rating=stars.value: no row holds 'stars.value' (null in every row read)"): the rows are
+    stored without it, and the summary says how many rows lacked which field."""
+    path = tmp_path / "unrated.json"
+    path.write_text(json.dumps(UNRATED_EXPORT), encoding="utf-8")
+    engine = open_database(request.getfixturevalue(url_fixture))
+    report = import_file(engine, path, company="Rival", new_company=True, renamed=UNRATED_COLUMNS)
+    with Session(engine) as session:
+        rows = session.exec(select(Review).order_by(Review.external_id)).all()
+        stored = [(r.rating, r.title) for r in rows]
+    engine.dispose()
+    assert (report.stored, report.rejected) == (3, 0), report.bad
+    assert stored == [(None, None), (None, "Slow"), (None, None)]
+    assert report.without == {"rating": 3, "title": 2}
+
+
+def test_the_summary_counts_rows_without_a_field_and_the_text_stays_required(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "unrated.json"
+    path.write_text(json.dumps(UNRATED_EXPORT), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    options = [f"--column={name}={column}" for column, name in UNRATED_COLUMNS.items()]
+    done = run_cli("import", str(path), "-c", "Rival", "--new-company", *options,
+                   cwd=tmp_path, db_url=url)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = " ".join(done.stdout.split())
+    assert "3 rows, 3 new reviews" in said
+    assert "stored without a value (null or absent): rating in 3 rows, title in 2 rows" in said
+    # the text null in every row: refused as before, saying it is required
+    texts = [{"body": None, "stars": {"value": 4}}] * 2
+    path.write_text(json.dumps(texts), encoding="utf-8")
+    refused = run_cli("import", str(path), "-c", "Rival", "--column", "text=body.inner",
+                      "--column", "rating=stars.value", cwd=tmp_path, db_url=url)  # fmt: skip
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "null in every row read; the text is required" in " ".join(refused.stderr.split())
+    # one row's text null: that row is refused, the other stored
+    path.write_text(json.dumps([{"body": None}, {"body": "Good"}]), encoding="utf-8")
+    one = run_cli("import", str(path), "-c", "Rival", "--column", "text=body",
+                  cwd=tmp_path, db_url=url)  # fmt: skip
+    assert one.returncode == 1 and "line 1: text is empty" in one.stdout, one.stdout
+
+
+def test_ignore_leaves_fields_we_do_not_read_unread(tmp_path: Path) -> None:
+    """An export with fields rivalscope does not read had every JSON row refused ("unknown
+    fields 'consumer.countrycode', 'likes'") and a CSV refused whole, with no way to read
+    it but to edit the file: --ignore leaves them unread (an object with its fields)."""
+    rows = [
+        {"text": "Strong and fresh", "rating": 5, "likes": 3, "consumer": {"countryCode": "NO"}},
+        {"text": "Arrived late", "rating": 2, "likes": None, "consumer": None},
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    csv_path = tmp_path / "export.csv"
+    csv_path.write_text("text,rating,Likes\nStrong and fresh,5,3\nArrived late,2,\n", "utf-8")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    for file, ignored in ((path, ["likes", "consumer"]), (csv_path, ["Likes"])):
+        refused = run_cli("import", str(file), "-c", "Rival", "--new-company",
+                          cwd=tmp_path, db_url=url)  # fmt: skip
+        assert refused.returncode == 2, refused.stdout
+        assert "--ignore" in " ".join(refused.stderr.split()), refused.stderr
+        options = [f"--ignore={name}" for name in ignored]
+        read = run_cli("import", str(file), "-c", "Rival", "--new-company", *options,
+                       cwd=tmp_path, db_url=url)  # fmt: skip
+        assert read.returncode == 0, read.stdout + read.stderr
+        assert "2 rows" in read.stdout and "0 rejected" in read.stdout, read.stdout
+    # a field none of the rows holds is a typo: said, as for --column
+    typo = run_cli("import", str(path), "-c", "Rival", "--ignore", "likez", "--ignore",
+                   "consumer", cwd=tmp_path, db_url=url)  # fmt: skip
+    assert typo.returncode == 2 and "--ignore likez: no row holds 'likez'" in typo.stderr
+    both = run_cli("import", str(path), "-c", "Rival", "--ignore", "likes", "--column",
+                   "rating=likes", cwd=tmp_path, db_url=url)  # fmt: skip
+    assert both.returncode == 2 and "read with --column too" in both.stderr, both.stderr

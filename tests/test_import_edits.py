@@ -166,3 +166,44 @@ def test_edit_written_by_the_import_child_process(
     assert _rows(engine) == [
         ("It started leaking after a month", 2.0, "Good kettle and it boils fast")
     ]
+
+
+LEAK = "It started leaking after a month"
+VERDICT_CASES = [
+    # (stored before by a first import, the file imported, what both paths say)
+    ("", FIRST + FIRST, "1 new, 1 repeat"),
+    ("", FIRST + f"r1,Kari H.,2026-03-01,Kettle,{LEAK},2\n", "1 new, 1 other text in the file"),
+    ("", f",Kari H.,2026-03-01,Kettle,{LEAK},2\n" * 2, "1 new, 1 repeat (no id)"),
+    (FIRST, FIRST, "1 repeat of a stored review"),
+    (FIRST, f"r1,Kari H.,2026-03-01,Kettle,{LEAK},2\n", "an edit by its reviewer"),
+    (FIRST, "r1,Kari H.,2026-03-01,Kettle,Good kettle and it boils fast,4\n", "a new rating"),
+    (FIRST, f"r1,Ola N.,2026-03-01,Kettle,{LEAK},2\n", "another reviewer under a stored id"),
+    (FIRST, f"r1,,,Kettle,{LEAK},2\n", "nothing to tell an edit by"),
+    (FIRST, f"r1,Kari H.,2026-03-01,Kettle,{LEAK},2\n" * 2, "an edit, then its repeat"),
+    (FIRST, f"r1,Kari H.,2026-03-01,Kettle,{LEAK},2\nr1,Kari H.,2026-03-01,Kettle,Else,3\n",
+     "an edit, then another text under its id"),
+    (FIRST, "r2,Kari H.,2026-03-01,Kettle XL,Good kettle and it boils fast,5\n",
+     "a stored review under another product and id"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("batch", [5000, 1])
+@pytest.mark.parametrize(("first", "second", "case"), VERDICT_CASES)
+def test_the_dry_run_classes_every_row_as_the_import_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str, second: str, case: str,
+    batch: int,
+) -> None:  # fmt: skip
+    """``_dry_run`` and ``_conflicts`` class rows by one rule (``review_verdict``): the dry
+    run says what the import then does, row by row, whatever the batches."""
+    monkeypatch.setattr(file_import, "BATCH", batch)
+    engine = _engine(tmp_path)
+    if first:
+        _import(engine, tmp_path, first)
+    dry = _import(engine, tmp_path, second, dry_run=True)
+    real = _import(engine, tmp_path, second)
+    engine.dispose()
+
+    def said(report: ImportReport) -> tuple[object, ...]:
+        return (report.stored, report.duplicates, report.edited, report.rejected, report.bad)
+
+    assert said(dry) == said(real), case

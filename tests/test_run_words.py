@@ -19,6 +19,15 @@ from storage.models import Company, CrawlRun, Source, utcnow
 from tests.cli import run_cli
 
 
+def _targets(tmp_path: Path, source: str) -> None:
+    """A targets file of Rival's ``source`` (for `targets status`)."""
+    (tmp_path / "targets.toml").write_text(
+        f'[[company]]\nname = "Rival"\n[[company.source]]\nname = "{source}"\n'
+        'start_urls = ["http://127.0.0.1:9/"]\n',
+        encoding="utf-8",
+    )
+
+
 def _rival_shop(session: Session) -> Source:
     """A competitor's source, flushed (it has its id)."""
     company = Company(name="Rival", is_own=False)
@@ -129,11 +138,7 @@ def test_a_run_whose_process_is_gone_is_not_shown_running(
     lines = {line.split("│")[2].strip(): line for line in runs.splitlines() if line.count("│") > 3}
     assert "interrupted" in lines["killed"] and "process ended without closing" in lines["killed"]
     assert "running" in lines["live"] and "running" in lines["queued"], runs
-    (tmp_path / "targets.toml").write_text(
-        '[[company]]\nname = "Rival"\n[[company.source]]\nname = "killed"\n'
-        'start_urls = ["http://127.0.0.1:9/"]\n',
-        encoding="utf-8",
-    )
+    _targets(tmp_path, "killed")
     status = run_cli("targets", "status", "--db", db_url, cwd=tmp_path).stdout
     assert "interrupted" in status and "running" not in status, status
 
@@ -179,11 +184,7 @@ def test_status_says_which_run_a_verdict_is_of(engine: Engine, db_url: str, tmp_
         _judged_unhealthy(session, source, 2, why)
         session.add(CrawlRun(source_id=source.id or 0, status="running", pid=gone.pid, pages=7))
         session.commit()
-    (tmp_path / "targets.toml").write_text(
-        '[[company]]\nname = "Rival"\n[[company.source]]\nname = "rival-shop"\n'
-        'start_urls = ["http://127.0.0.1:9/"]\n',
-        encoding="utf-8",
-    )
+    _targets(tmp_path, "rival-shop")
     shown = run_cli("targets", "status", "--db", db_url, cwd=tmp_path).stdout
     row = next(line for line in shown.splitlines() if "rival-shop" in line and "│" in line)
     assert "UNHEALTHY (run 1)" in row and "interrupted" in row, shown
@@ -233,3 +234,63 @@ def test_a_killed_run_shows_how_long_it_crawled(
     row = next(line for line in listed.stdout.splitlines() if "rival-shop" in line)
     cells = [cell.strip() for cell in row.split("│")]
     assert cells[3] == "interrupted" and cells[5] == "17", listed.stdout
+
+
+WRITES_AN_EMPTY_RUN = """
+import sys
+from sqlmodel import Session
+from storage.db import open_database
+from storage.models import CrawlRun, utcnow
+engine = open_database(sys.argv[1])
+with Session(engine) as session:
+    session.add(CrawlRun(source_id=int(sys.argv[2]), status="finished", finish_reason="finished",
+                         finished_at=utcnow(), pages=0, http_errors=1, error_samples=[sys.argv[3]]))
+    session.commit()
+engine.dispose()
+sys.exit(1)  # as `rivalscope crawl` does when a source answered no page
+"""
+
+
+@pytest.mark.parametrize("url_fixture", ["db_url", "pg_url"])
+def test_the_schedule_table_and_runs_agree_on_a_crawl_that_fetched_nothing(
+    url_fixture: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A dead site: the crawl closed its run ``finished`` with no page and exited 1; the
+    scheduler's table said ``failed``, `runs` and `targets status` ``finished``, for the
+    same run. All say ``failed`` now, with why beside it."""
+    import threading
+
+    from rivalscope.scheduler.crawl_process import run_crawl
+    from storage.db import open_database
+    from storage.run_history import shown_status
+
+    url: str = request.getfixturevalue(url_fixture)
+    engine = open_database(url)
+    try:
+        with Session(engine) as session:
+            source_id = _rival_shop(session).id or 0
+            session.commit()
+        argv = [sys.executable, "-c", WRITES_AN_EMPTY_RUN, url, str(source_id), REFUSED]
+        outcome = run_crawl(engine, "rival-shop", argv, timeout_s=120, stop=threading.Event())
+        with Session(engine) as session:
+            run = session.get(CrawlRun, outcome.run_id)
+            assert run is not None and run.status == "finished"  # stored as it ended
+            assert shown_status(run) == (outcome.status, None) == ("failed", None)
+    finally:
+        engine.dispose()
+    assert REFUSED in outcome.detail
+    listed = run_cli("runs", "--db", url, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    row = " ".join(" ".join(listed.stdout.split("│")).split())
+    assert " failed " in row and "finished" not in row and "Connection refused" in row, row
+    _targets(tmp_path, "rival-shop")
+    status = run_cli("targets", "status", "--db", url, cwd=tmp_path).stdout
+    assert "failed" in status and "finished" not in status, status
+
+
+def test_an_import_that_fetched_no_page_is_not_failed() -> None:
+    from storage.run_history import shown_status
+
+    run = CrawlRun(source_id=1, status="finished", finish_reason="finished", pages=0)
+    assert shown_status(run, fetches_pages=False) == ("finished", None)
+    assert shown_status(run) == ("failed", None)

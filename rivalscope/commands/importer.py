@@ -15,7 +15,7 @@ from typing import Annotated, BinaryIO
 import typer
 from rich.markup import escape
 
-from rivalscope.display import command_console
+from rivalscope.display import command_console, counted
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
@@ -86,7 +86,22 @@ def import_(
                 'exports with their own headers: --column text=Kommentar --column "rating=Review '
                 'Stars". In JSON, COLUMN may be a dotted path to a field inside objects: '
                 "--column author=consumer.displayName --column rating=rating.value; a path "
-                "none of the first 1,000 rows holds refuses the file, saying what they hold"
+                "none of the first 1,000 rows holds refuses the file, saying what they hold "
+                "(one that is null in them is read as no value, but for the text)"
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="COLUMN",
+            help=(
+                "Leave the file's COLUMN unread (repeatable): an export's columns rivalscope "
+                "does not read (a CSV's is refused, a JSON row with one too). In JSON, a "
+                "dotted path (consumer.countryCode) or an object with all its fields "
+                "(--ignore consumer)."
             ),
             show_default=False,
         ),
@@ -111,7 +126,8 @@ def import_(
     (default 1; 0 on scales above 10), date, title,
     product, author, region, language, id. A row's language value (a code or tag such as
     nb-NO) is trusted: that row skips detection (the fastest import). Offer columns: product, price, currency,
-    availability, sku, gtin, plan, url, date. Bad rows are listed by line number;
+    availability, sku, gtin, plan, url, date. A JSON null is no value (the summary counts
+    the rows stored without one). Bad rows are listed by line number;
     importing the same file again adds nothing. A company the database does not hold yet
     needs --new-company (so that a misspelt name does not create a second company).
     Exits 0 when every row was read, 1 when some were rejected (the others are stored;
@@ -137,6 +153,7 @@ def import_(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--language") from None
     renamed = _renamed_columns(column or [])
+    renamed.update(_ignored_columns(ignore or [], renamed))
     scale = _rating_scale(rating_scale) if rating_scale is not None else None
     url = database_url(db)
     named = "standard input" if str(file) == STDIN else str(file)
@@ -185,6 +202,16 @@ def import_(
             + f"[red]{report.rejected} rejected[/] "
             f"-> {escape(describe_url(url))}",
             markup=True,
+        )
+    if report.without:  # null in a JSON row, or no field where --column named one
+        lacking = ", ".join(
+            f"{name} in {counted(n, 'row')}" for name, n in sorted(report.without.items())
+        )
+        console.print(
+            f"  {'would be stored' if dry_run else 'stored'} without a value (null or absent): "
+            f"{lacking}",
+            markup=False,
+            highlight=False,
         )
     if report.edited and not dry_run:
         console.print(
@@ -311,6 +338,24 @@ def _renamed_columns(pairs: list[str]) -> dict[str, str]:
             raise typer.BadParameter(f"{pair!r} renames a column twice", param_hint="--column")
         renamed[file_column] = name
     return renamed
+
+
+def _ignored_columns(columns: list[str], renamed: dict[str, str]) -> dict[str, str]:
+    """``--ignore COLUMN`` as the file's column -> ``IGNORED``, checked against ``renamed``."""
+    from spiders.import_rows import IGNORED
+
+    ignored: dict[str, str] = {}
+    for written in columns:
+        file_column = written.strip().lower()
+        if not file_column:
+            raise typer.BadParameter("give the column to leave unread", param_hint="--ignore")
+        if file_column in renamed:
+            raise typer.BadParameter(
+                f"{written!r} is read with --column too: give it to one of them",
+                param_hint="--ignore",
+            )
+        ignored[file_column] = IGNORED
+    return ignored
 
 
 def register(app: typer.Typer) -> None:

@@ -75,7 +75,7 @@ def runs(
     for row in rows:
         run = row.run
         started = as_utc(run.started_at)
-        status, ended = shown_status(run)
+        status, ended = shown_status(run, fetches_pages=row.kind != "import")
         # A run killed mid-way (kill -9, a reboot) has no end: it lasted until its last sign
         # of life (it showed "-", however long it had crawled); a running one, until now.
         end = run.finished_at or (utcnow() if status == "running" else run.alive_at)

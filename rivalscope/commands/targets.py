@@ -212,7 +212,9 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
                 target.name,
                 health,
                 as_utc(run.started_at).strftime("%Y-%m-%d %H:%M") if run else "-",
-                shown_status(run)[0] if run else "-",
+                shown_status(run, fetches_pages=row.kind != "import")[0]
+                if run and row is not None
+                else "-",
                 str(run.pages) if run else "-",
                 str(run.reviews_seen) if run else "-",
                 str(run.offers_seen) if run else "-",

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from storage.crawl_summary import run_reason
+from storage.crawl_summary import run_outcome, run_reason
 from storage.models import Company, CrawlRun, Source, utcnow
 
 log = logging.getLogger("rivalscope.schedule")
@@ -220,7 +220,9 @@ def run_crawl(
         run_id = _settle_runs(engine, source, after_id, "failed", reason, company)
         log.warning("crawl of %s failed: %s", source, reason)
         return CrawlOutcome(source, "failed", seconds, run_id, code, reason)
-    status = run.status if code == 0 else "failed"
+    # In the words of `runs` (``run_outcome``): a crawl that fetched no page exits 1 and
+    # its run, closed ``finished``, shows ``failed`` there too, the reason beside it.
+    status = run_outcome(run) if code == 0 else "failed"
     # What the round brought, and the reason when it says more than the status.
     figures = (
         f"{run.pages} pages, {run.reviews_new} new reviews, {run.offers_changed} offers changed"

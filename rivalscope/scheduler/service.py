@@ -32,6 +32,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from rivalscope.display import counted
 from rivalscope.health import check_and_notify
 from rivalscope.scheduler import lease
 from rivalscope.scheduler.crawl_process import CrawlOutcome, crawl_argv, run_crawl
@@ -241,7 +242,9 @@ class Scheduler:
             result.run_id,
             result.queued,
         )
-        return CrawlOutcome(source.name, "queued", seconds, result.run_id, detail="queued")
+        # The outcome says "queued"; the detail says what for (it said "queued" again).
+        waiting = f"{counted(result.queued, 'start request')} waiting for `rivalscope worker`"
+        return CrawlOutcome(source.name, "queued", seconds, result.run_id, detail=waiting)
 
     def _company_of(self, source: Source) -> str:
         return next(c.name for c, s in self.targets.sources() if s.name == source.name)
