@@ -206,7 +206,7 @@ def test_import_with_encoding_option(tmp_path: Path) -> None:
         cwd=tmp_path,
         db_url=f"sqlite:///{tmp_path / 'x.db'}",
     )
-    assert "1 new reviews" in result.stdout, result.stderr
+    assert "1 new review" in result.stdout, result.stderr
 
 
 def _import(tmp_path: Path, name: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -296,7 +296,7 @@ def test_jsonl_nesting_and_nested_values_are_row_errors(tmp_path: Path) -> None:
     )
     result = _import(tmp_path, "r.jsonl", "--company", "A", "--new-company")
     assert result.returncode == 1, result.stderr
-    assert "5 rows, 1 new reviews" in result.stdout
+    assert "5 rows, 1 new review" in result.stdout
     assert "line 2: " in result.stdout and "line 3: JSON nested too deep" in result.stdout
     assert "line 4: text: a value must be text or a number" in result.stdout
     assert "line 5: a number of more than 4,300 digits" in result.stdout
@@ -335,12 +335,12 @@ def test_duplicate_id_with_other_text_is_reported(tmp_path: Path) -> None:
     assert _import(tmp_path, "a.csv", "--company", "A", "--new-company").returncode == 0
     dry = _import(tmp_path, "b.csv", "--company", "A", "--dry-run")
     assert "dry run, nothing written" in dry.stdout
-    assert "3 rows, 1 new reviews would be stored" in dry.stdout, dry.stdout
+    assert "3 rows, 1 new review would be stored" in dry.stdout, dry.stdout
     assert "1 already stored, 1 rejected" in dry.stdout
     assert "line 3: id 'r1' is on an earlier line of the file with another text" in dry.stdout
     assert _stored_texts(tmp_path) == ["Good coffee"]
     real = _import(tmp_path, "b.csv", "--company", "A")
-    assert "3 rows, 1 new reviews, 1 already stored, 1 rejected" in real.stdout, real.stdout
+    assert "3 rows, 1 new review, 1 already stored, 1 rejected" in real.stdout, real.stdout
     assert "line 3: id 'r1' is on an earlier line of the file with another text" in real.stdout
     assert _stored_texts(tmp_path) == ["Good coffee", "Other"]
 
@@ -382,7 +382,7 @@ def test_absurd_offer_prices_are_rejected_by_line(tmp_path: Path) -> None:
     )
     result = _import(tmp_path, "o.csv", "--company", "A", "--new-company")
     assert result.returncode == 1, result.stderr
-    assert "4 rows, 1 new offer observations" in result.stdout, result.stdout
+    assert "4 rows, 1 new offer observation" in result.stdout, result.stdout
     assert "line 3: price '1e400': exponent form" in result.stdout
     assert "line 4: price '2E3': exponent form" in result.stdout
     assert "line 2: price '999" in result.stdout and ": absurd magnitude" in result.stdout
@@ -403,8 +403,8 @@ def test_a_clean_file_exits_0_and_a_file_of_only_bad_rows_says_why(tmp_path: Pat
     ("piped", "code", "said"),
     [
         ("text,rating\nGreat coffee,5\nBitter,1\n", 0, "standard input: 2 rows, 2 new reviews"),
-        ("text\trating\nGreat coffee\t5\n", 0, "standard input: 1 rows, 1 new reviews"),
-        ('\ufeff\n{"text": "Bra kaffe", "rating": 5}\n', 0, "standard input: 1 rows, 1 new"),
+        ("text\trating\nGreat coffee\t5\n", 0, "standard input: 1 row, 1 new review"),
+        ('\ufeff\n{"text": "Bra kaffe", "rating": 5}\n', 0, "standard input: 1 row, 1 new"),
         ('{"text": "Bra kaffe"}\n{"rating": 2}\n', 1, "line 2: text is empty"),
         ('[{"text": "Bra kaffe"},\n {"text": "God", "rating": 4}]', 0, "2 rows, 2 new"),
         ("a,b\n1,2\n", 2, "cannot tell whether standard input holds reviews"),
@@ -659,7 +659,7 @@ def test_a_decomposed_header_is_the_column_typed_composed(tmp_path: Path, name: 
     args = ("--column", "text=Treść", "--column", "rating=Ocena")
     result = _import(tmp_path, name, "-c", "Kawa", "--new-company", *args)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 rows, 1 new reviews" in result.stdout
+    assert "1 row, 1 new review" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -151,7 +151,7 @@ def test_a_json_field_we_do_not_read_is_refused_as_a_csv_column_is(
     path.write_text(written, encoding="utf-8")
     late = run_cli("import", str(path), "-c", "Rival", cwd=tmp_path, db_url=url)
     assert late.returncode == 1, late.stdout + late.stderr
-    assert "3 rows, 1 new reviews, 0 already stored, 2 rejected" in late.stdout
+    assert "3 rows, 1 new review, 0 already stored, 2 rejected" in late.stdout
 
 
 def _review_tool_export(tmp_path: Path, array: bool) -> Path:

@@ -149,7 +149,7 @@ def test_the_cli_reads_a_rating_scale_and_a_month_first_language(tmp_path: Path)
         "--language", "en-US", cwd=tmp_path, db_url=url,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 new reviews" in done.stdout
+    assert "1 new review" in done.stdout
     for scale, message in [
         ("10-0", "the low end must be below the high end"),
         ("five", "write LOW-HIGH, e.g. 0-10 or 1-5"),

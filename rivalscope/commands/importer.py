@@ -177,11 +177,12 @@ def import_(
             )
         finally:
             engine.dispose()
-    what = "reviews" if report.kind == "reviews" else "offer observations"
+    noun = "new review" if report.kind == "reviews" else "new offer observation"
+    rows, new = counted(report.rows, "row"), counted(report.stored, noun)
     if dry_run:
         console.print(
-            f"dry run, nothing written: {escape(named)}: {report.rows} rows, "
-            f"[green]{report.stored} new {what} would be stored[/] "
+            f"dry run, nothing written: {escape(named)}: {rows}, "
+            f"[green]{new} would be stored[/] "
             f"({'at most, ' if report.kind == 'offers' else ''}"
             f"{escape('for a new company ' + repr(company) if report.created_company else repr(company))}), "
             f"{report.duplicates} already stored, "
@@ -196,7 +197,7 @@ def import_(
         )
     else:
         console.print(
-            f"{escape(named)}: {report.rows} rows, [green]{report.stored} new {what}[/], "
+            f"{escape(named)}: {rows}, [green]{new}[/], "
             f"{report.duplicates} already stored, "
             + (f"{report.edited} edited, " if report.edited else "")
             + f"[red]{report.rejected} rejected[/] "
@@ -215,7 +216,7 @@ def import_(
         )
     if report.edited and not dry_run:
         console.print(
-            f"  {report.edited} stored reviews were edited since (same id, and the same "
+            f"  {counted(report.edited, 'stored review')} {'was' if report.edited == 1 else 'were'} edited since (same id, and the same "
             "reviewer or date): their new text replaces the old one, kept as "
             "text_before_edit; `rivalscope analyze` reads them again",
             markup=False,
