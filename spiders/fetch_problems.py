@@ -40,6 +40,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
+from spiders.extract.review_limit import REVIEWS_OVER_LIMIT
 from spiders.raw_fields import SCALE_REFUSALS
 from spiders.robots_rules import RobotsUnreadable
 
@@ -76,6 +77,8 @@ REASONS: dict[str, str] = {
     "1,000 read (spiders.extract.attribute_budget)",
     "page_attributes_over_limit": "a page with more than 100,000 attributes: read up to the "
     "tag that passes them (spiders.extract.attribute_budget)",
+    REVIEWS_OVER_LIMIT: "a page (or review-API answer) with more reviews than "
+    "limits.max_reviews: only the first read",
     "json_too_deep": "a JSON block (JSON-LD or script state) nested past the decoder's "
     "recursion limit (about 1,000 levels): skipped",
     "robots_unreadable": "robots.txt could not be read (error, time-out, 5xx, 429): the host "

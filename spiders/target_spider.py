@@ -30,6 +30,7 @@ from settings.targets import Company, Limits, ReviewApi, Source, Targets, load_t
 from settings.url_patterns import UrlFilter
 from spiders.download_errors import error_message
 from spiders.extract.attribute_budget import ATTRIBUTE_REASONS, within_attribute_budget
+from spiders.extract.review_limit import REVIEWS_OVER_LIMIT
 from spiders.extract.selectors import extract_with_selectors
 from spiders.fetch_problems import count_problem, failure_reason
 from spiders.page_budget import MAX_PAGES_SETTING
@@ -62,18 +63,24 @@ def extract_page(html: str, url: str, source: Source) -> PageExtraction:
     """Run the source's extraction mode on one page."""
     if source.mode == "selectors" and source.selectors is not None:
         bounded, skipped = within_attribute_budget(html)  # auto mode's parse bounds its own
-        page = extract_with_selectors(bounded, url, source.selectors, language=source.language)
+        page = extract_with_selectors(
+            bounded,
+            url,
+            source.selectors,
+            language=source.language,
+            max_reviews=source.limits.max_reviews,
+        )
         page.skipped.extend(skipped)
         return page
     from spiders.extract.auto import extract_auto
 
-    page = extract_auto(html, url)
+    page = extract_auto(html, url, max_reviews=source.limits.max_reviews)
     if source.selectors is not None:  # auto + [selectors]: single fields overridden
         from spiders.extract.selector_overlay import overlay_selectors
 
         if ATTRIBUTE_REASONS.intersection(page.skipped):
             html, _ = within_attribute_budget(html)
-        overlay_selectors(page, html, source.selectors)
+        overlay_selectors(page, html, source.selectors, source.limits.max_reviews)
     return page
 
 
@@ -319,7 +326,10 @@ class TargetSpider(scrapy.Spider):
         the language their page declares."""
         stats = self.crawler.stats
         assert stats is not None
-        for review in reviews[: self.source.limits.max_reviews]:
+        limit = self.source.limits.max_reviews
+        if len(reviews) > limit:  # an API answer, or a page with the pages before its clicks
+            count_problem(stats, REVIEWS_OVER_LIMIT)
+        for review in reviews[:limit]:
             review.company, review.source = self.company.name, self.source.name
             review.page_language = page_language
             if review.product_name is None and main is not None:

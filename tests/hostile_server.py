@@ -21,7 +21,8 @@ Paths (``CASES`` lists them with the reason the crawl should record):
   links), ``/dense-links`` (1,000,000 ``<a href=x>``), ``/deep`` (200,000 nested elements),
   ``/deep-json`` (200,000 nested JSON-LD arrays), ``/attributes`` (one element of 9 MB of
   distinct attributes), ``/duplicate-attributes`` (one element of the same attribute 2.4
-  million times), ``/attribute-elements`` (9 MB of elements of 100 attributes each).
+  million times), ``/attribute-elements`` (9 MB of elements of 100 attributes each),
+  ``/dense-reviews`` (a product of 200,000 short JSON-LD reviews in 9 MB).
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ NESTING = 200_000
 """Elements nested in one another on ``/deep``, arrays in its JSON-LD on ``/deep-json``."""
 ATTRIBUTE_BYTES = 9 * 1024 * 1024
 """Bytes of attributes on the attribute-bomb pages (under the default 10 MB limit)."""
+DENSE_REVIEWS = 200_000
+"""JSON-LD reviews on ``/dense-reviews`` (9 MB: four times the default ``max_reviews``)."""
 KIN_CASES: dict[str, str] = {
     "/links": "elements_over_limit",
     "/dense-links": "elements_over_limit",
@@ -80,6 +83,7 @@ KIN_CASES: dict[str, str] = {
     "/attributes": "tag_attributes_over_limit",
     "/duplicate-attributes": "tag_attributes_over_limit",
     "/attribute-elements": "page_attributes_over_limit",
+    "/dense-reviews": "reviews_over_limit",
 }
 """Pages within every size limit that are costly to parse (benchmarks/hostile.py --kin; not
 linked from the index page), with the reason the crawl records: bounded memory and time,
@@ -169,6 +173,19 @@ def ratings_page() -> bytes:
     ).encode()
 
 
+def dense_reviews_page(count: int) -> bytes:
+    """A product page whose JSON-LD holds ``count`` short reviews (45 bytes each)."""
+    reviews = [{"@type": "Review", "reviewBody": f"fine {i}"} for i in range(count)]
+    product = {"@context": "https://schema.org", "@type": "Product", "name": "Dense product"}
+    product |= {"sku": "SKU-DENSE", "review": reviews}
+    return (
+        "<!DOCTYPE html><html><head><title>Dense product</title>"
+        '<script type="application/ld+json">'
+        + json.dumps(product, separators=(",", ":"))
+        + "</script></head><body><h1>Dense product</h1></body></html>"
+    ).encode()
+
+
 def index_page() -> bytes:
     links = "".join(f'<a href="{path}">{path[:20]}</a> ' for path in CASES)
     links += f'<a href="/brief">brief</a> <a href="/fine">fine</a> <a href="{DENIED_LINK}">a</a>'
@@ -195,6 +212,8 @@ def kin_page(path: str) -> bytes:
     if path == "/attribute-elements":
         element = "<i " + " ".join(f"a{i}=1" for i in range(100)) + "></i>"
         return _page("Attribute elements", element * (ATTRIBUTE_BYTES // len(element)))
+    if path == "/dense-reviews":
+        return dense_reviews_page(DENSE_REVIEWS)
     script = '<script type="application/ld+json">' + "[" * NESTING + "]" * NESTING
     return _page("Deep JSON", script + "</script>", sku="SKU-DJ")
 
@@ -203,10 +222,10 @@ MAX_REDIRECTS = 5
 """Redirects the crawl of ``hostile_targets`` follows (``/loop/N`` stops after these)."""
 
 
-def hostile_targets(base_url: str, start: str = "/") -> str:
+def hostile_targets(base_url: str, start: str = "/", holds: str = "offers") -> str:
     """A targets file crawling the hostile site from ``start``: short time-out and
     Retry-After cap (so that the slow page and the long waits are refused quickly), the
-    catastrophic pattern as a ``deny``."""
+    catastrophic pattern as a ``deny``; the source ``holds`` offers (or reviews, both)."""
     return f"""
 [[company]]
 name = "Hostile"
@@ -215,7 +234,7 @@ name = "Hostile"
 name = "hostile"
 start_urls = ["{base_url}{start}"]
 deny = ['{CATASTROPHIC_PATTERN}']
-holds = "offers"
+holds = "{holds}"
 
 [company.source.politeness]
 download_delay = 0

@@ -26,6 +26,7 @@ from tests.hostile_server import (
     RATING_REVIEWS,
     REGEX_TRAP,
     HostileServer,
+    dense_reviews_page,
     hostile_targets,
 )
 
@@ -220,9 +221,11 @@ def test_a_page_of_many_links_queues_a_bounded_number() -> None:
     assert crawler.stats.get_value("rivalscope/fetch/links_over_limit") == 2  # type: ignore[union-attr]
 
 
-def _parsed_by_spider(body: bytes) -> tuple[list[object], dict[str, int]]:
-    """What ``TargetSpider.parse`` yields for one page of the hostile site's source, and the
-    fetch problems it counted."""
+def _parsed_by_spider(
+    body: bytes, targets_text: str | None = None
+) -> tuple[list[object], dict[str, int]]:
+    """What ``TargetSpider.parse`` yields for one page of the hostile site's source (or of
+    ``targets_text``'s first source), and the fetch problems it counted."""
     from scrapy.http import HtmlResponse
     from scrapy.utils.test import get_crawler
 
@@ -230,7 +233,7 @@ def _parsed_by_spider(body: bytes) -> tuple[list[object], dict[str, int]]:
     from spiders.fetch_problems import PROBLEM_PREFIX
     from spiders.target_spider import TargetSpider
 
-    targets = parse_targets(hostile_targets("http://127.0.0.1:9"))
+    targets = parse_targets(targets_text or hostile_targets("http://127.0.0.1:9"))
     company, source = targets.find_source(targets.company[0].source[0].name)
     crawler = get_crawler(TargetSpider)
     spider = TargetSpider.from_crawler(crawler, source=source, company=company, targets=targets)
@@ -352,3 +355,29 @@ def test_a_page_in_utf_16_is_not_taken_for_truncated(body: bytes, truncated: boo
 
     page = HtmlResponse("http://127.0.0.1:9/p", body=body, headers={"Content-Type": "text/html"})
     assert _truncated(page) is truncated
+
+
+@pytest.mark.parametrize("mode", ["auto", "selectors"])
+def test_a_page_of_more_reviews_than_the_limit_gives_the_first_and_records_the_rest(
+    mode: str,
+) -> None:
+    """The crawl kept a page's first ``max_reviews`` reviews and said nothing of the rest."""
+    from settings.records import ReviewItem
+
+    targets = hostile_targets("http://127.0.0.1:9", holds="both").replace(
+        "download_timeout_s", "max_reviews = 5\ndownload_timeout_s"
+    )
+    if mode == "selectors":
+        targets = targets.replace(
+            'holds = "both"',
+            'holds = "both"\nmode = "selectors"\n[company.source.selectors]\n'
+            'review = "li"\nreview_fields = { text = "::text" }',
+        )
+    for count, left in ((8, 1), (5, 0)):
+        body = dense_reviews_page(count).replace(
+            b"</h1>", b"</h1><ul>" + b"".join(b"<li>fine %d</li>" % i for i in range(count))
+        )
+        out, counted = _parsed_by_spider(body, targets)
+        reviews = [r.text for r in out if isinstance(r, ReviewItem)]
+        assert reviews == [f"fine {i}" for i in range(5)]
+        assert counted.get("reviews_over_limit", 0) == left
