@@ -11,7 +11,8 @@ Paths (``CASES`` lists them with the reason the crawl should record):
 - ``/bomb/N`` 1.5 MB of gzip that expands to 1.5 GiB;
 - ``/big`` a 50 MB page with its Content-Length, ``/big-chunked`` the same without it;
 - ``/loop/N`` redirects to ``/loop/N+1`` forever; ``/ping`` -> ``/pong`` -> ``/ping``;
-- ``/away`` redirects off host (to 127.0.0.2);
+- ``/away`` redirects off host (to 127.0.0.2); ``SCHEME_REDIRECTS`` to a ``data:``, ``file:``
+  and ``javascript:`` URL;
 - ``/limited`` 429 and ``/busy`` 503, both with ``Retry-After: 3600``;
 - ``/brief`` 503 with ``Retry-After: 1`` on the first request, then a real page;
 - ``/slow`` answers after ``slow_seconds`` (longer than the crawl's download timeout);
@@ -48,6 +49,13 @@ CATASTROPHIC_PATTERN = r"/(a+)+$"
 DENIED_LINK = "/" + "a" * 40
 """A link the catastrophic pattern matches (so a ``deny`` of it must keep the crawl off)."""
 
+SCHEME_REDIRECTS = {
+    "/to-data": "data:text/html,<h1>Not a page of the site</h1>",
+    "/to-file": "file:///etc/passwd",
+    "/to-script": "javascript:alert(1)",
+}
+"""Paths that redirect to a URL of another scheme than http(s), and that URL."""
+
 CASES: dict[str, str] = {
     "/bomb/1": "decompressed_too_large",
     "/bomb/2": "decompressed_too_large",
@@ -58,6 +66,7 @@ CASES: dict[str, str] = {
     "/loop/0": "redirect_loop",
     "/ping": "redirect_loop",
     "/away": "offsite_redirect",
+    **dict.fromkeys(SCHEME_REDIRECTS, "redirect_scheme_refused"),
     "/limited": "retry_after_over_cap",
     "/busy": "retry_after_over_cap",
     "/slow": "timeout",
@@ -277,6 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect("/pong")
         elif path == "/pong":
             self._redirect("/ping")
+        elif path in SCHEME_REDIRECTS:
+            self._redirect(SCHEME_REDIRECTS[path])
         elif path == "/away":
             self._redirect(f"http://127.0.0.2:{owner.port}/")
         elif path == "/limited":
