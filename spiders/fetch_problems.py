@@ -160,6 +160,11 @@ def redirect_scheme(response: Response) -> str | None:
     return scheme
 
 
+def refused_redirect_said(scheme: str) -> str:
+    """A redirect to a ``scheme`` URL, not followed, in words."""
+    return f"redirects to a {scheme}: URL, not followed (only http and https are crawled)"
+
+
 def refused_redirect_scheme(failure: Failure) -> str | None:
     """The scheme of a redirect not followed because it is not http(s), or None."""
     value = failure.value

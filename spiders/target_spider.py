@@ -36,6 +36,7 @@ from spiders.fetch_problems import (
     REASONS,
     count_problem,
     failure_reason,
+    refused_redirect_said,
     refused_redirect_scheme,
 )
 from spiders.page_budget import MAX_PAGES_SETTING
@@ -498,7 +499,7 @@ class TargetSpider(scrapy.Spider):
             url = request.url if request is not None else "?"
         kind = reason or (failure.type.__name__ if failure.type else "error")
         if scheme is not None:
-            said = f"redirects to a {scheme}: URL, not followed (only http and https are crawled)"
+            said = refused_redirect_said(scheme)
         else:
             said = error_message(failure.value) if failure.value else failure.getErrorMessage()
         self._sample(f"{kind}: {url}: {said.strip() or self._problem_said(reason)}")
