@@ -76,13 +76,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
+DEFAULT_MAX_REVIEWS = 50_000
+"""``Limits.max_reviews`` unless the targets file says otherwise."""
+
+
 class Limits(_Strict):
     """Upper bounds for one crawl of a source."""
 
     max_pages: int = Field(default=500, ge=1, le=1_000_000)
     """Pages fetched at most, robots.txt aside (``spiders.page_budget``)."""
-    max_reviews: int = Field(default=50_000, ge=1, le=10_000_000)
-    """Reviews scraped at most (Scrapy CLOSESPIDER_ITEMCOUNT counts offers too)."""
+    max_reviews: int = Field(default=DEFAULT_MAX_REVIEWS, ge=1, le=10_000_000)
+    """Reviews read from one page (or review-API answer) at most: extraction builds no more
+    (``spiders.extract.review_limit``), the rest is recorded as ``reviews_over_limit``."""
     max_depth: int = Field(default=0, ge=0, le=1000)
     """Link depth from the start URLs; 0 = no limit (``max_pages`` bounds the crawl).
     Every page of a paginated list is one level deeper, so small limits cut long lists."""

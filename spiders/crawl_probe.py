@@ -55,7 +55,13 @@ from settings.targets import Limits
 from settings.user_errors import UserError
 from spiders.download_errors import error_message
 from spiders.extract.document import decode_html
-from spiders.fetch_problems import REASONS, failure_reason
+from spiders.fetch_problems import (
+    REASONS,
+    failure_reason,
+    redirect_scheme,
+    refused_redirect_said,
+    refused_redirect_scheme,
+)
 from spiders.robots_rules import RobotsForbidden, RobotsUnreadable, dead_site_prefix
 from storage.child_process import quiet_resource_tracker
 
@@ -316,11 +322,18 @@ async def fetch(crawler: Crawler, url: str, hosts: tuple[str, ...] = ()) -> Fetc
             f"{refused}; use --ignore-robots only with the site owner's permission"
         ) from None
     except Exception as exc:
-        reason = failure_reason(Failure(exc))
+        failure = Failure(exc)
+        reason = failure_reason(failure)
         detail = f"{type(exc).__name__}: {error_message(exc)}"
         # No answer: the error's own words say which way (refused, no such host...).
         said = detail if reason in (None, "no_answer") else REASONS[reason]
+        scheme = refused_redirect_scheme(failure)
+        if scheme is not None:
+            said = refused_redirect_said(scheme)
         raise PageNotRead(f"cannot fetch {url}: {said}") from None
+    scheme = redirect_scheme(response)
+    if scheme is not None:  # Scrapy hands on the 3xx itself: its body is no page
+        raise PageNotRead(f"cannot fetch {url}: {refused_redirect_said(scheme)}")
     landed = urlparse(response.url).hostname or ""
     if hosts and not any(landed == h or landed.endswith("." + h) for h in hosts):
         raise PageNotRead(

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import re
 import zlib
 from functools import cache
+from urllib.parse import urljoin, urlparse
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -26,6 +28,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.defer import CancelledError
@@ -40,6 +43,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
+from spiders.extract.review_limit import REVIEWS_OVER_LIMIT
 from spiders.raw_fields import SCALE_REFUSALS
 from spiders.robots_rules import RobotsUnreadable
 
@@ -59,6 +63,8 @@ REASONS: dict[str, str] = {
     "response_over_warn_size": "body larger than limits.warn_response_mb (kept)",
     "redirect_loop": "more redirects than limits.max_redirects",
     "offsite_redirect": "redirected to a host the source does not allow",
+    "redirect_scheme_refused": "redirected to a URL that is not http or https (data:, file:, "
+    "javascript:...): not followed",
     "timeout": "no complete answer within limits.download_timeout_s",
     "retry_after_over_cap": "429/503 asking to wait longer than limits.max_retry_after_s",
     "retry_after_waited": "429/503 retried after the Retry-After wait",
@@ -76,6 +82,8 @@ REASONS: dict[str, str] = {
     "1,000 read (spiders.extract.attribute_budget)",
     "page_attributes_over_limit": "a page with more than 100,000 attributes: read up to the "
     "tag that passes them (spiders.extract.attribute_budget)",
+    REVIEWS_OVER_LIMIT: "a page (or review-API answer) with more reviews than "
+    "limits.max_reviews: only the first read",
     "json_too_deep": "a JSON block (JSON-LD or script state) nested past the decoder's "
     "recursion limit (about 1,000 levels): skipped",
     "robots_unreadable": "robots.txt could not be read (error, time-out, 5xx, 429): the host "
@@ -129,10 +137,51 @@ _NO_ANSWER = (
 """Failures of a download that got no (whole) answer: Scrapy's retry list, OSError aside."""
 
 
+_WEB_SCHEMES = frozenset({"http", "https"})
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]{0,30}")
+# Scrapy's Request refuses a URL without "://" (javascript:alert(1), mailto:): the redirect
+# middleware raises this building the request of such a Location.
+_NO_SCHEME = re.compile(r"^Missing scheme in request url: ([A-Za-z][A-Za-z0-9+.-]{0,30}):")
+
+
+def redirect_scheme(response: Response) -> str | None:
+    """The scheme of the URL a 3xx answer redirects to when it is not http(s), which Scrapy
+    does not follow (it hands on the 3xx itself): ``"data"``, ``"file"``..."""
+    location = response.headers.get(b"Location")
+    if not 300 <= response.status < 400 or not location:
+        return None
+    try:
+        scheme = urlparse(urljoin(response.url, location.decode("latin-1").strip())).scheme
+    except ValueError:  # "http://[broken": no URL at all
+        return None
+    scheme = scheme.lower()
+    if scheme in _WEB_SCHEMES or not _SCHEME.fullmatch(scheme):
+        return None
+    return scheme
+
+
+def refused_redirect_said(scheme: str) -> str:
+    """A redirect to a ``scheme`` URL, not followed, in words."""
+    return f"redirects to a {scheme}: URL, not followed (only http and https are crawled)"
+
+
+def refused_redirect_scheme(failure: Failure) -> str | None:
+    """The scheme of a redirect not followed because it is not http(s), or None."""
+    value = failure.value
+    if isinstance(value, HttpError):
+        return redirect_scheme(value.response)
+    if isinstance(value, ValueError):
+        found = _NO_SCHEME.match(str(value))
+        return found[1].lower() if found else None
+    return None
+
+
 def failure_reason(failure: Failure) -> str | None:
     """The fetch-problem reason of a failed request, or None for other failures
     (robots.txt refusals, HTTP error statuses other than ``TRANSIENT_STATUSES``)."""
     value = failure.value
+    if refused_redirect_scheme(failure) is not None:
+        return "redirect_scheme_refused"
     if isinstance(value, HttpError):
         response = value.response
         if OVER_CAP_FLAG in response.flags:  # counted as retry_after_over_cap already

@@ -30,8 +30,15 @@ from settings.targets import Company, Limits, ReviewApi, Source, Targets, load_t
 from settings.url_patterns import UrlFilter
 from spiders.download_errors import error_message
 from spiders.extract.attribute_budget import ATTRIBUTE_REASONS, within_attribute_budget
+from spiders.extract.review_limit import REVIEWS_OVER_LIMIT
 from spiders.extract.selectors import extract_with_selectors
-from spiders.fetch_problems import count_problem, failure_reason
+from spiders.fetch_problems import (
+    REASONS,
+    count_problem,
+    failure_reason,
+    refused_redirect_said,
+    refused_redirect_scheme,
+)
 from spiders.page_budget import MAX_PAGES_SETTING
 from spiders.raw_fields import key_date
 from spiders.render_budget import RENDER_PAGES_SETTING
@@ -62,18 +69,24 @@ def extract_page(html: str, url: str, source: Source) -> PageExtraction:
     """Run the source's extraction mode on one page."""
     if source.mode == "selectors" and source.selectors is not None:
         bounded, skipped = within_attribute_budget(html)  # auto mode's parse bounds its own
-        page = extract_with_selectors(bounded, url, source.selectors, language=source.language)
+        page = extract_with_selectors(
+            bounded,
+            url,
+            source.selectors,
+            language=source.language,
+            max_reviews=source.limits.max_reviews,
+        )
         page.skipped.extend(skipped)
         return page
     from spiders.extract.auto import extract_auto
 
-    page = extract_auto(html, url)
+    page = extract_auto(html, url, max_reviews=source.limits.max_reviews)
     if source.selectors is not None:  # auto + [selectors]: single fields overridden
         from spiders.extract.selector_overlay import overlay_selectors
 
         if ATTRIBUTE_REASONS.intersection(page.skipped):
             html, _ = within_attribute_budget(html)
-        overlay_selectors(page, html, source.selectors)
+        overlay_selectors(page, html, source.selectors, source.limits.max_reviews)
     return page
 
 
@@ -319,7 +332,10 @@ class TargetSpider(scrapy.Spider):
         the language their page declares."""
         stats = self.crawler.stats
         assert stats is not None
-        for review in reviews[: self.source.limits.max_reviews]:
+        limit = self.source.limits.max_reviews
+        if len(reviews) > limit:  # an API answer, or a page with the pages before its clicks
+            count_problem(stats, REVIEWS_OVER_LIMIT)
+        for review in reviews[:limit]:
             review.company, review.source = self.company.name, self.source.name
             review.page_language = page_language
             if review.product_name is None and main is not None:
@@ -471,15 +487,32 @@ class TargetSpider(scrapy.Spider):
         elif failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # robots.txt said no (counted by Scrapy as robotstxt/forbidden)
         stats.inc_value(f"{STAT}/http_errors")
-        if isinstance(failure.value, HttpError):
+        request = getattr(failure, "request", None)
+        scheme = refused_redirect_scheme(failure)
+        if isinstance(failure.value, HttpError) and scheme is None:
             response = failure.value.response
             self._sample(f"HTTP {response.status} {response.url}")
+            return
+        if isinstance(failure.value, HttpError):
+            url = failure.value.response.url
         else:
-            request = getattr(failure, "request", None)
             url = request.url if request is not None else "?"
-            kind = reason or (failure.type.__name__ if failure.type else "error")
+        kind = reason or (failure.type.__name__ if failure.type else "error")
+        if scheme is not None:
+            said = refused_redirect_said(scheme)
+        else:
             said = error_message(failure.value) if failure.value else failure.getErrorMessage()
-            self._sample(f"{kind}: {url}: {said}")
+        self._sample(f"{kind}: {url}: {said.strip() or self._problem_said(reason)}")
+
+    def _problem_said(self, reason: str | None) -> str:
+        """What a problem whose error says nothing was (a body cut off at the size limit)."""
+        if reason in ("response_too_large", "decompressed_too_large"):
+            limit = max_response_bytes(self.source.limits)
+            return (
+                f"body over {limit:,} bytes (limits.max_response_mb = "
+                f"{self.source.limits.max_response_mb:g}): download cancelled"
+            )
+        return REASONS.get(reason or "", "no message")
 
     def on_scheduled(self, request: scrapy.Request) -> None:
         """A redirect to another host: Scrapy's OffsiteMiddleware drops it silently as it is

@@ -11,7 +11,8 @@ Paths (``CASES`` lists them with the reason the crawl should record):
 - ``/bomb/N`` 1.5 MB of gzip that expands to 1.5 GiB;
 - ``/big`` a 50 MB page with its Content-Length, ``/big-chunked`` the same without it;
 - ``/loop/N`` redirects to ``/loop/N+1`` forever; ``/ping`` -> ``/pong`` -> ``/ping``;
-- ``/away`` redirects off host (to 127.0.0.2);
+- ``/away`` redirects off host (to 127.0.0.2); ``SCHEME_REDIRECTS`` to a ``data:``, ``file:``
+  and ``javascript:`` URL;
 - ``/limited`` 429 and ``/busy`` 503, both with ``Retry-After: 3600``;
 - ``/brief`` 503 with ``Retry-After: 1`` on the first request, then a real page;
 - ``/slow`` answers after ``slow_seconds`` (longer than the crawl's download timeout);
@@ -21,7 +22,8 @@ Paths (``CASES`` lists them with the reason the crawl should record):
   links), ``/dense-links`` (1,000,000 ``<a href=x>``), ``/deep`` (200,000 nested elements),
   ``/deep-json`` (200,000 nested JSON-LD arrays), ``/attributes`` (one element of 9 MB of
   distinct attributes), ``/duplicate-attributes`` (one element of the same attribute 2.4
-  million times), ``/attribute-elements`` (9 MB of elements of 100 attributes each).
+  million times), ``/attribute-elements`` (9 MB of elements of 100 attributes each),
+  ``/dense-reviews`` (a product of 200,000 short JSON-LD reviews in 9 MB).
 """
 
 from __future__ import annotations
@@ -47,6 +49,13 @@ CATASTROPHIC_PATTERN = r"/(a+)+$"
 DENIED_LINK = "/" + "a" * 40
 """A link the catastrophic pattern matches (so a ``deny`` of it must keep the crawl off)."""
 
+SCHEME_REDIRECTS = {
+    "/to-data": "data:text/html,<h1>Not a page of the site</h1>",
+    "/to-file": "file:///etc/passwd",
+    "/to-script": "javascript:alert(1)",
+}
+"""Paths that redirect to a URL of another scheme than http(s), and that URL."""
+
 CASES: dict[str, str] = {
     "/bomb/1": "decompressed_too_large",
     "/bomb/2": "decompressed_too_large",
@@ -57,6 +66,7 @@ CASES: dict[str, str] = {
     "/loop/0": "redirect_loop",
     "/ping": "redirect_loop",
     "/away": "offsite_redirect",
+    **dict.fromkeys(SCHEME_REDIRECTS, "redirect_scheme_refused"),
     "/limited": "retry_after_over_cap",
     "/busy": "retry_after_over_cap",
     "/slow": "timeout",
@@ -72,6 +82,8 @@ NESTING = 200_000
 """Elements nested in one another on ``/deep``, arrays in its JSON-LD on ``/deep-json``."""
 ATTRIBUTE_BYTES = 9 * 1024 * 1024
 """Bytes of attributes on the attribute-bomb pages (under the default 10 MB limit)."""
+DENSE_REVIEWS = 200_000
+"""JSON-LD reviews on ``/dense-reviews`` (9 MB: four times the default ``max_reviews``)."""
 KIN_CASES: dict[str, str] = {
     "/links": "elements_over_limit",
     "/dense-links": "elements_over_limit",
@@ -80,6 +92,7 @@ KIN_CASES: dict[str, str] = {
     "/attributes": "tag_attributes_over_limit",
     "/duplicate-attributes": "tag_attributes_over_limit",
     "/attribute-elements": "page_attributes_over_limit",
+    "/dense-reviews": "reviews_over_limit",
 }
 """Pages within every size limit that are costly to parse (benchmarks/hostile.py --kin; not
 linked from the index page), with the reason the crawl records: bounded memory and time,
@@ -169,6 +182,19 @@ def ratings_page() -> bytes:
     ).encode()
 
 
+def dense_reviews_page(count: int) -> bytes:
+    """A product page whose JSON-LD holds ``count`` short reviews (45 bytes each)."""
+    reviews = [{"@type": "Review", "reviewBody": f"fine {i}"} for i in range(count)]
+    product = {"@context": "https://schema.org", "@type": "Product", "name": "Dense product"}
+    product |= {"sku": "SKU-DENSE", "review": reviews}
+    return (
+        "<!DOCTYPE html><html><head><title>Dense product</title>"
+        '<script type="application/ld+json">'
+        + json.dumps(product, separators=(",", ":"))
+        + "</script></head><body><h1>Dense product</h1></body></html>"
+    ).encode()
+
+
 def index_page() -> bytes:
     links = "".join(f'<a href="{path}">{path[:20]}</a> ' for path in CASES)
     links += f'<a href="/brief">brief</a> <a href="/fine">fine</a> <a href="{DENIED_LINK}">a</a>'
@@ -195,6 +221,8 @@ def kin_page(path: str) -> bytes:
     if path == "/attribute-elements":
         element = "<i " + " ".join(f"a{i}=1" for i in range(100)) + "></i>"
         return _page("Attribute elements", element * (ATTRIBUTE_BYTES // len(element)))
+    if path == "/dense-reviews":
+        return dense_reviews_page(DENSE_REVIEWS)
     script = '<script type="application/ld+json">' + "[" * NESTING + "]" * NESTING
     return _page("Deep JSON", script + "</script>", sku="SKU-DJ")
 
@@ -203,10 +231,10 @@ MAX_REDIRECTS = 5
 """Redirects the crawl of ``hostile_targets`` follows (``/loop/N`` stops after these)."""
 
 
-def hostile_targets(base_url: str, start: str = "/") -> str:
+def hostile_targets(base_url: str, start: str = "/", holds: str = "offers") -> str:
     """A targets file crawling the hostile site from ``start``: short time-out and
     Retry-After cap (so that the slow page and the long waits are refused quickly), the
-    catastrophic pattern as a ``deny``."""
+    catastrophic pattern as a ``deny``; the source ``holds`` offers (or reviews, both)."""
     return f"""
 [[company]]
 name = "Hostile"
@@ -215,7 +243,7 @@ name = "Hostile"
 name = "hostile"
 start_urls = ["{base_url}{start}"]
 deny = ['{CATASTROPHIC_PATTERN}']
-holds = "offers"
+holds = "{holds}"
 
 [company.source.politeness]
 download_delay = 0
@@ -258,6 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect("/pong")
         elif path == "/pong":
             self._redirect("/ping")
+        elif path in SCHEME_REDIRECTS:
+            self._redirect(SCHEME_REDIRECTS[path])
         elif path == "/away":
             self._redirect(f"http://127.0.0.2:{owner.port}/")
         elif path == "/limited":

@@ -164,3 +164,19 @@ def test_a_dead_site_is_one_clear_line(
     assert "Traceback" not in err, err
     assert running.returncode == 2, out + err
     assert says.format(port=port, url=url) in err, err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/to-data", "/to-script"])
+def test_a_redirect_to_another_scheme_is_said_not_followed(tmp_path: Path, path: str) -> None:
+    """A page redirecting to a data: URL was read as its empty 302 ("no repeated blocks")."""
+    from tests.hostile_server import SCHEME_REDIRECTS, HostileServer
+
+    scheme = SCHEME_REDIRECTS[path].split(":", 1)[0]
+    with HostileServer() as hostile:
+        url = hostile.base_url + path
+        running = _command(tmp_path, "targets", "suggest", "--url", url)
+        out, err = running.communicate(timeout=240)
+    assert "Traceback" not in err, err
+    assert running.returncode == 2, out + err
+    assert f"cannot fetch {url}: redirects to a {scheme}: URL, not followed" in err, err

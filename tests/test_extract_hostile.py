@@ -204,3 +204,42 @@ def test_many_reviews_starting_alike_are_each_kept_once() -> None:
     head = f'<script type="application/ld+json">{data}</script>'
     page = extract_auto(_page("<p>Kettle</p>", head), URL)
     assert [r.text for r in page.reviews] == [f"{BODY} Number {i}." for i in range(3_000)]
+
+
+def _reviews_ld(count: int) -> str:
+    reviews = [{"@type": "Review", "reviewBody": f"{BODY} ({i})"} for i in range(count)]
+    data = {"@context": "https://schema.org", "@type": "Product", "name": "K", "review": reviews}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+@pytest.mark.parametrize(("count", "left"), [(8, True), (5, False), (2, False)])
+def test_reviews_past_the_limit_are_not_built_and_the_page_says_so(
+    monkeypatch: pytest.MonkeyPatch, count: int, left: bool
+) -> None:
+    """200,000 JSON-LD reviews in 8 MB were all built (584 MB) before the crawl kept 50,000."""
+    import spiders.extract.schema_reviews as schema_reviews
+
+    built: list[object] = []
+    build = schema_reviews.review_item
+
+    def counted(*args: object, **kwargs: object) -> object:
+        built.append(args[0])
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(schema_reviews, "review_item", counted)
+    page = extract_auto(_page("<p>x</p>", _reviews_ld(count)), URL, max_reviews=5)
+    assert [r.text for r in page.reviews] == [f"{BODY} ({i})" for i in range(min(count, 5))]
+    assert len(built) <= 6  # the limit, and the one that tells more were there
+    assert page.skipped == (["reviews_over_limit"] if left else [])
+    assert any("only the first 5 read" in w for w in page.warnings) is left
+
+
+def test_selected_reviews_past_the_limit_are_left_with_their_reason() -> None:
+    from settings.targets import Selectors
+    from spiders.extract.selectors import extract_with_selectors
+
+    selectors = Selectors.model_validate({"review": "li", "review_fields": {"text": "::text"}})
+    html = "<html><body><ul>" + "<li>fine</li>" * 7 + "</ul></body></html>"
+    page = extract_with_selectors(html, URL, selectors, max_reviews=3)
+    assert len(page.reviews) == 3 and page.skipped == ["reviews_over_limit"]
+    assert len(extract_with_selectors(html, URL, selectors, max_reviews=7).reviews) == 7

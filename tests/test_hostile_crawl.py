@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from scrapy.exceptions import DownloadCancelledError
 from sqlmodel import Session, col, select
+from twisted.internet.defer import CancelledError
+from twisted.python.failure import Failure
 
 from storage.db import open_database
 from storage.models import CrawlRun, Product, Review
@@ -25,7 +29,9 @@ from tests.hostile_server import (
     MAX_REDIRECTS,
     RATING_REVIEWS,
     REGEX_TRAP,
+    SCHEME_REDIRECTS,
     HostileServer,
+    dense_reviews_page,
     hostile_targets,
 )
 
@@ -220,9 +226,11 @@ def test_a_page_of_many_links_queues_a_bounded_number() -> None:
     assert crawler.stats.get_value("rivalscope/fetch/links_over_limit") == 2  # type: ignore[union-attr]
 
 
-def _parsed_by_spider(body: bytes) -> tuple[list[object], dict[str, int]]:
-    """What ``TargetSpider.parse`` yields for one page of the hostile site's source, and the
-    fetch problems it counted."""
+def _parsed_by_spider(
+    body: bytes, targets_text: str | None = None
+) -> tuple[list[object], dict[str, int]]:
+    """What ``TargetSpider.parse`` yields for one page of the hostile site's source (or of
+    ``targets_text``'s first source), and the fetch problems it counted."""
     from scrapy.http import HtmlResponse
     from scrapy.utils.test import get_crawler
 
@@ -230,7 +238,7 @@ def _parsed_by_spider(body: bytes) -> tuple[list[object], dict[str, int]]:
     from spiders.fetch_problems import PROBLEM_PREFIX
     from spiders.target_spider import TargetSpider
 
-    targets = parse_targets(hostile_targets("http://127.0.0.1:9"))
+    targets = parse_targets(targets_text or hostile_targets("http://127.0.0.1:9"))
     company, source = targets.find_source(targets.company[0].source[0].name)
     crawler = get_crawler(TargetSpider)
     spider = TargetSpider.from_crawler(crawler, source=source, company=company, targets=targets)
@@ -352,3 +360,116 @@ def test_a_page_in_utf_16_is_not_taken_for_truncated(body: bytes, truncated: boo
 
     page = HtmlResponse("http://127.0.0.1:9/p", body=body, headers={"Content-Type": "text/html"})
     assert _truncated(page) is truncated
+
+
+@pytest.mark.parametrize("mode", ["auto", "selectors"])
+def test_a_page_of_more_reviews_than_the_limit_gives_the_first_and_records_the_rest(
+    mode: str,
+) -> None:
+    """The crawl kept a page's first ``max_reviews`` reviews and said nothing of the rest."""
+    from settings.records import ReviewItem
+
+    targets = hostile_targets("http://127.0.0.1:9", holds="both").replace(
+        "download_timeout_s", "max_reviews = 5\ndownload_timeout_s"
+    )
+    if mode == "selectors":
+        targets = targets.replace(
+            'holds = "both"',
+            'holds = "both"\nmode = "selectors"\n[company.source.selectors]\n'
+            'review = "li"\nreview_fields = { text = "::text" }',
+        )
+    for count, left in ((8, 1), (5, 0)):
+        body = dense_reviews_page(count).replace(
+            b"</h1>", b"</h1><ul>" + b"".join(b"<li>fine %d</li>" % i for i in range(count))
+        )
+        out, counted = _parsed_by_spider(body, targets)
+        reviews = [r.text for r in out if isinstance(r, ReviewItem)]
+        assert reviews == [f"fine {i}" for i in range(5)]
+        assert counted.get("reviews_over_limit", 0) == left
+
+
+def _samples_of(failure_of: Callable[[Any], Failure]) -> tuple[list[str], dict[str, int]]:
+    """The problem lines and counts ``TargetSpider.on_error`` records for one failure
+    (``failure_of`` gets the crawler)."""
+    from scrapy.utils.test import get_crawler
+
+    from settings.targets import parse_targets
+    from spiders.fetch_problems import PROBLEM_PREFIX
+    from spiders.target_spider import TargetSpider
+
+    targets = parse_targets(hostile_targets("http://127.0.0.1:9"))
+    company, source = targets.find_source(targets.company[0].source[0].name)
+    crawler = get_crawler(TargetSpider)
+    spider = TargetSpider.from_crawler(crawler, source=source, company=company, targets=targets)
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    spider.on_error(failure_of(crawler))
+    stats = crawler.stats.get_stats()  # type: ignore[union-attr]
+    problems = {
+        k.removeprefix(PROBLEM_PREFIX): v for k, v in stats.items() if k.startswith(PROBLEM_PREFIX)
+    }
+    return getattr(spider, "error_samples", []), problems
+
+
+def _redirect_failure(location: str) -> Callable[[Any], Failure]:
+    """What a redirect to ``location`` reaches the errback as: Scrapy's redirect middleware
+    hands on the 3xx (its HttpError) or raises building the request."""
+    from scrapy import Request
+    from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    def failure_of(crawler: Any) -> Failure:
+        request = Request("http://127.0.0.1:9/moved")
+        response = Response(request.url, status=302, headers={"Location": location})
+        response.request = request
+        try:
+            handed = RedirectMiddleware.from_crawler(crawler).process_response(request, response)
+        except ValueError as exc:
+            failure = Failure(exc)
+        else:
+            assert handed is response  # not followed
+            failure = Failure(HttpError(response, "Ignoring non-200 response"))
+        failure.request = request  # type: ignore[attr-defined]
+        return failure
+
+    return failure_of
+
+
+@pytest.mark.parametrize("location", [*SCHEME_REDIRECTS.values(), "MAILTO:a@b.example"])
+def test_a_redirect_to_another_scheme_is_said_not_followed_and_why(location: str) -> None:
+    """A redirect to a data: or file: URL was recorded as "HTTP 302"."""
+    samples, problems = _samples_of(_redirect_failure(location))
+    scheme = location.split(":", 1)[0].lower()
+    assert samples == [
+        f"redirect_scheme_refused: http://127.0.0.1:9/moved: redirects to a {scheme}: URL, "
+        "not followed (only http and https are crawled)"
+    ]
+    assert problems == {"redirect_scheme_refused": 1}
+
+
+@pytest.mark.parametrize(("status", "headers"), [(404, {}), (302, {}), (300, {"Location": "/a"})])
+def test_other_http_errors_are_said_as_before(status: int, headers: dict[str, str]) -> None:
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    answer = Response("http://127.0.0.1:9/p", status=status, headers=headers)
+    samples, problems = _samples_of(lambda _: Failure(HttpError(answer, "Ignoring")))
+    assert samples == [f"HTTP {status} http://127.0.0.1:9/p"] and problems == {}
+
+
+@pytest.mark.parametrize("error", [DownloadCancelledError, CancelledError])
+def test_a_body_cut_off_at_the_size_limit_says_the_limit(error: type[Exception]) -> None:
+    """An endless chunked body was recorded as "response_too_large: URL: " and nothing more."""
+    from scrapy import Request
+
+    def failure_of(_: Any) -> Failure:
+        failure = Failure(error())
+        failure.request = Request("http://127.0.0.1:9/endless")  # type: ignore[attr-defined]
+        return failure
+
+    samples, problems = _samples_of(failure_of)
+    assert samples == [
+        "response_too_large: http://127.0.0.1:9/endless: body over 10,485,760 bytes "
+        "(limits.max_response_mb = 10): download cancelled"
+    ]
+    assert problems == {"response_too_large": 1}

@@ -40,6 +40,16 @@ HUGE = "9" * 5000
         ("1" + "0" * 15, True, None, "price_absurd_magnitude"),
         ("9" * 15, True, "9" * 15, None),
         ("19.99EUR", True, "19.99", None),  # an E after digits, not an exponent
+        # Under a hundredth of any currency's finest minor unit: no price (was accepted).
+        ("0.000000001", True, None, "price_below_any_unit"),
+        ("0,0000009 €", True, None, "price_below_any_unit"),
+        (1e-9, True, None, "price_below_any_unit"),
+        ("0.000001", True, "0.000001", None),
+        ("0.005", True, "0.005", None),  # a price per gram or per unit
+        ("0.2345", True, "0.2345", None),  # a price per kWh
+        ("9.9900000000000002", True, "9.9900000000000002", None),  # float noise: a price
+        (19.989999771118164, True, "19.989999771118164", None),
+        ("0.00", True, "0.00", None),  # a free offer (or a placeholder) is no refusal
     ],
 )
 def test_price_numbers(
@@ -66,6 +76,8 @@ def _jsonld_page(price_json: str) -> str:
         ('"1e400"', "price_exponent_form"),
         (HUGE, "price_absurd_magnitude"),
         (f'"{HUGE}"', "price_absurd_magnitude"),
+        ('"0.000000001"', "price_below_any_unit"),
+        ("0.000000001", "price_below_any_unit"),
         ("19.99", None),
     ],
 )
@@ -86,6 +98,7 @@ def test_crawled_jsonld_prices_keep_sign_or_are_dropped_with_a_reason(
         ("-19.99", "negative_price"),
         ("1e400", "price_exponent_form"),
         (HUGE, "price_absurd_magnitude"),
+        ("0.000000001", "price_below_any_unit"),
     ],
 )
 def test_imported_prices_use_the_same_parser(price: str, problem: str) -> None:

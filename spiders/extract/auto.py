@@ -44,6 +44,7 @@ from spiders.extract.meta import declared_locale, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes, node_types
 from spiders.extract.pagination import next_page_url
 from spiders.extract.price import currency_from_locale, currency_from_url, normalize_price
+from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, within_review_limit
 from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import is_product, schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
@@ -74,10 +75,17 @@ from spiders.extract.visible_availability import (
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
 
 
-def extract_auto(html: str | bytes, url: str, *, encoding: str | None = None) -> PageExtraction:
-    """Everything the page's markup and layout say about its offers and reviews."""
+def extract_auto(
+    html: str | bytes,
+    url: str,
+    *,
+    encoding: str | None = None,
+    max_reviews: int = DEFAULT_MAX_REVIEWS,
+) -> PageExtraction:
+    """Everything the page's markup and layout say about its offers and reviews (at most
+    ``max_reviews`` reviews: ``spiders.extract.review_limit``)."""
     try:
-        page = _extract(parse_document(html, encoding), url)
+        page = _extract(parse_document(html, encoding), url, max_reviews)
     except Exception as exc:  # a bug must not stop a crawl; report it with the page
         page = PageExtraction(
             url=url, warnings=[f"extraction failed: {exc.__class__.__name__}: {exc}"]
@@ -102,7 +110,7 @@ def structured_nodes(
     return nodes, warnings
 
 
-def _extract(document: Document, url: str) -> PageExtraction:
+def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
     page = PageExtraction(url=url, warnings=list(document.warnings), skipped=list(document.skipped))
     root = document.root
     if root is None:
@@ -153,7 +161,8 @@ def _extract(document: Document, url: str) -> PageExtraction:
                 offer.parent = parent
         page.offers = [o for o in offers if o.name or o.price or o.sku or o.gtin]
     # else: a recipe or article that sells nothing (no offer, nor a sku from its URL)
-    page.reviews = _reviews(nodes, root, url, document.text, main, locale, script_values)
+    reviews = _reviews(nodes, root, url, document.text, main, locale, script_values, page.skipped, max_reviews)  # fmt: skip
+    within_review_limit(page, reviews, max_reviews)
     page.aggregate_rating = _aggregate(nodes, root, page.language, script_values)
     page.next_page = next_page_url(root, url)
     return page
@@ -193,10 +202,13 @@ def _reviews(
     main: OfferItem,
     locale: str | None,
     script_values: list[object],
+    skipped: list[str],
+    limit: int,
 ) -> list[ReviewItem]:
-    """Reviews from markup and script state, each once; the layout when neither has any."""
+    """Reviews from markup and script state, each once; the layout when neither has any.
+    The markup's are built up to ``limit`` (the reason of those left added to ``skipped``)."""
     structured = merge_reviews(
-        schema_review_items(nodes, url, locale),
+        schema_review_items(nodes, url, locale, limit=limit, skipped=skipped),
         embedded_json_reviews(root, url, locale, script_values),
     )
     for review in structured:

@@ -35,10 +35,12 @@ def _json_int(text: str) -> int | str:
 
 def _json_float(text: str) -> float | str:
     # 1e400 would become infinity and 1e5 a float: exponent forms stay text, so that
-    # prices refuse them with a reason instead of reading a wrong number.
+    # prices refuse them with a reason instead of reading a wrong number. So do numbers a
+    # float writes in exponent form (0.000000001 is 1e-09): refused for what they are.
     if "e" in text or "E" in text or len(text) > MAX_JSON_NUMBER_LENGTH:
         return text
-    return float(text)
+    value = float(text)
+    return text if "e" in repr(value) else value
 
 
 _DECODER = json.JSONDecoder(strict=False, parse_int=_json_int, parse_float=_json_float)

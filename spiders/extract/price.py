@@ -215,10 +215,18 @@ _EXPONENT = re.compile(r"\d[eE][-+]?\d")
 _RATING_FORM = re.compile(r"^\D{0,4}?(\d{1,3}(?:[.,]\d{1,2})?)\s*/\s*(5|10|100)(?![\d.,])")
 MAX_PRICE_DIGITS = 15
 """Digits a price's whole part may have; more is an id, a phone number or hostile input."""
+MIN_PRICE = Decimal("0.000001")
+"""The smallest amount other than 0 that can be a price: a hundredth of the finest minor
+unit any currency has (ISO 4217's 4 decimals, CLF). Per-unit prices (0.005 a gram, 0.2345
+a kWh) and float noise (9.9900000000000002, 19.989999771118164) stay readable; 0.000000001
+is a placeholder or hostile input. Independent of the currency: a price's refusal is decided
+before its currency is known."""
 
 PRICE_REFUSALS = {
     "price_exponent_form": "a number in exponent form (1e400) is not a price",
     "price_absurd_magnitude": f"more than {MAX_PRICE_DIGITS} digits before the decimal mark",
+    "price_below_any_unit": f"an amount other than 0 under {MIN_PRICE} (a hundredth of the "
+    "finest minor unit of any currency)",
     "price_not_finite": "not a finite number (infinity or NaN)",
     "price_rating_form": "an amount out of 5, 10 or 100 (3.34/5) is a rating",
 }
@@ -233,7 +241,9 @@ def price_refusal(value: object, currency: str | None = None) -> str | None:
     if isinstance(value, float):
         if value != value or value in (_INF, -_INF):
             return "price_not_finite"
-        return "price_absurd_magnitude" if abs(value) >= 10.0**MAX_PRICE_DIGITS else None
+        if abs(value) >= 10.0**MAX_PRICE_DIGITS:
+            return "price_absurd_magnitude"
+        return "price_below_any_unit" if 0 < abs(value) < _MIN_FLOAT else None
     if isinstance(value, int):
         digits = len(str(value).lstrip("-")) if abs(value) < 10**4000 else 4001
         return "price_absurd_magnitude" if digits > MAX_PRICE_DIGITS else None
@@ -244,12 +254,16 @@ def price_refusal(value: object, currency: str | None = None) -> str | None:
     if rating and float(rating.group(1).replace(",", ".")) <= float(rating.group(2)):
         return "price_rating_form"
     amount = _first_amount(text, currency)
-    if amount is not None and amount.is_finite() and amount.adjusted() >= MAX_PRICE_DIGITS:
-        return "price_absurd_magnitude"
+    if amount is not None and amount.is_finite():
+        if amount.adjusted() >= MAX_PRICE_DIGITS:
+            return "price_absurd_magnitude"
+        if 0 < amount < MIN_PRICE:
+            return "price_below_any_unit"
     return None
 
 
 _INF = float("inf")
+_MIN_FLOAT = float(MIN_PRICE)
 
 
 def is_negative_amount(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from settings.languages import normalize_language_code
 from settings.records import AggregateRatingItem, ReviewItem
@@ -10,6 +11,7 @@ from spiders.extract.aggregate import COUNT_DIGITS, plausible_count
 from spiders.extract.layers import JSON_LD
 from spiders.extract.markup import unclaimed_text
 from spiders.extract.nodes import Node, as_list, first_text, first_value, node_types
+from spiders.extract.review_limit import left_reviews
 from spiders.extract.schema_offers import is_product
 from spiders.raw_fields import (
     EXPONENT_FORM,
@@ -76,23 +78,44 @@ def review_item(
     return item
 
 
-def schema_review_items(nodes: list[Node], url: str, locale: str | None = None) -> list[ReviewItem]:
+def schema_review_items(
+    nodes: list[Node],
+    url: str,
+    locale: str | None = None,
+    *,
+    limit: int | None = None,
+    skipped: list[str] | None = None,
+) -> list[ReviewItem]:
     """Reviews nested in products first (knowing their product), then standalone ones;
-    ``locale`` is the page's language tag, for numeric dates of reviews without one."""
+    ``locale`` is the page's language tag, for numeric dates of reviews without one. At most
+    ``limit`` are built: one more found adds ``REVIEWS_OVER_LIMIT`` to ``skipped``."""
     items: list[ReviewItem] = []
     seen: set[int] = set()
+    for review, product in _review_nodes(nodes):
+        if id(review) in seen:
+            continue
+        seen.add(id(review))
+        item = review_item(review, url, product, locale)
+        # A title alone is what a truncated page leaves of a review: not a review.
+        if not item.text and item.rating is None:
+            continue
+        if limit is not None and len(items) >= limit:
+            left_reviews(skipped)
+            break
+        items.append(item)
+    return items
+
+
+def _review_nodes(nodes: list[Node]) -> Iterator[tuple[Node, Node | None]]:
+    """Each review node with the product it is nested in: products' reviews first."""
     for node in nodes:
         if is_product(node):
             for review in as_list(node.get("review")) + as_list(node.get("reviews")):
-                if isinstance(review, dict) and id(review) not in seen:
-                    seen.add(id(review))
-                    items.append(review_item(review, url, node, locale))
+                if isinstance(review, dict):
+                    yield review, node
     for node in nodes:
-        if "review" in node_types(node) and id(node) not in seen:
-            seen.add(id(node))
-            items.append(review_item(node, url, None, locale))
-    # A title alone is what a truncated page leaves of a review: not a review.
-    return [item for item in items if item.text or item.rating is not None]
+        if "review" in node_types(node):
+            yield node, None
 
 
 def aggregate_rating_item(nodes: list[Node]) -> AggregateRatingItem | None:

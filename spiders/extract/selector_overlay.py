@@ -17,6 +17,7 @@ from parsel import Selector
 from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Selectors
 from spiders.extract.layers import SELECTORS
+from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, REVIEWS_OVER_LIMIT
 from spiders.extract.selectors import extract_with_selectors, select_text, selected_blocks
 
 # Selector field -> (raw OfferItem field it sets, normalised field it clears for the pipeline).
@@ -38,15 +39,24 @@ _DERIVED_REVIEW_FIELDS = {
 }
 
 
-def overlay_selectors(page: PageExtraction, html: str, selectors: Selectors) -> PageExtraction:
-    """``page`` (from auto) with the fields ``selectors`` find put over it, in place."""
+def overlay_selectors(
+    page: PageExtraction,
+    html: str,
+    selectors: Selectors,
+    max_reviews: int = DEFAULT_MAX_REVIEWS,
+) -> PageExtraction:
+    """``page`` (from auto) with the fields ``selectors`` find put over it, in place (at
+    most ``max_reviews`` reviews)."""
     if selectors.offer_fields:
         _overlay_offer(page, html, selectors)
     wants_reviews = bool(selectors.review and selectors.review_fields)
     if wants_reviews or selectors.next_page:
-        chosen = extract_with_selectors(html, page.url, selectors)
+        chosen = extract_with_selectors(html, page.url, selectors, max_reviews=max_reviews)
         if wants_reviews and chosen.reviews:
             page.reviews = [_with_auto_fields(review, page.reviews) for review in chosen.reviews]
+            if REVIEWS_OVER_LIMIT in chosen.skipped and REVIEWS_OVER_LIMIT not in page.skipped:
+                page.skipped.append(REVIEWS_OVER_LIMIT)
+                page.warnings.extend(chosen.warnings)
         page.next_page = chosen.next_page or page.next_page
     return page
 

@@ -16,6 +16,7 @@ from settings.records import OfferItem, PageExtraction, ReviewItem
 from settings.targets import Selectors
 from spiders.extract.element_text import flat_text
 from spiders.extract.layers import SELECTORS
+from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, left_reviews, within_review_limit
 from spiders.raw_fields import clean_text, plain_number
 
 LAYER = SELECTORS.name
@@ -54,9 +55,15 @@ def selected_blocks(root: Selector, query: str | None) -> list[Selector]:
 
 
 def extract_with_selectors(
-    html: str, url: str, selectors: Selectors, *, language: str | None = None
+    html: str,
+    url: str,
+    selectors: Selectors,
+    *,
+    language: str | None = None,
+    max_reviews: int = DEFAULT_MAX_REVIEWS,
 ) -> PageExtraction:
-    """Offers, reviews and the next-page link that the configured selectors find."""
+    """Offers, reviews (at most ``max_reviews``) and the next-page link that the configured
+    selectors find."""
     root = Selector(text=html or "<html></html>")
     page = PageExtraction(url=url)
     page.language = clean_text(root.xpath("/html/@lang").get())
@@ -92,6 +99,9 @@ def extract_with_selectors(
         values = {name: select_text(block, q) for name, q in selectors.review_fields.items()}
         if not values.get("text") and not values.get("rating"):
             continue
+        if len(page.reviews) >= max_reviews:
+            left_reviews(page.skipped)
+            break
         page.reviews.append(
             ReviewItem(
                 url=url,
@@ -108,6 +118,7 @@ def extract_with_selectors(
                 explain=dict(explain),
             )
         )
+    within_review_limit(page, page.reviews, max_reviews)
 
     if selectors.next_page:
         page.next_page = _next_link(root, selectors.next_page, url)
