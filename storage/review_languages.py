@@ -14,11 +14,11 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
 from sqlmodel import col
 
 from storage.models import Source
-from storage.review_identity import REVIEW, chunks, forget_analysis
+from storage.review_identity import REVIEW, forget_analysis
 
 SET_BY_USER = "user"
 """``review.language_source`` of a language the user gave to stored reviews."""
@@ -57,19 +57,12 @@ def relabel_detected(
             & (REVIEW.c.language_source == "detected")
             & REVIEW.c.language.in_(sorted(set(from_languages) - {language}))
         )
-        found = Relabelled()
-        for old, count in conn.execute(
-            select(REVIEW.c.language, func.count()).where(matching).group_by(REVIEW.c.language)
-        ):
-            found.from_languages[str(old)] = int(count)
-        if dry_run or not found.reviews:
+        rows = conn.execute(select(REVIEW.c.id, REVIEW.c.language).where(matching)).all()
+        found = Relabelled(Counter(str(old) for _, old in rows))
+        if dry_run or not rows:
             return found
-        ids = list(conn.execute(select(REVIEW.c.id).where(matching)).scalars())
-        for part in chunks(ids):
-            conn.execute(
-                update(REVIEW)
-                .where(REVIEW.c.id.in_(part))
-                .values(language=language, language_source=SET_BY_USER)
-            )
-        forget_analysis(conn, ids)
+        conn.execute(
+            update(REVIEW).where(matching).values(language=language, language_source=SET_BY_USER)
+        )
+        forget_analysis(conn, [review_id for review_id, _ in rows])
     return found
