@@ -36,7 +36,7 @@ from storage.dialects import dialect_of
 from storage.findings_models import Finding
 from storage.models import as_utc
 from storage.review_copies import COLUMNS, fill, identity_of_row, same_review
-from storage.review_identity import ALIAS, ANALYSIS_TABLES, REVIEW, chunks
+from storage.review_identity import ALIAS, ANALYSIS_TABLES, REVIEW, chunks, forget_analysis
 
 BATCH = 500
 """Copy keys shared by several rows merged in one transaction."""
@@ -217,9 +217,7 @@ def _keep_analyses(conn: Connection, merged: list[Merged], counts: MergeCounts) 
             moved[chosen["id"]] = m.before["id"]
         if chosen["published"] != m.row["published"]:
             redated.append({"b_review": m.before["id"], "b_published": m.row["published"]})
-    for part in chunks(sorted(dropped)):
-        for table in ANALYSIS_TABLES:
-            conn.execute(delete(table).where(table.c.review_id.in_(part)))
+    forget_analysis(conn, dropped)
     _move(conn, ANALYSIS_TABLES, moved)
     if redated:
         for table in _DATED:
