@@ -18,6 +18,7 @@ from compare.analysis.sentiment.lexicon_features import (
     lexicon_channels,
     lexicon_counts,
     load_lexicon,
+    unscoped_negations,
 )
 from compare.analysis.text import tokenize
 
@@ -208,3 +209,52 @@ def test_every_language_s_lexicons_stay_loaded_while_others_are_read() -> None:
     for language in CHANNELS:
         lexicon_channels(language)
     assert all(load_lexicon(source) is lexicon for source, lexicon in loaded.items())
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # a negated event, no opinion word: a customer's complaint (it leaned positive)
+        ("en", "The refund never came."),
+        ("en", "The courier didn't ring the bell."),
+        ("fr", "Le vendeur ne répond pas à mes messages."),
+        ("de", "Die Bestellung ist nie angekommen."),
+        ("nl", "De bestelling is nooit geleverd."),
+        ("it", "Il pacco non è mai arrivato."),
+        ("da", "Ordren kom aldrig frem."),
+    ],
+)
+def test_fallback_reads_a_negated_event_as_a_complaint(language: str, text: str) -> None:
+    (polarity, label, _), *_ = lexicon_scores([text], language)
+    assert label == "negative" and polarity < 0
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "count"),
+    [
+        ("fr", "Le vendeur ne répond pas à mes messages.", 1),  # "ne ... pas" counts once
+        ("en", "It never arrived and nobody answers, no refund either.", 2),
+        # a negation of an opinion word is the lexicons' rule, not a complaint of its own
+        ("fr", "Ce n'est pas mauvais du tout.", 0),
+        ("en", "Not bad at all.", 0),
+        ("en", "The parcel came on Tuesday.", 0),
+    ],
+)
+def test_unscoped_negations_count_negations_of_no_opinion_word(
+    language: str, text: str, count: int
+) -> None:
+    found = unscoped_negations(lexicon_channels(language), language, [tokenize(text)])
+    assert found.tolist() == [count]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Ce n'est pas mauvais du tout."),
+        ("en", "Not bad at all."),
+        ("en", "Never a problem."),
+    ],
+)
+def test_fallback_still_reads_a_negated_complaint_word_as_praise(language: str, text: str) -> None:
+    (_, label, _), *_ = lexicon_scores([text], language)
+    assert label == "positive"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "18"
+ANALYZER_VERSION = "19"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -38,4 +38,7 @@ de, nl and it too ("absence de", "brist på", "Mangel an", "gebrek aan", "mancan
 Swedish, German and Dutch models negate a verb before an object pronoun and a post-verb
 negation, as their lexicons do (model format 13).
 18: "easy", "difficult" and their kin in every language (usability) judge the aspect their
-clause names and name usability only alone ("enkel retur", "łatwy zwrot": returns)."""
+clause names and name usability only alone ("enkel retur", "łatwy zwrot": returns).
+19: the lexicon fallbacks (French, and Danish, German, Spanish, Italian, Dutch, Swedish on
+day one) read a negation that negates no opinion word as a complaint ("n'est jamais
+arrivée", "ist nie angekommen"); such sentences leaned positive."""

@@ -39,6 +39,7 @@ import scipy.sparse as sp
 
 from compare.analysis.sentiment.cognates import cached_cognate_lexicon
 from compare.analysis.sentiment.features import (
+    OBJECT_PRONOUNS,
     POOLED,
     POST_VERB_NEGATIONS,
     finite_verb,
@@ -333,8 +334,7 @@ def lexicon_counts(
 ) -> sp.csr_matrix:
     """Additive rows: (positive sum, negative sum) per channel, for each token list
     (``emphasis_lists``: per token, whether the text stresses it; ``normalise``)."""
-    negations = negation_words(language) | {"never", "without"}
-    post_negations = POST_VERB_NEGATIONS.get(language, frozenset())
+    negations, post_negations = _negation_sets(language)
     lexicons = [load_lexicon(c) for c in channels]
     words = opinion_words(channels)
     rows = np.zeros((len(token_lists), 2 * len(lexicons)))
@@ -355,6 +355,48 @@ def lexicon_counts(
         if row is not None:
             rows[r] = row
     return sp.csr_matrix(rows)
+
+
+def _negation_sets(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words that negate what follows them, and those that negate the verb before them."""
+    negations = negation_words(language) | {"never", "without"}
+    return negations, POST_VERB_NEGATIONS.get(language, frozenset())
+
+
+def unscoped_negations(
+    channels: tuple[str, ...], language: str, token_lists: list[list[str]]
+) -> np.ndarray:
+    """Per token list, how many of its negations negate no opinion word of the channels:
+    none among the NEGATION_WINDOW tokens after it, nor (a post-verb negation) the verb
+    before it (or before its object pronoun). "Ne ... pas" and the like count once: a
+    negation within the window of one counted before is not counted again. "The parcel never
+    arrived", "kom aldri frem", "n'est jamais arrivée" hold no opinion word, yet are
+    complaints (``lexicon.UNSCOPED_NEGATION``)."""
+    negations, post_negations = _negation_sets(language)
+    words = opinion_words(channels)
+    out = np.zeros(len(token_lists))
+    for r, tokens in enumerate(token_lists):
+        if (
+            negations.isdisjoint(tokens)
+            and post_negations.isdisjoint(tokens)
+            and not _ends_in_nt(tokens)
+        ):
+            continue
+        opinion = {i for i, _ in _opinion_hits(tokens, None, words, language)}
+        last = -NEGATION_WINDOW - 1
+        for i, token in enumerate(tokens):
+            post = token in post_negations
+            if not (post or token in negations or token.endswith("n't")):
+                continue
+            scope = set(range(i + 1, i + 1 + NEGATION_WINDOW))
+            if post:
+                scope.add(i - 1)
+                if i >= 2 and tokens[i - 1] in OBJECT_PRONOUNS.get(language, ()):
+                    scope.add(i - 2)
+            if opinion.isdisjoint(scope) and i - last > NEGATION_WINDOW:
+                out[r] += 1
+            last = i
+    return out
 
 
 def _lexicon_row(
