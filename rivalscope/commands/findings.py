@@ -99,7 +99,16 @@ def findings(
             all_runs=all_runs,
         )
         aspects = finding_aspects(engine, all_runs=all_runs) if aspect and not rows else []
-        translated = _stored_aspect_named(aspect, aspects) if aspects else None
+        # An aspect or need an earlier report found ("app", no longer an opening) is not
+        # another one's name in another language ("app" is a word for the website).
+        earlier = (
+            aspect is not None
+            and bool(aspects)
+            and not all_runs
+            and fold_name(aspect) not in map(fold_name, aspects)
+            and fold_name(aspect) in map(fold_name, finding_aspects(engine, all_runs=True))
+        )
+        translated = _stored_aspect_named(aspect, aspects) if aspects and not earlier else None
         if translated is not None:
             # "dostawa", "livraison": the aspect the findings store under its English name
             rows = stored_findings(
@@ -129,6 +138,13 @@ def findings(
     if translated is not None:
         console.print(f"{aspect!r} is the aspect {translated.replace('_', ' ')}.", markup=False)
     if not rows:
+        if earlier:
+            console.print(
+                f"Report #{latest} found nothing about {aspect!r}; earlier reports did: "
+                "pass --all-runs to list their findings.",
+                markup=False,
+            )
+            return
         if (
             translated is None
             and aspects
