@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
 DATABASE_URL_ENV = "RIVALSCOPE_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0018"
 """The newest migration's revision (a test checks it against Alembic's scripts)."""
 
 

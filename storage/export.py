@@ -36,7 +36,13 @@ from sqlalchemy import (
 from settings.user_errors import UserError
 from storage.company_names import find_company, suggest_company
 from storage.csv_safety import safe_cell
-from storage.findings_models import EFFECT_UNITS, SAMPLE_UNITS
+from storage.findings_models import (
+    COUNT_UNITS,
+    EFFECT_UNITS,
+    LEGACY_NEED_UNIT,
+    SAMPLE_UNITS,
+    VALUE_UNITS,
+)
 from storage.schema import metadata
 
 ALSO_SEPARATOR = " | "
@@ -276,8 +282,23 @@ def _findings(since: date | None, company_id: int | None) -> Select[Any]:
             finding.c.score,
             finding.c.summary,
             finding.c.quotes,
-            _unit_of(finding.c.kind, EFFECT_UNITS),
+            case(
+                # An unmet need stored before revision 0018 holds their share alone.
+                (
+                    and_(finding.c.kind == "unmet_need", finding.c.competitor_value.is_(None)),
+                    LEGACY_NEED_UNIT,
+                ),
+                else_=_unit_of(finding.c.kind, EFFECT_UNITS),
+            ),
             _unit_of(finding.c.kind, SAMPLE_UNITS),
+            finding.c.competitor_value,
+            finding.c.own_value,
+            _unit_of(finding.c.kind, VALUE_UNITS),
+            finding.c.competitor_count,
+            finding.c.own_count,
+            _unit_of(finding.c.kind, COUNT_UNITS),
+            finding.c.p_value,
+            finding.c.p_adjusted,
         )
         .select_from(finding.join(run, run.c.id == finding.c.report_run_id))
         .order_by(finding.c.report_run_id, finding.c.score.desc(), finding.c.id)
@@ -347,7 +368,9 @@ DATASETS = {
             "segment_region:text effect:float effect_low:float effect_high:float "
             "sample_size:int own_sample_size:int score:float summary:text quotes:json "
             # after the columns consumers read by position; the names of findings.csv
-            "effect_unit:text sample_unit:text"
+            "effect_unit:text sample_unit:text competitor_value:float own_value:float "
+            "value_unit:text competitor_count:int own_count:int count_unit:text "
+            "p_value:float p_adjusted:float"
         ),
         _findings,
     ),

@@ -41,11 +41,27 @@ class ReportRun(SQLModel, table=True):
 EFFECT_UNITS = {
     "competitor_weakness": "net sentiment difference, ours - theirs (-2..2)",
     "competitor_strength": "net sentiment difference, ours - theirs (-2..2)",
-    "unmet_need": "share of their reviews (0..1)",
+    "unmet_need": "share of reviews voicing it, theirs - ours (-1..1)",
     "price_gap": "price premium over ours (0.1 = +10%)",
 }
 """What a finding's stored ``effect`` measures, by its kind: the ``effect_unit`` column of
 the report's findings.csv/json and of ``rivalscope export findings``."""
+LEGACY_NEED_UNIT = "share of their reviews (0..1)"
+"""What an ``unmet_need`` stored before revision 0018 measures (it has no
+``competitor_value``): the competitor's share alone, not the difference with ours."""
+VALUE_UNITS = {
+    "competitor_weakness": "net sentiment (-1..1)",
+    "competitor_strength": "net sentiment (-1..1)",
+    "unmet_need": "share of reviews voicing it (0..1)",
+}
+"""What ``competitor_value`` and ``own_value`` measure, by kind (prices have none)."""
+COUNT_UNITS = {
+    "competitor_weakness": "negative opinions",
+    "competitor_strength": "negative opinions",
+    "unmet_need": "reviews voicing it",
+}
+"""What ``competitor_count`` and ``own_count`` count, by kind (of ``sample_size`` and
+``own_sample_size``: with them, the counts the test read)."""
 SAMPLE_UNITS = {
     "competitor_weakness": "opinions",
     "competitor_strength": "opinions",
@@ -68,12 +84,27 @@ class FindingBase(SQLModel):
     segment_language: str | None = Field(default=None, max_length=8)
     segment_region: str | None = Field(default=None, max_length=100)
     effect: float
-    """Gap in net sentiment (own - competitor), need share, or price index - 1."""
+    """Gap in net sentiment (own - competitor), difference of need shares (competitor - own;
+    before revision 0018 the competitor's share alone), or price index - 1."""
     effect_low: float
     effect_high: float
     sample_size: int
     """Competitor opinions (or reviews, or matched products) the effect rests on."""
     own_sample_size: int = 0
+    competitor_value: float | None = None
+    """Their side of the comparison (``VALUE_UNITS``): net sentiment on the aspect in the
+    segment, share of their reviews voicing the need; None for prices and rows stored before
+    revision 0018."""
+    own_value: float | None = None
+    """Ours, as ``competitor_value`` (our whole company's)."""
+    competitor_count: int | None = None
+    """Their reviews voicing the need, or negative opinions on the aspect (``COUNT_UNITS``)."""
+    own_count: int | None = None
+    p_value: float | None = None
+    """Two-sided p-value of the comparison alone."""
+    p_adjusted: float | None = None
+    """Benjamini-Hochberg adjusted over every comparison of its kind the report made: at most
+    0.05 for a finding (the selection's false discovery rate)."""
     score: float = Field(index=True)
     """Opportunity score: volume x competitor dissatisfaction x our advantage."""
     summary: str = Field(sa_type=Text)

@@ -371,7 +371,17 @@ def test_evidence_quotes_come_from_reviews_rated_their_way_first(
             (-0.58, -0.98, -0.004),
             "-0.580 [-0.980, -0.004] (net sentiment, ours − theirs)",
         ),
-        ("unmet_need", (0.2397, 0.1777, 0.3151), "24% [18%, 32%] (share of their reviews)"),
+        (
+            "unmet_need",
+            (0.2397, 0.1777, 0.3151),
+            "+24% [+18%, +32%] (share of reviews, theirs − ours)",
+        ),
+        # An unmet need stored before revision 0018 holds their share alone.
+        (
+            "unmet_need_share",
+            (0.2397, 0.1777, 0.3151),
+            "24% [18%, 32%] (their share of reviews alone, 95% CI; stored by an earlier version)",
+        ),
         ("price_gap", (0.2, 0.11, 0.3), "+20% [+11%, +30%] (their price premium)"),
     ],
 )
@@ -393,4 +403,5 @@ def test_findings_command_prints_needs_as_shares(
     listed = CliRunner().invoke(app, ["findings", "--db", db_url, "--kind", "unmet need"])
     assert listed.exit_code == 0, listed.output
     row = next(line for line in listed.output.splitlines() if "Rival B" in line)
-    assert re.search(r"\d+% \[\d+%, \d+%\]", row), row
+    # their share, ours, and the difference in share points with its interval
+    assert re.search(r"\d+%\s+0%\s+\+\d+% \[\+\d+%, \+\d+%\]", row), row

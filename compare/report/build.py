@@ -173,7 +173,7 @@ def _compute(
     findings = rank(
         aspect_findings(cells, scope, scope.min_sample, gaps)
         + need_findings(needs, scope, scope.min_sample, own_reviews, need_level)
-        + price_findings(indices, cells, scope, rates.date)
+        + price_findings(indices, cells, scope, rates.date, price_level)
     )
     for finding in findings:
         finding.evidence = _finding_evidence(connection, scope, source, finding)

@@ -8,7 +8,8 @@ Kinds:
   chance (our gap
   to close);
 - ``unmet_need``: the share of the competitor's reviews wishing for something is
-  significantly above the share of our reviews voicing the same need;
+  significantly above the share of our reviews voicing the same need (the effect is that
+  difference, theirs - ours: a need every shop's customers voice alike is no opening);
 - ``price_gap``: the competitor's price index against ours (matched products) is
   significantly above 1 (geometric-mean interval above 1).
 
@@ -53,6 +54,7 @@ from compare.report.stats import (
     compare_nets,
     fdr_level,
     gap_p_value,
+    log_ratio_p_value,
     proportion_difference,
     proportion_p_value,
 )
@@ -100,18 +102,24 @@ class Finding:
     own_value: float | None = None
     """Our side of the comparison: our net sentiment on the aspect, our share of reviews
     voicing the need; None for prices (the index already is a ratio to ours)."""
-    tested: Interval | None = None
-    """The interval the significance test read, when it is not ``effect``: for unmet needs
-    the difference between their share and ours."""
-
-    @property
-    def test_interval(self) -> Interval:
-        return self.effect if self.tested is None else self.tested
+    competitor_value: float | None = None
+    """Their side: their net sentiment on the aspect (in the segment), their share of
+    reviews voicing the need; None for prices."""
+    competitor_count: int | None = None
+    """Their reviews voicing the need, or their negative opinions on the aspect (with
+    ``sample_size``, the counts the test read); None for prices."""
+    own_count: int | None = None
+    """Ours, as ``competitor_count``."""
+    p_value: float | None = None
+    """Two-sided p-value of this comparison alone."""
+    p_adjusted: float | None = None
+    """Its Benjamini-Hochberg adjusted p-value over the family the report compared (at most
+    ``stats.FDR`` for every finding)."""
 
     @property
     def significant(self) -> bool:
         """Decided on the unrounded interval (every stored finding is; kept for display)."""
-        return self.test_interval.excludes_zero()
+        return self.effect.excludes_zero()
 
     @property
     def segment_columns(self) -> dict[str, str | None]:
@@ -193,46 +201,50 @@ def aspect_findings(
         where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
         topic = aspect_label(cell.aspect)
         if test.gap.value > 0 and own.net.low > 0:
-            found.append(
-                Finding(
-                    competitor_id=cell.company_id,
-                    competitor=name,
-                    aspect=cell.aspect,
-                    kind="competitor_weakness",
-                    segment=cell.segment,
-                    effect=test.gap,
-                    sample_size=cell.opinions,
-                    own_sample_size=own.opinions,
-                    score=cell.opinions * (cell.negative / cell.opinions) * test.gap.low / 2,
-                    summary=(
-                        f"{name} is weak on {topic}{where}: net {cell.net.value:+.2f} "
-                        f"against our {own.net.value:+.2f}"
-                    ),
-                    evidence_label="negative",
-                    own_value=own.net.value,
-                )
+            kind, label = "competitor_weakness", "negative"
+            score = cell.opinions * (cell.negative / cell.opinions) * test.gap.low / 2
+            summary = (
+                f"{name} is weak on {topic}{where}: net {cell.net.value:+.2f} "
+                f"against our {own.net.value:+.2f}"
             )
         elif test.gap.value < 0 and cell.net.low > 0:
-            found.append(
-                Finding(
-                    competitor_id=cell.company_id,
-                    competitor=name,
-                    aspect=cell.aspect,
-                    kind="competitor_strength",
-                    segment=cell.segment,
-                    effect=test.gap,
-                    sample_size=cell.opinions,
-                    own_sample_size=own.opinions,
-                    score=cell.opinions * (own.negative / own.opinions) * (-test.gap.high) / 2,
-                    summary=(
-                        f"{name} is strong on {topic}{where}: net {cell.net.value:+.2f} "
-                        f"against our {own.net.value:+.2f}; a gap for us to close"
-                    ),
-                    evidence_label="positive",
-                    own_value=own.net.value,
-                )
+            kind, label = "competitor_strength", "positive"
+            score = cell.opinions * (own.negative / own.opinions) * (-test.gap.high) / 2
+            summary = (
+                f"{name} is strong on {topic}{where}: net {cell.net.value:+.2f} "
+                f"against our {own.net.value:+.2f}; a gap for us to close"
             )
+        else:
+            continue
+        p_value = gap_p_value(own.positive, own.negative, cell.positive, cell.negative, FDR)
+        found.append(
+            Finding(
+                competitor_id=cell.company_id,
+                competitor=name,
+                aspect=cell.aspect,
+                kind=kind,
+                segment=cell.segment,
+                effect=test.gap,
+                sample_size=cell.opinions,
+                own_sample_size=own.opinions,
+                score=score,
+                summary=summary,
+                evidence_label=label,
+                own_value=own.net.value,
+                competitor_value=cell.net.value,
+                competitor_count=cell.negative,
+                own_count=own.negative,
+                p_value=p_value,
+                p_adjusted=_adjusted(family, p_value),
+            )
+        )
     return found
+
+
+def _adjusted(family: FamilyLevel, p_value: float) -> float | None:
+    """``p_value``'s adjusted p-value in ``family`` (None: a family given without its
+    p-values, or that did not hold this one)."""
+    return family.adjusted(p_value) if p_value in family.p_values else None
 
 
 def _more_concentrated(
@@ -312,6 +324,7 @@ def need_findings(
             continue
         share = need.share
         name = scope.name_of(need.company_id)
+        p_value = proportion_p_value(need.reviews, need.company_reviews, ours, own_reviews, FDR)
         found.append(
             Finding(
                 competitor_id=need.company_id,
@@ -319,26 +332,35 @@ def need_findings(
                 aspect=need.need,
                 kind="unmet_need",
                 segment=Segment(),
-                effect=share,
+                effect=difference,
                 sample_size=need.company_reviews,
                 own_sample_size=own_reviews,
                 score=need.reviews * share.value * difference.low,
                 summary=(
                     f"{share.value:.0%} of {name}'s reviews ({need.reviews} of "
                     f"{need.company_reviews}) want something about {need.need.replace('_', ' ')}"
-                    f" (ours: {ours} of {own_reviews})"
+                    f", against {ours / own_reviews:.0%} of ours ({ours} of {own_reviews})"
                 ),
                 own_value=ours / own_reviews,
-                tested=difference,
+                competitor_value=share.value,
+                competitor_count=need.reviews,
+                own_count=ours,
+                p_value=p_value,
+                p_adjusted=_adjusted(family, p_value),
             )
         )
     return found
 
 
 def price_findings(
-    indices: list[PriceIndex], cells: list[AspectCell], scope: ReportScope, rates_date: str = ""
+    indices: list[PriceIndex],
+    cells: list[AspectCell],
+    scope: ReportScope,
+    rates_date: str = "",
+    family: FamilyLevel | None = None,
 ) -> list[Finding]:
-    """Competitors whose matched products cost significantly more than ours."""
+    """Competitors whose matched products cost significantly more than ours (``family``: the
+    price indices judged, ``prices.price_family``, for the adjusted p-values)."""
     price_cells = {
         c.company_id: c for c in cells if c.aspect == PRICE_ASPECT and c.segment.dimension == "all"
     }
@@ -357,6 +379,7 @@ def price_findings(
             if index.converted
             else ""
         )
+        p_value = log_ratio_p_value([pair.ratio for pair in index.pairs])
         found.append(
             Finding(
                 competitor_id=company_id,
@@ -373,6 +396,8 @@ def price_findings(
                     f"{len(index.pairs)} matched products{converted}"
                 ),
                 evidence_label="negative",
+                p_value=p_value,
+                p_adjusted=None if family is None else _adjusted(family, p_value),
             )
         )
     return found

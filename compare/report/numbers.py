@@ -15,11 +15,12 @@ MAX_EXTRA_DIGITS = 3
 STYLES = {
     "net": ("{:+.{d}f}", 2),
     "share": ("{:.{d}%}", 0),
+    "points": ("{:+.{d}%}", 0),
     "premium": ("{:+.{d}%}", 0),
     "ratio": ("{:.{d}f}", 2),
 }
 """Format and default decimals: net sentiment (-1..1) and its differences, shares of
-reviews, price premiums (index - 1) and price indices."""
+reviews and their differences (signed), price premiums (index - 1) and price indices."""
 
 
 def number_text(value: float, style: str, digits: int | None = None) -> str:
@@ -57,31 +58,45 @@ def interval_text(interval: Interval, style: str, significant: bool | None = Non
 EFFECT_STYLES = {
     "competitor_weakness": "net",
     "competitor_strength": "net",
-    "unmet_need": "share",
+    "unmet_need": "points",
     "price_gap": "premium",
 }
-"""How each finding kind's stored effect reads: a net sentiment difference, the share of the
-competitor's reviews voicing the need, the price premium over ours."""
+"""How each finding kind's effect reads: a net sentiment difference, the difference between
+the shares of their reviews and ours voicing the need, the price premium over ours."""
+VALUE_STYLES = {"competitor_weakness": "net", "competitor_strength": "net", "unmet_need": "share"}
+"""How each kind's two sides read (their and our net sentiment, or share of reviews)."""
+LEGACY_NEED = "unmet_need_share"
+"""The kind key of an unmet need stored before the difference with ours was
+(``StoredFinding.legacy_need``): its effect is their share of reviews alone."""
 
 
 STORED_EFFECT_UNITS = {
     "competitor_weakness": "net sentiment, ours − theirs",
     "competitor_strength": "net sentiment, ours − theirs",
-    "unmet_need": "share of their reviews",
+    "unmet_need": "share of reviews, theirs − ours",
     "price_gap": "their price premium",
+    LEGACY_NEED: "their share of reviews alone, 95% CI; stored by an earlier version",
 }
-"""What a stored finding's effect measures (an unmet need stores the competitor's share; the
-report's tables add the difference to ours)."""
+"""What a finding's effect measures."""
 
 
 def effect_text(kind: str, value: float, low: float, high: float, *, unit: bool = True) -> str:
-    """A stored finding's effect and interval as the report writes that kind's numbers, and
-    what it measures ("24% [18%, 32%] (share of their reviews)"; ``unit=False``: the
-    numbers alone, for a table that says the units once, see ``effect_units_text``)."""
-    numbers = interval_text(Interval(value, low, high), EFFECT_STYLES.get(kind, "net"))
+    """A finding's effect and interval as the report writes that kind's numbers, and what it
+    measures ("+24% [+13%, +35%] (share of reviews voicing it, theirs − ours)";
+    ``unit=False``: the numbers alone, for a table that says the units once, see
+    ``effect_units_text``)."""
+    style = "share" if kind == LEGACY_NEED else EFFECT_STYLES.get(kind, "net")
+    numbers = interval_text(Interval(value, low, high), style)
     if unit and kind in STORED_EFFECT_UNITS:
         return f"{numbers} ({STORED_EFFECT_UNITS[kind]})"
     return numbers
+
+
+def side_text(kind: str, value: float | None) -> str:
+    """One side of a finding's comparison (their or our net sentiment or share), "" when
+    the kind or the stored row has none."""
+    style = VALUE_STYLES.get(kind)
+    return "" if style is None or value is None else number_text(value, style)
 
 
 def effect_units_text(kinds: list[str]) -> str:

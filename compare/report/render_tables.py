@@ -14,7 +14,7 @@ from compare.report.data_model import ReportData
 from compare.report.finding_groups import THREAT_KINDS, opportunities, threats
 from compare.report.findings import Finding
 from compare.report.section_registry import BuiltSection
-from storage.findings_models import EFFECT_UNITS, SAMPLE_UNITS
+from storage.findings_models import COUNT_UNITS, EFFECT_UNITS, SAMPLE_UNITS, VALUE_UNITS
 
 FINDING_COLUMNS = (
     "rank",
@@ -32,10 +32,17 @@ FINDING_COLUMNS = (
     "effect_low",
     "effect_high",
     "significant",
+    "p_value",
+    "p_adjusted",
+    "value_unit",
+    "competitor_value",
     "own_value",
     "sample_unit",
     "sample_size",
     "own_sample_size",
+    "count_unit",
+    "competitor_count",
+    "own_count",
     "score",
     "summary",
     "evidence_review_ids",
@@ -73,10 +80,17 @@ def finding_record(data: ReportData, rank: int, finding: Finding) -> dict[str, A
         "effect_low": finding.effect.low,
         "effect_high": finding.effect.high,
         "significant": finding.significant,
+        "p_value": finding.p_value,
+        "p_adjusted": finding.p_adjusted,
+        "value_unit": VALUE_UNITS.get(finding.kind, ""),
+        "competitor_value": finding.competitor_value,
         "own_value": finding.own_value,
         "sample_unit": SAMPLE_UNITS.get(finding.kind, ""),
         "sample_size": finding.sample_size,
         "own_sample_size": finding.own_sample_size,
+        "count_unit": COUNT_UNITS.get(finding.kind, ""),
+        "competitor_count": finding.competitor_count,
+        "own_count": finding.own_count,
         "score": round(finding.score, 3),
         "summary": finding.summary,
         "evidence_review_ids": finding.evidence.review_ids,

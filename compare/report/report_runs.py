@@ -74,6 +74,12 @@ def store_run(
             "effect_high": f.effect.high,
             "sample_size": f.sample_size,
             "own_sample_size": f.own_sample_size,
+            "competitor_value": f.competitor_value,
+            "own_value": f.own_value,
+            "competitor_count": f.competitor_count,
+            "own_count": f.own_count,
+            "p_value": f.p_value,
+            "p_adjusted": f.p_adjusted,
             "score": f.score,
             "summary": f.summary,
             "evidence_review_ids": f.evidence.review_ids,
@@ -119,6 +125,18 @@ class StoredFinding:
     sample_size: int
     score: float
     summary: str
+    own_sample_size: int = 0
+    competitor_value: float | None = None
+    own_value: float | None = None
+    competitor_count: int | None = None
+    own_count: int | None = None
+    p_adjusted: float | None = None
+
+    @property
+    def legacy_need(self) -> bool:
+        """An unmet need stored before revision 0018: its effect is the competitor's share
+        alone, not the difference with ours."""
+        return self.kind == "unmet_need" and self.competitor_value is None
 
 
 def _competitor_named(connection: Connection, name: str) -> str:
@@ -179,6 +197,12 @@ def stored_findings(
             sample_size=r.sample_size,
             score=r.score,
             summary=r.summary,
+            own_sample_size=r.own_sample_size,
+            competitor_value=r.competitor_value,
+            own_value=r.own_value,
+            competitor_count=r.competitor_count,
+            own_count=r.own_count,
+            p_adjusted=r.p_adjusted,
         )
         for r in rows
     ]

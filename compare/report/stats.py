@@ -19,7 +19,8 @@ level (Benjamini & Yekutieli 2005) at which exactly the selected intervals exclu
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from statistics import NormalDist
 
 Z_95 = 1.959963984540054
@@ -167,10 +168,25 @@ class FamilyLevel:
     tests: int
     significant: int
     z: float
+    p_values: tuple[float, ...] = field(default=(), compare=False)
+    """The family's p-values, ascending (as ``fdr_level`` read them; those above the rate
+    may be capped, which changes neither the level nor a selected one's adjusted value)."""
 
     @property
     def confidence(self) -> float:
         return 1 - 2 * NormalDist().cdf(-self.z)
+
+    def adjusted(self, p_value: float) -> float:
+        """The Benjamini-Hochberg adjusted p-value of one of the family's ``p_value``: the
+        lowest false discovery rate at which the family's selection takes it (at most
+        ``FDR`` exactly when it is selected). Exact for the selected ones; p-values above
+        ``FDR`` read with a cap (``gap_p_value``) give at least their own."""
+        ordered = self.p_values
+        rank = bisect_right(ordered, p_value)
+        if rank == 0:
+            raise ValueError(f"{p_value} is not one of the family's p-values")
+        tests = len(ordered)
+        return min(1.0, min(tests * ordered[j - 1] / j for j in range(rank, tests + 1)))
 
 
 def fdr_level(p_values: list[float], rate: float = FDR) -> FamilyLevel:
@@ -185,7 +201,8 @@ def fdr_level(p_values: list[float], rate: float = FDR) -> FamilyLevel:
         (r for r in range(1, tests + 1) if ordered[r - 1] <= r * rate / tests), default=0
     )
     z = NormalDist().inv_cdf(1 - max(selected, 1) * rate / (2 * tests))
-    return FamilyLevel(tests, selected, Z_95 if tests == 1 and rate == FDR else z)
+    z = Z_95 if tests == 1 and rate == FDR else z
+    return FamilyLevel(tests, selected, z, tuple(ordered))
 
 
 def geometric_mean_ratio(ratios: list[float], z: float = Z_95) -> Interval:

@@ -58,10 +58,13 @@ def findings(
     """
     from compare.report.findings import KINDS, fold_name, kind_named
     from compare.report.numbers import (
+        LEGACY_NEED,
         SAMPLE_UNITS,
+        VALUE_STYLES,
         effect_text,
         effect_units_text,
         score_text,
+        side_text,
         units_text,
     )
     from compare.report.report_runs import (
@@ -96,7 +99,16 @@ def findings(
             all_runs=all_runs,
         )
         aspects = finding_aspects(engine, all_runs=all_runs) if aspect and not rows else []
-        translated = _stored_aspect_named(aspect, aspects) if aspects else None
+        # An aspect or need an earlier report found ("app", no longer an opening) is not
+        # another one's name in another language ("app" is a word for the website).
+        earlier = (
+            aspect is not None
+            and bool(aspects)
+            and not all_runs
+            and fold_name(aspect) not in map(fold_name, aspects)
+            and fold_name(aspect) in map(fold_name, finding_aspects(engine, all_runs=True))
+        )
+        translated = _stored_aspect_named(aspect, aspects) if aspects and not earlier else None
         if translated is not None:
             # "dostawa", "livraison": the aspect the findings store under its English name
             rows = stored_findings(
@@ -126,6 +138,13 @@ def findings(
     if translated is not None:
         console.print(f"{aspect!r} is the aspect {translated.replace('_', ' ')}.", markup=False)
     if not rows:
+        if earlier:
+            console.print(
+                f"Report #{latest} found nothing about {aspect!r}; earlier reports did: "
+                "pass --all-runs to list their findings.",
+                markup=False,
+            )
+            return
         if (
             translated is None
             and aspects
@@ -158,21 +177,33 @@ def findings(
         "aspect",
         "segment",
         "kind",
-        "effect [CI]",
+        "theirs",
+        "ours",
+        "difference [CI]",
         "n",
         "score",
     )
+    # An unmet need stored by an earlier version holds their share alone: shown as such.
+    kinds = [LEGACY_NEED if f.legacy_need else f.kind for f in rows]
     lines = [
         [
             f.competitor,
             f.aspect.replace("_", " "),
             f.segment,
-            f.kind.removeprefix("competitor_").replace("_", " "),  # the column says whose
-            effect_text(f.kind, f.effect, f.effect_low, f.effect_high, unit=False),
-            str(f.sample_size),
+            f.kind.removeprefix("competitor_").replace("_", " ")  # the column says whose
+            + ("*" if kind == LEGACY_NEED else ""),
+            side_text(f.kind, f.effect if kind == LEGACY_NEED else f.competitor_value),
+            side_text(f.kind, f.own_value),
+            "–"
+            if kind == LEGACY_NEED
+            else effect_text(kind, f.effect, f.effect_low, f.effect_high, unit=False),
+            # both sides' samples where there are two (a price gap's pairs are one)
+            f"{f.sample_size}/{f.own_sample_size}"
+            if f.kind in VALUE_STYLES
+            else str(f.sample_size),
             score_text(f.score),
         ]
-        for f in rows
+        for f, kind in zip(rows, kinds, strict=True)
     ]
     if not one_report:
         header = ("report", *header)
@@ -187,20 +218,31 @@ def findings(
     for column in header:
         table.add_column(
             column,
-            justify="right" if column in ("report", "n", "score") else "left",
-            no_wrap=column in ("report", "effect [CI]", "score"),  # numbers on one line
+            justify="right" if column in ("report", "theirs", "ours", "n", "score") else "left",
+            no_wrap=column in ("report", "difference [CI]", "score"),  # numbers on one line
         )
     for line in lines:
         table.add_row(*line)
     print_table(table, out=console)
     # The units once, below the table (as a caption rich would widen the table to its length;
     # in the cells "62 opinions" wrapped over two lines at 80-100 columns).
-    kinds = [f.kind for f in rows]
-    for units in (
-        "effect [CI]: " + effect_units_text(kinds),
-        "CI: " + CI_TEXT,
-        "n: " + units_text(kinds, SAMPLE_UNITS),
-    ):
+    compared = [k for k in kinds if k != LEGACY_NEED]
+    sides = units_text([f.kind for f in rows], SIDE_UNITS)
+    notes = [
+        *(
+            ["difference [CI]: " + effect_units_text(compared), "CI: " + CI_TEXT]
+            if compared
+            else []
+        ),
+        *(["theirs, ours: " + sides + "; ours is our whole company's"] if sides else []),
+        "n: theirs/ours: " + units_text([f.kind for f in rows], SAMPLE_UNITS),
+    ]
+    if LEGACY_NEED in kinds:
+        notes.append(
+            "* stored by an earlier version, which kept their share of reviews alone, not the "
+            "difference with ours: run `rivalscope report` to compare it with ours"
+        )
+    for units in notes:
         console.print(units, markup=False, highlight=False, soft_wrap=False)
 
 
@@ -222,10 +264,15 @@ def _stored_aspect_named(name: str | None, stored: list[str]) -> str | None:
 
 
 CI_TEXT = (
-    "95% for shares of reviews; a net sentiment gap's or a price premium's is wider, adjusted "
-    "for every one of its kind the report compared (5% false discovery rate), so it excludes "
-    "0 exactly when the difference is significant"
+    "adjusted for every comparison of its kind the report made (wider than 95%: 5% false "
+    "discovery rate), so it excludes 0 exactly when the difference is significant"
 )
+SIDE_UNITS = {
+    "competitor_weakness": "net sentiment on the aspect (−1..1)",
+    "competitor_strength": "net sentiment on the aspect (−1..1)",
+    "unmet_need": "share of reviews voicing it",
+}
+"""What the theirs and ours columns read, by kind."""
 
 
 def register(app: typer.Typer) -> None:

@@ -15,11 +15,6 @@ from rivalscope.options import DbOption
 
 console = command_console()
 TOP_SHOWN = 10
-EFFECT_UNITS = {
-    "net": "net sentiment, ours − theirs",
-    "share": "share of reviews, theirs − ours",
-    "premium": "their price premium",
-}
 
 
 def report(
@@ -96,7 +91,7 @@ def report(
     finally:
         engine.dispose()
     from compare.report.finding_groups import opportunities, threats
-    from compare.report.numbers import EFFECT_STYLES, interval_text, sample_text, score_text
+    from compare.report.numbers import effect_text, sample_text, score_text
 
     for title, groups in (
         ("Top opportunities", opportunities(result.findings)),
@@ -111,7 +106,6 @@ def report(
         table.add_column("score", justify="right")
         for rank, group in enumerate(groups[:TOP_SHOWN], start=1):
             f = group.main
-            style = EFFECT_STYLES.get(f.kind, "net")
             table.add_row(
                 str(rank),
                 f.competitor,
@@ -121,8 +115,7 @@ def report(
                 )
                 or "all reviews",
                 f.kind.replace("_", " "),
-                f"{interval_text(f.test_interval if f.kind == 'unmet_need' else f.effect, style)}"
-                f" ({EFFECT_UNITS[style]})",
+                effect_text(f.kind, f.effect.value, f.effect.low, f.effect.high),
                 sample_text(f),
                 score_text(f.score)
                 + (

@@ -76,7 +76,7 @@ def _net_cells(lead: bool) -> dict[str, CellBuilder]:
     threats) instead of our advantage (ours − theirs)."""
 
     def theirs(f: Finding, _: str) -> Cell:
-        value = (f.own_value or 0.0) - f.effect.value
+        value = f.competitor_value or 0.0
         return Cell(number_text(value, "net"), value=value, css="num")
 
     def ours(f: Finding, _: str) -> Cell:
@@ -111,13 +111,14 @@ def _net_columns(lead: bool) -> list[Column]:
 
 def _need_cells() -> dict[str, CellBuilder]:
     def theirs(f: Finding, _: str) -> Cell:
-        return Cell(number_text(f.effect.value, "share"), value=f.effect.value, css="num")
+        value = f.competitor_value or 0.0
+        return Cell(number_text(value, "share"), value=f.competitor_value, css="num")
 
     def ours(f: Finding, _: str) -> Cell:
         return Cell(number_text(f.own_value or 0.0, "share"), value=f.own_value, css="num")
 
     def gap(f: Finding, anchor: str) -> Cell:
-        return significance_cell(f.test_interval, "share", f.significant, f"#{anchor}")
+        return significance_cell(f.effect, "points", f.significant, f"#{anchor}")
 
     def sample(f: Finding, _: str) -> Cell:
         return Cell(f"{f.sample_size} / {f.own_sample_size}", value=f.sample_size, css="num")
