@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from compare.report.aspects import MonthPoint, aspect_label
 from compare.report.blocks import Block, BulletList, Cell, Chart, Column, Paragraph, Row, Table
@@ -90,11 +91,19 @@ def trends_section(data: ReportData) -> list[Block]:
     ]
     months = _latest_months({p.month for p in data.trends}, 6)
     counts = {(p.company_id, p.month): p.reviews for p in data.trends}
+    last_day = _last_day(data)
+    partial = months[-1] if months and _ends_within(months[-1], last_day) else None
     blocks.append(
         Table(
             "reviews_per_month",
             "Reviews per month (latest six)",
-            [Column("company", "company"), *(Column(m, m, numeric=True) for m in months)],
+            [
+                Column("company", "company"),
+                *(
+                    Column(m, f"{m} (days 1–{last_day.day})" if m == partial else m, numeric=True)
+                    for m in months
+                ),
+            ],
             [
                 Row(
                     {
@@ -104,6 +113,12 @@ def trends_section(data: ReportData) -> list[Block]:
                 )
                 for company in data.scope.companies
             ],
+            note=(
+                f"{partial} is counted to {last_day:%Y-%m-%d}, the report's last day: part of a "
+                "month, so fewer reviews than a whole month is no fall."
+                if partial
+                else ""
+            ),
         )
     )
     if data.previous_run_at is None:
@@ -160,3 +175,16 @@ def _latest_months(months: set[str], count: int) -> list[str]:
         shown.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return shown[::-1]
+
+
+def _last_day(data: ReportData) -> date:
+    """The last day the report's reviews can be from: ``--until``, else the day it is made."""
+    today = data.created_at.date()
+    return min(data.scope.until, today) if data.scope.until is not None else today
+
+
+def _ends_within(month: str, day: date) -> bool:
+    """Whether ``day`` falls in ``month`` (``YYYY-MM``) before its last day: the month's
+    count is then of part of it. (A month ending a report in the middle of it read as a
+    collapse of reviews: 23 against the previous month's 91, eight days in.)"""
+    return f"{day:%Y-%m}" == month and (day + timedelta(days=1)).month == day.month
