@@ -47,17 +47,19 @@ CHANGES_IN_SUMMARY = 5
 
 
 def _changes_summary(data: ReportData) -> list[Block]:
-    """summary.md: the largest moves since the previous report."""
-    if not data.changes:
-        return []
-    return [
-        BulletList(
-            [
-                f"{c.company} on {c.aspect}: {c.before:+.2f} → {c.after:+.2f}"
-                for c in data.changes[:CHANGES_IN_SUMMARY]
-            ]
-        )
+    """summary.md: the largest moves since the previous report, and the findings it did not
+    have or no longer has."""
+    lines = [
+        f"{c.company} on {c.aspect}: {c.before:+.2f} → {c.after:+.2f}"
+        for c in data.changes[:CHANGES_IN_SUMMARY]
     ]
+    lines += [f"{NEW_FINDING}: {summary}" for summary in data.findings_new]
+    lines += [f"{GONE_FINDING}: {summary}" for summary in data.findings_gone]
+    return [BulletList(lines)] if lines else []
+
+
+NEW_FINDING = "new finding"
+GONE_FINDING = "no longer a finding"
 
 
 @register(
@@ -160,7 +162,34 @@ def trends_section(data: ReportData) -> list[Block]:
                 ),
             )
         )
+        blocks.append(_findings_since(data))
     return blocks
+
+
+def _findings_since(data: ReportData) -> Table:
+    """The findings this report has that the previous one did not, and those it no longer
+    has (a gap that closed, or whose evidence no longer clears the bar): without it a
+    finding that stopped being true just vanished from the page."""
+    rows = [
+        Row({"change": Cell(change), "finding": Cell(summary)})
+        for change, summaries in (
+            (NEW_FINDING, data.findings_new),
+            (GONE_FINDING, data.findings_gone),
+        )
+        for summary in summaries
+    ]
+    return Table(
+        "findings_since",
+        "Findings new or no longer found since the previous report",
+        [Column("change", "change"), Column("finding", "finding (as that report wrote it)")],
+        rows,
+        note=(
+            "A finding no longer found is one the previous report had that this one does not: "
+            "its gap closed, or its evidence no longer clears the bar (significance, minimum sample)."
+            if rows
+            else "The same findings as the previous report (their figures may have moved)."
+        ),
+    )
 
 
 def _latest_months(months: set[str], count: int) -> list[str]:
