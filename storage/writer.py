@@ -252,6 +252,8 @@ class CollectWriter:
             )
             self._products_by_key: dict[str, int] = {}
             self._products_by_name: dict[str, int] = {}
+            # A product's SKU, where one product of the company has it (None: several do).
+            self._products_by_sku: dict[str, int | None] = {}
             self._product_urls: dict[int, str | None] = {}
             self._products_by_url: dict[str, int | None] = {}
             self._listing_addresses: set[str] = set()
@@ -304,13 +306,18 @@ class CollectWriter:
         """The company's products by key and by folded name (what other writers stored too)."""
         self._products_by_key.clear()
         self._products_by_name.clear()
+        self._products_by_sku.clear()
         self._product_urls.clear()
         self._products_by_url.clear()
         self._waiting.clear()
-        for pid, key, name, url in conn.execute(
-            select(Product.id, Product.key, Product.name, Product.url)
-            .where(col(Product.company_id) == self.company_id)
-            .order_by(col(Product.id))
+        product = _table(Product)
+        for pid, key, name, sku, url in conn.execute(
+            product.select()
+            .with_only_columns(
+                product.c.id, product.c.key, product.c.name, product.c.sku, product.c.url
+            )
+            .where(product.c.company_id == self.company_id)
+            .order_by(product.c.id)
         ):
             self._products_by_key[key] = pid
             if is_address_key(key):
@@ -321,6 +328,7 @@ class CollectWriter:
             self._note_url(pid, url)
             if name:
                 self._products_by_name.setdefault(fold(name), pid)
+            self._note_sku(pid, sku)
 
     # -- companies and sources -------------------------------------------------
 
@@ -909,6 +917,7 @@ class CollectWriter:
             .values(key=key, **product_fields(offer))
         )
         self._note_url(pid, offer.url or None)
+        self._note_sku(pid, offer.sku)
         del self._products_by_key[name_key]  # type: ignore[arg-type]
         self._products_by_key[key] = pid
         return pid
@@ -937,7 +946,15 @@ class CollectWriter:
             self._note_url(pid, fields.get("url"))
         if fields.get("name"):
             self._products_by_name.setdefault(fold(fields["name"]), pid)
+        self._note_sku(pid, fields.get("sku"))
         return pid
+
+    def _note_sku(self, pid: int, sku: str | None) -> None:
+        """Index ``pid`` by its SKU (a SKU two products share finds neither)."""
+        if sku and sku.strip():
+            known = self._products_by_sku.setdefault(sku.strip(), pid)
+            if known != pid:
+                self._products_by_sku[sku.strip()] = None
 
     def _waiting_product(
         self, conn: Connection, address: str, card: OfferItem, now: datetime
@@ -1003,7 +1020,13 @@ class CollectWriter:
     def _review_product(self, conn: Connection, review: ReviewItem, now: datetime) -> int | None:
         if review.product_sku:
             sku_key = f"sku:{review.product_sku.strip()}"
-            pid = self._products_by_key.get(sku_key) or self._views.get(sku_key)
+            pid = (
+                self._products_by_key.get(sku_key)
+                or self._views.get(sku_key)
+                # A product known by its GTIN: its SKU still names it after a rename (its
+                # reviews went by the name, and under the new name to a product of their own).
+                or self._products_by_sku.get(review.product_sku.strip())
+            )
             if pid is not None:
                 return pid
         if review.product_name:

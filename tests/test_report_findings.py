@@ -92,6 +92,33 @@ def test_second_report_lists_changes_and_keeps_runs(engine: Engine, tmp_path: Pa
     assert "Since the previous report" in (tmp_path / "two" / "report.html").read_text("utf-8")
 
 
+def test_a_finding_that_stops_being_one_is_said_so(engine: Engine, tmp_path: Path) -> None:
+    """A finding the next report no longer had vanished from the page unmentioned: after
+    weeks of crawls an analyst could not tell a closed gap from one never found (found by
+    qa-weeks). Now "Since the previous report" lists findings new and no longer found."""
+    populate(engine, PLANTED)
+    build_report(engine, tmp_path / "one")
+    build_report(engine, tmp_path / "same")
+    build_report(engine, tmp_path / "two", min_sample=10_000)  # no gap clears the bar
+    build_report(engine, tmp_path / "three")
+    weak = "Rival A is weak on delivery"
+
+    def summary(name: str) -> str:
+        return (tmp_path / name / "summary.md").read_text("utf-8")
+
+    assert "new finding" not in summary("one") and "no longer a finding" not in summary("one")
+    same = (tmp_path / "same" / "report.html").read_text("utf-8")
+    assert "The same findings as the previous report" in same
+    assert "new finding" not in summary("same")
+    assert re.search(rf"^- no longer a finding: {weak}", summary("two"), re.M), summary("two")
+    assert re.search(rf"^- new finding: {weak}", summary("three"), re.M), summary("three")
+    assert "no longer a finding" not in summary("three")
+    with (tmp_path / "two" / "tables" / "trends-findings_since.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert {row["change"] for row in rows} == {"no longer a finding"}
+    assert any(row["finding"].startswith(weak) for row in rows)
+
+
 def test_report_and_findings_commands(db_url: str, engine: Engine, tmp_path: Path) -> None:
     populate(engine, PLANTED)
     runner = CliRunner()

@@ -333,3 +333,32 @@ def test_reviews_per_month_lists_consecutive_months(engine: Engine, tmp_path: Pa
     assert months == ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04"]
     assert all(row["2025-02"] == "0" and row["2025-03"] == "0" for row in rows)
     assert sum(int(row["2025-01"]) + int(row["2025-04"]) for row in rows) > 0
+
+
+@pytest.mark.parametrize(("until", "partial"), [("2025-04-10", True), ("2025-04-30", False)])
+def test_a_month_the_report_ends_within_is_said_to_be_part_of_one(
+    engine: Engine, tmp_path: Path, until: str, partial: bool
+) -> None:
+    """A report made on the 8th counted that month's reviews beside whole months, unmarked:
+    23 against the previous month's 91 read as a collapse (found by qa-weeks over simulated
+    weeks of crawls)."""
+    from datetime import date
+
+    populate(engine, SyntheticPlan(reviews=300))
+    with engine.begin() as connection:  # the analysis keeps a copy of the review's date
+        for table, review_id in (("review", "id"), ("review_analysis", "review_id")):
+            connection.execute(
+                text(
+                    f"UPDATE {table} SET published = CASE WHEN {review_id} % 2 = 0 "
+                    "THEN '2025-03-15' ELSE '2025-04-05' END"
+                )
+            )
+    build_report(engine, tmp_path / "out", until=date.fromisoformat(until))
+    page = BeautifulSoup((tmp_path / "out" / "report.html").read_text("utf-8"), "html.parser")
+    headers = [th.get_text(" ", strip=True) for th in _section(page, "trends").find_all("th")]
+    assert ("2025-04 (days 1–10)" in headers) is partial
+    assert ("2025-04" in headers) is not partial and "2025-03" in headers
+    said = "2025-04 is counted to 2025-04-10, the report's last day: part of a month"
+    assert (said in " ".join(page.get_text(" ").split())) is partial
+    with (tmp_path / "out" / "tables" / "trends-reviews_per_month.csv").open(encoding="utf-8") as f:
+        assert "2025-04" in next(csv.reader(f))  # the CSV's column stays the month

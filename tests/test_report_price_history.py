@@ -122,3 +122,48 @@ def test_a_report_until_a_date_shows_the_prices_of_then(url: str, tmp_path: Path
     assert whole.exit_code == 0, whole.output
     summary = (tmp_path / "all" / "summary.md").read_text("utf-8")
     assert "all review dates" in summary and "1,100.00 NOK" in summary
+
+
+def test_a_price_that_goes_back_and_forth_counts_each_change(url: str, tmp_path: Path) -> None:
+    """100 -> 110 -> 100 -> 110 changed three times: the table counted distinct prices less
+    one (1); and a later row that changes only the availability is no price change, so the
+    last date is the last price change (found by qa-weeks over ten simulated weeks)."""
+    rows = [
+        {"product": "Decaf 250g", "sku": "D1", "price": price, "currency": "NOK", "date": day}
+        for price, day in (
+            ("100.00", "2026-10-01"),
+            ("110.00", "2026-10-08"),
+            ("100.00", "2026-10-15"),
+            ("110.00", "2026-10-22"),
+        )
+    ]
+    rows.append(
+        {"product": "Decaf 250g", "sku": "D1", "price": "110.00", "currency": "NOK",
+         "availability": "out of stock", "date": "2026-11-05"}
+    )  # fmt: skip
+    path = tmp_path / "offers.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    engine: Engine = open_database(url)
+    try:
+        result = CliRunner().invoke(
+            app,
+            ["import", str(path), "--company", "Us", "--own", "--new-company", "--kind",
+             "offers", "--db", url],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        with engine.connect() as connection:
+            own = connection.execute(
+                select(COMPANY.c.id).where(COMPANY.c.name == "Us")
+            ).scalar_one()
+            scope = ReportScope(CompanyRef(own, "Us", own=True), (), None, None, 20)
+            changes = price_changes(connection, scope)
+        assert [(c.first_price, c.last_price, c.changes) for c in changes] == [(100.0, 110.0, 3)]
+        assert (
+            changes[0].first_seen.date().isoformat(),
+            changes[0].last_seen.date().isoformat(),
+        ) == (
+            "2026-10-01",
+            "2026-10-22",
+        )
+    finally:
+        engine.dispose()

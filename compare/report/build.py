@@ -34,7 +34,7 @@ from compare.report.need_counts import UNMET, need_counts, need_evidence
 from compare.report.numbers import sample_text, score_text
 from compare.report.parallel_cubes import segment_cubes
 from compare.report.prices import at_family_level, latest_catalogues, price_family, price_indices
-from compare.report.report_runs import previous_snapshot, store_run
+from compare.report.report_runs import finding_key, previous_snapshot, run_findings, store_run
 from compare.report.report_scope import ReportScope, resolve_scope
 from compare.report.section_registry import ReportQuery, load_sections, loaded
 from compare.report.stats import DEFAULT_MIN_SAMPLE
@@ -214,8 +214,16 @@ def _compute(
     data.loaded = load_sections(ReportQuery(connection, scope, source, data))
     data.reviews_in_scope, data.unanalysed, data.stale = analysis_coverage(connection, scope)
     if previous is not None:
-        data.previous_run_at, before = previous
+        previous_id, data.previous_run_at, before = previous
         data.changes = _changes(before, snapshot, scope.min_sample)
+        then = run_findings(connection, previous_id)
+        now = {
+            finding_key({"competitor": f.competitor, "kind": f.kind, "aspect": f.aspect,
+                         **f.segment_columns}): f.summary
+            for f in findings
+        }  # fmt: skip
+        data.findings_new = [summary for key, summary in now.items() if key not in then]
+        data.findings_gone = [summary for key, summary in then.items() if key not in now]
     return data
 
 

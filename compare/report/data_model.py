@@ -59,6 +59,10 @@ class ReportData:
     count (that version's), their needs do not."""
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
+    findings_new: list[str] = field(default_factory=list)
+    """Summaries of the findings the previous report did not have."""
+    findings_gone: list[str] = field(default_factory=list)
+    """Summaries (as the previous report wrote them) of its findings this one no longer has."""
     loaded: dict[str, object] = field(default_factory=dict)
     """Section key -> what that section's own ``load`` read (``section_registry.loaded``)."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from settings.content_keys import without_accents
 
@@ -80,6 +81,7 @@ class ProductMatch:
     """1.0 for identifier matches, the overlap coefficient for names."""
 
 
+@lru_cache(maxsize=65536)
 def name_tokens(name: str) -> frozenset[str]:
     """Normalised tokens of a product name."""
     plain = without_accents(name.casefold()).replace("ł", "l")
@@ -99,7 +101,11 @@ def name_similarity(a: str, b: str) -> float:
     return len(shared) / min(len(ta), len(tb))
 
 
+@lru_cache(maxsize=65536)
 def _normal(value: str | None) -> str | None:
+    """An identifier without spaces, dashes, dots, underscores and case (cached: matching
+    compares every product of ours with every one of theirs, 1,000 x 1,000 = 2,000,000 pairs
+    normalising the same few thousand identifiers)."""
     if value is None:
         return None
     cleaned = re.sub(r"[\s\-_.]+", "", value).casefold()

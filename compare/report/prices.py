@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, literal_column, select, true
+from sqlalchemy import ColumnElement, Connection, case, func, literal_column, select, true
 
 from compare.report.currency import EuroRates
 from compare.report.matching import CatalogueItem, ProductMatch, match_catalogues
@@ -296,21 +296,41 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
 
     currency = currency_of(OFFER)
     before = scope.observed_before
-    stats = (
+    # Each price with the one before it in its history: a price that went 100 -> 110 ->
+    # 100 -> 110 changed three times, not once (its count of distinct prices less one).
+    history = (
         select(
             OFFER.c.product_id,
             currency.label("currency"),
-            func.min(OFFER.c.observed_at).label("first_seen"),
-            func.max(OFFER.c.observed_at).label("last_seen"),
-            func.count(func.distinct(OFFER.c.price_value)).label("prices"),
+            OFFER.c.observed_at,
+            OFFER.c.price_value,
+            func.lag(OFFER.c.price_value)
+            .over(
+                partition_by=(OFFER.c.product_id, currency),
+                order_by=(OFFER.c.observed_at, OFFER.c.id),
+            )
+            .label("previous"),
         )
         .where(
             OFFER.c.price_value > 0,
             OFFER.c.listing.is_(False),
             true() if before is None else OFFER.c.observed_at < before,
         )
-        .group_by(OFFER.c.product_id, currency)
-        .having(func.count(func.distinct(OFFER.c.price_value)) > 1)
+        .subquery()
+    )
+    is_change = history.c.previous != history.c.price_value
+    changed = func.sum(case((is_change, 1), else_=0))
+    stats = (
+        select(
+            history.c.product_id,
+            history.c.currency,
+            func.min(history.c.observed_at).label("first_seen"),
+            # The last change, not the last row: a later row may change only availability.
+            func.max(case((is_change, history.c.observed_at))).label("last_seen"),
+            changed.label("changes"),
+        )
+        .group_by(history.c.product_id, history.c.currency)
+        .having(changed > 0)
         .subquery()
     )
     first = OFFER.alias("first_offer")
@@ -327,7 +347,7 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
             stats.c.currency,
             stats.c.first_seen,
             stats.c.last_seen,
-            stats.c.prices,
+            stats.c.changes,
         )
         .join(stats, stats.c.product_id == PRODUCT.c.id)
         .join(
@@ -357,7 +377,7 @@ def price_changes(connection: Connection, scope: ReportScope, limit: int = 15) -
             last_price=float(row.last_price),
             first_seen=row.first_seen,
             last_seen=row.last_seen,
-            changes=int(row.prices) - 1,
+            changes=int(row.changes),
         )
         for row in connection.execute(query)
         if row.first_price and row.last_price

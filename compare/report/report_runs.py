@@ -21,20 +21,46 @@ INSERT_BATCH = 500
 
 def previous_snapshot(
     connection: Connection, scope: ReportScope
-) -> tuple[datetime, dict[str, Any]] | None:
-    """Time and aspect snapshot of the latest stored report run over the same dates as
+) -> tuple[int, datetime, dict[str, Any]] | None:
+    """Id, time and aspect snapshot of the latest stored report run over the same dates as
     ``scope``, if any (a report over other dates is another sample, not an earlier state)."""
     same_dates = [
         REPORT_RUN.c.since.is_(None) if scope.since is None else REPORT_RUN.c.since == scope.since,
         REPORT_RUN.c.until.is_(None) if scope.until is None else REPORT_RUN.c.until == scope.until,
     ]
     row = connection.execute(
-        select(REPORT_RUN.c.created_at, REPORT_RUN.c.snapshot)
+        select(REPORT_RUN.c.id, REPORT_RUN.c.created_at, REPORT_RUN.c.snapshot)
         .where(*same_dates)
         .order_by(REPORT_RUN.c.id.desc())
         .limit(1)
     ).first()
-    return None if row is None else (row.created_at, dict(row.snapshot or {}))
+    return None if row is None else (int(row.id), row.created_at, dict(row.snapshot or {}))
+
+
+FINDING_KEY = (
+    "competitor",
+    "kind",
+    "aspect",
+    "segment_product",
+    "segment_category",
+    "segment_language",
+    "segment_region",
+)
+"""What makes two reports' findings the same finding (its figures may differ)."""
+
+
+def finding_key(values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(values.get(name) for name in FINDING_KEY)
+
+
+def run_findings(connection: Connection, run_id: int) -> dict[tuple[Any, ...], str]:
+    """A stored report run's findings: key (``FINDING_KEY``) -> summary."""
+    rows = connection.execute(
+        select(*(FINDING.c[name] for name in FINDING_KEY), FINDING.c.summary)
+        .where(FINDING.c.report_run_id == run_id)
+        .order_by(FINDING.c.score.desc())
+    )
+    return {finding_key(dict(row._mapping)): str(row.summary) for row in rows}
 
 
 def store_run(

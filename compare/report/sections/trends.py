@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from compare.report.aspects import MonthPoint, aspect_label
 from compare.report.blocks import Block, BulletList, Cell, Chart, Column, Paragraph, Row, Table
@@ -46,17 +47,19 @@ CHANGES_IN_SUMMARY = 5
 
 
 def _changes_summary(data: ReportData) -> list[Block]:
-    """summary.md: the largest moves since the previous report."""
-    if not data.changes:
-        return []
-    return [
-        BulletList(
-            [
-                f"{c.company} on {c.aspect}: {c.before:+.2f} → {c.after:+.2f}"
-                for c in data.changes[:CHANGES_IN_SUMMARY]
-            ]
-        )
+    """summary.md: the largest moves since the previous report, and the findings it did not
+    have or no longer has."""
+    lines = [
+        f"{c.company} on {c.aspect}: {c.before:+.2f} → {c.after:+.2f}"
+        for c in data.changes[:CHANGES_IN_SUMMARY]
     ]
+    lines += [f"{NEW_FINDING}: {summary}" for summary in data.findings_new]
+    lines += [f"{GONE_FINDING}: {summary}" for summary in data.findings_gone]
+    return [BulletList(lines)] if lines else []
+
+
+NEW_FINDING = "new finding"
+GONE_FINDING = "no longer a finding"
 
 
 @register(
@@ -90,11 +93,19 @@ def trends_section(data: ReportData) -> list[Block]:
     ]
     months = _latest_months({p.month for p in data.trends}, 6)
     counts = {(p.company_id, p.month): p.reviews for p in data.trends}
+    last_day = _last_day(data)
+    partial = months[-1] if months and _ends_within(months[-1], last_day) else None
     blocks.append(
         Table(
             "reviews_per_month",
             "Reviews per month (latest six)",
-            [Column("company", "company"), *(Column(m, m, numeric=True) for m in months)],
+            [
+                Column("company", "company"),
+                *(
+                    Column(m, f"{m} (days 1–{last_day.day})" if m == partial else m, numeric=True)
+                    for m in months
+                ),
+            ],
             [
                 Row(
                     {
@@ -104,6 +115,12 @@ def trends_section(data: ReportData) -> list[Block]:
                 )
                 for company in data.scope.companies
             ],
+            note=(
+                f"{partial} is counted to {last_day:%Y-%m-%d}, the report's last day: part of a "
+                "month, so fewer reviews than a whole month is no fall."
+                if partial
+                else ""
+            ),
         )
     )
     if data.previous_run_at is None:
@@ -145,7 +162,34 @@ def trends_section(data: ReportData) -> list[Block]:
                 ),
             )
         )
+        blocks.append(_findings_since(data))
     return blocks
+
+
+def _findings_since(data: ReportData) -> Table:
+    """The findings this report has that the previous one did not, and those it no longer
+    has (a gap that closed, or whose evidence no longer clears the bar): without it a
+    finding that stopped being true just vanished from the page."""
+    rows = [
+        Row({"change": Cell(change), "finding": Cell(summary)})
+        for change, summaries in (
+            (NEW_FINDING, data.findings_new),
+            (GONE_FINDING, data.findings_gone),
+        )
+        for summary in summaries
+    ]
+    return Table(
+        "findings_since",
+        "Findings new or no longer found since the previous report",
+        [Column("change", "change"), Column("finding", "finding (as that report wrote it)")],
+        rows,
+        note=(
+            "A finding no longer found is one the previous report had that this one does not: "
+            "its gap closed, or its evidence no longer clears the bar (significance, minimum sample)."
+            if rows
+            else "The same findings as the previous report (their figures may have moved)."
+        ),
+    )
 
 
 def _latest_months(months: set[str], count: int) -> list[str]:
@@ -160,3 +204,16 @@ def _latest_months(months: set[str], count: int) -> list[str]:
         shown.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return shown[::-1]
+
+
+def _last_day(data: ReportData) -> date:
+    """The last day the report's reviews can be from: ``--until``, else the day it is made."""
+    today = data.created_at.date()
+    return min(data.scope.until, today) if data.scope.until is not None else today
+
+
+def _ends_within(month: str, day: date) -> bool:
+    """Whether ``day`` falls in ``month`` (``YYYY-MM``) before its last day: the month's
+    count is then of part of it. (A month ending a report in the middle of it read as a
+    collapse of reviews: 23 against the previous month's 91, eight days in.)"""
+    return f"{day:%Y-%m}" == month and (day + timedelta(days=1)).month == day.month
