@@ -20,6 +20,7 @@ from compare.analysis.sentiment.lexicon_features import (
     load_lexicon,
     unscoped_negations,
 )
+from compare.analysis.sentiment.normalise import clause_tokens
 from compare.analysis.text import tokenize
 
 
@@ -258,3 +259,49 @@ def test_unscoped_negations_count_negations_of_no_opinion_word(
 def test_fallback_still_reads_a_negated_complaint_word_as_praise(language: str, text: str) -> None:
     (_, label, _), *_ = lexicon_scores([text], language)
     assert label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "label"),
+    [
+        # praise said by negating a complaint, then an opinion of its own after a comma: the
+        # negation's scope stops at the comma (it flipped "parfait" and "recommande")
+        ("fr", "Rien à dire, parfait.", "positive"),
+        ("fr", "Aucun problème, je recommande.", "positive"),
+        ("fr", "Aucun regret, excellent achat.", "positive"),
+        ("no", "Ingen problemer, anbefales.", "positive"),
+        ("no", "Ingen feil, fungerer perfekt.", "positive"),
+        ("en", "No complaints, works perfectly.", "positive"),
+        ("en", "Never a problem; thanks!", "positive"),
+        # a complaint after a negated event is no praise either
+        ("fr", "Rien ne marche, très mauvaise expérience.", "negative"),
+        ("no", "Ikke som beskrevet, skuffet.", "negative"),
+        ("en", "Customer service never answers - terrible.", "negative"),
+        # within a clause a negation still flips what follows it
+        ("fr", "Je ne recommande pas.", "negative"),
+        ("en", "Not good at all, sadly.", "negative"),
+    ],
+)
+def test_fallback_negation_stops_at_the_end_of_its_clause(
+    language: str, text: str, label: str
+) -> None:
+    (_, found, _), *_ = lexicon_scores([text], language)
+    assert found == label
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Rien à dire, parfait.", ["rien", "à", "dire", ",", "parfait"]),
+        (
+            "No issues!! Fast (very) - thanks",
+            ["no", "issues", ",", "fast", ",", "very", ",", "thanks"],
+        ),
+        ("Well-made; 4.5 stars", ["well-made", ",", "stars"]),
+        ("plain words only", ["plain", "words", "only"]),
+    ],
+)
+def test_clause_tokens_mark_clause_ends_once_and_never_at_the_ends(
+    text: str, tokens: list[str]
+) -> None:
+    assert clause_tokens(text) == tokens

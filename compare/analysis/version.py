@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "19"
+ANALYZER_VERSION = "20"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -41,4 +41,8 @@ negation, as their lexicons do (model format 13).
 clause names and name usability only alone ("enkel retur", "łatwy zwrot": returns).
 19: the lexicon fallbacks (French, and Danish, German, Spanish, Italian, Dutch, Swedish on
 day one) read a negation that negates no opinion word as a complaint ("n'est jamais
-arrivée", "ist nie angekommen"); such sentences leaned positive."""
+arrivée", "ist nie angekommen"); such sentences leaned positive.
+20: in the lexicon fallbacks a negation's scope ends with its clause (a comma, a full stop,
+"; : ! ? ( ) -"): "Rien à dire, parfait" and "Aucun problème, je recommande" read as the
+praise they are (the negation flipped "parfait" and "recommande"), "Not as described,
+disappointed" as the complaint."""

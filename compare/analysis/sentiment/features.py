@@ -63,6 +63,11 @@ def negation_follows(
     return after < len(tokens) and tokens[after] in post_negations
 
 
+CLAUSE_BREAK = ","
+"""Token the lexicon fallback puts where the text ends a clause (``normalise.clause_tokens``):
+a negation's scope stops there ("Rien à dire, parfait": "parfait" is not negated). No
+lexicon knows it and it negates nothing."""
+
 _ALL_NEGATIONS = frozenset().union(*NEGATIONS.values())
 POOLED = "multi"
 """Language key of the pooled multilingual classifier: no lemmatiser, every negation list."""

@@ -15,7 +15,8 @@ repeated for emphasis). All work offline (their lexicons ship inside the package
 us). Product reviews lean positive and lexicons miss much of it, so a score of exactly 0
 (no opinion word found) leans positive with low confidence instead of claiming a neutral
 the text may not have; a negation that negates no opinion word ("never arrived", "kom
-aldri frem") counts as a complaint (``UNSCOPED_NEGATION``).
+aldri frem") counts as a complaint (``UNSCOPED_NEGATION``), and a negation's scope ends with
+its clause ("Aucun problème, je recommande": ``normalise.clause_tokens``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ A few hundred labelled sentences cannot teach a classifier every opinion word; a
 knows thousands. Each text gets, per lexicon ("channel"), the sum of its positive valences
 and the sum of its negative valences after VADER's main rules, computed on our tokens:
 - a negation word among the three tokens before a word flips it (times -0.74), and so does
-  a post-verb negation right after a finite verb ("j'aime pas", "anbefaler ikke");
+  a post-verb negation right after a finite verb ("j'aime pas", "anbefaler ikke"): a negated
+  complaint word reads as praise ("aucun problème", "nothing to complain about"); where the
+  tokens mark clause ends (``CLAUSE_BREAK``, the fallback's tokens) the scope stops there;
 - a booster ("very", "extremely") before a word strengthens it, a dampener weakens it;
 - in a text with a contrast word ("but", "mais", "ale", "men") words before it count half
   and words after it count one and a half.
@@ -39,6 +41,7 @@ import scipy.sparse as sp
 
 from compare.analysis.sentiment.cognates import cached_cognate_lexicon
 from compare.analysis.sentiment.features import (
+    CLAUSE_BREAK,
     OBJECT_PRONOUNS,
     POOLED,
     POST_VERB_NEGATIONS,
@@ -300,6 +303,8 @@ def _negated(
     after it ("j'aime pas", "anbefaler ikke")."""
     for distance in range(1, NEGATION_WINDOW + 1):
         before = tokens[i - distance] if i >= distance else ""
+        if before == CLAUSE_BREAK:
+            break
         if before in negations or before.endswith("n't"):
             return True
     return negation_follows(tokens, i, post_negations, language) and finite_verb(
@@ -388,7 +393,7 @@ def unscoped_negations(
             post = token in post_negations
             if not (post or token in negations or token.endswith("n't")):
                 continue
-            scope = set(range(i + 1, i + 1 + NEGATION_WINDOW))
+            scope = set(_clause_window(tokens, i))
             if post:
                 scope.add(i - 1)
                 if i >= 2 and tokens[i - 1] in OBJECT_PRONOUNS.get(language, ()):
@@ -397,6 +402,16 @@ def unscoped_negations(
                 out[r] += 1
             last = i
     return out
+
+
+def _clause_window(tokens: list[str], i: int) -> range:
+    """Positions of the NEGATION_WINDOW tokens after the negation at ``i``, up to the end of
+    its clause (CLAUSE_BREAK)."""
+    end = min(len(tokens), i + 1 + NEGATION_WINDOW)
+    for j in range(i + 1, end):
+        if tokens[j] == CLAUSE_BREAK:
+            return range(i + 1, j)
+    return range(i + 1, end)
 
 
 def _lexicon_row(

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from compare.analysis.keyphrases import stopwords
 from compare.analysis.lemma_store import dictionary
+from compare.analysis.sentiment.features import CLAUSE_BREAK
 from compare.analysis.text import cased_tokens, lemma, simplemma_code, tokenize
 
 RULES = frozenset({"elongation", "hashtags", "caps", "accents"})
@@ -48,6 +49,9 @@ MIN_PIECE = 2
 _UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d"})
 """Letters written without their stroke that Unicode does not decompose into a base letter
 and a mark."""
+
+_CLAUSE_END = re.compile(r"[,;:.!?…()\[\]\n]+|\s[-–—]+\s")
+"""Punctuation that ends a clause (or a sentence): a negation's scope stops there."""
 
 Tokens = tuple[list[str], list[bool]]
 """Lower-cased tokens, and per token whether the text emphasises it."""
@@ -154,17 +158,33 @@ def _hashtag_words(tag: str, language: str, words: frozenset[str]) -> str:
     return " ".join(pieces) if pieces and len(pieces) > 1 else tag
 
 
+def clause_tokens(text: str, split: Callable[[str], list[str]] = tokenize) -> list[str]:
+    """The text's tokens (``split``: ``tokenize`` or ``cased_tokens``) with CLAUSE_BREAK
+    between its clauses (``_CLAUSE_END``), none at its ends."""
+    if _CLAUSE_END.search(text) is None:
+        return split(text)
+    out: list[str] = []
+    for part in _CLAUSE_END.split(text):
+        tokens = split(part)
+        if tokens:
+            if out:
+                out.append(CLAUSE_BREAK)
+            out.extend(tokens)
+    return out
+
+
 def lexicon_tokens(text: str, language: str, words: frozenset[str]) -> Tokens:
-    """The text's tokens read as ``words`` (a language's lexicon words) spell them."""
+    """The text's tokens read as ``words`` (a language's lexicon words) spell them, with
+    CLAUSE_BREAK between its clauses (``clause_tokens``)."""
     if "hashtags" in STEPS and "#" in text:
         text = _HASHTAG.sub(lambda m: " " + _hashtag_words(m.group(1), language, words), text)
     if "caps" in STEPS:
-        raw = cased_tokens(text)
+        raw = clause_tokens(text, cased_tokens)
         tokens = [t.lower() for t in raw]
         mixed = text.upper() != text
         emphasis = [mixed and len(t) > 1 and t.isupper() for t in raw]
     else:
-        tokens = tokenize(text)
+        tokens = clause_tokens(text)
         emphasis = [False] * len(tokens)
     elongated = "elongation" in STEPS and _TRIPLED.search(" ".join(tokens)) is not None
     accents = _accent_map(words, language) if "accents" in STEPS else {}
