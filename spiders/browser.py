@@ -39,6 +39,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Images are never loaded (not even started): a page with thousands of them (a gallery,
+    # swatches) would otherwise send each through the request filter to be aborted, and its
+    # load event would come long after (26 s for 3,000 images on a 2-core machine, 1.8 s
+    # without). Their URLs stay in the HTML.
+    "--blink-settings=imagesEnabled=false",
 ]
 # Resource types a review page never needs to show its text.
 SKIPPED_RESOURCES = frozenset({"image", "font", "media"})
@@ -127,6 +132,19 @@ class HostFilter:
         return True
 
 
+def failed_by_stop(crawler: Crawler, error: BaseException | None) -> bool:
+    """True when a rendered page failed because the crawl is stopping: Ctrl-C reaches the
+    browser's driver too (the terminal signals the whole process group), which ends at once,
+    and every page still open in it fails ("Target page, context or browser has been
+    closed"). Those pages were not fetched, as a plain crawl's queued pages are not: no
+    HTTP errors of the site."""
+    if crawler.crawling:
+        return False
+    from playwright.async_api import Error as PlaywrightError
+
+    return isinstance(error, PlaywrightError)
+
+
 def browser_hosts(source: Source) -> list[str]:
     """Hosts a rendered page of ``source`` may request."""
     return sorted({*source.domains(), *source.browser.allow_hosts})
@@ -143,7 +161,22 @@ class _OversizeWithoutTraceback(logging.Filter):
         return True
 
 
+class _DriverGoneUnsaid(logging.Filter):
+    """Ctrl-C ends the browser's driver with the crawl (it is in the terminal's process
+    group); playwright then leaves a future failed with "Connection closed while reading from
+    the driver" that nobody awaits, and asyncio logged it as an ERROR under the command's
+    "interrupted" line. The pages it cut are said otherwise (``failed_by_stop``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is None and isinstance(record.msg, str):
+            return _DRIVER_GONE not in record.getMessage()
+        return error is None or _DRIVER_GONE not in str(error)
+
+
+_DRIVER_GONE = "Connection closed while reading from the driver"
 _ONE_LINE = _OversizeWithoutTraceback()
+_DRIVER_GONE_UNSAID = _DriverGoneUnsaid()
 logger = logging.getLogger(__name__)
 
 
@@ -153,7 +186,9 @@ def browser_settings(
     """Scrapy settings that make one crawler render its pages in chromium (``crawler``:
     the crawler they are for, whose robots.txt rules its pages' own requests obey)."""
     render = source.browser
+    agent = crawler.settings.get("USER_AGENT") if crawler is not None else None
     logging.getLogger("scrapy-playwright").addFilter(_ONE_LINE)
+    logging.getLogger("asyncio").addFilter(_DRIVER_GONE_UNSAID)
     handler = {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER}
     return {
         "DOWNLOAD_HANDLERS": handler,
@@ -167,6 +202,10 @@ def browser_settings(
         # One context, as many open pages as requests the source may run in parallel:
         # memory stays bounded by the concurrency, not by the crawl's length.
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        # The crawl's user agent is the browser's too: the page's scripts see it
+        # (navigator.userAgent) and what the request filter never sees (web sockets) sends
+        # it, not HeadlessChrome's. (A context made again after a browser crash has not.)
+        "PLAYWRIGHT_CONTEXTS": {"default": {"user_agent": agent}} if agent else {},
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": source.politeness.concurrency or 4,
         "PLAYWRIGHT_ABORT_REQUEST": HostFilter(browser_hosts(source), crawler),
     }
@@ -211,8 +250,36 @@ async def settle_page(page: Page, render: BrowserRender, max_chars: int) -> list
         await asyncio.wait_for(
             _settle(page, render, before_clicks, max_chars), timeout=render.page_timeout_s
         )
+    await _copy_shadow_roots(page)
     await check_rendered_size(page, max_chars - sum(map(len, before_clicks)))
     return before_clicks
+
+
+# Each open shadow root's HTML copied into a child of its host (inner roots first, so a
+# root's copy holds its inner ones'): the page's HTML, which the spider reads, does not hold
+# shadow roots, where a review widget made as a web component draws its reviews. Slotted
+# content is the host's own children already; a <slot> copies as an empty element.
+_COPY_SHADOW_ROOTS = """() => {
+  const copy = (root) => {
+    for (const host of root.querySelectorAll("*")) {
+      if (!host.shadowRoot) continue;
+      copy(host.shadowRoot);
+      const flat = document.createElement("div");
+      flat.setAttribute("data-rivalscope-shadow-root", "");
+      flat.innerHTML = host.shadowRoot.innerHTML;
+      host.appendChild(flat);
+    }
+  };
+  copy(document);
+}"""
+
+
+async def _copy_shadow_roots(page: Page) -> None:
+    """The page's open shadow roots in its HTML (``_COPY_SHADOW_ROOTS``)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):  # navigating or closed: read as it is
+        await page.evaluate(_COPY_SHADOW_ROOTS)
 
 
 def pages_before_clicks(meta: dict[str, Any]) -> list[str]:

@@ -283,7 +283,12 @@ async def render_in_crawl(crawler: Crawler, url: str, chromium: str) -> Rendered
     rendered pages' are (``spiders.browser.HostFilter``), and not made when refused."""
     agent = str(crawler.settings.get("USER_AGENT"))
     refuse = HostFilter([], crawler).robots_refuse
-    return await asyncio.wait_for(_render(url, agent, chromium, refuse), RENDER_TIMEOUT_S)
+    try:
+        return await asyncio.wait_for(_render(url, agent, chromium, refuse), RENDER_TIMEOUT_S)
+    except TimeoutError:  # said as the rendering's limit, not the whole reading's
+        raise PageNotRead(
+            f"rendering the page in chromium took longer than {RENDER_TIMEOUT_S:.0f} s"
+        ) from None
 
 
 async def _render(
@@ -339,10 +344,12 @@ async def _render(
             page = await browser.new_page(user_agent=agent)
             await page.route("**", block_heavy)
             page.on("response", on_response)
-            await page.goto(url, wait_until="load")
-            # A page that never goes quiet is read as it is then.
-            with contextlib.suppress(PlaywrightError):
-                await page.wait_for_load_state("networkidle", timeout=SETTLE_TIMEOUT_MS)
+            await page.goto(url, wait_until="domcontentloaded")
+            # A page whose load event never comes (a script or frame that never answers),
+            # or that never goes quiet, is read as it is then.
+            for state in ("load", "networkidle"):
+                with contextlib.suppress(PlaywrightError):
+                    await page.wait_for_load_state(state, timeout=SETTLE_TIMEOUT_MS)
             result.html = await page.content()
             await asyncio.gather(*pending, return_exceptions=True)
         finally:

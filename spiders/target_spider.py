@@ -481,6 +481,11 @@ class TargetSpider(scrapy.Spider):
             done(request)
         stats = self.crawler.stats
         assert stats is not None
+        if self.source.render == "browser":
+            from spiders.browser import failed_by_stop
+
+            if failed_by_stop(self.crawler, failure.value):
+                return
         reason = failure_reason(failure)
         if reason is not None:
             count_problem(stats, reason)

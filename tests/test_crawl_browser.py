@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from spiders.target_spider import TargetSpider
 from storage.db import open_database
 from storage.models import CrawlRun, Product, Review
 from tests.cli import run_cli
+from tests.test_crawl_kill import process_stats, start_crawl
 from tests.widget_site import REVIEWS, WidgetSite
 
 
@@ -269,3 +273,97 @@ def test_browser_table_is_validated(table: str, message: str) -> None:
         parse_targets(text)
     with pytest.raises(TargetsError, match="render"):
         parse_targets(_targets("http://127.0.0.1:9", "js"))
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_long_gallery_page_renders_without_images_and_its_script_sees_our_user_agent(
+    tmp_path: Path, site: WidgetSite
+) -> None:
+    """A product page with thousands of images (a gallery, swatches) is read within its page
+    time-out: chromium does not load images at all (before, each was started and aborted one
+    by one through the request filter, and its load event came after the time-out: the page
+    failed with no reviews). Its script sees the crawl's user agent, not HeadlessChrome's."""
+    _chromium_or_skip()
+    images_before = sum(n for (_, path), n in site.hits.items() if path.startswith("/img/"))
+    agents_before = len(site.script_agents)
+    _reads_every_review(tmp_path, site, "kettle-heavy", "page_timeout_s = 15")
+    images = sum(n for (_, path), n in site.hits.items() if path.startswith("/img/"))
+    assert images == images_before  # no image ever requested
+    agents = site.script_agents[agents_before:]
+    assert agents and all(a.startswith("rivalscope/") for a in agents), agents
+
+
+def _descendants(root: int) -> set[int]:
+    """Live processes started by ``root``, their children, and so on (chromium runs in a
+    session of its own, under the playwright driver the crawl starts)."""
+    parents = {pid: int(fields[1]) for pid, fields in process_stats() if fields[0] != "Z"}
+    found: set[int] = set()
+    grown = {root}
+    while grown:
+        grown = {pid for pid, parent in parents.items() if parent in grown} - found
+        found |= grown
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {pid for pid, fields in process_stats() if pid in pids and fields[0] != "Z"}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_ctrl_c_while_a_page_renders_is_no_error_of_the_site_and_leaves_no_chromium(
+    tmp_path: Path, site: WidgetSite
+) -> None:
+    """Ctrl-C reaches the browser's driver too (the terminal's process group): the page open
+    in chromium then fails. Before, it was counted as the site's HTTP error
+    (TargetClosedError) in the interrupted run, and asyncio logged an ERROR ("Connection
+    closed while reading from the driver") under the "interrupted" line."""
+    _chromium_or_skip()
+    (tmp_path / "targets.toml").write_text(
+        _targets(site.shop_url, "browser", '[company.source.browser]\nallow_hosts = ["127.0.0.2"]'),
+        encoding="utf-8",
+    )
+    url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    site.hold, site.api_asked = threading.Event(), threading.Event()
+    try:
+        process = start_crawl(tmp_path / "targets.toml", url, tmp_path)
+        asked = site.api_asked.wait(180)
+        browser = _descendants(process.pid)
+        os.killpg(process.pid, signal.SIGINT)  # what a terminal sends to the foreground group
+        _out, err = process.communicate(timeout=120)
+    finally:
+        site.hold.set()
+        site.hold = None
+    stderr = err.decode()
+    assert asked, stderr[-3000:]
+    assert process.returncode == 130, stderr[-3000:]
+    assert "Traceback" not in stderr and "ERROR" not in stderr, stderr[-3000:]
+    assert any(line.startswith("interrupted: ") for line in stderr.splitlines())
+    with Session(engine := open_database(url)) as session:
+        run = session.exec(select(CrawlRun)).one()
+    engine.dispose()
+    assert (run.status, run.http_errors, run.error_samples) == ("interrupted", 0, []), stderr
+    deadline = time.monotonic() + 15  # chromium ends once its driver is gone
+    while _alive(browser) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert browser and _alive(browser) == set(), browser
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_reviews_drawn_in_a_shadow_root_are_read(tmp_path: Path, site: WidgetSite) -> None:
+    """A review widget that is a web component draws its reviews in its (open) shadow root,
+    which the page's HTML does not hold: before, the crawl read none of them."""
+    _chromium_or_skip()
+    _reads_every_review(tmp_path, site, "kettle-shadow", 'wait_for = "[itemprop=review]"')
+
+
+def _reads_every_review(tmp_path: Path, site: WidgetSite, page: str, browser_keys: str) -> None:
+    """A crawl of ``page`` ("load more" clicked, ``browser_keys`` added) stores every review."""
+    table = (
+        f'[company.source.browser]\nallow_hosts = ["127.0.0.2"]\nclick = "#more"\n{browser_keys}'
+    )
+    code, ids, output = _crawl(tmp_path, _targets(site.shop_url, "browser", table, page=page))
+    assert code == 0, output
+    assert ids == sorted(str(r["id"]) for r in REVIEWS), output

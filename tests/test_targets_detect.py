@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from settings.records import OfferItem, PageExtraction
 from settings.targets import parse_targets
 from spiders.detect import JsonResponse, Rendered, analyse, api_template
 from tests.cli import run_cli
+from tests.loopback_site import QuietHandler, answer, answered_robots, serving
 
 
 @pytest.mark.parametrize(
@@ -230,3 +232,47 @@ def test_detect_takes_no_api_product_id_from_a_sku_only_the_rendered_page_shows(
     assert table["url"] == "http://w.test/widget/reviews?product={product_id}&page={page}"
     match = re.search(table["product_id"], page)
     assert match is not None and match.group(1) == "k100"
+
+
+HANGING_PAGE = b"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Lamp</title>
+<script async src="/tag-manager.js"></script></head><body><h1>Lamp</h1>
+<section id="reviews"></section>
+<script>
+for (const text of ["Bright and steady light for the whole evening.", "Sturdy base and warm light."]) {
+  const el = document.createElement("div");
+  el.setAttribute("itemprop", "review"); el.setAttribute("itemscope", "");
+  el.setAttribute("itemtype", "https://schema.org/Review");
+  el.innerHTML = '<p itemprop="reviewBody"></p>';
+  el.querySelector("p").textContent = text;
+  document.getElementById("reviews").appendChild(el);
+}
+</script></body></html>"""
+
+
+class _HangingTagHandler(QuietHandler):
+    """A page whose reviews its script writes, and a tag manager that is not answered while
+    the test runs: the page's load event never comes."""
+
+    def do_GET(self) -> None:
+        if answered_robots(self):
+            return
+        if self.path == "/tag-manager.js":
+            self.server.released.wait(120)  # type: ignore[attr-defined]
+            return
+        answer(self, 200, {"Content-Type": "text/html; charset=utf-8"}, HANGING_PAGE)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_detect_reads_a_page_whose_load_event_never_comes(tmp_path: Path) -> None:
+    """Before, the rendering waited for the load event until detect's 30 s limit and the
+    command said "reading the page took longer than 270 s" (the whole reading's limit)."""
+    _chromium_or_skip()
+    released = threading.Event()
+    with serving(_HangingTagHandler, released=released) as (_server, base):
+        try:
+            result = run_cli("targets", "detect", f"{base}/p/lamp", cwd=tmp_path)
+        finally:
+            released.set()
+    assert result.returncode == 0, result.stderr
+    assert "# rendered in chromium: 2 reviews" in result.stdout, result.stdout

@@ -1,11 +1,16 @@
 """A shop on 127.0.0.1 whose product page loads its reviews with JavaScript from a review
 widget's JSON API on another loopback host (127.0.0.2), three per page behind a "load more"
 button; the page also tries a tracker on a third host (127.0.0.3) that a crawl must block.
-``/p/kettle-local`` loads them from the shop's own host. Each host answers robots.txt as
-``WidgetSite.robots`` says (everything allowed unless a test says otherwise)."""
+``/p/kettle-local`` loads them from the shop's own host; ``/p/kettle-heavy`` is a long
+gallery page (HEAVY_IMAGES images before its reviews) that also tells the shop the user
+agent its script sees (``WidgetSite.script_agents``); ``/p/kettle-shadow`` draws its reviews
+in the open shadow root of their section (a review widget's web component). Each host
+answers robots.txt as ``WidgetSite.robots`` says (everything allowed unless a test says
+otherwise)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections import Counter
@@ -18,6 +23,7 @@ REVIEWS = [
     for i in range(1, 8)
 ]
 PER_PAGE = 3
+HEAVY_IMAGES = 3000
 ALLOW_ALL = b"User-agent: *\nAllow: /\n"
 
 PAGE = """<!DOCTYPE html>
@@ -28,13 +34,14 @@ PAGE = """<!DOCTYPE html>
 <meta itemprop="price" content="49.90"><meta itemprop="priceCurrency" content="EUR"></div>
 <div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
 <meta itemprop="ratingValue" content="3.1"><meta itemprop="reviewCount" content="{declared}"></div>
-<img src="{tracker}/pixel.gif" alt="">
+<img src="{tracker}/pixel.gif" alt="">{gallery}
 <section id="reviews"></section>
 <button id="more" hidden>Load more reviews</button>
 </main>
 <script>
 let next = "{api}/api/reviews?product=K-1&page=1";
 fetch("{tracker}/beacon").catch(() => null);
+{agent_beacon}
 async function load() {{
   const data = await (await fetch(next)).json();
   if ({replace}) document.getElementById("reviews").replaceChildren();
@@ -49,7 +56,7 @@ async function load() {{
       '<meta itemprop="bestRating" content="5"></div>' +
       '<p itemprop="reviewBody"></p>';
     el.querySelector("p").textContent = r.text;
-    document.getElementById("reviews").appendChild(el);
+    {reviews_root}.appendChild(el);
   }}
   next = data.next;
   document.getElementById("more").hidden = !next;
@@ -70,8 +77,31 @@ class _Handler(BaseHTTPRequestHandler):
         if parsed.path == "/robots.txt":
             status, rules = site.robots.get(self.server.server_address[0], (200, ALLOW_ALL))
             self._send(status, "text/plain", rules)
-        elif parsed.path in ("/p/kettle-one", "/p/kettle-next", "/p/kettle-local"):
+        elif parsed.path == "/agent":
+            site.script_agents += parse_qs(parsed.query).get("ua", [])
+            self._send(204, "text/plain", b"")
+        elif parsed.path.startswith("/img/"):
+            self._send(200, "image/gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+        elif parsed.path in (
+            "/p/kettle-one",
+            "/p/kettle-next",
+            "/p/kettle-local",
+            "/p/kettle-heavy",
+            "/p/kettle-shadow",
+        ):
+            heavy = parsed.path.endswith("heavy")
             html = PAGE.format(
+                gallery="".join(f'<img src="/img/{i}.jpg" alt="">' for i in range(HEAVY_IMAGES))
+                if heavy
+                else "",
+                # kettle-shadow: a review widget drawn in its open shadow root
+                reviews_root='(host => host.shadowRoot || host.attachShadow({mode: "open"}))'
+                '(document.getElementById("reviews"))'
+                if parsed.path.endswith("shadow")
+                else 'document.getElementById("reviews")',
+                agent_beacon='fetch("/agent?ua=" + encodeURIComponent(navigator.userAgent));'
+                if heavy
+                else "",
                 api=site.shop_url if parsed.path.endswith("local") else site.api_url,
                 tracker=site.tracker_url,
                 declared=len(REVIEWS),
@@ -79,6 +109,11 @@ class _Handler(BaseHTTPRequestHandler):
                 replace="true" if parsed.path.endswith("next") else "false",
             )
             self._send(200, "text/html; charset=utf-8", html.encode())
+        elif parsed.path == "/api/reviews" and site.hold is not None:
+            site.api_asked.set()  # a test holds the answer until it has done its part
+            site.hold.wait(60)
+            with contextlib.suppress(OSError):  # the page asking is gone by now
+                self._send(503, "text/plain", b"held")
         elif parsed.path == "/api/reviews":
             page = int(parse_qs(parsed.query).get("page", ["1"])[0])
             chunk = REVIEWS[(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -111,7 +146,13 @@ class WidgetSite:
         self.hits: Counter[tuple[str, str]] = Counter()
         # host -> (status, body) of its robots.txt
         self.robots: dict[str, tuple[int, bytes]] = {}
+        # navigator.userAgent as /p/kettle-heavy's script saw it
+        self.script_agents: list[str] = []
         self._servers: list[ThreadingHTTPServer] = []
+        # Set by a test: the review API is not answered until it is set (api_asked is set
+        # once a page asked for it).
+        self.hold: threading.Event | None = None
+        self.api_asked = threading.Event()
 
     def __enter__(self) -> WidgetSite:
         for host in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
