@@ -168,3 +168,31 @@ def test_failed_upgrade_leaves_the_database_as_it_was(
     assert schema_revision(engine) == HEAD_REVISION
     assert _counts(engine) == [1, 1, 1, 1]
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("revision", "left"),
+    [
+        ("0008", ["crawl_run ADD COLUMN queue VARCHAR(300)", "crawl_run ADD COLUMN workers JSON"]),
+        ("0006", ["crawl_run ADD COLUMN fetch_problems JSON"]),
+        ("0010", ["product ADD COLUMN reviews_declared INTEGER"]),
+    ],
+)
+def test_database_a_failed_upgrade_left_half_done_is_upgraded(
+    revision: str, left: list[str], tmp_path: Path
+) -> None:
+    # Before the upgrade was one transaction, a failed one (0012 on SQLite, for every
+    # database holding products) committed the first pending migration's new columns: that
+    # database, at its old revision with them, must upgrade too
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _old_database(url, revision)
+    old = make_engine(url)
+    with old.begin() as connection:
+        for change in left:
+            connection.exec_driver_sql(f"ALTER TABLE {change}")
+    old.dispose()
+
+    engine = open_database(url)
+    assert schema_revision(engine) == HEAD_REVISION
+    assert _counts(engine) == [1, 1, 1, 1]
+    engine.dispose()
