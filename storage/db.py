@@ -117,9 +117,9 @@ def upgrade_schema(engine: Engine) -> None:
             f"{HEAD_REVISION}): a newer rivalscope wrote it; upgrade rivalscope or use "
             "another database"
         )
-    with engine.begin() as connection:
+    with dialect_of(engine).schema_change(engine) as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "head")  # reads the revision again: another may have upgraded
 
 
 def _known_revision(config: Config, revision: str) -> bool:

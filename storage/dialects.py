@@ -162,6 +162,18 @@ class Dialect:
         connection.execute(update(table).where(table.c.id == row_id).values(id=row_id))
 
     @contextmanager
+    def schema_change(self, engine: Engine) -> Iterator[Connection]:
+        """A connection whose one transaction holds a whole schema upgrade: committed at the
+        end of the block, or nothing of it (an error, a kill). Two processes upgrading the
+        same database take turns; the second then finds the schema current."""
+        with engine.begin() as connection:
+            self.lock_schema(connection)
+            yield connection
+
+    def lock_schema(self, connection: Connection) -> None:
+        """Until the transaction ends, other ``schema_change`` transactions wait."""
+
+    @contextmanager
     def advisory_lock(
         self, connection: Connection, key: int, on_wait: Callable[[], None]
     ) -> Iterator[None]:
@@ -282,6 +294,30 @@ class SQLite(Dialect):
         # (3.5 -> 2.8 s). The cache is the connection's: it grows only as pages are read.
         connection.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
 
+    @contextmanager
+    def schema_change(self, engine: Engine) -> Iterator[Connection]:
+        # The driver begins a transaction only before INSERT, UPDATE or DELETE: the DDL
+        # before a migration's first one would commit at once (a failed or killed upgrade
+        # left, e.g., its new columns in a database whose revision says it lacks them: the
+        # next open failed on "duplicate column"). BEGIN IMMEDIATE holds all of it, and
+        # makes a second upgrader wait. Foreign keys are off meanwhile, as SQLite's ALTER
+        # TABLE procedure says: Alembic copies a table to alter it, and dropping the old
+        # copy of a referenced table fails with them on; they are checked before commit.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise RuntimeError(f"the schema upgrade broke a foreign key of {broken[0]}")
+                connection.commit()
+            finally:
+                connection.rollback()  # nothing left to undo after the commit
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
     def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
         from sqlalchemy.dialects import sqlite
 
@@ -321,6 +357,10 @@ class PostgreSQL(Dialect):
     def month_of(self, column: ColumnElement[Any]) -> ColumnElement[str]:
         return func.to_char(column, "YYYY-MM")
 
+    def lock_schema(self, connection: Connection) -> None:
+        # The two-key form: a key space apart from ``lock_writers``' row ids.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), SCHEMA_LOCK)
+
     def lock_writers(self, connection: Connection, table: Table, row_id: int) -> None:
         # An advisory lock instead of a row write: readers and other rows are not held.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": row_id})
@@ -337,6 +377,10 @@ class PostgreSQL(Dialect):
             yield
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+
+
+SCHEMA_LOCK = {"a": 0x72697661, "b": 0x6C736368}
+"""The advisory lock key of ``PostgreSQL.lock_schema``."""
 
 
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (SQLite(), PostgreSQL())}

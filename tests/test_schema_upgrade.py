@@ -13,7 +13,14 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from storage.db import HEAD_REVISION, MIGRATIONS_DIR, make_engine, open_database, schema_revision
+from storage.db import (
+    HEAD_REVISION,
+    MIGRATIONS_DIR,
+    DatabaseError,
+    make_engine,
+    open_database,
+    schema_revision,
+)
 from storage.schema import metadata
 
 
@@ -71,3 +78,121 @@ def test_migrations_build_the_models_schema(engine: Engine) -> None:
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
+
+
+def _old_database(url: str, revision: str) -> None:
+    """A database an older rivalscope made, at ``revision``, holding a crawl's rows (a
+    company, its source, a product with a price and a review of it)."""
+    old = make_engine(url)
+    config = _config()
+    with old.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        for statement in (
+            "INSERT INTO company (id, name, is_own, created_at) "
+            "VALUES (1, 'Kaffebrenneriet Nord', FALSE, '2026-11-01 10:00:00')",
+            "INSERT INTO source (id, name, kind, holds, company_id, created_at, healthy) "
+            "VALUES (1, 'nord-shop', 'site', 'both', 1, '2026-11-01 10:00:00', TRUE)",
+            "INSERT INTO product (id, key, name, company_id, first_seen_at, last_seen_at) "
+            "VALUES (1, 'sku:NK-1', 'Hand grinder', 1, '2026-11-01 10:00:00', "
+            "'2026-11-02 10:00:00')",
+            "INSERT INTO offer_observation (id, product_id, source_id, observed_at, price, "
+            "price_value, currency) VALUES (1, 1, 1, '2026-11-01 10:00:00', '49.00', 49.0, 'EUR')",
+            "INSERT INTO review (id, text, rating, company_id, source_id, product_id, "
+            "content_key, first_seen_at) VALUES (1, 'Grinds evenly, a little slow.', 4.0, 1, 1, "
+            "1, 'key-1', '2026-11-01 10:00:00')",
+        ):
+            connection.exec_driver_sql(statement)
+    old.dispose()
+
+
+def _columns(engine: Engine, table: str) -> set[str]:
+    return {str(column["name"]) for column in inspect(engine).get_columns(table)}
+
+
+def _counts(engine: Engine) -> list[int]:
+    with engine.connect() as connection:
+        return [
+            connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+            for table in ("company", "product", "offer_observation", "review")
+        ]
+
+
+def test_database_with_rows_from_before_0012_is_upgraded(tmp_path: Path) -> None:
+    # 0012 copies product and offer_observation to alter them (SQLite's ALTER TABLE): with
+    # the foreign keys on, dropping the old product table failed while reviews named it
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _old_database(url, "0008")
+
+    engine = open_database(url)
+    assert schema_revision(engine) == HEAD_REVISION
+    assert _counts(engine) == [1, 1, 1, 1]
+    assert "parent_id" in _columns(engine, "product")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        # the foreign keys are on again for the connection the upgrade used
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_failed_upgrade_leaves_the_database_as_it_was(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # An upgrade that fails (or is killed) half-way must change nothing: SQLite committed
+    # the DDL before a migration's first row write, so the next open failed for good on
+    # "duplicate column name: built_on" (0013's column, added while the revision said 0012).
+    url = (
+        f"sqlite:///{tmp_path / 'old.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("pg_url")
+    )
+    _old_database(url, "0012")
+    old = make_engine(url)
+    with old.begin() as connection:  # 0014 will fail creating it
+        connection.exec_driver_sql("CREATE TABLE sentiment_model_file (version INTEGER)")
+    old.dispose()
+
+    with pytest.raises(DatabaseError, match="sentiment_model_file"):
+        open_database(url)
+    old = make_engine(url)
+    assert schema_revision(old) == "0012"
+    assert "built_on" not in _columns(old, "report_run")
+    with old.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE sentiment_model_file")
+    old.dispose()
+
+    engine = open_database(url)  # the next open upgrades it whole
+    assert schema_revision(engine) == HEAD_REVISION
+    assert _counts(engine) == [1, 1, 1, 1]
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("revision", "left"),
+    [
+        ("0008", ["crawl_run ADD COLUMN queue VARCHAR(300)", "crawl_run ADD COLUMN workers JSON"]),
+        ("0006", ["crawl_run ADD COLUMN fetch_problems JSON"]),
+        ("0010", ["product ADD COLUMN reviews_declared INTEGER"]),
+    ],
+)
+def test_database_a_failed_upgrade_left_half_done_is_upgraded(
+    revision: str, left: list[str], tmp_path: Path
+) -> None:
+    # Before the upgrade was one transaction, a failed one (0012 on SQLite, for every
+    # database holding products) committed the first pending migration's new columns: that
+    # database, at its old revision with them, must upgrade too
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    _old_database(url, revision)
+    old = make_engine(url)
+    with old.begin() as connection:
+        for change in left:
+            connection.exec_driver_sql(f"ALTER TABLE {change}")
+    old.dispose()
+
+    engine = open_database(url)
+    assert schema_revision(engine) == HEAD_REVISION
+    assert _counts(engine) == [1, 1, 1, 1]
+    engine.dispose()

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.existing_schema import add_missing_columns
+
 revision: str = '0006'
 down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
@@ -17,11 +19,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('product') as batch:
-        batch.add_column(sa.Column('reviews_declared', sa.Integer(), nullable=True))
-    with op.batch_alter_table('crawl_run') as batch:
-        batch.add_column(sa.Column('reviews_declared', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('reviews_collected', sa.Integer(), nullable=True))
+    add_missing_columns('product', [sa.Column('reviews_declared', sa.Integer(), nullable=True)])
+    add_missing_columns('crawl_run', [
+        sa.Column('reviews_declared', sa.Integer(), nullable=True),
+        sa.Column('reviews_collected', sa.Integer(), nullable=True),
+    ])
 
 
 def downgrade() -> None:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.existing_schema import add_missing_columns
+
 revision: str = '0008'
 down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
@@ -26,9 +28,10 @@ _RUNNING = sa.text("status = 'running'")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('crawl_run', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('fetch_problems', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('peak_memory_mb', sa.Integer(), nullable=True))
+    add_missing_columns('crawl_run', [
+        sa.Column('fetch_problems', sa.JSON(), nullable=True),
+        sa.Column('peak_memory_mb', sa.Integer(), nullable=True),
+    ])
     op.execute(
         "UPDATE crawl_run SET status = 'interrupted', "
         "finish_reason = COALESCE(finish_reason, 'process ended without closing') "

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.existing_schema import add_missing_columns
+
 revision: str = '0011'
 down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
@@ -17,9 +19,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('crawl_run', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('queue', sa.String(length=300), nullable=True))
-        batch_op.add_column(sa.Column('workers', sa.JSON(), nullable=True))
+    add_missing_columns('crawl_run', [
+        sa.Column('queue', sa.String(length=300), nullable=True),
+        sa.Column('workers', sa.JSON(), nullable=True),
+    ])
 
 
 def downgrade() -> None:
