@@ -94,12 +94,13 @@ def merge_stored_copies(engine: Engine, *, dry_run: bool = False) -> MergeCounts
     with engine.connect() as conn:
         shared = _shared_copy_keys(conn)
     counts.shared_keys = len(shared)
+    citations = _Citations()
     for start in range(0, len(shared), BATCH):
         with engine.begin() as conn:
             merged = _find(conn, shared[start : start + BATCH])
             _count(merged, counts)
             if not dry_run:
-                _store(conn, merged, counts)
+                _store(conn, merged, counts, citations)
     return counts
 
 
@@ -179,7 +180,9 @@ def _count(merged: list[Merged], counts: MergeCounts) -> None:
     counts.whole_texts += sum(m.row["text"] != m.before["text"] for m in merged)
 
 
-def _store(conn: Connection, merged: list[Merged], counts: MergeCounts) -> None:
+def _store(
+    conn: Connection, merged: list[Merged], counts: MergeCounts, citations: _Citations
+) -> None:
     """Write ``merged``: the references moved, the removed rows gone (their keys aliases),
     the kept rows completed. Foreign keys hold after each statement."""
     if not merged:
@@ -188,7 +191,7 @@ def _store(conn: Connection, merged: list[Merged], counts: MergeCounts) -> None:
     _keep_analyses(conn, merged, counts)
     counts.aliases_moved += _move(conn, [ALIAS], moved)
     _alias_removed(conn, merged)
-    counts.findings += _name_kept_in_findings(conn, moved)
+    counts.findings += citations.name_kept(conn, moved)
     for part in chunks(sorted(moved)):
         conn.execute(delete(REVIEW).where(REVIEW.c.id.in_(part)))
     _update_kept(conn, merged)
@@ -272,24 +275,50 @@ def _alias_removed(conn: Connection, merged: list[Merged]) -> None:
     dialect_of(conn).insert_new_rows(conn, ALIAS, rows, ["company_id", "content_key"])
 
 
-def _name_kept_in_findings(conn: Connection, moved: dict[int, int]) -> int:
-    """Stored findings citing a removed review cite the kept one (once); how many."""
-    changed = []
-    for finding_id, cited in conn.execute(select(_FINDING.c.id, _FINDING.c.evidence_review_ids)):
-        if not cited or not any(i in moved for i in cited):
-            continue
-        now = list(dict.fromkeys(moved.get(i, i) for i in cited))
-        changed.append({"b_id": finding_id, "b_ids": now})
-    if changed:
-        conn.execute(
-            update(_FINDING)
-            .where(_FINDING.c.id == bindparam("b_id"))
-            .values(
-                evidence_review_ids=bindparam("b_ids", type_=_FINDING.c.evidence_review_ids.type)
-            ),
-            changed,
+class _Citations:
+    """The stored findings' evidence, read once for the whole merge (not once a batch): each
+    finding's cited reviews, and the findings citing each review. Each batch reads only the
+    findings stored since (a report running meanwhile); findings are never deleted, so their
+    ids only grow."""
+
+    def __init__(self) -> None:
+        self.cited: dict[int, list[int]] = {}
+        self.citing: dict[int, set[int]] = {}
+        self.read_up_to = 0
+
+    def _read_new(self, conn: Connection) -> None:
+        f = _FINDING.c
+        found = conn.execute(
+            select(f.id, f.evidence_review_ids).where(f.id > self.read_up_to).order_by(f.id)
         )
-    return len(changed)
+        for finding_id, cited in found:
+            self.read_up_to = finding_id
+            if cited:
+                self._cite(finding_id, cited)
+
+    def _cite(self, finding_id: int, cited: list[int]) -> None:
+        self.cited[finding_id] = cited
+        for review_id in cited:
+            self.citing.setdefault(review_id, set()).add(finding_id)
+
+    def name_kept(self, conn: Connection, moved: dict[int, int]) -> int:
+        """Stored findings citing a removed review cite the kept one (once); how many."""
+        self._read_new(conn)
+        affected = sorted({f for old in moved for f in self.citing.pop(old, ())})
+        changed = []
+        for finding_id in affected:
+            now = list(dict.fromkeys(moved.get(i, i) for i in self.cited[finding_id]))
+            self._cite(finding_id, now)
+            changed.append({"b_id": finding_id, "b_ids": now})
+        if changed:
+            ids_type = _FINDING.c.evidence_review_ids.type
+            conn.execute(
+                update(_FINDING)
+                .where(_FINDING.c.id == bindparam("b_id"))
+                .values(evidence_review_ids=bindparam("b_ids", type_=ids_type)),
+                changed,
+            )
+        return len(changed)
 
 
 _WRITTEN = (
