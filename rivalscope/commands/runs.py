@@ -48,7 +48,7 @@ def runs(
     from storage.run_history import recent_runs, shown_status, source_names
 
     url = database_url(db)
-    engine = open_database(url, existing=True)
+    engine = open_database(url, existing=True, bounded_waits=True)
     try:
         rows = recent_runs(engine, source, limit)
         if source is not None and not rows:
