@@ -34,7 +34,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, case, delete, func,
 from settings.content_keys import copy_key, text_key
 from storage.dialects import dialect_of
 from storage.findings_models import Finding
-from storage.models import as_utc
+from storage.models import Meta, as_utc
 from storage.review_copies import COLUMNS, fill, identity_of_row, same_review
 from storage.review_identity import ALIAS, ANALYSIS_TABLES, REVIEW, chunks, forget_analysis
 
@@ -50,6 +50,9 @@ _READ = (
     "text_before_edit",
 )
 _FINDING: Table = Finding.__table__  # type: ignore[attr-defined]
+_META: Table = Meta.__table__  # type: ignore[attr-defined]
+MERGED_KEY = "review_copies_merged"
+"""``meta`` key a finished merge sets: copies stored before copy keys are merged."""
 _DATED = tuple(table for table in ANALYSIS_TABLES if "published" in table.c)
 """Analysis tables that keep the review's date (reports group by it without a join)."""
 
@@ -101,7 +104,30 @@ def merge_stored_copies(engine: Engine, *, dry_run: bool = False) -> MergeCounts
             _count(merged, counts)
             if not dry_run:
                 _store(conn, merged, counts, citations)
+    if not dry_run or not counts.removed:  # none left: the note of possible_copies is done
+        with engine.begin() as conn:
+            dialect_of(conn).insert_new_rows(
+                conn, _META, [{"key": MERGED_KEY, "value": "1"}], ["key"]
+            )
     return counts
+
+
+def possible_copies(conn: Connection) -> int:
+    """At most how many stored reviews are copies a merge would remove: the rows of each
+    copy key several of a company's rows share, but one (read off the copy-key index: a
+    tenth of a second on 100,000 reviews, where telling the copies from reviews that begin
+    alike takes seconds); 0 once a merge has run (crawls since keep a copy to one row)."""
+    if conn.execute(select(_META.c.key).where(_META.c.key == MERGED_KEY)).first():
+        return 0
+    r = REVIEW.c
+    groups = (
+        select((func.count() - 1).label("extra"))
+        .where(r.copy_key.is_not(None))
+        .group_by(r.company_id, r.copy_key)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    return int(conn.execute(select(func.coalesce(func.sum(groups.c.extra), 0))).scalar_one())
 
 
 def _shared_copy_keys(conn: Connection) -> list[tuple[int, str]]:

@@ -411,3 +411,19 @@ def test_the_merge_reads_the_stored_findings_once_on_postgres(
         _findings_read_once(engine, monkeypatch)
     finally:
         engine.dispose()
+
+
+def test_runs_says_when_reviews_may_be_stored_twice(
+    engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copies stored before copy keys were known only to readers of the README: `runs`
+    says how many there may be and how to see them, until a merge has run."""
+    _store_twice(engine, monkeypatch, [_layout()], [_api()])
+    note = "note: up to 1 review may be stored twice"
+    listed = run_cli("runs", cwd=tmp_path, db_url=db_url)
+    assert listed.returncode == 0, listed.stderr
+    said = " ".join(listed.stdout.split())
+    assert note in said and "`rivalscope db merge-copies --dry-run` shows them" in said
+    assert run_cli("db", "merge-copies", cwd=tmp_path, db_url=db_url).returncode == 0
+    after = run_cli("runs", cwd=tmp_path, db_url=db_url)
+    assert after.returncode == 0 and "stored twice" not in after.stdout, after.stdout
