@@ -48,7 +48,7 @@ _PEAK_WRAPPER = (
 def crawl_case(base_url: str, path: str, work: Path) -> dict[str, object]:
     targets = work / "targets.toml"
     # The page of many reviews is crawled by a source that keeps them (stored as well).
-    holds = "both" if path == "/dense-reviews" else "offers"
+    holds = "both" if path in ("/dense-reviews", "/dense-state-reviews") else "offers"
     targets.write_text(hostile_targets(base_url, path, holds), encoding="utf-8")
     db = work / "hostile.db"
     db.unlink(missing_ok=True)

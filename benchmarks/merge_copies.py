@@ -1,6 +1,6 @@
 """Cost of ``rivalscope db merge-copies`` (``storage.merge_copies``) on a large database.
 
-Usage: python benchmarks/merge_copies.py N [--copies SHARE] [--url URL] [--repeat K]
+Usage: python benchmarks/merge_copies.py N [--copies SHARE] [--url URL] [--repeat K] [--findings F]
 
 Builds a database of N stored reviews (default SQLite in a temporary folder; ``--url`` a
 PostgreSQL database, in a schema of its own made for the run and dropped after it) of one company, 200 products: a
@@ -8,7 +8,7 @@ share SHARE (default 0.1) of them are the page's cut copies (no id, "…  Read m
 review stored with its site id, as a crawl stored them before it knew copies; one review in
 ten starts with the same 8 words as another one without being its copy (looked at, not
 merged). Every review has an analysis (one ``review_analysis`` row, two aspect mentions),
-and 200 stored findings cite 20 reviews each. Then times, in each repetition on a fresh
+and ``--findings`` stored findings (default 200) cite 20 reviews each. Then times, in each repetition on a fresh
 build: a dry run, the merge, and the merge again (nothing left). Prints wall and CPU
 seconds (this process's; PostgreSQL's own work shows in the wall time only) and the counts.
 """
@@ -81,7 +81,7 @@ def _texts(rng: random.Random, n: int) -> list[str]:
     return out
 
 
-def build(engine: Engine, n: int, share: float, seed: int = 7) -> None:
+def build(engine: Engine, n: int, share: float, findings: int = 200, seed: int = 7) -> None:
     rng = random.Random(seed)
     with Session(engine) as session:
         company = Company(name="Bench")
@@ -144,26 +144,27 @@ def build(engine: Engine, n: int, share: float, seed: int = 7) -> None:
     with Session(engine) as session:
         run = ReportRun()
         session.add(run)
-        session.flush()
-        assert run.id is not None
-        for f in range(200):
-            session.add(
-                Finding(
-                    report_run_id=run.id,
-                    competitor_id=company_id,
-                    competitor="Bench",
-                    aspect="lid",
-                    kind="competitor_weakness",
-                    effect=0.1,
-                    effect_low=0.0,
-                    effect_high=0.2,
-                    sample_size=20,
-                    score=1.0,
-                    summary=f"s{f}",
-                    evidence_review_ids=rng.sample(review_ids, 20),
-                )
-            )
         session.commit()
+        run_id = run.id
+    finding = {
+        "report_run_id": run_id,
+        "competitor_id": company_id,
+        "competitor": "Bench",
+        "aspect": "lid",
+        "kind": "competitor_weakness",
+        "effect": 0.1,
+        "effect_low": 0.0,
+        "effect_high": 0.2,
+        "sample_size": 20,
+        "score": 1.0,
+    }
+    cited = [
+        {**finding, "summary": f"s{f}", "evidence_review_ids": rng.sample(review_ids, 20)}
+        for f in range(findings)
+    ]
+    with engine.begin() as conn:
+        for at in range(0, len(cited), 5000):
+            conn.execute(insert(Finding.__table__), cited[at : at + 5000])  # type: ignore[attr-defined]
 
 
 def _row(
@@ -222,6 +223,7 @@ def main() -> None:
     parser.add_argument("--copies", type=float, default=0.1)
     parser.add_argument("--url")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--findings", type=int, default=200, help="stored findings (20 ids each)")
     args = parser.parse_args()
     results: dict[str, list[tuple[float, float]]] = {"dry": [], "merge": [], "again": []}
     for _ in range(args.repeat):
@@ -238,7 +240,9 @@ def main() -> None:
             )
             engine = open_database(url)
             try:
-                wall, _cpu, _ = _timed(lambda e=engine: build(e, args.n, args.copies))
+                wall, _cpu, _ = _timed(
+                    lambda e=engine: build(e, args.n, args.copies, args.findings)
+                )
                 print(f"built {args.n} reviews in {wall:.1f} s")
                 for name, dry in (("dry", True), ("merge", False), ("again", False)):
                     wall, cpu, counts = _timed(

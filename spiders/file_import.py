@@ -157,12 +157,23 @@ class ImportReport:
     date_order: tuple[str, str] | None = None
     """Without ``--language``: ("day" or "month", an example) when the file's unambiguous
     numeric dates all put that first, and its other numeric dates were read so."""
-    without: Counter[str] = field(default_factory=Counter)
-    """Rows stored (or checked) without a field the file gives as null, or without a field
-    ``--column`` names (by our name): ``rating`` 2, ``title`` 5."""
+    checked: int = 0
+    """Rows that passed the checks (stored, or would be)."""
+    given: set[str] = field(default_factory=set)
+    """Fields (our names) some checked row holds, null too, or ``--column`` names."""
+    valued: Counter[str] = field(default_factory=Counter)
+    """Checked rows with a value, by field."""
     edited_reviews: set[int] = field(default_factory=set)
     """Stored reviews whose text or rating the file changes (same id, and the same reviewer
     or date): their new text is stored, the old one kept as ``text_before_edit``."""
+
+    @property
+    def without(self) -> Counter[str]:
+        """Checked rows without a value of a field the file gives: null, or left out of a
+        JSON row while other rows hold it, or absent where ``--column`` named it (by our
+        name): ``rating`` 2, ``title`` 5."""
+        lacking = {name: self.checked - self.valued[name] for name in self.given}
+        return Counter({name: n for name, n in lacking.items() if n > 0})
 
     @property
     def edited(self) -> int:
@@ -617,11 +628,9 @@ def _checked_rows(
             report.reject(number, _said(problem, item))
             continue
         read: dict[str, Any] = row
-        report.without.update(
-            name
-            for name in {*read, *source.renamed.values()}
-            if name in columns and read.get(name) is None
-        )
+        report.checked += 1
+        report.given.update(name for name in {*read, *source.renamed.values()} if name in columns)
+        report.valued.update(name for name, value in read.items() if value is not None)
         yield number, item
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlparse
 
 from settings.records import ReviewItem, drop_unstorable, storable_text
-from settings.targets import ReviewApi
+from settings.targets import DEFAULT_MAX_REVIEWS, ReviewApi
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
 """Larger responses are not parsed: memory stays bounded whatever a widget sends."""
@@ -102,11 +102,14 @@ def parse_json(body: bytes) -> Any:
         return None
 
 
-def reviews_in(data: Any, url: str) -> list[ReviewItem]:
-    """The reviews in a parsed JSON response (the embedded-JSON layer's reader)."""
+def reviews_in(
+    data: Any, url: str, limit: int = DEFAULT_MAX_REVIEWS, skipped: list[str] | None = None
+) -> list[ReviewItem]:
+    """The reviews in a parsed JSON response (the embedded-JSON layer's reader), at most
+    ``limit`` (one more found adds ``REVIEWS_OVER_LIMIT`` to ``skipped``)."""
     from spiders.extract.embedded_json import reviews_from_json
 
-    reviews = list(reviews_from_json(data, url))
+    reviews = reviews_from_json(data, url, limit=limit, skipped=skipped)
     for review in reviews:
         drop_unstorable(review)  # JSON's "\u0000" and lone "\ud800" escapes
     return reviews

@@ -406,11 +406,14 @@ class TargetSpider(scrapy.Spider):
             self._error(f"{response.url}: the review API did not answer with JSON")
             return
         stats.inc_value(f"{STAT}/review_api_responses")
+        left: list[str] = []
         try:
-            reviews = reviews_in(data, response.url)
+            reviews = reviews_in(data, response.url, self.source.limits.max_reviews, left)
         except Exception as exc:  # the reader is written not to raise; a page is lost at most
             self._error(f"{response.url}: reading reviews failed ({type(exc).__name__}: {exc})")
             return
+        if left:  # more reviews in the answer than limits.max_reviews
+            count_problem(stats, REVIEWS_OVER_LIMIT)
         keys: list[str] = []
         yield from self._emit_reviews(reviews, state.main, keys, state.page_language)
         if keys and self.incremental_allowed and all(k in self.known_review_keys for k in keys):

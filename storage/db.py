@@ -19,13 +19,17 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 
 from settings.user_errors import UserError
-from storage.dialects import dialect_of, full_url
+from storage.dialects import dialect_of, full_url, lock_wait_expired
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
 DATABASE_URL_ENV = "RIVALSCOPE_DATABASE_URL"
+LOCK_WAIT_ENV = "RIVALSCOPE_LOCK_WAIT_S"
+DEFAULT_LOCK_WAIT_S = 10.0
+"""Seconds a reading command (export, report) waits for a lock another session holds on a
+table it reads (``LOCK TABLE``, a migration), before it says so and stops."""
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0018"
 """The newest migration's revision (a test checks it against Alembic's scripts)."""
@@ -174,11 +178,33 @@ _DAMAGED = ("database disk image is malformed", "file is not a database")
 """Damage found after opening (a page deep in a table): said with what to do about it."""
 
 
+def lock_wait_seconds() -> float:
+    """How long a reading command waits for another session's lock: ``RIVALSCOPE_LOCK_WAIT_S``
+    (seconds), else ``DEFAULT_LOCK_WAIT_S``."""
+    given = os.environ.get(LOCK_WAIT_ENV, "").strip()
+    if not given:
+        return DEFAULT_LOCK_WAIT_S
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < 10**6:
+        raise DatabaseError(f"{LOCK_WAIT_ENV} must be a number of seconds above 0, not {given!r}")
+    return seconds
+
+
 def environment_error(exc: BaseException) -> DatabaseError | None:
     """A DatabaseError for a driver error the user's setup caused after the database was
-    opened (a read-only file, a full disk, a server gone), else None (a bug: let it show)."""
+    opened (a read-only file, a full disk, a server gone, another session's lock held past
+    ``lock_wait_seconds``), else None (a bug: let it show)."""
     if not isinstance(exc, DriverDatabaseError):
         return None
+    if lock_wait_expired(exc):
+        return DatabaseError(
+            "database: another session holds a lock on a table this command reads (a crawl, "
+            f"import or upgrade writing, or a LOCK TABLE): gave up after {lock_wait_seconds():g} "
+            f"s; retry when it has finished, or wait longer with {LOCK_WAIT_ENV}=60"
+        )
     reason = " ".join(str(exc.orig).split())
     if not any(problem in reason.lower() for problem in _ENVIRONMENT_PROBLEMS):
         return None
@@ -188,13 +214,25 @@ def environment_error(exc: BaseException) -> DatabaseError | None:
 
 
 def open_database(
-    url: str | None = None, *, upgrade: bool = True, existing: bool = False
+    url: str | None = None,
+    *,
+    upgrade: bool = True,
+    existing: bool = False,
+    bounded_waits: bool = False,
 ) -> Engine:
     """Open (and create or upgrade) the database; raises DatabaseError for humans.
     ``existing``: a command that only reads what was collected refuses to create a new,
-    empty database (a mistyped path would read as "nothing found")."""
+    empty database (a mistyped path would read as "nothing found"). ``bounded_waits``: its
+    statements wait at most ``lock_wait_seconds`` for another session's lock (a reading
+    command says so, ``environment_error``, instead of waiting without end)."""
     resolved = database_url(url)
     engine = make_engine(resolved)
+    if bounded_waits:
+        try:
+            dialect_of(engine).bound_lock_waits(engine, lock_wait_seconds())
+        except DatabaseError:
+            engine.dispose()
+            raise
     if existing:
         parsed = make_url(resolved)
         path = dialect_of(parsed).database_file(parsed)

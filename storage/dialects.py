@@ -103,6 +103,15 @@ class Dialect:
         """A second connection sees the first one's data."""
         return True
 
+    def bound_lock_waits(self, engine: Engine, seconds: float) -> None:
+        """Statements on ``engine``'s new connections wait at most ``seconds`` for a lock
+        another session holds, then fail (``lock_wait_expired``). Nothing where waits are
+        bounded already (SQLite's busy timeout) or cannot be."""
+
+    def lock_wait_expired(self, exc: BaseException) -> bool:
+        """``exc`` is a statement given up after ``bound_lock_waits``' wait."""
+        return False
+
     def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
         """An INSERT that skips rows violating the unique ``conflict`` columns, or any unique
         constraint when ``conflict`` is empty (standard SQL has none: a plain insert, so
@@ -365,6 +374,22 @@ class PostgreSQL(Dialect):
         # An advisory lock instead of a row write: readers and other rows are not held.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": row_id})
 
+    def bound_lock_waits(self, engine: Engine, seconds: float) -> None:
+        from sqlalchemy import event
+
+        milliseconds = max(int(seconds * 1000), 1)  # 0 would be PostgreSQL's "wait forever"
+
+        def _lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {milliseconds}")
+            dbapi_connection.commit()  # a SET in a transaction rolled back would be undone
+
+        event.listen(engine, "connect", _lock_timeout)
+
+    def lock_wait_expired(self, exc: BaseException) -> bool:
+        # SQLSTATE 55P03 lock_not_available: "canceling statement due to lock timeout"
+        return getattr(getattr(exc, "orig", None), "sqlstate", None) == "55P03"
+
     @contextmanager
     def advisory_lock(
         self, connection: Connection, key: int, on_wait: Callable[[], None]
@@ -395,6 +420,11 @@ def dialect_of(bind: Engine | Connection | URL | str) -> Dialect:
     else:
         name = (make_url(bind) if isinstance(bind, str) else bind).get_backend_name()
     return DIALECTS.get(name, STANDARD)
+
+
+def lock_wait_expired(exc: BaseException) -> bool:
+    """``exc`` is a statement any database gave up waiting for a lock (``bound_lock_waits``)."""
+    return any(dialect.lock_wait_expired(exc) for dialect in DIALECTS.values())
 
 
 def full_url(url: str) -> str:

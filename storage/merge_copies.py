@@ -34,7 +34,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, case, delete, func,
 from settings.content_keys import copy_key, text_key
 from storage.dialects import dialect_of
 from storage.findings_models import Finding
-from storage.models import as_utc
+from storage.models import Meta, as_utc
 from storage.review_copies import COLUMNS, fill, identity_of_row, same_review
 from storage.review_identity import ALIAS, ANALYSIS_TABLES, REVIEW, chunks, forget_analysis
 
@@ -50,6 +50,9 @@ _READ = (
     "text_before_edit",
 )
 _FINDING: Table = Finding.__table__  # type: ignore[attr-defined]
+_META: Table = Meta.__table__  # type: ignore[attr-defined]
+MERGED_KEY = "review_copies_merged"
+"""``meta`` key a finished merge sets: copies stored before copy keys are merged."""
 _DATED = tuple(table for table in ANALYSIS_TABLES if "published" in table.c)
 """Analysis tables that keep the review's date (reports group by it without a join)."""
 
@@ -94,13 +97,37 @@ def merge_stored_copies(engine: Engine, *, dry_run: bool = False) -> MergeCounts
     with engine.connect() as conn:
         shared = _shared_copy_keys(conn)
     counts.shared_keys = len(shared)
+    citations = _Citations()
     for start in range(0, len(shared), BATCH):
         with engine.begin() as conn:
             merged = _find(conn, shared[start : start + BATCH])
             _count(merged, counts)
             if not dry_run:
-                _store(conn, merged, counts)
+                _store(conn, merged, counts, citations)
+    if not dry_run or not counts.removed:  # none left: the note of possible_copies is done
+        with engine.begin() as conn:
+            dialect_of(conn).insert_new_rows(
+                conn, _META, [{"key": MERGED_KEY, "value": "1"}], ["key"]
+            )
     return counts
+
+
+def possible_copies(conn: Connection) -> int:
+    """At most how many stored reviews are copies a merge would remove: the rows of each
+    copy key several of a company's rows share, but one (read off the copy-key index: a
+    tenth of a second on 100,000 reviews, where telling the copies from reviews that begin
+    alike takes seconds); 0 once a merge has run (crawls since keep a copy to one row)."""
+    if conn.execute(select(_META.c.key).where(_META.c.key == MERGED_KEY)).first():
+        return 0
+    r = REVIEW.c
+    groups = (
+        select((func.count() - 1).label("extra"))
+        .where(r.copy_key.is_not(None))
+        .group_by(r.company_id, r.copy_key)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    return int(conn.execute(select(func.coalesce(func.sum(groups.c.extra), 0))).scalar_one())
 
 
 def _shared_copy_keys(conn: Connection) -> list[tuple[int, str]]:
@@ -179,7 +206,9 @@ def _count(merged: list[Merged], counts: MergeCounts) -> None:
     counts.whole_texts += sum(m.row["text"] != m.before["text"] for m in merged)
 
 
-def _store(conn: Connection, merged: list[Merged], counts: MergeCounts) -> None:
+def _store(
+    conn: Connection, merged: list[Merged], counts: MergeCounts, citations: _Citations
+) -> None:
     """Write ``merged``: the references moved, the removed rows gone (their keys aliases),
     the kept rows completed. Foreign keys hold after each statement."""
     if not merged:
@@ -188,7 +217,7 @@ def _store(conn: Connection, merged: list[Merged], counts: MergeCounts) -> None:
     _keep_analyses(conn, merged, counts)
     counts.aliases_moved += _move(conn, [ALIAS], moved)
     _alias_removed(conn, merged)
-    counts.findings += _name_kept_in_findings(conn, moved)
+    counts.findings += citations.name_kept(conn, moved)
     for part in chunks(sorted(moved)):
         conn.execute(delete(REVIEW).where(REVIEW.c.id.in_(part)))
     _update_kept(conn, merged)
@@ -272,24 +301,50 @@ def _alias_removed(conn: Connection, merged: list[Merged]) -> None:
     dialect_of(conn).insert_new_rows(conn, ALIAS, rows, ["company_id", "content_key"])
 
 
-def _name_kept_in_findings(conn: Connection, moved: dict[int, int]) -> int:
-    """Stored findings citing a removed review cite the kept one (once); how many."""
-    changed = []
-    for finding_id, cited in conn.execute(select(_FINDING.c.id, _FINDING.c.evidence_review_ids)):
-        if not cited or not any(i in moved for i in cited):
-            continue
-        now = list(dict.fromkeys(moved.get(i, i) for i in cited))
-        changed.append({"b_id": finding_id, "b_ids": now})
-    if changed:
-        conn.execute(
-            update(_FINDING)
-            .where(_FINDING.c.id == bindparam("b_id"))
-            .values(
-                evidence_review_ids=bindparam("b_ids", type_=_FINDING.c.evidence_review_ids.type)
-            ),
-            changed,
+class _Citations:
+    """The stored findings' evidence, read once for the whole merge (not once a batch): each
+    finding's cited reviews, and the findings citing each review. Each batch reads only the
+    findings stored since (a report running meanwhile); findings are never deleted, so their
+    ids only grow."""
+
+    def __init__(self) -> None:
+        self.cited: dict[int, list[int]] = {}
+        self.citing: dict[int, set[int]] = {}
+        self.read_up_to = 0
+
+    def _read_new(self, conn: Connection) -> None:
+        f = _FINDING.c
+        found = conn.execute(
+            select(f.id, f.evidence_review_ids).where(f.id > self.read_up_to).order_by(f.id)
         )
-    return len(changed)
+        for finding_id, cited in found:
+            self.read_up_to = finding_id
+            if cited:
+                self._cite(finding_id, cited)
+
+    def _cite(self, finding_id: int, cited: list[int]) -> None:
+        self.cited[finding_id] = cited
+        for review_id in cited:
+            self.citing.setdefault(review_id, set()).add(finding_id)
+
+    def name_kept(self, conn: Connection, moved: dict[int, int]) -> int:
+        """Stored findings citing a removed review cite the kept one (once); how many."""
+        self._read_new(conn)
+        affected = sorted({f for old in moved for f in self.citing.pop(old, ())})
+        changed = []
+        for finding_id in affected:
+            now = list(dict.fromkeys(moved.get(i, i) for i in self.cited[finding_id]))
+            self._cite(finding_id, now)
+            changed.append({"b_id": finding_id, "b_ids": now})
+        if changed:
+            ids_type = _FINDING.c.evidence_review_ids.type
+            conn.execute(
+                update(_FINDING)
+                .where(_FINDING.c.id == bindparam("b_id"))
+                .values(evidence_review_ids=bindparam("b_ids", type_=ids_type)),
+                changed,
+            )
+        return len(changed)
 
 
 _WRITTEN = (

@@ -23,7 +23,8 @@ Paths (``CASES`` lists them with the reason the crawl should record):
   ``/deep-json`` (200,000 nested JSON-LD arrays), ``/attributes`` (one element of 9 MB of
   distinct attributes), ``/duplicate-attributes`` (one element of the same attribute 2.4
   million times), ``/attribute-elements`` (9 MB of elements of 100 attributes each),
-  ``/dense-reviews`` (a product of 200,000 short JSON-LD reviews in 9 MB).
+  ``/dense-reviews`` (a product of 200,000 short JSON-LD reviews in 9 MB),
+  ``/dense-state-reviews`` (a product of 80,000 short reviews in its script state).
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ ATTRIBUTE_BYTES = 9 * 1024 * 1024
 """Bytes of attributes on the attribute-bomb pages (under the default 10 MB limit)."""
 DENSE_REVIEWS = 200_000
 """JSON-LD reviews on ``/dense-reviews`` (9 MB: four times the default ``max_reviews``)."""
+DENSE_STATE_REVIEWS = 80_000
+"""Reviews in the script state of ``/dense-state-reviews`` (2.7 MB, under the 3 MB a script
+is read up to: 1.6 times the default ``max_reviews``)."""
 KIN_CASES: dict[str, str] = {
     "/links": "elements_over_limit",
     "/dense-links": "elements_over_limit",
@@ -93,6 +97,7 @@ KIN_CASES: dict[str, str] = {
     "/duplicate-attributes": "tag_attributes_over_limit",
     "/attribute-elements": "page_attributes_over_limit",
     "/dense-reviews": "reviews_over_limit",
+    "/dense-state-reviews": "reviews_over_limit",
 }
 """Pages within every size limit that are costly to parse (benchmarks/hostile.py --kin; not
 linked from the index page), with the reason the crawl records: bounded memory and time,
@@ -195,6 +200,21 @@ def dense_reviews_page(count: int) -> bytes:
     ).encode()
 
 
+def dense_state_reviews_page(count: int) -> bytes:
+    """A product page whose script state holds ``count`` short reviews (34 bytes each)."""
+    reviews = [{"text": f"fine {i}", "rating": 4} for i in range(count)]
+    state = json.dumps({"props": {"reviews": reviews}}, separators=(",", ":"))
+    product = {"@context": "https://schema.org", "@type": "Product", "name": "Dense product"}
+    return (
+        "<!DOCTYPE html><html><head><title>Dense product</title>"
+        '<script type="application/ld+json">'
+        + json.dumps(product | {"sku": "SKU-STATE"})
+        + '</script></head><body><h1>Dense product</h1><script type="application/json">'
+        + state
+        + "</script></body></html>"
+    ).encode()
+
+
 def index_page() -> bytes:
     links = "".join(f'<a href="{path}">{path[:20]}</a> ' for path in CASES)
     links += f'<a href="/brief">brief</a> <a href="/fine">fine</a> <a href="{DENIED_LINK}">a</a>'
@@ -223,6 +243,8 @@ def kin_page(path: str) -> bytes:
         return _page("Attribute elements", element * (ATTRIBUTE_BYTES // len(element)))
     if path == "/dense-reviews":
         return dense_reviews_page(DENSE_REVIEWS)
+    if path == "/dense-state-reviews":
+        return dense_state_reviews_page(DENSE_STATE_REVIEWS)
     script = '<script type="application/ld+json">' + "[" * NESTING + "]" * NESTING
     return _page("Deep JSON", script + "</script>", sku="SKU-DJ")
 

@@ -19,6 +19,7 @@ from spiders.extract.embedded_json import (
     review_candidate,
     reviews_from_json,
 )
+from spiders.extract.review_limit import REVIEWS_OVER_LIMIT
 from spiders.extract.script_json import script_json_values
 
 URL = "https://shop.example/p/kettle-9"
@@ -263,6 +264,49 @@ def test_auto_reads_reviews_from_script_state() -> None:
         (TEXT_A, 5.0, "embedded-json"),
         (TEXT_B, 1.0, "embedded-json"),
     ]
+
+
+def _state_page(count: int) -> str:
+    """A page whose script state holds ``count`` reviews."""
+    state = {"props": {"reviews": [
+        {"text": f"Review number {i} of the kettle", "rating": 1 + i % 5, "author": f"A{i}"}
+        for i in range(count)
+    ]}}  # fmt: skip
+    return (
+        "<html lang='en'><body><h1>Kettle</h1>"
+        f"<script id='__NEXT_DATA__' type='application/json'>{json.dumps(state)}</script>"
+        "</body></html>"
+    )
+
+
+def test_script_state_reviews_obey_max_reviews_and_say_what_they_left() -> None:
+    """The script state's reviews stopped at 1,000 without a word (a page of 1,500 gave
+    1,000): they obey ``limits.max_reviews``, and the page says it left some."""
+    html = _state_page(1_500)
+    page = extract_auto(html, URL)
+    assert len(page.reviews) == 1_500
+    assert REVIEWS_OVER_LIMIT not in page.skipped and page.warnings == []
+    page = extract_auto(html, URL, max_reviews=1_200)
+    assert len(page.reviews) == 1_200
+    assert page.reviews[-1].text == "Review number 1199 of the kettle"
+    assert REVIEWS_OVER_LIMIT in page.skipped
+    assert any("only the first 1,200 read" in w for w in page.warnings)
+
+
+def test_reviews_from_json_builds_at_most_the_limit() -> None:
+    """A widget's answer (or a state) of more reviews than the limit: the first ``limit``,
+    the reason recorded; a state of exactly the limit leaves nothing."""
+    data = {"reviews": [{"text": f"Fine kettle {i}", "rating": 4} for i in range(5)]}
+    skipped: list[str] = []
+    found = reviews_from_json(data, URL, limit=3, skipped=skipped)
+    assert [r.text for r in found] == ["Fine kettle 0", "Fine kettle 1", "Fine kettle 2"]
+    assert skipped == [REVIEWS_OVER_LIMIT]
+    skipped = []
+    assert len(reviews_from_json(data, URL, limit=5, skipped=skipped)) == 5
+    assert skipped == []
+    # the scale comes from the whole list, past the limit too: a 10 makes it a list on 10
+    data["reviews"].append({"text": "Great kettle", "rating": 10})
+    assert {r.best_rating for r in reviews_from_json(data, URL, limit=2)} == {10.0}
 
 
 def test_auto_keeps_a_review_in_markup_and_state_once() -> None:

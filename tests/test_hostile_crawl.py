@@ -32,6 +32,7 @@ from tests.hostile_server import (
     SCHEME_REDIRECTS,
     HostileServer,
     dense_reviews_page,
+    dense_state_reviews_page,
     hostile_targets,
 )
 
@@ -362,11 +363,12 @@ def test_a_page_in_utf_16_is_not_taken_for_truncated(body: bytes, truncated: boo
     assert _truncated(page) is truncated
 
 
-@pytest.mark.parametrize("mode", ["auto", "selectors"])
+@pytest.mark.parametrize("mode", ["auto", "selectors", "script-state"])
 def test_a_page_of_more_reviews_than_the_limit_gives_the_first_and_records_the_rest(
     mode: str,
 ) -> None:
-    """The crawl kept a page's first ``max_reviews`` reviews and said nothing of the rest."""
+    """The crawl kept a page's first ``max_reviews`` reviews and said nothing of the rest
+    (reviews in the page's script state: the first 1,000, whatever the limit)."""
     from settings.records import ReviewItem
 
     targets = hostile_targets("http://127.0.0.1:9", holds="both").replace(
@@ -382,6 +384,8 @@ def test_a_page_of_more_reviews_than_the_limit_gives_the_first_and_records_the_r
         body = dense_reviews_page(count).replace(
             b"</h1>", b"</h1><ul>" + b"".join(b"<li>fine %d</li>" % i for i in range(count))
         )
+        if mode == "script-state":
+            body = dense_state_reviews_page(count)
         out, counted = _parsed_by_spider(body, targets)
         reviews = [r.text for r in out if isinstance(r, ReviewItem)]
         assert reviews == [f"fine {i}" for i in range(5)]

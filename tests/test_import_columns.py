@@ -300,6 +300,26 @@ def test_optional_fields_null_in_every_row_are_read_as_absent_and_counted(
     assert report.without == {"rating": 3, "title": 2}
 
 
+def test_keys_a_json_line_leaves_out_are_counted_as_nulls_are(tmp_path: Path) -> None:
+    """JSON lines where some objects lack a key the others give: the summary counted a null
+    title and said nothing of a title left out; both are rows stored without one."""
+    lines = [
+        {"text": "Strong and fresh", "rating": 5, "title": "Good"},
+        {"text": "Arrived late", "rating": 2, "title": None},
+        {"text": "Fine beans", "rating": 4},
+        {"text": "Bitter", "title": "Meh"},
+    ]
+    path = tmp_path / "sparse.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    report = import_file(engine, path, company="Rival", new_company=True)
+    engine.dispose()
+    assert (report.stored, report.rejected) == (4, 0), report.bad
+    assert report.without == {"title": 2, "rating": 1}
+    # the key left out by every row is no field of the file: not counted
+    assert "date" not in report.without
+
+
 def test_the_summary_counts_rows_without_a_field_and_the_text_stays_required(
     tmp_path: Path,
 ) -> None:

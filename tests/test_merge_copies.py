@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, event, func, insert, select, text
 from sqlmodel import Session
 
 from settings.content_keys import cut_prefix
-from storage import writer
+from storage import merge_copies, writer
 from storage.analysis_models import AspectMention, ReviewAnalysis
 from storage.db import open_database
 from storage.findings_models import Finding, ReportRun
@@ -358,3 +358,72 @@ def test_the_command_refuses_while_a_crawl_writes(
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "is writing to" in refused.stderr
     assert len(_state(engine)["reviews"]) == 2
+
+
+def _findings_read_once(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The merge read every stored finding again in each batch of copy keys (a database of
+    many reports: the findings table read hundreds of times); each is read once now, and
+    the evidence ends the same."""
+    _many_pairs(engine, monkeypatch)
+    for review_id in range(1, 6):
+        _cite(engine, review_id)  # findings citing kept rows, and others to rename too
+    monkeypatch.setattr(merge_copies, "BATCH", 4)
+    statements: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and " finding" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        counts = merge_stored_copies(engine)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert counts.removed == PAIRS
+    _consistent(engine)
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(_FINDING)).scalar_one()
+        read = sum(
+            len(conn.exec_driver_sql(statement, parameters).all())
+            for statement, parameters in statements
+        )
+        evidence = (
+            conn.execute(select(_FINDING.c.evidence_review_ids).order_by(_FINDING.c.id))
+            .scalars()
+            .all()
+        )
+    assert read == stored == 6
+    assert sorted(evidence[0]) == sorted(_ids(engine)[f"r-{i}"] for i in range(PAIRS))
+
+
+def test_the_merge_reads_the_stored_findings_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _findings_read_once(engine, monkeypatch)
+
+
+@pytest.mark.postgres
+def test_the_merge_reads_the_stored_findings_once_on_postgres(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = open_database(pg_url)
+    try:
+        _findings_read_once(engine, monkeypatch)
+    finally:
+        engine.dispose()
+
+
+def test_runs_says_when_reviews_may_be_stored_twice(
+    engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copies stored before copy keys were known only to readers of the README: `runs`
+    says how many there may be and how to see them, until a merge has run."""
+    _store_twice(engine, monkeypatch, [_layout()], [_api()])
+    note = "note: up to 1 review may be stored twice"
+    listed = run_cli("runs", cwd=tmp_path, db_url=db_url)
+    assert listed.returncode == 0, listed.stderr
+    said = " ".join(listed.stdout.split())
+    assert note in said and "`rivalscope db merge-copies --dry-run` shows them" in said
+    assert run_cli("db", "merge-copies", cwd=tmp_path, db_url=db_url).returncode == 0
+    after = run_cli("runs", cwd=tmp_path, db_url=db_url)
+    assert after.returncode == 0 and "stored twice" not in after.stdout, after.stdout

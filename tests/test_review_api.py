@@ -7,7 +7,15 @@ from typing import Any
 import pytest
 
 from settings.targets import ReviewApi, TargetsError, parse_targets
-from spiders.review_api import api_url, find_next_link, next_url, parse_json, product_id
+from spiders.extract.review_limit import REVIEWS_OVER_LIMIT
+from spiders.review_api import (
+    api_url,
+    find_next_link,
+    next_url,
+    parse_json,
+    product_id,
+    reviews_in,
+)
 
 API = "http://api.widget.test/r?p={product_id}"
 
@@ -76,6 +84,17 @@ def test_parse_json_is_bounded_and_forgiving() -> None:
     assert parse_json(b'{"a": 1}') == {"a": 1}
     assert parse_json(b"<html>not json</html>") is None
     assert parse_json(b"[" * 100_000) is None  # nesting too deep for the parser
+
+
+def test_an_answer_of_many_reviews_obeys_max_reviews() -> None:
+    """A widget's answer of 1,500 reviews gave its first 1,000 and said nothing of the rest:
+    it gives them all under the limit, and says when the limit left some."""
+    data = {"reviews": [{"text": f"Fine kettle {i}", "rating": 4} for i in range(1_500)]}
+    left: list[str] = []
+    assert len(reviews_in(data, "http://api.widget.test/r", skipped=left)) == 1_500
+    assert left == []
+    assert len(reviews_in(data, "http://api.widget.test/r", 1_200, left)) == 1_200
+    assert left == [REVIEWS_OVER_LIMIT]
 
 
 def _targets(table: str) -> str:

@@ -86,7 +86,7 @@ def export(
             since_date = date.fromisoformat(since)
         except ValueError:
             raise UserError(f"--since must be a date like 2025-01-31, not {since!r}") from None
-    engine = open_database(database_url(db), existing=True)
+    engine = open_database(database_url(db), existing=True, bounded_waits=True)
     try:
         result = run_export(engine, dataset, fmt, out=out, since=since_date, company=company)
     finally:

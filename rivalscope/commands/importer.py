@@ -204,7 +204,7 @@ def import_(
             f"-> {escape(describe_url(url))}",
             markup=True,
         )
-    if report.without:  # null in a JSON row, or no field where --column named one
+    if report.without:  # null or left out in a JSON row, or no field where --column named one
         lacking = ", ".join(
             f"{name} in {counted(n, 'row')}" for name, n in sorted(report.without.items())
         )

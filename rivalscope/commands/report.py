@@ -76,7 +76,7 @@ def report(
     if not out_folder.strip():
         raise typer.BadParameter("empty; name the report's folder", param_hint="--out")
     out = Path(out_folder)
-    engine = open_database(database_url(db), existing=True)
+    engine = open_database(database_url(db), existing=True, bounded_waits=True)
     try:
         result = build_report(
             engine,

@@ -11,6 +11,7 @@ from rich.table import Table
 from rivalscope.display import (
     RUN_COLUMNS,
     console,
+    counted,
     print_table,
     review_coverage,
     run_pages_unread,
@@ -44,15 +45,18 @@ def runs(
     # Imported here: the storage stack takes half a second; --help need not wait.
     from storage.crawl_summary import run_reason
     from storage.db import database_url, describe_url, open_database
+    from storage.merge_copies import possible_copies
     from storage.models import as_utc, utcnow
     from storage.run_history import recent_runs, shown_status, source_names
 
     url = database_url(db)
-    engine = open_database(url, existing=True)
+    engine = open_database(url, existing=True, bounded_waits=True)
     try:
         rows = recent_runs(engine, source, limit)
         if source is not None and not rows:
             check_source(source, source_names(engine))
+        with engine.connect() as conn:
+            copies = possible_copies(conn)
     finally:
         engine.dispose()
     table = Table(title=f"Crawl runs in {describe_url(url)}", title_justify="left")
@@ -114,6 +118,14 @@ def runs(
         )
         if coverage:
             console.print(f"  run {row.run.id} {row.source}: {coverage}", markup=False)
+    if copies:
+        console.print(
+            f"note: up to {counted(copies, 'review')} may be stored twice, read two ways "
+            "before this version merged such copies: `rivalscope db merge-copies --dry-run` "
+            "shows them",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _read_by(coverage: dict[str, float]) -> str:

@@ -206,10 +206,10 @@ def _reviews(
     limit: int,
 ) -> list[ReviewItem]:
     """Reviews from markup and script state, each once; the layout when neither has any.
-    The markup's are built up to ``limit`` (the reason of those left added to ``skipped``)."""
+    Each layer's are built up to ``limit`` (the reason of those left added to ``skipped``)."""
     structured = merge_reviews(
         schema_review_items(nodes, url, locale, limit=limit, skipped=skipped),
-        embedded_json_reviews(root, url, locale, script_values),
+        embedded_json_reviews(root, url, locale, script_values, limit=limit, skipped=skipped),
     )
     for review in structured:
         if review.product_name is None and review.product_sku is None:

@@ -15,6 +15,7 @@ Bounded: depth and node caps; never raises.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import lxml.html
 from settings.records import AggregateRatingItem, ReviewItem
 from spiders.extract.aggregate import aggregate_item, plausible_count
 from spiders.extract.layers import EMBEDDED_JSON
+from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, left_reviews
 from spiders.extract.script_json import script_json_values
 from spiders.raw_fields import (
     clean_text,
@@ -37,7 +39,6 @@ from spiders.raw_fields import (
 
 MAX_DEPTH = 40
 MAX_NODES = 300_000
-MAX_REVIEWS = 1000
 
 TEXT, RATING, BEST, WORST, DATE, AUTHOR, TITLE, ID = (
     "text", "rating", "best", "worst", "date", "author", "title", "id"
@@ -316,57 +317,113 @@ def _review_lists(data: object) -> list[list[dict[str, object]]]:
     return found
 
 
-def reviews_from_json(data: object, url: str, locale: str | None = None) -> list[ReviewItem]:
+def reviews_from_json(
+    data: object,
+    url: str,
+    locale: str | None = None,
+    *,
+    limit: int = DEFAULT_MAX_REVIEWS,
+    skipped: list[str] | None = None,
+) -> list[ReviewItem]:
     """Reviews in a parsed JSON document (page state or a widget API's response), as
     ``ReviewItem``s with text, rating on its scale and 0..1, date, author, title and id
     where the JSON has them, ``explain`` naming the embedded-json layer. A list counts when
     at least half of its objects are review-like; the same review met twice (one store
-    referenced from two places) is kept once. ``locale`` orders numeric dates."""
-    items: list[ReviewItem] = []
-    seen_lists: set[int] = set()
-    seen: set[tuple[object, ...]] = set()
-    try:
-        lists = _review_lists(data)
-    except RecursionError:  # pragma: no cover - the walk is iterative; belt and braces
-        return []
-    for dicts in lists:
-        if id(dicts) in seen_lists:
-            continue
-        seen_lists.add(id(dicts))
+    referenced from two places) is kept once. ``locale`` orders numeric dates. At most
+    ``limit`` are built (``limits.max_reviews``): one more found adds ``REVIEWS_OVER_LIMIT``
+    to ``skipped``."""
+    found = _JsonReviews(url, locale, limit, skipped)
+    found.read(data)
+    return found.items
+
+
+class _JsonReviews:
+    """The reviews of one or more JSON documents, each once, at most ``limit`` of them."""
+
+    def __init__(self, url: str, locale: str | None, limit: int, skipped: list[str] | None) -> None:
+        self.url, self.locale, self.limit, self.skipped = url, locale, limit, skipped
+        self.items: list[ReviewItem] = []
+        self.seen: set[tuple[object, ...]] = set()
+        self.full = False
+
+    def read(self, data: object) -> None:
+        try:
+            lists = _review_lists(data)
+        except RecursionError:  # pragma: no cover - the walk is iterative; belt and braces
+            return
+        for dicts in lists:
+            if self.full:
+                return
+            self._read_list(dicts)
+
+    def _read_list(self, dicts: list[dict[str, object]]) -> None:
         # Half the objects must be reviews: a list whose first three are not is skipped
         # without reading the rest (state trees hold many long lists of other things).
-        head = [review_candidate(d, locale) for d in dicts[:3]]
+        head = [review_candidate(d, self.locale) for d in dicts[:3]]
         if not any(head):
-            continue
-        reviews = [c for c in head + [review_candidate(d, locale) for d in dicts[3:]] if c]
-        if not reviews or 2 * len(reviews) < len(dicts):
-            continue
-        best = _list_best(reviews)
-        for candidate in reviews:
-            key = (
-                candidate.text,
-                candidate.rating,
-                candidate.author,
-                candidate.date,
-                candidate.review_id,
-            )
-            if key in seen:
+            return
+        # Candidates past the limit are counted (the half rule, the list's scale), not kept:
+        # a state of 200,000 reviews holds at most ``limit`` candidates.
+        room = self.limit - len(self.items)
+        kept: dict[tuple[object, ...], _Candidate] = {}
+        scale = _Scale()
+        count = 0
+        over = False
+        rest = (review_candidate(d, self.locale) for d in dicts[3:])
+        for candidate in itertools.chain(head, rest):
+            if candidate is None:
                 continue
-            seen.add(key)
-            items.append(_item(candidate, url, best))
-            if len(items) >= MAX_REVIEWS:
-                return items
-    return items
+            count += 1
+            scale.add(candidate)
+            key = _key(candidate)
+            if key in self.seen or key in kept:
+                continue
+            if len(kept) < room:
+                kept[key] = candidate
+            else:
+                over = True
+        if 2 * count < len(dicts):
+            return
+        self.seen.update(kept)
+        best = scale.best()
+        self.items.extend(_item(candidate, self.url, best) for candidate in kept.values())
+        if over:
+            left_reviews(self.skipped)
+            self.full = True
 
 
-def _list_best(reviews: list[_Candidate]) -> float | None:
-    """The scale a list states, else None (each rating's scale is inferred from the largest
-    rating in the list: a list of 8s and 10s is on 10 even where one says 4)."""
-    stated = [r.rating[1] for r in reviews if r.rating and r.rating[1]]
-    if stated:
-        return max(stated)
-    ratings = [r.rating[0] for r in reviews if r.rating]
-    return infer_scale(max(ratings), None, None)[0] if ratings else None
+def _key(candidate: _Candidate) -> tuple[object, ...]:
+    return (
+        candidate.text,
+        candidate.rating,
+        candidate.author,
+        candidate.date,
+        candidate.review_id,
+    )
+
+
+class _Scale:
+    """The scale a list of reviews states, else the one its largest rating implies (each
+    rating's scale is inferred from the largest in the list: a list of 8s and 10s is on 10
+    even where one says 4)."""
+
+    def __init__(self) -> None:
+        self.stated: float | None = None
+        self.largest: float | None = None
+
+    def add(self, candidate: _Candidate) -> None:
+        if candidate.rating is None:
+            return
+        rating, stated = candidate.rating
+        if stated and (self.stated is None or stated > self.stated):
+            self.stated = stated
+        if self.largest is None or rating > self.largest:
+            self.largest = rating
+
+    def best(self) -> float | None:
+        if self.stated is not None:
+            return self.stated
+        return infer_scale(self.largest, None, None)[0] if self.largest is not None else None
 
 
 def _item(candidate: _Candidate, url: str, best: float | None) -> ReviewItem:
@@ -395,13 +452,19 @@ def embedded_json_reviews(
     url: str,
     locale: str | None = None,
     values: list[object] | None = None,
+    *,
+    limit: int = DEFAULT_MAX_REVIEWS,
+    skipped: list[str] | None = None,
 ) -> list[ReviewItem]:
     """Reviews in the page's script state (every script's JSON, in page order; ``values``
-    when the caller has read them already)."""
-    items: list[ReviewItem] = []
+    when the caller has read them already), each once (two scripts may hold the same
+    store), at most ``limit`` (``reviews_from_json``)."""
+    found = _JsonReviews(url, locale, limit, skipped)
     for value in script_json_values(root) if values is None else values:
-        items.extend(reviews_from_json(value, url, locale))
-    return _unique(items)
+        found.read(value)
+        if found.full:
+            break
+    return found.items
 
 
 def embedded_json_aggregate(values: list[object]) -> AggregateRatingItem | None:
@@ -413,18 +476,6 @@ def embedded_json_aggregate(values: list[object]) -> AggregateRatingItem | None:
                 found.value, found.best, found.rating_count, found.review_count, EMBEDDED_JSON
             )
     return None
-
-
-def _unique(items: list[ReviewItem]) -> list[ReviewItem]:
-    """One review once when two scripts hold the same store."""
-    seen: set[tuple[object, ...]] = set()
-    unique = []
-    for item in items:
-        key = (item.text, item.rating, item.author, item.date_raw, item.external_id)
-        if key not in seen:
-            seen.add(key)
-            unique.append(item)
-    return unique
 
 
 # Keys of an average rating and of its count ("averageRating", "reviewCount", ...).
