@@ -16,7 +16,9 @@ from sqlalchemy import Engine, select
 
 from compare.analysis import run, text, training
 from compare.analysis.run import analyze_database
+from compare.analysis.sentiment.base_models import load_base
 from compare.analysis.sentiment.bundle import load_bundle
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer
 from compare.analysis.tables import ASPECT_MENTION, KEY_PHRASE, REVIEW_ANALYSIS, REVIEW_SENTENCE
 from compare.analysis.text import lemma, tokenize
 from compare.analysis.training import TrainingJob, train_bundle
@@ -135,6 +137,51 @@ def test_training_on_a_pool_hands_its_lemmas_to_this_process(
     assert polish <= set(handed.get("pl", {}))
     monkeypatch.setattr(text, "_LEMMA_MEMO", {})
     assert all(lemma(token, "pl") == handed["pl"][token] for token in polish)
+
+
+def test_training_on_a_pool_hands_the_base_models_columns_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # training scores the ratings with their base model; the analysis workers, forked after
+    # it, score the same reviews with it: they inherit its character n-gram columns
+    base = load_base("pl")
+    assert base is not None
+    fresh = FeatureVectorizer.__new__(FeatureVectorizer)
+    fresh.__setstate__(base.vectorizer.__getstate__())
+    monkeypatch.setattr(base, "vectorizer", fresh)
+    examples = {
+        "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
+        + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
+    }
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
+        train_bundle(examples, "test data", pool=pool)
+    handed = dict(fresh._char_columns)
+    polish = set(tokenize(" ".join(POLISH_GOOD + POLISH_BAD)))
+    assert polish <= set(handed)
+    # the same columns this process finds itself
+    again = FeatureVectorizer.__new__(FeatureVectorizer)
+    again.__setstate__(base.vectorizer.__getstate__())
+    assert all(again._char_columns[token] == handed[token] for token in polish)
+
+
+def test_a_vectoriser_hands_each_columns_over_once() -> None:
+    base = load_base("pl")
+    assert base is not None
+    vectorizer = FeatureVectorizer.__new__(FeatureVectorizer)
+    vectorizer.__setstate__(base.vectorizer.__getstate__())
+    vectorizer.transform([["szybka", "dostawa"]])
+    first = vectorizer.new_char_columns()
+    assert set(first) == {"szybka", "dostawa"}
+    assert vectorizer.new_char_columns() == {}
+    vectorizer.transform([["dostawa", "paczki"]])
+    assert set(vectorizer.new_char_columns()) == {"paczki"}
+    other = FeatureVectorizer.__new__(FeatureVectorizer)
+    other.__setstate__(base.vectorizer.__getstate__())
+    other.remember_char_columns(first)
+    assert dict(other._char_columns) == first
+    # what it was handed is not handed back (by it, or by a process forked from it)
+    assert other.new_char_columns() == {}
+    assert (other.transform([["szybka"]]) != vectorizer.transform([["szybka"]])).nnz == 0
 
 
 def test_a_pool_process_hands_each_lemma_over_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,7 +26,12 @@ from compare.analysis.sentiment.adapted import (
     adapt_with_guard,
     adaptable,
 )
-from compare.analysis.sentiment.base_models import has_base
+from compare.analysis.sentiment.base_models import (
+    BaseColumns,
+    has_base,
+    new_base_columns,
+    remember_base_columns,
+)
 from compare.analysis.sentiment.bundle import ModelBundle
 from compare.analysis.sentiment.classifier import SentimentClassifier, train_classifier
 from compare.analysis.sentiment.features import POOLED
@@ -273,19 +278,23 @@ class TrainingOnPool:
         ]
         results = []
         for future in futures:
-            value, lemmas_found = future.result()
+            value, (lemmas_found, columns_found) = future.result()
             remember_lemmas(lemmas_found)
+            remember_base_columns(columns_found)
             results.append(value)
         fitted = [results[costliest_first.index(i)] for i in range(len(self.jobs))]
         bundle = _bundle_of(self.examples, self.jobs, fitted, self.pooled_languages, training_data)
         return bundle, results[len(self.jobs) :]
 
 
-def _pool_call(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, LemmaMemo]:
-    """A call in a pool process, with the lemmas that process found since its last call:
-    the analysis workers, forked from the pool's parent after training, then look them up
-    instead of lemmatising the same reviews again (``remember_lemmas``)."""
-    return function(*args), new_lemmas()
+def _pool_call(
+    function: Callable[..., Any], args: tuple[Any, ...]
+) -> tuple[Any, tuple[LemmaMemo, BaseColumns]]:
+    """A call in a pool process, with the lemmas and the base models' character n-gram
+    columns that process found since its last call: the analysis workers, forked from the
+    pool's parent after training, then look them up instead of finding them again for the
+    same reviews (``remember_lemmas``, ``remember_base_columns``)."""
+    return function(*args), (new_lemmas(), new_base_columns())
 
 
 def job_cost(job: TrainingJob) -> int:

@@ -94,12 +94,43 @@ def base_model_id(language: str) -> str:
     return f"base:{language}@{base_name()}"
 
 
+_LOADED: dict[str, SentimentClassifier] = {}
+"""Language -> the base model ``load_base`` read in this process (or inherited on fork)."""
+
+
 @lru_cache(maxsize=8)
 def load_base(language: str | None) -> SentimentClassifier | None:
     """The language's shipped base model, or None if none ships."""
-    if not has_base(language):
+    if language is None or not has_base(language):
         return None
-    return read_classifier(BASE_DIR / f"{language}{MODEL_SUFFIX}")
+    found = _LOADED[language] = read_classifier(BASE_DIR / f"{language}{MODEL_SUFFIX}")
+    return found
+
+
+BaseColumns = dict[str, dict[str, bytes]]
+"""Language -> token -> its character n-grams' columns in that language's base model."""
+
+
+def new_base_columns() -> BaseColumns:
+    """The character n-gram columns the base models loaded here looked up since the last
+    call (``FeatureVectorizer.new_char_columns``), to hand to ``remember_base_columns`` in
+    another process: training scores every rating with its language's base model, and the
+    analysis workers, forked after it, score the same reviews with the same base models."""
+    out: BaseColumns = {}
+    for language, model in _LOADED.items():
+        found = model.vectorizer.new_char_columns()
+        if found:
+            out[language] = found
+    return out
+
+
+def remember_base_columns(found: BaseColumns) -> None:
+    """Add the columns another process found (``new_base_columns``) to the base models
+    loaded in this one (a model not loaded here is left alone: loading it costs more)."""
+    for language, columns in found.items():
+        model = _LOADED.get(language)
+        if model is not None:
+            model.vectorizer.remember_char_columns(columns)
 
 
 def read_classifier(path: Path) -> SentimentClassifier:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from itertools import pairwise, repeat
+from itertools import islice, pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,8 @@ class _CharColumns(dict[str, bytes]):
     def __init__(self, vectorizer: FeatureVectorizer) -> None:
         super().__init__()
         self._vectorizer = vectorizer
+        self.handed = 0
+        """How many of the first entries ``new_columns`` handed over (entries are only added)."""
 
     def __missing__(self, token: str) -> bytes:
         # looked up in C, n-grams outside the vocabulary as -1 (left out by counted_rows)
@@ -50,6 +52,23 @@ class _CharColumns(dict[str, bytes]):
         if len(self) < MAX_CACHED_WORDS:
             self[token] = packed
         return packed
+
+    def new_columns(self) -> dict[str, bytes]:
+        """The entries added since the last call (all of them at the first)."""
+        out = dict(islice(self.items(), self.handed, None))
+        self.handed = len(self)
+        return out
+
+    def remember(self, found: dict[str, bytes]) -> None:
+        """Add entries another process found (``new_columns``), within MAX_CACHED_WORDS.
+        What this process holds then counts as handed: a process forked from it later (the
+        next training's pool) does not hand those entries back to it."""
+        room = MAX_CACHED_WORDS - len(self)
+        if room >= len(found):
+            self.update(found)
+        elif room > 0:
+            self.update(islice(found.items(), room))
+        self.handed = len(self)
 
 
 class FeatureVectorizer:
@@ -111,6 +130,17 @@ class FeatureVectorizer:
         if post and not post.isdisjoint(tokens):
             _mark_negated_verbs(words, tokens, bases, post, self.language)
         return words + list(map(" ".join, pairwise(words)))
+
+    def new_char_columns(self) -> dict[str, bytes]:
+        """Token -> its character n-grams' columns, for the tokens this process looked up
+        since the last call (the first: all it holds), to hand to ``remember_char_columns``
+        of the same vectoriser in another process."""
+        return self._char_columns.new_columns()
+
+    def remember_char_columns(self, found: dict[str, bytes]) -> None:
+        """Add the columns the same vectoriser found in another process
+        (``new_char_columns``): they depend only on the vocabulary and the token."""
+        self._char_columns.remember(found)
 
     def restricted(self, columns: np.ndarray) -> FeatureVectorizer:
         """This vectoriser with only ``columns`` (ascending) of its vocabulary, numbered from
