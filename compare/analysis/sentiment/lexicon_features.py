@@ -40,6 +40,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from compare.analysis.sentiment.cognates import cached_cognate_lexicon
+from compare.analysis.sentiment.emoticons import EMOTICON_CHANNEL, emoticon_lexicon
 from compare.analysis.sentiment.features import (
     CLAUSE_BREAK,
     OBJECT_PRONOUNS,
@@ -202,6 +203,7 @@ _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "seed-pl": lambda: _seed("pl"),
     "seed-fr": lambda: _seed("fr"),
     "vader-fr": lambda: _shipped("fr-vader"),
+    EMOTICON_CHANNEL: emoticon_lexicon,
     "cognate-fr": lambda: _cognates("fr", "vader-en", "vaderSentiment"),
     **{f"afinn-{code}": partial(_shipped, f"{code}-afinn") for code in TRANSLATED_AFINN},
     **{SEED_CHANNEL + code: partial(_seed, code) for code in TRANSLATED_AFINN},
