@@ -1,13 +1,17 @@
-"""Emoticons and emoji in the lexicon fallbacks: tokens of their own, found before the
-punctuation they are made of ends a clause, scored in every fallback language."""
+"""Emoticons and emoji: in the lexicon fallbacks tokens of their own, found before the
+punctuation they are made of ends a clause, scored in every fallback language; in the
+classifiers' tokens after the words, counted by their lexicon sums."""
 
 from __future__ import annotations
 
 import pytest
 
-from compare.analysis.sentiment.emoticons import split_faces
+from compare.analysis.review import ReviewInput, analyze_reviews
+from compare.analysis.sentiment.emoticons import sentiment_tokens, split_faces
 from compare.analysis.sentiment.lexicon import lexicon_scores
 from compare.analysis.sentiment.normalise import clause_tokens
+from compare.analysis.sentiment.scorer import SentimentScorer
+from compare.analysis.taxonomy import load_taxonomy
 from tests.benchmark_scripts import load_benchmark
 
 
@@ -66,3 +70,32 @@ def test_emoticon_benchmark_counts_each_language_s_sentences(
     out = capsys.readouterr().out
     assert "fr day one lexicon-" in out
     assert "total 2/2" in out
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "label"),
+    [
+        # the shipped base models' lexicon sums count the faces too (not retrained)
+        ("en", "Package arrived :(", "negative"),
+        ("en", "Delivered in two days 😀", "positive"),
+        ("no", "Levert på to dager 😀", "positive"),
+        ("no", "Ordren ble kansellert uten beskjed 👎", "negative"),
+        ("pl", "Paczka doszła :)", "positive"),
+        ("pl", "Paczka doszła :(", "negative"),
+    ],
+)
+def test_day_one_models_read_faces_in_the_cli_and_the_analysis_alike(
+    language: str, text: str, label: str
+) -> None:
+    scorer = SentimentScorer(None)
+    assert scorer.method(language).startswith("base:")
+    ((_, found, _),) = scorer.score([text], language)
+    assert found == label
+    review = ReviewInput(review_id=1, company_id=1, text=text, title=None, language=language)
+    (result,) = analyze_reviews([review], scorer, load_taxonomy())
+    assert [s.label for s in result.sentences] == [label]
+
+
+def test_classifier_tokens_keep_the_words_and_add_the_faces_after_them() -> None:
+    assert sentiment_tokens("Not happy :( at all") == ["not", "happy", "at", "all", ":("]
+    assert sentiment_tokens("plain words") == ["plain", "words"]

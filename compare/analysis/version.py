@@ -46,6 +46,7 @@ arrivée", "ist nie angekommen"); such sentences leaned positive.
 "; : ! ? ( ) -"): "Rien à dire, parfait" and "Aucun problème, je recommande" read as the
 praise they are (the negation flipped "parfait" and "recommande"), "Not as described,
 disappointed" as the complaint.
-21: the lexicon fallbacks (French, and Danish, German, Spanish, Italian, Dutch, Swedish on
-day one) read emoticons and emoji (":(", ":D", "<3", "😀", "👎"; ``sentiment/emoticons``):
-"Colis arrivé :(" was the positive lean of a text without opinion words."""
+21: emoticons and emoji (":(", ":D", "<3", "😀", "👎"; ``sentiment/emoticons``) count as
+opinion: the lexicon fallbacks read them (French, and Danish, German, Spanish, Italian,
+Dutch, Swedish on day one), and the classifiers' lexicon sums count them (the shipped base
+models too): "Colis arrivé :(" and "Package arrived :(" were no complaint."""
