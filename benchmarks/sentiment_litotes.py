@@ -161,29 +161,30 @@ COMPLAINTS: dict[str, list[str]] = {
 }
 
 
-def main(argv: list[str]) -> None:
+def report(praise: dict[str, list[str]], complaints: dict[str, list[str]], argv: list[str]) -> None:
+    """Per language and method (day one; the lexicon alone where a model scores day one),
+    how many praise sentences read positive and complaints negative (``--show``: each)."""
     show = "--show" in argv
     scorer = SentimentScorer()
-    for language in PRAISE:
+    for language in praise:
         methods = {"day one " + scorer.method(language): scorer.score}
         if lexicon_name(language) is not None and scorer.classifier_for(language) is not None:
             methods["lexicon alone"] = lexicon_scores
         for name, score in methods.items():
-            praise = score(PRAISE[language], language)
-            complaints = score(COMPLAINTS[language], language)
-            right_praise = sum(label == POSITIVE for _, label, _ in praise)
-            right_complaints = sum(label == NEGATIVE for _, label, _ in complaints)
+            good = score(praise[language], language)
+            bad = score(complaints[language], language)
+            right_praise = sum(label == POSITIVE for _, label, _ in good)
+            right_complaints = sum(label == NEGATIVE for _, label, _ in bad)
             print(
-                f"{language} {name}: praise {right_praise}/{len(praise)}, "
-                f"complaints {right_complaints}/{len(complaints)}, "
-                f"total {right_praise + right_complaints}/{len(praise) + len(complaints)}"
+                f"{language} {name}: praise {right_praise}/{len(good)}, "
+                f"complaints {right_complaints}/{len(bad)}, "
+                f"total {right_praise + right_complaints}/{len(good) + len(bad)}"
             )
             if show:
-                texts = PRAISE[language] + COMPLAINTS[language]
-                pairs = zip(texts, praise + complaints, strict=True)
-                for text, (polarity, label, _) in pairs:
+                texts = praise[language] + complaints[language]
+                for text, (polarity, label, _) in zip(texts, good + bad, strict=True):
                     print(f"    {polarity:+.2f} {label:8} {text}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    report(PRAISE, COMPLAINTS, sys.argv[1:])

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from compare.analysis.keyphrases import candidate_phrases, phrase_stopwords
 from compare.analysis.need_phrases import need_cue
 from compare.analysis.need_topics import names_no_need, need_topic
+from compare.analysis.sentiment.emoticons import faces_in
 from compare.analysis.sentiment.featurise_once import featurising_once
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
@@ -119,8 +120,11 @@ def analyze_reviews(
             members,
             _score_group(
                 [sentence_lists[i] for i in members],
-                [token_lists[i] for i in members],
-                [lemma_lists[i] for i in members],
+                *_with_faces(
+                    [sentence_lists[i] for i in members],
+                    [token_lists[i] for i in members],
+                    [lemma_lists[i] for i in members],
+                ),
                 language,
                 scorer,
             ),
@@ -145,6 +149,26 @@ def analyze_reviews(
             )
         )
     return results
+
+
+def _with_faces(
+    groups: list[list[str]],
+    token_groups: list[list[list[str]]],
+    lemma_groups: list[list[list[str]]],
+) -> tuple[list[list[list[str]]], list[list[list[str]]]]:
+    """The sentences' tokens and lemmas with their faces after them, as the classifiers
+    read them (``emoticons.sentiment_tokens``); the aspects read the words alone."""
+    tokens_out: list[list[list[str]]] = []
+    lemmas_out: list[list[list[str]]] = []
+    for sentences, token_lists, lemma_lists in zip(groups, token_groups, lemma_groups, strict=True):
+        faces = [faces_in(s) for s in sentences]
+        if not any(faces):
+            tokens_out.append(token_lists)
+            lemmas_out.append(lemma_lists)
+            continue
+        tokens_out.append([t + f for t, f in zip(token_lists, faces, strict=True)])
+        lemmas_out.append([x + f for x, f in zip(lemma_lists, faces, strict=True)])
+    return tokens_out, lemmas_out
 
 
 def _score_group(

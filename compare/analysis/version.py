@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "20"
+ANALYZER_VERSION = "21"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -45,4 +45,8 @@ arrivée", "ist nie angekommen"); such sentences leaned positive.
 20: in the lexicon fallbacks a negation's scope ends with its clause (a comma, a full stop,
 "; : ! ? ( ) -"): "Rien à dire, parfait" and "Aucun problème, je recommande" read as the
 praise they are (the negation flipped "parfait" and "recommande"), "Not as described,
-disappointed" as the complaint."""
+disappointed" as the complaint.
+21: emoticons and emoji (":(", ":D", "<3", "😀", "👎"; ``sentiment/emoticons``) count as
+opinion: the lexicon fallbacks read them (French, and Danish, German, Spanish, Italian,
+Dutch, Swedish on day one), and the classifiers' lexicon sums count them (the shipped base
+models too): "Colis arrivé :(" and "Package arrived :(" were no complaint."""

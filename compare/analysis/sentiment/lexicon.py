@@ -16,7 +16,9 @@ us). Product reviews lean positive and lexicons miss much of it, so a score of e
 (no opinion word found) leans positive with low confidence instead of claiming a neutral
 the text may not have; a negation that negates no opinion word ("never arrived", "kom
 aldri frem") counts as a complaint (``UNSCOPED_NEGATION``), and a negation's scope ends with
-its clause ("Aucun problème, je recommande": ``normalise.clause_tokens``).
+its clause ("Aucun problème, je recommande": ``normalise.clause_tokens``). Emoticons and
+emoji (":(", ":D", "<3", "😀", "👎": ``emoticons``) count in every language's fallback, as one
+more lexicon beside the language's own.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from compare.analysis.sentiment.emoticons import EMOTICON_CHANNEL
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.lexicon_features import (
     TRANSLATED_AFINN,
@@ -73,7 +76,7 @@ pl), which their negation-scoped word features ("NOT_") already learn."""
 
 
 def _valence_polarities(texts: list[str], language: str) -> list[float]:
-    channels = lexicon_channels(language)
+    channels = (*lexicon_channels(language), EMOTICON_CHANNEL)
     words = lookup_words(channels)
     read = [lexicon_tokens(t, language, words) for t in texts]
     sums = lexicon_counts(

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from compare.analysis.keyphrases import stopwords
 from compare.analysis.lemma_store import dictionary
+from compare.analysis.sentiment.emoticons import split_faces
 from compare.analysis.sentiment.features import CLAUSE_BREAK
 from compare.analysis.text import cased_tokens, lemma, simplemma_code, tokenize
 
@@ -160,16 +161,20 @@ def _hashtag_words(tag: str, language: str, words: frozenset[str]) -> str:
 
 def clause_tokens(text: str, split: Callable[[str], list[str]] = tokenize) -> list[str]:
     """The text's tokens (``split``: ``tokenize`` or ``cased_tokens``) with CLAUSE_BREAK
-    between its clauses (``_CLAUSE_END``), none at its ends."""
-    if _CLAUSE_END.search(text) is None:
+    between its clauses (``_CLAUSE_END``), none at its ends. An emoticon or emoji
+    (``emoticons``) is a token and a clause of its own, found before the punctuation it is
+    made of ends any clause; no negation reaches it ("pas content :(")."""
+    pieces = split_faces(text)
+    if len(pieces) == 1 and _CLAUSE_END.search(text) is None:
         return split(text)
     out: list[str] = []
-    for part in _CLAUSE_END.split(text):
-        tokens = split(part)
-        if tokens:
-            if out:
-                out.append(CLAUSE_BREAK)
-            out.extend(tokens)
+    for k, piece in enumerate(pieces):
+        parts = [[piece]] if k % 2 else [split(part) for part in _CLAUSE_END.split(piece)]
+        for tokens in parts:
+            if tokens:
+                if out:
+                    out.append(CLAUSE_BREAK)
+                out.extend(tokens)
     return out
 
 

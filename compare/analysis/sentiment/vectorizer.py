@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from compare.analysis.sentiment.emoticons import sentiment_tokens
 from compare.analysis.sentiment.features import (
     CHAR_PREFIX,
     POST_VERB_NEGATIONS,
@@ -26,7 +27,7 @@ from compare.analysis.sentiment.features import (
     word_char_ngrams,
 )
 from compare.analysis.sentiment.featurise_once import memo
-from compare.analysis.text import lemma, tokenize
+from compare.analysis.text import lemma
 from compare.analysis.text import lemmas as lemmatize
 
 MAX_CACHED_WORDS = 200_000
@@ -361,14 +362,14 @@ def lemma_lists(texts: list[str], tokens: list[list[str]], language: str) -> lis
 
 
 def token_lists(texts: list[str]) -> list[list[str]]:
-    """``tokenize`` over texts (once per distinct text in a training job)."""
+    """``sentiment_tokens`` over texts (once per distinct text in a training job)."""
     known: dict[str, tuple[str, ...]] | None = memo("tokens")
     if known is None:
-        return [tokenize(text) for text in texts]
+        return [sentiment_tokens(text) for text in texts]
     out: list[list[str]] = []
     for text in texts:
         found = known.get(text)
         if found is None:
-            found = known[text] = tuple(tokenize(text))
+            found = known[text] = tuple(sentiment_tokens(text))
         out.append(list(found))
     return out
