@@ -21,7 +21,7 @@ from settings.content_keys import copy_key, review_content_key
 from settings.records import ReviewItem
 from spiders import file_import
 from storage.analysis_models import ReviewAnalysis, ReviewSentence
-from storage.db import MIGRATIONS_DIR, make_engine, open_database, schema_revision
+from storage.db import HEAD_REVISION, MIGRATIONS_DIR, make_engine, open_database, schema_revision
 from storage.export import DATASETS, stream_rows
 from storage.models import Company, Product, Review, ReviewAlias, Source
 from storage.writer import CollectWriter, RunFigures
@@ -418,7 +418,7 @@ def _migrate(url: str) -> None:
     old.dispose()
     engine = open_database(url)
     try:
-        assert schema_revision(engine) == "0017"
+        assert schema_revision(engine) == HEAD_REVISION
         _check_migrated(engine)
         # run again from the start (a run stopped half-way): the same rows
         with engine.begin() as conn:
