@@ -811,9 +811,9 @@ class CollectWriter:
         self._product_urls[pid] = url
         address = page_address(url)
         if address is not None:
-            known = self._products_by_url.get(address, pid)
-            shared = known != pid or address in self._listing_addresses
-            self._products_by_url[address] = None if shared else pid
+            _index_once(
+                self._products_by_url, address, pid, shared=address in self._listing_addresses
+            )
 
     def _product_id(
         self, conn: Connection, offer: OfferItem, now: datetime, *, by_link: bool = True
@@ -952,9 +952,7 @@ class CollectWriter:
     def _note_sku(self, pid: int, sku: str | None) -> None:
         """Index ``pid`` by its SKU (a SKU two products share finds neither)."""
         if sku and sku.strip():
-            known = self._products_by_sku.setdefault(sku.strip(), pid)
-            if known != pid:
-                self._products_by_sku[sku.strip()] = None
+            _index_once(self._products_by_sku, sku.strip(), pid)
 
     def _waiting_product(
         self, conn: Connection, address: str, card: OfferItem, now: datetime
@@ -1066,3 +1064,10 @@ class CollectWriter:
             "external_id": review.external_id,
             "url": review.url or None,
         }
+
+
+def _index_once(index: dict[str, int | None], key: str, pid: int, *, shared: bool = False) -> None:
+    """``index[key]`` names ``pid``, or nothing (None) once another product has ``key`` too,
+    or when it is ``shared`` anyway: a URL or SKU several products have names none of them."""
+    known = index.get(key, pid)
+    index[key] = None if shared or known != pid else pid
