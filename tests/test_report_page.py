@@ -318,14 +318,7 @@ def test_reviews_per_month_lists_consecutive_months(engine: Engine, tmp_path: Pa
     """The table listed the six latest months that had reviews: a quiet February and March
     vanished, and January stood beside April as if they were consecutive."""
     populate(engine, SyntheticPlan(reviews=300))
-    with engine.begin() as connection:  # the analysis keeps a copy of the review's date
-        for table, review_id in (("review", "id"), ("review_analysis", "review_id")):
-            connection.execute(
-                text(
-                    f"UPDATE {table} SET published = CASE WHEN {review_id} % 2 = 0 "
-                    "THEN '2025-01-15' ELSE '2025-04-15' END"
-                )
-            )
+    _dates_alternate(engine, "2025-01-15", "2025-04-15")
     build_report(engine, tmp_path / "out")
     with (tmp_path / "out" / "tables" / "trends-reviews_per_month.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -333,6 +326,19 @@ def test_reviews_per_month_lists_consecutive_months(engine: Engine, tmp_path: Pa
     assert months == ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04"]
     assert all(row["2025-02"] == "0" and row["2025-03"] == "0" for row in rows)
     assert sum(int(row["2025-01"]) + int(row["2025-04"]) for row in rows) > 0
+
+
+def _dates_alternate(engine: Engine, even: str, odd: str) -> None:
+    """Reviews with an even id dated ``even``, the others ``odd`` (and the analysis's copy
+    of the review's date alike)."""
+    with engine.begin() as connection:
+        for table, review_id in (("review", "id"), ("review_analysis", "review_id")):
+            connection.execute(
+                text(
+                    f"UPDATE {table} SET published = CASE WHEN {review_id} % 2 = 0 "
+                    f"THEN '{even}' ELSE '{odd}' END"
+                )
+            )
 
 
 @pytest.mark.parametrize(("until", "partial"), [("2025-04-10", True), ("2025-04-30", False)])
@@ -345,14 +351,7 @@ def test_a_month_the_report_ends_within_is_said_to_be_part_of_one(
     from datetime import date
 
     populate(engine, SyntheticPlan(reviews=300))
-    with engine.begin() as connection:  # the analysis keeps a copy of the review's date
-        for table, review_id in (("review", "id"), ("review_analysis", "review_id")):
-            connection.execute(
-                text(
-                    f"UPDATE {table} SET published = CASE WHEN {review_id} % 2 = 0 "
-                    "THEN '2025-03-15' ELSE '2025-04-05' END"
-                )
-            )
+    _dates_alternate(engine, "2025-03-15", "2025-04-05")
     build_report(engine, tmp_path / "out", until=date.fromisoformat(until))
     page = BeautifulSoup((tmp_path / "out" / "report.html").read_text("utf-8"), "html.parser")
     headers = [th.get_text(" ", strip=True) for th in _section(page, "trends").find_all("th")]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from compare.report.prices import price_changes
+from compare.report.prices import PriceChange, price_changes
 from compare.report.report_scope import CompanyRef, ReportScope
 from compare.report.stored_tables import COMPANY
 from rivalscope.cli import app
@@ -38,12 +38,18 @@ def url(request: pytest.FixtureRequest, db_url: str) -> Iterator[str]:
 
 
 def test_price_changes_stay_within_one_currency(url: str, tmp_path: Path) -> None:
+    fields = ("product", "sku", "price", "currency", "date")
+    rows = [dict(zip(fields, row, strict=True)) for row in ROWS]
+    changes = _own_price_changes(url, tmp_path, rows)
+    assert [(c.product, c.currency, c.first_price, c.last_price) for c in changes] == EXPECTED
+
+
+def _own_price_changes(url: str, tmp_path: Path, rows: list[dict[str, str]]) -> list[PriceChange]:
+    """``price_changes`` of our company after importing ``rows`` as its offers."""
+    path = tmp_path / "offers.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     engine: Engine = open_database(url)
     try:
-        path = tmp_path / "offers.jsonl"
-        fields = ("product", "sku", "price", "currency", "date")
-        lines = [json.dumps(dict(zip(fields, row, strict=True))) for row in ROWS]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         result = CliRunner().invoke(
             app,
             ["import", str(path), "--company", "Us", "--own", "--new-company", "--kind",
@@ -55,8 +61,7 @@ def test_price_changes_stay_within_one_currency(url: str, tmp_path: Path) -> Non
                 select(COMPANY.c.id).where(COMPANY.c.name == "Us")
             ).scalar_one()
             scope = ReportScope(CompanyRef(own, "Us", own=True), (), None, None, 20)
-            changes = price_changes(connection, scope)
-        assert [(c.product, c.currency, c.first_price, c.last_price) for c in changes] == EXPECTED
+            return price_changes(connection, scope)
     finally:
         engine.dispose()
 
@@ -141,29 +146,12 @@ def test_a_price_that_goes_back_and_forth_counts_each_change(url: str, tmp_path:
         {"product": "Decaf 250g", "sku": "D1", "price": "110.00", "currency": "NOK",
          "availability": "out of stock", "date": "2026-11-05"}
     )  # fmt: skip
-    path = tmp_path / "offers.jsonl"
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    engine: Engine = open_database(url)
-    try:
-        result = CliRunner().invoke(
-            app,
-            ["import", str(path), "--company", "Us", "--own", "--new-company", "--kind",
-             "offers", "--db", url],
-        )  # fmt: skip
-        assert result.exit_code == 0, result.output
-        with engine.connect() as connection:
-            own = connection.execute(
-                select(COMPANY.c.id).where(COMPANY.c.name == "Us")
-            ).scalar_one()
-            scope = ReportScope(CompanyRef(own, "Us", own=True), (), None, None, 20)
-            changes = price_changes(connection, scope)
-        assert [(c.first_price, c.last_price, c.changes) for c in changes] == [(100.0, 110.0, 3)]
-        assert (
-            changes[0].first_seen.date().isoformat(),
-            changes[0].last_seen.date().isoformat(),
-        ) == (
-            "2026-10-01",
-            "2026-10-22",
-        )
-    finally:
-        engine.dispose()
+    changes = _own_price_changes(url, tmp_path, rows)
+    assert [(c.first_price, c.last_price, c.changes) for c in changes] == [(100.0, 110.0, 3)]
+    assert (
+        changes[0].first_seen.date().isoformat(),
+        changes[0].last_seen.date().isoformat(),
+    ) == (
+        "2026-10-01",
+        "2026-10-22",
+    )
