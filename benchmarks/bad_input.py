@@ -1106,6 +1106,12 @@ def analysis_cases() -> list[Case]:
         Case("findings", "--min-score 1e400", ("findings", "--min-score", "1e400", *db), REFUSE),
         Case("findings", "--min-score nan", ("findings", "--min-score", "nan", *db), REFUSE),
         Case("findings", "--kind ''", ("findings", "--kind", "", *db), REFUSE),
+        Case(
+            "findings",
+            "--they-lead --kind price_gap",
+            ("findings", "--they-lead", "--kind", "price_gap", *db),
+            REFUSE,
+        ),
         Case("findings", "--competitor ''", ("findings", "-c", "", *db), REFUSE),
         Case("findings", "--competitor unknown", ("findings", "-c", "Nobody", *db), REFUSE),
         Case("findings", "--aspect unknown", ("findings", "-a", "teleportation", *db), EITHER),

@@ -299,6 +299,7 @@ def _findings(since: date | None, company_id: int | None) -> Select[Any]:
             _unit_of(finding.c.kind, COUNT_UNITS),
             finding.c.p_value,
             finding.c.p_adjusted,
+            finding.c.own_base,
         )
         .select_from(finding.join(run, run.c.id == finding.c.report_run_id))
         .order_by(finding.c.report_run_id, finding.c.score.desc(), finding.c.id)
@@ -370,7 +371,7 @@ DATASETS = {
             # after the columns consumers read by position; the names of findings.csv
             "effect_unit:text sample_unit:text competitor_value:float own_value:float "
             "value_unit:text competitor_count:int own_count:int count_unit:text "
-            "p_value:float p_adjusted:float"
+            "p_value:float p_adjusted:float own_base:text"
         ),
         _findings,
     ),

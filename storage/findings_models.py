@@ -42,6 +42,7 @@ EFFECT_UNITS = {
     "competitor_weakness": "net sentiment difference, ours - theirs (-2..2)",
     "competitor_strength": "net sentiment difference, ours - theirs (-2..2)",
     "unmet_need": "share of reviews voicing it, theirs - ours (-1..1)",
+    "own_unmet_need": "share of reviews voicing it, theirs - ours (-1..1)",
     "price_gap": "price premium over ours (0.1 = +10%)",
 }
 """What a finding's stored ``effect`` measures, by its kind: the ``effect_unit`` column of
@@ -53,12 +54,14 @@ VALUE_UNITS = {
     "competitor_weakness": "net sentiment (-1..1)",
     "competitor_strength": "net sentiment (-1..1)",
     "unmet_need": "share of reviews voicing it (0..1)",
+    "own_unmet_need": "share of reviews voicing it (0..1)",
 }
 """What ``competitor_value`` and ``own_value`` measure, by kind (prices have none)."""
 COUNT_UNITS = {
     "competitor_weakness": "negative opinions",
     "competitor_strength": "negative opinions",
     "unmet_need": "reviews voicing it",
+    "own_unmet_need": "reviews voicing it",
 }
 """What ``competitor_count`` and ``own_count`` count, by kind (of ``sample_size`` and
 ``own_sample_size``: with them, the counts the test read)."""
@@ -66,10 +69,22 @@ SAMPLE_UNITS = {
     "competitor_weakness": "opinions",
     "competitor_strength": "opinions",
     "unmet_need": "reviews",
+    "own_unmet_need": "reviews",
     "price_gap": "matched products",
 }
 """What a finding's ``sample_size`` counts, by its kind (an opinion: one review's verdict on
 one aspect): the ``sample_unit`` column of the same files, and the report's "n"."""
+
+
+OWN_BASES = {
+    "segment": "our reviews in the same segment",
+    "company": "our whole company",
+    "matched_products": "our matched products",
+}
+"""What a finding compares the competitor's side with (its ``own_base``): our reviews in
+the same segment (language, region or category), our whole company (a finding on all their
+reviews, a need, a segment of theirs where we have too few opinions of our own or none such:
+a product), or our prices of the matched products."""
 
 
 class FindingBase(SQLModel):
@@ -78,7 +93,8 @@ class FindingBase(SQLModel):
     aspect: str = Field(max_length=100, index=True)
     """Aspect name, or the need for ``unmet_need``, or ``price`` for ``price_gap``."""
     kind: str = Field(max_length=30, index=True)
-    """``competitor_weakness``, ``competitor_strength``, ``unmet_need`` or ``price_gap``."""
+    """``competitor_weakness``, ``competitor_strength``, ``unmet_need``, ``own_unmet_need``
+    (a need our reviewers voice more than theirs) or ``price_gap``."""
     segment_product: str | None = Field(default=None, max_length=500)
     segment_category: str | None = Field(default=None, max_length=300)
     segment_language: str | None = Field(default=None, max_length=8)
@@ -96,7 +112,11 @@ class FindingBase(SQLModel):
     segment, share of their reviews voicing the need; None for prices and rows stored before
     revision 0018."""
     own_value: float | None = None
-    """Ours, as ``competitor_value`` (our whole company's)."""
+    """Ours, as ``competitor_value``, on the ``own_base`` it was compared with."""
+    own_base: str | None = Field(default=None, max_length=20)
+    """What the competitor's side was compared with (``OWN_BASES``): ``segment`` (our
+    reviews in the same segment), ``company`` (our whole company) or ``matched_products``;
+    rows stored before revision 0019 were back-filled with what that version compared."""
     competitor_count: int | None = None
     """Their reviews voicing the need, or negative opinions on the aspect (``COUNT_UNITS``)."""
     own_count: int | None = None

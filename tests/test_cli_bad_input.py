@@ -62,6 +62,7 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     # option values
     (("runs", "--limit", "0", "--db", FRESH), "Invalid value for '--limit'"),
     (("findings", "--kind", "bogus", "--db", FRESH), "--kind must be one of"),
+    (("findings", "--they-lead", "--kind", "price gap", "--db", FRESH), "drop --they-lead"),
     (("findings", "--min-score", "abc", "--db", FRESH), "Invalid value for '--min-score'"),
     (("findings", "--min-score", "nan", "--db", FRESH), "--min-score must be a finite number"),
     (("findings", "--min-score", "-inf", "--db", FRESH), "--min-score must be a finite number"),

@@ -253,6 +253,8 @@ def _finding_evidence(
         return need_evidence(
             connection, scope, source, finding.competitor_id, finding.aspect, UNMET
         )
+    if finding.kind == "own_unmet_need":  # what our reviewers miss
+        return need_evidence(connection, scope, source, scope.own.id, finding.aspect, UNMET)
     return opinion_evidence(
         connection,
         scope,

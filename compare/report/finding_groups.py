@@ -16,8 +16,8 @@ from compare.report.findings import Finding
 
 OPPORTUNITY_KINDS = ("competitor_weakness", "unmet_need", "price_gap")
 """Their weakness where we are strong, their customers' unmet needs, their higher prices."""
-THREAT_KINDS = ("competitor_strength",)
-"""Their strengths where we are weak."""
+THREAT_KINDS = ("competitor_strength", "own_unmet_need")
+"""Their strengths where we are weak, needs our customers voice more than theirs."""
 RANKING_RULE = (
     "Ranked by opportunity score, the dissatisfied opinions (or reviews) we can credibly "
     "win: the competitor's sample × their dissatisfied share × the conservative end of the "

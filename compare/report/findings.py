@@ -10,6 +10,9 @@ Kinds:
 - ``unmet_need``: the share of the competitor's reviews wishing for something is
   significantly above the share of our reviews voicing the same need (the effect is that
   difference, theirs - ours: a need every shop's customers voice alike is no opening);
+- ``own_unmet_need``: the same comparison the other way, a need our reviewers voice
+  significantly more than theirs (where they beat us; the effect keeps theirs - ours, so
+  it is negative), judged in the same family;
 - ``price_gap``: the competitor's price index against ours (matched products) is
   significantly above 1 (geometric-mean interval above 1).
 
@@ -18,8 +21,13 @@ sides) is one family, and so is every unmet need judged: "significantly" means s
 Benjamini-Hochberg at a 5 % false discovery rate over its family, and the stored intervals
 are the matching adjusted ones (``stats.fdr_level``), so they exclude 0 exactly then.
 
-Gaps compare the competitor's segment with our company's whole (our reviews rarely share
-the competitor's language, region or products). A segment finding is kept only where the
+Gaps compare like with like: a segment of the competitor's reviews (a language, region or
+category) with our reviews in the same segment when we have ``min_sample`` opinions there
+(``own_base`` "segment"), else with our company's whole (``own_base`` "company", said
+beside the finding, as for a finding on all their reviews); a product is never ours, so always the whole. Compared with our whole,
+a segment gap may be a segment-mix effect (Simpson's paradox): French reviewers harsher on
+delivery than English ones at every shop make a competitor's French reviews look weak
+beside our mostly English whole. A segment finding is kept only where the
 segment differs significantly from the competitor's *other* reviews on that aspect, in the
 gap's direction (Bonferroni-corrected over the competitor's segments for the aspect): the
 segment is where the gap is concentrated. Nothing is judged on fewer than
@@ -30,6 +38,7 @@ Opportunity score = volume x competitor dissatisfaction x our advantage, using t
 - weakness: competitor opinions in the segment x their negative share x (gap low bound / 2);
 - strength: competitor opinions x our negative share x (their lead's low bound / 2);
 - unmet need: reviews voicing it x its share x (share difference's low bound);
+- our unmet need: our reviews voicing it x our share x (our excess's low bound);
 - price gap: competitor price opinions (else matched pairs) x their negative share on price
   (0.5 when unknown) x min(index low bound - 1, 1).
 Every factor but volume lies in 0..1, so a score reads as "dissatisfied opinions we can
@@ -60,7 +69,9 @@ from compare.report.stats import (
 )
 
 PRICE_ASPECT = "price"
-KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "price_gap")
+KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "own_unmet_need", "price_gap")
+LIKE_DIMENSIONS = ("language", "region", "category")
+"""Segment dimensions our reviews share with a competitor's (a product is one shop's own)."""
 
 
 def fold_name(text: str) -> str:
@@ -115,6 +126,14 @@ class Finding:
     p_adjusted: float | None = None
     """Its Benjamini-Hochberg adjusted p-value over the family the report compared (at most
     ``stats.FDR`` for every finding)."""
+    own_base: str | None = None
+    """What their side was compared with (``storage.findings_models.OWN_BASES``):
+    ``segment``, ``company`` or ``matched_products``."""
+
+    @property
+    def own_base_fallback(self) -> bool:
+        """A segment of theirs compared with our whole company (too few of ours in it)."""
+        return self.segment.dimension != "all" and self.own_base == "company"
 
     @property
     def significant(self) -> bool:
@@ -141,18 +160,41 @@ def _share_negative(cell: AspectCell | None) -> float | None:
     return cell.negative / cell.opinions
 
 
+@dataclass(frozen=True)
+class OwnBases:
+    """Our cells to compare a competitor's cell with: the same segment's where it holds
+    ``min_sample`` opinions, else our whole company's (see the module's docstring)."""
+
+    cells: dict[tuple[str, Segment], AspectCell]
+    min_sample: int
+
+    @classmethod
+    def of(cls, cells: list[AspectCell], own_id: int, min_sample: int) -> OwnBases:
+        return cls({(c.aspect, c.segment): c for c in cells if c.company_id == own_id}, min_sample)
+
+    def base(self, cell: AspectCell) -> tuple[AspectCell, str] | None:
+        """Our cell ``cell`` is compared with and its ``own_base``; None when we have no
+        opinion on the aspect at all."""
+        if cell.segment.dimension in LIKE_DIMENSIONS:
+            same = self.cells.get((cell.aspect, cell.segment))
+            if same is not None and same.opinions >= self.min_sample:
+                return same, "segment"
+        whole = self.cells.get((cell.aspect, Segment()))
+        if whole is None:
+            return None
+        return whole, "company"
+
+
 def gap_family(cells: list[AspectCell], own_id: int, min_sample: int) -> FamilyLevel:
     """The family of gaps a report judges: each competitor cell (every segment) against our
-    overall opinions on its aspect, both sides with ``min_sample`` opinions."""
-    own_overall = {
-        c.aspect: c for c in cells if c.company_id == own_id and c.segment.dimension == "all"
-    }
+    opinions on its aspect (``OwnBases``), both sides with ``min_sample`` opinions."""
+    bases = OwnBases.of(cells, own_id, min_sample)
     p_values = [
         gap_p_value(own.positive, own.negative, cell.positive, cell.negative, FDR)
         for cell in cells
         if cell.company_id != own_id
-        and (own := own_overall.get(cell.aspect)) is not None
-        and min(own.opinions, cell.opinions) >= min_sample
+        and (based := bases.base(cell)) is not None
+        and min((own := based[0]).opinions, cell.opinions) >= min_sample
     ]
     return fdr_level(p_values)
 
@@ -163,22 +205,22 @@ def aspect_findings(
     min_sample: int,
     family: FamilyLevel | None = None,
 ) -> list[Finding]:
-    """Weaknesses and strengths of each competitor against our overall opinions, judged at
-    the level of the whole family of gaps (``gap_family`` unless given)."""
+    """Weaknesses and strengths of each competitor against our opinions in the same segment
+    (else our whole company's, ``OwnBases``), judged at the level of the whole family of
+    gaps (``gap_family`` unless given)."""
     if family is None:
         family = gap_family(cells, scope.own.id, min_sample)
-    own_overall = {
-        c.aspect: c for c in cells if c.company_id == scope.own.id and c.segment.dimension == "all"
-    }
+    bases = OwnBases.of(cells, scope.own.id, min_sample)
     competitor_overall = {
         (c.company_id, c.aspect): c for c in cells if c.segment.dimension == "all"
     }
     segment_tests = Counter((c.company_id, c.aspect) for c in cells if c.segment.dimension != "all")
     found: list[Finding] = []
     for cell in cells:
-        own = own_overall.get(cell.aspect)
-        if cell.company_id == scope.own.id or own is None:
+        based = None if cell.company_id == scope.own.id else bases.base(cell)
+        if based is None:
             continue
+        own, own_base = based
         test = compare_nets(
             own.positive,
             own.negative,
@@ -200,19 +242,17 @@ def aspect_findings(
         name = scope.name_of(cell.company_id)
         where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
         topic = aspect_label(cell.aspect)
+        ours = f"our {own.net.value:+.2f}{_base_text(cell.segment, own_base)}"
         if test.gap.value > 0 and own.net.low > 0:
             kind, label = "competitor_weakness", "negative"
             score = cell.opinions * (cell.negative / cell.opinions) * test.gap.low / 2
-            summary = (
-                f"{name} is weak on {topic}{where}: net {cell.net.value:+.2f} "
-                f"against our {own.net.value:+.2f}"
-            )
+            summary = f"{name} is weak on {topic}{where}: net {cell.net.value:+.2f} against {ours}"
         elif test.gap.value < 0 and cell.net.low > 0:
             kind, label = "competitor_strength", "positive"
             score = cell.opinions * (own.negative / own.opinions) * (-test.gap.high) / 2
             summary = (
                 f"{name} is strong on {topic}{where}: net {cell.net.value:+.2f} "
-                f"against our {own.net.value:+.2f}; a gap for us to close"
+                f"against {ours}; a gap for us to close"
             )
         else:
             continue
@@ -236,9 +276,20 @@ def aspect_findings(
                 own_count=own.negative,
                 p_value=p_value,
                 p_adjusted=_adjusted(family, p_value),
+                own_base=own_base,
             )
         )
     return found
+
+
+def _base_text(segment: Segment, own_base: str) -> str:
+    """Which of our opinions a summary's "our" net is: "in language fr", or "(our whole
+    company: too few of ours in language pl)"; nothing for a finding on all reviews."""
+    if segment.dimension == "all":
+        return ""
+    if own_base == "segment":
+        return f" in {segment.describe()}"
+    return f" (our whole company: too few of ours in {segment.describe()})"
 
 
 def _adjusted(family: FamilyLevel, p_value: float) -> float | None:
@@ -311,8 +362,10 @@ def need_findings(
     family: FamilyLevel | None = None,
 ) -> list[Finding]:
     """Needs a competitor's reviewers voice significantly more often than ours
-    (``own_reviews``: our reviews in scope, voicing a need or not), judged at the level of
-    the family of needs compared (``need_family`` unless given)."""
+    (``unmet_need``), and needs ours voice significantly more often than theirs
+    (``own_unmet_need``: where they beat us), (``own_reviews``: our reviews in scope,
+    voicing a need or not), judged at the level of the family of needs compared
+    (``need_family`` unless given)."""
     if family is None:
         family = need_family(needs, scope, min_sample, own_reviews)
     found: list[Finding] = []
@@ -320,33 +373,46 @@ def need_findings(
         difference = proportion_difference(
             need.reviews, need.company_reviews, ours, own_reviews, family.z
         )
-        if difference.low <= 0:
+        if not difference.excludes_zero():
             continue
         share = need.share
+        own_share = ours / own_reviews
         name = scope.name_of(need.company_id)
+        topic = need.need.replace("_", " ")
         p_value = proportion_p_value(need.reviews, need.company_reviews, ours, own_reviews, FDR)
+        if difference.low > 0:
+            kind, score = "unmet_need", need.reviews * share.value * difference.low
+            summary = (
+                f"{share.value:.0%} of {name}'s reviews ({need.reviews} of "
+                f"{need.company_reviews}) want something about {topic}"
+                f", against {own_share:.0%} of ours ({ours} of {own_reviews})"
+            )
+        else:
+            kind, score = "own_unmet_need", ours * own_share * -difference.high
+            summary = (
+                f"{own_share:.0%} of our reviews ({ours} of {own_reviews}) want something "
+                f"about {topic}, against {share.value:.0%} of {name}'s ({need.reviews} of "
+                f"{need.company_reviews}); a need they meet better"
+            )
         found.append(
             Finding(
                 competitor_id=need.company_id,
                 competitor=name,
                 aspect=need.need,
-                kind="unmet_need",
+                kind=kind,
                 segment=Segment(),
                 effect=difference,
                 sample_size=need.company_reviews,
                 own_sample_size=own_reviews,
-                score=need.reviews * share.value * difference.low,
-                summary=(
-                    f"{share.value:.0%} of {name}'s reviews ({need.reviews} of "
-                    f"{need.company_reviews}) want something about {need.need.replace('_', ' ')}"
-                    f", against {ours / own_reviews:.0%} of ours ({ours} of {own_reviews})"
-                ),
-                own_value=ours / own_reviews,
+                score=score,
+                summary=summary,
+                own_value=own_share,
                 competitor_value=share.value,
                 competitor_count=need.reviews,
                 own_count=ours,
                 p_value=p_value,
                 p_adjusted=_adjusted(family, p_value),
+                own_base="company",
             )
         )
     return found
@@ -398,6 +464,7 @@ def price_findings(
                 evidence_label="negative",
                 p_value=p_value,
                 p_adjusted=None if family is None else _adjusted(family, p_value),
+                own_base="matched_products",
             )
         )
     return found

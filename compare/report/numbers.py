@@ -59,11 +59,17 @@ EFFECT_STYLES = {
     "competitor_weakness": "net",
     "competitor_strength": "net",
     "unmet_need": "points",
+    "own_unmet_need": "points",
     "price_gap": "premium",
 }
 """How each finding kind's effect reads: a net sentiment difference, the difference between
 the shares of their reviews and ours voicing the need, the price premium over ours."""
-VALUE_STYLES = {"competitor_weakness": "net", "competitor_strength": "net", "unmet_need": "share"}
+VALUE_STYLES = {
+    "competitor_weakness": "net",
+    "competitor_strength": "net",
+    "unmet_need": "share",
+    "own_unmet_need": "share",
+}
 """How each kind's two sides read (their and our net sentiment, or share of reviews)."""
 LEGACY_NEED = "unmet_need_share"
 """The kind key of an unmet need stored before the difference with ours was
@@ -74,6 +80,7 @@ STORED_EFFECT_UNITS = {
     "competitor_weakness": "net sentiment, ours − theirs",
     "competitor_strength": "net sentiment, ours − theirs",
     "unmet_need": "share of reviews, theirs − ours",
+    "own_unmet_need": "share of reviews, theirs − ours",
     "price_gap": "their price premium",
     LEGACY_NEED: "their share of reviews alone, 95% CI; stored by an earlier version",
 }
@@ -113,6 +120,22 @@ def units_text(kinds: list[str], units: dict[str, str]) -> str:
         if kind in units:
             by_unit.setdefault(units[kind], []).append(kind.replace("_", " "))
     return "; ".join(f"{', '.join(names)}: {unit}" for unit, names in by_unit.items())
+
+
+def own_base_text(own_base: str | None, segment: bool) -> str:
+    """Which of ours a finding compared theirs with (``OWN_BASES``), short for a table
+    cell; ``segment``: the finding is on a segment of theirs, so our whole company is a
+    fallback, said so."""
+    if own_base == "company" and segment:
+        return "whole company (too few of ours in the segment)"
+    return OWN_BASE_CELLS.get(own_base or "", "")
+
+
+OWN_BASE_CELLS = {
+    "segment": "same segment",
+    "company": "whole company",
+    "matched_products": "matched products",
+}
 
 
 def score_text(score: float) -> str:

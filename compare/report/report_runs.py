@@ -102,6 +102,7 @@ def store_run(
             "own_sample_size": f.own_sample_size,
             "competitor_value": f.competitor_value,
             "own_value": f.own_value,
+            "own_base": f.own_base,
             "competitor_count": f.competitor_count,
             "own_count": f.own_count,
             "p_value": f.p_value,
@@ -157,6 +158,12 @@ class StoredFinding:
     competitor_count: int | None = None
     own_count: int | None = None
     p_adjusted: float | None = None
+    own_base: str | None = None
+
+    @property
+    def own_base_fallback(self) -> bool:
+        """A segment of theirs compared with our whole company (too few of ours in it)."""
+        return self.segment != "all" and self.own_base == "company"
 
     @property
     def legacy_need(self) -> bool:
@@ -184,8 +191,10 @@ def stored_findings(
     min_score: float | None = None,
     limit: int = 50,
     all_runs: bool = False,
+    kinds: tuple[str, ...] | None = None,
 ) -> list[StoredFinding]:
-    """Findings of the latest report run (or all runs), filtered, highest score first."""
+    """Findings of the latest report run (or all runs), filtered (``kinds``: only these),
+    highest score first."""
     query = select(FINDING)
     with engine.connect() as connection:
         # The name is checked first: a misspelt competitor is an error even before any report.
@@ -205,6 +214,8 @@ def stored_findings(
             query = query.where(_folded_aspect(FINDING.c.aspect) == fold_name(aspect))
         if kind:
             query = query.where(FINDING.c.kind == kind)
+        if kinds is not None:
+            query = query.where(FINDING.c.kind.in_(kinds))
         if min_score is not None:
             query = query.where(FINDING.c.score >= min_score)
         query = query.order_by(FINDING.c.score.desc(), FINDING.c.id).limit(limit)
@@ -229,6 +240,7 @@ def stored_findings(
             competitor_count=r.competitor_count,
             own_count=r.own_count,
             p_adjusted=r.p_adjusted,
+            own_base=r.own_base,
         )
         for r in rows
     ]

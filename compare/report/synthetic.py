@@ -45,6 +45,11 @@ class SyntheticPlan:
     need_share: dict[tuple[str, str], float] = field(default_factory=dict)
     """(company, need topic) -> share of its reviews voicing it as a wish."""
     languages: tuple[str, ...] = ("en", "fr")
+    company_languages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A company's review languages where not ``languages``."""
+    language_positive_share: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    """(company, aspect, language) -> positive share, over ``positive_share`` (customers of
+    one language harsher on an aspect at every shop: a segment-mix effect)."""
     products_per_company: int = 4
     seed: int = 1
 
@@ -134,11 +139,15 @@ def _insert_reviews(
             name = names[review_id % len(names)]
             company_id = company_ids[name]
             published = start_date + timedelta(days=rng.randrange(365))
-            language = plan.languages[rng.randrange(len(plan.languages))]
+            languages = plan.company_languages.get(name, plan.languages)
+            language = languages[rng.randrange(len(languages))]
             aspects = rng.sample(ASPECTS, 2)
             texts, positives = [], 0
             for position, aspect in enumerate(aspects):
-                share = plan.positive_share.get((name, aspect), plan.base_positive_share)
+                share = plan.language_positive_share.get(
+                    (name, aspect, language),
+                    plan.positive_share.get((name, aspect), plan.base_positive_share),
+                )
                 label = "positive" if rng.random() < share else "negative"
                 positives += label == "positive"
                 text = PHRASES[(aspect, label)]

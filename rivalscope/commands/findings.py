@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -14,6 +14,9 @@ from rich.table import Table
 from rivalscope.display import command_console, print_table
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
+
+if TYPE_CHECKING:
+    from compare.report.report_runs import StoredFinding
 
 console = command_console()
 
@@ -37,11 +40,20 @@ def findings(
     kind: Annotated[
         str | None,
         typer.Option(
-            help="competitor_weakness, competitor_strength, unmet_need or price_gap"
-            ' (or as the table writes it: "competitor weakness").',
+            help="competitor_weakness, unmet_need or price_gap (targets to win); "
+            "competitor_strength or own_unmet_need (where they beat us); or as the table "
+            'writes it: "competitor weakness".',
             show_default=False,
         ),
     ] = None,
+    they_lead: Annotated[
+        bool,
+        typer.Option(
+            "--they-lead",
+            help="List where they beat us instead of the targets to win: their strengths "
+            "where we are weak, and needs our customers voice more than theirs.",
+        ),
+    ] = False,
     min_score: Annotated[
         float | None,
         typer.Option("--min-score", help="Lowest opportunity score.", show_default=False),
@@ -52,10 +64,13 @@ def findings(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """List the findings stored by the latest `rivalscope report`, highest score first.
+    """List the targets to win stored by the latest `rivalscope report` (their weaknesses
+    where we are strong, their customers' unmet needs, their higher prices), highest score
+    first; --they-lead lists where they beat us instead.
 
     Example: rivalscope findings --kind competitor_weakness --min-score 10
     """
+    from compare.report.finding_groups import OPPORTUNITY_KINDS, THREAT_KINDS
     from compare.report.findings import KINDS, fold_name, kind_named
     from compare.report.numbers import (
         LEGACY_NEED,
@@ -80,6 +95,11 @@ def findings(
         if named is None:
             raise UserError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
         kind = named
+    side = THREAT_KINDS if they_lead else OPPORTUNITY_KINDS
+    if kind is not None and they_lead and kind not in side:
+        raise UserError(f"--kind {kind} is a target to win, not where they lead: drop --they-lead")
+    # An explicit kind is listed whichever side it is on.
+    wanted = (kind,) if kind is not None else side
     for option, value in (("--competitor", competitor), ("--aspect", aspect)):
         if value is not None and not value.strip():  # an unset variable: not "all"
             raise UserError(f"{option} is empty; leave it out to list every one")
@@ -88,16 +108,20 @@ def findings(
     if min_score is not None and not math.isfinite(min_score):  # click's float takes "nan"
         raise UserError(f"--min-score must be a finite number, not {min_score}")
     engine = open_database(database_url(db), existing=True, bounded_waits=True)
-    try:
-        rows = stored_findings(
+
+    def listed(named: str | None, of_kinds: tuple[str, ...], most: int) -> list[StoredFinding]:
+        return stored_findings(
             engine,
             competitor=competitor,
-            aspect=aspect,
-            kind=kind,
+            aspect=named,
             min_score=min_score,
-            limit=limit,
+            limit=most,
             all_runs=all_runs,
+            kinds=of_kinds,
         )
+
+    try:
+        rows = listed(aspect, wanted, limit)
         aspects = finding_aspects(engine, all_runs=all_runs) if aspect and not rows else []
         # An aspect or need an earlier report found ("app", no longer an opening) is not
         # another one's name in another language ("app" is a word for the website).
@@ -111,15 +135,10 @@ def findings(
         translated = _stored_aspect_named(aspect, aspects) if aspects and not earlier else None
         if translated is not None:
             # "dostawa", "livraison": the aspect the findings store under its English name
-            rows = stored_findings(
-                engine,
-                competitor=competitor,
-                aspect=translated,
-                kind=kind,
-                min_score=min_score,
-                limit=limit,
-                all_runs=all_runs,
-            )
+            rows = listed(translated, wanted, limit)
+        # The other side's findings on the same filters, to say they are there.
+        other = OPPORTUNITY_KINDS if they_lead else THREAT_KINDS
+        other_side = 0 if kind is not None else len(listed(translated or aspect, other, MAX_LIMIT))
         latest, stored = stored_finding_count(engine, all_runs=all_runs)
         # A report of some competitors or dates is no statement on the others.
         coverage = None if all_runs or latest is None else report_coverage(engine, latest)
@@ -169,9 +188,11 @@ def findings(
             # "run `rivalscope report` first" beside a stored report read as "no report".
             whose = "the stored reports'" if all_runs else f"report #{latest}'s"
             console.print(f"None of {whose} {stored} findings match these filters.")
+        _say_other_side(other_side, they_lead)
         return
     reports = sorted({f.report_run_id for f in rows})
     one_report = len(reports) == 1
+    side_title = "Where they beat us (not targets to win)" if they_lead else "Stored findings"
     header: tuple[str, ...] = (
         "competitor",
         "aspect",
@@ -193,7 +214,7 @@ def findings(
             f.kind.removeprefix("competitor_").replace("_", " ")  # the column says whose
             + ("*" if kind == LEGACY_NEED else ""),
             side_text(f.kind, f.effect if kind == LEGACY_NEED else f.competitor_value),
-            side_text(f.kind, f.own_value),
+            side_text(f.kind, f.own_value) + ("†" if f.own_base_fallback else ""),
             "–"
             if kind == LEGACY_NEED
             else effect_text(kind, f.effect, f.effect_low, f.effect_high, unit=False),
@@ -209,7 +230,7 @@ def findings(
         header = ("report", *header)
         lines = [[str(f.report_run_id), *line] for f, line in zip(rows, lines, strict=True)]
     table = Table(
-        title=f"Stored findings of report #{reports[0]}" if one_report else "Stored findings",
+        title=f"{side_title} of report #{reports[0]}" if one_report else side_title,
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -234,9 +255,14 @@ def findings(
             if compared
             else []
         ),
-        *(["theirs, ours: " + sides + "; ours is our whole company's"] if sides else []),
+        *(["theirs, ours: " + sides + "; " + _base_note(rows)] if sides else []),
         "n: theirs/ours: " + units_text([f.kind for f in rows], SAMPLE_UNITS),
     ]
+    if any(f.own_base_fallback for f in rows):
+        notes.append(
+            "† ours is our whole company's: too few of our opinions in their segment to "
+            "compare like with like (the gap may come from the segment's mix of customers)"
+        )
     if LEGACY_NEED in kinds:
         notes.append(
             "* stored by an earlier version, which kept their share of reviews alone, not the "
@@ -244,6 +270,25 @@ def findings(
         )
     for units in notes:
         console.print(units, markup=False, highlight=False, soft_wrap=False)
+    _say_other_side(other_side, they_lead)
+
+
+def _base_note(rows: list[StoredFinding]) -> str:
+    """What the ours column compares with, for the rows shown."""
+    if any(f.own_base == "segment" for f in rows):
+        return "ours is from our reviews in the same segment, else our whole company's"
+    return "ours is our whole company's"
+
+
+def _say_other_side(count: int, they_lead: bool) -> None:
+    """Where the findings of the side not listed are (none: nothing said)."""
+    if count == 0:
+        return
+    if they_lead:
+        text = f"{count} target(s) to win match too: leave out --they-lead to list them."
+    else:
+        text = f"{count} finding(s) where they beat us match too: --they-lead lists them."
+    console.print(text, markup=False, highlight=False)
 
 
 _WORDS = re.compile(r"[\w\s'’-]+")
@@ -271,6 +316,7 @@ SIDE_UNITS = {
     "competitor_weakness": "net sentiment on the aspect (−1..1)",
     "competitor_strength": "net sentiment on the aspect (−1..1)",
     "unmet_need": "share of reviews voicing it",
+    "own_unmet_need": "share of reviews voicing it",
 }
 """What the theirs and ours columns read, by kind."""
 

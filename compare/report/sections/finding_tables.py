@@ -11,7 +11,7 @@ from compare.report.blocks import Block, Cell, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
 from compare.report.findings import Finding
-from compare.report.numbers import family_text, number_text, score_text
+from compare.report.numbers import family_text, number_text, own_base_text, score_text
 from compare.report.section_registry import register
 from compare.report.sections.anchors_and_cells import TABLE_QUOTES, group_anchor, significance_cell
 from compare.report.stats import Interval
@@ -90,7 +90,10 @@ def _net_cells(lead: bool) -> dict[str, CellBuilder]:
     def sample(f: Finding, _: str) -> Cell:
         return Cell(f"{f.sample_size} / {f.own_sample_size}", value=f.sample_size, css="num")
 
-    return {"theirs": theirs, "ours": ours, "gap": gap, "sample": sample}
+    def base(f: Finding, _: str) -> Cell:
+        return Cell(own_base_text(f.own_base, f.segment.dimension != "all"), value=f.own_base)
+
+    return {"theirs": theirs, "ours": ours, "base": base, "gap": gap, "sample": sample}
 
 
 def _net_columns(lead: bool) -> list[Column]:
@@ -103,6 +106,7 @@ def _net_columns(lead: bool) -> list[Column]:
         *LEADING,
         Column("theirs", "their net sentiment (−1..1)", numeric=True),
         Column("ours", "our net sentiment (−1..1)", numeric=True),
+        Column("base", "ours from"),
         Column("gap", gap, numeric=True),
         Column("sample", "opinions: theirs / ours", numeric=True),
         *TRAILING,
@@ -194,6 +198,7 @@ def opportunities_section(data: ReportData) -> list[Block]:
             _net_cells(lead=False),
             "Net sentiment = (positive − negative) / (positive + negative) opinions on the "
             "aspect. Segments below a row are where the gap concentrates. "
+            + BASE_NOTE
             + family_text(data.gap_level, "net sentiment gaps"),
         ),
         *_finding_table(
@@ -220,25 +225,82 @@ def opportunities_section(data: ReportData) -> list[Block]:
     ]
 
 
+BASE_NOTE = (
+    "A segment of theirs is compared with our reviews in the same segment when we have "
+    'enough of them, else with our whole company ("ours from" says which: a gap against '
+    "our whole company may come from the segment's mix of customers rather than from them). "
+)
+OWN_NEED_COLUMNS = [
+    *LEADING[:2],
+    Column("topic", "need"),
+    Column("ours", "our reviews voicing it (share)", numeric=True),
+    Column("theirs", "theirs (share)", numeric=True),
+    Column("gap", "difference, ours − theirs (share points) [adjusted CI]", numeric=True),
+    Column("sample", "reviews: ours / theirs", numeric=True),
+    TRAILING[0],  # the score
+    Column("evidence", "what our reviewers say"),
+]
+
+
+def _own_need_cells() -> dict[str, CellBuilder]:
+    """Columns of a need our reviewers voice more: ours first, the difference turned to
+    ours − theirs (positive), as the column heading says."""
+    cells = _need_cells()
+
+    def gap(f: Finding, anchor: str) -> Cell:
+        e = f.effect
+        return significance_cell(
+            Interval(-e.value, -e.high, -e.low), "points", f.significant, f"#{anchor}"
+        )
+
+    def sample(f: Finding, _: str) -> Cell:
+        return Cell(f"{f.own_sample_size} / {f.sample_size}", value=f.own_sample_size, css="num")
+
+    return {**cells, "gap": gap, "sample": sample}
+
+
 @register("threats", "Threats: where they beat us", in_summary=True)
 def threats_section(data: ReportData) -> list[Block]:
     ranked = list(enumerate(threats(data.findings)[:TOP_GROUPS], start=1))
     if not ranked:
-        return [Paragraph("No competitor is significantly better than us on any aspect.")]
+        return [
+            Paragraph(
+                "No competitor is significantly better than us on any aspect, and no need is "
+                "voiced significantly more by our reviewers than by theirs."
+            )
+        ]
+
+    def of(kind: str) -> list[tuple[int, FindingGroup]]:
+        return [(rank, group) for rank, group in ranked if group.kind == kind]
+
     return [
         Paragraph(
-            "Ranked by threat score: their opinions × our dissatisfied share × the "
-            "conservative end of their lead's interval / 2 (evidence size counts as for "
-            "opportunities)."
+            "Where they beat us; not targets to win, gaps for us to close. Ranked by threat "
+            "score: their opinions × our dissatisfied share × the conservative end of their "
+            "lead's interval / 2 (a need: our reviews voicing it × our share × the "
+            "conservative end of the difference; evidence size counts as for opportunities). "
+            "Ranks run across the tables."
         ),
         *_finding_table(
             "strengths",
             "Their strengths where we are weak",
             _net_columns(lead=True),
-            ranked,
+            of("competitor_strength"),
             "threats",
             _net_cells(lead=True),
             "A gap for us to close; quotes are what their reviewers praise. "
+            + BASE_NOTE
             + family_text(data.gap_level, "net sentiment gaps"),
+        ),
+        *_finding_table(
+            "own_needs",
+            "Needs our customers voice more than theirs",
+            OWN_NEED_COLUMNS,
+            of("own_unmet_need"),
+            "threats",
+            _own_need_cells(),
+            "Share of the company's reviews voicing a wish or a missing feature on the topic; "
+            "quotes are our reviewers'. Judged with their unmet needs, as one family: "
+            + family_text(data.need_level, "needs"),
         ),
     ]

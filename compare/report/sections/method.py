@@ -44,7 +44,11 @@ def method_section(data: ReportData) -> list[Block]:
             f"{data.price_level.significant} significant). "
             "A gap is significant when its unrounded interval excludes 0 (printed "
             "bounds get extra decimals rather than read as 0), and is only judged on at least "
-            f"{data.scope.min_sample} opinions on each side. {RANKING_RULE} Findings are about "
+            f"{data.scope.min_sample} opinions on each side. A segment of theirs (language, "
+            "region, category) is compared with our reviews in the same segment when we have "
+            "that many opinions there, else with our whole company (said beside the finding). "
+            "Needs our reviewers voice more than theirs are in the same family as their unmet "
+            f"needs, and shown under threats. {RANKING_RULE} Findings are about "
             "segments (product, category, language, region), never about individual reviewers."
         ),
         *_collection_coverage(data),
