@@ -17,6 +17,7 @@ from compare.report.aspects import (
     monthly_trends,
     rating_summaries,
 )
+from compare.report.complaint_trends import aspect_months
 from compare.report.currency import EuroRates, bundled_rates, load_rates
 from compare.report.data_model import CHANGE_THRESHOLD, AspectChange, ReportData
 from compare.report.evidence import Evidence, opinion_evidence
@@ -206,6 +207,7 @@ def _compute(
         rates=rates,
         needs=needs,
         need_evidence=top_needs,
+        aspect_months=aspect_months(opinions),
         gap_level=gaps,
         need_level=need_level,
         price_level=price_level,

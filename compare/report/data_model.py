@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from compare.report.aspects import AspectCell, MonthPoint, RatingSummary
+from compare.report.complaint_trends import AspectMonth
 from compare.report.currency import EuroRates
 from compare.report.evidence import Evidence
 from compare.report.findings import Finding
@@ -42,6 +43,8 @@ class ReportData:
     rates: EuroRates
     needs: list[NeedCount]
     need_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
+    aspect_months: list[AspectMonth] = field(default_factory=list)
+    """Opinions per company, aspect and month (the complaint share trends)."""
     gap_level: FamilyLevel = field(default_factory=lambda: fdr_level([]))
     """How the net sentiment gaps were judged: how many, how many significant, and the
     adjusted level of their intervals (``stats.fdr_level``)."""
