@@ -16,7 +16,12 @@ from compare.report.complaint_trends import (
     complaint_trends,
     months_up_to,
 )
-from compare.report.data_model import CHANGE_THRESHOLD, ReportData
+from compare.report.data_model import (
+    CHANGE_THRESHOLD,
+    PRICE_MOVE_THRESHOLD,
+    PriceIndexMove,
+    ReportData,
+)
 from compare.report.numbers import family_text, interval_text, number_text
 from compare.report.section_registry import ReportQuery, loaded, register
 from compare.report.sections.anchors_and_cells import company_colours
@@ -73,6 +78,12 @@ def _changes_summary(data: ReportData) -> list[Block]:
         f"{c.company} on {c.aspect}: {c.before:+.2f} → {c.after:+.2f}"
         f"{' since the previous report' if moved else ''}"
         for c in data.changes[:CHANGES_IN_SUMMARY]
+    ]
+    lines += [
+        f"{m.competitor}'s price index: {m.before:.2f} → {m.after:.2f}"
+        f"{' since the previous report' if moved else ''}"
+        for m in data.price_moves
+        if abs(m.relative) >= PRICE_MOVE_THRESHOLD
     ]
     lines += [f"{NEW_FINDING}: {summary}" for summary in data.findings_new]
     lines += [f"{GONE_FINDING}: {summary}" for summary in data.findings_gone]
@@ -196,8 +207,45 @@ def trends_section(data: ReportData) -> list[Block]:
                 ),
             )
         )
+        blocks.append(_price_moves_since(data))
         blocks.append(_findings_since(data))
     return blocks
+
+
+def _price_move_row(move: PriceIndexMove) -> Row:
+    return Row(
+        {
+            "competitor": Cell(move.competitor),
+            "before": Cell(number_text(move.before, "ratio"), value=move.before, css="num"),
+            "after": Cell(number_text(move.after, "ratio"), value=move.after, css="num"),
+            "change": Cell(number_text(move.relative, "premium"), value=move.relative, css="num"),
+            "pairs": Cell(f"{move.pairs_before} / {move.pairs_after}", css="num"),
+        }
+    )
+
+
+def _price_moves_since(data: ReportData) -> Table:
+    """Each competitor's price index then and now: a price move showed in the prices
+    section alone, with nothing to say it had moved since the last report."""
+    return Table(
+        "price_index_changes",
+        "Price indices since the previous report",
+        [
+            Column("competitor", "competitor"),
+            Column("before", "price index before (1 = our price)", numeric=True),
+            Column("after", "now", numeric=True),
+            Column("change", "change (relative)", numeric=True),
+            Column("pairs", "matched products before / now", numeric=True),
+        ],
+        [_price_move_row(m) for m in data.price_moves],
+        note=(
+            "Each index is over the products matched at the time: a change in the products "
+            "matched moves it too. A move is not tested for significance (the two reports "
+            "share most of their prices)."
+            if data.price_moves
+            else "No competitor had a price index in both reports."
+        ),
+    )
 
 
 def _findings_since(data: ReportData) -> Table:
