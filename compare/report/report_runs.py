@@ -157,6 +157,8 @@ class StoredFinding:
     competitor_count: int | None = None
     own_count: int | None = None
     p_adjusted: float | None = None
+    report_created_at: datetime | None = None
+    """When its report was made (UTC)."""
 
     @property
     def legacy_need(self) -> bool:
@@ -186,7 +188,9 @@ def stored_findings(
     all_runs: bool = False,
 ) -> list[StoredFinding]:
     """Findings of the latest report run (or all runs), filtered, highest score first."""
-    query = select(FINDING)
+    query = select(FINDING, REPORT_RUN.c.created_at.label("report_created_at")).join(
+        REPORT_RUN, REPORT_RUN.c.id == FINDING.c.report_run_id
+    )
     with engine.connect() as connection:
         # The name is checked first: a misspelt competitor is an error even before any report.
         if competitor:
@@ -229,6 +233,7 @@ def stored_findings(
             competitor_count=r.competitor_count,
             own_count=r.own_count,
             p_adjusted=r.p_adjusted,
+            report_created_at=r.report_created_at,
         )
         for r in rows
     ]

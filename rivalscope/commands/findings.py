@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -14,6 +14,9 @@ from rich.table import Table
 from rivalscope.display import command_console, print_table
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
+
+if TYPE_CHECKING:
+    from compare.report.report_runs import StoredFinding
 
 console = command_console()
 
@@ -207,7 +210,8 @@ def findings(
     ]
     if not one_report:
         header = ("report", *header)
-        lines = [[str(f.report_run_id), *line] for f, line in zip(rows, lines, strict=True)]
+        # Ids alone left the reader to look up when each report was made.
+        lines = [[_report_text(f), *line] for f, line in zip(rows, lines, strict=True)]
     table = Table(
         title=f"Stored findings of report #{reports[0]}" if one_report else "Stored findings",
         title_justify="left",
@@ -277,3 +281,9 @@ SIDE_UNITS = {
 
 def register(app: typer.Typer) -> None:
     app.command()(findings)
+
+
+def _report_text(finding: StoredFinding) -> str:
+    """The report a finding is from: its id and the day it was made ("#3 2026-11-02")."""
+    made = finding.report_created_at
+    return f"#{finding.report_run_id}" + ("" if made is None else f" {made:%Y-%m-%d}")
