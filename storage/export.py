@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    false,
     func,
     or_,
     select,
@@ -188,7 +189,11 @@ def _offers(since: date | None, company_id: int | None) -> Select[Any]:
 
 
 def _prices(since: date | None, company_id: int | None) -> Select[Any]:
+    """Each observation; with ``since``, those from it on and, per price history (a product's
+    page or listing observations), the one in force when ``since`` begins: without it the
+    window's first row read as a change (or hid one) with nothing to compare it with."""
     product, company, offer = (_table(n) for n in ("product", "company", "offer_observation"))
+    in_force = offer.c.observed_at < _since_moment(since) if since is not None else false()
     query = (
         select(
             offer.c.id,
@@ -201,6 +206,7 @@ def _prices(since: date | None, company_id: int | None) -> Select[Any]:
             offer.c.availability,
             offer.c.listing,
             offer.c.url,
+            in_force,
         )
         .select_from(
             offer.join(product, product.c.id == offer.c.product_id).join(
@@ -210,7 +216,21 @@ def _prices(since: date | None, company_id: int | None) -> Select[Any]:
         .order_by(offer.c.id)
     )
     if since is not None:
-        query = query.where(offer.c.observed_at >= _since_moment(since))
+        latest_first = func.row_number().over(
+            partition_by=(offer.c.product_id, offer.c.listing),
+            order_by=(offer.c.observed_at.desc(), offer.c.id.desc()),
+        )
+        before = (
+            select(offer.c.id, latest_first.label("newness"))
+            .where(offer.c.observed_at < _since_moment(since))
+            .subquery("before_since")
+        )
+        query = query.where(
+            or_(
+                offer.c.observed_at >= _since_moment(since),
+                offer.c.id.in_(select(before.c.id).where(before.c.newness == 1)),
+            )
+        )
     if company_id is not None:
         query = query.where(product.c.company_id == company_id)
     return query
@@ -348,7 +368,7 @@ DATASETS = {
         _fields(
             "observation_id:int product_id:int company:text product:text "
             "observed_at:timestamp price:float currency:text availability:text listing:bool "
-            "url:text"
+            "url:text in_force_at_since:bool"
         ),
         _prices,
     ),

@@ -255,6 +255,8 @@ class CollectWriter:
             # A product's SKU, where one product of the company has it (None: several do).
             self._products_by_sku: dict[str, int | None] = {}
             self._product_urls: dict[int, str | None] = {}
+            self._product_names: dict[int, str | None] = {}
+            """The name each product is stored under (a renamed product takes its new one)."""
             self._products_by_url: dict[str, int | None] = {}
             self._listing_addresses: set[str] = set()
             self._waiting: dict[str, int] = {}
@@ -308,6 +310,7 @@ class CollectWriter:
         self._products_by_name.clear()
         self._products_by_sku.clear()
         self._product_urls.clear()
+        self._product_names.clear()
         self._products_by_url.clear()
         self._waiting.clear()
         product = _table(Product)
@@ -326,6 +329,7 @@ class CollectWriter:
                 self._waiting[page_address(url) or key] = pid
                 continue
             self._note_url(pid, url)
+            self._product_names[pid] = name
             if name:
                 self._products_by_name.setdefault(fold(name), pid)
             self._note_sku(pid, sku)
@@ -857,12 +861,29 @@ class CollectWriter:
                 # page came first. A listing card's URL is the listing's, never the product's.
                 changes["url"] = offer.url
                 self._note_url(pid, offer.url)
+            if self._renamed(pid, offer):
+                # The shop renamed it (its GTIN or SKU kept): the report and the exports
+                # named it as it was first seen, for good. Its old name still finds it.
+                changes["name"] = self._product_names[pid] = offer.name
+                self._products_by_name.setdefault(fold(offer.name), pid)
             if changes:
                 conn.execute(
                     update(_table(Product)).where(_table(Product).c.id == pid).values(**changes)
                 )
         self._touched_products.add(pid)
         return pid
+
+    def _renamed(self, pid: int, offer: OfferItem) -> bool:
+        """Whether ``offer`` is a sighting of product ``pid`` on a page of its own now under
+        another name than the stored one (its URL may have changed with the name; a listing
+        card may shorten the name, an imported row with its own date may be history)."""
+        return (
+            not offer.listing
+            and offer.observed_at is None
+            and bool(offer.name)
+            and pid in self._product_names
+            and offer.name != self._product_names[pid]
+        )
 
     def _parent_id(
         self, conn: Connection, parent: ProductParent, url: str, now: datetime
@@ -917,6 +938,7 @@ class CollectWriter:
             .values(key=key, **product_fields(offer))
         )
         self._note_url(pid, offer.url or None)
+        self._product_names[pid] = offer.name
         self._note_sku(pid, offer.sku)
         del self._products_by_key[name_key]  # type: ignore[arg-type]
         self._products_by_key[key] = pid
@@ -944,6 +966,7 @@ class CollectWriter:
             return pid  # a product cards wait on (``_waiting_product``)
         if ids:
             self._note_url(pid, fields.get("url"))
+            self._product_names[pid] = fields.get("name")
         if fields.get("name"):
             self._products_by_name.setdefault(fold(fields["name"]), pid)
         self._note_sku(pid, fields.get("sku"))

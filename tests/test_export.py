@@ -12,7 +12,7 @@ import stat
 import subprocess
 import sys
 import threading
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -296,3 +296,66 @@ def test_findings_carry_the_report_files_unit_columns(
     said = {key(row): (row["effect_unit"], row["sample_unit"]) for row in report}
     assert len({row["kind"] for row in report}) >= 2, report  # more than one unit compared
     assert {key(row): (row["effect_unit"], row["sample_unit"]) for row in exported} == said
+
+
+def _price_history(engine: Engine) -> None:
+    """One product's page prices (May, June, August) and listing prices (May, September)
+    beside populate's observations of today."""
+    populate(engine, PLAN)
+    offer = metadata.tables["offer_observation"]
+    with engine.begin() as connection:
+        product_id, source_id = connection.execute(
+            select(offer.c.product_id, offer.c.source_id).order_by(offer.c.id).limit(1)
+        ).one()
+        connection.execute(
+            offer.insert(),
+            [
+                {"product_id": product_id, "source_id": source_id, "listing": listing,
+                 "observed_at": datetime.fromisoformat(moment), "price_value": price,
+                 "price": f"{price:.2f}", "currency": "EUR"}
+                for moment, price, listing in [
+                    ("2025-05-02 08:00", 10.0, False), ("2025-06-03 08:00", 12.0, False),
+                    ("2025-08-04 08:00", 11.0, False), ("2025-05-05 08:00", 9.0, True),
+                    ("2025-09-06 08:00", 8.0, True),
+                ]
+            ],
+        )  # fmt: skip
+
+
+def _exported_prices(engine: Engine, since: date) -> list[tuple[str, float, bool, bool]]:
+    buffer = io.StringIO()
+    export(engine, "prices", "jsonl", since=since, stdout=buffer)
+    records = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    return sorted(
+        (r["observed_at"][:10], r["price"], r["listing"], r["in_force_at_since"])
+        for r in records
+        if r["observed_at"] < "2026"
+    )
+
+
+def _check_price_in_force(engine: Engine) -> None:
+    _price_history(engine)
+    # August's change from 12 to 11 needs June's 12; September's listing price needs May's 9.
+    assert _exported_prices(engine, date(2025, 7, 1)) == [
+        ("2025-05-05", 9.0, True, True),
+        ("2025-06-03", 12.0, False, True),
+        ("2025-08-04", 11.0, False, False),
+        ("2025-09-06", 8.0, True, False),
+    ]
+    # Before every observation: nothing was in force.
+    assert all(not row[3] for row in _exported_prices(engine, date(2025, 1, 1)))
+
+
+def test_prices_since_a_date_start_with_the_price_then_in_force(engine: Engine) -> None:
+    _check_price_in_force(engine)
+
+
+@pytest.mark.postgres
+def test_prices_since_a_date_start_with_the_price_then_in_force_on_postgresql(
+    pg_url: str,
+) -> None:
+    engine = open_database(pg_url)
+    try:
+        _check_price_in_force(engine)
+    finally:
+        engine.dispose()

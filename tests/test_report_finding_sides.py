@@ -262,3 +262,23 @@ def test_the_adjusted_p_value_is_benjamini_hochbergs() -> None:
     adjusted = [family.adjusted(p) for p in (0.01, 0.03, 0.04, 0.5)]
     assert adjusted == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.5])
     assert [q <= 0.05 for q in adjusted] == [True, False, False, False]
+
+
+def test_findings_of_every_report_say_when_each_was_made(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    """`findings --all-runs` listed report ids alone: which was last month's took a look
+    at `report_run` by hand."""
+    populate(engine, NEEDS)
+    build_report(engine, tmp_path / "one")
+    with engine.begin() as connection:
+        connection.execute(
+            metadata.tables["report_run"].update().values(created_at=datetime(2026, 11, 2, 6))
+        )
+    build_report(engine, tmp_path / "two")
+    listed = CliRunner().invoke(
+        app, ["findings", "--db", db_url, "--all-runs"], env={"COLUMNS": "200"}
+    )
+    assert listed.exit_code == 0, listed.output
+    today = f"{datetime.now(UTC):%Y-%m-%d}"
+    assert "#1 2026-11-02" in listed.output and f"#2 {today}" in listed.output, listed.output

@@ -294,3 +294,23 @@ def test_an_import_that_fetched_no_page_is_not_failed() -> None:
     run = CrawlRun(source_id=1, status="finished", finish_reason="finished", pages=0)
     assert shown_status(run, fetches_pages=False) == ("finished", None)
     assert shown_status(run) == ("failed", None)
+
+
+def test_runs_name_only_the_runs_that_collected_less_than_declared(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """Weeks of crawls printed "collected 52 of 52 declared reviews (100%)" under the table
+    for every run: the one run that fell short was lost among them."""
+    with Session(engine) as session:
+        source = _rival_shop(session)
+        for collected in (52, 47, 52):
+            session.add(
+                CrawlRun(source_id=source.id or 0, status="finished", finished_at=utcnow(),
+                         pages=3, reviews_declared=52, reviews_collected=collected)
+            )  # fmt: skip
+        session.commit()
+    listed = run_cli("runs", "--db", db_url, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    shown = " ".join(listed.stdout.split())
+    assert "run 2 rival-shop: collected 47 of 52 declared reviews (90%)" in shown, shown
+    assert "52 of 52" not in shown, shown

@@ -185,5 +185,18 @@ def test_a_renamed_products_reviews_stay_with_it(
         assert len(products) == 1
         reviews = session.exec(select(Review.product_id)).all()
         assert reviews == [products[0], products[0]]
+        # Named as the shop names it now: the report and exports kept "Cold Brew Kit".
+        assert session.exec(select(Product.name)).all() == ["Cold Brew Kit Pro"]
+    # A listing card's shorter name, or an imported row of the past, renames nothing.
+    writer = CollectWriter(engine, company="Rival", source="rival-shop", own=False)
+    writer.start_run()
+    card = OfferItem(name="Cold Brew", sku="K5", gtin="7000000000059", price="320.00",
+                     currency="NOK", listing=True)  # fmt: skip
+    past = OfferItem(name="Cold Brew Kit", sku="K5", gtin="7000000000059", price="300.00",
+                     currency="NOK", observed_at=datetime(2025, 1, 1, tzinfo=UTC))  # fmt: skip
+    writer.write([card, past], [])
+    writer.finish_run("finished", "finished", RunFigures(pages=1))
+    with Session(engine) as session:
+        assert session.exec(select(Product.name)).all() == ["Cold Brew Kit Pro"]
     if database == "postgres":
         engine.dispose()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -17,8 +18,15 @@ from compare.report.aspects import (
     monthly_trends,
     rating_summaries,
 )
+from compare.report.complaint_trends import aspect_months
 from compare.report.currency import EuroRates, bundled_rates, load_rates
-from compare.report.data_model import CHANGE_THRESHOLD, AspectChange, ReportData
+from compare.report.data_model import (
+    CHANGE_THRESHOLD,
+    PRICE_SNAPSHOT_KEY,
+    AspectChange,
+    PriceIndexMove,
+    ReportData,
+)
 from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.finding_groups import opportunities
 from compare.report.findings import (
@@ -183,10 +191,15 @@ def _compute(
             top_needs[(company.id, need.key)] = need_evidence(
                 connection, scope, source, company.id, need.need, need.kind
             )
-    snapshot = {
+    snapshot: dict[str, Any] = {
         f"{scope.name_of(c.company_id)}|{c.aspect}": {"net": c.net.value, "n": c.opinions}
         for c in cells
         if c.segment.dimension == "all" and c.opinions
+    }
+    snapshot[PRICE_SNAPSHOT_KEY] = {
+        i.competitor: {"index": i.index.value, "pairs": len(i.pairs)}
+        for i in indices
+        if i.index is not None
     }
     previous = previous_snapshot(connection, scope)
     created_at = datetime.now(UTC)
@@ -206,6 +219,7 @@ def _compute(
         rates=rates,
         needs=needs,
         need_evidence=top_needs,
+        aspect_months=aspect_months(opinions),
         gap_level=gaps,
         need_level=need_level,
         price_level=price_level,
@@ -216,6 +230,7 @@ def _compute(
     if previous is not None:
         previous_id, data.previous_run_at, before = previous
         data.changes = _changes(before, snapshot, scope.min_sample)
+        data.price_moves = _price_moves(before, snapshot)
         then = run_findings(connection, previous_id)
         now = {
             finding_key({"competitor": f.competitor, "kind": f.kind, "aspect": f.aspect,
@@ -227,14 +242,14 @@ def _compute(
     return data
 
 
-def _changes(
-    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]], min_sample: int
-) -> list[AspectChange]:
+def _changes(before: dict[str, Any], after: dict[str, Any], min_sample: int) -> list[AspectChange]:
     """Aspects whose overall net sentiment moved by ``CHANGE_THRESHOLD`` or more, on at
     least ``min_sample`` opinions both times (on a handful of opinions one review moves the
     net by more than that)."""
     changes = []
     for key, now in after.items():
+        if key == PRICE_SNAPSHOT_KEY:
+            continue
         then = before.get(key)
         if then is None or min(int(then.get("n", 0)), int(now["n"])) < min_sample:
             continue
@@ -244,6 +259,25 @@ def _changes(
         changes.append(AspectChange(company, aspect, float(then["net"]), float(now["net"])))
     changes.sort(key=lambda c: -abs(c.after - c.before))
     return changes
+
+
+def _price_moves(before: dict[str, Any], after: dict[str, Any]) -> list[PriceIndexMove]:
+    """Competitors with a price index in both snapshots (a report stored before indices
+    were kept has none), largest relative move first."""
+    then, now = before.get(PRICE_SNAPSHOT_KEY) or {}, after.get(PRICE_SNAPSHOT_KEY) or {}
+    moves = [
+        PriceIndexMove(
+            competitor,
+            float(then[competitor]["index"]),
+            float(index["index"]),
+            int(then[competitor]["pairs"]),
+            int(index["pairs"]),
+        )
+        for competitor, index in now.items()
+        if competitor in then and float(then[competitor]["index"]) > 0
+    ]
+    moves.sort(key=lambda m: -abs(m.relative))
+    return moves
 
 
 def _finding_evidence(

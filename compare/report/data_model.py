@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from compare.report.aspects import AspectCell, MonthPoint, RatingSummary
+from compare.report.complaint_trends import AspectMonth
 from compare.report.currency import EuroRates
 from compare.report.evidence import Evidence
 from compare.report.findings import Finding
@@ -28,6 +29,29 @@ class AspectChange:
     after: float
 
 
+PRICE_MOVE_THRESHOLD = 0.02
+"""Price index moves smaller than this (relative) are not named in summary.md."""
+PRICE_SNAPSHOT_KEY = "price_index"
+"""The snapshot's entry of price indices: competitor -> {"index", "pairs"} (the aspect
+entries are ``"company|aspect"`` keys, so it cannot be taken for one)."""
+
+
+@dataclass(frozen=True)
+class PriceIndexMove:
+    """A competitor's price index in the previous report and now, each over its own matched
+    products."""
+
+    competitor: str
+    before: float
+    after: float
+    pairs_before: int
+    pairs_after: int
+
+    @property
+    def relative(self) -> float:
+        return self.after / self.before - 1
+
+
 @dataclass
 class ReportData:
     scope: ReportScope
@@ -42,6 +66,8 @@ class ReportData:
     rates: EuroRates
     needs: list[NeedCount]
     need_evidence: dict[tuple[int, str], Evidence] = field(default_factory=dict)
+    aspect_months: list[AspectMonth] = field(default_factory=list)
+    """Opinions per company, aspect and month (the complaint share trends)."""
     gap_level: FamilyLevel = field(default_factory=lambda: fdr_level([]))
     """How the net sentiment gaps were judged: how many, how many significant, and the
     adjusted level of their intervals (``stats.fdr_level``)."""
@@ -59,6 +85,8 @@ class ReportData:
     count (that version's), their needs do not."""
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
+    price_moves: list[PriceIndexMove] = field(default_factory=list)
+    """Competitors with a price index in the previous report and in this one."""
     findings_new: list[str] = field(default_factory=list)
     """Summaries of the findings the previous report did not have."""
     findings_gone: list[str] = field(default_factory=list)

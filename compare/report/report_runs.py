@@ -159,6 +159,8 @@ class StoredFinding:
     own_count: int | None = None
     p_adjusted: float | None = None
     own_base: str | None = None
+    report_created_at: datetime | None = None
+    """When its report was made (UTC)."""
 
     @property
     def own_base_fallback(self) -> bool:
@@ -195,7 +197,9 @@ def stored_findings(
 ) -> list[StoredFinding]:
     """Findings of the latest report run (or all runs), filtered (``kinds``: only these),
     highest score first."""
-    query = select(FINDING)
+    query = select(FINDING, REPORT_RUN.c.created_at.label("report_created_at")).join(
+        REPORT_RUN, REPORT_RUN.c.id == FINDING.c.report_run_id
+    )
     with engine.connect() as connection:
         # The name is checked first: a misspelt competitor is an error even before any report.
         if competitor:
@@ -241,6 +245,7 @@ def stored_findings(
             own_count=r.own_count,
             p_adjusted=r.p_adjusted,
             own_base=r.own_base,
+            report_created_at=r.report_created_at,
         )
         for r in rows
     ]

@@ -48,7 +48,8 @@ def export(
         str | None,
         typer.Option(
             help="Only rows from this date (YYYY-MM-DD): reviews published, offers last "
-            "seen, prices observed, findings reported.",
+            "seen, prices observed (and the price then in force, in_force_at_since), "
+            "findings reported.",
             show_default=False,
         ),
     ] = None,

@@ -228,7 +228,8 @@ def findings(
     ]
     if not one_report:
         header = ("report", *header)
-        lines = [[str(f.report_run_id), *line] for f, line in zip(rows, lines, strict=True)]
+        # Ids alone left the reader to look up when each report was made.
+        lines = [[_report_text(f), *line] for f, line in zip(rows, lines, strict=True)]
     table = Table(
         title=f"{side_title} of report #{reports[0]}" if one_report else side_title,
         title_justify="left",
@@ -323,3 +324,9 @@ SIDE_UNITS = {
 
 def register(app: typer.Typer) -> None:
     app.command()(findings)
+
+
+def _report_text(finding: StoredFinding) -> str:
+    """The report a finding is from: its id and the day it was made ("#3 2026-11-02")."""
+    made = finding.report_created_at
+    return f"#{finding.report_run_id}" + ("" if made is None else f" {made:%Y-%m-%d}")

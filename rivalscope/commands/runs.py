@@ -113,9 +113,13 @@ def runs(
     # Below the table, which is as wide as a terminal allows already.
     for row in rows:
         run = row.run
-        coverage = review_coverage(
-            run.reviews_collected, run.reviews_declared, run_pages_unread(run)
-        )
+        unread = run_pages_unread(run)
+        declared = run.reviews_declared
+        if not unread and declared is not None and (run.reviews_collected or 0) >= declared:
+            # Every declared review collected: a line per run of weeks of crawls saying
+            # "100%" buried the runs that fell short.
+            continue
+        coverage = review_coverage(run.reviews_collected, run.reviews_declared, unread)
         if coverage:
             console.print(f"  run {row.run.id} {row.source}: {coverage}", markup=False)
     if copies:

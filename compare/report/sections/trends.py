@@ -1,4 +1,5 @@
-"""Trends: net sentiment per month, reviews per month, changes since the last report."""
+"""Trends: net sentiment per month, reviews per month, complaint share per aspect and month,
+changes since the last report."""
 
 from __future__ import annotations
 
@@ -7,9 +8,22 @@ from datetime import date, timedelta
 
 from compare.report.aspects import MonthPoint, aspect_label
 from compare.report.blocks import Block, BulletList, Cell, Chart, Column, Paragraph, Row, Table
-from compare.report.data_model import CHANGE_THRESHOLD, ReportData
-from compare.report.numbers import number_text
-from compare.report.section_registry import register
+from compare.report.complaint_trends import (
+    BASELINE_MONTHS,
+    Complaints,
+    ComplaintTrend,
+    ComplaintTrends,
+    complaint_trends,
+    months_up_to,
+)
+from compare.report.data_model import (
+    CHANGE_THRESHOLD,
+    PRICE_MOVE_THRESHOLD,
+    PriceIndexMove,
+    ReportData,
+)
+from compare.report.numbers import family_text, interval_text, number_text
+from compare.report.section_registry import ReportQuery, loaded, register
 from compare.report.sections.anchors_and_cells import company_colours
 from compare.report.svg import Series, line_chart
 
@@ -47,11 +61,29 @@ CHANGES_IN_SUMMARY = 5
 
 
 def _changes_summary(data: ReportData) -> list[Block]:
-    """summary.md: the largest moves since the previous report, and the findings it did not
-    have or no longer has."""
+    """summary.md: the complaint shares whose last full month differs significantly from
+    the months before, the largest moves since the previous report, and the findings it did
+    not have or no longer has."""
+    complaints = loaded(data, "trends", ComplaintTrends)
+    moved = sorted(
+        (t for t in complaints.trends if t.significant), key=lambda t: -abs(t.change.value)
+    )
     lines = [
+        f"{data.scope.name_of(t.company_id)} on {aspect_label(t.aspect)}: complaint share "
+        f"{t.before.share:.0%} ({_months_text(complaints.before_months)}) → "
+        f"{t.latest.share:.0%} ({complaints.latest_month})"
+        for t in moved[:CHANGES_IN_SUMMARY]
+    ]
+    lines += [
         f"{c.company} on {c.aspect}: {c.before:+.2f} → {c.after:+.2f}"
+        f"{' since the previous report' if moved else ''}"
         for c in data.changes[:CHANGES_IN_SUMMARY]
+    ]
+    lines += [
+        f"{m.competitor}'s price index: {m.before:.2f} → {m.after:.2f}"
+        f"{' since the previous report' if moved else ''}"
+        for m in data.price_moves
+        if abs(m.relative) >= PRICE_MOVE_THRESHOLD
     ]
     lines += [f"{NEW_FINDING}: {summary}" for summary in data.findings_new]
     lines += [f"{GONE_FINDING}: {summary}" for summary in data.findings_gone]
@@ -62,11 +94,30 @@ NEW_FINDING = "new finding"
 GONE_FINDING = "no longer a finding"
 
 
+def _shown_months(data: ReportData) -> tuple[list[str], str | None]:
+    """The six calendar months the month tables show, and the one among them the report
+    ends within (counted in part), if any."""
+    months = _latest_months({p.month for p in data.trends}, 6)
+    partial = months[-1] if months and _ends_within(months[-1], _last_day(data)) else None
+    return months, partial
+
+
+def _load_complaint_trends(query: ReportQuery) -> ComplaintTrends:
+    """The complaint share tests, once for the page and summary.md: the last full month
+    shown (a month the report ends within is never tested) against the months before."""
+    months, partial = _shown_months(query.data)
+    full = [m for m in months if m != partial]
+    return complaint_trends(
+        query.data.aspect_months, full[-1] if full else None, query.scope.min_sample
+    )
+
+
 @register(
     "trends",
     "Trends",
     summary=_changes_summary,
-    summary_title="Changed since the previous report",
+    summary_title="What changed",
+    load=_load_complaint_trends,
 )
 def trends_section(data: ReportData) -> list[Block]:
     colours = company_colours(data)
@@ -91,21 +142,14 @@ def trends_section(data: ReportData) -> list[Block]:
         ),
         Chart(title, line_chart(series, y_min=-1, y_max=1, title=title)),
     ]
-    months = _latest_months({p.month for p in data.trends}, 6)
+    months, partial = _shown_months(data)
     counts = {(p.company_id, p.month): p.reviews for p in data.trends}
     last_day = _last_day(data)
-    partial = months[-1] if months and _ends_within(months[-1], last_day) else None
     blocks.append(
         Table(
             "reviews_per_month",
             "Reviews per month (latest six)",
-            [
-                Column("company", "company"),
-                *(
-                    Column(m, f"{m} (days 1–{last_day.day})" if m == partial else m, numeric=True)
-                    for m in months
-                ),
-            ],
+            [Column("company", "company"), *_month_columns(months, partial, last_day)],
             [
                 Row(
                     {
@@ -123,6 +167,7 @@ def trends_section(data: ReportData) -> list[Block]:
             ),
         )
     )
+    blocks.append(_complaint_table(data, months, partial, last_day))
     if data.previous_run_at is None:
         blocks.append(
             Paragraph(
@@ -162,8 +207,45 @@ def trends_section(data: ReportData) -> list[Block]:
                 ),
             )
         )
+        blocks.append(_price_moves_since(data))
         blocks.append(_findings_since(data))
     return blocks
+
+
+def _price_move_row(move: PriceIndexMove) -> Row:
+    return Row(
+        {
+            "competitor": Cell(move.competitor),
+            "before": Cell(number_text(move.before, "ratio"), value=move.before, css="num"),
+            "after": Cell(number_text(move.after, "ratio"), value=move.after, css="num"),
+            "change": Cell(number_text(move.relative, "premium"), value=move.relative, css="num"),
+            "pairs": Cell(f"{move.pairs_before} / {move.pairs_after}", css="num"),
+        }
+    )
+
+
+def _price_moves_since(data: ReportData) -> Table:
+    """Each competitor's price index then and now: a price move showed in the prices
+    section alone, with nothing to say it had moved since the last report."""
+    return Table(
+        "price_index_changes",
+        "Price indices since the previous report",
+        [
+            Column("competitor", "competitor"),
+            Column("before", "price index before (1 = our price)", numeric=True),
+            Column("after", "now", numeric=True),
+            Column("change", "change (relative)", numeric=True),
+            Column("pairs", "matched products before / now", numeric=True),
+        ],
+        [_price_move_row(m) for m in data.price_moves],
+        note=(
+            "Each index is over the products matched at the time: a change in the products "
+            "matched moves it too. A move is not tested for significance (the two reports "
+            "share most of their prices)."
+            if data.price_moves
+            else "No competitor had a price index in both reports."
+        ),
+    )
 
 
 def _findings_since(data: ReportData) -> Table:
@@ -192,18 +274,98 @@ def _findings_since(data: ReportData) -> Table:
     )
 
 
+def _month_columns(months: list[str], partial: str | None, last_day: date) -> list[Column]:
+    """One column per month; the month the report ends within says how far it is counted."""
+    return [
+        Column(m, f"{m} (days 1–{last_day.day})" if m == partial else m, numeric=True)
+        for m in months
+    ]
+
+
+def _months_text(months: list[str]) -> str:
+    return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+
+
+def _complaints_cell(complaints: Complaints | None, min_sample: int) -> Cell:
+    """A month's complaint share with its counts; on fewer than ``min_sample`` opinions the
+    counts alone (one review moves such a share by more than most real changes)."""
+    if complaints is None or not complaints.opinions:
+        return Cell("–", value="", css="num")
+    counts = f"{complaints.negative}/{complaints.opinions}"
+    if complaints.opinions < min_sample:
+        return Cell(f"({counts})", value="", css="num")
+    return Cell(f"{complaints.share:.0%} ({counts})", value=complaints.share, css="num")
+
+
+def _complaint_row(data: ReportData, trend: ComplaintTrend, months: list[str]) -> Row:
+    return Row(
+        {
+            "company": Cell(data.scope.name_of(trend.company_id)),
+            "aspect": Cell(aspect_label(trend.aspect)),
+            **{m: _complaints_cell(trend.months.get(m), data.scope.min_sample) for m in months},
+            "change": Cell(
+                interval_text(trend.change, "points", trend.significant),
+                value=trend.change.value,
+                css="num",
+                interval=trend.change,
+                significant=trend.significant,
+            ),
+            "latest_opinions": Cell(str(trend.latest.opinions), css="num"),
+            "before_opinions": Cell(str(trend.before.opinions), css="num"),
+        }
+    )
+
+
+def _complaint_table(
+    data: ReportData, months: list[str], partial: str | None, last_day: date
+) -> Table:
+    """Per company and aspect with enough opinions: the complaint share of each month shown,
+    and the last full month against the months before it, tested."""
+    tested = loaded(data, "trends", ComplaintTrends)
+    latest = tested.latest_month or "the last full month"
+    before = _months_text(tested.before_months) if tested.before_months else "the months before"
+    order = {company.id: i for i, company in enumerate(data.scope.companies)}
+    volume = {aspect: i for i, aspect in enumerate(data.aspects())}
+    trends = sorted(
+        tested.trends,
+        key=lambda t: (order.get(t.company_id, len(order)), volume.get(t.aspect, len(volume))),
+    )
+    note = (
+        "Complaint share: of a company's reviews with a positive or negative opinion on the "
+        "aspect, the share with a negative one (negative/opinions in brackets; a month with "
+        f"fewer than {data.scope.min_sample} opinions shows its counts alone). The change "
+        f"sets {latest} against the {BASELINE_MONTHS} months before it pooled ({before}), "
+        "different reviews on each side; a company and aspect is shown only with at least "
+        f"{data.scope.min_sample} opinions on each side"
+        + (f" ({tested.untested} fell short)" if tested.untested else "")
+        + ". "
+        + family_text(tested.level, "changes")
+        + " A share pools the company's languages, regions and products: a change in that "
+        "mix moves it too."
+    )
+    if partial is not None:
+        note += f" {partial} is counted to {last_day:%Y-%m-%d}, part of a month: shown, not tested."
+    return Table(
+        "complaint_share",
+        "Complaint share per aspect and month (latest six)",
+        [
+            Column("company", "company"),
+            Column("aspect", "aspect"),
+            *_month_columns(months, partial, last_day),
+            Column("change", f"change: {latest} against {before} (points)", numeric=True),
+            Column("latest_opinions", f"opinions in {latest}", numeric=True),
+            Column("before_opinions", f"opinions in {before}", numeric=True),
+        ],
+        [_complaint_row(data, t, months) for t in trends],
+        note=note,
+    )
+
+
 def _latest_months(months: set[str], count: int) -> list[str]:
     """The ``count`` calendar months (``YYYY-MM``) up to the latest of ``months``, a month
     without reviews included: taking only months with reviews put 2025-11 beside 2026-02
     as if they were consecutive, hiding a quiet quarter."""
-    if not months:
-        return []
-    year, month = map(int, max(months).split("-"))
-    shown = []
-    for _ in range(count):
-        shown.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return shown[::-1]
+    return months_up_to(max(months), count) if months else []
 
 
 def _last_day(data: ReportData) -> date:
