@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 
+from settings.pause_points import pause_point
 from settings.user_errors import UserError
 from storage.dialects import dialect_of, full_url
 
@@ -42,6 +43,9 @@ gives up has a run to start again; what waits a minute is a session left holding
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0018"
 """The newest migration's revision (a test checks it against Alembic's scripts)."""
+PAUSE_POINT = "schema-upgraded"
+"""Tests' pause point (``settings.pause_points``): an upgrade's migrations run, not
+committed, the schema lock held (count 0)."""
 
 
 class DatabaseError(UserError):
@@ -151,6 +155,7 @@ def upgrade_schema(engine: Engine) -> None:
     with dialect_of(engine).schema_change(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")  # reads the revision again: another may have upgraded
+        pause_point(PAUSE_POINT, 0)
 
 
 def _known_revision(config: Config, revision: str) -> bool:
