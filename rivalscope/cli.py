@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
 import re
 import signal
@@ -129,6 +130,10 @@ def main() -> None:
     from rivalscope.process import run_one_command
 
     run_one_command()
+    # PostgreSQL shows it in pg_stat_activity, so that a command held by another's lock can
+    # say whose it is (``storage.db``); a name the user set (PGAPPNAME, the URL's
+    # application_name) wins. Helper processes inherit it.
+    os.environ.setdefault("PGAPPNAME", command_name(sys.argv[1:]))
     interrupted = _note_interrupts()
     try:
         code = app(standalone_mode=False)
@@ -161,6 +166,17 @@ def main() -> None:
             err=True,
         )
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def command_name(args: list[str]) -> str:
+    """``rivalscope`` and the command the arguments run (``rivalscope db merge-copies``)."""
+    words = ["rivalscope"]
+    groups = {group.name for group in app.registered_groups}
+    if args and not args[0].startswith("-"):
+        words.append(args[0])
+        if args[0] in groups and len(args) > 1 and not args[1].startswith("-"):
+            words.append(args[1])
+    return " ".join(words)
 
 
 def _note_interrupts() -> list[int]:

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 
+from settings.pause_points import pause_point
 from settings.user_errors import UserError
-from storage.dialects import dialect_of, full_url, lock_wait_expired
+from storage.dialects import dialect_of, full_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine import ExceptionContext
 
 DEFAULT_DATABASE_URL = "sqlite:///rivalscope.db"
 DATABASE_URL_ENV = "RIVALSCOPE_DATABASE_URL"
@@ -30,13 +33,41 @@ LOCK_WAIT_ENV = "RIVALSCOPE_LOCK_WAIT_S"
 DEFAULT_LOCK_WAIT_S = 10.0
 """Seconds a reading command (export, report) waits for a lock another session holds on a
 table it reads (``LOCK TABLE``, a migration), before it says so and stops."""
+WRITE_LOCK_WAIT_ENV = "RIVALSCOPE_WRITE_LOCK_WAIT_S"
+DEFAULT_WRITE_LOCK_WAIT_S = 60.0
+"""Seconds a writing command (analyze, db merge-copies, db read-as) waits for a lock another
+session holds on a table it writes. Longer than a reader's: a crawl's, import's or merge's
+transactions each hold one batch, so a writer behind one waits seconds, and a writer that
+gives up has a run to start again; what waits a minute is a session left holding a lock
+(a ``LOCK TABLE`` in a forgotten psql, another process's long upgrade)."""
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0019"
 """The newest migration's revision (a test checks it against Alembic's scripts)."""
+PAUSE_POINT = "schema-upgraded"
+"""Tests' pause point (``settings.pause_points``): an upgrade's migrations run, not
+committed, the schema lock held (count 0)."""
 
 
 class DatabaseError(UserError):
     """The database cannot be opened; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class LockWaits:
+    """How long a command's statements wait for another session's lock, and what it says
+    when one waited too long (``open_database(bounded_waits=...)``)."""
+
+    env: str
+    """The environment variable giving the seconds."""
+    default_s: float
+    does: str
+    """What the command does to the tables it waits for ("reads", "writes")."""
+    instead: str
+    """The longer wait the message suggests."""
+
+
+READING = LockWaits(LOCK_WAIT_ENV, DEFAULT_LOCK_WAIT_S, "reads", "60")
+WRITING = LockWaits(WRITE_LOCK_WAIT_ENV, DEFAULT_WRITE_LOCK_WAIT_S, "writes", "600")
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -124,6 +155,7 @@ def upgrade_schema(engine: Engine) -> None:
     with dialect_of(engine).schema_change(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")  # reads the revision again: another may have upgraded
+        pause_point(PAUSE_POINT, 0)
 
 
 def _known_revision(config: Config, revision: str) -> bool:
@@ -178,33 +210,27 @@ _DAMAGED = ("database disk image is malformed", "file is not a database")
 """Damage found after opening (a page deep in a table): said with what to do about it."""
 
 
-def lock_wait_seconds() -> float:
-    """How long a reading command waits for another session's lock: ``RIVALSCOPE_LOCK_WAIT_S``
-    (seconds), else ``DEFAULT_LOCK_WAIT_S``."""
-    given = os.environ.get(LOCK_WAIT_ENV, "").strip()
+def lock_wait_seconds(waits: LockWaits = READING) -> float:
+    """How long a command waits for another session's lock: the seconds in ``waits.env``,
+    else ``waits.default_s``."""
+    given = os.environ.get(waits.env, "").strip()
     if not given:
-        return DEFAULT_LOCK_WAIT_S
+        return waits.default_s
     try:
         seconds = float(given)
     except ValueError:
         seconds = -1.0
     if not 0 < seconds < 10**6:
-        raise DatabaseError(f"{LOCK_WAIT_ENV} must be a number of seconds above 0, not {given!r}")
+        raise DatabaseError(f"{waits.env} must be a number of seconds above 0, not {given!r}")
     return seconds
 
 
 def environment_error(exc: BaseException) -> DatabaseError | None:
     """A DatabaseError for a driver error the user's setup caused after the database was
-    opened (a read-only file, a full disk, a server gone, another session's lock held past
-    ``lock_wait_seconds``), else None (a bug: let it show)."""
+    opened (a read-only file, a full disk, a server gone), else None (a bug: let it show).
+    A lock waited for too long is said where the wait was bounded (``_say_lock_waits``)."""
     if not isinstance(exc, DriverDatabaseError):
         return None
-    if lock_wait_expired(exc):
-        return DatabaseError(
-            "database: another session holds a lock on a table this command reads (a crawl, "
-            f"import or upgrade writing, or a LOCK TABLE): gave up after {lock_wait_seconds():g} "
-            f"s; retry when it has finished, or wait longer with {LOCK_WAIT_ENV}=60"
-        )
     reason = " ".join(str(exc.orig).split())
     if not any(problem in reason.lower() for problem in _ENVIRONMENT_PROBLEMS):
         return None
@@ -213,26 +239,77 @@ def environment_error(exc: BaseException) -> DatabaseError | None:
     return DatabaseError(f"database: {reason}")
 
 
+def _say_lock_waits(engine: Engine, waits: LockWaits, seconds: float) -> None:
+    """A statement of ``engine`` given up after ``seconds`` waiting for another session's
+    lock raises a DatabaseError saying so, and who holds it when that can be told: the
+    transaction it ran in is rolled back as it propagates (nothing of it is kept)."""
+    dialect = dialect_of(engine)
+    looking: list[bool] = []  # the holder's lookup waited too: said without looking again
+
+    def said(context: ExceptionContext) -> None:
+        if not dialect.lock_wait_expired(context.original_exception):
+            return
+        holder = None
+        if not looking:
+            looking.append(True)
+            try:
+                holder = _lock_holder(engine, context)
+            finally:
+                looking.clear()
+        raise DatabaseError(
+            f"database: another session holds a lock on a table this command {waits.does} "
+            f"({holder or 'a crawl, import, analyze or upgrade writing, or a LOCK TABLE'}): "
+            f"gave up after {seconds:g} s; retry when it has finished, or wait longer with "
+            f"{waits.env}={waits.instead}"
+        ) from None
+
+    event.listen(engine, "handle_error", said)
+
+
+def _lock_holder(engine: Engine, context: ExceptionContext) -> str | None:
+    """Who holds the lock a statement waited for, as far as can be told: the session the
+    database names (PostgreSQL), else a crawl or import recorded as writing now."""
+    session = context.connection
+    waiting = None if session is None or session.closed else session.connection.dbapi_connection
+    try:
+        with engine.connect() as connection:
+            holder = dialect_of(engine).lock_holder(connection, waiting)
+        if holder is not None:
+            return holder
+        from storage.run_history import running_now
+
+        running = running_now(engine)
+    except (DriverDatabaseError, DatabaseError):  # the lookup waited too: nothing said
+        return None
+    if not running:
+        return None
+    name, run = running[0]
+    return f"run {run.id} of {name} is writing"
+
+
 def open_database(
     url: str | None = None,
     *,
     upgrade: bool = True,
     existing: bool = False,
-    bounded_waits: bool = False,
+    bounded_waits: LockWaits | None = None,
 ) -> Engine:
     """Open (and create or upgrade) the database; raises DatabaseError for humans.
     ``existing``: a command that only reads what was collected refuses to create a new,
-    empty database (a mistyped path would read as "nothing found"). ``bounded_waits``: its
-    statements wait at most ``lock_wait_seconds`` for another session's lock (a reading
-    command says so, ``environment_error``, instead of waiting without end)."""
+    empty database (a mistyped path would read as "nothing found"). ``bounded_waits``
+    (``READING``, ``WRITING``): its statements wait at most ``lock_wait_seconds`` for another
+    session's lock, then the command says so (``_say_lock_waits``) instead of waiting
+    without end."""
     resolved = database_url(url)
     engine = make_engine(resolved)
-    if bounded_waits:
+    if bounded_waits is not None:
         try:
-            dialect_of(engine).bound_lock_waits(engine, lock_wait_seconds())
+            seconds = lock_wait_seconds(bounded_waits)
         except DatabaseError:
             engine.dispose()
             raise
+        dialect_of(engine).bound_lock_waits(engine, seconds)
+        _say_lock_waits(engine, bounded_waits, seconds)
     if existing:
         parsed = make_url(resolved)
         path = dialect_of(parsed).database_file(parsed)

@@ -105,12 +105,19 @@ class Dialect:
 
     def bound_lock_waits(self, engine: Engine, seconds: float) -> None:
         """Statements on ``engine``'s new connections wait at most ``seconds`` for a lock
-        another session holds, then fail (``lock_wait_expired``). Nothing where waits are
-        bounded already (SQLite's busy timeout) or cannot be."""
+        another session holds, then fail (``lock_wait_expired``). Nothing where waits
+        cannot be bounded."""
 
     def lock_wait_expired(self, exc: BaseException) -> bool:
-        """``exc`` is a statement given up after ``bound_lock_waits``' wait."""
+        """``exc`` (the driver's exception) is a statement given up after
+        ``bound_lock_waits``' wait."""
         return False
+
+    def lock_holder(self, connection: Connection, waiting: Any) -> str | None:
+        """The session holding a lock on this database's tables, for a message, other than
+        ``waiting`` (the driver connection whose statement gave up); None where the database
+        cannot tell."""
+        return None
 
     def insert_ignoring(self, table: Table, conflict: list[str]) -> Insert:
         """An INSERT that skips rows violating the unique ``conflict`` columns, or any unique
@@ -251,6 +258,22 @@ class SQLite(Dialect):
     def shares_data_across_connections(self, url: URL) -> bool:
         return self.database_file(url) is not None  # each in-memory connection is its own
 
+    def bound_lock_waits(self, engine: Engine, seconds: float) -> None:
+        from sqlalchemy import event
+
+        milliseconds = max(int(seconds * 1000), 1)  # 0 would be "never wait"
+
+        def _busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+            # after _sqlite_pragmas (listeners run in the order they were added)
+            dbapi_connection.execute(f"PRAGMA busy_timeout={milliseconds}")
+
+        event.listen(engine, "connect", _busy_timeout)
+
+    def lock_wait_expired(self, exc: BaseException) -> bool:
+        # SQLITE_BUSY itself: the busy timeout ran out. Not SQLITE_BUSY_SNAPSHOT (a WAL
+        # transaction that read before another wrote cannot write): no wait there.
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+
     def plain_date(self, value: date | None) -> object:
         # As SQLAlchemy's SQLite DATE type stores it.
         return value.isoformat() if value is not None else None
@@ -388,7 +411,32 @@ class PostgreSQL(Dialect):
 
     def lock_wait_expired(self, exc: BaseException) -> bool:
         # SQLSTATE 55P03 lock_not_available: "canceling statement due to lock timeout"
-        return getattr(getattr(exc, "orig", None), "sqlstate", None) == "55P03"
+        return getattr(exc, "sqlstate", None) == "55P03"
+
+    def lock_holder(self, connection: Connection, waiting: Any) -> str | None:
+        # The oldest transaction holding more than a read's lock on a table of our schema:
+        # a LOCK TABLE, a migration, or a writer (whose row locks come with a RowExclusive
+        # lock on the table). Another schema's sessions in the same database are left out.
+        waiting_pid = getattr(getattr(waiting, "info", None), "backend_pid", None)
+        row = connection.execute(
+            text(
+                "SELECT a.application_name, a.pid, "
+                "extract(epoch FROM now() - a.xact_start) "
+                "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "JOIN pg_class c ON c.oid = l.relation "
+                "WHERE l.granted AND l.locktype = 'relation' AND l.mode <> 'AccessShareLock' "
+                "AND c.relnamespace = current_schema()::regnamespace "
+                "AND l.pid <> pg_backend_pid() AND l.pid IS DISTINCT FROM :waiting "
+                "ORDER BY a.xact_start LIMIT 1"
+            ),
+            {"waiting": waiting_pid},
+        ).first()
+        if row is None:
+            return None
+        name, pid, seconds = row
+        who = f"{name!r}" if name else "a session"
+        held = f", in a transaction for {float(seconds):.0f} s" if seconds is not None else ""
+        return f"held by {who}, server pid {pid}{held}"
 
     @contextmanager
     def advisory_lock(
@@ -397,6 +445,9 @@ class PostgreSQL(Dialect):
         got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
         if not got.scalar_one():
             on_wait()
+            # Waited for as long as the holder works (another analyze, said by on_wait),
+            # not cut short by ``bound_lock_waits``: for this transaction only.
+            connection.execute(text("SELECT set_config('lock_timeout', '0', true)"))
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
         try:
             yield
@@ -420,11 +471,6 @@ def dialect_of(bind: Engine | Connection | URL | str) -> Dialect:
     else:
         name = (make_url(bind) if isinstance(bind, str) else bind).get_backend_name()
     return DIALECTS.get(name, STANDARD)
-
-
-def lock_wait_expired(exc: BaseException) -> bool:
-    """``exc`` is a statement any database gave up waiting for a lock (``bound_lock_waits``)."""
-    return any(dialect.lock_wait_expired(exc) for dialect in DIALECTS.values())
 
 
 def full_url(url: str) -> str:

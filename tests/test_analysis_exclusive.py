@@ -10,10 +10,15 @@ import pytest
 from sqlalchemy import create_engine
 
 from compare.analysis.exclusive import exclusive_analysis
+from storage.dialects import dialect_of
 
 
-def _second_waits_for_first(url: str) -> None:
+def _second_waits_for_first(url: str, second_bound_s: float | None = None) -> None:
+    """``second_bound_s``: the second's statements wait at most that for other locks (as
+    ``rivalscope analyze``'s do), which its wait for the analysis lock ignores."""
     first_engine, second_engine = create_engine(url), create_engine(url)
+    if second_bound_s is not None:
+        dialect_of(second_engine).bound_lock_waits(second_engine, second_bound_s)
     events: list[str] = []
 
     def second() -> None:
@@ -44,3 +49,10 @@ def test_sqlite_second_analysis_waits(db_url: str) -> None:
 @pytest.mark.postgres
 def test_postgres_second_analysis_waits(pg_url: str) -> None:
     _second_waits_for_first(pg_url)
+
+
+@pytest.mark.postgres
+def test_postgres_second_analysis_waits_past_the_writers_lock_wait(pg_url: str) -> None:
+    """A writing command's lock waits are bounded (``RIVALSCOPE_WRITE_LOCK_WAIT_S``); its
+    wait for another analyze is not: that one is said on stderr and ends with it."""
+    _second_waits_for_first(pg_url, second_bound_s=0.01)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,17 +16,22 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
+from settings.pause_points import PAUSE_ENV
 from storage.db import (
     HEAD_REVISION,
     MIGRATIONS_DIR,
+    PAUSE_POINT,
     DatabaseError,
     make_engine,
     open_database,
     schema_revision,
 )
+from storage.dialects import SCHEMA_LOCK
 from storage.schema import metadata
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _config() -> Config:
@@ -170,29 +180,151 @@ def test_failed_upgrade_leaves_the_database_as_it_was(
     engine.dispose()
 
 
+_LEFT_BY_0012 = [
+    # what 0012 committed before its first row write: its table and index as it creates
+    # them, and the copy of offer_observation Alembic's batch mode had begun
+    "CREATE TABLE product_parent (id INTEGER NOT NULL, company_id INTEGER NOT NULL, "
+    '"key" VARCHAR(300) NOT NULL, code VARCHAR(200), name VARCHAR(500), '
+    "price_low VARCHAR(40), price_high VARCHAR(40), currency VARCHAR(3), "
+    "availability VARCHAR(30), variants INTEGER NOT NULL, url TEXT, "
+    "first_seen_at DATETIME NOT NULL, last_seen_at DATETIME NOT NULL, PRIMARY KEY (id), "
+    "FOREIGN KEY(company_id) REFERENCES company (id), "
+    'CONSTRAINT uq_product_parent_company_key UNIQUE (company_id, "key"))',
+    "CREATE INDEX ix_product_parent_company_id ON product_parent (company_id)",
+    "CREATE TABLE _alembic_tmp_offer_observation (id INTEGER NOT NULL, "
+    "product_id INTEGER NOT NULL, source_id INTEGER NOT NULL, crawl_run_id INTEGER, "
+    "observed_at DATETIME NOT NULL, price VARCHAR(40), price_value FLOAT, "
+    "currency VARCHAR(3), availability VARCHAR(30), url TEXT, "
+    "listing BOOLEAN DEFAULT 0 NOT NULL, PRIMARY KEY (id))",
+]
+
+
+# SQLite cannot reflect the expression index ix_review_segments; both libraries say so
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression")
 @pytest.mark.parametrize(
     ("revision", "left"),
     [
-        ("0008", ["crawl_run ADD COLUMN queue VARCHAR(300)", "crawl_run ADD COLUMN workers JSON"]),
-        ("0006", ["crawl_run ADD COLUMN fetch_problems JSON"]),
-        ("0010", ["product ADD COLUMN reviews_declared INTEGER"]),
+        (
+            "0008",
+            [
+                "ALTER TABLE crawl_run ADD COLUMN queue VARCHAR(300)",
+                "ALTER TABLE crawl_run ADD COLUMN workers JSON",
+            ],
+        ),
+        ("0006", ["ALTER TABLE crawl_run ADD COLUMN fetch_problems JSON"]),
+        ("0010", ["ALTER TABLE product ADD COLUMN reviews_declared INTEGER"]),
+        ("0011", _LEFT_BY_0012),
+        ("0011", _LEFT_BY_0012[:1]),  # killed between the table and its index
     ],
+    ids=["0011-columns", "0008-column", "0006-column", "0012-table-index-copy", "0012-table"],
 )
 def test_database_a_failed_upgrade_left_half_done_is_upgraded(
     revision: str, left: list[str], tmp_path: Path
 ) -> None:
     # Before the upgrade was one transaction, a failed one (0012 on SQLite, for every
-    # database holding products) committed the first pending migration's new columns: that
-    # database, at its old revision with them, must upgrade too
+    # database holding products) committed what the first pending migration did before its
+    # first row write: that database, at its old revision with it, must upgrade too, to the
+    # schema a new database gets
     url = f"sqlite:///{tmp_path / 'old.db'}"
     _old_database(url, revision)
     old = make_engine(url)
     with old.begin() as connection:
         for change in left:
-            connection.exec_driver_sql(f"ALTER TABLE {change}")
+            connection.exec_driver_sql(change)
     old.dispose()
 
     engine = open_database(url)
     assert schema_revision(engine) == HEAD_REVISION
     assert _counts(engine) == [1, 1, 1, 1]
+    with engine.connect() as connection:
+        assert not [t for t in inspect(connection).get_table_names() if "_alembic_tmp_" in t]
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
     engine.dispose()
+
+
+_UPGRADER = "import sys; from storage.db import open_database; open_database(sys.argv[1]).dispose()"
+
+
+def _upgrader(url: str, name: str, paused: Path | None = None) -> subprocess.Popen[str]:
+    """A process opening (so upgrading) ``url``, its PostgreSQL sessions named ``name``;
+    held at ``PAUSE_POINT`` while ``paused`` exists, when given."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PGAPPNAME": name}
+    env.pop(PAUSE_ENV, None)
+    if paused is not None:
+        env[PAUSE_ENV] = f"{PAUSE_POINT}:0:{paused}"
+    return subprocess.Popen(
+        [sys.executable, "-c", _UPGRADER, url],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _until(condition: object, what: str, process: subprocess.Popen[str]) -> None:
+    """Poll ``condition`` (a callable) until it holds; the process must not end meanwhile."""
+    deadline = time.monotonic() + 120
+    while not condition():  # type: ignore[operator]
+        assert process.poll() is None, f"{what}: it ended first ({process.communicate()})"
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("first", ["commits", "is_killed"])
+def test_concurrent_postgres_upgraders_take_turns(first: str, pg_url: str, tmp_path: Path) -> None:
+    """Two processes upgrading one PostgreSQL database (a crawl and a report started
+    together): the first holds the schema lock with its migrations run and not committed
+    (its pause point); the second, started then, waits on the lock (seen in pg_locks);
+    when the first commits, the second finds the schema current and does nothing; when the
+    first is killed, nothing of it is kept and the second upgrades it whole."""
+    _old_database(pg_url, "0011")
+    paused = tmp_path / "paused"
+    name = f"upgrader-{tmp_path.name}"[:60]
+    first_upgrader = _upgrader(pg_url, f"{name}-1", paused)
+    second = None
+    watcher = make_engine(pg_url)
+    try:
+        _until(paused.exists, "the first upgrader reaches its pause point", first_upgrader)
+        second = _upgrader(pg_url, f"{name}-2")
+
+        def second_waits_for_the_schema_lock() -> bool:
+            with watcher.connect() as connection:
+                return bool(
+                    connection.execute(
+                        text(
+                            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a "
+                            "ON a.pid = l.pid WHERE a.application_name = :name "
+                            "AND l.locktype = 'advisory' AND NOT l.granted "
+                            "AND l.classid::bigint = :a AND l.objid::bigint = :b"
+                        ),
+                        {"name": f"{name}-2", **SCHEMA_LOCK},
+                    ).scalar_one()
+                )
+
+        _until(second_waits_for_the_schema_lock, "the second waits for the lock", second)
+        assert schema_revision(watcher) == "0011"  # nothing committed yet
+        if first == "is_killed":
+            os.kill(first_upgrader.pid, signal.SIGKILL)
+        paused.unlink()
+        _, first_error = first_upgrader.communicate(timeout=120)
+        _, second_error = second.communicate(timeout=120)
+        if first == "commits":
+            assert first_upgrader.returncode == 0, first_error
+        else:
+            assert first_upgrader.returncode == -signal.SIGKILL
+        assert second.returncode == 0, second_error
+        assert "Traceback" not in second_error
+        assert schema_revision(watcher) == HEAD_REVISION
+        with watcher.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
+        assert _counts(watcher) == [1, 1, 1, 1]
+        assert "parent_id" in _columns(watcher, "product")
+    finally:
+        for process in (first_upgrader, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
+        watcher.dispose()

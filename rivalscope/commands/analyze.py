@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
             from compare.analysis.discovery import candidate_aspects
             from compare.analysis.run import analyze_database
             from compare.analysis.taxonomy import load_taxonomy
-            from storage.db import open_database
+            from storage.db import WRITING, open_database
 
         most = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
         if workers is not None and workers > most:  # each one a fork of this process
@@ -80,7 +80,9 @@ def register(app: typer.Typer) -> None:
                 f"--workers {workers} is more than {MAX_WORKERS_PER_CORE} per core; "
                 f"use at most {most} on this machine"
             )
-        engine = open_database(db, existing=True)  # a mistyped path: said, not created
+        # a mistyped path: said, not created; another session's lock: waited for at most
+        # RIVALSCOPE_WRITE_LOCK_WAIT_S, then said
+        engine = open_database(db, existing=True, bounded_waits=WRITING)
         try:
             summary = analyze_database(
                 engine,

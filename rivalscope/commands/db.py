@@ -40,12 +40,12 @@ def merge_copies(
     Example: rivalscope db merge-copies --dry-run
     """
     # Imported here: the storage stack takes half a second; --help need not wait.
-    from storage.db import database_url, describe_url, open_database
+    from storage.db import WRITING, database_url, describe_url, open_database
     from storage.merge_copies import merge_stored_copies
     from storage.run_history import running_now
 
     url = database_url(db)
-    engine = open_database(url, existing=True)
+    engine = open_database(url, existing=True, bounded_waits=WRITING)
     try:
         running = running_now(engine)
         if running and not dry_run:
@@ -121,7 +121,7 @@ def read_as(
     from rivalscope.commands.runs import check_source
     from settings.language_detection import SCANDINAVIAN
     from settings.languages import known_language_code
-    from storage.db import database_url, describe_url, open_database
+    from storage.db import WRITING, database_url, describe_url, open_database
     from storage.review_languages import relabel_detected
     from storage.run_history import source_names
 
@@ -142,7 +142,7 @@ def read_as(
             f"--from: say which detected languages to read as {code} (e.g. --from en,de)"
         )
     url = database_url(db)
-    engine = open_database(url, existing=True)
+    engine = open_database(url, existing=True, bounded_waits=WRITING)
     try:
         try:
             found = relabel_detected(engine, source, code, old, dry_run=dry_run)

@@ -71,7 +71,7 @@ def export(
 
     Example: rivalscope export reviews --since 2025-01-01 --out reviews.parquet
     """
-    from storage.db import database_url, open_database
+    from storage.db import READING, database_url, open_database
     from storage.export import export as run_export
 
     if out is not None and str(out) == "-":  # the usual spelling of standard output
@@ -87,7 +87,7 @@ def export(
             since_date = date.fromisoformat(since)
         except ValueError:
             raise UserError(f"--since must be a date like 2025-01-31, not {since!r}") from None
-    engine = open_database(database_url(db), existing=True, bounded_waits=True)
+    engine = open_database(database_url(db), existing=True, bounded_waits=READING)
     try:
         result = run_export(engine, dataset, fmt, out=out, since=since_date, company=company)
     finally:

@@ -88,7 +88,7 @@ def findings(
         stored_finding_count,
         stored_findings,
     )
-    from storage.db import database_url, open_database
+    from storage.db import READING, database_url, open_database
 
     if kind is not None:
         named = kind_named(kind)
@@ -107,7 +107,7 @@ def findings(
         raise UserError(f"--limit must be 1-{MAX_LIMIT:,}")
     if min_score is not None and not math.isfinite(min_score):  # click's float takes "nan"
         raise UserError(f"--min-score must be a finite number, not {min_score}")
-    engine = open_database(database_url(db), existing=True, bounded_waits=True)
+    engine = open_database(database_url(db), existing=True, bounded_waits=READING)
 
     def listed(named: str | None, of_kinds: tuple[str, ...], most: int) -> list[StoredFinding]:
         return stored_findings(

@@ -71,12 +71,12 @@ def report(
     Example: rivalscope report --out report --competitor "Maison Lumière" --since 2025-01-01
     """
     from compare.report.build import build_report
-    from storage.db import database_url, open_database
+    from storage.db import READING, database_url, open_database
 
     if not out_folder.strip():
         raise typer.BadParameter("empty; name the report's folder", param_hint="--out")
     out = Path(out_folder)
-    engine = open_database(database_url(db), existing=True, bounded_waits=True)
+    engine = open_database(database_url(db), existing=True, bounded_waits=READING)
     try:
         result = build_report(
             engine,

@@ -44,13 +44,13 @@ def runs(
     source = source if source is not None else named
     # Imported here: the storage stack takes half a second; --help need not wait.
     from storage.crawl_summary import run_reason
-    from storage.db import database_url, describe_url, open_database
+    from storage.db import READING, database_url, describe_url, open_database
     from storage.merge_copies import possible_copies
     from storage.models import as_utc, utcnow
     from storage.run_history import recent_runs, shown_status, source_names
 
     url = database_url(db)
-    engine = open_database(url, existing=True, bounded_waits=True)
+    engine = open_database(url, existing=True, bounded_waits=READING)
     try:
         rows = recent_runs(engine, source, limit)
         if source is not None and not rows:
