@@ -458,6 +458,19 @@ TARGETS: dict[str, str] = {
         source='mode = "selectors"\n[company.source.selectors]\nreview = "xpath://div[["\n'
         'review_fields = { text = "p" }'
     ),
+    # an unknown pseudo-element was cssselect's ExpressionError: a traceback, exit 1
+    "t-selector-pseudo.toml": targets(
+        source='[company.source.selectors]\nreview = "li"\n'
+        'review_fields = { text = "p", rating = ".s::attribute(data-x)" }'
+    ),
+    "t-browser-pseudo.toml": targets(source='[company.source.browser]\nwait_for = "a::text()"'),
+    # field overrides under mode = "auto" that were never read, or emptied auto's texts
+    "t-selector-fields-no-block.toml": targets(
+        source='[company.source.selectors]\nreview_fields = { text = "p" }'
+    ),
+    "t-selector-block-no-text.toml": targets(
+        source='[company.source.selectors]\nreview = "li"\nreview_fields = { rating = ".s" }'
+    ),
     "t-ua-newline.toml": targets(crawler='user_agent = "probe\\r\\nX-Evil: 1"'),
     "t-two-own.toml": targets()
     + f'[[company]]\nname = "{RIVAL}"\nown = true\n[[company.source]]\nname = "p2"\n'
@@ -1380,6 +1393,7 @@ def analysis_cases() -> list[Case]:
         Case("extract", "binary file", ("extract", "{F}/binary.html"), EITHER),
         Case("extract", "folder", ("extract", "{F}/adir"), REFUSE),
         Case("extract", "missing", ("extract", "{W}/none.html"), REFUSE),
+        Case("extract", "a URL, not a file", ("extract", f"{DEAD}p/1"), REFUSE),
         Case("extract", "--url ''", ("extract", "{F}/page.html", "--url", ""), REFUSE),
         Case("extract", "/dev/zero", ("extract", "/dev/zero"), REFUSE, timeout=60),
         Case(

@@ -17,8 +17,8 @@ from urllib.parse import urljoin, urlparse
 from parsel import Selector
 
 from settings.records import OfferItem, PageExtraction
+from settings.targets import SELECTOR_ERRORS, Limits, ReviewApi, Selectors, Source
 from settings.targets import Crawler as CrawlerTable
-from settings.targets import Limits, ReviewApi, Selectors, Source
 from spiders.detect import read_page
 from spiders.extract.selectors import select_text
 
@@ -87,7 +87,7 @@ def _matches(root: Selector, query: str) -> list[Selector]:
         if query.startswith("xpath:"):
             return list(root.xpath(query.removeprefix("xpath:").strip()))
         return list(root.css(query))
-    except (ValueError, SyntaxError):  # cssselect's SelectorSyntaxError is a SyntaxError
+    except SELECTOR_ERRORS:
         return []
 
 
@@ -106,7 +106,7 @@ def selector_problems(selectors: Selectors) -> list[str]:
                 probe.xpath(query.removeprefix("xpath:").strip())
             else:
                 probe.css(query)
-        except (ValueError, SyntaxError) as exc:
+        except SELECTOR_ERRORS as exc:
             problems.append(f"{name}: {query!r} is not a valid selector ({exc})")
     return problems
 
