@@ -471,6 +471,9 @@ TARGETS: dict[str, str] = {
     "t-selector-block-no-text.toml": targets(
         source='[company.source.selectors]\nreview = "li"\nreview_fields = { rating = ".s" }'
     ),
+    "t-selectors-read-nothing.toml": targets(
+        source='mode = "selectors"\n[company.source.selectors]\nnext_page = "a.next"'
+    ),
     "t-ua-newline.toml": targets(crawler='user_agent = "probe\\r\\nX-Evil: 1"'),
     "t-two-own.toml": targets()
     + f'[[company]]\nname = "{RIVAL}"\nown = true\n[[company.source]]\nname = "p2"\n'

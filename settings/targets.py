@@ -446,6 +446,11 @@ class Source(_Strict):
                 raise ValueError(
                     "selectors.offer_fields (name, price, ...) is required to read offers"
                 )
+            if not sel.review and not sel.offer_fields:
+                raise ValueError(
+                    'mode = "selectors" reads only what selectors.review and '
+                    "selectors.offer_fields find: give one of them"
+                )
         # Field selectors are read inside each review block, and under mode = "auto" the
         # reviews they read replace auto's, matched by their text: without a block they are
         # never read, without a text every review auto read would lose its own.

@@ -260,6 +260,12 @@ def test_selectors_mode_needs_selectors() -> None:
             '[[company]]\nname = "A"\n[[company.source]]\nname = "Bad Name"\nstart_urls=["http://x/"]\n',
             'e.g. "bad-name"',
         ),
+        # validate said OK to a source that reads nothing on any page
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\nstart_urls=["http://x/"]\n'
+            'mode = "selectors"\n[company.source.selectors]\nnext_page = "a.next"\n',
+            re.escape('mode = "selectors" reads only what selectors.review and selectors.offer'),
+        ),
     ],
 )
 def test_broken_files(text: str, expected: str) -> None:
