@@ -895,6 +895,22 @@ def targets_cases() -> list[Case]:
         ),
         Case(
             "targets",
+            "check --page-url with --url",
+            (
+                "targets",
+                "check",
+                "probe",
+                "-t",
+                "{F}/t-good.toml",
+                "--url",
+                DEAD,
+                "--page-url",
+                DEAD,
+            ),
+            REFUSE,
+        ),
+        Case(
+            "targets",
             "check --page-url junk",
             (
                 "targets",
