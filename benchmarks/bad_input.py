@@ -458,6 +458,22 @@ TARGETS: dict[str, str] = {
         source='mode = "selectors"\n[company.source.selectors]\nreview = "xpath://div[["\n'
         'review_fields = { text = "p" }'
     ),
+    # an unknown pseudo-element was cssselect's ExpressionError: a traceback, exit 1
+    "t-selector-pseudo.toml": targets(
+        source='[company.source.selectors]\nreview = "li"\n'
+        'review_fields = { text = "p", rating = ".s::attribute(data-x)" }'
+    ),
+    "t-browser-pseudo.toml": targets(source='[company.source.browser]\nwait_for = "a::text()"'),
+    # field overrides under mode = "auto" that were never read, or emptied auto's texts
+    "t-selector-fields-no-block.toml": targets(
+        source='[company.source.selectors]\nreview_fields = { text = "p" }'
+    ),
+    "t-selector-block-no-text.toml": targets(
+        source='[company.source.selectors]\nreview = "li"\nreview_fields = { rating = ".s" }'
+    ),
+    "t-selectors-read-nothing.toml": targets(
+        source='mode = "selectors"\n[company.source.selectors]\nnext_page = "a.next"'
+    ),
     "t-ua-newline.toml": targets(crawler='user_agent = "probe\\r\\nX-Evil: 1"'),
     "t-two-own.toml": targets()
     + f'[[company]]\nname = "{RIVAL}"\nown = true\n[[company.source]]\nname = "p2"\n'
@@ -875,6 +891,22 @@ def targets_cases() -> list[Case]:
             "targets",
             "check --url and --file",
             ("targets", "check", "probe", "-t", "{F}/t-good.toml", "--file", page, "--url", DEAD),
+            REFUSE,
+        ),
+        Case(
+            "targets",
+            "check --page-url with --url",
+            (
+                "targets",
+                "check",
+                "probe",
+                "-t",
+                "{F}/t-good.toml",
+                "--url",
+                DEAD,
+                "--page-url",
+                DEAD,
+            ),
             REFUSE,
         ),
         Case(
@@ -1386,6 +1418,7 @@ def analysis_cases() -> list[Case]:
         Case("extract", "binary file", ("extract", "{F}/binary.html"), EITHER),
         Case("extract", "folder", ("extract", "{F}/adir"), REFUSE),
         Case("extract", "missing", ("extract", "{W}/none.html"), REFUSE),
+        Case("extract", "a URL, not a file", ("extract", f"{DEAD}p/1"), REFUSE),
         Case("extract", "--url ''", ("extract", "{F}/page.html", "--url", ""), REFUSE),
         Case("extract", "/dev/zero", ("extract", "/dev/zero"), REFUSE, timeout=60),
         Case(

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 from urllib.parse import urlparse
 
+from cssselect import SelectorError
+from lxml.etree import XPathError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
@@ -175,8 +177,17 @@ class Selectors(_Strict):
         return self
 
 
-def _selector_problem(name: str, query: str) -> str | None:
-    """Why ``query`` is not a usable CSS (or ``xpath:``) selector, or None."""
+SELECTOR_ERRORS = (ValueError, SelectorError, XPathError)
+"""What a broken selector raises: cssselect's syntax errors (SyntaxErrors) and expression
+errors (RuntimeErrors: an unknown pseudo-element such as ``::attribute(x)``) share
+``SelectorError``; parsel's XPath errors are ValueErrors, lxml's own XPathErrors."""
+
+_PSEUDO_ELEMENT_HINT = "read an attribute with ::attr(name), the text with ::text"
+
+
+def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str | None:
+    """Why ``query`` is not a usable CSS (or ``xpath:``) selector, or None (``extraction``:
+    a selector read by parsel, whose ``::attr()`` and ``::text`` a browser does not take)."""
     from parsel import Selector
 
     probe = Selector(text="<html></html>")
@@ -185,8 +196,9 @@ def _selector_problem(name: str, query: str) -> str | None:
             probe.xpath(query.removeprefix("xpath:").strip())
         else:
             probe.css(query)
-    except (ValueError, SyntaxError) as exc:  # cssselect raises a SyntaxError subclass
-        return f"{name} {query!r} is not a valid selector ({exc})"
+    except SELECTOR_ERRORS as exc:
+        hint = f"; {_PSEUDO_ELEMENT_HINT}" if extraction and "pseudo-element" in str(exc) else ""
+        return f"{name} {query!r} is not a valid selector ({exc}{hint})"
     return None
 
 
@@ -226,7 +238,11 @@ class BrowserRender(_Strict):
     @model_validator(mode="after")
     def _selectors_parse(self) -> BrowserRender:
         named = {"wait_for": self.wait_for, "click": self.click}
-        problems = [p for name, q in named.items() if q and (p := _selector_problem(name, q))]
+        problems = [
+            p
+            for name, q in named.items()
+            if q and (p := _selector_problem(name, q, extraction=False))
+        ]
         problems += [
             f"allow_hosts: {h!r} is not a host name (no scheme, path or port)"
             for h in self.allow_hosts
@@ -420,8 +436,8 @@ class Source(_Strict):
     def _consistent(self) -> Source:
         if not self.start_urls and not self.sitemap:
             raise ValueError("give start_urls or a sitemap")
+        sel = self.selectors
         if self.mode == "selectors":
-            sel = self.selectors
             if sel is None:
                 raise ValueError('mode = "selectors" needs a [selectors] table')
             if self.holds == "reviews" and not sel.review:
@@ -430,8 +446,25 @@ class Source(_Strict):
                 raise ValueError(
                     "selectors.offer_fields (name, price, ...) is required to read offers"
                 )
-            if sel.review and "text" not in sel.review_fields:
-                raise ValueError("selectors.review_fields needs at least a 'text' selector")
+            if not sel.review and not sel.offer_fields:
+                raise ValueError(
+                    'mode = "selectors" reads only what selectors.review and '
+                    "selectors.offer_fields find: give one of them"
+                )
+        # Field selectors are read inside each review block, and under mode = "auto" the
+        # reviews they read replace auto's, matched by their text: without a block they are
+        # never read, without a text every review auto read would lose its own.
+        if sel is not None and sel.review_fields and not sel.review:
+            raise ValueError(
+                "selectors.review_fields are read inside each review block: add "
+                'selectors.review = "..." (one match per review)'
+            )
+        if sel is not None and sel.review and "text" not in sel.review_fields:
+            raise ValueError(
+                "selectors.review needs review_fields.text: the reviews its blocks give "
+                "replace those auto extraction reads, matched by their text (to fix one field "
+                "such as the rating, give text too)"
+            )
         return self
 
     def domains(self) -> list[str]:

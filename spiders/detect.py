@@ -222,10 +222,19 @@ def analyse(
         )
     found = max(len(plain.reviews), rendered_count or 0, api.reviews if api else 0)
     if declared and found < declared:
+        # Whether a crawl can reach the rest: it follows the next-page link auto reads (where
+        # follow/deny let it), a selectors.next_page, or a browser.click button.
+        next_page = plain.next_page or (rendered.next_page if rendered else None)
+        reach = (
+            f"auto reads the next-page link {next_page}, which a crawl follows where the "
+            "source's follow and deny patterns let it (`targets check` says)"
+            if next_page
+            else "no next-page link found: set selectors.next_page to it, or browser.click to "
+            "a button that loads more"
+        )
         notes.append(
             f"the page declares {declared} reviews and {found} {'is' if found == 1 else 'are'}"
-            " on it: the rest are on "
-            "later pages (pagination) or behind a button"
+            f" on it: the rest are on later pages (pagination) or behind a button; {reach}"
         )
     return Detection(
         url=url,

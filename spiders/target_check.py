@@ -17,8 +17,8 @@ from urllib.parse import urljoin, urlparse
 from parsel import Selector
 
 from settings.records import OfferItem, PageExtraction
+from settings.targets import SELECTOR_ERRORS, Limits, ReviewApi, Selectors, Source
 from settings.targets import Crawler as CrawlerTable
-from settings.targets import Limits, ReviewApi, Selectors, Source
 from spiders.detect import read_page
 from spiders.extract.selectors import select_text
 
@@ -87,7 +87,7 @@ def _matches(root: Selector, query: str) -> list[Selector]:
         if query.startswith("xpath:"):
             return list(root.xpath(query.removeprefix("xpath:").strip()))
         return list(root.css(query))
-    except (ValueError, SyntaxError):  # cssselect's SelectorSyntaxError is a SyntaxError
+    except SELECTOR_ERRORS:
         return []
 
 
@@ -106,7 +106,7 @@ def selector_problems(selectors: Selectors) -> list[str]:
                 probe.xpath(query.removeprefix("xpath:").strip())
             else:
                 probe.css(query)
-        except (ValueError, SyntaxError) as exc:
+        except SELECTOR_ERRORS as exc:
             problems.append(f"{name}: {query!r} is not a valid selector ({exc})")
     return problems
 
@@ -268,6 +268,20 @@ def followed_links(html: str, url: str, source: Source) -> list[str]:
     return page_links(html, url, UrlFilter(source.follow, source.deny).wanted)
 
 
+def _unfollowed_reason(link: str, source: Source) -> str | None:
+    """Why the source's ``follow``/``deny`` patterns keep the crawl from ``link``, or None:
+    the spider follows a next page only where they let it, so a page's later reviews were
+    left unread while this check showed the link."""
+    from settings.url_patterns import UrlFilter
+
+    if UrlFilter(source.follow, source.deny).wanted(link):
+        return None
+    denied = next((p for p in source.deny if not UrlFilter([], [p]).wanted(link)), None)
+    if denied is not None:
+        return f"deny pattern {denied!r} matches it"
+    return f"no follow pattern matches it (follow = {source.follow!r}); add one that does"
+
+
 def likely_product_link(links: list[str]) -> str | None:
     """The first link of the largest group under one folder: product cards repeat their
     link shape (/p/...), menus do not."""
@@ -331,6 +345,10 @@ def check_page(html: str, url: str, source: Source) -> PageCheck:
         check.warnings.append("no offers found on this page")
     if not page.next_page:
         check.warnings.append("no next-page link found (fine on a last or single page)")
+    elif (unfollowed := _unfollowed_reason(page.next_page, source)) is not None:
+        check.warnings.append(
+            f"the crawl would not follow the next page {page.next_page}: {unfollowed}"
+        )
     # What the crawl's validation would drop: a selector reading a rating off its scale or a
     # price with its sign is found here, not by a later crawl that only counts the drops.
     check.warnings += refusal_warnings(page.offers, page.reviews, source.language)

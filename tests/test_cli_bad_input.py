@@ -107,6 +107,23 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     # targets read a saved page as extract does (it read /dev/zero for ever)
     (("targets", "suggest", "--file", "/dev/zero"), "is not a regular file"),
     (("extract", "afile", "--url", ""), "--url '' is not an absolute http(s) URL"),
+    # extract read a URL as a path: "https:/shop.example/p/: no such file"
+    (("extract", "https://shop.example/p/"), "https://shop.example/p/ is a web address"),
+    # a --page-url beside --url was ignored without a word
+    (
+        (
+            "targets",
+            "check",
+            "s",
+            "-t",
+            "t.toml",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--page-url",
+            "http://127.0.0.1:9/",
+        ),
+        "--page-url names where a --file page was saved from",
+    ),
     (("demo", "--products", "1000000000", "--db", FRESH), "--products must be 1-1,000"),
     (("demo", "--targets", "adir", "--db", FRESH), "--targets adir is a folder"),
     (("demo", "--out", "afile", "--db", FRESH), "--out afile is a file"),

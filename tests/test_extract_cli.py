@@ -59,6 +59,18 @@ def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
     assert "no such file" in str(result.exception)
 
 
+@pytest.mark.parametrize(
+    "address", ["http://127.0.0.1:9/p/kettle", "https://shop.example/p?id=1", "HTTP://x.example/"]
+)
+def test_a_web_address_says_extract_reads_saved_pages(address: str) -> None:
+    """`rivalscope extract https://...` said "https:/shop.example/p?id=1: no such file": the
+    address folded as a path, and not a word on the commands that fetch a page."""
+    result = CliRunner().invoke(app, ["extract", address])
+    assert isinstance(result.exception, UserError)
+    assert str(result.exception).startswith(f"{address} is a web address: extract reads a saved")
+    assert "targets check SOURCE --url URL" in str(result.exception)
+
+
 @pytest.mark.parametrize("name", ["missing.html", "broken.html.gz", "."])
 def test_unreadable_file_is_one_line_exit_2(tmp_path: Path, name: str) -> None:
     (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08garbage")

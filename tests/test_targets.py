@@ -58,6 +58,13 @@ download_delay = 2.0
 """
 
 
+OWN_SCHEDULE = 'schedule = "0 4 * * *"'
+OWN_SELECTORS = (
+    "\n[company.source.selectors]\n{block}\n[company.source.selectors.review_fields]\n{fields}"
+)
+"""A [selectors] table under the own source (mode = "auto"): field overrides."""
+
+
 def test_valid_file_loads(tmp_path: Path) -> None:
     path = tmp_path / "targets.toml"
     path.write_text(VALID, encoding="utf-8")
@@ -119,6 +126,39 @@ def test_valid_file_loads(tmp_path: Path) -> None:
             "next_page 'xpath://a[[' is not a valid",
         ),
         (("[company.source.selectors]", "[company.source.selectors]\nreview_fields = {}"), ""),
+        # an unknown pseudo-element was a traceback (cssselect's ExpressionError), exit 1
+        (
+            ('rating = ".stars::attr(data-rating)"', 'rating = ".stars::attribute(data-rating)"'),
+            "review_fields.rating '.stars::attribute(data-rating)' is not a valid selector (The "
+            "functional pseudo-element ::attribute() is unknown; read an attribute with "
+            "::attr(name), the text with ::text)",
+        ),
+        (('text = "p.body"', 'text = "p::text()"'), "::text() is unknown; read an attribute"),
+        (('review = "div.review"', 'review = "div:nth-child(x)"'), "is not a valid selector"),
+        (
+            (OWN_SCHEDULE, OWN_SCHEDULE + '\n[company.source.browser]\nwait_for = "a::before"'),
+            "browser (line 14): wait_for 'a::before' is not a valid selector (The pseudo-element "
+            "::before is unknown)",
+        ),
+        # review field selectors under mode = "auto" without their block were never read;
+        # a block without a text selector replaced the text of every review auto read
+        (
+            (OWN_SCHEDULE, OWN_SCHEDULE + OWN_SELECTORS.format(block="", fields='rating = ".r"')),
+            "company[0].source[0] (line 9): selectors.review_fields are read inside each review "
+            'block: add selectors.review = "..."',
+        ),
+        (
+            (
+                OWN_SCHEDULE,
+                OWN_SCHEDULE + OWN_SELECTORS.format(block='review = "li"', fields='rating = ".r"'),
+            ),
+            "selectors.review needs review_fields.text: the reviews its blocks give replace",
+        ),
+        (
+            (OWN_SCHEDULE, OWN_SCHEDULE + '\n[company.source.selectors]\nreview = "li"'),
+            "selectors.review needs review_fields.text",
+        ),
+        (('text = "p.body"\n', ""), "selectors.review needs review_fields.text"),
         # a value of the wrong type is refused, not converted (issue #14)
         (
             ("max_pages = 20", 'max_pages = "30"'),
@@ -219,6 +259,12 @@ def test_selectors_mode_needs_selectors() -> None:
         (
             '[[company]]\nname = "A"\n[[company.source]]\nname = "Bad Name"\nstart_urls=["http://x/"]\n',
             'e.g. "bad-name"',
+        ),
+        # validate said OK to a source that reads nothing on any page
+        (
+            '[[company]]\nname = "A"\n[[company.source]]\nname = "a"\nstart_urls=["http://x/"]\n'
+            'mode = "selectors"\n[company.source.selectors]\nnext_page = "a.next"\n',
+            re.escape('mode = "selectors" reads only what selectors.review and selectors.offer'),
         ),
     ],
 )

@@ -389,6 +389,34 @@ def test_check_shows_the_ratings_dates_and_prices_selectors_read(tmp_path: Path)
     assert "49.99 PLN" in result.output
 
 
+@pytest.mark.parametrize(
+    ("patterns", "reason"),
+    [
+        (
+            "follow = ['/p/[a-z]+$']",
+            "no follow pattern matches it (follow = ['/p/[a-z]+$']); add one that does",
+        ),
+        ("follow = ['/p/']\ndeny = ['page=[2-9]']", "deny pattern 'page=[2-9]' matches it"),
+    ],
+)
+def test_check_says_when_the_crawl_would_not_follow_the_next_page(
+    tmp_path: Path, patterns: str, reason: str
+) -> None:
+    """check printed "next page: .../p/kettle?page=2" while the source's follow/deny kept
+    the crawl from it: a crawl of such a shop read 10 of its 15 declared reviews."""
+    result = _checked_saved_page(
+        tmp_path,
+        '<html><body><div class="r"><p>Boils fast, a handy kettle.</p></div>'
+        '<a class="next" href="/p/kettle?page=2">Next</a></body></html>',
+        f'{patterns}\n[company.source.selectors]\nreview = "div.r"\nnext_page = "a.next"\n'
+        '[company.source.selectors.review_fields]\ntext = "p"\n',
+    )
+    assert (
+        "warning: the crawl would not follow the next page http://127.0.0.1/p/kettle?page=2: "
+        + reason
+    ) in result.output
+
+
 def test_status_of_a_mistyped_database_says_so_and_creates_none(
     tmp_path: Path, demo_targets: Path
 ) -> None:

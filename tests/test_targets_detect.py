@@ -16,7 +16,7 @@ from rivalscope.demo.records import DemoShop
 from rivalscope.demo.server import DemoServer
 from rivalscope.demo.shops import generate_scripted_shops, generate_shops
 from rivalscope.demo.site import Response
-from settings.records import OfferItem, PageExtraction
+from settings.records import AggregateRatingItem, OfferItem, PageExtraction, ReviewItem
 from settings.targets import parse_targets
 from spiders.detect import JsonResponse, Rendered, analyse, api_template
 from tests.cli import run_cli
@@ -276,3 +276,32 @@ def test_detect_reads_a_page_whose_load_event_never_comes(tmp_path: Path) -> Non
             released.set()
     assert result.returncode == 0, result.stderr
     assert "# rendered in chromium: 2 reviews" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("next_page", "reach"),
+    [
+        (
+            "http://127.0.0.1/p/kettle?page=2",
+            "auto reads the next-page link http://127.0.0.1/p/kettle?page=2, which a crawl "
+            "follows where the source's follow and deny patterns let it",
+        ),
+        (None, "no next-page link found: set selectors.next_page to it, or browser.click"),
+    ],
+)
+def test_detect_says_whether_a_crawl_can_reach_the_reviews_of_later_pages(
+    next_page: str | None, reach: str
+) -> None:
+    """ "the rest are on later pages (pagination) or behind a button" left the reader to
+    guess whether a crawl reads them."""
+    reviews = [
+        ReviewItem(url="http://127.0.0.1/p/kettle", text=f"Kettle {n} is fine.") for n in range(3)
+    ]
+    plain = PageExtraction(
+        url="http://127.0.0.1/p/kettle",
+        reviews=reviews,
+        aggregate_rating=AggregateRatingItem(rating_value=4.0, review_count=8),
+        next_page=next_page,
+    )
+    (note,) = [n for n in analyse(plain.url, plain, None, None).notes if "declares 8" in n]
+    assert f"later pages (pagination) or behind a button; {reach}" in note

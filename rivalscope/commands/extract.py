@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -39,6 +40,18 @@ def read_page(path: Path) -> bytes:
         except (OSError, EOFError, zlib.error) as exc:
             raise UserError(f"{path}: broken gzip file ({exc})") from None
     return data
+
+
+def page_file(argument: str) -> Path:
+    """The saved page ``argument`` names; UserError for a web address, which extract does
+    not fetch (as a path it folded to "https:/..." and read "no such file")."""
+    if re.match(r"https?://", argument, re.IGNORECASE):
+        raise UserError(
+            f"{argument[:200]} is a web address: extract reads a saved page (curl -o page.html "
+            "URL, then rivalscope extract page.html --url URL); to read the live page as a "
+            "crawl does: rivalscope targets check SOURCE --url URL, or targets detect URL"
+        )
+    return Path(argument)
 
 
 def check_page_url(url: str, option: str = "--url") -> str:
@@ -108,7 +121,13 @@ def _without_file_url(offer: OfferItem) -> OfferItem:
 def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract(
-        file: Annotated[Path, typer.Argument(help="Saved page: .html or .html.gz, any encoding.")],
+        file: Annotated[
+            str,
+            typer.Argument(
+                help="Saved page: .html or .html.gz, any encoding (a file, not a URL).",
+                show_default=False,
+            ),
+        ],
         url: Annotated[
             str | None,
             typer.Option(help="The page's original URL (makes links absolute, hints currency)."),
@@ -128,7 +147,8 @@ def register(app: typer.Typer) -> None:
             check_page_url(url)
         from spiders.pipelines.stages import refusal_warnings
 
-        page = extract_auto(read_page(file), url or file.resolve().as_uri())
+        path = page_file(file)
+        page = extract_auto(read_page(path), url or path.resolve().as_uri())
         # Without --url the offers carry the file's own file:// address, which a crawl
         # never sees: checked as a crawl would check them, they are addressless.
         checked = page.offers if url else [_without_file_url(o) for o in page.offers]

@@ -288,6 +288,12 @@ def check(
 
     plan = load_targets(targets)
     _, target = plan.find_source(source)
+    if page_url is not None and url is not None:
+        # Links are read against the --url page's own address: a --page-url beside it was
+        # silently ignored.
+        raise UserError(
+            "--page-url names where a --file page was saved from; a --url page has its own"
+        )
     if page_url is not None:
         from rivalscope.commands.extract import check_page_url
 

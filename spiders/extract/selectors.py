@@ -13,7 +13,7 @@ from lxml.etree import _Element
 from parsel import Selector, SelectorList
 
 from settings.records import OfferItem, PageExtraction, ReviewItem
-from settings.targets import Selectors
+from settings.targets import SELECTOR_ERRORS, Selectors
 from spiders.extract.element_text import flat_text
 from spiders.extract.layers import SELECTORS
 from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, left_reviews, within_review_limit
@@ -32,7 +32,7 @@ def select_text(root: Selector, query: str) -> str | None:
     """First match of ``query`` under ``root`` as clean text (attribute or visible text)."""
     try:
         matches = _select(root, query)
-    except (ValueError, SyntaxError):  # cssselect's SelectorSyntaxError is a SyntaxError
+    except SELECTOR_ERRORS:
         return None
     if not matches:
         return None
@@ -50,7 +50,7 @@ def selected_blocks(root: Selector, query: str | None) -> list[Selector]:
         return []
     try:
         return list(_select(root, query))
-    except (ValueError, SyntaxError):
+    except SELECTOR_ERRORS:
         return []
 
 

@@ -20,13 +20,12 @@ import lxml.html
 from lxml.etree import ParserError, _Element
 
 from settings.records import ReviewItem
-from settings.targets import Selectors, toml_string
+from settings.targets import SELECTOR_ERRORS, Selectors, toml_string
 from settings.user_errors import UserError
 from spiders.extract.auto import extract_auto
 from spiders.extract.element_text import flat_text
 from spiders.extract.selectors import extract_with_selectors
 from spiders.extract.suggest_examples import (
-    SELECTOR_ERRORS,
     learn_selectors,
     read_first,
     text_key,

@@ -18,9 +18,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from lxml.etree import XPathError, _Element
+from lxml.etree import _Element
 
 from settings.records import ReviewItem
+from settings.targets import SELECTOR_ERRORS
 from spiders.extract.element_text import flat_text, text_pieces
 
 KEY_CHARS = 30
@@ -37,9 +38,6 @@ rating, author and date, not the page section around it)."""
 MIN_SHARE = 0.8
 """A selector must find the example in this share of the blocks."""
 _SKIPPED = frozenset({"script", "style", "template", "noscript", "head", "title", "meta"})
-# cssselect's syntax errors are SyntaxErrors, its expression errors RuntimeErrors; lxml's
-# XPath errors are XPathErrors: a class name or attribute value can make any of them.
-SELECTOR_ERRORS = (ValueError, SyntaxError, RuntimeError, XPathError)
 _ITEM_TAGS = frozenset({"li", "article", "tr"})
 """Tags that hold one item of a list by their meaning."""
 _PLAIN_NAME = re.compile(r"-?[_a-zA-Z][\w-]*$")
