@@ -462,7 +462,12 @@ class TargetSpider(scrapy.Spider):
             # downloaded (spiders.render_budget: browser.max_pages for the whole run).
             from spiders.browser import render_meta
 
-            meta = render_meta(self.source.browser, max_response_bytes(self.source.limits))
+            meta = render_meta(
+                self.source.browser,
+                max_response_bytes(self.source.limits),
+                self.source.limits.max_reviews,
+                self.crawler.settings.get("USER_AGENT"),
+            )
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
     def _on_allowed_host(self, host: str | None) -> bool:
