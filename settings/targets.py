@@ -223,6 +223,15 @@ class BrowserRender(_Strict):
     """CSS selector of a "load more" / "next reviews" button, clicked until it is gone."""
     max_clicks: int = Field(default=5, ge=0, le=200)
     """Clicks on ``click`` at most, per page."""
+    max_scrolls: int = Field(default=10, ge=0, le=500)
+    """Scrolls to the page's end at most, while each brings more of it (an endless list,
+    reviews loaded when scrolled into view); also stops once ``wait_for`` matches
+    ``limits.max_reviews`` elements. 0: never scroll."""
+    dismiss: str | None = None
+    """CSS selector of a consent or cookie-wall button clicked once, if shown, before the
+    reviews are awaited (name the button that accepts or closes; never one that buys or
+    sends a form). Whatever it says, a fixed layer covering the ``click`` button is hidden
+    before each click (never clicked)."""
     click_replaces: bool = False
     """True for a "next" button that replaces the reviews shown: the page is read before
     every click too (False: "load more" adds to them; the page is read once, at the end)."""
@@ -237,7 +246,7 @@ class BrowserRender(_Strict):
 
     @model_validator(mode="after")
     def _selectors_parse(self) -> BrowserRender:
-        named = {"wait_for": self.wait_for, "click": self.click}
+        named = {"wait_for": self.wait_for, "click": self.click, "dismiss": self.dismiss}
         problems = [
             p
             for name, q in named.items()

@@ -47,7 +47,9 @@ CHROMIUM_ARGS = [
 ]
 # Resource types a review page never needs to show its text.
 SKIPPED_RESOURCES = frozenset({"image", "font", "media"})
-PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+# scrapy-playwright's handler, one for both schemes, reading a page whose load never comes
+# (spiders.rendering_handler).
+PLAYWRIGHT_HANDLER = "spiders.rendering_handler.RenderingHandler"
 
 
 class BrowserMissingError(UserError):
@@ -107,9 +109,11 @@ class HostFilter:
         return any(host == h or host.endswith("." + h) for h in self.hosts)
 
     async def __call__(self, request: BrowserRequest) -> bool:
-        if request.resource_type in SKIPPED_RESOURCES or not self.allows(request.url):
-            return True
-        return await self.robots_refuse(request.url)
+        return request.resource_type in SKIPPED_RESOURCES or await self.refuses(request.url)
+
+    async def refuses(self, url: str) -> bool:
+        """True if a rendered page may not request ``url``: another host, or robots.txt."""
+        return not self.allows(url) or await self.robots_refuse(url)
 
     async def robots_refuse(self, url: str) -> bool:
         """True if the crawl's robots.txt rules refuse ``url`` (counted and logged)."""
@@ -202,23 +206,39 @@ def browser_settings(
         # One context, as many open pages as requests the source may run in parallel:
         # memory stays bounded by the concurrency, not by the crawl's length.
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
-        # The crawl's user agent is the browser's too: the page's scripts see it
-        # (navigator.userAgent) and what the request filter never sees (web sockets) sends
-        # it, not HeadlessChrome's. (A context made again after a browser crash has not.)
-        "PLAYWRIGHT_CONTEXTS": {"default": {"user_agent": agent}} if agent else {},
+        "PLAYWRIGHT_CONTEXTS": {"default": context_options(agent)},
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": source.politeness.concurrency or 4,
         "PLAYWRIGHT_ABORT_REQUEST": HostFilter(browser_hosts(source), crawler),
     }
 
 
-def render_meta(render: BrowserRender, max_chars: int) -> dict[str, Any]:
-    """Request meta that renders one page: load, wait, click, all within the page's limit;
-    a page whose HTML grows past ``max_chars`` is not read (the source's response limit)."""
+def context_options(agent: str | None) -> dict[str, Any]:
+    """The browser context's options: the crawl's user agent is the browser's too (the
+    page's scripts see it in navigator.userAgent, and web sockets send it), not
+    HeadlessChrome's; no service worker, whose requests the request filter would not see."""
+    options: dict[str, Any] = {"service_workers": "block"}
+    if agent:
+        options["user_agent"] = agent
+    return options
+
+
+def render_meta(
+    render: BrowserRender, max_chars: int, max_reviews: int, agent: str | None
+) -> dict[str, Any]:
+    """Request meta that renders one page: load, wait, scroll, click, all within the page's
+    limit; a page whose HTML grows past ``max_chars`` is not read (the source's response
+    limit); scrolling stops once ``wait_for`` matches ``max_reviews`` elements.
+    ``agent``: the crawl's user agent, for a browser context made again (after a browser
+    crash, scrapy-playwright makes it from the request's meta, not from its settings)."""
     from scrapy_playwright.page import PageMethod
 
     return {
         "playwright": True,
-        "playwright_page_methods": [PageMethod(settle_page, render, max_chars)],
+        # The DOM as parsed, not the load event, which a script or frame that never answers
+        # holds back for ever: settle_page waits for what the reviews need, each wait bounded.
+        "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
+        "playwright_context_kwargs": context_options(agent),
+        "playwright_page_methods": [PageMethod(settle_page, render, max_chars, max_reviews)],
     }
 
 
@@ -239,8 +259,11 @@ async def check_rendered_size(page: Page, max_chars: int) -> None:
         raise RenderedPageTooLarge(f"rendered HTML of {length:,} characters > {max_chars:,}")
 
 
-async def settle_page(page: Page, render: BrowserRender, max_chars: int) -> list[str]:
-    """Wait until the reviews are there and click "load more" (or "next") while allowed;
+async def settle_page(
+    page: Page, render: BrowserRender, max_chars: int, max_reviews: int
+) -> list[str]:
+    """Dismiss a consent wall (``dismiss``), wait until the reviews are there, scroll to the
+    end while that brings more, and click "load more" (or "next") while allowed;
     never raises for a slow page: what has loaded when a limit is reached is what is read.
     Returns the HTML as it was before each click when ``click_replaces`` (else nothing);
     scrapy-playwright keeps it on the PageMethod for the spider. Raises RenderedPageTooLarge
@@ -248,7 +271,8 @@ async def settle_page(page: Page, render: BrowserRender, max_chars: int) -> list
     before_clicks: list[str] = []
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(
-            _settle(page, render, before_clicks, max_chars), timeout=render.page_timeout_s
+            _settle(page, render, before_clicks, max_chars, max_reviews),
+            timeout=render.page_timeout_s,
         )
     await _copy_shadow_roots(page)
     await check_rendered_size(page, max_chars - sum(map(len, before_clicks)))
@@ -293,19 +317,14 @@ def pages_before_clicks(meta: dict[str, Any]) -> list[str]:
 
 
 async def _settle(
-    page: Page, render: BrowserRender, before_clicks: list[str], max_chars: int
+    page: Page, render: BrowserRender, before_clicks: list[str], max_chars: int, max_reviews: int
 ) -> None:
     from playwright.async_api import Error as PlaywrightError
 
     timeout_ms = render.wait_timeout_s * 1000
     network = _PendingRequests(page)
-    try:
-        if render.wait_for:
-            await page.wait_for_selector(render.wait_for, timeout=timeout_ms)
-        else:
-            await page.wait_for_load_state("networkidle", timeout=timeout_ms)
-    except PlaywrightError:
-        pass  # a timeout: read the page as it is
+    await _await_reviews(page, render, network)
+    await _scroll(page, render, network, max_reviews)
     if not render.click:
         return
     for _ in range(render.max_clicks):
@@ -316,6 +335,7 @@ async def _settle(
             if render.click_replaces:
                 await check_rendered_size(page, max_chars - sum(map(len, before_clicks)))
                 before_clicks.append(await page.content())
+            await _uncover(page, render.click)
             await button.click(timeout=timeout_ms)
         except PlaywrightError:
             return  # gone, detached or covered: nothing more to load
@@ -324,14 +344,105 @@ async def _settle(
         await network.quiet(render.wait_timeout_s)
 
 
+async def _await_reviews(page: Page, render: BrowserRender, network: _PendingRequests) -> None:
+    """Wait for ``wait_for`` (or the network to go idle), then click ``dismiss`` if it is
+    shown and wait again: a consent wall may hold the reviews back until it is answered."""
+    from playwright.async_api import Error as PlaywrightError
+
+    timeout_ms = render.wait_timeout_s * 1000
+    try:
+        if render.wait_for:
+            # The consent button may come first, and the reviews only once it is clicked.
+            either = f"{render.wait_for}, {render.dismiss}" if render.dismiss else render.wait_for
+            await page.wait_for_selector(either, timeout=timeout_ms)
+        else:
+            await page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    except PlaywrightError:
+        pass  # a timeout: read the page as it is
+    if not render.dismiss:
+        return
+    button = page.locator(render.dismiss).first
+    try:
+        if not await button.is_visible():
+            return
+        await button.click(timeout=timeout_ms)
+        await network.quiet(render.wait_timeout_s)
+        if render.wait_for:
+            await page.wait_for_selector(render.wait_for, timeout=timeout_ms)
+    except PlaywrightError:
+        pass  # gone, covered or a timeout: read the page as it is
+
+
+# How much page there is: its height and its elements (an endless list grows both).
+_PAGE_EXTENT = (
+    "() => [document.documentElement.scrollHeight, document.getElementsByTagName('*').length]"
+)
+_SCROLL_TO_END = "() => window.scrollTo(0, document.documentElement.scrollHeight)"
+
+
+async def _scroll(
+    page: Page, render: BrowserRender, network: _PendingRequests, max_reviews: int
+) -> None:
+    """Scroll to the page's end while that brings more of it (an endless list, reviews
+    loaded when scrolled into view): at most ``max_scrolls`` times, until ``wait_for``
+    matches ``max_reviews`` elements."""
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        for _ in range(render.max_scrolls):
+            before = await page.evaluate(_PAGE_EXTENT)
+            await page.evaluate(_SCROLL_TO_END)
+            await network.quiet(render.wait_timeout_s)
+            if await page.evaluate(_PAGE_EXTENT) == before:
+                return
+            if render.wait_for and await page.locator(render.wait_for).count() >= max_reviews:
+                return
+    except PlaywrightError:
+        return  # navigating or closed: read as it is
+
+
+# The fixed (or sticky) layers covering the centre of ``el`` hidden, outermost first: a
+# cookie wall or a banner over a "load more" button, which a click would hit instead (and
+# wait for until its time-out). Structural: no words read, nothing clicked.
+_UNCOVER = """(el) => {
+  el.scrollIntoView({block: "center"});
+  for (let hidden = 0; hidden < 10; hidden++) {
+    const box = el.getBoundingClientRect();
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    if (!top || el.contains(top) || top.contains(el)) return hidden;
+    let layer = null;
+    for (let node = top; node && node !== document.documentElement; node = node.parentElement) {
+      const position = getComputedStyle(node).position;
+      if (position === "fixed" || position === "sticky") layer = node;
+    }
+    if (!layer) return hidden;
+    layer.style.setProperty("display", "none", "important");
+  }
+  return 10;
+}"""
+
+
+async def _uncover(page: Page, selector: str) -> None:
+    """Hide what covers the first ``selector`` element (``_UNCOVER``)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):
+        await page.locator(selector).first.evaluate(_UNCOVER, timeout=1000)
+
+
 class _PendingRequests:
-    """The page's requests still in flight, to wait for the network to go quiet."""
+    """The page's requests in flight, to wait for those an action (a click, a scroll)
+    started."""
 
     QUIET_S = 0.5
+    """Shortest wait after the action: its handler may start its requests late."""
+    AFTER_LAST_S = 0.2
+    """Time after the last of its requests ended: the page draws what it brought."""
     POLL_S = 0.05
 
     def __init__(self, page: Page) -> None:
         self.pending: set[object] = set()
+        self.last_end = 0.0
         # Playwright wraps handlers by setting an attribute: plain functions, not set.add.
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
@@ -342,16 +453,21 @@ class _PendingRequests:
 
     def _ended(self, request: BrowserRequest) -> None:
         self.pending.discard(request)
+        self.last_end = asyncio.get_running_loop().time()
 
     async def quiet(self, timeout_s: float) -> None:
-        """Return once no request has been in flight for QUIET_S, or after timeout_s."""
+        """Return once none of the requests started since the call is in flight, QUIET_S
+        after the call and AFTER_LAST_S after the last request ended; or after timeout_s.
+        Requests in flight before the call are not awaited: one that never ends (a script
+        or a long poll that never answers) would hold every action to its time-out."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        await asyncio.sleep(self.POLL_S)  # let the click's handler start its requests
-        quiet_since = loop.time()
-        while loop.time() < deadline:
-            if self.pending:
-                quiet_since = loop.time()
-            elif loop.time() - quiet_since >= self.QUIET_S:
+        start = loop.time()
+        older = set(self.pending)
+        while (now := loop.time()) < start + timeout_s:
+            if (
+                now - start >= self.QUIET_S
+                and now - self.last_end >= self.AFTER_LAST_S
+                and not self.pending - older
+            ):
                 return
             await asyncio.sleep(self.POLL_S)

@@ -462,7 +462,15 @@ class TargetSpider(scrapy.Spider):
             # downloaded (spiders.render_budget: browser.max_pages for the whole run).
             from spiders.browser import render_meta
 
-            meta = render_meta(self.source.browser, max_response_bytes(self.source.limits))
+            # No crawler where a distributed run's start pages are queued: a worker's
+            # browser context has the agent from its settings (PLAYWRIGHT_CONTEXTS).
+            crawler = getattr(self, "crawler", None)
+            meta = render_meta(
+                self.source.browser,
+                max_response_bytes(self.source.limits),
+                self.source.limits.max_reviews,
+                crawler.settings.get("USER_AGENT") if crawler is not None else None,
+            )
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
     def _on_allowed_host(self, host: str | None) -> bool:

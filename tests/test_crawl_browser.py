@@ -367,3 +367,92 @@ def _reads_every_review(tmp_path: Path, site: WidgetSite, page: str, browser_key
     code, ids, output = _crawl(tmp_path, _targets(site.shop_url, "browser", table, page=page))
     assert code == 0, output
     assert ids == sorted(str(r["id"]) for r in REVIEWS), output
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("page", "browser_keys", "expected"),
+    [
+        # A tag script that never answers: the load event never comes. Before, the page
+        # failed after its page_timeout_s (scrapy-playwright awaited the load event).
+        ("kettle-hanging", 'wait_for = "[itemprop=review]"\npage_timeout_s = 10', 7),
+        # No button: the next reviews come when the page is scrolled to its end. Before,
+        # the first three only.
+        ("kettle-scroll", 'wait_for = "[itemprop=review]"', 7),
+        # max_scrolls bounds the scrolls (0: none), and so does limits.max_reviews once
+        # wait_for matches that many.
+        ("kettle-scroll", "max_scrolls = 1", 6),
+        ("kettle-scroll", "max_scrolls = 0", 3),
+        (
+            "kettle-scroll",
+            'wait_for = "[itemprop=review]"\n[company.source.limits]\nmax_reviews = 5',
+            5,
+        ),
+        # A fixed cookie wall over the "load more" button: hidden, never clicked. Before,
+        # every click hit the wall: the first three only.
+        ("kettle-wall", "wait_timeout_s = 3", 7),
+        # A consent wall that holds the reviews back until its button is clicked.
+        ("kettle-consent", 'dismiss = "#consent-ok"\nwait_for = "[itemprop=review]"', 7),
+        ("kettle-consent", "wait_timeout_s = 2", 0),
+    ],
+)
+def test_pages_that_load_for_ever_scroll_or_hide_behind_a_wall_are_read(
+    tmp_path: Path, site: WidgetSite, page: str, browser_keys: str, expected: int
+) -> None:
+    _chromium_or_skip()
+    tracker_before = site.hits_on("127.0.0.3")
+    table = (
+        f'[company.source.browser]\nallow_hosts = ["127.0.0.2"]\nclick = "#more"\n{browser_keys}'
+    )
+    code, ids, output = _crawl(tmp_path, _targets(site.shop_url, "browser", table, page=page))
+    assert code == 0, output
+    assert ids == sorted(str(r["id"]) for r in REVIEWS[:expected]), output
+    assert site.hits_on("127.0.0.3") == tracker_before  # its web socket never opened
+
+
+def _command_line(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_one_driver_per_crawl_and_a_browser_made_again_after_a_crash_has_our_user_agent(
+    tmp_path: Path, site: WidgetSite
+) -> None:
+    """Scrapy builds one download handler per scheme: before, http's and https's each
+    started a playwright driver. Chromium killed under a page: scrapy-playwright launches
+    another and makes the context again from the request's meta, where the crawl's user
+    agent was not (the page's script then saw HeadlessChrome's)."""
+    _chromium_or_skip()
+    table = '[company.source.browser]\nallow_hosts = ["127.0.0.2"]\nclick = "#more"'
+    (tmp_path / "targets.toml").write_text(
+        _targets(site.shop_url, "browser", table, page="kettle-heavy"), encoding="utf-8"
+    )
+    url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    agents_before = len(site.script_agents)
+    site.hold, site.api_asked = threading.Event(), threading.Event()
+    try:
+        process = start_crawl(tmp_path / "targets.toml", url, tmp_path)
+        asked = site.api_asked.wait(180)
+        commands = {pid: _command_line(pid) for pid in _descendants(process.pid)}
+        drivers = [pid for pid, command in commands.items() if "run-driver" in command]
+        browsers = [
+            pid
+            for pid, command in commands.items()
+            if "--remote-debugging-pipe" in command and not any("--type=" in a for a in command)
+        ]
+        for pid in browsers:
+            os.kill(pid, signal.SIGKILL)
+    finally:
+        site.hold.set()
+        site.hold = None
+    _out, err = process.communicate(timeout=180)
+    assert asked, err.decode()[-3000:]
+    assert len(drivers) == 1, commands
+    assert len(browsers) == 1, commands
+    agents = site.script_agents[agents_before:]
+    assert len(agents) == 2 and all(a.startswith("rivalscope/") for a in agents), agents

@@ -40,7 +40,9 @@ def _middleware(budget: int, prefix: str = "", run_id: int = 7) -> RenderBudgetM
 
 
 def _page(n: int) -> Request:
-    return Request(f"http://127.0.0.1:9/p/{n}", meta=render_meta(BrowserRender(), 1_000_000))
+    return Request(
+        f"http://127.0.0.1:9/p/{n}", meta=render_meta(BrowserRender(), 1_000_000, 100, None)
+    )
 
 
 async def _rendered(middleware: RenderBudgetMiddleware, requests: list[Request]) -> list[bool]:

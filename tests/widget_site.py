@@ -4,9 +4,13 @@ button; the page also tries a tracker on a third host (127.0.0.3) that a crawl m
 ``/p/kettle-local`` loads them from the shop's own host; ``/p/kettle-heavy`` is a long
 gallery page (HEAVY_IMAGES images before its reviews) that also tells the shop the user
 agent its script sees (``WidgetSite.script_agents``); ``/p/kettle-shadow`` draws its reviews
-in the open shadow root of their section (a review widget's web component). Each host
-answers robots.txt as ``WidgetSite.robots`` says (everything allowed unless a test says
-otherwise)."""
+in the open shadow root of their section (a review widget's web component). Every page
+also opens a web socket to the tracker. ``/p/kettle-hanging`` has a tag script the shop
+never answers while the site runs (its load event never comes); ``/p/kettle-scroll`` has no
+button and loads the next reviews when scrolled to its end (an endless list);
+``/p/kettle-wall`` is covered by a fixed cookie wall (its button under it), and
+``/p/kettle-consent`` loads no review until the wall's button is clicked. Each host answers
+robots.txt as ``WidgetSite.robots`` says (everything allowed unless a test says otherwise)."""
 
 from __future__ import annotations
 
@@ -34,15 +38,19 @@ PAGE = """<!DOCTYPE html>
 <meta itemprop="price" content="49.90"><meta itemprop="priceCurrency" content="EUR"></div>
 <div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
 <meta itemprop="ratingValue" content="3.1"><meta itemprop="reviewCount" content="{declared}"></div>
-<img src="{tracker}/pixel.gif" alt="">{gallery}
+<img src="{tracker}/pixel.gif" alt="">{gallery}{wall}
 <section id="reviews"></section>
 <button id="more" hidden>Load more reviews</button>
 </main>
 <script>
 let next = "{api}/api/reviews?product=K-1&page=1";
+let loading = false;
 fetch("{tracker}/beacon").catch(() => null);
+try {{ new WebSocket("{tracker}/socket".replace("http", "ws")); }} catch (e) {{}}
 {agent_beacon}
 async function load() {{
+  if (loading || !next) return;
+  loading = true;
   const data = await (await fetch(next)).json();
   if ({replace}) document.getElementById("reviews").replaceChildren();
   for (const r of data.reviews) {{
@@ -59,12 +67,33 @@ async function load() {{
     {reviews_root}.appendChild(el);
   }}
   next = data.next;
-  document.getElementById("more").hidden = !next;
+  loading = false;
+  document.getElementById("more").hidden = {button_hidden} || !next;
 }}
 document.getElementById("more").addEventListener("click", load);
-load();
+{start}
 </script></body></html>
 """
+# /p/kettle-wall and /p/kettle-consent: a cookie wall over the whole window.
+WALL = """<div id="wall" style="position:fixed;inset:0;z-index:9;background:#fff">
+<div><button id="consent-ok">OK</button></div></div>"""
+ON_CONSENT = """document.getElementById("consent-ok").addEventListener("click", () => {
+  document.getElementById("wall").remove(); load(); });"""
+# /p/kettle-scroll: the next reviews when the window is scrolled to the page's end.
+ON_SCROLL_END = """addEventListener("scroll", () => {
+  if (innerHeight + scrollY >= document.documentElement.scrollHeight - 10) load(); });
+load();"""
+PAGES = (
+    "/p/kettle-one",
+    "/p/kettle-next",
+    "/p/kettle-local",
+    "/p/kettle-heavy",
+    "/p/kettle-shadow",
+    "/p/kettle-hanging",
+    "/p/kettle-scroll",
+    "/p/kettle-wall",
+    "/p/kettle-consent",
+)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -82,18 +111,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(204, "text/plain", b"")
         elif parsed.path.startswith("/img/"):
             self._send(200, "image/gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
-        elif parsed.path in (
-            "/p/kettle-one",
-            "/p/kettle-next",
-            "/p/kettle-local",
-            "/p/kettle-heavy",
-            "/p/kettle-shadow",
-        ):
+        elif parsed.path == "/hang.js":
+            site.released.wait(120)  # never answered while the site runs
+        elif parsed.path in PAGES:
             heavy = parsed.path.endswith("heavy")
+            name = parsed.path.removeprefix("/p/kettle-")
+            # kettle-scroll: a tall page, whose end is out of the window.
+            tall = '<div style="height:900px"></div>'
             html = PAGE.format(
                 gallery="".join(f'<img src="/img/{i}.jpg" alt="">' for i in range(HEAVY_IMAGES))
                 if heavy
+                else '<script async src="/hang.js"></script>'
+                if name == "hanging"
+                else tall * 2
+                if name == "scroll"
                 else "",
+                wall=WALL if name in ("wall", "consent") else "",
+                button_hidden="true" if name == "scroll" else "false",
+                start={"scroll": ON_SCROLL_END, "consent": ON_CONSENT}.get(name, "load();"),
                 # kettle-shadow: a review widget drawn in its open shadow root
                 reviews_root='(host => host.shadowRoot || host.attachShadow({mode: "open"}))'
                 '(document.getElementById("reviews"))'
@@ -153,6 +188,7 @@ class WidgetSite:
         # once a page asked for it).
         self.hold: threading.Event | None = None
         self.api_asked = threading.Event()
+        self.released = threading.Event()  # /hang.js is answered once the site stops
 
     def __enter__(self) -> WidgetSite:
         for host in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
@@ -165,6 +201,7 @@ class WidgetSite:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self.released.set()
         for server in self._servers:
             server.shutdown()
             server.server_close()
