@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 
 from compare.analysis.keyphrases import stopwords
@@ -159,23 +159,56 @@ def _hashtag_words(tag: str, language: str, words: frozenset[str]) -> str:
     return " ".join(pieces) if pieces and len(pieces) > 1 else tag
 
 
+def _clauses(
+    pieces: list[str], split: Callable[[str], list[str]]
+) -> Iterator[tuple[list[str], bool]]:
+    """The clauses of a text cut around its faces (``pieces``: ``split_faces``), in order,
+    each as (its tokens, whether it is a face): a clause ends at ``_CLAUSE_END``; an
+    emoticon or emoji (``emoticons``) is found first, before the punctuation it is made of
+    ends any clause, and is a clause of its own. Empty clauses are left out."""
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            yield [piece], True
+            continue
+        for part in _CLAUSE_END.split(piece) if _CLAUSE_END.search(piece) else (piece,):
+            tokens = split(part)
+            if tokens:
+                yield tokens, False
+
+
+def _joined_clauses(clauses: Iterable[list[str]]) -> list[str]:
+    """The clauses' tokens with CLAUSE_BREAK between clauses, none at the ends."""
+    out: list[str] = []
+    for tokens in clauses:
+        if out:
+            out.append(CLAUSE_BREAK)
+        out.extend(tokens)
+    return out
+
+
 def clause_tokens(text: str, split: Callable[[str], list[str]] = tokenize) -> list[str]:
     """The text's tokens (``split``: ``tokenize`` or ``cased_tokens``) with CLAUSE_BREAK
-    between its clauses (``_CLAUSE_END``), none at its ends. An emoticon or emoji
-    (``emoticons``) is a token and a clause of its own, found before the punctuation it is
-    made of ends any clause; no negation reaches it ("pas content :(")."""
+    between its clauses (``_clauses``): a face is a token and a clause of its own, in its
+    place, so no negation reaches it ("pas content :("). What the lexicon fallbacks read."""
     pieces = split_faces(text)
     if len(pieces) == 1 and _CLAUSE_END.search(text) is None:
         return split(text)
-    out: list[str] = []
-    for k, piece in enumerate(pieces):
-        parts = [[piece]] if k % 2 else [split(part) for part in _CLAUSE_END.split(piece)]
-        for tokens in parts:
-            if tokens:
-                if out:
-                    out.append(CLAUSE_BREAK)
-                out.extend(tokens)
-    return out
+    return _joined_clauses(tokens for tokens, _ in _clauses(pieces, split))
+
+
+def sentiment_tokens(text: str) -> list[str]:
+    """What the classifiers read: the text's words with CLAUSE_BREAK between its clauses
+    (the clauses of ``clause_tokens``), then its faces. The lexicon sums stop a negation's
+    scope at a break (``lexicon_features``) as the fallbacks do; the word features, the
+    character n-grams and the word vectors leave the breaks out
+    (``features.without_clause_breaks``), so their words keep their neighbours and word
+    pairs are those of the words alone; the faces come last for the same reason (their
+    lexicon values count in the first channel's sums)."""
+    pieces = split_faces(text)
+    if len(pieces) == 1 and _CLAUSE_END.search(text) is None:
+        return tokenize(text)
+    words = _joined_clauses(tokens for tokens, face in _clauses(pieces, tokenize) if not face)
+    return words + pieces[1::2]
 
 
 def lexicon_tokens(text: str, language: str, words: frozenset[str]) -> Tokens:
