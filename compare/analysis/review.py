@@ -161,11 +161,11 @@ def _classifier_units(
     tokens_out: list[list[list[str]]] = []
     lemmas_out: list[list[list[str]]] = []
     for sentences, token_lists, lemma_lists in zip(groups, token_groups, lemma_groups, strict=True):
-        read = [sentiment_tokens(s) for s in sentences]
+        read = list(map(sentiment_tokens, sentences, token_lists))
         tokens_out.append(read)
         lemmas_out.append(
             [
-                own if marked == words else _marked_lemmas(marked, own)
+                own if marked is words else _marked_lemmas(marked, own)
                 for marked, words, own in zip(read, token_lists, lemma_lists, strict=True)
             ]
         )

@@ -74,7 +74,9 @@ def without_clause_breaks(tokens: list[str]) -> list[str]:
     """The tokens without CLAUSE_BREAK: the word features and character n-grams read the
     words alone, as before clauses were marked. A list of their lemmas loses the same
     places (a break's lemma is itself, no word's lemma is a break)."""
-    return tokens if CLAUSE_BREAK not in tokens else list(filter(CLAUSE_BREAK.__ne__, tokens))
+    if CLAUSE_BREAK not in tokens:
+        return tokens
+    return [token for token in tokens if token != CLAUSE_BREAK]
 
 
 _ALL_NEGATIONS = frozenset().union(*NEGATIONS.values())
