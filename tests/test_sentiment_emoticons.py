@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from compare.analysis.review import ReviewInput, analyze_reviews
-from compare.analysis.sentiment.emoticons import sentiment_tokens, split_faces
+from compare.analysis.sentiment.emoticons import split_faces
 from compare.analysis.sentiment.lexicon import lexicon_scores
-from compare.analysis.sentiment.normalise import clause_tokens
+from compare.analysis.sentiment.normalise import clause_tokens, sentiment_tokens
 from compare.analysis.sentiment.scorer import SentimentScorer
 from compare.analysis.taxonomy import load_taxonomy
 from tests.benchmark_scripts import load_benchmark
@@ -75,7 +75,7 @@ def test_emoticon_benchmark_counts_each_language_s_sentences(
 @pytest.mark.parametrize(
     ("language", "text", "label"),
     [
-        # the shipped base models' lexicon sums count the faces too (not retrained)
+        # the shipped base models' lexicon sums count the faces too
         ("en", "Package arrived :(", "negative"),
         ("en", "Delivered in two days 😀", "positive"),
         ("no", "Levert på to dager 😀", "positive"),
@@ -97,5 +97,6 @@ def test_day_one_models_read_faces_in_the_cli_and_the_analysis_alike(
 
 
 def test_classifier_tokens_keep_the_words_and_add_the_faces_after_them() -> None:
-    assert sentiment_tokens("Not happy :( at all") == ["not", "happy", "at", "all", ":("]
+    # the face ends a clause where it stood (CLAUSE_BREAK, ``test_sentiment_clauses``)
+    assert sentiment_tokens("Not happy :( at all") == ["not", "happy", ",", "at", "all", ":("]
     assert sentiment_tokens("plain words") == ["plain", "words"]

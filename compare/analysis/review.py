@@ -17,10 +17,11 @@ import scipy.sparse as sp
 from compare.analysis.keyphrases import candidate_phrases, phrase_stopwords
 from compare.analysis.need_phrases import need_cue
 from compare.analysis.need_topics import names_no_need, need_topic
-from compare.analysis.sentiment.emoticons import faces_in
+from compare.analysis.sentiment.features import CLAUSE_BREAK
 from compare.analysis.sentiment.featurise_once import featurising_once
 from compare.analysis.sentiment.labels import UNKNOWN, label_from_polarity
 from compare.analysis.sentiment.lexicon import FALLBACK_NEUTRAL_BAND
+from compare.analysis.sentiment.normalise import sentiment_tokens
 from compare.analysis.sentiment.opinion import load_detector, no_opinion_of_blocks, with_opinion
 from compare.analysis.sentiment.scorer import UNKNOWN_SCORE, Score, SentimentScorer
 from compare.analysis.taxonomy import Taxonomy
@@ -110,8 +111,8 @@ def analyze_reviews(
     ]
     token_lists = [[tokenize(s) for s in sentences] for sentences in sentence_lists]
     lemma_lists = [
-        [lemmas(tokens, language) for tokens in sentence_tokens]
-        for sentence_tokens, language in zip(token_lists, languages, strict=True)
+        [lemmas(tokens, language) for tokens in unit_tokens]
+        for unit_tokens, language in zip(token_lists, languages, strict=True)
     ]
     scores: list[tuple[list[Score], Score]] = [([], UNKNOWN_SCORE)] * len(reviews)
     for language in set(languages):
@@ -120,11 +121,8 @@ def analyze_reviews(
             members,
             _score_group(
                 [sentence_lists[i] for i in members],
-                *_with_faces(
-                    [sentence_lists[i] for i in members],
-                    [token_lists[i] for i in members],
-                    [lemma_lists[i] for i in members],
-                ),
+                [token_lists[i] for i in members],
+                [lemma_lists[i] for i in members],
                 language,
                 scorer,
             ),
@@ -151,24 +149,34 @@ def analyze_reviews(
     return results
 
 
-def _with_faces(
+def _classifier_units(
     groups: list[list[str]],
     token_groups: list[list[list[str]]],
     lemma_groups: list[list[list[str]]],
 ) -> tuple[list[list[list[str]]], list[list[list[str]]]]:
-    """The sentences' tokens and lemmas with their faces after them, as the classifiers
-    read them (``emoticons.sentiment_tokens``); the aspects read the words alone."""
+    """The sentences' tokens and lemmas as the classifiers read them
+    (``normalise.sentiment_tokens``, as single-text scoring does: clause breaks between the
+    words, faces after them); the aspects read the words alone. The words are ``tokenize``'s,
+    so their lemmas are the sentence's own, with the breaks and faces put in."""
     tokens_out: list[list[list[str]]] = []
     lemmas_out: list[list[list[str]]] = []
     for sentences, token_lists, lemma_lists in zip(groups, token_groups, lemma_groups, strict=True):
-        faces = [faces_in(s) for s in sentences]
-        if not any(faces):
-            tokens_out.append(token_lists)
-            lemmas_out.append(lemma_lists)
-            continue
-        tokens_out.append([t + f for t, f in zip(token_lists, faces, strict=True)])
-        lemmas_out.append([x + f for x, f in zip(lemma_lists, faces, strict=True)])
+        read = list(map(sentiment_tokens, sentences, token_lists))
+        tokens_out.append(read)
+        lemmas_out.append(
+            [
+                own if marked is words else _marked_lemmas(marked, own)
+                for marked, words, own in zip(read, token_lists, lemma_lists, strict=True)
+            ]
+        )
     return tokens_out, lemmas_out
+
+
+def _marked_lemmas(marked: list[str], own: list[str]) -> list[str]:
+    """The words' lemmas (``own``, in order) with the clause breaks of ``marked`` in place
+    and its faces (after the words) as they are."""
+    words = iter(own)
+    return [token if token == CLAUSE_BREAK else next(words, token) for token in marked]
 
 
 def _score_group(
@@ -193,6 +201,7 @@ def _score_group(
             out.append((own, _mean_score(own, sentences)))
         return out
     classifier = found[0]
+    token_groups, lemma_groups = _classifier_units(groups, token_groups, lemma_groups)
     tokens = [t for group in token_groups for t in group]
     lemma_lists = [x for group in lemma_groups for x in group]
     detector = load_detector(language)

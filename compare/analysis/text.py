@@ -17,7 +17,9 @@ from settings.languages import registered_language
 
 # A sentence ends at . ! ? … (or runs of them) followed by space, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n+")
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+WORD_PATTERN = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+"""A word token: letters, with inner apostrophes or hyphens."""
+_TOKEN = re.compile(WORD_PATTERN, re.UNICODE)
 MAX_SENTENCE_CHARS = 1000
 
 

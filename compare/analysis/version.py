@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "21"
+ANALYZER_VERSION = "22"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -49,4 +49,8 @@ disappointed" as the complaint.
 21: emoticons and emoji (":(", ":D", "<3", "😀", "👎"; ``sentiment/emoticons``) count as
 opinion: the lexicon fallbacks read them (French, and Danish, German, Spanish, Italian,
 Dutch, Swedish on day one), and the classifiers' lexicon sums count them (the shipped base
-models too): "Colis arrivé :(" and "Package arrived :(" were no complaint."""
+models too): "Colis arrivé :(" and "Package arrived :(" were no complaint.
+22: the classifiers' lexicon sums end a negation's scope with its clause, as the fallbacks
+do (``normalise.sentiment_tokens``): "No complaints, works perfectly", "Ingen feil,
+fungerer perfekt" read as praise, "Not as described, disappointed" as a complaint; the
+shipped base models are retrained on them (base-2026-12.4)."""

@@ -16,8 +16,6 @@ import re
 from functools import cache
 from importlib.resources import files
 
-from compare.analysis.text import tokenize
-
 EMOTICON_CHANNEL = "emoticons"
 """Lexicon source name of the faces (``lexicon_features``)."""
 
@@ -128,9 +126,3 @@ def split_faces(text: str) -> list[str]:
 def faces_in(text: str) -> list[str]:
     """The text's faces in order, in the lexicon's spelling."""
     return split_faces(text)[1::2]
-
-
-def sentiment_tokens(text: str) -> list[str]:
-    """``tokenize``'s tokens, then the text's faces: what the classifiers read (their lexicon
-    sums count the faces; the words keep their neighbours, so word pairs are unchanged)."""
-    return tokenize(text) + faces_in(text)

@@ -64,9 +64,20 @@ def negation_follows(
 
 
 CLAUSE_BREAK = ","
-"""Token the lexicon fallback puts where the text ends a clause (``normalise.clause_tokens``):
-a negation's scope stops there ("Rien à dire, parfait": "parfait" is not negated). No
-lexicon knows it and it negates nothing."""
+"""Token put where the text ends a clause (``normalise.clause_tokens`` for the lexicon
+fallbacks, ``normalise.sentiment_tokens`` for the classifiers): the lexicon sums stop a
+negation's scope there ("Rien à dire, parfait": "parfait" is not negated). No lexicon knows
+it, it negates nothing, and no word vector has it (they are of words)."""
+
+
+def without_clause_breaks(tokens: list[str]) -> list[str]:
+    """The tokens without CLAUSE_BREAK: the word features and character n-grams read the
+    words alone, as before clauses were marked. A list of their lemmas loses the same
+    places (a break's lemma is itself, no word's lemma is a break)."""
+    if CLAUSE_BREAK not in tokens:
+        return tokens
+    return [token for token in tokens if token != CLAUSE_BREAK]
+
 
 _ALL_NEGATIONS = frozenset().union(*NEGATIONS.values())
 POOLED = "multi"

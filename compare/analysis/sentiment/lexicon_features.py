@@ -6,7 +6,8 @@ and the sum of its negative valences after VADER's main rules, computed on our t
 - a negation word among the three tokens before a word flips it (times -0.74), and so does
   a post-verb negation right after a finite verb ("j'aime pas", "anbefaler ikke"): a negated
   complaint word reads as praise ("aucun problème", "nothing to complain about"); where the
-  tokens mark clause ends (``CLAUSE_BREAK``, the fallback's tokens) the scope stops there;
+  tokens mark clause ends (``CLAUSE_BREAK``: the fallbacks' and the classifiers' tokens,
+  ``normalise``) the scope stops there;
 - a booster ("very", "extremely") before a word strengthens it, a dampener weakens it;
 - in a text with a contrast word ("but", "mais", "ale", "men") words before it count half
   and words after it count one and a half.

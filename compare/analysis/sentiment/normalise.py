@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from compare.analysis.keyphrases import stopwords
 from compare.analysis.lemma_store import dictionary
 from compare.analysis.sentiment.emoticons import split_faces
 from compare.analysis.sentiment.features import CLAUSE_BREAK
-from compare.analysis.text import cased_tokens, lemma, simplemma_code, tokenize
+from compare.analysis.text import WORD_PATTERN, cased_tokens, lemma, simplemma_code, tokenize
 
 RULES = frozenset({"elongation", "hashtags", "caps", "accents"})
 STEPS = frozenset({"elongation", "accents"})
@@ -53,6 +53,12 @@ and a mark."""
 
 _CLAUSE_END = re.compile(r"[,;:.!?…()\[\]\n]+|\s[-–—]+\s")
 """Punctuation that ends a clause (or a sentence): a negation's scope stops there."""
+_CLAUSE_END_FIRST = frozenset(",;:.!?…()[]\n")
+"""The first characters of ``_CLAUSE_END``'s matches that are no white space."""
+_EDGES = " \t\r\n\f\v,;:.!?…()[]"
+"""Clause-end characters and white space stripped off a text's ends before asking whether
+it holds a clause end within (``_words_and_breaks``)."""
+_WORD_OR_CLAUSE_END = re.compile(f"{WORD_PATTERN}|{_CLAUSE_END.pattern}")
 
 Tokens = tuple[list[str], list[bool]]
 """Lower-cased tokens, and per token whether the text emphasises it."""
@@ -159,23 +165,70 @@ def _hashtag_words(tag: str, language: str, words: frozenset[str]) -> str:
     return " ".join(pieces) if pieces and len(pieces) > 1 else tag
 
 
-def clause_tokens(text: str, split: Callable[[str], list[str]] = tokenize) -> list[str]:
-    """The text's tokens (``split``: ``tokenize`` or ``cased_tokens``) with CLAUSE_BREAK
-    between its clauses (``_CLAUSE_END``), none at its ends. An emoticon or emoji
-    (``emoticons``) is a token and a clause of its own, found before the punctuation it is
-    made of ends any clause; no negation reaches it ("pas content :(")."""
-    pieces = split_faces(text)
-    if len(pieces) == 1 and _CLAUSE_END.search(text) is None:
-        return split(text)
+def _words_and_breaks(text: str, cased: bool) -> list[str]:
+    """The text's word tokens (lower-cased as ``tokenize`` gives them, or as written) with
+    CLAUSE_BREAK where a clause ends between two of them (``_CLAUSE_END``), none at the
+    ends: one search for words and clause ends (splitting at the ends and tokenising each
+    clause took twice as long)."""
+    if _CLAUSE_END.search(text.strip(_EDGES)) is None:
+        # most sentences: a clause end at most at an edge, which marks nothing
+        return cased_tokens(text) if cased else tokenize(text)
+    lowered = text if cased else text.lower()
+    # as ``tokenize``: lower-cased token by token when a character's lower case is longer
+    by_token = not cased and (len(lowered) != len(text) or "Σ" in text)
     out: list[str] = []
-    for k, piece in enumerate(pieces):
-        parts = [[piece]] if k % 2 else [split(part) for part in _CLAUSE_END.split(piece)]
-        for tokens in parts:
-            if tokens:
-                if out:
-                    out.append(CLAUSE_BREAK)
-                out.extend(tokens)
+    for found in _WORD_OR_CLAUSE_END.findall(text if by_token else lowered):
+        if found[0] in _CLAUSE_END_FIRST or found[0].isspace():
+            if out and out[-1] != CLAUSE_BREAK:
+                out.append(CLAUSE_BREAK)
+        else:
+            out.append(found.lower() if by_token else found)
+    if out and out[-1] == CLAUSE_BREAK:
+        out.pop()
     return out
+
+
+def _joined_clauses(clauses: Iterable[list[str]]) -> list[str]:
+    """Lists of tokens (each may hold breaks within) with CLAUSE_BREAK between them, none
+    at the ends."""
+    out: list[str] = []
+    for tokens in clauses:
+        if tokens:
+            if out:
+                out.append(CLAUSE_BREAK)
+            out.extend(tokens)
+    return out
+
+
+def clause_tokens(text: str, cased: bool = False) -> list[str]:
+    """The text's tokens (``tokenize``'s, or with ``cased`` ``cased_tokens``') with
+    CLAUSE_BREAK between its clauses (``_CLAUSE_END``), none at its ends. An emoticon or
+    emoji (``emoticons``) is found first, before the punctuation it is made of ends any
+    clause, and is a token and a clause of its own in its place, so no negation reaches it
+    ("pas content :("). What the lexicon fallbacks read."""
+    pieces = split_faces(text)
+    if len(pieces) == 1:
+        return _words_and_breaks(text, cased)
+    return _joined_clauses(
+        [piece] if k % 2 else _words_and_breaks(piece, cased) for k, piece in enumerate(pieces)
+    )
+
+
+def sentiment_tokens(text: str, words: list[str] | None = None) -> list[str]:
+    """What the classifiers read: the text's words with CLAUSE_BREAK between its clauses
+    (the clauses of ``clause_tokens``), then its faces. The lexicon sums stop a negation's
+    scope at a break (``lexicon_features``) as the fallbacks do; the word features, the
+    character n-grams and the word vectors leave the breaks out
+    (``features.without_clause_breaks``), so their words keep their neighbours and word
+    pairs are those of the words alone; the faces come last for the same reason (their
+    lexicon values count in the first channel's sums). ``words``: the text's ``tokenize``
+    tokens, when the caller has them (the same list back when nothing is marked)."""
+    pieces = split_faces(text)
+    if len(pieces) == 1:
+        if words is not None and _CLAUSE_END.search(text.strip(_EDGES)) is None:
+            return words
+        return _words_and_breaks(text, False)
+    return _joined_clauses(_words_and_breaks(piece, False) for piece in pieces[0::2]) + pieces[1::2]
 
 
 def lexicon_tokens(text: str, language: str, words: frozenset[str]) -> Tokens:
@@ -184,7 +237,7 @@ def lexicon_tokens(text: str, language: str, words: frozenset[str]) -> Tokens:
     if "hashtags" in STEPS and "#" in text:
         text = _HASHTAG.sub(lambda m: " " + _hashtag_words(m.group(1), language, words), text)
     if "caps" in STEPS:
-        raw = clause_tokens(text, cased_tokens)
+        raw = clause_tokens(text, cased=True)
         tokens = [t.lower() for t in raw]
         mixed = text.upper() != text
         emphasis = [mixed and len(t) > 1 and t.isupper() for t in raw]

@@ -17,16 +17,18 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from compare.analysis.sentiment.emoticons import sentiment_tokens
 from compare.analysis.sentiment.features import (
     CHAR_PREFIX,
+    CLAUSE_BREAK,
     POST_VERB_NEGATIONS,
     finite_verb,
     negation_follows,
     negation_words,
+    without_clause_breaks,
     word_char_ngrams,
 )
 from compare.analysis.sentiment.featurise_once import memo
+from compare.analysis.sentiment.normalise import sentiment_tokens
 from compare.analysis.text import lemma
 from compare.analysis.text import lemmas as lemmatize
 
@@ -163,6 +165,7 @@ class FeatureVectorizer:
         self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None = None
     ) -> FeatureVectorizer:
         """Vocabulary = every feature of the training texts (min_df 1), in sorted order."""
+        token_lists, lemma_lists = _words_only(token_lists, lemma_lists)
         self._fit_features(self._feature_lists(token_lists, lemma_lists), token_lists)
         return self
 
@@ -187,13 +190,15 @@ class FeatureVectorizer:
         """Count rows (one per token list) over the vocabulary; rows can be summed.
 
         ``lemma_lists`` must be the tokens' lemmas in this vectorizer's language, if given
-        (here and in ``fit`` and ``fit_transform``)."""
+        (here and in ``fit`` and ``fit_transform``). CLAUSE_BREAK tokens are left out."""
+        token_lists, lemma_lists = _words_only(token_lists, lemma_lists)
         return self._count_rows(self._feature_lists(token_lists, lemma_lists), token_lists)
 
     def fit_transform(
         self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None = None
     ) -> sp.csr_matrix:
         """``fit`` then ``transform``, computing each text's word features once."""
+        token_lists, lemma_lists = _words_only(token_lists, lemma_lists)
         feature_lists = self._feature_lists(token_lists, lemma_lists)
         self._fit_features(feature_lists, token_lists)
         return self._count_rows(feature_lists, token_lists)
@@ -251,6 +256,17 @@ class FeatureVectorizer:
             np.frombuffer(lengths, dtype=np.int64) if lengths else np.zeros(0, np.int64),
             len(self.vocabulary),
         )
+
+
+def _words_only(
+    token_lists: list[list[str]], lemma_lists: list[list[str]] | None
+) -> tuple[list[list[str]], list[list[str]] | None]:
+    """The token lists (and lemma lists) without CLAUSE_BREAK (``without_clause_breaks``):
+    the word features read the words alone."""
+    if not any(CLAUSE_BREAK in tokens for tokens in token_lists):
+        return token_lists, lemma_lists
+    words = list(map(without_clause_breaks, token_lists))
+    return words, None if lemma_lists is None else list(map(without_clause_breaks, lemma_lists))
 
 
 def _prefixed_run(ordered: list[str], prefix: str) -> slice:
