@@ -82,6 +82,35 @@ def page(ld: str, body: str = "<h1>Kettle</h1>") -> str:
             "49.00",
             id="markup-price-labelled-old-in-a-page-without-english-signs",
         ),
+        # Pages without markup: the layout alone tells the price to pay.
+        pytest.param(
+            page("", '<h1>Kettle</h1><p class="price"><del><span class="amount"><span class="sym">'
+                 '€</span>&nbsp;49.90</span></del> <ins><span class="amount"><span class="sym">€'
+                 '</span>&nbsp;39.90</span></ins></p>'),
+            "39.90",
+            id="struck-amount-written-as-the-sign-s-tail",
+        ),
+        pytest.param(
+            page("", '<h1>Kettle</h1><div class="product-price"><span class="price-item '
+                 'price-item--regular">€ 49,90</span></div><aside class="recommend"><a>Mug</a>'
+                 '<span class="price">€ 9,90</span></aside>'),
+            "49.90",
+            id="regular-named-price-with-no-sale-price-beside-it",
+        ),
+        pytest.param(
+            page("", '<h1>Kettle</h1><div class="price__regular"><span class="price-item '
+                 'price-item--regular">€ 49,90</span></div><div class="price__sale"><span '
+                 'class="price-item price-item--regular">€ 49,90</span><span class="price-item '
+                 'price-item--sale">€ 39,90</span></div>'),
+            "39.90",
+            id="regular-named-price-beside-a-sale-price-stays-old",
+        ),
+        pytest.param(
+            page("", '<h1>Kettle</h1><div class="price-box"><span>MRP Rs. 799</span> <span>Rs. 649'
+                 "</span></div>"),
+            "649",
+            id="two-amounts-side-by-side-read-one-by-one",
+        ),
     ],
 )  # fmt: skip
 def test_price_paid(html: str, price: str) -> None:
