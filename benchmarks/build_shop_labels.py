@@ -264,9 +264,20 @@ HAND_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
                "part number"),
     },
     "old_price": {
-        "en": ("was", "before", "rrp", "msrp", "list price", "regular price", "starting price"),
+        "en": ("was", "before", "rrp", "msrp", "list price", "regular price", "starting price",
+               "mrp", "m.r.p."),
         "de": ("statt", "uvp"), "fr": ("avant",), "it": ("prima era",), "pl": ("zamiast",),
         "no": ("tidligere", "før"), "sv": ("förr",),
+        "es": ("antes", "precio anterior"),
+        "pt": ("preço anterior", "preço original"), "nl": ("adviesprijs", "oude prijs"),
+        "cs": ("běžná cena", "původní cena"), "sk": ("bežná cena", "pôvodná cena"),
+        "hu": ("eredeti ár", "régi ár"), "ro": ("preț vechi", "pret vechi", "preț inițial"),
+        "tr": ("eski fiyat", "piyasa fiyatı", "liste fiyatı"),
+        "el": ("αρχική τιμή", "λιανική τιμή"), "ru": ("старая цена", "обычная цена"),
+        "uk": ("стара ціна", "звичайна ціна"), "zh": ("市场价", "原价", "参考价", "划线价"),
+        "ja": ("定価", "通常価格", "参考価格", "希望小売価格"), "ko": ("정상가", "소비자가", "시중가"),
+        "vi": ("giá gốc", "giá cũ", "giá niêm yết"), "id": ("harga normal", "harga coret"),
+        "th": ("ราคาปกติ",), "ar": ("السعر الأصلي", "السعر القديم"), "he": ("מחיר קודם",),
     },
 }  # fmt: skip
 HAND_SOURCE = "hand: written from general knowledge of shop vocabulary, not from any page"

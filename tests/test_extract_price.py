@@ -80,6 +80,10 @@ def test_minor_units(value: str | int, expected: str | None) -> None:
         ("https://www.example.pl/", "PLN"),
         ("https://example.de/x", "EUR"),
         ("https://example.com/x", None),
+        ("https://item.example.cn/1.html", "CNY"),  # where "￥" is the yuan, not the yen
+        ("https://example.co.il/p", "ILS"),
+        ("https://example.vn/p", "VND"),
+        ("https://example.ae/ar/p", "AED"),
     ],
 )
 def test_currency_from_url(url: str, expected: str | None) -> None:
@@ -102,6 +106,15 @@ def test_currency_from_url(url: str, expected: str | None) -> None:
         ("12,50 Kč", ("12.50", "CZK")),
         ("Lekë 12 to go", ("12", "ALL")),  # a letter sign beside an amount
         ("Lekë of 12", (None, None)),  # ... not away from it
+        ("1 290,- Kč", ("1290", "CZK")),  # the dash of a whole amount before a letter sign
+        ("1 290,-Kč", ("1290", "CZK")),
+        ("250.000 đ", ("250000", "VND")),  # signs shops write that CLDR's locales do not
+        ("89 ש״ח", ("89", "ILS")),
+        ('89 ש"ח', ("89", "ILS")),
+        ("1.299,90 TL", ("1299.90", "TRY")),
+        ("89,000원", ("89000", "KRW")),
+        ("đ 12", ("12", "VND")),
+        ("Số đ", (None, None)),  # a one-letter sign away from an amount is a letter
     ],
 )
 def test_symbols_of_more_currencies(text: str, expected: tuple[str | None, str | None]) -> None:
@@ -161,6 +174,10 @@ def test_a_remembered_currency_answers_each_hint_and_any_length() -> None:
         ("sv_FI", "EUR"),  # the region first: Finland's Swedish shops price in euros
         ("en-GB", "GBP"),
         ("pl", "PLN"),
+        ("ja", "JPY"),  # a language of one country
+        ("he", "ILS"),
+        ("zh-CN", "CNY"),
+        ("zh", None),  # China, Taiwan, Hong Kong, Singapore
         ("en", None),  # a language of many countries names no currency
         ("fr", None),
         (None, None),

@@ -82,7 +82,59 @@ def page(ld: str, body: str = "<h1>Kettle</h1>") -> str:
             "49.00",
             id="markup-price-labelled-old-in-a-page-without-english-signs",
         ),
+        # Pages without markup: the layout alone tells the price to pay.
+        pytest.param(
+            page("", '<h1>Kettle</h1><p class="price"><del><span class="amount"><span class="sym">'
+                 '€</span>&nbsp;49.90</span></del> <ins><span class="amount"><span class="sym">€'
+                 '</span>&nbsp;39.90</span></ins></p>'),
+            "39.90",
+            id="struck-amount-written-as-the-sign-s-tail",
+        ),
+        pytest.param(
+            page("", '<h1>Kettle</h1><div class="product-price"><span class="price-item '
+                 'price-item--regular">€ 49,90</span></div><aside class="recommend"><a>Mug</a>'
+                 '<span class="price">€ 9,90</span></aside>'),
+            "49.90",
+            id="regular-named-price-with-no-sale-price-beside-it",
+        ),
+        pytest.param(
+            page("", '<h1>Kettle</h1><div class="price__regular"><span class="price-item '
+                 'price-item--regular">€ 49,90</span></div><div class="price__sale"><span '
+                 'class="price-item price-item--regular">€ 49,90</span><span class="price-item '
+                 'price-item--sale">€ 39,90</span></div>'),
+            "39.90",
+            id="regular-named-price-beside-a-sale-price-stays-old",
+        ),
+        pytest.param(
+            page("", '<h1>Kettle</h1><div class="price-box"><span>MRP Rs. 799</span> <span>Rs. 649'
+                 "</span></div>"),
+            "649",
+            id="two-amounts-side-by-side-read-one-by-one",
+        ),
     ],
 )  # fmt: skip
 def test_price_paid(html: str, price: str) -> None:
+    assert extract_auto(html, URL).offers[0].price == price
+
+
+@pytest.mark.parametrize(
+    ("lang", "old", "now", "price"),
+    [
+        ("cs", "Běžná cena 1 590 Kč", "1 290 Kč", "1290"),
+        ("zh-CN", "市场价：498元", "368元", "368"),
+        ("ja", "定価 4,400円", "3,980円", "3980"),
+        ("tr", "Piyasa Fiyatı: 999,00 TL", "749,00 TL", "749.00"),
+        ("el", "Αρχική τιμή: 429,00 €", "349,00 €", "349.00"),
+        ("en-IN", "MRP: ₹799", "₹649", "649"),
+    ],
+)
+def test_a_list_price_labelled_in_the_page_s_language(
+    lang: str, old: str, now: str, price: str
+) -> None:
+    """Neither struck nor named (hashed classes): the label alone says the first amount is
+    the list price, in the words shops of each language use (shop_labels' old_price)."""
+    html = (
+        f'<html lang="{lang}"><body><h1>Kettle</h1><div class="a1"><span class="b2">{old}</span>'
+        f'</div><div class="c3"><span class="d4">{now}</span></div></body></html>'
+    )
     assert extract_auto(html, URL).offers[0].price == price

@@ -385,12 +385,21 @@ def _choose_sku(
     )
     if best is None or best.value == offer.sku:
         return
-    offer.sku = best.value
+    # A markup GTIN shown grouped ("ISBN 978-4-00-000000-2") is written as the markup has it.
+    written = next((v for v in markup_ids if v == _ungrouped(best.value)), best.value)
+    offer.sku = written
     offer.explain["sku"] = (
         offer.explain.get("sku", JSON_LD.name)
-        if best.element is None and best.value in markup_ids
+        if best.element is None and written in markup_ids
         else HEURISTIC.name
     )
+
+
+def _ungrouped(code: str) -> str:
+    """A code of digits written in groups ("978-4-00-000000-2", "4 901234 567894") as one
+    run of digits; any other code as it is."""
+    digits = code.replace("-", "").replace(" ", "")
+    return digits if digits.isdigit() else code
 
 
 def _shown_shop_code(root: HtmlElement, markup_sku: str) -> str | None:

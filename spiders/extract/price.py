@@ -24,6 +24,7 @@ _WRITTEN_FORMS: dict[str, list[str]] = {
     "zl": ["PLN"], "lei": ["RON"], "руб": ["RUB"], "元": ["CNY"], "円": ["JPY"],
     "тг": ["KZT"], "₵": ["GHS"], "грн": ["UAH"], "J$": ["JMD"], "TT$": ["TTD"],
     "₨": ["INR", "PKR", "LKR", "NPR"], "rs": ["INR", "PKR", "LKR", "NPR", "MUR", "SCR"],
+    "TL": ["TRY"], "đ": ["VND"], "원": ["KRW"], "ש״ח": ["ILS"], 'ש"ח': ["ILS"],
 }  # fmt: skip
 _SIGNS: dict[str, list[str]] = {**_TABLE["symbols"], **_WRITTEN_FORMS}
 CURRENCY_SYMBOLS: dict[str, str | None] = {
@@ -44,7 +45,12 @@ TLD_CURRENCY = {
     "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR", "pt": "EUR", "nl": "EUR",
     "be": "EUR", "at": "EUR", "ie": "EUR", "fi": "EUR", "gr": "EUR", "sk": "EUR",
     "si": "EUR", "ee": "EUR", "lv": "EUR", "lt": "EUR", "lu": "EUR", "mt": "EUR",
-    "cy": "EUR", "us": "USD",
+    "cy": "EUR", "us": "USD", "cn": "CNY", "tw": "TWD", "kz": "KZT", "by": "BYN",
+    "vn": "VND", "th": "THB", "id": "IDR", "my": "MYR", "ph": "PHP", "il": "ILS",
+    "ae": "AED", "sa": "SAR", "kw": "KWD", "qa": "QAR", "bh": "BHD", "om": "OMR",
+    "jo": "JOD", "eg": "EGP", "ma": "MAD", "rs": "RSD", "ge": "GEL", "am": "AMD",
+    "az": "AZN", "uz": "UZS", "md": "MDL", "bd": "BDT", "lk": "LKR", "np": "NPR",
+    "ng": "NGN", "ke": "KES", "pe": "PEN", "uy": "UYU",
 }  # fmt: skip
 ISO_CODES = frozenset(_TABLE["codes"])
 """ISO 4217 codes in use (and HRK, on pages saved before 2023)."""
@@ -115,6 +121,10 @@ def is_date_after(text: str, start: int) -> bool:
     return day_month is not None and month_number(day_month.group(1)) is not None
 
 
+# An amount written without its minor units ("1 290,-", "1'299.–") ending just before a word.
+_WHOLE_AMOUNT_END = re.compile(r"\d[.,](?:-{1,2}|–|—)\s?$")
+
+
 def _word_sign(text: str, found: re.Match[str]) -> str | None:
     raw = found.group(0)
     for sign in _WORD_SIGNS.get(raw.casefold(), ()):
@@ -125,6 +135,8 @@ def _word_sign(text: str, found: re.Match[str]) -> str | None:
                 return None  # "den 5. Mai" is a date: the word is no currency
             if any(ch.isdigit() for ch in before + after):
                 return sign
+            if _WHOLE_AMOUNT_END.search(text, max(0, found.start() - 6), found.start()):
+                return sign  # "1 290,- Kč": the dash of a whole amount stands between
     return None  # "km" is no "KM", "Den" no "ден"; letters away from an amount are words
 
 
@@ -156,7 +168,9 @@ def currency_from_url(url: str) -> str | None:
 # domain's, for a sign several currencies share ("kr") or a bare amount.
 _LANGUAGE_CURRENCY = {
     "no": "NOK", "nb": "NOK", "nn": "NOK", "da": "DKK", "sv": "SEK", "is": "ISK",
-    "pl": "PLN", "cs": "CZK", "hu": "HUF",
+    "pl": "PLN", "cs": "CZK", "hu": "HUF", "ja": "JPY", "ko": "KRW", "vi": "VND",
+    "th": "THB", "he": "ILS", "iw": "ILS", "tr": "TRY", "uk": "UAH", "kk": "KZT",
+    "ka": "GEL", "hy": "AMD", "id": "IDR", "el": "EUR",
 }  # fmt: skip
 
 

@@ -108,7 +108,8 @@ _STRUCK_STYLE = "line-through"
 _UNIT_TEXT = re.compile(r"/\s*(?:\d+\s*[^\W\d_]{1,3}\b|[^\W\d_]|[\u3380-\u33ff])|\bper\b|/\s*mo|mois|monat|miesi|month|x\s*\d|\d\s*x|%", re.I)  # fmt: skip
 _MAX_PRICE_TEXT = 40
 _FAR_DEPTH = FAR_DEPTH
-_BARE_NUMBER = re.compile(r"[.,]?\d[\d.,'’ ]*")
+# Any script's digits (\d), with the Arabic decimal and thousands marks ("٣٩٩٫٠٠").
+_BARE_NUMBER = re.compile(r"[.,]?\d[\d.,'’ \u066b\u066c]*")
 # Scale of the page features: elements away from the heading, count of "many" repeats.
 _FAR_FROM_HEADING = 450
 _JUST_BEFORE_HEADING = 50
@@ -139,6 +140,8 @@ class PriceCandidate:
     """Where the price is shown."""
     features: dict[str, float] = field(default_factory=dict)
     """Its features for the ranking model (``spiders.extract.candidate_model``)."""
+    old_by_names: bool = False
+    """Called old by class or id names alone (not struck, not labelled)."""
 
 
 # The attributes test suites find elements by (Testing Library's and Playwright's
@@ -217,7 +220,7 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
         full = joined_text(element)
         plausible = full and len(full) <= _MAX_PRICE_TEXT and any(ch.isdigit() for ch in full)
         if plausible and full != own and detect_currency(full)[1] is not None:
-            return full
+            return None if _side_by_side(full) else full
         if plausible and full != own and price_named and _PLAIN_AMOUNT.fullmatch(full):
             return full  # a price-named block whose number sits in a child: as its own text
     return None
@@ -278,26 +281,41 @@ def _is_struck(element: lxml.html.HtmlElement, near: list[lxml.html.HtmlElement]
     for node in (element, *near):
         if node.tag in _STRUCK_TAGS or _STRUCK_STYLE in (node.get("style") or ""):
             return True
+    return any(
+        node.tag in _STRUCK_TAGS or _STRUCK_STYLE in (node.get("style") or "")
+        for node in _first_amount_holders(element)
+    )
+
+
+def _first_amount_holders(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """For a block read whole (no digit of its own), the element holding its first digits
+    and that element's ancestors below the block, nearest first; [] for an element with
+    digits of its own. The digits may be a child's tail: in "<del><span>₪</span> 1,499.90
+    </del>" they are the sign's tail, held by the ``<del>``."""
     if any(ch.isdigit() for ch in own_text(element)):
-        return False
+        return []
     for node in element.iterdescendants():
-        if isinstance(node.tag, str) and any(ch.isdigit() for ch in node.text or ""):
-            return node.tag in _STRUCK_TAGS or _STRUCK_STYLE in (node.get("style") or "")
-    return False
+        if not isinstance(node.tag, str):
+            continue
+        if any(ch.isdigit() for ch in node.text or ""):
+            holder = node
+        elif any(ch.isdigit() for ch in node.tail or "") and node.getparent() is not element:
+            holder = node.getparent()
+        else:
+            continue
+        return [holder, *itertools.takewhile(lambda a: a is not element, holder.iterancestors())]
+    return []
 
 
 def _first_amount_named_old(element: lxml.html.HtmlElement) -> bool:
     """For a block read whole (no digit of its own), its first amount's element or the
     ancestors up to the block named old the way a price element alone would be
     ("<span class='price--old'>149</span><span class='price--sale'>99</span>")."""
-    if any(ch.isdigit() for ch in own_text(element)):
+    between = _first_amount_holders(element)
+    if not between:
         return False
-    for node in element.iterdescendants():
-        if isinstance(node.tag, str) and any(ch.isdigit() for ch in node.text or ""):
-            between = [node, *itertools.takewhile(lambda a: a is not element, node.iterancestors())]
-            names = " ".join(names_of(a) for a in between)
-            return names_say_not_current(names) and not names_say_current(names_of(node))
-    return False
+    names = " ".join(names_of(a) for a in between)
+    return names_say_not_current(names) and not names_say_current(names_of(between[0]))
 
 
 def _label_before(element: lxml.html.HtmlElement) -> str:
@@ -357,8 +375,9 @@ def _own_features(
     text: str,
     far: list[lxml.html.HtmlElement],
     elsewhere: dict[lxml.html.HtmlElement, bool],
-) -> tuple[dict[str, float], bool, str]:
-    """(features the element and its ancestors give; is an old price; layout signature);
+) -> tuple[dict[str, float], bool, str, bool]:
+    """(features the element and its ancestors give; is an old price; layout signature; is
+    called old by names alone);
     ``far``: its ancestors up to ``_FAR_DEPTH``, nearest first; ``elsewhere``: whether an
     element's names place it among other products or in the chrome, for the elements
     judged so far (the page's candidates share most of their ancestors)."""
@@ -383,9 +402,10 @@ def _own_features(
         "bias": 1.0,
     }
     # "original-price current-price" is an old price; "old-layout > price-now" is not.
-    old = struck or labelled_old or own_old or (near_old and not own_current)
-    old = old or (len(element) > 0 and _first_amount_named_old(element))
-    return features, old, layout_signature(element, near)
+    named_old = own_old or (near_old and not own_current)
+    named_old = named_old or (len(element) > 0 and _first_amount_named_old(element))
+    old = struck or labelled_old or named_old
+    return features, old, layout_signature(element, near), old and not (struck or labelled_old)
 
 
 def _named_elsewhere(
@@ -418,9 +438,9 @@ _JOINERS = frozenset("-–—/~～")
 @functools.lru_cache(maxsize=256)
 def _signed_amount(sign: str) -> re.Pattern[str]:
     """An amount with ``sign`` before or after it (group 1: the amount, group 2: the sign
-    when written after it)."""
+    when written after it); a sign in letters may end in an abbreviation's dot ("Rs. 649")."""
     mark = re.escape(sign)
-    return re.compile(rf"{mark}\s?(\d+(?:[.,'’ ]\d+)*)|(\d+(?:[.,'’ ]\d+)*)\s?{mark}")
+    return re.compile(rf"{mark}\.?\s?(\d+(?:[.,'’ ]\d+)*)|(\d+(?:[.,'’ ]\d+)*)\s?{mark}")
 
 
 def _several_amounts(text: str) -> bool:
@@ -440,6 +460,18 @@ def _several_amounts(text: str) -> bool:
         if between in _JOINERS:
             return True
     return False
+
+
+def _side_by_side(text: str) -> bool:
+    """True if a block's text shows two different amounts, each with the currency's sign,
+    not joined as a range ("de R$ 1.599,90 por R$ 1.299,90", "MRP Rs. 799 Rs. 649"): two
+    prices shown side by side (a list and a sale price, a price and its delivery), each in
+    its own element, which are read one by one; the block is not one price."""
+    sign = detect_currency(text)[1]
+    if not sign or text.count(sign) < 2 or _several_amounts(text):
+        return False
+    amounts = {m.group(1) or m.group(2) for m in _signed_amount(sign).finditer(text)}
+    return len(amounts) >= 2
 
 
 def heading_position(root: lxml.html.HtmlElement) -> int | None:
@@ -577,6 +609,25 @@ def _add_higher_beside(candidates: list[PriceCandidate]) -> None:
             c.features["higher_beside"] = 1.0
 
 
+def _believe_lone_old_names(candidates: list[PriceCandidate]) -> None:
+    """When the page shows no current amount to pay (outside other products' blocks; not a
+    unit, instalment or delivery amount), the best-scored amount called old by its names
+    alone, and not struck or labelled old anywhere, is the price: themes name the
+    undiscounted price "regular" or "original" whether or not a sale runs."""
+    if any(
+        not c.old and not c.features.get("other_products_named") and not c.features.get("unit_text")
+        for c in candidates
+    ):
+        return
+    shown_old = {c.price for c in candidates if c.old and not c.old_by_names}
+    named = [c for c in candidates if c.old_by_names and c.price not in shown_old]
+    if named:
+        best = max(named, key=lambda c: c.score).price
+        for c in named:
+            if c.price == best:
+                c.old = c.old_by_names = False
+
+
 def _held_beside(
     candidates: list[PriceCandidate],
 ) -> dict[lxml.html.HtmlElement, list[PriceCandidate]]:
@@ -648,7 +699,7 @@ def discounted_beside(
         for element, text, price, currency, far in _shown_amounts(
             root, list(_BLOCK_DIGIT_ELEMENTS(block)), currency_hint
         )
-        for features, old, signature in [_own_features(element, text, far, elsewhere)]
+        for features, old, signature, _ in [_own_features(element, text, far, elsewhere)]
     ]
     amount = float(shown.price)
     return {
@@ -696,9 +747,11 @@ def _scored(
     positions = _positions(root, [element for element, *_ in found])
     elsewhere: dict[lxml.html.HtmlElement, bool] = {}
     for (element, text, price, currency, far), order in zip(found, positions, strict=True):
-        features, old, signature = _own_features(element, text, far, elsewhere)
+        features, old, signature, by_names = _own_features(element, text, far, elsewhere)
         candidates.append(
-            PriceCandidate(0.0, order, text, price, currency, old, signature, element, features)
+            PriceCandidate(
+                0.0, order, text, price, currency, old, signature, element, features, by_names
+            )
         )
     _add_page_features(candidates, heading_position(root))
     if len({c.price for c in candidates}) > 1 and (
@@ -716,7 +769,9 @@ def price_candidates(
     found = _shown_amounts(root, _DIGIT_ELEMENTS(root), currency_hint)
     if not found:
         found = _shown_amounts(root, _other_digit_elements(root), currency_hint)
-    return _scored(root, found, every_feature) if found else []
+    candidates = _scored(root, found, every_feature) if found else []
+    _believe_lone_old_names(candidates)  # needs every amount of the page
+    return candidates
 
 
 _OTHER_DIGIT = re.compile(f"[{OTHER_DIGITS}]")
