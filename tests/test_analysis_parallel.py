@@ -164,6 +164,32 @@ def test_training_on_a_pool_hands_the_base_models_columns_to_this_process(
     assert all(again._char_columns[token] == handed[token] for token in polish)
 
 
+def test_a_languages_function_words_are_learnt_where_its_ratings_were_lemmatised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # learning a language's function words lemmatises its newest reviews, mostly its rated
+    # ones: on a process of its own it lemmatised again what the training job had
+    handed: list[tuple[str | None, str]] = []
+    remember = training.remember_lemmas
+
+    def recorded(found: dict[str | None, dict[str, str]]) -> None:
+        handed.extend((language, token) for language, lemmas in found.items() for token in lemmas)
+        remember(found)
+
+    monkeypatch.setattr(training, "remember_lemmas", recorded)
+    monkeypatch.setattr(text, "_LEMMA_MEMO", {})
+    monkeypatch.setattr(text, "_HANDED", {})
+    monkeypatch.setattr(run, "IN_PROCESS_BELOW", 1)
+    engine = open_database(f"sqlite:///{tmp_path}/pl.db")
+    add_reviews(engine, polish_rated(30))
+    summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=2)
+    engine.dispose()
+    assert summary.model_trained and "pl" in summary.model_guard
+    polish = set(tokenize(" ".join(POLISH_GOOD + POLISH_BAD)))
+    # each of the reviews' tokens lemmatised (and handed over) once
+    assert sorted(t for language, t in handed if language == "pl" and t in polish) == sorted(polish)
+
+
 def test_a_vectoriser_hands_each_columns_over_once() -> None:
     base = load_base("pl")
     assert base is not None

@@ -281,8 +281,9 @@ def _refresh_and_learn(
 ) -> tuple[Path | None, bool, dict[str, frozenset[str]]]:
     """``refresh_database_model``, and the function words of ``learning.to_learn``
     (``learn_language``): with ``workers`` > 1 and more than one task, on one pool, the
-    training's jobs first (costliest first), then the languages' function words, so that
-    they fill the time the training leaves a process idle instead of following it."""
+    training's jobs first (costliest first), each language's function words right after its
+    job in the same process (its lemmas at hand), and those of a language without a job
+    then, so that they fill the time the training leaves a process idle."""
     to_learn = learning.to_learn if learning is not None else []
     newest = store.newest()
     trained_counts = _trained_counts(newest) if newest is not None else {}
@@ -304,9 +305,11 @@ def _refresh_and_learn(
                 initargs=(os.getpid(),),
             ) as pool,
         ):
+            # each language's learning follows its training job (the job's lemmas at hand)
             bundle, words = TrainingOnPool(examples, pool).run(
                 description,
                 [(learn_language, (code, learning_texts(engine, code))) for code in to_learn],
+                then=list(to_learn),
             )
             learnt = dict(zip(to_learn, words, strict=True))
             if not jobs:

@@ -258,7 +258,13 @@ class TrainingOnPool:
     --text-from's, the Norwegian k-fold guard (~19 CPU-s) costs about what the three other
     jobs cost together (~20), so whole jobs keep both processes busy, while split, every
     process that fitted a fold featurised the ratings again (training CPU 38.1 -> 35.7 s
-    whole, medians of 3, load 7-11)."""
+    whole, medians of 3, load 7-11).
+
+    A call of ``also`` given for a language (``then``) lemmatises that language's texts: it
+    runs right after the language's training job, in the same call, where the job's lemmas
+    are in the process's memo. On a process of its own it lemmatised most of the tokens the
+    job had lemmatised in the other one (on benchmarks/analyze.py --text-from's reviews,
+    ~107,000 lemmatisations in the training's two processes for 72,000 distinct tokens)."""
 
     def __init__(self, examples: Examples, pool: Executor) -> None:
         self.examples = examples
@@ -266,30 +272,72 @@ class TrainingOnPool:
         self.pool = pool
 
     def run(
-        self, training_data: str, also: list[Call] | None = None
+        self,
+        training_data: str,
+        also: list[Call] | None = None,
+        then: list[str | None] | None = None,
     ) -> tuple[ModelBundle, list[Any]]:
         """The trained bundle, as ``train_bundle`` in this process makes it, and the results
-        of ``also`` (the lemmas the pool processes found are added to this process's memo)."""
+        of ``also`` (the lemmas the pool processes found are added to this process's memo).
+        ``then``: for each call of ``also``, the language whose texts it lemmatises (it then
+        follows that language's training job), or None."""
+        also = list(also or [])
+        languages = list(then or [None] * len(also))
+        following = {
+            language: i
+            for i, language in enumerate(languages)
+            if language is not None and any(job.key == language for job in self.jobs)
+        }
         costliest_first = sorted(range(len(self.jobs)), key=lambda i: -job_cost(self.jobs[i]))
-        calls: list[Call] = [(train_job, (self.jobs[i],)) for i in costliest_first]
-        futures = [
-            self.pool.submit(_pool_call, function, args)
-            for function, args in calls + list(also or [])
-        ]
-        results = []
-        for future in futures:
-            value, (lemmas_found, columns_found) = future.result()
-            remember_lemmas(lemmas_found)
-            remember_base_columns(columns_found)
-            results.append(value)
-        fitted = [results[costliest_first.index(i)] for i in range(len(self.jobs))]
+        job_futures = {
+            i: self.pool.submit(
+                _pool_call,
+                train_then,
+                (
+                    self.jobs[i],
+                    also[following[key]] if (key := self.jobs[i].key) in following else None,
+                ),
+            )
+            for i in costliest_first
+        }
+        alone = {
+            i: self.pool.submit(_pool_call, *call)
+            for i, call in enumerate(also)
+            if i not in following.values()
+        }
+        fitted: list[Any] = [None] * len(self.jobs)
+        results: list[Any] = [None] * len(also)
+        for i, future in job_futures.items():
+            (fitted[i], after), handed = future.result()
+            _remember(handed)
+            key = self.jobs[i].key
+            if key in following:
+                results[following[key]] = after
+        for i, future in alone.items():
+            results[i], handed = future.result()
+            _remember(handed)
         bundle = _bundle_of(self.examples, self.jobs, fitted, self.pooled_languages, training_data)
-        return bundle, results[len(self.jobs) :]
+        return bundle, results
 
 
-def _pool_call(
-    function: Callable[..., Any], args: tuple[Any, ...]
-) -> tuple[Any, tuple[LemmaMemo, BaseColumns]]:
+def train_then(
+    job: TrainingJob, then: Call | None
+) -> tuple[SentimentClassifier | GuardResult, Any]:
+    """``train_job``, then ``then`` in the same process (None: nothing)."""
+    fitted = train_job(job)
+    return fitted, None if then is None else then[0](*then[1])
+
+
+Handover = tuple[LemmaMemo, BaseColumns]
+
+
+def _remember(handed: Handover) -> None:
+    lemmas_found, columns_found = handed
+    remember_lemmas(lemmas_found)
+    remember_base_columns(columns_found)
+
+
+def _pool_call(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, Handover]:
     """A call in a pool process, with the lemmas and the base models' character n-gram
     columns that process found since its last call: the analysis workers, forked from the
     pool's parent after training, then look them up instead of finding them again for the
