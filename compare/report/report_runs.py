@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, func, select
 
 from compare.report.findings import Finding, fold_name
 from compare.report.report_error import ReportError
@@ -201,28 +201,12 @@ def stored_findings(
         REPORT_RUN, REPORT_RUN.c.id == FINDING.c.report_run_id
     )
     with engine.connect() as connection:
-        # The name is checked first: a misspelt competitor is an error even before any report.
-        if competitor:
-            query = query.where(FINDING.c.competitor == _competitor_named(connection, competitor))
-        if not all_runs:
-            latest = connection.execute(
-                select(REPORT_RUN.c.id).order_by(REPORT_RUN.c.id.desc()).limit(1)
-            ).scalar()
-            if latest is None:
-                return []
-            query = query.where(FINDING.c.report_run_id == latest)
-        if aspect:
-            # Aspects are stored with underscores ("customer_service") and need topics with
-            # spaces ("milk frother"); a user may write either (and LIKE's "_" and "%"
-            # would be wildcards).
-            query = query.where(_folded_aspect(FINDING.c.aspect) == fold_name(aspect))
-        if kind:
-            query = query.where(FINDING.c.kind == kind)
-        if kinds is not None:
-            query = query.where(FINDING.c.kind.in_(kinds))
-        if min_score is not None:
-            query = query.where(FINDING.c.score >= min_score)
-        query = query.order_by(FINDING.c.score.desc(), FINDING.c.id).limit(limit)
+        filtered = _filtered(
+            connection, query, competitor, aspect, kind, kinds, min_score, all_runs
+        )
+        if filtered is None:
+            return []
+        query = filtered.order_by(FINDING.c.score.desc(), FINDING.c.id).limit(limit)
         rows = connection.execute(query).all()
     return [
         StoredFinding(
@@ -249,6 +233,67 @@ def stored_findings(
         )
         for r in rows
     ]
+
+
+def stored_finding_matches(
+    engine: Engine,
+    *,
+    competitor: str | None = None,
+    aspect: str | None = None,
+    min_score: float | None = None,
+    all_runs: bool = False,
+    kinds: tuple[str, ...] | None = None,
+) -> int:
+    """How many findings ``stored_findings`` would list on these filters without a limit
+    (counted by the database, not read)."""
+    with engine.connect() as connection:
+        filtered = _filtered(
+            connection,
+            select(func.count()).select_from(FINDING),
+            competitor,
+            aspect,
+            None,
+            kinds,
+            min_score,
+            all_runs,
+        )
+        return 0 if filtered is None else int(connection.execute(filtered).scalar_one())
+
+
+def _filtered(
+    connection: Connection,
+    query: Select[Any],
+    competitor: str | None,
+    aspect: str | None,
+    kind: str | None,
+    kinds: tuple[str, ...] | None,
+    min_score: float | None,
+    all_runs: bool,
+) -> Select[Any] | None:
+    """``query`` on FINDING narrowed to the findings the filters name (see
+    ``stored_findings``); None when no report is stored and ``all_runs`` is not given."""
+    # The name is checked first: a misspelt competitor is an error even before any report.
+    if competitor:
+        query = query.where(FINDING.c.competitor == _competitor_named(connection, competitor))
+    if not all_runs:
+        latest = connection.execute(
+            select(REPORT_RUN.c.id).order_by(REPORT_RUN.c.id.desc()).limit(1)
+        ).scalar()
+        if latest is None:
+            return None
+        query = query.where(FINDING.c.report_run_id == latest)
+    if aspect:
+        # Aspects are stored with underscores ("customer_service") and need topics with
+        # spaces ("milk frother"); a user may write either (and LIKE's "_" and "%"
+        # would be wildcards).
+        query = query.where(_folded_aspect(FINDING.c.aspect) == fold_name(aspect))
+    if kind:
+        query = query.where(FINDING.c.kind == kind)
+    if kinds is not None:
+        query = query.where(FINDING.c.kind.in_(kinds))
+    if min_score is not None:
+        query = query.where(FINDING.c.score >= min_score)
+    return query
 
 
 def _folded_aspect(column: Any) -> ColumnElement[str]:

@@ -86,6 +86,7 @@ def findings(
         finding_aspects,
         report_coverage,
         stored_finding_count,
+        stored_finding_matches,
         stored_findings,
     )
     from storage.db import READING, database_url, open_database
@@ -109,19 +110,19 @@ def findings(
         raise UserError(f"--min-score must be a finite number, not {min_score}")
     engine = open_database(database_url(db), existing=True, bounded_waits=READING)
 
-    def listed(named: str | None, of_kinds: tuple[str, ...], most: int) -> list[StoredFinding]:
+    def listed(named: str | None) -> list[StoredFinding]:
         return stored_findings(
             engine,
             competitor=competitor,
             aspect=named,
             min_score=min_score,
-            limit=most,
+            limit=limit,
             all_runs=all_runs,
-            kinds=of_kinds,
+            kinds=wanted,
         )
 
     try:
-        rows = listed(aspect, wanted, limit)
+        rows = listed(aspect)
         aspects = finding_aspects(engine, all_runs=all_runs) if aspect and not rows else []
         # An aspect or need an earlier report found ("app", no longer an opening) is not
         # another one's name in another language ("app" is a word for the website).
@@ -135,10 +136,21 @@ def findings(
         translated = _stored_aspect_named(aspect, aspects) if aspects and not earlier else None
         if translated is not None:
             # "dostawa", "livraison": the aspect the findings store under its English name
-            rows = listed(translated, wanted, limit)
+            rows = listed(translated)
         # The other side's findings on the same filters, to say they are there.
         other = OPPORTUNITY_KINDS if they_lead else THREAT_KINDS
-        other_side = 0 if kind is not None else len(listed(translated or aspect, other, MAX_LIMIT))
+        other_side = (
+            0
+            if kind is not None
+            else stored_finding_matches(
+                engine,
+                competitor=competitor,
+                aspect=translated or aspect,
+                min_score=min_score,
+                all_runs=all_runs,
+                kinds=other,
+            )
+        )
         latest, stored = stored_finding_count(engine, all_runs=all_runs)
         # A report of some competitors or dates is no statement on the others.
         coverage = None if all_runs or latest is None else report_coverage(engine, latest)
