@@ -54,10 +54,13 @@ COMPLAINTS = [
 ]
 
 
-def right_counts(show: bool = False) -> tuple[int, int]:
-    """(praise labelled positive, complaints labelled negative) by the French fallback."""
+def right_counts(
+    show: bool = False, praise: list[str] | None = None, complaints: list[str] | None = None
+) -> tuple[int, int]:
+    """(praise labelled positive, complaints labelled negative) by the French fallback, of
+    this table or of the ``praise`` and ``complaints`` given."""
     counts = []
-    for texts, sign in ((PRAISE, 1), (COMPLAINTS, -1)):
+    for texts, sign in ((praise or PRAISE, 1), (complaints or COMPLAINTS, -1)):
         right = 0
         for text, (polarity, _, _) in zip(texts, lexicon_scores(texts, "fr"), strict=True):
             ok = polarity * sign > 0
