@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sentiment_fr_reviews import right_counts
+from sentiment_fr_reviews import print_counts
 
 PRAISE = [
     "Livré en 24h, emballage soigné, rien à dire.",
@@ -77,13 +77,7 @@ COMPLAINTS = [
 
 
 def main(argv: list[str]) -> int:
-    praise, complaints = right_counts("--show" in argv, PRAISE, COMPLAINTS)
-    total = praise + complaints
-    print(
-        f"French review sentences (fresh): praise {praise}/{len(PRAISE)}, "
-        f"complaints {complaints}/{len(COMPLAINTS)}, all {total}/{len(PRAISE) + len(COMPLAINTS)}"
-    )
-    return 0
+    return print_counts(argv, "French review sentences (fresh)", PRAISE, COMPLAINTS)
 
 
 if __name__ == "__main__":
