@@ -54,10 +54,13 @@ COMPLAINTS = [
 ]
 
 
-def right_counts(show: bool = False) -> tuple[int, int]:
-    """(praise labelled positive, complaints labelled negative) by the French fallback."""
+def right_counts(
+    show: bool = False, praise: list[str] | None = None, complaints: list[str] | None = None
+) -> tuple[int, int]:
+    """(praise labelled positive, complaints labelled negative) by the French fallback, of
+    this table or of the ``praise`` and ``complaints`` given."""
     counts = []
-    for texts, sign in ((PRAISE, 1), (COMPLAINTS, -1)):
+    for texts, sign in ((praise or PRAISE, 1), (complaints or COMPLAINTS, -1)):
         right = 0
         for text, (polarity, _, _) in zip(texts, lexicon_scores(texts, "fr"), strict=True):
             ok = polarity * sign > 0
@@ -68,14 +71,24 @@ def right_counts(show: bool = False) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
-def main(argv: list[str]) -> int:
-    praise, complaints = right_counts("--show" in argv)
-    total = praise + complaints
+def print_counts(
+    argv: list[str],
+    title: str,
+    praise: list[str] | None = None,
+    complaints: list[str] | None = None,
+) -> int:
+    """Print the table's counts (``--show`` in ``argv``: each sentence's polarity first)."""
+    texts = (praise or PRAISE, complaints or COMPLAINTS)
+    right = right_counts("--show" in argv, *texts)
     print(
-        f"French review sentences: praise {praise}/{len(PRAISE)}, "
-        f"complaints {complaints}/{len(COMPLAINTS)}, all {total}/{len(PRAISE) + len(COMPLAINTS)}"
+        f"{title}: praise {right[0]}/{len(texts[0])}, complaints {right[1]}/{len(texts[1])}, "
+        f"all {sum(right)}/{len(texts[0]) + len(texts[1])}"
     )
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return print_counts(argv, "French review sentences")
 
 
 if __name__ == "__main__":

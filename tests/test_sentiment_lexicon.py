@@ -11,6 +11,7 @@ import pytest
 
 import compare.analysis
 from compare.analysis.sentiment.classifier import ClassifierSettings, train_classifier
+from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_scores
 from compare.analysis.sentiment.lexicon_features import (
     CHANNELS,
@@ -51,6 +52,10 @@ def _sums(text: str, language: str, channel: str) -> tuple[float, float]:
         ("fr", "seed-fr", "J'aime pas ce café", -1),
         ("fr", "seed-fr", "Je n'apprécie pas ce service", -1),
         ("fr", "seed-fr", "Le café est bon, pas cher", 1),
+        # feminine forms of seed adjectives simplemma reads as another word (a noun, a verb)
+        ("fr", "seed-fr", "Une livraison lente", -1),
+        ("fr", "seed-fr", "La boîte est arrivée abîmée", -1),
+        ("fr", "seed-fr", "Une vendeuse malpolie", -1),
         # nouns and verbs Pattern's French adjectives lack, through their English cognates
         ("fr", "cognate-fr", "Une vraie catastrophe", -1),
         ("fr", "cognate-fr", "Le service était une horreur", -1),
@@ -77,6 +82,26 @@ def _sums(text: str, language: str, channel: str) -> tuple[float, float]:
 def test_net_valence_sign(language: str, channel: str, text: str, sign: int) -> None:
     positive, negative = _sums(text, language, channel)
     assert np.sign(positive - negative) == sign
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # shop-review words no French lexicon knew (seed_lexicon.toml's review vocabulary)
+        ("Service client injoignable depuis une semaine", NEGATIVE),
+        ("Suivi de commande inexistant", NEGATIVE),
+        ("Travail bâclé", NEGATIVE),
+        ("Je déconseille ce vendeur", NEGATIVE),
+        ("Une vraie camelote", NEGATIVE),
+        ("Tarifs exorbitants", NEGATIVE),
+        ("Vendeur serviable", POSITIVE),
+        ("Emballage nickel", POSITIVE),
+        ("Finitions irréprochables", POSITIVE),
+        ("Application fluide et intuitive", POSITIVE),
+    ],
+)
+def test_french_fallback_reads_shop_review_words(text: str, label: str) -> None:
+    assert lexicon_scores([text], "fr")[0][1] == label
 
 
 def test_boosters_strengthen_and_dampeners_weaken() -> None:

@@ -184,7 +184,33 @@ def _regular_forms(word: str, language: str) -> tuple[str, ...]:
         return tuple(word[:-1] + ending for ending in _POLISH_I)
     if language == "no" and word[-1] not in "aeiouyæøå":
         return (word + "e", word + "t")
+    if language == "fr":
+        return _french_forms(word)
     return ()
+
+
+def _french_forms(word: str) -> tuple[str, ...]:
+    """Feminine and plural forms of a French seed adjective or participle ("lent" ->
+    "lente", "lents"; "abîmé" -> "abîmée"; "inexistant" -> "inexistante") that simplemma
+    does not read as the word: those it reads as themselves ("lente", the noun, a louse's
+    egg) or a participle's as its verb ("abîmée" -> "abîmer"), which no lexicon rates. A
+    form it reads as another word is left alone ("retarde" is "retarder", no form of
+    "retard"), and so are infinitives, adverbs and words of three letters ("mal", "nul")."""
+    if len(word) < 4 or word.endswith(("er", "ir", "re", "ment")) or " " in word:
+        return ()
+    if word.endswith("eux"):
+        forms: tuple[str, ...] = (word[:-1] + "se", word[:-1] + "ses")
+    elif word.endswith("if"):
+        forms = (word[:-1] + "ve", word[:-1] + "ves", word + "s")
+    elif word.endswith("e"):
+        forms = (word + "s",)
+    elif word[-1] in "sx":
+        forms = (word + "e", word + "es")
+    else:
+        forms = (word + "e", word + "s", word + "es")
+    own = {word, lemma(word, "fr")}
+    verb = word[:-1] + "er" if word.endswith("é") else None
+    return tuple(f for f in forms if lemma(f, "fr") not in own and lemma(f, "fr") in {f, verb})
 
 
 def _cognates(language: str, english: str, package: str) -> Lexicon:
