@@ -16,10 +16,7 @@ from spiders.extract.auto import extract_auto
 CASES = Path(__file__).parent / "fixtures" / "unseen-shops"
 FIELDS = ("price", "currency", "sku", "availability")
 # Fields read wrong still, with why: a fix makes its row pass, and the strict xfail fail.
-KNOWN_MISSES = {
-    ("pt-br-parcelas", "price"): "'de R$ 1.599,90 por R$ 1.299,90': no general cue calls the "
-    "first amount old ('de' and 'por' are too common to be price labels)",
-}
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
 
 
 def _rows() -> list[Any]:

@@ -297,7 +297,7 @@ AVAILABILITY_MODEL = "availability_evidence"
 AVAILABILITY_FEATURES = (
     "markup", "script_variants", "stock_text", "stock_text_short", "stock_text_near",
     "stock_text_negative", "buy_button", "button_action", "button_says_state",
-    "unpriced_unbuyable", "stock_line_status",
+    "unpriced_unbuyable", "stock_line_status", "button_unread_submit",
 )  # fmt: skip
 """The features weighed, in ``spiders/extract/data/availability_evidence.json``'s order."""
 _BUTTON_FEATURES = ("buy_button", "button_action", "button_says_state")
@@ -351,6 +351,39 @@ def buy_button_evidence(
     if any(not is_disabled(b) for b in buttons[1:]) or awaits_choice(buy_box(main)):
         return None
     return AvailabilityEvidence("OutOfStock", label, BUTTON_EVIDENCE, features)
+
+
+# A control's type that submits its form: a buy box's button. Gallery arrows, quantity
+# steppers and tabs are written type="button" (or are links), so they are never this.
+_SUBMIT_TYPES = frozenset({"submit", "image"})
+# The buy box of an unread submit control: its first elements after the product heading.
+_SUBMIT_NEAR_HEADING = 60
+
+
+def unread_submit_evidence(heading: lxml.html.HtmlElement) -> AvailabilityEvidence | None:
+    """For a page none of whose controls reads as a buy button (its labels in a language no
+    label list knows, its names saying nothing): the first shown submit control after the
+    product heading, disabled, when its buy box awaits no size or colour choice, says the
+    product cannot be bought ("OutOfStock"). Told by the layout alone: the submit control
+    under the title, price and stock line is the buy box's, whatever its words; an enabled
+    one says nothing (it may be a newsletter's or a review form's), and one with no letter
+    in its label ("-", an icon) is a quantity stepper's."""
+    for element in _following(heading, _SUBMIT_NEAR_HEADING):
+        if element.tag == "button":
+            kind = (element.get("type") or "submit").strip().lower()
+        elif element.tag == "input":
+            kind = (element.get("type") or "").strip().lower()
+        else:
+            continue
+        if kind not in _SUBMIT_TYPES or is_hidden(element):
+            continue
+        label = button_label(element)
+        if not is_disabled(element) or not any(c.isalpha() for c in label):
+            return None
+        if not main_area(element) or awaits_choice(buy_box(element)):
+            return None
+        return AvailabilityEvidence("OutOfStock", label, BUTTON_EVIDENCE, {"button_unread_submit": 1.0})  # fmt: skip
+    return None
 
 
 def near_heading(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -534,6 +567,8 @@ def availability_evidence(
             evidence.append(unbuyable)
     if not variant_product and _button_can_matter(evidence, model(AVAILABILITY_MODEL)):
         button = buy_button_evidence(buttons())
+        if button is None and not buttons() and heading is not None:
+            button = unread_submit_evidence(heading)
         if button is not None:
             evidence.append(button)
     return evidence

@@ -209,7 +209,7 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
     own = own_text(element)
     if own and len(own) <= _MAX_PRICE_TEXT and any(ch.isdigit() for ch in own):
         if detect_currency(own)[1] is not None:
-            return _with_superscript_cents(element, own)
+            return _after_higher_amount(own) or _with_superscript_cents(element, own)
         if price_named and _PLAIN_AMOUNT.fullmatch(own):
             return _with_superscript_cents(element, own)
     split = not any(ch.isdigit() for ch in own)  # every digit in its children
@@ -474,6 +474,41 @@ def _side_by_side(text: str) -> bool:
     return len(amounts) >= 2
 
 
+# What may stand between an old and a new price in one text run besides words: not an
+# addition, a bracket or a share ("+ 15 € delivery", "(100 € net)", "/ month").
+_NOT_BETWEEN_OLD_AND_NEW = frozenset("+([/=")
+
+
+def _after_higher_amount(text: str) -> str | None:
+    """For a text run showing two amounts of one currency joined by words, the first higher
+    and the second lower but more than a fifth of it ("de R$ 1.299,00 por R$ 999,00",
+    "statt 129 € nur 99 €", in any language): the text from after the first amount, the
+    later, lower amount's. Shops write the old price before the new; instalments, unit
+    prices, an addition or a bracketed amount ("ou 3x de", "(100 € net)", "+ 15 €") are
+    not a new price. None for any other text."""
+    sign = detect_currency(text)[1]
+    if not sign or text.count(sign) != 2:
+        return None
+    amounts = list(_signed_amount(sign).finditer(text))
+    if len(amounts) != 2:
+        return None
+    first, second = amounts
+    between = text[first.end() : second.start()]
+    if not _TEXT_WORD.search(between) or not _NOT_BETWEEN_OLD_AND_NEW.isdisjoint(between):
+        return None
+    if _UNIT_TEXT.search(text) or counts_before_amount(text):
+        return None
+    old = normalize_price(first.group(0))[0]
+    new = normalize_price(second.group(0))[0]
+    if (
+        old is None
+        or new is None
+        or not Decimal(old) / _MOST_DISCOUNT < Decimal(new) < Decimal(old)
+    ):
+        return None
+    return text[first.end() :].strip()
+
+
 def heading_position(root: lxml.html.HtmlElement) -> int | None:
     """The document position of the page's main heading, or None without one."""
     known = _heading_of(root)
@@ -545,7 +580,13 @@ def _add_page_features(candidates: list[PriceCandidate], heading: int | None) ->
     price after it, same layout (product cards) and same amount shown elsewhere."""
     layouts = Counter(c.signature for c in candidates)
     amounts = Counter(Decimal(c.price) for c in candidates)
-    after = [c.order for c in candidates if heading is not None and c.order > heading]
+    _add_higher_beside(candidates)
+    # The first price after the heading that is not a list price beside a lower one.
+    after = [
+        c.order
+        for c in candidates
+        if heading is not None and c.order > heading and not c.features.get("higher_beside")
+    ]
     first_after = min(after) if after else None
     for c in candidates:
         f = c.features
@@ -556,7 +597,6 @@ def _add_page_features(candidates: list[PriceCandidate], heading: int | None) ->
         f["same_layout"] = min(1.0, math.log(layouts[c.signature]) / _LOG_MANY)
         f["same_amount"] = min(1.0, math.log(amounts[Decimal(c.price)]) / _LOG_MANY)
     _add_conversions(candidates)
-    _add_higher_beside(candidates)
     for c in candidates:
         c.score = model(PRICE_MODEL).score(c.features)
 
