@@ -19,6 +19,8 @@ _NEXT_WORDS = re.compile(
     rf"|nästa|næste)(?:\s*{_ARROW})?\s*$|^\s*{_LONE_ARROW}\s*$",
     re.IGNORECASE,
 )
+_MAX_NEXT_WORDS = 4
+"""Words of the longest ``_NEXT_WORDS`` match: an arrow, two words, an arrow."""
 _NEXT_CLASS = re.compile(
     r"(?:^|[\s_-])(?:next|pagination-next|page-next|nextpage)(?:$|[\s_-])", re.I
 )
@@ -75,8 +77,10 @@ def next_page_url(root: lxml.html.HtmlElement, url: str) -> str | None:
     never a link to a sibling item (``leads_to_another_item``): the next product or
     article is no page of this one's reviews."""
     for element in root.iter("link", "a"):
-        rel = (element.get("rel") or "").lower().split()
-        link = absolute_link(url, element.get("href") or "") if "next" in rel else None
+        rel = element.get("rel")  # most links have none
+        if not rel or "next" not in rel.lower().split():
+            continue
+        link = absolute_link(url, element.get("href") or "")
         if link is not None and not leads_to_another_item(url, link):
             return link
     for anchor in root.iter("a"):
@@ -87,8 +91,10 @@ def next_page_url(root: lxml.html.HtmlElement, url: str) -> str | None:
             continue
         label = anchor.get("aria-label") or anchor.get("title") or ""
         if not (_NEXT_CLASS.search(klass) or _NEXT_WORDS.match(label)):
-            text = " ".join(anchor.text_content().split())
-            if not _NEXT_WORDS.match(text):
+            words = anchor.text_content().split()
+            # A pager's label is at most four words ("» page suivante »"): a card's text
+            # is not joined to be matched.
+            if len(words) > _MAX_NEXT_WORDS or not _NEXT_WORDS.match(" ".join(words)):
                 continue
         link = absolute_link(url, anchor.get("href") or "")
         if link is not None and not leads_to_another_item(url, link):

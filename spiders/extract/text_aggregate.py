@@ -165,12 +165,20 @@ def _walk_subtree(
             break
         if event == "end":
             piece = element.tail if element is not start else None
-        elif _skipped(element, skipped) or (near_heading and _leaves(element)):
-            walker.skip_subtree()
-            continue
         else:
+            # ``_skipped`` inlined, its attributes listed once (this runs on every element).
+            tag = element.tag
+            if not isinstance(tag, str) or tag in skipped:
+                walker.skip_subtree()
+                continue
+            names = element.keys()
+            if (names and "role" in names and _control_role(element)) or (
+                near_heading and _leaves(element)
+            ):
+                walker.skip_subtree()
+                continue
             piece = element.text
-            if labels and not _LABEL_NAMES.isdisjoint(element.keys()):  # one test for most
+            if labels and names and not _LABEL_NAMES.isdisjoint(names):  # one test for most
                 piece = _own_text(element)
         if piece:
             pieces.append(piece)
@@ -228,6 +236,11 @@ def _skipped(element: lxml.html.HtmlElement, tags: frozenset[str]) -> bool:
     tag = element.tag
     if not isinstance(tag, str) or tag in tags:
         return True
+    return _control_role(element)
+
+
+def _control_role(element: lxml.html.HtmlElement) -> bool:
+    """The element's ARIA role makes it a control."""
     role = element.get("role")
     return role is not None and role.strip().lower() in _CONTROL_ROLES
 
