@@ -53,8 +53,11 @@ def test_the_study_fits_each_part_and_scores_unseen_dev_sentences() -> None:
 def test_only_the_languages_named_learn_from_both_halves(language: str, expected: int) -> None:
     neutral = [("Wizyta trwała godzinę", "neutral")]
     corpus = sentiment.Corpus(language, "made up", _rows(3) + neutral, _rows(1, 7) + neutral)
-    assert len(training.base_rows(corpus)) == expected
-    assert ("Wizyta trwała godzinę", "neutral") not in training.base_rows(corpus)
+    both = {"pl": "both halves"}
+    assert len(training.base_rows(corpus, both)) == expected
+    assert ("Wizyta trwała godzinę", "neutral") not in training.base_rows(corpus, both)
+    # none learns from dev as shipped (the Polish study read the demo's reviews worse)
+    assert len(training.base_rows(corpus)) == 18
 
 
 def test_what_a_model_learnt_from_is_written_beside_it(tmp_path: Path) -> None:
@@ -70,9 +73,7 @@ def test_what_a_model_learnt_from_is_written_beside_it(tmp_path: Path) -> None:
     languages = json.loads((tmp_path / "meta.json").read_text("utf-8"))["languages"]
     assert languages["pl"]["splits"] == BOTH_SPLITS
     assert languages["en"]["splits"] == TRAIN_SPLIT
-
-
-def test_the_shipped_polish_model_is_known_to_have_seen_dev() -> None:
     # benchmarks/sentiment.py then measures Polish dev with a fit on the train half
-    assert base_saw_dev("pl")
-    assert not base_saw_dev("en") and not base_saw_dev("no") and not base_saw_dev("fr")
+    assert base_saw_dev("pl", tmp_path)
+    assert not base_saw_dev("en", tmp_path) and not base_saw_dev("fr", tmp_path)
+    assert not base_saw_dev("pl")  # the shipped models learnt from their train halves

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "23"
+ANALYZER_VERSION = "22"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -53,7 +53,4 @@ models too): "Colis arrivé :(" and "Package arrived :(" were no complaint.
 22: the classifiers' lexicon sums end a negation's scope with its clause, as the fallbacks
 do (``normalise.sentiment_tokens``): "No complaints, works perfectly", "Ingen feil,
 fungerer perfekt" read as praise, "Not as described, disappointed" as a complaint; the
-shipped base models are retrained on them (base-2026-12.4).
-23: the Polish base model learns from both halves of PolEmo's medicine sentences (4,941
-positive and negative sentences, twice the train half; settings as before, chosen on the
-train half), base models base-2026-12.5."""
+shipped base models are retrained on them (base-2026-12.4)."""

@@ -84,10 +84,11 @@ def base_meta(folder: Path = BASE_DIR) -> dict[str, Any]:
     return meta
 
 
-def base_saw_dev(language: str) -> bool:
-    """Whether the shipped base model of ``language`` learnt from its data set's dev half too
-    (``BaseSource.splits``): benchmarks then measure dev with a fit on the train half."""
-    info = base_meta().get("languages", {}).get(language, {})
+def base_saw_dev(language: str, folder: Path = BASE_DIR) -> bool:
+    """Whether the base model of ``language`` (in ``folder``: the shipped ones) learnt from
+    its data set's dev half too (``BaseSource.splits``): benchmarks then measure dev with a
+    fit on the train half."""
+    info = base_meta(folder).get("languages", {}).get(language, {})
     return bool(info.get("splits") == BOTH_SPLITS)
 
 
@@ -234,8 +235,7 @@ def readme(name: str, sources: dict[str, BaseSource], detectors: dict[str, Detec
         f"# Shipped sentiment base models ({name})",
         "",
         "Written by `benchmarks/train_base.py DATA_DIR` (rivalscope's own logistic regression,",
-        "settings chosen on each data set's train split, positive/negative sentences of its",
-        "train split, or of both halves where the data line says so). Each",
+        "default settings, positive/negative sentences of each data set's train split). Each",
         "model holds learnt weights and its feature vocabulary, not the sentences. French has",
         "no base model: the French sentences we have (DEFT 2017 tweets) carry no licence that",
         "lets a model trained on them ship, so French is scored on day one by lexicons (below).",
