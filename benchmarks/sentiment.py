@@ -5,7 +5,8 @@ Usage: python benchmarks/sentiment.py DATA_DIR   (e.g. ../shared/eval/sentiment)
 For each language: train our classifier on the train split only (fixed settings, chosen
 by cross-validation on the train splits in ``sentiment_cv.py``), then on the dev/validation
 split print accuracy on positive-vs-negative sentences (also for what a fresh install
-scores with, "day one": the shipped base model, else the lexicon; for the same model without
+scores with, "day one": the shipped base model, else the lexicon; a base model that learnt
+from dev too is stood for by its settings fitted on train; for the same model without
 lexicon features, and with one L2 norm over word and character features, the previous
 model) and macro-F1 (with neutral where the data labels it), next to TextBlob and
 always-"positive" measured in the same run, and texts/second.
@@ -29,6 +30,7 @@ from pathlib import Path
 from sklearn.metrics import f1_score
 
 from compare.analysis.keyphrases import candidate_phrases
+from compare.analysis.sentiment.base_models import base_saw_dev, base_settings
 from compare.analysis.sentiment.classifier import (
     ClassifierSettings,
     SentimentClassifier,
@@ -212,7 +214,6 @@ def evaluate(corpus: Corpus) -> dict[str, str]:
     )
     train_seconds = time.perf_counter() - started
     texts, gold = [t for t, _ in dev_bin], [lab for _, lab in dev_bin]
-    day_one = SentimentScorer()  # what a fresh install scores with: shipped model or lexicon
     started = time.perf_counter()
     scores = model.score(texts)
     rate = len(texts) / (time.perf_counter() - started)
@@ -232,8 +233,7 @@ def evaluate(corpus: Corpus) -> dict[str, str]:
         "lang": corpus.language,
         "train/dev": f"{len(train_bin)}/{len(dev_bin)}",
         "ours acc": f"{_pos_neg_accuracy([p for p, _, _ in scores], gold):.3f}",
-        "day one acc": f"{_pos_neg_accuracy([p for p, _, _ in day_one.score(texts, corpus.language)], gold):.3f}"
-        f" ({day_one.method(corpus.language)})",
+        "day one acc": day_one_accuracy(corpus, train_bin, texts, gold),
         "no-lexicon acc": f"{_pos_neg_accuracy([p for p, _, _ in no_lexicon.score(texts)], gold):.3f}",
         "one-norm acc": f"{_pos_neg_accuracy([p for p, _, _ in one_norm.score(texts)], gold):.3f}",
         "TextBlob acc": f"{_pos_neg_accuracy(_raw_textblob(texts) if corpus.language != 'fr' else _textblob_polarities(texts, 'fr'), gold):.3f}",
@@ -258,6 +258,29 @@ def evaluate(corpus: Corpus) -> dict[str, str]:
         dev_texts = []
     del dev_texts
     return row
+
+
+def day_one_accuracy(
+    corpus: Corpus, train_bin: list[Example], texts: list[str], gold: list[str]
+) -> str:
+    """What a fresh install scores dev with (the shipped model, else the lexicon), and how. A
+    shipped model that learnt from dev too (``base_saw_dev``) is not read: the same settings
+    fitted on the train half stand for it (its opinion detector scales polarities without
+    turning a sign, so the accuracy is the model's)."""
+    if base_saw_dev(corpus.language):
+        stand_in = train_classifier(
+            [t for t, _ in train_bin],
+            [lab for _, lab in train_bin],
+            corpus.language,
+            base_settings(corpus.language),
+        )
+        polarities = [p for p, _, _ in stand_in.score(texts)]
+        how = f"base settings on train: base:{corpus.language} learnt from dev too"
+    else:
+        day_one = SentimentScorer()
+        polarities = [p for p, _, _ in day_one.score(texts, corpus.language)]
+        how = day_one.method(corpus.language)
+    return f"{_pos_neg_accuracy(polarities, gold):.3f} ({how})"
 
 
 def _three_way_f1(corpus: Corpus) -> float:

@@ -7,7 +7,10 @@ Usage: python benchmarks/train_base.py DATA_DIR [--out DIR] [--name NAME]
 Per language, our classifier with fixed settings (the defaults, or the language's entry in
 ``base_models.BASE_SETTINGS``; both chosen by cross-validation on the train splits) is fitted on the language's train split
 only, positive and negative sentences (the splits ``benchmarks/sentiment.py`` uses, so its
-dev figures stay unseen). Only data whose licence lets a trained model ship is used:
+dev figures stay unseen), except the languages in ``BOTH_HALVES``, fitted on both halves
+(every positive and negative sentence of the data set; ``benchmarks/sentiment.py`` then
+measures their dev figures with a fit on the train half, ``base_models.base_saw_dev``).
+Only data whose licence lets a trained model ship is used:
 - en: Hu & Liu's product reviews as distributed with NLTK (CC BY 4.0);
 - no: NoReC_sentence (CC BY-NC 4.0; NoReC's terms let models trained on it be used freely,
   also commercially);
@@ -23,10 +26,13 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from compare.analysis.sentiment.base_models import (
     BASE_DIR,
+    BOTH_SPLITS,
+    TRAIN_SPLIT,
     BaseSource,
     DetectorSource,
     base_settings,
@@ -37,7 +43,15 @@ from compare.analysis.sentiment.labels import NEUTRAL
 from compare.analysis.sentiment.opinion import DETECTOR_SETTINGS, OPINION
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sentiment import Corpus, _binary, data_folder, load_english, load_norwegian, load_polish
+from sentiment import (
+    Corpus,
+    Example,
+    _binary,
+    data_folder,
+    load_english,
+    load_norwegian,
+    load_polish,
+)
 
 NAME = "base-2026-12.4"
 SOURCES: dict[str, BaseSource] = {
@@ -90,6 +104,20 @@ SOURCES: dict[str, BaseSource] = {
 }
 
 
+BOTH_HALVES: dict[str, str] = {}
+"""Language -> the data line of a base model that learns from both halves of its data set
+(its settings still chosen on the train half); none now. Polish was measured
+(2026-12-07): short of data, not of settings (``sentiment_ceiling.py``), and on each half of
+the dev split a fit on the train split plus the other dev half reads 0.848 / 0.841 (two
+draws, ``polish_halves.py``) against 0.824 for the train split alone. But the Polish model
+fitted on both halves read the demo's Polish e-commerce reviews worse: their delivery and
+returns complaints' shares 0.51 and 0.89 against the planted 0.27 and 0.60
+(``tests/test_analysis_demo.py``), "Przesyłka doszła szybko" -0.73 (-0.28 before): more
+medicine sentences make its medicine-specific words ("doszło do ...": something went wrong)
+surer. For Polish it would read ``{"pl": "PolEmo 2.0, medicine domain sentences (positive
+and negative) of both seeded halves of the sentences"}``."""
+
+
 DETECTOR_DATA = {
     "pl": (
         "PolEmo 2.0, medicine domain sentences (positive, negative and neutral) of the same "
@@ -112,8 +140,15 @@ def train_detector(corpus: Corpus) -> SentimentClassifier:
     )
 
 
+def base_rows(corpus: Corpus, both_halves: Mapping[str, str] = BOTH_HALVES) -> list[Example]:
+    """The positive and negative sentences the language's base model learns from."""
+    if corpus.language in both_halves:
+        return _binary(corpus.train + corpus.dev)
+    return _binary(corpus.train)
+
+
 def train_base(corpus: Corpus) -> SentimentClassifier:
-    rows = _binary(corpus.train)
+    rows = base_rows(corpus)
     return train_classifier(
         [t for t, _ in rows],
         [lab for _, lab in rows],
@@ -135,9 +170,17 @@ def main(argv: list[str]) -> int:
         corpus = load(root)
         started = time.perf_counter()
         classifiers[corpus.language] = train_base(corpus)
-        examples = len(_binary(corpus.train))
+        examples = len(base_rows(corpus))
         source = SOURCES[corpus.language]
-        sources[corpus.language] = BaseSource(**{**source.__dict__, "examples": examples})
+        both = corpus.language in BOTH_HALVES
+        sources[corpus.language] = BaseSource(
+            **{
+                **source.__dict__,
+                "data": BOTH_HALVES.get(corpus.language, source.data),
+                "examples": examples,
+                "splits": BOTH_SPLITS if both else TRAIN_SPLIT,
+            }
+        )
         print(
             f"{corpus.language}: {examples} sentences, "
             f"{len(classifiers[corpus.language].vectorizer.vocabulary)} features, "

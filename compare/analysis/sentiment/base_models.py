@@ -46,6 +46,10 @@ classes, "mało" as a negation or "nie-" prefixes split off: all within .003 of 
 defaults)."""
 
 
+TRAIN_SPLIT = "train"
+BOTH_SPLITS = "train+dev"
+
+
 def base_settings(language: str) -> ClassifierSettings:
     """The settings a language's base model is trained with."""
     return BASE_SETTINGS.get(language, DEFAULT_SETTINGS)
@@ -62,6 +66,10 @@ class BaseSource:
     model_terms: str
     """On what terms the model file itself ships (what the data's licence says of models)."""
     examples: int = 0
+    splits: str = TRAIN_SPLIT
+    """Which halves of the data set the model learnt from: ``TRAIN_SPLIT``, or
+    ``BOTH_SPLITS`` (every labelled sentence, once its settings were chosen on the train
+    split; its dev figures then come from a fit on the train split alone)."""
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +82,14 @@ def base_meta(folder: Path = BASE_DIR) -> dict[str, Any]:
     if not isinstance(meta, dict) or meta.get("format") != BASE_FORMAT:
         return {}
     return meta
+
+
+def base_saw_dev(language: str, folder: Path = BASE_DIR) -> bool:
+    """Whether the base model of ``language`` (in ``folder``: the shipped ones) learnt from
+    its data set's dev half too (``BaseSource.splits``): benchmarks then measure dev with a
+    fit on the train half."""
+    info = base_meta(folder).get("languages", {}).get(language, {})
+    return bool(info.get("splits") == BOTH_SPLITS)
 
 
 def base_name() -> str:
@@ -178,6 +194,7 @@ def write_base_models(
             "attribution": source.attribution,
             "model_terms": source.model_terms,
             "examples": source.examples,
+            "splits": source.splits,
             "label_counts": classifier.label_counts,
         }
     meta = {
