@@ -39,7 +39,7 @@ from compare.analysis.sentiment.opinion import DETECTOR_SETTINGS, OPINION
 sys.path.insert(0, str(Path(__file__).parent))
 from sentiment import Corpus, _binary, data_folder, load_english, load_norwegian, load_polish
 
-NAME = "base-2026-12.4"
+NAME = "base-2026-12.5"
 SOURCES: dict[str, BaseSource] = {
     "en": BaseSource(
         data=(

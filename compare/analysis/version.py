@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "22"
+ANALYZER_VERSION = "23"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -53,4 +53,9 @@ models too): "Colis arrivé :(" and "Package arrived :(" were no complaint.
 22: the classifiers' lexicon sums end a negation's scope with its clause, as the fallbacks
 do (``normalise.sentiment_tokens``): "No complaints, works perfectly", "Ingen feil,
 fungerer perfekt" read as praise, "Not as described, disappointed" as a complaint; the
-shipped base models are retrained on them (base-2026-12.4)."""
+shipped base models are retrained on them (base-2026-12.4).
+23: praise said as a negated complaint (issue #17): the ``NOT_`` word features end with the
+negation's clause too, a negation that is a lexicon word ("no", "brak") counts only as a
+negation in the lexicon sums, and the words a negation scopes count against the mean word
+vector (Norwegian); faces right after a sentence's end belong to that sentence ("Great! :)"
+is one sentence); the shipped base models are retrained (base-2026-12.5, model format 15)."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from compare.analysis.sentiment.features import negation_words
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.lexicon_features import (
     dense_lexicon_features,
@@ -244,7 +245,7 @@ def _vector_block(vector_dim: int, language: str, tokens: list[list[str]]) -> li
     vectors = load_vectors(language)
     if vectors is None or vectors.dim != vector_dim:
         raise ValueError(f"the {language} model needs the word vectors it was trained with")
-    return [vector_sums(vectors, tokens)]
+    return [vector_sums(vectors, tokens, negation_words(language))]
 
 
 def _block_normalised(features: sp.csr_matrix, char_columns: np.ndarray | None) -> sp.csr_matrix:

@@ -452,6 +452,10 @@ def _lexicon_row(
     words, negations, post_negations, language = context
     # most tokens are no opinion word: find the few that are, then apply the rules
     hits = _opinion_hits(tokens, lemmas, words, language)
+    if hits and not negations.isdisjoint(tokens):
+        # a negation is no opinion word of its own ("no" in VADER's lexicon, "brak"):
+        # what it says is the flip of what it negates ("no problems", "brak wad")
+        hits = [hit for hit in hits if tokens[hit[0]] not in negations]
     if not hits:
         return None
     contrast = (
