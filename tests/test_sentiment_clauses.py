@@ -10,7 +10,12 @@ import pytest
 from compare.analysis.review import ReviewInput, analyze_reviews
 from compare.analysis.sentiment.base_models import load_base
 from compare.analysis.sentiment.features import CLAUSE_BREAK
-from compare.analysis.sentiment.lexicon_features import lexicon_channels, lexicon_counts
+from compare.analysis.sentiment.lexicon_features import (
+    NEGATED_CHANNEL,
+    classifier_channels,
+    lexicon_channels,
+    lexicon_counts,
+)
 from compare.analysis.sentiment.normalise import sentiment_tokens
 from compare.analysis.sentiment.scorer import SentimentScorer
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
@@ -129,3 +134,26 @@ def test_word_features_end_a_negation_with_its_clause(
     assert not any(CLAUSE_BREAK in f for f in features)
     words = [t for t in tokens if t != CLAUSE_BREAK]
     assert f"{features[len(words) - 2]} {features[len(words) - 1]}" in features
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "praise", "complaint"),
+    [
+        ("en", "Nothing to complain about.", True, False),
+        ("no", "Ikke noe å klage på.", True, False),
+        ("en", "Not good, great price.", False, True),
+        ("no", "Ikke bra.", False, True),
+        ("en", "Great price.", False, False),
+    ],
+)
+def test_classifiers_read_negated_opinion_words_in_a_channel_of_their_own(
+    language: str, text: str, praise: bool, complaint: bool
+) -> None:
+    """Issue #17: the classifiers' last lexicon channel sums the negated opinion words only
+    (a negated complaint word as praise, a negated praise word as complaint), so a model
+    learns their weight apart from the plain opinion words'."""
+    channels = classifier_channels(language)
+    assert channels == (*lexicon_channels(language), NEGATED_CHANNEL)
+    row = lexicon_counts(channels, language, [sentiment_tokens(text)]).toarray()[0]
+    assert (row[-2] > 0, row[-1] > 0) == (praise, complaint)
+    assert row[-2] <= row[:-2:2].max() and row[-1] <= row[1:-2:2].max()

@@ -38,7 +38,8 @@ Swedish, German and Dutch a finite verb before an object pronoun and a post-verb
 is negated too, "rekommenderar den inte", as the lexicon reads it; 14: the lexicon sums end
 a negation's scope with its clause, ``normalise.sentiment_tokens``; 15: so do the ``NOT_``
 word features, a negation that is a lexicon word ("no", "brak") counts no valence of its
-own, and the words a negation scopes count against the mean word vector);
+own, the words a negation scopes count against the mean word vector, and the classifiers
+read one more lexicon channel, the negated words', ``lexicon_features.NEGATED_CHANNEL``);
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 

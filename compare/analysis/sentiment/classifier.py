@@ -22,8 +22,8 @@ import scipy.sparse as sp
 from compare.analysis.sentiment.features import negation_words
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.lexicon_features import (
+    classifier_channels,
     dense_lexicon_features,
-    lexicon_channels,
     lexicon_counts,
 )
 from compare.analysis.sentiment.logistic import (
@@ -485,7 +485,7 @@ class TrainingCounts:
     ) -> TrainingCounts:
         vectorizer = _vectorizer(language, settings)
         tokens = token_lists(texts)
-        channels = lexicon_channels(language) if settings.lexicon_weight else ()
+        channels = classifier_channels(language) if settings.lexicon_weight else ()
         # lemmatise once for the word features and the lexicon look-ups
         lemmatised = lemma_lists(texts, tokens, language)
         vectors = load_vectors(language) if settings.vector_weight else None
