@@ -1,7 +1,6 @@
-"""The classifiers' lexicon sums and negated word features stop a negation at the end of its
-clause, as the lexicon fallbacks do (``normalise.sentiment_tokens``: one reading of clauses
-for training, the analysis and single-text scoring); the word features and their pairs are
-of the words alone."""
+"""The classifiers' lexicon sums stop a negation at the end of its clause, as the lexicon
+fallbacks do (``normalise.sentiment_tokens``: one reading of clauses for training, the
+analysis and single-text scoring), while their word features read the words alone."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from compare.analysis.sentiment.lexicon_features import (
 )
 from compare.analysis.sentiment.normalise import sentiment_tokens
 from compare.analysis.sentiment.scorer import SentimentScorer
-from compare.analysis.sentiment.vectorizer import FeatureVectorizer, token_lists
+from compare.analysis.sentiment.vectorizer import token_lists
 from compare.analysis.taxonomy import load_taxonomy
 from compare.analysis.text import tokenize
 
@@ -108,32 +107,6 @@ def test_a_negation_that_is_a_lexicon_word_counts_only_as_a_negation(
     """Issue #17: the negation's own negative valence outweighed the negated complaint."""
     row = lexicon_counts(lexicon_channels(language), language, [tokens]).toarray()[0]
     assert row[1::2].sum() == 0.0
-
-
-@pytest.mark.parametrize(
-    ("language", "tokens", "negated", "plain"),
-    [
-        (
-            "en",
-            ["no", "defects", CLAUSE_BREAK, "exactly", "as", "described"],
-            "NOT_defect",
-            "exactly",
-        ),
-        ("fr", ["pas", "cher", CLAUSE_BREAK, "parfait"], "NOT_cher", "parfait"),
-        ("no", ["ingen", "feil", CLAUSE_BREAK, "rask", "levering"], "NOT_feil", "rask"),
-    ],
-)
-def test_word_features_end_a_negation_with_its_clause(
-    language: str, tokens: list[str], negated: str, plain: str
-) -> None:
-    """The ``NOT_`` scope stops at a clause end as the lexicon sums' does; the features hold
-    no break, and their word pairs are those of the words alone."""
-    features = FeatureVectorizer(language, 2, 5).word_features(tokens)
-    assert negated in features and plain in features
-    assert "NOT_" + plain not in features
-    assert not any(CLAUSE_BREAK in f for f in features)
-    words = [t for t in tokens if t != CLAUSE_BREAK]
-    assert f"{features[len(words) - 2]} {features[len(words) - 1]}" in features
 
 
 @pytest.mark.parametrize(

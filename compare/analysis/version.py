@@ -54,9 +54,9 @@ models too): "Colis arrivé :(" and "Package arrived :(" were no complaint.
 do (``normalise.sentiment_tokens``): "No complaints, works perfectly", "Ingen feil,
 fungerer perfekt" read as praise, "Not as described, disappointed" as a complaint; the
 shipped base models are retrained on them (base-2026-12.4).
-23: praise said as a negated complaint (issue #17): the ``NOT_`` word features end with the
-negation's clause too, a negation that is a lexicon word ("no", "brak") counts only as a
-negation in the lexicon sums, the classifiers read the negated opinion words in a lexicon
-channel of their own (a learnt weight), and the words a negation scopes count against the
-mean word vector (Norwegian); faces right after a sentence's end belong to that sentence ("Great! :)"
-is one sentence); the shipped base models are retrained (base-2026-12.5, model format 15)."""
+23: praise said as a negated complaint (issue #17): a negation that is a lexicon word
+("no", "brak") counts only as a negation in the lexicon sums, the classifiers read the
+negated opinion words in a lexicon channel of their own (a learnt weight), and the words a
+negation scopes count against the mean word vector (Norwegian); faces right after a
+sentence's end belong to that sentence ("Great! :)" is one sentence); the shipped base
+models are retrained (base-2026-12.5, model format 15)."""

@@ -104,10 +104,8 @@ class FeatureVectorizer:
         return self._char_mask
 
     def word_features(self, tokens: list[str], lemmas: list[str] | None = None) -> list[str]:
-        """Lemmas (``NOT_`` on the NEGATION_SCOPE words after a negation, up to the end of
-        its clause: CLAUSE_BREAK, which is no feature) and lemma bigrams of the words alone
-        (``lemmas``: the tokens' lemmas when the caller has them already). "No defects,
-        exactly as described" read "NOT_as" before the scope ended with the clause."""
+        """Lemmas (``NOT_`` on the NEGATION_SCOPE words after a negation) and lemma bigrams
+        (``lemmas``: the tokens' lemmas when the caller has them already)."""
         bases = lemmas if lemmas is not None else lemmatize(tokens, self.language)
         negations = negation_words(self.language)
         first = _first_negation(tokens, negations)
@@ -126,15 +124,11 @@ class FeatureVectorizer:
                 elif token in negations:
                     words.append(token)
                     scope_end = i + NEGATION_SCOPE
-                elif token == CLAUSE_BREAK:
-                    words.append(token)
-                    scope_end = i
                 else:
                     words.append("NOT_" + base if i <= scope_end else base)
         post = POST_VERB_NEGATIONS.get(self.language)
         if post and not post.isdisjoint(tokens):
             _mark_negated_verbs(words, tokens, bases, post, self.language)
-        words = without_clause_breaks(words)
         return words + list(map(" ".join, pairwise(words)))
 
     def new_char_columns(self) -> dict[str, bytes]:
@@ -168,8 +162,8 @@ class FeatureVectorizer:
         self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None = None
     ) -> FeatureVectorizer:
         """Vocabulary = every feature of the training texts (min_df 1), in sorted order."""
-        feature_lists = self._feature_lists(token_lists, lemma_lists)
-        self._fit_features(feature_lists, _words_only(token_lists))
+        token_lists, lemma_lists = _words_only(token_lists, lemma_lists)
+        self._fit_features(self._feature_lists(token_lists, lemma_lists), token_lists)
         return self
 
     def _fit_features(self, feature_lists: list[list[str]], token_lists: list[list[str]]) -> None:
@@ -194,15 +188,15 @@ class FeatureVectorizer:
 
         ``lemma_lists`` must be the tokens' lemmas in this vectorizer's language, if given
         (here and in ``fit`` and ``fit_transform``). CLAUSE_BREAK tokens are left out."""
-        feature_lists = self._feature_lists(token_lists, lemma_lists)
-        return self._count_rows(feature_lists, _words_only(token_lists))
+        token_lists, lemma_lists = _words_only(token_lists, lemma_lists)
+        return self._count_rows(self._feature_lists(token_lists, lemma_lists), token_lists)
 
     def fit_transform(
         self, token_lists: list[list[str]], lemma_lists: list[list[str]] | None = None
     ) -> sp.csr_matrix:
         """``fit`` then ``transform``, computing each text's word features once."""
+        token_lists, lemma_lists = _words_only(token_lists, lemma_lists)
         feature_lists = self._feature_lists(token_lists, lemma_lists)
-        token_lists = _words_only(token_lists)
         self._fit_features(feature_lists, token_lists)
         return self._count_rows(feature_lists, token_lists)
 
@@ -261,12 +255,15 @@ class FeatureVectorizer:
         )
 
 
-def _words_only(token_lists: list[list[str]]) -> list[list[str]]:
-    """The token lists without CLAUSE_BREAK (``without_clause_breaks``): the character
-    n-grams are of the words alone."""
+def _words_only(
+    token_lists: list[list[str]], lemma_lists: list[list[str]] | None
+) -> tuple[list[list[str]], list[list[str]] | None]:
+    """The token lists (and lemma lists) without CLAUSE_BREAK (``without_clause_breaks``):
+    the word features read the words alone."""
     if not any(CLAUSE_BREAK in tokens for tokens in token_lists):
-        return token_lists
-    return list(map(without_clause_breaks, token_lists))
+        return token_lists, lemma_lists
+    words = list(map(without_clause_breaks, token_lists))
+    return words, None if lemma_lists is None else list(map(without_clause_breaks, lemma_lists))
 
 
 def _prefixed_run(ordered: list[str], prefix: str) -> slice:
