@@ -189,6 +189,29 @@ def test_sentences_split_on_end_marks_and_lines() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Great! :)", ["Great! :)"]),
+        ("Great! :) Fast delivery.", ["Great! :)", "Fast delivery."]),
+        (
+            "Colis arrivé cassé... :( :(\nJamais plus.",
+            ["Colis arrivé cassé... :( :(", "Jamais plus."],
+        ),
+        ("Super levering! 👍🏽 Anbefales.", ["Super levering! 👍🏽", "Anbefales."]),
+        ("Polecam.\n❤️", ["Polecam. ❤️"]),
+        # a face opening the text, or one inside a sentence, stays where it is
+        (":) Great. Thanks", [":) Great.", "Thanks"]),
+        ("Nice :) fast. Thanks", ["Nice :) fast.", "Thanks"]),
+    ],
+)
+def test_faces_after_a_sentence_end_belong_to_that_sentence(
+    text: str, sentences: list[str]
+) -> None:
+    """Issue #17: "Great! :)" was two sentences, the face one of its own."""
+    assert split_sentences(text) == sentences
+
+
+@pytest.mark.parametrize(
     ("language", "sentence", "topic"),
     [
         ("en", "A programmable timer would be nice.", "timer"),

@@ -9,7 +9,12 @@ import pytest
 from compare.analysis.review import ReviewInput, analyze_reviews
 from compare.analysis.sentiment.base_models import load_base
 from compare.analysis.sentiment.features import CLAUSE_BREAK
-from compare.analysis.sentiment.lexicon_features import lexicon_channels, lexicon_counts
+from compare.analysis.sentiment.lexicon_features import (
+    NEGATED_CHANNEL,
+    classifier_channels,
+    lexicon_channels,
+    lexicon_counts,
+)
 from compare.analysis.sentiment.normalise import sentiment_tokens
 from compare.analysis.sentiment.scorer import SentimentScorer
 from compare.analysis.sentiment.vectorizer import token_lists
@@ -85,3 +90,43 @@ def test_a_sentence_scores_the_same_in_the_analysis_and_alone(
         (pytest.approx(polarity, abs=1e-12), label)
     ]
     assert result.label == label
+
+
+@pytest.mark.parametrize(
+    ("language", "tokens"),
+    [
+        # "no" is a word of VADER's lexicon (-1.2), "brak" one of our Polish seed words
+        ("en", ["no", "problems"]),
+        ("en", ["no", "issues", CLAUSE_BREAK, "fast", "delivery"]),
+        ("pl", ["brak", "wad"]),
+    ],
+)
+def test_a_negation_that_is_a_lexicon_word_counts_only_as_a_negation(
+    language: str, tokens: list[str]
+) -> None:
+    """Issue #17: the negation's own negative valence outweighed the negated complaint."""
+    row = lexicon_counts(lexicon_channels(language), language, [tokens]).toarray()[0]
+    assert row[1::2].sum() == 0.0
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "praise", "complaint"),
+    [
+        ("en", "Nothing to complain about.", True, False),
+        ("no", "Ikke noe å klage på.", True, False),
+        ("en", "Not good, great price.", False, True),
+        ("no", "Ikke bra.", False, True),
+        ("en", "Great price.", False, False),
+    ],
+)
+def test_classifiers_read_negated_opinion_words_in_a_channel_of_their_own(
+    language: str, text: str, praise: bool, complaint: bool
+) -> None:
+    """Issue #17: the classifiers' last lexicon channel sums the negated opinion words only
+    (a negated complaint word as praise, a negated praise word as complaint), so a model
+    learns their weight apart from the plain opinion words'."""
+    channels = classifier_channels(language)
+    assert channels == (*lexicon_channels(language), NEGATED_CHANNEL)
+    row = lexicon_counts(channels, language, [sentiment_tokens(text)]).toarray()[0]
+    assert (row[-2] > 0, row[-1] > 0) == (praise, complaint)
+    assert row[-2] <= row[:-2:2].max() and row[-1] <= row[1:-2:2].max()

@@ -15,6 +15,7 @@ from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_scores
 from compare.analysis.sentiment.lexicon_features import (
     CHANNELS,
+    NEGATED_CHANNEL,
     dense_lexicon_features,
     lexicon_channels,
     lexicon_counts,
@@ -166,7 +167,7 @@ def test_lexicon_scores_opinion_words_the_training_data_never_had(weight: float)
         ["the grinder is superb", "the grinder is dreadful"]
     )
     if weight:
-        assert model.lexicon_channels == ("vader-en", "pattern-en")
+        assert model.lexicon_channels == ("vader-en", "pattern-en", NEGATED_CHANNEL)
         assert superb > 0 > dreadful
     else:
         # without the lexicon the two unseen words look the same to the model
@@ -181,11 +182,12 @@ def test_lexicon_model_survives_pickling_and_sums_sentence_rows() -> None:
     loaded = pickle.loads(pickle.dumps(model))
     sentences = [tokenize("Superb grinder."), tokenize("Dreadful delivery, not good.")]
     rows = loaded.token_counts(sentences)
-    # the lexicon columns follow the words and add up like the word counts do
-    assert rows.shape[1] == len(loaded.vectorizer.vocabulary) + 4
+    # the lexicon columns (two channels and the negated words') follow the words and add up
+    # like the word counts do
+    assert rows.shape[1] == len(loaded.vectorizer.vocabulary) + 6
     review = loaded.token_counts([sentences[0] + sentences[1]])
     np.testing.assert_allclose(
-        (rows[0] + rows[1]).toarray()[:, -4:], review.toarray()[:, -4:], atol=1e-9
+        (rows[0] + rows[1]).toarray()[:, -6:], review.toarray()[:, -6:], atol=1e-9
     )
 
 

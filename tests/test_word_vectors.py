@@ -84,3 +84,20 @@ def test_norwegian_vectors_ship_and_the_norwegian_base_model_uses_them() -> None
     model = load_base("no")
     assert model is not None and model.vector_dim == vectors.dim
     assert model.count_width() == model.counts(["Kaffen er god."]).shape[1]
+
+
+def test_negated_words_count_against_the_mean_vector(tmp_path: Path) -> None:
+    """Issue #17: "ikke noe å klage på" summed the complaint word's vector as if unnegated.
+    The NEGATION_SCOPE words after a negation, up to its clause's end, count negatively."""
+    words = ["ikke", "bra", "dårlig", "levering", ","]
+    save_vectors(tmp_path / "v.npz", words, np.eye(len(words), dtype=np.float32))
+    vectors = read_vectors(tmp_path / "v.npz")
+    negations = frozenset({"ikke"})
+    rows = vector_sums(
+        vectors,
+        [["ikke", "dårlig"], ["ikke", "bra", ",", "levering"], ["bra", "levering"]],
+        negations,
+    ).toarray()
+    np.testing.assert_allclose(rows[0], [1, 0, -1, 0, 0])
+    np.testing.assert_allclose(rows[1], [1, -1, 0, 1, 1])
+    np.testing.assert_allclose(rows[2], [0, 1, 0, 1, 0])

@@ -13,6 +13,7 @@ from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
 
 from compare.analysis.lemma_store import SqliteDictionaryFactory
+from compare.analysis.sentiment.emoticons import leading_faces
 from settings.languages import registered_language
 
 # A sentence ends at . ! ? … (or runs of them) followed by space, or at a line break.
@@ -24,9 +25,14 @@ MAX_SENTENCE_CHARS = 1000
 
 
 def split_sentences(text: str) -> list[str]:
-    """Non-empty sentences of ``text`` in order, whitespace collapsed, overlong ones cut."""
+    """Non-empty sentences of ``text`` in order, whitespace collapsed, overlong ones cut.
+    Faces (emoticons, emoji) right after a sentence's end belong to it ("Great! :)" is one
+    sentence, not "Great!" and ":)")."""
     out: list[str] = []
     for part in _SENTENCE_END.split(text):
+        if out and (cut := leading_faces(part)):
+            out[-1] = (out[-1] + " " + " ".join(part[:cut].split()))[:MAX_SENTENCE_CHARS]
+            part = part[cut:]
         sentence = " ".join(part.split())
         if sentence:
             out.append(sentence[:MAX_SENTENCE_CHARS])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "23"
+ANALYZER_VERSION = "24"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -57,4 +57,10 @@ shipped base models are retrained on them (base-2026-12.4).
 23: French reads shop-review words no lexicon knew ("injoignable", "inexistant", "bâclé",
 "serviable", "nickel", "déconseille", "camelote", ...) and feminine forms of seed adjectives
 simplemma reads as another word ("lente", "abîmée"): our seed words, in the day-one fallback
-and the lexicon features of French models of the database's ratings."""
+and the lexicon features of French models of the database's ratings.
+24: praise said as a negated complaint (issue #17): a negation that is a lexicon word
+("no", "brak") counts only as a negation in the lexicon sums, the classifiers read the
+negated opinion words in a lexicon channel of their own (a learnt weight), and the words a
+negation scopes count against the mean word vector (Norwegian); faces right after a
+sentence's end belong to that sentence ("Great! :)" is one sentence); the shipped base
+models are retrained (base-2026-12.5, model format 15)."""

@@ -34,7 +34,7 @@ from compare.analysis.sentiment.classifier import (
 )
 from compare.analysis.sentiment.features import POOLED
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
-from compare.analysis.sentiment.lexicon_features import lexicon_channels
+from compare.analysis.sentiment.lexicon_features import classifier_channels
 from compare.analysis.sentiment.logistic import LinearModel, fit_logistic, idf_weights
 from compare.analysis.sentiment.ratings_counts import CorrectionCounts, RatingsCounts
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer, lemma_lists, token_lists
@@ -304,7 +304,7 @@ def _fit_prepared(
         word_counts = vectorizer.fit_transform(tokens, lemmatised)
     else:
         vectorizer, word_counts = counted
-    channels = lexicon_channels(language) if settings.lexicon_weight else ()
+    channels = classifier_channels(language) if settings.lexicon_weight else ()
     counts = _with_lexicon(word_counts, channels, language, tokens, lemmatised)
     words = len(vectorizer.vocabulary)
     idf = idf_weights(counts, words)

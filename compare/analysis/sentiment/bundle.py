@@ -23,7 +23,7 @@ from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 14
+FORMAT = 15
 """Bumped when the classifiers' features change (3: lexicon features; 4: word and character
 blocks normalised separately; 5: character 3-5-grams, negation scope of three words; 6: our
 own logistic regression and idf arrays instead of pickled scikit-learn objects; 7: languages
@@ -36,7 +36,10 @@ lexicons (French) gets a model of its ratings, or a place in the pooled one, onl
 beats the lexicons on held-out ratings, ``guard`` with ``baseline`` "lexicon"; 13: in
 Swedish, German and Dutch a finite verb before an object pronoun and a post-verb negation
 is negated too, "rekommenderar den inte", as the lexicon reads it; 14: the lexicon sums end
-a negation's scope with its clause, ``normalise.sentiment_tokens``);
+a negation's scope with its clause, ``normalise.sentiment_tokens``; 15: a negation that is a
+lexicon word ("no", "brak") counts no valence of its own, the words a negation scopes count
+against the mean word vector, and the classifiers read one more lexicon channel, the negated
+words', ``lexicon_features.NEGATED_CHANNEL``);
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from compare.analysis.sentiment.features import negation_words
 from compare.analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE
 from compare.analysis.sentiment.lexicon_features import (
+    classifier_channels,
     dense_lexicon_features,
-    lexicon_channels,
     lexicon_counts,
 )
 from compare.analysis.sentiment.logistic import (
@@ -244,7 +245,7 @@ def _vector_block(vector_dim: int, language: str, tokens: list[list[str]]) -> li
     vectors = load_vectors(language)
     if vectors is None or vectors.dim != vector_dim:
         raise ValueError(f"the {language} model needs the word vectors it was trained with")
-    return [vector_sums(vectors, tokens)]
+    return [vector_sums(vectors, tokens, negation_words(language))]
 
 
 def _block_normalised(features: sp.csr_matrix, char_columns: np.ndarray | None) -> sp.csr_matrix:
@@ -484,7 +485,7 @@ class TrainingCounts:
     ) -> TrainingCounts:
         vectorizer = _vectorizer(language, settings)
         tokens = token_lists(texts)
-        channels = lexicon_channels(language) if settings.lexicon_weight else ()
+        channels = classifier_channels(language) if settings.lexicon_weight else ()
         # lemmatise once for the word features and the lexicon look-ups
         lemmatised = lemma_lists(texts, tokens, language)
         vectors = load_vectors(language) if settings.vector_weight else None

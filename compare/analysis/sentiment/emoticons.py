@@ -123,6 +123,29 @@ def split_faces(text: str) -> list[str]:
     return out if len(out) > 1 else [text]
 
 
+def leading_faces(text: str) -> int:
+    """How long the text's start is that holds faces only (with white space before, between
+    and after them): 0 when it does not start with a face. "Great! :) Fast delivery" split
+    at its sentence end leaves ":) Fast delivery", whose face closes the sentence before."""
+    at = len(text) - len(text.lstrip())
+    if at == len(text):
+        return 0
+    marks, emoji = _quick_test()
+    if not (text.startswith(marks, at) or emoji.match(text, at)):
+        return 0  # most sentences: their first character starts no face
+    pattern = _pattern()
+    end = 0
+    while at < len(text):
+        match = pattern.match(text, at)
+        if match is None:
+            break
+        end = match.end()
+        while end < len(text) and _MODIFIERS.match(text, end):
+            end += 1
+        at = end + len(text[end:]) - len(text[end:].lstrip())
+    return end
+
+
 def faces_in(text: str) -> list[str]:
     """The text's faces in order, in the lexicon's spelling."""
     return split_faces(text)[1::2]

@@ -232,6 +232,7 @@ _SOURCES: dict[str, Callable[[], Lexicon]] = {
     "seed-fr": lambda: _seed("fr"),
     "vader-fr": lambda: _shipped("fr-vader"),
     EMOTICON_CHANNEL: emoticon_lexicon,
+    "negated": dict,  # NEGATED_CHANNEL: no words of its own (``_merged``)
     "cognate-fr": lambda: _cognates("fr", "vader-en", "vaderSentiment"),
     **{f"afinn-{code}": partial(_shipped, f"{code}-afinn") for code in TRANSLATED_AFINN},
     **{SEED_CHANNEL + code: partial(_seed, code) for code in TRANSLATED_AFINN},
@@ -261,6 +262,22 @@ def load_lexicon(source: str) -> Lexicon:
 def lexicon_channels(language: str) -> tuple[str, ...]:
     """Lexicon sources used for a classifier language, only those actually installed."""
     return tuple(s for s in CHANNELS.get(language, ()) if load_lexicon(s))
+
+
+NEGATED_CHANNEL = "negated"
+"""A classifier's channel of negated opinion words only (``classifier_channels``): its
+positive sum is the praise said by negating a complaint word ("nothing to complain about",
+"ikke noe å klage på"), its negative sum the complaint said by negating praise ("not
+good"), each word valued by the first of the other channels that knows it. The other
+channels count the same words among all the others; this one gives them a weight of their
+own, learnt from the labelled sentences (issue #17)."""
+
+
+def classifier_channels(language: str) -> tuple[str, ...]:
+    """The channels a classifier of the language reads: its lexicons', then the negated
+    words' (``NEGATED_CHANNEL``) where it has any lexicon."""
+    channels = lexicon_channels(language)
+    return (*channels, NEGATED_CHANNEL) if channels else channels
 
 
 def warm_lexicons(languages: list[str]) -> None:
@@ -389,7 +406,7 @@ def lexicon_counts(
     """Additive rows: (positive sum, negative sum) per channel, for each token list
     (``emphasis_lists``: per token, whether the text stresses it; ``normalise``)."""
     negations, post_negations = _negation_sets(language)
-    lexicons = [load_lexicon(c) for c in channels]
+    lexicons = [_merged(channels) if c == NEGATED_CHANNEL else load_lexicon(c) for c in channels]
     words = _counted_words(channels)
     faces = _faces(channels)
     rows = np.zeros((len(token_lists), 2 * len(lexicons)))
@@ -478,6 +495,10 @@ def _lexicon_row(
     words, negations, post_negations, language = context
     # most tokens are no opinion word: find the few that are, then apply the rules
     hits = _opinion_hits(tokens, lemmas, words, language)
+    if hits and not negations.isdisjoint(tokens):
+        # a negation is no opinion word of its own ("no" in VADER's lexicon, "brak"):
+        # what it says is the flip of what it negates ("no problems", "brak wad")
+        hits = [hit for hit in hits if tokens[hit[0]] not in negations]
     if not hits:
         return None
     contrast = (
@@ -500,9 +521,29 @@ def _lexicon_row(
         ]
     row: list[float] = []
     for k, lexicon in enumerate(lexicons):
+        if isinstance(lexicon, _NegatedWords):
+            # the negated words alone (``NEGATED_CHANNEL``)
+            flipped = [hit for hit, negates in zip(hits, negated, strict=True) if negates]
+            trues = [True] * len(flipped)
+            row.extend(_valences(tokens, flipped, lexicon, trues, contrast, emphasis))
+            continue
         counted = faces if k == 0 else None  # one face, one count (``_faces``)
         row.extend(_valences(tokens, hits, lexicon, negated, contrast, emphasis, counted))
     return row
+
+
+class _NegatedWords(dict[str, float]):
+    """``NEGATED_CHANNEL``'s lexicon: counted at the negated opinion words only."""
+
+
+@lru_cache(maxsize=16)
+def _merged(channels: tuple[str, ...]) -> _NegatedWords:
+    """The channels' lexicons in one, a word valued by the first channel that knows it."""
+    out = _NegatedWords()
+    for channel in reversed(channels):
+        if channel != NEGATED_CHANNEL:
+            out.update(load_lexicon(channel))
+    return out
 
 
 def _ends_in_nt(tokens: list[str]) -> bool:

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from compare.analysis.sentiment.features import (
     CHAR_PREFIX,
     CLAUSE_BREAK,
+    NEGATION_SCOPE,
     POST_VERB_NEGATIONS,
     finite_verb,
     negation_follows,
@@ -33,10 +34,6 @@ from compare.analysis.text import lemma
 from compare.analysis.text import lemmas as lemmatize
 
 MAX_CACHED_WORDS = 200_000
-NEGATION_SCOPE = 3
-"""Words after a negation that are marked negated ("not very good at all": very, good, at).
-Tokens carry no punctuation, so a scope to the end of the clause would run on through the
-rest of a whole review; three words won over that in cross-validation on every language."""
 
 
 class _CharColumns(dict[str, bytes]):

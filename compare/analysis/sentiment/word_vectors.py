@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from compare.analysis.sentiment.features import CLAUSE_BREAK, NEGATION_SCOPE
+
 VECTORS_DIR = Path(__file__).resolve().parent.parent / "data" / "sentiment_base"
 WINDOW = 4
 
@@ -102,15 +104,45 @@ def load_vectors(language: str) -> WordVectors | None:
     return read_vectors(path) if path.is_file() else None
 
 
-def vector_sums(vectors: WordVectors, token_lists: list[list[str]]) -> sp.csr_matrix:
-    """Per token list: the sum of its known words' vectors."""
+def _signs(tokens: list[str], negations: frozenset[str]) -> list[float]:
+    """Per token, how its vector counts: -1 for the NEGATION_SCOPE words after a negation
+    (up to its clause's end, ``CLAUSE_BREAK``), as the word features mark them ``NOT_``;
+    1 for the others."""
+    out = [1.0] * len(tokens)
+    for i, token in enumerate(tokens):
+        if token in negations or token.endswith("n't"):
+            for j in range(i + 1, min(len(tokens), i + 1 + NEGATION_SCOPE)):
+                if tokens[j] == CLAUSE_BREAK or tokens[j] in negations:
+                    break
+                out[j] = -1.0
+    return out
+
+
+def vector_sums(
+    vectors: WordVectors, token_lists: list[list[str]], negations: frozenset[str] = frozenset()
+) -> sp.csr_matrix:
+    """Per token list: the sum of its known words' vectors, those a negation among
+    ``negations`` scopes subtracted (``_signs``): "ikke noe å klage på" summed the vector of
+    the complaint word as if it were said, and one of the pronoun's that lies near
+    complaints, so a mean vector that read these as complaint outweighed the lexicon's
+    praise (issue #17). Grouped cross-validation on the Norwegian train split (5 folds,
+    2 shufflings): .7875 -> .7898; dropping the scoped words instead .7886, subtracting them
+    and dropping the negation .7892."""
     flat = list(chain.from_iterable(token_lists))
     # one look-up per token in C (map), -1 for words without a vector
     found = np.fromiter(map(vectors.index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
     owner = np.repeat(np.arange(len(token_lists)), [len(tokens) for tokens in token_lists])
     known = found >= 0
+    if negations.isdisjoint(flat) and "n't" not in " ".join(flat):
+        signs = np.ones(len(flat))  # most texts: nothing to negate
+    else:
+        signs = np.fromiter(
+            chain.from_iterable(_signs(tokens, negations) for tokens in token_lists),
+            dtype=np.float64,
+            count=len(flat),
+        )
     hits = sp.csr_matrix(
-        (np.ones(int(known.sum())), (owner[known], found[known])),
+        (signs[known], (owner[known], found[known])),
         shape=(len(token_lists), len(vectors.index)),
     )
     return sp.csr_matrix(np.asarray(hits @ vectors.matrix, dtype=np.float64))
