@@ -18,6 +18,8 @@ from compare.analysis import run, text, training
 from compare.analysis.run import analyze_database
 from compare.analysis.sentiment.base_models import load_base
 from compare.analysis.sentiment.bundle import load_bundle
+from compare.analysis.sentiment.classifier import SentimentClassifier
+from compare.analysis.sentiment.opinion import load_detector
 from compare.analysis.sentiment.vectorizer import FeatureVectorizer
 from compare.analysis.tables import ASPECT_MENTION, KEY_PHRASE, REVIEW_ANALYSIS, REVIEW_SENTENCE
 from compare.analysis.text import lemma, tokenize
@@ -162,6 +164,70 @@ def test_training_on_a_pool_hands_the_base_models_columns_to_this_process(
     again = FeatureVectorizer.__new__(FeatureVectorizer)
     again.__setstate__(base.vectorizer.__getstate__())
     assert all(again._char_columns[token] == handed[token] for token in polish)
+
+
+def test_training_on_a_pool_hands_the_opinion_detectors_columns_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # training never reads the Polish opinion detector; the analysis workers, forked after
+    # it, read the same reviews with it: they inherit its columns of the ratings' tokens
+    detector = load_detector("pl")
+    assert detector is not None
+    fresh = FeatureVectorizer.__new__(FeatureVectorizer)
+    fresh.__setstate__(detector.vectorizer.__getstate__())
+    monkeypatch.setattr(detector, "vectorizer", fresh)
+    base = load_base("pl")
+    assert base is not None
+    unseen = FeatureVectorizer.__new__(FeatureVectorizer)
+    unseen.__setstate__(base.vectorizer.__getstate__())
+    monkeypatch.setattr(base, "vectorizer", unseen)  # the base model finds the tokens anew
+    examples = {
+        "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
+        + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
+    }
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
+        train_bundle(examples, "test data", pool=pool)
+    handed = dict(fresh._char_columns)
+    polish = set(tokenize(" ".join(POLISH_GOOD + POLISH_BAD)))
+    assert polish <= set(handed)
+    # the same columns this process finds itself
+    again = FeatureVectorizer.__new__(FeatureVectorizer)
+    again.__setstate__(detector.vectorizer.__getstate__())
+    assert all(again._char_columns[token] == handed[token] for token in polish)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_trained_classifiers_columns_are_handed_to_the_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    # the classifiers trained on the ratings (fr's own, the pooled one) found their
+    # character n-gram columns for the rated reviews in training; the analysis (its workers
+    # forked after it) reads the saved model again and scores the same reviews: it gets them
+    analysed: dict[str, dict[str, bytes]] = {}
+    fresh: dict[str, FeatureVectorizer] = {}
+    analyse = run._analyse_pending
+
+    def recorded(engine: Engine, job: Any, bundle: Any, *args: Any) -> Any:
+        for key, classifier in bundle.classifiers.items():
+            if isinstance(classifier, SentimentClassifier):
+                analysed[key] = dict(classifier.vectorizer._char_columns)
+                fresh[key] = FeatureVectorizer.__new__(FeatureVectorizer)
+                fresh[key].__setstate__(classifier.vectorizer.__getstate__())
+        return analyse(engine, job, bundle, *args)
+
+    monkeypatch.setattr(run, "_analyse_pending", recorded)
+    monkeypatch.setattr(run, "IN_PROCESS_BELOW", 1)
+    engine = open_database(f"sqlite:///{tmp_path}/fr.db")
+    add_reviews(engine, _reviews())
+    summary = analyze_database(engine, progress=False, models_dir=tmp_path / "m", workers=workers)
+    engine.dispose()
+    assert summary.model_trained and {"fr", "multi"} <= set(analysed)
+    french = set(tokenize(" ".join(text for text, _ in french_ratings(160))))
+    assert french <= set(analysed["fr"])
+    assert set(tokenize(" ".join(PORTUGUESE_GOOD + PORTUGUESE_BAD))) <= set(analysed["multi"])
+    # the same columns the analysis finds itself
+    for key, columns in analysed.items():
+        assert all(fresh[key]._char_columns[token] == found for token, found in columns.items())
 
 
 def test_a_languages_function_words_are_learnt_where_its_ratings_were_lemmatised(

@@ -53,10 +53,13 @@ from compare.analysis.text import warm_lemmatizer
 from compare.analysis.training import (
     RATING_RULE,
     Examples,
+    OwnColumns,
     TrainingOnPool,
     examples_from_database,
     labelled_counts,
     needs_retraining,
+    own_columns,
+    remember_own_columns,
     train_bundle,
     training_jobs,
 )
@@ -201,7 +204,7 @@ def _analyze_database(
         if pending
         else None
     )
-    folder, summary.model_trained, learnt_words = _refresh_and_learn(
+    folder, summary.model_trained, learnt_words, columns = _refresh_and_learn(
         engine, store, processes, learning
     )
     summary.model_folder = folder
@@ -215,6 +218,8 @@ def _analyze_database(
     if learning is None:
         return summary
     bundle = load_bundle(folder) if folder is not None else None
+    if bundle is not None and summary.model_trained:
+        remember_own_columns(bundle, columns)
     learnt = summary.function_words = learning.finish(learnt_words)
     plain = plain_dialect(engine)
     batch = ResultRows()
@@ -270,7 +275,7 @@ def refresh_database_model(
 
     Returns the folder of the model to use (None: fallbacks only) and whether it is new.
     """
-    folder, trained, _ = _refresh_and_learn(
+    folder, trained, _, _ = _refresh_and_learn(
         engine, ModelVersions(engine, models_dir), workers, None
     )
     return folder, trained
@@ -278,12 +283,13 @@ def refresh_database_model(
 
 def _refresh_and_learn(
     engine: Engine, store: ModelVersions, workers: int, learning: FunctionWordsPlan | None
-) -> tuple[Path | None, bool, dict[str, frozenset[str]]]:
+) -> tuple[Path | None, bool, dict[str, frozenset[str]], OwnColumns]:
     """``refresh_database_model``, and the function words of ``learning.to_learn``
     (``learn_language``): with ``workers`` > 1 and more than one task, on one pool, the
     training's jobs first (costliest first), each language's function words right after its
     job in the same process (its lemmas at hand), and those of a language without a job
-    then, so that they fill the time the training leaves a process idle."""
+    then, so that they fill the time the training leaves a process idle. Also the character
+    n-gram columns the trained classifiers found (``remember_own_columns``)."""
     to_learn = learning.to_learn if learning is not None else []
     newest = store.newest()
     trained_counts = _trained_counts(newest) if newest is not None else {}
@@ -294,6 +300,7 @@ def _refresh_and_learn(
     jobs = len(training_jobs(examples)[0]) if examples else 0
     bundle: ModelBundle | None = None
     learnt: dict[str, frozenset[str]] = {}
+    columns: OwnColumns = {}
     description = f"database reviews, {RATING_RULE}"
     if workers > 1 and jobs + len(to_learn) > 1:
         with (
@@ -306,25 +313,28 @@ def _refresh_and_learn(
             ) as pool,
         ):
             # each language's learning follows its training job (the job's lemmas at hand)
-            bundle, words = TrainingOnPool(examples, pool).run(
+            training = TrainingOnPool(examples, pool)
+            bundle, words = training.run(
                 description,
                 [(learn_language, (code, learning_texts(engine, code))) for code in to_learn],
                 then=list(to_learn),
             )
+            columns = training.own_columns
             learnt = dict(zip(to_learn, words, strict=True))
             if not jobs:
                 bundle = None
     else:
         bundle = train_bundle(examples, description) if jobs else None
+        columns = own_columns(bundle) if bundle is not None else {}
         learnt = {code: learn_language(code, learning_texts(engine, code)) for code in to_learn}
     # a database keeps the words as a file of its model version, a new one's in its transaction
     kept = learning.content(learnt) if learning is not None and store.in_database else None
     if bundle is not None:
-        return store.save(bundle, kept), True, learnt
+        return store.save(bundle, kept), True, learnt, columns
     if kept is not None:
         store.save_function_words(kept)
     # an outdated model cannot be read by this version: base models and fallbacks score
-    return (None if outdated else newest), False, learnt
+    return (None if outdated else newest), False, learnt, {}
 
 
 def database_bundle(engine: Engine, models_dir: Path | None = None) -> ModelBundle | None:

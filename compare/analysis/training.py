@@ -45,6 +45,7 @@ from compare.analysis.sentiment.labels import (
 )
 from compare.analysis.sentiment.lexicon import lexicon_name
 from compare.analysis.sentiment.lexicon_guard import LEXICON, guard_lexicon
+from compare.analysis.sentiment.opinion import detector_columns, remember_detector_columns
 from compare.analysis.tables import REVIEW
 from compare.analysis.text import LemmaMemo, new_lemmas, remember_lemmas
 from settings.language_detection import detect_language
@@ -270,6 +271,9 @@ class TrainingOnPool:
         self.examples = examples
         self.jobs, self.pooled_languages = training_jobs(examples)
         self.pool = pool
+        self.own_columns: OwnColumns = {}
+        """After ``run``: the character n-gram columns of the classifiers the jobs trained
+        (``own_columns``), found in the pool processes, for ``remember_own_columns``."""
 
     def run(
         self,
@@ -308,9 +312,11 @@ class TrainingOnPool:
         fitted: list[Any] = [None] * len(self.jobs)
         results: list[Any] = [None] * len(also)
         for i, future in job_futures.items():
-            (fitted[i], after), handed = future.result()
+            (fitted[i], columns, after), handed = future.result()
             _remember(handed)
             key = self.jobs[i].key
+            if columns:
+                self.own_columns[key] = columns
             if key in following:
                 results[following[key]] = after
         for i, future in alone.items():
@@ -322,27 +328,68 @@ class TrainingOnPool:
 
 def train_then(
     job: TrainingJob, then: Call | None
-) -> tuple[SentimentClassifier | GuardResult, Any]:
-    """``train_job``, then ``then`` in the same process (None: nothing)."""
+) -> tuple[SentimentClassifier | GuardResult, dict[str, bytes], Any]:
+    """``train_job`` and the character n-gram columns its classifier found
+    (``trained_columns``), then ``then`` in the same process (None: nothing)."""
     fitted = train_job(job)
-    return fitted, None if then is None else then[0](*then[1])
+    chosen = fitted.classifier if isinstance(fitted, GuardResult) else fitted
+    columns = trained_columns(chosen) if chosen is not None else {}
+    return fitted, columns, None if then is None else then[0](*then[1])
 
 
-Handover = tuple[LemmaMemo, BaseColumns]
+OwnColumns = dict[str, dict[str, bytes]]
+"""A bundle's key -> token -> its character n-gram columns in that key's classifier."""
+
+
+def trained_columns(classifier: SentimentClassifier | AdaptedClassifier) -> dict[str, bytes]:
+    """The character n-gram columns a classifier trained in this process found (its
+    training texts' tokens; none for a correction of a base model, which reads the base
+    model's): the analysis scores the same reviews with it, and its vocabulary and a token
+    are all a column depends on."""
+    if not isinstance(classifier, SentimentClassifier):
+        return {}
+    return classifier.vectorizer.new_char_columns()
+
+
+def own_columns(bundle: ModelBundle) -> OwnColumns:
+    """``trained_columns`` of each classifier of a bundle trained in this process."""
+    out: OwnColumns = {}
+    for key, classifier in bundle.classifiers.items():
+        columns = trained_columns(classifier)
+        if columns:
+            out[key] = columns
+    return out
+
+
+def remember_own_columns(bundle: ModelBundle, columns: OwnColumns) -> None:
+    """Give the classifiers of ``bundle`` (the trained bundle as saved and read again) the
+    columns their training found (``own_columns``, ``TrainingOnPool.own_columns``): the
+    analysis workers, forked after this, look them up instead of finding them again."""
+    for key, found in columns.items():
+        classifier = bundle.classifiers.get(key)
+        if isinstance(classifier, SentimentClassifier):
+            classifier.vectorizer.remember_char_columns(found)
+
+
+Handover = tuple[LemmaMemo, BaseColumns, BaseColumns]
 
 
 def _remember(handed: Handover) -> None:
-    lemmas_found, columns_found = handed
+    lemmas_found, columns_found, detector_found = handed
     remember_lemmas(lemmas_found)
     remember_base_columns(columns_found)
+    remember_detector_columns(detector_found)
 
 
 def _pool_call(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, Handover]:
     """A call in a pool process, with the lemmas and the base models' character n-gram
-    columns that process found since its last call: the analysis workers, forked from the
-    pool's parent after training, then look them up instead of finding them again for the
-    same reviews (``remember_lemmas``, ``remember_base_columns``)."""
-    return function(*args), (new_lemmas(), new_base_columns())
+    columns that process found since its last call, and the opinion detectors' columns of
+    the same tokens: the analysis workers, forked from the pool's parent after training,
+    then look them up instead of finding them again for the same reviews
+    (``remember_lemmas``, ``remember_base_columns``, ``remember_detector_columns``)."""
+    result = function(*args)
+    columns = new_base_columns()
+    return result, (new_lemmas(), columns, detector_columns(columns))
 
 
 def job_cost(job: TrainingJob) -> int:

@@ -173,6 +173,11 @@ def _words_and_breaks(text: str, cased: bool) -> list[str]:
     if _CLAUSE_END.search(text.strip(_EDGES)) is None:
         # most sentences: a clause end at most at an edge, which marks nothing
         return cased_tokens(text) if cased else tokenize(text)
+    return _marked_words(text, cased)
+
+
+def _marked_words(text: str, cased: bool) -> list[str]:
+    """``_words_and_breaks`` of a text known to hold a clause end within."""
     lowered = text if cased else text.lower()
     # as ``tokenize``: lower-cased token by token when a character's lower case is longer
     by_token = not cased and (len(lowered) != len(text) or "Σ" in text)
@@ -225,9 +230,9 @@ def sentiment_tokens(text: str, words: list[str] | None = None) -> list[str]:
     tokens, when the caller has them (the same list back when nothing is marked)."""
     pieces = split_faces(text)
     if len(pieces) == 1:
-        if words is not None and _CLAUSE_END.search(text.strip(_EDGES)) is None:
-            return words
-        return _words_and_breaks(text, False)
+        if _CLAUSE_END.search(text.strip(_EDGES)) is None:
+            return words if words is not None else tokenize(text)
+        return _marked_words(text, False)
     return _joined_clauses(_words_and_breaks(piece, False) for piece in pieces[0::2]) + pieces[1::2]
 
 

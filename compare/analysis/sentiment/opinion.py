@@ -17,6 +17,7 @@ demo's customer-review opinions as none.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -26,6 +27,7 @@ from compare.analysis.sentiment.base_models import (
     BASE_DIR,
     DETECTOR_KEY,
     DETECTOR_SUFFIX,
+    BaseColumns,
     base_meta,
     read_classifier,
 )
@@ -56,16 +58,47 @@ def has_detector(language: str | None) -> bool:
     return language is not None and language in base_meta().get(DETECTOR_KEY, {})
 
 
+_LOADED: dict[str, SentimentClassifier] = {}
+"""Language -> the detector ``load_detector`` read in this process (or inherited on fork)."""
+
+
 @lru_cache(maxsize=8)
 def load_detector(language: str | None) -> SentimentClassifier | None:
     """The language's shipped opinion detector, or None if none ships."""
-    if not has_detector(language):
+    if language is None or not has_detector(language):
         return None
     path = BASE_DIR / f"{language}{DETECTOR_SUFFIX}"
     detector = read_classifier(path)
     if NEUTRAL not in detector.classes:
         raise TypeError(f"{path} is not an opinion detector")
+    _LOADED[language] = detector
     return detector
+
+
+def detector_columns(tokens: Mapping[str, Iterable[str]]) -> BaseColumns:
+    """Language -> token -> its character n-gram columns in the language's detector, for
+    the ``tokens`` of each language whose detector is loaded here, to hand to
+    ``remember_detector_columns`` in another process: training never reads the detector,
+    but the analysis workers, forked after it, read the rated reviews with it (given the
+    tokens the base model looked up in training, their n-grams are in this process's
+    ``word_char_ngrams`` memo)."""
+    out: BaseColumns = {}
+    for language, found in tokens.items():
+        detector = _LOADED.get(language)
+        if detector is not None:
+            columns = detector.vectorizer.char_columns_of(found)
+            if columns:
+                out[language] = columns
+    return out
+
+
+def remember_detector_columns(found: BaseColumns) -> None:
+    """Add the columns another process found (``detector_columns``) to the detectors loaded
+    in this one (a detector not loaded here is left alone)."""
+    for language, columns in found.items():
+        detector = _LOADED.get(language)
+        if detector is not None:
+            detector.vectorizer.remember_char_columns(columns)
 
 
 def no_opinion(

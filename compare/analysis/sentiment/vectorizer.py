@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
 from itertools import islice, pairwise, repeat
 from typing import Any
 
@@ -136,6 +137,12 @@ class FeatureVectorizer:
         since the last call (the first: all it holds), to hand to ``remember_char_columns``
         of the same vectoriser in another process."""
         return self._char_columns.new_columns()
+
+    def char_columns_of(self, tokens: Iterable[str]) -> dict[str, bytes]:
+        """Token -> its character n-gram columns, for ``tokens`` (kept in this vectoriser's
+        cache as a transform keeps them), to hand to ``remember_char_columns``."""
+        columns = self._char_columns
+        return {token: columns[token] for token in tokens}
 
     def remember_char_columns(self, found: dict[str, bytes]) -> None:
         """Add the columns the same vectoriser found in another process
