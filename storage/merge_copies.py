@@ -21,7 +21,8 @@ Rows an older rivalscope (a crawl it started before the upgrade, still running) 
 without the keys (``storage.keyless_rows``) are keyed first, a batch at a time, and merged
 as a crawl of this version would have stored them: into the row of the same identity (the
 review stored under another product, or twice by two versions), and with their copies.
-``merge_keyless`` does that part alone (``rivalscope analyze`` runs it before analysing).
+``merge_keyless`` does that part alone (the scheduler runs it after each round of crawls,
+before the analysis and the report).
 
 Rows are read a few hundred copy keys at a time, each batch merged in one transaction: a
 run killed half-way leaves every batch merged or not at all, and a run again finishes the

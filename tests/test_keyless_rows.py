@@ -7,6 +7,7 @@ columns left NULL."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from compare.analysis.run import analyze_database
+from rivalscope.scheduler.followups import run_followups
 from settings.pause_points import PAUSE_ENV
 from settings.records import ReviewItem
 from storage.db import open_database
@@ -28,6 +29,7 @@ from storage.merge_copies import PAUSE_POINT, merge_keyless, merge_stored_copies
 from storage.models import Review, ReviewAlias
 from tests.cli import run_cli
 from tests.test_review_copies import FULL, _api, _item, _layout, _write
+from tests.test_schedule_followups import _targets
 
 ROOT = Path(__file__).resolve().parent.parent
 _REVIEW = Review.__table__  # type: ignore[attr-defined]
@@ -238,30 +240,27 @@ def test_a_merge_killed_in_a_batch_of_keyless_rows_leaves_each_batch_whole_on_po
     _killed_in_the_second_batch(pg_url, tmp_path)
 
 
-def test_analyze_keys_and_merges_them_when_no_crawl_writes(engine: Engine) -> None:
-    """While a crawl writes (maybe the old one) analyze leaves the rows; after it, analyze
-    keys and merges them before analysing: the review is analysed and counted once."""
+def test_the_scheduler_keys_and_merges_them_after_a_round_no_crawl_writes(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While a crawl writes (maybe the old one) the round's follow-ups leave the rows; after
+    it, they key and merge them before the analysis and the report read them."""
     _teaser_after_review(engine)
+    targets = _targets(tmp_path, "[schedule]\nanalyze = false\nreport = false\nalerts = false\n")
     with engine.begin() as conn:
         conn.execute(
             text("UPDATE crawl_run SET status = 'running', pid = :pid, machine = NULL"),
             {"pid": os.getpid()},
         )
-    during = analyze_database(engine, progress=False, workers=1)
-    assert (during.keyless, during.analyzed, len(_rows(engine))) == (0, 2, 2)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE crawl_run SET status = 'finished'"))
-    after = analyze_database(engine, progress=False, workers=1)
-    assert (after.keyless, after.keyless_removed) == (1, 1)
+    said = "1 review row stored without keys by an older rivalscope: keyed (1 of them merged"
+    with caplog.at_level(logging.INFO, logger="rivalscope.schedule"):
+        run_followups(engine, targets, tmp_path)
+        assert len(_rows(engine)) == 2 and said not in caplog.text
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE crawl_run SET status = 'finished'"))
+        run_followups(engine, targets, tmp_path)
+    assert said in caplog.text
     assert _rows(engine) == [("r-981", FULL, True)]
-    with engine.connect() as conn:
-        analysed = conn.execute(text("SELECT review_id FROM review_analysis")).scalars().all()
-    assert analysed == _ids(engine)
-
-
-def _ids(engine: Engine) -> list[int]:
-    with engine.connect() as conn:
-        return list(conn.execute(select(_REVIEW.c.id)).scalars())
 
 
 def test_the_commands_say_how_many_rows_lack_keys(

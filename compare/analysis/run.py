@@ -65,8 +65,6 @@ from settings.languages import normalize_language_code
 from settings.pause_points import pause_point
 from storage.child_process import HelperPool, die_with_parent, ignore_interrupts
 from storage.dialects import Dialect
-from storage.merge_copies import merge_keyless
-from storage.run_history import running_now
 
 CHUNK = 125
 """Reviews per worker task: small enough that a chunk's matrices stay in the CPU caches
@@ -112,11 +110,6 @@ class AnalyzeSummary:
     function_words: dict[str, frozenset[str]] = field(default_factory=dict)
     """Language -> the function words learnt from its reviews that bounded this call's key
     phrases and need topics besides the stopwords (``compare.analysis.function_words``)."""
-    keyless: int = 0
-    """Rows an older rivalscope stored without keys, keyed before analysing
-    (``storage.merge_copies.merge_keyless``)."""
-    keyless_removed: int = 0
-    """Of them, rows merged into the review they repeat (no analysis spent on them)."""
     model_folder: Path | None = None
     """The sentiment model version trained from the database's ratings (None: the shipped
     base models and the lexicon fallbacks only)."""
@@ -158,16 +151,9 @@ def analyze_database(
     if store.in_database:
         check_cache_writable(store.root)
     with exclusive_analysis(engine, on_wait or _quiet):
-        # Rows an older version's crawl stored without keys: keyed and merged first, so no
-        # review is analysed, nor counted by a report, twice. Not while a crawl writes (it
-        # may be that old crawl, its next rows keyed by the next analysis).
-        keyed = merge_keyless(engine) if not running_now(engine) else None
-        summary = _analyze_database(
+        return _analyze_database(
             engine, taxonomy, analyzer_version, progress, taxonomy_file, store, workers
         )
-    if keyed is not None:
-        summary.keyless, summary.keyless_removed = keyed.keyless, keyed.keyless_removed
-    return summary
 
 
 def _quiet(_: str) -> None:

@@ -171,10 +171,6 @@ def print_summary(summary: AnalyzeSummary, candidates: list[tuple[str, str | Non
     from compare.analysis.sentiment.features import POOLED
 
     console = command_console()
-    if summary.keyless:
-        from rivalscope.commands.db import keyless_text
-
-        console.print(keyless_text(summary.keyless, summary.keyless_removed), markup=False)
     if summary.model_trained:
         pooled = summary.model_pooled_languages
         guard = summary.model_guard

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rivalscope.display import console, counted
+from rivalscope.display import console, keyless_text
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
@@ -84,16 +84,6 @@ def merge_copies(
         f"analyse again (`rivalscope analyze`): {counts.to_analyse}",
         markup=False,
     )
-
-
-def keyless_text(keyless: int, removed: int | None) -> str:
-    """The line saying what was done with the rows an older rivalscope (a crawl it started
-    before the upgrade, still writing) stored without keys: ``removed`` of them merged into
-    the review they repeat (None: a dry run, nothing done)."""
-    rows = f"{counted(keyless, 'review row')} stored without keys by an older rivalscope"
-    if removed is None:
-        return f"{rows} (a crawl started before the upgrade) would be keyed and merged"
-    return f"{rows}: keyed ({removed} of them merged into the review they repeat)"
 
 
 @db_app.command("read-as")
