@@ -82,7 +82,8 @@ def keyless_batch(
 
 
 def count_keyless(conn: Connection) -> int:
-    """How many stored reviews lack a key they should have (read, not changed)."""
+    """How many stored reviews lack a key they should have (read, not changed): `runs`
+    says so."""
     columns: tuple[str, ...] = ("id", "identity_key", "copy_key", "external_id", "text", "title")
     columns = (*columns, "rating")
     columns = (*columns, "published", "author_hash")

@@ -137,11 +137,11 @@ def runs(
 
 
 def keyless_note(keyless: int) -> str:
-    """What `runs` and `report` say of the rows an older rivalscope stored without keys."""
+    """What `runs` says of the rows an older rivalscope stored without keys."""
     return (
         f"{counted(keyless, 'review row')} stored without keys by an older rivalscope "
         "(a crawl started before the upgrade) may repeat stored reviews and be counted twice: "
-        "`rivalscope analyze` or `rivalscope db merge-copies` keys and merges them"
+        "`rivalscope db merge-copies` (or the scheduler's next round) keys and merges them"
     )
 
 
