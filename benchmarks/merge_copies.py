@@ -1,6 +1,7 @@
 """Cost of ``rivalscope db merge-copies`` (``storage.merge_copies``) on a large database.
 
-Usage: python benchmarks/merge_copies.py N [--copies SHARE] [--url URL] [--repeat K] [--findings F]
+Usage: python benchmarks/merge_copies.py N [--copies SHARE] [--keyless SHARE] [--url URL]
+       [--repeat K] [--findings F]
 
 Builds a database of N stored reviews (default SQLite in a temporary folder; ``--url`` a
 PostgreSQL database, in a schema of its own made for the run and dropped after it) of one company, 200 products: a
@@ -9,7 +10,11 @@ review stored with its site id, as a crawl stored them before it knew copies; on
 ten starts with the same 8 words as another one without being its copy (looked at, not
 merged). Every review has an analysis (one ``review_analysis`` row, two aspect mentions),
 and ``--findings`` stored findings (default 200) cite 20 reviews each. Then times, in each repetition on a fresh
-build: a dry run, the merge, and the merge again (nothing left). Prints wall and CPU
+build: a dry run, the merge, and the merge again (nothing left). ``--keyless`` (default
+0): a share of the rows stored as an older version stored them, without identity and copy
+keys (``storage.keyless_rows``); ``scan`` times counting them (``count_keyless``, what
+`runs` and `report` pay) before the merge, ``scan_after`` once none is left, and
+``keyless_after`` the keying step alone (``merge_keyless``, what `analyze` runs first). Prints wall and CPU
 seconds (this process's; PostgreSQL's own work shows in the wall time only) and the counts.
 """
 
@@ -32,7 +37,8 @@ from settings.content_keys import copy_key, review_content_key, review_identity_
 from storage.analysis_models import AspectMention, ReviewAnalysis
 from storage.db import open_database
 from storage.findings_models import Finding, ReportRun
-from storage.merge_copies import merge_stored_copies
+from storage.keyless_rows import count_keyless
+from storage.merge_copies import merge_keyless, merge_stored_copies
 from storage.models import Company, Product, Review, Source
 
 WORDS = tuple(
@@ -81,7 +87,9 @@ def _texts(rng: random.Random, n: int) -> list[str]:
     return out
 
 
-def build(engine: Engine, n: int, share: float, findings: int = 200, seed: int = 7) -> None:
+def build(
+    engine: Engine, n: int, share: float, findings: int = 200, seed: int = 7, keyless: float = 0.0
+) -> None:
     rng = random.Random(seed)
     with Session(engine) as session:
         company = Company(name="Bench")
@@ -111,6 +119,8 @@ def build(engine: Engine, n: int, share: float, findings: int = 200, seed: int =
         product = product_ids[j % len(product_ids)]
         rows.append(_row(company_id, source_id, product, body, None, None, start, -j - 1))
     rng.shuffle(rows)
+    for row in rows[: int(n * keyless)]:  # an older version's writes: no keys
+        row["identity_key"] = row["copy_key"] = None
     with engine.begin() as conn:
         for at in range(0, len(rows), 5000):
             conn.execute(insert(Review.__table__), rows[at : at + 5000])  # type: ignore[attr-defined]
@@ -211,6 +221,11 @@ def _row(
     }
 
 
+def _count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return count_keyless(conn)
+
+
 def _timed(step: Callable[[], Any]) -> tuple[float, float, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
     result = step()
@@ -221,11 +236,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int)
     parser.add_argument("--copies", type=float, default=0.1)
+    parser.add_argument("--keyless", type=float, default=0.0)
     parser.add_argument("--url")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--findings", type=int, default=200, help="stored findings (20 ids each)")
     args = parser.parse_args()
-    results: dict[str, list[tuple[float, float]]] = {"dry": [], "merge": [], "again": []}
+    steps: list[tuple[str, Callable[[Engine], Any]]] = [
+        ("scan", _count),
+        ("dry", lambda e: merge_stored_copies(e, dry_run=True)),
+        ("merge", merge_stored_copies),
+        ("again", merge_stored_copies),
+        ("keyless_after", merge_keyless),
+        ("scan_after", _count),
+    ]
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in steps}
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="merge-copies-") as folder:
             schema = f"bench_{uuid.uuid4().hex[:12]}"
@@ -241,13 +265,13 @@ def main() -> None:
             engine = open_database(url)
             try:
                 wall, _cpu, _ = _timed(
-                    lambda e=engine: build(e, args.n, args.copies, args.findings)
+                    lambda e=engine: build(
+                        e, args.n, args.copies, args.findings, keyless=args.keyless
+                    )
                 )
                 print(f"built {args.n} reviews in {wall:.1f} s")
-                for name, dry in (("dry", True), ("merge", False), ("again", False)):
-                    wall, cpu, counts = _timed(
-                        lambda e=engine, dry=dry: merge_stored_copies(e, dry_run=dry)
-                    )
+                for name, step in steps:
+                    wall, cpu, counts = _timed(lambda e=engine, step=step: step(e))
                     results[name].append((wall, cpu))
                     print(f"{name}: wall {wall:.2f} s cpu {cpu:.2f} s  {counts}")
             finally:

@@ -132,6 +132,16 @@ def counted(count: int | None, noun: str, plural: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (plural or noun + 's')}"
 
 
+def keyless_text(keyless: int, removed: int | None) -> str:
+    """The line saying what was done with the rows an older rivalscope (a crawl it started
+    before the upgrade, still writing) stored without keys: ``removed`` of them merged into
+    the review they repeat (None: a dry run, nothing done)."""
+    rows = f"{counted(keyless, 'review row')} stored without keys by an older rivalscope"
+    if removed is None:
+        return f"{rows} (a crawl started before the upgrade) would be keyed and merged"
+    return f"{rows}: keyed ({removed} of them merged into the review they repeat)"
+
+
 def review_coverage(collected: int | None, declared: int | None, unread: int = 0) -> str:
     """ "collected X of Y declared (Z%)" for a source whose product pages declare counts;
     ``unread``: pages the site left unanswered in the run (``run_pages_unread``), whose

@@ -17,6 +17,13 @@ rules (``review_copies.same_review``):
 - the removed row's content key becomes an alias of the kept row, so a crawl that reads it
   again knows it and adds no row.
 
+Rows an older rivalscope (a crawl it started before the upgrade, still running) stored
+without the keys (``storage.keyless_rows``) are keyed first, a batch at a time, and merged
+as a crawl of this version would have stored them: into the row of the same identity (the
+review stored under another product, or twice by two versions), and with their copies.
+``merge_keyless`` does that part alone (the scheduler runs it after each round of crawls,
+before the analysis and the report).
+
 Rows are read a few hundred copy keys at a time, each batch merged in one transaction: a
 run killed half-way leaves every batch merged or not at all, and a run again finishes the
 rest (a batch merged has no copies left to find; a run with none changes nothing).
@@ -32,8 +39,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, bindparam, case, delete, func, select, update
 
 from settings.content_keys import copy_key, text_key
+from settings.pause_points import pause_point
 from storage.dialects import dialect_of
 from storage.findings_models import Finding
+from storage.keyless_rows import keyless_batch
 from storage.models import Meta, as_utc
 from storage.review_copies import COLUMNS, fill, identity_of_row, same_review
 from storage.review_identity import ALIAS, ANALYSIS_TABLES, REVIEW, chunks, forget_analysis
@@ -53,6 +62,8 @@ _FINDING: Table = Finding.__table__  # type: ignore[attr-defined]
 _META: Table = Meta.__table__  # type: ignore[attr-defined]
 MERGED_KEY = "review_copies_merged"
 """``meta`` key a finished merge sets: copies stored before copy keys are merged."""
+PAUSE_POINT = "keyless-batches"
+"""``settings.pause_points`` point: keyless rows keyed and merged, the batch not committed."""
 _DATED = tuple(table for table in ANALYSIS_TABLES if "published" in table.c)
 """Analysis tables that keep the review's date (reports group by it without a join)."""
 
@@ -88,16 +99,21 @@ class MergeCounts:
     """Aliases of removed rows that name the kept row now."""
     findings: int = 0
     """Stored findings whose evidence named a removed row."""
+    keyless: int = 0
+    """Rows stored without keys they should have (an older rivalscope's writes): keyed."""
+    keyless_removed: int = 0
+    """Rows removed merging the keyless rows (counted in ``removed`` too)."""
 
 
 def merge_stored_copies(engine: Engine, *, dry_run: bool = False) -> MergeCounts:
     """Merge the copies stored as two rows (module docstring); what was found, and done
     unless ``dry_run`` (then nothing is written)."""
     counts = MergeCounts()
+    citations = _Citations()
+    _merge_keyless(engine, counts, citations, dry_run=dry_run)
     with engine.connect() as conn:
         shared = _shared_copy_keys(conn)
     counts.shared_keys = len(shared)
-    citations = _Citations()
     for start in range(0, len(shared), BATCH):
         with engine.begin() as conn:
             merged = _find(conn, shared[start : start + BATCH])
@@ -110,6 +126,95 @@ def merge_stored_copies(engine: Engine, *, dry_run: bool = False) -> MergeCounts
                 conn, _META, [{"key": MERGED_KEY, "value": "1"}], ["key"]
             )
     return counts
+
+
+def merge_keyless(engine: Engine) -> MergeCounts:
+    """Key the rows stored without keys and merge them (module docstring); what was done."""
+    counts = MergeCounts()
+    _merge_keyless(engine, counts, _Citations(), dry_run=False)
+    return counts
+
+
+def _merge_keyless(
+    engine: Engine, counts: MergeCounts, citations: _Citations, *, dry_run: bool
+) -> None:
+    """The keyless rows keyed and merged (counted only, for a ``dry_run``), a batch of rows
+    read in one transaction each: a run killed half-way leaves each batch done or not at
+    all (a batch done has no keyless row left to find)."""
+    after, written = 0, 0
+    removed = counts.removed
+    while True:
+        with engine.begin() as conn:
+            found, last = keyless_batch(conn, _READ, after=after)
+            if last is None:
+                break
+            after = last
+            counts.keyless += len(found)
+            if dry_run or not found:
+                continue
+            _key(conn, found, counts, citations)
+            written += 1
+            pause_point(PAUSE_POINT, written)  # written, not committed
+    counts.keyless_removed += counts.removed - removed
+
+
+def _key(
+    conn: Connection, rows: list[dict[str, Any]], counts: MergeCounts, citations: _Citations
+) -> None:
+    """Store the keys of ``rows`` (keyless rows, keys computed): a row whose identity
+    another row has (stored, or earlier in ``rows``) is merged with it (the row with the
+    site's id, else the first seen, kept); then the rows of their copy keys are merged
+    (``_find``)."""
+    r = REVIEW.c
+    ids = {row["id"] for row in rows}
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for part in chunks(sorted({row["identity_key"] for row in rows if row["identity_key"]})):
+        holders = conn.execute(select(*(r[name] for name in _READ)).where(r.identity_key.in_(part)))
+        for holder in holders.mappings():
+            if holder["id"] not in ids:
+                groups[(holder["company_id"], holder["identity_key"])] = [dict(holder)]
+    plain: list[dict[str, Any]] = []
+    for row in rows:
+        if row["identity_key"] is None:
+            plain.append(row)
+            continue
+        groups.setdefault((row["company_id"], row["identity_key"]), []).append(row)
+    same = []
+    for group in groups.values():
+        if len(group) == 1:
+            if group[0]["id"] in ids:
+                plain.append(group[0])
+            continue
+        same.append(_merge_same(sorted(group, key=lambda row: row["id"])))
+    if plain:
+        conn.execute(
+            update(REVIEW)
+            .where(REVIEW.c.id == bindparam("b_id"))
+            .values(identity_key=bindparam("b_identity"), copy_key=bindparam("b_copy_key")),
+            [
+                {
+                    "b_id": row["id"],
+                    "b_identity": row["identity_key"],
+                    "b_copy_key": row["copy_key"],
+                }
+                for row in plain
+            ],
+        )
+    _count(same, counts)
+    _store(conn, same, counts, citations)
+    shared = sorted({(row["company_id"], row["copy_key"]) for row in rows if row["copy_key"]})
+    copies = _find(conn, shared)
+    _count(copies, counts)
+    _store(conn, copies, counts, citations)
+
+
+def _merge_same(rows: list[dict[str, Any]]) -> Merged:
+    """Rows of one identity (in the order stored), one review: merged into one as
+    ``_merge_group`` merges copies."""
+    kept = Merged(dict(rows[0]), rows[0])
+    for row in rows[1:]:
+        kept = _join(kept, row)
+    return kept
 
 
 def possible_copies(conn: Connection) -> int:
@@ -168,16 +273,21 @@ def _merge_group(rows: list[dict[str, Any]]) -> list[Merged]:
         at = next((i for i, k in enumerate(kept) if same_review(k.row, row)), None)
         if at is None:
             kept.append(Merged(dict(row), row))
-            continue
-        twin = kept[at]
-        if _wins(row, twin.row):
-            winner = Merged(dict(row), row, [twin.before, *twin.removed])
-            _complete(winner.row, twin.row)
-            kept[at] = winner
         else:
-            twin.removed.append(row)
-            _complete(twin.row, row)
+            kept[at] = _join(kept[at], row)
     return [k for k in kept if k.removed]
+
+
+def _join(kept: Merged, row: dict[str, Any]) -> Merged:
+    """``row`` (stored after the rows of ``kept``) merged with them: the one to keep
+    (``_wins``) completed from the other."""
+    if _wins(row, kept.row):
+        winner = Merged(dict(row), row, [kept.before, *kept.removed])
+        _complete(winner.row, kept.row)
+        return winner
+    kept.removed.append(row)
+    _complete(kept.row, row)
+    return kept
 
 
 def _wins(row: dict[str, Any], kept: dict[str, Any]) -> bool:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rivalscope.display import console
+from rivalscope.display import console, keyless_text
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
@@ -31,7 +31,9 @@ def merge_copies(
     site ids. The row with the site's id (else the older) is kept and takes what the other
     adds; the other's aliases and the findings citing it name the kept row (its analysis
     too, when it is of the text kept), and its key becomes an alias: a crawl that reads it
-    again adds no row.
+    again adds no row. Rows an older rivalscope stored without keys (a crawl started before
+    the upgrade, still writing) are keyed first and merged the same way, and into the row
+    of the same review stored under another product.
 
     Each batch is merged in one transaction: stopped half-way, the database is as after
     the last batch, and running the command again finishes the rest; run with nothing
@@ -58,6 +60,9 @@ def merge_copies(
     finally:
         engine.dispose()
     would = "would be " if dry_run else ""
+    if counts.keyless:
+        removed = None if dry_run else counts.keyless_removed
+        console.print(keyless_text(counts.keyless, removed), markup=False)
     if not counts.removed:
         console.print(
             f"no review is stored twice in {describe_url(url)} "

@@ -45,6 +45,7 @@ def runs(
     # Imported here: the storage stack takes half a second; --help need not wait.
     from storage.crawl_summary import run_reason
     from storage.db import READING, database_url, describe_url, open_database
+    from storage.keyless_rows import count_keyless
     from storage.merge_copies import possible_copies
     from storage.models import as_utc, utcnow
     from storage.run_history import recent_runs, shown_status, source_names
@@ -57,6 +58,7 @@ def runs(
             check_source(source, source_names(engine))
         with engine.connect() as conn:
             copies = possible_copies(conn)
+            keyless = count_keyless(conn)
     finally:
         engine.dispose()
     table = Table(title=f"Crawl runs in {describe_url(url)}", title_justify="left")
@@ -130,6 +132,17 @@ def runs(
             markup=False,
             highlight=False,
         )
+    if keyless:
+        console.print(f"note: {keyless_note(keyless)}", markup=False, highlight=False)
+
+
+def keyless_note(keyless: int) -> str:
+    """What `runs` says of the rows an older rivalscope stored without keys."""
+    return (
+        f"{counted(keyless, 'review row')} stored without keys by an older rivalscope "
+        "(a crawl started before the upgrade) may repeat stored reviews and be counted twice: "
+        "`rivalscope db merge-copies` (or the scheduler's next round) keys and merges them"
+    )
 
 
 def _read_by(coverage: dict[str, float]) -> str:

@@ -28,6 +28,7 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
     stored with its findings. The comparison reads the database, so it holds across
     scheduler restarts and for ``schedule --once`` started by cron."""
     done: list[str] = []
+    _key_old_rows(engine)
     settings = targets.schedule
     analysed = False
     if not settings.analyze:
@@ -68,6 +69,27 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
         else:
             done.append(f"{sent} alert(s) sent")
     return done
+
+
+def _key_old_rows(engine: Engine) -> None:
+    """Rows an older rivalscope's crawl (started before the upgrade) stored without keys:
+    keyed and merged before the analysis and the report read them (``merge_keyless``),
+    what was done logged. Not while a crawl or import writes: it may be that crawl,
+    and the next round keys what it wrote."""
+    from rivalscope.display import keyless_text
+    from storage.merge_copies import merge_keyless
+    from storage.run_history import running_now
+
+    try:
+        if running_now(engine):
+            log.info("rows without keys not looked for: a crawl or import is writing")
+            return
+        counts = merge_keyless(engine)
+    except Exception:
+        log.exception("keying the rows an older rivalscope stored without keys failed")
+        return
+    if counts.keyless:
+        log.warning("%s", keyless_text(counts.keyless, counts.keyless_removed))
 
 
 def _analyze(engine: Engine) -> None:
