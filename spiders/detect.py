@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import threading
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
@@ -258,6 +259,7 @@ def read_page(
     obey_robots: bool = True,
     here: bool = False,
     hosts: tuple[str, ...] = (),
+    on_slow: Callable[[str], None] | None = None,
 ) -> tuple[str, Rendered | None]:
     """The page as the server sends it and, with ``chromium``, as the browser shows it, read
     as a crawl with the targets file's ``[crawler]`` table and a source's ``limits`` reads
@@ -265,7 +267,9 @@ def read_page(
     (PageNotRead says why), and its own requests that robots.txt refuses are not made.
     ``here``: this process ends after its command, the crawl may run in it
     (``crawl_probe.run_in_crawl``). ``hosts``: those the crawl stays on (default: the page's
-    own, as a crawl starting from it); a redirect off them is refused."""
+    own, as a crawl starting from it); a redirect off them is refused. ``on_slow`` is
+    told what is awaited (fetching, rendering) when a step takes over ``SLOW_STEP_S``
+    (a module's function: the crawl may run in a child process)."""
     try:
         scheme = urlparse(url).scheme
     except ValueError as exc:  # "http://[::1": an unclosed IPv6 address
@@ -276,14 +280,44 @@ def read_page(
     rendering = RENDER_TIMEOUT_S if chromium else 0.0
     limit = time_limit(values, 2, rendering)
     hosts = hosts or (urlparse(url).hostname or "",)
-    return run_in_crawl(values, partial(_read, url, chromium, hosts), limit, here=here)
+    job = partial(_read, url, chromium, hosts, on_slow)
+    return run_in_crawl(values, job, limit, here=here)
+
+
+SLOW_STEP_S = 2.0
+"""A step of reading a page that takes longer than this is said (``read_page``)."""
+
+
+@contextlib.contextmanager
+def _said_if_slow(on_slow: Callable[[str], None] | None, what: str) -> Iterator[None]:
+    """``on_slow(what)`` once, from a timer thread, if the block is still running after
+    ``SLOW_STEP_S``: the user sees what the command waits on, not a silent terminal."""
+    if on_slow is None:
+        yield
+        return
+    timer = threading.Timer(SLOW_STEP_S, on_slow, (what,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 async def _read(
-    url: str, chromium: str | None, hosts: tuple[str, ...], crawler: Crawler
+    url: str,
+    chromium: str | None,
+    hosts: tuple[str, ...],
+    on_slow: Callable[[str], None] | None,
+    crawler: Crawler,
 ) -> tuple[str, Rendered | None]:
-    html = (await fetch(crawler, url, hosts)).text()
-    return html, (await render_in_crawl(crawler, url, chromium) if chromium else None)
+    agent = crawler.settings.get("USER_AGENT")
+    with _said_if_slow(on_slow, f"fetching {url} as {agent}"):
+        html = (await fetch(crawler, url, hosts)).text()
+    if not chromium:
+        return html, None
+    with _said_if_slow(on_slow, f"rendering {url} in chromium"):
+        return html, await render_in_crawl(crawler, url, chromium)
 
 
 async def render_in_crawl(crawler: Crawler, url: str, chromium: str) -> Rendered:

@@ -90,6 +90,18 @@ def extract_page(html: str, url: str, source: Source) -> PageExtraction:
     return page
 
 
+def _declaring_offer(offers: list[OfferItem], main: OfferItem) -> OfferItem:
+    """The offer a page's declared review count belongs to: its product, or on a variant
+    page the variant the shopper's view shows. The view is stored as no product (its
+    reviews go to that variant), so a count left on it would be keyed by a product no
+    other process of the crawl knows, and lost from the run's coverage."""
+    if main.variant_sku:
+        for offer in offers[1:]:
+            if offer.variant_sku is None and offer.sku == main.variant_sku:
+                return offer
+    return main
+
+
 def _truncated(response: TextResponse) -> bool:
     """An HTML page cut off in transfer or by a broken server has no closing tag."""
     content_type = (response.headers.get(b"Content-Type") or b"").lower()
@@ -296,7 +308,8 @@ class TargetSpider(scrapy.Spider):
         # A listing's cards are no page's product: its ratings and reviews are none of theirs.
         main = page.offers[0] if page.offers and not page.offers[0].listing else None
         if main is not None and aggregate is not None:
-            main.reviews_declared = aggregate.review_count or aggregate.rating_count
+            declaring = _declaring_offer(page.offers, main)
+            declaring.reviews_declared = aggregate.review_count or aggregate.rating_count
         if holds in ("offers", "both"):
             for offer in page.offers:
                 offer.company, offer.source = self.company.name, self.source.name

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Engine, Table, func, update
+from sqlalchemy import Connection, Engine, Table, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -563,7 +563,12 @@ class CollectWriter:
         self, conn: Connection, declared_by_key: dict[str, int]
     ) -> tuple[int | None, int | None]:
         """Store each product's declared review count; return (declared, collected) summed
-        over the products whose page declared one: reviews stored from this source for them."""
+        over the products whose page declared one: reviews stored from this source for them.
+
+        A product sold in variants is one product here: its pages (one a variant it shows
+        first, ``?variant=`` links) declare the reviews their widget shares, stored under the
+        variant a page showed. Its count is the largest of its pages', its reviews those
+        stored under any of its variants, each counted once."""
         if not declared_by_key:
             return None, None
         product = _table(Product)
@@ -580,14 +585,45 @@ class CollectWriter:
                 )
             )
         ids.update((key, self._views[key]) for key in keys if key not in ids and key in self._views)
+        per_product: dict[int, int] = {}
         for key, pid in ids.items():
-            conn.execute(
-                update(product)
-                .where(product.c.id == pid)
-                .values(reviews_declared=declared_by_key[key])
+            per_product[pid] = max(per_product.get(pid, 0), declared_by_key[key])
+        for pid, count in per_product.items():
+            conn.execute(update(product).where(product.c.id == pid).values(reviews_declared=count))
+        parent_of: dict[int, int | None] = {}
+        pids = sorted(per_product)
+        for start in range(0, len(pids), 500):
+            parent_of.update(
+                (pid, parent)
+                for pid, parent in conn.execute(
+                    select(product.c.id, product.c.parent_id).where(
+                        product.c.id.in_(pids[start : start + 500])
+                    )
+                )
             )
+        declared: dict[tuple[str, int], int] = {}
+        for pid, count in per_product.items():
+            parent = parent_of.get(pid)
+            unit = ("parent", parent) if parent is not None else ("product", pid)
+            declared[unit] = max(declared.get(unit, 0), count)
+        members = {pid for kind, pid in declared if kind == "product"}
+        parents = sorted(pid for kind, pid in declared if kind == "parent")
+        for start in range(0, len(parents), 500):
+            members.update(
+                pid
+                for (pid,) in conn.execute(
+                    select(product.c.id).where(
+                        product.c.parent_id.in_(parents[start : start + 500])
+                    )
+                )
+            )
+        return sum(declared.values()), self._collected(conn, sorted(members))
+
+    def _collected(self, conn: Connection, pids: list[int]) -> int:
+        """Reviews of this source stored under ``pids``, or shown under one of them and
+        stored under a product that is none of its variants (``_review_coverage``)."""
         review, alias = _table(Review), _table(ReviewAlias)
-        pids = sorted(ids.values())
+        shown, stored = _table(Product).alias("shown"), _table(Product).alias("stored")
         collected = 0
         for start in range(0, len(pids), 500):
             part = pids[start : start + 500]
@@ -600,15 +636,25 @@ class CollectWriter:
             # variant page declares the reviews its widget shares with the other colours).
             collected += conn.execute(
                 select(func.count())
-                .select_from(alias.join(review, review.c.id == alias.c.review_id))
+                .select_from(
+                    alias.join(review, review.c.id == alias.c.review_id)
+                    .join(shown, shown.c.id == alias.c.product_id)
+                    .outerjoin(stored, stored.c.id == review.c.product_id)
+                )
                 .where(
                     review.c.source_id == self.source_id,
                     alias.c.product_id.in_(part),
                     # A copy under the row's own product (read two ways) is the same review.
                     alias.c.product_id.is_distinct_from(review.c.product_id),
+                    # ... and one under another variant of the product is too.
+                    or_(
+                        shown.c.parent_id.is_(None),
+                        stored.c.parent_id.is_(None),
+                        shown.c.parent_id != stored.c.parent_id,
+                    ),
                 )
             ).scalar_one()
-        return sum(declared_by_key[k] for k in ids), collected
+        return collected
 
     # -- data --------------------------------------------------------------------
 

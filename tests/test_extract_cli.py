@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -93,3 +94,38 @@ def test_a_page_without_url_gets_no_warning_about_its_file_address() -> None:
     document = json.loads(result.output)
     assert document["offers"] and document["offers"][0]["price"] == "49.90"
     assert not any("url not http" in w for w in document["warnings"]), document["warnings"]
+
+
+VARIANTS = Path(__file__).parent / "fixtures" / "snippets" / "variant_group_shown_variant.html"
+_MUG = {"code": "TM-3300", "name": "Travel mug", "price_low": "19.00", "price_high": "24.00",
+        "currency": "EUR", "availability": "InStock", "variants": 3}  # fmt: skip
+_NONE = {"mpn": None, "brand": None, "category": None, "size": None, "listing": False}
+
+
+def _mug(name: str, sku: str, price: str, stock: str, colour: str, **more: Any) -> dict[str, Any]:
+    fields = {"name": name, "price": price, "currency": "EUR", "availability": stock, "sku": sku,
+              "gtin": None, "image": None, "price_raw": price,
+              "availability_raw": f"https://schema.org/{stock}", "variant_sku": None,
+              "colour": colour}  # fmt: skip
+    return {**fields, **_NONE, **more, "parent": _MUG}
+
+
+def test_a_variant_page_lists_the_shoppers_view_then_each_variant_once() -> None:
+    """A group's variants and the shown variant's own product node: the view (the group's
+    code, the cheapest colour in stock), then each colour once, the shown one completed
+    from its own node (GTIN, image)."""
+    result = CliRunner().invoke(app, ["extract", str(VARIANTS), "--url", "https://shop.test/p/mug"])
+    assert result.exit_code == 0, result.output
+    shown = {"gtin": "4006381333931", "image": "https://shop.test/img/tm-3300-blu.jpg"}
+    expected = [
+        _mug(
+            "Travel mug", "TM-3300", "22.00", "InStock", "blue", variant_sku="TM-3300-BLU", **shown
+        ),
+        _mug("Travel mug blue", "TM-3300-BLU", "22.00", "InStock", "blue", **shown),
+        _mug("Travel mug red", "TM-3300-RED", "24.00", "InStock", "red"),
+        _mug("Travel mug grey", "TM-3300-GRY", "19.00", "OutOfStock", "grey"),
+    ]
+    offers = json.loads(result.output)["offers"]
+    assert [sorted(o) for o in offers] == [sorted(e) for e in expected]
+    for got, want in zip(offers, expected, strict=True):
+        assert got == want

@@ -129,6 +129,24 @@ def test_common_stem(skus: list[str], stem: str | None) -> None:
     assert common_stem(skus) == stem
 
 
+SIZES = (
+    [
+        ("TS-4410", "TS-4410-41", "41", None, "79.00", "InStock"),
+        ("TS-4410-41", None, "41", None, "79.00", "InStock"),
+        ("TS-4410-40", None, "40", None, "89.00", "OutOfStock"),
+        ("TS-4410-42", None, "42", None, "69.00", "OutOfStock"),
+    ],
+    ProductParent("TS-4410", "Trail shoe", "69.00", "89.00", "EUR", "InStock", 3),
+)
+"""``OFFERS_PER_SIZE``'s offers (sku, variant sku, size, colour, price, stock) and parent."""
+GROUP_ROWS = [
+    ("TS4410", "88002", None, "blue", "95.00", "InStock"),
+    ("88002", None, None, "blue", "95.00", "InStock"),
+    ("88001", None, None, "red", "99.00", "InStock"),
+]
+GROUP_PARENT = ProductParent("TS4410", "Trail shoe", "95.00", "99.00", "EUR", "InStock", 2)
+
+
 def jacket(*offers: dict[str, Any], **product: str) -> str:
     return page({"@type": "Product", "name": "Rain jacket", "offers": list(offers), **product})
 
@@ -143,25 +161,43 @@ def _rows(offers: list[OfferItem]) -> list[tuple[str | None, ...]]:
         pytest.param(
             page(OFFERS_PER_SIZE),
             "https://shop.test/p/trail-shoe",
-            [
-                ("TS-4410", "TS-4410-41", "41", None, "79.00", "InStock"),
-                ("TS-4410-41", None, "41", None, "79.00", "InStock"),
-                ("TS-4410-40", None, "40", None, "89.00", "OutOfStock"),
-                ("TS-4410-42", None, "42", None, "69.00", "OutOfStock"),
-            ],
-            ProductParent("TS-4410", "Trail shoe", "69.00", "89.00", "EUR", "InStock", 3),
+            *SIZES,
             id="offers-per-size",
         ),
         pytest.param(
             page(PRODUCT_GROUP),
             "https://shop.test/p/trail-shoe",
-            [
-                ("TS4410", "88002", None, "blue", "95.00", "InStock"),
-                ("88002", None, None, "blue", "95.00", "InStock"),
-                ("88001", None, None, "red", "99.00", "InStock"),
-            ],  # the group's own node (no price, no id) is no offer
-            ProductParent("TS4410", "Trail shoe", "95.00", "99.00", "EUR", "InStock", 2),
+            GROUP_ROWS,  # the group's own node (no price, no id) is no offer
+            GROUP_PARENT,
             id="product-group-colours-from-names",
+        ),
+        pytest.param(
+            page(PRODUCT_GROUP, PRODUCT_GROUP["hasVariant"][1]),  # type: ignore[index]
+            "https://shop.test/p/trail-shoe",
+            GROUP_ROWS,  # the shown colour's own product node too: still one offer of it
+            GROUP_PARENT,
+            id="product-group-and-the-shown-variants-own-node",
+        ),
+        pytest.param(
+            page({**PRODUCT_GROUP, "sku": "88002"}),
+            "https://shop.test/p/trail-shoe",
+            GROUP_ROWS,  # the group node carrying the shown variant's sku is no offer of its own
+            GROUP_PARENT,
+            id="product-group-with-a-variants-sku",
+        ),
+        pytest.param(
+            page(
+                OFFERS_PER_SIZE,
+                {
+                    "@type": "Product",
+                    "name": "Trail shoe",
+                    "sku": "TS-4410-41",
+                    "offers": offer("41", "TS-4410-41", "79.00", "InStock"),
+                },
+            ),
+            "https://shop.test/p/trail-shoe",
+            *SIZES,
+            id="offers-per-size-and-the-shown-sizes-own-node",
         ),
         pytest.param(
             page(

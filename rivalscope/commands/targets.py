@@ -40,15 +40,33 @@ IgnoreRobotsOption = Annotated[
 ]
 AgentTargetsOption = Annotated[
     Path | None,
-    typer.Option("--targets", "-t", help="Targets file whose user agent to fetch with."),
+    typer.Option(
+        "--targets",
+        "-t",
+        help="Targets file whose user agent to fetch with (default: ./targets.toml if there).",
+        show_default=False,
+    ),
 ]
 
 
 def _crawler_table(targets: Path | None) -> Crawler:
-    """The crawl's ``[crawler]`` table (its user agent): the targets file's, or the default."""
-    from settings.targets import Crawler, load_targets
+    """The crawl's ``[crawler]`` table (its user agent): the targets file's (``targets``,
+    else ./targets.toml where there is one, as ``rivalscope crawl`` reads it), else the
+    default. A page is fetched as the crawl would fetch it, naming the crawler the user
+    configured."""
+    from settings.targets import DEFAULT_TARGETS_FILE, Crawler, load_targets
 
-    return load_targets(targets).crawler if targets is not None else Crawler()
+    if targets is None:
+        default = Path(DEFAULT_TARGETS_FILE)
+        if not default.exists() and not default.is_symlink():
+            return Crawler()
+        targets = default
+    return load_targets(targets).crawler
+
+
+def _say_waiting(what: str) -> None:
+    """One line on stderr while a slow page is awaited (stdout keeps the pasteable output)."""
+    typer.echo(f"{what} ...", err=True)
 
 
 RenderOption = Annotated[
@@ -64,7 +82,7 @@ RenderOption = Annotated[
 def _read_page(
     url: str | None,
     file: Path | None,
-    crawler: Crawler,
+    crawler: Crawler | Path | None,
     ignore_robots: bool,
     render: bool = False,
     limits: Limits | None = None,
@@ -72,7 +90,8 @@ def _read_page(
 ) -> str:
     """The --file page, or the --url page read as a crawl of a source with ``limits``
     (on ``hosts``, default the page's own) reads it (robots.txt decides first), rendered in
-    chromium with ``render``."""
+    chromium with ``render``. ``crawler``: the ``[crawler]`` table, or the targets file to
+    take it from (``_crawler_table``; read only when a page is fetched)."""
     from spiders.target_check import fetch_page
 
     if (url is None) == (file is None):
@@ -82,6 +101,8 @@ def _read_page(
 
         return read_page(file).decode("utf-8", errors="replace")
     assert url is not None
+    if crawler is None or isinstance(crawler, Path):
+        crawler = _crawler_table(crawler)
     chromium = None
     if render:
         from spiders.browser import require_browser
@@ -368,7 +389,7 @@ def suggest(
     """
     from spiders.extract.suggest import SuggestError, suggest_selectors
 
-    html = _read_page(url, file, _crawler_table(targets), ignore_robots, bool(render))
+    html = _read_page(url, file, targets, ignore_robots, bool(render))
     try:
         suggestion = suggest_selectors(html, url or "")
     except SuggestError as exc:
@@ -435,6 +456,7 @@ def detect(
         chromium,
         obey_robots=not ignore_robots,
         here=one_command_process(),
+        on_slow=_say_waiting,
     )
     plain = extract_auto(html, url)
     rendered = extract_auto(rendered_page.html, url) if rendered_page is not None else None

@@ -127,7 +127,7 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
         group.code = shown_variant_stem(root, url, document.text, group.skus) or group.code
     variants: list[OfferItem] = []
     if group is not None:
-        offers, variants = variant_offers(offers, group, url)
+        offers, variants = variant_offers(_one_per_variant(offers, group.skus), group, url)
     main = offers[0] if offers else OfferItem(url=url)
     if group is not None and group.code and offers and main.variant_sku is None:
         main.sku = group.code  # the product's code, not its size's
@@ -251,6 +251,25 @@ def _main_first(offers: list[OfferItem]) -> list[OfferItem]:
         if offer.price is not None:
             return [offer, *offers[:index], *offers[index + 1 :]]
     return offers
+
+
+def _one_per_variant(offers: list[OfferItem], skus: list[str]) -> list[OfferItem]:
+    """Each variant once: markup that names a variant twice (a group's ``hasVariant`` and
+    the shown variant's own product node, or a group node carrying that variant's sku)
+    gives one offer of it, the first that states a price (else the first), completed from
+    the others."""
+    copies: dict[str, list[OfferItem]] = {}
+    for offer in offers:
+        if offer.sku in skus:
+            copies.setdefault(offer.sku, []).append(offer)
+    dropped: set[int] = set()
+    for same in copies.values():
+        kept = next((o for o in same if o.price is not None), same[0])
+        for other in same:
+            if other is not kept:
+                _fill(kept, other)
+                dropped.add(id(other))
+    return [o for o in offers if id(o) not in dropped]
 
 
 def _same_product(main: OfferItem, other: OfferItem) -> bool:
