@@ -1,0 +1,59 @@
+"""The main heading of invented pages that name their product in an ``<h2>`` or a styled
+``<div>``, not an ``<h1>``: found by the page's ``<title>`` (the shop's name split off),
+never the shop's logo, a breadcrumb step or a link that say part of the same title; with
+no element the title names, the first ``<h2>``/``<h3>`` that heads no list."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from spiders.extract.visible_price import heading_position, main_heading
+
+PAGES = {
+    # Portuguese, shop's name first, the product in an <h2> after a breadcrumb saying it too
+    "pt-h2-breadcrumb": (
+        "<html><head><title>Loja Aurora - Chaleira elétrica Vidro 1,7 l</title></head><body>"
+        "<div class='logo'>Loja Aurora</div>"
+        "<ol><li><a href='/'>Início</a></li><li>Chaleira elétrica Vidro 1,7 l</li></ol>"
+        "<div class='produto'><h2 class='nome'>Chaleira  elétrica Vidro 1,7 l</h2>"
+        "<p>R$ 189,90</p></div></body></html>",
+        "Chaleira elétrica Vidro 1,7 l",
+    ),
+    # Turkish, a big <div> after a link with the same words, the og:title naming it
+    "tr-div-og-title": (
+        "<html><head><title>Kettle Dünyası</title>"
+        "<meta property='og:title' content='Çelik Termos 500 ml | Kettle Dünyası'></head><body>"
+        "<header><a href='/u/termos'>Çelik Termos 500 ml</a></header>"
+        "<main><div class='urun-baslik' style='font-size:28px'>Çelik Termos 500 ml</div>"
+        "<span>349,00 TL</span></main></body></html>",
+        "Çelik Termos 500 ml",
+    ),
+    # Finnish, an <h1> holding only the logo, the product in an <h3> inside a wrapper
+    "fi-logo-h1-h3": (
+        "<html><head><title>Villasukat harmaa 40–42 « Kauppa Lumo</title></head><body>"
+        "<h1><img src='/logo.png' alt=''></h1><h2>Kauppa Lumo</h2>"
+        "<section><div><h3><span>Villasukat</span> harmaa 40–42</h3></div>"
+        "<p>24,90 €</p></section></body></html>",
+        "Villasukat harmaa 40–42",
+    ),
+    # Polish, a title shortening the name (no element says it): the first <h2> that heads
+    # no list, after a category list's own <h2>
+    "pl-h2-short-title": (
+        "<html><head><title>Czajnik Lumi | Sklep Ogród</title></head><body>"
+        "<div class='kategorie'><h2>Kategorie</h2><ul><li><a href='/k/1'>Kuchnia</a></li></ul>"
+        "</div><div class='karta'><h2>Czajnik elektryczny Lumi 1,5 l stal</h2>"
+        "<p>129,99 zł</p></div></body></html>",
+        "Czajnik elektryczny Lumi 1,5 l stal",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_a_page_without_an_h1_is_headed_where_its_title_names_it(name: str) -> None:
+    html, title = PAGES[name]
+    root = lxml.html.fromstring(html)
+    heading = main_heading(root)
+    assert heading is not None
+    assert " ".join(heading.text_content().split()) == title
+    assert heading_position(root) is not None
