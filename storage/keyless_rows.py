@@ -81,15 +81,26 @@ def keyless_batch(
     return found, int(rows[-1]["id"])
 
 
+_COUNTED = (
+    "id",
+    "identity_key",
+    "copy_key",
+    "external_id",
+    "text",
+    "title",
+    "rating",
+    "published",
+    "author_hash",
+)
+"""The columns the keys are computed from (``identity_of_row``, ``copy_key``), and the id."""
+
+
 def count_keyless(conn: Connection) -> int:
     """How many stored reviews lack a key they should have (read, not changed): `runs`
     says so."""
-    columns: tuple[str, ...] = ("id", "identity_key", "copy_key", "external_id", "text", "title")
-    columns = (*columns, "rating")
-    columns = (*columns, "published", "author_hash")
     total, after = 0, 0
     while True:
-        found, last = keyless_batch(conn, columns, after=after)
+        found, last = keyless_batch(conn, _COUNTED, after=after)
         if last is None:
             return total
         total, after = total + len(found), last
