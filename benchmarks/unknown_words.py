@@ -1,14 +1,17 @@
 """A saved page written in a language nobody knows: every word of its visible text (and of
-its controls' ``value``, ``aria-label``, ``title`` and ``alt``) replaced by a stable made-up
-word, for measuring how much the extraction leans on the words of the languages its label
-lists know ("Add to cart", "Sold out", "SKU:", "was"): ``offers.py --unknown-words``.
+its controls' ``value``, ``aria-label``, ``title`` and ``alt``, of its ``<title>`` and of
+the ``content`` of its meta tags that hold words: description, ``og:title``, microdata
+``name``, brand...) replaced by a stable made-up word, for measuring how much the extraction
+leans on the words of the languages its label lists know ("Add to cart", "Sold out", "SKU:",
+"was"): ``offers.py --unknown-words``.
 
 Numbers, chunks with a digit (ids such as ``AB-12``), punctuation and currency signs and
-codes (``€``, ``zł``, ``EUR``) stay, so prices and codes still read as such; the same word gives the same made-up word on every page (a label
-repeated in every card stays repeated). Made-up words are four letters or more of
+codes (``€``, ``zł``, ``EUR``) stay, so prices and codes still read as such; the same word
+gives the same made-up word everywhere (a label repeated in every card stays repeated, a
+heading still reads as its page's title). Made-up words are four letters or more of
 consonants other than k, r and s, so they spell no label and no currency sign. Scripts,
 styles, markup attributes and class names are left alone (``--strip-markup`` and
-``--obfuscate-classes`` take those).
+``--obfuscate-classes`` take those), so are meta tags holding URLs, amounts or codes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LETTERS = "bcdfghjlmnpqtvwxz"
 _TEXT_ATTRIBUTES = ("value", "aria-label", "title", "alt", "placeholder")
 _KEEP_TEXT_OF = frozenset({"script", "style", "template"})
+_TEXT_META_KEYS = frozenset(
+    {"title", "description", "keywords", "name", "site_name", "alt", "brand", "category"}
+)
+"""Last parts of the meta keys whose ``content`` is words ("og:title", "og:image:alt");
+prices, currencies, URLs and locales are not."""
 _CURRENCY_WORDS = frozenset(s.casefold() for s in CURRENCY_SYMBOLS) | frozenset(
     c.casefold() for c in ISO_CODES
 )
@@ -60,10 +68,14 @@ def unknown_words(html: bytes) -> bytes:
     root = parse_document(html).root
     if root is None:
         return html
-    body = root.find("body")
-    for element in (body if body is not None else root).iter():
+    for element in root.iter():
         if not isinstance(element.tag, str):
             continue
+        if element.tag == "meta":
+            key = element.get("property") or element.get("name") or element.get("itemprop")
+            content = element.get("content")
+            if key and content and key.strip().lower().split(":")[-1] in _TEXT_META_KEYS:
+                element.set("content", unknown_text(content))
         if element.text and element.tag not in _KEEP_TEXT_OF:
             element.text = unknown_text(element.text)
         if element.tail:

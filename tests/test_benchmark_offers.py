@@ -188,6 +188,35 @@ def test_unknown_words_keeps_amounts_codes_and_currencies_only() -> None:
 
 
 @pytest.mark.parametrize(
+    ("tag", "made_up"),
+    [
+        ("<title>Blue Teapot | Shop</title>", True),
+        ('<meta property="og:title" content="Blue teapot">', True),
+        ('<meta name="description" content="Blue teapot, shop">', True),
+        ('<meta name="twitter:title" content="Blue teapot">', True),
+        ('<meta itemprop="name" content="Blue teapot">', True),
+        ('<meta property="product:brand" content="Blue">', True),
+        ('<meta property="og:url" content="https://shop.example/blue-teapot">', False),
+        ('<meta property="product:availability" content="in stock">', False),
+        ('<meta property="og:price:currency" content="EUR">', False),
+    ],
+)
+def test_unknown_words_makes_up_the_title_and_text_meta_as_the_visible_text(
+    tag: str, made_up: bool
+) -> None:
+    unknown = load_benchmark("unknown_words")
+    html = f"<html><head>{tag}</head><body><h1>Blue teapot</h1></body></html>".encode()
+    root = lxml.html.fromstring(unknown.unknown_words(html))
+    head = lxml.html.tostring(root.find("head"), encoding="unicode")
+    heading = root.find(".//h1").text
+    assert heading == f"{unknown.made_up_word('blue')} {unknown.made_up_word('teapot')}"
+    if made_up:  # no real word left, the same made-up word as the heading's
+        assert "blue" not in head.casefold() and heading.split()[0] in head
+    else:  # a URL, a code: as it was
+        assert tag in head
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ["/nonexistent-a", "/nonexistent-b", ".", "truth.json"],  # not source trees
