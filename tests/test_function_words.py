@@ -228,7 +228,7 @@ def test_words_learnt_on_the_training_pool_equal_those_learnt_here(
         taxonomy = load_taxonomy(None)
         here = database_function_words(engine, taxonomy, ["en", "no"], tmp_path / "here.json")
         plan = plan_function_words(engine, taxonomy, ["en", "no"], tmp_path / "pool.json")
-        _, trained, learnt = run._refresh_and_learn(
+        _, trained, learnt, _ = run._refresh_and_learn(
             engine, ModelVersions(engine, tmp_path / "m"), 2, plan
         )
         assert trained is (ratings > 0)
