@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "24"
+ANALYZER_VERSION = "25"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -63,4 +63,8 @@ and the lexicon features of French models of the database's ratings.
 negated opinion words in a lexicon channel of their own (a learnt weight), and the words a
 negation scopes count against the mean word vector (Norwegian); faces right after a
 sentence's end belong to that sentence ("Great! :)" is one sentence); the shipped base
-models are retrained (base-2026-12.5, model format 15)."""
+models are retrained (base-2026-12.5, model format 15).
+25: fixed multi-word opinion phrases (issue #17: "laisse à désirer", "pas terrible", "could
+be better", "ikke noe å skrive hjem om", "szkoda pieniędzy"; seed lexicon entries with a
+space) are read as one unit in the lexicon sums, in place of their words; the shipped base
+models are retrained on the new sums (same name and format)."""
