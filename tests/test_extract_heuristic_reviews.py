@@ -441,6 +441,28 @@ def test_a_page_with_one_review(block: str, found: list[str]) -> None:
     assert [r.text for r in extract_auto(page(block), URL).reviews] == found
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "<h1>Wool scarf grey</h1>",
+        "<h2>Wool scarf grey</h2>",
+        "<div class='n' style='font-size:24px'>Wool scarf grey</div>",
+    ],
+    ids=["h1", "h2", "styled-div"],
+)
+def test_the_block_naming_the_product_is_no_lone_review(heading: str) -> None:
+    """The product's own block (its name, a rating, a date, prose) is no review, however
+    the page heads it: a lone review's block never holds the page's main heading."""
+    html = (
+        "<html><head><title>Wool scarf grey | Kaste</title></head><body>"
+        f"<header><a href='/'>Kaste</a></header><div class='item'>{heading}"
+        "<span data-rating='4'></span><small>Added 3 March 2024</small>"
+        "<p>Soft merino wool, knitted in one piece and washed by hand before it leaves.</p>"
+        "</div></body></html>"
+    )
+    assert extract_auto(html, URL).reviews == []
+
+
 def test_a_lone_review_holding_its_aspect_ratings() -> None:
     """One review rated overall and per aspect: the list of aspect ratings sits whole in the
     review's block, so the block still grows from the overall rating to the text."""

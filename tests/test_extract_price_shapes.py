@@ -11,13 +11,11 @@ import lxml.html
 import pytest
 
 from spiders.extract.auto import extract_auto
+from spiders.extract.page_heading import document_position, heading_position, main_heading
 from spiders.extract.page_regions import FAR_DEPTH, ancestors, hidden_among, is_hidden
 from spiders.extract.visible_price import (
     attribute_prices,
-    document_position,
-    heading_position,
     joined_text,
-    main_heading,
     price_candidates,
 )
 

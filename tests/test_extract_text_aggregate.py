@@ -229,6 +229,48 @@ def test_a_count_in_brackets_just_after_the_main_heading(
     assert found is not None and (found.rating_value, found.rating_count) == expected
 
 
+def _titled(title: str, body: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(
+        f"<html><head><title>{title} | Kaste</title></head><body>{body}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        pytest.param(
+            "Kettle Lumi 1.7 l",
+            "<header><a href='/'>Kaste</a></header><main><h2>Kettle Lumi 1.7 l</h2>"
+            "<p>4.6 (171)</p><p>£ 40</p></main>",
+            (4.6, 171),
+            id="an-h2-the-title-names",
+        ),
+        pytest.param(
+            "Kettle Lumi",
+            "<div><h2>Mugs</h2><ul><li>Mug 4.5 (12)</li></ul></div>"
+            + FAR
+            + "<div><h2>Kettle Lumi electric 1.7 l</h2><span>4.2</span> <span>(230)</span></div>",
+            (4.2, 230),
+            id="the-first-h2-heading-no-list",
+        ),
+        pytest.param(
+            "Kettle Lumi",
+            "<div style='font-size:28px'>Kettle Lumi</div><button>4.3 (88)</button>" + FAR,
+            (4.3, 88),
+            id="a-styled-div-the-title-names",
+        ),
+    ],
+)
+def test_a_count_in_brackets_after_a_main_heading_that_is_no_h1(
+    title: str, body: str, expected: tuple[float, int]
+) -> None:
+    """A page heading its product without an ``<h1>``: its main heading is the one every
+    reader places things by (``page_heading.main_heading``), the rating written after it
+    the page's."""
+    found = text_aggregate_rating(_titled(title, body), None)
+    assert found is not None and (found.rating_value, found.rating_count) == expected
+
+
 def test_a_count_in_brackets_far_from_the_heading_or_in_a_card_is_another_products() -> None:
     card = "<a href='/p/mug'>Mug £ 9 <span aria-label='5 out of 5 stars.'>(4)</span></a>"
     root = _page(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from spiders.extract.visible_price import heading_position, main_heading
+from spiders.extract.page_heading import heading_position, main_heading
 
 PAGES = {
     # Portuguese, shop's name first, the product in an <h2> after a breadcrumb saying it too
@@ -49,9 +49,49 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
+# Pages that show only the shop's part of their title (the product's name shortened), the
+# shop's name declared as the site's: headed by their first section heading, never by it.
+SHOP_PART_ONLY = {
+    # Estonian: the product's name shortened on the page, the shop's name shown whole in
+    # the page's header: the first section heading, never the shop's name
+    "et-header-shop-name": (
+        "<html><head><title>Villane sall hall 180 cm | Pood Kaste</title>"
+        "<meta property='og:site_name' content='Pood Kaste'></head><body>"
+        "<header><div class='logo'>Pood Kaste</div></header>"
+        "<main><h2>Villane sall</h2><p>39,00 €</p></main></body></html>",
+        "Villane sall",
+    ),
+    # Czech: the shop's name first, in a styled <div> and a <span> of the header
+    "cs-shop-first-div": (
+        "<html><head><title>Obchod Lípa – Keramický hrnek modrý 350 ml</title>"
+        "<meta name='application-name' content='Obchod Lípa'></head><body>"
+        "<header><div><span>Obchod Lípa</span></div></header>"
+        "<section><h3>Keramický hrnek</h3><p>249 Kč</p></section></body></html>",
+        "Keramický hrnek",
+    ),
+    # Hungarian: the <title> is the shop's name alone, the og:title names both
+    "hu-title-is-shop": (
+        "<html><head><title>Bolt Fénye</title>"
+        "<meta property='og:title' content='Gyapjú takaró szürke 150x200 | Bolt Fénye'>"
+        "<meta name='apple-mobile-web-app-title' content='Bolt Fénye'>"
+        "</head><body><div class='fejlec' style='font-size:26px'>Bolt Fénye</div>"
+        "<div><h2>Gyapjú takaró</h2><p>12 990 Ft</p></div></body></html>",
+        "Gyapjú takaró",
+    ),
+    # Swedish: a one-part <title> equal to the site's declared name: nothing is titled
+    "sv-site-name": (
+        "<html><head><title>Butik Norrsken</title>"
+        "<meta property='og:site_name' content='Butik Norrsken'></head><body>"
+        "<div class='topp'>Butik Norrsken</div>"
+        "<div><h2>Ylletröja grå</h2><p>499 kr</p></div></body></html>",
+        "Ylletröja grå",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES | SHOP_PART_ONLY))
 def test_a_page_without_an_h1_is_headed_where_its_title_names_it(name: str) -> None:
-    html, title = PAGES[name]
+    html, title = (PAGES | SHOP_PART_ONLY)[name]
     root = lxml.html.fromstring(html)
     heading = main_heading(root)
     assert heading is not None

@@ -293,6 +293,62 @@ def test_product_gtin_read_into_every_variant_stays_on_the_view_only() -> None:
     assert [o.gtin for o in found] == ["4006381333931", None, None, None]
 
 
+MICRODATA_GROUP = (
+    '<html><body><div itemscope itemtype="https://schema.org/ProductGroup">'
+    '<h1 itemprop="name">Trail shoe</h1><meta itemprop="productGroupID" content="TS4410">'
+    '<div itemprop="brand" itemscope itemtype="https://schema.org/Brand">'
+    '<meta itemprop="name" content="Vandra"></div>'
+    + "".join(
+        f'<div itemprop="hasVariant" itemscope itemtype="https://schema.org/Product">'
+        f'<meta itemprop="sku" content="{sku}"><meta itemprop="name" content="Trail shoe {colour}">'
+        f'<div itemprop="offers" itemscope itemtype="https://schema.org/Offer">'
+        f'<meta itemprop="price" content="{price}"><meta itemprop="priceCurrency" content="EUR">'
+        f"</div></div>"
+        for sku, colour, price in (("88001", "red", "99.00"), ("88002", "blue", "95.00"))
+    )
+    + "</div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("html", "brands"),
+    [
+        pytest.param(
+            page({**PRODUCT_GROUP, "brand": {"@type": "Brand", "name": "Vandra"}}),
+            ["Vandra", "Vandra", "Vandra"],
+            id="product-group-brand-object",
+        ),
+        pytest.param(
+            page({**PRODUCT_GROUP, "manufacturer": "Vandra Oy"}),
+            ["Vandra Oy", "Vandra Oy", "Vandra Oy"],
+            id="product-group-manufacturer",
+        ),
+        pytest.param(
+            page({**PRODUCT_GROUP, "brand": "Vandra", "hasVariant": [
+                {**PRODUCT_GROUP["hasVariant"][0], "brand": "Vandra Kids"},  # type: ignore[index]
+                PRODUCT_GROUP["hasVariant"][1],  # type: ignore[index]
+            ]}),
+            ["Vandra", "Vandra", "Vandra Kids"],  # the cheaper blue shoe first
+            id="a-variant-keeps-its-own-brand",
+        ),
+        pytest.param(MICRODATA_GROUP, ["Vandra", "Vandra", "Vandra"], id="microdata-group"),
+        pytest.param(
+            page({**OFFERS_PER_SIZE, "brand": "Vandra"}),
+            ["Vandra", "Vandra", "Vandra", "Vandra"],
+            id="product-with-offers-per-size",
+        ),
+        pytest.param(page(PRODUCT_GROUP), [None, None, None], id="no-brand-anywhere"),
+    ],
+)  # fmt: skip
+def test_the_brand_of_a_variant_group_is_each_variants(html: str, brands: list[str | None]) -> None:
+    found = extract_auto(html, "https://shop.test/p/trail-shoe").offers
+    assert [o.brand for o in found] == brands
+    for variant in found[1:]:
+        assert variant.parent is not None
+        if variant.brand is not None:
+            assert variant.explain["brand"] in {"json-ld", "microdata"}
+
+
 def ld_page(h1: str, *objects: Any) -> str:
     scripts = "".join(
         f'<script type="application/ld+json">{json.dumps(o)}</script>' for o in objects

@@ -38,6 +38,7 @@ from spiders.extract.layout_rating import (
     rating_of,
     rating_signs,
 )
+from spiders.extract.page_heading import main_heading
 from spiders.extract.price import detect_currency
 from spiders.extract.visible_price import names_of, own_text
 from spiders.raw_fields import find_date, is_numeric_date, is_relative_date, normalize_rating
@@ -228,23 +229,26 @@ def _lone_review(
     locale: str | None,
 ) -> list[tuple[Element, ReviewItem]]:
     """A page with one review: a rating alone at its place whose block, the largest
-    ancestor holding no other rating, reads like a review (dated prose, no price). A
+    ancestor holding no other rating nor the page's main heading, reads like a review (dated prose, no price). A
     list of ratings at one place that the block holds whole is the review's own
     per-aspect ratings ("Quality ★★★★☆, Comfort ★★★★★"), not another review's."""
     groups = _without_twins(groups)
     holding = _rivals_held(groups)
     found: list[tuple[Element, ReviewItem]] = []
+    titled: set[Element] | None = None  # the page's main heading and what holds it
     for members in groups.values():
         if len(members) != 1:
             continue
         element, rating = members[0]
         if rating.shape_only:
             continue  # an empty box as wide as its frame is as often a placeholder
+        if titled is None:
+            titled = _holding_heading(element)
         block = None
         for ancestor in element.iterancestors():
             if holding.get(ancestor, 0) > 1 or ancestor.tag in ("body", "html"):
                 break
-            if len(ancestor.text_content()) > _MAX_LONE_TEXT or ancestor.find(".//h1") is not None:
+            if len(ancestor.text_content()) > _MAX_LONE_TEXT or ancestor in titled:
                 break
             block = ancestor
         if block is None or block.xpath(
@@ -255,6 +259,13 @@ def _lone_review(
         if items:
             found.append((block, items[0]))
     return found if len(found) == 1 else []
+
+
+def _holding_heading(element: Element) -> set[Element]:
+    """The page's main heading (``page_heading.main_heading``) and its ancestors: where
+    the product is named, no review's block."""
+    heading = main_heading(element.getroottree().getroot())
+    return set() if heading is None else {heading, *heading.iterancestors()}
 
 
 def _without_twins(

@@ -19,6 +19,7 @@ import lxml.html
 from settings.records import OfferItem
 from spiders.extract.candidate_model import model
 from spiders.extract.element_text import flat_text
+from spiders.extract.page_heading import main_heading
 from spiders.extract.page_regions import ancestors
 from spiders.extract.price import (
     THREE_DECIMAL_CURRENCIES,
@@ -28,7 +29,6 @@ from spiders.extract.visible_price import (
     PRICE_MODEL,
     PriceCandidate,
     discounted_beside,
-    main_heading,
     price_candidates,
     shown_prices,
 )

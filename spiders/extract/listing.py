@@ -27,8 +27,9 @@ import lxml.html
 from settings.records import OfferItem
 from spiders.extract.heuristics import in_linked_card, is_listing_price
 from spiders.extract.layers import HEURISTIC
+from spiders.extract.page_heading import main_heading
 from spiders.extract.page_regions import ancestors, in_page_chrome
-from spiders.extract.visible_price import PriceCandidate, main_heading, price_candidates
+from spiders.extract.visible_price import PriceCandidate, price_candidates
 
 # Distinct priced products in markup that make a listing when none is the heading's.
 _MARKUP_PRODUCTS = 3

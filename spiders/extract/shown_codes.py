@@ -30,10 +30,11 @@ import lxml.html
 
 from spiders.extract.candidate_model import model
 from spiders.extract.identifiers import in_url, url_id_tokens
+from spiders.extract.page_heading import main_heading
 from spiders.extract.page_regions import ancestors, is_hidden
 from spiders.extract.price import detect_currency, parse_amount
 from spiders.extract.variants import variant_stem_of
-from spiders.extract.visible_price import layout_signature, main_heading, tree_positions
+from spiders.extract.visible_price import layout_signature, tree_positions
 
 CODE_MODEL = "code_ranking"
 

@@ -23,6 +23,7 @@ import lxml.html
 from settings.records import AggregateRatingItem
 from spiders.extract.aggregate import aggregate_item
 from spiders.extract.layers import HEURISTIC
+from spiders.extract.page_heading import main_heading
 from spiders.extract.rating_words import (
     BARE_VALUE_NOT_AFTER,
     PIECE_END,
@@ -100,12 +101,12 @@ def page_pieces(root: lxml.html.HtmlElement) -> list[str]:
 
 
 def heading_text(root: lxml.html.HtmlElement, span: int) -> str:
-    """About ``span`` characters of the page's text from its main heading (its first
-    ``<h1>``) on, buttons read too: where a product page shows its own rating summary,
+    """About ``span`` characters of the page's text from its main heading
+    (``page_heading.main_heading``) on, buttons read too: where a product page shows its own rating summary,
     often a button that opens the reviews. Links to other pages are left out (cards of
     other products). "" without a heading."""
-    heading = next((h for h in root.iter("h1") if not _in_skipped(h)), None)
-    if heading is None:
+    heading = main_heading(root)
+    if heading is None or _in_skipped(heading):
         return ""
     pieces: list[str] = []
     size = 0

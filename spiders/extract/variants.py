@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlparse
 
 from settings.records import OfferItem, ProductParent
 from spiders.extract.identifiers import in_url
+from spiders.extract.layers import JSON_LD
 from spiders.extract.nodes import Node, as_list, first_text, node_types
 from spiders.extract.schema_offers import bounded_id, is_product, offers_of, variant_code
 
@@ -49,6 +50,8 @@ class VariantGroup:
     """The product's own name (a group's, not a variant's)."""
     addresses: dict[str, str] = field(default_factory=dict)
     """Variant sku -> the URL the markup gives that variant (``?variant=...``), if any."""
+    brand: tuple[str, str] | None = None
+    """The group's brand and the layer that read it: each variant's unless it has one."""
 
     @property
     def code_from_skus(self) -> bool:
@@ -126,7 +129,9 @@ def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
             skus = _variant_skus(members)
             code = bounded_id(node, _GROUP_ID_KEYS) or _fallback_code(skus, url, node)
             name = first_text(node, "name")
-            group = VariantGroup(code, skus, _labels(members, name), name, _addresses(members))
+            group = VariantGroup(
+                code, skus, _labels(members, name), name, _addresses(members), _brand(node)
+            )
             return group if len(skus) >= 2 or code else None
         offers = [o for o in offers_of(node) if o is not node]
         skus = _variant_skus(offers)
@@ -134,7 +139,8 @@ def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
             own = variant_code(node)
             code = own if own and own not in skus else _fallback_code(skus, url, node) or own
             name = first_text(node, "name")
-            return VariantGroup(code, skus, _labels(offers, name), name, _addresses(offers))
+            labels = _labels(offers, name)
+            return VariantGroup(code, skus, labels, name, _addresses(offers), _brand(node))
     named: dict[str, list[Node]] = {}
     for node in products:
         name = first_text(node, "name")
@@ -148,6 +154,11 @@ def variant_group(nodes: list[Node], url: str = "") -> VariantGroup | None:
             name = first_text(same[0], "name")
             return VariantGroup(code, skus, _labels(same, name), name, _addresses(same))
     return _named_by_size(products)
+
+
+def _brand(node: Node) -> tuple[str, str] | None:
+    brand = first_text(node, "brand", "manufacturer")
+    return (brand, str(node.get("@layer", JSON_LD.name))) if brand else None
 
 
 def _named_by_size(products: list[Node]) -> VariantGroup | None:
@@ -328,6 +339,9 @@ def variant_offers(
     variants = [o for o in ordered if o.sku in group.skus]
     for variant in variants:
         variant.size, variant.colour = group.labels.get(variant.sku or "", (None, None))
+        if variant.brand is None and group.brand is not None:
+            # the group's: markup names the brand once, on the group, not on each size
+            variant.brand, variant.explain["brand"] = group.brand
     result = ordered
     if ordered and ordered[0] in variants and group.code:
         chosen = ordered[0]

@@ -29,6 +29,7 @@ import lxml.html
 
 from spiders.extract.availability import normalize_availability
 from spiders.extract.candidate_model import CandidateModel, model
+from spiders.extract.page_heading import document_position, heading_position, main_heading
 from spiders.extract.page_regions import (
     REPEATED_BLOCKS,
     is_hidden,
@@ -41,10 +42,7 @@ from spiders.extract.shop_labels import fold_label, phrase_pattern, phrases
 from spiders.extract.visible_price import (
     TEST_ID_ATTRIBUTES,
     ancestors,
-    document_position,
-    heading_position,
     layout_signature,
-    main_heading,
     names_of,
 )
 
