@@ -99,7 +99,8 @@ def test_a_page_without_url_gets_no_warning_about_its_file_address() -> None:
 VARIANTS = Path(__file__).parent / "fixtures" / "snippets" / "variant_group_shown_variant.html"
 _MUG = {"code": "TM-3300", "name": "Travel mug", "price_low": "19.00", "price_high": "24.00",
         "currency": "EUR", "availability": "InStock", "variants": 3}  # fmt: skip
-_NONE = {"mpn": None, "brand": None, "category": None, "size": None, "listing": False}
+# the group's brand goes to each variant that names none
+_NONE = {"mpn": None, "brand": "Fjordware", "category": None, "size": None, "listing": False}
 
 
 def _mug(name: str, sku: str, price: str, stock: str, colour: str, **more: Any) -> dict[str, Any]:
