@@ -16,6 +16,7 @@ label right (praise: positive; complaints and negated praise: negative).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_name, lexicon_scores
@@ -169,29 +170,53 @@ NEGATED_PRAISE: dict[str, list[str]] = {
 }
 
 
-def main(argv: list[str]) -> int:
+Group = tuple[str, list[str], list[str]]
+"""(group name, sentences, the label each should get)."""
+
+
+def groups(language: str) -> list[Group]:
+    """The language's three groups: praise, complaints, negated praise."""
+    return [
+        (name, table[language], [wanted] * len(table[language]))
+        for name, table, wanted in (
+            ("praise", PRAISE, POSITIVE),
+            ("complaints", COMPLAINTS, NEGATIVE),
+            ("negated praise", NEGATED_PRAISE, NEGATIVE),
+        )
+    ]
+
+
+def report_groups(
+    languages: list[str], groups_of: Callable[[str], list[Group]], argv: list[str]
+) -> None:
+    """Per language and method (day one; the lexicon alone where a model scores day one),
+    how many of each group get their label right (``--show``: each sentence's polarity)."""
     show = "--show" in argv
     scorer = SentimentScorer()
-    groups = (("praise", PRAISE, POSITIVE), ("complaints", COMPLAINTS, NEGATIVE))
-    groups += (("negated praise", NEGATED_PRAISE, NEGATIVE),)
-    for language in PRAISE:
+    for language in languages:
         methods = {"day one " + scorer.method(language): scorer.score}
         if lexicon_name(language) is not None and scorer.classifier_for(language) is not None:
             methods["lexicon alone"] = lexicon_scores
         for name, score in methods.items():
             cells, lines, right, total = [], [], 0, 0
-            for group, table, wanted in groups:
-                scored = score(table[language], language)
-                hits = sum(label == wanted for _, label, _ in scored)
+            for group, texts, wanted in groups_of(language):
+                scored = score(texts, language)
+                hits = sum(
+                    label == want for (_, label, _), want in zip(scored, wanted, strict=True)
+                )
                 right, total = right + hits, total + len(scored)
                 cells.append(f"{group} {hits}/{len(scored)}")
                 lines += [
                     f"    {p:+.2f} {label:8} {text}"
-                    for text, (p, label, _) in zip(table[language], scored, strict=True)
+                    for text, (p, label, _) in zip(texts, scored, strict=True)
                 ]
             print(f"{language} {name}: " + ", ".join(cells) + f", total {right}/{total}")
             if show:
                 print("\n".join(lines))
+
+
+def main(argv: list[str]) -> int:
+    report_groups(list(PRAISE), groups, argv)
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "24"
+ANALYZER_VERSION = "25"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -63,4 +63,10 @@ and the lexicon features of French models of the database's ratings.
 negated opinion words in a lexicon channel of their own (a learnt weight), and the words a
 negation scopes count against the mean word vector (Norwegian); faces right after a
 sentence's end belong to that sentence ("Great! :)" is one sentence); the shipped base
-models are retrained (base-2026-12.5, model format 15)."""
+models are retrained (base-2026-12.5, model format 15).
+25: "neither ... nor" words negate ("ani głośny, ani ciężki", "ni cher ni fragile", "neither
+noisy nor heavy", "verken dyr eller skjør"), and complaint nouns are opinion words of the
+seed lexicons ("réclamation", "bémol", "innvending", "trøbbel", "issue", "glitch", ...), so
+negated they read as praise ("pas de bémol", "no issues"); "żadnych", "żadnego" and the other
+cases of "żaden", and "nic", negate; the shipped base models are retrained (base-2026-12.6,
+model format 16)."""
