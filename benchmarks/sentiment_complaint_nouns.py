@@ -9,8 +9,8 @@ Usage: python benchmarks/sentiment_complaint_nouns.py [--show]
 Written before any change for this table was made, none of its sentences in
 ``sentiment_litotes.py`` or ``sentiment_litotes_fresh.py``; scored on main first. Prints,
 per language and method (day one; the lexicon alone where a model scores day one), how many
-of each group get their label right (praise and positive controls: positive; complaints
-and negative controls: negative).
+of each group get their label right (praise and control praise: positive; complaints and
+control complaints: negative).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sentiment_litotes_fresh import Group, report_groups
+from sentiment_litotes_fresh import Group, print_groups
 
 PRAISE: dict[str, list[str]] = {
     "en": [
@@ -131,51 +131,28 @@ COMPLAINTS: dict[str, list[str]] = {
         "Złożyłem skargę na kuriera.",
     ],
 }
-CONTROLS: dict[str, list[tuple[str, str]]] = {
-    "en": [
-        ("Great value, fast shipping.", POSITIVE),
-        ("Lovely staff.", POSITIVE),
-        ("Neither cheap nor good.", NEGATIVE),
-        ("Neither comfortable nor pretty.", NEGATIVE),
-        ("Not reliable.", NEGATIVE),
-    ],
-    "fr": [
-        ("Très bon produit, livraison rapide.", POSITIVE),
-        ("Vendeur sérieux et aimable.", POSITIVE),
-        ("Ni beau ni pratique.", NEGATIVE),
-        ("Ni rapide ni efficace.", NEGATIVE),
-        ("Pas fiable.", NEGATIVE),
-    ],
-    "no": [
-        ("Flott produkt og rask levering.", POSITIVE),
-        ("Hyggelig personale.", POSITIVE),
-        ("Verken pen eller praktisk.", NEGATIVE),
-        ("Verken billig eller god.", NEGATIVE),
-        ("Ikke pålitelig.", NEGATIVE),
-    ],
-    "pl": [
-        ("Świetny produkt, szybka wysyłka.", POSITIVE),
-        ("Miła i pomocna obsługa.", POSITIVE),
-        ("Ani ładny, ani wygodny.", NEGATIVE),
-        ("Ani tani, ani dobry.", NEGATIVE),
-        ("Nie jest wygodny.", NEGATIVE),
-    ],
+CONTROL_PRAISE: dict[str, list[str]] = {
+    "en": ["Great value, fast shipping.", "Lovely staff."],
+    "fr": ["Très bon produit, livraison rapide.", "Vendeur sérieux et aimable."],
+    "no": ["Flott produkt og rask levering.", "Hyggelig personale."],
+    "pl": ["Świetny produkt, szybka wysyłka.", "Miła i pomocna obsługa."],
 }
-
-
-def groups(language: str) -> list[Group]:
-    """(group name, sentences, wanted labels) of the language's three groups."""
-    controls = CONTROLS[language]
-    return [
-        ("praise", PRAISE[language], [POSITIVE] * len(PRAISE[language])),
-        ("complaints", COMPLAINTS[language], [NEGATIVE] * len(COMPLAINTS[language])),
-        ("controls", [text for text, _ in controls], [label for _, label in controls]),
-    ]
+CONTROL_COMPLAINTS: dict[str, list[str]] = {
+    "en": ["Neither cheap nor good.", "Neither comfortable nor pretty.", "Not reliable."],
+    "fr": ["Ni beau ni pratique.", "Ni rapide ni efficace.", "Pas fiable."],
+    "no": ["Verken pen eller praktisk.", "Verken billig eller god.", "Ikke pålitelig."],
+    "pl": ["Ani ładny, ani wygodny.", "Ani tani, ani dobry.", "Nie jest wygodny."],
+}
+GROUPS: tuple[Group, ...] = (
+    ("praise", PRAISE, POSITIVE),
+    ("complaints", COMPLAINTS, NEGATIVE),
+    ("control praise", CONTROL_PRAISE, POSITIVE),
+    ("control complaints", CONTROL_COMPLAINTS, NEGATIVE),
+)
 
 
 def main(argv: list[str]) -> int:
-    report_groups(list(PRAISE), groups, argv)
-    return 0
+    return print_groups(GROUPS, argv)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ label right (praise: positive; complaints and negated praise: negative).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_name, lexicon_scores
@@ -170,54 +169,43 @@ NEGATED_PRAISE: dict[str, list[str]] = {
 }
 
 
-Group = tuple[str, list[str], list[str]]
-"""(group name, sentences, the label each should get)."""
+Group = tuple[str, dict[str, list[str]], str]
+"""A table's group: its name, its sentences per language and the label they want."""
 
 
-def groups(language: str) -> list[Group]:
-    """The language's three groups: praise, complaints, negated praise."""
-    return [
-        (name, table[language], [wanted] * len(table[language]))
-        for name, table, wanted in (
-            ("praise", PRAISE, POSITIVE),
-            ("complaints", COMPLAINTS, NEGATIVE),
-            ("negated praise", NEGATED_PRAISE, NEGATIVE),
-        )
-    ]
-
-
-def report_groups(
-    languages: list[str], groups_of: Callable[[str], list[Group]], argv: list[str]
-) -> None:
+def print_groups(groups: tuple[Group, ...], argv: list[str]) -> int:
     """Per language and method (day one; the lexicon alone where a model scores day one),
-    how many of each group get their label right (``--show``: each sentence's polarity)."""
+    how many of each group get their label right (``--show`` in ``argv``: each sentence)."""
     show = "--show" in argv
     scorer = SentimentScorer()
-    for language in languages:
+    for language in groups[0][1]:
         methods = {"day one " + scorer.method(language): scorer.score}
         if lexicon_name(language) is not None and scorer.classifier_for(language) is not None:
             methods["lexicon alone"] = lexicon_scores
         for name, score in methods.items():
             cells, lines, right, total = [], [], 0, 0
-            for group, texts, wanted in groups_of(language):
-                scored = score(texts, language)
-                hits = sum(
-                    label == want for (_, label, _), want in zip(scored, wanted, strict=True)
-                )
+            for group, table, wanted in groups:
+                scored = score(table[language], language)
+                hits = sum(label == wanted for _, label, _ in scored)
                 right, total = right + hits, total + len(scored)
                 cells.append(f"{group} {hits}/{len(scored)}")
                 lines += [
                     f"    {p:+.2f} {label:8} {text}"
-                    for text, (p, label, _) in zip(texts, scored, strict=True)
+                    for text, (p, label, _) in zip(table[language], scored, strict=True)
                 ]
             print(f"{language} {name}: " + ", ".join(cells) + f", total {right}/{total}")
             if show:
                 print("\n".join(lines))
+    return 0
 
 
 def main(argv: list[str]) -> int:
-    report_groups(list(PRAISE), groups, argv)
-    return 0
+    groups: tuple[Group, ...] = (
+        ("praise", PRAISE, POSITIVE),
+        ("complaints", COMPLAINTS, NEGATIVE),
+        ("negated praise", NEGATED_PRAISE, NEGATIVE),
+    )
+    return print_groups(groups, argv)
 
 
 if __name__ == "__main__":

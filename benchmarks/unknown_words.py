@@ -5,8 +5,9 @@ the ``content`` of its meta tags that hold words: description, ``og:title``, mic
 leans on the words of the languages its label lists know ("Add to cart", "Sold out", "SKU:",
 "was"): ``offers.py --unknown-words``.
 
-Numbers, chunks with a digit (ids such as ``AB-12``), punctuation and currency signs and
-codes (``€``, ``zł``, ``EUR``) stay, so prices and codes still read as such; the same word
+Numbers, chunks with a digit (ids such as ``AB-12``), punctuation and currency signs and codes
+(``€``, ``zł``, ``EUR``; a sign with a mark between its letters, ``د.إ`` or ``ש״ח``, whole)
+stay, so prices and codes still read as such; the same word
 gives the same made-up word everywhere (a label repeated in every card stays repeated, a
 heading still reads as its page's title). Made-up words are four letters or more of
 consonants other than k, r and s, so they spell no label and no currency sign. Scripts,
@@ -51,11 +52,35 @@ def _replace_word(match: re.Match[str]) -> str:
     return word if word.casefold() in _CURRENCY_WORDS else made_up_word(word)
 
 
+# Currency signs written with a mark between letters ("د.إ", "ر.س", "ש״ח", "S/."): kept
+# whole, where the word pattern would split them into letter runs and make each up.
+_MARKED_SIGN = re.compile(
+    r"(?<![^\W\d_])(?:"
+    + "|".join(
+        re.escape(sign)
+        for sign in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)
+        if _WORD.search(sign) and not _WORD.fullmatch(sign)
+    )
+    + r")(?![^\W\d_])"
+)
+
+
+def _replace_words(text: str) -> str:
+    return _WORD.sub(_replace_word, text)
+
+
 def _replace_chunk(match: re.Match[str]) -> str:
     chunk = match.group(0)
     if any(ch.isdigit() for ch in chunk):
         return chunk  # an amount or a code ("AB-12", "59,00zł"), not words
-    return _WORD.sub(_replace_word, chunk)
+    kept = [(m.start(), m.end()) for m in _MARKED_SIGN.finditer(chunk)]
+    if not kept:
+        return _replace_words(chunk)
+    parts, end = [], 0
+    for start, stop in kept:
+        parts += [_replace_words(chunk[end:start]), chunk[start:stop]]
+        end = stop
+    return "".join([*parts, _replace_words(chunk[end:])])
 
 
 def unknown_text(text: str) -> str:

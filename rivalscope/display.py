@@ -13,12 +13,16 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:  # storage pulls in SQLAlchemy: not for --help
+    from datetime import datetime
+
     from storage.crawl_summary import CompanySummary
     from storage.models import CrawlRun
 
 # Wide enough for the tables when output is piped (rich would assume 80 columns and wrap
 # the headers of `runs` and the crawl summary); COLUMNS still wins when it is set.
 _PIPED_WIDTH = 240
+ERROR_CHARS = 300
+"""Characters of an error shown on a status line (``step_error``)."""
 
 
 def command_console() -> Console:
@@ -140,6 +144,37 @@ def keyless_text(keyless: int, removed: int | None) -> str:
     if removed is None:
         return f"{rows} (a crawl started before the upgrade) would be keyed and merged"
     return f"{rows}: keyed ({removed} of them merged into the review they repeat)"
+
+
+def keyless_warning(keyless: int) -> str:
+    """The one line `analyze` and `report` print on stderr for the rows an older rivalscope
+    stored without keys (``storage.keyless_rows.count_keyless``): read as they are, such a
+    review may be counted twice."""
+    verb = "is" if keyless == 1 else "are"
+    return (
+        f"warning: {counted(keyless, 'review row')} written by an older rivalscope {verb} not "
+        "yet merged (a review may be counted twice): run `rivalscope db merge-copies`"
+    )
+
+
+def keyless_failure_text(failures: int, error: str, at: datetime | None = None) -> str:
+    """What the scheduler's status line and `runs` say when its step keying the rows an older
+    rivalscope stored without keys failed (``failures`` rounds in a row, the last ``at``)."""
+    rounds = "in the last round" if failures == 1 else f"in the last {failures} rounds in a row"
+    when = f" (last at {at:%Y-%m-%d %H:%M} UTC)" if at is not None else ""
+    return (
+        f"the scheduler's merge of the review rows an older rivalscope stored without keys "
+        f"failed {rounds}{when}: {error}; `rivalscope db merge-copies` merges them and shows "
+        "the whole error"
+    )
+
+
+def step_error(exc: BaseException) -> str:
+    """An exception as one short line: its type and the first line of its message (a
+    database error's message goes on with the statement)."""
+    lines = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
 
 
 def review_coverage(collected: int | None, declared: int | None, unread: int = 0) -> str:

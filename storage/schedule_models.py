@@ -34,6 +34,11 @@ class ScheduleState(SQLModel, table=True):
     """``host:pid`` of the scheduler running the source's crawl, or None."""
     lease_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     """The lease is void after this moment (a scheduler killed with -9 never releases it)."""
+    failures: int = 0
+    """Rounds in a row whose step failed (a scheduler step's row, e.g. ``(keyless rows)``:
+    ``last_outcome`` ``failed``); 0 once it succeeds."""
+    last_error: str | None = Field(default=None, sa_type=Text)
+    """Why it failed the last time (the exception's type and message)."""
 
 
 class HealthCheck(SQLModel, table=True):

@@ -101,13 +101,19 @@ def test_pool_analysis_equals_in_process_analysis(
         )
 
 
+def _polish_ratings() -> list[tuple[str, str]]:
+    """15 positive and 15 negative Polish ratings."""
+    return [(POLISH_GOOD[i % 2], "positive") for i in range(15)] + [
+        (POLISH_BAD[i % 2], "negative") for i in range(15)
+    ]
+
+
 def test_train_bundle_on_a_pool_equals_training_in_process() -> None:
     examples = {
         "fr": french_ratings(120),
         "pt": [(PORTUGUESE_GOOD[i % 2], "positive") for i in range(15)]
         + [(PORTUGUESE_BAD[i % 2], "negative") for i in range(15)],
-        "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
-        + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
+        "pl": _polish_ratings(),
     }
     alone = train_bundle(examples, "test data")
     with ProcessPoolExecutor(max_workers=2) as pool:
@@ -128,8 +134,7 @@ def test_training_on_a_pool_hands_its_lemmas_to_this_process(
     # lemmatising the rated reviews again
     monkeypatch.setattr(text, "_LEMMA_MEMO", {})
     examples = {
-        "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
-        + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
+        "pl": _polish_ratings(),
         "fr": french_ratings(120),
     }
     with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
@@ -141,6 +146,38 @@ def test_training_on_a_pool_hands_its_lemmas_to_this_process(
     assert all(lemma(token, "pl") == handed["pl"][token] for token in polish)
 
 
+def _copy(vectorizer: FeatureVectorizer) -> FeatureVectorizer:
+    """``vectorizer`` as a process that loads it has it (its pickled state)."""
+    copy = FeatureVectorizer.__new__(FeatureVectorizer)
+    copy.__setstate__(vectorizer.__getstate__())
+    return copy
+
+
+def _fresh_vectorizer(model: Any, monkeypatch: pytest.MonkeyPatch) -> FeatureVectorizer:
+    """A copy of ``model``'s vectorizer put in its place for the test: the columns handed to
+    it are those of this test's training, none found by an earlier test."""
+    fresh = _copy(model.vectorizer)
+    monkeypatch.setattr(model, "vectorizer", fresh)
+    return fresh
+
+
+def _train_polish_on_pool() -> set[str]:
+    """The Polish ratings trained on a pool of forked processes; their tokens."""
+    examples = {"pl": _polish_ratings()}
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
+        train_bundle(examples, "test data", pool=pool)
+    return set(tokenize(" ".join(POLISH_GOOD + POLISH_BAD)))
+
+
+def _assert_handed(fresh: FeatureVectorizer, model: Any, tokens: set[str]) -> None:
+    """``fresh`` holds the columns of ``tokens``, the same that a copy of ``model``'s
+    vectorizer finds itself."""
+    handed = dict(fresh._char_columns)
+    assert tokens <= set(handed)
+    again = _copy(model.vectorizer)
+    assert all(again._char_columns[token] == handed[token] for token in tokens)
+
+
 def test_training_on_a_pool_hands_the_base_models_columns_to_this_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -148,22 +185,8 @@ def test_training_on_a_pool_hands_the_base_models_columns_to_this_process(
     # it, score the same reviews with it: they inherit its character n-gram columns
     base = load_base("pl")
     assert base is not None
-    fresh = FeatureVectorizer.__new__(FeatureVectorizer)
-    fresh.__setstate__(base.vectorizer.__getstate__())
-    monkeypatch.setattr(base, "vectorizer", fresh)
-    examples = {
-        "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
-        + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
-    }
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
-        train_bundle(examples, "test data", pool=pool)
-    handed = dict(fresh._char_columns)
-    polish = set(tokenize(" ".join(POLISH_GOOD + POLISH_BAD)))
-    assert polish <= set(handed)
-    # the same columns this process finds itself
-    again = FeatureVectorizer.__new__(FeatureVectorizer)
-    again.__setstate__(base.vectorizer.__getstate__())
-    assert all(again._char_columns[token] == handed[token] for token in polish)
+    fresh = _fresh_vectorizer(base, monkeypatch)
+    _assert_handed(fresh, base, _train_polish_on_pool())
 
 
 def test_training_on_a_pool_hands_the_opinion_detectors_columns_to_this_process(
@@ -173,27 +196,11 @@ def test_training_on_a_pool_hands_the_opinion_detectors_columns_to_this_process(
     # it, read the same reviews with it: they inherit its columns of the ratings' tokens
     detector = load_detector("pl")
     assert detector is not None
-    fresh = FeatureVectorizer.__new__(FeatureVectorizer)
-    fresh.__setstate__(detector.vectorizer.__getstate__())
-    monkeypatch.setattr(detector, "vectorizer", fresh)
+    fresh = _fresh_vectorizer(detector, monkeypatch)
     base = load_base("pl")
     assert base is not None
-    unseen = FeatureVectorizer.__new__(FeatureVectorizer)
-    unseen.__setstate__(base.vectorizer.__getstate__())
-    monkeypatch.setattr(base, "vectorizer", unseen)  # the base model finds the tokens anew
-    examples = {
-        "pl": [(POLISH_GOOD[i % 2], "positive") for i in range(15)]
-        + [(POLISH_BAD[i % 2], "negative") for i in range(15)],
-    }
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
-        train_bundle(examples, "test data", pool=pool)
-    handed = dict(fresh._char_columns)
-    polish = set(tokenize(" ".join(POLISH_GOOD + POLISH_BAD)))
-    assert polish <= set(handed)
-    # the same columns this process finds itself
-    again = FeatureVectorizer.__new__(FeatureVectorizer)
-    again.__setstate__(detector.vectorizer.__getstate__())
-    assert all(again._char_columns[token] == handed[token] for token in polish)
+    _fresh_vectorizer(base, monkeypatch)  # the base model finds the tokens anew
+    _assert_handed(fresh, detector, _train_polish_on_pool())
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -160,10 +160,85 @@ UNKNOWN_LANGUAGE_SKUS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("html", "url", "sku"), UNKNOWN_LANGUAGE_SKUS)
+# What a code is and how it is written, whatever the words around it: a price written
+# against its sign is code-shaped and its text before it names it as a label would, but it is
+# the offer's price, no code; a code whose digits the URL writes without its letter prefix is
+# the shown code, prefix kept; a GTIN written in hyphenated groups is its run of digits.
+CODE_FORMS = [
+    pytest.param(
+        page("<h1>Qwerty zxcv</h1><div>Vbnmq plor <span>Rp89.500</span></div>"
+             "<div>Zvbnq: QW-KL-07</div>", lang="xx"),
+        "https://shop.test/p/qwerty-zxcv", "QW-KL-07",
+        id="price-against-its-sign-after-words-is-no-code",
+    ),
+    pytest.param(
+        page("<h1>Qwerty zxcv</h1><span class='price'>€ 19,00</span>"
+             "<ul><li>Vbnmq qwrtz: KL-40377</li><li>Zvbnq: Plmbr</li></ul>", lang="xx"),
+        "https://shop.test/qwerty-zxcv-p-40377", "KL-40377",
+        id="shown-code-whose-digits-the-url-writes-without-its-prefix",
+    ),
+    pytest.param(
+        page("<h1>Qwerty zxcv</h1><span class='price'>€ 19,00</span>"
+             "<table><tr><td>Plmbr</td><td>978-1-234-56789-7</td></tr></table>", lang="xx"),
+        "https://shop.test/vrenk/978-1-234-56789-7", "9781234567897",
+        id="hyphenated-isbn-written-as-its-digits",
+    ),
+    pytest.param(
+        page("<h1>Qwerty zxcv</h1><span class='price'>$ 19.00</span>"
+             "<p>Vbnmq: 0-36000-29145-2</p>", lang="xx"),
+        "https://shop.test/p/qwerty-zxcv", "036000291452",
+        id="hyphenated-upc-with-its-check-digit-written-as-its-digits",
+    ),
+    pytest.param(
+        page("<h1>Qwerty zxcv</h1><span class='price'>$ 19.00</span>"
+             "<p>Vbnmq: 1234-5678-9013</p>", lang="xx"),
+        "https://shop.test/p/qwerty-zxcv", "1234-5678-9013",
+        id="hyphenated-code-failing-the-check-digit-kept-as-written",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "url", "sku"), [*UNKNOWN_LANGUAGE_SKUS, *CODE_FORMS])
 def test_sku_under_labels_of_an_unknown_language(html: str, url: str, sku: str) -> None:
     found = extract_auto(html, url).offers
     assert found and found[0].sku == sku
+
+
+@pytest.mark.parametrize(
+    ("value", "price", "is_price"),
+    [
+        ("Rp89.500", "89500", True),
+        ("89.500", "89500", True),
+        ("EUR1234", "1234", True),
+        ("Rp99.500", "89500", False),
+        ("KL-40377", "40377", False),
+        ("QW-KL-07", "89500", False),
+        ("Rp89.500", None, False),
+    ],
+)
+def test_is_price_token(value: str, price: str | None, is_price: bool) -> None:
+    from spiders.extract.shown_codes import is_price_token
+
+    assert is_price_token(value, price) is is_price
+
+
+@pytest.mark.parametrize(
+    ("code", "digits"),
+    [
+        ("978-1-234-56789-7", "9781234567897"),
+        ("979-0-00-000000-0", "9790000000000"),
+        ("0-36000-29145-2", "036000291452"),
+        ("4 006381 333931", "4006381333931"),
+        ("1234-5678-9013", None),
+        ("804.023.81", None),
+        ("4006381333931", None),
+        ("AB-4006381333931", None),
+    ],
+)
+def test_grouped_gtin(code: str, digits: str | None) -> None:
+    from spiders.extract.identifiers import grouped_gtin
+
+    assert grouped_gtin(code) == digits
 
 
 # A date after a label ("Updated: ...", in any language) is named as a code would be; no

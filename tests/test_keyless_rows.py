@@ -13,21 +13,24 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 
+from compare.report.synthetic import SyntheticPlan, populate
 from rivalscope.scheduler.followups import run_followups
 from settings.pause_points import PAUSE_ENV
 from settings.records import ReviewItem
+from storage import merge_copies
 from storage.db import open_database
 from storage.keyless_rows import SCAN, count_keyless
 from storage.merge_copies import PAUSE_POINT, merge_keyless, merge_stored_copies
 from storage.models import Review, ReviewAlias
 from tests.cli import run_cli
+from tests.conftest import throwaway_schema
 from tests.test_review_copies import FULL, _api, _item, _layout, _write
 from tests.test_schedule_followups import _targets
 
@@ -122,15 +125,34 @@ CASES: list[tuple[Callable[[Engine], None], int, int, list[tuple[object, ...]], 
 ]
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh SQLite file, or a fresh schema of the PostgreSQL test database (skipped
+    locally, failed in CI, when no server listens)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'rivalscope.db'}"
+    else:
+        yield from throwaway_schema()
+
+
+@pytest.fixture
+def any_engine(any_url: str) -> Iterator[Engine]:
+    """``any_url`` migrated."""
+    engine = open_database(any_url)
+    yield engine
+    engine.dispose()
+
+
 @pytest.mark.parametrize(("scene", "keyless", "removed", "rows", "aliases"), CASES)
 def test_merge_copies_keys_and_merges_what_an_old_writer_stored(
-    engine: Engine,
+    any_engine: Engine,
     scene: Callable[[Engine], None],
     keyless: int,
     removed: int,
     rows: list[tuple[object, ...]],
     aliases: int,
 ) -> None:
+    engine = any_engine
     scene(engine)
     with engine.connect() as conn:
         assert count_keyless(conn) == keyless
@@ -144,27 +166,6 @@ def test_merge_copies_keys_and_merges_what_an_old_writer_stored(
         assert count_keyless(conn) == 0
     again = merge_stored_copies(engine)
     assert (again.keyless, again.removed) == (0, 0)
-
-
-@pytest.mark.postgres
-@pytest.mark.parametrize(("scene", "keyless", "removed", "rows", "aliases"), CASES)
-def test_merge_copies_keys_and_merges_what_an_old_writer_stored_on_postgres(
-    pg_url: str,
-    scene: Callable[[Engine], None],
-    keyless: int,
-    removed: int,
-    rows: list[tuple[object, ...]],
-    aliases: int,
-) -> None:
-    engine = open_database(pg_url)
-    try:
-        scene(engine)
-        counts = merge_stored_copies(engine)
-        assert (counts.keyless, counts.removed) == (keyless, removed)
-        assert _rows(engine) == rows
-        assert _aliases(engine) == aliases
-    finally:
-        engine.dispose()
 
 
 def test_a_keyed_row_is_found_by_the_next_crawl(engine: Engine) -> None:
@@ -228,16 +229,9 @@ def _killed_in_the_second_batch(url: str, tmp_path: Path) -> None:
 
 
 def test_a_merge_killed_in_a_batch_of_keyless_rows_leaves_each_batch_whole(
-    db_url: str, tmp_path: Path
+    any_url: str, tmp_path: Path
 ) -> None:
-    _killed_in_the_second_batch(db_url, tmp_path)
-
-
-@pytest.mark.postgres
-def test_a_merge_killed_in_a_batch_of_keyless_rows_leaves_each_batch_whole_on_postgres(
-    pg_url: str, tmp_path: Path
-) -> None:
-    _killed_in_the_second_batch(pg_url, tmp_path)
+    _killed_in_the_second_batch(any_url, tmp_path)
 
 
 def test_the_scheduler_keys_and_merges_them_after_a_round_no_crawl_writes(
@@ -280,3 +274,95 @@ def test_the_commands_say_how_many_rows_lack_keys(
     assert len(_rows(engine)) == 1
     after = run_cli("runs", cwd=tmp_path, db_url=db_url)
     assert after.returncode == 0 and "without keys" not in after.stdout, after.stdout
+
+
+WARNED = "written by an older rivalscope"
+
+
+def _warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if WARNED in line]
+
+
+@pytest.mark.parametrize(
+    ("command", "keyless"),
+    [
+        (("analyze", "--no-progress"), 1),
+        (("report", "--out", "out"), 1),
+        (("report", "--out", "out"), 0),
+    ],
+)
+def test_analyze_and_report_say_in_one_line_that_old_rows_are_not_merged(
+    any_engine: Engine, any_url: str, tmp_path: Path, command: tuple[str, ...], keyless: int
+) -> None:
+    """Neither command keys them (a crawl of the older version may be writing them): each
+    says on stderr how many there are and what merges them, once, on one line."""
+    (_teaser_after_review if keyless else _short_review)(any_engine)
+    with any_engine.begin() as conn:  # the report compares with an own company
+        conn.execute(
+            text("INSERT INTO company (name, is_own, created_at) VALUES ('Own', TRUE, :now)"),
+            {"now": datetime(2030, 1, 1, tzinfo=UTC)},
+        )
+    done = run_cli(*command, cwd=tmp_path, db_url=any_url)
+    assert done.returncode == 0, done.stderr
+    expected = (
+        [
+            "warning: 1 review row written by an older rivalscope is not yet merged "
+            "(a review may be counted twice): run `rivalscope db merge-copies`"
+        ]
+        if keyless
+        else []
+    )
+    assert _warnings(done.stderr) == expected
+    assert len(_rows(any_engine)) == 2  # left as it was
+
+
+def test_the_synthetic_report_data_is_stored_keyed(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """The synthetic data the report's tests and benchmark read is stored with the keys a
+    crawl stores (its identical texts told apart by the site's id): a report on it warns of
+    no row an older rivalscope wrote."""
+    populate(engine, SyntheticPlan(reviews=600))
+    with engine.connect() as conn:
+        assert count_keyless(conn) == 0
+        stored = conn.execute(
+            select(func.count(), func.count(_REVIEW.c.identity_key), func.count(_REVIEW.c.copy_key))
+        ).one()
+    assert tuple(stored) == (600, 600, 600)
+    assert merge_stored_copies(engine, dry_run=True).removed == 0
+    done = run_cli("report", "--out", "out", "--min-sample", "5", cwd=tmp_path, db_url=db_url)
+    assert done.returncode == 0, done.stderr
+    assert _warnings(done.stderr) == []
+
+
+def test_a_keying_that_fails_round_after_round_is_said_where_users_look(
+    any_engine: Engine, any_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduler's step keying the old rows fails (logged, the round goes on): its
+    status line says so each round, and `runs` says in how many rounds in a row and why,
+    until a round keys them."""
+    _teaser_after_review(any_engine)
+    targets = _targets(tmp_path, "[schedule]\nanalyze = false\nreport = false\nalerts = false\n")
+
+    def failing(engine: Engine) -> None:
+        raise RuntimeError("disk I/O error\n[SQL: UPDATE review SET ...]")
+
+    monkeypatch.setattr(merge_copies, "merge_keyless", failing)
+    said = (
+        "the scheduler's merge of the review rows an older rivalscope stored without keys "
+        "failed in the last {}: RuntimeError: disk I/O error; `rivalscope db merge-copies` "
+        "merges them and shows the whole error"
+    )
+    assert run_followups(any_engine, targets, tmp_path) == [said.format("round")]
+    assert run_followups(any_engine, targets, tmp_path) == [said.format("2 rounds in a row")]
+    listed = run_cli("runs", cwd=tmp_path, db_url=any_url)
+    assert listed.returncode == 0, listed.stderr
+    shown = " ".join(listed.stdout.split())
+    warned = "warning: the scheduler's merge of the review rows an older rivalscope stored "
+    assert f"{warned}without keys failed in the last 2 rounds in a row (last at " in shown
+    assert " UTC): RuntimeError: disk I/O error; `rivalscope db merge-copies` merges" in shown
+    monkeypatch.undo()
+    assert run_followups(any_engine, targets, tmp_path) == []
+    assert _rows(any_engine) == [("r-981", FULL, True)]
+    after = run_cli("runs", cwd=tmp_path, db_url=any_url)
+    assert after.returncode == 0 and warned not in " ".join(after.stdout.split()), after.stdout

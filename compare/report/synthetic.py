@@ -3,6 +3,12 @@
 Writes companies, one source each, a few products with offers, reviews, and the analysis
 rows the report reads (sentences, aspect mentions, needs) with SQLAlchemy core inserts in
 batches. ``positive_share[(company, aspect)]`` plants gaps; everything else is ``base``.
+
+Each review is stored as the crawl's writer stores one (``_keyed``): with the site's id of a
+review (the texts repeat a few phrases: two reviews of one product, day and rating may read
+alike, and a site tells them apart by its id) and the identity and copy keys computed by
+the writer's functions. Stored without them, they were the rows an older rivalscope wrote
+(``storage.keyless_rows``), and every report on them said so.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, Table
 
 from compare.analysis.version import ANALYZER_VERSION
+from settings.content_keys import copy_key
+from storage.review_copies import identity_of_row
 from storage.schema import metadata
 
 ASPECTS = ("delivery", "price", "quality", "customer_service", "usability")
@@ -192,23 +200,26 @@ def _insert_reviews(
                         }
                     )
             review_rows.append(
-                {
-                    "id": review_id,
-                    "company_id": company_id,
-                    "source_id": company_ids[f"source:{name}"],
-                    "product_id": products[name][rng.randrange(len(products[name]))],
-                    "content_key": f"synthetic-{review_id}",
-                    "first_seen_at": first_seen,
-                    "text": " ".join(texts),
-                    "rating": 1 + positives * 2,
-                    "best_rating": 5,
-                    "worst_rating": 1,
-                    "rating_normalized": positives / 2,
-                    "published": published,
-                    "language": language,
-                    "region": "North" if review_id % 3 else "South",
-                    "url": f"https://reviews.invalid/{company_id}/{review_id}",
-                }
+                _keyed(
+                    {
+                        "id": review_id,
+                        "company_id": company_id,
+                        "source_id": company_ids[f"source:{name}"],
+                        "product_id": products[name][rng.randrange(len(products[name]))],
+                        "content_key": f"synthetic-{review_id}",
+                        "first_seen_at": first_seen,
+                        "text": " ".join(texts),
+                        "rating": 1 + positives * 2,
+                        "best_rating": 5,
+                        "worst_rating": 1,
+                        "rating_normalized": positives / 2,
+                        "published": published,
+                        "language": language,
+                        "region": "North" if review_id % 3 else "South",
+                        "url": f"https://reviews.invalid/{company_id}/{review_id}",
+                        "external_id": f"synthetic-{review_id}",
+                    }
+                )
             )
             analysis_rows.append(
                 {
@@ -228,6 +239,13 @@ def _insert_reviews(
         _flush(
             connection, tables, review_rows, sentence_rows, mention_rows, need_rows, analysis_rows
         )
+
+
+def _keyed(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with the identity and copy keys the crawl's writer stores a review with
+    (``storage.writer``: ``review_identity_key`` and ``copy_key`` of its columns)."""
+    columns = {"title": None, "rating": None, "published": None, "author_hash": None, **row}
+    return {**row, "identity_key": identity_of_row(columns), "copy_key": copy_key(row["text"])}
 
 
 def _flush(connection: Any, tables: dict[str, Table], *buffers: list[dict[str, Any]]) -> None:
@@ -253,15 +271,20 @@ def add_review(
             _table("review")
             .insert()
             .values(
-                id=review_id,
-                company_id=company_id,
-                source_id=source_id,
-                text=text,
-                content_key=f"extra-{review_id}",
-                first_seen_at=datetime.now(UTC),
-                published=date(2025, 6, 1),
-                language="en",
-                rating_normalized=rating_normalized,
+                _keyed(
+                    {
+                        "id": review_id,
+                        "company_id": company_id,
+                        "source_id": source_id,
+                        "text": text,
+                        "content_key": f"extra-{review_id}",
+                        "external_id": f"extra-{review_id}",
+                        "first_seen_at": datetime.now(UTC),
+                        "published": date(2025, 6, 1),
+                        "language": "en",
+                        "rating_normalized": rating_normalized,
+                    }
+                )
             )
         )
         connection.execute(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from rivalscope.display import command_console, counted, print_table
+from rivalscope.display import command_console, counted, keyless_warning, print_table
 from rivalscope.options import checked_database
 from rivalscope.process import free_at_exit_without_collecting, imports_without_collections
 from settings.user_errors import UserError
@@ -73,6 +73,7 @@ def register(app: typer.Typer) -> None:
             from compare.analysis.run import analyze_database
             from compare.analysis.taxonomy import load_taxonomy
             from storage.db import WRITING, open_database
+            from storage.keyless_rows import count_keyless
 
         most = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
         if workers is not None and workers > most:  # each one a fork of this process
@@ -99,9 +100,15 @@ def register(app: typer.Typer) -> None:
                     "(rivalscope crawl) or import them (rivalscope import) first"
                 )
                 return
+            with engine.connect() as conn:
+                keyless = count_keyless(conn)
         finally:
             engine.dispose()
         print_summary(summary, candidates)
+        if keyless:
+            # Not keyed here: merging deletes rows, and a crawl of the older version may still
+            # be writing them (`db merge-copies`, or the scheduler between rounds, does it).
+            typer.secho(keyless_warning(keyless), fg="yellow", err=True)
         free_at_exit_without_collecting()
 
 

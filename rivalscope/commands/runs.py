@@ -12,6 +12,7 @@ from rivalscope.display import (
     RUN_COLUMNS,
     console,
     counted,
+    keyless_failure_text,
     print_table,
     review_coverage,
     run_pages_unread,
@@ -43,6 +44,7 @@ def runs(
         raise UserError(f"two sources given ({named} and --source {source}): give one")
     source = source if source is not None else named
     # Imported here: the storage stack takes half a second; --help need not wait.
+    from rivalscope.scheduler.lease import KEYLESS_STEP, step_failure
     from storage.crawl_summary import run_reason
     from storage.db import READING, database_url, describe_url, open_database
     from storage.keyless_rows import count_keyless
@@ -59,6 +61,7 @@ def runs(
         with engine.connect() as conn:
             copies = possible_copies(conn)
             keyless = count_keyless(conn)
+        failing = step_failure(engine, KEYLESS_STEP)
     finally:
         engine.dispose()
     table = Table(title=f"Crawl runs in {describe_url(url)}", title_justify="left")
@@ -134,6 +137,12 @@ def runs(
         )
     if keyless:
         console.print(f"note: {keyless_note(keyless)}", markup=False, highlight=False)
+    if failing is not None:
+        console.print(
+            "warning: " + keyless_failure_text(failing.failures, failing.error, failing.at),
+            markup=False,
+            highlight=False,
+        )
 
 
 def keyless_note(keyless: int) -> str:

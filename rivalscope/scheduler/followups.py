@@ -26,9 +26,14 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
     A report whose input has not changed since the latest stored one (a round that found
     nothing new) is skipped: it would repeat that report, and every round's copy would be
     stored with its findings. The comparison reads the database, so it holds across
-    scheduler restarts and for ``schedule --once`` started by cron."""
+    scheduler restarts and for ``schedule --once`` started by cron.
+
+    A failure of the step keying the rows an older rivalscope stored without keys is listed
+    too (the status line is where a failure every round is seen; `runs` says it as well)."""
     done: list[str] = []
-    _key_old_rows(engine)
+    failed = _key_old_rows(engine)
+    if failed:
+        done.append(failed)
     settings = targets.schedule
     analysed = False
     if not settings.analyze:
@@ -71,25 +76,43 @@ def run_followups(engine: Engine, targets: Targets, base_dir: Path) -> list[str]
     return done
 
 
-def _key_old_rows(engine: Engine) -> None:
+def _key_old_rows(engine: Engine) -> str | None:
     """Rows an older rivalscope's crawl (started before the upgrade) stored without keys:
     keyed and merged before the analysis and the report read them (``merge_keyless``),
     what was done logged. Not while a crawl or import writes: it may be that crawl,
-    and the next round keys what it wrote."""
-    from rivalscope.display import keyless_text
+    and the next round keys what it wrote.
+
+    A failure is logged and recorded (``lease.record_step``: rounds in a row, the error),
+    and the line saying so returned for the status line; the analysis and report go on."""
+    from rivalscope.display import keyless_failure_text, keyless_text, step_error
+    from rivalscope.scheduler.lease import KEYLESS_STEP, record_step
     from storage.merge_copies import merge_keyless
+    from storage.models import utcnow
     from storage.run_history import running_now
 
     try:
         if running_now(engine):
             log.info("rows without keys not looked for: a crawl or import is writing")
-            return
+            return None
         counts = merge_keyless(engine)
-    except Exception:
+    except Exception as exc:
         log.exception("keying the rows an older rivalscope stored without keys failed")
-        return
+        error = step_error(exc)
+        try:
+            failures = record_step(engine, KEYLESS_STEP, utcnow(), error)
+        except Exception:  # the database that failed the step may fail this too
+            log.exception("recording that the keying failed failed")
+            failures = 1
+        said = keyless_failure_text(failures, error)
+        log.error("%s", said)
+        return said
+    try:
+        record_step(engine, KEYLESS_STEP, utcnow(), None)
+    except Exception:
+        log.exception("recording that the keying succeeded failed")
     if counts.keyless:
         log.warning("%s", keyless_text(counts.keyless, counts.keyless_removed))
+    return None
 
 
 def _analyze(engine: Engine) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, Table, and_, or_, update
+from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -145,3 +147,61 @@ def settle_queued(engine: Engine, source_name: str, outcome: str, now: datetime)
             .values(last_outcome=outcome, last_finished_at=as_utc(now))
         )
     return done.rowcount == 1
+
+
+KEYLESS_STEP = "(keyless rows)"
+"""The row of the follow-up step that keys and merges the rows an older rivalscope stored
+without keys (``rivalscope.scheduler.followups``): whether it failed, and why."""
+
+
+@dataclass(frozen=True)
+class StepFailure:
+    """A scheduler step failing: in how many rounds in a row, the last one when, and why."""
+
+    failures: int
+    at: datetime | None
+    error: str
+
+
+def record_step(engine: Engine, step: str, now: datetime, error: str | None) -> int:
+    """Record the outcome of the scheduler's ``step`` (``error`` None: it succeeded);
+    returns the rounds in a row it failed (0 after a success). A success after none failed
+    writes nothing."""
+    table = _table()
+    mine = table.c.source_name == step
+    if error is None:
+        with engine.begin() as conn:
+            conn.execute(
+                update(table)
+                .where(mine, table.c.failures > 0)
+                .values(last_outcome="finished", last_finished_at=as_utc(now), failures=0)
+            )
+        return 0
+    _ensure_row(engine, step)
+    with engine.begin() as conn:
+        conn.execute(
+            update(table)
+            .where(mine)
+            .values(
+                last_outcome="failed",
+                last_finished_at=as_utc(now),
+                failures=table.c.failures + 1,
+                last_error=error,
+            )
+        )
+        return int(conn.execute(select_columns(table.c.failures).where(mine)).scalar_one())
+
+
+def step_failure(engine: Engine, step: str) -> StepFailure | None:
+    """How the scheduler's ``step`` is failing, or None when its last run did not fail."""
+    table = _table()
+    with engine.connect() as conn:
+        row = conn.execute(
+            select_columns(table.c.failures, table.c.last_finished_at, table.c.last_error).where(
+                table.c.source_name == step, table.c.failures > 0
+            )
+        ).first()
+    if row is None:
+        return None
+    at = as_utc(row.last_finished_at) if row.last_finished_at else None
+    return StepFailure(int(row.failures), at, row.last_error or "unknown error")

@@ -35,7 +35,7 @@ from spiders.extract.heuristics import (
     visible_price_overruling,
     visible_text,
 )
-from spiders.extract.identifiers import product_identifiers
+from spiders.extract.identifiers import grouped_gtin, product_identifiers
 from spiders.extract.jsonld import jsonld_objects
 from spiders.extract.layers import EMBEDDED_JSON, HEURISTIC, JSON_LD
 from spiders.extract.listing import markup_listing, visible_listing
@@ -401,11 +401,16 @@ def _choose_sku(
             root, url, markup_ids, dict(labelled), named_only=True, page_texts=texts
         ),
         offered=offered,
+        price=offer.price,
     )
     if best is None or best.value == offer.sku:
         return
-    # A markup GTIN shown grouped ("ISBN 978-4-00-000000-2") is written as the markup has it.
-    written = next((v for v in markup_ids if v == _ungrouped(best.value)), best.value)
+    # A GTIN shown grouped ("ISBN 978-4-00-000000-2") is written as one run of digits: as
+    # the markup has it where it names one, else as ``grouped_gtin`` reads it.
+    ungrouped = _ungrouped(best.value)
+    written = next((v for v in markup_ids if v == ungrouped), None) or (
+        grouped_gtin(best.value) or best.value
+    )
     offer.sku = written
     offer.explain["sku"] = (
         offer.explain.get("sku", JSON_LD.name)

@@ -74,3 +74,33 @@ def url_id_tokens(url: str) -> list[str]:
         if _is_code_segment(segment):
             tokens.append(segment)  # after its digit runs: the whole code comes first
     return list(dict.fromkeys(reversed(tokens)))
+
+
+_GTIN_LENGTHS = (12, 13, 14)
+_ISBN_PREFIXES = ("978", "979")
+_DIGIT_GROUPS = re.compile(r"\d+(?:[- ]\d+)+")
+
+
+def is_gtin(value: str) -> bool:
+    """True for a run of 12, 13 or 14 ASCII digits (a UPC, an EAN or ISBN-13, a GTIN-14)
+    whose last digit is its GS1 check digit: weights 1 and 3 from the right, the sum a
+    multiple of ten. Shorter runs are left out: an eight-digit shop code passes the check
+    one time in ten."""
+    if len(value) not in _GTIN_LENGTHS or not value.isascii() or not value.isdigit():
+        return False
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(reversed(value)))
+    return total % 10 == 0
+
+
+def grouped_gtin(code: str) -> str | None:
+    """The digits of a GTIN written in groups ("978-4-00-000000-2", "0 36000 29145 2") as
+    one run, as markup and scanners write it; None for any other code. The groups are read
+    as a GTIN when their digits pass the check digit (``is_gtin``) or are thirteen after an
+    ISBN prefix (978, 979): a book's number is written grouped by hyphens, and a mistyped
+    check digit does not make it a shop's own code. Dotted groups ("804.023.81") are shop
+    item numbers, never read here."""
+    if _DIGIT_GROUPS.fullmatch(code) is None:
+        return None
+    digits = code.replace("-", "").replace(" ", "")
+    isbn = len(digits) == 13 and digits.startswith(_ISBN_PREFIXES)
+    return digits if isbn or is_gtin(digits) else None

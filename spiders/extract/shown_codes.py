@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import lxml.etree
@@ -30,7 +31,7 @@ import lxml.html
 from spiders.extract.candidate_model import model
 from spiders.extract.identifiers import in_url, url_id_tokens
 from spiders.extract.page_regions import ancestors, is_hidden
-from spiders.extract.price import detect_currency
+from spiders.extract.price import detect_currency, parse_amount
 from spiders.extract.variants import variant_stem_of
 from spiders.extract.visible_price import layout_signature, main_heading, tree_positions
 
@@ -389,8 +390,46 @@ def is_calendar_date(value: str) -> bool:
     return 1 <= min(a, b) <= 12 and max(a, b) <= 31
 
 
+# What is left of an amount once its currency sign is taken out: digits and the marks that
+# group or part them ("125.000", "1 299,00").
+_NUMBER = re.compile(r"\d[\d.,'’ ]*")
+
+
+def is_price_token(value: str, price: str | None) -> bool:
+    """True for a token that reads as the offer's own ``price``: a number, with its currency
+    sign or not ("Rp125.000", "125.000" for 125000): a price written with no space between
+    sign and digits is code-shaped, and the text before it ("From", "Now") names it as a
+    code would be named."""
+    if not price:
+        return False
+    _, sign = detect_currency(value)
+    number = value.replace(sign, "", 1).strip() if sign else value
+    if _NUMBER.fullmatch(number) is None:
+        return False
+    try:
+        amount = parse_amount(value, None, sign)
+        return amount is not None and Decimal(amount) == Decimal(price)
+    except InvalidOperation:
+        return False
+
+
+# A code written as the URL's id after a short letter prefix and a separator ("TY-55821"
+# for a URL ending "-55821"): the shop's code, which its URL writes without the prefix.
+_LETTER_PREFIX = re.compile(r"[A-Za-z]{1,4}[-_./]")
+
+
+def _prefixed_shown(best: CodeCandidate, named: list[CodeCandidate]) -> CodeCandidate | None:
+    """The shown, named code that is the URL-only ``best`` after a letter prefix, if one."""
+    for c in named:
+        if c.element is not None and c.value.endswith(best.value):
+            prefix = c.value[: len(c.value) - len(best.value)]
+            if _LETTER_PREFIX.fullmatch(prefix):
+                return c
+    return None
+
+
 def best_shown_code(
-    candidates: list[CodeCandidate], *, offered: bool = True
+    candidates: list[CodeCandidate], *, offered: bool = True, price: str | None = None
 ) -> CodeCandidate | None:
     """The best-scored candidate named as a code (``_NAMED``), if it scores above none
     (0); the first shown on a tie. A calendar date is never taken: a page writes its
@@ -405,15 +444,23 @@ def best_shown_code(
     nutrition amounts or tags, all named as a code would be; a product page that shows no
     price (sold out) still shows its code where its URL names it as an id. So only a
     candidate both shown and one of the URL's ids (``url_id``; a slug's word such as
-    "15-minute" or the host's name is none) is taken there: two sources that agree."""
+    "15-minute" or the host's name is none) is taken there: two sources that agree.
+
+    A token that reads as the offer's ``price`` (``is_price_token``) is never a code. When
+    the best is an id of the URL the page does not show, and the page shows a named code
+    that is that id after a short letter prefix ("TY-55821" for "…-55821"), the shown code
+    is taken: the URL writes the shop's code without its prefix."""
     named = [
         c
         for c in candidates
         if _is_named(c)
         and not is_calendar_date(c.value)
         and (offered or (c.element is not None and c.url_id))
+        and not is_price_token(c.value, price)
     ]
     if not named:
         return None
     best = max(named, key=lambda c: (c.score, c.element is not None, -c.order))
-    return best if best.score > model(CODE_MODEL).threshold else None
+    if best.score <= model(CODE_MODEL).threshold:
+        return None
+    return (_prefixed_shown(best, named) if best.element is None else None) or best

