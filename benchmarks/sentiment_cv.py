@@ -1,6 +1,10 @@
 """Choose the sentiment classifier's fixed settings by cross-validation on TRAIN splits only.
 
 Usage: python benchmarks/sentiment_cv.py DATA_DIR [--folds 5] [--seeds 1] [--langs en,no,pl,fr]
+                                          [--shipped]
+
+``--shipped``: only the settings each base model ships with (``base_models.base_settings``),
+to compare a change of features or lexicons against main.
 
 Folds keep each source review's sentences together where the data says which review a
 sentence came from (en, no): sentence-level folds let product names leak between folds.
@@ -22,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from compare.analysis.sentiment.base_models import base_settings
 from compare.analysis.sentiment.classifier import ClassifierSettings, cross_validated_accuracy
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -75,9 +80,13 @@ def main(argv: list[str]) -> int:
     loaded = {lang: load(root) for lang, load in loaders.items() if not wanted or lang in wanted}
     corpora = {lang: _binary(corpus.train) for lang, corpus in loaded.items()}
     groups = {lang: binary_train_groups(corpus) for lang, corpus in loaded.items()}
-    for name, settings in CANDIDATES.items():
+    candidates: dict[str, ClassifierSettings | None] = dict(CANDIDATES)
+    if "--shipped" in argv:
+        candidates = {"shipped settings": None}
+    for name, chosen in candidates.items():
         cells = []
         for lang, rows in corpora.items():
+            settings = chosen or base_settings(lang)
             started = time.perf_counter()
             accuracy = statistics.mean(
                 cross_validated_accuracy(
@@ -91,7 +100,7 @@ def main(argv: list[str]) -> int:
                 )
                 for seed in range(seeds)
             )
-            cells.append(f"{accuracy:.3f} ({time.perf_counter() - started:.0f}s)")
+            cells.append(f"{accuracy:.4f} ({time.perf_counter() - started:.0f}s)")
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
     return 0
 

@@ -86,6 +86,56 @@ def test_net_valence_sign(language: str, channel: str, text: str, sign: int) -> 
 
 
 @pytest.mark.parametrize(
+    ("language", "channel", "text", "sign"),
+    [
+        # "neither ... nor" negates: over faults it is praise, over praise a complaint
+        ("pl", "seed-pl", "Ani głośny, ani drogi", 1),
+        ("pl", "seed-pl", "Ani tani, ani wygodny", -1),
+        ("fr", "seed-fr", "Ni bruyant ni cher", 1),
+        ("fr", "seed-fr", "Ni rapide ni efficace", -1),
+        ("en", "vader-en", "Neither ugly nor noisy", 1),
+        ("en", "vader-en", "Neither good nor comfortable", -1),
+        # "verken/hverken/varken/weder ... eller/noch": the first word's scope reaches both
+        ("no", "seed-no", "Verken dyr eller tungvint", 1),
+        ("no", "seed-no", "Verken pen eller praktisk", -1),
+        ("da", "afinn-da", "Hverken dårlig", 1),
+        ("sv", "seed-sv", "Varken dålig eller dyr", 1),
+        ("de", "seed-de", "Weder schlecht noch teuer", 1),
+        ("nl", "seed-nl", "Noch slecht noch duur", 1),
+        # the cases of Polish "żaden" negate too (negations are read from tokens)
+        ("pl", "seed-pl", "Żadnych usterek", 1),
+        ("pl", "seed-pl", "Żadnego problemu", 1),
+        ("pl", "seed-pl", "Żadnej awarii w ciągu roku", 1),
+    ],
+)
+def test_neither_nor_words_negate(language: str, channel: str, text: str, sign: int) -> None:
+    positive, negative = _sums(text, language, channel)
+    assert np.sign(positive - negative) == sign
+
+
+@pytest.mark.parametrize(
+    ("language", "channel", "text", "sign"),
+    [
+        # complaint nouns are opinion words: negated they are praise, plain a complaint
+        ("no", "seed-no", "Ingen innvendinger", 1),
+        ("no", "seed-no", "Flere innvendinger", -1),
+        ("no", "seed-no", "Aldri noe trøbbel", 1),
+        ("fr", "seed-fr", "Aucune réclamation", 1),
+        ("fr", "seed-fr", "Une réclamation déposée", -1),
+        ("fr", "seed-fr", "Pas de bémol", 1),
+        ("en", "vader-en", "No issues", 1),
+        ("en", "vader-en", "Lots of issues", -1),
+        ("en", "vader-en", "Not one glitch", 1),
+    ],
+)
+def test_complaint_nouns_are_opinion_words(
+    language: str, channel: str, text: str, sign: int
+) -> None:
+    positive, negative = _sums(text, language, channel)
+    assert np.sign(positive - negative) == sign
+
+
+@pytest.mark.parametrize(
     ("text", "label"),
     [
         # shop-review words no French lexicon knew (seed_lexicon.toml's review vocabulary)

@@ -66,5 +66,10 @@ sentence's end belong to that sentence ("Great! :)" is one sentence); the shippe
 models are retrained (base-2026-12.5, model format 15).
 25: fixed multi-word opinion phrases (issue #17: "laisse à désirer", "pas terrible", "could
 be better", "ikke noe å skrive hjem om", "szkoda pieniędzy"; seed lexicon entries with a
-space) are read as one unit in the lexicon sums, in place of their words; the shipped base
-models are retrained on the new sums (same name and format)."""
+space) are read as one unit in the lexicon sums, in place of their words; "neither ... nor"
+words negate ("ani głośny, ani ciężki", "ni cher ni fragile", "neither noisy nor heavy",
+"verken dyr eller skjør"), and complaint nouns are opinion words of the seed lexicons
+("réclamation", "bémol", "innvending", "trøbbel", "issue", "glitch", ...), so negated they
+read as praise ("pas de bémol", "no issues"); "żadnych", "żadnego" and the other cases of
+"żaden", and "nic", negate; the shipped base models are retrained (base-2026-12.6, model
+format 16)."""

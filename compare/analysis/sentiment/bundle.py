@@ -23,7 +23,7 @@ from compare.analysis.sentiment.classifier import SentimentClassifier
 from compare.analysis.sentiment.features import POOLED
 
 META_FILE = "meta.json"
-FORMAT = 15
+FORMAT = 16
 """Bumped when the classifiers' features change (3: lexicon features; 4: word and character
 blocks normalised separately; 5: character 3-5-grams, negation scope of three words; 6: our
 own logistic regression and idf arrays instead of pickled scikit-learn objects; 7: languages
@@ -39,7 +39,10 @@ is negated too, "rekommenderar den inte", as the lexicon reads it; 14: the lexic
 a negation's scope with its clause, ``normalise.sentiment_tokens``; 15: a negation that is a
 lexicon word ("no", "brak") counts no valence of its own, the words a negation scopes count
 against the mean word vector, and the classifiers read one more lexicon channel, the negated
-words', ``lexicon_features.NEGATED_CHANNEL``);
+words', ``lexicon_features.NEGATED_CHANNEL``; 16: "neither ... nor" words negate ("ani",
+"ni", "neither", "verken") and so do the cases of Polish "żaden", complaint nouns are
+seed lexicon words, English ones in VADER's channel, and fixed multi-word phrases are read
+as one lexicon word);
 ``analyze`` retrains a database's model saved in an older format."""
 _VERSION_DIR = re.compile(r"^v(\d{4,})$")
 

@@ -14,17 +14,32 @@ from __future__ import annotations
 from functools import lru_cache
 
 NEGATIONS: dict[str, frozenset[str]] = {
-    "en": frozenset({"not", "no", "never", "nothing", "nor", "without", "cannot", "none"}),
-    "fr": frozenset({"ne", "pas", "jamais", "aucun", "aucune", "sans", "rien"}),
-    "pl": frozenset({"nie", "brak", "bez", "nigdy", "żaden", "żadna", "żadne"}),
-    "no": frozenset({"ikke", "ikkje", "aldri", "ingen", "intet", "uten", "ingenting"}),
-    "da": frozenset({"ikke", "aldrig", "ingen", "intet", "uden", "ingenting"}),
-    "sv": frozenset({"inte", "ej", "aldrig", "ingen", "inget", "inga", "utan", "ingenting"}),
-    "de": frozenset({"nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals", "ohne"}),
-    "nl": frozenset({"niet", "geen", "nooit", "zonder", "niets"}),
+    "en": frozenset(
+        {"not", "no", "never", "nothing", "neither", "nor", "without", "cannot", "none"}
+    ),
+    "fr": frozenset({"ne", "pas", "jamais", "aucun", "aucune", "sans", "rien", "ni"}),
+    "pl": frozenset(
+        {"nie", "brak", "bez", "nigdy", "ani", "nic", "niczego"}
+        | {"żaden", "żadna", "żadne", "żadnych", "żadnego", "żadnej", "żadnym", "żadnymi", "żadną"}
+    ),
+    "no": frozenset({"ikke", "ikkje", "aldri", "ingen", "intet", "uten", "ingenting", "verken"}),
+    "da": frozenset({"ikke", "aldrig", "ingen", "intet", "uden", "ingenting", "hverken"}),
+    "sv": frozenset(
+        {"inte", "ej", "aldrig", "ingen", "inget", "inga", "utan", "ingenting", "varken"}
+    ),
+    "de": frozenset(
+        {"nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals", "ohne", "weder"}
+    ),
+    "nl": frozenset({"niet", "geen", "nooit", "zonder", "niets", "noch"}),
     "es": frozenset({"no", "nunca", "jamás", "sin", "nada", "ningún", "ninguna", "ni"}),
     "it": frozenset({"non", "mai", "senza", "niente", "nessun", "nessuna", "nessuno", "né"}),
 }
+"""Words that open a negation scope, per language: "neither ... nor" words too ("ani głośny,
+ani ciężki", "ni cher ni fragile", "verken dyr eller skjør": praise said by negating
+faults), and the cases of Polish "żaden" ("żadnych problemów": the lexicon sums read
+tokens, not lemmas). The "nor" of Norwegian, Danish and Swedish ("eller") and German
+("noch") is left out: it also means "or" or "still"; the first word's scope reaches the
+second adjective. This is the resource ``settings.languages`` registers as negation words."""
 NEGATION_SCOPE = 3
 """Words after a negation that are marked negated ("not very good at all": very, good, at).
 Tokens carry no punctuation, so a scope to the end of the clause would run on through the
