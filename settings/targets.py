@@ -68,6 +68,15 @@ OFFER_FIELDS = (
 )
 
 
+class KeyProblem(ValueError):
+    """A table's problem at one of its keys: ``keys`` lead from the table to that key, so
+    the error can give the key's line rather than the table's header."""
+
+    def __init__(self, message: str, keys: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.keys = keys
+
+
 class TargetsError(UserError):
     """The targets file cannot be used; the message says where and how to fix it."""
 
@@ -171,9 +180,9 @@ class Selectors(_Strict):
         named = {"review": self.review, "offer": self.offer, "next_page": self.next_page}
         named.update({f"review_fields.{k}": v for k, v in self.review_fields.items()})
         named.update({f"offer_fields.{k}": v for k, v in self.offer_fields.items()})
-        problems = [p for name, q in named.items() if q and (p := _selector_problem(name, q))]
+        problems = [(n, p) for n, q in named.items() if q and (p := _selector_problem(n, q))]
         if problems:
-            raise ValueError("; ".join(problems))
+            raise KeyProblem("; ".join(p for _, p in problems), tuple(problems[0][0].split(".")))
         return self
 
 
@@ -203,12 +212,15 @@ def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str 
 
 
 def _check_fields(value: dict[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
-    unknown = sorted(set(value) - set(allowed))
+    unknown = [name for name in value if name not in allowed]  # in the file's order
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(unknown)}; use one of: {', '.join(allowed)}")
-    empty = sorted(name for name, sel in value.items() if not sel.strip())
+        raise KeyProblem(
+            f"unknown field(s) {', '.join(unknown)}; use one of: {', '.join(allowed)}",
+            (unknown[0],),
+        )
+    empty = [name for name, sel in value.items() if not sel.strip()]
     if empty:
-        raise ValueError(f"empty selector for {', '.join(empty)}")
+        raise KeyProblem(f"empty selector for {', '.join(empty)}", (empty[0],))
     return value
 
 
@@ -248,17 +260,17 @@ class BrowserRender(_Strict):
     def _selectors_parse(self) -> BrowserRender:
         named = {"wait_for": self.wait_for, "click": self.click, "dismiss": self.dismiss}
         problems = [
-            p
+            (name, p)
             for name, q in named.items()
             if q and (p := _selector_problem(name, q, extraction=False))
         ]
         problems += [
-            f"allow_hosts: {h!r} is not a host name (no scheme, path or port)"
+            ("allow_hosts", f"allow_hosts: {h!r} is not a host name (no scheme, path or port)")
             for h in self.allow_hosts
             if not re.fullmatch(r"[A-Za-z0-9.-]+", h)
         ]
         if problems:
-            raise ValueError("; ".join(problems))
+            raise KeyProblem("; ".join(p for _, p in problems), (problems[0][0],))
         return self
 
 
@@ -659,6 +671,8 @@ def load_targets(path: str | Path = DEFAULT_TARGETS_FILE) -> Targets:
             f"targets file {path} not found; create one (see README) or run "
             "`rivalscope demo --serve` to get an example"
         )
+    if path.suffix.lower() in _OTHER_FORMATS:
+        raise TargetsError(_not_toml(str(path), _OTHER_FORMATS[path.suffix.lower()]))
     try:
         text = read_user_text(path, "targets file")
     except UserFileError as exc:
@@ -666,11 +680,42 @@ def load_targets(path: str | Path = DEFAULT_TARGETS_FILE) -> Targets:
     return parse_targets(text, str(path))
 
 
+_OTHER_FORMATS = {".yaml": "YAML", ".yml": "YAML", ".json": "JSON"}
+"""File names a targets file is not read from: the file is TOML."""
+
+
+def _not_toml(where: str, written_in: str) -> str:
+    return (
+        f"{where}: targets files are TOML, not {written_in} (see the README's targets file); "
+        "for example:\n"
+        '  [[company]]\n  name = "Nordlys Kaffe"'
+    )
+
+
+def _other_format(text: str) -> str | None:
+    """ "JSON" or "YAML" when text TOML does not read looks written in one of those."""
+    lines = [
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
+    if not lines:
+        return None
+    if lines[0].startswith("{"):
+        return "JSON"
+    if lines[0] == "---":
+        return "YAML"
+    # A TOML file's "key: value" slip on its first line is not YAML: it has [tables].
+    if re.match(r"^([\w-]+:(\s|$)|- )", lines[0]) and not any(ln[0] == "[" for ln in lines):
+        return "YAML"
+    return None
+
+
 def parse_targets(text: str, where: str = "targets.toml") -> Targets:
     """Validate TOML text as a targets file."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        if (written_in := _other_format(text)) is not None:
+            raise TargetsError(_not_toml(where, written_in)) from None
         raise TargetsError(f"{where}: not valid TOML: {exc}{_toml_hint(str(exc), text)}") from None
     try:
         return Targets.model_validate(data)
@@ -790,7 +835,9 @@ def _problem(err: ErrorDetails, text: str, data: dict[str, Any]) -> str:
             msg += f" (write it in brackets: [{toml_string(err['input'])[:60]}])"
         elif isinstance(err["input"], str) and err["type"] in _UNQUOTED:
             msg += " (drop the quotes)"
-    line = _line_of(text, err["loc"])
+    # A table's validator may say which of its keys is wrong (KeyProblem): its line, then.
+    keys = getattr(err.get("ctx", {}).get("error"), "keys", ())
+    line = _line_of(text, (*err["loc"], *keys))
     named = _source_name(err["loc"], data)
     at = f" (line {line})" if line else ""
     source = f"source {named}, " if named else ""  # the name the user knows it by, first
@@ -845,6 +892,7 @@ def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
     lines = text.splitlines()
     start = 0
     company_idx: int | None = None
+    end = len(lines)  # a key lies before the next [[...]] header of the entry it is in
     i = 0
     parts = list(loc)
     while i < len(parts):
@@ -855,7 +903,7 @@ def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
             count = -1
             found = None
             for n in range(start, len(lines)):
-                stripped = lines[n].strip()
+                stripped = lines[n].split("#", 1)[0].strip()  # a header may have a comment
                 if (
                     part == "source"
                     and stripped == "[[company]]"
@@ -871,16 +919,19 @@ def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
             if found is None:
                 return None
             start = found
+            end = next(
+                (n for n in range(found + 1, len(lines)) if lines[n].lstrip().startswith("[[")),
+                len(lines),
+            )
             if part == "company":
                 company_idx = nxt
             i += 2
             continue
         if isinstance(part, str):
-            for n in range(start, len(lines)):
+            for n in range(start, end):
                 stripped = lines[n].strip()
-                if re.match(rf"^\[*[\w.]*\b{re.escape(part)}\]*\s*$", stripped) or re.match(
-                    rf"^{re.escape(part)}\s*=", stripped
-                ):
+                header = rf"^\[*[\w.]*\b{re.escape(part)}\]*\s*(#.*)?$"
+                if re.match(header, stripped) or re.match(rf"^{re.escape(part)}\s*=", stripped):
                     start = n
                     break
         i += 1

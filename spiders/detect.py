@@ -27,6 +27,7 @@ from settings.targets import Crawler as CrawlerTable
 from settings.targets import Limits, toml_string
 from spiders.browser import CHROMIUM_ARGS, SKIPPED_RESOURCES, HostFilter
 from spiders.crawl_probe import PageNotRead, fetch, probe_settings, run_in_crawl, time_limit
+from spiders.extract.layers import review_carrier, review_layer
 from spiders.review_api import MAX_JSON_BYTES, find_next_link, parse_json, reviews_in
 
 RENDER_TIMEOUT_S = 30.0
@@ -83,21 +84,8 @@ def review_layers(page: PageExtraction) -> dict[str, int]:
     """Layer -> reviews whose text (else rating) it read."""
     counts: Counter[str] = Counter()
     for review in page.reviews:
-        layer = review.explain.get("text") or review.explain.get("rating") or "?"
-        counts[layer] += 1
+        counts[review_layer(review.explain)] += 1
     return dict(counts.most_common())
-
-
-def _carrier_of(layer: str) -> str:
-    from spiders.extract.layers import EMBEDDED_JSON, HEURISTIC, STRUCTURED_LAYER_NAMES
-
-    if layer == EMBEDDED_JSON.name:
-        return "embedded JSON"
-    if layer == HEURISTIC.name:
-        return "layout"
-    if layer in STRUCTURED_LAYER_NAMES:
-        return f"markup ({layer})"
-    return layer
 
 
 def api_template(url: str, product_ids: list[str]) -> tuple[str, str]:
@@ -157,7 +145,7 @@ def analyse(
     layers = review_layers(plain)
     aggregate = plain.aggregate_rating or (rendered.aggregate_rating if rendered else None)
     declared = aggregate.review_count or aggregate.rating_count if aggregate else None
-    carriers = [_carrier_of(layer) for layer in layers]
+    carriers = [review_carrier(layer) for layer in layers]
     settings: list[str] = ['mode = "auto"']
     notes: list[str] = []
     rendered_count = len(rendered.reviews) if rendered is not None else None

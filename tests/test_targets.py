@@ -137,7 +137,7 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         (('review = "div.review"', 'review = "div:nth-child(x)"'), "is not a valid selector"),
         (
             (OWN_SCHEDULE, OWN_SCHEDULE + '\n[company.source.browser]\nwait_for = "a::before"'),
-            "browser (line 14): wait_for 'a::before' is not a valid selector (The pseudo-element "
+            "browser (line 15): wait_for 'a::before' is not a valid selector (The pseudo-element "
             "::before is unknown)",
         ),
         # review field selectors under mode = "auto" without their block were never read;

@@ -117,6 +117,32 @@ def test_suggest_from_the_live_demo_prints_pasteable_toml(server: DemoServer) ->
     assert 'text = ".review-text"' in result.output
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("slug", "advice"),
+    [
+        (
+            "nordlys",
+            'reads these reviews from markup (rdfa), which outlasts a change of layout: keep mode = "auto", as `targets detect` proposes',
+        ),
+        (
+            "lumiere",
+            'reads these reviews from markup (json-ld), which outlasts a change of layout: keep mode = "auto", as `targets detect` proposes',
+        ),
+        ("brewcraft", 'Paste under your [[company.source]] and set mode = "selectors".'),
+    ],
+)
+def test_suggest_and_detect_agree_on_the_mode(server: DemoServer, slug: str, advice: str) -> None:
+    """On a page whose markup carries every review, detect proposes mode = "auto" and
+    suggest said "set mode = \"selectors\"" all the same; only the layout is theirs now."""
+    shop = next(s for s in server.shops if s.slug == slug)
+    url = f"{server.base_url}/{slug}/p/{shop.products[0].slug}"
+    result = runner.invoke(app, ["targets", "suggest", "--url", url])
+    assert result.exit_code == 0, result.output
+    assert advice in " ".join(result.output.split())
+    assert ('set mode = "selectors"' in result.output) == (slug == "brewcraft")
+
+
 def test_validate_lists_sources_and_rejects_bad_selectors(tmp_path: Path) -> None:
     good = tmp_path / "targets.toml"
     good.write_text(targets_toml("http://127.0.0.1:8765", generate_shops()), encoding="utf-8")
@@ -131,7 +157,7 @@ def test_validate_lists_sources_and_rejects_bad_selectors(tmp_path: Path) -> Non
     bad.write_text(good.read_text("utf-8").replace('review = ".review"', 'review = "div[[["'))
     failed = run_cli("targets", "validate", "--targets", str(bad), cwd=tmp_path)
     assert failed.returncode == 2
-    assert "selectors (line 103): review 'div[[[' is not a valid selector" in failed.stderr
+    assert "selectors (line 104): review 'div[[[' is not a valid selector" in failed.stderr
 
 
 def test_check_a_saved_page_shows_each_selector(demo_targets: Path) -> None:

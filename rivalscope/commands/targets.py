@@ -422,6 +422,15 @@ def suggest(
             " selectors under it replace only what they read)"
         )
         typer.echo("# Paste under your [[company.source]].")
+    elif suggestion.auto_carriers and "layout" not in suggestion.auto_carriers:
+        # Auto reads every review here from the page's markup or its JSON, which `targets
+        # detect` proposes as mode = "auto": advising "selectors" would contradict it.
+        typer.echo(
+            f"# auto extraction reads these reviews from {', '.join(suggestion.auto_carriers)},"
+            ' which outlasts a change of layout: keep mode = "auto", as `targets detect`'
+            " proposes (these selectors under it replace only what they read)"
+        )
+        typer.echo("# Paste under your [[company.source]].")
     else:
         typer.echo('# Paste under your [[company.source]] and set mode = "selectors".')
     typer.echo(suggestion.to_toml(), nl=False)

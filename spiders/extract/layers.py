@@ -47,6 +47,23 @@ LAYERS: dict[str, Layer] = {
 STRUCTURED_LAYER_NAMES = frozenset(name for name, layer in LAYERS.items() if layer.structured)
 
 
+def review_layer(explain: dict[str, str]) -> str:
+    """The layer that read a review: its text's, else its rating's."""
+    return explain.get("text") or explain.get("rating") or "?"
+
+
+def review_carrier(layer: str) -> str:
+    """How a page carries the reviews a layer read, in ``targets detect``'s words (which
+    ``targets suggest`` repeats)."""
+    if layer == EMBEDDED_JSON.name:
+        return "embedded JSON"
+    if layer == HEURISTIC.name:
+        return "layout"
+    if layer in STRUCTURED_LAYER_NAMES:
+        return f"markup ({layer})"
+    return layer
+
+
 def layer_priority(name: str | None) -> int:
     """Trust rank of a layer name (lower wins); unknown names rank last."""
     layer = LAYERS.get(name or "")

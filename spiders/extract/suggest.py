@@ -24,6 +24,7 @@ from settings.targets import SELECTOR_ERRORS, Selectors, toml_string
 from settings.user_errors import UserError
 from spiders.extract.auto import extract_auto
 from spiders.extract.element_text import flat_text
+from spiders.extract.layers import review_carrier, review_layer
 from spiders.extract.selectors import extract_with_selectors
 from spiders.extract.suggest_examples import (
     learn_selectors,
@@ -81,6 +82,9 @@ class Suggestion:
     fields_lost: list[str] = field(default_factory=list)
     """Fields auto extraction reads on most of the page's reviews (from its markup, say)
     that no suggested selector reads: what mode = "selectors" would lose."""
+    auto_carriers: list[str] = field(default_factory=list)
+    """How the page carries the reviews auto reads ("markup (json-ld)", "layout"...), in
+    ``targets detect``'s words."""
 
     def to_toml(self) -> str:
         """A ``[company.source.selectors]`` table to paste under a ``[[company.source]]``."""
@@ -437,6 +441,8 @@ def suggest_selectors(html: str, url: str = "") -> Suggestion:
         rating_scale=scale,
     )
     suggestion.auto_reviews = len(auto)
+    carriers = (review_carrier(review_layer(r.explain)) for r in auto)
+    suggestion.auto_carriers = list(dict.fromkeys(carriers))
     suggestion.reviews_read = _reviews_read(html, suggestion, auto)
     suggestion.fields_lost = [
         name
