@@ -30,7 +30,9 @@ from compare.report.data_model import (
 from compare.report.evidence import Evidence, opinion_evidence
 from compare.report.finding_groups import opportunities
 from compare.report.findings import (
+    SMALL_SEGMENTS_KEY,
     Finding,
+    SmallSegments,
     aspect_findings,
     gap_family,
     need_family,
@@ -196,6 +198,7 @@ def _compute(
         for c in cells
         if c.segment.dimension == "all" and c.opinions
     }
+    snapshot[SMALL_SEGMENTS_KEY] = SmallSegments.of(cells, scope.own.id, scope.min_sample).as_json()
     snapshot[PRICE_SNAPSHOT_KEY] = {
         i.competitor: {"index": i.index.value, "pairs": len(i.pairs)}
         for i in indices
@@ -248,7 +251,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any], min_sample: int) -> 
     net by more than that)."""
     changes = []
     for key, now in after.items():
-        if key == PRICE_SNAPSHOT_KEY:
+        if key in (PRICE_SNAPSHOT_KEY, SMALL_SEGMENTS_KEY):
             continue
         then = before.get(key)
         if then is None or min(int(then.get("n", 0)), int(now["n"])) < min_sample:

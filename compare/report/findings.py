@@ -54,7 +54,7 @@ from compare.report.aspects import AspectCell, Segment, aspect_label
 from compare.report.evidence import Evidence
 from compare.report.need_counts import UNMET, NeedCount
 from compare.report.prices import MIN_MATCHED_PAIRS, PriceIndex
-from compare.report.report_scope import ReportScope
+from compare.report.report_scope import MIN_MIN_SAMPLE, ReportScope
 from compare.report.stats import (
     FDR,
     FamilyLevel,
@@ -152,6 +152,88 @@ class Finding:
         if self.segment.dimension != "all":
             columns[f"segment_{self.segment.dimension}"] = self.segment.value
         return columns
+
+
+SMALL_SEGMENTS_KEY = "small_segments"
+"""The report snapshot's entry of ``SmallSegments`` (``as_json``)."""
+
+
+@dataclass(frozen=True)
+class SmallSegments:
+    """Competitors' segments (aspect x language, region, category or product) with opinions
+    but fewer than the report's ``min_sample``: never judged, so never a finding."""
+
+    min_sample: int
+    count: int = 0
+    largest: int = 0
+    suggest: int = 0
+    """The largest of their sizes with as many of our opinions on the aspect: the
+    --min-sample that would compare it (0: none would be)."""
+    compared: int = 0
+    """How many of them --min-sample ``suggest`` would compare."""
+
+    @classmethod
+    def of(cls, cells: list[AspectCell], own_id: int, min_sample: int) -> SmallSegments:
+        ours = {
+            c.aspect: c.opinions
+            for c in cells
+            if c.company_id == own_id and c.segment.dimension == "all"
+        }
+        sizes = [
+            (c.opinions, ours.get(c.aspect, 0))
+            for c in cells
+            if c.company_id != own_id
+            and c.segment.dimension != "all"
+            and 0 < c.opinions < min_sample
+        ]
+        if not sizes:
+            return cls(min_sample)
+        # Ours on the aspect (our whole company's at the least, ``OwnBases``) must hold
+        # the lower --min-sample too.
+        comparable = [size for size, own in sizes if own >= size]
+        suggest = max(comparable, default=0)
+        return cls(
+            min_sample, len(sizes), max(s for s, _ in sizes), suggest, comparable.count(suggest)
+        )
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            "count": self.count,
+            "largest": self.largest,
+            "suggest": self.suggest,
+            "compared": self.compared,
+        }
+
+    @classmethod
+    def from_json(cls, value: object, min_sample: int) -> SmallSegments | None:
+        """Read back from a stored snapshot; None when the report did not store it (an
+        earlier version) or it is malformed."""
+        if not isinstance(value, dict):
+            return None
+        try:
+            count, largest, suggest, compared = (
+                int(value[k]) for k in ("count", "largest", "suggest", "compared")
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        return cls(min_sample, count, largest, suggest, compared)
+
+    def text(self) -> str | None:
+        """One line: how many segments were left out for small samples, the largest, and
+        the --min-sample that would judge it (never below the floor the report takes);
+        None when none was."""
+        if self.count == 0:
+            return None
+        if self.count == 1:
+            line = "1 segment of competitors' reviews had"
+        else:
+            line = f"{self.count} segments of competitors' reviews had"
+        line += f" fewer than {self.min_sample} opinions on an aspect, too few to compare"
+        line += f" ({self.largest})" if self.count == 1 else f" (largest: {self.largest})"
+        if MIN_MIN_SAMPLE <= self.suggest < self.min_sample and self.compared > 0:
+            them = "it" if self.count == 1 else f"{self.compared} of them"
+            line += f"; `rivalscope report --min-sample {self.suggest}` would compare {them}"
+        return line + "."
 
 
 def _share_negative(cell: AspectCell | None) -> float | None:

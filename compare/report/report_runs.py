@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Select, func, select
 
-from compare.report.findings import Finding, fold_name
+from compare.report.findings import SMALL_SEGMENTS_KEY, Finding, SmallSegments, fold_name
 from compare.report.report_error import ReportError
 from compare.report.report_scope import ReportScope
 from compare.report.stored_tables import COMPANY, FINDING, REPORT_RUN
@@ -320,6 +320,18 @@ def stored_finding_count(engine: Engine, *, all_runs: bool = False) -> tuple[int
         if not all_runs:
             query = query.where(FINDING.c.report_run_id == latest)
         return latest, int(connection.execute(query).scalar() or 0)
+
+
+def stored_small_segments(engine: Engine, run_id: int) -> SmallSegments | None:
+    """The segments a stored report left out for small samples (None: a report stored
+    before it kept them)."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(REPORT_RUN.c.snapshot, REPORT_RUN.c.min_sample).where(REPORT_RUN.c.id == run_id)
+        ).first()
+    if row is None or not isinstance(row.snapshot, dict):
+        return None
+    return SmallSegments.from_json(row.snapshot.get(SMALL_SEGMENTS_KEY), int(row.min_sample))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from compare.report.report_error import ReportError
 from compare.report.stored_tables import COMPANY, REVIEW
 from storage.company_names import fold_name, suggest_company
 
+MIN_MIN_SAMPLE = 1
+"""The smallest --min-sample a report takes (a hint to lower it never goes below)."""
 MAX_MIN_SAMPLE = 1_000_000
 """A larger --min-sample calls no gap (and overflows the database's integers)."""
 
@@ -97,8 +99,8 @@ def resolve_scope(
     min_sample: int,
 ) -> ReportScope:
     """The own company and the competitors (all others unless named); errors for humans."""
-    if min_sample < 1:
-        raise ReportError(f"--min-sample must be at least 1, got {min_sample}")
+    if min_sample < MIN_MIN_SAMPLE:
+        raise ReportError(f"--min-sample must be at least {MIN_MIN_SAMPLE}, got {min_sample}")
     if min_sample > MAX_MIN_SAMPLE:
         raise ReportError(f"--min-sample must be at most {MAX_MIN_SAMPLE:,}, got {min_sample}")
     if since is not None and until is not None and since > until:

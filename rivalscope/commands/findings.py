@@ -16,6 +16,7 @@ from rivalscope.options import DbOption
 from settings.user_errors import UserError
 
 if TYPE_CHECKING:
+    from compare.report.findings import SmallSegments
     from compare.report.report_runs import StoredFinding
 
 console = command_console()
@@ -88,6 +89,7 @@ def findings(
         stored_finding_count,
         stored_finding_matches,
         stored_findings,
+        stored_small_segments,
     )
     from storage.db import READING, database_url, open_database
 
@@ -154,6 +156,7 @@ def findings(
         latest, stored = stored_finding_count(engine, all_runs=all_runs)
         # A report of some competitors or dates is no statement on the others.
         coverage = None if all_runs or latest is None else report_coverage(engine, latest)
+        small = None if all_runs or latest is None else stored_small_segments(engine, latest)
     finally:
         engine.dispose()
     scope_note = coverage.text() if coverage is not None else None
@@ -201,6 +204,7 @@ def findings(
             whose = "the stored reports'" if all_runs else f"report #{latest}'s"
             console.print(f"None of {whose} {stored} findings match these filters.")
         _say_other_side(other_side, they_lead)
+        _say_small_segments(small, latest)
         return
     reports = sorted({f.report_run_id for f in rows})
     one_report = len(reports) == 1
@@ -284,6 +288,14 @@ def findings(
     for units in notes:
         console.print(units, markup=False, highlight=False, soft_wrap=False)
     _say_other_side(other_side, they_lead)
+    _say_small_segments(small, latest)
+
+
+def _say_small_segments(small: SmallSegments | None, report: int | None) -> None:
+    """The latest report's segments too small to compare, in one line (none: nothing)."""
+    text = None if small is None else small.text()
+    if text is not None:
+        console.print(f"Report #{report}: {text}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _base_note(rows: list[StoredFinding]) -> str:

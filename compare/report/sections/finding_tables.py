@@ -10,7 +10,7 @@ from compare.report.aspects import aspect_label
 from compare.report.blocks import Block, Cell, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
-from compare.report.findings import Finding
+from compare.report.findings import Finding, SmallSegments
 from compare.report.numbers import family_text, number_text, own_base_text, score_text
 from compare.report.section_registry import register
 from compare.report.sections.anchors_and_cells import TABLE_QUOTES, group_anchor, significance_cell
@@ -181,8 +181,10 @@ def _finding_table(
 @register("opportunities", "Opportunities: where we can win customers", in_summary=True)
 def opportunities_section(data: ReportData) -> list[Block]:
     ranked = list(enumerate(opportunities(data.findings)[:TOP_GROUPS], start=1))
+    small = SmallSegments.of(data.cells, data.scope.own.id, data.scope.min_sample).text()
+    left_out = [] if small is None else [Paragraph(small)]
     if not ranked:
-        return [Paragraph("No significant opportunity found.", css="lead")]
+        return [Paragraph("No significant opportunity found.", css="lead"), *left_out]
 
     def of(kind: str) -> list[tuple[int, FindingGroup]]:
         return [(rank, group) for rank, group in ranked if group.kind == kind]
@@ -222,6 +224,7 @@ def opportunities_section(data: ReportData) -> list[Block]:
             f"{data.rates.date} ({data.rates.source}). "
             + family_text(data.price_level, "price indices"),
         ),
+        *left_out,
     ]
 
 
