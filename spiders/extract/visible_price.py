@@ -449,10 +449,10 @@ def _after_higher_amount(text: str) -> str | None:
     "statt 129 € nur 99 €", in any language): the text from after the first amount, the
     later, lower amount's. Shops write the old price before the new; instalments, unit
     prices, an addition or a bracketed amount ("ou 3x de", "(100 € net)", "+ 15 €") are
-    not a new price, nor is a run opening with an amount and ending in words ("121 € inkl.
-    100 € netto"): each amount's word comes after it there, as a gross and a net price
-    are written, where an old and a new price are labelled before ("statt ... nur ...")
-    or end the run with the new amount. None for any other text."""
+    not a new price. A gross then a net price without brackets ("121 € inkl. 100 € netto")
+    reads as old then new: no sign in the run's order tells it from "129 € jetzt 99 € inkl.
+    MwSt." or "R$ 1.299,00 por R$ 999,00 à vista", which are common (a guard on words after
+    each amount took those for gross and net). None for any other text."""
     sign = detect_currency(text)[1]
     if not sign or text.count(sign) != 2:
         return None
@@ -465,8 +465,6 @@ def _after_higher_amount(text: str) -> str | None:
         return None
     if _UNIT_TEXT.search(text) or counts_before_amount(text):
         return None
-    if not _TEXT_WORD.search(text[: first.start()]) and _TEXT_WORD.search(text[second.end() :]):
-        return None  # each amount followed by its word: "121 € inkl. 100 € netto"
     old = normalize_price(first.group(0))[0]
     new = normalize_price(second.group(0))[0]
     if (
