@@ -455,7 +455,7 @@ def _with_phrases(
     à désirer" is no praise of "désirer"), a negation within it negates nothing else, and a
     negation before it flips it as a word unless it holds one of its own (``_sealed``). A
     phrase is stressed if a word of it is. ``phrases``: the channels' ``phrase_index`` and
-    the words no PHRASE_GAP takes (``_phrase_stops``)."""
+    the words no PHRASE_GAP takes (``_phrases_of``)."""
     index, stops = phrases
     if not index:
         return tokens, lemmas, emphasis
