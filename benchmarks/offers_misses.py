@@ -11,16 +11,20 @@ For each stress (``--modes``: ``normal``, or stresses joined by ``+`` as in
 
 - price: ``kept markup`` (the markup's price stayed), ``thousands`` (the answer and the truth
   differ by a factor of 1000: a dot read as grouping on one side and as decimals on the
-  other), ``listing`` (the page was read as a listing of cards), ``not shown`` (no truth amount
-  is a visible price candidate), ``none found`` (shown, nothing taken), ``outranked`` (shown,
-  another amount taken);
+  other), ``truth decimals`` (the same, where the truth is the one at fault: it is a
+  thousandth of the answer, the page shows the answer's amount, and the answer's currency has
+  fewer than three minor units (as CLDR gives them), so a shown "8.000" cannot be
+  eight), ``listing`` (the page was read as a listing of cards), ``not shown`` (no truth
+  amount is a visible price candidate), ``none found`` (shown, nothing taken), ``outranked``
+  (shown, another amount taken);
 - sku: ``kept markup``, ``in URL only``, ``not shown``, ``none found``, ``outranked``;
 - availability: ``kept markup`` (the markup's state stayed against the truth), ``no evidence``
   (nothing read: the metric's InStock), ``wrong evidence``.
 
 Then each (attribute, cause) with its pages, its sites and the stresses it shows in, and the
 causes seen on two sites or more: the rule of the project is that a fix needs evidence beyond
-one site, so a cause on one site only is reported, not fixed.
+one site, so a cause on one site only is reported, not fixed. Causes that put the fault in
+the truth (``truth ...``) are counted apart: no reading should chase them.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from settings.records import OfferItem
 from spiders.extract.auto import extract_auto
 from spiders.extract.document import parse_document
 from spiders.extract.heuristics import visible_text
+from spiders.extract.price import THREE_DECIMAL_CURRENCIES
 from spiders.extract.visible_price import shown_prices
 
 DEFAULT_MODES = "normal,hash,strip,strip+hash,strip+hash+unknown"
@@ -77,11 +82,26 @@ def _root(html: bytes) -> lxml.html.HtmlElement:
     return root if root is not None else lxml.html.fromstring("<html></html>")
 
 
+def _truth_breaks_minor_units(
+    offer: OfferItem | None, got: Decimal, wanted: list[Decimal], html: bytes
+) -> bool:
+    """True if the truth is a thousandth of the answer ``got``, the page shows ``got`` and the
+    answer's currency has fewer than three minor units: a shown "8.000" is then eight
+    thousand, a truth of 8 (or "8.000" read as decimals) a misreading of a thousands dot."""
+    if offer is None or offer.currency is None or offer.currency in THREE_DECIMAL_CURRENCIES:
+        return False
+    if not any(got == d * 1000 for d in wanted):
+        return False
+    return bool(shown_prices(_root(html), format(got, "f"), offer.currency))
+
+
 def price_cause(offer: OfferItem | None, expected: list[str], html: bytes, listing: bool) -> str:
     got = _decimal(offer.price) if offer is not None else None
     wanted = [d for d in map(_decimal, expected) if d is not None]
     if got is not None and any(got in (d * 1000, d / 1000) for d in wanted):
-        return "thousands"
+        return (
+            "truth decimals" if _truth_breaks_minor_units(offer, got, wanted, html) else "thousands"
+        )
     if offer is not None and offer.explain.get("price") in MARKUP_LAYERS:
         return "kept markup"
     if listing:
@@ -173,14 +193,19 @@ def main(argv: list[str] | None = None) -> int:
     for miss in misses:
         groups[miss.attribute, miss.cause].append(miss)
     print("\nattribute    cause          pages sites stresses")
-    wide = []
+    wide, truth_faults = [], []
     for (attribute, cause), group in sorted(groups.items()):
         sites = sorted({m.site for m in group})
         pages = len({m.page for m in group})
         stresses = ",".join(dict.fromkeys(m.mode for m in group))
         print(f"{attribute:<12} {cause:<14} {pages:>5} {len(sites):>5} {stresses}")
-        if len(sites) >= 2:
+        counted = f"{attribute} {cause} ({pages} pages, {len(sites)} sites)"
+        if cause.startswith("truth "):
+            truth_faults.append(counted)
+        elif len(sites) >= 2:
             wide.append(f"{attribute} {cause} ({len(sites)} sites)")
+    if truth_faults:
+        print(f"\nthe truth at fault (nothing to fix in the reading): {'; '.join(truth_faults)}")
     print(f"\ncauses on two sites or more: {'; '.join(wide) or 'none'}")
     return 0
 

@@ -66,6 +66,35 @@ def test_normalize_price(
     assert normalize_price(text, hint) == expected
 
 
+# A mark before exactly three digits is a thousands mark unless the currency has three minor
+# units (CLDR's digits): no two-decimal or zero-decimal currency writes thousandths. Guards
+# against reading "$8.000" as eight because some label set says so.
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        ("1.299 €", "EUR", ("1299", "EUR")),  # a German shop's grouping dot
+        ("$12.990", "CLP", ("12990", "CLP")),
+        ("$8.000", "CLP", ("8000", "CLP")),
+        ("$1.299", "USD", ("1299", "USD")),  # cents have two digits: the dot groups
+        ("$1.299", None, ("1299", "USD")),
+        ("$1.29", "USD", ("1.29", "USD")),
+        ("1.299,00", None, ("1299.00", None)),
+        ("Rs 48,990", "PKR", ("48990", "PKR")),
+        ("KWD 1.250", None, ("1.250", "KWD")),  # fils: three minor units
+        ("1.250 KWD", None, ("1.250", "KWD")),
+        ("KWD 1.299.000", None, ("1299000", "KWD")),  # two dots: grouping
+        ("BHD 1,250.500", None, ("1250.500", "BHD")),
+        ("12,500 TND", None, ("12.500", "TND")),
+        ("25.000", "IQD", ("25000", "IQD")),  # ISO 4217 says three, CLDR (in use) none
+        ("0,125 €", None, ("0.125", "EUR")),  # a leading zero: decimals whatever the count
+    ],
+)
+def test_a_mark_before_three_digits_follows_the_currency_minor_units(
+    text: str, hint: str | None, expected: tuple[str | None, str | None]
+) -> None:
+    assert normalize_price(text, hint) == expected
+
+
 @pytest.mark.parametrize(
     ("value", "expected"), [("12999", "129.99"), (5, "0.05"), ("abc", None), ("-3", None)]
 )
