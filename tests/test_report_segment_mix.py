@@ -10,18 +10,24 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from typer.testing import CliRunner
 
 from compare.report.aspects import AspectCell, Segment
 from compare.report.build import build_report
 from compare.report.segment_mix import (
     OTHER,
+    SEGMENT_MIX_KEY,
+    StoredMixNote,
     Stratum,
     mix_comparisons,
     standardise,
+    stored_mix_notes,
 )
 from compare.report.stats import Z_95, compare_nets
+from compare.report.stored_tables import REPORT_RUN
 from compare.report.synthetic import SyntheticPlan, populate
+from rivalscope.cli import app
 
 OWN, RIVAL = 1, 2
 
@@ -258,3 +264,60 @@ def test_no_mix_difference_says_the_adjustment_changes_nothing(
     assert "changes none of them in sign or significance" in summary
     page = (out / "report.html").read_text("utf-8")
     assert "reverses the gap" not in page
+
+
+def _snapshot(engine: Engine) -> dict[str, object]:
+    with engine.connect() as connection:
+        return dict(
+            connection.execute(
+                select(REPORT_RUN.c.snapshot).order_by(REPORT_RUN.c.id.desc()).limit(1)
+            ).scalar_one()
+        )
+
+
+def test_findings_say_where_a_common_mix_reads_otherwise_and_old_reports_have_nothing(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    populate(engine, MIXED)
+    runner = CliRunner()
+    report = runner.invoke(app, ["report", "--out", str(tmp_path / "a"), "--db", db_url])
+    assert report.exit_code == 0, report.output
+    stored = stored_mix_notes(_snapshot(engine)[SEGMENT_MIX_KEY])
+    assert stored is not None
+    [delivery] = [n for n in stored if (n.competitor, n.aspect, n.dimension) == ("Rival A", "delivery", "language")]  # fmt: skip
+    assert delivery.disagreement == "reversed"
+    listed = runner.invoke(app, ["findings", "--db", db_url, "--competitor", "Rival A"])
+    assert listed.exit_code == 0, listed.output
+    assert "segment mix: delivery against Rival A" in " ".join(listed.output.split())
+    # A report stored before the snapshot kept them: no line, no error; and the next
+    # report compares its snapshot with that one as before.
+    with engine.begin() as connection:
+        old = {k: v for k, v in _snapshot(engine).items() if k != SEGMENT_MIX_KEY}
+        connection.execute(REPORT_RUN.update().values(snapshot=old))
+    listed = runner.invoke(app, ["findings", "--db", db_url, "--competitor", "Rival A"])
+    assert listed.exit_code == 0, listed.output
+    assert "segment mix" not in listed.output and "delivery" in listed.output
+    again = runner.invoke(app, ["report", "--out", str(tmp_path / "b"), "--db", db_url])
+    assert again.exit_code == 0, again.output
+    assert SEGMENT_MIX_KEY in _snapshot(engine)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        ({"competitor": "A"}, None),
+        ([{"competitor": "A", "aspect": "price"}], None),
+        (["x"], None),
+        ([], []),
+        (
+            [StoredMixNote("A", "price", "region", "sign", "n").as_json()],
+            [StoredMixNote("A", "price", "region", "sign", "n")],
+        ),
+    ],
+    ids=["missing", "not a list", "incomplete", "not a dict", "none", "one"],
+)
+def test_stored_mix_notes_from_older_or_malformed_snapshots(
+    value: object, expected: list[StoredMixNote] | None
+) -> None:
+    assert stored_mix_notes(value) == expected

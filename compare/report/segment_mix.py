@@ -88,8 +88,9 @@ def standardise(
     strata: list[Stratum], z: float = Z_95, min_stratum: int = MIN_STRATUM
 ) -> Standardised | None:
     """Direct standardisation of ``strata`` to their pooled mix (see the module's
-    docstring); None when no stratum has opinions on both sides. Strata keyed ``OTHER``
-    (or with fewer than ``min_stratum`` opinions on a side) are pooled into one."""
+    docstring); None when not even the pooled ``other`` has ``min_stratum`` opinions on
+    both sides. Strata keyed ``OTHER`` (opinions with no value in the dimension) and those
+    with fewer than ``min_stratum`` opinions on a side are pooled into one."""
     total = sum(s.own + s.theirs for s in strata)
     if total == 0:
         return None
@@ -293,3 +294,59 @@ def mix_notes(
         if (only is None or (c.competitor_id, c.aspect) in only)
         and (note := c.note(name_of(c.competitor_id))) is not None
     ]
+
+
+SEGMENT_MIX_KEY = "segment_mix"
+"""The report snapshot's entry of the whole-company gaps whose adjusted gap disagrees with
+the raw one (``mix_snapshot``); a report stored before it has none."""
+
+
+@dataclass(frozen=True)
+class StoredMixNote:
+    """A disagreement as a stored report keeps it, for ``rivalscope findings``."""
+
+    competitor: str
+    aspect: str
+    dimension: str
+    disagreement: str
+    note: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "competitor": self.competitor,
+            "aspect": self.aspect,
+            "dimension": self.dimension,
+            "disagreement": self.disagreement,
+            "note": self.note,
+        }
+
+
+def mix_snapshot(
+    comparisons: list[MixComparison], name_of: Callable[[int], str]
+) -> list[dict[str, str]]:
+    """The disagreements of ``comparisons``, for the report snapshot."""
+    stored = []
+    for c in comparisons:
+        name = name_of(c.competitor_id)
+        note, kind = c.note(name), c.disagreement
+        if note is not None and kind is not None:
+            stored.append(StoredMixNote(name, c.aspect, c.dimension, kind, note).as_json())
+    return stored
+
+
+def stored_mix_notes(value: object) -> list[StoredMixNote] | None:
+    """Read back from a stored snapshot; None when the report did not store them (an
+    earlier version) or they are malformed."""
+    if not isinstance(value, list):
+        return None
+    notes = []
+    for item in value:
+        if not isinstance(item, dict):
+            return None
+        fields = [
+            item.get(k) for k in ("competitor", "aspect", "dimension", "disagreement", "note")
+        ]
+        if not all(isinstance(f, str) for f in fields):
+            return None
+        notes.append(StoredMixNote(*(str(f) for f in fields)))
+    return notes
