@@ -321,3 +321,11 @@ def test_stored_mix_notes_from_older_or_malformed_snapshots(
     value: object, expected: list[StoredMixNote] | None
 ) -> None:
     assert stored_mix_notes(value) == expected
+
+
+def test_a_segment_named_other_is_a_segment_not_the_rest() -> None:
+    adjusted = standardise([Stratum("other", 30, 10, 12, 18), Stratum("en", 20, 20, 25, 5)])
+    assert adjusted is not None
+    assert (adjusted.pooled, adjusted.coverage, len(adjusted.strata)) == (0, 1, 2)
+    rest = standardise([Stratum("en", 30, 10, 12, 18), Stratum(OTHER, 20, 20, 25, 5, rest=True)])
+    assert rest is not None and rest.strata == ("en", OTHER) and rest.pooled == 0

@@ -49,6 +49,8 @@ class Stratum:
     own_negative: int
     their_positive: int
     their_negative: int
+    rest: bool = False
+    """Opinions with no value in the dimension, or pooled small segments: ``other``."""
 
     @property
     def own(self) -> int:
@@ -65,6 +67,7 @@ class Stratum:
             self.own_negative + other.own_negative,
             self.their_positive + other.their_positive,
             self.their_negative + other.their_negative,
+            rest=True,
         )
 
 
@@ -89,8 +92,8 @@ def standardise(
 ) -> Standardised | None:
     """Direct standardisation of ``strata`` to their pooled mix (see the module's
     docstring); None when not even the pooled ``other`` has ``min_stratum`` opinions on
-    both sides. Strata keyed ``OTHER`` (opinions with no value in the dimension) and those
-    with fewer than ``min_stratum`` opinions on a side are pooled into one."""
+    both sides. ``rest`` strata (opinions with no value in the dimension) and those with
+    fewer than ``min_stratum`` opinions on a side are pooled into one."""
     total = sum(s.own + s.theirs for s in strata)
     if total == 0:
         return None
@@ -98,13 +101,13 @@ def standardise(
     other: Stratum | None = None
     pooled = 0
     for stratum in strata:
-        if stratum.key != OTHER and min(stratum.own, stratum.theirs) >= min_stratum:
+        if not stratum.rest and min(stratum.own, stratum.theirs) >= min_stratum:
             kept.append(stratum)
             continue
-        pooled += stratum.key != OTHER
+        pooled += not stratum.rest
         other = stratum if other is None else other + stratum
     if other is not None and min(other.own, other.theirs) >= min_stratum:
-        kept.append(Stratum(OTHER, *_counts(other)))
+        kept.append(Stratum(OTHER, *_counts(other), rest=True))
     if not kept:
         return None
     covered = sum(s.own + s.theirs for s in kept)
@@ -119,7 +122,7 @@ def standardise(
         low_sq += weight**2 * ((own.value - own.low) ** 2 + (theirs.high - theirs.value) ** 2)
         high_sq += weight**2 * ((own.high - own.value) ** 2 + (theirs.value - theirs.low) ** 2)
     interval = Interval(2 * gap, 2 * (gap - math.sqrt(low_sq)), 2 * (gap + math.sqrt(high_sq)))
-    order = sorted(kept, key=lambda s: (s.key == OTHER, -(s.own + s.theirs), s.key))
+    order = sorted(kept, key=lambda s: (s.rest, -(s.own + s.theirs), s.key))
     return Standardised(
         interval,
         2 * own_share - 1,
@@ -275,6 +278,7 @@ def _strata(
         own_whole.negative - sum(s.own_negative for s in strata),
         their_whole.positive - sum(s.their_positive for s in strata),
         their_whole.negative - sum(s.their_negative for s in strata),
+        rest=True,
     )
     if rest.own or rest.theirs:
         strata.append(rest)
