@@ -47,6 +47,7 @@ from compare.report.prices import at_family_level, latest_catalogues, price_fami
 from compare.report.report_runs import finding_key, previous_snapshot, run_findings, store_run
 from compare.report.report_scope import ReportScope, resolve_scope
 from compare.report.section_registry import ReportQuery, load_sections, loaded
+from compare.report.segment_mix import SEGMENT_MIX_KEY, mix_comparisons, mix_snapshot
 from compare.report.stats import DEFAULT_MIN_SAMPLE
 from storage.data_fingerprint import data_fingerprint
 
@@ -199,6 +200,9 @@ def _compute(
         if c.segment.dimension == "all" and c.opinions
     }
     snapshot[SMALL_SEGMENTS_KEY] = SmallSegments.of(cells, scope.own.id, scope.min_sample).as_json()
+    snapshot[SEGMENT_MIX_KEY] = mix_snapshot(
+        mix_comparisons(cells, scope.own.id, scope.min_sample, gaps.z), scope.name_of
+    )
     snapshot[PRICE_SNAPSHOT_KEY] = {
         i.competitor: {"index": i.index.value, "pairs": len(i.pairs)}
         for i in indices
@@ -251,7 +255,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any], min_sample: int) -> 
     net by more than that)."""
     changes = []
     for key, now in after.items():
-        if key in (PRICE_SNAPSHOT_KEY, SMALL_SEGMENTS_KEY):
+        if key in (PRICE_SNAPSHOT_KEY, SMALL_SEGMENTS_KEY, SEGMENT_MIX_KEY):
             continue
         then = before.get(key)
         if then is None or min(int(then.get("n", 0)), int(now["n"])) < min_sample:

@@ -13,6 +13,7 @@ from compare.report.findings import Finding
 from compare.report.need_counts import NeedCount
 from compare.report.prices import PriceIndex
 from compare.report.report_scope import ReportScope
+from compare.report.segment_mix import MixComparison, mix_comparisons
 from compare.report.stats import FamilyLevel, fdr_level
 
 CHANGE_THRESHOLD = 0.1
@@ -103,6 +104,13 @@ class ReportData:
 
     def overall_cells(self) -> list[AspectCell]:
         return [c for c in self.cells if c.segment.dimension == "all"]
+
+    def mix_comparisons(self) -> list[MixComparison]:
+        """Competitors' whole-company gaps adjusted for segment mix, at the level of the
+        gap family's intervals (``segment_mix.mix_comparisons``)."""
+        return mix_comparisons(
+            self.cells, self.scope.own.id, self.scope.min_sample, self.gap_level.z
+        )
 
     def aspects(self) -> list[str]:
         """Aspects by how many reviews mention them (all companies)."""

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Select, func, select
 from compare.report.findings import SMALL_SEGMENTS_KEY, Finding, SmallSegments, fold_name
 from compare.report.report_error import ReportError
 from compare.report.report_scope import ReportScope
+from compare.report.segment_mix import SEGMENT_MIX_KEY, StoredMixNote, stored_mix_notes
 from compare.report.stored_tables import COMPANY, FINDING, REPORT_RUN
 from storage.company_names import find_company, suggest_company
 from storage.company_names import fold_name as fold_company
@@ -332,6 +333,18 @@ def stored_small_segments(engine: Engine, run_id: int) -> SmallSegments | None:
     if row is None or not isinstance(row.snapshot, dict):
         return None
     return SmallSegments.from_json(row.snapshot.get(SMALL_SEGMENTS_KEY), int(row.min_sample))
+
+
+def stored_segment_mix(engine: Engine, run_id: int) -> list[StoredMixNote] | None:
+    """The whole-company gaps a stored report found to read differently at a common segment
+    mix (None: a report stored before it kept them)."""
+    with engine.connect() as connection:
+        snapshot = connection.execute(
+            select(REPORT_RUN.c.snapshot).where(REPORT_RUN.c.id == run_id)
+        ).scalar()
+    if not isinstance(snapshot, dict):
+        return None
+    return stored_mix_notes(snapshot.get(SEGMENT_MIX_KEY))
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ def findings(
         stored_finding_count,
         stored_finding_matches,
         stored_findings,
+        stored_segment_mix,
         stored_small_segments,
     )
     from storage.db import READING, database_url, open_database
@@ -157,6 +158,7 @@ def findings(
         # A report of some competitors or dates is no statement on the others.
         coverage = None if all_runs or latest is None else report_coverage(engine, latest)
         small = None if all_runs or latest is None else stored_small_segments(engine, latest)
+        mix = None if all_runs or latest is None else stored_segment_mix(engine, latest)
     finally:
         engine.dispose()
     scope_note = coverage.text() if coverage is not None else None
@@ -285,6 +287,13 @@ def findings(
             "* stored by an earlier version, which kept their share of reviews alone, not the "
             "difference with ours: run `rivalscope report` to compare it with ours"
         )
+    # Whole company against whole company: where a common segment mix reads otherwise.
+    shown = {
+        (f.competitor, f.aspect)
+        for f in rows
+        if f.segment == "all" and f.kind in ("competitor_weakness", "competitor_strength")
+    }
+    notes += [f"segment mix: {m.note}" for m in mix or [] if (m.competitor, m.aspect) in shown]
     for units in notes:
         console.print(units, markup=False, highlight=False, soft_wrap=False)
     _say_other_side(other_side, they_lead)

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from compare.report.aspects import aspect_label
-from compare.report.blocks import Block, Cell, Column, Paragraph, Row, Table
+from compare.report.blocks import Block, BulletList, Cell, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
 from compare.report.findings import Finding, SmallSegments
 from compare.report.numbers import family_text, number_text, own_base_text, score_text
 from compare.report.section_registry import register
 from compare.report.sections.anchors_and_cells import TABLE_QUOTES, group_anchor, significance_cell
+from compare.report.segment_mix import mix_notes
 from compare.report.stats import Interval
 
 TOP_GROUPS = 15
@@ -178,6 +179,35 @@ def _finding_table(
     return [Table(key, heading, columns, rows, note)]
 
 
+def _mix_caveats(data: ReportData, ranked: list[tuple[int, FindingGroup]]) -> list[Block]:
+    """A note on the shown net-sentiment findings over all their reviews (whole company
+    against whole company) whose gap disagrees, in sign or significance, with the gap at a
+    common segment mix (``segment_mix``)."""
+    whole = {
+        (f.competitor_id, f.aspect)
+        for _, group in ranked
+        for f in group.members
+        if f.kind in NET_KINDS and f.segment.dimension == "all"
+    }
+    if not whole:
+        return []
+    notes = mix_notes(data.mix_comparisons(), data.scope.name_of, whole)
+    if not notes:
+        return []
+    return [
+        Paragraph(
+            "Segment mix: of the findings over all reviews above, these read differently "
+            "when both sides are weighted to a common segment mix (see the aspect "
+            "comparison):",
+            css="banner",
+        ),
+        BulletList(notes),
+    ]
+
+
+NET_KINDS = ("competitor_weakness", "competitor_strength")
+
+
 @register("opportunities", "Opportunities: where we can win customers", in_summary=True)
 def opportunities_section(data: ReportData) -> list[Block]:
     ranked = list(enumerate(opportunities(data.findings)[:TOP_GROUPS], start=1))
@@ -224,6 +254,7 @@ def opportunities_section(data: ReportData) -> list[Block]:
             f"{data.rates.date} ({data.rates.source}). "
             + family_text(data.price_level, "price indices"),
         ),
+        *_mix_caveats(data, of("competitor_weakness")),
         *left_out,
     ]
 
@@ -306,4 +337,5 @@ def threats_section(data: ReportData) -> list[Block]:
             "quotes are our reviewers'. Judged with their unmet needs, as one family: "
             + family_text(data.need_level, "needs"),
         ),
+        *_mix_caveats(data, of("competitor_strength")),
     ]
