@@ -178,11 +178,17 @@ def _finding_table(
     return [Table(key, heading, columns, rows, note)]
 
 
+def _left_out(data: ReportData) -> list[Block]:
+    """The segments too small to compare (they are neither opportunities nor threats: both
+    sections judge at the report's --min-sample), in one paragraph; none: nothing."""
+    small = SmallSegments.of(data.cells, data.scope).text()
+    return [] if small is None else [Paragraph(small)]
+
+
 @register("opportunities", "Opportunities: where we can win customers", in_summary=True)
 def opportunities_section(data: ReportData) -> list[Block]:
     ranked = list(enumerate(opportunities(data.findings)[:TOP_GROUPS], start=1))
-    small = SmallSegments.of(data.cells, data.scope.own.id, data.scope.min_sample).text()
-    left_out = [] if small is None else [Paragraph(small)]
+    left_out = _left_out(data)
     if not ranked:
         return [Paragraph("No significant opportunity found.", css="lead"), *left_out]
 
@@ -265,12 +271,14 @@ def _own_need_cells() -> dict[str, CellBuilder]:
 @register("threats", "Threats: where they beat us", in_summary=True)
 def threats_section(data: ReportData) -> list[Block]:
     ranked = list(enumerate(threats(data.findings)[:TOP_GROUPS], start=1))
+    left_out = _left_out(data)
     if not ranked:
         return [
             Paragraph(
                 "No competitor is significantly better than us on any aspect, and no need is "
                 "voiced significantly more by our reviewers than by theirs."
-            )
+            ),
+            *left_out,
         ]
 
     def of(kind: str) -> list[tuple[int, FindingGroup]]:
@@ -306,4 +314,5 @@ def threats_section(data: ReportData) -> list[Block]:
             "quotes are our reviewers'. Judged with their unmet needs, as one family: "
             + family_text(data.need_level, "needs"),
         ),
+        *left_out,
     ]
