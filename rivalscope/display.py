@@ -148,13 +148,11 @@ def keyless_text(keyless: int, removed: int | None) -> str:
 
 def keyless_warning(keyless: int) -> str:
     """The one line `analyze` and `report` print on stderr for the rows an older rivalscope
-    stored without keys (``storage.keyless_rows.count_keyless``): read as they are, such a
-    review may be counted twice."""
-    verb = "is" if keyless == 1 else "are"
-    return (
-        f"warning: {counted(keyless, 'review row')} written by an older rivalscope {verb} not "
-        "yet merged (a review may be counted twice): run `rivalscope db merge-copies`"
-    )
+    stored without keys (``storage.keyless_rows.count_keyless``); the report's page says the
+    same."""
+    from storage.keyless_rows import keyless_warning_text
+
+    return f"warning: {keyless_warning_text(keyless)}"
 
 
 def keyless_failure_text(failures: int, error: str, at: datetime | None = None) -> str:

@@ -27,6 +27,7 @@ import difflib
 import re
 import tomllib
 import unicodedata
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -34,7 +35,15 @@ from urllib.parse import urlparse
 
 from cssselect import SelectorError
 from lxml.etree import XPathError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
 from settings.languages import known_language_code
@@ -75,6 +84,16 @@ class KeyProblem(ValueError):
     def __init__(self, message: str, keys: tuple[str, ...]) -> None:
         super().__init__(message)
         self.keys = keys
+        self.parts: tuple[tuple[str, tuple[str, ...]], ...] = ((message, keys),)
+        """Each problem with the keys leading to it (several keys of one table wrong:
+        each said at its own line)."""
+
+    @classmethod
+    def several(cls, parts: list[tuple[str, tuple[str, ...]]]) -> KeyProblem:
+        """One error for several keys' problems (``parts``: message, keys), in that order."""
+        problem = cls("; ".join(message for message, _ in parts), parts[0][1])
+        problem.parts = tuple(parts)
+        return problem
 
 
 class TargetsError(UserError):
@@ -165,25 +184,24 @@ class Selectors(_Strict):
     rating_scale: float | None = Field(default=None, gt=0, le=1000)
     """Top of the rating scale when the page does not say (default 5)."""
 
+    @field_validator("review", "offer", "next_page")
+    @classmethod
+    def _selector_parses(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # One field's validator each: pydantic reports every field's mistake, each at its
+        # own key (a validator of the whole table runs only when every field is valid).
+        if value and (problem := _selector_problem(str(info.field_name), value)):
+            raise ValueError(problem)
+        return value
+
     @field_validator("review_fields")
     @classmethod
     def _known_review_fields(cls, value: dict[str, str]) -> dict[str, str]:
-        return _check_fields(value, REVIEW_FIELDS)
+        return _check_fields(value, REVIEW_FIELDS, "review_fields")
 
     @field_validator("offer_fields")
     @classmethod
     def _known_offer_fields(cls, value: dict[str, str]) -> dict[str, str]:
-        return _check_fields(value, OFFER_FIELDS)
-
-    @model_validator(mode="after")
-    def _selectors_parse(self) -> Selectors:
-        named = {"review": self.review, "offer": self.offer, "next_page": self.next_page}
-        named.update({f"review_fields.{k}": v for k, v in self.review_fields.items()})
-        named.update({f"offer_fields.{k}": v for k, v in self.offer_fields.items()})
-        problems = [(n, p) for n, q in named.items() if q and (p := _selector_problem(n, q))]
-        if problems:
-            raise KeyProblem("; ".join(p for _, p in problems), tuple(problems[0][0].split(".")))
-        return self
+        return _check_fields(value, OFFER_FIELDS, "offer_fields")
 
 
 SELECTOR_ERRORS = (ValueError, SelectorError, XPathError)
@@ -211,16 +229,21 @@ def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str 
     return None
 
 
-def _check_fields(value: dict[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
-    unknown = [name for name in value if name not in allowed]  # in the file's order
-    if unknown:
-        raise KeyProblem(
-            f"unknown field(s) {', '.join(unknown)}; use one of: {', '.join(allowed)}",
-            (unknown[0],),
-        )
-    empty = [name for name, sel in value.items() if not sel.strip()]
-    if empty:
-        raise KeyProblem(f"empty selector for {', '.join(empty)}", (empty[0],))
+def _check_fields(value: dict[str, str], allowed: tuple[str, ...], table: str) -> dict[str, str]:
+    """Every field of ``value`` known, its selector not empty and parsing; else one
+    ``KeyProblem`` naming each wrong field, in the file's order."""
+    problems: list[tuple[str, tuple[str, ...]]] = []
+    for name, query in value.items():
+        if name not in allowed:
+            problem: str | None = f"unknown field {name}; use one of: {', '.join(allowed)}"
+        elif not query.strip():
+            problem = f"empty selector for {name}"
+        else:
+            problem = _selector_problem(f"{table}.{name}", query)
+        if problem is not None:
+            problems.append((problem, (name,)))
+    if problems:
+        raise KeyProblem.several(problems)
     return value
 
 
@@ -256,22 +279,25 @@ class BrowserRender(_Strict):
     """Hosts the page may request besides the source's own (e.g. a review widget's API);
     requests to any other host are blocked, as are images, fonts and media."""
 
-    @model_validator(mode="after")
-    def _selectors_parse(self) -> BrowserRender:
-        named = {"wait_for": self.wait_for, "click": self.click, "dismiss": self.dismiss}
-        problems = [
-            (name, p)
-            for name, q in named.items()
-            if q and (p := _selector_problem(name, q, extraction=False))
-        ]
-        problems += [
-            ("allow_hosts", f"allow_hosts: {h!r} is not a host name (no scheme, path or port)")
-            for h in self.allow_hosts
+    @field_validator("wait_for", "click", "dismiss")
+    @classmethod
+    def _selector_parses(cls, value: str | None, info: ValidationInfo) -> str | None:
+        name = str(info.field_name)
+        if value and (problem := _selector_problem(name, value, extraction=False)):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("allow_hosts")
+    @classmethod
+    def _host_names(cls, value: list[str]) -> list[str]:
+        wrong = [
+            f"allow_hosts: {h!r} is not a host name (no scheme, path or port)"
+            for h in value
             if not re.fullmatch(r"[A-Za-z0-9.-]+", h)
         ]
-        if problems:
-            raise KeyProblem("; ".join(p for _, p in problems), (problems[0][0],))
-        return self
+        if wrong:
+            raise ValueError("; ".join(wrong))
+        return value
 
 
 REVIEW_API_FIELDS = ("product_id", "url", "page", "offset")
@@ -816,15 +842,38 @@ def _source_name(loc: tuple[int | str, ...], data: dict[str, Any]) -> str | None
 
 
 def _explain(exc: ValidationError, text: str, where: str, data: dict[str, Any]) -> str:
-    problems = [_problem(err, text, data) for err in exc.errors()]
+    """Every problem of the file, one a line (a table's several wrong keys each at its own
+    line)."""
+    keys = _key_lines(text)
+    found = [p for err in exc.errors() for p in _problems(err, keys, data)]
+    # In the file's order (pydantic's is the fields' declaration order).
+    problems = [p for _, p in sorted(found, key=lambda p: (p[0] is None, p[0] or 0))]
     if len(problems) == 1:  # one mistake, one line
         return f"{where}: {problems[0]}"
     return "\n".join([f"{where}: {len(problems)} problems:", *(f"  - {p}" for p in problems)])
 
 
-def _problem(err: ErrorDetails, text: str, data: dict[str, Any]) -> str:
-    """One problem: the key's place, its line, its source's name, and what it takes."""
-    msg = err["msg"].removeprefix("Value error, ")
+def _problems(
+    err: ErrorDetails, keys: list[_KeyLine], data: dict[str, Any]
+) -> list[tuple[int | None, str]]:
+    """The problems of one error: each key's a ``KeyProblem`` names, else the error's own."""
+    error = err.get("ctx", {}).get("error")
+    if not isinstance(error, KeyProblem):
+        return [_problem(err, err["msg"], (), keys, data)]
+    return [_problem(err, message, at, keys, data) for message, at in error.parts]
+
+
+def _problem(
+    err: ErrorDetails,
+    message: str,
+    at: tuple[str, ...],
+    keys: list[_KeyLine],
+    data: dict[str, Any],
+) -> tuple[int | None, str]:
+    """One problem's line and text: the key's place, its line, its source's name, and what
+    it takes (``at``: the keys from the error's table to the wrong one, when its validator
+    says)."""
+    msg = message.removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         msg = _unknown_key(err["loc"])
     elif err["type"] == "missing":
@@ -835,13 +884,11 @@ def _problem(err: ErrorDetails, text: str, data: dict[str, Any]) -> str:
             msg += f" (write it in brackets: [{toml_string(err['input'])[:60]}])"
         elif isinstance(err["input"], str) and err["type"] in _UNQUOTED:
             msg += " (drop the quotes)"
-    # A table's validator may say which of its keys is wrong (KeyProblem): its line, then.
-    keys = getattr(err.get("ctx", {}).get("error"), "keys", ())
-    line = _line_of(text, (*err["loc"], *keys))
+    line = _line_in(keys, (*err["loc"], *at))
     named = _source_name(err["loc"], data)
-    at = f" (line {line})" if line else ""
+    where = f" (line {line})" if line else ""
     source = f"source {named}, " if named else ""  # the name the user knows it by, first
-    return f"{source}{_location(err['loc'])}{at}: {msg}"
+    return line, f"{source}{_location((*err['loc'], *at))}{where}: {msg}"
 
 
 def _unknown_key(loc: tuple[int | str, ...]) -> str:
@@ -886,53 +933,83 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
-def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """Best-effort line number: the n-th ``[[company]]`` / ``[[company.source]]`` header,
-    then the key inside it."""
-    lines = text.splitlines()
-    start = 0
-    company_idx: int | None = None
-    end = len(lines)  # a key lies before the next [[...]] header of the entry it is in
-    i = 0
-    parts = list(loc)
-    while i < len(parts):
-        part = parts[i]
-        nxt = parts[i + 1] if i + 1 < len(parts) else None
-        if part in ("company", "source") and isinstance(nxt, int):
-            header = "[[company]]" if part == "company" else "[[company.source]]"
-            count = -1
-            found = None
-            for n in range(start, len(lines)):
-                stripped = lines[n].split("#", 1)[0].strip()  # a header may have a comment
-                if (
-                    part == "source"
-                    and stripped == "[[company]]"
-                    and company_idx is not None
-                    and n > start
-                ):
-                    break
-                if stripped == header:
-                    count += 1
-                    if count == nxt:
-                        found = n
-                        break
-            if found is None:
-                return None
-            start = found
-            end = next(
-                (n for n in range(found + 1, len(lines)) if lines[n].lstrip().startswith("[[")),
-                len(lines),
-            )
-            if part == "company":
-                company_idx = nxt
-            i += 2
+_BARE_KEY = r"[A-Za-z0-9_-]+"
+_KEY_PART = rf'\s*(?:{_BARE_KEY}|"(?:[^"\\]|\\.)*"|\'[^\']*\')\s*'
+_KEY_PATH = rf"{_KEY_PART}(?:\.{_KEY_PART})*"
+_HEADER = re.compile(rf"^\s*(\[\[?)({_KEY_PATH})\]\]?\s*(?:#.*)?$")
+_ASSIGNMENT = re.compile(rf"^({_KEY_PATH})=")
+_PART = re.compile(rf'{_BARE_KEY}|"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
+
+
+@dataclass(frozen=True)
+class _KeyLine:
+    """A line that opens a table or sets a key, and the place it names as pydantic's
+    ``loc`` does: ``("company", 1, "source", 0, "selectors", "review_fields", "rating")``."""
+
+    number: int
+    loc: tuple[int | str, ...]
+
+
+def _key_parts(path: str) -> tuple[str, ...]:
+    """The keys of a dotted TOML key (bare, "quoted" or 'literal')."""
+    parts = []
+    for match in _PART.finditer(path):
+        quoted, literal = match.group(1), match.group(2)
+        if quoted is not None:
+            parts.append(quoted.encode("latin-1", "backslashreplace").decode("unicode_escape"))
+        else:
+            parts.append(literal if literal is not None else match.group(0))
+    return tuple(parts)
+
+
+def _key_lines(text: str) -> list[_KeyLine]:
+    """Every table header and key of ``text``, with its place (best effort: lines inside a
+    multi-line string are skipped; the file is valid TOML already)."""
+    found: list[_KeyLine] = []
+    arrays: dict[tuple[str, ...], int] = {}  # [[array]] path -> its current element
+    table: tuple[int | str, ...] = ()
+    in_string: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string is not None:
+            if line.count(in_string) % 2:
+                in_string = None
             continue
-        if isinstance(part, str):
-            for n in range(start, end):
-                stripped = lines[n].strip()
-                header = rf"^\[*[\w.]*\b{re.escape(part)}\]*\s*(#.*)?$"
-                if re.match(header, stripped) or re.match(rf"^{re.escape(part)}\s*=", stripped):
-                    start = n
-                    break
-        i += 1
-    return start + 1 if parts else None
+        header = _HEADER.match(line)
+        if header is not None:
+            names = _key_parts(header.group(2))
+            if header.group(1) == "[[":
+                arrays[names] = arrays.get(names, -1) + 1
+                for inner in [a for a in arrays if a[: len(names)] == names and a != names]:
+                    del arrays[inner]  # a new element's arrays start again
+            table = _placed(names, arrays)
+            found.append(_KeyLine(number, table))
+            continue
+        assignment = _ASSIGNMENT.match(line)
+        if assignment is not None:
+            found.append(_KeyLine(number, (*table, *_key_parts(assignment.group(1)))))
+            rest = line[assignment.end() :]
+            for quotes in ('"""', "'''"):
+                if rest.count(quotes) % 2:
+                    in_string = quotes
+    return found
+
+
+def _placed(names: tuple[str, ...], arrays: dict[tuple[str, ...], int]) -> tuple[int | str, ...]:
+    """A header's keys with the element of each array of tables it lies in."""
+    loc: list[int | str] = []
+    for i, name in enumerate(names, start=1):
+        loc.append(name)
+        if names[:i] in arrays:
+            loc.append(arrays[names[:i]])
+    return tuple(loc)
+
+
+def _line_in(keys: list[_KeyLine], loc: tuple[int | str, ...]) -> int | None:
+    """The line of the key ``loc`` names, else of the nearest table or key holding it (the
+    first such line: a key's own before a later header of a table inside it); None when no
+    line holds any of it."""
+    best: _KeyLine | None = None
+    for key in keys:
+        if loc[: len(key.loc)] == key.loc and (best is None or len(key.loc) > len(best.loc)):
+            best = key
+    return best.number if best is not None else None

@@ -95,6 +95,18 @@ _COUNTED = (
 """The columns the keys are computed from (``identity_of_row``, ``copy_key``), and the id."""
 
 
+def keyless_warning_text(keyless: int) -> str:
+    """What `analyze`, `report` (on stderr) and the report's page (beside its collection
+    coverage) say of ``keyless`` rows (``count_keyless``): read as they are, such a review
+    may be counted twice."""
+    rows = f"{keyless} review row{'' if keyless == 1 else 's'}"
+    verb = "is" if keyless == 1 else "are"
+    return (
+        f"{rows} written by an older rivalscope {verb} not yet merged (a review may be "
+        "counted twice): run `rivalscope db merge-copies`"
+    )
+
+
 def count_keyless(conn: Connection) -> int:
     """How many stored reviews lack a key they should have (read, not changed): `runs`
     says so."""

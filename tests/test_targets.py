@@ -89,7 +89,10 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         ),
         (("max_pages = 20", "max_pages = -1"), "greater than or equal to 1"),
         (('schedule = "0 4 * * *"', 'schedule = "every day"'), "not a 5-field cron expression"),
-        (('text = "p.body"', 'txet = "p.body"'), "unknown field(s) txet"),
+        (
+            ('text = "p.body"', 'txet = "p.body"'),
+            "review_fields.txet (line 27): unknown field txet",
+        ),
         (("download_delay = 2.0", "download_dealy = 2.0"), "unknown key"),
         (('"http://127.0.0.1:8000/rival/"', '"ftp://x"'), "is not an http(s) URL"),
         (('"http://127.0.0.1:8000/rival/"', '"http://127.0.0.1:99999/"'), "invalid port"),
@@ -137,7 +140,8 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         (('review = "div.review"', 'review = "div:nth-child(x)"'), "is not a valid selector"),
         (
             (OWN_SCHEDULE, OWN_SCHEDULE + '\n[company.source.browser]\nwait_for = "a::before"'),
-            "browser (line 15): wait_for 'a::before' is not a valid selector (The pseudo-element "
+            "browser.wait_for (line 15): wait_for 'a::before' is not a valid selector (The "
+            "pseudo-element "
             "::before is unknown)",
         ),
         # review field selectors under mode = "auto" without their block were never read;

@@ -157,7 +157,7 @@ def test_validate_lists_sources_and_rejects_bad_selectors(tmp_path: Path) -> Non
     bad.write_text(good.read_text("utf-8").replace('review = ".review"', 'review = "div[[["'))
     failed = run_cli("targets", "validate", "--targets", str(bad), cwd=tmp_path)
     assert failed.returncode == 2
-    assert "selectors (line 104): review 'div[[[' is not a valid selector" in failed.stderr
+    assert "selectors.review (line 104): review 'div[[[' is not a valid selector" in failed.stderr
 
 
 def test_check_a_saved_page_shows_each_selector(demo_targets: Path) -> None:

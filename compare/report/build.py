@@ -50,6 +50,7 @@ from compare.report.section_registry import ReportQuery, load_sections, loaded
 from compare.report.segment_mix import SEGMENT_MIX_KEY, mix_comparisons, mix_snapshot
 from compare.report.stats import DEFAULT_MIN_SAMPLE
 from storage.data_fingerprint import data_fingerprint
+from storage.keyless_rows import count_keyless
 
 TOP_NEEDS_PER_COMPANY = 5
 
@@ -71,6 +72,8 @@ class ReportResult:
     are that version's, their needs left out."""
     unhealthy_sources: list[str] = field(default_factory=list)
     """The page's warnings on sources whose newest crawl was unhealthy."""
+    keyless: int = 0
+    """Review rows an older rivalscope wrote without keys, not merged yet (the page warns)."""
 
     @property
     def html_path(self) -> Path:
@@ -145,6 +148,7 @@ def build_report(
         data.unanalysed,
         data.stale,
         [source.text for source in loaded(data, "glance", list)],
+        data.keyless,
     )
 
 
@@ -199,7 +203,7 @@ def _compute(
         for c in cells
         if c.segment.dimension == "all" and c.opinions
     }
-    snapshot[SMALL_SEGMENTS_KEY] = SmallSegments.of(cells, scope.own.id, scope.min_sample).as_json()
+    snapshot[SMALL_SEGMENTS_KEY] = SmallSegments.of(cells, scope).as_json()
     snapshot[SEGMENT_MIX_KEY] = mix_snapshot(
         mix_comparisons(cells, scope.own.id, scope.min_sample, gaps.z), scope.name_of
     )
@@ -234,6 +238,7 @@ def _compute(
     # What single sections read, once the shared data above is there.
     data.loaded = load_sections(ReportQuery(connection, scope, source, data))
     data.reviews_in_scope, data.unanalysed, data.stale = analysis_coverage(connection, scope)
+    data.keyless = count_keyless(connection)
     if previous is not None:
         previous_id, data.previous_run_at, before = previous
         data.changes = _changes(before, snapshot, scope.min_sample)

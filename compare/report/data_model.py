@@ -84,6 +84,9 @@ class ReportData:
     stale: int = 0
     """Of ``unanalysed``, those an earlier analyser version labelled: their aspect opinions
     count (that version's), their needs do not."""
+    keyless: int = 0
+    """Review rows an older rivalscope wrote without keys, not merged yet
+    (``storage.keyless_rows.count_keyless``): a review may be counted twice."""
     previous_run_at: datetime | None = None
     changes: list[AspectChange] = field(default_factory=list)
     price_moves: list[PriceIndexMove] = field(default_factory=list)

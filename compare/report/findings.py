@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 from compare.report.aspects import AspectCell, Segment, aspect_label
 from compare.report.evidence import Evidence
@@ -64,9 +65,11 @@ from compare.report.stats import (
     fdr_level,
     gap_p_value,
     log_ratio_p_value,
+    net_sentiment,
     proportion_difference,
     proportion_p_value,
 )
+from storage.company_names import fold_name as fold_company
 
 PRICE_ASPECT = "price"
 KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "own_unmet_need", "price_gap")
@@ -158,6 +161,53 @@ SMALL_SEGMENTS_KEY = "small_segments"
 """The report snapshot's entry of ``SmallSegments`` (``as_json``)."""
 
 
+def decisive_sample(rate: float = FDR) -> int:
+    """Fewest opinions whose net sentiment interval can exclude 0 at all: unanimous ones, at
+    the most lenient level a family judged at false discovery rate ``rate`` gives a single
+    comparison (every test selected: two-sided ``1 - rate``). 4 at 5 % (n > z² = 3.84).
+
+    Below it a segment's own sentiment cannot be told from neutral whatever its opinions:
+    a strength there is never found (it needs their net's interval above 0), and a weakness
+    would rest on our side alone (Newcombe's interval calls one negative opinion against a
+    large, nearly all-positive side of ours significant, so "can the gap ever be
+    significant" sets no floor of its own)."""
+    z = NormalDist().inv_cdf(1 - rate / 2)
+    return next(n for n in range(1, 1000) if net_sentiment(n, 0, z).low > 0)
+
+
+SUGGEST_FLOOR = max(MIN_MIN_SAMPLE, decisive_sample())
+"""The lowest --min-sample the small-segments hint suggests (``decisive_sample``)."""
+
+
+@dataclass(frozen=True)
+class SegmentGroup:
+    """One competitor's small segments on one aspect (the hint narrowed to the filters of
+    `rivalscope findings`): how many, the largest, the largest one our opinions on the aspect
+    could be compared with at a --min-sample of its size (0: none, or below
+    ``SUGGEST_FLOOR``), and how many are that size."""
+
+    competitor: str
+    aspect: str
+    count: int
+    largest: int
+    suggest: int
+    compared: int
+
+    def as_json(self) -> list[str | int]:
+        return [self.competitor, self.aspect, self.count, self.largest, self.suggest, self.compared]
+
+    @classmethod
+    def from_json(cls, value: object) -> SegmentGroup:
+        """Raises ValueError (or TypeError) on anything but ``as_json``'s list."""
+        if not isinstance(value, list) or len(value) != 6:
+            raise ValueError(f"not a segment group: {value!r}")
+        competitor, aspect, *counts = value
+        if not isinstance(competitor, str) or not isinstance(aspect, str):
+            raise ValueError(f"not a segment group: {value!r}")
+        count, largest, suggest, compared = (int(n) for n in counts)
+        return cls(competitor, aspect, count, largest, suggest, compared)
+
+
 @dataclass(frozen=True)
 class SmallSegments:
     """Competitors' segments (aspect x language, region, category or product) with opinions
@@ -167,47 +217,100 @@ class SmallSegments:
     count: int = 0
     largest: int = 0
     suggest: int = 0
-    """The largest of their sizes with as many of our opinions on the aspect: the
-    --min-sample that would compare it (0: none would be)."""
+    """The largest of their sizes (``SUGGEST_FLOOR`` at the least) with as many of our
+    opinions on the aspect: the --min-sample that would compare it (0: none would be)."""
     compared: int = 0
     """How many of them --min-sample ``suggest`` would compare."""
+    groups: tuple[SegmentGroup, ...] | None = None
+    """Per competitor and aspect (None: read from a report stored before it kept them)."""
+    competitor: str | None = None
+    aspect: str | None = None
+    """The competitor and aspect the counts are narrowed to (``narrowed``), for the line."""
 
     @classmethod
-    def of(cls, cells: list[AspectCell], own_id: int, min_sample: int) -> SmallSegments:
+    def of(cls, cells: list[AspectCell], scope: ReportScope) -> SmallSegments:
         ours = {
             c.aspect: c.opinions
             for c in cells
-            if c.company_id == own_id and c.segment.dimension == "all"
+            if c.company_id == scope.own.id and c.segment.dimension == "all"
         }
-        sizes = [
-            (c.opinions, ours.get(c.aspect, 0))
-            for c in cells
-            if c.company_id != own_id
-            and c.segment.dimension != "all"
-            and 0 < c.opinions < min_sample
-        ]
-        if not sizes:
-            return cls(min_sample)
-        # Ours on the aspect (our whole company's at the least, ``OwnBases``) must hold
-        # the lower --min-sample too.
-        comparable = [size for size, own in sizes if own >= size]
-        suggest = max(comparable, default=0)
+        sizes: dict[tuple[str, str], list[int]] = {}
+        for c in cells:
+            if (
+                c.company_id != scope.own.id
+                and c.segment.dimension != "all"
+                and 0 < c.opinions < scope.min_sample
+            ):
+                sizes.setdefault((scope.name_of(c.company_id), c.aspect), []).append(c.opinions)
+        groups = []
+        for (competitor, aspect), group in sorted(sizes.items()):
+            # Ours on the aspect (our whole company's at the least, ``OwnBases``) must hold
+            # the lower --min-sample too.
+            own = ours.get(aspect, 0)
+            comparable = [n for n in group if SUGGEST_FLOOR <= n <= own]
+            suggest = max(comparable, default=0)
+            groups.append(
+                SegmentGroup(
+                    competitor, aspect, len(group), max(group), suggest, comparable.count(suggest)
+                )
+            )
+        return cls.of_groups(scope.min_sample, tuple(groups))
+
+    @classmethod
+    def of_groups(
+        cls,
+        min_sample: int,
+        groups: tuple[SegmentGroup, ...],
+        competitor: str | None = None,
+        aspect: str | None = None,
+    ) -> SmallSegments:
+        suggest = max((g.suggest for g in groups), default=0)
         return cls(
-            min_sample, len(sizes), max(s for s, _ in sizes), suggest, comparable.count(suggest)
+            min_sample,
+            sum(g.count for g in groups),
+            max((g.largest for g in groups), default=0),
+            suggest,
+            sum(g.compared for g in groups if suggest and g.suggest == suggest),
+            groups,
+            competitor,
+            aspect,
         )
 
-    def as_json(self) -> dict[str, int]:
+    def narrowed(self, competitor: str | None, aspect: str | None) -> SmallSegments | None:
+        """Only the segments of ``competitor`` (accents and case aside) on ``aspect`` (as
+        ``fold_name`` compares), either None for all; None when the report stored no groups
+        and a filter is given (its counts may be of other competitors' or aspects')."""
+        if competitor is None and aspect is None:
+            return self
+        if self.groups is None:
+            return None
+        kept = tuple(
+            g
+            for g in self.groups
+            if (competitor is None or fold_company(g.competitor) == fold_company(competitor))
+            and (aspect is None or fold_name(g.aspect) == fold_name(aspect))
+        )
+        return SmallSegments.of_groups(
+            self.min_sample,
+            kept,
+            kept[0].competitor if competitor is not None and kept else competitor,
+            kept[0].aspect if aspect is not None and kept else aspect,
+        )
+
+    def as_json(self) -> dict[str, object]:
         return {
             "count": self.count,
             "largest": self.largest,
             "suggest": self.suggest,
             "compared": self.compared,
+            "groups": [g.as_json() for g in self.groups or ()],
         }
 
     @classmethod
     def from_json(cls, value: object, min_sample: int) -> SmallSegments | None:
         """Read back from a stored snapshot; None when the report did not store it (an
-        earlier version) or it is malformed."""
+        earlier version) or it is malformed (groups alone malformed or missing: the totals
+        without them)."""
         if not isinstance(value, dict):
             return None
         try:
@@ -216,21 +319,32 @@ class SmallSegments:
             )
         except (KeyError, TypeError, ValueError):
             return None
-        return cls(min_sample, count, largest, suggest, compared)
+        stored = value.get("groups")
+        try:
+            groups = (
+                tuple(SegmentGroup.from_json(g) for g in stored)
+                if isinstance(stored, list)
+                else None
+            )
+        except (TypeError, ValueError):
+            groups = None
+        return cls(min_sample, count, largest, suggest, compared, groups)
 
     def text(self) -> str | None:
         """One line: how many segments were left out for small samples, the largest, and
-        the --min-sample that would judge it (never below the floor the report takes);
-        None when none was."""
+        the --min-sample that would judge it (never below ``SUGGEST_FLOOR``); None when
+        none was."""
         if self.count == 0:
             return None
+        whose = "competitors'" if self.competitor is None else f"{self.competitor}'s"
         if self.count == 1:
-            line = "1 segment of competitors' reviews had"
+            line = f"1 segment of {whose} reviews had"
         else:
-            line = f"{self.count} segments of competitors' reviews had"
-        line += f" fewer than {self.min_sample} opinions on an aspect, too few to compare"
+            line = f"{self.count} segments of {whose} reviews had"
+        topic = "an aspect" if self.aspect is None else aspect_label(self.aspect)
+        line += f" fewer than {self.min_sample} opinions on {topic}, too few to compare"
         line += f" ({self.largest})" if self.count == 1 else f" (largest: {self.largest})"
-        if MIN_MIN_SAMPLE <= self.suggest < self.min_sample and self.compared > 0:
+        if SUGGEST_FLOOR <= self.suggest < self.min_sample and self.compared > 0:
             them = "it" if self.count == 1 else f"{self.compared} of them"
             line += f"; `rivalscope report --min-sample {self.suggest}` would compare {them}"
         return line + "."

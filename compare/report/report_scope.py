@@ -12,7 +12,8 @@ from compare.report.stored_tables import COMPANY, REVIEW
 from storage.company_names import fold_name, suggest_company
 
 MIN_MIN_SAMPLE = 1
-"""The smallest --min-sample a report takes (a hint to lower it never goes below)."""
+"""The smallest --min-sample a report takes (the hint to lower it stops higher:
+``findings.SUGGEST_FLOOR``)."""
 MAX_MIN_SAMPLE = 1_000_000
 """A larger --min-sample calls no gap (and overflows the database's integers)."""
 

@@ -159,6 +159,8 @@ def findings(
         coverage = None if all_runs or latest is None else report_coverage(engine, latest)
         small = None if all_runs or latest is None else stored_small_segments(engine, latest)
         mix = None if all_runs or latest is None else stored_segment_mix(engine, latest)
+        if small is not None:
+            small = small.narrowed(competitor, _small_aspect(aspect, translated, small))
     finally:
         engine.dispose()
     scope_note = coverage.text() if coverage is not None else None
@@ -193,6 +195,8 @@ def findings(
                 f"No stored finding is about {aspect!r}; {hint}findings name: {', '.join(aspects)}",
                 markup=False,
             )
+            # An aspect with no finding may be one whose segments were too small to judge.
+            _say_small_segments(small, latest)
             return
         if latest is None:
             console.print("No report stored yet: run `rivalscope report` first.")
@@ -305,6 +309,19 @@ def _say_small_segments(small: SmallSegments | None, report: int | None) -> None
     text = None if small is None else small.text()
     if text is not None:
         console.print(f"Report #{report}: {text}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _small_aspect(aspect: str | None, translated: str | None, small: SmallSegments) -> str | None:
+    """The aspect to narrow the small segments to: the stored one ``aspect`` names in
+    another language ("dostawa": delivery), among the findings' or the small segments'."""
+    from compare.report.findings import fold_name
+
+    if aspect is None or translated is not None:
+        return translated or aspect
+    names = sorted({g.aspect for g in small.groups or ()})
+    if fold_name(aspect) in map(fold_name, names):
+        return aspect
+    return _stored_aspect_named(aspect, names) or aspect
 
 
 def _base_note(rows: list[StoredFinding]) -> str:

@@ -72,7 +72,6 @@ def report(
     """
     from compare.report.build import build_report
     from storage.db import READING, database_url, open_database
-    from storage.keyless_rows import count_keyless
 
     if not out_folder.strip():
         raise typer.BadParameter("empty; name the report's folder", param_hint="--out")
@@ -89,8 +88,6 @@ def report(
             progress=lambda step: console.print(f"[dim]… {escape(step)}[/]", markup=True),
             rates_file=rates,
         )
-        with engine.connect() as conn:
-            keyless = count_keyless(conn)
     finally:
         engine.dispose()
     from compare.report.finding_groups import opportunities, threats
@@ -129,8 +126,8 @@ def report(
             )
         print_table(table, out=console)
     console.print(f"Report written: [bold]{escape(str(result.html_path))}[/]", markup=True)
-    if keyless:
-        typer.secho(keyless_warning(keyless), fg="yellow", err=True)
+    if result.keyless:
+        typer.secho(keyless_warning(result.keyless), fg="yellow", err=True)
     for warning in result.unhealthy_sources:
         typer.secho(f"warning: {warning}", fg="yellow", err=True)
     if result.unanalysed:

@@ -208,11 +208,17 @@ def _mix_caveats(data: ReportData, ranked: list[tuple[int, FindingGroup]]) -> li
 NET_KINDS = ("competitor_weakness", "competitor_strength")
 
 
+def _left_out(data: ReportData) -> list[Block]:
+    """The segments too small to compare (they are neither opportunities nor threats: both
+    sections judge at the report's --min-sample), in one paragraph; none: nothing."""
+    small = SmallSegments.of(data.cells, data.scope).text()
+    return [] if small is None else [Paragraph(small)]
+
+
 @register("opportunities", "Opportunities: where we can win customers", in_summary=True)
 def opportunities_section(data: ReportData) -> list[Block]:
     ranked = list(enumerate(opportunities(data.findings)[:TOP_GROUPS], start=1))
-    small = SmallSegments.of(data.cells, data.scope.own.id, data.scope.min_sample).text()
-    left_out = [] if small is None else [Paragraph(small)]
+    left_out = _left_out(data)
     if not ranked:
         return [Paragraph("No significant opportunity found.", css="lead"), *left_out]
 
@@ -296,12 +302,14 @@ def _own_need_cells() -> dict[str, CellBuilder]:
 @register("threats", "Threats: where they beat us", in_summary=True)
 def threats_section(data: ReportData) -> list[Block]:
     ranked = list(enumerate(threats(data.findings)[:TOP_GROUPS], start=1))
+    left_out = _left_out(data)
     if not ranked:
         return [
             Paragraph(
                 "No competitor is significantly better than us on any aspect, and no need is "
                 "voiced significantly more by our reviewers than by theirs."
-            )
+            ),
+            *left_out,
         ]
 
     def of(kind: str) -> list[tuple[int, FindingGroup]]:
@@ -338,4 +346,5 @@ def threats_section(data: ReportData) -> list[Block]:
             + family_text(data.need_level, "needs"),
         ),
         *_mix_caveats(data, of("competitor_strength")),
+        *left_out,
     ]

@@ -7,17 +7,27 @@ from compare.report.collection_coverage import SourceCoverage, source_coverage
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import RANKING_RULE
 from compare.report.section_registry import ReportQuery, loaded, register
+from storage.keyless_rows import keyless_warning_text
 
 
 def _source_coverage(query: ReportQuery) -> list[SourceCoverage]:
     return source_coverage(query.connection, query.scope)
 
 
+def _keyless(data: ReportData) -> list[Block]:
+    """The warning `analyze` and `report` print on stderr, on the page too (read later, the
+    report is all its reader has): rows an older rivalscope wrote without keys, not merged."""
+    if not data.keyless:
+        return []
+    return [Paragraph(f"Warning: {keyless_warning_text(data.keyless)}.", css="banner")]
+
+
 def _coverage_summary(data: ReportData) -> list[Block]:
     coverage: list[SourceCoverage] = loaded(data, "method", list)
-    return (
+    listed = (
         [BulletList([f"{c.company} · {c.source}: {c.text}" for c in coverage])] if coverage else []
     )
+    return [*_keyless(data), *listed]
 
 
 @register(
@@ -64,12 +74,13 @@ def _collection_coverage(data: ReportData) -> list[Block]:
     what the crawl could not see)."""
     coverage: list[SourceCoverage] = loaded(data, "method", list)
     if not coverage:
-        return []
+        return _keyless(data)
     listed = "; ".join(f"{c.company} · {c.source}: {c.text}" for c in coverage)
     return [
+        *_keyless(data),
         Paragraph(
             "Reviews collected of those the product pages declare, per source (newest crawl): "
             + listed
             + "."
-        )
+        ),
     ]
