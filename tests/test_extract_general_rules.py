@@ -177,7 +177,9 @@ def test_cart_labels_from_the_table(label: str, cart: bool) -> None:
         ("<h1>Fjord Kettle</h1>", "Another page", "Fjord Kettle"),  # one heading: it
         ("<h1>First</h1><h1>Second</h1>", "", "First"),  # no title: the first
         ("<h1>First</h1><h1>Second</h1>", "Unrelated words", "First"),  # a tie: the first
-        ("<h2>Not a heading of the page</h2>", "Fjord Kettle", ""),
+        # no <h1>: the main heading (``page_heading``); a list's heading is none
+        ("<div><h2>Fjord Kettle 1.7 l</h2><p>49 €</p></div>", "Fjord Kettle", "Fjord Kettle 1.7 l"),
+        ("<h2>You may also like</h2><ul><li>Mug</li></ul>", "Fjord Kettle", ""),
     ],
 )
 def test_heading_name_is_the_heading_the_title_names(body: str, title: str, name: str) -> None:

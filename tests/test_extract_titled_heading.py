@@ -1,13 +1,17 @@
 """The main heading of invented pages that name their product in an ``<h2>`` or a styled
 ``<div>``, not an ``<h1>``: found by the page's ``<title>`` (the shop's name split off),
 never the shop's logo, a breadcrumb step or a link that say part of the same title; with
-no element the title names, the first ``<h2>``/``<h3>`` that heads no list."""
+no element the title names, the first ``<h2>``/``<h3>`` that heads no list. The product's
+name (``heuristics.heading_name``, the offer's name without markup) is read from the same
+heading."""
 
 from __future__ import annotations
 
 import lxml.html
 import pytest
 
+from spiders.extract.auto import extract_auto
+from spiders.extract.heuristics import heading_name
 from spiders.extract.page_heading import heading_position, main_heading
 
 PAGES = {
@@ -97,3 +101,55 @@ def test_a_page_without_an_h1_is_headed_where_its_title_names_it(name: str) -> N
     assert heading is not None
     assert " ".join(heading.text_content().split()) == title
     assert heading_position(root) is not None
+
+
+# Pages whose product heading was an <h1>, written as another element: the name column.
+NAMED = {
+    # Dutch: the <h1> turned into a styled <div>, the title naming it, the shop's name split off
+    "nl-h1-made-div": (
+        "<html><head><title>Waterkoker RVS 1,7 liter | Winkel Dijk</title></head><body>"
+        "<header><a href='/'>Winkel Dijk</a></header>"
+        "<main><div style='font-size:30px'>Waterkoker RVS 1,7 liter</div>"
+        "<span>34,95 €</span><button>In winkelwagen</button></main></body></html>",
+        "Waterkoker RVS 1,7 liter",
+    ),
+    # Spanish: the product in an <h2>, the title's parts in the other order
+    "es-h2-shop-first": (
+        "<html><head><title>Tienda Sol » Tetera de hierro 0,8 l</title></head><body>"
+        "<div>Tienda Sol</div><section><h2>Tetera de hierro 0,8 l</h2>"
+        "<p>29,90 €</p></section></body></html>",
+        "Tetera de hierro 0,8 l",
+    ),
+}
+
+
+# The name column where it differs from the main heading: a section heading is a name only
+# where the page's titles say most of its words (a title that is the site's name alone says
+# nothing of it: "Product details" would be named as well).
+NO_NAME = {"sv-site-name"}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES | SHOP_PART_ONLY | NAMED))
+def test_a_page_without_an_h1_is_named_by_its_main_heading(name: str) -> None:
+    """The name column: what the page heads its product with, also where no ``<h1>`` is
+    (the offer's name too, where no ``og:title`` names it first)."""
+    html, title = (PAGES | SHOP_PART_ONLY | NAMED)[name]
+    expected = "" if name in NO_NAME else title
+    assert heading_name(lxml.html.fromstring(html)) == expected
+    if "og:title" in html or not expected:
+        return
+    offers = extract_auto(html, f"https://shop.example.org/p/{name}").offers
+    assert [offer.name for offer in offers[:1]] == [expected]
+
+
+def test_a_section_heading_the_title_does_not_name_is_no_name() -> None:
+    """No ``<h1>``, nothing the title names: the first section heading places things
+    (``main_heading``) but names no product unless the title says most of its words."""
+    html = (
+        "<html><head><title>Mesa de roble 235x100 cm - Tienda</title></head><body>"
+        "<div>Mesa de roble 235x100</div><h2>Detalles del producto</h2><p>399 €</p></body></html>"
+    )
+    root = lxml.html.fromstring(html)
+    heading = main_heading(root)
+    assert heading is not None and heading.text_content() == "Detalles del producto"
+    assert heading_name(root) == ""

@@ -7,8 +7,8 @@ it is one of a listing's card prices.
 
 from __future__ import annotations
 
-import itertools
 import re
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urljoin, urlparse
@@ -19,7 +19,12 @@ import lxml.html
 from settings.records import OfferItem
 from spiders.extract.candidate_model import model
 from spiders.extract.element_text import flat_text
-from spiders.extract.page_heading import main_heading
+from spiders.extract.page_heading import (
+    document_position,
+    heading_position,
+    main_heading,
+    named_heading,
+)
 from spiders.extract.page_regions import ancestors
 from spiders.extract.price import (
     THREE_DECIMAL_CURRENCIES,
@@ -40,8 +45,42 @@ _LISTING_CARDS = 3
 
 def is_listing_price(best: PriceCandidate, candidates: list[PriceCandidate]) -> bool:
     """True if ``best`` is one of several product cards' prices (a listing, not a product)."""
-    same_layout = [c for c in candidates if c.signature == best.signature and not c.old]
-    return len(same_layout) >= _LISTING_CARDS
+    return any(c is best for c in listing_prices(candidates))
+
+
+def listing_prices(candidates: list[PriceCandidate]) -> list[PriceCandidate]:
+    """The current prices that read as product cards' in a listing: repeated blocks of one
+    layout, each with a link and a price. The layout (tags and classes of the price and its
+    nearest ancestors) alone is no card: where class names say nothing, a buy box and the
+    recommendations after it share tags; a buy box holds no link to another page, a card
+    its product's."""
+    linked = [
+        c
+        for c in candidates
+        if not c.old and c.element is not None and _in_card_with_link(c.element)
+    ]
+    layouts = Counter(c.signature for c in linked)
+    return [c for c in linked if layouts[c.signature] >= _LISTING_CARDS]
+
+
+# How far above a card's price its link may sit (an image link opening a card, a title).
+_CARD_LINK_DEPTH = 6
+
+
+def _in_card_with_link(element: lxml.html.HtmlElement) -> bool:
+    """True if a block close above the price (not the page's ``<body>``) is or holds a link
+    to a page (not a fragment of this one, nor a script)."""
+    for block in ancestors(element, _CARD_LINK_DEPTH):
+        if block.tag in _PAGE_BLOCKS:
+            return False
+        if any(_is_page_link(link) for link in block.iter("a")):
+            return True
+    return False
+
+
+def _is_page_link(link: lxml.html.HtmlElement) -> bool:
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:"))
 
 
 # A product card: a block this close above a price that begins with a link to the product.
@@ -55,20 +94,34 @@ def in_linked_card(
     """True if the price sits in a card of a listing: a small block around it (not holding
     the page's heading) where a link naming another page (several words, like a product
     name; not a brand or a part of this page) comes before the price. Works with a single
-    card, where counting repeated layouts cannot."""
+    card, where counting repeated layouts cannot.
+
+    A listing is headed (its category's name), and its cards follow the heading: without a
+    main heading, or in a block before it, nothing says the link heads a card of a listing
+    (a product page's top bar, "my cart", "log in", before its buy box); and the page's
+    ``<body>`` is no card. All structure: no class name is read."""
+    if heading is None:
+        return False
     here = urlparse(url).path.rstrip("/")
-    holds_heading = set()
-    if heading is not None:
-        holds_heading = {heading, *ancestors(heading, _FAR_ANCESTORS)}
+    holds_heading = {heading, *ancestors(heading, _FAR_ANCESTORS)}
     for block in ancestors(element, _CARD_DEPTH):
-        if block in holds_heading:
+        if block in holds_heading or block.tag in _PAGE_BLOCKS:
             return False
         for node in block.iter():
             if node is element:
                 break  # only links before the price: a title, not "more offers" after it
             if node.tag == "a" and _names_another_page(node, url, here):
-                return True
+                return _after_heading(block, heading)
     return False
+
+
+_PAGE_BLOCKS = frozenset({"body", "html"})
+
+
+def _after_heading(block: lxml.html.HtmlElement, heading: lxml.html.HtmlElement) -> bool:
+    """True if ``block`` (which does not hold the heading) comes after the heading."""
+    position = heading_position(heading.getroottree().getroot())
+    return position is not None and document_position(block) > position
 
 
 def _names_another_page(link: lxml.html.HtmlElement, url: str, here: str) -> bool:
@@ -323,39 +376,11 @@ def visible_text(root: lxml.html.HtmlElement) -> str:
     return " ".join(_VISIBLE_TEXTS(root))
 
 
-_WORD = re.compile(r"\w+")
-_MAX_HEADINGS = 50
-"""``<h1>`` elements weighed as the product's name (a hostile page may hold thousands)."""
-
-
 def heading_name(root: lxml.html.HtmlElement) -> str:
-    """The product's name as the page heads it: of its first ``<h1>`` texts, the one that
-    shares most words with the ``<title>`` (Jaccard; the first on a tie or without a title).
-
-    Why not the first ``<h1>``: shops put several on a page (the cart's "Adding to cart..."
-    message, a dialog's heading, a site name), and a page's title names what it is about, in
-    any language. On the dev pages whose markup names the product, the first heading matched
-    that name on 44 of 54 pages, this one on 48 (2 sites better, none worse). The layout
-    features (``visible_price.main_heading``) keep the first heading: their weights were
-    learned with it, and moving it cost a price on one page."""
-    texts = (flat_text(heading) for heading in itertools.islice(root.iter("h1"), _MAX_HEADINGS))
-    headings = [text for text in texts if text]
-    if len(headings) < 2:
-        return headings[0] if headings else ""
-    title_element = root.find(".//title")
-    title = _words(flat_text(title_element) if title_element is not None else "")
-    best, best_overlap = headings[0], -1.0
-    for heading in headings:
-        words = _words(heading)
-        union = len(words | title)
-        overlap = len(words & title) / union if union else 0.0
-        if overlap > best_overlap:
-            best, best_overlap = heading, overlap
-    return best
-
-
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+    """The product's name as the page heads it: the text of ``page_heading.named_heading``
+    (of several ``<h1>``, the one the title names; without one, the main heading), or ""."""
+    heading = named_heading(root)
+    return flat_text(heading) if heading is not None else ""
 
 
 def heuristic_offer_fields(

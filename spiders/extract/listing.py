@@ -3,9 +3,12 @@
 A listing yields its cards as offers flagged ``listing`` (a name, a link, a price), never
 a product named after the page heading. Two structural signals, no word lists:
 
-- the layout: the page's best visible price is one of several cards of the same template
-  (or sits in a card whose product link comes before it), and markup gives no price of a
-  main product (``heuristics.best_visible_price`` decides; this module reads the cards);
+- the layout: the page's best visible price is one of several cards of the same template,
+  each a block with a link and a price (or sits in a card after the page's main heading
+  whose product link comes before it), and markup gives no price of a main product
+  (``heuristics.best_visible_price`` decides; this module reads the cards). Structure only:
+  renamed or hashed class names change nothing, and a buy box after a top bar's link ("my
+  cart") or beside recommendations of its tags is no card;
 - the markup: several products of different names each with a price, none of them the
   product the page's ``<h1>`` names, and not the variants of one product.
 
@@ -25,7 +28,7 @@ import lxml.etree
 import lxml.html
 
 from settings.records import OfferItem
-from spiders.extract.heuristics import in_linked_card, is_listing_price
+from spiders.extract.heuristics import in_linked_card, listing_prices
 from spiders.extract.layers import HEURISTIC
 from spiders.extract.page_heading import main_heading
 from spiders.extract.page_regions import ancestors, in_page_chrome
@@ -100,7 +103,7 @@ def visible_listing(
         return []
     heading = main_heading(root)
     templates = Counter(c.signature for c in candidates)
-    repeated = [c for c in candidates if is_listing_price(c, candidates)]
+    repeated = listing_prices(candidates)
     chosen: list[PriceCandidate] = repeated or [
         c for c in candidates if c.element is not None and in_linked_card(c.element, heading, url)
     ]
