@@ -58,6 +58,9 @@ CANDIDATES: dict[str, ClassifierSettings] = {
     "words+char2-5 NB C10 +lexicon": ClassifierSettings(
         c=10.0, char_low=2, char_high=5, nb_weight=True
     ),
+    "words+char3-5 NB by presence C30 +lexicon, balanced": ClassifierSettings(
+        c=30.0, nb_weight=True, nb_presence=True, balanced=True
+    ),
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+import pytest
 
 from compare.analysis.sentiment.classifier import ClassifierSettings, train_classifier
 from compare.analysis.sentiment.features import CHAR_PREFIX
@@ -58,3 +59,22 @@ def test_separate_norms_keep_the_training_labels() -> None:
     assert model.char_columns is not None and model.char_columns.any()
     scores = model.score([t for t, _ in TRAIN])
     assert [label for _, label, _ in scores] == [lab for _, lab in TRAIN]
+
+
+def _ratios(settings: ClassifierSettings, *words: str) -> list[float]:
+    model = train_classifier([t for t, _ in TRAIN], [lab for _, lab in TRAIN], "en", settings)
+    assert model.nb_ratio is not None
+    return [float(model.nb_ratio[model.vectorizer.vocabulary[w]]) for w in words]
+
+
+def test_presence_ratio_counts_the_sentences_a_feature_occurs_in() -> None:
+    # "great" and "lovely" are each in two positive sentences and no negative one: by
+    # presence their ratios are equal; by summed TF-IDF mass they differ (their sentences'
+    # lengths differ, so do their values); "coffee", in one sentence of each, is below both
+    great, lovely, coffee = _ratios(
+        ClassifierSettings(nb_weight=True, nb_presence=True), "great", "lovely", "coffee"
+    )
+    assert great == pytest.approx(lovely)
+    assert coffee < great
+    great, lovely = _ratios(ClassifierSettings(nb_weight=True), "great", "lovely")
+    assert great != pytest.approx(lovely)

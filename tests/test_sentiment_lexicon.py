@@ -126,6 +126,16 @@ def test_neither_nor_words_negate(language: str, channel: str, text: str, sign: 
         ("en", "vader-en", "No issues", 1),
         ("en", "vader-en", "Lots of issues", -1),
         ("en", "vader-en", "Not one glitch", 1),
+        ("pl", "seed-pl", "Nie mam zastrzeżeń", 1),
+        ("pl", "seed-pl", "Mam poważne zastrzeżenia", -1),
+        ("pl", "seed-pl", "Obsługa bez zarzutów", 1),
+        ("pl", "seed-pl", "Mam wiele zarzutów", -1),
+        ("pl", "seed-pl", "Nie było niedociągnięć", 1),
+        ("pl", "seed-pl", "Złożyłem skargę", -1),
+        # "zero" negates what follows it: a complaint noun is praise, a praise word not
+        ("pl", "seed-pl", "Zero problemów", 1),
+        ("pl", "seed-pl", "Zero kłopotów z dostawą", 1),
+        ("pl", "seed-pl", "Zero profesjonalizmu", -1),
     ],
 )
 def test_complaint_nouns_are_opinion_words(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "25"
+ANALYZER_VERSION = "26"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -72,4 +72,10 @@ words negate ("ani głośny, ani ciężki", "ni cher ni fragile", "neither noisy
 ("réclamation", "bémol", "innvending", "trøbbel", "issue", "glitch", ...), so negated they
 read as praise ("pas de bémol", "no issues"); "żadnych", "żadnego" and the other cases of
 "żaden", and "nic", negate; the shipped base models are retrained (base-2026-12.6, model
-format 16)."""
+format 16).
+26: Polish complaint nouns are opinion words of the seed lexicon ("zastrzeżenie", "zarzut",
+"skarga", "reklamacja", "niedociągnięcie"), and "zero" negates ("zero problemów" is praise,
+"zero empatii" a complaint); the Polish base model's naive-Bayes ratio counts in how many
+sentences of each class a feature occurs and its classes are weighted balanced; the shipped
+base models are retrained (base-2026-12.7, model format 16: only the Polish model and its
+opinion detector changed)."""

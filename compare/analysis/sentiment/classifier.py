@@ -55,6 +55,9 @@ class ClassifierSettings:
     faster (benchmarks/analyze.py)."""
     char_high: int = 5
     nb_weight: bool = False
+    nb_presence: bool = False
+    """With ``nb_weight``: the naive-Bayes ratio counts in how many sentences of each class a
+    feature occurs (Wang & Manning's binarised counts) instead of summing its TF-IDF values."""
     balanced: bool = False
     lexicon_weight: float = 1.0
     """Scale of the lexicon features beside the TF-IDF ones (0: no lexicon features)."""
@@ -307,10 +310,17 @@ def _weighted_word_block(
     return features
 
 
-def _nb_ratio(features: sp.csr_matrix, labels: np.ndarray) -> np.ndarray | None:
-    """Log-count ratio of positive vs negative feature mass (binary problems only)."""
+def _nb_ratio(
+    features: sp.csr_matrix, labels: np.ndarray, presence: bool = False
+) -> np.ndarray | None:
+    """Log-count ratio of positive vs negative feature mass (binary problems only); with
+    ``presence`` each stored entry counts 1 (in how many rows of each class it occurs)."""
     if set(labels.tolist()) != {POSITIVE, NEGATIVE}:
         return None
+    if presence:
+        features = sp.csr_matrix(
+            (np.ones_like(features.data), features.indices, features.indptr), shape=features.shape
+        )
     alpha = 1.0
     positive = np.asarray(features[labels == POSITIVE].sum(axis=0)).ravel() + alpha
     negative = np.asarray(features[labels == NEGATIVE].sum(axis=0)).ravel() + alpha
@@ -391,6 +401,7 @@ def fit_weights(
         _nb_ratio(
             _block_normalised(sublinear_tfidf(counts[:, :words], idf), char_columns),
             target,
+            settings.nb_presence,
         )
         if settings.nb_weight
         else None
