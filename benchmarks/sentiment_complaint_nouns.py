@@ -22,6 +22,7 @@ from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sentiment_litotes_fresh import Group, print_groups
+from show_option import show_wanted
 
 PRAISE: dict[str, list[str]] = {
     "en": [
@@ -156,4 +157,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(["--show"] if show_wanted(__doc__) else []))

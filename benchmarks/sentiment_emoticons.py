@@ -10,9 +10,8 @@ the counts of ``sentiment_litotes.report``.
 
 from __future__ import annotations
 
-import sys
-
 from sentiment_litotes import report
+from show_option import show_wanted
 
 PRAISE: dict[str, list[str]] = {
     "fr": [
@@ -76,4 +75,4 @@ COMPLAINTS: dict[str, list[str]] = {
 }
 
 if __name__ == "__main__":
-    report(PRAISE, COMPLAINTS, sys.argv[1:])
+    report(PRAISE, COMPLAINTS, ["--show"] if show_wanted(__doc__) else [])

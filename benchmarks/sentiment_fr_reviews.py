@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import sys
 
+from show_option import show_wanted
+
 from compare.analysis.sentiment.lexicon import lexicon_scores
 
 PRAISE = [
@@ -92,4 +94,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(["--show"] if show_wanted(__doc__) else []))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sentiment_fr_reviews import print_counts
+from show_option import show_wanted
 
 PRAISE = [
     "Livré en 24h, emballage soigné, rien à dire.",
@@ -81,4 +82,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(["--show"] if show_wanted(__doc__) else []))

@@ -13,7 +13,7 @@ one. Prints, per language and method, how many of each half get their label righ
 
 from __future__ import annotations
 
-import sys
+from show_option import show_wanted
 
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_name, lexicon_scores
@@ -187,4 +187,4 @@ def report(praise: dict[str, list[str]], complaints: dict[str, list[str]], argv:
 
 
 if __name__ == "__main__":
-    report(PRAISE, COMPLAINTS, sys.argv[1:])
+    report(PRAISE, COMPLAINTS, ["--show"] if show_wanted(__doc__) else [])

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import sys
 
+from show_option import show_wanted
+
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_name, lexicon_scores
 from compare.analysis.sentiment.scorer import SentimentScorer
@@ -209,4 +211,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(["--show"] if show_wanted(__doc__) else []))

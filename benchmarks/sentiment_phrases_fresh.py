@@ -24,6 +24,7 @@ from compare.analysis.sentiment.scorer import SentimentScorer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sentiment_litotes_fresh import Group, print_groups
+from show_option import show_wanted
 
 PHRASE_PRAISE: dict[str, list[str]] = {
     "en": [
@@ -171,4 +172,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(["--show"] if show_wanted(__doc__) else []))

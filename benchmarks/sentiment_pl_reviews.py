@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import sys
 
+from show_option import show_wanted
+
 from compare.analysis.sentiment.lexicon import _valence_polarities
 from compare.analysis.sentiment.scorer import SentimentScorer
 
@@ -125,4 +127,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(["--show"] if show_wanted(__doc__) else []))

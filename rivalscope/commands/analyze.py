@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from rivalscope.display import command_console, counted, keyless_warning, print_table
-from rivalscope.options import checked_database
+from rivalscope.options import DbOption
 from rivalscope.process import free_at_exit_without_collecting, imports_without_collections
 from settings.user_errors import UserError
 
@@ -29,12 +29,7 @@ MAX_WORKERS_PER_CORE = 4
 def register(app: typer.Typer) -> None:
     @app.command()
     def analyze(
-        db: Annotated[
-            str | None,
-            typer.Option(
-                "--db", help="Database URL (default ./rivalscope.db).", callback=checked_database
-            ),
-        ] = None,
+        db: DbOption = None,
         taxonomy: Annotated[
             Path | None,
             typer.Option(

@@ -90,7 +90,11 @@ def demo(
         int, typer.Option(help="Port on 127.0.0.1 (a busy port falls back to a free one).")
     ] = DEFAULT_PORT,
     products: Annotated[
-        int | None, typer.Option(help="Products per shop (default 6).", show_default=False)
+        int | None,
+        typer.Option(
+            help="Products per shop (default 6; 3 in each of the two scripted shops).",
+            show_default=False,
+        ),
     ] = None,
     reviews_per_product: Annotated[
         int | None,

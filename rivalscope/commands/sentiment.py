@@ -29,7 +29,12 @@ def train(
     ] = False,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database URL for --from-db.", callback=checked_database),
+        typer.Option(
+            "--db",
+            help="Database URL for --from-db (default: $RIVALSCOPE_DATABASE_URL, else "
+            "sqlite:///rivalscope.db).",
+            callback=checked_database,
+        ),
     ] = None,
 ) -> None:
     """Train per-language models from labelled lines or from rated reviews.
@@ -109,7 +114,10 @@ def score(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help="Use this database's model when no --model.", callback=checked_database
+            "--db",
+            help="Use this database's model when no --model (default: $RIVALSCOPE_DATABASE_URL, "
+            "else sqlite:///rivalscope.db where it exists).",
+            callback=checked_database,
         ),
     ] = None,
 ) -> None:
