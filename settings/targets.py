@@ -259,7 +259,8 @@ class BrowserRender(_Strict):
     max_clicks: int = Field(default=5, ge=0, le=200)
     """Clicks on ``click`` at most, per page."""
     max_scrolls: int = Field(default=10, ge=0, le=500)
-    """Scrolls to the page's end at most, while each brings more of it (an endless list,
+    """Scrolls to the page's end at most (and to the end of its inner scroll boxes, such as
+    a review list in a box of its own), while each brings more of it (an endless list,
     reviews loaded when scrolled into view); also stops once ``wait_for`` matches
     ``limits.max_reviews`` elements. 0: never scroll."""
     dismiss: str | None = None

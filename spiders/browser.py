@@ -262,8 +262,9 @@ async def check_rendered_size(page: Page, max_chars: int) -> None:
 async def settle_page(
     page: Page, render: BrowserRender, max_chars: int, max_reviews: int
 ) -> list[str]:
-    """Dismiss a consent wall (``dismiss``), wait until the reviews are there, scroll to the
-    end while that brings more, and click "load more" (or "next") while allowed;
+    """Dismiss a consent wall (``dismiss``) and close modal dialog walls (``_close_walls``),
+    wait until the reviews are there, scroll to the end (the page's and its inner scroll
+    boxes') while that brings more, and click "load more" (or "next") while allowed;
     never raises for a slow page: what has loaded when a limit is reached is what is read.
     Returns the HTML as it was before each click when ``click_replaces`` (else nothing);
     scrapy-playwright keeps it on the PageMethod for the spider. Raises RenderedPageTooLarge
@@ -324,12 +325,13 @@ async def _settle(
     timeout_ms = render.wait_timeout_s * 1000
     network = _PendingRequests(page)
     await _await_reviews(page, render, network)
-    await _scroll(page, render, network, max_reviews)
+    await _scroll(page, render, network, max_reviews, max_chars)
     if not render.click:
         return
     for _ in range(render.max_clicks):
         button = page.locator(render.click).first
         try:
+            await _close_walls(page, render, network)
             if not await button.is_visible():
                 return
             if render.click_replaces:
@@ -346,56 +348,156 @@ async def _settle(
 
 async def _await_reviews(page: Page, render: BrowserRender, network: _PendingRequests) -> None:
     """Wait for ``wait_for`` (or the network to go idle), then click ``dismiss`` if it is
-    shown and wait again: a consent wall may hold the reviews back until it is answered."""
+    shown, close a modal dialog wall (``_close_walls``), and wait again if either was done:
+    a consent wall may hold the reviews back until it is answered, a dialog until closed."""
     from playwright.async_api import Error as PlaywrightError
 
     timeout_ms = render.wait_timeout_s * 1000
+    settled = False
     try:
         if render.wait_for:
-            # The consent button may come first, and the reviews only once it is clicked.
-            either = f"{render.wait_for}, {render.dismiss}" if render.dismiss else render.wait_for
+            # The consent button or a dialog wall may come first, and the reviews only once
+            # it is clicked or closed.
+            either = ", ".join(s for s in (render.wait_for, render.dismiss, _OPEN_DIALOG) if s)
             await page.wait_for_selector(either, timeout=timeout_ms)
+            settled = True
         else:
             await page.wait_for_load_state("networkidle", timeout=timeout_ms)
     except PlaywrightError:
         pass  # a timeout: read the page as it is
-    if not render.dismiss:
-        return
-    button = page.locator(render.dismiss).first
-    try:
-        if not await button.is_visible():
-            return
-        await button.click(timeout=timeout_ms)
-        await network.quiet(render.wait_timeout_s)
-        if render.wait_for:
+    answered = False
+    if render.dismiss:
+        button = page.locator(render.dismiss).first
+        try:
+            if await button.is_visible():
+                await button.click(timeout=timeout_ms)
+                await network.quiet(render.wait_timeout_s)
+                answered = True
+        except PlaywrightError:
+            pass  # gone, covered or a timeout: read the page as it is
+    closed = await _close_walls(page, render, network)
+    if render.wait_for and (settled or answered or closed):
+        # At once when the reviews were what came; else they may come now.
+        with contextlib.suppress(PlaywrightError):
             await page.wait_for_selector(render.wait_for, timeout=timeout_ms)
+
+
+_OPEN_DIALOG = "dialog[open]"
+# The open modal dialogs (``showModal``: the rest of the page is inert, a click there never
+# lands) that hold neither ``keep`` (the reviews' and the button's selectors) nor a match
+# of it: walls (a consent or a letter's offer). ``action`` "count" counts them; "close"
+# clicks the one closing button of each (a ``method=dialog`` submit button, as a reader's
+# click, the page's own handlers run) or, with none or several (a choice, never made for
+# the reader), closes it as that button would, sending nothing; "remove" takes out of the
+# page those still open (their script refuses to close or opens them again), which ends the
+# page's inertness. Structural: no words read.
+_HOLDS = """(el, keep) => keep.some((query) => {
+  try { return el.matches(query) || el.querySelector(query) !== null; }
+  catch (e) { return false; }  // no CSS a browser takes (an xpath: selector)
+})"""
+_DIALOG_WALLS = f"""([keep, action]) => {{
+  const holds = {_HOLDS};
+  const walls = [];
+  for (const dialog of document.querySelectorAll("dialog[open]")) {{
+    let modal = true;
+    try {{ modal = dialog.matches(":modal"); }} catch (e) {{}}
+    if (modal && !holds(dialog, keep)) walls.push(dialog);
+  }}
+  if (action === "close") {{
+    for (const dialog of walls) {{
+      const closing = [...dialog.querySelectorAll("button, input[type=submit]")].filter(
+        (b) => b.type === "submit" && b.form && !b.disabled &&
+          (b.hasAttribute("formmethod") ? b.formMethod : b.form.method) === "dialog");
+      if (closing.length === 1) closing[0].click();
+      if (dialog.open) dialog.close();
+    }}
+  }} else if (action === "remove") {{
+    for (const dialog of walls) dialog.remove();
+  }}
+  return walls.length;
+}}"""
+
+
+async def _close_walls(page: Page, render: BrowserRender, network: _PendingRequests) -> bool:
+    """Close the modal dialog walls over the page (``_DIALOG_WALLS``): the Escape key first
+    (a reader's way out), then each one's closing button or its close, then, for those
+    still open, out of the page; the page's requests awaited after each. True if there
+    were any."""
+    from playwright.async_api import Error as PlaywrightError
+
+    keep = [s for s in (render.wait_for, render.click) if s]
+    try:
+        if not await page.evaluate(_DIALOG_WALLS, [keep, "count"]):
+            return False
+        await page.keyboard.press("Escape")
+        await network.quiet(render.wait_timeout_s)
+        for action in ("close", "remove"):
+            if not await page.evaluate(_DIALOG_WALLS, [keep, action]):
+                break
+            await network.quiet(render.wait_timeout_s)
     except PlaywrightError:
-        pass  # gone, covered or a timeout: read the page as it is
+        pass  # navigating or closed: read as it is
+    return True
 
 
-# How much page there is: its height and its elements (an endless list grows both).
-_PAGE_EXTENT = (
-    "() => [document.documentElement.scrollHeight, document.getElementsByTagName('*').length]"
-)
-_SCROLL_TO_END = "() => window.scrollTo(0, document.documentElement.scrollHeight)"
+# The inner scroll boxes to scroll with the window (at most three): elements whose content
+# overflows their height and which scroll it (overflow-y auto or scroll), such as a review
+# list in a box of its own, which loads more when scrolled to its end while the window does
+# not scroll. Those holding a ``keep`` match (``wait_for``) when some do, the ones with the
+# most elements first.
+_SCROLL_BOXES = f"""(keep) => {{
+  const holds = {_HOLDS};
+  let boxes = [];
+  for (const el of document.body ? document.body.getElementsByTagName("*") : []) {{
+    if (el.clientHeight === 0 || el.scrollHeight <= el.clientHeight + 1) continue;
+    const overflow = getComputedStyle(el).overflowY;
+    if (overflow === "auto" || overflow === "scroll" || overflow === "overlay") boxes.push(el);
+  }}
+  const holding = boxes.filter((box) => holds(box, keep));
+  if (holding.length) boxes = holding;
+  const size = (box) => box.getElementsByTagName("*").length;
+  return boxes.sort((a, b) => size(b) - size(a)).slice(0, 3);
+}}"""
+# How much page there is: its height, its elements and its scroll boxes' heights (an
+# endless list grows them), and its HTML's length; after scrolling them all to their end
+# when asked.
+_PAGE_EXTENT = f"""([keep, scroll]) => {{
+  const boxes = ({_SCROLL_BOXES})(keep);
+  if (scroll) {{
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    for (const box of boxes) box.scrollTop = box.scrollHeight;
+  }}
+  const extent = [
+    document.documentElement.scrollHeight,
+    document.getElementsByTagName("*").length,
+    ...boxes.map((box) => box.scrollHeight),
+  ];
+  return [extent, document.documentElement.outerHTML.length];
+}}"""
 
 
 async def _scroll(
-    page: Page, render: BrowserRender, network: _PendingRequests, max_reviews: int
+    page: Page, render: BrowserRender, network: _PendingRequests, max_reviews: int, max_chars: int
 ) -> None:
-    """Scroll to the page's end while that brings more of it (an endless list, reviews
-    loaded when scrolled into view): at most ``max_scrolls`` times, until ``wait_for``
-    matches ``max_reviews`` elements."""
+    """Scroll to the page's end, and its inner scroll boxes to theirs (``_SCROLL_BOXES``),
+    while that brings more of it (an endless list, reviews loaded when scrolled into view):
+    at most ``max_scrolls`` times, until ``wait_for`` matches ``max_reviews`` elements, and
+    while one more scroll bringing as much as the last would keep the page's HTML within
+    ``max_chars`` (past it the page is not read at all)."""
     from playwright.async_api import Error as PlaywrightError
 
+    keep = [render.wait_for] if render.wait_for else []
     try:
         for _ in range(render.max_scrolls):
-            before = await page.evaluate(_PAGE_EXTENT)
-            await page.evaluate(_SCROLL_TO_END)
+            await _close_walls(page, render, network)
+            before, chars_before = await page.evaluate(_PAGE_EXTENT, [keep, True])
             await network.quiet(render.wait_timeout_s)
-            if await page.evaluate(_PAGE_EXTENT) == before:
+            after, chars = await page.evaluate(_PAGE_EXTENT, [keep, False])
+            if after == before:
                 return
             if render.wait_for and await page.locator(render.wait_for).count() >= max_reviews:
+                return
+            if 2 * chars - chars_before > max_chars:
                 return
     except PlaywrightError:
         return  # navigating or closed: read as it is

@@ -34,6 +34,8 @@ RENDER_TIMEOUT_S = 30.0
 SETTLE_TIMEOUT_MS = 10_000
 MAX_JSON_RESPONSES = 50
 """JSON responses kept per page (bounded memory on chatty pages)."""
+MAX_SOCKET_MESSAGES = 200
+"""Web socket messages read per page (others are passed to the page unread)."""
 _PAGE_PARAMS = re.compile(r"^(page|p|pg|page_?number|pagenum)$", re.I)
 _OFFSET_PARAMS = re.compile(r"^(offset|start|skip|from)$", re.I)
 
@@ -58,6 +60,10 @@ class Rendered:
     robots_refused: list[str] = field(default_factory=list)
     """The page's requests not made: their host's robots.txt disallows them to the crawler
     (or cannot be read)."""
+    socket_reviews: dict[str, int] = field(default_factory=dict)
+    """Web socket URL -> reviews in the JSON messages the page received over it."""
+    socket_messages: int = 0
+    """Web socket messages the page received that were read."""
 
 
 @dataclass
@@ -196,6 +202,21 @@ def analyse(
             notes.append("if a button loads more reviews, set browser.click to its CSS selector")
         else:
             notes.append('render = "browser" would also work; the API needs no browser')
+    socket = _socket_with_reviews(rendered_page)
+    if socket is not None:
+        # No [review_api] reads a socket: the browser reads what the page draws of them.
+        carriers.append("web socket")
+        url_of, count = socket
+        drawn = (
+            f"the rendered page shows {rendered_count}"
+            if rendered_count
+            else "the rendered page shows none of them (yet)"
+        )
+        notes.append(
+            f"reviews arrive over a web socket ({url_of}: {count} in its first messages); "
+            f'no review_api reads a socket, render = "browser" reads those the page draws: '
+            f"{drawn}"
+        )
     if rendered_page is not None and rendered_page.robots_refused:
         refused = rendered_page.robots_refused
         notes.append(
@@ -236,6 +257,17 @@ def analyse(
         settings=settings,
         notes=notes,
     )
+
+
+def _socket_with_reviews(rendered_page: Rendered | None) -> tuple[str, int] | None:
+    """(URL, reviews) of the web socket that brought the page the most reviews, if any."""
+    if rendered_page is None:
+        return None
+    found = [(n, url) for url, n in rendered_page.socket_reviews.items() if n]
+    if not found:
+        return None
+    count, url = max(found)
+    return url, count
 
 
 def read_page(
@@ -327,7 +359,7 @@ async def _render(
 ) -> Rendered:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import Response as BrowserResponse
-    from playwright.async_api import Route, async_playwright
+    from playwright.async_api import Route, WebSocketRoute, async_playwright
 
     result = Rendered(html="")
     pending: list[asyncio.Task[None]] = []
@@ -359,6 +391,31 @@ async def _render(
         result.robots_refused.append(request_url)
         return False
 
+    def keep_message(url: str, message: str | bytes) -> None:
+        if result.socket_messages >= MAX_SOCKET_MESSAGES or len(message) > MAX_JSON_BYTES:
+            return
+        result.socket_messages += 1
+        data = parse_json(message.encode() if isinstance(message, str) else message)
+        if data is not None and url in result.socket_reviews:
+            result.socket_reviews[url] += len(reviews_in(data, url))
+
+    async def through_socket(socket: WebSocketRoute) -> None:
+        # The browser's request routing never sees a web socket: its handshake obeys
+        # robots.txt here as the page's requests do, and its messages are read on their way.
+        result.hosts.add(urlparse(socket.url).hostname or "")
+        if not await robots_allow(socket.url.replace("ws", "http", 1)):
+            await socket.close()
+            return
+        server = socket.connect_to_server()
+        if len(result.socket_reviews) < MAX_JSON_RESPONSES:
+            result.socket_reviews.setdefault(socket.url, 0)
+
+        def from_server(message: str | bytes) -> None:
+            socket.send(message)  # handled here, so no longer passed on by itself
+            keep_message(socket.url, message)
+
+        server.on_message(from_server)
+
     async def block_heavy(route: Route) -> None:
         request = route.request
         result.hosts.add(urlparse(request.url).hostname or "")
@@ -374,6 +431,7 @@ async def _render(
         try:
             page = await browser.new_page(user_agent=agent)
             await page.route("**", block_heavy)
+            await page.route_web_socket("**", through_socket)
             page.on("response", on_response)
             await page.goto(url, wait_until="domcontentloaded")
             # A page whose load event never comes (a script or frame that never answers),

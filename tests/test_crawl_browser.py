@@ -389,12 +389,45 @@ def _reads_every_review(tmp_path: Path, site: WidgetSite, page: str, browser_key
             'wait_for = "[itemprop=review]"\n[company.source.limits]\nmax_reviews = 5',
             5,
         ),
+        # Scrolling stops while one more scroll bringing as much as the last keeps the page
+        # within its response limit (4,509 characters: 3 reviews 3.3k, 6 4.3k, 7 4.7k).
+        # Before, scrolled to 7 and refused whole (rendered_too_large): none.
+        (
+            "kettle-scroll",
+            'wait_for = "[itemprop=review]"\n[company.source.limits]\n'
+            "max_response_mb = 0.0043\nwarn_response_mb = 0.0043",
+            6,
+        ),
         # A fixed cookie wall over the "load more" button: hidden, never clicked. Before,
         # every click hit the wall: the first three only.
         ("kettle-wall", "wait_timeout_s = 3", 7),
         # A consent wall that holds the reviews back until its button is clicked.
         ("kettle-consent", 'dismiss = "#consent-ok"\nwait_for = "[itemprop=review]"', 7),
         ("kettle-consent", "wait_timeout_s = 2", 0),
+        # A modal dialog makes the rest of the page inert: "load more" is never clicked.
+        # Before, the first three only; now closed with the Escape key.
+        ("kettle-dialog-escape", "wait_timeout_s = 3", 7),
+        # Escape refused, reviews loaded once the dialog is closed: its method=dialog form's
+        # only button closes it. Before, none.
+        ("kettle-dialog-form", "wait_timeout_s = 3", 7),
+        # Escape refused, no button, opened again when closed, the page's scrolling
+        # stopped: the dialog is removed. Before, the first three only.
+        ("kettle-dialog-stuck", "wait_timeout_s = 3", 7),
+        # A modal holding the reviews and their button is no wall: kept, clicked within.
+        ("kettle-dialog-reviews", 'wait_for = "[itemprop=review]"\nwait_timeout_s = 3', 7),
+        ("kettle-dialog-reviews", "wait_timeout_s = 3", 7),
+        # Reviews in an inner scroll box that loads more when scrolled to its end; the
+        # window does not scroll. Before, the first three only. Bounded as the window's
+        # scrolls are.
+        ("kettle-box", 'wait_for = "[itemprop=review]"', 7),
+        ("kettle-box", "wait_timeout_s = 3", 7),
+        ("kettle-box", "max_scrolls = 1", 6),
+        ("kettle-box", "max_scrolls = 0", 3),
+        (
+            "kettle-box",
+            'wait_for = "[itemprop=review]"\n[company.source.limits]\nmax_reviews = 5',
+            5,
+        ),
     ],
 )
 def test_pages_that_load_for_ever_scroll_or_hide_behind_a_wall_are_read(

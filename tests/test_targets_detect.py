@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -305,3 +308,103 @@ def test_detect_says_whether_a_crawl_can_reach_the_reviews_of_later_pages(
     )
     (note,) = [n for n in analyse(plain.url, plain, None, None).notes if "declares 8" in n]
     assert f"later pages (pagination) or behind a button; {reach}" in note
+
+
+@pytest.mark.parametrize(
+    ("socket_reviews", "rendered", "carrier", "note"),
+    [
+        # Reviews only over a web socket, none drawn: before, "none found".
+        ({"ws://w.test/live": 4}, 0, "web socket", "the rendered page shows none of them"),
+        ({"ws://w.test/live": 4}, 4, "web socket", "the rendered page shows 4"),
+        # A socket with no review in its messages (a chat, a tracker) says nothing.
+        ({"ws://w.test/chat": 0}, 0, "none found", None),
+    ],
+)
+def test_detect_says_reviews_arrive_over_a_web_socket(
+    socket_reviews: dict[str, int], rendered: int, carrier: str, note: str | None
+) -> None:
+    url = "http://w.test/p/lamp"
+    shown = PageExtraction(
+        url=url, reviews=[ReviewItem(url=url, text=f"Lamp {n} is fine.") for n in range(rendered)]
+    )
+    page = Rendered(html="<html></html>", socket_reviews=socket_reviews)
+    found = analyse(url, PageExtraction(url=url), shown, page)
+    assert carrier in found.carriers
+    said = [n for n in found.notes if "web socket" in n]
+    if note is None:
+        assert said == []
+    else:
+        (line,) = said
+        assert "ws://w.test/live: 4 in its first messages" in line
+        assert note in line
+
+
+SOCKET_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Lamp</title>
+</head><body><h1>Lamp</h1><section id="reviews"></section>
+<script>
+const socket = new WebSocket(location.origin.replace("http", "ws") + "/live");
+socket.onmessage = (event) => {
+  for (const r of JSON.parse(event.data).reviews) {
+    if (!DRAW) continue;
+    const el = document.createElement("div");
+    el.setAttribute("itemprop", "review"); el.setAttribute("itemscope", "");
+    el.setAttribute("itemtype", "https://schema.org/Review");
+    el.innerHTML = '<p itemprop="reviewBody"></p>';
+    el.querySelector("p").textContent = r.text;
+    document.getElementById("reviews").appendChild(el);
+  }
+};
+</script></body></html>"""
+SOCKET_MESSAGE = {
+    "reviews": [
+        {"id": "s-1", "rating": 5, "text": "Bright and steady light for the whole evening."},
+        {"id": "s-2", "rating": 4, "text": "Sturdy base and warm light, easy to move."},
+    ]
+}
+
+
+class _SocketHandler(QuietHandler):
+    """A page whose reviews arrive over a web socket (``/live``: one JSON message, then
+    open until the test ends); the page draws them if the server's ``draw`` says so."""
+
+    def do_GET(self) -> None:
+        if answered_robots(self):
+            return
+        if self.path != "/live":
+            draw = "true" if self.server.draw else "false"  # type: ignore[attr-defined]
+            page = SOCKET_PAGE.replace("DRAW", draw).encode()
+            answer(self, 200, {"Content-Type": "text/html; charset=utf-8"}, page)
+            return
+        key = self.headers["Sec-WebSocket-Key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        accept = base64.b64encode(hashlib.sha1(key.encode()).digest()).decode()
+        self.send_header("Sec-WebSocket-Accept", accept)
+        self.end_headers()
+        body = json.dumps(SOCKET_MESSAGE).encode()
+        self.wfile.write(bytes([0x81, 126]) + len(body).to_bytes(2, "big") + body)
+        self.wfile.flush()
+        self.server.released.wait(60)  # type: ignore[attr-defined]
+        self.close_connection = True
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(("draw", "shown"), [(True, "2 reviews"), (False, "0 reviews")])
+def test_detect_reads_reviews_arriving_over_a_web_socket(
+    tmp_path: Path, draw: bool, shown: str
+) -> None:
+    """Before, a page whose reviews arrive over a web socket was "none found" when it did not
+    draw them, and "needs a browser" with no word of the socket when it did."""
+    _chromium_or_skip()
+    released = threading.Event()
+    with serving(_SocketHandler, released=released, draw=draw) as (_server, base):
+        try:
+            result = run_cli("targets", "detect", f"{base}/p/lamp", cwd=tmp_path)
+        finally:
+            released.set()
+    assert result.returncode == 0, result.stderr
+    assert "web socket" in result.stdout.split("# reviews carried by:")[1].splitlines()[0]
+    assert "/live: 2 in its first messages" in result.stdout, result.stdout
+    assert f"# rendered in chromium: {shown}" in result.stdout, result.stdout

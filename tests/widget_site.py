@@ -9,8 +9,16 @@ also opens a web socket to the tracker. ``/p/kettle-hanging`` has a tag script t
 never answers while the site runs (its load event never comes); ``/p/kettle-scroll`` has no
 button and loads the next reviews when scrolled to its end (an endless list);
 ``/p/kettle-wall`` is covered by a fixed cookie wall (its button under it), and
-``/p/kettle-consent`` loads no review until the wall's button is clicked. Each host answers
-robots.txt as ``WidgetSite.robots`` says (everything allowed unless a test says otherwise)."""
+``/p/kettle-consent`` loads no review until the wall's button is clicked. The
+``/p/kettle-dialog*`` pages open a modal ``<dialog>`` (``showModal``: the rest of the page is
+inert, a click on "load more" never lands): ``-escape`` closes on the Escape key;
+``-form`` refuses Escape and loads its reviews only once closed by its ``method=dialog``
+form; ``-stuck`` refuses Escape, has no button, opens again when closed and stops the page
+scrolling; ``-reviews`` is a modal holding the reviews and their button (not a wall).
+``/p/kettle-box`` keeps its reviews in an inner scroll box (``overflow-y: auto``) that loads
+the next ones when scrolled to its end (the window does not scroll), beside a small menu
+that scrolls too. Each host answers robots.txt as ``WidgetSite.robots`` says (everything
+allowed unless a test says otherwise)."""
 
 from __future__ import annotations
 
@@ -83,6 +91,35 @@ ON_CONSENT = """document.getElementById("consent-ok").addEventListener("click", 
 ON_SCROLL_END = """addEventListener("scroll", () => {
   if (innerHeight + scrollY >= document.documentElement.scrollHeight - 10) load(); });
 load();"""
+# /p/kettle-dialog-*: a modal dialog over the page (no words of a site: a letter's offer).
+DIALOG = """<dialog id="letter"><p>Our letter, once a month.</p>{form}</dialog>"""
+DIALOG_FORM = '<form method="dialog"><button aria-label="close">x</button></form>'
+_LETTER = 'const letter = document.getElementById("letter");\n'
+_NO_ESCAPE = 'letter.addEventListener("cancel", (e) => e.preventDefault());\n'
+DIALOG_START = {
+    "dialog-escape": _LETTER + "letter.showModal();\nload();",
+    "dialog-form": _LETTER + _NO_ESCAPE + 'letter.addEventListener("close", load);\n'
+    "letter.showModal();",
+    "dialog-stuck": _LETTER
+    + _NO_ESCAPE
+    + 'letter.addEventListener("close", () => letter.showModal());\n'
+    'document.documentElement.style.overflow = "hidden";\nletter.showModal();\nload();',
+    "dialog-reviews": """const modal = document.createElement("dialog");
+modal.append(document.getElementById("reviews"), document.getElementById("more"));
+document.querySelector("main").append(modal);
+modal.showModal();
+load();""",
+}
+# /p/kettle-box: the reviews in an inner scroll box, the next ones when it is scrolled to its
+# end; a small menu scrolls too.
+BOX_STYLE = """<style>#reviews{display:block;height:240px;overflow-y:auto}
+#reviews article{display:block;min-height:120px}</style>
+<nav style="height:40px;overflow-y:auto"><a href="#a">a</a><br><a href="#b">b</a><br>
+<a href="#c">c</a><br><a href="#d">d</a></nav>"""
+ON_BOX_END = """const box = document.getElementById("reviews");
+box.addEventListener("scroll", () => {
+  if (box.scrollTop + box.clientHeight >= box.scrollHeight - 10) load(); });
+load();"""
 PAGES = (
     "/p/kettle-one",
     "/p/kettle-next",
@@ -93,6 +130,8 @@ PAGES = (
     "/p/kettle-scroll",
     "/p/kettle-wall",
     "/p/kettle-consent",
+    "/p/kettle-box",
+    *(f"/p/kettle-{name}" for name in DIALOG_START),
 )
 
 
@@ -125,10 +164,18 @@ class _Handler(BaseHTTPRequestHandler):
                 if name == "hanging"
                 else tall * 2
                 if name == "scroll"
+                else BOX_STYLE
+                if name == "box"
                 else "",
-                wall=WALL if name in ("wall", "consent") else "",
-                button_hidden="true" if name == "scroll" else "false",
-                start={"scroll": ON_SCROLL_END, "consent": ON_CONSENT}.get(name, "load();"),
+                wall=WALL
+                if name in ("wall", "consent")
+                else DIALOG.format(form=DIALOG_FORM if name == "dialog-form" else "")
+                if name.startswith("dialog-") and name != "dialog-reviews"
+                else "",
+                button_hidden="true" if name in ("scroll", "box") else "false",
+                start={"scroll": ON_SCROLL_END, "consent": ON_CONSENT, "box": ON_BOX_END}.get(
+                    name, DIALOG_START.get(name, "load();")
+                ),
                 # kettle-shadow: a review widget drawn in its open shadow root
                 reviews_root='(host => host.shadowRoot || host.attachShadow({mode: "open"}))'
                 '(document.getElementById("reviews"))'
