@@ -340,6 +340,33 @@ UNREAD_PRICED = f'{UNREAD}<span class="price">12,50 €</span>'
             None,
             id="error-colour-of-product-cards",
         ),
+        pytest.param(
+            f'{UNREAD_PRICED}<div class="availability out">Nuvo zentari</div>',
+            "OutOfStock",
+            id="out-state-class",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<p class="stock-code">Kodo: VG-12</p>'
+            '<div class="stock-status"><span class="sold">Nuvo</span></div>',
+            "OutOfStock",
+            id="sold-state-after-a-stock-code",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<div class="stock"><span class="sold">1200 nuvo</span></div>',
+            None,
+            id="count-of-sales-is-no-state",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<table><tr class="stock_OUT_OF_STOCK"><td>Vazo 8</td>'
+            "<td>9,90 €</td></tr></table>",
+            None,
+            id="an-offer-row-with-its-own-price",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<div class="availability not-available">Nuvo zentari</div>',
+            None,
+            id="available-is-no-status-word",
+        ),
     ],
 )
 def test_stock_line_status_colour(body: str, availability: str | None) -> None:
@@ -465,3 +492,64 @@ def test_near_elements_are_xpath_axes(count: int) -> None:
     for element in root.iter():
         assert visible_availability._preceding(element, count) == preceding(element, n=count)
         assert visible_availability._following(element, count) == following(element, n=count)
+
+
+@pytest.mark.parametrize(
+    ("body", "availability"),
+    [
+        pytest.param(
+            f'{UNREAD_PRICED}<button class="notify">Zentari pulo</button>',
+            "OutOfStock",
+            id="notify-button-where-the-buy-button-was",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<a class="btn back-in-stock" href="#">Zentari pulo</a>',
+            "OutOfStock",
+            id="back-in-stock-link",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<form action="/product/notify"><input type="email" name="e">'
+            "<button>Pulo</button></form>",
+            "OutOfStock",
+            id="notify-me-form",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<form class="wpforms"><input type="email" name="e">'
+            "<button>Pulo</button></form>",
+            None,
+            id="bare-e-mail-field-is-no-notify-me",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<a class="price-notify" href="#">Zentari pulo</a>',
+            None,
+            id="price-drop-alert-is-no-notify-me",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<button class="notify" hidden>Zentari</button>'
+            '<button class="add-to-cart">Pulo</button>',
+            "InStock",
+            id="hidden-notify-button",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<button class="add-to-cart">Pulo</button>'
+            '<button class="notify">Zentari</button>',
+            "InStock",
+            id="enabled-buy-button-outweighs-it",
+        ),
+        pytest.param(
+            f'{UNREAD_PRICED}<a class="btn-addtocart btn-disable" href="#">Pulo</a>',
+            "OutOfStock",
+            id="disabled-by-a-disable-class",
+        ),
+    ],
+)
+def test_unread_buy_box_state(body: str, availability: str | None) -> None:
+    """Without markup or words that read, the buy box's controls tell the state: a
+    notify-me control (by its names) says the product cannot be bought, unless an enabled
+    buy button says it can; a disabled buy button says it cannot."""
+    assert_read_from_page(body, availability)
+
+
+def test_notify_me_control_does_not_overrule_markup() -> None:
+    body = f'{UNREAD_PRICED}<button class="notify">Zentari pulo</button>'
+    assert offer(page(body, "InStock")).availability == "InStock"

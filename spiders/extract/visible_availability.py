@@ -13,7 +13,9 @@ buttons: enabled, the product can be bought; disabled, it cannot, unless the buy
 still waits for a size or colour to be chosen. A product shown with a stock line but
 neither a price nor a buy button cannot be bought, whatever language the line is in; a
 stock line whose words no label list reads tells its state by the status colour its class
-names give (a UI's "--error" / "text-success").
+names give (a UI's "--error" / "text-success", a state modifier "out" / "sold"), and,
+without markup, a notify-me control where the buy button was (by its names) says the
+product cannot be bought.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ from spiders.extract.visible_price import (
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "option", "select", "textarea"})  # fmt: skip
 _STOCK_WORD = re.compile("availab|stock|dostep|verfug|disponib|lager")
 _STOCK_NAMES = re.compile(r"(?<!un)availab|(?<!outof)stock|dostep|verfug|disponib|lager", re.I)
+# A stock-keeping code ("stock-code", "stockId"): the product's sku, not its stock line.
+_STOCK_CODE_NAMES = re.compile(r"stock[-_]?(?:code|id|sku|keeping)(?![a-z])", re.I)
 
 # descendant::, not "//": libxml2 reads a tested "//*[...]" step as the children of every node
 # of the page, a node-set each, merged (2.1 against 1.6 CPU ms per offers page).
@@ -81,8 +85,10 @@ _CONTROLS = lxml.etree.XPath(
     " or contains(@id, 'art') or contains(@id, 'asket') or contains(@id, 'uy')]"
 )
 _MAX_LABEL = 40
-_DISABLED_CLASSES = frozenset({"disabled", "is-disabled", "btn-disabled", "button-disabled",
-                               "btn--disabled", "button--disabled"})  # fmt: skip
+_DISABLED_CLASSES = frozenset({"disabled", "disable", "is-disabled", "btn-disabled",
+                               "button-disabled", "btn--disabled", "button--disabled"})  # fmt: skip
+# A modifier of a block's class ("btn--disabled", "cart_disabled", "btn-disable").
+_DISABLED_ENDINGS = ("--disabled", "_disabled", "-disable", "_disable")
 # Size/colour pickers: a disabled button may only wait for a choice. A name giving the
 # element's own size ("spinner-size-sm", "text-size-small", "icon-size-16") is a style, not
 # a picker.
@@ -169,7 +175,11 @@ def _is_stock_named(element: lxml.html.HtmlElement) -> bool:
     names = names_of(element).lower()
     # A plain alternation first: far cheaper than the lookbehinds on the many names without
     # any of the words.
-    return _STOCK_WORD.search(names) is not None and _STOCK_NAMES.search(names) is not None
+    return (
+        _STOCK_WORD.search(names) is not None
+        and _STOCK_NAMES.search(names) is not None
+        and _STOCK_CODE_NAMES.search(names) is None
+    )
 
 
 def _is_stock_line(element: lxml.html.HtmlElement) -> bool:
@@ -207,7 +217,7 @@ def is_disabled(element: lxml.html.HtmlElement) -> bool:
         return True
     classes = (element.get("class") or "").lower().split()
     return not _DISABLED_CLASSES.isdisjoint(classes) or any(
-        c.endswith(("--disabled", "_disabled")) for c in classes
+        c.endswith(_DISABLED_ENDINGS) for c in classes
     )
 
 
@@ -291,11 +301,12 @@ TEXT_EVIDENCE = "stock-text"
 BUTTON_EVIDENCE = "buy-button"
 UNBUYABLE_EVIDENCE = "no-price-no-button"
 STATUS_EVIDENCE = "stock-line-status"
+NOTIFY_EVIDENCE = "notify-me"
 AVAILABILITY_MODEL = "availability_evidence"
 AVAILABILITY_FEATURES = (
     "markup", "script_variants", "stock_text", "stock_text_short", "stock_text_near",
     "stock_text_negative", "buy_button", "button_action", "button_says_state",
-    "unpriced_unbuyable", "stock_line_status", "button_unread_submit",
+    "unpriced_unbuyable", "stock_line_status", "button_unread_submit", "notify_control",
 )  # fmt: skip
 """The features weighed, in ``spiders/extract/data/availability_evidence.json``'s order."""
 _BUTTON_FEATURES = ("buy_button", "button_action", "button_says_state")
@@ -384,6 +395,37 @@ def unread_submit_evidence(heading: lxml.html.HtmlElement) -> AvailabilityEviden
     return None
 
 
+# Names of a notify-me control ("btn-notify", "back-in-stock", "waitlist", "stock-alert"):
+# what shops show where the buy button was. A price-drop alert is not one.
+_NOTIFY_NAMES = re.compile(
+    r"notif|back[-_]?in[-_]?stock|restock|wait[-_]?list|stock[-_]?(?:alert|notice)"
+    r"|remind[-_]?me",
+    re.I,
+)
+_PRICE_NAMES = re.compile("price|cost|discount", re.I)
+_NOTIFY_TAGS = frozenset({"button", "input", "a", "form"})
+
+
+def notify_evidence(heading: lxml.html.HtmlElement) -> AvailabilityEvidence | None:
+    """A notify-me control after the product heading, in the main area
+    (``is_notify_control``): shops put it where the buy button was when the product cannot
+    be bought ("OutOfStock"), whatever the language of its words."""
+    for element in _following(heading, _NEAR_HEADING):
+        if element.tag in _NOTIFY_TAGS and is_notify_control(element) and main_area(element):
+            label = button_label(element) if element.tag != "form" else ""
+            features = {"notify_control": 1.0}
+            return AvailabilityEvidence("OutOfStock", label or element.tag, NOTIFY_EVIDENCE, features)  # fmt: skip
+    return None
+
+
+def is_notify_control(element: lxml.html.HtmlElement) -> bool:
+    """A button, link or form its names call a notify-me one, not a price-drop alert. A
+    bare e-mail field is not one: blogs' and shops' newsletter and save-this forms show
+    one after the heading as often (on review pages, near one page in ten)."""
+    names = " ".join(element.get(attr) or "" for attr in (*_NAME_ATTRS, "action"))
+    return bool(_NOTIFY_NAMES.search(names)) and not _PRICE_NAMES.search(names)
+
+
 def near_heading(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The named elements (class, id or itemprop) at most ``_NEAR_HEADING`` elements before
     or after the product heading in document order: its title block, price, stock line."""
@@ -454,8 +496,13 @@ _MAX_STOCK_WORDS = 20
 # Status words of a UI's class names (Bootstrap's "text-success" / "text-danger", BEM
 # modifiers "--success" / "--error"): the colour a stock line is shown in says its state
 # whatever the language of its words.
-_STATUS_STATES = {"success": "InStock", "green": "InStock",
-                  "error": "OutOfStock", "danger": "OutOfStock", "red": "OutOfStock"}  # fmt: skip
+_STATUS_STATES = {"success": "InStock", "green": "InStock", "instock": "InStock",
+                  "error": "OutOfStock", "danger": "OutOfStock", "red": "OutOfStock",
+                  "out": "OutOfStock", "outofstock": "OutOfStock", "soldout": "OutOfStock",
+                  "unavailable": "OutOfStock", "nostock": "OutOfStock"}  # fmt: skip
+# "sold" names a sold-out line ("stock-status > .sold"), or a count of sales ("1200 sold"):
+# read only on a line without a number.
+_SOLD_STATUS = "sold"
 _NAME_PARTS = re.compile(r"[a-z]+")
 
 
@@ -473,7 +520,8 @@ class StockLine:
 def stock_line(stock: StockNamed) -> StockLine | None:
     """The first stock-named line about the main product among a page's named elements
     (``stock``: a few words with a letter, outside the chrome and outside lists), with the
-    state its words or its status colour say, or None."""
+    state its words or its status colour say, or None. A line whose words do not read and
+    that shows an amount of money is an offer's row, not the product's stock line."""
     for element, words in stock:
         text = " ".join(words)
         if not words or len(words) > _MAX_STOCK_WORDS or not any(c.isalpha() for c in text):
@@ -482,19 +530,24 @@ def stock_line(stock: StockNamed) -> StockLine | None:
             said = normalize_availability(text)
             if said is not None:
                 return StockLine(text, said, by_status=False)
+            if _shows_amount(text):
+                continue  # an offer's row (a variant's, another seller's), coloured its own
             return StockLine(text, status_state(element), by_status=True)
     return None
 
 
 def status_state(element: lxml.html.HtmlElement) -> str | None:
     """The state the status words of the class names of ``element`` and its shown
-    descendants give ("stock--error": OutOfStock, "text-success": InStock), or None when
-    they give none or both."""
+    descendants give ("stock--error", "availability out": OutOfStock, "text-success":
+    InStock), or None when they give none or both."""
     states: set[str] = set()
+    counted = any(c.isdigit() for c in element.text_content())
     for node in element.iter():
         classes = node.get("class") if isinstance(node.tag, str) else None
         for part in _NAME_PARTS.findall(classes.lower()) if classes else ():
             state = _STATUS_STATES.get(part)
+            if part == _SOLD_STATUS and not counted:
+                state = "OutOfStock"
             if state is not None and (node is element or not is_hidden(node)):
                 states.add(state)
     return states.pop() if len(states) == 1 else None
@@ -526,7 +579,7 @@ def availability_evidence(
     markup's (state, raw value), the script state's variants, the stock text (else, on a
     page without markup, the status colour of a stock line whose words do not read), a
     stock line beside no price (``priced`` False: the offer has none) and no buy button,
-    the buy button.
+    a notify-me control (without markup), the buy button.
 
     Read only as far as it can matter: with markup, a stock text away from the product
     heading weighs no more than the markup, so only the elements near the heading are
@@ -558,6 +611,10 @@ def availability_evidence(
     if line is not None and line.by_status and line.state is not None and unread:
         features = {"stock_line_status": 1.0}
         evidence.append(AvailabilityEvidence(line.state, line.text, STATUS_EVIDENCE, features))
+    if markup is None and not variant_product and heading is not None:
+        notify = notify_evidence(heading)
+        if notify is not None:
+            evidence.append(notify)
     buttons = cache(lambda: product_buy_buttons(root))
     if line is not None and not priced:
         unbuyable = unbuyable_evidence(line, buttons)
