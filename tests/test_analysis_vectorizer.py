@@ -197,3 +197,32 @@ def test_the_classifier_negates_the_verbs_the_lexicon_negates(language: str, tex
         by_lexicon = _negated(tokens, i, base, frozenset(), post, language)
         assert words[i].startswith("NOT_") == by_lexicon, (i, words)
     assert any(w.startswith("NOT_") and w[4:] in bases for w in words)
+
+
+@pytest.mark.parametrize(
+    ("room", "texts"),
+    [
+        (100, ["great product", "not great at all", "great"]),  # repeated and new tokens
+        (100, ["", "zzz qqq"]),  # an empty row, tokens with no known n-gram
+        (2, ["good product but slow delivery"]),  # room for two: the others one by one
+        (0, ["good product"]),  # a full cache: every token one by one, none kept
+    ],
+)
+def test_char_columns_looked_up_together_are_those_found_one_by_one(
+    monkeypatch: pytest.MonkeyPatch, room: int, texts: list[str]
+) -> None:
+    """``fill`` caches the bytes ``__missing__`` finds for each token, within the cache's
+    bound, and a transform through it counts the same rows."""
+    fitted = FeatureVectorizer("en", 2, 5).fit([tokenize(t) for t in TRAIN])
+    one_by_one = pickle.loads(pickle.dumps(fitted))
+    token_lists = [tokenize(t) for t in texts]
+    expected = {t: one_by_one._char_columns.__missing__(t) for ts in token_lists for t in ts}
+    monkeypatch.setattr(vectorizer, "MAX_CACHED_WORDS", room)
+    together = pickle.loads(pickle.dumps(fitted))
+    together._char_columns.fill(token_lists)
+    cached = dict(together._char_columns)
+    assert len(cached) == min(room, len(expected))
+    assert all(expected[token] == found for token, found in cached.items())
+    counts = together.transform(token_lists)
+    assert (counts != fitted.transform(token_lists)).nnz == 0
+    assert len(together._char_columns) == min(room, len(expected))
