@@ -8,7 +8,9 @@ into another currency, inside a link, words beside the amount, two amounts joine
 or a slash (a range, a cost and its share), a lower amount beside it)
 and the ranking model
 (``spiders.extract.candidate_model``, weights learned by
-``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them.
+``benchmarks/train_price_ranking.py`` under site-grouped folds) scores them. An amount
+that is the gap of an old and a new price shown beside it (a saving) is no price to pay,
+told by the arithmetic (``_mark_savings``).
 """
 
 from __future__ import annotations
@@ -543,6 +545,8 @@ def _add_page_features(
     layouts = Counter(c.signature for c in candidates)
     amounts = Counter(Decimal(c.price) for c in candidates)
     _add_higher_beside(candidates)
+    if whole_page:
+        _mark_savings(candidates, layouts)
     # The first price after the heading that could be the one to pay.
     after = [
         c.order
@@ -621,6 +625,126 @@ def _add_higher_beside(candidates: list[PriceCandidate]) -> None:
     for c in candidates:
         if c.element is not None and _lower_beside(c, held, percent_only=False):
             c.features["higher_beside"] = 1.0
+
+
+# How many elements apart, in document order, a savings line and the new price it is the
+# gap of may stand (a promotion line in the heading's block, the pair in the panel after).
+_SAVING_REACH = 25
+# How far up from the new price the block is whose numbers may hold the old price.
+_PAIR_DEPTH = 2
+
+
+def _shown_numbers(element: lxml.html.HtmlElement) -> list[Decimal]:
+    """The amounts the text of the block ``_PAIR_DEPTH`` above ``element`` shows, with or
+    without a currency (an old price is often a bare number beside the new one)."""
+    block = ([element, *ancestors(element, _PAIR_DEPTH)])[-1]
+    numbers = []
+    for text in block.itertext():  # text by text: "239,00</span><span>199,00" are two
+        for match in _BARE_NUMBER.finditer(text):
+            price = normalize_price(match.group(0).strip(" .,'’"))[0]
+            if price is not None and Decimal(price) > 0:
+                numbers.append(Decimal(price))
+    return numbers
+
+
+def _within_rounding(gap: Decimal, shown: Decimal) -> bool:
+    """True if ``shown`` is ``gap`` written to its own last digit ("300" for 300.00,
+    "30" for 29.96)."""
+    exponent = shown.as_tuple().exponent
+    unit = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    return abs(gap - shown) <= unit / 2
+
+
+def _percentages_near(*elements: lxml.html.HtmlElement) -> list[float]:
+    texts = " ".join(([e, *ancestors(e, _PAIR_DEPTH)])[-1].text_content() for e in elements)
+    return [float(p.replace(",", ".")) for p in _PERCENTAGE.findall(texts)]
+
+
+def _mark_savings(candidates: list[PriceCandidate], layouts: Counter[str]) -> None:
+    """Call old (not a price to pay) an amount that is the gap between two other amounts
+    shown as a pair, an old price and a new one beside it ("Save 300", "-3.000 ¥", in any
+    language): the saving equals, within its rounding, the higher amount less the lower,
+    both shown near it. The higher amount, shown in the new price's block (a bare number
+    counts), is then the price before the saving: old too, however neutral its label.
+
+    The arithmetic is symmetric (the new price is also the old one less the saving), so of
+    the two lower amounts the saving is the one a shown percentage makes of the old price;
+    else the one that carries words when the other does not ("You save $60" beside "$40");
+    else the lower (discounts under a half are the rule). Not an amount in a link or in a
+    repeated layout (other products' cards), nor a unit price or a range."""
+    possible = [
+        c
+        for c in candidates
+        if c.element is not None
+        and not c.old
+        and not c.features.get("in_link")
+        and not c.features.get("unit_text")
+        and not c.features.get("several_amounts")
+        and layouts[c.signature] == 1
+    ]
+    if len(possible) < 2:
+        return
+    numbers: dict[lxml.html.HtmlElement, list[Decimal]] = {}
+    savings: list[PriceCandidate] = []
+    before: list[PriceCandidate] = []
+    possible.sort(key=lambda c: c.order)
+    near: list[tuple[PriceCandidate, PriceCandidate]] = []
+    for i, first in enumerate(possible):
+        for second in possible[i + 1 :]:
+            if second.order - first.order > _SAVING_REACH:
+                break
+            near += [(first, second), (second, first)]
+    for c, b in near:
+        assert c.element is not None and b.element is not None
+        if c.currency != b.currency:
+            continue
+        saving, new = Decimal(c.price), Decimal(b.price)
+        if saving == new or c.element in ancestors(b.element, _FAR_DEPTH):
+            continue
+        if b.element in ancestors(c.element, _FAR_DEPTH):
+            continue
+        if b.element not in numbers:
+            numbers[b.element] = _shown_numbers(b.element)
+        olds = [
+            a
+            for a in numbers[b.element]
+            if a > saving and a > new and _within_rounding(a - new, saving)
+        ]
+        if olds and _is_the_saving(c, b, olds):
+            savings.append(c)
+            block = ([b.element, *ancestors(b.element, _PAIR_DEPTH)])[-1]
+            before.extend(
+                d
+                for d in candidates
+                if Decimal(d.price) in olds and d.element is not None and _inside(d.element, block)
+            )
+    for c in (*savings, *before):  # the saving, and the price it is taken off
+        c.old = True
+
+
+def _inside(element: lxml.html.HtmlElement, block: lxml.html.HtmlElement) -> bool:
+    return element is block or any(a is block for a in element.iterancestors())
+
+
+def _is_the_saving(c: PriceCandidate, b: PriceCandidate, olds: list[Decimal]) -> bool:
+    """Of ``c`` and ``b``, two amounts that add up to an old one, whether ``c`` is the saving."""
+    assert c.element is not None and b.element is not None
+    percentages = _percentages_near(c.element, b.element)
+    saving, new = Decimal(c.price), Decimal(b.price)
+
+    def made(amount: Decimal) -> bool:
+        return any(
+            abs(float(amount / old) * 100 - p) <= _PERCENT_SLACK
+            for old in olds
+            for p in percentages
+        )
+
+    if made(saving) != made(new):
+        return made(saving)
+    words_c, words_b = bool(c.features.get("text_words")), bool(b.features.get("text_words"))
+    if words_c != words_b:
+        return words_c
+    return saving < new
 
 
 def _believe_lone_old_names(candidates: list[PriceCandidate]) -> None:
