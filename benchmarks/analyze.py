@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from cli_command import rivalscope_command
+from script_arguments import script_parser
 from sqlalchemy import func, select
 
 from compare.analysis.run import analyze_database, refresh_database_model
@@ -314,13 +315,14 @@ def one_repetition(folder: Path, csv_path: Path, n: int, workers: list[str]) -> 
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or not argv[1].isdigit():
-        print(__doc__)
-        return 2
-    n = int(argv[1])
-    repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 3
-    workers = ["--workers", argv[argv.index("--workers") + 1]] if "--workers" in argv else []
-    text_from = Path(argv[argv.index("--text-from") + 1]) if "--text-from" in argv else None
+    parser = script_parser(__doc__)
+    parser.add_argument("n", type=int, metavar="N", help="reviews")
+    parser.add_argument("--repeat", type=int, default=3, metavar="K")
+    parser.add_argument("--workers", metavar="W", help="rivalscope analyze's --workers")
+    parser.add_argument("--text-from", type=Path, metavar="EVAL_DIR")
+    args = parser.parse_args(argv[1:])
+    n, repeat, text_from = args.n, args.repeat, args.text_from
+    workers = ["--workers", args.workers] if args.workers is not None else []
     if text_from is not None and not (text_from / "sentiment").is_dir():
         raise SystemExit(
             f"--text-from {text_from}: no sentiment/ folder there (the dev data folder)"

@@ -27,6 +27,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from script_arguments import script_parser
+
 SECONDS: dict[str, float] = {}
 CALLS: Counter[str] = Counter()
 
@@ -62,14 +64,18 @@ def _wrap(name: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or not argv[1].startswith(("sqlite:", "postgresql")):
+    parser = script_parser(__doc__)
+    parser.add_argument("db_url", metavar="DB_URL")
+    parser.add_argument("names", nargs="*", metavar="FUNCTION")
+    args = parser.parse_args(argv[1:])
+    if not args.db_url.startswith(("sqlite:", "postgresql")):
         print(__doc__)
         return 2
     from compare.analysis.run import analyze_database
     from storage.db import open_database
 
-    engine = open_database(argv[1])
-    names = argv[2:]
+    engine = open_database(args.db_url)
+    names = args.names
     for name in names:
         _wrap(name)
     started = time.process_time()

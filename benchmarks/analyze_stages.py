@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from script_arguments import script_parser
+
 STARTED = time.perf_counter()
 
 
@@ -96,11 +98,13 @@ def _profile_pool_processes(run: Any, prefix: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if "--" not in argv:
-        print(__doc__)
-        return 2
-    own = argv[1 : argv.index("--")]
-    prefix = own[own.index("--profile") + 1] if "--profile" in own else None
+    # Its own options before "--", rivalscope analyze's after it (its --help too).
+    parser = script_parser(__doc__)
+    parser.add_argument("--profile", metavar="PREFIX")
+    split = argv.index("--") if "--" in argv else len(argv)
+    prefix = parser.parse_args(argv[1:split]).profile
+    if split == len(argv):
+        parser.error("give rivalscope analyze's arguments after --")
     before = _clocks()
     import compare.analysis.run as run
     from rivalscope.cli import main as cli

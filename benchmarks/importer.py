@@ -37,6 +37,8 @@ import threading
 import time
 from pathlib import Path
 
+from script_arguments import script_parser
+
 from rivalscope.demo.phrases import ASPECTS, CLAUSES
 
 LANGUAGES = ("en", "fr", "pl", "no")
@@ -230,17 +232,19 @@ def one_repetition(folder: Path, csv_path: Path, child: str = "auto") -> dict[st
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or not argv[1].isdigit():
-        print(__doc__)
-        return 2
-    n = int(argv[1])
-    repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
-    words = int(argv[argv.index("--words") + 1]) if "--words" in argv else TARGET_WORDS
-    child = argv[argv.index("--child") + 1] if "--child" in argv else "auto"
-    if child not in ("auto", "yes", "no"):
-        print("--child is auto (the import decides), yes or no (the load is not asked)")
-        return 2
-    child = {"yes": "True", "no": "False"}.get(child, child)
+    parser = script_parser(__doc__)
+    parser.add_argument("n", type=int, metavar="N", help="review rows")
+    parser.add_argument("--repeat", type=int, default=1, metavar="K")
+    parser.add_argument("--words", type=int, default=TARGET_WORDS, metavar="W")
+    parser.add_argument(
+        "--child",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="auto (the import decides), yes or no (the load is not asked)",
+    )
+    args = parser.parse_args(argv[1:])
+    n, repeat, words = args.n, args.repeat, args.words
+    child = {"yes": "True", "no": "False"}.get(args.child, args.child)
     rows: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)

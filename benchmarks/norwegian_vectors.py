@@ -42,6 +42,7 @@ from compare.analysis.sentiment.word_vectors import (
 from compare.analysis.text import tokenize
 
 sys.path.insert(0, str(Path(__file__).parent))
+from script_arguments import script_parser
 from sentiment import _binary, binary_train_groups, load_norwegian
 
 WEIGHTS = (0.0, 0.5, 1.0, 2.0)
@@ -78,19 +79,25 @@ def cross_validated(
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 3:
-        print(__doc__)
-        return 2
-    dim = int(argv[argv.index("--dim") + 1]) if "--dim" in argv else 100
-    size = int(argv[argv.index("--vocabulary") + 1]) if "--vocabulary" in argv else 30_000
-    path = VECTORS_DIR / "no.vectors.npz" if "--save" in argv else Path("/tmp/no.vectors.npz")
+    parser = script_parser(__doc__)
+    parser.add_argument("data_dir", type=Path, metavar="DATA_DIR")
+    parser.add_argument("unlabelled", type=Path, nargs="?", metavar="UNLABELLED")
+    parser.add_argument("--dim", type=int, default=100)
+    parser.add_argument("--vocabulary", type=int, default=30_000)
+    parser.add_argument("--save", action="store_true")
+    parser.add_argument("--measure-only", action="store_true")
+    args = parser.parse_args(argv[1:])
+    if args.unlabelled is None and not args.measure_only:
+        parser.error("UNLABELLED is needed to train the vectors (or pass --measure-only)")
+    dim, size = args.dim, args.vocabulary
+    path = VECTORS_DIR / "no.vectors.npz" if args.save else Path("/tmp/no.vectors.npz")
     started = time.perf_counter()
-    if "--measure-only" in argv:  # the vectors at the path as they are
+    if args.measure_only:  # the vectors at the path as they are
         vectors = read_vectors(path)
         words = sorted(vectors.index, key=vectors.index.__getitem__)
         dim = vectors.dim
     else:
-        docs = read_tokens(Path(argv[2]))
+        docs = read_tokens(args.unlabelled)
         print(f"{len(docs)} documents, {sum(map(len, docs)):,} tokens")
         words, matrix = train_vectors(docs, size, dim)
         del docs
@@ -104,7 +111,7 @@ def main(argv: list[str]) -> int:
         if word in vectors.index:
             sims = np.argsort(-(vectors.matrix @ vectors.matrix[vectors.index[word]]))[1:8]
             print(f"  near {word}: {', '.join(words[i] for i in sims)}")
-    corpus = load_norwegian(Path(argv[1]))
+    corpus = load_norwegian(args.data_dir)
     rows = _binary(corpus.train)
     texts, labels = [t for t, _ in rows], [lab for _, lab in rows]
     groups = binary_train_groups(corpus)

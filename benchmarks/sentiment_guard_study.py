@@ -41,6 +41,7 @@ from compare.analysis.sentiment.classifier import train_classifier
 from compare.analysis.training import trainable
 
 sys.path.insert(0, str(Path(__file__).parent))
+from script_arguments import script_parser
 from sentiment import _binary, load_english, load_norwegian, load_polish
 from sentiment_curve import accuracy, base_and_ratings, base_scores, draw, polarity
 
@@ -161,19 +162,25 @@ def replay(records: list[dict[str, Any]]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if "--rules" in argv:
-        records = [row for path in argv[argv.index("--rules") + 1 :]
-                   for row in pickle.loads(Path(path).read_bytes())]  # fmt: skip
+    parser = script_parser(__doc__)
+    parser.add_argument("data_dir", type=Path, nargs="?", metavar="DATA_DIR")
+    parser.add_argument("out", type=Path, nargs="?", metavar="OUT.pkl")
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--langs", default="en,no,pl")
+    parser.add_argument("--rules", type=Path, nargs="+", metavar="OUT.pkl")
+    args = parser.parse_args(argv[1:])
+    if args.rules is not None:
+        if args.data_dir is not None:
+            parser.error("--rules replays recorded files: give them after it, no DATA_DIR")
+        records = [row for path in args.rules
+                   for row in pickle.loads(path.read_bytes())]  # fmt: skip
         print("\n".join(replay(records)))
         return 0
-    if len(argv) < 3:
-        print(__doc__)
-        return 2
-    seeds = int(argv[argv.index("--seeds") + 1]) if "--seeds" in argv else 10
-    repeats = int(argv[argv.index("--repeats") + 1]) if "--repeats" in argv else 3
-    langs = argv[argv.index("--langs") + 1].split(",") if "--langs" in argv else ["en", "no", "pl"]
-    records = record(Path(argv[1]), langs, seeds, repeats)
-    Path(argv[2]).write_bytes(pickle.dumps(records))
+    if args.out is None:
+        parser.error("give DATA_DIR and OUT.pkl (or --rules OUT.pkl ...)")
+    records = record(args.data_dir, args.langs.split(","), args.seeds, args.repeats)
+    args.out.write_bytes(pickle.dumps(records))
     return 0
 
 

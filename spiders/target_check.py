@@ -17,10 +17,10 @@ from urllib.parse import urljoin, urlparse
 from parsel import Selector
 
 from settings.records import OfferItem, PageExtraction
-from settings.targets import SELECTOR_ERRORS, Limits, ReviewApi, Selectors, Source
 from settings.targets import Crawler as CrawlerTable
+from settings.targets import Limits, ReviewApi, Source
 from spiders.detect import read_page
-from spiders.extract.selectors import select_text
+from spiders.extract.selectors import select_text, selected_blocks
 
 
 @dataclass
@@ -82,35 +82,6 @@ def fetch_page(
     return rendered.html if rendered is not None else html
 
 
-def _matches(root: Selector, query: str) -> list[Selector]:
-    try:
-        if query.startswith("xpath:"):
-            return list(root.xpath(query.removeprefix("xpath:").strip()))
-        return list(root.css(query))
-    except SELECTOR_ERRORS:
-        return []
-
-
-def selector_problems(selectors: Selectors) -> list[str]:
-    """Selectors that do not parse, with the parser's complaint (CSS and XPath)."""
-    named = {"review": selectors.review, "offer": selectors.offer, "next_page": selectors.next_page}
-    named.update({f"review_fields.{k}": v for k, v in selectors.review_fields.items()})
-    named.update({f"offer_fields.{k}": v for k, v in selectors.offer_fields.items()})
-    probe = Selector(text="<html></html>")
-    problems = []
-    for name, query in named.items():
-        if not query:
-            continue
-        try:
-            if query.startswith("xpath:"):
-                probe.xpath(query.removeprefix("xpath:").strip())
-            else:
-                probe.css(query)
-        except SELECTOR_ERRORS as exc:
-            problems.append(f"{name}: {query!r} is not a valid selector ({exc})")
-    return problems
-
-
 def _block_results(
     root: Selector,
     kind: str,
@@ -125,7 +96,7 @@ def _block_results(
             return []
         blocks, results = [root], []
     else:
-        blocks = _matches(root, block_query)
+        blocks = selected_blocks(root, block_query)
         sample_block = blocks[0].get()[:80] if blocks else None
         results = [SelectorResult(kind, block_query, len(blocks), None, sample_block)]
     for name, query in fields.items():
@@ -149,7 +120,7 @@ def _selector_results(html: str, url: str, source: Source) -> list[SelectorResul
     # offer_fields without an offer block read the whole page, in either mode.
     results += _block_results(root, "offer", selectors.offer, selectors.offer_fields, True)
     if selectors.next_page:
-        links = _matches(root, selectors.next_page)
+        links = selected_blocks(root, selectors.next_page)
         href = None
         if links:
             first = links[0]

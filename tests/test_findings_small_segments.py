@@ -168,6 +168,28 @@ def test_findings_narrows_the_small_segments_to_the_competitor_and_aspect_asked_
         assert len(lines) == 1 and f"Report #1: {expected}" in lines[0], listed.output
 
 
+def test_findings_says_small_segments_only_for_kinds_judged_per_segment(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """Price gaps and unmet needs are judged on a company's whole: no segment of theirs was
+    left out, so listing them alone says nothing of small segments."""
+    runner = _reported(engine, db_url, tmp_path / "a")
+    cases = [
+        ([], True),
+        (["--they-lead"], True),
+        (["--kind", "competitor_weakness"], True),
+        (["--kind", "competitor strength"], True),
+        (["--kind", "price_gap"], False),
+        (["--kind", "unmet_need"], False),
+        (["--kind", "own_unmet_need"], False),
+        (["--kind", "price_gap", "--aspect", "delivery"], False),
+    ]
+    for options, said in cases:
+        listed = runner.invoke(app, ["findings", "--db", db_url, *options])
+        assert listed.exit_code == 0, listed.output
+        assert ("too few to compare" in listed.output) == said, (options, listed.output)
+
+
 def test_the_floor_is_the_fewest_unanimous_opinions_whose_net_can_exclude_zero() -> None:
     assert SUGGEST_FLOOR == decisive_sample() == 4
     for rate, expected in [(0.2, 2), (0.1, 3), (0.05, 4), (0.01, 7)]:

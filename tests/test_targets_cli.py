@@ -160,6 +160,47 @@ def test_validate_lists_sources_and_rejects_bad_selectors(tmp_path: Path) -> Non
     assert "selectors.review (line 104): review 'div[[[' is not a valid selector" in failed.stderr
 
 
+BROKEN = {
+    'review = "div.review"': 'review = "div[[["',
+    'next_page = "a.next"': 'next_page = "xpath://a[@"',
+    'text = "p.body"': 'text = "p::attribute(x)"',
+    'rating = ".stars::attr(data-rating)"': 'rating = ""',
+}
+"""Selectors of ``tests.test_targets.VALID``'s rival source, broken each its own way."""
+
+
+def test_validate_and_check_say_the_same_of_broken_selectors(tmp_path: Path) -> None:
+    """Both read the file through the settings' validation: every wrong selector once, at
+    its key's line (validate had a second parser of its own, which never said a thing)."""
+    from tests.test_targets import VALID
+
+    text = VALID
+    for good, bad in BROKEN.items():
+        text = text.replace(good, bad)
+    (tmp_path / "targets.toml").write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><div><p>Fine.</p></div></body></html>", encoding="utf-8")
+    validated = run_cli("targets", "validate", cwd=tmp_path)
+    checked = run_cli("targets", "check", "rival-shop", "--file", str(page), cwd=tmp_path)
+    assert validated.returncode == checked.returncode == 2, validated.stderr
+    assert validated.stderr == checked.stderr and not validated.stdout + checked.stdout
+    at = "source rival-shop, company[1].source[0].selectors"
+    for bad, said in zip(
+        BROKEN.values(),
+        (
+            "review (line {}): review 'div[[[' is not a valid selector (",
+            "next_page (line {}): next_page 'xpath://a[@' is not a valid selector (",
+            "review_fields.text (line {}): review_fields.text 'p::attribute(x)' is not a valid "
+            "selector (",
+            "review_fields.rating (line {}): empty selector for rating",
+        ),
+        strict=True,
+    ):
+        expected = f"{at}.{said.format(lines.index(bad) + 1)}"
+        assert validated.stderr.count(expected) == 1, (expected, validated.stderr)
+
+
 def test_check_a_saved_page_shows_each_selector(demo_targets: Path) -> None:
     page = PLAIN / "product-page" / "page.html"
     result = runner.invoke(

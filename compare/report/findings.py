@@ -73,6 +73,9 @@ from storage.company_names import fold_name as fold_company
 
 PRICE_ASPECT = "price"
 KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "own_unmet_need", "price_gap")
+SEGMENT_KINDS = ("competitor_weakness", "competitor_strength")
+"""The kinds judged per segment of a competitor's opinions on an aspect (``aspect_findings``),
+the only ones ``SmallSegments`` left out (needs and prices are judged on a company's whole)."""
 LIKE_DIMENSIONS = ("language", "region", "category")
 """Segment dimensions our reviews share with a competitor's (a product is one shop's own)."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import signal
 import socket
@@ -10,7 +9,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -18,6 +17,9 @@ from rich.markup import escape
 from rivalscope.display import command_console
 from rivalscope.options import DbOption
 from settings.user_errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 console = command_console()
 DEMO_MARKER = "(written by rivalscope.demo)"
@@ -205,29 +207,20 @@ def _scripted_shops(products: int | None, reviews_per_product: int | None) -> li
     return shops
 
 
-def _has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
+def _after_crawl(engine: Engine, report_dir: Path) -> None:
+    """Analyse the crawled reviews and print the analysis summary, then write the gap report
+    into ``report_dir`` and print its three best opportunities."""
+    from compare.analysis.run import analyze_database
+    from compare.report.build import build_report
+    from rivalscope.commands.analyze import print_summary
 
-
-def _after_crawl(engine: object, report_dir: Path) -> None:
-    """Analysis and report, where those parts are installed (later issues build them)."""
-    if _has_module("compare.analysis.run"):
-        from compare.analysis.run import analyze_database
-        from rivalscope.commands.analyze import print_summary
-
-        console.print("Analysing reviews (language, sentiment, aspects, needs)…")
-        summary = analyze_database(engine, progress=True)  # type: ignore[arg-type]
-        print_summary(summary, [])
-    if _has_module("compare.report.build"):
-        from compare.report.build import build_report
-
-        result = build_report(engine, report_dir)  # type: ignore[arg-type]
-        console.print(f"Gap report: {result}", markup=False, highlight=False)
-        for rank, line in enumerate(result.top_opportunities(3), start=1):
-            console.print(f"  {rank}. {line}", markup=False, highlight=False)
+    console.print("Analysing reviews (language, sentiment, aspects, needs)…")
+    summary = analyze_database(engine, progress=True)
+    print_summary(summary, [])
+    result = build_report(engine, report_dir)
+    console.print(f"Gap report: {result}", markup=False, highlight=False)
+    for rank, line in enumerate(result.top_opportunities(3), start=1):
+        console.print(f"  {rank}. {line}", markup=False, highlight=False)
 
 
 def _serve_forever(base_url: str, targets: Path) -> None:

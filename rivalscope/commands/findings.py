@@ -72,7 +72,7 @@ def findings(
     Example: rivalscope findings --kind competitor_weakness --min-score 10
     """
     from compare.report.finding_groups import OPPORTUNITY_KINDS, THREAT_KINDS
-    from compare.report.findings import KINDS, fold_name, kind_named
+    from compare.report.findings import KINDS, SEGMENT_KINDS, fold_name, kind_named
     from compare.report.numbers import (
         LEGACY_NEED,
         SAMPLE_UNITS,
@@ -157,7 +157,13 @@ def findings(
         latest, stored = stored_finding_count(engine, all_runs=all_runs)
         # A report of some competitors or dates is no statement on the others.
         coverage = None if all_runs or latest is None else report_coverage(engine, latest)
-        small = None if all_runs or latest is None else stored_small_segments(engine, latest)
+        # Segments too small to compare are said where the kinds listed are judged per segment
+        # (a price gap or an unmet need is a company's whole: no segment of it was left out).
+        small = (
+            None
+            if all_runs or latest is None or not set(wanted) & set(SEGMENT_KINDS)
+            else stored_small_segments(engine, latest)
+        )
         mix = None if all_runs or latest is None else stored_segment_mix(engine, latest)
         if small is not None:
             small = small.narrowed(competitor, _small_aspect(aspect, translated, small))
