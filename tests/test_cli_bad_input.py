@@ -21,6 +21,10 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("runs", "--db", "sqlite:///adir"), "unable to open database file"),
     (("runs", "--db", "sqlite:///foreign.db"), "holds other tables than rivalscope's"),
     (("export", "reviews", "--db", "sqlite:///foreign.db"), "use a new file"),
+    # another program's SQLite file whose tables share no name with ours: was filled with ours
+    (("runs", "--db", "sqlite:///other.db"), "holds other tables than rivalscope's (e.g. notes)"),
+    (("findings", "--db", "sqlite:///other.db"), "use a new file"),
+    (("analyze", "--db", "sqlite:///other.db"), "use a new file"),
     (("runs", "--db", "sqlite:///missing/dir/x.db"), "does not exist"),
     (("runs", "--db", "nonsense://x"), "cannot use nonsense://x"),
     (("findings", "--db", "postgresql://127.0.0.1:5432x/t"), "its port is not a number"),
@@ -228,6 +232,8 @@ def careless_folder(tmp_path: Path) -> Path:
     open_database(f"sqlite:///{tmp_path / 'fresh.db'}").dispose()
     with sqlite3.connect(tmp_path / "foreign.db") as foreign:  # another program's database
         foreign.execute("CREATE TABLE crawl_run (x INTEGER)")
+    with sqlite3.connect(tmp_path / "other.db") as other:  # another program's, no shared name
+        other.execute("CREATE TABLE notes (x INTEGER)")
     open_database(f"sqlite:///{tmp_path / 'newer.db'}").dispose()
     with sqlite3.connect(tmp_path / "newer.db") as newer:  # written by a later rivalscope
         newer.execute("UPDATE alembic_version SET version_num = '9999'")
