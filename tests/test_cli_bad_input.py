@@ -21,6 +21,9 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("runs", "--db", "sqlite:///adir"), "unable to open database file"),
     (("runs", "--db", "sqlite:///foreign.db"), "holds other tables than rivalscope's"),
     (("export", "reviews", "--db", "sqlite:///foreign.db"), "use a new file"),
+    # a timeout overflowing the crawl's lease: was an OverflowError traceback
+    (("schedule", "--once", "-t", "sched.toml", "--crawl-timeout", "inf"), "less than or equal"),
+    (("schedule", "--once", "-t", "sched.toml", "--crawl-timeout", "1e300"), "--crawl-timeout"),
     # another program's SQLite file whose tables share no name with ours: was filled with ours
     (("runs", "--db", "sqlite:///other.db"), "holds other tables than rivalscope's (e.g. notes)"),
     (("findings", "--db", "sqlite:///other.db"), "use a new file"),
@@ -224,6 +227,10 @@ def careless_folder(tmp_path: Path) -> Path:
     (tmp_path / "afile").write_text("file\n")
     (tmp_path / "t.toml").write_text(
         '[[company]]\nname = "A"\n[[company.source]]\nname = "s"\n'
+        'start_urls = ["http://127.0.0.1:9/"]\n'
+    )
+    (tmp_path / "sched.toml").write_text(
+        '[[company]]\nname = "A"\n[[company.source]]\nname = "s"\nschedule = "0 4 * * *"\n'
         'start_urls = ["http://127.0.0.1:9/"]\n'
     )
     (tmp_path / "adir").mkdir()
