@@ -3,13 +3,16 @@ stderr, exit status 2, no traceback, and nothing written."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from storage.db import open_database
-from tests.cli import run_cli
+from tests.cli import imported_reviews, run_cli
 
 NOT_A_DB = "sqlite:///notdb.db"
 FRESH = "sqlite:///fresh.db"
@@ -301,10 +304,7 @@ def test_a_known_source_without_runs_is_no_error() -> None:
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     """Typer turned Ctrl-C into exit status 130 without a word; now one line says so."""
-    import os
     import signal
-    import subprocess
-    import sys
 
     process = subprocess.Popen(
         [sys.executable, "-m", "rivalscope", "sentiment", "score"],
@@ -336,3 +336,38 @@ def test_sentiment_score_of_a_lone_surrogate_is_one_line(tmp_path: Path) -> None
     assert result.stderr.strip().splitlines() == [
         'error: stdin line 1: expected {"text": "...", "lang": "xx"}'
     ]
+
+
+READ_ONLY_MOUNT = (
+    'mount --make-rprivate / && mount --bind ro ro && mount -o remount,ro,bind ro && exec "$@"'
+)
+
+
+READ_ONLY = ("unshare", "-m", "sh", "-c", READ_ONLY_MOUNT, "sh")
+"""Runs a command in a folder whose ``ro`` is a read-only file system (a mount of its own, in
+a mount namespace of its own: nothing outside the command sees it)."""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("export", "reviews", "--out", "ro/x.csv"), "error: cannot write ro/x.csv: Read-only"),
+        (("export", "reviews", "--out", "ro/x.jsonl"), "error: cannot write ro/x.jsonl: Read-only"),
+        (("export", "reviews", "--out", "ro/x.parquet"), "error: cannot write ro/x.parquet: "),
+    ],
+)
+def test_export_into_a_read_only_file_system_is_one_line(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    # Its clean-up of the partial file raised EROFS from `finally`: a traceback over the error
+    (tmp_path / "ro").mkdir()
+    probe = subprocess.run([*READ_ONLY, "touch", "ro/probe"], cwd=tmp_path, check=False)
+    if probe.returncode != 1:
+        pytest.skip("no read-only mount here (unshare -m needs root)")
+    url = imported_reviews(tmp_path, ["text,rating", "Good coffee,5"])
+    result = run_cli(*args, cwd=tmp_path, db_url=url, wrapper=READ_ONLY)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), result.stderr
+    assert list((tmp_path / "ro").iterdir()) == []
