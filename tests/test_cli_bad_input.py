@@ -330,6 +330,41 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("args", [("runs",), ("crawl", "-v"), ("report", "--out", "r")])
+def test_ctrl_c_while_the_commands_load_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """Ctrl-C in the second or two the command modules take to import (before main runs)
+    printed a KeyboardInterrupt traceback from deep in an import."""
+    import signal
+    import time
+
+    from rivalscope.cli import LOADING_PAUSE_POINT
+    from settings.pause_points import PAUSE_ENV
+
+    paused = tmp_path / "paused"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", *args],
+        cwd=tmp_path,
+        env={**os.environ, PAUSE_ENV: f"{LOADING_PAUSE_POINT}:0:{paused}"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 120
+    while not paused.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    said = [line for line in stderr.splitlines() if not line.startswith(PAUSE_ENV)]
+    assert said == ["interrupted: nothing was done"]
+    assert stdout == "" and sorted(p.name for p in tmp_path.iterdir()) == ["paused"]
+
+
 def test_sentiment_score_of_a_lone_surrogate_is_one_line(tmp_path: Path) -> None:
     result = run_cli("sentiment", "score", cwd=tmp_path, stdin='{"text": "good \\ud800"}\n')
     assert result.returncode == 2, result.stderr  # was a UnicodeEncodeError traceback
