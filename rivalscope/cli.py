@@ -23,7 +23,10 @@ import typer.core
 
 import rivalscope.commands
 from rivalscope import __version__
+from settings.pause_points import pause_point
 from settings.user_errors import UserError
+
+LOADING_PAUSE_POINT = "commands-loading"
 
 app = typer.Typer(
     name="rivalscope",
@@ -58,6 +61,7 @@ def _root(
 def _register_all() -> None:
     for info in sorted(pkgutil.iter_modules(rivalscope.commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"rivalscope.commands.{info.name}")
+        pause_point(LOADING_PAUSE_POINT, 0)  # a test's Ctrl-C while the commands load
         register = getattr(module, "register", None)
         if register is not None:
             register(app)
@@ -118,9 +122,19 @@ def _hide_flag_types() -> None:
     option_class.display_type_rich = display_type_rich
 
 
-_register_all()
-_unwrap_all(app)
-_hide_flag_types()
+def _load_commands() -> None:
+    """Register every command. Ctrl-C while their modules import (a second or two, before
+    ``main`` runs) ends the process as Ctrl-C later does: one line, exit 130, no traceback."""
+    try:
+        _register_all()
+        _unwrap_all(app)
+        _hide_flag_types()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted: nothing was done\n")
+        raise SystemExit(130) from None
+
+
+_load_commands()
 
 
 def main() -> None:

@@ -71,13 +71,14 @@ def crawl_settings(
 
 
 def select_sources(targets: Targets, names: list[str] | None) -> list[tuple[Company, Source]]:
-    """The (company, source) pairs to crawl: all, or those named (unknown names are an error)."""
+    """The (company, source) pairs to crawl: all, or those named (unknown names are an error;
+    a name given twice is one crawl: two at once of one source ran, both recorded)."""
     if not names:
         pairs = targets.sources()
         if not pairs:
             raise TargetsError("the targets file lists no sources: add [[company.source]] tables")
         return pairs
-    return [targets.find_source(name) for name in names]
+    return [targets.find_source(name) for name in dict.fromkeys(names)]
 
 
 def run_crawls(

@@ -170,18 +170,22 @@ def _known_revision(config: Config, revision: str) -> bool:
 
 
 def _refuse_foreign_tables(engine: Engine) -> None:
-    """DatabaseError if tables named like ours exist without our revision: another program's
-    database. Checked first because SQLite's DDL is not transactional: the first migration
-    would add our tables to that file before failing on the name they share."""
+    """DatabaseError if tables named like ours exist without our revision, or (a database
+    that is one program's: a SQLite file) any tables without our revision table: another
+    program's database, which the first migration would fill with our tables (or fail on a
+    name they share)."""
     if schema_revision(engine) is not None:
         return
     from sqlmodel import SQLModel
 
     with engine.connect() as connection:
-        shared = sorted(set(inspect(connection).get_table_names()) & set(SQLModel.metadata.tables))
-    if shared:
+        tables = sorted(inspect(connection).get_table_names())
+    foreign = sorted(set(tables) & set(SQLModel.metadata.tables))
+    if not foreign and dialect_of(engine).one_program_per_database:
+        foreign = [] if "alembic_version" in tables else tables
+    if foreign:
         raise _Unusable(
-            f"it holds other tables than rivalscope's (e.g. {shared[0]}) and no rivalscope "
+            f"it holds other tables than rivalscope's (e.g. {foreign[0]}) and no rivalscope "
             "schema; use a new file or database for rivalscope"
         )
 

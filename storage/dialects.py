@@ -46,6 +46,10 @@ class Dialect:
     SQLAlchemy's per-value processing (the analysis writer's fast path)."""
     advisory_locks = False
     """Has session-level advisory locks (``advisory_lock``)."""
+    one_program_per_database = False
+    """A database is one program's (a file): tables there without our schema revision are
+    another program's, whatever their names. A server's database may hold other programs'
+    tables beside ours."""
 
     def plain_date(self, value: date | None) -> object:
         """A date as a plain row carries it (``plain_rows``)."""
@@ -213,6 +217,7 @@ class SQLite(Dialect):
     name = "sqlite"
     alter_in_batches = True
     plain_rows = True  # the pysqlite driver takes ``?`` parameters and text dates as they are
+    one_program_per_database = True
 
     def describe(self, url: URL) -> str:
         return f"SQLite file {Path(url.database or ':memory:').resolve()}"

@@ -10,6 +10,7 @@ batch. A file is written beside its target and renamed into place when complete.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -603,5 +604,6 @@ def export(
         raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
         if not through:
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a read-only file system refuses even that
+                partial.unlink(missing_ok=True)
     return ExportResult(rows, out)

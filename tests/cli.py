@@ -9,15 +9,21 @@ from pathlib import Path
 
 
 def run_cli(
-    *args: str, cwd: Path, db_url: str | None = None, timeout: float = 240, stdin: str | None = None
+    *args: str,
+    cwd: Path,
+    db_url: str | None = None,
+    timeout: float = 240,
+    stdin: str | None = None,
+    wrapper: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m rivalscope ARGS`` in ``cwd``; output captured as text."""
+    """``python -m rivalscope ARGS`` in ``cwd``; output captured as text. ``wrapper``: a
+    command that runs it (``unshare ...``), the command line as its last arguments."""
     env = {**os.environ, "COLUMNS": "240", "PYTHONWARNINGS": "ignore"}
     env.pop("RIVALSCOPE_DATABASE_URL", None)
     if db_url:
         env["RIVALSCOPE_DATABASE_URL"] = db_url
     return subprocess.run(
-        [sys.executable, "-m", "rivalscope", *args],
+        [*wrapper, sys.executable, "-m", "rivalscope", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

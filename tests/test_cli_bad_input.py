@@ -3,13 +3,16 @@ stderr, exit status 2, no traceback, and nothing written."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from storage.db import open_database
-from tests.cli import run_cli
+from tests.cli import imported_reviews, run_cli
 
 NOT_A_DB = "sqlite:///notdb.db"
 FRESH = "sqlite:///fresh.db"
@@ -21,6 +24,13 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("runs", "--db", "sqlite:///adir"), "unable to open database file"),
     (("runs", "--db", "sqlite:///foreign.db"), "holds other tables than rivalscope's"),
     (("export", "reviews", "--db", "sqlite:///foreign.db"), "use a new file"),
+    # a timeout overflowing the crawl's lease: was an OverflowError traceback
+    (("schedule", "--once", "-t", "sched.toml", "--crawl-timeout", "inf"), "less than or equal"),
+    (("schedule", "--once", "-t", "sched.toml", "--crawl-timeout", "1e300"), "--crawl-timeout"),
+    # another program's SQLite file whose tables share no name with ours: was filled with ours
+    (("runs", "--db", "sqlite:///other.db"), "holds other tables than rivalscope's (e.g. notes)"),
+    (("findings", "--db", "sqlite:///other.db"), "use a new file"),
+    (("analyze", "--db", "sqlite:///other.db"), "use a new file"),
     (("runs", "--db", "sqlite:///missing/dir/x.db"), "does not exist"),
     (("runs", "--db", "nonsense://x"), "cannot use nonsense://x"),
     (("findings", "--db", "postgresql://127.0.0.1:5432x/t"), "its port is not a number"),
@@ -222,12 +232,18 @@ def careless_folder(tmp_path: Path) -> Path:
         '[[company]]\nname = "A"\n[[company.source]]\nname = "s"\n'
         'start_urls = ["http://127.0.0.1:9/"]\n'
     )
+    (tmp_path / "sched.toml").write_text(
+        '[[company]]\nname = "A"\n[[company.source]]\nname = "s"\nschedule = "0 4 * * *"\n'
+        'start_urls = ["http://127.0.0.1:9/"]\n'
+    )
     (tmp_path / "adir").mkdir()
     # FRESH: a database with nothing collected yet (a command that only reads refuses to
     # create one: see the "no database at" cases).
     open_database(f"sqlite:///{tmp_path / 'fresh.db'}").dispose()
     with sqlite3.connect(tmp_path / "foreign.db") as foreign:  # another program's database
         foreign.execute("CREATE TABLE crawl_run (x INTEGER)")
+    with sqlite3.connect(tmp_path / "other.db") as other:  # another program's, no shared name
+        other.execute("CREATE TABLE notes (x INTEGER)")
     open_database(f"sqlite:///{tmp_path / 'newer.db'}").dispose()
     with sqlite3.connect(tmp_path / "newer.db") as newer:  # written by a later rivalscope
         newer.execute("UPDATE alembic_version SET version_num = '9999'")
@@ -288,10 +304,7 @@ def test_a_known_source_without_runs_is_no_error() -> None:
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     """Typer turned Ctrl-C into exit status 130 without a word; now one line says so."""
-    import os
     import signal
-    import subprocess
-    import sys
 
     process = subprocess.Popen(
         [sys.executable, "-m", "rivalscope", "sentiment", "score"],
@@ -317,9 +330,79 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("args", [("runs",), ("crawl", "-v"), ("report", "--out", "r")])
+def test_ctrl_c_while_the_commands_load_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """Ctrl-C in the second or two the command modules take to import (before main runs)
+    printed a KeyboardInterrupt traceback from deep in an import."""
+    import signal
+    import time
+
+    from rivalscope.cli import LOADING_PAUSE_POINT
+    from settings.pause_points import PAUSE_ENV
+
+    paused = tmp_path / "paused"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rivalscope", *args],
+        cwd=tmp_path,
+        env={**os.environ, PAUSE_ENV: f"{LOADING_PAUSE_POINT}:0:{paused}"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 120
+    while not paused.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    said = [line for line in stderr.splitlines() if not line.startswith(PAUSE_ENV)]
+    assert said == ["interrupted: nothing was done"]
+    assert stdout == "" and sorted(p.name for p in tmp_path.iterdir()) == ["paused"]
+
+
 def test_sentiment_score_of_a_lone_surrogate_is_one_line(tmp_path: Path) -> None:
     result = run_cli("sentiment", "score", cwd=tmp_path, stdin='{"text": "good \\ud800"}\n')
     assert result.returncode == 2, result.stderr  # was a UnicodeEncodeError traceback
     assert result.stderr.strip().splitlines() == [
         'error: stdin line 1: expected {"text": "...", "lang": "xx"}'
     ]
+
+
+READ_ONLY_MOUNT = (
+    'mount --make-rprivate / && mount --bind ro ro && mount -o remount,ro,bind ro && exec "$@"'
+)
+
+
+READ_ONLY = ("unshare", "-m", "sh", "-c", READ_ONLY_MOUNT, "sh")
+"""Runs a command in a folder whose ``ro`` is a read-only file system (a mount of its own, in
+a mount namespace of its own: nothing outside the command sees it)."""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("export", "reviews", "--out", "ro/x.csv"), "error: cannot write ro/x.csv: Read-only"),
+        (("export", "reviews", "--out", "ro/x.jsonl"), "error: cannot write ro/x.jsonl: Read-only"),
+        (("export", "reviews", "--out", "ro/x.parquet"), "error: cannot write ro/x.parquet: "),
+    ],
+)
+def test_export_into_a_read_only_file_system_is_one_line(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    # Its clean-up of the partial file raised EROFS from `finally`: a traceback over the error
+    (tmp_path / "ro").mkdir()
+    probe = subprocess.run([*READ_ONLY, "touch", "ro/probe"], cwd=tmp_path, check=False)
+    if probe.returncode != 1:
+        pytest.skip("no read-only mount here (unshare -m needs root)")
+    url = imported_reviews(tmp_path, ["text,rating", "Good coffee,5"])
+    result = run_cli(*args, cwd=tmp_path, db_url=url, wrapper=READ_ONLY)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), result.stderr
+    assert list((tmp_path / "ro").iterdir()) == []

@@ -364,6 +364,8 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (("--encoding", "bogus"), "unknown encoding 'bogus'"),
+        (("--encoding", ""), "unknown encoding ''"),  # was read as utf-8 and stored
+        (("--encoding", " "), "unknown encoding ' '"),
         (("--kind", "photos"), "use reviews or offers"),
     ],
 )
@@ -373,6 +375,7 @@ def test_bad_options_are_one_line(tmp_path: Path, args: tuple[str, ...], message
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob("*.db"))  # refused before a database is created
 
 
 def test_absurd_offer_prices_are_rejected_by_line(tmp_path: Path) -> None:

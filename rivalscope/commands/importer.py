@@ -142,7 +142,7 @@ def import_(
     """
     from settings.languages import known_language_code
     from spiders.file_import import import_file
-    from spiders.import_rows import check_readable, default_encoding
+    from spiders.import_rows import check_encoding, check_readable, default_encoding
     from storage.db import database_url, describe_url, open_database
 
     if kind not in (None, "reviews", "offers"):
@@ -159,7 +159,8 @@ def import_(
     named = "standard input" if str(file) == STDIN else str(file)
     with _readable(file, sys.stdin.buffer) as path:
         check_readable(path)  # a missing file is said first, and creates no database
-        encoding = encoding or default_encoding(path)
+        encoding = default_encoding(path) if encoding is None else encoding
+        check_encoding(encoding)  # '' too; before a new database is created
         engine = open_database(url)
         try:
             report = import_file(

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from rivalscope.scheduler.crawl_process import CrawlOutcome
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LONGEST_CRAWL_TIMEOUT_S = 7 * 24 * 3600 + 60
+"""--crawl-timeout's bound: the longest limits.timeout_s (a week) plus 60 s (``inf`` and the
+like overflowed the crawl's lease into a traceback)."""
 
 
 def _setup_logging(log_file: Path | None) -> None:
@@ -59,6 +62,7 @@ def schedule(
         float | None,
         typer.Option(
             min=1,
+            max=LONGEST_CRAWL_TIMEOUT_S,
             help="Kill a crawl after this many seconds (default: the source's limits.timeout_s "
             "plus 60 s).",
             show_default=False,
