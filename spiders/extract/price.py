@@ -8,6 +8,7 @@ the decimal point from the shape of the digits, not from the shop's country.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -67,7 +68,10 @@ OTHER_DIGITS = "".join(
 )
 _TO_ASCII = str.maketrans(OTHER_DIGITS + "\u066c\u066b\uff0c\uff0e", "0123456789" * 6 + ",.,.")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007\u200a\u2002\u2003]+")
-_NUMBER = re.compile(r"\d(?:[\d.,' ’]*\d)?(?:[.,](?:-{1,2}|–|—))?")
+# An amount: digits and marks, a space only between groups of three digits opening it
+# ("1 299,00", "12 990"); a space after a decimal part or a mark ends it ("129,99 99,99"
+# and "1.299 999" are two amounts, an old and a new price side by side, not one number).
+_NUMBER = re.compile(r"(?:\d{1,3}(?: \d{3}(?!\d))+|\d)(?:[\d.,'’]*\d)?(?:[.,](?:-{1,2}|–|—))?")
 _ISO_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 
 
@@ -303,6 +307,17 @@ def _amount_match(text: str, sign: str | None) -> re.Match[str] | None:
         if match.start() > end:
             break
     return first
+
+
+def amounts_side_by_side(text: str) -> bool:
+    """True if ``text`` shows two amounts with nothing but spaces between ("129,99 99,99 zł",
+    "1.299 999 €"): two prices side by side (an old and a new one), not one amount; one
+    amount grouped by spaces ("1 299,00 zł") is one."""
+    spaced = _SPACES.sub(" ", text.translate(_TO_ASCII))
+    return any(
+        not spaced[first.end() : second.start()].strip()
+        for first, second in itertools.pairwise(_NUMBER.finditer(spaced))
+    )
 
 
 _COUNT = re.compile(r"[0-9]{1,2}")

@@ -27,11 +27,13 @@ import lxml.etree
 import lxml.html
 
 from spiders.extract.candidate_model import model
+from spiders.extract.element_text import starts_another_amount
 from spiders.extract.page_heading import document_position, heading_position
 from spiders.extract.page_regions import FAR_DEPTH, ancestors, hidden_among
 from spiders.extract.price import (
     ISO_CODES,
     OTHER_DIGITS,
+    amounts_side_by_side,
     counts_before_amount,
     detect_currency,
     minor_units_to_decimal,
@@ -185,6 +187,8 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
         # Split prices such as <span>12</span><sup>,99</sup> €: read the whole element.
         full = joined_text(element)
         plausible = full and len(full) <= _MAX_PRICE_TEXT and any(ch.isdigit() for ch in full)
+        if plausible and amounts_side_by_side(full):
+            return None  # "<s>129,99</s> <b>99,99 zł</b>": each amount is read on its own
         if plausible and full != own and detect_currency(full)[1] is not None:
             return None if _side_by_side(full) else full
         if plausible and full != own and price_named and _PLAIN_AMOUNT.fullmatch(full):
@@ -231,11 +235,18 @@ def joined_text(element: lxml.html.HtmlElement) -> str:
             if before[-1:].isdigit():  # "1.299<sup>,99</sup>": the mark is in the superscript
                 parts[:] = [before, text.strip()]
                 text = ""
-        parts.append(text)
+        add(text)
         for child in node:
             if isinstance(child.tag, str):
                 walk(child)
-            parts.append(child.tail or "")
+            add(child.tail or "")
+
+    def add(piece: str) -> None:
+        if not piece:
+            return
+        if parts and starts_another_amount(parts[-1], piece):
+            parts.append(" ")  # "<s>129,99</s><b>99,99 zł</b>": two amounts, not one
+        parts.append(piece)
 
     walk(element)
     return " ".join("".join(parts).split())
