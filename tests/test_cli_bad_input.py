@@ -159,6 +159,15 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         ("schedule", "--once", "-t", "t.toml", "--log-file", "/proc/rs.log"),
         "--log-file /proc/rs.log",
     ),
+    # A typo in the log's folder created the folders it named (exit 0).
+    (
+        ("schedule", "--once", "-t", "sched.toml", "--log-file", "nosuch/sub/rs.log"),
+        "--log-file nosuch/sub/rs.log: its folder",
+    ),
+    (
+        ("schedule", "--once", "-t", "sched.toml", "--log-file", "afile/rs.log"),
+        "is not a folder",
+    ),
     # import
     (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
     (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),
@@ -277,6 +286,7 @@ def test_careless_input_is_one_line(
     assert {k: v for k, v in after.items() if k in inputs} == inputs  # inputs untouched
     assert not (careless_folder / "rivalscope-report").exists()
     assert not (careless_folder / "missing.db").exists()  # refused, not created empty
+    assert not (careless_folder / "nosuch").exists()  # a log's missing folder: not created
 
 
 @pytest.mark.parametrize(
