@@ -1229,6 +1229,12 @@ def analysis_cases() -> list[Case]:
         ),
         Case(
             "schedule",
+            "--log-file missing folder",
+            ("schedule", "--once", "--log-file", "{F}/nosuch/x.log", "-t", "{F}/t-good.toml", *db),
+            REFUSE,
+        ),
+        Case(
+            "schedule",
             "--log-file /proc",
             ("schedule", "--once", "--log-file", "/proc/x.log", "-t", "{F}/t-good.toml", *db),
             REFUSE,

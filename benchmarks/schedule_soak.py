@@ -186,6 +186,7 @@ def main() -> None:
     if url.startswith("postgresql"):
         url += ("&" if "?" in url else "?") + f"application_name={APP_NAME}"
     log_file = work / "logs" / "schedule.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)  # schedule refuses a missing folder
     env = {**os.environ, "PYTHONPATH": str(Path.cwd()), "TMPDIR": str(private_tmp)}
     schedule_argv = [
         sys.executable, "-m", "rivalscope", "schedule", "--targets", str(work / "targets.toml"),

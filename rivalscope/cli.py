@@ -14,6 +14,7 @@ import pkgutil
 import re
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -34,7 +35,8 @@ app = typer.Typer(
         "Competitive intelligence from public reviews and offers: crawl competitors, "
         "analyse what their customers say, compare with your own, find segments to win.\n\n"
         "Start with `rivalscope demo`. The database is ./rivalscope.db unless --db or "
-        "RIVALSCOPE_DATABASE_URL says otherwise."
+        "RIVALSCOPE_DATABASE_URL says otherwise. Exit status: 2 for a mistake in the input; "
+        "Ctrl-C stops a command with one line and 130, SIGTERM alike with 143."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -122,16 +124,41 @@ def _hide_flag_types() -> None:
     option_class.display_type_rich = display_type_rich
 
 
+def _stop_on_sigterm(received: list[int]) -> Any:
+    """SIGTERM raises KeyboardInterrupt, as Ctrl-C does, noted in ``received``; only where
+    it has its default action (ignored or handled, it is left alone). The handler before
+    (None: nothing installed)."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        return None
+
+    def _terminate(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, _terminate)
+
+
 def _load_commands() -> None:
     """Register every command. Ctrl-C while their modules import (a second or two, before
-    ``main`` runs) ends the process as Ctrl-C later does: one line, exit 130, no traceback."""
+    ``main`` runs) ends the process as Ctrl-C later does: one line, exit 130, no traceback;
+    SIGTERM alike, exit 143 (it ended the process without a word)."""
+    from settings.interrupts import stopped_status
+
+    stopped_by: list[int] = []
+    previous = _stop_on_sigterm(stopped_by)
     try:
         _register_all()
         _unwrap_all(app)
         _hide_flag_types()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: nothing was done\n")
-        raise SystemExit(130) from None
+        raise SystemExit(stopped_status(stopped_by[0] if stopped_by else signal.SIGINT)) from None
+    finally:
+        if previous is not None:  # a process that imports the commands (a test) goes on
+            signal.signal(signal.SIGTERM, previous)
 
 
 _load_commands()
@@ -153,7 +180,8 @@ def main() -> None:
         code = app(standalone_mode=False)
     except KeyboardInterrupt:
         code = 130
-        interrupted.append(signal.SIGINT)
+        if not interrupted:
+            interrupted.append(signal.SIGINT)
     except ClickException as exc:
         # A usage mistake (bad option value, missing argument): one line, not a framed box.
         if type(exc).__name__ != "NoArgsIsHelpError":  # the help is printed already
@@ -173,7 +201,11 @@ def main() -> None:
         sys.exit(2)
     if code == 130 and interrupted:
         # Typer turns Ctrl-C into exit status 130 without a word (a command that handles it
-        # itself, as crawl does, replaces this handler and says what it stopped).
+        # itself, as crawl does, replaces this handler and says what it stopped); SIGTERM
+        # stops a command as Ctrl-C does, with the same line, exit 143.
+        from settings.interrupts import stopped_status
+
+        code = stopped_status(interrupted[0])
         typer.secho(
             "interrupted: what was committed is kept; run the command again to finish",
             fg=typer.colors.YELLOW,
@@ -195,8 +227,10 @@ def command_name(args: list[str]) -> str:
 
 def _note_interrupts() -> list[int]:
     """A list that gets an entry when Ctrl-C interrupts the command (which still raises
-    KeyboardInterrupt as usual); SIGINT left alone when it is ignored (nohup) or handled."""
+    KeyboardInterrupt as usual); SIGINT left alone when it is ignored (nohup) or handled.
+    SIGTERM, where it would end the process at once, stops the command as Ctrl-C does."""
     received: list[int] = []
+    _stop_on_sigterm(received)
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         return received
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import signal
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import nullcontext
@@ -221,14 +222,14 @@ def _crawl(
     showwarning = warnings.showwarning
     stop = _Stop()
     try:
-        with interrupts_noted(stop.interrupt) if not in_child else nullcontext():
+        with interrupts_noted(stop.interrupt) if not in_child else nullcontext() as note:
             process.crawl(ProbeSpider, job=job, outcome=outcome, timeout_s=timeout_s, stop=stop)
             process.start(install_signal_handlers=in_child)
     finally:
         if not in_child:
             _undo_logging(showwarning)
-    if stop.interrupted:  # Ctrl-C goes on to the handler it would have reached
-        deliver_interrupt()
+    if stop.interrupted:  # Ctrl-C (SIGTERM) goes on to the handler it would have reached
+        deliver_interrupt(note.signum if note is not None else signal.SIGINT)
         raise KeyboardInterrupt
     return outcome[0] if outcome else (False, PageNotRead("the page's crawl did not start"))
 
@@ -242,8 +243,9 @@ class _Stop:
     interrupted: bool = False
     cancel_job: Callable[[], object] | None = None
 
-    def interrupt(self) -> None:
-        """Ctrl-C came: cancel the job if it runs (``job_started`` does it if not yet)."""
+    def interrupt(self, _signum: int = signal.SIGINT) -> None:
+        """Ctrl-C (or SIGTERM) came: cancel the job if it runs (``job_started`` does it if
+        not yet)."""
         self.interrupted = True
         if self.cancel_job is not None:
             self.cancel_job()

@@ -36,6 +36,8 @@ class CrawlResult:
     """Pages that answered with content (robots.txt, errors and refused bodies aside)."""
     refused: str | None = None
     """Why the run did not start (another crawl of the source is running)."""
+    stopped_by: int | None = None
+    """The signal that stopped the crawls (SIGINT: Ctrl-C, SIGTERM), None when none came."""
 
 
 def check_log_level(level: str) -> str:
@@ -105,7 +107,8 @@ def run_crawls(
         crawl_settings(targets, db_url, log_level=log_level, progress=progress)
     )
     crawlers = []
-    with _interrupts_held_until_started() as arm:
+    held = _HeldSignals()
+    with _interrupts_held_until_started(held) as arm:
         for company, source in pairs:
             crawler = process.create_crawler(TargetSpider)
             process.crawl(crawler, source=source, company=company, targets=targets)
@@ -123,13 +126,16 @@ def run_crawls(
                 run_id=getattr(spider, "crawl_run_id", None),
                 pages=int(stats.get("rivalscope/pages_parsed", 0)),
                 refused=getattr(spider, "refused", None),
+                stopped_by=held.stopped_by[0] if held.stopped_by else None,
             )
         )
     return results
 
 
 @contextmanager
-def _interrupts_held_until_started() -> Iterator[Callable[[list[Crawler]], None]]:
+def _interrupts_held_until_started(
+    held: _HeldSignals,
+) -> Iterator[Callable[[list[Crawler]], None]]:
     """Ctrl-C (or SIGTERM, once the reactor runs) while the crawls start stops them
     gracefully once they run, as a later one does.
 
@@ -144,8 +150,8 @@ def _interrupts_held_until_started() -> Iterator[Callable[[list[Crawler]], None]
     every engine runs; a second signal while one is held goes to Scrapy at once. The block
     calls what it is given with the crawlers once the reactor is installed (importing it
     earlier would install Twisted's default one), before starting it. Only in the main
-    thread, and only where Python handles SIGINT (an ignored one stays ignored)."""
-    held = _HeldSignals()
+    thread, and only where Python handles SIGINT (an ignored one stays ignored). The first
+    signal that stops the crawls is noted in ``held.stopped_by``."""
     try:
         with interrupts_noted(held.noted) as note:
             if note.handler is None:  # not the main thread, or SIGINT ignored
@@ -154,7 +160,7 @@ def _interrupts_held_until_started() -> Iterator[Callable[[list[Crawler]], None]
             held.ours = note.handler
             yield held.arm
         if note.received and not note.replaced:  # the reactor never started
-            deliver_interrupt()
+            deliver_interrupt(note.signum)
     finally:
         held.give_back()
 
@@ -164,6 +170,8 @@ class _HeldSignals:
 
     def __init__(self) -> None:
         self.received: list[int] = []
+        self.stopped_by: list[int] = []
+        """The signals that stopped the crawls (Ctrl-C: SIGINT, or SIGTERM), first first."""
         self.crawlers: list[Crawler] = []
         self.scrapy_handlers: dict[int, Any] = {}
         """Scrapy's handlers, while ours stand in for them."""
@@ -171,9 +179,10 @@ class _HeldSignals:
         self.ours: Any = None
         """Our SIGINT handler before the reactor runs (``interrupts_noted``'s)."""
 
-    def noted(self) -> None:
+    def noted(self, signum: int) -> None:
         """Before the reactor runs: sent on once it does."""
-        self.received.append(signal.SIGINT)
+        self.received.append(signum)
+        self.stopped_by.append(signum)
 
     def arm(self, crawlers: list[Crawler]) -> None:
         from twisted.internet import reactor as installed
@@ -203,6 +212,7 @@ class _HeldSignals:
 
     def held(self, signum: int, frame: FrameType | None) -> None:
         """Once the reactor runs: Scrapy's handler once every engine runs."""
+        self.stopped_by.append(signum)
         if not self.received and not self.all_running():
             self.received.append(signum)
             self.reactor.callFromThread(self.send_when_running)
@@ -220,11 +230,19 @@ class _HeldSignals:
             self.reactor.callLater(_POLL_S, self.send_when_running)
 
     def give_back(self) -> None:
-        """Scrapy's handlers in place again (where ours still stand)."""
+        """Scrapy's handlers in place again (where ours still stand), the signal they get
+        noted in ``stopped_by`` first."""
         for signum, scrapy_handler in self.scrapy_handlers.items():
             if signal.getsignal(signum) == self.held:
-                signal.signal(signum, scrapy_handler)
+                signal.signal(signum, self._noting(scrapy_handler))
         self.scrapy_handlers.clear()
+
+    def _noting(self, scrapy_handler: Any) -> Callable[[int, FrameType | None], None]:
+        def noted(signum: int, frame: FrameType | None) -> None:
+            self.stopped_by.append(signum)
+            scrapy_handler(signum, frame)
+
+        return noted
 
 
 _POLL_S = 0.1

@@ -159,6 +159,15 @@ CASES: list[tuple[tuple[str, ...], str]] = [
         ("schedule", "--once", "-t", "t.toml", "--log-file", "/proc/rs.log"),
         "--log-file /proc/rs.log",
     ),
+    # A typo in the log's folder created the folders it named (exit 0).
+    (
+        ("schedule", "--once", "-t", "sched.toml", "--log-file", "nosuch/sub/rs.log"),
+        "--log-file nosuch/sub/rs.log: its folder",
+    ),
+    (
+        ("schedule", "--once", "-t", "sched.toml", "--log-file", "afile/rs.log"),
+        "is not a folder",
+    ),
     # import
     (("import", "adir", "--company", "A", "--new-company", "--db", FRESH), "is a folder"),
     (("import", "missing.csv", "--company", "A", "--new-company", "--db", FRESH), "not found"),
@@ -277,6 +286,7 @@ def test_careless_input_is_one_line(
     assert {k: v for k, v in after.items() if k in inputs} == inputs  # inputs untouched
     assert not (careless_folder / "rivalscope-report").exists()
     assert not (careless_folder / "missing.db").exists()  # refused, not created empty
+    assert not (careless_folder / "nosuch").exists()  # a log's missing folder: not created
 
 
 @pytest.mark.parametrize(
@@ -302,8 +312,10 @@ def test_a_known_source_without_runs_is_no_error() -> None:
     check_source("acme-shop", ["acme-shop"])
 
 
-def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
-    """Typer turned Ctrl-C into exit status 130 without a word; now one line says so."""
+@pytest.mark.parametrize(("signum", "status"), [(2, 130), (15, 143)])
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, signum: int, status: int) -> None:
+    """Typer turned Ctrl-C into exit status 130 without a word; now one line says so. SIGTERM
+    ended the command at once, without a word: now as Ctrl-C, exit 143."""
     import signal
 
     process = subprocess.Popen(
@@ -321,17 +333,29 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     process.stdin.write('{"text": "Great coffee", "lang": "en"}\n')
     process.stdin.flush()
     assert '"label"' in process.stdout.readline()  # scored: now waiting for the next line
-    os.killpg(process.pid, signal.SIGINT)
+    os.killpg(process.pid, signum)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == status, stderr
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines() == [
         "interrupted: what was committed is kept; run the command again to finish"
     ]
 
 
-@pytest.mark.parametrize("args", [("runs",), ("crawl", "-v"), ("report", "--out", "r")])
-def test_ctrl_c_while_the_commands_load_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("args", "signum", "status"),
+    [
+        (("runs",), 2, 130),
+        (("crawl", "-v"), 2, 130),
+        (("report", "--out", "r"), 2, 130),
+        # SIGTERM ended the process without a word (shell status 143, -15 here)
+        (("runs",), 15, 143),
+        (("schedule", "--once"), 15, 143),
+    ],
+)
+def test_ctrl_c_while_the_commands_load_is_one_line(
+    tmp_path: Path, args: tuple[str, ...], signum: int, status: int
+) -> None:
     """Ctrl-C in the second or two the command modules take to import (before main runs)
     printed a KeyboardInterrupt traceback from deep in an import."""
     import signal
@@ -356,9 +380,9 @@ def test_ctrl_c_while_the_commands_load_is_one_line(tmp_path: Path, args: tuple[
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    os.killpg(process.pid, signal.SIGINT)
+    os.killpg(process.pid, signum)
     stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
+    assert process.returncode == status, stderr
     assert "Traceback" not in stderr
     said = [line for line in stderr.splitlines() if not line.startswith(PAUSE_ENV)]
     assert said == ["interrupted: nothing was done"]

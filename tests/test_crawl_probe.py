@@ -111,10 +111,14 @@ COMMANDS = {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize(
+    ("command", "signum"),
+    [*((c, signal.SIGINT) for c in COMMANDS), ("check", signal.SIGTERM)],
+)
 def test_ctrl_c_while_the_page_is_read_ends_the_command_cleanly(
-    tmp_path: Path, site: RobotsSite, command: str
+    tmp_path: Path, site: RobotsSite, command: str, signum: int
 ) -> None:
+    """SIGTERM stops the command as Ctrl-C does, exit 143 (it ended it without a word)."""
     url = f"{site.base_url}/shop/"
     targets = _targets(tmp_path, url)
     site.page_asked.clear()
@@ -123,12 +127,12 @@ def test_ctrl_c_while_the_page_is_read_ends_the_command_cleanly(
         args = [a.format(url=url, targets=targets) for a in COMMANDS[command]]
         running = _command(tmp_path, *args)
         assert site.page_asked.wait(120), "the command never asked for the page"
-        os.killpg(running.pid, signal.SIGINT)  # Ctrl-C: the terminal's whole process group
+        os.killpg(running.pid, signum)  # Ctrl-C: the terminal's whole process group
         out, err = running.communicate(timeout=60)
     finally:
         site.release.set()
     assert "Traceback" not in err, err
-    assert running.returncode == 130, out + err
+    assert running.returncode == 128 + signum, out + err
     assert "interrupted" in err
 
 

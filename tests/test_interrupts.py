@@ -21,11 +21,11 @@ def _sigint_restored() -> Iterator[None]:
 
 def test_a_noted_interrupt_calls_back_and_the_handler_comes_back() -> None:
     calls: list[str] = []
-    with interrupts_noted(lambda: calls.append("called")) as note:
+    with interrupts_noted(lambda signum: calls.append(f"called with {signum}")) as note:
         os.kill(os.getpid(), signal.SIGINT)
         calls.append("after the signal")
     assert note.received and not note.replaced
-    assert calls == ["called", "after the signal"]
+    assert calls == [f"called with {signal.SIGINT}", "after the signal"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
@@ -80,3 +80,27 @@ def test_a_block_that_raises_keeps_its_error() -> None:
         os.kill(os.getpid(), signal.SIGINT)
         raise ValueError("its own")
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_sigterm_is_deferred_as_ctrl_c_where_python_handles_it(signum: int) -> None:
+    """The command handles SIGTERM as Ctrl-C (KeyboardInterrupt): a block that must not be
+    cut defers it too (it cut the block, or the start of a crawl)."""
+    received: list[int] = []
+
+    def _terminate(got: int, _frame: object) -> None:
+        received.append(got)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        steps: list[str] = []
+        with pytest.raises(KeyboardInterrupt), interrupts_deferred():
+            os.kill(os.getpid(), signum)
+            steps.append("the block ran whole")
+        assert steps == ["the block ran whole"]
+        assert received == ([signal.SIGTERM] if signum == signal.SIGTERM else [])
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.getsignal(signal.SIGTERM) is _terminate
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -22,6 +22,7 @@ from compare.report.report_error import ReportError
 from compare.report.stored_tables import FINDING, REPORT_RUN
 from compare.report.synthetic import SyntheticPlan, populate
 from settings.pause_points import PAUSE_ENV
+from tests.cli import run_cli
 
 PLAN = SyntheticPlan(
     reviews=1500,
@@ -116,6 +117,38 @@ def test_the_command_warns_when_reviews_are_not_analysed(
         "sentiment, aspect and need figure (review counts and ratings include them): run "
         "`rivalscope analyze`" in bare.stderr
     ), bare.stderr
+
+
+@pytest.mark.parametrize(
+    ("reviews", "options", "warned"),
+    [
+        # No review at all (prices only): "none significant" read as a comparison made.
+        (0, (), True),
+        (0, ("--competitor", "Rival A"), True),
+        (200, (), False),
+    ],
+)
+def test_the_command_warns_when_there_is_no_review_to_compare(
+    db_url: str,
+    engine: Engine,
+    tmp_path: Path,
+    reviews: int,
+    options: tuple[str, ...],
+    warned: bool,
+) -> None:
+    populate(engine, SyntheticPlan(reviews=reviews))
+    result = run_cli("report", "--out", "r", *options, cwd=tmp_path, db_url=db_url)
+    assert result.returncode == 0, result.stderr  # a report is written all the same
+    said = [line for line in result.stderr.splitlines() if "nothing to compare" in line]
+    assert said == (
+        [
+            "warning: no review in scope, so there is nothing to compare on aspects, "
+            "sentiment or needs: run `rivalscope crawl` or `rivalscope import FILE`, then "
+            "`rivalscope analyze`, then the report again"
+        ]
+        if warned
+        else []
+    ), result.stderr
 
 
 @pytest.mark.slow

@@ -79,6 +79,7 @@ def test_once_runs_due_crawls_and_a_restart_does_not_repeat_them(
     tmp_path: Path, kawa_targets: Path, db_url: str
 ) -> None:
     log_file = tmp_path / "logs" / "schedule.log"
+    log_file.parent.mkdir()  # a missing folder is refused (test_cli_bad_input)
     first = run_cli(
         "schedule", "--once", "--targets", str(kawa_targets), "--db", db_url,
         "--log-file", str(log_file), cwd=tmp_path,

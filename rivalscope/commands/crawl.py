@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -60,8 +61,8 @@ def crawl(
     Re-running adds only what is new; a killed crawl is completed by the next run.
     Shows one line per source (pages, reviews seen / new, offers seen / changed, errors):
     live on a terminal, once at the end otherwise; -v shows Scrapy's log instead.
-    Exits 1 when a source answered no page, 130 when interrupted (Ctrl-C), 2 when another
-    crawl of a source is running.
+    Exits 1 when a source answered no page, 130 when interrupted by Ctrl-C (143 by
+    SIGTERM), 2 when another crawl of a source is running.
 
     Example: rivalscope crawl --targets targets.toml acme-shop
     """
@@ -165,7 +166,12 @@ def _exit_status(
             fg="yellow",
             err=True,
         )
-        return 130
+        from settings.interrupts import stopped_status
+
+        # 130 for Ctrl-C, 143 for SIGTERM (a scheduler's time limit, `kill`): as `schedule
+        # --once` and every other command say it (SIGTERM exited 130 here)
+        stopped_by = next((r.stopped_by for r in results if r.stopped_by), signal.SIGINT)
+        return stopped_status(stopped_by)
     empty = [r for r in results if r.run_id is not None and r.pages == 0]
     for result in empty:
         if result.source in said:

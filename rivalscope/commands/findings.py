@@ -194,9 +194,15 @@ def findings(
             and aspects
             and fold_name(aspect or "") not in map(fold_name, aspects)
         ):
-            # A misspelt or unknown aspect: say which ones the findings name.
+            # A misspelt or unknown aspect: say which ones the findings name; one that is
+            # no aspect at all is a mistake (exit 2), as an unknown --competitor or --kind is.
             close = difflib.get_close_matches(fold_name(aspect or ""), aspects, n=3)
             hint = f"did you mean {' or '.join(close)}? " if close else ""
+            if not _known_aspect(aspect or "", small):
+                raise UserError(
+                    f"--aspect {aspect!r} is no aspect or need the taxonomy or the findings "
+                    f"name; {hint}findings name: {', '.join(aspects)}"
+                )
             console.print(
                 f"No stored finding is about {aspect!r}; {hint}findings name: {', '.join(aspects)}",
                 markup=False,
@@ -363,6 +369,22 @@ def _stored_aspect_named(name: str | None, stored: list[str]) -> str | None:
         return None
     named = [a for a in load_taxonomy().aspects_named(name) if a in stored]
     return named[0] if len(named) == 1 else None
+
+
+def _known_aspect(name: str, small: SmallSegments | None) -> bool:
+    """An aspect of the bundled taxonomy (by its name, or a seed term of any language:
+    "dostawa"), or one the latest report's small segments name, though no finding is about
+    it: "no finding" is then an answer, not a mistake."""
+    from compare.analysis.taxonomy import load_taxonomy
+    from compare.report.findings import fold_name
+
+    taxonomy = load_taxonomy()
+    named = {fold_name(a) for a in taxonomy.aspects}
+    if small is not None:
+        named |= {fold_name(g.aspect) for g in small.groups or ()}
+    if fold_name(name) in named:
+        return True
+    return bool(_WORDS.fullmatch(name)) and bool(taxonomy.aspects_named(name))
 
 
 CI_TEXT = (

@@ -130,7 +130,16 @@ def report(
         typer.secho(keyless_warning(result.keyless), fg="yellow", err=True)
     for warning in result.unhealthy_sources:
         typer.secho(f"warning: {warning}", fg="yellow", err=True)
-    if result.unanalysed:
+    if result.reviews_in_scope == 0:
+        # "none significant" read as if the reviews had been compared: there were none
+        typer.secho(
+            "warning: no review in scope, so there is nothing to compare on aspects, sentiment "
+            "or needs: run `rivalscope crawl` or `rivalscope import FILE`, then `rivalscope "
+            "analyze`, then the report again",
+            fg="yellow",
+            err=True,
+        )
+    elif result.unanalysed:
         # "none significant" above may only mean that nothing was analysed: say it where the
         # user looks, not only in the page's banner
         from compare.report.sections.glance import unanalysed_text

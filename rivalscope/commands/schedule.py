@@ -53,7 +53,8 @@ def schedule(
     log_file: Annotated[
         Path | None,
         typer.Option(
-            help="Append the scheduler's log here (default: stderr); each crawl's own output "
+            help="Append the scheduler's log here, in a folder that exists (default: stderr); "
+            "each crawl's own output "
             "goes to crawl-<source>.log next to it. At 10 MB a log moves to <name>.1.",
             dir_okay=False,
         ),
@@ -90,12 +91,11 @@ def schedule(
     from storage.db import database_url, open_database
 
     plan = load_targets(targets)
+    if log_file is not None:
+        log_file = _checked_log_file(log_file)
     url = database_url(db)
     engine = open_database(url)
     try:
-        if log_file is not None:
-            log_file = log_file.resolve()
-            log_file.parent.mkdir(parents=True, exist_ok=True)
         _setup_logging(log_file)
     except OSError as exc:
         raise UserError(f"--log-file {log_file}: cannot write it ({exc.strerror or exc})") from None
@@ -145,6 +145,19 @@ def schedule(
             scheduler.serve()
     finally:
         engine.dispose()
+
+
+def _checked_log_file(log_file: Path) -> Path:
+    """The log file, absolute, in a folder that exists: a typo in its folder created the
+    folders it named (``logs/shedule/x.log``), and the log went where nobody looked."""
+    where = log_file.resolve().parent
+    if not where.is_dir():
+        what = "is not a folder" if where.exists() else "does not exist"
+        raise UserError(
+            f"--log-file {log_file}: its folder {where} {what}; create it first "
+            "(or name a file in an existing folder)"
+        )
+    return log_file.resolve()
 
 
 def _print_outcomes(outcomes: list[CrawlOutcome], followups: str | None) -> None:
