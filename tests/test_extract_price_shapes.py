@@ -281,3 +281,16 @@ def test_main_heading_and_its_position_are_each_pages_own() -> None:
         assert heading_position(second) == 6  # html, body, h1, img, div, p before it
         assert main_heading(no_heading) is None
         assert heading_position(no_heading) is None
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["<!-- price block -->", "<?php echo 1 ?>"],
+)
+def test_a_comment_before_a_price_labels_nothing(before: str) -> None:
+    # A tree parsed with comments kept (lxml's default, unlike extract_auto's parser): the
+    # label reader took text_content() of the comment before the amount, which raises.
+    root = lxml.html.document_fromstring(
+        f"<html><body><h1>Kettle</h1><div>{before}<span>€ 49,99</span></div></body></html>"
+    )
+    assert [c.price for c in price_candidates(root, None)] == ["49.99"]

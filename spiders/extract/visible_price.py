@@ -304,7 +304,10 @@ def _label_before(element: lxml.html.HtmlElement) -> str:
     if previous is not None:
         text = previous.tail or ""
         if not text.strip():
-            text = previous.text_content() if len(previous) <= 3 else ""
+            # A comment or processing instruction before it (a tree parsed with them kept)
+            # labels nothing, and its text_content() raises.
+            labelled = isinstance(previous.tag, str) and len(previous) <= 3
+            text = previous.text_content() if labelled else ""
     else:
         parent = element.getparent()
         text = (parent.text or "") if parent is not None else ""
