@@ -75,7 +75,8 @@ PRICE_ASPECT = "price"
 KINDS = ("competitor_weakness", "competitor_strength", "unmet_need", "own_unmet_need", "price_gap")
 SEGMENT_KINDS = ("competitor_weakness", "competitor_strength")
 """The kinds judged per segment of a competitor's opinions on an aspect (``aspect_findings``),
-the only ones ``SmallSegments`` left out (needs and prices are judged on a company's whole)."""
+the only ones ``SmallSegments`` left out (needs and prices are judged on a company's whole):
+the net-sentiment kinds, whose whole-company gaps the segment mix can reverse."""
 LIKE_DIMENSIONS = ("language", "region", "category")
 """Segment dimensions our reviews share with a competitor's (a product is one shop's own)."""
 

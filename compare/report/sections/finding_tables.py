@@ -10,7 +10,7 @@ from compare.report.aspects import aspect_label
 from compare.report.blocks import Block, BulletList, Cell, Column, Paragraph, Row, Table
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
-from compare.report.findings import Finding, SmallSegments
+from compare.report.findings import SEGMENT_KINDS, Finding, SmallSegments
 from compare.report.numbers import family_text, number_text, own_base_text, score_text
 from compare.report.section_registry import register
 from compare.report.sections.anchors_and_cells import TABLE_QUOTES, group_anchor, significance_cell
@@ -187,7 +187,7 @@ def _mix_caveats(data: ReportData, ranked: list[tuple[int, FindingGroup]]) -> li
         (f.competitor_id, f.aspect)
         for _, group in ranked
         for f in group.members
-        if f.kind in NET_KINDS and f.segment.dimension == "all"
+        if f.kind in SEGMENT_KINDS and f.segment.dimension == "all"
     }
     if not whole:
         return []
@@ -203,9 +203,6 @@ def _mix_caveats(data: ReportData, ranked: list[tuple[int, FindingGroup]]) -> li
         ),
         BulletList(notes),
     ]
-
-
-NET_KINDS = ("competitor_weakness", "competitor_strength")
 
 
 def _left_out(data: ReportData) -> list[Block]:
