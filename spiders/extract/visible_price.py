@@ -255,7 +255,7 @@ def joined_text(element: lxml.html.HtmlElement) -> str:
             if before[-1:].isdigit():  # "1.299<sup>,99</sup>": the mark is in the superscript
                 parts[:] = [before, text.strip()]
                 text = ""
-        elif len(node) == 0 and node is not element and cents_after("".join(parts), text):
+        elif len(text) == 2 and len(node) == 0 and cents_after("".join(parts), text):
             parts[:] = ["".join(parts), ".", text]  # "<span>1.299</span><span>99</span>"
             text = ""
         add(text)
