@@ -12,7 +12,12 @@ runtime dependency. It holds:
 - ``symbols``: sign -> the codes that locales write with it, most locales first;
 - ``defaults``: for signs shared by several currencies, the one English writes with it
   ("$" -> USD, "¥" -> JPY), else one that four times as many locales write with it
-  ("C$" -> CAD); a shared sign without one ("kr", "Rs") needs a hint.
+  ("C$" -> CAD); a shared sign without one ("kr", "Rs") needs a hint;
+- ``languages``: for signs shared by several currencies, the one each language's own
+  locale writes with it (CLDR's locale without a region, "zh" for Simplified Chinese of
+  China, "zh_Hant" for Traditional, "sv"): "¥" is CNY in "zh" and JPY in "zh_Hant", "￥"
+  JPY in "ja", "kr" SEK in "sv" (only where it is not the sign's default); a sign and its
+  full-width form ("¥", "￥") count as one. A page in that language reads the sign so.
 
 One-letter signs ("R", "K", "L") are left out: on a page they are sizes, initials and
 units far more often than currencies.
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -41,6 +47,23 @@ def _dominant(counts: Counter[str]) -> str | None:
     return first if most >= _DOMINANCE * next_most else None
 
 
+def _same_sign(sign: str) -> str:
+    """A sign and its compatibility forms as one ("￥" is the full-width "¥"): a language
+    writes either for the same currency."""
+    return unicodedata.normalize("NFKC", sign)
+
+
+def _language_readings(by_language: dict[str, set[str]], default: str | None) -> dict[str, str]:
+    """Language locale -> the one code it writes with a shared sign, where not the default,
+    or where a script's locale differs from its language's ("zh_Hant" JPY, "zh" CNY)."""
+    one = {tag: next(iter(found)) for tag, found in sorted(by_language.items()) if len(found) == 1}
+    return {
+        tag: code
+        for tag, code in one.items()
+        if code != default or one.get(tag.split("_")[0], code) != code
+    }
+
+
 def main() -> int:
     try:
         import babel
@@ -55,6 +78,8 @@ def main() -> int:
     for territory in get_global("territory_currencies"):
         codes.update(get_territory_currencies(territory, today, tender=True))
     uses: dict[str, Counter[str]] = defaultdict(Counter)
+    # sign -> language locale (no region) -> the codes it writes with the sign
+    by_language: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for identifier in localedata.locale_identifiers():
         locale = Locale.parse(identifier)
         for code, symbol in locale.currency_symbols.items():
@@ -64,6 +89,8 @@ def main() -> int:
             for sign in {bare, bare.rstrip(".")}:
                 if sign and sign != code and not (len(sign) == 1 and sign.isalpha()):
                     uses[sign][code] += 1
+                    if not locale.territory:
+                        by_language[_same_sign(sign)][str(locale)].add(code)
     english = Locale.parse("en").currency_symbols
     symbols = {s: [c for c, _ in counts.most_common()] for s, counts in sorted(uses.items())}
     defaults = {
@@ -79,6 +106,11 @@ def main() -> int:
         },
         "symbols": symbols,
         "defaults": {s: c for s, c in defaults.items() if c},
+        "languages": {
+            s: read
+            for s in defaults
+            if (read := _language_readings(by_language[_same_sign(s)], defaults[s]))
+        },
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(table, ensure_ascii=False, indent=0, sort_keys=True)

@@ -43,7 +43,12 @@ from spiders.extract.markup import markup_nodes
 from spiders.extract.meta import declared_locale, meta_offer_fields, meta_tags
 from spiders.extract.nodes import Node, jsonld_nodes, node_types
 from spiders.extract.pagination import next_page_url
-from spiders.extract.price import currency_from_locale, currency_from_url, normalize_price
+from spiders.extract.price import (
+    currency_from_locale,
+    currency_from_shared_signs,
+    currency_from_url,
+    normalize_price,
+)
 from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, within_review_limit
 from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import is_product, schema_offer_items
@@ -121,6 +126,7 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
     locale = declared_locale(root, tags)
     page.language = normalize_language_code(locale)
     hint = currency_from_url(url) or currency_from_locale(locale)
+    hint = hint or currency_from_shared_signs(locale, document.text)
     offers = _main_first(schema_offer_items(nodes, url, hint))
     group = variant_group(nodes, url)
     if group is not None and len(group.skus) >= 2 and group.code_from_skus:

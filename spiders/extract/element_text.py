@@ -42,6 +42,25 @@ def starts_another_amount(before: str, piece: str) -> bool:
     return piece[:1].isdigit() and _COMPLETE_AMOUNT_END.search(before[-12:]) is not None
 
 
+# A whole amount ending a text: bare digits, or digits grouped by threes ("129", "1.299",
+# "12 990"), not an amount finished by its decimal part ("129,99").
+_WHOLE_AMOUNT_END = re.compile(r"(?:(?<![\d.,'’ ])\d{1,3}(?:[.,'’ ]\d{3})+|(?<![\d.,'’])\d+)$")
+_TWO_DIGITS = re.compile(r"\d\d")
+
+
+def cents_after(before: str, piece: str) -> bool:
+    """True if ``piece``, the whole text of an element, is the cents of the whole amount
+    ``before`` ends with: exactly two digits right after its digits, no space between
+    ("<span>1.299</span><span>99</span>", "<b>129</b><small>99</small>"). Grouping never
+    leaves two digits at an amount's end, so the two digits are its fraction; an amount
+    already finished by its decimal part ("<s>129,99</s><b>99</b>"), or a space between,
+    makes them another amount."""
+    return (
+        _TWO_DIGITS.fullmatch(piece) is not None
+        and _WHOLE_AMOUNT_END.search(before[-16:]) is not None
+    )
+
+
 def flat_text(element: _Element) -> str:
     """Whitespace-collapsed text, a line break counting as a space (as readers see it), a
     space between two amounts an element boundary parts (``starts_another_amount``)."""

@@ -191,6 +191,76 @@ def currency_from_locale(locale: str | None) -> str | None:
     return _LANGUAGE_CURRENCY.get(language.casefold())
 
 
+_LANGUAGE_READINGS: dict[str, dict[str, str]] = _TABLE.get("languages", {})
+"""Shared sign -> CLDR language locale ("zh", "zh_Hant", "sv") -> the code it writes."""
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+
+
+def _language_keys(locale: str) -> list[str]:
+    """CLDR locales to look a language tag up in, most specific first ("zh-Hant-TW" ->
+    zh_Hant, zh)."""
+    language, *rest = locale.strip().replace("_", "-").split("-")
+    language = language.casefold()
+    scripts = [part.capitalize() for part in rest if len(part) == 4 and part.isalpha()]
+    return [f"{language}_{script}" for script in scripts] + [language]
+
+
+_SCRIPT_LANGUAGES = ("ja", "ko", "zh")
+"""The languages ``language_of_script`` tells."""
+
+
+def language_of_script(text: str) -> str | None:
+    """The language the scripts of a page's text tell without a declared tag: Japanese
+    where kana is a third of the Han or more (Japanese prose mixes them; a Chinese page
+    may name a Japanese menu entry), Korean where Hangul leads, Chinese where Han alone
+    does; None for other scripts."""
+    kana, hangul, han = (len(script.findall(text)) for script in (_KANA, _HANGUL, _HAN))
+    if hangul > max(kana, han):
+        return "ko"
+    if kana and kana * 3 >= han:
+        return "ja"
+    return "zh" if han else None
+
+
+def currency_from_shared_signs(locale: str | None, text: str) -> str | None:
+    """The currency a sign several currencies share reads as in the page's language, when
+    the page's ``text`` (its HTML will do) shows such a sign beside an amount and CLDR's
+    locale of that language writes it for one currency other than the sign's default: "¥"
+    on a Chinese page is CNY (JPY in English). The language is the declared ``locale``,
+    else the script of the text (``language_of_script``). None otherwise."""
+    keys = _language_keys(locale) if locale else None
+    for sign, readings in _LANGUAGE_READINGS.items():
+        if not any(key in readings for key in keys or _SCRIPT_LANGUAGES):
+            continue  # most languages ("fr", "pl") read the sign as its default
+        if sign not in text or not _shown_beside_amount(sign, text):
+            continue
+        if keys is None:
+            language = language_of_script(text)
+            if language is None:
+                return None
+            keys = _language_keys(language)
+        code = next((readings[key] for key in keys if key in readings), None)
+        if code is not None:
+            return code if code != CURRENCY_SYMBOLS[sign] else None
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _beside_amount(sign: str) -> re.Pattern[str]:
+    mark = re.escape(sign)
+    if not _is_word_symbol(sign):
+        return re.compile(rf"{mark}\s?\d|\d\s?{mark}")
+    return re.compile(rf"(?<![^\W\d_]){mark}\.?\s?\d|\d\s?{mark}(?![^\W\d_])")
+
+
+def _shown_beside_amount(sign: str, text: str) -> bool:
+    """True if ``text`` shows ``sign`` right before or after an amount ("¥199", "499 kr"),
+    letters in a word of their own ("kr" in "krone" is none)."""
+    return _beside_amount(sign).search(text) is not None
+
+
 def detect_currency(text: str, currency_hint: str | None = None) -> tuple[str | None, str | None]:
     """(ISO code, symbol as found) of the currency a price text names, else the hint."""
     if len(text) <= _REMEMBERED_TEXT:

@@ -27,7 +27,7 @@ import lxml.etree
 import lxml.html
 
 from spiders.extract.candidate_model import model
-from spiders.extract.element_text import starts_another_amount
+from spiders.extract.element_text import cents_after, starts_another_amount
 from spiders.extract.page_heading import document_position, heading_position
 from spiders.extract.page_regions import FAR_DEPTH, ancestors, hidden_among
 from spiders.extract.price import (
@@ -193,7 +193,27 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
             return None if _side_by_side(full) else full
         if plausible and full != own and price_named and _PLAIN_AMOUNT.fullmatch(full):
             return full  # a price-named block whose number sits in a child: as its own text
+    if len(element) == 0 and own and _PLAIN_AMOUNT.fullmatch(own):
+        return _with_block_sign(element, own)
     return None
+
+
+def _with_block_sign(element: lxml.html.HtmlElement, own: str) -> str | None:
+    """A bare amount with the currency sign its parent writes in its own text, when the
+    parent shows two amounts side by side and so is read amount by amount ("<s>129,99</s>
+    <b>99,99</b> zł": "129,99 zł" and "99,99 zł"): the sign before the amount when the
+    parent writes it before its first child, else after. None otherwise."""
+    parent = element.getparent()
+    if parent is None or len(parent) > 6:
+        return None
+    written = own_text(parent)
+    if not written or len(written) > _MAX_PRICE_TEXT:
+        return None
+    full = joined_text(parent)
+    sign = detect_currency(full)[1]
+    if sign is None or sign not in written or not amounts_side_by_side(full):
+        return None
+    return f"{sign} {own}" if sign in (parent.text or "") else f"{own} {sign}"
 
 
 _PLAIN_AMOUNT = re.compile(r"[\d\s.,'’-]+")
@@ -235,6 +255,9 @@ def joined_text(element: lxml.html.HtmlElement) -> str:
             if before[-1:].isdigit():  # "1.299<sup>,99</sup>": the mark is in the superscript
                 parts[:] = [before, text.strip()]
                 text = ""
+        elif len(text) == 2 and len(node) == 0 and cents_after("".join(parts), text):
+            parts[:] = ["".join(parts), ".", text]  # "<span>1.299</span><span>99</span>"
+            text = ""
         add(text)
         for child in node:
             if isinstance(child.tag, str):
