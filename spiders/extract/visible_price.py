@@ -558,9 +558,10 @@ def _add_page_features(
     the page's amounts), same layout (product cards) and same amount shown elsewhere."""
     layouts = Counter(c.signature for c in candidates)
     amounts = Counter(Decimal(c.price) for c in candidates)
-    _add_higher_beside(candidates)
     if whole_page:
         _mark_savings(candidates, layouts)
+    # After the savings: a sale price beside "You save 600" is no list price beside a lower.
+    _add_higher_beside(candidates)
     # The first price after the heading that could be the one to pay.
     after = [
         c.order
