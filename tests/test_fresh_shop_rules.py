@@ -118,11 +118,14 @@ def test_a_word_in_sentence_case_stays_a_word() -> None:
             " <span class='s9'>Spara 500 kr</span>",
             "1990",
         ),
+        # No class names at all: the sale price and the saving are siblings of one layout.
+        ("<del>$1,899.00</del> <span>$1,299.00</span> <span>You save $600.00</span>", "1299.00"),
+        ("<s>£120.00</s> <b>£90.00</b> <b>Save £30.00</b>", "90.00"),
     ],
 )
 def test_a_sale_price_beside_its_saving_is_no_list_price(pair: str, want: str) -> None:
-    """Class names that say nothing (hashed): the struck list price, the sale price, the
-    saving in one block; the saving beside the sale price does not make it a higher price beside a lower."""
+    """Class names that say nothing (hashed, or none): the struck list price, the sale
+    price, the saving in one block; the saving beside the sale price does not make it a higher price beside a lower."""
     html = page(f"<div>{pair}</div><p>Ships in 2 days</p><button>Add</button>")
     offer = extract_auto(html.encode(), URL).offers[0]
     assert offer.price is not None and Decimal(offer.price) == Decimal(want)
