@@ -129,10 +129,31 @@ def is_date_after(text: str, start: int) -> bool:
 _WHOLE_AMOUNT_END = re.compile(r"\d[.,](?:-{1,2}|–|—)\s?$")
 
 
+def _in_code(text: str, start: int) -> bool:
+    """True if the letters at ``start`` continue a code joined to them by "-", "_" or "/"
+    ("CG-DB20", "X_LE5"): the middle of a code, not a currency beside an amount."""
+    return start >= 2 and text[start - 1] in "-_/" and text[start - 2].isalnum()
+
+
+def _abbreviation_case(raw: str) -> bool:
+    """True for letters cased as an abbreviation, a capital after the first letter beside
+    small ones ("KSh" for the table's "Ksh", "TSh"): no word of a sentence is written so."""
+    return (
+        len(raw) > 2
+        and raw[0].isupper()
+        and any(ch.isupper() for ch in raw[1:])
+        and not raw.isupper()
+    )
+
+
 def _word_sign(text: str, found: re.Match[str]) -> str | None:
     raw = found.group(0)
+    if _in_code(text, found.start()):
+        return None
     for sign in _WORD_SIGNS.get(raw.casefold(), ()):
-        if raw in (sign, sign.upper(), sign.capitalize() if sign.islower() else sign):
+        if raw in (sign, sign.upper(), sign.capitalize() if sign.islower() else sign) or (
+            _abbreviation_case(raw)
+        ):
             before = text[max(0, found.start() - _BESIDE_AMOUNT) : found.start()]
             after = text[found.end() : found.end() + _BESIDE_AMOUNT]
             if any(ch.isdigit() for ch in after) and is_date_after(text, found.end()):

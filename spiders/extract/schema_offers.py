@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 from settings.records import OfferItem
 from spiders.extract.availability import normalize_availability
@@ -190,11 +191,48 @@ def offer_item(product: Node, offer: Node | None, url: str, currency_hint: str |
     return item
 
 
+def _address(value: str | None, url: str) -> tuple[str, str] | None:
+    """The host and path an address names (``value`` read against the page's ``url``)."""
+    if not value:
+        return None
+    parts = urlsplit(urljoin(url, value.strip()))
+    if not parts.netloc:
+        return None
+    host = parts.netloc.casefold().removeprefix("www.")
+    return host, unquote(parts.path).rstrip("/").casefold()
+
+
+def _stated_address(product: Node, url: str) -> tuple[str, str] | None:
+    """The page a product node says it is on: its own ``url``, else its offer's."""
+    own = first_text(product, "url")
+    if own:
+        return _address(own, url)
+    for offer in as_list(product.get("offers")):
+        if isinstance(offer, dict) and (stated := first_text(offer, "url")):
+            return _address(stated, url)
+    return None
+
+
+def _page_products_first(nodes: list[Node], url: str) -> list[Node]:
+    """``nodes`` with the products that state this page's address first, when others state
+    another page's: a ``@graph`` or a list of several products (the ones a related-items
+    block shows) whose own product is not the first. Node order is kept otherwise."""
+    page = _address(url, url)
+    stated = {id(n): _stated_address(n, url) for n in nodes if is_product(n)}
+    if page is None or not any(a is not None and a != page for a in stated.values()):
+        return nodes
+    here = [n for n in nodes if stated.get(id(n)) == page]
+    if not here:
+        return nodes
+    chosen = {id(n) for n in here}
+    return [*here, *(n for n in nodes if id(n) not in chosen)]
+
+
 def schema_offer_items(nodes: list[Node], url: str, currency_hint: str | None) -> list[OfferItem]:
     """Every offer of every product node, products in node order; standalone offers last."""
     items: list[OfferItem] = []
     used: set[int] = set()
-    for node in nodes:
+    for node in _page_products_first(nodes, url):
         if not is_product(node) or id(node) in used:
             continue
         used.add(id(node))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -158,7 +159,9 @@ def _label_features(text: str, start: int, previous: str | None, alone: bool) ->
         label = previous.strip()
     if not label or len(label) > _MAX_LABEL:
         return {}
-    match = _LABEL.fullmatch(label)
+    # Vowel signs and viramas of Indic and other scripts are marks, not letters to ``\w``:
+    # "পণ্য কোড" is a label once they are left out.
+    match = _LABEL.fullmatch("".join(ch for ch in label if unicodedata.category(ch)[0] != "M"))
     if match is None:
         return {}
     mark = match.group("mark")

@@ -581,9 +581,10 @@ def _add_page_features(
     the page's amounts), same layout (product cards) and same amount shown elsewhere."""
     layouts = Counter(c.signature for c in candidates)
     amounts = Counter(Decimal(c.price) for c in candidates)
-    _add_higher_beside(candidates)
     if whole_page:
-        _mark_savings(candidates, layouts)
+        _mark_savings(candidates, _layouts_by_block(candidates))
+    # After the savings: a sale price beside "You save 600" is no list price beside a lower.
+    _add_higher_beside(candidates)
     # The first price after the heading that could be the one to pay.
     after = [
         c.order
@@ -602,6 +603,17 @@ def _add_page_features(
     _add_conversions(candidates)
     for c in candidates:
         c.score = model(PRICE_MODEL).score(c.features)
+
+
+def _layouts_by_block(candidates: list[PriceCandidate]) -> Counter[str]:
+    """How many blocks show each layout: amounts side by side in one parent ("<span>$1,299
+    </span> <span>You save $600</span>" without class names) count once; cards, each its own
+    block, count each."""
+    blocks = {
+        (c.signature, id(c.element.getparent()) if c.element is not None else id(c))
+        for c in candidates
+    }
+    return Counter(signature for signature, _ in blocks)
 
 
 def _not_a_price_to_pay(c: PriceCandidate, whole_page: bool) -> bool:
