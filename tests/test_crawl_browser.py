@@ -446,6 +446,14 @@ def _reads_every_review(tmp_path: Path, site: WidgetSite, page: str, browser_key
             'wait_for = "[itemprop=review]"\n[company.source.limits]\nmax_reviews = 5',
             5,
         ),
+        # The size rule counts the shadow root (4,823 characters: 3 reviews 3.6k, 6 4.7k,
+        # 7 5.0k): without it, scrolled to 7 and refused whole.
+        (
+            "kettle-shadow-box",
+            'wait_for = "[itemprop=review]"\n[company.source.limits]\n'
+            "max_response_mb = 0.0046\nwarn_response_mb = 0.0046",
+            6,
+        ),
         ("kettle-frame-box", "wait_timeout_s = 3", 7),
         ("kettle-frame-box", "max_scrolls = 1\nwait_timeout_s = 3", 6),
         ("kettle-frame-box", "max_scrolls = 0\nwait_timeout_s = 3", 3),
