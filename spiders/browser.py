@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import shutil
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -275,7 +276,7 @@ async def settle_page(
             _settle(page, render, before_clicks, max_chars, max_reviews),
             timeout=render.page_timeout_s,
         )
-    await _copy_shadow_roots(page)
+    await _copy_roots(page)
     await check_rendered_size(page, max_chars - sum(map(len, before_clicks)))
     return before_clicks
 
@@ -283,28 +284,45 @@ async def settle_page(
 # Each open shadow root's HTML copied into a child of its host (inner roots first, so a
 # root's copy holds its inner ones'): the page's HTML, which the spider reads, does not hold
 # shadow roots, where a review widget made as a web component draws its reviews. Slotted
-# content is the host's own children already; a <slot> copies as an empty element.
-_COPY_SHADOW_ROOTS = """() => {
-  const copy = (root) => {
+# content is the host's own children already; a <slot> copies as an empty element. So is
+# the body of each same-origin iframe's document (a widget's frame; a cross-origin one's is
+# not readable), into an element after the frame, without its scripts and styles (JSON
+# kept: a widget's JSON-LD), nested frames 5 deep at most.
+_COPY_ROOTS = """() => {
+  const copy = (root, depth) => {
     for (const host of root.querySelectorAll("*")) {
-      if (!host.shadowRoot) continue;
-      copy(host.shadowRoot);
+      if (host.shadowRoot) {
+        copy(host.shadowRoot, depth);
+        const flat = document.createElement("div");
+        flat.setAttribute("data-rivalscope-shadow-root", "");
+        flat.innerHTML = host.shadowRoot.innerHTML;
+        host.appendChild(flat);
+        continue;
+      }
+      if (host.localName !== "iframe" || depth >= 5) continue;
+      let frame = null;
+      try { frame = host.contentDocument; } catch (e) {}
+      if (!frame || !frame.body) continue;
+      copy(frame, depth + 1);
+      const body = frame.body.cloneNode(true);
+      for (const el of body.querySelectorAll("script:not([type*=json]), style, noscript"))
+        el.remove();
       const flat = document.createElement("div");
-      flat.setAttribute("data-rivalscope-shadow-root", "");
-      flat.innerHTML = host.shadowRoot.innerHTML;
-      host.appendChild(flat);
+      flat.setAttribute("data-rivalscope-frame", "");
+      flat.innerHTML = body.innerHTML;
+      host.after(flat);
     }
   };
-  copy(document);
+  copy(document, 0);
 }"""
 
 
-async def _copy_shadow_roots(page: Page) -> None:
-    """The page's open shadow roots in its HTML (``_COPY_SHADOW_ROOTS``)."""
+async def _copy_roots(page: Page) -> None:
+    """The page's open shadow roots and same-origin frames in its HTML (``_COPY_ROOTS``)."""
     from playwright.async_api import Error as PlaywrightError
 
     with contextlib.suppress(PlaywrightError):  # navigating or closed: read as it is
-        await page.evaluate(_COPY_SHADOW_ROOTS)
+        await page.evaluate(_COPY_ROOTS)
 
 
 def pages_before_clicks(meta: dict[str, Any]) -> list[str]:
@@ -323,7 +341,7 @@ async def _settle(
     from playwright.async_api import Error as PlaywrightError
 
     timeout_ms = render.wait_timeout_s * 1000
-    network = _PendingRequests(page)
+    network = PendingRequests(page)
     await _await_reviews(page, render, network)
     await _scroll(page, render, network, max_reviews, max_chars)
     if not render.click:
@@ -346,7 +364,7 @@ async def _settle(
         await network.quiet(render.wait_timeout_s)
 
 
-async def _await_reviews(page: Page, render: BrowserRender, network: _PendingRequests) -> None:
+async def _await_reviews(page: Page, render: BrowserRender, network: PendingRequests) -> None:
     """Wait for ``wait_for`` (or the network to go idle), then click ``dismiss`` if it is
     shown, close a modal dialog wall (``_close_walls``), and wait again if either was done:
     a consent wall may hold the reviews back until it is answered, a dialog until closed."""
@@ -418,40 +436,109 @@ _DIALOG_WALLS = f"""([keep, action]) => {{
 }}"""
 
 
-async def _close_walls(page: Page, render: BrowserRender, network: _PendingRequests) -> bool:
-    """Close the modal dialog walls over the page (``_DIALOG_WALLS``): the Escape key first
-    (a reader's way out), then each one's closing button or its close, then, for those
-    still open, out of the page; the page's requests awaited after each. True if there
-    were any."""
+# The open dialogs holding ``keep`` (the reviews' modal: no wall) with whether each is
+# modal, and whether ``keep`` is in a layer over the page (such a dialog, or an element
+# marked aria-modal), whose script may close it on the Escape key too, as modal scripts do.
+_KEPT_LAYERS = f"""(keep) => {{
+  const holds = {_HOLDS};
+  const dialogs = [...document.querySelectorAll("dialog[open]")].filter((d) => holds(d, keep));
+  const layered = dialogs.length > 0 ||
+    [...document.querySelectorAll("[aria-modal=true]")].some((el) => holds(el, keep));
+  return {{layered, dialogs: dialogs.map((d) => {{
+    let modal = true;
+    try {{ modal = d.matches(":modal"); }} catch (e) {{}}
+    return [d, modal];
+  }})}};
+}}"""
+# Those dialogs opened again (as they were) if closing a wall closed them too.
+_REOPEN = """(kept) => {
+  let reopened = 0;
+  for (const [dialog, modal] of kept.dialogs) {
+    if (dialog.open || !dialog.isConnected) continue;
+    try { modal ? dialog.showModal() : dialog.show(); reopened++; } catch (e) {}
+  }
+  return reopened;
+}"""
+
+
+def _close_walls(page: Page, render: BrowserRender, network: PendingRequests) -> Awaitable[bool]:
+    """``close_walls`` keeping the reviews (``wait_for``) and the ``click`` button."""
+    keep = [s for s in (render.wait_for, render.click) if s]
+    return close_walls(page, keep, render.wait_timeout_s, network)
+
+
+async def close_walls(page: Page, keep: list[str], wait_s: float, network: PendingRequests) -> bool:
+    """Close the modal dialog walls over the page (``_DIALOG_WALLS``; ``keep``: selectors of
+    what is no wall's): the Escape key first (a reader's way out), unless ``keep`` is in a
+    modal layer itself (``_KEPT_LAYERS``: the key would close it too), then each one's
+    closing button or its close, then, for those still open, out of the page; a dialog
+    holding ``keep`` that this closed too is opened again, once. The page's requests are
+    awaited (at most ``wait_s``) after each step. True if there were walls. The crawl's
+    rendered pages and ``targets detect`` close walls here."""
     from playwright.async_api import Error as PlaywrightError
 
-    keep = [s for s in (render.wait_for, render.click) if s]
     try:
         if not await page.evaluate(_DIALOG_WALLS, [keep, "count"]):
             return False
-        await page.keyboard.press("Escape")
-        await network.quiet(render.wait_timeout_s)
-        for action in ("close", "remove"):
-            if not await page.evaluate(_DIALOG_WALLS, [keep, action]):
-                break
-            await network.quiet(render.wait_timeout_s)
+        kept = await page.evaluate_handle(_KEPT_LAYERS, keep)
+        try:
+            if not await kept.evaluate("(kept) => kept.layered"):
+                await page.keyboard.press("Escape")
+                await network.quiet(wait_s)
+            for action in ("close", "remove"):
+                if not await page.evaluate(_DIALOG_WALLS, [keep, action]):
+                    break
+                await network.quiet(wait_s)
+            if await kept.evaluate(_REOPEN):
+                await network.quiet(wait_s)
+        finally:
+            await kept.dispose()
     except PlaywrightError:
         pass  # navigating or closed: read as it is
     return True
 
 
+MAX_ROOTS = 50
+"""Document trees searched for scroll boxes and reviews at most: the page's, its open shadow
+roots' and its same-origin iframes' documents."""
+# The page's document, then the open shadow roots and the documents of the same-origin
+# iframes (a cross-origin frame's is not readable) in it and in them, at most ``limit``.
+_ROOTS = """(limit) => {
+  const roots = [document];
+  for (let i = 0; i < roots.length && roots.length < limit; i++) {
+    for (const el of roots[i].querySelectorAll("*")) {
+      let inner = el.shadowRoot;
+      if (!inner && el.localName === "iframe") {
+        try { inner = el.contentDocument; } catch (e) { inner = null; }
+        if (inner && !inner.body) inner = null;
+      }
+      if (inner) roots.push(inner);
+      if (roots.length >= limit) break;
+    }
+  }
+  return roots;
+}"""
 # The inner scroll boxes to scroll with the window (at most three): elements whose content
 # overflows their height and which scroll it (overflow-y auto or scroll), such as a review
 # list in a box of its own, which loads more when scrolled to its end while the window does
-# not scroll. Those holding a ``keep`` match (``wait_for``) when some do, the ones with the
-# most elements first.
-_SCROLL_BOXES = f"""(keep) => {{
+# not scroll, in any of the ``roots`` (a review widget's shadow root or its frame, whose
+# document scrolls too). Those holding a ``keep`` match (``wait_for``) when some do, the
+# ones with the most elements first.
+_SCROLL_BOXES = f"""(keep, roots) => {{
   const holds = {_HOLDS};
+  const overflows = (el) => el.clientHeight > 0 && el.scrollHeight > el.clientHeight + 1;
   let boxes = [];
-  for (const el of document.body ? document.body.getElementsByTagName("*") : []) {{
-    if (el.clientHeight === 0 || el.scrollHeight <= el.clientHeight + 1) continue;
-    const overflow = getComputedStyle(el).overflowY;
-    if (overflow === "auto" || overflow === "scroll" || overflow === "overlay") boxes.push(el);
+  for (const root of roots) {{
+    const framed = root !== document && root.nodeType === Node.DOCUMENT_NODE;
+    if (framed && root.scrollingElement && overflows(root.scrollingElement))
+      boxes.push(root.scrollingElement);
+    const scope = root.nodeType === Node.DOCUMENT_NODE ? root.body : root;
+    for (const el of scope ? scope.querySelectorAll("*") : []) {{
+      if (!overflows(el)) continue;
+      const view = el.ownerDocument.defaultView || window;
+      const overflow = view.getComputedStyle(el).overflowY;
+      if (overflow === "auto" || overflow === "scroll" || overflow === "overlay") boxes.push(el);
+    }}
   }}
   const holding = boxes.filter((box) => holds(box, keep));
   if (holding.length) boxes = holding;
@@ -459,28 +546,40 @@ _SCROLL_BOXES = f"""(keep) => {{
   return boxes.sort((a, b) => size(b) - size(a)).slice(0, 3);
 }}"""
 # How much page there is: its height, its elements and its scroll boxes' heights (an
-# endless list grows them), and its HTML's length; after scrolling them all to their end
-# when asked.
-_PAGE_EXTENT = f"""([keep, scroll]) => {{
-  const boxes = ({_SCROLL_BOXES})(keep);
+# endless list grows them), after scrolling them all to their end when asked; the length
+# of its HTML with its roots' (``_ROOTS``, read with it: ``_COPY_ROOTS``); and how many
+# elements match ``count`` in them all (null: none asked, or no CSS a browser takes).
+_PAGE_EXTENT = f"""([keep, scroll, count]) => {{
+  const roots = ({_ROOTS})({MAX_ROOTS});
+  const boxes = ({_SCROLL_BOXES})(keep, roots);
   if (scroll) {{
     window.scrollTo(0, document.documentElement.scrollHeight);
     for (const box of boxes) box.scrollTop = box.scrollHeight;
   }}
+  let elements = 0;
+  let chars = 0;
+  let matches = count ? 0 : null;
+  for (const root of roots) {{
+    elements += root.querySelectorAll("*").length;
+    chars += root.nodeType === Node.DOCUMENT_NODE
+      ? root.documentElement.outerHTML.length : root.innerHTML.length;
+    if (matches !== null) {{
+      try {{ matches += root.querySelectorAll(count).length; }} catch (e) {{ matches = null; }}
+    }}
+  }}
   const extent = [
-    document.documentElement.scrollHeight,
-    document.getElementsByTagName("*").length,
-    ...boxes.map((box) => box.scrollHeight),
+    document.documentElement.scrollHeight, elements, ...boxes.map((box) => box.scrollHeight),
   ];
-  return [extent, document.documentElement.outerHTML.length];
+  return [extent, chars, matches];
 }}"""
 
 
 async def _scroll(
-    page: Page, render: BrowserRender, network: _PendingRequests, max_reviews: int, max_chars: int
+    page: Page, render: BrowserRender, network: PendingRequests, max_reviews: int, max_chars: int
 ) -> None:
-    """Scroll to the page's end, and its inner scroll boxes to theirs (``_SCROLL_BOXES``),
-    while that brings more of it (an endless list, reviews loaded when scrolled into view):
+    """Scroll to the page's end, and its inner scroll boxes to theirs (``_SCROLL_BOXES``:
+    in the page, its open shadow roots and its same-origin frames), while that brings more
+    of it (an endless list, reviews loaded when scrolled into view):
     at most ``max_scrolls`` times, until ``wait_for`` matches ``max_reviews`` elements, and
     while one more scroll bringing as much as the last would keep the page's HTML within
     ``max_chars`` (past it the page is not read at all)."""
@@ -490,13 +589,18 @@ async def _scroll(
     try:
         for _ in range(render.max_scrolls):
             await _close_walls(page, render, network)
-            before, chars_before = await page.evaluate(_PAGE_EXTENT, [keep, True])
+            before, chars_before, _ = await page.evaluate(_PAGE_EXTENT, [keep, True, None])
             await network.quiet(render.wait_timeout_s)
-            after, chars = await page.evaluate(_PAGE_EXTENT, [keep, False])
+            after, chars, matches = await page.evaluate(
+                _PAGE_EXTENT, [keep, False, render.wait_for]
+            )
             if after == before:
                 return
-            if render.wait_for and await page.locator(render.wait_for).count() >= max_reviews:
-                return
+            if render.wait_for:
+                if matches is None:  # no CSS: as playwright reads it (no frames)
+                    matches = await page.locator(render.wait_for).count()
+                if matches >= max_reviews:
+                    return
             if 2 * chars - chars_before > max_chars:
                 return
     except PlaywrightError:
@@ -532,7 +636,7 @@ async def _uncover(page: Page, selector: str) -> None:
         await page.locator(selector).first.evaluate(_UNCOVER, timeout=1000)
 
 
-class _PendingRequests:
+class PendingRequests:
     """The page's requests in flight, to wait for those an action (a click, a scroll)
     started."""
 

@@ -25,7 +25,13 @@ from scrapy.crawler import Crawler
 from settings.records import PageExtraction
 from settings.targets import Crawler as CrawlerTable
 from settings.targets import Limits, toml_string
-from spiders.browser import CHROMIUM_ARGS, SKIPPED_RESOURCES, HostFilter
+from spiders.browser import (
+    CHROMIUM_ARGS,
+    SKIPPED_RESOURCES,
+    HostFilter,
+    PendingRequests,
+    close_walls,
+)
 from spiders.crawl_probe import PageNotRead, fetch, probe_settings, run_in_crawl, time_limit
 from spiders.extract.layers import review_carrier, review_layer
 from spiders.review_api import MAX_JSON_BYTES, find_next_link, parse_json, reviews_in
@@ -341,7 +347,8 @@ async def _read(
 
 
 async def render_in_crawl(crawler: Crawler, url: str, chromium: str) -> Rendered:
-    """The page rendered in chromium (network idle, bounded) with the JSON it fetched; the
+    """The page rendered in chromium (network idle, bounded, then its modal walls closed as
+    a crawl closes them: ``spiders.browser.close_walls``) with the JSON it fetched; the
     page's own requests are checked against ``crawler``'s robots.txt rules as a crawl's
     rendered pages' are (``spiders.browser.HostFilter``), and not made when refused."""
     agent = str(crawler.settings.get("USER_AGENT"))
@@ -439,6 +446,10 @@ async def _render(
             for state in ("load", "networkidle"):
                 with contextlib.suppress(PlaywrightError):
                     await page.wait_for_load_state(state, timeout=SETTLE_TIMEOUT_MS)
+            # A modal wall (a consent or a letter's offer) closed as a crawl closes it: the
+            # reviews it holds back come once it is closed. Nothing is known to keep.
+            network = PendingRequests(page)
+            await close_walls(page, [], SETTLE_TIMEOUT_MS / 1000, network)
             result.html = await page.content()
             await asyncio.gather(*pending, return_exceptions=True)
         finally:

@@ -416,6 +416,14 @@ def _reads_every_review(tmp_path: Path, site: WidgetSite, page: str, browser_key
         # A modal holding the reviews and their button is no wall: kept, clicked within.
         ("kettle-dialog-reviews", 'wait_for = "[itemprop=review]"\nwait_timeout_s = 3', 7),
         ("kettle-dialog-reviews", "wait_timeout_s = 3", 7),
+        # A letter's modal over the modal holding the reviews, which its script closes on
+        # Escape: no Escape while the reviews are in a modal (the letter closed as its
+        # button would). Before, Escape closed both: the first three only.
+        ("kettle-dialog-wall-reviews", 'wait_for = "[itemprop=review]"\nwait_timeout_s = 3', 7),
+        ("kettle-dialog-wall-reviews", "wait_timeout_s = 3", 7),
+        # The letter's closing closes every dialog: the reviews' modal is opened again.
+        # Before, the first three only.
+        ("kettle-dialog-wall-closes-all", "wait_timeout_s = 3", 7),
         # Reviews in an inner scroll box that loads more when scrolled to its end; the
         # window does not scroll. Before, the first three only. Bounded as the window's
         # scrolls are.
@@ -426,6 +434,33 @@ def _reads_every_review(tmp_path: Path, site: WidgetSite, page: str, browser_key
         (
             "kettle-box",
             'wait_for = "[itemprop=review]"\n[company.source.limits]\nmax_reviews = 5',
+            5,
+        ),
+        # That scroll box in an open shadow root (a widget's web component), or in a
+        # same-origin iframe (a widget's frame, whose HTML is read after the frame), bounded
+        # alike. Before, the first three only in the shadow root, none in the frame.
+        ("kettle-shadow-box", 'wait_for = "[itemprop=review]"', 7),
+        ("kettle-shadow-box", "max_scrolls = 1", 6),
+        (
+            "kettle-shadow-box",
+            'wait_for = "[itemprop=review]"\n[company.source.limits]\nmax_reviews = 5',
+            5,
+        ),
+        # The size rule counts the shadow root (4,823 characters: 3 reviews 3.6k, 6 4.7k,
+        # 7 5.0k): without it, scrolled to 7 and refused whole.
+        (
+            "kettle-shadow-box",
+            'wait_for = "[itemprop=review]"\n[company.source.limits]\n'
+            "max_response_mb = 0.0046\nwarn_response_mb = 0.0046",
+            6,
+        ),
+        ("kettle-frame-box", "wait_timeout_s = 3", 7),
+        ("kettle-frame-box", "max_scrolls = 1\nwait_timeout_s = 3", 6),
+        ("kettle-frame-box", "max_scrolls = 0\nwait_timeout_s = 3", 3),
+        (
+            "kettle-frame-box",
+            'wait_for = "[itemprop=review]"\nwait_timeout_s = 3\n'
+            "[company.source.limits]\nmax_reviews = 5",
             5,
         ),
     ],

@@ -24,6 +24,7 @@ from settings.targets import parse_targets
 from spiders.detect import JsonResponse, Rendered, analyse, api_template
 from tests.cli import run_cli
 from tests.loopback_site import QuietHandler, answer, answered_robots, serving
+from tests.widget_site import WidgetSite
 
 
 @pytest.mark.parametrize(
@@ -408,3 +409,17 @@ def test_detect_reads_reviews_arriving_over_a_web_socket(
     assert "web socket" in result.stdout.split("# reviews carried by:")[1].splitlines()[0]
     assert "/live: 2 in its first messages" in result.stdout, result.stdout
     assert f"# rendered in chromium: {shown}" in result.stdout, result.stdout
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_detect_closes_a_modal_wall_as_a_crawl_does(tmp_path: Path) -> None:
+    """A letter's modal wall that holds the reviews back until it is closed (its form's only
+    button; Escape refused): detect closes it with the crawl's code and reads the first
+    page of reviews. Before, detect did not close walls: "0 reviews" rendered."""
+    _chromium_or_skip()
+    with WidgetSite() as site:
+        url = f"{site.shop_url}/p/kettle-dialog-form"
+        result = run_cli("targets", "detect", url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "# rendered in chromium: 3 reviews" in result.stdout, result.stdout

@@ -17,7 +17,12 @@ form; ``-stuck`` refuses Escape, has no button, opens again when closed and stop
 scrolling; ``-reviews`` is a modal holding the reviews and their button (not a wall).
 ``/p/kettle-box`` keeps its reviews in an inner scroll box (``overflow-y: auto``) that loads
 the next ones when scrolled to its end (the window does not scroll), beside a small menu
-that scrolls too. Each host answers robots.txt as ``WidgetSite.robots`` says (everything
+that scrolls too; ``/p/kettle-shadow-box`` keeps that box in the open shadow root of their
+section, ``/p/kettle-frame-box`` in a same-origin iframe (``/frame/reviews``, a widget's
+frame). ``/p/kettle-dialog-wall-reviews`` opens a letter's modal over the modal holding
+the reviews, which closes on the Escape key (its script listens for it);
+``-wall-closes-all`` refuses Escape and closes every dialog once its form closes it. Each
+host answers robots.txt as ``WidgetSite.robots`` says (everything
 allowed unless a test says otherwise)."""
 
 from __future__ import annotations
@@ -38,6 +43,17 @@ PER_PAGE = 3
 HEAVY_IMAGES = 3000
 ALLOW_ALL = b"User-agent: *\nAllow: /\n"
 
+# A review drawn from the API's JSON (r) as the element el, in microdata.
+REVIEW_ELEMENT = """    const el = document.createElement("article");
+    el.setAttribute("itemprop", "review");
+    el.setAttribute("itemscope", "");
+    el.setAttribute("itemtype", "https://schema.org/Review");
+    el.innerHTML = '<meta itemprop="identifier" content="' + r.id + '">' +
+      '<div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">' +
+      '<meta itemprop="ratingValue" content="' + r.rating + '">' +
+      '<meta itemprop="bestRating" content="5"></div>' +
+      '<p itemprop="reviewBody"></p>';
+    el.querySelector("p").textContent = r.text;"""
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Kettle One</title></head>
 <body><main itemscope itemtype="https://schema.org/Product">
@@ -62,16 +78,7 @@ async function load() {{
   const data = await (await fetch(next)).json();
   if ({replace}) document.getElementById("reviews").replaceChildren();
   for (const r of data.reviews) {{
-    const el = document.createElement("article");
-    el.setAttribute("itemprop", "review");
-    el.setAttribute("itemscope", "");
-    el.setAttribute("itemtype", "https://schema.org/Review");
-    el.innerHTML = '<meta itemprop="identifier" content="' + r.id + '">' +
-      '<div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">' +
-      '<meta itemprop="ratingValue" content="' + r.rating + '">' +
-      '<meta itemprop="bestRating" content="5"></div>' +
-      '<p itemprop="reviewBody"></p>';
-    el.querySelector("p").textContent = r.text;
+{review_element}
     {reviews_root}.appendChild(el);
   }}
   next = data.next;
@@ -96,6 +103,11 @@ DIALOG = """<dialog id="letter"><p>Our letter, once a month.</p>{form}</dialog>"
 DIALOG_FORM = '<form method="dialog"><button aria-label="close">x</button></form>'
 _LETTER = 'const letter = document.getElementById("letter");\n'
 _NO_ESCAPE = 'letter.addEventListener("cancel", (e) => e.preventDefault());\n'
+_REVIEWS_MODAL = """const modal = document.createElement("dialog");
+modal.append(document.getElementById("reviews"), document.getElementById("more"));
+document.querySelector("main").append(modal);
+modal.showModal();
+"""
 DIALOG_START = {
     "dialog-escape": _LETTER + "letter.showModal();\nload();",
     "dialog-form": _LETTER + _NO_ESCAPE + 'letter.addEventListener("close", load);\n'
@@ -104,11 +116,18 @@ DIALOG_START = {
     + _NO_ESCAPE
     + 'letter.addEventListener("close", () => letter.showModal());\n'
     'document.documentElement.style.overflow = "hidden";\nletter.showModal();\nload();',
-    "dialog-reviews": """const modal = document.createElement("dialog");
-modal.append(document.getElementById("reviews"), document.getElementById("more"));
-document.querySelector("main").append(modal);
-modal.showModal();
-load();""",
+    "dialog-reviews": _REVIEWS_MODAL + "load();",
+    # a letter's modal over the one holding the reviews, which closes on Escape
+    "dialog-wall-reviews": _REVIEWS_MODAL
+    + 'addEventListener("keydown", (e) => { if (e.key === "Escape") modal.close(); });\n'
+    + _LETTER
+    + "letter.showModal();\nload();",
+    # the letter refuses Escape, and its form's closing closes every dialog
+    "dialog-wall-closes-all": _REVIEWS_MODAL
+    + _LETTER
+    + _NO_ESCAPE
+    + 'letter.addEventListener("close", () => modal.close());\n'
+    + "letter.showModal();\nload();",
 }
 # /p/kettle-box: the reviews in an inner scroll box, the next ones when it is scrolled to its
 # end; a small menu scrolls too.
@@ -120,6 +139,38 @@ ON_BOX_END = """const box = document.getElementById("reviews");
 box.addEventListener("scroll", () => {
   if (box.scrollTop + box.clientHeight >= box.scrollHeight - 10) load(); });
 load();"""
+# /p/kettle-shadow-box: that box in the open shadow root of the reviews' section.
+ON_SHADOW_BOX_END = """const shadow = document.getElementById("reviews").attachShadow({mode: "open"});
+shadow.innerHTML = "<style>#box{display:block;height:240px;overflow-y:auto}" +
+  "#box article{display:block;min-height:120px}</style><div id=box></div>";
+const box = shadow.getElementById("box");
+box.addEventListener("scroll", () => {
+  if (box.scrollTop + box.clientHeight >= box.scrollHeight - 10) load(); });
+load();"""
+# /p/kettle-frame-box: that box in a same-origin iframe, a widget's frame of its own.
+FRAME = '<iframe src="/frame/reviews" style="width:480px;height:320px"></iframe>'
+FRAME_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">{style}</head>
+<body><section id="reviews"></section>
+<script>
+let next = "{api}/api/reviews?product=K-1&page=1";
+let loading = false;
+const box = document.getElementById("reviews");
+async function load() {{
+  if (loading || !next) return;
+  loading = true;
+  const data = await (await fetch(next)).json();
+  data.reviews.forEach((r) => {{
+{review_element}
+    box.appendChild(el); }});
+  next = data.next;
+  loading = false;
+}}
+box.addEventListener("scroll", () => {{
+  if (box.scrollTop + box.clientHeight >= box.scrollHeight - 10) load(); }});
+load();
+</script></body></html>
+"""
 PAGES = (
     "/p/kettle-one",
     "/p/kettle-next",
@@ -131,6 +182,8 @@ PAGES = (
     "/p/kettle-wall",
     "/p/kettle-consent",
     "/p/kettle-box",
+    "/p/kettle-shadow-box",
+    "/p/kettle-frame-box",
     *(f"/p/kettle-{name}" for name in DIALOG_START),
 )
 
@@ -152,12 +205,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, "image/gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
         elif parsed.path == "/hang.js":
             site.released.wait(120)  # never answered while the site runs
+        elif parsed.path == "/frame/reviews":
+            style = BOX_STYLE.split("</style>")[0] + "</style>"
+            html = FRAME_PAGE.format(style=style, api=site.api_url, review_element=REVIEW_ELEMENT)
+            self._send(200, "text/html; charset=utf-8", html.encode())
         elif parsed.path in PAGES:
             heavy = parsed.path.endswith("heavy")
             name = parsed.path.removeprefix("/p/kettle-")
             # kettle-scroll: a tall page, whose end is out of the window.
             tall = '<div style="height:900px"></div>'
             html = PAGE.format(
+                review_element=REVIEW_ELEMENT,
                 gallery="".join(f'<img src="/img/{i}.jpg" alt="">' for i in range(HEAVY_IMAGES))
                 if heavy
                 else '<script async src="/hang.js"></script>'
@@ -166,20 +224,30 @@ class _Handler(BaseHTTPRequestHandler):
                 if name == "scroll"
                 else BOX_STYLE
                 if name == "box"
+                else FRAME
+                if name == "frame-box"
                 else "",
                 wall=WALL
                 if name in ("wall", "consent")
                 else DIALOG.format(form=DIALOG_FORM if name == "dialog-form" else "")
                 if name.startswith("dialog-") and name != "dialog-reviews"
                 else "",
-                button_hidden="true" if name in ("scroll", "box") else "false",
-                start={"scroll": ON_SCROLL_END, "consent": ON_CONSENT, "box": ON_BOX_END}.get(
-                    name, DIALOG_START.get(name, "load();")
-                ),
+                button_hidden="true"
+                if name in ("scroll", "box", "shadow-box", "frame-box")
+                else "false",
+                start={
+                    "scroll": ON_SCROLL_END,
+                    "consent": ON_CONSENT,
+                    "box": ON_BOX_END,
+                    "shadow-box": ON_SHADOW_BOX_END,
+                    "frame-box": "",  # the frame loads them
+                }.get(name, DIALOG_START.get(name, "load();")),
                 # kettle-shadow: a review widget drawn in its open shadow root
                 reviews_root='(host => host.shadowRoot || host.attachShadow({mode: "open"}))'
                 '(document.getElementById("reviews"))'
                 if parsed.path.endswith("shadow")
+                else "box"
+                if name == "shadow-box"
                 else 'document.getElementById("reviews")',
                 agent_beacon='fetch("/agent?ua=" + encodeURIComponent(navigator.userAgent));'
                 if heavy
