@@ -276,7 +276,7 @@ async def settle_page(
             _settle(page, render, before_clicks, max_chars, max_reviews),
             timeout=render.page_timeout_s,
         )
-    await _copy_roots(page)
+    await copy_roots(page)
     await check_rendered_size(page, max_chars - sum(map(len, before_clicks)))
     return before_clicks
 
@@ -317,8 +317,10 @@ _COPY_ROOTS = """() => {
 }"""
 
 
-async def _copy_roots(page: Page) -> None:
-    """The page's open shadow roots and same-origin frames in its HTML (``_COPY_ROOTS``)."""
+async def copy_roots(page: Page) -> None:
+    """The page's open shadow roots and same-origin frames in its HTML (``_COPY_ROOTS``),
+    once, when it is read. The crawl's rendered pages (``settle_page``) and ``targets
+    detect`` (``spiders.detect``) read the page after this, so both count the same reviews."""
     from playwright.async_api import Error as PlaywrightError
 
     with contextlib.suppress(PlaywrightError):  # navigating or closed: read as it is

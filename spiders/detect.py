@@ -31,6 +31,7 @@ from spiders.browser import (
     HostFilter,
     PendingRequests,
     close_walls,
+    copy_roots,
 )
 from spiders.crawl_probe import PageNotRead, fetch, probe_settings, run_in_crawl, time_limit
 from spiders.extract.layers import review_carrier, review_layer
@@ -348,7 +349,9 @@ async def _read(
 
 async def render_in_crawl(crawler: Crawler, url: str, chromium: str) -> Rendered:
     """The page rendered in chromium (network idle, bounded, then its modal walls closed as
-    a crawl closes them: ``spiders.browser.close_walls``) with the JSON it fetched; the
+    a crawl closes them: ``spiders.browser.close_walls``; its open shadow roots and
+    same-origin frames copied into its HTML as a crawl's are: ``spiders.browser.copy_roots``)
+    with the JSON it fetched; the
     page's own requests are checked against ``crawler``'s robots.txt rules as a crawl's
     rendered pages' are (``spiders.browser.HostFilter``), and not made when refused."""
     agent = str(crawler.settings.get("USER_AGENT"))
@@ -450,6 +453,9 @@ async def _render(
             # reviews it holds back come once it is closed. Nothing is known to keep.
             network = PendingRequests(page)
             await close_walls(page, [], SETTLE_TIMEOUT_MS / 1000, network)
+            # Read as a crawl reads it: a widget's reviews drawn in an open shadow root or a
+            # same-origin frame are in the HTML the crawl's extraction gets.
+            await copy_roots(page)
             result.html = await page.content()
             await asyncio.gather(*pending, return_exceptions=True)
         finally:

@@ -423,3 +423,22 @@ def test_detect_closes_a_modal_wall_as_a_crawl_does(tmp_path: Path) -> None:
         result = run_cli("targets", "detect", url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "# rendered in chromium: 3 reviews" in result.stdout, result.stdout
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["kettle-shadow-box", "kettle-frame-box"])
+def test_detect_counts_reviews_in_shadow_roots_and_frames_as_a_crawl_does(
+    tmp_path: Path, page: str
+) -> None:
+    """A widget drawing its first page of reviews in the open shadow root of their section,
+    or in a same-origin iframe: detect copies them into the rendered HTML with the crawl's
+    code (``spiders.browser.copy_roots``) and counts them, and says a browser reads them.
+    Before, detect read ``page.content()`` as it was: "0 reviews" rendered."""
+    _chromium_or_skip()
+    with WidgetSite() as site:
+        result = run_cli("targets", "detect", f"{site.shop_url}/p/{page}", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "# rendered in chromium: 3 reviews" in result.stdout, result.stdout
+    carriers = result.stdout.split("# reviews carried by:")[1].splitlines()[0]
+    assert "needs a browser" in carriers, result.stdout
