@@ -226,3 +226,50 @@ def test_char_columns_looked_up_together_are_those_found_one_by_one(
     counts = together.transform(token_lists)
     assert (counts != fitted.transform(token_lists)).nnz == 0
     assert len(together._char_columns) == min(room, len(expected))
+
+
+def _same_matrix(a: sp.csr_matrix, b: sp.csr_matrix) -> bool:
+    """The same shape, stored entries and entry order (so sums over them are the same)."""
+    return (
+        a.shape == b.shape
+        and np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.indices, b.indices)
+        and np.array_equal(a.data, b.data)
+    )
+
+
+@pytest.mark.parametrize("char_high", [0, 5])
+def test_transform_counted_renumbers_the_rows_a_larger_vocabulary_counted(
+    char_high: int,
+) -> None:
+    """A vectoriser's rows of texts, renumbered from their rows in a vectoriser fitted on
+    them (and more), are the rows its ``transform`` counts (features it lacks dropped),
+    and it caches the same character n-gram columns as the transform."""
+    small = FeatureVectorizer("en", 3 if char_high else 0, char_high).fit(
+        [tokenize(t) for t in TRAIN]
+    )
+    texts = ["great product, not bad at all", "zzz qqq wobbly", "", *TRAIN[:2]]
+    token_lists = [tokenize(t) for t in texts]
+    wide = FeatureVectorizer("en", small.char_low, char_high)
+    counts = wide.fit_transform([*token_lists, tokenize("an extra text")])[: len(texts)]
+    # columns after the vocabulary's (as a lexicon block) are left out
+    with_more = sp.hstack([counts, sp.csr_matrix(np.ones((len(texts), 2)))], format="csr")
+    renumbering = pickle.loads(pickle.dumps(small))
+    counting = pickle.loads(pickle.dumps(small))
+    found = renumbering.transform_counted(wide, with_more, token_lists)
+    assert found is not None
+    assert _same_matrix(found, counting.transform(token_lists))
+    assert renumbering.new_char_columns() == counting.new_char_columns()
+    assert (len(renumbering._char_columns) > 0) == bool(char_high)
+
+
+def test_transform_counted_refuses_vectorisers_it_cannot_renumber() -> None:
+    """Other character n-grams, or a vocabulary lacking an n-gram of the texts: None."""
+    token_lists = [tokenize(t) for t in TRAIN]
+    small = FeatureVectorizer("en", 3, 5).fit(token_lists)
+    other = FeatureVectorizer("en", 2, 5)
+    assert small.transform_counted(other, other.fit_transform(token_lists), token_lists) is None
+    narrow = FeatureVectorizer("en", 3, 5)
+    counts = narrow.fit_transform(token_lists[:1])
+    assert small.transform_counted(narrow, counts, token_lists[1:2]) is None
+    assert len(small._char_columns) == 0

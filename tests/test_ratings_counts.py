@@ -3,6 +3,7 @@ its fit on every rating are the ones ``train_classifier`` makes from the texts."
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import numpy as np
@@ -136,3 +137,55 @@ def test_a_guarded_correction_counts_its_ratings_once(monkeypatch: pytest.Monkey
     result = train_job(TrainingJob("en", _rows(150, 5), adapt=True))
     assert isinstance(result, GuardResult) and result.held_out == 100
     assert len(fitted) == 2
+
+
+def test_the_base_models_rows_of_the_ratings_are_the_ratings_only_rows_renumbered() -> None:
+    """The base model's word and character counts of the ratings, taken from the
+    ratings-only model's count rows (``RatingsCounts.word_rows``), are those its vectoriser
+    counts, its character n-gram columns cached alike (the analysis is handed them), and
+    its scores the same; texts not among the ratings, or another language's, are not."""
+    rows = _rows(90, 6)
+    texts = [t for t, _ in rows] + ["A wobbly teapot, quite dreadful."]
+    scored = [t for t, lab in rows if lab != "neutral"][:40] + texts[-1:]
+    base = load_base("en")
+    assert base is not None
+    counted = RatingsCounts(texts, "en")
+    prepared = _Prepared.with_offset(base, scored, np.zeros(0))
+    renumbering = pickle.loads(pickle.dumps(base.vectorizer))
+    counting = pickle.loads(pickle.dumps(base.vectorizer))
+    words = counted.word_rows(renumbering, scored, prepared.tokens)
+    expected = counting.transform(prepared.tokens, prepared.lemmas)
+    assert words is not None and words.shape == expected.shape
+    assert np.array_equal(words.indptr, expected.indptr)
+    assert np.array_equal(words.indices, expected.indices)
+    assert np.array_equal(words.data, expected.data)
+    assert renumbering.new_char_columns() == counting.new_char_columns()
+    assert np.array_equal(base_offsets(base, scored, counted), base_offsets(base, scored))
+    assert counted.word_rows(renumbering, ["not a rating"], [["not"]]) is None
+    assert RatingsCounts(texts, "fr").word_rows(renumbering, scored, prepared.tokens) is None
+
+
+def test_a_guard_with_its_own_ratings_model_counts_the_ratings_once_for_the_base_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The base model scored the ratings through its own vectoriser, counting them a second
+    time beside the ratings-only model's count; now from that count, and the guard's
+    result is the same."""
+    job = TrainingJob("en", _rows(150, 7), adapt=True)
+    before = pickle.dumps(train_job(job))
+    transformed: list[int] = []
+    original = FeatureVectorizer.transform
+
+    def counting(self: FeatureVectorizer, *args: object) -> object:
+        transformed.append(len(args[0]))  # type: ignore[arg-type]
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FeatureVectorizer, "transform", counting)
+    monkeypatch.setattr(RatingsCounts, "word_rows", lambda *args: None)
+    assert pickle.dumps(train_job(job)) == before
+    assert transformed  # without word_rows the base model counts the ratings itself
+    monkeypatch.undo()
+    monkeypatch.setattr(FeatureVectorizer, "transform", counting)
+    transformed.clear()
+    assert pickle.dumps(train_job(job)) == before
+    assert not transformed

@@ -267,9 +267,19 @@ class _Prepared:
     language: str
 
     @classmethod
-    def of(cls, base: SentimentClassifier, texts: list[str]) -> _Prepared:
+    def of(
+        cls, base: SentimentClassifier, texts: list[str], counted: RatingsCounts | None = None
+    ) -> _Prepared:
+        """``counted``: the ratings-only model's count rows of these texts (and maybe more),
+        the base model's word and character counts renumbered from them when it can
+        (``RatingsCounts.word_rows``: the same rows, not counted a second time)."""
         prepared = cls.with_offset(base, texts, np.zeros(0))
-        blocks = base.count_blocks(prepared.tokens, prepared.lemmas)
+        words = (
+            counted.word_rows(base.vectorizer, prepared.texts, prepared.tokens)
+            if counted is not None
+            else None
+        )
+        blocks = base.count_blocks(prepared.tokens, prepared.lemmas, words)
         offset = _base_decision_of(base, base.block_features(blocks))
         return replace(prepared, offset=offset)
 
@@ -568,9 +578,11 @@ def _base_model(base: BaseRef) -> SentimentClassifier:
     return found
 
 
-def base_offsets(base: BaseRef, texts: list[str]) -> np.ndarray:
-    """The base model's log-odds of positive per text."""
-    return _Prepared.of(_base_model(base), texts).offset
+def base_offsets(
+    base: BaseRef, texts: list[str], counted: RatingsCounts | None = None
+) -> np.ndarray:
+    """The base model's log-odds of positive per text (``counted``: ``_Prepared.of``)."""
+    return _Prepared.of(_base_model(base), texts, counted).offset
 
 
 def corrected_fold(
@@ -753,10 +765,11 @@ def adapt_with_guard(
     if not adaptable(labels):
         return GuardResult(None, 0.0, 0.0, 0)
     corrections = [settings] if settings is not None else correction_settings(len(texts))
-    offset = base_offsets(base, texts)
     # the ratings-only model's folds and its fit on every rating count the rows once, and
-    # so do the corrections' folds and fit
+    # so do the corrections' folds and fit; when the ratings-only model is the language's
+    # own, the base model's counts of the ratings are its counts renumbered
     counted = RatingsCounts(all_texts + [t for t, _ in others or []], own_language)
+    offset = base_offsets(base, texts, counted if own_model else None)
     corrected = _Prepared.with_offset(_base_model(base), texts, offset).counted()
     held = held_out(
         base,

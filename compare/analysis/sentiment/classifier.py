@@ -110,14 +110,18 @@ class SentimentClassifier:
         return _joined(self.count_blocks(tokens, lemmas))
 
     def count_blocks(
-        self, tokens: list[list[str]], lemmas: list[list[str]] | None = None
+        self,
+        tokens: list[list[str]],
+        lemmas: list[list[str]] | None = None,
+        words: sp.csr_matrix | None = None,
     ) -> list[sp.csr_matrix]:
-        """``token_counts``' column blocks, not joined: word and character counts, the
-        lexicon channels' sums (if any), the word-vector sums (if any). Each block's rows
-        sum like the counts; ``block_probabilities`` scores them as they are."""
+        """``token_counts``' column blocks, not joined: word and character counts (``words``,
+        when known: ``FeatureVectorizer.transform_counted``), the lexicon channels' sums (if
+        any), the word-vector sums (if any). Each block's rows sum like the counts;
+        ``block_probabilities`` scores them as they are."""
         language = self.vectorizer.language
         return [
-            self.vectorizer.transform(tokens, lemmas),
+            self.vectorizer.transform(tokens, lemmas) if words is None else words,
             *_lexicon_block(self.lexicon_channels, language, tokens, lemmas),
             *_vector_block(self.vector_dim, language, tokens),
         ]

@@ -24,7 +24,7 @@ from compare.analysis.sentiment.classifier import (
     TrainingCounts,
     fit_weights,
 )
-from compare.analysis.sentiment.vectorizer import FeatureVectorizer
+from compare.analysis.sentiment.vectorizer import FeatureVectorizer, renumbered
 
 
 @dataclass
@@ -67,15 +67,32 @@ class RatingsCounts:
             mask = whole.vectorizer.char_column_mask()[used]
             char_columns = mask if mask.any() else None
         weights = fit_weights(
-            _renumbered(fitted, column, width),
+            renumbered(fitted, column, width),
             len(used),
             char_columns,
             train[1],
             whole.settings,
             whole.vector_dim,
         )
-        tested = _renumbered(counts[test_rows], column, width)
+        tested = renumbered(counts[test_rows], column, width)
         return weights.model.classes, weights.probabilities(tested)
+
+    def word_rows(
+        self, vectorizer: FeatureVectorizer, texts: list[str], tokens: list[list[str]]
+    ) -> sp.csr_matrix | None:
+        """``vectorizer.transform`` of ``texts`` (``tokens``: theirs), e.g. the base model's
+        word and character counts of the ratings, from these count rows: the ratings-only
+        model's vocabulary holds every feature of its texts, so the base model's columns
+        are its columns renumbered (``FeatureVectorizer.transform_counted``), not counted
+        again. None: a text is not among this corpus's, or the vectoriser is another
+        language's or reads other character n-grams."""
+        if vectorizer.language != self.language:
+            return None
+        whole = self.whole
+        rows = self._rows(texts)
+        if rows is None:
+            return None
+        return vectorizer.transform_counted(whole.vectorizer, whole.counts[rows], tokens)
 
     def _rows(self, texts: list[str]) -> np.ndarray | None:
         return _rows_of(self._row_of, texts)
@@ -124,8 +141,8 @@ class CorrectionCounts:
         fitted, used, column, width = fold_columns(counts, counts.shape[1], train_rows)
         return (
             vectorizer.restricted(used),
-            _renumbered(fitted, column, width),
-            _renumbered(counts[test_rows], column, width),
+            renumbered(fitted, column, width),
+            renumbered(counts[test_rows], column, width),
         )
 
 
@@ -156,20 +173,3 @@ def _rows_of(row_of: dict[str, int], texts: list[str]) -> np.ndarray | None:
     if not all(text in row_of for text in texts):
         return None
     return np.fromiter((row_of[text] for text in texts), dtype=np.int64, count=len(texts))
-
-
-def _renumbered(rows: sp.csr_matrix, column: np.ndarray, width: int) -> sp.csr_matrix:
-    """``rows`` with each column c moved to ``column[c]``, entries of columns mapped to -1
-    left out (``column`` keeps the kept columns' order, so the indices stay sorted)."""
-    moved = column[rows.indices]
-    kept = moved >= 0
-    if kept.all():
-        return sp.csr_matrix(
-            (rows.data, moved.astype(np.int32), rows.indptr), shape=(rows.shape[0], width)
-        )
-    before = np.zeros(len(kept) + 1, dtype=np.int64)
-    np.cumsum(kept, out=before[1:])
-    return sp.csr_matrix(
-        (rows.data[kept], moved[kept].astype(np.int32), before[rows.indptr]),
-        shape=(rows.shape[0], width),
-    )

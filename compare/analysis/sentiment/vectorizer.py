@@ -78,6 +78,32 @@ class _CharColumns(dict[str, bytes]):
             self[token] = packed[start:end]
             start = end
 
+    def fill_from(
+        self, token_lists: list[list[str]], other: _CharColumns, column: np.ndarray
+    ) -> bool:
+        """``fill`` from another vectoriser's columns of the same tokens (``column``: each
+        of its vocabulary's columns in this one's, -1 where this one lacks it), for a
+        vocabulary that holds every n-gram of these tokens (False, nothing cached: a token
+        has an n-gram it lacks, whose column here cannot be told). The same entries."""
+        room = MAX_CACHED_WORDS - len(self)
+        if room <= 0:
+            return True
+        new = [token for token in set(chain.from_iterable(token_lists)) if token not in self]
+        if not new:
+            return True
+        kept = new[:room]
+        theirs = list(map(other.__getitem__, kept))
+        found = np.frombuffer(b"".join(theirs), dtype=np.int32)
+        if len(found) and found.min() < 0:
+            return False
+        packed = column[found].astype(np.int32).tobytes()
+        start = 0
+        for token, columns in zip(kept, theirs, strict=True):
+            end = start + len(columns)
+            self[token] = packed[start:end]
+            start = end
+        return True
+
     def new_columns(self) -> dict[str, bytes]:
         """The entries added since the last call (all of them at the first)."""
         out = dict(islice(self.items(), self.handed, None))
@@ -183,6 +209,43 @@ class FeatureVectorizer:
         out.vocabulary = {ordered[column]: i for i, column in enumerate(columns.tolist())}
         out._char_mask = self.char_column_mask()[columns]
         return out
+
+    def columns_in(self, other: FeatureVectorizer) -> np.ndarray:
+        """Each of ``other``'s vocabulary columns' number in this vocabulary (-1: a feature
+        this one lacks)."""
+        get = self.vocabulary.get
+        return np.fromiter(
+            map(get, other.vocabulary, repeat(-1)), dtype=np.int64, count=len(other.vocabulary)
+        )
+
+    def transform_counted(
+        self, counted: FeatureVectorizer, counts: sp.csr_matrix, token_lists: list[list[str]]
+    ) -> sp.csr_matrix | None:
+        """``transform`` of texts (``token_lists``: their tokens) from their count rows
+        ``counts`` in ``counted`` (whose vocabulary holds every feature of the texts: fitted
+        on them or on more; columns after its vocabulary's are left out), without counting
+        them again: ``counted``'s columns renumbered to this vocabulary's, features it lacks
+        dropped as ``transform`` drops unknown ones (the same matrix, as both vocabularies
+        are sorted), and the tokens' character n-gram columns cached as ``transform`` caches
+        them. None (nothing done) when the two differ in language or character n-grams, or
+        their vocabularies are not in the same order."""
+        if (counted.language, counted.char_low, counted.char_high) != (
+            self.language,
+            self.char_low,
+            self.char_high,
+        ):
+            return None
+        column = self.columns_in(counted)
+        kept = column[column >= 0]
+        if len(kept) > 1 and not bool((kept[1:] > kept[:-1]).all()):
+            return None
+        token_lists, _ = _words_only(token_lists, None)
+        if self.char_high and not self._char_columns.fill_from(
+            token_lists, counted._char_columns, column
+        ):
+            return None
+        extra = np.full(counts.shape[1] - len(column), -1, dtype=np.int64)
+        return renumbered(counts, np.concatenate([column, extra]), len(self.vocabulary))
 
     def _chars(self, token: str) -> tuple[str, ...]:
         if not self.char_high:
@@ -338,6 +401,23 @@ def counted_rows(columns: np.ndarray, lengths: np.ndarray, width: int) -> sp.csr
     indptr = np.searchsorted(distinct, np.arange(0, (rows + 1) * width, width, dtype=np.int64))
     indices = (distinct % width).astype(np.int32, copy=False)
     return sp.csr_matrix((counts, indices, indptr), shape=(rows, width))
+
+
+def renumbered(rows: sp.csr_matrix, column: np.ndarray, width: int) -> sp.csr_matrix:
+    """``rows`` with each column c moved to ``column[c]``, entries of columns mapped to -1
+    left out (``column`` keeps the kept columns' order, so the indices stay sorted)."""
+    moved = column[rows.indices]
+    kept = moved >= 0
+    if kept.all():
+        return sp.csr_matrix(
+            (rows.data, moved.astype(np.int32), rows.indptr), shape=(rows.shape[0], width)
+        )
+    before = np.zeros(len(kept) + 1, dtype=np.int64)
+    np.cumsum(kept, out=before[1:])
+    return sp.csr_matrix(
+        (rows.data[kept], moved[kept].astype(np.int32), before[rows.indptr]),
+        shape=(rows.shape[0], width),
+    )
 
 
 SORT_BLOCK = 512
