@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import functools
 from dataclasses import dataclass, field
 
 import lxml.etree
@@ -9,7 +11,7 @@ import lxml.html
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
 from spiders.extract.attribute_budget import within_attribute_budget
-from spiders.extract.encoding_check import better_encoding
+from spiders.extract.encoding_check import _codec_name, better_encoding, utf16_without_mark
 
 
 def _html_class_lookup() -> lxml.etree.ElementNamespaceClassLookup:
@@ -50,30 +52,73 @@ def decode_html(html: str | bytes, encoding: str | None = None) -> tuple[str, li
     """Text of ``html``: the given encoding, else BOM, else ``<meta charset>``, else UTF-8;
     but the encoding the bytes are surely in where they contradict the one declared
     (``encoding_check``)."""
+    text, warnings, _ = _decoded(html, encoding)
+    return text, warnings
+
+
+def _decoded(html: str | bytes, encoding: str | None) -> tuple[str, list[str], str | None]:
+    """``decode_html``, with the codec that decoded the whole of ``html`` (None for text, a
+    byte-order mark or a failed decode)."""
     if isinstance(html, str):
-        return html, []
+        return html, [], None
     warnings: list[str] = []
     if not html.isascii() and read_bom(html)[0] is None:
-        surely = better_encoding(html, encoding or html_body_declared_encoding(html))
+        declared = encoding or html_body_declared_encoding(html)
+        if _declared_utf8(html, declared):
+            try:  # what ``better_encoding`` checks, and every path below then reads
+                return html.decode("utf-8"), warnings, "utf-8"
+            except UnicodeDecodeError:
+                pass
+        surely = better_encoding(html, declared)
         if surely is not None:
-            return html.decode(surely, errors="replace"), warnings
+            return html.decode(surely, errors="replace"), warnings, surely
     if encoding:
         try:
-            return html.decode(encoding), warnings
+            return html.decode(encoding), warnings, encoding
         except (LookupError, UnicodeDecodeError) as exc:
             warnings.append(f"could not decode as {encoding} ({exc.__class__.__name__}); sniffed")
     content_type = f"text/html; charset={encoding}" if encoding else None
     try:
-        _, text = html_to_unicode(content_type, html)
+        used, text = html_to_unicode(content_type, html)
     except (LookupError, UnicodeDecodeError):
         text = html.decode("utf-8", errors="replace")
         warnings.append("undecodable bytes replaced")
-    return text, warnings
+        return text, warnings, None
+    return text, warnings, None if read_bom(html)[0] is not None else used
+
+
+def _declared_utf8(html: bytes, declared: str | None) -> bool:
+    """Declared in UTF-8 by a name Python and w3lib both read so, no UTF-16 without a mark:
+    when such bytes decode as UTF-8, ``better_encoding`` keeps the declared encoding and the
+    declared decoding reads them as UTF-8 (one decoding instead of two)."""
+    return (
+        declared is not None
+        and _codec(declared) == "utf-8"
+        and _codec_name(declared) == "utf-8"
+        and utf16_without_mark(html) is None
+    )
+
+
+def _utf8_of(html: str | bytes, text: str, codec: str | None) -> bytes:
+    """``text.encode("utf-8", errors="replace")``: ``html`` itself when ``text`` is its
+    whole UTF-8 decoding without a replaced byte (most pages; the encoding of a page's
+    text costs about as much as its decoding)."""
+    if isinstance(html, bytes) and codec and _codec(codec) == "utf-8" and "\ufffd" not in text:
+        return html  # decoded UTF-8 with nothing replaced: encoding it gives back the bytes
+    return text.encode("utf-8", errors="replace")
+
+
+@functools.lru_cache(maxsize=64)
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 def parse_document(html: str | bytes, encoding: str | None = None) -> Document:
     """Decode and parse; never raises (problems go to ``warnings``)."""
-    text, warnings = decode_html(html, encoding)
+    text, warnings, codec = _decoded(html, encoding)
     if not text.strip():
         return Document(text, None, [*warnings, "empty page"])
     # The parser's cost grows with the square of an element's attributes: bounded first.
@@ -82,7 +127,10 @@ def parse_document(html: str | bytes, encoding: str | None = None) -> Document:
     parser.set_element_class_lookup(_HTML_CLASSES)
     try:
         root = lxml.html.document_fromstring(
-            parsed.encode("utf-8", errors="replace"), parser=parser
+            _utf8_of(html, text, codec)
+            if parsed is text
+            else parsed.encode("utf-8", errors="replace"),
+            parser=parser,
         )
     except (lxml.etree.ParserError, ValueError) as exc:
         return Document(parsed, None, [*warnings, f"unparseable HTML: {exc}"], skipped)
