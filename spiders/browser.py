@@ -260,6 +260,37 @@ async def check_rendered_size(page: Page, max_chars: int) -> None:
         raise RenderedPageTooLarge(f"rendered HTML of {length:,} characters > {max_chars:,}")
 
 
+# The page's HTML as page.content() serializes it (its doctype, then its root element),
+# or only its length when that is over the limit: measured and read in one step, so a page
+# that grows between a measure and a reading never reaches the reader's memory.
+_BOUNDED_CONTENT = """(max) => {
+  let html = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : "";
+  if (document.documentElement) html += document.documentElement.outerHTML;
+  return html.length > max ? html.length : html;
+}"""
+
+
+async def bounded_content(page: Page, max_chars: int) -> str:
+    """The page's HTML (``page.content()``), or RenderedPageTooLarge if it is longer than
+    ``max_chars`` (the response limit, as ``check_rendered_size``): an oversized page stays
+    in the browser. ``targets detect`` reads its rendered page with it. A page navigating
+    then is read once it has loaded (as ``page.content()`` waits for it)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        try:
+            html = await page.evaluate(_BOUNDED_CONTENT, max_chars)
+            break
+        except PlaywrightError:  # "Execution context was destroyed": navigating
+            if attempt == 2 or page.is_closed():
+                raise
+            with contextlib.suppress(PlaywrightError):
+                await page.wait_for_load_state("domcontentloaded")
+    if not isinstance(html, str):
+        raise RenderedPageTooLarge(f"its HTML of {html:,} characters")
+    return html
+
+
 async def settle_page(
     page: Page, render: BrowserRender, max_chars: int, max_reviews: int
 ) -> list[str]:

@@ -62,6 +62,7 @@ from spiders.fetch_problems import (
     redirect_scheme,
     refused_redirect_said,
     refused_redirect_scheme,
+    size_refusal_said,
 )
 from spiders.robots_rules import RobotsForbidden, RobotsUnreadable, dead_site_prefix
 from storage.child_process import quiet_resource_tracker
@@ -329,6 +330,8 @@ async def fetch(crawler: Crawler, url: str, hosts: tuple[str, ...] = ()) -> Fetc
         detail = f"{type(exc).__name__}: {error_message(exc)}"
         # No answer: the error's own words say which way (refused, no such host...).
         said = detail if reason in (None, "no_answer") else REASONS[reason]
+        limit = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        said = size_refusal_said(reason or "", limit) or said
         scheme = refused_redirect_scheme(failure)
         if scheme is not None:
             said = refused_redirect_said(scheme)

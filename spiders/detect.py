@@ -30,11 +30,13 @@ from spiders.browser import (
     SKIPPED_RESOURCES,
     HostFilter,
     PendingRequests,
+    bounded_content,
     close_walls,
     copy_roots,
 )
 from spiders.crawl_probe import PageNotRead, fetch, probe_settings, run_in_crawl, time_limit
 from spiders.extract.layers import review_carrier, review_layer
+from spiders.fetch_problems import RenderedPageTooLarge, max_response_said
 from spiders.review_api import MAX_JSON_BYTES, find_next_link, parse_json, reviews_in
 
 RENDER_TIMEOUT_S = 30.0
@@ -356,16 +358,29 @@ async def render_in_crawl(crawler: Crawler, url: str, chromium: str) -> Rendered
     rendered pages' are (``spiders.browser.HostFilter``), and not made when refused."""
     agent = str(crawler.settings.get("USER_AGENT"))
     refuse = HostFilter([], crawler).robots_refuse
+    # The crawl's response limit (limits.max_response_mb), which bounds the plain fetch too.
+    max_chars = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+    render = _render(url, agent, chromium, refuse, max_chars)
     try:
-        return await asyncio.wait_for(_render(url, agent, chromium, refuse), RENDER_TIMEOUT_S)
+        return await asyncio.wait_for(render, RENDER_TIMEOUT_S)
     except TimeoutError:  # said as the rendering's limit, not the whole reading's
         raise PageNotRead(
             f"rendering the page in chromium took longer than {RENDER_TIMEOUT_S:.0f} s"
         ) from None
+    except RenderedPageTooLarge as refused:
+        raise PageNotRead(
+            f"cannot read {url} rendered in chromium: {refused} is over the response limit, "
+            f"{max_chars:,} characters ({max_response_said(max_chars)}): not read, as a crawl does not read it; raise the source's "
+            "limits.max_response_mb to read such a page"
+        ) from None
 
 
 async def _render(
-    url: str, agent: str, chromium: str, refuse: Callable[[str], Awaitable[bool]]
+    url: str,
+    agent: str,
+    chromium: str,
+    refuse: Callable[[str], Awaitable[bool]],
+    max_chars: int,
 ) -> Rendered:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import Response as BrowserResponse
@@ -456,7 +471,9 @@ async def _render(
             # Read as a crawl reads it: a widget's reviews drawn in an open shadow root or a
             # same-origin frame are in the HTML the crawl's extraction gets.
             await copy_roots(page)
-            result.html = await page.content()
+            # Never longer than a crawl reads (RenderedPageTooLarge): the page stays in the
+            # browser, out of this process's memory.
+            result.html = await bounded_content(page, max_chars)
             await asyncio.gather(*pending, return_exceptions=True)
         finally:
             await browser.close()

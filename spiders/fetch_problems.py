@@ -54,6 +54,29 @@ class RenderedPageTooLarge(Exception):
     """A browser-rendered page grew past the source's response limit; it is not read."""
 
 
+_SIZE_REFUSALS = {
+    "response_too_large": ("body over {limit:,} bytes", "download cancelled"),
+    "decompressed_too_large": ("body over {limit:,} bytes once decompressed", "not read"),
+    "rendered_too_large": ("rendered page over {limit:,} characters", "not read"),
+}
+
+
+def size_refusal_said(reason: str, limit: int) -> str | None:
+    """What a page refused for its size (``*_too_large``) was, with the limit in force
+    (``limit``: DOWNLOAD_MAXSIZE, the source's ``limits.max_response_mb``) and the setting
+    that raises it; None for another reason."""
+    if reason not in _SIZE_REFUSALS:
+        return None
+    what, done = _SIZE_REFUSALS[reason]
+    return f"{what.format(limit=limit)} ({max_response_said(limit)}): {done}"
+
+
+def max_response_said(limit: int) -> str:
+    """The setting that makes the response limit ``limit`` (bytes, a rendered page's
+    characters), with its value: ``limits.max_response_mb = 10``."""
+    return f"limits.max_response_mb = {limit / 2**20:.4g}"
+
+
 REASONS: dict[str, str] = {
     "response_too_large": "body larger than limits.max_response_mb (download cancelled)",
     "rendered_too_large": "rendered page larger than limits.max_response_mb (not read)",

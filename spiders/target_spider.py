@@ -38,6 +38,7 @@ from spiders.fetch_problems import (
     failure_reason,
     refused_redirect_said,
     refused_redirect_scheme,
+    size_refusal_said,
 )
 from spiders.page_budget import MAX_PAGES_SETTING
 from spiders.raw_fields import key_date
@@ -535,13 +536,8 @@ class TargetSpider(scrapy.Spider):
 
     def _problem_said(self, reason: str | None) -> str:
         """What a problem whose error says nothing was (a body cut off at the size limit)."""
-        if reason in ("response_too_large", "decompressed_too_large"):
-            limit = max_response_bytes(self.source.limits)
-            return (
-                f"body over {limit:,} bytes (limits.max_response_mb = "
-                f"{self.source.limits.max_response_mb:g}): download cancelled"
-            )
-        return REASONS.get(reason or "", "no message")
+        said = size_refusal_said(reason or "", max_response_bytes(self.source.limits))
+        return said or REASONS.get(reason or "", "no message")
 
     def on_scheduled(self, request: scrapy.Request) -> None:
         """A redirect to another host: Scrapy's OffsiteMiddleware drops it silently as it is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -23,8 +24,8 @@ from settings.records import AggregateRatingItem, OfferItem, PageExtraction, Rev
 from settings.targets import parse_targets
 from spiders.detect import JsonResponse, Rendered, analyse, api_template
 from tests.cli import run_cli
-from tests.loopback_site import QuietHandler, answer, answered_robots, serving
-from tests.widget_site import WidgetSite
+from tests.loopback_site import QuietHandler, answer, answered_robots, serving, write_targets
+from tests.widget_site import HUGE_CHARS, WidgetSite
 
 
 @pytest.mark.parametrize(
@@ -442,3 +443,65 @@ def test_detect_counts_reviews_in_shadow_roots_and_frames_as_a_crawl_does(
     assert "# rendered in chromium: 3 reviews" in result.stdout, result.stdout
     carriers = result.stdout.split("# reviews carried by:")[1].splitlines()[0]
     assert "needs a browser" in carriers, result.stdout
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_detect_refuses_a_rendered_page_over_the_response_limit(tmp_path: Path) -> None:
+    """A page whose script appends 12 MiB of HTML: detect refuses it as a crawl's rendering
+    does (``rendered_too_large``, limits.max_response_mb, 10 by default), in one line that
+    says the limit and the setting, and its HTML never leaves the browser. Before, detect
+    read the whole ``page.content()`` and answered (exit 0)."""
+    _chromium_or_skip()
+    with WidgetSite() as site:
+        result = run_cli("targets", "detect", f"{site.shop_url}/p/kettle-huge", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    size = re.search(r"its HTML of ([\d,]+) characters", error)
+    assert size is not None and int(size[1].replace(",", "")) > HUGE_CHARS, error
+    assert "over the response limit, 10,485,760 characters (limits.max_response_mb = 10)" in error
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_check_render_refuses_a_page_over_its_sources_response_limit(tmp_path: Path) -> None:
+    """``targets check --render`` (``target_check.fetch_page``, through detect's reading)
+    bounds the rendered page by the source's own limits.max_response_mb, the setting the
+    plain fetch obeys. Before, it read the 12 MiB page whole (exit 0)."""
+    _chromium_or_skip()
+    with WidgetSite() as site:
+        url = f"{site.shop_url}/p/kettle-huge"
+        write_targets(
+            tmp_path,
+            [url],
+            extra="[company.source.limits]\nmax_response_mb = 1\nwarn_response_mb = 1\n",
+        )
+        result = run_cli("targets", "check", "kettles", "--url", url, "--render", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout
+    assert "1,048,576 characters (limits.max_response_mb = 1)" in result.stderr, result.stderr
+
+
+class _HugeBodyHandler(QuietHandler):
+    """A page of 12 MiB, sent without a length until the reader closes the connection."""
+
+    def do_GET(self) -> None:
+        if answered_robots(self):
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        with contextlib.suppress(OSError):  # the reader cancelled the download
+            self.wfile.write(b"<html><body>")
+            for _ in range(HUGE_CHARS // 1024):
+                self.wfile.write(b"<p>" + b"x" * 1017 + b"</p>")
+
+
+def test_detect_says_the_limit_a_huge_body_is_over(tmp_path: Path) -> None:
+    """The plain fetch was bounded (DOWNLOAD_MAXSIZE) but said "body larger than
+    limits.max_response_mb" without the limit; now it says it, as a crawl's log does."""
+    with serving(_HugeBodyHandler) as (_server, base):
+        result = run_cli("targets", "detect", f"{base}/p/huge", "--no-browser", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert "body over 10,485,760 bytes (limits.max_response_mb = 10): download cancelled" in error

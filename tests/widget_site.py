@@ -21,7 +21,9 @@ that scrolls too; ``/p/kettle-shadow-box`` keeps that box in the open shadow roo
 section, ``/p/kettle-frame-box`` in a same-origin iframe (``/frame/reviews``, a widget's
 frame). ``/p/kettle-dialog-wall-reviews`` opens a letter's modal over the modal holding
 the reviews, which closes on the Escape key (its script listens for it);
-``-wall-closes-all`` refuses Escape and closes every dialog once its form closes it. Each
+``-wall-closes-all`` refuses Escape and closes every dialog once its form closes it.
+``/p/kettle-huge`` is a small page whose script appends HUGE_CHARS characters of HTML, over
+the default response limit (10 MiB, limits.max_response_mb). Each
 host answers robots.txt as ``WidgetSite.robots`` says (everything
 allowed unless a test says otherwise)."""
 
@@ -42,6 +44,7 @@ REVIEWS = [
 PER_PAGE = 3
 HEAVY_IMAGES = 3000
 ALLOW_ALL = b"User-agent: *\nAllow: /\n"
+HUGE_CHARS = 12 * 1024 * 1024
 
 # A review drawn from the API's JSON (r) as the element el, in microdata.
 REVIEW_ELEMENT = """    const el = document.createElement("article");
@@ -129,6 +132,10 @@ DIALOG_START = {
     + 'letter.addEventListener("close", () => modal.close());\n'
     + "letter.showModal();\nload();",
 }
+# /p/kettle-huge: HUGE_CHARS characters of paragraphs appended by the page's script.
+ON_HUGE = f"""load();
+document.querySelector("main").insertAdjacentHTML("beforeend",
+  ("<p>" + "x".repeat(1017) + "</p>").repeat({HUGE_CHARS // 1024}));"""
 # /p/kettle-box: the reviews in an inner scroll box, the next ones when it is scrolled to its
 # end; a small menu scrolls too.
 BOX_STYLE = """<style>#reviews{display:block;height:240px;overflow-y:auto}
@@ -184,6 +191,7 @@ PAGES = (
     "/p/kettle-box",
     "/p/kettle-shadow-box",
     "/p/kettle-frame-box",
+    "/p/kettle-huge",
     *(f"/p/kettle-{name}" for name in DIALOG_START),
 )
 
@@ -241,6 +249,7 @@ class _Handler(BaseHTTPRequestHandler):
                     "box": ON_BOX_END,
                     "shadow-box": ON_SHADOW_BOX_END,
                     "frame-box": "",  # the frame loads them
+                    "huge": ON_HUGE,
                 }.get(name, DIALOG_START.get(name, "load();")),
                 # kettle-shadow: a review widget drawn in its open shadow root
                 reviews_root='(host => host.shadowRoot || host.attachShadow({mode: "open"}))'
