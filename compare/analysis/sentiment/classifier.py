@@ -29,6 +29,7 @@ from compare.analysis.sentiment.lexicon_features import (
 from compare.analysis.sentiment.logistic import (
     LinearModel,
     balanced_weights,
+    exact_log,
     fit_logistic,
     idf_weights,
     sublinear_tfidf,
@@ -328,7 +329,7 @@ def _nb_ratio(
     alpha = 1.0
     positive = np.asarray(features[labels == POSITIVE].sum(axis=0)).ravel() + alpha
     negative = np.asarray(features[labels == NEGATIVE].sum(axis=0)).ravel() + alpha
-    ratio = np.log((positive / positive.sum()) / (negative / negative.sum()))
+    ratio = exact_log((positive / positive.sum()) / (negative / negative.sum()))
     # |r| keeps the regression free to choose each feature's sign; +1 keeps rare ones alive
     return np.asarray(1.0 + np.abs(ratio))
 

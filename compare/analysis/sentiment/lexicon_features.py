@@ -37,6 +37,7 @@ the first channel's sums, or as a channel of their own in the fallbacks.
 from __future__ import annotations
 
 import importlib.util
+import math
 import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -59,6 +60,7 @@ from compare.analysis.sentiment.features import (
     negation_words,
 )
 from compare.analysis.sentiment.featurise_once import memo
+from compare.analysis.sentiment.logistic import by_libm
 from compare.analysis.sentiment.normalise import fold_accents, warm_spellings
 from compare.analysis.text import lemma
 
@@ -740,5 +742,10 @@ def dense_lexicon_features(sums: sp.csr_matrix) -> sp.csr_matrix:
     """Per channel: VADER's compound of (positive - negative), log1p of each sum."""
     values = sums.toarray()
     positive, negative = values[:, 0::2], values[:, 1::2]
-    parts = [compound(positive - negative), np.log1p(positive), np.log1p(negative)]
+    # log1p by the C library: numpy's differs in the last bits between CPUs (``by_libm``)
+    parts = [
+        compound(positive - negative),
+        by_libm(math.log1p, positive),
+        by_libm(math.log1p, negative),
+    ]
     return sp.csr_matrix(np.hstack(parts))

@@ -21,6 +21,7 @@ its helper threads then spin between the solver's thousands of short calls.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ def idf_weights(counts: sp.csr_matrix, columns: int | None = None) -> np.ndarray
     width = counts.shape[1] if columns is None else columns
     indices = counts.indices if columns is None else counts.indices[counts.indices < columns]
     df = np.bincount(indices, minlength=width)
-    return np.asarray(np.log((1.0 + rows) / (1.0 + df)) + 1.0)
+    return np.asarray(exact_log((1.0 + rows) / (1.0 + df)) + 1.0)
 
 
 def sublinear_tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -80,7 +81,7 @@ def sublinear_tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     # most counts are 1, whose factor is exactly 1: the logarithm only where it is not
     # (the same values; the log of every entry was a third of this function's time)
     repeated = np.flatnonzero(counts.data != 1.0)
-    data[repeated] *= np.log(counts.data[repeated]) + 1.0
+    data[repeated] *= exact_log(counts.data[repeated]) + 1.0
     return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
@@ -128,9 +129,10 @@ def one_blas_thread(*, optimiser: bool = False) -> Iterator[None]:
     2-core machine a 150,000-entry dot product took 0.52 CPU-ms threaded, 0.05 alone, and
     the Newton fits of a 1,929-rating guard 9.7 CPU-s, 1.5 alone (the training jobs of
     benchmarks/analyze.py --text-from 34.9 -> 19.6 CPU-s, serially in one process); two
-    training processes on two cores also lost the cores their helpers spun on. One thread
-    also makes a fit the same on every machine: a threaded dot product sums each thread's
-    part apart, so the last bits of a model depended on the number of cores."""
+    training processes on two cores also lost the cores their helpers spun on. (The solvers'
+    dot products and norms do not go through BLAS at all, ``_dot``: one thread alone did not
+    make a fit the same on every machine, OpenBLAS's kernel, chosen by CPU, sums in its own
+    order.)"""
     with _blas_controller(optimiser).limit(limits=1, user_api="blas"):
         yield
 
@@ -151,6 +153,39 @@ def balanced_weights(labels: list[str] | np.ndarray) -> np.ndarray:
     return np.asarray(len(target) / (len(values) * counts[inverse]))
 
 
+def by_libm(function: Callable[[float], float], values: np.ndarray) -> np.ndarray:
+    """``function`` (``math.log``, ``math.log1p``) of each value, by the C library, once per
+    distinct value: numpy's own ``log``, ``log1p`` and ``exp`` take other last bits on a CPU
+    with AVX-512 than on one without (its SIMD versions), and a fit must be the same
+    everywhere (``_dot``). The values here are few distinct ones (document frequencies,
+    counts, lexicon sums) or one vector per fit."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    found = np.fromiter(map(function, distinct.tolist()), dtype=np.float64, count=len(distinct))
+    return np.asarray(found[inverse].reshape(np.shape(values)))
+
+
+def exact_log(values: np.ndarray) -> np.ndarray:
+    """``np.log`` of positive values, the same on every CPU (``by_libm``)."""
+    return by_libm(math.log, values)
+
+
+def _exact_sigmoid(z: np.ndarray) -> np.ndarray:
+    """``_sigmoid`` with the C library's ``exp`` (``exact_log``; ``logaddexp`` is numpy's
+    scalar code on every CPU): one value per training row, per Newton step."""
+    exponent = (-np.logaddexp(0.0, -z)).tolist()
+    return np.fromiter(map(math.exp, exponent), dtype=np.float64, count=len(exponent))
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """``a @ b`` of two vectors, summed by numpy (pairwise, in an order fixed by the length
+    alone), not by BLAS: a BLAS dot product sums in an order that depends on its kernel
+    (the CPU: OpenBLAS's SkylakeX and Haswell kernels) and on its thread count, and the
+    solvers' stopping tests turn those last bits into whole steps. The Norwegian base
+    model trained on two CPUs differed by up to 0.07 in a weight (1.3 %); the English one,
+    by 1e-8 (issue #17: a shipped model must rebuild byte for byte from the repository)."""
+    return float(np.add.reduce(a * b))
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(np.exp(-np.logaddexp(0.0, -z)))
 
@@ -166,21 +201,21 @@ def _newton_binary(
 
     def objective(weights: np.ndarray) -> tuple[float, np.ndarray]:
         margin = y * (x @ weights + offset)
-        return float(0.5 * weights @ weights + cw @ np.logaddexp(0.0, -margin)), margin
+        return 0.5 * _dot(weights, weights) + _dot(cw, np.logaddexp(0.0, -margin)), margin
 
     value, margin = objective(w)
     positives = int((y > 0).sum())
     scale = max(min(positives, len(y) - positives), 1) / len(y)  # liblinear's
     first_norm: float | None = None
     for _ in range(NEWTON_STEPS):
-        s = _sigmoid(margin)
+        s = _exact_sigmoid(margin)
         gradient = w + xt @ (cw * (s - 1.0) * y)
-        norm = float(np.linalg.norm(gradient))
+        norm = float(np.sqrt(_dot(gradient, gradient)))
         first_norm = norm if first_norm is None else first_norm
         if norm <= tol * scale * first_norm or norm == 0.0:
             break
         step = _conjugate_gradient(_hessian_product(x, xt, cw * s * (1.0 - s)), -gradient, norm)
-        slope = float(gradient @ step)
+        slope = _dot(gradient, step)
         size = 1.0
         while True:
             candidate = w + size * step
@@ -224,13 +259,13 @@ def _conjugate_gradient(
     solution = np.zeros_like(rhs)
     residual = rhs.copy()
     direction = residual.copy()
-    squared = float(residual @ residual)
+    squared = _dot(residual, residual)
     for _ in range(CG_STEPS):
         product = hessian_times(direction)
-        alpha = squared / float(direction @ product)
+        alpha = squared / _dot(direction, product)
         solution += alpha * direction
         residual -= alpha * product
-        new_squared = float(residual @ residual)
+        new_squared = _dot(residual, residual)
         if np.sqrt(new_squared) <= CG_FORCING * gradient_norm:
             break
         direction = residual + (new_squared / squared) * direction
@@ -255,7 +290,7 @@ def _lbfgs_multinomial(
         scores -= scores.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(scores).sum(axis=1, keepdims=True))
         log_prob = scores - log_norm
-        loss = -float(cw @ (onehot * log_prob).sum(axis=1))
+        loss = -_dot(cw, (onehot * log_prob).sum(axis=1))
         residual = (np.exp(log_prob) - onehot) * cw[:, None]
         grad_coef = np.asarray(xt @ residual).T + coef
         grad_bias = residual.sum(axis=0)
