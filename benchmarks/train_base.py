@@ -53,7 +53,7 @@ from sentiment import (
     load_polish,
 )
 
-NAME = "base-2026-12.7"
+NAME = "base-2026-12.8"
 SOURCES: dict[str, BaseSource] = {
     "en": BaseSource(
         data=(

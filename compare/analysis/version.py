@@ -82,5 +82,6 @@ opinion detector changed).
 27: fits sum their dot products and take their logarithms and exponentials the same way on
 every CPU (numpy's pairwise sums and the C library, not BLAS nor numpy's AVX-512 code), so a
 model trained from the same ratings is the same bytes everywhere (issue #17); models of a
-database's ratings may move slightly, the shipped base models are not retrained (a rebuild
-gives 0 differing dev labels in en, no and pl)."""
+database's ratings may move slightly; the shipped base models are retrained with it
+(base-2026-12.8: two trainings under different BLAS code, hash seed and numpy CPU features
+give identical files; 0 dev labels differ from base-2026-12.7 in en, no and pl)."""
