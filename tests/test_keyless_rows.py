@@ -322,9 +322,12 @@ def test_analyze_and_report_say_in_one_line_that_old_rows_are_not_merged(
         assert page.count(said) == keyless, page
         assert summary.count(said) == keyless, summary
         if keyless:
-            assert "(a review may be counted twice): run `rivalscope db merge-copies`." in page
-            # Markdown-escaped: the backticks are not read as code spans' ends
-            assert "run \\`rivalscope db merge-copies\\`." in summary, summary
+            # The command to run reads as code, not between literal backticks.
+            assert (
+                "(a review may be counted twice): run <code>rivalscope db merge-copies</code>."
+                in page
+            )
+            assert "run `rivalscope db merge-copies`." in summary, summary
 
 
 def test_the_synthetic_report_data_is_stored_keyed(

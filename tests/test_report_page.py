@@ -63,7 +63,9 @@ def test_each_table_has_a_heading_and_one_unit_per_column(engine: Engine, tmp_pa
     tables = page.find_all("table")
     assert len(tables) >= 8
     for table in tables:
-        heading = table.find_previous_sibling()
+        wrapper = table.parent  # the box a wide table scrolls in
+        assert isinstance(wrapper, Tag) and "table-scroll" in (wrapper.get("class") or [])
+        heading = wrapper.find_previous_sibling()
         assert heading is not None and heading.name == "h3", table.get_text()[:80]
     units = ("(−2..2)", "(share", "premium", "(−1..1)")
     for table in _section(page, "opportunities").find_all("table"):
@@ -131,7 +133,8 @@ def test_banner_tells_reviews_of_an_earlier_analysis_from_unanalysed_ones(
     assert "4 of 1500 reviews in scope are not analysed yet" in said
     assert "26 of 1500 reviews in scope were analysed by an earlier version" in said
     assert "their aspect opinions are that version's" in said
-    assert said.endswith("run `rivalscope analyze`, then the report again.")
+    assert said.endswith("run rivalscope analyze, then the report again.")
+    assert [c.get_text() for c in banner.find_all("code")] == ["rivalscope analyze"]
 
 
 def test_summary_and_csv_tables_come_from_the_same_sections(engine: Engine, tmp_path: Path) -> None:
@@ -310,7 +313,8 @@ def test_a_source_whose_newest_crawl_was_unhealthy_is_named_at_a_glance(
     assert "0 reviews on 5 pages" in banners[0] and "may be out of date" in banners[0]
     last_healthy = f"{(utcnow() - 2 * week):%Y-%m-%d}"
     assert f"the last healthy one started {last_healthy}" in banners[0]
-    assert result.unhealthy_sources == [" ".join(banners[0].split())]
+    banner_text = _section(page, "glance").find("p", class_="banner").get_text()  # type: ignore[union-attr]
+    assert [s.replace("`", "") for s in result.unhealthy_sources] == [" ".join(banner_text.split())]
     assert "Rival A · rival-a-shop" in (tmp_path / "out" / "summary.md").read_text("utf-8")
 
 
@@ -361,3 +365,21 @@ def test_a_month_the_report_ends_within_is_said_to_be_part_of_one(
     assert (said in " ".join(page.get_text(" ").split())) is partial
     with (tmp_path / "out" / "tables" / "trends-reviews_per_month.csv").open(encoding="utf-8") as f:
         assert "2025-04" in next(csv.reader(f))  # the CSV's column stays the month
+
+
+def test_finding_tables_say_which_significant_gaps_they_leave_out(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A significant gap in the aspect comparison can be in neither list (our own net not
+    above 0 beyond chance, or theirs not): the notes under both tables say the rule, so a
+    reader does not take the missing row for an error."""
+    populate(engine, PLAN)
+    page = _page(engine, tmp_path / "out")
+    weaknesses = _section(page, "opportunities").find("h3", id="opportunities-weaknesses")
+    strengths = _section(page, "threats").find("h3", id="threats-strengths")
+    assert isinstance(weaknesses, Tag) and isinstance(strengths, Tag)
+    for heading, side in ((weaknesses, "ours above 0"), (strengths, "theirs above 0")):
+        note = heading.find_next("p", class_="note")
+        assert note is not None
+        said = " ".join(note.get_text().split())
+        assert f"{side} beyond chance" in said and "aspect comparison" in said, said

@@ -8,6 +8,7 @@ import re
 from urllib.parse import quote as percent_encode
 
 from compare.report.blocks import BulletList, Cell, Paragraph, Table
+from compare.report.code_spans import split_code_spans
 from compare.report.data_model import ReportData
 from compare.report.evidence import Quote
 from compare.report.section_registry import BuiltSection, build_sections
@@ -21,6 +22,15 @@ percent-encoded so a scraped URL cannot end the link early."""
 def md_escape(text: str) -> str:
     """Scraped text as literal Markdown (no links, emphasis, HTML or table breaks)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def md_prose(text: str) -> str:
+    """The report's own prose: escaped like scraped text, but its `command` spans kept as
+    Markdown code (so they do not print as \\`...\\`)."""
+    return "".join(
+        f"`{part.replace(chr(10), ' ')}`" if is_code else md_escape(part)
+        for part, is_code in split_code_spans(text)
+    )
 
 
 def md_quote(quote: Quote) -> str:
@@ -40,6 +50,8 @@ def _cell(cell: Cell | None) -> str:
 
 def _table(table: Table) -> list[str]:
     lines = [f"### {md_escape(table.heading)}", ""]
+    if not table.rows:  # a header with nothing under it reads as a broken table
+        return [*lines, f"_{md_prose(table.note)}_" if table.note else "No rows.", ""]
     lines.append("| " + " | ".join(md_escape(c.label) for c in table.columns) + " |")
     lines.append("|" + "|".join("---:" if c.numeric else "---" for c in table.columns) + "|")
     for row in table.rows:
@@ -48,7 +60,7 @@ def _table(table: Table) -> list[str]:
             cells[0] = "↳ " + cells[0]
         lines.append("| " + " | ".join(cells) + " |")
     if table.note:
-        lines += ["", f"_{md_escape(table.note)}_"]
+        lines += ["", f"_{md_prose(table.note)}_"]
     return [*lines, ""]
 
 
@@ -71,7 +83,7 @@ def render_markdown(data: ReportData, sections: list[BuiltSection] | None = None
         lines += [f"## {md_escape(section.summary_title)}", ""]
         for block in section.summary_blocks:
             if isinstance(block, Paragraph):
-                text = md_escape(block.text)
+                text = md_prose(block.text)
                 lines += [f"**{text}**" if block.css == "banner" else text, ""]
             elif isinstance(block, Table):
                 lines += _table(block)

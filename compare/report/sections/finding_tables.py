@@ -233,6 +233,7 @@ def opportunities_section(data: ReportData) -> list[Block]:
             _net_cells(lead=False),
             "Net sentiment = (positive − negative) / (positive + negative) opinions on the "
             "aspect. Segments below a row are where the gap concentrates. "
+            + WEAKNESS_RULE
             + BASE_NOTE
             + family_text(data.gap_level, "net sentiment gaps"),
         ),
@@ -262,6 +263,15 @@ def opportunities_section(data: ReportData) -> list[Block]:
     ]
 
 
+WEAKNESS_RULE = (
+    "A row needs their net significantly below ours and ours above 0 beyond chance (its 95% "
+    "interval above 0): a significant gap where our own net may be 0 or below is no strength "
+    "of ours to sell, and is left to the aspect comparison. "
+)
+STRENGTH_RULE = (
+    "A row needs their net significantly above ours and theirs above 0 beyond chance (its "
+    "95% interval above 0); other significant gaps are in the aspect comparison. "
+)
 BASE_NOTE = (
     "A segment of theirs is compared with our reviews in the same segment when we have "
     'enough of them, else with our whole company ("ours from" says which: a gap against '
@@ -328,6 +338,7 @@ def threats_section(data: ReportData) -> list[Block]:
             "threats",
             _net_cells(lead=True),
             "A gap for us to close; quotes are what their reviewers praise. "
+            + STRENGTH_RULE
             + BASE_NOTE
             + family_text(data.gap_level, "net sentiment gaps"),
         ),
