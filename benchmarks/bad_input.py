@@ -56,6 +56,8 @@ class Case:
     expect: str
     env: dict[str, str] = field(default_factory=dict)
     stdin: str = ""
+    stdout_to: str = ""
+    """A file standard output is redirected to (``> FILE``, /dev/full: a full disk)."""
     check: Check | None = None
     may_change: frozenset[str] = frozenset()
     """Tables a refused or failed command may still write (e.g. a failed crawl's run)."""
@@ -1154,6 +1156,8 @@ def analysis_cases() -> list[Case]:
         Case("runs", "--source ''", ("runs", "--source", "", *db), REFUSE),
         Case("runs", "--source unknown", ("runs", "--source", "nosuch", *db), REFUSE),
         Case("export", "dataset bogus", ("export", "bogus", *db), REFUSE),
+        Case("export", "> a full disk", ("export", "reviews", *db), REFUSE, stdout_to="/dev/full"),
+        Case("findings", "> a full disk", ("findings", *db), REFUSE, stdout_to="/dev/full"),
         Case("export", "dataset ''", ("export", "", *db), REFUSE),
         Case("export", "--format xml", ("export", "reviews", "--format", "xml", *db), REFUSE),
         Case(
@@ -1555,16 +1559,18 @@ def run_case(case: Case, fixtures: Path, seed: Path, scratch: Path) -> Outcome:
     started = time.monotonic()
     with immutable(work / "immutable.db"):
         try:
-            done = subprocess.run(
-                [sys.executable, "-m", "rivalscope", *args],
-                cwd=work,
-                env=env,
-                input=case.stdin.encode("utf-8", "surrogateescape"),
-                capture_output=True,
-                timeout=case.timeout,
-                check=False,
-            )
-            code, out, err = done.returncode, done.stdout, done.stderr
+            with open(case.stdout_to or os.devnull, "wb") as redirected:
+                done = subprocess.run(
+                    [sys.executable, "-m", "rivalscope", *args],
+                    cwd=work,
+                    env=env,
+                    input=case.stdin.encode("utf-8", "surrogateescape"),
+                    stdout=redirected if case.stdout_to else subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    timeout=case.timeout,
+                    check=False,
+                )
+            code, out, err = done.returncode, done.stdout or b"", done.stderr
         except subprocess.TimeoutExpired as exc:
             code, out, err = -999, exc.stdout or b"", (exc.stderr or b"") + b"\n<timeout>"
     seconds = time.monotonic() - started
