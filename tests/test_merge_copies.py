@@ -454,4 +454,3 @@ def test_runs_on_a_new_database_warns_of_no_copies(db_url: str, tmp_path: Path) 
     assert "stored twice" not in listed.stdout, listed.stdout
     dry = run_cli("db", "merge-copies", "--dry-run", cwd=tmp_path, db_url=db_url)
     assert dry.returncode == 0 and "no review is stored twice" in dry.stdout.lower(), dry.stdout
-
