@@ -247,9 +247,11 @@ def write_fixtures(folder: Path) -> None:
         "crlf.csv": csv_file(f"{GOOD},5").replace("\n", "\r\n"),
         "cr.csv": csv_file(f"{GOOD},5").replace("\n", "\r"),
         "utf16.csv": csv_file(f"{GOOD},5").encode("utf-16"),
+        "utf16-no-mark.csv": csv_file(f"{GOOD},5").encode("utf-16-le"),
         "latin1.csv": csv_file(f"{GOOD} café,5").encode("latin-1"),
         "empty.csv": "",
         "header-only.csv": "text,rating\n",
+        "empty-array.json": "[]\n",
         "blank-lines.csv": "\n\n\n",
         "no-text-column.csv": "rating,date\n5,2025-01-01\n",
         "dup-header.csv": csv_file(f"{GOOD},5,4", header="text,rating,rating"),
@@ -550,6 +552,7 @@ def import_cases() -> list[Case]:
         # without --encoding, UTF-16's byte-order mark decides (spiders.import_rows)
         imp("utf-16 file without --encoding", "utf16.csv", ACCEPT, only_good),
         imp("utf-16 file, --encoding utf-8", "utf16.csv", REFUSE, nothing, "--encoding", "utf-8"),
+        imp("utf-16 without its byte-order mark", "utf16-no-mark.csv", REFUSE, nothing),
         imp("latin-1 file read as utf-8", "latin1.csv", REFUSE, nothing),
         imp(
             "latin-1 file, --encoding latin-1",
@@ -560,7 +563,8 @@ def import_cases() -> list[Case]:
             "latin-1",
         ),
         imp("empty file", "empty.csv", REFUSE, nothing),
-        imp("header only", "header-only.csv", EITHER, nothing),
+        imp("header only", "header-only.csv", ACCEPT, nothing),  # a nightly export, nothing new
+        imp("json: an empty array", "empty-array.json", REFUSE, nothing),
         imp("blank lines only", "blank-lines.csv", REFUSE, nothing),
         imp("no text column", "no-text-column.csv", REFUSE, nothing),
         imp("duplicate header", "dup-header.csv", REFUSE, nothing),
