@@ -56,6 +56,8 @@ class Case:
     expect: str
     env: dict[str, str] = field(default_factory=dict)
     stdin: str = ""
+    stdout_to: str = ""
+    """A file standard output is redirected to (``> FILE``, /dev/full: a full disk)."""
     check: Check | None = None
     may_change: frozenset[str] = frozenset()
     """Tables a refused or failed command may still write (e.g. a failed crawl's run)."""
@@ -245,9 +247,11 @@ def write_fixtures(folder: Path) -> None:
         "crlf.csv": csv_file(f"{GOOD},5").replace("\n", "\r\n"),
         "cr.csv": csv_file(f"{GOOD},5").replace("\n", "\r"),
         "utf16.csv": csv_file(f"{GOOD},5").encode("utf-16"),
+        "utf16-no-mark.csv": csv_file(f"{GOOD},5").encode("utf-16-le"),
         "latin1.csv": csv_file(f"{GOOD} café,5").encode("latin-1"),
         "empty.csv": "",
         "header-only.csv": "text,rating\n",
+        "empty-array.json": "[]\n",
         "blank-lines.csv": "\n\n\n",
         "no-text-column.csv": "rating,date\n5,2025-01-01\n",
         "dup-header.csv": csv_file(f"{GOOD},5,4", header="text,rating,rating"),
@@ -548,6 +552,7 @@ def import_cases() -> list[Case]:
         # without --encoding, UTF-16's byte-order mark decides (spiders.import_rows)
         imp("utf-16 file without --encoding", "utf16.csv", ACCEPT, only_good),
         imp("utf-16 file, --encoding utf-8", "utf16.csv", REFUSE, nothing, "--encoding", "utf-8"),
+        imp("utf-16 without its byte-order mark", "utf16-no-mark.csv", REFUSE, nothing),
         imp("latin-1 file read as utf-8", "latin1.csv", REFUSE, nothing),
         imp(
             "latin-1 file, --encoding latin-1",
@@ -558,7 +563,8 @@ def import_cases() -> list[Case]:
             "latin-1",
         ),
         imp("empty file", "empty.csv", REFUSE, nothing),
-        imp("header only", "header-only.csv", EITHER, nothing),
+        imp("header only", "header-only.csv", ACCEPT, nothing),  # a nightly export, nothing new
+        imp("json: an empty array", "empty-array.json", REFUSE, nothing),
         imp("blank lines only", "blank-lines.csv", REFUSE, nothing),
         imp("no text column", "no-text-column.csv", REFUSE, nothing),
         imp("duplicate header", "dup-header.csv", REFUSE, nothing),
@@ -1154,6 +1160,8 @@ def analysis_cases() -> list[Case]:
         Case("runs", "--source ''", ("runs", "--source", "", *db), REFUSE),
         Case("runs", "--source unknown", ("runs", "--source", "nosuch", *db), REFUSE),
         Case("export", "dataset bogus", ("export", "bogus", *db), REFUSE),
+        Case("export", "> a full disk", ("export", "reviews", *db), REFUSE, stdout_to="/dev/full"),
+        Case("findings", "> a full disk", ("findings", *db), REFUSE, stdout_to="/dev/full"),
         Case("export", "dataset ''", ("export", "", *db), REFUSE),
         Case("export", "--format xml", ("export", "reviews", "--format", "xml", *db), REFUSE),
         Case(
@@ -1555,16 +1563,18 @@ def run_case(case: Case, fixtures: Path, seed: Path, scratch: Path) -> Outcome:
     started = time.monotonic()
     with immutable(work / "immutable.db"):
         try:
-            done = subprocess.run(
-                [sys.executable, "-m", "rivalscope", *args],
-                cwd=work,
-                env=env,
-                input=case.stdin.encode("utf-8", "surrogateescape"),
-                capture_output=True,
-                timeout=case.timeout,
-                check=False,
-            )
-            code, out, err = done.returncode, done.stdout, done.stderr
+            with open(case.stdout_to or os.devnull, "wb") as redirected:
+                done = subprocess.run(
+                    [sys.executable, "-m", "rivalscope", *args],
+                    cwd=work,
+                    env=env,
+                    input=case.stdin.encode("utf-8", "surrogateescape"),
+                    stdout=redirected if case.stdout_to else subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    timeout=case.timeout,
+                    check=False,
+                )
+            code, out, err = done.returncode, done.stdout or b"", done.stderr
         except subprocess.TimeoutExpired as exc:
             code, out, err = -999, exc.stdout or b"", (exc.stderr or b"") + b"\n<timeout>"
     seconds = time.monotonic() - started

@@ -7,6 +7,7 @@ one-line message and exit status 2 instead of a traceback.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import inspect
 import os
@@ -191,6 +192,10 @@ def main() -> None:
         typer.secho("aborted", fg=typer.colors.YELLOW, err=True)
         sys.exit(1)
     except Exception as exc:
+        full = _output_full(exc)
+        if full is not None:  # `rivalscope export ... > file.csv` on a full disk
+            typer.secho(f"error: {full}", fg=typer.colors.RED, err=True)
+            sys.exit(2)
         if not isinstance(exc, UserError):
             from storage.db import environment_error
 
@@ -212,6 +217,29 @@ def main() -> None:
             err=True,
         )
     sys.exit(code if isinstance(code, int) else 0)
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+"""What a write meets when the disk (or the user's quota, or the file size limit) is full."""
+
+
+def _output_full(exc: BaseException) -> str | None:
+    """The line for a write that found no room: a file named in the error, else the output
+    (standard output redirected to a file on a full disk, ``> export.csv``: the files the
+    commands write themselves say their names). Output still buffered is flushed, or else
+    dropped, so that the exit's own flush does not fail again with a traceback. None for
+    any other error."""
+    if not isinstance(exc, OSError) or exc.errno not in _FULL:
+        return None
+    reason = exc.strerror or os.strerror(exc.errno)
+    try:
+        sys.stdout.flush()
+    except OSError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    where = exc.filename if exc.filename is not None else "the output"
+    return f"cannot write {where}: {reason}; what was written is incomplete"
 
 
 def command_name(args: list[str]) -> str:

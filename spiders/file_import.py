@@ -394,10 +394,13 @@ def _currency_code(text: str) -> str:
 
 
 def infer_kind(path: Path, encoding: str, renamed: Mapping[str, str] | None = None) -> Kind:
-    """``reviews`` if the first row has a text column, ``offers`` if it has price/product."""
+    """``reviews`` if the first row has a text column, ``offers`` if it has price/product
+    (a CSV of a header and no row: its header's columns; a nightly export with nothing new
+    imports no row, as with ``--kind``)."""
     first_bad: tuple[int, BadRow] | None = None
     columns = ""
-    for line, row in read_rows(path, encoding, renamed=renamed):
+    header: list[str] = []
+    for line, row in read_rows(path, encoding, renamed=renamed, header=header):
         if isinstance(row, BadRow):
             first_bad = first_bad or (line, row)
             continue
@@ -415,6 +418,15 @@ def infer_kind(path: Path, encoding: str, renamed: Mapping[str, str] | None = No
                 f"{path}: no row could be read (line {line}: {bad.reason}); fix the file "
                 "(or pass --kind to list every bad line)"
             )
+        if "text" in header:
+            return "reviews"
+        if "price" in header or "product" in header:
+            return "offers"
+        if not header:  # an empty JSON file or array: there are no columns to name
+            raise ImportFileError(
+                f"{path} holds no row: nothing to import (with --kind, it imports no row)"
+            )
+        columns = f"; its columns are {', '.join(map(repr, header[:10]))}"
     raise ImportFileError(
         f"cannot tell whether {path} holds reviews (needs a 'text' column) or offers "
         f"('product' and 'price'){columns}: name them with --column (--column text=COLUMN) "

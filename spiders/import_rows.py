@@ -108,18 +108,40 @@ def default_encoding(path: Path) -> str:
         return "utf-16" if handle.read(2) in _UTF16_MARKS else "utf-8"
 
 
+def _utf16_without_mark(start: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the file's first bytes are text in it without a
+    byte-order mark (a tool's "Unicode" export: every other byte 0, as ASCII letters and
+    digits are written there), else None. UTF-8 and the 8-bit encodings write no 0 byte in
+    text."""
+    pairs = [start[i : i + 2] for i in range(0, len(start) - 1, 2)]
+    if len(pairs) < 4:
+        return None
+    for name, zero, other in (("utf-16-le", 1, 0), ("utf-16-be", 0, 1)):
+        if sum(1 for p in pairs if p[zero] == 0 and p[other] != 0) * 2 >= len(pairs):
+            return name
+    return None
+
+
 def _decode_whole(path: Path, encoding: str) -> None:
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
     with _open_binary(path) as handle:
-        start = handle.read(2)
+        start = handle.read(64)
         handle.seek(0)
-        if start in _UTF16_MARKS and not codecs.lookup(encoding).name.startswith("utf-16"):
+        utf16 = not codecs.lookup(encoding).name.startswith("utf-16")
+        if start[:2] in _UTF16_MARKS and utf16:
             # utf-8 fails on its first byte; latin-1 or cp1250 read every other character
             # as NUL and the rows as broken
             raise ImportFileError(
                 f"{path} is UTF-16 text (it begins with UTF-16's byte-order mark), not "
                 f"{encoding}: pass --encoding utf-16"
+            )
+        unmarked = _utf16_without_mark(start) if utf16 else None
+        if unmarked is not None:
+            # Read as UTF-8 it decoded without an error, into columns named "t\x00e\x00x\x00t"
+            raise ImportFileError(
+                f"{path} looks like UTF-16 text without a byte-order mark (every other byte "
+                f"is 0), not {encoding}: pass --encoding {unmarked}"
             )
         while True:
             chunk = handle.read(CHUNK)
@@ -217,6 +239,7 @@ def read_rows(
     known: tuple[str, ...] | None = None,
     renamed: Mapping[str, str] | None = None,
     seen: FieldsSeen | None = None,
+    header: list[str] | None = None,
 ) -> Generator[tuple[int, Row], None, None]:
     """(line number, row) for each row of ``path``; see the module docstring.
 
@@ -226,6 +249,8 @@ def read_rows(
     there that the file lacks is refused. In JSON it may be a dotted path into nested
     objects ("consumer.displayName", "rating.value"): a row without it leaves it out, as a
     row may leave out any key; ``seen`` collects which of them the rows hold (JSON only).
+    ``header`` gets a CSV's column names (as read, ``--column`` applied) once its header
+    line is read: a file of a header and no row still says what it holds.
     """
     renamed = {column_name(k): v for k, v in (renamed or {}).items()}
     encoding = check_encoding(encoding)
@@ -246,7 +271,7 @@ def read_rows(
             lines = _Lines(text)
             if directive:
                 next(lines)  # "sep=;": the delimiter, no header
-            yield from _csv_rows(path, lines, dialect, known, renamed)
+            yield from _csv_rows(path, lines, dialect, known, renamed, header)
 
 
 def _opens_array(text: IO[str]) -> bool:
@@ -571,6 +596,7 @@ def _csv_rows(
     found: Any,
     known: tuple[str, ...] | None,
     renamed: dict[str, str],
+    header_out: list[str] | None = None,
 ) -> Iterator[tuple[int, Row]]:
     dialect = type(
         "ImportDialect",
@@ -604,6 +630,8 @@ def _csv_rows(
     if renamed:
         _check_renamed(path, renamed, header)
         header = [renamed.get(name, name) for name in header]
+    if header_out is not None:
+        header_out[:] = header
     names = [name for name in header if name and name != IGNORED]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:

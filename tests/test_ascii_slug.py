@@ -47,3 +47,44 @@ def test_two_tables_whose_names_fold_alike_get_two_files(tmp_path: Path) -> None
         "Café Noir",
         "Cafe Noir",
     ]
+
+
+def test_two_companies_whose_names_fold_alike_have_two_anchors_on_the_page(
+    tmp_path: Path,
+) -> None:
+    """Two competitors named in another script (both fold to "x"): their needs tables were
+    written to two files but headed by one HTML id, and a link to the second opened the
+    first. Each heading's id now names its table as its file does."""
+    import re
+
+    from tests.cli import run_cli
+
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    wishes = {"Own Co": "a grinder", "شركة": "a timer", "مقهى": "an app"}
+    for number, (company, wish) in enumerate(wishes.items()):
+        rows = ["text,rating"] + [
+            f"Good coffee and quick delivery. I wish it had {wish} (order {number}-{i}).,4"
+            for i in range(12)
+        ]
+        (tmp_path / f"c{number}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        own = ("--own",) if number == 0 else ()
+        done = run_cli(
+            "import",
+            f"c{number}.csv",
+            "-c",
+            company,
+            "--new-company",
+            *own,
+            cwd=tmp_path,
+            db_url=db,
+        )
+        assert done.returncode == 0, done.stderr
+    for args in (("analyze",), ("report", "--out", "rep")):
+        done = run_cli(*args, cwd=tmp_path, db_url=db)
+        assert done.returncode == 0, done.stderr
+    page = (tmp_path / "rep" / "report.html").read_text("utf-8")
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert "needs-needs_x" in ids and "needs-needs_x-2" in ids, ids
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    files = {p.stem for p in (tmp_path / "rep" / "tables").glob("needs-*.csv")}
+    assert {"needs-needs_x", "needs-needs_x-2"} <= files

@@ -430,3 +430,19 @@ def test_export_into_a_read_only_file_system_is_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), result.stderr
     assert list((tmp_path / "ro").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args", [("export", "reviews"), ("export", "reviews", "--format", "jsonl"), ("findings",)]
+)
+def test_standard_output_on_a_full_disk_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    # `rivalscope export reviews > reviews.csv` on a full disk: was an OSError traceback,
+    # exit 1; its partial output is said to be incomplete
+    url = imported_reviews(tmp_path, ["text,rating", "Good coffee,5"])
+    to_full_disk = ("sh", "-c", 'exec "$@" > /dev/full', "sh")
+    result = run_cli(*args, cwd=tmp_path, db_url=url, wrapper=to_full_disk)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "error: cannot write the output: No space left on device; what was written is incomplete"
+    ], result.stderr

@@ -686,3 +686,51 @@ def test_utf16_json_on_standard_input_is_json(tmp_path: Path, rows: str) -> None
     )  # fmt: skip
     assert done.returncode == 0, done.stderr.decode()
     assert b"standard input: 2 rows, 2 new reviews" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [("text,rating,date", "reviews"), ("product;price;currency", "offer observations")],
+)
+def test_a_header_without_rows_imports_nothing_and_exits_0(
+    tmp_path: Path, header: str, kind: str
+) -> None:
+    # A nightly export with nothing new: its kind is read off the header, as with --kind.
+    # Was exit 2: "cannot tell whether ... holds reviews (needs a 'text' column)" of a file
+    # whose header has one.
+    (tmp_path / "new.csv").write_text(header + "\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    result = run_cli("import", "new.csv", "-c", "Shop", "--new-company", cwd=tmp_path, db_url=db)
+    assert result.returncode == 0, result.stderr
+    assert f"0 rows, 0 new {kind}" in " ".join(result.stdout.split()), result.stdout
+
+
+def test_an_empty_json_array_says_it_holds_no_row(tmp_path: Path) -> None:
+    (tmp_path / "new.json").write_text("[]\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    result = run_cli("import", "new.json", "-c", "Shop", "--new-company", cwd=tmp_path, db_url=db)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: new.json holds no row: nothing to import (with --kind, it imports no row)"
+    )
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_says_which_encoding_to_pass(
+    tmp_path: Path, codec: str
+) -> None:
+    # A tool's "Unicode" export without the mark decoded as UTF-8 without an error: the
+    # import then said it could not tell the kind of a file of columns 't\x00e\x00x\x00t'
+    rows = 'text,rating\n"Très bon café, livraison rapide",5\n'
+    (tmp_path / "export.csv").write_bytes(rows.encode(codec))
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    args = ("import", "export.csv", "-c", "Shop", "--new-company")
+    refused = run_cli(*args, cwd=tmp_path, db_url=db)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        "error: export.csv looks like UTF-16 text without a byte-order mark (every other "
+        f"byte is 0), not utf-8: pass --encoding {codec}"
+    )
+    imported = run_cli(*args, "--encoding", codec, cwd=tmp_path, db_url=db)
+    assert imported.returncode == 0, imported.stderr
+    assert "1 new review" in imported.stdout

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, insert, select, text
+from sqlalchemy import Engine, delete, event, func, insert, select, text
 from sqlmodel import Session
 
 from settings.content_keys import cut_prefix
@@ -21,7 +21,7 @@ from storage.analysis_models import AspectMention, ReviewAnalysis
 from storage.db import open_database
 from storage.findings_models import Finding, ReportRun
 from storage.merge_copies import merge_stored_copies
-from storage.models import Review, ReviewAlias
+from storage.models import Meta, Review, ReviewAlias
 from tests.cli import run_cli
 from tests.test_review_copies import DAY, FULL, TEASER, _api, _layout, _write
 
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _REVIEW = Review.__table__  # type: ignore[attr-defined]
 _ALIAS = ReviewAlias.__table__  # type: ignore[attr-defined]
 _FINDING = Finding.__table__  # type: ignore[attr-defined]
+_META = Meta.__table__  # type: ignore[attr-defined]
 
 
 def _store_twice(engine: Engine, monkeypatch: pytest.MonkeyPatch, *batches: Any) -> None:
@@ -413,11 +414,19 @@ def test_the_merge_reads_the_stored_findings_once_on_postgres(
         engine.dispose()
 
 
+def _as_before_copy_keys(engine: Engine) -> None:
+    """The fresh database made as one whose reviews an older rivalscope stored, before copy
+    keys: not marked merged."""
+    with engine.begin() as conn:
+        conn.execute(delete(_META).where(_META.c.key == merge_copies.MERGED_KEY))
+
+
 def test_runs_says_when_reviews_may_be_stored_twice(
     engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Copies stored before copy keys were known only to readers of the README: `runs`
     says how many there may be and how to see them, until a merge has run."""
+    _as_before_copy_keys(engine)
     _store_twice(engine, monkeypatch, [_layout()], [_api()])
     note = "note: up to 1 review may be stored twice"
     listed = run_cli("runs", cwd=tmp_path, db_url=db_url)
@@ -427,3 +436,21 @@ def test_runs_says_when_reviews_may_be_stored_twice(
     assert run_cli("db", "merge-copies", cwd=tmp_path, db_url=db_url).returncode == 0
     after = run_cli("runs", cwd=tmp_path, db_url=db_url)
     assert after.returncode == 0 and "stored twice" not in after.stdout, after.stdout
+
+
+def test_runs_on_a_new_database_warns_of_no_copies(db_url: str, tmp_path: Path) -> None:
+    """A database this version made holds no copy an older one stored: `runs` after the
+    first import (or the demo's first crawl) does not say reviews may be stored twice
+    because texts of different reviews begin alike."""
+    start = "The coffee machine arrived quickly and works very well"
+    rows = ["text,rating", f'"{start}, I love it.",5', f'"{start}, but it is loud.",3']
+    (tmp_path / "reviews.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    imported = run_cli(
+        "import", "reviews.csv", "-c", "Rival", "--new-company", cwd=tmp_path, db_url=db_url
+    )
+    assert imported.returncode == 0, imported.stderr
+    listed = run_cli("runs", cwd=tmp_path, db_url=db_url)
+    assert listed.returncode == 0, listed.stderr
+    assert "stored twice" not in listed.stdout, listed.stdout
+    dry = run_cli("db", "merge-copies", "--dry-run", cwd=tmp_path, db_url=db_url)
+    assert dry.returncode == 0 and "no review is stored twice" in dry.stdout.lower(), dry.stdout

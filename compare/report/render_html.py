@@ -27,9 +27,21 @@ def report_css() -> str:
     return files("compare.report").joinpath("templates/report.css").read_text(encoding="utf-8")
 
 
-def _block(block: Any) -> dict[str, Any]:
+def _block(block: Any, section: str, ids: set[str]) -> dict[str, Any]:
+    """The block's fields for the template; a table's ``html_id`` is its section's key and
+    its own, as its tables/*.csv file is named, with "-2"... when another table took it (two
+    companies whose names fold to one slug: one id named two headings)."""
     kind = BLOCK_KINDS[type(block)]
-    return {"kind": kind, **vars(block)}
+    fields = {"kind": kind, **vars(block)}
+    if kind == "table":
+        stem = html_id = f"{section}-{block.key}"
+        number = 1
+        while html_id in ids:
+            number += 1
+            html_id = f"{stem}-{number}"
+        ids.add(html_id)
+        fields["html_id"] = html_id
+    return fields
 
 
 def report_meta(data: ReportData) -> str:
@@ -44,6 +56,7 @@ def report_meta(data: ReportData) -> str:
 
 def render_html(data: ReportData, sections: list[BuiltSection] | None = None) -> str:
     sections = build_sections(data) if sections is None else sections
+    ids: set[str] = set()
     return (
         report_templates()
         .get_template("report.html.j2")
@@ -56,7 +69,7 @@ def render_html(data: ReportData, sections: list[BuiltSection] | None = None) ->
                     "key": s.key,
                     "title": s.title,
                     "css": s.css,
-                    "blocks": [_block(b) for b in s.blocks],
+                    "blocks": [_block(b, s.key, ids) for b in s.blocks],
                 }
                 for s in sections
             ],

@@ -4,7 +4,9 @@
 review's stored copies, indexed with the company. Stored reviews get theirs, a chunk of ids
 at a time; a run stopped half-way runs again to the end. Copies stored before stay two rows
 (``storage.review_copies`` merges those a crawl brings from now on) until ``rivalscope db
-merge-copies`` (``storage.merge_copies``) merges them.
+merge-copies`` (``storage.merge_copies``) merges them. A database holding no review yet
+(a new one) has no such copies: it is marked merged (``meta``), so that ``rivalscope runs``
+does not warn of copies an older version never stored there.
 
 Revision ID: 0017
 Revises: 0016
@@ -33,10 +35,19 @@ review = sa.table(
     sa.column('text', sa.Text()),
     sa.column('copy_key', sa.String()),
 )
+meta = sa.table('meta', sa.column('key', sa.String()), sa.column('value', sa.Text()))
+MERGED_KEY = 'review_copies_merged'
+"""``storage.merge_copies.MERGED_KEY`` (a migration keeps its own copy of what it writes)."""
 
 
 def upgrade() -> None:
     bind = op.get_bind()
+    if bind.execute(sa.select(review.c.id).limit(1)).first() is None and (
+        bind.execute(sa.select(meta.c.key).where(meta.c.key == MERGED_KEY)).first() is None
+    ):
+        # Nothing stored before copy keys: no copies for `rivalscope db merge-copies` to
+        # merge, and none for `rivalscope runs` to warn of.
+        bind.execute(sa.insert(meta).values(key=MERGED_KEY, value='1'))
     columns = {c['name'] for c in sa.inspect(bind).get_columns('review')}
     if 'copy_key' not in columns:
         with op.batch_alter_table('review', schema=None) as batch_op:
