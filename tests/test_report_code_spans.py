@@ -34,6 +34,7 @@ def _page(paragraph: str, note: str) -> BeautifulSoup:
                         {
                             "kind": "table",
                             "key": "k",
+                            "html_id": "opportunities-k",
                             "heading": "h",
                             "columns": [],
                             "rows": [],
