@@ -312,10 +312,12 @@ def check(
         raise UserError(
             "--page-url names where a --file page was saved from; a --url page has its own"
         )
-    if page_url is not None:
-        from rivalscope.commands.extract import check_page_url
+    from rivalscope.commands.extract import check_page_url
 
+    if page_url is not None:
         check_page_url(page_url, "--page-url")  # links and ids are read against it
+    if url is not None:
+        check_page_url(url, "--url")  # "http://[::1" was a traceback (urlparse's ValueError)
     if url is None and file is None:
         if not target.start_urls:
             raise UserError(f"{source} has no start_urls: give --url or --file")
