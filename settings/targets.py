@@ -50,6 +50,7 @@ from settings.languages import known_language_code
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
 from settings.user_errors import UserError
 from settings.user_files import UserFileError, read_user_text
+from settings.xpath_functions import unknown_functions
 
 DEFAULT_TARGETS_FILE = "targets.toml"
 
@@ -220,12 +221,23 @@ def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str 
     probe = Selector(text="<html></html>")
     try:
         if query.startswith("xpath:"):
-            probe.xpath(query.removeprefix("xpath:").strip())
+            expression = query.removeprefix("xpath:").strip()
+            probe.xpath(expression)
         else:
             probe.css(query)
     except SELECTOR_ERRORS as exc:
         hint = f"; {_PSEUDO_ELEMENT_HINT}" if extraction and "pseudo-element" in str(exc) else ""
         return f"{name} {query!r} is not a valid selector ({exc}{hint})"
+    if query.startswith("xpath:"):
+        # Compiled, its functions are not looked up until a node reaches them.
+        unknown = unknown_functions(expression, probe.namespaces, probe.root)
+        if unknown:
+            prefixes = ", ".join(f"{prefix}:" for prefix in sorted(probe.namespaces))
+            return (
+                f"{name} {query!r} is not a valid selector (unknown XPath function "
+                f"{', '.join(f'{f}()' for f in unknown)}; XPath 1.0's functions, has-class() "
+                f"and EXSLT's {prefixes} ones are known)"
+            )
     return None
 
 

@@ -4,6 +4,7 @@ the largest of them (checked by running the report again with it)."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 from statistics import NormalDist
@@ -13,7 +14,13 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from compare.report.aspects import AspectCell, Segment
-from compare.report.findings import SUGGEST_FLOOR, SegmentGroup, SmallSegments, decisive_sample
+from compare.report.findings import (
+    SUGGEST_FLOOR,
+    OwnBases,
+    SegmentGroup,
+    SmallSegments,
+    decisive_sample,
+)
 from compare.report.report_runs import stored_small_segments
 from compare.report.report_scope import CompanyRef, ReportScope
 from compare.report.stats import net_sentiment
@@ -281,3 +288,65 @@ def test_small_segments_of_an_earlier_report_are_not_narrowed() -> None:
     assert stored.narrowed(None, None) is stored
     assert stored.narrowed("Rival A", None) is None
     assert stored.narrowed(None, "delivery") is None
+
+
+def _judged(cells: list[AspectCell], min_sample: int) -> int:
+    """Competitors' segments a report at ``min_sample`` judges (as ``gap_family`` does),
+    of those below the report's minimum of 20."""
+    bases = OwnBases.of(cells, OWN.id, min_sample)
+    return sum(
+        1
+        for cell in cells
+        if cell.company_id != OWN.id
+        and cell.segment.dimension != "all"
+        and cell.opinions < 20
+        and (based := bases.base(cell)) is not None
+        and min(based[0].opinions, cell.opinions) >= min_sample
+    )
+
+
+@pytest.mark.parametrize(
+    ("own", "sizes", "suggest", "compared"),
+    [
+        # Before: "--min-sample 5 would compare 1 of them" (the 5), which compares the 12 too.
+        ({"delivery": 8}, {(2, "delivery"): [5, 12]}, 8, 1),
+        ({"delivery": 10}, {(2, "delivery"): [6, 12, 15]}, 10, 2),
+        ({"delivery": 9}, {(2, "delivery"): [6, 9, 9]}, 9, 2),
+        # Before: Rival A's 12 (more than our 10) was not counted at --min-sample 9.
+        ({"delivery": 10}, {(2, "delivery"): [12], (3, "delivery"): [9]}, 10, 1),
+        ({"delivery": 10, "price": 200}, {(2, "delivery"): [12], (3, "price"): [9, 3]}, 10, 1),
+        ({"delivery": 3}, {(2, "delivery"): [12, 15]}, 0, 0),
+    ],
+)
+def test_small_segments_counts_every_segment_the_suggested_min_sample_compares(
+    own: dict[str, int], sizes: dict[tuple[int, str], list[int]], suggest: int, compared: int
+) -> None:
+    cells = [_cell(OWN.id, aspect, n) for aspect, n in own.items()]
+    for (company, aspect), group in sizes.items():
+        cells.append(_cell(company, aspect, 300))
+        cells += [_cell(company, aspect, n, f"l{i}") for i, n in enumerate(group)]
+    small = SmallSegments.of(cells, ReportScope(OWN, RIVALS, None, None, 20))
+    assert (small.suggest, small.compared) == (suggest, compared)
+    if suggest:
+        assert _judged(cells, suggest) == compared
+        assert _judged(cells, suggest + 1) == 0  # the largest that compares any
+
+
+def test_small_segments_claim_holds_on_random_segments() -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        own = {aspect: rng.randint(0, 25) for aspect in ("delivery", "price")}
+        cells = [_cell(OWN.id, aspect, n) for aspect, n in own.items() if n]
+        for company in (2, 3):
+            for aspect in own:
+                cells.append(_cell(company, aspect, 300))
+                sizes = [rng.randint(1, 19) for _ in range(rng.randint(0, 4))]
+                cells += [_cell(company, aspect, n, f"l{i}") for i, n in enumerate(sizes)]
+        small = SmallSegments.of(cells, ReportScope(OWN, RIVALS, None, None, 20))
+        for stored in (small, SmallSegments.from_json(small.as_json(), 20)):
+            assert stored is not None
+            if stored.suggest:
+                assert _judged(cells, stored.suggest) == stored.compared > 0
+                assert all(_judged(cells, m) == 0 for m in range(stored.suggest + 1, 21))
+            else:
+                assert all(_judged(cells, m) == 0 for m in range(SUGGEST_FLOOR, 21))

@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import csv
 import random
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
+from compare.report import build, data_model
 from compare.report.aspects import AspectCell, Segment
 from compare.report.build import build_report
+from compare.report.currency import EuroRates
+from compare.report.data_model import ReportData
+from compare.report.report_scope import CompanyRef, ReportScope
 from compare.report.segment_mix import (
     OTHER,
     SEGMENT_MIX_KEY,
+    MixComparison,
     StoredMixNote,
     Stratum,
     mix_comparisons,
@@ -329,3 +336,62 @@ def test_a_segment_named_other_is_a_segment_not_the_rest() -> None:
     assert (adjusted.pooled, adjusted.coverage, len(adjusted.strata)) == (0, 1, 2)
     rest = standardise([Stratum("en", 30, 10, 12, 18), Stratum(OTHER, 20, 20, 25, 5, rest=True)])
     assert rest is not None and rest.strata == ("en", OTHER) and rest.pooled == 0
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every computation of the mix comparisons, whoever asks for it."""
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> list[MixComparison]:
+        calls.append(1)
+        return mix_comparisons(*args, **kwargs)
+
+    monkeypatch.setattr(data_model, "mix_comparisons", counted)
+    # Where the report's builder computed them for its snapshot before (none now).
+    monkeypatch.setattr(build, "mix_comparisons", counted, raising=False)
+    return calls
+
+
+def test_a_report_computes_its_mix_comparisons_once(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot, the aspect comparison section (twice) and the opportunities and threats
+    sections each computed them anew: five passes over every cell per report."""
+    populate(engine, MIXED)
+    calls = _counting(monkeypatch)
+    build_report(engine, tmp_path / "out")
+    assert len(calls) == 1
+    assert "delivery against Rival A" in (tmp_path / "out" / "summary.md").read_text("utf-8")
+    assert _snapshot(engine)[SEGMENT_MIX_KEY]
+
+
+def test_report_data_computes_its_mix_comparisons_again_when_their_inputs_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    own, rival = CompanyRef(OWN, "Own Coffee", own=True), CompanyRef(RIVAL, "Rival A", own=False)
+    data = ReportData(
+        scope=ReportScope(own, (rival,), None, None, 20),
+        run_id=1,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        reviews=0,
+        cells=_pair(SIMPSON),
+        findings=[],
+        ratings=[],
+        trends=[],
+        price_indices=[],
+        rates=EuroRates("2026-01-01", "test", {}),
+        needs=[],
+    )
+    calls = _counting(monkeypatch)
+    first = data.mix_comparisons()
+    assert [c.disagreement for c in first] == ["reversed"]
+    first.clear()  # a caller's list is its own
+    assert [c.disagreement for c in data.mix_comparisons()] == ["reversed"]
+    assert len(calls) == 1
+    data.cells = _pair(WORSE)
+    assert [c.disagreement for c in data.mix_comparisons()] == [None]
+    data.cells.extend(_cells(3, "delivery", {"en": (5, 5)}))
+    data.mix_comparisons()
+    data.scope = ReportScope(own, (rival,), None, None, 1000)  # both wholes too small now
+    assert data.mix_comparisons() == []
+    assert len(calls) == 4

@@ -195,6 +195,20 @@ def test_valid_file_loads(tmp_path: Path) -> None:
             ('contact_url = "https://example.org/bot"', 'contact_url = "nope"'),
             "crawler.contact_url (line 3): 'nope' is not an http(s) URL",
         ),
+        # lxml compiles //a[foo()] and evaluates it without an error on a page where no
+        # a reaches the predicate: the file was accepted, and the crawl matched nothing
+        (
+            ('next_page = "a.next"', 'next_page = "xpath://a[foo()]/@href"'),
+            "source rival-shop, company[1].source[0].selectors.next_page (line 25): next_page "
+            "'xpath://a[foo()]/@href' is not a valid selector (unknown XPath function foo();",
+        ),
+        (
+            ('text = "p.body"', "text = \"xpath:.//p[ends-with(@class, 'body')]\""),
+            "selectors.review_fields.text (line 27): review_fields.text "
+            "\"xpath:.//p[ends-with(@class, 'body')]\" is not a valid selector (unknown XPath "
+            "function ends-with();",
+        ),
+        (('review = "div.review"', "review = \"xpath://div[re:tset(@class, 'r')]\""), "re:tset()"),
     ],
 )
 def test_mistakes_are_explained(change: tuple[str, str], expected: str) -> None:
@@ -203,6 +217,23 @@ def test_mistakes_are_explained(change: tuple[str, str], expected: str) -> None:
     with pytest.raises(TargetsError) as info:
         parse_targets(text)
     assert expected in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "xpath://div[re:test(@class, 'review')]",
+        "xpath://div[has-class('review')][not(set:distinct(.))]",
+        "xpath://div[contains(concat(' ', normalize-space(@class), ' '), ' review ')]",
+        "xpath://div[@data-x and (position() mod 2 = 1)]//text()",
+        "xpath:(//div)[last()]/descendant-or-self::node()",
+    ],
+)
+def test_xpath_functions_selectors_are_read_with_pass(query: str) -> None:
+    text = VALID.replace('review = "div.review"', f'review = "{query}"')
+    assert text != VALID
+    source = parse_targets(text).find_source("rival-shop")[1]
+    assert source.selectors is not None and source.selectors.review == query
 
 
 SCALARS = {int: "1", float: "1.5", bool: "true"}

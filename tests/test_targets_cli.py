@@ -694,3 +694,19 @@ url = "http://127.0.0.1:8765/api/reviews?product={product_id}&page={page}"
     }
     assert "auto + browser" in rows["rival-js"]
     assert "auto + review API" in rows["rival-widget"]
+
+
+def test_check_prints_no_control_character_a_page_holds(tmp_path: Path) -> None:
+    """Before, the next-page link and the review block's markup sample went to the terminal
+    with the page's escape sequences (a title, a screen clear, a right-to-left override)."""
+    hostile = "\x1b]0;owned\x07\x1b[2J\x9b31m\u202e"
+    result = _checked_saved_page(
+        tmp_path,
+        f'<html><body><div class="r" title="{hostile}"><p>Kettle{hostile} boils fast.</p></div>'
+        f'<a class="next" href="/p/kettle?page=2{hostile}">next</a></body></html>',
+        '[company.source.selectors]\nreview = "div.r"\nnext_page = "a.next"\n'
+        '[company.source.selectors.review_fields]\ntext = "p"\n',
+    )
+    assert "next page: http://127.0.0.1/p/kettle?page=2" in result.output
+    assert "Kettle" in result.output
+    assert not any(ch in result.output for ch in "\x1b\x07\x9b\u202e"), ascii(result.output)

@@ -505,3 +505,37 @@ def test_detect_says_the_limit_a_huge_body_is_over(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stdout
     [error] = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert "body over 10,485,760 bytes (limits.max_response_mb = 10): download cancelled" in error
+
+
+HOSTILE = "\x1b]0;owned\x07\x1b[2J\x9b31m\u202e"
+"""An OSC title, a screen clear, a C1 CSI and a right-to-left override: escapes a page can
+put in its links, which a terminal obeys when printed as they are."""
+HOSTILE_PRODUCT = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Kettle</title>
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "Product",
+"name": "Kettle", "aggregateRating": {{"@type": "AggregateRating", "ratingValue": 4,
+"reviewCount": 9}}, "review": [{{"@type": "Review", "reviewBody": "Boils fast and pours well.",
+"reviewRating": {{"ratingValue": 5}}}}]}}</script></head>
+<body><h1>Kettle</h1><a rel="next" href="/p/kettle?page=2{HOSTILE}">next</a></body></html>"""
+HOSTILE_HOME = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+</head><body><a href="/p/kettle-{HOSTILE}x1">Kettle</a></body></html>"""
+
+
+class _HostileLinksHandler(QuietHandler):
+    def do_GET(self) -> None:
+        if answered_robots(self):
+            return
+        page = HOSTILE_HOME if self.path == "/" else HOSTILE_PRODUCT
+        answer(self, 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode("utf-8"))
+
+
+def test_detect_prints_no_control_character_a_page_holds(tmp_path: Path) -> None:
+    """Before, the next-page link and the product link detect names went to the terminal
+    with the page's escape sequences in them."""
+    with serving(_HostileLinksHandler) as (_server, base):
+        product = run_cli("targets", "detect", f"{base}/p/kettle", "--no-browser", cwd=tmp_path)
+        home = run_cli("targets", "detect", f"{base}/", "--no-browser", cwd=tmp_path)
+    assert product.returncode == 0 and home.returncode == 0, product.stderr + home.stderr
+    assert f"auto reads the next-page link {base}/p/kettle?page=2" in product.stdout
+    assert f"rivalscope targets detect {base}/p/kettle-" in home.stdout
+    for output in (product.stdout, home.stdout):
+        assert not any(ch in output for ch in "\x1b\x07\x9b\u202e"), ascii(output)

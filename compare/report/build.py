@@ -47,7 +47,7 @@ from compare.report.prices import at_family_level, latest_catalogues, price_fami
 from compare.report.report_runs import finding_key, previous_snapshot, run_findings, store_run
 from compare.report.report_scope import ReportScope, resolve_scope
 from compare.report.section_registry import ReportQuery, load_sections, loaded
-from compare.report.segment_mix import SEGMENT_MIX_KEY, mix_comparisons, mix_snapshot
+from compare.report.segment_mix import SEGMENT_MIX_KEY, mix_snapshot
 from compare.report.stats import DEFAULT_MIN_SAMPLE
 from storage.data_fingerprint import data_fingerprint
 from storage.keyless_rows import count_keyless
@@ -198,28 +198,11 @@ def _compute(
             top_needs[(company.id, need.key)] = need_evidence(
                 connection, scope, source, company.id, need.need, need.kind
             )
-    snapshot: dict[str, Any] = {
-        f"{scope.name_of(c.company_id)}|{c.aspect}": {"net": c.net.value, "n": c.opinions}
-        for c in cells
-        if c.segment.dimension == "all" and c.opinions
-    }
-    snapshot[SMALL_SEGMENTS_KEY] = SmallSegments.of(cells, scope).as_json()
-    snapshot[SEGMENT_MIX_KEY] = mix_snapshot(
-        mix_comparisons(cells, scope.own.id, scope.min_sample, gaps.z), scope.name_of
-    )
-    snapshot[PRICE_SNAPSHOT_KEY] = {
-        i.competitor: {"index": i.index.value, "pairs": len(i.pairs)}
-        for i in indices
-        if i.index is not None
-    }
     previous = previous_snapshot(connection, scope)
     created_at = datetime.now(UTC)
-    run_id = store_run(
-        connection, scope, out_dir, reviews, snapshot, findings, created_at, built_on
-    )
     data = ReportData(
         scope=scope,
-        run_id=run_id,
+        run_id=0,  # the run's id once it is stored, below
         created_at=created_at,
         reviews=reviews,
         cells=cells,
@@ -234,6 +217,22 @@ def _compute(
         gap_level=gaps,
         need_level=need_level,
         price_level=price_level,
+    )
+    snapshot: dict[str, Any] = {
+        f"{scope.name_of(c.company_id)}|{c.aspect}": {"net": c.net.value, "n": c.opinions}
+        for c in cells
+        if c.segment.dimension == "all" and c.opinions
+    }
+    snapshot[SMALL_SEGMENTS_KEY] = SmallSegments.of(cells, scope).as_json()
+    # The sections showing these comparisons read the same ones (computed once).
+    snapshot[SEGMENT_MIX_KEY] = mix_snapshot(data.mix_comparisons(), scope.name_of)
+    snapshot[PRICE_SNAPSHOT_KEY] = {
+        i.competitor: {"index": i.index.value, "pairs": len(i.pairs)}
+        for i in indices
+        if i.index is not None
+    }
+    data.run_id = store_run(
+        connection, scope, out_dir, reviews, snapshot, findings, created_at, built_on
     )
     # What single sections read, once the shared data above is there.
     data.loaded = load_sections(ReportQuery(connection, scope, source, data))

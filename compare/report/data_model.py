@@ -97,6 +97,10 @@ class ReportData:
     """Summaries (as the previous report wrote them) of its findings this one no longer has."""
     loaded: dict[str, object] = field(default_factory=dict)
     """Section key -> what that section's own ``load`` read (``section_registry.loaded``)."""
+    _mix_memo: tuple[tuple[object, ...], tuple[MixComparison, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """``mix_comparisons``' last result and the inputs it was computed from."""
 
     def reviews_text(self) -> str:
         """The reviews in scope for the report's heading: "591 analysed reviews", or
@@ -110,10 +114,22 @@ class ReportData:
 
     def mix_comparisons(self) -> list[MixComparison]:
         """Competitors' whole-company gaps adjusted for segment mix, at the level of the
-        gap family's intervals (``segment_mix.mix_comparisons``)."""
-        return mix_comparisons(
-            self.cells, self.scope.own.id, self.scope.min_sample, self.gap_level.z
-        )
+        gap family's intervals (``segment_mix.mix_comparisons``).
+
+        Computed once and kept while its inputs stay the same (the snapshot and several
+        sections ask for it); a change to ``cells``, ``scope`` or ``gap_level`` computes it
+        again. Each call returns a list of its own."""
+        key = (tuple(self.cells), self.scope.own.id, self.scope.min_sample, self.gap_level.z)
+        memo = self._mix_memo
+        # Tuples compare items by identity first: unchanged cells cost one scan.
+        if memo is None or memo[0] != key:
+            found = mix_comparisons(
+                self.cells, self.scope.own.id, self.scope.min_sample, self.gap_level.z
+            )
+            memo = (key, tuple(found))
+            # As a frozen dataclass sets its own fields, should ReportData become one.
+            object.__setattr__(self, "_mix_memo", memo)
+        return list(memo[1])
 
     def aspects(self) -> list[str]:
         """Aspects by how many reviews mention them (all companies)."""

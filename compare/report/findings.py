@@ -186,9 +186,10 @@ SUGGEST_FLOOR = max(MIN_MIN_SAMPLE, decisive_sample())
 @dataclass(frozen=True)
 class SegmentGroup:
     """One competitor's small segments on one aspect (the hint narrowed to the filters of
-    `rivalscope findings`): how many, the largest, the largest one our opinions on the aspect
-    could be compared with at a --min-sample of its size (0: none, or below
-    ``SUGGEST_FLOOR``), and how many are that size."""
+    `rivalscope findings`): how many, the largest, the largest --min-sample that would
+    compare one of them (its size, our opinions on the aspect at the most; 0: none, or below
+    ``SUGGEST_FLOOR``), and how many that --min-sample would compare (those of its size or
+    larger)."""
 
     competitor: str
     aspect: str
@@ -221,10 +222,13 @@ class SmallSegments:
     count: int = 0
     largest: int = 0
     suggest: int = 0
-    """The largest of their sizes (``SUGGEST_FLOOR`` at the least) with as many of our
-    opinions on the aspect: the --min-sample that would compare it (0: none would be)."""
+    """The largest --min-sample (``SUGGEST_FLOOR`` at the least) that would compare one of
+    them: the largest of their sizes, our opinions on its aspect at the most (0: none
+    would be)."""
     compared: int = 0
-    """How many of them --min-sample ``suggest`` would compare."""
+    """How many of them --min-sample ``suggest`` would compare: of the groups with that
+    ``suggest``, those of that size or larger (a group with a smaller one holds no segment
+    that large with as many of our opinions on its aspect)."""
     groups: tuple[SegmentGroup, ...] | None = None
     """Per competitor and aspect (None: read from a report stored before it kept them)."""
     competitor: str | None = None
@@ -248,15 +252,13 @@ class SmallSegments:
                 sizes.setdefault((scope.name_of(c.company_id), c.aspect), []).append(c.opinions)
         groups = []
         for (competitor, aspect), group in sorted(sizes.items()):
-            # Ours on the aspect (our whole company's at the least, ``OwnBases``) must hold
-            # the lower --min-sample too.
+            # A --min-sample judges a segment of theirs when it holds that many opinions and
+            # so do ours on the aspect (our whole company's at the least, ``OwnBases``).
             own = ours.get(aspect, 0)
-            comparable = [n for n in group if SUGGEST_FLOOR <= n <= own]
-            suggest = max(comparable, default=0)
+            suggest = max((m for n in group if (m := min(n, own)) >= SUGGEST_FLOOR), default=0)
+            compared = sum(n >= suggest for n in group) if suggest else 0
             groups.append(
-                SegmentGroup(
-                    competitor, aspect, len(group), max(group), suggest, comparable.count(suggest)
-                )
+                SegmentGroup(competitor, aspect, len(group), max(group), suggest, compared)
             )
         return cls.of_groups(scope.min_sample, tuple(groups))
 

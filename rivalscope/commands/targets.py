@@ -301,6 +301,7 @@ def check(
     from rivalscope.extraction_samples import aggregate_text, offers_table, reviews_table
     from settings.targets import load_targets
     from spiders.pipelines.normalize import normalize_offer, normalize_review
+    from spiders.raw_fields import clean_text
     from spiders.target_check import check_page
 
     plan = load_targets(targets)
@@ -311,10 +312,12 @@ def check(
         raise UserError(
             "--page-url names where a --file page was saved from; a --url page has its own"
         )
-    if page_url is not None:
-        from rivalscope.commands.extract import check_page_url
+    from rivalscope.commands.extract import check_page_url
 
+    if page_url is not None:
         check_page_url(page_url, "--page-url")  # links and ids are read against it
+    if url is not None:
+        check_page_url(url, "--url")  # "http://[::1" was a traceback (urlparse's ValueError)
     if url is None and file is None:
         if not target.start_urls:
             raise UserError(f"{source} has no start_urls: give --url or --file")
@@ -328,9 +331,11 @@ def check(
     where = url or page_url or (target.start_urls[0] if target.start_urls else "http://localhost/")
     result = check_page(html, where, target)
     page = result.extraction
+    # What the page holds (its links, markup, ids) is shown with its control characters
+    # dropped (``clean_text``): a page cannot send escape sequences to the terminal.
     console.print(
         f"{source} ({target.mode} mode) on {url or file}: {_reviews(len(page.reviews))}, "
-        f"{counted(len(page.offers), 'offer')}; next page: {page.next_page or '-'}",
+        f"{counted(len(page.offers), 'offer')}; next page: {clean_text(page.next_page) or '-'}",
         markup=False,
     )
     # As a crawl stores them: a selector reads the page's text ("★★★★☆", "5 grudnia 2026",
@@ -351,7 +356,7 @@ def check(
         for r in result.selectors:
             matched = f"{r.matched}/{r.of}" if r.of is not None else str(r.matched)
             # Selectors and page text are shown as they are: "[...]" is not rich markup.
-            table.add_row(r.name, Text(r.query), matched, Text((r.sample or "")[:60]))
+            table.add_row(r.name, Text(r.query), matched, Text((clean_text(r.sample) or "")[:60]))
         print_table(table, out=console)
     if result.layers:
         console.print(
@@ -366,9 +371,9 @@ def check(
             coverage.add_row(key, f"{share:.0%}")
         console.print(coverage)
     if result.review_api:
-        console.print(f"review API: {result.review_api}", markup=False, highlight=False)
+        console.print(f"review API: {clean_text(result.review_api)}", markup=False, highlight=False)
     for warning in result.warnings:
-        console.print(f"warning: {warning}", markup=False, highlight=False)
+        console.print(f"warning: {clean_text(warning)}", markup=False, highlight=False)
 
 
 @targets_app.command()
@@ -466,16 +471,16 @@ def detect(
     plain = extract_auto(html, url)
     rendered = extract_auto(rendered_page.html, url) if rendered_page is not None else None
     found = analyse(url, plain, rendered, rendered_page)
-    typer.echo(f"# {url}")
-    typer.echo(f"# reviews carried by: {', '.join(found.carriers)}")
+    _say(f"# {url}")
+    _say(f"# reviews carried by: {', '.join(found.carriers)}")
     layers = ", ".join(f"{k} {v}" for k, v in found.layers.items()) or "-"
-    typer.echo(f"# in the HTML: {_reviews(found.plain_reviews)} ({layers})")
+    _say(f"# in the HTML: {_reviews(found.plain_reviews)} ({layers})")
     if found.rendered_reviews is not None:
-        typer.echo(f"# rendered in chromium: {_reviews(found.rendered_reviews)}")
+        _say(f"# rendered in chromium: {_reviews(found.rendered_reviews)}")
     if found.api is not None:
-        typer.echo(f"# widget API seen: {found.api.url} ({_reviews(found.api.reviews)})")
+        _say(f"# widget API seen: {found.api.url} ({_reviews(found.api.reviews)})")
     if found.declared is not None:
-        typer.echo(f"# the page declares {_reviews(found.declared)}")
+        _say(f"# the page declares {_reviews(found.declared)}")
     notes = list(found.notes)
     if found.carriers == ["none found"]:
         from spiders.target_check import likely_product_link, page_links
@@ -493,9 +498,18 @@ def detect(
                 "seen; run without --no-browser to render it in chromium"
             )
     for note in notes:
-        typer.echo(f"# note: {note}")
-    typer.echo("# Proposed settings for the [[company.source]] of this page:")
+        _say(f"# note: {note}")
+    _say("# Proposed settings for the [[company.source]] of this page:")
+    # TOML strings: ASCII, their control characters escaped (``toml_string``).
     typer.echo("\n".join(found.settings))
+
+
+def _say(line: str) -> None:
+    """A line that may hold page-derived text (URLs, ids, a link), control characters
+    dropped (``clean_text``): a page cannot send escape sequences to the terminal."""
+    from spiders.raw_fields import clean_text
+
+    typer.echo(clean_text(line) or "")
 
 
 def register(app: typer.Typer) -> None:
