@@ -252,6 +252,32 @@ CASES = [
         "KT-300-M",
         "KT-300",
     ),
+    (
+        "pt-gallery-slide-is-no-size",  # control: a chosen slide "2" is no size "2"
+        _page(
+            _ld(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "Product",
+                    "name": "Sapato Douro infantil",
+                    "offers": [
+                        {"@type": "Offer", "sku": f"SDI-5{n}", "size": n, "price": p,
+                         "priceCurrency": "EUR"}
+                        for n, p in (("1", "29.00"), ("2", "31.00"), ("3", "33.00"))
+                    ],
+                }
+            ),
+            '<h1>Sapato Douro infantil</h1><div role="tablist">'
+            '<button role="tab" aria-selected="false">1</button>'
+            '<button role="tab" aria-selected="true">2</button></div>'
+            "<p>desde 29,00 €</p>",
+            "pt",
+        ),
+        "https://www.sapatos.example.pt/sapato-douro-infantil",
+        "29.00",
+        "SDI-51",
+        None,
+    ),
 ]  # fmt: skip
 
 

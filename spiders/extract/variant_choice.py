@@ -17,11 +17,13 @@ import lxml.html
 from spiders.extract.nodes import Node, as_list, first_value, node_types
 from spiders.extract.variants import MIN_STEM, STEM_SEPARATORS
 
-# Elements in a chosen state: a placeholder option (no value) chooses nothing.
+# Elements in a chosen state: a placeholder option (no value) chooses nothing, a tab
+# (ARIA role: a description tab, a gallery's slide) no variant.
 _CHOSEN = (
     "//option[@selected][normalize-space(@value) != '']"
     " | //input[@type='radio' or @type='checkbox'][@checked]"
     " | //*[@aria-checked='true' or @aria-selected='true' or @aria-pressed='true']"
+    "[not(@role='tab')]"
 )
 # Attributes that state how a control looks or behaves, not which variant it names.
 _NOT_NAMING = frozenset({"class", "style", "type", "role", "name", "for", "tabindex", "selected", "checked", "disabled", "href", "src", "title"})  # fmt: skip
@@ -46,12 +48,33 @@ def _tokens(element: lxml.html.HtmlElement) -> set[str]:
     return found
 
 
-def _keys(sku: str, labels: tuple[str | None, str | None], address: str | None) -> set[str]:
-    """What names a variant: its sku, size and colour, the values of its URL's query."""
-    keys = {sku.casefold(), *(label.casefold() for label in labels if label)}
+def _keys(sku: str, address: str | None) -> set[str]:
+    """What names a variant by itself: its sku, the values of its own URL's query."""
+    keys = {sku.casefold()}
     if address:
         keys |= {v.casefold() for _, v in parse_qsl(urlparse(address).query) if v}
     return keys
+
+
+def _fellows(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The controls ``element`` is chosen among: its select's options, the radios of its
+    name, the elements beside it that carry the same aria state."""
+    if element.tag == "option":
+        select = next((a for a in element.iterancestors("select")), element.getparent())
+        return [] if select is None else list(select.iter("option"))
+    if element.tag == "input":
+        name = element.get("name")
+        form = next(element.iterancestors("form"), None) or element.getroottree().getroot()
+        return [i for i in form.iter("input") if name and i.get("name") == name] or [element]
+    parent = element.getparent()
+    attrs = [a for a in ("aria-checked", "aria-selected", "aria-pressed") if a in element.attrib]
+    if parent is None or not attrs:
+        return [element]
+    return [e for e in parent.iter() if isinstance(e.tag, str) and attrs[0] in e.attrib]
+
+
+def _named(tokens: set[str], keys: dict[str, set[str]]) -> set[str]:
+    return {sku for sku, k in keys.items() if not k.isdisjoint(tokens)}
 
 
 def chosen_variant(
@@ -61,13 +84,20 @@ def chosen_variant(
     addresses: dict[str, str],
 ) -> str | None:
     """The sku of the one variant the page's chosen controls name, or None: each control
-    that names any variant narrows the choice, and the choice must end with one."""
-    keys = {s: _keys(s, labels.get(s, (None, None)), addresses.get(s)) for s in skus}
+    that names any variant narrows the choice, and the choice must end with one. A sku or
+    a variant URL's value names a variant by itself; a size or colour only where the
+    control is chosen among others naming other variants (a size selector, not a slide
+    "1" of a gallery)."""
+    strong = {s: _keys(s, addresses.get(s)) for s in skus}
+    weak = {s: {v.casefold() for v in labels.get(s, (None, None)) if v} for s in skus}
     remaining = set(skus)
     named_any = False
     for element in chosen_controls(root):
         tokens = _tokens(element)
-        matched = {s for s, k in keys.items() if not k.isdisjoint(tokens)}
+        matched = _named(tokens, strong)
+        if not matched and (matched := _named(tokens, weak)):
+            others = set().union(*(_named(_tokens(e), weak) for e in _fellows(element)))
+            matched = matched if len(others) >= 2 else set()
         if matched and len(matched) < len(skus):
             named_any = True
             remaining &= matched
