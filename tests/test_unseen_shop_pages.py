@@ -20,9 +20,6 @@ FRESH = Path(__file__).parent / "fixtures" / "fresh-shops"
 FIELDS = ("price", "currency", "sku", "availability")
 # Fields read wrong still, with why: a fix makes its row pass, and the strict xfail fail.
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("lt-variant-range", "price"): "the markup's AggregateOffer low price, not the price of the"
-    " size the selector has chosen",
-    ("lt-variant-range", "sku"): "the markup's parent code, not the chosen size's code",
     ("lv-two-prices-card-and-plain", "price"): "a loyalty-card price above the price anyone pays",
     ("sl-backorder-visible", "availability"): "only the words say it is ordered from the supplier",
     ("sv-b2b-excl-first", "price"): "the price without VAT shown first and as large",

@@ -8,6 +8,7 @@ OpenGraph/product meta tags, JSON in scripts, then page heuristics. A field is t
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 
 from lxml.html import HtmlElement
@@ -26,6 +27,7 @@ from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
 from spiders.extract.heuristic_reviews import heuristic_review_items
 from spiders.extract.heuristics import (
+    best_visible_price,
     colon_labelled_codes,
     heuristic_offer_fields,
     labelled_identifier_pairs,
@@ -62,6 +64,12 @@ from spiders.extract.text_aggregate import (
     labelled_average,
     page_pieces,
     text_aggregate_rating,
+)
+from spiders.extract.variant_choice import (
+    aggregate_range,
+    chosen_in_range,
+    chosen_variant,
+    extends_code,
 )
 from spiders.extract.variant_codes import shown_variant_stem
 from spiders.extract.variants import (
@@ -133,7 +141,9 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
         group.code = shown_variant_stem(root, url, document.text, group.skus) or group.code
     variants: list[OfferItem] = []
     if group is not None:
-        offers, variants = variant_offers(_one_per_variant(offers, group.skus), group, url)
+        chosen = chosen_variant(root, group.skus, group.labels, group.addresses)
+        chosen = chosen or _shown_price_variant(root, offers, group.skus, url, hint)
+        offers, variants = variant_offers(_one_per_variant(offers, group.skus), group, url, chosen)
     main = offers[0] if offers else OfferItem(url=url)
     if group is not None and group.code and offers and main.variant_sku is None:
         main.sku = group.code  # the product's code, not its size's
@@ -143,6 +153,8 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root)
+    if group is None:
+        _chosen_of_range(main, nodes, root)
     script_values = script_json_values(root, page.skipped)
     # A listing gives its cards, never a product named after the page's heading.
     cards = None if variants else markup_listing(offers, root)
@@ -336,6 +348,41 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement) -> None:
         offer.explain["price"] = HEURISTIC.name
         if currency and offer.currency is None:
             offer.currency, offer.explain["currency"] = currency, HEURISTIC.name
+
+
+def _shown_price_variant(
+    root: HtmlElement, offers: list[OfferItem], skus: list[str], url: str, hint: str | None
+) -> str | None:
+    """The sku of the one variant whose price is the page's main shown price, or None: a
+    page that marks no control as chosen still shows the chosen variant's price."""
+    prices = {o.sku: Decimal(o.price) for o in offers if o.sku in skus and o.price}
+    if len(set(prices.values())) < 2:
+        return None  # one price for every variant tells none of them
+    currencies = {o.currency for o in offers if o.sku in skus}
+    shown, _ = best_visible_price(root, currencies.pop() if len(currencies) == 1 else hint, url)
+    if shown is None:
+        return None
+    matched = [sku for sku, price in prices.items() if price == Decimal(shown[0])]
+    return matched[0] if len(matched) == 1 else None
+
+
+def _chosen_of_range(offer: OfferItem, nodes: list[Node], root: HtmlElement) -> None:
+    """A markup price that is an AggregateOffer's low price gives way to the price of the
+    variant the page shows as chosen (a selected option or checked control carrying its
+    price within the range); its code, when it extends the markup's and the page shows
+    it, is the sku a shopper reads."""
+    span = aggregate_range(nodes) if offer.price is not None else None
+    if span is None or offer.price is None or Decimal(offer.price) != span[0]:
+        return
+    found = chosen_in_range(root, *span)
+    if found is None:
+        return
+    price, values = found
+    offer.price, offer.explain["price"] = format(price, "f"), HEURISTIC.name
+    shown = visible_text(root)
+    codes = [v for v in values if offer.sku and extends_code(offer.sku, v) and v in shown]
+    if codes:
+        offer.sku, offer.explain["sku"] = codes[0], HEURISTIC.name
 
 
 def _weigh_availability(

@@ -4,7 +4,8 @@ Markup lists them as several offers of one product, as a ``ProductGroup`` with
 ``hasVariant``, as several products of one name, or as several products whose names are
 one name and a size/colour ("Shoe red 40") and whose skus one stem and a suffix. A shopper sees one product: its own
 code (the product node's id, the group id, or the variants' common stem) and the
-variant the page shows first (the one the URL names, else the cheapest in stock).
+variant the page shows first (the one the URL names, else the one its controls show chosen
+(``variant_choice``), else the cheapest in stock).
 """
 
 from __future__ import annotations
@@ -292,19 +293,21 @@ def _price(offer: OfferItem) -> Decimal:
 
 
 def shopper_variant_first(
-    offers: list[OfferItem], group: VariantGroup, url: str
+    offers: list[OfferItem], group: VariantGroup, url: str, chosen: str | None = None
 ) -> list[OfferItem]:
     """``offers`` with the variant a shopper sees first moved to the front: the one whose
-    sku the URL names, else the cheapest available, else the cheapest."""
+    sku the URL names, else the one the page shows as ``chosen`` (its controls' state:
+    ``spiders.extract.variant_choice``), else the cheapest available, else the cheapest."""
     variants = [o for o in offers if o.sku in group.skus and o.price is not None]
     if len(variants) < 2:
         return offers
     named = [o for o in variants if o.sku and in_url(o.sku, url)] or [
         o for o in variants if o.sku in group.addresses and _same_page(group.addresses[o.sku], url)
     ]
+    named = named or [o for o in variants if chosen is not None and o.sku == chosen]
     available = [o for o in variants if o.availability in _AVAILABLE]
-    chosen = named[0] if named else min(available or variants, key=_price)
-    return [chosen, *(o for o in offers if o is not chosen)]
+    first = named[0] if named else min(available or variants, key=_price)
+    return [first, *(o for o in offers if o is not first)]
 
 
 def parent_product(variants: list[OfferItem], code: str | None, name: str | None) -> ProductParent:
@@ -329,13 +332,15 @@ def parent_product(variants: list[OfferItem], code: str | None, name: str | None
 
 
 def variant_offers(
-    offers: list[OfferItem], group: VariantGroup, url: str
+    offers: list[OfferItem], group: VariantGroup, url: str, shown: str | None = None
 ) -> tuple[list[OfferItem], list[OfferItem]]:
     """(offers with the shopper's view first, the variants): the view is a copy of the
     variant a shopper sees first, under the product's code and name; the variants follow,
     each with its own sku, size and colour. The group's own node, with no price or id of
     its own, is no offer."""
-    ordered = [o for o in shopper_variant_first(offers, group, url) if o.price or o.sku or o.gtin]
+    ordered = [
+        o for o in shopper_variant_first(offers, group, url, shown) if o.price or o.sku or o.gtin
+    ]
     variants = [o for o in ordered if o.sku in group.skus]
     for variant in variants:
         variant.size, variant.colour = group.labels.get(variant.sku or "", (None, None))
