@@ -46,10 +46,14 @@ def _folder(case: str) -> Path:
     return CASES / case if (CASES / case).is_dir() else FRESH / case
 
 
-def _first_offer(case: str, *, unknown_words: bool = False) -> dict[str, Any]:
+def _first_offer(
+    case: str, *, unknown_words: bool = False, strip_markup: bool = False
+) -> dict[str, Any]:
     folder = _folder(case)
     url = (folder / "url.txt").read_text(encoding="utf-8").strip()
     html = (folder / "page.html").read_bytes()
+    if strip_markup:
+        html = load_benchmark("stripped_markup").strip_markup(html)
     if unknown_words:
         html = load_benchmark("unknown_words").unknown_words(html)
     page = extract_auto(html, url)
@@ -95,6 +99,24 @@ def test_unseen_shop_availability_in_unknown_words(case: str) -> None:
     expected = json.loads((CASES / case / "expected.json").read_text(encoding="utf-8"))
     got = _first_offer(case, unknown_words=True).get("availability")
     assert (got or "InStock") == expected["offers"][0]["availability"]
+
+
+def _stripped_price_rows() -> list[Any]:
+    rows = []
+    for folder in _folders():
+        miss = KNOWN_MISSES.get((folder.name, "price"))
+        marks = [pytest.mark.xfail(reason=miss, strict=True)] if miss else []
+        rows.append(pytest.param(folder.name, marks=marks, id=folder.name))
+    return rows
+
+
+@pytest.mark.parametrize("case", _stripped_price_rows())
+def test_unseen_shop_price_without_markup(case: str) -> None:
+    """The price as the page shows it with its structured data taken out
+    (``offers_unseen_shops.py --strip-markup``): read from the visible layout alone."""
+    expected = json.loads((_folder(case) / "expected.json").read_text(encoding="utf-8"))
+    got = _first_offer(case, strip_markup=True).get("price")
+    assert got is not None and Decimal(got) == Decimal(expected["offers"][0]["price"])
 
 
 def test_the_table_spans_languages_and_layouts() -> None:

@@ -194,7 +194,7 @@ def candidate_text(element: lxml.html.HtmlElement) -> str | None:
         if plausible and full != own and price_named and _PLAIN_AMOUNT.fullmatch(full):
             return full  # a price-named block whose number sits in a child: as its own text
     if len(element) == 0 and own and _PLAIN_AMOUNT.fullmatch(own):
-        return _with_block_sign(element, own)
+        return _with_block_sign(element, own) or _with_sibling_sign(element, own)
     return None
 
 
@@ -217,6 +217,53 @@ def _with_block_sign(element: lxml.html.HtmlElement, own: str) -> str | None:
 
 
 _PLAIN_AMOUNT = re.compile(r"[\d\s.,'’-]+")
+
+
+def _with_sibling_sign(element: lxml.html.HtmlElement, own: str) -> str | None:
+    """A bare amount with the currency sign an adjacent sibling element shows alone, only
+    whitespace between, in a small parent ("<span>1.299,00</span> <span>kr.</span>",
+    "<span>€</span><span>49,90</span>"): one priced amount, read on the amount's own
+    element. Not a piece of a split amount: the amount starts with a digit and its other
+    neighbour is not glued to it ("<span>1.299</span><span>99</span> <span>kr.</span>" is
+    read by the block). None otherwise."""
+    parent = element.getparent()
+    if parent is None or len(parent) > 6 or not own[:1].isdigit():
+        return None
+    before, after = element.getprevious(), element.getnext()
+    for sign_side, other, sign_first in ((after, before, False), (before, after, True)):
+        sign = _sign_text(sign_side)
+        if sign is None or sign_side is None:
+            continue
+        between = (sign_side if sign_first else element).tail or ""
+        if between.strip() or _glued_digits(element, other, sign_first):
+            continue
+        text = f"{sign} {own}" if sign_first else f"{own} {sign}"
+        read = detect_currency(text)[1]
+        if read is not None and not sign.replace(read, "", 1).strip(". "):
+            return text  # the sibling is the sign alone, nothing else
+    return None
+
+
+def _sign_text(element: lxml.html.HtmlElement | None) -> str | None:
+    """The text of a childless element short and digitless enough to be a currency sign."""
+    if element is None or len(element) or not isinstance(element.tag, str):
+        return None
+    text = (element.text or "").strip()
+    return text if 0 < len(text) <= 6 and not any(ch.isdigit() for ch in text) else None
+
+
+def _glued_digits(
+    element: lxml.html.HtmlElement, other: lxml.html.HtmlElement | None, other_after: bool
+) -> bool:
+    """True if ``other``, the amount's neighbour away from its sign, holds digits or a
+    decimal mark with no space between them and the amount (a split amount's piece)."""
+    if other is None or not isinstance(other.tag, str):
+        return False
+    if other_after:
+        gap, edge = element.tail or "", (other.text_content() or "")[:1]
+    else:
+        gap, edge = other.tail or "", (other.text_content() or "")[-1:]
+    return not gap and (edge.isdigit() or edge in ".,")
 
 
 _CENTS = re.compile(r"\d{1,2}")
@@ -667,9 +714,10 @@ _MOST_DISCOUNT = 5
 def _add_higher_beside(candidates: list[PriceCandidate]) -> None:
     """Mark amounts shown beside a lower amount of the same currency (not one inside the
     other, not called old itself, not a fifth or less of it) in the same parent, or in the
-    same grandparent that shows a percentage ("-50%"): a list price before or after the sale
-    price, whatever names or words mark it. (Two amounts in sibling blocks without one are
-    as often the price with and without tax.)"""
+    same grandparent that shows the percentage they differ by ("-50%"): a list price before
+    or after the sale price, whatever names or words mark it. (Two amounts in sibling blocks
+    without it are as often the price with and without tax, or a price and a free-delivery
+    threshold beside a fabric's "100 % wool".)"""
     held = _held_beside(candidates)
     for c in candidates:
         if c.element is not None and _lower_beside(c, held, percent_only=False):
@@ -839,12 +887,18 @@ def _lower_beside(
     lines = {c.element, *ancestors(c.element, _FAR_DEPTH)}
     amount = Decimal(c.price)
     for depth, block in enumerate(ancestors(c.element, _BESIDE_DEPTH)):
-        if (depth or percent_only) and "%" not in block.text_content():
-            continue
+        gaps: list[float] | None = None  # in the parent: any lower amount
+        if depth or percent_only:
+            text = block.text_content()
+            if "%" not in text:
+                continue
+            if not percent_only:  # (``discounted_beside`` weighs the percentages itself)
+                gaps = [float(p.replace(",", ".")) for p in _PERCENTAGE.findall(text)]
         lower = [
             d
             for d in held.get(block, ())
             if amount / _MOST_DISCOUNT < Decimal(d.price) < amount
+            and (gaps is None or _is_gap(amount, Decimal(d.price), gaps))
             and d.currency == c.currency
             and not d.old
             and d.element not in lines
@@ -854,6 +908,14 @@ def _lower_beside(
         if lower:
             return lower
     return []
+
+
+def _is_gap(amount: Decimal, lower: Decimal, percentages: list[float]) -> bool:
+    """True if one of ``percentages`` is the discount ``lower`` makes of ``amount`` (to
+    ``_PERCENT_SLACK``): "-25%" beside 199 and 149, not a fabric's "100 % wool", "0%
+    instalments" or a tax rate beside a price and a free-delivery threshold."""
+    gap = (1 - float(lower / amount)) * 100
+    return any(abs(gap - p) <= _PERCENT_SLACK for p in percentages)
 
 
 _BLOCK_DIGIT_ELEMENTS = lxml.etree.XPath(f"descendant-or-self::*[{_HAS_DIGIT_TEXT}]")
