@@ -46,6 +46,9 @@ MAX_JSON_RESPONSES = 50
 """JSON responses kept per page (bounded memory on chatty pages)."""
 MAX_JSON_TOTAL_BYTES = 4 * MAX_JSON_BYTES
 """Bytes of JSON replies' bodies read per page, all together."""
+_UNSAID_BOUND = 10_000_000
+"""The largest body chromium hands to playwright (larger ones it refuses): what a reply
+whose size the browser does not say may hold."""
 SIZE_WAIT_S = 2.0
 """How long a finished compressed reply waits for chromium to say its decoded size."""
 MAX_SOCKET_MESSAGES = 200
@@ -406,9 +409,12 @@ async def _render(
             return
         if "json" not in (response.headers.get("content-type") or ""):
             return
-        size = await _body_size(response, decoded)
-        if size is None or size > MAX_JSON_BYTES:
+        said = await _body_size(response, decoded)
+        if said is not None and said > MAX_JSON_BYTES:
             return
+        # A size not said (a compressed reply of another site's frame) counts as the most
+        # chromium hands over: such replies are read, a few per page, within the total.
+        size = _UNSAID_BOUND if said is None else said
         if result.json_bytes_read + size > MAX_JSON_TOTAL_BYTES:
             return
         result.json_bytes_read += size  # reserved before the await: replies read at once
@@ -418,7 +424,7 @@ async def _render(
             result.json_bytes_read -= size
             return
         result.json_bytes_read += len(body) - size  # the size may have been a bound
-        if len(body) > MAX_JSON_BYTES:  # never expected: the size said was at least the body's
+        if len(body) > MAX_JSON_BYTES:  # a size not said, or more than was said
             return
         data = parse_json(body)
         if data is None:
