@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 from scrapy.crawler import Crawler
@@ -43,6 +44,13 @@ RENDER_TIMEOUT_S = 30.0
 SETTLE_TIMEOUT_MS = 10_000
 MAX_JSON_RESPONSES = 50
 """JSON responses kept per page (bounded memory on chatty pages)."""
+MAX_JSON_TOTAL_BYTES = 4 * MAX_JSON_BYTES
+"""Bytes of JSON replies' bodies read per page, all together."""
+_UNSAID_BOUND = 10_000_000
+"""The largest body chromium hands to playwright (larger ones it refuses): what a reply
+whose size the browser does not say may hold."""
+SIZE_WAIT_S = 2.0
+"""How long a finished compressed reply waits for chromium to say its decoded size."""
 MAX_SOCKET_MESSAGES = 200
 """Web socket messages read per page (others are passed to the page unread)."""
 _PAGE_PARAMS = re.compile(r"^(page|p|pg|page_?number|pagenum)$", re.I)
@@ -73,6 +81,9 @@ class Rendered:
     """Web socket URL -> reviews in the JSON messages the page received over it."""
     socket_messages: int = 0
     """Web socket messages the page received that were read."""
+    json_bytes_read: int = 0
+    """Bytes of the JSON replies' bodies read into this process (each at most
+    ``MAX_JSON_BYTES``, together at most ``MAX_JSON_TOTAL_BYTES``)."""
 
 
 @dataclass
@@ -389,16 +400,31 @@ async def _render(
     result = Rendered(html="")
     pending: list[asyncio.Task[None]] = []
 
+    decoded = _DecodedSizes()
+
     async def keep_json(response: BrowserResponse) -> None:
+        # A body is read into this process only once its size is known to be small: a
+        # hostile page's huge reply stays in the browser.
         if len(result.json) >= MAX_JSON_RESPONSES:
             return
         if "json" not in (response.headers.get("content-type") or ""):
             return
+        said = await _body_size(response, decoded)
+        if said is not None and said > MAX_JSON_BYTES:
+            return
+        # A size not said (a compressed reply of another site's frame) counts as the most
+        # chromium hands over: such replies are read, a few per page, within the total.
+        size = _UNSAID_BOUND if said is None else said
+        if result.json_bytes_read + size > MAX_JSON_TOTAL_BYTES:
+            return
+        result.json_bytes_read += size  # reserved before the await: replies read at once
         try:
             body = await response.body()
         except PlaywrightError:
+            result.json_bytes_read -= size
             return
-        if len(body) > MAX_JSON_BYTES:
+        result.json_bytes_read += len(body) - size  # the size may have been a bound
+        if len(body) > MAX_JSON_BYTES:  # a size not said, or more than was said
             return
         data = parse_json(body)
         if data is None:
@@ -417,6 +443,8 @@ async def _render(
         return False
 
     def keep_message(url: str, message: str | bytes) -> None:
+        # Playwright hands every message over whole (a routed socket's and its socket events
+        # carry them, asked for or not): a big one is dropped on arrival, never parsed nor kept.
         if result.socket_messages >= MAX_SOCKET_MESSAGES or len(message) > MAX_JSON_BYTES:
             return
         result.socket_messages += 1
@@ -455,6 +483,7 @@ async def _render(
         )
         try:
             page = await browser.new_page(user_agent=agent)
+            await decoded.watch(page)
             await page.route("**", block_heavy)
             await page.route_web_socket("**", through_socket)
             page.on("response", on_response)
@@ -478,3 +507,99 @@ async def _render(
         finally:
             await browser.close()
     return result
+
+
+class _DecodedSizes:
+    """URL -> the largest decoded body size chromium received for it (its network events,
+    ``Network.dataReceived``'s ``dataLength``), as its requests finish: a compressed reply's
+    size, which neither its Content-Length nor playwright's ``sizes()`` (the bytes on the
+    wire) says. The requests of another site's frame (in its own process) are not seen."""
+
+    def __init__(self) -> None:
+        self._received: dict[str, int] = {}
+        self._urls: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
+        self._changed = asyncio.Event()
+
+    async def watch(self, page: Any) -> None:
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            session = await page.context.new_cdp_session(page)
+            session.on("Network.responseReceived", self._response)
+            session.on("Network.dataReceived", self._data)
+            session.on("Network.loadingFinished", self._finished)
+            session.on("Network.loadingFailed", self._failed)
+            await session.send("Network.enable")
+        except PlaywrightError:  # no sizes: compressed replies are not read
+            return
+
+    def _response(self, event: dict[str, Any]) -> None:
+        self._urls[event["requestId"]] = event["response"]["url"]
+        self._received.setdefault(event["requestId"], 0)
+
+    def _data(self, event: dict[str, Any]) -> None:
+        if event["requestId"] in self._received:
+            self._received[event["requestId"]] += int(event.get("dataLength") or 0)
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        url = self._urls.pop(event["requestId"], None)
+        size = self._received.pop(event["requestId"], 0)
+        if url is not None:
+            self.sizes[url] = max(size, self.sizes.get(url, 0))
+            self._changed.set()
+            self._changed = asyncio.Event()
+
+    def _failed(self, event: dict[str, Any]) -> None:
+        self._urls.pop(event["requestId"], None)
+        self._received.pop(event["requestId"], None)
+
+    async def size(self, url: str) -> int | None:
+        """The decoded size of ``url``'s finished reply; None if not said within
+        ``SIZE_WAIT_S``."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + SIZE_WAIT_S
+        while url not in self.sizes:
+            left = end - loop.time()
+            if left <= 0:
+                return None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), left)
+        return self.sizes[url]
+
+
+_IDENTITY = ("", "identity")
+_DEFLATED = ("gzip", "x-gzip", "deflate")
+_MAX_INFLATION = 1032
+"""The most a byte of deflate data decodes to (258 bytes from 2 bits): a gzip or deflate
+reply decodes to at most this many times its size (no such bound for brotli or zstd)."""
+
+
+async def _body_size(response: Any, decoded: _DecodedSizes) -> int | None:
+    """The size of ``response``'s body once it has all arrived, read from the browser
+    without its body: its Content-Length, checked first; then the bytes received (the
+    request's ``sizes()``), its decoded size when not compressed; for a compressed reply,
+    the decoded size chromium says (``_DecodedSizes``), else for a small gzip or deflate one
+    the most it can decode to. None when the reply failed, or is compressed and its
+    decoded size is not known."""
+    from playwright.async_api import Error as PlaywrightError
+
+    headers = response.headers
+    length = headers.get("content-length") or ""
+    if length.isdigit() and int(length) > MAX_JSON_BYTES:
+        return int(length)
+    try:
+        if await response.finished() is not None:
+            return None
+        received = (await response.request.sizes())["responseBodySize"]
+    except PlaywrightError:
+        return None
+    if received > MAX_JSON_BYTES:
+        return int(received)
+    encoding = (headers.get("content-encoding") or "").strip().lower()
+    if encoding in _IDENTITY:
+        return int(received)
+    size = await decoded.size(response.url)
+    if size is None and encoding in _DEFLATED and received * _MAX_INFLATION <= MAX_JSON_BYTES:
+        return int(received) * _MAX_INFLATION  # at most that (another site's frame's reply)
+    return size

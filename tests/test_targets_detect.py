@@ -9,6 +9,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import tomllib
 from collections.abc import Iterator
@@ -25,7 +27,7 @@ from settings.targets import parse_targets
 from spiders.detect import JsonResponse, Rendered, analyse, api_template
 from tests.cli import run_cli
 from tests.loopback_site import QuietHandler, answer, answered_robots, serving, write_targets
-from tests.widget_site import HUGE_CHARS, WidgetSite
+from tests.widget_site import BIG_JSON_COPIES, HUGE_CHARS, HUGE_JSON_BYTES, WidgetSite
 
 
 @pytest.mark.parametrize(
@@ -539,3 +541,67 @@ def test_detect_prints_no_control_character_a_page_holds(tmp_path: Path) -> None
     assert f"rivalscope targets detect {base}/p/kettle-" in home.stdout
     for output in (product.stdout, home.stdout):
         assert not any(ch in output for ch in "\x1b\x07\x9b\u202e"), ascii(output)
+
+
+_RENDER_PEAK = """
+import asyncio, re, sys
+from pathlib import Path
+from playwright._impl.network import Response
+from spiders.detect import _render
+
+read = 0
+body = Response.body
+
+
+async def counted(self):
+    global read
+    data = await body(self)
+    read += len(data)
+    return data
+
+
+async def allowed(url):
+    return False
+
+
+def peak():
+    return int(re.search(r"VmHWM:\\s*(\\d+)", Path("/proc/self/status").read_text())[1]) << 10
+
+
+Response.body = counted
+Path("/proc/self/clear_refs").write_text("5")  # the peak from here on
+before = peak()
+page = asyncio.run(_render(sys.argv[1], "rivalscope-test", sys.argv[2], allowed, 10 << 20))
+print(read, peak() - before, sum(1 for j in page.json if j.reviews == 3))
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_detect_reads_no_huge_json_reply_into_its_process(tmp_path: Path) -> None:
+    """Before, each JSON reply the page fetched was read whole into the detecting process
+    and only then found too large: three replies of HUGE_JSON_BYTES (with a Content-Length,
+    without one, gzip-compressed to a small one) grew its peak memory by hundreds of MiB.
+    Their sizes are now known from the browser first, and the widget's small reply is
+    still read."""
+    _chromium_or_skip()
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with WidgetSite() as site:
+        url = f"{site.shop_url}/p/kettle-big-json"
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        result = subprocess.run(
+            [sys.executable, "-c", _RENDER_PEAK, url, chromium],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=300,
+        )
+        asked = site.hits[("127.0.0.2", "/api/big")]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert asked == 4 * BIG_JSON_COPIES + 1
+    read, grown, with_reviews = (int(n) for n in result.stdout.split())
+    # the small ones, compressed too, and the other site's frame's
+    assert with_reviews == 2 + BIG_JSON_COPIES, result.stdout
+    assert read < 10_000, f"{read:,} bytes of replies read"
+    assert grown < 2 * HUGE_JSON_BYTES, f"peak memory grew by {grown >> 20} MiB"

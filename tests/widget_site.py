@@ -23,7 +23,12 @@ frame). ``/p/kettle-dialog-wall-reviews`` opens a letter's modal over the modal 
 the reviews, which closes on the Escape key (its script listens for it);
 ``-wall-closes-all`` refuses Escape and closes every dialog once its form closes it.
 ``/p/kettle-huge`` is a small page whose script appends HUGE_CHARS characters of HTML, over
-the default response limit (10 MiB, limits.max_response_mb). Each
+the default response limit (10 MiB, limits.max_response_mb). ``/p/kettle-big-json`` also
+fetches 3 x BIG_JSON_COPIES JSON replies of HUGE_JSON_BYTES from the widget's host
+(``/api/big``: with their Content-Length, without, gzip-compressed to a small
+Content-Length) and BIG_JSON_COPIES small gzip-compressed ones holding its first reviews,
+before its reviews; a frame from the widget's host (``/frame/small-gzip``) fetches one
+more small one. Each
 host answers robots.txt as ``WidgetSite.robots`` says (everything
 allowed unless a test says otherwise)."""
 
@@ -32,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import zlib
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -45,6 +51,10 @@ PER_PAGE = 3
 HEAVY_IMAGES = 3000
 ALLOW_ALL = b"User-agent: *\nAllow: /\n"
 HUGE_CHARS = 12 * 1024 * 1024
+# Over review_api.MAX_JSON_BYTES (8 MiB), under the 10 MB chromium keeps of a reply's body
+# for playwright to read (larger ones it drops itself).
+HUGE_JSON_BYTES = 9_500_000
+BIG_JSON_COPIES = 4
 
 # A review drawn from the API's JSON (r) as the element el, in microdata.
 REVIEW_ELEMENT = """    const el = document.createElement("article");
@@ -136,6 +146,13 @@ DIALOG_START = {
 ON_HUGE = f"""load();
 document.querySelector("main").insertAdjacentHTML("beforeend",
   ("<p>" + "x".repeat(1017) + "</p>").repeat({HUGE_CHARS // 1024}));"""
+# /p/kettle-big-json: huge JSON replies fetched first, then the reviews.
+ON_BIG_JSON = f"""document.body.insertAdjacentHTML("beforeend",
+  '<iframe src="{{api}}/frame/small-gzip" style="width:10px;height:10px"></iframe>');
+Promise.all(["length", "stream", "gzip", "small-gzip"].flatMap(how =>
+  [...Array({BIG_JSON_COPIES}).keys()].map(n =>
+    fetch("{{api}}/api/big?n=" + n + "&how=" + how).then(r => r.arrayBuffer()).catch(() => 0)))
+).then(() => load());"""
 # /p/kettle-box: the reviews in an inner scroll box, the next ones when it is scrolled to its
 # end; a small menu scrolls too.
 BOX_STYLE = """<style>#reviews{display:block;height:240px;overflow-y:auto}
@@ -192,6 +209,7 @@ PAGES = (
     "/p/kettle-shadow-box",
     "/p/kettle-frame-box",
     "/p/kettle-huge",
+    "/p/kettle-big-json",
     *(f"/p/kettle-{name}" for name in DIALOG_START),
 )
 
@@ -250,6 +268,7 @@ class _Handler(BaseHTTPRequestHandler):
                     "shadow-box": ON_SHADOW_BOX_END,
                     "frame-box": "",  # the frame loads them
                     "huge": ON_HUGE,
+                    "big-json": ON_BIG_JSON.replace("{api}", site.api_url),
                 }.get(name, DIALOG_START.get(name, "load();")),
                 # kettle-shadow: a review widget drawn in its open shadow root
                 reviews_root='(host => host.shadowRoot || host.attachShadow({mode: "open"}))'
@@ -268,6 +287,11 @@ class _Handler(BaseHTTPRequestHandler):
                 replace="true" if parsed.path.endswith("next") else "false",
             )
             self._send(200, "text/html; charset=utf-8", html.encode())
+        elif parsed.path == "/frame/small-gzip":  # another site's frame: its own process
+            script = '<script>fetch("/api/big?n=frame&how=small-gzip")</script>'
+            self._send(200, "text/html; charset=utf-8", script.encode())
+        elif parsed.path == "/api/big":
+            self._send_big(parse_qs(parsed.query)["how"][0])
         elif parsed.path == "/api/reviews" and site.hold is not None:
             site.api_asked.set()  # a test holds the answer until it has done its part
             site.hold.wait(60)
@@ -293,6 +317,39 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Origin", "*")
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_big(self, how: str) -> None:
+        """HUGE_JSON_BYTES of JSON: with its length, without (the connection closed at its
+        end), or gzip-compressed (its small compressed length said); or ``small-gzip``, the
+        first reviews gzip-compressed."""
+        row = b'{"id": "x", "text": "' + b"x" * 1000 + b'"},'
+        rows = HUGE_JSON_BYTES // len(row)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Access-Control-Allow-Origin", "*")
+        if how.endswith("gzip"):
+            packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+            data = (
+                json.dumps({"reviews": REVIEWS[:PER_PAGE]}).encode()
+                if how == "small-gzip"
+                else b'{"items": [' + row * rows + b'{"id": "y"}]}'
+            )
+            body = packer.compress(data) + packer.flush()
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        if how == "length":
+            self.send_header("Content-Length", str(len(row) * rows + 24))
+        else:
+            self.close_connection = True
+        self.end_headers()
+        with contextlib.suppress(OSError):  # the browser may stop reading
+            self.wfile.write(b'{"items": [')
+            for _ in range(rows // 1024):
+                self.wfile.write(row * 1024)
+            self.wfile.write(row * (rows % 1024) + b'{"id": "y"}]}')
 
     def log_message(self, format: str, *args: object) -> None:
         pass
