@@ -383,3 +383,59 @@ def test_json_containers_in_document_order() -> None:
     data = {"a": [1, {"b": []}], "c": {}}
     assert list(json_containers(data)) == [data, [1, {"b": []}], {"b": []}, [], {}]
     assert list(json_containers(5)) == []
+
+
+def _aggregate_read_per_object(obj: dict[str, object]) -> tuple[object, ...] | None:
+    """The aggregate of one object as read before its keys were classified once each: every
+    value parsed, then its key's words read (the reference of the test below)."""
+    from spiders.extract import embedded_json as ej
+
+    value = best = rating_count = review_count = None
+    for key, raw in obj.items():
+        if not isinstance(key, str) or isinstance(raw, bool) or not isinstance(raw, int | float | str):  # fmt: skip
+            continue
+        words = set(key_words(key))
+        number = ej._number(raw)
+        if number is None:
+            continue
+        if (words & ej._COUNT_WORDS and words & ej._COUNTED_WORDS) or ej.joined_key(key) == "count":
+            count = ej.plausible_count(number)
+            if count:
+                if words & {"review", "reviews"}:
+                    review_count = count
+                else:
+                    rating_count = count
+        elif (words & ej._AVERAGE_WORDS and words & (ej._RATING_WORDS | {"score"})) or ej.joined_key(key) in ("ratingvalue", "average", "avg"):  # fmt: skip
+            value = number
+        elif key_role(key) == ej.BEST:
+            best = number
+    if value is None or (rating_count is None and review_count is None):
+        return None
+    scale = best or ej.infer_scale(value, None, None)[0]
+    if not 0 < value <= scale or (best is None and value < 1):
+        return None
+    return (value, scale, rating_count, review_count)
+
+
+_AGGREGATE_KEYS = (
+    "averageRating", "avg_score", "ratingValue", "average", "avg", "overallScore", "meanRating",
+    "reviewCount", "ratingCount", "total_votes", "count", "nbReviews", "numRatings", "totalReviews",
+    "bestRating", "maxScore", "outOf", "worstRating", "rating", "score", "id", "name", "price",
+    "stars", "reviewsCount", "amount", "Überschrift", "AVG_RATING", "count_reviews", "",
+)  # fmt: skip
+_AGGREGATE_VALUES = (4.6, 4, 0.94, 12, 0, -3, 7.5, 10, 100, 250000, "4,5", "12", " 9 ", "many",
+                     "", True, False, None, [4], {"value": 4})  # fmt: skip
+
+
+def test_an_aggregate_reads_as_when_each_value_was_parsed_before_its_key() -> None:
+    import random
+
+    from spiders.extract.embedded_json import _aggregate_in
+
+    chance = random.Random(13)
+    for _ in range(3000):
+        keys = chance.sample(_AGGREGATE_KEYS, chance.randint(1, 6))
+        obj = {k: chance.choice(_AGGREGATE_VALUES) for k in keys}
+        found = _aggregate_in(obj)
+        got = None if found is None else (found.value, found.best, found.rating_count, found.review_count)  # fmt: skip
+        assert got == _aggregate_read_per_object(obj), obj

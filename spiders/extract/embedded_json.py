@@ -495,6 +495,25 @@ class JsonAggregate:
     review_count: int | None
 
 
+_REVIEW_COUNT, _RATING_COUNT, _AVERAGE, _BEST = "review count", "rating count", "average", "best"
+
+
+@lru_cache(maxsize=8192)
+def _aggregate_key(key: str) -> str | None:
+    """What a key of an aggregate holds (a count of reviews or of ratings, the average, the
+    best), or None; read once per key, not once per object holding it."""
+    words = set(key_words(key))
+    if (words & _COUNT_WORDS and words & _COUNTED_WORDS) or joined_key(key) == "count":
+        return _REVIEW_COUNT if words & {"review", "reviews"} else _RATING_COUNT
+    if (words & _AVERAGE_WORDS and words & (_RATING_WORDS | {"score"})) or joined_key(key) in (
+        "ratingvalue",
+        "average",
+        "avg",
+    ):
+        return _AVERAGE
+    return _BEST if key_role(key) == BEST else None
+
+
 def _aggregate_in(obj: dict[str, object]) -> JsonAggregate | None:
     value: float | None = None
     best: float | None = None
@@ -506,22 +525,22 @@ def _aggregate_in(obj: dict[str, object]) -> JsonAggregate | None:
             or not isinstance(raw, int | float | str)
         ):
             continue
-        words = set(key_words(key))
+        kind = _aggregate_key(key)
+        if kind is None:
+            continue  # (its value is not read: most keys of a state hold no aggregate)
         number = _number(raw)
         if number is None:
             continue
-        if (words & _COUNT_WORDS and words & _COUNTED_WORDS) or joined_key(key) == "count":
+        if kind in (_REVIEW_COUNT, _RATING_COUNT):
             count = plausible_count(number)
             if count:
-                if words & {"review", "reviews"}:
+                if kind == _REVIEW_COUNT:
                     review_count = count
                 else:
                     rating_count = count
-        elif (words & _AVERAGE_WORDS and words & (_RATING_WORDS | {"score"})) or joined_key(
-            key
-        ) in ("ratingvalue", "average", "avg"):
+        elif kind == _AVERAGE:
             value = number
-        elif key_role(key) == BEST:
+        else:
             best = number
     if value is None or (rating_count is None and review_count is None):
         return None
