@@ -138,8 +138,10 @@ def test_report_renders_in_chromium(engine: Engine, tmp_path: Path) -> None:
     opportunities = page.find("section", id="opportunities")
     threats = page.find("section", id="threats")
     assert opportunities is not None and threats is not None
-    assert "Their weaknesses where we are strong" in opportunities.get_text()
-    assert "Their strengths where we are weak" in threats.get_text()
+    assert (
+        "Where their net sentiment is below ours, and ours is positive" in opportunities.get_text()
+    )
+    assert "Where their net sentiment is above ours, and theirs is positive" in threats.get_text()
     assert page.select("section#opportunities q a[href^='https://']")
     assert "review ids" not in page.get_text()
     png = tmp_path / "report.png"

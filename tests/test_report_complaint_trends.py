@@ -64,7 +64,7 @@ def _check_rising_delivery(engine: Engine, out: Path) -> None:
     section = page.find("section", id="trends")
     assert isinstance(section, Tag)
     headers = [th.get_text(" ", strip=True) for th in section.find_all("th")]
-    assert "change: 2025-04 against 2025-01 to 2025-03 (points)" in headers
+    assert "change: 2025-04 against 2025-01 to 2025-03 (percentage points)" in headers
     shown = " ".join(section.get_text(" ").split())
     april = int(rising["latest_opinions"])
     assert f"100% ({april}/{april})" in shown  # the share with its counts
@@ -97,7 +97,7 @@ def test_the_month_a_report_ends_within_is_shown_not_tested(engine: Engine, tmp_
     assert float(rising["2025-04"]) == 1.0
     page = (tmp_path / "out" / "report.html").read_text("utf-8")
     text_shown = " ".join(BeautifulSoup(page, "html.parser").get_text(" ").split())
-    assert "change: 2025-03 against 2024-12 to 2025-02 (points)" in text_shown
+    assert "change: 2025-03 against 2024-12 to 2025-02 (percentage points)" in text_shown
     assert "2025-04 is counted to 2025-04-10, part of a month: shown, not tested." in text_shown
 
 

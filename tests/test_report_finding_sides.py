@@ -159,7 +159,7 @@ def test_findings_show_their_share_ours_and_the_difference(
     assert listed.exit_code == 0, listed.output
     row = next(line for line in listed.output.splitlines() if "timer" in line)
     theirs, ours = f"{timer.competitor_value:.0%}", f"{timer.own_value:.0%}"
-    assert f"{theirs} {ours} {timer.effect:+.0%} [" in " ".join(row.split()), row
+    assert f"{theirs} {ours} {timer.effect * 100:+.0f} [" in " ".join(row.split()), row
     assert f"{timer.sample_size}/{timer.own_sample_size}" in row
     assert "share of reviews, theirs − ours" in listed.output
 

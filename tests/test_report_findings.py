@@ -102,7 +102,7 @@ def test_a_finding_that_stops_being_one_is_said_so(engine: Engine, tmp_path: Pat
     build_report(engine, tmp_path / "same")
     build_report(engine, tmp_path / "two", min_sample=10_000)  # no gap clears the bar
     build_report(engine, tmp_path / "three")
-    weak = "Rival A is weak on delivery"
+    weak = "Rival A is weaker than us on delivery: their net -"
 
     def summary(name: str) -> str:
         return (tmp_path / name / "summary.md").read_text("utf-8")
@@ -118,6 +118,78 @@ def test_a_finding_that_stops_being_one_is_said_so(engine: Engine, tmp_path: Pat
         rows = list(csv.DictReader(f))
     assert {row["change"] for row in rows} == {"no longer a finding"}
     assert any(row["finding"].startswith(weak) for row in rows)
+
+
+def test_a_gap_finding_says_whose_net_is_lower_not_that_a_positive_net_is_weak(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The demo said "Kawa Mistrz is weak on delivery: net +0.18": a positive net called
+    weak. A gap finding now says what the test shows, weaker or stronger than us, with
+    both nets named, in the page, summary.md, findings.csv and the database alike."""
+    populate(engine, PLANTED)  # Rival B's delivery is net positive, below ours
+    out = tmp_path / "out"
+    build_report(engine, out)
+    with (out / "findings.csv").open(encoding="utf-8") as handle:
+        gaps = [r for r in csv.DictReader(handle) if r["kind"] in GAP_KINDS]
+    assert any(float(r["competitor_value"]) > 0 for r in gaps if r["kind"] == "competitor_weakness")
+    for row in gaps:
+        side = "weaker" if row["kind"] == "competitor_weakness" else "stronger"
+        said = (
+            f"{row['competitor']} is {side} than us on {row['aspect'].replace('_', ' ')}"
+            f": their net {float(row['competitor_value']):+.2f} vs our "
+            f"{float(row['own_value']):+.2f}"
+        )
+        assert row["summary"].startswith(said), row["summary"]
+    with engine.connect() as connection:
+        stored = set(connection.execute(select(FINDING.c.summary)).scalars())
+    assert {r["summary"] for r in gaps} <= stored
+    page = (out / "report.html").read_text("utf-8") + (out / "summary.md").read_text("utf-8")
+    assert " is weak on " not in page and " is strong on " not in page
+
+
+def test_a_finding_stored_in_the_old_wording_is_shown_in_the_new(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Reports before the comparative wording stored "X is weak on delivery: net +0.42
+    against our +0.86"; the next report's "no longer a finding" reads it back in today's
+    wording, figures unchanged."""
+    populate(engine, PLANTED)
+    build_report(engine, tmp_path / "one")
+    with engine.begin() as connection:
+        rows = connection.execute(
+            select(FINDING.c.id, FINDING.c.summary).where(FINDING.c.kind.in_(GAP_KINDS))
+        ).all()
+        for row in rows:  # back to the wording reports before it stored
+            old = re.sub(r" is (weak|strong)er than us on ", r" is \1 on ", row.summary)
+            old = old.replace(": their net ", ": net ").replace(" vs our ", " against our ")
+            connection.execute(FINDING.update().where(FINDING.c.id == row.id).values(summary=old))
+    assert rows
+    build_report(engine, tmp_path / "two", min_sample=10_000)  # no gap clears the bar
+    summary = (tmp_path / "two" / "summary.md").read_text("utf-8")
+    gone = [line for line in summary.splitlines() if line.startswith("- no longer a finding")]
+    assert gone and not any(" is weak on " in line for line in gone), gone
+    assert any(re.search(r"is weaker than us on delivery: their net [+-]\d\.\d\d vs our", line)
+               for line in gone), gone  # fmt: skip
+
+
+def test_a_difference_column_reads_at_one_precision() -> None:
+    """The demo's threats showed "+14%" above "+10.8%" (the second needs a decimal to keep
+    its bound off 0) under "share points": now every row of a kind takes the decimals the
+    column needs, in percentage points without a % sign; the values are unchanged."""
+    from compare.report.numbers import effect_text, kind_digits
+    from compare.report.stats import Interval
+
+    effects = [
+        ("own_unmet_need", Interval(-0.1361, -0.2171, -0.0671)),
+        ("own_unmet_need", Interval(-0.1081, -0.1941, -0.0041)),
+        ("competitor_weakness", Interval(0.78, 0.45, 1.09)),
+    ]
+    digits = kind_digits(effects)
+    assert digits == {"own_unmet_need": 1, "competitor_weakness": 2}
+    texts = [
+        effect_text(k, e.value, e.low, e.high, unit=False, digits=digits[k]) for k, e in effects
+    ]
+    assert texts == ["-13.6 [-21.7, -6.7]", "-10.8 [-19.4, -0.4]", "+0.78 [+0.45, +1.09]"]
 
 
 def test_report_and_findings_commands(db_url: str, engine: Engine, tmp_path: Path) -> None:
@@ -427,7 +499,7 @@ def test_evidence_quotes_come_from_reviews_rated_their_way_first(
         (
             "unmet_need",
             (0.2397, 0.1777, 0.3151),
-            "+24% [+18%, +32%] (share of reviews, theirs − ours)",
+            "+24 [+18, +32] (share of reviews, theirs − ours, percentage points)",
         ),
         # An unmet need stored before revision 0018 holds their share alone.
         (
@@ -456,5 +528,6 @@ def test_findings_command_prints_needs_as_shares(
     listed = CliRunner().invoke(app, ["findings", "--db", db_url, "--kind", "unmet need"])
     assert listed.exit_code == 0, listed.output
     row = next(line for line in listed.output.splitlines() if "Rival B" in line)
-    # their share, ours, and the difference in share points with its interval
-    assert re.search(r"\d+%\s+0%\s+\+\d+% \[\+\d+%, \+\d+%\]", row), row
+    # their share, ours, and the difference in percentage points (no % sign) with its interval
+    assert re.search(r"\d+%\s+0%\s+\+\d+(\.\d)? \[\+\d+(\.\d)?, \+\d+(\.\d)?\]", row), row
+    assert "percentage points" in listed.output

@@ -143,12 +143,18 @@ def test_summary_and_csv_tables_come_from_the_same_sections(engine: Engine, tmp_
     build_report(engine, out)
     summary = (out / "summary.md").read_text("utf-8")
     assert "## Opportunities" in summary and "## Threats" in summary
-    assert "### Their weaknesses where we are strong" in summary
+    # The heading says what the rule checks: their net may be positive, only below ours.
+    assert "### Where their net sentiment is below ours, and ours is positive" in summary
+    assert "### Where their net sentiment is above ours, and theirs is positive" in summary
+    assert "where we are strong" not in summary and "where we are weak" not in summary
     assert "](https://reviews.invalid/" in summary
     with (out / "tables" / "opportunities-weaknesses.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     first = rows[0]
     assert first["competitor"] == "Rival A" and float(first["gap"]) > 1.0
+    # The page's "opinions: theirs / ours" in the CSV too: ours in a column at the end.
+    assert list(first)[-1] == "sample_ours"
+    assert all(f"{r['sample']} / {r['sample_ours']}" in summary for r in rows)
     assert len(first["gap"]) > 6  # the raw value, not the rounded display text
     assert [s.key for s in SECTIONS][:3] == ["glance", "opportunities", "threats"]
 

@@ -36,6 +36,9 @@ class Cell:
     """The interval the text shows, if any: tables' CSV files give its bounds beside the value."""
     significant: bool | None = None
     """Whether the difference the cell shows is significant (None: no test), for the CSV."""
+    csv_extra: dict[str, object] = field(default_factory=dict)
+    """Facts the text shows beside the raw value, for the CSV: column name -> value (a
+    "theirs / ours" cell's ``sample_ours``), written after ``row_level``."""
 
     @property
     def raw(self) -> object:

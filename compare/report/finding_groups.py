@@ -15,9 +15,11 @@ from compare.report.evidence import Quote, quote_key
 from compare.report.findings import Finding
 
 OPPORTUNITY_KINDS = ("competitor_weakness", "unmet_need", "price_gap")
-"""Their weakness where we are strong, their customers' unmet needs, their higher prices."""
+"""Their net sentiment below ours where ours is positive, their customers' unmet needs, their
+higher prices."""
 THREAT_KINDS = ("competitor_strength", "own_unmet_need")
-"""Their strengths where we are weak, needs our customers voice more than theirs."""
+"""Their net sentiment above ours where theirs is positive, needs our customers voice more
+than theirs."""
 RANKING_RULE = (
     "Ranked by opportunity score, the dissatisfied opinions (or reviews) we can credibly "
     "win: the competitor's sample × their dissatisfied share × the conservative end of the "

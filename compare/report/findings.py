@@ -47,6 +47,7 @@ credibly win".
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import NormalDist
@@ -444,18 +445,18 @@ def aspect_findings(
         name = scope.name_of(cell.company_id)
         where = "" if cell.segment.dimension == "all" else f" ({cell.segment.describe()})"
         topic = aspect_label(cell.aspect)
-        ours = f"our {own.net.value:+.2f}{_base_text(cell.segment, own_base)}"
+        nets = (
+            f"their net {cell.net.value:+.2f} vs our {own.net.value:+.2f}"
+            f"{_base_text(cell.segment, own_base)}"
+        )
         if test.gap.value > 0 and own.net.low > 0:
             kind, label = "competitor_weakness", "negative"
             score = cell.opinions * (cell.negative / cell.opinions) * test.gap.low / 2
-            summary = f"{name} is weak on {topic}{where}: net {cell.net.value:+.2f} against {ours}"
+            summary = f"{name} is weaker than us on {topic}{where}: {nets}"
         elif test.gap.value < 0 and cell.net.low > 0:
             kind, label = "competitor_strength", "positive"
             score = cell.opinions * (own.negative / own.opinions) * (-test.gap.high) / 2
-            summary = (
-                f"{name} is strong on {topic}{where}: net {cell.net.value:+.2f} "
-                f"against {ours}; a gap for us to close"
-            )
+            summary = f"{name} is stronger than us on {topic}{where}: {nets}; a gap for us to close"
         else:
             continue
         p_value = gap_p_value(own.positive, own.negative, cell.positive, cell.negative, FDR)
@@ -482,6 +483,31 @@ def aspect_findings(
             )
         )
     return found
+
+
+_LEGACY_GAP = re.compile(
+    r"^(?P<name>.+) is (?P<side>weak|strong) on (?P<topic>.+?): "
+    r"net (?P<theirs>[+-]\d+\.\d+) against our (?P<rest>[+-]\d+\.\d+.*)$",
+    re.DOTALL,
+)
+"""A net-sentiment finding's summary as reports before the comparative wording stored it
+("X is weak on delivery: net +0.18 against our +0.96")."""
+
+
+def current_summary(kind: str, summary: str) -> str:
+    """A stored finding's summary in today's wording: a net-sentiment gap stored as "weak"
+    or "strong" (which read a positive net as weak) says "weaker/stronger than us" and whose
+    net is whose; figures and every other summary unchanged."""
+    if kind not in SEGMENT_KINDS:
+        return summary
+    match = _LEGACY_GAP.match(summary)
+    if match is None:
+        return summary
+    side = "weaker" if match["side"] == "weak" else "stronger"
+    return (
+        f"{match['name']} is {side} than us on {match['topic']}: "
+        f"their net {match['theirs']} vs our {match['rest']}"
+    )
 
 
 def _base_text(segment: Segment, own_base: str) -> str:

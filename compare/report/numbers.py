@@ -15,17 +15,20 @@ MAX_EXTRA_DIGITS = 3
 STYLES = {
     "net": ("{:+.{d}f}", 2),
     "share": ("{:.{d}%}", 0),
-    "points": ("{:+.{d}%}", 0),
+    "points": ("{:+.{d}f}", 0),
     "premium": ("{:+.{d}%}", 0),
     "ratio": ("{:.{d}f}", 2),
 }
 """Format and default decimals: net sentiment (-1..1) and its differences, shares of
-reviews and their differences (signed), price premiums (index - 1) and price indices."""
+reviews (%) and their differences (signed percentage points, no % sign: "+14", not "+14%"
+beside a share of 16%), price premiums (index - 1) and price indices."""
+SCALES = {"points": 100.0}
+"""Styles whose numbers are written scaled: a difference of shares 0.108 as 10.8 points."""
 
 
 def number_text(value: float, style: str, digits: int | None = None) -> str:
     fmt, default = STYLES[style]
-    return fmt.format(value, d=default if digits is None else digits)
+    return fmt.format(value * SCALES.get(style, 1.0), d=default if digits is None else digits)
 
 
 def _reads_as_zero(text: str) -> bool:
@@ -45,12 +48,26 @@ def interval_digits(interval: Interval, style: str, significant: bool) -> int:
     return digits + MAX_EXTRA_DIGITS
 
 
-def interval_text(interval: Interval, style: str, significant: bool | None = None) -> str:
+def shared_digits(intervals: list[tuple[Interval, bool]], style: str) -> int:
+    """Decimals for a column of (interval, significant): the most any of them needs
+    (``interval_digits``), so one quantity reads at one precision down a column ("+14.0"
+    above "+10.8", not "+14" above "+10.8")."""
+    return max(
+        (interval_digits(i, style, significant) for i, significant in intervals),
+        default=STYLES[style][1],
+    )
+
+
+def interval_text(
+    interval: Interval, style: str, significant: bool | None = None, digits: int | None = None
+) -> str:
     """``value [low, high]`` with decimals that keep the printed bounds honest
-    (``significant`` defaults to the interval excluding 0)."""
+    (``significant`` defaults to the interval excluding 0; ``digits``: a column's
+    ``shared_digits``, at least as many as this interval needs)."""
     if significant is None:
         significant = interval.excludes_zero()
-    digits = interval_digits(interval, style, significant)
+    needed = interval_digits(interval, style, significant)
+    digits = needed if digits is None else max(digits, needed)
     low, high = (number_text(v, style, digits) for v in (interval.low, interval.high))
     return f"{number_text(interval.value, style, digits)} [{low}, {high}]"
 
@@ -79,21 +96,42 @@ LEGACY_NEED = "unmet_need_share"
 STORED_EFFECT_UNITS = {
     "competitor_weakness": "net sentiment, ours − theirs",
     "competitor_strength": "net sentiment, ours − theirs",
-    "unmet_need": "share of reviews, theirs − ours",
-    "own_unmet_need": "share of reviews, theirs − ours",
+    "unmet_need": "share of reviews, theirs − ours, percentage points",
+    "own_unmet_need": "share of reviews, theirs − ours, percentage points",
     "price_gap": "their price premium",
     LEGACY_NEED: "their share of reviews alone, 95% CI; stored by an earlier version",
 }
 """What a finding's effect measures."""
 
 
-def effect_text(kind: str, value: float, low: float, high: float, *, unit: bool = True) -> str:
+def effect_style(kind: str) -> str:
+    """The ``STYLES`` key a finding kind's effect is written in."""
+    return "share" if kind == LEGACY_NEED else EFFECT_STYLES.get(kind, "net")
+
+
+def kind_digits(effects: list[tuple[str, Interval]]) -> dict[str, int]:
+    """Decimals of a column of findings' effects, per kind ((kind, effect) pairs): each
+    kind's ``shared_digits``, so one quantity reads at one precision down the column."""
+    by_kind: dict[str, list[tuple[Interval, bool]]] = {}
+    for kind, effect in effects:
+        by_kind.setdefault(kind, []).append((effect, effect.excludes_zero()))
+    return {kind: shared_digits(group, effect_style(kind)) for kind, group in by_kind.items()}
+
+
+def effect_text(
+    kind: str,
+    value: float,
+    low: float,
+    high: float,
+    *,
+    unit: bool = True,
+    digits: int | None = None,
+) -> str:
     """A finding's effect and interval as the report writes that kind's numbers, and what it
-    measures ("+24% [+13%, +35%] (share of reviews voicing it, theirs − ours)";
+    measures ("+24 [+13, +35] (share of reviews, theirs − ours, percentage points)";
     ``unit=False``: the numbers alone, for a table that says the units once, see
-    ``effect_units_text``)."""
-    style = "share" if kind == LEGACY_NEED else EFFECT_STYLES.get(kind, "net")
-    numbers = interval_text(Interval(value, low, high), style)
+    ``effect_units_text``; ``digits``: the column's ``shared_digits`` for the kind)."""
+    numbers = interval_text(Interval(value, low, high), effect_style(kind), digits=digits)
     if unit and kind in STORED_EFFECT_UNITS:
         return f"{numbers} ({STORED_EFFECT_UNITS[kind]})"
     return numbers

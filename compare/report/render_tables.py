@@ -192,6 +192,9 @@ def write_section_tables(sections: list[BuiltSection], out_dir: Path) -> list[Pa
                         record[f"{key}_high"] = cell.interval.high
                     if cell.significant is not None and f"{key}_significant" in record:
                         record[f"{key}_significant"] = cell.significant
+                    record.update(
+                        (name, value) for name, value in cell.csv_extra.items() if name in record
+                    )
                 record["row_level"] = row.level
                 records.append(record)
             path = _unused_path(folder, f"{section.key}-{table.key}", paths)
@@ -203,7 +206,8 @@ def write_section_tables(sections: list[BuiltSection], out_dir: Path) -> list[Pa
 def _csv_columns(table: Table) -> tuple[str, ...]:
     """The table's columns, each followed by ``_low`` and ``_high`` where a cell shows an
     interval and ``_significant`` where one shows a test (so a gap that is not significant
-    does not read as one in the CSV), then ``row_level``."""
+    does not read as one in the CSV), then ``row_level``, then the cells' ``csv_extra``
+    columns (``sample_ours``: our sample beside a "theirs / ours" cell's)."""
     columns: list[str] = []
     for column in table.columns:
         cells = [row.cells[column.key] for row in table.rows if column.key in row.cells]
@@ -212,7 +216,9 @@ def _csv_columns(table: Table) -> tuple[str, ...]:
             columns += [f"{column.key}_low", f"{column.key}_high"]
         if any(c.significant is not None for c in cells):
             columns.append(f"{column.key}_significant")
-    return (*columns, "row_level")
+    # Added later than the rest, so at the end: a reader of the columns by position keeps them.
+    extra = [name for row in table.rows for cell in row.cells.values() for name in cell.csv_extra]
+    return (*columns, "row_level", *dict.fromkeys(extra))
 
 
 def _unused_path(folder: Path, stem: str, taken: list[Path]) -> Path:

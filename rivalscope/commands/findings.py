@@ -51,8 +51,8 @@ def findings(
         bool,
         typer.Option(
             "--they-lead",
-            help="List where they beat us instead of the targets to win: their strengths "
-            "where we are weak, and needs our customers voice more than theirs.",
+            help="List where they beat us instead of the targets to win: their net sentiment "
+            "above ours (theirs positive), and needs our customers voice more than theirs.",
         ),
     ] = False,
     min_score: Annotated[
@@ -65,8 +65,8 @@ def findings(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """List the targets to win stored by the latest `rivalscope report` (their weaknesses
-    where we are strong, their customers' unmet needs, their higher prices), highest score
+    """List the targets to win stored by the latest `rivalscope report` (their net
+    sentiment below ours where ours is positive, their customers' unmet needs, their higher prices), highest score
     first; --they-lead lists where they beat us instead.
 
     Example: rivalscope findings --kind competitor_weakness --min-score 10
@@ -79,6 +79,7 @@ def findings(
         VALUE_STYLES,
         effect_text,
         effect_units_text,
+        kind_digits,
         score_text,
         side_text,
         units_text,
@@ -92,6 +93,7 @@ def findings(
         stored_segment_mix,
         stored_small_segments,
     )
+    from compare.report.stats import Interval
     from storage.db import READING, database_url, open_database
 
     if kind is not None:
@@ -240,6 +242,13 @@ def findings(
     )
     # An unmet need stored by an earlier version holds their share alone: shown as such.
     kinds = [LEGACY_NEED if f.legacy_need else f.kind for f in rows]
+    # One precision per kind down the column ("+14.0" above "+10.8", not "+14").
+    digits = kind_digits(
+        [
+            (k, Interval(f.effect, f.effect_low, f.effect_high))
+            for f, k in zip(rows, kinds, strict=True)
+        ]
+    )
     lines = [
         [
             f.competitor,
@@ -251,7 +260,9 @@ def findings(
             side_text(f.kind, f.own_value) + ("†" if f.own_base_fallback else ""),
             "–"
             if kind == LEGACY_NEED
-            else effect_text(kind, f.effect, f.effect_low, f.effect_high, unit=False),
+            else effect_text(
+                kind, f.effect, f.effect_low, f.effect_high, unit=False, digits=digits[kind]
+            ),
             # both sides' samples where there are two (a price gap's pairs are one)
             f"{f.sample_size}/{f.own_sample_size}"
             if f.kind in VALUE_STYLES

@@ -65,8 +65,8 @@ def report(
 
     Writes report.html (self-contained), summary.md, findings.csv, findings.json,
     aspects.csv and tables/*.csv into --out, and stores the findings (see `rivalscope
-    findings`). Opportunities (their weaknesses, their customers' unmet needs, their
-    higher prices) and threats (their strengths where we are weak) are listed apart.
+    findings`). Opportunities (their net sentiment below ours, their customers' unmet needs,
+    their higher prices) and threats (their net sentiment above ours) are listed apart.
 
     Example: rivalscope report --out report --competitor "Maison Lumière" --since 2025-01-01
     """
@@ -91,7 +91,7 @@ def report(
     finally:
         engine.dispose()
     from compare.report.finding_groups import opportunities, threats
-    from compare.report.numbers import effect_text, sample_text, score_text
+    from compare.report.numbers import effect_text, kind_digits, sample_text, score_text
 
     for title, groups in (
         ("Top opportunities", opportunities(result.findings)),
@@ -104,7 +104,10 @@ def report(
         for column in ("#", "competitor", "aspect", "segments", "kind", "effect [CI]", "n"):
             table.add_column(column, justify="right" if column in ("#", "n") else "left")
         table.add_column("score", justify="right")
-        for rank, group in enumerate(groups[:TOP_SHOWN], start=1):
+        shown = groups[:TOP_SHOWN]
+        # One precision per kind down the column ("+14.0" above "+10.8", not "+14").
+        digits = kind_digits([(g.main.kind, g.main.effect) for g in shown])
+        for rank, group in enumerate(shown, start=1):
             f = group.main
             table.add_row(
                 str(rank),
@@ -115,7 +118,9 @@ def report(
                 )
                 or "all reviews",
                 f.kind.replace("_", " "),
-                effect_text(f.kind, f.effect.value, f.effect.low, f.effect.high),
+                effect_text(
+                    f.kind, f.effect.value, f.effect.low, f.effect.high, digits=digits[f.kind]
+                ),
                 sample_text(f),
                 score_text(f.score)
                 + (

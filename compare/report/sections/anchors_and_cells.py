@@ -36,8 +36,11 @@ def company_colours(data: ReportData) -> dict[int, str]:
     return colours
 
 
-def significance_cell(interval: Interval, style: str, significant: bool, href: str) -> Cell:
-    text = interval_text(interval, style, significant)
+def significance_cell(
+    interval: Interval, style: str, significant: bool, href: str, digits: int | None = None
+) -> Cell:
+    """An interval with its test (``digits``: its column's ``numbers.shared_digits``)."""
+    text = interval_text(interval, style, significant, digits)
     return Cell(
         text + ("" if significant else " (not significant)"),
         value=interval.value,

@@ -11,7 +11,13 @@ from compare.report.blocks import Block, BulletList, Cell, Column, Paragraph, Ro
 from compare.report.data_model import ReportData
 from compare.report.finding_groups import RANKING_RULE, FindingGroup, opportunities, threats
 from compare.report.findings import SEGMENT_KINDS, Finding, SmallSegments
-from compare.report.numbers import family_text, number_text, own_base_text, score_text
+from compare.report.numbers import (
+    family_text,
+    number_text,
+    own_base_text,
+    score_text,
+    shared_digits,
+)
 from compare.report.section_registry import register
 from compare.report.sections.anchors_and_cells import TABLE_QUOTES, group_anchor, significance_cell
 from compare.report.segment_mix import mix_notes
@@ -88,13 +94,10 @@ def _net_cells(lead: bool) -> dict[str, CellBuilder]:
         interval = Interval(-e.value, -e.high, -e.low) if lead else e
         return significance_cell(interval, "net", f.significant, f"#{anchor}")
 
-    def sample(f: Finding, _: str) -> Cell:
-        return Cell(f"{f.sample_size} / {f.own_sample_size}", value=f.sample_size, css="num")
-
     def base(f: Finding, _: str) -> Cell:
         return Cell(own_base_text(f.own_base, f.segment.dimension != "all"), value=f.own_base)
 
-    return {"theirs": theirs, "ours": ours, "base": base, "gap": gap, "sample": sample}
+    return {"theirs": theirs, "ours": ours, "base": base, "gap": gap, "sample": _sample_cell}
 
 
 def _net_columns(lead: bool) -> list[Column]:
@@ -114,7 +117,10 @@ def _net_columns(lead: bool) -> list[Column]:
     ]
 
 
-def _need_cells() -> dict[str, CellBuilder]:
+def _need_cells(digits: int | None = None) -> dict[str, CellBuilder]:
+    """Columns of a need finding; ``digits``: the difference column's decimals
+    (``points_digits``)."""
+
     def theirs(f: Finding, _: str) -> Cell:
         value = f.competitor_value or 0.0
         return Cell(number_text(value, "share"), value=f.competitor_value, css="num")
@@ -123,12 +129,27 @@ def _need_cells() -> dict[str, CellBuilder]:
         return Cell(number_text(f.own_value or 0.0, "share"), value=f.own_value, css="num")
 
     def gap(f: Finding, anchor: str) -> Cell:
-        return significance_cell(f.effect, "points", f.significant, f"#{anchor}")
+        return significance_cell(f.effect, "points", f.significant, f"#{anchor}", digits)
 
-    def sample(f: Finding, _: str) -> Cell:
-        return Cell(f"{f.sample_size} / {f.own_sample_size}", value=f.sample_size, css="num")
+    return {"theirs": theirs, "ours": ours, "gap": gap, "sample": _sample_cell}
 
-    return {"theirs": theirs, "ours": ours, "gap": gap, "sample": sample}
+
+def _sample_cell(f: Finding, _: str) -> Cell:
+    """Both samples, theirs first; the CSV gets ours in a column of its own (``sample_ours``)."""
+    return _samples_cell(f.sample_size, f.own_sample_size, "sample_ours")
+
+
+def _samples_cell(first: int, second: int, second_column: str) -> Cell:
+    """The cell "first / second": the CSV's ``sample`` the first and ``second_column`` the second."""
+    return Cell(f"{first} / {second}", value=first, css="num", csv_extra={second_column: second})
+
+
+def points_digits(ranked: list[tuple[int, FindingGroup]]) -> int:
+    """Decimals of a need table's difference column: the most any of its rows needs, so the
+    column reads at one precision."""
+    return shared_digits(
+        [(f.effect, f.significant) for _, group in ranked for f in group.members], "points"
+    )
 
 
 NEED_COLUMNS = [
@@ -137,7 +158,7 @@ NEED_COLUMNS = [
     LEADING[3],
     Column("theirs", "their reviews voicing it (share)", numeric=True),
     Column("ours", "ours (share)", numeric=True),
-    Column("gap", "difference, theirs − ours (share points) [adjusted CI]", numeric=True),
+    Column("gap", "difference, theirs − ours (percentage points) [adjusted CI]", numeric=True),
     Column("sample", "reviews: theirs / ours", numeric=True),
     *TRAILING,
 ]
@@ -226,7 +247,7 @@ def opportunities_section(data: ReportData) -> list[Block]:
         Paragraph(RANKING_RULE + " Ranks run across the three tables."),
         *_finding_table(
             "weaknesses",
-            "Their weaknesses where we are strong",
+            WEAKNESS_HEADING,
             _net_columns(lead=False),
             of("competitor_weakness"),
             "opportunities",
@@ -243,7 +264,7 @@ def opportunities_section(data: ReportData) -> list[Block]:
             NEED_COLUMNS,
             of("unmet_need"),
             "opportunities",
-            _need_cells(),
+            _need_cells(points_digits(of("unmet_need"))),
             "Share of the company's reviews voicing a wish or a missing feature on the topic. "
             + family_text(data.need_level, "needs"),
         ),
@@ -263,6 +284,10 @@ def opportunities_section(data: ReportData) -> list[Block]:
     ]
 
 
+WEAKNESS_HEADING = "Where their net sentiment is below ours, and ours is positive"
+"""What ``competitor_weakness`` checks (``WEAKNESS_RULE``): their net may be positive too."""
+STRENGTH_HEADING = "Where their net sentiment is above ours, and theirs is positive"
+"""What ``competitor_strength`` checks (``STRENGTH_RULE``): ours may be positive too."""
 WEAKNESS_RULE = (
     "A row needs their net significantly below ours and ours above 0 beyond chance (its 95% "
     "interval above 0): a significant gap where our own net may be 0 or below is no strength "
@@ -282,26 +307,26 @@ OWN_NEED_COLUMNS = [
     Column("topic", "need"),
     Column("ours", "our reviews voicing it (share)", numeric=True),
     Column("theirs", "theirs (share)", numeric=True),
-    Column("gap", "difference, ours − theirs (share points) [adjusted CI]", numeric=True),
+    Column("gap", "difference, ours − theirs (percentage points) [adjusted CI]", numeric=True),
     Column("sample", "reviews: ours / theirs", numeric=True),
     TRAILING[0],  # the score
     Column("evidence", "what our reviewers say"),
 ]
 
 
-def _own_need_cells() -> dict[str, CellBuilder]:
+def _own_need_cells(digits: int | None = None) -> dict[str, CellBuilder]:
     """Columns of a need our reviewers voice more: ours first, the difference turned to
     ours − theirs (positive), as the column heading says."""
-    cells = _need_cells()
+    cells = _need_cells(digits)
 
     def gap(f: Finding, anchor: str) -> Cell:
         e = f.effect
         return significance_cell(
-            Interval(-e.value, -e.high, -e.low), "points", f.significant, f"#{anchor}"
+            Interval(-e.value, -e.high, -e.low), "points", f.significant, f"#{anchor}", digits
         )
 
     def sample(f: Finding, _: str) -> Cell:
-        return Cell(f"{f.own_sample_size} / {f.sample_size}", value=f.own_sample_size, css="num")
+        return _samples_cell(f.own_sample_size, f.sample_size, "sample_theirs")
 
     return {**cells, "gap": gap, "sample": sample}
 
@@ -332,7 +357,7 @@ def threats_section(data: ReportData) -> list[Block]:
         ),
         *_finding_table(
             "strengths",
-            "Their strengths where we are weak",
+            STRENGTH_HEADING,
             _net_columns(lead=True),
             of("competitor_strength"),
             "threats",
@@ -348,7 +373,7 @@ def threats_section(data: ReportData) -> list[Block]:
             OWN_NEED_COLUMNS,
             of("own_unmet_need"),
             "threats",
-            _own_need_cells(),
+            _own_need_cells(points_digits(of("own_unmet_need"))),
             "Share of the company's reviews voicing a wish or a missing feature on the topic; "
             "quotes are our reviewers'. Judged with their unmet needs, as one family: "
             + family_text(data.need_level, "needs"),

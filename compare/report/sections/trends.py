@@ -22,7 +22,7 @@ from compare.report.data_model import (
     PriceIndexMove,
     ReportData,
 )
-from compare.report.numbers import family_text, interval_text, number_text
+from compare.report.numbers import family_text, interval_text, number_text, shared_digits
 from compare.report.section_registry import ReportQuery, loaded, register
 from compare.report.sections.anchors_and_cells import company_colours
 from compare.report.svg import Series, line_chart
@@ -263,7 +263,7 @@ def _findings_since(data: ReportData) -> Table:
     return Table(
         "findings_since",
         "Findings new or no longer found since the previous report",
-        [Column("change", "change"), Column("finding", "finding (as that report wrote it)")],
+        [Column("change", "change"), Column("finding", "finding (with that report's figures)")],
         rows,
         note=(
             "A finding no longer found is one the previous report had that this one does not: "
@@ -297,14 +297,16 @@ def _complaints_cell(complaints: Complaints | None, min_sample: int) -> Cell:
     return Cell(f"{complaints.share:.0%} ({counts})", value=complaints.share, css="num")
 
 
-def _complaint_row(data: ReportData, trend: ComplaintTrend, months: list[str]) -> Row:
+def _complaint_row(
+    data: ReportData, trend: ComplaintTrend, months: list[str], digits: int | None = None
+) -> Row:
     return Row(
         {
             "company": Cell(data.scope.name_of(trend.company_id)),
             "aspect": Cell(aspect_label(trend.aspect)),
             **{m: _complaints_cell(trend.months.get(m), data.scope.min_sample) for m in months},
             "change": Cell(
-                interval_text(trend.change, "points", trend.significant),
+                interval_text(trend.change, "points", trend.significant, digits),
                 value=trend.change.value,
                 css="num",
                 interval=trend.change,
@@ -330,6 +332,7 @@ def _complaint_table(
         tested.trends,
         key=lambda t: (order.get(t.company_id, len(order)), volume.get(t.aspect, len(volume))),
     )
+    digits = shared_digits([(t.change, t.significant) for t in trends], "points")
     note = (
         "Complaint share: of a company's reviews with a positive or negative opinion on the "
         "aspect, the share with a negative one (negative/opinions in brackets; a month with "
@@ -352,11 +355,13 @@ def _complaint_table(
             Column("company", "company"),
             Column("aspect", "aspect"),
             *_month_columns(months, partial, last_day),
-            Column("change", f"change: {latest} against {before} (points)", numeric=True),
+            Column(
+                "change", f"change: {latest} against {before} (percentage points)", numeric=True
+            ),
             Column("latest_opinions", f"opinions in {latest}", numeric=True),
             Column("before_opinions", f"opinions in {before}", numeric=True),
         ],
-        [_complaint_row(data, t, months) for t in trends],
+        [_complaint_row(data, t, months, digits) for t in trends],
         note=note,
     )
 
