@@ -1,5 +1,5 @@
 """The demo's listing pages never become products, however few cards they show: they give
-their cards as listing offers; its product pages still give their product (the same shops,
+their cards as listing offers, priced in the shop's currency; its product pages still give their product (the same shops,
 the same extraction)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from rivalscope.demo.pages import (
     product_url,
     shop_url,
 )
-from rivalscope.demo.shops import generate_shops
+from rivalscope.demo.shops import generate_scripted_shops, generate_shops
 from spiders.extract.auto import extract_auto
 
 BASE = "http://127.0.0.1:8765"
@@ -21,7 +21,7 @@ BASE = "http://127.0.0.1:8765"
 
 @pytest.mark.parametrize("products", [1, 2, 6, 60])
 def test_listing_pages_give_their_cards_as_listing_offers(products: int) -> None:
-    for shop in generate_shops(products=products):
+    for shop in [*generate_shops(products=products), *generate_scripted_shops(products=products)]:
         page, html = 1, listing_page(shop, 1, BASE)
         while html is not None:
             found = extract_auto(html, f"{shop_url(BASE, shop)}?page={page}")
@@ -33,6 +33,9 @@ def test_listing_pages_give_their_cards_as_listing_offers(products: int) -> None
                 shop.slug,
                 page,
             )
+            # the cards' currency, though a sign several currencies share ("kr") shows it: the
+            # page's locale names the market, as a shop's domain does off the demo's 127.0.0.1
+            assert {o.currency for o in found.offers} == {shop.currency}, (shop.slug, page)
             page += 1
             html = listing_page(shop, page, BASE)
 

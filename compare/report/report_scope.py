@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, select, true
 
@@ -16,6 +16,17 @@ MIN_MIN_SAMPLE = 1
 ``findings.SUGGEST_FLOOR``)."""
 MAX_MIN_SAMPLE = 1_000_000
 """A larger --min-sample calls no gap (and overflows the database's integers)."""
+REVIEW_DAYS_AHEAD = timedelta(days=1)
+"""How far a stored review's date may run ahead of today in UTC: it is the reviewer's own
+calendar day (UTC+14 is a day ahead of UTC), and the crawl's and the import's check
+(``review_problem``) lets dates up to a day after UTC's today through."""
+
+
+def latest_review_day(now: datetime | None = None) -> date:
+    """The most recent date a stored review can carry at ``now`` (default: the clock), by
+    UTC's calendar as every stored date and time is, never the machine's local one."""
+    moment = now or datetime.now(UTC)
+    return moment.astimezone(UTC).date() + REVIEW_DAYS_AHEAD
 
 
 @dataclass(frozen=True)
@@ -98,15 +109,18 @@ def resolve_scope(
     since: date | None,
     until: date | None,
     min_sample: int,
+    *,
+    now: datetime | None = None,
 ) -> ReportScope:
-    """The own company and the competitors (all others unless named); errors for humans."""
+    """The own company and the competitors (all others unless named); errors for humans
+    (``now``, default the clock, decides which ``since`` is in the future)."""
     if min_sample < MIN_MIN_SAMPLE:
         raise ReportError(f"--min-sample must be at least {MIN_MIN_SAMPLE}, got {min_sample}")
     if min_sample > MAX_MIN_SAMPLE:
         raise ReportError(f"--min-sample must be at most {MAX_MIN_SAMPLE:,}, got {min_sample}")
     if since is not None and until is not None and since > until:
         raise ReportError(f"--since {since} is after --until {until}")
-    if since is not None and since > date.today():
+    if since is not None and since > latest_review_day(now):
         raise ReportError(f"--since {since} is in the future: no review is that recent")
     rows = connection.execute(select(COMPANY.c.id, COMPANY.c.name, COMPANY.c.is_own)).all()
     companies = [CompanyRef(int(r.id), str(r.name), bool(r.is_own)) for r in rows]

@@ -86,9 +86,9 @@ def layout(
     head_extra: str = "",
     charset: str = "utf-8",
 ) -> str:
-    """A whole HTML document in the shop's language."""
+    """A whole HTML document in the shop's language, its market's region declared."""
     return (
-        f'<!DOCTYPE html>\n<html lang="{shop.language}">\n<head>\n'
+        f'<!DOCTYPE html>\n<html lang="{shop.locale}">\n<head>\n'
         f'<meta charset="{charset}">\n<title>{escape(title)} | {escape(shop.name)}</title>\n'
         f'<link rel="canonical" href="{attr(canonical)}">\n{head_extra}</head>\n<body>\n'
         f'<header class="site-header"><a href="/{shop.slug}/">{escape(shop.name)}</a></header>\n'

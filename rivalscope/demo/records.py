@@ -136,3 +136,11 @@ class DemoShop:
     def reviews(self) -> list[DemoReview]:
         """Every ground-truth review of the shop's products (broken pages excluded)."""
         return [review for product in self.products for review in product.reviews]
+
+    @property
+    def locale(self) -> str:
+        """The language tag its pages declare, with the market's region as shops localised
+        for a market write it (``"en-NO"``, ``"fr-FR"``): a sign several currencies share
+        ("kr") reads as the market's currency, as a real shop's country domain would tell
+        off the demo's 127.0.0.1."""
+        return f"{self.language}-{self.market}"
