@@ -50,7 +50,7 @@ from settings.languages import known_language_code
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
 from settings.user_errors import UserError
 from settings.user_files import UserFileError, read_user_text
-from settings.xpath_functions import unknown_functions
+from settings.xpath_functions import called_functions, unknown_functions
 
 DEFAULT_TARGETS_FILE = "targets.toml"
 
@@ -228,6 +228,8 @@ def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str 
     except SELECTOR_ERRORS as exc:
         hint = f"; {_PSEUDO_ELEMENT_HINT}" if extraction and "pseudo-element" in str(exc) else ""
         return f"{name} {query!r} is not a valid selector ({exc}{hint})"
+    if not extraction and (problem := _browser_problem(name, query)):
+        return problem
     if query.startswith("xpath:"):
         # Compiled, its functions are not looked up until a node reaches them.
         unknown = unknown_functions(expression, probe.namespaces, probe.root)
@@ -238,6 +240,30 @@ def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str 
                 f"{', '.join(f'{f}()' for f in unknown)}; XPath 1.0's functions, has-class() "
                 f"and EXSLT's {prefixes} ones are known)"
             )
+    return None
+
+
+_PARSEL_PSEUDO_ELEMENT = re.compile(r"::(?:text|attr)\b")
+
+
+def _browser_problem(name: str, query: str) -> str | None:
+    """Why a ``[browser]`` selector that parsel reads is one the browser cannot run, or None:
+    parsel's ``::text`` and ``::attr()``, XPath functions beyond XPath 1.0's (parsel's
+    ``has-class()``, EXSLT's ``re:`` and ``set:``)."""
+    if query.startswith("xpath:"):
+        called = called_functions(query.removeprefix("xpath:")) or []
+        extra = [f for f in called if ":" in f or f == "has-class"]
+        if extra:
+            return (
+                f"{name} {query!r} is not a selector a browser runs ("
+                f"{', '.join(f'{f}()' for f in extra)}: a browser knows XPath 1.0's functions "
+                "only)"
+            )
+    elif _PARSEL_PSEUDO_ELEMENT.search(query):
+        return (
+            f"{name} {query!r} is not a selector a browser runs (::text and ::attr() read "
+            "fields; name the element)"
+        )
     return None
 
 
@@ -263,11 +289,13 @@ class BrowserRender(_Strict):
     """How a page is rendered in chromium for ``render = "browser"`` (all waits bounded)."""
 
     wait_for: str | None = None
-    """CSS selector to wait for after loading (default: wait until the network is idle)."""
+    """Selector (CSS, or ``xpath:...`` as in ``[selectors]``; what a browser runs: no ``::text``,
+    XPath 1.0's functions only) to wait for after loading (default: network idle)."""
     wait_timeout_s: float = Field(default=10, gt=0, le=120)
     """Longest wait for ``wait_for`` or network idle; the page is read as it is then."""
     click: str | None = None
-    """CSS selector of a "load more" / "next reviews" button, clicked until it is gone."""
+    """Selector (CSS, or ``xpath:...``) of a "load more" / "next reviews" button, clicked until
+    it is gone."""
     max_clicks: int = Field(default=5, ge=0, le=200)
     """Clicks on ``click`` at most, per page."""
     max_scrolls: int = Field(default=10, ge=0, le=500)
@@ -276,7 +304,7 @@ class BrowserRender(_Strict):
     reviews loaded when scrolled into view); also stops once ``wait_for`` matches
     ``limits.max_reviews`` elements. 0: never scroll."""
     dismiss: str | None = None
-    """CSS selector of a consent or cookie-wall button clicked once, if shown, before the
+    """Selector (CSS, or ``xpath:...``) of a consent or cookie-wall button clicked once, if shown, before the
     reviews are awaited (name the button that accepts or closes; never one that buys or
     sends a form). Whatever it says, a fixed layer covering the ``click`` button is hidden
     before each click (never clicked)."""

@@ -53,6 +53,19 @@ SKIPPED_RESOURCES = frozenset({"image", "font", "media"})
 PLAYWRIGHT_HANDLER = "spiders.rendering_handler.RenderingHandler"
 
 
+XPATH_PREFIX = "xpath:"
+"""How a targets file writes XPath, in ``[selectors]`` and ``[browser]`` alike (README)."""
+
+
+def playwright_selector(query: str) -> str:
+    """A ``[browser]`` selector (``wait_for``, ``click``, ``dismiss``) as Playwright's engine
+    reads it: ``xpath:...`` (as the extraction selectors write XPath) becomes ``xpath=...``,
+    CSS is named ``css=`` (so no CSS is taken for another engine's ``name=...``)."""
+    if query.startswith(XPATH_PREFIX):
+        return "xpath=" + query.removeprefix(XPATH_PREFIX).strip()
+    return "css=" + query
+
+
 class BrowserMissingError(UserError):
     """A source needs the browser and chromium (or scrapy-playwright) is not installed."""
 
@@ -380,7 +393,7 @@ async def _settle(
     if not render.click:
         return
     for _ in range(render.max_clicks):
-        button = page.locator(render.click).first
+        button = page.locator(playwright_selector(render.click)).first
         try:
             await _close_walls(page, render, network)
             if not await button.is_visible():
@@ -408,9 +421,12 @@ async def _await_reviews(page: Page, render: BrowserRender, network: PendingRequ
     try:
         if render.wait_for:
             # The consent button or a dialog wall may come first, and the reviews only once
-            # it is clicked or closed.
-            either = ", ".join(s for s in (render.wait_for, render.dismiss, _OPEN_DIALOG) if s)
-            await page.wait_for_selector(either, timeout=timeout_ms)
+            # it is clicked or closed (any of them: an XPath does not join a CSS list).
+            either = page.locator(playwright_selector(render.wait_for))
+            for other in (render.dismiss, _OPEN_DIALOG):
+                if other:
+                    either = either.or_(page.locator(playwright_selector(other)))
+            await either.first.wait_for(timeout=timeout_ms)
             settled = True
         else:
             await page.wait_for_load_state("networkidle", timeout=timeout_ms)
@@ -418,7 +434,7 @@ async def _await_reviews(page: Page, render: BrowserRender, network: PendingRequ
         pass  # a timeout: read the page as it is
     answered = False
     if render.dismiss:
-        button = page.locator(render.dismiss).first
+        button = page.locator(playwright_selector(render.dismiss)).first
         try:
             if await button.is_visible():
                 await button.click(timeout=timeout_ms)
@@ -430,7 +446,7 @@ async def _await_reviews(page: Page, render: BrowserRender, network: PendingRequ
     if render.wait_for and (settled or answered or closed):
         # At once when the reviews were what came; else they may come now.
         with contextlib.suppress(PlaywrightError):
-            await page.wait_for_selector(render.wait_for, timeout=timeout_ms)
+            await page.wait_for_selector(playwright_selector(render.wait_for), timeout=timeout_ms)
 
 
 _OPEN_DIALOG = "dialog[open]"
@@ -443,8 +459,16 @@ _OPEN_DIALOG = "dialog[open]"
 # page those still open (their script refuses to close or opens them again), which ends the
 # page's inertness. Structural: no words read.
 _HOLDS = """(el, keep) => keep.some((query) => {
-  try { return el.matches(query) || el.querySelector(query) !== null; }
-  catch (e) { return false; }  // no CSS a browser takes (an xpath: selector)
+  try {
+    if (!query.startsWith("xpath:")) return el.matches(query) || el.querySelector(query) !== null;
+    const found = el.ownerDocument.evaluate(
+      query.slice(6).trim(), el, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+    for (let i = 0; i < found.snapshotLength; i++) {
+      if (el === found.snapshotItem(i) || el.contains(found.snapshotItem(i))) return true;
+    }
+    return false;
+  }
+  catch (e) { return false; }  // no selector a browser takes
 })"""
 _DIALOG_WALLS = f"""([keep, action]) => {{
   const holds = {_HOLDS};
@@ -630,8 +654,8 @@ async def _scroll(
             if after == before:
                 return
             if render.wait_for:
-                if matches is None:  # no CSS: as playwright reads it (no frames)
-                    matches = await page.locator(render.wait_for).count()
+                if matches is None:  # XPath: as playwright reads it (no frames)
+                    matches = await page.locator(playwright_selector(render.wait_for)).count()
                 if matches >= max_reviews:
                     return
             if 2 * chars - chars_before > max_chars:
@@ -666,7 +690,7 @@ async def _uncover(page: Page, selector: str) -> None:
     from playwright.async_api import Error as PlaywrightError
 
     with contextlib.suppress(PlaywrightError):
-        await page.locator(selector).first.evaluate(_UNCOVER, timeout=1000)
+        await page.locator(playwright_selector(selector)).first.evaluate(_UNCOVER, timeout=1000)
 
 
 class PendingRequests:

@@ -64,6 +64,7 @@ from spiders.fetch_problems import (
     refused_redirect_scheme,
     size_refusal_said,
 )
+from spiders.raw_fields import clean_text
 from spiders.robots_rules import RobotsForbidden, RobotsUnreadable, dead_site_prefix
 from storage.child_process import quiet_resource_tracker
 
@@ -74,7 +75,12 @@ SETTLE_S = 60.0
 
 class PageNotRead(UserError):
     """The page was not read: robots.txt refuses it (or could not be read), it could not be
-    fetched, or it answered an HTTP error."""
+    fetched, or it answered an HTTP error. Its line quotes what the server sent (a redirect's
+    URL, host or port in an error's words): control characters dropped (``clean_text``), so
+    that a server cannot send escape sequences to the terminal."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(clean_text(message) or "")
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from spiders.fetch_problems import (
     size_refusal_said,
 )
 from spiders.page_budget import MAX_PAGES_SETTING
-from spiders.raw_fields import key_date
+from spiders.raw_fields import clean_text, key_date
 from spiders.render_budget import RENDER_PAGES_SETTING
 from spiders.tag_budget import MAX_PAGE_TAGS, within_tag_budget
 
@@ -568,7 +568,10 @@ class TargetSpider(scrapy.Spider):
         self._sample(message)
 
     def _sample(self, message: str) -> None:
+        """Keep ``message`` for the run's error samples (the crawl summary prints them): they
+        quote what servers sent (a redirect's URL in an error's words), control characters
+        dropped (``clean_text``)."""
         samples: list[str] = getattr(self, "error_samples", [])
         if len(samples) < 20:
-            samples.append(message[:300])
+            samples.append((clean_text(message) or "")[:300])
         self.error_samples = samples

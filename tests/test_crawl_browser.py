@@ -78,6 +78,9 @@ def _crawl(tmp_path: Path, targets: str) -> tuple[int, list[str], str]:
     [
         # Clicks "load more" until the button is gone: every page of the widget's API.
         ('allow_hosts = ["127.0.0.2"]\nclick = "#more"\nwait_for = "[itemprop=review]"', 7),
+        # XPath written as [selectors] write it ("xpath:..."). Before, Playwright read it as
+        # CSS and failed: never clicked, the first three only.
+        ('allow_hosts = ["127.0.0.2"]\nclick = "xpath://button[@id=\'more\']"', 7),
         # max_clicks bounds the clicks: the first page and one more.
         ('allow_hosts = ["127.0.0.2"]\nclick = "#more"\nmax_clicks = 1', 6),
         # The widget's host is not allowed: its API is blocked, nothing loads.
@@ -275,6 +278,24 @@ def test_browser_table_is_validated(table: str, message: str) -> None:
         parse_targets(_targets("http://127.0.0.1:9", "js"))
 
 
+@pytest.mark.parametrize(
+    ("query", "engine_form"),
+    [
+        # XPath written as [selectors] write it: Playwright read "xpath:..." as CSS and failed
+        ("xpath://button[@id='more']", "xpath=//button[@id='more']"),
+        ("xpath: //div", "xpath=//div"),
+        ("[itemprop=review]", "css=[itemprop=review]"),
+        ("div.review > p", "css=div.review > p"),
+    ],
+)
+def test_browser_selectors_are_given_to_playwright_in_its_engine_form(
+    query: str, engine_form: str
+) -> None:
+    from spiders.browser import playwright_selector
+
+    assert playwright_selector(query) == engine_form
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_long_gallery_page_renders_without_images_and_its_script_sees_our_user_agent(
@@ -404,6 +425,14 @@ def _reads_every_review(tmp_path: Path, site: WidgetSite, page: str, browser_key
         # A consent wall that holds the reviews back until its button is clicked.
         ("kettle-consent", 'dismiss = "#consent-ok"\nwait_for = "[itemprop=review]"', 7),
         ("kettle-consent", "wait_timeout_s = 2", 0),
+        # The same in XPath, as [selectors] write it. Before, Playwright read it as CSS and
+        # failed: never answered, none.
+        (
+            "kettle-consent",
+            "dismiss = \"xpath://*[@id='consent-ok']\"\n"
+            "wait_for = \"xpath://*[@itemprop='review']\"\nwait_timeout_s = 3",
+            7,
+        ),
         # A modal dialog makes the rest of the page inert: "load more" is never clicked.
         # Before, the first three only; now closed with the Escape key.
         ("kettle-dialog-escape", "wait_timeout_s = 3", 7),

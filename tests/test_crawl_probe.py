@@ -24,6 +24,7 @@ from scrapy.settings import Settings
 from settings.targets import Crawler as CrawlerTable
 from settings.targets import Limits
 from spiders.crawl_probe import fetch, probe_settings, run_in_crawl, time_limit
+from tests.loopback_site import QuietHandler, answer, answered_robots, serving, write_targets
 from tests.ports import free_port
 from tests.robots_site import DISALLOW_PRIVATE, RobotsSite
 
@@ -184,3 +185,48 @@ def test_a_redirect_to_another_scheme_is_said_not_followed(tmp_path: Path, path:
     assert "Traceback" not in err, err
     assert running.returncode == 2, out + err
     assert f"cannot fetch {url}: redirects to a {scheme}: URL, not followed" in err, err
+
+
+class _EscapeRedirects(QuietHandler):
+    """Redirects to URLs holding ESC c (a terminal's reset): in the port, in the host."""
+
+    def do_GET(self) -> None:
+        if answered_robots(self):
+            return
+        to = {"/port": "http://127.0.0.1:8\x1bc/", "/host": "http://a\x1bc.example/"}
+        answer(self, 302, {"Location": to[self.path]}, b"")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/port", "ValueError: Port could not be cast to integer value as 8c"),
+        ("/host", "robots.txt of ac.example (the host it redirects to) could not be read"),
+    ],
+)
+def test_a_redirect_url_quoted_in_an_error_line_sends_no_control_characters(
+    tmp_path: Path, path: str, says: str
+) -> None:
+    """The error's words quote the server's Location: its escape sequences reached the
+    terminal."""
+    with serving(_EscapeRedirects) as (_, base):
+        running = _command(tmp_path, "targets", "suggest", "--url", base + path)
+        out, err = running.communicate(timeout=240)
+    assert running.returncode == 2, out + err
+    assert says in err, err
+    assert "\x1b" not in err, err
+
+
+@pytest.mark.slow
+def test_a_crawl_says_that_redirect_without_control_characters(tmp_path: Path) -> None:
+    """The crawl's error samples (its summary, the health notice) quoted the error's words
+    with the server's escape sequences."""
+    from tests.cli import run_cli
+
+    with serving(_EscapeRedirects) as (_, base):
+        write_targets(tmp_path, [base + "/port"])
+        done = run_cli("crawl", cwd=tmp_path, db_url=f"sqlite:///{tmp_path / 'crawl.db'}")
+    output = done.stdout + done.stderr
+    assert "Port could not be cast to integer value as 8c" in output, output
+    assert "\x1b" not in output, output

@@ -144,6 +144,21 @@ def test_valid_file_loads(tmp_path: Path) -> None:
             "pseudo-element "
             "::before is unknown)",
         ),
+        # [browser] selectors parsel reads but a browser does not run were accepted, and
+        # matched nothing when rendering
+        (
+            (
+                OWN_SCHEDULE,
+                OWN_SCHEDULE + "\n[company.source.browser]\nclick = \"xpath://a[has-class('m')]\"",
+            ),
+            "browser.click (line 15): click \"xpath://a[has-class('m')]\" is not a selector a "
+            "browser runs (has-class(): a browser knows XPath 1.0's functions only)",
+        ),
+        (
+            (OWN_SCHEDULE, OWN_SCHEDULE + '\n[company.source.browser]\nwait_for = ".r::text"'),
+            "wait_for '.r::text' is not a selector a browser runs (::text and ::attr() read "
+            "fields; name the element)",
+        ),
         # review field selectors under mode = "auto" without their block were never read;
         # a block without a text selector replaced the text of every review auto read
         (
