@@ -69,6 +69,7 @@ from spiders.extract.variant_choice import (
     aggregate_range,
     chosen_in_range,
     chosen_variant,
+    chosen_variant_ids,
     extends_code,
 )
 from spiders.extract.variant_codes import shown_variant_stem
@@ -168,9 +169,11 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
     elif sold or main.price is not None:
         # The script state is walked once, and only when a rule below needs it.
         name = main.name
-        state = cache(lambda: script_product(script_values, name))
+        ids = chosen_variant_ids(root, url) if not variants else frozenset()
+        state = cache(lambda: script_product(script_values, name, ids))
         _weigh_availability(main, root, state, variant_product=len(variants) >= 2)
         _choose_sku(main, nodes, root, url, document.text, state)
+        _chosen_script_variant(main, state)
         if not offers and (main.price or main.sku):
             offers = [main]
         if len(variants) >= 2:
@@ -402,6 +405,8 @@ def _weigh_availability(
     variant_states = []
     if not variant_product and (markup is None or markup[0] != "InStock"):
         variant_states = state().variant_states
+    if not variant_product and markup is None and state().chosen_state is not None:
+        variant_states = [state().chosen_state]  # the chosen variant's, not any variant's
     evidence = availability_evidence(
         root,
         markup,
@@ -416,6 +421,16 @@ def _weigh_availability(
     offer.explain["availability"] = (
         EMBEDDED_JSON.name if chosen.source == SCRIPT_EVIDENCE else HEURISTIC.name
     )
+
+
+def _chosen_script_variant(offer: OfferItem, state: Callable[[], ScriptProduct]) -> None:
+    """The sku of the variant the page has chosen in its script state's variant list
+    (``script_product``), for an offer whose markup names no variant: the size or colour
+    the page shows is the one it sells."""
+    chosen = state().chosen_sku
+    if chosen is None or offer.variant_sku is not None or offer.explain.get("sku") == JSON_LD.name:
+        return
+    offer.sku, offer.explain["sku"] = chosen, EMBEDDED_JSON.name
 
 
 def _choose_sku(

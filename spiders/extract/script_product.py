@@ -42,21 +42,32 @@ class ScriptProduct:
     """The product's code (see the module's rules), None when the state names none."""
     variant_states: list[str] = field(default_factory=list)
     """Availability of each variant of the product's variant list, in order."""
+    chosen_sku: str | None = None
+    """The sku of the variant the page has chosen (``chosen_ids``), None without one."""
+    chosen_state: str | None = None
+    """That variant's availability, None when it states none."""
 
 
-def script_product(values: list[object], name: str | None) -> ScriptProduct:
-    """The product's code and variants' stock from the page's script ``values``."""
+def script_product(
+    values: list[object], name: str | None, chosen_ids: frozenset[str] = frozenset()
+) -> ScriptProduct:
+    """The product's code and variants' stock from the page's script ``values``; the chosen
+    variant, the list member whose id is one of ``chosen_ids`` (the ids the page's address
+    and its buy form name: ``?variant=123``, ``<input type=hidden name=id value=123>``)."""
     wanted = " ".join(name.split()).casefold() if name else None
     variants_code: str | None = None
     named_code: str | None = None
     found: list[str] = []
     states: list[str] = []
+    chosen: dict[str, object] | None = None
     budget = MAX_STATE_NODES
     for value in values:
         for container in json_containers(value):
             budget -= 1
             if budget < 0:
                 break
+            if chosen is None and chosen_ids and isinstance(container, list):
+                chosen = _chosen_member(container, chosen_ids)
             if not isinstance(container, dict):
                 continue
             if variants_code is None:
@@ -74,7 +85,26 @@ def script_product(values: list[object], name: str | None) -> ScriptProduct:
             break
     distinct = set(found)
     shared = distinct.pop() if len(distinct) == 1 else None
-    return ScriptProduct(variants_code or named_code or shared, states)
+    product = ScriptProduct(variants_code or named_code or shared, states)
+    if chosen is not None:
+        product.chosen_sku = _sku_of(chosen)
+        product.chosen_state = _stock_state(chosen)
+    return product
+
+
+def _chosen_member(members: list[object], chosen_ids: frozenset[str]) -> dict[str, object] | None:
+    """The member of a variant list (two or more objects, each with an id) one of whose ids
+    is chosen; None when none is or the list is no variant list."""
+    if len(members) < 2 or not all(
+        isinstance(m, dict) and any(k in m for k in _ID_KEYS) for m in members
+    ):
+        return None
+    for member in members:
+        assert isinstance(member, dict)
+        ids = {str(member[k]) for k in _ID_KEYS if isinstance(member.get(k), str | int)}
+        if not ids.isdisjoint(chosen_ids) and not isinstance(member.get("id"), bool):
+            return member
+    return None
 
 
 def _sku_of(container: dict[str, object]) -> str | None:

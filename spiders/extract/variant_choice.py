@@ -161,3 +161,19 @@ def chosen_in_range(
             ]
             found.append((price, values))
     return found[0] if len(found) == 1 else None
+
+
+# The hidden field of a buy form that names the variant it adds to the cart.
+_CART_VARIANT_FIELD = (
+    "//form//input[@type='hidden'][@name='id' or @name='variant_id' or @name='variantId'"
+    " or @name='variation_id']/@value"
+)
+
+
+def chosen_variant_ids(root: lxml.html.HtmlElement, url: str) -> frozenset[str]:
+    """The ids that name the variant a page shows: its address's query values
+    (``?variant=123``) and its buy form's hidden variant field (what the cart is sent).
+    A variant list's member with one of them is the chosen variant."""
+    ids = {v.strip() for _, v in parse_qsl(urlparse(url).query) if v.strip()}
+    ids |= {str(v).strip() for v in root.xpath(_CART_VARIANT_FIELD) if str(v).strip()}
+    return frozenset(ids)
