@@ -67,6 +67,7 @@ from spiders.extract.text_aggregate import (
 )
 from spiders.extract.variant_choice import (
     aggregate_range,
+    chosen_control_code,
     chosen_in_range,
     chosen_variant,
     chosen_variant_ids,
@@ -174,6 +175,12 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
         _weigh_availability(main, root, state, variant_product=len(variants) >= 2)
         _choose_sku(main, nodes, root, url, document.text, state)
         _chosen_script_variant(main, state)
+        if main.price is None and not variants and (named := state().named_price):
+            # Price slots saved empty or as 0 placeholders: the product's script state.
+            main.price, main.currency = named[0], named[1] or main.currency or hint
+            main.explain["price"] = main.explain["currency"] = EMBEDDED_JSON.name
+        if main.sku and main.variant_sku is None and not variants:
+            main.sku = chosen_control_code(root, main.sku) or main.sku
         if not offers and (main.price or main.sku):
             offers = [main]
         if len(variants) >= 2:

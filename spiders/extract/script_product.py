@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from spiders.extract.availability import normalize_availability
 from spiders.extract.embedded_json import json_containers
+from spiders.extract.price import ISO_CODES
 from spiders.extract.variants import common_stem
 
 MAX_STATE_NODES = 20_000
@@ -46,6 +48,9 @@ class ScriptProduct:
     """The sku of the variant the page has chosen (``chosen_ids``), None without one."""
     chosen_state: str | None = None
     """That variant's availability, None when it states none."""
+    named_price: tuple[str, str | None] | None = None
+    """(amount, ISO code or None) of the object named like the product that states a price
+    above zero: what fills the price slots a page saves empty or as 0 placeholders."""
 
 
 def script_product(
@@ -60,6 +65,7 @@ def script_product(
     found: list[str] = []
     states: list[str] = []
     chosen: dict[str, object] | None = None
+    named_price: tuple[str, str | None] | None = None
     budget = MAX_STATE_NODES
     for value in values:
         for container in json_containers(value):
@@ -70,6 +76,8 @@ def script_product(
                 chosen = _chosen_member(container, chosen_ids)
             if not isinstance(container, dict):
                 continue
+            if named_price is None and wanted and _named_like(container, wanted):
+                named_price = _price_of(container)
             if variants_code is None:
                 variants_code = _code_of_variants(container)
             if not states:
@@ -86,10 +94,43 @@ def script_product(
     distinct = set(found)
     shared = distinct.pop() if len(distinct) == 1 else None
     product = ScriptProduct(variants_code or named_code or shared, states)
+    product.named_price = named_price
     if chosen is not None:
         product.chosen_sku = _sku_of(chosen)
         product.chosen_state = _stock_state(chosen)
     return product
+
+
+_NAME_KEYS = ("name", "title")
+_PRICE_KEYS = ("price", "salePrice", "finalPrice", "sale_price", "final_price")
+_CURRENCY_KEYS = ("currency", "priceCurrency", "currencyCode", "currency_code")
+
+
+def _named_like(container: dict[str, object], wanted: str) -> bool:
+    return any(
+        isinstance(v := container.get(k), str) and " ".join(v.split()).casefold() == wanted
+        for k in _NAME_KEYS
+    )
+
+
+def _price_of(container: dict[str, object]) -> tuple[str, str | None] | None:
+    """The first price key's amount above zero, with the object's ISO currency code."""
+    for key in _PRICE_KEYS:
+        value = container.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            continue
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            continue
+        if amount.is_finite() and amount > 0:
+            currency = next(
+                (c.strip().upper() for k in _CURRENCY_KEYS
+                 if isinstance(c := container.get(k), str) and c.strip().upper() in ISO_CODES),
+                None,
+            )  # fmt: skip
+            return str(amount), currency
+    return None
 
 
 def _chosen_member(members: list[object], chosen_ids: frozenset[str]) -> dict[str, object] | None:

@@ -177,3 +177,26 @@ def chosen_variant_ids(root: lxml.html.HtmlElement, url: str) -> frozenset[str]:
     ids = {v.strip() for _, v in parse_qsl(urlparse(url).query) if v.strip()}
     ids |= {str(v).strip() for v in root.xpath(_CART_VARIANT_FIELD) if str(v).strip()}
     return frozenset(ids)
+
+
+_MAX_CHOSEN_SUFFIX = 6
+"""The longest size/colour suffix a chosen control's code adds to the product's."""
+
+
+def chosen_control_code(root: lxml.html.HtmlElement, code: str) -> str | None:
+    """The code of the variant a chosen control names (``data-sku="KT-100-BLK"`` on the
+    checked swatch) when it extends the product's ``code`` by a short size or colour suffix
+    after a separator: the size or colour the page shows is the one it sells. None when no
+    chosen control, or more than one code, does."""
+    found = {
+        value.strip()
+        for control in chosen_controls(root)
+        for key, value in control.attrib.items()
+        if key not in _NOT_NAMING
+        and not key.startswith("aria-")
+        and value.strip().startswith(code)
+        and value.strip()[len(code) : len(code) + 1] in tuple(STEM_SEPARATORS)
+        and 1 < len(value.strip()) - len(code) <= _MAX_CHOSEN_SUFFIX + 1
+        and " " not in value.strip()
+    }
+    return found.pop() if len(found) == 1 else None
