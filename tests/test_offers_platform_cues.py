@@ -111,3 +111,22 @@ def test_the_script_state_behind_zero_placeholders() -> None:
     )
     offer = _offer(body, url="https://tea.example/products/oolong", lang="zh-Hant")
     assert (offer.get("price"), offer.get("currency")) == ("1280", "TWD")
+
+
+def test_the_variation_a_buy_form_keeps_in_its_data_attribute() -> None:
+    variations = (
+        "[{&quot;variation_id&quot;:312,&quot;sku&quot;:&quot;KJ-100-S&quot;,"
+        "&quot;display_price&quot;:1990,&quot;is_in_stock&quot;:true},"
+        "{&quot;variation_id&quot;:313,&quot;sku&quot;:&quot;KJ-100-M&quot;,"
+        "&quot;display_price&quot;:2190,&quot;is_in_stock&quot;:true}]"
+    )
+    body = (
+        "<h1>Shirt</h1><p class='price'><span>1.990,00 din.</span> – <span>2.490,00 din.</span></p>"
+        f"<form class='cart' data-product_variations=\"{variations}\">"
+        "<div class='variation-price'><span>2.190,00 din.</span></div>"
+        "<button type='submit'>Add to cart</button>"
+        "<input type='hidden' name='variation_id' value='313'></form>"
+        "<div>SKU: KJ-100</div>"
+    )
+    offer = _offer(body, lang="sr-RS")
+    assert (offer.get("price"), offer.get("sku")) == ("2190.00", "KJ-100-M")

@@ -32,8 +32,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("es-ar-vtex-ref-in-url", "sku"): "the reference only in the URL slug and a data layer",
     ("gl-shopware-preorder", "availability"): "only a future date says it is a pre-order",
     ("si-rupee-soldout-code-beside-title", "sku"): "an unlabelled code beside the title",
-    ("sr-woo-variations", "price"): "the chosen size's price is in a form's data attribute",
-    ("sr-woo-variations", "sku"): "the chosen size's sku is in a form's data attribute",
 }
 
 

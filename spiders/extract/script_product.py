@@ -29,7 +29,7 @@ MAX_STATE_NODES = 20_000
 _SKU_KEYS = ("sku", "SKU")
 _SKU_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{2,39}")
 _VARIANT_LISTS = ("variants", "skus")
-_ID_KEYS = ("sku", "SKU", "id", "variantId", "variant_id", "skuId", "code")
+_ID_KEYS = ("sku", "SKU", "id", "variantId", "variant_id", "skuId", "code", "variation_id")
 # Keys of a variant's stock flag: "available", "isAvailable", "inStock", "availableToOrder",
 # "is_in_stock"; "soldOut" / "outOfStock" / "unavailable" say the opposite.
 _STOCK_KEY = re.compile(r"availab|in_?stock|sold_?out|out_?of_?stock|orderable|purchasable", re.I)
@@ -48,6 +48,8 @@ class ScriptProduct:
     """The sku of the variant the page has chosen (``chosen_ids``), None without one."""
     chosen_state: str | None = None
     """That variant's availability, None when it states none."""
+    chosen_price: str | None = None
+    """That variant's price above zero as its list states it (cents or not), else None."""
     named_price: tuple[str, str | None] | None = None
     """(amount, ISO code or None) of the object named like the product that states a price
     above zero: what fills the price slots a page saves empty or as 0 placeholders."""
@@ -98,11 +100,13 @@ def script_product(
     if chosen is not None:
         product.chosen_sku = _sku_of(chosen)
         product.chosen_state = _stock_state(chosen)
+        price = _price_of(chosen)
+        product.chosen_price = price[0] if price else None
     return product
 
 
 _NAME_KEYS = ("name", "title")
-_PRICE_KEYS = ("price", "salePrice", "finalPrice", "sale_price", "final_price")
+_PRICE_KEYS = ("price", "salePrice", "finalPrice", "sale_price", "final_price", "display_price")
 _CURRENCY_KEYS = ("currency", "priceCurrency", "currencyCode", "currency_code")
 
 
