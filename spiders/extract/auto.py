@@ -414,9 +414,9 @@ def _weigh_availability(
     variant_states = []
     if not variant_product and (markup is None or markup[0] != "InStock"):
         variant_states = state().variant_states
-    chosen = state().chosen_state if not variant_product and markup is None else None
-    if chosen is not None:
-        variant_states = [chosen]  # the chosen variant's, not any variant's
+    chosen_state = state().chosen_state if not variant_product and markup is None else None
+    if chosen_state is not None:
+        variant_states = [chosen_state]  # the chosen variant's, not any variant's
     evidence = availability_evidence(
         root,
         markup,
