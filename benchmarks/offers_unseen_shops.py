@@ -21,6 +21,18 @@ priced related-product cards, prices with and without VAT, a sale countdown, loy
 prices. Scored on main before its fixes: fields right 0.900 (price 0.800, currency 0.960,
 sku 0.880, availability 0.960).
 
+``tests/fixtures/fresh-shops-3`` is a third table of 26 pages in 26 languages and markets
+neither has (sr, mk, fa, hy, az, uz, mn, be, ta, ne, si, km, eu, gl, zh-TW, zh-HK, ar-EG,
+es-AR, fr-CA, mt, sq, cy, am, en-NG, bs, en-NZ), written the same way once both scored
+about 1.0, after the shop platforms' product pages in general (WooCommerce variations,
+Shopify variant JSON and ``?variant=``, Magento 2 price boxes, PrestaShop ``data-product``,
+Shopware, BigCommerce, Salesforce Commerce, VTEX, Next.js and Nuxt state, marketplaces):
+size-level skus, codes only in the URL or beside the title, availability in words or a
+disabled button, CSS-hidden alternate states, 0 placeholders, markup in a base currency.
+Fields right on main before its fixes (normal / stripped / obfuscated / unknown words):
+0.760 / 0.769 / 0.740 / 0.760; after: 0.942 / 0.904 / 0.913 / 0.923 (the development
+pages' site folds unchanged in all four modes: none of them shows these cues).
+
 Each page is scored on the first offer's four fields, as the offers benchmark's official
 metric reads them: the price matches as a decimal number, the currency as its ISO code, the
 sku when it is the expected sku or GTIN, the availability when it is the expected one (an

@@ -55,7 +55,7 @@ from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, within_review_limi
 from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import is_product, schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
-from spiders.extract.script_json import script_json_values
+from spiders.extract.script_json import form_json_values, script_json_values
 from spiders.extract.script_product import ScriptProduct, script_product
 from spiders.extract.shown_codes import best_shown_code, shown_code_candidates
 from spiders.extract.star_row_aggregate import star_row_aggregate
@@ -67,8 +67,10 @@ from spiders.extract.text_aggregate import (
 )
 from spiders.extract.variant_choice import (
     aggregate_range,
+    chosen_control_code,
     chosen_in_range,
     chosen_variant,
+    chosen_variant_ids,
     extends_code,
 )
 from spiders.extract.variant_codes import shown_variant_stem
@@ -84,6 +86,7 @@ from spiders.extract.visible_availability import (
     availability_evidence,
     weigh_availability,
 )
+from spiders.extract.visible_price import shown_prices
 
 _MERGED_FIELDS = ("price", "currency", "availability", "sku", "gtin", "mpn", "brand", "category", "image")  # fmt: skip
 
@@ -168,9 +171,18 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
     elif sold or main.price is not None:
         # The script state is walked once, and only when a rule below needs it.
         name = main.name
-        state = cache(lambda: script_product(script_values, name))
+        ids = chosen_variant_ids(root, url) if not variants else frozenset()
+        state = cache(lambda: script_product([*script_values, *form_json_values(root)], name, ids))
         _weigh_availability(main, root, state, variant_product=len(variants) >= 2)
         _choose_sku(main, nodes, root, url, document.text, state)
+        _chosen_script_variant(main, state)
+        _chosen_variant_price(main, root, state, hint)
+        if main.price is None and not variants and (named := state().named_price):
+            # Price slots saved empty or as 0 placeholders: the product's script state.
+            main.price, main.currency = named[0], named[1] or main.currency or hint
+            main.explain["price"] = main.explain["currency"] = EMBEDDED_JSON.name
+        if main.sku and main.variant_sku is None and not variants:
+            main.sku = chosen_control_code(root, main.sku) or main.sku
         if not offers and (main.price or main.sku):
             offers = [main]
         if len(variants) >= 2:
@@ -402,6 +414,9 @@ def _weigh_availability(
     variant_states = []
     if not variant_product and (markup is None or markup[0] != "InStock"):
         variant_states = state().variant_states
+    chosen_state = state().chosen_state if not variant_product and markup is None else None
+    if chosen_state is not None:
+        variant_states = [chosen_state]  # the chosen variant's, not any variant's
     evidence = availability_evidence(
         root,
         markup,
@@ -416,6 +431,31 @@ def _weigh_availability(
     offer.explain["availability"] = (
         EMBEDDED_JSON.name if chosen.source == SCRIPT_EVIDENCE else HEURISTIC.name
     )
+
+
+def _chosen_script_variant(offer: OfferItem, state: Callable[[], ScriptProduct]) -> None:
+    """The sku of the variant the page has chosen in its script state's variant list
+    (``script_product``), for an offer whose markup names no variant: the size or colour
+    the page shows is the one it sells."""
+    chosen = state().chosen_sku
+    if chosen is None or offer.variant_sku is not None or offer.explain.get("sku") == JSON_LD.name:
+        return
+    offer.sku, offer.explain["sku"] = chosen, EMBEDDED_JSON.name
+
+
+def _chosen_variant_price(
+    offer: OfferItem, root: HtmlElement, state: Callable[[], ScriptProduct], hint: str | None
+) -> None:
+    """The chosen variant's price (``script_product``) in place of a price read from the
+    layout, when the page shows it too: a variant page's range or its first size's price
+    stands above the chosen size's."""
+    chosen = state().chosen_price
+    if chosen is None or offer.price is None or offer.explain.get("price") != HEURISTIC.name:
+        return
+    if Decimal(chosen) == Decimal(offer.price):
+        return
+    if shown_prices(root, chosen, offer.currency or hint):
+        offer.price = chosen
 
 
 def _choose_sku(

@@ -262,11 +262,11 @@ def _best_current(candidates: list[PriceCandidate]) -> PriceCandidate | None:
 _SHOP_CODE_LABEL = phrase_pattern(phrases("product_code"), gap=r"\s*", accents=True).pattern
 _OTHER_ID_LABEL = phrase_pattern(phrases("other_code"), gap=r"\s*", accents=True).pattern
 _ID_LABEL = re.compile(
-    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*"
+    rf"(?:(?P<shop>{_SHOP_CODE_LABEL})|{_OTHER_ID_LABEL})\s*[:#：՝፥–-]?\s*"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._/-]{2,30})",
     re.I,
 )
-_LABEL_AT_END = re.compile(rf"(?:{_SHOP_CODE_LABEL}|{_OTHER_ID_LABEL})\s*[:#：–-]?\s*$", re.I)
+_LABEL_AT_END = re.compile(rf"(?:{_SHOP_CODE_LABEL}|{_OTHER_ID_LABEL})\s*[:#：՝፥–-]?\s*$", re.I)
 _ASCII_DIGIT = re.compile(r"[0-9]")
 # Short visible texts (a label, an id, or both), in document order, selected in C (as
 # plain strings: lxml's default "smart" strings each keep a reference to their element).
@@ -353,7 +353,7 @@ def shown_identifiers(
 # "Word word: CODE" whole, in any language: one to three words without digits, a colon, then
 # a code with a digit and no spaces (an amount with cents, "12.99", is a price, not a code).
 _COLON_CODE = re.compile(
-    r"\s*[^\W\d_][^\W\d]*(?:[ .-][^\W\d]+){0,2}\s*[:：]\s*"
+    r"\s*[^\W\d_][^\W\d]*(?:[ .-][^\W\d]+){0,2}\s*[:：՝፥]\s*"
     r"(?P<id>(?=[A-Za-z0-9._/-]*\d)[A-Za-z0-9][A-Za-z0-9._/-]{3,30})\s*"
 )
 _AMOUNT_SHAPE = re.compile(r"\d{1,3}(?:[.,']\d{3})*(?:[.,]\d{1,2})?")

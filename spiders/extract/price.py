@@ -22,14 +22,21 @@ _TABLE = json.loads((Path(__file__).parent / "data" / "currencies.json").read_te
 # Signs shops write that CLDR's locales do not (local abbreviations and script forms),
 # from general knowledge of price writing; the CLDR table covers the rest.
 _WRITTEN_FORMS: dict[str, list[str]] = {
-    "zl": ["PLN"], "lei": ["RON"], "руб": ["RUB"], "元": ["CNY"], "円": ["JPY"],
+    "zl": ["PLN"], "lei": ["RON"], "元": ["CNY"], "円": ["JPY"],
     "тг": ["KZT"], "₵": ["GHS"], "грн": ["UAH"], "J$": ["JMD"], "TT$": ["TTD"],
     "₨": ["INR", "PKR", "LKR", "NPR"], "rs": ["INR", "PKR", "LKR", "NPR", "MUR", "SCR"],
     "TL": ["TRY"], "đ": ["VND"], "원": ["KRW"], "ש״ח": ["ILS"], 'ש"ח': ["ILS"],
+    # Rouble abbreviations Russian and Belarusian shops share; Uzbek "so'm" as keyboards
+    # write CLDR's "soʻm"; Nepali and Hindi "रु" (CLDR writes "नेरू").
+    "р.": ["RUB", "BYN"], "руб.": ["RUB", "BYN"], "руб": ["RUB", "BYN"],
+    "so'm": ["UZS"], "so‘m": ["UZS"], "so’m": ["UZS"], "сум": ["UZS"],
+    "रु": ["NPR", "INR"], "रू": ["NPR", "INR"],
 }  # fmt: skip
+_WRITTEN_DEFAULTS = {"р.": "RUB", "руб.": "RUB", "руб": "RUB"}
+"""The currency a shared written form means without a country hint."""
 _SIGNS: dict[str, list[str]] = {**_TABLE["symbols"], **_WRITTEN_FORMS}
 CURRENCY_SYMBOLS: dict[str, str | None] = {
-    sign: codes[0] if len(codes) == 1 else _TABLE["defaults"].get(sign)
+    sign: codes[0] if len(codes) == 1 else {**_TABLE["defaults"], **_WRITTEN_DEFAULTS}.get(sign)
     for sign, codes in _SIGNS.items()
 }
 """Sign -> ISO code, None where several currencies share the sign and English names none."""
@@ -195,7 +202,9 @@ _LANGUAGE_CURRENCY = {
     "no": "NOK", "nb": "NOK", "nn": "NOK", "da": "DKK", "sv": "SEK", "is": "ISK",
     "pl": "PLN", "cs": "CZK", "hu": "HUF", "ja": "JPY", "ko": "KRW", "vi": "VND",
     "th": "THB", "he": "ILS", "iw": "ILS", "tr": "TRY", "uk": "UAH", "kk": "KZT",
-    "ka": "GEL", "hy": "AMD", "id": "IDR", "el": "EUR",
+    "ka": "GEL", "hy": "AMD", "id": "IDR", "el": "EUR", "be": "BYN", "uz": "UZS",
+    "mn": "MNT", "ne": "NPR", "si": "LKR", "am": "ETB", "sq": "ALL", "mk": "MKD",
+    "sr": "RSD", "bs": "BAM", "az": "AZN", "fa": "IRR",
 }  # fmt: skip
 
 

@@ -64,6 +64,24 @@ def script_json_values(
     return values
 
 
+def form_json_values(root: lxml.html.HtmlElement) -> list[object]:
+    """JSON objects and arrays a page's forms keep in their data attributes (a buy form's
+    variations: ``data-product_variations="[{...}]"``), in page order."""
+    values: list[object] = []
+    budget = MAX_PAGE_CHARS
+    for form in root.iter("form"):
+        for key, value in form.attrib.items():
+            text = value.strip()
+            if not key.startswith("data-") or text[:1] not in _OPENERS:
+                continue
+            if len(text) > MAX_SCRIPT_CHARS or len(text) > budget:
+                continue
+            budget -= len(text)
+            found, _ = parse_jsonld_block(text, None)
+            values.extend(v for v in found if isinstance(v, dict | list))
+    return values
+
+
 def _values_in_code(text: str, skipped: list[str] | None) -> Iterator[object]:
     """JSON values assigned or passed to JSON.parse in JavaScript code (at most
     ``MAX_VALUES_PER_SCRIPT``)."""

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from spiders.extract.availability import normalize_availability
 from spiders.extract.embedded_json import json_containers
+from spiders.extract.price import ISO_CODES
 from spiders.extract.variants import common_stem
 
 MAX_STATE_NODES = 20_000
@@ -27,7 +29,7 @@ MAX_STATE_NODES = 20_000
 _SKU_KEYS = ("sku", "SKU")
 _SKU_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{2,39}")
 _VARIANT_LISTS = ("variants", "skus")
-_ID_KEYS = ("sku", "SKU", "id", "variantId", "variant_id", "skuId", "code")
+_ID_KEYS = ("sku", "SKU", "id", "variantId", "variant_id", "skuId", "code", "variation_id")
 # Keys of a variant's stock flag: "available", "isAvailable", "inStock", "availableToOrder",
 # "is_in_stock"; "soldOut" / "outOfStock" / "unavailable" say the opposite.
 _STOCK_KEY = re.compile(r"availab|in_?stock|sold_?out|out_?of_?stock|orderable|purchasable", re.I)
@@ -42,23 +44,42 @@ class ScriptProduct:
     """The product's code (see the module's rules), None when the state names none."""
     variant_states: list[str] = field(default_factory=list)
     """Availability of each variant of the product's variant list, in order."""
+    chosen_sku: str | None = None
+    """The sku of the variant the page has chosen (``chosen_ids``), None without one."""
+    chosen_state: str | None = None
+    """That variant's availability, None when it states none."""
+    chosen_price: str | None = None
+    """That variant's price above zero as its list states it (cents or not), else None."""
+    named_price: tuple[str, str | None] | None = None
+    """(amount, ISO code or None) of the object named like the product that states a price
+    above zero: what fills the price slots a page saves empty or as 0 placeholders."""
 
 
-def script_product(values: list[object], name: str | None) -> ScriptProduct:
-    """The product's code and variants' stock from the page's script ``values``."""
+def script_product(
+    values: list[object], name: str | None, chosen_ids: frozenset[str] = frozenset()
+) -> ScriptProduct:
+    """The product's code and variants' stock from the page's script ``values``; the chosen
+    variant, the list member whose id is one of ``chosen_ids`` (the ids the page's address
+    and its buy form name: ``?variant=123``, ``<input type=hidden name=id value=123>``)."""
     wanted = " ".join(name.split()).casefold() if name else None
     variants_code: str | None = None
     named_code: str | None = None
     found: list[str] = []
     states: list[str] = []
+    chosen: dict[str, object] | None = None
+    named_price: tuple[str, str | None] | None = None
     budget = MAX_STATE_NODES
     for value in values:
         for container in json_containers(value):
             budget -= 1
             if budget < 0:
                 break
+            if chosen is None and chosen_ids and isinstance(container, list):
+                chosen = _chosen_member(container, chosen_ids)
             if not isinstance(container, dict):
                 continue
+            if named_price is None and wanted and _named_like(container, wanted):
+                named_price = _price_of(container)
             if variants_code is None:
                 variants_code = _code_of_variants(container)
             if not states:
@@ -74,7 +95,61 @@ def script_product(values: list[object], name: str | None) -> ScriptProduct:
             break
     distinct = set(found)
     shared = distinct.pop() if len(distinct) == 1 else None
-    return ScriptProduct(variants_code or named_code or shared, states)
+    product = ScriptProduct(variants_code or named_code or shared, states)
+    product.named_price = named_price
+    if chosen is not None:
+        product.chosen_sku = _sku_of(chosen)
+        product.chosen_state = _stock_state(chosen)
+        price = _price_of(chosen)
+        product.chosen_price = price[0] if price else None
+    return product
+
+
+_NAME_KEYS = ("name", "title")
+_PRICE_KEYS = ("price", "salePrice", "finalPrice", "sale_price", "final_price", "display_price")
+_CURRENCY_KEYS = ("currency", "priceCurrency", "currencyCode", "currency_code")
+
+
+def _named_like(container: dict[str, object], wanted: str) -> bool:
+    return any(
+        isinstance(v := container.get(k), str) and " ".join(v.split()).casefold() == wanted
+        for k in _NAME_KEYS
+    )
+
+
+def _price_of(container: dict[str, object]) -> tuple[str, str | None] | None:
+    """The first price key's amount above zero, with the object's ISO currency code."""
+    for key in _PRICE_KEYS:
+        value = container.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            continue
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            continue
+        if amount.is_finite() and amount > 0:
+            currency = next(
+                (c.strip().upper() for k in _CURRENCY_KEYS
+                 if isinstance(c := container.get(k), str) and c.strip().upper() in ISO_CODES),
+                None,
+            )  # fmt: skip
+            return str(amount), currency
+    return None
+
+
+def _chosen_member(members: list[object], chosen_ids: frozenset[str]) -> dict[str, object] | None:
+    """The member of a variant list (two or more objects, each with an id) one of whose ids
+    is chosen; None when none is or the list is no variant list."""
+    if len(members) < 2 or not all(
+        isinstance(m, dict) and any(k in m for k in _ID_KEYS) for m in members
+    ):
+        return None
+    for member in members:
+        assert isinstance(member, dict)
+        ids = {str(member[k]) for k in _ID_KEYS if isinstance(member.get(k), str | int)}
+        if not ids.isdisjoint(chosen_ids) and not isinstance(member.get("id"), bool):
+            return member
+    return None
 
 
 def _sku_of(container: dict[str, object]) -> str | None:

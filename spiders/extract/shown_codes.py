@@ -50,14 +50,15 @@ _DIGIT_TEXTS = lxml.etree.XPath(
     "[not(parent::script or parent::style or parent::noscript or parent::template"
     " or parent::option or parent::textarea)]"
 )
-# Full-width punctuation too: CJK pages write "SKU：JP-1200" with no space after the colon.
-_CHUNK = re.compile(r"[^\s,;:()\[\]{}|\"'«»“”‘’<>：；，（）【】]+")
+# Full-width punctuation too: CJK pages write "SKU：JP-1200" with no space after the colon;
+# Armenian writes the label's mark as "՝" (its comma), Ethiopic as "፥" (its colon).
+_CHUNK = re.compile(r"[^\s,;:()\[\]{}|\"'«»“”‘’<>：；，（）【】՝፥]+")
 _CODE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9])?")
 _CODE_LENGTH = (4, 30)
 _MIN_DIGITS_ONLY = 5
 # "Word word:" before a code in the same text, or a whole short text before it: one to four
 # words without digits (a label in any language).
-_LABEL = re.compile(r"[^\W\d_][^\W\d]*(?:[ .'’-]+[^\W\d]+){0,3}\s*[.]?\s*(?P<mark>[:：#№]|-)?")
+_LABEL = re.compile(r"[^\W\d_][^\W\d]*(?:[ .'’-]+[^\W\d]+){0,3}\s*[.]?\s*(?P<mark>[:：՝፥#№]|-)?")
 _MAX_LABEL = 40
 # An amount: grouped thousands with a decimal mark of the other kind ("1.299,00", "1,299.00",
 # "1 299,00"), or a number with one or two decimals ("12.99"); "002.937.72" is none.
@@ -169,7 +170,10 @@ def _label_features(text: str, start: int, previous: str | None, alone: bool) ->
     # on the offers pages in a made-up language: sku 0.934 -> 0.949 stripped, 0.926 -> 0.941
     # stripped and hashed; as saved and stripped, where the label lists read the words, no
     # page of the offers or ratings sets changes).
-    return {"colon_label": float(mark in (":", "：", "#", "№", "-")), "word_label": float(not mark)}
+    return {
+        "colon_label": float(mark in (":", "：", "՝", "፥", "#", "№", "-")),
+        "word_label": float(not mark),
+    }
 
 
 def shown_code_candidates(

@@ -161,3 +161,42 @@ def chosen_in_range(
             ]
             found.append((price, values))
     return found[0] if len(found) == 1 else None
+
+
+# The hidden field of a buy form that names the variant it adds to the cart.
+_CART_VARIANT_FIELD = (
+    "//form//input[@type='hidden'][@name='id' or @name='variant_id' or @name='variantId'"
+    " or @name='variation_id']/@value"
+)
+
+
+def chosen_variant_ids(root: lxml.html.HtmlElement, url: str) -> frozenset[str]:
+    """The ids that name the variant a page shows: its address's query values
+    (``?variant=123``) and its buy form's hidden variant field (what the cart is sent).
+    A variant list's member with one of them is the chosen variant."""
+    ids = {v.strip() for _, v in parse_qsl(urlparse(url).query) if v.strip()}
+    ids |= {str(v).strip() for v in root.xpath(_CART_VARIANT_FIELD) if str(v).strip()}
+    return frozenset(ids)
+
+
+_MAX_CHOSEN_SUFFIX = 6
+"""The longest size/colour suffix a chosen control's code adds to the product's."""
+
+
+def chosen_control_code(root: lxml.html.HtmlElement, code: str) -> str | None:
+    """The code of the variant a chosen control names (``data-sku="KT-100-BLK"`` on the
+    checked swatch) when it extends the product's ``code`` by a short size or colour suffix
+    after a separator: the size or colour the page shows is the one it sells. None when no
+    chosen control, or more than one code, does."""
+    found = {
+        value.strip()
+        for control in chosen_controls(root)
+        for key, value in control.attrib.items()
+        if key not in _NOT_NAMING
+        and not key.startswith("aria-")
+        and value.strip().startswith(code)
+        and value.strip()[len(code) : len(code) + 1] in tuple(STEM_SEPARATORS)
+        and 1 < len(value.strip()) - len(code) <= _MAX_CHOSEN_SUFFIX + 1
+        and " " not in value.strip()
+    }
+    return found.pop() if len(found) == 1 else None

@@ -384,8 +384,10 @@ def unread_submit_evidence(heading: lxml.html.HtmlElement) -> AvailabilityEviden
             kind = (element.get("type") or "").strip().lower()
         else:
             continue
-        if kind not in _SUBMIT_TYPES or is_hidden(element):
+        if is_hidden(element):
             continue
+        if kind not in _SUBMIT_TYPES and not (kind == "button" and _worded_disabled(element)):
+            continue  # a scripted button counts only disabled and saying something
         label = button_label(element)
         if not is_disabled(element) or not any(c.isalpha() for c in label):
             return None
@@ -393,6 +395,13 @@ def unread_submit_evidence(heading: lxml.html.HtmlElement) -> AvailabilityEviden
             return None
         return AvailabilityEvidence("OutOfStock", label, BUTTON_EVIDENCE, {"button_unread_submit": 1.0})  # fmt: skip
     return None
+
+
+def _worded_disabled(element: lxml.html.HtmlElement) -> bool:
+    """A disabled ``type="button"`` control with words of its own text (not only an
+    aria-label): a scripted buy button switched off, not a gallery arrow or a stepper,
+    whose text is an icon or a sign."""
+    return is_disabled(element) and sum(c.isalpha() for c in shown_text(element)) >= 2
 
 
 # Names of a notify-me control ("btn-notify", "back-in-stock", "waitlist", "stock-alert"):

@@ -79,21 +79,43 @@ def name_words(names: str) -> list[str]:
     return [word.lower() for word in _NAME_WORD.findall(names)]
 
 
+# A name opening with one of these says what stands beside the element, not what it is:
+# "with-list-price", "has-discount", "hasOldPrice" are modifiers of the price to pay.
+_BESIDE_WORDS = frozenset({"with", "has"})
+# A name with one of these denies its words: "price--non-sale", "not-special".
+_NEGATING_WORDS = frozenset({"non", "not", "no"})
+
+
+def _own_names(names: str) -> list[list[str]]:
+    """The words of each name that says what its element is (``_BESIDE_WORDS``)."""
+    words = (name_words(name) for name in names.split())
+    return [w for w in words if w and w[0] not in _BESIDE_WORDS]
+
+
 @functools.lru_cache(maxsize=4096)  # pages repeat a few class strings many times
 def names_say_not_current(names: str) -> bool:
-    """True if the names call a price old, list, unit, instalment or shipping."""
-    words = name_words(names)
-    if not _NOT_CURRENT_WORDS.isdisjoint(words):
+    """True if the names call a price old, list, unit, instalment or shipping, or deny
+    that it is the sale or special one ("non-sale")."""
+    own = _own_names(names)
+    if any(not _NOT_CURRENT_WORDS.isdisjoint(words) for words in own):
+        return True
+    if any(_denies_current(words) for words in own):
         return True
     return any(
-        not _NOT_CURRENT_PAIRS.isdisjoint(itertools.pairwise(name_words(name)))
-        for name in names.split()
+        not _NOT_CURRENT_PAIRS.isdisjoint(itertools.pairwise(words)) for words in own
     )  # "list-price" is one name; "product-list price" are two
+
+
+def _denies_current(words: list[str]) -> bool:
+    return any(a in _NEGATING_WORDS and b in _CURRENT_WORDS for a, b in itertools.pairwise(words))
 
 
 @functools.lru_cache(maxsize=4096)
 def names_say_current(names: str) -> bool:
-    return not _CURRENT_WORDS.isdisjoint(name_words(names))
+    return any(
+        not _CURRENT_WORDS.isdisjoint(words) and not _denies_current(words)
+        for words in _own_names(names)
+    )
 
 
 # Words next to an amount that say it is not what the customer pays now ("was", "statt"):
