@@ -743,8 +743,15 @@ def _ends_in_nt(tokens: list[str]) -> bool:
 
 
 def _has_elided_negation(tokens: list[str], language: str) -> bool:
-    """Whether a token holds an elided negation ("n'est": ``features.ELIDED_NEGATIONS``)."""
-    return language in ELIDED_NEGATIONS and any(elided_negation(t, language) for t in tokens)
+    """Whether a token holds an elided negation ("n'est": ``features.ELIDED_NEGATIONS``).
+    Most texts hold none, which one search of the joined tokens tells (as ``_ends_in_nt``)."""
+    prefixes = ELIDED_NEGATIONS.get(language)
+    if not prefixes:
+        return False
+    joined = " " + " ".join(tokens)
+    return any(" " + p in joined for p in prefixes) and any(
+        elided_negation(t, language) for t in tokens
+    )
 
 
 def compound(net: np.ndarray) -> np.ndarray:
