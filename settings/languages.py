@@ -66,7 +66,8 @@ RESOURCE_HOMES: Mapping[Resource, str] = {
     Resource.ASPECT_TERMS: "compare/analysis/data/taxonomy.toml",
     Resource.NEGATION_WORDS: (
         "compare.analysis.sentiment.features.NEGATIONS (and POST_VERB_NEGATIONS where a "
-        "negation follows its verb)"
+        "negation follows its verb, ELIDED_NEGATIONS where one is elided into the next "
+        "word)"
     ),
     Resource.SENTIMENT_LEXICON: (
         "compare.analysis.sentiment.lexicon_features.CHANNELS (lexicons read from installed "

@@ -11,6 +11,7 @@ import pytest
 
 import compare.analysis
 from compare.analysis.sentiment.classifier import ClassifierSettings, train_classifier
+from compare.analysis.sentiment.features import elided_negation
 from compare.analysis.sentiment.labels import NEGATIVE, POSITIVE
 from compare.analysis.sentiment.lexicon import lexicon_scores
 from compare.analysis.sentiment.lexicon_features import (
@@ -392,3 +393,60 @@ def test_clause_tokens_mark_clause_ends_once_and_never_at_the_ends(
     text: str, tokens: list[str]
 ) -> None:
     assert clause_tokens(text) == tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # an elided "n'" negates what follows as "ne" does: "ne ... plus" with no "pas"
+        ("Ce produit n'est plus fiable.", "negative"),
+        ("Je n'achèterai plus jamais ici.", "negative"),
+        ("Ce n’est plus efficace.", "negative"),  # typographic apostrophe
+        ("Je ne suis plus satisfait.", "negative"),  # as "ne" did already
+        ("N'importe quel modèle convient, parfait.", "positive"),  # "n'importe": "any"
+    ],
+)
+def test_an_elided_ne_opens_a_negation_scope(text: str, label: str) -> None:
+    (_, read, _), *_ = lexicon_scores([text], "fr")
+    assert read == label
+
+
+@pytest.mark.parametrize(
+    ("token", "language", "negates"),
+    [
+        ("n'est", "fr", True),
+        ("n’a", "fr", True),
+        ("n'importe", "fr", False),
+        ("nest", "fr", False),
+        ("n'est", "en", False),  # no elided negation outside French
+    ],
+)
+def test_elided_negation_is_french_n_apostrophe(token: str, language: str, negates: bool) -> None:
+    assert elided_negation(token, language) is negates
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Le vendeur n'a jamais répondu.", 1),  # "n'... jamais" counts once
+        ("Il n'y a personne au téléphone.", 1),  # "n'" alone now counts
+    ],
+)
+def test_an_elided_ne_counts_once_as_an_unscoped_negation(text: str, count: int) -> None:
+    found = unscoped_negations(lexicon_channels("fr"), "fr", [tokenize(text)])
+    assert found.tolist() == [count]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Prix correct mais la qualité n'est pas au rendez-vous.", "negative"),
+        ("La qualité n'est plus au rendez-vous.", "negative"),
+        ("Le service client n'est pas à la hauteur.", "negative"),
+        ("Qualité au rendez-vous pour ce prix.", "positive"),
+        ("C'est du grand n'importe quoi.", "negative"),
+    ],
+)
+def test_french_expectation_phrases(text: str, label: str) -> None:
+    (_, read, _), *_ = lexicon_scores([text], "fr")
+    assert read == label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ANALYZER_VERSION = "27"
+ANALYZER_VERSION = "28"
 """6: shipped base sentiment models per language (en, no, pl) score from day one, and the
 database's ratings train a guarded correction of them (model format 7).
 7: the guard also weighs a model trained on the ratings alone, and keeps whichever of base,
@@ -84,4 +84,8 @@ every CPU (numpy's pairwise sums and the C library, not BLAS nor numpy's AVX-512
 model trained from the same ratings is the same bytes everywhere (issue #17); models of a
 database's ratings may move slightly; the shipped base models are retrained with it
 (base-2026-12.8: two trainings under different BLAS code, hash seed and numpy CPU features
-give identical files; 0 dev labels differ from base-2026-12.7 in en, no and pl)."""
+give identical files; 0 dev labels differ from base-2026-12.7 in en, no and pl).
+28: French elided "n'" opens a negation scope as "ne" does ("n'est plus fiable", "je
+n'achèterai plus jamais ici"; the lexicon fallback and the lexicon sums of French models),
+and "(pas) au rendez-vous", "(pas) à la hauteur", "n'importe quoi" are French seed
+phrases ("la qualité n'est pas au rendez-vous" read as praise before)."""

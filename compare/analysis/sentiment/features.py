@@ -42,6 +42,21 @@ complaint: in PolEmo's train half 15 of the 16 opinion sentences with "zero" are
 complaints about what was missing). The "nor" of Norwegian, Danish and Swedish ("eller")
 and German ("noch") is left out: it also means "or" or "still"; the first word's scope reaches the
 second adjective. This is the resource ``settings.languages`` registers as negation words."""
+ELIDED_NEGATIONS: dict[str, tuple[str, ...]] = {"fr": ("n'", "n’")}
+"""Negations elided into the word after them, per language: French "ne" before a vowel
+("n'est plus fiable", "je n'achèterai plus jamais", "il n'y a aucun souci"). Our tokens keep
+the elision on its word ("n'est"), so "ne" alone misses them; in the lexicon fallbacks and
+lexicon sums a token that starts with one opens a negation scope as "ne" does
+(``lexicon_features``). "n'importe" ("any") is no negation."""
+NOT_ELIDED_NEGATIONS = frozenset({"n'importe", "n’importe"})
+
+
+def elided_negation(token: str, language: str) -> bool:
+    """Whether the token holds a negation elided into it (``ELIDED_NEGATIONS``)."""
+    prefixes = ELIDED_NEGATIONS.get(language)
+    return prefixes is not None and token.startswith(prefixes) and token not in NOT_ELIDED_NEGATIONS
+
+
 NEGATION_SCOPE = 3
 """Words after a negation that are marked negated ("not very good at all": very, good, at).
 Tokens carry no punctuation, so a scope to the end of the clause would run on through the

@@ -52,9 +52,11 @@ from compare.analysis.sentiment.cognates import cached_cognate_lexicon
 from compare.analysis.sentiment.emoticons import EMOTICON_CHANNEL, emoticon_lexicon
 from compare.analysis.sentiment.features import (
     CLAUSE_BREAK,
+    ELIDED_NEGATIONS,
     OBJECT_PRONOUNS,
     POOLED,
     POST_VERB_NEGATIONS,
+    elided_negation,
     finite_verb,
     negation_follows,
     negation_words,
@@ -537,7 +539,7 @@ def _negated(
         before = tokens[i - distance] if i >= distance else ""
         if before == CLAUSE_BREAK:
             break
-        if before in negations or before.endswith("n't"):
+        if before in negations or before.endswith("n't") or elided_negation(before, language):
             return True
     return negation_follows(tokens, i, post_negations, language) and finite_verb(
         tokens[i], base, language
@@ -628,6 +630,7 @@ def unscoped_negations(
             negations.isdisjoint(tokens)
             and post_negations.isdisjoint(tokens)
             and not _ends_in_nt(tokens)
+            and not _has_elided_negation(tokens, language)
         ):
             continue
         tokens, lemmas, _ = _with_phrases(tokens, None, None, phrases, language)
@@ -635,7 +638,12 @@ def unscoped_negations(
         last = -NEGATION_WINDOW - 1
         for i, token in enumerate(tokens):
             post = token in post_negations
-            if not (post or token in negations or token.endswith("n't")):
+            if not (
+                post
+                or token in negations
+                or token.endswith("n't")
+                or elided_negation(token, language)
+            ):
                 continue
             scope = set(_clause_window(tokens, i))
             if post:
@@ -689,6 +697,7 @@ def _lexicon_row(
         negations.isdisjoint(tokens)
         and post_negations.isdisjoint(tokens)
         and not _ends_in_nt(tokens)
+        and not _has_elided_negation(tokens, language)
     ):
         negated = [False] * len(hits)  # nothing in the text can negate (``_negated``)
     else:
@@ -731,6 +740,18 @@ def _ends_in_nt(tokens: list[str]) -> bool:
     at all, which one search of the joined tokens tells (a space joins them, so it finds
     "n't" only inside a token): the loop over the tokens took ~10 % of ``lexicon_counts``."""
     return "n't" in " ".join(tokens) and any(t.endswith("n't") for t in tokens)
+
+
+def _has_elided_negation(tokens: list[str], language: str) -> bool:
+    """Whether a token holds an elided negation ("n'est": ``features.ELIDED_NEGATIONS``).
+    Most texts hold none, which one search of the joined tokens tells (as ``_ends_in_nt``)."""
+    prefixes = ELIDED_NEGATIONS.get(language)
+    if not prefixes:
+        return False
+    joined = " " + " ".join(tokens)
+    return any(" " + p in joined for p in prefixes) and any(
+        elided_negation(t, language) for t in tokens
+    )
 
 
 def compound(net: np.ndarray) -> np.ndarray:
