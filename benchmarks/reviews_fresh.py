@@ -17,6 +17,9 @@ right on value and scale; a page's aggregate right on value (within 0.05) and on
 page with no aggregate expected is right when none is extracted. Per page, ``--show-errors``
 prints what was missed, extra or wrong. The last line is ``pages=N precision=P recall=R
 f1=F ratings=R aggregate_value=V aggregate_count=C pages_all_right=A``.
+
+Scored on main before its fixes: precision 0.956, recall 0.642, F1 0.768, ratings right
+43 of 43 matched, aggregate value and count 0.750 each, pages all right 0.500.
 """
 
 from __future__ import annotations

@@ -17,10 +17,8 @@ from tests.benchmark_scripts import load_benchmark
 CASES = Path(__file__).parent / "fixtures" / "fresh-reviews"
 FIELDS = ("reviews", "ratings", "aggregate_value", "aggregate_count")
 # Fields read wrong still, with why: a fix makes its row pass, and the strict xfail fail.
-_NOT_REVIEWS = "the shop's own reviews in an aside read as the product's"
 _SUBSET = "the markup holds one of the three reviews shown: the layout is not read then"
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("en-gb-store-reviews-aside", "reviews"): _NOT_REVIEWS,
     ("en-markup-stale", "reviews"): _SUBSET,
     ("en-markup-stale", "ratings"): _SUBSET,
     ("cs-featured-duplicate", "aggregate_value"): "'4,4 z 5 · 58 hodnocení': no Czech words",

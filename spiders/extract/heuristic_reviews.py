@@ -123,6 +123,7 @@ def heuristic_review_items(
             continue
         seen_blocks.update(b.element for b in blocks)
         found.extend((b.element, item) for b, item in zip(blocks, items, strict=False))
+    found = _without_aside(found)
     if not found:
         found = _bare_number_reviews(root, url, locale)
     if not found:
@@ -133,6 +134,16 @@ def heuristic_review_items(
 
 
 _FEW = 64
+
+
+def _without_aside(found: list[tuple[Element, ReviewItem]]) -> list[tuple[Element, ReviewItem]]:
+    """The reviews outside ``<aside>`` when there are some: a list in the page's side
+    column beside the main one (the shop's own reviews, another product's) is not about
+    the page's product."""
+    aside = {id(e) for e, _ in found if e.xpath("ancestor::aside")}
+    if not aside or len(aside) == len(found):
+        return found
+    return [(e, item) for e, item in found if id(e) not in aside]
 
 
 def _page_order(root: Element, elements: list[Element]) -> dict[Element, tuple[int, ...]]:
