@@ -193,19 +193,24 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
     # else: a recipe or article that sells nothing (no offer, nor a sku from its URL)
     reviews = _reviews(nodes, root, url, document.text, main, locale, script_values, page.skipped, max_reviews)  # fmt: skip
     within_review_limit(page, reviews, max_reviews)
-    page.aggregate_rating = _aggregate(nodes, root, page.language, script_values)
+    page.aggregate_rating = _aggregate(nodes, root, page.language, script_values, bool(page.offers))
     page.next_page = next_page_url(root, url)
     return page
 
 
 def _aggregate(
-    nodes: list[Node], root: HtmlElement, language: str | None, script_values: list[object]
+    nodes: list[Node],
+    root: HtmlElement,
+    language: str | None,
+    script_values: list[object],
+    sells: bool = False,
 ) -> AggregateRatingItem | None:
     """The markup's aggregate rating (its missing counts from the text when they agree),
     else the script state's, else the one the page writes as text, else the one a rating
     widget keeps in its data attributes, else the one a row of star icons shows with its
-    count, else an average under its label ("Avg: 4.6") without a count."""
-    markup = aggregate_rating_item(nodes)
+    count, else an average under its label ("Avg: 4.6") without a count. On a page that
+    ``sells`` something, a seller's markup rating is not the product's."""
+    markup = aggregate_rating_item(nodes, sells)
     if markup is not None and (markup.rating_count or markup.review_count):
         return markup
     if markup is None:

@@ -44,9 +44,11 @@ from spiders.extract.visible_price import names_of, own_text
 from spiders.raw_fields import find_date, is_numeric_date, is_relative_date, normalize_rating
 
 # Raw-HTML signs that a page may show ratings at all (skips the tree walk otherwise).
-# A bar drawn to a width % is one too: hashed class names may say nothing else.
+# A bar drawn to a width % is one too: hashed class names may say nothing else. A number
+# over any scale ``_SHOWN_PAIR`` reads ("9/10", "95/100"), not only over 5.
 _RATING_SIGNS = re.compile(
-    r"rating|star|score|★|out of|rate|/\s*5\b|aria-label|width\s*:\s*\d[\d.]*%", re.I
+    r"rating|star|score|★|out of|rate|/\s*(?:5|10|20|100)\b|aria-label|width\s*:\s*\d[\d.]*%",
+    re.I,
 )
 _INLINE_TAGS = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "em", "font", "i", "img", "mark", "q",
@@ -121,6 +123,7 @@ def heuristic_review_items(
             continue
         seen_blocks.update(b.element for b in blocks)
         found.extend((b.element, item) for b, item in zip(blocks, items, strict=False))
+    found = _without_aside(found)
     if not found:
         found = _bare_number_reviews(root, url, locale)
     if not found:
@@ -131,6 +134,16 @@ def heuristic_review_items(
 
 
 _FEW = 64
+
+
+def _without_aside(found: list[tuple[Element, ReviewItem]]) -> list[tuple[Element, ReviewItem]]:
+    """The reviews outside ``<aside>`` when there are some: a list in the page's side
+    column beside the main one (the shop's own reviews, another product's) is not about
+    the page's product."""
+    aside = {id(e) for e, _ in found if e.xpath("ancestor::aside")}
+    if not aside or len(aside) == len(found):
+        return found
+    return [(e, item) for e, item in found if id(e) not in aside]
 
 
 def _page_order(root: Element, elements: list[Element]) -> dict[Element, tuple[int, ...]]:
@@ -163,9 +176,12 @@ _BARE_NUMBER = re.compile(r"[1-5](?:[.,][05])?")
 # Short elements whose text has a slash: a rating shown with its scale ("8/10", "<b>4</b> / 5").
 _SLASHED_NUMBERS = lxml.etree.XPath(
     "//body/descendant::text()[contains(., '/')]/parent::*"
-    "[not(self::script or self::style) and string-length(normalize-space(.)) <= 12]"
+    "[not(self::script or self::style) and string-length(normalize-space(.)) <= 30]"
 )
 _SHOWN_PAIR = re.compile(r"(\d{1,3}(?:[.,]\d)?) ?/ ?(5|10|20|100)")
+# A label before the number, the same in every block of the list ("Ocena: 4/5").
+_PAIR_LABEL = re.compile(r"[^\W\d_][^\d/]{0,20}:")
+_MAX_BARE_PAIR = 12
 _NOT_A_RATING_ABOVE = "ancestor-or-self::*[self::a or self::button or self::label or self::option or self::select or self::table or self::th or self::td]"  # fmt: skip
 # A bare number is the weakest sign of a rating: only prose of some length, under a name
 # line, in blocks of one template, makes it one.
@@ -183,12 +199,21 @@ def _shown_numbers(root: Element) -> list[tuple[Element, LayoutRating | None]]:
         shown.append((element, LayoutRating(value, None, text) if value is not None else None))
     for element in _SLASHED_NUMBERS(root):
         text = " ".join(element.text_content().split())
-        pair = _SHOWN_PAIR.fullmatch(text)
+        label = _PAIR_LABEL.match(text)
+        if label is None and len(text) > _MAX_BARE_PAIR:
+            continue
+        pair = _SHOWN_PAIR.fullmatch(text[label.end() :].strip() if label else text)
         if pair is not None:
             value, best = float(pair.group(1).replace(",", ".")), float(pair.group(2))
             if value <= best:
                 shown.append((element, LayoutRating(value, best, text)))
     return shown
+
+
+def _label_of(shown: str) -> str:
+    """The label written before a shown number ("Ocena:" of "Ocena: 4/5"), "" for none."""
+    label = _PAIR_LABEL.match(shown)
+    return label.group(0) if label else ""
 
 
 def _bare_number_reviews(
@@ -209,6 +234,8 @@ def _bare_number_reviews(
         members = [(e, rating) for e, rating in group if rating is not None]
         if len(members) < len(group) or len({rating.best for _, rating in members}) != 1:
             continue  # a number that is no rating, or "4" beside "7/10": not one template's
+        if len({_label_of(rating.raw) for _, rating in members}) != 1:
+            continue  # "Ocena: 4/5" beside "Dostawa: 5/5": labels of different things
         if any(e.xpath(_NOT_A_RATING_ABOVE) for e, _ in members):
             continue  # a link, a control or a table cell
         values = [rating.value for _, rating in members]
@@ -679,7 +706,9 @@ def _group_reviews(
         dated = date is not None
     if (not authors or lone) and not dated:
         return None  # reviews say who or when; cards and teasers say neither
-    if bare and not _bare_template_reads_as_reviews(blocks, body, authors):
+    if bare and not _bare_template_reads_as_reviews(
+        blocks, body, authors or _bylines(date, locale)
+    ):
         return None
     if lone:  # a name the layout names as such, not the line showing the rating
         rated = blocks[0].rating_element
@@ -695,10 +724,12 @@ def _group_reviews(
     items: list[ReviewItem] = []
     for index, block in enumerate(blocks):
         unit = body.units[index] or _fallback_body(block, slots, index, locale)
-        if unit is None:
+        if unit is None and not _rated_only(index, body, authors, date, lone or bare):
             return None
-        item = ReviewItem(url=url, text=_with_next_paragraphs(unit, block, slots, index))
-        item.explain["text"] = HEURISTIC.name
+        item = ReviewItem(url=url)
+        if unit is not None:
+            item.text = _with_next_paragraphs(unit, block, slots, index)
+            item.explain["text"] = HEURISTIC.name
         _put_rating(item, block.rating, scale)
         title_unit = title.units[index] if title is not None else None
         if title_unit is not None:
@@ -713,6 +744,19 @@ def _group_reviews(
         items.append(item)
     del language
     return items
+
+
+def _rated_only(
+    index: int, body: _Slot, authors: list[_Slot], date: _Slot | None, weak: bool
+) -> bool:
+    """Whether a block without text is a rating given without words: one of a list most
+    of whose blocks have their text at the template's place (at least two), showing its
+    name or date line at the template's place as they do. A lone block or a bare number
+    (the weakest reading) is a review only with its text."""
+    texts = sum(u is not None for u in body.units)
+    if weak or texts < 2 or texts * 2 <= len(body.units):
+        return False
+    return any(slot.units[index] is not None for slot in (*authors, date) if slot is not None)
 
 
 def _bare_template_reads_as_reviews(
@@ -734,6 +778,27 @@ def _bare_template_reads_as_reviews(
         if unit is not None and (unit.element is rated or rated in unit.element.iterdescendants()):
             return False  # the number sits inside the text: a quantity or a count in it
     return True
+
+
+# Between a byline's name and its date ("Lena, Umeå – 4 nov 2026", "Raúl · 02/11/2026").
+_BYLINE_SEPARATOR = re.compile(r"\s+[·•|–—-]\s+|,\s+")
+
+
+def _bylines(date: _Slot | None, locale: str | None) -> list[_Slot]:
+    """The date line as the author line when it is a byline: in each block a name-like
+    first part before a separator, the date after it, the names varying (one line that
+    says who and when; ``_author_slots`` leaves out lines holding a date)."""
+    if date is None or date.coverage < 0.5:
+        return []
+    names = []
+    for unit in date.units:
+        if unit is None:
+            continue
+        first = _BYLINE_SEPARATOR.split(unit.text, maxsplit=1)[0].strip()
+        if first == unit.text.strip() or not _looks_like_name(first) or find_date(first, locale):
+            return []
+        names.append(first)
+    return [date] if len(set(names)) * 2 > len(names) else []
 
 
 def _without_rating_text(unit: _Unit, block: _Block) -> str:

@@ -153,6 +153,8 @@ def rating_of(
         # A label without a digit states no rating (and its parent's names are not read).
         if label and len(label) <= _MAX_LABEL and _DIGIT.search(label):
             found = _from_label(label, named or _parent_named(element))
+            if found is None and not element.text_content().strip():
+                found = _picture_label(label)
             if found is not None:
                 return found
     text = " ".join((element.text or "").split())
@@ -237,6 +239,27 @@ def _from_label(label: str, named: bool) -> LayoutRating | None:
         if value is not None and 0 <= value <= 10:
             return LayoutRating(value, None, label)
     return None
+
+
+_LABEL_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d)?(?![\d.,]*\d)")
+_PICTURE_SCALES = frozenset({5.0, 10.0, 100.0})
+_MAX_PICTURE_LABEL = 40
+
+
+def _picture_label(label: str) -> LayoutRating | None:
+    """A rating and its scale in the label of an element that shows no text (stars drawn
+    by CSS, an image), whatever words join them and in which order: "4 az 5-ből", "5
+    üzerinden 4 puan". Two numbers, the larger a usual scale (5, 10, 100): the smaller is
+    the rating. Only a list's template confirms it is one (as a bar's shape)."""
+    if len(label) > _MAX_PICTURE_LABEL or len(re.findall(r"\d+", label)) != 2:
+        return None
+    numbers = [parse_number(n) for n in _LABEL_NUMBER.findall(label)]
+    if len(numbers) != 2 or None in numbers:
+        return None
+    value, best = sorted(n for n in numbers if n is not None)
+    if best not in _PICTURE_SCALES or value < 0:
+        return None
+    return LayoutRating(value, best, label)
 
 
 def _from_bar(element: lxml.html.HtmlElement) -> LayoutRating | None:

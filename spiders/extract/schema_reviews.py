@@ -118,15 +118,38 @@ def _review_nodes(nodes: list[Node]) -> Iterator[tuple[Node, Node | None]]:
             yield node, None
 
 
-def aggregate_rating_item(nodes: list[Node]) -> AggregateRatingItem | None:
-    """The first product's aggregateRating, else the first AggregateRating node."""
+# Who sells, not what is sold: their aggregateRating rates the shop.
+_SELLER_TYPES = frozenset(
+    {
+        "organization",
+        "corporation",
+        "localbusiness",
+        "store",
+        "onlinestore",
+        "onlinebusiness",
+        "website",
+    }
+)
+
+
+def aggregate_rating_item(nodes: list[Node], sells: bool = False) -> AggregateRatingItem | None:
+    """The first product's aggregateRating, else the first AggregateRating node; on a
+    page that sells something (``sells``: an offer was read) or marks a product, not a
+    seller's (an Organization's or a WebSite's rating is the shop's, shown on every page
+    of it, not the product's; a page about a business alone keeps it)."""
     candidates: list[Node] = []
+    sellers: list[Node] = []
     for node in nodes:
+        ratings = [r for r in as_list(node.get("aggregateRating")) if isinstance(r, dict)]
         if is_product(node):
-            candidates.extend(
-                r for r in as_list(node.get("aggregateRating")) if isinstance(r, dict)
-            )
-    candidates.extend(n for n in nodes if "aggregaterating" in node_types(n))
+            candidates.extend(ratings)
+        elif not node_types(node).isdisjoint(_SELLER_TYPES):
+            sellers.extend(ratings)
+    if not sells and not any(is_product(node) for node in nodes):
+        sellers = []
+    candidates.extend(
+        n for n in nodes if "aggregaterating" in node_types(n) and not any(n is s for s in sellers)
+    )
     for node in candidates:
         value, stated_best = parse_rating(first_value(node, "ratingValue"))
         if value is None:
