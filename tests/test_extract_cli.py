@@ -45,6 +45,30 @@ def test_extract_prints_one_json_document(compressed: bool, gz_page: Path) -> No
     assert "explain" not in result.output
 
 
+BYLINE_PAGE = """<html lang="sv"><body><h1>Kaffekvarn</h1>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product",
+ "name": "Kaffekvarn", "review": [{"@type": "Review", "reviewBody": "Maler jämnt och tyst.",
+ "datePublished": "Lena Berg, Umeå, förra vintern", "author": "Lena Berg",
+ "reviewRating": {"@type": "Rating", "ratingValue": 5}}]}</script></body></html>"""
+
+
+def test_an_unread_date_is_shown_only_with_explain(tmp_path: Path) -> None:
+    # A review's date line is often a byline ("Name, town, date"): written out as found, an
+    # unread one shows the reviewer's name, which output never does without --explain.
+    page = tmp_path / "byline.html"
+    page.write_text(BYLINE_PAGE, encoding="utf-8")
+    plain = CliRunner().invoke(app, ["extract", str(page), "--url", "https://shop.example.se/k"])
+    assert plain.exit_code == 0, plain.output
+    (review,) = json.loads(plain.output)["reviews"]
+    assert review["text"] == "Maler jämnt och tyst." and review["date"] is None
+    assert "Lena" not in plain.output
+    explained = CliRunner().invoke(
+        app, ["extract", str(page), "--url", "https://shop.example.se/k", "--explain"]
+    )
+    (review,) = json.loads(explained.output)["reviews"]
+    assert review["date_raw"] == "Lena Berg, Umeå, förra vintern"
+
+
 def test_explain_adds_source_layers(gz_page: Path) -> None:
     result = CliRunner().invoke(app, ["extract", str(gz_page), "--url", URL, "--explain"])
     assert result.exit_code == 0, result.output

@@ -82,10 +82,13 @@ def _offer(offer: OfferItem, explain: bool) -> dict[str, Any]:
 
 def _review(review: ReviewItem, explain: bool) -> dict[str, Any]:
     out: dict[str, Any] = {name: getattr(review, name) for name in REVIEW_FIELDS}
-    out["date"] = review.published.isoformat() if review.published else review.date_raw
+    # The date as read; its text as found only with --explain: an unread date line is often
+    # a byline ("Lena, Umeå, last winter") that names the reviewer.
+    out["date"] = review.published.isoformat() if review.published else None
     if explain:
         # Only with --explain, which a user asks for to debug one page.
         out["author"] = review.author
+        out["date_raw"] = review.date_raw
         out["explain"] = review.explain
     return out
 
