@@ -14,7 +14,7 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -27,7 +27,7 @@ from spiders.fetch_problems import RenderedPageTooLarge, count_problem
 from spiders.robots_rules import RobotsUnreadable, crawl_robots
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    from playwright.async_api import Page, WebSocketRoute
     from playwright.async_api import Request as BrowserRequest
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -148,6 +148,72 @@ class HostFilter:
             count_problem(crawler.stats, "robots_unreadable")
         logger.debug("rendered page's request to %s not made: %s", url, refused)
         return True
+
+
+SOCKET_OVER_LIMIT = "web_socket_over_limit"
+"""The fetch problem of a page whose web sockets passed their budget (``SocketBudget``)."""
+_TOO_BIG = 1009
+"""The web socket close code for a message too big to take."""
+
+
+class SocketBudget:
+    """The bytes of web socket messages one rendered page may exchange, together: the
+    response limit (``limits.max_response_mb``). Playwright hands every message of a page's
+    socket to this process whole, whether anyone listens or not (its socket events; a routed
+    socket's messages twice more, there and back), so a page sending endless or huge
+    messages would hold the crawl's memory and CPU: past the budget the socket is closed at
+    both ends (code 1009, "too big") and the message that passed it is not passed on. A
+    message larger than the budget still reaches this process once: Playwright reads it
+    whole before anyone can refuse it. Used by the crawl's handler
+    (``spiders.rendering_handler``) and ``targets detect``, for every socket they connect."""
+
+    def __init__(self, limit: int, over: Callable[[str], None]) -> None:
+        self.limit = limit
+        self.used = 0
+        self.over = over
+        """Called once, with the socket's URL, when the budget is passed."""
+        self.passed = False
+        self._closing: set[asyncio.Future[None]] = set()
+
+    def connect(
+        self, socket: WebSocketRoute, read: Callable[[str | bytes], None] | None = None
+    ) -> None:
+        """Connect ``socket`` to its server, its messages passed on within the budget
+        (``read``: called with each message from the server passed on)."""
+        server = socket.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if self._spend(socket.url, message):
+                socket.send(message)
+                if read is not None:
+                    read(message)
+            else:
+                self._close(socket, server)
+
+        def from_page(message: str | bytes) -> None:
+            if self._spend(socket.url, message):
+                server.send(message)
+            else:
+                self._close(socket, server)
+
+        server.on_message(from_server)
+        socket.on_message(from_page)
+
+    def _spend(self, url: str, message: str | bytes) -> bool:
+        if self.passed:
+            return False
+        self.used += len(message)
+        if self.used <= self.limit:
+            return True
+        self.passed = True
+        self.over(url)
+        return False
+
+    def _close(self, socket: WebSocketRoute, server: Any) -> None:
+        for end in (socket, server):
+            closing = asyncio.ensure_future(end.close(code=_TOO_BIG, reason="over the limit"))
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
 
 
 def failed_by_stop(crawler: Crawler, error: BaseException | None) -> bool:
@@ -331,8 +397,13 @@ async def settle_page(
 # content is the host's own children already; a <slot> copies as an empty element. So is
 # the body of each same-origin iframe's document (a widget's frame; a cross-origin one's is
 # not readable), into an element after the frame, without its scripts and styles (JSON
-# kept: a widget's JSON-LD), nested frames 5 deep at most.
-_COPY_ROOTS = """() => {
+# kept: a widget's JSON-LD), nested frames 5 deep at most. ``max`` null: the copies stay in
+# the page (it is read next, once). Else a snapshot: the page's HTML with the copies
+# (``_BOUNDED_CONTENT``: its length only when over ``max``), the copies then taken out again,
+# so the page's scripts go on with the page as it was.
+_COPY_ROOTS = (
+    """(max) => {
+  const made = [];
   const copy = (root, depth) => {
     for (const host of root.querySelectorAll("*")) {
       if (host.shadowRoot) {
@@ -341,6 +412,7 @@ _COPY_ROOTS = """() => {
         flat.setAttribute("data-rivalscope-shadow-root", "");
         flat.innerHTML = host.shadowRoot.innerHTML;
         host.appendChild(flat);
+        made.push(flat);
         continue;
       }
       if (host.localName !== "iframe" || depth >= 5) continue;
@@ -355,20 +427,38 @@ _COPY_ROOTS = """() => {
       flat.setAttribute("data-rivalscope-frame", "");
       flat.innerHTML = body.innerHTML;
       host.after(flat);
+      made.push(flat);
     }
   };
   copy(document, 0);
+  if (max === null) return null;
+  try { return ("""
+    + _BOUNDED_CONTENT
+    + """)(max); }
+  finally { for (const flat of made) flat.remove(); }
 }"""
+)
 
 
 async def copy_roots(page: Page) -> None:
     """The page's open shadow roots and same-origin frames in its HTML (``_COPY_ROOTS``),
     once, when it is read. The crawl's rendered pages (``settle_page``) and ``targets
-    detect`` (``spiders.detect``) read the page after this, so both count the same reviews."""
+    detect`` (``spiders.detect``) read the page after this, so both count the same reviews;
+    a snapshot before a click (``snapshot``) holds the same copies."""
     from playwright.async_api import Error as PlaywrightError
 
     with contextlib.suppress(PlaywrightError):  # navigating or closed: read as it is
-        await page.evaluate(_COPY_ROOTS)
+        await page.evaluate(_COPY_ROOTS, None)
+
+
+async def snapshot(page: Page, max_chars: int) -> str:
+    """The page's HTML as it would be read now (its roots copied in: ``_COPY_ROOTS``), the
+    page left as it was: a ``click_replaces`` state, before its click. RenderedPageTooLarge
+    if it is longer than ``max_chars``; a PlaywrightError if navigating or closed."""
+    html = await page.evaluate(_COPY_ROOTS, max_chars)
+    if not isinstance(html, str):
+        raise RenderedPageTooLarge(f"rendered HTML of {html:,} characters > {max_chars:,}")
+    return html
 
 
 def pages_before_clicks(meta: dict[str, Any]) -> list[str]:
@@ -399,8 +489,7 @@ async def _settle(
             if not await button.is_visible():
                 return
             if render.click_replaces:
-                await check_rendered_size(page, max_chars - sum(map(len, before_clicks)))
-                before_clicks.append(await page.content())
+                before_clicks.append(await snapshot(page, max_chars - sum(map(len, before_clicks))))
             await _uncover(page, render.click)
             await button.click(timeout=timeout_ms)
         except PlaywrightError:

@@ -31,6 +31,7 @@ from spiders.browser import (
     SKIPPED_RESOURCES,
     HostFilter,
     PendingRequests,
+    SocketBudget,
     bounded_content,
     close_walls,
     copy_roots,
@@ -81,6 +82,8 @@ class Rendered:
     """Web socket URL -> reviews in the JSON messages the page received over it."""
     socket_messages: int = 0
     """Web socket messages the page received that were read."""
+    sockets_closed: list[str] = field(default_factory=list)
+    """Web sockets closed: the page's messages passed the response limit (``SocketBudget``)."""
     json_bytes_read: int = 0
     """Bytes of the JSON replies' bodies read into this process (each at most
     ``MAX_JSON_BYTES``, together at most ``MAX_JSON_TOTAL_BYTES``)."""
@@ -236,6 +239,11 @@ def analyse(
             f"reviews arrive over a web socket ({url_of}: {count} in its first messages); "
             f'no review_api reads a socket, render = "browser" reads those the page draws: '
             f"{drawn}"
+        )
+    if rendered_page is not None and rendered_page.sockets_closed:
+        notes.append(
+            f"web socket {rendered_page.sockets_closed[0]} closed: the page's socket messages "
+            "passed the response limit (limits.max_response_mb), as a crawl closes them"
         )
     if rendered_page is not None and rendered_page.robots_refused:
         refused = rendered_page.robots_refused
@@ -399,6 +407,8 @@ async def _render(
 
     result = Rendered(html="")
     pending: list[asyncio.Task[None]] = []
+    # The page's web sockets bounded as a crawl's are (closed past the response limit).
+    budget = SocketBudget(max_chars, result.sockets_closed.append)
 
     decoded = _DecodedSizes()
 
@@ -459,15 +469,9 @@ async def _render(
         if not await robots_allow(socket.url.replace("ws", "http", 1)):
             await socket.close()
             return
-        server = socket.connect_to_server()
         if len(result.socket_reviews) < MAX_JSON_RESPONSES:
             result.socket_reviews.setdefault(socket.url, 0)
-
-        def from_server(message: str | bytes) -> None:
-            socket.send(message)  # handled here, so no longer passed on by itself
-            keep_message(socket.url, message)
-
-        server.on_message(from_server)
+        budget.connect(socket, partial(keep_message, socket.url))
 
     async def block_heavy(route: Route) -> None:
         request = route.request

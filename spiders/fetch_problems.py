@@ -83,6 +83,8 @@ REASONS: dict[str, str] = {
     "decompressed_too_large": "body larger than limits.max_response_mb once decompressed",
     "undecodable_body": "a body its Content-Encoding (gzip, deflate, br, zstd) does not "
     "decode: not read",
+    "web_socket_over_limit": "a rendered page whose web sockets' messages passed "
+    "limits.max_response_mb together: its sockets closed (spiders.browser.SocketBudget)",
     "response_over_warn_size": "body larger than limits.warn_response_mb (kept)",
     "redirect_loop": "more redirects than limits.max_redirects",
     "offsite_redirect": "redirected to a host the source does not allow",

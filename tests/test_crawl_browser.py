@@ -130,6 +130,37 @@ def test_a_rendered_page_is_bounded_like_a_plain_response(
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("limit_mb", "problems"),
+    [
+        # Its socket's messages (64 x 16 KiB) pass 0.25 MiB: closed, the page read as it is.
+        # Before, every message was handed to the crawl's process and back, none counted.
+        (0.25, {"web_socket_over_limit": 1}),
+        (2.0, {}),
+    ],
+)
+def test_a_rendered_pages_web_socket_messages_are_bounded_by_the_response_limit(
+    tmp_path: Path, site: WidgetSite, limit_mb: float, problems: dict[str, int]
+) -> None:
+    _chromium_or_skip()
+    table = (
+        '[company.source.browser]\nallow_hosts = ["127.0.0.2"]\nclick = "#more"\n'
+        f"[company.source.limits]\nmax_response_mb = {limit_mb}\nwarn_response_mb = {limit_mb}"
+    )
+    _, ids, output = _crawl(
+        tmp_path, _targets(site.shop_url, "browser", table, page="kettle-socket")
+    )
+    assert ids == sorted(str(r["id"]) for r in REVIEWS), output
+    engine = open_database(f"sqlite:///{tmp_path / 'crawl.db'}")
+    with Session(engine) as session:
+        run = session.exec(select(CrawlRun)).one()
+    engine.dispose()
+    assert run.fetch_problems == problems
+    assert "Traceback" not in output
+
+
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize(("replaces", "expected"), [("true", REVIEWS), ("false", REVIEWS[6:])])
 def test_next_button_that_replaces_reviews_is_read_before_every_click(
     tmp_path: Path, site: WidgetSite, replaces: str, expected: list[dict[str, object]]
@@ -144,6 +175,19 @@ def test_next_button_that_replaces_reviews_is_read_before_every_click(
     )
     assert code == 0, output
     assert ids == sorted(str(r["id"]) for r in expected)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["kettle-shadow-next", "kettle-frame-next"])
+def test_reviews_replaced_in_a_shadow_root_or_a_frame_are_read_before_every_click(
+    tmp_path: Path, site: WidgetSite, page: str
+) -> None:
+    """A "next" button replacing reviews drawn in an open shadow root or a same-origin
+    frame: each state's snapshot holds its copies, as the final page does. Before, the
+    snapshots held neither: the last review only."""
+    _chromium_or_skip()
+    _reads_every_review(tmp_path, site, page, "click_replaces = true")
 
 
 DISALLOW_API = b"User-agent: *\nDisallow: /api/\n"

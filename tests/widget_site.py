@@ -19,7 +19,10 @@ scrolling; ``-reviews`` is a modal holding the reviews and their button (not a w
 the next ones when scrolled to its end (the window does not scroll), beside a small menu
 that scrolls too; ``/p/kettle-shadow-box`` keeps that box in the open shadow root of their
 section, ``/p/kettle-frame-box`` in a same-origin iframe (``/frame/reviews``, a widget's
-frame). ``/p/kettle-dialog-wall-reviews`` opens a letter's modal over the modal holding
+frame). ``/p/kettle-socket`` opens a web socket to the shop (``/flood``) that sends it
+FLOOD_FRAMES messages of FLOOD_BYTES. ``/p/kettle-shadow-next`` and ``/p/kettle-frame-next`` are ``/p/kettle-next`` (a "next"
+button that replaces the reviews shown) drawing them in an open shadow root and in a
+same-origin frame (srcdoc). ``/p/kettle-dialog-wall-reviews`` opens a letter's modal over the modal holding
 the reviews, which closes on the Escape key (its script listens for it);
 ``-wall-closes-all`` refuses Escape and closes every dialog once its form closes it.
 ``/p/kettle-huge`` is a small page whose script appends HUGE_CHARS characters of HTML, over
@@ -34,7 +37,9 @@ allowed unless a test says otherwise)."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import threading
 import zlib
@@ -55,6 +60,9 @@ HUGE_CHARS = 12 * 1024 * 1024
 # for playwright to read (larger ones it drops itself).
 HUGE_JSON_BYTES = 9_500_000
 BIG_JSON_COPIES = 4
+# /p/kettle-socket's web socket (/flood): FLOOD_FRAMES messages of FLOOD_BYTES.
+FLOOD_FRAMES = 64
+FLOOD_BYTES = 16 * 1024
 
 # A review drawn from the API's JSON (r) as the element el, in microdata.
 REVIEW_ELEMENT = """    const el = document.createElement("article");
@@ -89,7 +97,7 @@ async function load() {{
   if (loading || !next) return;
   loading = true;
   const data = await (await fetch(next)).json();
-  if ({replace}) document.getElementById("reviews").replaceChildren();
+  if ({replace}) {reviews_root}.replaceChildren();
   for (const r of data.reviews) {{
 {review_element}
     {reviews_root}.appendChild(el);
@@ -171,6 +179,16 @@ const box = shadow.getElementById("box");
 box.addEventListener("scroll", () => {
   if (box.scrollTop + box.clientHeight >= box.scrollHeight - 10) load(); });
 load();"""
+# /p/kettle-socket: a web socket to the shop that floods the page with messages.
+ON_SOCKET = """new WebSocket(location.origin.replace("http", "ws") + "/flood");
+load();"""
+# /p/kettle-frame-next: the reviews in a same-origin frame (srcdoc) the page's own "next"
+# button fills, once the frame has loaded.
+FRAME_NEXT = '<iframe id="w" srcdoc="<section id=reviews></section>"></iframe>'
+FRAME_NEXT_ROOT = 'document.getElementById("w").contentDocument.getElementById("reviews")'
+ON_FRAME_NEXT = """const frame = document.getElementById("w");
+if (frame.contentDocument && frame.contentDocument.getElementById("reviews")) load();
+else frame.addEventListener("load", load);"""
 # /p/kettle-frame-box: that box in a same-origin iframe, a widget's frame of its own.
 FRAME = '<iframe src="/frame/reviews" style="width:480px;height:320px"></iframe>'
 FRAME_PAGE = """<!DOCTYPE html>
@@ -198,6 +216,9 @@ load();
 PAGES = (
     "/p/kettle-one",
     "/p/kettle-next",
+    "/p/kettle-shadow-next",
+    "/p/kettle-frame-next",
+    "/p/kettle-socket",
     "/p/kettle-local",
     "/p/kettle-heavy",
     "/p/kettle-shadow",
@@ -252,6 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if name == "box"
                 else FRAME
                 if name == "frame-box"
+                else FRAME_NEXT
+                if name == "frame-next"
                 else "",
                 wall=WALL
                 if name in ("wall", "consent")
@@ -267,13 +290,17 @@ class _Handler(BaseHTTPRequestHandler):
                     "box": ON_BOX_END,
                     "shadow-box": ON_SHADOW_BOX_END,
                     "frame-box": "",  # the frame loads them
+                    "frame-next": ON_FRAME_NEXT,
+                    "socket": ON_SOCKET,
                     "huge": ON_HUGE,
                     "big-json": ON_BIG_JSON.replace("{api}", site.api_url),
                 }.get(name, DIALOG_START.get(name, "load();")),
                 # kettle-shadow: a review widget drawn in its open shadow root
                 reviews_root='(host => host.shadowRoot || host.attachShadow({mode: "open"}))'
                 '(document.getElementById("reviews"))'
-                if parsed.path.endswith("shadow")
+                if name in ("shadow", "shadow-next")
+                else FRAME_NEXT_ROOT
+                if name == "frame-next"
                 else "box"
                 if name == "shadow-box"
                 else 'document.getElementById("reviews")',
@@ -284,9 +311,12 @@ class _Handler(BaseHTTPRequestHandler):
                 tracker=site.tracker_url,
                 declared=len(REVIEWS),
                 # kettle-next: a "next" button that replaces the reviews shown
+                # (-shadow-next: in its open shadow root; -frame-next: in a same-origin frame)
                 replace="true" if parsed.path.endswith("next") else "false",
             )
             self._send(200, "text/html; charset=utf-8", html.encode())
+        elif parsed.path == "/flood":
+            self._flood()
         elif parsed.path == "/frame/small-gzip":  # another site's frame: its own process
             script = '<script>fetch("/api/big?n=frame&how=small-gzip")</script>'
             self._send(200, "text/html; charset=utf-8", script.encode())
@@ -317,6 +347,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Access-Control-Allow-Origin", "*")
         self.end_headers()
         self.wfile.write(body)
+
+    def _flood(self) -> None:
+        """A web socket's handshake, then FLOOD_FRAMES text messages of FLOOD_BYTES; open
+        until the page closes it (or a minute)."""
+        key = self.headers["Sec-WebSocket-Key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        accept = base64.b64encode(hashlib.sha1(key.encode()).digest()).decode()
+        self.send_header("Sec-WebSocket-Accept", accept)
+        self.end_headers()
+        frame = bytes([0x81, 126]) + FLOOD_BYTES.to_bytes(2, "big") + b"x" * FLOOD_BYTES
+        with contextlib.suppress(OSError):  # closed by the page
+            for _ in range(FLOOD_FRAMES):
+                self.wfile.write(frame)
+            self.wfile.flush()
+            self.connection.settimeout(60)
+            self.connection.recv(1)
+        self.close_connection = True
 
     def _send_big(self, how: str) -> None:
         """HUGE_JSON_BYTES of JSON: with its length, without (the connection closed at its
