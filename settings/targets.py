@@ -205,6 +205,17 @@ class Selectors(_Strict):
         return _check_fields(value, OFFER_FIELDS, "offer_fields")
 
 
+XPATH_PREFIX = "xpath:"
+"""How a targets file writes XPath, in ``[selectors]`` and ``[browser]`` alike (README);
+any other selector is CSS."""
+
+
+def xpath_expression(query: str) -> str | None:
+    """The XPath expression ``query`` writes after ``XPATH_PREFIX`` (stripped), or None: a
+    CSS selector."""
+    return query.removeprefix(XPATH_PREFIX).strip() if query.startswith(XPATH_PREFIX) else None
+
+
 SELECTOR_ERRORS = (ValueError, SelectorError, XPathError)
 """What a broken selector raises: cssselect's syntax errors (SyntaxErrors) and expression
 errors (RuntimeErrors: an unknown pseudo-element such as ``::attribute(x)``) share
@@ -219,9 +230,9 @@ def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str 
     from parsel import Selector
 
     probe = Selector(text="<html></html>")
+    expression = xpath_expression(query)
     try:
-        if query.startswith("xpath:"):
-            expression = query.removeprefix("xpath:").strip()
+        if expression is not None:
             probe.xpath(expression)
         else:
             probe.css(query)
@@ -230,7 +241,7 @@ def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str 
         return f"{name} {query!r} is not a valid selector ({exc}{hint})"
     if not extraction and (problem := _browser_problem(name, query)):
         return problem
-    if query.startswith("xpath:"):
+    if expression is not None:
         # Compiled, its functions are not looked up until a node reaches them.
         unknown = unknown_functions(expression, probe.namespaces, probe.root)
         if unknown:
@@ -250,8 +261,9 @@ def _browser_problem(name: str, query: str) -> str | None:
     """Why a ``[browser]`` selector that parsel reads is one the browser cannot run, or None:
     parsel's ``::text`` and ``::attr()``, XPath functions beyond XPath 1.0's (parsel's
     ``has-class()``, EXSLT's ``re:`` and ``set:``)."""
-    if query.startswith("xpath:"):
-        called = called_functions(query.removeprefix("xpath:")) or []
+    expression = xpath_expression(query)
+    if expression is not None:
+        called = called_functions(expression) or []
         extra = [f for f in called if ":" in f or f == "has-class"]
         if extra:
             return (
