@@ -259,8 +259,8 @@ _PARSEL_PSEUDO_ELEMENT = re.compile(r"::(?:text|attr)\b")
 
 def _browser_problem(name: str, query: str) -> str | None:
     """Why a ``[browser]`` selector that parsel reads is one the browser cannot run, or None:
-    parsel's ``::text`` and ``::attr()``, XPath functions beyond XPath 1.0's (parsel's
-    ``has-class()``, EXSLT's ``re:`` and ``set:``)."""
+    parsel's ``::text`` and ``::attr()``, cssselect's ``:contains()``, XPath functions beyond
+    XPath 1.0's (parsel's ``has-class()``, EXSLT's ``re:`` and ``set:``)."""
     expression = xpath_expression(query)
     if expression is not None:
         called = called_functions(expression) or []
@@ -276,7 +276,27 @@ def _browser_problem(name: str, query: str) -> str | None:
             f"{name} {query!r} is not a selector a browser runs (::text and ::attr() read "
             "fields; name the element)"
         )
+    elif _calls_contains(query):
+        return (
+            f"{name} {query!r} is not a selector a browser runs (:contains() is cssselect's, "
+            "no browser's: name the element by its markup)"
+        )
     return None
+
+
+def _calls_contains(query: str) -> bool:
+    """``query`` (CSS that cssselect parses) uses cssselect's ``:contains()``, anywhere in
+    it (inside ``:not()``, ``:is()``, ``:has()``), not in an attribute's value."""
+    from cssselect import parse
+    from cssselect.parser import Function
+
+    def walk(node: object) -> bool:
+        if isinstance(node, Function) and node.name.lower() == "contains":
+            return True
+        parts = node if isinstance(node, list | tuple) else getattr(node, "__dict__", {}).values()
+        return any(walk(part) for part in parts if not isinstance(part, str))
+
+    return any(walk(selector.parsed_tree) for selector in parse(query))
 
 
 def _check_fields(value: dict[str, str], allowed: tuple[str, ...], table: str) -> dict[str, str]:
