@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
+
+from settings.visible_text import visible_controls
 
 if TYPE_CHECKING:  # storage pulls in SQLAlchemy: not for --help
     from datetime import datetime
@@ -33,11 +35,20 @@ def command_console() -> Console:
     from crawled pages and users, and "[/]" or "[bold]" in it would stop the command
     (``MarkupError``) or vanish from the output. A line styled on purpose passes
     ``markup=True`` and its data through ``rich.markup.escape``."""
-    return Console(
+    return _Console(
         soft_wrap=True,
         markup=False,
         width=None if Console().is_terminal or os.environ.get("COLUMNS") else _PIPED_WIDTH,
     )
+
+
+class _Console(Console):
+    """A console whose text shows bidi overrides and control characters as their codes
+    (``visible_controls``): a company named "Evil\u202eoC" or holding an escape sequence
+    cannot reorder or restyle the line it is printed on. Rich's own styling is added after."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(visible_controls(text), **options)
 
 
 console = command_console()

@@ -205,6 +205,17 @@ class Selectors(_Strict):
         return _check_fields(value, OFFER_FIELDS, "offer_fields")
 
 
+XPATH_PREFIX = "xpath:"
+"""How a targets file writes XPath, in ``[selectors]`` and ``[browser]`` alike (README);
+any other selector is CSS."""
+
+
+def xpath_expression(query: str) -> str | None:
+    """The XPath expression ``query`` writes after ``XPATH_PREFIX`` (stripped), or None: a
+    CSS selector."""
+    return query.removeprefix(XPATH_PREFIX).strip() if query.startswith(XPATH_PREFIX) else None
+
+
 SELECTOR_ERRORS = (ValueError, SelectorError, XPathError)
 """What a broken selector raises: cssselect's syntax errors (SyntaxErrors) and expression
 errors (RuntimeErrors: an unknown pseudo-element such as ``::attribute(x)``) share
@@ -219,9 +230,9 @@ def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str 
     from parsel import Selector
 
     probe = Selector(text="<html></html>")
+    expression = xpath_expression(query)
     try:
-        if query.startswith("xpath:"):
-            expression = query.removeprefix("xpath:").strip()
+        if expression is not None:
             probe.xpath(expression)
         else:
             probe.css(query)
@@ -230,7 +241,7 @@ def _selector_problem(name: str, query: str, *, extraction: bool = True) -> str 
         return f"{name} {query!r} is not a valid selector ({exc}{hint})"
     if not extraction and (problem := _browser_problem(name, query)):
         return problem
-    if query.startswith("xpath:"):
+    if expression is not None:
         # Compiled, its functions are not looked up until a node reaches them.
         unknown = unknown_functions(expression, probe.namespaces, probe.root)
         if unknown:
@@ -248,10 +259,11 @@ _PARSEL_PSEUDO_ELEMENT = re.compile(r"::(?:text|attr)\b")
 
 def _browser_problem(name: str, query: str) -> str | None:
     """Why a ``[browser]`` selector that parsel reads is one the browser cannot run, or None:
-    parsel's ``::text`` and ``::attr()``, XPath functions beyond XPath 1.0's (parsel's
-    ``has-class()``, EXSLT's ``re:`` and ``set:``)."""
-    if query.startswith("xpath:"):
-        called = called_functions(query.removeprefix("xpath:")) or []
+    parsel's ``::text`` and ``::attr()``, cssselect's ``:contains()``, XPath functions beyond
+    XPath 1.0's (parsel's ``has-class()``, EXSLT's ``re:`` and ``set:``)."""
+    expression = xpath_expression(query)
+    if expression is not None:
+        called = called_functions(expression) or []
         extra = [f for f in called if ":" in f or f == "has-class"]
         if extra:
             return (
@@ -264,7 +276,27 @@ def _browser_problem(name: str, query: str) -> str | None:
             f"{name} {query!r} is not a selector a browser runs (::text and ::attr() read "
             "fields; name the element)"
         )
+    elif _calls_contains(query):
+        return (
+            f"{name} {query!r} is not a selector a browser runs (:contains() is cssselect's, "
+            "no browser's: name the element by its markup)"
+        )
     return None
+
+
+def _calls_contains(query: str) -> bool:
+    """``query`` (CSS that cssselect parses) uses cssselect's ``:contains()``, anywhere in
+    it (inside ``:not()``, ``:is()``, ``:has()``), not in an attribute's value."""
+    from cssselect import parse
+    from cssselect.parser import Function
+
+    def walk(node: object) -> bool:
+        if isinstance(node, Function) and node.name.lower() == "contains":
+            return True
+        parts = node if isinstance(node, list | tuple) else getattr(node, "__dict__", {}).values()
+        return any(walk(part) for part in parts if not isinstance(part, str))
+
+    return any(walk(selector.parsed_tree) for selector in parse(query))
 
 
 def _check_fields(value: dict[str, str], allowed: tuple[str, ...], table: str) -> dict[str, str]:

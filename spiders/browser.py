@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -21,7 +22,7 @@ from urllib.parse import urlparse
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
-from settings.targets import BrowserRender, Source
+from settings.targets import XPATH_PREFIX, BrowserRender, Source, xpath_expression
 from settings.user_errors import UserError
 from spiders.fetch_problems import RenderedPageTooLarge, count_problem
 from spiders.robots_rules import RobotsUnreadable, crawl_robots
@@ -53,17 +54,12 @@ SKIPPED_RESOURCES = frozenset({"image", "font", "media"})
 PLAYWRIGHT_HANDLER = "spiders.rendering_handler.RenderingHandler"
 
 
-XPATH_PREFIX = "xpath:"
-"""How a targets file writes XPath, in ``[selectors]`` and ``[browser]`` alike (README)."""
-
-
 def playwright_selector(query: str) -> str:
     """A ``[browser]`` selector (``wait_for``, ``click``, ``dismiss``) as Playwright's engine
     reads it: ``xpath:...`` (as the extraction selectors write XPath) becomes ``xpath=...``,
     CSS is named ``css=`` (so no CSS is taken for another engine's ``name=...``)."""
-    if query.startswith(XPATH_PREFIX):
-        return "xpath=" + query.removeprefix(XPATH_PREFIX).strip()
-    return "css=" + query
+    expression = xpath_expression(query)
+    return "css=" + query if expression is None else "xpath=" + expression
 
 
 class BrowserMissingError(UserError):
@@ -549,16 +545,16 @@ _OPEN_DIALOG = "dialog[open]"
 # page's inertness. Structural: no words read.
 _HOLDS = """(el, keep) => keep.some((query) => {
   try {
-    if (!query.startsWith("xpath:")) return el.matches(query) || el.querySelector(query) !== null;
+    if (!query.startsWith(PREFIX)) return el.matches(query) || el.querySelector(query) !== null;
     const found = el.ownerDocument.evaluate(
-      query.slice(6).trim(), el, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+      query.slice(PREFIX.length).trim(), el, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
     for (let i = 0; i < found.snapshotLength; i++) {
       if (el === found.snapshotItem(i) || el.contains(found.snapshotItem(i))) return true;
     }
     return false;
   }
   catch (e) { return false; }  // no selector a browser takes
-})"""
+})""".replace("PREFIX", json.dumps(XPATH_PREFIX))  # the targets file's, one place
 _DIALOG_WALLS = f"""([keep, action]) => {{
   const holds = {_HOLDS};
   const walls = [];

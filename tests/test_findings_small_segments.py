@@ -1,5 +1,5 @@
 """Segments left out of a report for small samples are said, in one line, by `rivalscope
-findings` and the report's opportunities section, with the --min-sample that would compare
+findings` and, once, the report's opportunities section, with the --min-sample that would compare
 the largest of them (checked by running the report again with it)."""
 
 from __future__ import annotations
@@ -64,9 +64,14 @@ def test_findings_says_segments_too_small_and_a_min_sample_that_compares_them(
     assert (run, minimum) == (1, 20)
     assert 1 <= suggested <= largest < minimum and 1 <= compared <= count
     page = (tmp_path / "a" / "report.html").read_text("utf-8")
-    # In the opportunities section and the threats section (both judge at --min-sample).
+    # Said once, in the opportunities section; the threats section (which judges at the
+    # same --min-sample) points there rather than printing the same line again.
     said = f"{count} segments of competitors&#39; reviews had fewer than 20 opinions"
-    assert page.count(said) == 2, page
+    assert page.count(said) == 1, page
+    threats = page[page.index('id="threats"') :]
+    assert f"The {count} segments too small to compare (see the opportunities)" in threats
+    summary = (tmp_path / "a" / "summary.md").read_text("utf-8")
+    assert summary.count("too few to compare") == 1, summary
     # Filters matching nothing still say it (the report left these segments out).
     none = runner.invoke(app, ["findings", "--db", db_url, "--kind", "competitor_strength"])
     assert none.exit_code == 0 and "match these filters" in none.output, none.output

@@ -20,6 +20,7 @@ from compare.report.evidence import evidence_from_rows
 from compare.report.stored_tables import FINDING, REPORT_RUN
 from compare.report.synthetic import SyntheticPlan, add_review, populate
 from rivalscope.cli import app
+from storage.db import open_database
 from tests.cli import run_cli
 
 GAP_KINDS = ("competitor_weakness", "competitor_strength")
@@ -148,28 +149,68 @@ def test_a_gap_finding_says_whose_net_is_lower_not_that_a_positive_net_is_weak(
 
 
 def test_a_finding_stored_in_the_old_wording_is_shown_in_the_new(
-    engine: Engine, tmp_path: Path
+    db_url: str, engine: Engine, tmp_path: Path
 ) -> None:
     """Reports before the comparative wording stored "X is weak on delivery: net +0.42
     against our +0.86"; the next report's "no longer a finding" reads it back in today's
     wording, figures unchanged."""
-    populate(engine, PLANTED)
-    build_report(engine, tmp_path / "one")
-    with engine.begin() as connection:
-        rows = connection.execute(
-            select(FINDING.c.id, FINDING.c.summary).where(FINDING.c.kind.in_(GAP_KINDS))
-        ).all()
-        for row in rows:  # back to the wording reports before it stored
-            old = re.sub(r" is (weak|strong)er than us on ", r" is \1 on ", row.summary)
-            old = old.replace(": their net ", ": net ").replace(" vs our ", " against our ")
-            connection.execute(FINDING.update().where(FINDING.c.id == row.id).values(summary=old))
-    assert rows
+    _stored_in_the_old_wording(db_url, engine, tmp_path / "one")
     build_report(engine, tmp_path / "two", min_sample=10_000)  # no gap clears the bar
     summary = (tmp_path / "two" / "summary.md").read_text("utf-8")
     gone = [line for line in summary.splitlines() if line.startswith("- no longer a finding")]
     assert gone and not any(" is weak on " in line for line in gone), gone
     assert any(re.search(r"is weaker than us on delivery: their net [+-]\d\.\d\d vs our", line)
                for line in gone), gone  # fmt: skip
+
+
+def test_an_export_of_findings_stored_in_the_old_wording_says_what_the_report_says(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    """`rivalscope export findings` printed the summaries an older report stored ("X is weak
+    on delivery: net +0.42 against our +0.86", a positive net called weak) while the report
+    and `rivalscope findings` reworded them: the database is reworded once (a migration),
+    so every reader, the export too, says what today's report says."""
+    today = _stored_in_the_old_wording(db_url, engine, tmp_path / "one")
+    exported = CliRunner().invoke(app, ["export", "findings", "--db", db_url, "--format", "jsonl"])
+    assert exported.exit_code == 0, exported.output
+    records = [json.loads(line) for line in exported.output.splitlines() if line.strip()]
+    gaps = [r for r in records if r["kind"] in GAP_KINDS]
+    assert {r["summary"] for r in gaps} == today
+    assert not any(" is weak on " in r["summary"] or " is strong on " in r["summary"] for r in gaps)
+
+
+def _stored_in_the_old_wording(db_url: str, engine: Engine, out: Path) -> set[str]:
+    """A report's gap findings stored in the wording reports before the comparative one
+    wrote, in a database at the last revision that could hold them, then upgraded to the
+    head; their summaries in today's wording."""
+    populate(engine, PLANTED)
+    build_report(engine, out)
+    with engine.begin() as connection:
+        rows = connection.execute(
+            select(FINDING.c.id, FINDING.c.summary).where(FINDING.c.kind.in_(GAP_KINDS))
+        ).all()
+        for row in rows:
+            old = re.sub(r" is (weak|strong)er than us on ", r" is \1 on ", row.summary)
+            old = old.replace(": their net ", ": net ").replace(" vs our ", " against our ")
+            connection.execute(FINDING.update().where(FINDING.c.id == row.id).values(summary=old))
+    assert rows
+    _to_revision(engine, "0020")
+    open_database(db_url).dispose()  # upgraded to the head
+    return {row.summary for row in rows}
+
+
+def _to_revision(engine: Engine, revision: str) -> None:
+    """The database's schema stepped down to ``revision`` (its data kept)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from storage.db import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
 
 
 def test_a_difference_column_reads_at_one_precision() -> None:

@@ -159,6 +159,31 @@ def test_valid_file_loads(tmp_path: Path) -> None:
             "wait_for '.r::text' is not a selector a browser runs (::text and ::attr() read "
             "fields; name the element)",
         ),
+        # cssselect's :contains() (parsel runs it; no browser does), any case, nested too
+        (
+            (
+                OWN_SCHEDULE,
+                OWN_SCHEDULE + "\n[company.source.browser]\nclick = \"button:contains('More')\"",
+            ),
+            "browser.click (line 15): click \"button:contains('More')\" is not a selector a "
+            "browser runs (:contains() is cssselect's, no browser's: name the element by its "
+            "markup)",
+        ),
+        (
+            (
+                OWN_SCHEDULE,
+                OWN_SCHEDULE
+                + '\n[company.source.browser]\ndismiss = "div:not(.x) > a:CONTAINS(OK)"',
+            ),
+            "dismiss 'div:not(.x) > a:CONTAINS(OK)' is not a selector a browser runs (:contains()",
+        ),
+        (
+            (
+                OWN_SCHEDULE,
+                OWN_SCHEDULE + '\n[company.source.browser]\nwait_for = "li:not(:contains(x))"',
+            ),
+            "wait_for 'li:not(:contains(x))' is not a selector a browser runs (:contains()",
+        ),
         # review field selectors under mode = "auto" without their block were never read;
         # a block without a text selector replaced the text of every review auto read
         (
@@ -232,6 +257,24 @@ def test_mistakes_are_explained(change: tuple[str, str], expected: str) -> None:
     with pytest.raises(TargetsError) as info:
         parse_targets(text)
     assert expected in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "query"),
+    [
+        ("browser", "wait_for", "a[title=':contains(x)']"),  # a word in a value, no call
+        ("browser", "click", "button.more:not(.done)"),
+        ("selectors", "review", "div.review:contains('x')"),  # parsel runs it: extraction
+    ],
+)
+def test_contains_is_refused_only_where_a_browser_runs_it(table: str, key: str, query: str) -> None:
+    section = f'\n[company.source.{table}]\n{key} = "{query}"'
+    if table == "browser":
+        text = VALID.replace(OWN_SCHEDULE, OWN_SCHEDULE + section)
+    else:
+        text = VALID.replace('review = "div.review"', f'review = "{query}"')
+    assert text != VALID
+    parse_targets(text)
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,6 @@ credibly win".
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import NormalDist
@@ -483,31 +482,6 @@ def aspect_findings(
             )
         )
     return found
-
-
-_LEGACY_GAP = re.compile(
-    r"^(?P<name>.+) is (?P<side>weak|strong) on (?P<topic>.+?): "
-    r"net (?P<theirs>[+-]\d+\.\d+) against our (?P<rest>[+-]\d+\.\d+.*)$",
-    re.DOTALL,
-)
-"""A net-sentiment finding's summary as reports before the comparative wording stored it
-("X is weak on delivery: net +0.18 against our +0.96")."""
-
-
-def current_summary(kind: str, summary: str) -> str:
-    """A stored finding's summary in today's wording: a net-sentiment gap stored as "weak"
-    or "strong" (which read a positive net as weak) says "weaker/stronger than us" and whose
-    net is whose; figures and every other summary unchanged."""
-    if kind not in SEGMENT_KINDS:
-        return summary
-    match = _LEGACY_GAP.match(summary)
-    if match is None:
-        return summary
-    side = "weaker" if match["side"] == "weak" else "stronger"
-    return (
-        f"{match['name']} is {side} than us on {match['topic']}: "
-        f"their net {match['theirs']} vs our {match['rest']}"
-    )
 
 
 def _base_text(segment: Segment, own_base: str) -> str:

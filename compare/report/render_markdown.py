@@ -12,6 +12,7 @@ from compare.report.code_spans import split_code_spans
 from compare.report.data_model import ReportData
 from compare.report.evidence import Quote
 from compare.report.section_registry import BuiltSection, build_sections
+from settings.visible_text import visible_controls
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 URL_SAFE = ":/?#@!$&'*+,;=%-._~"
@@ -20,15 +21,16 @@ percent-encoded so a scraped URL cannot end the link early."""
 
 
 def md_escape(text: str) -> str:
-    """Scraped text as literal Markdown (no links, emphasis, HTML or table breaks)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    """Scraped text as literal Markdown (no links, emphasis, HTML or table breaks; bidi
+    overrides and control characters as their codes, ``visible_controls``)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible_controls(text.replace("\n", " ")))
 
 
 def md_prose(text: str) -> str:
     """The report's own prose: escaped like scraped text, but its `command` spans kept as
     Markdown code (so they do not print as \\`...\\`)."""
     return "".join(
-        f"`{part.replace(chr(10), ' ')}`" if is_code else md_escape(part)
+        f"`{visible_controls(part.replace(chr(10), ' '))}`" if is_code else md_escape(part)
         for part, is_code in split_code_spans(text)
     )
 

@@ -13,7 +13,6 @@ from compare.report.findings import (
     SMALL_SEGMENTS_KEY,
     Finding,
     SmallSegments,
-    current_summary,
     fold_name,
 )
 from compare.report.report_error import ReportError
@@ -61,17 +60,13 @@ def finding_key(values: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def run_findings(connection: Connection, run_id: int) -> dict[tuple[Any, ...], str]:
-    """A stored report run's findings: key (``FINDING_KEY``) -> summary (in today's wording,
-    ``current_summary``: a report stored before it may read a positive net as weak)."""
+    """A stored report run's findings: key (``FINDING_KEY``) -> summary."""
     rows = connection.execute(
         select(*(FINDING.c[name] for name in FINDING_KEY), FINDING.c.summary)
         .where(FINDING.c.report_run_id == run_id)
         .order_by(FINDING.c.score.desc())
     )
-    return {
-        finding_key(dict(row._mapping)): current_summary(str(row.kind), str(row.summary))
-        for row in rows
-    }
+    return {finding_key(dict(row._mapping)): str(row.summary) for row in rows}
 
 
 def store_run(
@@ -232,7 +227,7 @@ def stored_findings(
             effect_high=r.effect_high,
             sample_size=r.sample_size,
             score=r.score,
-            summary=current_summary(r.kind, r.summary),
+            summary=r.summary,
             own_sample_size=r.own_sample_size,
             competitor_value=r.competitor_value,
             own_value=r.own_value,

@@ -11,7 +11,7 @@ import lxml.html
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
 from spiders.extract.attribute_budget import within_attribute_budget
-from spiders.extract.encoding_check import _codec_name, better_encoding, utf16_without_mark
+from spiders.extract.encoding_check import better_encoding, codec_name, utf16_without_mark
 
 
 def _html_class_lookup() -> lxml.etree.ElementNamespaceClassLookup:
@@ -94,7 +94,7 @@ def _declared_utf8(html: bytes, declared: str | None) -> bool:
     return (
         declared is not None
         and _codec(declared) == "utf-8"
-        and _codec_name(declared) == "utf-8"
+        and codec_name(declared) == "utf-8"
         and utf16_without_mark(html) is None
     )
 

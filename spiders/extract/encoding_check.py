@@ -32,7 +32,9 @@ from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 _UNICODE_PREFIX = "utf"
 
 
-def _codec_name(encoding: str | None) -> str | None:
+def codec_name(encoding: str | None) -> str | None:
+    """Python's codec name for ``encoding`` as w3lib resolves a page's label ("latin1",
+    "iso-8859-1": "cp1252", as browsers read it), or None: no label, or none known."""
     if not encoding:
         return None
     resolved = resolve_encoding(encoding)
@@ -85,7 +87,7 @@ def utf16_without_mark(body: bytes) -> str | None:
 
 def better_encoding(body: bytes, declared: str | None) -> str | None:
     """The encoding ``body`` is in when it is not ``declared`` (module docstring), else None."""
-    name = _codec_name(declared)
+    name = codec_name(declared)
     wide = utf16_without_mark(body)
     if wide is not None:
         return None if name == wide or not _decodes(body[: len(body) // 2 * 2], wide) else wide
@@ -99,7 +101,7 @@ def better_encoding(body: bytes, declared: str | None) -> str | None:
     if name == "utf-8":
         if _valid_utf8(body):
             return None
-        own = _codec_name(html_body_declared_encoding(body))
+        own = codec_name(html_body_declared_encoding(body))
         if own is None or own.startswith(_UNICODE_PREFIX) or not _decodes(body, own):
             return None
         return own

@@ -47,7 +47,23 @@ def meta_offer_fields(tags: dict[str, str]) -> dict[str, tuple[str, str]]:
 
 def declared_locale(root: lxml.html.HtmlElement, tags: dict[str, str]) -> str | None:
     """The language tag the page declares as written (``"en-GB"``, ``"nb_NO"``): ``<html
-    lang>``, ``og:locale``, content-language. Its region tells how dates are written."""
-    declared = root.get("lang") or root.get("xml:lang") or tags.get("og:locale")
-    declared = declared or tags.get("content-language") or tags.get("language")
-    return declared.strip() if declared and declared.strip() else None
+    lang>``, ``og:locale``, content-language, the first given; where it names no region, a
+    later one of the same language that does (``lang="fr"`` with ``og:locale`` ``fr_CA``:
+    ``fr_CA``). Its region tells how dates are written and which currency a bare price is."""
+    given = (
+        root.get("lang"),
+        root.get("xml:lang"),
+        tags.get("og:locale"),
+        tags.get("content-language"),
+        tags.get("language"),
+    )
+    declared = [tag.strip() for tag in given if tag and tag.strip()]
+    if not declared:
+        return None
+    language, _, region = declared[0].replace("_", "-").partition("-")
+    if not region:
+        for other in declared[1:]:
+            other_language, _, other_region = other.replace("_", "-").partition("-")
+            if other_region and other_language.casefold() == language.casefold():
+                return other
+    return declared[0]

@@ -13,7 +13,7 @@ from lxml.etree import _Element
 from parsel import Selector, SelectorList
 
 from settings.records import OfferItem, PageExtraction, ReviewItem
-from settings.targets import SELECTOR_ERRORS, Selectors
+from settings.targets import SELECTOR_ERRORS, Selectors, xpath_expression
 from spiders.extract.element_text import flat_text
 from spiders.extract.layers import SELECTORS
 from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, left_reviews, within_review_limit
@@ -23,9 +23,8 @@ LAYER = SELECTORS.name
 
 
 def _select(root: Selector, query: str) -> SelectorList[Selector]:
-    if query.startswith("xpath:"):
-        return root.xpath(query.removeprefix("xpath:").strip())
-    return root.css(query)
+    expression = xpath_expression(query)
+    return root.css(query) if expression is None else root.xpath(expression)
 
 
 def select_text(root: Selector, query: str) -> str | None:

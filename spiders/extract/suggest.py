@@ -20,7 +20,13 @@ import lxml.html
 from lxml.etree import ParserError, _Element
 
 from settings.records import ReviewItem
-from settings.targets import SELECTOR_ERRORS, Selectors, toml_string
+from settings.targets import (
+    SELECTOR_ERRORS,
+    XPATH_PREFIX,
+    Selectors,
+    toml_string,
+    xpath_expression,
+)
 from settings.user_errors import UserError
 from spiders.extract.auto import extract_auto
 from spiders.extract.element_text import flat_text
@@ -327,7 +333,7 @@ def _field_selectors(blocks: list[_Element]) -> tuple[dict[str, str], float | No
         None,
     )
     if id_attribute:
-        fields["id"] = f"xpath:@{id_attribute}"
+        fields["id"] = f"{XPATH_PREFIX}@{id_attribute}"
     return fields, scale
 
 
@@ -380,7 +386,7 @@ def _labelled_link(root: _Element, link: _Element) -> str:
             return f"{css}::attr(href)"
     # As XPath's normalize-space() has it: only spaces, tabs and line breaks collapse.
     label = " ".join(re.split(r"[ \t\r\n]+", "".join(link.itertext()).strip(" \t\r\n")))
-    return f"xpath://a[normalize-space(.)={_xpath_string(label)}]/@href"
+    return f"{XPATH_PREFIX}//a[normalize-space(.)={_xpath_string(label)}]/@href"
 
 
 def _xpath_string(text: str) -> str:
@@ -452,9 +458,10 @@ def suggest_selectors(html: str, url: str = "") -> Suggestion:
     first = blocks[0]
     for name, query in fields.items():
         css = query.split("::")[0]
-        if query.startswith("xpath:@"):
-            suggestion.samples[name] = str(first.get(query.removeprefix("xpath:@")) or "")
-        elif query.startswith("xpath:"):
+        expression = xpath_expression(query)
+        if expression is not None and expression.startswith("@"):
+            suggestion.samples[name] = str(first.get(expression.removeprefix("@")) or "")
+        elif expression is not None:
             suggestion.samples[name] = clean_text(read_first(first, query)) or ""
         elif matches := first.cssselect(css):
             attribute = re.search(r"::attr\(([^)]+)\)", query)

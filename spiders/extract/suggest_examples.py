@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from lxml.etree import _Element
 
 from settings.records import ReviewItem
-from settings.targets import SELECTOR_ERRORS
+from settings.targets import SELECTOR_ERRORS, XPATH_PREFIX, xpath_expression
 from spiders.extract.element_text import flat_text, text_pieces
 
 KEY_CHARS = 30
@@ -240,7 +240,7 @@ def _path(block: _Element, element: _Element) -> str | None:
         same = [c for c in parent if c.tag == node.tag]
         steps.append(f"{node.tag}[{same.index(node) + 1}]")
         node = parent
-    return "xpath:./" + "/".join(reversed(steps)) if steps else "xpath:."
+    return f"{XPATH_PREFIX}./" + "/".join(reversed(steps)) if steps else f"{XPATH_PREFIX}."
 
 
 def _holding(block: _Element, element: _Element) -> list[_Element]:
@@ -290,10 +290,8 @@ def field_selector(
 def read_first(block: _Element, selector: str) -> str:
     """The text of the first element ``selector`` matches in ``block`` ("" for none)."""
     try:
-        if selector.startswith("xpath:"):
-            matches = block.xpath(selector.removeprefix("xpath:"))
-        else:
-            matches = block.cssselect(selector)
+        expression = xpath_expression(selector)
+        matches = block.cssselect(selector) if expression is None else block.xpath(expression)
     except SELECTOR_ERRORS:
         return ""
     first = matches[0] if isinstance(matches, list) and matches else None

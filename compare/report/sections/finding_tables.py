@@ -226,11 +226,19 @@ def _mix_caveats(data: ReportData, ranked: list[tuple[int, FindingGroup]]) -> li
     ]
 
 
-def _left_out(data: ReportData) -> list[Block]:
+def _left_out(data: ReportData, *, said_above: bool = False) -> list[Block]:
     """The segments too small to compare (they are neither opportunities nor threats: both
-    sections judge at the report's --min-sample), in one paragraph; none: nothing."""
-    small = SmallSegments.of(data.cells, data.scope).text()
-    return [] if small is None else [Paragraph(small)]
+    sections judge at the report's --min-sample), in one paragraph; none: nothing.
+    ``said_above``: the opportunities section said it in full, and the threats section
+    points there instead of saying the same line again."""
+    small = SmallSegments.of(data.cells, data.scope)
+    text = small.text()
+    if text is None:
+        return []
+    if said_above:
+        which = "segment" if small.count == 1 else f"{small.count} segments"
+        text = f"The {which} too small to compare (see the opportunities) are left out here too."
+    return [Paragraph(text)]
 
 
 @register("opportunities", "Opportunities: where we can win customers", in_summary=True)
@@ -334,7 +342,7 @@ def _own_need_cells(digits: int | None = None) -> dict[str, CellBuilder]:
 @register("threats", "Threats: where they beat us", in_summary=True)
 def threats_section(data: ReportData) -> list[Block]:
     ranked = list(enumerate(threats(data.findings)[:TOP_GROUPS], start=1))
-    left_out = _left_out(data)
+    left_out = _left_out(data, said_above=True)
     if not ranked:
         return [
             Paragraph(
