@@ -761,3 +761,16 @@ def test_a_control_character_in_a_json_array_is_said_once(tmp_path: Path) -> Non
     ((_, row),) = read_rows(path, "utf-8", ("text", "rating"))
     assert isinstance(row, BadRow) and "at at" not in row.reason, row
     assert "Invalid control character at line 1" in row.reason, row
+
+
+def test_a_dry_run_refuses_a_second_own_company_as_the_import_does(tmp_path: Path) -> None:
+    """`import --dry-run --own` for a competitor said "3 new reviews would be stored" (exit
+    0) while the import itself refused it: another company is the own one (found by
+    user-audit3)."""
+    (tmp_path / "r.csv").write_text("text,rating\nVeldig god kaffe,5\n", encoding="utf-8")
+    assert _import(tmp_path, "r.csv", "-c", "Nordlys", "--own", "--new-company").returncode == 0
+    for dry in (("--dry-run",), ()):
+        args = ("-c", "Rival", "--own", "--new-company", *dry)
+        refused = _import(tmp_path, "r.csv", *args)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "'Nordlys' is already the own company" in refused.stderr, refused.stderr
