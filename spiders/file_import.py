@@ -60,7 +60,7 @@ from storage.models import Company
 from storage.pseudonym import existing_pseudonym_key, pseudonym_key, pseudonymize
 from storage.review_identity import StoredReview, identity_of, was_edited
 from storage.stored_reviews import stored_identities, stored_reviews
-from storage.writer import CollectWriter, RunFigures
+from storage.writer import CollectWriter, RunFigures, refuse_second_own
 
 __all__ = ["ImportFileError", "ImportReport", "import_file", "infer_kind"]
 
@@ -578,6 +578,11 @@ def import_file(
         if report.date_order is not None:
             source = replace(source, date_order=DATE_ORDERS[report.date_order[0]])
     if dry_run:
+        if own:
+            from sqlmodel import Session
+
+            with Session(engine) as session:
+                refuse_second_own(session, company)
         _dry_run(engine, source, company, kind, report)
         return report
     if kind == "reviews" and language_hint not in SCANDINAVIAN:

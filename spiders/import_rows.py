@@ -502,7 +502,10 @@ def _json_array_rows(
     at += 1  # the "["
     while True:
         skip(_JSON_SPACE + ",")
-        if at >= len(buffer) or buffer[at] == "]":
+        if at >= len(buffer):  # a download or export cut short: not the whole file
+            yield line, BadRow("the file ends before the JSON array's closing ']' (cut short?)")
+            return
+        if buffer[at] == "]":
             return
         while True:
             try:
@@ -512,7 +515,8 @@ def _json_array_rows(
                 more = "" if ended else text.read(CHUNK)
                 if not more or len(buffer) - at > MAX_ROW_CHARS:
                     where = line + exc.lineno - 1 - buffer.count("\n", 0, at)
-                    why = f"not valid JSON ({exc.msg} at line {where})"
+                    # json's "Invalid control character at" ends with its own "at"
+                    why = f"not valid JSON ({exc.msg.removesuffix(' at')} at line {where})"
                     if more:
                         why = f"JSON object longer than {MAX_ROW_CHARS:,} characters"
                     yield line, BadRow(f"{why}; the array is not read past it")

@@ -205,6 +205,17 @@ def merge_coverage(old: dict[str, float], new: dict[str, float]) -> dict[str, fl
     return merged
 
 
+def refuse_second_own(session: Session, name: str) -> None:
+    """CollectError when a company other than ``name`` is already this database's own one
+    (checked by an import's dry run too, which said the rows would be stored)."""
+    other = session.exec(select(Company).where(col(Company.is_own), Company.name != name)).first()
+    if other is not None:
+        raise CollectError(
+            f"{other.name!r} is already the own company in this database; "
+            f"import {name!r} without --own, or use another database"
+        )
+
+
 class CollectWriter:
     """Writes one source's offers and reviews; see the module docstring."""
 
@@ -340,14 +351,7 @@ class CollectWriter:
     def _company(session: Session, name: str, own: bool | None) -> int:
         company = session.exec(select(Company).where(Company.name == name)).first()
         if own:
-            other = session.exec(
-                select(Company).where(col(Company.is_own), Company.name != name)
-            ).first()
-            if other is not None:
-                raise CollectError(
-                    f"{other.name!r} is already the own company in this database; "
-                    f"import {name!r} without --own, or use another database"
-                )
+            refuse_second_own(session, name)
         if company is None:
             company = Company(name=name, is_own=bool(own))
             session.add(company)

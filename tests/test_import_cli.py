@@ -734,3 +734,43 @@ def test_utf16_without_a_byte_order_mark_says_which_encoding_to_pass(
     imported = run_cli(*args, "--encoding", codec, cwd=tmp_path, db_url=db)
     assert imported.returncode == 0, imported.stderr
     assert "1 new review" in imported.stdout
+
+
+@pytest.mark.parametrize("tail", ["", "\n", ',\n  {"text": "Rask levering", "rating": 4}\n'])
+def test_a_json_array_cut_short_is_not_read_as_whole(tmp_path: Path, tail: str) -> None:
+    """A JSON export cut short after a whole object (no closing "]": an interrupted download)
+    was imported as complete, exit 0 (found by user-audit3): now the rows read are kept and a
+    rejected row says the file ends early, so the import exits 1."""
+    text = '[\n  {"text": "Veldig god kaffe", "rating": 5}' + tail
+    (tmp_path / "cut.json").write_text(text, encoding="utf-8")
+    cut = _import(tmp_path, "cut.json", "-c", "Nordlys", "--new-company")
+    assert cut.returncode == 1, cut.stdout + cut.stderr
+    assert "closing ']' (cut short?)" in cut.stdout, cut.stdout
+    whole = text + "]\n"
+    (tmp_path / "whole.json").write_text(whole, encoding="utf-8")
+    assert _import(tmp_path, "whole.json", "-c", "Nordlys").returncode == 0
+
+
+def test_a_control_character_in_a_json_array_is_said_once(tmp_path: Path) -> None:
+    """json's own message ends with "at": the row read "Invalid control character at at
+    line 1" (found by user-audit3)."""
+    from spiders.import_rows import BadRow, read_rows
+
+    path = tmp_path / "ctrl.json"
+    path.write_text('[{"text": "line one\nline two", "rating": 4}]', encoding="utf-8")
+    ((_, row),) = read_rows(path, "utf-8", ("text", "rating"))
+    assert isinstance(row, BadRow) and "at at" not in row.reason, row
+    assert "Invalid control character at line 1" in row.reason, row
+
+
+def test_a_dry_run_refuses_a_second_own_company_as_the_import_does(tmp_path: Path) -> None:
+    """`import --dry-run --own` for a competitor said "3 new reviews would be stored" (exit
+    0) while the import itself refused it: another company is the own one (found by
+    user-audit3)."""
+    (tmp_path / "r.csv").write_text("text,rating\nVeldig god kaffe,5\n", encoding="utf-8")
+    assert _import(tmp_path, "r.csv", "-c", "Nordlys", "--own", "--new-company").returncode == 0
+    for dry in (("--dry-run",), ()):
+        args = ("-c", "Rival", "--own", "--new-company", *dry)
+        refused = _import(tmp_path, "r.csv", *args)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "'Nordlys' is already the own company" in refused.stderr, refused.stderr

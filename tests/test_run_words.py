@@ -191,6 +191,24 @@ def test_status_says_which_run_a_verdict_is_of(engine: Engine, db_url: str, tmp_
     assert f"rival-shop: {why} (run 1; the last run, 2, is not judged)" in shown, shown
 
 
+def test_status_of_a_source_no_check_judged_is_not_ok(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """A source whose only crawl was killed (`kill -9` of its scheduler: interrupted, never
+    judged) showed health "ok" in `targets status`, while `runs` showed "-" for that run
+    (found by user-audit3)."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with Session(engine) as session:
+        source = _rival_shop(session)
+        session.add(CrawlRun(source_id=source.id or 0, status="running", pid=gone.pid, pages=7))
+        session.commit()
+    _targets(tmp_path, "rival-shop")
+    shown = run_cli("targets", "status", "--db", db_url, cwd=tmp_path).stdout
+    row = next(line for line in shown.splitlines() if "rival-shop" in line and "│" in line)
+    assert "not checked yet" in row and " ok " not in row and "interrupted" in row, shown
+
+
 def test_coverage_of_a_run_the_site_left_half_unread_says_so(
     engine: Engine, db_url: str, tmp_path: Path
 ) -> None:

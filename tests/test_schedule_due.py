@@ -174,3 +174,35 @@ def test_one_scheduler_at_a_time_runs_the_follow_ups(
     assert scheduler.followups_done.startswith("after the crawls: ")
     # ... and gave the lease back
     assert lease.try_acquire(engine, service.FOLLOWUPS_LEASE, "other:9", now, HOUR)
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_lease_of_a_killed_scheduler_of_this_host_is_free_at_once(engine: Engine) -> None:
+    """A scheduler killed with ``kill -9`` mid-crawl and restarted refused the sources it was
+    crawling ("another scheduler is crawling it") until the lease expired, 21 minutes with
+    the demo's limits, and waited 2 hours for the follow-ups' lease (found by user-audit3)."""
+    import os
+    import socket
+
+    from rivalscope.scheduler import service
+
+    here = socket.gethostname()
+    dead = f"{here}:{_dead_pid()}"
+    for name in ("shop", service.FOLLOWUPS_LEASE):
+        assert lease.try_acquire(engine, name, dead, T, HOUR)
+        assert lease.try_acquire(engine, name, f"{here}:{os.getpid()}", T, HOUR)
+    # a live process of this host, or any of another host, keeps its lease until it expires
+    assert not lease.try_acquire(engine, "shop", "elsewhere:2", T, HOUR)
+    live = f"{here}:{os.getppid()}"
+    assert lease.try_acquire(engine, "other", live, T, HOUR)
+    assert not lease.try_acquire(engine, "other", "elsewhere:2", T, HOUR)
+    assert lease.try_acquire(engine, "far", f"elsewhere:{_dead_pid()}", T, HOUR)
+    assert not lease.try_acquire(engine, "far", f"{here}:{os.getpid()}", T, HOUR)

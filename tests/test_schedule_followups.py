@@ -111,3 +111,21 @@ def test_a_round_that_found_nothing_new_does_not_repeat_the_report(
         build_report(engine, tmp_path / "elsewhere")
         run_followups(engine, targets, tmp_path)
         assert runs() == 7
+
+
+def test_the_analysis_draws_no_progress_bar_into_the_schedulers_output(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`schedule --log-file s.log` still wrote the analysis's progress bar to its standard
+    output after every round: from cron, a mail of bar characters per round (found by
+    user-audit3). The step's outcome is in the log."""
+    from sqlalchemy import text
+
+    populate(engine, SyntheticPlan(reviews=60))
+    with engine.begin() as conn:  # reviews the analysis has not read yet
+        for table in ("aspect_mention", "review_need", "review_sentence", "review_analysis"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    targets = _targets(tmp_path, "[schedule]\nreport = false\nalerts = false\n")
+    assert run_followups(engine, targets, tmp_path) == ["analysis"]
+    printed = capsys.readouterr()
+    assert "analysing reviews" not in printed.out + printed.err, printed

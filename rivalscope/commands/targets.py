@@ -213,16 +213,20 @@ def status(targets: TargetsOption = Path("targets.toml"), db: DbOption = None) -
             state = states.get(target.name)
             last = as_utc(state.last_started_at) if state and state.last_started_at else None
             upcoming = next_scheduled_text(target.schedule, last, now)
-            if row is None:
-                health = "never crawled"
-            elif row.healthy:
-                health = "ok"
-            else:
-                health, unhealthy = "UNHEALTHY", unhealthy + 1
             # The verdict is of the last judged run; a later one still running or
             # interrupted is not judged, so the verdict says which run it is of.
             judged = _judged_run(session, row.id) if row is not None and run else None
             older = judged is not None and run is not None and judged != run.id
+            if row is None:
+                health = "never crawled"
+            elif not row.healthy:
+                health, unhealthy = "UNHEALTHY", unhealthy + 1
+            elif judged is None:
+                # no run judged yet (each interrupted, or crawled by `rivalscope demo`):
+                # "ok" read as a verdict on runs no check looked at
+                health = "not checked yet"
+            else:
+                health = "ok"
             if older:
                 health += f" (run {judged})"
             table.add_row(

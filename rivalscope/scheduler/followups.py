@@ -118,7 +118,7 @@ def _key_old_rows(engine: Engine) -> str | None:
 def _analyze(engine: Engine) -> None:
     from compare.analysis.run import analyze_database
 
-    analyze_database(engine)
+    analyze_database(engine, progress=False)  # a service's output is its log, not a bar
 
 
 def _repeats_latest_report(engine: Engine, out_dir: Path) -> bool:

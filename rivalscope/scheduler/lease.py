@@ -1,7 +1,11 @@
 """Schedule state per source in the database: last runs, and the crawl lease.
 
 The lease is taken with one conditional UPDATE (free, expired, or already ours), so two
-schedulers on the same database never crawl a source at the same time; a crawl started
+schedulers on the same database never crawl a source at the same time. A lease whose
+scheduler was a process of this host that is gone (``kill -9``, a crash) is free at once:
+before, a scheduler restarted after ``kill -9`` refused the sources its predecessor was
+crawling until the lease expired (the crawl's time limit plus 5 minutes), and waited up to
+2 hours for the follow-ups' lease. A crawl started
 by hand (``rivalscope crawl``) is seen through its ``crawl_run`` row in state ``running``
 whose process is alive.
 """
@@ -19,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from storage.models import CrawlRun, Source, as_utc
-from storage.run_owner import owner_alive
+from storage.run_owner import owner_alive, process_alive
 from storage.schedule_models import ScheduleState
 
 
@@ -71,7 +75,28 @@ def try_acquire(
         .values(lease_owner=owner, lease_until=now + hold)
     )
     with engine.begin() as conn:
-        return conn.execute(stmt).rowcount == 1
+        if conn.execute(stmt).rowcount == 1:
+            return True
+        holder = conn.execute(
+            select_columns(table.c.lease_owner).where(table.c.source_name == source_name)
+        ).scalar_one_or_none()
+        if holder is None or not _gone(holder):
+            return False
+        # only if the dead holder still has it (another scheduler may have taken it meanwhile)
+        taken = conn.execute(
+            update(table)
+            .where(table.c.source_name == source_name, table.c.lease_owner == holder)
+            .values(lease_owner=owner, lease_until=now + hold)
+        )
+        return taken.rowcount == 1
+
+
+def _gone(holder: str) -> bool:
+    """True when the lease ``holder`` (``host:pid``) was a process of this host that is gone.
+    One of another host is judged by the lease's expiry alone; a process id reused since
+    keeps the lease until then too (the safe side)."""
+    host, _, pid = holder.rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and not process_alive(int(pid))
 
 
 def release(
