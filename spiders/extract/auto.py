@@ -346,7 +346,7 @@ def _fill_from_state(
     price from its script state (``script_offer``); the state's variants as offers when it
     lists two or more. A state price the page shows only as an old price gives way to the
     shown one (``_check_markup_price``)."""
-    found = state_offer(root, url, script_values, text, visible_text(root))
+    found = state_offer(root, url, script_values, text, lambda: visible_text(root))
     if found is None or found.price is None:
         return []
     price, _ = normalize_price(found.price)

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 
+import lxml.etree
 import lxml.html
 
 from spiders.extract.json_text import LinelessText
@@ -137,6 +138,10 @@ _CALL_ARGUMENT = re.compile(
     r"""\(\s*(?:(?:'[^'\\\n]{0,60}'|"[^"\\\n]{0,60}")\s*,\s*){0,3}(?=[\[{])"""
 )
 MAX_ATTRIBUTE_CHARS = 300_000
+_JSON_ATTRIBUTES = lxml.etree.XPath(
+    "//@*[starts-with(name(), 'data-') and (starts-with(., '{') or starts-with(., '['))]",
+    smart_strings=False,
+)
 MAX_PAGE_ATTRIBUTE_CHARS = 1_000_000
 
 
@@ -190,20 +195,14 @@ def attribute_json_values(root: lxml.html.HtmlElement) -> list[object]:
     ``MAX_PAGE_ATTRIBUTE_CHARS``."""
     values: list[object] = []
     budget = MAX_PAGE_ATTRIBUTE_CHARS
-    for element in root.iter():
-        attrib = getattr(element, "attrib", None)
-        if not attrib:
+    for text in _JSON_ATTRIBUTES(root):
+        if len(text) > MAX_ATTRIBUTE_CHARS or len(text) > budget:
             continue
-        for name, text in attrib.items():
-            if not name.startswith("data-") or text[:1] not in _OPENERS:
-                continue
-            if len(text) > MAX_ATTRIBUTE_CHARS or len(text) > budget:
-                continue
-            budget -= len(text)
-            try:
-                value = _DECODER.decode(text)
-            except (ValueError, RecursionError):
-                continue
-            if isinstance(value, dict | list):
-                values.append(value)
+        budget -= len(text)
+        try:
+            value = _DECODER.decode(str(text))
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, dict | list):
+            values.append(value)
     return values

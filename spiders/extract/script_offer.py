@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -144,21 +145,24 @@ def state_offer(
     url: str,
     script_values: list[object],
     page_text: str,
-    shown_text: str,
+    shown_text: Callable[[], str],
 ) -> StateOffer | None:
     """The page's product in its script state (``script_values``, call arguments and data
     attributes' JSON), or None when no object there is the page's product. ``page_text``
-    is the page's source (for a money format), ``shown_text`` its visible text."""
+    is the page's source (for a money format), ``shown_text`` gives its visible text (read
+    only for an integer price)."""
     names = _page_names(root)
     path = unquote(urlsplit(url).path).casefold()
     values = [*script_values, *script_call_values(root)]
-    attributes = attribute_json_values(root)
     candidates = _candidates(values, names, path)
     nameless: list[_Candidate] = []
-    if not candidates:
+    if not candidates:  # data attributes: a variation form's, a widget's settings
+        attributes = attribute_json_values(root)
         candidates = _candidates(attributes, names, path)
-        nameless = [c for c in _nameless_lists(attributes) if not candidates]
-    best = max(candidates, key=lambda c: (c.score, -c.order), default=None)
+        nameless = [] if candidates else _nameless_lists(attributes)
+    # Of names the page carries alike, the longest is the most specific ("Kettle 2 L"
+    # before a related "Kettle"); then the first in the page.
+    best = max(candidates, key=lambda c: (c.score, len(c.name or ""), -c.order), default=None)
     if best is None:
         if len(nameless) != 1:
             return None
@@ -240,7 +244,7 @@ def _candidates(values: list[object], names: list[str], path: str) -> list[_Cand
 
 def _currency_of(obj: dict[str, object]) -> str | None:
     for key, value in obj.items():
-        if isinstance(value, str) and "currency" in key_words(key):
+        if isinstance(value, str) and "urrenc" in key and "currency" in key_words(key):
             code = value.strip().upper()
             if code in ISO_CODES:
                 return code
@@ -275,7 +279,18 @@ def _variant_list(obj: dict[str, object]) -> list[dict[str, object]]:
     return []
 
 
+def _may_be_product(obj: dict[str, object]) -> bool:
+    """A cheap first look: a key ending in name/title, or a list of variants."""
+    for key in obj:
+        tail = key[-5:].casefold()
+        if tail.endswith(("name", "title", "ants", "ions", "skus")):
+            return True
+    return False
+
+
 def _product_like(obj: dict[str, object], currency: str | None, order: int) -> _Candidate | None:
+    if not _may_be_product(obj):
+        return None
     if _code_of(obj) is None and _id_of(obj) is None:
         return None
     variants = _variant_list(obj)
@@ -514,7 +529,11 @@ def _is_selected(variant: dict[str, object], selected: set[str]) -> bool:
 
 
 def _offer_of(
-    candidate: _Candidate, root: lxml.html.HtmlElement, url: str, page_text: str, shown_text: str
+    candidate: _Candidate,
+    root: lxml.html.HtmlElement,
+    url: str,
+    page_text: str,
+    shown_text: Callable[[], str],
 ) -> StateOffer | None:
     obj = candidate.obj
     members = _variant_list(obj)
@@ -560,12 +579,12 @@ def _amount(price: _Price, divisor: int) -> str:
     return format(value.normalize(), "f")
 
 
-def _divisor(price: _Price, page_text: str, shown_text: str) -> int:
+def _divisor(price: _Price, page_text: str, shown_text: Callable[[], str]) -> int:
     """100 when the evidence says an integer price is in cents: the page shows it divided
     by 100 and not as it is, or carries a money format that writes cents as amounts."""
     if price.minor_digits is not None or price.value != price.value.to_integral_value():
         return 1
-    shown = _shown_amounts(shown_text)
+    shown = _shown_amounts(shown_text())
     if price.value in shown:
         return 1
     if price.value / 100 in shown or _MONEY_FORMAT in page_text:
