@@ -55,7 +55,8 @@ from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, within_review_limi
 from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import is_product, schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
-from spiders.extract.script_json import form_json_values, script_json_values
+from spiders.extract.script_json import attribute_json_values, script_json_values
+from spiders.extract.script_offer import state_offer
 from spiders.extract.script_product import ScriptProduct, script_product
 from spiders.extract.shown_codes import best_shown_code, shown_code_candidates
 from spiders.extract.star_row_aggregate import star_row_aggregate
@@ -162,6 +163,10 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
     # A listing gives its cards, never a product named after the page's heading.
     cards = None if variants else markup_listing(offers, root)
     sold = bool(offers) or not _about_no_product(nodes)
+    markup_variants = bool(variants)
+    if cards is None and sold and main.price is None and not variants:
+        # No markup price: the shop's script state, read before the layout's guesses.
+        variants = _fill_from_state(main, root, url, script_values, document.text)
     listing = cards is None and heuristic_offer_fields(root, url, main, hint, prices=sold)
     if listing and not offers and main.price is None and not (main.sku or main.gtin):
         cards = visible_listing(root, url, main.currency or hint)
@@ -171,8 +176,13 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
     elif sold or main.price is not None:
         # The script state is walked once, and only when a rule below needs it.
         name = main.name
-        ids = chosen_variant_ids(root, url) if not variants else frozenset()
-        state = cache(lambda: script_product([*script_values, *form_json_values(root)], name, ids))
+        # The page's chosen variant (its address, its buy form) where no markup lists them.
+        ids = chosen_variant_ids(root, url) if not markup_variants else frozenset()
+        state = cache(
+            lambda: script_product(
+                [*script_values, *attribute_json_values(root, forms_only=True)], name, ids
+            )
+        )
         _weigh_availability(main, root, state, variant_product=len(variants) >= 2)
         _choose_sku(main, nodes, root, url, document.text, state)
         _chosen_script_variant(main, state)
@@ -184,7 +194,7 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
         if main.sku and main.variant_sku is None and not variants:
             main.sku = chosen_control_code(root, main.sku) or main.sku
         if not offers and (main.price or main.sku):
-            offers = [main]
+            offers = [main, *variants] if len(variants) >= 2 else [main]
         if len(variants) >= 2:
             parent = parent_product(variants, main.sku if main.variant_sku else None, main.name)
             for offer in (main, *variants):
@@ -348,6 +358,56 @@ def _fill_from_meta(offer: OfferItem, fields: dict[str, tuple[str, str]], hint: 
             offer.explain[field] = layer
 
 
+def _fill_from_state(
+    main: OfferItem,
+    root: HtmlElement,
+    url: str,
+    script_values: list[object],
+    text: str,
+) -> list[OfferItem]:
+    """Fill the price, currency, name, code and stock of a page whose markup gives no
+    price from its script state (``script_offer``); the state's variants as offers when it
+    lists two or more. A state price the page shows only as an old price gives way to the
+    shown one (``_check_markup_price``)."""
+    found = state_offer(root, url, script_values, text, lambda: visible_text(root))
+    if found is None or found.price is None:
+        return []
+    price, _ = normalize_price(found.price)
+    if price is None:
+        return []
+    layer = EMBEDDED_JSON.name
+    main.price, main.price_raw, main.explain["price"] = price, found.price, layer
+    if main.currency is None and found.currency:
+        main.currency, main.explain["currency"] = found.currency, layer
+    if main.name is None and found.name:
+        main.name, main.explain["name"] = found.name, layer
+    if main.sku is None and found.sku:
+        main.sku, main.explain["sku"] = found.sku, layer
+    if main.availability is None and found.availability:
+        main.availability, main.availability_raw = found.availability, found.availability
+        main.explain["availability"] = layer
+    _check_markup_price(main, root)
+    if len(found.variants) < 2:
+        return []
+    if found.variant_sku and found.variant_sku != main.sku:
+        main.variant_sku = found.variant_sku
+    variants = []
+    for variant in found.variants:
+        offer = OfferItem(url=url, name=main.name, sku=variant.sku, currency=main.currency)
+        offer.explain = {"sku": layer, "currency": main.explain.get("currency", layer)}
+        if variant.price is not None:
+            offer.price, offer.price_raw, offer.explain["price"] = (
+                variant.price,
+                variant.price,
+                layer,
+            )
+        if variant.availability is not None:
+            offer.availability = offer.availability_raw = variant.availability
+            offer.explain["availability"] = layer
+        variants.append(offer)
+    return variants
+
+
 def _check_markup_price(offer: OfferItem, root: HtmlElement) -> None:
     """Replace a markup price that the page shows only as an old price (or only beside a
     lower amount and a percentage) by the visible one, and a markup "1.299" by 1299 where
@@ -455,7 +515,9 @@ def _chosen_variant_price(
     layout, when the page shows it too: a variant page's range or its first size's price
     stands above the chosen size's."""
     chosen = state().chosen_price
-    if chosen is None or offer.price is None or offer.explain.get("price") != HEURISTIC.name:
+    if chosen is None or offer.price is None:
+        return
+    if offer.explain.get("price") not in (HEURISTIC.name, EMBEDDED_JSON.name):
         return
     if Decimal(chosen) == Decimal(offer.price):
         return

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import lxml.etree
 import lxml.html
 
 from spiders.extract.json_text import LinelessText
@@ -48,38 +49,33 @@ def script_json_values(
     """Every JSON object or array the page's non-JSON-LD scripts hold, in page order (the
     reasons of values not read added to ``skipped``)."""
     values: list[object] = []
+
+    def readable(kind: str, text: str) -> bool:
+        return "json" in kind or (kind in _CODE_TYPES and ("=" in text or "JSON.parse" in text))
+
+    for kind, text in _script_texts(root, readable):
+        if "json" in kind:
+            found, _ = parse_jsonld_block(text, skipped)  # the same repairs suit any JSON block
+            values.extend(v for v in found if isinstance(v, dict | list))
+        else:
+            values.extend(_values_in_code(text, skipped))
+    return values
+
+
+def _script_texts(
+    root: lxml.html.HtmlElement, readable: Callable[[str, str], bool]
+) -> Iterator[tuple[str, str]]:
+    """(type, text) of the page's non-JSON-LD scripts that ``readable`` accepts, each at
+    most ``MAX_SCRIPT_CHARS``, all together at most ``MAX_PAGE_CHARS``."""
     budget = MAX_PAGE_CHARS
     for script in root.iter("script"):
         kind = (script.get("type") or "").strip().lower()
         text = script.text
         if not text or "ld+json" in kind or len(text) > MAX_SCRIPT_CHARS or len(text) > budget:
             continue
-        if "json" in kind:
+        if readable(kind, text):
             budget -= len(text)
-            found, _ = parse_jsonld_block(text, skipped)  # the same repairs suit any JSON block
-            values.extend(v for v in found if isinstance(v, dict | list))
-        elif kind in _CODE_TYPES and ("=" in text or "JSON.parse" in text):
-            budget -= len(text)
-            values.extend(_values_in_code(text, skipped))
-    return values
-
-
-def form_json_values(root: lxml.html.HtmlElement) -> list[object]:
-    """JSON objects and arrays a page's forms keep in their data attributes (a buy form's
-    variations: ``data-product_variations="[{...}]"``), in page order."""
-    values: list[object] = []
-    budget = MAX_PAGE_CHARS
-    for form in root.iter("form"):
-        for key, value in form.attrib.items():
-            text = value.strip()
-            if not key.startswith("data-") or text[:1] not in _OPENERS:
-                continue
-            if len(text) > MAX_SCRIPT_CHARS or len(text) > budget:
-                continue
-            budget -= len(text)
-            found, _ = parse_jsonld_block(text, None)
-            values.extend(v for v in found if isinstance(v, dict | list))
-    return values
+            yield kind, text
 
 
 def _values_in_code(text: str, skipped: list[str] | None) -> Iterator[object]:
@@ -134,3 +130,81 @@ def _parsed_string(text: str, start: int, quote: str, skipped: list[str] | None)
     except ValueError:
         return None
     return value if isinstance(value, dict | list) else None
+
+
+# A call's object argument after up to three string arguments: `dataLayer.push({...})`,
+# `gtag('event', 'view_item', {...})`, `init("product", [...])`.
+_CALL_ARGUMENT = re.compile(
+    r"""\(\s*(?:(?:'[^'\\\n]{0,60}'|"[^"\\\n]{0,60}")\s*,\s*){0,3}(?=[\[{])"""
+)
+MAX_ATTRIBUTE_CHARS = 300_000
+_JSON_ATTRIBUTE = (
+    "@*[starts-with(name(), 'data-') and (starts-with(., '{') or starts-with(., '['))]"
+)
+_JSON_ATTRIBUTES = lxml.etree.XPath(f"//{_JSON_ATTRIBUTE}", smart_strings=False)
+_FORM_JSON_ATTRIBUTES = lxml.etree.XPath(f"//form/{_JSON_ATTRIBUTE}", smart_strings=False)
+MAX_PAGE_ATTRIBUTE_CHARS = 1_000_000
+
+
+def script_call_values(root: lxml.html.HtmlElement) -> list[object]:
+    """JSON values passed as arguments of calls in the page's scripts (``dataLayer.push``,
+    ``gtag``), and the JSON bodies of scripts of other declared types
+    (``text/x-magento-init``): what ``script_json_values`` leaves out, read only where a
+    reader needs it. Bounded by the same caps."""
+    values: list[object] = []
+
+    def readable(kind: str, text: str) -> bool:
+        if kind in _CODE_TYPES:
+            return "(" in text
+        return "json" not in kind and text.lstrip()[:1] in _OPENERS
+
+    for kind, text in _script_texts(root, readable):
+        if kind in _CODE_TYPES:
+            values.extend(_call_arguments(LinelessText(text)))
+            continue
+        try:
+            value = _DECODER.decode(text.strip())
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, dict | list):
+            values.append(value)
+    return values
+
+
+def _call_arguments(text: str) -> Iterator[object]:
+    found = 0
+    position = 0
+    for match in _CALL_ARGUMENT.finditer(text):
+        start = match.end()
+        if start < position:
+            continue
+        try:
+            value, position = _DECODER.raw_decode(text, start)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, dict | list):
+            yield value
+            found += 1
+            if found >= MAX_VALUES_PER_SCRIPT:
+                return
+
+
+def attribute_json_values(root: lxml.html.HtmlElement, forms_only: bool = False) -> list[object]:
+    """JSON objects and arrays held in ``data-*`` attributes (a WooCommerce form's
+    ``data-product_variations``, Magento's ``data-mage-init``), in page order; an attribute
+    over ``MAX_ATTRIBUTE_CHARS`` is not read, reading stops after
+    ``MAX_PAGE_ATTRIBUTE_CHARS``. ``forms_only``: those of ``<form>`` elements alone (a buy
+    form's variations), a cheaper walk for readers that need no more."""
+    values: list[object] = []
+    budget = MAX_PAGE_ATTRIBUTE_CHARS
+    for text in (_FORM_JSON_ATTRIBUTES if forms_only else _JSON_ATTRIBUTES)(root):
+        if len(text) > MAX_ATTRIBUTE_CHARS or len(text) > budget:
+            continue
+        budget -= len(text)
+        try:
+            value = _DECODER.decode(str(text))
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, dict | list):
+            values.append(value)
+    return values
