@@ -5,9 +5,11 @@ Usage: python benchmarks/analyze_stages.py [--profile PREFIX] -- ANALYZE_ARGS...
 e.g.   python benchmarks/analyze_stages.py --profile /tmp/p -- --db sqlite:///copy.db --no-progress
 
 Prints, per stage of the parent (import, training, reading pending reviews, receiving chunk
-results, database writes), the CPU seconds of this process (all its threads: the pool's
-result thread unpickles the workers' rows), of its reaped children (the pool processes,
-counted when a pool shuts down) and the wall seconds. With ``--profile PREFIX``: cProfile
+results, database writes, and the steps that no pool runs beside, named ``serial:``), the
+CPU seconds of this process (all its threads: the pool's result thread unpickles the
+workers' rows), of its reaped children (the pool processes, counted when a pool shuts down)
+and the wall seconds; then the wall the run's CPU would take on two free cores (the measured
+wall is the load's on a shared machine). With ``--profile PREFIX``: cProfile
 with a CPU clock, written to ``PREFIX.parent`` and ``PREFIX.worker.<pid>`` (read them with
 ``pstats``); profiling costs CPU itself, so compare shares, not totals. Analyse a copy of a
 database: the run writes its results.
@@ -116,6 +118,16 @@ def main(argv: list[str]) -> int:
         "training, function words (parent and pool)", run._refresh_and_learn
     )
     run.write_rows = _timed("database writes", run.write_rows)
+    # the parent's steps that no pool runs beside (one core idle on a 2-core machine)
+    run._warm_models = _timed("serial: lexicons, shipped models", run._warm_models)
+    run.learning_texts = _timed("serial: function words' texts", run.learning_texts)
+    run.load_bundle = _timed("serial: reading the trained model", run.load_bundle)
+    run.ModelVersions.save = _timed("serial: saving the trained model", run.ModelVersions.save)
+    import compare.analysis.discovery as discovery
+
+    discovery.candidate_aspects = _timed(
+        "serial: candidate aspects (at the end)", discovery.candidate_aspects
+    )
     run._pending_chunks = _timed_steps("reading pending reviews", run._pending_chunks)
     run._analyse_pending = _timed_steps(
         "chunk results (incl. reading; workers' CPU)", run._analyse_pending
@@ -147,7 +159,21 @@ def main(argv: list[str]) -> int:
             f"wall {wall:6.2f}  ({calls} calls)",
             file=sys.stderr,
         )
+    print(f"  {_two_core_wall(own_cpu, children_cpu)}", file=sys.stderr)
     return 0
+
+
+def _two_core_wall(own_cpu: float, children_cpu: float) -> str:
+    """The wall seconds this run's CPU would take on two free cores: the serial stages (this
+    process alone, with no pool beside it: import and the ``serial:`` ones) one after the
+    other, everything else spread over both (the pools' CPU and this process's while they
+    run). A floor on a shared machine, where the measured wall is the load's."""
+    serial = sum(v[0] for k, v in STAGES.items() if k == "import" or k.startswith("serial:"))
+    parallel = own_cpu + children_cpu - serial
+    return (
+        f"on two free cores: about {serial + parallel / 2:.2f} s wall "
+        f"({serial:.2f} CPU-s serial, {parallel:.2f} CPU-s over both cores)"
+    )
 
 
 if __name__ == "__main__":

@@ -340,6 +340,22 @@ def test_the_costliest_training_jobs_are_queued_first(
     assert pool.keys == order
 
 
+def test_a_languages_chunks_keep_to_one_worker_while_the_workers_keep_pace() -> None:
+    # each worker builds its own memos (lemmas, n-gram columns): a language seen by both
+    # workers was looked up twice; a worker far behind still gives its chunks away
+    routing = run._LanguageRouting(2)
+    assert routing.worker_for("en", [0, 0]) == 0
+    assert routing.worker_for("en", [1, 0]) == 0
+    assert routing.worker_for("fr", [2, 0]) == 1  # fr's first chunk: the idler worker
+    assert routing.worker_for("en", [3, 1]) == 0
+    assert routing.worker_for("fr", [0, 2]) == 1
+    assert routing.worker_for(None, [1, 3]) == 0
+    behind = run.ROUTING_SLACK + 1
+    assert routing.worker_for("en", [behind, 0]) == 1
+    assert routing.worker_for("fr", [0, behind]) == 0
+    assert routing.worker_for("en", [run.ROUTING_SLACK, 0]) == 0
+
+
 def test_the_last_chunks_are_written_in_small_batches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

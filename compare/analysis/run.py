@@ -18,7 +18,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -532,25 +532,61 @@ def _analyse_pending(
         warm_lemmatizer(_pending_languages(engine, job.analyzer_version))
         _inherit_worker_state(scorer, taxonomy, job)
     try:
-        with (
-            _heap_frozen(),
-            HelperPool(
-                max_workers=processes,
-                mp_context=context,
-                initializer=_init_worker,
-                initargs=(os.getpid(), None if forked else job),
-            ) as pool,
-        ):
+        with _heap_frozen(), ExitStack() as stack:
+            # one single-process pool per worker, so that a language's chunks keep to one
+            # worker (``_LanguageRouting``)
+            pools = [
+                stack.enter_context(
+                    HelperPool(
+                        max_workers=1,
+                        mp_context=context,
+                        initializer=_init_worker,
+                        initargs=(os.getpid(), None if forked else job),
+                    )
+                )
+                for _ in range(processes)
+            ]
+            routing = _LanguageRouting(processes)
             # enough chunks queued that the workers keep going while this process writes
-            window: list[Any] = []
+            window: list[tuple[int, Any]] = []
             for chunk in chunks:
-                window.append(pool.submit(_work, chunk))
+                worker = routing.worker_for(
+                    normalize_language_code(chunk[0].language),
+                    [
+                        sum(1 for w, f in window if w == i and not f.done())
+                        for i in range(processes)
+                    ],
+                )
+                window.append((worker, pools[worker].submit(_work, chunk)))
                 if len(window) >= AHEAD * processes:
-                    yield window.pop(0).result()
-            for future in window:
+                    yield window.pop(0)[1].result()
+            for _, future in window:
                 yield future.result()
     finally:
         _inherit_worker_state(None, None, None)
+
+
+ROUTING_SLACK = 2
+"""Chunks a language's worker may hold beyond the least busy worker before a chunk of that
+language goes to the other (``_LanguageRouting``): the workers stay busy to the end."""
+
+
+class _LanguageRouting:
+    """Which worker analyses a chunk: its language's own (the first idle-most worker when the
+    language first came), unless that worker holds ROUTING_SLACK chunks more than the least
+    busy one. Each worker builds its memos (lemmas, character n-gram columns, ...) for the
+    tokens it sees: a language kept to one worker is looked up once, not in every worker.
+    The results are the same whichever worker analyses a chunk."""
+
+    def __init__(self, processes: int) -> None:
+        self.home: dict[str | None, int] = {}
+        self.processes = processes
+
+    def worker_for(self, language: str | None, queued: list[int]) -> int:
+        """The worker for a chunk of ``language``, given the chunks each one holds."""
+        least = min(range(self.processes), key=queued.__getitem__)
+        home = self.home.setdefault(language, least)
+        return home if queued[home] - queued[least] <= ROUTING_SLACK else least
 
 
 @contextmanager
