@@ -93,3 +93,20 @@ def test_tree_is_the_tree_of_the_encoded_text(html: str | bytes, encoding: str |
         document.text.encode("utf-8", errors="replace"), parser=parser
     )
     assert lxml.html.tostring(document.root) == lxml.html.tostring(expected)
+
+
+@pytest.mark.parametrize(
+    ("label", "codec", "words"),
+    [
+        ("latin-1", "iso-8859-1", "9,00 £ café"),
+        ("LATIN-1", "iso-8859-1", "9,00 £ café"),
+        ("latin1", "iso-8859-1", "9,00 £ café"),
+        ("iso_8859_2", "iso-8859-2", "Łódź, 9,00 zł"),
+    ],
+)
+def test_a_meta_label_python_knows_is_read_as_declared(label: str, codec: str, words: str) -> None:
+    # w3lib 2.6 reads only the WHATWG labels: "latin-1" became no label, and the page was
+    # guessed (Windows-1250: "9,00 £" shown as "9,00 Ł")
+    body = f'<html><head><meta charset="{label}"></head><body>{words}</body></html>'
+    text, _ = decode_html(body.encode(codec))
+    assert words in text

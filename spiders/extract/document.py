@@ -8,10 +8,15 @@ from dataclasses import dataclass, field
 
 import lxml.etree
 import lxml.html
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
+from w3lib.encoding import html_to_unicode, read_bom
 
 from spiders.extract.attribute_budget import within_attribute_budget
-from spiders.extract.encoding_check import better_encoding, codec_name, utf16_without_mark
+from spiders.extract.encoding_check import (
+    better_encoding,
+    codec_name,
+    declared_encoding,
+    utf16_without_mark,
+)
 
 
 def _html_class_lookup() -> lxml.etree.ElementNamespaceClassLookup:
@@ -62,8 +67,9 @@ def _decoded(html: str | bytes, encoding: str | None) -> tuple[str, list[str], s
     if isinstance(html, str):
         return html, [], None
     warnings: list[str] = []
+    declared = encoding
     if not html.isascii() and read_bom(html)[0] is None:
-        declared = encoding or html_body_declared_encoding(html)
+        declared = encoding or declared_encoding(html)
         if _declared_utf8(html, declared):
             try:  # what ``better_encoding`` checks, and every path below then reads
                 return html.decode("utf-8"), warnings, "utf-8"
@@ -77,7 +83,8 @@ def _decoded(html: str | bytes, encoding: str | None) -> tuple[str, list[str], s
             return html.decode(encoding), warnings, encoding
         except (LookupError, UnicodeDecodeError) as exc:
             warnings.append(f"could not decode as {encoding} ({exc.__class__.__name__}); sniffed")
-    content_type = f"text/html; charset={encoding}" if encoding else None
+    # the declared label w3lib may not know ("latin-1": ``declared_encoding``)
+    content_type = f"text/html; charset={declared}" if declared else None
     try:
         used, text = html_to_unicode(content_type, html)
     except (LookupError, UnicodeDecodeError):

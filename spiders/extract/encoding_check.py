@@ -26,10 +26,36 @@ UTF-16 or UTF-32 without a zero byte in it is read as UTF-8 when its bytes are t
 from __future__ import annotations
 
 import codecs
+import re
 
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 _UNICODE_PREFIX = "utf"
+# A <meta> charset label near the top of a page (where browsers look: the first 1,024 bytes;
+# a little more for pages with long heads): ``<meta charset="x">`` or ``content="...;
+# charset=x"``.
+_META_CHARSET = re.compile(
+    rb"<meta[^>]{0,500}?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{1,40})", re.I
+)
+_META_SAMPLE = 4096
+
+
+def declared_encoding(body: bytes) -> str | None:
+    """The Python codec of the encoding a page's ``<meta>`` declares: as w3lib reads the
+    label (the WHATWG names, "latin1" -> cp1252 as browsers read it), else as Python does
+    (since w3lib 2.6 a label outside the WHATWG list, such as "latin-1", is no label, and an
+    unlabelled Latin-1 page is then guessed, "£" read as "Ł" in Windows-1250)."""
+    declared = html_body_declared_encoding(body)
+    if declared is not None:
+        return declared
+    match = _META_CHARSET.search(body[:_META_SAMPLE])
+    if match is None:
+        return None
+    try:
+        python = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return codec_name(python) or python
 
 
 def codec_name(encoding: str | None) -> str | None:
@@ -101,7 +127,7 @@ def better_encoding(body: bytes, declared: str | None) -> str | None:
     if name == "utf-8":
         if _valid_utf8(body):
             return None
-        own = codec_name(html_body_declared_encoding(body))
+        own = codec_name(declared_encoding(body))
         if own is None or own.startswith(_UNICODE_PREFIX) or not _decodes(body, own):
             return None
         return own
