@@ -15,6 +15,7 @@ told by the arithmetic (``_mark_savings``).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -688,15 +689,28 @@ _MEMBER_RATIO = (Decimal(1), Decimal(2))
 
 
 def _mark_paid_by_some(candidates: list[PriceCandidate]) -> None:
-    """Mark as not the price to pay an amount labelled as without VAT ("1 996 kr exkl.
-    moms", "£15.00 heb TAW") when the page shows the amount with VAT as well (an amount of
-    the same currency a VAT rate above it, ``_WITH_TAX_RATIO``: a consumer pays that one),
+    """Mark as not the price to pay an amount labelled as without VAT ("£15.00 heb TAW")
+    when the page shows the amount with VAT as well, larger or bolder (``_emphasis``; an
+    amount of the same currency a VAT rate above it, ``_WITH_TAX_RATIO``: a consumer pays
+    that one),
     and an amount labelled as a member's or loyalty-card price when the page shows a higher
     one anyone pays. The label is required: a sale price and its list price can differ by a
     VAT rate too. Alone (a trade shop's only price), the amount stays the price."""
+    amounts: dict[str | None, list[Decimal]] = {}
+    for d in candidates:
+        if not d.old:
+            amounts.setdefault(d.currency, []).append(Decimal(d.price))
+    for shown in amounts.values():
+        shown.sort()
+    marked = []
     for c in candidates:
         if c.old or c.element is None:
             continue
+        amount = Decimal(c.price)
+        shown = amounts[c.currency]
+        higher = shown[bisect.bisect_right(shown, amount) : bisect.bisect_right(shown, 2 * amount)]
+        if not higher:
+            continue  # most amounts: no label to read
         label = _label_around(c.element, c.text)
         if _WITHOUT_TAX_TEXT.search(label):
             low, high = _WITH_TAX_RATIO
@@ -704,13 +718,42 @@ def _mark_paid_by_some(candidates: list[PriceCandidate]) -> None:
             low, high = _MEMBER_RATIO
         else:
             continue
-        amount = Decimal(c.price)
-        if any(
-            low * amount < Decimal(d.price) <= high * amount
+        with_tax = [
+            d
             for d in candidates
-            if d.currency == c.currency and not d.old and d.element is not c.element
-        ):
-            c.old = True
+            if d.currency == c.currency
+            and not d.old
+            and low * amount < Decimal(d.price) <= high * amount
+        ]
+        # Shown as large as the price with VAT, the price without it is the shop's own price
+        # to pay (a trade shop's): the development pages' labels take it so.
+        as_large = (low, high) == _WITH_TAX_RATIO and not any(
+            _emphasis(d.element) > _emphasis(c.element) for d in with_tax
+        )
+        if with_tax and not as_large:
+            marked.append(c)
+    for c in marked:  # marked after reading: each is judged beside every shown amount
+        c.old = True
+
+
+_FONT_SIZE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(em|rem|%)", re.I)
+_BOLD = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_BOLD_TAGS = frozenset({"b", "strong", "h1", "h2", "h3", "h4"})
+
+
+def _emphasis(element: lxml.html.HtmlElement | None) -> float:
+    """How much larger than the text around it an amount is shown, by its own and its two
+    nearest ancestors' inline styles and tags: the font size (em, rem, %) times 1.2 for bold."""
+    if element is None:
+        return 1.0
+    size, bold = 1.0, False
+    for node in (element, *ancestors(element, 2)):
+        style = node.get("style") or ""
+        found = _FONT_SIZE.search(style)
+        if found and size == 1.0:
+            size = float(found.group(1)) / (100.0 if found.group(2) == "%" else 1.0)
+        bold = bold or node.tag in _BOLD_TAGS or bool(_BOLD.search(style))
+    return size * (1.2 if bold else 1.0)
 
 
 def _label_around(element: lxml.html.HtmlElement, text: str) -> str:
