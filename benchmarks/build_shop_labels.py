@@ -364,8 +364,9 @@ HAND_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "he": ("מחיר מועדון", "מחיר לחברי מועדון"),
     },
     # Words before a date from which the product can be had: a pre-order while it is ahead.
+    # Forward-looking words only: a spec row's "Release date: 2019" is no pre-order.
     "available_from": {
-        "en": ("available from", "available on", "release date", "releases on",
+        "en": ("available from", "available on", "releases on",
                "coming on"),
         "de": ("verfügbar ab", "lieferbar ab", "erhältlich ab", "erscheint am", "vorbestellbar bis"),
         "fr": ("disponible à partir du", "disponible à partir de", "disponible le", "disponible dès le",
@@ -378,13 +379,13 @@ HAND_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("beschikbaar vanaf", "leverbaar vanaf", "verwacht op"),
         "sv": ("tillgänglig från", "finns från", "släpps"), "da": ("tilgængelig fra", "udkommer"),
         "no": ("tilgjengelig fra",), "fi": ("saatavilla alkaen", "julkaistaan"),
-        "pl": ("dostępny od", "dostępne od", "dostępna od", "premiera"),
+        "pl": ("dostępny od", "dostępne od", "dostępna od"),
         "cs": ("dostupné od", "k dispozici od", "vychází"), "sk": ("dostupné od", "vychádza"),
-        "hu": ("elérhető ettől", "megjelenés"), "ro": ("disponibil din", "disponibil de la"),
+        "hu": ("elérhető ettől",), "ro": ("disponibil din", "disponibil de la"),
         "hr": ("dostupno od",), "sl": ("na voljo od",), "lt": ("prieinama nuo",),
         "ru": ("в продаже с", "доступно с"), "uk": ("у продажу з", "доступно з"),
         "tr": ("tarihinden itibaren",), "el": ("διαθέσιμο από",),
-        "ja": ("発売予定日", "発売日"), "zh": ("预计发货", "上市日期"), "ko": ("출시 예정",),
+        "ja": ("発売予定日",), "zh": ("预计发货",), "ko": ("출시 예정",),
     },
 }  # fmt: skip
 HAND_SOURCE = "hand: written from general knowledge of shop vocabulary, not from any page"
