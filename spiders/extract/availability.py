@@ -60,6 +60,16 @@ def _text_forms() -> list[tuple[str, list[str]]]:
 
 # One pattern per state: each phrase a whole-word match, or anywhere in unspaced scripts.
 _TEXT_PATTERNS = tuple((state, phrase_pattern(forms)) for state, forms in _text_forms())
+# "Available from" and its kin right before a date ("Verfügbar ab 03.03.2027",
+# "disponible à partir du 12/02/2027", "available from March 2027"): the product can be had
+# from that day on, a pre-order. The date is a day, a month and a year in digits, or a year
+# (with a month's name or not); a delivery time ("from 3-5 days") has no year. No clock: a
+# page says it while the date is ahead, and a stored page reads the same whatever the day.
+_AVAILABLE_FROM = phrase_pattern(fold_label(p) for p in phrases("available_from"))
+_DATE_AFTER = re.compile(
+    r"\W{0,3}(?:\d{1,2}\.?\s)?(?:[^\W\d_]+\W{1,3}){0,2}?"
+    r"(?<!\d)(?:\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2}(?:\d{2})?|(?:19|20)\d{2})(?!\d)"
+)
 
 
 def normalize_availability(value: str | None) -> str | None:
@@ -86,6 +96,11 @@ def availability_in_text(text: str) -> str | None:
 
 def _state_in(folded: str) -> str | None:
     for name, pattern in _TEXT_PATTERNS:
-        if pattern.search(folded):
+        if pattern.search(folded) or (name == "PreOrder" and _available_from_date(folded)):
             return name
     return None
+
+
+def _available_from_date(folded: str) -> bool:
+    """True if the text says the product can be had from a date on (``_DATE_AFTER``)."""
+    return any(_DATE_AFTER.match(folded, m.end()) for m in _AVAILABLE_FROM.finditer(folded))

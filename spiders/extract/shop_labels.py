@@ -9,7 +9,10 @@ Roles: ``in_stock`` / ``out_of_stock`` / ``pre_order`` / ``back_order`` /
 label, and a stock text saying the product can be bought), ``cart`` (the cart's name in a
 control label), ``buy`` (a buying verb that is a whole control label), ``product_code`` (a
 label before the shop's own product code), ``other_code`` (before another id: model, part),
-``old_price`` (a word beside an amount that is not the price to pay now: "was", "statt").
+``old_price`` (a word beside an amount that is not the price to pay now: "was", "statt"),
+``without_tax`` (beside a price without VAT: "excl. VAT", "exkl. moms"), ``member_price``
+(beside a price only card holders or members pay), ``available_from`` (words before a date
+from which the product can be had: a pre-order).
 A phrase ending in ``*`` is a word stem.
 """
 
@@ -27,7 +30,7 @@ from settings.content_keys import without_accents
 _TABLE = Path(__file__).parent / "data" / "shop_labels.json"
 ROLES = ("in_stock", "out_of_stock", "pre_order", "back_order", "limited_availability",
          "discontinued", "add_to_cart", "cart", "buy", "product_code", "other_code",
-         "old_price")  # fmt: skip
+         "old_price", "without_tax", "member_price", "available_from")  # fmt: skip
 CATALOGUES = "labels"
 HAND = "hand"
 SOURCES = (HAND, CATALOGUES)

@@ -450,21 +450,37 @@ def unnamed_sold_out_line(
     heading: lxml.html.HtmlElement,
 ) -> tuple[str, str, lxml.html.HtmlElement] | None:
     """A short line after the product heading that says, whole, that the product cannot be
-    bought ("Sold out", "Nicht auf Lager"), in an element no name calls a stock line: for
+    bought ("Sold out", "Nicht auf Lager"), or a line that says it is a pre-order or a
+    backorder (``_order_state``), in an element no name calls a stock line: for
     pages without markup, where only the words tell. Controls are the buy button's
     evidence; lines repeated in a list of blocks are other products'."""
     for element in _following(heading, _NEAR_HEADING):
         if element.tag in _SKIP or element.tag in _NO_STOCK_LINE or len(element) > 2:
             continue
         text = " ".join(element.text_content().split())
-        if not text or len(text) >= _SHORT_STOCK_TEXT or any(ch.isdigit() for ch in text):
+        if not text or len(text) >= _MAX_STOCK_TEXT:
             continue
-        state = normalize_availability(text)
-        if state is None or state in _BUYABLE:
+        state = _order_state(text)
+        if state is None and (len(text) >= _SHORT_STOCK_TEXT or any(c.isdigit() for c in text)):
+            continue
+        state = state or normalize_availability(text)
+        if state is None or (state in _BUYABLE and state not in _ORDER_STATES):
             continue
         if main_area(element) and not repeated_block(element, _says_a_state):
             return state, text, element
     return None
+
+
+# Bought now, had later: a pre-order or a backorder line says so in a sentence with its
+# dates or delivery days ("Po naročilu – dobava 10–14 dni", "Verfügbar ab 03.03.2027").
+_ORDER_STATES = frozenset({"PreOrder", "BackOrder"})
+
+
+def _order_state(text: str) -> str | None:
+    """A pre-order or backorder state a line says (its dates and days aside), not beside an
+    amount of money (an offer's row)."""
+    state = normalize_availability(text)
+    return state if state in _ORDER_STATES and not _shows_amount(text) else None
 
 
 def _says_a_state(element: lxml.html.HtmlElement) -> bool:

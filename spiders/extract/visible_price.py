@@ -15,6 +15,7 @@ told by the arithmetic (``_mark_savings``).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -121,6 +122,11 @@ def names_say_current(names: str) -> bool:
 # Words next to an amount that say it is not what the customer pays now ("was", "statt"):
 # the shop-label table's ``old_price`` role.
 _NOT_CURRENT_TEXT = re.compile(phrase_pattern(phrases("old_price"), accents=True).pattern, re.I)
+# Words beside an amount that only some pay ("exkl. moms", "heb TAW": the price without VAT;
+# "with club card": a member's price): the shop-label table's ``without_tax`` and
+# ``member_price`` roles, read by ``_mark_paid_by_some``.
+_WITHOUT_TAX_TEXT = re.compile(phrase_pattern(phrases("without_tax"), accents=True).pattern, re.I)
+_MEMBER_PRICE_TEXT = re.compile(phrase_pattern(phrases("member_price"), accents=True).pattern, re.I)
 _ELSEWHERE = re.compile(
     r"related|recommend|carousel|similar|upsell|cross-?sell|also|bundle|accessor"
     r"|footer|header|navbar|menu|breadcrumb|sidebar|mini-?cart|sponsored|compare|history|reviews?",
@@ -652,6 +658,7 @@ def _add_page_features(
     amounts = Counter(Decimal(c.price) for c in candidates)
     if whole_page:
         _mark_savings(candidates, _layouts_by_block(candidates))
+        _mark_paid_by_some(candidates)
     # After the savings: a sale price beside "You save 600" is no list price beside a lower.
     _add_higher_beside(candidates)
     # The first price after the heading that could be the one to pay.
@@ -672,6 +679,102 @@ def _add_page_features(
     _add_conversions(candidates)
     for c in candidates:
         c.score = model(PRICE_MODEL).score(c.features)
+
+
+# A price with VAT is the price without it times 1 + a standard VAT or GST rate: 5 % (the
+# lowest standard rates, Canada's GST) to 27 % (Hungary's), rounding aside.
+_WITH_TAX_RATIO = (Decimal("1.04"), Decimal("1.28"))
+# A member's price is below the price anyone pays, by less than half.
+_MEMBER_RATIO = (Decimal(1), Decimal(2))
+
+
+def _mark_paid_by_some(candidates: list[PriceCandidate]) -> None:
+    """Mark as not the price to pay an amount labelled as without VAT ("£15.00 heb TAW")
+    when the page shows the amount with VAT as well, larger or bolder (``_emphasis``; an
+    amount of the same currency a VAT rate above it, ``_WITH_TAX_RATIO``: a consumer pays
+    that one),
+    and an amount labelled as a member's or loyalty-card price when the page shows a higher
+    one anyone pays. The label is required: a sale price and its list price can differ by a
+    VAT rate too. Alone (a trade shop's only price), the amount stays the price."""
+    amounts: dict[str | None, list[Decimal]] = {}
+    for d in candidates:
+        if not d.old:
+            amounts.setdefault(d.currency, []).append(Decimal(d.price))
+    for shown in amounts.values():
+        shown.sort()
+    marked = []
+    for c in candidates:
+        if c.old or c.element is None:
+            continue
+        amount = Decimal(c.price)
+        shown = amounts[c.currency]
+        higher = shown[bisect.bisect_right(shown, amount) : bisect.bisect_right(shown, 2 * amount)]
+        if not higher:
+            continue  # most amounts: no label to read
+        label = _label_around(c.element, c.text)
+        if _WITHOUT_TAX_TEXT.search(label):
+            low, high = _WITH_TAX_RATIO
+        elif _MEMBER_PRICE_TEXT.search(label):
+            low, high = _MEMBER_RATIO
+        else:
+            continue
+        with_tax = [
+            d
+            for d in candidates
+            if d.currency == c.currency
+            and not d.old
+            and low * amount < Decimal(d.price) <= high * amount
+        ]
+        # Shown as large as the price with VAT, the price without it is the shop's own price
+        # to pay (a trade shop's): the development pages' labels take it so.
+        as_large = (low, high) == _WITH_TAX_RATIO and not any(
+            _emphasis(d.element) > _emphasis(c.element) for d in with_tax
+        )
+        if with_tax and not as_large:
+            marked.append(c)
+    for c in marked:  # marked after reading: each is judged beside every shown amount
+        c.old = True
+
+
+_FONT_SIZE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(em|rem|%)", re.I)
+_BOLD = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_BOLD_TAGS = frozenset({"b", "strong", "h1", "h2", "h3", "h4"})
+
+
+def _emphasis(element: lxml.html.HtmlElement | None) -> float:
+    """How much larger than the text around it an amount is shown, by its own and its two
+    nearest ancestors' inline styles and tags: the font size (em, rem, %) times 1.2 for bold."""
+    if element is None:
+        return 1.0
+    size, bold = 1.0, False
+    for node in (element, *ancestors(element, 2)):
+        style = node.get("style") or ""
+        found = _FONT_SIZE.search(style)
+        if found and size == 1.0:
+            size = float(found.group(1)) / (100.0 if found.group(2) == "%" else 1.0)
+        bold = bold or node.tag in _BOLD_TAGS or bool(_BOLD.search(style))
+    return size * (1.2 if bold else 1.0)
+
+
+def _label_around(element: lxml.html.HtmlElement, text: str) -> str:
+    """The words beside an amount: its own text's, the label before it
+    (``_label_before``), and the short text right after it up to the next digit (inside
+    the element after the amount, its tail, or the next sibling's)."""
+    inside = (element.text_content() or "")[:_MAX_PRICE_TEXT] if len(element) else ""
+    after = f"{_after_last_digit(inside)} {element.tail or ''}"
+    following = element.getnext()
+    if (
+        not (element.tail or "").strip()
+        and following is not None
+        and isinstance(following.tag, str)
+    ):
+        after += " " + (following.text_content() or "")[:_MAX_PRICE_TEXT]
+    first_digit = next((i for i, ch in enumerate(after) if ch.isdigit()), len(after))
+    return " ".join((_label_before(element), text, after[:first_digit]))
+
+
+def _after_last_digit(text: str) -> str:
+    return text[max((i for i, ch in enumerate(text) if ch.isdigit()), default=-1) + 1 :]
 
 
 def _layouts_by_block(candidates: list[PriceCandidate]) -> Counter[str]:
