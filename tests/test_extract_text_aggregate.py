@@ -375,3 +375,40 @@ def test_a_labelled_average_is_in_its_label_s_piece_or_the_next() -> None:
         "<div>11/100</div><div>Group avg:</div><div>12/100</div><div>Best:</div><div>42/100</div>"
     )
     assert extract_auto(f"<html lang='en'><body>{body}</body></html>", URL).aggregate_rating is None
+
+
+# Written before the reader was changed: the count's noun is in no word list, the rating's
+# shape says what it is (a decimal at most its scale, the scale next to it, the count
+# right after it in brackets or after a separator), or a star glyph stands for the scale.
+@pytest.mark.parametrize(
+    ("text", "language", "value", "best", "count"),
+    [
+        ("Keskiarvo 4,6 / 5 (31 arviota)", "fi", 4.6, 5, 31),
+        ("4,2 / 5 · 17 recenzii", "ro", 4.2, 5, 17),
+        ("4.7 ★ (88 отзывов)", "ru", 4.7, 5, 88),
+        ("5 üzrə 4,3 · 41 rəy", "az", 4.3, 5, 41),
+        ("8,6 / 10 | 1 204 ocjena", "hr", 8.6, 10, 1204),
+    ],
+)
+def test_a_rating_told_by_its_shape(
+    text: str, language: str, value: float, best: float, count: int
+) -> None:
+    found = text_aggregate_rating(_page(f"<h1>Kettle</h1><p>{text}</p>", language), language)
+    assert found is not None
+    assert (found.rating_value, found.best_rating) == (value, best)
+    assert (found.rating_count or found.review_count) == count
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>4,99 / 5 pcs</p>",  # a price per pack
+        "<p>Pack 5 pcs 4,99 · 12 sold</p>",  # a pack size, then a price
+        "<ul><li>5 of 5 stars Great kettle</li><li>4 of 5 stars Fine</li></ul>",  # reviews'
+        "<p>4/5/2026 · 12 comments</p>",  # a date
+        "<p>1 of 5 items</p>",
+        "<p>Step 2 / 5 (3 photos)</p>",  # a whole step of a wizard
+    ],
+)
+def test_shapes_that_are_no_aggregate(body: str) -> None:
+    assert text_aggregate_rating(_page(body, "ro"), "ro") is None

@@ -21,16 +21,8 @@ _SUBSET = "the markup holds one of the three reviews shown: the layout is not re
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("en-markup-stale", "reviews"): _SUBSET,
     ("en-markup-stale", "ratings"): _SUBSET,
-    ("cs-featured-duplicate", "aggregate_value"): "'4,4 z 5 · 58 hodnocení': no Czech words",
-    ("cs-featured-duplicate", "aggregate_count"): "'4,4 z 5 · 58 hodnocení': no Czech words",
-    ("en-us-carousel-clones", "aggregate_value"): "'4.8 ★ (203 reviews)': a glyph for 'of 5'",
-    ("en-us-carousel-clones", "aggregate_count"): "'4.8 ★ (203 reviews)': a glyph for 'of 5'",
-    ("hu-role-img", "aggregate_value"): "'4,5 / 5 (27 értékelés)' not read (cause not studied)",
-    ("hu-role-img", "aggregate_count"): "'4,5 / 5 (27 értékelés)' not read (cause not studied)",
     ("pt-json-state", "aggregate_value"): "a JSON summary under Portuguese keys (media, total)",
     ("pt-json-state", "aggregate_count"): "a JSON summary under Portuguese keys (media, total)",
-    ("tr-uzerinden", "aggregate_value"): "'5 üzerinden 4,1': the scale before the rating",
-    ("tr-uzerinden", "aggregate_count"): "'5 üzerinden 4,1': the scale before the rating",
 }
 
 

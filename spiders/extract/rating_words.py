@@ -138,7 +138,8 @@ class RatingPatterns:
     """Group: a rating written without its scale, with decimals (a whole number before a
     count is a histogram row's "4 (12 reviews)"), an optional star noun after it, just
     before a number ("4.96 stars (1,806 ratings)", "4,03 (2231 Bewertungen)"). Not after
-    a digit, ".", ",", a dash, "/" or ":" (see ``BARE_VALUE_NOT_AFTER``)."""
+    a digit, ".", ",", a dash, "/" or ":" (see ``BARE_VALUE_NOT_AFTER``). Group 2: a star
+    glyph after it ("4.8 ★ (203 reviews)"), which stands for a star noun in any language."""
     noun_at: re.Pattern[str]
     """A count's noun right at the start ("4.5 of 10 reviews": the 10 counts, it is no
     scale)."""
@@ -169,6 +170,8 @@ def _alternation(words: set[str]) -> str:
 _NUMBER = r"\d{1,3}(?:[.,\s\u00a0\u202f']\d{3})+|\d+"
 _VALUE = r"\d{1,3}(?:[.,]\d{1,2})?"
 BARE_VALUE_NOT_AFTER = frozenset("0123456789.,-–/:")
+STAR_GLYPHS = "[★⭐]"
+"""A filled star written after a rating: its scale is stars, in every language."""
 PIECE_END = "\x1f"
 """Between the text pieces of ``labelled_text``: where one element's text ends."""
 # Between an average's label and the average: words, spaces, ".", ":" and dashes (no digit,
@@ -215,7 +218,8 @@ def rating_patterns(language: str | None) -> RatingPatterns:
         bare_value=re.compile(
             # No lookbehind in front: a pattern that starts with a digit class is searched
             # for fast; what may not stand before the number is checked by the caller.
-            rf"(\d{{1,2}}[.,]\d{{1,2}})(?!\d)(?:\s*(?:{stars})\b)?(?=\W{{0,3}}\d)",
+            rf"(\d{{1,2}}[.,]\d{{1,2}})(?!\d)(?:\s*(?:{stars})\b|\s*({STAR_GLYPHS}))?"
+            rf"(?=\W{{0,3}}\d)",
             flags,
         ),
         noun_at=re.compile(rf"\s*(?:{nouns})\b", flags),

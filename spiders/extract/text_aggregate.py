@@ -57,6 +57,16 @@ _HEADING_SPAN = 500
 # A link's whole text is a count and at most one word: "490件", "(87 reviews)".
 _COUNT_LINK = re.compile(r"\W*\d[\d.,\s\u00a0]*[^\W\d_]*\W*")
 _VALUE_MATCH_TOLERANCE = 0.051
+# A count and one word of any language, in brackets or after a separator, right after a
+# rating ("4,5 / 5 (27 értékelés)", "4,4 z 5 · 58 hodnocení"): the noun is in no word
+# list, the shape says it counts.
+_SHAPED_COUNT = re.compile(
+    r"\s*(?:\(\s*(\d{1,3}(?:[.,\s\u00a0\u202f]\d{3})+|\d+)\s+[^\W\d_]{2,24}\s*\)"
+    r"|[·•|]\s*(\d{1,3}(?:[.,\s\u00a0\u202f]\d{3})+|\d+)\s+[^\W\d_]{2,24}(?!\w))"
+)
+# The scale, one word, then the rating with one decimal ("5 üzerinden 4,1"): read only
+# with a count right after it.
+_SCALE_FIRST = re.compile(r"(?<![\d.,\-–/])(5|10|100)\s+[^\W\d_]{2,20}\s+(\d{1,2}[.,]\d)(?![\d.,])")
 
 
 @dataclass(frozen=True)
@@ -272,6 +282,8 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
         rating_count, review_count = _counts_after(text, match.end(), patterns)
         if not (rating_count or review_count):
             rating_count = _count_by(text, match.end(), patterns)  # "4.0 out of 5 by 8."
+        if not (rating_count or review_count) and not value.is_integer():
+            rating_count = _shaped_count(text, match.end())
         stars = match.group(3) is not None
         bracketed = None
         if stars and not (rating_count or review_count):
@@ -300,6 +312,7 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
             is_review = _is_review_noun(match.group(3), patterns)
             found.append(TextRating(value, best, False, None if is_review else n,
                                     n if is_review else None, match.start()))  # fmt: skip
+    found += _scale_first_ratings(text, patterns, starts, ends, {r.position for r in found})
     if not any(
         (r.rating_count or r.review_count) and not (r.bracketed or r.counted_before) for r in found
     ):
@@ -384,6 +397,8 @@ def _bare_ratings(
         if not (0 < value <= 5 or (value <= 10 and not value.is_integer())):
             continue
         rating_count, review_count = _counts_after(text, match.end(), patterns)
+        if not (rating_count or review_count) and match.group(2) and value <= 5:
+            rating_count = _shaped_count(text, match.end())  # "4.7 ★ (88 отзывов)"
         bracketed = None
         if not (rating_count or review_count) and value <= 5:
             bracketed = _bracketed_count(text, match.end())
@@ -393,6 +408,34 @@ def _bare_ratings(
                 TextRating(value, best, False, bracketed or rating_count, review_count,
                            match.start(), bracketed=bracketed is not None)
             )  # fmt: skip
+    return found
+
+
+def _shaped_count(text: str, end: int) -> int | None:
+    match = _SHAPED_COUNT.match(text, end)
+    return _count(match.group(1) or match.group(2)) if match else None
+
+
+def _scale_first_ratings(
+    text: str, patterns: RatingPatterns, starts: list[int], ends: list[int], read: set[int]
+) -> list[TextRating]:
+    """Ratings written after their scale and one word ("5 üzerinden 4,1 · 64 ..."), with a
+    count right after them; not a scale of a rating read before ("5 out of 5 stars 4.6
+    from 12 votes"), nor a rating read so."""
+    found = []
+    for match in _SCALE_FIRST.finditer(text):
+        inside = bisect_right(starts, match.start()) - 1
+        if (inside >= 0 and match.start() < ends[inside]) or match.start(2) in read:
+            continue
+        value, best = _number(match.group(2)), float(match.group(1))
+        if not 0 < value <= best:
+            continue
+        rating_count, review_count = _counts_after(text, match.end(), patterns)
+        if not (rating_count or review_count):
+            rating_count = _shaped_count(text, match.end())
+        if rating_count or review_count:
+            found.append(TextRating(value, best, False, rating_count, review_count,
+                                    match.start()))  # fmt: skip
     return found
 
 
