@@ -591,7 +591,7 @@ def test_a_json_export_holding_one_array_is_read_object_by_object(tmp_path: Path
     cut = _import(tmp_path, "broken.json", "-c", "Nordlys", *args)
     assert cut.returncode == 1, cut.stdout + cut.stderr
     assert "2 rows, 0 new reviews, 1 already stored, 1 rejected" in cut.stdout
-    assert "line 7: not valid JSON (Expecting ',' delimiter at line 9)" in cut.stdout
+    assert "line 7: not valid JSON (Expecting ',' delimiter at line 9, column 5)" in cut.stdout
 
 
 @pytest.mark.parametrize("form", ["lines", "array"])
@@ -749,6 +749,37 @@ def test_a_json_array_cut_short_is_not_read_as_whole(tmp_path: Path, tail: str) 
     whole = text + "]\n"
     (tmp_path / "whole.json").write_text(whole, encoding="utf-8")
     assert _import(tmp_path, "whole.json", "-c", "Nordlys").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('[{"text": "a"} {"text": "b"}]', "Expecting ',' delimiter at line 1, column 16"),
+        ('[\n  {"text": "a"}\n  {"text": "b"}\n]', "Expecting ',' delimiter at line 3, column 3"),
+        ('[{"text": "a"},, {"text": "b"}]', "Expecting value at line 1, column 16"),
+        ('[, {"text": "a"}]', "Expecting value at line 1, column 2"),
+        ('[{"text": "a"},\n]', "Expecting value at line 2, column 1"),
+    ],
+)
+def test_json_array_objects_are_parted_by_one_comma(
+    tmp_path: Path, text: str, why: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[{"a":1} {"a":2}]` (a comma lost between objects) was read as two rows, exit 0,
+    and ",," or a leading or trailing comma passed too: json refuses them all. The error
+    says the line and column, as for any other syntax error in the array (found by
+    user-audit5); the column counts right when the buffer is let go in chunks."""
+    import spiders.import_rows
+    from spiders.import_rows import BadRow, read_rows
+
+    monkeypatch.setattr(spiders.import_rows, "CHUNK", 4)
+    path = tmp_path / "rows.json"
+    path.write_text(text, encoding="utf-8")
+    *_, (_, last) = read_rows(path, "utf-8", ("text", "rating"))
+    assert isinstance(last, BadRow), last
+    assert last.reason == f"not valid JSON ({why}); the array is not read past it"
+    result = _import(tmp_path, "rows.json", "-c", "Nordlys", "--new-company")
+    said = result.stdout + result.stderr  # exit 2 when no row comes before it (no kind)
+    assert result.returncode in (1, 2) and f"({why})" in said, said
 
 
 def test_a_control_character_in_a_json_array_is_said_once(tmp_path: Path) -> None:
