@@ -594,11 +594,16 @@ def _listed(names: list[str]) -> str:
     return f"{shown} and {len(names) - SHOWN_NAMES} more" if len(names) > SHOWN_NAMES else shown
 
 
+SUGGEST_CUTOFF = 0.75
+"""How like a name we read an unknown one must be to be suggested (difflib's ratio): at
+0.6, an offer file's 'rating' was offered 'gtin' (0.6), 'pric' -> 'price' is 0.89."""
+
+
 def _suggest(unknown: list[str], known: tuple[str, ...]) -> str:
     hints = [
         f"{name!r} -> {close[0]!r}"
         for name in unknown
-        if (close := difflib.get_close_matches(name, known, n=1, cutoff=0.6))
+        if (close := difflib.get_close_matches(name, known, n=1, cutoff=SUGGEST_CUTOFF))
     ]
     return f" (did you mean {', '.join(hints)}?)" if hints else ""
 

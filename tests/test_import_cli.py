@@ -782,6 +782,28 @@ def test_json_array_objects_are_parted_by_one_comma(
     assert result.returncode in (1, 2) and f"({why})" in said, said
 
 
+@pytest.mark.parametrize("form", ["jsonl", "csv"])
+def test_an_unknown_field_is_offered_only_a_close_name(tmp_path: Path, form: str) -> None:
+    """An offer file's 'rating' was met with "did you mean 'rating' -> 'gtin'?" (difflib's
+    ratio 0.6, its default cutoff): a name is suggested only when it is close (found by
+    user-audit5)."""
+    for name, hint in (("rating", None), ("pric", "'pric' -> 'price'")):
+        path = tmp_path / f"offers.{form}"
+        if form == "csv":
+            path.write_text(f"product,price,{name}\nMocca,5 EUR,4\n", encoding="utf-8")
+        else:
+            path.write_text(json.dumps({"product": "Mocca", "price": "5 EUR", name: 4}) + "\n")
+        result = _import(tmp_path, path.name, "-c", "Nordlys", "--new-company", "--kind", "offers")
+        said = result.stdout + result.stderr
+        assert result.returncode == 2 and f"unknown field '{name}'" in said.replace(
+            "column", "field"
+        ), said
+        if hint is None:
+            assert "did you mean" not in said, said
+        else:
+            assert f"(did you mean {hint}?)" in said, said
+
+
 def test_a_control_character_in_a_json_array_is_said_once(tmp_path: Path) -> None:
     """json's own message ends with "at": the row read "Invalid control character at at
     line 1" (found by user-audit3)."""
