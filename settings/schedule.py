@@ -26,9 +26,9 @@ Example::
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from settings.written_urls import parsed_url
 
 
 class _Table(BaseModel):
@@ -45,7 +45,7 @@ in their own format)."""
 
 def _notify_urls(values: list[str]) -> list[str]:
     for value in values:
-        parsed = urlparse(value)
+        parsed = parsed_url(value)
         if parsed.scheme not in NOTIFY_SCHEMES or not (parsed.hostname or parsed.netloc):
             raise ValueError(
                 f"{value!r} is not a notification URL (one of {', '.join(NOTIFY_SCHEMES)}://)"
@@ -56,7 +56,7 @@ def _notify_urls(values: list[str]) -> list[str]:
 def _webhook(value: str | None) -> str | None:
     if value is None:
         return None
-    parsed = urlparse(value)
+    parsed = parsed_url(value)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ValueError(f"{value!r} is not an http(s) URL for the webhook")
     return value

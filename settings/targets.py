@@ -50,6 +50,7 @@ from settings.languages import known_language_code
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
 from settings.user_errors import UserError
 from settings.user_files import UserFileError, read_user_text
+from settings.written_urls import parsed_url
 from settings.xpath_functions import called_functions, unknown_functions
 
 DEFAULT_TARGETS_FILE = "targets.toml"
@@ -408,7 +409,7 @@ class ReviewApi(_Strict):
                 f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)} in {value!r}; "
                 f"use {', '.join('{' + n + '}' for n in REVIEW_API_FIELDS)}"
             )
-        parsed = urlparse(value)
+        parsed = parsed_url(value)
         if parsed.scheme not in ("http", "https") or not parsed.hostname or "{" in parsed.netloc:
             raise ValueError(f"{value!r} is not an http(s) URL template with a fixed host")
         return value
@@ -733,7 +734,7 @@ QUEUE_SCHEMES = ("redis", "rediss", "unix")
 
 def check_queue_url(url: str) -> None:
     """ValueError unless ``url`` names a Redis server (redis://, rediss:// or unix://)."""
-    parsed = urlparse(url)
+    parsed = parsed_url(url)
     if parsed.scheme not in QUEUE_SCHEMES:
         raise ValueError(
             f"{url!r} is not a Redis URL; write redis://HOST:6379/0 (or rediss://, unix://)"
@@ -751,7 +752,7 @@ _HOST_FORBIDDEN = frozenset(' \t\r\n<>"{}|\\^`%')
 
 
 def _check_url(url: str) -> None:
-    parsed = urlparse(url)
+    parsed = parsed_url(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL")
     if any(ch in _HOST_FORBIDDEN or ord(ch) < 32 for ch in parsed.hostname):

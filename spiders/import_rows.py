@@ -486,6 +486,17 @@ def _json_array_rows(
     decoder = json.JSONDecoder()
     unknown_seen: set[str] = set()
     buffer, at, line, ended = text.read(CHUNK).removeprefix("\ufeff"), 0, 1, False
+    start_column = 0  # buffer[0]'s column on its line, 0-based: the buffer is let go in chunks
+
+    def column(pos: int) -> int:
+        """``buffer[pos]``'s column on its line, 1-based as json says it."""
+        newline = buffer.rfind("\n", 0, pos)
+        return pos - newline if newline >= 0 else start_column + pos + 1
+
+    def let_go(upto: int) -> None:
+        nonlocal buffer, at, start_column
+        start_column = column(upto) - 1
+        buffer, at = buffer[upto:], 0
 
     def skip(chars: str) -> None:
         nonlocal buffer, at, line, ended
@@ -495,18 +506,40 @@ def _json_array_rows(
                 at += 1
             if at < len(buffer) or ended:
                 return
-            buffer, at = text.read(CHUNK), 0
+            let_go(at)
+            buffer = text.read(CHUNK)
             ended = not buffer
+
+    def syntax_error(why: str) -> BadRow:
+        return BadRow(
+            f"not valid JSON ({why} at line {line}, column {column(at)}); "
+            "the array is not read past it"
+        )
 
     skip(_JSON_SPACE)
     at += 1  # the "["
+    first = True
     while True:
-        skip(_JSON_SPACE + ",")
+        skip(_JSON_SPACE)
+        if at < len(buffer) and not first:  # objects are parted by one comma, no fewer
+            if buffer[at] not in ",]":
+                yield line, syntax_error("Expecting ',' delimiter")
+                return
+            if buffer[at] == ",":
+                at += 1
+                skip(_JSON_SPACE)
+                if at < len(buffer) and buffer[at] in ",]":  # [{..},,{..}] or [{..},]
+                    yield line, syntax_error("Expecting value")
+                    return
+        elif at < len(buffer) and buffer[at] == ",":  # [,{..}]
+            yield line, syntax_error("Expecting value")
+            return
         if at >= len(buffer):  # a download or export cut short: not the whole file
             yield line, BadRow("the file ends before the JSON array's closing ']' (cut short?)")
             return
         if buffer[at] == "]":
             return
+        first = False
         while True:
             try:
                 value, end = decoder.raw_decode(buffer, at)
@@ -516,12 +549,16 @@ def _json_array_rows(
                 if not more or len(buffer) - at > MAX_ROW_CHARS:
                     where = line + exc.lineno - 1 - buffer.count("\n", 0, at)
                     # json's "Invalid control character at" ends with its own "at"
-                    why = f"not valid JSON ({exc.msg.removesuffix(' at')} at line {where})"
+                    why = (
+                        f"not valid JSON ({exc.msg.removesuffix(' at')} at line {where}, "
+                        f"column {column(exc.pos)})"
+                    )
                     if more:
                         why = f"JSON object longer than {MAX_ROW_CHARS:,} characters"
                     yield line, BadRow(f"{why}; the array is not read past it")
                     return
-                buffer, at = buffer[at:] + more, 0
+                let_go(at)
+                buffer += more
             except RecursionError:
                 yield line, BadRow("JSON nested too deep; the array is not read past it")
                 return
@@ -532,7 +569,7 @@ def _json_array_rows(
         line += buffer.count("\n", at, end)
         at = end
         if at > CHUNK:  # what was read is let go
-            buffer, at = buffer[at:], 0
+            let_go(at)
 
 
 def _check_renamed(path: Path, renamed: dict[str, str], header: list[str]) -> None:
@@ -557,11 +594,16 @@ def _listed(names: list[str]) -> str:
     return f"{shown} and {len(names) - SHOWN_NAMES} more" if len(names) > SHOWN_NAMES else shown
 
 
+SUGGEST_CUTOFF = 0.75
+"""How like a name we read an unknown one must be to be suggested (difflib's ratio): at
+0.6, an offer file's 'rating' was offered 'gtin' (0.6), 'pric' -> 'price' is 0.89."""
+
+
 def _suggest(unknown: list[str], known: tuple[str, ...]) -> str:
     hints = [
         f"{name!r} -> {close[0]!r}"
         for name in unknown
-        if (close := difflib.get_close_matches(name, known, n=1, cutoff=0.6))
+        if (close := difflib.get_close_matches(name, known, n=1, cutoff=SUGGEST_CUTOFF))
     ]
     return f" (did you mean {', '.join(hints)}?)" if hints else ""
 

@@ -46,6 +46,7 @@ from storage.findings_models import (
     VALUE_UNITS,
 )
 from storage.schema import metadata
+from storage.since_dates import future_since
 
 ALSO_SEPARATOR = " | "
 """Between the names of the other products a review was shown under (``also_products``)."""
@@ -579,6 +580,8 @@ def export(
         raise ExportError(f"{out} is a folder: name a file with --out")
     if out is not None and not out.parent.is_dir():
         raise ExportError(f"folder {out.parent} does not exist")
+    if (future := future_since(since)) is not None:  # as `report` refuses it: no empty file
+        raise ExportError(future)
     company_id = None if company is None else company_id_for(engine, company)
     batches = stream_rows(engine, dataset, since, company_id)
     if out is None:

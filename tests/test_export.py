@@ -225,6 +225,37 @@ def test_command_line(
         assert len(run.stderr.strip().splitlines()) == 1
 
 
+def test_a_since_in_the_future_is_refused_as_the_report_refuses_it(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    """`export --since 2099-01-01` wrote an empty file, exit 0, while `report --since
+    2099-01-01` refused it: both say the same, and no file is written (found by
+    user-audit5)."""
+    populate(engine, PLAN)
+    said = "--since 2099-01-01 is in the future: no review is that recent"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(ExportError, match=f"^{said}$"):
+        export(engine, "offers", "csv", out=folder / "o.csv", since=date(2099, 1, 1))
+    out = folder / "reviews.csv"
+    runs = {
+        command: subprocess.run(
+            [sys.executable, "-m", "rivalscope", *args, "--since", "2099-01-01", "--db", db_url],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            check=False,
+        )
+        for command, args in (
+            ("export", ["export", "reviews", "--out", str(out)]),
+            ("report", ["report", "--out", str(folder / "report")]),
+        )
+    }
+    for command, run in runs.items():
+        assert run.returncode == 2 and run.stderr.strip() == f"error: {said}", (command, run)
+    assert sorted(p.name for p in folder.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )

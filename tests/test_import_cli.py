@@ -591,7 +591,7 @@ def test_a_json_export_holding_one_array_is_read_object_by_object(tmp_path: Path
     cut = _import(tmp_path, "broken.json", "-c", "Nordlys", *args)
     assert cut.returncode == 1, cut.stdout + cut.stderr
     assert "2 rows, 0 new reviews, 1 already stored, 1 rejected" in cut.stdout
-    assert "line 7: not valid JSON (Expecting ',' delimiter at line 9)" in cut.stdout
+    assert "line 7: not valid JSON (Expecting ',' delimiter at line 9, column 5)" in cut.stdout
 
 
 @pytest.mark.parametrize("form", ["lines", "array"])
@@ -749,6 +749,59 @@ def test_a_json_array_cut_short_is_not_read_as_whole(tmp_path: Path, tail: str) 
     whole = text + "]\n"
     (tmp_path / "whole.json").write_text(whole, encoding="utf-8")
     assert _import(tmp_path, "whole.json", "-c", "Nordlys").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('[{"text": "a"} {"text": "b"}]', "Expecting ',' delimiter at line 1, column 16"),
+        ('[\n  {"text": "a"}\n  {"text": "b"}\n]', "Expecting ',' delimiter at line 3, column 3"),
+        ('[{"text": "a"},, {"text": "b"}]', "Expecting value at line 1, column 16"),
+        ('[, {"text": "a"}]', "Expecting value at line 1, column 2"),
+        ('[{"text": "a"},\n]', "Expecting value at line 2, column 1"),
+    ],
+)
+def test_json_array_objects_are_parted_by_one_comma(
+    tmp_path: Path, text: str, why: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[{"a":1} {"a":2}]` (a comma lost between objects) was read as two rows, exit 0,
+    and ",," or a leading or trailing comma passed too: json refuses them all. The error
+    says the line and column, as for any other syntax error in the array (found by
+    user-audit5); the column counts right when the buffer is let go in chunks."""
+    import spiders.import_rows
+    from spiders.import_rows import BadRow, read_rows
+
+    monkeypatch.setattr(spiders.import_rows, "CHUNK", 4)
+    path = tmp_path / "rows.json"
+    path.write_text(text, encoding="utf-8")
+    *_, (_, last) = read_rows(path, "utf-8", ("text", "rating"))
+    assert isinstance(last, BadRow), last
+    assert last.reason == f"not valid JSON ({why}); the array is not read past it"
+    result = _import(tmp_path, "rows.json", "-c", "Nordlys", "--new-company")
+    said = result.stdout + result.stderr  # exit 2 when no row comes before it (no kind)
+    assert result.returncode in (1, 2) and f"({why})" in said, said
+
+
+@pytest.mark.parametrize("form", ["jsonl", "csv"])
+def test_an_unknown_field_is_offered_only_a_close_name(tmp_path: Path, form: str) -> None:
+    """An offer file's 'rating' was met with "did you mean 'rating' -> 'gtin'?" (difflib's
+    ratio 0.6, its default cutoff): a name is suggested only when it is close (found by
+    user-audit5)."""
+    for name, hint in (("rating", None), ("pric", "'pric' -> 'price'")):
+        path = tmp_path / f"offers.{form}"
+        if form == "csv":
+            path.write_text(f"product,price,{name}\nMocca,5 EUR,4\n", encoding="utf-8")
+        else:
+            path.write_text(json.dumps({"product": "Mocca", "price": "5 EUR", name: 4}) + "\n")
+        result = _import(tmp_path, path.name, "-c", "Nordlys", "--new-company", "--kind", "offers")
+        said = result.stdout + result.stderr
+        assert result.returncode == 2 and f"unknown field '{name}'" in said.replace(
+            "column", "field"
+        ), said
+        if hint is None:
+            assert "did you mean" not in said, said
+        else:
+            assert f"(did you mean {hint}?)" in said, said
 
 
 def test_a_control_character_in_a_json_array_is_said_once(tmp_path: Path) -> None:

@@ -99,6 +99,15 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         (('"http://127.0.0.1:8000/rival/"', '"http://127.0.0.1:x/"'), "invalid port"),
         (('"http://127.0.0.1:8000/rival/"', '"http://riv al.example/"'), "invalid host"),
         (('"http://127.0.0.1:8000/rival/"', '"http://rival.example<x>/"'), "invalid host"),
+        # urlparse's bare "Invalid IPv6 URL" named no value (found by user-audit5)
+        (
+            ('"http://127.0.0.1:8000/rival/"', '"http://[::1/rival/"'),
+            "start_urls (line 20): 'http://[::1/rival/' is not a URL (Invalid IPv6 URL)",
+        ),
+        (
+            ('"http://127.0.0.1:8000/rival/"', '"http://[zz]/rival/"'),
+            "'http://[zz]/rival/' is not a URL ('zz' does not appear to be an IPv4 or IPv6",
+        ),
         (
             ('contact_url = "https://example.org/bot"', 'contact_url = "x\\nX-Injected: 1"'),
             "crawler.contact_url (line 3): 'x\\nX-Injected: 1' holds a control character",

@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, select, true
 
 from compare.report.report_error import ReportError
 from compare.report.stored_tables import COMPANY, REVIEW
 from storage.company_names import fold_name, suggest_company
+from storage.since_dates import future_since
 
 MIN_MIN_SAMPLE = 1
 """The smallest --min-sample a report takes (the hint to lower it stops higher:
 ``findings.SUGGEST_FLOOR``)."""
 MAX_MIN_SAMPLE = 1_000_000
 """A larger --min-sample calls no gap (and overflows the database's integers)."""
-REVIEW_DAYS_AHEAD = timedelta(days=1)
-"""How far a stored review's date may run ahead of today in UTC: it is the reviewer's own
-calendar day (UTC+14 is a day ahead of UTC), and the crawl's and the import's check
-(``review_problem``) lets dates up to a day after UTC's today through."""
-
-
-def latest_review_day(now: datetime | None = None) -> date:
-    """The most recent date a stored review can carry at ``now`` (default: the clock), by
-    UTC's calendar as every stored date and time is, never the machine's local one."""
-    moment = now or datetime.now(UTC)
-    return moment.astimezone(UTC).date() + REVIEW_DAYS_AHEAD
 
 
 @dataclass(frozen=True)
@@ -120,8 +110,8 @@ def resolve_scope(
         raise ReportError(f"--min-sample must be at most {MAX_MIN_SAMPLE:,}, got {min_sample}")
     if since is not None and until is not None and since > until:
         raise ReportError(f"--since {since} is after --until {until}")
-    if since is not None and since > latest_review_day(now):
-        raise ReportError(f"--since {since} is in the future: no review is that recent")
+    if (future := future_since(since, now)) is not None:
+        raise ReportError(future)
     rows = connection.execute(select(COMPANY.c.id, COMPANY.c.name, COMPANY.c.is_own)).all()
     companies = [CompanyRef(int(r.id), str(r.name), bool(r.is_own)) for r in rows]
     owns = [c for c in companies if c.own]
