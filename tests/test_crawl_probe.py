@@ -201,12 +201,20 @@ class _EscapeRedirects(QuietHandler):
 @pytest.mark.parametrize(
     ("path", "says"),
     [
-        ("/port", "ValueError: Port could not be cast to integer value as 8c"),
-        ("/host", "robots.txt of ac.example (the host it redirects to) could not be read"),
+        ("/port", ("ValueError: Port could not be cast to integer value as 8c",)),
+        # w3lib before 2.6 dropped the control character from the host (robots.txt of
+        # "ac.example" then fails); w3lib 2.6 refuses the host as a forbidden code point
+        (
+            "/host",
+            (
+                "robots.txt of ac.example (the host it redirects to) could not be read",
+                "contains a forbidden domain code point",
+            ),
+        ),
     ],
 )
 def test_a_redirect_url_quoted_in_an_error_line_sends_no_control_characters(
-    tmp_path: Path, path: str, says: str
+    tmp_path: Path, path: str, says: tuple[str, ...]
 ) -> None:
     """The error's words quote the server's Location: its escape sequences reached the
     terminal."""
@@ -214,7 +222,7 @@ def test_a_redirect_url_quoted_in_an_error_line_sends_no_control_characters(
         running = _command(tmp_path, "targets", "suggest", "--url", base + path)
         out, err = running.communicate(timeout=240)
     assert running.returncode == 2, out + err
-    assert says in err, err
+    assert any(words in err for words in says), err
     assert "\x1b" not in err, err
 
 
