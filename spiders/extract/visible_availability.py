@@ -377,6 +377,7 @@ def unread_submit_evidence(heading: lxml.html.HtmlElement) -> AvailabilityEviden
     under the title, price and stock line is the buy box's, whatever its words; an enabled
     one says nothing (it may be a newsletter's or a review form's), and one with no letter
     in its label ("-", an icon) is a quantity stepper's."""
+    scripted: lxml.html.HtmlElement | None = None
     for element in _following(heading, _SUBMIT_NEAR_HEADING):
         if element.tag == "button":
             kind = (element.get("type") or "submit").strip().lower()
@@ -386,15 +387,23 @@ def unread_submit_evidence(heading: lxml.html.HtmlElement) -> AvailabilityEviden
             continue
         if is_hidden(element):
             continue
-        if kind not in _SUBMIT_TYPES and not (kind == "button" and _worded_disabled(element)):
-            continue  # a scripted button counts only disabled and saying something
-        label = button_label(element)
-        if not is_disabled(element) or not any(c.isalpha() for c in label):
-            return None
-        if not main_area(element) or awaits_choice(buy_box(element)):
-            return None
-        return AvailabilityEvidence("OutOfStock", label, BUTTON_EVIDENCE, {"button_unread_submit": 1.0})  # fmt: skip
-    return None
+        if kind not in _SUBMIT_TYPES:
+            # a scripted button counts only disabled and saying something, and only when no
+            # submit control follows (a gallery's disabled "Previous" before the buy button)
+            if scripted is None and kind == "button" and _worded_disabled(element):
+                scripted = element
+            continue
+        return _disabled_submit(element)
+    return _disabled_submit(scripted) if scripted is not None else None
+
+
+def _disabled_submit(element: lxml.html.HtmlElement) -> AvailabilityEvidence | None:
+    label = button_label(element)
+    if not is_disabled(element) or not any(c.isalpha() for c in label):
+        return None
+    if not main_area(element) or awaits_choice(buy_box(element)):
+        return None
+    return AvailabilityEvidence("OutOfStock", label, BUTTON_EVIDENCE, {"button_unread_submit": 1.0})  # fmt: skip
 
 
 def _worded_disabled(element: lxml.html.HtmlElement) -> bool:
