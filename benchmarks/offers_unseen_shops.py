@@ -91,21 +91,23 @@ def field_is_right(field: str, predicted: dict[str, Any], expected: dict[str, An
 
 
 def predicted_offer(html: bytes, url: str) -> dict[str, Any]:
-    """The first offer's fields; a page giving only listing cards gives ``{"listing": True}``."""
+    """The first offer's fields, and ``"product"``: whether any offer is a product (not a
+    listing's card)."""
     page = extract_auto(html, url)
     if not page.offers:
         return {}
-    if all(offer.listing for offer in page.offers):
-        return {"listing": True}
     offer = page.offers[0]
-    return {field: getattr(offer, field) for field in FIELDS}
+    return {
+        **{field: getattr(offer, field) for field in FIELDS},
+        "product": any(not offer.listing for offer in page.offers),
+    }
 
 
 def wrong_fields(predicted: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     """The fields of the first offer read wrong; on a listing page (``"listing": true``, no
     offers expected) every field is wrong when the page gave a product."""
     if expected.get("listing"):
-        return [] if not predicted or predicted.get("listing") else list(FIELDS)
+        return list(FIELDS) if predicted.get("product") else []
     truth = expected["offers"][0]
     return [f for f in FIELDS if not field_is_right(f, predicted, truth)]
 
