@@ -33,6 +33,23 @@ Fields right on main before its fixes (normal / stripped / obfuscated / unknown 
 0.760 / 0.769 / 0.740 / 0.760; after: 0.942 / 0.904 / 0.913 / 0.923 (the development
 pages' site folds unchanged in all four modes: none of them shows these cues).
 
+``tests/fixtures/fresh-shops-4`` is a fourth table of 25 pages in 25 markets the first three
+lack (ga, en-ZA, es-CO, fr-BE, nl-BE, it-CH, en-SG, es-CL, es-PE, ar-MA, ar-JO, fo, lo, my,
+fr-SN, en-GH, ky, fr-TN, es-UY, es-DO, ro-MD, sw-TZ, pt-AO, en-IE, zh-MO), written the same way
+after WooCommerce, Shopify, Magento 2, PrestaShop, Shopware 6, BigCommerce, Wix, Squarespace,
+OpenCart, Tilda, Tiendanube and custom pages with their noise (navigation, cookie banners,
+priced cards, footers with phone and tax numbers): price ranges and size-level skus, the first
+size sold out, sale and list prices, prices with and without tax, three-decimal dinars, 'CHF
+1’249.–', Burmese digits, '/=' shillings, shared signs a domain settles (kr., lei, $), stock,
+pre-order and backorder said in words, and one listing page (``"listing": true``, no offers:
+its fields are right when the page gives no product, only listing cards or nothing).
+Fields right on main before its fixes (normal / stripped / obfuscated / unknown words):
+0.830 / 0.760 / 0.810 / 0.820; after: 0.980 / 0.940 / 0.920 / 0.950 (the development pages'
+site folds and the other tables unchanged in all four modes). Left: a code without a digit
+after its label, a variant page's sizes' stem against the chosen size's markup sku, and the
+listing's price filter ("The highest price is €289.00") read as a product once class names
+are hashed.
+
 Each page is scored on the first offer's four fields, as the offers benchmark's official
 metric reads them: the price matches as a decimal number, the currency as its ISO code, the
 sku when it is the expected sku or GTIN, the availability when it is the expected one (an
@@ -78,11 +95,25 @@ def field_is_right(field: str, predicted: dict[str, Any], expected: dict[str, An
 
 
 def predicted_offer(html: bytes, url: str) -> dict[str, Any]:
+    """The first offer's fields, and ``"product"``: whether any offer is a product (not a
+    listing's card)."""
     page = extract_auto(html, url)
     if not page.offers:
         return {}
     offer = page.offers[0]
-    return {field: getattr(offer, field) for field in FIELDS}
+    return {
+        **{field: getattr(offer, field) for field in FIELDS},
+        "product": any(not offer.listing for offer in page.offers),
+    }
+
+
+def wrong_fields(predicted: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """The fields of the first offer read wrong; on a listing page (``"listing": true``, no
+    offers expected) every field is wrong when the page gave a product."""
+    if expected.get("listing"):
+        return list(FIELDS) if predicted.get("product") else []
+    truth = expected["offers"][0]
+    return [f for f in FIELDS if not field_is_right(f, predicted, truth)]
 
 
 def load_cases(cases_dir: Path) -> list[tuple[str, bytes, str, dict[str, Any]]]:
@@ -112,11 +143,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.unknown_words:
             html = unknown_words(html)
         predicted = predicted_offer(html, url)
-        truth = expected["offers"][0]
-        wrong = [f for f in FIELDS if not field_is_right(f, predicted, truth)]
+        wrong = wrong_fields(predicted, expected)
         for field in FIELDS:
             right[field] += field not in wrong
         if args.show_errors and wrong:
+            truth = (
+                expected["offers"][0] if expected["offers"] else dict.fromkeys(FIELDS, "(listing)")
+            )
             got = ", ".join(f"{f}={predicted.get(f)!r} (want {truth[f]!r})" for f in wrong)
             print(f"  wrong {name}: {got}")
     languages = len({expected["language"] for _, _, _, expected in cases})

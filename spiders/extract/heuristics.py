@@ -8,10 +8,11 @@ it is one of a listing's card prices.
 from __future__ import annotations
 
 import re
+import weakref
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urljoin, urlparse
+from urllib.parse import parse_qsl, urljoin, urlparse
 
 import lxml.etree
 import lxml.html
@@ -85,6 +86,9 @@ def _is_page_link(link: lxml.html.HtmlElement) -> bool:
 
 # A product card: a block this close above a price that begins with a link to the product.
 _CARD_DEPTH = 4
+# On a folder's page (its named links lead to many pages under its address: a collection),
+# the cards themes nest deeper are still cards.
+_FOLDER_CARD_DEPTH = 6
 _MIN_LINK_WORDS = 2
 
 
@@ -104,7 +108,9 @@ def in_linked_card(
         return False
     here = urlparse(url).path.rstrip("/")
     holds_heading = {heading, *ancestors(heading, _FAR_ANCESTORS)}
-    for block in ancestors(element, _CARD_DEPTH):
+    root = heading.getroottree().getroot()
+    folder = len(_named_pages_under(root, url, here)) >= _FOLDER_PAGES
+    for block in ancestors(element, _FOLDER_CARD_DEPTH if folder else _CARD_DEPTH):
         if block in holds_heading or block.tag in _PAGE_BLOCKS:
             return False
         for node in block.iter():
@@ -128,14 +134,56 @@ def _names_another_page(link: lxml.html.HtmlElement, url: str, here: str) -> boo
     href = (link.get("href") or "").strip()
     if not href or href.startswith(("#", "javascript:")):
         return False
-    target = urlparse(urljoin(url, href)).path.rstrip("/")
-    if target == here:
+    linked = urlparse(urljoin(url, href))
+    target = linked.path.rstrip("/")
+    if target == here and not _other_query_value(linked.query, urlparse(url).query):
+        return False
+    if not _names_a_product(link):
         return False
     if not urlparse(url).path.endswith("/") and target.startswith(here + "/"):
-        return False  # a part of this page (its reviews, its images); under a folder
-        # page ("/shop/") the links are the folder's products
+        # a part of this page (its reviews, its images); under a folder page ("/shop/"),
+        # or one whose named links lead to many pages under it (a collection's products at
+        # "/collections/jackets/products/..."), the links are the folder's products
+        return len(_named_pages_under(link.getroottree().getroot(), url, here)) >= _FOLDER_PAGES
+    return True
+
+
+def _other_query_value(linked: str, own: str) -> bool:
+    """True if a link's query gives a key of the page's own query another value: another
+    page of a script that names its pages by the query ("index.php?product_id=150" from
+    "index.php?product_id=142"), not this page's tab or sort order."""
+    mine = dict(parse_qsl(own))
+    return any(key in mine and mine[key] != value for key, value in parse_qsl(linked))
+
+
+def _names_a_product(link: lxml.html.HtmlElement) -> bool:
     words = link.text_content().split()
     return len(words) >= _MIN_LINK_WORDS and any(sum(ch.isalpha() for ch in w) >= 3 for w in words)
+
+
+# Different pages under this page's address its named links lead to, from which on they are
+# a folder's pages, not parts of one product (its reviews, photos and questions: fewer).
+_FOLDER_PAGES = 4
+_PAGES_UNDER: weakref.WeakKeyDictionary[lxml.html.HtmlElement, frozenset[str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _named_pages_under(root: lxml.html.HtmlElement, url: str, here: str) -> frozenset[str]:
+    """Paths under ``here`` that the page's links naming a product (several words) lead
+    to, read once per page."""
+    found = _PAGES_UNDER.get(root)
+    if found is None:
+        targets = set()
+        for link in root.iter("a"):
+            href = (link.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:")):
+                continue
+            target = urlparse(urljoin(url, href)).path.rstrip("/")
+            if target.startswith(here + "/") and _names_a_product(link):
+                targets.add(target)
+        found = _PAGES_UNDER[root] = frozenset(targets)
+    return found
 
 
 def best_visible_price(
@@ -157,8 +205,30 @@ def best_visible_price(
         and in_linked_card(best.element, heading, url)
         and not _also_shown_outside_cards(best, candidates, heading, url)
     ):
-        return None, True
+        own = _first_after_heading_outside_cards(candidates, heading, url)
+        if own is None:
+            return None, True
+        best = own
     return (best.price, best.currency, best.text), False
+
+
+def _first_after_heading_outside_cards(
+    candidates: list[PriceCandidate], heading: lxml.html.HtmlElement | None, url: str
+) -> PriceCandidate | None:
+    """The first price to pay after the heading when it stands outside any linked card, a
+    bare amount (no words): the product's own, in a buy box whose layout the ranking rates
+    below the cards of related products after it (a theme naming only the cards' prices).
+    On a listing the first price after the heading is a card's: None."""
+    first = next((c for c in candidates if c.features.get("first_after_heading")), None)
+    if (
+        first is None
+        or first.old
+        or first.element is None
+        or first.features.get("text_words")
+        or in_linked_card(first.element, heading, url)
+    ):
+        return None
+    return first
 
 
 def _also_shown_outside_cards(

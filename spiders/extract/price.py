@@ -31,8 +31,13 @@ _WRITTEN_FORMS: dict[str, list[str]] = {
     "р.": ["RUB", "BYN"], "руб.": ["RUB", "BYN"], "руб": ["RUB", "BYN"],
     "so'm": ["UZS"], "so‘m": ["UZS"], "so’m": ["UZS"], "сум": ["UZS"],
     "रु": ["NPR", "INR"], "रू": ["NPR", "INR"],
+    # "FCFA" for both CFA francs (CLDR writes it for the Central African one only, "F CFA"
+    # for the West African); East African shillings as "Tsh", "Ush" (CLDR "TSh", "USh").
+    "FCFA": ["XAF", "XOF"], "Tsh": ["TZS"], "Ush": ["UGX"],
+    # The kip and the kyat by their names in Lao and Burmese script (CLDR: "₭", "K").
+    "ກີບ": ["LAK"], "ကျပ်": ["MMK"],
 }  # fmt: skip
-_WRITTEN_DEFAULTS = {"р.": "RUB", "руб.": "RUB", "руб": "RUB"}
+_WRITTEN_DEFAULTS = {"р.": "RUB", "руб.": "RUB", "руб": "RUB", "FCFA": "XAF"}
 """The currency a shared written form means without a country hint."""
 _SIGNS: dict[str, list[str]] = {**_TABLE["symbols"], **_WRITTEN_FORMS}
 CURRENCY_SYMBOLS: dict[str, str | None] = {
@@ -59,6 +64,21 @@ TLD_CURRENCY = {
     "jo": "JOD", "eg": "EGP", "ma": "MAD", "rs": "RSD", "ge": "GEL", "am": "AMD",
     "az": "AZN", "uz": "UZS", "md": "MDL", "bd": "BDT", "lk": "LKR", "np": "NPR",
     "ng": "NGN", "ke": "KES", "pe": "PEN", "uy": "UYU",
+    # ISO 3166 territories with a currency of their own (ISO 4217), or another's (the Faroes
+    # and Greenland: DKK; the CFA francs' states); generic-use domains (.me, .io, .tv, .ly,
+    # .to, .ws, .fm) are left out: their shops are anywhere.
+    "fo": "DKK", "gl": "DKK", "li": "CHF", "ad": "EUR", "mc": "EUR", "sm": "EUR",
+    "al": "ALL", "mk": "MKD", "ba": "BAM", "kg": "KGS", "tj": "TJS", "tm": "TMT",
+    "mn": "MNT", "la": "LAK", "mm": "MMK", "kh": "KHR", "bn": "BND", "mo": "MOP",
+    "mv": "MVR", "bt": "BTN", "af": "AFN", "ir": "IRR", "iq": "IQD", "lb": "LBP",
+    "sy": "SYP", "ye": "YER", "dz": "DZD", "tn": "TND", "sd": "SDG", "et": "ETB",
+    "tz": "TZS", "ug": "UGX", "rw": "RWF", "zm": "ZMW", "mw": "MWK", "mz": "MZN",
+    "ao": "AOA", "na": "NAD", "bw": "BWP", "mu": "MUR", "mg": "MGA", "gh": "GHS",
+    "sn": "XOF", "ci": "XOF", "ml": "XOF", "bf": "XOF", "bj": "XOF", "tg": "XOF",
+    "ne": "XOF", "cm": "XAF", "ga": "XAF", "cg": "XAF", "td": "XAF", "cf": "XAF",
+    "do": "DOP", "gt": "GTQ", "hn": "HNL", "ni": "NIO", "cr": "CRC", "py": "PYG",
+    "bo": "BOB", "jm": "JMD", "tt": "TTD", "bb": "BBD", "bs": "BSD", "gy": "GYD",
+    "ht": "HTG", "fj": "FJD", "pg": "PGK",
 }  # fmt: skip
 ISO_CODES = frozenset(_TABLE["codes"])
 """ISO 4217 codes in use (and HRK, on pages saved before 2023)."""
@@ -69,11 +89,13 @@ ZERO_DECIMAL_CURRENCIES = frozenset(c for c, digits in _TABLE["decimals"].items(
 """Currencies written without minor units (JPY, CLP, ISK): "12.990" in them is 12990."""
 
 # Decimal digits of other scripts as shops write them (Arabic-Indic, Persian, Devanagari,
-# Bengali, Thai, full-width), and the Arabic and full-width thousands and decimal marks.
-OTHER_DIGITS = "".join(
-    chr(zero + n) for zero in (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0xFF10) for n in range(10)
+# Bengali, Thai, Lao, Myanmar, Khmer, full-width), and the Arabic and full-width thousands
+# and decimal marks.
+_DIGIT_ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x0ED0, 0x1040, 0x17E0, 0xFF10)
+OTHER_DIGITS = "".join(chr(zero + n) for zero in _DIGIT_ZEROS for n in range(10))
+_TO_ASCII = str.maketrans(
+    OTHER_DIGITS + "\u066c\u066b\uff0c\uff0e", "0123456789" * len(_DIGIT_ZEROS) + ",.,."
 )
-_TO_ASCII = str.maketrans(OTHER_DIGITS + "\u066c\u066b\uff0c\uff0e", "0123456789" * 6 + ",.,.")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u2007\u200a\u2002\u2003]+")
 # An amount: digits and marks, a space only between groups of three digits opening it
 # ("1 299,00", "12 990"); a space after a decimal part or a mark ends it ("129,99 99,99"
@@ -204,7 +226,8 @@ _LANGUAGE_CURRENCY = {
     "th": "THB", "he": "ILS", "iw": "ILS", "tr": "TRY", "uk": "UAH", "kk": "KZT",
     "ka": "GEL", "hy": "AMD", "id": "IDR", "el": "EUR", "be": "BYN", "uz": "UZS",
     "mn": "MNT", "ne": "NPR", "si": "LKR", "am": "ETB", "sq": "ALL", "mk": "MKD",
-    "sr": "RSD", "bs": "BAM", "az": "AZN", "fa": "IRR",
+    "sr": "RSD", "bs": "BAM", "az": "AZN", "fa": "IRR", "lo": "LAK", "my": "MMK",
+    "ky": "KGS", "fo": "DKK", "tg": "TJS", "tk": "TMT", "dv": "MVR", "dz": "BTN",
 }  # fmt: skip
 
 

@@ -906,6 +906,9 @@ def _mark_savings(candidates: list[PriceCandidate], layouts: Counter[str]) -> No
     ]
     if len(possible) < 2:
         return
+    old_near = [
+        c for c in candidates if c.old and c.element is not None and not c.features.get("in_link")
+    ]
     numbers: dict[lxml.html.HtmlElement, list[Decimal]] = {}
     savings: list[PriceCandidate] = []
     before: list[PriceCandidate] = []
@@ -927,9 +930,16 @@ def _mark_savings(candidates: list[PriceCandidate], layouts: Counter[str]) -> No
             continue
         if b.element not in numbers:
             numbers[b.element] = _shown_numbers(b.element)
+        # The old price in the new one's block, or near it and already called old (struck,
+        # old-named) in a block of its own ("<div>29 900</div><div>24 900 Économisez 5 000")
+        shown_old = [
+            Decimal(d.price)
+            for d in old_near
+            if d.currency == b.currency and abs(d.order - b.order) <= _SAVING_REACH
+        ]
         olds = [
             a
-            for a in numbers[b.element]
+            for a in (*numbers[b.element], *shown_old)
             if a > saving and a > new and _within_rounding(a - new, saving)
         ]
         if olds and _is_the_saving(c, b, olds):
