@@ -1,6 +1,6 @@
 """Bagged base models: the regression averaged over fits on subsamples (TRAIN splits only).
 
-Usage: python benchmarks/sentiment_bagging.py DATA_DIR [--langs en,no,pl] [--seeds 4]
+Usage: python benchmarks/sentiment_bagging.py DATA_DIR [--langs en,no,pl] [--seeds 4] [--first-seed 0]
                                                [--bags 10] [--variants a,b,...]
 
 A base model's logistic regression is fitted on ~2,500-3,900 sentences with tens of
@@ -23,11 +23,12 @@ settings, ``base_models.base_settings``, on the same count rows):
   scaled by 0.5 / 0.7 / 2 before the one fit, i.e. a penalty of its own on the character
   features (4 / 2 / 0.25 times the word features'), still one linear model.
 
-Folds as ``sentiment_paired_cv.py`` makes them (5-fold stratified, grouped by source review
-where the data says so), the same folds for every variant; printed as there: accuracy over
-all held-out sentences of all shufflings, the difference from the shipped fit paired over
-the folds (mean +- s.e.), shufflings up/down, and the s.e. by bootstrap over source
-reviews (or sentences). Subsamples are drawn by a seeded generator, so a run is
+``--first-seed N``: the shufflings N, N+1, ... (more shufflings of an earlier run's
+variants without repeating its own). Folds as ``sentiment_paired_cv.py`` makes them
+(5-fold stratified, grouped by source review where the data says so), the same folds for
+every variant; printed as there: accuracy over all held-out sentences of all shufflings,
+the difference from the shipped fit paired over the folds (mean +- s.e.), shufflings
+up/down, and the s.e. by bootstrap over source reviews (or sentences). Subsamples are drawn by a seeded generator, so a run is
 reproducible. The dev splits are never read.
 """
 
@@ -156,6 +157,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("data_dir", type=Path, metavar="DATA_DIR")
     parser.add_argument("--langs", default="en,no,pl")
     parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--bags", type=int, default=10)
     parser.add_argument("--variants", default=",".join(list(VARIANTS)[1:]))
     args = parser.parse_args(argv[1:])
@@ -169,6 +171,8 @@ def main(argv: list[str]) -> int:
             parser.error(f"no base model to bag for {lang!r} (en, no, pl)")
     if args.seeds < 1 or args.bags < 1:
         parser.error("--seeds and --bags need at least 1")
+    if args.first_seed < 0:
+        parser.error("--first-seed is a shuffling's number, 0 or more")
     if not args.data_dir.is_dir():
         parser.error(f"{args.data_dir} is not a folder (the shared sentiment data)")
     root, seeds, bags = args.data_dir, args.seeds, args.bags
@@ -177,9 +181,9 @@ def main(argv: list[str]) -> int:
         settings = base_settings(lang)
         right = {name: np.zeros((seeds, len(texts))) for name in names}
         fold_of = np.zeros((seeds, len(texts)), dtype=int)
-        for seed in range(seeds):
+        for shuffling, seed in enumerate(range(args.first_seed, args.first_seed + seeds)):
             for k, (train_idx, test_idx) in enumerate(shuffled_splits(target, groups, seed)):
-                fold_of[seed, test_idx] = k
+                fold_of[shuffling, test_idx] = k
                 counts = TrainingCounts.of([texts[i] for i in train_idx], lang, settings)
                 fitted = counts.fit(list(target[train_idx]))
                 held = fitted.counts([texts[i] for i in test_idx])
@@ -188,10 +192,10 @@ def main(argv: list[str]) -> int:
                     scorer = bagged_scorer(
                         counts, target[train_idx], settings, VARIANTS[name], bags, 1000 * seed + k
                     )
-                    right[name][seed, test_idx] = (scorer(held) > 0) == gold
+                    right[name][shuffling, test_idx] = (scorer(held) > 0) == gold
             print(
                 f"  {lang} shuffling {seed}: "
-                + ", ".join(f"{n} {right[n][seed].mean():.4f}" for n in names),
+                + ", ".join(f"{n} {right[n][shuffling].mean():.4f}" for n in names),
                 flush=True,
             )
         print(f"{lang}: {len(texts)} sentences, {seeds} shufflings x 5 folds, {bags} bags")

@@ -58,6 +58,7 @@ def test_help_prints_the_usage_and_exits_0(
         ("sentiment_bagging", ["D", "--langs", "fr"], "no base model to bag for 'fr'"),
         ("sentiment_bagging", ["D", "--seed", "3"], "unrecognized arguments: --seed 3"),
         ("sentiment_bagging", ["D", "--bags", "0"], "need at least 1"),
+        ("sentiment_bagging", ["D", "--first-seed", "-1"], "0 or more"),
     ],
 )
 def test_wrong_arguments_exit_2_before_any_work(
