@@ -25,6 +25,7 @@ import dataclasses
 import math
 import statistics
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,35 +108,59 @@ def paired(
     )
 
 
-def main(argv: list[str]) -> int:
+def binary_train_rows(root: Path, lang: str) -> tuple[list[str], np.ndarray, list[str] | None]:
+    """A language's positive and negative train sentences, their labels and source reviews
+    (None where the data names none)."""
+    corpus = LOADERS[lang](root)
+    rows = _binary(corpus.train)
+    return (
+        [t for t, _ in rows],
+        np.asarray([label for _, label in rows]),
+        binary_train_groups(corpus),
+    )
+
+
+def shuffled_splits(
+    target: np.ndarray, groups: list[str] | None, seed: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The (train, held-out) rows of 5 stratified folds, grouped by ``groups`` when known,
+    shuffled by ``seed``."""
     # scikit-learn only here (offline tuning): it costs ~1 s to import
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+    if groups is not None:
+        splitter = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed)
+        return splitter.split(np.zeros(len(target)), target, groups)
+    return StratifiedKFold(n_splits=5, shuffle=True, random_state=seed).split(
+        np.zeros(len(target)), target
+    )
+
+
+def print_paired(right: dict[str, np.ndarray], fold_of: np.ndarray, groups: list[str]) -> None:
+    """The Markdown table of each variant in ``right`` against ``right["shipped"]``."""
+    print("| variant | accuracy | paired diff +- s.e. (folds) | shufflings +/- | s.e. (reviews) |")
+    for name, rows in right.items():
+        p = paired(rows, right["shipped"], fold_of, groups)
+        print(
+            f"| {name} | {p.accuracy:.4f} | {p.difference:+.4f} +- {p.fold_se:.4f} | "
+            f"{p.up}/{p.down} | {p.bootstrap_se:.4f} |",
+            flush=True,
+        )
+
+
+def main(argv: list[str]) -> int:
     root = data_folder(argv, __doc__)
     if isinstance(root, int):
         return root
     seeds = int(argv[argv.index("--seeds") + 1]) if "--seeds" in argv else 6
     langs = argv[argv.index("--langs") + 1].split(",") if "--langs" in argv else ["en", "no"]
     for lang in langs:
-        corpus = LOADERS[lang](root)
-        rows = _binary(corpus.train)
-        groups = binary_train_groups(corpus)
-        texts = [t for t, _ in rows]
-        target = np.asarray([label for _, label in rows])
+        texts, target, groups = binary_train_rows(root, lang)
         candidates = variants(base_settings(lang))
         right = {name: np.zeros((seeds, len(texts))) for name in candidates}
         fold_of = np.zeros((seeds, len(texts)), dtype=int)
         for seed in range(seeds):
-            splits = (
-                StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed).split(
-                    np.zeros(len(target)), target, groups
-                )
-                if groups is not None
-                else StratifiedKFold(n_splits=5, shuffle=True, random_state=seed).split(
-                    np.zeros(len(target)), target
-                )
-            )
-            for k, (train_idx, test_idx) in enumerate(splits):
+            for k, (train_idx, test_idx) in enumerate(shuffled_splits(target, groups, seed)):
                 fold_of[seed, test_idx] = k
                 counts = TrainingCounts.of(
                     [texts[i] for i in train_idx], lang, candidates["shipped"]
@@ -151,21 +176,7 @@ def main(argv: list[str]) -> int:
                         for p, gold in zip(predicted, target[test_idx], strict=True)
                     ]
         print(f"{lang}: {len(texts)} sentences, {seeds} shufflings x 5 folds")
-        print(
-            "| variant | accuracy | paired diff +- s.e. (folds) | shufflings +/- | s.e. (reviews) |"
-        )
-        for name in candidates:
-            p = paired(
-                right[name],
-                right["shipped"],
-                fold_of,
-                groups or [str(i) for i in range(len(texts))],
-            )
-            print(
-                f"| {name} | {p.accuracy:.4f} | {p.difference:+.4f} +- {p.fold_se:.4f} | "
-                f"{p.up}/{p.down} | {p.bootstrap_se:.4f} |",
-                flush=True,
-            )
+        print_paired(right, fold_of, groups or [str(i) for i in range(len(texts))])
     return 0
 
 

@@ -16,6 +16,7 @@ SCRIPTS = (
     "analyze_stages",
     "norwegian_vectors",
     "sentiment_guard_study",
+    "sentiment_bagging",
 )
 
 
@@ -52,6 +53,12 @@ def test_help_prints_the_usage_and_exits_0(
         ("sentiment_guard_study", ["D", "OUT.pkl", "--seed", "3"], "--seed 3"),
         ("sentiment_guard_study", ["--rules"], "expected at least one argument"),
         ("sentiment_guard_study", ["D", "--rules", "OUT.pkl"], "no DATA_DIR"),
+        ("sentiment_bagging", [], "the following arguments are required: DATA_DIR"),
+        ("sentiment_bagging", ["D", "--variants", "half,hlaf"], "unknown variant 'hlaf'"),
+        ("sentiment_bagging", ["D", "--langs", "fr"], "no base model to bag for 'fr'"),
+        ("sentiment_bagging", ["D", "--seed", "3"], "unrecognized arguments: --seed 3"),
+        ("sentiment_bagging", ["D", "--bags", "0"], "need at least 1"),
+        ("sentiment_bagging", ["D", "--first-seed", "-1"], "0 or more"),
     ],
 )
 def test_wrong_arguments_exit_2_before_any_work(
