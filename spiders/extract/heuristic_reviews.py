@@ -40,6 +40,7 @@ from spiders.extract.layout_rating import (
 )
 from spiders.extract.page_heading import main_heading
 from spiders.extract.price import detect_currency
+from spiders.extract.shop_labels import UNSPACED
 from spiders.extract.visible_price import names_of, own_text
 from spiders.raw_fields import find_date, is_numeric_date, is_relative_date, normalize_rating
 
@@ -643,6 +644,14 @@ def _slots(blocks: list[_Block]) -> list[_Slot]:
     return slots
 
 
+def _word_count(text: str) -> int:
+    """Words of a text: its spaced words, and in scripts written without spaces (Chinese,
+    Japanese, Thai) one per two of their characters, a usual word's length there."""
+    words = len(text.split())
+    unspaced = len(UNSPACED.findall(text))
+    return words + unspaced // 2 if unspaced else words
+
+
 def _prose_weight(text: str) -> float:
     """How much a varying text reads like prose: words, not numbers or codes."""
     letters = sum(c.isalpha() for c in text)
@@ -691,7 +700,7 @@ def _group_reviews(
         return None
     body = slots[scored[0][1]]
     present = [u for u in body.units if u is not None]
-    if sum(len(u.text.split()) >= 2 for u in present) * 2 < len(present):
+    if sum(_word_count(u.text) >= 2 for u in present) * 2 < len(present):
         return None
     if sum(u.in_link for u in present) * 2 > len(present):
         return None  # names linking to other pages: product or article cards
@@ -768,9 +777,9 @@ def _bare_template_reads_as_reviews(
     primary = authors[0] if authors else None
     if primary is None or primary.coverage < 0.5:
         return False
-    if any(u is None or len(u.text.split()) < 2 for u in body.units):
+    if any(u is None or _word_count(u.text) < 2 for u in body.units):
         return False
-    words = sum(len(u.text.split()) for u in body.units if u is not None) / len(body.units)
+    words = sum(_word_count(u.text) for u in body.units if u is not None) / len(body.units)
     if words < _MIN_BARE_BODY_WORDS and blocks[0].rating.best is None:
         return False
     for block, unit in zip(blocks, body.units, strict=True):
@@ -818,7 +827,7 @@ def _without_rating_text(unit: _Unit, block: _Block) -> str:
 def _reads_like_a_review(block: _Block, body: _Unit, language: str | None) -> bool:
     """Without other blocks to compare with, a lone review needs a rated prose body that is
     not a byline ("by Ann, 6 October 2025")."""
-    words = len(body.text.split())
+    words = _word_count(body.text)
     # Individual ratings are whole or half stars; 4.3 is the page's average shown nearby.
     whole = (block.rating.value * 2).is_integer() or (block.rating.best or 5) > 10
     return whole and block.rating.value > 0 and words >= _MIN_LONE_WORDS and find_date(body.text, language) is None  # fmt: skip

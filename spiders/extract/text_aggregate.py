@@ -57,12 +57,43 @@ _HEADING_SPAN = 500
 # A link's whole text is a count and at most one word: "490件", "(87 reviews)".
 _COUNT_LINK = re.compile(r"\W*\d[\d.,\s\u00a0]*[^\W\d_]*\W*")
 _VALUE_MATCH_TOLERANCE = 0.051
-# A count and one word of any language, in brackets or after a separator, right after a
-# rating ("4,5 / 5 (27 értékelés)", "4,4 z 5 · 58 hodnocení"): the noun is in no word
-# list, the shape says it counts.
+# Combining marks inside words (Thai vowels, Arabic and Hebrew vowel signs, Devanagari
+# matras): no word character to ``re``, a letter of the word to its reader.
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+)
+_WORD = rf"(?:[^\W\d_]|[{_MARKS}])+"
+_SHAPED_NUMBER = r"(\d{1,3}(?:[.,\s\u00a0\u202f]\d{3})+|\d+)"
+# A count and its noun of any language, in brackets or after a separator, right after a
+# rating ("4,5 / 5 (27 értékelés)", "4,4 z 5 · 58 hodnocení", "(1.234 đánh giá)", "· на
+# основе 1 045 отзывов", "(รีวิว 38 รายการ)"): the noun is in no word list, the shape says it
+# counts: at most two words before the number, one to three after it in brackets.
 _SHAPED_COUNT = re.compile(
-    r"\s*(?:\(\s*(\d{1,3}(?:[.,\s\u00a0\u202f]\d{3})+|\d+)\s+[^\W\d_]{2,24}\s*\)"
-    r"|[·•|]\s*(\d{1,3}(?:[.,\s\u00a0\u202f]\d{3})+|\d+)\s+[^\W\d_]{2,24}(?!\w))"
+    rf"\s*(?:\(\s*(?:{_WORD}\s+){{0,2}}{_SHAPED_NUMBER}\s*(?:{_WORD}\s*){{1,3}}\)"
+    rf"|[·•|]\s*(?:{_WORD}\s+){{0,2}}{_SHAPED_NUMBER}\s+{_WORD}(?![\w{_MARKS}]))"
+)
+# A rating with decimals, one or two words, then its scale ("4.4 от 5", "4,6 จาก 5", "4.5
+# من 5"): the word between is in no word list; read only with a shaped count right after.
+_ANY_OF = re.compile(
+    rf"(?<![\d.,\-–/])(\d{{1,2}}[.,]\d{{1,2}})\s+{_WORD}(?:\s+{_WORD})?\s+(5|10)(?![.,]?\d)"
+)
+# Just after the main heading, a rating with one decimal (ratings are written so, prices
+# with two), its scale at most, then up to three words and a count with its noun ("4.3
+# (87件のレビュー)", "4,4 47 відгуків", "4,3 αστέρια 56 αξιολογήσεις", "9,2 /10 Vidējais
+# vērtējums no 84 atsauksmēm"): no word list says so, the place and the shape do.
+_SHAPED_NEAR_HEADING = re.compile(
+    rf"(?<![\d.,\-–/])(\d[.,]\d)(?![.,]?\d|{_WORD})"
+    rf"(?:\s*(?:/|{_WORD}\s)\s*(5|10)(?![.,]?\d))?"
+    rf"[\s()·•|:,]*(?:{_WORD}[\s()·•|:,]*){{0,3}}"
+    rf"{_SHAPED_NUMBER}\s*{_WORD}"
+)
+# Digits and signs of other scripts, one character for one (positions stay): Arabic-Indic
+# and Eastern Arabic-Indic digits with their decimal and thousands signs, full-width
+# digits, brackets and slash ("٤٫٥ من ٥", "（87件）").
+_ASCII_DIGITS = str.maketrans(
+    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬０１２３４５６７８９（）／",
+    "01234567890123456789.,0123456789()/",
 )
 # The scale, one word, then the rating with one decimal ("5 üzerinden 4,1"): read only
 # with a count right after it.
@@ -268,6 +299,7 @@ def _number(text: str) -> float:
 def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
     """Every rating the text writes, in order, with the count written next to it; the
     ratings of a star picker ("1 of 5", "2 of 5", "3 of 5" in a row) left out."""
+    text = text.translate(_ASCII_DIGITS)
     found = []
     starts: list[int] = []  # of the value matches, increasing and not overlapping
     ends: list[int] = []
@@ -313,6 +345,7 @@ def text_ratings(text: str, patterns: RatingPatterns) -> list[TextRating]:
             found.append(TextRating(value, best, False, None if is_review else n,
                                     n if is_review else None, match.start()))  # fmt: skip
     found += _scale_first_ratings(text, patterns, starts, ends, {r.position for r in found})
+    found += _any_of_ratings(text, starts, ends, {r.position for r in found})
     if not any(
         (r.rating_count or r.review_count) and not (r.bracketed or r.counted_before) for r in found
     ):
@@ -439,6 +472,23 @@ def _scale_first_ratings(
     return found
 
 
+def _any_of_ratings(
+    text: str, starts: list[int], ends: list[int], read: set[int]
+) -> list[TextRating]:
+    """Ratings with decimals over their scale with a word of no list between ("4.4 от 5
+    (61 ревюта)"), with a shaped count right after them; none read before."""
+    found = []
+    for match in _ANY_OF.finditer(text):
+        inside = bisect_right(starts, match.start()) - 1
+        if (inside >= 0 and match.start() < ends[inside]) or match.start() in read:
+            continue
+        value, best = _number(match.group(1)), float(match.group(2))
+        count = _shaped_count(text, match.end()) if 0 < value <= best else None
+        if count:
+            found.append(TextRating(value, best, False, count, None, match.start()))
+    return found
+
+
 def _bracketed_count(text: str, end: int) -> int | None:
     match = _BRACKETED_COUNT.match(text, end)
     return _count(match.group(1)) if match else None
@@ -515,6 +565,26 @@ def _heading_rating(root: lxml.html.HtmlElement, patterns: RatingPatterns) -> Te
     return next((r for r in near if r.rating_count or r.review_count), None)
 
 
+def _shaped_heading_rating(
+    root: lxml.html.HtmlElement, patterns: RatingPatterns
+) -> TextRating | None:
+    """The first rating of ``_SHAPED_NEAR_HEADING``'s shape just after the main heading: a
+    rating over 5 only with its scale of 10 written, none under 1 (a size: "0.5 L"), none
+    whose scale a listed word gives ("4.5 out of 5 by 12 happy customers": that language's
+    count words are listed, and its rules have read the text)."""
+    text = heading_text(root, _HEADING_SPAN).translate(_ASCII_DIGITS)
+    for match in _SHAPED_NEAR_HEADING.finditer(text):
+        listed = patterns.value.match(text, match.start())
+        if listed is not None and "/" not in listed.group(0):
+            continue
+        value = _number(match.group(1))
+        best = float(match.group(2) or 5)
+        count = _count(match.group(3))
+        if 1 <= value <= best and count:
+            return TextRating(value, best, False, count, None, match.start())
+    return None
+
+
 def text_aggregate_rating(
     root: lxml.html.HtmlElement, language: str | None, pieces: list[str] | None = None
 ) -> AggregateRatingItem | None:
@@ -527,6 +597,8 @@ def text_aggregate_rating(
         chosen = _heading_rating(root, patterns)
     if chosen is None:
         chosen = next((r for r in ratings if r.counted_before), None)
+    if chosen is None:
+        chosen = _shaped_heading_rating(root, patterns)
     if chosen is None:
         return None
     return aggregate_item(
