@@ -18,12 +18,15 @@ from collections.abc import Callable, Iterator
 import lxml.etree
 import lxml.html
 
+from spiders.extract.js_literal import LiteralRefused, read_literal
 from spiders.extract.json_text import LinelessText
 from spiders.extract.jsonld import JSON_TOO_DEEP, parse_jsonld_block
 
 MAX_SCRIPT_CHARS = 3_000_000
 MAX_PAGE_CHARS = 8_000_000
 MAX_VALUES_PER_SCRIPT = 50
+MAX_LITERAL_REFUSALS = 100
+"""JavaScript literals a script's code may refuse before no more are tried in it."""
 
 _DECODER = json.JSONDecoder(strict=False)
 # Script types that hold code or data we can read; templates (text/x-template, text/html)
@@ -148,19 +151,21 @@ MAX_PAGE_ATTRIBUTE_CHARS = 1_000_000
 
 def script_call_values(root: lxml.html.HtmlElement) -> list[object]:
     """JSON values passed as arguments of calls in the page's scripts (``dataLayer.push``,
-    ``gtag``), and the JSON bodies of scripts of other declared types
-    (``text/x-magento-init``): what ``script_json_values`` leaves out, read only where a
-    reader needs it. Bounded by the same caps."""
+    ``gtag``), JavaScript object literals passed or assigned there (``js_literal``), and
+    the JSON bodies of scripts of other declared types (``text/x-magento-init``): what
+    ``script_json_values`` leaves out, read only where a reader needs it. Bounded by the
+    same caps."""
     values: list[object] = []
 
     def readable(kind: str, text: str) -> bool:
         if kind in _CODE_TYPES:
-            return "(" in text
+            return "(" in text or "=" in text
         return "json" not in kind and text.lstrip()[:1] in _OPENERS
 
     for kind, text in _script_texts(root, readable):
         if kind in _CODE_TYPES:
             values.extend(_call_arguments(LinelessText(text)))
+            values.extend(_assigned_literals(LinelessText(text)))
             continue
         try:
             value = _DECODER.decode(text.strip())
@@ -172,8 +177,10 @@ def script_call_values(root: lxml.html.HtmlElement) -> list[object]:
 
 
 def _call_arguments(text: str) -> Iterator[object]:
+    """Objects and arrays passed to calls, as JSON or as JavaScript literals."""
     found = 0
     position = 0
+    literals = _LiteralTries(text)
     for match in _CALL_ARGUMENT.finditer(text):
         start = match.end()
         if start < position:
@@ -181,12 +188,58 @@ def _call_arguments(text: str) -> Iterator[object]:
         try:
             value, position = _DECODER.raw_decode(text, start)
         except (ValueError, RecursionError):
-            continue
+            if (read := literals.read(start)) is None:
+                continue
+            value, position = read
         if isinstance(value, dict | list):
             yield value
             found += 1
             if found >= MAX_VALUES_PER_SCRIPT:
                 return
+
+
+def _assigned_literals(text: str) -> Iterator[object]:
+    """Objects and arrays assigned as JavaScript literals that are not JSON
+    (``window.product = {sku: 'KB-77'}``): those JSON reads are ``script_json_values``'."""
+    found = 0
+    position = 0
+    literals = _LiteralTries(text)
+    for match in _ASSIGNMENT.finditer(text):
+        start = match.end() - 1
+        if start < position or text[match.start() - 1 : match.start()] in _NOT_ASSIGNMENT:
+            continue
+        if literals.refusals >= MAX_LITERAL_REFUSALS:
+            return
+        try:
+            _, position = _DECODER.raw_decode(text, start)
+            continue
+        except (ValueError, RecursionError):
+            if (read := literals.read(start)) is None:
+                continue
+        value, position = read
+        yield value
+        found += 1
+        if found >= MAX_VALUES_PER_SCRIPT:
+            return
+
+
+class _LiteralTries:
+    """JavaScript literals tried at starts in one script: none inside text one was refused
+    for (how far it scanned), none after ``MAX_LITERAL_REFUSALS`` refusals."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.scanned = 0
+        self.refusals = 0
+
+    def read(self, start: int) -> tuple[object, int] | None:
+        if start < self.scanned or self.refusals >= MAX_LITERAL_REFUSALS:
+            return None
+        try:
+            return read_literal(self.text, start)
+        except LiteralRefused as refused:
+            self.scanned, self.refusals = refused.position, self.refusals + 1
+            return None
 
 
 def attribute_json_values(root: lxml.html.HtmlElement, forms_only: bool = False) -> list[object]:
