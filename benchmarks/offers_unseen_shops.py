@@ -32,6 +32,10 @@ disabled button, CSS-hidden alternate states, 0 placeholders, markup in a base c
 Fields right on main before its fixes (normal / stripped / obfuscated / unknown words):
 0.760 / 0.769 / 0.740 / 0.760; after: 0.942 / 0.904 / 0.913 / 0.923 (the development
 pages' site folds unchanged in all four modes: none of them shows these cues).
+Two more rows (de-CH, en-CA), written with their answers before a rule for it, stand beside
+en-NZ's markup in the shop's base currency while a currency selector shows another: JSON-LD
+in EUR beside "CHF 46.90", microdata in USD beside "$24.50 CAD"; main with them (28 pages):
+0.929 / 0.920 / 0.902 / 0.893.
 
 Each page is scored on the first offer's four fields, as the offers benchmark's official
 metric reads them: the price matches as a decimal number, the currency as its ISO code, the

@@ -28,6 +28,10 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     " price with VAT shown larger or bolder wins",
     ("en-nz-markup-base-currency", "price"): "the markup's base-currency price, not the shown",
     ("en-nz-markup-base-currency", "currency"): "the markup's base currency, not the shown",
+    ("de-ch-markup-eur-shown-chf", "price"): "the markup's base-currency price, not the shown",
+    ("de-ch-markup-eur-shown-chf", "currency"): "the markup's base currency, not the shown",
+    ("en-ca-microdata-usd-shown-cad", "price"): "the markup's base-currency price, not the shown",
+    ("en-ca-microdata-usd-shown-cad", "currency"): "the markup's base currency, not the shown",
     ("es-ar-vtex-ref-in-url", "sku"): "the reference only in the URL slug and a data layer",
     ("si-rupee-soldout-code-beside-title", "sku"): "an unlabelled code beside the title",
 }
@@ -119,7 +123,9 @@ STRIPPED_PRICE_MISSES: dict[str, str] = {
     "goes with the markup",
 }
 """Pages whose price is right with their markup and wrong without it."""
-MARKUP_PRICE_MISSES = frozenset({"en-nz-markup-base-currency"})
+MARKUP_PRICE_MISSES = frozenset(
+    {"en-nz-markup-base-currency", "de-ch-markup-eur-shown-chf", "en-ca-microdata-usd-shown-cad"}
+)
 """Pages whose price is wrong by their markup only: right once it is taken out."""
 
 
