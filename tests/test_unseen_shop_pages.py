@@ -26,12 +26,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("sv-b2b-excl-first", "price"): "the price without VAT shown first and as large: the"
     " development pages' labels take that one in the same layout (a trade shop's), so only a"
     " price with VAT shown larger or bolder wins",
-    ("en-nz-markup-base-currency", "price"): "the markup's base-currency price, not the shown",
-    ("en-nz-markup-base-currency", "currency"): "the markup's base currency, not the shown",
-    ("de-ch-markup-eur-shown-chf", "price"): "the markup's base-currency price, not the shown",
-    ("de-ch-markup-eur-shown-chf", "currency"): "the markup's base currency, not the shown",
-    ("en-ca-microdata-usd-shown-cad", "price"): "the markup's base-currency price, not the shown",
-    ("en-ca-microdata-usd-shown-cad", "currency"): "the markup's base currency, not the shown",
     ("es-ar-vtex-ref-in-url", "sku"): "the reference only in the URL slug and a data layer",
     ("si-rupee-soldout-code-beside-title", "sku"): "an unlabelled code beside the title",
 }
@@ -123,18 +117,13 @@ STRIPPED_PRICE_MISSES: dict[str, str] = {
     "goes with the markup",
 }
 """Pages whose price is right with their markup and wrong without it."""
-MARKUP_PRICE_MISSES = frozenset(
-    {"en-nz-markup-base-currency", "de-ch-markup-eur-shown-chf", "en-ca-microdata-usd-shown-cad"}
-)
-"""Pages whose price is wrong by their markup only: right once it is taken out."""
 
 
 def _stripped_price_rows() -> list[Any]:
     rows = []
     for folder in _folders():
         miss = STRIPPED_PRICE_MISSES.get(folder.name)
-        if folder.name not in MARKUP_PRICE_MISSES:
-            miss = KNOWN_MISSES.get((folder.name, "price")) or miss
+        miss = KNOWN_MISSES.get((folder.name, "price")) or miss
         marks = [pytest.mark.xfail(reason=miss, strict=True)] if miss else []
         rows.append(pytest.param(folder.name, marks=marks, id=folder.name))
     return rows

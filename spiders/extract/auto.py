@@ -23,6 +23,7 @@ from settings.records import (
 )
 from spiders.extract.attribute_aggregate import attribute_aggregate_rating
 from spiders.extract.availability import normalize_availability
+from spiders.extract.chosen_currency import chosen_currency
 from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
 from spiders.extract.heuristic_reviews import heuristic_review_items
@@ -157,6 +158,8 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root)
+    if not variants:
+        _chosen_currency_price(main, root, url)
     if group is None:
         _chosen_of_range(main, nodes, root)
     script_values = script_json_values(root, page.skipped)
@@ -425,6 +428,22 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement) -> None:
         offer.explain["price"] = HEURISTIC.name
         if currency and offer.currency is None:
             offer.currency, offer.explain["currency"] = currency, HEURISTIC.name
+
+
+def _chosen_currency_price(offer: OfferItem, root: HtmlElement, url: str) -> None:
+    """A markup price in the shop's base currency while the page's currency selector chose
+    another and the page shows a different amount in it: the shown price and currency (what
+    the shopper pays)."""
+    if offer.price is None or offer.currency is None:
+        return
+    chosen = chosen_currency(root)
+    if chosen is None or chosen == offer.currency:
+        return
+    shown, _ = best_visible_price(root, chosen, url)
+    if shown is None or shown[1] != chosen or Decimal(shown[0]) == Decimal(offer.price):
+        return
+    offer.price, offer.currency, offer.price_raw = shown[0], chosen, shown[2]
+    offer.explain["price"] = offer.explain["currency"] = HEURISTIC.name
 
 
 def _shown_price_variant(
