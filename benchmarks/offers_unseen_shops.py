@@ -36,6 +36,10 @@ Two more rows (de-CH, en-CA), written with their answers before a rule for it, s
 en-NZ's markup in the shop's base currency while a currency selector shows another: JSON-LD
 in EUR beside "CHF 46.90", microdata in USD beside "$24.50 CAD"; main with them (28 pages):
 0.929 / 0.920 / 0.902 / 0.893.
+Two more (ro, pt-BR), written with their answers before a rule for them, stand beside
+lt-variant-range's stripped miss: no markup, a price range under the title, size controls
+carrying prices, the chosen one's price shown; main with them (30 pages): 0.917 / 0.908 /
+0.892 / 0.883.
 
 Each page is scored on the first offer's four fields, as the offers benchmark's official
 metric reads them: the price matches as a decimal number, the currency as its ISO code, the

@@ -26,8 +26,16 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("sv-b2b-excl-first", "price"): "the price without VAT shown first and as large: the"
     " development pages' labels take that one in the same layout (a trade shop's), so only a"
     " price with VAT shown larger or bolder wins",
-    ("es-ar-vtex-ref-in-url", "sku"): "the reference only in the URL slug and a data layer",
-    ("si-rupee-soldout-code-beside-title", "sku"): "an unlabelled code beside the title",
+    ("ro-range-checked-swatch", "price"): "the range's low end under the title, not the"
+    " chosen size's price",
+    ("pt-br-range-select-chosen", "price"): "the range's low end under the title, not the"
+    " chosen size's price",
+    ("es-ar-vtex-ref-in-url", "sku"): "the reference only in the URL slug and a data layer"
+    " object (productReferenceId) apart from the priced state, whose variants' numeric skus"
+    " the state reader takes: no rule yet joins the two objects or prefers the URL's code",
+    ("si-rupee-soldout-code-beside-title", "sku"): "an unlabelled code beside the title (and"
+    " in the notify link's query): the learnt code ranking takes none that no label, URL,"
+    " title or markup names, and a new feature means retraining it under site folds",
 }
 
 
