@@ -26,10 +26,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("sv-b2b-excl-first", "price"): "the price without VAT shown first and as large: the"
     " development pages' labels take that one in the same layout (a trade shop's), so only a"
     " price with VAT shown larger or bolder wins",
-    ("ro-range-checked-swatch", "price"): "the range's low end under the title, not the"
-    " chosen size's price",
-    ("pt-br-range-select-chosen", "price"): "the range's low end under the title, not the"
-    " chosen size's price",
     ("es-ar-vtex-ref-in-url", "sku"): "the reference only in the URL slug and a data layer"
     " object (productReferenceId) apart from the priced state, whose variants' numeric skus"
     " the state reader takes: no rule yet joins the two objects or prefers the URL's code",
@@ -118,9 +114,6 @@ def test_unseen_shop_availability_in_unknown_words(case: str) -> None:
 
 
 STRIPPED_PRICE_MISSES: dict[str, str] = {
-    "lt-variant-range": "without markup the range's low end under the title wins over the "
-    "chosen size's price beside the selector (the chosen control is read with the markup's "
-    "AggregateOffer only)",
     "zh-tw-initial-state-zero-placeholder": "the script state that fills the 0 placeholders "
     "goes with the markup",
 }

@@ -190,6 +190,7 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
         _choose_sku(main, nodes, root, url, document.text, state)
         _chosen_script_variant(main, state)
         _chosen_variant_price(main, root, state, hint)
+        _chosen_control_price(main, root, hint)
         if main.price is None and not variants and (named := state().named_price):
             # Price slots saved empty or as 0 placeholders: the product's script state.
             main.price, main.currency = named[0], named[1] or main.currency or hint
@@ -542,6 +543,37 @@ def _chosen_variant_price(
         return
     if shown_prices(root, chosen, offer.currency or hint):
         offer.price = chosen
+
+
+# Variant controls that carry a price (``<option data-price="44.99">``).
+_PRICED_CONTROLS = (
+    "//option[@*[contains(name(), 'price')]] | //input[@*[contains(name(), 'price')]]"
+)
+
+
+def _chosen_control_price(offer: OfferItem, root: HtmlElement, hint: str | None) -> None:
+    """A price read from the layout that is the lowest of the prices the page's variant
+    controls carry, while its chosen control carries another that the page shows: the
+    chosen size's price (a variant page's range or first size stands above it)."""
+    if offer.price is None or offer.explain.get("price") != HEURISTIC.name:
+        return
+    price = Decimal(offer.price)
+    amounts = []
+    for control in root.xpath(_PRICED_CONTROLS)[:_MAX_PRICED_CONTROLS]:
+        for key, value in control.attrib.items():
+            if "price" in key and (amount := normalize_price(value)[0]) is not None:
+                amounts.append(Decimal(amount))
+    if len(amounts) < 2 or min(amounts) != price:
+        return
+    found = chosen_in_range(root, price, max(amounts))
+    if found is None or found[0] == price:
+        return
+    chosen = format(found[0], "f")
+    if shown_prices(root, chosen, offer.currency or hint):
+        offer.price = chosen
+
+
+_MAX_PRICED_CONTROLS = 500
 
 
 def _choose_sku(
