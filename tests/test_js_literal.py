@@ -177,23 +177,36 @@ def test_refused_text_is_not_scanned_again(monkeypatch: pytest.MonkeyPatch, scri
     scanned: list[int] = []
     read = js_literal.read_literal
 
-    def counted(text: str, start: int) -> tuple[object, int]:
+    def counted(text: str, start: int, max_chars: int | None = None) -> tuple[object, int]:
         try:
-            return read(text, start)
+            return read(text, start, max_chars)
         except LiteralRefused as refused:
             scanned.append(refused.position - start)
             raise
 
     monkeypatch.setattr(script_json, "read_literal", counted)
-    script = "window.p = {sku: 'START-1'};" + script
-    assert script_call_values(_root(script)) == [{"sku": "START-1"}]
+    script = "window.p = {sku: 'START-1', price: 1};" + script
+    assert script_call_values(_root(script)) == [{"sku": "START-1", "price": 1}]
     assert sum(scanned) <= 2 * len(script)
     assert len(scanned) <= 2 * script_json.MAX_LITERAL_REFUSALS
 
 
 def test_a_script_refusing_many_literals_leaves_the_next_script_read() -> None:
-    code = "x = {a: f()};" * (script_json.MAX_LITERAL_REFUSALS + 5) + "y = {sku: 'LATE-1'};"
+    code = "x = {a: f()};" * (script_json.MAX_LITERAL_REFUSALS + 5) + "y = {price: 'LATE-1'};"
     root = lxml.html.fromstring(
-        f"<html><body><script>{code}</script><script>z = {{sku: 'NEXT-1'}};</script></body></html>"
+        f"<html><body><script>{code}</script><script>z = {{price: 'NEXT-1'}};</script></body></html>"
     )
-    assert script_call_values(root) == [{"sku": "NEXT-1"}]
+    assert script_call_values(root) == [{"price": "NEXT-1"}]
+
+
+def test_literals_are_read_only_in_scripts_naming_a_price_and_within_the_page_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert script_call_values(_root("f({sku: 'A-1', name: 'x'});")) == []
+    assert script_call_values(_root("f({sku: 'A-1', Amount: 2});")) == [{"sku": "A-1", "Amount": 2}]
+    monkeypatch.setattr(script_json, "MAX_PAGE_LITERAL_CHARS", 30)
+    scripts = "".join(
+        f"<script>f({{sku: 'A-{i}', price: {i}}});</script>" for i in range(3)
+    )  # 22 characters each: the second is cut off at the budget's end, the third not tried
+    root = lxml.html.fromstring(f"<html><body>{scripts}</body></html>")
+    assert script_call_values(root) == [{"sku": "A-0", "price": 0}]

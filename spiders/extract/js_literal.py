@@ -10,8 +10,8 @@ Anything else is code, not data, and the whole literal is refused (``LiteralRefu
 an identifier or call as a value (``price: p``, ``new Date()``), a spread, a method, a
 computed or shorthand key, an elided array item, ``NaN``.
 
-Bounded whatever a page sends: a literal longer than ``MAX_LITERAL_CHARS`` or nested deeper
-than ``MAX_DEPTH`` is refused, no recursion is used, and each refusal says how far the text
+Bounded whatever a page sends: a literal longer than ``MAX_LITERAL_CHARS`` (about 8 ms of
+reading) or nested deeper than ``MAX_DEPTH`` is refused, no recursion is used, and each refusal says how far the text
 was scanned (``LiteralRefused.position``) so a caller trying many starts can skip those
 already scanned and stay linear in the script's length.
 """
@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 
-MAX_LITERAL_CHARS = 500_000
+MAX_LITERAL_CHARS = 50_000
 MAX_DEPTH = 64
 MAX_NUMBER_CHARS = 40
 
@@ -55,10 +55,12 @@ class LiteralRefused(ValueError):
         self.position = position
 
 
-def read_literal(text: str, start: int) -> tuple[object, int]:
+def read_literal(text: str, start: int, max_chars: int | None = None) -> tuple[object, int]:
     """The object or array literal starting at ``text[start]`` (a ``{`` or ``[``) as JSON
-    would give it (dicts, lists, str, int, float, bool, None), and the index after it."""
-    limit = min(len(text), start + MAX_LITERAL_CHARS)
+    would give it (dicts, lists, str, int, float, bool, None), and the index after it;
+    refused past ``max_chars`` (at most ``MAX_LITERAL_CHARS``)."""
+    most = MAX_LITERAL_CHARS if max_chars is None else min(max_chars, MAX_LITERAL_CHARS)
+    limit = min(len(text), start + most)
     if text[start : start + 1] not in ("{", "["):
         raise LiteralRefused("no object or array", start)
     # Each open container: (the container, the key its next value goes under).
@@ -113,21 +115,21 @@ def read_literal(text: str, start: int) -> tuple[object, int]:
 
 def _skip(text: str, pos: int, limit: int) -> int:
     """The index after spaces and comments from ``pos``; refused at the end of the text."""
-    while True:
-        pos = _SPACE.match(text, pos, limit).end()  # type: ignore[union-attr]
-        if text.startswith("//", pos, limit):
+    while pos < limit:
+        char = text[pos]
+        if char == "/" and text.startswith("//", pos, limit):
             end = text.find("\n", pos, limit)
             pos = limit if end < 0 else end
-        elif text.startswith("/*", pos, limit):
+        elif char == "/" and text.startswith("/*", pos, limit):
             end = text.find("*/", pos + 2, limit)
             if end < 0:
                 raise LiteralRefused("unclosed comment", limit)
             pos = end + 2
+        elif char.isspace() or char == "\ufeff":
+            pos = _SPACE.match(text, pos, limit).end()  # type: ignore[union-attr]
         else:
-            break
-    if pos >= limit:
-        raise LiteralRefused("ends unclosed", pos)
-    return pos
+            return pos
+    raise LiteralRefused("ends unclosed", pos)
 
 
 def _key(text: str, pos: int, limit: int) -> tuple[str, int]:
