@@ -39,7 +39,8 @@ in EUR beside "CHF 46.90", microdata in USD beside "$24.50 CAD"; main with them 
 Two more (ro, pt-BR), written with their answers before a rule for them, stand beside
 lt-variant-range's stripped miss: no markup, a price range under the title, size controls
 carrying prices, the chosen one's price shown; main with them (30 pages): 0.917 / 0.908 /
-0.892 / 0.883.
+0.892 / 0.883; after the rules for both (a selector's chosen currency, the chosen control's
+price): 0.983 / 0.925 / 0.958 / 0.950, the development pages' site folds unchanged.
 
 Each page is scored on the first offer's four fields, as the offers benchmark's official
 metric reads them: the price matches as a decimal number, the currency as its ISO code, the
