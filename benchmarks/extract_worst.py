@@ -1,5 +1,5 @@
 """Worst-case extraction time on hostile pages: huge and deep script JSON, many siblings,
-deep nesting, long runs of rating-like text, elements of many attributes.
+JavaScript literals never closed or huge, deep nesting, long runs of rating-like text, elements of many attributes.
 
     python benchmarks/extract_worst.py [--scale 1.0] [--only NAME]
 
@@ -63,6 +63,26 @@ def deep_json(n: int) -> str:
         f'<script type="application/json">{data}</script><script>var s = {data};</script>'
         f'<script type="application/ld+json">{data}</script>',
     )
+
+
+def many_call_literals(n: int) -> str:
+    """n/20 ``dataLayer.push({a: 'x', b: f(`` that never close: each a JavaScript literal
+    tried and refused, inside the one before it."""
+    return _page(
+        "<h1>A</h1>", "<script>" + "dataLayer.push({a: 'x', b: f(" * (n // 28) + "</script>"
+    )
+
+
+def literal_strings(n: int) -> str:
+    """One line of n/8 ``x = {a: '`` (strings that never close)."""
+    return _page("<h1>A</h1>", "<script>" + "x = {a: '" * (n // 9) + "</script>")
+
+
+def huge_literal(n: int) -> str:
+    """window.__STATE__ = {...} of ~n bytes as a JavaScript literal (unquoted keys, single
+    quotes): read up to its size limit."""
+    items = ",".join(f"{{id: {i}, name: 'Item {i}', price: {i}.5,}}" for i in range(n // 40))
+    return _page("<h1>A</h1>", f"<script>window.__STATE__ = {{items: [{items}]}};</script>")
 
 
 def _word(i: int) -> str:
@@ -148,6 +168,9 @@ CASES: dict[str, Callable[[int], str]] = {
     "huge_assignment": huge_assignment,
     "many_assignments": many_assignments,
     "deep_json": deep_json,
+    "many_call_literals": many_call_literals,
+    "literal_strings": literal_strings,
+    "huge_literal": huge_literal,
     "siblings_rated": siblings_rated,
     "siblings_plain": siblings_plain,
     "deep_dom": deep_dom,
@@ -165,6 +188,9 @@ SIZES = {
     "huge_assignment": 50_000_000,
     "many_assignments": 2_000_000,
     "deep_json": 1_000_000,
+    "many_call_literals": 2_000_000,
+    "literal_strings": 2_000_000,
+    "huge_literal": 2_000_000,
     "siblings_rated": 10_000_000,
     "siblings_plain": 2_000_000,
     "deep_dom": 100_000,

@@ -32,6 +32,15 @@ disabled button, CSS-hidden alternate states, 0 placeholders, markup in a base c
 Fields right on main before its fixes (normal / stripped / obfuscated / unknown words):
 0.760 / 0.769 / 0.740 / 0.760; after: 0.942 / 0.904 / 0.913 / 0.923 (the development
 pages' site folds unchanged in all four modes: none of them shows these cues).
+Two more rows (de-CH, en-CA), written with their answers before a rule for it, stand beside
+en-NZ's markup in the shop's base currency while a currency selector shows another: JSON-LD
+in EUR beside "CHF 46.90", microdata in USD beside "$24.50 CAD"; main with them (28 pages):
+0.929 / 0.920 / 0.902 / 0.893.
+Two more (ro, pt-BR), written with their answers before a rule for them, stand beside
+lt-variant-range's stripped miss: no markup, a price range under the title, size controls
+carrying prices, the chosen one's price shown; main with them (30 pages): 0.917 / 0.908 /
+0.892 / 0.883; after the rules for both (a selector's chosen currency, the chosen control's
+price): 0.983 / 0.925 / 0.958 / 0.950, the development pages' site folds unchanged.
 
 ``tests/fixtures/fresh-shops-4`` is a fourth table of 25 pages in 25 markets the first three
 lack (ga, en-ZA, es-CO, fr-BE, nl-BE, it-CH, en-SG, es-CL, es-PE, ar-MA, ar-JO, fo, lo, my,

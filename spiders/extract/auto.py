@@ -24,6 +24,7 @@ from settings.records import (
 )
 from spiders.extract.attribute_aggregate import attribute_aggregate_rating
 from spiders.extract.availability import normalize_availability
+from spiders.extract.chosen_currency import chosen_currency
 from spiders.extract.document import Document, parse_document
 from spiders.extract.embedded_json import embedded_json_aggregate, embedded_json_reviews
 from spiders.extract.heuristic_reviews import heuristic_review_items
@@ -158,6 +159,8 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
             _fill(main, other)
     _fill_from_meta(main, meta_offer_fields(tags), hint)
     _check_markup_price(main, root)
+    if not variants:
+        _chosen_currency_price(main, root, url)
     if group is None:
         _chosen_of_range(main, nodes, root)
     script_values = script_json_values(root, page.skipped)
@@ -188,6 +191,7 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
         _choose_sku(main, nodes, root, url, document.text, state)
         _chosen_script_variant(main, state)
         _chosen_variant_price(main, root, state, hint)
+        _chosen_control_price(main, root, hint)
         if main.price is None and not variants and (named := state().named_price):
             # Price slots saved empty or as 0 placeholders: the product's script state.
             main.price, main.currency = named[0], named[1] or main.currency or hint
@@ -445,6 +449,22 @@ def _check_markup_price(offer: OfferItem, root: HtmlElement) -> None:
             offer.currency, offer.explain["currency"] = currency, HEURISTIC.name
 
 
+def _chosen_currency_price(offer: OfferItem, root: HtmlElement, url: str) -> None:
+    """A markup price in the shop's base currency while the page's currency selector chose
+    another and the page shows a different amount in it: the shown price and currency (what
+    the shopper pays)."""
+    if offer.price is None or offer.currency is None:
+        return
+    chosen = chosen_currency(root)
+    if chosen is None or chosen == offer.currency:
+        return
+    shown, _ = best_visible_price(root, chosen, url)
+    if shown is None or shown[1] != chosen or Decimal(shown[0]) == Decimal(offer.price):
+        return
+    offer.price, offer.currency, offer.price_raw = shown[0], chosen, shown[2]
+    offer.explain["price"] = offer.explain["currency"] = HEURISTIC.name
+
+
 def _shown_price_variant(
     root: HtmlElement, offers: list[OfferItem], skus: list[str], url: str, hint: str | None
 ) -> str | None:
@@ -541,6 +561,37 @@ def _chosen_variant_price(
         return
     if shown_prices(root, chosen, offer.currency or hint):
         offer.price = chosen
+
+
+# Variant controls that carry a price (``<option data-price="44.99">``).
+_PRICED_CONTROLS = (
+    "//option[@*[contains(name(), 'price')]] | //input[@*[contains(name(), 'price')]]"
+)
+
+
+def _chosen_control_price(offer: OfferItem, root: HtmlElement, hint: str | None) -> None:
+    """A price read from the layout that is the lowest of the prices the page's variant
+    controls carry, while its chosen control carries another that the page shows: the
+    chosen size's price (a variant page's range or first size stands above it)."""
+    if offer.price is None or offer.explain.get("price") != HEURISTIC.name:
+        return
+    price = Decimal(offer.price)
+    amounts = []
+    for control in root.xpath(_PRICED_CONTROLS)[:_MAX_PRICED_CONTROLS]:
+        for key, value in control.attrib.items():
+            if "price" in key and (amount := normalize_price(value)[0]) is not None:
+                amounts.append(Decimal(amount))
+    if len(amounts) < 2 or min(amounts) != price:
+        return
+    found = chosen_in_range(root, price, max(amounts))
+    if found is None or found[0] == price:
+        return
+    chosen = format(found[0], "f")
+    if shown_prices(root, chosen, offer.currency or hint):
+        offer.price = chosen
+
+
+_MAX_PRICED_CONTROLS = 500
 
 
 def _choose_sku(

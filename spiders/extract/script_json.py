@@ -18,12 +18,21 @@ from collections.abc import Callable, Iterator
 import lxml.etree
 import lxml.html
 
+from spiders.extract.js_literal import LiteralRefused, read_literal
 from spiders.extract.json_text import LinelessText
 from spiders.extract.jsonld import JSON_TOO_DEEP, parse_jsonld_block
 
 MAX_SCRIPT_CHARS = 3_000_000
 MAX_PAGE_CHARS = 8_000_000
 MAX_VALUES_PER_SCRIPT = 50
+MAX_LITERAL_REFUSALS = 100
+"""JavaScript literals a script's code may refuse before no more are tried in it."""
+MAX_PAGE_LITERAL_CHARS = 200_000
+"""Characters of a page's scripts read as JavaScript literals at most (about 30 ms)."""
+# JavaScript literals are read (in Python, slower than JSON's C scanner) only in scripts that
+# name a price or an amount ("price", "Price", "PRICE", "amount", ...): their one reader, the
+# offer's script state, needs one. Plain substring searches: a case-blind regex is slower.
+_PRICE_PARTS = ("rice", "RICE", "mount", "MOUNT")
 
 _DECODER = json.JSONDecoder(strict=False)
 # Script types that hold code or data we can read; templates (text/x-template, text/html)
@@ -148,19 +157,24 @@ MAX_PAGE_ATTRIBUTE_CHARS = 1_000_000
 
 def script_call_values(root: lxml.html.HtmlElement) -> list[object]:
     """JSON values passed as arguments of calls in the page's scripts (``dataLayer.push``,
-    ``gtag``), and the JSON bodies of scripts of other declared types
-    (``text/x-magento-init``): what ``script_json_values`` leaves out, read only where a
-    reader needs it. Bounded by the same caps."""
+    ``gtag``), JavaScript object literals passed or assigned there (``js_literal``), and
+    the JSON bodies of scripts of other declared types (``text/x-magento-init``): what
+    ``script_json_values`` leaves out, read only where a reader needs it. Bounded by the
+    same caps."""
     values: list[object] = []
+    budget = _LiteralBudget()
 
     def readable(kind: str, text: str) -> bool:
         if kind in _CODE_TYPES:
-            return "(" in text
+            return "(" in text or "=" in text
         return "json" not in kind and text.lstrip()[:1] in _OPENERS
 
     for kind, text in _script_texts(root, readable):
         if kind in _CODE_TYPES:
-            values.extend(_call_arguments(LinelessText(text)))
+            literals = budget if any(part in text for part in _PRICE_PARTS) else None
+            values.extend(_call_arguments(LinelessText(text), literals))
+            if literals is not None:
+                values.extend(_assigned_literals(LinelessText(text), literals))
             continue
         try:
             value = _DECODER.decode(text.strip())
@@ -171,9 +185,12 @@ def script_call_values(root: lxml.html.HtmlElement) -> list[object]:
     return values
 
 
-def _call_arguments(text: str) -> Iterator[object]:
+def _call_arguments(text: str, budget: _LiteralBudget | None) -> Iterator[object]:
+    """Objects and arrays passed to calls, as JSON (or, with a budget, as JavaScript
+    literals too)."""
     found = 0
     position = 0
+    literals = _LiteralTries(text, budget or _LiteralBudget(0))
     for match in _CALL_ARGUMENT.finditer(text):
         start = match.end()
         if start < position:
@@ -181,12 +198,73 @@ def _call_arguments(text: str) -> Iterator[object]:
         try:
             value, position = _DECODER.raw_decode(text, start)
         except (ValueError, RecursionError):
-            continue
+            if (read := literals.read(start)) is None:
+                continue
+            value, position = read
         if isinstance(value, dict | list):
             yield value
             found += 1
             if found >= MAX_VALUES_PER_SCRIPT:
                 return
+
+
+def _assigned_literals(text: str, budget: _LiteralBudget) -> Iterator[object]:
+    """Objects and arrays assigned as JavaScript literals that are not JSON
+    (``window.product = {sku: 'KB-77'}``): those JSON reads are ``script_json_values``'."""
+    found = 0
+    position = 0
+    literals = _LiteralTries(text, budget)
+    for match in _ASSIGNMENT.finditer(text):
+        start = match.end() - 1
+        if start < position or text[match.start() - 1 : match.start()] in _NOT_ASSIGNMENT:
+            continue
+        if literals.spent():
+            return
+        try:
+            _, position = _DECODER.raw_decode(text, start)
+            continue
+        except (ValueError, RecursionError):
+            if (read := literals.read(start)) is None:
+                continue
+        value, position = read
+        yield value
+        found += 1
+        if found >= MAX_VALUES_PER_SCRIPT:
+            return
+
+
+class _LiteralBudget:
+    """The characters a page's JavaScript literals may still be read over."""
+
+    def __init__(self, left: int | None = None) -> None:
+        self.left = MAX_PAGE_LITERAL_CHARS if left is None else left
+
+
+class _LiteralTries:
+    """JavaScript literals tried at starts in one script: none inside text one was refused
+    for (how far it scanned), none after ``MAX_LITERAL_REFUSALS`` refusals or past the
+    page's budget."""
+
+    def __init__(self, text: str, budget: _LiteralBudget) -> None:
+        self.text = text
+        self.budget = budget
+        self.scanned = 0
+        self.refusals = 0
+
+    def spent(self) -> bool:
+        return self.refusals >= MAX_LITERAL_REFUSALS or self.budget.left <= 0
+
+    def read(self, start: int) -> tuple[object, int] | None:
+        if start < self.scanned or self.spent():
+            return None
+        try:
+            value, end = read_literal(self.text, start, self.budget.left)
+        except LiteralRefused as refused:
+            self.scanned, self.refusals = refused.position, self.refusals + 1
+            self.budget.left -= refused.position - start
+            return None
+        self.budget.left -= end - start
+        return value, end
 
 
 def attribute_json_values(root: lxml.html.HtmlElement, forms_only: bool = False) -> list[object]:
