@@ -17,7 +17,8 @@ code its URL does). Keys are read by their words in any casing (``salePriceCents
 - Availability: stock flags (``available``, ``inStock``, ``is_salable``, ``soldOut``), a
   schema.org-like value, or a stock quantity.
 - Variants: the product's list of variant objects (each priced, with its code and stock);
-  the chosen one is the one the page selects (an option, a checked control, ``?variant=``),
+  the chosen one is the one the page shows as chosen (``variant_choice.chosen_values``: a
+  selected option, a checked control, its address's query, its buy form's variant field),
   else the first available.
 
 Read only for pages whose markup gives no price (``auto``): it never overrides markup.
@@ -32,7 +33,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
@@ -40,6 +41,7 @@ from spiders.extract.availability import normalize_availability
 from spiders.extract.embedded_json import key_words
 from spiders.extract.price import ISO_CODES, normalize_price
 from spiders.extract.script_json import attribute_json_values, script_call_values
+from spiders.extract.variant_choice import chosen_values
 
 MAX_STATE_NODES = 20_000
 """Objects and lists visited at most over all of a page's state values."""
@@ -123,7 +125,10 @@ class StateOffer:
 
 
 @dataclass
-class _Price:
+class StatePrice:
+    """A price as a state object states it: its key's rank (0 sale, 1 plain, 2 without tax,
+    3 a range's bottom), its number, its minor-unit digits when a key says so, its currency."""
+
     rank: int
     value: Decimal
     minor_digits: int | None
@@ -294,7 +299,7 @@ def _product_like(obj: dict[str, object], currency: str | None, order: int) -> _
     if _code_of(obj) is None and _id_of(obj) is None:
         return None
     variants = _variant_list(obj)
-    priced = _priced_part(obj) is not None or any(_price_of(v) is not None for v in variants)
+    priced = _priced_part(obj) is not None or any(paid_price(v) is not None for v in variants)
     if not priced:
         return None
     name = _name_of(obj)
@@ -325,7 +330,7 @@ def _nameless_lists(values: list[object]) -> list[_Candidate]:
         if not isinstance(value, list) or not value or len(value) > 500:
             continue
         if all(
-            isinstance(m, dict) and _price_of(m) is not None and (_code_of(m) or _id_of(m))
+            isinstance(m, dict) and paid_price(m) is not None and (_code_of(m) or _id_of(m))
             for m in value
         ):
             found.append(_Candidate({"variants": value}, None, None, order, nameless=True))
@@ -414,7 +419,7 @@ def _rank(words: tuple[str, ...]) -> int | None:
 
 
 def _prices_in(
-    value: object, words: tuple[str, ...], out: list[_Price], currency: str | None, depth: int
+    value: object, words: tuple[str, ...], out: list[StatePrice], currency: str | None, depth: int
 ) -> None:
     rank = _rank(words)
     if rank is None or depth > 3:
@@ -445,12 +450,13 @@ def _prices_in(
     if number is None:
         return
     minor = 2 if _MINOR.intersection(words) or "centamount" in "".join(words) else None
-    out.append(_Price(rank, number, minor, currency))
+    out.append(StatePrice(rank, number, minor, currency))
 
 
-def _price_of(obj: dict[str, object]) -> _Price | None:
-    """The price a shopper pays, of the object's own price keys."""
-    found: list[_Price] = []
+def paid_price(obj: dict[str, object]) -> StatePrice | None:
+    """The price a shopper pays, of the object's own price keys (sale before plain, never a
+    list price); ``price_amount`` reads its amount."""
+    found: list[StatePrice] = []
     for key, value in obj.items():
         words = key_words(key)
         if _PRICE_WORDS.intersection(words):
@@ -463,10 +469,10 @@ def _price_of(obj: dict[str, object]) -> _Price | None:
 def _priced_part(obj: dict[str, object]) -> dict[str, object] | None:
     """The object if it states a price, else its first child object that does (a master
     variant, a price block): one level deep."""
-    if _price_of(obj) is not None:
+    if paid_price(obj) is not None:
         return obj
     for value in obj.values():
-        if isinstance(value, dict) and _price_of(value) is not None:
+        if isinstance(value, dict) and paid_price(value) is not None:
             return value
     return None
 
@@ -502,18 +508,7 @@ def _stock_of(obj: dict[str, object], depth: int = 0) -> str | None:
     return None
 
 
-def _selected_values(root: lxml.html.HtmlElement, url: str) -> set[str]:
-    values = {
-        (element.get("value") or "").strip().casefold()
-        for element in root.xpath("//option[@selected] | //input[@checked]")
-    }
-    for variant in parse_qs(urlsplit(url).query).get("variant", []):
-        values.add(variant.strip().casefold())
-    values.discard("")
-    return values
-
-
-def _is_selected(variant: dict[str, object], selected: set[str]) -> bool:
+def _is_selected(variant: dict[str, object], selected: frozenset[str]) -> bool:
     ids = {
         str(variant.get(k)).casefold()
         for k in ("id", "variant_id", "variation_id", "variantId")
@@ -537,13 +532,15 @@ def _offer_of(
 ) -> StateOffer | None:
     obj = candidate.obj
     members = _variant_list(obj)
-    variants: list[tuple[dict[str, object], _Price | None]] = [(m, _price_of(m)) for m in members]
-    selected = _selected_values(root, url) if variants else set()
+    variants: list[tuple[dict[str, object], StatePrice | None]] = [
+        (m, paid_price(m)) for m in members
+    ]
+    selected = chosen_values(root, url) if variants else frozenset()
     chosen = next((v for v in variants if _is_selected(v[0], selected)), None)
     chosen = chosen or next((v for v in variants if _stock_of(v[0]) != "OutOfStock"), None)
     chosen = chosen or (variants[0] if variants else None)
     part = _priced_part(obj) or obj
-    own = _price_of(part)
+    own = paid_price(part)
     price = chosen[1] if chosen is not None and chosen[1] is not None else own
     if price is None:
         return None
@@ -568,7 +565,13 @@ def _offer_of(
     return offer
 
 
-def _amount(price: _Price, divisor: int) -> str:
+def price_amount(price: StatePrice, page_text: str, shown_text: Callable[[], str]) -> str:
+    """The amount of a state ``price``, an integer read as cents only on evidence
+    (``_divisor``; ``page_text`` the page's source, ``shown_text`` its visible text)."""
+    return _amount(price, _divisor(price, page_text, shown_text))
+
+
+def _amount(price: StatePrice, divisor: int) -> str:
     if price.minor_digits is not None:
         value = price.value.scaleb(-price.minor_digits)
     elif divisor > 1 and price.value == price.value.to_integral_value():
@@ -579,7 +582,7 @@ def _amount(price: _Price, divisor: int) -> str:
     return format(value.normalize(), "f")
 
 
-def _divisor(price: _Price, page_text: str, shown_text: Callable[[], str]) -> int:
+def _divisor(price: StatePrice, page_text: str, shown_text: Callable[[], str]) -> int:
     """100 when the evidence says an integer price is in cents: the page shows it divided
     by 100 and not as it is, or carries a money format that writes cents as amounts."""
     if price.minor_digits is not None or price.value != price.value.to_integral_value():
