@@ -178,7 +178,8 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
         # The script state is walked once, and only when a rule below needs it.
         name = main.name
         # The page's chosen variant (its address, buy form, controls) where no markup lists them.
-        ids = chosen_values(root, url) if not markup_variants else frozenset()
+        # Read only when the state lists variants.
+        ids = cache(lambda: frozenset() if markup_variants else chosen_values(root, url))
         state = cache(
             lambda: script_product(
                 [*script_values, *attribute_json_values(root, forms_only=True)], name, ids

@@ -15,6 +15,7 @@ and lists over all of a page's script values) reads both:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spiders.extract.availability import normalize_availability
@@ -56,11 +57,14 @@ class ScriptProduct:
 
 
 def script_product(
-    values: list[object], name: str | None, chosen_ids: frozenset[str] = frozenset()
+    values: list[object],
+    name: str | None,
+    chosen_ids: Callable[[], frozenset[str]] = frozenset,
 ) -> ScriptProduct:
     """The product's code and variants' stock from the page's script ``values``; the chosen
-    variant, the list member whose id, casefolded, is one of ``chosen_ids`` (what names the
-    variant the page shows: ``variant_choice.chosen_values``)."""
+    variant, the list member whose id, casefolded, is one of ``chosen_ids()`` (what names
+    the variant the page shows: ``variant_choice.chosen_values``; asked only when the
+    values hold a variant list)."""
     wanted = " ".join(name.split()).casefold() if name else None
     variants_code: str | None = None
     named_code: str | None = None
@@ -74,7 +78,7 @@ def script_product(
             budget -= 1
             if budget < 0:
                 break
-            if chosen is None and chosen_ids and isinstance(container, list):
+            if chosen is None and isinstance(container, list):
                 chosen = _chosen_member(container, chosen_ids)
             if not isinstance(container, dict):
                 continue
@@ -114,13 +118,16 @@ def _named_like(container: dict[str, object], wanted: str) -> bool:
     )
 
 
-def _chosen_member(members: list[object], chosen_ids: frozenset[str]) -> dict[str, object] | None:
+def _chosen_member(
+    members: list[object], chosen_ids: Callable[[], frozenset[str]]
+) -> dict[str, object] | None:
     """The member of a variant list (two or more objects, each with an id) one of whose ids
     is chosen; None when none is or the list is no variant list."""
     if len(members) < 2 or not all(
         isinstance(m, dict) and any(k in m for k in _ID_KEYS) for m in members
     ):
         return None
+    chosen = chosen_ids()
     for member in members:
         assert isinstance(member, dict)
         ids = {
@@ -128,7 +135,7 @@ def _chosen_member(members: list[object], chosen_ids: frozenset[str]) -> dict[st
             for k in _ID_KEYS
             if isinstance(member.get(k), str | int)
         }
-        if not ids.isdisjoint(chosen_ids) and not isinstance(member.get("id"), bool):
+        if not ids.isdisjoint(chosen) and not isinstance(member.get("id"), bool):
             return member
     return None
 
