@@ -235,15 +235,7 @@ WRITTEN_PRICE_ROWS = [
 
 @pytest.mark.parametrize(
     ("state", "money_format", "want"),
-    [
-        pytest.param(
-            *row[1:],
-            id=row[0],
-            marks=[pytest.mark.xfail(reason="the state's written price not read yet", strict=True)]
-            * ("control" not in row[0] and row[0] != "no-written-price-stays-as-it-is"),
-        )
-        for row in WRITTEN_PRICE_ROWS
-    ],
+    [pytest.param(*row[1:], id=row[0]) for row in WRITTEN_PRICE_ROWS],
 )
 def test_integer_state_price_read_by_the_states_written_price(
     state: str, money_format: bool, want: str

@@ -12,8 +12,10 @@ code its URL does). Keys are read by their words in any casing (``salePriceCents
   ``price``, never a list price (regular/list/original/old/compare/consumer ...), range ends
   or per-unit amounts. Minor units (``129900`` for 1299.00) are read as such only on
   evidence: the key says so (``cents``, ``centAmount`` with its ``fractionDigits``), the
-  page shows the amount divided by 100 and not the number itself, or the page carries a
-  money format (``{{amount}}``) that writes amounts from cents.
+  object writes the price out as text divided by 100 (``"priceFormatted": "1 299,00 €"``),
+  the page shows the amount divided by 100 and not the number itself, or the page carries a
+  money format (``{{amount}}``) that writes amounts from cents. An integer nothing speaks
+  for either way stays as it is: JSON writes a whole 129.00 as 129.
 - Availability: stock flags (``available``, ``inStock``, ``is_salable``, ``soldOut``), a
   schema.org-like value, or a stock quantity.
 - Variants: the product's list of variant objects (each priced, with its code and stock);
@@ -98,6 +100,10 @@ _TRUE, _FALSE = frozenset({"1", "true", "yes"}), frozenset({"0", "false", "no"})
 _WORD = re.compile(r"\w+")
 _AMOUNT = re.compile(r"\d[\d\s.,'\u00a0\u202f]{0,14}\d|\d")
 _MONEY_FORMAT = "{{amount"
+# Keys of a price written out as text: "priceFormatted", "formatted", "displayPrice", "price_html".
+_WRITTEN_KEY_WORDS = _PRICE_WORDS | _VALUE_WORDS | {"formatted", "display", "html", "text"}
+_BARE_NUMBER = re.compile(r"[\d\s.,'\u00a0\u202f-]*")
+_MAX_WRITTEN = 400
 _MAX_SHOWN_AMOUNTS = 3000
 
 
@@ -127,12 +133,14 @@ class StateOffer:
 @dataclass
 class StatePrice:
     """A price as a state object states it: its key's rank (0 sale, 1 plain, 2 without tax,
-    3 a range's bottom), its number, its minor-unit digits when a key says so, its currency."""
+    3 a range's bottom), its number, its minor-unit digits when a key says so, its currency,
+    and the object the number sits in (where the state may write it out as text)."""
 
     rank: int
     value: Decimal
     minor_digits: int | None
     currency: str | None
+    source: dict[str, object] = field(repr=False, compare=False)
 
 
 @dataclass
@@ -419,14 +427,19 @@ def _rank(words: tuple[str, ...]) -> int | None:
 
 
 def _prices_in(
-    value: object, words: tuple[str, ...], out: list[StatePrice], currency: str | None, depth: int
+    value: object,
+    words: tuple[str, ...],
+    out: list[StatePrice],
+    currency: str | None,
+    depth: int,
+    source: dict[str, object],
 ) -> None:
     rank = _rank(words)
     if rank is None or depth > 3:
         return
     if isinstance(value, list):
         if value:
-            _prices_in(value[0], words, out, currency, depth + 1)
+            _prices_in(value[0], words, out, currency, depth + 1, source)
         return
     if isinstance(value, dict):
         currency = _currency_of(value) or currency
@@ -440,7 +453,7 @@ def _prices_in(
                 or _PRICE_WORDS.intersection(inner_words)
                 or _rank(inner_words) == 0
             ) or any(w in ("regular", "sale") for w in inner_words):
-                _prices_in(inner, (*words, *inner_words), out, currency, depth + 1)
+                _prices_in(inner, (*words, *inner_words), out, currency, depth + 1, value)
         if isinstance(digits, int) and not isinstance(digits, bool) and 0 <= digits <= 4:
             for price in out[first:]:
                 if price.minor_digits is not None:
@@ -450,7 +463,7 @@ def _prices_in(
     if number is None:
         return
     minor = 2 if _MINOR.intersection(words) or "centamount" in "".join(words) else None
-    out.append(StatePrice(rank, number, minor, currency))
+    out.append(StatePrice(rank, number, minor, currency, source))
 
 
 def paid_price(obj: dict[str, object]) -> StatePrice | None:
@@ -460,7 +473,7 @@ def paid_price(obj: dict[str, object]) -> StatePrice | None:
     for key, value in obj.items():
         words = key_words(key)
         if _PRICE_WORDS.intersection(words):
-            _prices_in(value, words, found, _currency_of(obj), 0)
+            _prices_in(value, words, found, _currency_of(obj), 0, obj)
     if not found:
         return None
     return min(found, key=lambda p: p.rank)
@@ -583,16 +596,38 @@ def _amount(price: StatePrice, divisor: int) -> str:
 
 
 def _divisor(price: StatePrice, page_text: str, shown_text: Callable[[], str]) -> int:
-    """100 when the evidence says an integer price is in cents: the page shows it divided
-    by 100 and not as it is, or carries a money format that writes cents as amounts."""
+    """100 when the evidence says an integer price is in cents: the state writes it out
+    beside the number divided by 100 (``_written_amounts``), else the page shows it divided
+    by 100 and not as it is, or carries a money format that writes cents as amounts. An
+    integer nothing speaks for either way stays as it is (JSON writes a whole 129.00 as 129)."""
     if price.minor_digits is not None or price.value != price.value.to_integral_value():
         return 1
+    written = _written_amounts(price.source)
+    if price.value in written:
+        return 1
+    if price.value / 100 in written:
+        return 100
     shown = _shown_amounts(shown_text())
     if price.value in shown:
         return 1
     if price.value / 100 in shown or _MONEY_FORMAT in page_text:
         return 100
     return 1
+
+
+def _written_amounts(obj: dict[str, object]) -> set[Decimal]:
+    """The amounts an object writes out as text under a price-like key: a formatted price
+    or an HTML snippet beside the number ("priceFormatted": "1 299,00 €", "price_html").
+    A bare number in a string is data, not written out ("12900" may be the price itself)."""
+    texts = [
+        value
+        for key, value in obj.items()
+        if isinstance(value, str)
+        and len(value) <= _MAX_WRITTEN
+        and _BARE_NUMBER.fullmatch(value) is None
+        and _WRITTEN_KEY_WORDS.intersection(key_words(key))
+    ]
+    return _shown_amounts(" ".join(texts)) if texts else set()
 
 
 def _shown_amounts(text: str) -> set[Decimal]:
