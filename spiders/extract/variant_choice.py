@@ -19,9 +19,12 @@ from spiders.extract.variants import MIN_STEM, STEM_SEPARATORS
 
 # Elements in a chosen state: a placeholder option (no value) chooses nothing, a tab
 # (ARIA role: a description tab, a gallery's slide) no variant.
-_CHOSEN = (
+_CHOSEN_INPUTS = (
     "//option[@selected][normalize-space(@value) != '']"
     " | //input[@type='radio' or @type='checkbox'][@checked]"
+)
+_CHOSEN = (
+    f"{_CHOSEN_INPUTS}"
     " | //*[@aria-checked='true' or @aria-selected='true' or @aria-pressed='true']"
     "[not(@role='tab')]"
 )
@@ -177,7 +180,9 @@ def chosen_values(root: lxml.html.HtmlElement, url: str) -> frozenset[str]:
     A variant list's member with one of them as its id is the chosen variant."""
     values = [v for _, v in parse_qsl(urlparse(url).query)]
     values += [str(v) for v in root.xpath(_CART_VARIANT_FIELD)]
-    values += [control.get("value") or "" for control in chosen_controls(root)]
+    # The chosen controls that carry a value (an aria swatch names its variant otherwise,
+    # and reading every element's aria state took 2.0 ms a dev page against 0.4).
+    values += [str(v) for v in root.xpath(f"({_CHOSEN_INPUTS})/@value")]
     return frozenset(folded for v in values if (folded := v.strip().casefold()))
 
 
