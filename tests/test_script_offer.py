@@ -147,3 +147,99 @@ def test_attribute_json_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     assert attribute_json_values(root) == [[{"a": 1}], {"b": 2}]
     monkeypatch.setattr(script_json, "MAX_ATTRIBUTE_CHARS", 5)
     assert attribute_json_values(root) == []
+
+
+_HOODIE = (
+    '{"product": {"id": 500, "name": "Brass Lamp", "variants": ['
+    '{"id": 501, "sku": "BL-S", "price": 25.5, "available": true},'
+    '{"id": 502, "sku": "BL-M", "price": 27.5, "available": true}]}}'
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "url"),
+    [
+        # The buy form's hidden variant field: what the cart is sent.
+        (
+            '<form action="/cart/add"><input type="hidden" name="id" value="502">'
+            "<button>Add</button></form>",
+            "https://shop.example/brass-lamp",
+        ),
+        # A selected option naming the variant by its id (a control: read on main too).
+        (
+            '<select name="id"><option value="501">S</option>'
+            '<option value="502" selected>M</option></select>',
+            "https://shop.example/brass-lamp",
+        ),
+        # A query value other than "variant=".
+        ("", "https://shop.example/brass-lamp?variation_id=502"),
+    ],
+    ids=["buy-form-field", "selected-option", "other-query-key"],
+)
+def test_state_variant_chosen_as_the_page_shows_it(body: str, url: str) -> None:
+    """One reading of the chosen variant (``variant_choice.chosen_values``) for the state's
+    variants and the markup's: its address's query, its buy form, its chosen controls."""
+    offer = _offer(_shell(_HOODIE, body), url)
+    assert (offer.variant_sku or offer.sku, Decimal(offer.price)) == ("BL-M", Decimal("27.5"))
+
+
+def test_named_state_price_read_as_cents_on_evidence() -> None:
+    """The price behind 0 placeholders (an object named like the product, without an id)
+    is read as the state layer reads prices: cents only on evidence, here a money format."""
+    state = '{"product": {"title": "Brass Lamp", "salePrice": 12900, "currency": "EUR"}}'
+    html = _shell(state, '<p class="price">0,00 €</p><button>Add</button>').replace(
+        "</body>", '<script>var f = {"money_format": "€{{amount}}"};</script></body>'
+    )
+    offer = _offer(html)
+    assert (Decimal(offer.price), offer.currency) == (Decimal("129.00"), "EUR")
+
+
+def test_chosen_state_variant_price_in_cents_replaces_the_layouts() -> None:
+    """The chosen variant's integer price, shown divided by 100, replaces the price the
+    layout read first (a regular price the markup keeps, hidden by hashed class names)."""
+    variants = (
+        '[{"id": 71, "sku": "BL-1", "price": 2999, "compare_at_price": 3999},'
+        ' {"id": 72, "sku": "BL-2", "price": 3499, "compare_at_price": 3999}]'
+    )
+    body = (
+        '<div class="x1"><span class="x2">39,99 $</span></div><div class="x3">34,99 $</div>'
+        f'<script type="application/json">{variants}</script><button>Add</button>'
+    )
+    page = extract_auto(_shell("{}", body), "https://shop.example/brass-lamp?variant=72")
+    assert Decimal(page.offers[0].price) == Decimal("34.99")
+
+
+# An integer state price on a page that shows no price: the state's own written price (a
+# formatted string, an HTML snippet beside the number) says whether the integer is cents.
+# (row, state, whether the page carries a {{amount}} money format, the price to read)
+WRITTEN_PRICE_ROWS = [
+    ("formatted-sibling-cents",
+     '{"product": {"name": "Brass Lamp", "sku": "BL-1", "price": 129900, '
+     '"priceFormatted": "1 299,00 €", "currency": "EUR"}}', False, "1299.00"),
+    ("nested-amount-formatted-cents",
+     '{"product": {"name": "Brass Lamp", "sku": "BL-1", "price": {"amount": 4990, '
+     '"formatted": "$49.90", "currencyCode": "USD"}}}', False, "49.90"),
+    ("display-string-cents",
+     '{"item": {"title": "Brass Lamp", "id": 77, "salePrice": 34900, '
+     '"displayPrice": "349,00 kr", "currency": "SEK"}}', False, "349.00"),
+    ("price-html-whole-units-despite-a-money-format",
+     '{"product": {"name": "Brass Lamp", "sku": "BL-1", "price": 1290, '
+     '"price_html": "<span class=\\"amount\\">1 290 Kč</span>", "currency": "CZK"}}', True, "1290"),
+    ("no-written-price-stays-as-it-is",  # a control: nothing says cents (as on main)
+     '{"product": {"name": "Brass Lamp", "sku": "BL-1", "price": 1280, "currency": "TWD"}}',
+     False, "1280"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("state", "money_format", "want"),
+    [pytest.param(*row[1:], id=row[0]) for row in WRITTEN_PRICE_ROWS],
+)
+def test_integer_state_price_read_by_the_states_written_price(
+    state: str, money_format: bool, want: str
+) -> None:
+    html = _shell(state)
+    if money_format:
+        html = html.replace("</body>", '<script>var f = {"money_format": "{{amount}} Kč"};</script></body>')  # fmt: skip
+    offer = _offer(html)
+    assert offer.explain["price"] == "embedded-json" and Decimal(offer.price) == Decimal(want)

@@ -58,7 +58,7 @@ from spiders.extract.review_merge import MIN_PREFIX, merge_reviews
 from spiders.extract.schema_offers import is_product, schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.extract.script_json import attribute_json_values, script_json_values
-from spiders.extract.script_offer import state_offer
+from spiders.extract.script_offer import price_amount, state_offer
 from spiders.extract.script_product import ScriptProduct, script_product
 from spiders.extract.shown_codes import best_shown_code, shown_code_candidates
 from spiders.extract.star_row_aggregate import star_row_aggregate
@@ -72,8 +72,8 @@ from spiders.extract.variant_choice import (
     aggregate_range,
     chosen_control_code,
     chosen_in_range,
+    chosen_values,
     chosen_variant,
-    chosen_variant_ids,
     extends_code,
 )
 from spiders.extract.variant_codes import shown_variant_stem
@@ -168,9 +168,10 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
     cards = None if variants else markup_listing(offers, root)
     sold = bool(offers) or not _about_no_product(nodes)
     markup_variants = bool(variants)
+    shown = cache(lambda: visible_text(root))  # read only for a state's integer price
     if cards is None and sold and main.price is None and not variants:
         # No markup price: the shop's script state, read before the layout's guesses.
-        variants = _fill_from_state(main, root, url, script_values, document.text)
+        variants = _fill_from_state(main, root, url, script_values, document.text, shown)
     listing = cards is None and heuristic_offer_fields(root, url, main, hint, prices=sold)
     if listing and not offers and main.price is None and not (main.sku or main.gtin):
         cards = visible_listing(root, url, main.currency or hint)
@@ -180,8 +181,9 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
     elif sold or main.price is not None:
         # The script state is walked once, and only when a rule below needs it.
         name = main.name
-        # The page's chosen variant (its address, its buy form) where no markup lists them.
-        ids = chosen_variant_ids(root, url) if not markup_variants else frozenset()
+        # The page's chosen variant (its address, buy form, controls) where no markup lists them.
+        # Read only when the state lists variants.
+        ids = cache(lambda: frozenset() if markup_variants else chosen_values(root, url))
         state = cache(
             lambda: script_product(
                 [*script_values, *attribute_json_values(root, forms_only=True)], name, ids
@@ -190,11 +192,12 @@ def _extract(document: Document, url: str, max_reviews: int) -> PageExtraction:
         _weigh_availability(main, root, state, variant_product=len(variants) >= 2)
         _choose_sku(main, nodes, root, url, document.text, state)
         _chosen_script_variant(main, state)
-        _chosen_variant_price(main, root, state, hint)
+        _chosen_variant_price(main, root, state, hint, document.text, shown)
         _chosen_control_price(main, root, hint)
         if main.price is None and not variants and (named := state().named_price):
             # Price slots saved empty or as 0 placeholders: the product's script state.
-            main.price, main.currency = named[0], named[1] or main.currency or hint
+            main.price = price_amount(named, document.text, shown)
+            main.currency = named.currency or main.currency or hint
             main.explain["price"] = main.explain["currency"] = EMBEDDED_JSON.name
         if main.sku and main.variant_sku is None and not variants:
             main.sku = chosen_control_code(root, main.sku) or main.sku
@@ -386,12 +389,13 @@ def _fill_from_state(
     url: str,
     script_values: list[object],
     text: str,
+    shown: Callable[[], str],
 ) -> list[OfferItem]:
     """Fill the price, currency, name, code and stock of a page whose markup gives no
     price from its script state (``script_offer``); the state's variants as offers when it
     lists two or more. A state price the page shows only as an old price gives way to the
     shown one (``_check_markup_price``)."""
-    found = state_offer(root, url, script_values, text, lambda: visible_text(root))
+    found = state_offer(root, url, script_values, text, shown)
     if found is None or found.price is None:
         return []
     price, _ = normalize_price(found.price)
@@ -547,16 +551,22 @@ def _chosen_script_variant(offer: OfferItem, state: Callable[[], ScriptProduct])
 
 
 def _chosen_variant_price(
-    offer: OfferItem, root: HtmlElement, state: Callable[[], ScriptProduct], hint: str | None
+    offer: OfferItem,
+    root: HtmlElement,
+    state: Callable[[], ScriptProduct],
+    hint: str | None,
+    text: str,
+    shown: Callable[[], str],
 ) -> None:
     """The chosen variant's price (``script_product``) in place of a price read from the
     layout, when the page shows it too: a variant page's range or its first size's price
     stands above the chosen size's."""
-    chosen = state().chosen_price
-    if chosen is None or offer.price is None:
+    price = state().chosen_price
+    if price is None or offer.price is None:
         return
     if offer.explain.get("price") not in (HEURISTIC.name, EMBEDDED_JSON.name):
         return
+    chosen = price_amount(price, text, shown)
     if Decimal(chosen) == Decimal(offer.price):
         return
     if shown_prices(root, chosen, offer.currency or hint):

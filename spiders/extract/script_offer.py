@@ -12,12 +12,15 @@ code its URL does). Keys are read by their words in any casing (``salePriceCents
   ``price``, never a list price (regular/list/original/old/compare/consumer ...), range ends
   or per-unit amounts. Minor units (``129900`` for 1299.00) are read as such only on
   evidence: the key says so (``cents``, ``centAmount`` with its ``fractionDigits``), the
-  page shows the amount divided by 100 and not the number itself, or the page carries a
-  money format (``{{amount}}``) that writes amounts from cents.
+  object writes the price out as text divided by 100 (``"priceFormatted": "1 299,00 €"``),
+  the page shows the amount divided by 100 and not the number itself, or the page carries a
+  money format (``{{amount}}``) that writes amounts from cents. An integer nothing speaks
+  for either way stays as it is: JSON writes a whole 129.00 as 129.
 - Availability: stock flags (``available``, ``inStock``, ``is_salable``, ``soldOut``), a
   schema.org-like value, or a stock quantity.
 - Variants: the product's list of variant objects (each priced, with its code and stock);
-  the chosen one is the one the page selects (an option, a checked control, ``?variant=``),
+  the chosen one is the one the page shows as chosen (``variant_choice.chosen_values``: a
+  selected option, a checked control, its address's query, its buy form's variant field),
   else the first available.
 
 Read only for pages whose markup gives no price (``auto``): it never overrides markup.
@@ -32,7 +35,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
@@ -40,6 +43,7 @@ from spiders.extract.availability import normalize_availability
 from spiders.extract.embedded_json import key_words
 from spiders.extract.price import ISO_CODES, normalize_price
 from spiders.extract.script_json import attribute_json_values, script_call_values
+from spiders.extract.variant_choice import chosen_values
 
 MAX_STATE_NODES = 20_000
 """Objects and lists visited at most over all of a page's state values."""
@@ -96,6 +100,10 @@ _TRUE, _FALSE = frozenset({"1", "true", "yes"}), frozenset({"0", "false", "no"})
 _WORD = re.compile(r"\w+")
 _AMOUNT = re.compile(r"\d[\d\s.,'\u00a0\u202f]{0,14}\d|\d")
 _MONEY_FORMAT = "{{amount"
+# Keys of a price written out as text: "priceFormatted", "formatted", "displayPrice", "price_html".
+_WRITTEN_KEY_WORDS = _PRICE_WORDS | _VALUE_WORDS | {"formatted", "display", "html", "text"}
+_BARE_NUMBER = re.compile(r"[\d\s.,'\u00a0\u202f-]*")
+_MAX_WRITTEN = 400
 _MAX_SHOWN_AMOUNTS = 3000
 
 
@@ -123,11 +131,16 @@ class StateOffer:
 
 
 @dataclass
-class _Price:
+class StatePrice:
+    """A price as a state object states it: its key's rank (0 sale, 1 plain, 2 without tax,
+    3 a range's bottom), its number, its minor-unit digits when a key says so, its currency,
+    and the object the number sits in (where the state may write it out as text)."""
+
     rank: int
     value: Decimal
     minor_digits: int | None
     currency: str | None
+    source: dict[str, object] = field(repr=False, compare=False)
 
 
 @dataclass
@@ -294,7 +307,7 @@ def _product_like(obj: dict[str, object], currency: str | None, order: int) -> _
     if _code_of(obj) is None and _id_of(obj) is None:
         return None
     variants = _variant_list(obj)
-    priced = _priced_part(obj) is not None or any(_price_of(v) is not None for v in variants)
+    priced = _priced_part(obj) is not None or any(paid_price(v) is not None for v in variants)
     if not priced:
         return None
     name = _name_of(obj)
@@ -325,7 +338,7 @@ def _nameless_lists(values: list[object]) -> list[_Candidate]:
         if not isinstance(value, list) or not value or len(value) > 500:
             continue
         if all(
-            isinstance(m, dict) and _price_of(m) is not None and (_code_of(m) or _id_of(m))
+            isinstance(m, dict) and paid_price(m) is not None and (_code_of(m) or _id_of(m))
             for m in value
         ):
             found.append(_Candidate({"variants": value}, None, None, order, nameless=True))
@@ -414,14 +427,19 @@ def _rank(words: tuple[str, ...]) -> int | None:
 
 
 def _prices_in(
-    value: object, words: tuple[str, ...], out: list[_Price], currency: str | None, depth: int
+    value: object,
+    words: tuple[str, ...],
+    out: list[StatePrice],
+    currency: str | None,
+    depth: int,
+    source: dict[str, object],
 ) -> None:
     rank = _rank(words)
     if rank is None or depth > 3:
         return
     if isinstance(value, list):
         if value:
-            _prices_in(value[0], words, out, currency, depth + 1)
+            _prices_in(value[0], words, out, currency, depth + 1, source)
         return
     if isinstance(value, dict):
         currency = _currency_of(value) or currency
@@ -435,7 +453,7 @@ def _prices_in(
                 or _PRICE_WORDS.intersection(inner_words)
                 or _rank(inner_words) == 0
             ) or any(w in ("regular", "sale") for w in inner_words):
-                _prices_in(inner, (*words, *inner_words), out, currency, depth + 1)
+                _prices_in(inner, (*words, *inner_words), out, currency, depth + 1, value)
         if isinstance(digits, int) and not isinstance(digits, bool) and 0 <= digits <= 4:
             for price in out[first:]:
                 if price.minor_digits is not None:
@@ -445,16 +463,17 @@ def _prices_in(
     if number is None:
         return
     minor = 2 if _MINOR.intersection(words) or "centamount" in "".join(words) else None
-    out.append(_Price(rank, number, minor, currency))
+    out.append(StatePrice(rank, number, minor, currency, source))
 
 
-def _price_of(obj: dict[str, object]) -> _Price | None:
-    """The price a shopper pays, of the object's own price keys."""
-    found: list[_Price] = []
+def paid_price(obj: dict[str, object]) -> StatePrice | None:
+    """The price a shopper pays, of the object's own price keys (sale before plain, never a
+    list price); ``price_amount`` reads its amount."""
+    found: list[StatePrice] = []
     for key, value in obj.items():
         words = key_words(key)
         if _PRICE_WORDS.intersection(words):
-            _prices_in(value, words, found, _currency_of(obj), 0)
+            _prices_in(value, words, found, _currency_of(obj), 0, obj)
     if not found:
         return None
     return min(found, key=lambda p: p.rank)
@@ -463,10 +482,10 @@ def _price_of(obj: dict[str, object]) -> _Price | None:
 def _priced_part(obj: dict[str, object]) -> dict[str, object] | None:
     """The object if it states a price, else its first child object that does (a master
     variant, a price block): one level deep."""
-    if _price_of(obj) is not None:
+    if paid_price(obj) is not None:
         return obj
     for value in obj.values():
-        if isinstance(value, dict) and _price_of(value) is not None:
+        if isinstance(value, dict) and paid_price(value) is not None:
             return value
     return None
 
@@ -502,18 +521,7 @@ def _stock_of(obj: dict[str, object], depth: int = 0) -> str | None:
     return None
 
 
-def _selected_values(root: lxml.html.HtmlElement, url: str) -> set[str]:
-    values = {
-        (element.get("value") or "").strip().casefold()
-        for element in root.xpath("//option[@selected] | //input[@checked]")
-    }
-    for variant in parse_qs(urlsplit(url).query).get("variant", []):
-        values.add(variant.strip().casefold())
-    values.discard("")
-    return values
-
-
-def _is_selected(variant: dict[str, object], selected: set[str]) -> bool:
+def _is_selected(variant: dict[str, object], selected: frozenset[str]) -> bool:
     ids = {
         str(variant.get(k)).casefold()
         for k in ("id", "variant_id", "variation_id", "variantId")
@@ -537,13 +545,15 @@ def _offer_of(
 ) -> StateOffer | None:
     obj = candidate.obj
     members = _variant_list(obj)
-    variants: list[tuple[dict[str, object], _Price | None]] = [(m, _price_of(m)) for m in members]
-    selected = _selected_values(root, url) if variants else set()
+    variants: list[tuple[dict[str, object], StatePrice | None]] = [
+        (m, paid_price(m)) for m in members
+    ]
+    selected = chosen_values(root, url) if variants else frozenset()
     chosen = next((v for v in variants if _is_selected(v[0], selected)), None)
     chosen = chosen or next((v for v in variants if _stock_of(v[0]) != "OutOfStock"), None)
     chosen = chosen or (variants[0] if variants else None)
     part = _priced_part(obj) or obj
-    own = _price_of(part)
+    own = paid_price(part)
     price = chosen[1] if chosen is not None and chosen[1] is not None else own
     if price is None:
         return None
@@ -568,7 +578,13 @@ def _offer_of(
     return offer
 
 
-def _amount(price: _Price, divisor: int) -> str:
+def price_amount(price: StatePrice, page_text: str, shown_text: Callable[[], str]) -> str:
+    """The amount of a state ``price``, an integer read as cents only on evidence
+    (``_divisor``; ``page_text`` the page's source, ``shown_text`` its visible text)."""
+    return _amount(price, _divisor(price, page_text, shown_text))
+
+
+def _amount(price: StatePrice, divisor: int) -> str:
     if price.minor_digits is not None:
         value = price.value.scaleb(-price.minor_digits)
     elif divisor > 1 and price.value == price.value.to_integral_value():
@@ -579,17 +595,39 @@ def _amount(price: _Price, divisor: int) -> str:
     return format(value.normalize(), "f")
 
 
-def _divisor(price: _Price, page_text: str, shown_text: Callable[[], str]) -> int:
-    """100 when the evidence says an integer price is in cents: the page shows it divided
-    by 100 and not as it is, or carries a money format that writes cents as amounts."""
+def _divisor(price: StatePrice, page_text: str, shown_text: Callable[[], str]) -> int:
+    """100 when the evidence says an integer price is in cents: the state writes it out
+    beside the number divided by 100 (``_written_amounts``), else the page shows it divided
+    by 100 and not as it is, or carries a money format that writes cents as amounts. An
+    integer nothing speaks for either way stays as it is (JSON writes a whole 129.00 as 129)."""
     if price.minor_digits is not None or price.value != price.value.to_integral_value():
         return 1
+    written = _written_amounts(price.source)
+    if price.value in written:
+        return 1
+    if price.value / 100 in written:
+        return 100
     shown = _shown_amounts(shown_text())
     if price.value in shown:
         return 1
     if price.value / 100 in shown or _MONEY_FORMAT in page_text:
         return 100
     return 1
+
+
+def _written_amounts(obj: dict[str, object]) -> set[Decimal]:
+    """The amounts an object writes out as text under a price-like key: a formatted price
+    or an HTML snippet beside the number ("priceFormatted": "1 299,00 €", "price_html").
+    A bare number in a string is data, not written out ("12900" may be the price itself)."""
+    texts = [
+        value
+        for key, value in obj.items()
+        if isinstance(value, str)
+        and len(value) <= _MAX_WRITTEN
+        and _BARE_NUMBER.fullmatch(value) is None
+        and _WRITTEN_KEY_WORDS.intersection(key_words(key))
+    ]
+    return _shown_amounts(" ".join(texts)) if texts else set()
 
 
 def _shown_amounts(text: str) -> set[Decimal]:

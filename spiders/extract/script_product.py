@@ -15,12 +15,12 @@ and lists over all of a page's script values) reads both:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from spiders.extract.availability import normalize_availability
 from spiders.extract.embedded_json import json_containers
-from spiders.extract.price import ISO_CODES
+from spiders.extract.script_offer import StatePrice, paid_price
 from spiders.extract.variants import common_stem
 
 MAX_STATE_NODES = 20_000
@@ -48,38 +48,42 @@ class ScriptProduct:
     """The sku of the variant the page has chosen (``chosen_ids``), None without one."""
     chosen_state: str | None = None
     """That variant's availability, None when it states none."""
-    chosen_price: str | None = None
-    """That variant's price above zero as its list states it (cents or not), else None."""
-    named_price: tuple[str, str | None] | None = None
-    """(amount, ISO code or None) of the object named like the product that states a price
-    above zero: what fills the price slots a page saves empty or as 0 placeholders."""
+    chosen_price: StatePrice | None = None
+    """That variant's price as its list states it (``script_offer.price_amount`` reads its
+    amount), else None."""
+    named_price: StatePrice | None = None
+    """The price of the first object named like the product that states one: what fills the
+    price slots a page saves empty or as 0 placeholders."""
 
 
 def script_product(
-    values: list[object], name: str | None, chosen_ids: frozenset[str] = frozenset()
+    values: list[object],
+    name: str | None,
+    chosen_ids: Callable[[], frozenset[str]] = frozenset,
 ) -> ScriptProduct:
     """The product's code and variants' stock from the page's script ``values``; the chosen
-    variant, the list member whose id is one of ``chosen_ids`` (the ids the page's address
-    and its buy form name: ``?variant=123``, ``<input type=hidden name=id value=123>``)."""
+    variant, the list member whose id, casefolded, is one of ``chosen_ids()`` (what names
+    the variant the page shows: ``variant_choice.chosen_values``; asked only when the
+    values hold a variant list)."""
     wanted = " ".join(name.split()).casefold() if name else None
     variants_code: str | None = None
     named_code: str | None = None
     found: list[str] = []
     states: list[str] = []
     chosen: dict[str, object] | None = None
-    named_price: tuple[str, str | None] | None = None
+    named_price: StatePrice | None = None
     budget = MAX_STATE_NODES
     for value in values:
         for container in json_containers(value):
             budget -= 1
             if budget < 0:
                 break
-            if chosen is None and chosen_ids and isinstance(container, list):
+            if chosen is None and isinstance(container, list):
                 chosen = _chosen_member(container, chosen_ids)
             if not isinstance(container, dict):
                 continue
             if named_price is None and wanted and _named_like(container, wanted):
-                named_price = _price_of(container)
+                named_price = paid_price(container)
             if variants_code is None:
                 variants_code = _code_of_variants(container)
             if not states:
@@ -100,14 +104,11 @@ def script_product(
     if chosen is not None:
         product.chosen_sku = _sku_of(chosen)
         product.chosen_state = _stock_state(chosen)
-        price = _price_of(chosen)
-        product.chosen_price = price[0] if price else None
+        product.chosen_price = paid_price(chosen)
     return product
 
 
 _NAME_KEYS = ("name", "title")
-_PRICE_KEYS = ("price", "salePrice", "finalPrice", "sale_price", "final_price", "display_price")
-_CURRENCY_KEYS = ("currency", "priceCurrency", "currencyCode", "currency_code")
 
 
 def _named_like(container: dict[str, object], wanted: str) -> bool:
@@ -117,37 +118,24 @@ def _named_like(container: dict[str, object], wanted: str) -> bool:
     )
 
 
-def _price_of(container: dict[str, object]) -> tuple[str, str | None] | None:
-    """The first price key's amount above zero, with the object's ISO currency code."""
-    for key in _PRICE_KEYS:
-        value = container.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            continue
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            continue
-        if amount.is_finite() and amount > 0:
-            currency = next(
-                (c.strip().upper() for k in _CURRENCY_KEYS
-                 if isinstance(c := container.get(k), str) and c.strip().upper() in ISO_CODES),
-                None,
-            )  # fmt: skip
-            return str(amount), currency
-    return None
-
-
-def _chosen_member(members: list[object], chosen_ids: frozenset[str]) -> dict[str, object] | None:
+def _chosen_member(
+    members: list[object], chosen_ids: Callable[[], frozenset[str]]
+) -> dict[str, object] | None:
     """The member of a variant list (two or more objects, each with an id) one of whose ids
     is chosen; None when none is or the list is no variant list."""
     if len(members) < 2 or not all(
         isinstance(m, dict) and any(k in m for k in _ID_KEYS) for m in members
     ):
         return None
+    chosen = chosen_ids()
     for member in members:
         assert isinstance(member, dict)
-        ids = {str(member[k]) for k in _ID_KEYS if isinstance(member.get(k), str | int)}
-        if not ids.isdisjoint(chosen_ids) and not isinstance(member.get("id"), bool):
+        ids = {
+            str(member[k]).strip().casefold()
+            for k in _ID_KEYS
+            if isinstance(member.get(k), str | int)
+        }
+        if not ids.isdisjoint(chosen) and not isinstance(member.get("id"), bool):
             return member
     return None
 
