@@ -55,20 +55,15 @@ def page_file(argument: str) -> Path:
 
 
 def check_page_url(url: str, option: str = "--url") -> str:
-    """``url`` if it is an absolute http(s) URL with a host; UserError (one line) otherwise:
-    relative links, currency hints and review ids are all read against it."""
-    from urllib.parse import urlsplit
+    """``url`` if it is an absolute http(s) URL with a host; UserError (one line) otherwise,
+    in the words the targets file's URLs get (``settings.written_urls.http_url``): relative
+    links, currency hints and review ids are all read against it."""
+    from settings.written_urls import http_url
 
     try:
-        parts = urlsplit(url)
-        host = parts.hostname
+        http_url(url)
     except ValueError as exc:
-        raise UserError(f"{option} {url[:80]!r} is not a URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise UserError(
-            f"{option} {url[:80]!r} is not an absolute http(s) URL; give the page's address, "
-            "e.g. https://shop.example/p/123"
-        )
+        raise UserError(f"{option} {exc}") from None
     return url
 
 
