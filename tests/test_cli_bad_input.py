@@ -334,6 +334,8 @@ def test_a_page_url_gets_the_same_words_everywhere(tmp_path: Path, url: str, mes
     [
         ("acme-shp", ["acme-shop", "nordlys"], "did you mean 'acme-shop'?"),
         ("zzz", ["acme-shop", "nordlys"], "sources: acme-shop, nordlys"),
+        # as import offers column names (SUGGEST_CUTOFF): at 0.6 'rating' was offered 'gtin'
+        ("rating", ["gtin", "nordlys"], "sources: gtin, nordlys"),
         ("zzz", [], "no source has crawled yet"),
     ],
 )
