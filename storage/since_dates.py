@@ -23,8 +23,11 @@ def latest_review_day(now: datetime | None = None) -> date:
     return moment.astimezone(UTC).date() + STORED_DAYS_AHEAD
 
 
-def future_since(since: date | None, now: datetime | None = None) -> str | None:
-    """The error for a ``--since`` no stored row can be as recent as, else None."""
+def future_since(
+    since: date | None, now: datetime | None = None, rows: str = "review"
+) -> str | None:
+    """The error for a ``--since`` no stored row can be as recent as, else None; ``rows``
+    names what is read ("offer", "finding"): "no offer is that recent"."""
     if since is not None and since > latest_review_day(now):
-        return f"--since {since} is in the future: no review is that recent"
+        return f"--since {since} is in the future: no {rows} is that recent"
     return None
