@@ -143,6 +143,7 @@ def register(app: typer.Typer) -> None:
 
         if url is not None:  # --url "" (an unset variable) is a mistake too
             check_page_url(url)
+        from settings.visible_text import visible_json
         from spiders.pipelines.stages import refusal_warnings
 
         path = page_file(file)
@@ -151,4 +152,6 @@ def register(app: typer.Typer) -> None:
         # never sees: checked as a crawl would check them, they are addressless.
         checked = page.offers if url else [_without_file_url(o) for o in page.offers]
         page.warnings += refusal_warnings(checked, page.reviews)
-        typer.echo(json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2))
+        # Bidi overrides in scraped text as JSON escapes: the same text to a JSON reader.
+        document = json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2)
+        typer.echo(visible_json(document))
