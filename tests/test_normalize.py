@@ -150,16 +150,9 @@ MONTH_TABLE_DATES = [
 """Review dates in languages whose month names the date parser reads from its month table
 (``spiders/extract/data/month_names.json``); dateparser is asked in the registered languages
 only."""
-_UNREAD = pytest.mark.xfail(strict=True, reason="month names of these languages not read yet")
 
 
-@pytest.mark.parametrize(
-    ("raw", "lang", "expected"),
-    [
-        row if row[0] == "4. märts 2026" else pytest.param(*row, marks=_UNREAD)
-        for row in MONTH_TABLE_DATES
-    ],
-)
+@pytest.mark.parametrize(("raw", "lang", "expected"), MONTH_TABLE_DATES)
 def test_review_dates_with_month_names_of_the_table(
     raw: str, lang: str | None, expected: date
 ) -> None:
