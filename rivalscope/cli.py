@@ -27,6 +27,7 @@ import rivalscope.commands
 from rivalscope import __version__
 from settings.pause_points import pause_point
 from settings.user_errors import UserError
+from settings.visible_text import visible_controls
 
 LOADING_PAUSE_POINT = "commands-loading"
 
@@ -186,7 +187,9 @@ def main() -> None:
     except ClickException as exc:
         # A usage mistake (bad option value, missing argument): one line, not a framed box.
         if type(exc).__name__ != "NoArgsIsHelpError":  # the help is printed already
-            typer.secho(f"error: {_usage_message(exc)}", fg=typer.colors.RED, err=True)
+            typer.secho(
+                f"error: {visible_controls(_usage_message(exc))}", fg=typer.colors.RED, err=True
+            )
         sys.exit(exc.exit_code)
     except typer.Abort:
         typer.secho("aborted", fg=typer.colors.YELLOW, err=True)
@@ -194,7 +197,7 @@ def main() -> None:
     except Exception as exc:
         full = _output_full(exc)
         if full is not None:  # `rivalscope export ... > file.csv` on a full disk
-            typer.secho(f"error: {full}", fg=typer.colors.RED, err=True)
+            typer.secho(f"error: {visible_controls(full)}", fg=typer.colors.RED, err=True)
             sys.exit(2)
         if not isinstance(exc, UserError):
             from storage.db import environment_error
@@ -202,7 +205,7 @@ def main() -> None:
             exc = environment_error(exc) or exc  # a read-only database file, a full disk
         if not isinstance(exc, UserError):
             raise
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {visible_controls(str(exc))}", fg=typer.colors.RED, err=True)
         sys.exit(2)
     if code == 130 and interrupted:
         # Typer turns Ctrl-C into exit status 130 without a word (a command that handles it

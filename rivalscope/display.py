@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import typer
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
@@ -52,6 +53,13 @@ class _Console(Console):
 
 
 console = command_console()
+
+
+def echo(message: str, *, err: bool = False, nl: bool = True, fg: str | None = None) -> None:
+    """``message`` printed as a line of plain text (``typer.secho``), its bidi overrides and
+    control characters shown as codes as ``console`` shows them (``visible_controls``): for
+    lines that may carry scraped names, titles, URLs or review text."""
+    typer.secho(visible_controls(message), err=err, nl=nl, fg=fg)
 
 
 LONG_WORD = 30

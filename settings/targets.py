@@ -50,7 +50,7 @@ from settings.languages import known_language_code
 from settings.schedule import AlertSettings, HealthSettings, ScheduleSettings
 from settings.user_errors import UserError
 from settings.user_files import UserFileError, read_user_text
-from settings.written_urls import parsed_url
+from settings.written_urls import http_url, parsed_url
 from settings.xpath_functions import called_functions, unknown_functions
 
 DEFAULT_TARGETS_FILE = "targets.toml"
@@ -497,14 +497,14 @@ class Source(_Strict):
     @classmethod
     def _http_urls(cls, value: list[str]) -> list[str]:
         for url in value:
-            _check_url(url)
+            http_url(url)
         return value
 
     @field_validator("sitemap")
     @classmethod
     def _http_sitemap(cls, value: str | None) -> str | None:
         if value is not None:
-            _check_url(value)
+            http_url(value)
         return value
 
     @field_validator("follow", "deny")
@@ -655,7 +655,7 @@ class Crawler(_Strict):
     @classmethod
     def _contact_is_a_page(cls, value: str) -> str:
         # Site owners follow it from their logs: a page they can open, not a word.
-        _check_url(value)
+        http_url(value)
         return value
 
     @field_validator("queue")
@@ -745,22 +745,6 @@ def check_queue_url(url: str) -> None:
         parsed.port  # noqa: B018 - raises on a port that is not a number
     except ValueError:
         raise ValueError(f"{url!r} has an invalid port") from None
-
-
-_HOST_FORBIDDEN = frozenset(' \t\r\n<>"{}|\\^`%')
-"""Characters no host name holds (a space, a quote...): such a URL would only fail mid-crawl."""
-
-
-def _check_url(url: str) -> None:
-    parsed = parsed_url(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ValueError(f"{url!r} is not an http(s) URL")
-    if any(ch in _HOST_FORBIDDEN or ord(ch) < 32 for ch in parsed.hostname):
-        raise ValueError(f"{url!r} has an invalid host {parsed.hostname!r}")
-    try:
-        parsed.port  # noqa: B018 - raises on a port that is not a number 0-65535
-    except ValueError:
-        raise ValueError(f"{url!r} has an invalid port; write e.g. http://host:8080/") from None
 
 
 def load_targets(path: str | Path = DEFAULT_TARGETS_FILE) -> Targets:

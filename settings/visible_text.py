@@ -21,3 +21,10 @@ def visible_controls(text: str) -> str:
     break or a tab written as its code (``\\u202e``), so none reorders or restyles what an
     analyst reads; other text unchanged."""
     return _HIDDEN.sub(_code, text)
+
+
+def visible_json(document: str) -> str:
+    """A JSON document (``json.dumps(..., ensure_ascii=False)``) with each such character
+    written as its JSON escape (``\\u202e``): shown as its code on a terminal, read back
+    as the same text by any JSON reader."""
+    return _HIDDEN.sub(lambda match: f"\\u{ord(match[0]):04x}", document)

@@ -26,6 +26,7 @@ from scrapy.crawler import Crawler
 from settings.records import PageExtraction
 from settings.targets import Crawler as CrawlerTable
 from settings.targets import Limits, toml_string
+from settings.written_urls import http_url
 from spiders.browser import (
     CHROMIUM_ARGS,
     SKIPPED_RESOURCES,
@@ -319,15 +320,13 @@ def read_page(
     told what is awaited (fetching, rendering) when a step takes over ``SLOW_STEP_S``
     (a module's function: the crawl may run in a child process)."""
     try:
-        scheme = urlparse(url).scheme
-    except ValueError as exc:  # "http://[::1": an unclosed IPv6 address
-        raise PageNotRead(f"{url!r} is not a URL ({exc})") from None
-    if scheme not in ("http", "https"):
-        raise PageNotRead(f"{url!r} is not an http(s) URL")
+        parsed = http_url(url)  # "http://[::1", "ftp://h/": as the targets file says it
+    except ValueError as exc:
+        raise PageNotRead(str(exc)) from None
     values = probe_settings(crawler, limits or Limits(), obey_robots=obey_robots)
     rendering = RENDER_TIMEOUT_S if chromium else 0.0
     limit = time_limit(values, 2, rendering)
-    hosts = hosts or (urlparse(url).hostname or "",)
+    hosts = hosts or (parsed.hostname or "",)
     job = partial(_read, url, chromium, hosts, on_slow)
     return run_in_crawl(values, job, limit, here=here)
 

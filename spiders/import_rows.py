@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import json
 import re
 import unicodedata
@@ -23,6 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import IO, Any
 
+from settings.close_names import close_names
 from settings.user_errors import UserError
 
 MAX_LINE_CHARS = 1_000_000
@@ -594,17 +594,8 @@ def _listed(names: list[str]) -> str:
     return f"{shown} and {len(names) - SHOWN_NAMES} more" if len(names) > SHOWN_NAMES else shown
 
 
-SUGGEST_CUTOFF = 0.75
-"""How like a name we read an unknown one must be to be suggested (difflib's ratio): at
-0.6, an offer file's 'rating' was offered 'gtin' (0.6), 'pric' -> 'price' is 0.89."""
-
-
 def _suggest(unknown: list[str], known: tuple[str, ...]) -> str:
-    hints = [
-        f"{name!r} -> {close[0]!r}"
-        for name in unknown
-        if (close := difflib.get_close_matches(name, known, n=1, cutoff=SUGGEST_CUTOFF))
-    ]
+    hints = [f"{name!r} -> {close[0]!r}" for name in unknown if (close := close_names(name, known))]
     return f" (did you mean {', '.join(hints)}?)" if hints else ""
 
 

@@ -8,12 +8,14 @@ scales) and the pipeline (which validates them) alike.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 import warnings
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 from lxml.html import defs as html_defs
 
@@ -277,6 +279,9 @@ _ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 # Month names (and their inflected and abbreviated forms) of the languages reviews come in,
 # so the common "12. mars 2026" / "5 lutego 2026" / "March 3, 2026" skip dateparser, which
 # costs about 2 ms a call.
+# The written dates the extraction heuristics look for (``find_date``) and the price guard
+# (``month_number``) read this list; the review date parser reads ``MONTH_TABLE`` after it.
+# (Reading the table there too changes extraction: it awaits the extraction benchmarks.)
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     [
@@ -299,6 +304,22 @@ for _number, _names in enumerate(
         _MONTHS.setdefault(_name, _number)
 
 
+MONTH_TABLE = Path(__file__).parent / "extract" / "data" / "month_names.json"
+"""Month names per language (``benchmarks/month_table.py``, from the CLDR data dateparser
+ships): the review date parser reads day-month-year, month-day-year and year-month-day
+("2026. március 4.") dates with them in every language of the table."""
+
+
+@lru_cache(maxsize=1)
+def _table_months() -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    for table in json.loads(MONTH_TABLE.read_text(encoding="utf-8")).values():
+        for number, names in enumerate(table, 1):
+            for name in names:
+                numbers.setdefault(name, number)
+    return numbers
+
+
 def month_number(word: str) -> int | None:
     """1-12 for a month name or its abbreviation in any of the table's languages
     ("Mai", "maja", "déc."), else None."""
@@ -311,6 +332,9 @@ _DAY_MONTH_YEAR = re.compile(
 )
 _MONTH_DAY_YEAR = re.compile(
     r"(?<![^\W\d_])([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"
+)
+_YEAR_NAMED_MONTH_DAY = re.compile(
+    r"(?<![\d.])(\d{4})\.?\s+([^\W\d_]+)\.?\s+(\d{1,2})(?:\.|(?![\d.]))"
 )
 _YEAR_MONTH_DAY = re.compile(r"(?<![\d./-])(\d{4})([./-])(\d{1,2})\2(\d{1,2})(?![\d./-])")
 _BARE_NUMBER = re.compile(r"\s*[-+]?\d{1,9}(?:[.,]\d+)?\s*")
@@ -349,15 +373,28 @@ def _date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _named_month_date(raw: str) -> date | bool | None:
-    """The first day-month-year or month-day-year with a known month name; False if none."""
-    for pattern, order in ((_DAY_MONTH_YEAR, (0, 1, 2)), (_MONTH_DAY_YEAR, (1, 0, 2))):
+_NAMED_SHAPES = ((_DAY_MONTH_YEAR, (0, 1, 2)), (_MONTH_DAY_YEAR, (1, 0, 2)))
+"""Day-month-year and month-day-year, each with the order of its (day, month, year) groups."""
+_TABLE_SHAPES = (*_NAMED_SHAPES, (_YEAR_NAMED_MONTH_DAY, (2, 1, 0)))
+"""... and year-month-day ("2026. március 4."), read with the month table."""
+
+
+def _month_name_date(
+    raw: str, months: dict[str, int], shapes: tuple[tuple[re.Pattern[str], tuple[int, ...]], ...]
+) -> date | bool | None:
+    """The first date of one of ``shapes`` whose month ``months`` names; False if none."""
+    for pattern, order in shapes:
         for match in pattern.finditer(raw):
             day, month_name, year = (match.group(i + 1) for i in order)
-            month = _MONTHS.get(month_name.casefold())
+            month = months.get(month_name.casefold())
             if month is not None:
                 return _date(int(year), month, int(day))
     return False
+
+
+def _named_month_date(raw: str) -> date | bool | None:
+    """The first day-month-year or month-day-year with a known month name; False if none."""
+    return _month_name_date(raw, _MONTHS, _NAMED_SHAPES)
 
 
 def _numeric_date(raw: str, language: str | None) -> date | bool | None:
@@ -426,7 +463,8 @@ def parse_review_date(raw: str | None, language: str | None = None) -> date | No
     """A review's publication date from any of our languages' formats.
 
     Written dates are read directly (``find_date``: no guess when a numeric date's
-    day/month order is unclear); other text ("2 days ago", "hier") goes through
+    day/month order is unclear), then with a month name of any language of the month table
+    (``MONTH_TABLE``); other text ("2 days ago", "hier") goes through
     dateparser (cached, because review lists repeat the same dates). Unparseable -> None.
     """
     if not raw:
@@ -440,6 +478,10 @@ def parse_review_date(raw: str | None, language: str | None = None) -> date | No
         return found if isinstance(found, date) else None
     if _BARE_NUMBER.fullmatch(raw):
         return None
+    # Hungarian, Turkish, Czech...: month names of languages dateparser is not asked in
+    named = _month_name_date(raw, _table_months(), _TABLE_SHAPES)
+    if named is not False:
+        return named if isinstance(named, date) else None
     return _dateparser_date(raw, language)
 
 

@@ -72,6 +72,8 @@ class Dataset:
     fields: tuple[Field, ...]
     query: Callable[[date | None, int | None], Select[Any]]
     """(since, company id) -> the ordered query, columns in ``fields`` order."""
+    row: str
+    """What a row is, as an error names it: "--since ...: no offer is that recent"."""
 
 
 def _table(name: str) -> Table:
@@ -354,6 +356,7 @@ DATASETS = {
             "sentiment_model:text also_products:text edited_at:timestamp"
         ),
         _reviews,
+        "review",
     ),
     "offers": Dataset(
         "offers",
@@ -364,6 +367,7 @@ DATASETS = {
             "first_seen_at:timestamp last_seen_at:timestamp"
         ),
         _offers,
+        "offer",
     ),
     "prices": Dataset(
         "prices",
@@ -373,6 +377,7 @@ DATASETS = {
             "url:text in_force_at_since:bool"
         ),
         _prices,
+        "price",
     ),
     "opinions": Dataset(
         "opinions",
@@ -382,6 +387,7 @@ DATASETS = {
             "term:text sentence:text"
         ),
         _opinions,
+        "opinion",
     ),
     "findings": Dataset(
         "findings",
@@ -396,6 +402,7 @@ DATASETS = {
             "p_value:float p_adjusted:float own_base:text"
         ),
         _findings,
+        "finding",
     ),
 }
 
@@ -580,7 +587,9 @@ def export(
         raise ExportError(f"{out} is a folder: name a file with --out")
     if out is not None and not out.parent.is_dir():
         raise ExportError(f"folder {out.parent} does not exist")
-    if (future := future_since(since)) is not None:  # as `report` refuses it: no empty file
+    if (
+        future := future_since(since, rows=dataset.row)
+    ) is not None:  # as `report` refuses it: no empty file
         raise ExportError(future)
     company_id = None if company is None else company_id_for(engine, company)
     batches = stream_rows(engine, dataset, since, company_id)

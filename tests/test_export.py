@@ -235,8 +235,14 @@ def test_a_since_in_the_future_is_refused_as_the_report_refuses_it(
     said = "--since 2099-01-01 is in the future: no review is that recent"
     folder = tmp_path / "out"
     folder.mkdir()
-    with pytest.raises(ExportError, match=f"^{said}$"):
-        export(engine, "offers", "csv", out=folder / "o.csv", since=date(2099, 1, 1))
+    for dataset, row in (
+        ("offers", "offer"),
+        ("prices", "price"),
+        ("opinions", "opinion"),
+        ("findings", "finding"),
+    ):  # each names what it exports: an offer export said "no review is that recent"
+        with pytest.raises(ExportError, match=f"^{said.replace('review', row)}$"):
+            export(engine, dataset, "csv", out=folder / "o.csv", since=date(2099, 1, 1))
     out = folder / "reviews.csv"
     runs = {
         command: subprocess.run(

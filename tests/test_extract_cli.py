@@ -154,3 +154,57 @@ def test_a_variant_page_lists_the_shoppers_view_then_each_variant_once() -> None
     assert [sorted(o) for o in offers] == [sorted(e) for e in expected]
     for got, want in zip(offers, expected, strict=True):
         assert got == want
+
+
+HIDDEN_NAMES = ["Evil\u202eoC", "Esc\x1b[31mRed", "Ann\u2066B"]
+"""Names holding a bidi override or isolate, or an escape sequence, as a scraped page may."""
+
+
+def test_scraped_text_shows_its_bidi_and_control_characters_as_escapes(tmp_path: Path) -> None:
+    """extract printed a review text's U+202E raw (json.dumps with ensure_ascii=False), so
+    the terminal reversed the rest of the line; now written as the JSON escape ``\\u202e``,
+    which a JSON reader reads back as the same text."""
+    markup = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Kettle \u202eelttek",
+        "review": [
+            {
+                "@type": "Review",
+                "reviewBody": f"Review by {name}: it boils water fast and stays quiet.",
+                "reviewRating": {"@type": "Rating", "ratingValue": 4, "bestRating": 5},
+            }
+            for name in HIDDEN_NAMES
+        ],
+    }
+    page = tmp_path / "page.html"
+    page.write_text(
+        f'<html><head><script type="application/ld+json">{json.dumps(markup)}</script></head>'
+        "<body><h1>Kettle</h1></body></html>",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["extract", str(page), "--url", URL])
+    assert result.exit_code == 0, result.output
+    assert not {"\u202e", "\u2066", "\x1b"} & set(result.output)
+    assert "Evil\\u202eoC" in result.output
+    document = json.loads(result.output)
+    texts = [review["text"] for review in document["reviews"]]
+    assert texts == [
+        f"Review by {name}: it boils water fast and stays quiet." for name in HIDDEN_NAMES
+    ]
+    assert document["offers"][0]["name"] == "Kettle \u202eelttek"
+
+
+def test_an_error_line_shows_a_names_control_characters_as_codes(tmp_path: Path) -> None:
+    """The one-line error printed a file name (saved under a page's title) with its U+202E and
+    ESC raw: the terminal reordered or recoloured the line."""
+    name = "Evil\u202eoC \x1b[31mred.html"
+    run = subprocess.run(
+        [sys.executable, "-m", "rivalscope", "extract", name],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip() == "error: Evil\\u202eoC \\x1b[31mred.html: no such file"

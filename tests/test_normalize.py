@@ -128,6 +128,37 @@ def test_extracted_ratings_reach_validation_unclamped(
     assert review_problem(review) == problem
 
 
+MONTH_TABLE_DATES = [
+    # written before the month table was read (main read 1 of 16: "4. märts 2026")
+    ("2026. március 4.", "hu", date(2026, 3, 4)),
+    ("2026. márc. 4.", "hu", date(2026, 3, 4)),
+    ("Értékelés: 2025. december 18.", None, date(2025, 12, 18)),
+    ("4 Mart 2026", "tr", date(2026, 3, 4)),
+    ("17 Ağustos 2025 Pazar", None, date(2025, 8, 17)),
+    ("4. března 2026", "cs", date(2026, 3, 4)),
+    ("12. listopadu 2025", None, date(2025, 11, 12)),
+    ("18. júla 2025", "sk", date(2025, 7, 18)),
+    ("4. maaliskuuta 2026", "fi", date(2026, 3, 4)),
+    ("Arvosteltu 18. heinäkuuta 2025", None, date(2025, 7, 18)),
+    ("4. märts 2026", "et", date(2026, 3, 4)),
+    ("4. marec 2026", "sl", date(2026, 3, 4)),
+    ("4 марта 2026 г.", "ru", date(2026, 3, 4)),
+    ("4 березня 2026", "uk", date(2026, 3, 4)),
+    ("4 Μαρτίου 2026", "el", date(2026, 3, 4)),
+    ("4 март 2026 г.", "bg", date(2026, 3, 4)),
+]
+"""Review dates in languages whose month names the date parser reads from its month table
+(``spiders/extract/data/month_names.json``); dateparser is asked in the registered languages
+only."""
+
+
+@pytest.mark.parametrize(("raw", "lang", "expected"), MONTH_TABLE_DATES)
+def test_review_dates_with_month_names_of_the_table(
+    raw: str, lang: str | None, expected: date
+) -> None:
+    assert parse_review_date(raw, lang) == expected
+
+
 @pytest.mark.parametrize(
     ("raw", "lang", "expected"),
     [

@@ -67,7 +67,7 @@ def crawl(
     Example: rivalscope crawl --targets targets.toml acme-shop
     """
     # Imported here so that `rivalscope --help` does not pay for Scrapy and SQLAlchemy.
-    from rivalscope.display import print_collection_summary
+    from rivalscope.display import echo, print_collection_summary
     from settings.targets import load_targets
     from spiders.runner import check_log_level, run_crawls
     from storage.crawl_summary import company_summaries, crawl_runs
@@ -100,7 +100,7 @@ def crawl(
     for report in (check_and_notify(engine, name, plan) for name in judged):
         if not report.healthy:
             unhealthy.add(report.source)
-            typer.secho(f"unhealthy: {report.source}: {report.reason}", fg="yellow", err=True)
+            echo(f"unhealthy: {report.source}: {report.reason}", fg="yellow", err=True)
     engine.dispose()
     raise typer.Exit(_exit_status(results, runs, interrupted, said=unhealthy))
 
@@ -121,6 +121,7 @@ def _queue_crawl(
     plan: Targets, targets: Path, sources: list[str] | None, queue: str | None, url: str
 ) -> None:
     """Seed the shared queue: one crawl run per source, for the workers to serve."""
+    from rivalscope.display import echo
     from settings.targets import TargetsError, check_queue_url
     from spiders.distributed.seed import seed_runs
 
@@ -137,7 +138,7 @@ def _queue_crawl(
     results = seed_runs(plan, targets.read_text(encoding="utf-8"), sources or None, queue_url, url)
     for result in results:
         if result.refused:
-            typer.secho(f"not queued: {result.refused}", fg="red", err=True)
+            echo(f"not queued: {result.refused}", fg="red", err=True)
         else:
             typer.echo(
                 f"queued {result.source}: crawl run {result.run_id}, "
@@ -155,9 +156,11 @@ def _exit_status(
 ) -> int:
     """0 when every source was crawled; says in one line per problem why not (unless the
     health checks said it already: the sources in ``said``)."""
+    from rivalscope.display import echo
+
     for result in results:
         if result.refused:
-            typer.secho(f"not crawled: {result.refused}", fg="red", err=True)
+            echo(f"not crawled: {result.refused}", fg="red", err=True)
     if interrupted:
         pages = sum(r.pages for r in interrupted)
         typer.secho(
@@ -180,7 +183,7 @@ def _exit_status(
 
         run = runs.get(result.run_id or 0)
         why = (run_reason(run) if run is not None else "") or "no page answered"
-        typer.secho(f"nothing fetched from {result.source}: {why}", fg="red", err=True)
+        echo(f"nothing fetched from {result.source}: {why}", fg="red", err=True)
     if any(r.refused for r in results):
         return 2
     return 1 if empty else 0

@@ -55,20 +55,15 @@ def page_file(argument: str) -> Path:
 
 
 def check_page_url(url: str, option: str = "--url") -> str:
-    """``url`` if it is an absolute http(s) URL with a host; UserError (one line) otherwise:
-    relative links, currency hints and review ids are all read against it."""
-    from urllib.parse import urlsplit
+    """``url`` if it is an absolute http(s) URL with a host; UserError (one line) otherwise,
+    in the words the targets file's URLs get (``settings.written_urls.http_url``): relative
+    links, currency hints and review ids are all read against it."""
+    from settings.written_urls import http_url
 
     try:
-        parts = urlsplit(url)
-        host = parts.hostname
+        http_url(url)
     except ValueError as exc:
-        raise UserError(f"{option} {url[:80]!r} is not a URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise UserError(
-            f"{option} {url[:80]!r} is not an absolute http(s) URL; give the page's address, "
-            "e.g. https://shop.example/p/123"
-        )
+        raise UserError(f"{option} {exc}") from None
     return url
 
 
@@ -148,6 +143,7 @@ def register(app: typer.Typer) -> None:
 
         if url is not None:  # --url "" (an unset variable) is a mistake too
             check_page_url(url)
+        from settings.visible_text import visible_json
         from spiders.pipelines.stages import refusal_warnings
 
         path = page_file(file)
@@ -156,4 +152,6 @@ def register(app: typer.Typer) -> None:
         # never sees: checked as a crawl would check them, they are addressless.
         checked = page.offers if url else [_without_file_url(o) for o in page.offers]
         page.warnings += refusal_warnings(checked, page.reviews)
-        typer.echo(json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2))
+        # Bidi overrides in scraped text as JSON escapes: the same text to a JSON reader.
+        document = json.dumps(page_document(page, explain=explain), ensure_ascii=False, indent=2)
+        typer.echo(visible_json(document))

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from rivalscope.display import command_console, keyless_warning, print_table
+from rivalscope.display import command_console, echo, keyless_warning, print_table
 from rivalscope.options import DbOption
 
 console = command_console()
@@ -134,7 +134,7 @@ def report(
     if result.keyless:
         typer.secho(keyless_warning(result.keyless), fg="yellow", err=True)
     for warning in result.unhealthy_sources:
-        typer.secho(f"warning: {warning}", fg="yellow", err=True)
+        echo(f"warning: {warning}", fg="yellow", err=True)
     if result.reviews_in_scope == 0:
         # "none significant" read as if the reviews had been compared: there were none
         typer.secho(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated
 
 import typer
@@ -18,6 +17,7 @@ from rivalscope.display import (
     run_pages_unread,
 )
 from rivalscope.options import DbOption
+from settings.close_names import close_names
 from settings.user_errors import UserError
 
 KINDS = ("review", "offer")
@@ -169,7 +169,7 @@ def check_source(name: str, names: list[str]) -> None:
     """UserError for a source the database does not hold, with the closest names."""
     if name in names:
         return
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    close = close_names(name, names, n=3)
     hint = (
         f"did you mean {' or '.join(map(repr, close))}?"
         if close

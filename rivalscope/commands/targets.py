@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from rivalscope.display import console, counted, print_table
+from rivalscope.display import console, counted, echo, print_table
 from rivalscope.options import DbOption, TargetsOption
 from rivalscope.process import one_command_process
 from settings.user_errors import UserError
@@ -66,7 +66,7 @@ def _crawler_table(targets: Path | None) -> Crawler:
 
 def _say_waiting(what: str) -> None:
     """One line on stderr while a slow page is awaited (stdout keeps the pasteable output)."""
-    typer.echo(f"{what} ...", err=True)
+    echo(f"{what} ...", err=True)
 
 
 RenderOption = Annotated[
@@ -405,11 +405,11 @@ def suggest(
             f"{exc}; if its reviews are loaded by JavaScript, add --render (or see "
             f"`rivalscope targets detect {url}`)"
         ) from None
-    typer.echo(f"# {suggestion.blocks} review blocks matched {suggestion.review!r}; first block:")
+    echo(f"# {suggestion.blocks} review blocks matched {suggestion.review!r}; first block:")
     for name, value in suggestion.samples.items():
-        typer.echo(f"#   {name}: {value[:70]}")
+        echo(f"#   {name}: {value[:70]}")
     if suggestion.auto_reviews:
-        typer.echo(
+        echo(
             f"# these selectors read {suggestion.reviews_read} of the {suggestion.auto_reviews}"
             " reviews auto extraction finds on this page"
             + (
@@ -421,23 +421,23 @@ def suggest(
     if suggestion.fields_lost:
         *some, last = suggestion.fields_lost
         lost = f"{', '.join(some)} and {last}" if some else last
-        typer.echo(
+        echo(
             f"# auto extraction also reads the {lost} of these reviews, which no selector"
             f' here reads: mode = "selectors" would lose them; keep mode = "auto" (these'
             " selectors under it replace only what they read)"
         )
-        typer.echo("# Paste under your [[company.source]].")
+        echo("# Paste under your [[company.source]].")
     elif suggestion.auto_carriers and "layout" not in suggestion.auto_carriers:
         # Auto reads every review here from the page's markup or its JSON, which `targets
         # detect` proposes as mode = "auto": advising "selectors" would contradict it.
-        typer.echo(
+        echo(
             f"# auto extraction reads these reviews from {', '.join(suggestion.auto_carriers)},"
             ' which outlasts a change of layout: keep mode = "auto", as `targets detect`'
             " proposes (these selectors under it replace only what they read)"
         )
-        typer.echo("# Paste under your [[company.source]].")
+        echo("# Paste under your [[company.source]].")
     else:
-        typer.echo('# Paste under your [[company.source]] and set mode = "selectors".')
+        echo('# Paste under your [[company.source]] and set mode = "selectors".')
     typer.echo(suggestion.to_toml(), nl=False)
 
 
@@ -509,11 +509,10 @@ def detect(
 
 
 def _say(line: str) -> None:
-    """A line that may hold page-derived text (URLs, ids, a link), control characters
-    dropped (``clean_text``): a page cannot send escape sequences to the terminal."""
-    from spiders.raw_fields import clean_text
-
-    typer.echo(clean_text(line) or "")
+    """A line that may hold page-derived text (URLs, ids, a link), its bidi overrides and
+    control characters shown as codes (``echo``): a page cannot send escape sequences to
+    the terminal nor reorder the line."""
+    echo(line)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,11 +4,12 @@ and counts the reason)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from settings.records import OfferItem, ReviewItem
+from storage.since_dates import STORED_DAYS_AHEAD
 
 MAX_PRICE = Decimal("100000000")  # above this a "price" is a phone number or an id
 MAX_TEXT = 50_000
@@ -24,7 +25,7 @@ def offer_problem(offer: OfferItem, now: datetime | None = None) -> str | None:
         return "url_not_http"  # e.g. javascript:, which a report or spreadsheet would open
     if offer.observed_at is not None:  # only imports date their offers
         now = now or datetime.now(UTC)
-        if offer.observed_at > now + timedelta(days=1):
+        if offer.observed_at > now + STORED_DAYS_AHEAD:
             return "date_in_future"
         if offer.observed_at.date() < EARLIEST_REVIEW:
             return "date_too_old"
@@ -60,7 +61,7 @@ def review_problem(review: ReviewItem, today: date | None = None) -> str | None:
         if not -1e-9 <= norm <= 1 + 1e-9:
             return "rating_outside_scale"
     if review.published is not None:
-        if review.published > today + timedelta(days=1):
+        if review.published > today + STORED_DAYS_AHEAD:
             return "date_in_future"
         if review.published < EARLIEST_REVIEW:
             return "date_too_old"
