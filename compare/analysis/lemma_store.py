@@ -27,6 +27,8 @@ from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictiona
 from settings.mapped_arrays import cache_root
 
 BUILD_BATCH = 50_000
+MMAP_BYTES = 1 << 30
+"""Mapped bytes of a dictionary file at most (Polish's is ~120 MB)."""
 
 
 def cache_folder() -> Path:
@@ -82,6 +84,9 @@ class SqliteLemmaMap(Mapping[str, str]):
             self._connection = sqlite3.connect(
                 f"file:{self._path}?mode=ro&immutable=1", uri=True, check_same_thread=False
             )
+            # pages read in place from the mapped file, not copied through SQLite's page
+            # cache: a look-up ~3.7 -> ~2.9 µs (a new token's lemma takes about three)
+            self._connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self._pid = os.getpid()
         return self._connection
 

@@ -66,6 +66,8 @@ Tokens = tuple[list[str], list[bool]]
 
 def fold_accents(word: str) -> str:
     """The word without its diacritics ("génial" -> "genial", "źle" -> "zle", "ł" -> "l")."""
+    if word.isascii():  # no diacritics to drop (most lexicon words: a third of the maps' CPU)
+        return word
     decomposed = unicodedata.normalize("NFD", word.translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -106,7 +108,8 @@ def _is_word(token: str, language: str) -> bool:
 
 
 def _known(token: str, language: str, words: frozenset[str]) -> bool:
-    return token in words or lemma(token, language) in words or _is_word(token, language)
+    # the dictionary's one look-up before the lemma's several (the same answer: both pure)
+    return token in words or _is_word(token, language) or lemma(token, language) in words
 
 
 def _shortened(token: str) -> Iterable[str]:

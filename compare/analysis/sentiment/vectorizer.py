@@ -132,17 +132,20 @@ class FeatureVectorizer:
         self.vocabulary: dict[str, int] = {}
         self._char_columns = _CharColumns(self)
         self._char_mask: np.ndarray | None = None
+        self._ordered: tuple[dict[str, int], np.ndarray] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_char_columns", None)  # caches, rebuilt on use
         state.pop("_char_mask", None)
+        state.pop("_ordered", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._char_columns = _CharColumns(self)
         self._char_mask = None
+        self._ordered = None
 
     def char_column_mask(self) -> np.ndarray:
         """Which vocabulary columns are character n-grams (``CHAR_PREFIX``); callers must
@@ -205,10 +208,20 @@ class FeatureVectorizer:
         columns' (the vocabulary is sorted, so a subset of it is too). This vectoriser must
         have been fitted (its vocabulary in column order)."""
         out = FeatureVectorizer(self.language, self.char_low, self.char_high)
-        ordered = list(self.vocabulary)
-        out.vocabulary = {ordered[column]: i for i, column in enumerate(columns.tolist())}
+        kept = self._ordered_features()[columns].tolist()
+        out.vocabulary = dict(zip(kept, range(len(kept)), strict=True))
         out._char_mask = self.char_column_mask()[columns]
         return out
+
+    def _ordered_features(self) -> np.ndarray:
+        """The vocabulary's features in column order, as an array (kept while the vocabulary
+        is the same dictionary: a guard restricts one vocabulary to each of its folds)."""
+        kept = self._ordered
+        if kept is None or kept[0] is not self.vocabulary or len(kept[1]) != len(self.vocabulary):
+            features = np.empty(len(self.vocabulary), dtype=object)
+            features[:] = list(self.vocabulary)
+            kept = self._ordered = (self.vocabulary, features)
+        return kept[1]
 
     def columns_in(self, other: FeatureVectorizer) -> np.ndarray:
         """Each of ``other``'s vocabulary columns' number in this vocabulary (-1: a feature
@@ -261,15 +274,12 @@ class FeatureVectorizer:
         return self
 
     def _fit_features(self, feature_lists: list[list[str]], token_lists: list[list[str]]) -> None:
-        features: set[str] = set()
-        words: set[str] = set()
-        for row, tokens in zip(feature_lists, token_lists, strict=True):
-            features.update(row)
-            words.update(tokens)
-        for word in words:
-            features.update(self._chars(word))
+        # the sets filled in C, not row by row (the same features, sorted)
+        features = set(chain.from_iterable(feature_lists))
+        words = set(chain.from_iterable(token_lists))
+        features.update(chain.from_iterable(map(self._chars, words)))
         ordered = sorted(features)
-        self.vocabulary = {feature: i for i, feature in enumerate(ordered)}
+        self.vocabulary = dict(zip(ordered, range(len(ordered)), strict=True))
         self._char_columns = _CharColumns(self)
         # the features with CHAR_PREFIX are one run of the sorted vocabulary
         self._char_mask = np.zeros(len(ordered), dtype=bool)
