@@ -816,6 +816,18 @@ def test_a_control_character_in_a_json_array_is_said_once(tmp_path: Path) -> Non
     assert "Invalid control character at line 1" in row.reason, row
 
 
+def test_a_cut_json_line_is_said_once(tmp_path: Path) -> None:
+    """JSON lines too: a file cut short ended in "Unterminated string starting at at column
+    10" (found by user-audit4)."""
+    from spiders.import_rows import BadRow, read_rows
+
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"text": "fine", "rating": 4}\n{"text": "cut sh', encoding="utf-8")
+    *_, (number, row) = read_rows(path, "utf-8", ("text", "rating"))
+    assert isinstance(row, BadRow) and number == 2, row
+    assert row.reason == "not valid JSON (Unterminated string starting at column 10)", row
+
+
 def test_a_dry_run_refuses_a_second_own_company_as_the_import_does(tmp_path: Path) -> None:
     """`import --dry-run --own` for a competitor said "3 new reviews would be stored" (exit
     0) while the import itself refused it: another company is the own one (found by
