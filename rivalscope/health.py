@@ -315,20 +315,25 @@ def health_notice(report: HealthReport) -> Notice | None:
     return Notice(kind="health", key=key, title=title, message=message, data=data)
 
 
-def check_and_notify(engine: Engine, source_name: str, targets: Targets) -> HealthReport:
-    """``check_health`` with the targets file's thresholds, then log/POST any notice."""
+def check_and_notify(
+    engine: Engine, source_name: str, targets: Targets, *, says_unhealthy: bool = False
+) -> HealthReport:
+    """``check_health`` with the targets file's thresholds, then log/POST any notice.
+    ``says_unhealthy``: the caller prints an unhealthy verdict itself, so its notice is
+    recorded and sent but not logged (`crawl` printed each reason twice, once as a log line)."""
     report = check_health(engine, source_name, targets.health)
     notice = health_notice(report)
     retry_undelivered(engine, "health", targets.health.targets())
     if notice is not None:
-        send_notice(engine, notice, targets.health.targets())
+        logged = report.healthy or not says_unhealthy
+        send_notice(engine, notice, targets.health.targets(), logged=logged)
     return report
 
 
 def check_and_log(engine: Engine, source_name: str, targets: Targets) -> None:
     """``check_and_notify`` for the worker that ends a distributed run: the verdict goes to
     the worker's log (`crawl` prints it instead)."""
-    report = check_and_notify(engine, source_name, targets)
+    report = check_and_notify(engine, source_name, targets, says_unhealthy=True)
     if not report.healthy:
         log.warning("unhealthy: %s: %s", report.source, report.reason)
 

@@ -173,9 +173,9 @@ def _deliver_row(session: Session, row: NoticeSent, targets: list[str]) -> None:
     session.commit()
 
 
-def send_notice(engine: Engine, notice: Notice, targets: list[str]) -> bool:
+def send_notice(engine: Engine, notice: Notice, targets: list[str], *, logged: bool = True) -> bool:
     """Log, record and deliver ``notice`` unless its key was recorded before; True if it
-    is new."""
+    is new. ``logged=False``: the caller says it in its own words (not logged twice)."""
     with Session(engine) as session:
         if session.exec(select(NoticeSent).where(NoticeSent.key == notice.key)).first():
             return False
@@ -191,8 +191,9 @@ def send_notice(engine: Engine, notice: Notice, targets: list[str]) -> bool:
             session.commit()
         except IntegrityError:  # another process recorded it a moment ago
             return False
-        level = logging.INFO if notice.data.get("healthy") else logging.WARNING
-        log.log(level, "%s: %s", notice.title, notice.message)
+        if logged:
+            level = logging.INFO if notice.data.get("healthy") else logging.WARNING
+            log.log(level, "%s: %s", notice.title, notice.message)
         if targets:
             _deliver_row(session, row, targets)
     return True

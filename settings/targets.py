@@ -443,6 +443,34 @@ class ReviewApi(_Strict):
 _SOURCE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
 
 
+CRON_FIELDS = (
+    ("minute", "0-59"),
+    ("hour", "0-23"),
+    ("day of month", "1-31"),
+    ("month", "1-12 or jan-dec"),
+    ("day of week", "0-6 or sun-sat"),
+)
+"""The five fields of a cron expression, in order, with the values each takes."""
+
+
+def _cron_fault(value: str) -> str:
+    """Why a 5-field ``value`` croniter refuses is no schedule, naming its field: "'0 25 * * *'
+    is not a 5-field cron expression" read as if it lacked a field."""
+    from croniter import croniter
+
+    fields = value.split()
+    bad = [
+        f"its {name} field {field!r} is not valid (it takes {values})"
+        for at, (field, (name, values)) in enumerate(zip(fields, CRON_FIELDS, strict=True))
+        if not croniter.is_valid(" ".join(field if i == at else "*" for i in range(5)))
+    ]
+    return (
+        f"{value!r} is not a cron expression: "
+        + ("; ".join(bad) or "its fields do not combine")
+        + ' (minute hour day-of-month month day-of-week, e.g. "0 4 * * *": 04:00 daily)'
+    )
+
+
 class Source(_Strict):
     """One place to crawl for a company: a review site, a shop, a pricing page."""
 
@@ -534,10 +562,12 @@ class Source(_Strict):
             return None
         from croniter import CroniterBadDateError, croniter
 
-        if len(value.split()) != 5 or not croniter.is_valid(value):
+        if len(value.split()) != 5:
             raise ValueError(
                 f'{value!r} is not a 5-field cron expression, e.g. "0 4 * * *" (04:00 daily)'
             )
+        if not croniter.is_valid(value):
+            raise ValueError(_cron_fault(value))
         try:
             croniter(value).get_next(float)
         except CroniterBadDateError:  # e.g. "0 0 30 2 *" (30 February)

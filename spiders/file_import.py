@@ -106,6 +106,8 @@ STORE_AHEAD = 3
 Item = TypeVar("Item", ReviewItem, OfferItem)
 
 
+PROGRESS_ROWS = 1000
+"""Rows between two calls of an import's ``on_rows``."""
 MAX_LISTED_BAD = 200
 """Rejected rows kept with their line number (all are counted, by reason)."""
 MAX_RATING_SCALE = 1000.0
@@ -132,6 +134,9 @@ class ImportSource:
     """Without ``--language``: a tag ordering the numeric dates that could be either ("en-GB"
     day first, "en-US" month first) as the file's own unambiguous dates are written
     (``file_date_order``)."""
+    on_rows: Callable[[str, int], None] | None = None
+    """Told (what the import is doing, rows read so far) every ``PROGRESS_ROWS`` rows of a
+    full pass over the file (``rivalscope import`` shows it on a terminal)."""
 
 
 @dataclass
@@ -550,6 +555,7 @@ def import_file(
     dry_run: bool = False,
     renamed: Mapping[str, str] | None = None,
     rating_scale: tuple[float, float] | None = None,
+    on_rows: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
     """Import one file for ``company``; see the module docstring.
 
@@ -558,6 +564,8 @@ def import_file(
     ``dry_run`` checks every row against the database and writes nothing.
     ``renamed``: the file's columns read under our names (``--column text=Kommentar``).
     ``rating_scale``: (worst, best) of ratings whose row states no best (``--rating-scale``).
+    ``on_rows``: called with what the import is doing and the rows it has read, every
+    ``PROGRESS_ROWS`` rows of a pass over the whole file (a large file takes minutes).
     """
     # The cores' use is measured from here to the choice of a detection process (the checks
     # below take a few tenths of a second on a file large enough for one).
@@ -570,7 +578,9 @@ def import_file(
     # before the run is recorded: a refused file leaves none
     check_header(path, encoding, kind, renamed)
     report = ImportReport(kind=kind, dry_run=dry_run, created_company=not exists)
-    source = ImportSource(path, encoding, dict(renamed or {}), date_hint, rating_scale)
+    source = ImportSource(
+        path, encoding, dict(renamed or {}), date_hint, rating_scale, on_rows=on_rows
+    )
     if kind == "reviews" and rating_scale is None:
         check_rating_scale(source)
     if date_hint is None:
@@ -630,8 +640,11 @@ def _checked_rows(
     report: ImportReport,
 ) -> Iterator[tuple[int, Item]]:
     """(line, item) for each valid row of the file; bad rows go to ``report``."""
+    doing = "checking rows (dry run)" if report.dry_run else "importing rows"
     for number, row in read_rows(source.path, source.encoding, columns, source.renamed):
         report.rows += 1
+        if source.on_rows is not None and report.rows % PROGRESS_ROWS == 0:
+            source.on_rows(doing, report.rows)
         if isinstance(row, BadRow):
             report.reject(number, row.reason)
             continue
@@ -695,7 +708,9 @@ def check_rating_scale(source: ImportSource) -> None:
     the first 10 on the last line); nothing is stored before."""
     highest: tuple[float, int] | None = None
     with closing(read_rows(source.path, source.encoding, REVIEW_COLUMNS, source.renamed)) as rows:
-        for number, row in rows:
+        for read, (number, row) in enumerate(rows, 1):
+            if source.on_rows is not None and read % PROGRESS_ROWS == 0:
+                source.on_rows("checking the ratings' scale", read)
             written = {} if isinstance(row, BadRow) else _texts(row)
             if "rating" not in written or "best_rating" in written:
                 continue

@@ -303,7 +303,10 @@ def _json_rows(
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield lines.number, BadRow(f"not valid JSON ({exc.msg} at column {exc.colno})")
+            yield (
+                lines.number,
+                BadRow(f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"),
+            )
             continue
         except RecursionError:
             yield lines.number, BadRow("JSON nested too deep")

@@ -93,7 +93,8 @@ CASES: list[tuple[tuple[str, ...], str]] = [
     (("report", "--out", "afile/sub", "--db", FRESH), "cannot create the report folder"),
     (("report", "--since", "2025-13-45", "--db", FRESH), "Invalid value for '--since'"),
     (("report", "--min-sample", "-5", "--db", FRESH), "--min-sample must be at least 1"),
-    (("report", "--db", FRESH), "no own company in the database"),
+    # a targets file marking it was not enough: its sources must be crawled (user-audit4)
+    (("report", "--db", FRESH), "no own company in the database: crawl a source of the company"),
     # Commands that only read what was collected never create an empty database.
     (("report", "--db", "sqlite:///missing.db"), "no database at SQLite file"),
     (("findings", "--db", "sqlite:///missing.db"), "no database at SQLite file"),

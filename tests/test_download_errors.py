@@ -52,3 +52,5 @@ def test_a_site_that_hangs_up_is_reported_in_words(tmp_path: Path) -> None:
     said = [line for line in done.stderr.splitlines() if line.startswith("unhealthy: gone")]
     assert said and "ConnectionDone: Connection was closed cleanly." in said[0], done.stderr
     assert "twisted.python.failure" not in said[0], said  # Scrapy's own log line aside
+    # said once: the health notice's log line repeated it ("gone is unhealthy: gone: ...")
+    assert len(said) == 1 and "gone is unhealthy" not in done.stderr, done.stderr

@@ -816,6 +816,18 @@ def test_a_control_character_in_a_json_array_is_said_once(tmp_path: Path) -> Non
     assert "Invalid control character at line 1" in row.reason, row
 
 
+def test_a_cut_json_line_is_said_once(tmp_path: Path) -> None:
+    """JSON lines too: a file cut short ended in "Unterminated string starting at at column
+    10" (found by user-audit4)."""
+    from spiders.import_rows import BadRow, read_rows
+
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"text": "fine", "rating": 4}\n{"text": "cut sh', encoding="utf-8")
+    *_, (number, row) = read_rows(path, "utf-8", ("text", "rating"))
+    assert isinstance(row, BadRow) and number == 2, row
+    assert row.reason == "not valid JSON (Unterminated string starting at column 10)", row
+
+
 def test_a_dry_run_refuses_a_second_own_company_as_the_import_does(tmp_path: Path) -> None:
     """`import --dry-run --own` for a competitor said "3 new reviews would be stored" (exit
     0) while the import itself refused it: another company is the own one (found by
@@ -827,3 +839,36 @@ def test_a_dry_run_refuses_a_second_own_company_as_the_import_does(tmp_path: Pat
         refused = _import(tmp_path, "r.csv", *args)
         assert refused.returncode == 2, refused.stdout + refused.stderr
         assert "'Nordlys' is already the own company" in refused.stderr, refused.stderr
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_import_tells_its_progress_row_by_row(tmp_path: Path, dry_run: bool) -> None:
+    """A file of millions of rows said nothing for minutes until its summary: the import
+    tells what it does and how many rows it has read, every 1,000 rows of each pass over
+    the whole file (`rivalscope import` redraws it on a terminal; found by user-audit4)."""
+    from spiders.file_import import import_file
+
+    path = tmp_path / "many.csv"
+    rows = (f"r{i},Review {i} of a grinder,{1 + i % 5},en" for i in range(2500))
+    path.write_text("id,text,rating,language\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    told: list[tuple[str, int]] = []
+    engine = open_database(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        report = import_file(
+            engine,
+            path,
+            company="Nordlys",
+            new_company=True,
+            dry_run=dry_run,
+            on_rows=lambda doing, read: told.append((doing, read)),
+        )
+    finally:
+        engine.dispose()
+    assert report.rows == 2500 and report.stored == 2500, report
+    doing = "checking rows (dry run)" if dry_run else "importing rows"
+    assert told == [
+        ("checking the ratings' scale", 1000),
+        ("checking the ratings' scale", 2000),
+        (doing, 1000),
+        (doing, 2000),
+    ]

@@ -89,6 +89,16 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         ),
         (("max_pages = 20", "max_pages = -1"), "greater than or equal to 1"),
         (('schedule = "0 4 * * *"', 'schedule = "every day"'), "not a 5-field cron expression"),
+        # five fields, one out of range: it said "not a 5-field cron expression" (user-audit4)
+        (
+            ('schedule = "0 4 * * *"', 'schedule = "0 25 * * *"'),
+            "schedule (line 13): '0 25 * * *' is not a cron expression: its hour field '25' is "
+            "not valid (it takes 0-23)",
+        ),
+        (
+            ('schedule = "0 4 * * *"', 'schedule = "0 4 * * mon-fru"'),
+            "its day of week field 'mon-fru' is not valid (it takes 0-6 or sun-sat)",
+        ),
         (
             ('text = "p.body"', 'txet = "p.body"'),
             "review_fields.txet (line 27): unknown field txet",

@@ -117,8 +117,9 @@ def resolve_scope(
     owns = [c for c in companies if c.own]
     if not owns:
         raise ReportError(
-            "no own company in the database: mark yours with `own = true` in the targets file "
-            "or import its reviews with `rivalscope import FILE --company NAME --own --new-company`"
+            "no own company in the database: crawl a source of the company marked `own = true` "
+            "in the targets file (the scheduler crawls only sources with a `schedule`), or "
+            "import its reviews with `rivalscope import FILE --company NAME --own --new-company`"
         )
     others = [c for c in companies if not c.own]
     if competitors:

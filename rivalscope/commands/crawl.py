@@ -97,7 +97,7 @@ def crawl(
     ]
     judged = [r.source for r in results if r.run_id is not None and r not in interrupted]
     unhealthy = set()
-    for report in (check_and_notify(engine, name, plan) for name in judged):
+    for report in (check_and_notify(engine, name, plan, says_unhealthy=True) for name in judged):
         if not report.healthy:
             unhealthy.add(report.source)
             echo(f"unhealthy: {report.source}: {report.reason}", fg="yellow", err=True)

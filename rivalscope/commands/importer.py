@@ -7,7 +7,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, BinaryIO
@@ -163,19 +163,21 @@ def import_(
         check_encoding(encoding)  # '' too; before a new database is created
         engine = open_database(url)
         try:
-            report = import_file(
-                engine,
-                path,
-                company=company,
-                own=own,
-                kind=kind,  # type: ignore[arg-type]
-                encoding=encoding,
-                language_hint=language,
-                new_company=new_company,
-                dry_run=dry_run,
-                renamed=renamed,
-                rating_scale=scale,
-            )
+            with _rows_shown(named, sys.stderr.isatty()) as on_rows:
+                report = import_file(
+                    engine,
+                    path,
+                    company=company,
+                    own=own,
+                    kind=kind,  # type: ignore[arg-type]
+                    encoding=encoding,
+                    language_hint=language,
+                    new_company=new_company,
+                    dry_run=dry_run,
+                    renamed=renamed,
+                    rating_scale=scale,
+                    on_rows=on_rows,
+                )
         finally:
             engine.dispose()
     noun = "new review" if report.kind == "reviews" else "new offer observation"
@@ -252,6 +254,31 @@ def import_(
 
 
 STDIN = "-"
+
+
+@contextmanager
+def _rows_shown(named: str, terminal: bool) -> Iterator[Callable[[str, int], None] | None]:
+    """On a terminal, a line on stderr counting the rows read, redrawn as the import goes
+    (a file of millions of rows takes minutes, and said nothing until its summary); gone
+    when the import ends. Elsewhere (cron, a pipe) nothing."""
+    if not terminal:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"{escape(named)}: reading", total=None)
+
+        def shown(doing: str, rows: int) -> None:
+            progress.update(task, description=f"{escape(named)}: {doing}: {rows:,} rows read")
+
+        yield shown
 
 
 @contextmanager
