@@ -320,6 +320,70 @@ def _table_months() -> dict[str, int]:
     return numbers
 
 
+RELATIVE_TABLE = Path(__file__).parent / "extract" / "data" / "relative_dates.json"
+"""How each language dateparser ships writes a day, week, month or year before today
+(``benchmarks/relative_table.py``, from its CLDR data): "há # dias", "#日前", "ontem"."""
+
+_TABLE_NUMBER = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=1)
+def _table_relatives() -> tuple[
+    dict[str, str], dict[str, tuple[int, str]], dict[str, set[str]], dict[str, dict[str, str]]
+]:
+    """The relative date table as lookups: form -> unit, phrase -> (number, unit), "ago" word
+    -> its languages, unit word -> {language: unit}."""
+    forms: dict[str, str] = {}
+    words: dict[str, tuple[int, str]] = {}
+    ago: dict[str, set[str]] = {}
+    units: dict[str, dict[str, str]] = {}
+    table = json.loads(RELATIVE_TABLE.read_text(encoding="utf-8"))
+    for unit, written in table["forms"].items():
+        for form in written:
+            forms.setdefault(form, unit)
+    for key, phrases in table["words"].items():
+        number, unit = key.split()
+        for phrase in phrases:
+            words.setdefault(phrase, (int(number), unit))
+    for language, written in table["ago"].items():
+        for word in written:
+            ago.setdefault(word, set()).add(language)
+    for language, named in table["units"].items():
+        for unit, written in named.items():
+            for word in written:
+                units.setdefault(word, {}).setdefault(language, unit)
+    return forms, words, ago, units
+
+
+def _table_relative(raw: str) -> tuple[int, str] | None:
+    """(number, unit) of a day, week, month or year before today written as the relative date
+    table writes it in some language ("há 5 dias": (5, "day"); "منذ شهر": (1, "month")), else
+    None. The whole text must be one: a relative date in a sentence is not read."""
+    text = " ".join(raw.casefold().replace(".", " ").split())
+    numbers = _TABLE_NUMBER.findall(text)
+    if len(numbers) > 1:
+        return None
+    number = int(numbers[0]) if numbers else 1
+    forms, words, ago, units = _table_relatives()
+    if numbers:
+        key = _TABLE_NUMBER.sub("#", text)
+        unit = forms.get(key) or forms.get(key.replace("# ", "#").replace(" #", "#"))
+        if unit is not None:
+            return number, unit
+    elif text in words:
+        return words[text]
+    # one "ago" word and one unit word of the same language, a number or none: "منذ شهر"
+    tokens = [t for t in _TABLE_NUMBER.sub(" ", text).split()]
+    if len(tokens) != 2:
+        return None
+    for first, second in (tokens, tokens[::-1]):
+        languages = ago.get(first, set())
+        for language, unit in units.get(second, {}).items():
+            if language in languages:
+                return number, unit
+    return None
+
+
 def month_number(word: str) -> int | None:
     """1-12 for a month name or its abbreviation in any of the table's languages
     ("Mai", "maja", "déc."), else None."""
@@ -482,7 +546,13 @@ def parse_review_date(raw: str | None, language: str | None = None) -> date | No
     named = _month_name_date(raw, _table_months(), _TABLE_SHAPES)
     if named is not False:
         return named if isinstance(named, date) else None
-    return _dateparser_date(raw, language)
+    found_date = _dateparser_date(raw, language)
+    relative = _table_relative(raw) if found_date is None and len(raw) <= MAX_CACHED_DATE else None
+    if relative is not None:
+        # in any language of the relative date table, read as dateparser reads English
+        number, unit = relative
+        return _dateparser_date(f"{number} {unit}s ago", "en")
+    return found_date
 
 
 @lru_cache(maxsize=4096)
@@ -493,6 +563,8 @@ def is_relative_date(raw: str | None, language: str | None = None) -> bool:
     of the day it is read from; a written date does not move.)"""
     if not raw or _BARE_NUMBER.fullmatch(raw) or find_date(raw, language) is not None:
         return False
+    if len(raw) <= MAX_CACHED_DATE and _table_relative(raw) is not None:
+        return True
     one = _dateparser_date(raw, language, _RELATIVE_BASE)
     two = _dateparser_date(raw, language, _RELATIVE_BASE + timedelta(days=1))
     # (``base`` keeps the day of the month: "2 months ago" is not put on the 1st.)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -233,6 +233,65 @@ def test_parse_review_date(raw: str, lang: str | None, expected: date | None) ->
 )
 def test_is_relative_date(raw: str, lang: str | None, expected: bool) -> None:
     assert is_relative_date(raw, lang) is expected
+
+
+# Relative dates in languages dateparser is not asked in (its CLDR-based words, as a table),
+# and texts with a number and a word that are no date.
+@pytest.mark.parametrize(
+    ("raw", "lang", "expected"),
+    [
+        ("há 5 dias", "pt", True),
+        ("há 3 semanas", "pt-BR", True),
+        ("3 тижні тому", "uk", True),
+        ("2 місяці тому", None, True),
+        ("3주 전", "ko", True),
+        ("2개월 전", "ko", True),
+        ("pred 3 dňami", "sk", True),
+        ("pred 2 mesiacmi", "sk", True),
+        ("منذ ٣ أيام", "ar", True),
+        ("منذ شهر", "ar", True),
+        ("3日前", "ja", True),
+        ("2か月前", None, True),
+        ("3 gün önce", "tr", True),
+        ("2 hafta önce", None, True),
+        ("πριν από 3 ημέρες", "el", True),
+        ("πριν από 2 μήνες", None, True),
+        ("včera", "sk", True),
+        ("вчора", "uk", True),
+        # no dates
+        ("R$ 199,90", "pt", False),
+        ("199,90 zł", "pl", False),
+        ("Tamanho 42", "pt", False),
+        ("Размер 42", "uk", False),
+        ("5 estrelas", "pt", False),
+        ("5 stars", "en", False),
+        ("2 de 5", "pt", False),
+        ("2 of 5", None, False),
+        ("5점 만점에 4점", "ko", False),
+        ("5 üzerinden 4", "tr", False),
+        ("em 3 dias", "pt", False),  # a time to come is no review's date
+        ("hoje", "pt", False),  # the day it is read, as dateparser's own reading
+    ],
+)
+def test_is_relative_date_every_language(raw: str, lang: str | None, expected: bool) -> None:
+    assert is_relative_date(raw, lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "lang", "days"),
+    [
+        ("há 5 dias", "pt", 5),
+        ("3日前", "ja", 3),
+        ("pred 2 týždňami", "sk", 14),
+        ("вчора", "uk", 1),
+        ("منذ ٣ أيام", "ar", 3),
+    ],
+)
+def test_parse_review_date_relative_every_language(raw: str, lang: str, days: int) -> None:
+    before = date.today()
+    found = parse_review_date(raw, lang)
+    # (read across midnight, either day's reading is right)
+    assert found in {before - timedelta(days=days), date.today() - timedelta(days=days)}
 
 
 @pytest.mark.parametrize(

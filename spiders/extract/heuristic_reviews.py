@@ -713,6 +713,9 @@ def _group_reviews(
     if lone and not dated:  # the last test (dateparser): a relative date says when too
         date = _relative_date_slot(slots, body, locale)
         dated = date is not None
+    if not authors and not lone and not dated:  # a list dated relatively ("منذ شهر")
+        date = _date_slot(slots, body, locale, relative=True)
+        dated = date is not None
     if (not authors or lone) and not dated:
         return None  # reviews say who or when; cards and teasers say neither
     if bare and not _bare_template_reads_as_reviews(
@@ -1008,17 +1011,34 @@ def _author_text(slot: _Slot, index: int) -> str:
     return slot.varying[index].strip(" ,:;-–—·|")
 
 
-def _date_slot(slots: list[_Slot], body: _Slot, language: str | None) -> _Slot | None:
-    """The first line, not the body, that holds a written date in most blocks."""
+def _date_slot(
+    slots: list[_Slot], body: _Slot, language: str | None, relative: bool = False
+) -> _Slot | None:
+    """The first line, not the body, that holds a written date in most blocks (``relative``:
+    or a relative one, "há 5 dias", alone or as a part of a byline "Ana · Recife · há 5 dias")."""
     for slot in slots:
         present = [u for u in slot.units if u is not None]
         if slot is body or not present or _overlaps(slot, body):
             continue
         short = [u for u in present if len(u.text) <= _MAX_DATE_TEXT]
-        dated = sum(1 for u in short if find_date(u.text, language) or is_numeric_date(u.text))
+        dated = sum(
+            1
+            for u in short
+            if find_date(u.text, language)
+            or is_numeric_date(u.text)
+            or (relative and _holds_relative_date(u.text, language))
+        )
         if dated * 2 > len(present):
             return slot
     return None
+
+
+def _holds_relative_date(text: str, language: str | None) -> bool:
+    """True if ``text``, or one part of it as a byline separates them, is a relative date."""
+    return any(
+        len(part) <= _MAX_RELATIVE_DATE and is_relative_date(part.strip(), language)
+        for part in _BYLINE_SEPARATOR.split(text)
+    )
 
 
 def _relative_date_slot(slots: list[_Slot], body: _Slot, language: str | None) -> _Slot | None:
