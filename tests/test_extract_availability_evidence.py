@@ -227,6 +227,9 @@ def test_weigh_availability(items: list[AvailabilityEvidence], expected: str | N
         ({"variants": [{"sku": "A", "available": True}, {"sku": "B"}]}, []),  # one says nothing
         ({"variants": [{"sku": "A", "available": True}, "B"]}, []),
         ({"skus": [{"id": 1, "stock": 3}, {"id": 2, "stock": 0}]}, []),  # counts not read
+        # The state layer's stock flags ("is_salable", "true"/"false" strings) read here too.
+        (sizes(True, False, key="is_salable"), ["InStock", "OutOfStock"]),
+        (sizes("true", "false", key="inStock"), ["InStock", "OutOfStock"]),
         ([], []),
     ],
 )

@@ -173,14 +173,26 @@ _HOODIE = (
         ),
         # A query value other than "variant=".
         ("", "https://shop.example/brass-lamp?variation_id=502"),
+        # The variant named by its sku, not its id (one list of variant id keys).
+        ("", "https://shop.example/brass-lamp?sku=BL-M"),
     ],
-    ids=["buy-form-field", "selected-option", "other-query-key"],
+    ids=["buy-form-field", "selected-option", "other-query-key", "named-by-sku"],
 )
 def test_state_variant_chosen_as_the_page_shows_it(body: str, url: str) -> None:
     """One reading of the chosen variant (``variant_choice.chosen_values``) for the state's
     variants and the markup's: its address's query, its buy form, its chosen controls."""
     offer = _offer(_shell(_HOODIE, body), url)
     assert (offer.variant_sku or offer.sku, Decimal(offer.price)) == ("BL-M", Decimal("27.5"))
+
+
+def test_state_stock_flag_says_more_than_its_count() -> None:
+    """A product that can be ordered with none in stock (a backorder) is in stock,
+    whichever key the state writes first."""
+    state = (
+        '{"product": {"name": "Brass Lamp", "sku": "BL-1", "price": 129.5, '
+        '"inventory": {"quantity": 0, "backorderable": true}}}'
+    )
+    assert _offer(_shell(state)).availability == "InStock"
 
 
 def test_named_state_price_read_as_cents_on_evidence() -> None:

@@ -95,6 +95,8 @@ _STOCK_KEY = re.compile(
     re.I,
 )
 _NEGATIVE_KEY = re.compile(r"sold_?out|out_?of_?stock|unavailab|not_?available", re.I)
+# Keys of a variant list member's ids: what the page's chosen values name.
+VARIANT_ID_KEYS = ("sku", "SKU", "id", "variantId", "variant_id", "skuId", "code", "variation_id")
 _QUANTITY_WORDS = frozenset({"stock", "inventory", "quantity", "qty", "level"})
 _TRUE, _FALSE = frozenset({"1", "true", "yes"}), frozenset({"0", "false", "no"})
 _WORD = re.compile(r"\w+")
@@ -490,9 +492,11 @@ def _priced_part(obj: dict[str, object]) -> dict[str, object] | None:
     return None
 
 
-def _stock_of(obj: dict[str, object], depth: int = 0) -> str | None:
-    """The object's availability from its stock flags, schema.org-like values or stock
-    quantity (one nested object deep)."""
+def stock_of(obj: dict[str, object], depth: int = 0, *, counts: bool = True) -> str | None:
+    """The availability of a product or variant object: its stock flags or schema.org-like
+    values, else (``counts``) its stock quantity (a flag says more than a count: a quantity
+    of 0 beside "backorderable": true can be ordered), one nested object deep."""
+    counted: str | None = None
     for key, value in obj.items():
         words = key_words(key)
         stock_key = bool(_STOCK_KEY.search(key))
@@ -508,26 +512,37 @@ def _stock_of(obj: dict[str, object], depth: int = 0) -> str | None:
             bool(_QUANTITY_WORDS.intersection(words))
             and (depth > 0 or "stock" in words or "inventory" in words)
         )
-        if quantity and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return "InStock" if value > 0 else "OutOfStock"
+        if (
+            counts
+            and quantity
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and value >= 0
+        ):
+            counted = counted or ("InStock" if value > 0 else "OutOfStock")
         if (
             isinstance(value, dict)
             and depth == 0
             and (stock_key or _QUANTITY_WORDS.intersection(words))
         ):
-            state = _stock_of(value, depth + 1)
+            state = stock_of(value, depth + 1, counts=counts)
             if state is not None:
                 return state
-    return None
+    return counted
+
+
+def variant_ids(variant: dict[str, object]) -> set[str]:
+    """A variant's ids (``VARIANT_ID_KEYS``' string or integer values), stripped and
+    casefolded as ``variant_choice.chosen_values`` gives the page's chosen values."""
+    return {
+        str(value).strip().casefold()
+        for k in VARIANT_ID_KEYS
+        if isinstance(value := variant.get(k), str | int) and not isinstance(value, bool)
+    }
 
 
 def _is_selected(variant: dict[str, object], selected: frozenset[str]) -> bool:
-    ids = {
-        str(variant.get(k)).casefold()
-        for k in ("id", "variant_id", "variation_id", "variantId")
-        if k in variant
-    }
-    if ids & selected:
+    if not variant_ids(variant).isdisjoint(selected):
         return True
     attributes = variant.get("attributes")
     if isinstance(attributes, dict) and attributes:
@@ -550,7 +565,7 @@ def _offer_of(
     ]
     selected = chosen_values(root, url) if variants else frozenset()
     chosen = next((v for v in variants if _is_selected(v[0], selected)), None)
-    chosen = chosen or next((v for v in variants if _stock_of(v[0]) != "OutOfStock"), None)
+    chosen = chosen or next((v for v in variants if stock_of(v[0]) != "OutOfStock"), None)
     chosen = chosen or (variants[0] if variants else None)
     part = _priced_part(obj) or obj
     own = paid_price(part)
@@ -564,14 +579,14 @@ def _offer_of(
     if chosen is not None:
         offer.variant_sku = _shop_id(chosen[0])
     offer.sku = _code_of(obj) or _code_of(part) or offer.variant_sku or _shop_id(obj)
-    offer.availability = _stock_of(chosen[0]) if chosen is not None else None
-    offer.availability = offer.availability or _stock_of(obj) or _stock_of(part)
+    offer.availability = stock_of(chosen[0]) if chosen is not None else None
+    offer.availability = offer.availability or stock_of(obj) or stock_of(part)
     for member, member_price in variants:
         offer.variants.append(
             StateVariant(
                 _shop_id(member),
                 _amount(member_price, divisor) if member_price is not None else None,
-                _stock_of(member),
+                stock_of(member),
                 _name_of(member),
             )
         )

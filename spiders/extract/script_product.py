@@ -9,7 +9,8 @@ and lists over all of a page's script values) reads both:
   (analytics and cart state name the product the page shows);
 - its variants' stock: a product object's list of variants (``variants`` or ``skus``, two or
   more objects each with an id) whose members state their availability (a schema.org value,
-  a yes/no flag, or an object holding one), as schema.org short names in list order.
+  a yes/no flag, or an object holding one: ``script_offer.stock_of`` without stock counts),
+  as schema.org short names in list order.
 """
 
 from __future__ import annotations
@@ -18,9 +19,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from spiders.extract.availability import normalize_availability
 from spiders.extract.embedded_json import json_containers
-from spiders.extract.script_offer import StatePrice, paid_price
+from spiders.extract.script_offer import (
+    VARIANT_ID_KEYS,
+    StatePrice,
+    paid_price,
+    stock_of,
+    variant_ids,
+)
 from spiders.extract.variants import common_stem
 
 MAX_STATE_NODES = 20_000
@@ -29,11 +35,6 @@ MAX_STATE_NODES = 20_000
 _SKU_KEYS = ("sku", "SKU")
 _SKU_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{2,39}")
 _VARIANT_LISTS = ("variants", "skus")
-_ID_KEYS = ("sku", "SKU", "id", "variantId", "variant_id", "skuId", "code", "variation_id")
-# Keys of a variant's stock flag: "available", "isAvailable", "inStock", "availableToOrder",
-# "is_in_stock"; "soldOut" / "outOfStock" / "unavailable" say the opposite.
-_STOCK_KEY = re.compile(r"availab|in_?stock|sold_?out|out_?of_?stock|orderable|purchasable", re.I)
-_NEGATIVE_KEY = re.compile(r"sold_?out|out_?of_?stock|unavailab|not_?available", re.I)
 
 
 @dataclass
@@ -103,7 +104,7 @@ def script_product(
     product.named_price = named_price
     if chosen is not None:
         product.chosen_sku = _sku_of(chosen)
-        product.chosen_state = _stock_state(chosen)
+        product.chosen_state = stock_of(chosen, counts=False)
         product.chosen_price = paid_price(chosen)
     return product
 
@@ -124,18 +125,13 @@ def _chosen_member(
     """The member of a variant list (two or more objects, each with an id) one of whose ids
     is chosen; None when none is or the list is no variant list."""
     if len(members) < 2 or not all(
-        isinstance(m, dict) and any(k in m for k in _ID_KEYS) for m in members
+        isinstance(m, dict) and any(k in m for k in VARIANT_ID_KEYS) for m in members
     ):
         return None
     chosen = chosen_ids()
     for member in members:
         assert isinstance(member, dict)
-        ids = {
-            str(member[k]).strip().casefold()
-            for k in _ID_KEYS
-            if isinstance(member.get(k), str | int)
-        }
-        if not ids.isdisjoint(chosen) and not isinstance(member.get("id"), bool):
+        if not variant_ids(member).isdisjoint(chosen):
             return member
     return None
 
@@ -178,30 +174,11 @@ def _variant_states(container: dict[str, object]) -> list[str]:
             continue
         states: list[str] = []
         for member in members:
-            if not isinstance(member, dict) or not any(k in member for k in _ID_KEYS):
+            if not isinstance(member, dict) or not any(k in member for k in VARIANT_ID_KEYS):
                 return []
-            state = _stock_state(member)
+            state = stock_of(member, counts=False)
             if state is None:
                 return []
             states.append(state)
         return states
     return []
-
-
-def _stock_state(member: dict[str, object], depth: int = 0) -> str | None:
-    """A variant's availability from its stock keys (one nested object deep)."""
-    for key, value in member.items():
-        if not _STOCK_KEY.search(key):
-            continue
-        if isinstance(value, bool):
-            available = value != bool(_NEGATIVE_KEY.search(key))
-            return "InStock" if available else "OutOfStock"
-        if isinstance(value, str):
-            state = normalize_availability(value)
-            if state is not None:
-                return state
-        if isinstance(value, dict) and depth == 0:
-            state = _stock_state(value, depth + 1)
-            if state is not None:
-                return state
-    return None
