@@ -144,3 +144,21 @@ def test_a_saving_beside_the_price_with_the_old_price_apart() -> None:
         " <span>Économisez 5 000 FCFA</span></div></div></div><button>Ajouter au panier</button>"
     )
     assert _offer(body, url="https://shop.example.sn/p/1", lang="fr").get("price") == "24900"
+
+
+@pytest.mark.parametrize(
+    ("body", "sku"),
+    [
+        # A code of capital letters alone, in a text of its own after the label's.
+        ("<p>€ 24,90</p><div><span>Art.-Nr.</span> <span>KB-HOLZ-NAT</span></div>", "KB-HOLZ-NAT"),
+        # ... and in the label's own text.
+        ("<p>€ 24,90</p><p>Référence : CS.BASTOGNE.BL</p>", "CS.BASTOGNE.BL"),
+        # Sizes alone after the label, and no label: no code.
+        ("<p>€ 24,90</p><p>SKU: XS-XL</p>", None),
+        ("<p>€ 24,90</p><p>Collection</p><p>KB-HOLZ-NAT</p>", None),
+        # A word the page also writes in small letters (a colour, a thing), in capitals here.
+        ("<p>€ 24,90</p><p>SKU: T-SHIRT</p><p>Un t-shirt en coton.</p>", None),
+    ],
+)
+def test_a_code_of_capital_letters_right_after_its_label(body: str, sku: str | None) -> None:
+    assert _offer(f"<h1>Produit</h1>{body}").get("sku") == sku

@@ -79,3 +79,30 @@ def test_price_beside_an_unrelated_percentage(
 ) -> None:
     page = extract_auto(_page(lang, price, lines), URL)
     assert page.offers and Decimal(page.offers[0].price or "0") == Decimal(want)
+
+
+def _nested_page(lang: str, old: str, new: str, percent: str) -> bytes:
+    """The old price in a block of its own, the new one and the percentage a level deeper
+    in the next (a theme's discount block), class names saying nothing."""
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>Item</title>'
+        f'</head><body><header><a href="/">Shop</a></header><main><h1>Item</h1><div class="k1">'
+        f'<div class="k2"><span class="k3">{old}</span></div><div class="k4"><div class="k5">'
+        f'<span class="k6">{new}</span> <span class="k7">{percent}</span></div></div></div>'
+        f'<button type="submit">Add</button></main></body></html>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "old", "new", "percent", "want"),
+    [
+        ("tr", "1.200,00 TL", "900,00 TL", "-%25", "900.00"),  # the sign before the number
+        ("en", "$80.00", "$60.00", "-25%", "60.00"),
+        ("de", "80,00 €", "60,00 €", "inkl. 19% MwSt.", "80.00"),  # a tax rate: no gap
+    ],
+)
+def test_an_old_price_above_a_deeper_sale_block_with_its_percentage(
+    lang: str, old: str, new: str, percent: str, want: str
+) -> None:
+    page = extract_auto(_nested_page(lang, old, new, percent), URL)
+    assert page.offers and Decimal(page.offers[0].price or "0") == Decimal(want)

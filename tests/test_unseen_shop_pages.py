@@ -34,8 +34,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("si-rupee-soldout-code-beside-title", "sku"): "an unlabelled code beside the title (and"
     " in the notify link's query): the learnt code ranking takes none that no label, URL,"
     " title or markup names, and a new feature means retraining it under site folds",
-    ("fr-be-prestashop-tvac-htva", "sku"): "a code without a digit (LM-MEUSE-M-GR) after its"
-    " label: the shown-code readers take only codes holding a digit",
     ("es-do-shopify-first-size-soldout", "sku"): "the markup lists each size as an offer of one"
     " product whose sku is the chosen size's; the variant rule names the product by the sizes'"
     " common stem (CB-GUAY), which the page never shows",

@@ -33,6 +33,7 @@ from spiders.extract.heuristics import (
     colon_labelled_codes,
     heuristic_offer_fields,
     labelled_identifier_pairs,
+    letter_labelled_code,
     page_short_texts,
     shown_identifiers,
     visible_grouping,
@@ -642,7 +643,13 @@ def _choose_sku(
         offered=offered,
         price=offer.price,
     )
-    if best is None or best.value == offer.sku:
+    if best is None:
+        # No code with a digit: one of capital letters alone right after the shop's code label.
+        letters = letter_labelled_code(texts, root) if offered else None
+        if letters is not None:
+            offer.sku, offer.explain["sku"] = letters, HEURISTIC.name
+        return
+    if best.value == offer.sku:
         return
     # A GTIN shown grouped ("ISBN 978-4-00-000000-2") is written as one run of digits: as
     # the markup has it where it names one, else as ``grouped_gtin`` reads it.

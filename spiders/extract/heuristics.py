@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlparse
@@ -439,6 +440,48 @@ def colon_labelled_codes(root: lxml.html.HtmlElement) -> list[str]:
         if match and not _AMOUNT_SHAPE.fullmatch(match.group("id")):
             found[match.group("id")] = None
     return list(found)
+
+
+# A code of capital letters alone ("LM-MEUSE-M-GR"): two or more parts joined by hyphens or
+# dots, no space. Read only right after a label of the shop's own code (``_SHOP_ONLY``): unlabelled,
+# such a text is as often a heading, a size or a colour written in capitals.
+_LETTER_CODE = re.compile(r"[A-Z]+(?:[-.][A-Z]+)+")
+_SHOP_ONLY = re.compile(rf"\s*(?:{_SHOP_CODE_LABEL})\s*[:#：՝፥–-]?\s*(?P<id>[^\s:#：]+)?\s*", re.I)
+_SIZE_LETTERS = frozenset("XSML")
+
+
+def letter_labelled_code(texts: Sequence[str], root: lxml.html.HtmlElement) -> str | None:
+    """The shop's own code shown without a digit right after its label ("Référence" then
+    "LM-MEUSE-M-GR", "Codice: ZAI-DOLOMITI-TR"), when the page shows one such code: capital
+    letters in two or more parts joined by "-" or ".", not sizes alone ("XS-XL"), and not a
+    word the page also writes in small letters (a word of its language, a colour, written in
+    capitals here). ``texts``: the page's short texts in document order."""
+    found: dict[str, None] = {}
+    # Only a text that holds such a shape, or before one, can show it: the many others skip
+    # the label search (its pattern holds ~130 labels).
+    shaped = [_LETTER_CODE.search(t) is not None for t in texts] + [False]
+    for index, text in enumerate(texts):
+        if not shaped[index] and not shaped[index + 1]:
+            continue
+        match = _SHOP_ONLY.fullmatch(text)
+        if match is None:
+            continue
+        value = match.group("id")
+        if value is None and index + 1 < len(texts):
+            value = texts[index + 1].strip()
+        if value and _is_letter_code(value):
+            found[value] = None
+    if len(found) != 1:
+        return None
+    code = next(iter(found))
+    page_text = visible_text(root)
+    return code if page_text.casefold().count(code.casefold()) <= page_text.count(code) else None
+
+
+def _is_letter_code(value: str) -> bool:
+    if not 4 <= len(value) <= 30 or _LETTER_CODE.fullmatch(value) is None:
+        return False
+    return not set(value) - set("-.") <= _SIZE_LETTERS  # sizes alone: "XS-XL", "S-M-L"
 
 
 def visible_text(root: lxml.html.HtmlElement) -> str:

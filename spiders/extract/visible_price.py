@@ -829,8 +829,10 @@ def _add_conversions(candidates: list[PriceCandidate]) -> None:
             c.features["converted"] = 1.0
 
 
-# How far up from an amount the block is that shows it beside another (old and new price).
-_BESIDE_DEPTH = 2
+# How far up from an amount the block is that shows it beside another (old and new price):
+# three, for a theme that wraps the new price and its percentage one level deeper than the
+# old price ("<div>45,00 €</div><div><div>36,00 € -20%</div></div>").
+_BESIDE_DEPTH = 3
 # A lower amount beside a price is its sale price only down to this fraction of it; far
 # lower amounts are instalments, deposits or unit prices.
 _MOST_DISCOUNT = 5
@@ -879,7 +881,7 @@ def _within_rounding(gap: Decimal, shown: Decimal) -> bool:
 
 def _percentages_near(*elements: lxml.html.HtmlElement) -> list[float]:
     texts = " ".join(([e, *ancestors(e, _PAIR_DEPTH)])[-1].text_content() for e in elements)
-    return [float(p.replace(",", ".")) for p in _PERCENTAGE.findall(texts)]
+    return _percentages(texts)
 
 
 def _mark_savings(candidates: list[PriceCandidate], layouts: Counter[str]) -> None:
@@ -1028,7 +1030,7 @@ def _lower_beside(
             if "%" not in text:
                 continue
             if not percent_only:  # (``discounted_beside`` weighs the percentages itself)
-                gaps = [float(p.replace(",", ".")) for p in _PERCENTAGE.findall(text)]
+                gaps = _percentages(text)
         lower = [
             d
             for d in held.get(block, ())
@@ -1056,8 +1058,18 @@ def _is_gap(amount: Decimal, lower: Decimal, percentages: list[float]) -> bool:
 _BLOCK_DIGIT_ELEMENTS = lxml.etree.XPath(f"descendant-or-self::*[{_HAS_DIGIT_TEXT}]")
 
 
-# A percentage as shops write a discount or a tax rate: "-50%", "Save 23 %", "21,5%".
-_PERCENTAGE = re.compile(r"(\d{1,2}(?:[.,]\d+)?)\s*%")
+# A percentage as shops write a discount or a tax rate: "-50%", "Save 23 %", "21,5%", and
+# the sign first as Turkish and Basque write it ("-%20"; not a URL's "%20" before a word).
+_PERCENTAGE = re.compile(r"(\d{1,2}(?:[.,]\d+)?)\s*%|(?<![\w%])%(\d{1,2})(?!\w)")
+
+
+def _percentages(text: str) -> list[float]:
+    """The percentages ``text`` shows (``_PERCENTAGE``), as numbers."""
+    return [
+        float((after or before).replace(",", ".")) for after, before in _PERCENTAGE.findall(text)
+    ]
+
+
 # How far a shown percentage may be from the discount two amounts make (rounded, floored).
 _PERCENT_SLACK = 1.5
 
@@ -1076,7 +1088,7 @@ def discounted_beside(
     if not with_percent:
         return set()  # most shown prices: nothing to read
     block = with_percent[-1]  # the outer block holds the inner
-    percentages = [float(p.replace(",", ".")) for p in _PERCENTAGE.findall(block.text_content())]
+    percentages = _percentages(block.text_content())
     elsewhere: dict[lxml.html.HtmlElement, bool] = {}
     local = [
         PriceCandidate(0.0, 0, text, price, currency, old, signature, element, features)
