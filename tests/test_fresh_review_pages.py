@@ -22,9 +22,15 @@ TABLES = (
 FIELDS = ("reviews", "ratings", "aggregate_value", "aggregate_count")
 # Fields read wrong still, with why: a fix makes its row pass, and the strict xfail fail.
 _AR = "the header's name and date spans read as one line ('أحمد س.منذ أسبوعين'): neither is read"
+_SUBSET = (
+    "the markup holds one of the three reviews shown: the layout is not read then (reading it"
+    " beside markup cost +22 % median CPU on the dev offer pages)"
+)
 _ET = "ratings as bare 'N/5' text; the body is read from hidden originals, which one block lacks"
 _SR = "the shop's reviews and score in an aside, on a page without product reviews"
 KNOWN_MISSES: dict[tuple[str, str], str] = {
+    ("en-markup-stale", "reviews"): _SUBSET,
+    ("en-markup-stale", "ratings"): _SUBSET,
     ("pt-json-state", "aggregate_value"): "a JSON summary under Portuguese keys (media, total)",
     ("pt-json-state", "aggregate_count"): "a JSON summary under Portuguese keys (media, total)",
     # fresh-reviews-2

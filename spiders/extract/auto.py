@@ -13,7 +13,6 @@ from functools import cache
 
 from lxml.html import HtmlElement
 
-from settings.content_keys import text_key
 from settings.languages import normalize_language_code
 from settings.records import (
     AggregateRatingItem,
@@ -55,7 +54,7 @@ from spiders.extract.price import (
     normalize_price,
 )
 from spiders.extract.review_limit import DEFAULT_MAX_REVIEWS, within_review_limit
-from spiders.extract.review_merge import MIN_PREFIX, merge_reviews
+from spiders.extract.review_merge import merge_reviews
 from spiders.extract.schema_offers import is_product, schema_offer_items
 from spiders.extract.schema_reviews import aggregate_rating_item, schema_review_items
 from spiders.extract.script_json import attribute_json_values, script_json_values
@@ -259,8 +258,7 @@ def _reviews(
     skipped: list[str],
     limit: int,
 ) -> list[ReviewItem]:
-    """Reviews from markup and script state, each once; the layout when neither has any,
-    or with them when its list shows theirs and more (``_with_layout_rest``).
+    """Reviews from markup and script state, each once; the layout when neither has any.
     Each layer's are built up to ``limit`` (the reason of those left added to ``skipped``)."""
     structured = merge_reviews(
         schema_review_items(nodes, url, locale, limit=limit, skipped=skipped),
@@ -269,23 +267,7 @@ def _reviews(
     for review in structured:
         if review.product_name is None and review.product_sku is None:
             review.product_name, review.product_sku = main.name, main.sku
-    layout = merge_reviews(_layout_reviews(root, url, text, main, locale))
-    if not structured:
-        return layout
-    return _with_layout_rest(structured, layout)
-
-
-def _with_layout_rest(structured: list[ReviewItem], layout: list[ReviewItem]) -> list[ReviewItem]:
-    """The markup's reviews, and the layout's others when the layout's list shows the text
-    of every one of the markup's and more (markup written for the first few reviews beside
-    the list the page shows): the list is the page's reviews then."""
-    if len(layout) <= len(structured):
-        return structured
-    shown = {text_key(review.text)[:MIN_PREFIX] for review in layout if review.text}
-    marked = {text_key(review.text)[:MIN_PREFIX] for review in structured if review.text}
-    if len(marked) < len(structured) or not marked <= shown:
-        return structured  # a markup review the layout does not show: two lists, or a misreading
-    return structured + [r for r in layout if text_key(r.text)[:MIN_PREFIX] not in marked]
+    return structured or merge_reviews(_layout_reviews(root, url, text, main, locale))
 
 
 def _layout_reviews(
