@@ -176,9 +176,18 @@ def _named_pages_under(root: lxml.html.HtmlElement, url: str, here: str) -> froz
     found = _PAGES_UNDER.get(root)
     if found is None:
         targets = set()
+        under = here + "/"
         for link in root.iter("a"):
             href = (link.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:")):
+                continue
+            if (
+                href.startswith(("/", "http://", "https://"))
+                and "./" not in href
+                and under not in href
+            ):
+                # an absolute path without dot segments keeps its path as written: not under
+                # this page unless it writes it (joining every link cost ~2 ms a page)
                 continue
             target = urlparse(urljoin(url, href)).path.rstrip("/")
             if target.startswith(here + "/") and _names_a_product(link):
