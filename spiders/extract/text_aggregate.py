@@ -63,7 +63,9 @@ _MARKS = (
     "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
     "\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 )
-_WORD = rf"(?:[^\W\d_]|[{_MARKS}])+"
+# Possessive: a run of letters is one word, never split into several (what backtracking
+# would try, for minutes on one long word in brackets after a rating).
+_WORD = rf"(?:[^\W\d_]|[{_MARKS}])++"
 _SHAPED_NUMBER = r"(\d{1,3}(?:[.,\s\u00a0\u202f]\d{3})+|\d+)"
 # A count and its noun of any language, in brackets or after a separator, right after a
 # rating ("4,5 / 5 (27 értékelés)", "4,4 z 5 · 58 hodnocení", "(1.234 đánh giá)", "· на
